@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tfreview.config import find_config, load_config
+from tfreview.errors import ConfigError
+
+GOOD = '''
+backend = "none"
+model   = "deepseek-r1:14b"
+num_ctx = 16384
+
+thresholds {
+  max_deletes = 3
+}
+
+rule "resource-delete" {
+  severity = "medium"
+}
+
+rule "no_bucket_deletes" {
+  match_type = "aws_s3_bucket*"
+  actions    = ["delete"]
+  severity   = "high"
+  message    = "buckets are forever"
+}
+
+protect {
+  types     = ["aws_db_instance"]
+  addresses = ["module.db.*"]
+}
+'''
+
+
+def test_full_config_parses(tmp_path: Path) -> None:
+    path = tmp_path / ".tfreview.hcl"
+    path.write_text(GOOD)
+    config = load_config(path)
+    assert (config.backend, config.model, config.num_ctx) == ("none", "deepseek-r1:14b", 16384)
+    assert config.thresholds.max_deletes == 3 and config.thresholds.max_changes == 100
+    assert config.rule["resource-delete"].severity == "medium"
+    assert config.rule["no_bucket_deletes"].actions == ["delete"]
+    assert config.protect.addresses == ["module.db.*"]
+
+
+def test_found_from_the_plan_directory_upward(tmp_path: Path) -> None:
+    (tmp_path / ".tfreview.hcl").write_text('model = "x"\n')
+    nested = tmp_path / "envs" / "prod"
+    nested.mkdir(parents=True)
+    assert find_config(nested / "plan.json") == tmp_path / ".tfreview.hcl"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("model = \n", "not valid HCL"),
+        ('modle = "x"\n', r"\.tfreview\.hcl:1: modle: Extra inputs are not permitted"),
+        ('num_ctx = "big"\n', "num_ctx"),
+        ('rule "x" {\n  severity = "high"\n  colour = "red"\n}\n', r":3: rule\.x\.colour"),
+    ],
+    ids=["syntax", "typo", "wrong-type", "unknown-rule-key"],
+)
+def test_invalid_config_names_file_line_and_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / ".tfreview.hcl"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)

@@ -1,0 +1,3 @@
+"""tfreview: a post-plan safety reviewer for Terraform and OpenTofu."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,47 @@
+"""The contract every model backend fulfils."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+DEFAULT_MODEL = "deepseek-r1:8b"
+DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
+DEFAULT_TEMPERATURE = 0.6
+DEFAULT_NUM_CTX = 8192
+DEFAULT_NUM_PREDICT = 4096
+DEFAULT_TIMEOUT_S = 600.0
+
+
+class BackendSettings(BaseModel):
+    """What a backend needs to make one chat call."""
+
+    model: str = DEFAULT_MODEL
+    host: str = DEFAULT_OLLAMA_HOST
+    temperature: float = DEFAULT_TEMPERATURE
+    num_ctx: int = Field(DEFAULT_NUM_CTX, ge=512)
+    num_predict: int = Field(DEFAULT_NUM_PREDICT, ge=64)
+    timeout_s: float = Field(DEFAULT_TIMEOUT_S, gt=0)
+    api_key: str | None = None
+
+
+class ModelReply(BaseModel):
+    """A complete answer from a model, reasoning already separated from the answer."""
+
+    thinking: str = ""
+    content: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    done_reason: str | None = None
+    duration_s: float = 0.0
+
+
+class Backend(Protocol):
+    """A model server tfreview can ask for a judgment."""
+
+    name: str
+
+    def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
+        """Send one user message and return the whole answer; raise BackendError on failure."""
+        ...

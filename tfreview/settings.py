@@ -1,0 +1,99 @@
+"""All settings of a review in one model, merged from flags > environment > .tfreview.hcl > defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, ValidationError
+
+from tfreview.backends.base import (
+    DEFAULT_MODEL,
+    DEFAULT_NUM_CTX,
+    DEFAULT_NUM_PREDICT,
+    DEFAULT_OLLAMA_HOST,
+    DEFAULT_TEMPERATURE,
+    DEFAULT_TIMEOUT_S,
+    BackendSettings,
+)
+from tfreview.config import FileConfig, find_config, load_config
+from tfreview.errors import ConfigError
+
+DEFAULT_BACKEND = "ollama"
+OLLAMA_PORT = 11434
+# TFREVIEW_<NAME> for each of these settings.
+ENV_SETTINGS = ("backend", "model", "host", "num_ctx", "num_predict", "temperature", "timeout", "terraform_bin")
+
+
+class Settings(BaseModel):
+    """The effective settings of one review."""
+
+    backend: str = DEFAULT_BACKEND
+    model: str = DEFAULT_MODEL
+    host: str = DEFAULT_OLLAMA_HOST
+    num_ctx: int = Field(DEFAULT_NUM_CTX, ge=512)
+    num_predict: int = Field(DEFAULT_NUM_PREDICT, ge=64)
+    temperature: float = Field(DEFAULT_TEMPERATURE, ge=0, le=2)
+    timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0)
+    terraform_bin: str | None = None
+    config_path: Path | None = None
+    file: FileConfig = Field(default_factory=FileConfig)
+
+    def backend_settings(self) -> BackendSettings:
+        """What the backend needs."""
+        return BackendSettings(model=self.model, host=self.host, temperature=self.temperature,
+                               num_ctx=self.num_ctx, num_predict=self.num_predict, timeout_s=self.timeout)
+
+
+def resolve_settings(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    plan_source: str | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Merge the layers; FLAGS holds only options the user gave (None means not given)."""
+    path = config_path or (find_config(Path(plan_source)) if plan_source not in (None, "-") else None)
+    if path is None and plan_source == "-":
+        path = find_config(Path.cwd())
+    file = load_config(path) if path else FileConfig()
+    layers: dict[str, Any] = {}
+    layers.update({k: v for k, v in file.model_dump(include=set(ENV_SETTINGS)).items() if v is not None})
+    layers.update(_from_env(env))
+    layers.update({k: v for k, v in flags.items() if v is not None})
+    if "host" in layers:
+        layers["host"] = normalize_host(str(layers["host"]))
+    try:
+        return Settings(**layers, config_path=path, file=file)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise ConfigError(f"invalid setting {error['loc'][0]}: {error['msg']}") from None
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if env.get("OLLAMA_HOST"):
+        found["host"] = env["OLLAMA_HOST"]
+    for name in ENV_SETTINGS:
+        value = env.get(f"TFREVIEW_{name.upper()}")
+        if value:
+            found[name] = value
+    return found
+
+
+def normalize_host(host: str) -> str:
+    """Accept OLLAMA_HOST forms like '0.0.0.0', 'localhost:11434' or 'https://gpu-box' and return a URL."""
+    host = host.strip().rstrip("/")
+    if "://" not in host:
+        host = "http://" + host
+    parts = urlsplit(host)
+    if not parts.hostname:
+        raise ConfigError(f"invalid Ollama host {host!r} — use e.g. http://127.0.0.1:11434")
+    hostname = "127.0.0.1" if parts.hostname in ("0.0.0.0", "::") else parts.hostname
+    if ":" in hostname:
+        hostname = f"[{hostname}]"
+    port = parts.port or (OLLAMA_PORT if parts.scheme == "http" else None)
+    netloc = f"{hostname}:{port}" if port else hostname
+    return f"{parts.scheme}://{netloc}{parts.path}"
+

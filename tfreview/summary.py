@@ -1,0 +1,170 @@
+"""Summarize a ChangeSet: counts per action, and a compact text for the model that fits a token budget."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from tfreview.changes import Action, Change, ChangeSet
+
+ALWAYS_LISTED = (Action.DELETE, Action.REPLACE, Action.FORGET)
+# Plan-JSON-like text averages ~3 characters a token with Llama/Qwen tokenizers; erring low
+# over-estimates the prompt, which only costs compression, never a silently truncated prompt.
+CHARS_PER_TOKEN = 3.0
+
+
+def count(changeset: ChangeSet) -> dict[str, int]:
+    """Counts per action, plus imports, moves, drift and output changes (DESIGN.md summary keys)."""
+    by_action = Counter(c.action.value.replace("-", "_") for c in changeset.changes)
+    counts = {key: by_action.get(key, 0) for key in
+              ("create", "update", "delete", "replace", "read", "no_op", "forget")}
+    counts["import"] = sum(c.importing for c in changeset.changes)
+    counts["move"] = sum(c.moved for c in changeset.changes)
+    counts["drift"] = len(changeset.drift)
+    counts["output_changes"] = sum(o.action is not Action.NO_OP for o in changeset.outputs)
+    return counts
+
+
+def ordered(changes: Iterable[Change]) -> list[Change]:
+    """Changes that do something, most dangerous action first, then by address."""
+    return sorted((c for c in changes if c.action is not Action.NO_OP or c.moved or c.importing),
+                  key=lambda c: (c.action.rank, c.address))
+
+
+def estimate_tokens(text: str) -> int:
+    """A deliberately high estimate of how many tokens TEXT takes."""
+    return int(len(text) / CHARS_PER_TOKEN) + 1
+
+
+class PromptSummary(BaseModel):
+    """The change summary sent to the model, and how hard it had to be compressed."""
+
+    text: str
+    level: int
+    tokens: int
+    complete: bool
+
+
+# (max value length, max attributes per change, group identical changes, list only risky addresses)
+LEVELS: list[tuple[int, int, bool, bool]] = [
+    (300, 60, False, False),
+    (120, 20, False, False),
+    (60, 8, True, False),
+    (40, 0, True, True),
+]
+
+
+def summarize_for_prompt(changeset: ChangeSet, budget_tokens: int) -> PromptSummary:
+    """The most detailed summary that fits BUDGET_TOKENS; deletes, replaces and forgets are never dropped."""
+    text = ""
+    for level, (width, max_attrs, group, risky_only) in enumerate(LEVELS):
+        text = "\n".join(_summary_lines(changeset, width, max_attrs, group, risky_only))
+        tokens = estimate_tokens(text)
+        if tokens <= budget_tokens:
+            return PromptSummary(text=text, level=level, tokens=tokens, complete=True)
+    return PromptSummary(text=text, level=len(LEVELS) - 1, tokens=estimate_tokens(text), complete=False)
+
+
+def _summary_lines(cs: ChangeSet, width: int, max_attrs: int, group: bool, risky_only: bool) -> Iterator[str]:
+    counts = count(cs)
+    yield "Counts: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in counts.items() if v)
+    by_action: dict[Action, list[Change]] = defaultdict(list)
+    for change in ordered(cs.changes):
+        by_action[change.action].append(change)
+    for action, changes in by_action.items():
+        yield ""
+        yield f"## {action.value} ({len(changes)})"
+        if risky_only and action not in ALWAYS_LISTED:
+            yield from _type_counts(changes)
+        elif group and action not in ALWAYS_LISTED:
+            yield from _grouped(changes, width, max_attrs)
+        else:
+            for change in changes:
+                yield from _change_lines(change, width, max_attrs)
+    if cs.drift:
+        yield ""
+        yield f"## drift: changed outside Terraform since the last apply ({len(cs.drift)})"
+        for change in cs.drift:
+            yield from _change_lines(change, width, 0 if risky_only else max_attrs)
+    if cs.deferred:
+        yield ""
+        yield f"## deferred: not planned yet ({len(cs.deferred)})"
+        yield from (f"- {d.change.address} ({d.reason})" for d in cs.deferred)
+    outputs = [o for o in cs.outputs if o.action is not Action.NO_OP]
+    if outputs:
+        yield ""
+        yield f"## output changes ({len(outputs)})"
+        for out in outputs:
+            yield f"- output.{out.name}: {out.action.value}, {_short(out.before, width)} -> {_short(out.after, width)}"
+
+
+def _change_lines(change: Change, width: int, max_attrs: int) -> Iterator[str]:
+    yield f"- {change.address} [{_describe(change)}]"
+    for attr in change.attributes[:max_attrs]:
+        forces = "  (forces replacement)" if attr.forces_replacement else ""
+        yield f"    {attr.path}: {_short(attr.before, width)} -> {_short(attr.after, width)}{forces}"
+    hidden = len(change.attributes) - max_attrs
+    if hidden > 0 and max_attrs:
+        yield f"    … {hidden} more attribute changes"
+
+
+def _describe(change: Change) -> str:
+    parts = [change.type]
+    if change.action is Action.REPLACE:
+        parts.append("create-before-destroy" if change.actions[:1] == ["create"] else "destroy-before-create")
+    if change.action_reason:
+        parts.append(f"reason: {change.action_reason}")
+    if change.replace_paths:
+        parts.append(f"forced by: {', '.join(change.replace_paths)}")
+    if change.moved:
+        parts.append(f"moved from {change.previous_address}")
+    if change.importing:
+        parts.append(f"importing id {change.import_id}")
+    if change.mode == "data":
+        parts.append("data source")
+    if change.deposed:
+        parts.append(f"deposed object {change.deposed}")
+    return "; ".join(parts)
+
+
+def _grouped(changes: list[Change], width: int, max_attrs: int) -> Iterator[str]:
+    groups: dict[tuple[str, tuple[str, ...]], list[Change]] = defaultdict(list)
+    for change in changes:
+        groups[(change.type, tuple(a.path for a in change.attributes[:max_attrs]))].append(change)
+    for (resource_type, paths), members in groups.items():
+        if len(members) == 1:
+            yield from _change_lines(members[0], width, max_attrs)
+            continue
+        yield f"- {len(members)} × {resource_type}: {_address_range(members)}"
+        if paths:
+            yield f"    attributes changed in each: {', '.join(paths)}"
+
+
+def _type_counts(changes: list[Change]) -> Iterator[str]:
+    for resource_type, n in sorted(Counter(c.type for c in changes).items()):
+        yield f"- {n} × {resource_type}"
+
+
+def _address_range(members: list[Change]) -> str:
+    shown = ", ".join(c.address for c in members[:3])
+    return shown + (f" and {len(members) - 3} more" if len(members) > 3 else "")
+
+
+def _short(value: Any, width: int) -> str:
+    """A JSON-ish rendering of VALUE, cut head-and-tail to WIDTH characters."""
+    text = value if isinstance(value, str) and value == "(known after apply)" else _json(value)
+    if len(text) <= width:
+        return text
+    keep = max(width // 2 - 2, 4)
+    return f"{text[:keep]} … {text[-keep:]}"
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(value)
