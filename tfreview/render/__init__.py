@@ -1,0 +1,21 @@
+"""Renderers: each turns a ReviewResult into a string and does no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tfreview.render.markdown import render_markdown
+from tfreview.render.text import render_text
+from tfreview.result import ReviewResult
+
+FORMATS = ("text", "json", "markdown")
+
+
+def render(result: ReviewResult, fmt: str, *, color: bool = False, show_reasoning: bool = True) -> str:
+    """Render RESULT in format FMT (one of FORMATS)."""
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: render_text(result, color=color, show_reasoning=show_reasoning),
+        "json": lambda: result.to_json() + "\n",
+        "markdown": lambda: render_markdown(result),
+    }
+    return renderers[fmt]()

@@ -1,0 +1,69 @@
+"""Terminal output: rich-formatted when the terminal has colour, plain text when piped."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+
+from tfreview.labels import Label
+from tfreview.render.common import SYMBOLS, change_note, count_line, groups, value
+from tfreview.result import ReviewResult
+from tfreview.risk import Severity
+
+LABEL_STYLE = {Label.LIKELY_SAFE: "bold green", Label.NEEDS_CLOSE_REVIEW: "bold red"}
+SEVERITY_STYLE = {Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan", Severity.INFO: "dim"}
+ATTRIBUTES_SHOWN = 5
+
+
+def render_text(result: ReviewResult, *, color: bool = False, show_reasoning: bool = True) -> str:
+    """The human report for a terminal."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100,
+                      highlight=False, soft_wrap=True)
+    _header(console, result)
+    _findings(console, result)
+    _changes(console, result)
+    if show_reasoning and result.reasoning:
+        console.print("\n[bold]Model reasoning[/]")
+        console.print(escape(result.reasoning.strip()), style="dim")
+    if result.explanation:
+        console.print("\n[bold]Model answer[/]")
+        console.print(escape(result.explanation.strip()))
+    for error in result.errors:
+        console.print(f"\n[red]error:[/] {escape(error)}")
+    return buffer.getvalue()
+
+
+def _header(console: Console, result: ReviewResult) -> None:
+    console.print(f"[{LABEL_STYLE[result.label]}]{result.label_text.upper()}[/] "
+                  f"(decided by {result.decided_by.value})")
+    model = f"{result.model.backend}" + (f" {result.model.name}" if result.model.name else "")
+    console.print(f"Plan: {count_line(result)} · model: {escape(model)}")
+
+
+def _findings(console: Console, result: ReviewResult) -> None:
+    if not result.findings:
+        return
+    console.print("\n[bold]Findings[/]")
+    for f in result.findings:
+        console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity.value:<6}[/] {escape(f.rule)}: "
+                      f"{escape(f.message)}")
+
+
+def _changes(console: Console, result: ReviewResult) -> None:
+    for action, changes, hidden in groups(result.changes):
+        console.print(f"\n[bold]{action.value}[/] ({len(changes) + hidden})")
+        for change in changes:
+            note = change_note(change)
+            console.print(f"  {SYMBOLS[action]} {escape(change.address)}" + (f"  [dim]({escape(note)})[/]" if note else ""))
+            for attr in change.attributes[:ATTRIBUTES_SHOWN]:
+                console.print(f"      {escape(attr.path)}: {escape(value(attr.before, 40))} → {escape(value(attr.after, 40))}",
+                              style="dim")
+        if hidden:
+            console.print(f"  … and {hidden} more")
+    if result.drift:
+        console.print(f"\n[bold]drift[/] ({len(result.drift)}): changed outside Terraform")
+        for change in result.drift:
+            console.print(f"  ! {escape(change.address)}")

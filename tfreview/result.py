@@ -1,0 +1,84 @@
+"""The review result: the single source of the JSON output schema (DESIGN.md, schema_version 1)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tfreview.changes import Change
+from tfreview.labels import DecidedBy, Label
+from tfreview.risk import Finding
+
+SCHEMA_VERSION = 1
+
+
+class Summary(BaseModel):
+    """Counts of changes per kind."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    create: int = 0
+    update: int = 0
+    delete: int = 0
+    replace: int = 0
+    read: int = 0
+    no_op: int = 0
+    forget: int = 0
+    import_: int = Field(0, alias="import")
+    move: int = 0
+    drift: int = 0
+    output_changes: int = 0
+
+
+class PlanInfo(BaseModel):
+    """Facts about the plan itself."""
+
+    terraform_version: str = ""
+    format_version: str = ""
+    applyable: bool = True
+    complete: bool = True
+    errored: bool = False
+
+
+class ModelInfo(BaseModel):
+    """Which model was asked and what it said."""
+
+    backend: Literal["ollama", "openai", "none", "fake"] | str = "none"
+    name: str | None = None
+    verdict: Label | None = None
+    duration_s: float = 0.0
+
+
+class ReviewResult(BaseModel):
+    """Everything a review produced; `--format json` prints exactly this."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    label: Label
+    label_text: str
+    decided_by: DecidedBy
+    reasoning: str = Field("", description="the model's extracted thinking, masked; empty without a model")
+    explanation: str = Field("", description="the model's final answer without the verdict line")
+    findings: list[Finding] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    changes: list[Change] = Field(default_factory=list)
+    drift: list[Change] = Field(default_factory=list)
+    plan: PlanInfo = Field(default_factory=PlanInfo)
+    model: ModelInfo = Field(default_factory=ModelInfo)
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the label is 'needs close review'."""
+        return self.label is Label.NEEDS_CLOSE_REVIEW
+
+    def to_json(self) -> str:
+        """The JSON document of `--format json`."""
+        return self.model_dump_json(indent=2)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the review output."""
+    return ReviewResult.model_json_schema(mode="serialization")
