@@ -83,16 +83,16 @@ def test_outputs_are_separate_and_masked() -> None:
 
 
 def test_nested_diff_paths() -> None:
-    from tfreview.plan import ResourceChange
     from tfreview.changes import normalize_resource
 
-    rc = ResourceChange.model_validate({
+    rc = ({
         "address": "aws_security_group.sg", "type": "aws_security_group",
         "change": {"actions": ["update"],
                    "before": {"tags": {"env": "a", "team": "x"}, "ingress": [{"from_port": 22, "cidr_blocks": ["10.0.0.0/8"]}]},
                    "after": {"tags": {"env": "b", "team": "x"}, "ingress": [{"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]},
                    "after_unknown": {"tags": {}, "ingress": [{"cidr_blocks": [False]}]}},
     })
+
     paths = {a.path: (a.before, a.after) for a in normalize_resource(rc).attributes}
     assert paths == {"ingress[0].cidr_blocks": (["10.0.0.0/8"], ["0.0.0.0/0"]), "tags.env": ("a", "b")}
 

@@ -27,7 +27,7 @@ def test_old_format_without_health_fields_defaults_to_healthy() -> None:
                 "unknown_future_key": {"x": 1}}
     plan = parse_plan(document)
     assert (plan.applyable, plan.complete, plan.errored) == (True, True, False)
-    assert plan.resource_changes[0].change.actions == ["create"]
+    assert plan.resource_changes[0]["change"]["actions"] == ["create"]
 
 
 def test_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,3 +88,11 @@ def test_failing_conversion_reports_terraforms_error(tmp_path: Path) -> None:
     fake.chmod(0o755)
     with pytest.raises(PlanError, match="Failed to read the given file"):
         read_plan_document(planfile, terraform_bin=str(fake))
+
+
+def test_malformed_resource_entry_is_a_plan_error() -> None:
+    from tfreview.changes import normalize
+
+    plan = parse_plan({"format_version": "1.2", "resource_changes": [{"type": "x"}]})
+    with pytest.raises(PlanError, match=r"resource_changes\[0\]"):
+        normalize(plan)

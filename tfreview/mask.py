@@ -150,13 +150,13 @@ def _mask_copies(document: dict[str, Any], report: MaskReport) -> None:
     secrets = _copyable(report.secrets)
     if not secrets:
         return
-    automaton = _automaton(secrets)
     # Walking every string in Python is the slow path; one serialise-and-scan in C tells whether any copy
     # is left at all. JSON escaping is per character, so a copy inside a longer string still matches.
-    probe = _automaton({orjson.dumps(s).decode()[1:-1] for s in secrets})
+    escaped = {orjson.dumps(s).decode()[1:-1] for s in secrets}
+    probe = _automaton(escaped)
     if next(probe.iter(orjson.dumps(document).decode()), None) is None:
         return
-    _walk_and_mask(document, automaton, report)
+    _walk_and_mask(document, probe if escaped == secrets else _automaton(secrets), report)
 
 
 def _automaton(needles: set[str]) -> Any:

@@ -42,27 +42,11 @@ class ChangeBody(_Lenient):
     generated_config: str | None = None
 
 
-class ResourceChange(_Lenient):
-    """One entry of `resource_changes` or `resource_drift`."""
-
-    address: str
-    previous_address: str | None = None
-    module_address: str | None = None
-    mode: str = "managed"
-    type: str = ""
-    name: str = ""
-    index: Any = None
-    provider_name: str = ""
-    deposed: str | None = None
-    action_reason: str | None = None
-    change: ChangeBody = Field(default_factory=ChangeBody)
-
-
 class DeferredChange(_Lenient):
     """One entry of `deferred_changes` (Terraform 1.9+ with deferred actions)."""
 
     reason: str = "unknown"
-    resource_change: ResourceChange
+    resource_change: dict[str, Any]
 
 
 class CheckResult(_Lenient):
@@ -71,6 +55,7 @@ class CheckResult(_Lenient):
     address: dict[str, Any] = Field(default_factory=dict)
     status: str = "unknown"
     instances: list[dict[str, Any]] = Field(default_factory=list)
+    problems: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Plan(_Lenient):
@@ -84,8 +69,9 @@ class Plan(_Lenient):
     complete: bool = True
     errored: bool = False
     variables: dict[str, Any] = Field(default_factory=dict)
-    resource_changes: list[ResourceChange] = Field(default_factory=list)
-    resource_drift: list[ResourceChange] = Field(default_factory=list)
+    # Raw entries: changes.normalize_resource reads them directly (see there for why).
+    resource_changes: list[Any] = Field(default_factory=list)
+    resource_drift: list[Any] = Field(default_factory=list)
     output_changes: dict[str, ChangeBody] = Field(default_factory=dict)
     deferred_changes: list[DeferredChange] = Field(default_factory=list)
     relevant_attributes: list[dict[str, Any]] = Field(default_factory=list)

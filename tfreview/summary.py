@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
+
+import orjson
 
 from pydantic import BaseModel
 
 from tfreview.changes import Action, Change, ChangeSet
 
 ALWAYS_LISTED = (Action.DELETE, Action.REPLACE, Action.FORGET)
+COUNTED = (Action.CREATE, Action.UPDATE, Action.DELETE, Action.REPLACE, Action.READ, Action.NO_OP, Action.FORGET)
 # Plan-JSON-like text averages ~3 characters a token with Llama/Qwen tokenizers; erring low
 # over-estimates the prompt, which only costs compression, never a silently truncated prompt.
 CHARS_PER_TOKEN = 3.0
@@ -19,9 +21,8 @@ CHARS_PER_TOKEN = 3.0
 
 def count(changeset: ChangeSet) -> dict[str, int]:
     """Counts per action, plus imports, moves, drift and output changes (DESIGN.md summary keys)."""
-    by_action = Counter(c.action.value.replace("-", "_") for c in changeset.changes)
-    counts = {key: by_action.get(key, 0) for key in
-              ("create", "update", "delete", "replace", "read", "no_op", "forget")}
+    by_action = Counter(c.action for c in changeset.changes)
+    counts = {action.value.replace("-", "_"): by_action.get(action, 0) for action in COUNTED}
     counts["import"] = sum(c.importing for c in changeset.changes)
     counts["move"] = sum(c.moved for c in changeset.changes)
     counts["drift"] = len(changeset.drift)
@@ -49,27 +50,49 @@ class PromptSummary(BaseModel):
     complete: bool
 
 
-# (max value length, max attributes per change, group identical changes, list only risky addresses)
-LEVELS: list[tuple[int, int, bool, bool]] = [
-    (300, 60, False, False),
-    (120, 20, False, False),
-    (60, 8, True, False),
-    (40, 0, True, True),
+class Level(NamedTuple):
+    """How hard one compression level squeezes the summary."""
+
+    width: int  # longest value shown
+    max_attrs: int  # attribute changes shown per resource
+    group: bool  # fold identical non-risky changes into one line
+    risky_only: bool  # list only deletes, replaces and forgets; count the rest per type
+    addresses_only: bool  # risky changes as bare addresses, grouped by type
+
+
+LEVELS = [
+    Level(300, 60, False, False, False),
+    Level(120, 20, False, False, False),
+    Level(60, 8, True, False, False),
+    Level(40, 0, True, True, False),
+    Level(40, 0, True, True, True),
 ]
 
 
 def summarize_for_prompt(changeset: ChangeSet, budget_tokens: int) -> PromptSummary:
     """The most detailed summary that fits BUDGET_TOKENS; deletes, replaces and forgets are never dropped."""
-    text = ""
-    for level, (width, max_attrs, group, risky_only) in enumerate(LEVELS):
-        text = "\n".join(_summary_lines(changeset, width, max_attrs, group, risky_only))
-        tokens = estimate_tokens(text)
-        if tokens <= budget_tokens:
-            return PromptSummary(text=text, level=level, tokens=tokens, complete=True)
-    return PromptSummary(text=text, level=len(LEVELS) - 1, tokens=estimate_tokens(text), complete=False)
+    budget_chars = int(budget_tokens * CHARS_PER_TOKEN)
+    for number, level in enumerate(LEVELS[:-1]):
+        text = _render_within(_summary_lines(changeset, level), budget_chars)
+        if text is not None:
+            return PromptSummary(text=text, level=number, tokens=estimate_tokens(text), complete=True)
+    text = "\n".join(_summary_lines(changeset, LEVELS[-1]))
+    tokens = estimate_tokens(text)
+    return PromptSummary(text=text, level=len(LEVELS) - 1, tokens=tokens, complete=tokens <= budget_tokens)
 
 
-def _summary_lines(cs: ChangeSet, width: int, max_attrs: int, group: bool, risky_only: bool) -> Iterator[str]:
+def _render_within(lines: Iterator[str], budget_chars: int) -> str | None:
+    """Join LINES, or None as soon as they outgrow the budget (so a huge plan costs only the budget)."""
+    kept, size = [], 0
+    for line in lines:
+        size += len(line) + 1
+        if size > budget_chars:
+            return None
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _summary_lines(cs: ChangeSet, level: Level) -> Iterator[str]:
     counts = count(cs)
     yield "Counts: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in counts.items() if v)
     by_action: dict[Action, list[Change]] = defaultdict(list)
@@ -78,18 +101,27 @@ def _summary_lines(cs: ChangeSet, width: int, max_attrs: int, group: bool, risky
     for action, changes in by_action.items():
         yield ""
         yield f"## {action.value} ({len(changes)})"
-        if risky_only and action not in ALWAYS_LISTED:
+        if action in ALWAYS_LISTED and level.addresses_only:
+            yield from _addresses_by_type(changes)
+        elif action in ALWAYS_LISTED:
+            for change in changes:
+                yield from _change_lines(change, level.width, level.max_attrs)
+        elif level.risky_only:
             yield from _type_counts(changes)
-        elif group and action not in ALWAYS_LISTED:
-            yield from _grouped(changes, width, max_attrs)
+        elif level.group:
+            yield from _grouped(changes, level.width, level.max_attrs)
         else:
             for change in changes:
-                yield from _change_lines(change, width, max_attrs)
+                yield from _change_lines(change, level.width, level.max_attrs)
+    yield from _other_sections(cs, level)
+
+
+def _other_sections(cs: ChangeSet, level: Level) -> Iterator[str]:
     if cs.drift:
         yield ""
         yield f"## drift: changed outside Terraform since the last apply ({len(cs.drift)})"
         for change in cs.drift:
-            yield from _change_lines(change, width, 0 if risky_only else max_attrs)
+            yield from _change_lines(change, level.width, 0 if level.risky_only else level.max_attrs)
     if cs.deferred:
         yield ""
         yield f"## deferred: not planned yet ({len(cs.deferred)})"
@@ -99,7 +131,15 @@ def _summary_lines(cs: ChangeSet, width: int, max_attrs: int, group: bool, risky
         yield ""
         yield f"## output changes ({len(outputs)})"
         for out in outputs:
-            yield f"- output.{out.name}: {out.action.value}, {_short(out.before, width)} -> {_short(out.after, width)}"
+            yield f"- output.{out.name}: {out.action.value}, {_short(out.before, level.width)} -> {_short(out.after, level.width)}"
+
+
+def _addresses_by_type(changes: list[Change]) -> Iterator[str]:
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        by_type[change.type].append(change.address)
+    for resource_type, addresses in sorted(by_type.items()):
+        yield f"- {resource_type} ({len(addresses)}): {', '.join(addresses)}"
 
 
 def _change_lines(change: Change, width: int, max_attrs: int) -> Iterator[str]:
@@ -165,6 +205,6 @@ def _short(value: Any, width: int) -> str:
 
 def _json(value: Any) -> str:
     try:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
         return repr(value)

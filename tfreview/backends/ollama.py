@@ -1,0 +1,247 @@
+"""The Ollama backend: one streamed /api/chat call through the official ollama client.
+
+Wire facts are in /work/shared/ollama-api.md (cited as §n). Every foreign exception becomes a
+BackendError in `_translate`. A reply whose reasoning is present but whose answer is empty is
+returned as is (content ""), so the verdict parse fails closed on it ("empty answer").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import cast
+
+import httpx
+import ollama
+import pydantic
+
+from tfreview import errors
+from tfreview.backends.base import BackendSettings, ModelReply
+from tfreview.verdict import split_reasoning
+
+CHARS_PER_TOKEN = 4
+# chars/4 under-counts plan text by up to ~1/3 (JSON, HCL and IDs run near 3 chars a token).
+MAX_UNDERCOUNT = 4 / 3
+# An untruncated prompt evaluates to at least ~0.8 of a chars/4 estimate, even for wordy prose.
+TRUNCATION_RATIO = 0.7
+CONNECT_TIMEOUT_S = 10.0
+
+_FOREIGN = (
+    ollama.ResponseError,
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    ConnectionError,
+    json.JSONDecodeError,
+    pydantic.ValidationError,
+)
+_Chunks = Generator[ollama.ChatResponse, None, None]
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimate the token count of text without a tokenizer (chars/4, on the low side)."""
+    # The backend cannot tokenize (ollama-python has no tokenize call, §5), and the R1 distill
+    # tokenizers average 3-4 characters a token on English, JSON and HCL; chars/4 stays low.
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+@dataclass
+class _Stream:
+    """What arrived on one streamed chat call."""
+
+    thinking: list[str] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)
+    last: ollama.ChatResponse | None = None
+
+    def add(self, chunk: ollama.ChatResponse) -> None:
+        """Accumulate one NDJSON chunk."""
+        self.thinking.append(chunk.message.thinking or "")
+        self.content.append(chunk.message.content or "")
+        self.last = chunk
+
+
+class OllamaBackend:
+    """Ask a model served by Ollama through the native /api/chat endpoint."""
+
+    name = "ollama"
+
+    def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
+        """Send one user message and return the whole answer; raise BackendError on failure."""
+        started = time.monotonic()
+        try:
+            stream = _chat_with_fallback(prompt, settings, started + settings.timeout_s)
+        except _FOREIGN as exc:
+            raise _translate(exc, settings) from exc
+        final = _finished(stream, settings)
+        _check_prompt_evaluated(prompt, final.prompt_eval_count, settings)
+        # §6 shapes 2-4: the think block may still be in content, with or without its opening tag.
+        reasoning, answer = split_reasoning("".join(stream.content))
+        thinking = "\n".join(p for p in ("".join(stream.thinking).strip(), reasoning) if p)
+        return ModelReply(
+            thinking=thinking,
+            content=answer,
+            prompt_tokens=final.prompt_eval_count,
+            completion_tokens=final.eval_count,
+            done_reason=final.done_reason,
+            duration_s=time.monotonic() - started,
+        )
+
+
+def _chat_with_fallback(prompt: str, settings: BackendSettings, deadline: float) -> _Stream:
+    """Ask with think on; retry once without it when the model cannot think (§2a)."""
+    with _client(settings) as client:
+        try:
+            return _stream(client, prompt, settings, deadline, think=True)
+        except ollama.ResponseError as exc:
+            if exc.status_code != 400 or "does not support thinking" not in str(exc.error):
+                raise
+        # Models without the thinking capability (hf.co GGUF distills) keep <think> in content.
+        return _stream(client, prompt, settings, deadline, think=None)
+
+
+def _client(settings: BackendSettings) -> ollama.Client:
+    """An ollama client whose timeouts apply to every connect and read."""
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else None
+    connect = min(CONNECT_TIMEOUT_S, settings.timeout_s)
+    timeout = httpx.Timeout(settings.timeout_s, connect=connect)
+    return ollama.Client(host=settings.host, timeout=timeout, headers=headers)
+
+
+def _stream(
+    client: ollama.Client,
+    prompt: str,
+    settings: BackendSettings,
+    deadline: float,
+    *,
+    think: bool | None,
+) -> _Stream:
+    """Run one streamed chat call, enforcing the overall deadline between chunks."""
+    chunks = cast(
+        "_Chunks",
+        client.chat(
+            model=settings.model,
+            # DeepSeek-R1 guidance: no system prompt, every instruction in the user turn.
+            messages=[{"role": "user", "content": prompt}],
+            stream=True,
+            think=think,
+            options={
+                "num_ctx": settings.num_ctx,
+                "temperature": settings.temperature,
+                "num_predict": settings.num_predict,
+            },
+        ),
+    )
+    stream = _Stream()
+    try:
+        for chunk in chunks:
+            stream.add(chunk)
+            # httpx timeouts bound each read; a model trickling tokens needs a wall clock too.
+            if time.monotonic() > deadline:
+                raise errors.BackendTimeout(_timeout_message(settings))
+    finally:
+        chunks.close()
+    return stream
+
+
+def _finished(stream: _Stream, settings: BackendSettings) -> ollama.ChatResponse:
+    """The final chunk of a stream that really finished with an answer budget left."""
+    final = stream.last
+    # §5: a stream closed without a done:true line just ends; the client raises nothing.
+    if final is None or not final.done:
+        raise errors.BadReply(
+            "the stream from Ollama ended before the model finished — "
+            "check the Ollama log and retry"
+        )
+    if final.done_reason == "length":
+        raise errors.BadReply(
+            f"the model ran out of tokens before answering (num_predict {settings.num_predict}, "
+            f"num_ctx {settings.num_ctx}) — raise --num-ctx or review a smaller plan"
+        )
+    return final
+
+
+def _check_prompt_evaluated(prompt: str, evaluated: int | None, settings: BackendSettings) -> None:
+    """Fail when Ollama silently cut the prompt to fit num_ctx (§2c): it still answers 200."""
+    expected = estimate_tokens(prompt)
+    # Some servers count only the prompt tokens not served from the KV cache, so a reused prompt
+    # reports a tiny or no prompt_eval_count (ollama#2068/#3427 until #5371; the 0.30 llama-server
+    # runner, ollama#16414 until #16428). Only a prompt that may not fit num_ctx is checked: by
+    # chars/3, the same high estimate summary.py budgets with, so budgeted prompts are skipped.
+    if evaluated is None or expected * MAX_UNDERCOUNT <= settings.num_ctx:
+        return
+    # Runners keep about num_ctx/2 tokens (0.32) or exactly num_ctx (older, §2c).
+    if evaluated < expected * TRUNCATION_RATIO or evaluated >= settings.num_ctx:
+        raise errors.BadReply(
+            f"Ollama truncated the prompt ({evaluated} of ~{expected} tokens evaluated, "
+            f"num_ctx {settings.num_ctx}) — raise --num-ctx"
+        )
+
+
+def _translate(exc: Exception, settings: BackendSettings) -> errors.BackendError:
+    """Turn an exception from ollama, httpx, json or pydantic into a BackendError."""
+    host = settings.host
+    if isinstance(exc, ollama.ResponseError):
+        return _translate_status(exc, settings)
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionError)):
+        # §5: a stream raises the raw httpx.ConnectError, a plain call the builtin ConnectionError.
+        return errors.BackendUnavailable(
+            f"cannot reach Ollama at {host} — start it with `ollama serve` or pass --host"
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return errors.BackendTimeout(_timeout_message(settings))
+    if isinstance(exc, httpx.InvalidURL):
+        return errors.BackendUnavailable(f"invalid Ollama host {host!r} ({exc}) — pass --host")
+    if isinstance(exc, httpx.HTTPError):
+        return errors.BadReply(
+            f"the connection to Ollama at {host} broke mid-answer ({_one_line(exc)}) — "
+            "check the Ollama log (the model runner may have crashed) and retry"
+        )
+    if isinstance(exc, json.JSONDecodeError):
+        return errors.BadReply(
+            f"{host} sent a reply that is not Ollama's JSON — check that --host is an Ollama server"
+        )
+    return errors.BadReply(
+        f"Ollama at {host} sent a reply tfreview cannot read ({_one_line(exc)}) — "
+        "check the Ollama and tfreview versions"
+    )
+
+
+def _translate_status(exc: ollama.ResponseError, settings: BackendSettings) -> errors.BackendError:
+    """Map an HTTP status (or -1 for an error line inside a stream, §5) to a BackendError."""
+    host, model, code, text = settings.host, settings.model, exc.status_code, _one_line(exc.error)
+    if code == -1:
+        return errors.BadReply(f"Ollama failed mid-answer: {text} — check the Ollama log and retry")
+    if code == 404 and "model" in text:
+        return errors.ModelNotFound(
+            f"model {model} not found on {host} — run `ollama pull {model}`"
+        )
+    if code == 404:
+        return errors.BackendError(
+            f"{host} answered HTTP 404 ({text}) — check that --host is an Ollama server"
+        )
+    if "longer than the context" in text:
+        return errors.BadReply(
+            f"the prompt does not fit the model's context ({text}) — raise --num-ctx"
+        )
+    if code == 503:
+        return errors.BackendError(f"Ollama at {host} is busy (HTTP 503: {text}) — retry later")
+    if code >= 500:
+        return errors.BackendError(
+            f"Ollama at {host} failed (HTTP {code}: {text}) — check the Ollama log; "
+            "a smaller model or --num-ctx may fit in memory"
+        )
+    return errors.BackendError(f"Ollama at {host} rejected the request (HTTP {code}: {text})")
+
+
+def _timeout_message(settings: BackendSettings) -> str:
+    return (
+        f"Ollama did not finish within {settings.timeout_s:g}s — "
+        "raise --timeout or use a smaller model"
+    )
+
+
+def _one_line(value: object, limit: int = 300) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
