@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from tfreview import __version__
-from tfreview.errors import ConfigError, TfreviewError
+from tfreview.commands.review import review_command, schema_command
+from tfreview.errors import TfreviewError
 
-EXIT_SAFE, EXIT_REVIEW, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
 
 
 class _Group(click.Group):
@@ -49,81 +47,5 @@ def main() -> None:
     """
 
 
-@main.command("review")
-@click.argument("plan", default="-", metavar="[PLAN]")
-@click.option("--backend", type=click.Choice(["ollama", "none"]), help="Model backend; `none` = rules only.  [default: ollama]")
-@click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
-@click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
-@click.option("--num-ctx", type=int, help="Context window sent to Ollama; the prompt is compressed to fit.  [default: 8192]")
-@click.option("--num-predict", type=int, help="Most tokens the model may generate.  [default: 4096]")
-@click.option("--temperature", type=float, help="Sampling temperature.  [default: 0.6]")
-@click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]")
-@click.option("--terraform-bin", help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Config file.  [default: nearest .tfreview.hcl above the plan]")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Format written to stdout.")
-@click.option("--output", "outputs", multiple=True, metavar="[FORMAT=]PATH",
-              help="Also write the report to PATH (in --format, or FORMAT given as json=out.json). Repeatable.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 for both labels (for steps that only label).")
-@click.option("--no-reasoning", is_flag=True, help="Hide the model's reasoning in text output.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stdout or progress on stderr; use the exit code.")
-def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: bool, no_reasoning: bool,
-                   quiet: bool, config_path: Path | None, **flags: Any) -> None:
-    """Review PLAN: `terraform show -json` output, a binary planfile, or `-` for stdin (the default).
-
-    \b
-    Examples:
-      terraform show -json tfplan | tfreview review -
-      tfreview review plan.json --format json | jq .label
-      tfreview review plan.json --output markdown=review.md --output json=review.json
-    """
-    from tfreview.render import render
-    from tfreview.review import review
-    from tfreview.settings import resolve_settings
-
-    settings = resolve_settings(flags, os.environ, plan_source=plan, config_path=config_path)
-    targets = [_parse_output(o, fmt) for o in outputs]
-    if not quiet:
-        _announce(settings.backend, settings.model, settings.host, plan)
-    result = review(plan, settings)
-    for target_fmt, path in targets:
-        _write(path, render(result, target_fmt, show_reasoning=not no_reasoning))
-    if not quiet:
-        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render(result, fmt, color=color, show_reasoning=not no_reasoning), nl=False)
-        for error in result.errors:
-            click.echo(f"tfreview: {error}", err=True)
-    sys.exit(EXIT_SAFE if exit_zero or not result.needs_review else EXIT_REVIEW)
-
-
-@main.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of `review --format json` output."""
-    from tfreview.result import json_schema
-
-    click.echo(json.dumps(json_schema(), indent=2))
-
-
-def _parse_output(spec: str, default_fmt: str) -> tuple[str, Path]:
-    fmt, sep, path = spec.partition("=")
-    if not sep:
-        return default_fmt, Path(spec)
-    if fmt not in ("text", "json", "markdown"):
-        raise ConfigError(f"--output {spec}: unknown format {fmt!r} — use text, json or markdown")
-    return fmt, Path(path)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
-
-
-def _announce(backend: str, model: str, host: str, plan: str) -> None:
-    source = "stdin" if plan == "-" else plan
-    if backend == "none":
-        click.echo(f"tfreview: reviewing {source} with rules only (--backend none: no model is asked)", err=True)
-    else:
-        click.echo(f"tfreview: reviewing {source} with {model} at {host} (this can take a while on CPU)…", err=True)
+for command in (review_command, schema_command):
+    main.add_command(command)

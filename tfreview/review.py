@@ -1,8 +1,13 @@
-"""The review pipeline: load → mask → normalize → rules → prompt → model → decide."""
+"""The review pipeline: prepare (load → mask → normalize → rules → prompt) → ask the model → decide.
+
+`review()` runs all three for one plan. Batch runs and caches use the stages separately: every plan is
+prepared, identical change-sets are asked once, and each plan is decided with its own findings.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfreview.backends import get_backend
@@ -12,7 +17,7 @@ from tfreview.errors import BackendError
 from tfreview.labels import DecidedBy, Label
 from tfreview.mask import MaskReport, mask_document, mask_text
 from tfreview.plan import Plan, parse_plan, read_plan_document
-from tfreview.prompt import build_prompt
+from tfreview.prompt import Prompt, build_prompt
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
 from tfreview.risk import Finding, ReviewInput, Severity, evaluate
 from tfreview.settings import Settings
@@ -20,21 +25,82 @@ from tfreview.summary import count, ordered
 from tfreview.verdict import parse_verdict
 
 
+@dataclass
+class Prepared:
+    """Everything the deterministic stage produced for one plan; all of it masked."""
+
+    plan: Plan
+    changeset: ChangeSet
+    findings: list[Finding]
+    masking: MaskReport
+    prompt: Prompt | None  # None when no model is to be asked
+
+    @property
+    def needs_model(self) -> bool:
+        """Whether a model should be asked about this plan."""
+        return self.prompt is not None
+
+
+@dataclass
+class ModelOutcome:
+    """What asking the model gave: a reply, or the reason there is none."""
+
+    reply: ModelReply | None = None
+    error: str | None = None
+    duration_s: float = 0.0
+    cached: bool = False
+
+
 def review(source: str | Path, settings: Settings, backend: Backend | None = None) -> ReviewResult:
     """Review one plan. Plan and config errors raise; model failures fail closed into the result."""
+    prepared = prepare(source, settings)
+    if not prepared.needs_model:
+        return decide(prepared, settings, None)
+    return decide(prepared, settings, ask(prepared, settings, backend or get_backend(settings.backend)))
+
+
+def prepare(source: str | Path, settings: Settings) -> Prepared:
+    """The deterministic stage: load, mask, normalize, run the rules, and build the prompt if needed."""
     document = read_plan_document(source, settings.terraform_bin)
     masking = mask_document(document)
     plan = parse_plan(document)
     changeset = normalize(plan)
     findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
-    result = _rules_result(plan, changeset, findings, settings)
-    if settings.backend == "none" or not (findings or _has_changes(changeset)):
+    wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
+    prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
+    return Prepared(plan, changeset, findings, masking, prompt)
+
+
+def ask(prepared: Prepared, settings: Settings, backend: Backend) -> ModelOutcome:
+    """Ask the model about a prepared plan; never raises for a model failure."""
+    prompt = prepared.prompt
+    if prompt is None:
+        return ModelOutcome(error="no prompt was built for this plan")
+    if not prompt.summary_complete:
+        return ModelOutcome(error=f"the plan does not fit --num-ctx {settings.num_ctx} even compressed "
+                                  f"(~{prompt.tokens} tokens) — raise --num-ctx")
+    started = time.monotonic()
+    try:
+        reply = backend.chat(prompt.text, settings.backend_settings())
+    except BackendError as exc:
+        return ModelOutcome(error=str(exc), duration_s=time.monotonic() - started)
+    return ModelOutcome(reply=reply, duration_s=reply.duration_s or time.monotonic() - started)
+
+
+def decide(prepared: Prepared, settings: Settings, outcome: ModelOutcome | None) -> ReviewResult:
+    """The final label: rules set the floor, the model may only escalate, any failure fails closed."""
+    result = _rules_result(prepared, settings)
+    if outcome is None:
         return result
-    return _ask_model(result, plan, changeset, settings, backend or get_backend(settings.backend), masking)
+    result.model.duration_s = round(outcome.duration_s, 3)
+    if outcome.reply is None:
+        return _failed(result, mask_text(outcome.error or "the model gave no answer", prepared.masking.secrets))
+    return _apply_reply(result, outcome.reply, prepared.masking)
 
 
-def _rules_result(plan: Plan, changeset: ChangeSet, findings: list[Finding], settings: Settings) -> ReviewResult:
-    label = Label.NEEDS_CLOSE_REVIEW if _has_high(findings) else Label.LIKELY_SAFE
+def _rules_result(prepared: Prepared, settings: Settings) -> ReviewResult:
+    plan, changeset, findings = prepared.plan, prepared.changeset, prepared.findings
+    label = Label.NEEDS_CLOSE_REVIEW if any(f.severity is Severity.HIGH for f in findings) else Label.LIKELY_SAFE
     return ReviewResult(
         label=label,
         label_text=label.text,
@@ -49,27 +115,11 @@ def _rules_result(plan: Plan, changeset: ChangeSet, findings: list[Finding], set
     )
 
 
-def _ask_model(result: ReviewResult, plan: Plan, changeset: ChangeSet, settings: Settings,
-               backend: Backend, masking: MaskReport) -> ReviewResult:
-    prompt = build_prompt(plan, changeset, result.findings, settings.num_ctx)
-    if not prompt.summary_complete:
-        return _failed(result, f"the plan does not fit --num-ctx {settings.num_ctx} even compressed "
-                               f"(~{prompt.tokens} tokens) — raise --num-ctx")
-    started = time.monotonic()
-    try:
-        reply = backend.chat(prompt.text, settings.backend_settings())
-    except BackendError as exc:
-        result.model.duration_s = round(time.monotonic() - started, 3)
-        return _failed(result, mask_text(str(exc), masking.secrets))
-    return _decide(result, reply, masking)
-
-
-def _decide(result: ReviewResult, reply: ModelReply, masking: MaskReport) -> ReviewResult:
+def _apply_reply(result: ReviewResult, reply: ModelReply, masking: MaskReport) -> ReviewResult:
     verdict = parse_verdict(reply.content)
     result.reasoning = mask_text(reply.thinking, masking.secrets)
     result.explanation = mask_text(verdict.explanation, masking.secrets)
     result.model.verdict = verdict.label
-    result.model.duration_s = round(reply.duration_s, 3)
     if verdict.label is None:
         return _failed(result, f"the model gave no usable verdict: {verdict.problem}")
     if result.label is Label.NEEDS_CLOSE_REVIEW:
@@ -88,10 +138,6 @@ def _failed(result: ReviewResult, reason: str) -> ReviewResult:
         result.label_text = result.label.text
         result.decided_by = DecidedBy.ERROR
     return result
-
-
-def _has_high(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.HIGH for f in findings)
 
 
 def _has_changes(changeset: ChangeSet) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tfreview.backends.base import Backend
+from tfreview.backends.none import NoneBackend
 from tfreview.backends.ollama import OllamaBackend
 from tfreview.errors import ConfigError
 
-BACKENDS: dict[str, Callable[[], Backend]] = {"ollama": OllamaBackend}
+BACKENDS: dict[str, Callable[[], Backend]] = {"ollama": OllamaBackend, "none": NoneBackend}
 
 
 def get_backend(name: str) -> Backend:
