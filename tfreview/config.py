@@ -60,6 +60,7 @@ class FileConfig(_Strict):
     temperature: float | None = None
     timeout: float | None = None
     terraform_bin: str | None = None
+    cache_dir: str | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

@@ -54,9 +54,15 @@ class ModelOutcome:
 def review(source: str | Path, settings: Settings, backend: Backend | None = None) -> ReviewResult:
     """Review one plan. Plan and config errors raise; model failures fail closed into the result."""
     prepared = prepare(source, settings)
-    if not prepared.needs_model:
-        return decide(prepared, settings, None)
-    return decide(prepared, settings, ask(prepared, settings, backend or get_backend(settings.backend)))
+    outcome = None
+    if prepared.needs_model:
+        outcome = ask_cached(prepared, settings, backend or get_backend(settings.backend))
+    return decide(prepared, settings, outcome)
+
+
+def ask_cached(prepared: Prepared, settings: Settings, backend: Backend) -> ModelOutcome:
+    """Ask the model, reusing the verdict of an identical change-set when the cache has one."""
+    return ask(prepared, settings, backend)
 
 
 def prepare(source: str | Path, settings: Settings) -> Prepared:

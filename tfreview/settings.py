@@ -24,7 +24,8 @@ from tfreview.errors import ConfigError
 DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
-ENV_SETTINGS = ("backend", "model", "host", "num_ctx", "num_predict", "temperature", "timeout", "terraform_bin")
+ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
+                "timeout", "terraform_bin", "cache_dir")
 
 
 class Settings(BaseModel):
@@ -37,14 +38,20 @@ class Settings(BaseModel):
     num_predict: int = Field(DEFAULT_NUM_PREDICT, ge=64)
     temperature: float = Field(DEFAULT_TEMPERATURE, ge=0, le=2)
     timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0)
+    base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    api_key: str | None = Field(None, repr=False)
     terraform_bin: str | None = None
+    cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
+    use_cache: bool = True
+    record_dir: Path | None = None
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
 
     def backend_settings(self) -> BackendSettings:
         """What the backend needs."""
-        return BackendSettings(model=self.model, host=self.host, temperature=self.temperature,
-                               num_ctx=self.num_ctx, num_predict=self.num_predict, timeout_s=self.timeout)
+        host = self.base_url if self.backend == "openai" and self.base_url else self.host
+        return BackendSettings(model=self.model, host=host, temperature=self.temperature, num_ctx=self.num_ctx,
+                               num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key)
 
 
 def resolve_settings(
