@@ -17,6 +17,8 @@ from tfreview.summary import estimate_tokens, summarize_for_prompt
 TEMPLATE = "review.md.j2"
 # Room kept free in the context for the model's thinking and answer.
 ANSWER_RESERVE_TOKENS = 2048
+# More findings of one rule than this are folded into one line of addresses.
+GROUP_FINDINGS_ABOVE = 5
 # The template's own text, findings aside; measured generously.
 TEMPLATE_OVERHEAD_TOKENS = 600
 
@@ -58,7 +60,8 @@ def template_version() -> str:
 
 def build_prompt(plan: Plan, changeset: ChangeSet, findings: list[Finding], num_ctx: int) -> Prompt:
     """The prompt for one review, its change summary compressed to fit NUM_CTX."""
-    findings_tokens = sum(estimate_tokens(f.message) + 8 for f in findings)
+    finding_lines = findings_for_prompt(findings)
+    findings_tokens = estimate_tokens("\n".join(finding_lines))
     budget = num_ctx - ANSWER_RESERVE_TOKENS - TEMPLATE_OVERHEAD_TOKENS - findings_tokens
     summary = summarize_for_prompt(changeset, max(budget, 256))
     nonce = hashlib.sha256(summary.text.encode()).hexdigest()[:10]
@@ -73,11 +76,26 @@ def build_prompt(plan: Plan, changeset: ChangeSet, findings: list[Finding], num_
         complete=plan.complete,
         errored=plan.errored,
         summary=summary.text,
-        findings=findings,
+        findings=finding_lines,
         summary_note=_note(summary.level),
     )
     return Prompt(text=text, tokens=estimate_tokens(text), summary_level=summary.level,
                   summary_complete=summary.complete, template_version=template_version())
+
+
+def findings_for_prompt(findings: list[Finding]) -> list[str]:
+    """One line per finding; a rule that fires many times becomes one line naming every address."""
+    by_rule: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault((finding.rule, finding.severity.value), []).append(finding)
+    lines = []
+    for (rule_id, severity), group in by_rule.items():
+        if len(group) <= GROUP_FINDINGS_ABOVE:
+            lines += [f"[{severity}] {rule_id}: {f.message}" for f in group]
+        else:
+            addresses = ", ".join(f.address or "-" for f in group)
+            lines.append(f"[{severity}] {rule_id} × {len(group)}: {addresses}")
+    return lines
 
 
 def _note(level: int) -> str:
