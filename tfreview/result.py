@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tfreview.changes import Change
+from tfreview.changes import Change, OutputChange
 from tfreview.labels import DecidedBy, Label
 from tfreview.risk import Finding
 
@@ -65,6 +65,7 @@ class ReviewResult(BaseModel):
     summary: Summary = Field(default_factory=Summary)
     changes: list[Change] = Field(default_factory=list)
     drift: list[Change] = Field(default_factory=list)
+    outputs: list[OutputChange] = Field(default_factory=list, description="root module outputs that change")
     plan: PlanInfo = Field(default_factory=PlanInfo)
     model: ModelInfo = Field(default_factory=ModelInfo)
     errors: list[str] = Field(default_factory=list)

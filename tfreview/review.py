@@ -115,6 +115,7 @@ def _rules_result(prepared: Prepared, settings: Settings) -> ReviewResult:
         summary=Summary.model_validate(count(changeset)),
         changes=ordered(changeset.changes),
         drift=changeset.drift,
+        outputs=[o for o in changeset.outputs if o.action is not Action.NO_OP],
         plan=PlanInfo(terraform_version=plan.terraform_version, format_version=plan.format_version,
                       applyable=plan.applyable, complete=plan.complete, errored=plan.errored),
         model=ModelInfo(backend=settings.backend, name=None if settings.backend == "none" else settings.model),

@@ -45,6 +45,10 @@ def _changes(result: ReviewResult) -> list[str]:
     if result.drift:
         lines += ["", f"### drift ({len(result.drift)})", ""]
         lines += [f"- `{c.address}` changed outside Terraform" for c in result.drift]
+    if result.outputs:
+        lines += ["", f"### output changes ({len(result.outputs)})", ""]
+        lines += [f"- `output.{o.name}`: `{_code(value(o.before, 60))}` → `{_code(value(o.after, 60))}`"
+                  for o in result.outputs]
     return lines
 
 

@@ -67,3 +67,8 @@ def _changes(console: Console, result: ReviewResult) -> None:
         console.print(f"\n[bold]drift[/] ({len(result.drift)}): changed outside Terraform")
         for change in result.drift:
             console.print(f"  ! {escape(change.address)}")
+    if result.outputs:
+        console.print(f"\n[bold]output changes[/] ({len(result.outputs)})")
+        for out in result.outputs:
+            console.print(f"  {SYMBOLS[out.action]} output.{escape(out.name)}: "
+                          f"{escape(value(out.before, 40))} → {escape(value(out.after, 40))}")
