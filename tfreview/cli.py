@@ -8,7 +8,10 @@ from typing import Any
 import click
 
 from tfreview import __version__
+from tfreview.commands.github import github_group
+from tfreview.commands.plan import plan_command
 from tfreview.commands.review import review_command, schema_command
+from tfreview.commands.serve import serve_group
 from tfreview.errors import TfreviewError
 
 EXIT_USAGE = 2
@@ -47,5 +50,5 @@ def main() -> None:
     """
 
 
-for command in (review_command, schema_command):
+for command in (review_command, plan_command, schema_command, github_group, serve_group):
     main.add_command(command)

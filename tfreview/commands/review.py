@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from tfreview.errors import ConfigError
+from tfreview.commands.output import FORMAT_HELP, FORMATS, OUTPUT_HELP, deliver, parse_output
 
 EXIT_SAFE, EXIT_REVIEW = 0, 1
-FORMATS = ("text", "json", "markdown")
 BACKEND_NAMES = ("ollama", "openai", "none")  # checked against the registry when the backend is built
 
 
@@ -32,10 +31,8 @@ BACKEND_NAMES = ("ollama", "openai", "none")  # checked against the registry whe
 @click.option("--terraform-bin", help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Config file.  [default: nearest .tfreview.hcl above the plan]")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Format written to stdout.")
-@click.option("--output", "outputs", multiple=True, metavar="[FORMAT=]PATH",
-              help="Also write the report to PATH (in --format, or FORMAT given as json=out.json). Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help=FORMAT_HELP)
+@click.option("--output", "outputs", multiple=True, metavar="[FORMAT=]PATH", help=OUTPUT_HELP)
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where verdicts of identical change-sets are cached.  [default: the user cache dir]")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the verdict cache.")
@@ -54,23 +51,16 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
       tfreview review plan.json --format json | jq .label
       tfreview review plan.json --output markdown=review.md --output json=review.json
     """
-    from tfreview.render import render
     from tfreview.review import review
     from tfreview.settings import resolve_settings
 
     flags["use_cache"] = False if flags.pop("no_cache") else None
     settings = resolve_settings(flags, os.environ, plan_source=plan, config_path=config_path)
-    targets = [_parse_output(o, fmt) for o in outputs]
+    targets = [parse_output(o, fmt) for o in outputs]
     if not quiet:
         _announce(settings.backend, settings.model, settings.host, plan)
     result = review(plan, settings)
-    for target_fmt, path in targets:
-        _write(path, render(result, target_fmt, show_reasoning=not no_reasoning))
-    if not quiet:
-        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render(result, fmt, color=color, show_reasoning=not no_reasoning), nl=False)
-        for error in result.errors:
-            click.echo(f"tfreview: {error}", err=True)
+    deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
     sys.exit(EXIT_SAFE if exit_zero or not result.needs_review else EXIT_REVIEW)
 
 
@@ -80,22 +70,6 @@ def schema_command() -> None:
     from tfreview.result import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
-
-
-def _parse_output(spec: str, default_fmt: str) -> tuple[str, Path]:
-    fmt, sep, path = spec.partition("=")
-    if not sep:
-        return default_fmt, Path(spec)
-    if fmt not in FORMATS:
-        raise ConfigError(f"--output {spec}: unknown format {fmt!r} — use text, json or markdown")
-    return fmt, Path(path)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _announce(backend: str, model: str, host: str, plan: str) -> None:

@@ -1,0 +1,73 @@
+"""Writing a finished review: stdout in --format, each --output FORMAT=PATH, and GitHub Actions files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tfreview.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tfreview.result import ReviewResult
+
+# Kept equal to tfreview.render.FORMATS (a test checks); repeated here so `--help` imports no renderer.
+FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMAT_HELP = ("Format written to stdout: text, json, markdown, github (PR-comment Markdown, kept under "
+               "GitHub's 65,536-character limit) or sarif (SARIF 2.1.0 for code scanning).")
+OUTPUT_HELP = ("Also write the report to PATH (in --format, or FORMAT given as json=out.json, "
+               "sarif=tfreview.sarif). Repeatable.")
+
+
+def parse_output(spec: str, default_fmt: str) -> tuple[str, Path]:
+    """Split one --output value into (format, path); a bare PATH takes the --format."""
+    fmt, sep, path = spec.partition("=")
+    if not sep or (fmt not in FORMATS and ("/" in fmt or "." in fmt)):
+        return default_fmt, Path(spec)
+    if fmt not in FORMATS:
+        raise ConfigError(f"--output {spec}: unknown format {fmt!r} — use one of {', '.join(FORMATS)}")
+    if not path:
+        raise ConfigError(f"--output {spec}: no path after '=' — e.g. --output {fmt}=review.{fmt}")
+    return fmt, Path(path)
+
+
+def deliver(result: ReviewResult, *, fmt: str, targets: list[tuple[str, Path]], quiet: bool,
+            show_reasoning: bool, plan_source: str) -> None:
+    """Write every --output file, the GitHub Actions files when in Actions, then stdout unless quiet."""
+    from tfreview.integrations import github_actions
+    from tfreview.render import render
+
+    artifact = sarif_artifact(plan_source)
+    for target_fmt, path in targets:
+        write(path, render(result, target_fmt, show_reasoning=show_reasoning, artifact=artifact))
+    if github_actions.enabled(os.environ):
+        json_path = next((p.resolve() for f, p in targets if f == "json"), None)
+        github_actions.publish(result, os.environ, json_path, lambda line: click.echo(line, err=True))
+    if quiet:
+        return
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(result, fmt, color=color, show_reasoning=show_reasoning, artifact=artifact), nl=False)
+    for error in result.errors:
+        click.echo(f"tfreview: {error}", err=True)
+
+
+def write(path: Path, text: str) -> None:
+    """Write one report file; an unwritable path is a usage error."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def sarif_artifact(plan_source: str) -> str:
+    """The plan's path as SARIF results should name it: relative to the working directory when inside it."""
+    if plan_source == "-":
+        return "plan.json"
+    path = Path(plan_source).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_uri()

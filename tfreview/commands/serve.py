@@ -1,0 +1,61 @@
+"""`tfreview serve run-task`: an HCP Terraform / Terraform Enterprise run task endpoint."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from tfreview.commands.options import model_options, pop_settings_flags
+from tfreview.errors import ConfigError
+
+HMAC_ENV = "TFREVIEW_HMAC_KEY"
+
+
+@click.group("serve")
+def serve_group() -> None:
+    """Run tfreview as a service."""
+
+
+@serve_group.command("run-task")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to accept connections from other machines.")
+@click.option("--port", type=int, default=8080, show_default=True, help="Port to listen on.")
+@click.option("--insecure-no-hmac", is_flag=True,
+              help=f"Accept unsigned requests when ${HMAC_ENV} is not set (local testing only).")
+@click.option("--progress-interval", type=float, default=300.0, show_default=True,
+              help="Seconds between `running` updates while a review takes long (HCP Terraform gives up "
+                   "after 10 minutes without one).")
+@model_options
+def run_task_command(bind: str, port: int, insecure_no_hmac: bool, progress_interval: float, **kwargs: Any) -> None:
+    """Serve a run task: review each run's plan and report passed (likely safe) or failed.
+
+    Set the run task's HMAC key in HCP Terraform and the same value in $TFREVIEW_HMAC_KEY; requests
+    whose X-TFC-Task-Signature does not match are refused with 401. Point the run task's URL at
+    http(s)://HOST:PORT/ and attach it to the post-plan (or pre-apply) stage.
+
+    \b
+    Example:
+      TFREVIEW_HMAC_KEY=... tfreview serve run-task --bind 0.0.0.0 --port 8080 --backend ollama
+    """
+    try:
+        import uvicorn
+
+        from tfreview.integrations.run_task import RunTaskConfig, create_app
+    except ImportError as exc:
+        raise ConfigError(f"`tfreview serve` needs starlette and uvicorn ({exc.name} is missing) — "
+                          "pip install 'tfreview[serve]'") from None
+    from tfreview.settings import resolve_settings
+
+    key = os.environ.get(HMAC_ENV, "")
+    if not key and not insecure_no_hmac:
+        raise ConfigError(f"${HMAC_ENV} is not set — set it to the HMAC key configured on the run task in "
+                          "HCP Terraform (or pass --insecure-no-hmac for local testing only)")
+    flags = pop_settings_flags(kwargs)
+    settings = resolve_settings(flags, os.environ, plan_source=None, config_path=kwargs.pop("config_path"))
+    config = RunTaskConfig(settings=settings, hmac_key=key.encode() if key else None,
+                           progress_interval=progress_interval)
+    if not key:
+        click.echo("tfreview: warning: accepting unsigned run task requests (--insecure-no-hmac)", err=True)
+    uvicorn.run(create_app(config), host=bind, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Where users run tfreview: GitHub Actions and pull requests, HCP Terraform run tasks, a local plan."""
