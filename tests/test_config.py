@@ -67,3 +67,10 @@ def test_invalid_config_names_file_line_and_problem(tmp_path: Path, text: str, m
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_unknown_rule_id_is_reported_at_load_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / ".tfreview.hcl"
+    path.write_text('model = "x"\n\nrule "resource-delet" {\n  severity = "low"\n}\n')
+    with pytest.raises(ConfigError, match=r'\.tfreview\.hcl:3: rule "resource-delet": unknown rule id'):
+        load_config(path)

@@ -87,11 +87,24 @@ def load_config(path: Path) -> FileConfig:
     except (LarkError, ValueError) as exc:
         raise ConfigError(f"{path}: not valid HCL: {_first_line(exc)}") from None
     try:
-        return FileConfig.model_validate(_flatten_blocks(raw))
+        config = FileConfig.model_validate(_flatten_blocks(raw))
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
         raise ConfigError(f"{path}{_line_of(text, error['loc'])}: {where}: {error['msg']}") from None
+    _check_rules(config, path, text)
+    return config
+
+
+def _check_rules(config: FileConfig, path: Path, text: str) -> None:
+    """Reject unknown rule ids and bad severities now, naming the file and line."""
+    from tfreview.risk import check_config  # imported here: the rules import this module
+
+    for rule_id in config.rule:
+        try:
+            check_config(FileConfig(rule={rule_id: config.rule[rule_id]}))
+        except ConfigError as exc:
+            raise ConfigError(f"{path}{_line_of(text, ('rule', rule_id))}: {exc}") from None
 
 
 def _flatten_blocks(raw: dict[str, Any]) -> dict[str, Any]:

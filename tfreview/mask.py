@@ -4,6 +4,8 @@ Terraform writes sensitive values in clear text in `show -json` output and only 
 `*_sensitive` / `sensitive_values` structures (realstack.md, "Sensitive values appear in cleartext").
 This module replaces every marked value with MASK, then masks every copy of those values that appears
 anywhere else in the document (tags, user_data, descriptions, check messages) in one Aho-Corasick pass.
+Last, values nobody marked that have the shape of a credential (cloud keys, private keys, tokens,
+passwords in connection strings) are masked too, and where each was is recorded (credential_mask.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import ahocorasick
 import orjson
+
+from tfreview.credential_mask import CredentialHit, mask_credentials, written_forms
 
 MASK = "(sensitive)"
 MASK_CHANGED = "(sensitive, changed)"  # lets the diff still see that a sensitive value changes
@@ -31,6 +35,7 @@ class MaskReport:
     marked: int = 0
     copies: int = 0
     secrets: set[str] = field(default_factory=set, repr=False)
+    credentials: list[CredentialHit] = field(default_factory=list)
 
 
 def mask_document(document: dict[str, Any]) -> MaskReport:
@@ -39,13 +44,18 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
-    _mask_copies(document, report)
+    text = _mask_copies(document, report.secrets, report)
+    report.credentials, found = mask_credentials(document, MASK, text)
+    # A credential found in one shape may be copied elsewhere in none (a tag holding the bare password).
+    _mask_copies(document, found - report.secrets, report)
+    report.secrets |= found
     return report
 
 
 def mask_text(text: str, secrets: set[str]) -> str:
     """Mask copies of secrets inside free text (model output, error messages)."""
-    for secret in sorted(_copyable(secrets), key=len, reverse=True):
+    forms = {form for secret in _copyable(secrets) for form in written_forms(secret)}
+    for secret in sorted(forms, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
 
@@ -146,17 +156,21 @@ def _copyable(secrets: set[str]) -> set[str]:
     return {s for s in secrets if len(s) >= MIN_COPY_LENGTH and s not in (MASK, MASK_CHANGED)}
 
 
-def _mask_copies(document: dict[str, Any], report: MaskReport) -> None:
-    secrets = _copyable(report.secrets)
+def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport) -> bytes | None:
+    """Mask copies of VALUES; returns the serialized document when it was serialized and left unchanged."""
+    # A copy inside JSON held in a string (a jsonencode'd policy) is written escaped: look for those forms too.
+    secrets = {form for value in _copyable(values) for form in written_forms(value)}
     if not secrets:
-        return
+        return None
+    automaton = _automaton(secrets)
     # Walking every string in Python is the slow path; one serialise-and-scan in C tells whether any copy
     # is left at all. JSON escaping is per character, so a copy inside a longer string still matches.
-    escaped = {orjson.dumps(s).decode()[1:-1] for s in secrets}
-    probe = _automaton(escaped)
-    if next(probe.iter(orjson.dumps(document).decode()), None) is None:
-        return
-    _walk_and_mask(document, probe if escaped == secrets else _automaton(secrets), report)
+    probe = _automaton({orjson.dumps(s).decode()[1:-1] for s in secrets})
+    text = orjson.dumps(document)
+    if next(probe.iter(text.decode()), None) is None:
+        return text
+    _walk_and_mask(document, automaton, report)
+    return None
 
 
 def _automaton(needles: set[str]) -> Any:

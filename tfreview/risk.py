@@ -1,15 +1,25 @@
-"""Deterministic risk rules: the floor under every label that no model answer can lower."""
+"""Deterministic risk rules: the floor under every label that no model answer can lower.
+
+The rules themselves live by theme in `tfreview/rules/` and register here. A rule is either plan-wide
+(`@rule`: one function over the whole ReviewInput) or per change (`declare` the id, then `@on_change`
+a check that receives one Change at a time). `evaluate()` walks the changes once and hands each to the
+checks that asked for its resource type and action, looked up once per (type, action) pair, so a
+50,000-change plan costs one pass plus the checks that really apply.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 
 from pydantic import BaseModel
 
 from tfreview.changes import Action, Change, ChangeSet
-from tfreview.config import FileConfig
+from tfreview.config import FileConfig, RuleConfig
+from tfreview.errors import ConfigError
 from tfreview.mask import MaskReport
 from tfreview.plan import Plan
 
@@ -52,6 +62,11 @@ class ReviewInput:
 
 
 RuleCheck = Callable[[ReviewInput], Iterable[Finding]]
+ChangeCheck = Callable[[Change], Iterable[Finding]]
+
+
+def _no_findings(review_input: ReviewInput) -> Iterable[Finding]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -61,14 +76,37 @@ class Rule:
     id: str
     severity: Severity
     description: str
-    check: RuleCheck
+    check: RuleCheck = _no_findings
+
+
+@dataclass(frozen=True)
+class ChangeHook:
+    """A per-change check and the resource types and actions it looks at."""
+
+    check: ChangeCheck
+    types: frozenset[str]
+    prefixes: tuple[str, ...]
+    actions: frozenset[Action]
+
+    def wants(self, resource_type: str, action: Action) -> bool:
+        """Whether this check looks at changes of this type and action."""
+        if action not in self.actions:
+            return False
+        if not self.types and not self.prefixes:
+            return True
+        return resource_type in self.types or resource_type.startswith(self.prefixes)
 
 
 RULES: dict[str, Rule] = {}
+CHANGE_HOOKS: list[ChangeHook] = []
+# Plan-wide checks whose findings carry ids chosen in .tfreview.hcl (custom rules).
+CONFIG_CHECKS: list[RuleCheck] = []
+ALTERING = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
+EVERY_ACTION = frozenset(Action)
 
 
 def rule(rule_id: str, severity: Severity, description: str) -> Callable[[RuleCheck], RuleCheck]:
-    """Register a rule function under a stable id."""
+    """Register a plan-wide rule function under a stable id."""
 
     def register(check: RuleCheck) -> RuleCheck:
         RULES[rule_id] = Rule(rule_id, severity, description, check)
@@ -77,10 +115,123 @@ def rule(rule_id: str, severity: Severity, description: str) -> Callable[[RuleCh
     return register
 
 
+def declare(rule_id: str, severity: Severity, description: str) -> str:
+    """Register a rule whose findings come from per-change checks; returns the id."""
+    RULES[rule_id] = Rule(rule_id, severity, description)
+    return rule_id
+
+
+def on_change(
+    types: Collection[str] = (),
+    prefixes: tuple[str, ...] = (),
+    actions: Collection[Action] = ALTERING,
+) -> Callable[[ChangeCheck], ChangeCheck]:
+    """Register a check called with every managed change of these types (all when none) and actions."""
+
+    def register(check: ChangeCheck) -> ChangeCheck:
+        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions)))
+        return check
+
+    return register
+
+
+def config_check(check: RuleCheck) -> RuleCheck:
+    """Register a plan-wide check driven by .tfreview.hcl (custom rules)."""
+    CONFIG_CHECKS.append(check)
+    return check
+
+
+def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:
+    """A finding of a registered rule, at the rule's default severity unless graded otherwise."""
+    return Finding(rule=rule_id, severity=severity or RULES[rule_id].severity, address=address, message=message)
+
+
 def evaluate(review_input: ReviewInput) -> list[Finding]:
-    """Run every rule; findings sorted most severe first."""
-    findings = [f for r in RULES.values() for f in r.check(review_input)]
+    """Run every enabled rule and the config's custom rules; findings sorted most severe first."""
+    overrides = check_config(review_input.config)
+    disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
+    findings = [f for r in RULES.values() if r.id not in disabled for f in r.check(review_input)]
+    findings += _change_findings(review_input.changeset, disabled)
+    findings += [f for check in CONFIG_CHECKS for f in check(review_input)]
+    findings = [_overridden(f, overrides) for f in findings if f.rule not in disabled]
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.address or ""))
+
+
+def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
+    dispatch: dict[tuple[str, Action], list[ChangeCheck]] = {}
+    found: list[Finding] = []
+    for change in changeset.changes:
+        if change.mode != "managed":
+            continue
+        key = (change.type, change.action)
+        checks = dispatch.get(key)
+        if checks is None:
+            checks = dispatch[key] = [h.check for h in CHANGE_HOOKS if h.wants(*key)]
+        for check in checks:
+            found.extend(check(change))
+    return found if not disabled else [f for f in found if f.rule not in disabled]
+
+
+def _overridden(found: Finding, overrides: dict[str, RuleConfig]) -> Finding:
+    """Apply a `rule "<id>" { severity = ... }` override.
+
+    Findings at the rule's default severity take the configured one; findings the rule graded lower
+    (helper types, read-only grants) keep their grade but never rise above the configured severity.
+    """
+    override = overrides.get(found.rule)
+    if override is None or override.severity is None or found.rule not in RULES:
+        return found
+    wanted = Severity(override.severity)
+    graded = found.severity is not RULES[found.rule].severity
+    severity = max(found.severity, wanted, key=lambda s: s.rank) if graded else wanted
+    return found.model_copy(update={"severity": severity})
+
+
+def check_config(config: FileConfig) -> dict[str, RuleConfig]:
+    """Validate the `rule` blocks of .tfreview.hcl; the overrides of built-in rules, by id."""
+    overrides: dict[str, RuleConfig] = {}
+    for rule_id, block in config.rule.items():
+        _check_severity(rule_id, block.severity)
+        if is_custom(block):
+            _check_custom(rule_id, block)
+        elif rule_id in RULES:
+            _check_override(rule_id, block)
+            overrides[rule_id] = block
+        else:
+            known = ", ".join(sorted(RULES))
+            raise ConfigError(
+                f'rule "{rule_id}": unknown rule id — known ids: {known}; '
+                "a custom rule needs match_type or match_address"
+            )
+    return overrides
+
+
+def is_custom(block: RuleConfig) -> bool:
+    """Whether a `rule` block defines a custom rule rather than overriding a built-in one."""
+    return bool(block.match_type or block.match_address)
+
+
+def _check_severity(rule_id: str, severity: str | None) -> None:
+    if severity is not None and severity not in {s.value for s in Severity}:
+        raise ConfigError(f'rule "{rule_id}": severity "{severity}" — use one of high, medium, low, info')
+
+
+def _check_custom(rule_id: str, block: RuleConfig) -> None:
+    if rule_id in RULES:
+        raise ConfigError(f'rule "{rule_id}": {rule_id} is a built-in rule — give the custom rule its own id')
+    unknown = [a for a in block.actions if a not in {x.value for x in Action}]
+    if unknown:
+        valid = ", ".join(a.value for a in Action)
+        raise ConfigError(f'rule "{rule_id}": unknown action "{unknown[0]}" — use any of {valid}')
+
+
+def _check_override(rule_id: str, block: RuleConfig) -> None:
+    extra = [k for k in ("actions", "attribute", "message") if getattr(block, k)]
+    if extra:
+        raise ConfigError(
+            f'rule "{rule_id}": {extra[0]} only applies to custom rules — '
+            "a built-in rule takes severity and enabled"
+        )
 
 
 def is_helper_type(resource_type: str) -> bool:
@@ -88,91 +239,17 @@ def is_helper_type(resource_type: str) -> bool:
     return resource_type in HELPER_TYPES or resource_type.startswith(HELPER_TYPE_PREFIXES)
 
 
-def _managed(changeset: ChangeSet, action: Action) -> Iterator[Change]:
-    return (c for c in changeset.changes if c.action is action and c.mode == "managed")
+@cache
+def glob(pattern: str) -> re.Pattern[str]:
+    """A shell-style pattern where only `*` and `?` are wild, so `[0]` in addresses stays literal."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body + r"\Z")
 
 
-REASONS = {
-    "replace_because_tainted": "it is tainted",
-    "replace_because_cannot_update": "an attribute cannot be updated in place",
-    "replace_by_request": "replacement was requested (-replace)",
-    "replace_by_triggers": "replace_triggered_by fired",
-}
+def managed(changeset: ChangeSet, *actions: Action) -> Iterator[Change]:
+    """The managed changes with one of these actions."""
+    return (c for c in changeset.changes if c.action in actions and c.mode == "managed")
 
 
-@rule("resource-delete", Severity.HIGH, "A managed resource is destroyed.")
-def _deletes(ri: ReviewInput) -> Iterator[Finding]:
-    for change in _managed(ri.changeset, Action.DELETE):
-        if is_helper_type(change.type):
-            yield Finding(rule="resource-delete", severity=Severity.LOW, address=change.address,
-                          message=f"{change.address} is destroyed (helper type, holds no infrastructure)")
-        else:
-            yield Finding(rule="resource-delete", severity=Severity.HIGH, address=change.address,
-                          message=f"{change.address} is destroyed")
-
-
-@rule("resource-replace", Severity.HIGH, "A managed resource is destroyed and re-created.")
-def _replaces(ri: ReviewInput) -> Iterator[Finding]:
-    for change in _managed(ri.changeset, Action.REPLACE):
-        severity = Severity.LOW if is_helper_type(change.type) else Severity.HIGH
-        yield Finding(rule="resource-replace", severity=severity, address=change.address,
-                      message=replace_message(change))
-
-
-def replace_message(change: Change) -> str:
-    """Say what is replaced, in which order, why, and which attribute forces it."""
-    order = "created before the old one is destroyed" if change.actions[:1] == ["create"] else "destroyed, then re-created"
-    message = f"{change.address} is replaced ({order})"
-    if change.action_reason in REASONS:
-        message += f" because {REASONS[change.action_reason]}"
-    if change.replace_paths:
-        message += f"; forced by {', '.join(change.replace_paths)}"
-    return message
-
-
-@rule("resource-forget", Severity.MEDIUM, "A resource leaves Terraform state but keeps existing.")
-def _forgets(ri: ReviewInput) -> Iterator[Finding]:
-    for change in _managed(ri.changeset, Action.FORGET):
-        yield Finding(rule="resource-forget", severity=Severity.MEDIUM, address=change.address,
-                      message=f"{change.address} is removed from state but not destroyed (forget)")
-
-
-@rule("resource-import", Severity.MEDIUM, "An existing object is imported into state.")
-def _imports(ri: ReviewInput) -> Iterator[Finding]:
-    for change in ri.changeset.changes:
-        if change.importing:
-            yield Finding(rule="resource-import", severity=Severity.MEDIUM, address=change.address,
-                          message=f"{change.address} is imported (id {change.import_id or 'unknown'})")
-
-
-@rule("plan-errored", Severity.HIGH, "Planning failed; the plan is not what will be applied.")
-def _errored(ri: ReviewInput) -> Iterator[Finding]:
-    if ri.plan.errored:
-        yield Finding(rule="plan-errored", severity=Severity.HIGH,
-                      message="the plan errored: Terraform stopped before planning every change")
-
-
-@rule("plan-incomplete", Severity.HIGH, "The plan is incomplete; another plan/apply round will follow.")
-def _incomplete(ri: ReviewInput) -> Iterator[Finding]:
-    if not ri.plan.complete and not ri.plan.errored:
-        yield Finding(rule="plan-incomplete", severity=Severity.HIGH,
-                      message="the plan is incomplete: more changes will be planned after this one is applied")
-
-
-@rule("plan-deferred", Severity.HIGH, "Some changes are deferred and not shown in this plan.")
-def _deferred(ri: ReviewInput) -> Iterator[Finding]:
-    for deferred in ri.changeset.deferred:
-        yield Finding(rule="plan-deferred", severity=Severity.HIGH, address=deferred.change.address,
-                      message=f"{deferred.change.address} is deferred ({deferred.reason}): its change is not in this plan")
-
-
-@rule("check-failed", Severity.HIGH, "A check block, precondition or postcondition fails.")
-def _failed_checks(ri: ReviewInput) -> Iterator[Finding]:
-    for check in ri.plan.checks:
-        if check.status not in ("fail", "error"):
-            continue
-        address = str(check.address.get("to_display") or check.address.get("name") or "check")
-        problems = [p.get("message", "") for i in check.instances for p in i.get("problems") or []]
-        detail = "; ".join(p for p in problems if p) or check.status
-        yield Finding(rule="check-failed", severity=Severity.HIGH, address=address,
-                      message=f"{address} fails: {detail}")
+# Importing the rules package registers every built-in rule (it imports this module back).
+from tfreview import rules as _rules  # noqa: E402, F401
