@@ -31,6 +31,8 @@ DEFAULT_NUM_CTX = 4096  # server default for 0.6.7-0.15.4 on small GPUs (§2c)
 NDJSON = "application/x-ndjson"
 JSON = "application/json; charset=utf-8"
 PLAIN = "text/plain; charset=utf-8"
+# Layer sizes of deepseek-r1:8b: model, template, license, params, config (§4, real pull output).
+PULL_LAYERS = (5_225_373_760, 556, 1065, 179, 487)
 
 THINKING = (
     "Okay, the plan changes one security group rule and adds a tag.\n"
@@ -116,6 +118,7 @@ class OllamaDouble:
         self._models: list[dict[str, Any]] = []
         self._shows: dict[str, dict[str, Any]] = {}
         self._version = SERVER_VERSION
+        self._pull: Handler = self._puller(PULL_LAYERS, steps=3)
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
     # --- addresses and what the client sent -------------------------------------------------
@@ -133,6 +136,11 @@ class OllamaDouble:
     def chat_bodies(self) -> list[Any]:
         """Decoded JSON bodies of every POST /api/chat, in order."""
         return [r.json for r in self.requests if r.path == "/api/chat"]
+
+    @property
+    def pull_bodies(self) -> list[Any]:
+        """Decoded JSON bodies of every POST /api/pull, in order."""
+        return [r.json for r in self.requests if r.path == "/api/pull"]
 
     # --- chat scenarios ----------------------------------------------------------------------
 
@@ -239,6 +247,35 @@ class OllamaDouble:
         """The version GET /api/version reports."""
         self._version = version
 
+    # --- pull scenarios ----------------------------------------------------------------------
+
+    def pull_layers(self, sizes: Iterable[int] = PULL_LAYERS, *, steps: int = 3) -> None:
+        """POST /api/pull succeeds: manifest, per-layer progress, verify, write, success (§4).
+
+        Each layer streams `steps` progress lines; `completed` is left out while it is 0, and a
+        layer of `steps=1` is a cached blob (one line, total == completed). The pulled model is
+        then listed by /api/tags and known to /api/show.
+        """
+        self._pull = self._puller(tuple(sizes), steps=steps)
+
+    def pull_missing(self) -> None:
+        """An unknown model: stream → 200, "pulling manifest" then an {"error"} line; else 500 (§4)."""
+        message = "pull model manifest: file does not exist"
+
+        def handler(request: Request, body: Any) -> Response:
+            if body.get("stream") is False:
+                return error_response(500, message)
+            lines = [{"status": "pulling manifest"}, {"error": message}]
+            raw = [go_json(line).encode() + b"\n" for line in lines]
+            return Response(iter(raw), headers={"Content-Type": NDJSON})
+
+        self._pull = handler
+
+    def pull_lines(self, lines: Iterable[Any]) -> None:
+        """Stream exactly these NDJSON lines from /api/pull (dicts Go-encoded, strings as they are)."""
+        raw = [(x if isinstance(x, str) else go_json(x)).encode() + b"\n" for x in lines]
+        self._pull = lambda request, body: Response(iter(raw), headers={"Content-Type": NDJSON})
+
     # --- plumbing ----------------------------------------------------------------------------
 
     def _dispatch(self, request: Request) -> Response:
@@ -265,6 +302,7 @@ class OllamaDouble:
             "/api/tags": {"GET": lambda request, body: json_response({"models": self._models})},
             "/api/show": {"POST": self._show},
             "/api/chat": {"POST": self._chat_entry},
+            "/api/pull": {"POST": self._pull_entry},
         }
 
     def _chat_entry(self, request: Request, body: Any) -> Response:
@@ -279,6 +317,30 @@ class OllamaDouble:
         if name not in self._shows:
             return error_response(404, f"model '{name}' not found")
         return json_response(self._shows[name])
+
+    def _pull_entry(self, request: Request, body: Any) -> Response:
+        if not isinstance(body, dict):
+            return error_response(400, "missing request body")
+        if not body.get("model"):
+            return error_response(400, "model is required")
+        return self._pull(request, body)
+
+    def _puller(self, sizes: tuple[int, ...], *, steps: int) -> Handler:
+        def handler(request: Request, body: Any) -> Response:
+            name = str(body["model"])
+            self._register(name)
+            if body.get("stream") is False:
+                return Response(go_json({"status": "success"}), headers={"Content-Type": "application/json"})
+            lines = _pull_lines(name, sizes, steps)
+            return Response(_paced(lines, 0.0), headers={"Content-Type": NDJSON})
+
+        return handler
+
+    def _register(self, name: str) -> None:
+        """A pulled model is listed by /api/tags and known to /api/show."""
+        if all(_normalize(name) != m["name"] for m in self._models):
+            self._models.append(_tag_entry(name))
+        self._shows.setdefault(_normalize(name), _show_payload(["completion", "thinking"], 131072, "qwen3"))
 
     def _streamer(self, reply: _Reply) -> Handler:
         def handler(request: Request, body: Any) -> Response:
@@ -379,6 +441,21 @@ def _prompt_eval_count(body: dict[str, Any]) -> int:
     count = math.ceil(len(text) / 3.2) + 10
     num_ctx = int((body.get("options") or {}).get("num_ctx", DEFAULT_NUM_CTX))
     return count if count <= num_ctx else num_ctx // 2 + 2
+
+
+def _pull_lines(name: str, sizes: tuple[int, ...], steps: int) -> Iterator[dict[str, Any]]:
+    """The /api/pull progress stream (§4; `server/download.go`, `server/images.go` PullModel)."""
+    yield {"status": "pulling manifest"}
+    for index, size in enumerate(sizes):
+        digest = hashlib.sha256(f"{name}/{index}".encode()).hexdigest()
+        status = f"pulling {digest[:12]}"
+        for step in range(steps):
+            done = size if steps == 1 else size * step // (steps - 1)
+            line: dict[str, Any] = {"status": status, "digest": f"sha256:{digest}", "total": size}
+            if done:
+                line["completed"] = done
+            yield line
+    yield from ({"status": s} for s in ("verifying sha256 digest", "writing manifest", "success"))
 
 
 def _think_error(model: str, legacy: bool) -> str:

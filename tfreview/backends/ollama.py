@@ -215,7 +215,7 @@ def _translate_status(exc: ollama.ResponseError, settings: BackendSettings) -> e
         return errors.BadReply(f"Ollama failed mid-answer: {text} — check the Ollama log and retry")
     if code == 404 and "model" in text:
         return errors.ModelNotFound(
-            f"model {model} not found on {host} — run `ollama pull {model}`"
+            f"model {model} not found on {host} — run `ollama pull {model}` or `tfreview models pull {model}`"
         )
     if code == 404:
         return errors.BackendError(

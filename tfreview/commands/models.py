@@ -1,0 +1,117 @@
+"""`tfreview models check` and `tfreview models pull`: is the model there, and fetch it if not."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
+
+from tfreview.commands.tables import echo, table
+from tfreview.errors import BackendError
+
+if TYPE_CHECKING:  # the ollama client is imported only when a command runs
+    from tfreview.backends.base import BackendSettings
+    from tfreview.models import PullEvent
+
+EXIT_OK, EXIT_PROBLEM = 0, 1
+STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skipped": "dim"}
+
+
+@click.group("models")
+def models_group() -> None:
+    """Check that the model is served and fits, or pull it through Ollama."""
+
+
+@models_group.command("check")
+@click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
+@click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
+@click.option("--num-ctx", type=int, help="Context window tfreview will ask for.  [default: 8192]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file.  [default: nearest .tfreview.hcl above the current directory]")
+def check_command(config_path: Path | None, **flags: Any) -> None:
+    """Check the server, the model, its thinking capability and context length.
+
+    Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
+    """
+    from tfreview.models import check_model
+
+    settings = _settings(flags, config_path)
+    report = check_model(settings)
+    grid = table("check", "status", "detail", title=f"{report.model} at {report.host}")
+    for check in report.checks:
+        grid.add_row(check.name, f"[{STATUS_STYLE[check.status.value]}]{check.status.value}[/]", check.detail)
+    echo(grid)
+    sys.exit(EXIT_OK if report.ok else EXIT_PROBLEM)
+
+
+@models_group.command("pull")
+@click.argument("model", required=False)
+@click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file.  [default: nearest .tfreview.hcl above the current directory]")
+def pull_command(model: str | None, host: str | None, config_path: Path | None) -> None:
+    """Pull MODEL through the Ollama API, with a progress bar on stderr.
+
+    MODEL defaults to the configured model (deepseek-r1:8b). Hugging Face GGUFs work too:
+
+    \b
+      tfreview models pull deepseek-r1:14b
+      tfreview models pull hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0
+
+    Exit codes: 0 pulled, 1 the pull failed, 2 usage error.
+    """
+    from tfreview.models import pull_model
+
+    settings = _settings({"host": host, "model": model}, config_path)
+    console = Console(stderr=True, highlight=False)
+    try:
+        with PullProgress(console) as progress:
+            pull_model(settings, progress.update)
+    except BackendError as exc:
+        click.echo(f"tfreview: error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEM)
+    click.echo(f"tfreview: {settings.model} is ready — check it with `tfreview models check --model "
+               f"{settings.model}`", err=True)
+
+
+class PullProgress:
+    """One progress bar per layer, driven by the streamed completed/total; other statuses as lines."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+            console=console, transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.last_status = ""
+
+    def __enter__(self) -> PullProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, event: PullEvent) -> None:
+        """Show one /api/pull line."""
+        if event.digest and event.total:
+            task = self.tasks.get(event.digest)
+            if task is None:
+                task = self.tasks[event.digest] = self.progress.add_task(event.status, total=event.total)
+            self.progress.update(task, completed=event.completed or 0)
+        elif event.status != self.last_status:
+            self.progress.console.print(event.status)
+        self.last_status = event.status
+
+
+def _settings(flags: dict[str, Any], config_path: Path | None) -> BackendSettings:
+    """The Ollama settings from flags, environment and .tfreview.hcl (whatever --backend says)."""
+    from tfreview.settings import resolve_settings
+
+    settings = resolve_settings(flags, os.environ, plan_source=".", config_path=config_path)
+    return settings.backend_settings().model_copy(update={"host": settings.host})
