@@ -88,8 +88,10 @@ def test_nested_diff_paths() -> None:
     rc = ({
         "address": "aws_security_group.sg", "type": "aws_security_group",
         "change": {"actions": ["update"],
-                   "before": {"tags": {"env": "a", "team": "x"}, "ingress": [{"from_port": 22, "cidr_blocks": ["10.0.0.0/8"]}]},
-                   "after": {"tags": {"env": "b", "team": "x"}, "ingress": [{"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]},
+                   "before": {"tags": {"env": "a", "team": "x"},
+                              "ingress": [{"from_port": 22, "cidr_blocks": ["10.0.0.0/8"]}]},
+                   "after": {"tags": {"env": "b", "team": "x"},
+                             "ingress": [{"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]},
                    "after_unknown": {"tags": {}, "ingress": [{"cidr_blocks": [False]}]}},
     })
 
@@ -100,3 +102,13 @@ def test_nested_diff_paths() -> None:
 def test_format_path() -> None:
     assert format_path(["ingress", 0, "cidr_blocks"]) == "ingress[0].cidr_blocks"
     assert format_path(["triggers_replace"]) == "triggers_replace"
+
+
+def test_known_list_marked_false_in_after_unknown_is_not_a_change() -> None:
+    from tfreview.changes import normalize_resource
+
+    rc = {"address": "aws_instance.web", "type": "aws_instance",
+          "change": {"actions": ["update"],
+                     "before": {"sg": ["sg-1"], "tags": {"a": "1"}}, "after": {"sg": ["sg-1"], "tags": {"a": "2"}},
+                     "after_unknown": {"sg": [False], "tags": {}}}}
+    assert [a.path for a in normalize_resource(rc).attributes] == ["tags.a"]

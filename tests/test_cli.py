@@ -82,7 +82,8 @@ FAILURES = {
     "garbage": lambda o: o.chat_garbage(),
     "cut-mid-stream": lambda o: o.chat_cut_mid_chunk(),
     "no-done-line": lambda o: o.chat_truncated("The plan replaces"),
-    "error-line-in-stream": lambda o: o.chat_error_in_stream("The plan", "an error was encountered while running the model"),
+    "error-line-in-stream": lambda o: o.chat_error_in_stream(
+        "The plan", "an error was encountered while running the model"),
     "no-verdict": lambda o: o.chat_thinking("hmm", "It depends."),
 }
 
@@ -160,7 +161,8 @@ def test_bad_config_file_exits_2(tmp_path: Path) -> None:
 def test_schema_command_prints_the_output_schema() -> None:
     schema = json.loads(run("schema").stdout)
     assert schema["properties"]["schema_version"]["const"] == 1
-    assert {"label", "decided_by", "reasoning", "findings", "summary", "errors"} <= set(schema["required"]) | set(schema["properties"])
+    documented = set(schema["required"]) | set(schema["properties"])
+    assert {"label", "decided_by", "reasoning", "findings", "summary", "errors"} <= documented
 
 
 def test_version_and_help() -> None:

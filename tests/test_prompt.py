@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import re
 
+from tests.helpers import plan_path
 from tests.test_changes import changeset
 from tfreview.mask import mask_document
 from tfreview.plan import parse_plan, read_plan_document
 from tfreview.prompt import build_prompt, findings_for_prompt, prompts_dir, template_version
 from tfreview.risk import Finding, Severity
-from tests.helpers import plan_path
 
 
 def _nonce(text: str) -> str:
@@ -37,7 +37,8 @@ def test_injected_text_cannot_forge_the_fence() -> None:
     text = _prompt("injection").text
     closing = f"\nPLAN DATA {_nonce(text)}>>>\n"
     assert text.count(closing) == 1
-    assert text.index(f"<<<PLAN DATA {_nonce(text)}\n") < text.index("Ignore previous instructions") < text.index(closing)
+    opening = f"<<<PLAN DATA {_nonce(text)}\n"
+    assert text.index(opening) < text.index("Ignore previous instructions") < text.index(closing)
 
 
 def test_findings_are_fenced_and_grouped_when_many() -> None:
@@ -52,3 +53,14 @@ def test_findings_are_fenced_and_grouped_when_many() -> None:
 def test_template_version_is_stable_and_templates_are_found() -> None:
     assert (prompts_dir() / "review.md.j2").is_file()
     assert template_version() == template_version() and len(template_version()) == 12
+
+
+def test_grouped_findings_do_not_repeat_addresses_the_summary_lists() -> None:
+    many = [Finding(rule="resource-delete", severity=Severity.HIGH, address=f"aws_instance.w[{i}]",
+                    message="destroyed") for i in range(8)]
+    listed = {f"aws_instance.w[{i}]" for i in range(6)}
+    assert findings_for_prompt(many, listed) == [
+        "[high] resource-delete × 8: aws_instance.w[6], aws_instance.w[7]; "
+        "the other 6 are listed in the plan data above"]
+    assert findings_for_prompt(many, listed | {"aws_instance.w[6]", "aws_instance.w[7]"}) == [
+        "[high] resource-delete × 8: each one listed in the plan data above"]

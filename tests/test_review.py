@@ -10,7 +10,8 @@ from tfreview.labels import DecidedBy, Label
 from tfreview.review import review
 from tfreview.settings import Settings
 
-SAFE = ModelReply(thinking="Only an input changes; nothing stateful.", content="Routine update.\n\nVERDICT: LIKELY SAFE")
+SAFE = ModelReply(thinking="Only an input changes; nothing stateful.",
+                  content="Routine update.\n\nVERDICT: LIKELY SAFE")
 UNSAFE = ModelReply(thinking="The output is consumed downstream.", content="Check it.\nVERDICT: NEEDS CLOSE REVIEW")
 
 

@@ -8,9 +8,17 @@ from typing import Any
 import click
 
 from tfreview import __version__
+from tfreview.commands.batch import batch_command
+from tfreview.commands.cache import cache_group
+from tfreview.commands.dataset import dataset_group
+from tfreview.commands.eval import eval_command
+from tfreview.commands.feedback import feedback_command
 from tfreview.commands.github import github_group
+from tfreview.commands.modelfile import modelfile_command
+from tfreview.commands.models import models_group
 from tfreview.commands.plan import plan_command
 from tfreview.commands.review import review_command, schema_command
+from tfreview.commands.rules import rules_command
 from tfreview.commands.serve import serve_group
 from tfreview.errors import TfreviewError
 
@@ -50,5 +58,10 @@ def main() -> None:
     """
 
 
-for command in (review_command, plan_command, schema_command, github_group, serve_group):
+COMMANDS = (
+    review_command, batch_command, plan_command, rules_command, schema_command, cache_group,
+    github_group, serve_group,
+    models_group, eval_command, feedback_command, dataset_group, modelfile_command,
+)
+for command in COMMANDS:
     main.add_command(command)

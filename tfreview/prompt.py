@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from tfreview.changes import ChangeSet
 from tfreview.plan import Plan
 from tfreview.risk import Finding
-from tfreview.summary import estimate_tokens, summarize_for_prompt
+from tfreview.summary import ALWAYS_LISTED, estimate_tokens, summarize_for_prompt
 
 TEMPLATE = "review.md.j2"
 # Room kept free in the context for the model's thinking and answer.
@@ -60,7 +60,8 @@ def template_version() -> str:
 
 def build_prompt(plan: Plan, changeset: ChangeSet, findings: list[Finding], num_ctx: int) -> Prompt:
     """The prompt for one review, its change summary compressed to fit NUM_CTX."""
-    finding_lines = findings_for_prompt(findings)
+    always_listed = {c.address for c in changeset.changes if c.action in ALWAYS_LISTED}
+    finding_lines = findings_for_prompt(findings, always_listed)
     findings_tokens = estimate_tokens("\n".join(finding_lines))
     budget = num_ctx - ANSWER_RESERVE_TOKENS - TEMPLATE_OVERHEAD_TOKENS - findings_tokens
     summary = summarize_for_prompt(changeset, max(budget, 256))
@@ -83,8 +84,12 @@ def build_prompt(plan: Plan, changeset: ChangeSet, findings: list[Finding], num_
                   summary_complete=summary.complete, template_version=template_version())
 
 
-def findings_for_prompt(findings: list[Finding]) -> list[str]:
-    """One line per finding; a rule that fires many times becomes one line naming every address."""
+def findings_for_prompt(findings: list[Finding], listed: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """One line per finding; a rule that fires many times becomes one line naming every address.
+
+    Addresses in LISTED (deletes, replaces and forgets, which the summary always names) are not repeated:
+    on a plan with thousands of deletes that would double the prompt.
+    """
     by_rule: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         by_rule.setdefault((finding.rule, finding.severity.value), []).append(finding)
@@ -93,8 +98,11 @@ def findings_for_prompt(findings: list[Finding]) -> list[str]:
         if len(group) <= GROUP_FINDINGS_ABOVE:
             lines += [f"[{severity}] {rule_id}: {f.message}" for f in group]
         else:
-            addresses = ", ".join(f.address or "-" for f in group)
-            lines.append(f"[{severity}] {rule_id} × {len(group)}: {addresses}")
+            unlisted = [f.address or "-" for f in group if f.address not in listed]
+            named = ", ".join(unlisted) if unlisted else "each one listed in the plan data above"
+            if unlisted and len(unlisted) < len(group):
+                named += f"; the other {len(group) - len(unlisted)} are listed in the plan data above"
+            lines.append(f"[{severity}] {rule_id} × {len(group)}: {named}")
     return lines
 
 

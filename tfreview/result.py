@@ -48,6 +48,7 @@ class ModelInfo(BaseModel):
     name: str | None = None
     verdict: Label | None = None
     duration_s: float = 0.0
+    cached: bool = Field(False, description="the verdict was reused from an identical change-set, not asked anew")
 
 
 class ReviewResult(BaseModel):
@@ -55,7 +56,7 @@ class ReviewResult(BaseModel):
 
     model_config = ConfigDict(serialize_by_alias=True)
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     label: Label
     label_text: str
     decided_by: DecidedBy

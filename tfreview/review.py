@@ -12,12 +12,15 @@ from pathlib import Path
 
 from tfreview.backends import get_backend
 from tfreview.backends.base import Backend, ModelReply
-from tfreview.changes import Action, ChangeSet, normalize
+from tfreview.cache import VerdictCache, new_entry
+from tfreview.cache_key import cache_key
+from tfreview.changes import Action, ChangeSet, normalize, paused_gc
 from tfreview.errors import BackendError
 from tfreview.labels import DecidedBy, Label
 from tfreview.mask import MaskReport, mask_document, mask_text
 from tfreview.plan import Plan, parse_plan, read_plan_document
 from tfreview.prompt import Prompt, build_prompt
+from tfreview.record import record_review
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
 from tfreview.risk import Finding, ReviewInput, Severity, evaluate
 from tfreview.settings import Settings
@@ -57,23 +60,39 @@ def review(source: str | Path, settings: Settings, backend: Backend | None = Non
     outcome = None
     if prepared.needs_model:
         outcome = ask_cached(prepared, settings, backend or get_backend(settings.backend))
-    return decide(prepared, settings, outcome)
+    result = decide(prepared, settings, outcome)
+    if settings.record_dir is not None:
+        record_review(settings.record_dir, source, prepared, result)
+    return result
 
 
-def ask_cached(prepared: Prepared, settings: Settings, backend: Backend) -> ModelOutcome:
+def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key: str | None = None) -> ModelOutcome:
     """Ask the model, reusing the verdict of an identical change-set when the cache has one."""
-    return ask(prepared, settings, backend)
+    if not settings.use_cache or prepared.prompt is None:
+        return ask(prepared, settings, backend)
+    cache = VerdictCache(settings.cache_dir)
+    key = key or cache_key(prepared, settings, backend.name)
+    hit = cache.get(key)
+    if hit is not None:
+        return ModelOutcome(reply=hit.reply, duration_s=hit.duration_s, cached=True)
+    outcome = ask(prepared, settings, backend)
+    # Failures are never cached, and neither is an answer without a usable verdict: asking again may help.
+    if outcome.reply is not None and parse_verdict(outcome.reply.content).label is not None:
+        entry = new_entry(backend.name, settings.model, outcome.reply, outcome.duration_s)
+        cache.put(key, entry, prepared.masking.secrets)
+    return outcome
 
 
 def prepare(source: str | Path, settings: Settings) -> Prepared:
     """The deterministic stage: load, mask, normalize, run the rules, and build the prompt if needed."""
-    document = read_plan_document(source, settings.terraform_bin)
-    masking = mask_document(document)
-    plan = parse_plan(document)
-    changeset = normalize(plan)
-    findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
-    wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
-    prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
+    with paused_gc():  # the stage allocates millions of acyclic objects; see paused_gc
+        document = read_plan_document(source, settings.terraform_bin)
+        masking = mask_document(document)
+        plan = parse_plan(document)
+        changeset = normalize(plan)
+        findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
+        wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
+        prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
     return Prepared(plan, changeset, findings, masking, prompt)
 
 
@@ -99,6 +118,7 @@ def decide(prepared: Prepared, settings: Settings, outcome: ModelOutcome | None)
     if outcome is None:
         return result
     result.model.duration_s = round(outcome.duration_s, 3)
+    result.model.cached = outcome.cached
     if outcome.reply is None:
         return _failed(result, mask_text(outcome.error or "the model gave no answer", prepared.masking.secrets))
     return _apply_reply(result, outcome.reply, prepared.masking)

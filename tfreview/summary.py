@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import orjson
-
 from pydantic import BaseModel
 
 from tfreview.changes import Action, Change, ChangeSet
@@ -69,14 +68,26 @@ LEVELS = [
 ]
 
 
+class _Sections(NamedTuple):
+    """What every compression level starts from, computed once per summary."""
+
+    counts_line: str
+    by_action: dict[Action, list[Change]]
+    listed_chars: int  # the least the always-listed changes take when each has a line of its own
+
+
 def summarize_for_prompt(changeset: ChangeSet, budget_tokens: int) -> PromptSummary:
     """The most detailed summary that fits BUDGET_TOKENS; deletes, replaces and forgets are never dropped."""
     budget_chars = int(budget_tokens * CHARS_PER_TOKEN)
+    sections = _sections(changeset)
     for number, level in enumerate(LEVELS[:-1]):
-        text = _render_within(_summary_lines(changeset, level), budget_chars)
+        # Every level but the last gives each delete, replace and forget a line: none can fit, so skip them.
+        if sections.listed_chars > budget_chars:
+            break
+        text = _render_within(_summary_lines(changeset, sections, level), budget_chars)
         if text is not None:
             return PromptSummary(text=text, level=number, tokens=estimate_tokens(text), complete=True)
-    text = "\n".join(_summary_lines(changeset, LEVELS[-1]))
+    text = "\n".join(_summary_lines(changeset, sections, LEVELS[-1]))
     tokens = estimate_tokens(text)
     return PromptSummary(text=text, level=len(LEVELS) - 1, tokens=tokens, complete=tokens <= budget_tokens)
 
@@ -92,13 +103,19 @@ def _render_within(lines: Iterator[str], budget_chars: int) -> str | None:
     return "\n".join(kept)
 
 
-def _summary_lines(cs: ChangeSet, level: Level) -> Iterator[str]:
+def _sections(cs: ChangeSet) -> _Sections:
     counts = count(cs)
-    yield "Counts: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in counts.items() if v)
     by_action: dict[Action, list[Change]] = defaultdict(list)
     for change in ordered(cs.changes):
         by_action[change.action].append(change)
-    for action, changes in by_action.items():
+    listed = sum(len(c.address) + len("-  []") for a in ALWAYS_LISTED for c in by_action.get(a, ()))
+    return _Sections("Counts: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in counts.items() if v),
+                     by_action, listed)
+
+
+def _summary_lines(cs: ChangeSet, sections: _Sections, level: Level) -> Iterator[str]:
+    yield sections.counts_line
+    for action, changes in sections.by_action.items():
         yield ""
         yield f"## {action.value} ({len(changes)})"
         if action in ALWAYS_LISTED and level.addresses_only:
@@ -131,7 +148,8 @@ def _other_sections(cs: ChangeSet, level: Level) -> Iterator[str]:
         yield ""
         yield f"## output changes ({len(outputs)})"
         for out in outputs:
-            yield f"- output.{out.name}: {out.action.value}, {_short(out.before, level.width)} -> {_short(out.after, level.width)}"
+            before, after = _short(out.before, level.width), _short(out.after, level.width)
+            yield f"- output.{out.name}: {out.action.value}, {before} -> {after}"
 
 
 def _addresses_by_type(changes: list[Change]) -> Iterator[str]:

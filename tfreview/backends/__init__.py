@@ -7,9 +7,14 @@ from collections.abc import Callable
 from tfreview.backends.base import Backend
 from tfreview.backends.none import NoneBackend
 from tfreview.backends.ollama import OllamaBackend
+from tfreview.backends.openai import OpenAIBackend
 from tfreview.errors import ConfigError
 
-BACKENDS: dict[str, Callable[[], Backend]] = {"ollama": OllamaBackend, "none": NoneBackend}
+BACKENDS: dict[str, Callable[[], Backend]] = {
+    "ollama": OllamaBackend,
+    "none": NoneBackend,
+    "openai": OpenAIBackend,
+}
 
 
 def get_backend(name: str) -> Backend:

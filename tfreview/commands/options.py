@@ -1,4 +1,4 @@
-"""The model and plan options shared by `github comment`, `plan` and `serve run-task`."""
+"""Options shared by the commands that review plans, declared once so their help and defaults agree."""
 
 from __future__ import annotations
 
@@ -9,22 +9,48 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
-BACKEND_NAMES = ("ollama", "openai", "none")
+BACKEND_NAMES = ("ollama", "openai", "none")  # checked against the registry when the backend is built
 SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin")
+
+_BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
+                        help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server."
+                             "  [default: ollama]")
+_MODEL = click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
+_HOST = click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
+_TIMEOUT = click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]")
+_TERRAFORM = click.option("--terraform-bin",
+                          help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
+_CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                       help="Config file.  [default: nearest .tfreview.hcl above the plan]")
+
+MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _TIMEOUT, _TERRAFORM, _CONFIG]
+REVIEW_OPTIONS = [
+    _BACKEND, _MODEL, _HOST,
+    click.option("--base-url", help="OpenAI-compatible base URL for --backend openai, e.g. http://127.0.0.1:8080/v1."),
+    click.option("--api-key", help="API key for --backend openai.  [default: $TFREVIEW_API_KEY]"),
+    click.option("--num-ctx", type=int, help="Context window; the prompt is compressed to fit.  [default: 8192]"),
+    click.option("--num-predict", type=int, help="Most tokens the model may generate.  [default: 4096]"),
+    click.option("--temperature", type=float, help="Sampling temperature.  [default: 0.6]"),
+    _TIMEOUT, _TERRAFORM, _CONFIG,
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="Where verdicts of identical change-sets are cached.  [default: the user cache dir]"),
+    click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the verdict cache."),
+    click.option("--record", "record_dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="Store each masked review (prompt, reasoning, verdict, findings) as JSONL in this directory."),
+]
 
 
 def model_options(func: F) -> F:
     """Add --backend, --model, --host, --timeout, --terraform-bin and --config to a command."""
-    options = [
-        click.option("--backend", type=click.Choice(BACKEND_NAMES),
-                     help="Model backend; `none` = rules only.  [default: ollama]"),
-        click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]"),
-        click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]"),
-        click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]"),
-        click.option("--terraform-bin", help="terraform or tofu executable.  [default: first on PATH]"),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Config file.  [default: nearest .tfreview.hcl]"),
-    ]
+    return _apply(MODEL_OPTIONS, func)
+
+
+def review_options(func: F) -> F:
+    """Add every model, plan, cache and record option of `review` and `batch` to a command."""
+    return _apply(REVIEW_OPTIONS, func)
+
+
+def _apply(options: list[Callable[[Any], Any]], func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
@@ -33,3 +59,10 @@ def model_options(func: F) -> F:
 def pop_settings_flags(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Take the model_options values out of a command's keyword arguments."""
     return {name: kwargs.pop(name) for name in SETTING_NAMES}
+
+
+def settings_flags(flags: dict[str, Any]) -> dict[str, Any]:
+    """The review_options values as resolve_settings takes them (--no-cache becomes use_cache)."""
+    flags = dict(flags)
+    flags["use_cache"] = False if flags.pop("no_cache") else None
+    return flags

@@ -22,13 +22,13 @@ OUTPUT_HELP = ("Also write the report to PATH (in --format, or FORMAT given as j
                "sarif=tfreview.sarif). Repeatable.")
 
 
-def parse_output(spec: str, default_fmt: str) -> tuple[str, Path]:
+def parse_output(spec: str, default_fmt: str, formats: tuple[str, ...] = FORMATS) -> tuple[str, Path]:
     """Split one --output value into (format, path); a bare PATH takes the --format."""
     fmt, sep, path = spec.partition("=")
-    if not sep or (fmt not in FORMATS and ("/" in fmt or "." in fmt)):
+    if not sep or (fmt not in formats and ("/" in fmt or "." in fmt)):
         return default_fmt, Path(spec)
-    if fmt not in FORMATS:
-        raise ConfigError(f"--output {spec}: unknown format {fmt!r} — use one of {', '.join(FORMATS)}")
+    if fmt not in formats:
+        raise ConfigError(f"--output {spec}: unknown format {fmt!r} — use one of {', '.join(formats)}")
     if not path:
         raise ConfigError(f"--output {spec}: no path after '=' — e.g. --output {fmt}=review.{fmt}")
     return fmt, Path(path)

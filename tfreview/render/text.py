@@ -57,10 +57,11 @@ def _changes(console: Console, result: ReviewResult) -> None:
         console.print(f"\n[bold]{action.value}[/] ({len(changes) + hidden})")
         for change in changes:
             note = change_note(change)
-            console.print(f"  {SYMBOLS[action]} {escape(change.address)}" + (f"  [dim]({escape(note)})[/]" if note else ""))
+            suffix = f"  [dim]({escape(note)})[/]" if note else ""
+            console.print(f"  {SYMBOLS[action]} {escape(change.address)}{suffix}")
             for attr in change.attributes[:ATTRIBUTES_SHOWN]:
-                console.print(f"      {escape(attr.path)}: {escape(value(attr.before, 40))} → {escape(value(attr.after, 40))}",
-                              style="dim")
+                before, after = escape(value(attr.before, 40)), escape(value(attr.after, 40))
+                console.print(f"      {escape(attr.path)}: {before} → {after}", style="dim")
         if hidden:
             console.print(f"  … and {hidden} more")
     if result.drift:
