@@ -35,7 +35,7 @@ import orjson
 
 from tfreview import prompt as prompt_module
 from tfreview import risk, summary
-from tfreview.changes import Action, Change, ChangeSet
+from tfreview.changes import Action, Change, ChangeSet, any_unknown
 from tfreview.prompt import template_version
 from tfreview.risk import RULES, Finding
 
@@ -137,7 +137,7 @@ def _delta(before: Any, after: Any, unknown: Any) -> Any:
     """
     if unknown is True:
         return ["(known after apply)", before]
-    if before == after and not _marks_unknown(unknown):
+    if before == after and not any_unknown(unknown):
         return None
     if isinstance(before, dict) and isinstance(after, dict):
         unknown_map = unknown if isinstance(unknown, dict) else {}
@@ -145,15 +145,6 @@ def _delta(before: Any, after: Any, unknown: Any) -> Any:
                   for key in before.keys() | after.keys() | unknown_map.keys()}
         return {key: value for key, value in nested.items() if value is not None}
     return [before, after, unknown or None]
-
-
-def _marks_unknown(unknown: Any) -> bool:
-    """Whether an after_unknown structure marks anything unknown (known lists come as [false, ...])."""
-    if isinstance(unknown, dict):
-        return any(_marks_unknown(v) for v in unknown.values())
-    if isinstance(unknown, list):
-        return any(_marks_unknown(v) for v in unknown)
-    return unknown is True
 
 
 def _finding(finding: Finding) -> str:

@@ -236,7 +236,7 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
     if unknown is True:
         found.append(AttributeChange.model_construct(path=path, before=before, after=UNKNOWN, forces_replacement=False))
         return
-    if before == after and not _any_unknown(unknown):
+    if before == after and not any_unknown(unknown):
         return
     if isinstance(after, dict) and isinstance(before, (dict, type(None))):
         before_map = before or {}
@@ -264,12 +264,12 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
     found.append(AttributeChange.model_construct(path=path, before=before, after=after, forces_replacement=False))
 
 
-def _any_unknown(unknown: Any) -> bool:
+def any_unknown(unknown: Any) -> bool:
     """Whether an after_unknown structure marks anything unknown: known lists come as [false, ...]."""
     if isinstance(unknown, dict):
-        return any(_any_unknown(v) for v in unknown.values())
+        return any(any_unknown(v) for v in unknown.values())
     if isinstance(unknown, list):
-        return any(_any_unknown(v) for v in unknown)
+        return any(any_unknown(v) for v in unknown)
     return unknown is True
 
 

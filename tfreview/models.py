@@ -18,8 +18,8 @@ import httpx
 import ollama
 
 from tfreview import errors
-from tfreview.backends.base import BackendSettings
-from tfreview.backends.ollama import _FOREIGN, CONNECT_TIMEOUT_S, _one_line, _translate
+from tfreview.backends.base import BackendSettings, one_line
+from tfreview.backends.ollama import CONNECT_TIMEOUT_S, FOREIGN_ERRORS, translate_error
 
 # Thinking is split from the answer only from 0.9.0 on (§2a).
 THINKING_SINCE = (0, 9, 0)
@@ -175,14 +175,14 @@ def _seam(settings: BackendSettings, *, pulling: bool = False) -> Iterator[None]
     try:
         yield
     except ollama.ResponseError as exc:
-        raise _pull_error(exc, settings) if pulling else _translate(exc, settings) from exc
-    except _FOREIGN as exc:
-        raise _translate(exc, settings) from exc
+        raise _pull_error(exc, settings) if pulling else translate_error(exc, settings) from exc
+    except FOREIGN_ERRORS as exc:
+        raise translate_error(exc, settings) from exc
 
 
 def _pull_error(exc: ollama.ResponseError, settings: BackendSettings) -> errors.BackendError:
     """A failed pull: the server's reason and the name forms that work."""
-    text = _one_line(exc.error)
+    text = one_line(exc.error)
     if exc.status_code in (-1, 500) and "manifest" in text:
         return errors.ModelNotFound(
             f"cannot pull {settings.model}: {text} — check the name (e.g. deepseek-r1:8b, "
@@ -190,7 +190,7 @@ def _pull_error(exc: ollama.ResponseError, settings: BackendSettings) -> errors.
         )
     if exc.status_code == -1:
         return errors.BadReply(f"the pull of {settings.model} failed: {text} — retry; check disk space")
-    return _translate(exc, settings)
+    return translate_error(exc, settings)
 
 
 def _client(settings: BackendSettings, *, pulling: bool = False) -> ollama.Client:

@@ -45,3 +45,9 @@ class Backend(Protocol):
     def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
         """Send one user message and return the whole answer; raise BackendError on failure."""
         ...
+
+
+def one_line(value: object, limit: int = 300) -> str:
+    """A server's message folded to one line and cut to LIMIT characters, for error messages."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

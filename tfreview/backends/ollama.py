@@ -1,7 +1,7 @@
 """The Ollama backend: one streamed /api/chat call through the official ollama client.
 
 Wire facts are in /work/shared/ollama-api.md (cited as §n). Every foreign exception becomes a
-BackendError in `_translate`. A reply whose reasoning is present but whose answer is empty is
+BackendError in `translate_error`. A reply whose reasoning is present but whose answer is empty is
 returned as is (content ""), so the verdict parse fails closed on it ("empty answer").
 """
 
@@ -19,7 +19,7 @@ import ollama
 import pydantic
 
 from tfreview import errors
-from tfreview.backends.base import BackendSettings, ModelReply
+from tfreview.backends.base import BackendSettings, ModelReply, one_line
 from tfreview.verdict import split_reasoning
 
 CHARS_PER_TOKEN = 4
@@ -29,7 +29,7 @@ MAX_UNDERCOUNT = 4 / 3
 TRUNCATION_RATIO = 0.7
 CONNECT_TIMEOUT_S = 10.0
 
-_FOREIGN = (
+FOREIGN_ERRORS = (
     ollama.ResponseError,
     httpx.HTTPError,
     httpx.InvalidURL,
@@ -72,8 +72,8 @@ class OllamaBackend:
         started = time.monotonic()
         try:
             stream = _chat_with_fallback(prompt, settings, started + settings.timeout_s)
-        except _FOREIGN as exc:
-            raise _translate(exc, settings) from exc
+        except FOREIGN_ERRORS as exc:
+            raise translate_error(exc, settings) from exc
         final = _finished(stream, settings)
         _check_prompt_evaluated(prompt, final.prompt_eval_count, settings)
         # §6 shapes 2-4: the think block may still be in content, with or without its opening tag.
@@ -179,7 +179,7 @@ def _check_prompt_evaluated(prompt: str, evaluated: int | None, settings: Backen
         )
 
 
-def _translate(exc: Exception, settings: BackendSettings) -> errors.BackendError:
+def translate_error(exc: Exception, settings: BackendSettings) -> errors.BackendError:
     """Turn an exception from ollama, httpx, json or pydantic into a BackendError."""
     host = settings.host
     if isinstance(exc, ollama.ResponseError):
@@ -195,7 +195,7 @@ def _translate(exc: Exception, settings: BackendSettings) -> errors.BackendError
         return errors.BackendUnavailable(f"invalid Ollama host {host!r} ({exc}) — pass --host")
     if isinstance(exc, httpx.HTTPError):
         return errors.BadReply(
-            f"the connection to Ollama at {host} broke mid-answer ({_one_line(exc)}) — "
+            f"the connection to Ollama at {host} broke mid-answer ({one_line(exc)}) — "
             "check the Ollama log (the model runner may have crashed) and retry"
         )
     if isinstance(exc, json.JSONDecodeError):
@@ -203,14 +203,14 @@ def _translate(exc: Exception, settings: BackendSettings) -> errors.BackendError
             f"{host} sent a reply that is not Ollama's JSON — check that --host is an Ollama server"
         )
     return errors.BadReply(
-        f"Ollama at {host} sent a reply tfreview cannot read ({_one_line(exc)}) — "
+        f"Ollama at {host} sent a reply tfreview cannot read ({one_line(exc)}) — "
         "check the Ollama and tfreview versions"
     )
 
 
 def _translate_status(exc: ollama.ResponseError, settings: BackendSettings) -> errors.BackendError:
     """Map an HTTP status (or -1 for an error line inside a stream, §5) to a BackendError."""
-    host, model, code, text = settings.host, settings.model, exc.status_code, _one_line(exc.error)
+    host, model, code, text = settings.host, settings.model, exc.status_code, one_line(exc.error)
     if code == -1:
         return errors.BadReply(f"Ollama failed mid-answer: {text} — check the Ollama log and retry")
     if code == 404 and "model" in text:
@@ -240,8 +240,3 @@ def _timeout_message(settings: BackendSettings) -> str:
         f"Ollama did not finish within {settings.timeout_s:g}s — "
         "raise --timeout or use a smaller model"
     )
-
-
-def _one_line(value: object, limit: int = 300) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from tfreview import errors
-from tfreview.backends.base import BackendSettings, ModelReply
+from tfreview.backends.base import BackendSettings, ModelReply, one_line
 from tfreview.backends.sse import ServerError, events, payload_error
 from tfreview.verdict import split_reasoning
 
@@ -206,21 +206,21 @@ def _translate(exc: Exception, settings: BackendSettings) -> errors.BackendError
         return errors.BackendUnavailable(f"invalid --base-url {host!r} ({exc}) — use e.g. http://127.0.0.1:8080/v1")
     if isinstance(exc, httpx.HTTPError):
         return errors.BadReply(
-            f"the connection to {host} broke mid-answer ({_one_line(exc)}) — check the server log and retry"
+            f"the connection to {host} broke mid-answer ({one_line(exc)}) — check the server log and retry"
         )
     if isinstance(exc, _Unfinished):
         return errors.BadReply(
             f"the stream from {host} ended before `data: [DONE]` — the server may have crashed; check its log"
         )
     return errors.BadReply(
-        f"{host} sent a reply that is not OpenAI-compatible chat JSON ({_one_line(exc)}) — "
+        f"{host} sent a reply that is not OpenAI-compatible chat JSON ({one_line(exc)}) — "
         "check that --base-url points at /v1 of an OpenAI-compatible server"
     )
 
 
 def _translate_status(exc: ServerError, settings: BackendSettings) -> errors.BackendError:
     """Map an HTTP status (0 for an error event inside a 200 stream) to a BackendError."""
-    host, model, code, text = settings.host, settings.model, exc.status, _one_line(exc.message)
+    host, model, code, text = settings.host, settings.model, exc.status, one_line(exc.message)
     if settings.api_key:  # some servers echo the key they refused
         text = text.replace(settings.api_key, "(api key)")
     lowered = text.lower()
@@ -250,8 +250,3 @@ def _timeout_message(settings: BackendSettings) -> str:
         f"the OpenAI-compatible server at {settings.host} did not finish within {settings.timeout_s:g}s — "
         "raise --timeout or use a smaller model"
     )
-
-
-def _one_line(value: object, limit: int = 300) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
