@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 
@@ -10,6 +9,7 @@ import httpx
 import ollama as ollama_client
 import pytest
 
+from tests.helpers import closed_port_url
 from tests.ollama_double import ANSWER, DEFAULT_MODEL, HF_MODEL, THINKING, OllamaDouble
 from tfreview import errors
 from tfreview.backends import BACKENDS, get_backend
@@ -27,13 +27,6 @@ VERDICT_ANSWER = "It deletes data.\nVERDICT: NEEDS CLOSE REVIEW"
 
 def ask(ollama: OllamaDouble, prompt: str = PROMPT, **settings: object) -> ModelReply:
     return OllamaBackend().chat(prompt, ollama.settings(**settings))
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 # --- success paths ---------------------------------------------------------------------------

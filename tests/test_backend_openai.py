@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 
 import httpx
 import pytest
 
+from tests.helpers import closed_port_url
 from tests.openai_double import ANSWER, REASONING, OpenAIDouble
 from tfreview import errors
 from tfreview.backends import get_backend
@@ -25,12 +25,6 @@ VERDICT_ANSWER = "It deletes data.\nVERDICT: NEEDS CLOSE REVIEW"
 
 def ask(double: OpenAIDouble, prompt: str = PROMPT, **settings: object) -> ModelReply:
     return OpenAIBackend().chat(prompt, double.settings(**settings))
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
 
 
 # --- success paths ---------------------------------------------------------------------------
@@ -184,7 +178,7 @@ def test_failures_become_backend_errors(
 
 
 def test_server_down() -> None:
-    url = closed_port_url()
+    url = closed_port_url("/v1")
     with pytest.raises(errors.BackendUnavailable) as caught:
         OpenAIBackend().chat(PROMPT, BackendSettings(host=url, timeout_s=5))
     assert str(caught.value) == (

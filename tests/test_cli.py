@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import CANARY, OLD_SECRET, ROOT, plan_path
+from tests.helpers import CANARY, OLD_SECRET, ROOT, closed_port_url, plan_path
 from tests.ollama_double import OllamaDouble
 from tfreview.cli import main
 from tfreview.result import ReviewResult
@@ -23,12 +22,6 @@ def run(*args: str, input: bytes | None = None) -> object:
 
 def review_with(ollama: OllamaDouble, plan: str, *extra: str) -> object:
     return run("review", str(plan_path(plan)), "--host", ollama.url, "--timeout", "10", *extra)
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def test_rules_only_json_is_valid_and_labels_a_failing_check_for_review() -> None:

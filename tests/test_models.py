@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import io
-import socket
 
 import pytest
 from pytest_httpserver import HTTPServer
 from rich.console import Console
 
 from tests.cli_commands import run
-from tests.helpers import plan_path
+from tests.helpers import closed_port_url, plan_path
 from tests.ollama_double import DEFAULT_MODEL, HF_MODEL, PULL_LAYERS, OllamaDouble
 from tfreview import errors
 from tfreview.backends.base import BackendSettings
 from tfreview.commands.models import PullProgress
 from tfreview.models import PullEvent, Status, check_model, pull_model
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def served(ollama: OllamaDouble, model: str = DEFAULT_MODEL, **show: object) -> OllamaDouble:
