@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -12,6 +13,10 @@ DEFAULT_TEMPERATURE = 0.6
 DEFAULT_NUM_CTX = 8192
 DEFAULT_NUM_PREDICT = 4096
 DEFAULT_TIMEOUT_S = 600.0
+# Truncation checks compare what a server says it read with a low estimate of the prompt's size.
+LOW_CHARS_PER_TOKEN = 4
+# An untruncated prompt evaluates to at least ~0.8 of a chars/4 estimate, even for wordy prose.
+TRUNCATION_RATIO = 0.7
 
 
 class BackendSettings(BaseModel):
@@ -51,3 +56,10 @@ def one_line(value: object, limit: int = 300) -> str:
     """A server's message folded to one line and cut to LIMIT characters, for error messages."""
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimate the token count of text without a tokenizer (chars/4, on the low side)."""
+    # Backends cannot tokenize (ollama-python has no tokenize call, ollama-api.md §5), and the R1
+    # distill tokenizers average 3-4 characters a token on English, JSON and HCL; chars/4 stays low.
+    return math.ceil(len(text) / LOW_CHARS_PER_TOKEN)

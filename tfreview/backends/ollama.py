@@ -8,7 +8,6 @@ returned as is (content ""), so the verdict parse fails closed on it ("empty ans
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -19,14 +18,11 @@ import ollama
 import pydantic
 
 from tfreview import errors
-from tfreview.backends.base import BackendSettings, ModelReply, one_line
+from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
 from tfreview.verdict import split_reasoning
 
-CHARS_PER_TOKEN = 4
 # chars/4 under-counts plan text by up to ~1/3 (JSON, HCL and IDs run near 3 chars a token).
 MAX_UNDERCOUNT = 4 / 3
-# An untruncated prompt evaluates to at least ~0.8 of a chars/4 estimate, even for wordy prose.
-TRUNCATION_RATIO = 0.7
 CONNECT_TIMEOUT_S = 10.0
 
 FOREIGN_ERRORS = (
@@ -38,13 +34,6 @@ FOREIGN_ERRORS = (
     pydantic.ValidationError,
 )
 _Chunks = Generator[ollama.ChatResponse, None, None]
-
-
-def estimate_tokens(text: str) -> int:
-    """Estimate the token count of text without a tokenizer (chars/4, on the low side)."""
-    # The backend cannot tokenize (ollama-python has no tokenize call, §5), and the R1 distill
-    # tokenizers average 3-4 characters a token on English, JSON and HCL; chars/4 stays low.
-    return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
 @dataclass

@@ -9,7 +9,6 @@ header and never appears in a message.
 from __future__ import annotations
 
 import json
-import math
 import ssl
 import time
 from collections.abc import Iterator
@@ -20,14 +19,11 @@ from typing import Any
 import httpx
 
 from tfreview import errors
-from tfreview.backends.base import BackendSettings, ModelReply, one_line
+from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
 from tfreview.backends.sse import ServerError, events, payload_error
 from tfreview.verdict import split_reasoning
 
 CONNECT_TIMEOUT_S = 10.0
-CHARS_PER_TOKEN = 4
-# A prompt the server really read counts at least ~0.8 of a chars/4 estimate (see ollama.py).
-TRUNCATION_RATIO = 0.7
 # Below this many estimated tokens no server's context can have cut the prompt.
 TRUNCATION_CHECK_ABOVE = 1024
 CONTEXT_HINT = "raise the server's context (llama-server --ctx-size, vLLM --max-model-len) or review a smaller plan"
@@ -179,7 +175,7 @@ def _check_finished(stream: _Stream, settings: BackendSettings) -> None:
 
 def _check_prompt_read(prompt: str, prompt_tokens: Any, settings: BackendSettings) -> None:
     """Fail when the server silently cut the prompt (Ollama's /v1 cannot be given num_ctx)."""
-    expected = math.ceil(len(prompt) / CHARS_PER_TOKEN)
+    expected = estimate_tokens(prompt)
     if not isinstance(prompt_tokens, int) or expected <= TRUNCATION_CHECK_ABOVE:
         return
     if prompt_tokens < expected * TRUNCATION_RATIO:
