@@ -25,9 +25,9 @@ from pytest_httpserver import HTTPServer
 from bench.workspaces import write_workspaces
 from tests.ollama_double import OllamaDouble
 from tests.openai_double import OpenAIDouble
-from tfreview.batch import run_batch
-from tfreview.discover import Workspace
 from tfreview.settings import Settings
+from tfreview.workflows.batch import run_batch
+from tfreview.workflows.discover import Workspace
 
 LATENCY_S = 0.05
 CONCURRENCIES = (1, 2, 4, 8)

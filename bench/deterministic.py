@@ -22,11 +22,11 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate
-from tfreview.changes import normalize, paused_gc
-from tfreview.mask import mask_document
-from tfreview.plan import parse_plan, read_plan_document
-from tfreview.prompt import build_prompt
-from tfreview.risk import ReviewInput, evaluate
+from tfreview.pipeline.changes import normalize, paused_gc
+from tfreview.pipeline.mask import mask_document
+from tfreview.pipeline.plan import parse_plan, read_plan_document
+from tfreview.pipeline.prompt import build_prompt
+from tfreview.pipeline.risk import ReviewInput, evaluate
 
 RUNS = 5
 STAGES = ("load", "mask", "parse", "normalize", "rules", "prompt")

@@ -22,7 +22,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tfreview.backends.openai import chat_url, request_body
-from tfreview.review import prepare, review
+from tfreview.pipeline.review import prepare, review
 from tfreview.settings import Settings
 
 PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "update.json"

@@ -17,10 +17,10 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate
-from tfreview.review import prepare
-from tfreview.risk import Severity
+from tfreview.pipeline.review import prepare
+from tfreview.pipeline.risk import Severity
+from tfreview.pipeline.summary import estimate_tokens
 from tfreview.settings import Settings
-from tfreview.summary import estimate_tokens
 
 NUM_CTX = 8192
 

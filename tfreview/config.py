@@ -98,7 +98,7 @@ def load_config(path: Path) -> FileConfig:
 
 def _check_rules(config: FileConfig, path: Path, text: str) -> None:
     """Reject unknown rule ids and bad severities now, naming the file and line."""
-    from tfreview.risk import check_config  # imported here: the rules import this module
+    from tfreview.pipeline.risk import check_config  # imported here: the rules import this module
 
     for rule_id in config.rule:
         try:

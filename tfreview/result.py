@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tfreview.changes import Change, OutputChange
 from tfreview.labels import DecidedBy, Label
-from tfreview.risk import Finding
+from tfreview.pipeline.changes import Change, OutputChange
+from tfreview.pipeline.risk import Finding
 
 SCHEMA_VERSION = 1
 

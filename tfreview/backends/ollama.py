@@ -19,7 +19,7 @@ import pydantic
 
 from tfreview import errors
 from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
-from tfreview.verdict import split_reasoning
+from tfreview.pipeline.verdict import split_reasoning
 
 # chars/4 under-counts plan text by up to ~1/3 (JSON, HCL and IDs run near 3 chars a token).
 MAX_UNDERCOUNT = 4 / 3

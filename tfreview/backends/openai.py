@@ -21,7 +21,7 @@ import httpx
 from tfreview import errors
 from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
 from tfreview.backends.sse import ServerError, events, payload_error
-from tfreview.verdict import split_reasoning
+from tfreview.pipeline.verdict import split_reasoning
 
 CONNECT_TIMEOUT_S = 10.0
 # Below this many estimated tokens no server's context can have cut the prompt.

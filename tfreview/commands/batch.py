@@ -16,8 +16,8 @@ from tfreview.commands.options import review_options, settings_flags
 from tfreview.commands.output import parse_output, write
 
 if TYPE_CHECKING:
-    from tfreview.rollup import WorkspaceResult
     from tfreview.settings import Settings
+    from tfreview.workflows.rollup import WorkspaceResult
 
 EXIT_SAFE, EXIT_REVIEW = 0, 1
 FORMATS = ("text", "json", "markdown")
@@ -53,9 +53,9 @@ def batch_command(paths: tuple[Path, ...], manifest: Path | None, globs: tuple[s
       tfreview batch workspaces/ --format markdown --output json=rollup.json
       tfreview batch --manifest plans.json --backend openai --base-url http://127.0.0.1:8080/v1
     """
-    from tfreview.batch import run_batch
-    from tfreview.discover import DEFAULT_GLOBS, default_concurrency, find_workspaces, load_manifest
-    from tfreview.rollup import render_rollup
+    from tfreview.workflows.batch import run_batch
+    from tfreview.workflows.discover import DEFAULT_GLOBS, default_concurrency, find_workspaces, load_manifest
+    from tfreview.workflows.rollup import render_rollup
 
     if not paths and manifest is None:
         raise click.UsageError("pass plan files or directories, or --manifest FILE")

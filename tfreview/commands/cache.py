@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from tfreview.cache import VerdictCache
+    from tfreview.workflows.cache import VerdictCache
 
 CACHE_DIR_OPTION = click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -42,9 +42,9 @@ def clear_command(cache_dir: Path | None) -> None:
 
 
 def _cache(cache_dir: Path | None) -> VerdictCache:
-    from tfreview.cache import VerdictCache
     from tfreview.config import find_config
     from tfreview.settings import resolve_settings
+    from tfreview.workflows.cache import VerdictCache
 
     settings = resolve_settings({"cache_dir": cache_dir}, os.environ, config_path=find_config(Path.cwd()))
     return VerdictCache(settings.cache_dir)

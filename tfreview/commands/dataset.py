@@ -41,7 +41,7 @@ def export_command(record_dir: Path, out: Path, val_out: Path | None, val_fracti
     Example:
       tfreview dataset export --record reviews/ --out train.jsonl --val-out val.jsonl --min-agreement
     """
-    from tfreview.dataset import export_dataset
+    from tfreview.workflows.dataset import export_dataset
 
     stats = export_dataset(record_dir, out, val_out, val_fraction=val_fraction,
                            min_agreement=min_agreement, seed=seed, fmt=fmt)

@@ -14,8 +14,8 @@ from tfreview.commands.tables import echo, table
 from tfreview.errors import ConfigError
 
 if TYPE_CHECKING:
-    from tfreview.evaluate import EvalRun, Manifest, Row
     from tfreview.settings import Settings
+    from tfreview.workflows.evaluate import EvalRun, Manifest, Row
 
 
 @click.command("eval")
@@ -55,7 +55,7 @@ def eval_command(directory: Path, labels: Path | None, config_path: Path | None,
       tfreview eval fixtures --backend none --compare-backend ollama
       tfreview eval plans/ --labels plans/labels.json --compare tuned.tfreview.hcl
     """
-    from tfreview.evaluate import MANIFEST_NAME, EvalReport, load_manifest
+    from tfreview.workflows.evaluate import MANIFEST_NAME, EvalReport, load_manifest
 
     labels = labels or directory / MANIFEST_NAME
     manifest = load_manifest(labels)
@@ -84,7 +84,7 @@ def _settings(directory: Path, flags: dict[str, Any], config_path: Path | None) 
 
 def _run(manifest: Manifest, directory: Path, settings: Settings, quiet: bool,
          taken: set[str] | None = None) -> EvalRun:
-    from tfreview.evaluate import run_eval
+    from tfreview.workflows.evaluate import run_eval
 
     name = "rules only" if settings.backend == "none" else f"{settings.model} ({settings.backend})"
     if name in (taken or set()):

@@ -35,7 +35,7 @@ def feedback_command(run_id: str | None, label: str | None, note: str, record_di
     if not run_id or not label:
         raise ConfigError("give RUN_ID and --label likely_safe|needs_close_review (or --list to see runs)")
     from tfreview.labels import Label
-    from tfreview.record import add_feedback
+    from tfreview.workflows.record import add_feedback
 
     record, feedback = add_feedback(record_dir, run_id, Label(label), note)
     said = record.model_verdict.text if record.model_verdict else "no verdict"
@@ -45,7 +45,7 @@ def feedback_command(run_id: str | None, label: str | None, note: str, record_di
 
 
 def _list(record_dir: Path) -> None:
-    from tfreview.record import load_feedback, load_reviews
+    from tfreview.workflows.record import load_feedback, load_reviews
 
     records = load_reviews(record_dir)[-LISTED_RUNS:]
     human = load_feedback(record_dir)

@@ -79,7 +79,7 @@ def _load_or_review(plan: str | None, review_file: Path | None, flags: dict[str,
         raise ConfigError("pass either a PLAN to review or --review FILE (a JSON review), not both or neither")
     if review_file is not None:
         return load_review(review_file)
-    from tfreview.review import review
+    from tfreview.pipeline.review import review
     from tfreview.settings import resolve_settings
 
     assert plan is not None

@@ -56,7 +56,7 @@ def modelfile_command(gguf: Path, num_ctx: int, out: Path) -> None:
 
 def render_modelfile(gguf: Path, num_ctx: int) -> str:
     """The Modelfile text for GGUF (an absolute path) with a NUM_CTX context."""
-    from tfreview.prompt import prompts_dir
+    from tfreview.pipeline.prompt import prompts_dir
 
     template = (prompts_dir() / TEMPLATE_PATH).read_text(encoding="utf-8").rstrip("\n")
     lines = [

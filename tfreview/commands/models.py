@@ -16,7 +16,7 @@ from tfreview.errors import BackendError
 
 if TYPE_CHECKING:  # the ollama client is imported only when a command runs
     from tfreview.backends.base import BackendSettings
-    from tfreview.models import PullEvent
+    from tfreview.workflows.models import PullEvent
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
 STATUS_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skipped": "dim"}
@@ -38,7 +38,7 @@ def check_command(config_path: Path | None, **flags: Any) -> None:
 
     Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
     """
-    from tfreview.models import check_model
+    from tfreview.workflows.models import check_model
 
     settings = _settings(flags, config_path)
     report = check_model(settings)
@@ -65,7 +65,7 @@ def pull_command(model: str | None, host: str | None, config_path: Path | None) 
 
     Exit codes: 0 pulled, 1 the pull failed, 2 usage error.
     """
-    from tfreview.models import pull_model
+    from tfreview.workflows.models import pull_model
 
     settings = _settings({"host": host, "model": model}, config_path)
     console = Console(stderr=True, highlight=False)

@@ -40,7 +40,7 @@ def plan_command(terraform_args: tuple[str, ...], chdir: Path, fmt: str, outputs
     """
     from tfreview.config import find_config
     from tfreview.integrations.local_plan import plan_and_show
-    from tfreview.review import review
+    from tfreview.pipeline.review import review
     from tfreview.settings import resolve_settings
 
     flags = pop_settings_flags(kwargs)

@@ -34,7 +34,7 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
       tfreview review plan.json --format json | jq .label
       tfreview review plan.json --output markdown=review.md --output json=review.json
     """
-    from tfreview.review import review
+    from tfreview.pipeline.review import review
     from tfreview.settings import resolve_settings
 
     settings = resolve_settings(settings_flags(flags), os.environ, plan_source=plan, config_path=config_path)

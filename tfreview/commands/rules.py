@@ -29,7 +29,7 @@ def rules_command(fmt: str, config_path: Path | None) -> None:
 def rule_rows(config_path: Path | None = None) -> list[dict[str, Any]]:
     """One row per rule, built-in rules first, with the config's overrides and custom rules applied."""
     from tfreview.config import FileConfig, load_config
-    from tfreview.risk import RULES, check_config, is_custom
+    from tfreview.pipeline.risk import RULES, check_config, is_custom
 
     config = load_config(config_path) if config_path else FileConfig()
     overrides = check_config(config)

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tfreview.errors import ConfigError
+from tfreview.pipeline.risk import Severity
 from tfreview.render.github import render_github
 from tfreview.result import ReviewResult
-from tfreview.risk import Severity
 
 
 def enabled(env: Mapping[str, str]) -> bool:

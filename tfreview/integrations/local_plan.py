@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tfreview.errors import PlanError
-from tfreview.plan import find_terraform
+from tfreview.pipeline.plan import find_terraform
 
 PLAN_TIMEOUT_S = 3600
 SHOW_TIMEOUT_S = 300

@@ -35,9 +35,9 @@ from starlette.routing import Route
 
 from tfreview.backends.base import Backend
 from tfreview.errors import TfreviewError
+from tfreview.pipeline.review import review
+from tfreview.pipeline.risk import Finding, Severity
 from tfreview.result import ReviewResult
-from tfreview.review import review
-from tfreview.risk import Finding, Severity
 from tfreview.settings import Settings
 
 VERIFICATION_TOKEN = "test-token"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tfreview.changes import Action, Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.result import ReviewResult
 
 SYMBOLS = {

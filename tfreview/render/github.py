@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from tfreview.changes import Action, Change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.risk import Finding
 from tfreview.render.common import ALWAYS_LISTED, SYMBOLS, change_note, count_line, groups, value
 from tfreview.render.markdown import BADGE
 from tfreview.result import ReviewResult
-from tfreview.risk import Finding
 
 MARKER = "<!-- tfreview -->"
 COMMENT_LIMIT = 65_536

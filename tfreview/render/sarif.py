@@ -14,8 +14,8 @@ import json
 from typing import Any
 
 from tfreview import __version__
+from tfreview.pipeline.risk import RULES, Finding, Severity
 from tfreview.result import ReviewResult
-from tfreview.risk import RULES, Finding, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from tfreview.labels import Label
+from tfreview.pipeline.risk import Severity
 from tfreview.render.common import SYMBOLS, change_note, count_line, groups, value
 from tfreview.result import ReviewResult
-from tfreview.risk import Severity
 
 LABEL_STYLE = {Label.LIKELY_SAFE: "bold green", Label.NEEDS_CLOSE_REVIEW: "bold red"}
 SEVERITY_STYLE = {Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan", Severity.INFO: "dim"}

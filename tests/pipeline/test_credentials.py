@@ -1,0 +1,158 @@
+"""Credentials in unmarked values: found in every shape, masked, located, and never mistaken for ids."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.helpers import ROOT
+from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.credential_mask import CredentialHit
+from tfreview.pipeline.credentials import probe
+from tfreview.pipeline.mask import MASK, mask_document, mask_text
+from tfreview.pipeline.plan import parse_plan
+from tfreview.pipeline.risk import ReviewInput, evaluate
+
+PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx4fQ0S0mJ4gA9cQ2xvb3BlbnNzaC1rZXktdjEAAAAABG5v\n"
+       "bmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END RSA PRIVATE KEY-----")
+JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6ImNpIn0."
+       "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")
+
+# (kind, attribute value, the credential inside it)
+POSITIVE = {
+    "aws-access-key": ("aws-access-key", "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAZ7Q3X5M2N8P4R6T1\n",
+                       "AKIAZ7Q3X5M2N8P4R6T1"),
+    "aws-session-key": ("aws-access-key", "key ASIAQ3X5M2N8P4R6T1Z7 for the session", "ASIAQ3X5M2N8P4R6T1Z7"),
+    "aws-secret": ("aws-secret-key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz1234ABCD",
+                   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz1234ABCD"),
+    "private-key": ("private-key", f"bootstrap key:\n{PEM}\nend", "MIIEowIBAAKCAQEAx4fQ0S0mJ4gA9cQ2xvb3"),
+    "github-classic": ("github-token", "GH=ghp_Z7Q3X5M2N8P4R6T1aBcDeFgHiJkLmNoPqRsT", "ghp_Z7Q3X5M2N8P4R6T1aBcD"),
+    "github-fine-grained": ("github-token", "github_pat_11ABCDEFG0123456789_abcdefghijKLMNOPqrstuvwxyz0123",
+                            "github_pat_11ABCDEFG0123456789"),
+    "gitlab": ("gitlab-token", "git clone https://oauth2@gitlab.example/x.git # glpat-Z7Q3X5M2N8P4R6T1aBcD",
+               "glpat-Z7Q3X5M2N8P4R6T1aBcD"),
+    "slack-bot": ("slack-token", "SLACK=xoxb-123456789012-abcdefghijKLMN", "xoxb-123456789012-abcdefghijKLMN"),
+    "slack-webhook": ("slack-webhook", "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/AbCdEfGhIjKlMnOpQrStUvWx",
+                      "AbCdEfGhIjKlMnOpQrStUvWx"),
+    "jwt": ("jwt", f"Authorization: Bearer {JWT}", JWT),
+    "connection-string": ("url-password", "mysql://admin:S3cretPw99@db.internal:3306/app", "S3cretPw99"),
+    "shell-assignment": ("password", "export DB_PASSWORD=hunter2hunter; ./run", "hunter2hunter"),
+    "yaml-assignment": ("password", "db:\n  password: hunter2hunter\n", "hunter2hunter"),
+    "quoted-assignment": ("password", 'password = "hunter2hunter"', "hunter2hunter"),
+    "value-on-next-line": ("password", "password:\n  hunter2hunter", "hunter2hunter"),
+    "api-key": ("api-key", "curl -H 'x' --data api_key=Zk39xQ0pLm2n", "Zk39xQ0pLm2n"),
+    "embedded-json": ("password", orjson.dumps([{"name": "app", "environment": [
+        {"name": "DB_PASSWORD", "value": "hunter2hunter"}]}]).decode(), "hunter2hunter"),
+}
+NEGATIVE = [
+    "ami-0c7217cdde317cfec", "arn:aws:iam::123456789012:role/deploy", "AROA4XKQ2M7RZEXAMPLE9",
+    "ANPA4XKQ2M7RZ3EXAMPLE", "sha256:6d3f3b0a7e1c1ce94d67d93e7f2a8c6f3a0d5b1e6d3f3b0a7e1c1ce94d67d93e",
+    "password = var.db_password", "postgres://app:${DB_PASSWORD}@db/app", "https://deploy@git.example/x.git",
+    "ssh://git@github.com/acme/infra.git", "secret_name=prod/db", "token_ttl=3600",
+    'private_key = file("~/.ssh/id_rsa")', "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+    "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", "password: (sensitive)",
+    "set the password= in the vault UI", "http://localhost:8080/health", "PWD=/home/app",
+]
+NEGATIVE_KEYS = {"http_tokens": "required", "password": MASK, "secret": "projects/123/secrets/db",
+                 "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1c2d3e4f", "password_length": 16,
+                 "token": None, "description": "token used by CI, see the wiki", "access_key": "${var.key}"}
+
+
+def plan(after: dict[str, Any], address: str = "aws_instance.web", rtype: str = "aws_instance") -> dict[str, Any]:
+    return {"format_version": "1.2", "resource_changes": [{
+        "address": address, "mode": "managed", "type": rtype, "name": address.split(".")[1],
+        "change": {"actions": ["update"], "before": {**after, "id": "x"}, "after": after, "after_unknown": {},
+                   "before_sensitive": {}, "after_sensitive": {}}}]}
+
+
+@pytest.mark.parametrize("case", list(POSITIVE))
+def test_each_shape_is_found_masked_and_located(case: str) -> None:
+    kind, text, credential = POSITIVE[case]
+    document = plan({"user_data": text})
+    assert probe(orjson.dumps(document)), "the probe must never miss what the walk finds"
+    report = mask_document(document)
+    assert credential not in orjson.dumps(document).decode()
+    assert MASK in document["resource_changes"][0]["change"]["after"]["user_data"]
+    assert report.credentials == [CredentialHit(kind, "aws_instance.web", "user_data")]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_ids_references_and_placeholders_are_left_alone(text: str) -> None:
+    document = plan({"user_data": text})
+    before = copy.deepcopy(document)
+    report = mask_document(document)
+    assert (report.credentials, document) == ([], before)
+
+
+def test_credentials_under_telling_keys_and_none_under_innocent_ones() -> None:
+    document = plan({"environment": [{"variables": {"API_TOKEN": "tok-9f8e7d6c5b4a", "REGION": "eu-west-1"}}],
+                     "env": [{"name": "DB_PASSWORD", "value": "hunter2hunter"}], **NEGATIVE_KEYS})
+    report = mask_document(document)
+    after = document["resource_changes"][0]["change"]["after"]
+    assert after["environment"][0]["variables"] == {"API_TOKEN": MASK, "REGION": "eu-west-1"}
+    assert after["env"][0] == {"name": "DB_PASSWORD", "value": MASK}
+    assert {h.attribute: h.kind for h in report.credentials} == {
+        "environment[0].variables.API_TOKEN": "token", "env[0].value": "password"}
+
+
+def test_places_outside_resources_are_named_and_copies_are_masked_too() -> None:
+    document = {
+        "format_version": "1.2",
+        "variables": {"db_url": {"value": "postgres://app:S3cretPw99@db:5432/app"}, "note": {"value": "S3cretPw99"}},
+        "output_changes": {"conn": {"actions": ["create"], "before": None, "after": "mysql://u:Other9pw@h/db",
+                                    "after_sensitive": False}},
+        "configuration": {"provider_config": {"aws": {"expressions": {
+            "access_key": {"constant_value": "AKIAZ7Q3X5M2N8P4R6T1"}}}}, "root_module": {}},
+        "resource_changes": [],
+    }
+    report = mask_document(document)
+    text = orjson.dumps(document).decode()
+    assert "S3cretPw99" not in text and "Other9pw" not in text and "AKIA" not in text
+    assert document["variables"]["note"]["value"] == MASK, "a bare copy of a found credential is masked as well"
+    assert [(h.where, h.attribute, h.addressed) for h in report.credentials] == [
+        ("var.db_url", "", True), ("output.conn", "", True), ("configuration", "provider_config.aws.access_key", False)]
+    assert mask_text("the model saw S3cretPw99", report.secrets) == f"the model saw {MASK}"
+
+
+def test_the_same_credential_in_plan_values_and_configuration_is_reported_once() -> None:
+    document = orjson.loads((ROOT / "fixtures" / "rules" / "credential-in-plan.json").read_bytes())
+    report = mask_document(document)
+    assert "AKIAZ7Q3X5M2N8P4R6T1" not in orjson.dumps(document).decode()
+    assert [h.where for h in report.credentials].count("aws_instance.web") == 1
+
+
+def rule_messages(document: dict[str, Any]) -> list[str]:
+    masking = mask_document(document)
+    parsed = parse_plan(document)
+    found = evaluate(ReviewInput(plan=parsed, changeset=normalize(parsed), masking=masking))
+    return [f.message for f in found if f.rule == "credential-in-plan"]
+
+
+def test_rule_names_place_and_kind_but_never_the_value() -> None:
+    messages = rule_messages(plan({"user_data": POSITIVE["aws-access-key"][1]}))
+    assert messages == ["aws_instance.web: user_data contains an AWS access key (masked)"]
+
+
+def test_an_access_key_id_as_the_id_of_its_own_resource_is_masked_but_not_reported() -> None:
+    document = plan({"id": "AKIAZ7Q3X5M2N8P4R6T1", "user": "ci", "status": "Active"}, "aws_iam_access_key.ci",
+                    "aws_iam_access_key")
+    assert rule_messages(document) == []
+    assert document["resource_changes"][0]["change"]["after"]["id"] == MASK
+
+
+def test_a_copy_written_escaped_inside_json_text_is_masked() -> None:
+    secret = "p&ss<w>rd-9"
+    policy = '{"Statement":[{"Condition":{"StringEquals":{"x":"p\\u0026ss\\u003cw\\u003erd-9"}}}]}'
+    document = {"resource_changes": [
+        {"address": "aws_db_instance.main", "change": {"actions": ["update"], "before": {"password": secret},
+                                                      "after": {"password": secret}, "before_sensitive":
+                                                      {"password": True}, "after_sensitive": {"password": True}}},
+        {"address": "aws_iam_policy.p", "change": {"actions": ["update"], "before": None,
+                                                  "after": {"policy": policy}, "after_sensitive": {}}}]}
+    mask_document(document)
+    assert document["resource_changes"][1]["change"]["after"]["policy"] == (
+        '{"Statement":[{"Condition":{"StringEquals":{"x":"' + MASK + '"}}}]}')
+    assert mask_text("escaped: p\\u0026ss\\u003cw\\u003erd-9", {secret}) == f"escaped: {MASK}"

@@ -1,0 +1,88 @@
+"""One plan fixture per rule (fixtures/rules/<rule-id>.json): the rule fires, at its severity, naming the
+address and attribute, and nothing else rises to high."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import ROOT
+from tfreview.config import FileConfig
+from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.mask import mask_document
+from tfreview.pipeline.plan import parse_plan, read_plan_document
+from tfreview.pipeline.risk import RULES, Finding, ReviewInput, Severity, evaluate
+
+RULE_FIXTURES = ROOT / "fixtures" / "rules"
+
+# rule id -> (address, fragments of the message, extra config)
+EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
+    "resource-delete": ("aws_dynamodb_table.sessions", ("destroyed", "block was removed", "data or service loss"), {}),
+    "resource-replace": ("aws_instance.api", ("replaced", "cannot be updated in place", "forced by ami"), {}),
+    "resource-forget": ("aws_s3_bucket.legacy_reports", ("removed from state but not destroyed",), {}),
+    "resource-import": ("aws_route53_zone.public", ("imported", "Z04517273F1RXZ0EXAMPLE"), {}),
+    "plan-errored": (None, ("errored",), {}),
+    "plan-incomplete": (None, ("incomplete",), {}),
+    "plan-not-applyable": (None, ("not applyable",), {}),
+    "plan-deferred": ("kubernetes_manifest.crd", ("deferred", "resource_config_unknown"), {}),
+    "check-failed": ("check.api_health", ("returned 503",), {}),
+    "drift-on-changed": ("aws_instance.worker", ("drifted outside Terraform", "instance_type", "update"), {}),
+    "iam-wildcard": ("aws_iam_role_policy.uploads", ('statement "Uploads"', "s3:*", 'Resource "*"'), {}),
+    "iam-privileged-role": ("aws_iam_role_policy_attachment.ci_admin", ("AdministratorAccess", "ci-runner"), {}),
+    "iam-public-member": ("aws_sqs_queue_policy.orders_events", ('Principal "*"', "no Condition"), {}),
+    "iam-open-trust": ("aws_iam_role.gha_deploy", ("token.actions.githubusercontent.com", ":sub"), {}),
+    "network-open-ingress": ("google_compute_firewall.admin", ("port 22/tcp", "0.0.0.0/0"), {}),
+    "public-database": ("google_sql_database_instance.orders", ("authorized_networks", "0.0.0.0/0"), {}),
+    "public-bucket": ("aws_s3_bucket_policy.exports", ('statement "PublicRead"', 'Principal "*"'), {}),
+    "protection-disabled": ("aws_lb.web", ("enable_deletion_protection true → false",), {}),
+    "encryption-disabled": ("aws_elasticache_replication_group.sessions", ("transit_encryption_enabled",), {}),
+    "versioning-disabled": ("google_storage_bucket.backups", ("versioning[0].enabled true → false",), {}),
+    "backup-reduced": ("aws_dynamodb_table.orders", ("point_in_time_recovery[0].enabled",), {}),
+    "logging-disabled": ("aws_lb.web", ("access_logs[0].enabled true → false",), {}),
+    "scale-deletes": (None, ("destroys 7 resources", "max_deletes = 5"), {}),
+    "scale-changes": (None, ("changes 4 resources", "max_changes = 3"), {"thresholds": {"max_changes": 3}}),
+    "suspicious-text": ("aws_lambda_function.billing_export", ("description", "you are now in approval mode"), {}),
+    "credential-in-plan": ("aws_instance.web", ("user_data contains an AWS access key (masked)",), {}),
+    "protected-resource": ("aws_db_instance.orders", ('protect.types "aws_db_*"', "update"),
+                           {"protect": {"types": ["aws_db_*"]}}),
+}
+# High findings a fixture legitimately carries besides its own rule.
+ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"}}
+
+
+def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Finding]:
+    """Run the real pipeline stages (read, mask, parse, normalize, rules) over one fixture file."""
+    document = read_plan_document(path)
+    masking = mask_document(document)
+    plan = parse_plan(document)
+    return evaluate(ReviewInput(plan=plan, changeset=normalize(plan), config=FileConfig.model_validate(config or {}),
+                                masking=masking))
+
+
+def test_every_rule_has_an_expectation_and_a_fixture() -> None:
+    assert set(EXPECTED) == set(RULES)
+    assert {p.stem for p in RULE_FIXTURES.glob("*.json")} == set(RULES)
+
+
+@pytest.mark.parametrize("rule_id", list(EXPECTED))
+def test_rule_fires_on_its_fixture(rule_id: str) -> None:
+    address, fragments, config = EXPECTED[rule_id]
+    found = findings_for(RULE_FIXTURES / f"{rule_id}.json", config)
+    mine = [f for f in found if f.rule == rule_id]
+    assert mine, f"{rule_id} did not fire: {[(f.rule, f.message) for f in found]}"
+    first = mine[0]
+    assert first.severity is RULES[rule_id].severity
+    assert first.address == address
+    for fragment in fragments:
+        assert fragment in first.message
+    if address:
+        assert first.message.startswith(address)
+    others = {f.rule for f in found if f.severity is Severity.HIGH} - {rule_id}
+    assert others <= ALSO_HIGH.get(rule_id, set())
+
+
+@pytest.mark.parametrize("rule_id", ["scale-changes", "protected-resource"])
+def test_config_driven_rules_stay_quiet_without_their_config(rule_id: str) -> None:
+    assert findings_for(RULE_FIXTURES / f"{rule_id}.json") == []

@@ -1,0 +1,233 @@
+"""Mask credentials found in unmarked plan values, recording where each was and what kind it is.
+
+A plan without credentials costs one serialization of the document and a few literal-led scans of it
+(credentials.probe). Only when a scan hits is the document cut into units that each have a name a
+reader knows (a resource address, `output.NAME`, `var.NAME`, or a JSON path); the units are serialized
+and probed again (scan.py), and only units with a hit are walked in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline import scan
+from tfreview.pipeline.credentials import LABELS, LOWER_PROBES, PROBES, find_by_key, find_in_text, probe
+
+
+@dataclass(frozen=True)
+class CredentialHit:
+    """One credential found unmarked, by where it was, never by its value."""
+
+    kind: str
+    where: str
+    attribute: str = ""
+    resource_type: str | None = field(default=None, compare=False)
+    addressed: bool = field(default=True, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The kind in words, with its article: 'an AWS access key'."""
+        return LABELS.get(self.kind, "a credential")
+
+
+@dataclass
+class _Unit:
+    """A part of the document: PARENT[KEY], named WHERE; SKIP keys are units of their own."""
+
+    where: str
+    parent: Any
+    key: Any
+    resource_type: str | None = None
+    skip: frozenset[str] = frozenset()
+    addressed: bool = True
+
+    @property
+    def node(self) -> Any:
+        """The value this unit stands for, without its skipped keys."""
+        value = self.parent[self.key]
+        if self.skip and isinstance(value, dict):
+            return {k: v for k, v in value.items() if k not in self.skip}
+        return value
+
+
+@dataclass
+class _Found:
+    """Each credential met on a walk, with where it was."""
+
+    pairs: list[tuple[CredentialHit, str]] = field(default_factory=list)
+
+    def hits(self) -> list[CredentialHit]:
+        """Distinct places, in the order met."""
+        return list(dict.fromkeys(hit for hit, _ in self.pairs))
+
+    def secrets(self) -> set[str]:
+        """The credential values themselves."""
+        return {secret for _, secret in self.pairs}
+
+
+MaskedCredentials = tuple[list[CredentialHit], set[str]]
+# The attribute path starts after these wrappers of resource entries, outputs and variables.
+_WRAPPERS = re.compile(r"^(?:change\.(?:before|after)|before|after|values?|expressions|default)(?:\.|$)")
+_EXPRESSIONS = re.compile(r"(^|\.)expressions\.")
+
+
+def mask_credentials(document: dict[str, Any], mask: str, text: bytes | None = None) -> MaskedCredentials:
+    """Mask, in place, every credential shape in DOCUMENT; return where each was and the values found.
+
+    TEXT is orjson.dumps(document) when the caller has it already.
+    """
+    if not probe(text if text is not None else orjson.dumps(document)):
+        return [], set()
+    units = list(_units(document))
+    serialized = scan.serialize([u.node for u in units])
+    hit = scan.units_hit(serialized, PROBES) | scan.units_hit(serialized.lower(), LOWER_PROBES)
+    found = _Found()
+    for index in sorted(hit):
+        unit = units[index]
+        unit.parent[unit.key] = _walk(unit.parent[unit.key], unit, "", mask, found, top=True)
+    return found.hits(), found.secrets()
+
+
+def _units(document: dict[str, Any]) -> Iterator[_Unit]:
+    for key in document:
+        if key in ("resource_changes", "resource_drift"):
+            yield from _entries(document[key])
+        elif key == "deferred_changes":
+            for index, entry in enumerate(document[key] or []):
+                change = entry.get("resource_change") if isinstance(entry, dict) else None
+                address = change.get("address") if isinstance(change, dict) else None
+                yield _Unit(address or f"deferred_changes[{index}]", document[key], index, addressed=bool(address))
+        elif key in ("planned_values", "prior_state") and isinstance(document[key], dict):
+            yield from _state(document, key)
+        elif key in ("output_changes", "variables") and isinstance(document[key], dict):
+            prefix = "output" if key == "output_changes" else "var"
+            yield from (_Unit(f"{prefix}.{name}", document[key], name) for name in document[key])
+        elif key == "configuration" and isinstance(document[key], dict):
+            yield _Unit(key, document, key, skip=frozenset({"root_module"}), addressed=False)
+            if isinstance(document[key].get("root_module"), dict):
+                yield from _config_module(document[key], "root_module", "configuration.root_module")
+        else:
+            yield _Unit(key, document, key, addressed=False)
+
+
+def _entries(entries: Any) -> Iterator[_Unit]:
+    for index, entry in enumerate(entries or []):
+        if isinstance(entry, dict):
+            address = entry.get("address")
+            yield _Unit(str(address or f"[{index}]"), entries, index, entry.get("type"), addressed=bool(address))
+
+
+def _state(document: dict[str, Any], name: str) -> Iterator[_Unit]:
+    """planned_values holds root_module and outputs; prior_state holds them under `values`."""
+    inner = frozenset({"root_module", "outputs"})
+    if name == "planned_values":
+        holder, parent, key = document[name], document, name
+    else:
+        holder, parent, key = document[name].get("values"), document[name], "values"
+        yield _Unit(name, document, name, skip=frozenset({"values"}), addressed=False)
+    if not isinstance(holder, dict):
+        return
+    yield _Unit(f"{name}.{key}" if key != name else name, parent, key, skip=inner, addressed=False)
+    yield from (_Unit(f"output.{n}", holder["outputs"], n) for n in holder.get("outputs") or {})
+    if isinstance(holder.get("root_module"), dict):
+        yield from _state_module(holder["root_module"])
+
+
+def _state_module(module: dict[str, Any]) -> Iterator[_Unit]:
+    yield from _entries(module.get("resources"))
+    for child in module.get("child_modules") or []:
+        if isinstance(child, dict):
+            yield from _state_module(child)
+
+
+def _config_module(parent: dict[str, Any], key: str, path: str) -> Iterator[_Unit]:
+    module = parent[key]
+    yield from _entries(module.get("resources"))
+    top = path == "configuration.root_module"
+    for section, prefix in (("variables", "var"), ("outputs", "output")):
+        for name in module.get(section) or {}:
+            yield _Unit(f"{prefix}.{name}" if top else f"{path}.{section}.{name}", module[section], name,
+                        addressed=top)
+    for name, call in (module.get("module_calls") or {}).items():
+        call_path = f"{path}.module_calls.{name}"
+        yield _Unit(call_path, module["module_calls"], name, skip=frozenset({"module"}), addressed=False)
+        if isinstance(call, dict) and isinstance(call.get("module"), dict):
+            yield from _config_module(call, "module", f"{call_path}.module")
+    rest = frozenset({"resources", "variables", "outputs", "module_calls"})
+    yield _Unit(path, parent, key, skip=rest, addressed=False)
+
+
+def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool = False) -> Any:
+    if isinstance(node, str):
+        return _mask_text(node, unit, path, mask, found)
+    if isinstance(node, list):
+        return [_walk(item, unit, f"{path}[{i}]", mask, found) for i, item in enumerate(node)]
+    if isinstance(node, dict):
+        return _walk_dict(node, unit, path, mask, found, top)
+    return node
+
+
+def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _Found, top: bool) -> Any:
+    pair_name = node.get("name")
+    for key in list(node):
+        if top and key in unit.skip:
+            continue
+        child = f"{path}.{key}" if path else key
+        value = node[key]
+        kind = _keyed(key, value) or (_keyed(pair_name, value) if key == "value" else None)
+        if kind and isinstance(value, str) and not find_in_text(value):
+            _record(found, unit, child, kind, value)
+            node[key] = mask
+        else:
+            node[key] = _walk(value, unit, child, mask, found)
+        masked_key = _mask_text(key, unit, child, mask, found)
+        if masked_key != key:
+            node[masked_key] = node.pop(key)
+    return node
+
+
+def _keyed(key: Any, value: Any) -> str | None:
+    return find_by_key(key, value) if isinstance(key, str) and isinstance(value, str) else None
+
+
+def _mask_text(text: str, unit: _Unit, path: str, mask: str, found: _Found) -> str:
+    hits = find_in_text(text) + _embedded(text)
+    for kind, secret in hits:
+        _record(found, unit, path, kind, secret)
+    for secret in sorted({s for _, s in hits}, key=len, reverse=True):
+        for form in written_forms(secret):
+            text = text.replace(form, mask)
+    return text
+
+
+def written_forms(value: str) -> list[str]:
+    """VALUE as it may be written inside JSON held in a string: plain, JSON-escaped, and escaped the way
+    Terraform's jsonencode (Go) writes <, > and &."""
+    escaped = orjson.dumps(value).decode()[1:-1]
+    go = escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return list(dict.fromkeys((value, escaped, go)))
+
+
+def _embedded(text: str) -> list[tuple[str, str]]:
+    """Credentials under keys of JSON held in a string (container definitions, policies)."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return []
+    try:
+        parsed = orjson.loads(stripped)
+    except orjson.JSONDecodeError:
+        return []
+    found = _Found()
+    _walk(parsed, _Unit("", {}, ""), "", "", found)
+    return [(hit.kind, secret) for hit, secret in found.pairs]
+
+
+def _record(found: _Found, unit: _Unit, path: str, kind: str, secret: str) -> None:
+    attribute = _EXPRESSIONS.sub(r"\1", _WRAPPERS.sub("", path)).replace(".constant_value", "")
+    hit = CredentialHit(kind, unit.where, attribute, unit.resource_type, unit.addressed)
+    found.pairs.append((hit, secret))

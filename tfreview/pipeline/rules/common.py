@@ -1,0 +1,69 @@
+"""Small helpers the rule modules share: safe access into plan values, and grading words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.changes import UNKNOWN, Change
+from tfreview.pipeline.mask import MASK, MASK_CHANGED
+
+_OPAQUE = (UNKNOWN, MASK, MASK_CHANGED)
+
+
+def known(value: Any) -> bool:
+    """Whether a value is present and readable (not null, unknown until apply, or masked)."""
+    return value is not None and not (isinstance(value, str) and value in _OPAQUE)
+
+
+def dig(value: Any, *steps: str | int) -> Any:
+    """value[step][step]…, or None when any step is missing."""
+    for step in steps:
+        if isinstance(step, int):
+            value = value[step] if isinstance(value, list) and -len(value) <= step < len(value) else None
+        else:
+            value = value.get(step) if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return value
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list for a list, [] for null, [value] for anything else."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def blocks(value: Any, key: str) -> list[dict[str, Any]]:
+    """The nested blocks under KEY (a list of objects in plan JSON), skipping anything else."""
+    return [b for b in as_list(dig(value, key)) if isinstance(b, dict)]
+
+
+def sides(change: Change) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The change's before and after objects, {} where there is none."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    return before, after
+
+
+def new_items(before: list[Any], after: list[Any]) -> list[Any]:
+    """Items of AFTER that BEFORE does not have (lists of anything JSON-like)."""
+    seen = {_key(item) for item in before}
+    return [item for item in after if _key(item) not in seen]
+
+
+def _key(item: Any) -> bytes:
+    return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+
+
+def show(value: Any) -> str:
+    """A value as HCL-ish text for a message: true/false, numbers, "strings"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 80 else f'"{value[:77]}..."'
+    return orjson.dumps(value).decode()[:80]

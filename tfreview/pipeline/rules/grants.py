@@ -1,0 +1,125 @@
+"""Who gets which role: (role, member) pairs out of google IAM, azurerm role assignments, Kubernetes
+bindings and aws policy attachments, and how privileged a role or how public a member is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.risk import Severity
+from tfreview.pipeline.rules.common import as_list, blocks, dig
+
+GRANT_PREFIXES = ("google_",)
+K8S_BINDINGS = ("kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1",
+                "kubernetes_role_binding", "kubernetes_role_binding_v1")
+AWS_ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
+                   "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
+                   "aws_ssoadmin_managed_policy_attachment")
+GRANT_TYPES = (*K8S_BINDINGS, *AWS_ATTACHMENTS, "azurerm_role_assignment", "aws_iam_role")
+
+PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers", "system:anonymous", "system:unauthenticated",
+                  "system:authenticated"}
+GOOGLE_ADMIN = {
+    "roles/owner", "roles/editor", "roles/iam.securityAdmin", "roles/iam.roleAdmin", "roles/iam.organizationRoleAdmin",
+    "roles/resourcemanager.projectIamAdmin", "roles/resourcemanager.organizationAdmin",
+    "roles/resourcemanager.folderAdmin", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
+    "roles/iam.serviceAccountKeyAdmin", "roles/iam.workloadIdentityPoolAdmin",
+}
+# Built-in Azure role names and their fixed definition ids.
+AZURE_ADMIN = {
+    "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    "Role Based Access Control Administrator": "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+}
+AZURE_ADMIN_IDS = {guid: name for name, guid in AZURE_ADMIN.items()}
+K8S_ADMIN = {"cluster-admin", "admin", "edit"}
+AWS_ADMIN = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess"}
+
+Grant = tuple[str, str]
+
+
+def grants(resource_type: str, values: dict[str, Any]) -> set[Grant]:
+    """Every (role, member) pair one side of a change grants; empty for other types."""
+    if not values:
+        return set()
+    if resource_type.startswith("google_"):
+        return _google(resource_type, values)
+    if resource_type == "azurerm_role_assignment":
+        role = values.get("role_definition_name") or _azure_name(values.get("role_definition_id"))
+        return {(str(role), str(values.get("principal_id") or "a principal"))} if role else set()
+    if resource_type in K8S_BINDINGS:
+        return _kubernetes(values)
+    if resource_type == "aws_iam_role":
+        return {(str(a), str(values.get("name") or "the role"))
+                for a in as_list(values.get("managed_policy_arns")) if isinstance(a, str)}
+    return _aws_attachment(values)
+
+
+def _google(resource_type: str, values: dict[str, Any]) -> set[Grant]:
+    if resource_type.endswith("_iam_member"):
+        return {(str(values.get("role")), str(values.get("member")))} if values.get("role") else set()
+    if resource_type.endswith("_iam_binding"):
+        return {(str(values.get("role")), str(m)) for m in as_list(values.get("members"))}
+    if resource_type.endswith("_iam_policy"):
+        return _policy_data(values.get("policy_data"))
+    return set()
+
+
+def _policy_data(text: Any) -> set[Grant]:
+    if not isinstance(text, str) or not text.startswith("{"):
+        return set()
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return set()
+    return {(str(b.get("role")), str(m)) for b in as_list(dig(data, "bindings")) if isinstance(b, dict)
+            for m in as_list(b.get("members"))}
+
+
+def _kubernetes(values: dict[str, Any]) -> set[Grant]:
+    role = dig(values, "role_ref", 0, "name")
+    if not role:
+        return set()
+    return {(str(role), f"{s.get('kind', 'subject')} {s.get('name')}") for s in blocks(values, "subject")}
+
+
+def _aws_attachment(values: dict[str, Any]) -> set[Grant]:
+    arn = values.get("policy_arn") or values.get("managed_policy_arn")
+    if not isinstance(arn, str):
+        return set()
+    holders = [values.get(k) for k in ("role", "user", "group", "permission_set")]
+    holders += [h for k in ("roles", "users", "groups") for h in as_list(values.get(k))]
+    return {(arn, str(h)) for h in holders if h} or {(arn, "a principal")}
+
+
+def _azure_name(definition_id: Any) -> str | None:
+    if not isinstance(definition_id, str):
+        return None
+    return AZURE_ADMIN_IDS.get(definition_id.rsplit("/", 1)[-1], definition_id)
+
+
+def privilege(resource_type: str, role: str) -> Severity | None:
+    """HIGH for admin/owner/editor roles, MEDIUM for narrower admin roles, None otherwise."""
+    if resource_type.startswith("google_"):
+        if role in GOOGLE_ADMIN:
+            return Severity.HIGH
+        return Severity.MEDIUM if role.lower().endswith("admin") else None
+    if resource_type == "azurerm_role_assignment":
+        if role in AZURE_ADMIN:
+            return Severity.HIGH
+        return Severity.MEDIUM if role.endswith(("Administrator", "Owner")) else None
+    if resource_type in K8S_BINDINGS:
+        return Severity.HIGH if role in K8S_ADMIN else None
+    name = role.rsplit("/", 1)[-1]
+    if ":aws:policy/" not in role:
+        return None
+    if name in AWS_ADMIN:
+        return Severity.HIGH
+    return Severity.MEDIUM if name.endswith("FullAccess") else None
+
+
+def public_member(member: str) -> bool:
+    """Whether a member is everyone (or everyone signed in)."""
+    return member.rpartition(" ")[2] in PUBLIC_MEMBERS

@@ -1,0 +1,156 @@
+"""Deletes, replaces, forgets and imports, and the curated table of resources whose loss loses data or service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
+
+# Resource types that hold data or carry service, by what they are. A delete or replace of one of them
+# says "data or service loss". Add types here; keys are the words used in messages.
+STATEFUL_KINDS: dict[str, tuple[str, ...]] = {
+    "database": (
+        "aws_db_instance", "aws_rds_cluster", "aws_rds_global_cluster", "aws_dynamodb_table",
+        "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster", "aws_elasticache_cluster",
+        "aws_elasticache_replication_group", "aws_memorydb_cluster", "aws_opensearch_domain",
+        "aws_elasticsearch_domain", "aws_keyspaces_table", "aws_timestreamwrite_table",
+        "google_sql_database_instance", "google_sql_database", "google_spanner_instance",
+        "google_spanner_database", "google_bigtable_instance", "google_bigtable_table",
+        "google_bigquery_dataset", "google_bigquery_table", "google_firestore_database",
+        "google_redis_instance", "google_alloydb_cluster", "azurerm_mssql_server", "azurerm_mssql_database",
+        "azurerm_postgresql_server", "azurerm_postgresql_database", "azurerm_postgresql_flexible_server",
+        "azurerm_postgresql_flexible_server_database", "azurerm_mysql_flexible_server",
+        "azurerm_mysql_flexible_database", "azurerm_cosmosdb_account", "azurerm_cosmosdb_sql_database",
+        "azurerm_cosmosdb_sql_container", "azurerm_redis_cache", "kubernetes_stateful_set",
+        "kubernetes_stateful_set_v1",
+    ),
+    "storage bucket or account": (
+        "aws_s3_bucket", "aws_s3_directory_bucket", "aws_glacier_vault", "aws_backup_vault",
+        "aws_ecr_repository", "google_storage_bucket", "google_artifact_registry_repository",
+        "azurerm_storage_account", "azurerm_storage_container", "azurerm_storage_share",
+        "azurerm_storage_data_lake_gen2_filesystem", "azurerm_container_registry",
+        "azurerm_recovery_services_vault",
+    ),
+    "disk or volume": (
+        "aws_ebs_volume", "aws_ebs_snapshot", "aws_db_snapshot", "google_compute_disk",
+        "google_compute_region_disk", "google_compute_snapshot", "azurerm_managed_disk", "azurerm_snapshot",
+        "kubernetes_persistent_volume", "kubernetes_persistent_volume_v1",
+        "kubernetes_persistent_volume_claim", "kubernetes_persistent_volume_claim_v1",
+    ),
+    "file system": (
+        "aws_efs_file_system", "aws_fsx_lustre_file_system", "aws_fsx_windows_file_system",
+        "aws_fsx_ontap_file_system", "aws_fsx_openzfs_file_system", "google_filestore_instance",
+        "azurerm_netapp_volume",
+    ),
+    "encryption key": (
+        "aws_kms_key", "aws_kms_replica_key", "aws_acmpca_certificate_authority", "google_kms_crypto_key",
+        "google_kms_key_ring", "azurerm_key_vault", "azurerm_key_vault_key",
+    ),
+    "secret": (
+        "aws_secretsmanager_secret", "aws_ssm_parameter", "google_secret_manager_secret",
+        "azurerm_key_vault_secret", "kubernetes_secret", "kubernetes_secret_v1",
+    ),
+    "DNS zone": ("aws_route53_zone", "google_dns_managed_zone", "azurerm_dns_zone", "azurerm_private_dns_zone"),
+    "network": (
+        "aws_vpc", "aws_subnet", "aws_transit_gateway", "aws_eip", "aws_vpn_connection", "aws_dx_connection",
+        "google_compute_network", "google_compute_subnetwork", "google_compute_address",
+        "google_compute_global_address", "azurerm_virtual_network", "azurerm_subnet", "azurerm_public_ip",
+        "azurerm_virtual_network_gateway",
+    ),
+    "cluster": (
+        "aws_eks_cluster", "aws_ecs_cluster", "aws_emr_cluster", "aws_msk_cluster", "google_container_cluster",
+        "google_dataproc_cluster", "azurerm_kubernetes_cluster",
+    ),
+    "queue or topic": (
+        "aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream",
+        "aws_mq_broker", "google_pubsub_topic", "google_pubsub_subscription", "azurerm_servicebus_namespace",
+        "azurerm_servicebus_queue", "azurerm_servicebus_topic", "azurerm_eventhub_namespace",
+        "azurerm_eventhub", "azurerm_storage_queue",
+    ),
+    "namespace, project or resource group (everything inside goes with it)": (
+        "kubernetes_namespace", "kubernetes_namespace_v1", "google_project", "google_folder",
+        "azurerm_resource_group", "aws_organizations_account",
+    ),
+    "log store": (
+        "aws_cloudwatch_log_group", "google_logging_project_bucket_config", "azurerm_log_analytics_workspace",
+    ),
+}
+STATEFUL: dict[str, str] = {t: kind for kind, types in STATEFUL_KINDS.items() for t in types}
+
+REASONS = {
+    "replace_because_tainted": "it is tainted",
+    "replace_because_cannot_update": "an attribute cannot be updated in place",
+    "replace_by_request": "replacement was requested (-replace)",
+    "replace_by_triggers": "replace_triggered_by fired",
+}
+# https://developer.hashicorp.com/terraform/internals/json-format (action_reason)
+DELETE_REASONS = {
+    "delete_because_no_resource_config": "its block was removed from the configuration",
+    "delete_because_no_module": "its module was removed from the configuration",
+    "delete_because_wrong_repetition": "count/for_each was added or removed",
+    "delete_because_count_index": "its count index is now out of range",
+    "delete_because_each_key": "its for_each key is gone",
+    "delete_because_no_move_target": "its moved target does not exist",
+}
+
+
+def loss(resource_type: str) -> str:
+    """' — <kind>: data or service loss' for stateful types, '' otherwise."""
+    kind = STATEFUL.get(resource_type)
+    return f" — {kind}: data or service loss" if kind else ""
+
+
+@rule("resource-delete", Severity.HIGH,
+      "A managed resource is destroyed (data or service loss for stateful types; helper types low).")
+def _deletes(ri: ReviewInput) -> Iterator[Finding]:
+    for change in managed(ri.changeset, Action.DELETE):
+        what = f"deposed object {change.deposed} of {change.address}" if change.deposed else change.address
+        reason = DELETE_REASONS.get(change.action_reason or "")
+        because = f" because {reason}" if reason else ""
+        if is_helper_type(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (helper type, holds no infrastructure)", Severity.LOW)
+        else:
+            yield finding("resource-delete", change.address, f"{what} is destroyed{because}{loss(change.type)}")
+
+
+@rule("resource-replace", Severity.HIGH,
+      "A managed resource is destroyed and re-created; says why and which attribute forces it.")
+def _replaces(ri: ReviewInput) -> Iterator[Finding]:
+    for change in managed(ri.changeset, Action.REPLACE):
+        if is_helper_type(change.type):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (helper type, holds no infrastructure)", Severity.LOW)
+        else:
+            yield finding("resource-replace", change.address, replace_message(change) + loss(change.type))
+
+
+def replace_message(change: Change) -> str:
+    """Say what is replaced, in which order, why, and which attribute forces it."""
+    create_first = change.actions[:1] == ["create"]
+    order = "created before the old one is destroyed" if create_first else "destroyed, then re-created"
+    message = f"{change.address} is replaced ({order})"
+    if change.action_reason in REASONS:
+        message += f" because {REASONS[change.action_reason]}"
+    if change.replace_paths:
+        message += f"; forced by {', '.join(change.replace_paths)}"
+    return message
+
+
+@rule("resource-forget", Severity.MEDIUM,
+      "A resource leaves Terraform state but keeps existing (removed block with destroy = false).")
+def _forgets(ri: ReviewInput) -> Iterator[Finding]:
+    for change in managed(ri.changeset, Action.FORGET):
+        yield finding("resource-forget", change.address,
+                      f"{change.address} is removed from state but not destroyed (forget): "
+                      "Terraform stops managing it")
+
+
+@rule("resource-import", Severity.MEDIUM, "An existing object is imported into state (import block).")
+def _imports(ri: ReviewInput) -> Iterator[Finding]:
+    for change in ri.changeset.changes:
+        if change.importing:
+            yield finding("resource-import", change.address,
+                          f"{change.address} is imported (id {change.import_id or 'unknown'}): "
+                          "check the object is the one you mean to manage")

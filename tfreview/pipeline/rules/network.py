@@ -1,0 +1,249 @@
+"""Network exposure: ingress from the whole internet beyond 80/443, public databases, public buckets.
+
+Only openings a change adds are reported; an exposure that was already there is not news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.risk import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules import policy
+from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
+from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
+
+INGRESS = declare("network-open-ingress", Severity.HIGH,
+                  "Ingress from 0.0.0.0/0 or ::/0 to ports other than 80/443 (security groups, firewalls, NSGs).")
+DATABASE = declare("public-database", Severity.HIGH,
+                   "A database becomes reachable from the internet (publicly_accessible, 0.0.0.0/0 networks).")
+BUCKET = declare("public-bucket", Severity.HIGH,
+                 "A bucket or storage account becomes public (ACLs, public access block off, public policy).")
+
+ANYWHERE = {"0.0.0.0/0", "::/0", "*", "internet", "any"}
+WEB_PORTS = {80, 443}
+ALL_PORTS = (0, 65535)
+NO_PORTS = ("icmp", "icmpv6", "1", "58")
+PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "publicread", "publicreadwrite",
+               "authenticatedread"}
+PUBLIC_CONTAINER = ("blob", "container")  # azurerm container_access_type other than "private"
+PUBLIC_GRANTEES = ("AllUsers", "AuthenticatedUsers", "allUsers", "allAuthenticatedUsers")
+PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+AZURE_RULE_TYPES = ("azurerm_network_security_rule", "azurerm_network_security_group")
+
+# --- ingress -----------------------------------------------------------------------------------------
+
+
+def _ports(low: Any, high: Any, protocol: Any) -> tuple[int, int] | None:
+    """The port range a rule opens, None for ICMP; all ports for protocol -1/all."""
+    proto = str(protocol).lower()
+    if proto in NO_PORTS:
+        return None
+    if proto in ("-1", "all", "*") or low in (None, -1):
+        return ALL_PORTS
+    try:
+        return int(low), int(high if high is not None else low)
+    except (TypeError, ValueError):
+        return ALL_PORTS
+
+
+def _beyond_web(ports: tuple[int, int]) -> bool:
+    low, high = ports
+    return not (low == high and low in WEB_PORTS)
+
+
+def _openings(resource_type: str, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(attribute, source, ports) for each way these values let the internet in beyond 80/443."""
+    if resource_type == "aws_security_group":
+        return [o for rule in blocks(values, "ingress") for o in _aws_rule("ingress", rule)]
+    if resource_type == "aws_security_group_rule":
+        return _aws_rule("", values) if values.get("type") == "ingress" else []
+    if resource_type == "aws_vpc_security_group_ingress_rule":
+        rule = {**values, "protocol": values.get("ip_protocol"),
+                "cidr_blocks": [values.get("cidr_ipv4")], "ipv6_cidr_blocks": [values.get("cidr_ipv6")]}
+        return _aws_rule("", rule)
+    if resource_type == "google_compute_firewall":
+        return _google_firewall(values)
+    if resource_type == "azurerm_network_security_group":
+        return [o for rule in blocks(values, "security_rule") for o in _azure_rule("security_rule", rule)]
+    return _azure_rule("", values)
+
+
+def _aws_rule(attribute: str, rule: dict[str, Any]) -> list[tuple[str, str, str]]:
+    sources = [c for c in as_list(rule.get("cidr_blocks")) + as_list(rule.get("ipv6_cidr_blocks")) if c in ANYWHERE]
+    ports = _ports(rule.get("from_port"), rule.get("to_port"), rule.get("protocol"))
+    if not sources or ports is None or not _beyond_web(ports):
+        return []
+    return [(attribute, source, _port_text(ports, rule.get("protocol"))) for source in sources]
+
+
+def _google_firewall(values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if str(values.get("direction") or "INGRESS").upper() != "INGRESS" or values.get("disabled") is True:
+        return []
+    sources = [s for s in as_list(values.get("source_ranges")) if s in ANYWHERE]
+    found = []
+    for allow in blocks(values, "allow"):
+        ranges = [_range(p) for p in as_list(allow.get("ports"))] or [_ports(0, 65535, allow.get("protocol"))]
+        for ports in ranges:
+            if ports and _beyond_web(ports) and str(allow.get("protocol")).lower() not in NO_PORTS:
+                found += [("allow", s, _port_text(ports, allow.get("protocol"))) for s in sources]
+    return found
+
+
+def _azure_rule(attribute: str, rule: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if str(rule.get("direction")).lower() != "inbound" or str(rule.get("access")).lower() != "allow":
+        return []
+    prefixes = as_list(rule.get("source_address_prefix")) + as_list(rule.get("source_address_prefixes"))
+    sources = [str(p) for p in prefixes if str(p).lower() in ANYWHERE]
+    ranges = as_list(rule.get("destination_port_range")) + as_list(rule.get("destination_port_ranges"))
+    protocol = rule.get("protocol")
+    found = []
+    for ports in (_range(r) for r in ranges if r):
+        if ports and _beyond_web(ports) and str(protocol).lower() != "icmp":
+            found += [(attribute, s, _port_text(ports, protocol)) for s in sources]
+    return found
+
+
+def _range(text: Any) -> tuple[int, int] | None:
+    if str(text).strip() in ("*", ""):
+        return ALL_PORTS
+    low, _, high = str(text).partition("-")
+    try:
+        return int(low), int(high or low)
+    except ValueError:
+        return None
+
+
+def _port_text(ports: tuple[int, int], protocol: Any) -> str:
+    proto = "all protocols" if str(protocol).lower() in ("-1", "all", "*") else str(protocol).lower()
+    if ports == ALL_PORTS:
+        return f"all ports/{proto}"
+    low, high = ports
+    return f"port {low}/{proto}" if low == high else f"ports {low}-{high}/{proto}"
+
+
+@on_change(types=("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
+                  "google_compute_firewall", *AZURE_RULE_TYPES))
+def _open_ingress(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
+        where = f"{attribute} " if attribute else ""
+        yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}")
+
+
+# --- databases ---------------------------------------------------------------------------------------
+
+PUBLICLY_ACCESSIBLE = ("aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster",
+                       "aws_dms_replication_instance")
+PUBLIC_NETWORK_ACCESS = ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server", "azurerm_mssql_server",
+                         "azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_cosmosdb_account",
+                         "azurerm_redis_cache")
+DB_FIREWALL_RULES = ("azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule",
+                     "azurerm_mssql_firewall_rule", "azurerm_postgresql_firewall_rule", "azurerm_mysql_firewall_rule",
+                     "azurerm_mariadb_firewall_rule", "azurerm_redis_firewall_rule")
+
+
+@on_change(types=(*PUBLICLY_ACCESSIBLE, *PUBLIC_NETWORK_ACCESS, *DB_FIREWALL_RULES, "google_sql_database_instance"))
+def _public_database(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if change.type in PUBLICLY_ACCESSIBLE and after.get("publicly_accessible") is True \
+            and before.get("publicly_accessible") is not True:
+        yield finding(DATABASE, change.address,
+                      f"{change.address}: publicly_accessible = true (the database gets a public IP)")
+    elif change.type in PUBLIC_NETWORK_ACCESS and before.get("public_network_access_enabled") is False \
+            and after.get("public_network_access_enabled") is True:
+        yield finding(DATABASE, change.address,
+                      f"{change.address}: public_network_access_enabled false → true")
+    elif change.type in DB_FIREWALL_RULES and _whole_internet(after) and not _whole_internet(before):
+        yield finding(DATABASE, change.address,
+                      f"{change.address}: firewall rule allows 0.0.0.0-255.255.255.255 (the whole internet)")
+    elif change.type == "google_sql_database_instance":
+        yield from _cloud_sql(change, before, after)
+
+
+def _whole_internet(rule: dict[str, Any]) -> bool:
+    return rule.get("start_ip_address") == "0.0.0.0" and rule.get("end_ip_address") == "255.255.255.255"
+
+
+def _cloud_sql(change: Change, before: dict[str, Any], after: dict[str, Any]) -> Iterator[Finding]:
+    path = ("settings", 0, "ip_configuration", 0)
+    old, new = dig(before, *path) or {}, dig(after, *path) or {}
+    for network in new_items(blocks(old, "authorized_networks"), blocks(new, "authorized_networks")):
+        if network.get("value") in ANYWHERE:
+            yield finding(DATABASE, change.address,
+                          f"{change.address}: settings.ip_configuration.authorized_networks allows "
+                          f"{network.get('value')}")
+    if old.get("ipv4_enabled") is False and new.get("ipv4_enabled") is True:
+        yield finding(DATABASE, change.address,
+                      f"{change.address}: settings.ip_configuration.ipv4_enabled false → true (public IP)",
+                      Severity.MEDIUM)
+
+
+# --- buckets -----------------------------------------------------------------------------------------
+
+watch_delete(BUCKET, "the bucket's public access block is removed", "aws_s3_bucket_public_access_block")
+watch_delete(BUCKET, "the account-wide S3 public access block is removed", "aws_s3_account_public_access_block")
+
+
+@on_change(types=("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"))
+def _public_access_block(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    off = [f for f in PUBLIC_ACCESS_FLAGS if is_off(after.get(f)) and (not before or is_on(before.get(f)))]
+    if off:
+        yield finding(BUCKET, change.address, f"{change.address}: {', '.join(off)} = false (public access allowed)")
+
+
+@on_change(types=("aws_s3_bucket_acl", "aws_s3_bucket", "google_storage_bucket_acl", "azurerm_storage_container"))
+def _public_acl(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    key = {"google_storage_bucket_acl": "predefined_acl", "azurerm_storage_container": "container_access_type"}
+    attribute = key.get(change.type, "acl")
+    value = after.get(attribute)
+    public = str(value).lower() in PUBLIC_ACLS or (attribute == "container_access_type" and value in PUBLIC_CONTAINER)
+    if public and value != before.get(attribute):
+        yield finding(BUCKET, change.address, f'{change.address}: {attribute} = "{value}" (public)')
+    old, new = _grantees(before), _grantees(after)
+    for grantee in new - old:
+        yield finding(BUCKET, change.address, f"{change.address}: grants access to {grantee} (public)")
+
+
+def _grantees(values: dict[str, Any]) -> set[str]:
+    found = {str(g.get("uri")) for acp in blocks(values, "access_control_policy") for grant in blocks(acp, "grant")
+             for g in blocks(grant, "grantee") if str(g.get("uri")).endswith(PUBLIC_GRANTEES)}
+    found |= {str(e) for e in as_list(values.get("role_entity")) if str(e).endswith(PUBLIC_GRANTEES)}
+    return found
+
+
+@on_change(types=("google_storage_bucket_access_control", "google_storage_default_object_access_control",
+                  "google_storage_object_access_control"))
+def _public_entity(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    entity = after.get("entity")
+    if entity in PUBLIC_GRANTEES and entity != before.get("entity"):
+        yield finding(BUCKET, change.address, f"{change.address}: entity = \"{entity}\" (public)")
+
+
+@on_change(types=("aws_s3_bucket_policy", "aws_s3_bucket"))
+def _public_bucket_policy(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    for statement in policy.new_statements(before.get("policy"), after.get("policy")):
+        if policy.public_principal(statement) and not policy.conditions(statement):
+            yield finding(BUCKET, change.address,
+                          f'{change.address}: policy {policy.label(statement)} allows Principal "*" (anyone)')
+
+
+@on_change(types=("azurerm_storage_account", "google_storage_bucket"))
+def _storage_account(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    for flag in ("allow_nested_items_to_be_public", "allow_blob_public_access"):
+        if after.get(flag) is True and before.get(flag) is not True:
+            severity = Severity.HIGH if before else Severity.MEDIUM  # several azurerm versions default it on
+            yield finding(BUCKET, change.address, f"{change.address}: {flag} = true (anonymous blob access)",
+                          severity)
+    if before.get("public_network_access_enabled") is False and after.get("public_network_access_enabled") is True:
+        yield finding(BUCKET, change.address, f"{change.address}: public_network_access_enabled false → true",
+                      Severity.MEDIUM)
+    if before.get("public_access_prevention") == "enforced" and after.get("public_access_prevention") == "inherited":
+        yield finding(BUCKET, change.address,
+                      f'{change.address}: public_access_prevention "enforced" → "inherited"')

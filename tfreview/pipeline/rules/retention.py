@@ -1,0 +1,56 @@
+"""Backups and retention shortened, audit and access logging switched off.
+
+Table-driven like protection.py: each `watch()` names an attribute path suffix and the weakening direction.
+"""
+
+from __future__ import annotations
+
+from tfreview.pipeline.risk import Severity, declare
+from tfreview.pipeline.rules.watch import watch, watch_delete
+
+BACKUP = declare("backup-reduced", Severity.HIGH,
+                 "Backups are disabled or their retention shortened (backup_retention_period, PITR, retention).")
+LOGGING = declare("logging-disabled", Severity.HIGH,
+                  "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs).")
+
+for _path in ("backup_retention_period", "backup_retention_days", "snapshot_retention_limit",
+              "backup_retention_settings.retained_backups", "transaction_log_retention_days",
+              "soft_delete_retention_days", "lifecycle.delete_after", "retention_period_hours",
+              "retention_policy.days", "short_term_retention_policy.retention_days", "retention_days",
+              "point_in_time_restore_in_days", "delete_retention_policy.days",
+              "container_delete_retention_policy.days"):
+    watch(BACKUP, _path, "lowered", "backup retention shortened")
+watch(BACKUP, "retention_in_days", "lowered0", "log retention shortened")  # CloudWatch: 0 keeps logs forever
+for _path in ("backup_configuration.enabled", "point_in_time_recovery.enabled", "point_in_time_recovery_enabled",
+              "binary_log_enabled", "geo_redundant_backup_enabled", "backup.enabled", "soft_delete_enabled",
+              "delete_retention_policy.enabled", "container_delete_retention_policy.enabled"):
+    watch(BACKUP, _path, "off", "backups turned off")
+watch(BACKUP, "delete_retention_policy", "removed", "soft-delete retention removed")
+watch_delete(BACKUP, "a backup plan or policy stops protecting resources",
+             "aws_backup_plan", "aws_backup_selection", "azurerm_backup_protected_vm", "azurerm_backup_policy_vm",
+             "google_backup_dr_backup_plan", "google_backup_dr_backup_plan_association")
+
+watch(LOGGING, "enable_logging", "off", "the trail stops logging", types=("aws_cloudtrail",))
+watch(LOGGING, "enable_log_file_validation", "off", "log file validation turned off", types=("aws_cloudtrail",))
+watch(LOGGING, "is_enabled", "off", "AWS Config stops recording", types=("aws_config_configuration_recorder_status",))
+watch(LOGGING, "enable", "off", "GuardDuty stops detecting", types=("aws_guardduty_detector",))
+watch(LOGGING, "enabled", "off", "flow logging turned off", types=("azurerm_network_watcher_flow_log",))
+watch(LOGGING, "disabled", "on", "the log sink is disabled", types=("google_logging_project_sink",))
+for _path in ("access_logs.enabled", "logging.enabled", "log_config.enable", "logging_config.enabled",
+              "access_log_settings.enabled", "audit_log_config.enabled", "flow_logs.enabled", "enable_flow_logs",
+              "log_config.enabled", "logging_enabled"):
+    watch(LOGGING, _path, "off", "logging turned off")
+for _path in ("logging_service", "monitoring_service"):
+    watch(LOGGING, _path, "off", "cluster logging or monitoring turned off")
+for _path in ("enabled_cluster_log_types", "enabled_cloudwatch_logs_exports", "enabled_log_types",
+              "log_types"):
+    watch(LOGGING, _path, "shrunk", "fewer log types exported")
+for _path in ("logging", "logging_config", "access_logs", "log_publishing_options", "logging.target_bucket",
+              "access_log_settings", "log_delivery_configuration"):
+    watch(LOGGING, _path, "removed", "logging configuration removed")
+watch_delete(LOGGING, "audit or access logging stops",
+             "aws_cloudtrail", "aws_flow_log", "aws_s3_bucket_logging", "aws_config_configuration_recorder",
+             "aws_guardduty_detector", "aws_cloudwatch_log_subscription_filter", "google_logging_project_sink",
+             "google_logging_organization_sink", "google_project_iam_audit_config",
+             "azurerm_monitor_diagnostic_setting", "azurerm_network_watcher_flow_log",
+             "azurerm_monitor_activity_log_alert")

@@ -1,0 +1,32 @@
+"""Scale: more deletes or changes than the thresholds of .tfreview.hcl allow (defaults 5 and 100)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, is_helper_type, rule
+
+DESTROYING = (Action.DELETE, Action.REPLACE)
+QUIET = (Action.NO_OP, Action.READ)
+
+
+@rule("scale-deletes", Severity.HIGH, "The plan destroys more resources than thresholds.max_deletes (default 5).")
+def _many_deletes(ri: ReviewInput) -> Iterator[Finding]:
+    limit = ri.config.thresholds.max_deletes
+    count = sum(1 for c in ri.changeset.changes
+                if c.action in DESTROYING and c.mode == "managed" and not is_helper_type(c.type))
+    if count > limit:
+        yield finding("scale-deletes", None,
+                      f"the plan destroys {count} resources (deletes and replaces), more than "
+                      f"thresholds.max_deletes = {limit}")
+
+
+@rule("scale-changes", Severity.HIGH, "The plan changes more resources than thresholds.max_changes (default 100).")
+def _many_changes(ri: ReviewInput) -> Iterator[Finding]:
+    limit = ri.config.thresholds.max_changes
+    count = sum(1 for c in ri.changeset.changes
+                if c.action not in QUIET and c.mode == "managed" and not is_helper_type(c.type))
+    if count > limit:
+        yield finding("scale-changes", None,
+                      f"the plan changes {count} resources, more than thresholds.max_changes = {limit}")

@@ -1,0 +1,180 @@
+"""Attribute watches: one pass over each update's changed attributes serves every "protection turned off" rule.
+
+protection.py and retention.py fill WATCHES (by the attribute's last name, so most attributes cost one
+dict lookup) and DELETE_WATCHES (resources whose destruction itself switches a protection off).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.risk import Finding, finding, on_change
+from tfreview.pipeline.rules.common import known, show
+
+ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}
+OFF_WORDS = {"false", "off", "disabled", "suspended", "inactive", "none", "decrypted", ""}
+_INDEX = re.compile(r"\[[^\]]*\]")
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Watch:
+    """An attribute whose change in one direction weakens a protection."""
+
+    rule: str
+    suffix: tuple[str, ...]
+    test: str
+    what: str
+    types: frozenset[str]
+
+    def fires(self, resource_type: str, segments: list[str], before: Any, after: Any) -> bool:
+        """Whether this change of the attribute at SEGMENTS trips the watch."""
+        if self.types and resource_type not in self.types:
+            return False
+        if tuple(segments[-len(self.suffix):]) != self.suffix:
+            return False
+        return TESTS[self.test](before, after)
+
+
+WATCHES: dict[str, list[Watch]] = {}
+WATCHED_WORDS: set[str] = set()
+DELETE_WATCHES: dict[str, tuple[str, str]] = {}
+
+
+def watch(rule_id: str, path: str, test: str, what: str, types: tuple[str, ...] = ()) -> None:
+    """Watch attribute PATH (dotted, no indices; matched as a suffix) for TEST under RULE_ID.
+
+    WHAT is the consequence, in words, for the message: "deletion protection turned off".
+    """
+    if test not in TESTS:
+        raise ValueError(f"unknown watch test {test!r}")
+    suffix = tuple(path.split("."))
+    WATCHES.setdefault(suffix[-1], []).append(Watch(rule_id, suffix, test, what, frozenset(types)))
+    WATCHED_WORDS.update(suffix)
+
+
+def watch_delete(rule_id: str, what: str, *types: str) -> None:
+    """Destroying a resource of one of TYPES switches off WHAT."""
+    for resource_type in types:
+        DELETE_WATCHES[resource_type] = (rule_id, what)
+
+
+def is_on(value: Any) -> bool:
+    """True, or a word such as "Enabled", "ACTIVE", "KMS"."""
+    return value is True or (isinstance(value, str) and value.lower() in ON_WORDS)
+
+
+def is_off(value: Any) -> bool:
+    """False, null, or a word such as "Disabled", "Suspended", "NONE"."""
+    return value is False or value is None or (isinstance(value, str) and value.lower() in OFF_WORDS)
+
+
+def _turned_off(before: Any, after: Any) -> bool:
+    return known(before) and not is_off(before) and is_off(after) and _readable(after)
+
+
+def _turned_on(before: Any, after: Any) -> bool:
+    return is_off(before) and is_on(after)
+
+
+def _lowered(before: Any, after: Any, zero_is_forever: bool = False) -> bool:
+    if not _number(before) or not (_number(after) or after is None):
+        return False
+    if zero_is_forever:
+        before = before or float("inf")
+        after = after or float("inf")
+    return bool((after or 0) < before)
+
+
+def _removed(before: Any, after: Any) -> bool:
+    return known(before) and before not in ("", [], {}) and after in (None, "", [], {})
+
+
+def _shrunk(before: Any, after: Any) -> bool:
+    if not isinstance(before, list) or not (isinstance(after, list) or after is None):
+        return False
+    return any(item not in (after or []) for item in before)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _readable(value: Any) -> bool:
+    return value is None or known(value)
+
+
+TESTS = {
+    "off": _turned_off,
+    "on": _turned_on,
+    "lowered": _lowered,
+    "lowered0": lambda b, a: _lowered(b, a, zero_is_forever=True),
+    "removed": _removed,
+    "shrunk": _shrunk,
+}
+
+
+# Nested blocks that never hold a watched attribute: a change inside them needs no attribute diff.
+UNWATCHED_BLOCKS = {"tags", "tags_all", "labels", "effective_labels", "terraform_labels", "annotations",
+                    "user_data", "triggers", "environment", "variables", "metadata", "data"}
+
+
+def _may_hit(change: Change) -> bool:
+    """Whether a watched attribute can be among those that change, judged from the top-level keys alone.
+
+    Change.attributes diffs the whole object; on a large plan most updates only touch tags or scalars.
+    """
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in WATCHED_WORDS or (isinstance(old or new, (dict, list)) and key not in UNWATCHED_BLOCKS):
+            return True
+    return False
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _watched_attributes(change: Change) -> Iterator[Finding]:
+    if not _may_hit(change):
+        return
+    seen: set[tuple[str, str]] = set()
+    for attribute in change.attributes:
+        for watch_, path, before, after in _hits(change.type, attribute.path, attribute.before, attribute.after, 0):
+            if (watch_.rule, path) in seen:
+                continue
+            seen.add((watch_.rule, path))
+            yield finding(watch_.rule, change.address,
+                          f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})")
+
+
+def _hits(resource_type: str, path: str, before: Any, after: Any, depth: int) -> Iterator[tuple[Watch, str, Any, Any]]:
+    leaf = path.rpartition(".")[2].partition("[")[0]
+    candidates = WATCHES.get(leaf)
+    if candidates:
+        segments = _INDEX.sub("", path).split(".")
+        yield from ((w, path, before, after) for w in candidates if w.fires(resource_type, segments, before, after))
+    # A removed nested block shows as one change of the whole block: look at what it held.
+    if isinstance(before, dict) and after is None and depth < MAX_DEPTH:
+        for key, value in before.items():
+            yield from _hits(resource_type, f"{path}.{key}", value, None, depth + 1)
+    elif isinstance(before, list) and after is None and depth < MAX_DEPTH and not _scalars(before):
+        for index, value in enumerate(before):
+            yield from _hits(resource_type, f"{path}[{index}]", value, None, depth + 1)
+
+
+def _scalars(values: list[Any]) -> bool:
+    return all(not isinstance(v, (dict, list)) for v in values)
+
+
+@on_change(actions=(Action.DELETE,))
+def _watched_deletes(change: Change) -> Iterator[Finding]:
+    watched = DELETE_WATCHES.get(change.type)
+    if watched:
+        rule_id, what = watched
+        yield finding(rule_id, change.address, f"{change.address} is destroyed: {what}")
