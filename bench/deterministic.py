@@ -23,10 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate
 from tfreview.pipeline.changes import normalize, paused_gc
+from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan, read_plan_document
 from tfreview.pipeline.prompt import build_prompt
-from tfreview.pipeline.risk import ReviewInput, evaluate
+from tfreview.pipeline.risk import evaluate
 
 RUNS = 5
 STAGES = ("load", "mask", "parse", "normalize", "rules", "prompt")

@@ -17,8 +17,8 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.review import prepare
-from tfreview.pipeline.risk import Severity
 from tfreview.pipeline.summary import estimate_tokens
 from tfreview.settings import Settings
 

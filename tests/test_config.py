@@ -6,6 +6,7 @@ import pytest
 
 from tfreview.config import find_config, load_config
 from tfreview.errors import ConfigError
+from tfreview.settings import resolve_settings
 
 GOOD = '''
 backend = "none"
@@ -69,8 +70,9 @@ def test_invalid_config_names_file_line_and_problem(tmp_path: Path, text: str, m
         load_config(path)
 
 
-def test_unknown_rule_id_is_reported_at_load_with_its_line(tmp_path: Path) -> None:
+def test_unknown_rule_id_is_reported_when_settings_load_it_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / ".tfreview.hcl"
     path.write_text('model = "x"\n\nrule "resource-delet" {\n  severity = "low"\n}\n')
+    load_config(path)  # config only parses; the rules check their own blocks
     with pytest.raises(ConfigError, match=r'\.tfreview\.hcl:3: rule "resource-delet": unknown rule id'):
-        load_config(path)
+        resolve_settings({}, {}, config_path=path)

@@ -8,7 +8,7 @@ from typing import Any
 import hcl2
 from hcl2.utils import SerializationOptions
 from lark.exceptions import LarkError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from tfreview.errors import ConfigError
 
@@ -40,6 +40,11 @@ class RuleConfig(_Strict):
     attribute: str | None = None
     message: str | None = None
 
+    @property
+    def is_custom(self) -> bool:
+        """Whether this block defines a custom rule rather than overriding a built-in one."""
+        return bool(self.match_type or self.match_address)
+
 
 class Protect(_Strict):
     """A `protect { ... }` block: resources whose every change needs close review."""
@@ -64,6 +69,11 @@ class FileConfig(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)
+    _rule_lines: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def where(self, rule_id: str) -> str:
+        """'FILE:LINE' of a `rule` block, for error messages; empty when the config was not read from a file."""
+        return self._rule_lines.get(rule_id, "")
 
 
 def find_config(start: Path) -> Path | None:
@@ -77,7 +87,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(path: Path) -> FileConfig:
-    """Parse and validate one config file."""
+    """Parse one config file; the rules check their own blocks (`risk.check_config`)."""
     try:
         text = path.read_text()
     except OSError as exc:
@@ -92,19 +102,8 @@ def load_config(path: Path) -> FileConfig:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
         raise ConfigError(f"{path}{_line_of(text, error['loc'])}: {where}: {error['msg']}") from None
-    _check_rules(config, path, text)
+    config._rule_lines = {rule_id: f"{path}{_line_of(text, ('rule', rule_id))}" for rule_id in config.rule}
     return config
-
-
-def _check_rules(config: FileConfig, path: Path, text: str) -> None:
-    """Reject unknown rule ids and bad severities now, naming the file and line."""
-    from tfreview.pipeline.risk import check_config  # imported here: the rules import this module
-
-    for rule_id in config.rule:
-        try:
-            check_config(FileConfig(rule={rule_id: config.rule[rule_id]}))
-        except ConfigError as exc:
-            raise ConfigError(f"{path}{_line_of(text, ('rule', rule_id))}: {exc}") from None
 
 
 def _flatten_blocks(raw: dict[str, Any]) -> dict[str, Any]:

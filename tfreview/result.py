@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import Change, OutputChange
-from tfreview.pipeline.risk import Finding
+from tfreview.pipeline.findings import Finding
 
 SCHEMA_VERSION = 1
 

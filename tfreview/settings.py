@@ -65,6 +65,7 @@ def resolve_settings(
     if path is None and plan_source == "-":
         path = find_config(Path.cwd())
     file = load_config(path) if path else FileConfig()
+    _check_rules(file)
     layers: dict[str, Any] = {}
     layers.update({k: v for k, v in file.model_dump(include=set(ENV_SETTINGS)).items() if v is not None})
     layers.update(_from_env(env))
@@ -104,3 +105,9 @@ def normalize_host(host: str) -> str:
     netloc = f"{hostname}:{port}" if port else hostname
     return f"{parts.scheme}://{netloc}{parts.path}"
 
+
+def _check_rules(file: FileConfig) -> None:
+    """Reject unknown rule ids and bad severities as soon as the file is read, naming its line."""
+    from tfreview.pipeline.risk import check_config  # the rules registry, only once a config needs it
+
+    check_config(file)

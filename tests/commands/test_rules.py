@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from tfreview.commands.rules import rules_command
 from tfreview.errors import ConfigError
-from tfreview.pipeline.risk import RULES
+from tfreview.pipeline.findings import RULES
 
 
 def run(*args: str) -> Result:

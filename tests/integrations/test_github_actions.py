@@ -14,7 +14,7 @@ from tests.helpers import plan_path
 from tfreview.cli import main
 from tfreview.commands.output import FORMATS
 from tfreview.integrations.github_actions import annotation_lines, escape_data, escape_property, format_outputs
-from tfreview.pipeline.risk import Finding, Severity
+from tfreview.pipeline.findings import Finding, Severity
 from tfreview.render import FORMATS as RENDER_FORMATS
 from tfreview.result import ReviewResult
 

@@ -11,8 +11,8 @@ from tests.helpers import ROOT
 from tests.ollama_double import OllamaDouble
 from tfreview.backends.ollama import OllamaBackend
 from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.review import review
-from tfreview.pipeline.risk import Severity
 from tfreview.settings import Settings
 
 MANIFEST: list[dict[str, Any]] = json.loads((ROOT / "fixtures" / "manifest.json").read_text())["plans"]

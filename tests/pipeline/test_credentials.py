@@ -12,9 +12,10 @@ from tests.helpers import ROOT
 from tfreview.pipeline.changes import normalize
 from tfreview.pipeline.credential_mask import CredentialHit
 from tfreview.pipeline.credentials import probe
+from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.mask import MASK, mask_document, mask_text
 from tfreview.pipeline.plan import parse_plan
-from tfreview.pipeline.risk import ReviewInput, evaluate
+from tfreview.pipeline.risk import evaluate
 
 PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx4fQ0S0mJ4gA9cQ2xvb3BlbnNzaC1rZXktdjEAAAAABG5v\n"
        "bmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END RSA PRIVATE KEY-----")

@@ -4,10 +4,10 @@ import re
 
 from tests.helpers import plan_path
 from tests.pipeline.test_changes import changeset
+from tfreview.pipeline.findings import Finding, Severity
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan, read_plan_document
 from tfreview.pipeline.prompt import build_prompt, findings_for_prompt, prompts_dir, template_version
-from tfreview.pipeline.risk import Finding, Severity
 
 
 def _nonce(text: str) -> str:

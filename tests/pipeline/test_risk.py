@@ -19,10 +19,11 @@ from tfreview.config import FileConfig, load_config
 from tfreview.errors import ConfigError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, evaluate
+from tfreview.pipeline.risk import evaluate
 from tfreview.settings import Settings
 
 RULE_FIXTURES = ROOT / "fixtures" / "rules"

@@ -11,9 +11,10 @@ import pytest
 from tests.helpers import ROOT
 from tfreview.config import FileConfig
 from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.findings import RULES, Finding, ReviewInput, Severity
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan, read_plan_document
-from tfreview.pipeline.risk import RULES, Finding, ReviewInput, Severity, evaluate
+from tfreview.pipeline.risk import evaluate
 
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
 

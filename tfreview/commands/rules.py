@@ -29,7 +29,8 @@ def rules_command(fmt: str, config_path: Path | None) -> None:
 def rule_rows(config_path: Path | None = None) -> list[dict[str, Any]]:
     """One row per rule, built-in rules first, with the config's overrides and custom rules applied."""
     from tfreview.config import FileConfig, load_config
-    from tfreview.pipeline.risk import RULES, check_config, is_custom
+    from tfreview.pipeline.findings import RULES
+    from tfreview.pipeline.risk import check_config
 
     config = load_config(config_path) if config_path else FileConfig()
     overrides = check_config(config)
@@ -44,7 +45,7 @@ def rule_rows(config_path: Path | None = None) -> list[dict[str, Any]]:
             "description": rule.description,
         })
     for rule_id, block in config.rule.items():
-        if is_custom(block):
+        if block.is_custom:
             rows.append({"id": rule_id, "severity": block.severity or "high", "enabled": block.enabled,
                          "source": "custom", "description": _describe(block)})
     return rows

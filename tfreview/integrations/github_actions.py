@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tfreview.errors import ConfigError
-from tfreview.pipeline.risk import Severity
+from tfreview.pipeline.findings import Severity
 from tfreview.render.github import render_github
 from tfreview.result import ReviewResult
 

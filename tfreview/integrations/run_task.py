@@ -35,8 +35,8 @@ from starlette.routing import Route
 
 from tfreview.backends.base import Backend
 from tfreview.errors import TfreviewError
+from tfreview.pipeline.findings import Finding, Severity
 from tfreview.pipeline.review import review
-from tfreview.pipeline.risk import Finding, Severity
 from tfreview.result import ReviewResult
 from tfreview.settings import Settings
 

@@ -10,8 +10,8 @@ import jinja2
 from pydantic import BaseModel
 
 from tfreview.pipeline.changes import ChangeSet
+from tfreview.pipeline.findings import Finding
 from tfreview.pipeline.plan import Plan
-from tfreview.pipeline.risk import Finding
 from tfreview.pipeline.summary import ALWAYS_LISTED, estimate_tokens, summarize_for_prompt
 
 TEMPLATE = "review.md.j2"

@@ -15,10 +15,12 @@ from tfreview.backends.base import Backend, ModelReply
 from tfreview.errors import BackendError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import Action, ChangeSet, normalize, paused_gc
+from tfreview.pipeline.findings import ReviewInput, Severity
 from tfreview.pipeline.mask import MaskReport, mask_document, mask_text
-from tfreview.pipeline.plan import Plan, parse_plan, read_plan_document
-from tfreview.pipeline.prompt import Prompt, build_prompt
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, evaluate
+from tfreview.pipeline.plan import parse_plan, read_plan_document
+from tfreview.pipeline.prepared import Prepared
+from tfreview.pipeline.prompt import build_prompt
+from tfreview.pipeline.risk import evaluate
 from tfreview.pipeline.summary import count, ordered
 from tfreview.pipeline.verdict import parse_verdict
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
@@ -26,22 +28,6 @@ from tfreview.settings import Settings
 from tfreview.workflows.cache import VerdictCache, new_entry
 from tfreview.workflows.cache_key import cache_key
 from tfreview.workflows.record import record_review
-
-
-@dataclass
-class Prepared:
-    """Everything the deterministic stage produced for one plan; all of it masked."""
-
-    plan: Plan
-    changeset: ChangeSet
-    findings: list[Finding]
-    masking: MaskReport
-    prompt: Prompt | None  # None when no model is to be asked
-
-    @property
-    def needs_model(self) -> bool:
-        """Whether a model should be asked about this plan."""
-        return self.prompt is not None
 
 
 @dataclass

@@ -1,149 +1,17 @@
 """Deterministic risk rules: the floor under every label that no model answer can lower.
 
-The rules themselves live by theme in `tfreview/pipeline/rules/` and register here. A rule is either plan-wide
-(`@rule`: one function over the whole ReviewInput) or per change (`declare` the id, then `@on_change`
-a check that receives one Change at a time). `evaluate()` walks the changes once and hands each to the
-checks that asked for its resource type and action, looked up once per (type, action) pair, so a
-50,000-change plan costs one pass plus the checks that really apply.
+The rules live by theme in `tfreview/pipeline/rules/` and register in `findings`. `evaluate()` walks the
+changes once and hands each to the checks that asked for its resource type and action, looked up once per
+(type, action) pair, so a 50,000-change plan costs one pass plus the checks that really apply.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
-from enum import Enum
-from functools import cache
-
-from pydantic import BaseModel
-
 from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
-from tfreview.pipeline.changes import Action, Change, ChangeSet
-from tfreview.pipeline.mask import MaskReport
-from tfreview.pipeline.plan import Plan
-
-# Types that hold no infrastructure: their churn alone must not raise the label.
-HELPER_TYPE_PREFIXES = ("random_", "time_")
-HELPER_TYPES = {"null_resource", "terraform_data", "local_file", "local_sensitive_file"}
-
-
-class Severity(str, Enum):
-    """How much a finding matters; HIGH forces 'needs close review'."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Sort key: lower is more severe."""
-        return list(Severity).index(self)
-
-
-class Finding(BaseModel):
-    """One thing a rule noticed."""
-
-    rule: str
-    severity: Severity
-    address: str | None = None
-    message: str
-
-
-@dataclass(frozen=True)
-class ReviewInput:
-    """What rules look at: the masked plan and its normalized changes."""
-
-    plan: Plan
-    changeset: ChangeSet
-    config: FileConfig = field(default_factory=FileConfig)
-    masking: MaskReport = field(default_factory=MaskReport)
-
-
-RuleCheck = Callable[[ReviewInput], Iterable[Finding]]
-ChangeCheck = Callable[[Change], Iterable[Finding]]
-
-
-def _no_findings(review_input: ReviewInput) -> Iterable[Finding]:
-    return ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A named check with a default severity."""
-
-    id: str
-    severity: Severity
-    description: str
-    check: RuleCheck = _no_findings
-
-
-@dataclass(frozen=True)
-class ChangeHook:
-    """A per-change check and the resource types and actions it looks at."""
-
-    check: ChangeCheck
-    types: frozenset[str]
-    prefixes: tuple[str, ...]
-    actions: frozenset[Action]
-
-    def wants(self, resource_type: str, action: Action) -> bool:
-        """Whether this check looks at changes of this type and action."""
-        if action not in self.actions:
-            return False
-        if not self.types and not self.prefixes:
-            return True
-        return resource_type in self.types or resource_type.startswith(self.prefixes)
-
-
-RULES: dict[str, Rule] = {}
-CHANGE_HOOKS: list[ChangeHook] = []
-# Plan-wide checks whose findings carry ids chosen in .tfreview.hcl (custom rules).
-CONFIG_CHECKS: list[RuleCheck] = []
-ALTERING = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
-EVERY_ACTION = frozenset(Action)
-
-
-def rule(rule_id: str, severity: Severity, description: str) -> Callable[[RuleCheck], RuleCheck]:
-    """Register a plan-wide rule function under a stable id."""
-
-    def register(check: RuleCheck) -> RuleCheck:
-        RULES[rule_id] = Rule(rule_id, severity, description, check)
-        return check
-
-    return register
-
-
-def declare(rule_id: str, severity: Severity, description: str) -> str:
-    """Register a rule whose findings come from per-change checks; returns the id."""
-    RULES[rule_id] = Rule(rule_id, severity, description)
-    return rule_id
-
-
-def on_change(
-    types: Collection[str] = (),
-    prefixes: tuple[str, ...] = (),
-    actions: Collection[Action] = ALTERING,
-) -> Callable[[ChangeCheck], ChangeCheck]:
-    """Register a check called with every managed change of these types (all when none) and actions."""
-
-    def register(check: ChangeCheck) -> ChangeCheck:
-        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions)))
-        return check
-
-    return register
-
-
-def config_check(check: RuleCheck) -> RuleCheck:
-    """Register a plan-wide check driven by .tfreview.hcl (custom rules)."""
-    CONFIG_CHECKS.append(check)
-    return check
-
-
-def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:
-    """A finding of a registered rule, at the rule's default severity unless graded otherwise."""
-    return Finding(rule=rule_id, severity=severity or RULES[rule_id].severity, address=address, message=message)
+from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
+from tfreview.pipeline.changes import Action, ChangeSet
+from tfreview.pipeline.findings import CHANGE_HOOKS, CONFIG_CHECKS, RULES, ChangeCheck, Finding, ReviewInput, Severity
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
@@ -191,24 +59,28 @@ def check_config(config: FileConfig) -> dict[str, RuleConfig]:
     """Validate the `rule` blocks of .tfreview.hcl; the overrides of built-in rules, by id."""
     overrides: dict[str, RuleConfig] = {}
     for rule_id, block in config.rule.items():
-        _check_severity(rule_id, block.severity)
-        if is_custom(block):
-            _check_custom(rule_id, block)
-        elif rule_id in RULES:
-            _check_override(rule_id, block)
-            overrides[rule_id] = block
-        else:
-            known = ", ".join(sorted(RULES))
-            raise ConfigError(
-                f'rule "{rule_id}": unknown rule id — known ids: {known}; '
-                "a custom rule needs match_type or match_address"
-            )
+        try:
+            if _check_block(rule_id, block):
+                overrides[rule_id] = block
+        except ConfigError as exc:
+            where = config.where(rule_id)
+            raise ConfigError(f"{where}: {exc}" if where else str(exc)) from None
     return overrides
 
 
-def is_custom(block: RuleConfig) -> bool:
-    """Whether a `rule` block defines a custom rule rather than overriding a built-in one."""
-    return bool(block.match_type or block.match_address)
+def _check_block(rule_id: str, block: RuleConfig) -> bool:
+    """Validate one `rule` block; whether it overrides a built-in rule."""
+    _check_severity(rule_id, block.severity)
+    if block.is_custom:
+        _check_custom(rule_id, block)
+        return False
+    if rule_id in RULES:
+        _check_override(rule_id, block)
+        return True
+    known = ", ".join(sorted(RULES))
+    raise ConfigError(
+        f'rule "{rule_id}": unknown rule id — known ids: {known}; a custom rule needs match_type or match_address'
+    )
 
 
 def _check_severity(rule_id: str, severity: str | None) -> None:
@@ -232,24 +104,3 @@ def _check_override(rule_id: str, block: RuleConfig) -> None:
             f'rule "{rule_id}": {extra[0]} only applies to custom rules — '
             "a built-in rule takes severity and enabled"
         )
-
-
-def is_helper_type(resource_type: str) -> bool:
-    """Whether a resource type holds no real infrastructure."""
-    return resource_type in HELPER_TYPES or resource_type.startswith(HELPER_TYPE_PREFIXES)
-
-
-@cache
-def glob(pattern: str) -> re.Pattern[str]:
-    """A shell-style pattern where only `*` and `?` are wild, so `[0]` in addresses stays literal."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body + r"\Z")
-
-
-def managed(changeset: ChangeSet, *actions: Action) -> Iterator[Change]:
-    """The managed changes with one of these actions."""
-    return (c for c in changeset.changes if c.action in actions and c.mode == "managed")
-
-
-# Importing the rules package registers every built-in rule (it imports this module back).
-from tfreview.pipeline import rules as _rules  # noqa: E402, F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.risk import Finding
+from tfreview.pipeline.findings import Finding
 from tfreview.render.common import ALWAYS_LISTED, SYMBOLS, change_note, count_line, groups, value
 from tfreview.render.markdown import BADGE
 from tfreview.result import ReviewResult

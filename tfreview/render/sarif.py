@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from tfreview import __version__
-from tfreview.pipeline.risk import RULES, Finding, Severity
+from tfreview.pipeline.findings import RULES, Finding, Severity
 from tfreview.result import ReviewResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

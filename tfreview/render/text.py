@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tfreview.labels import Label
-from tfreview.pipeline.risk import Severity
+from tfreview.pipeline.findings import Severity
 from tfreview.render.common import SYMBOLS, change_note, count_line, groups, value
 from tfreview.result import ReviewResult
 

@@ -23,7 +23,8 @@ from tfreview.backends import get_backend
 from tfreview.backends.base import Backend
 from tfreview.errors import TfreviewError
 from tfreview.labels import DecidedBy, Label
-from tfreview.pipeline.review import ModelOutcome, Prepared, ask_cached, decide, prepare
+from tfreview.pipeline.prepared import Prepared
+from tfreview.pipeline.review import ModelOutcome, ask_cached, decide, prepare
 from tfreview.result import ReviewResult
 from tfreview.settings import Settings
 from tfreview.workflows.cache_key import cache_key

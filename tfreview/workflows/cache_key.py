@@ -36,11 +36,11 @@ import orjson
 from tfreview.pipeline import prompt as prompt_module
 from tfreview.pipeline import risk, summary
 from tfreview.pipeline.changes import Action, Change, ChangeSet, any_unknown
+from tfreview.pipeline.findings import RULES, Finding
 from tfreview.pipeline.prompt import template_version
-from tfreview.pipeline.risk import RULES, Finding
 
 if TYPE_CHECKING:
-    from tfreview.pipeline.review import Prepared
+    from tfreview.pipeline.prepared import Prepared
     from tfreview.settings import Settings
 
 KEY_FORMAT = 1
@@ -87,10 +87,10 @@ def canonical_changes(changeset: ChangeSet) -> dict[str, list[str]]:
 
 @cache
 def rules_version() -> str:
-    """A short hash of every rule's id and severity and the source of risk.py and the rules package."""
+    """A short hash of every rule's id and severity and the source of risk.py, findings.py and the rules package."""
     digest = hashlib.sha256()
     risk_file = Path(inspect.getsourcefile(risk) or "")
-    files = {risk_file, *risk_file.parent.joinpath("rules").glob("*.py")}
+    files = {risk_file, risk_file.parent / "findings.py", *risk_file.parent.joinpath("rules").rglob("*.py")}
     files |= {Path(f) for r in RULES.values() if (f := inspect.getsourcefile(r.check))}
     for rule_id, rule in sorted(RULES.items()):
         digest.update(f"{rule_id}={rule.severity.value};".encode())

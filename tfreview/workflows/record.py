@@ -20,13 +20,13 @@ from pydantic import BaseModel, Field, ValidationError
 from tfreview.errors import ConfigError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import ChangeSet
+from tfreview.pipeline.findings import Finding
 from tfreview.pipeline.mask import mask_text
-from tfreview.pipeline.risk import Finding
 from tfreview.result import ReviewResult, Summary
 from tfreview.workflows.cache_key import canonical_changes
 
 if TYPE_CHECKING:
-    from tfreview.pipeline.review import Prepared
+    from tfreview.pipeline.prepared import Prepared
 
 REVIEWS_FILE = "reviews.jsonl"
 FEEDBACK_FILE = "feedback.jsonl"

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from tfreview.labels import DecidedBy, Label
-from tfreview.pipeline.risk import Finding
+from tfreview.pipeline.findings import Finding
 
 VerdictSource = Literal["model", "cache", "batch"] | None
 FORMATS = ("text", "json", "markdown")

@@ -1,12 +1,30 @@
-"""Built-in risk rules, one module per theme; importing the package registers them all in tfreview.pipeline.risk."""
+"""Built-in risk rules, one module per theme; importing the package registers them all in `findings`."""
 
 from __future__ import annotations
 
-from importlib import import_module
+# Each import registers that theme's rules, in the order `tfreview rules` lists them.
+# isort: off
+from tfreview.pipeline.rules import lifecycle as lifecycle
+from tfreview.pipeline.rules import health as health
+from tfreview.pipeline.rules import scale as scale
+from tfreview.pipeline.rules import iam as iam
+from tfreview.pipeline.rules import network as network
+from tfreview.pipeline.rules import protection as protection
+from tfreview.pipeline.rules import retention as retention
+from tfreview.pipeline.rules import text as text
+from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import custom as custom
+# isort: on
 
-# The order `tfreview rules` lists them in.
-THEMES = ("lifecycle", "health", "scale", "iam", "network", "protection", "retention", "text", "credentials",
-          "custom")
-
-for _theme in THEMES:
-    import_module(f"{__name__}.{_theme}")
+THEMES = (
+    "lifecycle",
+    "health",
+    "scale",
+    "iam",
+    "network",
+    "protection",
+    "retention",
+    "text",
+    "credentials",
+    "custom",
+)

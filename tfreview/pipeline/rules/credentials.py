@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}

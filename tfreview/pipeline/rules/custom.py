@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from tfreview.config import RuleConfig
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, config_check, finding, glob, is_custom, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, config_check, finding, glob, rule
 
 QUIET = (Action.NO_OP, Action.READ)
 
@@ -43,7 +43,7 @@ def _verb(change: Change) -> str:
 @config_check
 def _custom_rules(ri: ReviewInput) -> Iterator[Finding]:
     for rule_id, block in ri.config.rule.items():
-        if is_custom(block) and block.enabled:
+        if block.is_custom and block.enabled:
             yield from _custom(rule_id, block, ri)
 
 

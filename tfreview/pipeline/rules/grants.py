@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.risk import Severity
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
 
 GRANT_PREFIXES = ("google_",)

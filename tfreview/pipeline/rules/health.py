@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, ChangeSet
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)

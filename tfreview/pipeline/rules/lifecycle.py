@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import tfreview.pipeline.rules.policy as policy
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.risk import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules import policy
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 

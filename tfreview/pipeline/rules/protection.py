@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.risk import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.watch import watch, watch_delete
 
 PROTECTION = declare("protection-disabled", Severity.HIGH,

@@ -5,7 +5,7 @@ Table-driven like protection.py: each `watch()` names an attribute path suffix a
 
 from __future__ import annotations
 
-from tfreview.pipeline.risk import Severity, declare
+from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.watch import watch, watch_delete
 
 BACKUP = declare("backup-reduced", Severity.HIGH,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, is_helper_type, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, rule
 
 DESTROYING = (Action.DELETE, Action.REPLACE)
 QUIET = (Action.NO_OP, Action.READ)

@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from tfreview.pipeline import scan
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.plan import Plan
-from tfreview.pipeline.risk import Finding, ReviewInput, Severity, finding, rule
 
 RESOURCE = "(resource)"
 CONFIGURED = "(configured resource)"

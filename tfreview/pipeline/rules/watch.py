@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.risk import Finding, finding, on_change
+from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import known, show
 
 ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}

@@ -1,0 +1,160 @@
+"""The rule registry: severities, findings, and the decorators every rule in `rules/` registers with.
+
+`risk.evaluate()` runs what is registered here. A rule is either plan-wide (`@rule`: one function over the
+whole ReviewInput) or per change (`declare` the id, then `@on_change` a check that receives one Change at
+a time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache
+
+from pydantic import BaseModel
+
+from tfreview.config import FileConfig
+from tfreview.pipeline.changes import Action, Change, ChangeSet
+from tfreview.pipeline.mask import MaskReport
+from tfreview.pipeline.plan import Plan
+
+# Types that hold no infrastructure: their churn alone must not raise the label.
+HELPER_TYPE_PREFIXES = ("random_", "time_")
+HELPER_TYPES = {"null_resource", "terraform_data", "local_file", "local_sensitive_file"}
+
+
+class Severity(str, Enum):
+    """How much a finding matters; HIGH forces 'needs close review'."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: lower is more severe."""
+        return list(Severity).index(self)
+
+
+class Finding(BaseModel):
+    """One thing a rule noticed."""
+
+    rule: str
+    severity: Severity
+    address: str | None = None
+    message: str
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What rules look at: the masked plan and its normalized changes."""
+
+    plan: Plan
+    changeset: ChangeSet
+    config: FileConfig = field(default_factory=FileConfig)
+    masking: MaskReport = field(default_factory=MaskReport)
+
+
+RuleCheck = Callable[[ReviewInput], Iterable[Finding]]
+ChangeCheck = Callable[[Change], Iterable[Finding]]
+
+
+def _no_findings(review_input: ReviewInput) -> Iterable[Finding]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named check with a default severity."""
+
+    id: str
+    severity: Severity
+    description: str
+    check: RuleCheck = _no_findings
+
+
+@dataclass(frozen=True)
+class ChangeHook:
+    """A per-change check and the resource types and actions it looks at."""
+
+    check: ChangeCheck
+    types: frozenset[str]
+    prefixes: tuple[str, ...]
+    actions: frozenset[Action]
+
+    def wants(self, resource_type: str, action: Action) -> bool:
+        """Whether this check looks at changes of this type and action."""
+        if action not in self.actions:
+            return False
+        if not self.types and not self.prefixes:
+            return True
+        return resource_type in self.types or resource_type.startswith(self.prefixes)
+
+
+RULES: dict[str, Rule] = {}
+CHANGE_HOOKS: list[ChangeHook] = []
+# Plan-wide checks whose findings carry ids chosen in .tfreview.hcl (custom rules).
+CONFIG_CHECKS: list[RuleCheck] = []
+ALTERING = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
+EVERY_ACTION = frozenset(Action)
+
+
+def rule(rule_id: str, severity: Severity, description: str) -> Callable[[RuleCheck], RuleCheck]:
+    """Register a plan-wide rule function under a stable id."""
+
+    def register(check: RuleCheck) -> RuleCheck:
+        RULES[rule_id] = Rule(rule_id, severity, description, check)
+        return check
+
+    return register
+
+
+def declare(rule_id: str, severity: Severity, description: str) -> str:
+    """Register a rule whose findings come from per-change checks; returns the id."""
+    RULES[rule_id] = Rule(rule_id, severity, description)
+    return rule_id
+
+
+def on_change(
+    types: Collection[str] = (),
+    prefixes: tuple[str, ...] = (),
+    actions: Collection[Action] = ALTERING,
+) -> Callable[[ChangeCheck], ChangeCheck]:
+    """Register a check called with every managed change of these types (all when none) and actions."""
+
+    def register(check: ChangeCheck) -> ChangeCheck:
+        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions)))
+        return check
+
+    return register
+
+
+def config_check(check: RuleCheck) -> RuleCheck:
+    """Register a plan-wide check driven by .tfreview.hcl (custom rules)."""
+    CONFIG_CHECKS.append(check)
+    return check
+
+
+def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:
+    """A finding of a registered rule, at the rule's default severity unless graded otherwise."""
+    return Finding(rule=rule_id, severity=severity or RULES[rule_id].severity, address=address, message=message)
+
+
+def is_helper_type(resource_type: str) -> bool:
+    """Whether a resource type holds no real infrastructure."""
+    return resource_type in HELPER_TYPES or resource_type.startswith(HELPER_TYPE_PREFIXES)
+
+
+@cache
+def glob(pattern: str) -> re.Pattern[str]:
+    """A shell-style pattern where only `*` and `?` are wild, so `[0]` in addresses stays literal."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body + r"\Z")
+
+
+def managed(changeset: ChangeSet, *actions: Action) -> Iterator[Change]:
+    """The managed changes with one of these actions."""
+    return (c for c in changeset.changes if c.action in actions and c.mode == "managed")
