@@ -3,30 +3,49 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from typing import Any
 
 import click
 
 from tfreview import __version__
-from tfreview.commands.batch import batch_command
-from tfreview.commands.cache import cache_group
-from tfreview.commands.dataset import dataset_group
-from tfreview.commands.eval import eval_command
-from tfreview.commands.feedback import feedback_command
-from tfreview.commands.github import github_group
-from tfreview.commands.modelfile import modelfile_command
-from tfreview.commands.models import models_group
-from tfreview.commands.plan import plan_command
-from tfreview.commands.review import review_command, schema_command
-from tfreview.commands.rules import rules_command
-from tfreview.commands.serve import serve_group
 from tfreview.errors import TfreviewError
 
 EXIT_USAGE = 2
 
 
+# Subcommands by name, in the order --help lists them: "module in tfreview.commands:attribute". A command's
+# module (and what it imports: HTTP clients, rich tables, servers) loads only when that command runs.
+COMMANDS = {
+    "review": "review:review_command",
+    "batch": "batch:batch_command",
+    "plan": "plan:plan_command",
+    "rules": "rules:rules_command",
+    "schema": "review:schema_command",
+    "cache": "cache:cache_group",
+    "github": "github:github_group",
+    "serve": "serve:serve_group",
+    "models": "models:models_group",
+    "eval": "eval:eval_command",
+    "feedback": "feedback:feedback_command",
+    "dataset": "dataset:dataset_group",
+    "modelfile": "modelfile:modelfile_command",
+}
+
+
 class _Group(click.Group):
-    """Turns every tfreview error into one line on stderr and exit 2, never a traceback."""
+    """Loads subcommands on first use; turns every tfreview error into one line on stderr and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command: click.Command = getattr(import_module(f"tfreview.commands.{module}"), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -57,11 +76,3 @@ def main() -> None:
     Exit codes of `review`: 0 likely safe, 1 needs close review, 2 usage or input error.
     """
 
-
-COMMANDS = (
-    review_command, batch_command, plan_command, rules_command, schema_command, cache_group,
-    github_group, serve_group,
-    models_group, eval_command, feedback_command, dataset_group, modelfile_command,
-)
-for command in COMMANDS:
-    main.add_command(command)

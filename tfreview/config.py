@@ -5,17 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import hcl2
-from hcl2.utils import SerializationOptions
-from lark.exceptions import LarkError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from tfreview.errors import ConfigError
 
 CONFIG_NAME = ".tfreview.hcl"
-_HCL_OPTIONS = SerializationOptions(
-    with_comments=False, explicit_blocks=False, strip_string_quotes=True, preserve_heredocs=False
-)
 
 
 class _Strict(BaseModel):
@@ -92,8 +86,16 @@ def load_config(path: Path) -> FileConfig:
         text = path.read_text()
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+    # The HCL parser costs ~30 ms to import: only runs that have a config file pay for it.
+    import hcl2
+    from hcl2.utils import SerializationOptions
+    from lark.exceptions import LarkError
+
+    options = SerializationOptions(
+        with_comments=False, explicit_blocks=False, strip_string_quotes=True, preserve_heredocs=False
+    )
     try:
-        raw = hcl2.loads(text, serialization_options=_HCL_OPTIONS)
+        raw = hcl2.loads(text, serialization_options=options)
     except (LarkError, ValueError) as exc:
         raise ConfigError(f"{path}: not valid HCL: {_first_line(exc)}") from None
     try:

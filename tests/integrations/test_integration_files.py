@@ -31,10 +31,7 @@ from tfreview.result import ReviewResult
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
 PLANFILE = ROOT / "fixtures" / "planfiles" / "delete.tfplan"
-# The CLI with the integration commands registered, whatever cli.py registers.
-ENTRY = ("from tfreview.cli import main; from tfreview.commands.github import github_group; "
-         "from tfreview.commands.plan import plan_command; main.add_command(github_group); "
-         "main.add_command(plan_command); main()")
+ENTRY = "from tfreview.cli import main; main()"
 
 
 @pytest.fixture

@@ -13,17 +13,11 @@ from tests.helpers import plan_path
 from tests.ollama_double import OllamaDouble
 from tests.openai_double import OpenAIDouble
 from tfreview.cli import main
-from tfreview.commands.batch import batch_command
-from tfreview.commands.cache import cache_group
 from tfreview.errors import ConfigError
 from tfreview.settings import Settings
 from tfreview.workflows.batch import run_batch
 from tfreview.workflows.discover import Workspace, default_concurrency, find_workspaces, load_manifest
 from tfreview.workflows.rollup import BatchReport
-
-for command in (batch_command, cache_group):
-    if command.name not in main.commands:
-        main.add_command(command)
 
 
 def batch(*args: object) -> Result:

@@ -1,19 +1,42 @@
-"""Model backends, by the name users pass to --backend."""
+"""Model backends, by the name users pass to --backend.
+
+Each backend's module is imported only when that backend is chosen: `--backend none` must not pay for an
+HTTP client or a model runtime.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from tfreview.backends.base import Backend
-from tfreview.backends.none import NoneBackend
-from tfreview.backends.ollama import OllamaBackend
-from tfreview.backends.openai import OpenAIBackend
 from tfreview.errors import ConfigError
 
+if TYPE_CHECKING:
+    from tfreview.backends.base import Backend
+
+
+def _ollama() -> Backend:
+    from tfreview.backends.ollama import OllamaBackend
+
+    return OllamaBackend()
+
+
+def _openai() -> Backend:
+    from tfreview.backends.openai import OpenAIBackend
+
+    return OpenAIBackend()
+
+
+def _none() -> Backend:
+    from tfreview.backends.none import NoneBackend
+
+    return NoneBackend()
+
+
 BACKENDS: dict[str, Callable[[], Backend]] = {
-    "ollama": OllamaBackend,
-    "none": NoneBackend,
-    "openai": OpenAIBackend,
+    "ollama": _ollama,
+    "none": _none,
+    "openai": _openai,
 }
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from pydantic import BaseModel
 
 from tfreview.pipeline.changes import ChangeSet
 from tfreview.pipeline.findings import Finding
 from tfreview.pipeline.plan import Plan
 from tfreview.pipeline.summary import ALWAYS_LISTED, estimate_tokens, summarize_for_prompt
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE = "review.md.j2"
 # Room kept free in the context for the model's thinking and answer.
@@ -42,6 +45,8 @@ def prompts_dir() -> Path:
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only reviews that ask a model render a prompt
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(prompts_dir()),
         undefined=jinja2.StrictUndefined,

@@ -25,9 +25,6 @@ from tfreview.pipeline.summary import count, ordered
 from tfreview.pipeline.verdict import parse_verdict
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
 from tfreview.settings import Settings
-from tfreview.workflows.cache import VerdictCache, new_entry
-from tfreview.workflows.cache_key import cache_key
-from tfreview.workflows.record import record_review
 
 
 @dataclass
@@ -48,6 +45,8 @@ def review(source: str | Path, settings: Settings, backend: Backend | None = Non
         outcome = ask_cached(prepared, settings, backend or get_backend(settings.backend))
     result = decide(prepared, settings, outcome)
     if settings.record_dir is not None:
+        from tfreview.workflows.record import record_review  # only when --record is given
+
         record_review(settings.record_dir, source, prepared, result)
     return result
 
@@ -56,6 +55,9 @@ def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key:
     """Ask the model, reusing the verdict of an identical change-set when the cache has one."""
     if not settings.use_cache or prepared.prompt is None:
         return ask(prepared, settings, backend)
+    from tfreview.workflows.cache import VerdictCache, new_entry  # only when a model is asked
+    from tfreview.workflows.cache_key import cache_key
+
     cache = VerdictCache(settings.cache_dir)
     key = key or cache_key(prepared, settings, backend.name)
     hit = cache.get(key)

@@ -1,0 +1,94 @@
+"""Whole processes, as a user and a CI step meet them: `tfreview review PLAN --backend none` vs parsing only.
+
+For each plan size it times, side by side in one run and best of N:
+- the baseline: a Python process that only parses the plan (`python -c "orjson.loads(...)"`);
+- `tfreview review PLAN --backend none --format json` and `--format text` (stdout to /dev/null);
+and reports each ratio to the baseline and each process's peak RSS (from wait4), also relative to the file's size.
+It also times `tfreview --help` and `tfreview --version`. Nothing here asserts a threshold.
+
+    .venv/bin/python bench/process.py [--sizes 1000,10000,50000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.generate import generate  # noqa: E402
+
+BASELINE = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
+
+
+def tfreview_command() -> list[str]:
+    """The installed console script beside this interpreter, else `python -m tfreview.cli`."""
+    script = Path(sys.executable).with_name("tfreview")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tfreview.cli"]
+
+
+def timed(command: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in bytes and exit status of one process, its output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss * 1024, process.returncode
+
+
+def best_of(command: list[str], repeat: int) -> tuple[float, int]:
+    """The fastest of REPEAT runs and the largest peak RSS seen."""
+    runs = [timed(command) for _ in range(repeat)]
+    codes = {code for _, _, code in runs}
+    if codes - {0, 1}:
+        raise SystemExit(f"{' '.join(command)} exited {sorted(codes)}")
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    tfreview = tfreview_command()
+    workdir = Path(tempfile.mkdtemp(prefix="tfreview-bench-"))
+    try:
+        startup(tfreview, args.repeat)
+        print("\n| changes | plan MiB | parse only s | json s | json ratio | text s | text ratio "
+              "| json peak MiB | peak / plan size |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for size in (int(s) for s in args.sizes.split(",")):
+            plan = workdir / f"plan-{size}.json"
+            plan.write_bytes(generate(size))
+            row(size, plan, tfreview, args.repeat)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def startup(tfreview: list[str], repeat: int) -> None:
+    """Time `--help` and `--version`, which should start in well under 150 ms."""
+    for flag in ("--help", "--version"):
+        seconds, rss = best_of([*tfreview, flag], repeat)
+        print(f"tfreview {flag}: {seconds * 1000:.0f} ms, peak {rss / 2**20:.0f} MiB")
+
+
+def row(size: int, plan: Path, tfreview: list[str], repeat: int) -> None:
+    """One table row: the baseline and both formats, measured back to back."""
+    review = [*tfreview, "review", str(plan), "--backend", "none"]
+    base_s, _ = best_of([sys.executable, "-c", BASELINE, str(plan)], repeat)
+    json_s, json_rss = best_of([*review, "--format", "json"], repeat)
+    text_s, _ = best_of([*review, "--format", "text"], repeat)
+    mib = plan.stat().st_size / 2**20
+    print(f"| {size:,} | {mib:.1f} | {base_s:.3f} | {json_s:.3f} | {json_s / base_s:.1f}× | {text_s:.3f} "
+          f"| {text_s / base_s:.1f}× | {json_rss / 2**20:.0f} | {json_rss / plan.stat().st_size:.1f}× |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
