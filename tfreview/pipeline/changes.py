@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from typing import Any
@@ -45,8 +46,13 @@ _ACTIONS = {
 }
 
 
-class AttributeChange(BaseModel):
-    """One attribute path whose value changes."""
+@dataclass(slots=True)
+class AttributeChange:
+    """One attribute path whose value changes.
+
+    A plain dataclass, not a pydantic model: a large plan has hundreds of thousands of them, and pydantic
+    (schema) and orjson (output) both take dataclasses as they are.
+    """
 
     path: str
     before: Any = None
@@ -234,7 +240,7 @@ def attribute_changes(action: Action, before: Any, after: Any, unknown: Any,
 
 def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[AttributeChange]) -> None:
     if unknown is True:
-        found.append(AttributeChange.model_construct(path=path, before=before, after=UNKNOWN, forces_replacement=False))
+        found.append(AttributeChange(path, before, UNKNOWN))
         return
     if before == after and not any_unknown(unknown):
         return
@@ -245,7 +251,7 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
             _diff(_join(path, key), before_map.get(key), after.get(key), unknown_map.get(key), found)
         return
     if _is_scalar_list(after) and (before is None or _is_scalar_list(before)):
-        found.append(AttributeChange.model_construct(path=path, before=before, after=after, forces_replacement=False))
+        found.append(AttributeChange(path, before, after))
         return
     if isinstance(after, list) and isinstance(before, (list, type(None))):
         before_list = before or []
@@ -261,7 +267,7 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
         return
     if before is None and after is None:
         return
-    found.append(AttributeChange.model_construct(path=path, before=before, after=after, forces_replacement=False))
+    found.append(AttributeChange(path, before, after))
 
 
 def any_unknown(unknown: Any) -> bool:
