@@ -245,10 +245,7 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
     if before == after and not any_unknown(unknown):
         return
     if isinstance(after, dict) and isinstance(before, (dict, type(None))):
-        before_map = before or {}
-        unknown_map = unknown if isinstance(unknown, dict) else {}
-        for key in sorted(set(before_map) | set(after) | set(unknown_map)):
-            _diff(_join(path, key), before_map.get(key), after.get(key), unknown_map.get(key), found)
+        _diff_map(path, before or {}, after, unknown if isinstance(unknown, dict) else {}, found)
         return
     if _is_scalar_list(after) and (before is None or _is_scalar_list(before)):
         found.append(AttributeChange(path, before, after))
@@ -268,6 +265,22 @@ def _diff(path: str, before: Any, after: Any, unknown: Any, found: list[Attribut
     if before is None and after is None:
         return
     found.append(AttributeChange(path, before, after))
+
+
+def _diff_map(path: str, before: dict[str, Any], after: dict[str, Any], unknown: dict[str, Any],
+              found: list[AttributeChange]) -> None:
+    """_diff over each key of two objects; leaves that are plainly known are settled here, without a call each."""
+    keys = after.keys() if not before and not unknown else set(before) | set(after) | set(unknown)
+    prefix = f"{path}." if path else ""
+    for key in sorted(keys):
+        old, new, mark = before.get(key), after.get(key), unknown.get(key)
+        if mark is None or mark is False:  # nothing under this key is unknown
+            if old == new:
+                continue
+            if not isinstance(new, (dict, list)):
+                found.append(AttributeChange(prefix + key, old, new))
+                continue
+        _diff(prefix + key, old, new, mark, found)
 
 
 def any_unknown(unknown: Any) -> bool:
