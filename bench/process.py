@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate
 
 BASELINE = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
 
