@@ -76,6 +76,22 @@ class FileConfig(_Strict):
         return self._rule_lines.get(rule_id, "")
 
 
+def locate_config(plan_source: str | None, cwd: Path, workspace: str | None = None) -> Path | None:
+    """The config a review uses when --config is not given.
+
+    The nearest .tfreview.hcl from the plan's directory upward, else from the working directory upward,
+    else from WORKSPACE (GITHUB_WORKSPACE in Actions) upward: a plan written to $RUNNER_TEMP still finds
+    the repository's config.
+    """
+    starts = [Path(plan_source)] if plan_source not in (None, "-") else []
+    starts += [cwd, *([Path(workspace)] if workspace else [])]
+    for start in starts:
+        found = find_config(start)
+        if found is not None:
+            return found
+    return None
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest .tfreview.hcl in START or a parent directory."""
     directory = start if start.is_dir() else start.parent
