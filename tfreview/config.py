@@ -27,6 +27,7 @@ class Thresholds(_Strict):
 
     max_deletes: int = Field(5, ge=0)
     max_changes: int = Field(100, ge=0)
+    max_dependents: int = Field(10, ge=0)
 
 
 class RuleConfig(_Strict):
