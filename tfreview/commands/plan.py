@@ -62,7 +62,8 @@ def plan_command(terraform_args: tuple[str, ...], chdir: Path, out: Path | None,
             click.echo(f"tfreview: reviewing the plan of {chdir} with "
                        f"{'rules only' if settings.backend == 'none' else settings.model}…", err=True)
         result = review(document, settings)
-    deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=True, plan_source=str(planfile))
+    deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=True, plan_source=str(planfile),
+            source_root=chdir)
     if not quiet:
         apply = apply_command(find_terraform(settings.terraform_bin), chdir, planfile)
         when = "after a close review, " if result.needs_review else ""
