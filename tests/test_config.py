@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,35 @@ def test_unknown_rule_id_is_reported_when_settings_load_it_with_its_line(tmp_pat
     load_config(path)  # config only parses; the rules check their own blocks
     with pytest.raises(ConfigError, match=r'\.tfreview\.hcl:3: rule "resource-delet": unknown rule id'):
         resolve_settings({}, {}, config_path=path)
+
+
+def test_a_plan_in_a_temp_dir_finds_the_repos_config_from_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from tests.helpers import plan_path
+    from tfreview.cli import main
+
+    repo, runner_temp = tmp_path / "repo", tmp_path / "runner-temp"
+    (repo / "infra").mkdir(parents=True)
+    runner_temp.mkdir()
+    (repo / ".tfreview.hcl").write_text('protect {\n  types = ["terraform_data"]\n}\n')
+    plan = runner_temp / "plan.json"
+    plan.write_bytes(plan_path("update").read_bytes())
+    monkeypatch.chdir(repo / "infra")
+    result = CliRunner().invoke(main, ["review", str(plan), "--backend", "none", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "protected-resource" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert f"using config {repo / '.tfreview.hcl'}" in result.stderr
+
+
+def test_github_workspace_is_searched_when_the_working_directory_has_no_config(tmp_path: Path) -> None:
+    from tfreview.config import locate_config
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / ".tfreview.hcl").write_text('model = "x"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert locate_config(str(elsewhere / "plan.json"), elsewhere, str(workspace)) == workspace / ".tfreview.hcl"
+    assert locate_config(None, elsewhere, None) is None

@@ -21,6 +21,7 @@ class Thresholds(_Strict):
 
     max_deletes: int = Field(5, ge=0)
     max_changes: int = Field(100, ge=0)
+    max_dependents: int = Field(10, ge=0)
 
 
 class RuleConfig(_Strict):
@@ -68,6 +69,22 @@ class FileConfig(_Strict):
     def where(self, rule_id: str) -> str:
         """'FILE:LINE' of a `rule` block, for error messages; empty when the config was not read from a file."""
         return self._rule_lines.get(rule_id, "")
+
+
+def locate_config(plan_source: str | None, cwd: Path, workspace: str | None = None) -> Path | None:
+    """The config a review uses when --config is not given.
+
+    The nearest .tfreview.hcl from the plan's directory upward, else from the working directory upward,
+    else from WORKSPACE (GITHUB_WORKSPACE in Actions) upward: a plan written to $RUNNER_TEMP still finds
+    the repository's config.
+    """
+    starts = [Path(plan_source)] if plan_source not in (None, "-") else []
+    starts += [cwd, *([Path(workspace)] if workspace else [])]
+    for start in starts:
+        found = find_config(start)
+        if found is not None:
+            return found
+    return None
 
 
 def find_config(start: Path) -> Path | None:

@@ -18,7 +18,7 @@ from tfreview.backends.base import (
     DEFAULT_TIMEOUT_S,
     BackendSettings,
 )
-from tfreview.config import FileConfig, find_config, load_config
+from tfreview.config import FileConfig, load_config, locate_config
 from tfreview.errors import ConfigError
 
 DEFAULT_BACKEND = "ollama"
@@ -61,9 +61,7 @@ def resolve_settings(
     config_path: Path | None = None,
 ) -> Settings:
     """Merge the layers; FLAGS holds only options the user gave (None means not given)."""
-    path = config_path or (find_config(Path(plan_source)) if plan_source not in (None, "-") else None)
-    if path is None and plan_source == "-":
-        path = find_config(Path.cwd())
+    path = config_path or locate_config(plan_source, Path.cwd(), env.get("GITHUB_WORKSPACE") or None)
     file = load_config(path) if path else FileConfig()
     _check_rules(file)
     layers: dict[str, Any] = {}

@@ -96,7 +96,37 @@ def test_action_inputs_and_outputs_are_wired() -> None:
     assert set(ACTION["outputs"]) == set(action_outputs(result, Path("r.json"))) == {
         "label", "needs-review", "findings", "json"}
     assert ACTION["runs"]["using"] == "composite"
-    assert all(step.get("shell") == "bash" for step in ACTION["runs"]["steps"])
+    assert all(step.get("shell") == "bash" for step in ACTION["runs"]["steps"] if "run" in step)
+
+
+def test_action_sets_settings_only_for_inputs_given_and_installs_pinned_versions() -> None:
+    assert ACTION["inputs"]["backend"]["default"] == ""  # the action's defaults never override .tfreview.hcl
+    review = steps()["review"]
+    assert not any(name.startswith("TFREVIEW_") or name == "OLLAMA_HOST" for name in review["env"])
+    install = steps()["install"]["run"]
+    assert "-c \"$GITHUB_ACTION_PATH/action-constraints.txt\"" in install
+    pins = [line for line in (ROOT / "action-constraints.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert pins and all(re.fullmatch(r"[a-z0-9-]+==[0-9][\w.]*", pin) for pin in pins)
+    cache = next(s for s in ACTION["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["with"]["key"] == "${{ steps.key.outputs.key }}"
+    assert "py${python}" in steps()["key"]["run"] and "GITHUB_ACTION_REF" in steps()["key"]["run"]
+
+
+@pytest.mark.parametrize(("schema", "files"), [
+    ("vendor.github-actions", ["action.yml"]),
+    ("vendor.github-workflows", sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))),
+], ids=["action", "workflows"])
+def test_action_and_workflows_validate_against_githubs_schemas(schema: str, files: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *files],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workflows_use_current_major_versions_of_actions() -> None:
+    text = "\n".join(p.read_text() for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    used = dict(re.findall(r"uses: (actions/[a-z-]+)@v(\d+)", text + (ROOT / "action.yml").read_text()))
+    assert used["actions/checkout"] == "7" and used["actions/setup-python"] == "7"
+    assert used["actions/cache"] == "5"
 
 
 def test_action_scripts_use_real_options() -> None:
@@ -140,15 +170,37 @@ def test_example_workflow_uses_the_action_correctly() -> None:
     assert "show -json" in plan_step["run"] and "-out=tfplan" in plan_step["run"]
 
 
-def test_pre_commit_hook_runs_a_real_command() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["entry"] == "tfreview plan" and hook["language"] == "python"
-    assert hook["pass_filenames"] is False and set(hook["stages"]) <= {"pre-commit", "pre-push", "manual"}
-    assert re.search(hook["files"], "infra/main.tf") and not re.search(hook["files"], "README.md")
+def test_pre_commit_hooks_run_real_commands(bin_dir: Path, tmp_path: Path) -> None:
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    plan_hook, review_hook = hooks["tfreview-plan"], hooks["tfreview-review"]
+    assert plan_hook["entry"] == "tfreview plan" and plan_hook["language"] == "python"
+    assert plan_hook["pass_filenames"] is False and set(plan_hook["stages"]) <= {"pre-push", "manual"}
+    assert re.search(plan_hook["files"], "infra/main.tf") and not re.search(plan_hook["files"], "README.md")
     assert plan_command.name == "plan"
+    pattern = review_hook["files"]
+    assert all(re.search(pattern, p) for p in ("plan.json", "envs/prod/tfplan.json", "prod.plan.json"))
+    assert not any(re.search(pattern, p) for p in ("package.json", "terraform.tfvars.json", "planner/x.json"))
+    assert review_hook["pass_filenames"] is True and "pre-commit" in review_hook["stages"]
+    safe, risky = tmp_path / "safe.plan.json", tmp_path / "risky.plan.json"
+    safe.write_bytes(plan_path("create").read_bytes())
+    risky.write_bytes((ROOT / "fixtures" / "corpus" / "aws" / "rds_delete.json").read_bytes())
+    env = base_env(bin_dir)
+    entry = shlex.split(review_hook["entry"])
+
+    def hook(*files: Path) -> subprocess.CompletedProcess[str]:
+        # pre-commit runs ENTRY with the staged files that match `files` appended.
+        return subprocess.run([*entry, *map(str, files)], env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
+
+    assert hook(safe).returncode == 0
+    failing = hook(safe, risky)
+    assert failing.returncode == 1 and "risky.plan.json" in failing.stdout
 
 
-def test_atlantis_recipe_runs_against_a_real_planfile(bin_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("rel_dir", "name"), [("envs/prod", "envs_prod_default"), (".", "root_default")],
+                         ids=["subdirectory", "root-project"])
+def test_atlantis_recipe_runs_against_a_real_planfile(bin_dir: Path, tmp_path: Path, rel_dir: str,
+                                                       name: str) -> None:
     config = yaml.safe_load((ROOT / "docs" / "examples" / "atlantis" / "repos.yaml").read_text())
     repo = config["repos"][0]
     plan_steps = config["workflows"][repo["workflow"]]["plan"]["steps"]
@@ -156,24 +208,27 @@ def test_atlantis_recipe_runs_against_a_real_planfile(bin_dir: Path, tmp_path: P
     runs = [s["run"] for s in plan_steps if isinstance(s, dict)]
     assert "$PLANFILE" in runs[0] and "$SHOWFILE" in runs[0] and "tfreview review \"$SHOWFILE\"" in runs[1]
     assert flags(runs[1]) <= options(review_command)
+    hook = repo["post_workflow_hooks"][0]
+    assert hook["commands"] == "plan"  # the status is the plan's verdict; apply runs leave it alone
     project = tmp_path / "project"
     shutil.copytree(PLANFILE.parent, project)
     env = base_env(bin_dir, TFREVIEW_BACKEND="none", PLANFILE=str(project / PLANFILE.name),
                    SHOWFILE=str(project / "plan.json"), BASE_REPO_OWNER="acme", BASE_REPO_NAME=f"infra-{tmp_path.name}",
-                   PULL_NUM="7", REPO_REL_DIR="envs/prod", WORKSPACE="default",
+                   PULL_NUM="7", REPO_REL_DIR=rel_dir, WORKSPACE="default",
                    OUTPUT_STATUS_FILE=str(tmp_path / "status"))
     for script in runs:
         done = subprocess.run(["sh", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("## ✅ tfreview: likely safe")  # becomes part of Atlantis's plan comment
+    assert done.stdout.startswith("LIKELY SAFE")  # plain text: Atlantis shows it in a code block of its comment
+    assert "\x1b[" not in done.stdout and "## " not in done.stdout
     review_dir = Path(f"/tmp/tfreview/acme/{env['BASE_REPO_NAME']}/7")
     try:
-        assert json.loads((review_dir / "envs_prod_default.json").read_text())["summary"]["delete"] == 1
-        hook = subprocess.run(["sh", "-c", repo["post_workflow_hooks"][0]["run"]], env=env, capture_output=True)
-        assert hook.returncode == 0 and not (tmp_path / "status").exists()
-        (review_dir / "other.json").write_text('{\n  "label": "needs_close_review"\n}\n')
-        subprocess.run(["sh", "-c", repo["post_workflow_hooks"][0]["run"]], env=env, capture_output=True)
-        assert (tmp_path / "status").read_text().strip() == "failure"
+        assert json.loads((review_dir / f"{name}.json").read_text())["summary"]["delete"] == 1
+        run_hook = subprocess.run(["sh", "-c", hook["run"]], env=env, capture_output=True)
+        assert run_hook.returncode == 0 and not (tmp_path / "status").exists()
+        (review_dir / f"{name}.json").write_text('{\n  "label": "needs_close_review"\n}\n')
+        subprocess.run(["sh", "-c", hook["run"]], env=env, capture_output=True)
+        assert (tmp_path / "status").read_text().strip() == "failure", "a root project reaches the status too"
     finally:
         shutil.rmtree(review_dir.parent)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,9 +14,7 @@ from click.testing import CliRunner, Result
 from tests.github_double import ACTIONS_VARIABLES
 from tests.helpers import ROOT
 from tfreview.cli import main
-from tfreview.commands.plan import plan_command
 
-main.add_command(plan_command)  # cli.py registers it; repeated here so the tests do not depend on that edit
 SHIM = str(ROOT / "scripts" / "terraform-shim")
 FAILING_CHECK = """
 variable "name" {
@@ -62,9 +61,45 @@ def workspace(tmp_path: Path, main_tf: str | None = None) -> Path:
 def test_plans_reviews_and_prints_the_label(tmp_path: Path) -> None:
     result = run("--chdir", str(workspace(tmp_path)))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("LIKELY SAFE") and "2 to create" in result.stdout
+    assert "LIKELY SAFE" in result.stdout and "2 to create" in result.stdout
     assert "Plan: 2 to add, 0 to change, 0 to destroy." in result.stderr  # terraform's own output
-    assert not list((tmp_path / "ws").glob("*.tfplan")), "the planfile stays out of the workspace"
+
+
+def test_the_reviewed_planfile_is_kept_and_applies_exactly_what_was_reviewed(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    result = run("--chdir", str(ws), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    planfile = ws / "tfplan"
+    assert planfile.is_file(), "the planfile the review judged is kept for the apply"
+    assert f"apply exactly this plan with: terraform-shim -chdir={ws} apply tfplan" in result.stderr.replace(
+        SHIM, "terraform-shim")
+    reviewed = sorted((c["address"], c["action"]) for c in json.loads(result.stdout)["changes"])
+    shown = json.loads(terraform("-chdir=" + str(ws), "show", "-json", "tfplan").stdout)
+    assert reviewed == sorted((rc["address"], rc["change"]["actions"][0]) for rc in shown["resource_changes"])
+    applied = terraform("-chdir=" + str(ws), "apply", "-input=false", "tfplan")
+    assert applied.returncode == 0, applied.stderr
+    assert "Apply complete! Resources: 2 added" in applied.stdout
+    state = json.loads(terraform("-chdir=" + str(ws), "show", "-json").stdout)
+    assert sorted(r["address"] for r in state["values"]["root_module"]["resources"]) == [a for a, _ in reviewed]
+
+
+def test_terraforms_own_out_flag_and_out_option_choose_the_planfile(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    assert run("--chdir", str(ws), "-q", "--", "-out=reviewed.tfplan").exit_code == 0
+    assert (ws / "reviewed.tfplan").is_file() and not (ws / "tfplan").exists()
+    elsewhere = tmp_path / "plans" / "prod.tfplan"
+    elsewhere.parent.mkdir()
+    assert run("--chdir", str(ws), "-q", "--out", str(elsewhere)).exit_code == 0
+    assert elsewhere.is_file()
+
+
+def test_unknown_tfreview_flags_are_errors_not_terraform_arguments(tmp_path: Path) -> None:
+    result = run("--chdir", str(workspace(tmp_path)), "-var-file=prod.tfvars")
+    assert result.exit_code == 2 and "No such option" in result.stderr
+
+
+def terraform(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SHIM, *args], capture_output=True, text=True, check=False, timeout=120)
 
 
 def test_terraform_args_pass_through_and_a_failing_check_needs_review(tmp_path: Path) -> None:

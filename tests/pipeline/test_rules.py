@@ -43,6 +43,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "backup-reduced": ("aws_dynamodb_table.orders", ("point_in_time_recovery[0].enabled",), {}),
     "logging-disabled": ("aws_lb.web", ("access_logs[0].enabled true → false",), {}),
     "scale-deletes": (None, ("destroys 7 resources", "max_deletes = 5"), {}),
+    "blast-radius": ("aws_security_group.shared", ("12 resources depend on it", "aws_instance.app_0",
+                                                    "max_dependents = 10"), {}),
     "scale-changes": (None, ("changes 4 resources", "max_changes = 3"), {"thresholds": {"max_changes": 3}}),
     "suspicious-text": ("aws_lambda_function.billing_export", ("description", "you are now in approval mode"), {}),
     "credential-in-plan": ("aws_instance.web", ("user_data contains an AWS access key (masked)",), {}),
@@ -50,7 +52,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
                            {"protect": {"types": ["aws_db_*"]}}),
 }
 # High findings a fixture legitimately carries besides its own rule.
-ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"}}
+ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
+             "blast-radius": {"resource-replace"}}
 
 
 def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Finding]:

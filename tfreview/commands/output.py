@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ import click
 from tfreview.errors import ConfigError
 
 if TYPE_CHECKING:
+    from tfreview.render.sarif import SarifContext
     from tfreview.result import ReviewResult
 
 # Kept equal to tfreview.render.FORMATS (a test checks); repeated here so `--help` imports no renderer.
@@ -35,21 +37,22 @@ def parse_output(spec: str, default_fmt: str, formats: tuple[str, ...] = FORMATS
 
 
 def deliver(result: ReviewResult, *, fmt: str, targets: list[tuple[str, Path]], quiet: bool,
-            show_reasoning: bool, plan_source: str) -> None:
+            show_reasoning: bool, plan_source: str, source_root: Path | None = None) -> None:
     """Write every --output file, the GitHub Actions files when in Actions, then stdout unless quiet."""
     from tfreview.integrations import github_actions
     from tfreview.render import render
 
-    artifact = sarif_artifact(plan_source)
+    wants_sarif = fmt == "sarif" or any(f == "sarif" for f, _ in targets)
+    sarif = sarif_context(result, plan_source, os.environ, source_root or Path.cwd()) if wants_sarif else None
     for target_fmt, path in targets:
-        write(path, render(result, target_fmt, show_reasoning=show_reasoning, artifact=artifact))
+        write(path, render(result, target_fmt, show_reasoning=show_reasoning, sarif=sarif))
     if github_actions.enabled(os.environ):
         json_path = next((p.resolve() for f, p in targets if f == "json"), None)
         github_actions.publish(result, os.environ, json_path, lambda line: click.echo(line, err=True))
     if quiet:
         return
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render(result, fmt, color=color, show_reasoning=show_reasoning, artifact=artifact), nl=False)
+    click.echo(render(result, fmt, color=color, show_reasoning=show_reasoning, sarif=sarif), nl=False)
     for error in result.errors:
         click.echo(f"tfreview: {error}", err=True)
 
@@ -62,12 +65,31 @@ def write(path: Path, text: str) -> None:
         raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
 
 
-def sarif_artifact(plan_source: str) -> str:
-    """The plan's path as SARIF results should name it: relative to the working directory when inside it."""
-    if plan_source == "-":
-        return "plan.json"
-    path = Path(plan_source).resolve()
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_uri()
+def sarif_context(result: ReviewResult, plan_source: str, env: Mapping[str, str], root: Path) -> SarifContext:
+    """Where SARIF results point: each finding's resource block in ROOT's .tf files (the working directory)
+    (URIs relative to the repository: GITHUB_WORKSPACE, else the git checkout, else the working directory),
+    else the plan file; the workspace (the working directory in the repository, and TF_WORKSPACE) keeps
+    fingerprints of different workspaces apart."""
+    from tfreview.integrations.source_locations import SourceIndex, relative_uri
+    from tfreview.render.sarif import SarifContext
+
+    base = Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else _checkout_root(root)
+    index = SourceIndex(root, base)
+    locations = {}
+    for address in {f.address for f in result.findings if f.address}:
+        found = index.locate(address)
+        if found is not None:
+            locations[address] = (found.uri, found.line)
+    artifact = "plan.json" if plan_source == "-" else relative_uri(Path(plan_source), base)
+    workspace = relative_uri(root, base) if root.resolve() != base.resolve() else "."
+    if env.get("TF_WORKSPACE"):
+        workspace += f":{env['TF_WORKSPACE']}"
+    return SarifContext(artifact=artifact, locations=locations, workspace=workspace)
+
+
+def _checkout_root(start: Path) -> Path:
+    """The nearest directory holding `.git` at or above START, else START."""
+    for directory in (start.resolve(), *start.resolve().parents):
+        if (directory / ".git").exists():
+            return directory
+    return start

@@ -40,6 +40,7 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
     settings = resolve_settings(settings_flags(flags), os.environ, plan_source=plan, config_path=config_path)
     targets = [parse_output(o, fmt) for o in outputs]
     if not quiet:
+        announce_config(settings.config_path)
         _announce(settings.backend, settings.model, settings.host, plan)
     result = review(plan, settings)
     deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
@@ -52,6 +53,12 @@ def schema_command() -> None:
     from tfreview.result import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+def announce_config(path: Path | None) -> None:
+    """Say on stderr which .tfreview.hcl applies, so a protect block that is not in force is noticed."""
+    if path is not None:
+        click.echo(f"tfreview: using config {path}", err=True)
 
 
 def _announce(backend: str, model: str, host: str, plan: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field, computed_field
 
 from tfreview.errors import PlanError
+from tfreview.pipeline.dependents import dependency_graph
 from tfreview.pipeline.plan import Plan
 
 UNKNOWN = "(known after apply)"
@@ -77,6 +78,8 @@ class Change(BaseModel):
     import_id: str | None = None
     deposed: str | None = None
     replace_paths: list[str] = Field(default_factory=list)
+    dependents: list[str] = Field(default_factory=list, description="configuration addresses of the resources "
+                                  "that depend on this one, directly or transitively (from the plan's configuration)")
     before: Any = Field(default=None, exclude=True)
     after: Any = Field(default=None, exclude=True)
     after_unknown: Any = Field(default=None, exclude=True)
@@ -136,8 +139,8 @@ def paused_gc() -> Iterator[None]:
 
 
 def normalize(plan: Plan) -> ChangeSet:
-    """Turn a masked Plan into a ChangeSet."""
-    return ChangeSet(
+    """Turn a masked Plan into a ChangeSet, each change with the resources that depend on it."""
+    changeset = ChangeSet(
         changes=_resources(plan.resource_changes, "resource_changes"),
         drift=_resources(plan.resource_drift, "resource_drift"),
         outputs=[
@@ -149,6 +152,10 @@ def normalize(plan: Plan) -> ChangeSet:
             for d in plan.deferred_changes
         ],
     )
+    graph = dependency_graph(plan.configuration)
+    for change in changeset.changes:
+        change.dependents = graph.dependents(change.address)
+    return changeset
 
 
 def to_action(actions: list[str]) -> Action:
@@ -206,6 +213,7 @@ def normalize_resource(rc: dict[str, Any]) -> Change:
         import_id=(importing or {}).get("id"),
         deposed=rc.get("deposed"),
         replace_paths=[format_path(p) for p in body.get("replace_paths") or []],
+        dependents=[],
         before=body.get("before"),
         after=body.get("after"),
         after_unknown=body.get("after_unknown"),

@@ -160,8 +160,17 @@ def _addresses_by_type(changes: list[Change]) -> Iterator[str]:
         yield f"- {resource_type} ({len(addresses)}): {', '.join(addresses)}"
 
 
+# Actions whose dependents the model is told about: what breaks when this object goes away.
+_LOSING = (Action.DELETE, Action.REPLACE, Action.FORGET)
+DEPENDENTS_SHOWN = 5
+
+
 def _change_lines(change: Change, width: int, max_attrs: int) -> Iterator[str]:
     yield f"- {change.address} [{_describe(change)}]"
+    if change.action in _LOSING and change.dependents:
+        more = len(change.dependents) - DEPENDENTS_SHOWN
+        shown = ", ".join(change.dependents[:DEPENDENTS_SHOWN]) + (f", … {more} more" if more > 0 else "")
+        yield f"    depended on by {len(change.dependents)}: {shown}"
     for attr in change.attributes[:max_attrs]:
         forces = "  (forces replacement)" if attr.forces_replacement else ""
         yield f"    {attr.path}: {_short(attr.before, width)} -> {_short(attr.after, width)}{forces}"

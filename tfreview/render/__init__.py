@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tfreview.render.github import render_github
 from tfreview.render.markdown import render_markdown
-from tfreview.render.sarif import render_sarif
+from tfreview.render.sarif import SarifContext, render_sarif
 from tfreview.render.text import render_text
 from tfreview.result import ReviewResult
 
@@ -14,13 +14,13 @@ FORMATS = ("text", "json", "markdown", "github", "sarif")
 
 
 def render(result: ReviewResult, fmt: str, *, color: bool = False, show_reasoning: bool = True,
-           artifact: str = "plan.json") -> str:
-    """Render RESULT in format FMT (one of FORMATS); ARTIFACT is the plan path SARIF results point at."""
+           sarif: SarifContext | None = None) -> str:
+    """Render RESULT in format FMT (one of FORMATS); SARIF says where SARIF results point."""
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: render_text(result, color=color, show_reasoning=show_reasoning),
         "json": lambda: result.to_json() + "\n",
         "markdown": lambda: render_markdown(result),
         "github": lambda: render_github(result),
-        "sarif": lambda: render_sarif(result, artifact),
+        "sarif": lambda: render_sarif(result, sarif),
     }
     return renderers[fmt]()

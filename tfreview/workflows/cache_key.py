@@ -124,6 +124,7 @@ def _change(change: Change) -> dict[str, Any]:
         "import_id": change.import_id if change.importing else None,
         "deposed": bool(change.deposed),
         "replace_paths": change.replace_paths,
+        "dependents": [workspace_free(d) for d in change.dependents],  # the prompt names them
         "attributes": None if change.action in _NOT_DIFFED else
         _delta(change.before, change.after, change.after_unknown),
     }

@@ -1,4 +1,4 @@
-"""Scale: more deletes or changes than the thresholds of .tfreview.hcl allow (defaults 5 and 100)."""
+"""Scale: more deletes, changes or dependents of a destroyed resource than .tfreview.hcl's thresholds allow."""
 
 from __future__ import annotations
 
@@ -30,3 +30,16 @@ def _many_changes(ri: ReviewInput) -> Iterator[Finding]:
     if count > limit:
         yield finding("scale-changes", None,
                       f"the plan changes {count} resources, more than thresholds.max_changes = {limit}")
+
+
+@rule("blast-radius", Severity.HIGH,
+      "A destroyed or replaced resource has more dependents than thresholds.max_dependents (default 10).")
+def _wide_blast_radius(ri: ReviewInput) -> Iterator[Finding]:
+    limit = ri.config.thresholds.max_dependents
+    for change in ri.changeset.changes:
+        if change.action in DESTROYING and change.mode == "managed" and len(change.dependents) > limit:
+            shown = ", ".join(change.dependents[:5]) + (", …" if len(change.dependents) > 5 else "")
+            verb = "destroyed" if change.action is Action.DELETE else "replaced"
+            yield finding("blast-radius", change.address,
+                          f"{change.address} is {verb} and {len(change.dependents)} resources depend on it "
+                          f"({shown}), more than thresholds.max_dependents = {limit}")
