@@ -207,7 +207,7 @@ def helm_pem() -> dict[str, Any]:
             "  key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIN7kq2b8VxPz4mLr0cTd9sWe3YhJf6uGaQ1oK5iBn2RtoAoGCCqGSM49\n"
             "    AwEHoUQDQgAE4x9Rm2Lq8TzVb3Nc7Wd1Ke5Yf0Hg6Pj2As4Qu8Iv9Xr3Bt7Cw1Dy\n    -----END EC PRIVATE KEY-----\n")
     create(p, R("helm_release", "edge_proxy", schema_version=1, sensitive=HELM_SENSITIVE),
-           {k: v for k, v in release("edge-proxy", "oci://ghcr.io/acme-corp/charts/edge-proxy", "1.4.0", vals).items()
-            if k not in ("id", "metadata", "status")},
+           {**{k: v for k, v in release("edge-proxy", "oci://ghcr.io/acme-corp/charts/edge-proxy", "1.4.0", vals).items()
+               if k not in ("id", "metadata", "status")}, "repository": None},
            {"id": U, "metadata": U, "status": U})
     return p.build()

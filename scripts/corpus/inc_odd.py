@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from inc_lib import Plan, R, create, delete, noop, scenario, update
-from rtypes import aws_db_instance, aws_security_group, sg_rule, tags
+from inc_lib import Plan, R, Ref, U, create, delete, json_doc, noop, scenario, update
+from rtypes import aws_db_instance, aws_iam_role, aws_security_group, sg_rule, tags
 
 
 def _rds_delete() -> dict[str, Any]:
@@ -119,3 +119,40 @@ def drift_tags() -> dict[str, Any]:
 
 
 __all__ = ["tags"]
+
+
+@scenario("aws/inc_drift_trust_policy_outside_account.json", "identity",
+          "drift: outside Terraform, someone added an unknown AWS account (999988887777) to the admin role's trust "
+          "policy; the config ignores assume_role_policy, so the plan is a no-op that silently keeps the backdoor")
+def drift_trust() -> dict[str, Any]:
+    p = Plan("2026-03-24T12:00:00Z")
+    own = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole",
+           "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}
+    backdoor = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}
+    before = aws_iam_role("org-admin", {"Version": "2012-10-17", "Statement": [own]})
+    now = {**before, "assume_role_policy": json_doc({"Version": "2012-10-17", "Statement": [own, backdoor]})}
+    p.add_drift(R("aws_iam_role", "admin"), before, now)
+    noop(p, R("aws_iam_role", "admin"), now)
+    return p.build()
+
+
+@scenario("aws/inc_count_partner_rules_world.json", "exposure",
+          "partner SFTP ingress rules are made with count over var.partner_cidrs; one entry is 0.0.0.0/0 (a "
+          "placeholder never replaced), so aws_security_group_rule.partner_sftp[2] opens 22/tcp to the internet")
+def count_rules() -> dict[str, Any]:
+    p = Plan("2026-03-24T12:30:00Z")
+    cidrs = ["203.0.113.24/29", "198.51.100.200/32", "0.0.0.0/0"]
+    for i, cidr in enumerate(cidrs):
+        values = {"cidr_blocks": [cidr], "description": "partner sftp", "from_port": 22, "ipv6_cidr_blocks": None,
+                  "prefix_list_ids": None, "protocol": "tcp", "region": "us-east-1",
+                  "security_group_id": "sg-0e1f2a3b4c5d6e7f8", "self": False, "source_security_group_id": U,
+                  "timeouts": None, "to_port": 22, "type": "ingress"}
+        create(p, R("aws_security_group_rule", "partner_sftp", index=i, schema_version=2), values,
+               {"id": U, "security_group_rule_id": U, "source_security_group_id": U},
+               config={"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp",
+                       "cidr_blocks": Ref("var.partner_cidrs", "count.index"),
+                       "security_group_id": "sg-0e1f2a3b4c5d6e7f8", "description": "partner sftp"},
+               count=Ref("var.partner_cidrs"))
+    p.variables = {"partner_cidrs": cidrs}
+    p.config_variables = {"partner_cidrs": {"description": "partner source ranges"}}
+    return p.build()

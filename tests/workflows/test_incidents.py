@@ -33,6 +33,7 @@ KNOWN_MISSES = {
     "aws/inc_vendor_trust_no_external_id.json",
     "google/inc_vm_default_sa_cloud_platform.json",
     "github/inc_outside_collaborator_admin.json",
+    "aws/inc_drift_trust_policy_outside_account.json",
     # destruction
     "aws/inc_kms_key_disabled.json",
     "aws/inc_asg_scaled_to_zero.json",
