@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from tests.cli_commands import run
-from tests.helpers import ROOT
+from tests.helpers import ROOT, closed_port_url
 from tests.ollama_double import OllamaDouble
 from tfreview.labels import Label
 from tfreview.pipeline.review import review
 from tfreview.settings import Settings
-from tfreview.workflows.evaluate import EvalReport, LabelledPlan, Row, load_manifest, metrics, run_eval
+from tfreview.workflows.evaluate import EvalReport, LabelledPlan, Row, by_family, load_manifest, metrics, run_eval
 
 FIXTURES = ROOT / "fixtures"
 MANIFEST = FIXTURES / "manifest.json"
@@ -179,3 +179,120 @@ def test_metrics_without_plans_of_a_kind_are_none() -> None:
     m = metrics([row])
     assert (m.recall_needs_review, m.false_alarm_rate, m.accuracy) == (None, 0.0, 1.0)
     assert LabelledPlan(path="x", expected=Label.LIKELY_SAFE).rules == []
+
+
+def test_a_dead_server_is_not_judged_and_exits_1(tmp_path: Path) -> None:
+    labels = small_manifest(tmp_path)
+    url = closed_port_url()
+    result = run("eval", FIXTURES / "plans", "--labels", labels, "--host", url, "--timeout", "5", "-q",
+                 "--output", tmp_path / "out.json")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "4 of 4 plans could not be judged" in result.stderr
+    assert "the model could not be reached" in result.stderr and url in result.stderr
+    assert "--backend none" in result.stderr
+    [model] = EvalReport.model_validate_json((tmp_path / "out.json").read_text()).runs
+    assert {r.outcome for r in model.rows} == {"unreachable"}
+    assert model.metrics.total == 0 and model.metrics.not_judged == 4
+    assert model.metrics.recall_needs_review is None and model.metrics.accuracy is None, "no score from no answers"
+    assert "not judged (unreachable)" in result.stdout
+
+
+def test_a_model_without_a_verdict_is_an_error_not_a_verdict(ollama: OllamaDouble, tmp_path: Path) -> None:
+    labels = small_manifest(tmp_path)
+    ollama.chat_thinking(content="It depends on the context.")
+    result = run("eval", FIXTURES / "plans", "--labels", labels, "--host", ollama.url, "-q",
+                 "--output", tmp_path / "out.json")
+    assert result.exit_code == 1
+    assert "4 of 4 plans could not be judged by deepseek-r1:8b (ollama)" in result.stderr
+    assert "no usable verdict" in result.stderr
+    [model] = EvalReport.model_validate_json((tmp_path / "out.json").read_text()).runs
+    assert {r.outcome for r in model.rows} == {"model_error"}
+    assert all(r.got.value == RISKY for r in model.rows), "each review still failed closed"
+    assert model.metrics.false_positive == 0 and model.metrics.not_judged == 4
+
+
+def test_rules_only_with_a_model_compared_keeps_both_counts(tmp_path: Path) -> None:
+    labels = small_manifest(tmp_path)
+    result = run("eval", FIXTURES / "plans", "--labels", labels, "--backend", "none", "--compare-backend", "ollama",
+                 "--host", closed_port_url(), "--timeout", "5", "-q", "--output", tmp_path / "out.json")
+    assert result.exit_code == 1
+    rules, model = EvalReport.model_validate_json((tmp_path / "out.json").read_text()).runs
+    assert rules.metrics.not_judged == 0 and rules.metrics.total == 4
+    assert model.metrics.not_judged == 4
+    assert result.stderr.count("could not be judged") == 1, "only the run that failed is reported"
+
+
+def test_a_refused_plan_counts_as_needs_close_review(tmp_path: Path) -> None:
+    (tmp_path / "cut.json").write_text('{"format_version": "1.2", "resource_changes": [')
+    (tmp_path / "safe_but_broken.json").write_text("[]")
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"version": 1, "plans": [
+        {"path": "cut.json", "expected": RISKY, "family": "malformed"},
+        {"path": "safe_but_broken.json", "expected": SAFE, "family": "benign-malformed"}]}))
+    result = run("eval", tmp_path, "--labels", labels, "--backend", "none", "--output", tmp_path / "out.json")
+    assert result.exit_code == 0, result.stderr
+    [rules] = EvalReport.model_validate_json((tmp_path / "out.json").read_text()).runs
+    assert [(r.outcome, r.got.value, r.decided_by) for r in rules.rows] == [("plan_error", RISKY, "error")] * 2
+    assert rules.rows[0].errors and "cut.json" in rules.rows[0].errors[0]
+    assert (rules.metrics.true_positive, rules.metrics.false_positive) == (1, 1), "never counted as likely safe"
+
+
+def test_a_crash_on_one_plan_is_reported_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tfreview.workflows.evaluate as evaluate_module
+
+    def review_that_breaks(path: Path, *args: Any) -> Any:
+        if path.name == "update.json":
+            raise KeyError("surprise")
+        return review(path, *args)
+
+    monkeypatch.setattr(evaluate_module, "review", review_that_breaks)
+    report = run_eval(load_manifest(small_manifest(tmp_path)), FIXTURES / "plans", Settings(backend="none"))
+    assert [r.outcome for r in report.rows] == ["judged", "crash", "judged", "judged"]
+    assert "KeyError" in report.rows[1].errors[0] and report.metrics.not_judged == 1
+    assert report.metrics.total == 3
+
+
+def test_per_family_numbers(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"version": 1, "plans": [
+        {"path": "create.json", "expected": SAFE, "family": "benign-exposure"},
+        {"path": "failing_check.json", "expected": RISKY, "family": "destruction"},
+        {"path": "delete.json", "expected": RISKY, "family": "destruction"},
+        {"path": "update.json", "expected": SAFE}]}))
+    result = run("eval", FIXTURES / "plans", "--labels", labels, "--backend", "none", "--output", tmp_path / "o.json")
+    assert result.exit_code == 0, result.stderr
+    [rules] = EvalReport.model_validate_json((tmp_path / "o.json").read_text()).runs
+    assert list(rules.families) == ["benign-exposure", "destruction"], "plans without a family are in no family"
+    assert rules.families["destruction"].recall_needs_review == 0.5
+    assert rules.families["benign-exposure"].false_alarm_rate == 0.0
+    assert "per family — rules only" in result.stdout
+    assert "recall 50.0% (1/2)" in result.stdout and "false alarms 0.0% (0/1)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"path": "create.json", "expected": RISKY, "family": "benign-exposure"}, "is for plans expected likely_safe"),
+        ({"path": "create.json", "expected": SAFE, "family": "exposure"}, "is for plans expected needs_close_review"),
+        ({"path": "create.json", "expected": SAFE, "family": "Benign Exposure"}, "plans.0.family"),
+    ],
+    ids=["benign-but-risky", "risky-but-safe", "bad-name"],
+)
+def test_family_must_match_the_label(tmp_path: Path, entry: dict[str, Any], says: str) -> None:
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"version": 1, "plans": [entry]}))
+    result = run("eval", FIXTURES / "plans", "--labels", labels, "--backend", "none")
+    assert result.exit_code == 2 and says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_metrics_leave_out_rows_that_were_not_judged() -> None:
+    def row(expected: Label, got: Label, outcome: Any, family: str = "x") -> Row:
+        return Row(path="p", expected=expected, got=got, decided_by="error", time_s=0, outcome=outcome, family=family)
+
+    risky, safe = Label.NEEDS_CLOSE_REVIEW, Label.LIKELY_SAFE
+    rows = [row(risky, risky, "judged"), row(safe, risky, "unreachable"), row(safe, risky, "model_error"),
+            row(risky, risky, "plan_error"), row(risky, safe, "judged", "y")]
+    m = metrics(rows)
+    assert (m.total, m.not_judged, m.true_positive, m.false_negative, m.false_positive) == (3, 2, 2, 1, 0)
+    assert m.false_alarm_rate is None
+    assert {k: (v.total, v.not_judged) for k, v in by_family(rows).items()} == {"x": (2, 2), "y": (1, 0)}

@@ -44,6 +44,10 @@ def eval_command(directory: Path, labels: Path | None, config_path: Path | None,
     Plan paths in the manifest are relative to DIR; a path that starts with DIR's own name is
     taken from DIR's parent. The verdict cache is not used, so a model answers every plan.
 
+    A plan tfreview refuses (a malformed plan: exit 2 in `review`) counts as "needs close review".
+    A plan the model could not judge (server unreachable, no usable verdict) is left out of the
+    metrics and counted apart; the command then exits 1 after printing the scores.
+
     A second configuration runs when any --compare option is given: the same flags, with
     --compare-backend/--compare-model in place of --backend/--model and --compare in place of
     --config (flags still win over that file).
@@ -65,13 +69,19 @@ def eval_command(directory: Path, labels: Path | None, config_path: Path | None,
         flags.update(backend=compare_backend or flags["backend"], model=compare_model or flags["model"])
         second = _settings(directory, flags, compare_config or config_path)
         runs.append(_run(manifest, directory, second, quiet, taken={runs[0].name}))
-    echo(_rows_table(runs), "", *[_confusion_table(run) for run in runs], _metrics_table(runs))
+    families = [_families_table(run) for run in runs if run.families]
+    echo(_rows_table(runs), "", *[_confusion_table(run) for run in runs], *families, _metrics_table(runs))
     if output:
         report = EvalReport(labels=str(labels), runs=runs)
         try:
             output.write_text(report.model_dump_json(indent=2) + "\n")
         except OSError as exc:
             raise ConfigError(f"cannot write {output}: {exc.strerror}") from exc
+    problems = [line for run in runs if (line := _not_judged(run))]
+    for line in problems:
+        click.echo(f"tfreview: {line}", err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def _settings(directory: Path, flags: dict[str, Any], config_path: Path | None) -> Settings:
@@ -104,7 +114,8 @@ def _rows_table(runs: list[EvalRun]) -> Table:
         cells = [rows[0].path, rows[0].expected.text]
         for row in rows:
             mark = "[green]✓[/]" if row.correct else "[bold red]✗[/]"
-            cells += [f"{mark} {row.got.text}", row.decided_by, f"{row.time_s:.2f}s"]
+            got = f"{mark} {row.got.text}" if row.judged else f"[bold yellow]![/] not judged ({row.outcome})"
+            cells += [got, row.decided_by, f"{row.time_s:.2f}s"]
         grid.add_row(*cells)
     return grid
 
@@ -117,6 +128,35 @@ def _confusion_table(run: EvalRun) -> Table:
     return grid
 
 
+def _families_table(run: EvalRun) -> Table:
+    grid = table("family", "plans", "result", title=f"\nper family — {run.name}")
+    for name, m in run.families.items():
+        if name.split("-")[0] == "benign":
+            result = f"false alarms {_share(m.false_alarm_rate, m.false_positive, m.false_positive + m.true_negative)}"
+        else:
+            result = f"recall {_share(m.recall_needs_review, m.true_positive, m.true_positive + m.false_negative)}"
+        skipped = f", {m.not_judged} not judged" if m.not_judged else ""
+        grid.add_row(name, str(m.total + m.not_judged), result + skipped)
+    return grid
+
+
+def _not_judged(run: EvalRun) -> str:
+    """One line on the plans RUN could not judge, or '' when it judged them all."""
+    failed = run.failures
+    if not failed:
+        return ""
+    total = len(run.rows)
+    kinds = {r.outcome for r in failed}
+    if kinds == {"unreachable"}:
+        why = f"the model could not be reached ({failed[0].errors[0] if failed[0].errors else 'no answer'})"
+        hint = "; start the server or pass --backend none to score the rules alone"
+    else:
+        why = "; ".join(sorted({r.errors[0] for r in failed if r.errors}))[:500]
+        hint = ""
+    return (f"{len(failed)} of {total} plans could not be judged by {run.name} and are left out of the "
+            f"scores: {why}{hint}")
+
+
 def _metrics_table(runs: list[EvalRun]) -> Table:
     grid = table("", *[run.name for run in runs], title="")
     m = [run.metrics for run in runs]
@@ -125,7 +165,8 @@ def _metrics_table(runs: list[EvalRun]) -> Table:
     grid.add_row("false-alarm rate", *[_share(x.false_alarm_rate, x.false_positive,
                                               x.false_positive + x.true_negative) for x in m])
     grid.add_row("accuracy", *[_share(x.accuracy, x.true_positive + x.true_negative, x.total) for x in m])
-    grid.add_row("time", *[f"{run.duration_s:.1f}s for {run.metrics.total} plans" for run in runs])
+    grid.add_row("not judged (model failed or tfreview crashed)", *[str(x.not_judged) for x in m])
+    grid.add_row("time", *[f"{run.duration_s:.1f}s for {len(run.rows)} plans" for run in runs])
     return grid
 
 

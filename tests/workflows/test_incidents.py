@@ -1,0 +1,116 @@
+"""The incidents corpus (fixtures/incidents/manifest.json): each plan's label with the rules alone.
+
+The plans were written from production failure modes, not from the rules (scripts/corpus/incidents.py).
+A malformed plan passes with exit 2 (refused, one line) or exit 1; any other risky plan needs exit 1 and
+a benign look-alike exit 0. KNOWN_MISSES are today's misses: the lead empties it as the detectors land.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from tests.cli_commands import run
+from tests.helpers import ROOT
+
+MANIFEST = ROOT / "fixtures" / "incidents" / "manifest.json"
+ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
+KNOWN_MISSES = {
+    # exposure
+    "aws/inc_opensearch_open_access_policy.json",
+    "aws/inc_lambda_function_url_auth_none.json",
+    "kubernetes/inc_service_postgres_loadbalancer.json",
+    "helm/inc_grafana_internet_facing_lb.json",
+    "acme/inc_firewall_ssh_world.json",
+    "acme/inc_bucket_public_read.json",
+    "digitalocean/inc_firewall_redis_world.json",
+    # identity
+    "aws/inc_iam_passrole_lambda_escalation.json",
+    "aws/inc_iam_policy_document_known_after_apply.json",
+    "aws/inc_vendor_trust_no_external_id.json",
+    "google/inc_vm_default_sa_cloud_platform.json",
+    "github/inc_outside_collaborator_admin.json",
+    "aws/inc_drift_trust_policy_outside_account.json",
+    # destruction
+    "aws/inc_kms_key_disabled.json",
+    "aws/inc_asg_scaled_to_zero.json",
+    "aws/inc_s3_lifecycle_whole_bucket.json",
+    "kubernetes/inc_deployment_replicas_zero.json",
+    "helm/inc_ingress_controller_replicas_zero.json",
+    "aws/inc_terraform_1_0_drift_no_address.json",
+    # downgrade
+    "aws/inc_imdsv2_optional.json",
+    "aws/inc_alb_listener_https_to_http.json",
+    "aws/inc_cloudfront_tls_v1.json",
+    "aws/inc_ebs_default_encryption_off.json",
+    "google/inc_ssl_policy_tls10.json",
+    "kubernetes/inc_namespace_psa_privileged.json",
+    "github/inc_branch_protection_weakened.json",
+    "cloudflare/inc_ssl_mode_flexible.json",
+    "cloudflare/inc_min_tls_10.json",
+    "acme/inc_tls_listener_downgrade.json",
+    # reach
+    "aws/inc_route53_ns_delegation_moved.json",
+    "github/inc_repo_made_public.json",
+    "datadog/inc_downtime_org_wide.json",
+    # credentials
+    "aws/inc_lambda_env_stripe_live_key.json",
+    "azurerm/inc_webapp_storage_key_setting.json",
+    # malformed
+    "aws/inc_malformed_actions_string.json",
+    "google/inc_malformed_unknown_action.json",
+    "azurerm/inc_malformed_changes_object.json",
+    "aws/inc_malformed_change_null.json",
+    # false alarms (benign look-alikes flagged)
+    "aws/inc_ecs_task_definition_deploy.json",
+    "aws/inc_ssm_secret_arn_reference.json",
+    "aws/inc_drift_tags_normalised.json",
+}
+
+
+def _name(entry: dict[str, Any]) -> str:
+    return str(entry["path"]).removeprefix("fixtures/corpus/")
+
+
+def _cases() -> list[Any]:
+    return [pytest.param(e, id=_name(e), marks=[pytest.mark.xfail(strict=True, reason=f"known miss ({e['family']})")]
+                         if _name(e) in KNOWN_MISSES else []) for e in ENTRIES]
+
+
+@pytest.mark.parametrize("entry", _cases())
+def test_label_with_rules_alone(entry: dict[str, Any]) -> None:
+    result = run("review", ROOT / entry["path"], "--backend", "none", "--format", "json")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if entry["expected"] == "likely_safe":
+        assert result.exit_code == 0, f"false alarm: {entry['why']}\n{result.stdout[:2000]}"
+        return
+    if entry["family"] == "malformed" and result.exit_code == 2:
+        assert [line for line in result.stderr.splitlines() if "error" in line] != [], result.stderr
+        assert len([line for line in result.stderr.splitlines() if line.startswith("tfreview: error")]) == 1
+        return
+    assert result.exit_code == 1, f"missed ({entry['family']}): {entry['why']}\n{result.stderr[-500:]}"
+    assert json.loads(result.stdout)["label"] == "needs_close_review"
+
+
+def test_the_corpus_is_the_one_the_brief_asks_for() -> None:
+    assert len(ENTRIES) >= 60 and len({e["path"] for e in ENTRIES}) == len(ENTRIES)
+    benign = [e for e in ENTRIES if e["family"].startswith("benign-")]
+    assert len(benign) * 3 >= len(ENTRIES), "at least a third are benign look-alikes"
+    providers = Counter(_name(e).split("/")[0] for e in ENTRIES)
+    wanted = {"aws", "google", "azurerm", "kubernetes", "helm", "github", "cloudflare", "datadog", "acme"}
+    assert wanted <= set(providers)
+    families = {e["family"].removeprefix("benign-") for e in ENTRIES}
+    assert families == {"exposure", "identity", "destruction", "downgrade", "reach", "credentials", "malformed"}
+    for family in families - {"malformed"}:
+        assert any(e["family"] == f"benign-{family}" for e in ENTRIES), f"{family} has a benign look-alike"
+    assert all(e["why"] and (ROOT / e["path"]).is_file() for e in ENTRIES)
+    assert not KNOWN_MISSES - {_name(e) for e in ENTRIES}, "every known miss is a plan of the corpus"
+
+
+def test_the_main_manifest_does_not_list_them() -> None:
+    main = {e["path"] for e in json.loads((ROOT / "fixtures" / "manifest.json").read_text())["plans"]}
+    assert not main & {e["path"] for e in ENTRIES}
