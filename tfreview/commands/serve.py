@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -25,7 +26,7 @@ def serve_group() -> None:
 @click.option("--port", type=int, default=8080, show_default=True, help="Port to listen on.")
 @click.option("--insecure-no-hmac", is_flag=True,
               help=f"Accept unsigned requests when ${HMAC_ENV} is not set (local testing only).")
-@click.option("--progress-interval", type=float, default=300.0, show_default=True,
+@click.option("--progress-interval", type=click.FloatRange(min=0.1, max=540), default=300.0, show_default=True,
               help="Seconds between `running` updates while a review takes long (HCP Terraform gives up "
                    "after 10 minutes without one).")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="HOST[:PORT]",
@@ -75,4 +76,5 @@ def run_task_command(bind: str, port: int, insecure_no_hmac: bool, progress_inte
                            workers=workers, queue_size=queue_size)
     if not key:
         click.echo("tfreview: warning: accepting unsigned run task requests (--insecure-no-hmac)", err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(config), host=bind, port=port, log_level="info")

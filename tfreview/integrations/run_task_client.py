@@ -65,7 +65,7 @@ def _save(response: httpx.Response, dest: Path, max_bytes: int) -> None:
 
 
 def deliver(client: httpx.Client, url: str, token: str, body: dict[str, Any], *, delays: Iterable[float] = (),
-            sleep: Callable[[float], object] = time.sleep) -> bool:
+            sleep: Callable[[float], object] = time.sleep, timeout: float | None = None) -> bool:
     """PATCH BODY to the callback URL; retry connection errors, 5xx and 429 after each of DELAYS.
 
     A Retry-After longer than the planned delay is honoured (up to MAX_RETRY_AFTER). True when accepted.
@@ -77,7 +77,7 @@ def deliver(client: httpx.Client, url: str, token: str, body: dict[str, Any], *,
     for attempt, delay in enumerate(plan, 1):
         wait = 0.0
         try:
-            response = client.patch(url, content=content,
+            response = client.patch(url, content=content, timeout=timeout or client.timeout,
                                     headers={"Authorization": f"Bearer {token}", "Content-Type": JSONAPI})
         except httpx.HTTPError as exc:
             problem = type(exc).__name__

@@ -203,7 +203,8 @@ class RunQueue:
             return
         try:
             if not run.done:
-                deliver(self.client, run.callback, run.token, running_body(message))
+                # one short attempt: the next heartbeat is the retry, and a slow host must not stall the others
+                deliver(self.client, run.callback, run.token, running_body(message), timeout=10.0)
                 run.last_update = time.monotonic()
         finally:
             run.lock.release()
