@@ -40,6 +40,10 @@ HOSTILE = ["line\n\n## Reviewed: safe", "<!-- hide -->", "```\n`", "::add-mask::
     ("ftp://app.terraform.io/x", False),
     ("https://app.terraform.io:99999/x", False),
     ("//app.terraform.io/x", False),
+    ("https://app.terra\nform.io/x", False),
+    ("https://app.terraform.io/x\tx", False),
+    ("https://app.terraform.io/x y", False),
+    ("https://\u00e4pp.terraform.io/x", False),
     ("", False),
 ])
 def test_only_https_urls_on_an_allowed_host_may_be_called(url: str, allowed: bool) -> None:

@@ -36,6 +36,7 @@ MAX_OUTCOMES = 100
 RETRY_DELAYS = (2.0, 4.0, 8.0, 15.0, 30.0)  # 6 attempts over about a minute
 TAG_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "info", Severity.INFO: "none"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -85,6 +86,8 @@ def url_refusal(url: str, allowed: Iterable[str], *, download: bool = False) -> 
     DOWNLOAD also admits the object store that an allowed HCP host redirects plan downloads to.
     """
     try:
+        if not _PRINTABLE_ASCII.fullmatch(url):  # urlsplit drops tabs and newlines that httpx would not
+            raise ValueError(url)
         parts = urlsplit(url)
         port = parts.port
     except ValueError:

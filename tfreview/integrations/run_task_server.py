@@ -177,15 +177,19 @@ class RunQueue:
             run = self.queue.get()
             if run is None:
                 return
-            run.started = True
-            self._update(run, "tfreview is reviewing the plan…", wait=True)
-            body = review_run(run, self.config, self.client)
-            with run.lock:
-                deliver(self.client, run.callback, run.token, body, delays=self.config.retry_delays,
-                        sleep=self.stop.wait)
-                run.done = True
-            with self.pending_lock:
-                self.pending.discard(run)
+            try:
+                run.started = True
+                self._update(run, "tfreview is reviewing the plan…", wait=True)
+                body = review_run(run, self.config, self.client)
+                with run.lock:
+                    deliver(self.client, run.callback, run.token, body, delays=self.config.retry_delays,
+                            sleep=self.stop.wait)
+                    run.done = True
+            except Exception as exc:  # a worker must outlive any one run
+                log.error("run %s: not reported: %s", _run_name(run.payload), escape_line(repr(exc))[:300])
+            finally:
+                with self.pending_lock:
+                    self.pending.discard(run)
 
     def _beat(self) -> None:
         interval = self.config.progress_interval
@@ -195,7 +199,10 @@ class RunQueue:
             for run in due:
                 waiting = "tfreview is reviewing the plan…" if run.started else \
                     f"tfreview: queued, waiting for a free reviewer ({self.queue.qsize()} run(s) queued)"
-                self._update(run, waiting, wait=False)
+                try:
+                    self._update(run, waiting, wait=False)
+                except Exception as exc:  # the heartbeat must outlive any one run
+                    log.error("run %s: no running update: %s", _run_name(run.payload), escape_line(repr(exc))[:300])
 
     def _update(self, run: Run, message: str, *, wait: bool) -> None:
         """One `running` PATCH, unless the final result went out (or, without WAIT, is going out)."""
