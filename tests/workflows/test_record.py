@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from tfreview.errors import ConfigError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.review import review
 from tfreview.settings import Settings
+from tfreview.workflows import record as record_module
 from tfreview.workflows.record import FEEDBACK_FILE, REVIEWS_FILE, add_feedback, load_feedback, load_reviews
 
 SAFE = ModelReply(thinking="Only an input string changes; nothing stateful.",
@@ -102,10 +106,11 @@ def test_unknown_run_id_says_how_to_list_runs(tmp_path: Path) -> None:
         add_feedback(tmp_path, "ffffffff", Label.LIKELY_SAFE)
 
 
-def test_damaged_line_names_its_number(tmp_path: Path) -> None:
+@pytest.mark.parametrize("line", ['{"half": x}\n', '{"run_id": 5}\n', "not json\n"])
+def test_damaged_line_names_its_number(tmp_path: Path, line: str) -> None:
     recorded(tmp_path, "update")
     with (tmp_path / REVIEWS_FILE).open("a") as handle:
-        handle.write('{"half": \n')
+        handle.write(line)
     with pytest.raises(ConfigError, match=r"reviews.jsonl:2 is not a tfreview record"):
         load_reviews(tmp_path)
 
@@ -154,3 +159,79 @@ def test_records_are_plain_jsonl(tmp_path: Path) -> None:
     line = json.loads((tmp_path / REVIEWS_FILE).read_text())
     assert {"run_id", "timestamp", "source", "changeset_hash", "prompt", "reasoning", "explanation",
             "model_verdict", "findings", "label", "decided_by", "model"} <= set(line)
+
+
+# --- Torn records --------------------------------------------------------------------------------
+
+
+def tear(path: Path, keep: float = 0.5) -> None:
+    """Append the first part of a copy of the file's last line, as a write cut off by a full disk leaves it."""
+    data = path.read_bytes()
+    last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    path.write_bytes(data + last[: int(len(last) * keep)])
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.01, 0.999])
+def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                    keep: float) -> None:
+    recorded(tmp_path, "update")
+    tear(tmp_path / REVIEWS_FILE, keep)
+    assert len(load_reviews(tmp_path)) == 1
+    assert "skipping" in caplog.text and "reviews.jsonl:2, a record cut short" in caplog.text
+
+
+def test_a_line_torn_inside_a_multibyte_character_is_skipped(tmp_path: Path) -> None:
+    recorded(tmp_path, "update")
+    path = tmp_path / REVIEWS_FILE
+    path.write_bytes(path.read_bytes() + '{"run_id": "ab", "note": "caf\u00e9'.encode()[:-1])
+    assert len(load_reviews(tmp_path)) == 1
+
+
+def test_the_next_append_after_a_torn_line_starts_on_a_fresh_line(tmp_path: Path) -> None:
+    recorded(tmp_path, "update")
+    tear(tmp_path / REVIEWS_FILE)
+    recorded(tmp_path, "delete")
+    [first, second] = load_reviews(tmp_path)
+    assert second.summary.delete == 1
+    record, _ = add_feedback(tmp_path, "last", Label.NEEDS_CLOSE_REVIEW)
+    tear(tmp_path / FEEDBACK_FILE)
+    add_feedback(tmp_path, first.run_id, Label.LIKELY_SAFE)
+    assert set(load_feedback(tmp_path)) == {first.run_id, second.run_id} and record.run_id == second.run_id
+
+
+def test_each_record_is_one_write_then_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, int]] = []
+    real_write, real_fsync = os.write, os.fsync
+    monkeypatch.setattr(record_module.os, "write", lambda fd, data: calls.append(("write", len(data))) or
+                        real_write(fd, data))
+    monkeypatch.setattr(record_module.os, "fsync", lambda fd: calls.append(("fsync", 0)) or real_fsync(fd))
+    recorded(tmp_path, "update")
+    size = (tmp_path / REVIEWS_FILE).stat().st_size
+    assert calls == [("write", size), ("fsync", 0)]
+
+
+def cli(*args: object, max_file_size: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `tfreview ARGS` in a real process; MAX_FILE_SIZE cuts writes short (RLIMIT_FSIZE) as a full disk does."""
+    script = "import resource, signal, sys; from tfreview.cli import main; sys.argv = ['tfreview', *sys.argv[1:]]; "
+    if max_file_size is not None:
+        script += ("signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+                   f"resource.setrlimit(resource.RLIMIT_FSIZE, ({max_file_size}, resource.RLIM_INFINITY)); ")
+    return subprocess.run([sys.executable, "-c", script + "main()", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_a_full_disk_leaves_a_torn_line_that_feedback_and_export_skip(tmp_path: Path,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    records = tmp_path / "records"
+    recorded(records, "update")  # with a model, so the dataset has an example
+    size = (records / REVIEWS_FILE).stat().st_size
+    full = cli("review", plan_path("delete"), "--backend", "none", "--record", records, max_file_size=size + 300)
+    assert full.returncode == 2 and "cannot write" in full.stderr and "Traceback" not in full.stderr
+    assert (records / REVIEWS_FILE).stat().st_size == size + 300  # a real short write: the line is torn
+    listed = cli("feedback", "--list", "--record", records)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "reviews.jsonl:2, a record cut short while it was written" in listed.stderr
+    exported = run("dataset", "export", "--record", records, "--out", tmp_path / "train.jsonl")
+    assert exported.exit_code == 0 and "wrote 1 examples" in exported.stderr and "a record cut short" in caplog.text
+    assert run("review", plan_path("delete"), "--backend", "none", "--record", records).exit_code != 2
+    assert [r.summary.delete for r in load_reviews(records)] == [0, 1]  # the next append is intact

@@ -1,50 +1,43 @@
-"""HCP Terraform / Terraform Enterprise run task: review the run's plan and call back with passed/failed.
+"""HCP Terraform / Terraform Enterprise run task: the protocol's settings, host policy and callback bodies.
 
-Protocol (HashiCorp "Run tasks integration API" and hashicorp/terraform-run-task-scaffolding-go):
-- HCP Terraform POSTs a JSON payload; `X-TFC-Task-Signature` is the hex HMAC-SHA512 of the raw body
-  under the run task's HMAC key. A bad or missing signature gets 401 and nothing else happens.
-- The endpoint check sent when a run task is created carries `access_token: "test-token"`: 200, no work.
-- Otherwise answer 200 at once, then in the background: GET `plan_json_api_url` with the bearer
-  `access_token` (it answers 307 to a short-lived download URL, which is followed), review the plan,
-  and PATCH `task_result_callback_url` with a JSON:API `task-results` document (Content-Type
-  application/vnd.api+json): `passed` for likely safe, `failed` for needs close review, one outcome per
-  finding tagged with its severity. Any error fails closed: `failed` with the reason.
-- HCP Terraform errors a task that sends no update for 10 minutes, so a long review sends `running`
-  progress updates every `progress_interval` seconds.
+Wire format (developer.hashicorp.com/terraform/cloud-docs/api-docs/run-tasks/run-tasks-integration):
+HCP Terraform POSTs a JSON payload signed in `X-TFC-Task-Signature` (hex HMAC-SHA512 of the body); the
+service answers 200, then PATCHes `task_result_callback_url` with a JSON:API `task-results` document
+(`running` while it works, then `passed` or `failed`) and, when `capabilities.outcomes` is true, one
+`task-result-outcomes` entry per finding. HCP errors a task with no update for 10 minutes.
+The server lives in run_task_server.py, the calls to HCP Terraform in run_task_client.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import logging
-import tempfile
-import threading
-from collections.abc import Callable
+import ipaddress
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import httpx
-from starlette.applications import Starlette
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from urllib.parse import urlsplit
 
 from tfreview.backends.base import Backend
-from tfreview.errors import TfreviewError
+from tfreview.errors import ConfigError, TfreviewError
 from tfreview.pipeline.findings import Finding, Severity
-from tfreview.pipeline.review import review
 from tfreview.result import ReviewResult
 from tfreview.settings import Settings
 
 VERIFICATION_TOKEN = "test-token"
 SIGNATURE_HEADER = "X-TFC-Task-Signature"
 JSONAPI = "application/vnd.api+json"
+DEFAULT_ALLOWED_HOSTS = ("app.terraform.io",)
+# HCP Terraform's plan JSON endpoint answers 307 to a pre-signed URL on its object store; Terraform
+# Enterprise serves that store on its own host (/_archivist/...), which is allowed already.
+DOWNLOAD_HOSTS = {"app.terraform.io": "archivist.terraform.io"}
+MAX_BODY_BYTES = 1024 * 1024
+MAX_PLAN_BYTES = 1024**3
+MAX_OUTCOMES = 100
+RETRY_DELAYS = (2.0, 4.0, 8.0, 15.0, 30.0)  # 6 attempts over about a minute
 TAG_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "info", Severity.INFO: "none"}
-log = logging.getLogger("tfreview.run_task")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 class RunTaskError(TfreviewError):
@@ -53,172 +46,152 @@ class RunTaskError(TfreviewError):
 
 @dataclass
 class RunTaskConfig:
-    """How the service reviews: settings, the HMAC key (None = unsigned requests accepted), timeouts."""
+    """How the service reviews, whom it may call, and its limits (HMAC key None = unsigned requests accepted)."""
 
     settings: Settings
     hmac_key: bytes | None
     http_timeout: float = 60.0
     progress_interval: float = 300.0
     backend: Backend | None = None
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_plan_bytes: int = MAX_PLAN_BYTES
+    workers: int = 2
+    queue_size: int = 100
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
 
 
-def create_app(config: RunTaskConfig) -> Starlette:
-    """The ASGI app: POST / receives run task requests, GET /healthz answers liveness probes."""
-
-    async def receive(request: Request) -> Response:
-        body = await request.body()
-        if config.hmac_key is not None and not signature_ok(body, request.headers.get(SIGNATURE_HEADER),
-                                                            config.hmac_key):
-            log.warning("rejected a run task request with a missing or wrong %s", SIGNATURE_HEADER)
-            return JSONResponse({"errors": [{"status": "401", "title": "bad signature"}]}, status_code=401)
-        payload = _payload(body)
-        if payload is None:
-            return JSONResponse({"errors": [{"status": "400", "title": "not a run task payload"}]}, status_code=400)
-        if payload.get("access_token") == VERIFICATION_TOKEN:
-            return Response(status_code=200)
-        return Response(status_code=200, background=BackgroundTask(process, payload, config))
-
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    return Starlette(routes=[Route("/", receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])])
-
-
-def signature_ok(body: bytes, signature: str | None, key: bytes) -> bool:
-    """Whether SIGNATURE is the hex HMAC-SHA512 of BODY under KEY (constant-time comparison)."""
-    expected = hmac.new(key, body, hashlib.sha512).hexdigest()
-    return bool(signature) and hmac.compare_digest(expected, (signature or "").strip().lower())
-
-
-def _payload(body: bytes) -> dict[str, Any] | None:
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or not payload.get("task_result_callback_url") or not payload.get("access_token"):
-        return None
-    return payload
-
-
-def process(payload: dict[str, Any], config: RunTaskConfig) -> None:
-    """Review the run's plan and PATCH the result; never raises (it runs after the response)."""
-    callback, token = str(payload["task_result_callback_url"]), str(payload["access_token"])
-    with _Progress(config.progress_interval, lambda: _patch(callback, token, running_body(), config.http_timeout)):
+def parse_allowed_hosts(entries: Iterable[str]) -> tuple[str, ...]:
+    """Normalised `host` / `host:port` entries; a malformed one is a ConfigError."""
+    hosts = []
+    for entry in entries:
+        entry = entry.strip()
+        if not entry:
+            continue
         try:
-            result = review_run(payload, config)
-            body = result_body(result, outcomes=bool((payload.get("capabilities") or {}).get("outcomes")))
-        except Exception as exc:  # fail closed on anything, the reason goes back to HCP Terraform
-            log.warning("run %s: review failed: %s", payload.get("run_id"), exc)
-            body = failed_body(f"tfreview could not review the plan: {_reason(exc)}")
-    _patch(callback, token, body, config.http_timeout)
+            parts = urlsplit("//" + entry)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if parts is None or not parts.hostname or parts.path or parts.query or "@" in parts.netloc:
+            raise ConfigError(f"--allowed-host {entry!r} is not HOST or HOST:PORT — e.g. app.terraform.io "
+                              "or tfe.example.com:8443")
+        hosts.append(_host(parts.hostname) + (f":{port}" if port else ""))
+    return tuple(hosts)
 
 
-def review_run(payload: dict[str, Any], config: RunTaskConfig) -> ReviewResult:
-    """Download the run's plan JSON and review it."""
-    url = payload.get("plan_json_api_url")
-    if not url:
-        raise RunTaskError(f"the {payload.get('stage', 'unknown')} stage carries no plan — attach the run task "
-                           "to the post-plan or pre-apply stage")
-    data = fetch_plan(str(url), str(payload["access_token"]), config.http_timeout)
-    with tempfile.TemporaryDirectory(prefix="tfreview-run-task-") as tmp:
-        path = Path(tmp) / "plan.json"
-        path.write_bytes(data)
-        return review(path, config.settings, config.backend)
+def url_refusal(url: str, allowed: Iterable[str], *, download: bool = False) -> str | None:
+    """Why URL may not be called (None when it may): https on an allowed host, http only on loopback.
 
-
-def fetch_plan(url: str, token: str, timeout: float) -> bytes:
-    """GET the plan JSON with the bearer token, following the redirect to the download URL."""
+    DOWNLOAD also admits the object store that an allowed HCP host redirects plan downloads to.
+    """
     try:
-        # httpx drops Authorization when a redirect leaves the origin; the download URL is pre-signed.
-        response = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, follow_redirects=True,
-                             timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise RunTaskError(f"cannot download the plan JSON: {type(exc).__name__}") from None
-    if response.status_code == 204:
-        raise RunTaskError("the plan JSON is not ready yet (HTTP 204)")
-    if response.status_code >= 400:
-        raise RunTaskError(f"downloading the plan JSON failed with HTTP {response.status_code}")
-    return response.content
+        if not _PRINTABLE_ASCII.fullmatch(url):  # urlsplit drops tabs and newlines that httpx would not
+            raise ValueError(url)
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return f"{escape_line(url)[:200]} is not a valid URL"
+    scheme, host = parts.scheme.lower(), _host(parts.hostname or "")
+    shown = escape_line(f"{scheme}://{host}" + (f":{port}" if port else ""))[:200]
+    if "@" in parts.netloc or not host:
+        return f"{shown} names no host or carries credentials"
+    if scheme != "https" and not (scheme == "http" and _loopback(host)):
+        return f"{shown} is not https (plain http is allowed on loopback only)"
+    hosts = set(allowed)
+    if download:
+        hosts |= {DOWNLOAD_HOSTS[h] for h in allowed if h in DOWNLOAD_HOSTS}
+    effective = port or (443 if scheme == "https" else 80)
+    if f"{host}:{effective}" in hosts or (host in hosts and effective == (443 if scheme == "https" else 80)):
+        return None
+    return f"{shown} is not an allowed host (--allowed-host {', '.join(sorted(hosts)) or 'none'})"
+
+
+def _host(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def escape_line(text: str) -> str:
+    """TEXT on one line: control, line-separator and bidi characters shown as escapes (plan text is hostile)."""
+    # Stand-in for tfreview/render/escape.py, which another change brings; swap when it lands.
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def escape_markdown(text: str) -> str:
+    """TEXT on one line, inert as Markdown: punctuation backslash-escaped, HTML brackets as entities."""
+    return _MARKDOWN.sub(r"\\\1", escape_line(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def result_body(result: ReviewResult, *, outcomes: bool) -> dict[str, Any]:
-    """The JSON:API task-results document for a finished review."""
+    """The task-results document: at most MAX_OUTCOMES outcomes (worst first) plus one for the rest."""
     data: dict[str, Any] = {"type": "task-results", "attributes": {
         "status": "failed" if result.needs_review else "passed", "message": summary_message(result)}}
     if outcomes:
-        data["relationships"] = {"outcomes": {"data": [outcome(f) for f in result.findings]}}
+        ranked = sorted(result.findings, key=lambda f: list(Severity).index(f.severity))
+        items = [outcome(f) for f in ranked[:MAX_OUTCOMES]]
+        if len(ranked) > MAX_OUTCOMES:
+            items.append(rest_outcome(ranked[MAX_OUTCOMES:]))
+        data["relationships"] = {"outcomes": {"data": items}}
     return {"data": data}
 
 
 def summary_message(result: ReviewResult) -> str:
     """'tfreview: needs close review — 2 high, 1 medium finding(s); decided by rules' and any error."""
-    counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
-    found = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no"
-    message = f"tfreview: {result.label_text} — {found} finding(s); decided by {result.decided_by.value}"
+    message = f"tfreview: {result.label_text} — {_counts(result.findings)} finding(s); " \
+              f"decided by {result.decided_by.value}"
     if result.errors:
-        message += f"; error: {_cut(result.errors[0], 300)}"
+        message += f"; error: {_cut(escape_line(result.errors[0]), 300)}"
     return message
 
 
 def outcome(finding: Finding) -> dict[str, Any]:
-    """One task-result-outcome for one finding, with Severity and Rule tags."""
-    where = f"`{finding.address}`" if finding.address else "the plan"
+    """One task-result-outcome for one finding, with Severity and Rule tags; plan text escaped."""
+    where = escape_markdown(finding.address) if finding.address else "the plan"
+    body = f"**{finding.severity.value}** · rule {escape_markdown(finding.rule)} · {where}\n\n" \
+           f"{escape_markdown(finding.message)}\n"
     return {"type": "task-result-outcomes", "attributes": {
-        "outcome-id": f"{finding.rule}:{finding.address or 'plan'}",
-        "description": _cut(finding.message, 250),
-        "body": f"**{finding.severity.value}** · rule `{finding.rule}` · {where}\n\n{finding.message}\n",
+        "outcome-id": _cut(escape_line(f"{finding.rule}:{finding.address or 'plan'}"), 250),
+        "description": _cut(escape_line(finding.message), 250),
+        "body": _cut(body, 4000),
         "tags": {"Severity": [{"label": finding.severity.value.capitalize(), "level": TAG_LEVELS[finding.severity]}],
-                 "Rule": [{"label": finding.rule}]},
+                 "Rule": [{"label": _cut(escape_line(finding.rule), 100)}]},
     }}
+
+
+def rest_outcome(rest: list[Finding]) -> dict[str, Any]:
+    """The summary outcome standing for the findings past MAX_OUTCOMES."""
+    worst = min((f.severity for f in rest), key=list(Severity).index)
+    text = f"{len(rest)} more finding(s) not listed ({_counts(rest)}) — run `tfreview review` on the plan for all"
+    return {"type": "task-result-outcomes", "attributes": {
+        "outcome-id": "tfreview:more-findings", "description": text, "body": text + "\n",
+        "tags": {"Severity": [{"label": worst.value.capitalize(), "level": TAG_LEVELS[worst]}]}}}
 
 
 def failed_body(message: str) -> dict[str, Any]:
     """A `failed` result carrying MESSAGE."""
-    return {"data": {"type": "task-results", "attributes": {"status": "failed", "message": _cut(message, 1000)}}}
-
-
-def running_body() -> dict[str, Any]:
-    """A progress update."""
     return {"data": {"type": "task-results",
-                     "attributes": {"status": "running", "message": "tfreview is still reviewing the plan…"}}}
+                     "attributes": {"status": "failed", "message": _cut(escape_line(message), 1000)}}}
 
 
-def _patch(url: str, token: str, body: dict[str, Any], timeout: float) -> None:
-    try:
-        response = httpx.patch(url, content=json.dumps(body), timeout=timeout,
-                               headers={"Authorization": f"Bearer {token}", "Content-Type": JSONAPI})
-    except httpx.HTTPError as exc:
-        log.error("callback to HCP Terraform failed: %s", type(exc).__name__)
-        return
-    if response.status_code >= 400:
-        log.error("HCP Terraform refused the callback: HTTP %s %s", response.status_code, response.text[:300])
+def running_body(message: str) -> dict[str, Any]:
+    """A `running` progress update."""
+    return {"data": {"type": "task-results", "attributes": {"status": "running", "message": message}}}
 
 
-def _reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, TfreviewError) else f"{type(exc).__name__}: {exc}"
+def _counts(findings: list[Finding]) -> str:
+    counts = {s: sum(f.severity is s for f in findings) for s in Severity}
+    return ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no"
 
 
 def _cut(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-class _Progress:
-    """Calls SEND every INTERVAL seconds until the block ends."""
-
-    def __init__(self, interval: float, send: Callable[[], None]) -> None:
-        self.interval, self.send = interval, send
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="tfreview-run-task-progress", daemon=True)
-
-    def __enter__(self) -> _Progress:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    def _run(self) -> None:
-        while not self.stop.wait(self.interval):
-            self.send()

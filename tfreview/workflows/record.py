@@ -3,11 +3,16 @@
 DIR/reviews.jsonl holds one line per review, DIR/feedback.jsonl one line per human verdict; the last
 verdict given on a run counts. Only masked data is written: the prompt is built from the masked plan,
 and reasoning, explanation and errors are masked again with the plan's secrets before they are stored.
+Each line is appended whole with one O_APPEND write and fsync'd; a line cut short (a full disk, a
+crash) is skipped with a warning when read, and the next append starts on a fresh line.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
+import os
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -32,6 +37,7 @@ REVIEWS_FILE = "reviews.jsonl"
 FEEDBACK_FILE = "feedback.jsonl"
 _WRITE_LOCK = threading.Lock()
 _Item = TypeVar("_Item", bound=BaseModel)
+log = logging.getLogger("tfreview.record")
 
 
 class ReviewRecord(BaseModel):
@@ -138,9 +144,9 @@ def find_run(records: list[ReviewRecord], run_id: str, directory: Path) -> Revie
 
 
 def _read(path: Path, model: type[_Item]) -> list[_Item]:
-    """The items of a JSONL file; a damaged line is a ConfigError naming its number."""
+    """The items of a JSONL file; a line cut short is skipped with a warning, other damage is a ConfigError."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_bytes().split(b"\n")
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
     items = []
@@ -149,20 +155,45 @@ def _read(path: Path, model: type[_Item]) -> list[_Item]:
             continue
         try:
             items.append(model.model_validate_json(line))
-        except ValidationError:
-            raise ConfigError(f"{path}:{number} is not a tfreview record — remove or repair that line") from None
+        except ValidationError as exc:
+            if not _cut_short(exc):
+                raise ConfigError(f"{path}:{number} is not a tfreview record — remove or repair that line") from None
+            log.warning("tfreview: skipping %s:%d, a record cut short while it was written (disk full?)",
+                        path, number)
     return items
 
 
+def _cut_short(exc: ValidationError) -> bool:
+    """Whether the JSON ended early: what a torn append leaves, unlike a line edited by hand."""
+    return any(e["type"] == "json_invalid" and "EOF while parsing" in e["msg"] for e in exc.errors())
+
+
 def _append(path: Path, item: BaseModel) -> None:
-    """Append one JSON line; one write call per line, so concurrent reviews do not interleave."""
-    line = item.model_dump_json() + "\n"
+    """Append one JSON line with a single O_APPEND write, then fsync: concurrent appends never interleave."""
+    line = (item.model_dump_json() + "\n").encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _WRITE_LOCK, path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
+        with _WRITE_LOCK:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+            try:
+                if _torn_tail(fd):
+                    line = b"\n" + line  # never glue a record onto the remains of a torn one
+                if os.write(fd, line) != len(line):
+                    raise OSError(errno.ENOSPC, "No space left on device (short write)")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
     except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror} — pass a writable --record DIR") from exc
+        raise ConfigError(f"cannot write {path}: {exc.strerror} — pass a writable --record DIR "
+                          "with free space") from exc
+
+
+def _torn_tail(fd: int) -> bool:
+    """Whether the file is non-empty and does not end with a newline."""
+    if os.fstat(fd).st_size == 0:
+        return False
+    os.lseek(fd, -1, os.SEEK_END)
+    return os.read(fd, 1) != b"\n"
 
 
 def _now() -> str:
