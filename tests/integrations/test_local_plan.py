@@ -121,3 +121,19 @@ def test_broken_configuration_exits_2_with_terraforms_reason(tmp_path: Path) -> 
 def test_missing_directory_exits_2(tmp_path: Path) -> None:
     result = run("--chdir", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "is not a directory" in result.stderr
+
+
+def test_a_planfile_from_another_terraform_version_reports_terraforms_reason(tmp_path: Path) -> None:
+    import zipfile
+
+    original = zipfile.ZipFile(ROOT / "fixtures" / "planfiles" / "delete.tfplan")
+    planfile = tmp_path / "old.tfplan"
+    with zipfile.ZipFile(planfile, "w") as out:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            out.writestr(info, data.replace(b"1.15.5", b"1.05.5") if info.filename == "tfplan" else data)
+    result = CliRunner().invoke(main, ["review", str(planfile), "--terraform-bin", SHIM, "--backend", "none"])
+    assert result.exit_code == 2
+    (line,) = [s for s in result.stderr.splitlines() if s.startswith("tfreview: error:")]
+    assert "plan file was created by Terraform 1.05.5, but this is 1.15.5" in line
+    assert "convert it with the Terraform version that made it" in line

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tfreview.errors import PlanError
-from tfreview.pipeline.plan import find_terraform
+from tfreview.pipeline.plan import find_terraform, terraform_error
 
 PLAN_TIMEOUT_S = 3600
 SHOW_TIMEOUT_S = 300
@@ -108,6 +108,6 @@ def _show(binary: str, workdir: Path, planfile: Path) -> bytes:
     except OSError as exc:
         raise PlanError(f"cannot run {binary}: {exc.strerror}") from exc
     if done.returncode != 0:
-        first = next((s for s in done.stderr.decode(errors="replace").splitlines() if s.strip()), "")
-        raise PlanError(f"`{Path(binary).name} show -json` failed: {first.strip(' │╷╵') or done.returncode}")
+        reason = terraform_error(done.stderr.decode(errors="replace")) or f"exit {done.returncode}"
+        raise PlanError(f"`{Path(binary).name} show -json` failed: {reason}")
     return done.stdout

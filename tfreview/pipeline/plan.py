@@ -8,6 +8,7 @@ only what tfreview reads and ignore unknown keys, so newer Terraform and OpenTof
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,7 +142,7 @@ def find_terraform(terraform_bin: str | None) -> str:
         found = shutil.which(terraform_bin)
         if not found:
             raise PlanError(f"--terraform-bin {terraform_bin} is not an executable")
-        return found
+        return str(Path(found).resolve())  # `show` runs in the planfile's directory: a relative path would break
     for candidate in ("terraform", "tofu"):
         found = shutil.which(candidate)
         if found:
@@ -180,18 +181,30 @@ def _run_show(binary: str, planfile: Path, cwd: Path) -> bytes:
     except OSError as exc:
         raise PlanError(f"cannot run {binary}: {exc.strerror}") from exc
     if done.returncode != 0:
-        detail = _first_error_line(done.stderr.decode(errors="replace")) or f"exit {done.returncode}"
-        raise PlanError(
-            f"`{Path(binary).name} show -json {planfile.name}` failed: {detail} — "
-            "run it in the directory where the plan was made, after `init`"
-        )
+        detail = terraform_error(done.stderr.decode(errors="replace")) or f"exit {done.returncode}"
+        advice = ("convert it with the Terraform version that made it" if "different Terraform versions" in detail
+                  else "run it in the directory where the plan was made, after `init`")
+        raise PlanError(f"`{Path(binary).name} show -json {planfile.name}` failed: {detail} — {advice}")
     return done.stdout
 
 
-def _first_error_line(stderr: str) -> str:
-    lines = [line.strip(" │╷╵") for line in stderr.splitlines()]
-    meaningful = [line for line in lines if line.strip()]
-    for line in meaningful:
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def terraform_error(stderr: str) -> str:
+    """Terraform's own reason on one line: the first `Error:` summary and its detail paragraph."""
+    lines = [_ANSI.sub("", line).strip(" │╷╵\t") for line in stderr.splitlines()]
+    for index, line in enumerate(lines):
         if line.startswith("Error:"):
-            return line
+            detail: list[str] = []
+            for following in lines[index + 1:]:
+                if not following and detail:
+                    break
+                if following.startswith("Error:"):
+                    break
+                if following:
+                    detail.append(following)
+            summary = line.removeprefix("Error:").strip()
+            return f"{summary}: {' '.join(detail)}" if detail else summary
+    meaningful = [line for line in lines if line]
     return meaningful[0] if meaningful else ""
