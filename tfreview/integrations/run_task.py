@@ -37,6 +37,7 @@ from tfreview.backends.base import Backend
 from tfreview.errors import TfreviewError
 from tfreview.pipeline.findings import Finding, Severity
 from tfreview.pipeline.review import review
+from tfreview.render.escape import markdown_code, markdown_inline, one_line
 from tfreview.result import ReviewResult
 from tfreview.settings import Settings
 
@@ -156,17 +157,18 @@ def summary_message(result: ReviewResult) -> str:
     found = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no"
     message = f"tfreview: {result.label_text} — {found} finding(s); decided by {result.decided_by.value}"
     if result.errors:
-        message += f"; error: {_cut(result.errors[0], 300)}"
+        message += f"; error: {_cut(one_line(result.errors[0]), 300)}"
     return message
 
 
 def outcome(finding: Finding) -> dict[str, Any]:
     """One task-result-outcome for one finding, with Severity and Rule tags."""
-    where = f"`{finding.address}`" if finding.address else "the plan"
+    where = markdown_code(finding.address) if finding.address else "the plan"
     return {"type": "task-result-outcomes", "attributes": {
         "outcome-id": f"{finding.rule}:{finding.address or 'plan'}",
-        "description": _cut(finding.message, 250),
-        "body": f"**{finding.severity.value}** · rule `{finding.rule}` · {where}\n\n{finding.message}\n",
+        "description": _cut(one_line(finding.message), 250),
+        "body": f"**{finding.severity.value}** · rule {markdown_code(finding.rule)} · {where}\n\n"
+                f"{markdown_inline(finding.message)}\n",
         "tags": {"Severity": [{"label": finding.severity.value.capitalize(), "level": TAG_LEVELS[finding.severity]}],
                  "Rule": [{"label": finding.rule}]},
     }}

@@ -15,6 +15,7 @@ from typing import Any
 
 from tfreview import __version__
 from tfreview.pipeline.findings import RULES, Finding, Severity
+from tfreview.render.escape import one_line
 from tfreview.result import ReviewResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,7 +34,7 @@ def render_sarif(result: ReviewResult, artifact: str = "plan.json") -> str:
                                 "rules": [_rule(r) for r in rule_ids]}},
             "results": [_result(f, rule_ids.index(f.rule), artifact) for f in result.findings],
             "properties": {"label": result.label.value, "label_text": result.label_text,
-                           "decided_by": result.decided_by.value, "errors": result.errors},
+                           "decided_by": result.decided_by.value, "errors": [one_line(e) for e in result.errors]},
         }],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
@@ -61,7 +62,7 @@ def _result(finding: Finding, rule_index: int, artifact: str) -> dict[str, Any]:
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": one_line(finding.message)},  # viewers show it as one line of text
         "locations": [{
             "physicalLocation": {"artifactLocation": {"uri": artifact},
                                  "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 2}},
@@ -69,5 +70,6 @@ def _result(finding: Finding, rule_index: int, artifact: str) -> dict[str, Any]:
         "partialFingerprints": {"primaryLocationLineHash": hashlib.sha256(identity.encode()).hexdigest()[:16] + ":1"},
     }
     if finding.address:
-        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": finding.address, "kind": "resource"}]
+        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": one_line(finding.address),
+                                                       "kind": "resource"}]
     return result
