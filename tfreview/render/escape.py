@@ -103,3 +103,11 @@ def workflow_log(document: str) -> str:
                 line = line[: len(line) - len(stripped)] + "\\" + stripped
         lines[index] = line
     return "\n".join(lines)
+
+
+def json_text(document: str) -> str:
+    """Serialized JSON with `##[` written `#\\u0023[` inside strings: the same data, no legacy log command.
+
+    JSON has no `#` outside strings, and its strings hold no raw newline, so no line can start with `::`.
+    """
+    return document.replace(_LEGACY_COMMAND, "#\\u0023[")

@@ -15,7 +15,7 @@ from typing import Any
 
 from tfreview import __version__
 from tfreview.pipeline.findings import RULES, Finding, Severity
-from tfreview.render.escape import one_line
+from tfreview.render.escape import json_text, one_line
 from tfreview.result import ReviewResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -37,7 +37,7 @@ def render_sarif(result: ReviewResult, artifact: str = "plan.json") -> str:
                            "decided_by": result.decided_by.value, "errors": [one_line(e) for e in result.errors]},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _rule(rule_id: str) -> dict[str, Any]:
