@@ -138,3 +138,12 @@ def test_each_escape_holds_for_each_hostile_string(text: str) -> None:
     kinds = {t.type for t in md.parse(block)}
     assert kinds <= {"blockquote_open", "blockquote_close", "paragraph_open", "paragraph_close", "inline"}
     assert command_lines(workflow_log(text)) == []
+
+
+def test_an_error_quoting_plan_text_stays_one_line(tmp_path: Path) -> None:
+    plan = tmp_path / "bad.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": [], '
+                    '"output_changes": {"\\n::add-mask::x\\r::warning::y": {"actions": 5}}}')
+    run = CliRunner().invoke(main, ["review", str(plan), "--backend", "none", "--format", "github"])
+    assert run.exit_code == 2 and command_lines(run.stderr) == []
+    assert [line for line in run.stderr.splitlines() if line.startswith("tfreview: error:")] != []
