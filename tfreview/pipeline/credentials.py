@@ -99,8 +99,7 @@ PROBES = (
     re.compile(rb"hooks\.slack\.com/"),
     re.compile(rb"eyJ[A-Za-z0-9_-]{10,}\.eyJ"),
     re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
-    re.compile(rb"k_live_"),
-    re.compile(rb"k_test_"),
+    re.compile(rb"k_(?:live|test)_"),
     re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
@@ -109,11 +108,10 @@ _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", 
 # A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
 _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
-    *(re.compile(keyword + _KEY_END + _VALUE_START) for keyword in _KEYWORD_PROBES),
-    *(re.compile(keyword + _NEXT_ARG) for keyword in _KEYWORD_PROBES),
-    *(re.compile(re.escape(tool.encode())) for tool in sorted(TOOL_FLAGS) if not tool.startswith(("mysql", "mongo"))),
-    re.compile(rb"mysql"),
-    re.compile(rb"mongo"),
+    *(re.compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
+      for keyword in _KEYWORD_PROBES),
+    # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
+    *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
 
 
