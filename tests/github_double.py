@@ -4,6 +4,11 @@ It keeps state like GitHub: comments on one pull request (listed 100 per page wi
 repository labels and the labels on the PR. Adding a label that does not exist in the repository is
 ignored (the response lists only applied labels), so the client must create it. Any route can be
 made to fail with `fail(...)`, e.g. a read-only token's 403 or a rate limit.
+
+Identity as GitHub has it: `GET /user` answers 403 "Resource not accessible by integration" for the
+workflow's GITHUB_TOKEN (the default here, `viewer=None`), whose comments are by `github-actions[bot]`;
+set `viewer` to act as a personal token's user. As with a token that has write access, any comment can
+be edited, whoever wrote it: only the client's own check keeps it off other people's comments.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class GitHubDouble:
     repo_labels: set[str] = field(default_factory=set)
     pr_labels: list[str] = field(default_factory=list)
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
+    viewer: str | None = None  # GET /user's login; None: a GITHUB_TOKEN, for which /user answers 403
     failures: list[tuple[str, str, int, dict[str, str], str]] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
 
@@ -59,6 +65,15 @@ class GitHubDouble:
                                      "html_url": f"https://github.test/{REPO}/pull/{PR}#issuecomment-{comment_id}"}
         return comment_id
 
+    @property
+    def author(self) -> str:
+        """Who comments made through the API are by."""
+        return self.viewer or "github-actions[bot]"
+
+    def by(self, login: str) -> list[dict[str, Any]]:
+        """The comments LOGIN wrote."""
+        return [c for c in self.comments.values() if c["user"]["login"] == login]
+
     def mutations(self) -> list[str]:
         """'METHOD path' of every non-GET request, in order."""
         return [f"{m} {p}" for m, p, _ in self.requests if m != "GET"]
@@ -78,8 +93,14 @@ class GitHubDouble:
         path, method = unquote(request.path), request.method
         if path == f"{issue}/comments" and method == "GET":
             return self._list(request)
+        if path == "/user" and method == "GET":
+            if self.viewer is None:
+                return _json({"message": "Resource not accessible by integration",
+                              "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+                              "status": "403"}, 403)
+            return _json({"login": self.viewer, "id": 1, "type": "User"})
         if path == f"{issue}/comments" and method == "POST":
-            comment_id = self.add_comment(body["body"], "github-actions[bot]", "Bot")
+            comment_id = self.add_comment(body["body"], self.author, "User" if self.viewer else "Bot")
             return _json(self.comments[comment_id], 201)
         match = re.fullmatch(rf"/repos/{REPO}/issues/comments/(\d+)", path)
         if match and method == "PATCH" and int(match[1]) in self.comments:

@@ -51,7 +51,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TfreviewError as exc:
-            click.echo(f"tfreview: error: {exc}", err=True)
+            from tfreview.render.escape import one_line  # only on this path: the renderers are slow to import
+
+            # One line even when the message quotes plan text (a JSON key can hold "\n::add-mask::").
+            click.echo(f"tfreview: error: {one_line(str(exc))}", err=True)
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("tfreview: interrupted", err=True)

@@ -87,7 +87,7 @@ def test_workflow_command_escaping() -> None:
     finding = Finding(rule="x", severity=Severity.HIGH, address="a.b", message="line1\nline2")
     result = ReviewResult(label="needs_close_review", label_text="needs close review", decided_by="rules",
                           findings=[finding, Finding(rule="y", severity=Severity.MEDIUM, message="m")])
-    assert annotation_lines(result) == ["::error title=tfreview%3A x::a.b: line1%0Aline2"]
+    assert annotation_lines(result) == ["::error title=tfreview%3A x::a.b: line1\\nline2"]
 
 
 def test_output_delimiters_are_random_and_framed() -> None:

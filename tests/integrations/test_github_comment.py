@@ -66,8 +66,60 @@ def test_marker_found_on_a_later_page(github: GitHubDouble, tmp_path: Path) -> N
     result = run("github", "comment", "--review", str(review_file(tmp_path, "update")), "--no-label")
     assert result.exit_code == 0
     assert "old report" not in github.comments[ours]["body"] and len(github.comments) == 171
-    pages = [p for m, p, _ in github.requests if m == "GET"]
-    assert len(pages) == 2, "followed the Link header to page 2 and stopped once found"
+    pages = [p for m, p, _ in github.requests if m == "GET" and p.endswith("/comments")]
+    assert len(pages) == 2, "followed the Link header to page 2"
+
+
+def tfreview_comments(github: GitHubDouble) -> list[dict[str, object]]:
+    return [c for c in github.by(github.author) if str(c["body"]).startswith(MARKER)]
+
+
+def test_a_marker_comment_by_someone_else_is_never_edited(github: GitHubDouble, tmp_path: Path) -> None:
+    forged = github.add_comment(f"{MARKER}\n## ✅ tfreview: likely safe", "mallory")
+    review = str(review_file(tmp_path, "failing_check"))
+    for _ in range(2):
+        assert run("github", "comment", "--review", review, "--no-label").exit_code == 1
+    assert github.comments[forged]["body"] == f"{MARKER}\n## ✅ tfreview: likely safe"
+    assert len(tfreview_comments(github)) == 1 and len(github.comments) == 2
+    assert f"PATCH /repos/{REPO}/issues/comments/{forged}" not in github.mutations()
+    assert ("GET", "/user", None) in github.requests, "asked GitHub who it is"
+
+
+def test_a_personal_token_is_known_by_its_login(github: GitHubDouble, tmp_path: Path) -> None:
+    github.viewer = "octo-reviewer"
+    bot = github.add_comment(f"{MARKER}\nold, by the Actions bot", "github-actions[bot]", "Bot")
+    mine = github.add_comment(f"{MARKER}\nold, by me", "Octo-Reviewer")  # logins compare case-insensitively
+    assert run("github", "comment", "--review", str(review_file(tmp_path, "create")), "--no-label").exit_code == 0
+    assert "old" not in github.comments[mine]["body"] and github.comments[bot]["body"].endswith("Actions bot")
+    assert len(github.comments) == 2
+
+
+def test_comment_author_flag_names_a_github_app(github: GitHubDouble, tmp_path: Path) -> None:
+    ours = github.add_comment(f"{MARKER}\nold", "tfreview-app[bot]", "Bot")
+    github.add_comment(f"{MARKER}\nforged", "github-actions[bot]", "Bot")
+    result = run("github", "comment", "--review", str(review_file(tmp_path, "create")), "--no-label",
+                 "--comment-author", "tfreview-app[bot]")
+    assert result.exit_code == 0 and github.comments[ours]["body"] != f"{MARKER}\nold"
+    assert all(p != "/user" for _, p, _ in github.requests), "the flag replaces the /user call"
+    assert [c["body"] for c in github.by("github-actions[bot]")] == [f"{MARKER}\nforged"]
+
+
+@pytest.mark.parametrize("status", [403, 404, 422])
+def test_a_refused_edit_never_becomes_a_new_comment(github: GitHubDouble, tmp_path: Path, status: int) -> None:
+    ours = github.add_comment(f"{MARKER}\nold", "github-actions[bot]", "Bot")
+    github.fail("PATCH", rf"/repos/{REPO}/issues/comments/{ours}", status, "Refused")
+    review = str(review_file(tmp_path, "failing_check"))
+    for _ in range(2):
+        result = run("github", "comment", "--review", review, "--no-label")
+        assert result.exit_code == 1 and "no new one was posted" in result.stderr
+    assert len(tfreview_comments(github)) == 1 and github.comments[ours]["body"] == f"{MARKER}\nold"
+    assert not any(m.startswith("POST") for m in github.mutations())
+    assert "could not update the pull request" in (tmp_path / "summary.md").read_text()
+
+
+def test_no_marker_comment_posts_without_asking_who_it_is(github: GitHubDouble, tmp_path: Path) -> None:
+    assert run("github", "comment", "--review", str(review_file(tmp_path, "create")), "--no-label").exit_code == 0
+    assert [p for _, p, _ in github.requests] == [f"{ISSUE}/comments", f"{ISSUE}/comments"]
 
 
 FAILURES = {

@@ -10,8 +10,6 @@ import pytest
 from tfreview.errors import ConfigError
 from tfreview.integrations.run_task import (
     MAX_OUTCOMES,
-    escape_line,
-    escape_markdown,
     failed_body,
     parse_allowed_hosts,
     result_body,
@@ -19,6 +17,7 @@ from tfreview.integrations.run_task import (
 )
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.findings import Finding, Severity
+from tfreview.render.escape import markdown_inline, one_line
 from tfreview.result import ReviewResult
 
 HCP = ("app.terraform.io",)
@@ -84,10 +83,10 @@ def test_a_malformed_allowed_host_is_refused(entry: str) -> None:
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_plan_text_stays_on_one_line_and_inert(text: str) -> None:
-    line, markdown = escape_line(text), escape_markdown(text)
+    line, markdown = one_line(text), markdown_inline(text)
     for out in (line, markdown):
         assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", out)
-    assert "<" not in markdown and not re.search(r"(?<!\\)[`#\[]", markdown)
+    assert not re.search(r"(?<!\\)[<`#\[]", markdown)  # every Markdown-active character is escaped
 
 
 def hostile_result(count: int) -> ReviewResult:

@@ -3,7 +3,11 @@
 fixtures/secrets/everywhere.json holds a marked attribute (old and new value), unmarked copies of it in a
 tag and a variable, a sensitive variable and output, an AWS key in user_data, a private key in a
 description, a password in a connection string and a GitHub token; fixtures/plans/sensitive.json is real
-Terraform output with CANARY-tfreview-7f3a9c1e-secret.
+Terraform output with CANARY-tfreview-7f3a9c1e-secret. fixtures/secrets/hiding.json hides them where
+shapes alone miss them: flag values in argument lists and command lines (`--db-password x`, `-px`,
+`--token=x`, inside a container definition's JSON), a sensitive number copied as a number and into a tag,
+and the newer key shapes (Stripe live and restricted keys, Slack bot token and webhook, a GCP service-account
+key as JSON and base64, an Azure storage connection string).
 """
 
 from __future__ import annotations
@@ -27,11 +31,15 @@ from tfreview.render import FORMATS, render
 from tfreview.settings import Settings
 
 EVERYWHERE = ROOT / "fixtures" / "secrets" / "everywhere.json"
-PLANS = {"everywhere": EVERYWHERE, "sensitive": plan_path("sensitive")}
+HIDING = ROOT / "fixtures" / "secrets" / "hiding.json"
+PLANS = {"everywhere": EVERYWHERE, "sensitive": plan_path("sensitive"), "hiding": HIDING}
+PIN = "7391846"  # a sensitive number in hiding.json, copied as a number and inside a tag
+GCP_B64 = "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsCiAgInByaXZhdGVfa2V5IjogIkNBTkFSWWI2NGdjcDdmM2E5YzFlIgp9"
 SECRETS = (
     CANARY, OLD_SECRET, "CANARY-db-7f3a9c1e-password", "CANARY-old-7f3a9c1e-password",
     "CANARY-var-7f3a9c1e-api-secret", "CANARY-output-7f3a9c1e-admin-token", "AKIACANARY7F3A9C1E00",
     "CANARYpk7f3a9c1e", "CANARYconn7f3a9c1e", "ghp_CANARYgh7f3a9c1e0123456789abcdefABCD",
+    PIN, GCP_B64, GCP_B64[:40],
 )
 SAFE = ModelReply(thinking="Tags and an environment variable change; nothing is destroyed.",
                   content="Routine update.\n\nVERDICT: LIKELY SAFE")
@@ -126,3 +134,41 @@ def test_github_actions_files_stay_clean(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "github_output"))
     assert_clean(review_cli(EVERYWHERE, tmp_path, "github", "--backend", "none"), tmp_path)
     assert (tmp_path / "summary.md").stat().st_size > 0
+
+
+def test_hiding_credentials_are_each_reported_without_their_values() -> None:
+    result = review(HIDING, Settings(backend="none"))
+    messages = sorted(f.message for f in result.findings if f.rule == "credential-in-plan")
+    assert messages == sorted([
+        "aws_ecs_task_definition.worker: container_definitions contains a Slack webhook URL (masked)",
+        "aws_ecs_task_definition.worker: container_definitions contains an Azure storage or shared access key (masked)",
+        "aws_ecs_task_definition.worker: container_definitions contains a credential passed as an argument (masked)",
+        "google_cloudfunctions_function.hook: environment_variables.SA_JSON contains a private key (masked)",
+        "google_cloudfunctions_function.hook: environment_variables.SA_B64 contains a GCP service-account key (masked)",
+        "google_cloudfunctions_function.hook: environment_variables.STRIPE contains a Stripe secret key (masked)",
+        "google_cloudfunctions_function.hook: environment_variables.SLACK contains a Slack token (masked)",
+        "kubernetes_deployment.api: spec[0].template[0].spec[0].container[0].args[3] contains a credential passed "
+        "as an argument (masked)",
+        "kubernetes_deployment.api: spec[0].template[0].spec[0].container[0].command[2] contains a token (masked)",
+        "kubernetes_deployment.api: spec[0].template[0].spec[0].container[0].command[2] contains a credential "
+        "passed as an argument (masked)",
+        "kubernetes_deployment.api: spec[0].template[0].spec[0].container[0].env[0].value contains a Stripe secret "
+        "key (masked)",
+    ])
+    assert result.needs_review
+    ledger = next(c for c in result.changes if c.address == "aws_db_instance.ledger")
+    assert ledger.address == "aws_db_instance.ledger", "masking never rewrites an address"
+
+
+@pytest.mark.parametrize("name", list(PLANS))
+def test_dataset_export_of_recorded_reviews_is_clean(name: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeBackend.always(SAFE)
+    monkeypatch.setitem(backends.BACKENDS, "ollama", lambda: fake)
+    assert_clean(review_cli(PLANS[name], tmp_path, "json"), tmp_path)
+    out = tmp_path / "train.jsonl"
+    export = CliRunner().invoke(main, ["dataset", "export", "--record", str(tmp_path / "record"), "--out", str(out),
+                                       "--format", "messages"], catch_exceptions=False)
+    assert export.exit_code == 0, export.output
+    assert out.stat().st_size > 0 and '"messages"' in out.read_text()
+    assert_clean(export, tmp_path)

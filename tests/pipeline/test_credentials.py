@@ -47,6 +47,27 @@ POSITIVE = {
     "api-key": ("api-key", "curl -H 'x' --data api_key=Zk39xQ0pLm2n", "Zk39xQ0pLm2n"),
     "embedded-json": ("password", orjson.dumps([{"name": "app", "environment": [
         {"name": "DB_PASSWORD", "value": "hunter2hunter"}]}]).decode(), "hunter2hunter"),
+    "flag-then-value": ("argument", "/app/migrate --db-password Hx7pQ2mZ9 --verbose", "Hx7pQ2mZ9"),
+    "flag-equals": ("token", "exec agent --token=Hx7pQ2mZ9tok", "Hx7pQ2mZ9tok"),
+    "mysql-attached": ("argument", "mysqldump -h db -u root -pHx7pQ2mZ9 app > dump.sql", "Hx7pQ2mZ9"),
+    "redis-cli": ("argument", "redis-cli -h cache -a Hx7pQ2mZ9 ping", "Hx7pQ2mZ9"),
+    "sshpass": ("argument", "sshpass -p Hx7pQ2mZ9 ssh deploy@host", "Hx7pQ2mZ9"),
+    "stripe-live": ("stripe-key", "STRIPE=sk_live_51HxQ2mZ9aBcDeFgHiJkLmNo", "sk_live_51HxQ2mZ9aBcDeFgHiJkLmNo"),
+    "stripe-restricted": ("stripe-key", "key rk_live_51HxQ2mZ9aBcDeFgHiJkLmNo here",
+                          "rk_live_51HxQ2mZ9aBcDeFgHiJkLmNo"),
+    "slack-user": ("slack-token", "xoxp-123456789012-123456789012-abcdefABCDEF", "xoxp-123456789012-1234567"),
+    "gcp-service-account-json": ("private-key", orjson.dumps({
+        "type": "service_account", "project_id": "p", "private_key_id": "0a1b2c",
+        "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+        "client_email": "ci@p.iam.gserviceaccount.com"}).decode(), "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+    "gcp-service-account-base64": ("gcp-service-account-key",
+                                   "creds: ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsCiAgInByb2plY3RfaWQiOiAicCIK",
+                                   "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsCiAgInByb2plY3RfaWQiOiAicCIK"),
+    "azure-connection-string": ("azure-storage-key", "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey="
+                                "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                                "EndpointSuffix=core.windows.net", "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzF"),
+    "service-bus": ("azure-storage-key", "Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=root;"
+                    "SharedAccessKey=Hx7pQ2mZ9aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456=", "Hx7pQ2mZ9aBcDeFgHiJkLmNo"),
 }
 NEGATIVE = [
     "ami-0c7217cdde317cfec", "arn:aws:iam::123456789012:role/deploy", "AROA4XKQ2M7RZEXAMPLE9",
@@ -56,6 +77,10 @@ NEGATIVE = [
     'private_key = file("~/.ssh/id_rsa")', "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
     "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", "password: (sensitive)",
     "set the password= in the vault UI", "http://localhost:8080/health", "PWD=/home/app",
+    "DB_PASSWORD=DB_PASSWORD", "password: DB_PASSWORD", "export API_TOKEN=$API_TOKEN",
+    "docker login --password-stdin -u ci registry", "run --token-file /run/secrets/token", "mysql -p",
+    "the --password flag is read from the environment", "mysql --port 3306 -h db app",
+    "SecretString=arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
 ]
 NEGATIVE_KEYS = {"http_tokens": "required", "password": MASK, "secret": "projects/123/secrets/db",
                  "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1c2d3e4f", "password_length": 16,
@@ -157,3 +182,52 @@ def test_a_copy_written_escaped_inside_json_text_is_masked() -> None:
     assert document["resource_changes"][1]["change"]["after"]["policy"] == (
         '{"Statement":[{"Condition":{"StringEquals":{"x":"' + MASK + '"}}}]}')
     assert mask_text("escaped: p\\u0026ss\\u003cw\\u003erd-9", {secret}) == f"escaped: {MASK}"
+
+
+REFERENCES = {
+    "master_user_secret": [{"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/1c2d",
+                            "secret_arn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1a2b",
+                            "secret_status": "active"}],
+    "container_definitions": orjson.dumps([{"name": "app", "secrets": [
+        {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db/password"},
+        {"name": "API_TOKEN", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-AbCd"}],
+        "environment": [{"name": "DB_PASSWORD", "value": "DB_PASSWORD"}]}]).decode(),
+    "password_secret_name": "prod/db/password", "api_token": "API_TOKEN", "db_password": "${var.db_password}",
+}
+
+
+def test_a_reference_to_a_secret_is_not_a_secret() -> None:
+    document = plan(dict(REFERENCES))
+    before = copy.deepcopy(document)
+    report = mask_document(document)
+    assert (report.credentials, document) == ([], before)
+
+
+ARGV = {
+    "long-flag": (["/app/migrate", "--db-password", "Hx7pQ2mZ9", "--verbose"], 2),
+    "mysql-short": (["mysql", "-u", "root", "-p", "Hx7pQ2mZ9", "app"], 4),
+    "mysql-attached": (["/usr/bin/mysql", "-h", "db", "-pHx7pQ2mZ9"], 3),
+    "redis": (["redis-cli", "-a", "Hx7pQ2mZ9", "ping"], 2),
+    "api-key": (["curl", "--api-key", "Hx7pQ2mZ9", "https://x"], 2),
+}
+
+
+@pytest.mark.parametrize("case", list(ARGV))
+def test_a_flag_value_in_an_argument_list_is_masked(case: str) -> None:
+    argv, index = ARGV[case]
+    document = plan({"container": [{"args": list(argv), "command": ["sh"]}]})
+    assert probe(orjson.dumps(document)), "the probe must never miss what the walk finds"
+    report = mask_document(document)
+    masked = document["resource_changes"][0]["change"]["after"]["container"][0]["args"]
+    assert "Hx7pQ2mZ9" not in orjson.dumps(document).decode() and MASK in masked[index]
+    assert [m for i, m in enumerate(masked) if i != index] == [a for i, a in enumerate(argv) if i != index]
+    assert report.credentials == [CredentialHit("argument", "aws_instance.web", f"container[0].args[{index}]")]
+
+
+@pytest.mark.parametrize("argv", [["docker", "login", "--password-stdin"], ["-p", "8080:80"], ["ls", "-a", "/tmp"],
+                                  ["app", "--secret-file", "/run/s"], ["app", "--token", "$TOKEN"],
+                                  ["psql", "-p", "5432", "-h", "db"]])
+def test_argument_lists_without_a_credential_are_left_alone(argv: list[str]) -> None:
+    document = plan({"args": argv})
+    assert mask_document(document).credentials == []
+    assert document["resource_changes"][0]["change"]["after"]["args"] == argv

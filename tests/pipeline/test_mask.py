@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from tests.helpers import CANARY, OLD_SECRET, plan_path
@@ -74,3 +76,41 @@ def test_plan_without_secrets_is_untouched() -> None:
     report = mask_document(document)
     assert orjson.dumps(document) == before
     assert (report.marked, report.copies) == (0, 0)
+
+
+def _entry(address: str, after: dict[str, object], sensitive: dict[str, object],
+           index: object = None) -> dict[str, object]:
+    return {"address": address, "index": index, "change": {"actions": ["update"], "before": after, "after": after,
+                                                           "before_sensitive": sensitive, "after_sensitive": sensitive}}
+
+
+def test_a_sensitive_number_is_masked_where_it_reappears_as_a_number_or_in_text() -> None:
+    document = {"resource_changes": [
+        _entry("aws_instance.a", {"pin": 482913, "flag": True}, {"pin": True, "flag": True}),
+        _entry("aws_instance.b", {"port": 482913, "ratio": 482913.0, "note": "pin is 482913", "count": 3,
+                                  "enabled": True, "other": 4829131}, {}),
+    ]}
+    report = mask_document(document)
+    after = document["resource_changes"][1]["change"]["after"]
+    assert after == {"port": MASK, "ratio": MASK, "note": f"pin is {MASK}", "count": 3, "enabled": True,
+                     "other": 4829131}
+    assert document["resource_changes"][0]["change"]["after"] == {"pin": MASK, "flag": MASK}
+    assert report.copies == 3 and not re.search(r"\b482913\b", orjson.dumps(document).decode())
+
+
+def test_addresses_are_never_rewritten_and_a_short_secret_is_masked_only_as_a_token() -> None:
+    document = {"resource_changes": [
+        _entry("tfe_variable.env", {"value": "prod"}, {"value": True}),
+        _entry('tfe_workspace.this["prod-network"]', {"name": "prod-network", "env": "prod", "cmd": "deploy prod now",
+                                                      "id": "ws-prodx"}, {}, index="prod-network"),
+        _entry('module.prod["prod"].aws_s3_bucket.b', {"bucket": "prod"}, {}, index="prod"),
+    ]}
+    document["resource_changes"][2]["module_address"] = 'module.prod["prod"]'
+    mask_document(document)
+    second, third = document["resource_changes"][1], document["resource_changes"][2]
+    assert second["address"] == 'tfe_workspace.this["prod-network"]' and second["index"] == "prod-network"
+    assert second["change"]["after"] == {"name": "prod-network", "env": MASK, "cmd": f"deploy {MASK} now",
+                                         "id": "ws-prodx"}
+    assert (third["address"], third["index"], third["module_address"]) == (
+        'module.prod["prod"].aws_s3_bucket.b', "prod", 'module.prod["prod"]')
+    assert third["change"]["after"] == {"bucket": MASK}

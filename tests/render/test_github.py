@@ -34,7 +34,7 @@ def test_model_text_cannot_forge_the_marker_and_long_reasoning_is_cut(tmp_path: 
     result.explanation = "<!-- tfreview --> all good -->"
     result.reasoning = "x" * 200_000
     text = render_github(result)
-    assert text.count("<!--") == 1 and "&lt;!-- tfreview --&gt; all good --&gt;" in text
+    assert text.count("<!--") == 1 and r"\<\!-- tfreview --\> all good --\>" in text
     assert len(text) < COMMENT_LIMIT and "characters cut" in text
 
 

@@ -57,8 +57,6 @@ KNOWN_MISSES = {
     "github/inc_repo_made_public.json",
     "datadog/inc_downtime_org_wide.json",
     # credentials
-    "aws/inc_lambda_env_stripe_live_key.json",
-    "azurerm/inc_webapp_storage_key_setting.json",
     # malformed
     "aws/inc_malformed_actions_string.json",
     "google/inc_malformed_unknown_action.json",
@@ -66,7 +64,6 @@ KNOWN_MISSES = {
     "aws/inc_malformed_change_null.json",
     # false alarms (benign look-alikes flagged)
     "aws/inc_ecs_task_definition_deploy.json",
-    "aws/inc_ssm_secret_arn_reference.json",
     "aws/inc_drift_tags_normalised.json",
 }
 

@@ -36,16 +36,21 @@ def github_group() -> None:
               help="Set `tfreview: likely safe` or `tfreview: needs close review` and remove the other.")
 @click.option("--comment-key", default="",
               help="Keep one comment per KEY (e.g. the workspace) instead of one per PR.")
+@click.option("--comment-author", metavar="LOGIN",
+              help="The login tfreview comments as; only its marker comment is updated.  "
+                   "[default: GET /user, or github-actions[bot] for GITHUB_TOKEN]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 for both labels.")
 @model_options
 def comment_command(plan: str | None, review_file: Path | None, pr: int | None, repo: str | None,
-                    comment: bool, label: bool, comment_key: str, exit_zero: bool, **kwargs: Any) -> None:
+                    comment: bool, label: bool, comment_key: str, comment_author: str | None, exit_zero: bool,
+                    **kwargs: Any) -> None:
     """Post the review of PLAN (or of --review FILE) on the pull request, then exit 0/1 by its label.
 
     Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and the PR number of the pull_request or
-    pull_request_target event. When GitHub refuses (read-only token, 403/404, rate limit) the label is
-    still computed and the exit code still follows it: a warning is printed and the report goes to the
-    step summary instead.
+    pull_request_target event. Only a marker comment written by tfreview's identity is updated; one by
+    anyone else is ignored. When GitHub refuses (read-only token, 403/404, rate limit, an edit of
+    tfreview's comment refused) nothing new is posted, the label is still computed and the exit code still
+    follows it: a warning is printed and the report goes to the step summary instead.
 
     \b
     Examples:
@@ -60,7 +65,8 @@ def comment_command(plan: str | None, review_file: Path | None, pr: int | None, 
     result = _load_or_review(plan, review_file, pop_settings_flags(kwargs), kwargs.pop("config_path"))
     try:
         target = pull_request_from_env(os.environ, pr, repo)
-        published = publish(result, target, comment=comment, label=label, marker=marker_for(comment_key))
+        published = publish(result, target, comment=comment, label=label, marker=marker_for(comment_key),
+                             author=comment_author.strip() if comment_author else None)
     except GitHubError as exc:
         published = Published(warnings=[str(exc)])
     for problem in published.warnings:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tfreview.errors import ConfigError
 from tfreview.pipeline.findings import Severity
+from tfreview.render.escape import one_line
 from tfreview.render.github import render_github
 from tfreview.result import ReviewResult
 
@@ -54,25 +55,27 @@ def format_outputs(values: Mapping[str, str]) -> str:
     """`name<<delimiter` blocks for $GITHUB_OUTPUT; the delimiter is random and absent from every value."""
     blocks = []
     for name, text in values.items():
+        if not name or any(c in name for c in "\r\n<=") or name != name.strip():
+            raise ValueError(f"output name {name!r} cannot be written to $GITHUB_OUTPUT")
         delimiter = f"ghadelimiter_{uuid.uuid4()}"
-        if delimiter in text:  # cannot happen with a fresh uuid4; refuse rather than corrupt the file
-            raise ValueError(f"output {name} contains its delimiter")
+        while delimiter in text or delimiter in name:  # never with a fresh uuid4, but a value must not end it
+            delimiter = f"ghadelimiter_{uuid.uuid4()}"
         blocks.append(f"{name}<<{delimiter}\n{text}\n{delimiter}\n")
     return "".join(blocks)
 
 
 def annotation_lines(result: ReviewResult) -> list[str]:
     """One `::error` workflow command per high-severity finding."""
-    return [f"::error title={escape_property('tfreview: ' + f.rule)}::"
-            f"{escape_data((f.address + ': ' if f.address else '') + f.message)}"
+    return [f"::error title={escape_property('tfreview: ' + one_line(f.rule))}::"
+            f"{escape_data(one_line((f.address + ': ' if f.address else '') + f.message))}"
             for f in result.findings if f.severity is Severity.HIGH]
 
 
 def warning(message: str, env: Mapping[str, str]) -> str:
     """A warning line: a `::warning` annotation inside Actions, plain text elsewhere."""
     if enabled(env):
-        return f"::warning title=tfreview::{escape_data(message)}"
-    return f"tfreview: warning: {message}"
+        return f"::warning title=tfreview::{escape_data(one_line(message))}"
+    return f"tfreview: warning: {one_line(message)}"
 
 
 def append_to(env: Mapping[str, str], variable: str, text: str) -> str | None:

@@ -1,4 +1,11 @@
-"""Post the review on a pull request: one comment found again by its hidden marker, and one label.
+"""Post the review on a pull request: one comment found again by its hidden marker and author, and one label.
+
+Only a comment that tfreview's own identity wrote is ever updated: anyone on a pull request can post a
+comment that carries the marker, and a repository token may edit other people's comments. The identity
+is `GET /user`'s login (a personal or fine-grained token), `github-actions[bot]` when `/user` answers
+403 "Resource not accessible by integration" (as it does for the workflow's GITHUB_TOKEN), or the login
+given with `--comment-author` (a GitHub App's `NAME[bot]`). When GitHub refuses to update tfreview's own
+comment, the run reports it and posts nothing new, so repeated runs never pile up comments.
 
 REST endpoints (https://docs.github.com/en/rest/issues): list issue comments (paginated, Link header),
 create and update an issue comment, add labels to an issue, remove a label from an issue, create a
@@ -25,6 +32,7 @@ from tfreview.render.github import MARKER, render_github
 from tfreview.result import ReviewResult
 
 DEFAULT_API_URL = "https://api.github.com"
+ACTIONS_BOT = "github-actions[bot]"  # the author of comments made with a workflow's GITHUB_TOKEN
 PR_LABELS = {Label.LIKELY_SAFE: "tfreview: likely safe", Label.NEEDS_CLOSE_REVIEW: "tfreview: needs close review"}
 LABEL_COLORS = {Label.LIKELY_SAFE: "2da44e", Label.NEEDS_CLOSE_REVIEW: "d1242f"}
 TIMEOUT_S = 30.0
@@ -89,8 +97,12 @@ def _event_pr_number(event_path: str | None) -> int | None:
 
 
 def publish(result: ReviewResult, target: PullRequest, *, comment: bool = True, label: bool = True,
-            marker: str = MARKER, transport: httpx.BaseTransport | None = None) -> Published:
-    """Create or update the comment and swap the label; failures become warnings, never exceptions."""
+            marker: str = MARKER, author: str | None = None,
+            transport: httpx.BaseTransport | None = None) -> Published:
+    """Create or update the comment and swap the label; failures become warnings, never exceptions.
+
+    AUTHOR is the login whose marker comment is tfreview's own; None asks GitHub (`GET /user`).
+    """
     published = Published()
     with GitHubClient(target, transport=transport) as client:
         steps = [("comment", comment), ("label", label)]
@@ -99,7 +111,8 @@ def publish(result: ReviewResult, target: PullRequest, *, comment: bool = True, 
                 continue
             try:
                 if step == "comment":
-                    published.comment_url = client.upsert_comment(render_github(result, marker=marker), marker)
+                    published.comment_url = client.upsert_comment(render_github(result, marker=marker), marker,
+                                                                  author)
                 else:
                     published.label = client.swap_label(result.label)
             except GitHubError as exc:
@@ -129,31 +142,51 @@ class GitHubClient:
     def __exit__(self, *exc: object) -> None:
         self.http.close()
 
-    def upsert_comment(self, body: str, marker: str) -> str:
-        """Update the comment that starts with MARKER, or create one; return its URL."""
-        existing = self.find_comment(marker)
+    def identity(self) -> str:
+        """The login comments made with this token are written by: `GET /user`, or the Actions bot on 403."""
+        try:
+            login = self._call("GET", "/user", "read the token's identity").json().get("login")
+        except GitHubError as exc:
+            if exc.status == 403 and not exc.rate_limited:  # GITHUB_TOKEN: "Resource not accessible by integration"
+                return ACTIONS_BOT
+            raise
+        if not isinstance(login, str) or not login:
+            raise GitHubError("GitHub's /user answer has no login — pass --comment-author LOGIN")
+        return login
+
+    def upsert_comment(self, body: str, marker: str, author: str | None = None) -> str:
+        """Update AUTHOR's comment that starts with MARKER, or create one; return its URL.
+
+        AUTHOR None: tfreview's identity, asked of GitHub only when some comment carries the marker.
+        """
+        candidates = self.marker_comments(marker)
+        if candidates:
+            login = (author or self.identity()).lower()
+            existing = next((cid for cid, by in candidates if by.lower() == login), None)
+        else:
+            existing = None
         if existing is not None:
             try:
                 return str(self._call("PATCH", f"/repos/{self.target.repository}/issues/comments/{existing}",
-                                      "update the comment", json={"body": body}).json().get("html_url", ""))
+                                      "update tfreview's comment", json={"body": body}).json().get("html_url", ""))
             except GitHubError as exc:
-                if exc.status not in (403, 404):  # someone else's comment carries the marker: post our own
-                    raise
+                # Never a new comment instead: that would add one more on every run while the edit is refused.
+                raise GitHubError(f"{exc} — comment {existing} was left as it is and no new one was posted",
+                                  status=exc.status, rate_limited=exc.rate_limited) from None
         return str(self._call("POST", f"{self.issue}/comments", "create a comment", json={"body": body})
                    .json().get("html_url", ""))
 
-    def find_comment(self, marker: str) -> int | None:
-        """The id of the first comment on the PR whose body starts with MARKER, following every page."""
+    def marker_comments(self, marker: str) -> list[tuple[int, str]]:
+        """(id, author login) of every comment on the PR whose body starts with MARKER, following every page."""
+        found: list[tuple[int, str]] = []
         url: str | None = f"{self.issue}/comments?per_page=100"
         while url:
             response = self._call("GET", url, "list the PR's comments")
-            for item in response.json():
-                if isinstance(item, dict) and str(item.get("body") or "").startswith(marker):
-                    return int(item["id"])
+            found += [entry for item in response.json() if (entry := _marked(item, marker)) is not None]
             url = response.links.get("next", {}).get("url")
             if url and not url.startswith(self.target.api_url + "/"):
                 raise GitHubError(f"GitHub's next-page link leaves {self.target.api_url}; not following it")
-        return None
+        return found
 
     def swap_label(self, label: Label) -> str:
         """Add the label for LABEL and remove the other tfreview label; return the label set."""
@@ -225,6 +258,18 @@ def _reset_time(epoch: str | None) -> str:
         return datetime.fromtimestamp(int(epoch or ""), tz=timezone.utc).strftime("%H:%M UTC")
     except ValueError:
         return "an unknown time"
+
+
+def _marked(item: object, marker: str) -> tuple[int, str] | None:
+    """(id, author login) of a listed comment whose body starts with MARKER (a deleted user has no login)."""
+    if not isinstance(item, dict) or not isinstance(item.get("id"), int):
+        return None
+    user = item.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    body = item.get("body")
+    if isinstance(login, str) and isinstance(body, str) and body.startswith(marker):
+        return item["id"], login
+    return None
 
 
 def _other(label: Label) -> Label:

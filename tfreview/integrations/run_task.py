@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from tfreview.backends.base import Backend
 from tfreview.errors import ConfigError, TfreviewError
 from tfreview.pipeline.findings import Finding, Severity
+from tfreview.render.escape import markdown_code, markdown_inline, one_line
 from tfreview.result import ReviewResult
 from tfreview.settings import Settings
 
@@ -35,9 +36,7 @@ MAX_PLAN_BYTES = 1024**3
 MAX_OUTCOMES = 100
 RETRY_DELAYS = (2.0, 4.0, 8.0, 15.0, 30.0)  # 6 attempts over about a minute
 TAG_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "info", Severity.INFO: "none"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 class RunTaskError(TfreviewError):
@@ -91,9 +90,9 @@ def url_refusal(url: str, allowed: Iterable[str], *, download: bool = False) -> 
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return f"{escape_line(url)[:200]} is not a valid URL"
+        return f"{one_line(url)[:200]} is not a valid URL"
     scheme, host = parts.scheme.lower(), _host(parts.hostname or "")
-    shown = escape_line(f"{scheme}://{host}" + (f":{port}" if port else ""))[:200]
+    shown = one_line(f"{scheme}://{host}" + (f":{port}" if port else ""))[:200]
     if "@" in parts.netloc or not host:
         return f"{shown} names no host or carries credentials"
     if scheme != "https" and not (scheme == "http" and _loopback(host)):
@@ -120,17 +119,6 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def escape_line(text: str) -> str:
-    """TEXT on one line: control, line-separator and bidi characters shown as escapes (plan text is hostile)."""
-    # Stand-in for tfreview/render/escape.py, which another change brings; swap when it lands.
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-def escape_markdown(text: str) -> str:
-    """TEXT on one line, inert as Markdown: punctuation backslash-escaped, HTML brackets as entities."""
-    return _MARKDOWN.sub(r"\\\1", escape_line(text)).replace("<", "&lt;").replace(">", "&gt;")
-
-
 def result_body(result: ReviewResult, *, outcomes: bool) -> dict[str, Any]:
     """The task-results document: at most MAX_OUTCOMES outcomes (worst first) plus one for the rest."""
     data: dict[str, Any] = {"type": "task-results", "attributes": {
@@ -149,21 +137,21 @@ def summary_message(result: ReviewResult) -> str:
     message = f"tfreview: {result.label_text} — {_counts(result.findings)} finding(s); " \
               f"decided by {result.decided_by.value}"
     if result.errors:
-        message += f"; error: {_cut(escape_line(result.errors[0]), 300)}"
+        message += f"; error: {_cut(one_line(result.errors[0]), 300)}"
     return message
 
 
 def outcome(finding: Finding) -> dict[str, Any]:
     """One task-result-outcome for one finding, with Severity and Rule tags; plan text escaped."""
-    where = escape_markdown(finding.address) if finding.address else "the plan"
-    body = f"**{finding.severity.value}** · rule {escape_markdown(finding.rule)} · {where}\n\n" \
-           f"{escape_markdown(finding.message)}\n"
+    where = markdown_code(finding.address) if finding.address else "the plan"
+    body = f"**{finding.severity.value}** · rule {markdown_code(finding.rule)} · {where}\n\n" \
+           f"{markdown_inline(finding.message)}\n"
     return {"type": "task-result-outcomes", "attributes": {
-        "outcome-id": _cut(escape_line(f"{finding.rule}:{finding.address or 'plan'}"), 250),
-        "description": _cut(escape_line(finding.message), 250),
+        "outcome-id": _cut(one_line(f"{finding.rule}:{finding.address or 'plan'}"), 250),
+        "description": _cut(one_line(finding.message), 250),
         "body": _cut(body, 4000),
         "tags": {"Severity": [{"label": finding.severity.value.capitalize(), "level": TAG_LEVELS[finding.severity]}],
-                 "Rule": [{"label": _cut(escape_line(finding.rule), 100)}]},
+                 "Rule": [{"label": _cut(one_line(finding.rule), 100)}]},
     }}
 
 
@@ -179,7 +167,7 @@ def rest_outcome(rest: list[Finding]) -> dict[str, Any]:
 def failed_body(message: str) -> dict[str, Any]:
     """A `failed` result carrying MESSAGE."""
     return {"data": {"type": "task-results",
-                     "attributes": {"status": "failed", "message": _cut(escape_line(message), 1000)}}}
+                     "attributes": {"status": "failed", "message": _cut(one_line(message), 1000)}}}
 
 
 def running_body(message: str) -> dict[str, Any]:

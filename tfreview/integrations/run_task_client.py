@@ -19,7 +19,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from tfreview.integrations.run_task import JSONAPI, RunTaskError, escape_line, url_refusal
+from tfreview.integrations.run_task import JSONAPI, RunTaskError, url_refusal
+from tfreview.render.escape import one_line
 
 MAX_RETRY_AFTER = 120.0
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -87,7 +88,7 @@ def deliver(client: httpx.Client, url: str, token: str, body: dict[str, Any], *,
             problem = f"HTTP {response.status_code}"
             if response.status_code != 429 and response.status_code < 500:
                 log.error("HCP Terraform refused the %s callback: %s %s", status, problem,
-                          escape_line(response.text[:300]))
+                          one_line(response.text[:300]))
                 return False
             wait = retry_after(response.headers.get("Retry-After"))
         if delay is None:

@@ -36,7 +36,6 @@ from tfreview.integrations.run_task import (
     VERIFICATION_TOKEN,
     RunTaskConfig,
     RunTaskError,
-    escape_line,
     failed_body,
     result_body,
     running_body,
@@ -44,6 +43,7 @@ from tfreview.integrations.run_task import (
 )
 from tfreview.integrations.run_task_client import deliver, download_plan
 from tfreview.pipeline.review import review
+from tfreview.render.escape import one_line
 
 _SIGNATURE = re.compile(r"[0-9a-fA-F]{128}")
 log = logging.getLogger("tfreview.run_task")
@@ -123,7 +123,7 @@ def _payload(body: bytes) -> dict[str, Any] | None:
 
 
 def _run_name(payload: dict[str, Any]) -> str:
-    return escape_line(str(payload.get("run_id") or "(no run_id)"))[:80]
+    return one_line(str(payload.get("run_id") or "(no run_id)"))[:80]
 
 
 @dataclass(eq=False)
@@ -186,7 +186,7 @@ class RunQueue:
                             sleep=self.stop.wait)
                     run.done = True
             except Exception as exc:  # a worker must outlive any one run
-                log.error("run %s: not reported: %s", _run_name(run.payload), escape_line(repr(exc))[:300])
+                log.error("run %s: not reported: %s", _run_name(run.payload), one_line(repr(exc))[:300])
             finally:
                 with self.pending_lock:
                     self.pending.discard(run)
@@ -202,7 +202,7 @@ class RunQueue:
                 try:
                     self._update(run, waiting, wait=False)
                 except Exception as exc:  # the heartbeat must outlive any one run
-                    log.error("run %s: no running update: %s", _run_name(run.payload), escape_line(repr(exc))[:300])
+                    log.error("run %s: no running update: %s", _run_name(run.payload), one_line(repr(exc))[:300])
 
     def _update(self, run: Run, message: str, *, wait: bool) -> None:
         """One `running` PATCH, unless the final result went out (or, without WAIT, is going out)."""
@@ -223,7 +223,7 @@ def review_run(run: Run, config: RunTaskConfig, client: httpx.Client) -> dict[st
     try:
         url = payload.get("plan_json_api_url")
         if not isinstance(url, str) or not url:
-            raise RunTaskError(f"the {escape_line(str(payload.get('stage', 'unknown')))[:40]} stage carries no "
+            raise RunTaskError(f"the {one_line(str(payload.get('stage', 'unknown')))[:40]} stage carries no "
                                "plan — attach the run task to the post-plan or pre-apply stage")
         with tempfile.TemporaryDirectory(prefix="tfreview-run-task-") as tmp:
             path = Path(tmp) / "plan.json"
@@ -237,5 +237,5 @@ def review_run(run: Run, config: RunTaskConfig, client: httpx.Client) -> dict[st
         return result_body(result, outcomes=isinstance(capabilities, dict) and capabilities.get("outcomes") is True)
     except Exception as exc:  # fail closed on anything; the reason goes back to HCP Terraform
         reason = str(exc) if isinstance(exc, TfreviewError) else f"{type(exc).__name__}: {exc}"
-        log.warning("run %s: review failed: %s", _run_name(payload), escape_line(reason))
+        log.warning("run %s: review failed: %s", _run_name(payload), one_line(reason))
         return failed_body(f"tfreview could not review the plan: {reason}")

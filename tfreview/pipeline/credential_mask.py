@@ -16,7 +16,15 @@ from typing import Any
 import orjson
 
 from tfreview.pipeline import scan
-from tfreview.pipeline.credentials import LABELS, LOWER_PROBES, PROBES, find_by_key, find_in_text, probe
+from tfreview.pipeline.credentials import (
+    LABELS,
+    LOWER_PROBES,
+    PROBES,
+    find_by_key,
+    find_in_arguments,
+    find_in_text,
+    probe,
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,11 @@ def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool
     if isinstance(node, str):
         return _mask_text(node, unit, path, mask, found)
     if isinstance(node, list):
-        return [_walk(item, unit, f"{path}[{i}]", mask, found) for i, item in enumerate(node)]
+        walked = [_walk(item, unit, f"{path}[{i}]", mask, found) for i, item in enumerate(node)]
+        for index, secret in find_in_arguments(node):  # an argv list: ["--db-password", "x"], ["mysql", "-px"]
+            _record(found, unit, f"{path}[{index}]", "argument", secret)
+            walked[index] = walked[index].replace(secret, mask) if isinstance(walked[index], str) else mask
+        return walked
     if isinstance(node, dict):
         return _walk_dict(node, unit, path, mask, found, top)
     return node

@@ -9,6 +9,7 @@ has a literal-led probe (see scan.py) so a 50,000-change plan is searched in a f
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -18,16 +19,20 @@ LABELS = {
     "slack-token": "a Slack token", "slack-webhook": "a Slack webhook URL", "jwt": "a JSON web token",
     "url-password": "a password in a connection string", "password": "a password", "secret": "a secret",
     "token": "a token", "api-key": "an API key", "credential": "a credential",
+    "stripe-key": "a Stripe secret key", "gcp-service-account-key": "a GCP service-account key",
+    "azure-storage-key": "an Azure storage or shared access key", "argument": "a credential passed as an argument",
 }
 # Values that stand for a credential without being one.
-PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "redacted", "placeholder", "example",
-                "null", "none", "true", "false", "required", "optional", "undefined", "xxxx", "xxxxxxxx"}
+PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "changeme", "change_me", "redacted",
+                "placeholder", "example", "null", "none", "true", "false", "required", "optional", "undefined",
+                "xxxx", "xxxxxxxx", "stdin", "prompt"}
 REFERENCE_PREFIXES = ("arn:", "projects/", "/", "~", "./", "../", "data.", "var.", "local.", "module.", "vault:",
                       "http://", "https://", "s3://", "gs://", "secret/", "ssm:", "sm:", "env:", "file:")
 EXPRESSION_STARTS = ("$", "{", "<", "(", "%", "*", "[", "\\", "#", "@")
 MIN_LENGTH = 4
 
-_KEYWORDS = r"password|passwd|passphrase|secret|token|api_?key|apikey|access_?key|private_?key|credentials?"
+_KEYWORDS = (r"password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
+             r"|account[_-]?key|shared[_-]?access[_-]?key")
 _ASSIGN = r"[\"']?\s*(?:[:=]|=>)\s*[\"']?"
 
 
@@ -53,9 +58,28 @@ SHAPES = (
     Shape("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
     Shape("url-password", re.compile(
         r"[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s\x00-\x1f:/@\"'\\]*:(?P<secret>[^\s\x00-\x1f/@\"'\\]+)@")),
+    Shape("stripe-key", re.compile(r"(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
+    # A service-account key file, base64-encoded as google_service_account_key.private_key and provider
+    # `credentials` carry it: '{\n  "type": "service_account",' encodes to this prefix.
+    Shape("gcp-service-account-key", re.compile(r"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs[A-Za-z0-9+/=]*")),
+    # Connection strings of Azure Storage, Service Bus, Event Hubs: AccountKey=…; SharedAccessKey=…
+    Shape("azure-storage-key", re.compile(r"(?i:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
 )
+# A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
+FLAG = re.compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
+TOOL_FLAGS = {"mysql": "-p", "mysqldump": "-p", "mysqladmin": "-p", "mariadb": "-p", "mariadb-dump": "-p",
+              "mongo": "-p", "mongosh": "-p", "mongodump": "-p", "mongorestore": "-p", "sshpass": "-p",
+              "redis-cli": "-a", "keydb-cli": "-a"}
+_FLAG_VALUE = rf"(?P<secret>[^\s\"'`;|&<>]{{{MIN_LENGTH},}})"
+_TOOLS = "|".join(re.escape(t) for t in TOOL_FLAGS)
+FLAG_IN_TEXT = re.compile(rf"(?<![\w-])(?P<flag>--?[a-z0-9_-]*(?:{_KEYWORDS}))[ \t]+(?!-){_FLAG_VALUE}",
+                          re.IGNORECASE)
+TOOL_IN_TEXT = re.compile(rf"(?<![\w-])(?P<tool>{_TOOLS})(?![\w-])[^\n;|&]*?[ \t](?P<flag>-[pa])(?:[ \t]+(?!-))?"
+                          + _FLAG_VALUE)
+NAME_LIKE = re.compile(r"[A-Z][A-Z0-9_]*")  # DB_PASSWORD: the name of a variable standing for the value
 ASSIGNMENT = re.compile(
-    rf"(?<![a-z0-9])(?P<key>[a-z0-9_.-]*?(?:{_KEYWORDS})){_ASSIGN}(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})",
+    # Not after ':' or '/': `:secret:name` inside an ARN or `/token/x` in a path names a secret, holds none.
+    rf"(?<![a-z0-9:/])(?P<key>[a-z0-9_.-]*?(?:{_KEYWORDS})){_ASSIGN}(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})",
     re.IGNORECASE,
 )
 KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
@@ -75,12 +99,19 @@ PROBES = (
     re.compile(rb"hooks\.slack\.com/"),
     re.compile(rb"eyJ[A-Za-z0-9_-]{10,}\.eyJ"),
     re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
+    re.compile(rb"k_(?:live|test)_"),
+    re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
-LOWER_PROBES = tuple(
-    re.compile(keyword + _KEY_END + _VALUE_START)
-    for keyword in (rb"pass(?:word|wd|phrase)", rb"private_?key", rb"secret", rb"token", rb"api_?key",
-                    rb"access_?key", rb"credentials?")
+_KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",
+                   rb"access[_-]?key", rb"credentials?", rb"account[_-]?key")
+# A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
+_NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
+LOWER_PROBES = (
+    *(re.compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
+      for keyword in _KEYWORD_PROBES),
+    # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
+    *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
 
 
@@ -102,21 +133,53 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
                 found.append((shape.kind, secret))
     for match in ASSIGNMENT.finditer(text):
         secret = match.group("secret").rstrip(",;&|)")
-        if plausible(secret) and not any(secret in s or s in secret for _, s in found):
+        if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
+    for pattern in (FLAG_IN_TEXT, TOOL_IN_TEXT):
+        for match in pattern.finditer(text):
+            secret = match.group("secret")
+            # In prose ("the --password flag is ..."), a lower-case word follows the flag; a secret rarely is one.
+            wordy = secret.isalpha() and secret.islower()
+            if not wordy and plausible(secret, match.group("flag")) \
+                    and not any(secret in s or s in secret for _, s in found):
+                found.append(("argument", secret))
+    return found
+
+
+def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
+    """(index, credential) for each list element holding the value of a credential flag (an argv list)."""
+    found: list[tuple[int, str]] = []
+    words = [item if isinstance(item, str) else "" for item in items]
+    short = {TOOL_FLAGS[t] for t in (w.rsplit("/", 1)[-1] for w in words) if t in TOOL_FLAGS}
+    for index, (flag, value) in enumerate(itertools.pairwise(words), start=1):
+        if (FLAG.fullmatch(flag) or flag in short) and not value.startswith("-") \
+                and plausible(value, flag) and not any(c.isspace() for c in value):
+            found.append((index, value))
+    for index, word in enumerate(words):
+        for flag in short:  # mysql -pSECRET, redis-cli -aSECRET
+            if word.startswith(flag) and not word.startswith("--") and plausible(word[len(flag):]):
+                found.append((index, word[len(flag):]))
     return found
 
 
 def find_by_key(key: str, value: str) -> str | None:
     """The kind of credential VALUE is when it sits under a key like `db_password`, or None."""
-    if KEY_NAME.search(key) and plausible(value) and not any(c.isspace() for c in value):
+    if KEY_NAME.search(key) and plausible(value, key) and not any(c.isspace() for c in value):
         return keyed_kind(key, value)
     return None
 
 
-def plausible(value: str) -> bool:
-    """Whether a value could be a real credential rather than a reference, expression or placeholder."""
+def plausible(value: str, name: str = "") -> bool:
+    """Whether a value could be a real credential rather than a reference, expression or placeholder.
+
+    NAME is the key or flag it is assigned to: a value that only repeats it (DB_PASSWORD=DB_PASSWORD), or
+    that is itself the name of a secret variable (password=DB_PASSWORD), is a placeholder.
+    """
     if len(value) < MIN_LENGTH or value.startswith(EXPRESSION_STARTS) or value.lower() in PLACEHOLDERS:
+        return False
+    if name and value.lower() == name.lower().lstrip("-"):
+        return False
+    if NAME_LIKE.fullmatch(value) and KEY_NAME.search(value):
         return False
     if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES):
         return False

@@ -4,6 +4,11 @@ Terraform writes sensitive values in clear text in `show -json` output and only 
 `*_sensitive` / `sensitive_values` structures (realstack.md, "Sensitive values appear in cleartext").
 This module replaces every marked value with MASK, then masks every copy of those values that appears
 anywhere else in the document (tags, user_data, descriptions, check messages) in one Aho-Corasick pass.
+A copy of a sensitive number is masked where it appears as a number too (a PIN reused as a port). A
+sensitive boolean's copies are not: every `true` in the plan would go. A short secret (under
+TOKEN_ONLY_BELOW characters) is masked only as a whole token, never inside an identifier, and addresses
+(`address`, `previous_address`, `module_address`, `index` of resource entries) are never rewritten
+(DESIGN.md, Secrets): `prod` must not turn `tfe_workspace.this["prod-network"]` into an unreadable address.
 Last, values nobody marked that have the shape of a credential (cloud keys, private keys, tokens,
 passwords in connection strings) are masked too, and where each was is recorded (credential_mask.py).
 """
@@ -23,6 +28,11 @@ MASK = "(sensitive)"
 MASK_CHANGED = "(sensitive, changed)"  # lets the diff still see that a sensitive value changes
 # Shorter sensitive values ("1", "true", "dev") would mask half the plan; they carry little secret.
 MIN_COPY_LENGTH = 4
+TOKEN_ONLY_BELOW = 8
+_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+# Lists whose items are resource or module entries, and the entry keys that spell an address.
+_ENTRY_LISTS = frozenset({"resource_changes", "resource_drift", "resources", "child_modules", "deferred_changes"})
+_ADDRESS_KEYS = frozenset({"address", "previous_address", "module_address", "index"})
 
 
 _ABSENT = object()
@@ -35,6 +45,7 @@ class MaskReport:
     marked: int = 0
     copies: int = 0
     secrets: set[str] = field(default_factory=set, repr=False)
+    numbers: set[float] = field(default_factory=set, repr=False)
     credentials: list[CredentialHit] = field(default_factory=list)
 
 
@@ -44,6 +55,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
+    report.numbers = {float(s) for s in _copyable(report.secrets) if _is_number(s)}
     text = _mask_copies(document, report.secrets, report)
     report.credentials, found = mask_credentials(document, MASK, text)
     # A credential found in one shape may be copied elsewhere in none (a tag holding the bare password).
@@ -150,6 +162,16 @@ def _collect_leaves(value: Any, secrets: set[str]) -> None:
         secrets.add(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         secrets.add(str(value))
+        if isinstance(value, float) and value.is_integer():
+            secrets.add(str(int(value)))  # 1234.0 is written 1234 in strings as often
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "infinity", "-infinity")
 
 
 def _copyable(secrets: set[str]) -> set[str]:
@@ -169,7 +191,7 @@ def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport)
     text = orjson.dumps(document)
     if next(probe.iter(text.decode()), None) is None:
         return text
-    _walk_and_mask(document, automaton, report)
+    _walk_and_mask(document, automaton, report, entry=False)
     return None
 
 
@@ -181,16 +203,27 @@ def _automaton(needles: set[str]) -> Any:
     return automaton
 
 
-def _walk_and_mask(node: Any, automaton: Any, report: MaskReport) -> Any:
+def _walk_and_mask(node: Any, automaton: Any, report: MaskReport, entry: bool) -> Any:
+    """Mask copies in NODE; ENTRY: NODE is a resource or module entry, whose address keys stay as written."""
     if isinstance(node, str):
         return _mask_string(node, automaton, report)
+    if isinstance(node, bool):
+        return node
+    if isinstance(node, (int, float)):
+        if report.numbers and float(node) in report.numbers:
+            report.copies += 1
+            return MASK
+        return node
     if isinstance(node, list):
         for index, item in enumerate(node):
-            node[index] = _walk_and_mask(item, automaton, report)
+            node[index] = _walk_and_mask(item, automaton, report, entry)
         return node
     if isinstance(node, dict):
         for key in list(node):
-            value = _walk_and_mask(node[key], automaton, report)
+            if entry and key in _ADDRESS_KEYS and not isinstance(node[key], (dict, list)):
+                continue
+            inner = key in _ENTRY_LISTS or (key == "resource_change" and entry)
+            value = _walk_and_mask(node[key], automaton, report, inner)
             new_key = _mask_string(key, automaton, report)
             if new_key != key:
                 del node[key]
@@ -200,7 +233,8 @@ def _walk_and_mask(node: Any, automaton: Any, report: MaskReport) -> Any:
 
 
 def _mask_string(text: str, automaton: Any, report: MaskReport) -> str:
-    spans = [(end - len(word) + 1, end + 1) for end, word in automaton.iter(text)]
+    spans = [(end - len(word) + 1, end + 1) for end, word in automaton.iter(text)
+             if len(word) >= TOKEN_ONLY_BELOW or _whole_token(text, end - len(word) + 1, end + 1)]
     if not spans:
         return text
     report.copies += 1
@@ -210,6 +244,14 @@ def _mask_string(text: str, automaton: Any, report: MaskReport) -> str:
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """Whether TEXT[start:end] is not part of a longer identifier (letters, digits, '_' and '-')."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not ((before and before in _IDENTIFIER_CHARS and text[start] in _IDENTIFIER_CHARS)
+                or (after and after in _IDENTIFIER_CHARS and text[end - 1] in _IDENTIFIER_CHARS))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

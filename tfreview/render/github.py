@@ -13,6 +13,14 @@ import re
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding
 from tfreview.render.common import ALWAYS_LISTED, SYMBOLS, change_note, count_line, groups, value
+from tfreview.render.escape import (
+    markdown_block,
+    markdown_cell,
+    markdown_cell_code,
+    markdown_code,
+    markdown_inline,
+    workflow_log,
+)
 from tfreview.render.markdown import BADGE
 from tfreview.result import ReviewResult
 
@@ -30,14 +38,18 @@ TRUNCATED_NOTE = ("> ℹ️ Shortened to fit GitHub's 65,536-character comment l
 
 def marker_for(key: str = "") -> str:
     """The hidden marker that identifies tfreview's comment (one per KEY, e.g. per workspace)."""
-    return f"<!-- tfreview:{_safe(key)} -->" if key else MARKER
+    if not key:
+        return MARKER
+    # Inside an HTML comment: no `--` (which could end it) and nothing outside a plain identifier set.
+    safe = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_./:@=+-]", "_", key))
+    return f"<!-- tfreview:{safe} -->"
 
 
 def render_github(result: ReviewResult, *, limit: int = COMMENT_LIMIT, marker: str = MARKER) -> str:
     """The report for a pull-request comment: complete if it fits in LIMIT characters, compact otherwise."""
     budget = limit - SAFETY
     full = _full(result, marker)
-    return full if len(full) <= budget else _compact(result, marker, budget)
+    return workflow_log(full if len(full) <= budget else _compact(result, marker, budget))
 
 
 def _full(result: ReviewResult, marker: str) -> str:
@@ -76,7 +88,7 @@ def _required(result: ReviewResult, head: str, mode: str) -> str:
 
 
 def _head(result: ReviewResult, marker: str, error_width: int = 2000) -> list[str]:
-    model = f" · model `{_code(result.model.name)}`" if result.model.name else " · rules only"
+    model = f" · model {markdown_code(result.model.name)}" if result.model.name else " · rules only"
     lines = [marker, f"## {BADGE[result.label]} tfreview: {result.label_text}", "",
              f"**Plan:** {count_line(result)} · decided by **{result.decided_by.value}**{model}"]
     if result.errors:
@@ -88,8 +100,8 @@ def _findings_table(findings: list[Finding]) -> list[str]:
     if not findings:
         return []
     lines = ["", "### Findings", "", "| severity | rule | resource | finding |", "|---|---|---|---|"]
-    lines += [f"| {f.severity.value} | `{_code(f.rule)}` | `{_code(f.address or '-')}` | {_cell(f.message)} |"
-              for f in findings]
+    lines += [f"| {f.severity.value} | {markdown_cell_code(f.rule)} | {markdown_cell_code(f.address or '-')} | "
+              f"{markdown_cell(f.message, 1000)} |" for f in findings]
     return lines
 
 
@@ -101,11 +113,11 @@ def _findings_compact(findings: list[Finding], mode: str) -> list[str]:
     for finding in findings:
         grouped.setdefault((finding.severity.value, finding.rule), []).append(finding)
     for (severity, rule), members in grouped.items():
-        lines += ["", f"**{severity}** · `{_code(rule)}` · {len(members)}", ""]
+        lines += ["", f"**{severity}** · {markdown_code(rule)} · {len(members)}", ""]
         if rule in ADDRESS_RULES:
             lines.append(_address_list([f.address or "-" for f in members], mode))
         else:
-            lines += [f"- `{_code(f.address)}`: {_cut_inline(f.message, 300)}" if f.address
+            lines += [f"- {markdown_code(f.address)}: {_cut_inline(f.message, 300)}" if f.address
                       else f"- {_cut_inline(f.message, 300)}" for f in members]
     return lines
 
@@ -119,14 +131,15 @@ def _change_lines(result: ReviewResult) -> list[str]:
             lines.append(f"- … and {hidden} more")
     if result.drift:
         lines += ["", f"### drift ({len(result.drift)})", ""]
-        lines += [f"- `{_code(c.address)}` changed outside Terraform" for c in result.drift]
+        lines += [f"- {markdown_code(c.address)} changed outside Terraform" for c in result.drift]
     return lines
 
 
 def _change(action: Action, change: Change) -> list[str]:
     note = change_note(change)
-    lines = [f"- `{SYMBOLS[action]}` `{_code(change.address)}`" + (f" — {_cut_inline(note, 300)}" if note else "")]
-    lines += [f"  - `{_code(a.path)}`: `{_code(value(a.before, 60))}` → `{_code(value(a.after, 60))}`"
+    suffix = f" — {_cut_inline(note, 300)}" if note else ""
+    lines = [f"- `{SYMBOLS[action]}` {markdown_code(change.address)}{suffix}"]
+    lines += [f"  - {markdown_code(a.path)}: {markdown_code(value(a.before, 60))} → {markdown_code(value(a.after, 60))}"
               for a in change.attributes[:5]]
     return lines
 
@@ -138,7 +151,7 @@ def _other_changes(result: ReviewResult, room: int) -> str:
     lines: list[str] = []
     used = 0
     for change in others:
-        line = f"- `{SYMBOLS[change.action]}` `{_code(change.address)}`"
+        line = f"- `{SYMBOLS[change.action]}` {markdown_code(change.address)}"
         if used + len(line) + 1 > room - 120:
             lines.append(f"- … and {len(others) - len(lines)} more (see the JSON report)")
             break
@@ -159,7 +172,7 @@ def _model(result: ReviewResult, answer_limit: int | None, reasoning_limit: int 
 def _address_list(addresses: list[str], mode: str) -> str:
     """Addresses in full, one line per resource listing every instance key, or keys as ranges (a[0–2, 7])."""
     if mode == "plain":
-        return ", ".join(f"`{_code(a)}`" for a in addresses)
+        return ", ".join(markdown_code(a) for a in addresses)
     keyed: dict[str, list[str]] = {}
     for address in addresses:
         match = re.fullmatch(r"(.*?)\[([^\[\]]+)\]", address)
@@ -170,13 +183,13 @@ def _address_list(addresses: list[str], mode: str) -> str:
 
 def _keyed_line(base: str, keys: list[str], mode: str) -> str:
     if keys == [""]:
-        return f"- `{_code(base)}`"
+        return f"- {markdown_code(base)}"
     numbers = sorted(int(k) for k in keys if k.isdigit())
     if len(numbers) == len(keys):
         if mode == "ranges":
-            return f"- `{_code(base)}[{_ranges(numbers)}]`"
+            return f"- {markdown_code(f'{base}[{_ranges(numbers)}]')}"
         keys = [str(n) for n in numbers]
-    return f"- `{_code(base)}` ({len(keys)}) [{', '.join(_code(k) for k in keys)}]"
+    return f"- {markdown_code(base)} ({len(keys)}) [{', '.join(markdown_inline(k) for k in keys)}]"
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -190,7 +203,7 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def _details(summary: str, body: list[str]) -> list[str]:
-    return ["", f"<details><summary>{_safe(summary)}</summary>", *body, "", "</details>"]
+    return ["", f"<details><summary>{summary}</summary>", *body, "", "</details>"]  # SUMMARY is tfreview's own
 
 
 def _cut(text: str, budget: int) -> str:
@@ -207,22 +220,8 @@ def _cut_text(text: str, limit: int | None) -> str:
 
 
 def _cut_inline(text: str, width: int) -> str:
-    flat = _safe(" ".join(text.split()))
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def _cell(text: str) -> str:
-    return _cut_inline(text, 1000).replace("|", "\\|")
-
-
-def _code(text: str | None) -> str:
-    return (text or "").replace("`", "'")
+    return markdown_inline(" ".join(text.split()), width)
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {_safe(line)}" if line else ">" for line in text.splitlines())
-
-
-def _safe(text: str) -> str:
-    """Keep plan or model text from opening HTML comments (and so from forging the marker)."""
-    return text.replace("<!--", "&lt;!--").replace("-->", "--&gt;")
+    return "\n".join(f"> {line}" if line else ">" for line in markdown_block(text))

@@ -23,6 +23,7 @@ from typing import Any
 from tfreview import __version__
 from tfreview.labels import DecidedBy
 from tfreview.pipeline.findings import RULES, Finding, Severity
+from tfreview.render.escape import json_text, one_line
 from tfreview.result import ReviewResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,10 +62,10 @@ def render_sarif(result: ReviewResult, context: SarifContext | None = None) -> s
             "automationDetails": {"id": f"tfreview/{context.workspace or 'default'}/"},
             "results": [_result(f, rule_ids.index(f.rule), context) for f in findings],
             "properties": {"label": result.label.value, "label_text": result.label_text,
-                           "decided_by": result.decided_by.value, "errors": result.errors},
+                           "decided_by": result.decided_by.value, "errors": [one_line(e) for e in result.errors]},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _rule(rule_id: str) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def _result(finding: Finding, rule_index: int, context: SarifContext) -> dict[st
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": one_line(finding.message)},  # viewers show it as one line of text
         "locations": [{
             "physicalLocation": {"artifactLocation": {"uri": uri},
                                  "region": {"startLine": line, "startColumn": 1}},
@@ -106,5 +107,6 @@ def _result(finding: Finding, rule_index: int, context: SarifContext) -> dict[st
         },
     }
     if finding.address:
-        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": finding.address, "kind": "resource"}]
+        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": one_line(finding.address),
+                                                       "kind": "resource"}]
     return result

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as rich_escape
 
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
 from tfreview.render.common import SYMBOLS, change_note, count_line, groups, value
+from tfreview.render.escape import text_block, text_line, workflow_log
 from tfreview.result import ReviewResult
 
 LABEL_STYLE = {Label.LIKELY_SAFE: "bold green", Label.NEEDS_CLOSE_REVIEW: "bold red"}
@@ -27,13 +28,20 @@ def render_text(result: ReviewResult, *, color: bool = False, show_reasoning: bo
     _changes(console, result)
     if show_reasoning and result.reasoning:
         console.print("\n[bold]Model reasoning[/]")
-        console.print(escape(result.reasoning.strip()), style="dim")
+        for line in text_block(result.reasoning):
+            console.print(f"  {rich_escape(line)}", style="dim")
     if result.explanation:
         console.print("\n[bold]Model answer[/]")
-        console.print(escape(result.explanation.strip()))
+        for line in text_block(result.explanation):
+            console.print(f"  {rich_escape(line)}")
     for error in result.errors:
         console.print(f"\n[red]error:[/] {escape(error)}")
-    return buffer.getvalue()
+    return workflow_log(buffer.getvalue())
+
+
+def escape(text: str) -> str:
+    """Untrusted TEXT for the console: one line, nothing that acts, no rich markup."""
+    return rich_escape(text_line(text))
 
 
 def _header(console: Console, result: ReviewResult) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.findings import Finding
+from tfreview.render.escape import markdown_code, markdown_inline, one_line, workflow_log
 
 VerdictSource = Literal["model", "cache", "batch"] | None
 FORMATS = ("text", "json", "markdown")
@@ -86,8 +87,8 @@ def render_rollup(report: BatchReport, fmt: str) -> str:
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "markdown":
-        return _markdown(report)
-    return _text(report)
+        return workflow_log(_markdown(report))
+    return workflow_log(_text(report))
 
 
 def _headline(report: BatchReport) -> str:
@@ -107,7 +108,7 @@ def _time_line(report: BatchReport) -> str:
 
 
 def _finding_line(finding: Finding) -> str:
-    return f"{finding.severity.value} {finding.rule}: {finding.message}"
+    return one_line(f"{finding.severity.value} {finding.rule}: {finding.message}")
 
 
 def _text(report: BatchReport) -> str:
@@ -120,7 +121,7 @@ def _text(report: BatchReport) -> str:
             lines += [f"    - {_finding_line(f)}" for f in ws.findings[:TOP_FINDINGS]]
             if len(ws.findings) > TOP_FINDINGS:
                 lines.append(f"    … and {len(ws.findings) - TOP_FINDINGS} more findings")
-            lines += [f"    ! {e}" for e in ws.errors]
+            lines += [f"    ! {one_line(e)}" for e in ws.errors]
     safe = [w.name for w in report.workspaces if not w.needs_review]
     if safe:
         shown = ", ".join(safe[:SAFE_NAMES_SHOWN])
@@ -144,18 +145,19 @@ def _markdown(report: BatchReport) -> str:
                   "| workspace | decided by | top findings | errors |", "|---|---|---|---|"]
         for ws in flagged:
             found = "<br>".join(_cell(_finding_line(f)) for f in ws.findings[:TOP_FINDINGS]) or "—"
-            lines.append(f"| `{_cell(ws.name)}` | {ws.decided_by.value}{_source_note(ws)} | {found} | "
+            name = markdown_code(ws.name).replace("|", "\\|")
+            lines.append(f"| {name} | {ws.decided_by.value}{_source_note(ws)} | {found} | "
                          f"{'<br>'.join(_cell(e) for e in ws.errors) or '—'} |")
     safe = [w for w in report.workspaces if not w.needs_review]
     if safe:
         lines += ["", f"<details><summary>Likely safe ({len(safe)})</summary>", ""]
-        lines += [f"- `{_cell(w.name)}`{_source_note(w)}" for w in safe]
+        lines += [f"- {markdown_code(w.name)}{_source_note(w)}" for w in safe]
         lines += ["", "</details>"]
     if report.skipped:
         lines += ["", f"Skipped {len(report.skipped)} files that are not plans: "
-                      + ", ".join(f"`{_cell(s)}`" for s in report.skipped)]
+                      + ", ".join(markdown_code(s) for s in report.skipped)]
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").replace("`", "'").split())
+    return markdown_inline(" ".join(text.split()))  # plan text: no HTML, links or code-span breaks; | escaped
