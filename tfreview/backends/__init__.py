@@ -8,12 +8,14 @@ from tfreview.backends.base import Backend
 from tfreview.backends.none import NoneBackend
 from tfreview.backends.ollama import OllamaBackend
 from tfreview.backends.openai import OpenAIBackend
+from tfreview.backends.transformers import TransformersBackend
 from tfreview.errors import ConfigError
 
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "ollama": OllamaBackend,
     "none": NoneBackend,
     "openai": OpenAIBackend,
+    "transformers": TransformersBackend,
 }
 
 
