@@ -217,6 +217,7 @@ def test_cli_fails_closed_on_a_missing_model(tmp_path: Path) -> None:
     assert body["label"] == "needs_close_review" and body["decided_by"] == "error"
     assert body["model"] == {**body["model"], "backend": "transformers", "name": "absent"}
     assert "does not exist" in body["errors"][0]
+    assert f"with absent at {tmp_path / 'absent'}" in result.stderr
 
 
 def test_settings_from_flag_env_and_config(tmp_path: Path) -> None:
@@ -294,3 +295,22 @@ def _mkdir(path: Path) -> Path:
 def _without(path: Path, name: str) -> Path:
     (path / name).unlink()
     return path
+
+
+def test_verdicts_are_cached_per_model_files_and_quantization(model_dir: Path) -> None:
+    load, made = fake_loader(ANSWER)
+    backend = TransformersBackend(load)
+
+    def ask(quantize: str) -> None:
+        result = review(plan_path("update"), Settings(backend="transformers", model_path=model_dir, quantize=quantize),
+                        backend=backend)
+        assert result.label is Label.LIKELY_SAFE and result.decided_by is DecidedBy.MODEL
+
+    ask("none")
+    ask("none")
+    assert len(made) == 1  # the second review was served from the cache
+    ask("4bit")
+    assert len(made) == 2  # other weights in memory: asked again
+    (model_dir / "config.json").write_text((model_dir / "config.json").read_text().replace("131072", "65536"))
+    ask("none")
+    assert len(made) == 3  # the directory changed: asked again

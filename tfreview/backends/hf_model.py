@@ -8,6 +8,7 @@ says how to download it once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import struct
@@ -146,6 +147,29 @@ def memory_bytes(model: ModelDir, params: int, quantize: str, num_ctx: int) -> t
     kv_heads = int(config.get("num_key_value_heads") or heads)
     head_dim = int(config.get("head_dim") or hidden // heads)
     return weights, 2 * layers * kv_heads * head_dim * 2 * num_ctx
+
+
+def identity(model_path: str | Path | None, quantize: str) -> str | None:
+    """What the verdict cache keys a local model by: config, tokenizer and weight files' headers, sizes and times.
+
+    Hashing every weight byte of a 14B model would take minutes; a changed checkpoint rewrites its files,
+    which changes their size or modification time. None when the directory cannot be read (the review
+    then fails in the backend, and failures are never cached).
+    """
+    try:
+        path = locate(model_path)
+        digest = hashlib.sha256(quantize.encode())
+        for name in ("config.json", "tokenizer_config.json", "tokenizer.json", "chat_template.jinja"):
+            if (path / name).is_file():
+                digest.update(name.encode() + (path / name).read_bytes())
+        for weights in sorted([*path.glob("*.safetensors"), *path.glob("pytorch_model*.bin")]):
+            stat = weights.stat()
+            digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            with weights.open("rb") as handle:
+                digest.update(handle.read(1 << 16))
+    except (errors.BackendError, OSError):
+        return None
+    return digest.hexdigest()[:16]
 
 
 def _count_from_config(config: dict[str, Any]) -> int | None:
