@@ -120,10 +120,18 @@ def test_no_verdict_keeps_the_text_and_fails_closed(model_dir: Path) -> None:
     assert any("no verdict line" in e for e in result.errors)
 
 
-def test_runaway_reasoning_ends_at_the_token_budget(model_dir: Path) -> None:
-    reply, runtime = _chat(model_dir, "thinking " * 50, num_predict=64)
-    assert runtime.calls[0]["max_new_tokens"] == 64
-    assert (reply.content, reply.done_reason, reply.completion_tokens) == ("", "length", 64)
+def test_runaway_reasoning_fails_at_the_token_budget(model_dir: Path) -> None:
+    load, made = fake_loader("thinking " * 50)
+    with pytest.raises(errors.BadReply, match=r"ran out of tokens before its verdict \(max_new_tokens 64\) — raise "
+                                              r"--num-predict$"):
+        TransformersBackend(load).chat("p", BackendSettings(model_path=str(model_dir), num_predict=64))
+    assert made[0].calls[0]["max_new_tokens"] == 64
+
+
+def test_a_verdict_on_the_last_budgeted_token_counts(model_dir: Path) -> None:
+    script = "a" * 40 + "</think>\nVERDICT: LIKELY SAFE"
+    reply, _ = _chat(model_dir, script + " and more", num_predict=len(script))
+    assert (reply.content, reply.done_reason) == ("VERDICT: LIKELY SAFE", "length")
 
 
 def test_budget_is_capped_by_the_context_left(model_dir: Path) -> None:
@@ -247,8 +255,8 @@ def test_models_check_counts_parameters_from_config_and_estimates_memory(tmp_pat
     from tfreview.workflows.models import check_model_dir
 
     model = write_model_dir(tmp_path / "q", tensors={})
-    for name in model.glob("*.safetensors"):
-        name.write_bytes(b"not safetensors")
+    (model / "model.safetensors").write_bytes(b"not safetensors")
+    (model / "model-2.safetensors").write_bytes(b"x")
     report = check_model_dir(BackendSettings(model_path=str(model), quantize="4bit", num_ctx=8192))
     rows = {c.name: c.detail for c in report.checks}
     assert report.ok and rows["parameters"] == "14.77 B (config.json dimensions)"  # R1-Distill-Qwen-14B: 14.8 B

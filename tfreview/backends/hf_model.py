@@ -127,8 +127,8 @@ def parameter_count(model: ModelDir) -> tuple[int, str]:
     if files and not model.config.get("quantization_config"):  # packed 4-bit tensors would under-count
         try:
             return sum(_safetensors_count(f) for f in files), "safetensors headers"
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError, struct.error, KeyError, TypeError, AttributeError):
+            pass  # not a readable safetensors header: count from the dimensions instead
     counted = _count_from_config(model.config)
     if counted is None:
         raise errors.BadReply(f"cannot count the parameters of {model.path}: config.json lacks the model's dimensions")

@@ -4,8 +4,8 @@ Stage: backends (prompt + BackendSettings → ModelReply). torch and transformer
 this backend loads a model (`hf_runtime`), so every other path stays free of them. The seam is `loader`:
 (model directory, settings) → Runtime; tests inject a fake model/tokenizer pair through it. Foreign
 exceptions are translated once, in `_translate`. Generation stops on the newline after a verdict line
-outside the <think> block (`VerdictWatch`); an answer without one is returned as is, so the review
-fails closed while keeping the model's text.
+outside the <think> block (`VerdictWatch`); an answer that ends without one is returned as is, so the
+review fails closed while keeping the model's text; one cut by the token budget is a BadReply.
 """
 
 from __future__ import annotations
@@ -144,6 +144,12 @@ def _answer(runtime: Runtime, prompt: str, settings: BackendSettings, started: f
     raw = tokenizer.decode(new_ids, skip_special_tokens=True)
     # R1 templates open <think> in the prompt, so the answer starts inside the reasoning block.
     reasoning, answer = split_reasoning((OPEN_TAG + "\n" if thinking_open else "") + raw)
+    if not (ended or watch.stopped) and parse_verdict(answer).label is None:
+        # As the other backends do: a budget cut is its own cause. An answer that ended is kept as is.
+        raise errors.BadReply(
+            f"the model ran out of tokens before its verdict (max_new_tokens {budget}) — raise --num-predict"
+            + ("" if budget == settings.num_predict else " or lower --num-ctx (the context is full)")
+        )
     return ModelReply(
         thinking=reasoning,
         content=answer,
