@@ -10,7 +10,7 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKEND_NAMES = ("ollama", "openai", "transformers", "none")  # checked against the registry when the backend is built
-SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin")
+SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin", "model_path", "quantize", "device")
 
 _BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
                         help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server, "
@@ -29,7 +29,7 @@ _DEVICE = click.option("--device", type=click.Choice(("auto", "cuda", "cpu")),
 _CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                        help="Config file.  [default: nearest .tfreview.hcl above the plan]")
 
-MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _TIMEOUT, _TERRAFORM, _CONFIG]
+MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _MODEL_PATH, _QUANTIZE, _DEVICE, _TIMEOUT, _TERRAFORM, _CONFIG]
 REVIEW_OPTIONS = [
     _BACKEND, _MODEL, _HOST,
     click.option("--base-url", help="OpenAI-compatible base URL for --backend openai, e.g. http://127.0.0.1:8080/v1."),
@@ -47,7 +47,7 @@ REVIEW_OPTIONS = [
 
 
 def model_options(func: F) -> F:
-    """Add --backend, --model, --host, --timeout, --terraform-bin and --config to a command."""
+    """Add --backend, --model, --host, --model-path, --quantize, --device, --timeout, --terraform-bin and --config."""
     return _apply(MODEL_OPTIONS, func)
 
 
