@@ -61,6 +61,9 @@ class FileConfig(_Strict):
     timeout: float | None = None
     terraform_bin: str | None = None
     cache_dir: str | None = None
+    model_path: str | None = None
+    quantize: str | None = None
+    device: str | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from tfreview.backends.base import (
     DEFAULT_MODEL,
@@ -17,6 +17,8 @@ from tfreview.backends.base import (
     DEFAULT_TEMPERATURE,
     DEFAULT_TIMEOUT_S,
     BackendSettings,
+    Device,
+    Quantize,
 )
 from tfreview.config import FileConfig, load_config, locate_config
 from tfreview.errors import ConfigError
@@ -25,7 +27,7 @@ DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
 ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
-                "timeout", "terraform_bin", "cache_dir")
+                "timeout", "terraform_bin", "cache_dir", "model_path", "quantize", "device")
 
 
 class Settings(BaseModel):
@@ -41,17 +43,29 @@ class Settings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key: str | None = Field(None, repr=False)
     terraform_bin: str | None = None
+    model_path: Path | None = Field(None, description="local model directory for --backend transformers")
+    quantize: Quantize = "none"
+    device: Device = "auto"
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
     use_cache: bool = True
     record_dir: Path | None = None
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
 
+    @model_validator(mode="after")
+    def _name_local_model(self) -> Settings:
+        """A local model directory names the model (in output and the cache key) unless --model says otherwise."""
+        if self.backend == "transformers" and self.model_path is not None and "model" not in self.model_fields_set:
+            self.model = self.model_path.name
+        return self
+
     def backend_settings(self) -> BackendSettings:
         """What the backend needs."""
         host = self.base_url if self.backend == "openai" and self.base_url else self.host
         return BackendSettings(model=self.model, host=host, temperature=self.temperature, num_ctx=self.num_ctx,
-                               num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key)
+                               num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key,
+                               model_path=str(self.model_path) if self.model_path else None,
+                               quantize=self.quantize, device=self.device)
 
 
 def resolve_settings(

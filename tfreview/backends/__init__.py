@@ -33,10 +33,17 @@ def _none() -> Backend:
     return NoneBackend()
 
 
+def _transformers() -> Backend:
+    from tfreview.backends.transformers import TransformersBackend  # torch itself loads only on first use
+
+    return TransformersBackend()
+
+
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "ollama": _ollama,
     "none": _none,
     "openai": _openai,
+    "transformers": _transformers,
 }
 
 

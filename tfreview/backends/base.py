@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -13,6 +13,8 @@ DEFAULT_TEMPERATURE = 0.6
 DEFAULT_NUM_CTX = 8192
 DEFAULT_NUM_PREDICT = 4096
 DEFAULT_TIMEOUT_S = 600.0
+Quantize = Literal["none", "4bit", "8bit"]
+Device = Literal["auto", "cuda", "cpu"]
 # Truncation checks compare what a server says it read with a low estimate of the prompt's size.
 LOW_CHARS_PER_TOKEN = 4
 # An untruncated prompt evaluates to at least ~0.8 of a chars/4 estimate, even for wordy prose.
@@ -29,6 +31,9 @@ class BackendSettings(BaseModel):
     num_predict: int = Field(DEFAULT_NUM_PREDICT, ge=64)
     timeout_s: float = Field(DEFAULT_TIMEOUT_S, gt=0)
     api_key: str | None = None
+    model_path: str | None = None
+    quantize: Quantize = "none"
+    device: Device = "auto"
 
 
 class ModelReply(BaseModel):

@@ -28,6 +28,12 @@ def models_group() -> None:
 
 
 @models_group.command("check")
+@click.option("--backend", type=click.Choice(("ollama", "transformers")),
+              help="What to check: a model on Ollama, or a local model directory.  [default: ollama]")
+@click.option("--model-path", type=click.Path(path_type=Path),
+              help="Local model directory, for --backend transformers.")
+@click.option("--quantize", type=click.Choice(("none", "4bit", "8bit")),
+              help="Weights the memory estimate assumes, for --backend transformers.  [default: none]")
 @click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
 @click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
 @click.option("--num-ctx", type=int, help="Context window tfreview will ask for.  [default: 8192]")
@@ -36,12 +42,15 @@ def models_group() -> None:
 def check_command(config_path: Path | None, **flags: Any) -> None:
     """Check the server, the model, its thinking capability and context length.
 
+    With --backend transformers --model-path DIR: the directory's architecture, parameters, weights,
+    the memory it needs, context and whether its chat template opens <think> (no weights are loaded).
+
     Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
     """
-    from tfreview.workflows.models import check_model
+    from tfreview.workflows.models import check_model, check_model_dir
 
-    settings = _settings(flags, config_path)
-    report = check_model(settings)
+    backend, settings = _settings(flags, config_path)
+    report = check_model_dir(settings) if backend == "transformers" else check_model(settings)
     grid = table("check", "status", "detail", title=f"{report.model} at {report.host}")
     for check in report.checks:
         grid.add_row(check.name, f"[{STATUS_STYLE[check.status.value]}]{check.status.value}[/]", check.detail)
@@ -67,7 +76,7 @@ def pull_command(model: str | None, host: str | None, config_path: Path | None) 
     """
     from tfreview.workflows.models import pull_model
 
-    settings = _settings({"host": host, "model": model}, config_path)
+    _, settings = _settings({"host": host, "model": model}, config_path)
     console = Console(stderr=True, highlight=False)
     try:
         with PullProgress(console) as progress:
@@ -109,9 +118,9 @@ class PullProgress:
         self.last_status = event.status
 
 
-def _settings(flags: dict[str, Any], config_path: Path | None) -> BackendSettings:
-    """The Ollama settings from flags, environment and .tfreview.hcl (whatever --backend says)."""
+def _settings(flags: dict[str, Any], config_path: Path | None) -> tuple[str, BackendSettings]:
+    """The backend and its settings from flags, environment and .tfreview.hcl (Ollama's host whatever it is)."""
     from tfreview.settings import resolve_settings
 
     settings = resolve_settings(flags, os.environ, plan_source=".", config_path=config_path)
-    return settings.backend_settings().model_copy(update={"host": settings.host})
+    return settings.backend, settings.backend_settings().model_copy(update={"host": settings.host})

@@ -41,7 +41,8 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
     targets = [parse_output(o, fmt) for o in outputs]
     if not quiet:
         announce_config(settings.config_path)
-        _announce(settings.backend, settings.model, settings.host, plan)
+        where = str(settings.model_path) if settings.backend == "transformers" else settings.host
+        _announce(settings.backend, settings.model, where, plan)
     result = review(plan, settings)
     deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
     sys.exit(EXIT_SAFE if exit_zero or not result.needs_review else EXIT_REVIEW)

@@ -8,8 +8,9 @@ What goes in (all of it already masked):
   values (only what changes: unchanged, workspace-specific attributes such as names stay out; none
   for deletes and forgets, whose values the prompt does not show either);
 - the findings (rule, severity, message), the plan's applyable/complete/errored flags;
-- the model, the backend, num_ctx and temperature, the prompt template version, a hash of the code
-  that writes the prompt, and the rules version.
+- the model, the backend (for a local model directory also a hash of its files' headers and --quantize),
+  num_ctx and temperature, the prompt template version, a hash of the code that writes the prompt, and the
+  rules version.
 
 What is stripped from addresses (in changes, moves and finding messages): the module path
 (`module.app_eu["x"].`) and the resource's instance key (`["eu-west-1"]`, `[0]`). Those are where
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tfreview.backends.hf_model import identity
 from tfreview.pipeline import prompt as prompt_module
 from tfreview.pipeline import risk, summary
 from tfreview.pipeline.changes import Action, Change, ChangeSet, any_unknown
@@ -71,6 +73,8 @@ def cache_key(prepared: Prepared, settings: Settings, backend: str) -> str:
         "changes": canonical_changes(prepared.changeset),
         "findings": sorted(_finding(f) for f in prepared.findings),
     }
+    if backend == "transformers":  # a local directory: its files say which weights answer
+        document["model_identity"] = identity(settings.model_path, settings.quantize)
     return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""Is the model there and does it fit? Check and pull models on an Ollama server.
+"""Is the model there and does it fit? Check and pull models on an Ollama server; check a local model directory.
 
 Wire facts are in /work/shared/ollama-api.md (cited as §n): /api/version, /api/tags and /api/show
 answer the check (§4); /api/pull streams progress lines, and an error after the stream began is
@@ -18,6 +18,7 @@ import httpx
 import ollama
 
 from tfreview import errors
+from tfreview.backends import hf_model
 from tfreview.backends.base import BackendSettings, one_line
 from tfreview.backends.ollama import CONNECT_TIMEOUT_S, FOREIGN_ERRORS, translate_error
 
@@ -219,3 +220,75 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     for piece in version.lstrip("v").split("-", 1)[0].split(".")[:3]:
         parts.append(int(piece) if piece.isdigit() else 0)
     return tuple(parts)
+
+
+def check_model_dir(settings: BackendSettings) -> CheckReport:
+    """`models check --backend transformers`: a local model directory, read without loading its weights."""
+    report = CheckReport(settings.model_path or "(no --model-path)", settings.model, settings.num_ctx)
+    try:
+        model = hf_model.read_model_dir(hf_model.locate(settings.model_path))
+        report.model = model.path.name
+        report.checks += [Check("directory", Status.OK, str(model.path)), _architecture(model)]
+        params, counted_by = hf_model.parameter_count(model)
+        report.checks += [
+            Check("parameters", Status.OK, f"{_count(params)} ({counted_by})"),
+            _weights(model, settings.quantize),
+            _memory(model, params, settings),
+            _context(_as_info(model), settings.num_ctx),
+            _template(model),
+        ]
+    except errors.BackendError as exc:
+        report.checks.append(Check("directory" if not report.checks else "model", Status.FAIL, str(exc)))
+    done = {c.name for c in report.checks}
+    report.checks += [Check(n, Status.SKIP, "not checked") for n in _DIR_NAMES if n not in done]
+    return report
+
+
+def _architecture(model: hf_model.ModelDir) -> Check:
+    if model.architecture.endswith("ForCausalLM"):
+        return Check("architecture", Status.OK, model.architecture)
+    return Check("architecture", Status.WARN, f"{model.architecture} is not a causal LM — pick a DeepSeek-R1 distill")
+
+
+def _weights(model: hf_model.ModelDir, quantize: str) -> Check:
+    stored = model.config.get("torch_dtype") or model.config.get("dtype") or "unknown"
+    packed = model.config.get("quantization_config")
+    if isinstance(packed, dict):
+        return Check("weights", Status.OK, f"stored {stored}, quantized in the checkpoint "
+                                           f"({packed.get('quant_method', 'unknown method')})")
+    loaded = {"none": "loaded as bf16", "4bit": "loaded as NF4 (bitsandbytes, needs CUDA)",
+              "8bit": "loaded as int8 (bitsandbytes, needs CUDA)"}[quantize]
+    return Check("weights", Status.OK, f"stored {stored}, {loaded}")
+
+
+def _memory(model: hf_model.ModelDir, params: int, settings: BackendSettings) -> Check:
+    weights, kv = hf_model.memory_bytes(model, params, settings.quantize, settings.num_ctx)
+    total = weights + kv + hf_model.RUNTIME_OVERHEAD_BYTES
+    return Check("memory", Status.OK, f"≈ {_gib(total)} computed, not measured: weights {_gib(weights)} "
+                                      f"(--quantize {settings.quantize}), KV cache {_gib(kv)} at num_ctx "
+                                      f"{settings.num_ctx}, ~1 GiB runtime")
+
+
+def _template(model: hf_model.ModelDir) -> Check:
+    text = hf_model.render_chat(model, [{"role": "user", "content": "x"}])
+    if hf_model.opens_think(text):
+        return Check("thinking", Status.OK, "the chat template opens <think> in the prompt (R1 style): the "
+                                            "answer starts inside the reasoning block")
+    return Check("thinking", Status.WARN, "the chat template does not open <think>: reasoning is read only from "
+                                          "a <think> block the model writes itself")
+
+
+def _as_info(model: hf_model.ModelDir) -> dict[str, Any]:
+    """The context length in the shape `_context` reads from Ollama's model_info."""
+    return {"general.architecture": "hf", "hf.context_length": model.context_length}
+
+
+def _count(params: int) -> str:
+    return f"{params / 1e9:.2f} B" if params >= 1e9 else f"{params / 1e6:.2f} M"
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GiB" if size >= 1 << 27 else f"{size / (1 << 20):.1f} MiB"
+
+
+_DIR_NAMES = ("directory", "architecture", "parameters", "weights", "memory", "context", "thinking")
