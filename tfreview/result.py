@@ -72,6 +72,8 @@ class ReviewResult(BaseModel):
     plan: PlanInfo = Field(default_factory=PlanInfo)
     model: ModelInfo = Field(default_factory=ModelInfo)
     errors: list[str] = Field(default_factory=list)
+    # Not part of the JSON document: lets the text report suggest --backend none next to the label.
+    model_unreachable: bool = Field(False, exclude=True)
 
     @property
     def needs_review(self) -> bool:

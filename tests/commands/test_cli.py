@@ -173,3 +173,11 @@ def test_planfile_through_real_terraform_shim(monkeypatch: pytest.MonkeyPatch) -
     assert result.exit_code == 0, result.stderr
     parsed = json.loads(result.stdout)
     assert parsed["summary"]["delete"] == 1 and parsed["plan"]["terraform_version"].startswith("1.")
+
+
+def test_quiet_silences_the_report_and_progress_but_not_the_reason_a_review_failed() -> None:
+    from tests.helpers import closed_port_url
+
+    result = run("review", str(plan_path("update")), "--host", closed_port_url(), "--timeout", "2", "-q")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("tfreview: cannot reach Ollama") and "reviewing" not in result.stderr

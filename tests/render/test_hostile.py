@@ -104,7 +104,7 @@ def test_text_shows_each_hostile_value_on_one_line(result: ReviewResult) -> None
         shown = one_line(hostile)
         assert any(shown in line for line in text.splitlines()), name
     # Model text is indented under its heading: it cannot pose as tfreview's own label line.
-    model = text.split("\nModel reasoning\n", 1)[1]
+    model = text.split("\nModel reasoning\n", 1)[1].rstrip("\n").rsplit("\n", 1)[0]  # up to the closing label line
     assert all(line.startswith("  ") for line in model.splitlines() if line and line not in ("Model answer",))
 
 

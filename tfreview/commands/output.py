@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from tfreview.result import ReviewResult
 
 # Kept equal to tfreview.render.FORMATS (a test checks); repeated here so `--help` imports no renderer.
+DEFAULT_WIDTH = 100
 FORMATS = ("text", "json", "markdown", "github", "sarif")
 FORMAT_HELP = ("Format written to stdout: text, json, markdown, github (PR-comment Markdown, kept under "
                "GitHub's 65,536-character limit) or sarif (SARIF 2.1.0 for code scanning).")
@@ -41,6 +43,7 @@ def deliver(result: ReviewResult, *, fmt: str, targets: list[tuple[str, Path]], 
     """Write every --output file, the GitHub Actions files when in Actions, then stdout unless quiet."""
     from tfreview.integrations import github_actions
     from tfreview.render import render
+    from tfreview.render.escape import one_line
 
     wants_sarif = fmt == "sarif" or any(f == "sarif" for f, _ in targets)
     sarif = sarif_context(result, plan_source, os.environ, source_root or Path.cwd()) if wants_sarif else None
@@ -49,12 +52,14 @@ def deliver(result: ReviewResult, *, fmt: str, targets: list[tuple[str, Path]], 
     if github_actions.enabled(os.environ):
         json_path = next((p.resolve() for f, p in targets if f == "json"), None)
         github_actions.publish(result, os.environ, json_path, lambda line: click.echo(line, err=True))
-    if quiet:
-        return
-    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render(result, fmt, color=color, show_reasoning=show_reasoning, sarif=sarif), nl=False)
-    for error in result.errors:
-        click.echo(f"tfreview: {error}", err=True)
+    if not quiet:
+        terminal = fmt == "text" and sys.stdout.isatty()
+        color = terminal and "NO_COLOR" not in os.environ
+        width = shutil.get_terminal_size().columns if terminal else DEFAULT_WIDTH
+        click.echo(render(result, fmt, color=color, show_reasoning=show_reasoning, sarif=sarif, width=width),
+                   nl=False)
+    for error in result.errors:  # -q silences the report, never the reasons a review failed
+        click.echo(f"tfreview: {one_line(error)}", err=True)
 
 
 def write(path: Path, text: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tfreview.backends import get_backend
 from tfreview.backends.base import Backend, ModelReply
-from tfreview.errors import BackendError
+from tfreview.errors import BackendError, BackendUnavailable
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import Action, ChangeSet, normalize, paused_gc
 from tfreview.pipeline.findings import ReviewInput, Severity
@@ -35,6 +35,7 @@ class ModelOutcome:
     error: str | None = None
     duration_s: float = 0.0
     cached: bool = False
+    unreachable: bool = False  # the model's server or file could not be reached at all
 
 
 def review(source: str | Path, settings: Settings, backend: Backend | None = None) -> ReviewResult:
@@ -96,7 +97,8 @@ def ask(prepared: Prepared, settings: Settings, backend: Backend) -> ModelOutcom
     try:
         reply = backend.chat(prompt.text, settings.backend_settings())
     except BackendError as exc:
-        return ModelOutcome(error=str(exc), duration_s=time.monotonic() - started)
+        return ModelOutcome(error=str(exc), duration_s=time.monotonic() - started,
+                            unreachable=isinstance(exc, BackendUnavailable))
     return ModelOutcome(reply=reply, duration_s=reply.duration_s or time.monotonic() - started)
 
 
@@ -107,6 +109,7 @@ def decide(prepared: Prepared, settings: Settings, outcome: ModelOutcome | None)
         return result
     result.model.duration_s = round(outcome.duration_s, 3)
     result.model.cached = outcome.cached
+    result.model_unreachable = outcome.unreachable
     if outcome.reply is None:
         return _failed(result, mask_text(outcome.error or "the model gave no answer", prepared.masking.secrets))
     return _apply_reply(result, outcome.reply, prepared.masking)
