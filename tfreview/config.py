@@ -66,6 +66,9 @@ class FileConfig(_Strict):
     timeout: float | None = None
     terraform_bin: str | None = None
     cache_dir: str | None = None
+    model_path: str | None = None
+    gpu_layers: int | None = None
+    threads: int | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

@@ -25,7 +25,9 @@ DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
 ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
-                "timeout", "terraform_bin", "cache_dir")
+                "timeout", "terraform_bin", "cache_dir", "model_path", "gpu_layers", "threads")
+# Backends that load weights in this process from --model-path rather than asking a server.
+LOCAL_BACKENDS = ("llamacpp", "transformers")
 
 
 class Settings(BaseModel):
@@ -40,6 +42,9 @@ class Settings(BaseModel):
     timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0)
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key: str | None = Field(None, repr=False)
+    model_path: Path | None = Field(None, description="weights loaded in-process (a .gguf for --backend llamacpp)")
+    gpu_layers: int | None = Field(None, ge=-1, description="layers offloaded to the GPU; -1 all; None: all with a GPU")
+    threads: int | None = Field(None, ge=1, description="CPU threads for in-process backends; None: every core")
     terraform_bin: str | None = None
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
     use_cache: bool = True
@@ -51,7 +56,15 @@ class Settings(BaseModel):
         """What the backend needs."""
         host = self.base_url if self.backend == "openai" and self.base_url else self.host
         return BackendSettings(model=self.model, host=host, temperature=self.temperature, num_ctx=self.num_ctx,
-                               num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key)
+                               num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key,
+                               model_path=str(self.model_path) if self.model_path else None,
+                               gpu_layers=self.gpu_layers, threads=self.threads)
+
+    def endpoint(self) -> str:
+        """Where the model is asked, for progress lines: the server URL or the weights file."""
+        if self.backend in LOCAL_BACKENDS:
+            return f"{self.model_path or '(no --model-path)'} in-process"
+        return f"{self.model} at {self.backend_settings().host}"
 
 
 def resolve_settings(
@@ -68,8 +81,12 @@ def resolve_settings(
     _check_rules(file)
     layers: dict[str, Any] = {}
     layers.update({k: v for k, v in file.model_dump(include=set(ENV_SETTINGS)).items() if v is not None})
+    if path is not None and "model_path" in layers:  # a path in the file is relative to the file
+        layers["model_path"] = path.parent / Path(layers["model_path"]).expanduser()
     layers.update(_from_env(env))
     layers.update({k: v for k, v in flags.items() if v is not None})
+    if layers.get("backend") in LOCAL_BACKENDS and layers.get("model_path") and "model" not in layers:
+        layers["model"] = Path(layers["model_path"]).name  # results and records name the file, not a server model
     if "host" in layers:
         layers["host"] = normalize_host(str(layers["host"]))
     try:

@@ -151,12 +151,13 @@ FAILURES: list[tuple[str, tuple[str, ...], Scenario, type[errors.BackendError], 
      "ended before `data: [DONE]`"),
     ("done-without-finish-reason", ALL, lambda d: d.cut("The plan", done=True), errors.BadReply,
      "ended before the model finished (no finish_reason)"),
-    ("finish-reason-length", ALL, lambda d: d.reply("Wait, again. " * 50, "", finish_reason="length"),
-     errors.BadReply, "ran out of tokens before answering (max_tokens 4096)"),
+    ("finish-reason-length-unfinished-verdict", ALL,
+     lambda d: d.reply("Wait, again. " * 50, "VERDICT: LIKELY SAFE", finish_reason="length"),
+     errors.BadReply, "hit the token limit (max_tokens 4096)"),
     ("chunk-not-json", ALL, lambda d: d.lines("data: {\"choices\": [\n\n", "data: [DONE]\n\n"), errors.BadReply,
      "not OpenAI-compatible chat JSON"),
 ]
-NO_CAUSE = {"done-without-finish-reason", "finish-reason-length"}
+NO_CAUSE = {"done-without-finish-reason", "finish-reason-length-unfinished-verdict"}
 
 
 @pytest.mark.parametrize(

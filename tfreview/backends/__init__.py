@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tfreview.backends.base import Backend
+from tfreview.backends.llamacpp import LlamaCppBackend
 from tfreview.backends.none import NoneBackend
 from tfreview.backends.ollama import OllamaBackend
 from tfreview.backends.openai import OpenAIBackend
@@ -14,6 +15,7 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     "ollama": OllamaBackend,
     "none": NoneBackend,
     "openai": OpenAIBackend,
+    "llamacpp": LlamaCppBackend,
 }
 
 

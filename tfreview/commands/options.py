@@ -9,23 +9,29 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
-BACKEND_NAMES = ("ollama", "openai", "none")  # checked against the registry when the backend is built
-SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin")
+BACKEND_NAMES = ("ollama", "openai", "llamacpp", "none")  # checked against the registry when the backend is built
+SETTING_NAMES = ("backend", "model", "host", "model_path", "gpu_layers", "threads", "timeout", "terraform_bin")
 
 _BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
-                        help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server."
-                             "  [default: ollama]")
+                        help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server, "
+                             "`llamacpp` = a GGUF file loaded in-process.  [default: ollama]")
 _MODEL = click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
 _HOST = click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
+_MODEL_PATH = click.option("--model-path", type=click.Path(dir_okay=False, path_type=Path),
+                           help="GGUF file for --backend llamacpp.  [default: $TFREVIEW_MODEL_PATH]")
+_GPU_LAYERS = click.option("--gpu-layers", type=click.IntRange(min=-1),
+                           help="Layers offloaded to the GPU (-1 all).  [default: all with a GPU build, else 0]")
+_THREADS = click.option("--threads", type=click.IntRange(min=1), help="CPU threads for --backend llamacpp.  "
+                                                                    "[default: every core]")
 _TIMEOUT = click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]")
 _TERRAFORM = click.option("--terraform-bin",
                           help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
 _CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                        help="Config file.  [default: nearest .tfreview.hcl above the plan]")
 
-MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _TIMEOUT, _TERRAFORM, _CONFIG]
+MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _MODEL_PATH, _GPU_LAYERS, _THREADS, _TIMEOUT, _TERRAFORM, _CONFIG]
 REVIEW_OPTIONS = [
-    _BACKEND, _MODEL, _HOST,
+    _BACKEND, _MODEL, _HOST, _MODEL_PATH, _GPU_LAYERS, _THREADS,
     click.option("--base-url", help="OpenAI-compatible base URL for --backend openai, e.g. http://127.0.0.1:8080/v1."),
     click.option("--api-key", help="API key for --backend openai.  [default: $TFREVIEW_API_KEY]"),
     click.option("--num-ctx", type=int, help="Context window; the prompt is compressed to fit.  [default: 8192]"),
@@ -41,7 +47,7 @@ REVIEW_OPTIONS = [
 
 
 def model_options(func: F) -> F:
-    """Add --backend, --model, --host, --timeout, --terraform-bin and --config to a command."""
+    """Add --backend, --model, --host, --model-path, --gpu-layers, --threads, --timeout, --terraform-bin, --config."""
     return _apply(MODEL_OPTIONS, func)
 
 

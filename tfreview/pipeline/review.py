@@ -26,7 +26,7 @@ from tfreview.pipeline.verdict import parse_verdict
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
 from tfreview.settings import Settings
 from tfreview.workflows.cache import VerdictCache, new_entry
-from tfreview.workflows.cache_key import cache_key
+from tfreview.workflows.cache_key import cache_key, with_identity
 from tfreview.workflows.record import record_review
 
 
@@ -57,7 +57,11 @@ def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key:
     if not settings.use_cache or prepared.prompt is None:
         return ask(prepared, settings, backend)
     cache = VerdictCache(settings.cache_dir)
-    key = key or cache_key(prepared, settings, backend.name)
+    try:  # the weights' identity is part of the key: unknown weights are never answered from the cache
+        identity = backend.identity(settings.backend_settings())
+    except BackendError as exc:
+        return ModelOutcome(error=str(exc))
+    key = with_identity(key or cache_key(prepared, settings, backend.name), identity)
     hit = cache.get(key)
     if hit is not None:
         return ModelOutcome(reply=hit.reply, duration_s=hit.duration_s, cached=True)
