@@ -125,11 +125,17 @@ def inspect(settings: BackendSettings) -> GGUFInfo:
         raise errors.ModelNotFound(f"cannot read {path}: {exc.strerror} — check its permissions") from exc
 
 
-def gpu_available() -> bool:
-    """Whether this xllamacpp build sees a GPU (a CUDA, ROCm, Metal or Vulkan device)."""
+def gpu_devices() -> list[dict[str, Any]]:
+    """The GPUs (discrete or integrated) this xllamacpp build sees: CUDA, ROCm, Metal or Vulkan devices."""
     xllamacpp = _import()
-    return any(str(d.get("type", "")).rsplit(".", 1)[-1].split(":")[0] != "GGML_BACKEND_DEVICE_TYPE_CPU"
-               for d in xllamacpp.get_device_info())
+    kinds = xllamacpp.ggml_backend_dev_type
+    gpu = (kinds.GGML_BACKEND_DEVICE_TYPE_GPU, kinds.GGML_BACKEND_DEVICE_TYPE_IGPU)
+    return [dict(d) for d in xllamacpp.get_device_info() if d.get("type") in gpu]
+
+
+def gpu_available() -> bool:
+    """Whether a GPU build with a usable device is present."""
+    return bool(gpu_devices())
 
 
 def gpu_layers(settings: BackendSettings) -> int:
@@ -170,8 +176,7 @@ def available_memory() -> int:
 
 def gpu_free_memory() -> int:
     """Free bytes on the GPUs xllamacpp sees."""
-    return sum(int(d.get("memory_free") or 0) for d in _import().get_device_info()
-               if "CPU" not in str(d.get("type", "")))
+    return sum(int(d.get("memory_free") or 0) for d in gpu_devices())
 
 
 def load(settings: BackendSettings) -> _Loaded:

@@ -28,20 +28,29 @@ def models_group() -> None:
 
 
 @models_group.command("check")
+@click.option("--backend", type=click.Choice(("ollama", "llamacpp")),
+              help="What to check: a model on Ollama, or a GGUF file for --backend llamacpp.  [default: ollama]")
 @click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
 @click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
+@click.option("--model-path", type=click.Path(dir_okay=False, path_type=Path),
+              help="GGUF file for --backend llamacpp.  [default: $TFREVIEW_MODEL_PATH]")
+@click.option("--gpu-layers", type=click.IntRange(min=-1),
+              help="Layers to offload (-1 all).  [default: all with a GPU]")
 @click.option("--num-ctx", type=int, help="Context window tfreview will ask for.  [default: 8192]")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Config file.  [default: nearest .tfreview.hcl above the current directory]")
 def check_command(config_path: Path | None, **flags: Any) -> None:
     """Check the server, the model, its thinking capability and context length.
 
+    With --backend llamacpp, check a GGUF file instead: its architecture, quantization, context length,
+    whether its chat template has a reasoning block, and the memory it will need.
+
     Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
     """
-    from tfreview.workflows.models import check_model
+    from tfreview.workflows.models import check_gguf, check_model
 
-    settings = _settings(flags, config_path)
-    report = check_model(settings)
+    backend, settings = _backend_settings(flags, config_path)
+    report = check_gguf(settings) if backend == "llamacpp" else check_model(settings)
     grid = table("check", "status", "detail", title=f"{report.model} at {report.host}")
     for check in report.checks:
         grid.add_row(check.name, f"[{STATUS_STYLE[check.status.value]}]{check.status.value}[/]", check.detail)
@@ -115,3 +124,13 @@ def _settings(flags: dict[str, Any], config_path: Path | None) -> BackendSetting
 
     settings = resolve_settings(flags, os.environ, plan_source=".", config_path=config_path)
     return settings.backend_settings().model_copy(update={"host": settings.host})
+
+
+def _backend_settings(flags: dict[str, Any], config_path: Path | None) -> tuple[str, BackendSettings]:
+    """Which check to run (llamacpp when asked for or configured, else Ollama) and its settings."""
+    from tfreview.settings import resolve_settings
+
+    settings = resolve_settings(flags, os.environ, plan_source=".", config_path=config_path)
+    if settings.backend == "llamacpp":
+        return "llamacpp", settings.backend_settings()
+    return "ollama", settings.backend_settings().model_copy(update={"host": settings.host})
