@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from tfreview.backends.base import (
     DEFAULT_MODEL,
@@ -52,6 +52,13 @@ class Settings(BaseModel):
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
 
+    @model_validator(mode="after")
+    def _name_local_weights(self) -> Settings:
+        """An in-process model is named by its file (in results, records and the cache), unless --model says."""
+        if self.backend in LOCAL_BACKENDS and self.model_path and "model" not in self.model_fields_set:
+            self.model = self.model_path.name
+        return self
+
     def backend_settings(self) -> BackendSettings:
         """What the backend needs."""
         host = self.base_url if self.backend == "openai" and self.base_url else self.host
@@ -85,8 +92,6 @@ def resolve_settings(
         layers["model_path"] = path.parent / Path(layers["model_path"]).expanduser()
     layers.update(_from_env(env))
     layers.update({k: v for k, v in flags.items() if v is not None})
-    if layers.get("backend") in LOCAL_BACKENDS and layers.get("model_path") and "model" not in layers:
-        layers["model"] = Path(layers["model_path"]).name  # results and records name the file, not a server model
     if "host" in layers:
         layers["host"] = normalize_host(str(layers["host"]))
     try:

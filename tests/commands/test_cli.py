@@ -52,7 +52,7 @@ def test_thinking_model_says_safe_on_a_benign_plan(ollama: OllamaDouble) -> None
 
 def test_model_without_thinking_capability_and_missing_open_tag(ollama: OllamaDouble) -> None:
     ollama.chat_raw_content("The change is an input bump.\n</think>\n\nFine.\nVERDICT: LIKELY SAFE")
-    ollama.tags(["hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0"])  # pulled, so listed (its digest keys the cache)
+    ollama.tags(["hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0"])  # pulled, so listed (digest keys the cache)
     result = review_with(ollama, "update", "--format", "json", "--model",
                          "hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0")
     parsed = json.loads(result.stdout)
