@@ -22,6 +22,7 @@ def feed(stream: AnswerStream, content: str, reasoning: str = "") -> int | None:
         assert not stream.add(piece, "")
     for index, piece in enumerate(pieces(content)):
         if stream.add("", piece):
+            stream.closed = True  # as a backend does when it stops the generation
             return index
     return None
 
@@ -30,18 +31,17 @@ AFTER = "\nI could go on about this plan for a long while yet."
 
 
 @pytest.mark.parametrize(
-    ("content", "reasoning_in_content", "stops"),
+    ("content", "reasoning_in_content"),
     [
-        pytest.param("Fine.\nVERDICT: LIKELY SAFE" + AFTER, False, True, id="plain-answer"),
+        pytest.param("Fine.\nVERDICT: LIKELY SAFE" + AFTER, False, id="plain-answer"),
         pytest.param("<think>\nVERDICT: LIKELY SAFE\nhmm, no.\n</think>\nBad.\nVERDICT: NEEDS CLOSE REVIEW" + AFTER,
-                     None, True, id="think-block-then-verdict"),
+                     None, id="think-block-then-verdict"),
         pytest.param("Let me think.\nVERDICT: LIKELY SAFE\nWait.\n</think>\nVERDICT: NEEDS CLOSE REVIEW" + AFTER,
-                     True, True, id="missing-open-tag"),
-        pytest.param("Fine.\n**Verdict:**\nlikely safe" + AFTER, False, True, id="heading-then-value"),
+                     True, id="missing-open-tag"),
+        pytest.param("Fine.\n**Verdict:**\nlikely safe" + AFTER, False, id="heading-then-value"),
     ],
 )
-def test_stops_on_the_newline_after_the_final_verdict(content: str, reasoning_in_content: bool | None,
-                                                      stops: bool) -> None:
+def test_stops_on_the_newline_after_the_final_verdict(content: str, reasoning_in_content: bool | None) -> None:
     stream = AnswerStream(reasoning_in_content=reasoning_in_content)
     stopped_at = feed(stream, content)
     assert stopped_at is not None and stream.stopped

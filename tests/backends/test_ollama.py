@@ -422,3 +422,33 @@ def test_fake_backend_always_and_empty() -> None:
     assert [fake.chat(p, BackendSettings()) for p in "ab"] == [reply, reply]
     with pytest.raises(LookupError):
         FakeBackend().chat("x", BackendSettings())
+
+
+# --- stop once the verdict line is written ---------------------------------------------------
+
+RAMBLE = "\nAnd another thing about this plan that nobody asked for." * 40
+
+
+def test_stream_is_closed_right_after_the_verdict_line(ollama: OllamaDouble) -> None:
+    ollama.chat_thinking(THINKING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(ollama)
+    assert reply.done_reason == "verdict" and reply.prompt_tokens is None  # no final chunk was waited for
+    assert parse_verdict(reply.content).label is Label.LIKELY_SAFE
+    assert "nobody asked" not in reply.content
+
+
+def test_a_verdict_inside_reasoning_without_its_opening_tag_does_not_stop(ollama: OllamaDouble) -> None:
+    # A model without the thinking capability (think retried off): reasoning comes in content, tag missing.
+    ollama.chat_raw_content("Draft.\nVERDICT: LIKELY SAFE\nNo, the bucket goes.\n</think>\nVERDICT: NEEDS CLOSE REVIEW"
+                            + RAMBLE)
+    reply = ask(ollama, model=HF_MODEL)
+    assert reply.done_reason == "verdict"
+    assert "VERDICT: LIKELY SAFE" in reply.thinking
+    assert parse_verdict(reply.content).label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_prompt_that_may_be_cut_is_read_to_the_end(ollama: OllamaDouble) -> None:
+    big = PROMPT + "\n" + '  ~ aws_instance.web[0]: tags.Name = "old" -> "new"\n' * 500
+    ollama.chat_thinking(THINKING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(ollama, prompt=big, num_ctx=8192)  # it may not fit by chars/3: prompt_eval_count is needed (§2c)
+    assert reply.done_reason == "stop" and reply.prompt_tokens is not None

@@ -95,7 +95,8 @@ class AnswerStream:
     reasoning_in_content: bool | None = None
     reasoning: list[str] = field(default_factory=list)
     content: list[str] = field(default_factory=list)
-    stopped: bool = False
+    stopped: bool = False  # the verdict line is complete
+    closed: bool = False  # the backend stopped the generation there (set by the backend)
     started: float = field(default_factory=time.monotonic)
 
     def add(self, reasoning: str, content: str) -> bool:
@@ -116,12 +117,12 @@ class AnswerStream:
         return "\n".join(p for p in ("".join(self.reasoning).strip(), "".join(self.content).strip()) if p)
 
     def reply(self, *, prompt_tokens: int | None, completion_tokens: int | None, done_reason: str | None) -> ModelReply:
-        """The whole answer with its reasoning split off; done_reason is "verdict" when the stop fired."""
+        """The whole answer with its reasoning split off; done_reason is "verdict" when the backend closed it there."""
         reasoning, answer = split_reasoning("".join(self.content))
         thinking = "\n".join(p for p in ("".join(self.reasoning).strip(), reasoning) if p)
         return ModelReply(
             thinking=thinking, content=answer, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-            done_reason="verdict" if self.stopped else done_reason, duration_s=time.monotonic() - self.started,
+            done_reason="verdict" if self.closed else done_reason, duration_s=time.monotonic() - self.started,
         )
 
     def unfinished_verdict(self) -> bool:

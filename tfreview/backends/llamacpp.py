@@ -67,6 +67,7 @@ class LlamaCppBackend:
             for choice in chunk.get("choices") or []:
                 delta = choice.get("delta") or {}
                 if stream.add(str(delta.get("reasoning_content") or ""), str(delta.get("content") or "")):
+                    stream.closed = True
                     return True
                 state["finish"] = choice.get("finish_reason") or state["finish"]
             state["timeout"] = time.monotonic() > deadline
@@ -237,10 +238,10 @@ def _check(state: dict[str, Any], stream: AnswerStream, settings: BackendSetting
     if error is not None:
         message = error.get("message", error) if isinstance(error, dict) else error
         raise errors.BadReply(f"llama.cpp refused the request ({one_line(message)}) — check the GGUF file")
-    if state["timeout"] and not stream.stopped:
+    if state["timeout"] and not stream.closed:
         raise errors.BackendTimeout(f"{info.path.name} did not finish within {settings.timeout_s:g}s — "
                                     "raise --timeout, use a smaller model, or offload layers with --gpu-layers")
-    if stream.stopped or state["finish"] != "length":
+    if stream.closed or state["finish"] != "length":
         return
     usage = state["usage"]
     used = int(usage.get("prompt_tokens") or 0) + int(usage.get("completion_tokens") or 0)

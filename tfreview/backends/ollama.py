@@ -155,6 +155,7 @@ def _stream(
         for chunk in chunks:
             # Closing the stream makes Ollama cancel the generation (the client went away).
             if stream.add(chunk) and may_stop and not chunk.done:
+                stream.answer.closed = True
                 break
             # httpx timeouts bound each read; a model trickling tokens needs a wall clock too.
             if time.monotonic() > deadline:
@@ -167,7 +168,7 @@ def _stream(
 def _finished(stream: _Stream, settings: BackendSettings) -> ollama.ChatResponse | None:
     """The final chunk of a stream that finished (None when tfreview stopped it after the verdict line)."""
     final = stream.last
-    if stream.answer.stopped and (final is None or not final.done):
+    if stream.answer.closed:
         return None
     # §5: a stream closed without a done:true line just ends; the client raises nothing.
     if final is None or not final.done:

@@ -180,6 +180,7 @@ def _request(prompt: str, settings: BackendSettings, deadline: float) -> _Stream
         for chunk in _chunks(response):
             # Leaving the block closes the connection, and the server cancels the generation.
             if stream.add(chunk) and stream.finish_reason is None and stream.may_stop(prompt):
+                stream.answer.closed = True
                 break
             if time.monotonic() > deadline:
                 raise errors.BackendTimeout(_timeout_message(settings))
@@ -212,7 +213,7 @@ def _chunks(response: httpx.Response) -> Iterator[dict[str, Any]]:
 
 
 def _check_finished(stream: _Stream, settings: BackendSettings) -> None:
-    if stream.answer.stopped and stream.finish_reason is None:
+    if stream.answer.closed:
         return
     # At the token limit the text is kept (the verdict parse names the cause), unless it holds a verdict
     # line the stop did not trust: that may sit inside unfinished reasoning.
