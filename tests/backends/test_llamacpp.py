@@ -170,7 +170,7 @@ def test_identity_is_the_file_hash_and_is_remembered(tmp_path: Path) -> None:
 
 
 def test_identity_of_a_missing_file_is_a_backend_error(tmp_path: Path) -> None:
-    with pytest.raises(errors.ModelNotFound, match="cannot read --model-path"):
+    with pytest.raises(errors.ModelNotFound, match="not found — check --model-path"):
         LlamaCppBackend().identity(settings(tmp_path / "gone.gguf"))
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.helpers import CANARY, OLD_SECRET, ROOT, closed_port_url, plan_path
 from tests.ollama_double import OllamaDouble
+from tests.openai_double import OpenAIDouble
 from tfreview.cli import main
 from tfreview.result import ReviewResult
 
@@ -174,3 +175,22 @@ def test_planfile_through_real_terraform_shim(monkeypatch: pytest.MonkeyPatch) -
     assert result.exit_code == 0, result.stderr
     parsed = json.loads(result.stdout)
     assert parsed["summary"]["delete"] == 1 and parsed["plan"]["terraform_version"].startswith("1.")
+
+
+def test_progress_line_names_the_openai_server_not_the_ollama_host(openai: OpenAIDouble) -> None:
+    result = run("review", str(plan_path("update")), "--backend", "openai", "--base-url", openai.url, "--no-cache")
+    assert f"with deepseek-r1:8b at {openai.url} (" in result.stderr
+    assert "11434" not in result.stderr
+
+
+def test_llamacpp_with_a_missing_file_fails_closed_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "r1.gguf"
+    result = run("review", str(plan_path("update")), "--backend", "llamacpp", "--model-path", str(missing),
+                 "--format", "json")
+    assert result.exit_code == 1
+    parsed = json.loads(result.stdout)
+    assert (parsed["label"], parsed["decided_by"]) == ("needs_close_review", "error")
+    assert parsed["model"]["name"] == "r1.gguf"
+    assert parsed["errors"] == [f"GGUF file {missing} not found — check --model-path (docs/models.md lists which "
+                                "file to download)"]
+    assert f"with {missing} in-process" in result.stderr

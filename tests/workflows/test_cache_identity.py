@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.backends.test_llamacpp import R1_LIKE, gguf_bytes
 from tests.helpers import plan_path
 from tests.ollama_double import OllamaDouble
 from tests.openai_double import OpenAIDouble
@@ -85,7 +86,7 @@ def test_identity_is_read_only_when_the_cache_is_used(tmp_path: Path) -> None:
 
 def test_a_changed_gguf_file_is_asked_again(tmp_path: Path) -> None:
     weights = tmp_path / "model.gguf"
-    weights.write_bytes(b"GGUF v1 weights")
+    weights.write_bytes(gguf_bytes(R1_LIKE))
     class FileIdentity(FakeBackend):
         def identity(self, settings: object) -> str:  # the llamacpp backend's identity, without loading a model
             from tfreview.backends.llamacpp import LlamaCppBackend
@@ -95,7 +96,7 @@ def test_a_changed_gguf_file_is_asked_again(tmp_path: Path) -> None:
     backend = FileIdentity(SAFE)
     settings = Settings(backend="llamacpp", model_path=weights, cache_dir=tmp_path / "c")
     runs = [review(plan_path("update"), settings, backend) for _ in range(2)]
-    weights.write_bytes(b"GGUF v2 weights, longer")  # replaced in place: same path, other bytes
+    weights.write_bytes(gguf_bytes({**R1_LIKE, "general.name": "v2"}))  # replaced in place: same path, other bytes
     runs.append(review(plan_path("update"), settings, backend))
     assert [r.model.cached for r in runs] == [False, True, False]
     assert runs[0].model.name == "model.gguf"

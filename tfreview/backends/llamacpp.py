@@ -85,7 +85,7 @@ class LlamaCppBackend:
 
     def identity(self, settings: BackendSettings) -> str:
         """The GGUF file's sha256 (remembered by path, size and mtime, so a big file is hashed once)."""
-        path = model_path(settings)
+        path = inspect(settings).path  # a missing or non-GGUF file fails here, as it would in chat()
         try:
             return "gguf:" + file_identity(path)
         except OSError as exc:
