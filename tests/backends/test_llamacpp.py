@@ -252,3 +252,27 @@ def test_tcp_listener_probe_sees_a_real_listener() -> None:
         probe.listen()
         port = f"{probe.getsockname()[1]:04X}"
         assert any(entry.endswith(":" + port) for entry in _tcp_listeners())
+
+
+def test_a_split_model_counts_and_hashes_every_part(tmp_path: Path) -> None:
+    header = {**R1_LIKE, "split.count": 2}
+    first, second = tmp_path / "r1-00001-of-00002.gguf", tmp_path / "r1-00002-of-00002.gguf"
+    first.write_bytes(gguf_bytes(header))
+    with pytest.raises(GGUFError, match=r"part of a split model: .* \(missing: r1-00002-of-00002.gguf\)"):
+        read_gguf(first)
+    second.write_bytes(b"\0" * 1000)
+    info = read_gguf(first)
+    assert info.parts == (first, second) and info.size == first.stat().st_size + 1000
+    assert LlamaCppBackend().identity(settings(first)).count(",") == 1
+    with pytest.raises(GGUFError, match="pass its first part"):
+        read_gguf(_as_second(first, tmp_path))
+
+
+def _as_second(first: Path, tmp_path: Path) -> Path:
+    """A copy of the first part's header under the second part's name, in another directory."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "r1-00001-of-00002.gguf").write_bytes(first.read_bytes())
+    second = other / "r1-00002-of-00002.gguf"
+    second.write_bytes(first.read_bytes())
+    return second

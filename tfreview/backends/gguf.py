@@ -10,6 +10,7 @@ a malformed file is one `GGUFError`, never a crash or a huge allocation.
 from __future__ import annotations
 
 import mmap
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ FILE_TYPES = {
     26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16",
     36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4_MOE",
 }
+# llama.cpp's gguf-split names the parts of one model NAME-00001-of-00003.gguf; loading the first loads all.
+_SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$")
 # The KV cache holds K and V for every layer and context position, as f16 by default (2 bytes).
 _KV_BYTES = 2
 
@@ -42,9 +45,10 @@ class GGUFInfo:
     """What a GGUF header says about its model."""
 
     path: Path
-    size: int
+    size: int  # of every part, for a split model
     version: int
     metadata: dict[str, Any]
+    parts: tuple[Path, ...] = ()
 
     @property
     def architecture(self) -> str:
@@ -102,7 +106,23 @@ def read_gguf(path: Path) -> GGUFInfo:
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if data[:4] != MAGIC:
                 raise GGUFError(f"{path} is not a GGUF file (it starts with {bytes(data[:4])!r}, not b'GGUF')")
-            return GGUFInfo(path, size, *_Reader(data).header())
+            version, metadata = _Reader(data).header()
+    parts = split_parts(path, metadata)
+    return GGUFInfo(path, sum(p.stat().st_size for p in parts), version, metadata, parts)
+
+
+def split_parts(path: Path, metadata: dict[str, Any]) -> tuple[Path, ...]:
+    """Every file of a model split by gguf-split (`split.count` > 1), or just PATH; GGUFError if one is missing."""
+    count, match = metadata.get("split.count"), _SPLIT.search(path.name)
+    if not isinstance(count, int) or count <= 1 or match is None:
+        return (path,)
+    stem = path.name[: match.start()]
+    parts = tuple(path.with_name(f"{stem}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1))
+    missing = [p.name for p in parts if not p.is_file()]
+    if missing or match.group(1) != "00001":
+        raise GGUFError(f"{path.name} is part of a split model: pass its first part, and keep all {count} parts "
+                        f"together{' (missing: ' + ', '.join(missing[:3]) + ')' if missing else ''}")
+    return parts
 
 
 class _Reader:

@@ -84,10 +84,11 @@ class LlamaCppBackend:
         return reply.model_copy(update={"duration_s": time.monotonic() - started})
 
     def identity(self, settings: BackendSettings) -> str:
-        """The GGUF file's sha256 (remembered by path, size and mtime, so a big file is hashed once)."""
-        path = inspect(settings).path  # a missing or non-GGUF file fails here, as it would in chat()
+        """The GGUF file's sha256, each part's for a split model (remembered by path, size and mtime)."""
+        info = inspect(settings)  # a missing or non-GGUF file fails here, as it would in chat()
+        path = info.path
         try:
-            return "gguf:" + file_identity(path)
+            return "gguf:" + ",".join(file_identity(part) for part in info.parts)
         except OSError as exc:
             raise errors.ModelNotFound(f"cannot read --model-path {path}: {exc.strerror} — check the path") from exc
 
