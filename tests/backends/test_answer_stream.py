@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
-from tfreview.backends.base import AnswerStream, stop_after_verdict
-from tfreview.labels import Label
+from tests.helpers import CANARY, plan_path
+from tfreview.backends.base import AnswerStream, ModelReply, stop_after_verdict
+from tfreview.backends.fake import FakeBackend
+from tfreview.labels import DecidedBy, Label
+from tfreview.pipeline.review import review
 from tfreview.pipeline.verdict import parse_verdict
+from tfreview.settings import Settings
 
 
 def pieces(text: str) -> list[str]:
@@ -99,3 +105,16 @@ def test_unfinished_verdict_at_the_limit_is_flagged_and_text_is_kept() -> None:
     reply = rambling.reply(prompt_tokens=10, completion_tokens=128, done_reason="length")
     assert reply.done_reason == "length" and reply.content.startswith("I am a small model")
     assert parse_verdict(reply.content).problem == "the model wrote no verdict line; try a larger or reasoning model"
+
+
+def test_no_verdict_keeps_the_masked_text_in_the_result_and_the_record(tmp_path: Path) -> None:
+    rambling = ModelReply(content=f"I like plans. The secret is {CANARY}. More plans.", done_reason="length")
+    settings = Settings(record_dir=tmp_path, use_cache=False)
+    result = review(plan_path("sensitive"), settings, FakeBackend.always(rambling))
+    assert (result.label, result.decided_by) == (Label.NEEDS_CLOSE_REVIEW, DecidedBy.ERROR)
+    assert result.errors == ["the model gave no usable verdict: the model wrote no verdict line; try a larger or "
+                             "reasoning model"]
+    assert result.explanation.startswith("I like plans.") and CANARY not in result.explanation
+    [line] = (tmp_path / "reviews.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["explanation"] == result.explanation and CANARY not in line
