@@ -44,7 +44,7 @@ class Settings(BaseModel):
     api_key: str | None = Field(None, repr=False)
     model_path: Path | None = Field(None, description="weights loaded in-process (a .gguf for --backend llamacpp)")
     gpu_layers: int | None = Field(None, ge=-1, description="layers offloaded to the GPU; -1 all; None: all with a GPU")
-    threads: int | None = Field(None, ge=1, description="CPU threads for in-process backends; None: every core")
+    threads: int | None = Field(None, ge=1, description="CPU threads for in-process backends; None: the idle cores")
     terraform_bin: str | None = None
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
     use_cache: bool = True

@@ -276,3 +276,14 @@ def _as_second(first: Path, tmp_path: Path) -> Path:
     second = other / "r1-00002-of-00002.gguf"
     second.write_bytes(first.read_bytes())
     return second
+
+
+@pytest.mark.parametrize(("load", "threads"), [(0.2, 4), (1.6, 2), (3.0, 1), (12.0, 1)])
+def test_default_threads_leave_busy_cores_alone(monkeypatch: pytest.MonkeyPatch, load: float, threads: int) -> None:
+    monkeypatch.setattr(llamacpp.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(llamacpp.os, "getloadavg", lambda: (load, load, load))
+    llamacpp.default_threads.cache_clear()
+    try:
+        assert llamacpp.default_threads() == threads
+    finally:
+        llamacpp.default_threads.cache_clear()

@@ -22,7 +22,7 @@ _MODEL_PATH = click.option("--model-path", type=click.Path(dir_okay=False, path_
 _GPU_LAYERS = click.option("--gpu-layers", type=click.IntRange(min=-1),
                            help="Layers offloaded to the GPU (-1 all).  [default: all with a GPU build, else 0]")
 _THREADS = click.option("--threads", type=click.IntRange(min=1), help="CPU threads for --backend llamacpp.  "
-                                                                    "[default: every core]")
+                                                                    "[default: the cores not already busy]")
 _TIMEOUT = click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]")
 _TERRAFORM = click.option("--terraform-bin",
                           help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
