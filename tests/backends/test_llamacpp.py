@@ -287,3 +287,90 @@ def test_default_threads_leave_busy_cores_alone(monkeypatch: pytest.MonkeyPatch,
         assert llamacpp.default_threads() == threads
     finally:
         llamacpp.default_threads.cache_clear()
+
+
+# --- what llama.cpp's handler streams, replayed without a model --------------------------------
+
+
+class ScriptedServer:
+    """Stands in for xllamacpp.Server: feeds the callback these chunks until it returns True."""
+
+    def __init__(self, *chunks: Any) -> None:
+        self.chunks = chunks
+        self.fed = 0
+
+    def handle_chat_completions(self, body: dict[str, Any], callback: Any) -> None:
+        for chunk in self.chunks:
+            self.fed += 1
+            if callback(chunk):
+                return
+
+
+def delta(content: str = "", reasoning: str = "", finish: str | None = None) -> dict[str, Any]:
+    return {"choices": [{"index": 0, "finish_reason": finish,
+                         "delta": {"content": content or None, "reasoning_content": reasoning or None}}]}
+
+
+def scripted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *chunks: Any, reasons: bool = True) -> ScriptedServer:
+    path = tmp_path / "r1.gguf"
+    path.write_bytes(gguf_bytes(R1_LIKE if reasons else {**R1_LIKE, "tokenizer.chat_template": "{{ x }}"}))
+    server = ScriptedServer(*chunks)
+    monkeypatch.setattr(llamacpp, "load", lambda s: llamacpp._Loaded(server, str(tmp_path), read_gguf(path)))
+    return server
+
+
+def test_reasoning_content_and_stop_after_the_verdict(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    server = scripted(monkeypatch, tmp_path, delta(reasoning="Only a tag."), delta("Fine.\nVERDICT: LIKELY"),
+                      delta(" SAFE"), delta("\nMore"), delta(" words"), delta(finish="stop"))
+    reply = LlamaCppBackend().chat(PROMPT, settings(tmp_path / "r1.gguf"))
+    assert (reply.thinking, reply.done_reason, server.fed) == ("Only a tag.", "verdict", 4)
+    assert reply.content.startswith("Fine.\nVERDICT: LIKELY SAFE")
+
+
+def test_think_in_content_without_its_opening_tag_is_split(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    scripted(monkeypatch, tmp_path, delta("Draft.\nVERDICT: LIKELY SAFE\nNo.\n</think>\n\nBad.\n"),
+             delta("VERDICT: NEEDS CLOSE REVIEW"), delta(finish="stop"), {"choices": [], "usage": {"prompt_tokens": 9}})
+    reply = LlamaCppBackend().chat(PROMPT, settings(tmp_path / "r1.gguf"))
+    assert reply.thinking == "Draft.\nVERDICT: LIKELY SAFE\nNo."
+    assert reply.content == "Bad.\nVERDICT: NEEDS CLOSE REVIEW" and reply.prompt_tokens == 9
+
+
+@pytest.mark.parametrize(
+    ("chunks", "error", "message"),
+    [
+        pytest.param([{"error": {"code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": 9000,
+                                 "n_ctx": 2048, "message": "request (9000 tokens) exceeds ..."}}],
+                     errors.BadReply, r"the prompt is 9000 tokens, more than the context of 2048 — raise --num-ctx "
+                                      r"\(the model supports up to 131072\)", id="prompt-over-context"),
+        pytest.param([{"error": {"code": 500, "message": "slot crashed"}}], errors.BadReply,
+                     r"llama.cpp refused the request \(slot crashed\)", id="error-chunk"),
+        pytest.param(["data: not json"], errors.BadReply, "an unreadable chunk", id="garbage-chunk"),
+        pytest.param([delta("<think>Hmm " * 10), delta(finish="length"),
+                      {"choices": [], "usage": {"prompt_tokens": 2000, "completion_tokens": 48}}],
+                     errors.BadReply, r"the context \(2048 tokens\) filled up before the model finished",
+                     id="ctx-full"),
+        pytest.param([delta("Maybe.\nVERDICT: LIKELY SAFE"), delta(finish="length"),
+                      {"choices": [], "usage": {"prompt_tokens": 20, "completion_tokens": 64}}],
+                     errors.BadReply, "hit the token limit", id="cut-verdict"),
+    ],
+)
+def test_handler_failures_are_backend_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunks: list[Any],
+                                             error: type[errors.BackendError], message: str) -> None:
+    scripted(monkeypatch, tmp_path, *chunks)
+    with pytest.raises(error, match=message):
+        LlamaCppBackend().chat(PROMPT, settings(tmp_path / "r1.gguf"))
+
+
+def test_a_slow_model_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    scripted(monkeypatch, tmp_path, *[delta("word ") for _ in range(5)])
+    clock = iter(range(0, 1000, 100))
+    monkeypatch.setattr(llamacpp.time, "monotonic", lambda: float(next(clock)))
+    with pytest.raises(errors.BackendTimeout, match=r"r1.gguf did not finish within 120s — raise --timeout"):
+        LlamaCppBackend().chat(PROMPT, settings(tmp_path / "r1.gguf"))
+
+
+def test_no_verdict_at_num_predict_returns_the_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    scripted(monkeypatch, tmp_path, delta("I like plans. " * 5), delta(finish="length"),
+             {"choices": [], "usage": {"prompt_tokens": 20, "completion_tokens": 64}}, reasons=False)
+    reply = LlamaCppBackend().chat(PROMPT, settings(tmp_path / "r1.gguf"))
+    assert (reply.done_reason, reply.completion_tokens) == ("length", 64) and reply.content.startswith("I like plans.")

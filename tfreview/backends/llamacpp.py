@@ -58,9 +58,14 @@ class LlamaCppBackend:
         deadline = started + settings.timeout_s
 
         def on_chunk(chunk: Any) -> bool:
-            """Take one streamed chunk; True stops the generation."""
-            if isinstance(chunk, str):
-                chunk = json.loads(chunk)
+            """Take one streamed chunk; True stops the generation. Never raises into llama.cpp's thread."""
+            try:
+                return _take(json.loads(chunk) if isinstance(chunk, str) else chunk)
+            except Exception as exc:  # a chunk tfreview cannot read ends the answer as an error
+                state["error"] = f"an unreadable chunk ({one_line(exc)})"
+                return True
+
+        def _take(chunk: dict[str, Any]) -> bool:
             if "error" in chunk:
                 state["error"] = chunk["error"]
                 return True
