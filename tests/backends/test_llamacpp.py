@@ -114,6 +114,7 @@ def review_with(model_path: Path | str | None, **overrides: Any) -> Any:
     [
         pytest.param(lambda tmp: None, "needs a GGUF file — pass --model-path FILE.gguf", id="no-path"),
         pytest.param(lambda tmp: tmp / "absent.gguf", "not found — check --model-path", id="missing"),
+        pytest.param(lambda tmp: tmp, "is a directory — pass the .gguf file itself", id="directory"),
         pytest.param(lambda tmp: (tmp / "plan.json", (tmp / "plan.json").write_text("{}"))[0],
                      "is not a GGUF file", id="not-gguf"),
     ],

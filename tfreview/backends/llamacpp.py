@@ -122,6 +122,8 @@ def model_path(settings: BackendSettings) -> Path:
 def inspect(settings: BackendSettings) -> GGUFInfo:
     """The GGUF header of --model-path; BackendError for a missing or non-GGUF file."""
     path = model_path(settings)
+    if path.is_dir():
+        raise errors.ModelNotFound(f"{path} is a directory — pass the .gguf file itself to --model-path")
     if not path.is_file():
         raise errors.ModelNotFound(f"GGUF file {path} not found — check --model-path "
                                    "(docs/models.md lists which file to download)")

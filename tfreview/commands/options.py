@@ -17,8 +17,9 @@ _BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
                              "`llamacpp` = a GGUF file loaded in-process.  [default: ollama]")
 _MODEL = click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
 _HOST = click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
-_MODEL_PATH = click.option("--model-path", type=click.Path(dir_okay=False, path_type=Path),
-                           help="GGUF file for --backend llamacpp.  [default: $TFREVIEW_MODEL_PATH]")
+_MODEL_PATH = click.option("--model-path", type=click.Path(path_type=Path),
+                           help="Weights loaded in-process: a .gguf file for --backend llamacpp.  "
+                                "[default: $TFREVIEW_MODEL_PATH]")
 _GPU_LAYERS = click.option("--gpu-layers", type=click.IntRange(min=-1),
                            help="Layers offloaded to the GPU (-1 all).  [default: all with a GPU build, else 0]")
 _THREADS = click.option("--threads", type=click.IntRange(min=1), help="CPU threads for --backend llamacpp.  "
