@@ -115,7 +115,8 @@ class OllamaDouble:
         self.server = server
         self.requests: list[Recorded] = []
         self._chat: Handler = self._streamer(_Reply(THINKING, ANSWER))
-        self._models: list[dict[str, Any]] = []
+        # The model a chat is served from is pulled, so /api/tags lists it (as a real server would).
+        self._models: list[dict[str, Any]] = [_tag_entry(DEFAULT_MODEL)]
         self._shows: dict[str, dict[str, Any]] = {}
         self._version = SERVER_VERSION
         self._pull: Handler = self._puller(PULL_LAYERS, steps=3)
@@ -229,6 +230,10 @@ class OllamaDouble:
     def tags(self, names: Iterable[str]) -> None:
         """Models listed by GET /api/tags (§4)."""
         self._models = [_tag_entry(name) for name in names]
+
+    def repull(self, name: str = DEFAULT_MODEL, weights: str = "v2") -> None:
+        """Other weights behind the same name (`ollama pull` of an updated tag): a new digest and modified_at."""
+        self._models = [m for m in self._models if m["name"] != _normalize(name)] + [_tag_entry(name, weights)]
 
     def show(
         self,
@@ -473,7 +478,7 @@ def _normalize(model: str, *, registry: bool = False) -> str:
     return name
 
 
-def _tag_entry(name: str) -> dict[str, Any]:
+def _tag_entry(name: str, weights: str = "") -> dict[str, Any]:
     name = _normalize(name)
     quant = name.rsplit(":", 1)[-1].upper() if name.startswith("hf.co/") else "Q4_K_M"
     family = "llama" if "llama" in name.lower() else "qwen3"
@@ -482,7 +487,7 @@ def _tag_entry(name: str) -> dict[str, Any]:
         "model": name,
         "modified_at": datetime.now().astimezone().isoformat(timespec="microseconds"),
         "size": 5_225_376_047,
-        "digest": hashlib.sha256(name.encode()).hexdigest(),
+        "digest": hashlib.sha256((name + weights).encode()).hexdigest(),
         "details": {
             "parent_model": "",
             "format": "gguf",

@@ -57,6 +57,9 @@ class OpenAIDouble:
         self.requests: list[Recorded] = []
         self.context = 4096  # the server's context; longer prompts fail (llama, vllm) or are cut (ollama)
         self.slots: int | None = None  # llama-server's GET /props total_slots (n_parallel), when set
+        self.served = "deepseek-r1:8b"  # the model GET /v1/models lists
+        self.weights = 1  # which weights it serves: a change alters the metadata /v1/models reports
+        self.models_down = False  # GET /v1/models answers 503 (a server still loading)
         self._chat: Handler = self._streamer(Reply())
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
@@ -151,6 +154,10 @@ class OpenAIDouble:
         if request.path == "/props" and self.slots is not None and self.dialect == "llama":
             return Response(self._dump({"total_slots": self.slots, "model_path": "/models/r1.gguf"}),
                             headers={"Content-Type": JSON})
+        if request.method == "GET" and request.path in self._models_paths():
+            if self.models_down:
+                return self._error(503, "Loading model", "unavailable_error")
+            return Response(self._dump(self._models()), headers={"Content-Type": JSON})
         if request.path != "/v1/chat/completions":
             return self._error(404, "File Not Found" if self.dialect == "llama" else "Not Found", "not_found_error")
         try:
@@ -225,6 +232,29 @@ class OpenAIDouble:
         if self.dialect == "llama":
             usage["prompt_tokens_details"] = {"cached_tokens": 0}
         return usage
+
+    def _models_paths(self) -> tuple[str, ...]:
+        return ("/v1/models", "/models") if self.dialect == "llama" else ("/v1/models",)
+
+    def _models(self) -> dict[str, Any]:
+        """GET /v1/models as each server shapes it: `created` is the request's time except on Ollama."""
+        now, name = int(time.time()), self.served
+        if self.dialect == "llama":  # xllamacpp 2026.10.11549, captured
+            meta = {"vocab_type": 2, "n_vocab": 152064, "n_ctx": self.context, "n_ctx_train": 131072,
+                    "n_embd": 4096, "n_params": 8030261248 + self.weights, "size": 4920734720 + self.weights,
+                    "ftype": "Q4_K_M"}
+            return {"models": [{"name": name, "model": name, "modified_at": "", "size": "", "digest": "",
+                                "type": "model", "details": {"format": "gguf"}}],
+                    "object": "list",
+                    "data": [{"id": name, "aliases": [name], "tags": [], "object": "model", "created": now,
+                              "owned_by": "llamacpp", "meta": meta}]}
+        if self.dialect == "vllm":
+            return {"object": "list", "data": [{"id": name, "object": "model", "created": now, "owned_by": "vllm",
+                                                "root": f"/models/r1-v{self.weights}", "parent": None,
+                                                "max_model_len": self.context}]}
+        # Ollama: `created` is the model's modified_at, so a re-pull changes it.
+        return {"object": "list", "data": [{"id": name, "object": "model", "created": 1764000000 + self.weights,
+                                            "owned_by": "library"}]}
 
     def _dump(self, obj: Any) -> str:
         if self.dialect == "ollama":

@@ -46,3 +46,34 @@ def test_bad_values_are_config_errors() -> None:
         resolve_settings({}, {"TFREVIEW_NUM_CTX": "lots"})
     with pytest.raises(ConfigError, match="num_ctx"):
         resolve_settings({"num_ctx": 10}, {})
+
+
+def test_model_path_from_flag_env_and_file_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / ".tfreview.hcl").write_text('backend = "llamacpp"\nmodel_path = "models/r1.gguf"\ngpu_layers = 0\n'
+                                            'threads = 2\n')
+    plan = str(tmp_path / "plan.json")
+    from_file = resolve_settings({}, {}, plan_source=plan)
+    assert (from_file.model_path, from_file.gpu_layers, from_file.threads) == (tmp_path / "models" / "r1.gguf", 0, 2)
+    assert from_file.model == "r1.gguf"  # named by its file unless --model says otherwise
+    env = {"TFREVIEW_MODEL_PATH": "/m/q8.gguf", "TFREVIEW_GPU_LAYERS": "-1"}
+    from_env = resolve_settings({}, env, plan_source=plan)
+    assert (from_env.model_path, from_env.gpu_layers, from_env.model) == (Path("/m/q8.gguf"), -1, "q8.gguf")
+    flagged = resolve_settings({"model_path": Path("x.gguf"), "model": "r1-14b"}, {}, plan_source=plan)
+    assert (flagged.model_path, flagged.model) == (Path("x.gguf"), "r1-14b")
+    backend = flagged.backend_settings()
+    assert (backend.model_path, backend.gpu_layers, backend.threads) == ("x.gguf", 0, 2)
+
+
+def test_progress_names_the_endpoint_actually_used() -> None:
+    assert resolve_settings({"backend": "openai", "base_url": "http://gpu:8080/v1"}, {}).endpoint() == (
+        "deepseek-r1:8b at http://gpu:8080/v1")
+    assert resolve_settings({}, {"OLLAMA_HOST": "box"}).endpoint() == "deepseek-r1:8b at http://box:11434"
+    assert resolve_settings({"backend": "llamacpp", "model_path": Path("/m/r1.gguf")}, {}).endpoint() == (
+        "/m/r1.gguf in-process")
+
+
+def test_bad_gpu_layers_and_threads_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="gpu_layers"):
+        resolve_settings({}, {"TFREVIEW_GPU_LAYERS": "-2"})
+    with pytest.raises(ConfigError, match="threads"):
+        resolve_settings({"threads": 0}, {})

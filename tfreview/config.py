@@ -64,6 +64,8 @@ class FileConfig(_Strict):
     model_path: str | None = None
     quantize: str | None = None
     device: str | None = None
+    gpu_layers: int | None = None
+    threads: int | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

@@ -27,7 +27,9 @@ DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
 ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
-                "timeout", "terraform_bin", "cache_dir", "model_path", "quantize", "device")
+                "timeout", "terraform_bin", "cache_dir", "model_path", "gpu_layers", "threads", "quantize", "device")
+# Backends that load weights in this process from --model-path rather than asking a server.
+LOCAL_BACKENDS = ("llamacpp", "transformers")
 
 
 class Settings(BaseModel):
@@ -42,8 +44,11 @@ class Settings(BaseModel):
     timeout: float = Field(DEFAULT_TIMEOUT_S, gt=0)
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key: str | None = Field(None, repr=False)
+    model_path: Path | None = Field(None, description="weights loaded in-process: a .gguf file for --backend "
+                                    "llamacpp, a local model directory for --backend transformers")
+    gpu_layers: int | None = Field(None, ge=-1, description="layers offloaded to the GPU; -1 all; None: all with a GPU")
+    threads: int | None = Field(None, ge=1, description="CPU threads for in-process backends; None: the idle cores")
     terraform_bin: str | None = None
-    model_path: Path | None = Field(None, description="local model directory for --backend transformers")
     quantize: Quantize = "none"
     device: Device = "auto"
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
@@ -53,9 +58,9 @@ class Settings(BaseModel):
     file: FileConfig = Field(default_factory=FileConfig)
 
     @model_validator(mode="after")
-    def _name_local_model(self) -> Settings:
-        """A local model directory names the model (in output and the cache key) unless --model says otherwise."""
-        if self.backend == "transformers" and self.model_path is not None and "model" not in self.model_fields_set:
+    def _name_local_weights(self) -> Settings:
+        """An in-process model is named by its file or directory (results, records, cache) unless --model says."""
+        if self.backend in LOCAL_BACKENDS and self.model_path and "model" not in self.model_fields_set:
             self.model = self.model_path.name
         return self
 
@@ -65,7 +70,14 @@ class Settings(BaseModel):
         return BackendSettings(model=self.model, host=host, temperature=self.temperature, num_ctx=self.num_ctx,
                                num_predict=self.num_predict, timeout_s=self.timeout, api_key=self.api_key,
                                model_path=str(self.model_path) if self.model_path else None,
-                               quantize=self.quantize, device=self.device)
+                               gpu_layers=self.gpu_layers, threads=self.threads, quantize=self.quantize,
+                               device=self.device)
+
+    def endpoint(self) -> str:
+        """Where the model is asked, for progress lines: the server URL or the weights file."""
+        if self.backend in LOCAL_BACKENDS:
+            return f"{self.model_path or '(no --model-path)'} in-process"
+        return f"{self.model} at {self.backend_settings().host}"
 
 
 def resolve_settings(
@@ -80,6 +92,8 @@ def resolve_settings(
     _check_rules(file)
     layers: dict[str, Any] = {}
     layers.update({k: v for k, v in file.model_dump(include=set(ENV_SETTINGS)).items() if v is not None})
+    if path is not None and "model_path" in layers:  # a path in the file is relative to the file
+        layers["model_path"] = path.parent / Path(layers["model_path"]).expanduser()
     layers.update(_from_env(env))
     layers.update({k: v for k, v in flags.items() if v is not None})
     if "host" in layers:

@@ -194,7 +194,6 @@ FAILURES: list[tuple[str, Scenario, type[errors.BackendError], str]] = [
         errors.BadReply,
         "the stream from Ollama ended before the model finished",
     ),
-    ("done-reason-length", lambda d: d.chat_length(), errors.BadReply, "raise --num-ctx"),
     (
         "chunk-without-message",
         lambda d: d.chat_lines([{"model": DEFAULT_MODEL, "created_at": "x", "done": False}]),
@@ -204,7 +203,7 @@ FAILURES: list[tuple[str, Scenario, type[errors.BackendError], str]] = [
 ]
 
 
-NO_CAUSE = {"stream-without-done", "done-reason-length"}
+NO_CAUSE = {"stream-without-done"}
 
 
 @pytest.mark.parametrize(
@@ -248,10 +247,18 @@ def test_error_line_is_status_minus_one_in_the_client(ollama: OllamaDouble) -> N
     assert cause.status_code == -1
 
 
-def test_length_with_an_answer_is_still_a_bad_reply(ollama: OllamaDouble) -> None:
+def test_length_with_an_unfinished_verdict_is_still_a_bad_reply(ollama: OllamaDouble) -> None:
+    # The verdict line never got its newline before the token limit: not trusted, fail closed.
     ollama.chat_thinking(THINKING, "VERDICT: LIKELY SAFE", done_reason="length")
-    with pytest.raises(errors.BadReply, match="ran out of tokens"):
+    with pytest.raises(errors.BadReply, match="hit the token limit"):
         ask(ollama)
+
+
+def test_runaway_thinking_at_the_limit_keeps_its_text(ollama: OllamaDouble) -> None:
+    ollama.chat_length(loops=5)
+    reply = ask(ollama)
+    assert reply.done_reason == "length" and reply.content == ""
+    assert reply.thinking.startswith("Wait, let me re-check the security group rule")
 
 
 def test_other_400_is_not_retried(ollama: OllamaDouble) -> None:
@@ -415,3 +422,33 @@ def test_fake_backend_always_and_empty() -> None:
     assert [fake.chat(p, BackendSettings()) for p in "ab"] == [reply, reply]
     with pytest.raises(LookupError):
         FakeBackend().chat("x", BackendSettings())
+
+
+# --- stop once the verdict line is written ---------------------------------------------------
+
+RAMBLE = "\nAnd another thing about this plan that nobody asked for." * 40
+
+
+def test_stream_is_closed_right_after_the_verdict_line(ollama: OllamaDouble) -> None:
+    ollama.chat_thinking(THINKING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(ollama)
+    assert reply.done_reason == "verdict" and reply.prompt_tokens is None  # no final chunk was waited for
+    assert parse_verdict(reply.content).label is Label.LIKELY_SAFE
+    assert "nobody asked" not in reply.content
+
+
+def test_a_verdict_inside_reasoning_without_its_opening_tag_does_not_stop(ollama: OllamaDouble) -> None:
+    # A model without the thinking capability (think retried off): reasoning comes in content, tag missing.
+    ollama.chat_raw_content("Draft.\nVERDICT: LIKELY SAFE\nNo, the bucket goes.\n</think>\nVERDICT: NEEDS CLOSE REVIEW"
+                            + RAMBLE)
+    reply = ask(ollama, model=HF_MODEL)
+    assert reply.done_reason == "verdict"
+    assert "VERDICT: LIKELY SAFE" in reply.thinking
+    assert parse_verdict(reply.content).label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_prompt_that_may_be_cut_is_read_to_the_end(ollama: OllamaDouble) -> None:
+    big = PROMPT + "\n" + '  ~ aws_instance.web[0]: tags.Name = "old" -> "new"\n' * 500
+    ollama.chat_thinking(THINKING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(ollama, prompt=big, num_ctx=8192)  # it may not fit by chars/3: prompt_eval_count is needed (§2c)
+    assert reply.done_reason == "stop" and reply.prompt_tokens is not None

@@ -151,12 +151,13 @@ FAILURES: list[tuple[str, tuple[str, ...], Scenario, type[errors.BackendError], 
      "ended before `data: [DONE]`"),
     ("done-without-finish-reason", ALL, lambda d: d.cut("The plan", done=True), errors.BadReply,
      "ended before the model finished (no finish_reason)"),
-    ("finish-reason-length", ALL, lambda d: d.reply("Wait, again. " * 50, "", finish_reason="length"),
-     errors.BadReply, "ran out of tokens before answering (max_tokens 4096)"),
+    ("finish-reason-length-unfinished-verdict", ALL,
+     lambda d: d.reply("Wait, again. " * 50, "VERDICT: LIKELY SAFE", finish_reason="length"),
+     errors.BadReply, "hit the token limit (max_tokens 4096)"),
     ("chunk-not-json", ALL, lambda d: d.lines("data: {\"choices\": [\n\n", "data: [DONE]\n\n"), errors.BadReply,
      "not OpenAI-compatible chat JSON"),
 ]
-NO_CAUSE = {"done-without-finish-reason", "finish-reason-length"}
+NO_CAUSE = {"done-without-finish-reason", "finish-reason-length-unfinished-verdict"}
 
 
 @pytest.mark.parametrize(
@@ -249,3 +250,39 @@ def test_llama_double_matches_the_captured_shape(openai: OpenAIDouble) -> None:
 def test_registry() -> None:
     backend = get_backend("openai")
     assert isinstance(backend, OpenAIBackend) and backend.name == "openai"
+
+
+# --- stop once the verdict line is written ---------------------------------------------------
+
+RAMBLE = "\nAnd another thing about this plan that nobody asked for." * 40
+
+
+@pytest.mark.parametrize("openai", ["llama", "vllm", "ollama"], indirect=True)
+def test_stream_is_closed_right_after_the_verdict_line(openai: OpenAIDouble) -> None:
+    openai.reply(REASONING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(openai)
+    assert reply.done_reason == "verdict"
+    assert parse_verdict(reply.content).label is Label.LIKELY_SAFE and "nobody asked" not in reply.content
+
+
+@pytest.mark.parametrize("openai", ["vllm", "ollama"], indirect=True)
+def test_a_long_prompt_on_a_server_that_may_cut_it_is_read_to_the_end(openai: OpenAIDouble) -> None:
+    big = PROMPT + "\n" + '  ~ aws_instance.web[0]: tags.Name = "old" -> "new"\n' * 100
+    openai.context = 100_000
+    openai.reply(REASONING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    reply = ask(openai, prompt=big)  # usage.prompt_tokens comes last and is checked for silent truncation
+    assert reply.done_reason == "stop" and reply.prompt_tokens is not None
+
+
+@pytest.mark.parametrize("openai", ["llama"], indirect=True)
+def test_llama_server_refuses_long_prompts_so_its_stream_stops_early(openai: OpenAIDouble) -> None:
+    big = PROMPT + "\n" + '  ~ aws_instance.web[0]: tags.Name = "old" -> "new"\n' * 100
+    openai.context = 100_000
+    openai.reply(REASONING, "Only tags change.\nVERDICT: LIKELY SAFE" + RAMBLE)
+    assert ask(openai, prompt=big).done_reason == "verdict"
+
+
+def test_an_unknown_template_without_reasoning_evidence_is_read_to_the_end(openai: OpenAIDouble) -> None:
+    # No reasoning field and no </think>: the verdict may be a draft inside reasoning whose opening tag is missing.
+    openai.reply("", "Draft.\nVERDICT: LIKELY SAFE\nmore")
+    assert ask(openai).done_reason == "stop"

@@ -81,6 +81,12 @@ class Recorder:
         return Response(answer.content, status=answer.status_code,
                         headers={"Content-Type": answer.headers["content-type"]})
 
+    def forward_get(self, request: Request) -> Response:
+        """Pass a GET (the cache's GET /v1/models) on unchanged, without recording it."""
+        answer = httpx.get(self.upstream + request.path, timeout=30)
+        return Response(answer.content, status=answer.status_code,
+                        headers={"Content-Type": answer.headers["content-type"]})
+
     @property
     def bodies(self) -> list[Any]:
         return [json.loads(raw) for raw in self.requests]
@@ -92,6 +98,7 @@ def proxy(llama_server: str) -> Iterator[tuple[str, Recorder]]:
     recorder = Recorder(llama_server)
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.expect_request("/v1/chat/completions").respond_with_handler(recorder.forward)
+    server.expect_request("/v1/models", method="GET").respond_with_handler(recorder.forward_get)
     server.start()
     try:
         yield f"http://127.0.0.1:{server.port}/v1", recorder

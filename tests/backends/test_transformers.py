@@ -225,7 +225,7 @@ def test_cli_fails_closed_on_a_missing_model(tmp_path: Path) -> None:
     assert body["label"] == "needs_close_review" and body["decided_by"] == "error"
     assert body["model"] == {**body["model"], "backend": "transformers", "name": "absent"}
     assert "does not exist" in body["errors"][0]
-    assert f"with absent at {tmp_path / 'absent'}" in result.stderr
+    assert f"with {tmp_path / 'absent'} in-process" in result.stderr
 
 
 def test_settings_from_flag_env_and_config(tmp_path: Path) -> None:

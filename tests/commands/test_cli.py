@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.helpers import CANARY, OLD_SECRET, ROOT, closed_port_url, plan_path
 from tests.ollama_double import OllamaDouble
+from tests.openai_double import OpenAIDouble
 from tfreview.cli import main
 from tfreview.result import ReviewResult
 
@@ -52,6 +53,7 @@ def test_thinking_model_says_safe_on_a_benign_plan(ollama: OllamaDouble) -> None
 
 def test_model_without_thinking_capability_and_missing_open_tag(ollama: OllamaDouble) -> None:
     ollama.chat_raw_content("The change is an input bump.\n</think>\n\nFine.\nVERDICT: LIKELY SAFE")
+    ollama.tags(["hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0"])  # pulled, so listed (digest keys the cache)
     result = review_with(ollama, "update", "--format", "json", "--model",
                          "hf.co/unsloth/DeepSeek-R1-Distill-Llama-8B-GGUF:Q8_0")
     parsed = json.loads(result.stdout)
@@ -181,3 +183,20 @@ def test_quiet_silences_the_report_and_progress_but_not_the_reason_a_review_fail
     result = run("review", str(plan_path("update")), "--host", closed_port_url(), "--timeout", "2", "-q")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("tfreview: cannot reach Ollama") and "reviewing" not in result.stderr
+def test_progress_line_names_the_openai_server_not_the_ollama_host(openai: OpenAIDouble) -> None:
+    result = run("review", str(plan_path("update")), "--backend", "openai", "--base-url", openai.url, "--no-cache")
+    assert f"with deepseek-r1:8b at {openai.url} (" in result.stderr
+    assert "11434" not in result.stderr
+
+
+def test_llamacpp_with_a_missing_file_fails_closed_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "r1.gguf"
+    result = run("review", str(plan_path("update")), "--backend", "llamacpp", "--model-path", str(missing),
+                 "--format", "json")
+    assert result.exit_code == 1
+    parsed = json.loads(result.stdout)
+    assert (parsed["label"], parsed["decided_by"]) == ("needs_close_review", "error")
+    assert parsed["model"]["name"] == "r1.gguf"
+    assert parsed["errors"] == [f"GGUF file {missing} not found — check --model-path (docs/models.md lists which "
+                                "file to download)"]
+    assert f"with {missing} in-process" in result.stderr

@@ -68,14 +68,14 @@ def test_verdict_variants(answer: str, label: Label) -> None:
     [
         pytest.param("", "empty answer", id="empty"),
         pytest.param("  \n\n ", "empty answer", id="blank"),
-        pytest.param("Looks fine to me.", "no verdict line", id="no-verdict"),
+        pytest.param("Looks fine to me.", "the model wrote no verdict line", id="no-verdict"),
         pytest.param(
             "It is not the case that VERDICT: LIKELY SAFE applies.",
-            "no verdict line",
+            "the model wrote no verdict line",
             id="mid-line",
         ),
         pytest.param(
-            "Verdict aside, this deletes a bucket.", "no verdict line", id="prose-verdict"
+            "Verdict aside, this deletes a bucket.", "the model wrote no verdict line", id="prose-verdict"
         ),
         pytest.param("VERDICT: MAYBE", "unknown verdict 'maybe'", id="unknown-word"),
         pytest.param("VERDICT: probably fine", "unknown verdict", id="unknown-phrase"),

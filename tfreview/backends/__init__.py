@@ -39,11 +39,18 @@ def _transformers() -> Backend:
     return TransformersBackend()
 
 
+def _llamacpp() -> Backend:
+    from tfreview.backends.llamacpp import LlamaCppBackend  # xllamacpp itself loads only on first use
+
+    return LlamaCppBackend()
+
+
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "ollama": _ollama,
     "none": _none,
     "openai": _openai,
     "transformers": _transformers,
+    "llamacpp": _llamacpp,
 }
 
 

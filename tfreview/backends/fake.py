@@ -16,6 +16,8 @@ class FakeBackend:
         self._last: ModelReply | BackendError | None = None
         self.prompts: list[str] = []
         self.settings: list[BackendSettings] = []
+        # What identity() reports: set it to a BackendError to play a server whose model cannot be read.
+        self.weights: str | BackendError = "fake-weights"
 
     @classmethod
     def always(cls, reply: ModelReply | BackendError) -> FakeBackend:
@@ -37,3 +39,9 @@ class FakeBackend:
         if isinstance(self._last, BackendError):
             raise self._last
         return self._last
+
+    def identity(self, settings: BackendSettings) -> str:
+        """The fake's weights identity, or raise the BackendError set in `weights`."""
+        if isinstance(self.weights, BackendError):
+            raise self.weights
+        return f"fake:{self.weights}"

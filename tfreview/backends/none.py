@@ -14,3 +14,7 @@ class NoneBackend:
     def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
         """Refuse: with the none backend, review() decides from the rules alone."""
         raise BackendError("the none backend asks no model — the label comes from the rules alone")
+
+    def identity(self, settings: BackendSettings) -> str:
+        """No weights: the rules alone."""
+        return "none"

@@ -2,7 +2,8 @@
 
 Wire facts are in /work/shared/ollama-api.md (cited as §n). Every foreign exception becomes a
 BackendError in `translate_error`. A reply whose reasoning is present but whose answer is empty is
-returned as is (content ""), so the verdict parse fails closed on it ("empty answer").
+returned as is (content ""), so the verdict parse fails closed on it ("empty answer"). The stream is
+closed once the answer holds a complete verdict line (`AnswerStream`), which makes Ollama stop generating.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ import ollama
 import pydantic
 
 from tfreview import errors
-from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
-from tfreview.pipeline.verdict import split_reasoning
+from tfreview.backends.base import (
+    TRUNCATION_RATIO,
+    AnswerStream,
+    BackendSettings,
+    ModelReply,
+    estimate_tokens,
+    length_error,
+    one_line,
+)
 
 # chars/4 under-counts plan text by up to ~1/3 (JSON, HCL and IDs run near 3 chars a token).
 MAX_UNDERCOUNT = 4 / 3
@@ -40,15 +48,13 @@ _Chunks = Generator[ollama.ChatResponse, None, None]
 class _Stream:
     """What arrived on one streamed chat call."""
 
-    thinking: list[str] = field(default_factory=list)
-    content: list[str] = field(default_factory=list)
+    answer: AnswerStream = field(default_factory=AnswerStream)
     last: ollama.ChatResponse | None = None
 
-    def add(self, chunk: ollama.ChatResponse) -> None:
-        """Accumulate one NDJSON chunk."""
-        self.thinking.append(chunk.message.thinking or "")
-        self.content.append(chunk.message.content or "")
+    def add(self, chunk: ollama.ChatResponse) -> bool:
+        """Accumulate one NDJSON chunk; True once the verdict line is complete."""
         self.last = chunk
+        return self.answer.add(chunk.message.thinking or "", chunk.message.content or "")
 
 
 class OllamaBackend:
@@ -64,18 +70,36 @@ class OllamaBackend:
         except FOREIGN_ERRORS as exc:
             raise translate_error(exc, settings) from exc
         final = _finished(stream, settings)
-        _check_prompt_evaluated(prompt, final.prompt_eval_count, settings)
+        if final is not None:
+            _check_prompt_evaluated(prompt, final.prompt_eval_count, settings)
         # §6 shapes 2-4: the think block may still be in content, with or without its opening tag.
-        reasoning, answer = split_reasoning("".join(stream.content))
-        thinking = "\n".join(p for p in ("".join(stream.thinking).strip(), reasoning) if p)
-        return ModelReply(
-            thinking=thinking,
-            content=answer,
-            prompt_tokens=final.prompt_eval_count,
-            completion_tokens=final.eval_count,
-            done_reason=final.done_reason,
-            duration_s=time.monotonic() - started,
+        reply = stream.answer.reply(
+            prompt_tokens=final.prompt_eval_count if final else None,
+            completion_tokens=final.eval_count if final else None,
+            done_reason=final.done_reason if final else None,
         )
+        return reply.model_copy(update={"duration_s": time.monotonic() - started})
+
+    def identity(self, settings: BackendSettings) -> str:
+        """The model's digest as GET /api/tags lists it (§4): a re-pull behind the same name changes it."""
+        try:
+            with _client(settings) as client:
+                models = client.list().models
+        except FOREIGN_ERRORS as exc:
+            raise translate_error(exc, settings) from exc
+        wanted = normalize_name(settings.model)
+        for entry in models:
+            if normalize_name(entry.model or "") == wanted and entry.digest:
+                return f"ollama:{entry.digest}"
+        raise errors.ModelNotFound(
+            f"model {settings.model} is not listed by {settings.host}/api/tags — run `ollama pull {settings.model}`"
+        )
+
+
+def normalize_name(name: str) -> str:
+    """Ollama names compare case-insensitively, with ':latest' added to an untagged name."""
+    name = name.strip().lower()
+    return name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
 
 
 def _chat_with_fallback(prompt: str, settings: BackendSettings, deadline: float) -> _Stream:
@@ -122,10 +146,17 @@ def _stream(
             },
         ),
     )
-    stream = _Stream()
+    # With thinking on, Ollama sends reasoning apart, so the content is the answer (§2a); without it an
+    # R1 distill may reason in content without its opening tag. A prompt that may have been cut needs the
+    # final chunk's prompt_eval_count, so such a stream is read to its end.
+    stream = _Stream(AnswerStream(reasoning_in_content=None if think is None else False))
+    may_stop = not _may_be_truncated(prompt, settings)
     try:
         for chunk in chunks:
-            stream.add(chunk)
+            # Closing the stream makes Ollama cancel the generation (the client went away).
+            if stream.add(chunk) and may_stop and not chunk.done:
+                stream.answer.closed = True
+                break
             # httpx timeouts bound each read; a model trickling tokens needs a wall clock too.
             if time.monotonic() > deadline:
                 raise errors.BackendTimeout(_timeout_message(settings))
@@ -134,21 +165,27 @@ def _stream(
     return stream
 
 
-def _finished(stream: _Stream, settings: BackendSettings) -> ollama.ChatResponse:
-    """The final chunk of a stream that really finished with an answer budget left."""
+def _finished(stream: _Stream, settings: BackendSettings) -> ollama.ChatResponse | None:
+    """The final chunk of a stream that finished (None when tfreview stopped it after the verdict line)."""
     final = stream.last
+    if stream.answer.closed:
+        return None
     # §5: a stream closed without a done:true line just ends; the client raises nothing.
     if final is None or not final.done:
         raise errors.BadReply(
             "the stream from Ollama ended before the model finished — "
             "check the Ollama log and retry"
         )
-    if final.done_reason == "length":
-        raise errors.BadReply(
-            f"the model ran out of tokens before answering (num_predict {settings.num_predict}, "
-            f"num_ctx {settings.num_ctx}) — raise --num-ctx or review a smaller plan"
-        )
+    # At the token limit the text is kept (the verdict parse names the cause), unless it holds a verdict
+    # line the stop did not trust: that may sit inside unfinished reasoning.
+    if final.done_reason == "length" and stream.answer.unfinished_verdict():
+        raise errors.BadReply(length_error(f"num_predict {settings.num_predict}, num_ctx {settings.num_ctx}"))
     return final
+
+
+def _may_be_truncated(prompt: str, settings: BackendSettings) -> bool:
+    """Whether the prompt may not fit num_ctx, so its prompt_eval_count must be checked (§2c)."""
+    return estimate_tokens(prompt) * MAX_UNDERCOUNT > settings.num_ctx
 
 
 def _check_prompt_evaluated(prompt: str, evaluated: int | None, settings: BackendSettings) -> None:
@@ -158,7 +195,7 @@ def _check_prompt_evaluated(prompt: str, evaluated: int | None, settings: Backen
     # reports a tiny or no prompt_eval_count (ollama#2068/#3427 until #5371; the 0.30 llama-server
     # runner, ollama#16414 until #16428). Only a prompt that may not fit num_ctx is checked: by
     # chars/3, the same high estimate summary.py budgets with, so budgeted prompts are skipped.
-    if evaluated is None or expected * MAX_UNDERCOUNT <= settings.num_ctx:
+    if evaluated is None or not _may_be_truncated(prompt, settings):
         return
     # Runners keep about num_ctx/2 tokens (0.32) or exactly num_ctx (older, §2c).
     if evaluated < expected * TRUNCATION_RATIO or evaluated >= settings.num_ctx:

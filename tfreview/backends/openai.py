@@ -3,12 +3,14 @@
 Serves llama.cpp's llama-server, vLLM, LM Studio and Ollama's /v1. Wire facts are in
 /work/shared/ollama-api.md ("Reasoning in OpenAI-compatible /v1/chat/completions") and realstack.md §2.
 Every foreign exception becomes a BackendError in `_translate`; the API key is only ever sent as a
-header and never appears in a message.
+header and never appears in a message. The stream is closed once the answer holds a complete verdict
+line (`AnswerStream`), unless the server's prompt count is still needed to detect a silently cut prompt.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import ssl
 import time
 from collections.abc import Iterator
@@ -19,13 +21,24 @@ from typing import Any
 import httpx
 
 from tfreview import errors
-from tfreview.backends.base import TRUNCATION_RATIO, BackendSettings, ModelReply, estimate_tokens, one_line
+from tfreview.backends.base import (
+    TRUNCATION_RATIO,
+    AnswerStream,
+    BackendSettings,
+    ModelReply,
+    estimate_tokens,
+    length_error,
+    one_line,
+)
 from tfreview.backends.sse import ServerError, events, payload_error
-from tfreview.pipeline.verdict import split_reasoning
 
 CONNECT_TIMEOUT_S = 10.0
 # Below this many estimated tokens no server's context can have cut the prompt.
 TRUNCATION_CHECK_ABOVE = 1024
+IDENTITY_TIMEOUT_S = 30.0
+# llama-server and vLLM stamp /v1/models `created` with the time of the request; Ollama with the model's.
+REQUEST_CLOCK_S = 600
+LLAMA_CPP_FINGERPRINT = re.compile(r"^b\d+-")
 CONTEXT_HINT = "raise the server's context (llama-server --ctx-size, vLLM --max-model-len) or review a smaller plan"
 
 
@@ -41,22 +54,31 @@ _FOREIGN = (httpx.HTTPError, httpx.InvalidURL, ValueError, ServerError, _Unfinis
 class _Stream:
     """What arrived on one streamed chat call."""
 
-    reasoning: list[str] = field(default_factory=list)
-    content: list[str] = field(default_factory=list)
+    answer: AnswerStream = field(default_factory=AnswerStream)
     finish_reason: str | None = None
     usage: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
     done: bool = False
 
-    def add(self, chunk: dict[str, Any]) -> None:
-        """Accumulate one `chat.completion.chunk` (or a whole non-stream completion)."""
+    def add(self, chunk: dict[str, Any]) -> bool:
+        """Accumulate one `chat.completion.chunk` (or a whole completion); True once the verdict line is complete."""
         if chunk.get("usage"):
             self.usage = chunk["usage"]
+        self.fingerprint = str(chunk.get("system_fingerprint") or self.fingerprint)
+        complete = False
         for choice in chunk.get("choices") or []:
             delta = choice.get("delta") or choice.get("message") or {}
             # llama-server and DeepSeek send reasoning_content; vLLM and Ollama /v1 send reasoning.
-            self.reasoning.append(delta.get("reasoning_content") or delta.get("reasoning") or "")
-            self.content.append(delta.get("content") or "")
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning") or ""
+            complete = self.answer.add(str(reasoning), str(delta.get("content") or ""))
             self.finish_reason = choice.get("finish_reason") or self.finish_reason
+        return complete
+
+    def may_stop(self, prompt: str) -> bool:
+        """Whether closing the stream now loses no check: the prompt count is known or cannot matter."""
+        # llama.cpp (fingerprint "b<build>-<commit>") refuses a prompt over its context instead of cutting it.
+        return (estimate_tokens(prompt) <= TRUNCATION_CHECK_ABOVE or "prompt_tokens" in self.usage
+                or LLAMA_CPP_FINGERPRINT.match(self.fingerprint) is not None)
 
 
 class OpenAIBackend:
@@ -75,16 +97,43 @@ class OpenAIBackend:
         _check_prompt_read(prompt, stream.usage.get("prompt_tokens"), settings)
         # Old llama-server builds, --reasoning-format none and models without a reasoning parser
         # leave the <think> block in content, with or without its opening tag.
-        reasoning, answer = split_reasoning("".join(stream.content))
-        thinking = "\n".join(p for p in ("".join(stream.reasoning).strip(), reasoning) if p)
-        return ModelReply(
-            thinking=thinking,
-            content=answer,
-            prompt_tokens=stream.usage.get("prompt_tokens"),
-            completion_tokens=stream.usage.get("completion_tokens"),
-            done_reason=stream.finish_reason,
-            duration_s=time.monotonic() - started,
-        )
+        reply = stream.answer.reply(prompt_tokens=stream.usage.get("prompt_tokens"),
+                                    completion_tokens=stream.usage.get("completion_tokens"),
+                                    done_reason=stream.finish_reason)
+        return reply.model_copy(update={"duration_s": time.monotonic() - started})
+
+    def identity(self, settings: BackendSettings) -> str:
+        """The model id and the metadata GET /v1/models reports for it (all models when it is not listed)."""
+        try:
+            return models_identity(settings)
+        except _FOREIGN as exc:
+            raise _translate(exc, settings) from exc
+
+
+def models_identity(settings: BackendSettings) -> str:
+    """Canonical JSON of the server's /models entry for settings.model, request timestamps left out."""
+    connect = min(CONNECT_TIMEOUT_S, settings.timeout_s)
+    timeout = httpx.Timeout(min(settings.timeout_s, IDENTITY_TIMEOUT_S), connect=connect)
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    url = chat_url(settings.host).removesuffix("/chat/completions") + "/models"
+    with httpx.Client(timeout=timeout, verify=_tls()) as client:
+        response = client.get(url, headers=headers)
+    if response.status_code >= 400:
+        raise ServerError(response.status_code, payload_error(response.content))
+    listed = response.json().get("data")
+    if not isinstance(listed, list):
+        raise ValueError("a /models reply without a `data` list")
+    entries = [_stable(e) for e in listed if isinstance(e, dict)]
+    mine = [e for e in entries if e.get("id") == settings.model]
+    return "openai:" + json.dumps({"model": settings.model, "served": mine or entries}, sort_keys=True)
+
+
+def _stable(entry: dict[str, Any]) -> dict[str, Any]:
+    """ENTRY without a `created` that is the time of the request (llama-server, vLLM), not of the weights."""
+    created = entry.get("created")
+    if isinstance(created, int | float) and abs(time.time() - created) < REQUEST_CLOCK_S:
+        return {k: v for k, v in entry.items() if k != "created"}
+    return entry
 
 
 def chat_url(base_url: str) -> str:
@@ -129,7 +178,10 @@ def _request(prompt: str, settings: BackendSettings, deadline: float) -> _Stream
             response.read()
             raise ServerError(response.status_code, payload_error(response.content))
         for chunk in _chunks(response):
-            stream.add(chunk)
+            # Leaving the block closes the connection, and the server cancels the generation.
+            if stream.add(chunk) and stream.finish_reason is None and stream.may_stop(prompt):
+                stream.answer.closed = True
+                break
             if time.monotonic() > deadline:
                 raise errors.BackendTimeout(_timeout_message(settings))
         stream.done = True
@@ -161,11 +213,12 @@ def _chunks(response: httpx.Response) -> Iterator[dict[str, Any]]:
 
 
 def _check_finished(stream: _Stream, settings: BackendSettings) -> None:
-    if stream.finish_reason == "length":
-        raise errors.BadReply(
-            f"the model ran out of tokens before answering (max_tokens {settings.num_predict}) — "
-            f"raise --num-predict, or {CONTEXT_HINT}"
-        )
+    if stream.answer.closed:
+        return
+    # At the token limit the text is kept (the verdict parse names the cause), unless it holds a verdict
+    # line the stop did not trust: that may sit inside unfinished reasoning.
+    if stream.finish_reason == "length" and stream.answer.unfinished_verdict():
+        raise errors.BadReply(length_error(f"max_tokens {settings.num_predict}"))
     if stream.finish_reason is None:
         raise errors.BadReply(
             f"the stream from {settings.host} ended before the model finished (no finish_reason) — "

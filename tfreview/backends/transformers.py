@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from tfreview import errors
 from tfreview.backends.base import BackendSettings, ModelReply, one_line
+from tfreview.backends.hf_model import identity as model_identity
 from tfreview.backends.hf_model import locate, opens_think
 from tfreview.pipeline.verdict import CLOSE_TAG, OPEN_TAG, parse_verdict, split_reasoning
 
@@ -115,6 +116,14 @@ class TransformersBackend:
             raise
         except Exception as exc:  # torch, CUDA, bitsandbytes and transformers raise many kinds: one seam
             raise _translate(exc, settings, path) from exc
+
+    def identity(self, settings: BackendSettings) -> str:
+        """The model directory's config, tokenizer and weight headers with --quantize; raise if unreadable."""
+        found = model_identity(settings.model_path, settings.quantize)
+        if found is None:
+            locate(settings.model_path)  # raises the one-line reason the directory cannot be used
+            raise errors.ModelNotFound(f"cannot read the model files in --model-path {settings.model_path}")
+        return f"hf:{found}"
 
 
 def _answer(runtime: Runtime, prompt: str, settings: BackendSettings, started: float) -> ModelReply:

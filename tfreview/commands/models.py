@@ -28,29 +28,35 @@ def models_group() -> None:
 
 
 @models_group.command("check")
-@click.option("--backend", type=click.Choice(("ollama", "transformers")),
-              help="What to check: a model on Ollama, or a local model directory.  [default: ollama]")
-@click.option("--model-path", type=click.Path(path_type=Path),
-              help="Local model directory, for --backend transformers.")
+@click.option("--backend", type=click.Choice(("ollama", "llamacpp", "transformers")),
+              help="What to check: a model on Ollama, a GGUF file (llamacpp) or a local model directory "
+                   "(transformers).  [default: ollama]")
 @click.option("--quantize", type=click.Choice(("none", "4bit", "8bit")),
               help="Weights the memory estimate assumes, for --backend transformers.  [default: none]")
 @click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then http://127.0.0.1:11434]")
 @click.option("--model", help="Model name on the server.  [default: deepseek-r1:8b]")
+@click.option("--model-path", type=click.Path(path_type=Path),
+              help="GGUF file (llamacpp) or model directory (transformers).  [default: $TFREVIEW_MODEL_PATH]")
+@click.option("--gpu-layers", type=click.IntRange(min=-1),
+              help="Layers to offload (-1 all).  [default: all with a GPU]")
 @click.option("--num-ctx", type=int, help="Context window tfreview will ask for.  [default: 8192]")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Config file.  [default: nearest .tfreview.hcl above the current directory]")
 def check_command(config_path: Path | None, **flags: Any) -> None:
     """Check the server, the model, its thinking capability and context length.
 
+    With --backend llamacpp --model-path FILE.gguf: its architecture, quantization, context length,
+    whether its chat template has a reasoning block, and the memory it will need.
     With --backend transformers --model-path DIR: the directory's architecture, parameters, weights,
     the memory it needs, context and whether its chat template opens <think> (no weights are loaded).
 
     Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
     """
-    from tfreview.workflows.models import check_model, check_model_dir
+    from tfreview.workflows.models import check_gguf, check_model, check_model_dir
 
     backend, settings = _settings(flags, config_path)
-    report = check_model_dir(settings) if backend == "transformers" else check_model(settings)
+    checks = {"llamacpp": check_gguf, "transformers": check_model_dir}
+    report = checks.get(backend, check_model)(settings)
     grid = table("check", "status", "detail", title=f"{report.model} at {report.host}")
     for check in report.checks:
         grid.add_row(check.name, f"[{STATUS_STYLE[check.status.value]}]{check.status.value}[/]", check.detail)
@@ -123,4 +129,6 @@ def _settings(flags: dict[str, Any], config_path: Path | None) -> tuple[str, Bac
     from tfreview.settings import resolve_settings
 
     settings = resolve_settings(flags, os.environ, plan_source=".", config_path=config_path)
-    return settings.backend, settings.backend_settings().model_copy(update={"host": settings.host})
+    if settings.backend in ("llamacpp", "transformers"):
+        return settings.backend, settings.backend_settings()
+    return "ollama", settings.backend_settings().model_copy(update={"host": settings.host})

@@ -41,8 +41,7 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
     targets = [parse_output(o, fmt) for o in outputs]
     if not quiet:
         announce_config(settings.config_path)
-        where = str(settings.model_path) if settings.backend == "transformers" else settings.host
-        _announce(settings.backend, settings.model, where, plan)
+        _announce(settings.backend, settings.endpoint(), plan)
     result = review(plan, settings)
     deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
     sys.exit(EXIT_SAFE if exit_zero or not result.needs_review else EXIT_REVIEW)
@@ -62,9 +61,9 @@ def announce_config(path: Path | None) -> None:
         click.echo(f"tfreview: using config {path}", err=True)
 
 
-def _announce(backend: str, model: str, host: str, plan: str) -> None:
+def _announce(backend: str, endpoint: str, plan: str) -> None:
     source = "stdin" if plan == "-" else plan
     if backend == "none":
         click.echo(f"tfreview: reviewing {source} with rules only (--backend none: no model is asked)", err=True)
     else:
-        click.echo(f"tfreview: reviewing {source} with {model} at {host} (this can take a while on CPU)…", err=True)
+        click.echo(f"tfreview: reviewing {source} with {endpoint} (this can take a while on CPU)…", err=True)

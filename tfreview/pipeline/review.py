@@ -57,10 +57,14 @@ def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key:
     if not settings.use_cache or prepared.prompt is None:
         return ask(prepared, settings, backend)
     from tfreview.workflows.cache import VerdictCache, new_entry  # only when a model is asked
-    from tfreview.workflows.cache_key import cache_key
+    from tfreview.workflows.cache_key import cache_key, with_identity
 
     cache = VerdictCache(settings.cache_dir)
-    key = key or cache_key(prepared, settings, backend.name)
+    try:  # the weights' identity is part of the key: unknown weights are never answered from the cache
+        identity = backend.identity(settings.backend_settings())
+    except BackendError as exc:
+        return ModelOutcome(error=str(exc), unreachable=isinstance(exc, BackendUnavailable))
+    key = with_identity(key or cache_key(prepared, settings, backend.name), identity)
     hit = cache.get(key)
     if hit is not None:
         return ModelOutcome(reply=hit.reply, duration_s=hit.duration_s, cached=True)

@@ -12,6 +12,8 @@ from tfreview.labels import Label
 
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"
+# The real cause when an answer has no verdict line: more tokens cannot make a model follow the format.
+NO_VERDICT_HINT = "the model wrote no verdict line; try a larger or reasoning model"
 
 # A line counts only when it starts with the keyword once markdown decoration (headings, bullets,
 # quotes, emphasis, backticks) is removed: "**Verdict:** likely safe", "### VERDICT: ...".
@@ -61,10 +63,11 @@ def parse_verdict(answer: str) -> Verdict:
     """Read the verdict line of a final answer; any doubt gives no label (fail closed)."""
     lines = answer.strip().splitlines()
     if not lines:
-        return Verdict(None, "", "empty answer: the model gave no final answer after its reasoning")
+        return Verdict(None, "", "empty answer: the model gave no final answer after its reasoning — "
+                                 "raise --num-predict if it was cut off mid-reasoning")
     found = [line for i in range(len(lines)) if (line := _verdict_line(lines, i))]
     if not found:
-        return Verdict(None, answer.strip(), "no verdict line in the model's answer")
+        return Verdict(None, answer.strip(), NO_VERDICT_HINT)
     labels = {line.label for line in found if line.label}
     if len(labels) > 1:
         said = " and ".join(sorted(label.text for label in labels))

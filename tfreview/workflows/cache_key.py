@@ -8,9 +8,12 @@ What goes in (all of it already masked):
   values (only what changes: unchanged, workspace-specific attributes such as names stay out; none
   for deletes and forgets, whose values the prompt does not show either);
 - the findings (rule, severity, message), the plan's applyable/complete/errored flags;
-- the model, the backend (for a local model directory also a hash of its files' headers and --quantize),
-  num_ctx and temperature, the prompt template version, a hash of the code that writes the prompt, and the
-  rules version.
+- the model, the backend, num_ctx and temperature, the prompt template version, a hash of the code
+  that writes the prompt, and the rules version;
+- the identity of the weights (`with_identity`), read from the backend when the cache is consulted:
+  Ollama's digest from /api/tags, an OpenAI-compatible server's /v1/models entry, a GGUF file's sha256.
+  A re-pulled model or another server's weights behind the same name get a new key and are asked again;
+  when the identity cannot be read the cache is not consulted at all (the review fails closed).
 
 What is stripped from addresses (in changes, moves and finding messages): the module path
 (`module.app_eu["x"].`) and the resource's instance key (`["eu-west-1"]`, `[0]`). Those are where
@@ -34,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tfreview.backends.hf_model import identity
 from tfreview.pipeline import prompt as prompt_module
 from tfreview.pipeline import risk, summary
 from tfreview.pipeline.changes import Action, Change, ChangeSet, any_unknown
@@ -73,9 +75,14 @@ def cache_key(prepared: Prepared, settings: Settings, backend: str) -> str:
         "changes": canonical_changes(prepared.changeset),
         "findings": sorted(_finding(f) for f in prepared.findings),
     }
-    if backend == "transformers":  # a local directory: its files say which weights answer
-        document["model_identity"] = identity(settings.model_path, settings.quantize)
+    if settings.model_path is not None:  # in-process weights: batch runs group change-sets per file too
+        document["model_path"] = str(settings.model_path)
     return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def with_identity(key: str, identity: str) -> str:
+    """KEY combined with the identity of the model's weights, as the cache stores it."""
+    return hashlib.sha256(f"{key}\0{identity}".encode()).hexdigest()
 
 
 def canonical_changes(changeset: ChangeSet) -> dict[str, list[str]]:

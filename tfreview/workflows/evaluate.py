@@ -30,8 +30,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from tfreview.backends import get_backend
-from tfreview.backends.base import Backend, BackendSettings, ModelReply
-from tfreview.errors import BackendError, BackendUnavailable, ConfigError, PlanError
+from tfreview.backends.base import Backend
+from tfreview.errors import ConfigError, PlanError
 from tfreview.labels import Label
 from tfreview.pipeline.review import review
 from tfreview.result import ReviewResult
@@ -163,11 +163,11 @@ def run_eval(manifest: Manifest, directory: Path, settings: Settings, *, name: s
              backend: Backend | None = None, on_row: Callable[[int, Row], None] | None = None) -> EvalRun:
     """Review every plan of MANIFEST with SETTINGS and score the labels."""
     paths = resolve_paths(manifest, directory)
-    watch = _Watch(backend or get_backend(settings.backend))
+    backend = backend or get_backend(settings.backend)
     started = time.monotonic()
     rows = []
     for index, (entry, path) in enumerate(zip(manifest.plans, paths, strict=True), 1):
-        row = _score(entry, path, settings, watch)
+        row = _score(entry, path, settings, backend)
         rows.append(row)
         if on_row:
             on_row(index, row)
@@ -201,28 +201,11 @@ def metrics(rows: list[Row]) -> Metrics:
     )
 
 
-class _Watch:
-    """A backend that remembers the last failure it raised, so eval can tell 'unreachable' apart."""
-
-    def __init__(self, inner: Backend) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.failure: BackendError | None = None
-
-    def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
-        try:
-            return self.inner.chat(prompt, settings)
-        except BackendError as exc:
-            self.failure = exc
-            raise
-
-
-def _score(entry: LabelledPlan, path: Path, settings: Settings, watch: _Watch) -> Row:
+def _score(entry: LabelledPlan, path: Path, settings: Settings, backend: Backend) -> Row:
     started = time.monotonic()
-    watch.failure = None
     base = {"path": entry.path, "expected": entry.expected, "family": entry.family}
     try:
-        result = review(path, settings, watch)
+        result = review(path, settings, backend)
     except PlanError as exc:
         return Row(**base, got=Label.NEEDS_CLOSE_REVIEW, decided_by="error", outcome="plan_error",
                    time_s=round(time.monotonic() - started, 3), errors=[str(exc)])
@@ -232,13 +215,13 @@ def _score(entry: LabelledPlan, path: Path, settings: Settings, watch: _Watch) -
         return Row(**base, got=Label.NEEDS_CLOSE_REVIEW, decided_by="error", outcome="crash",
                    time_s=round(time.monotonic() - started, 3),
                    errors=[f"tfreview failed on this plan ({type(exc).__name__}: {exc}) — please report it"])
-    return _row(entry, result, time.monotonic() - started, _outcome(settings, result, watch))
+    return _row(entry, result, time.monotonic() - started, _outcome(settings, result))
 
 
-def _outcome(settings: Settings, result: ReviewResult, watch: _Watch) -> Outcome:
+def _outcome(settings: Settings, result: ReviewResult) -> Outcome:
     if settings.backend == "none" or not result.errors:
         return "judged"
-    return "unreachable" if isinstance(watch.failure, BackendUnavailable) else "model_error"
+    return "unreachable" if result.model_unreachable else "model_error"
 
 
 def _row(entry: LabelledPlan, result: ReviewResult, elapsed: float, outcome: Outcome = "judged") -> Row:

@@ -1,4 +1,4 @@
-"""Is the model there and does it fit? Check and pull models on an Ollama server; check a local model directory.
+"""Is the model there and does it fit? Check and pull models on Ollama; check a local GGUF file or model directory.
 
 Wire facts are in /work/shared/ollama-api.md (cited as §n): /api/version, /api/tags and /api/show
 answer the check (§4); /api/pull streams progress lines, and an error after the stream began is
@@ -20,7 +20,7 @@ import ollama
 from tfreview import errors
 from tfreview.backends import hf_model
 from tfreview.backends.base import BackendSettings, one_line
-from tfreview.backends.ollama import CONNECT_TIMEOUT_S, FOREIGN_ERRORS, translate_error
+from tfreview.backends.ollama import CONNECT_TIMEOUT_S, FOREIGN_ERRORS, normalize_name, translate_error
 
 # Thinking is split from the answer only from 0.9.0 on (§2a).
 THINKING_SINCE = (0, 9, 0)
@@ -89,6 +89,58 @@ def check_model(settings: BackendSettings) -> CheckReport:
     return report
 
 
+def check_gguf(settings: BackendSettings) -> CheckReport:
+    """Check a GGUF file for --backend llamacpp: header, context, reasoning template, memory and runtime."""
+    from tfreview.backends import llamacpp  # xllamacpp itself is imported only by the runtime check
+
+    report = CheckReport("in-process", settings.model_path or "(no --model-path)", settings.num_ctx)
+    try:
+        info = llamacpp.inspect(settings)
+    except errors.BackendError as exc:
+        report.checks.append(Check("file", Status.FAIL, str(exc)))
+        report.checks += [Check(n, Status.SKIP, "not checked") for n in ("context", "reasoning", "memory", "runtime")]
+        return report
+    name = info.metadata.get("general.name") or info.path.name
+    report.checks.append(Check("file", Status.OK, f"{name}: {info.architecture}, {info.quantization}, "
+                                                  f"{info.size / 2**30:.2f} GiB, GGUF v{info.version}"))
+    report.checks.append(_context({"general.architecture": info.architecture,
+                                   f"{info.architecture}.context_length": info.context_length}, settings.num_ctx))
+    report.checks.append(Check("reasoning", Status.OK, "the chat template has a reasoning block (<think>)")
+                         if info.reasons else
+                         Check("reasoning", Status.WARN, "no reasoning block in the chat template: the model answers "
+                                                         "without thinking — a DeepSeek-R1 distill judges better"))
+    report.checks.append(_memory(info.memory_bytes(settings.num_ctx), info.kv_cache_bytes(settings.num_ctx)))
+    try:
+        gpu = llamacpp.gpu_available()
+        layers = llamacpp.gpu_layers(settings)
+        offload = "all" if layers >= llamacpp.ALL_LAYERS else str(layers)
+        report.checks.append(Check("runtime", Status.OK, f"xllamacpp {_version()}; GPU: {'yes' if gpu else 'no'}; "
+                                                         f"offloading {offload} layers"))
+    except errors.BackendError as exc:
+        report.checks.append(Check("runtime", Status.FAIL, str(exc)))
+    return report
+
+
+def _memory(needed: int, kv_cache: int) -> Check:
+    from tfreview.backends.llamacpp import available_memory
+
+    free = available_memory()
+    detail = f"needs about {needed / 2**30:.1f} GiB (KV cache {kv_cache / 2**30:.2f} GiB)"
+    if free and needed > free:
+        return Check("memory", Status.FAIL, f"{detail} but {free / 2**30:.1f} GiB is free — pick a smaller "
+                                            "quantization or model, or lower --num-ctx")
+    return Check("memory", Status.OK, f"{detail}; {free / 2**30:.1f} GiB free" if free else detail)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xllamacpp")
+    except PackageNotFoundError:
+        return "(version unknown)"
+
+
 def pull_model(settings: BackendSettings, on_event: Callable[[PullEvent], None]) -> None:
     """Pull settings.model through /api/pull, reporting every progress line; BackendError on failure."""
     with _seam(settings, pulling=True), _client(settings, pulling=True) as client:
@@ -121,11 +173,11 @@ def _check_server(settings: BackendSettings) -> list[Check]:
 def _check_present(settings: BackendSettings) -> list[Check]:
     with _seam(settings), _client(settings) as client:
         names = [m.model or "" for m in client.list().models]
-    wanted = _normalize(settings.model)
-    if any(_normalize(name) == wanted for name in names):
+    wanted = normalize_name(settings.model)
+    if any(normalize_name(name) == wanted for name in names):
         return [Check("model", Status.OK, f"{settings.model} is on the server")]
     family = wanted.split(":", 1)[0]
-    similar = [n for n in names if _normalize(n).split(":", 1)[0] == family][:5]
+    similar = [n for n in names if normalize_name(n).split(":", 1)[0] == family][:5]
     hint = f" (it has {', '.join(similar)})" if similar else ""
     detail = f"{settings.model} is not on {settings.host}{hint} — run `tfreview models pull {settings.model}`"
     return [Check("model", Status.FAIL, detail)]
@@ -209,12 +261,6 @@ def _timeout(read: float | None) -> httpx.Timeout:
     return httpx.Timeout(read, connect=CONNECT_TIMEOUT_S)
 
 
-def _normalize(name: str) -> str:
-    """Ollama names compare case-insensitively, with ':latest' added to an untagged name."""
-    name = name.strip().lower()
-    return name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
-
-
 def _version_tuple(version: str) -> tuple[int, ...]:
     parts = []
     for piece in version.lstrip("v").split("-", 1)[0].split(".")[:3]:
@@ -233,7 +279,7 @@ def check_model_dir(settings: BackendSettings) -> CheckReport:
         report.checks += [
             Check("parameters", Status.OK, f"{_count(params)} ({counted_by})"),
             _weights(model, settings.quantize),
-            _memory(model, params, settings),
+            _directory_memory(model, params, settings),
             _context(_as_info(model), settings.num_ctx),
             _template(model),
         ]
@@ -261,7 +307,7 @@ def _weights(model: hf_model.ModelDir, quantize: str) -> Check:
     return Check("weights", Status.OK, f"stored {stored}, {loaded}")
 
 
-def _memory(model: hf_model.ModelDir, params: int, settings: BackendSettings) -> Check:
+def _directory_memory(model: hf_model.ModelDir, params: int, settings: BackendSettings) -> Check:
     weights, kv = hf_model.memory_bytes(model, params, settings.quantize, settings.num_ctx)
     total = weights + kv + hf_model.RUNTIME_OVERHEAD_BYTES
     return Check("memory", Status.OK, f"≈ {_gib(total)} computed, not measured: weights {_gib(weights)} "
