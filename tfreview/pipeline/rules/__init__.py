@@ -8,6 +8,7 @@ from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import iam as iam
+from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
@@ -21,6 +22,7 @@ THEMES = (
     "health",
     "scale",
     "iam",
+    "access",
     "network",
     "protection",
     "retention",

@@ -1,0 +1,237 @@
+"""Risk rules, identity: role grants by meaning — admin roles and managed policies, public members and
+principals, RBAC rules (Kubernetes, Azure), default compute service accounts with full scope, GitHub admin
+rights, and organisation-wide API keys.
+
+Only what a change adds is reported: a grant that was already there is not news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
+from tfreview.pipeline.rules.grants import (
+    GRANT_PREFIXES,
+    GRANT_TYPES,
+    K8S_ADMIN,
+    azure_scope_severity,
+    grants,
+    privilege,
+    public_member,
+)
+from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
+
+PRIVILEGED = declare("iam-privileged-role", Severity.HIGH,
+                     "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, roles/owner, "
+                     "Owner at subscription scope, cluster-admin, GitHub admin, an org-wide API key, the default "
+                     "compute service account with the cloud-platform scope).")
+K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
+K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
+AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleassignments/write",
+                    "microsoft.authorization/roledefinitions/write")
+CLOUD_PLATFORM = "cloud-platform"
+DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
+KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key")
+ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
+SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
+              "policies", "permission_groups")
+# Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
+AZUREAD_ADMIN = {
+    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+    "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+    "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "RoleManagement.ReadWrite.Directory",
+    "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
+    "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
+    "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+}
+
+
+@on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
+def _grants(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = grants(change.type, before)
+    for role, member in grants(change.type, after):
+        if (role, member) in old:
+            continue
+        level = (azure_scope_severity(role, after.get("scope")) if change.type == "azurerm_role_assignment"
+                 else privilege(change.type, role))
+        if level is not None:
+            scope = f" at {after['scope']}" if change.type == "azurerm_role_assignment" and after.get("scope") else ""
+            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}", level)
+        if public_member(member):
+            yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {member} (everyone"
+                          f"{' signed in' if 'uthenticated' in member else ''})")
+
+
+@on_change(types=("aws_lambda_permission", "aws_lambda_layer_version_permission"))
+def _lambda_permission(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    scoped = any(after.get(k) for k in ("source_arn", "source_account", "principal_org_id", "organization_id"))
+    if after.get("principal") == "*" and not scoped and before.get("principal") != "*":
+        yield finding(PUBLIC, change.address, f'{change.address}: principal = "*" with no source_arn, '
+                      "source_account or organisation (anyone may invoke)")
+
+
+@on_change(types=("aws_ami_launch_permission", "aws_db_snapshot", "aws_db_cluster_snapshot",
+                  "aws_vpc_endpoint_service", "aws_ami", "aws_ebs_snapshot"))
+def _shared_with_everyone(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    for key in ("group", "shared_accounts", "allowed_principals", "launch_permission"):
+        values = {str(v) for v in as_list(after.get(key))} - {str(v) for v in as_list(before.get(key))}
+        if values & {"all", "*"}:
+            yield finding(PUBLIC, change.address, f'{change.address}: {key} includes "{sorted(values)[0]}" '
+                          "(every AWS account)")
+
+
+@on_change(types=(*K8S_ROLES, "azurerm_role_definition"))
+def _role_definitions(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    key = "permissions" if change.type == "azurerm_role_definition" else "rule"
+    cluster = "cluster" in change.type
+    for block in new_items(blocks(before, key), blocks(after, key)):
+        yield from _rbac_rule(change.address, key, block, cluster)
+
+
+def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool) -> Iterator[Finding]:
+    wild = _wild_parts(block)
+    if wild:
+        yield finding(WILDCARD, address, f"{address}: {key} grants {', '.join(wild)}")
+        return
+    verbs = {str(v).lower() for v in as_list(dig(block, "verbs"))}
+    resources = {str(v).lower() for v in as_list(dig(block, "resources"))}
+    actions = [str(a).lower() for a in as_list(dig(block, "actions"))]
+    escalating = sorted(verbs & K8S_ESCALATING_VERBS) + [a for a in actions if a in AZURE_ESCALATING]
+    if escalating:
+        yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} (can grant itself more)")
+    elif "secrets" in resources and verbs & {"get", "list", "watch"}:
+        yield finding(WILDCARD, address, f"{address}: {key} reads secrets{' in every namespace' if cluster else ''}",
+                      Severity.MEDIUM)
+    elif "pods/exec" in resources and verbs & {"create", "get"}:
+        yield finding(ESCALATES, address, f"{address}: {key} grants pods/exec (a shell in running pods)",
+                      Severity.MEDIUM)
+
+
+def _wild_parts(block: dict[str, Any]) -> list[str]:
+    fields = ("actions", "data_actions") if "actions" in block else ("verbs", "resources", "api_groups")
+    return [f'{field} "*"' for field in fields[:2]
+            if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1)
+                   for v in dig(block, field) or [])]
+
+
+@on_change(types=("kubernetes_manifest",))
+def _manifest(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    manifest, old = after.get("manifest"), before.get("manifest")
+    if not isinstance(manifest, dict) or manifest == old:
+        return
+    kind = str(manifest.get("kind"))
+    if kind in ("ClusterRole", "Role"):
+        old_rules = as_list(dig(old, "rules")) if isinstance(old, dict) else []
+        for block in new_items(old_rules, [r for r in as_list(manifest.get("rules")) if isinstance(r, dict)]):
+            yield from _rbac_rule(change.address, "rules", block, kind == "ClusterRole")
+    elif kind in ("ClusterRoleBinding", "RoleBinding"):
+        role = str(dig(manifest, "roleRef", "name"))
+        if role == "cluster-admin" or role in K8S_ADMIN:
+            level = Severity.HIGH if role == "cluster-admin" or kind == "ClusterRoleBinding" else Severity.MEDIUM
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {kind} grants {role}", level)
+        for subject in as_list(manifest.get("subjects")):
+            name = str(subject.get("name")) if isinstance(subject, dict) else ""
+            if public_member(name):
+                yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
+
+
+@on_change(prefixes=("google_",))
+def _default_compute_account(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = set(_full_scope_default(before))
+    for where in _full_scope_default(after):
+        if where not in old:
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} runs as the default compute "
+                          "service account (Editor on the project) with the cloud-platform scope")
+
+
+def _full_scope_default(value: Any, where: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        scopes = [str(s) for key in ("scopes", "oauth_scopes") for s in as_list(value.get(key))]
+        if any(s == CLOUD_PLATFORM or s.endswith("/auth/" + CLOUD_PLATFORM) for s in scopes):
+            account = value.get("email", value.get("service_account"))
+            if not known(account) or account in ("", "default") or str(account).endswith(DEFAULT_COMPUTE):
+                yield where or "service_account"
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                yield from _full_scope_default(item, f"{where}.{key}".lstrip("."))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _full_scope_default(item, f"{where}[{index}]")
+
+
+@on_change(prefixes=("github_",))
+def _github(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if change.type == "github_membership" and after.get("role") == "admin" and before.get("role") != "admin":
+        yield finding(PRIVILEGED, change.address, f"{change.address}: makes {after.get('username')} an "
+                      "organisation owner (role admin)")
+    people = [after] if change.type == "github_repository_collaborator" else \
+        blocks(after, "user") + blocks(after, "team") if change.type == "github_repository_collaborators" else []
+    old = [before] if change.type == "github_repository_collaborator" else \
+        blocks(before, "user") + blocks(before, "team")
+    for person in new_items(old, people):
+        if person.get("permission") == "admin":
+            who = person.get("username") or person.get("team_id") or "a collaborator"
+            yield finding(PRIVILEGED, change.address, f"{change.address}: gives {who} admin on repository "
+                          f"{after.get('repository')}")
+    if change.type == "github_team_repository" and after.get("permission") == "admin" and \
+            before.get("permission") != "admin":
+        yield finding(PRIVILEGED, change.address, f"{change.address}: gives team {after.get('team_id')} admin on "
+                      f"repository {after.get('repository')}", Severity.MEDIUM)
+
+
+@on_change()
+def _org_keys(change: Change) -> Iterator[Finding]:
+    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_"):
+        return
+    before, after = sides(change)
+    if change.type.startswith("azuread_"):
+        role = str(after.get("role_id") or after.get("app_role_id") or "")
+        if role in AZUREAD_ADMIN and role != str(before.get("role_id") or before.get("app_role_id") or ""):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {AZUREAD_ADMIN[role]} "
+                          "(tenant-wide)")
+        return
+    if before:
+        return
+    wide = _admin_scope(after)
+    if change.type == "datadog_api_key" or (change.type == "confluent_api_key" and not after.get("managed_resource")):
+        wide = wide or "organisation-wide by design"
+    elif change.type == "datadog_application_key" and not after.get("scopes"):
+        wide = wide or "no scopes: every permission of its owner"
+    if wide:
+        yield finding(PRIVILEGED, change.address, f"{change.address}: creates an API key with {wide}")
+    elif change.type in ("aws_iam_access_key", "google_service_account_key"):
+        yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
+                      Severity.MEDIUM)
+
+
+def _admin_scope(values: dict[str, Any]) -> str:
+    for key in SCOPE_KEYS:
+        for value in _leaves(values.get(key)):
+            text = value.lower()
+            if text == "*" or any(word in text for word in ADMIN_WORDS):
+                return f'{key} "{value}"'
+    return ""
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
