@@ -150,25 +150,68 @@ def _manifest(change: Change) -> Iterator[Finding]:
 def _default_compute_account(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = set(_full_scope_default(before))
-    for where in _full_scope_default(after):
-        if where not in old:
+    for where in _full_scope_default(after, change.after_unknown):
+        if where in old:
+            continue
+        if where.endswith("(account known after apply)"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} has the cloud-platform scope; "
+                          "if the account is the default compute one it is Editor on the project", Severity.MEDIUM)
+        else:
             yield finding(PRIVILEGED, change.address, f"{change.address}: {where} runs as the default compute "
                           "service account (Editor on the project) with the cloud-platform scope")
 
 
-def _full_scope_default(value: Any, where: str = "") -> Iterator[str]:
+def _full_scope_default(value: Any, unknown: Any = None, where: str = "") -> Iterator[str]:
     if isinstance(value, dict):
+        marks = unknown if isinstance(unknown, dict) else {}
         scopes = [str(s) for key in ("scopes", "oauth_scopes") for s in as_list(value.get(key))]
         if any(s == CLOUD_PLATFORM or s.endswith("/auth/" + CLOUD_PLATFORM) for s in scopes):
-            account = value.get("email", value.get("service_account"))
-            if not known(account) or account in ("", "default") or str(account).endswith(DEFAULT_COMPUTE):
+            key = "email" if "email" in value else "service_account"
+            account = value.get(key)
+            if marks.get(key) is True or not known(account):
+                yield f"{where or 'service_account'} (account known after apply)"
+            elif account in (None, "", "default") or str(account).endswith(DEFAULT_COMPUTE):
                 yield where or "service_account"
         for key, item in value.items():
             if isinstance(item, (dict, list)):
-                yield from _full_scope_default(item, f"{where}.{key}".lstrip("."))
+                yield from _full_scope_default(item, marks.get(key), f"{where}.{key}".lstrip("."))
     elif isinstance(value, list):
+        marks_list = unknown if isinstance(unknown, list) else []
         for index, item in enumerate(value):
-            yield from _full_scope_default(item, f"{where}[{index}]")
+            mark = marks_list[index] if index < len(marks_list) else None
+            yield from _full_scope_default(item, mark, f"{where}[{index}]")
+
+
+# GCP permissions that let a holder grant itself more (Rhino Security Labs' GCP escalation list).
+GCP_ESCALATING = (".setiampolicy", "iam.serviceaccountkeys.create", "iam.serviceaccounts.getaccesstoken",
+                  "iam.serviceaccounts.signblob", "iam.serviceaccounts.signjwt",
+                  "iam.serviceaccounts.implicitdelegation",
+                  "iam.roles.update", "iam.roles.create", "deploymentmanager.deployments.create",
+                  "orgpolicy.policy.set", "iam.serviceaccounts.actas")
+
+
+@on_change(types=("google_project_iam_custom_role", "google_organization_iam_custom_role"))
+def _custom_role(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = {str(p).lower() for p in as_list(before.get("permissions"))}
+    found = sorted(str(p) for p in as_list(after.get("permissions"))
+                   if str(p).lower() not in old and str(p).lower().endswith(GCP_ESCALATING))
+    if found:
+        yield finding(ESCALATES, change.address, f"{change.address}: permissions {', '.join(found[:4])} "
+                      "(can grant itself more)")
+
+
+@on_change(types=("aws_iam_role", "aws_iam_user"))
+def _boundary_removed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if before.get("permissions_boundary") and known(before["permissions_boundary"]) and \
+            not after.get("permissions_boundary") and not _unknown(change, "permissions_boundary"):
+        yield finding(ESCALATES, change.address, f"{change.address}: permissions_boundary "
+                      f"{before['permissions_boundary']} is removed (the boundary no longer limits it)")
+
+
+def _unknown(change: Change, key: str) -> bool:
+    return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
 
 
 @on_change(prefixes=("github_",))

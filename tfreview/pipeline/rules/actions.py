@@ -27,6 +27,7 @@ ROUTINE = frozenset({
     "ec2messages:getmessages", "ec2messages:sendreply", "ec2:createnetworkinterface",
     "ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
     "ec2:createtags", "kms:decrypt", "kms:generatedatakey", "sts:getcalleridentity",
+    "iam:createservicelinkedrole",
 })
 # Telemetry services whose own wildcard is a medium matter, never a high one.
 TELEMETRY_SERVICES = frozenset({"logs", "cloudwatch", "xray", "ssmmessages", "ec2messages", "tag"})

@@ -22,6 +22,9 @@ from tfreview.pipeline.rules.policy import Statement, parse
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
 BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
+# Documents that filter rather than grant: a service control policy or endpoint policy of Allow "*" is the
+# default guardrail, not a grant to anyone.
+FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 UNRESOLVED = "unresolved-value"
 
 
@@ -95,7 +98,9 @@ def _change(change: Change, context: Context) -> Iterator[Finding]:
 
 
 def _judge(resource_type: str, where: str, statements: list[Statement], own: frozenset[str]) -> list[judge.Verdict]:
-    trust = where.endswith("assume_role_policy")
+    if resource_type in FILTERS:
+        return []
+    trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
     bucket = resource_type in BUCKET_POLICIES
     return [*judge.identity(statements), *judge.principals(statements, own, trust, public_guarded=bucket)]
 

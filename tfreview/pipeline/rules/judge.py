@@ -121,7 +121,9 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         yield Verdict(WILDCARD, Severity.HIGH if high else Severity.MEDIUM,
                       f"{name} allows Action {', '.join(whole or wild)} {_scope(statement)}")
     elif risky:
-        yield Verdict(WILDCARD, Severity.HIGH,
+        # A Condition (tags, regions, callers) usually scopes such writes: still worth a look, not a floor.
+        severity = Severity.MEDIUM if statement.conditions else Severity.HIGH
+        yield Verdict(WILDCARD, severity,
                       f"{name} allows write/permission actions {', '.join(risky[:6])} {_scope(statement)}")
     elif everywhere and not routine_only and statement.actions:
         yield Verdict(WILDCARD, Severity.MEDIUM, f'{name} allows write actions {_scope(statement)}')

@@ -1,0 +1,127 @@
+"""Identity detectors on small plans (fixtures/rules/identity/, written by its generate.py): each risky case
+raises its rule at high, each benign look-alike stays likely safe, through the real pipeline stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+from tests.pipeline.test_rules import findings_for
+from tfreview.backends.base import ModelReply
+from tfreview.backends.fake import FakeBackend
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.review import review
+from tfreview.settings import Settings
+
+CASES = ROOT / "fixtures" / "rules" / "identity"
+
+# case -> the rules that must fire at high (and no other rule at high)
+RISKY: dict[str, set[str]] = {
+    "admin_star": {"iam-wildcard"},
+    "notaction_allow": {"iam-wildcard"},
+    "iam_wildcard_scoped": {"iam-wildcard"},
+    "destructive_on_star": {"iam-wildcard"},
+    "partial_wildcard_put": {"iam-wildcard"},
+    "inline_block_wildcard": {"iam-wildcard"},
+    "sso_permission_set": {"iam-wildcard"},
+    "cloudformation_template": {"iam-wildcard"},
+    "escalation_passrole_ec2": {"iam-escalation"},
+    "escalation_lambda": {"iam-escalation"},
+    "escalation_policy_version": {"iam-escalation"},
+    "escalation_access_keys": {"iam-escalation"},
+    "escalation_assume_any": {"iam-escalation"},
+    "trust_anyone": {"iam-open-trust"},
+    "trust_github_no_sub": {"iam-open-trust"},
+    "trust_github_wildcard_sub": {"iam-open-trust"},
+    "trust_eks_no_sub": {"iam-open-trust"},
+    "trust_foreign_account": {"iam-open-trust"},
+    "sqs_public_weak_condition": {"iam-public-member"},
+    "sns_topic_public": {"iam-public-member"},
+    "kms_public": {"iam-public-member"},
+    "ecr_public": {"iam-public-member"},
+    "s3_public_weak_condition": {"iam-public-member"},
+    "secret_public": {"iam-public-member"},
+    "lambda_permission_public": {"iam-public-member"},
+    "ami_public": {"iam-public-member"},
+    "aws_fullaccess_attached": {"iam-privileged-role"},
+    "aws_poweruser_managed_arns": {"iam-privileged-role"},
+    "aws_exclusive_admin": {"iam-privileged-role"},
+    "google_project_editor": {"iam-privileged-role"},
+    "google_project_admin_role": {"iam-privileged-role"},
+    "google_bucket_all_users": {"iam-public-member"},
+    "google_policy_data_owner": {"iam-privileged-role"},
+    "google_default_compute_sa": {"iam-privileged-role"},
+    "azure_owner_subscription": {"iam-privileged-role"},
+    "azure_contributor_mgmt_group": {"iam-privileged-role"},
+    "github_outside_admin": {"iam-privileged-role"},
+    "github_org_owner": {"iam-privileged-role"},
+    "datadog_org_api_key": {"iam-privileged-role"},
+    "k8s_manifest_cluster_admin": {"iam-privileged-role"},
+    "k8s_role_wildcard": {"iam-wildcard"},
+    "k8s_role_escalate": {"iam-escalation"},
+    "gcp_custom_role_escalation": {"iam-escalation"},
+    "boundary_removed": {"iam-escalation"},
+    "unknown_from_deferred_data_source": {"iam-wildcard"},
+    "unknown_from_configuration_only": {"iam-wildcard"},
+    "unknown_from_module_variable": {"iam-wildcard"},
+}
+# Cases that stay likely safe, some with a medium finding a reviewer may still want to read.
+BENIGN = sorted(p.stem for p in CASES.glob("*.json") if p.stem not in RISKY)
+
+
+def high(path: Path) -> set[str]:
+    return {f.rule for f in findings_for(path) if f.severity is Severity.HIGH}
+
+
+def test_every_case_is_expected_and_a_third_are_benign_look_alikes() -> None:
+    assert set(RISKY) <= {p.stem for p in CASES.glob("*.json")}
+    assert len(BENIGN) >= len(RISKY) / 2
+    assert all(name.startswith(("benign_", "unresolved_", "unknown_escalation_")) for name in BENIGN)
+
+
+@pytest.mark.parametrize("name", list(RISKY))
+def test_risky_case_fires_its_rule_at_high(name: str) -> None:
+    assert high(CASES / f"{name}.json") == RISKY[name]
+
+
+@pytest.mark.parametrize("name", BENIGN)
+def test_benign_look_alike_is_labelled_likely_safe(name: str) -> None:
+    assert high(CASES / f"{name}.json") == set()
+    assert review(CASES / f"{name}.json", Settings(backend="none")).label is Label.LIKELY_SAFE
+
+
+@pytest.mark.parametrize(("name", "fragments"), [
+    ("trust_foreign_account", ("account 999988887777", "outside this plan's account 111122223333")),
+    ("trust_github_wildcard_sub", ('subject "repo:*"',)),
+    ("s3_public_weak_condition", ("only aws:securetransport",)),
+    ("google_default_compute_sa", ("service_account[0]", "cloud-platform")),
+    ("unknown_from_deferred_data_source", ("known after apply; read from data.aws_iam_policy_document.app.json",
+                                           'statement "All"', "s3:*")),
+    ("unknown_from_module_variable", ("module.svc.aws_iam_policy.this", "var.policy_json", "iam:*")),
+    ("inline_block_wildcard", ('inline_policy "everything"', "dynamodb:*")),
+])
+def test_messages_name_what_was_found_and_where(name: str, fragments: tuple[str, ...]) -> None:
+    messages = " | ".join(f.message for f in findings_for(CASES / f"{name}.json") if f.severity is Severity.HIGH)
+    for fragment in fragments:
+        assert fragment in messages
+
+
+def test_scoped_or_unknown_escalation_is_medium() -> None:
+    for name in ("benign_passrole_scoped", "unknown_escalation_named_resources"):
+        found = [f for f in findings_for(CASES / f"{name}.json") if f.rule == "iam-escalation"]
+        assert found and {f.severity for f in found} == {Severity.MEDIUM}
+        assert "on named resources only" in found[0].message
+
+
+def test_an_unresolvable_policy_is_a_medium_finding_that_reaches_the_model() -> None:
+    path = CASES / "unresolved_local.json"
+    found = [f for f in findings_for(path) if f.rule == "unresolved-value"]
+    assert [(f.severity, f.address) for f in found] == [(Severity.MEDIUM, "aws_iam_role_policy.app")]
+    assert "local.policy" in found[0].message and "could not be checked" in found[0].message
+    fake = FakeBackend.always(ModelReply(thinking="", content="Fine.\nVERDICT: LIKELY SAFE"))
+    result = review(path, Settings(use_cache=False), backend=fake)
+    assert found[0].message in fake.prompts[0]
+    assert result.label is Label.LIKELY_SAFE
