@@ -14,7 +14,12 @@ from tfreview.pipeline.rules import judge
 from tfreview.pipeline.rules.documents import find, opaque, own_accounts, unknown_policies
 from tfreview.pipeline.rules.policy import Statement, from_block, from_json, grants_action, matches, parse
 
-OWN = frozenset({"111122223333"})
+
+class Own:
+    own = frozenset({"111122223333"})
+
+
+OWN = Own()
 
 
 def verdicts(*statements: dict[str, Any], trust: bool = False) -> list[tuple[str, Severity]]:

@@ -21,7 +21,14 @@ OWN_KEYS = ("arn", "account_id", "owner_id", "policy_arn", "role_arn", "executio
 
 def find(values: Any) -> Iterator[tuple[str, list[Statement]]]:
     """(where, statements) for every policy document inside VALUES (JSON text or objects, at any depth)."""
-    yield from _walk(values, "", 0)
+    if not isinstance(values, (dict, list)):
+        return
+    try:
+        text = orjson.dumps(values)
+    except TypeError:  # not plain JSON (never from a plan): walk it anyway
+        text = b"Statement"
+    if b"Statement" in text:  # one C-speed scan spares the walk for the many resources without a policy
+        yield from _walk(values, "", 0)
 
 
 def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statement]]]:

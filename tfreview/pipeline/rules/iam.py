@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import tfreview.pipeline.rules.judge as judge
-from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.documents import find, opaque, own_accounts, show_path, unknown_policies
 from tfreview.pipeline.rules.policy import Statement, parse
 
@@ -26,14 +25,25 @@ BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
 # default guardrail, not a grant to anyone.
 FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 UNRESOLVED = "unresolved-value"
+Document = tuple[str, list[Statement]]
 
 
-@dataclass(frozen=True)
 class Context:
-    """What judging one change needs from the whole plan."""
+    """What judging one change needs from the whole plan, each part computed only once something needs it."""
 
-    own: frozenset[str]
-    config: Configuration
+    def __init__(self, review_input: ReviewInput, documents: list[tuple[str, list[Statement]]]) -> None:
+        self.review_input = review_input
+        self.documents = documents
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """The AWS accounts this plan's own resources live in."""
+        return own_accounts(self.review_input.plan.resource_changes) | _policy_accounts(self.documents)
+
+    @cached_property
+    def config(self) -> Configuration:
+        """The plan's configuration, indexed."""
+        return Configuration(self.review_input.plan)
 
 
 def _check(rule_id: str) -> Any:
@@ -65,48 +75,46 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
     if getattr(_memo, "key", None) is review_input:
         cached: list[Finding] = _memo.found
         return cached
-    context = Context(own_accounts(review_input.plan.resource_changes) | _policy_accounts(review_input),
-                      Configuration(review_input.plan))
+    documents: dict[int, tuple[list[Document], list[Document]]] = {}
+    for change in managed(review_input.changeset, *Action):
+        pair = list(find(change.before)), list(find(change.after))
+        if pair[0] or pair[1]:
+            documents[id(change)] = pair
+    context = Context(review_input, [d for pair in documents.values() for side in pair for d in side])
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
-             for f in _change(change, context)]
+             for f in _change(change, context, *documents.get(id(change), ([], [])))]
     _memo.key, _memo.found = review_input, found
     return found
 
 
-def _policy_accounts(review_input: ReviewInput) -> frozenset[str]:
+def _policy_accounts(documents: list[Document]) -> frozenset[str]:
     """Accounts that policies name as their own resources or identity providers (never as principals)."""
-    found = set()
-    for change in managed(review_input.changeset, *Action):
-        for side in (change.before, change.after):
-            for _, statements in find(side):
-                for statement in statements:
-                    arns = [*statement.resources, *statement.principals.get("Federated", ())]
-                    found |= {m.group(1) for arn in arns if (m := judge.RESOURCE_ACCOUNT.match(arn))}
-    return frozenset(found)
+    arns = [arn for _, statements in documents for s in statements
+            for arn in (*s.resources, *s.principals.get("Federated", ()))]
+    return frozenset(m.group(1) for arn in arns if (m := judge.RESOURCE_ACCOUNT.match(arn)))
 
 
-def _change(change: Change, context: Context) -> Iterator[Finding]:
-    before, after = sides(change)
-    old = {(v.rule, v.text) for where, statements in find(before)
-           for v in _judge(change.type, where, statements, context.own)}
-    for where, statements in find(after):
-        for verdict in _judge(change.type, where, statements, context.own):
+def _change(change: Change, context: Context, before: list[Document], after: list[Document]) -> Iterator[Finding]:
+    old = {(v.rule, v.text) for where, statements in before
+           for v in _judge(change.type, where, statements, context)}
+    for where, statements in after:
+        for verdict in _judge(change.type, where, statements, context):
             if (verdict.rule, verdict.text) not in old:
                 yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
                               verdict.severity)
     yield from _unknown(change, context, old)
 
 
-def _judge(resource_type: str, where: str, statements: list[Statement], own: frozenset[str]) -> list[judge.Verdict]:
+def _judge(resource_type: str, where: str, statements: list[Statement], context: Context) -> list[judge.Verdict]:
     if resource_type in FILTERS:
         return []
     trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
     bucket = resource_type in BUCKET_POLICIES
-    return [*judge.identity(statements), *judge.principals(statements, own, trust, public_guarded=bucket)]
+    return [*judge.identity(statements), *judge.principals(statements, context, trust, public_guarded=bucket)]
 
 
 def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:
-    if not context.config.present:
+    if not any_unknown(change.after_unknown) or not context.config.present:
         return
     configured = context.config.expressions(change.address)
     for path in unknown_policies(change.after, change.after_unknown):
@@ -117,14 +125,15 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
                 yield _unresolved(change, where, "its expression is missing from the configuration (a dynamic "
                                   "block?)")
             continue  # a computed attribute the configuration does not set
-        references = [r for r in expression.get("references") or [] if isinstance(r, str)] \
-            if isinstance(expression, dict) else []
+        if not isinstance(expression, dict):
+            continue  # a nested block (ip_allocation_policy, retention_policy): not a document
+        references = [r for r in expression.get("references") or [] if isinstance(r, str)]
         source = f"; read from {_sources(references)}" if references else ""
         unresolved = False
         for value in context.config.candidates(expression, module_of(change.address)):
             statements = parse(value)
             unresolved |= value == UNKNOWN or not statements or opaque(statements)
-            for verdict in _judge(change.type, where, statements, context.own):
+            for verdict in _judge(change.type, where, statements, context):
                 if (verdict.rule, verdict.text) not in old:
                     yield finding(verdict.rule, change.address, f"{change.address}: {where} (known after apply"
                                   f"{source}) {verdict.text}", verdict.severity)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.actions import (
@@ -154,7 +155,15 @@ def _passed_to_service(statement: Statement) -> bool:
     return any("iam:passedtoservice" in keys for keys in statement.conditions.values())
 
 
-def principals(statements: list[Statement], own: frozenset[str], trust: bool, public_guarded: bool = False,
+class Accounts(Protocol):
+    """Where the plan's own AWS accounts come from (computed only when a principal names an account)."""
+
+    @property
+    def own(self) -> frozenset[str]:
+        """The plan's own account ids."""
+
+
+def principals(statements: list[Statement], accounts: Accounts, trust: bool, public_guarded: bool = False,
                ) -> Iterator[Verdict]:
     """Who a resource or trust policy lets in, when that is everyone or someone outside the plan's accounts.
 
@@ -164,10 +173,10 @@ def principals(statements: list[Statement], own: frozenset[str], trust: bool, pu
         if not statement.allows or not statement.has_principal:
             continue
         is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
-        yield from _who(statement, own, is_trust, public_guarded)
+        yield from _who(statement, accounts, is_trust, public_guarded)
 
 
-def _who(statement: Statement, own: frozenset[str], trust: bool, skip_bare: bool) -> Iterator[Verdict]:
+def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool) -> Iterator[Verdict]:
     name = statement.name
     limits = _restricting(statement)
     aws = statement.principals.get("AWS", ())
@@ -184,8 +193,9 @@ def _who(statement: Statement, own: frozenset[str], trust: bool, skip_bare: bool
             yield from _federated(name, provider, statement)
     for principal in aws:
         match = ACCOUNT.match(principal)
-        if not match or match.group(1) in own:
+        if not match or match.group(1) in accounts.own:
             continue
+        own = accounts.own
         guarded = any(key in ACCOUNT_GUARDS for keys in statement.conditions.values() for key in keys)
         if guarded or (not own and not trust):
             continue
