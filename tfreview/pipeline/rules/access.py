@@ -34,10 +34,11 @@ AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleas
                     "microsoft.authorization/roledefinitions/write")
 CLOUD_PLATFORM = "cloud-platform"
 DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
-KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key")
+KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
+                "_organization_token", "_org_token")
 ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
 SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
-              "policies", "permission_groups")
+              "policies", "policy", "permission_groups")
 # Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
 AZUREAD_ADMIN = {
     "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
@@ -249,7 +250,8 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     if before:
         return
     wide = _admin_scope(after)
-    if change.type == "datadog_api_key" or (change.type == "confluent_api_key" and not after.get("managed_resource")):
+    if change.type in ("datadog_api_key", "tfe_organization_token") or (
+            change.type == "confluent_api_key" and not after.get("managed_resource")):
         wide = wide or "organisation-wide by design"
     elif change.type == "datadog_application_key" and not after.get("scopes"):
         wide = wide or "no scopes: every permission of its owner"
@@ -264,7 +266,7 @@ def _admin_scope(values: dict[str, Any]) -> str:
     for key in SCOPE_KEYS:
         for value in _leaves(values.get(key)):
             text = value.lower()
-            if text == "*" or any(word in text for word in ADMIN_WORDS):
+            if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
                 return f'{key} "{value}"'
     return ""
 

@@ -90,6 +90,23 @@ def opaque(statements: list[Statement]) -> bool:
                or any(UNKNOWN in ids for ids in s.principals.values()) for s in statements)
 
 
+def provider_accounts(configuration: dict[str, Any]) -> frozenset[str]:
+    """AWS accounts the plan's providers are pinned to or assume roles in (`allowed_account_ids`, `assume_role`)."""
+    found: set[str] = set()
+    for provider in (configuration.get("provider_config") or {}).values():
+        expressions = provider.get("expressions") if isinstance(provider, dict) else None
+        if not isinstance(expressions, dict):
+            continue
+        allowed = (expressions.get("allowed_account_ids") or {}).get("constant_value") \
+            if isinstance(expressions.get("allowed_account_ids"), dict) else None
+        found |= {str(a) for a in allowed or [] if str(a).isdigit() and len(str(a)) == 12}
+        for block in expressions.get("assume_role") or []:
+            arn = (block.get("role_arn") or {}).get("constant_value") if isinstance(block, dict) else None
+            if isinstance(arn, str) and (match := ARN_ACCOUNT.match(arn)) is not None:
+                found.add(match.group(1))
+    return frozenset(found)
+
+
 def own_accounts(entries: list[Any]) -> frozenset[str]:
     """AWS account ids this plan's own resources live in (their `arn`, `owner_id`, `account_id`, …)."""
     found: set[str] = set()

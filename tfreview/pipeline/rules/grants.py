@@ -135,8 +135,11 @@ def azure_scope_severity(role: str, scope: Any) -> Severity | None:
     """An Azure role graded by scope: admin roles HIGH at subscription or management group; below that only
     roles that hand out access stay HIGH on a resource group, and a single resource is MEDIUM."""
     level = privilege("azurerm_role_assignment", role)
-    if level is not Severity.HIGH or not isinstance(scope, str) or not scope or scope == "(known after apply)":
+    if level is not Severity.HIGH:
         return level
+    if not isinstance(scope, str) or not scope or scope == "(known after apply)":
+        # Unknown until apply (a resource group made by this plan, most often): roles that hand out access stay HIGH.
+        return Severity.MEDIUM if role == "Contributor" else Severity.HIGH
     text = scope.lower().rstrip("/")
     if "/resourcegroups/" not in text:
         return Severity.HIGH

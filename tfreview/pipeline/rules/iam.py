@@ -16,7 +16,14 @@ import tfreview.pipeline.rules.judge as judge
 from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.documents import find, opaque, own_accounts, show_path, unknown_policies
+from tfreview.pipeline.rules.documents import (
+    find,
+    opaque,
+    own_accounts,
+    provider_accounts,
+    show_path,
+    unknown_policies,
+)
 from tfreview.pipeline.rules.policy import Statement, parse
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
@@ -38,7 +45,9 @@ class Context:
     @cached_property
     def own(self) -> frozenset[str]:
         """The AWS accounts this plan's own resources live in."""
-        return own_accounts(self.review_input.plan.resource_changes) | _policy_accounts(self.documents)
+        plan = self.review_input.plan
+        return own_accounts(plan.resource_changes) | _policy_accounts(self.documents) | provider_accounts(
+            plan.configuration)
 
     @cached_property
     def config(self) -> Configuration:

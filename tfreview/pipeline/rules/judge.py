@@ -42,6 +42,9 @@ WORLD = {"0.0.0.0/0", "::/0", "*"}
 OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
 SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
                     "workspace:", "group:", "pipeline:")
+# Web identity providers shared by everyone: the audience (the application id) is what limits them.
+AUDIENCE_PROVIDERS = frozenset({"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com",
+                                "www.amazon.com"})
 ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
 RESOURCE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
@@ -227,11 +230,12 @@ def _restricting(statement: Statement) -> list[str]:
 
 def _federated(name: str, provider: str, statement: Statement) -> Iterator[Verdict]:
     text = provider.lower()
-    if "saml-provider/" in text or text in {"cognito-identity.amazonaws.com", "accounts.google.com",
-                                            "graph.facebook.com", "www.amazon.com"}:
-        if text == "cognito-identity.amazonaws.com" and not _keys_ending(statement, (":aud",)):
-            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no :aud (identity pool) "
-                          "condition: any identity pool's users may assume the role")
+    if "saml-provider/" in text:
+        return  # a SAML trust is limited to the identity provider's own users
+    if text in AUDIENCE_PROVIDERS:
+        if not _keys_ending(statement, (":aud", ":oaud", ":app_id", ":sub", ":user_id")):
+            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no audience (:aud) condition: "
+                          "any of its users, of any application, may assume the role")
         return
     subjects = _keys_ending(statement, OIDC_SUBJECTS)
     if not subjects:
@@ -257,9 +261,11 @@ def _keys_ending(statement: Statement, suffixes: tuple[str, ...]) -> list[str]:
 
 
 def _wide_subject(value: str) -> bool:
+    """Whether a subject pattern leaves its owner open: `*`, `repo:*`, `repo:acme*/x`, `system:serviceaccount:*:x`."""
     rest = value
     for prefix in SUBJECT_PREFIXES:
         if rest.lower().startswith(prefix):
             rest = rest[len(prefix):]
             break
-    return rest == "" or rest.startswith(("*", "?"))
+    owner = re.split(r"[/:]", rest, maxsplit=1)[0]
+    return owner == "" or "*" in owner or "?" in owner
