@@ -3,6 +3,7 @@ raises its rule at high, each benign look-alike stays likely safe, through the r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,69 +19,19 @@ from tfreview.settings import Settings
 
 CASES = ROOT / "fixtures" / "rules" / "identity"
 
+LABELS = json.loads((CASES / "labels.json").read_text())["plans"]
 # case -> the rules that must fire at high (and no other rule at high)
-RISKY: dict[str, set[str]] = {
-    "admin_star": {"iam-wildcard"},
-    "notaction_allow": {"iam-wildcard"},
-    "iam_wildcard_scoped": {"iam-wildcard"},
-    "destructive_on_star": {"iam-wildcard"},
-    "partial_wildcard_put": {"iam-wildcard"},
-    "inline_block_wildcard": {"iam-wildcard"},
-    "sso_permission_set": {"iam-wildcard"},
-    "cloudformation_template": {"iam-wildcard"},
-    "escalation_passrole_ec2": {"iam-escalation"},
-    "escalation_lambda": {"iam-escalation"},
-    "escalation_policy_version": {"iam-escalation"},
-    "escalation_access_keys": {"iam-escalation"},
-    "escalation_assume_any": {"iam-escalation"},
-    "trust_anyone": {"iam-open-trust"},
-    "trust_github_no_sub": {"iam-open-trust"},
-    "trust_github_wildcard_sub": {"iam-open-trust"},
-    "trust_eks_no_sub": {"iam-open-trust"},
-    "trust_foreign_account": {"iam-open-trust"},
-    "trust_foreign_account_pinned_provider": {"iam-open-trust"},
-    "trust_google_no_audience": {"iam-open-trust"},
-    "tfe_org_token": {"iam-privileged-role"},
-    "sqs_public_weak_condition": {"iam-public-member"},
-    "sns_topic_public": {"iam-public-member"},
-    "kms_public": {"iam-public-member"},
-    "ecr_public": {"iam-public-member"},
-    "s3_public_weak_condition": {"iam-public-member"},
-    "secret_public": {"iam-public-member"},
-    "lambda_permission_public": {"iam-public-member"},
-    "ami_public": {"iam-public-member"},
-    "aws_fullaccess_attached": {"iam-privileged-role"},
-    "aws_poweruser_managed_arns": {"iam-privileged-role"},
-    "aws_exclusive_admin": {"iam-privileged-role"},
-    "google_project_editor": {"iam-privileged-role"},
-    "google_project_admin_role": {"iam-privileged-role"},
-    "google_bucket_all_users": {"iam-public-member"},
-    "google_policy_data_owner": {"iam-privileged-role"},
-    "google_default_compute_sa": {"iam-privileged-role"},
-    "azure_owner_subscription": {"iam-privileged-role"},
-    "azure_contributor_mgmt_group": {"iam-privileged-role"},
-    "github_outside_admin": {"iam-privileged-role"},
-    "github_org_owner": {"iam-privileged-role"},
-    "datadog_org_api_key": {"iam-privileged-role"},
-    "k8s_manifest_cluster_admin": {"iam-privileged-role"},
-    "k8s_role_wildcard": {"iam-wildcard"},
-    "k8s_role_escalate": {"iam-escalation"},
-    "gcp_custom_role_escalation": {"iam-escalation"},
-    "boundary_removed": {"iam-escalation"},
-    "unknown_from_deferred_data_source": {"iam-wildcard"},
-    "unknown_from_configuration_only": {"iam-wildcard"},
-    "unknown_from_module_variable": {"iam-wildcard"},
-}
+RISKY = {Path(e["path"]).stem: set(e["rules"]) for e in LABELS if e["expected"] == Label.NEEDS_CLOSE_REVIEW.value}
 # Cases that stay likely safe, some with a medium finding a reviewer may still want to read.
-BENIGN = sorted(p.stem for p in CASES.glob("*.json") if p.stem not in RISKY)
+BENIGN = sorted(Path(e["path"]).stem for e in LABELS if e["expected"] == Label.LIKELY_SAFE.value)
 
 
 def high(path: Path) -> set[str]:
     return {f.rule for f in findings_for(path) if f.severity is Severity.HIGH}
 
 
-def test_every_case_is_expected_and_a_third_are_benign_look_alikes() -> None:
-    assert set(RISKY) <= {p.stem for p in CASES.glob("*.json")}
+def test_every_case_is_labelled_and_a_third_are_benign_look_alikes() -> None:
+    assert {Path(e["path"]).stem for e in LABELS} == {p.stem for p in CASES.glob("*.json")} - {"labels"}
     assert len(BENIGN) >= len(RISKY) / 2
     assert all(name.startswith(("benign_", "unresolved_", "unknown_escalation_")) for name in BENIGN)
 

@@ -104,7 +104,8 @@ def test_allow_with_not_principal_is_everyone_else() -> None:
 
 @pytest.mark.parametrize(("subject", "wide"), [
     ("repo:*", True), ("*", True), ("repo:*/*:ref:refs/heads/main", True), ("system:serviceaccount:*:*", True),
-    ("repo:acme*/api:*", True), ("repo:acme/*", False), ("repo:acme/api:*", False), ("system:serviceaccount:ci:deployer", False),
+    ("repo:acme*/api:*", True), ("repo:acme/*", False), ("repo:acme/api:*", False),
+    ("system:serviceaccount:ci:deployer", False),
 ])
 def test_oidc_subjects_that_let_strangers_in(subject: str, wide: bool) -> None:
     provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
