@@ -74,7 +74,10 @@ def _broad_resource(resource: str) -> bool:
         return True
     if not resource.startswith("arn:"):
         return False
-    tail = resource.split(":", 5)[5] if resource.count(":") >= 5 else ""
+    parts = resource.split(":", 5)
+    tail = parts[5] if len(parts) == 6 else ""
+    if parts[2:3] == ["s3"]:  # arn:aws:s3:::bucket/key — "bucket/*" is one bucket's objects
+        return tail.startswith("*")
     return bool(BROAD_ARN.match(tail))
 
 
@@ -90,8 +93,9 @@ def identity(statements: list[Statement]) -> Iterator[Verdict]:
     flagged: list[Statement] = []
     for statement in grants:
         verdicts = list(_identity_statement(statement))
-        if any(v.rule == WILDCARD and v.severity is Severity.HIGH for v in verdicts):
-            flagged.append(statement)
+        wildcard = statement.not_actions is not None or any("*" in a or "?" in a for a in statement.actions)
+        if wildcard and any(v.rule == WILDCARD and v.severity is Severity.HIGH for v in verdicts):
+            flagged.append(statement)  # its escalation paths are the wildcard's: one finding says it
         yield from verdicts
     yield from _escalation(grants, flagged)
 
