@@ -75,6 +75,12 @@ def test_constants_variables_and_planned_values() -> None:
     assert config.expression("aws_iam_policy.p[3]", ("missing",)) is None
 
 
+def test_values_of_one_attribute_for_other_rules() -> None:
+    config = Configuration(PLAN)
+    assert config.values('module.svc["a"].aws_iam_role.r', ("name",)) == ["prod"]
+    assert config.values("aws_iam_policy.p", ("not_configured",)) is None
+
+
 def test_module_variables_resolve_through_the_call_and_defaults() -> None:
     config = Configuration(PLAN)
     assert config.expressions('module.svc["a"].aws_iam_role.r') is not None

@@ -107,6 +107,12 @@ class Configuration:
                 return None
         return node
 
+    def values(self, address: str, path: tuple[str | int, ...]) -> list[Any] | None:
+        """Every value one attribute of a resource can take, resolved from its expression; None when the
+        configuration does not set it (a computed attribute), [UNKNOWN, …] where it cannot be resolved."""
+        expression = self.expression(address, path)
+        return None if expression is None else self.candidates(expression, module_of(address))
+
     def candidates(self, expression: Any, module: str) -> list[Any]:
         """Every value EXPRESSION can take: its constant, else each reference it makes, resolved (UNKNOWN where
         a reference cannot be); [UNKNOWN] for an expression that is neither (a function call of literals)."""

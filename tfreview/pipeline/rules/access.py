@@ -70,6 +70,29 @@ def _grants(change: Change) -> Iterator[Finding]:
                           f"{' signed in' if 'uthenticated' in member else ''})")
 
 
+@on_change(types=("aws_eks_access_policy_association",))
+def _eks_access(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    arn = str(after.get("policy_arn") or "")
+    if arn.endswith(("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")) and arn != before.get("policy_arn"):
+        scope = dig(after, "access_scope", 0, "type") or "cluster"
+        level = Severity.HIGH if scope == "cluster" or arn.endswith("ClusterAdminPolicy") else Severity.MEDIUM
+        yield finding(PRIVILEGED, change.address, f"{change.address}: grants {arn.rsplit('/', 1)[-1]} to "
+                      f"{after.get('principal_arn')} ({scope} scope)", level)
+
+
+@on_change(types=("kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"))
+def _aws_auth(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if dig(after, "metadata", 0, "name") != "aws-auth":
+        return
+    for key in ("mapRoles", "mapUsers"):
+        new, old = str(dig(after, "data", key) or ""), str(dig(before, "data", key) or "")
+        if new.count("system:masters") > old.count("system:masters"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: aws-auth {key} maps an identity to "
+                          "system:masters (cluster-admin)")
+
+
 @on_change(types=("aws_lambda_permission", "aws_lambda_layer_version_permission"))
 def _lambda_permission(change: Change) -> Iterator[Finding]:
     before, after = sides(change)

@@ -62,7 +62,8 @@ def _check(rule_id: str) -> Any:
 
 
 rule(judge.WILDCARD, Severity.HIGH, 'A policy allows "*" or service-wide actions, NotAction, or write and '
-     'permission actions on Resource "*" (any attribute of any resource; Azure and Kubernetes roles too).')(
+     'permission actions on Resource "*" (any attribute of any resource; Azure and Kubernetes roles too), or '
+     "loses a Deny (a service control policy's guardrail).")(
     _check(judge.WILDCARD))
 rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalation path without any wildcard "
      "(iam:PassRole with a compute service, policy versions, access keys for others, sts:AssumeRole on any "
@@ -111,7 +112,23 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
             if (verdict.rule, verdict.text) not in old:
                 yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
                               verdict.severity)
+    yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
+
+
+def _removed_denies(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
+    """A Deny that guarded a document is gone: what it blocked is allowed again."""
+    if not after or change.type in FILTERS[1:]:
+        return
+    kept = {s.key() for _, statements in after for s in statements}
+    for where, statements in before:
+        for statement in statements:
+            if not statement.allows and statement.key() not in kept:
+                guardrail = change.type == "aws_organizations_policy"  # an SCP's Deny guards every account
+                yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
+                              f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"
+                              f"){' in every account it is attached to' if guardrail else ''}: what it blocked is "
+                              "allowed again", Severity.HIGH if guardrail else Severity.MEDIUM)
 
 
 def _judge(resource_type: str, where: str, statements: list[Statement], context: Context) -> list[judge.Verdict]:
