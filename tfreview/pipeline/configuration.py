@@ -209,10 +209,9 @@ def _most_specific(references: list[str]) -> list[str]:
 
 def _dig(value: Any, steps: list[str]) -> Any:
     for step in steps:
-        if isinstance(value, dict) and step in value:
-            value = value[step]
-        else:
-            return UNKNOWN if steps else value
+        if not isinstance(value, dict) or step not in value:
+            return UNKNOWN
+        value = value[step]
     return value
 
 

@@ -17,8 +17,7 @@ K8S_BINDINGS = ("kubernetes_cluster_role_binding", "kubernetes_cluster_role_bind
 AWS_ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
                    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
                    "aws_ssoadmin_managed_policy_attachment", "aws_iam_role_policy_attachments_exclusive",
-                   "aws_iam_user_policy_attachments_exclusive", "aws_iam_group_policy_attachments_exclusive",
-                   "aws_iam_user", "aws_iam_group")
+                   "aws_iam_user_policy_attachments_exclusive", "aws_iam_group_policy_attachments_exclusive")
 GRANT_TYPES = (*K8S_BINDINGS, *AWS_ATTACHMENTS, "azurerm_role_assignment", "aws_iam_role")
 
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers", "system:anonymous", "system:unauthenticated",

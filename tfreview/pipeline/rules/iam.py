@@ -8,6 +8,7 @@ Only what a change adds is reported: a statement or grant that was already there
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
@@ -82,7 +83,8 @@ _memo = threading.local()
 
 def analyse(review_input: ReviewInput) -> list[Finding]:
     """Every policy finding of one plan, computed once and shared by the rules above."""
-    if getattr(_memo, "key", None) is review_input:
+    key = getattr(_memo, "key", None)
+    if key is not None and key() is review_input:
         cached: list[Finding] = _memo.found
         return cached
     documents: dict[int, tuple[list[Document], list[Document]]] = {}
@@ -93,7 +95,7 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
     context = Context(review_input, [d for pair in documents.values() for side in pair for d in side])
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
-    _memo.key, _memo.found = review_input, found
+    _memo.key, _memo.found = weakref.ref(review_input), found  # a weak key: the plan is not kept alive
     return found
 
 
