@@ -253,6 +253,12 @@ def _github(change: Change) -> Iterator[Finding]:
             who = person.get("username") or person.get("team_id") or "a collaborator"
             yield finding(PRIVILEGED, change.address, f"{change.address}: gives {who} admin on repository "
                           f"{after.get('repository')}")
+    if change.type == "github_organization_settings":
+        level = {"admin": Severity.HIGH, "write": Severity.MEDIUM}.get(str(after.get("default_repository_permission")))
+        if level is not None and after.get("default_repository_permission") != before.get(
+                "default_repository_permission"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: default_repository_permission = "
+                          f"\"{after['default_repository_permission']}\" for every member on every repository", level)
     if change.type == "github_team_repository" and after.get("permission") == "admin" and \
             before.get("permission") != "admin":
         yield finding(PRIVILEGED, change.address, f"{change.address}: gives team {after.get('team_id')} admin on "
@@ -265,10 +271,11 @@ def _org_keys(change: Change) -> Iterator[Finding]:
         return
     before, after = sides(change)
     if change.type.startswith("azuread_"):
-        role = str(after.get("role_id") or after.get("app_role_id") or "")
-        if role in AZUREAD_ADMIN and role != str(before.get("role_id") or before.get("app_role_id") or ""):
-            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {AZUREAD_ADMIN[role]} "
-                          "(tenant-wide)")
+        if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
+            for guid in sorted(set(_leaves(after)) - set(_leaves(before))):
+                if guid.lower() in AZUREAD_ADMIN:
+                    yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
+                                  f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
         return
     if before:
         return
