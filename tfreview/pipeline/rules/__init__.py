@@ -9,6 +9,7 @@ from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
+from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
@@ -23,6 +24,7 @@ THEMES = (
     "scale",
     "iam",
     "access",
+    "tenants",
     "network",
     "protection",
     "retention",

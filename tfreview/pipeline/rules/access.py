@@ -1,6 +1,6 @@
 """Risk rules, identity: role grants by meaning — admin roles and managed policies, public members and
-principals, RBAC rules (Kubernetes, Azure), default compute service accounts with full scope, GitHub admin
-rights, and organisation-wide API keys.
+principals, RBAC rules (Kubernetes, Azure), EKS access, default compute service accounts with full scope
+(GitHub, Azure AD and API keys are in `tenants`).
 
 Only what a change adds is reported: a grant that was already there is not news.
 """
@@ -26,33 +26,14 @@ from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
 
 PRIVILEGED = declare("iam-privileged-role", Severity.HIGH,
                      "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, roles/owner, "
-                     "Owner at subscription scope, cluster-admin, GitHub admin, an org-wide API key, the default "
-                     "compute service account with the cloud-platform scope).")
+                     "Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
+                     "org-wide API key, the default compute service account with the cloud-platform scope).")
 K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
 K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
 AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleassignments/write",
                     "microsoft.authorization/roledefinitions/write")
 CLOUD_PLATFORM = "cloud-platform"
 DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
-KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
-                "_organization_token", "_org_token")
-ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
-SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
-              "policies", "policy", "permission_groups")
-# Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
-AZUREAD_ADMIN = {
-    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
-    "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
-    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
-    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
-    "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
-    "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "RoleManagement.ReadWrite.Directory",
-    "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
-    "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
-    "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
-}
-
-
 @on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
 def _grants(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
@@ -236,77 +217,3 @@ def _boundary_removed(change: Change) -> Iterator[Finding]:
 
 def _unknown(change: Change, key: str) -> bool:
     return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
-
-
-@on_change(prefixes=("github_",))
-def _github(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    if change.type == "github_membership" and after.get("role") == "admin" and before.get("role") != "admin":
-        yield finding(PRIVILEGED, change.address, f"{change.address}: makes {after.get('username')} an "
-                      "organisation owner (role admin)")
-    people = [after] if change.type == "github_repository_collaborator" else \
-        blocks(after, "user") + blocks(after, "team") if change.type == "github_repository_collaborators" else []
-    old = [before] if change.type == "github_repository_collaborator" else \
-        blocks(before, "user") + blocks(before, "team")
-    for person in new_items(old, people):
-        if person.get("permission") == "admin":
-            who = person.get("username") or person.get("team_id") or "a collaborator"
-            yield finding(PRIVILEGED, change.address, f"{change.address}: gives {who} admin on repository "
-                          f"{after.get('repository')}")
-    if change.type == "github_organization_settings":
-        level = {"admin": Severity.HIGH, "write": Severity.MEDIUM}.get(str(after.get("default_repository_permission")))
-        if level is not None and after.get("default_repository_permission") != before.get(
-                "default_repository_permission"):
-            yield finding(PRIVILEGED, change.address, f"{change.address}: default_repository_permission = "
-                          f"\"{after['default_repository_permission']}\" for every member on every repository", level)
-    if change.type == "github_team_repository" and after.get("permission") == "admin" and \
-            before.get("permission") != "admin":
-        yield finding(PRIVILEGED, change.address, f"{change.address}: gives team {after.get('team_id')} admin on "
-                      f"repository {after.get('repository')}", Severity.MEDIUM)
-
-
-@on_change()
-def _org_keys(change: Change) -> Iterator[Finding]:
-    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_"):
-        return
-    before, after = sides(change)
-    if change.type.startswith("azuread_"):
-        if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
-            for guid in sorted(set(_leaves(after)) - set(_leaves(before))):
-                if guid.lower() in AZUREAD_ADMIN:
-                    yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
-                                  f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
-        return
-    if before:
-        return
-    wide = _admin_scope(after)
-    if change.type in ("datadog_api_key", "tfe_organization_token") or (
-            change.type == "confluent_api_key" and not after.get("managed_resource")):
-        wide = wide or "organisation-wide by design"
-    elif change.type == "datadog_application_key" and not after.get("scopes"):
-        wide = wide or "no scopes: every permission of its owner"
-    if wide:
-        yield finding(PRIVILEGED, change.address, f"{change.address}: creates an API key with {wide}")
-    elif change.type in ("aws_iam_access_key", "google_service_account_key"):
-        yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
-                      Severity.MEDIUM)
-
-
-def _admin_scope(values: dict[str, Any]) -> str:
-    for key in SCOPE_KEYS:
-        for value in _leaves(values.get(key)):
-            text = value.lower()
-            if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
-                return f'{key} "{value}"'
-    return ""
-
-
-def _leaves(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
