@@ -34,12 +34,19 @@ TELEMETRY_SERVICES = frozenset({"logs", "cloudwatch", "xray", "ssmmessages", "ec
 READ_VERBS = ("describe", "list", "get", "batchget", "head", "lookup", "search", "query", "scan", "view",
               "select", "check", "validate", "estimate", "preview", "filter", "test", "detect", "verify")
 # Verbs that change who may do what (AWS access level "Permissions management").
-PERMISSION_WORDS = ("policy", "permission", "grant", "acl", "role", "accesskey", "loginprofile", "password",
-                    "usertogroup", "trust", "passrole", "mfa", "samlprovider", "openidconnectprovider",
-                    "iampolicy", "sharing", "share", "delegat")
-DESTRUCTIVE_VERBS = ("delete", "terminate", "remove", "disable", "purge", "destroy", "deregister", "detach",
-                     "revoke", "stop", "cancel", "reset", "restore", "modify", "update", "put", "replace",
-                     "schedulekeydeletion", "disassociate", "rebootdb", "forget")
+PERMISSION_WORDS = ("policy", "permission", "grant", "bucketacl", "objectacl", "accesskey", "loginprofile",
+                    "password", "usertogroup", "trust", "passrole", "samlprovider", "openidconnectprovider",
+                    "resourceshare", "delegat", "roles")
+# "…Policy" verbs that configure a resource rather than who may use it.
+NOT_PERMISSION = ("scalingpolicy", "lifecyclepolicy", "retentionpolicy", "replicationpolicy", "backupplan",
+                  "healthcheckpolicy", "loadbalancerpolicy", "cachepolicy", "originrequestpolicy",
+                  "responseheaderspolicy", "configurationpolicy", "queuepolicy")
+# Verbs that destroy or switch off, and the services where doing so to every resource loses data or evidence.
+DESTRUCTIVE_VERBS = ("delete", "terminate", "purge", "destroy", "schedulekeydeletion", "disable", "stoplogging",
+                     "deactivate", "deregister")
+ROUTINE_WRITE_SERVICES = frozenset({"elasticloadbalancing", "autoscaling", "apigateway", "cloudfront", "waf",
+                                    "wafv2", "shield", "network-firewall", "fms", "states", "athena", "batch",
+                                    "acm", "ds", "workspaces", "ssm-guiconfig", "kafka"})
 
 
 def service(action: str) -> str:
@@ -61,13 +68,17 @@ def is_read(action: str) -> bool:
 def is_permission(action: str) -> bool:
     """Whether an action changes permissions (policies, roles, grants, credentials)."""
     name = verb(action)
-    return not is_read(action) and (service(action) in {"iam", "sso", "identitystore", "organizations"}
-                                    or any(word in name for word in PERMISSION_WORDS))
+    if is_read(action) or any(word in name for word in NOT_PERMISSION):
+        return False
+    return service(action) in {"iam", "sso", "identitystore", "organizations"} or any(
+        word in name for word in PERMISSION_WORDS)
 
 
 def is_destructive(action: str) -> bool:
-    """Whether an action deletes, stops or rewrites what exists."""
-    return verb(action).startswith(DESTRUCTIVE_VERBS)
+    """Whether an action deletes or switches off what exists, in a service that holds data or evidence."""
+    name = verb(action)
+    return name.startswith(DESTRUCTIVE_VERBS) and "tag" not in name and service(action) in SENSITIVE_SERVICES - \
+        ROUTINE_WRITE_SERVICES
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,8 @@ ESCALATION = (
     Method("iam:PutRolePolicy", ("iam:PutRolePolicy",)),
     Method("iam:AddUserToGroup", ("iam:AddUserToGroup",)),
     Method("iam:UpdateAssumeRolePolicy (trust anyone into a role)", ("iam:UpdateAssumeRolePolicy",)),
-    Method("iam:PutRolePermissionsBoundary / DeleteRolePermissionsBoundary",
-           ("iam:DeleteRolePermissionsBoundary",)),
+    Method("iam:DeleteRolePermissionsBoundary (lift a role's boundary)", ("iam:DeleteRolePermissionsBoundary",)),
+    Method("iam:DeleteUserPermissionsBoundary (lift a user's boundary)", ("iam:DeleteUserPermissionsBoundary",)),
     Method("iam:PassRole + iam:CreateRole", ("iam:PassRole", "iam:CreateRole")),
     Method("sts:AssumeRole on any role", ("sts:AssumeRole",), on_any_resource=True),
     _passrole("ec2:RunInstances"),
@@ -133,11 +144,10 @@ ESCALATION = (
            on_any_resource=True),
     Method("sagemaker:CreatePresignedNotebookInstanceUrl", ("sagemaker:CreatePresignedNotebookInstanceUrl",),
            on_any_resource=True),
-    Method("kms:PutKeyPolicy / kms:CreateGrant on any key", ("kms:PutKeyPolicy",), on_any_resource=True),
+    Method("kms:PutKeyPolicy on any key", ("kms:PutKeyPolicy",), on_any_resource=True),
     Method("kms:CreateGrant on any key", ("kms:CreateGrant",), on_any_resource=True),
     Method("secretsmanager:PutResourcePolicy on any secret", ("secretsmanager:PutResourcePolicy",),
            on_any_resource=True),
     Method("s3:PutBucketPolicy on any bucket", ("s3:PutBucketPolicy",), on_any_resource=True),
-    Method("organizations:* account control", ("organizations:CreateAccount",)),
-    Method("sso:CreateAccountAssignment", ("sso:CreateAccountAssignment",)),
+    Method("sso:CreateAccountAssignment (any permission set to anyone)", ("sso:CreateAccountAssignment",)),
 )

@@ -91,8 +91,10 @@ def identity(statements: list[Statement]) -> Iterator[Verdict]:
     """What identity statements (no Principal) allow that a reviewer must see."""
     grants = [s for s in statements if s.allows and not s.has_principal]
     flagged: list[Statement] = []
+    seen: set[Verdict] = set()
     for statement in grants:
-        verdicts = list(_identity_statement(statement))
+        verdicts = [v for v in _identity_statement(statement) if v not in seen]
+        seen.update(verdicts)
         wildcard = statement.not_actions is not None or any("*" in a or "?" in a for a in statement.actions)
         if wildcard and any(v.rule == WILDCARD and v.severity is Severity.HIGH for v in verdicts):
             flagged.append(statement)  # its escalation paths are the wildcard's: one finding says it
@@ -118,8 +120,7 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         routine_only = False
         if "*" in action or "?" in action:
             wild.append(action)
-        elif everywhere and (is_permission(action) or
-                             (is_destructive(action) and service(action) in SENSITIVE_SERVICES)):
+        elif everywhere and (is_permission(action) or is_destructive(action)):
             risky.append(action)
     if wild:
         services = {service(a) for a in wild}
