@@ -116,3 +116,16 @@ def test_reference_cycles_end_unresolved() -> None:
         "expressions": {"x": {"references": ["module.a.y"]}},
         "module": {"outputs": {"y": {"expression": {"references": ["var.x"]}}}, "variables": {"x": {}}}}}}})
     assert Configuration(plan).resolve("module.a.y", "") == UNKNOWN
+
+
+@pytest.mark.parametrize("configuration", [
+    {"root_module": True}, {"root_module": {"resources": "x", "module_calls": [1], "outputs": 3}},
+    {"root_module": {"resources": [{"address": "aws_iam_policy.p", "expressions": ["x"]}],
+                     "module_calls": {"m": {"expressions": 5, "module": "x"}}}},
+    {"provider_config": "x"},
+], ids=["root-not-object", "wrong-section-types", "wrong-nested-types", "provider-not-object"])
+def test_malformed_configuration_resolves_nothing_without_error(configuration: dict[str, Any]) -> None:
+    config = Configuration(_plan(configuration=configuration))
+    assert config.values("aws_iam_policy.p", ("policy",)) in (None, [UNKNOWN])
+    assert config.resolve("var.x", "module.m") == UNKNOWN
+    assert config.policy_document("data.aws_iam_policy_document.d") == UNKNOWN

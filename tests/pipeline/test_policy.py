@@ -147,3 +147,15 @@ def test_own_accounts_come_from_the_plans_own_arns_not_from_policies() -> None:
         {"Statement": [{"Principal": {"AWS": "arn:aws:iam::999988887777:root"}}]})}, "after": None}},
         {"change": {"before": None, "after": {"owner_id": "444455556666"}}}, "junk"]
     assert own_accounts(entries) == {"111122223333", "444455556666"}
+
+
+@pytest.mark.parametrize("statement", [
+    {"Effect": 1, "Action": {"a": 1}, "Principal": [1], "Condition": "x"},
+    {"Action": [None, True, 3], "Resource": {"x": 1}, "NotPrincipal": "*"},
+    {"Principal": {"AWS": [{"nested": 1}], "Federated": 5}, "Condition": {"StringLike": ["x"], "Null": {"k": None}}},
+    {},
+], ids=["types", "scalars", "nested", "empty"])
+def test_malformed_statements_are_read_without_error(statement: dict[str, Any]) -> None:
+    parsed = parse(json.dumps({"Statement": [statement, "junk", 3]}))
+    list(judge.identity(parsed))
+    list(judge.principals(parsed, OWN, trust=True))

@@ -26,7 +26,7 @@ POLICY_DOCUMENT = "aws_iam_policy_document"
 
 def config_address(address: str) -> str:
     """An instance address without its instance keys: module.a["x"].aws_s3_bucket.b[0] → module.a.aws_s3_bucket.b."""
-    return _KEY.sub("", address)
+    return _KEY.sub("", address) if isinstance(address, str) else ""
 
 
 def module_of(address: str) -> str:
@@ -55,8 +55,8 @@ class Configuration:
 
     def __init__(self, plan: Plan) -> None:
         self.modules: dict[str, Module] = {}
-        self._index(plan.configuration.get("root_module"), "")
-        self.variables = {k: v.get("value") for k, v in plan.variables.items() if isinstance(v, dict)}
+        self._index(_dict(plan.configuration).get("root_module"), "")
+        self.variables = {k: v.get("value") for k, v in _dict(plan.variables).items() if isinstance(v, dict)}
         self.planned: dict[str, tuple[Any, Any]] = {}  # config address -> (after, after_unknown) of one instance
         for entry in plan.resource_changes:
             if isinstance(entry, dict) and isinstance(entry.get("address"), str):
@@ -68,18 +68,18 @@ class Configuration:
         if not isinstance(module, dict):
             return
         entry = self.modules[path] = Module(path)
-        for resource in module.get("resources") or []:
+        for resource in _list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
-                entry.resources[resource["address"]] = resource.get("expressions") or {}
-        for name, output in (module.get("outputs") or {}).items():
+                entry.resources[resource["address"]] = _dict(resource.get("expressions"))
+        for name, output in _dict(module.get("outputs")).items():
             if isinstance(output, dict):
                 entry.outputs[name] = output.get("expression")
-        for name, variable in (module.get("variables") or {}).items():
+        for name, variable in _dict(module.get("variables")).items():
             if isinstance(variable, dict) and "default" in variable:
                 entry.defaults[name] = variable["default"]
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
-                entry.calls[name] = call.get("expressions") or {}
+                entry.calls[name] = _dict(call.get("expressions"))
                 self._index(call.get("module"), f"{path}.module.{name}".lstrip("."))
 
     @property
@@ -120,7 +120,7 @@ class Configuration:
             return [UNKNOWN]
         if "constant_value" in expression:
             return [expression["constant_value"]]
-        references = _most_specific([r for r in expression.get("references") or [] if isinstance(r, str)])
+        references = _most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
         if not references:
             return [UNKNOWN]
         return [self.resolve(reference, module) for reference in references]
@@ -147,7 +147,7 @@ class Configuration:
     def _single(self, expression: Any, module: str, depth: int) -> Any:
         if isinstance(expression, dict) and "constant_value" in expression:
             return expression["constant_value"]
-        references = _most_specific([r for r in (expression or {}).get("references") or [] if isinstance(r, str)])
+        references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
         return self.resolve(references[0], module, depth + 1) if len(references) == 1 else UNKNOWN
 
     def _variable(self, name: str, module: str, depth: int) -> Any:
@@ -173,13 +173,13 @@ class Configuration:
         """A `data.aws_iam_policy_document` as a policy object, from its planned read or its configuration."""
         after, unknown = self.planned.get(address, (None, None))
         module = module_of(address)
-        expressions = self.expressions(address) or {}
+        expressions = _dict(self.expressions(address))
         if isinstance(after, dict) and isinstance(after.get("statement"), list) and not _unknown_at(
                 unknown, "statement"):
             marks = _items(unknown, "statement")
             blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["statement"])]
         elif expressions:
-            blocks = [self._block(b, module, depth) for b in expressions.get("statement") or []]
+            blocks = [self._block(b, module, depth) for b in _list(expressions.get("statement"))]
         else:
             return UNKNOWN
         statements = [_json_statement(b) for b in blocks if isinstance(b, dict)]
@@ -199,6 +199,14 @@ class Configuration:
             else:
                 values[key] = self._single(expression, module, depth)
         return values
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _most_specific(references: list[str]) -> list[str]:

@@ -126,7 +126,7 @@ def _wild_parts(block: dict[str, Any]) -> list[str]:
     fields = ("actions", "data_actions") if "actions" in block else ("verbs", "resources", "api_groups")
     return [f'{field} "*"' for field in fields[:2]
             if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1)
-                   for v in dig(block, field) or [])]
+                   for v in as_list(dig(block, field)))]
 
 
 @on_change(types=("kubernetes_manifest",))

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.rules.common import as_list, dig
 from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
 
 MAX_DEPTH = 24
@@ -93,15 +94,15 @@ def opaque(statements: list[Statement]) -> bool:
 def provider_accounts(configuration: dict[str, Any]) -> frozenset[str]:
     """AWS accounts the plan's providers are pinned to or assume roles in (`allowed_account_ids`, `assume_role`)."""
     found: set[str] = set()
-    for provider in (configuration.get("provider_config") or {}).values():
+    providers = configuration.get("provider_config")
+    for provider in providers.values() if isinstance(providers, dict) else []:
         expressions = provider.get("expressions") if isinstance(provider, dict) else None
         if not isinstance(expressions, dict):
             continue
-        allowed = (expressions.get("allowed_account_ids") or {}).get("constant_value") \
-            if isinstance(expressions.get("allowed_account_ids"), dict) else None
-        found |= {str(a) for a in allowed or [] if str(a).isdigit() and len(str(a)) == 12}
-        for block in expressions.get("assume_role") or []:
-            arn = (block.get("role_arn") or {}).get("constant_value") if isinstance(block, dict) else None
+        allowed = dig(expressions, "allowed_account_ids", "constant_value")
+        found |= {str(a) for a in as_list(allowed) if str(a).isdigit() and len(str(a)) == 12}
+        for block in as_list(expressions.get("assume_role")):
+            arn = dig(block, "role_arn", "constant_value")
             if isinstance(arn, str) and (match := ARN_ACCOUNT.match(arn)) is not None:
                 found.add(match.group(1))
     return frozenset(found)
