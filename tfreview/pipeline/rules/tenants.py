@@ -6,6 +6,7 @@ Only what a change adds is reported: a grant that was already there is not news.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -107,3 +108,27 @@ def _leaves(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _leaves(item)
+
+
+# Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
+KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
+GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission")
+ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges", re.IGNORECASE)
+
+
+@on_change()
+def _any_provider_admin(change: Change) -> Iterator[Finding]:
+    """A membership or grant of any other provider (GitLab, Okta, PagerDuty, Snowflake, …) to an admin role."""
+    name = change.type.partition("_")[2]
+    if change.type.startswith(KNOWN_PROVIDERS) or not any(word in name for word in GRANT_WORDS):
+        return
+    before, after = sides(change)
+    for key, value in after.items():
+        lowered = key.lower()
+        if not ("role" in lowered or "access_level" in lowered or "permission" in lowered) or value == before.get(key):
+            continue
+        old = set(_leaves(before.get(key)))
+        admin = [v for v in _leaves(value) if v not in old and ADMIN_VALUES.search(v)]
+        if admin:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}" (an admin or owner '
+                          "role)")
