@@ -88,7 +88,12 @@ def test_identity_statements(statement: dict[str, Any], expected: list[tuple[str
     ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}, False),
     ({"StringEquals": {"aws:SourceVpce": "*"}}, True),
     ({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-1"}}, True),
-], ids=["none", "tls-only", "org", "if-exists", "source-arn", "world-ip", "private-ip", "any-vpce", "for-all"])
+    ({"StringLike": {"aws:PrincipalOrgID": "o-*"}}, True),
+    ({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}, True),
+    ({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci-*"}}, False),
+    ({"StringEquals": {"sts:ExternalId": "shared-secret"}}, True),
+], ids=["none", "tls-only", "org", "if-exists", "source-arn", "world-ip", "private-ip", "any-vpce", "for-all",
+        "any-org", "any-account", "account-roles", "external-id-only"])
 def test_a_public_principal_is_only_limited_by_conditions_on_who(condition: Any, public: bool) -> None:
     statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage",
                                  "Resource": "arn:aws:sqs:eu-west-1:111122223333:q"}
@@ -104,14 +109,16 @@ def test_allow_with_not_principal_is_everyone_else() -> None:
 
 @pytest.mark.parametrize(("subject", "wide"), [
     ("repo:*", True), ("*", True), ("repo:*/*:ref:refs/heads/main", True), ("system:serviceaccount:*:*", True),
-    ("repo:acme*/api:*", True), ("repo:acme/*", False), ("repo:acme/api:*", False),
+    ("repo:acme*/api:*", True), ("repo:acme/*", False), ("repo:acme/api:*", False), ("=repo:*", False),
     ("system:serviceaccount:ci:deployer", False),
 ])
 def test_oidc_subjects_that_let_strangers_in(subject: str, wide: bool) -> None:
     provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    operator = "StringEquals" if subject.startswith("=") else "StringLike"  # an exact match has no wildcard
     found = verdicts({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
                       "Principal": {"Federated": provider},
-                      "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": subject}}}, trust=True)
+                      "Condition": {operator: {"token.actions.githubusercontent.com:sub": subject.lstrip("=")}}},
+                     trust=True)
     assert (found == [("iam-open-trust", Severity.HIGH)]) is wide
 
 

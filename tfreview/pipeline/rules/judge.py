@@ -33,7 +33,7 @@ RESTRICTING_KEYS = frozenset({
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourcevpce", "aws:sourcevpc",
     "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:principalservicename", "aws:sourceip",
     "kms:calleraccount", "s3:dataaccesspointaccount", "s3:dataaccesspointarn", "aws:resourceorgid",
-    "elasticfilesystem:accesspointarn", "sts:externalid", "aws:vpcsourceip", "lambda:functionurlauthtype",
+    "elasticfilesystem:accesspointarn", "aws:vpcsourceip",
 })
 # Keys whose presence guards a trust of another account (confused-deputy and organisation guards).
 ACCOUNT_GUARDS = frozenset({"sts:externalid", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
@@ -228,9 +228,20 @@ def _restricting(statement: Statement) -> list[str]:
         if lowered.endswith("ifexists") or lowered.startswith(("forallvalues", "null")) or "not" in lowered:
             continue
         for key, values in keys.items():
-            if key in RESTRICTING_KEYS and values and not set(values) & WORLD:
+            if key in RESTRICTING_KEYS and values and not any(_matches_anything(v, lowered) for v in values):
                 found.append(key)
     return found
+
+
+def _matches_anything(value: str, operator: str) -> bool:
+    """Whether a condition value admits anyone: "*", 0.0.0.0/0, or a pattern like "o-*" or "arn:aws:iam::*:*"."""
+    if value in WORLD:
+        return True
+    if "like" not in operator:
+        return False
+    rest = re.sub(r"^arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*-]*:", "", value.lower())
+    rest = re.sub(r"^(?:o-|ou-|vpce-|vpc-|r-)", "", rest)
+    return rest.strip("*?/:") == "" or rest in ("root", "role/*", "user/*")
 
 
 def _federated(name: str, provider: str, statement: Statement) -> Iterator[Verdict]:
@@ -254,14 +265,18 @@ def _federated(name: str, provider: str, statement: Statement) -> Iterator[Verdi
 
 
 def _keys_ending(statement: Statement, suffixes: tuple[str, ...]) -> list[str]:
-    """Values of positive conditions on keys ending in SUFFIXES."""
+    """Values of positive conditions on keys ending in SUFFIXES; an exact (…Equals) value has no wildcard, so its
+    "*" and "?" are blanked out."""
     values: list[str] = []
     for operator, keys in statement.conditions.items():
-        if "not" in operator.lower() or operator.lower().endswith("ifexists"):
+        lowered = operator.lower()
+        if "not" in lowered or lowered.endswith("ifexists"):
             continue
         for key, found in keys.items():
             if key.endswith(suffixes):
-                values.extend(found or ("*",))
+                exact = "like" not in lowered
+                values.extend(v.replace("*", "-").replace("?", "-") if exact else v
+                              for v in found or ("*",))
     return values
 
 
