@@ -22,6 +22,7 @@ from tfreview.pipeline.plan import Plan
 _KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
 POLICY_DOCUMENT = "aws_iam_policy_document"
+GOOGLE_POLICY = "google_iam_policy"
 
 
 def config_address(address: str) -> str:
@@ -167,7 +168,23 @@ class Configuration:
         kind = resource.split(".")[1] if resource.startswith("data.") else ""
         if kind == POLICY_DOCUMENT and rest[:1] in (["json"], ["minified_json"]):
             return self.policy_document(address, depth)
+        if kind == GOOGLE_POLICY and rest[:1] == ["policy_data"]:
+            return self.google_policy(address, depth)
         return UNKNOWN
+
+    def google_policy(self, address: str, depth: int = 0) -> Any:
+        """A `data.google_iam_policy` as {"bindings": [{"role", "members"}]} (UNKNOWN where a value is)."""
+        after, unknown = self.planned.get(address, (None, None))
+        if isinstance(after, dict) and isinstance(after.get("binding"), list) and not _unknown_at(unknown, "binding"):
+            marks = _items(unknown, "binding")
+            blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["binding"])]
+        else:
+            expressions = _dict(self.expressions(address))
+            if not expressions:
+                return UNKNOWN
+            blocks = [self._block(b, module_of(address), depth) for b in _list(expressions.get("binding"))]
+        return {"bindings": [{"role": b.get("role"), "members": b.get("members")} for b in blocks
+                             if isinstance(b, dict)]}
 
     def policy_document(self, address: str, depth: int = 0) -> Any:
         """A `data.aws_iam_policy_document` as a policy object, from its planned read or its configuration."""

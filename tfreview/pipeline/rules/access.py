@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
 from tfreview.pipeline.rules.grants import (
     GRANT_PREFIXES,
     GRANT_TYPES,
     K8S_ADMIN,
+    PRIVILEGED,
     azure_scope_severity,
     grants,
     privilege,
@@ -24,16 +25,14 @@ from tfreview.pipeline.rules.grants import (
 )
 from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
 
-PRIVILEGED = declare("iam-privileged-role", Severity.HIGH,
-                     "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, roles/owner, "
-                     "Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
-                     "org-wide API key, the default compute service account with the cloud-platform scope).")
 K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
 K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
 AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleassignments/write",
                     "microsoft.authorization/roledefinitions/write")
 CLOUD_PLATFORM = "cloud-platform"
 DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
+
+
 @on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
 def _grants(change: Change) -> Iterator[Finding]:
     before, after = sides(change)

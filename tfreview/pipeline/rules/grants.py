@@ -11,6 +11,7 @@ import orjson
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
 
+PRIVILEGED = "iam-privileged-role"  # declared (and described) in `access`
 GRANT_PREFIXES = ("google_",)
 K8S_BINDINGS = ("kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1",
                 "kubernetes_role_binding", "kubernetes_role_binding_v1")

@@ -17,6 +17,7 @@ import tfreview.pipeline.rules.judge as judge
 from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     find,
     opaque,
@@ -25,6 +26,7 @@ from tfreview.pipeline.rules.documents import (
     show_path,
     unknown_policies,
 )
+from tfreview.pipeline.rules.grants import PRIVILEGED, privilege, public_member
 from tfreview.pipeline.rules.policy import Statement, parse
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
@@ -75,6 +77,9 @@ rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (
 rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", an account outside '
      "the plan's, an OIDC provider without a subject condition or with a wildcard subject).")(
     _check(judge.TRUST))
+rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
+     "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
+     "org-wide API key, the default compute service account with the cloud-platform scope).")(_check(PRIVILEGED))
 rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the configuration does not show "
      "what it allows (locals, functions of unknown values): it could not be checked.")(_check(UNRESOLVED))
 
@@ -159,6 +164,9 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
         source = f"; read from {_sources(references)}" if references else ""
         unresolved = False
         for value in context.config.candidates(expression, module_of(change.address)):
+            if isinstance(value, dict) and "bindings" in value:  # a google policy_data
+                yield from _bindings(change, where, value, source)
+                continue
             statements = parse(value)
             unresolved |= value == UNKNOWN or not statements or opaque(statements)
             for verdict in _judge(change.type, where, statements, context):
@@ -167,6 +175,21 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
                                   f"{source}) {verdict.text}", verdict.severity)
         if unresolved:
             yield _unresolved(change, where, f"is built from {_sources(references) or 'a function call'}")
+
+
+def _bindings(change: Change, where: str, policy: dict[str, Any], source: str) -> Iterator[Finding]:
+    """Role bindings of a google policy known only after apply, read from its data source."""
+    for binding in as_list(policy.get("bindings")):
+        role = str(binding.get("role")) if isinstance(binding, dict) else ""
+        members = [str(m) for m in as_list(binding.get("members"))] if isinstance(binding, dict) else []
+        level = privilege(change.type, role)
+        if level is not None:
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} (known after apply{source}) grants "
+                          f"{role} to {', '.join(members) or 'members known after apply'}", level)
+        for member in members:
+            if public_member(member):
+                yield finding(judge.PUBLIC, change.address, f"{change.address}: {where} (known after apply{source}) "
+                              f"grants {role} to {member} (everyone)")
 
 
 def _sources(references: list[str]) -> str:

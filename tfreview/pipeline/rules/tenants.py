@@ -12,8 +12,8 @@ from typing import Any
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.access import PRIVILEGED
 from tfreview.pipeline.rules.common import blocks, new_items, sides
+from tfreview.pipeline.rules.grants import PRIVILEGED
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
                 "_organization_token", "_org_token")
