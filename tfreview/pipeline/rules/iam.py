@@ -26,7 +26,7 @@ from tfreview.pipeline.rules.documents import (
     show_path,
     unknown_policies,
 )
-from tfreview.pipeline.rules.grants import PRIVILEGED, privilege, public_member
+from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import Statement, parse
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
@@ -35,6 +35,7 @@ BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
 # default guardrail, not a grant to anyone.
 FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 UNRESOLVED = "unresolved-value"
+AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
 Document = tuple[str, list[Statement]]
 
 
@@ -121,6 +122,8 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
                               verdict.severity)
     yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
+    if change.type == "azurerm_role_assignment":
+        yield from _azure_scope(change, context)
 
 
 def _removed_denies(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
@@ -175,6 +178,25 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
                                   f"{source}) {verdict.text}", verdict.severity)
         if unresolved:
             yield _unresolved(change, where, f"is built from {_sources(references) or 'a function call'}")
+
+
+def _azure_scope(change: Change, context: Context) -> Iterator[Finding]:
+    """A Contributor assignment whose scope is known only after apply, but is a subscription or management group."""
+    after = change.after if isinstance(change.after, dict) else {}
+    marks = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    role = after.get("role_definition_name")
+    if role != "Contributor" or marks.get("scope") is not True or not context.config.present:
+        return
+    values = context.config.values(change.address, ("scope",)) or []
+    expression = context.config.expression(change.address, ("scope",))
+    references = [r for r in as_list(expression.get("references") if isinstance(expression, dict) else None)
+                  if isinstance(r, str)]
+    kinds = {(r.split(".")[1] if r.startswith("data.") else r.split(".")[0]) for r in references if "." in r}
+    resolved = [v for v in values if isinstance(v, str) and v != UNKNOWN]
+    if any(azure_scope_severity(role, v) is Severity.HIGH for v in resolved) or kinds & AZURE_WIDE_TYPES:
+        shown = resolved[0] if resolved else _sources(references)
+        yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {after.get('principal_id')} "
+                      f"at {shown} (known after apply)")
 
 
 def _bindings(change: Change, where: str, policy: dict[str, Any], source: str) -> Iterator[Finding]:
