@@ -113,9 +113,14 @@ def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool) -> 
     escalating = sorted(verbs & K8S_ESCALATING_VERBS) + [a for a in actions if a in AZURE_ESCALATING]
     if escalating:
         yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} (can grant itself more)")
+    elif "serviceaccounts/token" in resources and "create" in verbs:
+        yield finding(ESCALATES, address, f"{address}: {key} mints service account tokens (acts as any of them)",
+                      Severity.HIGH if cluster else Severity.MEDIUM)
     elif "secrets" in resources and verbs & {"get", "list", "watch"}:
-        yield finding(WILDCARD, address, f"{address}: {key} reads secrets{' in every namespace' if cluster else ''}",
-                      Severity.MEDIUM)
+        # Every service account token of the cluster is a secret: reading them all is acting as anyone.
+        yield finding(ESCALATES if cluster else WILDCARD, address, f"{address}: {key} reads secrets"
+                      f"{' in every namespace (service account tokens included)' if cluster else ''}",
+                      Severity.HIGH if cluster else Severity.MEDIUM)
     elif "pods/exec" in resources and verbs & {"create", "get"}:
         yield finding(ESCALATES, address, f"{address}: {key} grants pods/exec (a shell in running pods)",
                       Severity.MEDIUM)
