@@ -141,11 +141,12 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
                               "allowed again", Severity.HIGH if guardrail else Severity.MEDIUM)
 
 
-def _judge(resource_type: str, where: str, statements: list[Statement], context: Context) -> list[judge.Verdict]:
+def _judge(resource_type: str, where: str, statements: list[Statement], context: Context, unseen: bool = False,
+           ) -> list[judge.Verdict]:
     if resource_type in FILTERS:
         return []
     trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
-    bucket = resource_type in BUCKET_POLICIES
+    bucket = resource_type in BUCKET_POLICIES and not unseen
     return [*judge.identity(statements), *judge.principals(statements, context, trust, public_guarded=bucket)]
 
 
@@ -172,7 +173,8 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
                 continue
             statements = parse(value)
             unresolved |= value == UNKNOWN or not statements or opaque(statements)
-            for verdict in _judge(change.type, where, statements, context):
+            # No other rule sees a document known only after apply: judge it whole (bare public buckets too).
+            for verdict in _judge(change.type, where, statements, context, unseen=True):
                 if (verdict.rule, verdict.text) not in old:
                     yield finding(verdict.rule, change.address, f"{change.address}: {where} (known after apply"
                                   f"{source}) {verdict.text}", verdict.severity)
