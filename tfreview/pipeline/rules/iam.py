@@ -1,6 +1,6 @@
 """Risk rules, identity: every policy document in the plan judged for what it allows (wildcards, NotAction,
 privilege escalation, public or foreign principals, open federated trust), including policies unknown until
-apply, resolved from the configuration; role grants and RBAC rules are in `grants` and `access`.
+apply, resolved from the configuration; role grants and RBAC rules are in `grants`, `access` and `tenants`.
 
 Only what a change adds is reported: a statement or grant that was already there is not news.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import tfreview.pipeline.rules.judge as judge
 from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
 from tfreview.pipeline.configuration import Configuration, module_of
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     find,
@@ -59,7 +59,7 @@ class Context:
         return Configuration(self.review_input.plan)
 
 
-def _check(rule_id: str) -> Any:
+def _check(rule_id: str) -> RuleCheck:
     def check(review_input: ReviewInput) -> list[Finding]:
         return [f for f in analyse(review_input) if f.rule == rule_id]
     return check
@@ -82,7 +82,8 @@ rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (Admi
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
      "org-wide API key, the default compute service account with the cloud-platform scope).")(_check(PRIVILEGED))
 rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the configuration does not show "
-     "what it allows (locals, functions of unknown values): it could not be checked.")(_check(UNRESOLVED))
+     "what it allows (locals, functions of unknown values): it could not be checked, and the model is told.")(
+    _check(UNRESOLVED))
 
 _memo = threading.local()
 
@@ -106,8 +107,9 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
 
 
 def _policy_accounts(documents: list[Document]) -> frozenset[str]:
-    """Accounts that policies name as their own resources or identity providers (never as principals)."""
-    arns = [arn for _, statements in documents for s in statements
+    """Accounts that resource policies name as their own resource, and identity providers' accounts (never the
+    principals, nor an identity policy's resources, which may be another account's)."""
+    arns = [arn for _, statements in documents for s in statements if s.has_principal
             for arn in (*s.resources, *s.principals.get("Federated", ()))]
     return frozenset(m.group(1) for arn in arns if (m := judge.RESOURCE_ACCOUNT.match(arn)))
 
