@@ -31,6 +31,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "check-failed": ("check.api_health", ("returned 503",), {}),
     "drift-on-changed": ("aws_instance.worker", ("drifted outside Terraform", "instance_type", "update"), {}),
     "iam-wildcard": ("aws_iam_role_policy.uploads", ('statement "Uploads"', "s3:*", 'Resource "*"'), {}),
+    "iam-escalation": ("aws_iam_policy.ci", ("privilege-escalation path", "iam:PassRole + ec2:RunInstances"), {}),
+    "unresolved-value": ("aws_iam_role_policy.app", ("known only after apply", "local.policy"), {}),
     "iam-privileged-role": ("aws_iam_role_policy_attachment.ci_admin", ("AdministratorAccess", "ci-runner"), {}),
     "iam-public-member": ("aws_sqs_queue_policy.orders_events", ('Principal "*"', "no Condition"), {}),
     "iam-open-trust": ("aws_iam_role.gha_deploy", ("token.actions.githubusercontent.com", ":sub"), {}),

@@ -8,6 +8,8 @@ from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import iam as iam
+from tfreview.pipeline.rules import access as access
+from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
@@ -21,6 +23,8 @@ THEMES = (
     "health",
     "scale",
     "iam",
+    "access",
+    "tenants",
     "network",
     "protection",
     "retention",

@@ -3,6 +3,7 @@ bindings and aws policy attachments, and how privileged a role or how public a m
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -10,12 +11,14 @@ import orjson
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
 
+PRIVILEGED = "iam-privileged-role"  # declared (and described) in `access`
 GRANT_PREFIXES = ("google_",)
 K8S_BINDINGS = ("kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1",
                 "kubernetes_role_binding", "kubernetes_role_binding_v1")
 AWS_ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
                    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
-                   "aws_ssoadmin_managed_policy_attachment")
+                   "aws_ssoadmin_managed_policy_attachment", "aws_iam_role_policy_attachments_exclusive",
+                   "aws_iam_user_policy_attachments_exclusive", "aws_iam_group_policy_attachments_exclusive")
 GRANT_TYPES = (*K8S_BINDINGS, *AWS_ATTACHMENTS, "azurerm_role_assignment", "aws_iam_role")
 
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers", "system:anonymous", "system:unauthenticated",
@@ -35,7 +38,12 @@ AZURE_ADMIN = {
 }
 AZURE_ADMIN_IDS = {guid: name for name, guid in AZURE_ADMIN.items()}
 K8S_ADMIN = {"cluster-admin", "admin", "edit"}
-AWS_ADMIN = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess"}
+AWS_ADMIN = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess",
+             "SystemAdministrator", "NetworkAdministrator", "DatabaseAdministrator"}
+# Azure scopes above a resource group: a role there reaches every resource of the subscription or more.
+AZURE_WIDE_SCOPE = ("/subscriptions/", "/providers/microsoft.management/managementgroups/")
+GOOGLE_WIDE = ("google_project_iam_", "google_organization_iam_", "google_folder_iam_",
+               "google_billing_account_iam_")
 
 Grant = tuple[str, str]
 
@@ -51,9 +59,6 @@ def grants(resource_type: str, values: dict[str, Any]) -> set[Grant]:
         return {(str(role), str(values.get("principal_id") or "a principal"))} if role else set()
     if resource_type in K8S_BINDINGS:
         return _kubernetes(values)
-    if resource_type == "aws_iam_role":
-        return {(str(a), str(values.get("name") or "the role"))
-                for a in as_list(values.get("managed_policy_arns")) if isinstance(a, str)}
     return _aws_attachment(values)
 
 
@@ -86,12 +91,14 @@ def _kubernetes(values: dict[str, Any]) -> set[Grant]:
 
 
 def _aws_attachment(values: dict[str, Any]) -> set[Grant]:
-    arn = values.get("policy_arn") or values.get("managed_policy_arn")
-    if not isinstance(arn, str):
-        return set()
-    holders = [values.get(k) for k in ("role", "user", "group", "permission_set")]
+    arns = [a for key in ("policy_arn", "policy_arns", "managed_policy_arn", "managed_policy_arns")
+            for a in as_list(values.get(key)) if isinstance(a, str)]
+    holders = [values.get(k) for k in ("role", "user", "group", "permission_set", "role_name", "user_name",
+                                       "group_name")]
     holders += [h for k in ("roles", "users", "groups") for h in as_list(values.get(k))]
-    return {(arn, str(h)) for h in holders if h} or {(arn, "a principal")}
+    if not any(isinstance(h, str) and h for h in holders):
+        holders = [values.get("name") or "a principal"]
+    return {(arn, str(h)) for arn in arns for h in holders if isinstance(h, str) and h}
 
 
 def _azure_name(definition_id: Any) -> str | None:
@@ -105,19 +112,41 @@ def privilege(resource_type: str, role: str) -> Severity | None:
     if resource_type.startswith("google_"):
         if role in GOOGLE_ADMIN:
             return Severity.HIGH
-        return Severity.MEDIUM if role.lower().endswith("admin") else None
+        if role.lower().endswith("admin"):
+            return Severity.HIGH if resource_type.startswith(GOOGLE_WIDE) else Severity.MEDIUM
+        return None
     if resource_type == "azurerm_role_assignment":
         if role in AZURE_ADMIN:
             return Severity.HIGH
         return Severity.MEDIUM if role.endswith(("Administrator", "Owner")) else None
     if resource_type in K8S_BINDINGS:
-        return Severity.HIGH if role in K8S_ADMIN else None
+        if role == "cluster-admin" or (role in K8S_ADMIN and "cluster_role_binding" in resource_type):
+            return Severity.HIGH
+        return Severity.MEDIUM if role in K8S_ADMIN else None
     name = role.rsplit("/", 1)[-1]
-    if ":aws:policy/" not in role:
+    if not re.match(r"arn:aws[\w-]*:iam::aws:policy/", role):
         return None
-    if name in AWS_ADMIN:
+    if name in AWS_ADMIN or name.endswith("FullAccess"):
         return Severity.HIGH
-    return Severity.MEDIUM if name.endswith("FullAccess") else None
+    return Severity.MEDIUM if name.endswith(("Administrator", "AdminAccess")) else None
+
+
+def azure_scope_severity(role: str, scope: Any) -> Severity | None:
+    """An Azure role graded by scope: admin roles HIGH at subscription or management group; below that only
+    roles that hand out access stay HIGH on a resource group, and a single resource is MEDIUM."""
+    level = privilege("azurerm_role_assignment", role)
+    if level is not Severity.HIGH:
+        return level
+    if not isinstance(scope, str) or not scope or scope == "(known after apply)":
+        # Unknown until apply (a resource group made by this plan, most often): roles that hand out access stay HIGH.
+        return Severity.MEDIUM if role == "Contributor" else Severity.HIGH
+    text = scope.lower().rstrip("/")
+    if "/resourcegroups/" not in text:
+        return Severity.HIGH
+    below_group = "/providers/" in text.split("/resourcegroups/", 1)[1]
+    if below_group or role == "Contributor":
+        return Severity.MEDIUM
+    return Severity.HIGH
 
 
 def public_member(member: str) -> bool:

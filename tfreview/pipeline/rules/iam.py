@@ -1,152 +1,229 @@
-"""IAM and RBAC widening: wildcard policies, privileged roles, public members, trust opened to anyone.
+"""Risk rules, identity: every policy document in the plan judged for what it allows (wildcards, NotAction,
+privilege escalation, public or foreign principals, open federated trust), including policies unknown until
+apply, resolved from the configuration; role grants and RBAC rules are in `grants`, `access` and `tenants`.
 
 Only what a change adds is reported: a statement or grant that was already there is not news.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
-import tfreview.pipeline.rules.policy as policy
-from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import blocks, dig, new_items, sides
-from tfreview.pipeline.rules.grants import GRANT_PREFIXES, GRANT_TYPES, grants, privilege, public_member
+import tfreview.pipeline.rules.judge as judge
+from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
+from tfreview.pipeline.configuration import Configuration, module_of
+from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
+from tfreview.pipeline.rules.common import as_list
+from tfreview.pipeline.rules.documents import (
+    find,
+    opaque,
+    own_accounts,
+    provider_accounts,
+    show_path,
+    unknown_policies,
+)
+from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
+from tfreview.pipeline.rules.policy import Statement, parse
 
-WILDCARD = declare("iam-wildcard", Severity.HIGH,
-                   'An IAM policy, Azure role or Kubernetes role grants "*" actions or resources.')
-PRIVILEGED = declare("iam-privileged-role", Severity.HIGH,
-                     "An admin, owner or editor role is granted (AdministratorAccess, roles/owner, Owner, "
-                     "cluster-admin).")
-PUBLIC = declare("iam-public-member", Severity.HIGH,
-                 "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
-                 'system:authenticated, Principal "*").')
-TRUST = declare("iam-open-trust", Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", '
-                "an OIDC provider without a subject condition).")
-
-IDENTITY_POLICIES = {
-    "aws_iam_policy": "policy", "aws_iam_role_policy": "policy", "aws_iam_user_policy": "policy",
-    "aws_iam_group_policy": "policy", "aws_ssoadmin_permission_set_inline_policy": "inline_policy",
-}
-# Resource policies whose public principal is iam-public-member; S3 bucket policies are public-bucket.
-RESOURCE_POLICIES = {
-    "aws_sqs_queue_policy": "policy", "aws_sqs_queue": "policy", "aws_sns_topic_policy": "policy",
-    "aws_sns_topic": "policy", "aws_ecr_repository_policy": "policy", "aws_secretsmanager_secret_policy": "policy",
-    "aws_secretsmanager_secret": "policy", "aws_kms_key": "policy", "aws_glacier_vault": "access_policy",
-    "aws_opensearch_domain_policy": "access_policies", "aws_elasticsearch_domain_policy": "access_policies",
-    "aws_api_gateway_rest_api_policy": "policy", "aws_efs_file_system_policy": "policy",
-}
-K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
-OIDC_SUBJECT = ":sub"
+# S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
+BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
+# Documents that filter rather than grant: a service control policy or endpoint policy of Allow "*" is the
+# default guardrail, not a grant to anyone.
+FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
+UNRESOLVED = "unresolved-value"
+AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
+Document = tuple[str, list[Statement]]
 
 
-@on_change(types=(*IDENTITY_POLICIES, "aws_iam_role"))
-def _identity_policy(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    if change.type == "aws_iam_role":
-        old = _merged([b.get("policy") for b in blocks(before, "inline_policy")])
-        for block in blocks(after, "inline_policy"):
-            where = f'inline_policy "{block["name"]}"' if block.get("name") else "inline_policy"
-            yield from _wildcards(change, where, old, block.get("policy"))
+class Context:
+    """What judging one change needs from the whole plan, each part computed only once something needs it."""
+
+    def __init__(self, review_input: ReviewInput, documents: list[tuple[str, list[Statement]]]) -> None:
+        self.review_input = review_input
+        self.documents = documents
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """The AWS accounts this plan's own resources live in."""
+        plan = self.review_input.plan
+        return own_accounts(plan.resource_changes) | _policy_accounts(self.documents) | provider_accounts(
+            plan.configuration)
+
+    @cached_property
+    def config(self) -> Configuration:
+        """The plan's configuration, indexed."""
+        return Configuration(self.review_input.plan)
+
+
+def _check(rule_id: str) -> RuleCheck:
+    def check(review_input: ReviewInput) -> list[Finding]:
+        return [f for f in analyse(review_input) if f.rule == rule_id]
+    return check
+
+
+rule(judge.WILDCARD, Severity.HIGH, 'A policy allows "*" or service-wide actions, NotAction, or write and '
+     'permission actions on Resource "*" (any attribute of any resource; Azure and Kubernetes roles too), or '
+     "loses a Deny (a service control policy's guardrail).")(
+    _check(judge.WILDCARD))
+rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalation path without any wildcard "
+     "(iam:PassRole with a compute service, policy versions, access keys for others, sts:AssumeRole on any "
+     "role, …).")(_check(judge.ESCALATES))
+rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
+     'system:authenticated, Principal "*" without a Condition that limits who) or another account.')(
+    _check(judge.PUBLIC))
+rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", an account outside '
+     "the plan's, an OIDC provider without a subject condition or with a wildcard subject).")(
+    _check(judge.TRUST))
+rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
+     "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
+     "org-wide API key, the default compute service account with the cloud-platform scope).")(_check(PRIVILEGED))
+rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the configuration does not show "
+     "what it allows (locals, functions of unknown values): it could not be checked, and the model is told.")(
+    _check(UNRESOLVED))
+
+_memo = threading.local()
+
+
+def analyse(review_input: ReviewInput) -> list[Finding]:
+    """Every policy finding of one plan, computed once and shared by the rules above."""
+    key = getattr(_memo, "key", None)
+    if key is not None and key() is review_input:
+        cached: list[Finding] = _memo.found
+        return cached
+    documents: dict[int, tuple[list[Document], list[Document]]] = {}
+    for change in managed(review_input.changeset, *Action):
+        pair = list(find(change.before)), list(find(change.after))
+        if pair[0] or pair[1]:
+            documents[id(change)] = pair
+    context = Context(review_input, [d for pair in documents.values() for side in pair for d in side])
+    found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+             for f in _change(change, context, *documents.get(id(change), ([], [])))]
+    _memo.key, _memo.found = weakref.ref(review_input), found  # a weak key: the plan is not kept alive
+    return found
+
+
+def _policy_accounts(documents: list[Document]) -> frozenset[str]:
+    """Accounts that resource policies name as their own resource, and identity providers' accounts (never the
+    principals, nor an identity policy's resources, which may be another account's)."""
+    arns = [arn for _, statements in documents for s in statements if s.has_principal
+            for arn in (*s.resources, *s.principals.get("Federated", ()))]
+    return frozenset(m.group(1) for arn in arns if (m := judge.RESOURCE_ACCOUNT.match(arn)))
+
+
+def _change(change: Change, context: Context, before: list[Document], after: list[Document]) -> Iterator[Finding]:
+    old = {(v.rule, v.text) for where, statements in before
+           for v in _judge(change.type, where, statements, context)}
+    for where, statements in after:
+        for verdict in _judge(change.type, where, statements, context):
+            if (verdict.rule, verdict.text) not in old:
+                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
+                              verdict.severity)
+    yield from _removed_denies(change, before, after)
+    yield from _unknown(change, context, old)
+    if change.type == "azurerm_role_assignment":
+        yield from _azure_scope(change, context)
+
+
+def _removed_denies(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
+    """A Deny that guarded a document is gone: what it blocked is allowed again."""
+    if not after or change.type in FILTERS[1:]:
         return
-    attribute = IDENTITY_POLICIES[change.type]
-    yield from _wildcards(change, attribute, before.get(attribute), after.get(attribute))
+    kept = {s.key() for _, statements in after for s in statements}
+    for where, statements in before:
+        for statement in statements:
+            if not statement.allows and statement.key() not in kept:
+                guardrail = change.type == "aws_organizations_policy"  # an SCP's Deny guards every account
+                yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
+                              f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"
+                              f"){' in every account it is attached to' if guardrail else ''}: what it blocked is "
+                              "allowed again", Severity.HIGH if guardrail else Severity.MEDIUM)
 
 
-def _merged(documents: list[Any]) -> dict[str, Any]:
-    return {"Statement": [s for d in documents for s in policy.statements(d)]}
+def _judge(resource_type: str, where: str, statements: list[Statement], context: Context, unseen: bool = False,
+           ) -> list[judge.Verdict]:
+    if resource_type in FILTERS:
+        return []
+    trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
+    bucket = resource_type in BUCKET_POLICIES and not unseen
+    return [*judge.identity(statements), *judge.principals(statements, context, trust, public_guarded=bucket)]
 
 
-def _wildcards(change: Change, where: str, before: Any, after: Any) -> Iterator[Finding]:
-    for statement in policy.new_statements(before, after):
-        name = policy.label(statement)
-        if "NotAction" in statement:
-            yield finding(WILDCARD, change.address,
-                          f"{change.address}: {where} {name} allows every action except NotAction")
-            continue
-        actions = policy.wildcard_actions(statement)
-        everywhere = policy.wildcard_resource(statement)
-        if actions:
-            scope = 'on Resource "*"' if everywhere else "on its resources"
-            admin = " (full admin)" if "*" in actions or "*:*" in actions else ""
-            yield finding(WILDCARD, change.address,
-                          f"{change.address}: {where} {name} allows Action {', '.join(actions)} {scope}{admin}")
-        elif everywhere:
-            severity = Severity.MEDIUM if policy.read_only(statement) else Severity.HIGH
-            yield finding(WILDCARD, change.address,
-                          f'{change.address}: {where} {name} applies to Resource "*"', severity)
+def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:
+    if not any_unknown(change.after_unknown) or not context.config.present:
+        return
+    configured = context.config.expressions(change.address)
+    for path in unknown_policies(change.after, change.after_unknown):
+        where = show_path(path)
+        expression = context.config.expression(change.address, path)
+        if expression is None:
+            if configured is None or len(path) > 1:
+                yield _unresolved(change, where, "its expression is missing from the configuration (a dynamic "
+                                  "block?)")
+            continue  # a computed attribute the configuration does not set
+        if not isinstance(expression, dict):
+            continue  # a nested block (ip_allocation_policy, retention_policy): not a document
+        references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+        source = f"; read from {_sources(references)}" if references else ""
+        unresolved = False
+        for value in context.config.candidates(expression, module_of(change.address)):
+            if isinstance(value, dict) and "bindings" in value:  # a google policy_data
+                yield from _bindings(change, where, value, source)
+                continue
+            statements = parse(value)
+            unresolved |= value == UNKNOWN or not statements or opaque(statements)
+            # No other rule sees a document known only after apply: judge it whole (bare public buckets too).
+            for verdict in _judge(change.type, where, statements, context, unseen=True):
+                if (verdict.rule, verdict.text) not in old:
+                    yield finding(verdict.rule, change.address, f"{change.address}: {where} (known after apply"
+                                  f"{source}) {verdict.text}", verdict.severity)
+        if unresolved:
+            yield _unresolved(change, where, f"is built from {_sources(references) or 'a function call'}")
 
 
-@on_change(types=RESOURCE_POLICIES)
-def _resource_policy(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    attribute = RESOURCE_POLICIES[change.type]
-    for statement in policy.new_statements(before.get(attribute), after.get(attribute)):
-        if policy.public_principal(statement) and not policy.conditions(statement):
-            yield finding(PUBLIC, change.address,
-                          f'{change.address}: {attribute} {policy.label(statement)} allows Principal "*" '
-                          "with no Condition (anyone)")
+def _azure_scope(change: Change, context: Context) -> Iterator[Finding]:
+    """A Contributor assignment whose scope is known only after apply, but is a subscription or management group."""
+    after = change.after if isinstance(change.after, dict) else {}
+    marks = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    role = after.get("role_definition_name")
+    if role != "Contributor" or marks.get("scope") is not True or not context.config.present:
+        return
+    values = context.config.values(change.address, ("scope",)) or []
+    expression = context.config.expression(change.address, ("scope",))
+    references = [r for r in as_list(expression.get("references") if isinstance(expression, dict) else None)
+                  if isinstance(r, str)]
+    kinds = {(r.split(".")[1] if r.startswith("data.") else r.split(".")[0]) for r in references if "." in r}
+    resolved = [v for v in values if isinstance(v, str) and v != UNKNOWN]
+    if any(azure_scope_severity(role, v) is Severity.HIGH for v in resolved) or kinds & AZURE_WIDE_TYPES:
+        shown = resolved[0] if resolved else _sources(references)
+        yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {after.get('principal_id')} "
+                      f"at {shown} (known after apply)")
 
 
-@on_change(types=("aws_lambda_permission",))
-def _lambda_permission(change: Change) -> Iterator[Finding]:
-    _, after = sides(change)
-    scoped = any(after.get(k) for k in ("source_arn", "source_account", "principal_org_id"))
-    if after.get("principal") == "*" and not scoped:
-        yield finding(PUBLIC, change.address,
-                      f'{change.address}: principal = "*" with no source_arn or source_account (anyone may invoke)')
-
-
-@on_change(types=("aws_iam_role",))
-def _trust(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    for statement in policy.new_statements(before.get("assume_role_policy"), after.get("assume_role_policy")):
-        keys = policy.conditions(statement)
-        name = policy.label(statement)
-        if policy.public_principal(statement):
-            severity = Severity.MEDIUM if keys else Severity.HIGH
-            guard = f" (only guarded by a Condition on {', '.join(keys)})" if keys else ""
-            yield finding(TRUST, change.address,
-                          f'{change.address}: assume_role_policy {name} lets Principal "*" assume the role{guard}',
-                          severity)
-        for provider in policy.principals(statement).get("Federated", []):
-            if not any(k.endswith(OIDC_SUBJECT) for k in keys):
-                yield finding(TRUST, change.address,
-                              f"{change.address}: assume_role_policy {name} trusts {provider} with no "
-                              "subject (:sub) condition: any identity of that provider may assume the role")
-
-
-@on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
-def _grants(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    old = grants(change.type, before)
-    for role, member in grants(change.type, after):
-        if (role, member) in old:
-            continue
+def _bindings(change: Change, where: str, policy: dict[str, Any], source: str) -> Iterator[Finding]:
+    """Role bindings of a google policy known only after apply, read from its data source."""
+    for binding in as_list(policy.get("bindings")):
+        role = str(binding.get("role")) if isinstance(binding, dict) else ""
+        members = [str(m) for m in as_list(binding.get("members"))] if isinstance(binding, dict) else []
         level = privilege(change.type, role)
         if level is not None:
-            yield finding(PRIVILEGED, change.address,
-                          f"{change.address}: grants {role} to {member}", level)
-        if public_member(member):
-            yield finding(PUBLIC, change.address,
-                          f"{change.address}: grants {role} to {member} (everyone"
-                          f"{' signed in' if 'uthenticated' in member else ''})")
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} (known after apply{source}) grants "
+                          f"{role} to {', '.join(members) or 'members known after apply'}", level)
+        for member in members:
+            if public_member(member):
+                yield finding(judge.PUBLIC, change.address, f"{change.address}: {where} (known after apply{source}) "
+                              f"grants {role} to {member} (everyone)")
 
 
-@on_change(types=(*K8S_ROLES, "azurerm_role_definition"))
-def _role_definitions(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    key = "permissions" if change.type == "azurerm_role_definition" else "rule"
-    for block in new_items(blocks(before, key), blocks(after, key)):
-        wild = _wild_parts(block)
-        if wild:
-            yield finding(WILDCARD, change.address,
-                          f"{change.address}: {key} grants {', '.join(wild)}")
+def _sources(references: list[str]) -> str:
+    shown = [r for r in references if not any(o != r and o.startswith(r + ".") for o in references)]
+    return ", ".join(shown[:3]) + (", …" if len(shown) > 3 else "")
 
 
-def _wild_parts(block: dict[str, Any]) -> list[str]:
-    fields = ("actions", "data_actions") if "actions" in block else ("verbs", "resources")
-    return [f'{field} "*"' for field in fields
-            if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1)
-                   for v in dig(block, field) or [])]
+def _unresolved(change: Change, where: str, why: str) -> Finding:
+    return finding(UNRESOLVED, change.address,
+                   f"{change.address}: {where} is known only after apply and {why}; the plan does not show "
+                   "what it allows, so it could not be checked — review it in the configuration")

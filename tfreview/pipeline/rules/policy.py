@@ -1,7 +1,11 @@
-"""Read AWS-style JSON policy documents (identity, resource and trust policies) out of plan values."""
+"""Risk rules, identity: read AWS-style policy documents (identity, resource and trust policies) into
+normalised statements, whatever their spelling (JSON text, decoded objects, `aws_iam_policy_document` blocks)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import orjson
@@ -9,36 +13,171 @@ import orjson
 from tfreview.pipeline.rules.common import as_list, known
 
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Head", "Lookup", "Search", "Query", "Scan", "View")
+MAX_DOCUMENT_CHARS = 1_000_000  # a policy is at most 20 KiB in AWS; anything far larger is not one
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement, every field a tuple of strings whatever the source spelled (string, list, block)."""
+
+    effect: str = "Allow"
+    sid: str = ""
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] | None = None
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] | None = None
+    principals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_principals: dict[str, tuple[str, ...]] | None = None
+    # operator (as written) -> condition key (lowercase) -> values
+    conditions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    @property
+    def allows(self) -> bool:
+        """Whether the statement grants (Effect Allow, the default)."""
+        return self.effect.lower() != "deny"
+
+    @property
+    def has_principal(self) -> bool:
+        """Whether this is a resource or trust policy statement (it names who)."""
+        return bool(self.principals) or self.not_principals is not None
+
+    @property
+    def name(self) -> str:
+        """How a message names the statement."""
+        return f'statement "{self.sid}"' if self.sid else "statement"
+
+    def key(self) -> bytes:
+        """A canonical form, to tell new statements from ones already granted (Sid ignored)."""
+        return orjson.dumps([self.effect.lower(), self.actions, self.not_actions, self.resources,
+                             self.not_resources, self.principals, self.not_principals, self.conditions],
+                            option=orjson.OPT_SORT_KEYS)
+
+
+def decode(document: Any) -> Any:
+    """A policy document as an object: JSON text parsed, unknown/masked/unreadable text → None."""
+    if isinstance(document, str):
+        text = document.strip()
+        if not known(document) or not text.startswith("{") or len(text) > MAX_DOCUMENT_CHARS:
+            return None
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return None
+    return document
+
+
+def is_document(value: Any) -> bool:
+    """Whether a decoded value is shaped like a policy document ({"Statement": ...})."""
+    return isinstance(value, dict) and isinstance(value.get("Statement"), (dict, list))
+
+
+def parse(document: Any) -> list[Statement]:
+    """The normalised statements of a policy document (JSON text or object); [] when unreadable."""
+    value = decode(document)
+    if not is_document(value):
+        return []
+    return [from_json(s) for s in as_list(value["Statement"]) if isinstance(s, dict)]
+
+
+def from_json(raw: dict[str, Any]) -> Statement:
+    """Normalise one statement of JSON policy grammar."""
+    not_principal = raw.get("NotPrincipal")
+    return Statement(
+        effect=str(raw.get("Effect") or "Allow"), sid=str(raw.get("Sid") or ""),
+        actions=_strings(raw.get("Action")),
+        not_actions=_strings(raw["NotAction"]) if "NotAction" in raw else None,
+        resources=_strings(raw.get("Resource")),
+        not_resources=_strings(raw["NotResource"]) if "NotResource" in raw else None,
+        principals=_principal_map(raw.get("Principal")),
+        not_principals=_principal_map(not_principal) if not_principal is not None else None,
+        conditions=_condition_map(raw.get("Condition")),
+    )
+
+
+def from_block(block: dict[str, Any]) -> Statement:
+    """Normalise one `statement` block of `data.aws_iam_policy_document` (planned values or configuration)."""
+    not_principals = _principal_blocks(block.get("not_principals"))
+    conditions: dict[str, dict[str, tuple[str, ...]]] = {}
+    for item in as_list(block.get("condition")):
+        if isinstance(item, dict) and isinstance(item.get("test"), str) and isinstance(item.get("variable"), str):
+            conditions.setdefault(item["test"], {})[item["variable"].lower()] = _strings(item.get("values"))
+    return Statement(
+        effect=str(block.get("effect") or "Allow"), sid=str(block.get("sid") or ""),
+        actions=_strings(block.get("actions")),
+        not_actions=_strings(block.get("not_actions")) if block.get("not_actions") else None,
+        resources=_strings(block.get("resources")),
+        not_resources=_strings(block.get("not_resources")) if block.get("not_resources") else None,
+        principals=_principal_blocks(block.get("principals")),
+        not_principals=not_principals or None,
+        conditions=conditions,
+    )
+
+
+def _principal_map(value: Any) -> dict[str, tuple[str, ...]]:
+    if isinstance(value, str):
+        return {"*": (value,)} if value == "*" else {"AWS": (value,)}
+    if not isinstance(value, dict):
+        return {}
+    return {str(kind): _strings(ids) for kind, ids in value.items()}
+
+
+def _principal_blocks(value: Any) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for item in as_list(value):
+        if isinstance(item, dict) and isinstance(item.get("type"), str):
+            found[item["type"]] = found.get(item["type"], ()) + _strings(item.get("identifiers"))
+    return found
+
+
+def _condition_map(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(op): {str(k).lower(): _strings(v) for k, v in block.items()}
+            for op, block in value.items() if isinstance(block, dict)}
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in as_list(value) if isinstance(v, (str, int, float)) and not isinstance(v, bool))
+
+
+@cache
+def _pattern(text: str) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text.lower())
+    return re.compile(body + r"\Z")
+
+
+def matches(pattern: str, action: str) -> bool:
+    """Whether an IAM action pattern (`s3:Get*`, `*`) covers an action; case-insensitive like IAM."""
+    return _pattern(pattern).match(action.lower()) is not None
+
+
+def grants_action(statement: Statement, action: str) -> bool:
+    """Whether the statement's Action (or NotAction) covers ACTION."""
+    if statement.not_actions is not None:
+        return not any(matches(p, action) for p in statement.not_actions)
+    return any(matches(p, action) for p in statement.actions)
+
+
+# --- the functions rule modules used before Statement existed; raw JSON statements in, as before ----------
 
 
 def statements(document: Any) -> list[dict[str, Any]]:
-    """The statements of a policy given as JSON text or an object; [] when unreadable or unknown."""
-    if isinstance(document, str):
-        if not known(document) or not document.strip().startswith("{"):
-            return []
-        try:
-            document = orjson.loads(document)
-        except orjson.JSONDecodeError:
-            return []
-    if not isinstance(document, dict):
+    """The raw statements of a policy given as JSON text or an object; [] when unreadable or unknown."""
+    value = decode(document)
+    if not is_document(value):
         return []
-    return [s for s in as_list(document.get("Statement")) if isinstance(s, dict)]
+    return [s for s in as_list(value["Statement"]) if isinstance(s, dict)]
 
 
 def new_statements(before: Any, after: Any) -> list[dict[str, Any]]:
     """Allow statements of AFTER that BEFORE did not have (so an unchanged grant is not news)."""
-    old = {_canonical(s) for s in statements(before)}
-    return [s for s in statements(after) if s.get("Effect", "Allow") == "Allow" and _canonical(s) not in old]
-
-
-def _canonical(statement: dict[str, Any]) -> bytes:
-    return orjson.dumps({k: v for k, v in statement.items() if k != "Sid"}, option=orjson.OPT_SORT_KEYS)
+    old = {from_json(s).key() for s in statements(before)}
+    return [s for s in statements(after) if from_json(s).allows and from_json(s).key() not in old]
 
 
 def label(statement: dict[str, Any]) -> str:
-    """How a message names a statement."""
-    sid = statement.get("Sid")
-    return f'statement "{sid}"' if isinstance(sid, str) and sid else "statement"
+    """How a message names a raw statement."""
+    return from_json(statement).name
 
 
 def wildcard_actions(statement: dict[str, Any]) -> list[str]:
@@ -59,12 +198,7 @@ def read_only(statement: dict[str, Any]) -> bool:
 
 def principals(statement: dict[str, Any]) -> dict[str, list[str]]:
     """Principal as {kind: [values]}; a bare "*" is {"*": ["*"]}."""
-    principal = statement.get("Principal")
-    if principal == "*":
-        return {"*": ["*"]}
-    if not isinstance(principal, dict):
-        return {}
-    return {str(kind): _strings(value) for kind, value in principal.items()}
+    return {kind: list(ids) for kind, ids in _principal_map(statement.get("Principal")).items()}
 
 
 def public_principal(statement: dict[str, Any]) -> bool:
@@ -79,7 +213,3 @@ def conditions(statement: dict[str, Any]) -> list[str]:
     if not isinstance(condition, dict):
         return []
     return [key for block in condition.values() if isinstance(block, dict) for key in block]
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in as_list(value) if isinstance(v, str)]

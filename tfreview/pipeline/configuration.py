@@ -1,0 +1,303 @@
+"""Configuration index, for the risk rules: resolve values that are `(known after apply)` in a plan from its
+`configuration` section — constant expressions, references to variables (through module calls), module
+outputs, other resources' planned values, and `aws_iam_policy_document` data sources read during apply.
+
+Terraform writes each attribute's expression as `{"constant_value": ...}` and/or `{"references": [...]}`
+(https://developer.hashicorp.com/terraform/internals/json-format#expression-representation); nested blocks
+are lists of such maps. Locals, function results and `each`/`count` values are not in the JSON: what needs
+them stays unresolved, and callers say so rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.plan import Plan
+
+_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
+POLICY_DOCUMENT = "aws_iam_policy_document"
+GOOGLE_POLICY = "google_iam_policy"
+
+
+def config_address(address: str) -> str:
+    """An instance address without its instance keys: module.a["x"].aws_s3_bucket.b[0] → module.a.aws_s3_bucket.b."""
+    return _KEY.sub("", address) if isinstance(address, str) else ""
+
+
+def module_of(address: str) -> str:
+    """The (config) module path of an address: "module.a.module.b" or "" for the root module."""
+    parts = config_address(address).split(".")
+    path: list[str] = []
+    while len(parts) >= 2 and parts[0] == "module":
+        path += parts[:2]
+        parts = parts[2:]
+    return ".".join(path)
+
+
+@dataclass
+class Module:
+    """One module of the configuration: its resources' expressions, calls, outputs and variables."""
+
+    path: str
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative address -> expressions
+    calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call name -> input expressions
+    outputs: dict[str, Any] = field(default_factory=dict)  # output name -> expression
+    defaults: dict[str, Any] = field(default_factory=dict)  # variable name -> default value
+
+
+class Configuration:
+    """An index of a plan's configuration and planned values that resolves expressions and references."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.modules: dict[str, Module] = {}
+        self._index(_dict(plan.configuration).get("root_module"), "")
+        self.variables = {k: v.get("value") for k, v in _dict(plan.variables).items() if isinstance(v, dict)}
+        self.planned: dict[str, tuple[Any, Any]] = {}  # config address -> (after, after_unknown) of one instance
+        for entry in plan.resource_changes:
+            if isinstance(entry, dict) and isinstance(entry.get("address"), str):
+                body = entry["change"] if isinstance(entry.get("change"), dict) else {}
+                self.planned.setdefault(config_address(entry["address"]),
+                                        (body.get("after"), body.get("after_unknown")))
+
+    def _index(self, module: Any, path: str) -> None:
+        if not isinstance(module, dict):
+            return
+        entry = self.modules[path] = Module(path)
+        for resource in _list(module.get("resources")):
+            if isinstance(resource, dict) and isinstance(resource.get("address"), str):
+                entry.resources[resource["address"]] = _dict(resource.get("expressions"))
+        for name, output in _dict(module.get("outputs")).items():
+            if isinstance(output, dict):
+                entry.outputs[name] = output.get("expression")
+        for name, variable in _dict(module.get("variables")).items():
+            if isinstance(variable, dict) and "default" in variable:
+                entry.defaults[name] = variable["default"]
+        for name, call in _dict(module.get("module_calls")).items():
+            if isinstance(call, dict):
+                entry.calls[name] = _dict(call.get("expressions"))
+                self._index(call.get("module"), f"{path}.module.{name}".lstrip("."))
+
+    @property
+    def present(self) -> bool:
+        """Whether the plan carried a configuration section at all."""
+        return bool(self.modules)
+
+    def expressions(self, address: str) -> dict[str, Any] | None:
+        """The expressions of the resource at ADDRESS (instance or config address); None when not configured."""
+        module = module_of(address)
+        relative = config_address(address)[len(module):].lstrip(".")
+        found = self.modules.get(module)
+        return found.resources.get(relative) if found else None
+
+    def expression(self, address: str, path: tuple[str | int, ...]) -> Any:
+        """The expression of one attribute path (keys and block indexes) of a resource; None when absent."""
+        node: Any = self.expressions(address)
+        for step in path:
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and step < len(node) else (
+                    node if isinstance(node, dict) and step == 0 else None)
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+            if node is None:
+                return None
+        return node
+
+    def values(self, address: str, path: tuple[str | int, ...]) -> list[Any] | None:
+        """Every value one attribute of a resource can take, resolved from its expression; None when the
+        configuration does not set it (a computed attribute), [UNKNOWN, …] where it cannot be resolved."""
+        expression = self.expression(address, path)
+        return None if expression is None else self.candidates(expression, module_of(address))
+
+    def candidates(self, expression: Any, module: str) -> list[Any]:
+        """Every value EXPRESSION can take: its constant, else each reference it makes, resolved (UNKNOWN where
+        a reference cannot be); [UNKNOWN] for an expression that is neither (a function call of literals)."""
+        if not isinstance(expression, dict):
+            return [UNKNOWN]
+        if "constant_value" in expression:
+            return [expression["constant_value"]]
+        references = _most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
+        if not references:
+            return [UNKNOWN]
+        return [self.resolve(reference, module) for reference in references]
+
+    def resolve(self, reference: str, module: str, depth: int = 0) -> Any:
+        """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE."""
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        parts = config_address(reference).split(".")
+        if parts[0] == "var" and len(parts) >= 2:
+            return _dig(self._variable(parts[1], module, depth), parts[2:])
+        if parts[0] == "module" and len(parts) >= 3:
+            child = f"{module}.module.{parts[1]}".lstrip(".")
+            found = self.modules.get(child)
+            if found is None or parts[2] not in found.outputs:
+                return UNKNOWN
+            return _dig(self._single(found.outputs[parts[2]], child, depth), parts[3:])
+        if parts[0] == "data" and len(parts) >= 3:
+            return self._attribute(".".join(parts[:3]), parts[3:], module, depth)
+        if parts[0] in {"local", "each", "count", "path", "terraform", "self"} or len(parts) < 2:
+            return UNKNOWN
+        return self._attribute(".".join(parts[:2]), parts[2:], module, depth)
+
+    def _single(self, expression: Any, module: str, depth: int) -> Any:
+        if isinstance(expression, dict) and "constant_value" in expression:
+            return expression["constant_value"]
+        references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
+        return self.resolve(references[0], module, depth + 1) if len(references) == 1 else UNKNOWN
+
+    def _variable(self, name: str, module: str, depth: int) -> Any:
+        if not module:
+            return self.variables.get(name, UNKNOWN)
+        parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+        inputs = self.modules.get(parent, Module(parent)).calls.get(call, {})
+        if name in inputs:
+            return self._single(inputs[name], parent, depth)
+        return self.modules.get(module, Module(module)).defaults.get(name, UNKNOWN)
+
+    def _attribute(self, resource: str, rest: list[str], module: str, depth: int) -> Any:
+        address = f"{module}.{resource}".lstrip(".")
+        after, unknown = self.planned.get(address, (None, None))
+        if isinstance(after, dict) and rest and rest[0] in after and not _unknown_at(unknown, rest[0]):
+            return _dig(after[rest[0]], rest[1:])
+        kind = resource.split(".")[1] if resource.startswith("data.") else ""
+        if kind == POLICY_DOCUMENT and rest[:1] in (["json"], ["minified_json"]):
+            return self.policy_document(address, depth)
+        if kind == GOOGLE_POLICY and rest[:1] == ["policy_data"]:
+            return self.google_policy(address, depth)
+        return UNKNOWN
+
+    def google_policy(self, address: str, depth: int = 0) -> Any:
+        """A `data.google_iam_policy` as {"bindings": [{"role", "members"}]} (UNKNOWN where a value is)."""
+        after, unknown = self.planned.get(address, (None, None))
+        if isinstance(after, dict) and isinstance(after.get("binding"), list) and not _unknown_at(unknown, "binding"):
+            marks = _items(unknown, "binding")
+            blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["binding"])]
+        else:
+            expressions = _dict(self.expressions(address))
+            if not expressions:
+                return UNKNOWN
+            blocks = [self._block(b, module_of(address), depth) for b in _list(expressions.get("binding"))]
+        return {"bindings": [{"role": b.get("role"), "members": b.get("members")} for b in blocks
+                             if isinstance(b, dict)]}
+
+    def policy_document(self, address: str, depth: int = 0) -> Any:
+        """A `data.aws_iam_policy_document` as a policy object, from its planned read or its configuration."""
+        after, unknown = self.planned.get(address, (None, None))
+        module = module_of(address)
+        expressions = _dict(self.expressions(address))
+        if isinstance(after, dict) and isinstance(after.get("statement"), list) and not _unknown_at(
+                unknown, "statement"):
+            marks = _items(unknown, "statement")
+            blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["statement"])]
+        elif expressions:
+            blocks = [self._block(b, module, depth) for b in _list(expressions.get("statement"))]
+        else:
+            return UNKNOWN
+        statements = [_json_statement(b) for b in blocks if isinstance(b, dict)]
+        for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
+            for value in self.candidates(expressions.get(key), module) if key in expressions else []:
+                statements += _statements_of(value)
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    def _block(self, block: Any, module: str, depth: int) -> Any:
+        """A nested block's expressions evaluated into values (UNKNOWN where an expression cannot be)."""
+        if not isinstance(block, dict):
+            return UNKNOWN
+        values: dict[str, Any] = {}
+        for key, expression in block.items():
+            if isinstance(expression, list):
+                values[key] = [self._block(item, module, depth) for item in expression]
+            else:
+                values[key] = self._single(expression, module, depth)
+        return values
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _most_specific(references: list[str]) -> list[str]:
+    """Drop references that only repeat a longer one's prefix (Terraform lists `a.b.c` then `a.b`)."""
+    keep = [r for r in references if not any(o != r and o.startswith((r + ".", r + "[")) for o in references)]
+    return list(dict.fromkeys(keep))
+
+
+def _dig(value: Any, steps: list[str]) -> Any:
+    for step in steps:
+        if not isinstance(value, dict) or step not in value:
+            return UNKNOWN
+        value = value[step]
+    return value
+
+
+def _unknown_at(unknown: Any, key: str) -> bool:
+    return isinstance(unknown, dict) and unknown.get(key) is True
+
+
+def _items(unknown: Any, key: str) -> list[Any]:
+    items = unknown.get(key) if isinstance(unknown, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def _mark_unknown(value: Any, unknown: Any) -> Any:
+    """Planned values with UNKNOWN written where after_unknown says so."""
+    if unknown is True:
+        return UNKNOWN
+    if isinstance(value, dict):
+        marks = unknown if isinstance(unknown, dict) else {}
+        return {k: _mark_unknown(value.get(k), marks.get(k)) for k in set(value) | {k for k, v in marks.items()
+                                                                                  if v is True}}
+    if isinstance(value, list):
+        marks_list = unknown if isinstance(unknown, list) else []
+        return [_mark_unknown(v, marks_list[i] if i < len(marks_list) else None) for i, v in enumerate(value)]
+    return value
+
+
+def _json_statement(block: dict[str, Any]) -> dict[str, Any]:
+    """A policy-document `statement` block in IAM JSON grammar (UNKNOWN kept where a value is unknown)."""
+    statement: dict[str, Any] = {"Effect": block.get("effect") or "Allow"}
+    for key, name in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
+                      ("resources", "Resource"), ("not_resources", "NotResource")):
+        if block.get(key) not in (None, []):
+            statement[name] = block[key]
+    for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        if isinstance(block.get(key), list) and block[key]:
+            principals: dict[str, list[Any]] = {}
+            for item in block[key]:
+                if isinstance(item, dict):
+                    ids = item.get("identifiers")
+                    principals.setdefault(str(item.get("type")), []).extend(ids if isinstance(ids, list) else [ids])
+            statement[name] = principals
+        elif block.get(key) == UNKNOWN:
+            statement[name] = {"AWS": [UNKNOWN]}
+    conditions: dict[str, dict[str, Any]] = {}
+    for item in block.get("condition") or [] if isinstance(block.get("condition"), list) else []:
+        if isinstance(item, dict):
+            conditions.setdefault(str(item.get("test")), {})[str(item.get("variable"))] = item.get("values")
+    if conditions:
+        statement["Condition"] = conditions
+    return statement
+
+
+def _statements_of(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [s for item in value for s in _statements_of(item)]
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return []
+    if value == UNKNOWN:
+        return [{"Effect": "Allow", "Action": UNKNOWN}]
+    statements = value.get("Statement") if isinstance(value, dict) else None
+    return statements if isinstance(statements, list) else [statements] if isinstance(statements, dict) else []

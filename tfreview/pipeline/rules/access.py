@@ -1,0 +1,223 @@
+"""Risk rules, identity: role grants by meaning — admin roles and managed policies, public members and
+principals, RBAC rules (Kubernetes, Azure), EKS access, default compute service accounts with full scope
+(GitHub, Azure AD and API keys are in `tenants`).
+
+Only what a change adds is reported: a grant that was already there is not news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
+from tfreview.pipeline.rules.grants import (
+    GRANT_PREFIXES,
+    GRANT_TYPES,
+    K8S_ADMIN,
+    PRIVILEGED,
+    azure_scope_severity,
+    grants,
+    privilege,
+    public_member,
+)
+from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
+
+K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
+K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
+AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleassignments/write",
+                    "microsoft.authorization/roledefinitions/write")
+CLOUD_PLATFORM = "cloud-platform"
+DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
+
+
+@on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
+def _grants(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = grants(change.type, before)
+    for role, member in grants(change.type, after):
+        if (role, member) in old:
+            continue
+        level = (azure_scope_severity(role, after.get("scope")) if change.type == "azurerm_role_assignment"
+                 else privilege(change.type, role))
+        if level is not None:
+            scope = f" at {after['scope']}" if change.type == "azurerm_role_assignment" and after.get("scope") else ""
+            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}", level)
+        if public_member(member):
+            yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {member} (everyone"
+                          f"{' signed in' if 'uthenticated' in member else ''})")
+
+
+@on_change(types=("aws_eks_access_policy_association",))
+def _eks_access(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    arn = str(after.get("policy_arn") or "")
+    if arn.endswith(("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")) and arn != before.get("policy_arn"):
+        scope = dig(after, "access_scope", 0, "type") or "cluster"
+        level = Severity.HIGH if scope == "cluster" or arn.endswith("ClusterAdminPolicy") else Severity.MEDIUM
+        yield finding(PRIVILEGED, change.address, f"{change.address}: grants {arn.rsplit('/', 1)[-1]} to "
+                      f"{after.get('principal_arn')} ({scope} scope)", level)
+
+
+@on_change(types=("kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"))
+def _aws_auth(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if dig(after, "metadata", 0, "name") != "aws-auth":
+        return
+    for key in ("mapRoles", "mapUsers"):
+        new, old = str(dig(after, "data", key) or ""), str(dig(before, "data", key) or "")
+        if new.count("system:masters") > old.count("system:masters"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: aws-auth {key} maps an identity to "
+                          "system:masters (cluster-admin)")
+
+
+@on_change(types=("aws_lambda_permission", "aws_lambda_layer_version_permission"))
+def _lambda_permission(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    scoped = any(after.get(k) for k in ("source_arn", "source_account", "principal_org_id", "organization_id"))
+    if after.get("principal") == "*" and not scoped and before.get("principal") != "*":
+        yield finding(PUBLIC, change.address, f'{change.address}: principal = "*" with no source_arn, '
+                      "source_account or organisation (anyone may invoke)")
+
+
+@on_change(types=("aws_ami_launch_permission", "aws_db_snapshot", "aws_db_cluster_snapshot",
+                  "aws_vpc_endpoint_service", "aws_ami", "aws_ebs_snapshot"))
+def _shared_with_everyone(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    for key in ("group", "shared_accounts", "allowed_principals", "launch_permission"):
+        values = {str(v) for v in as_list(after.get(key))} - {str(v) for v in as_list(before.get(key))}
+        if values & {"all", "*"}:
+            yield finding(PUBLIC, change.address, f'{change.address}: {key} includes "{sorted(values)[0]}" '
+                          "(every AWS account)")
+
+
+@on_change(types=(*K8S_ROLES, "azurerm_role_definition"))
+def _role_definitions(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    key = "permissions" if change.type == "azurerm_role_definition" else "rule"
+    cluster = "cluster" in change.type
+    for block in new_items(blocks(before, key), blocks(after, key)):
+        yield from _rbac_rule(change.address, key, block, cluster)
+
+
+def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool) -> Iterator[Finding]:
+    wild = _wild_parts(block)
+    if wild:
+        yield finding(WILDCARD, address, f"{address}: {key} grants {', '.join(wild)}")
+        return
+    verbs = {str(v).lower() for v in as_list(dig(block, "verbs"))}
+    resources = {str(v).lower() for v in as_list(dig(block, "resources"))}
+    actions = [str(a).lower() for a in as_list(dig(block, "actions"))]
+    escalating = sorted(verbs & K8S_ESCALATING_VERBS) + [a for a in actions if a in AZURE_ESCALATING]
+    if escalating:
+        yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} (can grant itself more)")
+    elif "serviceaccounts/token" in resources and "create" in verbs:
+        yield finding(ESCALATES, address, f"{address}: {key} mints service account tokens (acts as any of them)",
+                      Severity.HIGH if cluster else Severity.MEDIUM)
+    elif "secrets" in resources and verbs & {"get", "list", "watch"}:
+        # Every service account token of the cluster is a secret: reading them all is acting as anyone.
+        yield finding(ESCALATES if cluster else WILDCARD, address, f"{address}: {key} reads secrets"
+                      f"{' in every namespace (service account tokens included)' if cluster else ''}",
+                      Severity.HIGH if cluster else Severity.MEDIUM)
+    elif "pods/exec" in resources and verbs & {"create", "get"}:
+        yield finding(ESCALATES, address, f"{address}: {key} grants pods/exec (a shell in running pods)",
+                      Severity.MEDIUM)
+
+
+def _wild_parts(block: dict[str, Any]) -> list[str]:
+    fields = ("actions", "data_actions") if "actions" in block else ("verbs", "resources", "api_groups")
+    return [f'{field} "*"' for field in fields[:2]
+            if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1)
+                   for v in as_list(dig(block, field)))]
+
+
+@on_change(types=("kubernetes_manifest",))
+def _manifest(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    manifest, old = after.get("manifest"), before.get("manifest")
+    if not isinstance(manifest, dict) or manifest == old:
+        return
+    kind = str(manifest.get("kind"))
+    if kind in ("ClusterRole", "Role"):
+        old_rules = as_list(dig(old, "rules")) if isinstance(old, dict) else []
+        for block in new_items(old_rules, [r for r in as_list(manifest.get("rules")) if isinstance(r, dict)]):
+            yield from _rbac_rule(change.address, "rules", block, kind == "ClusterRole")
+    elif kind in ("ClusterRoleBinding", "RoleBinding"):
+        role = str(dig(manifest, "roleRef", "name"))
+        if role == "cluster-admin" or role in K8S_ADMIN:
+            level = Severity.HIGH if role == "cluster-admin" or kind == "ClusterRoleBinding" else Severity.MEDIUM
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {kind} grants {role}", level)
+        for subject in as_list(manifest.get("subjects")):
+            name = str(subject.get("name")) if isinstance(subject, dict) else ""
+            if public_member(name):
+                yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
+
+
+@on_change(prefixes=("google_",))
+def _default_compute_account(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = set(_full_scope_default(before))
+    for where in _full_scope_default(after, change.after_unknown):
+        if where in old:
+            continue
+        if where.endswith("(account known after apply)"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} has the cloud-platform scope; "
+                          "if the account is the default compute one it is Editor on the project", Severity.MEDIUM)
+        else:
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} runs as the default compute "
+                          "service account (Editor on the project) with the cloud-platform scope")
+
+
+def _full_scope_default(value: Any, unknown: Any = None, where: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        marks = unknown if isinstance(unknown, dict) else {}
+        scopes = [str(s) for key in ("scopes", "oauth_scopes") for s in as_list(value.get(key))]
+        if any(s == CLOUD_PLATFORM or s.endswith("/auth/" + CLOUD_PLATFORM) for s in scopes):
+            key = "email" if "email" in value else "service_account"
+            account = value.get(key)
+            if marks.get(key) is True or not known(account):
+                yield f"{where or 'service_account'} (account known after apply)"
+            elif account in (None, "", "default") or str(account).endswith(DEFAULT_COMPUTE):
+                yield where or "service_account"
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                yield from _full_scope_default(item, marks.get(key), f"{where}.{key}".lstrip("."))
+    elif isinstance(value, list):
+        marks_list = unknown if isinstance(unknown, list) else []
+        for index, item in enumerate(value):
+            mark = marks_list[index] if index < len(marks_list) else None
+            yield from _full_scope_default(item, mark, f"{where}[{index}]")
+
+
+# GCP permissions that let a holder grant itself more (Rhino Security Labs' GCP escalation list).
+GCP_ESCALATING = (".setiampolicy", "iam.serviceaccountkeys.create", "iam.serviceaccounts.getaccesstoken",
+                  "iam.serviceaccounts.signblob", "iam.serviceaccounts.signjwt",
+                  "iam.serviceaccounts.implicitdelegation",
+                  "iam.roles.update", "iam.roles.create", "deploymentmanager.deployments.create",
+                  "orgpolicy.policy.set", "iam.serviceaccounts.actas")
+
+
+@on_change(types=("google_project_iam_custom_role", "google_organization_iam_custom_role"))
+def _custom_role(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = {str(p).lower() for p in as_list(before.get("permissions"))}
+    found = sorted(str(p) for p in as_list(after.get("permissions"))
+                   if str(p).lower() not in old and str(p).lower().endswith(GCP_ESCALATING))
+    if found:
+        yield finding(ESCALATES, change.address, f"{change.address}: permissions {', '.join(found[:4])} "
+                      "(can grant itself more)")
+
+
+@on_change(types=("aws_iam_role", "aws_iam_user"))
+def _boundary_removed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if before.get("permissions_boundary") and known(before["permissions_boundary"]) and \
+            not after.get("permissions_boundary") and not _unknown(change, "permissions_boundary"):
+        yield finding(ESCALATES, change.address, f"{change.address}: permissions_boundary "
+                      f"{before['permissions_boundary']} is removed (the boundary no longer limits it)")
+
+
+def _unknown(change: Change, key: str) -> bool:
+    return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True

@@ -1,0 +1,153 @@
+"""Risk rules, identity: what IAM actions mean — access level by verb, sensitive services, and the known
+privilege-escalation catalogue (Rhino Security Labs' AWS methods and their later additions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Services whose wildcard hands over identity, keys, secrets, data or compute that can act as someone else.
+SENSITIVE_SERVICES = frozenset({
+    "iam", "sts", "organizations", "account", "sso", "sso-directory", "identitystore", "kms", "secretsmanager",
+    "ssm", "s3", "ec2", "lambda", "rds", "dynamodb", "cloudtrail", "config", "guardduty", "securityhub",
+    "cloudformation", "glue", "sagemaker", "codebuild", "codepipeline", "datapipeline", "ecs", "eks", "ecr",
+    "backup", "route53", "route53domains", "elasticfilesystem", "redshift", "elasticache", "es", "kinesis",
+    "autoscaling", "ec2-instance-connect", "ssm-guiconfig", "cognito-identity", "cognito-idp", "acm",
+    "cloudhsm", "directconnect", "ram", "apigateway", "elasticloadbalancing", "cloudfront", "batch",
+    "states", "athena", "rds-db", "rds-data", "ds", "workspaces", "access-analyzer", "inspector2",
+    "macie2", "waf", "wafv2", "shield", "network-firewall", "fms", "lakeformation", "glacier", "kafka",
+})
+# Telemetry and agent plumbing that every workload writes to "*": not a grant worth a review.
+ROUTINE = frozenset({
+    "logs:createloggroup", "logs:createlogstream", "logs:putlogevents", "logs:describelogstreams",
+    "logs:describeloggroups", "cloudwatch:putmetricdata", "xray:puttracesegments", "xray:puttelemetryrecords",
+    "xray:getsamplingrules", "xray:getsamplingtargets", "ecr:getauthorizationtoken",
+    "ssm:updateinstanceinformation", "ssmmessages:createcontrolchannel", "ssmmessages:createdatachannel",
+    "ssmmessages:opencontrolchannel", "ssmmessages:opendatachannel", "ec2messages:acknowledgemessage",
+    "ec2messages:deletemessage", "ec2messages:failmessage", "ec2messages:getendpoint",
+    "ec2messages:getmessages", "ec2messages:sendreply", "ec2:createnetworkinterface",
+    "ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
+    "ec2:createtags", "kms:decrypt", "kms:generatedatakey", "sts:getcalleridentity",
+    "iam:createservicelinkedrole",
+})
+# Telemetry services whose own wildcard is a medium matter, never a high one.
+TELEMETRY_SERVICES = frozenset({"logs", "cloudwatch", "xray", "ssmmessages", "ec2messages", "tag"})
+READ_VERBS = ("describe", "list", "get", "batchget", "head", "lookup", "search", "query", "scan", "view",
+              "select", "check", "validate", "estimate", "preview", "filter", "test", "detect", "verify")
+# Verbs that change who may do what (AWS access level "Permissions management").
+PERMISSION_WORDS = ("policy", "permission", "grant", "bucketacl", "objectacl", "accesskey", "loginprofile",
+                    "password", "usertogroup", "trust", "passrole", "samlprovider", "openidconnectprovider",
+                    "resourceshare", "delegat", "roles")
+# "…Policy" verbs that configure a resource rather than who may use it.
+NOT_PERMISSION = ("scalingpolicy", "lifecyclepolicy", "retentionpolicy", "replicationpolicy", "backupplan",
+                  "healthcheckpolicy", "loadbalancerpolicy", "cachepolicy", "originrequestpolicy",
+                  "responseheaderspolicy", "configurationpolicy", "queuepolicy")
+# Verbs that destroy or switch off, and the services where doing so to every resource loses data or evidence.
+DESTRUCTIVE_VERBS = ("delete", "terminate", "purge", "destroy", "schedulekeydeletion", "disable", "stoplogging",
+                     "deactivate", "deregister")
+ROUTINE_WRITE_SERVICES = frozenset({"elasticloadbalancing", "autoscaling", "apigateway", "cloudfront", "waf",
+                                    "wafv2", "shield", "network-firewall", "fms", "states", "athena", "batch",
+                                    "acm", "ds", "workspaces", "ssm-guiconfig", "kafka"})
+
+
+def service(action: str) -> str:
+    """The service prefix of an action, lowercase ("" for "*")."""
+    return action.partition(":")[0].lower() if ":" in action else ""
+
+
+def verb(action: str) -> str:
+    """The action's name after the service prefix, lowercase."""
+    return action.partition(":")[2].lower()
+
+
+def is_read(action: str) -> bool:
+    """Whether an action (or action pattern) only reads."""
+    name = verb(action)
+    return bool(name) and name.startswith(READ_VERBS) and not name.startswith("getsecretvalue")
+
+
+def is_permission(action: str) -> bool:
+    """Whether an action changes permissions (policies, roles, grants, credentials)."""
+    name = verb(action)
+    if is_read(action) or any(word in name for word in NOT_PERMISSION):
+        return False
+    return service(action) in {"iam", "sso", "identitystore", "organizations"} or any(
+        word in name for word in PERMISSION_WORDS)
+
+
+def is_destructive(action: str) -> bool:
+    """Whether an action deletes or switches off what exists, in a service that holds data or evidence."""
+    name = verb(action)
+    return name.startswith(DESTRUCTIVE_VERBS) and "tag" not in name and service(action) in SENSITIVE_SERVICES - \
+        ROUTINE_WRITE_SERVICES
+
+
+@dataclass(frozen=True)
+class Method:
+    """One privilege-escalation method: every one of ACTIONS must be granted together."""
+
+    name: str
+    actions: tuple[str, ...]
+    on_any_resource: bool = False  # the method only works with a broad Resource (not one named ARN)
+
+
+def _passrole(service_action: str, *more: str) -> Method:
+    name = " + ".join(("iam:PassRole", service_action, *more))
+    return Method(name, ("iam:PassRole", service_action, *more))
+
+
+ESCALATION = (
+    Method("iam:CreatePolicyVersion (rewrite a managed policy)", ("iam:CreatePolicyVersion",)),
+    Method("iam:SetDefaultPolicyVersion (switch to an older, wider version)", ("iam:SetDefaultPolicyVersion",)),
+    Method("iam:CreateAccessKey (keys for other users)", ("iam:CreateAccessKey",), on_any_resource=True),
+    Method("iam:CreateLoginProfile (console password for other users)", ("iam:CreateLoginProfile",),
+           on_any_resource=True),
+    Method("iam:UpdateLoginProfile (reset other users' passwords)", ("iam:UpdateLoginProfile",),
+           on_any_resource=True),
+    Method("iam:AttachUserPolicy", ("iam:AttachUserPolicy",)),
+    Method("iam:AttachGroupPolicy", ("iam:AttachGroupPolicy",)),
+    Method("iam:AttachRolePolicy", ("iam:AttachRolePolicy",)),
+    Method("iam:PutUserPolicy", ("iam:PutUserPolicy",)),
+    Method("iam:PutGroupPolicy", ("iam:PutGroupPolicy",)),
+    Method("iam:PutRolePolicy", ("iam:PutRolePolicy",)),
+    Method("iam:AddUserToGroup", ("iam:AddUserToGroup",)),
+    Method("iam:UpdateAssumeRolePolicy (trust anyone into a role)", ("iam:UpdateAssumeRolePolicy",)),
+    Method("iam:DeleteRolePermissionsBoundary (lift a role's boundary)", ("iam:DeleteRolePermissionsBoundary",)),
+    Method("iam:DeleteUserPermissionsBoundary (lift a user's boundary)", ("iam:DeleteUserPermissionsBoundary",)),
+    Method("iam:PassRole + iam:CreateRole", ("iam:PassRole", "iam:CreateRole")),
+    Method("sts:AssumeRole on any role", ("sts:AssumeRole",), on_any_resource=True),
+    _passrole("ec2:RunInstances"),
+    _passrole("lambda:CreateFunction"),
+    Method("lambda:UpdateFunctionCode (run code as a function's role)", ("lambda:UpdateFunctionCode",),
+           on_any_resource=True),
+    Method("lambda:UpdateFunctionConfiguration (layers run as a function's role)",
+           ("lambda:UpdateFunctionConfiguration",), on_any_resource=True),
+    _passrole("glue:CreateDevEndpoint"),
+    Method("glue:UpdateDevEndpoint", ("glue:UpdateDevEndpoint",), on_any_resource=True),
+    _passrole("glue:CreateJob"),
+    _passrole("cloudformation:CreateStack"),
+    _passrole("cloudformation:UpdateStack"),
+    _passrole("datapipeline:CreatePipeline"),
+    _passrole("codebuild:CreateProject"),
+    _passrole("codestar:CreateProject"),
+    _passrole("sagemaker:CreateNotebookInstance"),
+    _passrole("sagemaker:CreateTrainingJob"),
+    _passrole("sagemaker:CreateProcessingJob"),
+    _passrole("ecs:RegisterTaskDefinition"),
+    _passrole("ecs:RunTask"),
+    _passrole("states:CreateStateMachine"),
+    _passrole("autoscaling:CreateLaunchConfiguration"),
+    _passrole("ec2:CreateLaunchTemplate"),
+    _passrole("apprunner:CreateService"),
+    Method("ssm:SendCommand (run commands on every instance)", ("ssm:SendCommand",), on_any_resource=True),
+    Method("ssm:StartSession (a shell on every instance)", ("ssm:StartSession",), on_any_resource=True),
+    Method("ec2-instance-connect:SendSSHPublicKey", ("ec2-instance-connect:SendSSHPublicKey",),
+           on_any_resource=True),
+    Method("sagemaker:CreatePresignedNotebookInstanceUrl", ("sagemaker:CreatePresignedNotebookInstanceUrl",),
+           on_any_resource=True),
+    Method("kms:PutKeyPolicy on any key", ("kms:PutKeyPolicy",), on_any_resource=True),
+    Method("kms:CreateGrant on any key", ("kms:CreateGrant",), on_any_resource=True),
+    Method("secretsmanager:PutResourcePolicy on any secret", ("secretsmanager:PutResourcePolicy",),
+           on_any_resource=True),
+    Method("s3:PutBucketPolicy on any bucket", ("s3:PutBucketPolicy",), on_any_resource=True),
+    Method("sso:CreateAccountAssignment (any permission set to anyone)", ("sso:CreateAccountAssignment",)),
+)

@@ -1,0 +1,129 @@
+"""Risk rules, identity: find every policy document in a resource's values, whatever attribute holds it
+(`policy`, `assume_role_policy`, `inline_policy[].policy`, `access_policies`, `*_policy_json`, a template body
+that embeds one), and the policy attributes that are unknown until apply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.rules.common import as_list, dig
+from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
+
+MAX_DEPTH = 24
+POLICY_NAME = re.compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
+ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+OWN_KEYS = ("arn", "account_id", "owner_id", "policy_arn", "role_arn", "execution_role_arn")
+
+
+def find(values: Any) -> Iterator[tuple[str, list[Statement]]]:
+    """(where, statements) for every policy document inside VALUES (JSON text or objects, at any depth)."""
+    if not isinstance(values, (dict, list)):
+        return
+    try:
+        text = orjson.dumps(values)
+    except TypeError:  # not plain JSON (never from a plan): walk it anyway
+        text = b"Statement"
+    if b"Statement" in text:  # one C-speed scan spares the walk for the many resources without a policy
+        yield from _walk(values, "", 0)
+
+
+def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statement]]]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        if "Statement" in value and len(value) <= MAX_DOCUMENT_CHARS and value.lstrip()[:1] in ("{", "["):
+            try:
+                decoded = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                return
+            yield from _walk(decoded, where, depth + 1)
+        return
+    if isinstance(value, dict):
+        if is_document(value):
+            yield where or "policy", parse(value)
+            return
+        for key, item in value.items():
+            yield from _walk(item, _join(where, str(key)), depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            name = item.get("name") if isinstance(item, dict) else None
+            step = f'{where} "{name}"' if isinstance(name, str) and name else f"{where}[{index}]"
+            yield from _walk(item, step, depth + 1)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def unknown_policies(after: Any, unknown: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Paths of policy-like attributes (`policy`, `*_policy`, `access_policies`, …) unknown until apply."""
+    if len(path) > MAX_DEPTH:
+        return
+    if isinstance(unknown, dict):
+        for key, mark in unknown.items():
+            here = (*path, key)
+            if mark is True and POLICY_NAME.search(str(key)):
+                yield here
+            elif isinstance(mark, (dict, list)):
+                yield from unknown_policies(after.get(key) if isinstance(after, dict) else None, mark, here)
+    elif isinstance(unknown, list):
+        for index, mark in enumerate(unknown):
+            item = after[index] if isinstance(after, list) and index < len(after) else None
+            yield from unknown_policies(item, mark, (*path, index))
+
+
+def show_path(path: tuple[str | int, ...]) -> str:
+    """A path as Terraform writes attribute paths: inline_policy[0].policy."""
+    text = ""
+    for step in path:
+        text = f"{text}[{step}]" if isinstance(step, int) else (f"{text}.{step}" if text else str(step))
+    return text
+
+
+def opaque(statements: list[Statement]) -> bool:
+    """Whether some statement's actions or principals are themselves unknown until apply."""
+    return any(UNKNOWN in s.actions or (s.not_actions and UNKNOWN in s.not_actions)
+               or any(UNKNOWN in ids for ids in s.principals.values()) for s in statements)
+
+
+def provider_accounts(configuration: dict[str, Any]) -> frozenset[str]:
+    """AWS accounts the plan's providers are pinned to or assume roles in (`allowed_account_ids`, `assume_role`)."""
+    found: set[str] = set()
+    providers = configuration.get("provider_config")
+    for provider in providers.values() if isinstance(providers, dict) else []:
+        expressions = provider.get("expressions") if isinstance(provider, dict) else None
+        if not isinstance(expressions, dict):
+            continue
+        allowed = dig(expressions, "allowed_account_ids", "constant_value")
+        found |= {str(a) for a in as_list(allowed) if str(a).isdigit() and len(str(a)) == 12}
+        for block in as_list(expressions.get("assume_role")):
+            arn = dig(block, "role_arn", "constant_value")
+            if isinstance(arn, str) and (match := ARN_ACCOUNT.match(arn)) is not None:
+                found.add(match.group(1))
+    return frozenset(found)
+
+
+def own_accounts(entries: list[Any]) -> frozenset[str]:
+    """AWS account ids this plan's own resources live in (their `arn`, `owner_id`, `account_id`, …)."""
+    found: set[str] = set()
+    for entry in entries:
+        body = entry.get("change") if isinstance(entry, dict) else None
+        if not isinstance(body, dict):
+            continue
+        for side in (body.get("before"), body.get("after")):
+            if not isinstance(side, dict):
+                continue
+            for key in OWN_KEYS:
+                value = side.get(key)
+                if not isinstance(value, str):
+                    continue
+                if key in ("account_id", "owner_id") and value.isdigit() and len(value) == 12:
+                    found.add(value)
+                elif (match := ARN_ACCOUNT.match(value)) is not None:
+                    found.add(match.group(1))
+    return frozenset(found)

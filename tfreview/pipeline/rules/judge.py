@@ -1,0 +1,291 @@
+"""Risk rules, identity: judge what a policy document allows — wildcards, NotAction, privilege-escalation sets,
+and who its principals are (everyone, other accounts, federated identities without a subject)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.actions import (
+    ESCALATION,
+    ROUTINE,
+    SENSITIVE_SERVICES,
+    TELEMETRY_SERVICES,
+    is_destructive,
+    is_permission,
+    is_read,
+    service,
+    verb,
+)
+from tfreview.pipeline.rules.policy import Statement, grants_action
+
+WILDCARD = "iam-wildcard"
+ESCALATES = "iam-escalation"
+PUBLIC = "iam-public-member"
+TRUST = "iam-open-trust"
+
+# Condition keys that narrow who a Principal "*" really is (the benign look-alike of a public policy).
+RESTRICTING_KEYS = frozenset({
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourcevpce", "aws:sourcevpc",
+    "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:principalservicename", "aws:sourceip",
+    "kms:calleraccount", "s3:dataaccesspointaccount", "s3:dataaccesspointarn", "aws:resourceorgid",
+    "elasticfilesystem:accesspointarn", "aws:vpcsourceip",
+})
+# Keys whose presence guards a trust of another account (confused-deputy and organisation guards).
+ACCOUNT_GUARDS = frozenset({"sts:externalid", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
+                            "aws:sourceidentity", "aws:sourceaccount", "aws:sourcearn"})
+WORLD = {"0.0.0.0/0", "::/0", "*"}
+OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
+SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
+                    "workspace:", "group:", "pipeline:")
+# Web identity providers shared by everyone: the audience (the application id) is what limits them.
+AUDIENCE_PROVIDERS = frozenset({"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com",
+                                "www.amazon.com"})
+ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
+RESOURCE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
+BROAD_ARN = re.compile(r"^(?:[A-Za-z0-9_-]+[/:])?\*(?:/\*)?$")
+# Actions the escalation catalogue names: reported as iam-escalation, not as plain writes.
+ESCALATION_ACTIONS = frozenset(a.lower() for method in ESCALATION for a in method.actions)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One thing a document allows that a reviewer must see; TEXT names the statement but not the resource."""
+
+    rule: str
+    severity: Severity
+    text: str
+
+
+def broad(statement: Statement) -> bool:
+    """Whether the statement reaches every resource of its services (Resource "*", "…:role/*", NotResource)."""
+    if statement.not_resources is not None:
+        return True
+    return any(_broad_resource(r) for r in statement.resources)
+
+
+def _broad_resource(resource: str) -> bool:
+    if resource == "*":
+        return True
+    if not resource.startswith("arn:"):
+        return False
+    parts = resource.split(":", 5)
+    tail = parts[5] if len(parts) == 6 else ""
+    if parts[2:3] == ["s3"]:  # arn:aws:s3:::bucket/key — "bucket/*" is one bucket's objects
+        return tail.startswith("*")
+    return bool(BROAD_ARN.match(tail))
+
+
+def _scope(statement: Statement) -> str:
+    if statement.not_resources is not None:
+        return "on every resource except NotResource"
+    return 'on Resource "*"' if broad(statement) else "on its resources"
+
+
+def identity(statements: list[Statement]) -> Iterator[Verdict]:
+    """What identity statements (no Principal) allow that a reviewer must see."""
+    grants = [s for s in statements if s.allows and not s.has_principal]
+    flagged: list[Statement] = []
+    seen: set[Verdict] = set()
+    for statement in grants:
+        verdicts = [v for v in _identity_statement(statement) if v not in seen]
+        seen.update(verdicts)
+        wildcard = statement.not_actions is not None or any("*" in a or "?" in a for a in statement.actions)
+        if wildcard and any(v.rule == WILDCARD and v.severity is Severity.HIGH for v in verdicts):
+            flagged.append(statement)  # its escalation paths are the wildcard's: one finding says it
+        yield from verdicts
+    yield from _escalation(grants, flagged)
+
+
+def _identity_statement(statement: Statement) -> Iterator[Verdict]:
+    name = statement.name
+    if statement.not_actions is not None:
+        yield Verdict(WILDCARD, Severity.HIGH, f"{name} allows every action except NotAction "
+                      f"{', '.join(statement.not_actions[:4]) or '(none)'} {_scope(statement)} (full admin)")
+        return
+    everywhere = broad(statement)
+    full = [a for a in statement.actions if a in ("*", "*:*")]
+    if full:
+        yield Verdict(WILDCARD, Severity.HIGH, f"{name} allows Action {full[0]} {_scope(statement)} (full admin)")
+        return
+    wild, risky, routine_only = [], [], True
+    for action in statement.actions:
+        if action.lower() in ROUTINE or is_read(action) or action.lower() in ESCALATION_ACTIONS:
+            continue
+        routine_only = False
+        if "*" in action or "?" in action:
+            wild.append(action)
+        elif everywhere and (is_permission(action) or is_destructive(action)):
+            risky.append(action)
+    if wild:
+        services = {service(a) for a in wild}
+        whole = [a for a in wild if verb(a) == "*"]
+        sensitive = services & SENSITIVE_SERVICES
+        high = bool(sensitive) or (everywhere and not services <= TELEMETRY_SERVICES)
+        yield Verdict(WILDCARD, Severity.HIGH if high else Severity.MEDIUM,
+                      f"{name} allows Action {', '.join(whole or wild)} {_scope(statement)}")
+    elif risky:
+        # A Condition (tags, regions, callers) usually scopes such writes: still worth a look, not a floor.
+        severity = Severity.MEDIUM if statement.conditions else Severity.HIGH
+        yield Verdict(WILDCARD, severity,
+                      f"{name} allows write/permission actions {', '.join(risky[:6])} {_scope(statement)}")
+    elif everywhere and not routine_only and statement.actions:
+        yield Verdict(WILDCARD, Severity.MEDIUM, f'{name} allows write actions {_scope(statement)}')
+
+
+def _escalation(grants: list[Statement], flagged: list[Statement]) -> Iterator[Verdict]:
+    """Escalation methods the statements grant together, unless a wildcard finding already covers them."""
+    for method in ESCALATION:
+        holders = [[s for s in grants if grants_action(s, a)] for a in method.actions]
+        if not all(holders) or all(any(s in flagged for s in group) for group in holders):
+            continue
+        wide = all(any(broad(s) for s in group) for group in holders)
+        if method.on_any_resource and not wide:
+            continue
+        passrole = holders[0] if method.actions[0] == "iam:PassRole" else []
+        if passrole and all(_passed_to_service(s) or not broad(s) for s in passrole):
+            wide = False
+        severity = Severity.HIGH if wide else Severity.MEDIUM
+        where = "" if wide else " (on named resources only)"
+        yield Verdict(ESCALATES, severity, f"grants a privilege-escalation path: {method.name}{where}")
+    if any(grants_action(s, "iam:PassRole") and broad(s) and not _passed_to_service(s) and s not in flagged
+           for s in grants):
+        yield Verdict(ESCALATES, Severity.MEDIUM,
+                      'allows iam:PassRole on any role with no iam:PassedToService condition')
+
+
+def _passed_to_service(statement: Statement) -> bool:
+    return any("iam:passedtoservice" in keys for keys in statement.conditions.values())
+
+
+class Accounts(Protocol):
+    """Where the plan's own AWS accounts come from (computed only when a principal names an account)."""
+
+    @property
+    def own(self) -> frozenset[str]:
+        """The plan's own account ids."""
+
+
+def principals(statements: list[Statement], accounts: Accounts, trust: bool, public_guarded: bool = False,
+               ) -> Iterator[Verdict]:
+    """Who a resource or trust policy lets in, when that is everyone or someone outside the plan's accounts.
+
+    PUBLIC_GUARDED skips a Principal "*" that has no Condition at all (another rule reports those).
+    """
+    for statement in statements:
+        if not statement.allows or not statement.has_principal:
+            continue
+        is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
+        yield from _who(statement, accounts, is_trust, public_guarded)
+
+
+def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool) -> Iterator[Verdict]:
+    name = statement.name
+    limits = _restricting(statement)
+    aws = statement.principals.get("AWS", ())
+    everyone = ("*" in statement.principals.get("*", ()) or any(_any_account(p) for p in aws)
+                or statement.not_principals is not None)
+    rule = TRUST if trust else PUBLIC
+    if everyone and not limits and not (skip_bare and not statement.conditions and not trust):
+        what = "lets Principal \"*\" assume the role" if trust else 'allows Principal "*"'
+        other = sorted({k for keys in statement.conditions.values() for k in keys})
+        guard = f" with no Condition that limits who (only {', '.join(other)})" if other else " with no Condition"
+        yield Verdict(rule, Severity.HIGH, f"{name} {what}{guard} (anyone)")
+    for provider in statement.principals.get("Federated", ()):
+        if trust:
+            yield from _federated(name, provider, statement)
+    for principal in aws:
+        match = ACCOUNT.match(principal)
+        if not match or match.group(1) in accounts.own:
+            continue
+        own = accounts.own
+        guarded = any(key in ACCOUNT_GUARDS for keys in statement.conditions.values() for key in keys)
+        if guarded or (not own and not trust):
+            continue
+        if own:
+            severity = Severity.HIGH if trust else Severity.MEDIUM
+            yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}, "
+                          f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
+                          "with no ExternalId or organisation condition")
+        else:
+            yield Verdict(TRUST, Severity.MEDIUM, f"{name} trusts account {match.group(1)} with no ExternalId or "
+                          "organisation condition (the plan shows no account of its own to compare)")
+
+
+def _any_account(principal: str) -> bool:
+    return principal == "*" or principal.startswith("arn:aws:iam::*:")
+
+
+def _restricting(statement: Statement) -> list[str]:
+    found = []
+    for operator, keys in statement.conditions.items():
+        lowered = operator.lower()
+        if lowered.endswith("ifexists") or lowered.startswith(("forallvalues", "null")) or "not" in lowered:
+            continue
+        for key, values in keys.items():
+            if key in RESTRICTING_KEYS and values and not any(_matches_anything(v, lowered) for v in values):
+                found.append(key)
+    return found
+
+
+def _matches_anything(value: str, operator: str) -> bool:
+    """Whether a condition value admits anyone: "*", 0.0.0.0/0, or a pattern like "o-*" or "arn:aws:iam::*:*"."""
+    if value in WORLD:
+        return True
+    if "like" not in operator:
+        return False
+    rest = re.sub(r"^arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*-]*:", "", value.lower())
+    rest = re.sub(r"^(?:o-|ou-|vpce-|vpc-|r-)", "", rest)
+    return rest.strip("*?/:") == "" or rest in ("root", "role/*", "user/*")
+
+
+def _federated(name: str, provider: str, statement: Statement) -> Iterator[Verdict]:
+    text = provider.lower()
+    if "saml-provider/" in text:
+        return  # a SAML trust is limited to the identity provider's own users
+    if text in AUDIENCE_PROVIDERS:
+        if not _keys_ending(statement, (":aud", ":oaud", ":app_id", ":sub", ":user_id")):
+            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no audience (:aud) condition: "
+                          "any of its users, of any application, may assume the role")
+        return
+    subjects = _keys_ending(statement, OIDC_SUBJECTS)
+    if not subjects:
+        yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no subject (:sub) condition: any "
+                      "identity of that provider may assume the role")
+        return
+    wide = [v for v in subjects if _wide_subject(v)]
+    if wide and len(wide) == len(subjects):
+        yield Verdict(TRUST, Severity.HIGH, f'{name} trusts {provider} for subject "{wide[0]}": a wildcard '
+                      "that lets identities outside the owner's repositories or namespaces assume the role")
+
+
+def _keys_ending(statement: Statement, suffixes: tuple[str, ...]) -> list[str]:
+    """Values of positive conditions on keys ending in SUFFIXES; an exact (…Equals) value has no wildcard, so its
+    "*" and "?" are blanked out."""
+    values: list[str] = []
+    for operator, keys in statement.conditions.items():
+        lowered = operator.lower()
+        if "not" in lowered or lowered.endswith("ifexists"):
+            continue
+        for key, found in keys.items():
+            if key.endswith(suffixes):
+                exact = "like" not in lowered
+                values.extend(v.replace("*", "-").replace("?", "-") if exact else v
+                              for v in found or ("*",))
+    return values
+
+
+def _wide_subject(value: str) -> bool:
+    """Whether a subject pattern leaves its owner open: `*`, `repo:*`, `repo:acme*/x`, `system:serviceaccount:*:x`."""
+    rest = value
+    for prefix in SUBJECT_PREFIXES:
+        if rest.lower().startswith(prefix):
+            rest = rest[len(prefix):]
+            break
+    owner = re.split(r"[/:]", rest, maxsplit=1)[0]
+    return owner == "" or "*" in owner or "?" in owner

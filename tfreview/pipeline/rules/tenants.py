@@ -1,0 +1,134 @@
+"""Risk rules, identity: grants in SaaS tenants and directories — GitHub organisation and repository admin,
+Azure AD roles and Microsoft Graph permissions, organisation-wide API keys and tokens.
+
+Only what a change adds is reported: a grant that was already there is not news.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import blocks, new_items, sides
+from tfreview.pipeline.rules.grants import PRIVILEGED
+
+KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
+                "_organization_token", "_org_token")
+ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
+SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
+              "policies", "policy", "permission_groups")
+# Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
+AZUREAD_ADMIN = {
+    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+    "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+    "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "RoleManagement.ReadWrite.Directory",
+    "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
+    "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
+    "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+}
+
+
+
+
+@on_change(prefixes=("github_",))
+def _github(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if change.type == "github_membership" and after.get("role") == "admin" and before.get("role") != "admin":
+        yield finding(PRIVILEGED, change.address, f"{change.address}: makes {after.get('username')} an "
+                      "organisation owner (role admin)")
+    people = [after] if change.type == "github_repository_collaborator" else \
+        blocks(after, "user") + blocks(after, "team") if change.type == "github_repository_collaborators" else []
+    old = [before] if change.type == "github_repository_collaborator" else \
+        blocks(before, "user") + blocks(before, "team")
+    for person in new_items(old, people):
+        if person.get("permission") == "admin":
+            who = person.get("username") or person.get("team_id") or "a collaborator"
+            yield finding(PRIVILEGED, change.address, f"{change.address}: gives {who} admin on repository "
+                          f"{after.get('repository')}")
+    if change.type == "github_organization_settings":
+        level = {"admin": Severity.HIGH, "write": Severity.MEDIUM}.get(str(after.get("default_repository_permission")))
+        if level is not None and after.get("default_repository_permission") != before.get(
+                "default_repository_permission"):
+            yield finding(PRIVILEGED, change.address, f"{change.address}: default_repository_permission = "
+                          f"\"{after['default_repository_permission']}\" for every member on every repository", level)
+    if change.type == "github_team_repository" and after.get("permission") == "admin" and \
+            before.get("permission") != "admin":
+        yield finding(PRIVILEGED, change.address, f"{change.address}: gives team {after.get('team_id')} admin on "
+                      f"repository {after.get('repository')}", Severity.MEDIUM)
+
+
+@on_change()
+def _org_keys(change: Change) -> Iterator[Finding]:
+    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_"):
+        return
+    before, after = sides(change)
+    if change.type.startswith("azuread_"):
+        if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
+            for guid in sorted(set(_leaves(after)) - set(_leaves(before))):
+                if guid.lower() in AZUREAD_ADMIN:
+                    yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
+                                  f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
+        return
+    if before:
+        return
+    wide = _admin_scope(after)
+    if change.type in ("datadog_api_key", "tfe_organization_token") or (
+            change.type == "confluent_api_key" and not after.get("managed_resource")):
+        wide = wide or "organisation-wide by design"
+    elif change.type == "datadog_application_key" and not after.get("scopes"):
+        wide = wide or "no scopes: every permission of its owner"
+    if wide:
+        yield finding(PRIVILEGED, change.address, f"{change.address}: creates an API key with {wide}")
+    elif change.type in ("aws_iam_access_key", "google_service_account_key"):
+        yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
+                      Severity.MEDIUM)
+
+
+def _admin_scope(values: dict[str, Any]) -> str:
+    for key in SCOPE_KEYS:
+        for value in _leaves(values.get(key)):
+            text = value.lower()
+            if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
+                return f'{key} "{value}"'
+    return ""
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+
+
+# Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
+KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
+GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission")
+ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges", re.IGNORECASE)
+
+
+@on_change()
+def _any_provider_admin(change: Change) -> Iterator[Finding]:
+    """A membership or grant of any other provider (GitLab, Okta, PagerDuty, Snowflake, …) to an admin role."""
+    name = change.type.partition("_")[2]
+    if change.type.startswith(KNOWN_PROVIDERS) or not any(word in name for word in GRANT_WORDS):
+        return
+    before, after = sides(change)
+    for key, value in after.items():
+        lowered = key.lower()
+        if not ("role" in lowered or "access_level" in lowered or "permission" in lowered) or value == before.get(key):
+            continue
+        old = set(_leaves(before.get(key)))
+        admin = [v for v in _leaves(value) if v not in old and ADMIN_VALUES.search(v)]
+        if admin:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}" (an admin or owner '
+                          "role)")
