@@ -20,7 +20,6 @@ MANIFEST = ROOT / "fixtures" / "incidents" / "manifest.json"
 ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 KNOWN_MISSES = {
     # exposure
-    "aws/inc_opensearch_open_access_policy.json",
     "aws/inc_lambda_function_url_auth_none.json",
     "kubernetes/inc_service_postgres_loadbalancer.json",
     "helm/inc_grafana_internet_facing_lb.json",
@@ -29,10 +28,7 @@ KNOWN_MISSES = {
     "digitalocean/inc_firewall_redis_world.json",
     # identity
     "aws/inc_iam_passrole_lambda_escalation.json",
-    "aws/inc_iam_policy_document_known_after_apply.json",
     "aws/inc_vendor_trust_no_external_id.json",
-    "google/inc_vm_default_sa_cloud_platform.json",
-    "github/inc_outside_collaborator_admin.json",
     "aws/inc_drift_trust_policy_outside_account.json",
     # destruction
     "aws/inc_kms_key_disabled.json",
