@@ -66,6 +66,7 @@ class FileConfig(_Strict):
     timeout: float | None = None
     terraform_bin: str | None = None
     cache_dir: str | None = None
+    max_plan_bytes: int | str | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

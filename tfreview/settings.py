@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from tfreview.backends.base import (
     DEFAULT_MODEL,
@@ -20,12 +20,13 @@ from tfreview.backends.base import (
 )
 from tfreview.config import FileConfig, find_config, load_config
 from tfreview.errors import ConfigError
+from tfreview.pipeline.source import DEFAULT_MAX_PLAN_BYTES, parse_size
 
 DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
 ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
-                "timeout", "terraform_bin", "cache_dir")
+                "timeout", "terraform_bin", "cache_dir", "max_plan_bytes")
 
 
 class Settings(BaseModel):
@@ -41,11 +42,21 @@ class Settings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key: str | None = Field(None, repr=False)
     terraform_bin: str | None = None
+    max_plan_bytes: int = Field(DEFAULT_MAX_PLAN_BYTES, ge=1, description="cap on plan files, stdin and downloads")
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
     use_cache: bool = True
     record_dir: Path | None = None
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
+
+    @field_validator("max_plan_bytes", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        """Accept sizes with binary units ('512MiB', '2G') as well as plain byte counts."""
+        try:
+            return parse_size(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        except ValueError:
+            raise ValueError(f"{value!r} is not a size — use bytes or a unit, e.g. 1073741824 or 1GiB") from None
 
     def backend_settings(self) -> BackendSettings:
         """What the backend needs."""

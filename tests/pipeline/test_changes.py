@@ -24,7 +24,11 @@ def by_address(name: str):  # type: ignore[no-untyped-def]
         (["create"], Action.CREATE), (["update"], Action.UPDATE), (["delete"], Action.DELETE),
         (["delete", "create"], Action.REPLACE), (["create", "delete"], Action.REPLACE),
         (["read"], Action.READ), (["no-op"], Action.NO_OP), (["forget"], Action.FORGET),
-        (["create", "forget"], Action.FORGET), ([], Action.NO_OP),
+        (["create", "forget"], Action.FORGET),
+        # Lists Terraform never writes are never a no-op: the most dangerous action named, at least an update.
+        ([], Action.UPDATE), (["no-op", "archive"], Action.UPDATE), (["create", "purge"], Action.UPDATE),
+        (["delete", "purge"], Action.DELETE), (["create", "delete", "x"], Action.REPLACE),
+        (["forget", "x"], Action.FORGET), (["update", "delete"], Action.DELETE),
     ],
     ids=lambda v: "+".join(v) if isinstance(v, list) else None,
 )

@@ -10,7 +10,7 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKEND_NAMES = ("ollama", "openai", "none")  # checked against the registry when the backend is built
-SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin")
+SETTING_NAMES = ("backend", "model", "host", "timeout", "terraform_bin", "max_plan_bytes")
 
 _BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
                         help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server."
@@ -20,10 +20,13 @@ _HOST = click.option("--host", help="Ollama URL.  [default: $OLLAMA_HOST, then h
 _TIMEOUT = click.option("--timeout", type=float, help="Seconds to wait for the whole model answer.  [default: 600]")
 _TERRAFORM = click.option("--terraform-bin",
                           help="terraform or tofu executable for binary planfiles.  [default: first on PATH]")
+_MAX_PLAN_BYTES = click.option("--max-plan-bytes", metavar="SIZE",
+                               help="Refuse plan files, stdin, downloads and planfile contents larger than this "
+                                    "(bytes, or e.g. 512MiB).  [default: 1GiB]")
 _CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                        help="Config file.  [default: nearest .tfreview.hcl above the plan]")
 
-MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _TIMEOUT, _TERRAFORM, _CONFIG]
+MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _TIMEOUT, _TERRAFORM, _MAX_PLAN_BYTES, _CONFIG]
 REVIEW_OPTIONS = [
     _BACKEND, _MODEL, _HOST,
     click.option("--base-url", help="OpenAI-compatible base URL for --backend openai, e.g. http://127.0.0.1:8080/v1."),
@@ -31,7 +34,7 @@ REVIEW_OPTIONS = [
     click.option("--num-ctx", type=int, help="Context window; the prompt is compressed to fit.  [default: 8192]"),
     click.option("--num-predict", type=int, help="Most tokens the model may generate.  [default: 4096]"),
     click.option("--temperature", type=float, help="Sampling temperature.  [default: 0.6]"),
-    _TIMEOUT, _TERRAFORM, _CONFIG,
+    _TIMEOUT, _TERRAFORM, _MAX_PLAN_BYTES, _CONFIG,
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
                  help="Where verdicts of identical change-sets are cached.  [default: the user cache dir]"),
     click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the verdict cache."),
@@ -41,7 +44,7 @@ REVIEW_OPTIONS = [
 
 
 def model_options(func: F) -> F:
-    """Add --backend, --model, --host, --timeout, --terraform-bin and --config to a command."""
+    """Add --backend, --model, --host, --timeout, --terraform-bin, --max-plan-bytes and --config to a command."""
     return _apply(MODEL_OPTIONS, func)
 
 

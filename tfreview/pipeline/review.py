@@ -72,7 +72,7 @@ def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key:
 def prepare(source: str | Path, settings: Settings) -> Prepared:
     """The deterministic stage: load, mask, normalize, run the rules, and build the prompt if needed."""
     with paused_gc():  # the stage allocates millions of acyclic objects; see paused_gc
-        document = read_plan_document(source, settings.terraform_bin)
+        document = read_plan_document(source, settings.terraform_bin, settings.max_plan_bytes)
         masking = mask_document(document)
         plan = parse_plan(document)
         changeset = normalize(plan)
