@@ -8,16 +8,15 @@ follow Terraform's own encoder (internal/command/jsonplan, jsonstate, jsonconfig
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import json
-
 from tfreview.errors import PlanError
 
-# Deepest nesting of objects and lists accepted, counting the document itself as level 1. orjson writes at most 255 levels
-# (masking, caches and outputs serialise plan values inside their own wrappers), and the stages walk
-# values recursively at about two Python frames a level, under Python's default limit of 1000.
+# Deepest nesting of objects and lists accepted, counting the document itself as level 1. orjson writes
+# at most 255 levels (masking, caches and outputs serialise plan values inside their own wrappers), and
+# the stages walk values recursively at about two Python frames a level, under Python's limit of 1000.
 # Real plans stay far below: the deepest fixture here (a kubernetes_deployment plan) nests 20 levels.
 MAX_DEPTH = 128
 _SHOWN_KEY = 40
@@ -55,7 +54,7 @@ class ListOf:
     @property
     def name(self) -> str:
         """'a list of strings' and the like."""
-        return f"a list of {self.item.plural}"
+        return f"a list of {self.item.plural if self.item is not None else 'values'}"
 
     plural = "lists"
 
