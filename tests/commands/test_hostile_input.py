@@ -158,9 +158,9 @@ def test_nesting_at_the_limit_is_reviewed_in_every_format(tmp_path: Path, kind: 
     document = nested(MAX_DEPTH)
     if kind == "list":
         value: Any = "x"
-        for _ in range(MAX_DEPTH - 4):
+        for _ in range(MAX_DEPTH - 5):
             value = [value]
-        document["resource_changes"][0]["change"]["after"] = value
+        document["resource_changes"][0]["change"]["after"] = {"items": value}
     result = run("review", write(tmp_path, document), "--backend", "none", "--format", fmt,
                  "--output", f"json={tmp_path / 'out.json'}", "--record", tmp_path / "records")
     assert result.exit_code in (0, 1), result.stderr

@@ -20,6 +20,7 @@ from tfreview.errors import PlanError
 # Real plans stay far below: the deepest fixture here (a kubernetes_deployment plan) nests 20 levels.
 MAX_DEPTH = 128
 _SHOWN_KEY = 40
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,7 @@ class Scalar:
 
     name: str
     plural: str
-    types: tuple[type, ...]
-
-    def accepts(self, value: Any) -> bool:
-        """Whether VALUE has this type (a boolean is never a number)."""
-        return isinstance(value, self.types) and (bool in self.types or not isinstance(value, bool))
+    types: frozenset[type]  # exact types, as a JSON parser makes them: a boolean is never a number
 
 
 @dataclass
@@ -70,19 +67,21 @@ class MapOf:
 
 Spec = Scalar | Obj | ListOf | MapOf | None  # None: any value, not checked
 
-STR = Scalar("a string", "strings", (str,))
-BOOL = Scalar("a boolean", "booleans", (bool,))
-NUMBER = Scalar("a number", "numbers", (int, float))
-KEY = Scalar("a number or a string", "numbers or strings", (int, float, str))  # instance keys, path steps
+STR = Scalar("a string", "strings", frozenset({str}))
+BOOL = Scalar("a boolean", "booleans", frozenset({bool}))
+NUMBER = Scalar("a number", "numbers", frozenset({int, float}))
+KEY = Scalar("a number or a string", "numbers or strings", frozenset({int, float, str}))  # instance keys, path steps
 
 CHANGE = Obj({
     "actions": ListOf(STR), "before": None, "after": None, "after_unknown": None,
     "before_sensitive": None, "after_sensitive": None, "replace_paths": ListOf(ListOf(KEY)),
     "importing": Obj({"id": STR, "unknown": BOOL}), "generated_config": STR,
 }, required=frozenset({"actions"}))
+# A resource's values are always objects (schema blocks); an output's may be any value.
+RESOURCE_BODY = Obj({**CHANGE.fields, "before": MapOf(None), "after": MapOf(None)}, required=CHANGE.required)
 RESOURCE_CHANGE = Obj({
     "address": STR, "previous_address": STR, "module_address": STR, "mode": STR, "type": STR, "name": STR,
-    "index": KEY, "index_unknown": BOOL, "provider_name": STR, "deposed": STR, "change": CHANGE,
+    "index": KEY, "index_unknown": BOOL, "provider_name": STR, "deposed": STR, "change": RESOURCE_BODY,
     "action_reason": STR,
 }, required=frozenset({"change"}))
 STATE_RESOURCE = Obj({
@@ -122,9 +121,19 @@ ENTRY_SECTIONS = ("resource_changes", "resource_drift")
 
 
 def check_shape(document: Any) -> None:
-    """Raise PlanError naming the first place where DOCUMENT is nested too deep or has a wrong type."""
+    """Raise PlanError naming the first place where DOCUMENT is nested too deep or has a wrong type.
+
+    Optional keys holding null are removed, so later stages meet them as omitted; values (before, after…)
+    keep their nulls.
+    """
     check_depth(document)
-    _check(document, PLAN, "")
+    try:
+        _check(document, PLAN)
+    except _Wrong as error:
+        path = ""
+        for step in reversed(error.steps):
+            path = _step(path, step)
+        raise PlanError(f"{path or 'the plan'}: {error}") from None
     for section in ENTRY_SECTIONS:
         for index, entry in enumerate(document.get(section) or []):
             _check_addressable(entry, f"{section}[{index}]")
@@ -134,48 +143,90 @@ def check_shape(document: Any) -> None:
 
 def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
     """Refuse a document nested deeper than LIMIT levels, without recursion."""
-    if type(document) is not dict and type(document) is not list:
+    if _fits(document, limit):
         return
-    stack: list[tuple[Any, int, str]] = [(document, 1, "")]
-    while stack:
-        node, depth, top = stack.pop()
-        if depth > limit:
-            raise PlanError(f"the plan JSON is nested deeper than {limit} levels (under {top or 'the top level'}) "
-                            "— no Terraform plan nests this deep; check how the file was made")
+    where, node = "", document
+    for _ in range(2):  # name the section, and the entry in it, that nests too deep
         items = node.items() if type(node) is dict else enumerate(node)
-        for key, value in items:
-            if type(value) is dict or type(value) is list:
-                stack.append((value, depth + 1, _step(top, key) if depth <= 2 else top))
+        limit -= 1
+        found = next(((k, v) for k, v in items if type(v) in (dict, list) and not _fits(v, limit)), None)
+        if found is None:
+            break
+        where, node = _step(where, found[0]), found[1]
+    raise PlanError(f"the plan JSON is nested deeper than {MAX_DEPTH} levels (under {where or 'the top level'}) "
+                    "— no Terraform plan nests this deep; check how the file was made")
 
 
-def _check(value: Any, spec: Spec, path: str) -> None:
+def _fits(root: Any, limit: int) -> bool:
+    """Whether ROOT nests objects and lists at most LIMIT levels deep (ROOT itself is level 1)."""
+    if type(root) is not dict and type(root) is not list:
+        return True
+    level, depth = [root], 1
+    while level:
+        if depth > limit:
+            return False
+        deeper: list[Any] = []
+        keep = deeper.append
+        for node in level:
+            for value in node.values() if type(node) is dict else node:
+                if type(value) is dict or type(value) is list:
+                    keep(value)
+        level, depth = deeper, depth + 1
+    return True
+
+
+class _Wrong(Exception):
+    """A type error deep in the document; the path is collected on the way out, so checking builds none."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.steps: list[Any] = []
+
+
+def _check(value: Any, spec: Spec) -> None:
     if spec is None:
         return
     if isinstance(spec, Scalar):
-        if not spec.accepts(value):
-            _wrong(path, spec.name, value)
+        if type(value) not in spec.types:
+            raise _Wrong(f"expected {spec.name}, got {_kind(value)}")
         return
     if isinstance(spec, ListOf):
-        if not isinstance(value, list):
-            _wrong(path, spec.name, value)
+        if type(value) is not list:
+            raise _Wrong(f"expected {spec.name}, got {_kind(value)}")
         for index, item in enumerate(value):
-            _check(item, spec.item, f"{path}[{index}]")
+            _inside(item, spec.item, index)
         return
-    if not isinstance(value, dict):
-        _wrong(path, spec.name, value)
+    if type(value) is not dict:
+        raise _Wrong(f"expected {spec.name}, got {_kind(value)}")
     if isinstance(spec, MapOf):
         if spec.value is not None:
             for key, item in value.items():
-                _check(item, spec.value, _step(path, key))
+                _inside(item, spec.value, key)
         return
     for key in spec.required:
         if value.get(key) is None:
-            raise PlanError(f"{_step(path, key)}: missing — Terraform always writes it; "
-                            "create the file with `terraform show -json tfplan`")
+            error = _Wrong("missing — Terraform always writes it; create the file with `terraform show -json tfplan`")
+            error.steps.append(key)
+            raise error
     for key, sub in spec.fields.items():
-        item = value.get(key)
-        if item is not None:
-            _check(item, sub, _step(path, key))
+        item = value.get(key, _ABSENT)
+        if item is _ABSENT or sub is None:
+            continue
+        if item is None:
+            if not isinstance(sub, MapOf):
+                del value[key]  # a null section or field reads as omitted in every later stage (values keep theirs)
+            continue
+        if isinstance(sub, Scalar) and type(item) in sub.types:
+            continue  # the common case, without a call
+        _inside(item, sub, key)
+
+
+def _inside(item: Any, spec: Spec, step: Any) -> None:
+    try:
+        _check(item, spec)
+    except _Wrong as error:
+        error.steps.append(step)
+        raise
 
 
 def _check_addressable(entry: dict[str, Any], path: str) -> None:
@@ -183,10 +234,6 @@ def _check_addressable(entry: dict[str, Any], path: str) -> None:
     if entry.get("address") is None and not (entry.get("type") and entry.get("name")):
         raise PlanError(f"{path}: no address, and no type and name to build one from — "
                         "create the file with `terraform show -json tfplan`")
-
-
-def _wrong(path: str, expected: str, value: Any) -> None:
-    raise PlanError(f"{path or 'the plan'}: expected {expected}, got {_kind(value)}")
 
 
 def _kind(value: Any) -> str:
