@@ -181,3 +181,47 @@ def test_depth_counts_lists_too_and_runs_without_recursion() -> None:
 
 def test_real_fixture_depth_is_far_below_the_limit() -> None:
     check_depth(orjson.loads(plan_path("mixed").read_bytes()), limit=MAX_DEPTH // 4)
+
+
+WRONG_VALUES = ("x", 5, True, None, [], {}, ["x"], [{}])
+
+
+def _positions(node: Any, path: tuple[Any, ...] = (), depth: int = 0) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    if depth < 4 and isinstance(node, dict):
+        for key, value in node.items():
+            found += _positions(value, (*path, key), depth + 1)
+    elif depth < 4 and isinstance(node, list) and node:
+        found += _positions(node[0], (*path, 0), depth + 1)
+    return found
+
+
+def test_any_value_swapped_anywhere_is_reviewed_or_refused_never_a_crash(tmp_path: Path) -> None:
+    """Every structural position of a rich fixture, given values of other types: PlanError or a result."""
+    from tfreview.pipeline.review import decide, prepare
+    from tfreview.render import render
+    from tfreview.settings import Settings
+
+    settings = Settings(backend="none")
+    base = orjson.loads((ROOT / "fixtures" / "secrets" / "everywhere.json").read_bytes())
+    base["resource_drift"] = copy.deepcopy(base["resource_changes"][:1])
+    base["deferred_changes"] = [{"reason": "unknown", "resource_change": copy.deepcopy(base["resource_changes"][0])}]
+    path = tmp_path / "plan.json"
+    outcomes = {"refused": 0, "reviewed": 0}
+    for position in _positions(base):
+        for wrong in WRONG_VALUES:
+            document = copy.deepcopy(base)
+            holder = document
+            for step in position[:-1]:
+                holder = holder[step]
+            holder[position[-1]] = wrong
+            path.write_bytes(orjson.dumps(document))
+            try:
+                result = decide(prepare(path, settings), settings, None)
+            except PlanError as exc:
+                assert "\n" not in str(exc)
+                outcomes["refused"] += 1
+                continue
+            render(result, "json", show_reasoning=True, artifact="plan.json")
+            outcomes["reviewed"] += 1
+    assert outcomes["refused"] > 100 and outcomes["reviewed"] > 100

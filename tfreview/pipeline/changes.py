@@ -178,7 +178,7 @@ def unknown_actions(actions: list[str]) -> list[str] | None:
 
 def only_normalisation(change: Change) -> bool:
     """Whether an update differs only in null versus {}, [] or "" (a provider normalising a value, not drift)."""
-    return change.action is Action.UPDATE and _empty_as_null(change.before) == _empty_as_null(change.after)
+    return change.actions == ["update"] and _empty_as_null(change.before) == _empty_as_null(change.after)
 
 
 def _empty_as_null(value: Any) -> Any:
