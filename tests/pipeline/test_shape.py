@@ -225,3 +225,9 @@ def test_any_value_swapped_anywhere_is_reviewed_or_refused_never_a_crash(tmp_pat
             render(result, "json", show_reasoning=True, artifact="plan.json")
             outcomes["reviewed"] += 1
     assert outcomes["refused"] > 100 and outcomes["reviewed"] > 100
+
+
+def test_an_empty_address_is_built_or_refused() -> None:
+    with pytest.raises(PlanError, match=r"^resource_changes\[0\]: no address"):
+        check_shape(doc(resource_changes=[{"address": "", "change": {"actions": ["create"]}}]))
+    check_shape(with_entry(address=""))  # type and name are there to build it from

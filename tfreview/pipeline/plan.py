@@ -130,7 +130,7 @@ def add_addresses(document: dict[str, Any]) -> None:
     """Give every resource entry without an `address` the one built from its parts."""
     deferred = [d.get("resource_change") or {} for d in document.get("deferred_changes") or []]
     for entry in [*(document.get("resource_changes") or []), *(document.get("resource_drift") or []), *deferred]:
-        if entry.get("address") is None:
+        if not entry.get("address"):
             entry["address"] = instance_address(entry)
 
 

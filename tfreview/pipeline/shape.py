@@ -231,7 +231,7 @@ def _inside(item: Any, spec: Spec, step: Any) -> None:
 
 def _check_addressable(entry: dict[str, Any], path: str) -> None:
     """An entry needs an address, or the type and name to build one from (Terraform 1.0 drift has none)."""
-    if entry.get("address") is None and not (entry.get("type") and entry.get("name")):
+    if not entry.get("address") and not (entry.get("type") and entry.get("name")):
         raise PlanError(f"{path}: no address, and no type and name to build one from — "
                         "create the file with `terraform show -json tfplan`")
 
