@@ -99,6 +99,7 @@ CONFIG_MODULE = Obj({
 })
 CONFIG_MODULE.fields["module_calls"] = MapOf(Obj({"source": STR, "expressions": MapOf(None),
                                                   "module": CONFIG_MODULE}))
+PROBLEMS = ListOf(Obj({"message": STR}))
 PLAN = Obj({
     "format_version": STR, "terraform_version": STR, "timestamp": STR,
     "applyable": BOOL, "complete": BOOL, "errored": BOOL,
@@ -113,9 +114,8 @@ PLAN = Obj({
     "configuration": Obj({"provider_config": MapOf(Obj({"name": STR, "full_name": STR})),
                           "root_module": CONFIG_MODULE}),
     "relevant_attributes": ListOf(Obj({"resource": STR, "attribute": ListOf(KEY)})),
-    "checks": ListOf(Obj({"address": MapOf(None), "status": STR,
-                          "instances": ListOf(Obj({"address": MapOf(None), "status": STR,
-                                                   "problems": ListOf(Obj({"message": STR}))}))})),
+    "checks": ListOf(Obj({"address": MapOf(None), "status": STR, "problems": PROBLEMS,
+                          "instances": ListOf(Obj({"address": MapOf(None), "status": STR, "problems": PROBLEMS}))})),
 }, required=frozenset({"format_version"}))
 ENTRY_SECTIONS = ("resource_changes", "resource_drift")
 
