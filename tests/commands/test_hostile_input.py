@@ -214,3 +214,11 @@ def test_newer_major_format_needs_close_review(tmp_path: Path) -> None:
     result = run("review", write(tmp_path, document), "--backend", "none", "--format", "json")
     assert result.exit_code == 1
     assert [f["rule"] for f in json.loads(result.stdout)["findings"] if f["severity"] == "high"] == ["plan-format"]
+
+
+def test_a_plan_piped_into_a_real_process_is_still_read() -> None:
+    done = subprocess.run([*CLI, "review", "-", "--backend", "none", "--format", "json"],
+                          input=plan_path("create").read_text(), capture_output=True, text=True,
+                          timeout=SUBPROCESS_GUARD_S, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["label"] == "likely_safe"
