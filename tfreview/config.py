@@ -66,6 +66,7 @@ class FileConfig(_Strict):
     device: str | None = None
     gpu_layers: int | None = None
     threads: int | None = None
+    max_plan_bytes: int | str | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     rule: dict[str, RuleConfig] = Field(default_factory=dict)
     protect: Protect = Field(default_factory=Protect)

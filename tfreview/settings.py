@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from tfreview.backends.base import (
     DEFAULT_MODEL,
@@ -22,12 +22,14 @@ from tfreview.backends.base import (
 )
 from tfreview.config import FileConfig, load_config, locate_config
 from tfreview.errors import ConfigError
+from tfreview.pipeline.source import DEFAULT_MAX_PLAN_BYTES, parse_size
 
 DEFAULT_BACKEND = "ollama"
 OLLAMA_PORT = 11434
 # TFREVIEW_<NAME> for each of these settings.
 ENV_SETTINGS = ("backend", "model", "host", "base_url", "api_key", "num_ctx", "num_predict", "temperature",
-                "timeout", "terraform_bin", "cache_dir", "model_path", "gpu_layers", "threads", "quantize", "device")
+                "timeout", "terraform_bin", "cache_dir", "model_path", "gpu_layers", "threads", "quantize", "device",
+                "max_plan_bytes")
 # Backends that load weights in this process from --model-path rather than asking a server.
 LOCAL_BACKENDS = ("llamacpp", "transformers")
 
@@ -51,6 +53,7 @@ class Settings(BaseModel):
     terraform_bin: str | None = None
     quantize: Quantize = "none"
     device: Device = "auto"
+    max_plan_bytes: int = Field(DEFAULT_MAX_PLAN_BYTES, ge=1, description="cap on plan files, stdin and downloads")
     cache_dir: Path | None = Field(None, description="verdict cache; None means the user cache dir")
     use_cache: bool = True
     record_dir: Path | None = None
@@ -63,6 +66,15 @@ class Settings(BaseModel):
         if self.backend in LOCAL_BACKENDS and self.model_path and "model" not in self.model_fields_set:
             self.model = self.model_path.name
         return self
+
+    @field_validator("max_plan_bytes", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        """Accept sizes with binary units ('512MiB', '2G') as well as plain byte counts."""
+        try:
+            return parse_size(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        except ValueError:
+            raise ValueError(f"{value!r} is not a size — use bytes or a unit, e.g. 1073741824 or 1GiB") from None
 
     def backend_settings(self) -> BackendSettings:
         """What the backend needs."""

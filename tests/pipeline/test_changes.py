@@ -24,7 +24,11 @@ def by_address(name: str):  # type: ignore[no-untyped-def]
         (["create"], Action.CREATE), (["update"], Action.UPDATE), (["delete"], Action.DELETE),
         (["delete", "create"], Action.REPLACE), (["create", "delete"], Action.REPLACE),
         (["read"], Action.READ), (["no-op"], Action.NO_OP), (["forget"], Action.FORGET),
-        (["create", "forget"], Action.FORGET), ([], Action.NO_OP),
+        (["create", "forget"], Action.FORGET),
+        # Lists Terraform never writes are never a no-op: the most dangerous action named, at least an update.
+        ([], Action.UPDATE), (["no-op", "archive"], Action.UPDATE), (["create", "purge"], Action.UPDATE),
+        (["delete", "purge"], Action.DELETE), (["create", "delete", "x"], Action.REPLACE),
+        (["forget", "x"], Action.FORGET), (["update", "delete"], Action.DELETE),
     ],
     ids=lambda v: "+".join(v) if isinstance(v, list) else None,
 )
@@ -112,3 +116,46 @@ def test_known_list_marked_false_in_after_unknown_is_not_a_change() -> None:
                      "before": {"sg": ["sg-1"], "tags": {"a": "1"}}, "after": {"sg": ["sg-1"], "tags": {"a": "2"}},
                      "after_unknown": {"sg": [False], "tags": {}}}}
     assert [a.path for a in normalize_resource(rc).attributes] == ["tags.a"]
+
+
+def _drift(before: object, after: object, name: str = "x") -> dict[str, object]:
+    return {"address": f"aws_s3_bucket.{name}", "mode": "managed", "type": "aws_s3_bucket", "name": name,
+            "change": {"actions": ["update"], "before": before, "after": after}}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"tags": None}, {"tags": {}}),
+        ({"grants": []}, {"grants": None}),
+        ({"policy": ""}, {"policy": None}),
+        ({"tags": {"a": None}, "rules": [{"x": []}]}, {"rules": [{"x": None}]}),
+        ({"id": "b", "lifecycle_rule": None}, {"id": "b"}),
+    ],
+    ids=["null-to-map", "list-to-null", "empty-string", "nested", "missing-key"],
+)
+def test_drift_that_is_only_normalisation_is_not_drift(before: object, after: object) -> None:
+    plan = parse_plan({"format_version": "1.2", "resource_changes": [], "resource_drift": [_drift(before, after)]})
+    assert normalize(plan).drift == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"acl": "private"}, {"acl": "public-read"}),
+        ({"force_destroy": False}, {"force_destroy": 0}),
+        ({"grants": [None]}, {"grants": []}),
+        ({"tags": {"env": "prod"}}, {"tags": {}}),
+    ],
+    ids=["value", "false-vs-0", "null-item", "tag-removed"],
+)
+def test_real_drift_stays(before: object, after: object) -> None:
+    plan = parse_plan({"format_version": "1.2", "resource_changes": [], "resource_drift": [_drift(before, after)]})
+    assert [c.address for c in normalize(plan).drift] == ["aws_s3_bucket.x"]
+
+
+def test_deleted_outside_terraform_is_drift_even_when_empty() -> None:
+    entry = _drift({}, None)
+    entry["change"]["actions"] = ["delete"]  # type: ignore[index]
+    plan = parse_plan({"format_version": "1.2", "resource_changes": [], "resource_drift": [entry]})
+    assert [c.action for c in normalize(plan).drift] == [Action.DELETE]

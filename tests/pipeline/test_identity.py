@@ -87,3 +87,20 @@ def test_an_unresolvable_policy_is_a_medium_finding_that_reaches_the_model() -> 
     result = review(path, Settings(use_cache=False), backend=fake)
     assert found[0].message in fake.prompts[0]
     assert result.label is Label.LIKELY_SAFE
+
+
+@pytest.mark.parametrize("text", ['{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*"',
+                                  '{"Statement":' * 60 + "1" + "}" * 60],
+                         ids=["truncated", "nested-too-deep"])
+def test_policy_text_that_cannot_be_read_is_never_passed_as_safe(text: str) -> None:
+    from tfreview.pipeline.changes import ChangeSet, normalize_resource
+    from tfreview.pipeline.findings import ReviewInput
+    from tfreview.pipeline.plan import Plan
+    from tfreview.pipeline.rules.iam import analyse
+
+    change = normalize_resource({"address": "aws_iam_policy.p", "type": "aws_iam_policy", "mode": "managed",
+                                 "change": {"actions": ["create"], "before": None,
+                                            "after": {"name": "p", "policy": text}, "after_unknown": {}}})
+    found = analyse(ReviewInput(plan=Plan(), changeset=ChangeSet(changes=[change])))
+    assert [(f.rule, f.severity.value) for f in found] == [("unresolved-value", "high")]
+    assert "cannot be read" in found[0].message

@@ -4,13 +4,15 @@ import io
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
 from tests.helpers import ROOT, plan_path
 from tfreview.errors import PlanError
-from tfreview.pipeline.plan import find_terraform, parse_plan, read_plan_document
+from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.plan import find_terraform, instance_address, parse_plan, read_plan_document
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "fixtures" / "plans").glob("*.json")))
@@ -90,9 +92,56 @@ def test_failing_conversion_reports_terraforms_error(tmp_path: Path) -> None:
         read_plan_document(planfile, terraform_bin=str(fake))
 
 
-def test_malformed_resource_entry_is_a_plan_error() -> None:
-    from tfreview.pipeline.changes import normalize
+def test_malformed_resource_entry_is_refused_when_read(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_bytes(orjson.dumps({"format_version": "1.2", "resource_changes": [{"type": "x"}]}))
+    with pytest.raises(PlanError, match=r"^resource_changes\[0\]\.change: missing"):
+        read_plan_document(path)
 
-    plan = parse_plan({"format_version": "1.2", "resource_changes": [{"type": "x"}]})
-    with pytest.raises(PlanError, match=r"resource_changes\[0\]"):
-        normalize(plan)
+
+@pytest.mark.parametrize(
+    ("entry", "address"),
+    [
+        ({"type": "aws_instance", "name": "web"}, "aws_instance.web"),
+        ({"mode": "data", "type": "aws_ami", "name": "ubuntu"}, "data.aws_ami.ubuntu"),
+        ({"mode": "managed", "type": "aws_instance", "name": "web", "index": 0}, "aws_instance.web[0]"),
+        ({"type": "aws_instance", "name": "web", "index": "eu-west-1"}, 'aws_instance.web["eu-west-1"]'),
+        ({"module_address": 'module.net["a"].module.vpc', "mode": "data", "type": "aws_vpc", "name": "this",
+          "index": 2}, 'module.net["a"].module.vpc.data.aws_vpc.this[2]'),
+        ({"type": "t", "name": "n", "index": 'say "hi"'}, 't.n["say \\"hi\\""]'),
+    ],
+    ids=["plain", "data", "count", "for_each", "module-data-count", "quoted-key"],
+)
+def test_instance_address_is_built_as_terraform_prints_it(entry: dict[str, Any], address: str) -> None:
+    assert instance_address(entry) == address
+
+
+def test_terraform_1_0_drift_without_address_gets_one(tmp_path: Path) -> None:
+    """Terraform 1.0 wrote resource_drift entries without `address` (added in 1.1)."""
+    drift = {"module_address": "module.app", "mode": "managed", "type": "aws_instance", "name": "worker",
+             "index": 1, "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["update"], "before": {"instance_type": "t3.small"},
+                        "after": {"instance_type": "m5.large"}}}
+    document = {"format_version": "0.2", "terraform_version": "1.0.11", "planned_values": {},
+                "resource_changes": [], "resource_drift": [drift]}
+    path = tmp_path / "plan.json"
+    path.write_bytes(orjson.dumps(document))
+    loaded = read_plan_document(path)
+    assert loaded["resource_drift"][0]["address"] == "module.app.aws_instance.worker[1]"
+    changes = normalize(parse_plan(loaded))
+    assert [(c.address, c.action.value) for c in changes.drift] == [("module.app.aws_instance.worker[1]", "update")]
+
+
+@pytest.mark.parametrize("version", ["0.1", "0.2", "1.0", "1.1", "1.2"])
+def test_every_known_format_version_loads_without_a_format_finding(version: str) -> None:
+    from tfreview.pipeline.findings import ReviewInput
+    from tfreview.pipeline.risk import evaluate
+
+    plan = parse_plan({"format_version": version, "resource_changes": []})
+    assert not [f for f in evaluate(ReviewInput(plan=plan, changeset=normalize(plan))) if f.rule == "plan-format"]
+
+
+def test_null_sections_read_as_absent() -> None:
+    plan = parse_plan({"format_version": "1.2", "resource_changes": None, "output_changes": None, "checks": None,
+                       "configuration": None, "applyable": None})
+    assert (plan.resource_changes, plan.output_changes, plan.checks, plan.applyable) == ([], {}, [], True)

@@ -29,6 +29,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "plan-not-applyable": (None, ("not applyable",), {}),
     "plan-deferred": ("kubernetes_manifest.crd", ("deferred", "resource_config_unknown"), {}),
     "check-failed": ("check.api_health", ("returned 503",), {}),
+    "unknown-action": ("aws_sns_topic.ops_alerts", ("'archive'", "treated as update", "never as no-op"), {}),
+    "plan-format": (None, ("'2.0'", "reads 0.x and 1.x"), {}),
     "drift-on-changed": ("aws_instance.worker", ("drifted outside Terraform", "instance_type", "update"), {}),
     "iam-wildcard": ("aws_iam_role_policy.uploads", ('statement "Uploads"', "s3:*", 'Resource "*"'), {}),
     "iam-escalation": ("aws_iam_policy.ci", ("privilege-escalation path", "iam:PassRole + ec2:RunInstances"), {}),

@@ -36,7 +36,6 @@ KNOWN_MISSES = {
     "aws/inc_s3_lifecycle_whole_bucket.json",
     "kubernetes/inc_deployment_replicas_zero.json",
     "helm/inc_ingress_controller_replicas_zero.json",
-    "aws/inc_terraform_1_0_drift_no_address.json",
     # downgrade
     "aws/inc_imdsv2_optional.json",
     "aws/inc_alb_listener_https_to_http.json",
@@ -54,13 +53,8 @@ KNOWN_MISSES = {
     "datadog/inc_downtime_org_wide.json",
     # credentials
     # malformed
-    "aws/inc_malformed_actions_string.json",
-    "google/inc_malformed_unknown_action.json",
-    "azurerm/inc_malformed_changes_object.json",
-    "aws/inc_malformed_change_null.json",
     # false alarms (benign look-alikes flagged)
     "aws/inc_ecs_task_definition_deploy.json",
-    "aws/inc_drift_tags_normalised.json",
 }
 
 

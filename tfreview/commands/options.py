@@ -12,7 +12,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Checked against the registry when the backend is built.
 BACKEND_NAMES = ("ollama", "openai", "llamacpp", "transformers", "none")
 SETTING_NAMES = ("backend", "model", "host", "model_path", "gpu_layers", "threads", "quantize", "device", "timeout",
-                 "terraform_bin")
+                 "terraform_bin", "max_plan_bytes")
 
 _BACKEND = click.option("--backend", type=click.Choice(BACKEND_NAMES),
                         help="Model backend; `none` = rules only, `openai` = an OpenAI-compatible server, "
@@ -35,11 +35,14 @@ _QUANTIZE = click.option("--quantize", type=click.Choice(("none", "4bit", "8bit"
                          help="bitsandbytes weights for --backend transformers (needs a CUDA GPU).  [default: none]")
 _DEVICE = click.option("--device", type=click.Choice(("auto", "cuda", "cpu")),
                        help="Where --backend transformers runs the model.  [default: auto]")
+_MAX_PLAN_BYTES = click.option("--max-plan-bytes", metavar="SIZE",
+                               help="Refuse plan files, stdin, downloads and planfile contents larger than this "
+                                    "(bytes, or e.g. 512MiB).  [default: 1GiB]")
 _CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                        help="Config file.  [default: nearest .tfreview.hcl above the plan]")
 
 MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _MODEL_PATH, _GPU_LAYERS, _THREADS, _QUANTIZE, _DEVICE, _TIMEOUT,
-                 _TERRAFORM, _CONFIG]
+                 _TERRAFORM, _MAX_PLAN_BYTES, _CONFIG]
 REVIEW_OPTIONS = [
     _BACKEND, _MODEL, _HOST, _MODEL_PATH, _GPU_LAYERS, _THREADS, _QUANTIZE, _DEVICE,
     click.option("--base-url", help="OpenAI-compatible base URL for --backend openai, e.g. http://127.0.0.1:8080/v1."),
@@ -47,7 +50,7 @@ REVIEW_OPTIONS = [
     click.option("--num-ctx", type=int, help="Context window; the prompt is compressed to fit.  [default: 8192]"),
     click.option("--num-predict", type=int, help="Most tokens the model may generate.  [default: 4096]"),
     click.option("--temperature", type=float, help="Sampling temperature.  [default: 0.6]"),
-    _TIMEOUT, _TERRAFORM, _CONFIG,
+    _TIMEOUT, _TERRAFORM, _MAX_PLAN_BYTES, _CONFIG,
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
                  help="Where verdicts of identical change-sets are cached.  [default: the user cache dir]"),
     click.option("--no-cache", "no_cache", is_flag=True, help="Neither read nor write the verdict cache."),
@@ -57,7 +60,7 @@ REVIEW_OPTIONS = [
 
 
 def model_options(func: F) -> F:
-    """Add the model options (--backend, --model, --host, --model-path and its tuning) and --config."""
+    """Add the model options (--backend, --model, --host, --model-path and its tuning), --max-plan-bytes, --config."""
     return _apply(MODEL_OPTIONS, func)
 
 

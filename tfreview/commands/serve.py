@@ -32,15 +32,13 @@ def serve_group() -> None:
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="HOST[:PORT]",
               help=f"Host that plan downloads and callbacks may go to (repeatable; ${HOSTS_ENV}, comma-separated). "
                    "https only; plain http on loopback only.  [default: app.terraform.io]")
-@click.option("--max-plan-bytes", type=click.IntRange(min=1), default=1024**3, show_default=True,
-              help="Largest plan JSON download accepted.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Runs reviewed at the same time.")
 @click.option("--queue-size", type=click.IntRange(min=1), default=100, show_default=True,
               help="Runs that may wait for a worker; more are answered 503 (HCP Terraform retries).")
 @model_options
 def run_task_command(bind: str, port: int, insecure_no_hmac: bool, progress_interval: float,
-                     allowed_hosts: tuple[str, ...], max_plan_bytes: int, workers: int, queue_size: int,
+                     allowed_hosts: tuple[str, ...], workers: int, queue_size: int,
                      **kwargs: Any) -> None:
     """Serve a run task: review each run's plan and report passed (likely safe) or failed.
 
@@ -72,7 +70,8 @@ def run_task_command(bind: str, port: int, insecure_no_hmac: bool, progress_inte
     settings = resolve_settings(flags, os.environ, plan_source=None, config_path=kwargs.pop("config_path"))
     hosts = parse_allowed_hosts(allowed_hosts or os.environ.get(HOSTS_ENV, "").split(",")) or DEFAULT_ALLOWED_HOSTS
     config = RunTaskConfig(settings=settings, hmac_key=key.encode() if key else None,
-                           progress_interval=progress_interval, allowed_hosts=hosts, max_plan_bytes=max_plan_bytes,
+                           progress_interval=progress_interval, allowed_hosts=hosts,
+                           max_plan_bytes=settings.max_plan_bytes,
                            workers=workers, queue_size=queue_size)
     if not key:
         click.echo("tfreview: warning: accepting unsigned run task requests (--insecure-no-hmac)", err=True)

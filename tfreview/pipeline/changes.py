@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from tfreview.errors import PlanError
 from tfreview.pipeline.dependents import dependency_graph
-from tfreview.pipeline.plan import Plan
+from tfreview.pipeline.plan import Plan, instance_address
 
 UNKNOWN = "(known after apply)"
 MAX_PATHS_PER_CHANGE = 200
@@ -38,7 +38,9 @@ class Action(str, Enum):
 
 
 _RANK = {action: rank for rank, action in enumerate(Action)}
-# Terraform's action lists, looked up instead of computed: to_action runs once per resource.
+KNOWN_ACTION_WORDS = frozenset({"no-op", "create", "read", "update", "delete", "forget"})
+# Every action list Terraform writes (internal/command/jsonplan, Change.Actions), looked up instead of
+# computed: to_action runs once per resource. Any other list is "unknown" (see to_action).
 _ACTIONS = {
     ("create",): Action.CREATE, ("update",): Action.UPDATE, ("delete",): Action.DELETE,
     ("delete", "create"): Action.REPLACE, ("create", "delete"): Action.REPLACE,
@@ -101,6 +103,7 @@ class OutputChange(BaseModel):
 
     name: str
     action: Action
+    actions: list[str] = Field(default_factory=list, exclude=True)
     before: Any = None
     after: Any = None
 
@@ -142,9 +145,10 @@ def normalize(plan: Plan) -> ChangeSet:
     """Turn a masked Plan into a ChangeSet, each change with the resources that depend on it."""
     changeset = ChangeSet(
         changes=_resources(plan.resource_changes, "resource_changes"),
-        drift=_resources(plan.resource_drift, "resource_drift"),
+        drift=[c for c in _resources(plan.resource_drift, "resource_drift") if not only_normalisation(c)],
         outputs=[
-            OutputChange(name=name, action=to_action(body.actions), before=body.before, after=body.after)
+            OutputChange(name=name, action=to_action(body.actions), actions=body.actions, before=body.before,
+                         after=body.after)
             for name, body in sorted(plan.output_changes.items())
         ],
         deferred=[
@@ -162,7 +166,9 @@ def to_action(actions: list[str]) -> Action:
     """Map Terraform's action list to one Action.
 
     ["create", "forget"] (Terraform 1.7+: a replace whose old object is left in place) counts as forget:
-    nothing is destroyed, but an object leaves state.
+    nothing is destroyed, but an object leaves state. A list Terraform never writes (a newer action, a typo,
+    an empty list) is never read as no-op: it counts as the most dangerous action it names, and at least
+    as an in-place update; the `unknown-action` rule reports it.
     """
     known = _ACTIONS.get(tuple(actions))
     if known is not None:
@@ -170,12 +176,33 @@ def to_action(actions: list[str]) -> Action:
     kinds = set(actions)
     if {"delete", "create"} <= kinds:
         return Action.REPLACE
-    if "forget" in kinds:
-        return Action.FORGET
-    for action in (Action.DELETE, Action.UPDATE, Action.CREATE, Action.READ):
+    for action in (Action.DELETE, Action.FORGET):
         if action.value in kinds:
             return action
-    return Action.NO_OP
+    return Action.UPDATE
+
+
+def unknown_actions(actions: list[str]) -> list[str] | None:
+    """None for an action list Terraform writes; else the words in it outside Terraform's set (maybe none)."""
+    if tuple(actions) in _ACTIONS:
+        return None
+    return [a for a in actions if a not in KNOWN_ACTION_WORDS]
+
+
+def only_normalisation(change: Change) -> bool:
+    """Whether an update differs only in null versus {}, [] or "" (a provider normalising a value, not drift)."""
+    return change.actions == ["update"] and _empty_as_null(change.before) == _empty_as_null(change.after)
+
+
+def _empty_as_null(value: Any) -> Any:
+    if isinstance(value, dict):
+        kept = {key: item for key, item in ((k, _empty_as_null(v)) for k, v in value.items()) if item is not None}
+        return kept or None
+    if isinstance(value, list):
+        return [_empty_as_null(item) for item in value] or None
+    if isinstance(value, bool):
+        return ("bool", value)  # false must not equal 0
+    return None if value == "" else value
 
 
 def _resources(entries: list[Any], section: str) -> list[Change]:
@@ -199,14 +226,14 @@ def normalize_resource(rc: dict[str, Any]) -> Change:
     importing = body.get("importing")
     return _construct(
         Change,
-        address=rc["address"],
-        type=rc.get("type", ""),
+        address=rc.get("address") or instance_address(rc),
+        type=rc.get("type") or "",
         action=to_action(actions),
         actions=actions,
-        mode=rc.get("mode", "managed"),
-        name=rc.get("name", ""),
+        mode=rc.get("mode") or "managed",
+        name=rc.get("name") or "",
         module=rc.get("module_address"),
-        provider=rc.get("provider_name", ""),
+        provider=rc.get("provider_name") or "",
         action_reason=rc.get("action_reason"),
         previous_address=rc.get("previous_address"),
         importing=importing is not None,

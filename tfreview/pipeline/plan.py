@@ -1,25 +1,37 @@
-"""Read a plan: `terraform show -json` output from a file or stdin, or a binary planfile converted on the fly.
+"""Load stage: `terraform show -json` output from a file or stdin, or a binary planfile converted on the fly.
 
-The pydantic models mirror the JSON plan representation
+The bytes come through source.py (regular files only, under a size cap), and the document's shape is checked
+by shape.py before any other stage sees it. The pydantic models mirror the JSON plan representation
 (https://developer.hashicorp.com/terraform/internals/json-format) for format_version 0.1 to 1.2. They keep
-only what tfreview reads and ignore unknown keys, so newer Terraform and OpenTofu output still loads.
+only what tfreview reads and ignore unknown keys, so newer Terraform and OpenTofu output still loads; a newer
+major format version is reported by the `plan-format` rule.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tfreview.errors import PlanError
+from tfreview.pipeline.shape import check_shape
+from tfreview.pipeline.source import (
+    CHUNK_BYTES,
+    DEFAULT_MAX_PLAN_BYTES,
+    check_planfile,
+    read_capped,
+    read_source,
+    shown_path,
+)
 
 PLANFILE_MAGIC = b"PK\x03\x04"  # a saved plan is a zip archive
 SHOW_TIMEOUT_S = 300
@@ -80,12 +92,29 @@ class Plan(_Lenient):
     configuration: dict[str, Any] = Field(default_factory=dict)
 
 
-def read_plan_document(source: str | Path, terraform_bin: str | None = None) -> dict[str, Any]:
-    """Read PLAN (a path, or '-' for stdin) and return the raw `show -json` document."""
-    data = _read_bytes(source)
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        """Terraform omits empty sections; a `null` one means the same (the shape check allows it)."""
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
+
+
+def read_plan_document(source: str | Path, terraform_bin: str | None = None,
+                       max_bytes: int = DEFAULT_MAX_PLAN_BYTES) -> dict[str, Any]:
+    """Read PLAN (a path, or '-' for stdin), check its shape, and return the raw `show -json` document.
+
+    Entries without an address (Terraform 1.0 drift) get the one Terraform would print before any other
+    stage sees them.
+    """
+    data = read_source(source, max_bytes)
     if data.startswith(PLANFILE_MAGIC):
-        data = _convert_planfile(data, source, terraform_bin)
-    return _parse_document(data, source)
+        data = _convert_planfile(data, source, terraform_bin, max_bytes)
+    document = _parse_document(data, source)
+    check_shape(document)
+    add_addresses(document)
+    return document
 
 
 def parse_plan(document: dict[str, Any]) -> Plan:
@@ -98,30 +127,37 @@ def parse_plan(document: dict[str, Any]) -> Plan:
         raise PlanError(f"plan JSON has an unexpected shape at {where}: {first['msg']}") from exc
 
 
-def _read_bytes(source: str | Path) -> bytes:
-    if str(source) == "-":
-        if sys.stdin.isatty():
-            raise PlanError("no plan given — pass a plan file, or pipe `terraform show -json tfplan` into tfreview")
-        data = sys.stdin.buffer.read()
-        if not data:
-            raise PlanError("no plan on stdin — pipe `terraform show -json tfplan` into tfreview")
-        return data
-    path = Path(source)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PlanError(f"plan file {path} not found") from None
-    except IsADirectoryError:
-        raise PlanError(f"{path} is a directory — pass a plan JSON file or a saved planfile") from None
-    except OSError as exc:
-        raise PlanError(f"cannot read {path}: {exc.strerror}") from exc
+def add_addresses(document: dict[str, Any]) -> None:
+    """Give every resource entry without an `address` the one built from its parts."""
+    deferred = [d.get("resource_change") or {} for d in document.get("deferred_changes") or []]
+    for entry in [*(document.get("resource_changes") or []), *(document.get("resource_drift") or []), *deferred]:
+        if not entry.get("address"):
+            entry["address"] = instance_address(entry)
+
+
+def instance_address(entry: dict[str, Any]) -> str:
+    """`module.a.data.aws_ami.x["k"]` from module_address, mode, type, name and index, as Terraform prints it."""
+    address = f"{entry.get('type') or ''}.{entry.get('name') or ''}"
+    if entry.get("mode") == "data":
+        address = f"data.{address}"
+    if entry.get("module_address"):
+        address = f"{entry['module_address']}.{address}"
+    index = entry.get("index")
+    if isinstance(index, str):
+        address += f"[{json.dumps(index, ensure_ascii=False)}]"
+    elif isinstance(index, (int, float)) and not isinstance(index, bool):
+        address += f"[{int(index)}]"
+    return address
 
 
 def _parse_document(data: bytes, source: str | Path) -> dict[str, Any]:
-    name = "stdin" if str(source) == "-" else str(source)
+    name = "stdin" if str(source) == "-" else shown_path(source)
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc) or "recursion" in str(exc).lower():
+            raise PlanError(f"{name} is nested deeper than JSON parsers allow — "
+                            "no Terraform plan nests this deep; check how the file was made") from None
         raise PlanError(
             f"{name} is neither plan JSON nor a saved planfile ({exc}) — "
             "create it with `terraform show -json tfplan > plan.json`"
@@ -153,39 +189,53 @@ def find_terraform(terraform_bin: str | None) -> str:
     )
 
 
-def _convert_planfile(data: bytes, source: str | Path, terraform_bin: str | None) -> bytes:
+def _convert_planfile(data: bytes, source: str | Path, terraform_bin: str | None, max_bytes: int) -> bytes:
+    name = "stdin" if str(source) == "-" else shown_path(source)
+    check_planfile(data, max_bytes, name)
     binary = find_terraform(terraform_bin)
     if str(source) == "-":
         with tempfile.TemporaryDirectory() as tmp:
             planfile = Path(tmp) / "stdin.tfplan"
             planfile.write_bytes(data)
-            return _run_show(binary, planfile, cwd=Path.cwd())
+            return _run_show(binary, planfile, Path.cwd(), max_bytes)
     planfile = Path(source).resolve()
     # `show` reads the workspace's providers and backend settings from the directory the plan was made in.
-    return _run_show(binary, planfile, cwd=planfile.parent)
+    return _run_show(binary, planfile, planfile.parent, max_bytes)
 
 
-def _run_show(binary: str, planfile: Path, cwd: Path) -> bytes:
+def _run_show(binary: str, planfile: Path, cwd: Path, max_bytes: int) -> bytes:
+    """`show -json PLANFILE`, its output read under the same cap as a plan file, killed after SHOW_TIMEOUT_S."""
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
-    try:
-        done = subprocess.run(
-            [binary, "show", "-json", "-no-color", str(planfile)],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            timeout=SHOW_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise PlanError(f"`{binary} show -json` did not finish in {SHOW_TIMEOUT_S}s") from None
-    except OSError as exc:
-        raise PlanError(f"cannot run {binary}: {exc.strerror}") from exc
-    if done.returncode != 0:
-        detail = terraform_error(done.stderr.decode(errors="replace")) or f"exit {done.returncode}"
+    command = f"`{Path(binary).name} show -json {planfile.name}`"
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen([binary, "show", "-json", "-no-color", str(planfile)], cwd=cwd, env=env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        except OSError as exc:
+            raise PlanError(f"cannot run {binary}: {exc.strerror}") from exc
+        stdout = process.stdout
+        assert stdout is not None  # stdout=PIPE
+        timer = threading.Timer(SHOW_TIMEOUT_S, process.kill)
+        timer.start()
+        try:
+            output = read_capped(iter(lambda: stdout.read(CHUNK_BYTES), b""), max_bytes, f"the output of {command}")
+            code = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            stdout.close()
+        if code < 0:
+            raise PlanError(f"{command} did not finish in {SHOW_TIMEOUT_S}s")
+        errors.seek(0)
+        stderr = errors.read(CHUNK_BYTES).decode(errors="replace")
+    if code != 0:
+        detail = terraform_error(stderr) or f"exit {code}"
         advice = ("convert it with the Terraform version that made it" if "different Terraform versions" in detail
                   else "run it in the directory where the plan was made, after `init`")
-        raise PlanError(f"`{Path(binary).name} show -json {planfile.name}` failed: {detail} — {advice}")
-    return done.stdout
+        raise PlanError(f"{command} failed: {detail} — {advice}")
+    return output
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

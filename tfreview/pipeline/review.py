@@ -10,9 +10,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from tfreview.backends import get_backend
 from tfreview.backends.base import Backend, ModelReply
-from tfreview.errors import BackendError, BackendUnavailable
+from tfreview.errors import BackendError, BackendUnavailable, PlanError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.changes import Action, ChangeSet, normalize, paused_gc
 from tfreview.pipeline.findings import ReviewInput, Severity
@@ -25,6 +27,9 @@ from tfreview.pipeline.summary import count, ordered
 from tfreview.pipeline.verdict import parse_verdict
 from tfreview.result import ModelInfo, PlanInfo, ReviewResult, Summary
 from tfreview.settings import Settings
+
+TOO_DEEP = ("the plan holds a value nested too deeply to review (JSON text inside an attribute, maybe) — "
+            "no Terraform plan nests this deep; check how the file was made")
 
 
 @dataclass
@@ -78,14 +83,23 @@ def ask_cached(prepared: Prepared, settings: Settings, backend: Backend, *, key:
 
 def prepare(source: str | Path, settings: Settings) -> Prepared:
     """The deterministic stage: load, mask, normalize, run the rules, and build the prompt if needed."""
-    with paused_gc():  # the stage allocates millions of acyclic objects; see paused_gc
-        document = read_plan_document(source, settings.terraform_bin)
-        masking = mask_document(document)
-        plan = parse_plan(document)
-        changeset = normalize(plan)
-        findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
-        wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
-        prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
+    try:
+        with paused_gc():  # the stage allocates millions of acyclic objects; see paused_gc
+            document = read_plan_document(source, settings.terraform_bin, settings.max_plan_bytes)
+            masking = mask_document(document)
+            plan = parse_plan(document)
+            changeset = normalize(plan)
+            findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
+            wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
+            prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
+    # The load stage caps the document's depth, but JSON text inside a value (a policy) is parsed again by
+    # rules, deeper than Python's recursion limit or orjson's 255 levels allow: refuse it on one line.
+    except RecursionError:
+        raise PlanError(TOO_DEEP) from None
+    except orjson.JSONEncodeError as exc:
+        if "ecursion" not in str(exc):
+            raise
+        raise PlanError(TOO_DEEP) from None
     return Prepared(plan, changeset, findings, masking, prompt)
 
 

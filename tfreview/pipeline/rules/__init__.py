@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Each import registers that theme's rules, in the order `tfreview rules` lists them.
 # isort: off
+from tfreview.pipeline.rules import parsing as parsing
 from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
@@ -19,6 +20,7 @@ from tfreview.pipeline.rules import custom as custom
 # isort: on
 
 THEMES = (
+    "parsing",
     "lifecycle",
     "health",
     "scale",

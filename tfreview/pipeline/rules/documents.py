@@ -56,6 +56,44 @@ def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statem
             yield from _walk(item, step, depth + 1)
 
 
+def unreadable(values: Any, where: str = "", depth: int = 0) -> Iterator[str]:
+    """Where VALUES hold text that looks like a policy document (`{…"Statement"…}`) but cannot be read: not JSON,
+    larger than MAX_DOCUMENT_CHARS, or nested past what the rules walk. Such a policy is never judged safe."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(values, str):
+        if "Statement" in values and values.lstrip()[:1] in ("{", "["):
+            if len(values) > MAX_DOCUMENT_CHARS:
+                yield where or "policy"
+                return
+            try:
+                decoded = orjson.loads(values)
+            except orjson.JSONDecodeError:  # also orjson's own nesting limit
+                yield where or "policy"
+                return
+            if _too_deep(decoded, MAX_DEPTH - depth):
+                yield where or "policy"
+    elif isinstance(values, dict):
+        for key, item in values.items():
+            yield from unreadable(item, _join(where, str(key)), depth + 1)
+    elif isinstance(values, list):
+        for index, item in enumerate(values):
+            yield from unreadable(item, f"{where}[{index}]", depth + 1)
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return False
+
+
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 

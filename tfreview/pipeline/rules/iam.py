@@ -25,6 +25,7 @@ from tfreview.pipeline.rules.documents import (
     provider_accounts,
     show_path,
     unknown_policies,
+    unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import Statement, parse
@@ -124,6 +125,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
                               verdict.severity)
     yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
+    yield from _unreadable(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 
@@ -221,6 +223,19 @@ def _bindings(change: Change, where: str, policy: dict[str, Any], source: str) -
 def _sources(references: list[str]) -> str:
     shown = [r for r in references if not any(o != r and o.startswith(r + ".") for o in references)]
     return ", ".join(shown[:3]) + (", …" if len(shown) > 3 else "")
+
+
+def _unreadable(change: Change) -> Iterator[Finding]:
+    """Policy text the rules cannot read (not JSON, too large, nested too deep) is never passed as safe."""
+    if change.action is Action.DELETE or not isinstance(change.after, (dict, list)):
+        return
+    old = set(unreadable(change.before)) if isinstance(change.before, (dict, list)) else set()
+    for where in unreadable(change.after):
+        if where not in old:
+            yield finding(UNRESOLVED, change.address,
+                          f"{change.address}: {where} looks like a policy document but cannot be read (not JSON, "
+                          "too large or nested too deeply), so what it allows could not be checked",
+                          Severity.HIGH)
 
 
 def _unresolved(change: Change, where: str, why: str) -> Finding:

@@ -1,0 +1,65 @@
+"""The `unknown-action` and `plan-format` rules: what the parser does not understand is high, never a no-op."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity
+from tfreview.pipeline.plan import parse_plan
+from tfreview.pipeline.risk import evaluate
+
+
+def findings(document: dict[str, Any]) -> list[Finding]:
+    plan = parse_plan({"format_version": "1.2", **document})
+    return evaluate(ReviewInput(plan=plan, changeset=normalize(plan)))
+
+
+def entry(actions: list[str], address: str = "aws_sns_topic.alerts") -> dict[str, Any]:
+    return {"address": address, "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+            "change": {"actions": actions, "before": {"name": "a"}, "after": {"name": "a"}}}
+
+
+@pytest.mark.parametrize("actions", [["no-op"], ["create"], ["read"], ["update"], ["delete"], ["forget"],
+                                     ["delete", "create"], ["create", "delete"], ["create", "forget"]])
+def test_every_action_list_terraform_writes_is_known(actions: list[str]) -> None:
+    assert not [f for f in findings({"resource_changes": [entry(actions)]}) if f.rule == "unknown-action"]
+
+
+@pytest.mark.parametrize(
+    ("actions", "fragment"),
+    [(["update", "archive"], "does not define: 'archive'"),
+     (["delete", "update"], "never writes: ['delete', 'update']"),
+     ([], "empty action list"), (["x" * 500], "'" + "x" * 40 + "…'")],
+    ids=["new-word", "new-combination", "empty", "long-word"],
+)
+def test_unknown_action_lists_are_high_and_named(actions: list[str], fragment: str) -> None:
+    found = [f for f in findings({"resource_changes": [entry(actions)]}) if f.rule == "unknown-action"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH
+    assert found[0].address == "aws_sns_topic.alerts"
+    assert fragment in found[0].message and "never as no-op" in found[0].message
+
+
+def test_unknown_actions_in_drift_deferred_and_outputs_are_reported_too() -> None:
+    found = findings({
+        "resource_changes": [],
+        "resource_drift": [entry(["mutate"], "aws_sns_topic.drifted")],
+        "deferred_changes": [{"reason": "unknown", "resource_change": entry(["later"], "aws_sns_topic.later")}],
+        "output_changes": {"url": {"actions": ["rotate"], "before": "a", "after": "b"}},
+    })
+    unknown = {(f.address, f.message.split(":")[0]) for f in found if f.rule == "unknown-action"}
+    assert unknown == {("aws_sns_topic.drifted", "drift"), ("aws_sns_topic.later", "deferred"),
+                       ("output.url", "output.url")}
+
+
+@pytest.mark.parametrize("version", ["2.0", "10.1", "one", "", "1"])
+def test_unknown_format_versions_are_high(version: str) -> None:
+    found = [f for f in findings({"format_version": version, "resource_changes": []}) if f.rule == "plan-format"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH
+
+
+@pytest.mark.parametrize("version", ["0.1", "0.2", "1.0", "1.2", "1.3", "1.10"])
+def test_format_versions_0_and_1_are_read(version: str) -> None:
+    assert not [f for f in findings({"format_version": version, "resource_changes": []}) if f.rule == "plan-format"]

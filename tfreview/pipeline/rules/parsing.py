@@ -1,0 +1,67 @@
+"""What the parser read but does not understand: action lists Terraform never writes, newer plan formats.
+
+Neither may pass as "nothing happens": the change counts as an update at least (changes.to_action), and
+these findings hold the label at "needs close review".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Change, unknown_actions
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+
+# Terraform bumps the major version of the JSON plan format for changes a consumer must understand, and the
+# minor one for additions it may ignore (https://developer.hashicorp.com/terraform/internals/json-format).
+KNOWN_MAJORS = frozenset({0, 1})
+SHOWN_ACTIONS = 5
+SHOWN_CHARS = 40
+
+
+@rule("unknown-action", Severity.HIGH,
+      "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op.")
+def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
+    changeset = ri.changeset
+    groups: list[tuple[str, list[Change]]] = [
+        ("", changeset.changes), ("drift: ", changeset.drift), ("deferred: ", [d.change for d in changeset.deferred]),
+    ]
+    for prefix, changes in groups:
+        for change in changes:
+            message = _message(change.actions, change.action.value)
+            if message:
+                yield finding("unknown-action", change.address, f"{prefix}{change.address}: {message}")
+    for output in changeset.outputs:
+        message = _message(output.actions, output.action.value)
+        if message:
+            yield finding("unknown-action", f"output.{output.name}", f"output.{output.name}: {message}")
+
+
+@rule("plan-format", Severity.HIGH,
+      "The plan's format_version is a major version tfreview does not know (it reads 0.x and 1.x).")
+def _format(ri: ReviewInput) -> Iterator[Finding]:
+    version = ri.plan.format_version
+    match = re.fullmatch(r"(\d+)\.\d+(\.\d+)?", version)
+    if match is None or int(match.group(1)) not in KNOWN_MAJORS:
+        yield finding("plan-format", None,
+                      f"the plan's format_version is {_short(version)!r}; tfreview reads 0.x and 1.x, and a newer "
+                      "major version may mean what tfreview reads has changed — upgrade tfreview")
+
+
+def _message(actions: list[str], treated_as: str) -> str | None:
+    unknown = unknown_actions(actions)
+    if unknown is None:
+        return None
+    listed = ", ".join(repr(_short(a)) for a in actions[:SHOWN_ACTIONS])
+    more = f" and {len(actions) - SHOWN_ACTIONS} more" if len(actions) > SHOWN_ACTIONS else ""
+    if not actions:
+        what = "has an empty action list"
+    elif unknown:
+        what = f"has action(s) Terraform does not define: {', '.join(repr(_short(a)) for a in unknown[:SHOWN_ACTIONS])}"
+    else:
+        what = f"has an action list Terraform never writes: [{listed}{more}]"
+    return f"{what}; treated as {treated_as}, never as no-op — check which Terraform version made this plan"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
