@@ -48,6 +48,18 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "credential-in-plan": ("aws_instance.web", ("user_data contains an AWS access key (masked)",), {}),
     "protected-resource": ("aws_db_instance.orders", ('protect.types "aws_db_*"', "update"),
                            {"protect": {"types": ["aws_db_*"]}}),
+    "public-service": ("kubernetes_service_v1.orders_db", ("LoadBalancer", "5432 (PostgreSQL)"), {}),
+    "control-unknown": ("aws_db_instance.orders", ("deletion_protection was true", "known only after apply"), {}),
+    "detection-disabled": ("google_monitoring_alert_policy.errors", ("enabled true → false",), {}),
+    "key-disabled": ("aws_kms_key.orders", ("is_enabled true → false",), {}),
+    "tls-downgrade": ("aws_lb_listener.web", ("ssl_policy", "ELBSecurityPolicy-2016-08"), {}),
+    "public-access": ("aws_redshiftserverless_workgroup.analytics", ("publicly_accessible false → true",), {}),
+    "auth-weakened": ("aws_cognito_user_pool.customers", ('mfa_configuration "ON" → "OFF"',), {}),
+    "scaled-to-zero": ("aws_ecs_service.api", ("desired_count 3 → 0",), {}),
+    "dns-delegation": ("aws_route53_record.dev_delegation", ("NS records",), {}),
+    "monitoring-muted": ("datadog_downtime.maintenance", ("mutes every monitor",), {}),
+    "lifecycle-expiration": ("aws_s3_bucket_lifecycle_configuration.exports", ('"expire"', "whole bucket"), {}),
+    "import-with-changes": ("aws_instance.legacy", ("imported and also changed", "instance_type"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"}}

@@ -11,6 +11,10 @@ from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
+from tfreview.pipeline.rules import exposure as exposure
+from tfreview.pipeline.rules import controls as controls
+from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import custom as custom
@@ -24,6 +28,10 @@ THEMES = (
     "network",
     "protection",
     "retention",
+    "exposure",
+    "controls",
+    "vocabulary",
+    "reach",
     "text",
     "credentials",
     "custom",

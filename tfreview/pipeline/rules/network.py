@@ -15,7 +15,8 @@ from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, side
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 
 INGRESS = declare("network-open-ingress", Severity.HIGH,
-                  "Ingress from 0.0.0.0/0 or ::/0 to ports other than 80/443 (security groups, firewalls, NSGs).")
+                  "Ingress from the whole internet (0.0.0.0/0, ::/0, `*`, 0.0.0.0-255.255.255.255…) to ports other "
+                  "than 80/443, in any resource of any provider.")
 DATABASE = declare("public-database", Severity.HIGH,
                    "A database becomes reachable from the internet (publicly_accessible, 0.0.0.0/0 networks).")
 BUCKET = declare("public-bucket", Severity.HIGH,

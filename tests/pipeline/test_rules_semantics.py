@@ -1,0 +1,218 @@
+"""The detectors by meaning (exposure, controls vocabulary, reach): each risky case across providers fires its
+rule, each benign look-alike stays likely safe (fixtures/rules/cases/), and the value readers they share."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.helpers import ROOT
+from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, Severity
+from tfreview.pipeline.review import review
+from tfreview.pipeline.rules import controls, exposure, lifecycle, reach
+from tfreview.pipeline.rules.values import pairs, tls_version, world_sources
+from tfreview.settings import Settings
+
+CASES_DIR = ROOT / "fixtures" / "rules" / "cases"
+CASES: list[dict[str, Any]] = json.loads((CASES_DIR / "manifest.json").read_text())["cases"]
+
+
+def _id(entry: dict[str, Any]) -> str:
+    return str(entry["path"]).removesuffix(".json")
+
+
+def test_every_risky_case_has_a_benign_look_alike() -> None:
+    risky = [c for c in CASES if c["expected"] == "needs_close_review"]
+    assert len(risky) >= 20 and len(CASES) - len(risky) >= len(risky) * 2 // 3
+    assert len({c["rule"] for c in risky}) >= 14
+
+
+@pytest.mark.parametrize("entry", CASES, ids=_id)
+def test_case_gets_its_label_from_rules_alone(entry: dict[str, Any]) -> None:
+    result = review(CASES_DIR / entry["path"], Settings(backend="none"))
+    assert result.label.value == entry["expected"], [(f.rule, f.message) for f in result.findings]
+    assert not result.errors
+    if entry["rule"]:
+        assert entry["rule"] in {f.rule for f in result.findings}
+
+
+def change(resource_type: str, before: Any, after: Any, action: Action = Action.UPDATE,
+           unknown: Any = None, actions: list[str] | None = None) -> Change:
+    return Change(address=f"{resource_type}.x", type=resource_type, action=action,
+                  actions=actions or [action.value], before=before, after=after, after_unknown=unknown or {})
+
+
+def every_check(item: Change) -> list[Finding]:
+    """What every registered per-change check (the curated watches and the vocabulary) finds in one change."""
+    return [f for hook in CHANGE_HOOKS if hook.wants(item.type, item.action) for f in hook.check(item)]
+
+
+# --- values ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("TLS1_2", 1.2), ("TLS1_0", 1.0), ("tls1.2", 1.2), ("1.2", 1.2), ("TLS_1_0", 1.0), ("TLSv1.2_2021", 1.2),
+    ("TLSv1_2016", 1.0), ("TLSv1", 1.0), ("ELBSecurityPolicy-TLS13-1-2-2021-06", 1.2),
+    ("ELBSecurityPolicy-2016-08", 1.0), ("ELBSecurityPolicy-TLS-1-1-2017-01", 1.1), ("SSLv3", 0.3),
+    ("MODERN", None), ("my-armor-policy", None), (UNKNOWN, None),
+])
+def test_tls_versions_are_parsed(text: str, version: float | None) -> None:
+    assert tls_version(text) == version
+
+
+@pytest.mark.parametrize(("value", "words", "found"), [
+    (["0.0.0.0/0"], False, ["0.0.0.0/0"]), (["::/0"], False, ["::/0"]), ("0/0", False, ["0/0"]),
+    (["0.0.0.0/1", "128.0.0.0/1"], False, ["0.0.0.0/1 + 128.0.0.0/1"]), (["10.0.0.0/8"], False, []),
+    ("*", True, ["*"]), ("*", False, []), ("Internet", True, ["Internet"]), (["0.0.0.0"], True, []),
+])
+def test_world_sources_by_value_shape(value: Any, words: bool, found: list[str]) -> None:
+    assert world_sources(value, words) == found
+
+
+def test_pairs_marks_values_known_only_after_apply() -> None:
+    found = pairs(change("x", {"a": {"b": True}, "c": 1}, {"a": {}, "c": 1}, unknown={"a": {"b": True}}))
+    assert found == [("a.b", True, UNKNOWN)]
+
+
+# --- exposure ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource_type", "values", "ports"), [
+    ("acmecloud_rule", {"protocol": "tcp", "port": 22, "allowed_ips": ["0.0.0.0/0"]}, "port 22 (SSH)"),
+    ("x_fw", {"ingress": [{"from_port": 0, "to_port": 65535, "source_ranges": ["::/0"]}]}, "all ports"),
+    ("x_fw", {"rule": [{"source": "Internet", "ports": ["3389"]}]}, "port 3389 (RDP)"),
+    ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}, "all ports"),
+])
+def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], ports: str) -> None:
+    assert [o[2] for o in exposure.openings(resource_type, values)][:1] == [ports]
+
+
+@pytest.mark.parametrize(("resource_type", "values"), [
+    ("acmecloud_rule", {"protocol": "tcp", "port": 443, "allowed_ips": ["0.0.0.0/0"]}),
+    ("x_fw", {"egress": [{"cidr_blocks": ["0.0.0.0/0"]}]}),
+    ("x_fw", {"direction": "EGRESS", "cidr": "0.0.0.0/0"}),
+    ("x_fw", {"action": "deny", "source_ranges": ["0.0.0.0/0"]}),
+    ("x_route", {"destination_cidr_block": "0.0.0.0/0"}),
+    ("x_fw", {"rule": [{"source": "10.0.0.0/8", "destination_address": "*"}]}),
+    ("x_fw", {"protocol": "icmp", "cidr_blocks": ["0.0.0.0/0"]}),
+])
+def test_benign_look_alikes_open_nothing(resource_type: str, values: dict[str, Any]) -> None:
+    assert exposure.openings(resource_type, values) == []
+
+
+def test_only_new_openings_are_reported() -> None:
+    values = {"port": 22, "allowed_ips": ["0.0.0.0/0"]}
+    assert list(exposure._internet_exposure(change("acme_fw", values, {**values, "name": "x"}))) == []
+    assert list(exposure._internet_exposure(change("acme_fw", {**values, "allowed_ips": []}, values)))
+
+
+def test_api_endpoint_cidrs_at_their_default_on_create_are_medium() -> None:
+    values = {"vpc_config": [{"public_access_cidrs": ["0.0.0.0/0"]}]}
+    found = list(exposure._internet_exposure(change("aws_eks_cluster", None, values, Action.CREATE)))
+    assert [f.severity for f in found] == [Severity.MEDIUM]
+
+
+@pytest.mark.parametrize(("annotations", "facing"), [
+    ({"service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"}, "internet-facing"),
+    ({"service.beta.kubernetes.io/aws-load-balancer-internal": "true"}, "internal"),
+    ({"service.beta.kubernetes.io/azure-load-balancer-internal": "false"}, "internet-facing"),
+    ({"networking.gke.io/load-balancer-type": "Internal"}, "internal"),
+    ({"prometheus.io/scrape": "true"}, None),
+])
+def test_load_balancer_annotations(annotations: dict[str, str], facing: str | None) -> None:
+    assert exposure.annotation_facing(annotations) == facing
+
+
+# --- controls vocabulary -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource_type", "path", "before", "after", "rule"), [
+    ("acme_db", "termination_protection_enabled", True, False, "protection-disabled"),
+    ("acme_db", "force_destroy", False, True, "protection-disabled"),
+    ("acme_store", "encryption_at_rest", True, False, "encryption-disabled"),
+    ("acme_store", "customer_managed_key_id", "key/1", None, "encryption-disabled"),
+    ("acme_store", "kms_key_arn", "arn:key/1", None, "encryption-disabled"),
+    ("acme_db", "backup_retention_days", 7, 0, "backup-reduced"),
+    ("acme_trail", "enabled", True, False, "detection-disabled"),
+    ("acme_kms_key", "state", "Enabled", "PendingDeletion", "key-disabled"),
+    ("acme_listener", "min_tls_version", "TLS1_2", "TLS1_0", "tls-downgrade"),
+    ("acme_cdn", "viewer_protocol_policy", "redirect-to-https", "allow-all", "tls-downgrade"),
+    ("acme_app", "visibility_level", "private", "public", "public-access"),
+    ("acme_app", "ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_ALL", "public-access"),
+    ("acme_org", "sso_enforced", True, False, "auth-weakened"),
+    ("acme_pool", "min_replicas", 2, 0, "scaled-to-zero"),
+])
+def test_a_control_weakens(resource_type: str, path: str, before: Any, after: Any, rule: str) -> None:
+    assert [f.rule for f in every_check(change(resource_type, {path: before}, {path: after}))] == [rule]
+
+
+@pytest.mark.parametrize(("resource_type", "path", "before", "after"), [
+    ("acme_db", "deletion_protection_enabled", False, True),
+    ("acme_store", "encryption_at_rest", False, True),
+    ("acme_listener", "min_tls_version", "TLS1_0", "TLS1_2"),
+    ("acme_pool", "min_replicas", 3, 5),
+    ("acme_pool", "min_replicas", 5, 3),
+    ("acme_app", "visibility", "public", "private"),
+    ("acme_app", "description", "on", "off"),
+    ("acme_db", "tags.enabled", "true", "false"),
+])
+def test_a_control_strengthened_or_unrelated_is_quiet(resource_type: str, path: str, before: Any, after: Any) -> None:
+    assert every_check(change(resource_type, {path: before}, {path: after})) == []
+
+
+def test_a_control_that_becomes_unknown_is_medium_and_named() -> None:
+    found = list(controls._weakened(change("acme_db", {"deletion_protection": True}, {},
+                                           unknown={"deletion_protection": True})))
+    assert [(f.rule, f.severity) for f in found] == [("control-unknown", Severity.MEDIUM)]
+    assert "deletion_protection" in found[0].message
+
+
+def test_an_unknown_value_is_not_weakened_when_it_was_already_weak() -> None:
+    assert list(controls._weakened(change("acme_db", {"deletion_protection": False}, {},
+                                          unknown={"deletion_protection": True}))) == []
+
+
+def test_creates_are_judged_only_where_the_weak_value_is_notable() -> None:
+    weak = list(controls._created_weak(change("acme_store", None, {"encrypted": False, "versioning": False},
+                                              Action.CREATE)))
+    assert [(f.rule, f.severity) for f in weak] == [("encryption-disabled", Severity.MEDIUM)]
+    public = list(controls._created_weak(change("acme_db", None, {"publicly_accessible": True}, Action.CREATE)))
+    assert [(f.rule, f.severity) for f in public] == [("public-access", Severity.HIGH)]
+
+
+# --- reach ---------------------------------------------------------------------------------------------
+
+
+def test_name_servers_moved_on_a_registered_domain() -> None:
+    before = {"domain_name": "acme.example", "name_server": [{"name": "ns-1.awsdns-01.org"}]}
+    after = {**before, "name_server": [{"name": "ns1.elsewhere.example"}]}
+    found = list(reach._delegation(change("aws_route53domains_registered_domain", before, after)))
+    assert [f.rule for f in found] == ["dns-delegation"]
+
+
+def test_apex_record_deleted_but_not_a_subdomain() -> None:
+    apex = {"name": "acme.example", "type": "A", "records": ["203.0.113.1"]}
+    assert list(reach._delegation(change("aws_route53_record", apex, None, Action.DELETE)))
+    sub = {**apex, "name": "old.acme.example"}
+    assert not list(reach._delegation(change("aws_route53_record", sub, None, Action.DELETE)))
+
+
+def test_import_that_changes_only_tags_is_medium() -> None:
+    item = change("aws_instance", {"id": "i-1", "tags": {"a": "1"}}, {"id": "i-1", "tags": {"a": "2"}})
+    item.importing = True
+    assert [f.severity for f in reach._import_with_changes(item)] == [Severity.MEDIUM]
+
+
+# --- destruction in context ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource_type", "immutable"), [
+    ("aws_ecs_task_definition", True), ("aws_launch_configuration", True), ("google_compute_instance_template", True),
+    ("aws_lambda_layer_version", True), ("aws_ami", True), ("google_kms_crypto_key_version", False),
+    ("aws_launch_template", False), ("aws_db_instance", False),
+])
+def test_types_immutable_by_design(resource_type: str, immutable: bool) -> None:
+    assert lifecycle.is_immutable_type(resource_type) is immutable

@@ -1,0 +1,191 @@
+"""The security-controls engine (risk rules stage): a control names attributes by path pattern and says which
+way their values weaken; applied to every update, replace and create of every resource type of every provider.
+
+vocabulary.py holds the table. A value weakens when its strength drops (a flag turned off, a mode down its
+ladder, a TLS version lowered, a count to zero). An unknown-until-apply value is never "weakened", but a control
+that was strong and becomes unknown is a medium `control-unknown` finding naming it. Creates are judged only by
+controls whose weak value is notable on a new resource.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import known, show
+from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version
+from tfreview.pipeline.rules.watch import WATCHES
+
+UNSEEN = declare("control-unknown", Severity.MEDIUM,
+                 "A security control (protection, encryption, logging, exposure…) becomes known only after apply, "
+                 "so the plan cannot show it stays on.")
+
+ON = {"true", "on", "enabled", "enable", "yes", "active", "required", "enforced", "strict", "1"}
+OFF = {"false", "off", "disabled", "disable", "no", "inactive", "suspended", "optional", "none", "0", "paused",
+       "not_enforced", "unenforced"}
+SKIPPED_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels", "timeouts")
+Strength = Callable[[Any], float | None]
+
+
+def flag(value: Any) -> float | None:
+    """1 for on-words and true, 0 for off-words, false and null; None for anything else."""
+    if value is True:
+        return 1
+    if value is False or value is None:
+        return 0
+    text = str(value).strip().lower()
+    return 1 if text in ON else 0 if text in OFF else None
+
+
+def inverted(value: Any) -> float | None:
+    """A flag whose true is the weak side (force_destroy, publicly_accessible)."""
+    strength = flag(value)
+    return None if strength is None else 1 - strength
+
+
+def present(value: Any) -> float | None:
+    """1 while a value (a key id, a list of actions) is set, 0 once it is removed."""
+    return 0 if value in (None, "", [], {}) else 1
+
+
+def ladder(*tiers: tuple[str, ...]) -> Strength:
+    """Strength by tier, strongest first; values outside the ladder are not understood."""
+    rank = {word: len(tiers) - i for i, tier in enumerate(tiers) for word in tier}
+
+    def strength(value: Any) -> float | None:
+        return rank.get(str(value).strip().lower()) if isinstance(value, str) else None
+    return strength
+
+
+def tls(value: Any) -> float | None:
+    """The minimum TLS version a setting allows."""
+    return tls_version(value)
+
+
+def count(value: Any) -> float | None:
+    """A number (replicas, retention days)."""
+    return number(value)
+
+
+def public_word(value: Any) -> float | None:
+    """0 for ACLs and access types that let anyone read, 1 for any other known word."""
+    if not isinstance(value, str) or not known(value):
+        return None
+    text = value.lower().replace("_", "-")
+    return 0 if "public" in text or text in ("container", "blob", "authenticated-read", "authenticatedread",
+                                             "allusers", "allauthenticatedusers") else 1
+
+
+@dataclass(frozen=True)
+class Control:
+    """Attributes whose path ends with PATH (a regex over dotted segments), on types matching TYPES."""
+
+    rule: str
+    path: str
+    strength: Strength
+    what: str
+    types: str = ""
+    create: Severity | None = None  # a create with a value below create_below is notable, at this severity
+    create_below: float = 1
+    above_zero: Severity | None = None  # numbers: the severity of a drop that stays above zero (None: not news)
+    severity: Severity | None = None
+
+    def weakened(self, before: Any, after: Any) -> Severity | None:
+        """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
+        old, new = self.strength(before), self.strength(after)
+        if old is None or new is None or new >= old:
+            return None
+        if self.strength is count and new > 0:
+            return self.above_zero
+        return self.severity or RULE_SEVERITY[self.rule]
+
+
+CONTROLS: list[Control] = []
+# Types a curated rule already reads field by field for a rule id: the generic control stays quiet there.
+COVERED: dict[str, set[str]] = {}
+RULE_SEVERITY: dict[str, Severity] = {}
+
+
+def control(rule_id: str, path: str, strength: Strength, what: str, **options: Any) -> None:
+    """Add a control to the vocabulary."""
+    RULE_SEVERITY[rule_id] = RULES[rule_id].severity
+    CONTROLS.append(Control(rule_id, path, strength, what, **options))
+    _matching.cache_clear()
+
+
+@cache
+def _pattern(path: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|[./\-])(?:{path})\Z")
+
+
+@cache
+def _type_pattern(types: str) -> re.Pattern[str]:
+    return re.compile(types)
+
+
+@cache
+def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
+    if path.startswith(SKIPPED_ROOTS):
+        return ()
+    lowered = path.lower()
+    return tuple(c for c in CONTROLS if _pattern(c.path).search(lowered)
+                 and (not c.types or _type_pattern(c.types).search(resource_type))
+                 and resource_type not in COVERED.get(c.rule, ()))
+
+
+def _watched(resource_type: str, path: str, before: Any, after: Any) -> bool:
+    """Whether watch.py's curated table already reports this attribute."""
+    segments = plain(path).split(".")
+    return any(w.fires(resource_type, segments, before, after) for w in WATCHES.get(segments[-1], ()))
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _weakened(change: Change) -> Iterator[Finding]:
+    if change.before == change.after and not change.after_unknown:
+        return
+    seen: set[tuple[str, str]] = set()
+    for path, before, after in pairs(change):
+        for item in _matching(change.type, plain(path)):
+            if (item.rule, path) in seen:
+                continue
+            if after == UNKNOWN:
+                # A replace recomputes what is not configured; only an update's unknown control is news.
+                if change.action is Action.UPDATE and _strong(item, before):
+                    seen.add((item.rule, path))
+                    yield finding(UNSEEN, change.address,
+                                  f"{change.address}: {path} was {show(before)} and is known only after apply "
+                                  f"({item.what} cannot be confirmed)")
+                continue
+            severity = item.weakened(before, after)
+            if severity is not None and not _watched(change.type, path, before, after):
+                seen.add((item.rule, path))
+                yield finding(item.rule, change.address,
+                              f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)
+
+
+@on_change(actions=(Action.CREATE,))
+def _created_weak(change: Change) -> Iterator[Finding]:
+    if not isinstance(change.after, dict):
+        return
+    for path, value in leaves(change.after):
+        for item in _matching(change.type, plain(path)):
+            if item.create is None or value is None:
+                continue
+            strength = item.strength(value)
+            if strength is not None and strength < item.create_below:
+                yield finding(item.rule, change.address,
+                              f"{change.address} is created with {path} = {show(value)} ({item.what})", item.create)
+                break
+
+
+def _strong(item: Control, before: Any) -> bool:
+    """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
+    strength = item.strength(before) if before is not None else None
+    binary = (flag, inverted, present, public_word, count)
+    weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
+    return strength is not None and strength > weakest

@@ -1,0 +1,166 @@
+"""The security-controls vocabulary (risk rules stage): attribute names of every provider and the weak direction
+of their values. controls.py applies it to every resource type; add a line to teach it a new control.
+
+Paths are regexes over an attribute's dotted path without indices, matched at its end after `.`, `/` or `-`
+(so `metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-internal` ends in `internal`).
+"""
+
+from __future__ import annotations
+
+from tfreview.pipeline.findings import Severity, declare
+from tfreview.pipeline.rules import network
+from tfreview.pipeline.rules.controls import COVERED, control, count, flag, inverted, ladder, present, public_word, tls
+from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
+from tfreview.pipeline.rules.retention import BACKUP, LOGGING
+
+DETECTION = declare("detection-disabled", Severity.HIGH,
+                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, or an alarm "
+                    "loses its actions (any provider).")
+KEY = declare("key-disabled", Severity.HIGH, "An encryption or signing key is disabled or scheduled for deletion.")
+TLS = declare("tls-downgrade", Severity.HIGH,
+              "A connection gets weaker: HTTPS→HTTP listeners, lower minimum TLS versions or weaker TLS policies, "
+              "CDN/edge SSL modes, viewer protocol allow-all, IMDSv2 optional.")
+PUBLIC = declare("public-access", Severity.HIGH,
+                 "A resource becomes reachable by anyone: public access flags, public ACLs, public visibility, an "
+                 "internal load balancer or endpoint made internet-facing (any provider).")
+AUTH = declare("auth-weakened", Severity.HIGH,
+               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication turned off.")
+ZERO = declare("scaled-to-zero", Severity.HIGH,
+               "Replicas, desired count, minimum size or node count drop to 0: the service stops.")
+
+WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
+            r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
+            r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
+            r"|uptime_check|synthetics|canary)(?:_|\d|s?$)")
+KEYS = r"kms|crypto_key|key_vault_key|_key$|_key_version|signing_key|certificate_authority"
+ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running"),
+                ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
+
+# network.py reads these types' public flags and ACLs itself (as public-database / public-bucket).
+COVERED[PUBLIC] = {*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS,
+                   "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket_acl",
+                   "aws_s3_bucket", "google_storage_bucket_acl",
+                   "azurerm_storage_container", "azurerm_storage_account", "google_storage_bucket",
+                   "google_sql_database_instance"}
+
+# --- destroy guards -----------------------------------------------------------------------------------
+control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_enabled)?|enable_\w*_protection"
+        r"|prevent_(?:destroy|deletion)\w*|disable_api_termination|protect_from_deletion|deletion_prevention",
+        flag, "deletion protection turned off")
+control(PROTECTION, r"force_destroy|force_delete|skip_final_snapshot|delete_automated_backups"
+        r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes",
+        inverted, "a destroy or force-push now goes through")
+control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_reviews|require_signed_commits"
+        r"|required_linear_history|require_conversation_resolution", flag, "branch protection relaxed",
+        types=r"branch_protection|ruleset")
+control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
+        "required reviews removed", types=r"branch_protection|ruleset")
+
+# --- encryption ---------------------------------------------------------------------------------------
+control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
+        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
+        flag, "encryption turned off", create=Severity.MEDIUM)
+control(ENCRYPTION, r"enabled|enable", flag, "encryption by default turned off", types=r"encrypt")
+control(ENCRYPTION, r"\w*kms_key\w*|\w*key_vault_key_id|\w*encryption_key\w*|disk_encryption_set_id"
+        r"|customer_managed_key\w*(?:\.\w+)?|kms_master_key_id|sse_algorithm|cmk\w*", present,
+        "encryption or its customer-managed key removed")
+control(ENCRYPTION, r"sse_algorithm|encryption_type|encryption_mode|sse_type|server_side_encryption",
+        ladder(("aws:kms", "aws:kms:dsse", "kms", "customer_managed_key", "sse_kms", "customer"),
+               ("aes256", "sse_s3", "service_managed", "aws_owned_key", "default"),
+               ("none", "disabled", "no_encryption", "unencrypted")),
+        "encryption weakened")
+
+# --- versioning, backups, retention -------------------------------------------------------------------
+control(VERSIONING, r"versioning(?:_enabled)?|\w*versioning\w*\.(?:enabled|status|mfa_delete)|mfa_delete",
+        flag, "versioning turned off")
+control(BACKUP, r"\w*backups?_?\w*enabled|\w*point_in_time\w*(?:\.enabled)?|pitr\w*|\w*soft_delete\w*enabled"
+        r"|\w*delete_retention\w*\.enabled|geo_redundant_backup\w*|binary_log_enabled|backup\.enabled"
+        r"|automated_backups?\w*", flag, "backups turned off")
+control(BACKUP, r"\w*(?:retention|retained)\w*(?:days|period|count|hours|limit|backups|seconds|duration)"
+        r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
+        r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+
+# --- logging, detection, keys -------------------------------------------------------------------------
+control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
+        r"|\w*audit\w*enabled|\w*flow_logs?\w*|\w*tracing\w*enabled|enable_log_file_validation"
+        r"|include_global_service_events|is_multi_region_trail|\w*log_analytics\w*enabled",
+        flag, "logging turned off")
+control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"disabled|muted|is_muted|suspended", inverted, "the detector, alarm or monitor stops",
+        types=WATCHERS)
+control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
+        present, "the alarm no longer notifies anyone")
+control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
+control(KEY, r"state|status|key_state|key_status",
+        ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
+                                       "destroyed", "pending_destruction", "scheduled_for_deletion")),
+        "the key is disabled or scheduled for deletion", types=KEYS)
+
+# --- transport --------------------------------------------------------------------------------------
+control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
+        r"|security_policy|min_tls|ssl_protocols?", tls, "minimum TLS version lowered", create=Severity.MEDIUM,
+        create_below=1.2)
+control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
+                                              ("http", "tcp", "grpc", "ws")),
+        "traffic no longer encrypted in transit")
+control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-https",), ("allow-all",)),
+        "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
+control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
+        "traffic to the origin may be plain HTTP")
+control(TLS, r"ssl|ssl_mode|sslmode", ladder(
+    ("strict", "full_strict", "origin_pull", "trusted_client_certificate_required", "verify-full", "verify_identity"),
+    ("full", "encrypted_only", "require", "required"),
+    ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
+    ("off", "disable", "disabled")), "SSL mode weakened")
+control(TLS, r"always_use_https|automatic_https_rewrites|\w*https_redirect\w*|redirect_http_to_https|enforce_https"
+        r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
+control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
+        create=Severity.MEDIUM, create_below=2)
+control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
+        types=r"ssl_policy")
+control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
+
+# --- exposure -------------------------------------------------------------------------------------
+control(PUBLIC, r"publicly_accessible|is_public|public|publicly_readable|allow_unauthenticated\w*",
+        inverted, "reachable by anyone", create=Severity.HIGH)
+control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
+        r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
+        r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*", inverted, "public access allowed")
+control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private"
+        r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
+control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
+        create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
+        r"object_acl", public_word, "public ACL", create=Severity.HIGH)
+control(PUBLIC, r"public_access_prevention", ladder(("enforced",), ("inherited", "unspecified")),
+        "public access prevention lifted")
+control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_only", "allow_internal_only",
+                                                    "internal-only", "internal"),
+                                                   ("ingress_traffic_internal_load_balancer", "allow_internal_and_gclb",
+                                                    "internal-and-cloud-load-balancing"),
+                                                   ("ingress_traffic_all", "allow_all", "all")),
+        "ingress opened to all traffic")
+control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type",
+        ladder(("internal", "internal_managed", "internal_self_managed"),
+               ("external", "external_managed", "internet-facing")), "made internet-facing")
+
+# --- sign-in ---------------------------------------------------------------------------------------
+control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
+        r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
+        r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
+        r"|require_authentication|enable_authentication|\w*authentication_required", flag,
+        "a sign-in requirement turned off")
+control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
+control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
+        "two-factor sign-in no longer mandatory")
+control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_auth_enabled", inverted,
+        "unauthenticated or local sign-in allowed")
+
+# --- stopping a service by update -------------------------------------------------------------------
+control(ZERO, r"replicas|replica_count|desired_count|desired_capacity|desired_size|min_size|max_size|min_capacity"
+        r"|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
+        r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
+        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
