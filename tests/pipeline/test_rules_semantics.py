@@ -216,3 +216,49 @@ def test_import_that_changes_only_tags_is_medium() -> None:
 ])
 def test_types_immutable_by_design(resource_type: str, immutable: bool) -> None:
     assert lifecycle.is_immutable_type(resource_type) is immutable
+
+
+# --- name/value settings, shares, redirects: the same vocabulary reads them ------------------------------
+
+SETTINGS_CASES = [
+    ("cloudflare_zone_setting", {"setting_id": "ssl", "value": "strict"}, {"setting_id": "ssl", "value": "flexible"},
+     "tls-downgrade"),
+    ("helm_release", {"set": [{"name": "replicaCount", "value": "3"}]}, {"set": [{"name": "replicaCount", "value": "0"}]},
+     "scaled-to-zero"),
+    ("aws_db_parameter_group", {"parameter": [{"name": "rds.force_ssl", "value": "1"}]},
+     {"parameter": [{"name": "rds.force_ssl", "value": "0"}]}, "encryption-disabled"),
+    ("google_sql_database_instance", {"settings": [{"database_flags": [{"name": "log_connections", "value": "on"}]}]},
+     {"settings": [{"database_flags": [{"name": "log_connections", "value": "off"}]}]}, "logging-disabled"),
+    ("azurerm_postgresql_flexible_server_configuration", {"name": "require_secure_transport", "value": "on"},
+     {"name": "require_secure_transport", "value": "off"}, "encryption-disabled"),
+    ("aws_lambda_function_url", {"authorization_type": "AWS_IAM"}, {"authorization_type": "NONE"}, "public-access"),
+    ("azurerm_key_vault", {"network_acls": [{"default_action": "Deny"}]}, {"network_acls": [{"default_action": "Allow"}]},
+     "public-access"),
+    ("aws_db_snapshot", {"shared_accounts": []}, {"shared_accounts": ["all"]}, "public-access"),
+    ("azurerm_monitor_diagnostic_setting", {"enabled_log": [{"category": "AuditEvent"}]}, {"enabled_log": []},
+     "logging-disabled"),
+    ("aws_cloudfront_distribution", {"origin": [{"origin_ssl_protocols": ["TLSv1.2"]}]},
+     {"origin": [{"origin_ssl_protocols": ["TLSv1", "TLSv1.2"]}]}, "tls-downgrade"),
+    ("aws_lb_listener", {"default_action": [{"type": "redirect", "redirect": [{"protocol": "HTTPS"}]}]},
+     {"default_action": [{"type": "forward", "redirect": []}]}, "tls-downgrade"),
+    ("azurerm_redis_cache", {"enable_non_ssl_port": False}, {"enable_non_ssl_port": True}, "tls-downgrade"),
+    ("bitbucket_repository", {"is_private": True}, {"is_private": False}, "public-access"),
+]
+
+
+@pytest.mark.parametrize(("resource_type", "before", "after", "rule"), SETTINGS_CASES,
+                         ids=[c[0] for c in SETTINGS_CASES])
+def test_settings_and_shares_weaken(resource_type: str, before: Any, after: Any, rule: str) -> None:
+    assert rule in {f.rule for f in every_check(change(resource_type, before, after))}
+
+
+@pytest.mark.parametrize(("resource_type", "before", "after", "rule"), SETTINGS_CASES,
+                         ids=[c[0] for c in SETTINGS_CASES])
+def test_the_reverse_change_hardens_and_is_quiet(resource_type: str, before: Any, after: Any, rule: str) -> None:
+    assert [f for f in every_check(change(resource_type, after, before)) if f.severity is Severity.HIGH] == []
+
+
+def test_a_setting_nobody_guards_is_quiet() -> None:
+    item = change("cloudflare_zone_setting", {"setting_id": "development_mode", "value": "on"},
+                  {"setting_id": "development_mode", "value": "off"})
+    assert every_check(item) == []

@@ -18,7 +18,7 @@ from typing import Any
 from tfreview.pipeline.changes import UNKNOWN, Action, Change
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show
-from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version
+from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version, with_settings
 from tfreview.pipeline.rules.watch import WATCHES
 
 UNSEEN = declare("control-unknown", Severity.MEDIUM,
@@ -63,8 +63,22 @@ def ladder(*tiers: tuple[str, ...]) -> Strength:
 
 
 def tls(value: Any) -> float | None:
-    """The minimum TLS version a setting allows."""
+    """The minimum TLS version a setting (or a list of allowed protocols) allows."""
+    if isinstance(value, list):
+        versions = [v for v in (tls_version(item) for item in value) if v is not None]
+        return min(versions) if versions else None
     return tls_version(value)
+
+
+def https_word(value: Any) -> float | None:
+    """1 while a redirect goes to HTTPS, 0 once it goes elsewhere or is removed."""
+    return 1 if isinstance(value, str) and value.lower() == "https" else 0 if known(value) or value is None else None
+
+
+def everyone(value: Any) -> float | None:
+    """0 when a share or launch permission names everyone (`all`, `*`), 1 otherwise."""
+    items = value if isinstance(value, list) else [value]
+    return 0 if any(str(v).lower() in ("all", "*", "everyone", "public", "allusers") for v in items) else 1
 
 
 def count(value: Any) -> float | None:
@@ -106,8 +120,8 @@ class Control:
 
 
 CONTROLS: list[Control] = []
-# Types a curated rule already reads field by field for a rule id: the generic control stays quiet there.
-COVERED: dict[str, set[str]] = {}
+# (types, attribute names) a curated rule already reads for a rule id: the generic control stays quiet there.
+COVERED: dict[str, tuple[set[str], set[str]]] = {}
 RULE_SEVERITY: dict[str, Severity] = {}
 
 
@@ -133,9 +147,15 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS):
         return ()
     lowered = path.lower()
+    leaf = lowered.rpartition(".")[2]
     return tuple(c for c in CONTROLS if _pattern(c.path).search(lowered)
                  and (not c.types or _type_pattern(c.types).search(resource_type))
-                 and resource_type not in COVERED.get(c.rule, ()))
+                 and not _covered(c.rule, resource_type, leaf))
+
+
+def _covered(rule_id: str, resource_type: str, leaf: str) -> bool:
+    types, names = COVERED.get(rule_id, (set(), set()))
+    return resource_type in types and leaf in names
 
 
 def _watched(resource_type: str, path: str, before: Any, after: Any) -> bool:
@@ -172,7 +192,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
 def _created_weak(change: Change) -> Iterator[Finding]:
     if not isinstance(change.after, dict):
         return
-    for path, value in leaves(change.after):
+    for path, value in leaves(with_settings(change.after)):
         for item in _matching(change.type, plain(path)):
             if item.create is None or value is None:
                 continue
@@ -186,6 +206,6 @@ def _created_weak(change: Change) -> Iterator[Finding]:
 def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
-    binary = (flag, inverted, present, public_word, count)
+    binary = (flag, inverted, present, public_word, count, https_word, everyone)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

@@ -30,7 +30,7 @@ def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     while stack and count < MAX_LEAVES:
         where, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend((f"{where}.{k}" if where else str(k), v) for k, v in item.items())
+            stack.extend((f"{where}.{k}" if where else str(k), _as_pairs(v)) for k, v in item.items())
         elif isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item):
             stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
         else:
@@ -55,11 +55,38 @@ def plain(path: str) -> str:
     return _INDEX.sub("", path)
 
 
+def with_settings(values: Any) -> dict[str, Any]:
+    """VALUES plus its name/value pairs read as attributes: `setting_id = "ssl", value = "flexible"` gives
+    `ssl = "flexible"`. (leaves() reads Helm `set`, database flags and parameter lists as `set.<name>`.)"""
+    if not isinstance(values, dict):
+        return {}
+    extra: dict[str, Any] = {}
+    name = next((values[k] for k in NAME_KEYS if isinstance(values.get(k), str)), None)
+    if name and "value" in values and not isinstance(values["value"], (dict, list)):
+        extra[name] = values["value"]
+    return {**values, **extra} if extra else values
+
+
+def _as_pairs(value: Any) -> Any:
+    """A list of name/value blocks (Helm `set`, database flags, parameters) as one object by name."""
+    if isinstance(value, list) and value and all(_pair(i) for i in value):
+        return {str(i["name"]): i.get("value") for i in value}
+    return value
+
+
+NAME_KEYS = ("setting_id", "setting", "name", "parameter_name", "key")
+
+
+def _pair(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name"), str) and "value" in item \
+        and not isinstance(item.get("value"), (dict, list))
+
+
 def pairs(change: Change) -> list[tuple[str, Any, Any]]:
     """(path, before, after) for every leaf whose value differs; after is UNKNOWN where it is known only
     after apply. Leaves of a removed block come with after None."""
-    before = dict(leaves(change.before if isinstance(change.before, dict) else {}))
-    after = dict(leaves(change.after if isinstance(change.after, dict) else {}))
+    before = dict(leaves(with_settings(change.before)))
+    after = dict(leaves(with_settings(change.after)))
     for path in unknown_paths(change.after_unknown):
         after[path] = UNKNOWN
         for old in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules import network
-from tfreview.pipeline.rules.controls import COVERED, control, count, flag, inverted, ladder, present, public_word, tls
+from tfreview.pipeline.rules.controls import (
+    COVERED,
+    control,
+    count,
+    everyone,
+    flag,
+    https_word,
+    inverted,
+    ladder,
+    present,
+    public_word,
+    tls,
+)
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 
@@ -36,12 +48,15 @@ KEYS = r"kms|crypto_key|key_vault_key|_key$|_key_version|signing_key|certificate
 ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running"),
                 ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
 
-# network.py reads these types' public flags and ACLs itself (as public-database / public-bucket).
-COVERED[PUBLIC] = {*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS,
-                   "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket_acl",
-                   "aws_s3_bucket", "google_storage_bucket_acl",
-                   "azurerm_storage_container", "azurerm_storage_account", "google_storage_bucket",
-                   "google_sql_database_instance"}
+# network.py reads these attributes of these types itself (as public-database / public-bucket).
+COVERED[PUBLIC] = ({*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS, "aws_s3_bucket_public_access_block",
+                    "aws_s3_account_public_access_block", "aws_s3_bucket_acl", "aws_s3_bucket",
+                    "google_storage_bucket_acl", "azurerm_storage_container", "azurerm_storage_account",
+                    "google_storage_bucket", "google_sql_database_instance"},
+                   {"publicly_accessible", "public_network_access_enabled", "block_public_acls", "block_public_policy",
+                    "ignore_public_acls", "restrict_public_buckets", "acl", "predefined_acl", "container_access_type",
+                    "allow_nested_items_to_be_public", "allow_blob_public_access", "public_access_prevention",
+                    "ipv4_enabled"})
 
 # --- destroy guards -----------------------------------------------------------------------------------
 control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_enabled)?|enable_\w*_protection"
@@ -58,7 +73,7 @@ control(PROTECTION, r"required_approving_review_count|required_pull_request_revi
 
 # --- encryption ---------------------------------------------------------------------------------------
 control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
-        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
+        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|\w*force_ssl|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
         flag, "encryption turned off", create=Severity.MEDIUM)
 control(ENCRYPTION, r"enabled|enable", flag, "encryption by default turned off", types=r"encrypt")
 control(ENCRYPTION, r"\w*kms_key\w*|\w*key_vault_key_id|\w*encryption_key\w*|disk_encryption_set_id"
@@ -81,6 +96,10 @@ control(BACKUP, r"\w*(?:retention|retained)\w*(?:days|period|count|hours|limit|b
         r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
 
 # --- logging, detection, keys -------------------------------------------------------------------------
+control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
+        r"|log_delivery_configuration|cloudwatch_logs)\.\w+", present, "logging configuration removed")
+control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_\w+|\w*audit\w*|general_log"
+        r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
 control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
         r"|\w*audit\w*enabled|\w*flow_logs?\w*|\w*tracing\w*enabled|enable_log_file_validation"
         r"|include_global_service_events|is_multi_region_trail|\w*log_analytics\w*enabled",
@@ -101,7 +120,7 @@ control(KEY, r"state|status|key_state|key_status",
 
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|security_policy|min_tls|ssl_protocols?", tls, "minimum TLS version lowered", create=Severity.MEDIUM,
+        r"|security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered", create=Severity.MEDIUM,
         create_below=1.2)
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
@@ -117,6 +136,10 @@ control(TLS, r"ssl|ssl_mode|sslmode", ladder(
     ("off", "disable", "disabled")), "SSL mode weakened")
 control(TLS, r"always_use_https|automatic_https_rewrites|\w*https_redirect\w*|redirect_http_to_https|enforce_https"
         r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
+control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
+control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
+        r"|\w*insecure\w*|\w*skip_tls_verify|tls_skip_verify|allow_insecure\w*|\w*plaintext\w*", inverted,
+        "plain-text or unverified connections allowed", create=Severity.MEDIUM)
 control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
         create=Severity.MEDIUM, create_below=2)
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
@@ -129,12 +152,19 @@ control(PUBLIC, r"publicly_accessible|is_public|public|publicly_readable|allow_u
 control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
         r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
         r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*", inverted, "public access allowed")
-control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private"
+control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
 control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
+control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids|user_ids|shared_with", everyone,
+        "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
+control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
+    ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth",
+    create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
+        create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"public_access_prevention", ladder(("enforced",), ("inherited", "unspecified")),
         "public access prevention lifted")
 control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_only", "allow_internal_only",
@@ -160,7 +190,7 @@ control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_au
         "unauthenticated or local sign-in allowed")
 
 # --- stopping a service by update -------------------------------------------------------------------
-control(ZERO, r"replicas|replica_count|desired_count|desired_capacity|desired_size|min_size|max_size|min_capacity"
+control(ZERO, r"replicas|replica_?count|desired_count|desired_capacity|desired_size|min_size|max_size|min_capacity"
         r"|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
         r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
