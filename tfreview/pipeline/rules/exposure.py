@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules import network
 from tfreview.pipeline.rules.common import as_list, known, new_items, sides
 from tfreview.pipeline.rules.values import whole_range, world_sources
 

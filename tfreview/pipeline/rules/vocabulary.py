@@ -7,8 +7,8 @@ Paths are regexes over an attribute's dotted path without indices, matched at it
 
 from __future__ import annotations
 
+import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.findings import Severity, declare
-from tfreview.pipeline.rules import network
 from tfreview.pipeline.rules.controls import (
     COVERED,
     control,
@@ -120,8 +120,8 @@ control(KEY, r"state|status|key_state|key_status",
 
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered", create=Severity.MEDIUM,
-        create_below=1.2)
+        r"|security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered",
+        create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
         "traffic no longer encrypted in transit")
