@@ -262,3 +262,39 @@ def test_a_setting_nobody_guards_is_quiet() -> None:
     item = change("cloudflare_zone_setting", {"setting_id": "development_mode", "value": "on"},
                   {"setting_id": "development_mode", "value": "off"})
     assert every_check(item) == []
+
+
+@pytest.mark.parametrize(("resource_type", "values", "severity"), [
+    ("openstack_networking_secgroup_rule_v2", {"direction": "ingress", "remote_ip_prefix": "0.0.0.0/0",
+                                               "port_range_min": 22, "port_range_max": 22}, Severity.HIGH),
+    ("openstack_networking_secgroup_rule_v2", {"direction": "ingress", "remote_ip_prefix": "0.0.0.0/0",
+                                               "port_range_min": 443, "port_range_max": 443}, None),
+    ("ibm_is_security_group_rule", {"direction": "inbound", "remote": "0.0.0.0/0",
+                                    "tcp": [{"port_min": 1, "port_max": 65535}]}, Severity.HIGH),
+    ("ibm_is_security_group_rule", {"direction": "inbound", "remote": "0.0.0.0/0",
+                                    "tcp": [{"port_min": 443, "port_max": 443}]}, None),
+    ("oci_core_security_list",
+     {"ingress_security_rules": [{"source": "0.0.0.0/0", "tcp_options": [{"min": 22, "max": 22}]}],
+      "egress_security_rules": [{"destination": "0.0.0.0/0", "protocol": "all"}]}, Severity.HIGH),
+    ("acme_firewall", {"allowed_ips": "10.0.0.0/8, 0.0.0.0/0", "port": 6379}, Severity.HIGH),
+    ("google_compute_router", {"bgp": [{"advertised_ip_ranges": [{"range": "0.0.0.0/0"}]}]}, None),
+    ("aws_networkfirewall_rule_group", {"rules": [{"action": "PASS", "source": "ANY", "destination_port": "443"}]},
+     None),
+    ("aws_network_acl_rule", {"egress": False, "rule_action": "allow", "cidr_block": "0.0.0.0/0", "protocol": "-1"},
+     Severity.MEDIUM),
+])
+def test_created_openings(resource_type: str, values: dict[str, Any], severity: Severity | None) -> None:
+    found = [f for f in exposure._internet_exposure(change(resource_type, None, values, Action.CREATE))]
+    assert [f.severity for f in found][:1] == ([severity] if severity else [])
+
+
+def test_disabling_an_access_key_is_not_a_key_disabled() -> None:
+    assert every_check(change("aws_iam_access_key", {"status": "Active"}, {"status": "Inactive"})) == []
+
+
+@pytest.mark.parametrize(("resource_type", "stateful"), [
+    ("aws_db_instance", True), ("acmecloud_database", True), ("acme_object_storage_bucket", True),
+    ("aws_lb_target_group", False), ("aws_security_group", False),
+])
+def test_stateful_by_table_or_by_name(resource_type: str, stateful: bool) -> None:
+    assert lifecycle.looks_stateful(resource_type) is stateful

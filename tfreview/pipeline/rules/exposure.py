@@ -31,11 +31,13 @@ HANDLED = {"aws_security_group", "aws_security_group_rule", "aws_vpc_security_gr
 # Words of a key (split at `_`, `.`, `-`, `/`) that make an internet-wide address a destination, not a source.
 AWAY = {"egress", "outbound", "destination", "dest", "dst", "route", "routes", "next", "nat", "peer", "peering",
         "target", "gateway", "except", "forward", "forwarding", "redirect", "upstream", "origin", "private",
-        "internal", "exclude", "excluded", "deny", "denied", "denylist", "blocklist", "blacklist", "blocked"}
-AWAY_TYPES = {"route", "routes", "nat", "vpn", "peering", "egress", "outbound", "subnet", "subnetwork", "prefix",
-              "deny", "denylist", "blocklist", "waf", "wafv2", "armor"}
+        "internal", "exclude", "excluded", "deny", "denied", "denylist", "blocklist", "blacklist", "blocked",
+        "advertised", "advertise"}
+AWAY_TYPES = {"route", "routes", "router", "nat", "vpn", "peering", "egress", "outbound", "subnet", "subnetwork",
+              "prefix", "deny", "denylist", "blocklist", "waf", "wafv2", "armor"}
 # Filters in front of a service (WAF, Cloud Armor): an "allow *" default rule there opens nothing by itself.
-FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy_rule|_ruleset")
+FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
+                          r"|firewall_(?:network|application|nat)_rule")
 # CIDR lists that guard a managed API endpoint (EKS, GKE, AKS): a provider default on create, news on update.
 API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
 # Stateless network ACLs allow everything by default and leave filtering to security groups.
@@ -43,7 +45,8 @@ NETWORK_ACL = re.compile(r"network_acl")
 SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
                         r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
 PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
-                       r"|^dst_ports?$|^port_specification$|^target_port$")
+                       r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max)$|^(?:min|max)_port$")
+SOURCE_PORT = re.compile(r"^(?:source|src)_ports?")
 DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
 ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
 NO_PORT_PROTOCOLS = {"icmp", "icmpv6", "1", "58", "ipv6-icmp"}
@@ -126,17 +129,40 @@ def _ports(node: dict[str, Any], depth: int = 0) -> list[tuple[int, int] | str]:
     if "from_port" in node or "to_port" in node:
         low, high = node.get("from_port"), node.get("to_port")
         found.append(ALL_PORTS if protocol in ALL_PROTOCOLS or low in (None, -1) else _span(low, high))
+    bounds = _bounds(node)
+    if bounds:
+        found.append(bounds)
     for key, value in node.items():
-        if PORT_KEYS.search(key.lower()) and key not in ("from_port", "to_port"):
+        lowered = key.lower()
+        if SOURCE_PORT.match(lowered) or _bound_key(lowered):
+            continue
+        if PORT_KEYS.search(lowered) and key not in ("from_port", "to_port"):
             found += [_span(v, None) for v in as_list(value) if known(v) and not isinstance(v, dict)]
             for block in (v for v in as_list(value) if isinstance(v, dict) and depth < 3):
-                found += [p for p in _ports(block, depth + 1) if p != "none"]
+                bounds = _bounds(block)
+                found += [bounds] if bounds else [p for p in _ports(block, depth + 1) if p != "none"]
         elif depth < 2 and isinstance(value, (dict, list)) and not words(key) & AWAY:
             for child in (v for v in as_list(value) if isinstance(v, dict)):
                 found += [p for p in _ports(child, depth + 1) if p != "none"]
     if not found and protocol in ALL_PROTOCOLS:
         return [ALL_PORTS]
     return found
+
+
+BOUND_KEYS = re.compile(r"(?:^|_)port_(?:min|max)$|^(?:min|max)_port$|port_range_(?:min|max)$")
+
+
+def _bound_key(key: str) -> bool:
+    return key in ("min", "max") or bool(BOUND_KEYS.search(key))
+
+
+def _bounds(node: dict[str, Any]) -> tuple[int, int] | None:
+    """A port range given as a min/max pair (`port_range_min`/`port_range_max`, `port_min`, `min`/`max`)."""
+    low = next((v for k, v in node.items() if _bound_key(k.lower()) and "min" in k.lower()), None)
+    high = next((v for k, v in node.items() if _bound_key(k.lower()) and "max" in k.lower()), None)
+    if low is None and high is None:
+        return None
+    return _span(low if low is not None else high, high)
 
 
 def _span(low: Any, high: Any) -> tuple[int, int]:
@@ -169,6 +195,7 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         default = (not before and API_ENDPOINT.search(path)) or NETWORK_ACL.search(change.type)
         note = " (a network ACL: security groups still filter)" if NETWORK_ACL.search(change.type) else ""
+        ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
                       Severity.MEDIUM if default else None)

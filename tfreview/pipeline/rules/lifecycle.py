@@ -105,6 +105,18 @@ IMMUTABLE = re.compile(r"_task_definition$|_launch_configuration$|_instance_temp
 IMMUTABLE_EXCEPT = re.compile(r"kms|crypto_key|key_vault")
 
 
+# Words in a type name that say it holds data, for types the table above does not list (any provider).
+DATA_WORDS = re.compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache"
+                        r"|bucket|storage|disk|volume|table|cluster|queue|topic|stream|vault|key|secret|zone|dns"
+                        r"|repository|registry|snapshot|backup|file|filesystem|share|index|dataset|warehouse|lake"
+                        r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
+
+
+def looks_stateful(resource_type: str) -> bool:
+    """Whether a type holds data or carries service: listed in STATEFUL_KINDS, or named like it."""
+    return resource_type in STATEFUL or bool(DATA_WORDS.search(resource_type))
+
+
 def is_immutable_type(resource_type: str) -> bool:
     """Whether a type is replaced on every deploy by design (task definitions, instance templates, AMIs…)."""
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
@@ -136,7 +148,7 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         what = f"deposed object {change.deposed} of {change.address}" if change.deposed else change.address
         reason = DELETE_REASONS.get(change.action_reason or "")
         because = f" because {reason}" if reason else ""
-        renamed = None if change.type in STATEFUL else _renamed(change, ri)
+        renamed = None if looks_stateful(change.type) else _renamed(change, ri)
         if is_helper_type(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (helper type, holds no infrastructure)", Severity.LOW)
@@ -161,7 +173,7 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
         elif is_immutable_type(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
-        elif change.actions[:1] == ["create"] and change.type not in STATEFUL:
+        elif change.actions[:1] == ["create"] and not looks_stateful(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (stateless, and the new one exists before the old one goes)",
                           Severity.MEDIUM)

@@ -20,6 +20,7 @@ MAX_LEAVES = 2000
 # Words that name the whole internet as a source, wherever a provider puts them.
 WORLD_WORDS = {"*", "internet", "any", "0/0", "all", "anywhere", "0.0.0.0/0", "::/0", "any/0"}
 IPV4_SPACE = 2**32
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
 IPV6_SPACE = 2**128
 
 
@@ -110,7 +111,8 @@ def world_sources(value: Any, words: bool) -> list[str]:
     """The items of VALUE that open to the whole internet: 0.0.0.0/0, ::/0, 0/0, and CIDR lists whose union
     covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1). With WORDS, also `*`, `Internet`,
     `any`."""
-    items = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and known(v)]
+    texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and known(v)]
+    items = [part for text in texts for part in _LIST_SEPARATORS.split(text.strip()) if part]
     found = [i for i in items if i.strip().lower() in WORLD_WORDS and (words or "/" in i)]
     if found:
         return found

@@ -44,7 +44,8 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
             r"|uptime_check|synthetics|canary)(?:_|\d|s?$)")
-KEYS = r"kms|crypto_key|key_vault_key|_key$|_key_version|signing_key|certificate_authority"
+# Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
+KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
 ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running"),
                 ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
 
