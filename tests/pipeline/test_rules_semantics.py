@@ -243,6 +243,19 @@ SETTINGS_CASES = [
      {"default_action": [{"type": "forward", "redirect": []}]}, "tls-downgrade"),
     ("azurerm_redis_cache", {"enable_non_ssl_port": False}, {"enable_non_ssl_port": True}, "tls-downgrade"),
     ("bitbucket_repository", {"is_private": True}, {"is_private": False}, "public-access"),
+    ("aws_opensearch_domain", {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-2-2019-07"}]},
+     {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-0-2019-07"}]}, "tls-downgrade"),
+    ("aws_msk_cluster", {"encryption_in_transit": [{"client_broker": "TLS"}]},
+     {"encryption_in_transit": [{"client_broker": "TLS_PLAINTEXT"}]}, "tls-downgrade"),
+    ("aws_ecr_repository", {"image_scanning_configuration": [{"scan_on_push": True}]},
+     {"image_scanning_configuration": [{"scan_on_push": False}]}, "detection-disabled"),
+    ("azurerm_mssql_server_security_alert_policy", {"state": "Enabled"}, {"state": "Disabled"}, "detection-disabled"),
+    ("aws_s3_bucket_object_lock_configuration", {"rule": [{"default_retention": [{"mode": "COMPLIANCE"}]}]},
+     {"rule": [{"default_retention": [{"mode": "GOVERNANCE"}]}]}, "protection-disabled"),
+    ("kubernetes_manifest", {"manifest": {"kind": "Service", "spec": {"type": "ClusterIP", "ports": [{"port": 6379}]}}},
+     {"manifest": {"kind": "Service", "spec": {"type": "LoadBalancer", "ports": [{"port": 6379}]}}}, "public-service"),
+    ("kubernetes_ingress_v1", {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}]},
+     {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}]}, "public-access"),
 ]
 
 
@@ -290,6 +303,10 @@ def test_created_openings(resource_type: str, values: dict[str, Any], severity: 
 
 def test_disabling_an_access_key_is_not_a_key_disabled() -> None:
     assert every_check(change("aws_iam_access_key", {"status": "Active"}, {"status": "Inactive"})) == []
+
+
+def test_turning_off_detailed_monitoring_is_quiet() -> None:
+    assert every_check(change("aws_instance", {"monitoring": True}, {"monitoring": False})) == []
 
 
 @pytest.mark.parametrize(("resource_type", "stateful"), [

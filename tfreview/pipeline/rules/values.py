@@ -136,6 +136,7 @@ def whole_range(node: dict[str, Any]) -> bool:
 
 _ELB_NAMED = re.compile(r"(?:tls13|tls|fs)-1-([0-3])", re.IGNORECASE)
 _DATED = re.compile(r"_(?:19|20)\d\d$")
+_NAMED = re.compile(r"tls(?:13)?[-_ ]?v?1[-_.]([0-3])(?![0-9])")
 _VERSION = re.compile(r"(?:tls)?\s*1(?:[._\-]?([0-3]))?")
 
 
@@ -157,7 +158,10 @@ def tls_version(value: Any) -> float | None:
     if text in ("ssl3", "ssl3.0", "ssl30"):
         return 0.3
     match = _VERSION.fullmatch(text)
-    return 1.0 + int(match.group(1) or 0) / 10 if match else None
+    if match:
+        return 1.0 + int(match.group(1) or 0) / 10
+    named = _NAMED.search(text)  # a policy name with the version inside: Policy-Min-TLS-1-2-2019-07
+    return 1.0 + int(named.group(1)) / 10 if named else None
 
 
 def number(value: Any) -> float | None:

@@ -66,6 +66,8 @@ control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_e
 control(PROTECTION, r"force_destroy|force_delete|skip_final_snapshot|delete_automated_backups"
         r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes",
         inverted, "a destroy or force-push now goes through")
+control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
+        "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
 control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_reviews|require_signed_commits"
         r"|required_linear_history|require_conversation_resolution", flag, "branch protection relaxed",
         types=r"branch_protection|ruleset")
@@ -111,6 +113,11 @@ control(DETECTION, r"disabled|muted|is_muted|suspended", inverted, "the detector
         types=WATCHERS)
 control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
         "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"
+        r"|shield|inspection|vulnerabilit|malware|integrity|policy_enforcement)\w*(?:_enabled|_enable|\.enabled"
+        r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
+        r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
+        "a security scanner or detector is switched off")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
@@ -121,7 +128,7 @@ control(KEY, r"state|status|key_state|key_status",
 
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered",
+        r"|\w*security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
@@ -141,6 +148,8 @@ control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is remove
 control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
         r"|\w*insecure\w*|\w*skip_tls_verify|tls_skip_verify|allow_insecure\w*|\w*plaintext\w*", inverted,
         "plain-text or unverified connections allowed", create=Severity.MEDIUM)
+control(TLS, r"client_broker|in_cluster_encryption|encryption_in_transit\.\w+",
+        ladder(("tls",), ("tls_plaintext",), ("plaintext",)), "brokers accept plain text")
 control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
         create=Severity.MEDIUM, create_below=2)
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
