@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.values import pairs, tls_version, world_sources
 from tfreview.settings import Settings
 
 CASES_DIR = ROOT / "fixtures" / "rules" / "cases"
-CASES: list[dict[str, Any]] = json.loads((CASES_DIR / "manifest.json").read_text())["cases"]
+CASES: list[dict[str, Any]] = json.loads((CASES_DIR / "manifest.json").read_text())["plans"]
 
 
 def _id(entry: dict[str, Any]) -> str:

@@ -142,15 +142,28 @@ def _type_pattern(types: str) -> re.Pattern[str]:
     return re.compile(types)
 
 
+SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
+
+
 @cache
 def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS):
         return ()
     lowered = path.lower()
     leaf = lowered.rpartition(".")[2]
-    return tuple(c for c in CONTROLS if _pattern(c.path).search(lowered)
+    names = _names(lowered)
+    return tuple(c for c in CONTROLS if any(_pattern(c.path).search(n) for n in names)
                  and (not c.types or _type_pattern(c.types).search(resource_type))
                  and not _covered(c.rule, resource_type, leaf))
+
+
+def _names(path: str) -> list[str]:
+    """PATH, and for a generic switch (`enabled`, `state`…) each enclosing block with it:
+    `encryption.at_rest.enabled` is also read as `encryption.enabled` and `at_rest.enabled`."""
+    segments = path.split(".")
+    if len(segments) < 3 or segments[-1] not in SWITCHES:
+        return [path]
+    return [path] + [f"{segment}.{segments[-1]}" for segment in segments[:-2]]
 
 
 def _covered(rule_id: str, resource_type: str, leaf: str) -> bool:

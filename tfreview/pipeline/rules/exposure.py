@@ -46,6 +46,7 @@ SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|tru
                         r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
 PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
                        r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max)$|^(?:min|max)_port$")
+MASK_KEYS = re.compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
 SOURCE_PORT = re.compile(r"^(?:source|src)_ports?")
 DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
 ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
@@ -92,6 +93,16 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
             found += _judged(where, sources, ancestors)
     if whole_range(node):
         found += _judged(path or "(start/end address)", ["0.0.0.0-255.255.255.255"], ancestors)
+    split = _split_world(node)
+    if split:
+        found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
+
+
+def _split_world(node: dict[str, Any]) -> str | None:
+    """The key of an address given apart from its prefix length (`subnet = "0.0.0.0"`, `subnet_size = 0`)."""
+    zero = [k for k, v in node.items() if v in ("0.0.0.0", "::") and not words(k) & AWAY]
+    sizes = [k for k, v in node.items() if MASK_KEYS.search(k.lower()) and str(v) in ("0", "0.0.0.0", "::")]
+    return zero[0] if zero and sizes else None
 
 
 def _away(node: dict[str, Any]) -> bool:
@@ -169,7 +180,7 @@ def _span(low: Any, high: Any) -> tuple[int, int]:
     text = str(low).strip()
     if text in ("*", "", "all", "any", "-1"):
         return ALL_PORTS
-    first, _, last = text.partition("-")
+    first, _, last = text.replace(":", "-").partition("-")
     try:
         return int(first), int(last or (high if high is not None else first))
     except (TypeError, ValueError):

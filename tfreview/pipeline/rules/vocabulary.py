@@ -118,6 +118,8 @@ control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|gu
         r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
         r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
         "a security scanner or detector is switched off")
+control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
+        "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
