@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from tests.helpers import ROOT
-from tfreview.pipeline.changes import UNKNOWN, Action, Change
-from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, Severity
+from tfreview.pipeline.changes import UNKNOWN, Action, Change, normalize
+from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity
+from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
 from tfreview.pipeline.rules import controls, exposure, lifecycle, reach
 from tfreview.pipeline.rules.values import pairs, tls_version, world_sources
@@ -254,6 +255,17 @@ SETTINGS_CASES = [
      {"rule": [{"default_retention": [{"mode": "GOVERNANCE"}]}]}, "protection-disabled"),
     ("kubernetes_manifest", {"manifest": {"kind": "Service", "spec": {"type": "ClusterIP", "ports": [{"port": 6379}]}}},
      {"manifest": {"kind": "Service", "spec": {"type": "LoadBalancer", "ports": [{"port": 6379}]}}}, "public-service"),
+    ("pagerduty_service", {"status": "active"}, {"status": "disabled"}, "detection-disabled"),
+    ("azurerm_mssql_server_extended_auditing_policy", {"enabled": True}, {"enabled": False}, "detection-disabled"),
+    ("azurerm_security_center_subscription_pricing", {"tier": "Standard"}, {"tier": "Free"}, "detection-disabled"),
+    ("tfe_policy_set", {"enforcement_level": "hard-mandatory"}, {"enforcement_level": "advisory"},
+     "protection-disabled"),
+    ("google_org_policy_policy", {"spec": [{"rules": [{"enforce": "TRUE"}]}]},
+     {"spec": [{"rules": [{"enforce": "FALSE"}]}]}, "protection-disabled"),
+    ("acme_store", {"config": [{"encryption": [{"at_rest": [{"enabled": True}]}]}]},
+     {"config": [{"encryption": [{"at_rest": [{"enabled": False}]}]}]}, "encryption-disabled"),
+    ("vultr_firewall_rule", {"subnet": "10.0.0.0", "subnet_size": 8, "port": "22"},
+     {"subnet": "0.0.0.0", "subnet_size": 0, "port": "22"}, "network-open-ingress"),
     ("kubernetes_ingress_v1", {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}]},
      {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}]}, "public-access"),
 ]
@@ -315,3 +327,24 @@ def test_turning_off_detailed_monitoring_is_quiet() -> None:
 ])
 def test_stateful_by_table_or_by_name(resource_type: str, stateful: bool) -> None:
     assert lifecycle.looks_stateful(resource_type) is stateful
+
+
+def test_deleting_a_downtime_lets_alerts_resume() -> None:
+    plan = ROOT / "fixtures" / "rules" / "cases" / "datadog_downtime_one_monitor.json"
+    document = json.loads(plan.read_text())
+    entry = document["resource_changes"][0]
+    entry["change"].update(actions=["delete"], before={**entry["change"]["after"], "id": "4412"}, after=None,
+                           after_unknown={})
+    found = [f for f in lifecycle._deletes(_input(document)) if f.rule == "resource-delete"]
+    assert [f.severity for f in found] == [Severity.LOW]
+
+
+def _input(document: dict[str, Any]) -> ReviewInput:
+    plan = parse_plan(document)
+    return ReviewInput(plan=plan, changeset=normalize(plan))
+
+
+def test_a_snapshot_shared_with_everyone_on_create() -> None:
+    item = change("aws_snapshot_create_volume_permission", None, {"snapshot_id": "snap-1", "account_id": "all"},
+                  Action.CREATE)
+    assert [(f.rule, f.severity) for f in every_check(item)] == [("public-access", Severity.HIGH)]

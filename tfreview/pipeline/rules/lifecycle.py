@@ -117,6 +117,11 @@ def looks_stateful(resource_type: str) -> bool:
     return resource_type in STATEFUL or bool(DATA_WORDS.search(resource_type))
 
 
+# Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
+SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
+                       r"|maintenance_exclusion|suppression)(?:_|$)")
+
+
 def is_immutable_type(resource_type: str) -> bool:
     """Whether a type is replaced on every deploy by design (task definitions, instance templates, AMIs…)."""
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
@@ -152,6 +157,9 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         if is_helper_type(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (helper type, holds no infrastructure)", Severity.LOW)
+        elif SILENCERS.search(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (it silenced alerts: they resume)", Severity.LOW)
         elif is_immutable_type(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (immutable by design, replaced on deploys)", Severity.LOW)

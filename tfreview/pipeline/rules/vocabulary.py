@@ -43,7 +43,10 @@ ZERO = declare("scaled-to-zero", Severity.HIGH,
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
-            r"|uptime_check|synthetics|canary)(?:_|\d|s?$)")
+            r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation)(?:_|\d|s?$)"
+            # providers whose every resource is monitoring or alerting
+            r"|^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace|signalfx"
+            r"|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep|chronosphere)_")
 # Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
 KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
 ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running"),
@@ -68,6 +71,11 @@ control(PROTECTION, r"force_destroy|force_delete|skip_final_snapshot|delete_auto
         inverted, "a destroy or force-push now goes through")
 control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
         "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
+control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
+    ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
+    ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
+    ("advisory", "donotenforce", "do_not_enforce", "disabled", "off", "none")), "policy enforcement relaxed")
+control(PROTECTION, r"enforce|enforced|enforcement_enabled|enforce_policy", flag, "policy enforcement turned off")
 control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_reviews|require_signed_commits"
         r"|required_linear_history|require_conversation_resolution", flag, "branch protection relaxed",
         types=r"branch_protection|ruleset")
@@ -120,6 +128,7 @@ control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|gu
         "a security scanner or detector is switched off")
 control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
         "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
+control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
@@ -170,7 +179,7 @@ control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
-control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids|user_ids|shared_with", everyone,
+control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|user_ids?|shared_with", everyone,
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
 control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
     ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth",
