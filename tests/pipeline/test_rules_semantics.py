@@ -14,7 +14,7 @@ from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Sever
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
 from tfreview.pipeline.rules import controls, exposure, lifecycle, reach
-from tfreview.pipeline.rules.values import pairs, tls_version, world_sources
+from tfreview.pipeline.rules.values import pairs, tls_version, world_sources, yaml_scalars
 from tfreview.settings import Settings
 
 CASES_DIR = ROOT / "fixtures" / "rules" / "cases"
@@ -266,6 +266,30 @@ SETTINGS_CASES = [
      {"config": [{"encryption": [{"at_rest": [{"enabled": False}]}]}]}, "encryption-disabled"),
     ("vultr_firewall_rule", {"subnet": "10.0.0.0", "subnet_size": 8, "port": "22"},
      {"subnet": "0.0.0.0", "subnet_size": 0, "port": "22"}, "network-open-ingress"),
+    ("helm_release", {"values": ["replicaCount: 3\n"]}, {"values": ["replicaCount: 0\n"]}, "scaled-to-zero"),
+    ("cloudflare_record", {"type": "A", "proxied": True}, {"type": "A", "proxied": False}, "public-access"),
+    ("aws_efs_backup_policy", {"backup_policy": [{"status": "ENABLED"}]}, {"backup_policy": [{"status": "DISABLED"}]},
+     "backup-reduced"),
+    ("azurerm_backup_policy_vm", {"retention_daily": [{"count": 30}]}, {"retention_daily": [{"count": 7}]},
+     "backup-reduced"),
+    ("google_storage_bucket", {"retention_policy": [{"retention_period": 2592000}]}, {"retention_policy": []},
+     "backup-reduced"),
+    ("aws_secretsmanager_secret", {"recovery_window_in_days": 30}, {"recovery_window_in_days": 0},
+     "protection-disabled"),
+    ("google_bigquery_dataset", {"delete_contents_on_destroy": False}, {"delete_contents_on_destroy": True},
+     "protection-disabled"),
+    ("kubernetes_pod_disruption_budget_v1", {"spec": [{"min_available": "2"}]}, {"spec": [{"min_available": "0"}]},
+     "protection-disabled"),
+    ("aws_redshift_logging", {"bucket_name": "logs"}, {"bucket_name": None}, "logging-disabled"),
+    ("google_container_cluster", {"binary_authorization": [{"evaluation_mode": "PROJECT_SINGLETON_POLICY_ENFORCE"}]},
+     {"binary_authorization": [{"evaluation_mode": "DISABLED"}]}, "detection-disabled"),
+    ("google_container_cluster", {"network_policy": [{"enabled": True}]}, {"network_policy": [{"enabled": False}]},
+     "detection-disabled"),
+    ("google_container_cluster", {"enable_legacy_abac": False}, {"enable_legacy_abac": True}, "auth-weakened"),
+    ("azurerm_kubernetes_cluster", {"role_based_access_control_enabled": True},
+     {"role_based_access_control_enabled": False}, "auth-weakened"),
+    ("azurerm_linux_virtual_machine_scale_set", {"instances": 3}, {"instances": 0}, "scaled-to-zero"),
+    ("github_repository", {"archived": False}, {"archived": True}, "scaled-to-zero"),
     ("kubernetes_ingress_v1", {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}]},
      {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}]}, "public-access"),
 ]
@@ -348,3 +372,16 @@ def test_a_snapshot_shared_with_everyone_on_create() -> None:
     item = change("aws_snapshot_create_volume_permission", None, {"snapshot_id": "snap-1", "account_id": "all"},
                   Action.CREATE)
     assert [(f.rule, f.severity) for f in every_check(item)] == [("public-access", Severity.HIGH)]
+
+
+def test_yaml_values_are_read_by_dotted_path() -> None:
+    text = "replicaCount: 0\nservice:\n  type: LoadBalancer  # public\n  ports:\n    - 80\nimage:\n  tag: \"1.2\"\n"
+    assert yaml_scalars(text) == {"replicaCount": "0", "service.type": "LoadBalancer", "image.tag": "1.2"}
+
+
+def test_a_replaced_link_is_medium() -> None:
+    document = json.loads((CASES_DIR / "task_definition_replaced.json").read_text())
+    entry = document["resource_changes"][0]
+    entry.update(type="aws_iam_role_policy_attachment", address="aws_iam_role_policy_attachment.api")
+    found = [f for f in lifecycle._replaces(_input(document))]
+    assert [f.severity for f in found] == [Severity.MEDIUM]

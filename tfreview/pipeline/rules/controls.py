@@ -39,7 +39,9 @@ def flag(value: Any) -> float | None:
     if value is False or value is None:
         return 0
     text = str(value).strip().lower()
-    return 1 if text in ON else 0 if text in OFF else None
+    if text in ON or text.endswith(("_enforce", "_enforced")):
+        return 1
+    return 0 if text in OFF else None
 
 
 def inverted(value: Any) -> float | None:
@@ -158,12 +160,12 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
 
 
 def _names(path: str) -> list[str]:
-    """PATH, and for a generic switch (`enabled`, `state`…) each enclosing block with it:
+    """PATH, and for a generic switch (`enabled`, `state`, `evaluation_mode`…) each enclosing block with it:
     `encryption.at_rest.enabled` is also read as `encryption.enabled` and `at_rest.enabled`."""
     segments = path.split(".")
-    if len(segments) < 3 or segments[-1] not in SWITCHES:
+    if len(segments) < 2 or not segments[-1].endswith(tuple(SWITCHES)):
         return [path]
-    return [path] + [f"{segment}.{segments[-1]}" for segment in segments[:-2]]
+    return [path] + [f"{segment}.enabled" for segment in segments[:-1]]
 
 
 def _covered(rule_id: str, resource_type: str, leaf: str) -> bool:

@@ -117,6 +117,8 @@ def looks_stateful(resource_type: str) -> bool:
     return resource_type in STATEFUL or bool(DATA_WORDS.search(resource_type))
 
 
+# Types that only link two resources (policy attachments, associations, memberships): a replace re-makes the link.
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")
@@ -181,6 +183,10 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
         elif is_immutable_type(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
+        elif LINKS.search(change.type):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (a link between resources, re-made in the same apply)",
+                          Severity.MEDIUM)
         elif change.actions[:1] == ["create"] and not looks_stateful(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (stateless, and the new one exists before the old one goes)",

@@ -62,6 +62,9 @@ def with_settings(values: Any) -> dict[str, Any]:
     if not isinstance(values, dict):
         return {}
     extra: dict[str, Any] = {}
+    texts = values.get("values")
+    if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts):
+        extra["values"] = {k: v for text in texts for k, v in yaml_scalars(text).items()}
     name = next((values[k] for k in NAME_KEYS if isinstance(values.get(k), str)), None)
     if name and "value" in values and not isinstance(values["value"], (dict, list)):
         extra[name] = values["value"]
@@ -73,6 +76,28 @@ def _as_pairs(value: Any) -> Any:
     if isinstance(value, list) and value and all(_pair(i) for i in value):
         return {str(i["name"]): i.get("value") for i in value}
     return value
+
+
+_YAML_LINE = re.compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)?$")
+
+
+def yaml_scalars(text: str) -> dict[str, str]:
+    """The `key: scalar` lines of a YAML document (Helm values) by dotted path; lists and anchors are skipped."""
+    found: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        match = _YAML_LINE.match(line)
+        if not match:
+            continue
+        indent, key, value = len(match.group(1)), match.group(2).strip("\"'"), match.group(3)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = ".".join([k for _, k in stack] + [key])
+        if value and not value.startswith(("|", ">", "&", "*")):
+            found[path] = value.strip("\"'")
+        elif not value:
+            stack.append((indent, key))
+    return found
 
 
 NAME_KEYS = ("setting_id", "setting", "name", "parameter_name", "key")

@@ -38,7 +38,7 @@ PUBLIC = declare("public-access", Severity.HIGH,
 AUTH = declare("auth-weakened", Severity.HIGH,
                "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication turned off.")
 ZERO = declare("scaled-to-zero", Severity.HIGH,
-               "Replicas, desired count, minimum size or node count drop to 0: the service stops.")
+               "Replicas, desired count, minimum size or node count drop to 0, or the service is archived: it stops.")
 
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
@@ -66,9 +66,13 @@ COVERED[PUBLIC] = ({*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS
 control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_enabled)?|enable_\w*_protection"
         r"|prevent_(?:destroy|deletion)\w*|disable_api_termination|protect_from_deletion|deletion_prevention",
         flag, "deletion protection turned off")
-control(PROTECTION, r"force_destroy|force_delete|skip_final_snapshot|delete_automated_backups"
-        r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes",
+control(PROTECTION, r"force_destroy|force_delete\w*|skip_final_snapshot|delete_automated_backups"
+        r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes"
+        r"|delete_\w*on_\w+|\w*_on_destroy|purge_on_delete",
         inverted, "a destroy or force-push now goes through")
+control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w*", count,
+        "a delete can no longer be recovered", above_zero=Severity.MEDIUM)
+control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
 control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
         "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
 control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
@@ -99,16 +103,24 @@ control(ENCRYPTION, r"sse_algorithm|encryption_type|encryption_mode|sse_type|ser
 # --- versioning, backups, retention -------------------------------------------------------------------
 control(VERSIONING, r"versioning(?:_enabled)?|\w*versioning\w*\.(?:enabled|status|mfa_delete)|mfa_delete",
         flag, "versioning turned off")
-control(BACKUP, r"\w*backups?_?\w*enabled|\w*point_in_time\w*(?:\.enabled)?|pitr\w*|\w*soft_delete\w*enabled"
-        r"|\w*delete_retention\w*\.enabled|geo_redundant_backup\w*|binary_log_enabled|backup\.enabled"
+control(BACKUP, r"\w*backups?\w*\.enabled|\w*backups?_?\w*enabled|\w*point_in_time\w*(?:\.enabled)?|pitr\w*"
+        r"|\w*soft_delete\w*enabled|\w*delete_retention\w*\.enabled|geo_redundant_backup\w*|binary_log_enabled|backup\.enabled"
         r"|automated_backups?\w*", flag, "backups turned off")
-control(BACKUP, r"\w*(?:retention|retained)\w*(?:days|period|count|hours|limit|backups|seconds|duration)"
+control(BACKUP, r"\w*(?:retention|retained|retain)\w*(?:\.\w+)?", count, "backup retention shortened",
+        types=r"backup", above_zero=Severity.HIGH)
+control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
+        "backup or retention configuration removed")
+control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
         r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
         r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
 
 # --- logging, detection, keys -------------------------------------------------------------------------
 control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
         r"|log_delivery_configuration|cloudwatch_logs)\.\w+", present, "logging configuration removed")
+control(LOGGING, r"(?:log|logs|logging|audit)\w*_(?:destination|bucket|group|target|sink|arn|uri)\w*", present,
+        "logs no longer delivered")
+control(LOGGING, r"\w*(?:destination|bucket|target|sink)\w*", present, "logs no longer delivered",
+        types=r"(?:^|_)(?:logging|log|audit|trail)(?:_|$)")
 control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_\w+|\w*audit\w*|general_log"
         r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
 control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
@@ -128,6 +140,9 @@ control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|gu
         "a security scanner or detector is switched off")
 control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
         "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
+control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller|pod_security|workload_identity"
+        r"|shielded|secure_boot|integrity_monitoring|confidential|gatekeeper|admission)\w*\.\w*(?:enabled|enable"
+        r"|state|status|mode)", flag, "a cluster security control is switched off")
 control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
@@ -175,6 +190,7 @@ control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|ass
         r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*", inverted, "public access allowed")
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
+control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
 control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
@@ -204,6 +220,10 @@ control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|sta
         r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
         r"|require_authentication|enable_authentication|\w*authentication_required", flag,
         "a sign-in requirement turned off")
+control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\w*authori[sz]ation_enabled", flag,
+        "access control turned off")
+control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
+        "legacy or basic authentication allowed")
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
@@ -211,7 +231,8 @@ control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_au
         "unauthenticated or local sign-in allowed")
 
 # --- stopping a service by update -------------------------------------------------------------------
-control(ZERO, r"replicas|replica_?count|desired_count|desired_capacity|desired_size|min_size|max_size|min_capacity"
-        r"|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
+control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
+        r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
         r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
+control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only")
