@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
@@ -198,11 +200,21 @@ def port_text(spans: list[tuple[int, int]]) -> str:
     return "port " + ", ".join(parts) if len(parts) == 1 else "ports " + ", ".join(parts)
 
 
+# What any internet-wide source looks like inside serialized values: a cheap test before the walk.
+MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)"|\b0/0\b')
+
+
+def _may_open(values: dict[str, Any]) -> bool:
+    return bool(values) and MAYBE_WORLD.search(orjson.dumps(values).lower()) is not None
+
+
 @on_change()
 def _internet_exposure(change: Change) -> Iterator[Finding]:
     if change.type in HANDLED:
         return
     before, after = sides(change)
+    if not _may_open(after):
+        return
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         default = (not before and API_ENDPOINT.search(path)) or NETWORK_ACL.search(change.type)
         note = " (a network ACL: security groups still filter)" if NETWORK_ACL.search(change.type) else ""

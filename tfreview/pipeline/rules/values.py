@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tfreview.pipeline.changes import UNKNOWN, Change
@@ -51,6 +51,7 @@ def unknown_paths(unknown: Any, path: str = "") -> Iterator[str]:
             yield from unknown_paths(value, f"{path}[{index}]")
 
 
+@lru_cache(maxsize=65536)
 def plain(path: str) -> str:
     """A path without list indices: `ingress[0].cidr_blocks` → `ingress.cidr_blocks`."""
     return _INDEX.sub("", path)
@@ -111,9 +112,13 @@ def _pair(item: Any) -> bool:
 def pairs(change: Change) -> list[tuple[str, Any, Any]]:
     """(path, before, after) for every leaf whose value differs; after is UNKNOWN where it is known only
     after apply. Leaves of a removed block come with after None."""
-    before = dict(leaves(with_settings(change.before)))
-    after = dict(leaves(with_settings(change.after)))
-    for path in unknown_paths(change.after_unknown):
+    old, new = with_settings(change.before), with_settings(change.after)
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    # Only the top-level attributes that change are flattened: most updates touch a few of them.
+    keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k) or unknown.get(k)]
+    before = {p: v for k in keys for p, v in leaves(_as_pairs(old.get(k)), k)}
+    after = {p: v for k in keys for p, v in leaves(_as_pairs(new.get(k)), k)}
+    for path in unknown_paths({k: unknown[k] for k in keys if k in unknown}):
         after[path] = UNKNOWN
         for old in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
             after.setdefault(old, UNKNOWN)
@@ -144,6 +149,8 @@ def world_sources(value: Any, words: bool) -> list[str]:
     nets = [n for n in (_network(i) for i in items if "/" in i) if n is not None]
     for version, space in ((4, IPV4_SPACE), (6, IPV6_SPACE)):
         mine = [n for n in nets if n.version == version]
+        if not mine:
+            continue
         covered = sum(int(n.num_addresses) for n in ipaddress.collapse_addresses(mine))  # type: ignore[type-var,misc]
         if mine and covered * 2 >= space:
             return [" + ".join(str(n) for n in mine)]

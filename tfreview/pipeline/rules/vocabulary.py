@@ -49,7 +49,7 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
             r"|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep|chronosphere)_")
 # Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
 KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
-ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running"),
+ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running", "live"),
                 ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
 
 # network.py reads these attributes of these types itself (as public-database / public-bucket).
