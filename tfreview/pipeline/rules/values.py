@@ -120,8 +120,8 @@ def pairs(change: Change) -> list[tuple[str, Any, Any]]:
     after = {p: v for k in keys for p, v in leaves(_as_pairs(new.get(k)), k)}
     for path in unknown_paths({k: unknown[k] for k in keys if k in unknown}):
         after[path] = UNKNOWN
-        for old in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
-            after.setdefault(old, UNKNOWN)
+        for inner in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
+            after.setdefault(inner, UNKNOWN)
     return [(p, before.get(p), after.get(p)) for p in sorted(before.keys() | after.keys())
             if before.get(p) != after.get(p)]
 
