@@ -58,7 +58,8 @@ def every_check(item: Change) -> list[Finding]:
     ("TLS1_2", 1.2), ("TLS1_0", 1.0), ("tls1.2", 1.2), ("1.2", 1.2), ("TLS_1_0", 1.0), ("TLSv1.2_2021", 1.2),
     ("TLSv1_2016", 1.0), ("TLSv1", 1.0), ("ELBSecurityPolicy-TLS13-1-2-2021-06", 1.2),
     ("ELBSecurityPolicy-2016-08", 1.0), ("ELBSecurityPolicy-TLS-1-1-2017-01", 1.1), ("SSLv3", 0.3),
-    ("MODERN", None), ("my-armor-policy", None), (UNKNOWN, None),
+    ("MODERN", None), ("my-armor-policy", None), (UNKNOWN, None), (1.0, 1.0), (1.2, 1.2), (True, None),
+    ("Policy-Min-TLS-1-0-2019-07", 1.0), ("TLS 1.2", 1.2),
 ])
 def test_tls_versions_are_parsed(text: str, version: float | None) -> None:
     assert tls_version(text) == version
@@ -68,6 +69,9 @@ def test_tls_versions_are_parsed(text: str, version: float | None) -> None:
     (["0.0.0.0/0"], False, ["0.0.0.0/0"]), (["::/0"], False, ["::/0"]), ("0/0", False, ["0/0"]),
     (["0.0.0.0/1", "128.0.0.0/1"], False, ["0.0.0.0/1 + 128.0.0.0/1"]), (["10.0.0.0/8"], False, []),
     ("*", True, ["*"]), ("*", False, []), ("Internet", True, ["Internet"]), (["0.0.0.0"], True, []),
+    ("10.0.0.0/8, 0.0.0.0/0", False, ["0.0.0.0/0"]), (["::ffff:0.0.0.0/96"], False, ["0.0.0.0/0"]),
+    (["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], False,
+     ["0.0.0.0/2 + 64.0.0.0/2 + 128.0.0.0/2 + 192.0.0.0/2"]),
 ])
 def test_world_sources_by_value_shape(value: Any, words: bool, found: list[str]) -> None:
     assert world_sources(value, words) == found

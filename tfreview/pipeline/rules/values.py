@@ -137,6 +137,15 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return None
 
 
+def _unmapped(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An IPv4-mapped IPv6 range (::ffff:0.0.0.0/96) as the IPv4 range it stands for."""
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network(f"{mapped}/{network.prefixlen - 96}", strict=False)
+    return network
+
+
 def world_sources(value: Any, words: bool) -> list[str]:
     """The items of VALUE that open to the whole internet: 0.0.0.0/0, ::/0, 0/0, and CIDR lists whose union
     covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1). With WORDS, also `*`, `Internet`,
@@ -146,7 +155,7 @@ def world_sources(value: Any, words: bool) -> list[str]:
     found = [i for i in items if i.strip().lower() in WORLD_WORDS and (words or "/" in i)]
     if found:
         return found
-    nets = [n for n in (_network(i) for i in items if "/" in i) if n is not None]
+    nets = [_unmapped(n) for n in (_network(i) for i in items if "/" in i) if n is not None]
     for version, space in ((4, IPV4_SPACE), (6, IPV6_SPACE)):
         mine = [n for n in nets if n.version == version]
         if not mine:
@@ -178,6 +187,8 @@ def tls_version(value: Any) -> float | None:
     Reads `TLS1_2`, `tls1.2`, `1.2`, `TLS_1_0`, CloudFront's `TLSv1.2_2021` / `TLSv1_2016`, ELB policies
     (`ELBSecurityPolicy-TLS13-1-2-2021-06`: 1.2) and dated ones without a TLS part (`ELBSecurityPolicy-2016-08`: 1.0).
     """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 1.3:
+        return round(float(value), 1)
     if not isinstance(value, str) or not known(value) or not value.strip():
         return None
     text = value.strip().lower()
