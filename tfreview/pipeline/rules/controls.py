@@ -152,11 +152,9 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS):
         return ()
     lowered = path.lower()
-    leaf = lowered.rpartition(".")[2]
     names = _names(lowered)
     return tuple(c for c in CONTROLS if any(_pattern(c.path).search(n) for n in names)
-                 and (not c.types or _type_pattern(c.types).search(resource_type))
-                 and not _covered(c.rule, resource_type, leaf))
+                 and (not c.types or _type_pattern(c.types).search(resource_type)))
 
 
 def _names(path: str) -> list[str]:
@@ -168,9 +166,10 @@ def _names(path: str) -> list[str]:
     return [path] + [f"{segment}.enabled" for segment in segments[:-1]]
 
 
-def _covered(rule_id: str, resource_type: str, leaf: str) -> bool:
+def _covered(rule_id: str, resource_type: str, path: str) -> bool:
+    """Whether a curated rule already reports this attribute of this type for RULE_ID."""
     types, names = COVERED.get(rule_id, (set(), set()))
-    return resource_type in types and leaf in names
+    return resource_type in types and plain(path).rpartition(".")[2] in names
 
 
 def _watched(resource_type: str, path: str, before: Any, after: Any) -> bool:
@@ -197,7 +196,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
                                   f"({item.what} cannot be confirmed)")
                 continue
             severity = item.weakened(before, after)
-            if severity is not None and not _watched(change.type, path, before, after):
+            if severity is not None and not _watched(change.type, path, before, after) \
+                    and not _covered(item.rule, change.type, path):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)
@@ -209,7 +209,7 @@ def _created_weak(change: Change) -> Iterator[Finding]:
         return
     for path, value in leaves(with_settings(change.after)):
         for item in _matching(change.type, plain(path)):
-            if item.create is None or value is None:
+            if item.create is None or value is None or _covered(item.rule, change.type, path):
                 continue
             strength = item.strength(value)
             if strength is not None and strength < item.create_below:
