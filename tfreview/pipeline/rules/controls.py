@@ -88,6 +88,12 @@ def count(value: Any) -> float | None:
     return number(value)
 
 
+def capacity(value: Any) -> float | None:
+    """A limit where a negative number means unlimited (Lambda reserved concurrency -1)."""
+    amount = number(value)
+    return float("inf") if amount is not None and amount < 0 else amount
+
+
 def public_word(value: Any) -> float | None:
     """0 for ACLs and access types that let anyone read, 1 for any other known word."""
     if not isinstance(value, str) or not known(value):
@@ -116,7 +122,7 @@ class Control:
         old, new = self.strength(before), self.strength(after)
         if old is None or new is None or new >= old:
             return None
-        if self.strength is count and new > 0:
+        if self.strength in (count, capacity) and new > 0:
             return self.above_zero
         return self.severity or RULE_SEVERITY[self.rule]
 
@@ -161,9 +167,15 @@ def _names(path: str) -> list[str]:
     """PATH, and for a generic switch (`enabled`, `state`, `evaluation_mode`…) each enclosing block with it:
     `encryption.at_rest.enabled` is also read as `encryption.enabled` and `at_rest.enabled`."""
     segments = path.split(".")
-    if len(segments) < 2 or not segments[-1].endswith(tuple(SWITCHES)):
+    leaf = segments[-1]
+    switch = leaf in SWITCHES or leaf.endswith(("_mode", "_state", "_status"))
+    if len(segments) < 2 or not switch or FREE_FORM & set(segments):
         return [path]
     return [path] + [f"{segment}.enabled" for segment in segments[:-1]]
+
+
+# Maps whose keys are chosen by users (environment variables, labels): their names say nothing about a control.
+FREE_FORM = {"environment", "variables", "env", "data", "labels", "annotations", "tags", "metadata"}
 
 
 def _covered(rule_id: str, resource_type: str, path: str) -> bool:
@@ -221,6 +233,6 @@ def _created_weak(change: Change) -> Iterator[Finding]:
 def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
-    binary = (flag, inverted, present, public_word, count, https_word, everyone)
+    binary = (flag, inverted, present, public_word, count, capacity, https_word, everyone)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import tfreview.pipeline.rules.lifecycle as lifecycle
 from tfreview.pipeline.changes import UNKNOWN, Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
@@ -167,3 +168,33 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
         yield finding(IMPORT_CHANGE, change.address,
                       f"{change.address} is imported and also changed ({shown})",
                       None if real else Severity.MEDIUM)
+
+
+UPGRADE = declare("major-upgrade", Severity.HIGH,
+                  "A database or data store changes major engine version (up or down): data is migrated in place "
+                  "and the change cannot be rolled back by reverting the plan.")
+VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis_version|mysql_version"
+                          r"|postgres(?:ql)?_version|server_version|engine_major_version|version)$")
+_MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
+
+
+@on_change(actions=(Action.UPDATE,))
+def _major_upgrade(change: Change) -> Iterator[Finding]:
+    if not lifecycle.looks_stateful(change.type) or lifecycle.is_immutable_type(change.type):
+        return
+    before, after = sides(change)
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before.get(key), after.get(key)
+        if not VERSION_KEYS.match(key) or not isinstance(old, str) or not isinstance(new, str) or not known(new):
+            continue
+        old_major, new_major = _major(old), _major(new)
+        if old_major is not None and new_major is not None and old_major != new_major:
+            yield finding(UPGRADE, change.address,
+                          f"{change.address}: {key} {show(old)} → {show(new)} (a major version change migrates the "
+                          "data in place)")
+
+
+def _major(version: str) -> int | None:
+    """The major version: 13 in "13.7" or "POSTGRES_13", 8 in "8.0.mysql_aurora.3.05"."""
+    match = _MAJOR.fullmatch(version.strip())
+    return int(match.group(1)) if match else None

@@ -11,6 +11,7 @@ import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import (
     COVERED,
+    capacity,
     control,
     count,
     everyone,
@@ -38,7 +39,11 @@ PUBLIC = declare("public-access", Severity.HIGH,
 AUTH = declare("auth-weakened", Severity.HIGH,
                "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication turned off.")
 ZERO = declare("scaled-to-zero", Severity.HIGH,
-               "Replicas, desired count, minimum size or node count drop to 0, or the service is archived: it stops.")
+               "Replicas, desired count, minimum size, node count, concurrency or throttle limits drop to 0, or a "
+               "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
+AVAILABILITY = declare("availability-reduced", Severity.HIGH,
+                       "High availability is turned off: Multi-AZ, automatic failover, zone redundancy, "
+                       "regional to zonal.")
 
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
@@ -235,4 +240,16 @@ control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity
         r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
         r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
+control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
+        r"|burst_limit", capacity, "no request gets through")
 control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only")
+control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
+        types=r"distribution|cdn|front_?door|load_balancer|_lb$|_alb$|listener|api|gateway|endpoint|_service$"
+              r"|function|_app$|web_app|site|event_source_mapping|trigger|subscription|stage")
+
+# --- availability ------------------------------------------------------------------------------------
+control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
+        r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")
+control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
+        ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
+        "high availability turned off")
