@@ -294,6 +294,16 @@ SETTINGS_CASES = [
      {"role_based_access_control_enabled": False}, "auth-weakened"),
     ("azurerm_linux_virtual_machine_scale_set", {"instances": 3}, {"instances": 0}, "scaled-to-zero"),
     ("github_repository", {"archived": False}, {"archived": True}, "scaled-to-zero"),
+    ("aws_kms_key", {"enable_key_rotation": True}, {"enable_key_rotation": False}, "key-disabled"),
+    ("aws_iam_account_password_policy", {"minimum_password_length": 14}, {"minimum_password_length": 6},
+     "auth-weakened"),
+    ("cloudflare_ruleset", {"rules": [{"action": "execute", "enabled": True}]},
+     {"rules": [{"action": "execute", "enabled": False}]}, "detection-disabled"),
+    ("azurerm_postgresql_flexible_server", {"high_availability": [{"mode": "ZoneRedundant"}]},
+     {"high_availability": []}, "availability-reduced"),
+    ("aws_lambda_function", {"reserved_concurrent_executions": -1}, {"reserved_concurrent_executions": 0},
+     "scaled-to-zero"),
+    ("azurerm_linux_web_app", {"enabled": True}, {"enabled": False}, "scaled-to-zero"),
     ("kubernetes_ingress_v1", {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}]},
      {"metadata": [{"annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}]}, "public-access"),
 ]
@@ -389,3 +399,25 @@ def test_a_replaced_link_is_medium() -> None:
     entry.update(type="aws_iam_role_policy_attachment", address="aws_iam_role_policy_attachment.api")
     found = [f for f in lifecycle._replaces(_input(document))]
     assert [f.severity for f in found] == [Severity.MEDIUM]
+
+
+@pytest.mark.parametrize(("resource_type", "before", "after"), [
+    ("aws_api_gateway_api_key", {"enabled": True}, {"enabled": False}),
+    ("aws_api_gateway_stage", {"xray_tracing_enabled": True}, {"xray_tracing_enabled": False}),
+    ("azurerm_key_vault_key", {"version": "3f2a9c1b"}, {"version": "9b1c2d3e"}),
+    ("aws_rds_cluster", {"engine_version": "8.0.mysql_aurora.3.04.0"}, {"engine_version": "8.0.mysql_aurora.3.05.2"}),
+    ("aws_lambda_function", {"environment": [{"variables": {"FEATURE_ENABLED": "true"}}]},
+     {"environment": [{"variables": {"FEATURE_ENABLED": "false"}}]}),
+    ("google_cloud_run_v2_service", {"template": [{"scaling": [{"min_instance_count": 1}]}]},
+     {"template": [{"scaling": [{"min_instance_count": 0}]}]}),
+])
+def test_look_alikes_stay_below_high(resource_type: str, before: Any, after: Any) -> None:
+    assert [f for f in every_check(change(resource_type, before, after)) if f.severity is Severity.HIGH] == []
+
+
+@pytest.mark.parametrize(("before", "after"), [("6.2", "7.1"), ("7.1", "6.2"), ("POSTGRES_14", "POSTGRES_15"),
+                                                ("5.7.mysql_aurora.2.11.2", "8.0.mysql_aurora.3.05.2")])
+def test_a_major_version_change_either_way(before: str, after: str) -> None:
+    found = every_check(change("aws_elasticache_replication_group", {"engine_version": before},
+                               {"engine_version": after}))
+    assert [f.rule for f in found] == ["major-upgrade"]

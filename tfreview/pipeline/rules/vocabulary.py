@@ -48,7 +48,8 @@ AVAILABILITY = declare("availability-reduced", Severity.HIGH,
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
-            r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation)(?:_|\d|s?$)"
+            r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
+            r"|ruleset|web_acl|security_policy|armor|rule_group)(?:_|\d|s?$)"
             # providers whose every resource is monitoring or alerting
             r"|^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace|signalfx"
             r"|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep|chronosphere)_")
@@ -129,7 +130,7 @@ control(LOGGING, r"\w*(?:destination|bucket|target|sink)\w*", present, "logs no 
 control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_\w+|\w*audit\w*|general_log"
         r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
 control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
-        r"|\w*audit\w*enabled|\w*flow_logs?\w*|\w*tracing\w*enabled|enable_log_file_validation"
+        r"|\w*audit\w*enabled|\w*flow_logs?\w*|enable_log_file_validation"
         r"|include_global_service_events|is_multi_region_trail|\w*log_analytics\w*enabled",
         flag, "logging turned off")
 control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
@@ -152,6 +153,9 @@ control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",))
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
+control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
+        "key rotation turned off")
+control(KEY, r"rotation_period|rotation_policy\.\w+", present, "key rotation turned off")
 control(KEY, r"state|status|key_state|key_status",
         ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
                                        "destroyed", "pending_destruction", "scheduled_for_deletion")),
@@ -229,6 +233,10 @@ control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\
         "access control turned off")
 control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
         "legacy or basic authentication allowed")
+control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|minimum_length", count,
+        "shorter passwords allowed", types=r"password|auth|identity|user_pool|directory", above_zero=Severity.HIGH)
+control(AUTH, r"require_(?:symbols|numbers|uppercase\w*|lowercase\w*|digits|special\w*)", flag,
+        "password policy weakened", types=r"password|auth|identity|user_pool|directory")
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
@@ -236,6 +244,9 @@ control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_au
         "unauthenticated or local sign-in allowed")
 
 # --- stopping a service by update -------------------------------------------------------------------
+# Serverless autoscaling minimums at 0 let a service scale to zero when idle: worth a look, not an outage.
+control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_node_count|total_min_node_count",
+        count, "allowed to scale to zero", severity=Severity.MEDIUM)
 control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
         r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
@@ -244,12 +255,14 @@ control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:b
         r"|burst_limit", capacity, "no request gets through")
 control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only")
 control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
-        types=r"distribution|cdn|front_?door|load_balancer|_lb$|_alb$|listener|api|gateway|endpoint|_service$"
-              r"|function|_app$|web_app|site|event_source_mapping|trigger|subscription|stage")
+        types=r"^(?!.*_keys?$)(?:.*_)?(?:distribution|cdn|frontdoor|front_door|lb|alb|elb|load_balancer|listener|api"
+              r"|gateway|endpoint|service|function|app|web_app|site|event_source_mapping|trigger|stage)(?:_|$)")
 
 # --- availability ------------------------------------------------------------------------------------
 control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
         r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")
+control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones?", present,
+        "high availability turned off")
 control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
         ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
         "high availability turned off")
