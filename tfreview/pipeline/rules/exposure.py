@@ -179,14 +179,17 @@ def _bounds(node: dict[str, Any]) -> tuple[int, int] | None:
 
 
 def _span(low: Any, high: Any) -> tuple[int, int]:
-    text = str(low).strip()
-    if text in ("*", "", "all", "any", "-1"):
+    """A port range from `22`, `"22-23"`, `"1:65535"`, `"443/443"`, `"443/tcp"`, or a low/high pair."""
+    text = str(low).strip().lower()
+    if text in ("*", "", "all", "any") or text.startswith("-1"):
         return ALL_PORTS
-    first, _, last = text.replace(":", "-").partition("-")
-    try:
-        return int(first), int(last or (high if high is not None else first))
-    except (TypeError, ValueError):
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if not numbers:
         return ALL_PORTS
+    if len(numbers) == 1 and high is not None:
+        other = re.findall(r"\d+", str(high))
+        numbers += [int(other[0])] if other else []
+    return numbers[0], numbers[min(1, len(numbers) - 1)]
 
 
 def port_text(spans: list[tuple[int, int]]) -> str:

@@ -135,8 +135,8 @@ control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_
         flag, "logging turned off")
 control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
         "the detector, alarm or monitor stops", types=WATCHERS)
-control(DETECTION, r"disabled|muted|is_muted|suspended", inverted, "the detector, alarm or monitor stops",
-        types=WATCHERS)
+control(DETECTION, r"disabled|muted|is_muted|suspended|paused|is_paused", inverted,
+        "the detector, alarm or monitor stops", types=WATCHERS)
 control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
         "the detector, alarm or monitor stops", types=WATCHERS)
 control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"
@@ -237,6 +237,12 @@ control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|mi
         "shorter passwords allowed", types=r"password|auth|identity|user_pool|directory", above_zero=Severity.HIGH)
 control(AUTH, r"require_(?:symbols|numbers|uppercase\w*|lowercase\w*|digits|special\w*)", flag,
         "password policy weakened", types=r"password|auth|identity|user_pool|directory")
+FACTORS = r"(?:^|_)(?:mfa|factor|factors|guardian|two_factor|2fa|sso|saml|authenticator|authenticators)(?:_|$)"
+control(AUTH, r"active|enabled|status|state", flag, "a sign-in factor turned off", types=FACTORS)
+control(AUTH, r"policy|policies|enforcement", ladder(("all-applications", "always", "required", "enforced"),
+                                                    ("confidence-score", "adaptive", "optional"),
+                                                    ("never", "off", "disabled")),
+        "MFA no longer required", types=FACTORS)
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
