@@ -13,7 +13,7 @@ from tfreview.pipeline.changes import UNKNOWN, Action, Change, normalize
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
-from tfreview.pipeline.rules import controls, exposure, lifecycle, reach
+from tfreview.pipeline.rules import controls, exposure, lifecycle, reach, services
 from tfreview.pipeline.rules.values import pairs, tls_version, world_sources, yaml_scalars
 from tfreview.settings import Settings
 
@@ -128,7 +128,7 @@ def test_api_endpoint_cidrs_at_their_default_on_create_are_medium() -> None:
     ({"prometheus.io/scrape": "true"}, None),
 ])
 def test_load_balancer_annotations(annotations: dict[str, str], facing: str | None) -> None:
-    assert exposure.annotation_facing(annotations) == facing
+    assert services.annotation_facing(annotations) == facing
 
 
 # --- controls vocabulary -------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 DETECTION = declare("detection-disabled", Severity.HIGH,
                     "A detector, trail, recorder, alarm, monitor or security scanner is switched off, or an alarm "
                     "loses its actions (any provider).")
-KEY = declare("key-disabled", Severity.HIGH, "An encryption or signing key is disabled or scheduled for deletion.")
+KEY = declare("key-disabled", Severity.HIGH,
+              "An encryption or signing key is disabled or scheduled for deletion, or its rotation is turned off.")
 TLS = declare("tls-downgrade", Severity.HIGH,
               "A connection gets weaker: HTTPS→HTTP listeners, lower minimum TLS versions or weaker TLS policies, "
               "CDN/edge SSL modes, viewer protocol allow-all, IMDSv2 optional.")
@@ -37,7 +38,8 @@ PUBLIC = declare("public-access", Severity.HIGH,
                  "A resource becomes reachable by anyone: public access flags, public ACLs, public visibility, an "
                  "internal load balancer or endpoint made internet-facing (any provider).")
 AUTH = declare("auth-weakened", Severity.HIGH,
-               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication turned off.")
+               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication or access control "
+               "turned off, legacy auth allowed, password policy weakened.")
 ZERO = declare("scaled-to-zero", Severity.HIGH,
                "Replicas, desired count, minimum size, node count, concurrency or throttle limits drop to 0, or a "
                "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
