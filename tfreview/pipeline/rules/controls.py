@@ -55,6 +55,27 @@ def present(value: Any) -> float | None:
     return 0 if value in (None, "", [], {}) else 1
 
 
+_WORDS = re.compile(r"[^a-z]+")
+OFF_TOKENS = {"off", "disabled", "disable", "none", "false", "no", "paused", "suspended", "inactive", "unencrypted",
+              "plaintext"}
+
+
+def off_word(value: Any) -> float | None:
+    """0 for false or a value whose words say off (`essentially_off`, `DISABLED`, `NONE`), 1 for any other set
+    value (`SSE-KMS`, `strict`, true); null is not judged."""
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    return 0 if OFF_TOKENS & set(_WORDS.split(value.lower())) else 1
+
+
+def on_word(value: Any) -> float | None:
+    """off_word turned around: a public-access setting is strong while it says off."""
+    strength = off_word(value)
+    return None if strength is None else 1 - strength
+
+
 def ladder(*tiers: tuple[str, ...]) -> Strength:
     """Strength by tier, strongest first; values outside the ladder are not understood."""
     rank = {word: len(tiers) - i for i, tier in enumerate(tiers) for word in tier}
@@ -233,6 +254,6 @@ def _created_weak(change: Change) -> Iterator[Finding]:
 def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
-    binary = (flag, inverted, present, public_word, count, capacity, https_word, everyone)
+    binary = (flag, inverted, present, public_word, count, capacity, https_word, everyone, off_word, on_word)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

@@ -19,6 +19,8 @@ from tfreview.pipeline.rules.controls import (
     https_word,
     inverted,
     ladder,
+    off_word,
+    on_word,
     present,
     public_word,
     tls,
@@ -274,3 +276,9 @@ control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones
 control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
         ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
         "high availability turned off")
+
+# --- last: any security-named setting moved to a value that says off, for names the lines above miss -----
+control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
+control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
+control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
+        r"|inspection|malware|vulnerab)\w*(?:\.\w+)?", off_word, "a security setting turned off")
