@@ -215,6 +215,10 @@ control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
     create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
+        "object ACLs can grant access again")
+control(PUBLIC, r"uniform_bucket_level_access|\w*uniform_access\w*|bucket_policy_only", flag,
+        "per-object ACLs can grant access again")
 control(PUBLIC, r"public_access_prevention", ladder(("enforced",), ("inherited", "unspecified")),
         "public access prevention lifted")
 control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_only", "allow_internal_only",
@@ -250,7 +254,8 @@ control(AUTH, r"policy|policies|enforcement", ladder(("all-applications", "alway
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
-control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_auth_enabled", inverted,
+control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_auth_enabled"
+        r"|shared_access_key_enabled|allow_shared_key\w*|\w*key_based_auth\w*", inverted,
         "unauthenticated or local sign-in allowed")
 
 # --- stopping a service by update -------------------------------------------------------------------
