@@ -1,6 +1,6 @@
-"""Probes (fixtures/rules/probes.json): 328 scenarios of one to nine changes across 33 providers, written to test
-the detectors by meaning on cases they were not built from, risky ones next to benign look-alikes. Each
-is expanded into a `terraform show -json` document and reviewed with rules alone."""
+"""Probes (fixtures/rules/probes/probes.json): scenarios of one to nine changes across 30-odd providers, written
+to test the detectors by meaning on cases they were not built from, risky ones next to benign look-alikes.
+Each is expanded into a `terraform show -json` document and reviewed with rules alone."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from tests.helpers import ROOT
 from tfreview.pipeline.review import review
 from tfreview.settings import Settings
 
-PROBES: list[dict[str, Any]] = json.loads((ROOT / "fixtures" / "rules" / "probes.json").read_text())["probes"]
+PROBES_FILE = ROOT / "fixtures" / "rules" / "probes" / "probes.json"
+PROBES: list[dict[str, Any]] = json.loads(PROBES_FILE.read_text())["probes"]
 
 
 def plan(probe: dict[str, Any]) -> dict[str, Any]:

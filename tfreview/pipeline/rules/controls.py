@@ -28,7 +28,7 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
 ON = {"true", "on", "enabled", "enable", "yes", "active", "required", "enforced", "strict", "1"}
 OFF = {"false", "off", "disabled", "disable", "no", "inactive", "suspended", "optional", "none", "0", "paused",
        "not_enforced", "unenforced"}
-SKIPPED_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels", "timeouts")
+SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
 Strength = Callable[[Any], float | None]
 
 
@@ -51,7 +51,9 @@ def inverted(value: Any) -> float | None:
 
 
 def present(value: Any) -> float | None:
-    """1 while a value (a key id, a list of actions) is set, 0 once it is removed."""
+    """1 while a value (a key id, a list of actions) is set, 0 once it is removed; flags are not read here."""
+    if isinstance(value, bool):
+        return None
     return 0 if value in (None, "", [], {}) else 1
 
 
@@ -74,6 +76,28 @@ def on_word(value: Any) -> float | None:
     """off_word turned around: a public-access setting is strong while it says off."""
     strength = off_word(value)
     return None if strength is None else 1 - strength
+
+
+def absent(value: Any) -> float | None:
+    """1 while nothing is set, 0 once something is (an external IP block, a public IP id attached)."""
+    if isinstance(value, bool):
+        return None
+    return 1 if value in (None, "", [], {}) else 0 if known(value) else None
+
+
+EXPOSED_WORDS = {"public", "internet", "external", "regional", "edge", "global", "everyone", "anonymous", "open",
+                 "all"}
+CLOSED_WORDS = {"private", "vpc", "internal", "local", "none", "disabled", "off", "closed"}
+
+
+def exposure_word(value: Any) -> float | None:
+    """0 when the words of a value (or any item of a list) say public/internet/external, 1 when they say
+    private/vpc/internal, None otherwise."""
+    items = value if isinstance(value, list) else [value]
+    words = [set(_WORDS.split(v.lower())) for v in items if isinstance(v, str) and known(v)]
+    if any(w & EXPOSED_WORDS for w in words):
+        return 0
+    return 1 if words and all(w & CLOSED_WORDS for w in words) else None
 
 
 def ladder(*tiers: tuple[str, ...]) -> Strength:
@@ -100,6 +124,8 @@ def https_word(value: Any) -> float | None:
 
 def everyone(value: Any) -> float | None:
     """0 when a share or launch permission names everyone (`all`, `*`), 1 otherwise."""
+    if not isinstance(value, (str, list)):
+        return None
     items = value if isinstance(value, list) else [value]
     return 0 if any(str(v).lower() in ("all", "*", "everyone", "public", "allusers") for v in items) else 1
 
@@ -220,6 +246,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
         for item in _matching(change.type, plain(path)):
             if (item.rule, path) in seen:
                 continue
+            if after != UNKNOWN and item.strength(before) is not None and item.strength(after) is not None:
+                seen.add((item.rule, path))  # the most specific line that reads both values decides for its rule
             if after == UNKNOWN:
                 # A replace recomputes what is not configured; only an update's unknown control is news.
                 if change.action is Action.UPDATE and _strong(item, before):
@@ -254,6 +282,7 @@ def _created_weak(change: Change) -> Iterator[Finding]:
 def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
-    binary = (flag, inverted, present, public_word, count, capacity, https_word, everyone, off_word, on_word)
+    binary = (flag, inverted, present, absent, public_word, count, capacity, https_word, everyone, off_word, on_word,
+              exposure_word)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

@@ -11,10 +11,12 @@ import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import (
     COVERED,
+    absent,
     capacity,
     control,
     count,
     everyone,
+    exposure_word,
     flag,
     https_word,
     inverted,
@@ -287,3 +289,21 @@ control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
 control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
         r"|inspection|malware|vulnerab)\w*(?:\.\w+)?", off_word, "a security setting turned off")
+control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|peer|host)\w*"
+        r"|\w*(?:cert|certificate)\w*(?:check|verif|valid)\w*", off_word, "TLS or certificate checks turned off")
+control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
+        r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
+        "reachable from the internet")
+control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*", inverted,
+        "internet access turned on")
+control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
+        "an external IP address is attached")
+control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")
+control(DETECTION, r"pod-security\.kubernetes\.io/(?:enforce|audit|warn)",
+        ladder(("restricted",), ("baseline",), ("privileged",)), "pod security admission relaxed")
+control(ZERO, r"state|status|power_state|desired_state|desired_status|instance_state",
+        ladder(("running", "started", "active", "on", "enabled", "live", "provisioned"),
+               ("stopped", "stopping", "off", "paused", "suspended", "terminated", "deallocated", "shutdown")),
+        "the machine or service is stopped",
+        types=r"(?:^|_)(?:instance|instances|vm|virtual_machine|server|droplet|compute|database|db|cluster|app|job"
+              r"|instance_state|workspace|notebook)(?:_|$)")
