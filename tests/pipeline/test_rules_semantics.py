@@ -295,6 +295,8 @@ SETTINGS_CASES = [
     ("azurerm_linux_virtual_machine_scale_set", {"instances": 3}, {"instances": 0}, "scaled-to-zero"),
     ("github_repository", {"archived": False}, {"archived": True}, "scaled-to-zero"),
     ("aws_kms_key", {"enable_key_rotation": True}, {"enable_key_rotation": False}, "key-disabled"),
+    ("nomad_job", {"task_groups": [{"count": 3}]}, {"task_groups": [{"count": 0}]}, "scaled-to-zero"),
+    ("aws_lb", {"desync_mitigation_mode": "strictest"}, {"desync_mitigation_mode": "monitor"}, "detection-disabled"),
     ("fastly_service_vcl", {"backend": [{"use_ssl": True, "ssl_check_cert": True}]},
      {"backend": [{"use_ssl": False, "ssl_check_cert": False}]}, "tls-downgrade"),
     ("aws_transfer_server", {"endpoint_type": "VPC"}, {"endpoint_type": "PUBLIC"}, "public-access"),

@@ -307,3 +307,8 @@ control(ZERO, r"state|status|power_state|desired_state|desired_status|instance_s
         "the machine or service is stopped",
         types=r"(?:^|_)(?:instance|instances|vm|virtual_machine|server|droplet|compute|database|db|cluster|app|job"
               r"|instance_state|workspace|notebook)(?:_|$)")
+control(ZERO, r"(?:task_groups?|groups?|node_pools?|pools?|workers?|replica\w*|deployments?)\.count", count,
+        "scaled to zero")
+control(DETECTION, r"desync_mitigation_mode", ladder(("strictest",), ("defensive",), ("monitor",)),
+        "HTTP desync protection relaxed")
+control(DETECTION, r"drop_invalid_header_fields|\w*header\w*validation\w*", flag, "invalid HTTP headers pass through")
