@@ -146,11 +146,26 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
     if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type:
         return
     before, after = sides(change)
+    new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
     for rule in new_items(_expiring_rules(before), _expiring_rules(after)):
         name = rule.get("id") or rule.get("name") or "(unnamed)"
-        yield finding(EXPIRY, change.address,
-                      f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
-                      "(the whole bucket expires)")
+        if new_bucket:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} expires every object of a bucket created in "
+                          "this plan", Severity.MEDIUM)
+        else:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
+                          "(the whole bucket expires)")
+
+
+def _creates_its_bucket(change: Change) -> bool:
+    """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
+    name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
+    if "lifecycle" not in change.type and "management_policy" not in change.type:
+        return True
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
