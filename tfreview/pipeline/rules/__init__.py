@@ -14,6 +14,11 @@ from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
+from tfreview.pipeline.rules import exposure as exposure
+from tfreview.pipeline.rules import services as services
+from tfreview.pipeline.rules import controls as controls
+from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import custom as custom
@@ -30,6 +35,11 @@ THEMES = (
     "network",
     "protection",
     "retention",
+    "exposure",
+    "services",
+    "controls",
+    "vocabulary",
+    "reach",
     "text",
     "credentials",
     "custom",

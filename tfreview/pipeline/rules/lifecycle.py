@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change
@@ -95,6 +96,53 @@ DELETE_REASONS = {
 }
 
 
+# Types immutable by design: every deploy replaces them (a new task definition revision, image, template or
+# version), so their destruction is routine, not lost infrastructure. Key versions are not among them.
+IMMUTABLE = re.compile(r"_task_definition$|_launch_configuration$|_instance_template$|_job_definition$"
+                       r"|_layer_version$|_(?:api_gateway|apigatewayv2)_deployment$|_ami(?:_copy|_from_instance)?$"
+                       r"|_application_version$|_secret_version$|_image_recipe$|_container_recipe$"
+                       r"|_hosted_configuration_version$|_endpoint_configuration$|_function_version$")
+IMMUTABLE_EXCEPT = re.compile(r"kms|crypto_key|key_vault")
+
+
+# Words in a type name that say it holds data, for types the table above does not list (any provider).
+DATA_WORDS = re.compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache"
+                        r"|bucket|storage|disk|volume|table|cluster|queue|topic|stream|vault|key|secret|zone|dns"
+                        r"|repository|registry|snapshot|backup|file|filesystem|share|index|dataset|warehouse|lake"
+                        r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
+
+
+def looks_stateful(resource_type: str) -> bool:
+    """Whether a type holds data or carries service: listed in STATEFUL_KINDS, or named like it."""
+    return resource_type in STATEFUL or bool(DATA_WORDS.search(resource_type))
+
+
+# Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
+# firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule)$")
+# Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
+SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
+                       r"|maintenance_exclusion|suppression)(?:_|$)")
+
+
+def is_immutable_type(resource_type: str) -> bool:
+    """Whether a type is replaced on every deploy by design (task definitions, instance templates, AMIs…)."""
+    return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
+
+
+def _renamed(change: Change, ri: ReviewInput) -> Change | None:
+    """A create of the same type in the same plan whose values match the deleted object's (a rename without
+    a `moved` block), or None."""
+    if not isinstance(change.before, dict):
+        return None
+    name = change.before.get("name")
+    for other in managed(ri.changeset, Action.CREATE):
+        if other.type == change.type and isinstance(other.after, dict) and name is not None \
+                and other.after.get("name") == name:
+            return other
+    return None
+
+
 def loss(resource_type: str) -> str:
     """' — <kind>: data or service loss' for stateful types, '' otherwise."""
     kind = STATEFUL.get(resource_type)
@@ -108,9 +156,20 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         what = f"deposed object {change.deposed} of {change.address}" if change.deposed else change.address
         reason = DELETE_REASONS.get(change.action_reason or "")
         because = f" because {reason}" if reason else ""
+        renamed = None if looks_stateful(change.type) else _renamed(change, ri)
         if is_helper_type(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (helper type, holds no infrastructure)", Severity.LOW)
+        elif SILENCERS.search(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (it silenced alerts: they resume)", Severity.LOW)
+        elif is_immutable_type(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (immutable by design, replaced on deploys)", Severity.LOW)
+        elif renamed is not None:
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} and re-created as {renamed.address} with the same name "
+                          "(a rename: add a moved block to keep it)", Severity.MEDIUM)
         else:
             yield finding("resource-delete", change.address, f"{what} is destroyed{because}{loss(change.type)}")
 
@@ -122,6 +181,17 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
         if is_helper_type(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (helper type, holds no infrastructure)", Severity.LOW)
+        elif is_immutable_type(change.type):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
+        elif LINKS.search(change.type):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (a link between resources, re-made in the same apply)",
+                          Severity.MEDIUM)
+        elif change.actions[:1] == ["create"] and not looks_stateful(change.type):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (stateless, and the new one exists before the old one goes)",
+                          Severity.MEDIUM)
         else:
             yield finding("resource-replace", change.address, replace_message(change) + loss(change.type))
 

@@ -12,16 +12,17 @@ import tfreview.pipeline.rules.policy as policy
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
+from tfreview.pipeline.rules.values import world_sources
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 
 INGRESS = declare("network-open-ingress", Severity.HIGH,
-                  "Ingress from 0.0.0.0/0 or ::/0 to ports other than 80/443 (security groups, firewalls, NSGs).")
+                  "Ingress from the whole internet (0.0.0.0/0, ::/0, `*`, 0.0.0.0-255.255.255.255…) to ports other "
+                  "than 80/443, in any resource of any provider.")
 DATABASE = declare("public-database", Severity.HIGH,
                    "A database becomes reachable from the internet (publicly_accessible, 0.0.0.0/0 networks).")
 BUCKET = declare("public-bucket", Severity.HIGH,
                  "A bucket or storage account becomes public (ACLs, public access block off, public policy).")
 
-ANYWHERE = {"0.0.0.0/0", "::/0", "*", "internet", "any"}
 WEB_PORTS = {80, 443}
 ALL_PORTS = (0, 65535)
 NO_PORTS = ("icmp", "icmpv6", "1", "58")
@@ -71,7 +72,7 @@ def _openings(resource_type: str, values: dict[str, Any]) -> list[tuple[str, str
 
 
 def _aws_rule(attribute: str, rule: dict[str, Any]) -> list[tuple[str, str, str]]:
-    sources = [c for c in as_list(rule.get("cidr_blocks")) + as_list(rule.get("ipv6_cidr_blocks")) if c in ANYWHERE]
+    sources = world_sources(as_list(rule.get("cidr_blocks")) + as_list(rule.get("ipv6_cidr_blocks")), words=True)
     ports = _ports(rule.get("from_port"), rule.get("to_port"), rule.get("protocol"))
     if not sources or ports is None or not _beyond_web(ports):
         return []
@@ -81,7 +82,7 @@ def _aws_rule(attribute: str, rule: dict[str, Any]) -> list[tuple[str, str, str]
 def _google_firewall(values: dict[str, Any]) -> list[tuple[str, str, str]]:
     if str(values.get("direction") or "INGRESS").upper() != "INGRESS" or values.get("disabled") is True:
         return []
-    sources = [s for s in as_list(values.get("source_ranges")) if s in ANYWHERE]
+    sources = world_sources(as_list(values.get("source_ranges")), words=True)
     found = []
     for allow in blocks(values, "allow"):
         ranges = [_range(p) for p in as_list(allow.get("ports"))] or [_ports(0, 65535, allow.get("protocol"))]
@@ -95,7 +96,7 @@ def _azure_rule(attribute: str, rule: dict[str, Any]) -> list[tuple[str, str, st
     if str(rule.get("direction")).lower() != "inbound" or str(rule.get("access")).lower() != "allow":
         return []
     prefixes = as_list(rule.get("source_address_prefix")) + as_list(rule.get("source_address_prefixes"))
-    sources = [str(p) for p in prefixes if str(p).lower() in ANYWHERE]
+    sources = world_sources(prefixes, words=True)
     ranges = as_list(rule.get("destination_port_range")) + as_list(rule.get("destination_port_ranges"))
     protocol = rule.get("protocol")
     found = []
@@ -170,7 +171,7 @@ def _cloud_sql(change: Change, before: dict[str, Any], after: dict[str, Any]) ->
     path = ("settings", 0, "ip_configuration", 0)
     old, new = dig(before, *path) or {}, dig(after, *path) or {}
     for network in new_items(blocks(old, "authorized_networks"), blocks(new, "authorized_networks")):
-        if network.get("value") in ANYWHERE:
+        if world_sources(network.get("value"), words=True):
             yield finding(DATABASE, change.address,
                           f"{change.address}: settings.ip_configuration.authorized_networks allows "
                           f"{network.get('value')}")

@@ -1,0 +1,227 @@
+"""Internet exposure by meaning, for every resource type of every provider (risk rules stage).
+
+An ingress-like attribute is recognised by its key and value shape (`cidr_blocks`, `source_ranges`,
+`allowed_ips`, `ipv4`… holding 0.0.0.0/0, ::/0, 0/0, 0.0.0.0/1 + 128.0.0.0/1, or `*`/`Internet`/`any` under a
+source-like key; a 0.0.0.0–255.255.255.255 start/end pair), away from egress, routes and deny rules. Ports come
+from the nearest enclosing block that names any; 80/443 alone is the benign look-alike. Only openings a change
+adds are reported. The types network.py reads field by field are left to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+import tfreview.pipeline.rules.network as network
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import as_list, known, new_items, sides
+from tfreview.pipeline.rules.values import whole_range, world_sources
+
+ALL_PORTS = (0, 65535)
+WEB_PORTS = {80, 443}
+ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM", 3306: "MySQL", 5432: "PostgreSQL",
+               1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB", 6379: "Redis", 9200: "Elasticsearch",
+               11211: "memcached", 2375: "Docker", 2379: "etcd", 6443: "Kubernetes API", 10250: "kubelet",
+               9092: "Kafka", 5601: "Kibana", 8500: "Consul", 5900: "VNC", 445: "SMB", 135: "RPC"}
+HANDLED = {"aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
+           "google_compute_firewall", *network.AZURE_RULE_TYPES, *network.DB_FIREWALL_RULES,
+           "google_sql_database_instance"}
+# Words of a key (split at `_`, `.`, `-`, `/`) that make an internet-wide address a destination, not a source.
+AWAY = {"egress", "outbound", "destination", "dest", "dst", "route", "routes", "next", "nat", "peer", "peering",
+        "target", "gateway", "except", "forward", "forwarding", "redirect", "upstream", "origin", "private",
+        "internal", "exclude", "excluded", "deny", "denied", "denylist", "blocklist", "blacklist", "blocked",
+        "advertised", "advertise"}
+AWAY_TYPES = {"route", "routes", "router", "nat", "vpn", "peering", "egress", "outbound", "subnet", "subnetwork",
+              "prefix", "deny", "denylist", "blocklist", "waf", "wafv2", "armor"}
+# Filters in front of a service (WAF, Cloud Armor): an "allow *" default rule there opens nothing by itself.
+FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
+                          r"|firewall_(?:network|application|nat)_rule")
+# CIDR lists that guard a managed API endpoint (EKS, GKE, AKS): a provider default on create, news on update.
+API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
+# Stateless network ACLs allow everything by default and leave filtering to security groups.
+NETWORK_ACL = re.compile(r"network_acl")
+SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
+                        r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
+PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
+                       r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max)$|^(?:min|max)_port$")
+MASK_KEYS = re.compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
+SOURCE_PORT = re.compile(r"^(?:source|src)_ports?")
+DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
+ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
+NO_PORT_PROTOCOLS = {"icmp", "icmpv6", "1", "58", "ipv6-icmp"}
+ALL_PROTOCOLS = {"-1", "all", "*", "any"}
+MAX_DEPTH = 8
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+OPEN = network.INGRESS
+
+Opening = tuple[str, str, str]
+
+
+def words(key: str) -> set[str]:
+    """The words of a key or type name."""
+    return set(_SPLIT.split(key.lower()))
+
+
+def openings(resource_type: str, values: dict[str, Any]) -> list[Opening]:
+    """(path, source, ports) for each way VALUES let the whole internet in beyond 80/443."""
+    if words(resource_type) & AWAY_TYPES or resource_type.endswith("_vpc") or FILTER_TYPES.search(resource_type):
+        return []
+    found: list[Opening] = []
+    _walk(values, "", [values], found)
+    return found
+
+
+def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], found: list[Opening]) -> None:
+    if len(ancestors) > MAX_DEPTH or _away(node) or _inactive(node):
+        return
+    for key, value in node.items():
+        where = f"{path}.{key}" if path else key
+        lowered = key.lower()
+        children = [v for v in as_list(value) if isinstance(v, dict)] if isinstance(value, (dict, list)) else []
+        if children:
+            if not words(lowered) & AWAY:
+                for child in children:
+                    _walk(child, where, [*ancestors, child], found)
+            continue
+        if words(lowered) & AWAY or PORT_KEYS.search(lowered):
+            continue
+        sources = world_sources(value, words=bool(SOURCE_KEY.search(lowered)))
+        if sources:
+            found += _judged(where, sources, ancestors)
+    if whole_range(node):
+        found += _judged(path or "(start/end address)", ["0.0.0.0-255.255.255.255"], ancestors)
+    split = _split_world(node)
+    if split:
+        found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
+
+
+def _split_world(node: dict[str, Any]) -> str | None:
+    """The key of an address given apart from its prefix length (`subnet = "0.0.0.0"`, `subnet_size = 0`)."""
+    zero = [k for k, v in node.items() if v in ("0.0.0.0", "::") and not words(k) & AWAY]
+    sizes = [k for k, v in node.items() if MASK_KEYS.search(k.lower()) and str(v) in ("0", "0.0.0.0", "::")]
+    return zero[0] if zero and sizes else None
+
+
+def _away(node: dict[str, Any]) -> bool:
+    """Whether a block speaks of egress (direction/type) or denies (action/access)."""
+    for key in DIRECTION_KEYS:
+        if str(node.get(key, "")).lower() in ("egress", "outbound", "out"):
+            return True
+    if node.get("egress") is True:
+        return True
+    return any(str(node.get(k, "")).lower() in ("deny", "block", "drop", "reject") for k in ACTION_KEYS)
+
+
+def _inactive(node: dict[str, Any]) -> bool:
+    return node.get("disabled") is True or node.get("enabled") is False
+
+
+def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> list[Opening]:
+    ranges = next((r for r in (_ports(a) for a in reversed(ancestors)) if r), None)
+    if ranges is None:
+        ranges = [ALL_PORTS]
+    if ranges == ["none"]:
+        return []
+    spans = [r for r in ranges if isinstance(r, tuple)]
+    if spans and all(low == high and low in WEB_PORTS for low, high in spans):
+        return []
+    return [(path, source, port_text(spans)) for source in sources]
+
+
+def _ports(node: dict[str, Any], depth: int = 0) -> list[tuple[int, int] | str]:
+    """Port ranges named in NODE or the blocks under it; ["none"] for ICMP-only; [] when it names none."""
+    protocol = str(node.get("protocol", node.get("ip_protocol", ""))).lower()
+    if protocol in NO_PORT_PROTOCOLS:
+        return ["none"]
+    found: list[tuple[int, int] | str] = []
+    if "from_port" in node or "to_port" in node:
+        low, high = node.get("from_port"), node.get("to_port")
+        found.append(ALL_PORTS if protocol in ALL_PROTOCOLS or low in (None, -1) else _span(low, high))
+    bounds = _bounds(node)
+    if bounds:
+        found.append(bounds)
+    for key, value in node.items():
+        lowered = key.lower()
+        if SOURCE_PORT.match(lowered) or _bound_key(lowered):
+            continue
+        if PORT_KEYS.search(lowered) and key not in ("from_port", "to_port"):
+            found += [_span(v, None) for v in as_list(value) if known(v) and not isinstance(v, dict)]
+            for block in (v for v in as_list(value) if isinstance(v, dict) and depth < 3):
+                bounds = _bounds(block)
+                found += [bounds] if bounds else [p for p in _ports(block, depth + 1) if p != "none"]
+        elif depth < 2 and isinstance(value, (dict, list)) and not words(key) & AWAY:
+            for child in (v for v in as_list(value) if isinstance(v, dict)):
+                found += [p for p in _ports(child, depth + 1) if p != "none"]
+    if not found and protocol in ALL_PROTOCOLS:
+        return [ALL_PORTS]
+    return found
+
+
+BOUND_KEYS = re.compile(r"(?:^|_)port_(?:min|max)$|^(?:min|max)_port$|port_range_(?:min|max)$")
+
+
+def _bound_key(key: str) -> bool:
+    return key in ("min", "max") or bool(BOUND_KEYS.search(key))
+
+
+def _bounds(node: dict[str, Any]) -> tuple[int, int] | None:
+    """A port range given as a min/max pair (`port_range_min`/`port_range_max`, `port_min`, `min`/`max`)."""
+    low = next((v for k, v in node.items() if _bound_key(k.lower()) and "min" in k.lower()), None)
+    high = next((v for k, v in node.items() if _bound_key(k.lower()) and "max" in k.lower()), None)
+    if low is None and high is None:
+        return None
+    return _span(low if low is not None else high, high)
+
+
+def _span(low: Any, high: Any) -> tuple[int, int]:
+    """A port range from `22`, `"22-23"`, `"1:65535"`, `"443/443"`, `"443/tcp"`, or a low/high pair."""
+    text = str(low).strip().lower()
+    if text in ("*", "", "all", "any") or text.startswith("-1"):
+        return ALL_PORTS
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if not numbers:
+        return ALL_PORTS
+    if len(numbers) == 1 and high is not None:
+        other = re.findall(r"\d+", str(high))
+        numbers += [int(other[0])] if other else []
+    return numbers[0], numbers[min(1, len(numbers) - 1)]
+
+
+def port_text(spans: list[tuple[int, int]]) -> str:
+    """How a message names the ports opened: all ports, admin services by name, ranges."""
+    if not spans or ALL_PORTS in spans or any(high - low > 1000 for low, high in spans):
+        return "all ports"
+    parts = []
+    for low, high in sorted(set(spans)):
+        named = [f"{p} ({ADMIN_PORTS[p]})" for p in ADMIN_PORTS if low <= p <= high]
+        parts += named if low == high and named else [str(low) if low == high else f"{low}-{high}"]
+    return "port " + ", ".join(parts) if len(parts) == 1 else "ports " + ", ".join(parts)
+
+
+# What any internet-wide source looks like inside serialized values: a cheap test before the walk.
+MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)"|\b0/0\b')
+
+
+def _may_open(values: dict[str, Any]) -> bool:
+    return bool(values) and MAYBE_WORLD.search(orjson.dumps(values).lower()) is not None
+
+
+@on_change()
+def _internet_exposure(change: Change) -> Iterator[Finding]:
+    if change.type in HANDLED:
+        return
+    before, after = sides(change)
+    if not _may_open(after):
+        return
+    for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
+        default = (not before and API_ENDPOINT.search(path)) or NETWORK_ACL.search(change.type)
+        note = " (a network ACL: security groups still filter)" if NETWORK_ACL.search(change.type) else ""
+        ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
+        yield finding(OPEN, change.address,
+                      f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
+                      Severity.MEDIUM if default else None)

@@ -1,0 +1,215 @@
+"""Reach and destruction by update (risk rules stage): DNS delegation moved, monitors muted for everything,
+lifecycle rules that expire a whole bucket, imports that also change what they import. Read by key shape, so
+any DNS, monitoring or storage provider is covered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import tfreview.pipeline.rules.lifecycle as lifecycle
+from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
+
+DELEGATION = declare("dns-delegation", Severity.HIGH,
+                     "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
+                     "is deleted.")
+MUTED = declare("monitoring-muted", Severity.HIGH,
+                "Monitoring is muted for everything: a downtime, mute or silence whose scope is `*` or empty.")
+EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
+                 "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
+IMPORT_CHANGE = declare("import-with-changes", Severity.HIGH,
+                        "An import also changes (or replaces) the object it imports: applying alters live "
+                        "infrastructure Terraform did not manage before.")
+
+RECORD_TYPES = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record|ns_record)(?:_|$)")
+NAME_SERVER_KEYS = re.compile(r"^(?:name_?servers?|nameservers?|name_server_list|ns_records?)$")
+APEX_KINDS = {"A", "AAAA", "CNAME", "ALIAS", "MX", "NS", "SOA", "ANAME"}
+MUTE_TYPES = re.compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
+SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
+TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
+
+
+def _record_kind(values: dict[str, Any], resource_type: str) -> str:
+    if "_ns_record" in resource_type:
+        return "NS"
+    return str(values.get("type") or values.get("record_type") or "").upper()
+
+
+def _is_apex(values: dict[str, Any]) -> bool:
+    name = str(values.get("name") or values.get("fqdn") or "").rstrip(".")
+    return name in ("@", "") or (name.count(".") == 1 and not name.startswith("*"))
+
+
+@on_change(actions=(*ALTERING, Action.DELETE))
+def _delegation(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if RECORD_TYPES.search(change.type):
+        kind = _record_kind(after or before, change.type)
+        if kind == "NS" and change.action is not Action.CREATE and before != after:
+            yield finding(DELEGATION, change.address,
+                          f"{change.address}: NS records are {change.action.value}d (DNS delegation moves)")
+        elif kind == "NS" and change.action is Action.CREATE:
+            yield finding(DELEGATION, change.address, f"{change.address}: a new NS delegation is created",
+                          Severity.MEDIUM)
+        elif change.action is Action.DELETE and kind in APEX_KINDS and _is_apex(before):
+            yield finding(DELEGATION, change.address,
+                          f"{change.address}: the apex {kind} record of {before.get('name')} is deleted")
+        return
+    if change.action in (Action.UPDATE, Action.REPLACE):
+        for key in before.keys() & after.keys():
+            old, new = before.get(key), after.get(key)
+            if NAME_SERVER_KEYS.match(key) and old and known(old) and old != new and new != UNKNOWN:
+                yield finding(DELEGATION, change.address,
+                              f"{change.address}: {key} {show(old)} → {show(new)} (the domain is delegated elsewhere)")
+
+
+@on_change()
+def _muted(change: Change) -> Iterator[Finding]:
+    if not MUTE_TYPES.search(change.type) or not isinstance(change.after, dict):
+        return
+    after = change.after
+    scopes = list(dict.fromkeys(str(s) for key in SCOPE_KEYS for s in as_list(after.get(key)) if key in after))
+    monitors = [after.get(k) for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
+                if after.get(k)]
+    everything = any(str(s).strip() in ("*", "*:*") for s in scopes) or (not scopes and not monitors)
+    if everything and not monitors:
+        before = change.before if isinstance(change.before, dict) else {}
+        if change.action is Action.CREATE or before != after:
+            yield finding(MUTED, change.address,
+                          f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+
+
+def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Lifecycle rules (any provider) that delete current objects and have no prefix, tag or suffix filter."""
+    found = []
+    for key in ("rule", "lifecycle_rule", "rules"):
+        for rule in (r for r in as_list(values.get(key)) if isinstance(r, dict)):
+            if _enabled(rule) and _deletes(rule) and not _filtered(rule):
+                found.append(rule)
+    return found
+
+
+def _enabled(rule: dict[str, Any]) -> bool:
+    return str(rule.get("status", "Enabled")).lower() != "disabled" and rule.get("enabled") is not False
+
+
+def _deletes(rule: dict[str, Any]) -> bool:
+    expirations = [e for e in as_list(rule.get("expiration")) if isinstance(e, dict)]
+    if any(e.get("days") or e.get("date") for e in expirations):
+        return True
+    actions = [a for a in as_list(rule.get("action")) + as_list(rule.get("actions")) if isinstance(a, dict)]
+    if any(str(a.get("type", "")).lower() == "delete" for a in actions):
+        return True
+    return any("delete_after" in path for a in actions for path in _keys(a))
+
+
+def _keys(value: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(value, dict) and depth < 4:
+        for key, item in value.items():
+            if item not in (None, [], {}, 0, -1):
+                yield key
+                yield from _keys(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item, depth)
+
+
+def _filtered(rule: dict[str, Any]) -> bool:
+    """Whether a rule is limited to part of the bucket: a prefix, tags, suffixes, a size or storage class."""
+    narrowing = re.compile(r"prefix|tag|suffix|object_size|storage_class|matches|blob_index")
+    for key, value in rule.items():
+        if key in ("expiration", "action", "actions", "id", "status", "enabled", "name"):
+            continue
+        if narrowing.search(key) and value not in (None, "", [], {}):
+            return True
+        if key in ("filter", "filters", "condition", "and") and _filtered_block(value, narrowing):
+            return True
+    return False
+
+
+def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
+    for block in (b for b in as_list(value) if isinstance(b, dict)):
+        for key, item in block.items():
+            if narrowing.search(key) and item not in (None, "", [], {}, 0, -1):
+                return True
+            if isinstance(item, (dict, list)) and _filtered_block(item, narrowing):
+                return True
+    return False
+
+
+@on_change()
+def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
+    if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type:
+        return
+    before, after = sides(change)
+    new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
+    for rule in new_items(_expiring_rules(before), _expiring_rules(after)):
+        name = rule.get("id") or rule.get("name") or "(unnamed)"
+        if new_bucket:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} expires every object of a bucket created in "
+                          "this plan", Severity.MEDIUM)
+        else:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
+                          "(the whole bucket expires)")
+
+
+def _creates_its_bucket(change: Change) -> bool:
+    """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
+    name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
+    if "lifecycle" not in change.type and "management_policy" not in change.type:
+        return True
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _import_with_changes(change: Change) -> Iterator[Finding]:
+    if not change.importing:
+        return
+    paths = [a.path for a in change.attributes if a.after != UNKNOWN or a.before is not None]
+    if change.action is Action.REPLACE:
+        yield finding(IMPORT_CHANGE, change.address,
+                      f"{change.address} is imported and then replaced: the existing object is destroyed")
+        return
+    real = [p for p in paths if not p.startswith(TAG_ROOTS)]
+    if paths:
+        shown = ", ".join((real or paths)[:5]) + (", …" if len(real or paths) > 5 else "")
+        yield finding(IMPORT_CHANGE, change.address,
+                      f"{change.address} is imported and also changed ({shown})",
+                      None if real else Severity.MEDIUM)
+
+
+UPGRADE = declare("major-upgrade", Severity.HIGH,
+                  "A database or data store changes major engine version (up or down): data is migrated in place "
+                  "and the change cannot be rolled back by reverting the plan.")
+VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis_version|mysql_version"
+                          r"|postgres(?:ql)?_version|server_version|engine_major_version|version)$")
+_MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
+
+
+@on_change(actions=(Action.UPDATE,))
+def _major_upgrade(change: Change) -> Iterator[Finding]:
+    if not lifecycle.looks_stateful(change.type) or lifecycle.is_immutable_type(change.type):
+        return
+    before, after = sides(change)
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before.get(key), after.get(key)
+        if not VERSION_KEYS.match(key) or not isinstance(old, str) or not isinstance(new, str) or not known(new):
+            continue
+        old_major, new_major = _major(old), _major(new)
+        if old_major is not None and new_major is not None and old_major != new_major:
+            yield finding(UPGRADE, change.address,
+                          f"{change.address}: {key} {show(old)} → {show(new)} (a major version change migrates the "
+                          "data in place)")
+
+
+def _major(version: str) -> int | None:
+    """The major version: 13 in "13.7" or "POSTGRES_13", 8 in "8.0.mysql_aurora.3.05"."""
+    match = _MAJOR.fullmatch(version.strip())
+    return int(match.group(1)) if match else None

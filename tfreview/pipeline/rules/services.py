@@ -1,0 +1,110 @@
+"""Services made internet-facing (risk rules stage): a Kubernetes Service turned LoadBalancer or NodePort, load
+balancer annotations flipped from internal, Helm `set` blocks and `values` that do the same, for any chart.
+
+Ports are judged like exposure.py's: 80/443 alone on a new load balancer is the benign look-alike; an
+internal load balancer made internet-facing is reported whatever it serves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import as_list, sides
+from tfreview.pipeline.rules.exposure import WEB_PORTS, port_text
+from tfreview.pipeline.rules.values import world_sources
+
+PUBLIC_SERVICE = declare(
+    "public-service", Severity.HIGH,
+    "A Kubernetes Service or Helm release becomes an internet-facing load balancer (type LoadBalancer, "
+    "load-balancer annotations, Helm set/values) on ports beyond 80/443.")
+EXPOSED_TYPES = {"loadbalancer": "LoadBalancer", "nodeport": "NodePort"}
+# Annotation keys and values that keep a load balancer inside the network.
+INTERNAL_MARKS = re.compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
+INGRESS_CHARTS = re.compile(r"ingress|gateway|traefik|nginx|istio|envoy|contour|kong|haproxy|caddy", re.IGNORECASE)
+HELM_TYPE = re.compile(r"^\s*type:\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
+HELM_PORT = re.compile(r"^\s*(?:port|http|https|nodePort|servicePort)s?:\s*[\"']?(\d+)", re.IGNORECASE | re.MULTILINE)
+
+
+def annotation_facing(annotations: dict[str, Any]) -> str | None:
+    """'internal' or 'internet-facing' when load-balancer annotations say so; None when they are silent."""
+    verdict = None
+    for key, value in annotations.items():
+        if not INTERNAL_MARKS.search(str(key)) or not isinstance(value, str):
+            continue
+        text, name = value.strip().lower(), str(key).lower()
+        if text in ("internet-facing", "external", "public") or (name.endswith("internal") and text == "false"):
+            verdict = "internet-facing"
+        elif text in ("internal", "true", "0.0.0.0/0") and (name.endswith("internal") or text == "internal"):
+            return "internal"
+    return verdict
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _service(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
+    """(service type, annotation facing, ports) of a kubernetes_service(_v1) or kubernetes_manifest Service."""
+    manifest = values.get("manifest")
+    if isinstance(manifest, dict):
+        spec, meta = _object(manifest.get("spec")), _object(manifest.get("metadata"))
+        ports = [p.get("port") for p in as_list(spec.get("ports")) if isinstance(p, dict)]
+        ranges = spec.get("loadBalancerSourceRanges")
+    else:
+        spec = _object(next(iter(as_list(values.get("spec"))), None))
+        meta = _object(next(iter(as_list(values.get("metadata"))), None))
+        ports = [p.get("port") for p in as_list(spec.get("port")) if isinstance(p, dict)]
+        ranges = spec.get("load_balancer_source_ranges")
+    kind = EXPOSED_TYPES.get(str(spec.get("type", "")).lower())
+    facing = annotation_facing(_object(meta.get("annotations")))
+    if as_list(ranges) and not world_sources(ranges, words=True):
+        facing = "internal"
+    return kind, facing, [int(p) for p in ports if isinstance(p, int) or (isinstance(p, str) and p.isdigit())]
+
+
+def _helm(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
+    """(service type, annotation facing, ports) that a helm_release's set blocks and values give its services."""
+    chart = f"{values.get('chart', '')} {values.get('name', '')}"
+    sets = [s for key in ("set", "set_string") for s in as_list(values.get(key)) if isinstance(s, dict)]
+    kind, annotations, ports = None, {}, []
+    for item in sets:
+        name, value = str(item.get("name", "")).replace("\\", ""), str(item.get("value", ""))
+        if name.lower().endswith("type") and value.lower() in EXPOSED_TYPES:
+            kind = EXPOSED_TYPES[value.lower()]
+        elif "annotations" in name.lower():
+            annotations[name] = value
+        elif re.search(r"ports?(\.\w+)?$", name, re.IGNORECASE) and value.isdigit():
+            ports.append(int(value))
+    for text in (v for v in as_list(values.get("values")) if isinstance(v, str)):
+        match = HELM_TYPE.search(text)
+        kind = EXPOSED_TYPES[match.group(1).lower()] if match else kind
+        ports += [int(p) for p in HELM_PORT.findall(text)]
+        if re.search(r"(?:scheme|type)[\"']?:\s*[\"']?internal\b|internal[\"']?:\s*[\"']?true", text, re.IGNORECASE):
+            annotations["internal"] = "true"
+    if kind and not ports and INGRESS_CHARTS.search(chart):
+        ports = sorted(WEB_PORTS)  # an ingress controller or gateway serves HTTP(S)
+    return kind, annotation_facing(annotations), ports
+
+
+@on_change(types=("kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest", "helm_release"))
+def _public_service(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    read = _helm if change.type == "helm_release" else _service
+    old_kind, old_facing, _ = read(before) if before else (None, None, [])
+    kind, facing, ports = read(after)
+    if kind is None or facing == "internal":
+        return
+    if old_kind is not None and old_facing != "internal":
+        return  # it was already exposed
+    flipped = old_kind is not None  # an internal load balancer made internet-facing
+    web = bool(ports) and all(p in WEB_PORTS for p in ports)
+    if web and not flipped:
+        return
+    what = port_text([(p, p) for p in ports]) if ports else "its ports"
+    severity = Severity.MEDIUM if kind == "NodePort" else None
+    yield finding(PUBLIC_SERVICE, change.address,
+                  f"{change.address}: becomes a {kind} service open to the internet on {what}", severity)

@@ -1,0 +1,218 @@
+"""What attribute values mean, for any provider: leaves of a plan object, internet-wide sources, ports, TLS versions.
+
+The semantic detectors (exposure.py, controls.py, reach.py) read plan values through these helpers, so a
+resource type nobody listed is understood by the shape of its keys and values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import Any
+
+from tfreview.pipeline.changes import UNKNOWN, Change
+from tfreview.pipeline.rules.common import known
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+MAX_LEAVES = 2000
+# Words that name the whole internet as a source, wherever a provider puts them.
+WORLD_WORDS = {"*", "internet", "any", "0/0", "all", "anywhere", "0.0.0.0/0", "::/0", "any/0"}
+IPV4_SPACE = 2**32
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+IPV6_SPACE = 2**128
+
+
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, value) for every scalar, and every list of scalars as one leaf, in a plan object."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    count = 0
+    while stack and count < MAX_LEAVES:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), _as_pairs(v)) for k, v in item.items())
+        elif isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+        else:
+            count += 1
+            yield where, item
+
+
+def unknown_paths(unknown: Any, path: str = "") -> Iterator[str]:
+    """Paths an after_unknown structure marks as known only after apply."""
+    if unknown is True:
+        yield path
+    elif isinstance(unknown, dict):
+        for key, value in unknown.items():
+            yield from unknown_paths(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(unknown, list):
+        for index, value in enumerate(unknown):
+            yield from unknown_paths(value, f"{path}[{index}]")
+
+
+@lru_cache(maxsize=65536)
+def plain(path: str) -> str:
+    """A path without list indices: `ingress[0].cidr_blocks` → `ingress.cidr_blocks`."""
+    return _INDEX.sub("", path)
+
+
+def with_settings(values: Any) -> dict[str, Any]:
+    """VALUES plus its name/value pairs read as attributes: `setting_id = "ssl", value = "flexible"` gives
+    `ssl = "flexible"`. (leaves() reads Helm `set`, database flags and parameter lists as `set.<name>`.)"""
+    if not isinstance(values, dict):
+        return {}
+    extra: dict[str, Any] = {}
+    texts = values.get("values")
+    if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts):
+        extra["values"] = {k: v for text in texts for k, v in yaml_scalars(text).items()}
+    name = next((values[k] for k in NAME_KEYS if isinstance(values.get(k), str)), None)
+    if name and "value" in values and not isinstance(values["value"], (dict, list)):
+        extra[name] = values["value"]
+    return {**values, **extra} if extra else values
+
+
+def _as_pairs(value: Any) -> Any:
+    """A list of name/value blocks (Helm `set`, database flags, parameters) as one object by name."""
+    if isinstance(value, list) and value and all(_pair(i) for i in value):
+        return {str(i["name"]): i.get("value") for i in value}
+    return value
+
+
+_YAML_LINE = re.compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)?$")
+
+
+def yaml_scalars(text: str) -> dict[str, str]:
+    """The `key: scalar` lines of a YAML document (Helm values) by dotted path; lists and anchors are skipped."""
+    found: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        match = _YAML_LINE.match(line)
+        if not match:
+            continue
+        indent, key, value = len(match.group(1)), match.group(2).strip("\"'"), match.group(3)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = ".".join([k for _, k in stack] + [key])
+        if value and not value.startswith(("|", ">", "&", "*")):
+            found[path] = value.strip("\"'")
+        elif not value:
+            stack.append((indent, key))
+    return found
+
+
+NAME_KEYS = ("setting_id", "setting", "name", "parameter_name", "key")
+
+
+def _pair(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name"), str) and "value" in item \
+        and not isinstance(item.get("value"), (dict, list))
+
+
+def pairs(change: Change) -> list[tuple[str, Any, Any]]:
+    """(path, before, after) for every leaf whose value differs; after is UNKNOWN where it is known only
+    after apply. Leaves of a removed block come with after None."""
+    old, new = with_settings(change.before), with_settings(change.after)
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    # Only the top-level attributes that change are flattened: most updates touch a few of them.
+    keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k) or unknown.get(k)]
+    before = {p: v for k in keys for p, v in leaves(_as_pairs(old.get(k)), k)}
+    after = {p: v for k in keys for p, v in leaves(_as_pairs(new.get(k)), k)}
+    for path in unknown_paths({k: unknown[k] for k in keys if k in unknown}):
+        after[path] = UNKNOWN
+        for inner in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
+            after.setdefault(inner, UNKNOWN)
+    return [(p, before.get(p), after.get(p)) for p in sorted(before.keys() | after.keys())
+            if before.get(p) != after.get(p)]
+
+
+# --- internet-wide sources -----------------------------------------------------------------------------
+
+
+@cache
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _unmapped(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An IPv4-mapped IPv6 range (::ffff:0.0.0.0/96) as the IPv4 range it stands for."""
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network(f"{mapped}/{network.prefixlen - 96}", strict=False)
+    return network
+
+
+def world_sources(value: Any, words: bool) -> list[str]:
+    """The items of VALUE that open to the whole internet: 0.0.0.0/0, ::/0, 0/0, and CIDR lists whose union
+    covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1). With WORDS, also `*`, `Internet`,
+    `any`."""
+    texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and known(v)]
+    items = [part for text in texts for part in _LIST_SEPARATORS.split(text.strip()) if part]
+    found = [i for i in items if i.strip().lower() in WORLD_WORDS and (words or "/" in i)]
+    if found:
+        return found
+    nets = [_unmapped(n) for n in (_network(i) for i in items if "/" in i) if n is not None]
+    for version, space in ((4, IPV4_SPACE), (6, IPV6_SPACE)):
+        mine = [n for n in nets if n.version == version]
+        if not mine:
+            continue
+        covered = sum(int(n.num_addresses) for n in ipaddress.collapse_addresses(mine))  # type: ignore[type-var,misc]
+        if mine and covered * 2 >= space:
+            return [" + ".join(str(n) for n in mine)]
+    return []
+
+
+def whole_range(node: dict[str, Any]) -> bool:
+    """Whether a start/end address pair in NODE spans 0.0.0.0–255.255.255.255 (SQL firewall rules)."""
+    starts = [v for k, v in node.items() if "start" in k.lower() and isinstance(v, str)]
+    ends = [v for k, v in node.items() if "end" in k.lower() and isinstance(v, str)]
+    return "0.0.0.0" in starts and "255.255.255.255" in ends
+
+
+# --- TLS versions ------------------------------------------------------------------------------------
+
+_ELB_NAMED = re.compile(r"(?:tls13|tls|fs)-1-([0-3])", re.IGNORECASE)
+_DATED = re.compile(r"_(?:19|20)\d\d$")
+_NAMED = re.compile(r"tls(?:13)?[-_ ]?v?1[-_.]([0-3])(?![0-9])")
+_VERSION = re.compile(r"(?:tls)?\s*1(?:[._\-]?([0-3]))?")
+
+
+def tls_version(value: Any) -> float | None:
+    """The minimum TLS version a setting allows, as a number (SSLv3 = 0.3); None when not a version.
+
+    Reads `TLS1_2`, `tls1.2`, `1.2`, `TLS_1_0`, CloudFront's `TLSv1.2_2021` / `TLSv1_2016`, ELB policies
+    (`ELBSecurityPolicy-TLS13-1-2-2021-06`: 1.2) and dated ones without a TLS part (`ELBSecurityPolicy-2016-08`: 1.0).
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 1.3:
+        return round(float(value), 1)
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    text = value.strip().lower()
+    if text.startswith("elbsecuritypolicy"):
+        match = _ELB_NAMED.search(text)
+        return 1.0 + int(match.group(1)) / 10 if match else 1.0
+    text = _DATED.sub("", text)
+    for old, new in (("tlsv", "tls"), ("tls_", "tls"), ("sslv", "ssl"), ("ssl_", "ssl")):
+        text = text.replace(old, new)
+    if text in ("ssl3", "ssl3.0", "ssl30"):
+        return 0.3
+    match = _VERSION.fullmatch(text)
+    if match:
+        return 1.0 + int(match.group(1) or 0) / 10
+    named = _NAMED.search(text)  # a policy name with the version inside: Policy-Min-TLS-1-2-2019-07
+    return 1.0 + int(named.group(1)) / 10 if named else None
+
+
+def number(value: Any) -> float | None:
+    """A number, from a JSON number or numeric text; None otherwise (booleans are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+        return float(value)
+    return None

@@ -1,0 +1,314 @@
+"""The security-controls vocabulary (risk rules stage): attribute names of every provider and the weak direction
+of their values. controls.py applies it to every resource type; add a line to teach it a new control.
+
+Paths are regexes over an attribute's dotted path without indices, matched at its end after `.`, `/` or `-`
+(so `metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-internal` ends in `internal`).
+"""
+
+from __future__ import annotations
+
+import tfreview.pipeline.rules.network as network
+from tfreview.pipeline.findings import Severity, declare
+from tfreview.pipeline.rules.controls import (
+    COVERED,
+    absent,
+    capacity,
+    control,
+    count,
+    everyone,
+    exposure_word,
+    flag,
+    https_word,
+    inverted,
+    ladder,
+    off_word,
+    on_word,
+    present,
+    public_word,
+    tls,
+)
+from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
+from tfreview.pipeline.rules.retention import BACKUP, LOGGING
+
+DETECTION = declare("detection-disabled", Severity.HIGH,
+                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, or an alarm "
+                    "loses its actions (any provider).")
+KEY = declare("key-disabled", Severity.HIGH,
+              "An encryption or signing key is disabled or scheduled for deletion, or its rotation is turned off.")
+TLS = declare("tls-downgrade", Severity.HIGH,
+              "A connection gets weaker: HTTPS→HTTP listeners, lower minimum TLS versions or weaker TLS policies, "
+              "CDN/edge SSL modes, viewer protocol allow-all, IMDSv2 optional.")
+PUBLIC = declare("public-access", Severity.HIGH,
+                 "A resource becomes reachable by anyone: public access flags, public ACLs, public visibility, an "
+                 "internal load balancer or endpoint made internet-facing (any provider).")
+AUTH = declare("auth-weakened", Severity.HIGH,
+               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication or access control "
+               "turned off, legacy auth allowed, password policy weakened.")
+ZERO = declare("scaled-to-zero", Severity.HIGH,
+               "Replicas, desired count, minimum size, node count, concurrency or throttle limits drop to 0, or a "
+               "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
+AVAILABILITY = declare("availability-reduced", Severity.HIGH,
+                       "High availability is turned off: Multi-AZ, automatic failover, zone redundancy, "
+                       "regional to zonal.")
+
+WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
+            r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
+            r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
+            r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
+            r"|ruleset|web_acl|security_policy|armor|rule_group)(?:_|\d|s?$)"
+            # providers whose every resource is monitoring or alerting
+            r"|^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace|signalfx"
+            r"|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep|chronosphere)_")
+# Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
+KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
+ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running", "live"),
+                ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
+
+# network.py reads these attributes of these types itself (as public-database / public-bucket).
+COVERED[PUBLIC] = ({*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS, "aws_s3_bucket_public_access_block",
+                    "aws_s3_account_public_access_block", "aws_s3_bucket_acl", "aws_s3_bucket",
+                    "google_storage_bucket_acl", "azurerm_storage_container", "azurerm_storage_account",
+                    "google_storage_bucket", "google_sql_database_instance"},
+                   {"publicly_accessible", "public_network_access_enabled", "block_public_acls", "block_public_policy",
+                    "ignore_public_acls", "restrict_public_buckets", "acl", "predefined_acl", "container_access_type",
+                    "allow_nested_items_to_be_public", "allow_blob_public_access", "public_access_prevention",
+                    "ipv4_enabled"})
+
+# --- destroy guards -----------------------------------------------------------------------------------
+control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_enabled)?|enable_\w*_protection"
+        r"|prevent_(?:destroy|deletion)\w*|disable_api_termination|protect_from_deletion|deletion_prevention",
+        flag, "deletion protection turned off")
+control(PROTECTION, r"force_destroy|force_delete\w*|skip_final_snapshot|delete_automated_backups"
+        r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes"
+        r"|delete_\w*on_\w+|\w*_on_destroy|purge_on_delete",
+        inverted, "a destroy or force-push now goes through")
+control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w*", count,
+        "a delete can no longer be recovered", above_zero=Severity.MEDIUM)
+control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
+control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
+        "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
+control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
+    ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
+    ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
+    ("advisory", "donotenforce", "do_not_enforce", "disabled", "off", "none")), "policy enforcement relaxed")
+control(PROTECTION, r"enforce|enforced|enforcement_enabled|enforce_policy", flag, "policy enforcement turned off")
+control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_reviews|require_signed_commits"
+        r"|required_linear_history|require_conversation_resolution", flag, "branch protection relaxed",
+        types=r"branch_protection|ruleset")
+control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
+        "required reviews removed", types=r"branch_protection|ruleset")
+
+# --- encryption ---------------------------------------------------------------------------------------
+control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
+        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|\w*force_ssl|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
+        flag, "encryption turned off", create=Severity.MEDIUM)
+control(ENCRYPTION, r"enabled|enable", flag, "encryption by default turned off", types=r"encrypt")
+control(ENCRYPTION, r"\w*kms_key\w*|\w*key_vault_key_id|\w*encryption_key\w*|disk_encryption_set_id"
+        r"|customer_managed_key\w*(?:\.\w+)?|kms_master_key_id|sse_algorithm|cmk\w*", present,
+        "encryption or its customer-managed key removed")
+control(ENCRYPTION, r"sse_algorithm|encryption_type|encryption_mode|sse_type|server_side_encryption",
+        ladder(("aws:kms", "aws:kms:dsse", "kms", "customer_managed_key", "sse_kms", "customer"),
+               ("aes256", "sse_s3", "service_managed", "aws_owned_key", "default"),
+               ("none", "disabled", "no_encryption", "unencrypted")),
+        "encryption weakened")
+
+# --- versioning, backups, retention -------------------------------------------------------------------
+control(VERSIONING, r"versioning(?:_enabled)?|\w*versioning\w*\.(?:enabled|status|mfa_delete)|mfa_delete",
+        flag, "versioning turned off")
+control(BACKUP, r"\w*backups?\w*\.enabled|\w*backups?_?\w*enabled|\w*point_in_time\w*(?:\.enabled)?|pitr\w*"
+        r"|\w*soft_delete\w*enabled|\w*delete_retention\w*\.enabled|geo_redundant_backup\w*|binary_log_enabled|backup\.enabled"
+        r"|automated_backups?\w*", flag, "backups turned off")
+control(BACKUP, r"\w*(?:retention|retained|retain)\w*(?:\.\w+)?", count, "backup retention shortened",
+        types=r"backup", above_zero=Severity.HIGH)
+control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
+        "backup or retention configuration removed")
+control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
+        r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
+        r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+
+# --- logging, detection, keys -------------------------------------------------------------------------
+control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
+        r"|log_delivery_configuration|cloudwatch_logs)\.\w+", present, "logging configuration removed")
+control(LOGGING, r"(?:log|logs|logging|audit)\w*_(?:destination|bucket|group|target|sink|arn|uri)\w*", present,
+        "logs no longer delivered")
+control(LOGGING, r"\w*(?:destination|bucket|target|sink)\w*", present, "logs no longer delivered",
+        types=r"(?:^|_)(?:logging|log|audit|trail)(?:_|$)")
+control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_\w+|\w*audit\w*|general_log"
+        r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
+control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
+        r"|\w*audit\w*enabled|\w*flow_logs?\w*|enable_log_file_validation"
+        r"|include_global_service_events|is_multi_region_trail|\w*log_analytics\w*enabled",
+        flag, "logging turned off")
+control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"disabled|muted|is_muted|suspended|paused|is_paused", inverted,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"
+        r"|shield|inspection|vulnerabilit|malware|integrity|policy_enforcement)\w*(?:_enabled|_enable|\.enabled"
+        r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
+        r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
+        "a security scanner or detector is switched off")
+control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
+        "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
+control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller|pod_security|workload_identity"
+        r"|shielded|secure_boot|integrity_monitoring|confidential|gatekeeper|admission)\w*\.\w*(?:enabled|enable"
+        r"|state|status|mode)", flag, "a cluster security control is switched off")
+control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
+control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
+        present, "the alarm no longer notifies anyone")
+control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
+control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
+        "key rotation turned off")
+control(KEY, r"rotation_period|rotation_policy\.\w+", present, "key rotation turned off")
+control(KEY, r"state|status|key_state|key_status",
+        ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
+                                       "destroyed", "pending_destruction", "scheduled_for_deletion")),
+        "the key is disabled or scheduled for deletion", types=KEYS)
+
+# --- transport --------------------------------------------------------------------------------------
+control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
+        r"|\w*security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered",
+        create=Severity.MEDIUM, create_below=1.2)
+control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
+                                              ("http", "tcp", "grpc", "ws")),
+        "traffic no longer encrypted in transit")
+control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-https",), ("allow-all",)),
+        "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
+control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
+        "traffic to the origin may be plain HTTP")
+control(TLS, r"ssl|ssl_mode|sslmode", ladder(
+    ("strict", "full_strict", "origin_pull", "trusted_client_certificate_required", "verify-full", "verify_identity"),
+    ("full", "encrypted_only", "require", "required"),
+    ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
+    ("off", "disable", "disabled")), "SSL mode weakened")
+control(TLS, r"always_use_https|automatic_https_rewrites|\w*https_redirect\w*|redirect_http_to_https|enforce_https"
+        r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
+control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
+control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
+        r"|\w*insecure\w*|\w*skip_tls_verify|tls_skip_verify|allow_insecure\w*|\w*plaintext\w*", inverted,
+        "plain-text or unverified connections allowed", create=Severity.MEDIUM)
+control(TLS, r"client_broker|in_cluster_encryption|encryption_in_transit\.\w+",
+        ladder(("tls",), ("tls_plaintext",), ("plaintext",)), "brokers accept plain text")
+control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
+        create=Severity.MEDIUM, create_below=2)
+control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
+        types=r"ssl_policy")
+control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
+
+# --- exposure -------------------------------------------------------------------------------------
+control(PUBLIC, r"publicly_accessible|is_public|public|publicly_readable|allow_unauthenticated\w*",
+        inverted, "reachable by anyone", create=Severity.HIGH)
+control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
+        r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
+        r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*", inverted, "public access allowed")
+control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
+        r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
+control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
+control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
+        create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
+        r"object_acl", public_word, "public ACL", create=Severity.HIGH)
+control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|user_ids?|shared_with", everyone,
+        "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
+control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
+    ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth",
+    create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
+        create=Severity.MEDIUM, create_below=2)
+control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
+        "object ACLs can grant access again")
+control(PUBLIC, r"uniform_bucket_level_access|\w*uniform_access\w*|bucket_policy_only", flag,
+        "per-object ACLs can grant access again")
+control(PUBLIC, r"public_access_prevention", ladder(("enforced",), ("inherited", "unspecified")),
+        "public access prevention lifted")
+control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_only", "allow_internal_only",
+                                                    "internal-only", "internal"),
+                                                   ("ingress_traffic_internal_load_balancer", "allow_internal_and_gclb",
+                                                    "internal-and-cloud-load-balancing"),
+                                                   ("ingress_traffic_all", "allow_all", "all")),
+        "ingress opened to all traffic")
+control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type",
+        ladder(("internal", "internal_managed", "internal_self_managed"),
+               ("external", "external_managed", "internet-facing")), "made internet-facing")
+
+# --- sign-in ---------------------------------------------------------------------------------------
+control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
+        r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
+        r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
+        r"|require_authentication|enable_authentication|\w*authentication_required", flag,
+        "a sign-in requirement turned off")
+control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\w*authori[sz]ation_enabled", flag,
+        "access control turned off")
+control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
+        "legacy or basic authentication allowed")
+control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|minimum_length", count,
+        "shorter passwords allowed", types=r"password|auth|identity|user_pool|directory", above_zero=Severity.HIGH)
+control(AUTH, r"require_(?:symbols|numbers|uppercase\w*|lowercase\w*|digits|special\w*)", flag,
+        "password policy weakened", types=r"password|auth|identity|user_pool|directory")
+FACTORS = r"(?:^|_)(?:mfa|factor|factors|guardian|two_factor|2fa|sso|saml|authenticator|authenticators)(?:_|$)"
+control(AUTH, r"active|enabled|status|state", flag, "a sign-in factor turned off", types=FACTORS)
+control(AUTH, r"policy|policies|enforcement", ladder(("all-applications", "always", "required", "enforced"),
+                                                    ("confidence-score", "adaptive", "optional"),
+                                                    ("never", "off", "disabled")),
+        "MFA no longer required", types=FACTORS)
+control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
+control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
+        "two-factor sign-in no longer mandatory")
+control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_auth_enabled"
+        r"|shared_access_key_enabled|allow_shared_key\w*|\w*key_based_auth\w*", inverted,
+        "unauthenticated or local sign-in allowed")
+
+# --- stopping a service by update -------------------------------------------------------------------
+# Serverless autoscaling minimums at 0 let a service scale to zero when idle: worth a look, not an outage.
+control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_node_count|total_min_node_count",
+        count, "allowed to scale to zero", severity=Severity.MEDIUM)
+control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
+        r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
+        r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
+        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
+control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
+        r"|burst_limit", capacity, "no request gets through")
+control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only")
+control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
+        types=r"^(?!.*_keys?$)(?:.*_)?(?:distribution|cdn|frontdoor|front_door|lb|alb|elb|load_balancer|listener|api"
+              r"|gateway|endpoint|service|function|app|web_app|site|event_source_mapping|trigger|stage)(?:_|$)")
+
+# --- availability ------------------------------------------------------------------------------------
+control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
+        r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")
+control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones?", present,
+        "high availability turned off")
+control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
+        ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
+        "high availability turned off")
+
+# --- last: any security-named setting moved to a value that says off, for names the lines above miss -----
+control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
+control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
+control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
+        r"|inspection|malware|vulnerab)\w*(?:\.\w+)?", off_word, "a security setting turned off")
+control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|peer|host)\w*"
+        r"|\w*(?:cert|certificate)\w*(?:check|verif|valid)\w*", off_word, "TLS or certificate checks turned off")
+control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
+        r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
+        "reachable from the internet")
+control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*", inverted,
+        "internet access turned on")
+control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
+        "an external IP address is attached")
+control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")
+control(DETECTION, r"pod-security\.kubernetes\.io/(?:enforce|audit|warn)",
+        ladder(("restricted",), ("baseline",), ("privileged",)), "pod security admission relaxed")
+control(ZERO, r"state|status|power_state|desired_state|desired_status|instance_state",
+        ladder(("running", "started", "active", "on", "enabled", "live", "provisioned"),
+               ("stopped", "stopping", "off", "paused", "suspended", "terminated", "deallocated", "shutdown")),
+        "the machine or service is stopped",
+        types=r"(?:^|_)(?:instance|instances|vm|virtual_machine|server|droplet|compute|database|db|cluster|app|job"
+              r"|instance_state|workspace|notebook)(?:_|$)")
+control(ZERO, r"(?:task_groups?|groups?|node_pools?|pools?|workers?|replica\w*|deployments?)\.count", count,
+        "scaled to zero")
+control(DETECTION, r"desync_mitigation_mode", ladder(("strictest",), ("defensive",), ("monitor",)),
+        "HTTP desync protection relaxed")
+control(DETECTION, r"drop_invalid_header_fields|\w*header\w*validation\w*", flag, "invalid HTTP headers pass through")
