@@ -21,40 +21,16 @@ ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 KNOWN_MISSES = {
     # exposure
     "aws/inc_lambda_function_url_auth_none.json",
-    "kubernetes/inc_service_postgres_loadbalancer.json",
-    "helm/inc_grafana_internet_facing_lb.json",
-    "acme/inc_firewall_ssh_world.json",
-    "acme/inc_bucket_public_read.json",
-    "digitalocean/inc_firewall_redis_world.json",
     # identity
     "aws/inc_iam_passrole_lambda_escalation.json",
     "aws/inc_vendor_trust_no_external_id.json",
     "aws/inc_drift_trust_policy_outside_account.json",
     # destruction
-    "aws/inc_kms_key_disabled.json",
-    "aws/inc_asg_scaled_to_zero.json",
-    "aws/inc_s3_lifecycle_whole_bucket.json",
-    "kubernetes/inc_deployment_replicas_zero.json",
-    "helm/inc_ingress_controller_replicas_zero.json",
     # downgrade
-    "aws/inc_imdsv2_optional.json",
-    "aws/inc_alb_listener_https_to_http.json",
-    "aws/inc_cloudfront_tls_v1.json",
-    "aws/inc_ebs_default_encryption_off.json",
-    "google/inc_ssl_policy_tls10.json",
-    "kubernetes/inc_namespace_psa_privileged.json",
-    "github/inc_branch_protection_weakened.json",
-    "cloudflare/inc_ssl_mode_flexible.json",
-    "cloudflare/inc_min_tls_10.json",
-    "acme/inc_tls_listener_downgrade.json",
     # reach
-    "aws/inc_route53_ns_delegation_moved.json",
-    "github/inc_repo_made_public.json",
-    "datadog/inc_downtime_org_wide.json",
     # credentials
     # malformed
     # false alarms (benign look-alikes flagged)
-    "aws/inc_ecs_task_definition_deploy.json",
 }
 
 

@@ -30,6 +30,7 @@ NAME_SERVER_KEYS = re.compile(r"^(?:name_?servers?|nameservers?|name_server_list
 APEX_KINDS = {"A", "AAAA", "CNAME", "ALIAS", "MX", "NS", "SOA", "ANAME"}
 MUTE_TYPES = re.compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
 SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
+WILDCARDS = ("*", "*:*")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
@@ -73,14 +74,25 @@ def _muted(change: Change) -> Iterator[Finding]:
         return
     after = change.after
     scopes = list(dict.fromkeys(str(s) for key in SCOPE_KEYS for s in as_list(after.get(key)) if key in after))
-    monitors = [after.get(k) for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
-                if after.get(k)]
-    everything = any(str(s).strip() in ("*", "*:*") for s in scopes) or (not scopes and not monitors)
+    # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
+    monitors = [s for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
+                for s in _selectors(after.get(k)) if s not in WILDCARDS]
+    wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
+    everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
     if everything and not monitors:
         before = change.before if isinstance(change.before, dict) else {}
         if change.action is Action.CREATE or before != after:
             yield finding(MUTED, change.address,
                           f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+
+
+def _selectors(value: Any) -> list[str]:
+    """Every scalar that selects monitors inside VALUE (ids, tags), blocks and lists flattened; nulls dropped."""
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _selectors(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _selectors(item)]
+    return [] if value is None or value == "" else [str(value).strip()]
 
 
 def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.exposure import WEB_PORTS, port_text
@@ -90,6 +90,13 @@ def _helm(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
     return kind, annotation_facing(annotations), ports
 
 
+def _front_door(change: Change, values: dict[str, Any]) -> bool:
+    """Whether the service is an ingress controller or gateway (by chart, release or service name)."""
+    meta = _object(values.get("metadata"))
+    names = f"{values.get('chart', '')} {values.get('name', '')} {meta.get('name', '')} {change.address}"
+    return bool(INGRESS_CHARTS.search(names))
+
+
 @on_change(types=("kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest", "helm_release"))
 def _public_service(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
@@ -102,7 +109,9 @@ def _public_service(change: Change) -> Iterator[Finding]:
         return  # it was already exposed
     flipped = old_kind is not None  # an internal load balancer made internet-facing
     web = bool(ports) and all(p in WEB_PORTS for p in ports)
-    if web and not flipped:
+    # A new web service, or an ingress controller or gateway, is meant to face the internet on 80/443; an
+    # existing internal service (ClusterIP) switched to a public load balancer is exposure on any port.
+    if web and not flipped and (change.action is Action.CREATE or _front_door(change, after)):
         return
     what = port_text([(p, p) for p in ports]) if ports else "its ports"
     severity = Severity.MEDIUM if kind == "NodePort" else None
