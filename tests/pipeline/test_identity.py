@@ -104,3 +104,34 @@ def test_policy_text_that_cannot_be_read_is_never_passed_as_safe(text: str) -> N
     found = analyse(ReviewInput(plan=Plan(), changeset=ChangeSet(changes=[change])))
     assert [(f.rule, f.severity.value) for f in found] == [("unresolved-value", "high")]
     assert "cannot be read" in found[0].message
+
+
+def _trust(*accounts: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": f"arn:aws:iam::{a}:root"}}
+        for a in accounts]})
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    (("123456789012",), ("123456789012", "999988887777"), [("iam-open-trust", "high")]),
+    (("123456789012", "999988887777"), ("123456789012",), []),  # the look-alike: drift that narrows the trust
+], ids=["widened", "narrowed"])
+def test_a_policy_changed_outside_terraform_is_judged_like_a_change(before: tuple[str, ...], after: tuple[str, ...],
+                                                                    expected: list[tuple[str, str]]) -> None:
+    from tfreview.pipeline.changes import ChangeSet, normalize_resource
+    from tfreview.pipeline.findings import ReviewInput
+    from tfreview.pipeline.plan import Plan
+    from tfreview.pipeline.rules.iam import analyse
+
+    def role(policy: str) -> dict[str, str]:
+        return {"arn": "arn:aws:iam::123456789012:role/admin", "name": "admin", "assume_role_policy": policy}
+
+    drift = normalize_resource({"address": "aws_iam_role.admin", "type": "aws_iam_role", "mode": "managed",
+                                "change": {"actions": ["update"], "before": role(_trust(*before)),
+                                           "after": role(_trust(*after))}})
+    kept = {"address": "aws_iam_role.admin", "type": "aws_iam_role", "mode": "managed",
+            "change": {"actions": ["no-op"], "before": role(_trust(*after)), "after": role(_trust(*after))}}
+    plan = Plan(resource_changes=[kept])  # the drifted role as the plan keeps it: its ARN names the account
+    found = analyse(ReviewInput(plan=plan, changeset=ChangeSet(changes=[normalize_resource(kept)], drift=[drift])))
+    assert [(f.rule, f.severity.value) for f in found] == expected
+    assert all("changed outside Terraform" in f.message for f in found)

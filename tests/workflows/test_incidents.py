@@ -24,7 +24,6 @@ KNOWN_MISSES = {
     # identity
     "aws/inc_iam_passrole_lambda_escalation.json",
     "aws/inc_vendor_trust_no_external_id.json",
-    "aws/inc_drift_trust_policy_outside_account.json",
     # destruction
     # downgrade
     # reach

@@ -103,6 +103,7 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
     context = Context(review_input, [d for pair in documents.values() for side in pair for d in side])
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
+    found += [f for drift in review_input.changeset.drift for f in _drifted(drift, context)]
     _memo.key, _memo.found = weakref.ref(review_input), found  # a weak key: the plan is not kept alive
     return found
 
@@ -128,6 +129,21 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _unreadable(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
+
+
+def _drifted(drift: Change, context: Context) -> Iterator[Finding]:
+    """A policy widened outside Terraform (drift) is judged like a change: someone may have opened a back door."""
+    if drift.mode != "managed" or drift.action not in (Action.UPDATE, Action.REPLACE, Action.CREATE):
+        return
+    before, after = list(find(drift.before)), list(find(drift.after))
+    if not after:
+        return
+    old = {(v.rule, v.text) for where, statements in before for v in _judge(drift.type, where, statements, context)}
+    for where, statements in after:
+        for verdict in _judge(drift.type, where, statements, context):
+            if (verdict.rule, verdict.text) not in old:
+                yield finding(verdict.rule, drift.address, f"{drift.address}: {where} {verdict.text} — changed "
+                              "outside Terraform (drift)", verdict.severity)
 
 
 def _removed_denies(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
