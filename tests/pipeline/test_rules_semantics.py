@@ -90,6 +90,7 @@ def test_pairs_marks_values_known_only_after_apply() -> None:
     ("x_fw", {"ingress": [{"from_port": 0, "to_port": 65535, "source_ranges": ["::/0"]}]}, "all ports"),
     ("x_fw", {"rule": [{"source": "Internet", "ports": ["3389"]}]}, "port 3389 (RDP)"),
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}, "all ports"),
+    ("x_sql_firewall_rule", {"start_ip_address": "10.0.17.62", "end_ip_address": "255.255.255.255"}, "all ports"),
 ])
 def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], ports: str) -> None:
     assert [o[2] for o in exposure.openings(resource_type, values)][:1] == [ports]
@@ -103,6 +104,8 @@ def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], po
     ("x_route", {"destination_cidr_block": "0.0.0.0/0"}),
     ("x_fw", {"rule": [{"source": "10.0.0.0/8", "destination_address": "*"}]}),
     ("x_fw", {"protocol": "icmp", "cidr_blocks": ["0.0.0.0/0"]}),
+    ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "10.0.17.62"}),  # a few % of it
+    ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "0.0.0.0"}),  # Azure services only
 ])
 def test_benign_look_alikes_open_nothing(resource_type: str, values: dict[str, Any]) -> None:
     assert exposure.openings(resource_type, values) == []

@@ -94,10 +94,17 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         if sources:
             found += _judged(where, sources, ancestors)
     if whole_range(node):
-        found += _judged(path or "(start/end address)", ["0.0.0.0-255.255.255.255"], ancestors)
+        found += _judged(path or "(start/end address)", [_range_text(node)], ancestors)
     split = _split_world(node)
     if split:
         found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
+
+
+def _range_text(node: dict[str, Any]) -> str:
+    """'START-END' of a start/end address pair, as the plan writes it."""
+    start = next((v for k, v in node.items() if "start" in k.lower() and isinstance(v, str)), "?")
+    end = next((v for k, v in node.items() if "end" in k.lower() and isinstance(v, str)), "?")
+    return f"{start}-{end}"
 
 
 def _split_world(node: dict[str, Any]) -> str | None:
@@ -204,7 +211,7 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)"|\b0/0\b')
+MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)"|\b0/0\b')
 
 
 def _may_open(values: dict[str, Any]) -> bool:

@@ -167,10 +167,25 @@ def world_sources(value: Any, words: bool) -> list[str]:
 
 
 def whole_range(node: dict[str, Any]) -> bool:
-    """Whether a start/end address pair in NODE spans 0.0.0.0–255.255.255.255 (SQL firewall rules)."""
-    starts = [v for k, v in node.items() if "start" in k.lower() and isinstance(v, str)]
-    ends = [v for k, v in node.items() if "end" in k.lower() and isinstance(v, str)]
-    return "0.0.0.0" in starts and "255.255.255.255" in ends
+    """Whether a start/end address pair in NODE (SQL firewall rules) covers at least half of the address space,
+    the measure world_sources applies to CIDR lists: 0.0.0.0–255.255.255.255, but 10.0.17.62–255.255.255.255 too."""
+    starts = [a for k, v in node.items() if "start" in k.lower() and (a := _address(v)) is not None]
+    ends = [a for k, v in node.items() if "end" in k.lower() and (a := _address(v)) is not None]
+    for start in starts:
+        for end in ends:
+            space = IPV4_SPACE if start.version == 4 else IPV6_SPACE
+            if start.version == end.version and (int(end) - int(start) + 1) * 2 >= space:
+                return True
+    return False
+
+
+def _address(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
 
 
 # --- TLS versions ------------------------------------------------------------------------------------
