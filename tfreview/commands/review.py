@@ -34,6 +34,7 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
       tfreview review plan.json --format json | jq .label
       tfreview review plan.json --output markdown=review.md --output json=review.json
     """
+    from tfreview.pipeline.changes import paused_gc
     from tfreview.pipeline.review import review
     from tfreview.settings import resolve_settings
 
@@ -42,8 +43,11 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
     if not quiet:
         announce_config(settings.config_path)
         _announce(settings.backend, settings.endpoint(), plan)
-    result = review(plan, settings)
-    deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
+    # The whole command runs with the cyclic GC paused (see paused_gc): rendering a large plan's report while
+    # the loaded document is alive would otherwise walk its millions of objects again and again.
+    with paused_gc():
+        result = review(plan, settings)
+        deliver(result, fmt=fmt, targets=targets, quiet=quiet, show_reasoning=not no_reasoning, plan_source=plan)
     sys.exit(EXIT_SAFE if exit_zero or not result.needs_review else EXIT_REVIEW)
 
 
