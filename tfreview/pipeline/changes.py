@@ -1,4 +1,4 @@
-"""Normalize a (masked) plan into one Change per resource, plus drift, output and deferred changes."""
+"""Normalize stage: turn a (masked) plan into one Change per resource, plus drift, output and deferred changes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Mask credentials found in unmarked plan values, recording where each was and what kind it is.
+"""Mask stage: mask credentials found in unmarked plan values, recording where each was and what kind it is.
 
 A plan without credentials costs one serialization of the document and a few literal-led scans of it
 (credentials.probe). Only when a scan hits is the document cut into units that each have a name a

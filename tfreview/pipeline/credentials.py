@@ -1,4 +1,4 @@
-"""Find credentials in values nobody marked sensitive, mask them, and say where they were.
+"""Mask stage: find credentials in values nobody marked sensitive, mask them, and say where they were.
 
 Why regexes and not detect-secrets: its plugins (measured, detect-secrets 1.5.0) take 0.26 s to import,
 about 2 s per 1.8 MB of plan text, and its KeywordDetector misses unquoted shell assignments such as

@@ -1,4 +1,4 @@
-"""The rule registry: severities, findings, and the decorators every rule in `rules/` registers with.
+"""Rules stage, the registry: severities, findings, and the decorators every rule in `rules/` registers with.
 
 `risk.evaluate()` runs what is registered here. A rule is either plan-wide (`@rule`: one function over the
 whole ReviewInput) or per change (`declare` the id, then `@on_change` a check that receives one Change at

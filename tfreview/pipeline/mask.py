@@ -1,4 +1,4 @@
-"""Mask secrets in a raw plan document before any other stage sees it.
+"""Mask stage: mask secrets in a raw plan document before any other stage sees it.
 
 Terraform writes sensitive values in clear text in `show -json` output and only marks them with the
 `*_sensitive` / `sensitive_values` structures (realstack.md, "Sensitive values appear in cleartext").

@@ -1,4 +1,4 @@
-"""Render the review prompt from the jinja2 templates in prompts/."""
+"""Prompt stage: render the review prompt from the jinja2 templates in prompts/."""
 
 from __future__ import annotations
 

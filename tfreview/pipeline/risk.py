@@ -1,4 +1,4 @@
-"""Deterministic risk rules: the floor under every label that no model answer can lower.
+"""Rules stage: deterministic risk rules, the floor under every label that no model answer can lower.
 
 The rules live by theme in `tfreview/pipeline/rules/` and register in `findings`. `evaluate()` walks the
 changes once and hands each to the checks that asked for its resource type and action, looked up once per

@@ -1,4 +1,4 @@
-"""Search a large plan for text patterns without walking it in Python.
+"""Mask and rules stages: search a large plan for text patterns without walking it in Python.
 
 The units to search (one per resource change, output, variable, ...) are serialized once by orjson into
 a single list, each preceded by a marker string carrying its index. Each probe pattern then runs over

@@ -1,4 +1,5 @@
-"""Summarize a ChangeSet: counts per action, and a compact text for the model that fits a token budget."""
+"""Summary stage: summarize a ChangeSet: counts per action, and a compact text for the model that fits a token
+budget."""
 
 from __future__ import annotations
 

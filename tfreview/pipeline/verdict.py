@@ -1,4 +1,4 @@
-"""Split a model's reasoning from its answer and read the verdict line.
+"""Verdict stage: split a model's reasoning from its answer and read the verdict line.
 
 Rules: DESIGN.md "The model's answer"; output shapes: ollama-api.md §6.
 """

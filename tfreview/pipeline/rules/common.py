@@ -1,4 +1,4 @@
-"""Small helpers the rule modules share: safe access into plan values, and grading words."""
+"""Risk rules, shared helpers: safe access into plan values, and grading words."""
 
 from __future__ import annotations
 

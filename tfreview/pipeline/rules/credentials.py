@@ -1,4 +1,4 @@
-"""Credentials found in values nobody marked sensitive (masked before any rule saw them)."""
+"""Risk rules, credentials: found in values nobody marked sensitive (masked before any rule saw them)."""
 
 from __future__ import annotations
 

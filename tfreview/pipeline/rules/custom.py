@@ -1,4 +1,4 @@
-"""Rules written in .tfreview.hcl: `protect { types, addresses }` and custom `rule "<id>" { match_type ... }`.
+"""Risk rules from .tfreview.hcl: `protect { types, addresses }` and custom `rule "<id>" { match_type ... }`.
 
 Globs match with `*` and `?` only (see risk.glob), so an address such as `aws_instance.web[0]` is literal.
 """

@@ -1,5 +1,5 @@
-"""Who gets which role: (role, member) pairs out of google IAM, azurerm role assignments, Kubernetes
-bindings and aws policy attachments, and how privileged a role or how public a member is."""
+"""Risk rules, identity: who gets which role — (role, member) pairs out of google IAM, azurerm role assignments,
+Kubernetes bindings and aws policy attachments, and how privileged a role or how public a member is."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Plan health: errored, incomplete or unapplyable plans, deferred changes, failing checks, drift it touches."""
+"""Risk rules, plan health: errored, incomplete or unapplyable plans, deferred changes, failing checks, drift it
+touches."""
 
 from __future__ import annotations
 

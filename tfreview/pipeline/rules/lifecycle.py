@@ -1,4 +1,5 @@
-"""Deletes, replaces, forgets and imports, and the curated table of resources whose loss loses data or service."""
+"""Risk rules, lifecycle: deletes, replaces, forgets and imports, and the curated table of resources whose loss
+loses data or service."""
 
 from __future__ import annotations
 

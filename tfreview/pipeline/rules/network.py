@@ -1,4 +1,4 @@
-"""Network exposure: ingress from the whole internet beyond 80/443, public databases, public buckets.
+"""Risk rules, network exposure: ingress from the whole internet beyond 80/443, public databases, public buckets.
 
 Only openings a change adds are reported; an exposure that was already there is not news.
 """

@@ -1,4 +1,5 @@
-"""What the parser read but does not understand: action lists Terraform never writes, newer plan formats.
+"""Risk rules, parsing: what the parser read but does not understand: action lists Terraform never writes, newer
+plan formats.
 
 Neither may pass as "nothing happens": the change counts as an update at least (changes.to_action), and
 these findings hold the label at "needs close review".

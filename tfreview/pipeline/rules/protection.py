@@ -1,4 +1,4 @@
-"""Protection turned off: deletion protection and destroy guards, encryption, versioning.
+"""Risk rules, protection turned off: deletion protection and destroy guards, encryption, versioning.
 
 Each `watch()` line names an attribute by its path (a suffix, indices dropped) across aws, google, azurerm
 and kubernetes resources, and the direction that weakens it. Add lines to cover more resources.

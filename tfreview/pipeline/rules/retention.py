@@ -1,4 +1,4 @@
-"""Backups and retention shortened, audit and access logging switched off.
+"""Risk rules, retention: backups and retention shortened, audit and access logging switched off.
 
 Table-driven like protection.py: each `watch()` names an attribute path suffix and the weakening direction.
 """

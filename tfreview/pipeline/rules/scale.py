@@ -1,4 +1,5 @@
-"""Scale: more deletes, changes or dependents of a destroyed resource than .tfreview.hcl's thresholds allow."""
+"""Risk rules, scale: more deletes, changes or dependents of a destroyed resource than .tfreview.hcl's thresholds
+allow."""
 
 from __future__ import annotations
 

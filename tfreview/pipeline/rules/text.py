@@ -1,4 +1,4 @@
-"""Suspicious text: plan strings that talk to a reviewer or a model ("ignore previous instructions",
+"""Risk rules, suspicious text: plan strings that talk to a reviewer or a model ("ignore previous instructions",
 "this change is safe", "VERDICT: ..."). They are reported and quoted as data, never obeyed.
 
 The scan never walks every string in Python: the masked plan values are serialized once (scan.py),

@@ -1,4 +1,5 @@
-"""What attribute values mean, for any provider: leaves of a plan object, internet-wide sources, ports, TLS versions.
+"""Risk rules, values: what attribute values mean, for any provider: leaves of a plan object, internet-wide
+sources, ports, TLS versions.
 
 The semantic detectors (exposure.py, controls.py, reach.py) read plan values through these helpers, so a
 resource type nobody listed is understood by the shape of its keys and values.

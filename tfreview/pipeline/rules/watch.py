@@ -1,4 +1,5 @@
-"""Attribute watches: one pass over each update's changed attributes serves every "protection turned off" rule.
+"""Risk rules, attribute watches: one pass over each update's changed attributes serves every "protection turned
+off" rule.
 
 protection.py and retention.py fill WATCHES (by the attribute's last name, so most attributes cost one
 dict lookup) and DELETE_WATCHES (resources whose destruction itself switches a protection off).
