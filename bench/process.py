@@ -62,8 +62,8 @@ def main() -> None:
     try:
         startup(tfreview, args.repeat)
         print("\n| changes | plan MiB | parse only s | json s | json ratio | text s | text ratio "
-              "| json peak MiB | peak / plan size |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "| parse-only peak MiB | json peak MiB | peak / plan size |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in (int(s) for s in args.sizes.split(",")):
             plan = workdir / f"plan-{size}.json"
             plan.write_bytes(generate(size))
@@ -82,12 +82,13 @@ def startup(tfreview: list[str], repeat: int) -> None:
 def row(size: int, plan: Path, tfreview: list[str], repeat: int) -> None:
     """One table row: the baseline and both formats, measured back to back."""
     review = [*tfreview, "review", str(plan), "--backend", "none"]
-    base_s, _ = best_of([sys.executable, "-c", BASELINE, str(plan)], repeat)
+    base_s, base_rss = best_of([sys.executable, "-c", BASELINE, str(plan)], repeat)
     json_s, json_rss = best_of([*review, "--format", "json"], repeat)
     text_s, _ = best_of([*review, "--format", "text"], repeat)
     mib = plan.stat().st_size / 2**20
     print(f"| {size:,} | {mib:.1f} | {base_s:.3f} | {json_s:.3f} | {json_s / base_s:.1f}× | {text_s:.3f} "
-          f"| {text_s / base_s:.1f}× | {json_rss / 2**20:.0f} | {json_rss / plan.stat().st_size:.1f}× |", flush=True)
+          f"| {text_s / base_s:.1f}× | {base_rss / 2**20:.0f} | {json_rss / 2**20:.0f} "
+          f"| {json_rss / plan.stat().st_size:.1f}× |", flush=True)
 
 
 if __name__ == "__main__":

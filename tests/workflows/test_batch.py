@@ -45,6 +45,8 @@ def test_50_plans_with_5_change_sets_make_exactly_5_model_calls(
     again = BatchReport.model_validate_json(warm.stdout)
     assert (again.model_calls, again.cache_hits, again.reused_in_batch) == (0, 5, 45)
     assert again.labels == report.labels == {"likely_safe": 40, "needs_close_review": 10}
+    # The model's identity is read once per run, not once per workspace (650 reads cost more than the answers).
+    assert [r.path for r in ollama.requests].count("/api/tags") == 2
 
 
 def test_no_cache_still_asks_each_change_set_once_per_batch(ollama: OllamaDouble, tmp_path: Path) -> None:

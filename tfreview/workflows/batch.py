@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tfreview.backends import get_backend
-from tfreview.backends.base import Backend
+from tfreview.backends.base import Backend, BackendSettings, ModelReply
 from tfreview.errors import TfreviewError
 from tfreview.labels import DecidedBy, Label
 from tfreview.pipeline.prepared import Prepared
@@ -52,7 +53,10 @@ class _Run:
 
     def __init__(self, settings_for: SettingsFor, backend: Backend | None, concurrency: int,
                  progress: Progress | None) -> None:
-        self.settings_for, self.backend, self.progress = settings_for, backend, progress
+        self.settings_for, self.progress = settings_for, progress
+        self.given = _RunBackend(backend) if backend else None  # a backend passed in serves every workspace
+        self.backends: dict[str, _RunBackend] = {}
+        self.backends_lock = threading.Lock()
         self.concurrency = concurrency
         self.groups: dict[str, _Group] = {}
         self.results: list[WorkspaceResult] = []
@@ -84,9 +88,18 @@ class _Run:
         """The deterministic stage and the change-set key, on a preparing thread."""
         settings = self.settings_for(workspace.path)
         prepared = prepare(workspace.path, settings)
-        backend = self.backend or get_backend(settings.backend)
+        backend = self._backend(settings.backend)
         key = cache_key(prepared, settings, backend.name) if prepared.needs_model else None
         return prepared, settings, backend, key
+
+    def _backend(self, name: str) -> Backend:
+        """One backend per name for the whole run, or the one given for all."""
+        if self.given is not None:
+            return self.given
+        with self.backends_lock:
+            if name not in self.backends:
+                self.backends[name] = _RunBackend(get_backend(name))
+            return self.backends[name]
 
     def _prepared(self, workspace: Workspace, future: Future[Any]) -> int:
         """Decide, wait for the change-set's answer, or ask for it; return how many calls were started."""
@@ -149,6 +162,26 @@ def run_batch(workspaces: list[Workspace], settings_for: SettingsFor, *, concurr
         sys.setswitchinterval(interval)
     return BatchReport.build(results, wall_s=time.monotonic() - started, concurrency=concurrency,
                              skipped=skipped or [])
+
+
+class _RunBackend:
+    """A batch run's backend: the model's identity is read once per settings for the whole run, not once per
+    workspace (650 reads of /api/tags cost more than the warm run itself); a failed read is not remembered."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner, self.name = inner, inner.name
+        self._identities: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def chat(self, prompt: str, settings: BackendSettings) -> ModelReply:
+        return self.inner.chat(prompt, settings)
+
+    def identity(self, settings: BackendSettings) -> str:
+        key = settings.model_dump_json()
+        with self._lock:
+            if key not in self._identities:
+                self._identities[key] = self.inner.identity(settings)
+            return self._identities[key]
 
 
 def _ask(prepared: Prepared, settings: Settings, backend: Backend, key: str) -> ModelOutcome:
