@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from markdown_it import MarkdownIt
 
 from tests.comment_reader import named_addresses
 from tests.helpers import plan_path
 from tests.plan_builder import big_plan
+from tfreview.pipeline.findings import Finding, Severity
 from tfreview.pipeline.review import review
 from tfreview.render.github import COMMENT_LIMIT, MARKER, TRUNCATED_NOTE, marker_for, render_github
 from tfreview.result import ReviewResult
@@ -164,3 +166,31 @@ def test_keys_that_cannot_be_ranges_are_counted_when_out_of_room(tmp_path: Path)
     text = render_github(reviewed(plan), limit=8_000)
     assert len(text) < 8_000 and set(deleted) <= set(named_addresses(text))
     assert re.search(r"- … and \d+ more \(see the JSON report\)", text)
+
+
+def test_full_comment_names_the_changes_past_the_listed_fifty(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    big_plan(plan, {"update": 80})
+    text = render_github(reviewed(plan))
+    assert TRUNCATED_NOTE not in text
+    assert "- … and 30 more: `module.fleet_eu_west_1.aws_instance.update_worker_node[50..79]`" in text
+    assert {f"module.fleet_eu_west_1.aws_instance.update_worker_node[{i}]" for i in range(80)} <= set(
+        named_addresses(text))
+
+
+@pytest.mark.parametrize("lead", ["# ", "1. ", "- ", "> ", "<b>x</b> ", "| a | b |\n|---|---|\n", "```\n",
+                                  "[l](http://x) "])
+def test_compact_sentences_keep_plan_text_inert(lead: str) -> None:
+    findings = [Finding(rule="r", severity=Severity.HIGH, address=f"a.b[{i}]",
+                        message=f"{lead}deposed of a.b[{i}] is gone\n## {lead}") for i in range(40)]
+    result = ReviewResult(label="needs_close_review", label_text="needs close review", decided_by="rules",
+                          findings=findings)
+    text = render_github(result, limit=2_500)
+    assert TRUNCATED_NOTE in text and len(text) < 2_500
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert all(h.startswith(("⚠️ tfreview", "Findings")) for h in headings), headings
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+    assert not kinds & {"html_inline", "link_open", "fence", "table_open", "ordered_list_open"} - {"html_block"}
+    assert sum(t.type == "html_block" for t in tokens) == 1  # the marker
+    assert set(named_addresses(text)) >= {f"a.b[{i}]" for i in range(40)}

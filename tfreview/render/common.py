@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -68,37 +67,3 @@ def value(v: Any, width: int = 80) -> str:
     text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= width else text[: width - 1] + "…"
 
-
-_DIGITS = re.compile(r"(\d+)")
-_INDEXED = re.compile(r"(.*)\[(\d+)\]")
-
-
-def natural_key(address: str) -> tuple[Any, ...]:
-    """Sort key that orders digit runs by number: `web[2]` before `web[10]`."""
-    # re.split with a group alternates text and digits, so positions compare str with str and int with int.
-    return tuple(int(part) if index % 2 else part for index, part in enumerate(_DIGITS.split(address)))
-
-
-def collapse_ranges(addresses: list[str]) -> list[str]:
-    """ADDRESSES in natural order, each run of consecutive count indexes of one resource as `base[a..b]`."""
-    out: list[str] = []
-    run: tuple[str, int, int] | None = None  # base, first index, last index of the run being built
-    for address in sorted(set(addresses), key=natural_key):
-        match = _INDEXED.fullmatch(address)
-        if match and run and match[1] == run[0] and int(match[2]) == run[2] + 1:
-            run = (run[0], run[1], run[2] + 1)
-            continue
-        if run:
-            out.append(_run(*run))
-            run = None
-        if match and str(int(match[2])) == match[2]:  # `[007]` is no count index: keep it as written
-            run = (match[1], int(match[2]), int(match[2]))
-        else:
-            out.append(address)
-    if run:
-        out.append(_run(*run))
-    return out
-
-
-def _run(base: str, first: int, last: int) -> str:
-    return f"{base}[{first}]" if first == last else f"{base}[{first}..{last}]"

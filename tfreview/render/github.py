@@ -15,16 +15,8 @@ import re
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding
-from tfreview.render.common import (
-    ALWAYS_LISTED,
-    SYMBOLS,
-    change_note,
-    collapse_ranges,
-    count_line,
-    groups,
-    natural_key,
-    value,
-)
+from tfreview.render.addresses import collapse_ranges, grouped, natural_key
+from tfreview.render.common import ALWAYS_LISTED, SYMBOLS, change_note, count_line, groups, value
 from tfreview.render.escape import (
     markdown_block,
     markdown_cell,
@@ -173,11 +165,13 @@ def _inline_part(text: str) -> str:
 
 def _change_lines(result: ReviewResult) -> list[str]:
     lines: list[str] = []
-    for action, changes, hidden in groups(sorted(result.changes, key=lambda c: natural_key(c.address))):
+    ordered = sorted(result.changes, key=lambda c: natural_key(c.address))
+    for action, changes, hidden in groups(ordered):
         lines += ["", f"### {action.value} ({len(changes) + hidden})", ""]
         lines += [line for change in changes for line in _change(action, change)]
         if hidden:
-            lines.append(f"- … and {hidden} more")
+            rest = [c.address for c in ordered if c.action is action][len(changes):]
+            lines.append(f"- … and {hidden} more: {', '.join(line for line, _ in grouped(rest))}")
     if result.drift:
         lines += ["", f"### drift ({len(result.drift)})", ""]
         lines += [f"- {markdown_code(a)} changed outside Terraform"
@@ -214,7 +208,7 @@ def _other_changes(result: ReviewResult, room: int) -> str:
     if not (others or result.outputs) or room < 200:
         return ""
     names = sum(len(line) + 8 for action in Action
-                for line, _ in _grouped([c.address for c in others if c.action is action]))
+                for line, _ in grouped([c.address for c in others if c.action is action]))
     reserve = min(names, room // 2)  # naming every change comes before showing attributes of a few
     lines: list[str] = []
     used = shown = 0
@@ -240,7 +234,7 @@ def _rest_as_ranges(rest: list[Change], room: int) -> list[str]:
     lines: list[str] = []
     used = named = 0
     for action in Action:
-        for line, count in _grouped([c.address for c in rest if c.action is action]):
+        for line, count in grouped([c.address for c in rest if c.action is action]):
             line = f"- `{SYMBOLS[action]}` {line}"
             if used + len(line) + 1 > room - 80:
                 return [*lines, f"- … and {len(rest) - named} more (see the JSON report)"]
@@ -263,31 +257,7 @@ def _address_list(addresses: list[str], mode: str) -> list[str]:
     per resource listing its instance keys (`a` (4) [0..2, "x"])."""
     if mode == "ranges":
         return [markdown_code(a) for a in collapse_ranges(addresses)]
-    return [line for line, _ in _grouped(addresses)]
-
-
-def _grouped(addresses: list[str]) -> list[tuple[str, int]]:
-    """(line, how many addresses it names): one line per resource with its instance keys, runs as `a..b`."""
-    keyed: dict[str, list[str]] = {}
-    for address in sorted(set(addresses), key=natural_key):
-        match = re.fullmatch(r"(.*?)\[([^\[\]]+)\]", address)
-        base, key = (match[1], match[2]) if match else (address, "")
-        keyed.setdefault(base, []).append(key)
-    lines = []
-    for base, keys in keyed.items():
-        runs = _key_runs(keys) if keys != [""] else []
-        if len(runs) <= 1:
-            lines.append((markdown_code(f"{base}[{runs[0]}]" if runs else base), len(keys)))
-        else:
-            lines.append((f"{markdown_code(base)} ({len(keys)}) [{', '.join(markdown_inline(k) for k in runs)}]",
-                          len(keys)))
-    return lines
-
-
-def _key_runs(keys: list[str]) -> list[str]:
-    """Instance keys in natural order, runs of count indexes as `a..b`."""
-    numbers = collapse_ranges([f"_[{k}]" for k in keys if k.isdigit()])
-    return [n[2:-1] for n in numbers] + sorted((k for k in keys if not k.isdigit()), key=natural_key)
+    return [line for line, _ in grouped(addresses)]
 
 
 def _details(summary: str, body: list[str]) -> list[str]:
