@@ -28,8 +28,8 @@ from tfreview.result import ReviewResult
 
 MAX_ANNOTATIONS = 10  # per kind and per step; GitHub drops the rest without a word
 UNREACHABLE = ("the model could not be reached, so the label comes from the rules alone — set the action's "
-               "`ollama-host` input to a running Ollama server (e.g. a service container), or `backend: none` "
-               "to review with the rules only")
+               "`ollama-host` input (`--host` or OLLAMA_HOST outside the action) to a running Ollama server, e.g. "
+               "a service container, or `backend: none` (`--backend none`) to review with the rules only")
 
 
 def enabled(env: Mapping[str, str]) -> bool:
@@ -48,7 +48,7 @@ def publish(result: ReviewResult, env: Mapping[str, str], json_path: Path | None
     for line in annotation_lines(result):
         echo(line)
     if result.model_unreachable:  # excluded from JSON: only the review step itself knows
-        echo(warning(UNREACHABLE, env))
+        echo(warning(UNREACHABLE + "".join(f" ({error})" for error in result.errors[:1]), env))
     return path
 
 
