@@ -194,3 +194,24 @@ def test_compact_sentences_keep_plan_text_inert(lead: str) -> None:
     assert not kinds & {"html_inline", "link_open", "fence", "table_open", "ordered_list_open"} - {"html_block"}
     assert sum(t.type == "html_block" for t in tokens) == 1  # the marker
     assert set(named_addresses(text)) >= {f"a.b[{i}]" for i in range(40)}
+
+
+def test_compact_findings_in_natural_order_across_reasons(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    big_plan(plan, {"delete": 12}, module="module.m")
+
+    def reasons(document: dict[str, Any]) -> None:
+        for change in document["resource_changes"]:
+            change["action_reason"] = "delete_because_count_index" if change["index"] % 2 else \
+                "delete_because_no_resource_config"
+        document["resource_changes"].reverse()
+
+    _rewrite(plan, reasons)
+    text = render_github(reviewed(plan), limit=2_000)
+    assert TRUNCATED_NOTE in text
+    items = [i for i in _items(text) if "delete_worker_node" in i or i.startswith("each of these")]
+    base = "module.m.aws_instance.delete_worker_node"
+    assert items[0] == "each of these 6 is destroyed because its block was removed from the configuration:"
+    assert items[1:7] == [f"{base}[{i}]" for i in range(0, 12, 2)]
+    assert items[7] == "each of these 6 is destroyed because its count index is now out of range:"
+    assert items[8:] == [f"{base}[{i}]" for i in range(1, 12, 2)]

@@ -118,12 +118,12 @@ def _findings_compact(findings: list[Finding], mode: str) -> list[str]:
         grouped.setdefault((finding.severity.value, finding.rule), []).append(finding)
     for (severity, rule), members in grouped.items():
         lines += ["", f"**{severity}** · {markdown_code(rule)} · {len(members)}", ""]
-        templated = [(f.address, f.message.replace(f.address, HERE)) for f in members
-                     if f.address and f.address in f.message and HERE not in f.message]
-        lines += _sentences(templated, mode)
+        templated = [f for f in members if f.address and f.address in f.message and HERE not in f.message]
+        others = sorted((f for f in members if not (f.address and f.address in f.message and HERE not in f.message)),
+                        key=lambda f: natural_key(f.address or ""))
+        lines += _sentences([(f.address or "", f.message.replace(f.address or "", HERE, 1)) for f in templated], mode)
         lines += [f"- {markdown_code(f.address)}: {_cut_inline(f.message, 300)}" if f.address
-                  else f"- {_lead(f.message)}"
-                  for f in members if not (f.address and f.address in f.message and HERE not in f.message)]
+                  else f"- {_lead(f.message)}" for f in others]
     return lines
 
 
@@ -134,7 +134,7 @@ def _sentences(entries: list[tuple[str, str]], mode: str, escaped_prefix: bool =
     for address, sentence in entries:
         by_sentence.setdefault(sentence, []).append(address)
     lines: list[str] = []
-    for sentence, addresses in by_sentence.items():
+    for sentence, addresses in sorted(by_sentence.items(), key=lambda item: min(map(natural_key, item[1]))):
         prefix, _, rest = sentence.partition(HERE)
         prefix = prefix if escaped_prefix else _lead(prefix)  # tfreview's own `-` symbol, or plan text
         listed = _address_list(addresses, mode)
