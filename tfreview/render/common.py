@@ -66,4 +66,3 @@ def value(v: Any, width: int = 80) -> str:
     """A value cut to WIDTH characters."""
     text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= width else text[: width - 1] + "…"
-
