@@ -4,9 +4,13 @@
 - `$GITHUB_OUTPUT` gets `label` (likely_safe | needs_close_review), `needs-review` (true | false),
   `findings` (the number of findings, all severities) and `json` (path of the JSON report), each in the
   `name<<delimiter` form with a random delimiter, as actions/toolkit writes them.
-- One `::error` workflow command per high-severity finding goes to stderr: the runner parses workflow
-  commands on stderr as well as stdout (actions/runner ScriptHandler feeds both streams to its command
-  manager), and stdout stays the product (`tfreview review --format json | jq` keeps working).
+- Annotations go to stderr: the runner parses workflow commands on stderr as well as stdout (actions/runner
+  ScriptHandler feeds both streams to its command manager), and stdout stays the product
+  (`tfreview review --format json | jq` keeps working). GitHub shows at most 10 annotations of each kind
+  per step and drops the rest silently (actions/toolkit docs/problem-matchers.md, "Limitations"), so at
+  most 10 `::error` lines are written: the high findings in order, and when they do not all fit, 9 of them
+  and an `::error` line counting the rest; when only lower findings are left out, a `::notice` counts them.
+- A `::warning` when the model could not be reached: the label then comes from the rules alone.
 """
 
 from __future__ import annotations
@@ -17,10 +21,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tfreview.errors import ConfigError
-from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.findings import Finding, Severity
 from tfreview.render.escape import one_line
 from tfreview.render.github import render_github
 from tfreview.result import ReviewResult
+
+MAX_ANNOTATIONS = 10  # per kind and per step; GitHub drops the rest without a word
+UNREACHABLE = ("the model could not be reached, so the label comes from the rules alone — set the action's "
+               "`ollama-host` input (`--host` or OLLAMA_HOST outside the action) to a running Ollama server, e.g. "
+               "a service container, or `backend: none` (`--backend none`) to review with the rules only")
 
 
 def enabled(env: Mapping[str, str]) -> bool:
@@ -38,6 +47,8 @@ def publish(result: ReviewResult, env: Mapping[str, str], json_path: Path | None
             echo(warning(problem, env))
     for line in annotation_lines(result):
         echo(line)
+    if result.model_unreachable:  # excluded from JSON: only the review step itself knows
+        echo(warning(UNREACHABLE + "".join(f" ({error})" for error in result.errors[:1]), env))
     return path
 
 
@@ -65,16 +76,35 @@ def format_outputs(values: Mapping[str, str]) -> str:
 
 
 def annotation_lines(result: ReviewResult) -> list[str]:
-    """One `::error` workflow command per high-severity finding."""
-    return [f"::error title={escape_property('tfreview: ' + one_line(f.rule))}::"
-            f"{escape_data(one_line((f.address + ': ' if f.address else '') + f.message))}"
-            for f in result.findings if f.severity is Severity.HIGH]
+    """At most 10 `::error` commands, most severe findings first, and one line counting any left out."""
+    ordered = sorted(result.findings, key=lambda f: f.severity.rank)  # stable: the rules' order within a severity
+    high = [f for f in ordered if f.severity is Severity.HIGH]
+    shown = high if len(high) <= MAX_ANNOTATIONS else high[: MAX_ANNOTATIONS - 1]
+    lines = [_annotation("error", f"tfreview: {f.rule}", (f.address + ": " if f.address else "") + f.message)
+             for f in shown]
+    left = ordered[len(shown):]
+    if left:
+        kind = "error" if len(high) > len(shown) else "notice"
+        lines.append(_annotation(kind, "tfreview", f"and {len(left)} more finding{'s' * (len(left) != 1)} "
+                                 f"({_by_severity(left)}) — see the step summary"))
+    return lines
+
+
+def _annotation(kind: str, title: str, message: str) -> str:
+    return f"::{kind} title={escape_property(one_line(title))}::{escape_data(one_line(message))}"
+
+
+def _by_severity(findings: list[Finding]) -> str:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
+    return ", ".join(f"{n} {severity}" for severity, n in counts.items())
 
 
 def warning(message: str, env: Mapping[str, str]) -> str:
     """A warning line: a `::warning` annotation inside Actions, plain text elsewhere."""
     if enabled(env):
-        return f"::warning title=tfreview::{escape_data(one_line(message))}"
+        return _annotation("warning", "tfreview", message)
     return f"tfreview: warning: {one_line(message)}"
 
 
