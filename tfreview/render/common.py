@@ -28,7 +28,7 @@ def count_line(result: ReviewResult) -> str:
         (s.delete, "to delete"), (s.replace, "to replace"), (s.forget, "to forget"),
         (s.update, "to update"), (s.create, "to create"), (s.read, "to read"),
         (s.import_, "to import"), (s.move, "moved"), (s.drift, "drifted"),
-        (s.output_changes, "output changes"),
+        (s.output_changes, "output changes" if s.output_changes != 1 else "output change"),
     ]
     shown = [f"{n} {text}" for n, text in parts if n]
     return ", ".join(shown) if shown else "no changes"
