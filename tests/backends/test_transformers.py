@@ -252,7 +252,7 @@ def test_models_check_reads_the_directory_without_weights(model_dir: Path) -> No
 
 
 def test_models_check_counts_parameters_from_config_and_estimates_memory(tmp_path: Path) -> None:
-    from tfreview.workflows.models import check_model_dir
+    from tfreview.workflows.local_models import check_model_dir
 
     model = write_model_dir(tmp_path / "q", tensors={})
     (model / "model.safetensors").write_bytes(b"not safetensors")

@@ -52,7 +52,8 @@ def check_command(config_path: Path | None, **flags: Any) -> None:
 
     Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage error.
     """
-    from tfreview.workflows.models import check_gguf, check_model, check_model_dir
+    from tfreview.workflows.local_models import check_gguf, check_model_dir
+    from tfreview.workflows.models import check_model
 
     backend, settings = _settings(flags, config_path)
     checks = {"llamacpp": check_gguf, "transformers": check_model_dir}
