@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import plan_path
-from tfreview.pipeline.changes import UNKNOWN, Action, format_path, normalize, to_action
+from tfreview.pipeline.changes import Action, normalize, to_action
+from tfreview.pipeline.diff import UNKNOWN, format_path
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan, read_plan_document
 

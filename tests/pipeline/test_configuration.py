@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tfreview.pipeline.changes import UNKNOWN
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.plan import Plan
 
 

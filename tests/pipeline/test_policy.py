@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules import judge
 from tfreview.pipeline.rules.documents import find, opaque, own_accounts, unknown_policies

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.helpers import ROOT
-from tfreview.pipeline.changes import UNKNOWN, Action, Change, normalize
+from tfreview.pipeline.changes import Action, Change, normalize
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.plan import Plan
 
 _KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')

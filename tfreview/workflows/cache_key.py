@@ -39,7 +39,8 @@ import orjson
 
 from tfreview.pipeline import prompt as prompt_module
 from tfreview.pipeline import risk, summary
-from tfreview.pipeline.changes import Action, Change, ChangeSet, any_unknown
+from tfreview.pipeline.changes import Action, Change, ChangeSet
+from tfreview.pipeline.diff import any_unknown
 from tfreview.pipeline.findings import RULES, Finding
 from tfreview.pipeline.prompt import template_version
 

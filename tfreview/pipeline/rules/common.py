@@ -6,7 +6,8 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.changes import UNKNOWN, Change
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.mask import MASK, MASK_CHANGED
 
 _OPAQUE = (UNKNOWN, MASK, MASK_CHANGED)

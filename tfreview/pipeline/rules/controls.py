@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version, with_settings

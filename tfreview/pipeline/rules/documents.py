@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.changes import UNKNOWN
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.common import as_list, dig
 from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
 

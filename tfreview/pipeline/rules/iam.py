@@ -14,8 +14,9 @@ from functools import cached_property
 from typing import Any
 
 import tfreview.pipeline.rules.judge as judge
-from tfreview.pipeline.changes import UNKNOWN, Action, Change, any_unknown
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
+from tfreview.pipeline.diff import UNKNOWN, any_unknown
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (

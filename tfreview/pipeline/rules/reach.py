@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import tfreview.pipeline.rules.lifecycle as lifecycle
-from tfreview.pipeline.changes import UNKNOWN, Action, Change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
 

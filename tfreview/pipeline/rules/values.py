@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from tfreview.pipeline.changes import UNKNOWN, Change
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.common import known
 
 _INDEX = re.compile(r"\[[^\]]*\]")
