@@ -68,11 +68,16 @@ def test_not_action_grants_everything_it_does_not_name() -> None:
      [("iam-escalation", Severity.HIGH)]),
     ({"Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/bot"}, []),
     ({"Action": "iam:PutRolePolicy", "Resource": "arn:aws:iam::111122223333:role/one"},
-     [("iam-escalation", Severity.MEDIUM)]),
+     [("iam-escalation", Severity.HIGH)]),
+    ({"Action": ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"],
+      "Resource": "arn:aws:iam::111122223333:policy/ci-own"}, [("iam-escalation", Severity.HIGH)] * 2),
+    ({"Action": ["iam:GetPolicyVersion", "iam:ListPolicyVersions"],
+      "Resource": "arn:aws:iam::111122223333:policy/ci-own"}, []),
     ({"Action": "*", "Resource": "*", "Effect": "Deny"}, []),
     ({"Action": "ec2:TerminateInstances", "NotResource": "arn:aws:ec2:*:*:instance/i-1"},
      [("iam-wildcard", Severity.HIGH)]),
-], ids=["admin", "telemetry", "queue", "key-service", "read", "attach", "one-user-key", "one-role", "deny",
+], ids=["admin", "telemetry", "queue", "key-service", "read", "attach", "one-user-key", "one-role",
+        "own-policy-version", "read-policy-version", "deny",
         "notresource"])
 def test_identity_statements(statement: dict[str, Any], expected: list[tuple[str, Severity]]) -> None:
     assert verdicts({"Effect": "Allow", **statement}) == expected
@@ -166,3 +171,21 @@ def test_malformed_statements_are_read_without_error(statement: dict[str, Any]) 
     parsed = parse(json.dumps({"Statement": [statement, "junk", 3]}))
     list(judge.identity(parsed))
     list(judge.principals(parsed, OWN, trust=True))
+
+
+LAMBDA = {"Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+          "Resource": "arn:aws:lambda:eu-west-1:111122223333:function:build-*"}
+
+
+@pytest.mark.parametrize(("role", "severity"), [
+    ("arn:aws:iam::111122223333:role/OrganizationAccountAccessRole", Severity.HIGH),
+    ("arn:aws:iam::111122223333:role/platform-admin", Severity.HIGH),
+    ("arn:aws:iam::111122223333:role/build-*", Severity.HIGH),
+    ("arn:aws:iam::111122223333:role/crossplane", Severity.HIGH),  # attached to AdministratorAccess in the plan
+    ("arn:aws:iam::111122223333:role/build-lambda-exec", Severity.MEDIUM),
+])
+def test_passrole_with_code_is_high_when_the_passable_role_is_privileged(role: str, severity: Severity) -> None:
+    parsed = [from_json({"Effect": "Allow", "Action": "iam:PassRole", "Resource": role}),
+              from_json({"Effect": "Allow", **LAMBDA})]
+    found = {(v.rule, v.severity) for v in judge.identity(parsed, frozenset({"crossplane"}))}
+    assert found == {("iam-escalation", severity)}

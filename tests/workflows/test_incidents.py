@@ -22,7 +22,6 @@ KNOWN_MISSES = {
     # exposure
     "aws/inc_lambda_function_url_auth_none.json",
     # identity
-    "aws/inc_iam_passrole_lambda_escalation.json",
     "aws/inc_vendor_trust_no_external_id.json",
     # destruction
     # downgrade

@@ -3,6 +3,7 @@ privilege-escalation catalogue (Rhino Security Labs' AWS methods and their later
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Services whose wildcard hands over identity, keys, secrets, data or compute that can act as someone else.
@@ -44,6 +45,18 @@ NOT_PERMISSION = ("scalingpolicy", "lifecyclepolicy", "retentionpolicy", "replic
 # Verbs that destroy or switch off, and the services where doing so to every resource loses data or evidence.
 DESTRUCTIVE_VERBS = ("delete", "terminate", "purge", "destroy", "schedulekeydeletion", "disable", "stoplogging",
                      "deactivate", "deregister")
+# Actions that rewrite what an identity may do: whatever resource they name, the holder can widen its own rights.
+REWRITES_RIGHTS = frozenset({
+    "iam:createpolicyversion", "iam:setdefaultpolicyversion", "iam:attachuserpolicy", "iam:attachgrouppolicy",
+    "iam:attachrolepolicy", "iam:putuserpolicy", "iam:putgrouppolicy", "iam:putrolepolicy", "iam:addusertogroup",
+    "iam:updateassumerolepolicy", "iam:deleterolepermissionsboundary", "iam:deleteuserpermissionsboundary",
+    "sso:createaccountassignment", "sso:putinlinepolicytopermissionset", "sso:attachmanagedpolicytopermissionset",
+})
+# Role names that say the role is privileged: passing it to code you run makes you that role.
+PRIVILEGED_ROLE = re.compile(r"admin|organizationaccountaccessrole|poweruser|root|fullaccess|owner|superuser",
+                             re.IGNORECASE)
+# Managed policies whose attachment makes a role privileged.
+PRIVILEGED_POLICY = re.compile(r"policy/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
 ROUTINE_WRITE_SERVICES = frozenset({"elasticloadbalancing", "autoscaling", "apigateway", "cloudfront", "waf",
                                     "wafv2", "shield", "network-firewall", "fms", "states", "athena", "batch",
                                     "acm", "ds", "workspaces", "ssm-guiconfig", "kafka"})

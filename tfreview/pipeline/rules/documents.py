@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
 from tfreview.pipeline.rules.common import as_list, dig
 from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
 
@@ -173,4 +174,19 @@ def own_accounts(entries: list[Any]) -> frozenset[str]:
                     found.add(value)
                 elif (match := ARN_ACCOUNT.match(value)) is not None:
                     found.add(match.group(1))
+    return frozenset(found)
+
+
+def admin_roles(entries: list[Any]) -> frozenset[str]:
+    """Names of roles the plan attaches an administrator managed policy to (attachments, `managed_policy_arns`)."""
+    found: set[str] = set()
+    for entry in entries:
+        after = dig(entry, "change", "after") if isinstance(entry, dict) else None
+        if not isinstance(after, dict):
+            continue
+        arns = [str(a) for key in ("policy_arn", "managed_policy_arns") for a in as_list(after.get(key))]
+        if not any(PRIVILEGED_POLICY.search(a) for a in arns):
+            continue
+        names = [after.get("role"), *as_list(after.get("roles")), after.get("name")]
+        found |= {n.rsplit("/", 1)[-1] for n in names if isinstance(n, str) and n}
     return frozenset(found)

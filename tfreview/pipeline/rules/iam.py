@@ -20,6 +20,7 @@ from tfreview.pipeline.diff import UNKNOWN, any_unknown
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
+    admin_roles,
     find,
     opaque,
     own_accounts,
@@ -54,6 +55,11 @@ class Context:
         plan = self.review_input.plan
         return own_accounts(plan.resource_changes) | _policy_accounts(self.documents) | provider_accounts(
             plan.configuration)
+
+    @cached_property
+    def privileged_roles(self) -> frozenset[str]:
+        """Role names this plan attaches an administrator managed policy to."""
+        return admin_roles(self.review_input.plan.resource_changes)
 
     @cached_property
     def config(self) -> Configuration:
@@ -168,7 +174,8 @@ def _judge(resource_type: str, where: str, statements: list[Statement], context:
         return []
     trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
     bucket = resource_type in BUCKET_POLICIES and not unseen
-    return [*judge.identity(statements), *judge.principals(statements, context, trust, public_guarded=bucket)]
+    return [*judge.identity(statements, context.privileged_roles),
+            *judge.principals(statements, context, trust, public_guarded=bucket)]
 
 
 def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:

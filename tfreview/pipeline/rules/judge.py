@@ -11,6 +11,8 @@ from typing import Protocol
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.actions import (
     ESCALATION,
+    PRIVILEGED_ROLE,
+    REWRITES_RIGHTS,
     ROUTINE,
     SENSITIVE_SERVICES,
     TELEMETRY_SERVICES,
@@ -87,8 +89,9 @@ def _scope(statement: Statement) -> str:
     return 'on Resource "*"' if broad(statement) else "on its resources"
 
 
-def identity(statements: list[Statement]) -> Iterator[Verdict]:
-    """What identity statements (no Principal) allow that a reviewer must see."""
+def identity(statements: list[Statement], privileged_roles: frozenset[str] = frozenset()) -> Iterator[Verdict]:
+    """What identity statements (no Principal) allow that a reviewer must see; PRIVILEGED_ROLES are role names the
+    plan makes admin (an AdministratorAccess attachment), so passing one is passing admin."""
     grants = [s for s in statements if s.allows and not s.has_principal]
     flagged: list[Statement] = []
     seen: set[Verdict] = set()
@@ -99,7 +102,7 @@ def identity(statements: list[Statement]) -> Iterator[Verdict]:
         if wildcard and any(v.rule == WILDCARD and v.severity is Severity.HIGH for v in verdicts):
             flagged.append(statement)  # its escalation paths are the wildcard's: one finding says it
         yield from verdicts
-    yield from _escalation(grants, flagged)
+    yield from _escalation(grants, flagged, privileged_roles)
 
 
 def _identity_statement(statement: Statement) -> Iterator[Verdict]:
@@ -138,7 +141,8 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         yield Verdict(WILDCARD, Severity.MEDIUM, f'{name} allows write actions {_scope(statement)}')
 
 
-def _escalation(grants: list[Statement], flagged: list[Statement]) -> Iterator[Verdict]:
+def _escalation(grants: list[Statement], flagged: list[Statement], privileged_roles: frozenset[str],
+                ) -> Iterator[Verdict]:
     """Escalation methods the statements grant together, unless a wildcard finding already covers them."""
     for method in ESCALATION:
         holders = [[s for s in grants if grants_action(s, a)] for a in method.actions]
@@ -150,13 +154,32 @@ def _escalation(grants: list[Statement], flagged: list[Statement]) -> Iterator[V
         passrole = holders[0] if method.actions[0] == "iam:PassRole" else []
         if passrole and all(_passed_to_service(s) or not broad(s) for s in passrole):
             wide = False
-        severity = Severity.HIGH if wide else Severity.MEDIUM
-        where = "" if wide else " (on named resources only)"
-        yield Verdict(ESCALATES, severity, f"grants a privilege-escalation path: {method.name}{where}")
+        passable = sorted({r for s in passrole for r in s.resources if _privileged_role(r, privileged_roles)})
+        if all(a.lower() in REWRITES_RIGHTS for a in method.actions):
+            yield Verdict(ESCALATES, Severity.HIGH, f"grants a privilege-escalation path: {method.name} (the holder "
+                          "can rewrite its own or another identity's rights, whichever resource it names)")
+        elif passable:
+            yield Verdict(ESCALATES, Severity.HIGH, f"grants a privilege-escalation path: {method.name}, and the role "
+                          f"it may pass, {', '.join(passable[:2])}, is privileged or any role (run code as it)")
+        else:
+            where = "" if wide else " (on named resources only)"
+            yield Verdict(ESCALATES, Severity.HIGH if wide else Severity.MEDIUM,
+                          f"grants a privilege-escalation path: {method.name}{where}")
     if any(grants_action(s, "iam:PassRole") and broad(s) and not _passed_to_service(s) and s not in flagged
            for s in grants):
         yield Verdict(ESCALATES, Severity.MEDIUM,
                       'allows iam:PassRole on any role with no iam:PassedToService condition')
+
+
+def _privileged_role(resource: str, privileged_roles: frozenset[str]) -> bool:
+    """Whether a PassRole resource is any role (`*`, a wildcard name) or one whose name or plan says it is admin."""
+    if resource == "*":
+        return True
+    if ":role/" not in resource:
+        return False
+    name = resource.rsplit(":role/", 1)[1]
+    return "*" in name or "?" in name or bool(PRIVILEGED_ROLE.search(name)) or name.rsplit("/", 1)[-1] in \
+        privileged_roles
 
 
 def _passed_to_service(statement: Statement) -> bool:
