@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
+import tfreview.pipeline.rules.capabilities as capabilities
 import tfreview.pipeline.rules.judge as judge
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
@@ -74,12 +75,14 @@ def _check(rule_id: str) -> RuleCheck:
 
 
 rule(judge.WILDCARD, Severity.HIGH, 'A policy allows "*" or service-wide actions, NotAction, or write and '
-     'permission actions on Resource "*" (any attribute of any resource; Azure and Kubernetes roles too), or '
+     'permission actions on Resource "*" (any attribute of any resource; Azure and Kubernetes roles, Vault path '
+     'policies with write/sudo on a wildcard path too), or '
      "loses a Deny (a service control policy's guardrail).")(
     _check(judge.WILDCARD))
 rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalation path without any wildcard "
      "(iam:PassRole with a compute service, policy versions, access keys for others, sts:AssumeRole on any "
-     "role, …).")(_check(judge.ESCALATES))
+     "role, …), or a Vault path policy that writes the permission control plane (sys/policies, sys/auth, "
+     "identity/, auth roles, sudo token creation).")(_check(judge.ESCALATES))
 rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
      'system:authenticated, Principal "*" without a Condition that limits who) or another account.')(
     _check(judge.PUBLIC))
@@ -134,6 +137,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
     yield from _unreadable(change)
+    yield from _path_policies(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 
@@ -260,6 +264,21 @@ def _unreadable(change: Change) -> Iterator[Finding]:
                           f"{change.address}: {where} looks like a policy document but cannot be read (not JSON, "
                           "too large or nested too deeply), so what it allows could not be checked",
                           Severity.HIGH)
+
+
+def _path_policies(change: Change) -> Iterator[Finding]:
+    """Path-capability policies held as text (Vault ACLs in HCL or JSON): what a change newly lets them write."""
+    old = {v.text for _, rules in capabilities.policies(change.before) for v in capabilities.judge(rules)}
+    for where, rules in capabilities.policies(change.after):
+        for verdict in capabilities.judge(rules):
+            if verdict.text not in old:
+                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
+                              verdict.severity)
+    unread = set(capabilities.unreadable(change.before))
+    for where in capabilities.unreadable(change.after):
+        if where not in unread:
+            yield finding(UNRESOLVED, change.address, f"{change.address}: {where} declares path blocks that cannot be "
+                          "read (an unclosed block?), so what it grants could not be checked", Severity.HIGH)
 
 
 def _unresolved(change: Change, where: str, why: str) -> Finding:

@@ -1,0 +1,92 @@
+"""Identity held as text or claims: Vault-style path policies (HCL and JSON) and federated identity bindings —
+each risky change found at high, each benign look-alike left likely safe, through the real pipeline stages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules import findings_for
+from tfreview.pipeline.findings import Finding, Severity
+from tfreview.pipeline.rules.capabilities import parse
+
+
+def plan(tmp_path: Path, address: str, before: Any, after: Any, **extra: Any) -> list[Finding]:
+    """Findings for a one-change plan written to TMP_PATH (EXTRA: variables, configuration)."""
+    kind, name = address.split(".")[-2:]
+    actions = ["create"] if before is None else ["update"]
+    document = {"format_version": "1.2", "terraform_version": "1.9.0", **extra, "resource_changes": [{
+        "address": address, "mode": "managed", "type": kind, "name": name,
+        "provider_name": f"registry.terraform.io/hashicorp/{kind.split('_')[0]}",
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    return findings_for(path)
+
+
+def high(found: list[Finding]) -> list[tuple[str, str]]:
+    return [(f.rule, f.message) for f in found if f.severity is Severity.HIGH]
+
+
+READ_APP = 'path "secret/data/app/*" {\n  capabilities = ["read", "list"]\n}\n'
+
+
+def test_hcl_policies_are_read_with_comments_nested_blocks_and_the_old_syntax() -> None:
+    text = ('# the app\npath "secret/data/app/*" { // inline\n  capabilities = ["read"]\n'
+            '  allowed_parameters = { "ttl" = [] }\n}\n/* block\npath "*" { capabilities = ["sudo"] } */\n'
+            'path "sys/mounts" {\n  policy = "write"\n}\n')
+    assert parse(text) == [("secret/data/app/*", frozenset({"read"})),
+                           ("sys/mounts", frozenset({"create", "read", "update", "delete", "list"}))]
+
+
+def test_json_policies_are_read() -> None:
+    text = json.dumps({"path": {"*": {"capabilities": ["update", "sudo"]}, "secret/x": {"policy": "read"}}})
+    assert parse(text) == [("*", frozenset({"update", "sudo"})), ("secret/x", frozenset({"read", "list"}))]
+
+
+@pytest.mark.parametrize(("policy", "rule", "fragment"), [
+    ('path "*" {\n  capabilities = ["create", "read", "update", "delete", "list", "sudo"]\n}\n', "iam-wildcard",
+     'path "*"'),
+    ('path "secret/*" { capabilities = ["update"] }', "iam-wildcard", 'path "secret/*"'),
+    ('path "sys/policies/acl/app" {\n capabilities = ["read", "update"]\n}', "iam-escalation", "ACL policies"),
+    ('path "sys/policy/app" { capabilities = ["create"] }', "iam-escalation", "ACL policies"),
+    ('path "auth/token/create" { capabilities = ["create", "update", "sudo"] }', "iam-escalation", "tokens"),
+    ('path "sys/auth/*" { capabilities = ["create", "update", "sudo"] }', "iam-escalation", "auth method"),
+    ('path "identity/group/name/admins" { capabilities = ["update"] }', "iam-escalation", "identities"),
+    ('path "auth/approle/role/*" { capabilities = ["create", "update"] }', "iam-escalation", "auth roles"),
+    (json.dumps({"path": {"+/*": {"capabilities": ["create", "sudo"]}}}), "iam-wildcard", 'path "+/*"'),
+], ids=["star-sudo", "mount-write", "own-acl", "old-acl", "token-sudo", "auth-mounts", "identity-group",
+        "auth-role", "json"])
+def test_a_path_policy_that_can_grant_itself_more_is_high(tmp_path: Path, policy: str, rule: str,
+                                                          fragment: str) -> None:
+    found = high(plan(tmp_path, "vault_policy.ci", {"name": "ci", "policy": READ_APP},
+                      {"name": "ci", "policy": policy if policy.startswith("{") else READ_APP + "\n" + policy}))
+    assert [r for r, _ in found] == [rule] and fragment in found[0][1]
+
+
+@pytest.mark.parametrize("policy", [
+    READ_APP,
+    'path "secret/data/app/*" { capabilities = ["create", "update", "read"] }',  # its own secrets
+    'path "*" { capabilities = ["list"] }',
+    'path "sys/policies/acl/app" { capabilities = ["read"] }',
+    'path "auth/token/create" { capabilities = ["create", "update"] }',  # child tokens: a subset of its own
+    'path "auth/approle/role/app/secret-id" { capabilities = ["update"] }',
+    'path "identity/oidc/token/app" { capabilities = ["read"] }',
+    'path "*" { capabilities = ["deny"] }',
+], ids=["read-app", "write-own", "list-all", "read-acl", "child-token", "secret-id", "oidc-token", "deny"])
+def test_a_narrow_or_read_only_path_policy_stays_quiet(tmp_path: Path, policy: str) -> None:
+    assert high(plan(tmp_path, "vault_policy.app", None, {"name": "app", "policy": policy})) == []
+
+
+def test_a_wide_grant_that_was_already_there_is_not_news(tmp_path: Path) -> None:
+    wide = 'path "*" { capabilities = ["sudo"] }'
+    assert high(plan(tmp_path, "vault_policy.ops", {"name": "ops", "policy": wide},
+                     {"name": "ops", "policy": wide + "\n" + READ_APP})) == []
+
+
+def test_an_unclosed_path_policy_is_never_passed_as_safe(tmp_path: Path) -> None:
+    found = high(plan(tmp_path, "vault_policy.app", None, {"name": "app", "policy": 'path "*" {\n capabilities'}))
+    assert [r for r, _ in found] == ["unresolved-value"]

@@ -1,0 +1,183 @@
+"""Risk rules, identity: path-and-capability policies held as text (Vault ACL policies in HCL or JSON, in
+`vault_policy.policy` or any attribute) — read for real and judged for wildcard write/sudo and for write access to
+the permission control plane (policies, auth methods, token creation, identities)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD, Verdict
+
+MAX_TEXT = 200_000
+MAX_DEPTH = 24
+PATH_START = re.compile(r'(?:^|[\s;{}])path\s*(?:=\s*)?"((?:[^"\\]|\\.)*)"\s*(?:=\s*)?\{')
+LIST_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"')
+CAPABILITIES = re.compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
+OLD_POLICY = re.compile(r'\bpolicy\s*=\s*"(\w+)"')  # the pre-0.9 form: policy = "write"
+OLD_MEANING = {"deny": ("deny",), "read": ("read", "list"), "write": ("create", "read", "update", "delete", "list"),
+               "sudo": ("create", "read", "update", "delete", "list", "sudo")}
+WRITES = frozenset({"create", "update", "patch", "delete", "sudo", "root", "write", "*"})
+POLICY_KEY = re.compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
+# Paths whose write access changes who may do what: writing them is granting yourself more.
+CONTROL_PLANE = (
+    (re.compile(r"^sys/polic(?:y|ies)(?:/|$)"), "the ACL policies themselves"),
+    (re.compile(r"^sys/auth(?:/|$)"), "auth method mounts"),
+    (re.compile(r"^sys/(?:raw|generate-root|rekey|seal|unseal|replication|config/auditing|audit)(?:/|$)"),
+     "root-level system endpoints"),
+    (re.compile(r"^identity/(?!oidc/token/)"), "identities, groups and their policies"),
+    (re.compile(r"^auth/[^/]+/(?:role|roles|users|groups|map)/[^/]+$"), "auth roles, users or groups and the "
+     "policies they hand out"),
+)
+TOKEN_CREATE = re.compile(r"^auth/token/(?:create|create-orphan|roles)(?:/|$)")
+
+
+def policies(values: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, list[tuple[str, frozenset[str]]]]]:
+    """(attribute, [(path, capabilities)]) for every path-capability policy held as text or JSON in VALUES."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(values, str):
+        if "path" in values and len(values) <= MAX_TEXT:
+            rules = parse(values)
+            if rules:
+                yield where or "policy", rules
+    elif isinstance(values, dict):
+        for key, item in values.items():
+            yield from policies(item, f"{where}.{key}" if where else str(key), depth + 1)
+    elif isinstance(values, list):
+        for index, item in enumerate(values):
+            yield from policies(item, f"{where}[{index}]", depth + 1)
+
+
+def unreadable(values: Any) -> Iterator[str]:
+    """Policy-named attributes whose text declares `path "…"` blocks that cannot be read."""
+    if not isinstance(values, dict):
+        return
+    for key, item in values.items():
+        if isinstance(item, str) and POLICY_KEY.search(str(key)) and PATH_START.search(item) and not parse(item):
+            yield str(key)
+
+
+def parse(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The (path, capabilities) of a policy in HCL or its JSON form; [] when TEXT is not one."""
+    stripped = text.lstrip()
+    if stripped[:1] == "{" and '"path"' in stripped:
+        try:
+            return _from_json(orjson.loads(stripped))
+        except orjson.JSONDecodeError:
+            pass
+    found: list[tuple[str, frozenset[str]]] = []
+    clean = _strip_comments(text)
+    for match in PATH_START.finditer(clean):
+        body = _block(clean, match.end())
+        if body is None:
+            return []  # an unclosed block: not read, so not judged safe (see unreadable)
+        capabilities = CAPABILITIES.search(body)
+        if capabilities is not None:
+            found.append((match.group(1), frozenset(c.lower() for c in LIST_ITEM.findall(capabilities.group(1)))))
+        elif (old := OLD_POLICY.search(body)) is not None:
+            found.append((match.group(1), frozenset(OLD_MEANING.get(old.group(1).lower(), ("create", "sudo")))))
+    return found
+
+
+def _from_json(value: Any) -> list[tuple[str, frozenset[str]]]:
+    paths = value.get("path") if isinstance(value, dict) else None
+    entries = [paths] if isinstance(paths, dict) else [p for p in paths if isinstance(p, dict)] \
+        if isinstance(paths, list) else []
+    found = []
+    for entry in entries:
+        for path, body in entry.items():
+            for block in body if isinstance(body, list) else [body]:
+                if not isinstance(block, dict):
+                    continue
+                caps = block.get("capabilities")
+                if isinstance(caps, list):
+                    found.append((str(path), frozenset(str(c).lower() for c in caps)))
+                elif isinstance(block.get("policy"), str):
+                    found.append((str(path), frozenset(OLD_MEANING.get(block["policy"].lower(), ("create", "sudo")))))
+    return found
+
+
+def _strip_comments(text: str) -> str:
+    """TEXT without #, // and /* */ comments (quoted strings kept whole)."""
+    out, index, quoted = [], 0, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            out.append(char)
+            if char == "\\" and index + 1 < len(text):
+                out.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+            out.append(char)
+        elif char == "#" or text.startswith("//", index):
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = len(text) if end < 0 else end + 2
+            continue
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _block(text: str, start: int) -> str | None:
+    """The body of the block opened just before START, up to its matching brace (None when never closed)."""
+    depth, index, quoted = 1, start, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start:index]
+        index += 1
+    return None
+
+
+def judge(rules: list[tuple[str, frozenset[str]]]) -> Iterator[Verdict]:
+    """What a path policy grants that a reviewer must see: wildcard write/sudo, or writes to the control plane."""
+    for path, capabilities in rules:
+        if "deny" in capabilities:
+            continue
+        writes = sorted(capabilities & WRITES)
+        if not writes:
+            continue
+        shown = f'path "{path[:120]}" [{", ".join(sorted(capabilities)[:8])}]'
+        if _wide(path):
+            yield Verdict(WILDCARD, Severity.HIGH, f"grants {shown}: write/sudo on a wildcard path (every secret "
+                          "and, with sudo, root-protected endpoints — root-equivalent)")
+            continue
+        plane = next((what for pattern, what in CONTROL_PLANE if pattern.search(path.lstrip("/"))), None)
+        if plane is None and TOKEN_CREATE.search(path.lstrip("/")) and "sudo" in capabilities:
+            plane = "tokens carrying any policy (sudo on token creation)"
+        if plane is not None:
+            yield Verdict(ESCALATES, Severity.HIGH, f"grants {shown}: write access to {plane}, so the holder can "
+                          "grant itself more (privilege escalation)")
+
+
+def _wide(path: str) -> bool:
+    """Whether a glob path covers a whole mount or more: `*`, `+/*`, `secret/*`, `secret/data/*`."""
+    cut = min((i for i in (path.find("*"), path.find("+")) if i >= 0), default=-1)
+    if cut < 0:
+        return False
+    segments = [s for s in path[:cut].strip("/").split("/") if s and s not in ("data", "metadata")]
+    return len(segments) <= 1
