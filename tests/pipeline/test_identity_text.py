@@ -90,3 +90,43 @@ def test_a_wide_grant_that_was_already_there_is_not_news(tmp_path: Path) -> None
 def test_an_unclosed_path_policy_is_never_passed_as_safe(tmp_path: Path) -> None:
     found = high(plan(tmp_path, "vault_policy.app", None, {"name": "app", "policy": 'path "*" {\n capabilities'}))
     assert [r for r, _ in found] == ["unresolved-value"]
+
+
+ROLE = {"role_name": "deploy", "role_type": "jwt", "user_claim": "sub", "bound_audiences": ["https://vault.acme"],
+        "bound_claims_type": "string", "bound_claims": {"project_path": "platform/infra", "ref": "main"},
+        "token_policies": ["prod-deploy"]}
+
+
+@pytest.mark.parametrize("change", [
+    {"bound_claims_type": "glob", "bound_claims": {"project_path": "platform/*", "ref": "main"}},
+    {"bound_claims": {"project_path": "platform/infra"}},
+    {"bound_claims_type": "glob", "bound_claims": {"project_path": "platform/infra*", "ref": "*"}},
+    {"bound_audiences": []},
+    {"bound_subject": "*", "bound_claims": {}},
+    {"bound_claims_type": "glob"} | {"bound_claims": {"project_path": "platform/infra", "ref": "*"}},
+], ids=["glob-project", "drop-ref", "glob-ref", "no-audience", "no-claims", "glob-type"])
+def test_a_federated_binding_widened_while_granting_is_high(tmp_path: Path, change: dict[str, Any]) -> None:
+    found = high(plan(tmp_path, "vault_jwt_auth_backend_role.deploy", ROLE, ROLE | change))
+    assert [r for r, _ in found] == ["iam-open-trust"] and "widens which federated identities" in found[0][1]
+
+
+@pytest.mark.parametrize("change", [
+    {"bound_claims": {"project_path": "platform/infra", "ref": "main", "ref_protected": "true"}},  # adds a claim
+    {"bound_claims_type": "glob", "bound_claims": {"project_path": "platform/infra", "ref": "main"}},  # no glob
+    {"bound_claims": {"project_path": "platform/infra", "ref": "*"}},  # "*" is literal for string claims
+    {"token_ttl": 600},
+    {"bound_claims": {}, "token_policies": []},  # grants nothing any more
+], ids=["add-claim", "glob-type-no-star", "literal-star", "ttl", "grants-nothing"])
+def test_a_federated_binding_narrowed_or_unchanged_stays_quiet(tmp_path: Path, change: dict[str, Any]) -> None:
+    assert high(plan(tmp_path, "vault_jwt_auth_backend_role.deploy", ROLE, ROLE | change)) == []
+
+
+def test_a_narrowed_glob_stays_quiet_and_a_new_open_subject_is_high(tmp_path: Path) -> None:
+    wide = ROLE | {"bound_claims_type": "glob", "bound_claims": {"project_path": "platform/*"}}
+    assert high(plan(tmp_path, "vault_jwt_auth_backend_role.deploy", wide, ROLE)) == []
+    credential = {"name": "gha", "issuer": "https://token.actions.githubusercontent.com", "audience": ["api://x"],
+                  "subject": "repo:*:ref:refs/heads/main"}
+    found = high(plan(tmp_path, "azurerm_federated_identity_credential.gha", None, credential))
+    assert [r for r, _ in found] == ["iam-open-trust"]
+    pinned = credential | {"subject": "repo:acme/infra:ref:refs/heads/main"}
+    assert high(plan(tmp_path, "azurerm_federated_identity_credential.gha", None, pinned)) == []

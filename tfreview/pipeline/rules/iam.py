@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 import tfreview.pipeline.rules.capabilities as capabilities
+import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
@@ -87,7 +88,8 @@ rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (
      'system:authenticated, Principal "*" without a Condition that limits who) or another account.')(
     _check(judge.PUBLIC))
 rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", an account outside '
-     "the plan's, an OIDC provider without a subject condition or with a wildcard subject).")(
+     "the plan's, an OIDC provider without a subject condition or with a wildcard subject), or a federated "
+     "binding (Vault JWT/OIDC bound_claims, subjects, audiences) turns to a wildcard or loses a bound claim.")(
     _check(judge.TRUST))
 rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
@@ -138,6 +140,9 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _unknown(change, context, old)
     yield from _unreadable(change)
     yield from _path_policies(change)
+    for reason in federation.widened(change):
+        yield finding(judge.TRUST, change.address, f"{change.address}: widens which federated identities may sign in "
+                      f"as it ({reason}) while it still grants its policies or roles", Severity.HIGH)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 

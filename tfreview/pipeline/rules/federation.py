@@ -1,0 +1,121 @@
+"""Risk rules, identity: federated identity bindings (Vault JWT/OIDC roles, workload identity federation, OIDC
+trust settings of any provider) widened — a bound claim, subject or audience turned into a wildcard or dropped
+while the role still hands out policies or roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+
+# Attributes that say which external identities may sign in; `bound_*` is Vault's spelling, the rest any provider's.
+BOUND = re.compile(r"^bound_(?!claims_type$)\w+$")
+SUBJECT = re.compile(r"^(?:sub|subjects?|subject_\w+|allowed_subjects?|attribute_condition|claims_matching_expression"
+                     r"|allowed_audiences?|audiences?|repository|repositories|workflow_ref)$")
+# Resource types whose subject-like attributes are a federated binding (not an e-mail or certificate subject).
+FEDERATED_TYPE = re.compile(r"jwt|oidc|federat|workload_identity|identity_pool|auth_backend|trust|saml|"
+                            r"openid|identity_provider|service_account_binding")
+GRANT_KEY = re.compile(r"polic|role|scope|permission|group")
+NOT_GRANT = re.compile(r"(?:name|type|_id|claim|ttl|backend)$")  # role_name, role_type: what it is, not what it grants
+MAX_SHOWN = 3
+
+
+def widened(change: Change) -> Iterator[str]:
+    """Why CHANGE widens who may sign in as its identity (nothing when it narrows, adds a binding or grants none)."""
+    if change.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+        return
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    federated = bool(FEDERATED_TYPE.search(change.type))
+    keys = [k for k in {*before, *after} if BOUND.match(k) or (federated and SUBJECT.match(k))]
+    if not keys or not _grants(after):
+        return
+    reasons: list[str] = []
+    for key in sorted(keys):
+        old, new = before.get(key), after.get(key)
+        if change.action is Action.CREATE or not before:
+            reasons += [f'{key} "{v}" matches any owner' for v in _values(new, after, key) if _open(v)]
+        elif isinstance(old, dict) and old:
+            new_claims = new if isinstance(new, dict) else {}
+            lost = sorted(str(k) for k in old if _empty(new_claims.get(k)))
+            if lost:
+                reasons.append(f"{key} drops {', '.join(lost[:MAX_SHOWN])}")
+            for claim, value in new_claims.items():
+                was = _flat(old.get(claim))
+                reasons += [f'{key}.{claim} "{v}" (was {_show(was)})' for v in _flat(value)
+                            if _wider(v, was, before, after, key)]
+        elif not _empty(old) and _empty(new):
+            reasons.append(f"{key} removed (was {_show(_flat(old))})")
+        else:
+            was = _flat(old)
+            reasons += [f'{key} "{v}" (was {_show(was)})' for v in _flat(new) if _wider(v, was, before, after, key)]
+    if reasons:
+        yield "; ".join(reasons[:MAX_SHOWN])
+
+
+def _grants(after: dict[str, Any]) -> bool:
+    """Whether the binding still hands something out (policies, roles…); True when it names no such attribute."""
+    found = [v for k, v in after.items() if GRANT_KEY.search(k) and not BOUND.match(k) and not NOT_GRANT.search(k)]
+    return not found or any(not _empty(v) for v in found)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _flat(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None and not isinstance(v, (dict, list))]
+    if isinstance(value, str):
+        return [p.strip() for p in value.split(",")] if "," in value and "*" in value else [value]
+    return [] if value is None or isinstance(value, dict) else [str(value)]
+
+
+def _values(value: Any, side: dict[str, Any], key: str) -> list[str]:
+    if isinstance(value, dict):
+        return [v for item in value.values() for v in _flat(item) if _globs(side, key)]
+    return _flat(value)
+
+
+def _globs(side: dict[str, Any], key: str) -> bool:
+    """Whether "*" is a wildcard in KEY's values (Vault's bound_claims only when bound_claims_type is glob)."""
+    return key != "bound_claims" or str(side.get("bound_claims_type") or "string").lower() == "glob"
+
+
+def _prefix(value: str) -> str:
+    return re.split(r"[*?]", value, maxsplit=1)[0]
+
+
+def _wild(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+def _wider(value: str, was: list[str], before: dict[str, Any], after: dict[str, Any], key: str) -> bool:
+    """Whether VALUE admits identities that none of WAS admitted: a new wildcard, or a shorter fixed prefix."""
+    if not _globs(after, key) or not _wild(value):
+        return False
+    if not was:
+        return False  # a binding that was unset bound nothing: setting it narrows
+    for old in was:
+        if not _globs(before, key) or not _wild(old):
+            continue
+        if _prefix(old).startswith(_prefix(value)) and len(_prefix(value)) < len(_prefix(old)):
+            continue
+        return False  # an old pattern already admitted as much
+    return True
+
+
+def _open(value: str) -> bool:
+    """Whether a pattern leaves its owner open: `*`, `repo:*`, `*/infra`, `system:serviceaccount:*:x`."""
+    if not _wild(value):
+        return False
+    rest = re.sub(r"^(?:repo|project_path|project|organization|workspace|group|pipeline|system:serviceaccount)[:=]",
+                  "", value.strip())
+    owner = re.split(r"[/:]", rest, maxsplit=1)[0]
+    return owner == "" or _wild(owner)
+
+
+def _show(values: list[str]) -> str:
+    return ", ".join(f'"{v[:80]}"' for v in values[:MAX_SHOWN]) or "unset"
