@@ -14,14 +14,14 @@ from tfreview.pipeline.findings import Finding, Severity
 from tfreview.pipeline.rules.capabilities import parse
 
 
-def plan(tmp_path: Path, address: str, before: Any, after: Any, **extra: Any) -> list[Finding]:
+def plan(tmp_path: Path, address: str, before: Any, after: Any, unknown: Any = None, **extra: Any) -> list[Finding]:
     """Findings for a one-change plan written to TMP_PATH (EXTRA: variables, configuration)."""
     kind, name = address.split(".")[-2:]
     actions = ["create"] if before is None else ["update"]
     document = {"format_version": "1.2", "terraform_version": "1.9.0", **extra, "resource_changes": [{
         "address": address, "mode": "managed", "type": kind, "name": name,
         "provider_name": f"registry.terraform.io/hashicorp/{kind.split('_')[0]}",
-        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}]}
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": unknown or {}}}]}
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(document))
     return findings_for(path)
@@ -130,3 +130,26 @@ def test_a_narrowed_glob_stays_quiet_and_a_new_open_subject_is_high(tmp_path: Pa
     assert [r for r, _ in found] == ["iam-open-trust"]
     pinned = credential | {"subject": "repo:acme/infra:ref:refs/heads/main"}
     assert high(plan(tmp_path, "azurerm_federated_identity_credential.gha", None, pinned)) == []
+
+
+@pytest.mark.parametrize(("actions", "severity"), [
+    (["*"], Severity.HIGH),
+    (["iam:*", "s3:GetObject"], Severity.HIGH),
+    ({"actions": ["s3:GetObject"], "principal": "*"}, Severity.HIGH),
+    (["logs:*"], Severity.MEDIUM),
+    (["s3:GetObject", "s3:ListBucket"], None),  # the benign twin: read-only, keeps only the unresolved medium
+    (["arn:aws:s3:::acme-data/*"], None),
+], ids=["star", "service-star", "principal-in-map", "telemetry", "read-only", "object-arn"])
+def test_a_policy_known_after_apply_is_judged_by_the_variables_it_is_built_from(
+        tmp_path: Path, actions: Any, severity: Severity | None) -> None:
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_iam_role_policy.runtime", "mode": "managed", "type": "aws_iam_role_policy", "name": "runtime",
+        "expressions": {"name": {"constant_value": "runtime"}, "policy": {"references": [
+            "var.extra_actions", "local.arns", "aws_s3_bucket.data.arn", "aws_s3_bucket.data"]}}}]}}
+    found = plan(tmp_path, "aws_iam_role_policy.runtime", None, {"name": "runtime", "policy": None},
+                 unknown={"policy": True}, variables={"extra_actions": {"value": actions}},
+                 configuration=configuration)
+    wild = [f for f in found if f.rule == "iam-wildcard"]
+    assert [f.severity for f in wild] == ([severity] if severity else [])
+    assert all("var.extra_actions" in f.message for f in wild)
+    assert [f.severity for f in found if f.rule == "unresolved-value"] == [Severity.MEDIUM]

@@ -18,6 +18,7 @@ from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_doc
 MAX_DEPTH = 24
 POLICY_NAME = re.compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
 ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+WILD_VALUE = re.compile(r"^(?:\*|\*:\*|[a-z0-9-]+:\*)$")  # "*", "*:*", "iam:*"
 OWN_KEYS = ("arn", "account_id", "owner_id", "policy_arn", "role_arn", "execution_role_arn")
 
 
@@ -190,3 +191,13 @@ def admin_roles(entries: list[Any]) -> frozenset[str]:
         names = [after.get("role"), *as_list(after.get("roles")), after.get("name")]
         found |= {n.rsplit("/", 1)[-1] for n in names if isinstance(n, str) and n}
     return frozenset(found)
+
+
+def wildcards(value: Any, depth: int = 0) -> list[str]:
+    """The whole-wildcard strings ("*", "service:*") in a value a policy is built from (a variable's list, map…)."""
+    if depth > MAX_DEPTH:
+        return []
+    if isinstance(value, str):
+        return [value] if WILD_VALUE.match(value.strip()) else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [w for item in items for w in wildcards(item, depth + 1)]

@@ -20,6 +20,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
+from tfreview.pipeline.rules.actions import TELEMETRY_SERVICES
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     admin_roles,
@@ -30,6 +31,7 @@ from tfreview.pipeline.rules.documents import (
     show_path,
     unknown_policies,
     unreadable,
+    wildcards,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import Statement, parse
@@ -216,7 +218,23 @@ def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Ite
                     yield finding(verdict.rule, change.address, f"{change.address}: {where} (known after apply"
                                   f"{source}) {verdict.text}", verdict.severity)
         if unresolved:
+            yield from _wild_inputs(change, where, references, context)
             yield _unresolved(change, where, f"is built from {_sources(references) or 'a function call'}")
+
+
+def _wild_inputs(change: Change, where: str, references: list[str], context: Context) -> Iterator[Finding]:
+    """A policy the plan cannot show, built from a variable or value that is itself a wildcard ("*", "iam:*")."""
+    module = module_of(change.address)
+    for reference in _specific(references):
+        found = sorted(set(wildcards(context.config.resolve(reference, module))))
+        if not found:
+            continue
+        services = {w.partition(":")[0] for w in found if ":" in w and not w.startswith("*")}
+        telemetry = bool(services) and len(services) == len(found) and services <= TELEMETRY_SERVICES
+        shown = ", ".join(f'"{w}"' for w in found[:4])
+        yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} is known only after apply and is "
+                      f"built from {reference} = {shown}: a wildcard action, resource or principal",
+                      Severity.MEDIUM if telemetry else Severity.HIGH)
 
 
 def _azure_scope(change: Change, context: Context) -> Iterator[Finding]:
@@ -253,8 +271,12 @@ def _bindings(change: Change, where: str, policy: dict[str, Any], source: str) -
                               f"grants {role} to {member} (everyone)")
 
 
+def _specific(references: list[str]) -> list[str]:
+    return [r for r in references if not any(o != r and o.startswith(r + ".") for o in references)]
+
+
 def _sources(references: list[str]) -> str:
-    shown = [r for r in references if not any(o != r and o.startswith(r + ".") for o in references)]
+    shown = _specific(references)
     return ", ".join(shown[:3]) + (", …" if len(shown) > 3 else "")
 
 
