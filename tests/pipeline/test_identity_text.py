@@ -153,3 +153,14 @@ def test_a_policy_known_after_apply_is_judged_by_the_variables_it_is_built_from(
     assert [f.severity for f in wild] == ([severity] if severity else [])
     assert all("var.extra_actions" in f.message for f in wild)
     assert [f.severity for f in found if f.rule == "unresolved-value"] == [Severity.MEDIUM]
+
+
+def test_roles_the_plan_makes_admin_are_known_by_name() -> None:
+    from tfreview.pipeline.rules.documents import admin_roles
+    entries = [
+        {"change": {"after": {"role": "crossplane", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}}},
+        {"change": {"after": {"name": "ops", "managed_policy_arns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}}},
+        {"change": {"after": {"role": "lambda-exec", "policy_arn":
+                              "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}},
+    ]
+    assert admin_roles(entries) == frozenset({"crossplane", "ops"})

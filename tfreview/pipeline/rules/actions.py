@@ -164,3 +164,14 @@ ESCALATION = (
     Method("s3:PutBucketPolicy on any bucket", ("s3:PutBucketPolicy",), on_any_resource=True),
     Method("sso:CreateAccountAssignment (any permission set to anyone)", ("sso:CreateAccountAssignment",)),
 )
+
+
+def privileged_role(resource: str, privileged_roles: frozenset[str]) -> bool:
+    """Whether a PassRole resource is any role (`*`, a wildcard name) or one whose name or plan says it is admin."""
+    if resource == "*":
+        return True
+    if ":role/" not in resource:
+        return False
+    name = resource.rsplit(":role/", 1)[1]
+    return "*" in name or "?" in name or bool(PRIVILEGED_ROLE.search(name)) or name.rsplit("/", 1)[-1] in \
+        privileged_roles

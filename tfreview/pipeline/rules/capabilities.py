@@ -10,7 +10,9 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding
+from tfreview.pipeline.rules.documents import UNRESOLVED
 from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD, Verdict
 
 MAX_TEXT = 200_000
@@ -34,6 +36,21 @@ CONTROL_PLANE = (
      "policies they hand out"),
 )
 TOKEN_CREATE = re.compile(r"^auth/token/(?:create|create-orphan|roles)(?:/|$)")
+
+
+def changed(change: Change) -> Iterator[Finding]:
+    """Path-capability policies held as text (Vault ACLs in HCL or JSON): what a change newly lets them write."""
+    old = {v.text for _, rules in policies(change.before) for v in judge(rules)}
+    for where, rules in policies(change.after):
+        for verdict in judge(rules):
+            if verdict.text not in old:
+                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
+                              verdict.severity)
+    unread = set(unreadable(change.before))
+    for where in unreadable(change.after):
+        if where not in unread:
+            yield finding(UNRESOLVED, change.address, f"{change.address}: {where} declares path blocks that cannot be "
+                          "read (an unclosed block?), so what it grants could not be checked", Severity.HIGH)
 
 
 def policies(values: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, list[tuple[str, frozenset[str]]]]]:

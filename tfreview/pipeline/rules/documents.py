@@ -16,6 +16,7 @@ from tfreview.pipeline.rules.common import as_list, dig
 from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
 
 MAX_DEPTH = 24
+UNRESOLVED = "unresolved-value"
 POLICY_NAME = re.compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
 ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 WILD_VALUE = re.compile(r"^(?:\*|\*:\*|[a-z0-9-]+:\*)$")  # "*", "*:*", "iam:*"

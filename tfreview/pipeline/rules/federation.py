@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, finding
+from tfreview.pipeline.rules.judge import TRUST
 
 # Attributes that say which external identities may sign in; `bound_*` is Vault's spelling, the rest any provider's.
 BOUND = re.compile(r"^bound_(?!claims_type$)\w+$")
@@ -20,6 +22,13 @@ FEDERATED_TYPE = re.compile(r"jwt|oidc|federat|workload_identity|identity_pool|a
 GRANT_KEY = re.compile(r"polic|role|scope|permission|group")
 NOT_GRANT = re.compile(r"(?:name|type|_id|claim|ttl|backend)$")  # role_name, role_type: what it is, not what it grants
 MAX_SHOWN = 3
+
+
+def changed(change: Change) -> Iterator[Finding]:
+    """A finding when CHANGE widens a federated binding that still grants."""
+    for reason in widened(change):
+        yield finding(TRUST, change.address, f"{change.address}: widens which federated identities may sign in as it "
+                      f"({reason}) while it still grants its policies or roles", Severity.HIGH)
 
 
 def widened(change: Change) -> Iterator[str]:

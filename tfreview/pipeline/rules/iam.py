@@ -23,6 +23,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity
 from tfreview.pipeline.rules.actions import TELEMETRY_SERVICES
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
+    UNRESOLVED,
     admin_roles,
     find,
     opaque,
@@ -41,7 +42,6 @@ BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
 # Documents that filter rather than grant: a service control policy or endpoint policy of Allow "*" is the
 # default guardrail, not a grant to anyone.
 FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
-UNRESOLVED = "unresolved-value"
 AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
 Document = tuple[str, list[Statement]]
 
@@ -141,10 +141,8 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
     yield from _unreadable(change)
-    yield from _path_policies(change)
-    for reason in federation.widened(change):
-        yield finding(judge.TRUST, change.address, f"{change.address}: widens which federated identities may sign in "
-                      f"as it ({reason}) while it still grants its policies or roles", Severity.HIGH)
+    yield from capabilities.changed(change)
+    yield from federation.changed(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 
@@ -291,21 +289,6 @@ def _unreadable(change: Change) -> Iterator[Finding]:
                           f"{change.address}: {where} looks like a policy document but cannot be read (not JSON, "
                           "too large or nested too deeply), so what it allows could not be checked",
                           Severity.HIGH)
-
-
-def _path_policies(change: Change) -> Iterator[Finding]:
-    """Path-capability policies held as text (Vault ACLs in HCL or JSON): what a change newly lets them write."""
-    old = {v.text for _, rules in capabilities.policies(change.before) for v in capabilities.judge(rules)}
-    for where, rules in capabilities.policies(change.after):
-        for verdict in capabilities.judge(rules):
-            if verdict.text not in old:
-                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
-                              verdict.severity)
-    unread = set(capabilities.unreadable(change.before))
-    for where in capabilities.unreadable(change.after):
-        if where not in unread:
-            yield finding(UNRESOLVED, change.address, f"{change.address}: {where} declares path blocks that cannot be "
-                          "read (an unclosed block?), so what it grants could not be checked", Severity.HIGH)
 
 
 def _unresolved(change: Change, where: str, why: str) -> Finding:

@@ -11,7 +11,6 @@ from typing import Protocol
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.actions import (
     ESCALATION,
-    PRIVILEGED_ROLE,
     REWRITES_RIGHTS,
     ROUTINE,
     SENSITIVE_SERVICES,
@@ -19,6 +18,7 @@ from tfreview.pipeline.rules.actions import (
     is_destructive,
     is_permission,
     is_read,
+    privileged_role,
     service,
     verb,
 )
@@ -154,7 +154,7 @@ def _escalation(grants: list[Statement], flagged: list[Statement], privileged_ro
         passrole = holders[0] if method.actions[0] == "iam:PassRole" else []
         if passrole and all(_passed_to_service(s) or not broad(s) for s in passrole):
             wide = False
-        passable = sorted({r for s in passrole for r in s.resources if _privileged_role(r, privileged_roles)})
+        passable = sorted({r for s in passrole for r in s.resources if privileged_role(r, privileged_roles)})
         if all(a.lower() in REWRITES_RIGHTS for a in method.actions):
             yield Verdict(ESCALATES, Severity.HIGH, f"grants a privilege-escalation path: {method.name} (the holder "
                           "can rewrite its own or another identity's rights, whichever resource it names)")
@@ -169,17 +169,6 @@ def _escalation(grants: list[Statement], flagged: list[Statement], privileged_ro
            for s in grants):
         yield Verdict(ESCALATES, Severity.MEDIUM,
                       'allows iam:PassRole on any role with no iam:PassedToService condition')
-
-
-def _privileged_role(resource: str, privileged_roles: frozenset[str]) -> bool:
-    """Whether a PassRole resource is any role (`*`, a wildcard name) or one whose name or plan says it is admin."""
-    if resource == "*":
-        return True
-    if ":role/" not in resource:
-        return False
-    name = resource.rsplit(":role/", 1)[1]
-    return "*" in name or "?" in name or bool(PRIVILEGED_ROLE.search(name)) or name.rsplit("/", 1)[-1] in \
-        privileged_roles
 
 
 def _passed_to_service(statement: Statement) -> bool:
