@@ -164,3 +164,16 @@ def test_roles_the_plan_makes_admin_are_known_by_name() -> None:
                               "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}},
     ]
     assert admin_roles(entries) == frozenset({"crossplane", "ops"})
+
+
+@pytest.mark.parametrize(("kind", "after", "expected"), [
+    ("vault_approle_auth_backend_role", {"role_name": "ci", "token_policies": ["default", "root"]},
+     ["iam-privileged-role"]),
+    ("vault_token_auth_backend_role", {"role_name": "ci", "allowed_policies_glob": ["*"]}, ["iam-privileged-role"]),
+    ("vault_approle_auth_backend_role", {"role_name": "ci", "token_policies": ["default", "ci-deploy"]}, []),
+    ("vault_token_auth_backend_role", {"role_name": "ci", "allowed_policies_glob": ["ci-*"]}, []),
+], ids=["root-policy", "any-policy", "named-policies", "prefixed-glob"])
+def test_a_role_that_hands_out_root_is_high(tmp_path: Path, kind: str, after: dict[str, Any],
+                                           expected: list[str]) -> None:
+    # (another stage's network rule also reads "*" in allowed_policies_glob as an open port range)
+    assert [r for r, _ in high(plan(tmp_path, f"{kind}.ci", None, after)) if r.startswith("iam-")] == expected

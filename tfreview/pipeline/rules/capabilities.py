@@ -13,6 +13,7 @@ import orjson
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding
 from tfreview.pipeline.rules.documents import UNRESOLVED
+from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD, Verdict
 
 MAX_TEXT = 200_000
@@ -35,6 +36,8 @@ CONTROL_PLANE = (
     (re.compile(r"^auth/[^/]+/(?:role|roles|users|groups|map)/[^/]+$"), "auth roles, users or groups and the "
      "policies they hand out"),
 )
+# Attributes naming the policies a role or token hands out; Vault's built-in `root` policy is every right.
+HANDS_OUT = re.compile(r"^(?:token_|identity_|allowed_)?policies(?:_glob)?$")
 TOKEN_CREATE = re.compile(r"^auth/token/(?:create|create-orphan|roles)(?:/|$)")
 
 
@@ -46,11 +49,27 @@ def changed(change: Change) -> Iterator[Finding]:
             if verdict.text not in old:
                 yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
                               verdict.severity)
+    yield from _root(change)
     unread = set(unreadable(change.before))
     for where in unreadable(change.after):
         if where not in unread:
             yield finding(UNRESOLVED, change.address, f"{change.address}: {where} declares path blocks that cannot be "
                           "read (an unclosed block?), so what it grants could not be checked", Severity.HIGH)
+
+
+def _root(change: Change) -> Iterator[Finding]:
+    """A role or token that newly hands out the `root` policy, or may hand out any policy ("*")."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    for key, value in after.items():
+        if not HANDS_OUT.match(str(key)) or not isinstance(value, list):
+            continue
+        was = before.get(key)
+        old: list[Any] = was if isinstance(was, list) else []
+        wide = [str(v) for v in value if v not in old and (v == "root" or (v == "*" and key.startswith("allowed")))]
+        if wide:
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {key} hands out \"{wide[0]}\" — every "
+                          "right in Vault (root-equivalent tokens)")
 
 
 def policies(values: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, list[tuple[str, frozenset[str]]]]]:

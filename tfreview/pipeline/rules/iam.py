@@ -95,7 +95,8 @@ rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Pri
     _check(judge.TRUST))
 rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
-     "org-wide API key, the default compute service account with the cloud-platform scope).")(_check(PRIVILEGED))
+     "org-wide API key, the default compute service account with the cloud-platform scope, Vault's root "
+     "policy).")(_check(PRIVILEGED))
 rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the configuration does not show "
      "what it allows (locals, functions of unknown values): it could not be checked, and the model is told.")(
     _check(UNRESOLVED))
