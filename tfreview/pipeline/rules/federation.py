@@ -45,21 +45,22 @@ def widened(change: Change) -> Iterator[str]:
     for key in sorted(keys):
         old, new = before.get(key), after.get(key)
         if change.action is Action.CREATE or not before:
-            reasons += [f'{key} "{v}" matches any owner' for v in _values(new, after, key) if _open(v)]
+            reasons += [f'{key} "{v[:80]}" matches any owner' for v in _values(new, after, key) if _open(v)]
         elif isinstance(old, dict) and old:
             new_claims = new if isinstance(new, dict) else {}
-            lost = sorted(str(k) for k in old if _empty(new_claims.get(k)))
+            lost = sorted(str(k)[:80] for k in old if _empty(new_claims.get(k)))
             if lost:
                 reasons.append(f"{key} drops {', '.join(lost[:MAX_SHOWN])}")
             for claim, value in new_claims.items():
                 was = _flat(old.get(claim))
-                reasons += [f'{key}.{claim} "{v}" (was {_show(was)})' for v in _flat(value)
+                reasons += [f'{key}.{str(claim)[:80]} "{v[:80]}" (was {_show(was)})' for v in _flat(value)
                             if _wider(v, was, before, after, key)]
         elif not _empty(old) and _empty(new):
             reasons.append(f"{key} removed (was {_show(_flat(old))})")
         else:
             was = _flat(old)
-            reasons += [f'{key} "{v}" (was {_show(was)})' for v in _flat(new) if _wider(v, was, before, after, key)]
+            reasons += [f'{key} "{v[:80]}" (was {_show(was)})' for v in _flat(new)
+                        if _wider(v, was, before, after, key)]
     if reasons:
         yield "; ".join(reasons[:MAX_SHOWN])
 
