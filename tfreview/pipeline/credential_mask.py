@@ -21,8 +21,10 @@ from tfreview.pipeline.credentials import (
     LOWER_PROBES,
     PROBES,
     find_by_key,
+    find_encoded,
     find_in_arguments,
     find_in_text,
+    find_pin,
     probe,
 )
 
@@ -195,6 +197,10 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
             node[key] = mask
+        elif isinstance(key, str) and find_pin(key, value):
+            for digits in value if isinstance(value, list) else [value]:
+                _record(found, unit, child, "pin", str(digits))
+            node[key] = mask
         else:
             node[key] = _walk(value, unit, child, mask, found)
         masked_key = _mask_text(key, unit, child, mask, found)
@@ -208,7 +214,7 @@ def _keyed(key: Any, value: Any) -> str | None:
 
 
 def _mask_text(text: str, unit: _Unit, path: str, mask: str, found: _Found) -> str:
-    hits = find_in_text(text) + _embedded(text)
+    hits = find_in_text(text) + find_encoded(text) + _embedded(text)
     for kind, secret in hits:
         _record(found, unit, path, kind, secret)
     for secret in sorted({s for _, s in hits}, key=len, reverse=True):
