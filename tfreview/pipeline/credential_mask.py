@@ -187,7 +187,7 @@ def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool
 
 
 def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _Found, top: bool) -> Any:
-    pair_name = node.get("name")
+    pair_name = node.get("name") if isinstance(node.get("name"), str) else node.get("key")
     for key in list(node):
         if top and key in unit.skip:
             continue
