@@ -160,7 +160,10 @@ def _record_name(change: Change) -> str | None:
     """The name of a deleted DNS record (apex and NS records are judged by reach.py), or None."""
     if not DNS_RECORDS.search(change.type) or not isinstance(change.before, dict):
         return None
-    return str(change.before.get("hostname") or change.before.get("fqdn") or change.before.get("name") or "?")
+    name = str(change.before.get("name") or "").rstrip(".")
+    if name in ("@", "") or (name.count(".") == 1 and not name.startswith("*")):
+        return None  # the apex: the whole domain stops resolving
+    return str(change.before.get("hostname") or change.before.get("fqdn") or name)
 
 
 def loss(resource_type: str) -> str:
