@@ -187,13 +187,14 @@ def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool
 
 
 def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _Found, top: bool) -> Any:
-    pair_name = node.get("name") if isinstance(node.get("name"), str) else node.get("key")
     for key in list(node):
         if top and key in unit.skip:
             continue
         child = f"{path}.{key}" if path else key
         value = node[key]
-        kind = _keyed(key, value) or (_keyed(pair_name, value) if key == "value" else None)
+        # {"name"|"key": "DB_PASSWORD", "value": "…"}: env entries, CI/CD and workspace variables
+        kind = _keyed(key, value) or (
+            (_keyed(node.get("name"), value) or _keyed(node.get("key"), value)) if key == "value" else None)
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
             node[key] = mask

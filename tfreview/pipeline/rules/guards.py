@@ -126,7 +126,7 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
 # --- secret-bearing variables --------------------------------------------------------------------------
 SECRET_HOLDERS = re.compile(r"variable|secret|(?:^|_)env|parameter|credential|config_var|setting")
 SECRET_NAME = re.compile(r"password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential"
-                         r"|auth|signing[_-]?key|client[_-]?key", re.IGNORECASE)
+                         r"|signing[_-]?key|client[_-]?key", re.IGNORECASE)
 GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_secret", "secure", "is_sensitive")
 NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
 
