@@ -20,7 +20,6 @@ MANIFEST = ROOT / "fixtures" / "incidents" / "manifest.json"
 ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 KNOWN_MISSES = {
     # exposure
-    "aws/inc_lambda_function_url_auth_none.json",
     # identity
     "aws/inc_vendor_trust_no_external_id.json",
     # destruction

@@ -21,8 +21,10 @@ from tfreview.pipeline.credentials import (
     LOWER_PROBES,
     PROBES,
     find_by_key,
+    find_encoded,
     find_in_arguments,
     find_in_text,
+    find_pin,
     probe,
 )
 
@@ -185,15 +187,20 @@ def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool
 
 
 def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _Found, top: bool) -> Any:
-    pair_name = node.get("name")
     for key in list(node):
         if top and key in unit.skip:
             continue
         child = f"{path}.{key}" if path else key
         value = node[key]
-        kind = _keyed(key, value) or (_keyed(pair_name, value) if key == "value" else None)
+        # {"name"|"key": "DB_PASSWORD", "value": "…"}: env entries, CI/CD and workspace variables
+        kind = _keyed(key, value) or (
+            (_keyed(node.get("name"), value) or _keyed(node.get("key"), value)) if key == "value" else None)
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
+            node[key] = mask
+        elif isinstance(key, str) and find_pin(key, value):
+            for digits in value if isinstance(value, list) else [value]:
+                _record(found, unit, child, "pin", str(digits))
             node[key] = mask
         else:
             node[key] = _walk(value, unit, child, mask, found)
@@ -208,7 +215,7 @@ def _keyed(key: Any, value: Any) -> str | None:
 
 
 def _mask_text(text: str, unit: _Unit, path: str, mask: str, found: _Found) -> str:
-    hits = find_in_text(text) + _embedded(text)
+    hits = find_in_text(text) + find_encoded(text) + _embedded(text)
     for kind, secret in hits:
         _record(found, unit, path, kind, secret)
     for secret in sorted({s for _, s in hits}, key=len, reverse=True):

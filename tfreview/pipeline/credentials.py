@@ -9,6 +9,7 @@ has a literal-led probe (see scan.py) so a 50,000-change plan is searched in a f
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ LABELS = {
     "token": "a token", "api-key": "an API key", "credential": "a credential",
     "stripe-key": "a Stripe secret key", "gcp-service-account-key": "a GCP service-account key",
     "azure-storage-key": "an Azure storage or shared access key", "argument": "a credential passed as an argument",
+    "pin": "a PIN or recovery code",
 }
 # Values that stand for a credential without being one.
 PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "changeme", "change_me", "redacted",
@@ -84,6 +86,14 @@ ASSIGNMENT = re.compile(
 )
 KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
 AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
+# A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
+# `secret_id = "prod-db-password"`): the value is looked up, not held.
+SECRET_NAME = re.compile(rf"[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.](?:{_KEYWORDS})s?")
+# Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
+# carry digits or mixed case.
+WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+# Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
+PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
 
 _WS = rb"(?:\s|\\[nrt])*"  # whitespace as it may look inside serialized JSON strings
 # A quoted value must not start like an expression; an unquoted one not be a JSON null/true/false either.
@@ -101,6 +111,7 @@ PROBES = (
     re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
     re.compile(rb"k_(?:live|test)_"),
     re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
+    re.compile(rb"LS0tLS1CRUdJTi"),  # base64 of "-----BEGIN": a PEM block encoded whole (find_encoded)
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
 _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",
@@ -110,6 +121,7 @@ _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
     *(re.compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
       for keyword in _KEYWORD_PROBES),
+    re.compile(rb"(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)" + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
@@ -146,6 +158,24 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
     return found
 
 
+BASE64 = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/\r\n]*={0,2}")
+
+
+def find_encoded(text: str) -> list[tuple[str, str]]:
+    """(kind, base64 text) for each base64-encoded PEM block whose decoded text holds a private key."""
+    found = []
+    for match in BASE64.finditer(text):
+        encoded = match.group(0).rstrip()
+        compact = re.sub(r"\s", "", encoded)
+        try:
+            decoded = base64.b64decode(compact + "=" * (-len(compact) % 4)).decode("utf-8", "replace")
+        except ValueError:
+            continue
+        if any(kind == "private-key" for kind, _ in find_in_text(decoded)):
+            found.append(("private-key", encoded))
+    return found
+
+
 def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
     """(index, credential) for each list element holding the value of a credential flag (an argv list)."""
     found: list[tuple[int, str]] = []
@@ -169,6 +199,14 @@ def find_by_key(key: str, value: str) -> str | None:
     return None
 
 
+def find_pin(key: str, value: object) -> bool:
+    """Whether VALUE (a number, digits, or a list of them) is a PIN or recovery code by the key it sits under."""
+    if isinstance(value, list):
+        return bool(value) and all(find_pin(key, item) for item in value)
+    digits = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    return bool(PIN_KEY.search(key)) and isinstance(digits, str) and digits.isdigit() and len(digits) >= 4
+
+
 def plausible(value: str, name: str = "") -> bool:
     """Whether a value could be a real credential rather than a reference, expression or placeholder.
 
@@ -179,7 +217,9 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if name and value.lower() == name.lower().lstrip("-"):
         return False
-    if NAME_LIKE.fullmatch(value) and KEY_NAME.search(value):
+    if (NAME_LIKE.fullmatch(value) or SECRET_NAME.fullmatch(value)) and KEY_NAME.search(value):
+        return False
+    if "token" in name.lower() and len(value) <= 40 and WORDS.fullmatch(value):
         return False
     if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES):
         return False

@@ -18,6 +18,8 @@ from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import modes as modes
+from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
@@ -39,6 +41,8 @@ THEMES = (
     "services",
     "controls",
     "vocabulary",
+    "modes",
+    "guards",
     "reach",
     "text",
     "credentials",

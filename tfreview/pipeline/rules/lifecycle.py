@@ -126,6 +126,15 @@ SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|mut
                        r"|maintenance_exclusion|suppression)(?:_|$)")
 
 
+# A run-once workload (a job that ran to completion): deleting it loses no data. Not a schedule of jobs, nor
+# a definition or dataset that happens to be named like one.
+RUN_ONCE = re.compile(r"(?:^|_)job(?:_v\d+)?$")
+RUN_ONCE_EXCEPT = re.compile(r"cron|schedul|definition|template|dataset|queue|trigger")
+# Credentials themselves: deleting one revokes access (exposure shrinks); what used it may break.
+CREDENTIALS = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token|deploy_key"
+                         r"|service_account_key|app_password|client_secret|password)(?:_v\d+)?$")
+
+
 def is_immutable_type(resource_type: str) -> bool:
     """Whether a type is replaced on every deploy by design (task definitions, instance templates, AMIs…)."""
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
@@ -142,6 +151,19 @@ def _renamed(change: Change, ri: ReviewInput) -> Change | None:
                 and other.after.get("name") == name:
             return other
     return None
+
+
+DNS_RECORDS = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
+
+
+def _record_name(change: Change) -> str | None:
+    """The name of a deleted DNS record (apex and NS records are judged by reach.py), or None."""
+    if not DNS_RECORDS.search(change.type) or not isinstance(change.before, dict):
+        return None
+    name = str(change.before.get("name") or "").rstrip(".")
+    if name in ("@", "") or (name.count(".") == 1 and not name.startswith("*")):
+        return None  # the apex: the whole domain stops resolving
+    return str(change.before.get("hostname") or change.before.get("fqdn") or name)
 
 
 def loss(resource_type: str) -> str:
@@ -167,6 +189,18 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         elif is_immutable_type(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (immutable by design, replaced on deploys)", Severity.LOW)
+        elif RUN_ONCE.search(change.type) and not RUN_ONCE_EXCEPT.search(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (a run-once job: its work is done, no data goes with it)",
+                          Severity.LOW)
+        elif CREDENTIALS.search(change.type) and not IMMUTABLE_EXCEPT.search(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (a credential: access is revoked; check nothing still "
+                          "uses it)", Severity.MEDIUM)
+        elif (dns := _record_name(change)) is not None:
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (DNS record {dns}: the name stops resolving)",
+                          Severity.MEDIUM)
         elif renamed is not None:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} and re-created as {renamed.address} with the same name "

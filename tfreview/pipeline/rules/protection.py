@@ -15,7 +15,8 @@ from tfreview.pipeline.rules.watch import watch, watch_delete
 PROTECTION = declare("protection-disabled", Severity.HIGH,
                      "Deletion protection or a destroy guard is turned off (deletion_protection, force_destroy, "
                      "skip_final_snapshot, locks, recovery windows), or a guard is relaxed (branch protection, "
-                     "policy enforcement, object lock, disruption budgets).")
+                     "policy enforcement, object lock, disruption budgets), or a secret-bearing variable loses its "
+                     "masked, protected or sensitive flag.")
 ENCRYPTION = declare("encryption-disabled", Severity.HIGH,
                      "Encryption at rest or in transit is turned off or its key removed.")
 VERSIONING = declare("versioning-disabled", Severity.HIGH, "Object versioning is suspended or disabled.")

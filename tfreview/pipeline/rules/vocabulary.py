@@ -40,10 +40,11 @@ TLS = declare("tls-downgrade", Severity.HIGH,
               "CDN/edge SSL modes, viewer protocol allow-all, IMDSv2 optional.")
 PUBLIC = declare("public-access", Severity.HIGH,
                  "A resource becomes reachable by anyone: public access flags, public ACLs, public visibility, an "
-                 "internal load balancer or endpoint made internet-facing (any provider).")
+                 "internal load balancer or endpoint made internet-facing, a private access mode changed to any "
+                 "other, state shared with a whole organisation, an endpoint created without auth (any provider).")
 AUTH = declare("auth-weakened", Severity.HIGH,
-               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, authentication or access control "
-               "turned off, legacy auth allowed, password policy weakened.")
+               "Sign-in requirements are relaxed: MFA/2FA or SSO enforcement off, fewer factors, sessions much longer, "
+               "authentication or access control turned off, legacy auth allowed, password policy weakened.")
 ZERO = declare("scaled-to-zero", Severity.HIGH,
                "Replicas, desired count, minimum size, node count, concurrency or throttle limits drop to 0, or a "
                "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
@@ -213,8 +214,7 @@ control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container
 control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|user_ids?|shared_with", everyone,
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
 control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
-    ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth",
-    create=Severity.MEDIUM, create_below=2)
+    ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth")
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),

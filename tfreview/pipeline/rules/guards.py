@@ -1,0 +1,168 @@
+"""Risk rules, guards read across a resource (risk rules stage): sign-in lifetimes made much longer, security logs
+excluded from a log index or sink, secret-bearing variables losing their masking, endpoints created without auth.
+
+Each reads more than one attribute (a unit, a query and its drop rate, a variable's name and its flags), so they
+are hooks rather than vocabulary lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import known, show, sides
+from tfreview.pipeline.rules.protection import PROTECTION
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.values import number, pairs, plain
+from tfreview.pipeline.rules.vocabulary import AUTH, PUBLIC
+
+# --- sign-in and session lifetimes ---------------------------------------------------------------------
+LIFETIME = re.compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
+                      r"|\w*_lifetime\w*|max_ttl|\w*session_max_age)")
+NOT_LIFETIME = re.compile(r"count|size|units?$|limit$|_enabled$")
+_ISO = re.compile(r"p(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?")
+_GO = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_UNITS = {"seconds": 1, "secs": 1, "sec": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600,
+          "days": 86400, "weeks": 604800}
+DAY = 86400
+
+
+def seconds(value: Any, name: str) -> tuple[float | None, bool]:
+    """A duration in seconds and whether its unit is known: ISO-8601 (`PT2H`), `12h30m`, or a number whose unit
+    the attribute name gives (`_minutes`); a bare number is returned as is, unit unknown."""
+    if isinstance(value, str) and (text := value.strip().lower()):
+        for pattern, scale in ((_ISO, (604800, DAY, 3600, 60, 1)), (_GO, (DAY, 3600, 60, 1))):
+            match = pattern.fullmatch(text)
+            if match and any(match.groups()):
+                return float(sum(int(g or 0) * s for g, s in zip(match.groups(), scale, strict=True))), True
+    amount = number(value)
+    if amount is None or isinstance(value, bool):
+        return None, False
+    unit = next((s for word, s in _UNITS.items() if name.endswith(word)), None)
+    return (amount * unit, True) if unit else (amount, False)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _lifetimes(change: Change) -> Iterator[Finding]:
+    for path, before, after in pairs(change):
+        name = plain(path).rpartition(".")[2]
+        if not LIFETIME.fullmatch(name) or NOT_LIFETIME.search(name):
+            continue
+        (old, unit), (new, _) = seconds(before, name), seconds(after, name)
+        if old is None or new is None or old <= 0:
+            continue
+        if (unit and new >= 4 * old and new >= DAY) or (not unit and new >= 24 * old):
+            yield finding(AUTH, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
+                          "(sign-in or session lifetime made much longer: stolen sessions stay valid)")
+
+
+# --- security logs excluded ---------------------------------------------------------------------------
+LOG_TYPES = re.compile(r"(?:^|_)(?:log|logs|logging|sink|index|pipeline|exclusion|exclusions|router|filter|archive)"
+                       r"(?:_|$)|^(?:datadog|newrelic|sumologic|splunk|logzio|grafana|elasticstack)_")
+EXCLUDING = re.compile(r"exclu|drop|discard|suppress|ignore|filter_out|deny")
+SECURITY_SOURCE = re.compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?flow|flow[ ._-]?logs?|okta"
+                             r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
+                             r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion", re.IGNORECASE)
+RATE = re.compile(r"sample|rate|percent")
+
+
+def _texts(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+
+
+def _nodes(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every object under NODE with its path and whether it, or an object around it, is switched off."""
+    if isinstance(node, dict):
+        off = off or node.get("is_enabled") is False or node.get("enabled") is False or node.get("disabled") is True
+        yield path, node, off
+        for key, value in node.items():
+            yield from _nodes(value, f"{path}.{key}" if path else str(key), off)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _nodes(item, path, off)
+
+
+def _drop_share(node: dict[str, Any]) -> float:
+    """The share of matching logs a rule drops: its (or its parts') largest sample rate, 1 when it names none."""
+    rates = [r for _, part, _ in _nodes(node) for k, v in part.items()
+             if RATE.search(str(k)) and (r := number(v)) is not None]
+    if not rates:
+        return 1.0
+    rate = max(rates)
+    return rate / 100 if rate > 1 else rate
+
+
+@on_change(actions=ALTERING)
+def _security_logs_excluded(change: Change) -> Iterator[Finding]:
+    if not LOG_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    old = {repr(n) for _, n, _ in _nodes(before)}
+    excluding_type = bool(EXCLUDING.search(change.type))
+    for path, node, off in _nodes(after):
+        if off or not (excluding_type or EXCLUDING.search(path)) or repr(node) in old:
+            continue
+        source = next((m.group(0) for t in _texts(node) if known(t) and (m := SECURITY_SOURCE.search(t))), None)
+        share = _drop_share(node)
+        if source is None or share <= 0:
+            continue
+        where = f" ({path})" if path else ""
+        yield finding(LOGGING, change.address,
+                      f"{change.address}: a new exclusion{where} drops {share:.0%} of logs matching "
+                      f"{source!r} (security or audit logs no longer kept)", None if share >= 1 else Severity.MEDIUM)
+        return
+
+
+# --- secret-bearing variables --------------------------------------------------------------------------
+SECRET_HOLDERS = re.compile(r"variable|secret|(?:^|_)env|parameter|credential|config_var|setting")
+SECRET_NAME = re.compile(r"password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential"
+                         r"|signing[_-]?key|client[_-]?key", re.IGNORECASE)
+GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_secret", "secure", "is_sensitive")
+NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _secret_unguarded(change: Change) -> Iterator[Finding]:
+    if not SECRET_HOLDERS.search(change.type):
+        return
+    before, after = sides(change)
+    name = next((str(after[k]) for k in NAME_KEYS if isinstance(after.get(k), str)), "")
+    if not SECRET_NAME.search(name):
+        return
+    dropped = [f for f in GUARD_FLAGS if before.get(f) is True and after.get(f) is False]
+    if dropped:
+        yield finding(PROTECTION, change.address,
+                      f"{change.address}: {', '.join(dropped)} turned off on {name!r}, which holds a secret "
+                      "(its value can now show in logs or to more people)")
+
+
+# --- endpoints created without authentication ------------------------------------------------------------
+ENDPOINTS = re.compile(r"function_url|api_gateway_method$|apigatewayv2_route$|(?:^|_)(?:route|method|endpoint"
+                       r"|gateway|api|function|url|webhook|listener)(?:_|$)")
+AUTH_KEYS = ("authorization_type", "authorization", "auth_type", "authentication_type", "auth_mode")
+NO_AUTH = {"none", "anonymous", "public", "unauthenticated", "allow_unauthenticated", "noauth", "no_auth"}
+
+
+@on_change(actions=(Action.CREATE,))
+def _created_without_auth(change: Change) -> Iterator[Finding]:
+    _, after = sides(change)
+    key = next((k for k in AUTH_KEYS if isinstance(after.get(k), str)), None)
+    if key is None or str(after[key]).strip().lower() not in NO_AUTH:
+        return
+    method = str(after.get("http_method") or after.get("route_key") or "").upper()
+    if method.startswith("OPTIONS") or any(after.get(k) for k in ("authorizer_id", "authorizer", "authorizer_arn")):
+        return  # CORS preflight, or an authorizer does the checking
+    endpoint = bool(ENDPOINTS.search(change.type))
+    yield finding(PUBLIC, change.address,
+                  f"{change.address} is created with {key} = {show(after[key])} (anyone who can reach it can "
+                  "call it)", Severity.HIGH if endpoint else Severity.MEDIUM)

@@ -1,0 +1,76 @@
+"""The security-controls vocabulary, ordered modes (risk rules stage): enum settings of any provider ranked by
+strength — sign-in factor counts, audit and logging modes, private-or-not visibility — and sharing flags.
+
+controls.py applies these like vocabulary.py's lines; they run after it, so a line there that reads both values
+decides first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.controls import control, inverted, ladder
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.vocabulary import AUTH, PUBLIC
+
+_FACTORS = re.compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
+MULTI = {"mfa", "multi_factor", "multifactor", "two_factor", "2fa", "required", "always", "enforced"}
+SINGLE = {"password", "password_only", "single_factor", "singlefactor", "1fa", "none", "off", "disabled", "optional",
+          "never"}
+
+
+def factor_count(value: Any) -> float | None:
+    """How many sign-in factors a mode asks for: `2FA` → 2, `1FA` → 1, a number as is; None when not said."""
+    if isinstance(value, bool) or not known(value):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().lower()
+    if match := _FACTORS.fullmatch(text):
+        return float(match.group(1))
+    return 2 if text in MULTI else 1 if text in SINGLE else None
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+PRIVATE_WORDS = {"private", "internal", "none", "off", "disabled", "closed", "restricted", "nopublicaccess",
+                 "noaccess", "deny", "denied", "blocked"}
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _CAMEL.split(text) if w]
+
+
+def private_word(value: Any) -> float | None:
+    """1 when an access or visibility value says private (`private`, `internal`, `NoPublicAccess`, `none`), 0 for
+    any other known word: private → anything else is exposure even when the new word is not `public`."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    words = _words(value)
+    said_no = words[:1] == ["no"] and "public" in words
+    return 1 if said_no or PRIVATE_WORDS & set(words) or "".join(words) in PRIVATE_WORDS else 0
+
+
+AUDIT_MODES = ladder(("immutable", "locked", "compliance", "tamper_proof"),
+                     ("strict", "enforced", "enforce", "full", "all", "required", "guaranteed", "blocking"),
+                     ("best_effort", "besteffort", "permissive", "partial", "sampled", "minimal", "non_blocking",
+                      "nonblocking", "errors_only", "async"),
+                     ("off", "none", "disabled", "disable"))
+
+# Sign-in: the number of factors a policy asks for drops (`factor_mode` 2FA → 1FA, `mfa_*` counts).
+control(AUTH, r"\w*factor_mode|\w*factors?_(?:required|count|mode)|required_factors|min_factors|\w*mfa_mode"
+        r"|\w*mfa_(?:level|requirement|type)|\w*authentication_(?:level|mode)", factor_count,
+        "fewer sign-in factors required")
+# Audit and log delivery modes: immutable > strict/enforced/full > best-effort/permissive > off.
+control(LOGGING, r"\w*(?:audit|log|logs|logging|trail)\w*_(?:mode|level|policy|delivery|integrity)"
+        r"|\w*(?:audit|log|logging)\w*\.(?:mode|level|delivery_mode)", AUDIT_MODES, "audit logging weakened")
+control(LOGGING, r"mode|\w*_mode|delivery|integrity|level", AUDIT_MODES, "audit logging weakened",
+        types=r"(?:^|_)(?:audit|auditing|log|logs|logging|trail|cloudtrail)(?:_|$)")
+# Visibility and access enums: from a private value to anything else.
+control(PUBLIC, r"visibility\w*|\w*access_type|\w*public_access\w*|\w*sharing\w*|\w*share_mode|\w*exposure\w*"
+        r"|\w*access_mode", private_word, "no longer private")
+# Sharing widened to everyone in the organisation or account (remote state readable by every workspace).
+control(PUBLIC, r"global_remote_state|\w*share_with_(?:all|org\w*|everyone)\w*|\w*shared_with_all\w*"
+        r"|\w*organi[sz]ation_wide\w*|\w*org_wide\w*|all_workspaces|\w*visible_to_all\w*", inverted,
+        "shared with the whole organisation")
