@@ -107,6 +107,9 @@ def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], po
     ("x_fw", {"protocol": "icmp", "cidr_blocks": ["0.0.0.0/0"]}),
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "10.0.17.62"}),  # a few % of it
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "0.0.0.0"}),  # Azure services only
+    ("aws_s3_bucket_cors_configuration", {"cors_rule": [{"allowed_origins": ["*"], "allowed_headers": ["*"]}]}),
+    ("vault_token_auth_backend_role", {"allowed_policies": ["*"]}),  # identity, not a network source
+    ("acme_policy", {"allowed_groups": ["*"]}),
 ])
 def test_benign_look_alikes_open_nothing(resource_type: str, values: dict[str, Any]) -> None:
     assert exposure.openings(resource_type, values) == []

@@ -44,6 +44,10 @@ FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rul
 API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
 # Stateless network ACLs allow everything by default and leave filtering to security groups.
 NETWORK_ACL = re.compile(r"network_acl")
+NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
+                 "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
+                 "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
+                 "clients", "rule", "rules"}
 SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
                         r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
 PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
@@ -90,7 +94,10 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
             continue
         if words(lowered) & AWAY or PORT_KEYS.search(lowered):
             continue
-        sources = world_sources(value, words=bool(SOURCE_KEY.search(lowered)))
+        # `*`/`any`/`Internet` count only under a key that names network sources: `allowed_origins = ["*"]`
+        # (CORS), `allowed_policies = ["*"]` or `allowed_headers` open no port to anyone.
+        network_words = bool(SOURCE_KEY.search(lowered)) and bool(words(lowered) & NETWORK_NOUNS)
+        sources = world_sources(value, words=network_words)
         if sources:
             found += _judged(where, sources, ancestors)
     if whole_range(node):
