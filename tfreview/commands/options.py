@@ -39,7 +39,8 @@ _MAX_PLAN_BYTES = click.option("--max-plan-bytes", metavar="SIZE",
                                help="Refuse plan files, stdin, downloads and planfile contents larger than this "
                                     "(bytes, or e.g. 512MiB).  [default: 1GiB]")
 _CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Config file.  [default: nearest .tfreview.hcl above the plan]")
+                       help="Config file.  [default: nearest .tfreview.hcl above the plan, else above the "
+                            "working directory]")
 
 MODEL_OPTIONS = [_BACKEND, _MODEL, _HOST, _MODEL_PATH, _GPU_LAYERS, _THREADS, _QUANTIZE, _DEVICE, _TIMEOUT,
                  _TERRAFORM, _MAX_PLAN_BYTES, _CONFIG]
