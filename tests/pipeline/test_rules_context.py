@@ -1,0 +1,134 @@
+"""Severity by context: routine replaces of stateless Kubernetes objects and config objects, public read on a
+website bucket, many routine changes, and key policies that grant use of a key to another account."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from tfreview.config import FileConfig
+from tfreview.pipeline.changes import normalize
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity
+from tfreview.pipeline.mask import mask_document
+from tfreview.pipeline.plan import parse_plan
+from tfreview.pipeline.risk import evaluate
+
+PROVIDERS = {"kubernetes": "registry.terraform.io/hashicorp/kubernetes", "aws": "registry.terraform.io/hashicorp/aws",
+             "google": "registry.terraform.io/hashicorp/google"}
+
+
+def resource(resource_type: str, before: Any, after: Any, actions: list[str], name: str = "x",
+             replace_paths: list[list[str]] | None = None) -> dict[str, Any]:
+    """One resource_changes entry as `terraform show -json` writes it."""
+    change: dict[str, Any] = {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                              "before_sensitive": {}, "after_sensitive": {}}
+    if replace_paths:
+        change["replace_paths"] = replace_paths
+    entry = {"address": f"{resource_type}.{name}", "mode": "managed", "type": resource_type, "name": name,
+             "provider_name": PROVIDERS[resource_type.split("_", 1)[0]], "change": change}
+    if len(actions) == 2:
+        entry["action_reason"] = "replace_because_cannot_update"
+    return entry
+
+
+def plan(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"format_version": "1.2", "terraform_version": "1.9.5", "applyable": True, "complete": True,
+            "resource_changes": list(entries)}
+
+
+def run(document: dict[str, Any], config: dict[str, Any] | None = None) -> list[Finding]:
+    document = copy.deepcopy(document)
+    masking = mask_document(document)
+    parsed = parse_plan(document)
+    return evaluate(ReviewInput(plan=parsed, changeset=normalize(parsed),
+                                config=FileConfig.model_validate(config or {}), masking=masking))
+
+
+def graded(found: list[Finding], rule_id: str) -> list[Severity]:
+    return [f.severity for f in found if f.rule == rule_id]
+
+
+DELETE_FIRST = ["delete", "create"]
+CREATE_FIRST = ["create", "delete"]
+
+
+# --- 1. replacing a stateless Kubernetes object is routine ----------------------------------------------
+
+def _k8s(kind_spec: dict[str, Any], selector: str) -> dict[str, Any]:
+    return {"metadata": [{"name": "web", "namespace": "shop"}], "spec": [{**kind_spec, "selector": [
+        {"match_labels": {"app": selector}}]}]}
+
+
+@pytest.mark.parametrize("resource_type", [
+    "kubernetes_deployment_v1", "kubernetes_daemon_set_v1", "kubernetes_daemonset", "kubernetes_config_map_v1",
+    "kubernetes_ingress_v1", "kubernetes_cron_job_v1", "kubernetes_horizontal_pod_autoscaler_v2",
+    "kubernetes_pod_disruption_budget_v1", "kubernetes_role_binding_v1", "kubernetes_cluster_role",
+    "kubernetes_service_account_v1", "kubernetes_service_v1",
+])
+def test_replacing_a_stateless_kubernetes_object_is_medium(resource_type: str) -> None:
+    entry = resource(resource_type, _k8s({"replicas": 3}, "web"), _k8s({"replicas": 3}, "web-v2"), DELETE_FIRST,
+                     replace_paths=[["spec", "0", "selector"]])
+    found = run(plan(entry))
+    assert graded(found, "resource-replace") == [Severity.MEDIUM]
+    assert "stateless Kubernetes object" in found[0].message
+
+
+@pytest.mark.parametrize("resource_type", [
+    "kubernetes_stateful_set_v1", "kubernetes_persistent_volume_claim_v1", "kubernetes_persistent_volume",
+    "kubernetes_namespace_v1", "kubernetes_secret_v1",
+])
+def test_replacing_a_stateful_kubernetes_object_stays_high(resource_type: str) -> None:
+    entry = resource(resource_type, _k8s({}, "db"), _k8s({}, "db-v2"), DELETE_FIRST)
+    assert graded(run(plan(entry)), "resource-replace") == [Severity.HIGH]
+
+
+def test_replacing_a_load_balancer_service_stays_high_it_gets_a_new_address() -> None:
+    entry = resource("kubernetes_service_v1", _k8s({"type": "LoadBalancer"}, "web"),
+                     _k8s({"type": "LoadBalancer"}, "web-v2"), DELETE_FIRST)
+    assert graded(run(plan(entry)), "resource-replace") == [Severity.HIGH]
+
+
+def test_a_manifest_is_judged_by_its_kind() -> None:
+    def manifest(kind: str, app: str) -> dict[str, Any]:
+        return {"manifest": {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"},
+                             "spec": {"selector": {"matchLabels": {"app": app}}}}}
+
+    deployment = resource("kubernetes_manifest", manifest("Deployment", "a"), manifest("Deployment", "b"),
+                          DELETE_FIRST)
+    stateful = resource("kubernetes_manifest", manifest("StatefulSet", "a"), manifest("StatefulSet", "b"),
+                        DELETE_FIRST, name="db")
+    found = run(plan(deployment, stateful))
+    assert {(f.address, f.severity) for f in found if f.rule == "resource-replace"} == {
+        ("kubernetes_manifest.x", Severity.MEDIUM), ("kubernetes_manifest.db", Severity.HIGH)}
+
+
+def test_deleting_a_stateless_kubernetes_object_is_unchanged() -> None:
+    entry = resource("kubernetes_deployment_v1", _k8s({}, "web"), None, ["delete"])
+    assert graded(run(plan(entry)), "resource-delete") == [Severity.HIGH]
+
+
+# --- 2. config objects named after what they configure hold no data ---------------------------------------
+
+@pytest.mark.parametrize("resource_type", [
+    "aws_db_parameter_group", "aws_rds_cluster_parameter_group", "aws_db_option_group", "aws_db_subnet_group",
+    "aws_elasticache_parameter_group", "aws_elasticache_subnet_group", "aws_cloudfront_cache_policy",
+    "aws_redshift_parameter_group", "aws_msk_configuration",
+])
+def test_a_create_before_destroy_replace_of_a_config_object_is_medium(resource_type: str) -> None:
+    entry = resource(resource_type, {"name": "main-pg15", "family": "postgres15"},
+                     {"name": "main-pg16", "family": "postgres16"}, CREATE_FIRST, replace_paths=[["family"]])
+    assert graded(run(plan(entry)), "resource-replace") == [Severity.MEDIUM]
+
+
+@pytest.mark.parametrize("resource_type", ["aws_db_instance", "aws_ssm_parameter", "aws_elasticache_cluster",
+                                           "aws_db_proxy_target_group_db", "aws_ebs_volume"])
+def test_a_create_before_destroy_replace_of_a_data_store_stays_high(resource_type: str) -> None:
+    entry = resource(resource_type, {"name": "main"}, {"name": "main-2"}, CREATE_FIRST)
+    assert graded(run(plan(entry)), "resource-replace") == [Severity.HIGH]
+
+
+def test_a_destroy_first_replace_of_a_config_object_is_unchanged() -> None:
+    entry = resource("aws_db_parameter_group", {"name": "pg"}, {"name": "pg2"}, DELETE_FIRST)
+    assert graded(run(plan(entry)), "resource-replace") == [Severity.HIGH]
