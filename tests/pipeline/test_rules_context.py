@@ -4,6 +4,7 @@ website bucket, many routine changes, and key policies that grant use of a key t
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -132,3 +133,63 @@ def test_a_create_before_destroy_replace_of_a_data_store_stays_high(resource_typ
 def test_a_destroy_first_replace_of_a_config_object_is_unchanged() -> None:
     entry = resource("aws_db_parameter_group", {"name": "pg"}, {"name": "pg2"}, DELETE_FIRST)
     assert graded(run(plan(entry)), "resource-replace") == [Severity.HIGH]
+
+
+# --- 5. a key or secret policy that lets another account use it -------------------------------------------
+
+OWN, PARTNER = "412093388123", "680512334478"
+
+
+def _key_policy(*statements: dict[str, Any]) -> str:
+    root = {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OWN}:root"}, "Action": "kms:*",
+            "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [root, *statements]})
+
+
+def _partner(actions: list[str], condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    statement = {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+                 "Action": actions, "Resource": "*"}
+    return {**statement, "Condition": condition} if condition else statement
+
+
+def _key(policy: str, resource_type: str = "aws_kms_key") -> dict[str, Any]:
+    arn = f"arn:aws:kms:eu-west-1:{OWN}:key/1234"
+    return resource(resource_type, {"arn": arn, "policy": _key_policy()}, {"arn": arn, "policy": policy}, ["update"])
+
+
+@pytest.mark.parametrize("actions", [["kms:Decrypt", "kms:DescribeKey"], ["kms:CreateGrant"], ["kms:ReEncrypt*"],
+                                     ["kms:*"]])
+def test_a_key_policy_that_lets_another_account_use_the_key_is_high(actions: list[str]) -> None:
+    found = [f for f in run(plan(_key(_key_policy(_partner(actions))))) if f.rule == "iam-public-member"]
+    assert [f.severity for f in found] == [Severity.HIGH]
+    assert PARTNER in found[0].message and "kms:" in found[0].message
+
+
+def test_a_secret_policy_that_lets_another_account_read_it_is_high() -> None:
+    secret = _partner(["secretsmanager:GetSecretValue"])
+    entry = resource("aws_secretsmanager_secret_policy", {"secret_arn": f"arn:aws:secretsmanager:eu-west-1:{OWN}:"
+                     "secret:db", "policy": None}, {"secret_arn": f"arn:aws:secretsmanager:eu-west-1:{OWN}:secret:db",
+                     "policy": json.dumps({"Version": "2012-10-17", "Statement": [secret]})}, ["update"])
+    owner = resource("aws_secretsmanager_secret", {"arn": f"arn:aws:secretsmanager:eu-west-1:{OWN}:secret:db"},
+                     {"arn": f"arn:aws:secretsmanager:eu-west-1:{OWN}:secret:db"}, ["no-op"], name="db")
+    assert graded(run(plan(entry, owner)), "iam-public-member") == [Severity.HIGH]
+
+
+@pytest.mark.parametrize("statements", [
+    [],  # the default key policy: the plan's own account root
+    [_partner(["kms:DescribeKey"])],  # another account may only describe it
+    [_partner(["kms:Decrypt"], {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})],  # guarded by organisation
+])
+def test_key_policies_that_keep_the_key_in_the_plans_accounts_are_not_high(statements: list[dict[str, Any]]) -> None:
+    found = run(plan(_key(_key_policy(*statements))))
+    assert Severity.HIGH not in graded(found, "iam-public-member")
+
+
+def test_another_account_on_a_queue_policy_stays_medium() -> None:
+    arn = f"arn:aws:sqs:eu-west-1:{OWN}:jobs"
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+         "Action": ["sqs:SendMessage", "kms:Decrypt"], "Resource": arn}]})
+    entry = resource("aws_sqs_queue_policy", {"queue_url": "q", "policy": None},
+                     {"queue_url": "q", "policy": policy}, ["update"])
+    assert graded(run(plan(entry)), "iam-public-member") == [Severity.MEDIUM]
