@@ -193,3 +193,109 @@ def test_another_account_on_a_queue_policy_stays_medium() -> None:
     entry = resource("aws_sqs_queue_policy", {"queue_url": "q", "policy": None},
                      {"queue_url": "q", "policy": policy}, ["update"])
     assert graded(run(plan(entry)), "iam-public-member") == [Severity.MEDIUM]
+
+
+# --- 3. public read on a bucket the same plan serves as a website ----------------------------------------
+
+SITE = "www.example.org"
+
+
+def _s3_policy(actions: list[str], resource: str = f"arn:aws:s3:::{SITE}/*") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": actions, "Resource": resource}]})
+
+
+def _s3_site(actions: list[str], website: bool = True, target: str = f"arn:aws:s3:::{SITE}/*",
+             acl_flags: bool = True) -> list[dict[str, Any]]:
+    entries = [
+        resource("aws_s3_bucket", None, {"bucket": SITE}, ["create"], name="www"),
+        resource("aws_s3_bucket_policy", None, {"bucket": SITE, "policy": _s3_policy(actions, target)}, ["create"],
+                 name="www"),
+        resource("aws_s3_bucket_public_access_block", None, {
+            "bucket": SITE, "block_public_acls": acl_flags, "ignore_public_acls": acl_flags,
+            "block_public_policy": False, "restrict_public_buckets": False}, ["create"], name="www"),
+    ]
+    if website:
+        entries.append(resource("aws_s3_bucket_website_configuration", None,
+                                {"bucket": SITE, "index_document": [{"suffix": "index.html"}]}, ["create"], name="www"))
+    return entries
+
+
+def public(found: list[Finding]) -> set[tuple[str | None, Severity]]:
+    return {(f.address, f.severity) for f in found if f.rule in ("public-bucket", "iam-public-member")}
+
+
+def test_public_object_read_on_a_website_bucket_is_medium() -> None:
+    found = run(plan(*_s3_site(["s3:GetObject"])))
+    assert public(found) == {("aws_s3_bucket_policy.www", Severity.MEDIUM),
+                             ("aws_s3_bucket_public_access_block.www", Severity.MEDIUM)}
+    assert all("website" in f.message for f in found if f.rule == "public-bucket")
+
+
+@pytest.mark.parametrize(("actions", "resource_arn", "acl_flags", "high"), [
+    (["s3:GetObject", "s3:PutObject"], f"arn:aws:s3:::{SITE}/*", True, "aws_s3_bucket_policy.www"),  # write
+    (["s3:GetObject", "s3:ListBucket"], f"arn:aws:s3:::{SITE}", True, "aws_s3_bucket_policy.www"),  # list
+    (["s3:*"], f"arn:aws:s3:::{SITE}/*", True, "aws_s3_bucket_policy.www"),  # everything
+    (["s3:GetObject"], f"arn:aws:s3:::{SITE}/*", False, "aws_s3_bucket_public_access_block.www"),  # ACLs opened
+])
+def test_more_than_public_read_on_a_website_bucket_stays_high(actions: list[str], resource_arn: str,
+                                                               acl_flags: bool, high: str) -> None:
+    found = run(plan(*_s3_site(actions, target=resource_arn, acl_flags=acl_flags)))
+    assert (high, Severity.HIGH) in public(found)
+
+
+def test_public_read_on_a_bucket_that_is_not_a_website_stays_high() -> None:
+    found = run(plan(*_s3_site(["s3:GetObject"], website=False)))
+    assert ("aws_s3_bucket_policy.www", Severity.HIGH) in public(found)
+
+
+def test_a_website_elsewhere_in_the_plan_does_not_soften_another_bucket() -> None:
+    other = resource("aws_s3_bucket_website_configuration", None, {"bucket": "docs.example.org"}, ["create"],
+                     name="docs")
+    found = run(plan(*_s3_site(["s3:GetObject"], website=False), other))
+    assert ("aws_s3_bucket_policy.www", Severity.HIGH) in public(found)
+
+
+def test_a_website_bucket_known_only_after_apply_is_linked_by_reference() -> None:
+    entries = _s3_site(["s3:GetObject"])
+    for entry in entries:
+        entry["change"]["after"]["bucket"] = None
+        entry["change"]["after_unknown"] = {"bucket": True}
+    entries[1]["change"]["after"]["policy"] = _s3_policy(["s3:GetObject"], "arn:aws:s3:::site/*")
+    document = plan(*entries)
+    document["configuration"] = {"root_module": {"resources": [
+        {"address": e["address"], "mode": "managed", "type": e["type"], "name": "www",
+         "expressions": {"bucket": {"references": ["aws_s3_bucket.www.id", "aws_s3_bucket.www"]}}}
+        for e in entries[1:]]}}
+    assert ("aws_s3_bucket_policy.www", Severity.MEDIUM) in public(run(document))
+
+
+def _gcs(role: str, website: bool) -> list[dict[str, Any]]:
+    site = {"name": "site-bucket", "website": [{"main_page_suffix": "index.html", "not_found_page": "404.html"}]
+            if website else []}
+    return [resource("google_storage_bucket", None, site, ["create"], name="site"),
+            resource("google_storage_bucket_iam_member", None, {"bucket": "site-bucket", "role": role,
+                                                                "member": "allUsers"}, ["create"], name="site")]
+
+
+@pytest.mark.parametrize(("role", "website", "severity"), [
+    ("roles/storage.objectViewer", True, Severity.MEDIUM),
+    ("roles/storage.objectViewer", False, Severity.HIGH),
+    ("roles/storage.objectAdmin", True, Severity.HIGH),
+    ("roles/storage.legacyBucketReader", True, Severity.HIGH),  # lists the bucket
+])
+def test_gcs_public_viewer_is_medium_only_on_a_website_bucket(role: str, website: bool, severity: Severity) -> None:
+    found = run(plan(*_gcs(role, website)))
+    assert ("google_storage_bucket_iam_member.site", severity) in public(found)
+
+
+def test_making_an_existing_bucket_a_public_website_stays_high() -> None:
+    entries = _s3_site(["s3:GetObject"])[1:]  # the bucket is not new: only its website and policy are
+    assert ("aws_s3_bucket_policy.www", Severity.HIGH) in public(run(plan(*entries)))
+
+
+def test_public_read_added_to_a_bucket_that_already_is_a_website_is_medium() -> None:
+    entries = _s3_site(["s3:GetObject"])[1:]
+    site = entries[-1]["change"]
+    site["actions"], site["before"] = ["no-op"], copy.deepcopy(site["after"])
+    assert ("aws_s3_bucket_policy.www", Severity.MEDIUM) in public(run(plan(*entries)))
