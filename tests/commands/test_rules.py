@@ -44,7 +44,7 @@ def test_config_overrides_and_custom_rules_are_shown(tmp_path: Path) -> None:
     assert rows["no_bucket_deletes"] == {"id": "no_bucket_deletes", "severity": "high", "enabled": True,
                                          "source": "custom",
                                          "description": "buckets are forever (type aws_s3_bucket*; actions delete)"}
-    assert "scale-changes         high (off)" in run("--config", str(config)).output
+    assert "scale-changes         medium (off)" in run("--config", str(config)).output
 
 
 def test_an_unknown_rule_id_in_the_config_is_a_config_error(tmp_path: Path) -> None:

@@ -209,7 +209,16 @@ def test_bad_rule_config_raises_config_error(rule: dict[str, Any], message: str)
 
 def test_default_thresholds_on_a_generated_plan() -> None:
     found = run(orjson.loads(generate(150)))
-    assert {"scale-deletes", "scale-changes"} <= set(rules(found, Severity.HIGH))
+    assert "scale-deletes" in rules(found, Severity.HIGH)
+    assert "scale-changes" in rules(found, Severity.MEDIUM)
+
+
+def test_many_changes_are_medium_by_default_and_high_when_configured() -> None:
+    document = orjson.loads(generate(150))
+    default = [f for f in run(document) if f.rule == "scale-changes"]
+    raised = [f for f in run(document, {"rule": {"scale-changes": {"severity": "high"}}}) if f.rule == "scale-changes"]
+    assert [f.severity for f in default] == [Severity.MEDIUM]
+    assert [f.severity for f in raised] == [Severity.HIGH]
 
 
 def test_updates_that_touch_no_watched_attribute_are_never_diffed() -> None:

@@ -32,8 +32,6 @@ KNOWN_MISSES = {
     # credentials
     # malformed
     # false alarms (benign look-alikes flagged)
-    # allUsers read on a bucket made as a website in the same plan: high by design (everyone can read it)
-    "fresh/platform/b_gcs_public_website.json",
 }
 
 

@@ -60,6 +60,8 @@ class ReviewInput:
 
 RuleCheck = Callable[[ReviewInput], Iterable[Finding]]
 ChangeCheck = Callable[[Change], Iterable[Finding]]
+# Re-grades findings by what the rest of the plan says (a public read on a bucket the plan serves as a website).
+Grader = Callable[[ReviewInput, list[Finding]], list[Finding]]
 
 
 def _no_findings(review_input: ReviewInput) -> Iterable[Finding]:
@@ -98,6 +100,7 @@ RULES: dict[str, Rule] = {}
 CHANGE_HOOKS: list[ChangeHook] = []
 # Plan-wide checks whose findings carry ids chosen in .tfreview.hcl (custom rules).
 CONFIG_CHECKS: list[RuleCheck] = []
+GRADERS: list[Grader] = []
 ALTERING = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 EVERY_ACTION = frozenset(Action)
 
@@ -136,6 +139,12 @@ def config_check(check: RuleCheck) -> RuleCheck:
     """Register a plan-wide check driven by .tfreview.hcl (custom rules)."""
     CONFIG_CHECKS.append(check)
     return check
+
+
+def grader(grade: Grader) -> Grader:
+    """Register a plan-wide grading step: it sees every finding of the plan and returns them, some re-graded."""
+    GRADERS.append(grade)
+    return grade
 
 
 def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:

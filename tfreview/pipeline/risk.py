@@ -11,7 +11,16 @@ from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
 from tfreview.pipeline.changes import Action, ChangeSet
-from tfreview.pipeline.findings import CHANGE_HOOKS, CONFIG_CHECKS, RULES, ChangeCheck, Finding, ReviewInput, Severity
+from tfreview.pipeline.findings import (
+    CHANGE_HOOKS,
+    CONFIG_CHECKS,
+    GRADERS,
+    RULES,
+    ChangeCheck,
+    Finding,
+    ReviewInput,
+    Severity,
+)
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
@@ -20,6 +29,8 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
     disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
     findings = [f for r in RULES.values() if r.id not in disabled for f in r.check(review_input)]
     findings += _change_findings(review_input.changeset, disabled)
+    for grade in GRADERS:
+        findings = grade(review_input, findings)
     findings += [f for check in CONFIG_CHECKS for f in check(review_input)]
     findings = [_overridden(f, overrides) for f in findings if f.rule not in disabled]
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.address or ""))

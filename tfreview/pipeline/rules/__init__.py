@@ -24,6 +24,7 @@ from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import custom as custom
+from tfreview.pipeline.rules import websites as websites
 # isort: on
 
 THEMES = (
@@ -47,4 +48,5 @@ THEMES = (
     "text",
     "credentials",
     "custom",
+    "websites",
 )

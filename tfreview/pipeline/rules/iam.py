@@ -7,6 +7,7 @@ Only what a change adds is reported: a statement or grant that was already there
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -42,6 +43,8 @@ BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
 # Documents that filter rather than grant: a service control policy or endpoint policy of Allow "*" is the
 # default guardrail, not a grant to anyone.
 FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
+# Keys and secrets, whose resource policy decides who can read what they protect.
+KEY_TYPES = re.compile(r"(?:^|_)(?:kms|key|keys|secret|secrets|secretsmanager|crypto)(?:_|$)")
 AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
 Document = tuple[str, list[Statement]]
 
@@ -185,7 +188,8 @@ def _judge(resource_type: str, where: str, statements: list[Statement], context:
     trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
     bucket = resource_type in BUCKET_POLICIES and not unseen
     return [*judge.identity(statements, context.privileged_roles),
-            *judge.principals(statements, context, trust, public_guarded=bucket)]
+            *judge.principals(statements, context, trust, public_guarded=bucket,
+                              key=bool(KEY_TYPES.search(resource_type)))]
 
 
 def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:

@@ -41,6 +41,8 @@ RESTRICTING_KEYS = frozenset({
 ACCOUNT_GUARDS = frozenset({"sts:externalid", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
                             "aws:sourceidentity", "aws:sourceaccount", "aws:sourcearn"})
 WORLD = {"0.0.0.0/0", "::/0", "*"}
+# What another account can do with a key or secret once its resource policy lets it in: read what it protects.
+KEY_USE = ("kms:Decrypt", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo", "secretsmanager:GetSecretValue")
 OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
 SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
                     "workspace:", "group:", "pipeline:")
@@ -184,19 +186,21 @@ class Accounts(Protocol):
 
 
 def principals(statements: list[Statement], accounts: Accounts, trust: bool, public_guarded: bool = False,
-               ) -> Iterator[Verdict]:
+               key: bool = False) -> Iterator[Verdict]:
     """Who a resource or trust policy lets in, when that is everyone or someone outside the plan's accounts.
 
-    PUBLIC_GUARDED skips a Principal "*" that has no Condition at all (another rule reports those).
+    PUBLIC_GUARDED skips a Principal "*" that has no Condition at all (another rule reports those); KEY says the
+    policy is a key's or secret's, where letting another account use it is high.
     """
     for statement in statements:
         if not statement.allows or not statement.has_principal:
             continue
         is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
-        yield from _who(statement, accounts, is_trust, public_guarded)
+        yield from _who(statement, accounts, is_trust, public_guarded, key)
 
 
-def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool) -> Iterator[Verdict]:
+def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool, key: bool = False,
+         ) -> Iterator[Verdict]:
     name = statement.name
     limits = _restricting(statement)
     aws = statement.principals.get("AWS", ())
@@ -220,8 +224,10 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool)
         if guarded or (not own and not trust):
             continue
         if own:
-            severity = Severity.HIGH if trust else Severity.MEDIUM
-            yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}, "
+            uses = [a for a in KEY_USE if grants_action(statement, a)] if key and not trust else []
+            severity = Severity.HIGH if trust or uses else Severity.MEDIUM
+            use = f" to {', '.join(uses)}" if uses else ""
+            yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")
         else:

@@ -113,9 +113,51 @@ DATA_WORDS = re.compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|pos
                         r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
 
 
+# Config objects named after what they configure (`aws_db_parameter_group`, `aws_elasticache_subnet_group`,
+# `*_cache_policy`): the data word names the thing configured, not data the object holds.
+CONFIG_OBJECTS = re.compile(r"_(?:parameter_group|option_group|subnet_group|parameter|parameters|configuration"
+                            r"|config|policy|setting|settings)$")
+
+
 def looks_stateful(resource_type: str) -> bool:
-    """Whether a type holds data or carries service: listed in STATEFUL_KINDS, or named like it."""
-    return resource_type in STATEFUL or bool(DATA_WORDS.search(resource_type))
+    """Whether a type holds data or carries service: listed in STATEFUL_KINDS, or named like it (not a config)."""
+    if resource_type in STATEFUL:
+        return True
+    return not CONFIG_OBJECTS.search(resource_type) and bool(DATA_WORDS.search(resource_type))
+
+
+# Kubernetes objects whose replacement re-creates nothing that lasts: pods are ephemeral, and these only run,
+# route to or configure them. Not StatefulSets, volumes, claims, namespaces or secrets. A LoadBalancer Service
+# gets a new external address when replaced, so it is judged like any other resource.
+K8S_STATELESS_KINDS = frozenset({
+    "deployment", "daemonset", "replicaset", "replicationcontroller", "service", "configmap", "ingress",
+    "cronjob", "horizontalpodautoscaler", "poddisruptionbudget", "role", "rolebinding", "clusterrole",
+    "clusterrolebinding", "serviceaccount",
+})
+_K8S_TYPE = re.compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
+
+
+def k8s_stateless(change: Change) -> bool:
+    """Whether a change is to a stateless Kubernetes object (by type, or by a kubernetes_manifest's kind)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.type == "kubernetes_manifest":
+        kinds = {str(side.get("manifest", {}).get("kind", "")).lower() for side in (before, after)
+                 if isinstance(side.get("manifest"), dict)}
+        if not kinds or not kinds <= K8S_STATELESS_KINDS:
+            return False
+        specs = [side["manifest"].get("spec") for side in (before, after) if isinstance(side.get("manifest"), dict)]
+    else:
+        match = _K8S_TYPE.match(change.type)
+        if match is None or match["kind"].replace("_", "") not in K8S_STATELESS_KINDS:
+            return False
+        specs = [spec for side in (before, after) for spec in _blocks(side.get("spec"))]
+    return not any(isinstance(spec, dict) and str(spec.get("type", "")).lower() == "loadbalancer" for spec in specs)
+
+
+def _blocks(value: object) -> list[object]:
+    """A nested block as a list of its items (the kubernetes provider writes blocks as one-item lists)."""
+    return list(value) if isinstance(value, list) else [value]
 
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
@@ -223,6 +265,10 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (a link between resources, re-made in the same apply)",
                           Severity.MEDIUM)
+        elif k8s_stateless(change):
+            yield finding("resource-replace", change.address,
+                          replace_message(change) + " (a stateless Kubernetes object: its pods are re-created, "
+                          "no data goes with them)", Severity.MEDIUM)
         elif change.actions[:1] == ["create"] and not looks_stateful(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (stateless, and the new one exists before the old one goes)",

@@ -23,7 +23,10 @@ def _many_deletes(ri: ReviewInput) -> Iterator[Finding]:
                       f"thresholds.max_deletes = {limit}")
 
 
-@rule("scale-changes", Severity.HIGH, "The plan changes more resources than thresholds.max_changes (default 100).")
+# A large plan of routine changes is not by its size alone a reason for close review: medium by default
+# (raise it with `rule "scale-changes" { severity = "high" }`). Many destroys stay high (scale-deletes).
+@rule("scale-changes", Severity.MEDIUM,
+      "The plan changes more resources than thresholds.max_changes (default 100); raise to high in .tfreview.hcl.")
 def _many_changes(ri: ReviewInput) -> Iterator[Finding]:
     limit = ri.config.thresholds.max_changes
     count = sum(1 for c in ri.changeset.changes

@@ -1,0 +1,104 @@
+"""Risk rules, context grading: public read-only access to a bucket that the same plan serves as a static website
+is the website working (medium), not an exposure (high). The bucket must be new in this plan or already a
+website: turning an existing bucket into a public website publishes what it already holds. Write, list, ACL
+grants and public read on any other bucket stay as their rules graded them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tfreview.pipeline.rules.policy as policy
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.common import as_list, blocks, sides
+from tfreview.pipeline.rules.judge import PUBLIC
+from tfreview.pipeline.rules.network import BUCKET
+from tfreview.pipeline.rules.watch import is_on
+
+WEBSITE_CONFIGS = ("aws_s3_bucket_website_configuration",)
+BUCKETS = ("aws_s3_bucket", "google_storage_bucket")  # their own `website` block makes them a website
+# What a website's visitors need and nothing more: read an object (not list, not write, not ACLs).
+READ_ACTIONS = frozenset({"s3:getobject", "s3:getobjectversion"})
+READ_ROLES = frozenset({"roles/storage.objectviewer", "roles/storage.legacyobjectreader"})
+GOOGLE_GRANTS = ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding")
+POLICY_FLAGS = ("block_public_policy", "restrict_public_buckets")  # off lets a bucket policy make it public
+ACL_FLAGS = ("block_public_acls", "ignore_public_acls")
+
+
+@grader
+def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """Public read-only grants on a bucket this plan configures as a website: medium."""
+    if not any(f.rule in (BUCKET, PUBLIC) and f.severity is Severity.HIGH for f in findings):
+        return findings
+    changes = {c.address: c for c in review_input.changeset.changes if c.mode == "managed"}
+    config = Configuration(review_input.plan)
+    created = {key for c in changes.values() if c.type in BUCKETS and c.action is Action.CREATE
+               for key in _bucket_keys(c, config)}
+    websites: set[str] = set()
+    for change in changes.values():
+        before, after = sides(change)
+        if change.action is Action.DELETE or not _website(change.type, after):
+            continue
+        keys = _bucket_keys(change, config)
+        if _website(change.type, before) or keys & created:  # a new bucket, or one that already was a website
+            websites |= keys
+    if not websites:
+        return findings
+    graded: list[Finding] = []
+    for found in findings:
+        target = changes.get(found.address or "")
+        if (found.rule in (BUCKET, PUBLIC) and found.severity is Severity.HIGH and target is not None
+                and _bucket_keys(target, config) & websites and _read_only(target)):
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                             " — public read is the purpose of a bucket this plan serves as a website"})
+        graded.append(found)
+    return graded
+
+
+def _website(resource_type: str, values: dict[str, Any]) -> bool:
+    """Whether these values of a resource configure a bucket as a static website."""
+    if resource_type in WEBSITE_CONFIGS:
+        return bool(values)
+    return resource_type in BUCKETS and any(any(v not in (None, "", [], {}) for v in b.values())
+                                            for b in blocks(values, "website"))
+
+
+def _bucket_keys(change: Change, config: Configuration) -> set[str]:
+    """What names the bucket a change is about: its known name, and the address of the bucket it references."""
+    _, after = sides(change)
+    if change.type in BUCKETS:
+        names, keys = [after.get("bucket"), after.get("name")], {"address:" + config_address(change.address)}
+    else:
+        names, keys = [after.get("bucket")], set()
+        module = module_of(change.address)
+        expression = config.expression(change.address, ("bucket",))
+        for reference in as_list(expression.get("references") if isinstance(expression, dict) else None):
+            parts = str(reference).split(".")
+            if len(parts) >= 2 and parts[0] in BUCKETS:
+                keys.add("address:" + f"{module}.{parts[0]}.{parts[1]}".lstrip("."))
+    return keys | {"name:" + name.removeprefix("b/") for name in names if isinstance(name, str) and name}
+
+
+def _read_only(change: Change) -> bool:
+    """Whether everything public this change adds is read access to objects."""
+    before, after = sides(change)
+    if change.type in ("aws_s3_bucket_policy", "aws_s3_bucket"):
+        added = [s for s in policy.new_statements(before.get("policy"), after.get("policy"))
+                 if policy.public_principal(s)]
+        return bool(added) and all(_reads_objects(s) for s in added)
+    if change.type == "aws_s3_bucket_public_access_block":
+        return all(is_on(after.get(flag)) for flag in ACL_FLAGS)
+    if change.type in GOOGLE_GRANTS:
+        return str(after.get("role", "")).lower() in READ_ROLES
+    return False
+
+
+def _reads_objects(statement: dict[str, Any]) -> bool:
+    """Whether a statement only reads objects: Get actions, on object ARNs (bucket/*), no NotAction/NotResource."""
+    if "NotAction" in statement or "NotResource" in statement:
+        return False
+    actions = [str(a).lower() for a in as_list(statement.get("Action"))]
+    resources = [str(r) for r in as_list(statement.get("Resource"))]
+    return (bool(actions) and all(a in READ_ACTIONS for a in actions)
+            and bool(resources) and all(r.startswith("arn:") and r.endswith("/*") for r in resources))
