@@ -1,0 +1,114 @@
+"""Detectors judged through configuration and by meaning, each with a benign look-alike."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.review import review
+from tfreview.settings import Settings
+
+
+def resource(address: str, after: Any, before: Any = None, unknown: Any = None, sensitive: Any = None,
+             actions: list[str] | None = None) -> dict[str, Any]:
+    """One resource change entry of `terraform show -json`."""
+    kind, name = address.split(".")[-2:]
+    actions = actions or (["create"] if before is None else ["update"])
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": unknown or {},
+                       "after_sensitive": sensitive or {}}}
+
+
+def judge(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> dict[str, Severity]:
+    """Review a plan with rules alone: {rule: worst severity}."""
+    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes, **sections}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    result = review(path, Settings(backend="none"))
+    assert not result.errors
+    worst: dict[str, Severity] = {}
+    for f in result.findings:
+        if f.rule not in worst or f.severity.rank < worst[f.rule].rank:
+            worst[f.rule] = f.severity
+    return worst
+
+
+# --- exposure known only through configuration --------------------------------------------------------
+
+def _firewall_plan(tmp_path: Path, allowed: list[str], port: str = "5432") -> dict[str, Severity]:
+    firewall = resource("google_compute_firewall.db", {
+        "name": "db", "direction": "INGRESS", "allow": [{"protocol": "tcp", "ports": [port]}],
+        "source_ranges": None}, unknown={"source_ranges": True})
+    subnet = resource("google_compute_subnetwork.proxy", {"name": "proxy"}, unknown={"ip_cidr_range": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "google_compute_firewall.db", "mode": "managed", "type": "google_compute_firewall", "name": "db",
+        "expressions": {"source_ranges": {"references": [
+            "var.allowed", "google_compute_subnetwork.proxy.ip_cidr_range", "google_compute_subnetwork.proxy"]}}}],
+        "variables": {"allowed": {"default": ["10.0.0.0/8"]}}}}
+    return judge(tmp_path, [firewall, subnet], configuration=configuration,
+                 variables={"allowed": {"value": allowed}})
+
+
+def test_unknown_source_configured_from_a_world_open_variable_is_exposure(tmp_path: Path) -> None:
+    assert _firewall_plan(tmp_path, ["0.0.0.0/0"]).get("network-open-ingress") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("allowed", "port"), [(["10.20.0.0/16", "192.168.0.0/24"], "5432"),
+                                               (["0.0.0.0/0"], "443")])
+def test_unknown_source_configured_from_internal_ranges_or_to_https_is_not(
+        tmp_path: Path, allowed: list[str], port: str) -> None:
+    assert "network-open-ingress" not in _firewall_plan(tmp_path, allowed, port)
+
+
+# --- outputs and files that carry secrets out of the state --------------------------------------------
+
+def _output_plan(tmp_path: Path, reference: str, marked: bool = False, declared: bool = False) -> dict[str, Severity]:
+    key = resource("aws_iam_access_key.ci", {"user": "ci", "status": "Active"},
+                   unknown={"id": True, "secret": True, "arn": True}, sensitive={"secret": True})
+    user = resource("digitalocean_database_user.app", {"name": "app"}, unknown={"password": True, "urn": True},
+                    sensitive={"password": True})
+    outputs = {"out": {"actions": ["create"], "before": None, "after": None, "after_unknown": True,
+                       "before_sensitive": False, "after_sensitive": marked}}
+    expression = {"references": [reference, ".".join(reference.split(".")[:2])]}
+    configuration = {"root_module": {"outputs": {"out": {"expression": expression, "sensitive": declared}}}}
+    return judge(tmp_path, [key, user], output_changes=outputs, configuration=configuration)
+
+
+@pytest.mark.parametrize("reference", ["aws_iam_access_key.ci.secret", "digitalocean_database_user.app.password",
+                                       "aws_iam_access_key.ci.ses_smtp_password_v4"])
+def test_output_of_a_secret_attribute_not_marked_sensitive_is_a_leak(tmp_path: Path, reference: str) -> None:
+    assert _output_plan(tmp_path, reference).get("credential-leak") is Severity.HIGH
+
+
+@pytest.mark.parametrize("reference", ["aws_iam_access_key.ci.id", "aws_iam_access_key.ci.arn",
+                                       "digitalocean_database_user.app.urn"])
+def test_output_of_ids_and_arns_is_not(tmp_path: Path, reference: str) -> None:
+    assert "credential-leak" not in _output_plan(tmp_path, reference)
+
+
+def test_sensitive_output_of_a_secret_is_not(tmp_path: Path) -> None:
+    assert "credential-leak" not in _output_plan(tmp_path, "aws_iam_access_key.ci.secret", marked=True)
+    assert "credential-leak" not in _output_plan(tmp_path, "aws_iam_access_key.ci.secret", declared=True)
+
+
+@pytest.mark.parametrize(("name", "leak"), [("db_master_password", True), ("client_secret", True),
+                                            ("private_key_pem", True), ("secret_arn", False),
+                                            ("existing_secret_name", False), ("public_key_pem", False),
+                                            ("password_length", False), ("token_id", False)])
+def test_secret_attribute_names(name: str, leak: bool) -> None:
+    from tfreview.pipeline.rules.credentials import secret_attribute
+    assert secret_attribute(name) is leak
+
+
+def test_created_key_written_to_a_local_file_is_a_leak(tmp_path: Path) -> None:
+    key = resource("alicloud_ram_access_key.backup", {"user_name": "b", "secret_file": "./ak.txt"},
+                   unknown={"id": True, "secret": True})
+    assert judge(tmp_path, [key]).get("credential-leak") is Severity.HIGH
+    quiet = resource("alicloud_ram_access_key.backup", {"user_name": "b", "secret_file": None, "pgp_key": "keybase:x"},
+                     unknown={"id": True, "encrypted_secret": True})
+    assert "credential-leak" not in judge(tmp_path, [quiet])
