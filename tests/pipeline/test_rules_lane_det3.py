@@ -112,3 +112,81 @@ def test_created_key_written_to_a_local_file_is_a_leak(tmp_path: Path) -> None:
     quiet = resource("alicloud_ram_access_key.backup", {"user_name": "b", "secret_file": None, "pgp_key": "keybase:x"},
                      unknown={"id": True, "encrypted_secret": True})
     assert "credential-leak" not in judge(tmp_path, [quiet])
+
+
+def one(tmp_path: Path, resource_type: str, before: Any, after: Any) -> dict[str, Severity]:
+    """Findings of a plan that updates one resource."""
+    return judge(tmp_path, [resource(f"{resource_type}.x", after, before=before)])
+
+
+# --- TLS protocol lists judged by their weakest member ------------------------------------------------
+
+def _helm(setting: str, value: str) -> dict[str, Any]:
+    return {"name": "ingress", "chart": "ingress-nginx", "values": ["controller:\n  replicaCount: 3\n"],
+            "set": [{"name": setting, "value": value, "type": "string"}]}
+
+
+@pytest.mark.parametrize(("before", "after"), [("TLSv1.2 TLSv1.3", "TLSv1 TLSv1.1 TLSv1.2"),
+                                               ("TLSv1.2", "TLSv1.1,TLSv1.2")])
+def test_protocol_list_lowered_in_free_form_settings_is_a_downgrade(tmp_path: Path, before: str, after: str) -> None:
+    found = one(tmp_path, "helm_release", _helm("controller.config.ssl-protocols", before),
+                _helm("controller.config.ssl-protocols", after))
+    assert found.get("tls-downgrade") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [("TLSv1.2", "TLSv1.2 TLSv1.3"), ("TLSv1.1 TLSv1.2", "TLSv1.2")])
+def test_protocol_list_adding_13_or_dropping_11_is_quiet(tmp_path: Path, before: str, after: str) -> None:
+    found = one(tmp_path, "helm_release", _helm("controller.config.ssl-protocols", before),
+                _helm("controller.config.ssl-protocols", after))
+    assert "tls-downgrade" not in found
+
+
+def test_weak_cipher_string_is_a_downgrade_and_its_reverse_is_quiet(tmp_path: Path) -> None:
+    strong, weak = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "ALL:!aNULL"
+    key = "controller.config.ssl-ciphers"
+    assert one(tmp_path, "helm_release", _helm(key, strong), _helm(key, weak)).get("tls-downgrade") is Severity.HIGH
+    assert "tls-downgrade" not in one(tmp_path, "helm_release", _helm(key, weak), _helm(key, strong))
+
+
+# --- merge safeguards of any VCS provider ------------------------------------------------------------
+
+@pytest.mark.parametrize(("resource_type", "before", "after"), [
+    ("gitlab_branch_protection", {"allow_force_push": False}, {"allow_force_push": True}),
+    ("github_branch_protection", {"allows_deletions": False}, {"allows_deletions": True}),
+    ("gitlab_branch_protection", {"code_owner_approval_required": True}, {"code_owner_approval_required": False}),
+    ("gitlab_branch_protection", {"push_access_level": "maintainer"}, {"push_access_level": "developer"}),
+    ("gitlab_project_approval_rule", {"approvals_required": 2}, {"approvals_required": 1}),
+    ("azuredevops_branch_policy_min_reviewers", {"settings": [{"reviewer_count": 2}]},
+     {"settings": [{"reviewer_count": 1}]}),
+])
+def test_merge_safeguards_relaxed_on_any_provider(tmp_path: Path, resource_type: str, before: Any,
+                                                  after: Any) -> None:
+    assert one(tmp_path, resource_type, before, after).get("protection-disabled") is Severity.HIGH
+    assert "protection-disabled" not in one(tmp_path, resource_type, after, before)
+
+
+# --- archiving is reversible ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("resource_type", ["gitlab_project", "github_repository"])
+def test_archiving_a_project_is_low(tmp_path: Path, resource_type: str) -> None:
+    assert one(tmp_path, resource_type, {"name": "wiki", "archived": False},
+               {"name": "wiki", "archived": True}) == {"scaled-to-zero": Severity.LOW}
+
+
+# --- a value that names a secret is not a secret ----------------------------------------------------
+
+@pytest.mark.parametrize("values", [
+    "auth:\n  existingSecret: redis-auth\n  existingSecretPasswordKey: password\n",
+    "imagePullSecret: regcred\ntls:\n  secretName: web-tls\n",
+])
+def test_helm_values_naming_a_secret_are_not_credentials(tmp_path: Path, values: str) -> None:
+    release = {"name": "redis", "chart": "redis", "values": [values]}
+    assert "credential-in-plan" not in one(tmp_path, "helm_release", {**release, "values": []}, release)
+
+
+@pytest.mark.parametrize("values", ["auth:\n  existingSecret: a8f3k29dk3ls0dk3q\n",
+                                    "auth:\n  password: hunter-two-horses\n"])
+def test_helm_values_holding_a_secret_still_are(tmp_path: Path, values: str) -> None:
+    release = {"name": "redis", "chart": "redis", "values": [values]}
+    assert one(tmp_path, "helm_release", {**release, "values": []}, release).get("credential-in-plan") \
+        is Severity.HIGH
