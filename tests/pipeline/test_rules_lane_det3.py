@@ -190,3 +190,14 @@ def test_helm_values_holding_a_secret_still_are(tmp_path: Path, values: str) -> 
     release = {"name": "redis", "chart": "redis", "values": [values]}
     assert one(tmp_path, "helm_release", {**release, "values": []}, release).get("credential-in-plan") \
         is Severity.HIGH
+
+
+# --- a credential the change takes out of the clear -------------------------------------------------
+
+@pytest.mark.parametrize(("marked", "severity"), [(True, Severity.LOW), (False, Severity.HIGH)])
+def test_credential_found_only_in_the_value_this_change_marks_sensitive(tmp_path: Path, marked: bool,
+                                                                        severity: Severity) -> None:
+    before = {"key": "DATADOG_API_KEY", "value": "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "sensitive": False}
+    after = {"key": "DATADOG_API_KEY", "value": "a1b2c3d4e5f60718293a4b5c6d7e8f90", "sensitive": marked}
+    change = resource("tfe_variable.dd", after, before=before, sensitive={"value": True} if marked else {})
+    assert judge(tmp_path, [change]).get("credential-in-plan") is severity

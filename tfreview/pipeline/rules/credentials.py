@@ -22,8 +22,23 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
         if (hit.resource_type, hit.attribute, hit.kind) in EXPECTED:
             continue
         attribute = f" {hit.attribute}" if hit.attribute else ""
+        if hit.addressed and _now_marked(ri, hit.where, hit.attribute):
+            yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
+                          "before this change, which now marks it sensitive (rotate it if the state was shared)",
+                          Severity.LOW)
+            continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")
+
+
+def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:
+    """Whether the change of ADDRESS marks the whole attribute sensitive from now on: what was found in the
+    clear is the old value, which this change takes out of plain sight."""
+    top = re.split(r"[.\[]", attribute, maxsplit=1)[0]
+    for entry in ri.plan.resource_changes:
+        if top and isinstance(entry, dict) and entry.get("address") == address:
+            return _dict(_dict(entry.get("change")).get("after_sensitive")).get(top) is True
+    return False
 
 
 LEAK = "credential-leak"
