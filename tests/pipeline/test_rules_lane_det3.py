@@ -201,3 +201,18 @@ def test_credential_found_only_in_the_value_this_change_marks_sensitive(tmp_path
     after = {"key": "DATADOG_API_KEY", "value": "a1b2c3d4e5f60718293a4b5c6d7e8f90", "sensitive": marked}
     change = resource("tfe_variable.dd", after, before=before, sensitive={"value": True} if marked else {})
     assert judge(tmp_path, [change]).get("credential-in-plan") is severity
+
+
+@pytest.mark.parametrize(("file_type", "attribute", "leak"), [
+    ("local_file", "private_key_pem", True), ("local_file", "public_key_openssh", False),
+    ("local_sensitive_file", "private_key_pem", False)])
+def test_local_file_of_a_private_key(tmp_path: Path, file_type: str, attribute: str, leak: bool) -> None:
+    key = resource("tls_private_key.deploy", {"algorithm": "ED25519"}, unknown={attribute: True},
+                   sensitive={"private_key_pem": True})
+    written = resource(f"{file_type}.key", {"filename": "./deploy"}, unknown={"content": True, "id": True})
+    configuration = {"root_module": {"resources": [{
+        "address": f"{file_type}.key", "mode": "managed", "type": file_type, "name": "key",
+        "expressions": {"content": {"references": [f"tls_private_key.deploy.{attribute}", "tls_private_key.deploy"]},
+                        "filename": {"constant_value": "./deploy"}}}]}}
+    found = judge(tmp_path, [key, written], configuration=configuration)
+    assert (found.get("credential-leak") is Severity.HIGH) is leak

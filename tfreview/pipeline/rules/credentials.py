@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
-from tfreview.pipeline.configuration import config_address
+from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
@@ -52,6 +52,8 @@ NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "version
 KEY_FILE = re.compile(r"(?:secret|key|credentials?|password|token|kubeconfig)s?_file$")
 KEY_HOLDERS = re.compile(r"key|secret|credential|token|password")
 MAX_HOPS = 6
+# Resources that write their content to a plain file (`local_file`); `local_sensitive_file` is meant for secrets.
+PLAIN_FILE = re.compile(r"^local_file$")
 
 
 def secret_attribute(name: str) -> bool:
@@ -70,10 +72,14 @@ def _marked(flags: Any) -> bool:
     return flags is True
 
 
-def _leaking(ri: ReviewInput, expression: Any, module: str, hops: int = 0) -> str | None:
+def _marks(ri: ReviewInput) -> dict[str, Any]:
+    """after_sensitive of every resource, by config address."""
+    return {config_address(c["address"]): _dict(c.get("change")).get("after_sensitive")
+            for c in ri.plan.resource_changes if isinstance(c, dict) and isinstance(c.get("address"), str)}
+
+
+def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module: str, hops: int = 0) -> str | None:
     """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
-    sensitive = {config_address(c.get("address", "")): _dict(c.get("change")).get("after_sensitive")
-                 for c in ri.plan.resource_changes if isinstance(c, dict) and isinstance(c.get("address"), str)}
     references = [r for r in _list(_dict(expression).get("references")) if isinstance(r, str)]
     # Terraform lists `a.b.attr` then `a.b`: only the longest says what is read.
     for reference in (r for r in references if not any(o.startswith((r + ".", r + "[")) for o in references)):
@@ -82,7 +88,7 @@ def _leaking(ri: ReviewInput, expression: Any, module: str, hops: int = 0) -> st
             child = f"{module}.module.{parts[1]}".lstrip(".")
             inner = _module_outputs(ri.plan.configuration, child).get(parts[2])
             if isinstance(inner, dict) and inner.get("sensitive") is not True:
-                found = _leaking(ri, inner.get("expression"), child, hops + 1)
+                found = _leaking(ri, sensitive, inner.get("expression"), child, hops + 1)
                 if found:
                     return f"{reference} → {found}"
             continue
@@ -108,17 +114,27 @@ def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
 @rule(LEAK, Severity.HIGH, "An output not marked sensitive carries a secret attribute (a password, token, private or "
       "access key), or a resource writes a created key to a local file.")
 def _leaks(ri: ReviewInput) -> Iterator[Finding]:
-    outputs = _module_outputs(ri.plan.configuration, "")
+    outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
     for name, change in ri.plan.output_changes.items():
         if not set(change.actions) & {"create", "update"} or _marked(change.after_sensitive):
             continue
         declared = _dict(outputs.get(name))
-        found = None if declared.get("sensitive") is True else _leaking(ri, declared.get("expression"), "")
+        sensitive = _marks(ri) if sensitive is None else sensitive
+        found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, declared.get("expression"), "")
         if found:
             yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
                           "printed by every apply and readable from the state by anyone who can read outputs")
+    config: Configuration | None = None
     for made in managed(ri.changeset, *ALTERING):
         after = made.after if isinstance(made.after, dict) else {}
+        if PLAIN_FILE.search(made.type):
+            config = config or Configuration(ri.plan)
+            sensitive = _marks(ri) if sensitive is None else sensitive
+            for key in ("content", "content_base64", "sensitive_content"):
+                found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
+                if found:
+                    yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to a local file "
+                                  "on the machine that runs apply")
         if not KEY_HOLDERS.search(made.type):
             continue
         for key, value in after.items():
