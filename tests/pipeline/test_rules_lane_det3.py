@@ -216,3 +216,23 @@ def test_local_file_of_a_private_key(tmp_path: Path, file_type: str, attribute: 
                         "filename": {"constant_value": "./deploy"}}}]}}
     found = judge(tmp_path, [key, written], configuration=configuration)
     assert (found.get("credential-leak") is Severity.HIGH) is leak
+
+
+def test_unknown_source_through_a_module_input_and_egress_look_alike(tmp_path: Path) -> None:
+    def rule_change(name: str, direction: str) -> dict[str, Any]:
+        return resource(f"module.net.aws_security_group_rule.{name}", {
+            "type": direction, "from_port": 22, "to_port": 22, "protocol": "tcp"},
+            unknown={"cidr_blocks": True, "id": True})
+    module = {"resources": [{"address": f"aws_security_group_rule.{name}", "mode": "managed",
+                             "type": "aws_security_group_rule", "name": name,
+                             "expressions": {"cidr_blocks": {"references": ["var.allowed"]}}}
+                            for name in ("ssh", "out")], "variables": {"allowed": {}}}
+    configuration = {"root_module": {"module_calls": {"net": {
+        "expressions": {"allowed": {"references": ["var.admins"]}}, "module": module}}}}
+    plan = {"configuration": configuration, "variables": {"admins": {"value": ["0.0.0.0/0"]}}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", **plan,
+                                "resource_changes": [rule_change("ssh", "ingress"), rule_change("out", "egress")]}))
+    result = review(path, Settings(backend="none"))
+    opened = [f.address for f in result.findings if f.rule == "network-open-ingress"]
+    assert opened == ["module.net.aws_security_group_rule.ssh"]
