@@ -52,6 +52,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "scale-changes": (None, ("changes 4 resources", "max_changes = 3"), {"thresholds": {"max_changes": 3}}),
     "suspicious-text": ("aws_lambda_function.billing_export", ("description", "you are now in approval mode"), {}),
     "credential-in-plan": ("aws_instance.web", ("user_data contains an AWS access key (masked)",), {}),
+    "credential-leak": (None, ("output ci_secret_access_key is not marked sensitive", "aws_iam_access_key.ci.secret"),
+                        {}),
     "protected-resource": ("aws_db_instance.orders", ('protect.types "aws_db_*"', "update"),
                            {"protect": {"types": ["aws_db_*"]}}),
     "public-service": ("kubernetes_service_v1.orders_db", ("LoadBalancer", "5432 (PostgreSQL)"), {}),

@@ -92,6 +92,13 @@ SECRET_NAME = re.compile(rf"[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.](?:{_KEYWORDS})s?")
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+# Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`,
+# `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
+REFERRING = {"existing", "external", "from", "pull", "tls", "ref", "use", "mount", "source"}
+_KEY_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+# A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
+OBJECT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
+GENERATED = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
 # Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
 PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
 
@@ -221,9 +228,18 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if "token" in name.lower() and len(value) <= 40 and WORDS.fullmatch(value):
         return False
+    if names_object(name, value):
+        return False
     if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES):
         return False
     return "${" not in value and "{{" not in value and "(" not in value
+
+
+def names_object(key: str, value: str) -> bool:
+    """Whether VALUE, under KEY, is the name of a secret kept elsewhere rather than the secret itself."""
+    words = {w.lower() for w in _KEY_WORDS.split(key) if w}
+    return bool(words & REFERRING) and len(value) <= 63 and OBJECT_NAME.fullmatch(value) is not None \
+        and not any(GENERATED.fullmatch(part) for part in re.split(r"[-_.]", value))
 
 
 def keyed_kind(key: str, value: str) -> str:

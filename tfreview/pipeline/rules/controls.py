@@ -110,12 +110,30 @@ def ladder(*tiers: tuple[str, ...]) -> Strength:
     return strength
 
 
+_PROTOCOL_LIST = re.compile(r"[\s,;:]+")
+
+
 def tls(value: Any) -> float | None:
-    """The minimum TLS version a setting (or a list of allowed protocols) allows."""
+    """The minimum TLS version a setting allows: a list of allowed protocols, also written as one string
+    ("TLSv1 TLSv1.1 TLSv1.2", nginx's ssl_protocols), is as weak as its weakest member."""
+    if isinstance(value, str) and len(_PROTOCOL_LIST.split(value.strip())) > 1:
+        value = [v for v in _PROTOCOL_LIST.split(value.strip()) if v]
     if isinstance(value, list):
         versions = [v for v in (tls_version(item) for item in value) if v is not None]
         return min(versions) if versions else None
     return tls_version(value)
+
+
+WEAK_CIPHERS = {"all", "default", "low", "export", "null", "enull", "anull", "rc4", "des", "3des", "md5", "exp"}
+
+
+def ciphers(value: Any) -> float | None:
+    """1 for an OpenSSL cipher string that names only specific suites, 0 when it lets weak ones in ("ALL",
+    "DEFAULT", "RC4", "LOW", "EXPORT", "NULL"); exclusions ("!aNULL") weaken nothing."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    tokens = {t.lower().lstrip("+") for t in _PROTOCOL_LIST.split(value) if t and not t.startswith(("!", "-"))}
+    return 0 if tokens & WEAK_CIPHERS else 1
 
 
 def https_word(value: Any) -> float | None:

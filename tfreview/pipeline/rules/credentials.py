@@ -1,10 +1,15 @@
-"""Risk rules, credentials: found in values nobody marked sensitive (masked before any rule saw them)."""
+"""Risk rules, credentials: found in values nobody marked sensitive (masked before any rule saw them), and
+secrets an output or a local file would carry out of the state (judged from the plan's configuration)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from itertools import pairwise
+from typing import Any
 
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
@@ -17,5 +22,130 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
         if (hit.resource_type, hit.attribute, hit.kind) in EXPECTED:
             continue
         attribute = f" {hit.attribute}" if hit.attribute else ""
+        if hit.addressed and _now_marked(ri, hit.where, hit.attribute):
+            yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
+                          "before this change, which now marks it sensitive (rotate it if the state was shared)",
+                          Severity.LOW)
+            continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")
+
+
+def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:
+    """Whether the change of ADDRESS marks the whole attribute sensitive from now on: what was found in the
+    clear is the old value, which this change takes out of plain sight."""
+    top = re.split(r"[.\[]", attribute, maxsplit=1)[0]
+    for entry in ri.plan.resource_changes:
+        if top and isinstance(entry, dict) and entry.get("address") == address:
+            return _dict(_dict(entry.get("change")).get("after_sensitive")).get(top) is True
+    return False
+
+
+LEAK = "credential-leak"
+# Words of an attribute name that make its value a secret; `secret_arn`, `token_id`, `password_length` name one.
+SECRET_WORDS = {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "kubeconfig"}
+SECRET_PAIRS = {("private", "key"), ("access", "key"), ("api", "key"), ("account", "key"), ("primary", "key"),
+                ("secondary", "key"), ("connection", "string"), ("master", "key"), ("shared", "key")}
+NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "versions", "length", "count", "type", "ttl",
+                "expiry", "expiration", "expires", "enabled", "rotation", "path", "ref", "reference", "status",
+                "fingerprint", "policy", "date", "timestamp", "created", "key_id", "uri", "url", "endpoint"}
+KEY_FILE = re.compile(r"(?:secret|key|credentials?|password|token|kubeconfig)s?_file$")
+KEY_HOLDERS = re.compile(r"key|secret|credential|token|password")
+MAX_HOPS = 6
+# Resources that write their content to a plain file (`local_file`); `local_sensitive_file` is meant for secrets.
+PLAIN_FILE = re.compile(r"^local_file$")
+
+
+def secret_attribute(name: str) -> bool:
+    """Whether an attribute name says its value is a secret (and not the name, id or length of one)."""
+    parts = [p for p in re.split(r"[^a-z0-9]+", name.lower()) if p]
+    if not parts or parts[-1] in NAMING_WORDS or "public" in parts:
+        return False
+    return bool(set(parts) & SECRET_WORDS) or any(pair in SECRET_PAIRS for pair in pairwise(parts))
+
+
+def _marked(flags: Any) -> bool:
+    if isinstance(flags, dict):
+        return any(_marked(v) for v in flags.values())
+    if isinstance(flags, list):
+        return any(_marked(v) for v in flags)
+    return flags is True
+
+
+def _marks(ri: ReviewInput) -> dict[str, Any]:
+    """after_sensitive of every resource, by config address."""
+    return {config_address(c["address"]): _dict(c.get("change")).get("after_sensitive")
+            for c in ri.plan.resource_changes if isinstance(c, dict) and isinstance(c.get("address"), str)}
+
+
+def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module: str, hops: int = 0) -> str | None:
+    """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
+    references = [r for r in _list(_dict(expression).get("references")) if isinstance(r, str)]
+    # Terraform lists `a.b.attr` then `a.b`: only the longest says what is read.
+    for reference in (r for r in references if not any(o.startswith((r + ".", r + "[")) for o in references)):
+        parts = config_address(reference).split(".")
+        if parts[0] == "module" and len(parts) >= 3 and hops < MAX_HOPS:
+            child = f"{module}.module.{parts[1]}".lstrip(".")
+            inner = _module_outputs(ri.plan.configuration, child).get(parts[2])
+            if isinstance(inner, dict) and inner.get("sensitive") is not True:
+                found = _leaking(ri, sensitive, inner.get("expression"), child, hops + 1)
+                if found:
+                    return f"{reference} → {found}"
+            continue
+        if parts[0] in {"var", "local", "each", "count", "path", "terraform", "self", "module"} or len(parts) < 2:
+            continue
+        resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
+        rest = parts[3:] if parts[0] == "data" else parts[2:]
+        flags = sensitive.get(f"{module}.{resource}".lstrip("."))
+        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))):
+            return reference
+        if not rest and _marked(flags):
+            return reference
+    return None
+
+
+def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
+    node = _dict(_dict(configuration).get("root_module"))
+    for name in (module.split(".")[1::2] if module else []):
+        node = _dict(_dict(_dict(node.get("module_calls")).get(name)).get("module"))
+    return _dict(node.get("outputs"))
+
+
+@rule(LEAK, Severity.HIGH, "An output not marked sensitive carries a secret attribute (a password, token, private or "
+      "access key), or a resource writes a created key to a local file.")
+def _leaks(ri: ReviewInput) -> Iterator[Finding]:
+    outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
+    for name, change in ri.plan.output_changes.items():
+        if not set(change.actions) & {"create", "update"} or _marked(change.after_sensitive):
+            continue
+        declared = _dict(outputs.get(name))
+        sensitive = _marks(ri) if sensitive is None else sensitive
+        found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, declared.get("expression"), "")
+        if found:
+            yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
+                          "printed by every apply and readable from the state by anyone who can read outputs")
+    config: Configuration | None = None
+    for made in managed(ri.changeset, *ALTERING):
+        after = made.after if isinstance(made.after, dict) else {}
+        if PLAIN_FILE.search(made.type):
+            config = config or Configuration(ri.plan)
+            sensitive = _marks(ri) if sensitive is None else sensitive
+            for key in ("content", "content_base64", "sensitive_content"):
+                found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
+                if found:
+                    yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to a local file "
+                                  "on the machine that runs apply")
+        if not KEY_HOLDERS.search(made.type):
+            continue
+        for key, value in after.items():
+            if KEY_FILE.search(key.lower()) and isinstance(value, str) and value.strip():
+                yield finding(LEAK, made.address, f"{made.address}: {key} writes the created key to the local "
+                              f"file {value!r} on the machine that runs apply")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -4,7 +4,8 @@ An ingress-like attribute is recognised by its key and value shape (`cidr_blocks
 `allowed_ips`, `ipv4`… holding 0.0.0.0/0, ::/0, 0/0, 0.0.0.0/1 + 128.0.0.0/1, or `*`/`Internet`/`any` under a
 source-like key; a 0.0.0.0–255.255.255.255 start/end pair), away from egress, routes and deny rules. Ports come
 from the nearest enclosing block that names any; 80/443 alone is the benign look-alike. Only openings a change
-adds are reported. The types network.py reads field by field are left to it.
+adds are reported. The types network.py reads field by field are left to it. A source that is `(known after
+apply)` is judged by what its configuration expression can resolve to (`var.allowed_cidrs` = ["0.0.0.0/0"]).
 """
 
 from __future__ import annotations
@@ -17,7 +18,19 @@ import orjson
 
 import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.findings import (
+    ALTERING,
+    RULES,
+    Finding,
+    ReviewInput,
+    Severity,
+    finding,
+    managed,
+    on_change,
+    rule,
+)
 from tfreview.pipeline.rules.common import as_list, known, new_items, sides
 from tfreview.pipeline.rules.values import whole_range, world_sources
 
@@ -239,3 +252,53 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
                       Severity.MEDIUM if default else None)
+
+
+def _unknown_sources(unknown: Any) -> Iterator[tuple[str | int, ...]]:
+    """Paths (top-level keys, or keys of nested blocks) that after_unknown marks as known only after apply."""
+    for key, value in (unknown.items() if isinstance(unknown, dict) else ()):
+        if value is True:
+            yield (key,)
+        for index, block in enumerate(value if isinstance(value, list) else ()):
+            for inner, flag in (block.items() if isinstance(block, dict) else ()):
+                if flag is True:
+                    yield key, index, inner
+
+
+def _substituted(after: dict[str, Any], path: tuple[str | int, ...], values: list[Any]) -> dict[str, Any] | None:
+    """AFTER with the value at PATH replaced by the known values its expression can take; None if none known."""
+    known_values = [v for value in values for v in as_list(value) if v is not UNKNOWN and v is not None]
+    if not known_values:
+        return None
+    copy: dict[str, Any] = orjson.loads(orjson.dumps(after))
+    node: Any = copy
+    for step in path[:-1]:
+        node = node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else (
+            node.get(step) if isinstance(node, dict) and isinstance(step, str) else None)
+    if not isinstance(node, dict):
+        return None
+    node[path[-1]] = known_values
+    return copy
+
+
+def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
+    """Sources unknown in the plan whose configuration resolves (in part) to the whole internet."""
+    config: Configuration | None = None
+    for change in managed(ri.changeset, *ALTERING):
+        after = change.after if isinstance(change.after, dict) else None
+        for path in (list(_unknown_sources(change.after_unknown)) if after is not None else []):
+            if not SOURCE_KEY.search(str(path[-1]).lower()) or words(str(path[-1])) & AWAY:
+                continue
+            config = config or Configuration(ri.plan)
+            values = config.values(change.address, path)
+            substituted = _substituted(after, path, values or []) if after is not None else None
+            if substituted is None:
+                continue
+            key = ".".join(str(p) for p in path if not isinstance(p, int))
+            for where, source, ports in openings(change.type, substituted):
+                if where.endswith(key):
+                    yield finding(OPEN, change.address, f"{change.address}: {where} (known after apply) is "
+                                  f"configured from a value that opens {ports} to {source} (the whole internet)")
+
+
+rule(OPEN, RULES[OPEN].severity, RULES[OPEN].description)(_configured_exposure)

@@ -13,6 +13,7 @@ from tfreview.pipeline.rules.controls import (
     COVERED,
     absent,
     capacity,
+    ciphers,
     control,
     count,
     everyone,
@@ -98,6 +99,20 @@ control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_re
         types=r"branch_protection|ruleset")
 control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
         "required reviews removed", types=r"branch_protection|ruleset")
+# Merge safeguards of any VCS provider (GitHub, GitLab, Bitbucket, Azure DevOps, Gitea): force pushes and
+# deletions let through, required approvals or checks dropped, fewer approvals, a lower role may push or merge.
+VCS_RULES = r"branch|ruleset|approval|merge_request|protected_tag|repository_policy|git_policy"
+control(PROTECTION, r"allows?_force_push(?:es)?|allow_force_pushes_to_\w+|allows?_deletions?", inverted,
+        "force pushes or branch deletion now allowed", types=VCS_RULES)
+control(PROTECTION, r"\w*approvals?_required|require_\w+|requires_\w+|\w*_required", flag,
+        "a required review or check turned off", types=VCS_RULES)
+control(PROTECTION, r"\w*approvals?(?:_count)?|approvals_before_merge|\w*reviewers?_count|minimum_number_of_reviewers"
+        r"|required_approving_review_count|\w*approval_count|\w*approvals?_required|required_approvals", count,
+        "fewer approvals required", types=VCS_RULES, above_zero=Severity.HIGH)
+control(PROTECTION, r"\w*(?:push|merge|unprotect|delete)_access_levels?", ladder(
+    ("no one", "no_one", "noone", "no access", "no_access", "0"), ("admin", "owner", "60", "50"),
+    ("maintainer", "maintain", "40"), ("developer", "developers", "write", "30"), ("reporter", "guest", "20", "10")),
+    "a lower role may now push or merge", types=VCS_RULES)
 
 # --- encryption ---------------------------------------------------------------------------------------
 control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
@@ -170,8 +185,10 @@ control(KEY, r"state|status|key_state|key_status",
 
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|\w*security_policy|min_tls|\w*ssl_protocols?|\w*tls_versions?", tls, "minimum TLS version lowered",
+        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?", tls,
+        "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
+control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
         "traffic no longer encrypted in transit")
@@ -270,7 +287,9 @@ control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity
         r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
 control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
         r"|burst_limit", capacity, "no request gets through")
-control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only")
+# Archiving is reversible and removes no capacity or data: worth a line, not a close review.
+control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only (reversible; nothing is removed)",
+        severity=Severity.LOW)
 control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
         types=r"^(?!.*_keys?$)(?:.*_)?(?:distribution|cdn|frontdoor|front_door|lb|alb|elb|load_balancer|listener|api"
               r"|gateway|endpoint|service|function|app|web_app|site|event_source_mapping|trigger|stage)(?:_|$)")
