@@ -80,7 +80,7 @@ def test_world_sources_by_value_shape(value: Any, words: bool, found: list[str])
 
 def test_pairs_marks_values_known_only_after_apply() -> None:
     found = pairs(change("x", {"a": {"b": True}, "c": 1}, {"a": {}, "c": 1}, unknown={"a": {"b": True}}))
-    assert found == [("a.b", True, UNKNOWN)]
+    assert found == (("a.b", True, UNKNOWN),)
 
 
 # --- exposure ----------------------------------------------------------------------------------------
