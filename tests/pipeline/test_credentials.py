@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import ROOT
 from tfreview.pipeline.changes import normalize
 from tfreview.pipeline.credential_mask import CredentialHit
-from tfreview.pipeline.credentials import probe
+from tfreview.pipeline.credentials import matching, probe
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.mask import MASK, mask_document, mask_text
 from tfreview.pipeline.plan import parse_plan
@@ -231,3 +231,25 @@ def test_argument_lists_without_a_credential_are_left_alone(argv: list[str]) -> 
     document = plan({"args": argv})
     assert mask_document(document).credentials == []
     assert document["resource_changes"][0]["change"]["after"]["args"] == argv
+
+
+@pytest.mark.parametrize("key", ["pin", "pin_code", "passcode", "recovery_codes", "backup_code", "puk"])
+def test_each_pin_key_has_a_probe_and_is_masked(key: str) -> None:
+    document = plan({key: "48213579"})
+    cased, lowered = matching(orjson.dumps(document))
+    assert cased or lowered, "the probe must never miss what the walk finds"
+    report = mask_document(document)
+    assert "48213579" not in orjson.dumps(document).decode()
+    assert [hit.attribute for hit in report.credentials] == [key]
+
+
+def test_only_the_probes_that_hit_the_document_search_its_parts_and_every_part_is_still_masked() -> None:
+    document = plan({"user_data": "export AWS_ACCESS_KEY_ID=AKIAZ7Q3X5M2N8P4R6T1"})
+    other = plan({"tags": {"db_password": "Hunter2Hunter2x"}}, "aws_db_instance.main", "aws_db_instance")
+    document["resource_changes"] += other["resource_changes"]
+    cased, lowered = matching(orjson.dumps(document))
+    assert len(cased) == 1 and len(lowered) == 1
+    report = mask_document(document)
+    text = orjson.dumps(document).decode()
+    assert "AKIAZ7Q3X5M2N8P4R6T1" not in text and "Hunter2Hunter2x" not in text
+    assert {hit.where for hit in report.credentials} == {"aws_instance.web", "aws_db_instance.main"}

@@ -15,6 +15,7 @@ from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Sever
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
 from tfreview.pipeline.rules import controls, exposure, lifecycle, reach, services
+from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.values import pairs, tls_version, world_sources, yaml_scalars
 from tfreview.settings import Settings
 
@@ -80,7 +81,22 @@ def test_world_sources_by_value_shape(value: Any, words: bool, found: list[str])
 
 def test_pairs_marks_values_known_only_after_apply() -> None:
     found = pairs(change("x", {"a": {"b": True}, "c": 1}, {"a": {}, "c": 1}, unknown={"a": {"b": True}}))
-    assert found == [("a.b", True, UNKNOWN)]
+    assert found == (("a.b", True, UNKNOWN),)
+
+
+def test_pairs_shared_by_rules_never_mix_two_changes() -> None:
+    first, second = change("x", {"a": 1}, {"a": 2}), change("x", {"a": 1}, {"a": 3})
+    assert pairs(first) == (("a", 1, 2),) and pairs(second) == (("a", 1, 3),)
+    assert pairs(first) == (("a", 1, 2),) and pairs(first) is pairs(first)
+
+
+@pytest.mark.parametrize(("values", "where"), [
+    ({"policy": 'path "sys/*" {\n  capabilities = ["sudo"]\n}'}, ["policy"]),
+    ({"rules": [{"text": 'path "sys/*" {\n  capabilities = ["sudo"]\n}'}]}, ["rules[0].text"]),
+    ({"name": "app", "tags": {"team": "x"}}, []), ('path "sys/*" {\n  capabilities = ["sudo"]\n}', ["policy"]),
+])
+def test_path_policies_are_found_at_any_depth_and_values_without_one_are_skipped(values: Any, where: list[str]) -> None:
+    assert [w for w, _ in policies(values)] == where
 
 
 # --- exposure ----------------------------------------------------------------------------------------

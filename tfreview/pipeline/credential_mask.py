@@ -1,9 +1,9 @@
 """Mask stage: mask credentials found in unmarked plan values, recording where each was and what kind it is.
 
 A plan without credentials costs one serialization of the document and a few literal-led scans of it
-(credentials.probe). Only when a scan hits is the document cut into units that each have a name a
+(credentials.matching). Only when a scan hits is the document cut into units that each have a name a
 reader knows (a resource address, `output.NAME`, `var.NAME`, or a JSON path); the units are serialized
-and probed again (scan.py), and only units with a hit are walked in Python.
+and searched again by the probes that hit (scan.py), and only units with a hit are walked in Python.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ import orjson
 from tfreview.pipeline import scan
 from tfreview.pipeline.credentials import (
     LABELS,
-    LOWER_PROBES,
-    PROBES,
     find_by_key,
     find_encoded,
     find_in_arguments,
     find_in_text,
     find_pin,
-    probe,
+    matching,
 )
 
 
@@ -91,11 +89,13 @@ def mask_credentials(document: dict[str, Any], mask: str, text: bytes | None = N
 
     TEXT is orjson.dumps(document) when the caller has it already.
     """
-    if not probe(text if text is not None else orjson.dumps(document)):
+    cased, lowered = matching(text if text is not None else orjson.dumps(document))
+    if not cased and not lowered:
         return [], set()
     units = list(_units(document))
     serialized = scan.serialize([u.node for u in units])
-    hit = scan.units_hit(serialized, PROBES) | scan.units_hit(serialized.lower(), LOWER_PROBES)
+    # A probe that misses the whole document misses each part of it: only the probes that hit search again.
+    hit = scan.units_hit(serialized, cased) | (scan.units_hit(serialized.lower(), lowered) if lowered else set())
     found = _Found()
     for index in sorted(hit):
         unit = units[index]

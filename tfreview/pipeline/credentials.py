@@ -128,7 +128,9 @@ _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
     *(re.compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
       for keyword in _KEYWORD_PROBES),
-    re.compile(rb"(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)" + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}"),
+    # One probe per PIN key: an alternation with different first letters scans ~8x slower than a literal start.
+    *(re.compile(key + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}")
+      for key in (rb"pin(?:_code)?", rb"passcode", rb"recovery_codes?", rb"backup_codes?", rb"puk")),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
@@ -140,6 +142,15 @@ def probe(text: bytes) -> bool:
         return True
     lowered = text.lower()
     return any(p.search(lowered) for p in LOWER_PROBES)
+
+
+Probes = tuple[tuple[re.Pattern[bytes], ...], tuple[re.Pattern[bytes], ...]]
+
+
+def matching(text: bytes) -> Probes:
+    """The PROBES and LOWER_PROBES that match serialized plan TEXT: only these can match any part of it."""
+    lowered = text.lower()
+    return tuple(p for p in PROBES if p.search(text)), tuple(p for p in LOWER_PROBES if p.search(lowered))
 
 
 def find_in_text(text: str) -> list[tuple[str, str]]:

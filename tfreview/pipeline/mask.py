@@ -184,14 +184,13 @@ def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport)
     secrets = {form for value in _copyable(values) for form in written_forms(value)}
     if not secrets:
         return None
-    automaton = _automaton(secrets)
     # Walking every string in Python is the slow path; one serialise-and-scan in C tells whether any copy
     # is left at all. JSON escaping is per character, so a copy inside a longer string still matches.
     probe = _automaton({orjson.dumps(s).decode()[1:-1] for s in secrets})
     text = orjson.dumps(document)
     if next(probe.iter(text.decode()), None) is None:
         return text
-    _walk_and_mask(document, automaton, report, entry=False)
+    _walk_and_mask(document, _automaton(secrets), report, entry=False)
     return None
 
 

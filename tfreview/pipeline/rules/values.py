@@ -111,9 +111,23 @@ def _pair(item: Any) -> bool:
         and not isinstance(item.get("value"), (dict, list))
 
 
-def pairs(change: Change) -> list[tuple[str, Any, Any]]:
+Pairs = tuple[tuple[str, Any, Any], ...]
+# The last change's pairs: the rules that read one change run one after another (risk.evaluate), so they
+# share one flattening. One tuple, replaced whole, so concurrent reviews never see another change's pairs.
+_last_pairs: list[tuple[Change | None, Pairs]] = [(None, ())]
+
+
+def pairs(change: Change) -> Pairs:
     """(path, before, after) for every leaf whose value differs; after is UNKNOWN where it is known only
     after apply. Leaves of a removed block come with after None."""
+    last, found = _last_pairs[0]
+    if last is not change:
+        found = _pairs(change)
+        _last_pairs[0] = (change, found)
+    return found
+
+
+def _pairs(change: Change) -> Pairs:
     old, new = with_settings(change.before), with_settings(change.after)
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     # Only the top-level attributes that change are flattened: most updates touch a few of them.
@@ -124,8 +138,8 @@ def pairs(change: Change) -> list[tuple[str, Any, Any]]:
         after[path] = UNKNOWN
         for inner in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
             after.setdefault(inner, UNKNOWN)
-    return [(p, before.get(p), after.get(p)) for p in sorted(before.keys() | after.keys())
-            if before.get(p) != after.get(p)]
+    return tuple((p, before.get(p), after.get(p)) for p in sorted(before.keys() | after.keys())
+                 if before.get(p) != after.get(p))
 
 
 # --- internet-wide sources -----------------------------------------------------------------------------
