@@ -28,9 +28,9 @@ BASELINE = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
 
 
 def tfreview_command() -> list[str]:
-    """The installed console script beside this interpreter, else `python -m tfreview.cli`."""
+    """The installed console script beside this interpreter, else the CLI's entry point through this interpreter."""
     script = Path(sys.executable).with_name("tfreview")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tfreview.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from tfreview.cli import main; main()"]
 
 
 def timed(command: list[str]) -> tuple[float, int, int]:

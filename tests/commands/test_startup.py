@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.helpers import ROOT, plan_path
 
@@ -13,6 +15,7 @@ HEAVY = ("httpx", "httpcore", "ollama", "starlette", "uvicorn", "xllamacpp", "to
 
 PROBE = """
 import sys
+from pathlib import Path
 from tfreview.cli import main
 sys.argv = ["tfreview", *sys.argv[1:]]
 try:
@@ -43,3 +46,19 @@ def test_help_and_version_import_nothing_heavy() -> None:
 def test_a_model_review_imports_its_backend() -> None:
     assert "tfreview.backends.ollama" in imported("review", str(plan_path("update")), "--host",
                                                   "http://127.0.0.1:9", "--timeout", "1")
+
+
+def test_the_report_is_the_same_in_every_process() -> None:
+    """No finding's order or text depends on Python's per-process hash seed."""
+    plans = [ROOT / "fixtures" / "corpus" / "google" / "inc_project_editor_binding.json",
+             ROOT / "fixtures" / "fresh" / "adversarial" / "r13_iam_passrole_lambda.json",
+             ROOT / "fixtures" / "fresh" / "context" / "b01_180_routine_changes.json"]
+
+    def report(plan: Path, seed: str) -> str:
+        done = subprocess.run([sys.executable, "-c", "from tfreview.cli import main; main()", "review", str(plan),
+                               "--backend", "none", "--format", "json"], capture_output=True, text=True, cwd=ROOT,
+                              check=False, env={**os.environ, "PYTHONHASHSEED": seed})
+        return done.stdout
+
+    for plan in plans:
+        assert report(plan, "1") == report(plan, "2") != ""

@@ -33,7 +33,8 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
         findings = grade(review_input, findings)
     findings += [f for check in CONFIG_CHECKS for f in check(review_input)]
     findings = [_overridden(f, overrides) for f in findings if f.rule not in disabled]
-    return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.address or ""))
+    # The message breaks ties, so two findings of one rule on one address print in the same order every run.
+    return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.address or "", f.message))
 
 
 def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
