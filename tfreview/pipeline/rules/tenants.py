@@ -112,23 +112,44 @@ def _leaves(value: Any) -> Iterator[str]:
 
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
-GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission")
+GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team")
 ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges", re.IGNORECASE)
+LEVEL_KEY = re.compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges)(?:_level)?$"
+                       r"|role|permission|access_level")
+# An access ladder shared by SaaS providers: read < triage/write < maintain < admin/owner.
+LADDER = {**dict.fromkeys(("none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
+                           "pull", "reporter", "observer", "limited_user", "responder"), 1),
+          **dict.fromkeys(("triage", "write", "writer", "push", "developer", "contributor", "edit", "editor", "plan",
+                           "member", "user", "operator", "manager_read"), 2),
+          **dict.fromkeys(("maintain", "maintainer", "manage", "manager", "custom"), 3)}
+
+
+def access_rank(value: Any) -> int | None:
+    """Where an access level sits on the ladder: 1 read … 4 admin/owner; None when the word is not on it."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().lower().replace("-", "_").replace(" ", "_")
+    return 4 if ADMIN_VALUES.search(text) else LADDER.get(text)
 
 
 @on_change()
 def _any_provider_admin(change: Change) -> Iterator[Finding]:
-    """A membership or grant of any other provider (GitLab, Okta, PagerDuty, Snowflake, …) to an admin role."""
+    """A membership or grant of any other provider (GitLab, Okta, TFE, Snowflake, …) moving up the access ladder."""
     name = change.type.partition("_")[2]
     if change.type.startswith(KNOWN_PROVIDERS) or not any(word in name for word in GRANT_WORDS):
         return
     before, after = sides(change)
     for key, value in after.items():
-        lowered = key.lower()
-        if not ("role" in lowered or "access_level" in lowered or "permission" in lowered) or value == before.get(key):
+        if not LEVEL_KEY.search(key.lower()) or value == before.get(key):
             continue
         old = set(_leaves(before.get(key)))
         admin = [v for v in _leaves(value) if v not in old and ADMIN_VALUES.search(v)]
         if admin:
-            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}" (an admin or owner '
-                          "role)")
+            was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
+                          "owner role)")
+            continue
+        new_rank, old_rank = access_rank(value), access_rank(before.get(key))
+        if new_rank is not None and old_rank is not None and new_rank > old_rank:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{before[key]}" to '
+                          f'"{value}"', Severity.MEDIUM)
