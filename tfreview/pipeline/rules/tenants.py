@@ -14,6 +14,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
                 "_organization_token", "_org_token")
@@ -153,3 +154,117 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{before[key]}" to '
                           f'"{value}"', Severity.MEDIUM)
+
+
+# A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule or a match-all.
+CONDITION_KEY = re.compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
+ALWAYS_TRUE = re.compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1)\s*\)?",
+                         re.IGNORECASE)
+MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
+PRIVILEGED_NAME = re.compile(r"admin|owner|super|root", re.IGNORECASE)
+
+
+def _always_true(value: Any) -> bool:
+    return isinstance(value, str) and (not value.strip() or ALWAYS_TRUE.fullmatch(value.strip()) is not None)
+
+
+@on_change()
+def _match_all_membership(change: Change) -> Iterator[Finding]:
+    """An automatic membership rule (Okta group rule, Azure AD dynamic group, team sync) that admits everyone into
+    a group or role whose name says admin, owner or super."""
+    if not any(word in change.type for word in MEMBERSHIP_WORDS):
+        return
+    before, after = sides(change)
+    rules = dict(_conditions(after))
+    old = dict(_conditions(before))
+    for where, condition in rules.items():
+        if not _always_true(condition) or (where in old and _always_true(old[where])):
+            continue
+        target = [v for key, v in _flat(after) if not CONDITION_KEY.search(key) and PRIVILEGED_NAME.search(v)]
+        if target:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits everyone '
+                          f'into "{target[0]}" (a privileged group)')
+
+
+def _conditions(values: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in _flat(values, where, strings_only=False):
+        if CONDITION_KEY.search(key.rsplit(".", 1)[-1].split("[")[0]):
+            yield key, value
+
+
+def _flat(value: Any, where: str = "", strings_only: bool = True) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flat(item, f"{where}.{key}".lstrip("."), strings_only)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _flat(item, f"{where}[{index}]", strings_only)
+    elif isinstance(value, str) or not strings_only:
+        yield where, value
+
+
+# Permission patterns that match everything: a broker user's configure/write/read regex, a database grant's ALL.
+MATCH_ALL = {"*", ".*", "^.*$", ".+", "^.+$", "#", "all", "all privileges", "all_privileges"}
+PATTERN_KEY = re.compile(r"^(?:configure|write|read|publish|subscribe|privileges?|permissions?|actions?|pattern"
+                         r"|topic|topics|vhost_pattern|routing_key)$")
+WRITE_KEYS = ("configure", "write", "publish", "privilege", "permission", "action")
+ANONYMOUS = re.compile(r"^(?:guest|anonymous|anon|default|public|everyone|nobody|\*)$", re.IGNORECASE)
+PERMISSION_WORDS = ("permission", "grant", "acl", "user", "access", "privilege", "policy")
+
+
+def _match_all(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in MATCH_ALL
+
+
+@on_change()
+def _match_all_permissions(change: Change) -> Iterator[Finding]:
+    """A permission of any provider widened to a match-all pattern: high when it writes or configures, or when the
+    principal is a default, guest or anonymous one; reading everything as a named user is medium."""
+    if change.type.startswith(KNOWN_PROVIDERS) or not any(word in change.type for word in PERMISSION_WORDS):
+        return
+    before, after = sides(change)
+    principal = next((str(after[k]) for k in ("user", "username", "role", "principal", "grantee", "member")
+                      if isinstance(after.get(k), str)), "")
+    for key, value in after.items():
+        if not PATTERN_KEY.match(key.lower()):
+            continue
+        if any(_match_all(v) for v in _leaves(before.get(key))):
+            continue
+        wild = next((v for v in _leaves(value) if _match_all(v)), None)
+        if wild is None:
+            continue
+        anonymous = ANONYMOUS.match(principal) is not None
+        level = Severity.HIGH if anonymous or key.lower().startswith(WRITE_KEYS) else Severity.MEDIUM
+        who = f" for {principal}" if principal else ""
+        yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} (matches everything)',
+                      level)
+
+
+# Access-proxy policies (Cloudflare Access, IAP, Zero Trust) that let everyone in or skip the check.
+OPEN_FLAGS = ("everyone", "any_valid_service_token", "all_users", "allow_all", "public")
+OPEN_DECISIONS = {"bypass", "allow_all", "skip"}
+
+
+@on_change()
+def _open_access_policy(change: Change) -> Iterator[Finding]:
+    """An access policy whose include (not exclude) now admits everyone, or whose decision becomes a bypass."""
+    if "access" not in change.type and "policy" not in change.type and "zero_trust" not in change.type:
+        return
+    before, after = sides(change)
+    old = set(_open(before))
+    for where in _open(after):
+        if where not in old:
+            yield finding(PUBLIC, change.address, f"{change.address}: {where} (everyone gets through the proxy)")
+
+
+def _open(values: dict[str, Any]) -> Iterator[str]:
+    decision = str(values.get("decision") or "").lower()
+    if decision in ("deny", "block", "non_identity"):
+        return
+    for key in ("include", "require"):
+        for block in blocks(values, key):
+            for flag in OPEN_FLAGS:
+                if block.get(flag) is True:
+                    yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
+    if decision in OPEN_DECISIONS and not any(blocks(values, "include")):
+        yield f'decision "{decision}" with no include'
