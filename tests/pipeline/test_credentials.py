@@ -253,3 +253,36 @@ def test_only_the_probes_that_hit_the_document_search_its_parts_and_every_part_i
     text = orjson.dumps(document).decode()
     assert "AKIAZ7Q3X5M2N8P4R6T1" not in text and "Hunter2Hunter2x" not in text
     assert {hit.where for hit in report.credentials} == {"aws_instance.web", "aws_db_instance.main"}
+
+
+AWS_SECRET_VALUE = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8pL3tQ2a"
+
+
+@pytest.mark.parametrize(("pair", "attribute", "kind"), [
+    ({"repository": "r", "variable_name": "AWS_SECRET_ACCESS_KEY", "value": AWS_SECRET_VALUE}, "value",
+     "aws-secret-key"),
+    # Terraform sorts attributes: the name may come after the value it names.
+    ({"plaintext_value": AWS_SECRET_VALUE, "repository": "r", "secret_name": "AWS_SECRET_ACCESS_KEY"},
+     "plaintext_value", "aws-secret-key"),
+    ({"env_key": "NPM_TOKEN", "value": "npm_a8f7d6s5a4s3d2f1g0h9"}, "value", "token"),
+    ({"category": "env", "key": "DB_PASSWORD", "value": "Zq8pL3tQ2aXy"}, "value", "password"),
+    ({"value": "Zq8pL3tQ2aXy", "variableName": "SMTP_PASSWORD"}, "value", "password"),
+])
+def test_a_value_is_judged_by_the_name_a_sibling_attribute_gives_it(pair: dict[str, str], attribute: str,
+                                                                     kind: str) -> None:
+    document = plan(pair, "github_actions_variable.x", "github_actions_variable")
+    report = mask_document(document)
+    assert document["resource_changes"][0]["change"]["after"][attribute] == MASK
+    assert [(h.attribute, h.kind) for h in report.credentials] == [(attribute, kind)]
+
+
+@pytest.mark.parametrize("pair", [
+    {"repository": "r", "variable_name": "AWS_REGION", "value": "eu-west-1"},
+    {"variable_name": "DEPLOY_TOKEN", "value": "${{ secrets.DEPLOY_TOKEN }}"},
+    {"key": "DB_PASSWORD", "value": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"},
+    {"name": "GH_TOKEN", "encrypted_value": "c2VjcmV0c2VjcmV0c2VjcmV0"},
+])
+def test_a_plain_name_a_reference_or_an_encrypted_value_is_left_alone(pair: dict[str, str]) -> None:
+    document = plan(pair, "github_actions_variable.x", "github_actions_variable")
+    before = copy.deepcopy(document)
+    assert (mask_document(document).credentials, document) == ([], before)

@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "lifecycle-expiration": ("aws_s3_bucket_lifecycle_configuration.exports", ('"expire"', "whole bucket"), {}),
     "import-with-changes": ("aws_instance.legacy", ("imported and also changed", "instance_type"), {}),
     "availability-reduced": ("aws_db_instance.orders", ("multi_az true → false",), {}),
+    "secrets-shared": ("circleci_project.web", ("forks_receive_secret_env_vars turns on",), {}),
     "major-upgrade": ("aws_db_instance.orders", ('engine_version "15.5" → "16.3"',), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.

@@ -192,9 +192,9 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
             continue
         child = f"{path}.{key}" if path else key
         value = node[key]
-        # {"name"|"key": "DB_PASSWORD", "value": "…"}: env entries, CI/CD and workspace variables
-        kind = _keyed(key, value) or (
-            (_keyed(node.get("name"), value) or _keyed(node.get("key"), value)) if key == "value" else None)
+        # {"name"|"variable_name"|"env_key": "DB_PASSWORD", "value"|"plaintext_value": "…"}: env entries, CI/CD
+        # and workspace variables hold the name and the value in sibling attributes
+        kind = _keyed(key, value) or (_paired(node, value) if _holds_value(key) else None)
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
             node[key] = mask
@@ -212,6 +212,29 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
 
 def _keyed(key: Any, value: Any) -> str | None:
     return find_by_key(key, value) if isinstance(key, str) and isinstance(value, str) else None
+
+
+# A pair's value sits under `value`, `plaintext_value`, `secret_value`…, never under an encrypted or hashed one.
+_VALUE_KEY = re.compile(r"(?:^|[_-])value$", re.IGNORECASE)
+_NOT_PLAIN = re.compile(r"encrypted|hash|digest|sha|default", re.IGNORECASE)
+# Its name sits under `name`, `key`, `variable_name`, `secret_name`, `env_key`, `envKey`…
+_NAME_KEY = re.compile(r"(?:^|[_-]|(?<=[a-z]))(?:name|key)$", re.IGNORECASE)
+_NAME_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+
+
+def _holds_value(key: Any) -> bool:
+    return isinstance(key, str) and bool(_VALUE_KEY.search(key)) and not _NOT_PLAIN.search(key)
+
+
+def _paired(node: dict[str, Any], value: Any) -> str | None:
+    """The kind of VALUE judged by the name a sibling attribute gives it (AWS_SECRET_ACCESS_KEY, *_TOKEN)."""
+    for sibling, name in node.items():
+        if isinstance(sibling, str) and _NAME_KEY.search(sibling) and isinstance(name, str) \
+                and _NAME_SHAPE.fullmatch(name):
+            kind = _keyed(name, value)
+            if kind:
+                return kind
+    return None
 
 
 def _mask_text(text: str, unit: _Unit, path: str, mask: str, found: _Found) -> str:

@@ -119,6 +119,9 @@ PROBES = (
     re.compile(rb"k_(?:live|test)_"),
     re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
     re.compile(rb"LS0tLS1CRUdJTi"),  # base64 of "-----BEGIN": a PEM block encoded whole (find_encoded)
+    # An upper-case variable name ending a string (`"variable_name":"AWS_SECRET_ACCESS_KEY"`): Terraform sorts
+    # attributes, so the name of a name/value pair may come after its value, out of reach of LOWER_PROBES.
+    re.compile(rb"(?:PASS(?:WORD|WD|PHRASE)|SECRET|TOKEN|KEY|CREDENTIALS?)\\?\""),
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
 _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",

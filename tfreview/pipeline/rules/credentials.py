@@ -143,6 +143,50 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
                               f"file {value!r} on the machine that runs apply")
 
 
+SHARING = "secrets-shared"
+_SECRET_FLAG_WORDS = {"secret", "secrets", "credential", "credentials", "token", "tokens"}
+# Whom the secrets would reach: code from forks, the public, anyone outside.
+_AUDIENCE = {"fork", "forks", "forked", "public", "publicly", "untrusted", "anonymous", "anyone", "everyone",
+             "outside", "external", "world"}
+# `external` alone names where secrets come from (`use_external_secrets`); with one of these it is whom they go to.
+_GIVING = {"expose", "exposed", "share", "shared", "sharing", "pass", "send", "leak", "give", "to", "with"}
+_WITHHOLDING = {"no", "not", "never", "disable", "disabled", "deny", "block", "hide", "prevent", "restrict",
+                "restricted", "mask", "masked", "redact", "protect", "protected", "without", "except", "exclude"}
+
+
+def shares_secrets(name: str) -> bool:
+    """Whether a boolean named NAME, when true, hands secrets or credentials to untrusted parties."""
+    words = {w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if w}
+    audience = words & _AUDIENCE
+    if not words & _SECRET_FLAG_WORDS or not audience or words & _WITHHOLDING:
+        return False
+    return audience != {"external"} or bool(words & _GIVING)
+
+
+def _flags_on(before: Any, after: Any, path: str = "") -> Iterator[str]:
+    """Paths of booleans that name secrets shared with untrusted parties and turn true in AFTER."""
+    if isinstance(after, dict):
+        for key, value in after.items():
+            child = f"{path}.{key}" if path else str(key)
+            if value is True and shares_secrets(str(key)) and _dict(before).get(key) is not True:
+                yield child
+            else:
+                yield from _flags_on(_dict(before).get(key), value, child)
+    elif isinstance(after, list):
+        for index, item in enumerate(after):
+            prior = before[index] if isinstance(before, list) and index < len(before) else None
+            yield from _flags_on(prior, item, f"{path}[{index}]")
+
+
+@rule(SHARING, Severity.HIGH, "A setting whose name says secrets or credentials go to forks, the public or other "
+      "untrusted parties turns on.")
+def _sharing(ri: ReviewInput) -> Iterator[Finding]:
+    for made in managed(ri.changeset, *ALTERING):
+        for path in _flags_on(made.before, made.after):
+            yield finding(SHARING, made.address, f"{made.address}: {path} turns on, handing secrets or credentials "
+                          "to code or people outside the trusted team (pull requests from forks, the public)")
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
