@@ -124,15 +124,15 @@ PEERING = "aws_vpc_peering_connection.p"
 def test_peering_to_a_foreign_account_is_high(tmp_path: Path) -> None:
     peer = made(PEERING, {"vpc_id": "vpc-a", "peer_vpc_id": "vpc-b", "peer_owner_id": "999988887777"})
     route = made("aws_route.r", {"route_table_id": "rtb-1", "destination_cidr_block": "10.0.0.0/8"})
-    assert worst(tmp_path, [peer, route], "network-foreign-peering") is Severity.HIGH
+    assert worst(tmp_path, [peer, route], "foreign-network-link") is Severity.HIGH
 
 
 def test_peering_to_the_plans_own_account_is_quiet(tmp_path: Path) -> None:
     peer = made(PEERING, {"vpc_id": "vpc-a", "peer_vpc_id": "vpc-b", "peer_owner_id": "111122223333"})
     role = made("aws_iam_role.r", {"name": "r", "arn": "arn:aws:iam::111122223333:role/r"})
-    assert worst(tmp_path, [peer, role], "network-foreign-peering") is None
+    assert worst(tmp_path, [peer, role], "foreign-network-link") is None
     unknown = made(PEERING, {"vpc_id": "vpc-a", "peer_vpc_id": "vpc-b"})
-    assert worst(tmp_path, [unknown], "network-foreign-peering") is None
+    assert worst(tmp_path, [unknown], "foreign-network-link") is None
 
 
 def test_azure_peering_to_another_subscription_is_high_same_one_quiet(tmp_path: Path) -> None:
@@ -143,13 +143,13 @@ def test_azure_peering_to_another_subscription_is_high_same_one_quiet(tmp_path: 
         remote = f"/subscriptions/{sub}/resourceGroups/x/providers/Microsoft.Network/virtualNetworks/b"
         return made("azurerm_virtual_network_peering.p", {"name": "p", "virtual_network_id": net,
                                                           "remote_virtual_network_id": remote})
-    assert worst(tmp_path, [peering(other)], "network-foreign-peering") is Severity.HIGH
-    assert worst(tmp_path, [peering(own)], "network-foreign-peering") is None
+    assert worst(tmp_path, [peering(other)], "foreign-network-link") is Severity.HIGH
+    assert worst(tmp_path, [peering(own)], "foreign-network-link") is None
 
 
 def test_transit_gateway_shared_with_a_foreign_account_is_high(tmp_path: Path) -> None:
     share = made("aws_ram_principal_association.tgw", {"principal": "444455556666", "resource_share_arn":
                                                        "arn:aws:ram:eu-west-1:111122223333:resource-share/x"})
-    assert worst(tmp_path, [share], "network-foreign-peering") is Severity.HIGH
+    assert worst(tmp_path, [share], "foreign-network-link") is Severity.HIGH
     share["change"]["after"]["principal"] = "111122223333"
-    assert worst(tmp_path, [share], "network-foreign-peering") is None
+    assert worst(tmp_path, [share], "foreign-network-link") is None

@@ -67,7 +67,7 @@ def foreign(change: Change, own: set[str]) -> Iterator[tuple[str, str]]:
                 yield key, scope
 
 
-@rule("network-foreign-peering", Severity.HIGH,
+@rule("foreign-network-link", Severity.HIGH,
       "A network link (peering, transit gateway share) reaches an account, subscription or project outside the "
       "plan's own.")
 def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
@@ -77,6 +77,6 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
     own = own_scopes(ri)
     for change in changes:
         for key, scope in foreign(change, own):
-            yield finding("network-foreign-peering", change.address,
+            yield finding("foreign-network-link", change.address,
                           f"{change.address} links the network to {scope} ({key}), which nothing else in this plan "
                           "owns: traffic and routes cross into another account; confirm the peer is yours or trusted")
