@@ -21,6 +21,7 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import custom as custom
@@ -45,6 +46,7 @@ THEMES = (
     "modes",
     "guards",
     "reach",
+    "peering",
     "text",
     "credentials",
     "custom",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
+from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -162,7 +163,7 @@ def _blocks(value: object) -> list[object]:
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
 # firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule)$")
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")
@@ -239,6 +240,13 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (a credential: access is revoked; check nothing still "
                           "uses it)", Severity.MEDIUM)
+        elif STORE_ITEMS.search(change.type):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (an item inside a store; the store keeps the rest)",
+                          Severity.MEDIUM)
+        elif (why := teardown(change, ri, looks_stateful)) is not None:
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (a disposable object: {why})", Severity.MEDIUM)
         elif (dns := _record_name(change)) is not None:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (DNS record {dns}: the name stops resolving)",
@@ -261,9 +269,9 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
         elif is_immutable_type(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
-        elif LINKS.search(change.type):
+        elif LINKS.search(change.type) or STORE_ITEMS.search(change.type):
             yield finding("resource-replace", change.address,
-                          replace_message(change) + " (a link between resources, re-made in the same apply)",
+                          replace_message(change) + " (a link or an item in a store, re-made in the same apply)",
                           Severity.MEDIUM)
         elif k8s_stateless(change):
             yield finding("resource-replace", change.address,

@@ -1,0 +1,90 @@
+"""Risk rules, lifecycle helper: whether a deleted object says by its own attributes that it is disposable
+(a teardown), or is an item inside a store; lifecycle.py grades deletes with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput, managed
+
+# Label or tag values (or keys set to true) that mark an object as made to be thrown away.
+DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
+                              re.IGNORECASE)
+LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations")
+TRUE = ("true", "yes", "1")
+# Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
+MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
+# A log store that keeps at most this many days loses only that window of logs with its service.
+SHORT_RETENTION_DAYS = 7
+# Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
+COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
+DATA_ENGINES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
+                          r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
+# An item inside a store (an object, blob or file in a bucket or share): the store itself keeps the rest.
+STORE_ITEMS = re.compile(r"_(?:object|blob|file)$")
+# Teardown by key: the object went because its for_each key or module instance is gone.
+KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delete_because_count_index"})
+
+
+def _labelled_disposable(attrs: dict[str, object]) -> bool:
+    """Whether labels or tags (maps or 'key:value' lists) mark the object ephemeral, temporary, preview or CI."""
+    for field in LABEL_FIELDS:
+        value = attrs.get(field)
+        if field == "metadata" and isinstance(value, list) and value and isinstance(value[0], dict):
+            value = value[0].get("labels")
+        pairs: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            pairs = [(str(k), str(v)) for k, v in value.items()]
+        elif isinstance(value, list):
+            pairs = [tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
+        for key, val in pairs:
+            if DISPOSABLE_WORDS.match(val.strip()) or (DISPOSABLE_WORDS.match(key.strip())
+                                                       and val.strip().lower() in TRUE):
+                return True
+    return False
+
+
+def attributes_disposable(change: Change) -> str | None:
+    """Why the object's own settings say it holds nothing lasting (non-durable, auto-deleted, paused, short
+    retention), or None. Labels do not count here: they are judged by `self_disposable`."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if attrs.get("durable") is False or attrs.get("auto_delete") is True:
+        return "it is non-durable or auto-deleted by design"
+    if attrs.get("ephemeral") is True or attrs.get("temporary") is True:
+        return "it is marked ephemeral"
+    status = str(attrs.get("status") or attrs.get("state") or "").lower()
+    if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
+                                         or attrs.get("paused") is True):
+        return "a monitor already paused or disabled: no coverage is lost"
+    days = attrs.get("retention_in_days")
+    if "log" in change.type and isinstance(days, int) and 0 < days <= SHORT_RETENTION_DAYS:
+        return f"a log store keeping only {days} days"
+    return None
+
+
+def self_disposable(change: Change, stateful: bool) -> str | None:
+    """Why the object says it is disposable, or None; a store (stateful, not compute) needs attributes, not labels."""
+    why = attributes_disposable(change)
+    if why is not None:
+        return why
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if _labelled_disposable(attrs) and (not stateful or (COMPUTE.search(change.type)
+                                                                   and not DATA_ENGINES.search(change.type))):
+        return "labelled ephemeral, temporary, preview or CI"
+    return None
+
+
+def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why a delete is a disposable teardown, or None: the object says so itself, or its module instance goes
+    whole (key gone) with a member that says so and no store that does not."""
+    why = self_disposable(change, stateful(change.type))
+    if why is not None or change.action_reason not in KEYED or change.module is None:
+        return why
+    group = [c for c in managed(ri.changeset, Action.DELETE) if c.module == change.module]
+    if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
+        return None
+    if any(self_disposable(c, stateful(c.type)) for c in group if c is not change):
+        return "its whole module instance goes, with members marked disposable"
+    return None

@@ -1,0 +1,82 @@
+"""Risk rules, reach: network links (peering, transit gateway shares) to an account, subscription, project or
+tenant outside the plan's own. Same-account links stay quiet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+
+# An attribute naming who owns the other side of a link: peer_owner_id, peer_account_id, peer_subscription_id…
+PEER_OWNER = re.compile(r"peer\w*_(?:owner|account|subscription|project|tenant)\w*"
+                        r"|(?:owner|account|subscription|project|tenant)\w*_peer\w*")
+# An attribute naming the other side's network by id (Azure remote network id, GCP peer network self-link).
+PEER_NETWORK = re.compile(r"(?:peer|remote)\w*network\w*")
+# Where a scope hides inside an id: AWS ARNs, Azure resource ids, GCP self-links.
+SCOPES = re.compile(r"arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):|/subscriptions/([0-9a-fA-F-]{36})|projects/([\w.:-]+)/")
+OWN_KEYS = frozenset({"account_id", "owner_id", "subscription_id", "project", "project_id", "tenant_id"})
+ACCOUNT = re.compile(r"^\d{12}$")
+# Sharing an object with another account's principal (a RAM share of a transit gateway).
+SHARE = re.compile(r"_ram_principal_association$")
+
+
+def _pairs(value: object, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every (attribute name, string value) inside a nested value."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _pairs(v, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _pairs(item, key)
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        yield key, str(value)
+
+
+def _scopes(text: str) -> set[str]:
+    """The account, subscription or project ids named inside one id or self-link."""
+    return {next(g for g in m.groups() if g) for m in SCOPES.finditer(text)}
+
+
+def own_scopes(ri: ReviewInput) -> set[str]:
+    """Scopes the plan's own (non-peer) attributes name: its accounts, subscriptions and projects."""
+    own: set[str] = set()
+    for change in ri.changeset.changes:
+        for side in (change.before, change.after):
+            for key, text in _pairs(side):
+                if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal":
+                    continue
+                own |= _scopes(text)
+                if key in OWN_KEYS:
+                    own.add(text)
+    return own
+
+
+def foreign(change: Change, own: set[str]) -> Iterator[tuple[str, str]]:
+    """(attribute, scope) pairs where this change links to a scope outside `own`."""
+    for key, text in _pairs(change.after):
+        if PEER_OWNER.fullmatch(key) or (SHARE.search(change.type) and key == "principal" and ACCOUNT.match(text)):
+            scopes = {text}
+        elif PEER_NETWORK.fullmatch(key):
+            scopes = _scopes(text)
+        else:
+            continue
+        for scope in sorted(scopes - own):
+            if scope:
+                yield key, scope
+
+
+@rule("foreign-network-link", Severity.HIGH,
+      "A network link (peering, transit gateway share) reaches an account, subscription or project outside the "
+      "plan's own.")
+def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
+    changes = list(managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE))
+    if not changes:
+        return
+    own = own_scopes(ri)
+    for change in changes:
+        for key, scope in foreign(change, own):
+            yield finding("foreign-network-link", change.address,
+                          f"{change.address} links the network to {scope} ({key}), which nothing else in this plan "
+                          "owns: traffic and routes cross into another account; confirm the peer is yours or trusted")
