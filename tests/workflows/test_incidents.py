@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 MANIFEST = ROOT / "fixtures" / "incidents" / "manifest.json"
 ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
-         for name in ("platform", "adversarial", "everyday", "context")]
+         for name in ("platform", "adversarial", "everyday", "context", "month")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
