@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 
@@ -182,9 +184,22 @@ def _flags_on(before: Any, after: Any, path: str = "") -> Iterator[str]:
       "untrusted parties turns on.")
 def _sharing(ri: ReviewInput) -> Iterator[Finding]:
     for made in managed(ri.changeset, *ALTERING):
+        if not _may_share(made.after):
+            continue  # a C-speed precheck: such a flag needs `true` and a secret word among the values' keys
         for path in _flags_on(made.before, made.after):
             yield finding(SHARING, made.address, f"{made.address}: {path} turns on, handing secrets or credentials "
                           "to code or people outside the trusted team (pull requests from forks, the public)")
+
+
+_SECRET_WORD_BYTES = re.compile(rb"secret|credential|token")
+
+
+def _may_share(after: Any) -> bool:
+    try:
+        text = orjson.dumps(after).lower()
+    except TypeError:  # not plain JSON (never from a plan): walk it
+        return True
+    return b"true" in text and _SECRET_WORD_BYTES.search(text) is not None
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 
@@ -20,6 +22,17 @@ OWN_KEYS = frozenset({"account_id", "owner_id", "subscription_id", "project", "p
 ACCOUNT = re.compile(r"^\d{12}$")
 # Sharing an object with another account's principal (a RAM share of a transit gateway).
 SHARE = re.compile(r"_ram_principal_association$")
+
+
+def _may_link(change: Change) -> bool:
+    """A C-speed precheck: only a change whose values mention a peer or remote side (or a share) can link out."""
+    if SHARE.search(change.type):
+        return True
+    try:
+        text = orjson.dumps(change.after).lower()
+    except TypeError:  # not plain JSON (never from a plan): check it the slow way
+        return True
+    return b"peer" in text or b"remote" in text
 
 
 def _pairs(value: object, key: str = "") -> Iterator[tuple[str, str]]:
@@ -71,9 +84,9 @@ def foreign(change: Change, own: set[str]) -> Iterator[tuple[str, str]]:
       "A network link (peering, transit gateway share) reaches an account, subscription or project outside the "
       "plan's own.")
 def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
-    changes = list(managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE))
+    changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE) if _may_link(c)]
     if not changes:
-        return
+        return  # the plan-wide walk for the plan's own scopes runs only when some change could link out
     own = own_scopes(ri)
     for change in changes:
         for key, scope in foreign(change, own):
