@@ -482,3 +482,21 @@ def test_a_major_version_change_either_way(before: str, after: str) -> None:
     found = every_check(change("aws_elasticache_replication_group", {"engine_version": before},
                                {"engine_version": after}))
     assert [f.rule for f in found] == ["major-upgrade"]
+
+
+@pytest.mark.parametrize(("resource_type", "before", "after", "risky"), [
+    ("helm_release", {"set": [{"name": "auth.enabled", "value": "true"}]},
+     {"set": [{"name": "auth.enabled", "value": "false"}]}, True),
+    ("helm_release", {"set": [{"name": "auth.enabled", "value": "false"}]},
+     {"set": [{"name": "auth.enabled", "value": "true"}]}, False),  # the look-alike: auth turned on
+    ("acme_deploy_key", {"read_only": True, "title": "ci"}, {"read_only": False, "title": "ci"}, True),
+    ("acme_deploy_key", {"read_only": False, "title": "ci"}, {"read_only": True, "title": "ci"}, False),
+    ("acme_dashboard", {"read_only": True}, {"read_only": False}, False),  # not a credential
+], ids=["helm-auth-off", "helm-auth-on", "key-made-writable", "key-made-read-only", "dashboard-editable"])
+def test_protective_switches_in_values_and_credentials(resource_type: str, before: dict[str, Any],
+                                                       after: dict[str, Any], risky: bool) -> None:
+    from tfreview.pipeline.findings import Severity
+    from tfreview.pipeline.rules.controls import _weakened
+
+    found = list(_weakened(change(resource_type, before, after)))
+    assert any(f.severity is Severity.HIGH for f in found) is risky, found
