@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.review import review
-from tfreview.settings import Settings
 
 
 def judge(tmp_path: Path, resource_type: str, before: Any, after: Any,
@@ -19,19 +17,11 @@ def judge(tmp_path: Path, resource_type: str, before: Any, after: Any,
     """Review a one-change plan with rules alone: (label, {rule: worst severity})."""
     if actions is None:
         actions = ["create"] if before is None else ["delete"] if after is None else ["update"]
-    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [{
+    result = review_rules_alone(tmp_path, [{
         "address": f"{resource_type}.x", "mode": "managed", "type": resource_type, "name": "x",
         "provider_name": "registry.terraform.io/acme/acme",
-        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}]}
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan))
-    result = review(path, Settings(backend="none"))
-    assert not result.errors
-    worst: dict[str, Severity] = {}
-    for f in result.findings:
-        if f.rule not in worst or f.severity.rank < worst[f.rule].rank:
-            worst[f.rule] = f.severity
-    return result.label.value, worst
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}])
+    return result.label.value, worst_by_rule(result)
 
 
 # --- lifecycle: deletes judged by what they lose ------------------------------------------------------

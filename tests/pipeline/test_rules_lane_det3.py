@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.review import review
-from tfreview.settings import Settings
 
 
 def resource(address: str, after: Any, before: Any = None, unknown: Any = None, sensitive: Any = None,
@@ -26,16 +24,7 @@ def resource(address: str, after: Any, before: Any = None, unknown: Any = None, 
 
 def judge(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> dict[str, Severity]:
     """Review a plan with rules alone: {rule: worst severity}."""
-    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes, **sections}
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan))
-    result = review(path, Settings(backend="none"))
-    assert not result.errors
-    worst: dict[str, Severity] = {}
-    for f in result.findings:
-        if f.rule not in worst or f.severity.rank < worst[f.rule].rank:
-            worst[f.rule] = f.severity
-    return worst
+    return worst_by_rule(review_rules_alone(tmp_path, changes, **sections))
 
 
 # --- exposure known only through configuration --------------------------------------------------------
@@ -229,10 +218,7 @@ def test_unknown_source_through_a_module_input_and_egress_look_alike(tmp_path: P
                             for name in ("ssh", "out")], "variables": {"allowed": {}}}
     configuration = {"root_module": {"module_calls": {"net": {
         "expressions": {"allowed": {"references": ["var.admins"]}}, "module": module}}}}
-    plan = {"configuration": configuration, "variables": {"admins": {"value": ["0.0.0.0/0"]}}}
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", **plan,
-                                "resource_changes": [rule_change("ssh", "ingress"), rule_change("out", "egress")]}))
-    result = review(path, Settings(backend="none"))
+    result = review_rules_alone(tmp_path, [rule_change("ssh", "ingress"), rule_change("out", "egress")],
+                                configuration=configuration, variables={"admins": {"value": ["0.0.0.0/0"]}})
     opened = [f.address for f in result.findings if f.rule == "network-open-ingress"]
     assert opened == ["module.net.aws_security_group_rule.ssh"]
