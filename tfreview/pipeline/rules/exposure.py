@@ -113,18 +113,12 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         sources = world_sources(value, words=network_words)
         if sources:
             found += _judged(where, sources, ancestors)
-    if whole_range(node):
-        found += _judged(path or "(start/end address)", [_range_text(node)], ancestors)
+    wide = whole_range(node)
+    if wide:
+        found += _judged(path or "(start/end address)", [wide], ancestors)
     split = _split_world(node)
     if split:
         found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
-
-
-def _range_text(node: dict[str, Any]) -> str:
-    """'START-END' of a start/end address pair, as the plan writes it."""
-    start = next((v for k, v in node.items() if "start" in k.lower() and isinstance(v, str)), "?")
-    end = next((v for k, v in node.items() if "end" in k.lower() and isinstance(v, str)), "?")
-    return f"{start}-{end}"
 
 
 def _split_world(node: dict[str, Any]) -> str | None:

@@ -182,17 +182,18 @@ def world_sources(value: Any, words: bool) -> list[str]:
     return []
 
 
-def whole_range(node: dict[str, Any]) -> bool:
-    """Whether a start/end address pair in NODE (SQL firewall rules) covers at least half of the address space,
-    the measure world_sources applies to CIDR lists: 0.0.0.0–255.255.255.255, but 10.0.17.62–255.255.255.255 too."""
-    starts = [a for k, v in node.items() if "start" in k.lower() and (a := _address(v)) is not None]
-    ends = [a for k, v in node.items() if "end" in k.lower() and (a := _address(v)) is not None]
-    for start in starts:
-        for end in ends:
+def whole_range(node: dict[str, Any]) -> str | None:
+    """'START-END' of a start/end address pair in NODE (SQL firewall rules) that covers at least half of the
+    address space, the measure world_sources applies to CIDR lists: 0.0.0.0–255.255.255.255, but
+    10.0.17.62–255.255.255.255 too; None when no pair does."""
+    starts = [(v, a) for k, v in node.items() if "start" in k.lower() and (a := _address(v)) is not None]
+    ends = [(v, a) for k, v in node.items() if "end" in k.lower() and (a := _address(v)) is not None]
+    for start_text, start in starts:
+        for end_text, end in ends:
             space = IPV4_SPACE if start.version == 4 else IPV6_SPACE
             if start.version == end.version and (int(end) - int(start) + 1) * 2 >= space:
-                return True
-    return False
+                return f"{start_text}-{end_text}"
+    return None
 
 
 def _address(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
