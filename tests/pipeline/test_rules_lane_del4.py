@@ -153,3 +153,32 @@ def test_transit_gateway_shared_with_a_foreign_account_is_high(tmp_path: Path) -
     assert worst(tmp_path, [share], "foreign-network-link") is Severity.HIGH
     share["change"]["after"]["principal"] = "111122223333"
     assert worst(tmp_path, [share], "foreign-network-link") is None
+
+
+def test_apex_verification_record_delete_is_medium(tmp_path: Path) -> None:
+    """A TXT at the apex (site verification) stops one name resolving; the apex A record still takes it all."""
+    verify = {"zone_id": "Z1", "name": "acme.io", "type": "TXT", "ttl": 300,
+              "records": ["google-site-verification=abc123"]}
+    assert worst(tmp_path, [gone("aws_route53_record.verify", verify)]) is Severity.MEDIUM
+    address = {"zone_id": "Z1", "name": "acme.io", "type": "A", "ttl": 300, "records": ["203.0.113.10"]}
+    assert worst(tmp_path, [gone("aws_route53_record.apex", address)]) is Severity.HIGH
+
+
+def test_mail_policy_record_delete_stays_high(tmp_path: Path) -> None:
+    """SPF and DMARC records guard the whole domain's mail, at the apex or at _dmarc; a DKIM selector rotates."""
+    spf = {"zone_id": "Z1", "name": "acme.io", "type": "TXT", "records": ["v=spf1 include:_spf.google.com ~all"]}
+    dmarc = {"zone_id": "Z1", "name": "_dmarc.acme.io", "type": "TXT", "records": ["v=DMARC1; p=reject"]}
+    dkim = {"zone": "acme.io", "name": "s1._domainkey", "type": "TXT", "content": "v=DKIM1; k=rsa; p=MIGf"}
+    assert worst(tmp_path, [gone("aws_route53_record.spf", spf)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("aws_route53_record.dmarc", dmarc)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("cloudflare_record.dkim", dkim)]) is Severity.MEDIUM
+
+
+def test_store_reporting_itself_empty_is_medium(tmp_path: Path) -> None:
+    """A store whose own counts say it holds nothing loses nothing; one count above zero keeps it high."""
+    empty = {"name": "scratch", "force_destroy": False, "object_count": 0, "size_bytes": 0}
+    full = {"name": "scratch", "force_destroy": False, "object_count": 0, "size_bytes": 52_000}
+    assert worst(tmp_path, [gone("stratus_bucket.scratch", empty)]) is Severity.MEDIUM
+    assert worst(tmp_path, [gone("stratus_bucket.scratch", full)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("stratus_bucket.scratch", {"name": "scratch", "object_count": None})]) \
+        is Severity.HIGH

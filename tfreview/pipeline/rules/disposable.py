@@ -18,6 +18,9 @@ TRUE = ("true", "yes", "1")
 MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
 # A log store that keeps at most this many days loses only that window of logs with its service.
 SHORT_RETENTION_DAYS = 7
+# Counts of what a store holds, as providers report them: at 0 the store is empty and its delete loses nothing.
+CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|row|key|entry|entries|image"
+                            r"|artifact)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
 COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
 DATA_ENGINES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
@@ -58,6 +61,9 @@ def attributes_disposable(change: Change) -> str | None:
     if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
                                          or attrs.get("paused") is True):
         return "a monitor already paused or disabled: no coverage is lost"
+    counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]
+    if counts and all(isinstance(value, int) and not isinstance(value, bool) and value == 0 for value in counts):
+        return "the store reports itself empty"
     days = attrs.get("retention_in_days")
     if "log" in change.type and isinstance(days, int) and 0 < days <= SHORT_RETENTION_DAYS:
         return f"a log store keeping only {days} days"

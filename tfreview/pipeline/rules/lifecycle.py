@@ -199,14 +199,34 @@ def _renamed(change: Change, ri: ReviewInput) -> Change | None:
 DNS_RECORDS = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
 
 
+# Apex records that route the domain: reach.py judges their delete.
+ROUTING_KINDS = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "MX", "NS", "SOA"})
+# The domain-wide mail policies (SPF, DMARC): without them anyone can send mail as the domain. DKIM keys are
+# not among them: selectors are rotated by deleting the old one.
+MAIL_POLICY = re.compile(r"\bv=(?:spf1|dmarc1)\b", re.IGNORECASE)
+RECORD_VALUES = ("records", "record", "value", "values", "content", "data", "rrdatas", "txt_record")
+
+
 def _record_name(change: Change) -> str | None:
-    """The name of a deleted DNS record (apex and NS records are judged by reach.py), or None."""
+    """The name of a deleted DNS record that does not route the domain's apex, or None.
+
+    An apex A/MX/NS record takes the whole domain or its mail down (reach.py); anything else at the apex (an
+    ownership-verification TXT, a CAA, an SRV) stops one name from resolving, like a record below the apex."""
     if not DNS_RECORDS.search(change.type) or not isinstance(change.before, dict):
         return None
     name = str(change.before.get("name") or "").rstrip(".")
-    if name in ("@", "") or (name.count(".") == 1 and not name.startswith("*")):
-        return None  # the apex: the whole domain stops resolving
+    apex = name in ("@", "") or (name.count(".") == 1 and not name.startswith("*"))
+    kind = str(change.before.get("type") or change.before.get("record_type") or "").upper()
+    if apex and (kind in ROUTING_KINDS or not kind):
+        return None
     return str(change.before.get("hostname") or change.before.get("fqdn") or name)
+
+
+def _mail_policy(change: Change) -> bool:
+    """Whether a deleted DNS record holds the domain's SPF or DMARC policy."""
+    before = change.before if isinstance(change.before, dict) else {}
+    return bool(DNS_RECORDS.search(change.type)) and any(
+        MAIL_POLICY.search(str(before.get(key))) for key in RECORD_VALUES if before.get(key) is not None)
 
 
 def loss(resource_type: str) -> str:
@@ -247,6 +267,10 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         elif (why := teardown(change, ri, looks_stateful)) is not None:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (a disposable object: {why})", Severity.MEDIUM)
+        elif _mail_policy(change):
+            yield finding("resource-delete", change.address,
+                          f"{what} is destroyed{because} (the domain's SPF or DMARC policy: anyone can send mail "
+                          "as the domain)")
         elif (dns := _record_name(change)) is not None:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (DNS record {dns}: the name stops resolving)",
