@@ -13,8 +13,8 @@ from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 MAX_STATEMENT = 4_000
-STATEMENT = re.compile(r"^\s*allow\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+(?P<where>tenancy|\S+\s+\S+)"
-                       r"(?:\s|$)", re.IGNORECASE)
+STATEMENT = re.compile(r"^\s*allow\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+"
+                       r"(?P<where>tenancy|\S+\s+\S+)(?:\s|$)", re.IGNORECASE)
 # The verbs' ladder (inspect < read < use < manage); manage includes creating and deleting and changing policy.
 WRITE_VERBS = ("manage",)
 EVERYTHING = re.compile(r"^(?:all-resources|\*|all)$", re.IGNORECASE)
