@@ -11,6 +11,7 @@ from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import tenants as tenants
+from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
@@ -36,6 +37,7 @@ THEMES = (
     "iam",
     "access",
     "tenants",
+    "statements",
     "network",
     "protection",
     "retention",

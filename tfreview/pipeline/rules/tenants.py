@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
-                "_organization_token", "_org_token")
+                "_organization_token", "_org_token", "_token")
 ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
 SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
               "policies", "policy", "permission_groups")
@@ -113,10 +113,19 @@ def _leaves(value: Any) -> Iterator[str]:
 
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
-GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team")
-ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges", re.IGNORECASE)
-LEVEL_KEY = re.compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges)(?:_level)?$"
-                       r"|role|permission|access_level")
+GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team",
+               "binding", "assignment", "attachment", "scope")
+# An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
+# its holder can grant itself anything, so it is admin whatever the role is called.
+ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges"
+                          r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
+                          r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
+                          r"|(?:manage|assign|grant)[._:-](?:\w+[._:-])?(?:users?|groups?|roles?|members?|access|permissions?"
+                          r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
+# A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
+READ_ONLY = re.compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
+LEVEL_KEY = re.compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?)"
+                       r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$")
 # An access ladder shared by SaaS providers: read < triage/write < maintain < admin/owner.
 LADDER = {**dict.fromkeys(("none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
                            "pull", "reporter", "observer", "limited_user", "responder"), 1),
@@ -130,7 +139,12 @@ def access_rank(value: Any) -> int | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().lower().replace("-", "_").replace(" ", "_")
-    return 4 if ADMIN_VALUES.search(text) else LADDER.get(text)
+    return 4 if admin_value(text) else LADDER.get(text)
+
+
+def admin_value(value: str) -> bool:
+    """Whether an access value names an admin/owner role or identity management, and is not read-only."""
+    return bool(ADMIN_VALUES.search(value)) and not READ_ONLY.search(value)
 
 
 @on_change()
@@ -144,7 +158,7 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         if not LEVEL_KEY.search(key.lower()) or value == before.get(key):
             continue
         old = set(_leaves(before.get(key)))
-        admin = [v for v in _leaves(value) if v not in old and ADMIN_VALUES.search(v)]
+        admin = [v for v in _leaves(value) if v not in old and admin_value(v)]
         if admin:
             was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '

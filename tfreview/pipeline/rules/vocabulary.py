@@ -273,6 +273,14 @@ control(AUTH, r"policy|policies|enforcement", ladder(("all-applications", "alway
                                                     ("confidence-score", "adaptive", "optional"),
                                                     ("never", "off", "disabled")),
         "MFA no longer required", types=FACTORS)
+# An access policy that enforces sign-in (conditional access, sign-on, authentication policy) switched to report-only
+# or off: whatever its grant controls required (MFA, compliant device) is no longer enforced.
+ENFORCING_POLICIES = r"conditional_access|(?:^|_)(?:sign_?on|authentication|auth|login|session|access)_polic(?:y|ies)"
+control(AUTH, r"state|status|enabled|mode", ladder(("enabled", "on", "active", "enforced", "enforce"),
+                                                  ("enabledforreportingbutnotenforced", "report_only", "reportonly",
+                                                   "audit", "evaluate"),
+                                                  ("disabled", "off", "inactive")),
+        "an enforcing access policy switched to report-only or off", types=ENFORCING_POLICIES)
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
