@@ -145,3 +145,8 @@ def test_sensitive_variable_replaced_by_its_value_is_a_rotation(tmp_path: Path) 
 
 def test_plain_variable_replaced_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [_variable(False)]).get("resource-replace") is Severity.HIGH
+
+
+def test_deleted_deny_assignment_stays_high(tmp_path: Path) -> None:
+    gone = entry("acme_deny_assignment.prod", ["delete"], {"scope": "/subscriptions/1", "principal": "ops"}, None)
+    assert worst(tmp_path, [gone]).get("resource-delete") is Severity.HIGH

@@ -21,7 +21,7 @@ MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|
                          r"|binding|role_binding|collaborator|team_repository|user_role|group_user)(?:_v\d+)?$")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
-GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction")
+GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
 RESTRICTING = re.compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
                          r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
 
