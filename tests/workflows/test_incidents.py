@@ -26,7 +26,6 @@ LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())[
 KNOWN_MISSES = {
     # exposure
     # identity
-    "aws/inc_vendor_trust_no_external_id.json",
     # destruction
     # downgrade
     # reach

@@ -17,6 +17,7 @@ from typing import Any
 import tfreview.pipeline.rules.capabilities as capabilities
 import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
+import tfreview.pipeline.rules.memberships as memberships
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
@@ -147,6 +148,8 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _unreadable(change)
     yield from capabilities.changed(change)
     yield from federation.changed(change)
+    yield from memberships.admin_joins(change, context.config)
+    yield from memberships.ladder_top(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 

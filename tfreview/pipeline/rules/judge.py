@@ -231,7 +231,7 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")
         else:
-            yield Verdict(TRUST, Severity.MEDIUM, f"{name} trusts account {match.group(1)} with no ExternalId or "
+            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts account {match.group(1)} with no ExternalId or "
                           "organisation condition (the plan shows no account of its own to compare)")
 
 

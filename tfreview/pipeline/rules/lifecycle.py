@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
+from tfreview.pipeline.rules.narrowing import narrowing, rotation
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -260,6 +261,8 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (a credential: access is revoked; check nothing still "
                           "uses it)", Severity.MEDIUM)
+        elif (why := narrowing(change)) is not None:
+            yield finding("resource-delete", change.address, f"{what} is destroyed{because} ({why})", Severity.MEDIUM)
         elif STORE_ITEMS.search(change.type):
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (an item inside a store; the store keeps the rest)",
@@ -293,6 +296,8 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
         elif is_immutable_type(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
+        elif (why := rotation(change)) is not None:
+            yield finding("resource-replace", change.address, f"{replace_message(change)} ({why})", Severity.MEDIUM)
         elif LINKS.search(change.type) or STORE_ITEMS.search(change.type):
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (a link or an item in a store, re-made in the same apply)",

@@ -1,0 +1,129 @@
+"""Risk rules, identity: a membership that puts a principal into an admin, owner or break-glass group or team,
+read by the target's name — in the plan, or through the configuration's references when the plan shows only an
+opaque id (a data source or resource looked up by name). `iam` reports what this finds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.findings import Finding, finding
+from tfreview.pipeline.rules.common import as_list
+from tfreview.pipeline.rules.grants import PRIVILEGED
+
+# Types that add a member to a group, team or organisation (any provider).
+MEMBERSHIP_TYPES = re.compile(r"(?:^|_)(?:member|members|membership|memberships|group_user|team_user|user_group"
+                              r"|user_groups|group_users|team_users)(?:_|$)")
+# Attributes naming the group or team joined (by name, id or slug).
+TARGET_KEY = re.compile(r"(?:^|_)(?:group|groups|team|teams)(?:_(?:object_)?(?:id|ids|name|names|key|keys|slug"
+                        r"|slugs))?$")
+# Names that say a group holds full control: admins, owners, superusers, root, break-glass or emergency access.
+ADMIN_NAME = re.compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass"
+                        r"|emergency|sudoer", re.IGNORECASE)
+# Arguments that carry a group's or team's name on the resource or data source a reference points at.
+NAME_KEYS = ("name", "display_name", "group_name", "team_name", "slug", "title")
+NOT_NAMES = frozenset({"each", "count", "path", "self", "terraform"})
+
+
+def admin_joins(change: Change, config: Configuration) -> Iterator[Finding]:
+    """A membership whose added target group or team is named as an admin/owner/break-glass one."""
+    if not MEMBERSHIP_TYPES.search(change.type) or not isinstance(change.after, dict):
+        return
+    before = change.before if isinstance(change.before, dict) else {}
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    for key in sorted(set(change.after) | set(unknown)):
+        if not TARGET_KEY.search(key):
+            continue
+        added = _leaves(change.after.get(key)) - _leaves(before.get(key))
+        if not added and unknown.get(key) is not True:
+            continue
+        named = sorted(v for v in added if ADMIN_NAME.search(v))
+        why = f'"{named[0]}"' if named else _configured(change.address, key, added, config)
+        if why:
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {key} joins {why}, an admin, owner or "
+                          "break-glass group or team (a privilege grant)")
+
+
+def _configured(address: str, key: str, added: set[str], config: Configuration) -> str | None:
+    """The configuration reference behind an added target that names an admin group, or None."""
+    expression = config.expression(address, (key,))
+    references = as_list(expression.get("references")) if isinstance(expression, dict) else []
+    module = module_of(address)
+    for reference in references:
+        if not isinstance(reference, str) or not any(ADMIN_NAME.search(n) for n in _names(reference, module, config)):
+            continue
+        value = config.resolve(reference, module)
+        if value == UNKNOWN or not added or _leaves(value) & added or not _leaves(value):
+            return f"{config_address(reference)} (from the configuration)"
+    return None
+
+
+def _names(reference: str, module: str, config: Configuration) -> list[str]:
+    """The names a reference gives its target: its own label, and the name arguments of what it points at."""
+    parts = config_address(reference).split(".")
+    if parts[0] in NOT_NAMES or len(parts) < 2:
+        return []
+    if parts[0] in ("var", "local", "module"):
+        return [parts[1]]
+    target = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
+    if len(target.split(".")) < (3 if parts[0] == "data" else 2):
+        return []
+    names = [target.rsplit(".", 1)[-1]]
+    full = f"{module}.{target}" if module else target
+    expressions = config.expressions(full) or {}
+    for name_key in NAME_KEYS:
+        found = expressions.get(name_key)
+        if isinstance(found, dict) and isinstance(found.get("constant_value"), str):
+            names.append(found["constant_value"])
+    planned = config.planned.get(full, (None, None))[0]
+    if isinstance(planned, dict):
+        names += [str(planned[k]) for k in NAME_KEYS if isinstance(planned.get(k), str)]
+    return names
+
+
+def _leaves(value: Any) -> set[str]:
+    """Every string (or number, as text) inside a value."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, bool) or value is None:
+        return set()
+    if isinstance(value, (int, float)):
+        return {str(value)}
+    if isinstance(value, dict):
+        return {s for item in value.values() for s in _leaves(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in _leaves(item)}
+    return set()
+
+
+# An access ladder's rungs, as providers spell them; the top rung controls the object and who else gets access.
+TOP = frozenset({"admin", "administrator", "admins", "owner", "owners", "superuser", "super_admin", "org_admin",
+                 "organization_owner", "all_privileges"})
+LOWER = frozenset({"none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer", "pull",
+                   "reporter", "observer", "triage", "write", "writer", "push", "developer", "contributor", "edit",
+                   "editor", "member", "user", "maintain", "maintainer", "manage", "manager", "operator"})
+LEVEL_KEY = re.compile(r"(?:^|_)(?:permission|permissions|role|access|access_level|level|privilege)$")
+GRANT_TYPES = re.compile(r"member|team|collaborator|permission|access|grant|user|role")
+
+
+def ladder_top(change: Change) -> Iterator[Finding]:
+    """An existing membership or grant whose access level is raised from a lower rung to the top (admin, owner)."""
+    if not GRANT_TYPES.search(change.type) or not isinstance(change.before, dict) \
+            or not isinstance(change.after, dict):
+        return
+    for key, value in change.after.items():
+        if not LEVEL_KEY.search(key):
+            continue
+        old, new = _rung(change.before.get(key)), _rung(value)
+        if old in LOWER and new in TOP:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{change.before[key]}" '
+                          f'to "{value}", the top of its access ladder (a privilege grant)')
+
+
+def _rung(value: Any) -> str:
+    """An access level as a ladder word: lower case, underscores for spaces and dashes; '' for anything else."""
+    return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else ""

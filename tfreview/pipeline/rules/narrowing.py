@@ -1,0 +1,76 @@
+"""Risk rules, lifecycle helpers: changes that shrink access rather than lose anything — a credential rotated by
+replacement, a membership or role grant deleted. `lifecycle` grades its deletes and replaces with them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.mask import MASK
+
+# Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
+# revokes the old one. Not key rings, crypto keys or key vaults (their data is encrypted with them).
+CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
+                              r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id"
+                              r"|credential|credentials)(?:_v\d+)?$")
+KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
+
+# Types that put a principal in a group/team/org or give it a role or permission: deleting one removes access.
+MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
+                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user)(?:_v\d+)?$")
+# What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
+# membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
+GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
+RESTRICTING = re.compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
+                         r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
+
+
+def rotation(change: Change) -> str | None:
+    """Why a replace only rotates a credential, or None: the type is one credential, or every attribute that
+    forces the replace is marked sensitive (a secret value replaced on a stateless object)."""
+    if KEY_STORES.search(change.type):
+        return None
+    if CREDENTIAL_TYPES.search(change.type):
+        return "a credential rotated: a new one is issued and the old one revoked; check what used it is updated"
+    paths = change.replace_paths
+    if paths and all(_sensitive(change, path) for path in paths) and not _stateful_words(change.type):
+        return "only a sensitive value forces it: a secret rotated; check what used it is updated"
+    return None
+
+
+def narrowing(change: Change) -> str | None:
+    """Why deleting this membership or grant narrows access, or None when it is not one or may widen access."""
+    if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
+        return None
+    before = change.before if isinstance(change.before, dict) else {}
+    if any(RESTRICTING.search(text) for text in _strings(before)):
+        return None
+    return "a membership or grant removed: access narrows; check nobody still needs it"
+
+
+def _sensitive(change: Change, path: str) -> bool:
+    """Whether the attribute at a replace path holds a masked (sensitive) value on either side, or is the value
+    of an object that declares itself sensitive (`sensitive = true` before and after, as variables do)."""
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    sides = [side for side in (change.before, change.after) if isinstance(side, dict)]
+    if len(sides) == 2 and head == "value" and all(side.get("sensitive") is True for side in sides):
+        return True
+    return bool(sides) and any(side.get(head) == MASK for side in sides)
+
+
+def _stateful_words(resource_type: str) -> bool:
+    """Whether a type name says it holds data (a database, bucket, disk…): its replace is judged as a loss."""
+    return bool(re.search(r"(?:^|_)(?:db|database|sql|instance|cluster|bucket|storage|disk|volume|table|secret"
+                          r"|vault|server)(?:_|$)", resource_type))
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a value (nested dicts and lists)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
