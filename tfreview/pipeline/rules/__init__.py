@@ -25,6 +25,7 @@ from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 # isort: on
