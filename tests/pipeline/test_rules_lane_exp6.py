@@ -142,3 +142,20 @@ def test_copy_that_was_already_there_is_not_news(tmp_path: Path) -> None:
     outputs["ingest"].update(actions=["update"], before=KEY)
     result = review_rules_alone(tmp_path, [_key_resource()], output_changes=outputs)
     assert "sensitive-copy" not in worst_by_rule(result)
+
+
+def test_allowlist_known_only_after_apply_is_not_emptied(tmp_path: Path) -> None:
+    entry = update("azurerm_kubernetes_cluster.this", CLUSTER, _with([{"authorized_ip_ranges": None}]))
+    entry["change"]["after_unknown"] = {"api_server_access_profile": [{"authorized_ip_ranges": True}]}
+    result = review_rules_alone(tmp_path, [entry])
+    assert "allowlist-emptied" not in worst_by_rule(result)
+
+
+def test_short_or_numeric_values_equal_to_a_secret_are_not_leaks(tmp_path: Path) -> None:
+    values = {"name": "db", "username": "admin", "port": 6543, "id": "db-1"}
+    secret = update("zeta_database.main", values, values, sensitive={"username": True, "port": True})
+    secret["change"]["actions"] = ["no-op"]
+    other = update("zeta_service.api", {"name": "api", "user": "x", "port": 1},
+                   {"name": "api", "user": "admin", "port": 6543})
+    result = review_rules_alone(tmp_path, [secret, other])
+    assert "sensitive-copy" not in worst_by_rule(result)

@@ -48,7 +48,7 @@ class MaskReport:
     secrets: set[str] = field(default_factory=set, repr=False)
     numbers: set[float] = field(default_factory=set, repr=False)
     credentials: list[CredentialHit] = field(default_factory=list)
-    # Where each copy was: the JSON path of the masked string or number in the plan document.
+    # Where each copy of a secret of TOKEN_ONLY_BELOW+ characters was: its JSON path in the plan document.
     places: list[Path] = field(default_factory=list)
 
 
@@ -211,14 +211,15 @@ def _walk_and_mask(node: Any, automaton: Any, report: MaskReport, entry: bool, p
         masked = _mask_string(node, automaton)
         if masked != node:
             report.copies += 1
-            report.places.append(path)
+            # A short value (a username, an environment name) may equal a secret by chance: not a place.
+            if any(len(word) >= TOKEN_ONLY_BELOW for _, word in automaton.iter(node)):
+                report.places.append(path)
         return masked
     if isinstance(node, bool):
         return node
     if isinstance(node, (int, float)):
         if report.numbers and float(node) in report.numbers:
-            report.copies += 1
-            report.places.append(path)
+            report.copies += 1  # a number equal to a secret (a port) is masked, but is no place of a copy
             return MASK
         return node
     if isinstance(node, list):

@@ -83,16 +83,21 @@ def _other_sources(node: dict[str, Any], key: str) -> bool:
                and not _empty(v) for k, v in node.items())
 
 
-def _emptied(before: Any, after: Any, path: str, depth: int = 0) -> Iterator[str]:
-    """Paths of allow-lists that held addresses in BEFORE and are empty, null or gone in AFTER."""
-    if depth > MAX_DEPTH or not isinstance(before, dict):
+def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -> Iterator[str]:
+    """Paths of allow-lists that held addresses in BEFORE and are empty, null or gone in AFTER (a value known
+    only after apply, UNKNOWN in after_unknown, is not empty)."""
+    if depth > MAX_DEPTH or not isinstance(before, dict) or unknown is True:
         return
     after_node = after if isinstance(after, dict) else {}
+    unknown_node = unknown if isinstance(unknown, dict) else {}
     if _deny_default(after_node) or _deny_default(before):
         return
     for key, old in before.items():
         new = after_node.get(key)
         where = f"{path}.{key}" if path else key
+        inner = unknown_node.get(key)
+        if inner is True:
+            continue
         if allow_key(key) and _addresses(old) and (_empty(new) or not _addresses(new)):
             if not _other_sources(after_node, key):
                 yield where
@@ -100,9 +105,10 @@ def _emptied(before: Any, after: Any, path: str, depth: int = 0) -> Iterator[str
         if isinstance(old, list):
             for index, item in enumerate(old):
                 next_after = new[index] if isinstance(new, list) and index < len(new) else None
-                yield from _emptied(item, next_after, f"{where}[{index}]", depth + 1)
+                next_unknown = inner[index] if isinstance(inner, list) and index < len(inner) else None
+                yield from _emptied(item, next_after, next_unknown, f"{where}[{index}]", depth + 1)
         elif isinstance(old, dict):
-            yield from _emptied(old, new, where, depth + 1)
+            yield from _emptied(old, new, inner, where, depth + 1)
 
 
 def private(values: Any, depth: int = 0) -> bool:
@@ -129,7 +135,7 @@ def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:
         return
-    paths = list(_emptied(before, after, ""))
+    paths = list(_emptied(before, after, change.after_unknown, ""))
     if not paths or private(after):
         return
     yield finding(EMPTIED, change.address,
