@@ -39,6 +39,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "iam-public-member": ("aws_sqs_queue_policy.orders_events", ('Principal "*"', "no Condition"), {}),
     "iam-open-trust": ("aws_iam_role.gha_deploy", ("token.actions.githubusercontent.com", ":sub"), {}),
     "network-open-ingress": ("google_compute_firewall.admin", ("port 22/tcp", "0.0.0.0/0"), {}),
+    "allowlist-emptied": ("azurerm_kubernetes_cluster.main", ("authorized_ip_ranges", "not private"), {}),
+    "sensitive-copy": (None, ("output ingest_key", "copy of a value marked sensitive"), {}),
     "public-database": ("google_sql_database_instance.orders", ("authorized_networks", "0.0.0.0/0"), {}),
     "public-bucket": ("aws_s3_bucket_policy.exports", ('statement "PublicRead"', 'Principal "*"'), {}),
     "protection-disabled": ("aws_lb.web", ("enable_deletion_protection true → false",), {}),

@@ -19,12 +19,12 @@ from tfreview.pipeline import scan
 from tfreview.pipeline.credentials import (
     LABELS,
     find_by_key,
-    find_encoded,
     find_in_arguments,
     find_in_text,
     find_pin,
     matching,
 )
+from tfreview.pipeline.encoded import find_encoded
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,10 @@ def _paired(node: dict[str, Any], value: Any) -> str | None:
 
 
 def _mask_text(text: str, unit: _Unit, path: str, mask: str, found: _Found) -> str:
-    hits = find_in_text(text) + find_encoded(text) + _embedded(text)
+    plain = find_in_text(text)
+    # An encoded value a shape already names whole (a base64 service-account key) is reported once.
+    encoded = [(k, s) for k, s in find_encoded(text) if not any(s in p or p in s for _, p in plain)]
+    hits = plain + encoded + _embedded(text)
     for kind, secret in hits:
         _record(found, unit, path, kind, secret)
     for secret in sorted({s for _, s in hits}, key=len, reverse=True):

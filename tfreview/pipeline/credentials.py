@@ -9,7 +9,6 @@ has a literal-led probe (see scan.py) so a 50,000-change plan is searched in a f
 
 from __future__ import annotations
 
-import base64
 import itertools
 import re
 from dataclasses import dataclass
@@ -118,7 +117,10 @@ PROBES = (
     re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
     re.compile(rb"k_(?:live|test)_"),
     re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
-    re.compile(rb"LS0tLS1CRUdJTi"),  # base64 of "-----BEGIN": a PEM block encoded whole (find_encoded)
+    re.compile(rb"LS0tLS1CRUdJTi"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
+    # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
+    # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.
+    re.compile(rb'"(?=[A-Za-z0-9+/]{40})[0-9a-fA-F]*[G-Zg-z+/]'),
     # An upper-case variable name ending a string (`"variable_name":"AWS_SECRET_ACCESS_KEY"`): Terraform sorts
     # attributes, so the name of a name/value pair may come after its value, out of reach of LOWER_PROBES.
     re.compile(rb"(?:PASS(?:WORD|WD|PHRASE)|SECRET|TOKEN|KEY|CREDENTIALS?)\\?\""),
@@ -176,24 +178,6 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
             if not wordy and plausible(secret, match.group("flag")) \
                     and not any(secret in s or s in secret for _, s in found):
                 found.append(("argument", secret))
-    return found
-
-
-BASE64 = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/\r\n]*={0,2}")
-
-
-def find_encoded(text: str) -> list[tuple[str, str]]:
-    """(kind, base64 text) for each base64-encoded PEM block whose decoded text holds a private key."""
-    found = []
-    for match in BASE64.finditer(text):
-        encoded = match.group(0).rstrip()
-        compact = re.sub(r"\s", "", encoded)
-        try:
-            decoded = base64.b64decode(compact + "=" * (-len(compact) % 4)).decode("utf-8", "replace")
-        except ValueError:
-            continue
-        if any(kind == "private-key" for kind, _ in find_in_text(decoded)):
-            found.append(("private-key", encoded))
     return found
 
 

@@ -36,6 +36,7 @@ _ADDRESS_KEYS = frozenset({"address", "previous_address", "module_address", "ind
 
 
 _ABSENT = object()
+Path = tuple[str | int, ...]
 
 
 @dataclass
@@ -47,6 +48,8 @@ class MaskReport:
     secrets: set[str] = field(default_factory=set, repr=False)
     numbers: set[float] = field(default_factory=set, repr=False)
     credentials: list[CredentialHit] = field(default_factory=list)
+    # Where each copy of a secret of TOKEN_ONLY_BELOW+ characters was: its JSON path in the plan document.
+    places: list[Path] = field(default_factory=list)
 
 
 def mask_document(document: dict[str, Any]) -> MaskReport:
@@ -190,7 +193,7 @@ def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport)
     text = orjson.dumps(document)
     if next(probe.iter(text.decode()), None) is None:
         return text
-    _walk_and_mask(document, _automaton(secrets), report, entry=False)
+    _walk_and_mask(document, _automaton(secrets), report, entry=False, path=())
     return None
 
 
@@ -202,41 +205,47 @@ def _automaton(needles: set[str]) -> Any:
     return automaton
 
 
-def _walk_and_mask(node: Any, automaton: Any, report: MaskReport, entry: bool) -> Any:
-    """Mask copies in NODE; ENTRY: NODE is a resource or module entry, whose address keys stay as written."""
+def _walk_and_mask(node: Any, automaton: Any, report: MaskReport, entry: bool, path: Path) -> Any:
+    """Mask copies in NODE at PATH; ENTRY: NODE is a resource or module entry, whose address keys stay as written."""
     if isinstance(node, str):
-        return _mask_string(node, automaton, report)
+        masked = _mask_string(node, automaton)
+        if masked != node:
+            report.copies += 1
+            # A short value (a username, an environment name) may equal a secret by chance: not a place.
+            if any(len(word) >= TOKEN_ONLY_BELOW for _, word in automaton.iter(node)):
+                report.places.append(path)
+        return masked
     if isinstance(node, bool):
         return node
     if isinstance(node, (int, float)):
         if report.numbers and float(node) in report.numbers:
-            report.copies += 1
+            report.copies += 1  # a number equal to a secret (a port) is masked, but is no place of a copy
             return MASK
         return node
     if isinstance(node, list):
         for index, item in enumerate(node):
-            node[index] = _walk_and_mask(item, automaton, report, entry)
+            node[index] = _walk_and_mask(item, automaton, report, entry, (*path, index))
         return node
     if isinstance(node, dict):
         for key in list(node):
             if entry and key in _ADDRESS_KEYS and not isinstance(node[key], (dict, list)):
                 continue
             inner = key in _ENTRY_LISTS or (key == "resource_change" and entry)
-            value = _walk_and_mask(node[key], automaton, report, inner)
-            new_key = _mask_string(key, automaton, report)
+            value = _walk_and_mask(node[key], automaton, report, inner, (*path, key))
+            new_key = _mask_string(key, automaton)
             if new_key != key:
+                report.copies += 1
                 del node[key]
             node[new_key] = value
         return node
     return node
 
 
-def _mask_string(text: str, automaton: Any, report: MaskReport) -> str:
+def _mask_string(text: str, automaton: Any) -> str:
     spans = [(end - len(word) + 1, end + 1) for end, word in automaton.iter(text)
              if len(word) >= TOKEN_ONLY_BELOW or _whole_token(text, end - len(word) + 1, end + 1)]
     if not spans:
         return text
-    report.copies += 1
     pieces, cursor = [], 0
     for start, end in sorted(_merge(spans)):
         pieces += [text[cursor:start], MASK]

@@ -16,6 +16,7 @@ from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
 from tfreview.pipeline.rules import exposure as exposure
+from tfreview.pipeline.rules import allowlist as allowlist
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
@@ -25,6 +26,7 @@ from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 # isort: on

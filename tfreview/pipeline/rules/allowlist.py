@@ -1,0 +1,143 @@
+"""Risk rules, network exposure: a source allow-list (authorized/allowed/trusted IP ranges) emptied or removed.
+
+On most providers an endpoint's allow-list is a restriction added on top of an open default: emptying it, nulling
+it or removing its block lets anyone in, like adding 0.0.0.0/0. Not reported when the resource is private anyway
+(a private flag on, a public flag off), when a deny default in the same block makes an empty list mean "nobody",
+or when another source list in the same block still narrows who gets in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import sides
+
+EMPTIED = declare("allowlist-emptied", Severity.HIGH,
+                  "A source allow-list (authorized/allowed/trusted IP ranges or networks, ip_allowlist, whitelist, "
+                  "source_ranges…) that held addresses is emptied, nulled or removed on a resource that is not "
+                  "otherwise private, on any provider: the endpoint is open to anyone.")
+
+_SPLIT = re.compile(r"[^a-z0-9]+")
+ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "allowlist", "allowlisted", "whitelist",
+               "whitelisted", "trusted", "permitted", "source", "sources", "src"}
+NETWORK_WORDS = {"ip", "ips", "cidr", "cidrs", "range", "ranges", "network", "networks", "address", "addresses",
+                 "prefix", "prefixes", "subnet", "subnets", "allowlist", "whitelist"}
+AWAY_WORDS = {"egress", "outbound", "destination", "dest", "dst", "deny", "denied", "blocked", "block", "blacklist",
+              "denylist", "port", "ports", "tags", "tag", "account", "accounts", "service"}
+DEFAULT_KEYS = re.compile(r"^(?:default_action|default|default_access|action|policy)$")
+PRIVATE_FLAG = re.compile(r"private")
+PUBLIC_FLAG = re.compile(r"public")
+OFF_WORDS = {"disabled", "disable", "off", "false", "none", "deny"}
+_CIDRISH = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+MAX_DEPTH = 8
+
+
+def _words(key: str) -> set[str]:
+    return {w for w in _SPLIT.split(key.lower()) if w}
+
+
+def allow_key(key: str) -> bool:
+    """Whether a key names a list of sources allowed in (and not a deny list, a destination or ports)."""
+    found = _words(key)
+    return bool(found & ALLOW_WORDS or found & {"allowlist", "whitelist"}) and bool(found & NETWORK_WORDS) \
+        and not found & AWAY_WORDS
+
+
+def _addresses(value: Any, depth: int = 0) -> bool:
+    """Whether VALUE holds at least one IP address or CIDR (strings, lists, nested blocks)."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        text = value.strip()
+        if not _CIDRISH.match(text):
+            return False
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+        return True
+    if isinstance(value, list):
+        return any(_addresses(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(_addresses(v, depth + 1) for v in value.values())
+    return False
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == "" or value == {}
+
+
+def _deny_default(node: dict[str, Any]) -> bool:
+    return any(DEFAULT_KEYS.match(k) and str(v).lower() in {"deny", "denied", "block", "reject", "drop"}
+               for k, v in node.items())
+
+
+def _other_sources(node: dict[str, Any], key: str) -> bool:
+    """Whether another source list in the same block still narrows who gets in."""
+    return any(k != key and _words(k) & {"source", "sources", "src", "allowed", "authorized", "trusted"}
+               and not _empty(v) for k, v in node.items())
+
+
+def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -> Iterator[str]:
+    """Paths of allow-lists that held addresses in BEFORE and are empty, null or gone in AFTER (a value known
+    only after apply, UNKNOWN in after_unknown, is not empty)."""
+    if depth > MAX_DEPTH or not isinstance(before, dict) or unknown is True:
+        return
+    after_node = after if isinstance(after, dict) else {}
+    unknown_node = unknown if isinstance(unknown, dict) else {}
+    if _deny_default(after_node) or _deny_default(before):
+        return
+    for key, old in before.items():
+        new = after_node.get(key)
+        where = f"{path}.{key}" if path else key
+        inner = unknown_node.get(key)
+        if inner is True:
+            continue
+        if allow_key(key) and _addresses(old) and (_empty(new) or not _addresses(new)):
+            if not _other_sources(after_node, key):
+                yield where
+            continue
+        if isinstance(old, list):
+            for index, item in enumerate(old):
+                next_after = new[index] if isinstance(new, list) and index < len(new) else None
+                next_unknown = inner[index] if isinstance(inner, list) and index < len(inner) else None
+                yield from _emptied(item, next_after, next_unknown, f"{where}[{index}]", depth + 1)
+        elif isinstance(old, dict):
+            yield from _emptied(old, new, inner, where, depth + 1)
+
+
+def private(values: Any, depth: int = 0) -> bool:
+    """Whether values say the resource is private anyway: a private flag on, or a public access flag off."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(values, list):
+        return any(private(v, depth + 1) for v in values)
+    if not isinstance(values, dict):
+        return False
+    for key, value in values.items():
+        lowered = key.lower()
+        if PRIVATE_FLAG.search(lowered) and value is True:
+            return True
+        if PUBLIC_FLAG.search(lowered) and (value is False or str(value).lower() in OFF_WORDS):
+            return True
+        if isinstance(value, (dict, list)) and private(value, depth + 1):
+            return True
+    return False
+
+
+@on_change()
+def _allowlist_emptied(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not before or not after:
+        return
+    paths = list(_emptied(before, after, change.after_unknown, ""))
+    if not paths or private(after):
+        return
+    yield finding(EMPTIED, change.address,
+                  f"{change.address}: {', '.join(paths)} held allowed source addresses and is now empty or removed "
+                  "on a resource that is not private: anyone can reach it (like allowing 0.0.0.0/0)")

@@ -1,0 +1,65 @@
+"""Risk rules, credentials: a value marked sensitive copied (nonsensitive()) into an unmarked place.
+
+The masker masks every copy of a sensitive value and records where it was (MaskReport.places). A copy in an
+output not marked sensitive, or in another attribute of a resource this plan creates or updates (a tag, a
+description, a setting), is printed by every apply and stored unmarked in the state: the secret has leaked.
+A copy that was already there before this change is not news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+
+COPY = "sensitive-copy"
+
+WRITING = {"create", "update"}
+
+
+def _side(path: tuple[str | int, ...], side: str) -> tuple[str | int, ...]:
+    """PATH with its `after` step swapped for SIDE."""
+    return tuple(side if step == "after" else step for step in path)
+
+
+def _dotted(steps: tuple[str | int, ...]) -> str:
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps).lstrip(".")
+
+
+def _actions(entry: Any) -> set[str]:
+    change = entry.get("change") if isinstance(entry, dict) else None
+    actions = change.get("actions") if isinstance(change, dict) else None
+    return {a for a in actions if isinstance(a, str)} if isinstance(actions, list) else set()
+
+
+def _laundered(ri: ReviewInput) -> Iterator[tuple[str | None, str]]:
+    """(address, place) for each new copy of a sensitive value in an unmarked output or resource attribute."""
+    places = set(ri.masking.places)
+    for path in ri.masking.places:
+        if _side(path, "before") in places:
+            continue
+        if len(path) >= 3 and path[0] == "output_changes" and path[2] == "after":
+            change = ri.plan.output_changes.get(str(path[1]))
+            if change is not None and set(change.actions) & WRITING:
+                yield None, f"output {path[1]}"
+        elif len(path) >= 5 and path[0] == "resource_changes" and path[2:4] == ("change", "after"):
+            index = path[1]
+            entries = ri.plan.resource_changes
+            entry = entries[index] if isinstance(index, int) and index < len(entries) else None
+            if isinstance(entry, dict) and _actions(entry) & WRITING:
+                address = entry.get("address")
+                yield (address if isinstance(address, str) else None), _dotted(path[4:])
+
+
+@rule(COPY, Severity.HIGH, "A value marked sensitive is copied (nonsensitive(), a module output) into an output "
+      "not marked sensitive or an attribute of another resource (tag, setting): a credential leak.")
+def _copies(ri: ReviewInput) -> Iterator[Finding]:
+    seen: set[tuple[str | None, str]] = set()
+    for address, place in _laundered(ri):
+        if (address, place) in seen:
+            continue
+        seen.add((address, place))
+        where = f"{address}: {place}" if address else place
+        yield finding(COPY, address, f"{where} holds a copy of a value marked sensitive elsewhere, without the "
+                      "mark (masked here): it is printed by applies and stored unmarked in the state")
