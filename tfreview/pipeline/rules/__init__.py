@@ -26,6 +26,7 @@ from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import safeguards as safeguards
 # isort: on
 
 THEMES = (
@@ -51,4 +52,5 @@ THEMES = (
     "credentials",
     "custom",
     "websites",
+    "safeguards",
 )
