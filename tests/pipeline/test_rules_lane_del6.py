@@ -175,6 +175,7 @@ def updated(address: str, before: dict[str, Any], after: dict[str, Any]) -> dict
 
 
 def volume(policy: str) -> dict[str, Any]:
+    """A persistent volume's values with this reclaim policy."""
     return {"metadata": [{"name": "pv"}], "spec": [{"persistent_volume_reclaim_policy": policy}]}
 
 

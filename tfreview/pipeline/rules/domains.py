@@ -6,6 +6,11 @@ from functools import cache
 
 from publicsuffixlist import PublicSuffixList
 
+# Special-use and private top-level names (RFC 2606, RFC 6761, ICANN's .internal, common private zones): not in
+# the public list, yet `acme.internal` is a zone's apex as much as `acme.com` is.
+SPECIAL_USE = frozenset({"example", "test", "invalid", "localhost", "local", "internal", "lan", "corp", "home",
+                         "intranet", "private"})
+
 
 @cache
 def _suffixes() -> PublicSuffixList:
@@ -22,4 +27,6 @@ def is_apex(name: str) -> bool:
         return True
     if name.startswith("*"):
         return False
+    if name.rsplit(".", 1)[-1] in SPECIAL_USE:
+        return name.count(".") == 1
     return _suffixes().privatesuffix(name) == name

@@ -10,6 +10,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.disposable import DATA_ENGINES
 from tfreview.pipeline.rules.lifecycle import STATEFUL
+from tfreview.pipeline.rules.watch import UNWATCHED_BLOCKS
 
 RECLAIM = declare("reclaim-to-delete", Severity.HIGH,
                   "A reclaim or deletion policy moves from keeping data (Retain, Snapshot) to deleting it: the "
@@ -35,8 +36,23 @@ def _leaf(path: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", path).rsplit(".", 1)[-1].lower()
 
 
+def _may_touch(change: Change, keys: re.Pattern[str]) -> bool:
+    """Whether a key like KEYS can be among those that change, judged from the top-level keys alone (the full
+    attribute diff is costly on large plans)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old != new and (keys.search(key.lower()) or (isinstance(old or new, (dict, list))
+                                                        and key not in UNWATCHED_BLOCKS)):
+            return True
+    return False
+
+
 @on_change(actions=(Action.UPDATE,))
 def _reclaim(change: Change) -> Iterator[Finding]:
+    if not _may_touch(change, POLICY_KEYS):
+        return
     for attr in change.attributes:
         key = _leaf(attr.path)
         if POLICY_KEYS.search(key) and str(attr.before).lower() in KEEPS and str(attr.after).lower() in DELETES:
@@ -52,7 +68,7 @@ def _stateful_service(resource_type: str) -> bool:
 
 @on_change(actions=(Action.UPDATE,))
 def _redundancy(change: Change) -> Iterator[Finding]:
-    if not _stateful_service(change.type):
+    if not _stateful_service(change.type) or not _may_touch(change, COPIES):
         return
     for attr in change.attributes:
         old, new = attr.before, attr.after

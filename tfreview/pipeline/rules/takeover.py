@@ -122,6 +122,7 @@ def _same_kind(old: str, new: str) -> bool:
 
 
 def _name(attrs: dict[str, object]) -> str:
+    """The object's name, lower-case letters and digits only ('' when it has none)."""
     for key in ("name", "display_name", "cluster_id", "title", "identifier"):
         if isinstance(attrs.get(key), str) and attrs[key]:
             return "".join(_WORD.findall(str(attrs[key]).lower()))
@@ -165,6 +166,7 @@ def inside_teardown(change: Change, ri: ReviewInput) -> str | None:
 
 
 def _creates(ri: ReviewInput) -> Iterator[Change]:
+    """The managed creates of the plan."""
     yield from managed(ri.changeset, Action.CREATE)
 
 
