@@ -74,6 +74,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "secrets-shared": ("circleci_project.web", ("forks_receive_secret_env_vars turns on",), {}),
     "major-upgrade": ("aws_db_instance.orders", ('engine_version "15.5" → "16.3"',), {}),
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
+    "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
+    "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -29,6 +29,7 @@ from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import safeguards as safeguards
 # isort: on
 
 THEMES = (
@@ -55,4 +56,5 @@ THEMES = (
     "credentials",
     "custom",
     "websites",
+    "safeguards",
 )

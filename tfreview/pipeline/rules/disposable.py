@@ -23,6 +23,9 @@ CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|
                             r"|artifact)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
 COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
+# Containers of other objects (a namespace, project, resource group): labelled disposable, they say what is
+# inside is (a preview environment's namespace); their contents are judged by teardown_member.
+CONTAINERS = re.compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
 DATA_ENGINES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
                           r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
 # An item inside a store (an object, blob or file in a bucket or share): the store itself keeps the rest.
@@ -31,7 +34,7 @@ STORE_ITEMS = re.compile(r"_(?:object|blob|file)$")
 KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delete_because_count_index"})
 
 
-def _labelled_disposable(attrs: dict[str, object]) -> bool:
+def labelled_disposable(attrs: dict[str, object]) -> bool:
     """Whether labels or tags (maps or 'key:value' lists) mark the object ephemeral, temporary, preview or CI."""
     for field in LABEL_FIELDS:
         value = attrs.get(field)
@@ -76,8 +79,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if why is not None:
         return why
     attrs = change.before if isinstance(change.before, dict) else {}
-    if _labelled_disposable(attrs) and (not stateful or (COMPUTE.search(change.type)
-                                                                   and not DATA_ENGINES.search(change.type))):
+    if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type)
+                                       or (COMPUTE.search(change.type) and not DATA_ENGINES.search(change.type))):
         return "labelled ephemeral, temporary, preview or CI"
     return None
 

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
+from tfreview.pipeline.rules.domains import is_apex
 from tfreview.pipeline.rules.narrowing import narrowing, rotation
+from tfreview.pipeline.rules.takeover import disposable_store, rebuilt
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -216,7 +218,7 @@ def _record_name(change: Change) -> str | None:
     if not DNS_RECORDS.search(change.type) or not isinstance(change.before, dict):
         return None
     name = str(change.before.get("name") or "").rstrip(".")
-    apex = name in ("@", "") or (name.count(".") == 1 and not name.startswith("*"))
+    apex = is_apex(name)
     kind = str(change.before.get("type") or change.before.get("record_type") or "").upper()
     if apex and (kind in ROUTING_KINDS or not kind):
         return None
@@ -282,6 +284,8 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} and re-created as {renamed.address} with the same name "
                           "(a rename: add a moved block to keep it)", Severity.MEDIUM)
+        elif (why := rebuilt(change, ri, looks_stateful(change.type)) or disposable_store(change)) is not None:
+            yield finding("resource-delete", change.address, f"{what} is destroyed{because} ({why})", Severity.MEDIUM)
         else:
             yield finding("resource-delete", change.address, f"{what} is destroyed{because}{loss(change.type)}")
 
@@ -310,6 +314,8 @@ def _replaces(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-replace", change.address,
                           replace_message(change) + " (stateless, and the new one exists before the old one goes)",
                           Severity.MEDIUM)
+        elif (why := rebuilt(change, ri, looks_stateful(change.type))) is not None:
+            yield finding("resource-replace", change.address, f"{replace_message(change)} ({why})", Severity.MEDIUM)
         else:
             yield finding("resource-replace", change.address, replace_message(change) + loss(change.type))
 

@@ -14,6 +14,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
+from tfreview.pipeline.rules.domains import is_apex
 
 DELEGATION = declare("dns-delegation", Severity.HIGH,
                      "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
@@ -42,8 +43,7 @@ def _record_kind(values: dict[str, Any], resource_type: str) -> str:
 
 
 def _is_apex(values: dict[str, Any]) -> bool:
-    name = str(values.get("name") or values.get("fqdn") or "").rstrip(".")
-    return name in ("@", "") or (name.count(".") == 1 and not name.startswith("*"))
+    return is_apex(str(values.get("name") or values.get("fqdn") or ""))
 
 
 @on_change(actions=(*ALTERING, Action.DELETE))

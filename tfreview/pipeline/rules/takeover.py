@@ -1,0 +1,207 @@
+"""Risk rules, lifecycle helper: deletes and replaces judged by what the object holds and by the rest of the plan
+(config rebuilt from code, stateless or spot machines, caches without persistence, a successor that takes over);
+lifecycle.py grades deletes and replaces with it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput, managed
+from tfreview.pipeline.rules.disposable import (
+    COMPUTE,
+    CONTAINERS,
+    DATA_ENGINES,
+    LABEL_FIELDS,
+    labelled_disposable,
+    self_disposable,
+)
+
+# Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
+# compute-only warehouses, service plans. Replacing one re-makes the same thing.
+CONFIG_ONLY = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alarm|alert_condition|condition|dashboard|dashboards"
+                         r"|warehouse|service_plan|page_rule|group_rule)(?:_v\d+)?$")
+# Kinds of configuration that a new object of the same kind can take over whole (rules, plans, policies, alert
+# conditions): not services with their own history or integration keys, which a new object does not carry.
+SUCCEEDED = re.compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|monitor|alert|alarm|dashboard|setting"
+                       r"|settings|template|warehouse)(?:_v\d+)?$")
+# What only shows data kept elsewhere: deleting it loses a view, not data.
+VIEWS = re.compile(r"(?:^|_)(?:dashboard|dashboards)(?:_v\d+)?$")
+# Machines: a VM, server, droplet or runner. Its disk goes with it, so what it runs decides.
+MACHINES = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner|droplet|machine)$")
+# Managed data services named like machines (`*_db_instance`, `*_cluster_instance`): never judged as machines.
+MANAGED_DATA = re.compile(r"(?:^|_)(?:cluster|rds|docdb|neptune|redshift|memorydb|alloydb|cosmosdb)(?:_|$)")
+# Roles a machine's name, labels or tags give it that keep nothing on it.
+STATELESS_ROLES = re.compile(r"^(?:stateless|ephemeral|ci|runner|builder|build|bastion|jump|jumphost|spot"
+                             r"|preemptible)$")
+# Roles that say the machine holds data: these win over any stateless word.
+DATA_ROLES = re.compile(r"^(?:db|database|data|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|primary"
+                        r"|replica|etcd|kafka|zookeeper|elasticsearch|storage|nfs|ledger|vault|minio|ceph)$")
+# Attributes that attach data disks to a machine (they go with it when it is destroyed).
+DATA_DISKS = re.compile(r"data_disk|attached_disk|ebs_block_device|storage_data_disk|volume_ids?$|^volumes?$"
+                        r"|scratch_disk|additional_disk")
+# Cache engines and durability settings that keep nothing on restart.
+VOLATILE_ENGINES = frozenset({"memcached", "memcache"})
+NO_DURABILITY = frozenset({"none", "off", "disabled", "ephemeral", "in-memory", "memory"})
+_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _attrs(change: Change) -> dict[str, object]:
+    """The object's attributes before the change (its after values for a create)."""
+    side = change.after if change.action is Action.CREATE else change.before
+    return side if isinstance(side, dict) else {}
+
+
+def _role_words(attrs: dict[str, object]) -> set[str]:
+    """Words of the machine's name and its label or tag keys and values."""
+    text = [str(attrs.get(key) or "") for key in ("name", "display_name", "instance_name", "hostname")]
+    for field in LABEL_FIELDS:
+        value = attrs.get(field)
+        if isinstance(value, dict):
+            text += [f"{k} {v}" for k, v in value.items() if str(v).lower() not in ("false", "no", "0")]
+        elif isinstance(value, list):
+            text += [str(item) for item in value]
+    return {word for chunk in text for word in _WORD.findall(chunk.lower())}
+
+
+def _spot(attrs: dict[str, object]) -> bool:
+    """Whether the machine is a spot or preemptible instance (reclaimable by the cloud at any time)."""
+    strategy = str(attrs.get("spot_strategy") or "").lower()
+    model = str(attrs.get("provisioning_model") or "").lower()
+    scheduling = attrs.get("scheduling")
+    nested = scheduling[0] if isinstance(scheduling, list) and scheduling and isinstance(scheduling[0], dict) else {}
+    return (strategy not in ("", "nospot") or bool(attrs.get("spot_price")) or attrs.get("preemptible") is True
+            or model == "spot" or nested.get("preemptible") is True
+            or str(nested.get("provisioning_model") or "").lower() == "spot")
+
+
+def stateless_machine(change: Change) -> str | None:
+    """Why a machine keeps nothing, or None: no data disks, and spot (any delete or replace) or a stateless, CI,
+    builder or bastion role (a replace: the same role comes back from its image)."""
+    if not (MACHINES.search(change.type) or COMPUTE.search(change.type)) or DATA_ENGINES.search(change.type) \
+            or MANAGED_DATA.search(change.type):
+        return None
+    attrs = change.before if isinstance(change.before, dict) else {}
+    words = _role_words(attrs)
+    if words & {w for w in words if DATA_ROLES.match(w)}:
+        return None
+    if any(DATA_DISKS.search(key) and value not in (None, [], {}, "") for key, value in attrs.items()):
+        return None
+    if _spot(attrs):
+        return "a spot or preemptible machine with no data disks: the cloud may reclaim it at any time"
+    if change.action is Action.REPLACE and (any(STATELESS_ROLES.match(w) for w in words)
+                                            or labelled_disposable(attrs)):
+        return "a machine whose role says it keeps nothing (stateless, CI, builder or bastion) and no data disks"
+    return None
+
+
+def volatile_cache(change: Change) -> str | None:
+    """Why a cache keeps nothing across restarts (memcached, durability none), or None."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if str(attrs.get("engine") or "").lower() in VOLATILE_ENGINES:
+        return f"a {attrs['engine']} cache: it has no persistence, clients refill it"
+    if str(attrs.get("durability") or attrs.get("persistence") or "").lower() in NO_DURABILITY:
+        return "a cache that declares no durability: clients refill it"
+    return None
+
+
+def _kind(resource_type: str) -> tuple[str, str]:
+    """A type's provider prefix and its last word (the kind of thing it is)."""
+    words = resource_type.split("_")
+    return words[0], words[-1]
+
+
+def _same_kind(old: str, new: str) -> bool:
+    """Whether NEW is the same kind of object as OLD, or its successor (same provider, same last word or a
+    set of them: `app_service_plan` → `service_plan`, `page_rule` → `ruleset`)."""
+    (old_provider, old_word), (new_provider, new_word) = _kind(old), _kind(new)
+    return old == new or (old_provider == new_provider and new_word.startswith(old_word))
+
+
+def _name(attrs: dict[str, object]) -> str:
+    """The object's name, lower-case letters and digits only ('' when it has none)."""
+    for key in ("name", "display_name", "cluster_id", "title", "identifier"):
+        if isinstance(attrs.get(key), str) and attrs[key]:
+            return "".join(_WORD.findall(str(attrs[key]).lower()))
+    return ""
+
+
+def _shared_evidence(old: dict[str, object], new: dict[str, object]) -> bool:
+    """Whether NEW visibly takes over OLD: one name extends the other, or they share a host name or a
+    non-empty list of assignments."""
+    old_name, new_name = _name(old), _name(new)
+    if len(old_name) >= 3 and len(new_name) >= 3 and (new_name.startswith(old_name) or old_name.startswith(new_name)):
+        return True
+    new_text = json.dumps(new).lower()
+    if any(host in new_text for host in _HOST.findall(json.dumps(old).lower())):
+        return True
+    return any(isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+               and new.get(key) == value for key, value in old.items())
+
+
+def _container_name(change: Change) -> str:
+    """The name of a namespace, project or resource group (top level or in its metadata block)."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    meta = attrs.get("metadata")
+    if isinstance(meta, list) and meta and isinstance(meta[0], dict):
+        attrs = meta[0]
+    return str(attrs.get("name") or attrs.get("project_id") or "")
+
+
+def inside_teardown(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object goes with a disposable container deleted in the same plan (it lives in the namespace,
+    project or group labelled ephemeral or preview), or None."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    values = {str(v) for v in attrs.values() if isinstance(v, str)}
+    for other in managed(ri.changeset, Action.DELETE):
+        if other is change or not CONTAINERS.search(other.type) or self_disposable(other, True) is None:
+            continue
+        name = _container_name(other)
+        if name and name in values:
+            return f"it lives in {other.address}, a disposable container deleted in the same plan"
+    return None
+
+
+def _creates(ri: ReviewInput) -> Iterator[Change]:
+    """The managed creates of the plan."""
+    yield from managed(ri.changeset, Action.CREATE)
+
+
+def successor(change: Change, ri: ReviewInput) -> Change | None:
+    """A create of the same kind (or its successor kind) in the same plan that takes over the deleted object."""
+    before = change.before if isinstance(change.before, dict) else {}
+    for other in _creates(ri):
+        if _same_kind(change.type, other.type) and _shared_evidence(before, _attrs(other)):
+            return other
+    return None
+
+
+def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
+    """Why a delete or replace loses nothing that code does not rebuild, or None (then it is judged as usual)."""
+    if change.action is Action.REPLACE and CONFIG_ONLY.search(change.type):
+        return "configuration that holds no data, re-made from code as it is"
+    if change.action is Action.DELETE and VIEWS.search(change.type):
+        return "a dashboard shows data kept elsewhere; it is rebuilt from code"
+    why = stateless_machine(change) or volatile_cache(change)
+    if why is None and change.action is Action.DELETE:
+        why = inside_teardown(change, ri)
+    if why is not None:
+        return why
+    if change.action is Action.DELETE and SUCCEEDED.search(change.type) \
+            and (not stateful or CONFIG_ONLY.search(change.type)):
+        new = successor(change, ri)
+        if new is not None:
+            return f"{new.address} is created in the same plan and takes over its role"
+    return None
+
+
+def disposable_store(change: Change) -> str | None:
+    """Why a deleted store tagged disposable (CI cache, ephemeral) cannot lose data: the provider refuses to delete
+    it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action is Action.DELETE and attrs.get("force_destroy") is False and labelled_disposable(attrs):
+        return "tagged disposable, and with force_destroy off the delete fails if it still holds objects"
+    return None
