@@ -22,6 +22,13 @@ MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
 GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
+# A policy attached to a role, user or group (not an SCP, a boundary or an organisation target): detaching one
+# that only allows narrows what its holder may do. Provider-managed AWS policies only allow, except the deny,
+# quarantine and boundary-style ones; a customer policy's content is not in the change, so it stays high.
+POLICY_ATTACHMENT = re.compile(r"polic(?:y|ies)_attachments?(?:_exclusive)?$")
+HOLDERS = ("role", "user", "group", "roles", "users", "groups", "role_name", "user_name", "group_name")
+MANAGED_ALLOW = re.compile(r"arn:aws[\w-]*:iam::aws:policy/")
+DENY_STYLE = re.compile(r"deny|quarantin|boundar|restrict|block|guardrail|revoke", re.IGNORECASE)
 RESTRICTING = re.compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
                          r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
 
@@ -41,12 +48,26 @@ def rotation(change: Change) -> str | None:
 
 def narrowing(change: Change) -> str | None:
     """Why deleting this membership or grant narrows access, or None when it is not one or may widen access."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if allow_only_detach(change.type, before):
+        return "an allow-only managed policy detached: access narrows; check nobody still needs it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
-    before = change.before if isinstance(change.before, dict) else {}
     if any(RESTRICTING.search(text) for text in _strings(before)):
         return None
     return "a membership or grant removed: access narrows; check nobody still needs it"
+
+
+def allow_only_detach(resource_type: str, before: dict[str, Any]) -> bool:
+    """Whether a deleted attachment detached only provider-managed allow policies from a role, user or group."""
+    if not POLICY_ATTACHMENT.search(resource_type) or re.search(r"boundar|organi[sz]ation|scp", resource_type):
+        return False
+    if not any(before.get(key) not in (None, "", []) for key in HOLDERS):
+        return False
+    arns = [arn for key in ("policy_arn", "policy_arns", "managed_policy_arn", "managed_policy_arns")
+            for arn in (before.get(key) if isinstance(before.get(key), list) else [before.get(key)]) if arn]
+    return bool(arns) and all(isinstance(arn, str) and MANAGED_ALLOW.match(arn) and not DENY_STYLE.search(arn)
+                              for arn in arns)
 
 
 def _sensitive(change: Change, path: str) -> bool:
