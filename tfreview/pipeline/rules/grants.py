@@ -171,7 +171,8 @@ def named_members(values: dict[str, Any]) -> set[str]:
             continue
         for item in as_list(value):
             if isinstance(item, dict):
-                found.update(str(item[k]) for k in ("name", "id", "member", "principal") if isinstance(item.get(k), str))
+                found.update(str(item[k]) for k in ("name", "id", "member", "principal")
+                             if isinstance(item.get(k), str))
             elif isinstance(item, str):
                 found.add(item)
     return found

@@ -65,9 +65,14 @@ def allow_only_detach(resource_type: str, before: dict[str, Any]) -> bool:
     if not any(before.get(key) not in (None, "", []) for key in HOLDERS):
         return False
     arns = [arn for key in ("policy_arn", "policy_arns", "managed_policy_arn", "managed_policy_arns")
-            for arn in (before.get(key) if isinstance(before.get(key), list) else [before.get(key)]) if arn]
+            for arn in _listed(before.get(key)) if arn]
     return bool(arns) and all(isinstance(arn, str) and MANAGED_ALLOW.match(arn) and not DENY_STYLE.search(arn)
                               for arn in arns)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A value as a list (a single value becomes one item)."""
+    return value if isinstance(value, list) else [value]
 
 
 def _sensitive(change: Change, path: str) -> bool:
