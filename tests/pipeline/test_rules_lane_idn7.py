@@ -81,3 +81,17 @@ def test_detaching_a_permissions_boundary_stays_high(tmp_path: Path) -> None:
     change = _detach("aws_ssoadmin_permissions_boundary_attachment",
                      {"permission_set_arn": "arn:aws:sso:::permissionSet/ps-1", "instance_arn": "arn:aws:sso:::i"})
     assert worst(tmp_path, [change]).get(DELETE) is Severity.HIGH
+
+
+def _group_rule(group_name: str) -> dict[str, Any]:
+    before = {"name": "eng-by-dept", "expression_value": 'user.department=="Engineering"',
+              "group_assignments": ["00g1eng"], "status": "ACTIVE", "description": f"members of {group_name}"}
+    return _detach("zeta_group_rule", before)
+
+
+def test_deleting_a_rule_that_assigns_group_members_narrows_access(tmp_path: Path) -> None:
+    assert worst(tmp_path, [_group_rule("engineering")]).get(DELETE) is Severity.MEDIUM
+
+
+def test_deleting_a_rule_that_assigns_a_quarantine_group_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, [_group_rule("quarantined users")]).get(DELETE) is Severity.HIGH

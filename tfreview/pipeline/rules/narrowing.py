@@ -16,9 +16,11 @@ CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|to
                               r"|credential|credentials)(?:_v\d+)?$")
 KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 
-# Types that put a principal in a group/team/org or give it a role or permission: deleting one removes access.
+# Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
+# members by attribute): deleting one removes access.
 MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
-                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user)(?:_v\d+)?$")
+                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
+                         r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
 GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
