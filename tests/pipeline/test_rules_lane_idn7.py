@@ -95,3 +95,9 @@ def test_deleting_a_rule_that_assigns_group_members_narrows_access(tmp_path: Pat
 
 def test_deleting_a_rule_that_assigns_a_quarantine_group_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [_group_rule("quarantined users")]).get(DELETE) is Severity.HIGH
+
+
+def test_a_binding_whose_subject_is_every_user_is_high_whatever_the_role(tmp_path: Path) -> None:
+    change = entry("zeta_binding.all", ["create"], None,
+                   {"org": "o", "role": "tenant-viewer", "subjects": [{"kind": "user", "name": "*"}]})
+    assert worst(tmp_path, [change]).get(PUBLIC) is Severity.HIGH

@@ -155,8 +155,9 @@ def public_member(member: str) -> bool:
 
 
 # Attributes that name who a grant of any provider reaches, and words that mean everyone in them.
-MEMBER_KEYS = re.compile(r"(?:members?|principals?|principal_ids?|identities|identity|grantees?|subjects?"
-                         r"|assignees?)$")
+# (Not `bound_subject` and other claim matches of a federated trust: those are judged as trusts.)
+MEMBER_KEYS = re.compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_principal|assignees?)|principal_ids?"
+                         r"|identities|identity|subjects?")
 EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
             "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
 # A principal "*" narrowed by a condition (source ARN, account, organisation) is not everyone.
@@ -167,7 +168,7 @@ def named_members(values: dict[str, Any]) -> set[str]:
     """Every principal a grant of any provider names (member/members/principals/subjects… and their names)."""
     found: set[str] = set()
     for key, value in values.items():
-        if not MEMBER_KEYS.search(key):
+        if not MEMBER_KEYS.fullmatch(key):
             continue
         for item in as_list(value):
             if isinstance(item, dict):
