@@ -3,6 +3,7 @@ look-alike."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,22 @@ def test_a_binding_whose_subject_is_every_user_is_high_whatever_the_role(tmp_pat
     change = entry("zeta_binding.all", ["create"], None,
                    {"org": "o", "role": "tenant-viewer", "subjects": [{"kind": "user", "name": "*"}]})
     assert worst(tmp_path, [change]).get(PUBLIC) is Severity.HIGH
+
+
+CUSTOMER_ARN = "arn:aws:iam::123456789012:policy/app-extra"
+
+
+def _customer(effects: list[str]) -> list[dict[str, Any]]:
+    statements = [{"Effect": effect, "Action": "s3:*", "Resource": "*"} for effect in effects]
+    policy = {"name": "app-extra", "arn": CUSTOMER_ARN,
+              "policy": json.dumps({"Version": "2012-10-17", "Statement": statements})}
+    return [entry("aws_iam_policy.extra", ["no-op"], policy, policy),
+            _detach("aws_iam_role_policy_attachment", {"role": "app", "policy_arn": CUSTOMER_ARN})]
+
+
+def test_detaching_a_customer_policy_the_plan_shows_allowing_only_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _customer(["Allow", "Allow"])).get(DELETE) is Severity.MEDIUM
+
+
+def test_detaching_a_customer_policy_the_plan_shows_with_a_deny_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _customer(["Allow", "Deny"])).get(DELETE) is Severity.HIGH

@@ -4,7 +4,10 @@ replacement, a membership or role grant deleted. `lifecycle` grades its deletes 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.mask import MASK
@@ -48,10 +51,10 @@ def rotation(change: Change) -> str | None:
     return None
 
 
-def narrowing(change: Change) -> str | None:
+def narrowing(change: Change, plan_changes: Sequence[Change] = ()) -> str | None:
     """Why deleting this membership or grant narrows access, or None when it is not one or may widen access."""
     before = change.before if isinstance(change.before, dict) else {}
-    if allow_only_detach(change.type, before):
+    if allow_only_detach(change.type, before, _allow_only_documents(plan_changes)):
         return "an allow-only managed policy detached: access narrows; check nobody still needs it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
@@ -60,16 +63,44 @@ def narrowing(change: Change) -> str | None:
     return "a membership or grant removed: access narrows; check nobody still needs it"
 
 
-def allow_only_detach(resource_type: str, before: dict[str, Any]) -> bool:
-    """Whether a deleted attachment detached only provider-managed allow policies from a role, user or group."""
+def allow_only_detach(resource_type: str, before: dict[str, Any], allowing: frozenset[str] = frozenset()) -> bool:
+    """Whether a deleted attachment detached only allow policies (provider-managed ones, or customer ones whose
+    document the plan shows with no Deny statement, `allowing`) from a role, user or group."""
     if not POLICY_ATTACHMENT.search(resource_type) or re.search(r"boundar|organi[sz]ation|scp", resource_type):
         return False
     if not any(before.get(key) not in (None, "", []) for key in HOLDERS):
         return False
     arns = [arn for key in ("policy_arn", "policy_arns", "managed_policy_arn", "managed_policy_arns")
             for arn in _listed(before.get(key)) if arn]
-    return bool(arns) and all(isinstance(arn, str) and MANAGED_ALLOW.match(arn) and not DENY_STYLE.search(arn)
+    return bool(arns) and all(isinstance(arn, str) and (arn in allowing or (MANAGED_ALLOW.match(arn) is not None
+                                                                            and not DENY_STYLE.search(arn)))
                               for arn in arns)
+
+
+def _allow_only_documents(plan_changes: Sequence[Change]) -> frozenset[str]:
+    """ARNs of customer policies in the plan whose document (as it stood before) has only Allow statements."""
+    found: set[str] = set()
+    for other in plan_changes:
+        if not other.type.endswith("_iam_policy"):
+            continue
+        side = other.before if isinstance(other.before, dict) else other.after
+        if isinstance(side, dict) and isinstance(side.get("arn"), str) and _allows_only(side.get("policy")):
+            found.add(side["arn"])
+    return frozenset(found)
+
+
+def _allows_only(document: Any) -> bool:
+    """Whether a policy document parses and every statement allows (no Deny: nothing it guards)."""
+    if not isinstance(document, str):
+        return False
+    try:
+        data = orjson.loads(document)
+    except orjson.JSONDecodeError:
+        return False
+    statements = data.get("Statement") if isinstance(data, dict) else None
+    statements = [statements] if isinstance(statements, dict) else statements
+    return isinstance(statements, list) and bool(statements) and all(
+        isinstance(item, dict) and str(item.get("Effect", "")).lower() == "allow" for item in statements)
 
 
 def _listed(value: Any) -> list[Any]:
