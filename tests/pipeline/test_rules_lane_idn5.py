@@ -35,7 +35,7 @@ def test_removing_an_identity_permission_is_not_reported(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("role", "risky"), [("tenant-owner", True), ("tenant-viewer", False)])
 def test_a_binding_of_an_admin_role(tmp_path: Path, role: str, risky: bool) -> None:
-    after = {"org": "o", "role": role, "subjects": [{"kind": "user", "name": "*"}]}
+    after = {"org": "o", "role": role, "subjects": [{"kind": "user", "name": "alice"}]}
     label, _ = judge(tmp_path, "permkit_binding", None, after)
     assert label == ("needs_close_review" if risky else "likely_safe")
 

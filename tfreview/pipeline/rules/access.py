@@ -19,7 +19,10 @@ from tfreview.pipeline.rules.grants import (
     K8S_ADMIN,
     PRIVILEGED,
     azure_scope_severity,
+    conditioned,
+    everyone_member,
     grants,
+    named_members,
     privilege,
     public_member,
 )
@@ -31,6 +34,10 @@ AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleas
                     "microsoft.authorization/roledefinitions/write")
 CLOUD_PLATFORM = "cloud-platform"
 DEFAULT_COMPUTE = "-compute@developer.gserviceaccount.com"
+# Types with their own everyone-check below (principal "*" scoped by a source, accounts "all").
+PUBLIC_READ_TYPES = ("aws_lambda_permission", "aws_lambda_layer_version_permission", "aws_ami_launch_permission",
+                     "aws_db_snapshot", "aws_db_cluster_snapshot", "aws_vpc_endpoint_service", "aws_ami",
+                     "aws_ebs_snapshot", "kubernetes_manifest")
 
 
 @on_change(types=GRANT_TYPES, prefixes=GRANT_PREFIXES)
@@ -221,3 +228,17 @@ def _boundary_removed(change: Change) -> Iterator[Finding]:
 
 def _unknown(change: Change, key: str) -> bool:
     return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
+
+
+@on_change()
+def _everyone_member(change: Change) -> Iterator[Finding]:
+    """A grant of any provider (one the rules above do not read) that newly names everyone as a member."""
+    if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
+        return
+    before, after = sides(change)
+    if conditioned(after):
+        return
+    added = sorted(m for m in named_members(after) - named_members(before) if everyone_member(m))
+    if added:
+        role = after.get("role") or after.get("role_name") or after.get("permission") or "access"
+        yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {added[0]} (everyone)")

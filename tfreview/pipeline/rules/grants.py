@@ -152,3 +152,39 @@ def azure_scope_severity(role: str, scope: Any) -> Severity | None:
 def public_member(member: str) -> bool:
     """Whether a member is everyone (or everyone signed in)."""
     return member.rpartition(" ")[2] in PUBLIC_MEMBERS
+
+
+# Attributes that name who a grant of any provider reaches, and words that mean everyone in them.
+# (Not `bound_subject` and other claim matches of a federated trust: those are judged as trusts.)
+MEMBER_KEYS = re.compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_principal|assignees?)|principal_ids?"
+                         r"|identities|identity|subjects?")
+EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
+            "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
+# A principal "*" narrowed by a condition (source ARN, account, organisation) is not everyone.
+CONDITION_KEYS = re.compile(r"source_\w+|condition\w*|\w*org\w*_id|\w*organization\w*")
+
+
+def named_members(values: dict[str, Any]) -> set[str]:
+    """Every principal a grant of any provider names (member/members/principals/subjects… and their names)."""
+    found: set[str] = set()
+    for key, value in values.items():
+        if not MEMBER_KEYS.fullmatch(key):
+            continue
+        for item in as_list(value):
+            if isinstance(item, dict):
+                found.update(str(item[k]) for k in ("name", "id", "member", "principal")
+                             if isinstance(item.get(k), str))
+            elif isinstance(item, str):
+                found.add(item)
+    return found
+
+
+def everyone_member(member: str) -> bool:
+    """Whether a principal of any provider means everyone: allUsers, system:anonymous, "*", everyone, public…"""
+    text = member.strip().lower()
+    return text in EVERYONE or text.rpartition(":")[2] in EVERYONE or text.rpartition(" ")[2] in EVERYONE
+
+
+def conditioned(values: dict[str, Any]) -> bool:
+    """Whether a grant carries a condition (source, account, organisation) that narrows who it reaches."""
+    return any(CONDITION_KEYS.fullmatch(key) and value not in (None, "", [], {}) for key, value in values.items())

@@ -263,7 +263,7 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("resource-delete", change.address,
                           f"{what} is destroyed{because} (a credential: access is revoked; check nothing still "
                           "uses it)", Severity.MEDIUM)
-        elif (why := narrowing(change)) is not None:
+        elif (why := narrowing(change, ri.changeset.changes)) is not None:
             yield finding("resource-delete", change.address, f"{what} is destroyed{because} ({why})", Severity.MEDIUM)
         elif STORE_ITEMS.search(change.type):
             yield finding("resource-delete", change.address,

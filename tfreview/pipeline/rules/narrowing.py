@@ -4,7 +4,10 @@ replacement, a membership or role grant deleted. `lifecycle` grades its deletes 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.mask import MASK
@@ -16,12 +19,21 @@ CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|to
                               r"|credential|credentials)(?:_v\d+)?$")
 KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 
-# Types that put a principal in a group/team/org or give it a role or permission: deleting one removes access.
+# Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
+# members by attribute): deleting one removes access.
 MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
-                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user)(?:_v\d+)?$")
+                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
+                         r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
 GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
+# A policy attached to a role, user or group (not an SCP, a boundary or an organisation target): detaching one
+# that only allows narrows what its holder may do. Provider-managed AWS policies only allow, except the deny,
+# quarantine and boundary-style ones; a customer policy's content is not in the change, so it stays high.
+POLICY_ATTACHMENT = re.compile(r"polic(?:y|ies)_attachments?(?:_exclusive)?$")
+HOLDERS = ("role", "user", "group", "roles", "users", "groups", "role_name", "user_name", "group_name")
+MANAGED_ALLOW = re.compile(r"arn:aws[\w-]*:iam::aws:policy/")
+DENY_STYLE = re.compile(r"deny|quarantin|boundar|restrict|block|guardrail|revoke", re.IGNORECASE)
 RESTRICTING = re.compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
                          r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
 
@@ -39,14 +51,61 @@ def rotation(change: Change) -> str | None:
     return None
 
 
-def narrowing(change: Change) -> str | None:
+def narrowing(change: Change, plan_changes: Sequence[Change] = ()) -> str | None:
     """Why deleting this membership or grant narrows access, or None when it is not one or may widen access."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if allow_only_detach(change.type, before, _allow_only_documents(plan_changes)):
+        return "an allow-only managed policy detached: access narrows; check nobody still needs it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
-    before = change.before if isinstance(change.before, dict) else {}
     if any(RESTRICTING.search(text) for text in _strings(before)):
         return None
     return "a membership or grant removed: access narrows; check nobody still needs it"
+
+
+def allow_only_detach(resource_type: str, before: dict[str, Any], allowing: frozenset[str] = frozenset()) -> bool:
+    """Whether a deleted attachment detached only allow policies (provider-managed ones, or customer ones whose
+    document the plan shows with no Deny statement, `allowing`) from a role, user or group."""
+    if not POLICY_ATTACHMENT.search(resource_type) or re.search(r"boundar|organi[sz]ation|scp", resource_type):
+        return False
+    if not any(before.get(key) not in (None, "", []) for key in HOLDERS):
+        return False
+    arns = [arn for key in ("policy_arn", "policy_arns", "managed_policy_arn", "managed_policy_arns")
+            for arn in _listed(before.get(key)) if arn]
+    return bool(arns) and all(isinstance(arn, str) and (arn in allowing or (MANAGED_ALLOW.match(arn) is not None
+                                                                            and not DENY_STYLE.search(arn)))
+                              for arn in arns)
+
+
+def _allow_only_documents(plan_changes: Sequence[Change]) -> frozenset[str]:
+    """ARNs of customer policies in the plan whose document (as it stood before) has only Allow statements."""
+    found: set[str] = set()
+    for other in plan_changes:
+        if not other.type.endswith("_iam_policy"):
+            continue
+        side = other.before if isinstance(other.before, dict) else other.after
+        if isinstance(side, dict) and isinstance(side.get("arn"), str) and _allows_only(side.get("policy")):
+            found.add(side["arn"])
+    return frozenset(found)
+
+
+def _allows_only(document: Any) -> bool:
+    """Whether a policy document parses and every statement allows (no Deny: nothing it guards)."""
+    if not isinstance(document, str):
+        return False
+    try:
+        data = orjson.loads(document)
+    except orjson.JSONDecodeError:
+        return False
+    statements = data.get("Statement") if isinstance(data, dict) else None
+    statements = [statements] if isinstance(statements, dict) else statements
+    return isinstance(statements, list) and bool(statements) and all(
+        isinstance(item, dict) and str(item.get("Effect", "")).lower() == "allow" for item in statements)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A value as a list (a single value becomes one item)."""
+    return value if isinstance(value, list) else [value]
 
 
 def _sensitive(change: Change, path: str) -> bool:
