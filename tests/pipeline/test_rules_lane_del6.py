@@ -42,15 +42,18 @@ def test_dashboard_deleted_is_medium(tmp_path: Path) -> None:
 
 
 def test_rule_deleted_with_successor_of_same_assignments_is_medium(tmp_path: Path) -> None:
-    old = {"name": "eng-by-dept", "group_assignments": ["g1"]}
-    new = {"name": "engineering", "group_assignments": ["g1"]}
-    assert worst(tmp_path, [gone("acme_group_rule.old", old), made("acme_group_rule.new", new)]) is Severity.MEDIUM
+    old = {"name": "api-by-path", "target_assignments": ["pool-1"]}
+    new = {"name": "api", "target_assignments": ["pool-1"]}
+    assert worst(tmp_path, [gone("acme_routing_rule.old", old), made("acme_routing_rule.new", new)]) \
+        is Severity.MEDIUM
 
 
 def test_rule_deleted_without_successor_stays_high(tmp_path: Path) -> None:
-    old = {"name": "eng-by-dept", "group_assignments": ["g1"]}
-    other = {"name": "sales", "group_assignments": ["g2"]}
-    assert worst(tmp_path, [gone("acme_group_rule.old", old), made("acme_group_rule.new", other)]) is Severity.HIGH
+    """(A group-assignment rule deleted is judged as a membership removed: narrowing.py, test_rules_lane_idn7.)"""
+    old = {"name": "api-by-path", "target_assignments": ["pool-1"]}
+    other = {"name": "billing", "target_assignments": ["pool-2"]}
+    assert worst(tmp_path, [gone("acme_routing_rule.old", old), made("acme_routing_rule.new", other)]) \
+        is Severity.HIGH
 
 
 def test_page_rule_replaced_by_ruleset_with_same_host_is_medium(tmp_path: Path) -> None:
