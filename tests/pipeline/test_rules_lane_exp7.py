@@ -97,3 +97,24 @@ def test_route_lookalikes_stay_safe(tmp_path: Path, actions: list[str], before: 
     result = review_rules_alone(tmp_path, [entry("zeta_route.r", actions, before, after)])
     assert "route-via-host" not in worst_by_rule(result)
     assert result.label.value == "likely_safe"
+
+
+SHARE = {"path": "prod/payments/live-secret-key", "expires_at": "2027-01-31T00:00:00Z", "max_views": 1}
+
+
+@pytest.mark.parametrize("after", [{**SHARE, "expires_at": None}, {**SHARE, "max_views": 0}],
+                         ids=["expiry-removed", "views-unlimited"])
+def test_share_limits_lifted_is_high(tmp_path: Path, after: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, [entry("zeta_vault_share.k", ["update"], SHARE, after)])
+    assert worst_by_rule(result).get("secrets-shared") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("address", "after"), [
+    ("zeta_vault_share.k", {**SHARE, "expires_at": "2027-02-28T00:00:00Z", "max_views": 3}),
+    ("zeta_doc_share.k", {"path": "team/handbook.pdf", "expires_at": None, "max_views": 1}),
+], ids=["expiry-moved-limit-raised", "non-secret-share"])
+def test_share_limit_lookalikes_stay_safe(tmp_path: Path, address: str, after: dict[str, Any]) -> None:
+    before = SHARE if "payments" in str(after.get("path")) else {**after, "expires_at": "2027-01-31T00:00:00Z"}
+    result = review_rules_alone(tmp_path, [entry(address, ["update"], before, after)])
+    assert "secrets-shared" not in worst_by_rule(result)
+    assert result.label.value == "likely_safe"

@@ -188,6 +188,9 @@ def _sharing(ri: ReviewInput) -> Iterator[Finding]:
         for key in _widened(made.type, made.before, made.after):
             yield finding(SHARING, made.address, f"{made.address}: {key} widens who can read this secret to "
                           f"{show(made.after[key])}: every repository, project or member in that scope gets it")
+        for key in _limits_lifted(made.type, made.before, made.after):
+            yield finding(SHARING, made.address, f"{made.address}: {key} is lifted on a share of a secret: the "
+                          "link no longer expires or runs out, so whoever holds it keeps the secret")
         if not _may_share(made.after):
             continue  # a C-speed precheck: such a flag needs `true` and a secret word among the values' keys
         for path in _flags_on(made.before, made.after):
@@ -198,6 +201,34 @@ def _sharing(ri: ReviewInput) -> Iterator[Finding]:
 # Who may read a secret: a scope key's value that means everyone in the organisation or the public.
 _SCOPE_WORDS = {"visibility", "access", "scope", "audience", "sharing", "shared", "availability"}
 _EVERYONE = {"all", "public", "everyone", "anyone", "any", "*", "organization", "org", "global", "all_repositories"}
+
+
+_SHARE_WORDS = {"share", "shared", "sharing", "link", "links", "invite", "invitation"}
+_EXPIRY_WORDS = {"expires", "expiry", "expiration", "expire", "until", "ttl"}
+_USES_WORDS = {"views", "uses", "downloads", "reads", "accesses", "clicks", "opens"}
+
+
+def _limits_lifted(resource_type: str, before: Any, after: Any) -> Iterator[str]:
+    """Expiry or use-limit keys of a secret's share that are removed (null expiry; 0 or null = unlimited)."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    type_words = set(re.split(r"[^a-z0-9]+", resource_type.lower()))
+    if not type_words & _SHARE_WORDS or not (type_words & _SECRET_FLAG_WORDS or _mentions_secret(after)):
+        return
+    for key, old in before.items():
+        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
+        new = after.get(key)
+        expiry = bool(words & _EXPIRY_WORDS) and old not in (None, "", 0) and new in (None, "", 0)
+        if expiry or (words & _USES_WORDS and _positive(old) and (new is None or (_number(new) and new <= 0))):
+            yield str(key)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    return _number(value) and value > 0
 
 
 def _widened(resource_type: str, before: Any, after: Any) -> Iterator[str]:
@@ -223,6 +254,13 @@ def _may_share(after: Any) -> bool:
     except TypeError:  # not plain JSON (never from a plan): walk it
         return True
     return b"true" in text and _SECRET_WORD_BYTES.search(text) is not None
+
+
+def _mentions_secret(after: Any) -> bool:
+    try:
+        return _SECRET_WORD_BYTES.search(orjson.dumps(after).lower()) is not None
+    except TypeError:  # not plain JSON (never from a plan): fail closed
+        return True
 
 
 def _dict(value: Any) -> dict[str, Any]:
