@@ -74,6 +74,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "secrets-shared": ("circleci_project.web", ("forks_receive_secret_env_vars turns on",), {}),
     "major-upgrade": ("aws_db_instance.orders", ('engine_version "15.5" → "16.3"',), {}),
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
+    "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
