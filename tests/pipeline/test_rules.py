@@ -76,6 +76,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
     "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
+    "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -2,8 +2,10 @@
 
 On most providers an endpoint's allow-list is a restriction added on top of an open default: emptying it, nulling
 it or removing its block lets anyone in, like adding 0.0.0.0/0. Not reported when the resource is private anyway
-(a private flag on, a public flag off), when a deny default in the same block makes an empty list mean "nobody",
-or when another source list in the same block still narrows who gets in.
+(a private flag on, a public flag off, an internal ingress class or scheme), when a deny default in the same
+block makes an empty list mean "nobody", or when another source list in the same block still narrows who gets in
+or an auth gate is added beside it.
+Free-form strings count too: an annotation or value holding comma-separated CIDRs is an allow-list.
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ PRIVATE_FLAG = re.compile(r"private")
 PUBLIC_FLAG = re.compile(r"public")
 OFF_WORDS = {"disabled", "disable", "off", "false", "none", "deny"}
 _CIDRISH = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+# Another gate on the same block: an auth annotation added (auth-url, auth-type) keeps strangers out.
+SOURCE_WORDS = {"source", "sources", "src", "allowed", "authorized", "trusted"}
+AUTH_WORDS = {"auth", "authentication", "oauth", "oidc", "signin"}
+# A class or scheme that says the endpoint only serves the inside network.
+INSIDE_KEYS = {"class", "scheme"}
+INSIDE_WORDS = {"internal", "private", "intranet"}
 MAX_DEPTH = 8
 
 
@@ -52,20 +61,23 @@ def _addresses(value: Any, depth: int = 0) -> bool:
     """Whether VALUE holds at least one IP address or CIDR (strings, lists, nested blocks)."""
     if depth > MAX_DEPTH:
         return False
-    if isinstance(value, str):
-        text = value.strip()
-        if not _CIDRISH.match(text):
-            return False
-        try:
-            ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            return False
-        return True
+    if isinstance(value, str):  # free-form annotations and values hold "10.0.0.0/8,192.168.0.0/24"
+        return any(_address(part) for part in _LIST_SEPARATORS.split(value) if part)
     if isinstance(value, list):
         return any(_addresses(v, depth + 1) for v in value)
     if isinstance(value, dict):
         return any(_addresses(v, depth + 1) for v in value.values())
     return False
+
+
+def _address(text: str) -> bool:
+    if not _CIDRISH.match(text):
+        return False
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _empty(value: Any) -> bool:
@@ -77,10 +89,11 @@ def _deny_default(node: dict[str, Any]) -> bool:
                for k, v in node.items())
 
 
-def _other_sources(node: dict[str, Any], key: str) -> bool:
-    """Whether another source list in the same block still narrows who gets in."""
-    return any(k != key and _words(k) & {"source", "sources", "src", "allowed", "authorized", "trusted"}
-               and not _empty(v) for k, v in node.items())
+def _other_sources(node: dict[str, Any], key: str, before: dict[str, Any]) -> bool:
+    """Whether another source list in the same block still narrows who gets in, or an auth gate is added."""
+    return any(k != key and not _empty(v) and (bool(_words(k) & SOURCE_WORDS)
+                                               or (bool(_words(k) & AUTH_WORDS) and _empty(before.get(k))))
+               for k, v in node.items())
 
 
 def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -> Iterator[str]:
@@ -99,7 +112,7 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
         if inner is True:
             continue
         if allow_key(key) and _addresses(old) and (_empty(new) or not _addresses(new)):
-            if not _other_sources(after_node, key):
+            if not _other_sources(after_node, key, before):
                 yield where
             continue
         if isinstance(old, list):
@@ -124,6 +137,8 @@ def private(values: Any, depth: int = 0) -> bool:
         if PRIVATE_FLAG.search(lowered) and value is True:
             return True
         if PUBLIC_FLAG.search(lowered) and (value is False or str(value).lower() in OFF_WORDS):
+            return True
+        if _words(key) & INSIDE_KEYS and isinstance(value, str) and _words(value) & INSIDE_WORDS:
             return True
         if isinstance(value, (dict, list)) and private(value, depth + 1):
             return True

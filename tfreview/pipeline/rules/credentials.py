@@ -12,6 +12,7 @@ import orjson
 
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.common import show
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
@@ -181,14 +182,67 @@ def _flags_on(before: Any, after: Any, path: str = "") -> Iterator[str]:
 
 
 @rule(SHARING, Severity.HIGH, "A setting whose name says secrets or credentials go to forks, the public or other "
-      "untrusted parties turns on.")
+      "untrusted parties turns on, or an existing secret's visibility or scope widens to everyone.")
 def _sharing(ri: ReviewInput) -> Iterator[Finding]:
     for made in managed(ri.changeset, *ALTERING):
+        for key in _widened(made.type, made.before, made.after):
+            yield finding(SHARING, made.address, f"{made.address}: {key} widens who can read this secret to "
+                          f"{show(made.after[key])}: every repository, project or member in that scope gets it")
+        for key in _limits_lifted(made.type, made.before, made.after):
+            yield finding(SHARING, made.address, f"{made.address}: {key} is lifted on a share of a secret: the "
+                          "link no longer expires or runs out, so whoever holds it keeps the secret")
         if not _may_share(made.after):
             continue  # a C-speed precheck: such a flag needs `true` and a secret word among the values' keys
         for path in _flags_on(made.before, made.after):
             yield finding(SHARING, made.address, f"{made.address}: {path} turns on, handing secrets or credentials "
                           "to code or people outside the trusted team (pull requests from forks, the public)")
+
+
+# Who may read a secret: a scope key's value that means everyone in the organisation or the public.
+_SCOPE_WORDS = {"visibility", "access", "scope", "audience", "sharing", "shared", "availability"}
+_EVERYONE = {"all", "public", "everyone", "anyone", "any", "*", "organization", "org", "global", "all_repositories"}
+
+
+_SHARE_WORDS = {"share", "shared", "sharing", "link", "links", "invite", "invitation"}
+_EXPIRY_WORDS = {"expires", "expiry", "expiration", "expire", "until", "ttl"}
+_USES_WORDS = {"views", "uses", "downloads", "reads", "accesses", "clicks", "opens"}
+
+
+def _limits_lifted(resource_type: str, before: Any, after: Any) -> Iterator[str]:
+    """Expiry or use-limit keys of a secret's share that are removed (null expiry; 0 or null = unlimited)."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    type_words = set(re.split(r"[^a-z0-9]+", resource_type.lower()))
+    if not type_words & _SHARE_WORDS or not (type_words & _SECRET_FLAG_WORDS or _mentions_secret(after)):
+        return
+    for key, old in before.items():
+        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
+        new = after.get(key)
+        expiry = bool(words & _EXPIRY_WORDS) and old not in (None, "", 0) and new in (None, "", 0)
+        if expiry or (words & _USES_WORDS and _positive(old) and (new is None or (_number(new) and new <= 0))):
+            yield str(key)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    return _number(value) and value > 0
+
+
+def _widened(resource_type: str, before: Any, after: Any) -> Iterator[str]:
+    """Scope keys of an existing secret (by its type's words) whose value moves to everyone."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    if not set(re.split(r"[^a-z0-9]+", resource_type.lower())) & _SECRET_FLAG_WORDS:
+        return
+    for key, value in after.items():
+        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
+        old = before.get(key)
+        if words & _SCOPE_WORDS and isinstance(value, str) and isinstance(old, str) and old.strip() \
+                and value.strip().lower() in _EVERYONE and old.strip().lower() not in _EVERYONE:
+            yield str(key)
 
 
 _SECRET_WORD_BYTES = re.compile(rb"secret|credential|token")
@@ -200,6 +254,13 @@ def _may_share(after: Any) -> bool:
     except TypeError:  # not plain JSON (never from a plan): walk it
         return True
     return b"true" in text and _SECRET_WORD_BYTES.search(text) is not None
+
+
+def _mentions_secret(after: Any) -> bool:
+    try:
+        return _SECRET_WORD_BYTES.search(orjson.dumps(after).lower()) is not None
+    except TypeError:  # not plain JSON (never from a plan): fail closed
+        return True
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -220,7 +220,9 @@ control(PUBLIC, r"publicly_accessible|is_public|public|publicly_readable|allow_u
         inverted, "reachable by anyone", create=Severity.HIGH)
 control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
         r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
-        r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*", inverted, "public access allowed")
+        r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*"
+        r"|public_\w*(?:_enabled|_allowed)|\w*link_sharing\w*|anonymous_\w*(?:enabled|allowed)", inverted,
+        "public access allowed")
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
 control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
