@@ -23,6 +23,7 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
@@ -51,6 +52,7 @@ THEMES = (
     "modes",
     "guards",
     "reach",
+    "routes",
     "peering",
     "text",
     "credentials",

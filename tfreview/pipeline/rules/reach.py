@@ -1,11 +1,10 @@
 """Reach and destruction by update (risk rules stage): DNS delegation moved, monitors muted for everything,
-lifecycle rules that expire a whole bucket, broad routes through one machine, imports that also change what they
-import. Read by key shape, so any DNS, monitoring, network or storage provider is covered.
+lifecycle rules that expire a whole bucket, imports that also change what they import, major upgrades. Read by
+key shape, so any DNS, monitoring or storage provider is covered (routes through one machine: routes.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -227,64 +226,3 @@ def _major(version: str) -> int | None:
     """The major version: 13 in "13.7" or "POSTGRES_13", 8 in "8.0.mysql_aurora.3.05"."""
     match = _MAJOR.fullmatch(version.strip())
     return int(match.group(1)) if match else None
-
-
-ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
-                         "A new default or very broad route (0.0.0.0/0, ::/0, a /8 or wider) whose next hop is one "
-                         "machine (an instance, a network interface, an appliance's IP): that machine can read or "
-                         "redirect all the traffic.")
-ROUTE_TYPES = re.compile(r"(?:^|_)(?:route|routes|route_table|static_route)(?:_|$)")
-DESTINATION_KEY = re.compile(r"dest\w*|\w*destination\w*|address_prefix|cidr_block|ipv6_cidr_block|prefix|network")
-# A next hop that is a single machine; gateways, tunnels and peerings are other keys and stay quiet.
-HOST_HOP = re.compile(r"(?:next_hop_)?(?:instance|instance_id|network_interface\w*|eni\w*|ip|ip_address|in_ip_address"
-                      r"|appliance\w*|vm\w*|host\w*)")
-BROAD_BITS = {4: 8, 6: 16}
-
-
-def _broad(value: Any) -> bool:
-    if not isinstance(value, str) or "/" not in value:
-        return False
-    try:
-        network = ipaddress.ip_network(value.strip(), strict=False)
-    except ValueError:
-        return False
-    return network.prefixlen <= BROAD_BITS[network.version]
-
-
-def _route_blocks(values: Any, unknown: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every object in a route's values with the matching after_unknown object (nested route blocks too)."""
-    if depth > 4 or not isinstance(values, dict):
-        return
-    yield values, unknown if isinstance(unknown, dict) else {}
-    for key, value in values.items():
-        inner = unknown.get(key) if isinstance(unknown, dict) else None
-        for index, item in enumerate(as_list(value)):
-            yield from _route_blocks(item, inner[index] if isinstance(inner, list) and index < len(inner) else None,
-                                     depth + 1)
-
-
-def _host_hop(block: dict[str, Any], unknown: dict[str, Any]) -> str | None:
-    for key in {*block, *unknown}:
-        if HOST_HOP.fullmatch(key) and (unknown.get(key) is True or block.get(key) not in (None, "", [], {})):
-            return key
-    return None
-
-
-@on_change(actions=ALTERING)
-def _route_via_host(change: Change) -> Iterator[Finding]:
-    if not ROUTE_TYPES.search(change.type):
-        return
-    before, after = sides(change)
-    old = [b for b, _ in _route_blocks(before, None)]
-    for block, unknown in _route_blocks(after, change.after_unknown):
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
-        hop = _host_hop(block, unknown)
-        if broad and hop and not any(_same_route(block, prior) for prior in old):
-            yield finding(ROUTE_VIA_HOST, change.address,
-                          f"{change.address}: a route for {show(broad[0])} now goes through one machine ({hop}): it "
-                          "can read or redirect all of that traffic")
-            return
-
-
-def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
-    return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k) or HOST_HOP.fullmatch(k))
