@@ -63,9 +63,9 @@ def test_database_labelled_ephemeral_stays_high(tmp_path: Path) -> None:
 
 
 def test_paused_monitor_is_medium_and_live_one_high(tmp_path: Path) -> None:
-    paused = {"name": "checkout", "status": "paused", "tags": ["env:staging"]}
+    paused = {"name": "checkout", "status": "paused", "tags": ["env:prod"]}
     assert worst(tmp_path, [gone("acme_synthetics_test.c", paused)]) is Severity.MEDIUM
-    live = {"name": "checkout", "status": "live", "tags": ["env:staging"]}
+    live = {"name": "checkout", "status": "live", "tags": ["env:prod"]}
     assert worst(tmp_path, [gone("acme_synthetics_test.c", live)]) is Severity.HIGH
 
 

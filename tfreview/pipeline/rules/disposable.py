@@ -12,6 +12,25 @@ from tfreview.pipeline.findings import ReviewInput, managed
 # Label or tag values (or keys set to true) that mark an object as made to be thrown away.
 DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
                               re.IGNORECASE)
+# Words inside a label value (`ci-fixture`, `env=test`) that mark a test or CI object; a production word anywhere in
+# its labels wins over them.
+DISPOSABLE_TOKENS = frozenset({"ephemeral", "temporary", "temp", "tmp", "preview", "ci", "fixture", "fixtures",
+                               "disposable", "throwaway"})
+PRODUCTION_TOKENS = frozenset({"prod", "production", "prd", "live"})
+# Environment words, read only from an environment key's value (`env:staging`, not `owner:qa`).
+ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
+TEST_ENVS = frozenset({"test", "testing", "ci"})
+NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox"})
+# Words anywhere in a monitor's labels that say it watches nothing any more.
+RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
+# Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
+EXTRA_DISKS = re.compile(r"ebs_block_device|attached_disk|data_disk|storage_data_disk|additional_disk|volume_ids?$")
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Settings on a machine's disks that keep the disk after the machine is destroyed.
+DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion", "delete_data_disks_on_deletion")
+# A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
+PREVIEW_KEY = re.compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
+_KEY = re.compile(r'\["([^"]*)"\]$')
 LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations")
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
@@ -34,22 +53,70 @@ STORE_ITEMS = re.compile(r"_(?:object|blob|file)$")
 KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delete_because_count_index"})
 
 
-def labelled_disposable(attrs: dict[str, object]) -> bool:
-    """Whether labels or tags (maps or 'key:value' lists) mark the object ephemeral, temporary, preview or CI."""
+def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
+    """The (key, value) pairs of an object's labels, tags or annotations (maps, or 'key:value' lists)."""
+    pairs: list[tuple[str, str]] = []
     for field in LABEL_FIELDS:
         value = attrs.get(field)
         if field == "metadata" and isinstance(value, list) and value and isinstance(value[0], dict):
             value = value[0].get("labels")
-        pairs: list[tuple[str, str]] = []
         if isinstance(value, dict):
-            pairs = [(str(k), str(v)) for k, v in value.items()]
+            pairs += [(str(k), str(v)) for k, v in value.items()]
         elif isinstance(value, list):
-            pairs = [tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
-        for key, val in pairs:
-            if DISPOSABLE_WORDS.match(val.strip()) or (DISPOSABLE_WORDS.match(key.strip())
-                                                       and val.strip().lower() in TRUE):
-                return True
+            pairs += [tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
+    return pairs
+
+
+def label_tokens(attrs: dict[str, object]) -> set[str]:
+    """The words of an object's label values (and of keys set to true or listed alone)."""
+    words: set[str] = set()
+    for key, val in label_pairs(attrs):
+        words |= set(_TOKEN.findall(val.lower()))
+        if not val.strip() or val.strip().lower() in TRUE:
+            words |= set(_TOKEN.findall(key.lower()))
+    return words
+
+
+def env_words(attrs: dict[str, object]) -> set[str]:
+    """The words of the values of environment keys (env, environment, stage, tier) in labels or tags."""
+    return {word for key, val in label_pairs(attrs) if key.strip().lower() in ENV_KEYS
+            for word in _TOKEN.findall(val.lower())}
+
+
+def labelled_disposable(attrs: dict[str, object]) -> bool:
+    """Whether labels or tags mark the object ephemeral, temporary, preview, CI or a test fixture (a whole value,
+    or a word of one), and none says production."""
+    tokens = label_tokens(attrs)
+    if tokens & PRODUCTION_TOKENS:
+        return False
+    for key, val in label_pairs(attrs):
+        if DISPOSABLE_WORDS.match(val.strip()) or (DISPOSABLE_WORDS.match(key.strip())
+                                                   and val.strip().lower() in TRUE):
+            return True
+    return bool(tokens & DISPOSABLE_TOKENS or env_words(attrs) & TEST_ENVS)
+
+
+def _disks_kept(value: object) -> bool:
+    """Whether any disk setting, at any depth, keeps a disk after its machine is destroyed."""
+    if isinstance(value, dict):
+        return any(value.get(key) is False for key in DISK_KEPT) or any(_disks_kept(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_disks_kept(v) for v in value)
     return False
+
+
+def preview_key(change: Change) -> str | None:
+    """The for_each key of an object deleted because its key is gone, when it names a preview or PR environment."""
+    match = _KEY.search(change.address)
+    if change.action_reason != "delete_because_each_key" or match is None or not PREVIEW_KEY.match(match[1]):
+        return None
+    return match[1]
+
+
+def _runs_data_engine(attrs: dict[str, object]) -> bool:
+    """Whether a release or workload runs a data engine (chart, image or name says postgresql, redis, kafka…)."""
+    text = " ".join(str(attrs.get(key) or "") for key in ("chart", "name", "repository", "image"))
+    return any(DATA_ENGINES.search(word) for word in _TOKEN.findall(text.lower()))
 
 
 def attributes_disposable(change: Change) -> str | None:
@@ -64,6 +131,10 @@ def attributes_disposable(change: Change) -> str | None:
     if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
                                          or attrs.get("paused") is True):
         return "a monitor already paused or disabled: no coverage is lost"
+    tokens = label_tokens(attrs)
+    if MONITORS.search(change.type) and (tokens & RETIRED_TOKENS or env_words(attrs) & NON_PRODUCTION_ENVS) \
+            and not tokens & PRODUCTION_TOKENS:
+        return "a monitor whose own tags say it watches non-production or is retired"
     counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]
     if counts and all(isinstance(value, int) and not isinstance(value, bool) and value == 0 for value in counts):
         return "the store reports itself empty"
@@ -79,9 +150,15 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if why is not None:
         return why
     attrs = change.before if isinstance(change.before, dict) else {}
-    if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type)
-                                       or (COMPUTE.search(change.type) and not DATA_ENGINES.search(change.type))):
-        return "labelled ephemeral, temporary, preview or CI"
+    compute = bool(COMPUTE.search(change.type)) and not DATA_ENGINES.search(change.type)
+    if compute and (_disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
+                                              for key, value in attrs.items())):
+        return None
+    if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
+        return "labelled ephemeral, temporary, preview, CI or test fixture"
+    if (key := preview_key(change)) is not None and (not stateful or CONTAINERS.search(change.type)) \
+            and not _runs_data_engine(attrs):
+        return f"its for_each key {key} names a preview environment that is gone"
     return None
 
 

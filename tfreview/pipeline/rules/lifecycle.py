@@ -4,13 +4,16 @@ loses data or service."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
-from tfreview.pipeline.rules.domains import is_apex
-from tfreview.pipeline.rules.narrowing import narrowing, rotation
+from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.narrowing import narrowing, rotation, stricter
+from tfreview.pipeline.rules.records import mail_policy, record_name
+from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -130,43 +133,9 @@ def looks_stateful(resource_type: str) -> bool:
     return not CONFIG_OBJECTS.search(resource_type) and bool(DATA_WORDS.search(resource_type))
 
 
-# Kubernetes objects whose replacement re-creates nothing that lasts: pods are ephemeral, and these only run,
-# route to or configure them. Not StatefulSets, volumes, claims, namespaces or secrets. A LoadBalancer Service
-# gets a new external address when replaced, so it is judged like any other resource.
-K8S_STATELESS_KINDS = frozenset({
-    "deployment", "daemonset", "replicaset", "replicationcontroller", "service", "configmap", "ingress",
-    "cronjob", "horizontalpodautoscaler", "poddisruptionbudget", "role", "rolebinding", "clusterrole",
-    "clusterrolebinding", "serviceaccount",
-})
-_K8S_TYPE = re.compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
-
-
-def k8s_stateless(change: Change) -> bool:
-    """Whether a change is to a stateless Kubernetes object (by type, or by a kubernetes_manifest's kind)."""
-    after = change.after if isinstance(change.after, dict) else {}
-    before = change.before if isinstance(change.before, dict) else {}
-    if change.type == "kubernetes_manifest":
-        kinds = {str(side.get("manifest", {}).get("kind", "")).lower() for side in (before, after)
-                 if isinstance(side.get("manifest"), dict)}
-        if not kinds or not kinds <= K8S_STATELESS_KINDS:
-            return False
-        specs = [side["manifest"].get("spec") for side in (before, after) if isinstance(side.get("manifest"), dict)]
-    else:
-        match = _K8S_TYPE.match(change.type)
-        if match is None or match["kind"].replace("_", "") not in K8S_STATELESS_KINDS:
-            return False
-        specs = [spec for side in (before, after) for spec in _blocks(side.get("spec"))]
-    return not any(isinstance(spec, dict) and str(spec.get("type", "")).lower() == "loadbalancer" for spec in specs)
-
-
-def _blocks(value: object) -> list[object]:
-    """A nested block as a list of its items (the kubernetes provider writes blocks as one-item lists)."""
-    return list(value) if isinstance(value, list) else [value]
-
-
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
 # firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant)$")
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")
@@ -199,43 +168,103 @@ def _renamed(change: Change, ri: ReviewInput) -> Change | None:
     return None
 
 
-DNS_RECORDS = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
-
-
-# Apex records that route the domain: reach.py judges their delete.
-ROUTING_KINDS = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "MX", "NS", "SOA"})
-# The domain-wide mail policies (SPF, DMARC): without them anyone can send mail as the domain. DKIM keys are
-# not among them: selectors are rotated by deleting the old one.
-MAIL_POLICY = re.compile(r"\bv=(?:spf1|dmarc1)\b", re.IGNORECASE)
-RECORD_VALUES = ("records", "record", "value", "values", "content", "data", "rrdatas", "txt_record")
-
-
-def _record_name(change: Change) -> str | None:
-    """The name of a deleted DNS record that does not route the domain's apex, or None.
-
-    An apex A/MX/NS record takes the whole domain or its mail down (reach.py); anything else at the apex (an
-    ownership-verification TXT, a CAA, an SRV) stops one name from resolving, like a record below the apex."""
-    if not DNS_RECORDS.search(change.type) or not isinstance(change.before, dict):
-        return None
-    name = str(change.before.get("name") or "").rstrip(".")
-    apex = is_apex(name)
-    kind = str(change.before.get("type") or change.before.get("record_type") or "").upper()
-    if apex and (kind in ROUTING_KINDS or not kind):
-        return None
-    return str(change.before.get("hostname") or change.before.get("fqdn") or name)
-
-
-def _mail_policy(change: Change) -> bool:
-    """Whether a deleted DNS record holds the domain's SPF or DMARC policy."""
-    before = change.before if isinstance(change.before, dict) else {}
-    return bool(DNS_RECORDS.search(change.type)) and any(
-        MAIL_POLICY.search(str(before.get(key))) for key in RECORD_VALUES if before.get(key) is not None)
-
-
 def loss(resource_type: str) -> str:
     """' — <kind>: data or service loss' for stateful types, '' otherwise."""
     kind = STATEFUL.get(resource_type)
     return f" — {kind}: data or service loss" if kind else ""
+
+
+# A grader says why a delete or replace is graded below the default (a suffix for the message), or None.
+Grader = Callable[[Change, ReviewInput], "str | None"]
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One rung of a ladder: when `test` answers, the change is graded `severity`; `loses` says whether what goes
+    is lost (counted by scale-deletes) or comes back or was disposable."""
+
+    test: Grader
+    severity: Severity
+    loses: bool = False
+
+
+def _when(predicate: Callable[[Change], bool], why: str) -> Grader:
+    """A grader that gives WHY whenever PREDICATE holds."""
+    return lambda change, _ri: f" ({why})" if predicate(change) else None
+
+
+def _paren(why: str | None) -> str | None:
+    """' (WHY)', or None."""
+    return None if why is None else f" ({why})"
+
+
+def _run_once(change: Change) -> bool:
+    """Whether a type is a run-once job (not a schedule, definition or dataset)."""
+    return bool(RUN_ONCE.search(change.type)) and not RUN_ONCE_EXCEPT.search(change.type)
+
+
+def _credential(change: Change) -> bool:
+    """Whether a type is a credential itself (not a key vault or crypto key)."""
+    return bool(CREDENTIALS.search(change.type)) and not IMMUTABLE_EXCEPT.search(change.type)
+
+
+def _rename(change: Change, ri: ReviewInput) -> str | None:
+    """' and re-created as …' when a stateless object is re-created with the same name, or None."""
+    renamed = None if looks_stateful(change.type) else _renamed(change, ri)
+    return None if renamed is None else (f" and re-created as {renamed.address} with the same name (a rename: add a "
+                                         "moved block to keep it)")
+
+
+DELETE_LADDER: tuple[Grade, ...] = (
+    Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
+    Grade(_when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
+    Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
+    Grade(_when(_run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
+    Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
+    Grade(lambda c, ri: _paren(narrowing(c, ri.changeset.changes)), Severity.MEDIUM),
+    Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
+          Severity.MEDIUM, True),
+    Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
+                               else f"a disposable object: {why}"), Severity.MEDIUM),
+    Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
+          Severity.HIGH, True),
+    Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
+                                else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
+    Grade(_rename, Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+)
+
+REPLACE_LADDER: tuple[Grade, ...] = (
+    Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
+    Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
+    Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
+    Grade(_when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
+                "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
+    Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
+          Severity.MEDIUM),
+    Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
+                "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
+    Grade(_when(lambda c: bool(ROUTES.search(c.type)),
+                "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
+          Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type))), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
+)
+
+
+def grade(change: Change, ri: ReviewInput) -> tuple[str, Severity, bool]:
+    """Walk the delete or replace ladder: the message suffix, the severity and whether something is lost."""
+    ladder = DELETE_LADDER if change.action is Action.DELETE else REPLACE_LADDER
+    for rung in ladder:
+        if (suffix := rung.test(change, ri)) is not None:
+            return suffix, rung.severity, rung.loses
+    return loss(change.type), Severity.HIGH, True
+
+
+def loses_something(change: Change, ri: ReviewInput) -> bool:
+    """Whether a managed delete or replace loses something (graded by the ladders; not disposable, not re-made)."""
+    return change.action in (Action.DELETE, Action.REPLACE) and grade(change, ri)[2]
 
 
 @rule("resource-delete", Severity.HIGH,
@@ -245,79 +274,16 @@ def _deletes(ri: ReviewInput) -> Iterator[Finding]:
         what = f"deposed object {change.deposed} of {change.address}" if change.deposed else change.address
         reason = DELETE_REASONS.get(change.action_reason or "")
         because = f" because {reason}" if reason else ""
-        renamed = None if looks_stateful(change.type) else _renamed(change, ri)
-        if is_helper_type(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (helper type, holds no infrastructure)", Severity.LOW)
-        elif SILENCERS.search(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (it silenced alerts: they resume)", Severity.LOW)
-        elif is_immutable_type(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (immutable by design, replaced on deploys)", Severity.LOW)
-        elif RUN_ONCE.search(change.type) and not RUN_ONCE_EXCEPT.search(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (a run-once job: its work is done, no data goes with it)",
-                          Severity.LOW)
-        elif CREDENTIALS.search(change.type) and not IMMUTABLE_EXCEPT.search(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (a credential: access is revoked; check nothing still "
-                          "uses it)", Severity.MEDIUM)
-        elif (why := narrowing(change, ri.changeset.changes)) is not None:
-            yield finding("resource-delete", change.address, f"{what} is destroyed{because} ({why})", Severity.MEDIUM)
-        elif STORE_ITEMS.search(change.type):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (an item inside a store; the store keeps the rest)",
-                          Severity.MEDIUM)
-        elif (why := teardown(change, ri, looks_stateful)) is not None:
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (a disposable object: {why})", Severity.MEDIUM)
-        elif _mail_policy(change):
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (the domain's SPF or DMARC policy: anyone can send mail "
-                          "as the domain)")
-        elif (dns := _record_name(change)) is not None:
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} (DNS record {dns}: the name stops resolving)",
-                          Severity.MEDIUM)
-        elif renamed is not None:
-            yield finding("resource-delete", change.address,
-                          f"{what} is destroyed{because} and re-created as {renamed.address} with the same name "
-                          "(a rename: add a moved block to keep it)", Severity.MEDIUM)
-        elif (why := rebuilt(change, ri, looks_stateful(change.type)) or disposable_store(change)) is not None:
-            yield finding("resource-delete", change.address, f"{what} is destroyed{because} ({why})", Severity.MEDIUM)
-        else:
-            yield finding("resource-delete", change.address, f"{what} is destroyed{because}{loss(change.type)}")
+        suffix, severity, _ = grade(change, ri)
+        yield finding("resource-delete", change.address, f"{what} is destroyed{because}{suffix}", severity)
 
 
 @rule("resource-replace", Severity.HIGH,
       "A managed resource is destroyed and re-created; says why and which attribute forces it.")
 def _replaces(ri: ReviewInput) -> Iterator[Finding]:
     for change in managed(ri.changeset, Action.REPLACE):
-        if is_helper_type(change.type):
-            yield finding("resource-replace", change.address,
-                          replace_message(change) + " (helper type, holds no infrastructure)", Severity.LOW)
-        elif is_immutable_type(change.type):
-            yield finding("resource-replace", change.address,
-                          replace_message(change) + " (immutable by design, replaced on deploys)", Severity.LOW)
-        elif (why := rotation(change)) is not None:
-            yield finding("resource-replace", change.address, f"{replace_message(change)} ({why})", Severity.MEDIUM)
-        elif LINKS.search(change.type) or STORE_ITEMS.search(change.type):
-            yield finding("resource-replace", change.address,
-                          replace_message(change) + " (a link or an item in a store, re-made in the same apply)",
-                          Severity.MEDIUM)
-        elif k8s_stateless(change):
-            yield finding("resource-replace", change.address,
-                          replace_message(change) + " (a stateless Kubernetes object: its pods are re-created, "
-                          "no data goes with them)", Severity.MEDIUM)
-        elif change.actions[:1] == ["create"] and not looks_stateful(change.type):
-            yield finding("resource-replace", change.address,
-                          replace_message(change) + " (stateless, and the new one exists before the old one goes)",
-                          Severity.MEDIUM)
-        elif (why := rebuilt(change, ri, looks_stateful(change.type))) is not None:
-            yield finding("resource-replace", change.address, f"{replace_message(change)} ({why})", Severity.MEDIUM)
-        else:
-            yield finding("resource-replace", change.address, replace_message(change) + loss(change.type))
+        suffix, severity, _ = grade(change, ri)
+        yield finding("resource-replace", change.address, replace_message(change) + suffix, severity)
 
 
 def replace_message(change: Change) -> str:

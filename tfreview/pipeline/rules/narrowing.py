@@ -133,3 +133,21 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
+
+
+# Settings whose true side is the stricter one (a value hidden, encrypted, private, protected): a replace forced
+# only by moving them to true re-makes the same object more tightly. Not for stores: re-creating one loses its data.
+STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected"
+                              r"|deletion_protection|https_only|write_only)$")
+
+
+def stricter(change: Change, stateful: bool) -> str | None:
+    """Why a replace is forced only by settings moving to their stricter side, or None."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
+    if stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
+        return None
+    if all(before.get(top) is False and after.get(top) is True for top in tops):
+        return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
+    return None

@@ -7,20 +7,25 @@ from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, rule
+from tfreview.pipeline.rules.lifecycle import loses_something
 
 DESTROYING = (Action.DELETE, Action.REPLACE)
 QUIET = (Action.NO_OP, Action.READ)
 
 
-@rule("scale-deletes", Severity.HIGH, "The plan destroys more resources than thresholds.max_deletes (default 5).")
+# Only what is lost counts: a delete or replace that resource-delete/-replace grade as disposable, re-made in the
+# same apply or rebuilt (stateless workloads, links, immutable versions, teardowns, renames) loses nothing.
+@rule("scale-deletes", Severity.HIGH,
+      "The plan destroys, losing what they hold, more resources than thresholds.max_deletes (default 5).")
 def _many_deletes(ri: ReviewInput) -> Iterator[Finding]:
     limit = ri.config.thresholds.max_deletes
     count = sum(1 for c in ri.changeset.changes
-                if c.action in DESTROYING and c.mode == "managed" and not is_helper_type(c.type))
+                if c.action in DESTROYING and c.mode == "managed" and not is_helper_type(c.type)
+                and loses_something(c, ri))
     if count > limit:
         yield finding("scale-deletes", None,
-                      f"the plan destroys {count} resources (deletes and replaces), more than "
-                      f"thresholds.max_deletes = {limit}")
+                      f"the plan destroys {count} resources that lose what they hold (deletes and replaces), more "
+                      f"than thresholds.max_deletes = {limit}")
 
 
 # A large plan of routine changes is not by its size alone a reason for close review: medium by default

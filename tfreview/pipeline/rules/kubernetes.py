@@ -1,0 +1,41 @@
+"""Risk rules, lifecycle helper: which Kubernetes objects are stateless (their replace re-creates pods, no data);
+lifecycle.py grades replaces with it."""
+
+from __future__ import annotations
+
+import re
+
+from tfreview.pipeline.changes import Change
+
+# Kubernetes objects whose replacement re-creates nothing that lasts: pods are ephemeral, and these only run,
+# route to or configure them. Not StatefulSets, volumes, claims, namespaces or secrets. A LoadBalancer Service
+# gets a new external address when replaced, so it is judged like any other resource.
+K8S_STATELESS_KINDS = frozenset({
+    "deployment", "daemonset", "replicaset", "replicationcontroller", "service", "configmap", "ingress",
+    "cronjob", "horizontalpodautoscaler", "poddisruptionbudget", "role", "rolebinding", "clusterrole",
+    "clusterrolebinding", "serviceaccount",
+})
+_K8S_TYPE = re.compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
+
+
+def k8s_stateless(change: Change) -> bool:
+    """Whether a change is to a stateless Kubernetes object (by type, or by a kubernetes_manifest's kind)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.type == "kubernetes_manifest":
+        kinds = {str(side.get("manifest", {}).get("kind", "")).lower() for side in (before, after)
+                 if isinstance(side.get("manifest"), dict)}
+        if not kinds or not kinds <= K8S_STATELESS_KINDS:
+            return False
+        specs = [side["manifest"].get("spec") for side in (before, after) if isinstance(side.get("manifest"), dict)]
+    else:
+        match = _K8S_TYPE.match(change.type)
+        if match is None or match["kind"].replace("_", "") not in K8S_STATELESS_KINDS:
+            return False
+        specs = [spec for side in (before, after) for spec in _blocks(side.get("spec"))]
+    return not any(isinstance(spec, dict) and str(spec.get("type", "")).lower() == "loadbalancer" for spec in specs)
+
+
+def _blocks(value: object) -> list[object]:
+    """A nested block as a list of its items (the kubernetes provider writes blocks as one-item lists)."""
+    return list(value) if isinstance(value, list) else [value]

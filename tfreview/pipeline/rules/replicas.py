@@ -1,0 +1,49 @@
+"""Risk rules, lifecycle helper: objects that hold no data of their own — a read replica rebuilt from a primary that
+stays, settings that only route logs or metrics elsewhere; lifecycle.py grades deletes and replaces with them."""
+
+from __future__ import annotations
+
+import re
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+
+# Settings that only route logs or metrics to a store kept elsewhere (diagnostic settings, log sinks and exports,
+# flow-log configs): replacing one re-makes the route; deleting one stops the logging (judged as usual).
+ROUTES = re.compile(r"(?:^|_)(?:diagnostic_settings?|log_sink|sink|log_export|log_exports|flow_log|flow_logs"
+                    r"|log_profile|subscription_filter|log_subscription|logging_config|log_forwarding)(?:_v\d+)?$")
+# A type that is a replica by name (a read replica, a replica set member of another's data).
+REPLICA_TYPES = re.compile(r"(?:^|_)(?:replica|read_replica|replicas)(?:_|$)")
+# Keys crypto material is never judged by: a key's replica decrypts data others hold.
+KEYS = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring|secret")
+# Attributes that make an object a replica of a named primary (any provider's spelling).
+REPLICA_OF = re.compile(r"^(?:replicate_source_db|replication_source_identifier|master_instance_name"
+                        r"|source_db_instance_identifier|read_replica_source)$")
+# Attributes that name the primary a replica copies.
+PRIMARY_REF = re.compile(r"^(?:primary|source|master|origin|upstream|replicate_source|replication_source)"
+                         r"(?:_[a-z]+)*$")
+
+
+def _primary(attrs: dict[str, object], by_type: bool) -> str | None:
+    """The primary this object replicates, named by one of its attributes, or None."""
+    for key, value in attrs.items():
+        if isinstance(value, str) and value and (REPLICA_OF.match(key) or (by_type and PRIMARY_REF.match(key))):
+            return value
+    return None
+
+
+def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted read replica loses no data, or None: it names its primary, and nothing deleted or replaced in
+    the plan is that primary (a copy is rebuilt from it)."""
+    if change.action is not Action.DELETE or KEYS.search(change.type) or not isinstance(change.before, dict):
+        return None
+    primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type)))
+    if primary is None:
+        return None
+    for other in ri.changeset.changes:
+        if other is change or other.action not in (Action.DELETE, Action.REPLACE):
+            continue
+        before = other.before if isinstance(other.before, dict) else {}
+        if primary in {str(v) for v in before.values() if isinstance(v, str | int)} or primary in other.address:
+            return None
+    return f"a read replica of {primary}, which stays: the copy can be rebuilt from its primary"
