@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import ReviewInput, managed
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.planview import plan_view
 
 # Label or tag values (or keys set to true) that mark an object as made to be thrown away.
 DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
@@ -168,7 +169,7 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     why = self_disposable(change, stateful(change.type))
     if why is not None or change.action_reason not in KEYED or change.module is None:
         return why
-    group = [c for c in managed(ri.changeset, Action.DELETE) if c.module == change.module]
+    group = plan_view(ri).deletes_by_module.get(change.module, [])
     if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
         return None
     if any(self_disposable(c, stateful(c.type)) for c in group if c is not change):

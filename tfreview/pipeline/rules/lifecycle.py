@@ -11,7 +11,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
-from tfreview.pipeline.rules.narrowing import narrowing, rotation, stricter
+from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, rotation, stricter
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt
@@ -161,9 +162,8 @@ def _renamed(change: Change, ri: ReviewInput) -> Change | None:
     if not isinstance(change.before, dict):
         return None
     name = change.before.get("name")
-    for other in managed(ri.changeset, Action.CREATE):
-        if other.type == change.type and isinstance(other.after, dict) and name is not None \
-                and other.after.get("name") == name:
+    for other in plan_view(ri).creates_by_type.get(change.type, []):
+        if isinstance(other.after, dict) and name is not None and other.after.get("name") == name:
             return other
     return None
 
@@ -221,7 +221,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(_when(_run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
-    Grade(lambda c, ri: _paren(narrowing(c, ri.changeset.changes)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
+                                                                  lambda view: allow_only_documents(view.changes)))),
+          Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
@@ -255,6 +257,13 @@ REPLACE_LADDER: tuple[Grade, ...] = (
 
 def grade(change: Change, ri: ReviewInput) -> tuple[str, Severity, bool]:
     """Walk the delete or replace ladder: the message suffix, the severity and whether something is lost."""
+    graded: dict[int, tuple[str, Severity, bool]] = plan_view(ri).derived("lifecycle grades", lambda _: {})
+    if id(change) not in graded:  # resource-delete/-replace and scale-deletes ask for the same changes
+        graded[id(change)] = _climb(change, ri)
+    return graded[id(change)]
+
+
+def _climb(change: Change, ri: ReviewInput) -> tuple[str, Severity, bool]:
     ladder = DELETE_LADDER if change.action is Action.DELETE else REPLACE_LADDER
     for rung in ladder:
         if (suffix := rung.test(change, ri)) is not None:

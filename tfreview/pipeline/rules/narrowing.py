@@ -51,10 +51,11 @@ def rotation(change: Change) -> str | None:
     return None
 
 
-def narrowing(change: Change, plan_changes: Sequence[Change] = ()) -> str | None:
-    """Why deleting this membership or grant narrows access, or None when it is not one or may widen access."""
+def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | None:
+    """Why deleting this membership or grant narrows access, or None when it is not one or may widen access.
+    ALLOWING: the customer policies of the plan that only allow (`allow_only_documents`)."""
     before = change.before if isinstance(change.before, dict) else {}
-    if allow_only_detach(change.type, before, _allow_only_documents(plan_changes)):
+    if allow_only_detach(change.type, before, allowing):
         return "an allow-only managed policy detached: access narrows; check nobody still needs it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
@@ -77,7 +78,7 @@ def allow_only_detach(resource_type: str, before: dict[str, Any], allowing: froz
                               for arn in arns)
 
 
-def _allow_only_documents(plan_changes: Sequence[Change]) -> frozenset[str]:
+def allow_only_documents(plan_changes: Sequence[Change]) -> frozenset[str]:
     """ARNs of customer policies in the plan whose document (as it stood before) has only Allow statements."""
     found: set[str] = set()
     for other in plan_changes:

@@ -4,9 +4,11 @@ stays, settings that only route logs or metrics elsewhere; lifecycle.py grades d
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings that only route logs or metrics to a store kept elsewhere (diagnostic settings, log sinks and exports,
 # flow-log configs): replacing one re-makes the route; deleting one stops the logging (judged as usual).
@@ -40,10 +42,21 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
     primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type)))
     if primary is None:
         return None
-    for other in ri.changeset.changes:
-        if other is change or other.action not in (Action.DELETE, Action.REPLACE):
-            continue
-        before = other.before if isinstance(other.before, dict) else {}
-        if primary in {str(v) for v in before.values() if isinstance(v, str | int)} or primary in other.address:
-            return None
+    destroyed = plan_view(ri).derived("destroyed by name", _destroyed_by_name)
+    if destroyed.get(primary, set()) - {id(change)}:
+        return None
     return f"a read replica of {primary}, which stays: the copy can be rebuilt from its primary"
+
+
+_ADDRESS_WORDS = re.compile(r"[^.\[\]\"]+")
+
+
+def _destroyed_by_name(view: PlanView) -> dict[str, set[int]]:
+    """Every top-level value and address word of the objects the plan deletes or replaces: the changes that hold it."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for other in view.of(Action.DELETE, Action.REPLACE):
+        before = other.before if isinstance(other.before, dict) else {}
+        for word in (*(str(v) for v in before.values() if isinstance(v, str | int)),
+                     *_ADDRESS_WORDS.findall(other.address)):
+            found[word].add(id(other))
+    return found

@@ -4,12 +4,14 @@ lifecycle.py grades deletes and replaces with it."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import ReviewInput, managed
+from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
     COMPUTE,
     CONTAINERS,
@@ -18,6 +20,7 @@ from tfreview.pipeline.rules.disposable import (
     labelled_disposable,
     self_disposable,
 )
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
 # compute-only warehouses, service plans. Replacing one re-makes the same thing.
@@ -129,17 +132,50 @@ def _name(attrs: dict[str, object]) -> str:
     return ""
 
 
-def _shared_evidence(old: dict[str, object], new: dict[str, object]) -> bool:
-    """Whether NEW visibly takes over OLD: one name extends the other, or they share a host name or a
-    non-empty list of assignments."""
-    old_name, new_name = _name(old), _name(new)
-    if len(old_name) >= 3 and len(new_name) >= 3 and (new_name.startswith(old_name) or old_name.startswith(new_name)):
-        return True
-    new_text = json.dumps(new).lower()
-    if any(host in new_text for host in _HOST.findall(json.dumps(old).lower())):
-        return True
-    return any(isinstance(value, list) and value and all(isinstance(v, str) for v in value)
-               and new.get(key) == value for key, value in old.items())
+@dataclass
+class _Evidence:
+    """What shows one object taking over another: its name, the host names it holds, its lists of assignments."""
+
+    name: str
+    hosts: frozenset[str]
+    lists: frozenset[tuple[str, tuple[str, ...]]]
+
+
+def _evidence(attrs: dict[str, object]) -> _Evidence:
+    lists = frozenset((key, tuple(value)) for key, value in attrs.items()
+                      if isinstance(value, list) and value and all(isinstance(v, str) for v in value))
+    return _Evidence(_name(attrs), frozenset(_HOST.findall(json.dumps(attrs).lower())), lists)
+
+
+class _Creates:
+    """The plan's creates indexed by their evidence, so finding who takes over a deleted object is a few lookups:
+    one name extends the other, or they share a host name or a non-empty list of assignments."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.order: dict[int, int] = {}
+        self.by_name: dict[str, list[Change]] = defaultdict(list)
+        self.by_key: dict[object, list[Change]] = defaultdict(list)
+        for index, change in enumerate(view.of(Action.CREATE)):
+            self.order[id(change)] = index
+            found = _evidence(_attrs(change))
+            if len(found.name) >= 3:
+                self.by_name[found.name].append(change)
+            for key in (*found.hosts, *found.lists):
+                self.by_key[key].append(change)
+        self.names = sorted(self.by_name)
+
+    def candidates(self, old: dict[str, object]) -> list[Change]:
+        """The creates that show evidence of taking over an object with these values, in plan order."""
+        found = _evidence(old)
+        hits: list[Change] = [c for key in (*found.hosts, *found.lists) for c in self.by_key.get(key, [])]
+        if len(found.name) >= 3:
+            start = bisect.bisect_left(self.names, found.name)
+            end = start
+            while end < len(self.names) and self.names[end].startswith(found.name):  # names extending it
+                end += 1
+            prefixes = [found.name[:size] for size in range(3, len(found.name))]  # names it extends
+            hits += [c for name in (*self.names[start:end], *prefixes) for c in self.by_name.get(name, [])]
+        return sorted({id(c): c for c in hits}.values(), key=lambda c: self.order[id(c)])
 
 
 def _container_name(change: Change) -> str:
@@ -154,29 +190,29 @@ def _container_name(change: Change) -> str:
 def inside_teardown(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted object goes with a disposable container deleted in the same plan (it lives in the namespace,
     project or group labelled ephemeral or preview), or None."""
+    containers = plan_view(ri).derived("disposable containers", _disposable_containers)
+    if not containers:
+        return None
     attrs = change.before if isinstance(change.before, dict) else {}
     values = {str(v) for v in attrs.values() if isinstance(v, str)}
-    for other in managed(ri.changeset, Action.DELETE):
-        if other is change or not CONTAINERS.search(other.type) or self_disposable(other, True) is None:
-            continue
-        name = _container_name(other)
-        if name and name in values:
+    for name, other in containers:
+        if other is not change and name in values:
             return f"it lives in {other.address}, a disposable container deleted in the same plan"
     return None
 
 
-def _creates(ri: ReviewInput) -> Iterator[Change]:
-    """The managed creates of the plan."""
-    yield from managed(ri.changeset, Action.CREATE)
+def _disposable_containers(view: PlanView) -> list[tuple[str, Change]]:
+    """(name, change) of the namespaces, projects and groups the plan deletes that say they are disposable."""
+    return [(name, other) for other in view.of(Action.DELETE)
+            if CONTAINERS.search(other.type) and self_disposable(other, True) is not None
+            and (name := _container_name(other))]
 
 
 def successor(change: Change, ri: ReviewInput) -> Change | None:
     """A create of the same kind (or its successor kind) in the same plan that takes over the deleted object."""
     before = change.before if isinstance(change.before, dict) else {}
-    for other in _creates(ri):
-        if _same_kind(change.type, other.type) and _shared_evidence(before, _attrs(other)):
-            return other
-    return None
+    creates = plan_view(ri).derived("creates by evidence", _Creates)
+    return next((other for other in creates.candidates(before) if _same_kind(change.type, other.type)), None)
 
 
 def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
