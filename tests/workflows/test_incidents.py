@@ -1,8 +1,8 @@
 """The held-out corpora: each plan's label with the rules alone.
 
 fixtures/incidents/manifest.json was written from production failure modes, not from the rules
-(scripts/corpus/incidents.py); fixtures/fresh/platform and fixtures/fresh/adversarial were written the same
-way later, against the merged rules (everyday platform changes; evasion by an adversary), each by its gen.py.
+(scripts/corpus/incidents.py); the sets in fixtures/fresh/ were written the same way later, each against the
+rules of its day by someone who did not read them, each by its own gen.py (fixtures/fresh/README.md).
 A risky plan passes with exit 1, or with exit 2 (refused, one line) when it is malformed; a benign look-alike
 needs exit 0. KNOWN_MISSES are today's misses: empty it as the detectors land.
 """
@@ -21,7 +21,8 @@ from tests.helpers import ROOT
 MANIFEST = ROOT / "fixtures" / "incidents" / "manifest.json"
 ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
-         for name in ("platform", "adversarial", "everyday", "context", "month")]
+         for name in ("platform", "adversarial", "everyday", "context", "month", "quarter", "modules", "teardown",
+                      "attacker", "saas-identity", "full-schema", "whole-plan")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -40,6 +41,9 @@ KNOWN_MISSES = {
     "fresh/context/b10_deferred_clusterissuer_create.json",
     "fresh/context/b14_gitlab_import_made_private.json",
     "fresh/context/b22_drift_world_open_reverted.json",
+    # a major engine upgrade in place (allow_major_version_upgrade set): it cannot be rolled back by reverting
+    "fresh/whole-plan/b18_aws_rds_major_upgrade.json",
+    "fresh/whole-plan/b23_redis_engine_upgrade.json",
 }
 
 
