@@ -110,7 +110,6 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
-
 PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "label", "labels", "tag", "tags"}
 
 
@@ -120,8 +119,7 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     words = set(re.split(r"[^a-z0-9]+", made.type.lower()))
     if words & SECRET_STORE_WORDS:
         return
-    # A plain variable or config map shows its value to every reader, whatever the plan masks.
-    plain = bool(words & PLAIN_PLACES)
+    plain = bool(words & PLAIN_PLACES)  # a plain variable or config map shows every reader, whatever the plan masks
     marks = _dict(sensitive.get(config_address(made.address)))
     for key in sorted(_dict(config.expressions(made.address))):
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):

@@ -14,9 +14,9 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides
 from tfreview.pipeline.rules.credentials import secret_attribute
-from tfreview.pipeline.rules.narrowing import KEY_STORES
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
+from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
                 "_organization_token", "_org_token", "_token")
@@ -35,8 +35,6 @@ AZUREAD_ADMIN = {
     "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
     "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
 }
-
-
 
 
 @on_change(prefixes=("github_",))
