@@ -107,6 +107,29 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
     return None
 
 
+# Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
+SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
+                      "keys", "token", "kms", "ssm", "parameter"}
+PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "label", "labels", "tag", "tags"}
+
+
+def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:
+    """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
+    resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
+    words = set(re.split(r"[^a-z0-9]+", made.type.lower()))
+    if words & SECRET_STORE_WORDS:
+        return
+    plain = bool(words & PLAIN_PLACES)  # a plain variable or config map shows every reader, whatever the plan masks
+    marks = _dict(sensitive.get(config_address(made.address)))
+    for key in sorted(_dict(config.expressions(made.address))):
+        if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
+            continue
+        found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
+        if found:
+            yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into a place not marked "
+                          "sensitive: whoever can read it (and every apply's output) gets the secret")
+
+
 def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
     node = _dict(_dict(configuration).get("root_module"))
     for name in (module.split(".")[1::2] if module else []):
@@ -124,6 +147,8 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
         declared = _dict(outputs.get(name))
         sensitive = _marks(ri) if sensitive is None else sensitive
         found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, declared.get("expression"), "")
+        if not declared and secret_attribute(name) and (change.after_unknown is True or change.after):
+            found = "a value its name says is a secret (the configuration does not show its expression)"
         if found:
             yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
                           "printed by every apply and readable from the state by anyone who can read outputs")
@@ -138,6 +163,10 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
                 if found:
                     yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to a local file "
                                   "on the machine that runs apply")
+        else:
+            config = config or Configuration(ri.plan)
+            sensitive = _marks(ri) if sensitive is None else sensitive
+            yield from _plain_writes(ri, made, config, sensitive)
         if not KEY_HOLDERS.search(made.type):
             continue
         for key, value in after.items():

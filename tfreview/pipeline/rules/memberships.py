@@ -35,17 +35,42 @@ def admin_joins(change: Change, config: Configuration) -> Iterator[Finding]:
         return
     before = change.before if isinstance(change.before, dict) else {}
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    # Members added to an unchanged group are as much a grant as a member added to a new group.
+    joining = before != {} and any(not TARGET_KEY.search(k) and k != "id" and _leaves(v) - _leaves(before.get(k))
+                                   for k, v in change.after.items())
     for key in sorted(set(change.after) | set(unknown)):
         if not TARGET_KEY.search(key):
             continue
         added = _leaves(change.after.get(key)) - _leaves(before.get(key))
-        if not added and unknown.get(key) is not True:
+        if not added and joining:
+            added = _leaves(change.after.get(key))
+        elif not added and unknown.get(key) is not True:
             continue
         named = sorted(v for v in added if ADMIN_NAME.search(v))
-        why = f'"{named[0]}"' if named else _configured(change.address, key, added, config)
+        why = f'"{named[0]}"' if named else _configured(change.address, key, added, config) \
+            or _role_granted(change.address, added, config)
         if why:
             yield finding(PRIVILEGED, change.address, f"{change.address}: {key} joins {why}, an admin, owner or "
                           "break-glass group or team (a privilege grant)")
+
+
+# Keys of another resource that give a role to the principal it names (`role_type = "SUPER_ADMIN"`).
+ROLE_KEY = re.compile(r"(?:^|_)(?:role|roles|role_type|role_name|role_id|permission|permissions|privilege"
+                      r"|privileges|access_level)$")
+
+
+def _role_granted(address: str, targets: set[str], config: Configuration) -> str | None:
+    """Another resource of the plan that grants an admin role to one of the target groups, or None."""
+    own = config_address(address)
+    for other, (after, _unknown) in config.planned.items():
+        if other == own or not isinstance(after, dict) or not targets & {v for v in after.values()
+                                                                          if isinstance(v, str)}:
+            continue
+        for key, value in after.items():
+            roles = sorted(v for v in _leaves(value) if ROLE_KEY.search(key) and ADMIN_NAME.search(v))
+            if roles:
+                return f'a group granted "{roles[0]}" by {other}'
+    return None
 
 
 def _configured(address: str, key: str, added: set[str], config: Configuration) -> str | None:

@@ -23,7 +23,16 @@ KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # members by attribute): deleting one removes access.
 MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
                          r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
-                         r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$")
+                         r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$"
+                         r"|(?:^|_)grants?(?:_|$)")
+# A share link, pre-authenticated request, presigned URL or SAS: a credential in a URL; deleting one revokes it.
+SHARE_LINKS = re.compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned\w*|par|sas|sas_token|share_link"
+                         r"|signed_url|shared_access_signature)(?:_|$)")
+# A person's account in an identity directory: deleting one removes a principal and everything granted to it.
+# Not a role or service account (running services assume those) and not a database login (applications use those).
+USERS = re.compile(r"(?:^|_)users?$")
+NOT_PEOPLE = re.compile(r"(?:^|_)(?:service|robot|bot|machine|app|application|db|database|sql|mysql|postgres\w*"
+                        r"|mongo\w*|redis|pool|data|role|account)(?:_|$)")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
 GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
@@ -57,6 +66,10 @@ def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | N
     before = change.before if isinstance(change.before, dict) else {}
     if allow_only_detach(change.type, before, allowing):
         return "an allow-only managed policy detached: access narrows; check nobody still needs it"
+    if SHARE_LINKS.search(change.type) and not GUARDRAILS.search(change.type):
+        return "a share link or pre-authenticated request revoked: access narrows; check nobody still needs it"
+    if USERS.search(change.type) and not NOT_PEOPLE.search(change.type.rsplit("_", 1)[0]):
+        return "a user removed with what was granted to it: access narrows; check nobody still signs in as it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
     if any(RESTRICTING.search(text) for text in _strings(before)):

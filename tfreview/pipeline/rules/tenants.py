@@ -13,8 +13,10 @@ from typing import Any
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides
+from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
+from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
                 "_organization_token", "_org_token", "_token")
@@ -33,8 +35,6 @@ AZUREAD_ADMIN = {
     "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
     "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
 }
-
-
 
 
 @on_change(prefixes=("github_",))
@@ -66,7 +66,8 @@ def _github(change: Change) -> Iterator[Finding]:
 
 @on_change()
 def _org_keys(change: Change) -> Iterator[Finding]:
-    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_"):
+    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_") \
+            and not _bears_credential(change):
         return
     before, after = sides(change)
     if change.type.startswith("azuread_"):
@@ -89,6 +90,20 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     elif change.type in ("aws_iam_access_key", "google_service_account_key"):
         yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
                       Severity.MEDIUM)
+
+
+# Types that are an identity for machines (a robot or bot account, an app password): they carry a credential.
+MACHINE_IDENTITY = re.compile(r"(?:^|_)(?:robot|bot|machine_user|app_password|service_principal_password)(?:_|$)")
+
+
+def _bears_credential(change: Change) -> bool:
+    """Whether a created object issues a credential: a machine identity by its type, or an attribute (known or
+    known only after apply) that holds a token, secret, key or password."""
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    if KEY_STORES.search(change.type):  # an encryption key's policy names who may use it, not a credential's reach
+        return False
+    return bool(MACHINE_IDENTITY.search(change.type)) or any(secret_attribute(str(k)) for k in (*unknown, *after))
 
 
 def _admin_scope(values: dict[str, Any]) -> str:
