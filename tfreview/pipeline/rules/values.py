@@ -69,8 +69,9 @@ def with_settings(values: Any) -> dict[str, Any]:
     if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts):
         extra["values"] = {k: v for text in texts for k, v in yaml_scalars(text).items()}
     # A Helm `set` whose value is itself a YAML document (a config file such as `kibana.yml`) sets its keys.
-    nested = {f"{_setting_name(item)}.{k}": v for key in ("set", "set_string") for item in _list(values.get(key))
-              if _pair(item) and _DOCUMENT.search(str(item["value"])) for k, v in yaml_scalars(str(item["value"])).items()}
+    documents = [i for key in ("set", "set_string") for i in _list(values.get(key))
+                 if _pair(i) and _DOCUMENT.search(str(i["value"]))]
+    nested = {f"{_setting_name(i)}.{k}": v for i in documents for k, v in yaml_scalars(str(i["value"])).items()}
     if nested:
         extra["values"] = {**extra.get("values", {}), **nested}
     name = next((values[k] for k in NAME_KEYS if isinstance(values.get(k), str)), None)
