@@ -53,3 +53,29 @@ def test_invoker_on_a_service_the_plan_does_not_show_stays_high(tmp_path: Path) 
                   {"name": "shop-web", "role": "roles/fn.invoker", "member": "allUsers"})
     result = review_rules_alone(tmp_path, [grant])
     assert worst_by_rule(result).get("iam-public-member") == Severity.HIGH
+
+
+def _peering(peer_project: str) -> list[dict[str, Any]]:
+    return [entry("acme_network_peering.link", ["create"], None,
+                  {"name": "link", "network": "projects/north-prod-314/global/networks/main",
+                   "peer_network": f"projects/{peer_project}/global/networks/shared"})]
+
+
+def test_peer_project_named_like_the_plans_own_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _peering("north-shared-201"))
+    assert worst_by_rule(result).get("foreign-network-link") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+def test_peer_project_the_plan_reads_as_a_data_source_is_quiet(tmp_path: Path) -> None:
+    data = {"address": "data.acme_network.shared", "mode": "data", "type": "acme_network", "name": "shared",
+            "expressions": {"project": {"constant_value": "tools-hub-9"}}}
+    result = review_rules_alone(tmp_path, _peering("tools-hub-9"),
+                                configuration={"root_module": {"resources": [data]}})
+    assert "foreign-network-link" not in worst_by_rule(result)
+
+
+@pytest.mark.parametrize("peer", ["vendorbi-net-77", "northwind-shared-1"], ids=["other-org", "prefix-only-substring"])
+def test_peer_project_the_plan_never_mentions_stays_high(tmp_path: Path, peer: str) -> None:
+    result = review_rules_alone(tmp_path, _peering(peer))
+    assert worst_by_rule(result).get("foreign-network-link") == Severity.HIGH
