@@ -15,7 +15,9 @@ from tfreview.pipeline.findings import Severity
 def entry(address: str, actions: list[str], before: Any, after: Any, unknown: Any = None) -> dict[str, Any]:
     """One resource_changes entry of `terraform show -json`."""
     kind, name = address.split(".")[-2:]
-    return {"address": address, "mode": "managed", "type": kind, "name": name,
+    module = address.rsplit(".", 2)[0] if address.startswith("module.") else None
+    return {"address": address, "mode": "managed", "type": kind, "name": name.split("[")[0],
+            **({"module_address": module} if module else {}),
             "provider_name": "registry.example.com/acme/acme",
             "change": {"actions": actions, "before": before, "after": after, "after_unknown": unknown or {},
                        "before_sensitive": {}, "after_sensitive": {}}}
@@ -79,3 +81,77 @@ def test_peer_project_the_plan_reads_as_a_data_source_is_quiet(tmp_path: Path) -
 def test_peer_project_the_plan_never_mentions_stays_high(tmp_path: Path, peer: str) -> None:
     result = review_rules_alone(tmp_path, _peering(peer))
     assert worst_by_rule(result).get("foreign-network-link") == Severity.HIGH
+
+
+def _replace(address: str, before: dict[str, Any], after: dict[str, Any], paths: list[str],
+             first: str = "delete") -> dict[str, Any]:
+    item = entry(address, [first, "create"] if first == "delete" else ["create", "delete"], before, after,
+                 {"id": True})
+    item["change"]["replace_paths"] = [[p] for p in paths]
+    item["action_reason"] = "replace_because_cannot_update"
+    return item
+
+
+def _repoint(old_ref: str, kind: str = "acme_listener_cert") -> list[dict[str, Any]]:
+    cert = _replace("acme_cert.api", {"id": "cert-old-0451", "domains": ["a.example"]},
+                    {"domains": ["a.example", "b.example"]}, ["domains"], first="create")
+    follower = _replace(f"{kind}.api", {"id": "lc-1", "listener": "l-1", "cert_ref": old_ref},
+                        {"listener": "l-1"}, ["cert_ref"])
+    follower["change"]["after_unknown"] = {"id": True, "cert_ref": True}
+    return [cert, follower]
+
+
+def test_replace_forced_only_by_repointing_to_a_recreated_object_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _repoint("cert-old-0451"))
+    assert worst_by_rule(result).get("resource-replace") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("old_ref", "kind"), [("cert-other-9", "acme_listener_cert"),
+                                               ("cert-old-0451", "acme_database")],
+                         ids=["points-elsewhere", "data-object"])
+def test_other_replaces_stay_high(tmp_path: Path, old_ref: str, kind: str) -> None:
+    result = review_rules_alone(tmp_path, _repoint(old_ref, kind))
+    assert worst_by_rule(result).get("resource-replace") == Severity.HIGH
+
+
+def _machines(tags: dict[str, str], extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    items = []
+    for index in range(2):
+        before = {"id": f"m-{index}", "name": f"soak-{index}", "tags": tags, "root_disk": [{"size": 20}],
+                  **(extra or {})}
+        item = entry(f"module.soak.acme_instance.soak[{index}]", ["delete"], before, None)
+        item["action_reason"] = "delete_because_count_index"
+        items.append(item)
+    group = entry("module.soak.acme_security_group.soak", ["delete"], {"id": "sg-1", "name": "soak"}, None)
+    group["action_reason"] = "delete_because_no_resource_config"
+    return [*items, group]
+
+
+def test_sandbox_machines_and_their_group_deleted_are_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _machines({"env": "sandbox"}))
+    assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("tags", "extra"), [
+    ({"env": "prod"}, None),
+    ({"env": "sandbox"}, {"data_disk": [{"size": 500}]}),  # a data disk goes with it
+    ({"team": "dev-tools"}, None),  # a team name, not an environment
+    ({"env": "staging", "Name": "prod-mirror"}, None),
+], ids=["prod", "data-disk", "team-word", "prod-in-name"])
+def test_other_machine_deletes_stay_high(tmp_path: Path, tags: dict[str, str], extra: dict[str, Any] | None) -> None:
+    result = review_rules_alone(tmp_path, _machines(tags, extra))
+    assert worst_by_rule(result).get("resource-delete") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("tags", "label"), [(["staging"], "likely_safe"), (["production"], "needs_close_review"),
+                                              ([], "needs_close_review")], ids=["staging", "production", "untagged"])
+def test_kubernetes_cluster_of_a_retired_module(tmp_path: Path, tags: list[str], label: str) -> None:
+    cluster = entry("module.old.acme_kubernetes_cluster.this", ["delete"],
+                    {"id": "k-1", "name": "blue-2024", "tags": tags, "node_pool": [{"size": "s", "count": 2}]}, None)
+    balancer = entry("module.old.acme_loadbalancer.this", ["delete"], {"id": "lb-1", "name": "blue-2024-lb"}, None)
+    for item in (cluster, balancer):
+        item["action_reason"] = "delete_because_no_module"
+    result = review_rules_alone(tmp_path, [cluster, balancer])
+    assert result.label.value == label
