@@ -155,3 +155,24 @@ def test_kubernetes_cluster_of_a_retired_module(tmp_path: Path, tags: list[str],
         item["action_reason"] = "delete_because_no_module"
     result = review_rules_alone(tmp_path, [cluster, balancer])
     assert result.label.value == label
+
+
+def _release(security: str, ingress: str = "enabled: true\n  className: edge-public") -> list[dict[str, Any]]:
+    values = {"name": "search-ui", "chart": "search-ui", "values": [f"ingress:\n  {ingress}\n"],
+              "set": [{"name": "uiConfig.ui\\\\.yml", "value": f"engine.security.enabled: {security}", "type": ""}]}
+    return [entry("helm_release.ui", ["create"], None, values)]
+
+
+def test_release_created_with_security_off_behind_a_public_ingress_is_high(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _release("false"))
+    assert worst_by_rule(result).get("release-no-auth") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("security", "ingress"), [
+    ("true", "enabled: true\n  className: edge-public"),  # sign-in kept on
+    ("false", "enabled: true\n  className: nginx-internal"),  # only reachable inside
+    ("false", "enabled: false"),  # no way in from outside
+], ids=["security-on", "internal-class", "no-ingress"])
+def test_other_new_releases_stay_quiet(tmp_path: Path, security: str, ingress: str) -> None:
+    result = review_rules_alone(tmp_path, _release(security, ingress))
+    assert "release-no-auth" not in worst_by_rule(result)
