@@ -77,6 +77,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
+    "release-no-auth": ("helm_release.grafana", ("auth.enabled off", "an ingress"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -492,7 +492,18 @@ def test_a_major_version_change_either_way(before: str, after: str) -> None:
     ("acme_deploy_key", {"read_only": True, "title": "ci"}, {"read_only": False, "title": "ci"}, True),
     ("acme_deploy_key", {"read_only": False, "title": "ci"}, {"read_only": True, "title": "ci"}, False),
     ("acme_dashboard", {"read_only": True}, {"read_only": False}, False),  # not a credential
-], ids=["helm-auth-off", "helm-auth-on", "key-made-writable", "key-made-read-only", "dashboard-editable"])
+    # A set whose value is a config file (YAML) sets that file's keys: security switched off inside it.
+    ("helm_release", {"set": [{"name": "appConfig.server\\.yml", "value": "xpack.security.enabled: true"}]},
+     {"set": [{"name": "appConfig.server\\.yml", "value": "xpack.security.enabled: false"}]}, True),
+    ("helm_release", {"set": [{"name": "appConfig.server\\.yml", "value": "server:\n  security:\n    enabled: true"}]},
+     {"set": [{"name": "appConfig.server\\.yml", "value": "server:\n  security:\n    enabled: false"}]}, True),
+    # The look-alikes: the same file with security kept on and only logging changed; a URL value is no document.
+    ("helm_release", {"set": [{"name": "appConfig.server\\.yml", "value": "security.enabled: true\nlog: info"}]},
+     {"set": [{"name": "appConfig.server\\.yml", "value": "security.enabled: true\nlog: debug"}]}, False),
+    ("helm_release", {"set": [{"name": "upstream", "value": "http://a.internal"}]},
+     {"set": [{"name": "upstream", "value": "http://b.internal"}]}, False),
+], ids=["helm-auth-off", "helm-auth-on", "key-made-writable", "key-made-read-only", "dashboard-editable",
+        "set-file-security-off", "set-file-nested-security-off", "set-file-security-kept", "set-url-value"])
 def test_protective_switches_in_values_and_credentials(resource_type: str, before: dict[str, Any],
                                                        after: dict[str, Any], risky: bool) -> None:
     from tfreview.pipeline.findings import Severity

@@ -30,6 +30,7 @@ from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import safeguards as safeguards
 # isort: on
 

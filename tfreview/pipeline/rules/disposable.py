@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
 
@@ -43,6 +43,9 @@ CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|
                             r"|artifact)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
 COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
+# Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
+# own; volumes and databases are separate objects, judged on their own.
+COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
 # Containers of other objects (a namespace, project, resource group): labelled disposable, they say what is
 # inside is (a preview environment's namespace); their contents are judged by teardown_member.
 CONTAINERS = re.compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
@@ -157,21 +160,47 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
+    if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
+            and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
+        return f"{env} compute whose disks go with it: it keeps no data of its own"
     if (key := preview_key(change)) is not None and (not stateful or CONTAINERS.search(change.type)) \
             and not _runs_data_engine(attrs):
         return f"its for_each key {key} names a preview environment that is gone"
     return None
 
 
+def _non_production(attrs: dict[str, object]) -> str | None:
+    """The non-production environment an object's own environment tag or bare tag names (`env: sandbox`, a tag
+    `staging`), when nothing in its labels or name says production; else None."""
+    bare = {word for key, val in label_pairs(attrs) if not val.strip() for word in _TOKEN.findall(key.lower())}
+    words = (env_words(attrs) | bare) & NON_PRODUCTION_ENVS
+    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    if not words or (label_tokens(attrs) | bare | name) & PRODUCTION_TOKENS:
+        return None
+    return sorted(words)[0]
+
+
 def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
     """Why a delete is a disposable teardown, or None: the object says so itself, or its module instance goes
-    whole (key gone) with a member that says so and no store that does not."""
+    whole (key gone) with a member that says so and no store that does not, or it is a stateless object named
+    for the disposable members of its module that go with it (their security group)."""
     why = self_disposable(change, stateful(change.type))
-    if why is not None or change.action_reason not in KEYED or change.module is None:
+    if why is not None or change.module is None:
         return why
     group = plan_view(ri).deletes_by_module.get(change.module, [])
     if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
         return None
-    if any(self_disposable(c, stateful(c.type)) for c in group if c is not change):
+    members = [c for c in group if c is not change and self_disposable(c, stateful(c.type))]
+    if members and change.action_reason in KEYED:
         return "its whole module instance goes, with members marked disposable"
+    if members and not stateful(change.type) and _names(change) & {w for c in members for w in _names(c)}:
+        return "it served the disposable objects of its module that go with it"
     return None
+
+
+def _names(change: Change) -> set[str]:
+    """The words (three letters or more, not numbers) of an object's name and Name tag."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    tags = attrs.get("tags")
+    text = f"{attrs.get('name') or ''} {tags.get('Name') or '' if isinstance(tags, dict) else ''}"
+    return {w for w in _TOKEN.findall(text.lower()) if len(w) >= 3 and not w.isdigit()}

@@ -15,7 +15,7 @@ from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, r
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
-from tfreview.pipeline.rules.takeover import disposable_store, rebuilt
+from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -252,6 +252,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
 )
 
 

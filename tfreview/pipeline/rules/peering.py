@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 
@@ -52,11 +53,25 @@ def _scopes(text: str) -> set[str]:
     return {next(g for g in m.groups() if g) for m in SCOPES.finditer(text)}
 
 
+def _data_sources(module: Any) -> Iterator[dict[str, Any]]:
+    """The configured values of every data source the configuration reads, in every module."""
+    if not isinstance(module, dict):
+        return
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("mode") == "data":
+            expressions = resource.get("expressions") or {}
+            yield {k: v.get("constant_value") for k, v in expressions.items() if isinstance(v, dict)}
+    for call in (module.get("module_calls") or {}).values():
+        yield from _data_sources(call.get("module") if isinstance(call, dict) else None)
+
+
 def own_scopes(ri: ReviewInput) -> set[str]:
-    """Scopes the plan's own (non-peer) attributes name: its accounts, subscriptions and projects."""
+    """Scopes the plan's own (non-peer) attributes name: its accounts, subscriptions and projects, and those of
+    the data sources it reads (a network the plan looks up is one it knows)."""
     own: set[str] = set()
-    for change in ri.changeset.changes:
-        for side in (change.before, change.after):
+    read = list(_data_sources(ri.plan.configuration.get("root_module")))
+    for side in [s for change in ri.changeset.changes for s in (change.before, change.after)] + read:
+        if side is not None:
             for key, text in _pairs(side):
                 if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal":
                     continue
@@ -64,6 +79,15 @@ def own_scopes(ri: ReviewInput) -> set[str]:
                 if key in OWN_KEYS:
                     own.add(text)
     return own
+
+
+def kin(scope: str, own: set[str]) -> str | None:
+    """A project of the plan's own whose name starts with the same organisation word as SCOPE (`acme-shared-201`
+    and `acme-prod-314`); numeric ids (AWS accounts, Azure subscriptions) have no such word and never match."""
+    word = re.split(r"[-_.:]", scope, maxsplit=1)[0]
+    if len(word) < 3 or word.isdigit() or not re.search(r"[-_.:]", scope):
+        return None
+    return next((o for o in sorted(own) if o != scope and re.split(r"[-_.:]", o, maxsplit=1)[0] == word), None)
 
 
 def foreign(change: Change, own: set[str]) -> Iterator[tuple[str, str]]:
@@ -90,6 +114,12 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
     own = own_scopes(ri)
     for change in changes:
         for key, scope in foreign(change, own):
+            sibling = kin(scope, own)
+            if sibling is not None:
+                yield finding("foreign-network-link", change.address,
+                              f"{change.address} links the network to {scope} ({key}), a project named like this "
+                              f"plan's own {sibling}: confirm it is in your organisation", Severity.MEDIUM)
+                continue
             yield finding("foreign-network-link", change.address,
                           f"{change.address} links the network to {scope} ({key}), which nothing else in this plan "
                           "owns: traffic and routes cross into another account; confirm the peer is yours or trusted")

@@ -15,12 +15,22 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.exposure import WEB_PORTS, port_text
-from tfreview.pipeline.rules.values import world_sources
+from tfreview.pipeline.rules.values import leaves, plain, with_settings, world_sources
+from tfreview.pipeline.rules.watch import is_on
 
 PUBLIC_SERVICE = declare(
     "public-service", Severity.HIGH,
     "A Kubernetes Service or Helm release becomes an internet-facing load balancer (type LoadBalancer, "
     "load-balancer annotations, Helm set/values) on ports beyond 80/443.")
+OPEN_RELEASE = declare(
+    "release-no-auth", Severity.HIGH,
+    "A Helm release is created with sign-in switched off in its values (an auth or security block disabled) and "
+    "an ingress or load balancer that is not internal.")
+# A values path that switches sign-in on or off: auth.enabled, xpack.security.enabled, authentication.required…
+AUTH_SWITCH = re.compile(r"(?:^|\.)(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)$"
+                         r"|(?:^|\.)(?:auth_enabled|authentication_enabled|require_authentication)$", re.IGNORECASE)
+INGRESS_ON = re.compile(r"(?:^|\.)ingress\.enabled$", re.IGNORECASE)
+PRIVATE_CLASS = re.compile(r"internal|private", re.IGNORECASE)
 EXPOSED_TYPES = {"loadbalancer": "LoadBalancer", "nodeport": "NodePort"}
 # Annotation keys and values that keep a load balancer inside the network.
 INTERNAL_MARKS = re.compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
@@ -117,3 +127,22 @@ def _public_service(change: Change) -> Iterator[Finding]:
     severity = Severity.MEDIUM if kind == "NodePort" else None
     yield finding(PUBLIC_SERVICE, change.address,
                   f"{change.address}: becomes a {kind} service open to the internet on {what}", severity)
+
+
+@on_change(types=("helm_release",), actions=(Action.CREATE,))
+def _created_open(change: Change) -> Iterator[Finding]:
+    """A new release whose values turn sign-in off and put an ingress or load balancer in front of it."""
+    _, after = sides(change)
+    values = leaves(with_settings(after))
+    found = [(plain(path), value) for path, value in values]
+    off = [path for path, value in found if AUTH_SWITCH.search(path) and isinstance(value, (str, bool))
+           and not is_on(value) and str(value).strip().lower() in ("false", "no", "off", "0", "disabled")]
+    ingress = any(INGRESS_ON.search(path) and is_on(value) for path, value in found)
+    private = any(path.lower().endswith(("classname", "class", "ingressclassname")) and isinstance(value, str)
+                  and PRIVATE_CLASS.search(value) for path, value in found)
+    kind, facing, _ = _helm(after)
+    if off and ((ingress and not private) or (kind == "LoadBalancer" and facing != "internal")):
+        door = "an ingress" if ingress else "a load balancer"
+        yield finding(OPEN_RELEASE, change.address,
+                      f"{change.address} is created with {off[0]} off and {door} in front of it: anyone who reaches "
+                      "it needs no sign-in")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
     COMPUTE,
@@ -241,3 +242,43 @@ def disposable_store(change: Change) -> str | None:
     if change.action is Action.DELETE and attrs.get("force_destroy") is False and labelled_disposable(attrs):
         return "tagged disposable, and with force_destroy off the delete fails if it still holds objects"
     return None
+
+
+IDENTIFIERS = ("id", "arn", "self_link")
+
+
+def _replaced(view: PlanView) -> tuple[dict[str, str], set[str]]:
+    """The ids and ARNs (before) of the objects the plan replaces, to their addresses; and those config addresses."""
+    ids = {str(value): c.address for c in view.of(Action.REPLACE) if isinstance(c.before, dict)
+           for key in IDENTIFIERS if isinstance(value := c.before.get(key), str) and len(value) >= 6}
+    return ids, {config_address(c.address) for c in view.of(Action.REPLACE)}
+
+
+def repointed(change: Change, ri: ReviewInput) -> str | None:
+    """Why a replace only follows another object the plan re-creates, or None: every attribute that forces it held
+    that object's id or ARN, or refers to it in the configuration (a listener certificate re-pointed)."""
+    if change.action is not Action.REPLACE or not change.replace_paths or not isinstance(change.before, dict):
+        return None
+    view = plan_view(ri)
+    ids, addresses = view.derived("replaced identifiers", _replaced)
+    config = view.derived("configuration", lambda _: Configuration(ri.plan))
+    module = module_of(change.address)
+    followed: set[str] = set()
+    for path in change.replace_paths:
+        key = re.split(r"[.\[]", path, maxsplit=1)[0]
+        old = change.before.get(key)
+        target = ids.get(old) if isinstance(old, str) else None
+        if target is None:
+            expression = config.expression(change.address, (key,))
+            references = expression.get("references") if isinstance(expression, dict) else None
+            target = next((a for r in references or [] if isinstance(r, str) and (a := _address(module, r))
+                           in addresses and a != config_address(change.address)), None)
+        if target is None:
+            return None
+        followed.add(target)
+    return f"it only re-points to {', '.join(sorted(followed))}, which this plan re-creates"
+
+
+def _address(module: str, reference: str) -> str:
+    """The config address a reference (`aws_acm_certificate.api.arn`) names, inside MODULE."""
+    return ".".join(filter(None, [module, *reference.split(".")[:2]]))

@@ -68,10 +68,25 @@ def with_settings(values: Any) -> dict[str, Any]:
     texts = values.get("values")
     if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts):
         extra["values"] = {k: v for text in texts for k, v in yaml_scalars(text).items()}
+    # A Helm `set` whose value is itself a YAML document (a config file such as `kibana.yml`) sets its keys.
+    documents = [i for key in ("set", "set_string") for i in _list(values.get(key))
+                 if _pair(i) and _DOCUMENT.search(str(i["value"]))]
+    nested = {f"{_setting_name(i)}.{k}": v for i in documents for k, v in yaml_scalars(str(i["value"])).items()}
+    if nested:
+        extra["values"] = {**extra.get("values", {}), **nested}
     name = next((values[k] for k in NAME_KEYS if isinstance(values.get(k), str)), None)
     if name and "value" in values and not isinstance(values["value"], (dict, list)):
         extra[name] = values["value"]
     return {**values, **extra} if extra else values
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _setting_name(item: dict[str, Any]) -> str:
+    """A Helm set name with its escaped dots kept as one segment: `kibanaConfig.kibana\\.yml` → `…kibana_yml`."""
+    return str(item["name"]).replace("\\.", "_")
 
 
 def _as_pairs(value: Any) -> Any:
@@ -81,6 +96,7 @@ def _as_pairs(value: Any) -> Any:
     return value
 
 
+_DOCUMENT = re.compile(r"^\s*[\w.\-]+:(?:\s|$)", re.MULTILINE)  # a `key: value` line, not a URL
 _YAML_LINE = re.compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)?$")
 
 

@@ -257,7 +257,7 @@ control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|sta
         r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
         r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
         r"|require_authentication|enable_authentication|\w*authentication_required"
-        r"|(?:auth|authentication|\w+_auth)\.(?:enabled|required|enforced)", flag,
+        r"|(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)", flag,
         "a sign-in requirement turned off")
 control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
         "a read-only credential or grant can now write", types=r"key|token|credential|deploy|access|grant|user")
