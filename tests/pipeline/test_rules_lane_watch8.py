@@ -84,6 +84,22 @@ def test_waf_made_stricter_or_a_custom_rule_edited_is_quiet(tmp_path: Path, befo
     assert "detection-disabled" not in one(tmp_path, "shieldly_waf_policy", before, after)
 
 
+def test_a_managed_rule_set_removed_is_detection_lost(tmp_path: Path) -> None:
+    found = one(tmp_path, "shieldly_waf_policy", {"name": "edge", "managed_rulesets": ["owasp_core", "bots"]},
+                {"name": "edge", "managed_rulesets": ["bots"]})
+    assert found.get("detection-disabled") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (["bots"], ["owasp_core", "bots"]),
+    ([{"type": "OWASP", "version": "3.2"}], [{"type": "OWASP", "version": "4.0"}]),
+])
+def test_a_rule_set_added_or_upgraded_is_quiet(tmp_path: Path, before: Any, after: Any) -> None:
+    found = one(tmp_path, "shieldly_waf_policy", {"name": "edge", "managed_rule_set": before},
+                {"name": "edge", "managed_rule_set": after})
+    assert "detection-disabled" not in found
+
+
 # --- alerting downgraded --------------------------------------------------------------------------------
 
 def _service(urgency: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The security-controls vocabulary, ordered modes (risk rules stage): enum settings of any provider ranked by
-strength — sign-in factor counts, audit and logging modes, private-or-not visibility, enforcement (block > detect > off),
-strictness levels, alert urgency — and sharing flags.
+strength — sign-in factor counts, audit and logging modes, private-or-not visibility, enforcement
+(block > detect > off), strictness levels, alert urgency — and sharing flags.
 
 controls.py applies these like vocabulary.py's lines; they run after it, so a line there that reads both values
 decides first.
