@@ -159,3 +159,19 @@ def test_minimum_size_to_zero_is_medium(tmp_path: Path) -> None:
 @pytest.mark.parametrize("after", [_nodes(0, 0, 6), _nodes(0, 0, 0)])
 def test_desired_or_maximum_to_zero_stays_high(tmp_path: Path, after: dict[str, Any]) -> None:
     assert one(tmp_path, "aws_eks_node_group", _nodes(1, 2, 6), after).get("scaled-to-zero") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("tags", "severity"), [({"env": "dev"}, Severity.MEDIUM),
+                                                 ({"env": "prod"}, Severity.HIGH),
+                                                 ({"env": "staging", "tier": "production"}, Severity.HIGH),
+                                                 ({}, Severity.HIGH)])
+def test_desired_to_zero_is_medium_only_where_the_tags_say_non_production(
+        tmp_path: Path, tags: dict[str, str], severity: Severity) -> None:
+    before, after = {**_nodes(1, 2, 6), "tags": tags}, {**_nodes(0, 0, 6), "tags": tags}
+    assert one(tmp_path, "aws_eks_node_group", before, after).get("scaled-to-zero") is severity
+
+
+def test_prod_service_desired_count_to_zero_stays_high(tmp_path: Path) -> None:
+    before = {"name": "api", "desired_count": 3, "tags": {"environment": "production"}}
+    after = {"name": "api", "desired_count": 0, "tags": {"environment": "production"}}
+    assert one(tmp_path, "aws_ecs_service", before, after).get("scaled-to-zero") is Severity.HIGH
