@@ -19,6 +19,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show
+from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version, with_settings
 from tfreview.pipeline.rules.watch import WATCHES
 
@@ -182,6 +183,7 @@ class Control:
     create_below: float = 1
     above_zero: Severity | None = None  # numbers: the severity of a drop that stays above zero (None: not news)
     severity: Severity | None = None
+    outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -276,6 +278,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
                                   f"({item.what} cannot be confirmed)")
                 continue
             severity = item.weakened(before, after)
+            if severity is not None and item.outside_production and non_production(change):
+                severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path):
                 seen.add((item.rule, path))

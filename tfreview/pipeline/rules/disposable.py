@@ -87,6 +87,12 @@ def env_words(attrs: dict[str, object]) -> set[str]:
             for word in _TOKEN.findall(val.lower())}
 
 
+def non_production(change: Change) -> bool:
+    """Whether the object's own environment tags say non-production (`env = dev`) and no label says production."""
+    attrs = change.after if isinstance(change.after, dict) else change.before if isinstance(change.before, dict) else {}
+    return bool(env_words(attrs) & NON_PRODUCTION_ENVS) and not label_tokens(attrs) & PRODUCTION_TOKENS
+
+
 def labelled_disposable(attrs: dict[str, object]) -> bool:
     """Whether labels or tags mark the object ephemeral, temporary, preview, CI or a test fixture (a whole value,
     or a word of one), and none says production."""

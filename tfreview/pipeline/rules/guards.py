@@ -1,5 +1,6 @@
 """Risk rules, guards read across a resource (risk rules stage): sign-in lifetimes made much longer, security logs
-excluded from a log index or sink, secret-bearing variables losing their masking, endpoints created without auth.
+excluded from a log index or sink, secret-bearing variables losing their masking, endpoints created without auth,
+managed protection rule sets removed from a WAF or firewall.
 
 Each reads more than one attribute (a unit, a query and its drop rate, a variable's name and its flags), so they
 are hooks rather than vocabulary lines.
@@ -17,7 +18,7 @@ from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number, pairs, plain
-from tfreview.pipeline.rules.vocabulary import AUTH, PUBLIC
+from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
 
 # --- sign-in and session lifetimes ---------------------------------------------------------------------
 LIFETIME = re.compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
@@ -166,3 +167,36 @@ def _created_without_auth(change: Change) -> Iterator[Finding]:
     yield finding(PUBLIC, change.address,
                   f"{change.address} is created with {key} = {show(after[key])} (anyone who can reach it can "
                   "call it)", Severity.HIGH if endpoint else Severity.MEDIUM)
+
+
+# --- managed protection rule sets removed --------------------------------------------------------------
+# Rule sets a provider maintains (OWASP core rules, bot or DDoS protection) attached to a protective engine; one
+# removed lets through every attack it caught. Added sets and edited custom rules are not news.
+WATCHERS_TYPES = re.compile(WATCHERS)
+RULE_SET_KEYS = re.compile(r"\w*managed_rule\w*|\w*rule_?sets?|\w*rule_groups?|\w*managed_protections?")
+_VERSION = re.compile(r"[\d.]+")
+
+
+def _rule_set_names(value: Any) -> set[str]:
+    """Each rule set by name without its version (`owasp_crs_3.2` and `owasp_crs_4.0` are one set)."""
+    names: set[str] = set()
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict):
+            item = next((item[k] for k in ("name", "type", "rule_set_type", "rule_set_name", "id") if item.get(k)),
+                        None)
+        if isinstance(item, str) and known(item):
+            names.add(_VERSION.sub("", item.strip().lower()))
+    return names
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _rule_sets_removed(change: Change) -> Iterator[Finding]:
+    if not WATCHERS_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    for key in before.keys() & after.keys():
+        if RULE_SET_KEYS.fullmatch(key) and before[key] != after[key] and isinstance(after[key], list):
+            gone = sorted(_rule_set_names(before[key]) - _rule_set_names(after[key]))
+            if gone:
+                yield finding(DETECTION, change.address, f"{change.address}: {key} loses {', '.join(gone)} (managed "
+                              "protection rule sets removed: the attacks they caught get through)")

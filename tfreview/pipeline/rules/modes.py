@@ -1,5 +1,6 @@
 """The security-controls vocabulary, ordered modes (risk rules stage): enum settings of any provider ranked by
-strength — sign-in factor counts, audit and logging modes, private-or-not visibility — and sharing flags.
+strength — sign-in factor counts, audit and logging modes, private-or-not visibility, enforcement
+(block > detect > off), strictness levels, alert urgency — and sharing flags.
 
 controls.py applies these like vocabulary.py's lines; they run after it, so a line there that reads both values
 decides first.
@@ -10,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
-from tfreview.pipeline.rules.controls import control, inverted, ladder
+from tfreview.pipeline.rules.controls import control, count, inverted, ladder
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.vocabulary import AUTH, PUBLIC
+from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
 
 _FACTORS = re.compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
 MULTI = {"mfa", "multi_factor", "multifactor", "two_factor", "2fa", "required", "always", "enforced"}
@@ -74,3 +76,24 @@ control(PUBLIC, r"visibility\w*|\w*access_type|\w*public_access\w*|\w*sharing\w*
 control(PUBLIC, r"global_remote_state|\w*share_with_(?:all|org\w*|everyone)\w*|\w*shared_with_all\w*"
         r"|\w*organi[sz]ation_wide\w*|\w*org_wide\w*|all_workspaces|\w*visible_to_all\w*", inverted,
         "shared with the whole organisation")
+
+# Enforcement of any protective engine (WAF, IPS, bot or DDoS protection, scanners), by what it does to a bad request:
+# block/prevent > detect/log/count (it only reports) > off. Read on mode-like keys of every type.
+ENFORCEMENT = ladder(("block", "blocking", "enforce", "enforced", "enforcing", "prevent", "prevention", "deny",
+                      "protect", "protection", "reject", "drop"),
+                     ("detect", "detect_only", "detection", "detection_only", "monitor", "monitor_only", "monitoring",
+                      "log", "log_only", "logging", "count", "count_only", "audit", "audit_only", "report_only",
+                      "reportonly", "report", "simulate", "simulation", "dry_run", "dryrun", "passive", "learning"),
+                     ("off", "disabled", "disable", "none", "bypass"))
+control(DETECTION, r"mode|\w*_mode|enforcement|\w*_enforcement|action_mode", ENFORCEMENT,
+        "protection only detects now: bad requests get through")
+# A numeric strictness level lowered (WAF paranoia, bot or DDoS protection level): more attacks pass unnoticed.
+control(DETECTION, r"\w*paranoia\w*|protection_level|\w*strictness\w*|\w*sensitivity_level", count,
+        "protection made less strict", types=WATCHERS, above_zero=Severity.HIGH)
+# Alerting downgraded: an alert's or a service's urgency, severity or priority word lowered (pages become
+# notifications nobody is woken by). Words only: numeric priorities run both ways between providers.
+URGENCY = ladder(("critical", "sev1", "p1", "emergency", "page", "high", "urgent", "error"),
+                 ("medium", "moderate", "normal", "sev2", "p2", "warning", "warn", "major"),
+                 ("low", "minor", "info", "informational", "sev3", "p3", "p4", "p5", "none", "suppress"))
+control(DETECTION, r"\w*urgency|\w*severity|\w*priority", URGENCY, "alerting downgraded: urgent alerts no longer page",
+        types=WATCHERS)

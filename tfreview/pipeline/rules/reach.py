@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import tfreview.pipeline.rules.lifecycle as lifecycle
@@ -20,7 +21,8 @@ DELEGATION = declare("dns-delegation", Severity.HIGH,
                      "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
                      "is deleted.")
 MUTED = declare("monitoring-muted", Severity.HIGH,
-                "Monitoring is muted for everything: a downtime, mute or silence whose scope is `*` or empty.")
+                "Monitoring is muted: a downtime, mute, silence or maintenance window whose scope is `*` or empty, "
+                "that covers many services at once, or that lasts longer than a few days.")
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
                  "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
 IMPORT_CHANGE = declare("import-with-changes", Severity.HIGH,
@@ -33,6 +35,11 @@ APEX_KINDS = {"A", "AAAA", "CNAME", "ALIAS", "MX", "NS", "SOA", "ANAME"}
 MUTE_TYPES = re.compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
 SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
 WILDCARDS = ("*", "*:*")
+# A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
+LONG_MUTE_DAYS = 3
+MANY_MUTED = 5
+START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
+END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
@@ -80,11 +87,33 @@ def _muted(change: Change) -> Iterator[Finding]:
                 for s in _selectors(after.get(k)) if s not in WILDCARDS]
     wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
     everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.CREATE and before == after:
+        return
     if everything and not monitors:
-        before = change.before if isinstance(change.before, dict) else {}
-        if change.action is Action.CREATE or before != after:
-            yield finding(MUTED, change.address,
-                          f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+        yield finding(MUTED, change.address,
+                      f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+    elif len(monitors) >= MANY_MUTED:
+        yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
+    elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
+        yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+
+
+def _muted_days(values: dict[str, Any]) -> float | None:
+    """How long a silencer lasts, from its start and end timestamps (any of the usual key names)."""
+    start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
+    end = next((_moment(values.get(k)) for k in END_KEYS if _moment(values.get(k))), None)
+    return (end - start).total_seconds() / 86400 if start and end else None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not known(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _selectors(value: Any) -> list[str]:

@@ -33,6 +33,10 @@ SUCCEEDED = re.compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|moni
                        r"|settings|template|warehouse)(?:_v\d+)?$")
 # What only shows data kept elsewhere: deleting it loses a view, not data.
 VIEWS = re.compile(r"(?:^|_)(?:dashboard|dashboards)(?:_v\d+)?$")
+# Observability configuration: watches a service and holds none of its data (security detections are not this).
+OBSERVING = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alerts|alarm|alert_condition|alert_policy|dashboard"
+                       r"|dashboards|slo|service_level_objective|synthetics_test|uptime_check|notification_channel"
+                       r"|workload|nrql_alert_condition)(?:_v\d+)?$")
 # Machines: a VM, server, droplet or runner. Its disk goes with it, so what it runs decides.
 MACHINES = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner|droplet|machine)$")
 # Managed data services named like machines (`*_db_instance`, `*_cluster_instance`): never judged as machines.
@@ -222,7 +226,7 @@ def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
         return "configuration that holds no data, re-made from code as it is"
     if change.action is Action.DELETE and VIEWS.search(change.type):
         return "a dashboard shows data kept elsewhere; it is rebuilt from code"
-    why = stateless_machine(change) or volatile_cache(change)
+    why = stateless_machine(change) or volatile_cache(change) or observability_retired(change, ri)
     if why is None and change.action is Action.DELETE:
         why = inside_teardown(change, ri)
     if why is not None:
@@ -282,3 +286,14 @@ def repointed(change: Change, ri: ReviewInput) -> str | None:
 def _address(module: str, reference: str) -> str:
     """The config address a reference (`aws_acm_certificate.api.arn`) names, inside MODULE."""
     return ".".join(filter(None, [module, *reference.split(".")[:2]]))
+
+
+def observability_retired(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted monitor goes with the service's observability: its whole module instance goes and held only
+    monitoring (a monitor deleted alone is judged as usual), or None."""
+    if change.action_reason != "delete_because_no_module" or change.module is None:
+        return None
+    group = plan_view(ri).deletes_by_module.get(change.module, [])
+    if not group or any(not OBSERVING.search(c.type) or "security" in c.type for c in group):
+        return None
+    return "its whole module instance goes and held only monitoring: the service's observability is retired"

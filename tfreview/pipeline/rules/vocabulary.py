@@ -292,12 +292,14 @@ control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_au
 
 # --- stopping a service by update -------------------------------------------------------------------
 # Serverless autoscaling minimums at 0 let a service scale to zero when idle: worth a look, not an outage.
-control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_node_count|total_min_node_count",
-        count, "allowed to scale to zero", severity=Severity.MEDIUM)
+# A minimum of 0 only allows zero (desired or maximum 0 forces it).
+control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_node_count|total_min_node_count"
+        r"|min_size|min_count", count, "allowed to scale to zero", severity=Severity.MEDIUM)
 control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
         r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
-        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero")
+        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero",
+        outside_production=Severity.MEDIUM)  # a dev or staging pool stopped at night is routine
 control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
         r"|burst_limit", capacity, "no request gets through")
 # Archiving is reversible and removes no capacity or data: worth a line, not a close review.
