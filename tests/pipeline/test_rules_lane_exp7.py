@@ -81,7 +81,9 @@ VM = entry("zeta_instance.box", ["create"], None, {"name": "box", "ip_forward": 
     ({"name": "r", "dest_range": "0.0.0.0/0", "priority": 100}, {"next_hop_instance": True}),
     ({"name": "r", "destination_cidr_block": "::/0", "network_interface_id": "eni-1"}, {}),
     ({"name": "rt", "route": [{"cidr_block": "0.0.0.0/0", "instance_id": "i-1"}]}, {}),
-], ids=["default-via-new-vm", "ipv6-default-via-interface", "route-table-block"])
+    ({"name": "r", "address_prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance",
+      "next_hop_in_ip_address": "10.0.0.4"}, {}),
+], ids=["default-via-new-vm", "ipv6-default-via-interface", "route-table-block", "azure-default-via-appliance"])
 def test_broad_route_via_one_machine_is_high(tmp_path: Path, route: dict[str, Any], unknown: Any) -> None:
     result = review_rules_alone(tmp_path, [VM, entry("zeta_route.r", ["create"], None, route, unknown)])
     assert worst_by_rule(result).get("route-via-host") == Severity.HIGH
@@ -92,9 +94,15 @@ def test_broad_route_via_one_machine_is_high(tmp_path: Path, route: dict[str, An
     (["create"], None, {"name": "r", "dest_range": "10.8.0.0/24", "next_hop_ip": "10.0.0.4"}),
     (["update"], {"name": "r", "dest_range": "0.0.0.0/0", "next_hop_ip": "10.0.0.4", "priority": 10},
      {"name": "r", "dest_range": "0.0.0.0/0", "next_hop_ip": "10.0.0.4", "priority": 20}),
-], ids=["default-via-internet-gateway", "narrow-via-appliance", "existing-route-unrelated-change"])
+    # aws_route to a NAT gateway the plan creates: the provider fills instance_id/network_interface_id after apply
+    (["create"], None, {"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0", "gateway_id": None}),
+    (["create"], None, {"name": "r", "address_prefix": "0.0.0.0/0", "next_hop_type": "Internet"}),
+], ids=["default-via-internet-gateway", "narrow-via-appliance", "existing-route-unrelated-change",
+        "default-via-new-nat-gateway", "azure-default-to-internet"])
 def test_route_lookalikes_stay_safe(tmp_path: Path, actions: list[str], before: Any, after: Any) -> None:
-    result = review_rules_alone(tmp_path, [entry("zeta_route.r", actions, before, after)])
+    unknown = {"nat_gateway_id": True, "instance_id": True, "network_interface_id": True} \
+        if after.get("route_table_id") else {}
+    result = review_rules_alone(tmp_path, [entry("zeta_route.r", actions, before, after, unknown)])
     assert "route-via-host" not in worst_by_rule(result)
     assert result.label.value == "likely_safe"
 

@@ -46,7 +46,26 @@ def _route_blocks(values: Any, unknown: Any, depth: int = 0) -> Iterator[tuple[d
                                      depth + 1)
 
 
+# A next hop that is shared infrastructure (an internet, NAT, transit or VPN gateway, a peering, an endpoint, an
+# internal load balancer), or a next-hop type other than an appliance (Azure's `Internet`, `VnetLocal`).
+GATEWAY_HOP = re.compile(r"\w*(?:gateway|peering|tunnel|vpn|endpoint|ilb|core_network)\w*")
+APPLIANCE_TYPES = {"virtualappliance", "appliance", "instance"}
+
+
+def _gateway_hop(block: dict[str, Any], unknown: dict[str, Any]) -> bool:
+    """Whether the route's target is a gateway, set or known only after apply (the gateway is created in the plan).
+    A provider fills the other target keys after apply too (aws_route's instance_id, network_interface_id), so
+    an unknown host key beside a gateway is not a machine."""
+    if any(GATEWAY_HOP.fullmatch(key) and (unknown.get(key) is True or block.get(key) not in (None, "", [], {}))
+           for key in {*block, *unknown}):
+        return True
+    hop_type = block.get("next_hop_type")
+    return isinstance(hop_type, str) and hop_type.lower() not in APPLIANCE_TYPES
+
+
 def _host_hop(block: dict[str, Any], unknown: dict[str, Any]) -> str | None:
+    if _gateway_hop(block, unknown):
+        return None
     for key in {*block, *unknown}:
         if HOST_HOP.fullmatch(key) and (unknown.get(key) is True or block.get(key) not in (None, "", [], {})):
             return key
