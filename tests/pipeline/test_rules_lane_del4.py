@@ -182,3 +182,16 @@ def test_store_reporting_itself_empty_is_medium(tmp_path: Path) -> None:
     assert worst(tmp_path, [gone("stratus_bucket.scratch", full)]) is Severity.HIGH
     assert worst(tmp_path, [gone("stratus_bucket.scratch", {"name": "scratch", "object_count": None})]) \
         is Severity.HIGH
+
+
+def test_delete_that_leaves_the_object_in_place_is_medium(tmp_path: Path) -> None:
+    """disable_on_destroy = false, skip_destroy = true, deletion_policy = ABANDON: the destroy only forgets it."""
+    api = {"project": "acme-prod", "service": "deploymentmanager.googleapis.com", "disable_on_destroy": False}
+    user = {"name": "app", "instance": "orders", "deletion_policy": "ABANDON"}
+    logs = {"name": "/aws/lambda/orders", "skip_destroy": True, "retention_in_days": 365}
+    for address, before in (("google_project_service.dm", api), ("google_sql_user.app", user),
+                            ("aws_cloudwatch_log_group.orders", logs)):
+        assert worst(tmp_path, [gone(address, before)]) is Severity.MEDIUM, address
+    assert worst(tmp_path, [gone("google_project_service.dm", {**api, "disable_on_destroy": True})]) \
+        is Severity.HIGH
+    assert worst(tmp_path, [gone("google_sql_user.app", {**user, "deletion_policy": "DELETE"})]) is Severity.HIGH

@@ -210,3 +210,19 @@ def _names(change: Change) -> set[str]:
     tags = attrs.get("tags")
     text = f"{attrs.get('name') or ''} {tags.get('Name') or '' if isinstance(tags, dict) else ''}"
     return {w for w in _TOKEN.findall(text.lower()) if len(w) >= 3 and not w.isdigit()}
+
+
+# Settings by which destroying the resource leaves the real object in place: Terraform only stops managing it.
+LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
+                 ("keep_on_destroy", True), ("abandon", True))
+ABANDON_POLICIES = re.compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
+
+
+def left_in_place(change: Change) -> bool:
+    """Whether the deleted object's own settings say the destroy leaves it in place (`disable_on_destroy =
+    false`, `skip_destroy = true`, `deletion_policy = "ABANDON"`): like a forget, nothing is destroyed."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if any(attrs.get(key) is value for key, value in LEFT_IN_PLACE):
+        return True
+    policy = attrs.get("deletion_policy")
+    return isinstance(policy, str) and ABANDON_POLICIES.match(policy) is not None

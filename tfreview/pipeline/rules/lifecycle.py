@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
-from tfreview.pipeline.rules.disposable import STORE_ITEMS, teardown
+from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, teardown
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, rotation, stricter
 from tfreview.pipeline.rules.planview import plan_view
@@ -220,6 +220,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(_when(_run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
+    Grade(_when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
+                "like a forget"), Severity.MEDIUM),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
