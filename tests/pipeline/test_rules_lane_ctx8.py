@@ -176,3 +176,30 @@ def test_release_created_with_security_off_behind_a_public_ingress_is_high(tmp_p
 def test_other_new_releases_stay_quiet(tmp_path: Path, security: str, ingress: str) -> None:
     result = review_rules_alone(tmp_path, _release(security, ingress))
     assert "release-no-auth" not in worst_by_rule(result)
+
+
+def _controller(settings: dict[str, str]) -> list[dict[str, Any]]:
+    """An ingress controller release whose `set` values change from the chart defaults to SETTINGS."""
+    before = {"name": "ingress", "chart": "ingress-nginx", "set": [
+        {"name": "controller.allowSnippetAnnotations", "type": "", "value": "false"},
+        {"name": "controller.config.annotations-risk-level", "type": "", "value": "High"}]}
+    after = {**before, "set": [{"name": k, "type": "", "value": v} for k, v in settings.items()]}
+    return [entry("module.edge.helm_release.ingress", ["update"], before, after)]
+
+
+@pytest.mark.parametrize("settings", [
+    {"controller.allowSnippetAnnotations": "true", "controller.config.annotations-risk-level": "High"},
+    {"controller.allowSnippetAnnotations": "false", "controller.config.annotations-risk-level": "Critical"},
+], ids=["snippets-allowed", "risk-level-critical"])
+def test_tenants_allowed_to_inject_configuration_is_high(tmp_path: Path, settings: dict[str, str]) -> None:
+    """Snippet annotations let anyone who can create an Ingress write nginx configuration (CVE-2021-25742)."""
+    result = review_rules_alone(tmp_path, _controller(settings))
+    assert worst_by_rule(result).get("auth-weakened") == Severity.HIGH
+
+
+def test_controller_settings_that_keep_tenants_out_stay_quiet(tmp_path: Path) -> None:
+    settings = {"controller.allowSnippetAnnotations": "false", "controller.config.annotations-risk-level": "Medium",
+                "controller.replicaCount": "3"}
+    result = review_rules_alone(tmp_path, _controller(settings))
+    assert "auth-weakened" not in worst_by_rule(result)
+    assert result.label.value == "likely_safe"

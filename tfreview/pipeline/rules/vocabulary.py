@@ -333,6 +333,11 @@ control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|a
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
 control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")
+# Settings that let tenants inject configuration or code into a shared component (ingress snippets, unsafe sysctls).
+control(AUTH, r"\w*allow_?snippet\w*|\w*snippet_?annotations?|\w*allow_?unsafe\w*|\w*unsafe_?(?:sysctls?|snippets?)",
+        inverted, "tenants may inject configuration or code (snippets, unsafe settings)")
+control(AUTH, r"\w*annotations[-_]?risk[-_]?level", ladder(("low",), ("medium",), ("high",), ("critical",)),
+        "riskier annotations accepted from tenants")
 control(DETECTION, r"pod-security\.kubernetes\.io/(?:enforce|audit|warn)",
         ladder(("restricted",), ("baseline",), ("privileged",)), "pod security admission relaxed")
 control(ZERO, r"state|status|power_state|desired_state|desired_status|instance_state",
