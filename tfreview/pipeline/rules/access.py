@@ -236,9 +236,10 @@ def _everyone_member(change: Change) -> Iterator[Finding]:
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
         return
     before, after = sides(change)
-    if conditioned(after):
+    members = named_members(after)
+    if not members or conditioned(after):  # most resources name no members: settle them first
         return
-    added = sorted(m for m in named_members(after) - named_members(before) if everyone_member(m))
+    added = sorted(m for m in members - named_members(before) if everyone_member(m))
     if added:
         role = after.get("role") or after.get("role_name") or after.get("permission") or "access"
         yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {added[0]} (everyone)")

@@ -107,10 +107,10 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
         return
     for key, old in before.items():
         new = after_node.get(key)
-        where = f"{path}.{key}" if path else key
         inner = unknown_node.get(key)
-        if inner is True:
+        if inner is True or new == old:  # an unchanged value (compared at C speed) empties nothing
             continue
+        where = f"{path}.{key}" if path else key
         if allow_key(key) and _addresses(old) and (_empty(new) or not _addresses(new)):
             if not _other_sources(after_node, key, before):
                 yield where

@@ -66,11 +66,11 @@ def _github(change: Change) -> Iterator[Finding]:
 
 @on_change()
 def _org_keys(change: Change) -> Iterator[Finding]:
-    if not change.type.endswith(KEY_SUFFIXES) and not change.type.startswith("azuread_") \
-            and not _bears_credential(change):
-        return
+    azuread = change.type.startswith("azuread_")
+    if not azuread and (change.before or not (change.type.endswith(KEY_SUFFIXES) or _bears_credential(change))):
+        return  # only a credential being created can be issued with a wide scope
     before, after = sides(change)
-    if change.type.startswith("azuread_"):
+    if azuread:
         if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
             for guid in sorted(set(_leaves(after)) - set(_leaves(before))):
                 if guid.lower() in AZUREAD_ADMIN:
