@@ -36,6 +36,13 @@ LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations")
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
 MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
+# Providers whose every resource is monitoring, alerting or incident routing.
+MONITORING_PROVIDERS = (r"^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace"
+                        r"|signalfx|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep"
+                        r"|chronosphere)_")
+# Environment words a monitor's own name may carry to say it watches a non-production system ("sandbox-test").
+# Bare "test" and "dev" are left out: a synthetic test or a developers' on-call service is production monitoring.
+NAMED_ENVS = frozenset({"sandbox", "staging", "qa", "development"})
 # A log store that keeps at most this many days loses only that window of logs with its service.
 SHORT_RETENTION_DAYS = 7
 # Counts of what a store holds, as providers report them: at 0 the store is empty and its delete loses nothing.
@@ -142,9 +149,11 @@ def attributes_disposable(change: Change) -> str | None:
                                          or attrs.get("paused") is True):
         return "a monitor already paused or disabled: no coverage is lost"
     tokens = label_tokens(attrs)
-    if MONITORS.search(change.type) and (tokens & RETIRED_TOKENS or env_words(attrs) & NON_PRODUCTION_ENVS) \
-            and not tokens & PRODUCTION_TOKENS:
-        return "a monitor whose own tags say it watches non-production or is retired"
+    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    if (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)) \
+            and (tokens & RETIRED_TOKENS or env_words(attrs) & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
+            and not (tokens | name) & PRODUCTION_TOKENS:
+        return "a monitor whose own tags or name say it watches non-production or is retired"
     counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]
     if counts and all(isinstance(value, int) and not isinstance(value, bool) and value == 0 for value in counts):
         return "the store reports itself empty"

@@ -23,6 +23,11 @@ KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "
 ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
 SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
               "policies", "policy", "permission_groups")
+# The kind a token is issued as; some kinds are full admin by themselves (Nomad's "management", a root or superuser
+# key, a global admin), whatever policies are listed.
+KIND_KEYS = ("type", "kind", "token_type", "key_kind", "privilege", "level")
+ADMIN_KIND = re.compile(r"(?:^|[^a-z])(?:management|root|superuser|super_?admin|admin|administrator|owner"
+                        r"|full(?:_access)?)(?:[^a-z]|$)")
 # Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
 AZUREAD_ADMIN = {
     "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
@@ -112,6 +117,10 @@ def _admin_scope(values: dict[str, Any]) -> str:
             text = value.lower()
             if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
                 return f'{key} "{value}"'
+    for key in KIND_KEYS:
+        kind = values.get(key)
+        if isinstance(kind, str) and ADMIN_KIND.search(kind.lower()):
+            return f'{key} "{kind}"'
     return ""
 
 

@@ -28,6 +28,7 @@ from tfreview.pipeline.rules.controls import (
     public_word,
     tls,
 )
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 
@@ -59,8 +60,7 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
             r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
             r"|ruleset|web_acl|security_policy|armor|rule_group)(?:_|\d|s?$)"
             # providers whose every resource is monitoring or alerting
-            r"|^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace|signalfx"
-            r"|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep|chronosphere)_")
+            "|" + MONITORING_PROVIDERS)
 # Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
 KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
 ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running", "live"),
@@ -82,8 +82,9 @@ control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_e
         flag, "deletion protection turned off")
 control(PROTECTION, r"force_destroy|force_delete\w*|skip_final_snapshot|delete_automated_backups"
         r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes"
-        r"|delete_\w*on_\w+|\w*_on_destroy|purge_on_delete",
+        r"|delete_\w*on_(?!merge\Z)\w+|\w*_on_destroy|purge_on_delete",
         inverted, "a destroy or force-push now goes through")
+# (`delete_branch_on_merge` removes a head branch once its work is merged: housekeeping, not a destroy guard.)
 control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w*", count,
         "a delete can no longer be recovered", above_zero=Severity.MEDIUM)
 control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
@@ -283,6 +284,14 @@ control(AUTH, r"state|status|enabled|mode", ladder(("enabled", "on", "active", "
                                                    "audit", "evaluate"),
                                                   ("disabled", "off", "inactive")),
         "an enforcing access policy switched to report-only or off", types=ENFORCING_POLICIES)
+# Sign-in protections of any provider (brute-force lockout, breached-password detection, captcha) switched off,
+# and password strength ladders (Auth0's excellent > good > fair > low > none) lowered.
+control(AUTH, r"(?!disable)\w*(?:brute_?force|lockout|breached_password|credential_stuffing|captcha|suspicious_ip)"
+        r"\w*(?:\.(?:enabled|enable|state|status|mode))?", flag, "a sign-in protection (brute force, lockout, "
+        "breached passwords, captcha) turned off")
+control(AUTH, r"password_(?:policy|strength|complexity)", ladder(
+    ("excellent", "very_strong", "strongest"), ("good", "strong"), ("fair", "medium", "moderate"),
+    ("low", "weak", "basic"), ("none", "off", "disabled")), "password policy weakened")
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
