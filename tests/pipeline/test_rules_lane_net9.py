@@ -103,3 +103,32 @@ def test_unknown_ingress_block_resolved_through_a_variable_is_high(tmp_path: Pat
 
 def test_unknown_ingress_block_resolved_to_a_host_stays_safe(tmp_path: Path) -> None:
     assert _sg_plan(tmp_path, ["10.42.7.9/32"]).label.value == "likely_safe"
+
+
+def _entry_plan(tmp_path: Path, deleted: dict[str, Any], kept: dict[str, Any] | None, kind: str) -> Any:
+    changes = [entry(f"{kind}.anywhere", ["delete"], deleted, None)]
+    if kept is not None:
+        changes.append(entry(f"{kind}.vpc", ["create"], None, kept))
+    return review_rules_alone(tmp_path, changes)
+
+
+WORLD = {"project_id": "p-1", "cidr_block": "0.0.0.0/0", "comment": "temporary"}
+VPC = {"project_id": "p-1", "cidr_block": "10.20.0.0/16", "comment": "prod vpc"}
+
+
+def test_world_allowlist_entry_deleted_beside_a_narrower_one_is_medium(tmp_path: Path) -> None:
+    result = _entry_plan(tmp_path, WORLD, VPC, "dbcloud_ip_access_list")
+    assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("deleted", "kept", "kind"), [
+    (WORLD, None, "dbcloud_ip_access_list"),
+    (WORLD, {**VPC, "project_id": "p-2"}, "dbcloud_ip_access_list"),
+    ({**WORLD, "comment": "deny everyone else"}, VPC, "dbcloud_ip_access_list"),
+    (WORLD, VPC, "dbcloud_ip_denylist"),
+], ids=["list-emptied", "other-list", "deny-entry", "deny-type"])
+def test_allowlist_entry_deletes_that_may_widen_stay_high(tmp_path: Path, deleted: dict[str, Any],
+                                                         kept: dict[str, Any] | None, kind: str) -> None:
+    result = _entry_plan(tmp_path, deleted, kept, kind)
+    assert worst_by_rule(result).get("resource-delete") == Severity.HIGH
