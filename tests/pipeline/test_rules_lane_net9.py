@@ -132,3 +132,28 @@ def test_allowlist_entry_deletes_that_may_widen_stay_high(tmp_path: Path, delete
                                                          kept: dict[str, Any] | None, kind: str) -> None:
     result = _entry_plan(tmp_path, deleted, kept, kind)
     assert worst_by_rule(result).get("resource-delete") == Severity.HIGH
+
+
+def _zero_trust(tmp_path: Path, address: str, group: str) -> Any:
+    after = {"name": "corp", "address": address, "access_group": [{"group_id": "R3JvdXA6MTE5"}]}
+    expressions = {"access_group": [{"group_id": {"references": ["data.veilnet_group.g.id", "data.veilnet_group.g"]}}]}
+    configuration = {"root_module": {"resources": [{"address": "veilnet_resource.corp", "mode": "managed",
+                                                    "type": "veilnet_resource", "name": "corp",
+                                                    "expressions": expressions}]}}
+    read = {"address": "data.veilnet_group.g", "mode": "data", "type": "veilnet_group", "name": "g",
+            "provider_name": "registry.example.com/acme/veilnet",
+            "change": {"actions": ["read"], "before": None, "after": {"name": group}, "after_unknown": {"id": True},
+                       "before_sensitive": {}, "after_sensitive": {}}}
+    return review_rules_alone(tmp_path, [entry("veilnet_resource.corp", ["create"], None, after), read],
+                              configuration=configuration)
+
+
+def test_private_range_granted_to_everyone_is_high(tmp_path: Path) -> None:
+    result = _zero_trust(tmp_path, "10.0.0.0/8", "All Users")
+    assert worst_by_rule(result).get("private-range-to-everyone") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("address", "group"), [("10.0.0.0/8", "SRE on-call"), ("10.4.8.15/32", "Everyone")],
+                         ids=["named-group", "one-host"])
+def test_private_range_lookalikes_stay_safe(tmp_path: Path, address: str, group: str) -> None:
+    assert _zero_trust(tmp_path, address, group).label.value == "likely_safe"
