@@ -252,7 +252,8 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"|\b0/0\b')
+MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
+                         rb'|\b0/0\b')
 
 
 def _may_open(values: dict[str, Any]) -> bool:

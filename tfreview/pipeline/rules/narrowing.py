@@ -178,7 +178,8 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
     """Why deleting this allow-list entry narrows access: it allowed the whole internet, it allows (no deny or
     block word) and another entry of the same list stays, so the list is not emptied (which may open it)."""
     before = change.before if isinstance(change.before, dict) else {}
-    if change.action != Action.DELETE or not ALLOW_ENTRY.search(change.type) or RESTRICTING.search(change.type) or not before:
+    if change.action != Action.DELETE or not ALLOW_ENTRY.search(change.type) or RESTRICTING.search(change.type) \
+            or not before:
         return None
     strings = _strings(before)
     if not world_sources(strings, words=False) or any(RESTRICTING.search(text) for text in strings):
