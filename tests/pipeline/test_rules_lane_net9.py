@@ -150,7 +150,7 @@ def _zero_trust(tmp_path: Path, address: str, group: str) -> Any:
 
 def test_private_range_granted_to_everyone_is_high(tmp_path: Path) -> None:
     result = _zero_trust(tmp_path, "10.0.0.0/8", "All Users")
-    assert worst_by_rule(result).get("private-range-to-everyone") == Severity.HIGH
+    assert worst_by_rule(result).get("range-to-everyone") == Severity.HIGH
 
 
 @pytest.mark.parametrize(("address", "group"), [("10.0.0.0/8", "SRE on-call"), ("10.4.8.15/32", "Everyone")],

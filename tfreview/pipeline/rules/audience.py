@@ -14,7 +14,7 @@ from tfreview.pipeline.changes import Action
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 
-EVERYONE = "private-range-to-everyone"
+EVERYONE = "range-to-everyone"
 DESCRIPTION = ("A whole private network range (a /16 or wider: 10.0.0.0/8) is granted to an everyone group "
                "(Everyone, All Users, all members), judged by the group's name on any provider: every user "
                "reaches every host in it.")
