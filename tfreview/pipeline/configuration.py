@@ -112,6 +112,8 @@ class Configuration:
         """Every value one attribute of a resource can take, resolved from its expression; None when the
         configuration does not set it (a computed attribute), [UNKNOWN, …] where it cannot be resolved."""
         expression = self.expression(address, path)
+        if isinstance(expression, list):  # nested blocks: each evaluated into its values
+            return [[self._block(block, module_of(address), 0) for block in expression]]
         return None if expression is None else self.candidates(expression, module_of(address))
 
     def candidates(self, expression: Any, module: str) -> list[Any]:
@@ -158,7 +160,12 @@ class Configuration:
         inputs = self.modules.get(parent, Module(parent)).calls.get(call, {})
         if name in inputs:
             return self._single(inputs[name], parent, depth)
-        return self.modules.get(module, Module(module)).defaults.get(name, UNKNOWN)
+        defaults = self.modules.get(module, Module(module)).defaults
+        if name not in defaults and not inputs:
+            # A call whose arguments the plan leaves out passes root variables through under their own names,
+            # the common shape; a value read this way only ever adds a finding.
+            return self.variables.get(name, UNKNOWN)
+        return defaults.get(name, UNKNOWN)
 
     def _attribute(self, resource: str, rest: list[str], module: str, depth: int) -> Any:
         address = f"{module}.{resource}".lstrip(".")

@@ -32,7 +32,7 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, new_items, sides
-from tfreview.pipeline.rules.values import whole_range, world_sources
+from tfreview.pipeline.rules.values import document, whole_range, world_sources
 
 ALL_PORTS = (0, 65535)
 WEB_PORTS = {80, 443}
@@ -72,6 +72,11 @@ ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "t
 NO_PORT_PROTOCOLS = {"icmp", "icmpv6", "1", "58", "ipv6-icmp"}
 ALL_PROTOCOLS = {"-1", "all", "*", "any"}
 MAX_DEPTH = 8
+# A list of sources whose members are blocks (`Sources = [{Name = "*", Action = "allow"}]`), and the keys that
+# name a member.
+SOURCE_LISTS = {"source", "sources", "src", "from", "clients", "peers_allowed"}
+IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
+ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
 OPEN = network.INGRESS
@@ -86,26 +91,32 @@ def words(key: str) -> set[str]:
 
 def openings(resource_type: str, values: dict[str, Any]) -> list[Opening]:
     """(path, source, ports) for each way VALUES let the whole internet in beyond 80/443."""
-    if words(resource_type) & AWAY_TYPES or resource_type.endswith("_vpc") or FILTER_TYPES.search(resource_type):
+    if resource_type.endswith("_vpc") or FILTER_TYPES.search(resource_type):
         return []
     found: list[Opening] = []
-    _walk(values, "", [values], found)
+    # On a route, VPN or peering type an internet-wide address is a destination, unless a key says in so many
+    # words that it lists the sources allowed in (`allowed_sources` on a service-mesh route).
+    _walk(values, "", [values], found, explicit=bool(words(resource_type) & AWAY_TYPES))
     return found
 
 
-def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], found: list[Opening]) -> None:
+def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], found: list[Opening],
+          explicit: bool = False) -> None:
     if len(ancestors) > MAX_DEPTH or _away(node) or _inactive(node):
         return
     for key, value in node.items():
         where = f"{path}.{key}" if path else key
         lowered = key.lower()
+        value = document(value) or value  # a policy held as JSON/HuJSON text (an ACL document) is read as blocks
         children = [v for v in as_list(value) if isinstance(v, dict)] if isinstance(value, (dict, list)) else []
         if children:
             if not words(lowered) & AWAY:
                 for child in children:
-                    _walk(child, where, [*ancestors, child], found)
+                    if words(lowered) & SOURCE_LISTS and not _away(child):
+                        found += [(f"{where}.{k}", "*", p) for k, p in _wildcard_members(child, ancestors)]
+                    _walk(child, where, [*ancestors, child], found, explicit)
             continue
-        if words(lowered) & AWAY or PORT_KEYS.search(lowered):
+        if words(lowered) & AWAY or PORT_KEYS.search(lowered) or (explicit and not _explicit_source(lowered)):
             continue
         # `*`/`any`/`Internet` count only under a key that names network sources: `allowed_origins = ["*"]`
         # (CORS), `allowed_policies = ["*"]` or `allowed_headers` open no port to anyone.
@@ -121,6 +132,20 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
 
 
+def _explicit_source(key: str) -> bool:
+    """Whether a key says it lists the sources allowed in (`allowed_sources`, `permitted_clients`)."""
+    found = words(key)
+    return bool(found & ALLOW_WORDS) and bool(found & {"source", "sources", "src", "client", "clients"})
+
+
+def _wildcard_members(member: dict[str, Any], ancestors: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    """(key, ports) for a member of a source list whose identity (name, id, service) is the wildcard `*`:
+    a service-mesh intention from `*` lets every service in."""
+    for key, value in member.items():
+        if words(key) & IDENTITY_KEYS and isinstance(value, str) and value.strip() in ("*", "*/*"):
+            yield from ((key, ports) for _, _, ports in _judged(key, ["*"], [*ancestors, member]))
+
+
 def _split_world(node: dict[str, Any]) -> str | None:
     """The key of an address given apart from its prefix length (`subnet = "0.0.0.0"`, `subnet_size = 0`)."""
     zero = [k for k, v in node.items() if v in ("0.0.0.0", "::") and not words(k) & AWAY]
@@ -129,7 +154,9 @@ def _split_world(node: dict[str, Any]) -> str | None:
 
 
 def _away(node: dict[str, Any]) -> bool:
-    """Whether a block speaks of egress (direction/type) or denies (action/access)."""
+    """Whether a block speaks of egress (direction/type) or denies (action/access); keys in any case (JSON
+    documents write `Action`)."""
+    node = {k.lower(): v for k, v in node.items()} if any(k[:1].isupper() for k in node) else node
     for key in DIRECTION_KEYS:
         if str(node.get(key, "")).lower() in ("egress", "outbound", "out"):
             return True
@@ -225,7 +252,8 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)"|\b0/0\b')
+MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
+                         rb'|\b0/0\b')
 
 
 def _may_open(values: dict[str, Any]) -> bool:
@@ -290,7 +318,7 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
                 continue
             key = ".".join(str(p) for p in path if not isinstance(p, int))
             for where, source, ports in openings(change.type, substituted):
-                if where.endswith(key):
+                if where == key or where.startswith(key + ".") or where.endswith(key):
                     yield finding(OPEN, change.address, f"{change.address}: {where} (known after apply) is "
                                   f"configured from a value that opens {ports} to {source} (the whole internet)")
 

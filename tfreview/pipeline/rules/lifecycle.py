@@ -11,7 +11,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, teardown
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
-from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, rotation, stricter
+from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, rotation, stricter, world_entry_removed
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
@@ -226,6 +226,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None

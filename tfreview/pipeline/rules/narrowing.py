@@ -9,8 +9,9 @@ from typing import Any
 
 import orjson
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.mask import MASK
+from tfreview.pipeline.rules.values import world_sources
 
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
 # revokes the old one. Not key rings, crypto keys or key vaults (their data is encrypted with them).
@@ -164,4 +165,30 @@ def stricter(change: Change, stateful: bool) -> str | None:
         return None
     if all(before.get(top) is False and after.get(top) is True for top in tops):
         return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
+    return None
+
+
+# A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
+ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
+                         r"|ip_access|ip_allow|firewall_rule")
+PARENT_KEY = re.compile(r"(?:^|_)id$")
+
+
+def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
+    """Why deleting this allow-list entry narrows access: it allowed the whole internet, it allows (no deny or
+    block word) and another entry of the same list stays, so the list is not emptied (which may open it)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action != Action.DELETE or not ALLOW_ENTRY.search(change.type) or RESTRICTING.search(change.type) \
+            or not before:
+        return None
+    strings = _strings(before)
+    if not world_sources(strings, words=False) or any(RESTRICTING.search(text) for text in strings):
+        return None
+    parents = {k: v for k, v in before.items() if PARENT_KEY.search(k) and k != "id" and isinstance(v, str)}
+    for other in others:
+        after = other.after if isinstance(other.after, dict) else None
+        if other is change or other.type != change.type or after is None or other.module != change.module:
+            continue
+        if all(after.get(k) == v for k, v in parents.items()):
+            return "an allow-list entry that let the whole internet in removed, other entries stay: access narrows"
     return None

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.common import known
@@ -264,3 +266,20 @@ def number(value: Any) -> float | None:
     if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
         return float(value)
     return None
+
+
+_LINE_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA = re.compile(r'("(?:[^"\\]|\\.)*")|,(\s*[\]}])')
+
+
+def document(value: Any) -> Any:
+    """The object or list a JSON (or HuJSON: comments, trailing commas) text attribute holds; None otherwise."""
+    if not isinstance(value, str) or not value.lstrip().startswith(("{", "[")):
+        return None
+    text = _LINE_COMMENT.sub(lambda m: m.group(1) or "", value)
+    text = _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), text)
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, (dict, list)) else None
