@@ -23,7 +23,7 @@ ENTRIES: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["plans"]
 FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
          for name in ("platform", "adversarial", "everyday", "context", "month", "quarter", "modules", "teardown",
                       "attacker", "saas-identity", "full-schema", "whole-plan", "postmortems", "week",
-                      "public-modules")]
+                      "public-modules", "red-team")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
