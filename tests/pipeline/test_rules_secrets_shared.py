@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.test_rules_lane_det3 import judge, resource
+from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.credentials import shares_secrets
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import review_rules_alone, worst_by_rule
-from tests.pipeline.test_rules_lane_idn6 import entry
+from tests.pipeline.test_rules_identity_memberships_and_trust import entry
 from tfreview.pipeline.findings import Severity
 
 PUBLIC = "iam-public-member"

@@ -1,4 +1,4 @@
-"""Identity and credentials, round 3: members added to a group an admin role is granted to, credential-bearing
+"""Identity and credentials: members added to a group an admin role is granted to, credential-bearing
 objects with admin scopes, secrets copied into plain variables or outputs named as secrets, and deletes that
 narrow access (grants, share links, directory users); each with a benign look-alike that stays likely safe."""
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import review_rules_alone, worst_by_rule
-from tests.pipeline.test_rules_lane_ctrl import judge
+from tests.pipeline.test_rules_controls_reach_lifecycle import judge
 from tfreview.pipeline.findings import Severity
 
 

@@ -1,4 +1,4 @@
-"""Niche providers, round 9: tokens issued as a full-admin kind, sign-in protections and password strength
+"""Niche providers: tokens issued as a full-admin kind, sign-in protections and password strength
 lowered, non-production monitoring deleted, branch clean-up on merge; each with a benign look-alike (invented
 providers, so the rules must go by what attributes mean)."""
 

@@ -1,4 +1,4 @@
-"""Deletes and replaces, round 2: test fixtures and preview teardowns, monitors of non-production, read replicas,
+"""Deletes and replaces: test fixtures and preview teardowns, monitors of non-production, read replicas,
 log routes, stricter settings, load-balancer targets, and scale-deletes counting only what is lost; each with a
 look-alike that keeps its severity."""
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.test_rules_lane_del4 import gone, worst
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.review import review
 from tfreview.settings import Settings

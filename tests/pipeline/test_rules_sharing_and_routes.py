@@ -1,4 +1,4 @@
-"""Exposure, sharing and reach round 2: allow-list annotations, public link flags, secrets widened to everyone,
+"""Exposure, sharing and reach: allow-list annotations, public link flags, secrets widened to everyone,
 broad routes through one machine; each with a benign look-alike that stays likely safe."""
 
 from __future__ import annotations

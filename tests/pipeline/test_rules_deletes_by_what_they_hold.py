@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.test_rules_lane_del4 import gone, worst
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tfreview.pipeline.findings import Severity
 
 REPLACE = ["delete", "create"]
@@ -49,7 +49,7 @@ def test_rule_deleted_with_successor_of_same_assignments_is_medium(tmp_path: Pat
 
 
 def test_rule_deleted_without_successor_stays_high(tmp_path: Path) -> None:
-    """(A group-assignment rule deleted is judged as a membership removed: narrowing.py, test_rules_lane_idn7.)"""
+    """A routing rule with no successor stays high (a deleted group-assignment rule is a membership removed)."""
     old = {"name": "api-by-path", "target_assignments": ["pool-1"]}
     other = {"name": "billing", "target_assignments": ["pool-2"]}
     assert worst(tmp_path, [gone("acme_routing_rule.old", old), made("acme_routing_rule.new", other)]) \

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline.test_rules_lane_ctrl import judge
+from tests.pipeline.test_rules_controls_reach_lifecycle import judge
 from tfreview.pipeline.findings import Severity
 
 TEAM = {"team_id": "team-a", "workspace_id": "ws-1"}

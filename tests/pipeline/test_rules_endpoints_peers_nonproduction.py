@@ -1,4 +1,4 @@
-"""Exposure and context round 3: config files inside chart values, invoke-only grants on public web endpoints,
+"""Exposure and context: config files inside chart values, invoke-only grants on public web endpoints,
 peers the plan knows, re-pointing replaces and non-production teardowns; each with a look-alike."""
 
 from __future__ import annotations

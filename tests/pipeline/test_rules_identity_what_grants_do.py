@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.test_rules_lane_ctrl import judge
+from tests.pipeline.test_rules_controls_reach_lifecycle import judge
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.statements import judge as judge_statement
 
