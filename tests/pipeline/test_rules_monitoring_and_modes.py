@@ -175,3 +175,19 @@ def test_prod_service_desired_count_to_zero_stays_high(tmp_path: Path) -> None:
     before = {"name": "api", "desired_count": 3, "tags": {"environment": "production"}}
     after = {"name": "api", "desired_count": 0, "tags": {"environment": "production"}}
     assert one(tmp_path, "aws_ecs_service", before, after).get("scaled-to-zero") is Severity.HIGH
+
+
+def test_firewall_rule_action_block_to_log_is_high(tmp_path: Path) -> None:
+    """A WAF ruleset's managed-rule override switched from block to log (Cloudflare rulesets, any provider's)."""
+    def ruleset(action: str) -> dict[str, Any]:
+        return {"name": "zone waf", "phase": "http_request_firewall_managed", "rules": [
+            {"action": "execute", "action_parameters": [{"id": "owasp", "overrides": [{"action": action}]}]}]}
+
+    change = {"address": "zeta_ruleset.waf", "mode": "managed", "type": "zeta_ruleset", "name": "waf",
+              "provider_name": "registry.example.com/acme/zeta",
+              "change": {"actions": ["update"], "before": ruleset("block"), "after": ruleset("log"),
+                         "after_unknown": {}}}
+    result = review_rules_alone(tmp_path, [change])
+    assert worst_by_rule(result).get("detection-disabled") == Severity.HIGH
+    change["change"] = {**change["change"], "before": ruleset("log"), "after": ruleset("block")}
+    assert review_rules_alone(tmp_path, [change]).label.value == "likely_safe"

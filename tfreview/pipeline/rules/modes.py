@@ -87,6 +87,8 @@ ENFORCEMENT = ladder(("block", "blocking", "enforce", "enforced", "enforcing", "
                      ("off", "disabled", "disable", "none", "bypass"))
 control(DETECTION, r"mode|\w*_mode|enforcement|\w*_enforcement|action_mode", ENFORCEMENT,
         "protection only detects now: bad requests get through")
+# A firewall or WAF rule's own action (Cloudflare ruleset overrides, rule groups): block → log lets requests through.
+control(DETECTION, r"action", ENFORCEMENT, "the rule only logs now: requests it blocked get through", types=WATCHERS)
 # A numeric strictness level lowered (WAF paranoia, bot or DDoS protection level): more attacks pass unnoticed.
 control(DETECTION, r"\w*paranoia\w*|protection_level|\w*strictness\w*|\w*sensitivity_level", count,
         "protection made less strict", types=WATCHERS, above_zero=Severity.HIGH)
