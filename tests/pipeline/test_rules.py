@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
+    "route-bypass": ("azurerm_route.default", ('"0.0.0.0/0"', "10.0.0.4"), {}),
     "release-no-auth": ("helm_release.grafana", ("auth.enabled off", "an ingress"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.

@@ -126,3 +126,42 @@ def test_share_limit_lookalikes_stay_safe(tmp_path: Path, address: str, after: d
     result = review_rules_alone(tmp_path, [entry(address, ["update"], before, after)])
     assert "secrets-shared" not in worst_by_rule(result)
     assert result.label.value == "likely_safe"
+
+
+def test_a_gateway_given_by_address_is_one_machine(tmp_path: Path) -> None:
+    """hcloud_network_route's `gateway` is an IP: a default route through it goes through one machine."""
+    route = {"network_id": 7, "destination": "0.0.0.0/0", "gateway": "10.0.9.9"}
+    result = review_rules_alone(tmp_path, [entry("zeta_network_route.vendor", ["create"], None, route)])
+    assert worst_by_rule(result).get("route-via-host") == Severity.HIGH
+    named = {**route, "gateway": "igw-0a1b2c"}
+    result = review_rules_alone(tmp_path, [entry("zeta_network_route.vendor", ["create"], None, named)])
+    assert "route-via-host" not in worst_by_rule(result)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"name": "default", "address_prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance",
+      "next_hop_in_ip_address": "10.0.0.4"},
+     {"name": "default", "address_prefix": "0.0.0.0/0", "next_hop_type": "Internet", "next_hop_in_ip_address": None}),
+    ({"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0", "network_interface_id": "eni-fw"},
+     {"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1",
+      "network_interface_id": None}),
+], ids=["azure-appliance-to-internet", "aws-firewall-eni-to-igw"])
+def test_default_route_taken_off_its_firewall_is_high(tmp_path: Path, before: dict[str, Any],
+                                                       after: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, [entry("zeta_route.default", ["update"], before, after)])
+    assert worst_by_rule(result).get("route-bypass") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"},
+     {"route_table_id": "rtb-1", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-2"}),
+    ({"name": "r", "address_prefix": "10.8.0.0/24", "next_hop_type": "VirtualAppliance",
+      "next_hop_in_ip_address": "10.0.0.4"},
+     {"name": "r", "address_prefix": "10.8.0.0/24", "next_hop_type": "VnetLocal", "next_hop_in_ip_address": None}),
+    ({"name": "default", "address_prefix": "0.0.0.0/0", "next_hop_type": "Internet"},
+     {"name": "default", "address_prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance",
+      "next_hop_in_ip_address": "10.0.0.4"}),
+], ids=["gateway-to-gateway", "narrow-route-off-appliance", "default-route-put-behind-firewall"])
+def test_other_route_moves_are_not_a_bypass(tmp_path: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, [entry("zeta_route.default", ["update"], before, after)])
+    assert "route-bypass" not in worst_by_rule(result)

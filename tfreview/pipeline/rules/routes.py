@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides
 
@@ -52,12 +52,21 @@ GATEWAY_HOP = re.compile(r"\w*(?:gateway|peering|tunnel|vpn|endpoint|ilb|core_ne
 APPLIANCE_TYPES = {"virtualappliance", "appliance", "instance"}
 
 
+def _ip_literal(value: Any) -> bool:
+    """Whether VALUE is one IP address: a hop given by address is a machine, whatever its key is called."""
+    try:
+        ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        return False
+    return True
+
+
 def _gateway_hop(block: dict[str, Any], unknown: dict[str, Any]) -> bool:
     """Whether the route's target is a gateway, set or known only after apply (the gateway is created in the plan).
     A provider fills the other target keys after apply too (aws_route's instance_id, network_interface_id), so
     an unknown host key beside a gateway is not a machine."""
     if any(GATEWAY_HOP.fullmatch(key) and (unknown.get(key) is True or block.get(key) not in (None, "", [], {}))
-           for key in {*block, *unknown}):
+           and not _ip_literal(block.get(key)) for key in {*block, *unknown}):
         return True
     hop_type = block.get("next_hop_type")
     return isinstance(hop_type, str) and hop_type.lower() not in APPLIANCE_TYPES
@@ -67,7 +76,8 @@ def _host_hop(block: dict[str, Any], unknown: dict[str, Any]) -> str | None:
     if _gateway_hop(block, unknown):
         return None
     for key in {*block, *unknown}:
-        if HOST_HOP.fullmatch(key) and (unknown.get(key) is True or block.get(key) not in (None, "", [], {})):
+        if (HOST_HOP.fullmatch(key) or GATEWAY_HOP.fullmatch(key)) and \
+                (unknown.get(key) is True or block.get(key) not in (None, "", [], {})):
             return key
     return None
 
@@ -86,6 +96,31 @@ def _route_via_host(change: Change) -> Iterator[Finding]:
                           f"{change.address}: a route for {show(broad[0])} now goes through one machine ({hop}): it "
                           "can read or redirect all of that traffic")
             return
+
+
+BYPASS = declare("route-bypass", Severity.HIGH,
+                 "A default or very broad route that went through a firewall or appliance (one machine) now goes "
+                 "straight to a gateway or the internet: its traffic is no longer inspected.")
+
+
+@on_change(actions=(Action.UPDATE,))
+def _route_bypass(change: Change) -> Iterator[Finding]:
+    if not ROUTE_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    old = list(_route_blocks(before, None))
+    for block, unknown in _route_blocks(after, change.after_unknown):
+        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        if not broad or _host_hop(block, unknown) or not _gateway_hop(block, unknown):
+            continue
+        for prior, _ in old:
+            was = _host_hop(prior, {})
+            if was and any(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k)):
+                yield finding(BYPASS, change.address,
+                              f"{change.address}: the route for {show(broad[0])} went through {was} "
+                              f"{show(prior.get(was))} and now goes straight to a gateway: the firewall or appliance "
+                              "no longer sees that traffic")
+                return
 
 
 def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
