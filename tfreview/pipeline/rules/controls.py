@@ -46,6 +46,24 @@ def flag(value: Any) -> float | None:
     return 0 if text in OFF else None
 
 
+# Switch enums that also say open/close (`ssl_action` Open → Close): read only on keys that name what they switch.
+OPEN = {"open", "opened"}
+SHUT = {"close", "closed"}
+
+
+def switch(value: Any) -> float | None:
+    """1 for an on-word (enabled, true, open), 0 for an off-word (disabled, false, close); None otherwise."""
+    if isinstance(value, str) and value.strip().lower() in OPEN | SHUT:
+        return 1 if value.strip().lower() in OPEN else 0
+    return None if value is None else flag(value)
+
+
+def unswitch(value: Any) -> float | None:
+    """switch turned around: a setting that opens a door is strong while it says off (or is not set)."""
+    strength = switch(value) if value is not None else 0
+    return None if strength is None else 1 - strength
+
+
 def inverted(value: Any) -> float | None:
     """A flag whose true is the weak side (force_destroy, publicly_accessible)."""
     strength = flag(value)

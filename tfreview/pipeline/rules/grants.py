@@ -69,7 +69,15 @@ def _google(resource_type: str, values: dict[str, Any]) -> set[Grant]:
         return {(str(values.get("role")), str(m)) for m in as_list(values.get("members"))}
     if resource_type.endswith("_iam_policy"):
         return _policy_data(values.get("policy_data"))
-    return set()
+    return access_blocks(values)
+
+
+def access_blocks(values: dict[str, Any]) -> set[Grant]:
+    """(role, member) of every access-list block (`access { role = "READER", special_group = "allUsers" }`)."""
+    return {(str(item.get("role") or item.get("permission") or "access"), member)
+            for key, value in values.items() if ACCESS_BLOCKS.fullmatch(key)
+            for item in as_list(value) if isinstance(item, dict) and not conditioned(item)
+            for member in named_members(item)}
 
 
 def _policy_data(text: Any) -> set[Grant]:
@@ -157,7 +165,9 @@ def public_member(member: str) -> bool:
 # Attributes that name who a grant of any provider reaches, and words that mean everyone in them.
 # (Not `bound_subject` and other claim matches of a federated trust: those are judged as trusts.)
 MEMBER_KEYS = re.compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_principal|assignees?)|principal_ids?"
-                         r"|identities|identity|subjects?")
+                         r"|identities|identity|subjects?|special_groups?|\w+_by_email")
+# Blocks that list who gets access (a BigQuery dataset's `access`, ACL grants): their members are read too.
+ACCESS_BLOCKS = re.compile(r"(?:\w+_)?(?:access|grants?|acls?|access_control|bindings?|permissions?)")
 EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
             "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
 # A principal "*" narrowed by a condition (source ARN, account, organisation) is not everyone.
@@ -168,6 +178,10 @@ def named_members(values: dict[str, Any]) -> set[str]:
     """Every principal a grant of any provider names (member/members/principals/subjects… and their names)."""
     found: set[str] = set()
     for key, value in values.items():
+        if ACCESS_BLOCKS.fullmatch(key):
+            found.update(m for item in as_list(value) if isinstance(item, dict) and not conditioned(item)
+                         for m in named_members(item))
+            continue
         if not MEMBER_KEYS.fullmatch(key):
             continue
         for item in as_list(value):

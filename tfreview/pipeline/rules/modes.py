@@ -13,9 +13,9 @@ from typing import Any
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
-from tfreview.pipeline.rules.controls import control, count, inverted, ladder
+from tfreview.pipeline.rules.controls import control, count, inverted, ladder, switch, unswitch
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
+from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, KEY, KEYS, PUBLIC, WATCHERS
 
 _FACTORS = re.compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
 MULTI = {"mfa", "multi_factor", "multifactor", "two_factor", "2fa", "required", "always", "enforced"}
@@ -99,3 +99,34 @@ URGENCY = ladder(("critical", "sev1", "p1", "emergency", "page", "high", "urgent
                  ("low", "minor", "info", "informational", "sev3", "p3", "p4", "p5", "none", "suppress"))
 control(DETECTION, r"\w*urgency|\w*severity|\w*priority", URGENCY, "alerting downgraded: urgent alerts no longer page",
         types=WATCHERS)
+
+
+NEVER = {"never", "none", "off", "disabled", "disable", "false", "manual", "0", "no"}
+
+
+def schedule(value: Any) -> float | None:
+    """1 while a rotation schedule is set (`P90D`, `365d`, 90), 0 once it says never/none/0 or is removed."""
+    if isinstance(value, bool) or (value is not None and not known(value)):
+        return None
+    if value in (None, "", 0):
+        return 0
+    return 0 if str(value).strip().lower() in NEVER else 1
+
+
+# Keys: rotation turned off in enum spellings (`automatic_rotation` Enabled → Disabled), a rotation schedule to
+# never, and key material made exportable.
+control(KEY, r"(?:\w+_)?rotation(?:_status|_state|_mode|_enabled)?|auto_?rotat\w*", switch, "key rotation turned off",
+        types=KEYS)
+control(KEY, r"\w*rotation\w*(?:schedule|period|interval|frequency|days)\w*", schedule, "key rotation turned off",
+        types=KEYS)
+control(KEY, r"allow\w*_export\w*|\w*exportable\w*|export_allowed", inverted,
+        "key material made exportable: it can leave the key service", types=KEYS)
+# Audit or log collection turned off in a status enum (`sql_collector_status`, `audit_status`).
+control(LOGGING, r"(?:\w+_)?(?:audit|auditing|collector|collection|log|logs|logging|trail)_(?:status|state)", switch,
+        "audit collection turned off")
+# Instance and project metadata keys that are security settings (`enable-oslogin` TRUE → FALSE), as keys of a
+# metadata map or as a key/value item's key.
+control(AUTH, r"enable[-_]oslogin(?:[-_]2fa)?|block[-_]project[-_]ssh[-_]keys|require[-_]oslogin\w*", switch,
+        "OS Login or project SSH-key blocking turned off: SSH keys bypass IAM")
+control(AUTH, r"serial[-_]port[-_](?:enable|enabled|access)\w*", unswitch,
+        "the interactive serial console is opened")

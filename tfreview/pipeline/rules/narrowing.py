@@ -172,6 +172,9 @@ def stricter(change: Change, stateful: bool) -> str | None:
 ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
                          r"|ip_access|ip_allow|firewall_rule")
 PARENT_KEY = re.compile(r"(?:^|_)id$")
+# One rule of a firewall (a database or workspace firewall's IP rule): a firewall denies what no rule allows, so
+# removing an allow rule, even the last one, narrows access. Rule groups and policies may hold deny rules.
+FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$")
 
 
 def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
@@ -182,7 +185,11 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
             or not before:
         return None
     strings = _strings(before)
-    if not world_sources(strings, words=False) or any(RESTRICTING.search(text) for text in strings):
+    if any(RESTRICTING.search(text) for text in strings):
+        return None
+    if FIREWALL_RULE.search(change.type):
+        return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
+    if not world_sources(strings, words=False):
         return None
     parents = {k: v for k, v in before.items() if PARENT_KEY.search(k) and k != "id" and isinstance(v, str)}
     for other in others:

@@ -46,7 +46,8 @@ for _path in ("enabled_cluster_log_types", "enabled_cloudwatch_logs_exports", "e
               "log_types"):
     watch(LOGGING, _path, "shrunk", "fewer log types exported")
 for _path in ("logging", "logging_config", "access_logs", "log_publishing_options", "logging.target_bucket",
-              "access_log_settings", "log_delivery_configuration"):
+              "access_log_settings", "log_delivery_configuration", "log_config", "flow_logs", "flow_log_config",
+              "audit_log_config"):
     watch(LOGGING, _path, "removed", "logging configuration removed")
 watch_delete(LOGGING, "audit or access logging stops",
              "aws_cloudtrail", "aws_flow_log", "aws_s3_bucket_logging", "aws_config_configuration_recorder",

@@ -26,6 +26,7 @@ from tfreview.pipeline.rules.controls import (
     on_word,
     present,
     public_word,
+    switch,
     tls,
 )
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
@@ -58,13 +59,15 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
             r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
-            r"|ruleset|web_acl|security_policy|armor|rule_group)(?:_|\d|s?$)"
+            r"|ruleset|web_acl|security_policy|armor|guard|rule_group)(?:_|\d|s?$)"
             # providers whose every resource is monitoring or alerting
             "|" + MONITORING_PROVIDERS)
 # Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
 KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
-ON_OFF = ladder(("enabled", "active", "on", "enabled_and_running", "running", "live"),
-                ("disabled", "inactive", "off", "paused", "suspended", "stopped"))
+# Status enums in their usual spellings (`Enable`, `ENABLED`, `true`). Not open/closed: on an incident or alert,
+# closed means resolved.
+ON_OFF = ladder(("enabled", "enable", "active", "on", "true", "enabled_and_running", "running", "live"),
+                ("disabled", "disable", "inactive", "off", "false", "paused", "suspended", "stopped"))
 
 # network.py reads these attributes of these types itself (as public-database / public-bucket).
 COVERED[PUBLIC] = ({*network.PUBLICLY_ACCESSIBLE, *network.PUBLIC_NETWORK_ACCESS, "aws_s3_bucket_public_access_block",
@@ -332,6 +335,8 @@ control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
 control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
         r"|inspection|malware|vulnerab)\w*(?:\.\w+)?", off_word, "a security setting turned off")
+# TLS turned off in a status or action enum (`ssl_action` Open → Close, `tls_status` Enabled → Disabled).
+control(TLS, r"\w*(?:ssl|tls)_(?:action|status|state|switch)", switch, "TLS turned off: traffic in plain text")
 control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|peer|host)\w*"
         r"|\w*(?:cert|certificate)\w*(?:check|verif|valid)\w*", off_word, "TLS or certificate checks turned off")
 control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
