@@ -67,61 +67,67 @@ def test_an_allow_policy_with_an_empty_rule_matches_anyone(tmp_path: Path) -> No
     before = manifest({"action": "ALLOW", "rules": [{"from": [{"principals": ["ns/a/sa/b"]}]}]})
     label, found = judged(tmp_path, entry("kubernetes_manifest.authz", before,
                                           manifest({"action": "ALLOW", "rules": [{}]})))
-    assert found["workload-policy-widened"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+    assert found["policy-allows-anyone"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
 
 
 def test_a_deny_policy_with_an_empty_rule_is_quiet(tmp_path: Path) -> None:
     label, found = judged(tmp_path, entry("kubernetes_manifest.authz", None,
                                           manifest({"action": "DENY", "rules": [{}]})))
-    assert "workload-policy-widened" not in found and label is Label.LIKELY_SAFE
+    assert "policy-allows-anyone" not in found and label is Label.LIKELY_SAFE
 
 
 def test_wildcard_scopes_in_a_tenancy_object(tmp_path: Path) -> None:
     scoped = {"sourceRepos": ["https://git.acme.io/web"], "destinations": [{"namespace": "web", "server": "in"}]}
     wide = {"sourceRepos": ["*"], "destinations": [{"namespace": "*", "server": "*"}]}
     _, found = judged(tmp_path, entry("kubernetes_manifest.project", manifest(scoped), manifest(wide)))
-    assert found["workload-policy-widened"] is Severity.HIGH
+    assert found["policy-allows-anyone"] is Severity.HIGH
     label, found = judged(tmp_path, entry("kubernetes_manifest.gateway", None, manifest({"hosts": ["*"]})))
-    assert "workload-policy-widened" not in found and label is Label.LIKELY_SAFE
+    assert "policy-allows-anyone" not in found and label is Label.LIKELY_SAFE
 
 
 def test_an_admission_policy_that_stops_enforcing_or_fails_open(tmp_path: Path) -> None:
     before = manifest({"validationFailureAction": "Enforce", "failurePolicy": "Fail"})
     after = manifest({"validationFailureAction": "Audit", "failurePolicy": "Ignore"})
     _, found = judged(tmp_path, entry("kubernetes_manifest.registries", before, after))
-    assert found["workload-admission-open"] is Severity.HIGH
+    assert found["admission-fail-open"] is Severity.HIGH
     label, found = judged(tmp_path, entry("kubernetes_manifest.registries", after, before))
-    assert "workload-admission-open" not in found and label is Label.LIKELY_SAFE
+    assert "admission-fail-open" not in found and label is Label.LIKELY_SAFE
 
 
 def test_a_cluster_endpoint_made_public_or_its_acl_off(tmp_path: Path) -> None:
     _, found = judged(tmp_path, entry("acme_k8s_cluster.prod", {"endpoint": [{"is_public_ip_enabled": False}]},
                                       {"endpoint": [{"is_public_ip_enabled": True}]}))
-    assert found["cluster-endpoint-exposed"] is Severity.HIGH
+    assert found["cluster-api-exposed"] is Severity.HIGH
     _, found = judged(tmp_path, entry("acme_lke_cluster.prod", {"control_plane": [{"acl": [{"enabled": True}]}]},
                                       {"control_plane": [{"acl": [{"enabled": False}]}]}))
-    assert found["cluster-endpoint-exposed"] is Severity.HIGH
+    assert found["cluster-api-exposed"] is Severity.HIGH
     label, found = judged(tmp_path, entry("acme_k8s_cluster.prod", {"endpoint": [{"is_public_ip_enabled": True}]},
                                           {"endpoint": [{"is_public_ip_enabled": False}]}))
-    assert "cluster-endpoint-exposed" not in found and label is Label.LIKELY_SAFE
+    assert "cluster-api-exposed" not in found and label is Label.LIKELY_SAFE
 
 
 def test_metadata_concealment_off(tmp_path: Path) -> None:
     def pool(mode: str) -> dict[str, Any]:
         return {"node_config": [{"workload_metadata_config": [{"mode": mode}]}]}
     _, found = judged(tmp_path, entry("acme_node_pool.general", pool("GKE_METADATA"), pool("GCE_METADATA")))
-    assert found["cluster-endpoint-exposed"] is Severity.HIGH
+    assert found["cluster-api-exposed"] is Severity.HIGH
     label, found = judged(tmp_path, entry("acme_node_pool.general", pool("GCE_METADATA"), pool("GKE_METADATA")))
-    assert "cluster-endpoint-exposed" not in found and label is Label.LIKELY_SAFE
+    assert "cluster-api-exposed" not in found and label is Label.LIKELY_SAFE
 
 
 def test_a_ci_variable_unmasked(tmp_path: Path) -> None:
-    _, found = judged(tmp_path, entry("acme_ci_variable.kubeconfig", {"masked": True, "protected": True},
-                                      {"masked": False, "protected": False}))
-    assert found["secret-variable-unmasked"] is Severity.HIGH
+    secret = {"value": True}
+    change = entry("acme_ci_variable.kubeconfig", {"value": "x", "masked": True, "protected": True},
+                   {"value": "x", "masked": False, "protected": False}, after_sensitive=secret)
+    change["change"]["before_sensitive"] = secret
+    _, found = judged(tmp_path, change)
+    assert found["variable-unmasked"] is Severity.HIGH
+    label, found = judged(tmp_path, entry("acme_ci_variable.log_level", {"value": "info", "masked": True},
+                                          {"value": "info", "masked": False}))
+    assert "variable-unmasked" not in found and label is Label.LIKELY_SAFE
     label, found = judged(tmp_path, entry("acme_ci_variable.kubeconfig", {"masked": False, "protected": True},
                                           {"masked": True, "protected": True}))
-    assert "secret-variable-unmasked" not in found and label is Label.LIKELY_SAFE
+    assert "variable-unmasked" not in found and label is Label.LIKELY_SAFE
 
 
 def test_a_gitops_source_moved_to_another_owner(tmp_path: Path) -> None:

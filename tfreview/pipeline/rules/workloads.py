@@ -12,24 +12,27 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change
+from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.values import leaves, with_settings
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
                  "node's root filesystem mounted (host namespaces alone are medium).")
-WIDE = declare("workload-policy-widened", Severity.HIGH,
+WIDE = declare("policy-allows-anyone", Severity.HIGH,
                "An allow policy or tenancy object now matches anyone: an empty allow rule, or wildcard sources, "
                "destinations or resource kinds.")
-FAIL_OPEN = declare("workload-admission-open", Severity.HIGH,
+FAIL_OPEN = declare("admission-fail-open", Severity.HIGH,
                     "An admission or validation policy stops enforcing (enforce → audit) or fails open (fail → "
                     "ignore).")
-EXPOSED = declare("cluster-endpoint-exposed", Severity.HIGH,
+EXPOSED = declare("cluster-api-exposed", Severity.HIGH,
                   "A cluster's API endpoint is made public, its ACL is switched off, or node metadata concealment "
                   "(workload identity) is turned off.")
-UNMASKED = declare("secret-variable-unmasked", Severity.HIGH,
-                   "A CI or workspace variable stops being masked, protected or sensitive.")
+UNMASKED = declare("variable-unmasked", Severity.HIGH,
+                   "A CI or workspace variable whose value is sensitive stops being masked, protected or sensitive.")
 SOURCE = declare("gitops-source-moved", Severity.HIGH,
                  "The repository a cluster reconciles from moves to another host or owner.")
 
@@ -175,7 +178,9 @@ HIDING_KEYS = {"masked", "protected", "sensitive", "hidden", "secure", "issecret
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _unmasked(change: Change) -> Iterator[Finding]:
-    if not VARIABLE_TYPES.search(change.type) or not isinstance(change.before, dict):
+    # Only a variable whose value the plan marks sensitive (or masks as a credential) holds a secret.
+    if not VARIABLE_TYPES.search(change.type) or not isinstance(change.before, dict) \
+            or MASK.encode() not in orjson.dumps(change.before):
         return
     after = change.after if isinstance(change.after, dict) else {}
     gone = [k for k, v in change.before.items() if _key(k) in HIDING_KEYS and v is True and after.get(k) is False]
