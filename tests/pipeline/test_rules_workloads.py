@@ -164,3 +164,12 @@ def test_replacing_a_private_key_is_rotation(tmp_path: Path) -> None:
     label, found = judged(tmp_path, entry("acme_private_key.deploy", key, {**key, "public_key_openssh": "new"},
                                           actions=["delete", "create"]))
     assert found["resource-replace"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+def test_a_password_taken_out_of_helm_values_is_low_and_one_put_in_is_high(tmp_path: Path) -> None:
+    held = ["grafana:\n  adminUser: admin\n  adminPassword: Tr0ub4dor-and-3\n"]
+    clean = ["grafana:\n  ingress:\n    enabled: true\n"]
+    label, found = judged(tmp_path, entry("helm_release.monitoring", {"values": held}, {"values": clean}))
+    assert found["credential-in-plan"] is Severity.LOW and label is Label.LIKELY_SAFE
+    label, found = judged(tmp_path, entry("helm_release.monitoring", {"values": clean}, {"values": held}))
+    assert found["credential-in-plan"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
