@@ -80,6 +80,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
     "route-bypass": ("azurerm_route.default", ('"0.0.0.0/0"', "10.0.0.4"), {}),
     "release-no-auth": ("helm_release.grafana", ("auth.enabled off", "an ingress"), {}),
+    "workload-node-escape": ("kubernetes_daemon_set_v1.agent", ("reach its node", "privileged", "node path /"), {}),
+    "policy-allows-anyone": ("kubernetes_manifest.ledger", ("empty rule", "every caller"), {}),
+    "admission-fail-open": ("kubernetes_manifest.registries", ("validationFailureAction", "enforce → audit"), {}),
+    "cluster-api-exposed": ("acme_kubernetes_cluster.prod", ("is_public_ip_enabled", "public"), {}),
+    "variable-unmasked": ("acme_ci_variable.kubeconfig", ("masked", "true → false"), {}),
+    "gitops-source-moved": ("kubernetes_manifest.source", ("github.com/acme", "gitlab.com/someone"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

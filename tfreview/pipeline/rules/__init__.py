@@ -33,6 +33,7 @@ from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import safeguards as safeguards
+from tfreview.pipeline.rules import workloads as workloads
 # isort: on
 
 THEMES = (
@@ -61,4 +62,5 @@ THEMES = (
     "custom",
     "websites",
     "safeguards",
+    "workloads",
 )

@@ -10,8 +10,10 @@ from typing import Any
 
 import orjson
 
+from tfreview.pipeline.changes import Action
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import show
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
@@ -30,8 +32,26 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
                           "before this change, which now marks it sensitive (rotate it if the state was shared)",
                           Severity.LOW)
             continue
+        if hit.addressed and _only_before(ri, hit.where, hit.attribute):
+            yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
+                          "before this change, which takes it out of the value (rotate it if the state was shared)",
+                          Severity.LOW)
+            continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")
+
+
+def _only_before(ri: ReviewInput, address: str, attribute: str) -> bool:
+    """Whether only the old value of the attribute held the credential: this update's new value (a Helm values
+    document without the password, now given through set_sensitive) holds none."""
+    top = re.split(r"[.\[]", attribute, maxsplit=1)[0]
+    for change in managed(ri.changeset, Action.UPDATE):
+        if top and change.address == address and isinstance(change.before, dict) and isinstance(change.after, dict):
+            before, after = change.before.get(top), change.after.get(top)
+            held_before = MASK.encode() in orjson.dumps(before)
+            return held_before and after is not None and MASK.encode() not in orjson.dumps(after) \
+                and top not in _dict(change.after_unknown)
+    return False
 
 
 def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:

@@ -76,6 +76,8 @@ MAX_DEPTH = 8
 # name a member.
 SOURCE_LISTS = {"source", "sources", "src", "from", "clients", "peers_allowed"}
 IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
+# Free text (names, descriptions, titles, alert messages, queries) describes; it never opens anything.
+FREE_TEXT = re.compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
 ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
@@ -116,7 +118,8 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
                         found += [(f"{where}.{k}", "*", p) for k, p in _wildcard_members(child, ancestors)]
                     _walk(child, where, [*ancestors, child], found, explicit)
             continue
-        if words(lowered) & AWAY or PORT_KEYS.search(lowered) or (explicit and not _explicit_source(lowered)):
+        if words(lowered) & AWAY or PORT_KEYS.search(lowered) or FREE_TEXT.fullmatch(lowered) \
+                or (explicit and not _explicit_source(lowered)):
             continue
         # `*`/`any`/`Internet` count only under a key that names network sources: `allowed_origins = ["*"]`
         # (CORS), `allowed_policies = ["*"]` or `allowed_headers` open no port to anyone.

@@ -16,6 +16,7 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
+from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -223,6 +224,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                 "like a forget"), Severity.MEDIUM),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
+    Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),

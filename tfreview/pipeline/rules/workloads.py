@@ -1,0 +1,225 @@
+"""Risk rules, workloads and clusters (Kubernetes, Helm, GitOps, any provider): pods that escape to their node,
+custom resources that allow anyone or widen to wildcards, admission policies that stop enforcing, metadata
+concealment off, cluster API endpoints made public, CI secret variables unmasked; and which node pools hold no
+data (lifecycle.py grades their deletes with it).
+
+Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs and Helm values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change
+from tfreview.pipeline.mask import MASK
+from tfreview.pipeline.rules.values import leaves, with_settings
+
+ESCAPE = declare("workload-node-escape", Severity.HIGH,
+                 "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
+                 "node's root filesystem mounted (host namespaces alone are medium).")
+WIDE = declare("policy-allows-anyone", Severity.HIGH,
+               "An allow policy or tenancy object now matches anyone: an empty allow rule, or wildcard sources, "
+               "destinations or resource kinds.")
+FAIL_OPEN = declare("admission-fail-open", Severity.HIGH,
+                    "An admission or validation policy stops enforcing (enforce → audit) or fails open (fail → "
+                    "ignore).")
+EXPOSED = declare("cluster-api-exposed", Severity.HIGH,
+                  "A cluster's API endpoint is made public, its ACL is switched off, or node metadata concealment "
+                  "(workload identity) is turned off.")
+UNMASKED = declare("variable-unmasked", Severity.HIGH,
+                   "A CI or workspace variable whose value is sensitive stops being masked, protected or sensitive.")
+SOURCE = declare("gitops-source-moved", Severity.HIGH,
+                 "The repository a cluster reconciles from moves to another host or owner.")
+
+_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+_INDEX = re.compile(r"\[\d+\]")
+TRUE = {"true", "yes", "on", "1"}
+
+
+def _key(path: str) -> str:
+    """The last key of a path, lower case, without separators: `securityContext.allowPrivilegeEscalation`."""
+    last = _INDEX.sub("", path).rsplit(".", 1)[-1]
+    return "".join(w.lower() for w in _SPLIT.split(last) if w)
+
+
+def _true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in TRUE)
+
+
+def _items(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [str(i).strip().lower() for i in items if isinstance(i, (str, int))]
+
+
+def _side(change: Change, after: bool) -> list[tuple[str, Any]]:
+    """The leaves of one side; a kubernetes_manifest's `object` (the manifest as the API returns it) is skipped."""
+    values = change.after if after else change.before
+    if isinstance(values, dict) and "manifest" in values:
+        values = {k: v for k, v in values.items() if k != "object"}
+    return list(leaves(with_settings(values)))
+
+
+HIGH_ESCAPES = {"privileged": "privileged", "allowprivilegeescalation": "privilege escalation allowed"}
+HOST_NAMESPACES = {"hostpid", "hostnetwork", "hostipc", "hostusers"}
+ROOT_PATHS = {"/", "/etc", "/root", "/var/run/docker.sock", "/run/containerd/containerd.sock", "/var/lib/kubelet"}
+
+
+def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
+    """What lets a workload reach its node, each with whether it is high on its own."""
+    found: dict[str, bool] = {}
+    for path, value in pairs:
+        key, low = _key(path), _INDEX.sub("", path).lower()
+        if key in HIGH_ESCAPES and _true(value):
+            found[HIGH_ESCAPES[key]] = True
+        elif key in HOST_NAMESPACES and _true(value) and key != "hostusers":
+            found[f"host namespace {key[4:]}"] = False
+        elif key == "add" and "capabilities" in low and {"sys_admin", "cap_sys_admin", "all"} & set(_items(value)):
+            found["CAP_SYS_ADMIN added"] = True
+        elif key == "path" and ("hostpath" in low.replace("_", "")) and str(value).rstrip("/") + "/" in {
+                p.rstrip("/") + "/" for p in ROOT_PATHS}:
+            found[f"node path {value} mounted"] = True
+    return found
+
+
+@on_change()
+def _node_escape(change: Change) -> Iterator[Finding]:
+    before = _escapes(_side(change, False)) if change.action is not Action.CREATE else {}
+    new = {what: high for what, high in _escapes(_side(change, True)).items() if what not in before}
+    if new:
+        severity = Severity.HIGH if any(new.values()) else Severity.MEDIUM
+        yield finding(ESCAPE, change.address, f"{change.address}: the workload can reach its node: "
+                      + ", ".join(sorted(new)), severity)
+
+
+def _empty_allow(node: Any) -> bool:
+    """Whether a policy object allows with a rule that is empty (an empty rule matches every caller)."""
+    if isinstance(node, dict):
+        rules = node.get("rules")
+        action = str(node.get("action", "allow")).lower()
+        if isinstance(rules, list) and action in ("allow", "") and any(r == {} for r in rules):
+            return True
+        return any(_empty_allow(v) for v in node.values())
+    return isinstance(node, list) and any(_empty_allow(v) for v in node)
+
+
+SCOPE_KEYS = re.compile(r"(?:source|repo|destination|server|namespace|group|kind|resource|verb|principal|subject"
+                        r"|user|project|cluster|whitelist|allow\w*)s?(?:list)?")
+
+
+def _wildcards(pairs: list[tuple[str, Any]]) -> set[str]:
+    return {_INDEX.sub("", p) for p, v in pairs if "*" in _items(v) and SCOPE_KEYS.fullmatch(_key(p))}
+
+
+@on_change(types=("kubernetes_manifest",))
+def _widened(change: Change) -> Iterator[Finding]:
+    before = change.before if change.action is not Action.CREATE else None
+    if _empty_allow(change.after) and not _empty_allow(before):
+        yield finding(WIDE, change.address, f"{change.address}: an allow policy now has an empty rule, which "
+                      "matches every caller")
+    new = _wildcards(_side(change, True)) - (_wildcards(_side(change, False)) if before is not None else set())
+    if new:
+        yield finding(WIDE, change.address, f"{change.address}: wildcard scope * on " + ", ".join(sorted(new)))
+
+
+ENFORCING = {"enforce", "enforced", "deny", "fail", "block", "reject", "true"}
+LAX = {"audit", "warn", "dryrun", "ignore", "log", "false", "disabled", "off"}
+FAILURE_KEYS = re.compile(r"\w*failure(?:action|policy|mode)|enforcementaction|enforcementmode|validationaction")
+
+
+def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
+    return {_INDEX.sub("", p): "".join(str(v).lower().split("_")) for p, v in pairs if FAILURE_KEYS.fullmatch(_key(p))}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _admission(change: Change) -> Iterator[Finding]:
+    before, after = _enforcement(_side(change, False)), _enforcement(_side(change, True))
+    for path, old in before.items():
+        if old in ENFORCING and after.get(path) in LAX:
+            yield finding(FAIL_OPEN, change.address, f"{change.address}: {path} {old} → {after[path]} (the policy "
+                          "no longer blocks what it checks)")
+
+
+CLUSTER_TYPES = re.compile(r"cluster|kubernetes|_lke|_eks|_aks|_gke|_oke|_doks")
+PUBLIC_KEYS = re.compile(r"\w*public\w*(?:enabled|access|endpoint|ip)\w*|enable\w*public\w*|ispublic\w*")
+CONCEALED = {"gkemetadata", "secure", "gkemetadataserver", "conceal", "concealed"}
+EXPOSED_METADATA = {"gcemetadata", "expose", "exposed", "unspecified", "node", "modeunspecified"}
+
+
+def _flat(change: Change, after: bool) -> dict[str, Any]:
+    return {_INDEX.sub("", p).lower(): v for p, v in _side(change, after)}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _cluster_endpoint(change: Change) -> Iterator[Finding]:
+    before, after = _flat(change, False), _flat(change, True)
+    for path, new in after.items():
+        old, key = before.get(path), _key(path)
+        if CLUSTER_TYPES.search(change.type) and PUBLIC_KEYS.fullmatch(key) and _true(new) and old is False:
+            yield finding(EXPOSED, change.address, f"{change.address}: {path} false → true (the cluster API is "
+                          "public)")
+        elif CLUSTER_TYPES.search(change.type) and re.search(r"(?:^|\.)acl\w*\.enabled$", path) and old is True \
+                and new is False:
+            yield finding(EXPOSED, change.address, f"{change.address}: {path} true → false (the API server's "
+                          "allow-list is off)")
+        elif "metadata" in path and key in ("mode", "nodemetadata") and isinstance(old, str) and isinstance(new, str) \
+                and old.lower().replace("_", "") in CONCEALED and new.lower().replace("_", "") in EXPOSED_METADATA:
+            yield finding(EXPOSED, change.address, f"{change.address}: {path} {old} → {new} (pods reach the "
+                          "node's metadata server and credentials)")
+
+
+VARIABLE_TYPES = re.compile(r"variable|(?:^|_)var(?:_|$)|secret|environment")
+HIDING_KEYS = {"masked", "protected", "sensitive", "hidden", "secure", "issecret", "issensitive", "ismasked"}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _unmasked(change: Change) -> Iterator[Finding]:
+    # Only a variable whose value the plan marks sensitive (or masks as a credential) holds a secret.
+    if not VARIABLE_TYPES.search(change.type) or not isinstance(change.before, dict) \
+            or MASK.encode() not in orjson.dumps(change.before):
+        return
+    after = change.after if isinstance(change.after, dict) else {}
+    gone = [k for k, v in change.before.items() if _key(k) in HIDING_KEYS and v is True and after.get(k) is False]
+    if gone:
+        yield finding(UNMASKED, change.address, f"{change.address}: {', '.join(sorted(gone))} true → false (the "
+                      "secret value shows in logs or to unprotected pipelines)")
+
+
+_REPO = re.compile(r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)[:/](?P<owner>[^/]+)/[^/]+")
+URL_KEYS = {"url", "repourl", "repositoryurl", "giturl", "sourceurl", "repo"}
+
+
+def _owner(value: Any) -> tuple[str, str] | None:
+    match = _REPO.match(value.strip().lower()) if isinstance(value, str) else None
+    return None if match is None else (match["host"].removeprefix("www."), match["owner"])
+
+
+@on_change(types=("kubernetes_manifest",), actions=(Action.UPDATE, Action.REPLACE))
+def _source_moved(change: Change) -> Iterator[Finding]:
+    before, after = _flat(change, False), _flat(change, True)
+    for path, new in after.items():
+        old_owner, new_owner = _owner(before.get(path)), _owner(new)
+        if _key(path) in URL_KEYS and old_owner and new_owner and old_owner != new_owner:
+            yield finding(SOURCE, change.address, f"{change.address}: {path} moves from {'/'.join(old_owner)} to "
+                          f"{'/'.join(new_owner)} (the cluster reconciles from another owner)")
+
+
+NODE_POOLS = re.compile(r"(?:^|_)(?:node_?pool|node_?group|instance_group|instance_pool|scale_?set|nodepool)s?"
+                        r"(?:_v\d+)?$")
+
+
+# A pool that says what happens to its data volumes (`data_volume_policy`, `prevent_destroy_volumes`) holds data.
+DATA_KEYS = re.compile(r"volume|persistent|stateful|(?:^|[._])data(?:_|$)", re.IGNORECASE)
+
+
+def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting a node pool loses nothing (its cluster stays in this plan), or None."""
+    if not NODE_POOLS.search(change.type) or any(DATA_KEYS.search(p) for p, _ in _side(change, False)):
+        return None
+    gone = [c for c in ri.changeset.changes if c.action in (Action.DELETE, Action.REPLACE)
+            and c.type.endswith(("cluster", "_kubernetes_cluster"))]
+    return None if gone else "a node pool: its nodes hold no data and the cluster stays"
