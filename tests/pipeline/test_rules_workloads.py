@@ -173,3 +173,24 @@ def test_a_password_taken_out_of_helm_values_is_low_and_one_put_in_is_high(tmp_p
     assert found["credential-in-plan"] is Severity.LOW and label is Label.LIKELY_SAFE
     label, found = judged(tmp_path, entry("helm_release.monitoring", {"values": clean}, {"values": held}))
     assert found["credential-in-plan"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_hardening_a_security_context_is_not_a_guard_turned_off(tmp_path: Path) -> None:
+    """privileged true → false under security_context is hardening; a scanner switched off inside it still counts."""
+    def deployment(context: dict[str, Any]) -> dict[str, Any]:
+        return {"metadata": [{"name": "shipper"}], "spec": [{"template": [{"spec": [{"container": [
+            {"name": "shipper", "image": "shipper:1", "security_context": [context]}]}]}]}]}
+
+    hardened = {"address": "kubernetes_deployment_v1.shipper", "mode": "managed", "type": "kubernetes_deployment_v1",
+                "name": "shipper", "provider_name": "registry.terraform.io/hashicorp/kubernetes",
+                "change": {"actions": ["update"],
+                           "before": deployment({"privileged": True, "allow_privilege_escalation": True}),
+                           "after": deployment({"privileged": False, "allow_privilege_escalation": False}),
+                           "after_unknown": {}}}
+    result = review_rules_alone(tmp_path, [hardened])
+    assert "detection-disabled" not in worst_by_rule(result)
+    assert result.label.value == "likely_safe"
+    scanner = {**hardened, "address": "zeta_registry.r", "type": "zeta_registry", "name": "r",
+               "change": {"actions": ["update"], "before": {"security": {"scan_on_push": True}},
+                          "after": {"security": {"scan_on_push": False}}, "after_unknown": {}}}
+    assert worst_by_rule(review_rules_alone(tmp_path, [scanner])).get("detection-disabled") == Severity.HIGH

@@ -333,8 +333,10 @@ control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
 # --- last: any security-named setting moved to a value that says off, for names the lines above miss -----
 control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
 control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
+# Inside a security block, a setting whose true is the weak side (`security_context.privileged`) is not a guard.
+WEAK_WHEN_ON = r"(?:privileged|allow\w*|\w*escalation\w*|run_as_root|host_\w*|insecure\w*|disable\w*|skip\w*|bypass\w*)"
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
-        r"|inspection|malware|vulnerab)\w*(?:\.\w+)?", off_word, "a security setting turned off")
+        rf"|inspection|malware|vulnerab)\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word, "a security setting turned off")
 # TLS turned off in a status or action enum (`ssl_action` Open → Close, `tls_status` Enabled → Disabled).
 control(TLS, r"\w*(?:ssl|tls)_(?:action|status|state|switch)", switch, "TLS turned off: traffic in plain text")
 control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|peer|host)\w*"
