@@ -11,7 +11,15 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, teardown
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
-from tfreview.pipeline.rules.narrowing import allow_only_documents, narrowing, rotation, stricter, world_entry_removed
+from tfreview.pipeline.rules.narrowing import (
+    CREDENTIAL_TYPES,
+    KEY_STORES,
+    allow_only_documents,
+    narrowing,
+    rotation,
+    stricter,
+    world_entry_removed,
+)
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
@@ -112,7 +120,7 @@ IMMUTABLE = re.compile(r"_task_definition$|_launch_configuration$|_instance_temp
                        r"|_layer_version$|_(?:api_gateway|apigatewayv2)_deployment$|_ami(?:_copy|_from_instance)?$"
                        r"|_application_version$|_secret_version$|_image_recipe$|_container_recipe$"
                        r"|_hosted_configuration_version$|_endpoint_configuration$|_function_version$")
-IMMUTABLE_EXCEPT = re.compile(r"kms|crypto_key|key_vault")
+IMMUTABLE_EXCEPT = KEY_STORES  # key versions and rings: the data encrypted with them needs them
 
 
 # Words in a type name that say it holds data, for types the table above does not list (any provider).
@@ -147,9 +155,6 @@ SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|mut
 # a definition or dataset that happens to be named like one.
 RUN_ONCE = re.compile(r"(?:^|_)job(?:_v\d+)?$")
 RUN_ONCE_EXCEPT = re.compile(r"cron|schedul|definition|template|dataset|queue|trigger")
-# Credentials themselves: deleting one revokes access (exposure shrinks); what used it may break.
-CREDENTIALS = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token|deploy_key"
-                         r"|service_account_key|app_password|client_secret|password)(?:_v\d+)?$")
 
 
 def is_immutable_type(resource_type: str) -> bool:
@@ -206,7 +211,7 @@ def _run_once(change: Change) -> bool:
 
 def _credential(change: Change) -> bool:
     """Whether a type is a credential itself (not a key vault or crypto key)."""
-    return bool(CREDENTIALS.search(change.type)) and not IMMUTABLE_EXCEPT.search(change.type)
+    return bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:

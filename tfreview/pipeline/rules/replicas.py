@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.narrowing import KEY_STORES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings that only route logs or metrics to a store kept elsewhere (diagnostic settings, log sinks and exports,
@@ -17,7 +18,7 @@ ROUTES = re.compile(r"(?:^|_)(?:diagnostic_settings?|log_sink|sink|log_export|lo
 # A type that is a replica by name (a read replica, a replica set member of another's data).
 REPLICA_TYPES = re.compile(r"(?:^|_)(?:replica|read_replica|replicas)(?:_|$)")
 # Keys crypto material is never judged by: a key's replica decrypts data others hold.
-KEYS = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring|secret")
+KEYS = re.compile(rf"{KEY_STORES.pattern}|secret")
 # Attributes that make an object a replica of a named primary (any provider's spelling).
 REPLICA_OF = re.compile(r"^(?:replicate_source_db|replication_source_identifier|master_instance_name"
                         r"|source_db_instance_identifier|read_replica_source)$")
