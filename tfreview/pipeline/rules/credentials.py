@@ -161,7 +161,10 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
             continue
         found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
-        if found:
+        if found and store_plain:
+            yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
+                          "keeps it unencrypted: whoever can read the store gets the secret; use its secure type")
+        elif found:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into a place not marked "
                           "sensitive: whoever can read it (and every apply's output) gets the secret")
 
