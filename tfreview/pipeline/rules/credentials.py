@@ -131,21 +131,40 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
 PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "label", "labels", "tag", "tags"}
+# A store entry whose own kind says plain (an SSM parameter of type String, not SecureString) keeps no secret.
+KIND_KEYS = {"type", "value_type", "parameter_type", "data_type", "kind"}
+PLAIN_KINDS = {"string", "stringlist", "plain", "plaintext", "text"}
+SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive"}
+
+
+def _store_says_plain(after: Any) -> bool:
+    """Whether a secret store's entry says by its own kind or flag that it keeps the value unencrypted."""
+    for key, value in _dict(after).items():
+        if key in KIND_KEYS and isinstance(value, str) and value.strip().lower() in PLAIN_KINDS:
+            return True
+        if key in SECURE_FLAGS and value is False:
+            return True
+    return False
 
 
 def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:
     """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
     resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
     words = set(re.split(r"[^a-z0-9]+", made.type.lower()))
-    if words & SECRET_STORE_WORDS:
+    store_plain = _store_says_plain(made.after)
+    if words & SECRET_STORE_WORDS and not store_plain:
         return
-    plain = bool(words & PLAIN_PLACES)  # a plain variable or config map shows every reader, whatever the plan masks
+    # a plain variable, config map or plain-typed store entry shows every reader, whatever the plan masks
+    plain = bool(words & PLAIN_PLACES) or store_plain
     marks = _dict(sensitive.get(config_address(made.address)))
     for key in sorted(_dict(config.expressions(made.address))):
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
             continue
         found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
-        if found:
+        if found and store_plain:
+            yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
+                          "keeps it unencrypted: whoever can read the store gets the secret; use its secure type")
+        elif found:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into a place not marked "
                           "sensitive: whoever can read it (and every apply's output) gets the secret")
 

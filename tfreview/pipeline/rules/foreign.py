@@ -1,0 +1,125 @@
+"""Risk rules, reach: data shared, replicated or granted to an account, organisation or tenant that the plan does
+not show as its own (a share's accounts, a failover group's allowed accounts, a grant's principal). The plan's own
+accounts come from `peering.own_scopes`; values already there before the change are not judged again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.peering import own_scopes
+
+# An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
+DIRECTED = re.compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
+                      r"accounts|account_ids"
+                      r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
+# An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
+GRANTEE = re.compile(r"principals?|grantees?|account")
+# Types whose bare `account` is the one granted to (an endpoint authorization, a share, a permission).
+GRANTING = re.compile(r"authoriz|share|grant|permission")
+ACCOUNT = re.compile(r"^\d{12}$")
+ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
+LOCATOR = re.compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
+OPAQUE = re.compile(r"^[\w.:-]{3,}$")
+# A value that takes everything (a topic pattern `.*`, a table `*`): the whole data set goes.
+EVERYTHING = frozenset({"*", ".*", "^.*$", "%", "all", "ALL"})
+
+
+def _targets(change: Change) -> Iterator[tuple[str, str]]:
+    """(attribute, value) pairs of the change's new value that name whom data goes to."""
+    after = change.after if isinstance(change.after, dict) else {}
+    for key, value in after.items():
+        items = value if isinstance(value, list) else [value]
+        strings = [str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)]
+        if DIRECTED.fullmatch(key):
+            yield from ((key, s) for s in strings)
+        elif GRANTEE.fullmatch(key) and (key != "account" or GRANTING.search(change.type)):
+            yield from ((key, s) for s in strings if ACCOUNT.match(s) or ARN_ACCOUNT.match(s) or LOCATOR.match(s))
+
+
+def _before(change: Change, key: str) -> set[str]:
+    """The values KEY held before the change (already shared: not judged again)."""
+    value = change.before.get(key) if isinstance(change.before, dict) else None
+    items = value if isinstance(value, list) else [value]
+    return {str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)}
+
+
+def _everything(change: Change) -> bool:
+    """Whether some list or value of the change takes everything (`.*`, `*`, ALL)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    for value in after.values():
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and v.strip() in EVERYTHING for v in items):
+            return True
+    return False
+
+
+def _numbers(value: object, key: str = "") -> Iterator[str]:
+    """Account numbers held by attributes that name no receiver (a catalog_id, a resource_owner)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _numbers(v, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item, key)
+    elif isinstance(value, str) and ACCOUNT.match(value) and not (DIRECTED.fullmatch(key) or GRANTEE.fullmatch(key)):
+        yield value
+
+
+def _own_orgs(changes: list[Change]) -> set[str]:
+    """Organisations of the org.account locators the plan already shares with (before this change)."""
+    orgs: set[str] = set()
+    for change in changes:
+        for key, _ in _targets(change):
+            for old in _before(change, key):
+                match = LOCATOR.match(old)
+                if match:
+                    orgs.add(match.group(1).upper())
+    return orgs
+
+
+def _judge(value: str, own: set[str], orgs: set[str], wide: bool) -> tuple[str, Severity] | None:
+    """Why VALUE is outside the plan's own, and how bad; None when it is the plan's own."""
+    arn = ARN_ACCOUNT.match(value)
+    account = arn.group(1) if arn else value
+    if ACCOUNT.match(account):
+        return (None if account in own else
+                (f"account {account}, which nothing else in this plan owns", Severity.HIGH))
+    locator = LOCATOR.match(value)
+    if locator:
+        org = locator.group(1).upper()
+        if org in orgs:
+            return None
+        if orgs:
+            return f"{value}, an account of organisation {org}, not the plan's {', '.join(sorted(orgs))}", Severity.HIGH
+        return f"{value}, an account of organisation {org}, which nothing else in this plan shows", Severity.MEDIUM
+    if value in own or not OPAQUE.match(value) or "@" in value:
+        return None
+    if wide:
+        return f"{value}, which nothing else in this plan owns, and it takes everything", Severity.HIGH
+    return f"{value}, which nothing else in this plan owns", Severity.MEDIUM
+
+
+@rule("foreign-data-share", Severity.HIGH,
+      "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
+      "own.")
+def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
+    changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+               if any(True for _ in _targets(c))]
+    if not changes:
+        return  # the plan-wide walk for the plan's own scopes runs only when some change names a receiver
+    own, orgs = own_scopes(ri), _own_orgs(changes)
+    own |= {n for c in ri.changeset.changes for side in (c.before, c.after) for n in _numbers(side)}
+    for change in changes:
+        wide = _everything(change)
+        for key, value in _targets(change):
+            if value in _before(change, key):
+                continue
+            judged = _judge(value, own, orgs, wide)
+            if judged is not None:
+                why, severity = judged
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
+                              "owner; confirm the receiver is yours or trusted", severity)
