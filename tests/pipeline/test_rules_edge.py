@@ -1,0 +1,84 @@
+"""The edge by meaning: mail policies weakened, filters skipped for all traffic, origins opened to the world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.pipeline.findings import Severity
+
+
+def judge(tmp_path: Path, resource_type: str, before: Any, after: Any,
+          actions: list[str] | None = None) -> tuple[str, dict[str, Severity]]:
+    """Review a one-change plan with rules alone: (label, {rule: worst severity})."""
+    actions = actions or ["update"]
+    result = review_rules_alone(tmp_path, [{
+        "address": f"{resource_type}.x", "mode": "managed", "type": resource_type, "name": "x",
+        "provider_name": "registry.terraform.io/acme/acme",
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}])
+    return result.label.value, worst_by_rule(result)
+
+
+def txt(value: str) -> dict[str, Any]:
+    return {"name": "example.org", "type": "TXT", "answers": [f'"{value}"']}
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("v=spf1 include:mail.example -all", "v=spf1 include:mail.example +all"),
+    ("v=spf1 ip4:192.0.2.1 -all", "v=spf1 ip4:192.0.2.1 ~all"),
+    ("v=DMARC1; p=reject; rua=mailto:d@example.org", "v=DMARC1; p=none; rua=mailto:d@example.org"),
+], ids=["spf-plus-all", "spf-softfail", "dmarc-none"])
+def test_weakened_mail_policy_is_high(tmp_path: Path, before: str, after: str) -> None:
+    label, worst = judge(tmp_path, "zonely_dns_entry", txt(before), txt(after))
+    assert label == "needs_close_review" and worst["mail-policy-weakened"] == Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("v=spf1 include:mail.example -all", "v=spf1 include:mail.example include:news.example -all"),
+    ("v=DMARC1; p=none", "v=DMARC1; p=quarantine; pct=100"),
+], ids=["spf-include-added", "dmarc-tightened"])
+def test_kept_or_tightened_mail_policy_is_safe(tmp_path: Path, before: str, after: str) -> None:
+    label, worst = judge(tmp_path, "zonely_dns_entry", txt(before), txt(after))
+    assert label == "likely_safe" and "mail-policy-weakened" not in worst
+
+
+def ruleset(*rules: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "edge", "rules": list(rules)}
+
+
+BLOCK = {"action": "block", "expression": "(http.request.uri.path eq \"/login\")", "enabled": True}
+
+
+def test_filter_skip_for_all_traffic_is_high(tmp_path: Path) -> None:
+    skip = {"action": "skip", "expression": "true", "action_parameters": [{"products": ["waf"]}], "enabled": True}
+    label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))
+    assert label == "needs_close_review" and worst["filter-bypass-all"] == Severity.HIGH
+
+
+def test_filter_skip_scoped_to_one_path_is_safe(tmp_path: Path) -> None:
+    skip = {"action": "skip", "expression": "(http.request.uri.path eq \"/health\")", "enabled": True}
+    label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))
+    assert label == "likely_safe" and "filter-bypass-all" not in worst
+
+
+def ingress(**source: Any) -> dict[str, Any]:
+    return {"security_group_id": "sg-1", "ip_protocol": "tcp", "from_port": 443, "to_port": 443,
+            "prefix_list_id": None, "cidr_ipv4": None, **source}
+
+
+def test_origin_rule_widened_to_the_internet_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, "aws_vpc_security_group_ingress_rule", ingress(prefix_list_id="pl-1"),
+                         ingress(cidr_ipv4="0.0.0.0/0"), ["delete", "create"])
+    assert label == "needs_close_review" and worst["ingress-widened-to-internet"] == Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (ingress(cidr_ipv4="0.0.0.0/0"), ingress(prefix_list_id="pl-1")),
+    (ingress(cidr_ipv4="0.0.0.0/0", description="old"), ingress(cidr_ipv4="0.0.0.0/0", description="web")),
+], ids=["narrowed-to-prefix-list", "public-web-stays-public"])
+def test_origin_rule_narrowed_or_unchanged_is_safe(tmp_path: Path, before: Any, after: Any) -> None:
+    label, worst = judge(tmp_path, "aws_vpc_security_group_ingress_rule", before, after, ["delete", "create"])
+    assert label == "likely_safe" and "ingress-widened-to-internet" not in worst
