@@ -32,7 +32,7 @@ def txt(value: str) -> dict[str, Any]:
     ("v=DMARC1; p=reject; rua=mailto:d@example.org", "v=DMARC1; p=none; rua=mailto:d@example.org"),
 ], ids=["spf-plus-all", "spf-softfail", "dmarc-none"])
 def test_weakened_mail_policy_is_high(tmp_path: Path, before: str, after: str) -> None:
-    label, worst = judge(tmp_path, "zonely_dns_entry", txt(before), txt(after))
+    label, worst = judge(tmp_path, "zonely_dns_record", txt(before), txt(after))
     assert label == "needs_close_review" and worst["mail-policy-weakened"] == Severity.HIGH
 
 
@@ -41,7 +41,7 @@ def test_weakened_mail_policy_is_high(tmp_path: Path, before: str, after: str) -
     ("v=DMARC1; p=none", "v=DMARC1; p=quarantine; pct=100"),
 ], ids=["spf-include-added", "dmarc-tightened"])
 def test_kept_or_tightened_mail_policy_is_safe(tmp_path: Path, before: str, after: str) -> None:
-    label, worst = judge(tmp_path, "zonely_dns_entry", txt(before), txt(after))
+    label, worst = judge(tmp_path, "zonely_dns_record", txt(before), txt(after))
     assert label == "likely_safe" and "mail-policy-weakened" not in worst
 
 
@@ -82,3 +82,54 @@ def test_origin_rule_widened_to_the_internet_is_high(tmp_path: Path) -> None:
 def test_origin_rule_narrowed_or_unchanged_is_safe(tmp_path: Path, before: Any, after: Any) -> None:
     label, worst = judge(tmp_path, "aws_vpc_security_group_ingress_rule", before, after, ["delete", "create"])
     assert label == "likely_safe" and "ingress-widened-to-internet" not in worst
+
+
+def ingress_spec(tls: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"metadata": [{"name": "shop"}], "spec": [{"tls": tls, "rule": [{"host": "shop.example.org"}]}]}
+
+
+def test_tls_block_dropped_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, "meshco_gateway_route", ingress_spec([{"hosts": ["shop.example.org"]}]),
+                         ingress_spec([]))
+    assert label == "needs_close_review" and worst["tls-removed"] == Severity.HIGH
+
+
+def test_tls_block_added_or_changed_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, "meshco_gateway_route", ingress_spec([{"hosts": ["a.example.org"]}]),
+                         ingress_spec([{"hosts": ["a.example.org", "b.example.org"]}]))
+    assert label == "likely_safe" and "tls-removed" not in worst
+
+
+def dkim(selector: str, action: str) -> dict[str, Any]:
+    values = {"name": f"{selector}._domainkey.news.example.org", "type": "CNAME", "records": [f"{selector}.key"]}
+    return {"address": f"zonely_dns_record.{selector}", "mode": "managed", "type": "zonely_dns_record",
+            "name": selector, "provider_name": "registry.terraform.io/acme/zonely",
+            "change": {"actions": [action], "before": values if action == "delete" else None,
+                       "after": values if action == "create" else None, "after_unknown": {}}}
+
+
+def test_every_dkim_key_of_a_domain_deleted_is_high(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, [dkim("s1", "delete"), dkim("s2", "delete")])
+    assert result.label.value == "needs_close_review"
+    assert worst_by_rule(result)["mail-signing-removed"] == Severity.HIGH
+
+
+@pytest.mark.parametrize("changes", [
+    [dkim("s1", "delete"), dkim("s2", "delete"), dkim("s3", "create")],
+    [dkim("old", "delete")],
+], ids=["rotated-to-a-new-key", "one-old-selector-cleaned-up"])
+def test_dkim_rotation_is_safe(tmp_path: Path, changes: list[dict[str, Any]]) -> None:
+    result = review_rules_alone(tmp_path, changes)
+    assert result.label.value == "likely_safe" and "mail-signing-removed" not in worst_by_rule(result)
+
+
+def test_feature_access_level_made_public_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, "forgeco_project", {"name": "runbooks", "wiki_access_level": "private"},
+                         {"name": "runbooks", "wiki_access_level": "public"})
+    assert label == "needs_close_review" and worst["public-access"] == Severity.HIGH
+
+
+def test_feature_access_level_made_private_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, "forgeco_project", {"name": "runbooks", "wiki_access_level": "public"},
+                         {"name": "runbooks", "wiki_access_level": "private"})
+    assert label == "likely_safe" and "public-access" not in worst

@@ -5,7 +5,9 @@ Judged by what values mean, for any provider: an SPF record's `all` qualifier (-
 DMARC policy (reject > quarantine > none) are read wherever such text appears; a filter rule whose action skips or
 bypasses protections and whose match expression is always true disarms the filter for every request; an ingress
 rule that admitted one named peer (a CDN's prefix list, a security group, a private range) and now admits
-0.0.0.0/0 lets the internet around that peer, even on 80/443.
+0.0.0.0/0 lets the internet around that peer, even on 80/443. A `tls` block dropped from a resource that stays
+serves it in plaintext; a domain's DKIM keys deleted with none created and the mail identity kept leaves its mail
+unsigned.
 """
 
 from __future__ import annotations
@@ -14,8 +16,20 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+import orjson
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import (
+    EVERY_ACTION,
+    Finding,
+    ReviewInput,
+    Severity,
+    declare,
+    finding,
+    managed,
+    on_change,
+    rule,
+)
 from tfreview.pipeline.rules.common import as_list, known, sides
 from tfreview.pipeline.rules.values import world_sources
 
@@ -28,6 +42,11 @@ BYPASS = declare("filter-bypass-all", Severity.HIGH,
 WIDENED = declare("ingress-widened-to-internet", Severity.HIGH,
                   "An ingress rule that admitted one named source (a CDN prefix list, a security group, a private "
                   "range) now admits the whole internet, even on 80/443.")
+
+TLS = declare("tls-removed", Severity.HIGH,
+              "A TLS block is dropped from a resource that keeps serving (an ingress, a listener): plaintext.")
+SIGNING = declare("mail-signing-removed", Severity.HIGH,
+                  "A domain's DKIM keys are deleted while its mail identity stays and no new key is published.")
 
 SPF = re.compile(r"\bv=spf1\b", re.IGNORECASE)
 SPF_ALL = re.compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
@@ -109,8 +128,8 @@ def _filter_bypass(change: Change) -> Iterator[Finding]:
         return
     before, after = sides(change)
     old = set(_bypasses(before))
-    for rule in sorted(set(_bypasses(after)) - old):
-        yield finding(BYPASS, change.address, f"{change.address}: a rule with {rule} skips the filter for all "
+    for match in sorted(set(_bypasses(after)) - old):
+        yield finding(BYPASS, change.address, f"{change.address}: a rule with {match} skips the filter for all "
                       "traffic")
 
 
@@ -134,3 +153,68 @@ def _ingress_widened(change: Change) -> Iterator[Finding]:
     if now_world and was_narrow and not was_world:
         yield finding(WIDENED, change.address, f"{change.address}: its source widens from a named peer or range "
                       "to the whole internet (anyone may reach what only that source could)")
+
+
+TLS_KEY = re.compile(r"(?:\w+_)?tls")
+
+
+def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[str]:
+    """Paths of the non-empty `tls` blocks in VALUES."""
+    found: set[str] = set()
+    for key, value in values.items() if depth <= MAX_DEPTH else ():
+        where = f"{path}.{key}" if path else key
+        children = [v for v in as_list(value) if isinstance(v, dict)] if isinstance(value, (dict, list)) else []
+        if TLS_KEY.fullmatch(key.lower()) and children:
+            found.add(where)
+        for child in children:
+            found |= _tls_blocks(child, where, depth + 1)
+    return found
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _tls_removed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not after:
+        return
+    for path in sorted(_tls_blocks(before) - _tls_blocks(after)):
+        yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")
+
+
+DKIM_NAME = re.compile(r"(?:^|\.)_domainkey(?:\.(.+))?$")
+
+
+def _dkim_domain(values: dict[str, Any]) -> str | None:
+    """The domain a DKIM key record (`selector._domainkey.example.org`) signs for, or None."""
+    for key in ("name", "fqdn", "hostname", "record_name"):
+        match = DKIM_NAME.search(str(values.get(key) or "").strip().rstrip(".").lower())
+        if match:
+            zone = next((str(values[k]) for k in ("domain", "zone", "zone_name", "dns_name") if values.get(k)), "")
+            return match.group(1) or zone.rstrip(".").lower() or "(its zone)"
+    return None
+
+
+@rule(SIGNING, Severity.HIGH, "A domain's DKIM keys are deleted while its mail identity stays and no new key is "
+      "published.")
+def _signing_removed(ri: ReviewInput) -> Iterator[Finding]:
+    removed: dict[str, list[str]] = {}
+    published: set[str] = set()
+    gone: list[str] = []
+    kept: list[str] = []
+    for change in managed(ri.changeset, *EVERY_ACTION):
+        before, after = sides(change)
+        if change.action == Action.DELETE and (domain := _dkim_domain(before)):
+            removed.setdefault(domain, []).append(change.address)
+        elif after and (domain := _dkim_domain(after)):
+            published.add(domain)
+        elif change.action == Action.DELETE:
+            gone.append(orjson.dumps(before).decode().lower())
+        elif after:
+            kept.append(orjson.dumps(after).decode().lower())
+    for domain, addresses in sorted(removed.items()):
+        if domain in published or any(domain in text for text in gone):
+            continue
+        # One old selector deleted alone is a rotation's clean-up; every key of a domain whose identity the plan
+        # keeps is its signing switched off.
+        if len(addresses) > 1 or any(domain in text for text in kept):
+            yield from (finding(SIGNING, address, f"{address}: a DKIM key of {domain} is deleted and none is "
+                                "published: its mail goes out unsigned") for address in addresses)
