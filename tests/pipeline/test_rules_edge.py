@@ -133,3 +133,31 @@ def test_feature_access_level_made_private_is_safe(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, "forgeco_project", {"name": "runbooks", "wiki_access_level": "public"},
                          {"name": "runbooks", "wiki_access_level": "private"})
     assert label == "likely_safe" and "public-access" not in worst
+
+
+def change(address: str, before: Any, after: Any) -> dict[str, Any]:
+    action = "create" if before is None else "delete" if after is None else "update"
+    kind, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": [action], "before": before, "after": after, "after_unknown": {}}}
+
+
+RECORD = {"name": "docs", "hostname": "docs.example.org", "type": "CNAME", "content": "example.sitehost.io"}
+SITE = {"name": "docs", "site": [{"custom_domain": "docs.example.org", "url": "https://example.sitehost.io/docs/"}]}
+
+
+def test_record_left_pointing_at_a_released_host_is_high(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, [change("forgeco_repo.docs", SITE, {"name": "docs", "site": []}),
+                                           change("zonely_dns_record.docs", RECORD, {**RECORD, "ttl": 60})])
+    assert result.label.value == "needs_close_review"
+    assert worst_by_rule(result)["dns-dangling"] == Severity.HIGH
+
+
+@pytest.mark.parametrize("record_after", [{**RECORD, "content": "docs.newhost.example"}, {**RECORD, "ttl": 60}],
+                         ids=["record-repointed", "site-kept"])
+def test_record_repointed_or_host_kept_is_safe(tmp_path: Path, record_after: dict[str, Any]) -> None:
+    site_after = SITE if record_after["content"] == RECORD["content"] else {"name": "docs", "site": []}
+    result = review_rules_alone(tmp_path, [change("forgeco_repo.docs", SITE, {**site_after, "topics": ["x"]}),
+                                           change("zonely_dns_record.docs", RECORD, record_after)])
+    assert result.label.value == "likely_safe" and "dns-dangling" not in worst_by_rule(result)

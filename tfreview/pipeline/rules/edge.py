@@ -218,3 +218,45 @@ def _signing_removed(ri: ReviewInput) -> Iterator[Finding]:
         if len(addresses) > 1 or any(domain in text for text in kept):
             yield from (finding(SIGNING, address, f"{address}: a DKIM key of {domain} is deleted and none is "
                                 "published: its mail goes out unsigned") for address in addresses)
+
+
+DANGLING = declare("dns-dangling", Severity.HIGH,
+                   "A DNS record stays pointed at a hosted name (a pages site, an app, a bucket website, a CDN) "
+                   "whose owner the plan deletes or unconfigures: anyone who claims that name serves the domain.")
+RECORD_TYPES = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
+TARGET_KEYS = ("records", "record", "value", "values", "content", "target", "data", "rrdatas", "cname", "alias")
+HOSTNAME = re.compile(r"^(?=.*[a-z])[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
+
+
+def _record_names(values: dict[str, Any]) -> tuple[str, list[str]]:
+    """(the record's own name, the host names it points at)."""
+    own = str(values.get("hostname") or values.get("fqdn") or values.get("name") or "").rstrip(".").lower()
+    targets = [str(v).strip().strip('"').rstrip(".").lower() for key in TARGET_KEYS for v in as_list(values.get(key))
+               if isinstance(v, str)]
+    for alias in (a for a in as_list(values.get("alias")) if isinstance(a, dict)):
+        targets.append(str(alias.get("name") or "").rstrip(".").lower())
+    return own, sorted({t for t in targets if HOSTNAME.match(t) and t != own})
+
+
+def _holds(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+@rule(DANGLING, Severity.HIGH, "A DNS record stays pointed at a hosted name whose owner the plan deletes or "
+      "unconfigures.")
+def _dangling(ri: ReviewInput) -> Iterator[Finding]:
+    records: list[tuple[str, str, list[str]]] = []
+    owners: list[tuple[str, str, str]] = []
+    for change in managed(ri.changeset, *EVERY_ACTION):
+        before, after = sides(change)
+        if RECORD_TYPES.search(change.type):
+            if change.action != Action.DELETE and after:
+                records.append((change.address, *_record_names(after)))
+            continue
+        owners.append((change.address, orjson.dumps(before).decode().lower(), orjson.dumps(after).decode().lower()))
+    for address, own, targets in records:
+        for target in targets:
+            released = [a for a, old, new in owners if _holds(old, target) and not _holds(new, target)]
+            if released and not any(_holds(new, target) or (own and _holds(new, own)) for _, _, new in owners):
+                yield finding(DANGLING, address, f"{address}: still points at {target}, which {released[0]} "
+                              "releases — anyone who claims that name serves this domain")
