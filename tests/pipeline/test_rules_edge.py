@@ -72,7 +72,7 @@ def ingress(**source: Any) -> dict[str, Any]:
 def test_origin_rule_widened_to_the_internet_is_high(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, "aws_vpc_security_group_ingress_rule", ingress(prefix_list_id="pl-1"),
                          ingress(cidr_ipv4="0.0.0.0/0"), ["delete", "create"])
-    assert label == "needs_close_review" and worst["ingress-widened-to-internet"] == Severity.HIGH
+    assert label == "needs_close_review" and worst["ingress-widened"] == Severity.HIGH
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -81,7 +81,7 @@ def test_origin_rule_widened_to_the_internet_is_high(tmp_path: Path) -> None:
 ], ids=["narrowed-to-prefix-list", "public-web-stays-public"])
 def test_origin_rule_narrowed_or_unchanged_is_safe(tmp_path: Path, before: Any, after: Any) -> None:
     label, worst = judge(tmp_path, "aws_vpc_security_group_ingress_rule", before, after, ["delete", "create"])
-    assert label == "likely_safe" and "ingress-widened-to-internet" not in worst
+    assert label == "likely_safe" and "ingress-widened" not in worst
 
 
 def ingress_spec(tls: list[dict[str, Any]]) -> dict[str, Any]:

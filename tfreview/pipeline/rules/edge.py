@@ -39,7 +39,7 @@ MAIL = declare("mail-policy-weakened", Severity.HIGH,
 BYPASS = declare("filter-bypass-all", Severity.HIGH,
                  "A WAF or firewall rule skips or bypasses protections for every request (match expression "
                  "always true).")
-WIDENED = declare("ingress-widened-to-internet", Severity.HIGH,
+WIDENED = declare("ingress-widened", Severity.HIGH,
                   "An ingress rule that admitted one named source (a CDN prefix list, a security group, a private "
                   "range) now admits the whole internet, even on 80/443.")
 
