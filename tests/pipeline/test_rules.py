@@ -87,6 +87,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "cluster-api-exposed": ("acme_kubernetes_cluster.prod", ("is_public_ip_enabled", "public"), {}),
     "variable-unmasked": ("acme_ci_variable.kubeconfig", ("masked", "true → false"), {}),
     "gitops-source-moved": ("kubernetes_manifest.source", ("github.com/acme", "gitlab.com/someone"), {}),
+    "mail-policy-weakened": ("zonely_dns_record_set.apex", ("SPF policy is weakened",), {}),
+    "filter-bypass-all": ("shieldco_ruleset.waf", ("action skip", "'true'", "all traffic"), {}),
+    "ingress-widened": ("aws_vpc_security_group_ingress_rule.origin", ("whole internet",), {}),
+    "tls-removed": ("kubernetes_ingress_v1.shop", ("spec.tls", "without TLS"), {}),
+    "mail-signing-removed": ("zonely_dns_record.dkim_a", ("DKIM key of news.example.org", "unsigned"), {}),
+    "dns-dangling": ("zonely_dns_record.docs", ("example.sitehost.io", "forgeco_repository.docs"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -35,6 +35,7 @@ from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
+from tfreview.pipeline.rules import edge as edge
 # isort: on
 
 THEMES = (
@@ -65,4 +66,5 @@ THEMES = (
     "websites",
     "safeguards",
     "workloads",
+    "edge",
 )

@@ -1,0 +1,262 @@
+"""Risk rules, the edge: mail-authentication policies weakened, a WAF told to skip all traffic, and an origin's
+restricted ingress widened to the whole internet (risk rules stage).
+
+Judged by what values mean, for any provider: an SPF record's `all` qualifier (-all > ~all > ?all > +all) and a
+DMARC policy (reject > quarantine > none) are read wherever such text appears; a filter rule whose action skips or
+bypasses protections and whose match expression is always true disarms the filter for every request; an ingress
+rule that admitted one named peer (a CDN's prefix list, a security group, a private range) and now admits
+0.0.0.0/0 lets the internet around that peer, even on 80/443. A `tls` block dropped from a resource that stays
+serves it in plaintext; a domain's DKIM keys deleted with none created and the mail identity kept leaves its mail
+unsigned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import (
+    EVERY_ACTION,
+    Finding,
+    ReviewInput,
+    Severity,
+    declare,
+    finding,
+    managed,
+    on_change,
+    rule,
+)
+from tfreview.pipeline.rules.common import as_list, known, sides
+from tfreview.pipeline.rules.values import world_sources
+
+MAIL = declare("mail-policy-weakened", Severity.HIGH,
+               "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none): "
+               "others may send mail as the domain.")
+BYPASS = declare("filter-bypass-all", Severity.HIGH,
+                 "A WAF or firewall rule skips or bypasses protections for every request (match expression "
+                 "always true).")
+WIDENED = declare("ingress-widened", Severity.HIGH,
+                  "An ingress rule that admitted one named source (a CDN prefix list, a security group, a private "
+                  "range) now admits the whole internet, even on 80/443.")
+
+TLS = declare("tls-removed", Severity.HIGH,
+              "A TLS block is dropped from a resource that keeps serving (an ingress, a listener): plaintext.")
+SIGNING = declare("mail-signing-removed", Severity.HIGH,
+                  "A domain's DKIM keys are deleted while its mail identity stays and no new key is published.")
+
+SPF = re.compile(r"\bv=spf1\b", re.IGNORECASE)
+SPF_ALL = re.compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
+# Strength of the SPF `all` qualifier; no `all` at all is as weak as `?all` (neutral).
+SPF_STRENGTH = {"-": 3, "~": 2, "?": 1, "+": 0, "": 0}
+DMARC = re.compile(r"\bv=dmarc1\b", re.IGNORECASE)
+DMARC_POLICY = re.compile(r"(?:^|[;\s])p\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
+DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
+MAX_DEPTH = 8
+
+SKIP_ACTIONS = {"skip", "bypass", "allow_all", "disable", "disabled", "off", "exempt", "exclude"}
+ALWAYS = {"true", "(true)", "*", "1 == 1", "1==1", "any", "all"}
+EXPRESSION_KEYS = re.compile(r"expression|match|condition|filter|when|predicate")
+FILTER_TYPES = re.compile(r"waf|ruleset|firewall|security_policy|web_acl|rule_group|armor")
+
+SINGLE_RULE_TYPES = {"aws_security_group_rule", "aws_vpc_security_group_ingress_rule"}
+PEER_KEYS = ("prefix_list_id", "prefix_list_ids", "referenced_security_group_id", "source_security_group_id",
+             "cidr_ipv4", "cidr_ipv6", "cidr_blocks", "ipv6_cidr_blocks")
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    """Every string leaf of VALUE."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, depth + 1)
+
+
+def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
+    """{"SPF"|"DMARC": weakest strength} of the mail policies held in VALUES."""
+    found: dict[str, int] = {}
+    for text in _strings(values):
+        if SPF.search(text):
+            qualifiers = SPF_ALL.findall(text)
+            strength = min((SPF_STRENGTH[q] for q in qualifiers), default=0)
+            found["SPF"] = min(found.get("SPF", strength), strength)
+        if DMARC.search(text):
+            policy = DMARC_POLICY.search(text)
+            strength = DMARC_STRENGTH[policy.group(1).lower()] if policy else 0
+            found["DMARC"] = min(found.get("DMARC", strength), strength)
+    return found
+
+
+@on_change()
+def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not before or not after:
+        return
+    old, new = _mail_strength(before), _mail_strength(after)
+    for kind in sorted(old.keys() & new.keys()):
+        if new[kind] < old[kind]:
+            yield finding(MAIL, change.address, f"{change.address}: its {kind} policy is weakened — others may "
+                          "send mail as the domain")
+
+
+def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
+    """Descriptions of the enabled rules in VALUES that skip protections for every request."""
+    if depth > MAX_DEPTH:
+        return
+    action = str(values.get("action") or "").strip().lower()
+    if action in SKIP_ACTIONS and values.get("enabled") is not False:
+        expressions = [v for k, v in values.items() if EXPRESSION_KEYS.search(k.lower()) and isinstance(v, str)]
+        if expressions and all(e.strip().lower() in ALWAYS for e in expressions):
+            yield f"action {action} on expression {expressions[0].strip()!r}"
+    for value in values.values():
+        for child in (v for v in as_list(value) if isinstance(v, dict)):
+            yield from _bypasses(child, depth + 1)
+
+
+@on_change()
+def _filter_bypass(change: Change) -> Iterator[Finding]:
+    if not FILTER_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    old = set(_bypasses(before))
+    for match in sorted(set(_bypasses(after)) - old):
+        yield finding(BYPASS, change.address, f"{change.address}: a rule with {match} skips the filter for all "
+                      "traffic")
+
+
+def _sources(values: dict[str, Any]) -> tuple[bool, bool]:
+    """(admits the whole internet, admits a named peer or narrower range) for one ingress rule's values."""
+    if str(values.get("type") or "ingress").lower() != "ingress":
+        return False, False
+    items = [v for key in PEER_KEYS for v in as_list(values.get(key)) if known(v) and v not in (None, "")]
+    world = bool(world_sources([v for v in items if isinstance(v, str)], words=False))
+    narrow = any(isinstance(v, str) and not world_sources([v], words=False) for v in items)
+    return world, narrow
+
+
+@on_change(types=tuple(SINGLE_RULE_TYPES))
+def _ingress_widened(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not before or not after:
+        return
+    was_world, was_narrow = _sources(before)
+    now_world, _ = _sources(after)
+    if now_world and was_narrow and not was_world:
+        yield finding(WIDENED, change.address, f"{change.address}: its source widens from a named peer or range "
+                      "to the whole internet (anyone may reach what only that source could)")
+
+
+TLS_KEY = re.compile(r"(?:\w+_)?tls")
+
+
+def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[str]:
+    """Paths of the non-empty `tls` blocks in VALUES."""
+    found: set[str] = set()
+    for key, value in values.items() if depth <= MAX_DEPTH else ():
+        where = f"{path}.{key}" if path else key
+        children = [v for v in as_list(value) if isinstance(v, dict)] if isinstance(value, (dict, list)) else []
+        if TLS_KEY.fullmatch(key.lower()) and children:
+            found.add(where)
+        for child in children:
+            found |= _tls_blocks(child, where, depth + 1)
+    return found
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _tls_removed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not after:
+        return
+    for path in sorted(_tls_blocks(before) - _tls_blocks(after)):
+        yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")
+
+
+DKIM_NAME = re.compile(r"(?:^|\.)_domainkey(?:\.(.+))?$")
+
+
+def _dkim_domain(values: dict[str, Any]) -> str | None:
+    """The domain a DKIM key record (`selector._domainkey.example.org`) signs for, or None."""
+    for key in ("name", "fqdn", "hostname", "record_name"):
+        match = DKIM_NAME.search(str(values.get(key) or "").strip().rstrip(".").lower())
+        if match:
+            zone = next((str(values[k]) for k in ("domain", "zone", "zone_name", "dns_name") if values.get(k)), "")
+            return match.group(1) or zone.rstrip(".").lower() or "(its zone)"
+    return None
+
+
+@rule(SIGNING, Severity.HIGH, "A domain's DKIM keys are deleted while its mail identity stays and no new key is "
+      "published.")
+def _signing_removed(ri: ReviewInput) -> Iterator[Finding]:
+    removed: dict[str, list[str]] = {}
+    published: set[str] = set()
+    gone: list[str] = []
+    kept: list[str] = []
+    for change in managed(ri.changeset, *EVERY_ACTION):
+        before, after = sides(change)
+        if change.action == Action.DELETE and (domain := _dkim_domain(before)):
+            removed.setdefault(domain, []).append(change.address)
+        elif after and (domain := _dkim_domain(after)):
+            published.add(domain)
+        elif change.action == Action.DELETE:
+            gone.append(orjson.dumps(before).decode().lower())
+        elif after:
+            kept.append(orjson.dumps(after).decode().lower())
+    for domain, addresses in sorted(removed.items()):
+        if domain in published or any(domain in text for text in gone):
+            continue
+        # One old selector deleted alone is a rotation's clean-up; every key of a domain whose identity the plan
+        # keeps is its signing switched off.
+        if len(addresses) > 1 or any(domain in text for text in kept):
+            yield from (finding(SIGNING, address, f"{address}: a DKIM key of {domain} is deleted and none is "
+                                "published: its mail goes out unsigned") for address in addresses)
+
+
+DANGLING = declare("dns-dangling", Severity.HIGH,
+                   "A DNS record stays pointed at a hosted name (a pages site, an app, a bucket website, a CDN) "
+                   "whose owner the plan deletes or unconfigures: anyone who claims that name serves the domain.")
+RECORD_TYPES = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
+TARGET_KEYS = ("records", "record", "value", "values", "content", "target", "data", "rrdatas", "cname", "alias")
+HOSTNAME = re.compile(r"^(?=.*[a-z])[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
+
+
+def _record_names(values: dict[str, Any]) -> tuple[str, list[str]]:
+    """(the record's own name, the host names it points at)."""
+    own = str(values.get("hostname") or values.get("fqdn") or values.get("name") or "").rstrip(".").lower()
+    targets = [str(v).strip().strip('"').rstrip(".").lower() for key in TARGET_KEYS for v in as_list(values.get(key))
+               if isinstance(v, str)]
+    for alias in (a for a in as_list(values.get("alias")) if isinstance(a, dict)):
+        targets.append(str(alias.get("name") or "").rstrip(".").lower())
+    return own, sorted({t for t in targets if HOSTNAME.match(t) and t != own})
+
+
+def _holds(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+@rule(DANGLING, Severity.HIGH, "A DNS record stays pointed at a hosted name whose owner the plan deletes or "
+      "unconfigures.")
+def _dangling(ri: ReviewInput) -> Iterator[Finding]:
+    records: list[tuple[str, str, list[str]]] = []
+    owners: list[tuple[str, str, str]] = []
+    for change in managed(ri.changeset, *EVERY_ACTION):
+        before, after = sides(change)
+        if RECORD_TYPES.search(change.type):
+            if change.action != Action.DELETE and after:
+                records.append((change.address, *_record_names(after)))
+            continue
+        owners.append((change.address, orjson.dumps(before).decode().lower(), orjson.dumps(after).decode().lower()))
+    for address, own, targets in records:
+        for target in targets:
+            released = [a for a, old, new in owners if _holds(old, target) and not _holds(new, target)]
+            if released and not any(_holds(new, target) or (own and _holds(new, own)) for _, _, new in owners):
+                yield finding(DANGLING, address, f"{address}: still points at {target}, which {released[0]} "
+                              "releases — anyone who claims that name serves this domain")
