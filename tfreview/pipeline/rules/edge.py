@@ -96,10 +96,16 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
     return found
 
 
+
+def _mentions(values: Any, words: tuple[bytes, ...]) -> bool:
+    """Whether the serialised values mention any of WORDS (lower case): one C-speed scan spares the walk."""
+    text = orjson.dumps(values).lower()
+    return any(word in text for word in words)
+
 @on_change()
 def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not before or not after:
+    if not before or not after or not _mentions(before, (b"v=spf1", b"v=dmarc1")):
         return
     old, new = _mail_strength(before), _mail_strength(after)
     for kind in sorted(old.keys() & new.keys()):
@@ -174,7 +180,7 @@ def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[s
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _tls_removed(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not after:
+    if not after or not _mentions(before, (b'tls":',)):
         return
     for path in sorted(_tls_blocks(before) - _tls_blocks(after)):
         yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")
