@@ -34,6 +34,7 @@ from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
+from tfreview.pipeline.rules import code as code
 # isort: on
 
 THEMES = (
@@ -63,4 +64,5 @@ THEMES = (
     "websites",
     "safeguards",
     "workloads",
+    "code",
 )
