@@ -86,6 +86,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "cluster-api-exposed": ("acme_kubernetes_cluster.prod", ("is_public_ip_enabled", "public"), {}),
     "variable-unmasked": ("acme_ci_variable.kubeconfig", ("masked", "true → false"), {}),
     "gitops-source-moved": ("kubernetes_manifest.source", ("github.com/acme", "gitlab.com/someone"), {}),
+    "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
+    "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
