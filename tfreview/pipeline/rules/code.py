@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, sides
@@ -61,6 +63,16 @@ SUPER_SQL = re.compile(
     r"|\bsp_addsrvrolemember\b)", re.IGNORECASE | re.DOTALL)
 
 
+# One C-speed scan of the serialised values spares the leaf walk for most changes.
+_MAYBE_STATEMENT = re.compile(r"\b(?:log|echo)\s+\\?[\"']")
+_MAYBE_SQL = re.compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)\b")
+
+
+def _maybe_logs(serialised: str) -> bool:
+    """Whether serialised values could hold a log call, log statement or log-format field at all."""
+    return any(pattern.search(serialised) for pattern in (LOG_CALL, FORMAT_FIELD, _MAYBE_STATEMENT))
+
+
 def texts(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(path, string) for every readable string in a plan object, list items included."""
     for path, value in leaves(values):
@@ -102,7 +114,7 @@ def format_leaks(path: str, text: str) -> Iterator[str]:
 def _logged(change: Change) -> Iterator[Finding]:
     """Code or a log format that newly writes credentials to logs (only what the change adds is judged)."""
     before, after = sides(change)
-    if not after:
+    if not after or not _maybe_logs(orjson.dumps(after).decode()):
         return
     old_calls: set[str] = set()
     old_fields: set[str] = set()
@@ -158,6 +170,8 @@ def statements(values: dict[str, Any]) -> Iterator[str]:
 def _privileged_sql(change: Change) -> Iterator[Finding]:
     """SQL added to a resource that makes a user superuser-like or hands out every privilege with grant rights."""
     before, after = sides(change)
+    if not after or _MAYBE_SQL.search(orjson.dumps(after)) is None:
+        return
     old = set(statements(before))
     for statement in statements(after):
         match = None if statement in old else SUPER_SQL.search(statement)
