@@ -93,6 +93,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "tls-removed": ("kubernetes_ingress_v1.shop", ("spec.tls", "without TLS"), {}),
     "mail-signing-removed": ("zonely_dns_record.dkim_a", ("DKIM key of news.example.org", "unsigned"), {}),
     "dns-dangling": ("zonely_dns_record.docs", ("example.sitehost.io", "forgeco_repository.docs"), {}),
+    "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
+    "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

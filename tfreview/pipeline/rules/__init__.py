@@ -36,6 +36,7 @@ from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
+from tfreview.pipeline.rules import code as code
 # isort: on
 
 THEMES = (
@@ -67,4 +68,5 @@ THEMES = (
     "safeguards",
     "workloads",
     "edge",
+    "code",
 )
