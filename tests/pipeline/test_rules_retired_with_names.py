@@ -80,3 +80,43 @@ def test_service_succeeded_but_record_still_points_at_old_is_high(tmp_path: Path
 def test_service_deleted_with_record_repointed_but_no_successor_is_high(tmp_path: Path) -> None:
     repointed = updated("nimbusdns_record.go", POINTER, {**POINTER, "content": "elsewhere.hostly.app"})
     assert worst(tmp_path, [gone("hostly_web_service.landing", SERVICE), repointed]) is Severity.HIGH
+
+
+def issuer(name: str, server: str) -> dict[str, Any]:
+    """A kubernetes_manifest ClusterIssuer pointing at an ACME server."""
+    return {"manifest": {"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "metadata": {"name": name},
+                         "spec": {"acme": {"server": server, "privateKeySecretRef": {"name": f"{name}-key"}}}}}
+
+
+STAGING = "https://acme-staging-v02.api.certcorp.example/directory"
+
+
+def test_staging_issuer_that_nothing_uses_deleted_is_medium(tmp_path: Path) -> None:
+    plan = [gone("kubernetes_manifest.staging", issuer("certs-staging", STAGING))]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+def test_production_issuer_deleted_stays_high(tmp_path: Path) -> None:
+    plan = [gone("kubernetes_manifest.prod", issuer("certs-prod", "https://acme-v02.api.certcorp.example/dir"))]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
+def test_staging_named_issuer_on_production_server_stays_high(tmp_path: Path) -> None:
+    plan = [gone("kubernetes_manifest.staging", issuer("certs-staging", "https://acme-v02.api.certcorp.example/d"))]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
+def test_staging_issuer_still_referenced_stays_high(tmp_path: Path) -> None:
+    certificate = {"manifest": {"kind": "Certificate", "metadata": {"name": "web"},
+                                "spec": {"issuerRef": {"name": "certs-staging", "kind": "ClusterIssuer"}}}}
+    plan = [gone("kubernetes_manifest.staging", issuer("certs-staging", STAGING)),
+            updated("kubernetes_manifest.web", certificate, certificate)]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
+def test_retirement_inside_a_kept_zone_is_medium(tmp_path: Path) -> None:
+    """The zone the record lived in stays: it holds nothing that pointed at the app."""
+    zone = {"id": "Z1", "name": "shop.example"}
+    plan = [gone("appfleet_app.sale", APP), gone("appfleet_domain.sale", BINDING),
+            gone("nimbusdns_record.sale", RECORD), updated("nimbusdns_zone.shop", zone, {**zone, "comment": "x"})]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
