@@ -1,0 +1,166 @@
+"""Risk rules, lifecycle helper: a site, app or protection policy retired together with the names that reached it
+(its DNS records, its hostname), or succeeded by a new one its DNS record is re-pointed to, and an object that
+only ever talked to a provider's test endpoint; lifecycle.py grades deletes with it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.domains import is_apex
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.records import DNS_RECORDS
+from tfreview.pipeline.rules.takeover import successor
+
+_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+# Objects that define a name: a DNS record, or a hostname or custom domain bound to a service.
+NAMING = re.compile(r"(?:^|_)(?:hostname|custom_hostname|domain|custom_domain|domain_mapping)(?:_v\d+)?$")
+# Attributes by which a provider asks for a DNS record pointing at it: left behind, that record can be taken over.
+DNS_TARGETS = re.compile(r"(?:^|_)(?:cname|cname_target|dns_target|target_hostname)$")
+IDENTIFIERS = ("id", "arn")
+
+
+def _values(change: Change, after: bool = False) -> dict[str, object]:
+    side = change.after if after else change.before
+    return side if isinstance(side, dict) else {}
+
+
+def _hosts(attrs: dict[str, object]) -> set[str]:
+    """The host names the values hold, not a bare domain (`acme.com`, `acme.co.uk`) that a whole zone shares; a
+    name on a platform's suffix (`app-1.onrender.com`) is one service's host."""
+    return {h for h in _HOST.findall(json.dumps(attrs).lower())
+            if not is_apex(h) or (h.count(".") >= 2 and len(h.rsplit(".", 1)[-1]) > 2)}
+
+
+def _strings(attrs: dict[str, object]) -> set[str]:
+    return {v for v in attrs.values() if isinstance(v, str) and len(v) >= 6}
+
+
+def _own_id(attrs: dict[str, object]) -> set[str]:
+    return {v for key in IDENTIFIERS if isinstance(v := attrs.get(key), str) and len(v) >= 6}
+
+
+def _naming(change: Change) -> bool:
+    return bool(DNS_RECORDS.search(change.type) or NAMING.search(change.type))
+
+
+class _Side:
+    """The deletes (their values before) or the kept objects (their values after) indexed by host, by id and by
+    the strings they hold, so who names or holds what is a few lookups."""
+
+    def __init__(self, changes: list[Change], after: bool) -> None:
+        self.hosts: dict[int, set[str]] = {}
+        self.by_host: dict[str, list[Change]] = defaultdict(list)
+        self.by_id: dict[str, list[Change]] = defaultdict(list)
+        self.by_string: dict[str, list[Change]] = defaultdict(list)
+        for change in changes:
+            attrs = _values(change, after and change.action is not Action.NO_OP and isinstance(change.after, dict))
+            self.hosts[id(change)] = hosts = _hosts(attrs)
+            for host in hosts:
+                self.by_host[host].append(change)
+            for value in _own_id(attrs):
+                self.by_id[value].append(change)
+            for value in _strings(attrs):
+                self.by_string[value].append(change)
+
+    def linked(self, attrs: dict[str, object]) -> list[Change]:
+        """The objects that hold the id of an object with these values, or whose id it holds."""
+        return [*(c for v in _own_id(attrs) for c in self.by_string.get(v, [])),
+                *(c for v in _strings(attrs) for c in self.by_id.get(v, []))]
+
+
+class _Names:
+    """The plan's deletes and kept objects, each indexed (one per plan)."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.deletes = _Side(view.of(Action.DELETE), after=False)
+        self.kept = _Side([c for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE], True)
+
+
+def _group(change: Change, names: _Names) -> dict[int, Change]:
+    """The deletes that go with CHANGE: linked to it by id, then every delete that names one of their hosts."""
+    group = {id(c): c for c in [change, *names.deletes.linked(_values(change))]}
+    hosts = set().union(*(names.deletes.hosts[key] for key in group))
+    group.update((id(c), c) for host in hosts for c in names.deletes.by_host.get(host, []))
+    return group
+
+
+def retired_with_names(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted app, site or policy is retired whole, or None: the plan deletes with it an object that
+    defines its name (a DNS record, a hostname), every record a provider asked to point at it, and nothing kept
+    still names its hosts or holds its id."""
+    if change.action is not Action.DELETE or DNS_RECORDS.search(change.type):
+        return None
+    names = plan_view(ri).derived("names of deletes and kept objects", _Names)
+    group = list(_group(change, names).values())
+    hosts = set().union(*(names.deletes.hosts[id(c)] for c in group))
+    if len(group) < 2 or not hosts or not any(_naming(c) for c in group):
+        return None
+    targets = {h for c in group for key, value in _values(c).items() if DNS_TARGETS.search(key)
+               for h in _hosts({key: value})}
+    records = set().union(*(names.deletes.hosts[id(c)] for c in group if DNS_RECORDS.search(c.type)))
+    if targets - records:
+        return None  # a record the provider asked for is not deleted here: it may be left dangling
+    held = {v for c in group for v in _own_id(_values(c))}  # a kept object holding one of them would dangle
+    if any(names.kept.by_host.get(h) for h in hosts) or any(names.kept.by_string.get(v) for v in held):
+        return None
+    others = sorted(c.address for c in group if c is not change)
+    return f"retired together with {', '.join(others)} (what named it goes too); nothing kept still names it"
+
+
+def taken_over(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted service is migrated, or None: a create of its kind takes over, a DNS record that pointed
+    at the old one is re-pointed in the same plan, and no kept record still points at a host only the old had."""
+    if change.action is not Action.DELETE:
+        return None
+    old = _hosts(_values(change))
+    new = successor(change, ri) if old else None
+    if new is None:
+        return None
+    carried = _hosts(_values(new, True))
+    moved = False
+    view = plan_view(ri)
+    kept = view.derived("kept DNS records", lambda v: [c for c in v.changes if c.mode == "managed"
+                                                        and c.action is not Action.DELETE
+                                                        and DNS_RECORDS.search(c.type)])
+    for other in kept:
+        before, after = _hosts(_values(other)), _hosts(_values(other, other.action is not Action.NO_OP))
+        if (after & old) - carried:
+            return None
+        moved = moved or (bool(before & old - carried) and other.action is Action.UPDATE)
+    return f"{new.address} takes over and its DNS record is re-pointed to it in the same plan" if moved else None
+
+
+# Words of a provider's test endpoint (`acme-staging-v02.api.letsencrypt.org`, `api.sandbox.paygate.com`).
+TEST_WORDS = frozenset({"staging", "sandbox", "test"})
+_URL = re.compile(r"https?://([a-z0-9.-]+)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _object_name(attrs: dict[str, object]) -> str:
+    """The object's own name: top level, or in its manifest's or its metadata block."""
+    manifest = attrs.get("manifest")
+    meta = manifest.get("metadata") if isinstance(manifest, dict) else attrs.get("metadata")
+    meta = meta[0] if isinstance(meta, list) and meta else meta
+    name = meta.get("name") if isinstance(meta, dict) else attrs.get("name")
+    return name if isinstance(name, str) else ""
+
+
+def sandbox_only(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object never served production, or None: its name says test or staging, every endpoint it
+    talks to is a provider's test endpoint, and nothing kept in the plan refers to its name."""
+    attrs = _values(change)
+    name = _object_name(attrs)
+    hosts = _URL.findall(json.dumps(attrs).lower())
+    if change.action is not Action.DELETE or not hosts or not TEST_WORDS & set(_TOKEN.findall(name.lower())):
+        return None
+    if any(not TEST_WORDS & set(_TOKEN.findall(host)) for host in hosts):
+        return None
+    kept = plan_view(ri).derived("kept values as text", lambda v: [
+        json.dumps([c.before, c.after]) for c in v.changes if c.action is not Action.DELETE])
+    if any(json.dumps(name) in text for text in kept):
+        return None
+    return f"{name} only talks to a provider's test endpoint and nothing kept refers to it"
