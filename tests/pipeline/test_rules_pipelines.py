@@ -88,3 +88,31 @@ def test_an_insecure_switch_is_still_read(tmp_path: Path) -> None:
     found = judge(tmp_path, [resource("aws_ssm_parameter.x", {"name": "x", "insecure": True},
                                       {"name": "x", "insecure": False})])
     assert _worst(found) is not None
+
+
+@pytest.mark.parametrize(("value", "fires"), [("api-key", False), ("access_key", False), ("Qz7-api-key-19fA", True)])
+def test_a_bare_credential_word_names_a_secret(tmp_path: Path, value: str, fires: bool) -> None:
+    after = {"vault": "prod/app", "secret": value, "value": "v-123456", "disable_previous": True}
+    found = judge(tmp_path, [resource("lockbox_secret_version.app", after, after, actions=["create", "delete"],
+                                      sensitive={"value": True})])
+    assert ("credential-in-plan" in found) is fires
+
+
+@pytest.mark.parametrize(("kind", "settings", "severity"), [
+    ("tickly_build_schedule", {"active": False}, Severity.MEDIUM),
+    ("tickly_build_trigger", {"status": "paused"}, Severity.MEDIUM),
+    ("tickly_build_schedule", {"active": True}, HIGH),
+    ("tickly_signing_key", {"enabled": False}, HIGH),
+])
+def test_an_inactive_runner_deleted_runs_nothing(tmp_path: Path, kind: str, settings: dict[str, Any],
+                                                 severity: Severity) -> None:
+    found = judge(tmp_path, [resource(f"{kind}.nightly", None, {"name": "nightly", "cron": "0 2 * * *", **settings},
+                                      actions=["delete"])])
+    assert found["resource-delete"] is severity
+
+
+@pytest.mark.parametrize(("count", "severity"), [(0, Severity.MEDIUM), (14, HIGH)])
+def test_a_workspace_that_manages_nothing_loses_nothing(tmp_path: Path, count: int, severity: Severity) -> None:
+    found = judge(tmp_path, [resource("stackhub_workspace.api", None, {"name": "api", "resource_count": count},
+                                      actions=["delete"])])
+    assert found["resource-delete"] is severity
