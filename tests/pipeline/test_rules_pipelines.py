@@ -74,7 +74,7 @@ def test_secret_set_applied_everywhere(tmp_path: Path, sensitive: bool, fires: b
         resource("envvault_variable.token", member, member, actions=["no-op"],
                  sensitive={"value": True} if sensitive else {}),
     ])
-    assert ("secrets-applied-everywhere" in found) is fires
+    assert ("secret-set-global" in found) is fires
 
 
 @pytest.mark.parametrize("name", ["insecure_value", "value", "default_value"])

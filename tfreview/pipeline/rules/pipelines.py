@@ -19,10 +19,10 @@ from tfreview.pipeline.rules.values import leaves, pairs, plain
 CI_TRUST = declare("ci-trust-widened", Severity.HIGH,
                    "CI/CD trust widened: more third-party code may run, a deployment gate removed, or build "
                    "agents opened to untrusted jobs")
-GLOBAL_SECRETS = "secrets-applied-everywhere"
+GLOBAL_SECRETS = "secret-set-global"
 
 # Which code or which callers a pipeline accepts: local_only < selected < all.
-SCOPE_NAMES = re.compile(r"allowed_\w+|visibility")
+SCOPE_NAMES = re.compile(r"allowed_\w+")
 SCOPE_RANK = {"none": 0, "disabled": 0, "local_only": 1, "private": 1, "selected": 2, "specific": 2,
               "restricted": 2, "all": 3, "any": 3, "*": 3}
 GATE_LISTS = re.compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
@@ -71,7 +71,8 @@ def _sensitive_members(review_input: ReviewInput, ident: str) -> list[str]:
     return found
 
 
-@rule(GLOBAL_SECRETS, Severity.HIGH, "a set of secrets made to apply to every workspace or project")
+@rule(GLOBAL_SECRETS, Severity.HIGH, "A set of variables holding sensitive values is made global: every workspace "
+      "or project gets the secrets.")
 def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
     for change in review_input.changeset.changes:
         if change.action not in (Action.UPDATE, Action.CREATE, Action.REPLACE):
