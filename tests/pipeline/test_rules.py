@@ -95,6 +95,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "dns-dangling": ("zonely_dns_record.docs", ("example.sitehost.io", "forgeco_repository.docs"), {}),
     "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
     "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
+    "ci-trust-widened": ("acme_ci_agent_pool.release", ("accept_untrusted_jobs", "false → true"), {}),
+    "secret-set-global": ("acme_variable_set.release", ("global → true", "acme_variable.npm"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

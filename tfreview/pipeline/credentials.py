@@ -86,8 +86,9 @@ ASSIGNMENT = re.compile(
 KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
 AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
-# `secret_id = "prod-db-password"`): the value is looked up, not held.
-SECRET_NAME = re.compile(rf"[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.](?:{_KEYWORDS})s?")
+# `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
+# name too, like the placeholders `password` and `token`.
+SECRET_NAME = re.compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{_KEYWORDS})s?")
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")

@@ -241,7 +241,7 @@ SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 
 @cache
 def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
-    if path.startswith(SKIPPED_ROOTS):
+    if path.startswith(SKIPPED_ROOTS) or re.search(r"(?:^|[._])value$", path.lower()):  # holds a value, no switch
         return ()
     lowered = path.lower()
     names = _names(lowered)

@@ -40,14 +40,17 @@ MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|prob
 MONITORING_PROVIDERS = (r"^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace"
                         r"|signalfx|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep"
                         r"|chronosphere)_")
+# Objects that only run something (a schedule, trigger, job): one whose own settings say inactive runs nothing.
+RUNNERS = re.compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook)s?(?:_|$)")
 # Environment words a monitor's own name may carry to say it watches a non-production system ("sandbox-test").
 # Bare "test" and "dev" are left out: a synthetic test or a developers' on-call service is production monitoring.
 NAMED_ENVS = frozenset({"sandbox", "staging", "qa", "development"})
 # A log store that keeps at most this many days loses only that window of logs with its service.
 SHORT_RETENTION_DAYS = 7
 # Counts of what a store holds, as providers report them: at 0 the store is empty and its delete loses nothing.
+# A workspace or stack reports how many resources it manages: at 0 it manages nothing.
 CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|row|key|entry|entries|image"
-                            r"|artifact)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
+                            r"|artifact|resource)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
 COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
@@ -148,6 +151,9 @@ def attributes_disposable(change: Change) -> str | None:
     if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
                                          or attrs.get("paused") is True):
         return "a monitor already paused or disabled: no coverage is lost"
+    if RUNNERS.search(change.type) and (status in ("paused", "disabled", "inactive") or attrs.get("active") is False
+                                        or attrs.get("enabled") is False or attrs.get("paused") is True):
+        return "its own settings say it is inactive: it runs nothing"
     tokens = label_tokens(attrs)
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
     if (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)) \

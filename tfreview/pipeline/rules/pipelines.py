@@ -1,0 +1,88 @@
+"""Risk rules, CI/CD and secrets platforms (risk rules stage): which third-party code may run with a repository's
+secrets widened, deployment gates removed, build agents opened to untrusted code, and a set of secrets applied to
+everything.
+
+Read by what attributes mean, not by provider: any CI system, runner pool or variable set with these shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.values import leaves, pairs, plain
+
+CI_TRUST = declare("ci-trust-widened", Severity.HIGH,
+                   "CI/CD trust widened: more third-party code may run, a deployment gate removed, or build "
+                   "agents opened to untrusted jobs")
+GLOBAL_SECRETS = "secret-set-global"
+
+# Which code or which callers a pipeline accepts: local_only < selected < all.
+SCOPE_NAMES = re.compile(r"allowed_\w+")
+SCOPE_RANK = {"none": 0, "disabled": 0, "local_only": 1, "private": 1, "selected": 2, "specific": 2,
+              "restricted": 2, "all": 3, "any": 3, "*": 3}
+GATE_LISTS = re.compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
+GATE_FLAGS = re.compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
+UNTRUSTED = re.compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*")
+EVERYWHERE = re.compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
+
+
+def _rank(value: Any) -> int | None:
+    return SCOPE_RANK.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def _filled(value: Any) -> int:
+    """How many non-empty leaves a list or block holds (reviewers: [{teams: [1], users: []}] holds one)."""
+    return sum(1 for _, leaf in leaves(value) if leaf not in (None, "", [], {}))
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _ci_trust(change: Change) -> Iterator[Finding]:
+    for path, before, after in pairs(change):
+        name = plain(path).rpartition(".")[2]
+        old, new = _rank(before), _rank(after)
+        if SCOPE_NAMES.fullmatch(name) and old is not None and new is not None and new > old and new == 3:
+            yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
+                          "(any code or caller may now run with this pipeline's secrets)")
+        elif (GATE_FLAGS.fullmatch(name) and before is True and after is False) or (
+                UNTRUSTED.fullmatch(name) and before is False and after is True):
+            yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
+                          "(a deployment gate removed or build agents opened to untrusted code)")
+    old_side, new_side = sides(change)
+    for key, value in old_side.items():
+        if GATE_LISTS.fullmatch(key) and _filled(value) and key in new_side and not _filled(new_side[key]):
+            yield finding(CI_TRUST, change.address, f"{change.address}: {key} emptied (required reviewers or "
+                          "approvals removed from a deployment gate)")
+
+
+def _sensitive_members(review_input: ReviewInput, ident: str) -> list[str]:
+    """Addresses of changes that reference IDENT and hold a value the plan marks sensitive."""
+    found = []
+    for change in review_input.changeset.changes:
+        _, after = sides(change)
+        refers = any(isinstance(v, str) and v == ident for k, v in after.items() if k != "id")
+        secret = after.get("sensitive") is True or any(v == "(sensitive)" for _, v in leaves(after))
+        if refers and secret:
+            found.append(change.address)
+    return found
+
+
+@rule(GLOBAL_SECRETS, Severity.HIGH, "A set of variables holding sensitive values is made global: every workspace "
+      "or project gets the secrets.")
+def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
+    for change in review_input.changeset.changes:
+        if change.action not in (Action.UPDATE, Action.CREATE, Action.REPLACE):
+            continue
+        before, after = sides(change)
+        ident = after.get("id") or before.get("id")
+        for key, value in after.items():
+            if not (EVERYWHERE.fullmatch(key) and value is True and before.get(key) is not True):
+                continue
+            members = _sensitive_members(review_input, ident) if isinstance(ident, str) and ident else []
+            if members:
+                yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true while it holds "
+                              f"sensitive values ({', '.join(members[:3])}): secrets exposed to every workspace")
