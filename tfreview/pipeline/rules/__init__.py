@@ -37,6 +37,7 @@ from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
+from tfreview.pipeline.rules import traffic as traffic
 # isort: on
 
 THEMES = (
@@ -69,4 +70,5 @@ THEMES = (
     "workloads",
     "edge",
     "code",
+    "traffic",
 )
