@@ -72,3 +72,49 @@ def test_allowlist_emptied_in_place_still_fires(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, "dbco_cluster", {"access": [{"allowed_ip_ranges": ["10.0.0.0/8"]}]},
                          {"access": [{"allowed_ip_ranges": []}]})
     assert label == "needs_close_review" and "allowlist-emptied" in worst
+
+
+def test_azure_group_names_rank_by_group(tmp_path: Path) -> None:
+    label, _ = judge(tmp_path, "linkco_vpn_connection", {"dh_group": "ECP384"}, {"dh_group": "DHGroup2048"})
+    assert label == "needs_close_review"
+    label, _ = judge(tmp_path, "linkco_vpn_connection", {"dh_group": "DHGroup2048"}, {"dh_group": "ECP256"})
+    assert label == "likely_safe"
+
+
+SURICATA_DROP = 'drop ip $HOME_NET any -> $EXTERNAL_NET any (msg:"default deny"; sid:9; rev:1;)'
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('pass ip $HOME_NET any -> $EXTERNAL_NET any (msg:"temp"; sid:1; rev:1;)', "needs_close_review"),
+    ('pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:"api.example.org"; sid:2;)', "likely_safe"),
+    ('pass tcp $HOME_NET any -> $EXTERNAL_NET any (content:"x"; sid:3;)', "likely_safe"),
+    ("-A FORWARD -j ACCEPT", "needs_close_review"),
+    ("-A INPUT -i lo -j ACCEPT", "likely_safe"),
+], ids=["suricata-pass-all", "suricata-sni", "suricata-content", "iptables-accept-all", "iptables-loopback"])
+def test_rule_text_that_passes_everything(tmp_path: Path, line: str, expected: str) -> None:
+    label, _ = judge(tmp_path, "wallco_rule_group", {"rules": SURICATA_DROP},
+                     {"rules": f"{line}\n{SURICATA_DROP}"})
+    assert label == expected
+
+
+@pytest.mark.parametrize(("cidr", "before", "after", "expected"), [
+    ("0.0.0.0/0", "deny", "allow", "needs_close_review"), ("10.0.0.0/8", "deny", "allow", "likely_safe"),
+    ("0.0.0.0/0", "allow", "deny", "likely_safe"),
+], ids=["world-unblocked", "private-unblocked", "world-blocked"])
+def test_deny_turned_allow(tmp_path: Path, cidr: str, before: str, after: str, expected: str) -> None:
+    rule = {"rule_number": 100, "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_block": cidr}
+    label, _ = judge(tmp_path, "aclco_rule", {**rule, "rule_action": before}, {**rule, "rule_action": after})
+    assert label == expected
+
+
+@pytest.mark.parametrize(("domain", "target", "expected"), [
+    (".", "203.0.113.53", "needs_close_review"), (".", "10.20.0.10", "likely_safe"),
+    ("corp.example.internal", "198.51.100.53", "likely_safe"),
+], ids=["root-to-outside", "root-to-on-prem", "one-zone-outside"])
+def test_dns_forwarding(tmp_path: Path, domain: str, target: str, expected: str) -> None:
+    result = review_rules_alone(tmp_path, [{
+        "address": "dnsco_resolver_rule.x", "mode": "managed", "type": "dnsco_resolver_rule", "name": "x",
+        "provider_name": "registry.terraform.io/acme/acme",
+        "change": {"actions": ["create"], "before": None, "after_unknown": {},
+                   "after": {"domain_name": domain, "rule_type": "FORWARD", "targets": [{"ip": target}]}}}])
+    assert result.label.value == expected
