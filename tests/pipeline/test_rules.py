@@ -95,6 +95,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "dns-dangling": ("zonely_dns_record.docs", ("example.sitehost.io", "forgeco_repository.docs"), {}),
     "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
     "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
+    "vpn-crypto-weakened": ("linkco_ipsec_tunnel.branch", ("phase1_cipher", "3DES"), {}),
+    "mtls-relaxed": ("meshco_peer_authentication.orders", ("STRICT", "DISABLE"), {}),
+    "egress-policy-opened": ("meshco_mesh_config.default", ("allow-any",), {}),
+    "firewall-passes-all": ("wallco_rule_group.outbound", ("pass ip $home_net any",), {}),
+    "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),
+    "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -31,14 +31,14 @@ STRONG = {"ike_versions": ["ikev2"], "phase1_ciphers": ["AES256-GCM-16"], "phase
 ], ids=["ikev1", "3des-in-list", "md5", "dh2", "pfs-none"])
 def test_tunnel_crypto_lowered_is_high(tmp_path: Path, key: str, weak: Any) -> None:
     label, worst = judge(tmp_path, "linkco_ipsec_tunnel", STRONG, {**STRONG, key: weak})
-    assert label == "needs_close_review" and worst["tunnel-crypto-weakened"] == Severity.HIGH
+    assert label == "needs_close_review" and worst["vpn-crypto-weakened"] == Severity.HIGH
 
 
 def test_tunnel_crypto_raised_is_safe(tmp_path: Path) -> None:
     weak = {"ike_versions": ["ikev1"], "phase1_ciphers": ["3DES"], "phase1_integrity": ["SHA1"], "dh_groups": [2],
             "pfs_group": "None"}
     label, worst = judge(tmp_path, "linkco_ipsec_tunnel", weak, STRONG)
-    assert label == "likely_safe" and "tunnel-crypto-weakened" not in worst
+    assert label == "likely_safe" and "vpn-crypto-weakened" not in worst
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [

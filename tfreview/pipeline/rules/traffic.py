@@ -16,7 +16,7 @@ from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_c
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.values import world_sources
 
-CRYPTO = declare("tunnel-crypto-weakened", Severity.HIGH,
+CRYPTO = declare("vpn-crypto-weakened", Severity.HIGH,
                  "A VPN/IPsec/tunnel's encryption, integrity, Diffie-Hellman/PFS group or IKE version is lowered "
                  "(AES-GCM/AES256 > AES128 > 3DES > DES; SHA2 > SHA1 > MD5; DH 19-24 > 14-18 > 1/2/5; IKEv2 > "
                  "IKEv1); in a list the weakest member counts.")
@@ -175,10 +175,10 @@ def _traffic(change: Change) -> Iterator[Finding]:
 PASS_ALL = declare("firewall-passes-all", Severity.HIGH,
                    "A firewall rule text (Suricata/IDS rules, iptables) newly passes or accepts any protocol between "
                    "any addresses and ports with no match narrowing it: everything the policy dropped gets through.")
-ACTION_FLIP = declare("deny-lifted-for-world", Severity.HIGH,
+ACTION_FLIP = declare("deny-opened-to-world", Severity.HIGH,
                       "An existing firewall/ACL rule whose sources or destinations are the whole internet turns from "
                       "deny to allow (any provider): the traffic it blocked is let in.")
-DNS_OUT = declare("dns-forwarded-outside", Severity.HIGH,
+DNS_OUT = declare("dns-forwarded-out", Severity.HIGH,
                   "All DNS names (domain `.` or `*`) are forwarded to a resolver outside private address space: every "
                   "query, and its answers, goes through a server outside the organisation's networks.")
 
