@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -142,6 +144,9 @@ def _egress_text(value: Any) -> float | None:
     return min(known) if known else None
 
 
+_MAY_TRAFFIC = re.compile(rb"mtls|egress|outbound")
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _traffic(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
@@ -150,6 +155,8 @@ def _traffic(change: Change) -> Iterator[Finding]:
     kind = f"{change.type} {_kind(after)}"
     tunnel = bool(TUNNEL_TYPES.search(change.type))
     mtls = bool(MTLS_TYPES.search(kind))
+    if not tunnel and not mtls and not _MAY_TRAFFIC.search(orjson.dumps(after).lower()):
+        return  # a C-speed precheck: nothing here names mTLS or an egress/outbound policy
     for path, key, old, new in _walk(before, after, ""):
         lowered = key.lower()
         read = _crypto_kind(lowered) if tunnel else None
@@ -266,12 +273,18 @@ def _forwards_all_out(resource_type: str, values: dict[str, Any]) -> list[str]:
     return _external_ips(values) if root and forward else []
 
 
+# C-speed prechecks: a rule line, an allow word beside a deny-able action, a root domain.
+_MAY_PASS = re.compile(rb"->|accept|allow|permit|pass")
+_MAY_ROOT = re.compile(rb'"(?:\.|\*|\*\.)"')
+
+
 @on_change()
 def _passage(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not after:
         return
-    if before and before != after:
+    text = orjson.dumps(after).lower()
+    if before and before != after and _MAY_PASS.search(text):
         added = _pass_lines(after) - _pass_lines(before)
         if added:
             yield finding(PASS_ALL, change.address, f"{change.address}: a rule `{sorted(added)[0]}` now passes any "
@@ -282,7 +295,7 @@ def _passage(change: Change) -> Iterator[Finding]:
             if flipped and (world := _world_addresses(new)):
                 yield finding(ACTION_FLIP, change.address, f"{change.address}: {flipped[0]} turns from deny to "
                               f"allow for {world[0]} (the whole internet): the traffic it blocked is let in")
-    outside = _forwards_all_out(change.type, after)
+    outside = _forwards_all_out(change.type, after) if _MAY_ROOT.search(text) else []
     if outside and not (before and _forwards_all_out(change.type, before) == outside):
         yield finding(DNS_OUT, change.address, f"{change.address}: every DNS name is forwarded to {outside[0]}, "
                       "outside private address space: all queries and answers pass through an outside resolver")
