@@ -97,6 +97,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
     "ci-trust-widened": ("acme_ci_agent_pool.release", ("accept_untrusted_jobs", "false → true"), {}),
     "secret-set-global": ("acme_variable_set.release", ("global → true", "acme_variable.npm"), {}),
+    "vpn-crypto-weakened": ("linkco_ipsec_tunnel.branch", ("phase1_cipher", "3DES"), {}),
+    "mtls-relaxed": ("meshco_peer_authentication.orders", ("STRICT", "DISABLE"), {}),
+    "egress-policy-opened": ("meshco_mesh_config.default", ("allow-any",), {}),
+    "firewall-passes-all": ("wallco_rule_group.outbound", ("pass ip $home_net any",), {}),
+    "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),
+    "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -38,6 +38,7 @@ from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import pipelines as pipelines
+from tfreview.pipeline.rules import traffic as traffic
 # isort: on
 
 THEMES = (
@@ -70,4 +71,5 @@ THEMES = (
     "workloads",
     "edge",
     "code",
+    "traffic",
 )

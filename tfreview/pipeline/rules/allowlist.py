@@ -116,7 +116,11 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
                 yield where
             continue
         if isinstance(old, list):
+            # Whole blocks removed while others survive narrow access: judge only blocks still there.
+            shrunk = isinstance(new, list) and 0 < len(new) < len(old)
             for index, item in enumerate(old):
+                if shrunk:
+                    continue
                 next_after = new[index] if isinstance(new, list) and index < len(new) else None
                 next_unknown = inner[index] if isinstance(inner, list) and index < len(inner) else None
                 yield from _emptied(item, next_after, next_unknown, f"{where}[{index}]", depth + 1)
