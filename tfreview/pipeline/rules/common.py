@@ -59,6 +59,13 @@ def _key(item: Any) -> bytes:
     return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
 
 
+def mentions(values: Any, words: tuple[bytes, ...]) -> bool:
+    """Whether the serialised values mention any of WORDS (lower case): one C-speed scan spares a rule the walk
+    over every leaf of the many resources that cannot hold what it looks for."""
+    text = orjson.dumps(values).lower()
+    return any(word in text for word in words)
+
+
 def show(value: Any) -> str:
     """A value as HCL-ish text for a message: true/false, numbers, "strings"."""
     if isinstance(value, bool):

@@ -30,7 +30,7 @@ from tfreview.pipeline.findings import (
     on_change,
     rule,
 )
-from tfreview.pipeline.rules.common import as_list, known, sides
+from tfreview.pipeline.rules.common import as_list, known, mentions, sides
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = declare("mail-policy-weakened", Severity.HIGH,
@@ -97,15 +97,10 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
 
 
 
-def _mentions(values: Any, words: tuple[bytes, ...]) -> bool:
-    """Whether the serialised values mention any of WORDS (lower case): one C-speed scan spares the walk."""
-    text = orjson.dumps(values).lower()
-    return any(word in text for word in words)
-
 @on_change()
 def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not before or not after or not _mentions(before, (b"v=spf1", b"v=dmarc1")):
+    if not before or not after or not mentions(before, (b"v=spf1", b"v=dmarc1")):
         return
     old, new = _mail_strength(before), _mail_strength(after)
     for kind in sorted(old.keys() & new.keys()):
@@ -180,7 +175,7 @@ def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[s
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _tls_removed(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not after or not _mentions(before, (b'tls":',)):
+    if not after or not mentions(before, (b'tls":',)):
         return
     for path in sorted(_tls_blocks(before) - _tls_blocks(after)):
         yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")
