@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -57,6 +58,18 @@ def new_items(before: list[Any], after: list[Any]) -> list[Any]:
 
 def _key(item: Any) -> bytes:
     return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+
+
+def string_leaves(value: Any) -> Iterator[str]:
+    """Every string inside a value (nested maps and lists), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from string_leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from string_leaves(item)
 
 
 def mentions(values: Any, words: tuple[bytes, ...]) -> bool:

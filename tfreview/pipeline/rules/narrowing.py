@@ -11,6 +11,7 @@ import orjson
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.mask import MASK
+from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.values import world_sources
 
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
@@ -73,7 +74,7 @@ def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | N
         return "a user removed with what was granted to it: access narrows; check nobody still signs in as it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
-    if any(RESTRICTING.search(text) for text in _strings(before)):
+    if any(RESTRICTING.search(text) for text in string_leaves(before)):
         return None
     return "a membership or grant removed: access narrows; check nobody still needs it"
 
@@ -139,15 +140,6 @@ def _stateful_words(resource_type: str) -> bool:
                           r"|vault|server)(?:_|$)", resource_type))
 
 
-def _strings(value: Any) -> list[str]:
-    """Every string inside a value (nested dicts and lists)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
 
 
 # Settings whose true side is the stricter one (a value hidden, encrypted, private, protected): a replace forced
@@ -184,7 +176,7 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
     if change.action != Action.DELETE or not ALLOW_ENTRY.search(change.type) or RESTRICTING.search(change.type) \
             or not before:
         return None
-    strings = _strings(before)
+    strings = list(string_leaves(before))
     if any(RESTRICTING.search(text) for text in strings):
         return None
     if FIREWALL_RULE.search(change.type):

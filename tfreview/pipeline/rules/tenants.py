@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.common import blocks, new_items, sides
+from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
@@ -77,7 +77,7 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if azuread:
         if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
-            for guid in sorted(set(_leaves(after)) - set(_leaves(before))):
+            for guid in sorted(set(string_leaves(after)) - set(string_leaves(before))):
                 if guid.lower() in AZUREAD_ADMIN:
                     yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
                                   f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
@@ -113,7 +113,7 @@ def _bears_credential(change: Change) -> bool:
 
 def _admin_scope(values: dict[str, Any]) -> str:
     for key in SCOPE_KEYS:
-        for value in _leaves(values.get(key)):
+        for value in string_leaves(values.get(key)):
             text = value.lower()
             if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
                 return f'{key} "{value}"'
@@ -124,15 +124,6 @@ def _admin_scope(values: dict[str, Any]) -> str:
     return ""
 
 
-def _leaves(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
 
 
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
@@ -181,8 +172,8 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
     for key, value in after.items():
         if not LEVEL_KEY.search(key.lower()) or value == before.get(key):
             continue
-        old = set(_leaves(before.get(key)))
-        admin = [v for v in _leaves(value) if v not in old and admin_value(v)]
+        old = set(string_leaves(before.get(key)))
+        admin = [v for v in string_leaves(value) if v not in old and admin_value(v)]
         if admin:
             was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
@@ -266,9 +257,9 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
     for key, value in after.items():
         if not PATTERN_KEY.match(key.lower()):
             continue
-        if any(_match_all(v) for v in _leaves(before.get(key))):
+        if any(_match_all(v) for v in string_leaves(before.get(key))):
             continue
-        wild = next((v for v in _leaves(value) if _match_all(v)), None)
+        wild = next((v for v in string_leaves(value) if _match_all(v)), None)
         if wild is None:
             continue
         anonymous = ANONYMOUS.match(principal) is not None
