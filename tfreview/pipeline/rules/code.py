@@ -70,7 +70,10 @@ _MAYBE_SQL = re.compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)
 
 def _maybe_logs(serialised: str) -> bool:
     """Whether serialised values could hold a log call, log statement or log-format field at all."""
-    return any(pattern.search(serialised) for pattern in (LOG_CALL, FORMAT_FIELD, _MAYBE_STATEMENT))
+    # Plain substring tests first: each pattern needs its own punctuation or word, and most values have neither.
+    return ("(" in serialised and LOG_CALL.search(serialised) is not None) \
+        or (("%" in serialised or "$" in serialised) and FORMAT_FIELD.search(serialised) is not None) \
+        or (("log" in serialised or "echo" in serialised) and _MAYBE_STATEMENT.search(serialised) is not None)
 
 
 def texts(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
