@@ -1,4 +1,5 @@
-"""The `unknown-action` and `plan-format` rules: what the parser does not understand is high, never a no-op."""
+"""The `unknown-action`, `plan-format` and `values-unseen` rules: what the parser does not understand is high, never a
+no-op; and `drift-on-changed` for drift that is only metadata."""
 
 from __future__ import annotations
 
@@ -63,3 +64,41 @@ def test_unknown_format_versions_are_high(version: str) -> None:
 @pytest.mark.parametrize("version", ["0.1", "0.2", "1.0", "1.2", "1.3", "1.10"])
 def test_format_versions_0_and_1_are_read(version: str) -> None:
     assert not [f for f in findings({"format_version": version, "resource_changes": []}) if f.rule == "plan-format"]
+
+
+@pytest.mark.parametrize("action", ["update", "create"])
+def test_a_change_without_new_values_is_high(action: str) -> None:
+    change = entry([action])
+    change["change"].update(after=None, after_unknown=True)
+    found = [f for f in findings({"resource_changes": [change]}) if f.rule == "values-unseen"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH and "known only after apply" in found[0].message
+
+
+@pytest.mark.parametrize("actions", [["delete"], ["update"], ["forget"]])
+def test_deletes_and_readable_values_are_not_unseen(actions: list[str]) -> None:
+    change = entry(actions)
+    if actions == ["delete"] or actions == ["forget"]:
+        change["change"]["after"] = None
+    assert not [f for f in findings({"resource_changes": [change]}) if f.rule == "values-unseen"]
+
+
+def drifted(before_tags: dict[str, str], after_tags: dict[str, str], size: str = "m6i.large") -> dict[str, Any]:
+    """A plan that puts back what was changed by hand: tags only, or the instance size too."""
+    def instance(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+        return {"address": "aws_instance.api", "mode": "managed", "type": "aws_instance", "name": "api",
+                "change": {"actions": ["update"], "before": before, "after": after}}
+    ours = {"instance_type": "m6i.large", "tags": after_tags}
+    theirs = {"instance_type": size, "tags": before_tags}
+    return {"resource_drift": [instance(ours, theirs)], "resource_changes": [instance(theirs, ours)]}
+
+
+def test_drift_of_tags_only_is_medium() -> None:
+    found = [f for f in findings(drifted({"env": "prod"}, {"env": "prod", "cost_center": "cc-1"}))
+             if f.rule == "drift-on-changed"]
+    assert len(found) == 1 and found[0].severity is Severity.MEDIUM
+
+
+def test_drift_of_behaviour_stays_high() -> None:
+    found = [f for f in findings(drifted({"env": "prod"}, {"env": "prod", "cost_center": "cc-1"}, "m6i.4xlarge"))
+             if f.rule == "drift-on-changed"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH

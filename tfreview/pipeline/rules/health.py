@@ -10,6 +10,8 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
+# Metadata maps: a tag edited by hand and put back by the plan changes no behaviour the plan could undo.
+METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "terraform_labels"})
 MAX_LISTED_PATHS = 5
 
 
@@ -77,6 +79,8 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         paths = [a.path for a in drift.attributes if a.path]
         drifted = ", ".join(paths[:MAX_LISTED_PATHS]) + (", …" if len(paths) > MAX_LISTED_PATHS else "")
         what = f" ({drifted})" if drifted else f" ({drift.action.value} outside Terraform)"
+        metadata_only = bool(paths) and all(p.split(".")[0].split("[")[0] in METADATA_ROOTS for p in paths)
         yield finding("drift-on-changed", drift.address,
                       f"{drift.address} drifted outside Terraform{what} and this plan will "
-                      f"{change.action.value} it: check the plan does not undo an intended change")
+                      f"{change.action.value} it: check the plan does not undo an intended change",
+                      Severity.MEDIUM if metadata_only else None)

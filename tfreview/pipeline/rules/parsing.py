@@ -1,5 +1,5 @@
 """Risk rules, parsing: what the parser read but does not understand: action lists Terraform never writes, newer
-plan formats.
+plan formats, resources whose new values are not there to read.
 
 Neither may pass as "nothing happens": the change counts as an update at least (changes.to_action), and
 these findings hold the label at "needs close review".
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tfreview.pipeline.changes import Change, unknown_actions
+from tfreview.pipeline.changes import Action, Change, unknown_actions
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 
 # Terraform bumps the major version of the JSON plan format for changes a consumer must understand, and the
@@ -36,6 +36,22 @@ def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
         message = _message(output.actions, output.action.value)
         if message:
             yield finding("unknown-action", f"output.{output.name}", f"output.{output.name}: {message}")
+
+
+# Actions after which Terraform always writes the resource's new values as an object.
+WRITES_VALUES = (Action.CREATE, Action.UPDATE, Action.REPLACE)
+
+
+@rule("values-unseen", Severity.HIGH,
+      "A created, updated or replaced resource has no readable new values (after is null, or not an object, and "
+      "wholly unknown): nothing about it can be checked.")
+def _values_unseen(ri: ReviewInput) -> Iterator[Finding]:
+    for change in ri.changeset.changes:
+        if change.mode == "managed" and change.action in WRITES_VALUES and not isinstance(change.after, dict):
+            unknown = " and is known only after apply" if change.after_unknown is True else ""
+            yield finding("values-unseen", change.address,
+                          f"{change.address}: the plan shows no new values for this {change.action.value}{unknown}; "
+                          "what it will set cannot be checked — read the configuration, or re-run the plan")
 
 
 @rule("plan-format", Severity.HIGH,
