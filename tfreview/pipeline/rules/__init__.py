@@ -21,6 +21,7 @@ from tfreview.pipeline.rules import audience as audience
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import reach as reach
@@ -57,6 +58,7 @@ THEMES = (
     "services",
     "controls",
     "vocabulary",
+    "guardrails",
     "modes",
     "guards",
     "reach",
