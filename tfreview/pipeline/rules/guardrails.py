@@ -11,7 +11,7 @@ from __future__ import annotations
 from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import control, flag, inverted, ladder, present
 
-GUARDRAIL = declare("ai-guardrail-weakened", Severity.HIGH,
+GUARDRAIL = declare("guardrail-weakened", Severity.HIGH,
                     "An AI service's safety control is relaxed: a content filter or its blocking turned off, a filter "
                     "strength lowered or a severity threshold raised, a prompt-attack, jailbreak or PII filter "
                     "removed, a guardrail taken off an agent or endpoint (any provider).")
