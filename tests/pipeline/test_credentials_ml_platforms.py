@@ -51,3 +51,28 @@ def test_ids_scopes_and_short_words_are_left_alone(text: str) -> None:
 def test_a_chosen_secret_or_a_generated_key_under_its_name_is_still_found(text: str) -> None:
     report = mask_document(plan({"user_data": text}))
     assert len(report.credentials) == 1
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("COHERE_API_KEY", "Zk39xQ0pLm2nWv7bT4yR1uE8iO5aS6dFgHjKlQwE"),
+    ("WANDB_API_KEY", '"0123456789abcdef0123456789abcdef01234567"'),
+    ("LANGCHAIN_TOKEN", "'lsv2-9f8e7d6c5b4a3f2e1d0c'"),
+])
+def test_a_key_in_a_yaml_env_list_is_found_by_its_name(name: str, value: str) -> None:
+    values = f"env:\n  - name: {name}\n    value: {value}\n  - name: LOG_LEVEL\n    value: info\n"
+    document = plan({"values": [values]}, "helm_release.tgi", "helm_release")
+    assert probe(orjson.dumps(document)), "the probe must never miss what the walk finds"
+    report = mask_document(document)
+    assert value.strip("\"'") not in orjson.dumps(document).decode()
+    assert [h.attribute for h in report.credentials] == ["values[0]"]
+
+
+@pytest.mark.parametrize("values", [
+    "env:\n- name: HF_TOKEN\n  valueFrom:\n    secretKeyRef:\n      name: hf\n      key: token\n",
+    "env:\n- name: API_TOKEN_FILE\n  value: /run/secrets/token\n",
+    'env:\n- name: TOKEN_TTL\n  value: "3600"\n',
+    "env:\n- name: OPENAI_API_KEY\n  value: ${OPENAI_API_KEY}\n",
+])
+def test_a_reference_a_path_or_a_number_in_a_yaml_env_list_is_left_alone(values: str) -> None:
+    document = plan({"values": [values]}, "helm_release.tgi", "helm_release")
+    assert mask_document(document).credentials == []

@@ -45,6 +45,8 @@ PII = {"name": "g", "sensitive_information_policy_config": [{"pii_entities_confi
     ("llmhub_model_deployment", SETTINGS, {**SETTINGS, "safety_settings": [
         {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}]}),
     ("mlgate_endpoint", {"prompt_shield": [{"enabled": True}]}, {"prompt_shield": [{"enabled": False}]}),
+    ("azurerm_cognitive_account_rai_policy", {**_filters(), "mode": "Blocking"},
+     {**_filters(), "mode": "Asynchronous_filter"}),
     ("acme_chat_app", {"content_moderation_enabled": True}, {"content_moderation_enabled": False}),
     ("acme_chat_app", {"moderation": [{"pii_redaction": "mask"}]}, {"moderation": [{"pii_redaction": "mask"}],
                                                                       "jailbreak_filter": [{"bypass": True}]}),
@@ -62,6 +64,8 @@ def test_an_ai_safety_control_relaxed_is_high(tmp_path: Path, resource_type: str
         *_filters()["content_filter"], {"name": "Jailbreak", "filter_enabled": True, "block_enabled": True,
                                         "severity_threshold": "High", "source": "Prompt"}]}),
     ("aws_bedrock_guardrail", _strengths("LOW"), _strengths("HIGH")),
+    ("azurerm_cognitive_account_rai_policy", {**_filters(), "mode": "Blocking"}, {**_filters(), "mode": "Default"}),
+    ("azurerm_cognitive_account_rai_policy", {**_filters(), "mode": "Deferred"}, {**_filters(), "mode": "Blocking"}),
     ("aws_bedrock_guardrail", PII, {"name": "g", "sensitive_information_policy_config": [
         {"pii_entities_config": [{"type": "US_SOCIAL_SECURITY_NUMBER", "action": "ANONYMIZE"}]}]}),
     ("aws_bedrockagent_agent", AGENT, {"name": "support", "guardrail_configuration": [

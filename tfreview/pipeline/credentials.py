@@ -92,6 +92,10 @@ ASSIGNMENT = re.compile(
     re.IGNORECASE,
 )
 KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
+# A name/value pair written as YAML (a container's env list in Helm values or a manifest): `- name: HF_API_TOKEN`
+# then `value: ...` on the next line; `valueFrom:` (a secret reference) is not a value.
+YAML_PAIR = re.compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
+                       rf"[\"']?(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})", re.IGNORECASE)
 AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
 # `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
@@ -117,7 +121,8 @@ PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup
 _WS = rb"(?:\s|\\[nrt])*"  # whitespace as it may look inside serialized JSON strings
 # A quoted value must not start like an expression; an unquoted one not be a JSON null/true/false either.
 _VALUE_START = rb"(?:\\?[\"'](?![$<({%*\[])|(?![\\\"'$<({%*\[]|(?:null|true|false)[,}\]]))"
-_KEY_END = rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":)" + _WS
+_KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":|value:)"
+            + _WS)  # `value:` opens the next line of a YAML name/value pair (YAML_PAIR)
 # Probes run over the serialized plan; each starts with a literal so `re` scans at memchr speed. Every
 # string a SHAPES pattern or ASSIGNMENT finds also matches a probe (tests hold this for each kind).
 PROBES = (
@@ -185,6 +190,10 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
                 found.append((shape.kind, secret))
     for match in ASSIGNMENT.finditer(text):
         secret = match.group("secret").rstrip(",;&|)")
+        if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
+            found.append((keyed_kind(match.group("key"), secret), secret))
+    for match in YAML_PAIR.finditer(text):
+        secret = match.group("secret")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
     for pattern in (FLAG_IN_TEXT, TOOL_IN_TEXT):

@@ -46,3 +46,9 @@ control(GUARDRAIL, rf"{INSIDE}(?:\w+_)?action", ladder(
 control(GUARDRAIL, rf"(?:\w+_)?guardrails?(?:_\w+)?(?:\.\w+)*|{INSIDE}(?:\w+_)?(?:type|name|category|identifier"
         r"|id|version)", present, "an AI guardrail or one of its filters removed",
         severity=Severity.HIGH)
+# Filtering mode of an AI safety policy: synchronous blocking filters before anything is returned; asynchronous
+# or deferred filtering streams content first and judges it after.
+control(GUARDRAIL, r"mode|\w+_mode", ladder(("blocking", "default", "synchronous", "sync"),
+                                          ("asynchronous_filter", "asynchronous", "async", "deferred")),
+        "content now reaches users before the AI filter decides",
+        types=r"rai_polic|content_filter|guardrail|moderation|(?:^|_)safety")
