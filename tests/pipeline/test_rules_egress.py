@@ -66,6 +66,12 @@ def test_new_subscription_to_a_paging_vendor_is_quiet(tmp_path: Path) -> None:
     assert judge(tmp_path, _fanout("https://events.pagerduty.com/integration/abc/enqueue")) == (None, "likely_safe")
 
 
+def test_new_email_subscription_of_the_plans_topic_to_a_company_mailbox_is_not_high(tmp_path: Path) -> None:
+    subscription = _fanout("oncall@northwind.io")
+    subscription[0]["change"]["after"]["protocol"] = "email"
+    assert judge(tmp_path, subscription)[1] == "likely_safe"
+
+
 def _org_hook(url: str, events: list[str], extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     return [entry("forgeco_org_webhook.mirror", {"configuration": [{"url": url, "insecure_ssl": False}],
                                                  "events": events, **(extra or {})})]

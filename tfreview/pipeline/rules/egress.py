@@ -71,9 +71,10 @@ URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNO
 HOST = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 HOSTS_IN_TEXT = re.compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+NAME = re.compile(r"[a-z0-9._\-\[\]]*")
 ANY_PREFIX = re.compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
-PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b"uri", b"endpoint", b"webhook", b"destination", b"server",
+PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
             b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output")
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -135,7 +136,8 @@ def _host(text: str) -> tuple[str, str] | None:
     """(scheme, host) of a URL, a host[:port][/path] or a mailbox (scheme `mailto`); None for anything else."""
     url = URL.match(text)
     if url:
-        return url.group(1).lower(), url.group(2).lower()
+        host = url.group(2).lower()
+        return (url.group(1).lower(), host) if NAME.fullmatch(host) else None
     mail = EMAIL.match(text)
     if mail:
         return "mailto", mail.group(1).lower()
@@ -231,7 +233,7 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
         return None
     if change.action in (Action.UPDATE, Action.REPLACE):
         return f"{host}, a domain the plan does not show as its own, on an existing resource", Severity.HIGH
-    if loose or carried:
+    if loose or (carried and scheme != "mailto"):  # a team mailbox on an alerts topic is how alerting starts
         what = loose or "the plan's own topic or stream"
         return f"{host}, a domain the plan does not show as its own, with {what}", Severity.HIGH
     return f"{host}, a domain the plan does not show as its own", Severity.LOW
