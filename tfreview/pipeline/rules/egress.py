@@ -170,14 +170,14 @@ def _platform(host: str) -> bool:
 
 def _evidence(ri: ReviewInput, changes: list[Change]) -> Own:
     """What the plan shows as its own, from every value except destinations new in this plan."""
-    own = Own()
+    own, judged = Own(), {id(c) for c in changes}
     for change in ri.changeset.changes:
         before = set()
         for path, text in _leaves(change.before):
             own.add(path[-1] if path else "", text)
             before.add(text)
         for path, text in _leaves(change.after):
-            if text in before or not (change in changes and _is_destination(path)):
+            if text in before or not (id(change) in judged and _is_destination(path)):
                 own.add(path[-1] if path else "", text)
     return own
 
