@@ -33,8 +33,8 @@ TOP = frozenset({"critical", "high", "emergency", "alert", "fatal", "p1", "sev1"
 SCOPE_ROOT = re.compile(r"^(?:(?:projects|organizations|folders|billingaccounts)/[^/]+/)?logs/?$", re.IGNORECASE)
 OPS = {"equals": "=", "eq": "=", "==": "=", "is": "=", "not_equals": "!=", "ne": "!=", "neq": "!=",
        "not_equal": "!=", "greater_than": ">", "gt": ">", "greater_than_or_equal": ">=", "gte": ">=", "ge": ">=",
-       "less_than": "<", "lt": "<", "less_than_or_equal": "<=", "lte": "<=", "le": "<=", "contains": ":",
-       "prefix": ":", "in": "=", "matches": "=~"}
+       "geq": ">=", "leq": "<=", "less_than": "<", "lt": "<", "less_than_or_equal": "<=", "lte": "<=", "le": "<=",
+       "contains": ":", "prefix": ":", "in": "=", "matches": "=~"}
 MAX_ATOMS = 12
 
 
@@ -125,7 +125,7 @@ def atom(field: str, op: str, value: Any) -> Expr:
         return ("not", atom(field, negate[op], value))
     text = str(value).strip().lower()
     name = field.strip().lstrip("$.@").rpartition(".")[2]
-    if op in ("=", ":") and text in ("*", "**") or op == ":" and SCOPE_ROOT.match(text):
+    if (op in ("=", ":") and text in ("*", "**")) or (op == ":" and SCOPE_ROOT.match(text)):
         return ("const", True)
     amount = _number(value)
     if op in (">=", ">") and NON_NEGATIVE.search(name) and amount is not None and amount < (1 if op == ">=" else 0):
