@@ -158,3 +158,11 @@ def test_a_sink_deleted_from_a_sandbox_project_is_not_a_loss(tmp_path: Path) -> 
     assert label is Label.LIKELY_SAFE
     label, _ = judged(tmp_path, entry("google_logging_project_sink.debug", sink("acme-prod-core"), None))
     assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_archive_that_keeps_every_log_and_a_firewall_that_drops_stay_safe(tmp_path: Path) -> None:
+    archive = {"name": "all-logs", "query": "*", "destination": [{"bucket": "acme-log-archive"}]}
+    firewall = {"name": "edge", "rule": [{"action": "drop", "expression": ""}]}
+    label, found = judged(tmp_path, entry("obsy_logs_archive.all", None, archive),
+                          entry("netco_firewall_policy.edge", {"name": "edge", "rule": []}, firewall))
+    assert "detection-disabled" not in found and label is Label.LIKELY_SAFE

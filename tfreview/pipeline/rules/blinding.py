@@ -21,17 +21,20 @@ from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Objects that record, keep, export or raise security signals (by type or by the attribute path of the block).
-SIGNALS = re.compile(r"log|audit|trail|finding|guard|securityhub|security|detect|alert|alarm|monitor|siem|sink"
+# Traffic filters (firewalls, WAFs) drop packets, not signals: they are judged by the network rules.
+SIGNALS = re.compile(r"log|audit|trail|finding|guardduty|securityhub|detect|alert|alarm|monitor|siem|sink"
                      r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
                      re.IGNORECASE)
 PREDICATE = re.compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
                        r"|where)(?:_\w+)?", re.IGNORECASE)
-EXCLUDING_PATH = re.compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|archiv|filter_out|ignore", re.IGNORECASE)
+# By name (not "archive": a log archive keeps what its query selects; an ARCHIVE action hides it).
+EXCLUDING_PATH = re.compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|filter_out|ignore", re.IGNORECASE)
 EXCLUDING_WORDS = frozenset({"archive", "archived", "drop", "discard", "suppress", "suppressed", "exclude", "excluded",
                              "mute", "muted", "ignore", "ignored", "silence", "silenced", "resolve", "resolved",
                              "noop", "dismiss", "dismissed"})
 RATE = re.compile(r"sample|rate|percent", re.IGNORECASE)
-EXEMPT = re.compile(r"\w*exempt\w*", re.IGNORECASE)
+EXEMPT = re.compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
+                    re.IGNORECASE)
 
 
 def _objects(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
