@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 _SEGMENTS = re.compile(r"[/:]")
 _VERSION = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
@@ -30,14 +30,27 @@ def _stem_and_version(value: Any) -> tuple[str, tuple[int, ...]] | None:
     return names[-1], tuple(int(n) for n in _NUMBERS.findall(versions[-1]))
 
 
+def _versioned_creates(view: PlanView) -> dict[tuple[str, str, str], list[tuple[tuple[int, ...], Change]]]:
+    """Creates by (type, attribute, stem), with the version each names: built once per plan."""
+    index: dict[tuple[str, str, str], list[tuple[tuple[int, ...], Change]]] = {}
+    for resource_type, creates in view.creates_by_type.items():
+        for other in creates:
+            after = other.after if isinstance(other.after, dict) else {}
+            for key, value in after.items():
+                if (named := _stem_and_version(value)) is not None:
+                    index.setdefault((resource_type, key, named[0]), []).append((named[1], other))
+    return index
+
+
 def successor(change: Change, ri: ReviewInput) -> str | None:
     """Why a delete is an upgrade (a create of its type names the same thing at a newer version), or None."""
     before = change.before if isinstance(change.before, dict) else {}
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
-        after = other.after if isinstance(other.after, dict) else {}
-        for key, value in before.items():
-            old, new = _stem_and_version(value), _stem_and_version(after.get(key))
-            if old and new and old[0] == new[0] and new[1] > old[1]:
+    index = plan_view(ri).derived("versioned creates", _versioned_creates)
+    for key, value in before.items():
+        if (old := _stem_and_version(value)) is None:
+            continue
+        for version, other in index.get((change.type, key, old[0]), []):
+            if version > old[1]:
                 return (f"replaced by {other.address} in the same plan: {old[0]} "
-                        f"{'.'.join(map(str, old[1]))} → {'.'.join(map(str, new[1]))}")
+                        f"{'.'.join(map(str, old[1]))} → {'.'.join(map(str, version))}")
     return None
