@@ -34,8 +34,9 @@ from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONIN
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
-                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, or an alarm "
-                    "loses its actions (any provider).")
+                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, an alarm "
+                    "loses its actions, or a filter blinds it: an exclusion or suppression that takes every record, "
+                    "a selecting filter that can never match (any provider).")
 KEY = declare("key-disabled", Severity.HIGH,
               "An encryption or signing key is disabled or scheduled for deletion, or its rotation is turned off.")
 TLS = declare("tls-downgrade", Severity.HIGH,
