@@ -23,6 +23,7 @@ from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
+from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
@@ -60,6 +61,7 @@ THEMES = (
     "vocabulary",
     "modes",
     "guards",
+    "blinding",
     "reach",
     "routes",
     "peering",
