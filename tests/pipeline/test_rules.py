@@ -76,6 +76,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "major-upgrade": ("aws_db_instance.orders", ('engine_version "15.5" → "16.3"',), {}),
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
     "foreign-data-share": ("aws_lakeformation_permissions.vendor", ("999988887777", "principal"), {}),
+    "egress-outside": ("hookco_subscription.audit", ("collect.parcelsync-partners.net", "destination_url"), {}),
     "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),

@@ -24,10 +24,12 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
+from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import foreign as foreign
+from tfreview.pipeline.rules import egress as egress
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import copies as copies
@@ -61,6 +63,7 @@ THEMES = (
     "guardrails",
     "modes",
     "guards",
+    "blinding",
     "reach",
     "routes",
     "peering",

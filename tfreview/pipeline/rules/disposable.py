@@ -103,6 +103,22 @@ def non_production(change: Change) -> bool:
     return bool(env_words(attrs) & NON_PRODUCTION_ENVS) and not label_tokens(attrs) & PRODUCTION_TOKENS
 
 
+# Attributes that name the scope an object lives in (a GCP project, a workspace, an environment).
+SCOPE_KEYS = ("project", "project_id", "workspace", "environment")
+
+
+def non_production_scope(change: Change) -> str | None:
+    """The scope (project, workspace, environment) a deleted object lived in when its words say non-production
+    (`acme-dev-sandbox`) and neither it nor the object's name says production; else None."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    scope = next((str(attrs[k]) for k in SCOPE_KEYS if isinstance(attrs.get(k), str) and attrs[k]), "")
+    words = set(_TOKEN.findall(scope.lower()))
+    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    if not words & NON_PRODUCTION_ENVS or (words | name | label_tokens(attrs)) & PRODUCTION_TOKENS:
+        return None
+    return scope
+
+
 def labelled_disposable(attrs: dict[str, object]) -> bool:
     """Whether labels or tags mark the object ephemeral, temporary, preview, CI or a test fixture (a whole value,
     or a word of one), and none says production."""

@@ -30,3 +30,22 @@ def is_apex(name: str) -> bool:
     if name.rsplit(".", 1)[-1] in SPECIAL_USE:
         return name.count(".") == 1
     return _suffixes().privatesuffix(name) == name
+
+
+def registrable(host: str) -> str:
+    """The domain an owner registered for HOST (`hooks.acme.io` -> `acme.io`; a platform's per-customer name such
+    as `x.a.run.app` stays whole); under a special-use name the last two labels (`idx1.acme.internal` ->
+    `acme.internal`)."""
+    host = host.strip().rstrip(".").lower()
+    found = _suffixes().privatesuffix(host)
+    return found or ".".join(host.rsplit(".", 2)[-2:])
+
+
+def special_use(host: str) -> bool:
+    """Whether HOST sits under a private or special-use top-level name (`.internal`, `.local`, `localhost`)."""
+    return host.strip().rstrip(".").lower().rsplit(".", 1)[-1] in SPECIAL_USE
+
+
+def public(host: str) -> bool:
+    """Whether HOST is a name under a public suffix, one the internet can resolve (`kubernetes.default.svc` is not)."""
+    return _suffixes().privatesuffix(host.strip().rstrip(".").lower()) is not None

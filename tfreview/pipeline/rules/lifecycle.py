@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
-from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, teardown
+from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
@@ -25,6 +25,7 @@ from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.rewire import watch_moved
+from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 
@@ -245,6 +246,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
     Grade(_rename, Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(successor(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
+          else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(retired_with_names(c, ri)), Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),

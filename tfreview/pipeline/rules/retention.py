@@ -11,7 +11,8 @@ from tfreview.pipeline.rules.watch import watch, watch_delete
 BACKUP = declare("backup-reduced", Severity.HIGH,
                  "Backups are disabled or their retention shortened (backup_retention_period, PITR, retention).")
 LOGGING = declare("logging-disabled", Severity.HIGH,
-                  "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs).")
+                  "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs), "
+                  "or principals are exempted from audit logs.")
 
 for _path in ("backup_retention_period", "backup_retention_days", "snapshot_retention_limit",
               "backup_retention_settings.retained_backups", "transaction_log_retention_days",

@@ -34,8 +34,9 @@ from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONIN
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
-                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, or an alarm "
-                    "loses its actions (any provider).")
+                    "A detector, trail, recorder, alarm, monitor or security scanner is switched off, an alarm "
+                    "loses its actions, or a filter blinds it: an exclusion or suppression that takes every record, "
+                    "a selecting filter that can never match (any provider).")
 KEY = declare("key-disabled", Severity.HIGH,
               "An encryption or signing key is disabled or scheduled for deletion, or its rotation is turned off.")
 TLS = declare("tls-downgrade", Severity.HIGH,
@@ -55,7 +56,7 @@ AVAILABILITY = declare("availability-reduced", Severity.HIGH,
                        "High availability is turned off: Multi-AZ, automatic failover, zone redundancy, "
                        "regional to zonal.")
 
-WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|cloudtrail|trail"
+WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|\w*trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
             r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
@@ -157,12 +158,15 @@ control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_
         r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
 control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
         r"|\w*audit\w*enabled|\w*flow_logs?\w*|enable_log_file_validation"
-        r"|include_global_service_events|is_multi_region_trail|\w*log_analytics\w*enabled",
+        r"|include_\w*events|is_multi_region_trail|\w*log_analytics\w*enabled",
         flag, "logging turned off")
 control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
         "the detector, alarm or monitor stops", types=WATCHERS)
-control(DETECTION, r"disabled|muted|is_muted|suspended|paused|is_paused", inverted,
+control(DETECTION, r"(?:is_)?(?:disabled|muted|suspended|paused)", inverted,
         "the detector, alarm or monitor stops", types=WATCHERS)
+# A saved search, rule or query that runs on a schedule: unscheduled, it never runs and never alerts.
+control(DETECTION, r"(?:is_)?scheduled|schedule_enabled|\w*schedul\w*\.(?:enabled|enable)", flag,
+        "the scheduled detection no longer runs", types=WATCHERS + r"|search|detection|query|(?:^|_)rule")
 control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
         "the detector, alarm or monitor stops", types=WATCHERS)
 control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, show
+from tfreview.pipeline.rules.disposable import non_production_scope
 
 ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}
 OFF_WORDS = {"false", "off", "disabled", "suspended", "inactive", "none", "decrypted", ""}
@@ -178,4 +179,7 @@ def _watched_deletes(change: Change) -> Iterator[Finding]:
     watched = DELETE_WATCHES.get(change.type)
     if watched:
         rule_id, what = watched
-        yield finding(rule_id, change.address, f"{change.address} is destroyed: {what}")
+        scope = non_production_scope(change)
+        yield finding(rule_id, change.address, f"{change.address} is destroyed: {what}"
+                      + ("" if scope is None else f" (in non-production scope {scope})"),
+                      None if scope is None else Severity.MEDIUM)

@@ -1,0 +1,130 @@
+"""Risk rules, detection blinded (risk rules stage): an exclusion, suppression, archive or drop on a logging, audit,
+findings or detection object whose predicate takes every record (or every top-severity finding); a filter that
+selects what is logged, exported or alerted on that can never match; principals exempted from audit logs.
+
+The predicate's meaning comes from predicates.py; which objects exclude and which select is read from their own
+attribute names and action words, so any provider's resource is covered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import known, sides, string_leaves
+from tfreview.pipeline.rules.predicates import judge_value, top_severity_only
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.values import number
+from tfreview.pipeline.rules.vocabulary import DETECTION
+
+# Objects that record, keep, export or raise security signals (by type or by the attribute path of the block).
+# Traffic filters (firewalls, WAFs) drop packets, not signals: they are judged by the network rules.
+SIGNALS = re.compile(r"log|audit|trail|finding|guardduty|securityhub|detect|alert|alarm|monitor|siem|sink"
+                     r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
+                     re.IGNORECASE)
+PREDICATE = re.compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
+                       r"|where)(?:_\w+)?", re.IGNORECASE)
+# By name (not "archive": a log archive keeps what its query selects; an ARCHIVE action hides it).
+EXCLUDING_PATH = re.compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|filter_out|ignore", re.IGNORECASE)
+EXCLUDING_WORDS = frozenset({"archive", "archived", "drop", "discard", "suppress", "suppressed", "exclude", "excluded",
+                             "mute", "muted", "ignore", "ignored", "silence", "silenced", "resolve", "resolved",
+                             "noop", "dismiss", "dismissed"})
+RATE = re.compile(r"sample|rate|percent", re.IGNORECASE)
+EXEMPT = re.compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
+                    re.IGNORECASE)
+
+
+def _objects(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every object under NODE with its dotted path and whether it, or one around it, is switched off."""
+    if isinstance(node, dict):
+        off = off or node.get("is_enabled") is False or node.get("enabled") is False or node.get("disabled") is True
+        yield path, node, off
+        for key, value in node.items():
+            yield from _objects(value, f"{path}.{key}" if path else str(key), off)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _objects(item, path, off)
+
+
+def _excluding(resource_type: str, path: str, node: dict[str, Any]) -> bool:
+    """Whether an object drops, archives or suppresses what its predicate matches (its path, type or actions say)."""
+    if EXCLUDING_PATH.search(path or resource_type):
+        return True
+    leaves = (leaf for key, value in node.items() if not PREDICATE.fullmatch(key) for leaf in string_leaves(value))
+    return any(leaf.strip().lower() in EXCLUDING_WORDS for leaf in leaves)
+
+
+def _share(node: dict[str, Any]) -> float:
+    """The share of matching records dropped: the largest sample rate named in the object, 1 when none."""
+    rates = [r for _, part, _ in _objects(node) for k, v in part.items()
+             if RATE.search(str(k)) and not isinstance(v, bool) and (r := number(v)) is not None]
+    if not rates:
+        return 1.0
+    rate = max(rates)
+    return rate / 100 if rate > 1 else rate
+
+
+def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tuple[str, str, float]]:
+    """(predicate path, what is lost, share) for each predicate of NODE that blinds detection."""
+    excluding = _excluding(resource_type, path, node)
+    for key, value in node.items():
+        if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
+            continue
+        where = f"{path}.{key}" if path else key
+        verdict = "all" if isinstance(value, str) and not value.strip() else judge_value(value)
+        if verdict is None:
+            continue  # not an expression (nested blocks are judged as objects of their own)
+        if excluding and verdict == "all":
+            yield where, "excludes or suppresses every record it sees", _share(node)
+        elif excluding and top_severity_only(value):
+            yield where, "suppresses every critical or high finding", _share(node)
+        elif not excluding and verdict == "none":
+            yield where, "can never match: nothing is recorded, exported or alerted on", 1.0
+
+
+def _found(change: Change, side: dict[str, Any]) -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+    for path, node, off in _objects(side):
+        if off or not (SIGNALS.search(change.type) or SIGNALS.search(path)):
+            continue
+        for where, what, share in _blinds(change.type, path, node):
+            out.setdefault((where, what), share)
+    return out
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+def _blinded(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = _found(change, before)
+    for (where, what), share in _found(change, after).items():
+        if (where, what) in old or (change.action is Action.CREATE and "never match" in what) or share <= 0:
+            continue
+        yield finding(DETECTION, change.address,
+                      f"{change.address}: {where} {what}" + ("" if share >= 1 else f" ({share:.0%} sampled out)")
+                      + " (detection blinded)", None if share >= 1 else Severity.MEDIUM)
+
+
+def _exempted(value: Any) -> set[str]:
+    """Every principal listed under an exemption attribute, at any depth."""
+    found: set[str] = set()
+    for _, node, _ in _objects(value):
+        for key, item in node.items():
+            if EXEMPT.fullmatch(key):
+                found |= {s for s in string_leaves(item) if known(s) and s.strip()}
+    return found
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+def _audit_exemptions(change: Change) -> Iterator[Finding]:
+    if not SIGNALS.search(change.type):
+        return
+    before, after = sides(change)
+    added = sorted(_exempted(after) - _exempted(before))
+    if added:
+        yield finding(LOGGING, change.address,
+                      f"{change.address}: {', '.join(added[:3])}{' …' if len(added) > 3 else ''} exempted from audit "
+                      "logging (their access leaves no audit trail)",
+                      Severity.MEDIUM if change.action is Action.CREATE else None)
