@@ -40,6 +40,8 @@ LONG_MUTE_DAYS = 3
 MANY_MUTED = 5
 START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
 END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
+# Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
+LIFECYCLE_TYPES = re.compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
@@ -140,8 +142,10 @@ def _enabled(rule: dict[str, Any]) -> bool:
 
 
 def _deletes(rule: dict[str, Any]) -> bool:
-    expirations = [e for e in as_list(rule.get("expiration")) if isinstance(e, dict)]
-    if any(e.get("days") or e.get("date") for e in expirations):
+    expirations = as_list(rule.get("expiration"))
+    if any(e.get("days") or e.get("date") for e in expirations if isinstance(e, dict)):
+        return True
+    if any(isinstance(e, str) and e.strip() and known(e) for e in expirations):  # MinIO ILM: "1d"
         return True
     actions = [a for a in as_list(rule.get("action")) + as_list(rule.get("actions")) if isinstance(a, dict)]
     if any(str(a.get("type", "")).lower() == "delete" for a in actions):
@@ -170,6 +174,8 @@ def _filtered(rule: dict[str, Any]) -> bool:
             return True
         if key in ("filter", "filters", "condition", "and") and _filtered_block(value, narrowing):
             return True
+        if key in ("filter", "filters") and isinstance(value, str) and value.strip():  # a prefix written alone
+            return True
     return False
 
 
@@ -185,7 +191,7 @@ def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
 
 @on_change()
 def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
-    if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type:
+    if not LIFECYCLE_TYPES.search(change.type) and "bucket" not in change.type:
         return
     before, after = sides(change)
     new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
@@ -204,7 +210,7 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
 def _creates_its_bucket(change: Change) -> bool:
     """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
     name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
-    if "lifecycle" not in change.type and "management_policy" not in change.type:
+    if not LIFECYCLE_TYPES.search(change.type):
         return True
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))
