@@ -25,6 +25,7 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import foreign as foreign

@@ -87,6 +87,7 @@ def _muted(change: Change) -> Iterator[Finding]:
     # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
     monitors = [s for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
                 for s in _selectors(after.get(k)) if s not in WILDCARDS]
+    monitors += [s for s in _condition_values(after.get("condition")) if s not in WILDCARDS]
     wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
     everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
     before = change.before if isinstance(change.before, dict) else {}
@@ -99,6 +100,27 @@ def _muted(change: Change) -> Iterator[Finding]:
         yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
     elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
         yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+
+
+SPECIFIC_ATTRIBUTES = frozenset({"condition", "policy", "entity", "monitor", "target", "tag", "tags", "guid",
+                                 "incident", "alert"})
+
+
+def _condition_values(value: Any, depth: int = 0) -> list[str]:
+    """The values a mute's condition blocks match on when they name alerts (New Relic's `conditionName EQUALS
+    [...]`): each one names a monitor, so a mute with them is specific."""
+    if depth > 3:
+        return []
+    if isinstance(value, list):
+        return [s for item in value for s in _condition_values(item, depth + 1)]
+    if not isinstance(value, dict):
+        return []
+    camel = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(value.get("attribute") or ""))
+    attribute = set(re.findall(r"[a-z]+", camel.lower()))
+    # Only an attribute that names alerts (a condition, policy, entity, tag) narrows; `accountId` is everything.
+    names_alerts = bool(attribute & SPECIFIC_ATTRIBUTES) and "account" not in attribute
+    named = [s for key in ("values", "value") for s in _selectors(value.get(key))] if names_alerts else []
+    return named + [s for key in ("condition", "conditions") for s in _condition_values(value.get(key), depth + 1)]
 
 
 def _muted_days(values: dict[str, Any]) -> float | None:
