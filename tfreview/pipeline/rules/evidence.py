@@ -26,7 +26,10 @@ KEEPING = frozenset({"retention", "retain", "retained", "ttl", "keep", "expire",
 # Words that say a duration is about something else (when to move, rotate, check or wait), not how long data stays.
 NOT_KEEPING = frozenset({"transition", "rotation", "rotate", "rollover", "frequency", "interval", "delay", "timeout",
                          "refresh", "cooldown", "schedule", "start", "reference", "initiation", "incomplete",
-                         "multipart", "unfinished", "canceling", "window_hours", "grace"})
+                         "multipart", "unfinished", "canceling", "grace",
+                         # lifetimes of access, not of data: a shorter lease, token or session is stricter
+                         "lease", "token", "session", "credential", "password", "secret", "cert", "certificate",
+                         "cache", "cached"})
 # Words that say what a resource holds is evidence or a way back: logs, audit trails, backups, locked archives.
 EVIDENCE = frozenset({"audit", "audits", "backup", "backups", "snapshot", "snapshots", "log", "logs", "logging",
                       "trail", "cloudtrail", "archive", "archives", "vault", "ledger", "velero", "restic", "kasten",

@@ -27,6 +27,11 @@ NOBODY = declare("alerts-to-nobody", Severity.HIGH,
 ALERTING = re.compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notification|notifications|escalation"
                       r"|route|routing|receiver|contact_point|incident|on_?call|workflow|action_group|schedule"
                       r"|rotation)(?:_|$)|" + MONITORING_PROVIDERS)
+# What a new monitor can succeed: another monitor or alert, or an intake through which alerts arrived (an on-call
+# service's integration, a webhook, a channel). Not a service, escalation or team: those hold more than one alert.
+DETECTORS = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check)s?(?:_|$)")
+SUCCEEDED = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check|integration|webhook|subscription|channel|notifier"
+                       r"|notification)s?(?:_|$)")
 # Keys that list who or what an alert reaches.
 RECIPIENTS = re.compile(r"^(?:receivers?|recipients?|targets?|actions(?:_v2)?|alert_actions|alarm_actions|action"
                         r"|notify\w*|notifications?|notification_\w+|channels?|channel_ids|contact_points?"
@@ -159,14 +164,14 @@ def _topic(change: Change, values: dict[str, Any]) -> set[str]:
 
 
 def replaced_alerting(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted alert or alert intake is succeeded, or None: the plan creates an alerting object that notifies
+    """Why a deleted alert or alert intake is succeeded, or None: the plan creates a monitor or alert that notifies
     someone and watches the same thing (a word of its name)."""
-    if change.action is not Action.DELETE or not ALERTING.search(change.type):
+    if change.action is not Action.DELETE or not SUCCEEDED.search(change.type):
         return None
     topic = _topic(change, change.before if isinstance(change.before, dict) else {})
     for other in plan_view(ri).of(Action.CREATE):
         after = other.after if isinstance(other.after, dict) else {}
-        if not ALERTING.search(other.type) or not topic & _topic(other, after):
+        if not DETECTORS.search(other.type) or not topic & _topic(other, after):
             continue
         if _handles(after) or any(RECIPIENTS.match(k) and not _empty(v) for k, v in after.items()):
             return f"{other.address} is created in the same plan to alert on the same thing"
