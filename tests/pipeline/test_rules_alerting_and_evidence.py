@@ -285,3 +285,25 @@ def test_a_secret_engine_lease_shortened_is_no_evidence_cut(tmp_path: Path) -> N
     mount = {"path": "kv-prod", "type": "kv", "default_lease_ttl_seconds": 3600, "max_lease_ttl_seconds": 86400}
     change = update("vault_mount.kv", mount, default_lease_ttl_seconds=60, max_lease_ttl_seconds=600)
     assert label(tmp_path, [change]) is Label.LIKELY_SAFE
+
+
+def _lock(days: int | None, years: int | None) -> dict[str, Any]:
+    return {"bucket": "acme-audit-trail", "rule": [{"default_retention": [{"days": days, "mode": "COMPLIANCE",
+                                                                           "years": years}]}]}
+
+
+def test_an_object_lock_written_in_years_instead_of_days_is_quiet(tmp_path: Path) -> None:
+    change = resource("aws_s3_bucket_object_lock_configuration.a", _lock(None, 7), before=_lock(365, None))
+    assert label(tmp_path, [change]) is Label.LIKELY_SAFE
+
+
+def test_an_object_lock_cut_from_years_to_a_day_is_high(tmp_path: Path) -> None:
+    change = resource("aws_s3_bucket_object_lock_configuration.a", _lock(1, None), before=_lock(None, 7))
+    assert judge(tmp_path, [change]).get("backup-reduced") is Severity.HIGH
+
+
+def test_a_backup_selection_replaced_is_not_high(tmp_path: Path) -> None:
+    selection = {"name": "prod-rds", "plan_id": "pl-1", "resources": ["arn:aws:rds:eu-west-1:1:db:orders"]}
+    change = resource("aws_backup_selection.prod", {**selection, "resources": [*selection["resources"], "db2"]},
+                      before=selection, actions=["delete", "create"])
+    assert judge(tmp_path, [change]).get("resource-replace") is Severity.MEDIUM
