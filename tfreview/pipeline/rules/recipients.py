@@ -17,7 +17,7 @@ from tfreview.pipeline.configuration import Configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 NOBODY = declare("alerts-to-nobody", Severity.HIGH,
                  "An alert, monitor, escalation or route loses all its recipients (notification handles removed, "
@@ -163,16 +163,26 @@ def _topic(change: Change, values: dict[str, Any]) -> set[str]:
     return {w for w in _WORD.findall(text) if len(w) >= 4 and w not in COMMON}
 
 
+def _notifying_monitors(view: PlanView) -> dict[str, list[Change]]:
+    """Monitors and alerts created in the plan that notify someone, by the words of their names."""
+    index: dict[str, list[Change]] = {}
+    for other in view.of(Action.CREATE):
+        after = other.after if isinstance(other.after, dict) else {}
+        if not DETECTORS.search(other.type):
+            continue
+        if _handles(after) or any(RECIPIENTS.match(k) and not _empty(v) for k, v in after.items()):
+            for word in _topic(other, after):
+                index.setdefault(word, []).append(other)
+    return index
+
+
 def replaced_alerting(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted alert or alert intake is succeeded, or None: the plan creates a monitor or alert that notifies
     someone and watches the same thing (a word of its name)."""
     if change.action is not Action.DELETE or not SUCCEEDED.search(change.type):
         return None
-    topic = _topic(change, change.before if isinstance(change.before, dict) else {})
-    for other in plan_view(ri).of(Action.CREATE):
-        after = other.after if isinstance(other.after, dict) else {}
-        if not DETECTORS.search(other.type) or not topic & _topic(other, after):
-            continue
-        if _handles(after) or any(RECIPIENTS.match(k) and not _empty(v) for k, v in after.items()):
-            return f"{other.address} is created in the same plan to alert on the same thing"
+    index = plan_view(ri).derived("notifying monitors created, by name word", _notifying_monitors)
+    for word in sorted(_topic(change, change.before if isinstance(change.before, dict) else {})):
+        if index.get(word):
+            return f"{index[word][0].address} is created in the same plan to alert on the same thing"
     return None
