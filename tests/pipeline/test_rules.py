@@ -106,6 +106,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
     "guardrail-weakened": ("llmco_model_policy.support", ("severity_threshold", "blocks only more severe content"), {}),
+    "alerts-to-nobody": ("lookout_alert_route.prod_critical", ("receivers", "reach nobody"), {}),
+    "alerts-to-empty-team": ("pagerbell_escalation.core", ("pagerbell_team.holding", "no members"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

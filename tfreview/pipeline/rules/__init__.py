@@ -15,6 +15,7 @@ from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
+from tfreview.pipeline.rules import evidence as evidence
 from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import allowlist as allowlist
 from tfreview.pipeline.rules import audience as audience
@@ -26,6 +27,7 @@ from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import foreign as foreign

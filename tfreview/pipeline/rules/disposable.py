@@ -155,6 +155,11 @@ def _runs_data_engine(attrs: dict[str, object]) -> bool:
     return any(DATA_ENGINES.search(word) for word in _TOKEN.findall(text.lower()))
 
 
+def _own_words(attrs: dict[str, object], *keys: str) -> set[str]:
+    """The words of an object's own top-level string settings KEYS."""
+    return {w for key in keys if isinstance(value := attrs.get(key), str) for w in _TOKEN.findall(value.lower())}
+
+
 def attributes_disposable(change: Change) -> str | None:
     """Why the object's own settings say it holds nothing lasting (non-durable, auto-deleted, paused, short
     retention), or None. Labels do not count here: they are judged by `self_disposable`."""
@@ -172,8 +177,11 @@ def attributes_disposable(change: Change) -> str | None:
         return "its own settings say it is inactive: it runs nothing"
     tokens = label_tokens(attrs)
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    # A monitor's own environment or project setting (Sentry's `environment = "dev"`, `project = "sandbox-x"`).
+    envs = env_words(attrs) | _own_words(attrs, "environment", "env")
+    name |= _own_words(attrs, "project")
     if (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)) \
-            and (tokens & RETIRED_TOKENS or env_words(attrs) & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
+            and (tokens & RETIRED_TOKENS or envs & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
             and not (tokens | name) & PRODUCTION_TOKENS:
         return "a monitor whose own tags or name say it watches non-production or is retired"
     counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]

@@ -21,10 +21,10 @@ from tfreview.pipeline.rules.narrowing import (
     world_entry_removed,
 )
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
-from tfreview.pipeline.rules.rewire import watch_moved
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
@@ -148,7 +148,8 @@ def looks_stateful(resource_type: str) -> bool:
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
 # firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets"
+                   r"|selection)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")
@@ -253,7 +254,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(watch_moved(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
 )
 

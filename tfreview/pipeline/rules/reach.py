@@ -40,6 +40,8 @@ LONG_MUTE_DAYS = 3
 MANY_MUTED = 5
 START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
 END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
+# Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
+LIFECYCLE_TYPES = re.compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
@@ -85,6 +87,7 @@ def _muted(change: Change) -> Iterator[Finding]:
     # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
     monitors = [s for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
                 for s in _selectors(after.get(k)) if s not in WILDCARDS]
+    monitors += [s for s in _condition_values(after.get("condition")) if s not in WILDCARDS]
     wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
     everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
     before = change.before if isinstance(change.before, dict) else {}
@@ -97,6 +100,27 @@ def _muted(change: Change) -> Iterator[Finding]:
         yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
     elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
         yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+
+
+SPECIFIC_ATTRIBUTES = frozenset({"condition", "policy", "entity", "monitor", "target", "tag", "tags", "guid",
+                                 "incident", "alert"})
+
+
+def _condition_values(value: Any, depth: int = 0) -> list[str]:
+    """The values a mute's condition blocks match on when they name alerts (New Relic's `conditionName EQUALS
+    [...]`): each one names a monitor, so a mute with them is specific."""
+    if depth > 3:
+        return []
+    if isinstance(value, list):
+        return [s for item in value for s in _condition_values(item, depth + 1)]
+    if not isinstance(value, dict):
+        return []
+    camel = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(value.get("attribute") or ""))
+    attribute = set(re.findall(r"[a-z]+", camel.lower()))
+    # Only an attribute that names alerts (a condition, policy, entity, tag) narrows; `accountId` is everything.
+    names_alerts = bool(attribute & SPECIFIC_ATTRIBUTES) and "account" not in attribute
+    named = [s for key in ("values", "value") for s in _selectors(value.get(key))] if names_alerts else []
+    return named + [s for key in ("condition", "conditions") for s in _condition_values(value.get(key), depth + 1)]
 
 
 def _muted_days(values: dict[str, Any]) -> float | None:
@@ -140,8 +164,10 @@ def _enabled(rule: dict[str, Any]) -> bool:
 
 
 def _deletes(rule: dict[str, Any]) -> bool:
-    expirations = [e for e in as_list(rule.get("expiration")) if isinstance(e, dict)]
-    if any(e.get("days") or e.get("date") for e in expirations):
+    expirations = as_list(rule.get("expiration"))
+    if any(e.get("days") or e.get("date") for e in expirations if isinstance(e, dict)):
+        return True
+    if any(isinstance(e, str) and e.strip() and known(e) for e in expirations):  # MinIO ILM: "1d"
         return True
     actions = [a for a in as_list(rule.get("action")) + as_list(rule.get("actions")) if isinstance(a, dict)]
     if any(str(a.get("type", "")).lower() == "delete" for a in actions):
@@ -170,6 +196,8 @@ def _filtered(rule: dict[str, Any]) -> bool:
             return True
         if key in ("filter", "filters", "condition", "and") and _filtered_block(value, narrowing):
             return True
+        if key in ("filter", "filters") and isinstance(value, str) and value.strip():  # a prefix written alone
+            return True
     return False
 
 
@@ -185,7 +213,7 @@ def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
 
 @on_change()
 def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
-    if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type:
+    if not LIFECYCLE_TYPES.search(change.type) and "bucket" not in change.type:
         return
     before, after = sides(change)
     new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
@@ -204,7 +232,7 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
 def _creates_its_bucket(change: Change) -> bool:
     """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
     name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
-    if "lifecycle" not in change.type and "management_policy" not in change.type:
+    if not LIFECYCLE_TYPES.search(change.type):
         return True
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))

@@ -94,6 +94,13 @@ control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w
 control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
 control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
         "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
+# A retention lock of any provider (object lock, file lock, vault lock): its mode down from compliance, or disarmed.
+control(PROTECTION, r"\w*lock\w*\.mode|\w*lock_mode|\w*retention\w*\.mode|retention_mode",
+        ladder(("compliance", "locked"), ("governance", "unlocked"), ("advisory", "none", "off", "disabled")),
+        "the retention lock is weakened (compliance → governance or none): locked data can be deleted")
+control(PROTECTION, r"\w*lock_state|\w*lock_status", ladder(("armed", "locked", "enabled", "active", "on"),
+                                                            ("disarmed", "unlocked", "disabled", "inactive", "off")),
+        "the retention lock is disarmed: locked data can be deleted")
 control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
     ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
     ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),

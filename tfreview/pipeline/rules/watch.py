@@ -15,7 +15,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, show
-from tfreview.pipeline.rules.disposable import non_production_scope
+from tfreview.pipeline.rules.disposable import non_production, non_production_scope
 
 ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}
 OFF_WORDS = {"false", "off", "disabled", "suspended", "inactive", "none", "decrypted", ""}
@@ -151,8 +151,16 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
             if (watch_.rule, path) in seen:
                 continue
             seen.add((watch_.rule, path))
+            severity = Severity.LOW if watch_.test.startswith("lowered") and _modest(before, after) \
+                and non_production(change) else None
             yield finding(watch_.rule, change.address,
-                          f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})")
+                          f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
+
+
+def _modest(before: Any, after: Any) -> bool:
+    """Whether a number is cut modestly: it stays above 1 and above a tenth of what it was (14 → 7 days of a dev
+    log group's retention is housekeeping; 30 → 1 is not)."""
+    return _number(before) and _number(after) and after > 1 and after * 10 > before
 
 
 def _hits(resource_type: str, path: str, before: Any, after: Any, depth: int) -> Iterator[tuple[Watch, str, Any, Any]]:

@@ -1,0 +1,188 @@
+"""Risk rules, alert recipients (risk rules stage): an alert, monitor, escalation or route whose recipients become
+empty (notification handles removed from its message; actions, receivers, targets or rules emptied; an escalation
+pointed at a team created in the plan with no members) fires to nobody; an on-call rotation cut to one person.
+
+Read by what attributes mean on any alerting type of any provider; lifecycle.py also asks `replaced_alerting`
+whether a deleted alert is succeeded by a new one in the same plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.rules.common import known, show, sides
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+
+NOBODY = declare("alerts-to-nobody", Severity.HIGH,
+                 "An alert, monitor, escalation or route loses all its recipients (notification handles removed, "
+                 "actions/receivers/targets emptied, escalation to a team created empty), or an on-call rotation "
+                 "is cut to one person: alerts fire to nobody.")
+
+ALERTING = re.compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notification|notifications|escalation"
+                      r"|route|routing|receiver|contact_point|incident|on_?call|workflow|action_group|schedule"
+                      r"|rotation)(?:_|$)|" + MONITORING_PROVIDERS)
+# What a new monitor can succeed: another monitor or alert, or an intake through which alerts arrived (an on-call
+# service's integration, a webhook, a channel). Not a service, escalation or team: those hold more than one alert.
+DETECTORS = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check)s?(?:_|$)")
+SUCCEEDED = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check|integration|webhook|subscription|channel|notifier"
+                       r"|notification)s?(?:_|$)")
+# Keys that list who or what an alert reaches.
+RECIPIENTS = re.compile(r"^(?:receivers?|recipients?|targets?|actions(?:_v2)?|alert_actions|alarm_actions|action"
+                        r"|notify\w*|notifications?|notification_\w+|channels?|channel_ids|contact_points?"
+                        r"|responders?|escalation_rules?|escalation_targets?|rules?|emails?|email_addresses"
+                        r"|webhooks?|integrations?|subscribers|destinations?|destination_ids|action_group_ids?)$")
+# Keys of a free-text message in which `@handle` tokens name who is notified (Datadog, Grafana, New Relic…).
+MESSAGES = re.compile(r"^(?:message|\w+_message|body|notification_text)$")
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][\w.@+-]*")
+# Who is on call: member lists of a rotation, schedule layer or team.
+MEMBERS = re.compile(r"^(?:members?|users|user_ids|participants?|people)$")
+HOLDERS = re.compile(r"(?:^|_)(?:team|group|schedule|rotation|roster|on_?call|squad|layer)(?:_|$)")
+ONE_PERSON = 1
+MANY_PEOPLE = 3
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], {})
+
+
+def _emptied(before: Any, after: Any, path: str, depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(path, old value) of each recipient list that was set in BEFORE and is empty in AFTER."""
+    if depth > 4:
+        return
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key, old in before.items():
+            new = after.get(key)
+            where = f"{path}.{key}" if path else key
+            if RECIPIENTS.match(key) and not _empty(old) and _empty(new) and key in after:
+                yield where, old
+            else:
+                yield from _emptied(old, new, where, depth + 1)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            yield from _emptied(old, new, f"{path}[{index}]", depth + 1)
+
+
+def _handles(values: dict[str, Any]) -> set[str]:
+    return {h for key, text in values.items() if MESSAGES.match(key) and isinstance(text, str)
+            for h in HANDLE.findall(text)}
+
+
+def _members(value: Any, depth: int = 0) -> list[list[Any]]:
+    """Every member list inside VALUE (a team's members, each schedule layer's users)."""
+    if depth > 3:
+        return []
+    if isinstance(value, dict):
+        return [v if isinstance(v, list) else [] for k, v in value.items() if MEMBERS.match(k)] + [
+            m for k, v in value.items() if not MEMBERS.match(k) for m in _members(v, depth + 1)]
+    if isinstance(value, list):
+        return [m for item in value for m in _members(item, depth + 1)]
+    return []
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _recipients(change: Change) -> Iterator[Finding]:
+    if not ALERTING.search(change.type):
+        return
+    before, after = sides(change)
+    if before == after:
+        return
+    for path, old in _emptied(before, after, ""):
+        yield finding(NOBODY, change.address, f"{change.address}: {path} {show(old)} → empty (alerts reach nobody)")
+    old_handles, new_messages = _handles(before), [after.get(k) for k in before if MESSAGES.match(k)]
+    if old_handles and all(isinstance(m, str) and known(m) for m in new_messages) and not _handles(after):
+        yield finding(NOBODY, change.address,
+                      f"{change.address}: the message no longer names {', '.join(sorted(old_handles))} "
+                      "(the monitor notifies nobody)")
+    if HOLDERS.search(change.type):
+        was = [len(m) for m in _members(before)]
+        now = [len(m) for m in _members(after)]
+        if len(was) == len(now) and any(o >= MANY_PEOPLE and n <= ONE_PERSON for o, n in zip(was, now, strict=True)):
+            yield finding(NOBODY, change.address,
+                          f"{change.address}: the on-call rotation is cut from {max(was)} people to {min(now)} "
+                          "(no cover: pages go unanswered)")
+
+
+def _empty_holders(ri: ReviewInput) -> dict[str, Change]:
+    """Teams, groups or schedules created in the plan whose own member lists are all empty, by address."""
+    found = {}
+    for change in plan_view(ri).of(Action.CREATE):
+        after = change.after if isinstance(change.after, dict) else {}
+        if not HOLDERS.search(change.type) or after.get("ignore_members") is True:
+            continue
+        lists = _members(after)
+        unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+        if lists and all(not m for m in lists) and not any(MEMBERS.match(k) for k in unknown):
+            found[change.address] = change
+    return found
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "references" and isinstance(value, list):
+                yield from (r for r in value if isinstance(r, str))
+            else:
+                yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
+@rule("alerts-to-empty-team", Severity.HIGH,
+      "An alert or escalation is pointed at a team, group or schedule created in the same plan with no members.")
+def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
+    holders = _empty_holders(ri)
+    if not holders:
+        return
+    config = Configuration(ri.plan)
+    for change in plan_view(ri).of(Action.UPDATE, Action.CREATE, Action.REPLACE):
+        if change.address in holders or not ALERTING.search(change.type) or HOLDERS.search(change.type):
+            continue
+        refs = set(_references(config.expressions(change.address) or {}))
+        for address, holder in holders.items():
+            if any(r == address or r.startswith(address + ".") for r in refs):
+                yield finding("alerts-to-empty-team", change.address,
+                              f"{change.address}: escalates to {holder.address}, created in this plan with no "
+                              "members (alerts reach nobody)")
+
+
+# Words too common in alert names to say two alerts watch the same thing.
+COMMON = frozenset({"alert", "alerts", "monitor", "monitors", "prod", "production", "error", "errors", "failed",
+                    "failure", "high", "critical", "service", "integration", "email", "legacy", "datadog", "aws"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _topic(change: Change, values: dict[str, Any]) -> set[str]:
+    text = f"{change.address.rpartition('.')[2]} {values.get('name') or ''}".lower()
+    return {w for w in _WORD.findall(text) if len(w) >= 4 and w not in COMMON}
+
+
+def _notifying_monitors(view: PlanView) -> dict[str, list[Change]]:
+    """Monitors and alerts created in the plan that notify someone, by the words of their names."""
+    index: dict[str, list[Change]] = {}
+    for other in view.of(Action.CREATE):
+        after = other.after if isinstance(other.after, dict) else {}
+        if not DETECTORS.search(other.type):
+            continue
+        if _handles(after) or any(RECIPIENTS.match(k) and not _empty(v) for k, v in after.items()):
+            for word in _topic(other, after):
+                index.setdefault(word, []).append(other)
+    return index
+
+
+def replaced_alerting(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted alert or alert intake is succeeded, or None: the plan creates a monitor or alert that notifies
+    someone and watches the same thing (a word of its name)."""
+    if change.action is not Action.DELETE or not SUCCEEDED.search(change.type):
+        return None
+    index = plan_view(ri).derived("notifying monitors created, by name word", _notifying_monitors)
+    for word in sorted(_topic(change, change.before if isinstance(change.before, dict) else {})):
+        if index.get(word):
+            return f"{index[word][0].address} is created in the same plan to alert on the same thing"
+    return None
