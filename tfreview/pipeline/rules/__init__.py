@@ -39,6 +39,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import guardrails as guardrails
 # isort: on
 
 THEMES = (
@@ -72,4 +73,5 @@ THEMES = (
     "edge",
     "code",
     "traffic",
+    "guardrails",
 )

@@ -93,7 +93,7 @@ control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w
 control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
 control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
         "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
-control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
+control(PROTECTION, r"enforce(?:ment)?_(?:level|mode|action)|enforcement", ladder(
     ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
     ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
     ("advisory", "donotenforce", "do_not_enforce", "disabled", "off", "none")), "policy enforcement relaxed")
