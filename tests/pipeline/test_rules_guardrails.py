@@ -211,3 +211,26 @@ def test_reciprocal_peerings_between_own_networks_are_safe(tmp_path: Path) -> No
     assert label == "likely_safe"
     label, worst = judge(tmp_path, peering("a", "rg-hub", "vnet-hub", to_spoke))
     assert label == "needs_close_review" and "foreign-network-link" in worst
+
+
+def test_deny_all_moved_to_dry_run_is_high(tmp_path: Path) -> None:
+    before = {"spec": [{"rules": [{"deny_all": "TRUE"}]}], "dry_run_spec": []}
+    after = {"spec": [], "dry_run_spec": [{"rules": [{"deny_all": "TRUE"}]}]}
+    label, worst = judge(tmp_path, change("orgco_constraint_policy", ["update"], before, after))
+    assert label == "needs_close_review" and "guardrail-relaxed" in worst
+
+
+def test_dry_run_copy_added_beside_enforced_deny_is_safe(tmp_path: Path) -> None:
+    before = {"spec": [{"rules": [{"deny_all": "TRUE"}]}], "dry_run_spec": []}
+    after = {"spec": [{"rules": [{"deny_all": "TRUE"}]}], "dry_run_spec": [{"rules": [{"enforce": "TRUE"}]}]}
+    label, _ = judge(tmp_path, change("orgco_constraint_policy", ["update"], before, after))
+    assert label == "likely_safe"
+
+
+def test_effect_attribute_of_any_provider(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, change("lzco_guardrail", ["update"], {"policy_effect": "deny"},
+                                          {"policy_effect": "disabled"}))
+    assert label == "needs_close_review" and "guardrail-relaxed" in worst
+    _, worst = judge(tmp_path, change("lzco_taint", ["update"], {"effect": "NoSchedule"},
+                                      {"effect": "PreferNoSchedule"}))
+    assert "guardrail-relaxed" not in worst

@@ -77,6 +77,7 @@ def _effects(change: Change) -> Iterator[Finding]:
 POLICY_TYPES = re.compile(r"polic|constraint|guardrail")
 ALLOW_ALL = re.compile(r"(?:^|\.)allow_?all$|(?:^|\.)allow(?:ed)?(?:_values)?\.all$", re.IGNORECASE)
 TRUE = {"true", "yes", "1"}
+DENY_ALL = re.compile(r"(?:^|\.)deny_?all$|(?:^|\.)deny(?:_values)?\.all$", re.IGNORECASE)
 DENIES = re.compile(r"(?:^|\.)(?:deny_?all|deny\.all|enforced?)$", re.IGNORECASE)
 
 
@@ -91,7 +92,7 @@ def allows_all(values: dict[str, Any]) -> list[str]:
 
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
 def _opened(change: Change) -> Iterator[Finding]:
-    if not POLICY_TYPES.search(change.type) or not mentions(change.after, (b"all",)):
+    if not POLICY_TYPES.search(change.type) or not mentions([change.before, change.after], (b"all",)):
         return
     before, after = sides(change)
     was = {plain(p) for p in allows_all(before)}
@@ -99,6 +100,12 @@ def _opened(change: Change) -> Iterator[Finding]:
         if plain(path) not in was:
             yield finding(GUARDRAIL, change.address, f"{change.address}: {path} is true: the constraint allows "
                           "every value, the organisation's restriction no longer applies here")
+            return
+    denied = {plain(p) for p, v in leaves(after) if DENY_ALL.search(plain(p)) and _true(v)}
+    for path, value in leaves(before):
+        if DENY_ALL.search(plain(path)) and "dry_run" not in path and _true(value) and plain(path) not in denied:
+            yield finding(GUARDRAIL, change.address, f"{change.address}: {path} is no longer true: the constraint "
+                          "stops denying every value (a dry-run copy only reports)")
             return
 
 
