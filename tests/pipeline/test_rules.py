@@ -107,6 +107,11 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
     "alerts-to-nobody": ("lookout_alert_route.prod_critical", ("receivers", "reach nobody"), {}),
     "alerts-to-empty-team": ("pagerbell_escalation.core", ("pagerbell_team.holding", "no members"), {}),
+    "guardrail-relaxed": ("govco_policy_assignment.no_public_storage", ('"Deny" → "Audit"',), {}),
+    "standing-admin": ("idco_active_role_assignment.oncall", ("Owner", "no expiry"), {}),
+    "break-glass-removed": ("dirco_user.emergency_01", ("break-glass",), {}),
+    "bypass-for-everyone": ("zta_access_policy.admin_portal", ('"bypass"', "everyone"), {}),
+    "private-dns-public": ("cloudco_private_dns_a_record.vault", ("203.0.114.7",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

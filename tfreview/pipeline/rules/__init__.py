@@ -43,6 +43,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import guardrails as guardrails
 # isort: on
 
 THEMES = (
@@ -77,4 +78,5 @@ THEMES = (
     "edge",
     "code",
     "traffic",
+    "guardrails",
 )
