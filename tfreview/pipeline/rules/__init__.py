@@ -22,7 +22,7 @@ from tfreview.pipeline.rules import audience as audience
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
-from tfreview.pipeline.rules import guardrails as guardrails
+from tfreview.pipeline.rules import ai_safety as ai_safety
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
@@ -44,6 +44,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import guardrails as guardrails
 # isort: on
 
 THEMES = (
@@ -62,7 +63,7 @@ THEMES = (
     "services",
     "controls",
     "vocabulary",
-    "guardrails",
+    "ai_safety",
     "modes",
     "guards",
     "blinding",
@@ -79,4 +80,5 @@ THEMES = (
     "edge",
     "code",
     "traffic",
+    "guardrails",
 )

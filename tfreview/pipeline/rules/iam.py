@@ -37,7 +37,7 @@ from tfreview.pipeline.rules.documents import (
     wildcards,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
-from tfreview.pipeline.rules.policy import Statement, parse
+from tfreview.pipeline.rules.policy import Statement, denies_at_least, parse
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
 BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
@@ -174,9 +174,11 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
     if not after or change.type in FILTERS[1:]:
         return
     kept = {s.key() for _, statements in after for s in statements}
+    denies = [s for _, statements in after for s in statements if not s.allows]
     for where, statements in before:
         for statement in statements:
-            if not statement.allows and statement.key() not in kept:
+            if not statement.allows and statement.key() not in kept \
+                    and not any(denies_at_least(new, statement) for new in denies):
                 guardrail = change.type == "aws_organizations_policy"  # an SCP's Deny guards every account
                 yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
                               f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"

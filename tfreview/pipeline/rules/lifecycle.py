@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
+from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
@@ -238,6 +239,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None

@@ -81,6 +81,35 @@ def own_scopes(ri: ReviewInput) -> set[str]:
     return own
 
 
+REMOTE_ID = re.compile(r"/resourcegroups/([^/]+)/.*/([^/]+)$")
+LOCAL_NETWORK = re.compile(r"(?:virtual_)?network_name|vnet_name|network")
+
+
+def _ends(change: Change) -> tuple[tuple[str, str] | None, list[tuple[str, tuple[str, str]]]]:
+    """A link's local network (resource group, name) and its remote ones (id, (resource group, name))."""
+    after = change.after if isinstance(change.after, dict) else {}
+    group = after.get("resource_group_name")
+    name = next((v for k, v in after.items() if LOCAL_NETWORK.fullmatch(k) and isinstance(v, str)), None)
+    local = (group.lower(), name.lower()) if isinstance(group, str) and isinstance(name, str) else None
+    remote = [(text, (m.group(1), m.group(2))) for key, text in _pairs(after) if PEER_NETWORK.fullmatch(key)
+              and (m := REMOTE_ID.search(text.lower())) is not None]
+    return local, remote
+
+
+def reciprocal(changes: list[Change]) -> set[str]:
+    """Scopes of links whose far side this plan links back from: two peerings, each naming the other's local
+    network as its remote, are both managed here, so both networks are the plan's own."""
+    ends = [_ends(change) for change in changes]
+    locals_ = {local for local, _ in ends if local is not None}
+    found: set[str] = set()
+    for local, remotes in ends:
+        for text, far in remotes:
+            if local is not None and far in locals_ and any(
+                    other == far and any(back == local for _, back in others) for other, others in ends):
+                found |= _scopes(text)
+    return found
+
+
 def kin(scope: str, own: set[str]) -> str | None:
     """A project of the plan's own whose name starts with the same organisation word as SCOPE (`acme-shared-201`
     and `acme-prod-314`); numeric ids (AWS accounts, Azure subscriptions) have no such word and never match."""
@@ -111,7 +140,7 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE) if _may_link(c)]
     if not changes:
         return  # the plan-wide walk for the plan's own scopes runs only when some change could link out
-    own = own_scopes(ri)
+    own = own_scopes(ri) | reciprocal(changes)
     for change in changes:
         for key, scope in foreign(change, own):
             sibling = kin(scope, own)

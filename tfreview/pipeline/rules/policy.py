@@ -4,7 +4,7 @@ normalised statements, whatever their spelling (JSON text, decoded objects, `aws
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -51,6 +51,23 @@ class Statement:
         return orjson.dumps([self.effect.lower(), self.actions, self.not_actions, self.resources,
                              self.not_resources, self.principals, self.not_principals, self.conditions],
                             option=orjson.OPT_SORT_KEYS)
+
+
+def denies_at_least(new: Statement, old: Statement) -> bool:
+    """Whether Deny NEW blocks everything Deny OLD blocked: the same statement but for its conditions, where each
+    negated test (`StringNotEquals` an allow-list of regions) lists fewer values and each plain test more."""
+    if new.allows or old.allows or new.conditions.keys() != old.conditions.keys() or \
+            replace(new, conditions={}, sid="").key() != replace(old, conditions={}, sid="").key():
+        return False
+    for operator, tests in old.conditions.items():
+        if tests.keys() != new.conditions[operator].keys():
+            return False
+        negated = "not" in operator.lower()
+        for variable, values in tests.items():
+            kept, was = set(new.conditions[operator][variable]), set(values)
+            if not (kept <= was if negated else kept >= was):
+                return False
+    return True
 
 
 def decode(document: Any) -> Any:

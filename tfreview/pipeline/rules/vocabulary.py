@@ -101,7 +101,7 @@ control(PROTECTION, r"\w*lock\w*\.mode|\w*lock_mode|\w*retention\w*\.mode|retent
 control(PROTECTION, r"\w*lock_state|\w*lock_status", ladder(("armed", "locked", "enabled", "active", "on"),
                                                             ("disarmed", "unlocked", "disabled", "inactive", "off")),
         "the retention lock is disarmed: locked data can be deleted")
-control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
+control(PROTECTION, r"enforce(?:ment)?_(?:level|mode|action)|enforcement", ladder(
     ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
     ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
     ("advisory", "donotenforce", "do_not_enforce", "disabled", "off", "none")), "policy enforcement relaxed")

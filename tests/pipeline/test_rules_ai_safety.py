@@ -11,7 +11,7 @@ import pytest
 from tests.pipeline.test_rules_controls_reach_lifecycle import judge
 from tfreview.pipeline.findings import Severity
 
-RULE = "guardrail-weakened"
+RULE = "ai-safety-weakened"
 
 
 def _filters(**values: Any) -> dict[str, Any]:
