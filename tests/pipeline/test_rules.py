@@ -105,6 +105,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),
     "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
+    "ai-safety-weakened": ("llmco_model_policy.support", ("severity_threshold", "only more severe content"), {}),
     "alerts-to-nobody": ("lookout_alert_route.prod_critical", ("receivers", "reach nobody"), {}),
     "alerts-to-empty-team": ("pagerbell_escalation.core", ("pagerbell_team.holding", "no members"), {}),
     "guardrail-relaxed": ("govco_policy_assignment.no_public_storage", ('"Deny" → "Audit"',), {}),

@@ -21,7 +21,7 @@ LABELS = {
     "token": "a token", "api-key": "an API key", "credential": "a credential",
     "stripe-key": "a Stripe secret key", "gcp-service-account-key": "a GCP service-account key",
     "azure-storage-key": "an Azure storage or shared access key", "argument": "a credential passed as an argument",
-    "pin": "a PIN or recovery code",
+    "pin": "a PIN or recovery code", "ml-platform-key": "an AI or ML platform API key",
 }
 # Values that stand for a credential without being one.
 PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "changeme", "change_me", "redacted",
@@ -65,6 +65,14 @@ SHAPES = (
     Shape("gcp-service-account-key", re.compile(r"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs[A-Za-z0-9+/=]*")),
     # Connection strings of Azure Storage, Service Bus, Event Hubs: AccountKey=…; SharedAccessKey=…
     Shape("azure-storage-key", re.compile(r"(?i:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
+    # AI and ML platforms' keys, by their documented prefixes: Hugging Face (hf_, api_org_), Replicate (r8_),
+    # OpenAI (sk-proj-, sk-svcacct-, sk-admin-, and legacy keys carrying "T3BlbkFJ"), Anthropic (sk-ant-),
+    # Groq (gsk_), Pinecone (pcsk_), Google AI Studio / Gemini API keys (AIza).
+    Shape("ml-platform-key", re.compile(
+        r"(?<![A-Za-z0-9_-])(?:hf_[A-Za-z0-9]{30,40}|api_org_[A-Za-z0-9]{30,40}|r8_[A-Za-z0-9]{30,40}"
+        r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
+        r"|sk-ant-[a-z0-9]+-[A-Za-z0-9_-]{32,}|(?:g|pc)sk_[A-Za-z0-9_]{40,}|AIza[0-9A-Za-z_-]{35})"
+        r"(?![A-Za-z0-9_-])")),
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = re.compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
@@ -84,6 +92,10 @@ ASSIGNMENT = re.compile(
     re.IGNORECASE,
 )
 KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
+# A name/value pair written as YAML (a container's env list in Helm values or a manifest): `- name: HF_API_TOKEN`
+# then `value: ...` on the next line; `valueFrom:` (a secret reference) is not a value.
+YAML_PAIR = re.compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
+                       rf"[\"']?(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})", re.IGNORECASE)
 AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
 # `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
@@ -92,6 +104,10 @@ SECRET_NAME = re.compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{_KEYWORDS}
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+# Names of credentials a service generates (tokens, API and access keys): never plain words, unlike a password or
+# secret a person chose. `4821:OPENAI_API_KEY:production` is an id whose last part is a scope, not a key.
+GENERATED_NAME = re.compile(r"token|api[_-]?key|access[_-]?key", re.IGNORECASE)
+CHOSEN_NAME = re.compile(r"pass|secret|private|credential", re.IGNORECASE)
 # Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`,
 # `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
 REFERRING = {"existing", "external", "from", "pull", "tls", "ref", "use", "mount", "source"}
@@ -105,7 +121,8 @@ PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup
 _WS = rb"(?:\s|\\[nrt])*"  # whitespace as it may look inside serialized JSON strings
 # A quoted value must not start like an expression; an unquoted one not be a JSON null/true/false either.
 _VALUE_START = rb"(?:\\?[\"'](?![$<({%*\[])|(?![\\\"'$<({%*\[]|(?:null|true|false)[,}\]]))"
-_KEY_END = rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":)" + _WS
+_KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":|value:)"
+            + _WS)  # `value:` opens the next line of a YAML name/value pair (YAML_PAIR)
 # Probes run over the serialized plan; each starts with a literal so `re` scans at memchr speed. Every
 # string a SHAPES pattern or ASSIGNMENT finds also matches a probe (tests hold this for each kind).
 PROBES = (
@@ -118,7 +135,11 @@ PROBES = (
     re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
     re.compile(rb"k_(?:live|test)_"),
     re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
-    re.compile(rb"LS0tLS1CRUdJTi"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
+    re.compile(rb"LS0tLS1CRUdJTi"),
+    # AI and ML platform keys (ml-platform-key), one literal start each.
+    re.compile(rb"hf_[A-Za-z0-9]{30}"), re.compile(rb"api_org_[A-Za-z0-9]{30}"), re.compile(rb"r8_[A-Za-z0-9]{30}"),
+    re.compile(rb"sk-(?:proj-|svcacct-|admin-|ant-|[A-Za-z0-9]{20}T3BlbkFJ)"), re.compile(rb"sk_[A-Za-z0-9_]{40}"),
+    re.compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
     # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
     # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.
     re.compile(rb'"(?=[A-Za-z0-9+/]{40})[0-9a-fA-F]*[G-Zg-z+/]'),
@@ -169,6 +190,10 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
                 found.append((shape.kind, secret))
     for match in ASSIGNMENT.finditer(text):
         secret = match.group("secret").rstrip(",;&|)")
+        if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
+            found.append((keyed_kind(match.group("key"), secret), secret))
+    for match in YAML_PAIR.finditer(text):
+        secret = match.group("secret")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
     for pattern in (FLAG_IN_TEXT, TOOL_IN_TEXT):
@@ -225,7 +250,7 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if (NAME_LIKE.fullmatch(value) or SECRET_NAME.fullmatch(value)) and KEY_NAME.search(value):
         return False
-    if "token" in name.lower() and len(value) <= 40 and WORDS.fullmatch(value):
+    if GENERATED_NAME.search(name) and not CHOSEN_NAME.search(name) and len(value) <= 40 and WORDS.fullmatch(value):
         return False
     if names_object(name, value):
         return False

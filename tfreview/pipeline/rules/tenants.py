@@ -185,10 +185,11 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
                           f'"{value}"', Severity.MEDIUM)
 
 
-# A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule or a match-all.
+# A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule, a match-all, or
+# one attribute every account has tested for being set (`user.email != null`, `user.objectId -ne null`).
 CONDITION_KEY = re.compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
-ALWAYS_TRUE = re.compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1)\s*\)?",
-                         re.IGNORECASE)
+ALWAYS_TRUE = re.compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1"
+                         r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
 MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
 PRIVILEGED_NAME = re.compile(r"admin|owner|super|root", re.IGNORECASE)
 
