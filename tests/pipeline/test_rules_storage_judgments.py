@@ -5,6 +5,7 @@ keys that may erase every bucket, and YAML maps that are no credential; each wit
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -134,20 +135,44 @@ def test_config_replaced_to_turn_encryption_off_stays_high(tmp_path: Path) -> No
     assert worst(tmp_path, plan, "resource-replace") is Severity.HIGH
 
 
-def test_backup_selection_replaced_is_medium_vault_stays_high(tmp_path: Path) -> None:
-    selection = {"name": "prod-db", "plan_id": "pl-9f8e", "resources": ["arn:acme:db:orders"]}
-    assert worst(tmp_path, [gone("acme_backup_selection.db", selection, actions=REPLACE)], "resource-replace") \
-        is Severity.MEDIUM
+def selection(resources: list[str], excluded: list[str] | None = None) -> dict[str, Any]:
+    return {"name": "prod-db", "plan_id": "pl-9f8e", "resources": resources, "not_resources": excluded or []}
+
+
+def test_backup_selection_replaced_to_select_more_is_medium(tmp_path: Path) -> None:
+    plan = [changed("acme_backup_selection.db", selection(["db:orders"]), selection(["db:orders", "db:billing"]),
+                    REPLACE)]
+    assert worst(tmp_path, plan, "resource-replace") is Severity.MEDIUM
+
+
+def test_backup_selection_replaced_to_select_less_or_vault_replaced_stays_high(tmp_path: Path) -> None:
+    fewer = changed("acme_backup_selection.db", selection(["db:orders", "db:billing"]), selection(["db:orders"]),
+                    REPLACE)
+    excluded = changed("acme_backup_selection.db", selection(["*"]), selection(["*", "db:x"], ["db:billing"]),
+                       REPLACE)
+    assert worst(tmp_path, [fewer], "resource-replace") is Severity.HIGH
+    assert worst(tmp_path, [excluded], "resource-replace") is Severity.HIGH
     vault = {"name": "central", "force_destroy": True}
     assert worst(tmp_path, [gone("acme_backup_vault.v", vault, actions=REPLACE)], "resource-replace") \
         is Severity.HIGH
 
 
+def security(version: str, in_transit: bool) -> dict[str, Any]:
+    document = {"EncryptionConfiguration": {"EnableInTransitEncryption": in_transit, "EnableAtRestEncryption": True}}
+    return {"name": f"emr-sec-{version}", "configuration": json.dumps(document)}
+
+
 def test_configuration_version_with_successor_is_medium(tmp_path: Path) -> None:
-    old = gone("acme_cluster_security_configuration.v2", {"name": "emr-sec-v2", "configuration": "{}"})
-    assert worst(tmp_path, [old, made("acme_cluster_security_configuration.v3", {"name": "emr-sec-v3"})]) \
+    old = gone("acme_cluster_security_configuration.v2", security("v2", True))
+    assert worst(tmp_path, [old, made("acme_cluster_security_configuration.v3", security("v3", True))]) \
         is Severity.MEDIUM
     assert worst(tmp_path, [old, made("acme_cluster_security_configuration.x", {"name": "billing"})]) \
+        is Severity.HIGH
+
+
+def test_configuration_version_with_weaker_successor_stays_high(tmp_path: Path) -> None:
+    old = gone("acme_cluster_security_configuration.v2", security("v2", True))
+    assert worst(tmp_path, [old, made("acme_cluster_security_configuration.v3", security("v3", False))]) \
         is Severity.HIGH
 
 
@@ -159,4 +184,15 @@ def test_processing_cluster_labelled_ephemeral_is_medium(tmp_path: Path) -> None
     assert worst(tmp_path, [gone("acme_dataproc_cluster.b", cluster({"ephemeral": "true"}))]) is Severity.MEDIUM
     assert worst(tmp_path, [gone("acme_dataproc_cluster.b", cluster({"team": "analytics"}))]) is Severity.HIGH
     assert worst(tmp_path, [gone("acme_dataproc_cluster.b", cluster({"ephemeral": "true", "env": "prod"}))]) \
+        is Severity.HIGH
+
+
+def release(values: str) -> dict[str, Any]:
+    return changed("acme_release.backup", {"name": "backup", "version": "7.2.1", "values": [values]},
+                   {"name": "backup", "version": "8.0.0", "values": [values]})
+
+
+def test_helm_values_with_a_credentials_map_are_no_credential(tmp_path: Path) -> None:
+    assert worst(tmp_path, [release("bucket: b\ncredentials:\n  useSecret: false\n")], "credential-in-plan") is None
+    assert worst(tmp_path, [release("bucket: b\ncredentials:\n  password: hunter22x\n")], "credential-in-plan") \
         is Severity.HIGH

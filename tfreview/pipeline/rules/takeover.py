@@ -23,15 +23,16 @@ from tfreview.pipeline.rules.disposable import (
 )
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.stores import disposable_by_name_or_labels
+from tfreview.pipeline.rules.tightened import weaker_successor
 
 # Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
 # compute-only warehouses, service plans. Replacing one re-makes the same thing.
 CONFIG_ONLY = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alarm|alert_condition|condition|dashboard|dashboards"
-                         r"|warehouse|service_plan|page_rule|group_rule|selection)(?:_v\d+)?$")
+                         r"|warehouse|service_plan|page_rule|group_rule)(?:_v\d+)?$")
 # Kinds of configuration that a new object of the same kind can take over whole (rules, plans, policies, alert
 # conditions): not services with their own history or integration keys, which a new object does not carry.
 SUCCEEDED = re.compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|monitor|alert|alarm|dashboard|setting"
-                       r"|settings|template|warehouse|configuration|selection)(?:_v\d+)?$")
+                       r"|settings|template|warehouse|configuration)(?:_v\d+)?$")
 # A version at the end of a name (letters and digits only, as _name gives it): `v2`, `2`.
 VERSIONED = re.compile(r"v?\d+$")
 # What only shows data kept elsewhere: deleting it loses a view, not data.
@@ -251,7 +252,7 @@ def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
     if change.action is Action.DELETE and SUCCEEDED.search(change.type) \
             and (not stateful or CONFIG_ONLY.search(change.type)):
         new = successor(change, ri)
-        if new is not None:
+        if new is not None and not weaker_successor(change, new):
             return f"{new.address} is created in the same plan and takes over its role"
     return None
 
