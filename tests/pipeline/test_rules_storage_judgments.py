@@ -196,3 +196,35 @@ def test_helm_values_with_a_credentials_map_are_no_credential(tmp_path: Path) ->
     assert worst(tmp_path, [release("bucket: b\ncredentials:\n  useSecret: false\n")], "credential-in-plan") is None
     assert worst(tmp_path, [release("bucket: b\ncredentials:\n  password: hunter22x\n")], "credential-in-plan") \
         is Severity.HIGH
+
+
+def vault(mode: str, state: str) -> dict[str, Any]:
+    return {"name": "ledger", "retention_lock_days": 2555, "lock_mode": mode, "lock_state": state}
+
+
+def test_retention_lock_weakened_or_disarmed_on_any_provider_is_high(tmp_path: Path) -> None:
+    weakened = changed("acme_archive_vault.l", vault("compliance", "armed"), vault("advisory", "armed"))
+    disarmed = changed("acme_archive_vault.l", vault("compliance", "armed"), vault("compliance", "disarmed"))
+    nested = changed("acme_bucket.b", {"file_lock": [{"default_retention": [{"mode": "compliance"}]}]},
+                     {"file_lock": [{"default_retention": [{"mode": "governance"}]}]})
+    for plan in (weakened, disarmed, nested):
+        assert worst(tmp_path, [plan], "protection-disabled") is Severity.HIGH
+
+
+def test_retention_lock_made_stricter_is_not_weakened(tmp_path: Path) -> None:
+    stricter = changed("acme_archive_vault.l", vault("governance", "disarmed"), vault("compliance", "armed"))
+    assert worst(tmp_path, [stricter], "protection-disabled") is None
+
+
+def ilm(expiration: str, prefix: str) -> dict[str, Any]:
+    return {"bucket": "velero-backups", "rule": [{"id": "housekeeping", "status": "Enabled", "expiration": expiration,
+                                                  "filter": prefix, "tags": {}}]}
+
+
+def test_ilm_rule_expiring_the_whole_bucket_by_a_bare_age_is_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, [made("acme_ilm_policy.velero", ilm("1d", ""))], "lifecycle-expiration") is Severity.HIGH
+
+
+def test_ilm_rule_with_a_bare_prefix_filter_or_no_expiry_is_not(tmp_path: Path) -> None:
+    assert worst(tmp_path, [made("acme_ilm_policy.loki", ilm("30d", "index/"))], "lifecycle-expiration") is None
+    assert worst(tmp_path, [made("acme_ilm_policy.loki", ilm("", ""))], "lifecycle-expiration") is None

@@ -140,8 +140,9 @@ def _enabled(rule: dict[str, Any]) -> bool:
 
 
 def _deletes(rule: dict[str, Any]) -> bool:
-    expirations = [e for e in as_list(rule.get("expiration")) if isinstance(e, dict)]
-    if any(e.get("days") or e.get("date") for e in expirations):
+    expirations = as_list(rule.get("expiration"))
+    if any(e.get("days") or e.get("date") if isinstance(e, dict) else e not in (None, "", 0, False)
+           for e in expirations):  # a block, or a bare age or date (MinIO's `expiration = "1d"`)
         return True
     actions = [a for a in as_list(rule.get("action")) + as_list(rule.get("actions")) if isinstance(a, dict)]
     if any(str(a.get("type", "")).lower() == "delete" for a in actions):
@@ -168,7 +169,8 @@ def _filtered(rule: dict[str, Any]) -> bool:
             continue
         if narrowing.search(key) and value not in (None, "", [], {}):
             return True
-        if key in ("filter", "filters", "condition", "and") and _filtered_block(value, narrowing):
+        if key in ("filter", "filters", "condition", "and") and (_filtered_block(value, narrowing) or (
+                isinstance(value, str) and value.strip())):  # a filter given as a bare prefix (`"index/"`)
             return True
     return False
 
@@ -185,7 +187,8 @@ def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
 
 @on_change()
 def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
-    if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type:
+    if "lifecycle" not in change.type and "management_policy" not in change.type and "bucket" not in change.type \
+            and not ILM.search(change.type):
         return
     before, after = sides(change)
     new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
@@ -201,10 +204,14 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
                           "(the whole bucket expires)")
 
 
+# Information lifecycle management (MinIO's `minio_ilm_policy`): lifecycle rules by another name.
+ILM = re.compile(r"(?:^|_)ilm(?:_|$)")
+
+
 def _creates_its_bucket(change: Change) -> bool:
     """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
     name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
-    if "lifecycle" not in change.type and "management_policy" not in change.type:
+    if "lifecycle" not in change.type and "management_policy" not in change.type and not ILM.search(change.type):
         return True
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))

@@ -93,6 +93,14 @@ control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w
 control(PROTECTION, r"min_available", count, "no pods are kept through disruptions")
 control(PROTECTION, r"mode|default_retention\.mode|object_lock_mode", ladder(("compliance",), ("governance",)),
         "object lock weakened from compliance to governance", types=r"object_lock|vault_lock|immutability")
+# Any provider's retention lock, read by the setting's own name (`file_lock_configuration.default_retention.mode`,
+# `lock_mode`, `lock_state`): compliance over governance over advisory; an armed lock over a disarmed one.
+control(PROTECTION, r"\w*(?:lock|retention)\w*\.mode|\w*lock_mode|retention_mode", ladder(
+    ("compliance",), ("governance",), ("advisory", "audit", "none", "disabled", "off", "unlocked")),
+    "retention lock weakened from compliance toward governance or advisory")
+control(PROTECTION, r"\w*lock_state|\w*lock_status|\w*lock\w*\.state", ladder(
+    ("armed", "locked", "enabled", "enforced"), ("disarmed", "unlocked", "disabled", "suspended")),
+    "retention lock disarmed")
 control(PROTECTION, r"enforcement_level|enforcement_mode|enforcement_action|enforcement", ladder(
     ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
     ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
