@@ -228,3 +228,31 @@ def test_ilm_rule_expiring_the_whole_bucket_by_a_bare_age_is_high(tmp_path: Path
 def test_ilm_rule_with_a_bare_prefix_filter_or_no_expiry_is_not(tmp_path: Path) -> None:
     assert worst(tmp_path, [made("acme_ilm_policy.loki", ilm("30d", "index/"))], "lifecycle-expiration") is None
     assert worst(tmp_path, [made("acme_ilm_policy.loki", ilm("", ""))], "lifecycle-expiration") is None
+
+
+def schedule(ttl: str, value: int) -> dict[str, Any]:
+    return {"name": "nightly", "template": {"ttl": ttl, "snapshotVolumes": True},
+            "policy_daily": [{"frequency_interval": 1, "retention_unit": "days", "retention_value": value}],
+            "reference_hour_of_day": 3}
+
+
+def test_backup_kept_for_hours_instead_of_weeks_is_high(tmp_path: Path) -> None:
+    ttl = changed("acme_backup_schedule.n", schedule("720h0m0s", 30), schedule("1h0m0s", 30))
+    kept = changed("acme_backup_schedule.n", schedule("720h0m0s", 30), schedule("720h0m0s", 1))
+    assert worst(tmp_path, [ttl], "backup-reduced") is Severity.HIGH
+    assert worst(tmp_path, [kept], "backup-reduced") is Severity.HIGH
+
+
+def test_backup_kept_a_little_less_or_a_cache_ttl_cut_is_not(tmp_path: Path) -> None:
+    shorter = changed("acme_backup_schedule.n", schedule("720h0m0s", 30), schedule("336h0m0s", 14))
+    hour = changed("acme_backup_schedule.n", schedule("720h0m0s", 30), {**schedule("720h0m0s", 30),
+                                                                          "reference_hour_of_day": 1})
+    cache = changed("acme_cdn_cache_rule.c", {"name": "c", "ttl": "720h"}, {"name": "c", "ttl": "1h"})
+    for plan in (shorter, hour, cache):
+        assert worst(tmp_path, [plan], "backup-reduced") is None
+
+
+def test_secrets_vault_lease_ttl_shortened_is_not_a_backup_cut(tmp_path: Path) -> None:
+    mount = changed("acme_vault_mount.kv", {"path": "kv", "max_lease_ttl_seconds": 86400},
+                    {"path": "kv", "max_lease_ttl_seconds": 3600})
+    assert worst(tmp_path, [mount], "backup-reduced") is None

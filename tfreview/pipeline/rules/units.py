@@ -21,7 +21,7 @@ MINIMUM = re.compile(r"^min(?:imum)?_\w+|\w+_min$")
 _STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
-def _parent(values: Any, path: str) -> dict[str, Any] | None:
+def parent(values: Any, path: str) -> dict[str, Any] | None:
     """The block that holds the leaf at PATH (`rule[0].default_retention[0].days`), or None."""
     node = values
     steps = _STEP.findall(path)[:-1]
@@ -61,7 +61,7 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     """Whether the leaf at PATH only moved to a sibling of its block that keeps it as strong: a duration whose
     total over all its units does not shrink, or a fixed count set to 0 where autoscaling's minimum keeps as much."""
     leaf = _STEP.findall(path)[-1][1] if _STEP.findall(path) else ""
-    old, new = _parent(change.before, path), _parent(change.after, path)
+    old, new = parent(change.before, path), parent(change.after, path)
     if old is None or new is None:
         return False
     unit = _UNIT_WORD.search(leaf)
