@@ -24,8 +24,8 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
-from tfreview.pipeline.rules.stores import goes_with_store
-from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
+from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
+from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 

@@ -61,3 +61,12 @@ def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], b
         if STORE_KEYS.match(str(key)) and isinstance(value, str) and value in stores:
             return f"it configures {stores[value]}, which this plan also deletes; that delete is judged on its own"
     return None
+
+
+def disposable_store(change: Change) -> str | None:
+    """Why a deleted store tagged or named disposable (CI cache, PR preview) cannot lose data: the provider refuses
+    to delete it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action is Action.DELETE and attrs.get("force_destroy") is False and disposable_by_name_or_labels(attrs):
+        return "tagged or named disposable, and with force_destroy off the delete fails if it still holds objects"
+    return None

@@ -22,7 +22,6 @@ from tfreview.pipeline.rules.disposable import (
     self_disposable,
 )
 from tfreview.pipeline.rules.planview import PlanView, plan_view
-from tfreview.pipeline.rules.stores import disposable_by_name_or_labels
 from tfreview.pipeline.rules.tightened import weaker_successor
 
 # Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
@@ -254,15 +253,6 @@ def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
         new = successor(change, ri)
         if new is not None and not weaker_successor(change, new):
             return f"{new.address} is created in the same plan and takes over its role"
-    return None
-
-
-def disposable_store(change: Change) -> str | None:
-    """Why a deleted store tagged disposable (CI cache, ephemeral) cannot lose data: the provider refuses to delete
-    it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
-    attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is Action.DELETE and attrs.get("force_destroy") is False and disposable_by_name_or_labels(attrs):
-        return "tagged or named disposable, and with force_destroy off the delete fails if it still holds objects"
     return None
 
 
