@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 LABELS = {
@@ -188,7 +189,7 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
             secret = match.group("secret") if "secret" in shape.pattern.groupindex else match.group(0)
             if shape.kind != "url-password" or plausible(secret):
                 found.append((shape.kind, secret))
-    for match in ASSIGNMENT.finditer(text):
+    for match in _assignments(text):
         secret = match.group("secret").rstrip(",;&|)")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
@@ -205,6 +206,18 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
                     and not any(secret in s or s in secret for _, s in found):
                 found.append(("argument", secret))
     return found
+
+
+def _assignments(text: str) -> Iterator[re.Match[str]]:
+    """ASSIGNMENT's matches; a YAML key that opens a nested map (`credentials:` then `useSecret: false` on the next
+    line) holds no value: the search goes on from the next line's key, which may hold one."""
+    position = 0
+    while (match := ASSIGNMENT.search(text, position)) is not None:
+        if match.group("secret").endswith(":") and "\n" in text[match.end("key"):match.start("secret")]:
+            position = match.start("secret")
+            continue
+        yield match
+        position = match.end()
 
 
 def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:

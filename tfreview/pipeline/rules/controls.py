@@ -21,6 +21,7 @@ from tfreview.pipeline.findings import RULES, Finding, Severity, declare, findin
 from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.evidence import hours
+from tfreview.pipeline.rules.units import moved_within
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version, with_settings
 from tfreview.pipeline.rules.watch import WATCHES
 
@@ -277,6 +278,17 @@ def _watched(resource_type: str, path: str, before: Any, after: Any) -> bool:
     return any(w.fires(resource_type, segments, before, after) for w in WATCHES.get(segments[-1], ()))
 
 
+def direction(resource_type: str, path: str, before: Any, after: Any) -> int | None:
+    """+1 when the controls that name PATH read AFTER as stronger than BEFORE, -1 when any reads it weaker, 0 when
+    they cannot tell, None when no control names PATH."""
+    found = _matching(resource_type, plain(path))
+    if not found:
+        return None
+    moves = {(new > old) - (new < old) for item in found
+             if (old := item.strength(before)) is not None and (new := item.strength(after)) is not None}
+    return -1 if -1 in moves else 1 if 1 in moves else 0
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _weakened(change: Change) -> Iterator[Finding]:
     if change.before == change.after and not change.after_unknown:
@@ -302,7 +314,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and item.strength is present and _unit_swapped(change, path):
                 severity = None  # `days = 365` → `years = 7`: the same setting, written in another unit
             if severity is not None and not _watched(change.type, path, before, after) \
-                    and not _covered(item.rule, change.type, path):
+                    and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)

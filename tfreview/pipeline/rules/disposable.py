@@ -56,6 +56,10 @@ COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
 # own; volumes and databases are separate objects, judged on their own.
 COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
+# Data-processing clusters (Spark, Hadoop, Dataproc, EMR, Databricks): they compute over data kept in object
+# storage; one labelled ephemeral is a batch run's workers.
+PROCESSING = re.compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databricks|dask|ray|flink)(?:_[a-z]+)?"
+                        r"_(?:cluster|pool)$")
 # Containers of other objects (a namespace, project, resource group): labelled disposable, they say what is
 # inside is (a preview environment's namespace); their contents are judged by teardown_member.
 CONTAINERS = re.compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
@@ -199,7 +203,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if why is not None:
         return why
     attrs = change.before if isinstance(change.before, dict) else {}
-    compute = bool(COMPUTE.search(change.type)) and not DATA_ENGINES.search(change.type)
+    compute = bool(COMPUTE.search(change.type) or PROCESSING.search(change.type)) \
+        and not DATA_ENGINES.search(change.type)
     if compute and (_disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
                                               for key, value in attrs.items())):
         return None

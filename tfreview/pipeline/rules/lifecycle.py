@@ -26,8 +26,10 @@ from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
-from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
+from tfreview.pipeline.rules.takeover import rebuilt, repointed
+from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -258,6 +260,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
@@ -273,7 +276,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: bool(ROUTES.search(c.type)),
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
-    Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type))), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or tightened(c, looks_stateful(c.type))
+                                or selection_kept(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
 )

@@ -194,7 +194,8 @@ def _filtered(rule: dict[str, Any]) -> bool:
             continue
         if narrowing.search(key) and value not in (None, "", [], {}):
             return True
-        if key in ("filter", "filters", "condition", "and") and _filtered_block(value, narrowing):
+        if key in ("filter", "filters", "condition", "and") and (_filtered_block(value, narrowing) or (
+                isinstance(value, str) and value.strip())):  # a filter given as a bare prefix (`"index/"`)
             return True
         if key in ("filter", "filters") and isinstance(value, str) and value.strip():  # a prefix written alone
             return True
@@ -227,6 +228,9 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
                           "(the whole bucket expires)")
+
+
+# Information lifecycle management (MinIO's `minio_ilm_policy`): lifecycle rules by another name.
 
 
 def _creates_its_bucket(change: Change) -> bool:

@@ -22,6 +22,7 @@ from tfreview.pipeline.rules.disposable import (
     self_disposable,
 )
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tightened import weaker_successor
 
 # Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
 # compute-only warehouses, service plans. Replacing one re-makes the same thing.
@@ -30,7 +31,9 @@ CONFIG_ONLY = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alarm|alert_conditio
 # Kinds of configuration that a new object of the same kind can take over whole (rules, plans, policies, alert
 # conditions): not services with their own history or integration keys, which a new object does not carry.
 SUCCEEDED = re.compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|monitor|alert|alarm|dashboard|setting"
-                       r"|settings|template|warehouse)(?:_v\d+)?$")
+                       r"|settings|template|warehouse|configuration)(?:_v\d+)?$")
+# A version at the end of a name (letters and digits only, as _name gives it): `v2`, `2`.
+VERSIONED = re.compile(r"v?\d+$")
 # What only shows data kept elsewhere: deleting it loses a view, not data.
 VIEWS = re.compile(r"(?:^|_)(?:dashboard|dashboards)(?:_v\d+)?$")
 # Observability configuration: watches a service and holds none of its data (security detections are not this).
@@ -179,8 +182,22 @@ class _Creates:
             while end < len(self.names) and self.names[end].startswith(found.name):  # names extending it
                 end += 1
             prefixes = [found.name[:size] for size in range(3, len(found.name))]  # names it extends
-            hits += [c for name in (*self.names[start:end], *prefixes) for c in self.by_name.get(name, [])]
+            hits += [c for name in (*self.names[start:end], *prefixes, *self._versions(found.name))
+                     for c in self.by_name.get(name, [])]
         return sorted({id(c): c for c in hits}.values(), key=lambda c: self.order[id(c)])
+
+    def _versions(self, name: str) -> list[str]:
+        """Names of creates that are another version of NAME (`emrsecv2` → `emrsecv3`): same base, new number."""
+        base = VERSIONED.sub("", name)
+        if base == name or len(base) < 3:
+            return []
+        start = bisect.bisect_left(self.names, base)
+        found = []
+        while start < len(self.names) and self.names[start].startswith(base):
+            if self.names[start] != name and VERSIONED.fullmatch(self.names[start][len(base):]):
+                found.append(self.names[start])
+            start += 1
+        return found
 
 
 def _container_name(change: Change) -> str:
@@ -234,17 +251,8 @@ def rebuilt(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
     if change.action is Action.DELETE and SUCCEEDED.search(change.type) \
             and (not stateful or CONFIG_ONLY.search(change.type)):
         new = successor(change, ri)
-        if new is not None:
+        if new is not None and not weaker_successor(change, new):
             return f"{new.address} is created in the same plan and takes over its role"
-    return None
-
-
-def disposable_store(change: Change) -> str | None:
-    """Why a deleted store tagged disposable (CI cache, ephemeral) cannot lose data: the provider refuses to delete
-    it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
-    attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is Action.DELETE and attrs.get("force_destroy") is False and labelled_disposable(attrs):
-        return "tagged disposable, and with force_destroy off the delete fails if it still holds objects"
     return None
 
 

@@ -14,6 +14,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
+from tfreview.pipeline.rules.datakeys import erases_everywhere
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
 from tfreview.pipeline.rules.narrowing import KEY_STORES
@@ -84,7 +85,7 @@ def _org_keys(change: Change) -> Iterator[Finding]:
         return
     if before:
         return
-    wide = _admin_scope(after)
+    wide = _admin_scope(after) or erases_everywhere(after)
     if change.type in ("datadog_api_key", "tfe_organization_token") or (
             change.type == "confluent_api_key" and not after.get("managed_resource")):
         wide = wide or "organisation-wide by design"

@@ -1,0 +1,72 @@
+"""Risk rules, lifecycle helper: deletes of storage judged by what the store holds and what else the plan shows —
+a bucket whose name or tags say disposable that the provider will not delete while it holds anything, and the
+configuration of a store (its lifecycle rules, CORS, policy) deleted together with the store it configures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.disposable import (
+    DISPOSABLE_TOKENS,
+    NON_PRODUCTION_ENVS,
+    PRODUCTION_TOKENS,
+    label_tokens,
+    labelled_disposable,
+)
+from tfreview.pipeline.rules.planview import plan_view
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
+# The attributes by which a configuration object names the store it configures.
+STORE_KEYS = re.compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
+                        r"|repository|vault_name|vault_id|share_name)$")
+IDENTIFIERS = ("id", "name", "bucket", "arn", "urn")
+
+
+def disposable_by_name_or_labels(attrs: dict[str, object]) -> bool:
+    """Whether tags or labels say disposable, or (with no production word in labels or name) the store's own name
+    says ephemeral, preview, temporary, CI, dev or sandbox (`pr-1432-preview-dev`)."""
+    if labelled_disposable(attrs):
+        return True
+    name = {w for key in NAME_KEYS for w in _TOKEN.findall(str(attrs.get(key) or "").lower())}
+    if (name | label_tokens(attrs)) & PRODUCTION_TOKENS:
+        return False
+    return bool(name & (DISPOSABLE_TOKENS | NON_PRODUCTION_ENVS))
+
+
+def _deleted_stores(view_changes: list[Change], stateful: Callable[[str], bool]) -> dict[str, str]:
+    """The identifiers (id, name, bucket, ARN) of the stateful objects the plan deletes, to their addresses."""
+    found: dict[str, str] = {}
+    for change in view_changes:
+        if change.action is Action.DELETE and stateful(change.type) and isinstance(change.before, dict):
+            for key in IDENTIFIERS:
+                value = change.before.get(key)
+                if isinstance(value, str) and len(value) >= 3:
+                    found[value] = change.address
+    return found
+
+
+def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why a deleted configuration object loses nothing of its own, or None: it configures a store (by its bucket,
+    container or vault attribute) that the plan deletes too, and that delete is judged on its own."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.DELETE or stateful(change.type) or not attrs:
+        return None
+    view = plan_view(ri)
+    stores = view.derived("deleted stores", lambda v: _deleted_stores(v.of(Action.DELETE), stateful))
+    for key, value in attrs.items():
+        if STORE_KEYS.match(str(key)) and isinstance(value, str) and value in stores:
+            return f"it configures {stores[value]}, which this plan also deletes; that delete is judged on its own"
+    return None
+
+
+def disposable_store(change: Change) -> str | None:
+    """Why a deleted store tagged or named disposable (CI cache, PR preview) cannot lose data: the provider refuses
+    to delete it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action is Action.DELETE and attrs.get("force_destroy") is False and disposable_by_name_or_labels(attrs):
+        return "tagged or named disposable, and with force_destroy off the delete fails if it still holds objects"
+    return None
