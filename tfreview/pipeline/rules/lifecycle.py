@@ -151,8 +151,7 @@ def looks_stateful(resource_type: str) -> bool:
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
 # firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets"
-                   r"|selection)$")
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")

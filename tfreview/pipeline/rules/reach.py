@@ -230,8 +230,6 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
                           "(the whole bucket expires)")
 
 
-# Information lifecycle management (MinIO's `minio_ilm_policy`): lifecycle rules by another name.
-
 
 def _creates_its_bucket(change: Change) -> bool:
     """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
