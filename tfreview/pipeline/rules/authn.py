@@ -1,13 +1,23 @@
-"""Risk rules, authentication context: whether an endpoint's own values show it still authenticates every caller
-(an auth mode that is not none, an access-control block on with anonymous access off), or checks its callers'
-signatures (a webhook receiver holding its signing secret). endpoints.py grades public-access findings with it."""
+"""Risk rules, authentication: whether an endpoint's own values show it still authenticates every caller (an auth
+mode that is not none, an access-control block on with anonymous access off), or checks its callers' signatures (a
+webhook receiver holding its signing secret) — endpoints.py grades public-access findings with it; a token issuer
+moved to a domain the plan does not show as the organisation's; and a policy every token holds (Vault's `default`)
+newly reading secrets."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
-from tfreview.pipeline.rules.common import show
+import orjson
+from publicsuffixlist import PublicSuffixList
+
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.capabilities import policies
+from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.controls import authenticated
 from tfreview.pipeline.rules.values import leaves, plain
 
@@ -48,3 +58,83 @@ def signed(values: dict[str, Any]) -> str | None:
             if match:
                 return f"which checks callers' signatures with {text[:60]}"
     return None
+
+
+# --- token issuers ---------------------------------------------------------------------------------------------
+ISSUER = "issuer-foreign"
+ISSUER_KEY = re.compile(r"(?:^|\.)(?:\w*_)?issuers?(?:_url|_uri)?$")
+_HOST = re.compile(r"https?://([a-z0-9.-]+)", re.IGNORECASE)
+_BARE_HOST = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+def _domain(host: str) -> str:
+    """The registrable domain of HOST (`dev-x8k2.us.auth0.com` → `auth0.com`)."""
+    host = host.lower().rstrip(".")
+    return _suffixes().privatesuffix(host) or host
+
+
+def _same_tenant(old: str, new: str) -> bool:
+    """Whether two issuer hosts are one tenant of one domain (`acme.eu.auth0.com` → `acme.us.auth0.com`)."""
+    return _domain(old) == _domain(new) and old.split(".", 1)[0] == new.split(".", 1)[0]
+
+
+def _issuers(values: dict[str, Any]) -> dict[str, str]:
+    """Issuer attribute path → the host of the issuer URL it holds."""
+    found = {}
+    for path, value in leaves(values):
+        for item in value if isinstance(value, list) else [value]:
+            match = _HOST.match(item.strip()) if isinstance(item, str) else None
+            if ISSUER_KEY.search(plain(path)) and match:
+                found[plain(path)] = match.group(1).lower()
+    return found
+
+
+@rule(ISSUER, Severity.HIGH, "A token issuer (JWT/OIDC authorizer) moves to a domain the plan does not show as the "
+      "organisation's: tokens minted there are now accepted.")
+def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
+    moved = []
+    for change in managed(ri.changeset, Action.UPDATE, Action.REPLACE):
+        before, after = sides(change)
+        old, new = _issuers(before), _issuers(after)
+        moved += [(change, path, host) for path, host in new.items()
+                  if old.get(path, host) != host and not _same_tenant(old[path], host)]
+    if not moved:
+        return
+    for change, path, host in moved:
+        mine = {*_issuers(sides(change)[0]).values(), host}
+        ours = {_domain(h) for c in ri.changeset.changes for side in sides(c)
+                for h in _BARE_HOST.findall(orjson.dumps(side).decode()) if h.lower() not in mine}
+        if _domain(host) not in ours:
+            yield finding(ISSUER, change.address, f"{change.address}: {path} now trusts tokens from {host}, a domain "
+                          "nothing else in this plan shows as the organisation's; confirm the issuer is yours")
+
+
+# --- policies every token holds ----------------------------------------------------------------------------------
+BASELINE = "baseline-policy-widened"
+# Policies attached to every token or identity by the system itself (Vault's built-in `default`).
+EVERYONE_POLICIES = frozenset({"default", "anonymous", "everyone", "public", "all-users", "all_users"})
+# Paths every token needs for itself (its own lookup, renewal, cubbyhole, templated identity).
+OWN_PATHS = re.compile(r"^/?(?:auth/token/\w+-self|sys/(?:capabilities-self|internal/ui/\w+|leases/(?:renew|lookup)"
+                       r"|renew|tools/hash|wrapping/\w+|control-group/request)|cubbyhole/|identity/.*\{\{)")
+USING = frozenset({"read", "list", "create", "update", "patch", "delete", "sudo", "root", "write", "*"})
+
+
+@rule(BASELINE, Severity.HIGH, "A policy that every token or identity holds (Vault's `default`) newly grants access to "
+      "secrets or data: everyone who can sign in gets it.")
+def _baseline_widened(ri: ReviewInput) -> Iterator[Finding]:
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        before, after = sides(change)
+        if str(after.get("name", "")).strip().lower() not in EVERYONE_POLICIES:
+            continue
+        old = {(path, caps) for _, rules in policies(before) for path, caps in rules}
+        for where, rules in policies(after):
+            for path, caps in rules:
+                if (path, caps) not in old and caps & USING and "deny" not in caps and not OWN_PATHS.search(path):
+                    yield finding(BASELINE, change.address, f"{change.address}: {where} grants path \"{path[:120]}\" "
+                                  f"[{', '.join(sorted(caps)[:6])}] in the {after['name']} policy, which every "
+                                  "token holds: everyone who can sign in gets it")

@@ -25,6 +25,7 @@ from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.takeover import disposable_store, rebuilt, repointed
+from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -249,6 +250,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
