@@ -104,6 +104,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),
     "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
+    "issuer-foreign": ("gateco_authorizer.main", ("dev-7k2m.idhost.example.net",), {}),
+    "everyone-policy": ("vaultco_policy.default", ("secret/data/brokers/*", "every token"), {}),
+    "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

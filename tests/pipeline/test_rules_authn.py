@@ -40,7 +40,8 @@ def _update(address: str, before: dict[str, Any], changed: dict[str, Any]) -> di
     ({"name": "gw", "config": json.dumps({"authType": "function"})}, {"config": json.dumps({"authType": "anonymous"})}),
     ({"name": "gw", "site_authentication": {"deployment_type": "all_deployments"}},
      {"site_authentication": {"deployment_type": "none"}}),
-    ({"name": "gw", "auth": [{"is_anonymous_access_allowed": False}]}, {"auth": [{"is_anonymous_access_allowed": True}]}),
+    ({"name": "gw", "auth": [{"is_anonymous_access_allowed": False}]},
+     {"auth": [{"is_anonymous_access_allowed": True}]}),
     ({"name": "gw", "ingress": [{"is_publicly_accessible": False}]}, {"ingress": [{"is_publicly_accessible": True}]}),
     ({"name": "net", "policy": json.dumps([{"AllowFromPublic": False}])},
      {"policy": json.dumps([{"AllowFromPublic": True}])}),
@@ -72,7 +73,8 @@ def test_anyone_may_write_is_high_and_a_new_public_read_set_is_not(tmp_path: Pat
     before = {"name": "kb", "public_read": False, "public_write": False}
     _, worst = _label(tmp_path, [_update("vecta_collection.kb", before, {"public_write": True})])
     assert worst.get("public-access") == Severity.HIGH
-    demo = entry("vecta_collection.demo", ["create"], None, {"name": "demo", "public_read": True, "public_write": False})
+    demo = entry("vecta_collection.demo", ["create"], None,
+                 {"name": "demo", "public_read": True, "public_write": False})
     label, worst = _label(tmp_path, [demo])
     assert worst.get("public-access") == Severity.MEDIUM and label == "likely_safe"
 
@@ -182,10 +184,10 @@ def _policy(name: str, path: str) -> dict[str, Any]:
 
 
 def test_a_policy_every_token_holds_reading_secrets_is_high(tmp_path: Path) -> None:
-    assert _label(tmp_path, [_policy("default", "secret/data/brokers/*")])[1].get("baseline-policy-widened") \
+    assert _label(tmp_path, [_policy("default", "secret/data/brokers/*")])[1].get("everyone-policy") \
         == Severity.HIGH
-    assert "baseline-policy-widened" not in _label(tmp_path, [_policy("orders", "secret/data/brokers/orders")])[1]
-    assert "baseline-policy-widened" not in _label(tmp_path, [_policy("default", "sys/capabilities-self")])[1]
+    assert "everyone-policy" not in _label(tmp_path, [_policy("orders", "secret/data/brokers/orders")])[1]
+    assert "everyone-policy" not in _label(tmp_path, [_policy("default", "sys/capabilities-self")])[1]
 
 
 # --- wiring deletes --------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
 
 
 # --- policies every token holds ----------------------------------------------------------------------------------
-BASELINE = "baseline-policy-widened"
+BASELINE = "everyone-policy"
 # Policies attached to every token or identity by the system itself (Vault's built-in `default`).
 EVERYONE_POLICIES = frozenset({"default", "anonymous", "everyone", "public", "all-users", "all_users"})
 # Paths every token needs for itself (its own lookup, renewal, cubbyhole, templated identity).

@@ -28,6 +28,10 @@ PRIVATE = re.compile(r"private|internal|vpc|local", re.IGNORECASE)
 # Ports a workload serves to the outside (not the port its process listens on inside).
 SERVED = re.compile(r"(?:^|\.)(?:ports?|public_port|external_port|published_port|listen_port|host_port)$")
 WEB = {80, 443}
+# The attribute by which an address names what it is attached to, and the workload's own identifying attributes.
+TARGET_KEYS = re.compile(r"app|app_name|application|instance|instance_id|server|server_id|server_name|machine"
+                         r"|machine_id|droplet_id|linode_id|vm_id|service|service_name")
+OWN_KEYS = re.compile(r"app|app_name|name|id|service_name")
 
 
 def _public_ip(values: dict[str, Any]) -> str | None:
@@ -67,11 +71,11 @@ def _is_public(values: dict[str, Any]) -> bool:
 
 def _served(address: Change, values: dict[str, Any], changes: list[Change]) -> Iterator[Finding]:
     """A finding when the workload this new public address belongs to serves ports beyond 80/443."""
-    names = {v for v in values.values() if isinstance(v, str) and len(v) >= 3}
+    names = {v for k, v in values.items() if TARGET_KEYS.fullmatch(k) and isinstance(v, str) and len(v) >= 3}
     for workload in changes:
         _, after = sides(workload)
         if workload is address or ADDRESS.search(workload.type) or not names & {
-                v for v in after.values() if isinstance(v, str)}:
+                v for k, v in after.items() if OWN_KEYS.fullmatch(k) and isinstance(v, str)}:
             continue
         ports = sorted({int(v) for path, value in leaves(after) if SERVED.search(plain(path))
                         for v in (value if isinstance(value, list) else [value])

@@ -23,6 +23,8 @@ GUARDED = re.compile(r"firewall|security|acl|waf|policy|network|route|dns|record
 SUBSCRIPTION = re.compile(r"(?:^|_)subscription$")
 RETENTION = re.compile(r"\w*retention\w*")
 IDENTIFIERS = ("id", "arn", "name")
+# Above this many deletes the grouping is not tried (it compares deletes pairwise): they stay graded as they were.
+MAX_DELETES = 300
 
 
 def _before(change: Change) -> dict[str, Any]:
@@ -64,7 +66,10 @@ def unwired(change: Change, ri: ReviewInput) -> str | None:
         return _replayable(change, [c for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE])
     if not _wiring(change):
         return None
-    group = _group(change, view.of(Action.DELETE))
+    deletes = view.of(Action.DELETE)
+    if len(deletes) > MAX_DELETES:
+        return None
+    group = _group(change, deletes)
     if len(group) < 2 or not all(_wiring(c) for c in group):
         return None
     held = set().union(*(_ids(_before(c)) for c in group))
