@@ -215,3 +215,14 @@ def test_a_subscription_whose_topic_keeps_its_messages_is_medium(tmp_path: Path)
     bare = {"name": "ledger-events", "partitions": 6}
     assert _label(tmp_path, [sub, _update("zeta_topic.ledger", bare, {"partitions": 12})])[1].get(
         "resource-delete") == Severity.HIGH
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ({"authType": "anonymous", "methods": ["GET", "POST"]}, Severity.HIGH),  # takes writes without auth
+    ({"authType": "anonymous", "methods": ["GET"]}, Severity.MEDIUM),
+    ({"authType": "function", "methods": ["POST"]}, None),  # signed requests only
+], ids=["anonymous-writes", "anonymous-reads", "signed"])
+def test_created_without_auth_inside_a_json_setting(tmp_path: Path, config: dict[str, Any],
+                                                    expected: Severity | None) -> None:
+    trigger = entry("zeta_fc_trigger.export", ["create"], None, {"name": "http", "config": json.dumps(config)})
+    assert _label(tmp_path, [trigger])[1].get("public-access") == expected

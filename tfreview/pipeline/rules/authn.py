@@ -19,7 +19,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.controls import authenticated
-from tfreview.pipeline.rules.values import leaves, plain
+from tfreview.pipeline.rules.values import document, leaves, plain
 
 # The same attribute names vocabulary.py reads as authentication modes (`auth_mode`, `authorization.type`).
 AUTH_MODE = re.compile(r"(?:^|\.)(?:\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication"
@@ -30,6 +30,34 @@ ACCESS_CONTROL = re.compile(r"(?:^|\.)\w*(?:security|auth|authentication|access_
 OPEN_DOOR = re.compile(r"(?:^|\.)\w*(?:anonymous|unauthenticated)\w*$|(?:^|\.)public(?:ly)?_(?:write|upload)\w*$")
 # The name of a secret a receiver verifies callers' signatures with (STRIPE_WEBHOOK_SECRET, signing_key).
 SIGNING = re.compile(r"(?:webhook|signing|signature|hmac)[_-]?(?:secret|key)", re.IGNORECASE)
+
+
+METHOD_KEYS = re.compile(r"(?:^|\.)(?:allow(?:ed)?_methods|methods|http_method)$")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def leaves_and_documents(values: Any) -> Iterator[tuple[str, Any]]:
+    """(plain path, value) of every leaf, and of the leaves inside settings held as JSON text (`config`)."""
+    for path, value in leaves(values):
+        inner = document(value) if isinstance(value, str) else None
+        if inner is None:
+            yield plain(path), value
+        else:
+            yield from ((plain(p), v) for p, v in leaves(inner, path))
+
+
+def methods(values: dict[str, Any]) -> set[str]:
+    """The HTTP methods an endpoint declares (`allow_methods`, `methods`, `http_method`), upper-cased."""
+    return {str(v).strip().upper() for path, value in leaves_and_documents(values) if METHOD_KEYS.search(path.lower())
+            for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)}
+
+
+def without_auth(values: dict[str, Any]) -> tuple[str, Any] | None:
+    """The (path, value) of an authentication mode that says none/anonymous, at any depth or in JSON text."""
+    for path, value in leaves_and_documents(values):
+        if AUTH_MODE.search(path.lower()) and isinstance(value, str) and authenticated(value) == 0:
+            return path, value
+    return None
 
 
 def still_authenticates(values: dict[str, Any]) -> str | None:

@@ -21,11 +21,10 @@ from collections.abc import Iterable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.authn import signed, still_authenticates
+from tfreview.pipeline.rules.authn import READ_METHODS, methods, signed, still_authenticates
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.values import leaves
 from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
 
 INVOKE_ONLY = re.compile(r"(?:^|[/.:_\- ])invoker\Z", re.IGNORECASE)  # roles/run.invoker, cloudfunctions.invoker…
@@ -35,8 +34,6 @@ PRIVATE_WORDS = frozenset({"internal", "admin", "private", "backoffice", "intran
                            "ops", "restricted"})
 TARGET_KEYS = ("service", "name", "function", "cloud_function", "app", "endpoint", "function_name")
 _WORD = re.compile(r"[a-z0-9]+")
-METHOD_KEYS = re.compile(r"(?:^|[._])(?:allow(?:ed)?_methods|methods|http_method)$")
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @grader
@@ -75,12 +72,9 @@ def _no_auth(found: Finding) -> bool:
 
 
 def _reads_only(change: Change) -> bool | None:
-    """Whether the methods an endpoint declares (`allow_methods`, `methods`, `http_method`) are all reads;
-    None when it declares none."""
-    _, after = sides(change)
-    methods = {str(v).strip().upper() for path, value in leaves(after) if METHOD_KEYS.search(path.lower())
-               for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)}
-    return None if not methods else methods <= READ_METHODS
+    """Whether the methods an endpoint declares are all reads; None when it declares none."""
+    declared = methods(sides(change)[1])
+    return None if not declared else declared <= READ_METHODS
 
 
 def _invoke_only(grant: Change) -> bool:
