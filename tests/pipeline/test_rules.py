@@ -113,6 +113,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "break-glass-removed": ("dirco_user.emergency_01", ("break-glass",), {}),
     "bypass-for-everyone": ("zta_access_policy.admin_portal", ('"bypass"', "everyone"), {}),
     "private-dns-public": ("cloudco_private_dns_a_record.vault", ("203.0.114.7",), {}),
+    "issuer-foreign": ("gateco_authorizer.main", ("dev-7k2m.idhost.example.net",), {}),
+    "everyone-policy": ("vaultco_policy.default", ("secret/data/brokers/*", "every token"), {}),
+    "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

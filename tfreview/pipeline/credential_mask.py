@@ -23,6 +23,7 @@ from tfreview.pipeline.credentials import (
     find_in_text,
     find_pin,
     matching,
+    object_name,
 )
 from tfreview.pipeline.encoded import find_encoded
 
@@ -195,6 +196,8 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         # {"name"|"variable_name"|"env_key": "DB_PASSWORD", "value"|"plaintext_value": "…"}: env entries, CI/CD
         # and workspace variables hold the name and the value in sibling attributes
         kind = _keyed(key, value) or (_paired(node, value) if _holds_value(key) else None)
+        if kind and _versioned_name(node, value):
+            kind = None
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
             node[key] = mask
@@ -208,6 +211,19 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         if masked_key != key:
             node[masked_key] = node.pop(key)
     return node
+
+
+# A secret store's reference: the secret's name beside the version to read (`secret = "stripe-whsec"`,
+# `version = "latest"` in a function's secret environment variables).
+_VERSION_KEYS = ("version", "secret_version")
+_VERSION = re.compile(r"latest|\d{1,6}", re.IGNORECASE)
+
+
+def _versioned_name(node: dict[str, Any], value: Any) -> bool:
+    """Whether VALUE names a secret kept in a store, read at the version a sibling attribute gives."""
+    version = next((node[k] for k in _VERSION_KEYS if k in node), None)
+    return isinstance(value, str) and isinstance(version, str | int) and not isinstance(version, bool) \
+        and _VERSION.fullmatch(str(version)) is not None and object_name(value)
 
 
 def _keyed(key: Any, value: Any) -> str | None:

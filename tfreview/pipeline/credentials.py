@@ -275,7 +275,12 @@ def plausible(value: str, name: str = "") -> bool:
 def names_object(key: str, value: str) -> bool:
     """Whether VALUE, under KEY, is the name of a secret kept elsewhere rather than the secret itself."""
     words = {w.lower() for w in _KEY_WORDS.split(key) if w}
-    return bool(words & REFERRING) and len(value) <= 63 and OBJECT_NAME.fullmatch(value) is not None \
+    return bool(words & REFERRING) and object_name(value)
+
+
+def object_name(value: str) -> bool:
+    """Whether VALUE is shaped like an object's name (`redis-auth`), not a generated secret (`hunter2x9`)."""
+    return len(value) <= 63 and OBJECT_NAME.fullmatch(value) is not None \
         and not any(GENERATED.fullmatch(part) for part in re.split(r"[-_.]", value))
 
 

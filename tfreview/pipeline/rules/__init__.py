@@ -39,6 +39,7 @@ from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
+from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge

@@ -22,7 +22,7 @@ from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.evidence import hours
 from tfreview.pipeline.rules.units import moved_within
-from tfreview.pipeline.rules.values import leaves, number, pairs, plain, tls_version, with_settings
+from tfreview.pipeline.rules.values import document, leaves, number, pairs, plain, tls_version, with_settings
 from tfreview.pipeline.rules.watch import WATCHES
 
 UNSEEN = declare("control-unknown", Severity.MEDIUM,
@@ -32,6 +32,7 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
 ON = {"true", "on", "enabled", "enable", "yes", "active", "required", "enforced", "strict", "1"}
 OFF = {"false", "off", "disabled", "disable", "no", "inactive", "suspended", "optional", "none", "0", "paused",
        "not_enforced", "unenforced"}
+MAX_DOCUMENT = 100_000  # JSON text settings longer than this are not read leaf by leaf
 SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
 Strength = Callable[[Any], float | None]
 
@@ -80,6 +81,7 @@ def present(value: Any) -> float | None:
 
 
 _WORDS = re.compile(r"[^a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OFF_TOKENS = {"off", "disabled", "disable", "none", "false", "no", "paused", "suspended", "inactive", "unencrypted",
               "plaintext"}
 
@@ -92,6 +94,21 @@ def off_word(value: Any) -> float | None:
     if not isinstance(value, str) or not known(value) or not value.strip():
         return None
     return 0 if OFF_TOKENS & set(_WORDS.split(value.lower())) else 1
+
+
+NO_AUTH_TEXT = {"none", "anonymous", "anon", "public", "unauthenticated", "noauth", "no_auth", "no-auth", "off",
+                "disabled", "allow_unauthenticated", "allowanonymous"}
+NO_AUTH_WORDS = {"none", "anonymous", "anon", "unauthenticated", "noauth"}
+
+
+def authenticated(value: Any) -> float | None:
+    """0 when an authentication mode says none/anonymous/public/off (`NONE`, `ANONYMOUS`, `authType: anonymous`),
+    1 for any other set word (`oidc`, `function`, `AWS_IAM`, `all_deployments`); null is not judged."""
+    if isinstance(value, bool) or not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    text = value.strip().lower()
+    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    return 0 if text in NO_AUTH_TEXT or words & NO_AUTH_WORDS else 1
 
 
 def on_word(value: Any) -> float | None:
@@ -114,9 +131,9 @@ CLOSED_WORDS = {"private", "vpc", "internal", "local", "none", "disabled", "off"
 
 def exposure_word(value: Any) -> float | None:
     """0 when the words of a value (or any item of a list) say public/internet/external, 1 when they say
-    private/vpc/internal, None otherwise."""
+    private/vpc/internal, None otherwise; camelCase words count apart (`PublicInternetOnly`, `VpcOnly`)."""
     items = value if isinstance(value, list) else [value]
-    words = [set(_WORDS.split(v.lower())) for v in items if isinstance(v, str) and known(v)]
+    words = [set(_WORDS.split(_CAMEL.sub("_", v).lower())) for v in items if isinstance(v, str) and known(v)]
     if any(w & EXPOSED_WORDS for w in words):
         return 0
     return 1 if words and all(w & CLOSED_WORDS for w in words) else None
@@ -247,6 +264,9 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
         return ()
     lowered = path.lower()
     names = _names(lowered)
+    snake = _CAMEL.sub("_", path).lower()  # camelCase keys of JSON documents read as snake_case: `authType`
+    if snake != lowered:
+        names += _names(snake)
     return tuple(c for c in CONTROLS if any(_pattern(c.path).search(n) for n in names)
                  and (not c.types or _type_pattern(c.types).search(resource_type)))
 
@@ -289,12 +309,26 @@ def direction(resource_type: str, path: str, before: Any, after: Any) -> int | N
     return -1 if -1 in moves else 1 if 1 in moves else 0
 
 
+def _with_documents(found: tuple[tuple[str, Any, Any], ...]) -> Iterator[tuple[str, Any, Any]]:
+    """The changed leaves, and inside a setting held as JSON text (a policy, a trigger's `config`) the leaves of
+    the document that change: `config.authType` "function" → "anonymous"."""
+    for path, before, after in found:
+        yield path, before, after
+        new = document(after) if isinstance(after, str) else None
+        if new is None or len(after) > MAX_DOCUMENT:
+            continue
+        old = dict(leaves(document(before) if isinstance(before, str) else None, path))
+        for inner, value in leaves(new, path):
+            if old.get(inner) != value:
+                yield inner, old.get(inner), value
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _weakened(change: Change) -> Iterator[Finding]:
     if change.before == change.after and not change.after_unknown:
         return
     seen: set[tuple[str, str]] = set()
-    for path, before, after in pairs(change):
+    for path, before, after in _with_documents(pairs(change)):
         for item in _matching(change.type, plain(path)):
             if (item.rule, path) in seen:
                 continue
@@ -355,6 +389,6 @@ def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
     binary = (flag, inverted, present, absent, public_word, count, capacity, https_word, everyone, off_word, on_word,
-              exposure_word)
+              exposure_word, authenticated)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

@@ -1,10 +1,16 @@
 """Risk rules, context grading: everyone allowed to *invoke* a service that the plan shows is a public web endpoint
 is how a public HTTP service is made (like 443 open on a load balancer): medium, not high.
 
-Only an invoke-only role qualifies (it calls the endpoint; it reads no data and changes no configuration), and
-only on a service this plan manages whose own name and labels say it is public-facing (public, web, site, www…)
-and none say it is internal or administrative. Viewer, reader, editor and admin roles to everyone stay high, and
-so does invoking a service the plan does not show or one that calls itself internal.
+Only an invoke-only role or action qualifies (it calls the endpoint; it reads no data and changes no
+configuration), and only on a service this plan manages whose own name and labels say it is public-facing
+(public, web, site, www…) and none say it is internal or administrative, or whose configuration names the secret
+it checks callers' signatures with (a webhook receiver). Viewer, reader, editor and admin roles to everyone stay
+high, and so does invoking a service the plan does not show or one that calls itself internal.
+
+A new endpoint that still authenticates every caller (its own auth mode is oidc/jwt/iam…, or its access-control
+block is on with anonymous access off) is medium when it is created public or with a resource policy open to
+everyone; and a new endpoint created without auth that says it is public and serves only reads (GET/HEAD) is
+medium too. See authn.py for what "still authenticates" reads.
 """
 
 from __future__ import annotations
@@ -15,22 +21,25 @@ from collections.abc import Iterable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.authn import READ_METHODS, methods, signed, still_authenticates
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
 
 INVOKE_ONLY = re.compile(r"(?:^|[/.:_\- ])invoker\Z", re.IGNORECASE)  # roles/run.invoker, cloudfunctions.invoker…
+INVOKE_ACTION = re.compile(r"^[\w-]+:Invoke\w*\Z")  # lambda:InvokeFunction, lambda:InvokeFunctionUrl
 PUBLIC_WORDS = frozenset({"public", "web", "www", "site", "website", "frontend", "landing", "homepage"})
 PRIVATE_WORDS = frozenset({"internal", "admin", "private", "backoffice", "intranet", "console", "management",
                            "ops", "restricted"})
-TARGET_KEYS = ("service", "name", "function", "cloud_function", "app", "endpoint")
+TARGET_KEYS = ("service", "name", "function", "cloud_function", "app", "endpoint", "function_name")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 @grader
 def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone allowed to invoke a service whose own names say it is a public web endpoint: medium."""
-    if not any(f.rule == PUBLIC and f.severity is Severity.HIGH for f in findings):
+    if not any(f.rule in (PUBLIC, EXPOSED) and f.severity is Severity.HIGH for f in findings):
         return findings
     view = plan_view(review_input)
     changes = {c.address: c for c in view.changes if c.mode == "managed"}
@@ -39,19 +48,42 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
         grant = changes.get(found.address or "")
         if found.rule == PUBLIC and found.severity is Severity.HIGH and grant is not None and _invoke_only(grant):
             service = _service(grant, changes.values())
-            if service is not None and _says_public(service):
+            why = None if service is None else (
+                "which this plan names a public web endpoint" if _says_public(service) and _reads_only(service)
+                is not False else signed(sides(service)[1]))
+            if service is not None and why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                                 f" — invoke-only, on {service.address}, which this plan names"
-                                                 " a public web endpoint"})
+                                                 f" — invoke-only, on {service.address}, {why}"})
+        elif found.severity is Severity.HIGH and grant is not None and grant.action is Action.CREATE \
+                and found.rule in (PUBLIC, EXPOSED):
+            why = still_authenticates(sides(grant)[1]) if not _no_auth(found) else (
+                "it names itself a public endpoint and serves only reads"
+                if _says_public(grant) and _reads_only(grant) else None)
+            if why is not None:
+                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                                 f" — a new endpoint: {why}"})
         graded.append(found)
     return graded
 
 
+def _no_auth(found: Finding) -> bool:
+    """Whether the finding says the endpoint is created without authentication."""
+    return "anyone who can reach it can call it" in found.message
+
+
+def _reads_only(change: Change) -> bool | None:
+    """Whether the methods an endpoint declares are all reads; None when it declares none."""
+    declared = methods(sides(change)[1])
+    return None if not declared else declared <= READ_METHODS
+
+
 def _invoke_only(grant: Change) -> bool:
-    """Whether every role the grant gives is an invoker role."""
+    """Whether every role (or permission action) the grant gives only invokes."""
     _, after = sides(grant)
     roles = [after.get(key) for key in ("role", "roles") if after.get(key)]
     flat = [r for role in roles for r in (role if isinstance(role, list) else [role])]
+    if not flat and isinstance(after.get("action"), str):
+        return INVOKE_ACTION.match(after["action"].strip()) is not None
     return bool(flat) and all(isinstance(r, str) and INVOKE_ONLY.search(r.strip()) for r in flat)
 
 
@@ -64,7 +96,8 @@ def _service(grant: Change, changes: Iterable[Change]) -> Change | None:
         _, values = sides(change)
         if change is grant or "_iam_" in change.type or change.action is Action.DELETE:
             continue
-        if module_of(change.address) == module and str(values.get("name", "")).rsplit("/", 1)[-1] in names:
+        own = {str(values.get(key, "")).rsplit("/", 1)[-1] for key in ("name", "function_name")} - {""}
+        if module_of(change.address) == module and own & names:
             return change
     return None
 
@@ -72,7 +105,7 @@ def _service(grant: Change, changes: Iterable[Change]) -> Change | None:
 def _says_public(service: Change) -> bool:
     """Whether the service's own name, labels and tags say public web and nothing says internal or admin."""
     _, after = sides(service)
-    texts = [str(after.get("name", "")), service.address.rsplit(".", 1)[-1]]
+    texts = [str(after.get("name", "")), str(after.get("function_name", "")), service.address.rsplit(".", 1)[-1]]
     for key in ("labels", "tags", "annotations"):
         if isinstance(after.get(key), dict):
             texts += [f"{k} {v}" for k, v in after[key].items()]

@@ -14,6 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.authn import READ_METHODS, methods, without_auth
 from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import LOGGING
@@ -158,15 +159,20 @@ NO_AUTH = {"none", "anonymous", "public", "unauthenticated", "allow_unauthentica
 def _created_without_auth(change: Change) -> Iterator[Finding]:
     _, after = sides(change)
     key = next((k for k in AUTH_KEYS if isinstance(after.get(k), str)), None)
-    if key is None or str(after[key]).strip().lower() not in NO_AUTH:
+    if key is not None and str(after[key]).strip().lower() in NO_AUTH:
+        value = after[key]
+    elif key is None and (nested := without_auth(after)) is not None:
+        key, value = nested  # an auth mode inside a block or a JSON setting (`config.authType = anonymous`)
+    else:
         return
     method = str(after.get("http_method") or after.get("route_key") or "").upper()
     if method.startswith("OPTIONS") or any(after.get(k) for k in ("authorizer_id", "authorizer", "authorizer_arn")):
         return  # CORS preflight, or an authorizer does the checking
-    endpoint = bool(ENDPOINTS.search(change.type))
+    # An endpoint type, or anything that takes writes (POST, DELETE…) without auth, serves data or control.
+    serves = bool(ENDPOINTS.search(change.type)) or bool(methods(after) - READ_METHODS)
     yield finding(PUBLIC, change.address,
-                  f"{change.address} is created with {key} = {show(after[key])} (anyone who can reach it can "
-                  "call it)", Severity.HIGH if endpoint else Severity.MEDIUM)
+                  f"{change.address} is created with {key} = {show(value)} (anyone who can reach it can "
+                  "call it)", Severity.HIGH if serves else Severity.MEDIUM)
 
 
 # --- managed protection rule sets removed --------------------------------------------------------------

@@ -30,6 +30,7 @@ from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
+from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -260,6 +261,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (

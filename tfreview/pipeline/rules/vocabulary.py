@@ -12,6 +12,7 @@ from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import (
     COVERED,
     absent,
+    authenticated,
     capacity,
     ciphers,
     control,
@@ -231,12 +232,18 @@ control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), 
 control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
 
 # --- exposure -------------------------------------------------------------------------------------
-control(PUBLIC, r"publicly_accessible|is_public|public|publicly_readable|allow_unauthenticated\w*",
+control(PUBLIC, r"\w*publicly_accessible|is_public|public|publicly_readable|allow_unauthenticated\w*",
         inverted, "reachable by anyone", create=Severity.HIGH)
+# Anyone may write or read the data itself (`public_write`, `public_read` on a collection, bucket or index): a write
+# is notable even on a new resource; a new public-read one is a published data set, worth a look.
+control(PUBLIC, r"public(?:ly)?_(?:write|writes|writable|writeable|upload|uploads|edit|modify|push|delete)\w*",
+        inverted, "anyone may write", create=Severity.HIGH)
+control(PUBLIC, r"public(?:ly)?_(?:read|reads|readable|list|download|downloads|view|source|access)",
+        inverted, "anyone may read", create=Severity.MEDIUM)
 control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
         r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
-        r"|public_ip_enabled|anonymous\w*(?:enabled|access)|allow_anonymous\w*"
-        r"|public_\w*(?:_enabled|_allowed)|\w*link_sharing\w*|anonymous_\w*(?:enabled|allowed)", inverted,
+        r"|public_ip_enabled|\w*anonymous\w*(?:enabled|access|allowed)|allow_anonymous\w*"
+        r"|public_\w*(?:_enabled|_allowed)|\w*link_sharing\w*", inverted,
         "public access allowed")
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
@@ -247,8 +254,10 @@ control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
 control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|user_ids?|shared_with", everyone,
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
-control(PUBLIC, r"authorization_type|auth_type|authorization", ladder(
-    ("aws_iam", "custom", "cognito_user_pools", "jwt", "iam"), ("none",)), "the endpoint no longer requires auth")
+# Authentication modes of any provider moving to none/anonymous/public/off: `authorization_type` AWS_IAM → NONE,
+# `auth_mode` oidc → none, a route's `authorization.type` → ANONYMOUS, `vercel_authentication.deployment_type` → none.
+control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication|authorization"
+        r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),

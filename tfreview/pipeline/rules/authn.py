@@ -1,0 +1,168 @@
+"""Risk rules, authentication: whether an endpoint's own values show it still authenticates every caller (an auth
+mode that is not none, an access-control block on with anonymous access off), or checks its callers' signatures (a
+webhook receiver holding its signing secret) — endpoints.py grades public-access findings with it; a token issuer
+moved to a domain the plan does not show as the organisation's; and a policy every token holds (Vault's `default`)
+newly reading secrets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import orjson
+from publicsuffixlist import PublicSuffixList
+
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.capabilities import policies
+from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.controls import authenticated
+from tfreview.pipeline.rules.values import document, leaves, plain
+
+# The same attribute names vocabulary.py reads as authentication modes (`auth_mode`, `authorization.type`).
+AUTH_MODE = re.compile(r"(?:^|\.)(?:\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication"
+                       r"|authorization|\w*auth\w*\.\w*(?:type|mode|method|scheme))$")
+# An access-control block switched on (`advanced_security_options.enabled`, `authentication.enabled`).
+ACCESS_CONTROL = re.compile(r"(?:^|\.)\w*(?:security|auth|authentication|access_control|fine_grained)\w*\.enabled$")
+# Flags that let callers in without credentials, or let anyone write: while one is on, nothing above counts.
+OPEN_DOOR = re.compile(r"(?:^|\.)\w*(?:anonymous|unauthenticated)\w*$|(?:^|\.)public(?:ly)?_(?:write|upload)\w*$")
+# The name of a secret a receiver verifies callers' signatures with (STRIPE_WEBHOOK_SECRET, signing_key).
+SIGNING = re.compile(r"(?:webhook|signing|signature|hmac)[_-]?(?:secret|key)", re.IGNORECASE)
+
+
+METHOD_KEYS = re.compile(r"(?:^|\.)(?:allow(?:ed)?_methods|methods|http_method)$")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def leaves_and_documents(values: Any) -> Iterator[tuple[str, Any]]:
+    """(plain path, value) of every leaf, and of the leaves inside settings held as JSON text (`config`)."""
+    for path, value in leaves(values):
+        inner = document(value) if isinstance(value, str) else None
+        if inner is None:
+            yield plain(path), value
+        else:
+            yield from ((plain(p), v) for p, v in leaves(inner, path))
+
+
+def methods(values: dict[str, Any]) -> set[str]:
+    """The HTTP methods an endpoint declares (`allow_methods`, `methods`, `http_method`), upper-cased."""
+    return {str(v).strip().upper() for path, value in leaves_and_documents(values) if METHOD_KEYS.search(path.lower())
+            for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)}
+
+
+def without_auth(values: dict[str, Any]) -> tuple[str, Any] | None:
+    """The (path, value) of an authentication mode that says none/anonymous, at any depth or in JSON text."""
+    for path, value in leaves_and_documents(values):
+        if AUTH_MODE.search(path.lower()) and isinstance(value, str) and authenticated(value) == 0:
+            return path, value
+    return None
+
+
+def still_authenticates(values: dict[str, Any]) -> str | None:
+    """Why an endpoint with these values still authenticates every caller, or None."""
+    reason = None
+    for path, value in leaves(values):
+        where = plain(path).lower()
+        if OPEN_DOOR.search(where) and value is True:
+            return None
+        if AUTH_MODE.search(where) and isinstance(value, str):
+            strength = authenticated(value)
+            if strength == 0:
+                return None
+            if strength == 1 and reason is None:
+                reason = f"it still authenticates every caller ({where} = {show(value)})"
+        elif ACCESS_CONTROL.search(where) and value is True and reason is None:
+            reason = f"it still authenticates every caller ({where} is on, anonymous access off)"
+    return reason
+
+
+def signed(values: dict[str, Any]) -> str | None:
+    """Why a receiver checks its callers' signatures (its configuration names the signing secret), or None."""
+    for path, value in leaves(values):
+        for text in (path.rsplit(".", 1)[-1], value if isinstance(value, str) else ""):
+            match = SIGNING.search(text)
+            if match:
+                return f"which checks callers' signatures with {text[:60]}"
+    return None
+
+
+# --- token issuers ---------------------------------------------------------------------------------------------
+ISSUER = "issuer-foreign"
+ISSUER_KEY = re.compile(r"(?:^|\.)(?:\w*_)?issuers?(?:_url|_uri)?$")
+_HOST = re.compile(r"https?://([a-z0-9.-]+)", re.IGNORECASE)
+_BARE_HOST = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+def _domain(host: str) -> str:
+    """The registrable domain of HOST (`dev-x8k2.us.auth0.com` → `auth0.com`)."""
+    host = host.lower().rstrip(".")
+    return _suffixes().privatesuffix(host) or host
+
+
+def _same_tenant(old: str, new: str) -> bool:
+    """Whether two issuer hosts are one tenant of one domain (`acme.eu.auth0.com` → `acme.us.auth0.com`)."""
+    return _domain(old) == _domain(new) and old.split(".", 1)[0] == new.split(".", 1)[0]
+
+
+def _issuers(values: dict[str, Any]) -> dict[str, str]:
+    """Issuer attribute path → the host of the issuer URL it holds."""
+    found = {}
+    for path, value in leaves(values):
+        for item in value if isinstance(value, list) else [value]:
+            match = _HOST.match(item.strip()) if isinstance(item, str) else None
+            if ISSUER_KEY.search(plain(path)) and match:
+                found[plain(path)] = match.group(1).lower()
+    return found
+
+
+@rule(ISSUER, Severity.HIGH, "A token issuer (JWT/OIDC authorizer) moves to a domain the plan does not show as the "
+      "organisation's: tokens minted there are now accepted.")
+def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
+    moved = []
+    for change in managed(ri.changeset, Action.UPDATE, Action.REPLACE):
+        before, after = sides(change)
+        old, new = _issuers(before), _issuers(after)
+        moved += [(change, path, host) for path, host in new.items()
+                  if old.get(path, host) != host and not _same_tenant(old[path], host)]
+    if not moved:
+        return
+    for change, path, host in moved:
+        mine = {*_issuers(sides(change)[0]).values(), host}
+        ours = {_domain(h) for c in ri.changeset.changes for side in sides(c)
+                for h in _BARE_HOST.findall(orjson.dumps(side).decode()) if h.lower() not in mine}
+        if _domain(host) not in ours:
+            yield finding(ISSUER, change.address, f"{change.address}: {path} now trusts tokens from {host}, a domain "
+                          "nothing else in this plan shows as the organisation's; confirm the issuer is yours")
+
+
+# --- policies every token holds ----------------------------------------------------------------------------------
+BASELINE = "everyone-policy"
+# Policies attached to every token or identity by the system itself (Vault's built-in `default`).
+EVERYONE_POLICIES = frozenset({"default", "anonymous", "everyone", "public", "all-users", "all_users"})
+# Paths every token needs for itself (its own lookup, renewal, cubbyhole, templated identity).
+OWN_PATHS = re.compile(r"^/?(?:auth/token/\w+-self|sys/(?:capabilities-self|internal/ui/\w+|leases/(?:renew|lookup)"
+                       r"|renew|tools/hash|wrapping/\w+|control-group/request)|cubbyhole/|identity/.*\{\{)")
+USING = frozenset({"read", "list", "create", "update", "patch", "delete", "sudo", "root", "write", "*"})
+
+
+@rule(BASELINE, Severity.HIGH, "A policy that every token or identity holds (Vault's `default`) newly grants access to "
+      "secrets or data: everyone who can sign in gets it.")
+def _baseline_widened(ri: ReviewInput) -> Iterator[Finding]:
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        before, after = sides(change)
+        if str(after.get("name", "")).strip().lower() not in EVERYONE_POLICIES:
+            continue
+        old = {(path, caps) for _, rules in policies(before) for path, caps in rules}
+        for where, rules in policies(after):
+            for path, caps in rules:
+                if (path, caps) not in old and caps & USING and "deny" not in caps and not OWN_PATHS.search(path):
+                    yield finding(BASELINE, change.address, f"{change.address}: {where} grants path \"{path[:120]}\" "
+                                  f"[{', '.join(sorted(caps)[:6])}] in the {after['name']} policy, which every "
+                                  "token holds: everyone who can sign in gets it")

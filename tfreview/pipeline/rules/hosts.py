@@ -1,0 +1,86 @@
+"""Risk rules, exposure of machines (any provider): interactive data-science compute (notebooks, workbenches, ML
+compute instances) created with or switched to a public IP, and a public address given to a workload in the plan
+that serves ports beyond 80/443. A private address, a web-only workload and a notebook without a public IP pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.values import leaves, plain
+
+HOST = "public-host"
+# Compute where people run code against data: a public IP puts a shell on the internet.
+INTERACTIVE = re.compile(r"(?:^|_)(?:notebook|notebooks|workbench|jupyter|jupyterlab|datalab)(?:_|$)"
+                         r"|machine_learning_compute|ml_compute|(?:^|_)(?:ml|ai)_(?:compute_)?instance(?:_|$)")
+# Settings that give the machine a public address: on when true (`node_public_ip_enabled`), or, for a
+# `disable_`/`no_` flag, when false; `direct_internet_access` Enabled; an external access config block.
+PUBLIC_ON = re.compile(r"(?:^|\.)(?:\w*public_ip\w*|\w*direct_internet_access|\w*internet_access\w*)$")
+PUBLIC_OFF = re.compile(r"(?:^|\.)(?:disable|no)_public_ip\w*$")
+EXTERNAL = re.compile(r"(?:^|\.)access_configs?\.\w+$")
+# Addresses of any provider, and the value words that make one private.
+ADDRESS = re.compile(r"(?:^|_)(?:ip|ips|eip|ip_address|public_ip|floating_ip|reserved_ip|static_ip|primary_ip)$")
+PRIVATE = re.compile(r"private|internal|vpc|local", re.IGNORECASE)
+# Ports a workload serves to the outside (not the port its process listens on inside).
+SERVED = re.compile(r"(?:^|\.)(?:ports?|public_port|external_port|published_port|listen_port|host_port)$")
+WEB = {80, 443}
+# The attribute by which an address names what it is attached to, and the workload's own identifying attributes.
+TARGET_KEYS = re.compile(r"app|app_name|application|instance|instance_id|server|server_id|server_name|machine"
+                         r"|machine_id|droplet_id|linode_id|vm_id|service|service_name")
+OWN_KEYS = re.compile(r"app|app_name|name|id|service_name")
+
+
+def _public_ip(values: dict[str, Any]) -> str | None:
+    """The setting that gives these values a public address, or None."""
+    for path, value in leaves(values):
+        where = plain(path)
+        if PUBLIC_OFF.search(where) and value is False:
+            return f"{where} = false"
+        if PUBLIC_ON.search(where) and not PUBLIC_OFF.search(where) and (
+                value is True or (isinstance(value, str) and value.strip().lower() in ("enabled", "true"))):
+            return f"{where} = {show(value)}"
+        if EXTERNAL.search(where):
+            return f"{where.rsplit('.', 1)[0]} (an external IP)"
+    return None
+
+
+@rule(HOST, Severity.HIGH, "A notebook, workbench or ML compute instance takes a public IP, or a public address is "
+      "given to a workload that serves ports beyond 80/443 (any provider).")
+def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
+    changes = list(managed(ri.changeset, *ALTERING))
+    for change in changes:
+        before, after = sides(change)
+        if INTERACTIVE.search(change.type):
+            why = _public_ip(after)
+            if why is not None and (change.action is Action.CREATE or _public_ip(before) is None):
+                yield finding(HOST, change.address, f"{change.address}: {why} — interactive compute (people run "
+                              "code against data on it) reachable from the internet")
+        elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
+            yield from _served(change, after, changes)
+
+
+def _is_public(values: dict[str, Any]) -> bool:
+    """Whether a new address is a public one (its type or kind does not say private or internal)."""
+    kinds = [values.get(k) for k in ("type", "address_type", "kind", "network_tier") if isinstance(values.get(k), str)]
+    return not any(PRIVATE.search(str(k)) for k in kinds)
+
+
+def _served(address: Change, values: dict[str, Any], changes: list[Change]) -> Iterator[Finding]:
+    """A finding when the workload this new public address belongs to serves ports beyond 80/443."""
+    names = {v for k, v in values.items() if TARGET_KEYS.fullmatch(k) and isinstance(v, str) and len(v) >= 3}
+    for workload in changes:
+        _, after = sides(workload)
+        if workload is address or ADDRESS.search(workload.type) or not names & {
+                v for k, v in after.items() if OWN_KEYS.fullmatch(k) and isinstance(v, str)}:
+            continue
+        ports = sorted({int(v) for path, value in leaves(after) if SERVED.search(plain(path))
+                        for v in (value if isinstance(value, list) else [value])
+                        if isinstance(v, int | str) and str(v).isdigit()} - WEB)
+        if ports:
+            shown = ", ".join(str(p) for p in ports[:6])
+            yield finding(HOST, address.address, f"{address.address} gives {workload.address} a public address, "
+                          f"and it serves port{'s' if len(ports) > 1 else ''} {shown} beyond 80/443 to the internet")
