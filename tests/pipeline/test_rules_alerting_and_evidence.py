@@ -10,7 +10,8 @@ from tests.helpers import review_rules_alone, worst_by_rule
 from tests.pipeline.test_rules_monitoring_and_modes import resource
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.evidence import hours, sharp
+from tfreview.pipeline.rules.evidence import sharp
+from tfreview.pipeline.rules.units import duration
 
 
 def judge(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> dict[str, Severity]:
@@ -158,13 +159,14 @@ def test_a_production_alert_deleted_stays_high(tmp_path: Path) -> None:
 # --- retention of evidence --------------------------------------------------------------------------------------
 
 def test_durations_are_read_in_any_spelling() -> None:
-    assert hours("720h0m0s", None) == 720
-    assert hours("400d", None) == 9600
-    assert hours("P30D", None) == 720
-    assert hours(2, "days") == 48
-    assert hours(3600, None) is None
-    assert sharp(400 * 24, 24) and sharp(30, 3, ratio_only=True)
-    assert not sharp(14 * 24, 7 * 24)
+    hour = 3600
+    assert duration("720h0m0s") == 720 * hour
+    assert duration("400d") == 9600 * hour
+    assert duration("P30D") == 720 * hour
+    assert duration(2, "days") == 48 * hour
+    assert duration(3600) is None
+    assert sharp(400 * 24 * hour, 24 * hour) and sharp(30, 3, ratio_only=True)
+    assert not sharp(14 * 24 * hour, 7 * 24 * hour)
     assert not sharp(30, 7, ratio_only=True)
 
 

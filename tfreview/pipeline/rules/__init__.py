@@ -16,7 +16,6 @@ from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
 from tfreview.pipeline.rules import evidence as evidence
-from tfreview.pipeline.rules import keeping as keeping
 from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import allowlist as allowlist
 from tfreview.pipeline.rules import audience as audience

@@ -20,7 +20,6 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.disposable import non_production
-from tfreview.pipeline.rules.evidence import hours
 from tfreview.pipeline.rules.units import moved_within
 from tfreview.pipeline.rules.values import document, leaves, number, pairs, plain, tls_version, with_settings
 from tfreview.pipeline.rules.watch import WATCHES
@@ -345,8 +344,6 @@ def _weakened(change: Change) -> Iterator[Finding]:
             severity = item.weakened(before, after)
             if severity is not None and item.outside_production and non_production(change):
                 severity = item.outside_production
-            if severity is not None and item.strength is present and _unit_swapped(change, path):
-                severity = None  # `days = 365` → `years = 7`: the same setting, written in another unit
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after):
                 seen.add((item.rule, path))
@@ -367,22 +364,6 @@ def _created_weak(change: Change) -> Iterator[Finding]:
                 yield finding(item.rule, change.address,
                               f"{change.address} is created with {path} = {show(value)} ({item.what})", item.create)
                 break
-
-
-TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years"})
-
-
-def _unit_swapped(change: Change, path: str) -> bool:
-    """Whether a duration in one unit (`days = 365`) is removed while a sibling in another unit is set to at least
-    as long (`years = 7`)."""
-    parent, _, leaf = path.rpartition(".")
-    if leaf not in TIME_UNITS:
-        return False
-    siblings = [(unit, old, new) for other, old, new in pairs(change)
-                if (split := other.rpartition("."))[0] == parent and (unit := split[2]) in TIME_UNITS]
-    was = sum(hours(old, unit) or 0 for unit, old, _ in siblings)
-    now = sum(hours(new, unit) or 0 for unit, _, new in siblings)
-    return now > 0 and now >= was
 
 
 def _strong(item: Control, before: Any) -> bool:

@@ -1,10 +1,12 @@
-"""Risk rules, retention of evidence (risk rules stage): how long logs, audit trails, backups, snapshots and
-locked archives are kept, cut sharply (to a day or less, or by an order of magnitude) on any provider.
+"""Risk rules, retention of evidence and copies (risk rules stage): how long logs, audit trails, backups,
+snapshots and locked archives are kept, cut sharply on any provider — to a day or less or by an order of magnitude
+on what holds evidence, or below a week and to a quarter or less on what keeps copies to restore from.
 
-Read by what attributes mean (retention, ttl, keep, expire, delete_after, min_age of a delete phase, lock days…)
-and by what the resource holds (audit, backup, log, snapshot words in its type, name or keys), never by a
-provider's own names. A sharp cut on a resource whose own tags say non-production is medium; modest cuts are
-left to the curated retention watches.
+Read by what attributes mean (retention, ttl, keep, expire, delete_after, min_age of a delete phase, lock days…),
+as a duration in any spelling (units.duration), and by what the resource holds (audit, backup, log, snapshot words
+in its type, name or keys), never by a provider's own names. One finding per attribute. A sharp cut on a resource
+whose own tags say non-production is medium unless it also leaves almost no copies; modest cuts are left to the
+curated retention watches.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.common import known, mentions, show, sides
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, grader, on_change
+from tfreview.pipeline.rules.common import mentions, show, sides
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.retention import BACKUP
-from tfreview.pipeline.rules.values import leaves, plain
+from tfreview.pipeline.rules.units import duration, parent, unit_of, words
+from tfreview.pipeline.rules.values import leaves, pairs, plain
 
 # Words of an attribute path that say it bounds how long something is kept before it goes.
 KEEPING = frozenset({"retention", "retain", "retained", "ttl", "keep", "expire", "expires", "expiration", "expiry",
@@ -39,74 +42,26 @@ EVIDENCE_BYTES = tuple(word.encode() for word in ("audit", "backup", "snapshot",
                                                   "ledger", "velero", "restic", "kasten", "veeam", "bacula", "borg",
                                                   "recover", "siem", "journal", "evidence", "forensic", "complian",
                                                   "lock", "immutab", "worm", "restore"))
-HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "sec": 1 / 3600, "second": 1 / 3600, "seconds": 1 / 3600,
-         "m": 1 / 60, "min": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60, "h": 1, "hour": 1, "hours": 1,
-         "d": 24, "day": 24, "days": 24, "w": 168, "week": 168, "weeks": 168, "month": 720, "months": 720,
-         "y": 8760, "year": 8760, "years": 8760}
-KEY_UNITS = frozenset({"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
-                       "month", "months", "year", "years"})
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
-_DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+")
-_ISO = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A sharp cut: to a day or less from at least two days, or to a tenth or less.
-DAY = 24.0
+DAY = 86400.0
 SHARP_RATIO = 10
+# What keeps copies to restore from: a type, a manifest's kind or API group, or a sibling setting naming it. (Not
+# `vault` alone: a secrets vault's lease TTLs keep no copies.)
+KEEPERS = re.compile(r"backup|snapshot|recovery|restore|archive", re.IGNORECASE)
+# How long a credential or session lives: shorter is stricter, nothing to restore from.
+LIVING = re.compile(r"lease|token|session|credential|password|cache|cookie", re.IGNORECASE)
+# Words of a setting that say how long copies are kept (not when a job runs: `reference_hour_of_day`).
+KEEPS_COPIES = re.compile(r"(?:^|_|\.)(?:ttl|retention|retain|retained|keep|expire|expiry|expiration|window|lock)"
+                          r"(?:_|$|\.)", re.IGNORECASE)
+WEEK = 604800.0
+SLASHED = 4  # kept a quarter or less of what it was
 
 
-def words(text: str) -> set[str]:
-    """The lower-case words of a name or path (`snapshotVolumes` → snapshot, volumes)."""
-    return set(_WORD.findall(_CAMEL.sub("_", text).lower()))
-
-
-def hours(value: Any, unit: str | None) -> float | None:
-    """A duration in hours: a number in UNIT, or a string such as `720h0m0s`, `400d`, `P30D`; None otherwise."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value) * HOURS[unit] if unit else None
-    if not isinstance(value, str) or not known(value):
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text) * HOURS[unit] if unit else None
-    if _DURATION.fullmatch(text):
-        return sum(float(n) * HOURS[u] for n, u in _PART.findall(text))
-    iso = _ISO.fullmatch(text.upper())
-    if iso and any(iso.groups()):
-        parts = [float(g or 0) for g in iso.groups()]
-        return sum(n * h for n, h in zip(parts, (8760, 720, 168, 24, 1, 1 / 60, 1 / 3600), strict=True))
-    return None
-
-
-def sharp(before_h: float | None, after_h: float | None, ratio_only: bool = False) -> bool:
-    """Whether a retention of BEFORE_H hours cut to AFTER_H is sharp (a day or less, or a tenth or less)."""
-    if before_h is None or after_h is None or after_h <= 0 or after_h >= before_h:
+def sharp(before: float | None, after: float | None, ratio_only: bool = False) -> bool:
+    """Whether a retention of BEFORE seconds cut to AFTER is sharp (a day or less, or a tenth or less)."""
+    if before is None or after is None or after <= 0 or after >= before:
         return False
-    return after_h * SHARP_RATIO <= before_h or (not ratio_only and after_h <= DAY and before_h >= 2 * DAY)
-
-
-def _unit(path: str, block: dict[str, Any]) -> str | None:
-    """The unit of a number at PATH: named by its key (`_days`, `hours`) or by a sibling `unit` key."""
-    for word in words(path.rpartition(".")[2]) & KEY_UNITS:
-        return word
-    for key, value in block.items():
-        if "unit" in key.lower() and isinstance(value, str) and value.strip().lower() in HOURS:
-            return value.strip().lower()
-    return None
-
-
-def _block(values: dict[str, Any], path: str) -> dict[str, Any]:
-    """The object that holds the leaf at PATH (for its sibling keys)."""
-    node: Any = values
-    for step in re.findall(r"[^.\[\]]+|\[\d+\]", path.rpartition(".")[0]):
-        if step.startswith("["):
-            index = int(step[1:-1])
-            node = node[index] if isinstance(node, list) and index < len(node) else None
-        else:
-            node = node.get(step) if isinstance(node, dict) else None
-        if isinstance(node, list) and len(node) == 1 and isinstance(node[0], dict):
-            node = node[0]
-    return node if isinstance(node, dict) else {}
+    return after * SHARP_RATIO <= before or (not ratio_only and after <= DAY and before >= 2 * DAY)
 
 
 def _keeping(path: str) -> bool:
@@ -130,29 +85,77 @@ def holds_evidence(change: Change, values: dict[str, Any]) -> bool:
     return bool(names & EVIDENCE)
 
 
+def _keeps_copies(change: Change, path: str) -> bool:
+    """Whether the change is about copies to restore from: its type, manifest kind or a sibling names one."""
+    if KEEPERS.search(change.type):
+        return True
+    block = parent(change.after, path) or {}
+    manifest = change.after.get("manifest") if isinstance(change.after, dict) else None
+    head = " ".join(str(manifest.get(k, "")) for k in ("apiVersion", "kind")) if isinstance(manifest, dict) else ""
+    return bool(KEEPERS.search(head) or any(KEEPERS.search(str(k)) for k in block))
+
+
+def _copies_setting(path: str) -> bool:
+    """Whether the setting at PATH says how long copies are kept (not how long a lease or session lives)."""
+    return bool(KEEPS_COPIES.search(plain(path))) and not LIVING.search(path)
+
+
+def _shown(value: float) -> str:
+    """Seconds in the largest unit they fill (`1 day`, `36 hours`)."""
+    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if value >= size or name == "second":
+            amount = value / size
+            return f"{amount:g} {name}" + ("" if amount == 1 else "s")
+    return ""
+
+
 @on_change(actions=(Action.UPDATE,))
-def _evidence_cut(change: Change) -> Iterator[Finding]:
+def _retention_cut(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if before == after or not holds_evidence(change, before):
+    if before == after:
         return
-    old = {p: v for p, v in leaves(before) if _keeping(p)}
-    if not old:
-        return
-    new = dict(leaves(after))
-    for path, value in old.items():
+    evidence = holds_evidence(change, before)
+    for path, was, now in pairs(change):
+        if isinstance(was, bool) or isinstance(now, bool) or was is None or now is None:
+            continue
         if path.startswith("object.") and "manifest" in before:
             continue  # a Kubernetes manifest's `object` repeats its `manifest`
-        if path not in new or new[path] == value:
+        judged, copies = evidence and _keeping(path), _copies_setting(path)
+        if not (judged or copies):
             continue
-        unit = _unit(path, _block(before, path))
-        old_h, new_h = hours(value, unit), hours(new[path], unit)
-        if old_h is None and isinstance(value, (int, float)) and isinstance(new[path], (int, float)):
-            old_h, new_h = float(value), float(new[path])  # no unit: only the ratio can be judged
-            cut = sharp(old_h, new_h, ratio_only=True)
+        old = duration(was, unit_of(path, parent(before, path)))
+        new = duration(now, unit_of(path, parent(after, path)))
+        # Copies kept under a week and a quarter or less of before (a cut to 0 is the security controls').
+        slashed = copies and old is not None and new is not None and 0 < new < WEEK and new * SLASHED <= old \
+            and _keeps_copies(change, path)
+        if not judged:
+            cut = False
+        elif old is None and isinstance(was, (int, float)) and isinstance(now, (int, float)):
+            cut = sharp(float(was), float(now), ratio_only=True)  # no unit: only the ratio can be judged
         else:
-            cut = sharp(old_h, new_h)
-        if cut:
-            severity = Severity.MEDIUM if non_production(change) else Severity.HIGH
-            yield finding(BACKUP, change.address,
-                          f"{change.address}: {path} {show(value)} → {show(new[path])} (logs, audit trail or "
-                          "backups kept far shorter: evidence and restore points expire)", severity)
+            cut = sharp(old, new)
+        if not (cut or slashed):
+            continue
+        severity = Severity.MEDIUM if not slashed and non_production(change) else Severity.HIGH
+        kept = f"kept {_shown(new)} instead of {_shown(old)}; " if old is not None and new is not None else ""
+        yield finding(BACKUP, change.address,
+                      f"{change.address}: {path} {show(was)} → {show(now)} ({kept}logs, audit trail or copies to "
+                      "restore from expire far sooner)", severity)
+
+
+@grader
+def one_per_cut(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """One backup-reduced finding per cut attribute: where a curated watch, a security control and the retention
+    judgment above read the same `ADDRESS: PATH BEFORE → AFTER`, the most severe of their findings is kept."""
+    first: dict[tuple[str | None, str], int] = {}
+    kept: list[Finding] = []
+    for found in findings:
+        cut = found.message.partition(" (")[0]
+        if found.rule != BACKUP or " → " not in cut:
+            kept.append(found)
+        elif (found.address, cut) not in first:
+            first[found.address, cut] = len(kept)
+            kept.append(found)
+        elif found.severity.rank < kept[first[found.address, cut]].severity.rank:
+            kept[first[found.address, cut]] = found
+    return kept

@@ -1,6 +1,7 @@
-"""Risk rules helper (security controls stage): a value that moves to a sibling setting of its block is not
-weakened when the block as a whole keeps its strength — a retention given in another unit (365 days → 7 years),
-a fixed node count handed to autoscaling whose minimum keeps capacity (2 fixed → autoscaling from 2)."""
+"""Risk rules helper (security controls and retention stages): one reading of durations in any spelling
+(`720h0m0s`, `30d`, `P30D`, a number whose key or sibling `*unit` setting names its unit), the block that holds
+a leaf, and a value that moves to a sibling setting of its block without weakening — a retention given in another
+unit (365 days → 7 years), a fixed node count handed to autoscaling whose minimum keeps capacity."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ import re
 from typing import Any
 
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.values import number
 
 # Seconds in each unit a duration's attributes are named by (`days`, `retention_years`, `ttl_hours`).
 UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400,
          "days": 86400, "week": 604800, "weeks": 604800, "month": 2592000, "months": 2592000,
          "year": 31536000, "years": 31536000}
+# Seconds in the short units of duration texts (`720h0m0s`, `30d`) and of `unit = "h"` settings.
+SHORT = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600,
+         "d": 86400, "w": 604800, "y": 31536000}
+_GO = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
+_ISO = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_ISO_SECONDS = (31536000, 2592000, 604800, 86400, 3600, 60, 1)
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _UNIT_WORD = re.compile(r"(?:^|(?<=_))(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$")
 # A count that names a fixed size (`fixed_node_count`, `node_count`, `replicas`) and the minimum of autoscaling.
 FIXED = re.compile(r"(?:^|_)(?:count|replicas|size|capacity|nodes|instances)$")
@@ -21,17 +31,62 @@ MINIMUM = re.compile(r"^min(?:imum)?_\w+|\w+_min$")
 _STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
+def ordered_words(text: str) -> list[str]:
+    """The lower-case words of a name or path in order (`snapshotVolumes` → snapshot, volumes)."""
+    return _WORD.findall(_CAMEL.sub("_", text).lower())
+
+
+def words(text: str) -> set[str]:
+    """The lower-case words of a name or path (`snapshotVolumes` → snapshot, volumes)."""
+    return set(ordered_words(text))
+
+
+def duration(value: Any, unit: str | None = None) -> float | None:
+    """Seconds in a duration: a text such as `720h0m0s`, `30d` or `P30D`, or a number (or numeric text) in UNIT;
+    None when it is none of these (a bare number without a unit, an unknown or masked value)."""
+    if isinstance(value, str):
+        if not known(value):
+            return None
+        text = value.strip().lower()
+        parts = _GO.findall(text)
+        if parts and "".join(amount + short for amount, short in parts) == text:
+            return sum(float(amount) * SHORT[short] for amount, short in parts)
+        iso = _ISO.fullmatch(text.upper())
+        if iso and any(iso.groups()):
+            return float(sum(int(g or 0) * size for g, size in zip(iso.groups(), _ISO_SECONDS, strict=True)))
+    amount = number(value)
+    size = (UNITS.get(unit) or SHORT.get(unit)) if unit else None
+    return amount * size if amount is not None and size else None
+
+
+def unit_of(path: str, block: dict[str, Any] | None) -> str | None:
+    """The unit of a number at PATH: the last unit word of its key (`retention_lock_days`, `daysToKeep`), else the
+    one unit its block's `*unit` settings name (`retention_unit = "days"`); None when neither says."""
+    named = [word for word in ordered_words(path.rpartition(".")[2]) if word in UNITS]
+    if named:
+        return named[-1]
+    given = {v.strip().lower() for k, v in (block or {}).items() if "unit" in str(k).lower() and isinstance(v, str)}
+    given &= UNITS.keys() | SHORT.keys()
+    return given.pop() if len(given) == 1 else None
+
+
 def parent(values: Any, path: str) -> dict[str, Any] | None:
-    """The block that holds the leaf at PATH (`rule[0].default_retention[0].days`), or None."""
+    """The block that holds the leaf at PATH (`rule[0].default_retention[0].days`, or with a block list of one
+    written without its index: `rule.days`), or None."""
     node = values
-    steps = _STEP.findall(path)[:-1]
-    for index, key in steps:
+    for index, key in _STEP.findall(path)[:-1]:
         if index and isinstance(node, list) and int(index) < len(node):
             node = node[int(index)]
-        elif key and isinstance(node, dict):
+        elif key:
+            if isinstance(node, list) and len(node) == 1:
+                node = node[0]
+            if not isinstance(node, dict):
+                return None
             node = node.get(key)
         else:
             return None
+    if isinstance(node, list) and len(node) == 1:
+        node = node[0]
     return node if isinstance(node, dict) else None
 
 
