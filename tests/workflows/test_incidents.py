@@ -26,7 +26,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "public-modules", "red-team",
                       "real-and-adversarial", "kubernetes", "cis-posture",
                       "data-platforms", "edge",
-                      "ci-secrets", "networking")]
+                      "ci-secrets", "networking",
+                      "storage-backup", "serverless-messaging", "observability", "ai-ml-search", "landing-zones",
+                      "plan-shapes")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -43,6 +45,7 @@ KNOWN_MISSES = {
     "fresh/everyday/b_datadog_monitors_retired.json",
     "fresh/everyday/b_gitlab_docs_public.json",
     "fresh/context/b10_deferred_clusterissuer_create.json",
+    "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
     "fresh/context/b14_gitlab_import_made_private.json",
     "fresh/context/b22_drift_world_open_reverted.json",
     # a major engine upgrade in place (allow_major_version_upgrade set): it cannot be rolled back by reverting
