@@ -181,3 +181,22 @@ def test_a_source_that_pulls_from_a_url_is_not_a_destination(tmp_path: Path) -> 
 def test_a_name_under_no_public_suffix_is_internal(tmp_path: Path) -> None:
     project = {"name": "team", "destinations": [{"server": "https://kubernetes.default.svc"}]}
     assert judge(tmp_path, [entry("kubeco_app_project.team", project)]) == (None, "likely_safe")
+
+
+def _scaling_group(target: str) -> list[dict[str, Any]]:
+    """A new group whose launch hook notifies a queue; its role lives in the plan's own account."""
+    return [entry("computeco_scaling_group.web",
+                  {"name": "web", "role_arn": "arn:aws:iam::123456789012:role/hooks",
+                   "launch_hook": [{"name": "warm", "notification_target_arn": target}]})]
+
+
+def test_a_new_notice_to_another_accounts_queue_is_medium(tmp_path: Path) -> None:
+    found = judge(tmp_path, _scaling_group("arn:aws:sqs:us-east-1:444455556666:hooks"))
+    assert found == (Severity.MEDIUM, "likely_safe")
+
+
+def test_a_new_copy_of_data_to_another_account_stays_high(tmp_path: Path) -> None:
+    changes = [entry("storeco_bucket_replication.archive",
+                     {"bucket": "arn:aws:s3:::acme-archive", "role": "arn:aws:iam::123456789012:role/replicate",
+                      "rule": [{"destination": [{"bucket": "arn:aws:s3:::drop-zone", "account": "444455556666"}]}]})]
+    assert judge(tmp_path, changes)[0] == Severity.HIGH

@@ -65,6 +65,11 @@ GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",
                      "site", "alerts", "notify", "hub", "my", "the"})
 # Another attribute naming what the change delivers: a topic, queue, stream or log of the plan's own.
+# What copies data in bulk (records, logs, backups, objects, rows) rather than a notice that something happened.
+BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "backup", "backups", "snapshot", "export",
+                  "exports", "sink", "log", "logs", "logging", "trail", "audit", "archive", "stream", "firehose",
+                  "delivery", "share", "dataset", "bucket", "table", "transfer", "sync", "mirror", "forward",
+                  "forwarder", "output", "outputs", "dump"})
 CARRIED = re.compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 PLAIN = frozenset({"http", "ws", "ftp", "tcp", "syslog"})
 URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
@@ -260,7 +265,11 @@ def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: st
         sibling = kin(outside[0], own.scopes)
         if sibling is not None:
             return f"{outside[0]}, named like this plan's own {sibling}", Severity.MEDIUM
-        return f"{outside[0]}, an account or project the plan never shows as its own", Severity.HIGH
+        # A new notice (a lifecycle hook's queue, an alarm's topic) in another account carries ids, not data.
+        notice = change.action is Action.CREATE and not loose and not carried \
+            and not (_words(change.type) | {w for part in path for w in _words(part)}) & BULK
+        return f"{outside[0]}, an account or project the plan never shows as its own", \
+            Severity.MEDIUM if notice else Severity.HIGH
     return None
 
 
