@@ -103,3 +103,15 @@ def test_sql_that_makes_a_generated_user_superuser_like(tmp_path: Path, statemen
 def test_leaks_names_what_is_logged() -> None:
     assert leaks("'x', request.headers.get('Authorization')") == "Authorization"
     assert leaks("'request handled', url.pathname") is None
+
+
+@pytest.mark.parametrize(("line", "fires"), [
+    ('echo "$API_TOKEN"', True),
+    ('echo "starting the worker"', False),
+])
+def test_a_statement_at_the_start_of_a_line_is_read(tmp_path: Path, line: str, fires: bool) -> None:
+    """Serialised, a line-start statement reads `\\necho "…"`: the first check must not lose it to a word boundary."""
+    script = "#!/bin/sh\nset -e\n%s\nexec /srv/worker\n"
+    found = judge(tmp_path, [resource("quuxhost_startup_script.worker", {"name": "worker", "content": script % line},
+                                      {"name": "worker", "content": script % ": nothing logged"})])
+    assert ("credential-logged" in found) is fires

@@ -64,7 +64,9 @@ SUPER_SQL = re.compile(
 
 
 # One C-speed scan of the serialised values spares the leaf walk for most changes.
-_MAYBE_STATEMENT = re.compile(r"\b(?:log|echo)\s+\\?[\"']")
+# Literal-first patterns (fast), and no word boundary: in serialised JSON a statement after a line break reads
+# `\necho "…"`, whose `n` a `\b` would not split from `echo`. LOG_STATEMENT judges the decoded text after.
+_MAYBE_STATEMENTS = (re.compile(r"echo\s+\\?[\"']"), re.compile(r"log\s+\\?[\"']"))
 _MAYBE_SQL = re.compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)\b")
 
 
@@ -73,7 +75,7 @@ def _maybe_logs(serialised: str) -> bool:
     # Plain substring tests first: each pattern needs its own punctuation or word, and most values have neither.
     return ("(" in serialised and LOG_CALL.search(serialised) is not None) \
         or (("%" in serialised or "$" in serialised) and FORMAT_FIELD.search(serialised) is not None) \
-        or (("log" in serialised or "echo" in serialised) and _MAYBE_STATEMENT.search(serialised) is not None)
+        or any(pattern.search(serialised) is not None for pattern in _MAYBE_STATEMENTS)
 
 
 def texts(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
