@@ -17,7 +17,7 @@ from publicsuffixlist import PublicSuffixList
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
-from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.common import mentions, show, sides
 from tfreview.pipeline.rules.controls import authenticated
 from tfreview.pipeline.rules.values import document, leaves, plain
 
@@ -54,6 +54,8 @@ def methods(values: dict[str, Any]) -> set[str]:
 
 def without_auth(values: dict[str, Any]) -> tuple[str, Any] | None:
     """The (path, value) of an authentication mode that says none/anonymous, at any depth or in JSON text."""
+    if not mentions(values, (b"auth",)):  # every AUTH_MODE path names auth: a C-speed first check
+        return None
     for path, value in leaves_and_documents(values):
         if AUTH_MODE.search(path.lower()) and isinstance(value, str) and authenticated(value) == 0:
             return path, value
@@ -128,6 +130,8 @@ def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
     moved = []
     for change in managed(ri.changeset, Action.UPDATE, Action.REPLACE):
         before, after = sides(change)
+        if not mentions(after, (b"issuer",)):
+            continue
         old, new = _issuers(before), _issuers(after)
         moved += [(change, path, host) for path, host in new.items()
                   if old.get(path, host) != host and not _same_tenant(old[path], host)]
