@@ -11,6 +11,7 @@ import orjson
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.mask import MASK, MASK_CHANGED
 from tfreview.pipeline.rules.common import known, sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.values import leaves
@@ -73,7 +74,8 @@ _MAYBE_SQL = re.compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)
 def _maybe_logs(serialised: str) -> bool:
     """Whether serialised values could hold a log call, log statement or log-format field at all."""
     # Plain substring tests first: each pattern needs its own punctuation or word, and most values have neither.
-    return ("(" in serialised and LOG_CALL.search(serialised) is not None) \
+    # A masked value reads "(sensitive)": its parenthesis opens no call.
+    return ("(" in serialised.replace(MASK_CHANGED, "").replace(MASK, "") and LOG_CALL.search(serialised) is not None) \
         or (("%" in serialised or "$" in serialised) and FORMAT_FIELD.search(serialised) is not None) \
         or any(pattern.search(serialised) is not None for pattern in _MAYBE_STATEMENTS)
 
