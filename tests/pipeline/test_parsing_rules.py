@@ -102,3 +102,19 @@ def test_drift_of_behaviour_stays_high() -> None:
     found = [f for f in findings(drifted({"env": "prod"}, {"env": "prod", "cost_center": "cc-1"}, "m6i.4xlarge"))
              if f.rule == "drift-on-changed"]
     assert len(found) == 1 and found[0].severity is Severity.HIGH
+
+
+def bookkeeping(actions: list[str]) -> dict[str, Any]:
+    change = entry(actions, "aws_sns_topic.alerts_v2")
+    change["previous_address"] = "aws_sns_topic.alerts"
+    return {"applyable": False, "resource_changes": [change]}
+
+
+def test_a_move_only_plan_marked_not_applyable_is_medium() -> None:
+    found = [f for f in findings(bookkeeping(["no-op"])) if f.rule == "plan-not-applyable"]
+    assert len(found) == 1 and found[0].severity is Severity.MEDIUM
+
+
+def test_a_plan_with_real_changes_marked_not_applyable_stays_high() -> None:
+    found = [f for f in findings(bookkeeping(["update"])) if f.rule == "plan-not-applyable"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH

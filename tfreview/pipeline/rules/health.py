@@ -43,8 +43,18 @@ def _incomplete(ri: ReviewInput) -> Iterator[Finding]:
 def _not_applyable(ri: ReviewInput) -> Iterator[Finding]:
     # An errored plan is never applyable; plan-errored already says so.
     if not ri.plan.applyable and not ri.plan.errored and has_changes(ri.changeset):
+        if _bookkeeping_only(ri.changeset):
+            yield finding("plan-not-applyable", None, "the plan only moves or imports resources in the state but is "
+                          "marked not applyable: check which Terraform wrote it", Severity.MEDIUM)
+            return
         yield finding("plan-not-applyable", None,
                       "the plan has changes but is not applyable: applying it will fail or do something else")
+
+
+def _bookkeeping_only(changeset: ChangeSet) -> bool:
+    """Whether the plan's only changes are state bookkeeping: moves and imports that change no attribute."""
+    return all(c.action in QUIET for c in changeset.changes) \
+        and all(o.action is Action.NO_OP for o in changeset.outputs)
 
 
 @rule("plan-deferred", Severity.HIGH, "Some changes are deferred and not shown in this plan.")
