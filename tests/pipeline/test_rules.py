@@ -73,7 +73,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "import-with-changes": ("aws_instance.legacy", ("imported and also changed", "instance_type"), {}),
     "availability-reduced": ("aws_db_instance.orders", ("multi_az true → false",), {}),
     "secrets-shared": ("circleci_project.web", ("forks_receive_secret_env_vars turns on",), {}),
-    "major-upgrade": ("aws_db_instance.orders", ('engine_version "15.5" → "16.3"',), {}),
+    "major-upgrade": ("aws_db_instance.orders", ('engine_version "16.3" → "15.5"', "downgrade"), {}),
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
     "foreign-data-share": ("aws_lakeformation_permissions.vendor", ("999988887777", "principal"), {}),
     "egress-outside": ("hookco_subscription.audit", ("collect.parcelsync-partners.net", "destination_url"), {}),

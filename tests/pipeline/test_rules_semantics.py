@@ -476,12 +476,14 @@ def test_look_alikes_stay_below_high(resource_type: str, before: Any, after: Any
     assert [f for f in every_check(change(resource_type, before, after)) if f.severity is Severity.HIGH] == []
 
 
-@pytest.mark.parametrize(("before", "after"), [("6.2", "7.1"), ("7.1", "6.2"), ("POSTGRES_14", "POSTGRES_15"),
-                                                ("5.7.mysql_aurora.2.11.2", "8.0.mysql_aurora.3.05.2")])
-def test_a_major_version_change_either_way(before: str, after: str) -> None:
+@pytest.mark.parametrize(("before", "after", "severity"), [
+    ("6.2", "7.1", Severity.MEDIUM), ("7.1", "6.2", Severity.HIGH), ("POSTGRES_14", "POSTGRES_15", Severity.MEDIUM),
+    ("5.7.mysql_aurora.2.11.2", "8.0.mysql_aurora.3.05.2", Severity.MEDIUM)])
+def test_a_major_version_change_either_way(before: str, after: str, severity: Severity) -> None:
+    """Up is the provider's supported path, for the model to weigh; down is no path any provider supports."""
     found = every_check(change("aws_elasticache_replication_group", {"engine_version": before},
                                {"engine_version": after}))
-    assert [f.rule for f in found] == ["major-upgrade"]
+    assert [(f.rule, f.severity) for f in found] == [("major-upgrade", severity)]
 
 
 @pytest.mark.parametrize(("resource_type", "before", "after", "risky"), [

@@ -48,10 +48,6 @@ KNOWN_MISSES = {
     "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
     "fresh/context/b14_gitlab_import_made_private.json",
     "fresh/context/b22_drift_world_open_reverted.json",
-    # a major engine upgrade in place (allow_major_version_upgrade set): it cannot be rolled back by reverting
-    "fresh/whole-plan/b18_aws_rds_major_upgrade.json",
-    "fresh/whole-plan/b23_redis_engine_upgrade.json",
-    "fresh/public-modules/b15_rds_major_upgrade_pg_replace.json",
     # a release deleted because another release now ships its workload: nothing in the plan says so
     "fresh/public-modules/b17_helm_ksm_folded_into_kps.json",
     # the last set's first-run false alarms, each arguable (its author named three as debatable): a peering to an

@@ -258,8 +258,8 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
 
 
 UPGRADE = declare("major-upgrade", Severity.HIGH,
-                  "A database or data store changes major engine version (up or down): data is migrated in place "
-                  "and the change cannot be rolled back by reverting the plan.")
+                  "A database or data store changes major engine version: data is migrated in place and the "
+                  "change cannot be rolled back by reverting the plan (high down, medium up).")
 VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis_version|mysql_version"
                           r"|postgres(?:ql)?_version|server_version|engine_major_version|version)$")
 _MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
@@ -276,9 +276,12 @@ def _major_upgrade(change: Change) -> Iterator[Finding]:
             continue
         old_major, new_major = _major(old), _major(new)
         if old_major is not None and new_major is not None and old_major != new_major:
+            # Up is the provider's supported path (the model is told); down is no path a provider supports.
+            down = new_major < old_major
             yield finding(UPGRADE, change.address,
-                          f"{change.address}: {key} {show(old)} → {show(new)} (a major version change migrates the "
-                          "data in place)")
+                          f"{change.address}: {key} {show(old)} → {show(new)} (a major version "
+                          f"{'downgrade' if down else 'upgrade'} migrates the data in place and cannot be reverted by "
+                          "the plan)", None if down else Severity.MEDIUM)
 
 
 def _major(version: str) -> int | None:
