@@ -277,3 +277,18 @@ def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
     gone = [c for c in ri.changeset.changes if c.action in (Action.DELETE, Action.REPLACE)
             and c.type.endswith(("cluster", "_kubernetes_cluster"))]
     return None if gone else "a node pool: its nodes hold no data and the cluster stays"
+
+
+IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
+
+
+def image_redeploy(change: Change) -> str | None:
+    """Why replacing a container object loses nothing: only its image forces the replace and it mounts no volume
+    (a deploy of a stateless container); or None."""
+    paths = [_INDEX.sub("", p).lower() for p in change.replace_paths]
+    # A machine's boot image (`boot_disk.initialize_params.image`) is not a container's: its disk goes with it.
+    if not paths or not all(IMAGE_KEYS.search(p) and "container" in f"{change.type}.{p}" for p in paths) \
+            or DATA_KEYS.search(orjson.dumps(
+            [k for k, v in _side(change, False) if v not in (None, "", [], {})]).decode()):
+        return None
+    return "only a new container image forces it and it mounts no volume: a redeploy of a stateless container"
