@@ -7,9 +7,9 @@ web-only workload, a notebook without a public IP and a tunnel route behind an a
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
@@ -107,6 +107,10 @@ INNER = ("internal_port", "target_port", "container_port")
 OUTER = ("ports", "port", "external_port", "public_port", "published_port")
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _published(values: dict[str, Any]) -> set[int]:
     """The database or admin ports (SSH, PostgreSQL…) that a service block maps from outside to the machine."""
     found: set[int] = set()
@@ -114,10 +118,10 @@ def _published(values: dict[str, Any]) -> set[int]:
         if not isinstance(service, dict) or not any(k in service for k in INNER) or any(
                 "private" in k or "internal_only" in k for k, v in service.items() if v is True):
             continue
-        outer = [p for k in OUTER for item in (service.get(k) if isinstance(service.get(k), list) else [service.get(k)])
+        outer = [p for k in OUTER for item in _as_list(service.get(k))
                  for p in ([item.get("port")] if isinstance(item, dict) else [item])]
         if any(o not in (None, "", 0) for o in outer):
-            ports = {int(p) for p in [*outer, *(service.get(k) for k in INNER)] if str(p).isdigit()}
+            ports = {int(str(p)) for p in [*outer, *(service.get(k) for k in INNER)] if str(p).isdigit()}
             found |= {p for p in ports if p in ADMIN_PORTS}
     return found
 
@@ -146,7 +150,8 @@ def _admin_origin(value: Any) -> str | None:
 
 
 def _guarded(rule: dict[str, Any]) -> bool:
-    return any(GUARD_WORDS.search(plain(path)) and value not in (None, False, "", [], {}) for path, value in leaves(rule))
+    return any(GUARD_WORDS.search(plain(path)) and value not in (None, False, "", [], {})
+               for path, value in leaves(rule))
 
 
 def _unguarded(values: Any) -> set[str]:
