@@ -1,9 +1,10 @@
 """Risk rules, workloads and clusters (Kubernetes, Helm, GitOps, any provider): pods that escape to their node,
 custom resources that allow anyone or widen to wildcards, admission policies that stop enforcing, metadata
 concealment off, cluster API endpoints made public, CI secret variables unmasked; and which node pools hold no
-data (lifecycle.py grades their deletes with it).
+data and which container replaces are image redeploys (lifecycle.py grades their deletes and replaces with it).
 
-Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs and Helm values.
+Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs, Helm values, and
+text read as data (container definitions as JSON, job specs as HCL or YAML `key = value` lines).
 """
 
 from __future__ import annotations
