@@ -7,10 +7,11 @@ Only what a change adds is reported: a grant that was already there is not news.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
 from tfreview.pipeline.rules.grants import (
@@ -243,3 +244,27 @@ def _everyone_member(change: Change) -> Iterator[Finding]:
     if added:
         role = after.get("role") or after.get("role_name") or after.get("permission") or "access"
         yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {added[0]} (everyone)")
+
+
+# Who a database or warehouse grant goes to (`account_role_name`, `grantee`, `role`, `to`): PUBLIC is the role every
+# user holds. All privileges given to it, let alone with grant option, reach every user.
+GRANTEE_KEYS = re.compile(r"(?:\w+_)?(?:role|roles|grantee|grantees|to|principal)(?:_names?)?")
+
+
+def _all_privileges(values: dict[str, Any]) -> bool:
+    if values.get("all_privileges") is True:
+        return True
+    return any(str(p).strip().upper() in ("ALL", "ALL PRIVILEGES") for p in as_list(values.get("privileges")))
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+def _all_to_public(change: Change) -> Iterator[Finding]:
+    """A grant of every privilege to the role everyone holds (PUBLIC), in any database or warehouse provider."""
+    if "grant" not in change.type:
+        return
+    before, after = sides(change)
+    to = sorted(k for k, v in after.items() if GRANTEE_KEYS.fullmatch(k) and any(
+        isinstance(i, str) and everyone_member(i) for i in as_list(v)))
+    if to and _all_privileges(after) and not (_all_privileges(before) and all(before.get(k) == after[k] for k in to)):
+        yield finding(PUBLIC, change.address, f"{change.address}: grants ALL privileges to {after[to[0]]} (every "
+                      "user holds this role)")

@@ -186,6 +186,14 @@ def everyone(value: Any) -> float | None:
     return 0 if any(str(v).lower() in ("all", "*", "everyone", "public", "allusers") for v in items) else 1
 
 
+def allow_all(value: Any) -> float | None:
+    """0 when an authorizer list or mode allows every request (`AlwaysAllow`, `allow_all`), 1 for any other."""
+    if not isinstance(value, (str, list)) or not value:
+        return None
+    items = value if isinstance(value, list) else [value]
+    return 0 if any(re.sub(r"[^a-z]", "", str(v).lower()) in ("alwaysallow", "allowall") for v in items) else 1
+
+
 def count(value: Any) -> float | None:
     """A number (replicas, retention days)."""
     return number(value)

@@ -1,16 +1,20 @@
 """Risk rules, exposure of machines (any provider): interactive data-science compute (notebooks, workbenches, ML
-compute instances) created with or switched to a public IP, and a public address given to a workload in the plan
-that serves ports beyond 80/443. A private address, a web-only workload and a notebook without a public IP pass."""
+compute instances) created with or switched to a public IP, a public address given to a workload in the plan
+that serves ports beyond 80/443, a machine's service that publishes a database or admin port through its platform's
+proxy, and a tunnel that publishes an admin API (Kubernetes, SSH…) with no access check. A private address, a
+web-only workload, a notebook without a public IP and a tunnel route behind an access policy pass."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.exposure import ADMIN_PORTS
 from tfreview.pipeline.rules.values import leaves, plain
 
 HOST = "public-host"
@@ -48,8 +52,9 @@ def _public_ip(values: dict[str, Any]) -> str | None:
     return None
 
 
-@rule(HOST, Severity.HIGH, "A notebook, workbench or ML compute instance takes a public IP, or a public address is "
-      "given to a workload that serves ports beyond 80/443 (any provider).")
+@rule(HOST, Severity.HIGH, "A notebook, workbench or ML compute instance takes a public IP, a public address is "
+      "given to a workload that serves ports beyond 80/443, a machine publishes a database or admin port, or a tunnel "
+      "publishes an admin API without an access check (any provider).")
 def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
     changes = list(managed(ri.changeset, *ALTERING))
     for change in changes:
@@ -61,6 +66,15 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                               "code against data on it) reachable from the internet")
         elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
             yield from _served(change, after, changes)
+        elif TUNNELS.search(change.type) and (opened := sorted(_unguarded(after) - _unguarded(before))):
+            yield finding(HOST, change.address, f"{change.address}: publishes {opened[0]} through the tunnel with no "
+                          "access check in front of it")
+        elif MACHINES.search(change.type) and not change.type.startswith("kubernetes"):
+            published = sorted(_published(after) - _published(before))
+            if published:
+                yield finding(HOST, change.address, f"{change.address}: a service now publishes port "
+                              f"{published[0]} ({ADMIN_PORTS[published[0]]}) to the internet through the platform's "
+                              "proxy")
 
 
 def _is_public(values: dict[str, Any]) -> bool:
@@ -84,3 +98,73 @@ def _served(address: Change, values: dict[str, Any], changes: list[Change]) -> I
             shown = ", ".join(str(p) for p in ports[:6])
             yield finding(HOST, address.address, f"{address.address} gives {workload.address} a public address, "
                           f"and it serves port{'s' if len(ports) > 1 else ''} {shown} beyond 80/443 to the internet")
+
+
+# Machines and apps of platforms whose `services` blocks publish ports through their own internet proxy (an
+# `internal_port` with external `ports`); a service without external ports stays private.
+MACHINES = re.compile(r"(?:^|_)(?:machine|machines|app|container|containers|instance|vm|server|droplet)(?:_|$)")
+INNER = ("internal_port", "target_port", "container_port")
+OUTER = ("ports", "port", "external_port", "public_port", "published_port")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _published(values: dict[str, Any]) -> set[int]:
+    """The database or admin ports (SSH, PostgreSQL…) that a service block maps from outside to the machine."""
+    found: set[int] = set()
+    for service in values.get("services") or []:
+        if not isinstance(service, dict) or not any(k in service for k in INNER) or any(
+                "private" in k or "internal_only" in k for k, v in service.items() if v is True):
+            continue
+        outer = [p for k in OUTER for item in _as_list(service.get(k))
+                 for p in ([item.get("port")] if isinstance(item, dict) else [item])]
+        if any(o not in (None, "", 0) for o in outer):
+            ports = {int(str(p)) for p in [*outer, *(service.get(k) for k in INNER)] if str(p).isdigit()}
+            found |= {p for p in ports if p in ADMIN_PORTS}
+    return found
+
+
+# Tunnels and reverse proxies of any provider (Cloudflare tunnels, ngrok, funnels): each ingress rule maps a public
+# hostname to an origin service. An admin API as origin with no access policy on its rule is published to anyone.
+TUNNELS = re.compile(r"tunnel|(?:^|_)proxy(?:_|$)|funnel|ngrok")
+ORIGIN_KEYS = ("service", "origin", "upstream", "target", "backend", "url", "forward_to")
+GUARD_WORDS = re.compile(r"access|auth|polic|jwt|oidc|identity|allowed_(?:emails|groups|users)")
+SCHEME_PORTS = {"ssh": 22, "rdp": 3389, "smb": 445, "vnc": 5900}
+
+
+def _admin_origin(value: Any) -> str | None:
+    """What admin API an origin URL reaches (the Kubernetes API, SSH, a database port), or None."""
+    if not isinstance(value, str) or "://" not in value:
+        return None
+    url = urlsplit(value.strip().lower())
+    try:
+        port = url.port or SCHEME_PORTS.get(url.scheme)
+    except ValueError:
+        return None
+    host = url.hostname or ""
+    if host.split(".", 1)[0] in ("kubernetes", "kube-apiserver") or port in (6443, 10250):
+        return "the Kubernetes API"
+    return ADMIN_PORTS.get(port) if port is not None else None
+
+
+def _guarded(rule: dict[str, Any]) -> bool:
+    return any(GUARD_WORDS.search(plain(path)) and value not in (None, False, "", [], {})
+               for path, value in leaves(rule))
+
+
+def _unguarded(values: Any) -> set[str]:
+    """`HOST → admin API` for every ingress rule that sends a hostname to an admin API without an access check."""
+    found: set[str] = set()
+    stack = [values]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            api = next((a for k in ORIGIN_KEYS if (a := _admin_origin(node.get(k))) is not None), None)
+            if api is not None and not _guarded(node):
+                found.add(f"{node.get('hostname') or node.get('host') or 'a public name'} → {api}")
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return found

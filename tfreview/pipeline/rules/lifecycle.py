@@ -25,13 +25,13 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
-from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wiring import unwired
-from tfreview.pipeline.rules.workloads import node_pool_kept_cluster
+from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -257,6 +257,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(retired_with_names(c, ri)), Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(already_off(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
@@ -272,6 +273,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                 "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
           Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(ROUTES.search(c.type)),

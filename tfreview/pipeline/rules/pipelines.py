@@ -35,6 +35,13 @@ def _rank(value: Any) -> int | None:
     return SCOPE_RANK.get(value.strip().lower()) if isinstance(value, str) else None
 
 
+def _protected(value: Any) -> bool | None:
+    """Whether an access level keeps to protected refs (`ref_protected`), leaves them (`not_protected`), or None."""
+    if not isinstance(value, str) or "protected" not in value.lower():
+        return None
+    return re.search(r"(?:not|un|no|non)[\s_-]?protected", value.lower()) is None
+
+
 def _filled(value: Any) -> int:
     """How many non-empty leaves a list or block holds (reviewers: [{teams: [1], users: []}] holds one)."""
     return sum(1 for _, leaf in leaves(value) if leaf not in (None, "", [], {}))
@@ -48,6 +55,9 @@ def _ci_trust(change: Change) -> Iterator[Finding]:
         if SCOPE_NAMES.fullmatch(name) and old is not None and new is not None and new > old and new == 3:
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(any code or caller may now run with this pipeline's secrets)")
+        elif _protected(before) is True and _protected(after) is False:
+            yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
+                          "(jobs from unprotected branches, any contributor's code, may now run here)")
         elif (GATE_FLAGS.fullmatch(name) and before is True and after is False) or (
                 UNTRUSTED.fullmatch(name) and before is False and after is True):
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "

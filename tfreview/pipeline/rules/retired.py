@@ -164,3 +164,20 @@ def sandbox_only(change: Change, ri: ReviewInput) -> str | None:
     if any(json.dumps(name) in text for text in kept):
         return None
     return f"{name} only talks to a provider's test endpoint and nothing kept refers to it"
+
+
+# A key or secret that is only disabled can still be turned back on; deleted, what it encrypted or signed is lost.
+KEEPS_DATA = re.compile(r"key|secret|certificate|vault|kms|crypto|backup|snapshot|volume|disk|bucket")
+OFF_STATES = frozenset({"disabled", "inactive", "deactivated", "decommissioned"})
+
+
+def already_off(change: Change) -> str | None:
+    """Why deleting a stateless object loses no service: before the delete it was already switched off (its
+    status disabled, `enabled = false`); or None."""
+    attrs = _values(change)
+    if KEEPS_DATA.search(change.type):
+        return None
+    status = next((str(attrs[k]).lower() for k in ("status", "state") if isinstance(attrs.get(k), str)), None)
+    if status in OFF_STATES or attrs.get("enabled") is False or attrs.get("disabled") is True:
+        return "it was already switched off: deleting it stops nothing that still runs"
+    return None

@@ -12,6 +12,7 @@ from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import (
     COVERED,
     absent,
+    allow_all,
     authenticated,
     capacity,
     ciphers,
@@ -227,6 +228,12 @@ control(TLS, r"client_broker|in_cluster_encryption|encryption_in_transit\.\w+",
         ladder(("tls",), ("tls_plaintext",), ("plaintext",)), "brokers accept plain text")
 control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
         create=Severity.MEDIUM, create_below=2)
+# Any provider's instance metadata service: session tokens (v2) no longer required, or legacy (v1) endpoints back on
+# (GCE's `disable-legacy-endpoints` "true" → "false"): a request forged through the workload reads its credentials.
+control(TLS, r"require\w*_session_tokens?|\w*session_tokens?_required|\w*imdsv2\w*|disable[-_]legacy[-_][\w-]*",
+        flag, "metadata service v1 allowed (session tokens no longer required)")
+control(TLS, r"enable_legacy_\w*(?:endpoints?|metadata)\w*|\w*legacy_(?:metadata_)?endpoints?_enabled", inverted,
+        "metadata service v1 allowed (legacy endpoints on)")
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
         types=r"ssl_policy")
 control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
@@ -287,6 +294,8 @@ control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
         "a read-only credential or grant can now write", types=r"key|token|credential|deploy|access|grant|user")
 control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\w*authori[sz]ation_enabled", flag,
         "access control turned off")
+control(AUTH, r"\w*authori[sz](?:ation|er)_?modes?|\w*authori[sz]ers?|authz_modes?", allow_all,
+        "the API server authorizes every request (AlwaysAllow)")
 control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
         "legacy or basic authentication allowed")
 control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|minimum_length", count,
@@ -318,7 +327,8 @@ control(AUTH, r"password_(?:policy|strength|complexity)", ladder(
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
-control(AUTH, r"allow_unauthenticated_identities|anonymous_auth_enabled|local_auth_enabled"
+control(AUTH, r"allow_unauthenticated_identities|(?!\w*disabled)\w*anonymous_auth(?:entication)?(?:_enabled)?"
+        r"|local_auth_enabled"
         r"|shared_access_key_enabled|allow_shared_key\w*|\w*key_based_auth\w*", inverted,
         "unauthenticated or local sign-in allowed")
 

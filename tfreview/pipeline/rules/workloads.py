@@ -1,9 +1,10 @@
 """Risk rules, workloads and clusters (Kubernetes, Helm, GitOps, any provider): pods that escape to their node,
 custom resources that allow anyone or widen to wildcards, admission policies that stop enforcing, metadata
 concealment off, cluster API endpoints made public, CI secret variables unmasked; and which node pools hold no
-data (lifecycle.py grades their deletes with it).
+data and which container replaces are image redeploys (lifecycle.py grades their deletes and replaces with it).
 
-Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs and Helm values.
+Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs, Helm values, and
+text read as data (container definitions as JSON, job specs as HCL or YAML `key = value` lines).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import mentions
-from tfreview.pipeline.rules.values import leaves, with_settings
+from tfreview.pipeline.rules.values import document, leaves, with_settings
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
@@ -72,10 +73,46 @@ HOST_NAMESPACES = {"hostpid", "hostnetwork", "hostipc", "hostusers"}
 ROOT_PATHS = {"/", "/etc", "/root", "/var/run/docker.sock", "/run/containerd/containerd.sock", "/var/lib/kubelet"}
 
 
+# `key = value` (HCL) or `key: value` (YAML) on one line of a job or compose text; the value up to a comment.
+_TEXT_PAIR = re.compile(r"^[ \t-]*\"?([A-Za-z_][\w-]*)\"?[ \t]*[:=][ \t]*(.+?)[ \t,]*(?:#.*)?$", re.MULTILINE)
+_QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+
+
+def _text_value(raw: str) -> Any:
+    """A one-line HCL or YAML value: a list of its quoted items, a bare or quoted scalar."""
+    if raw.startswith("["):
+        return [a or b for a, b in _QUOTED.findall(raw)]
+    return raw.strip("\"'")
+
+
+def _with_texts(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """PAIRS plus what their text values hold: a JSON document's leaves (an ECS task's container definitions) and
+    the key/value lines of HCL or YAML text (a Nomad jobspec, a compose file), read as data."""
+    extra: list[tuple[str, Any]] = []
+    for path, value in pairs:
+        if not isinstance(value, str) or len(value) < 8:
+            continue
+        parsed = document(value)
+        if parsed is not None:
+            extra.extend((f"{path}.{p}", v) for p, v in leaves(parsed))
+        elif "\n" in value:
+            extra.extend((f"{path}.{m[1]}", _text_value(m[2])) for m in _TEXT_PAIR.finditer(value))
+    return pairs + extra
+
+
+def _bind_source(item: str) -> str | None:
+    """The host side of a Docker-style bind `SRC:DST[:MODE]` whose source is an absolute path, or None."""
+    source = item.split(":", 1)[0].strip()
+    return source if ":" in item and source.startswith("/") else None
+
+
+ROOTS = {p.rstrip("/") + "/" for p in ROOT_PATHS}
+
+
 def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
     """What lets a workload reach its node, each with whether it is high on its own."""
     found: dict[str, bool] = {}
-    for path, value in pairs:
+    for path, value in _with_texts(pairs):
         key, low = _key(path), _INDEX.sub("", path).lower()
         if key in HIGH_ESCAPES and _true(value):
             found[HIGH_ESCAPES[key]] = True
@@ -83,9 +120,14 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
             found[f"host namespace {key[4:]}"] = False
         elif key == "add" and "capabilities" in low and {"sys_admin", "cap_sys_admin", "all"} & set(_items(value)):
             found["CAP_SYS_ADMIN added"] = True
-        elif key == "path" and ("hostpath" in low.replace("_", "")) and str(value).rstrip("/") + "/" in {
-                p.rstrip("/") + "/" for p in ROOT_PATHS}:
+        elif key == "networkmode" and str(value).strip().lower() == "host":
+            found["host namespace network"] = False
+        elif (key in ("hostpath", "sourcepath") or (key == "path" and "hostpath" in low.replace("_", ""))) \
+                and str(value).rstrip("/") + "/" in ROOTS:
             found[f"node path {value} mounted"] = True
+        elif key in ("volumes", "binds", "mounts") and (roots := [s for s in _items(value) if (
+                src := _bind_source(s)) is not None and src.rstrip("/") + "/" in ROOTS]):
+            found[f"node path {roots[0].split(':', 1)[0]} mounted"] = True
     return found
 
 
@@ -236,3 +278,18 @@ def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
     gone = [c for c in ri.changeset.changes if c.action in (Action.DELETE, Action.REPLACE)
             and c.type.endswith(("cluster", "_kubernetes_cluster"))]
     return None if gone else "a node pool: its nodes hold no data and the cluster stays"
+
+
+IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
+
+
+def image_redeploy(change: Change) -> str | None:
+    """Why replacing a container object loses nothing: only its image forces the replace and it mounts no volume
+    (a deploy of a stateless container); or None."""
+    paths = [_INDEX.sub("", p).lower() for p in change.replace_paths]
+    # A machine's boot image (`boot_disk.initialize_params.image`) is not a container's: its disk goes with it.
+    if not paths or not all(IMAGE_KEYS.search(p) and "container" in f"{change.type}.{p}" for p in paths) \
+            or DATA_KEYS.search(orjson.dumps(
+            [k for k, v in _side(change, False) if v not in (None, "", [], {})]).decode()):
+        return None
+    return "only a new container image forces it and it mounts no volume: a redeploy of a stateless container"
