@@ -41,6 +41,15 @@ def test_local_keys_switched_back_on_is_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [on], "auth-weakened") is Severity.HIGH
 
 
+def test_password_sign_in_switched_on_is_high_and_off_is_not_news(tmp_path: Path) -> None:
+    auth = {"name": "pg", "authentication": [{"active_directory_auth_enabled": True, "password_auth_enabled": False}]}
+    on = updated("quokkadb_flexible_server.pg", auth,
+                 authentication=[{"active_directory_auth_enabled": True, "password_auth_enabled": True}])
+    assert worst(tmp_path, [on], "auth-weakened") is Severity.HIGH
+    off = updated("quokkadb_flexible_server.pg", on["change"]["after"], authentication=auth["authentication"])
+    assert worst(tmp_path, [off], "auth-weakened") is None
+
+
 def test_identity_only_switched_on_is_not_news(tmp_path: Path) -> None:
     before = {**SERVER, "admin": [{"login": "grp", "entra_authentication_only": False}],
               "local_auth_disabled": False}
@@ -77,6 +86,8 @@ GRANT = {"database": "billing", "schema": "billing", "object_type": "table", "ro
 def test_write_privileges_to_public_are_high_and_reads_medium(tmp_path: Path) -> None:
     writes = changed("pgmesh_grant.all", None, {**GRANT, "privileges": ["SELECT", "UPDATE", "TRUNCATE"]})
     assert worst(tmp_path, [writes], "iam-public-member") is Severity.HIGH
+    every = {"account_role_name": "PUBLIC", "all_privileges": True, "privileges": None}
+    assert worst(tmp_path, [changed("flakedb_grant_to_role.pool", None, every)], "iam-public-member") is Severity.HIGH
     reads = changed("pgmesh_grant.read", None, {**GRANT, "privileges": ["SELECT"]})
     assert worst(tmp_path, [reads], "iam-public-member") is Severity.MEDIUM
 

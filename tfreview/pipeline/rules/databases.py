@@ -28,6 +28,9 @@ control(AUTH, r"\w*(?:auth|authentication|aad|azuread|entra|iam|identity)\w*_onl
 control(AUTH, r"(?:\w+_)?(?:local|key|keys|shared_key|access_key|sas|password|basic)_?auth\w*_disabled"
         r"|disable_\w*(?:local|key|keys|password|basic)_auth\w*", flag,
         "local or key sign-in switched back on: account keys and passwords work again")
+# `password_auth_enabled` (beside directory sign-in), `sql_authentication_enabled`: true lets passwords in.
+control(AUTH, r"(?:password|sql)_auth(?:entication)?_enabled", inverted,
+        "password sign-in switched on beside identity sign-in")
 
 # --- database role attributes (PostgreSQL, Redshift, CockroachDB… roles and users of any provider) ----------
 ROLE_TYPES = r"(?:^|_)(?:role|user|login)s?(?:_|$)"
@@ -46,7 +49,8 @@ READ_PRIVILEGES = {"select", "usage", "connect", "references", "read", "execute"
 def _privileges(values: dict[str, Any]) -> set[str]:
     """The privileges a grant names, upper-cased words (`ALL PRIVILEGES` reads as `ALL`)."""
     found = [values.get(k) for k in ("privileges", "privilege", "permissions", "permission", "actions")]
-    return {str(p).strip().upper().removesuffix(" PRIVILEGES") for v in found for p in as_list(v) if p}
+    named = {str(p).strip().upper().removesuffix(" PRIVILEGES") for v in found for p in as_list(v) if p}
+    return named | ({"ALL"} if values.get("all_privileges") is True else set())
 
 
 def _to_everyone(values: dict[str, Any]) -> bool:
