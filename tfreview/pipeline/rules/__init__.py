@@ -46,6 +46,7 @@ from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import guardrails as guardrails
+from tfreview.pipeline.rules import databases as databases
 # isort: on
 
 THEMES = (
@@ -82,4 +83,5 @@ THEMES = (
     "code",
     "traffic",
     "guardrails",
+    "databases",
 )

@@ -38,6 +38,7 @@ from tfreview.pipeline.rules.documents import (
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import Statement, denies_at_least, parse
+from tfreview.pipeline.rules.selfguarded import self_guarded
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
 BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
@@ -141,8 +142,10 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     for where, statements in after:
         for verdict in _judge(change.type, where, statements, context):
             if (verdict.rule, verdict.text) not in old:
-                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
-                              verdict.severity)
+                guarded = (self_guarded(change, context.review_input)
+                           if verdict.rule == judge.PUBLIC and '"*"' in verdict.text else None)
+                yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}"
+                              + (f"; {guarded}" if guarded else ""), Severity.MEDIUM if guarded else verdict.severity)
     yield from _removed_denies(change, before, after)
     yield from _unknown(change, context, old)
     yield from _unreadable(change)

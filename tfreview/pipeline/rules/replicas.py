@@ -43,10 +43,14 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
     primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type)))
     if primary is None:
         return None
-    destroyed = plan_view(ri).derived("destroyed by name", _destroyed_by_name)
-    if destroyed.get(primary, set()) - {id(change)}:
+    if destroyed_by_name(ri).get(primary, set()) - {id(change)}:
         return None
     return f"a read replica of {primary}, which stays: the copy can be rebuilt from its primary"
+
+
+def destroyed_by_name(ri: ReviewInput) -> dict[str, set[int]]:
+    """Every top-level value and address word of the objects the plan deletes or replaces: the changes that hold it."""
+    return plan_view(ri).derived("destroyed by name", _destroyed_by_name)
 
 
 _ADDRESS_WORDS = re.compile(r"[^.\[\]\"]+")

@@ -116,7 +116,7 @@ def _admin_scope(values: dict[str, Any]) -> str:
     for key in SCOPE_KEYS:
         for value in string_leaves(values.get(key)):
             text = value.lower()
-            if text.endswith("*") or any(word in text for word in ADMIN_WORDS):
+            if text.endswith("*") or (any(word in text for word in ADMIN_WORDS) and not object_owner(text)):
                 return f'{key} "{value}"'
     for key in KIND_KEYS:
         kind = values.get(key)
@@ -160,7 +160,24 @@ def access_rank(value: Any) -> int | None:
 
 def admin_value(value: str) -> bool:
     """Whether an access value names an admin/owner role or identity management, and is not read-only."""
-    return bool(ADMIN_VALUES.search(value)) and not READ_ONLY.search(value)
+    return bool(ADMIN_VALUES.search(value)) and not READ_ONLY.search(value) and not object_owner(value)
+
+
+# `orders_owner`, `reporting-owners`: the owner role of one named object (a schema, a table set), which owns that
+# object alone; an owner of a scope (`db_owner`, `project_owner`, `account_owner`) owns everything in it.
+OBJECT_OWNER = re.compile(r"^([a-z0-9]+(?:[_-][a-z0-9]+)*)[_-]owners?$")
+SCOPE_WORDS = frozenset({"db", "database", "databases", "account", "accounts", "org", "organization", "organisation",
+                         "project", "projects", "tenant", "subscription", "workspace", "team", "group", "cluster",
+                         "server", "instance", "global", "super", "system", "sys", "all", "root", "admin",
+                         "security", "enterprise", "billing", "domain", "directory", "namespace", "folder",
+                         "repository", "repo", "site", "app", "application", "service", "resource"})
+
+
+def object_owner(value: str) -> bool:
+    """Whether a role name is the owner role of one named object (`orders_owner`), not of a scope."""
+    match = OBJECT_OWNER.match(value.strip().lower())
+    return match is not None and not set(re.split(r"[_-]", match[1])) & SCOPE_WORDS \
+        and not ADMIN_VALUES.search(match[1])
 
 
 @on_change()

@@ -1,0 +1,86 @@
+"""Risk rules, lifecycle helper: a database delete judged by whether a way back exists — a non-production database
+that takes a final snapshot, a reader instance of a cluster that stays, a non-production branch of a parent that
+stays, a preview environment's table; lifecycle.py grades deletes with them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.disposable import (
+    DISPOSABLE_TOKENS,
+    PRODUCTION_TOKENS,
+    label_tokens,
+    non_production,
+    preview_key,
+)
+from tfreview.pipeline.rules.replicas import destroyed_by_name
+
+FINAL_COPY = re.compile(r"^final_(?:snapshot|backup)\w*(?:identifier|name|id)$")
+SKIP_FINAL = re.compile(r"^skip_final_(?:snapshot|backup)$")
+PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
+CLUSTER_REF = re.compile(r"^(?:cluster_identifier|cluster_id|cluster_name|cluster)$")
+WRITER_FLAGS = ("writer", "is_writer", "is_primary", "primary")
+READER_ROLES = {"reader", "replica", "secondary", "read_only", "readonly", "standby"}
+PARENT_REF = re.compile(r"^(?:parent_branch|parent_branch_id|parent|parent_id|source_branch|forked_from|clone_of)$")
+PRODUCTION_FLAGS = ("production", "is_production", "is_default", "default", "primary", "protected")
+
+
+def _before(change: Change) -> dict[str, Any]:
+    return change.before if isinstance(change.before, dict) and change.action is Action.DELETE else {}
+
+
+def final_copy(change: Change) -> str | None:
+    """Why a deleted non-production database keeps its data: it takes a final snapshot or backup first."""
+    attrs = _before(change)
+    skips = [v for k, v in attrs.items() if SKIP_FINAL.match(k)]
+    copy = next((v for k, v in attrs.items() if FINAL_COPY.match(k) and isinstance(v, str) and v.strip()), None)
+    if not skips or any(v is not False for v in skips) or copy is None or not non_production(change):
+        return None
+    return f"non-production, and a final snapshot {copy} is taken first: the data can be restored"
+
+
+def _stays(name: str, change: Change, ri: ReviewInput) -> bool:
+    """Whether nothing else this plan deletes or replaces is named NAME."""
+    return not destroyed_by_name(ri).get(name, set()) - {id(change)}
+
+
+def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted cluster member loses no data: it is a reader (not the writer) of a cluster that stays."""
+    attrs = _before(change)
+    cluster = next((v for k, v in attrs.items() if CLUSTER_REF.match(k) and isinstance(v, str) and v), None)
+    reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or str(
+        attrs.get("role") or attrs.get("instance_role") or "").lower() in READER_ROLES
+    if cluster is None or not reader or any(attrs.get(k) is True for k in WRITER_FLAGS) \
+            or not _stays(cluster, change, ri):
+        return None
+    return f"a reader of cluster {cluster}, which stays with its writer and data"
+
+
+def branch_of_parent(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted database branch loses nothing lasting: it says it is not production, is not protected, and
+    branched from a parent that stays."""
+    attrs = _before(change)
+    parent = next((v for k, v in attrs.items() if PARENT_REF.match(k) and isinstance(v, str) and v), None)
+    flags = [attrs[k] for k in PRODUCTION_FLAGS if k in attrs]
+    if parent is None or not flags or any(v is not False for v in flags) or _protected(attrs) \
+            or label_tokens(attrs) & PRODUCTION_TOKENS or not _stays(parent, change, ri):
+        return None
+    return f"a non-production branch of {parent}, which stays"
+
+
+def preview_table(change: Change) -> str | None:
+    """Why a deleted store belonged to a preview environment: its for_each key names a preview or PR, its own labels
+    say so too, none says production, and it is not protected."""
+    attrs = _before(change)
+    key = preview_key(change)
+    tokens = label_tokens(attrs)
+    if key is None or not tokens & DISPOSABLE_TOKENS or tokens & PRODUCTION_TOKENS or _protected(attrs):
+        return None
+    return f"its for_each key {key} and its labels name a preview environment that is gone"
+
+
+def _protected(attrs: dict[str, Any]) -> bool:
+    return any(v is True for k, v in attrs.items() if PROTECTED.match(k))
