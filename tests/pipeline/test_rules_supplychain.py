@@ -63,13 +63,13 @@ def test_code_owners_rewritten(tmp_path: Path, after: str, fires: bool) -> None:
     before = "* @corp/app-reviewers\n/infra/ @corp/sec\n"
     found = _update(tmp_path, "gitbay_repo_file.owners", {"file": "docs/CODEOWNERS", "content": before},
                     {"file": "docs/CODEOWNERS", "content": after})
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 def test_a_file_that_is_not_codeowners_is_not_read(tmp_path: Path) -> None:
     found = _update(tmp_path, "gitbay_repo_file.readme", {"file": "README.md", "content": "/a/ @x\n"},
                     {"file": "README.md", "content": "* @corp/everyone\n"})
-    assert "supply-chain-weakened" not in found
+    assert "supply-chain-opened" not in found
 
 
 # --- workload identity subjects --------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def test_federated_subject_any_pull_request(tmp_path: Path, after: str, fires: b
         return {"issuer": "https://tokens.ci.example", "audience": ["api://exchange"], "subject": subject}
     found = _update(tmp_path, "cloudco_federated_credential.deploy", credential("repo:corp/app:ref:refs/heads/main"),
                     credential(after))
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 @pytest.mark.parametrize(("before", "after", "fires"), [
@@ -93,7 +93,7 @@ def test_federated_subject_any_pull_request(tmp_path: Path, after: str, fires: b
 def test_subject_claims_reduced_to_owner(tmp_path: Path, before: list[str], after: list[str], fires: bool) -> None:
     found = _update(tmp_path, "forgehub_oidc_subject_template.org", {"include_claim_keys": before},
                     {"include_claim_keys": after})
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 # --- signing and admission -------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_subject_claims_reduced_to_owner(tmp_path: Path, before: list[str], afte
 def test_admission_policy_always_allows(tmp_path: Path, before: str, after: str, fires: bool) -> None:
     found = _update(tmp_path, "cloudco_image_admission_policy.prod", {"default_rule": [{"evaluation_mode": before}]},
                     {"default_rule": [{"evaluation_mode": after}]})
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 @pytest.mark.parametrize(("after", "fires"), [
@@ -117,7 +117,7 @@ def test_signer_identity_matched_by_anything(tmp_path: Path, after: list[dict[st
     before = [{"issuer": "https://tokens.ci.example", "subject_regex": "^https://forge/corp/app/release@v.+$"}]
     found = _update(tmp_path, "sealtrust_verify_policy.prod", {"mode": "enforce", "trusted": before},
                     {"mode": "enforce", "trusted": after})
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 # --- registries and keys ---------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_anonymous_write_to_a_registry(tmp_path: Path, user: str, permissions: l
         return {"name": "pkgs", "repo": [{"repositories": ["pkgs-local"], "actions": [{"users": users}]}]}
     found = _update(tmp_path, "pkgvault_permission_target.pkgs", target([]),
                     target([{"name": user, "permissions": permissions}]))
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 @pytest.mark.parametrize(("before", "after", "fires"), [("PRIVATE", "PUBLIC", True), ("PUBLIC", "PRIVATE", False)])
@@ -146,7 +146,7 @@ def test_registry_namespace_default_visibility(tmp_path: Path, before: str, afte
 def test_deploy_key_created_with_write_access(tmp_path: Path, read_only: bool, fires: bool) -> None:
     found = judge(tmp_path, [resource("gitbay_deploy_key.bot", {"title": "bot", "repository": "app",
                                                                 "read_only": read_only})])
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 # --- everyone assigned an owner role ---------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def test_deploy_key_created_with_write_access(tmp_path: Path, read_only: bool, f
 def test_everyone_group_assigned_an_owner_role(tmp_path: Path, group: str, role: str, fires: bool) -> None:
     found = judge(tmp_path, [resource("idhub_app_group_assignment.forge", {
         "app_id": "app-1", "group_id": group, "profile": json.dumps({"forgeRole": role})})])
-    assert ("supply-chain-weakened" in found) is fires
+    assert ("supply-chain-opened" in found) is fires
 
 
 # --- benign destroys -------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tfreview.pipeline.rules.controls import control, flag, ladder
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
 
-SUPPLY = declare("supply-chain-weakened", Severity.HIGH,
+SUPPLY = declare("supply-chain-opened", Severity.HIGH,
                  "Software supply chain weakened: an admission or signing policy lets everything in, a signer or "
                  "workload identity matched by anything, anonymous writes to a registry, a write-enabled deploy "
                  "key, code owners dropped, or everyone made an owner.")
