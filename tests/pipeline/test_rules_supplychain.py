@@ -58,6 +58,8 @@ def test_run_task_enforcement_relaxed(tmp_path: Path, before: str, after: str, f
 @pytest.mark.parametrize(("after", "fires"), [
     ("* @corp/everyone\n", True),                                              # owners dropped, everyone owns
     ("* @corp/app-reviewers\n/infra/ @corp/sec\n/db/ @corp/dba\n", False),     # a path added, owners kept
+    ("* @corp/app-reviewers\n", True),                                         # every path owner dropped
+    ("* @corp/app-reviewers\n/db/ @corp/dba\n", False),                        # one obsolete path removed
 ])
 def test_code_owners_rewritten(tmp_path: Path, after: str, fires: bool) -> None:
     before = "* @corp/app-reviewers\n/infra/ @corp/sec\n"
@@ -70,6 +72,22 @@ def test_a_file_that_is_not_codeowners_is_not_read(tmp_path: Path) -> None:
     found = _update(tmp_path, "gitbay_repo_file.readme", {"file": "README.md", "content": "/a/ @x\n"},
                     {"file": "README.md", "content": "* @corp/everyone\n"})
     assert "supply-chain-opened" not in found
+
+
+@pytest.mark.parametrize(("mode", "reviews", "fires"), [
+    ("always", 1, True),
+    ("pull_request", 1, False),   # the bypass still goes through a pull request
+    ("always", None, False),      # a tag rule with no review to skip (a release bot)
+])
+def test_bypass_actor_always_skips_reviews(tmp_path: Path, mode: str, reviews: int | None, fires: bool) -> None:
+    def ruleset(bypass: list[dict[str, Any]]) -> dict[str, Any]:
+        rules: dict[str, Any] = {"deletion": True, "pull_request": []}
+        if reviews is not None:
+            rules["pull_request"] = [{"required_approving_review_count": reviews}]
+        return {"name": "main", "bypass_actors": bypass, "rules": [rules]}
+    found = _update(tmp_path, "forgehub_ruleset.main", ruleset([]),
+                    ruleset([{"actor_id": 77, "actor_type": "Team", "bypass_mode": mode}]))
+    assert ("supply-chain-opened" in found) is fires
 
 
 # --- workload identity subjects --------------------------------------------------------------------------------

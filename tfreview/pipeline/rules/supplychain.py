@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
+from tfreview.pipeline.rules.common import as_list, mentions, show, sides, string_leaves
 from tfreview.pipeline.rules.controls import control, flag, ladder
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
@@ -50,11 +50,47 @@ def _match_all(value: Any) -> bool:
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _identity_match_all(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
-        name = plain(path).rpartition(".")[2]
-        if IDENTITY_KEYS.fullmatch(name.lower()) and _match_all(after) and isinstance(before, str) \
-                and before.strip() and not _match_all(before):
+        if not _match_all(after) or not isinstance(before, str) or not before.strip() or _match_all(before):
+            continue
+        if IDENTITY_KEYS.fullmatch(plain(path).rpartition(".")[2].lower()):
             yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(any identity matches: anything signed or issued by anyone passes)")
+
+
+# --- review gates bypassed ---------------------------------------------------------------------------------------
+BYPASS_KEYS = re.compile(r"\w*bypass\w*")
+# What a bypass may skip: required reviews or approvals (a tag ruleset without them gates no review).
+REVIEW_KEYS = re.compile(r"pull_request|\w*reviews?\w*|\w*approv\w*|\w*reviewers?\w*")
+ALWAYS = frozenset({"always", "exempt", "any"})
+
+
+def _always_bypassers(values: dict[str, Any]) -> set[str]:
+    """The actors a rule's bypass list lets skip it at any time (mode `always`, not only through a pull request)."""
+    found = set()
+    for key, value in values.items():
+        if not BYPASS_KEYS.fullmatch(key):
+            continue
+        for item in as_list(value):
+            if not isinstance(item, dict):
+                continue
+            mode = next((str(v).lower() for k, v in item.items() if str(k).endswith("mode")), "always")
+            if mode in ALWAYS:
+                found.add(",".join(f"{k}={v}" for k, v in sorted(item.items()) if not str(k).endswith("mode")))
+    return found
+
+
+def _requires_review(values: dict[str, Any]) -> bool:
+    return any(value not in (None, False, 0, "", [], {}) for path, value in leaves(values)
+               if any(REVIEW_KEYS.fullmatch(part) for part in plain(path).split(".")))
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+def _gate_bypassed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    added = sorted(_always_bypassers(after) - _always_bypassers(before))
+    if added and _requires_review(after if change.action is Action.CREATE else before):
+        yield finding(SUPPLY, change.address, f"{change.address}: bypass actor {added[0][:120]} may always skip "
+                      "the rule's required reviews (merges straight to the protected branch)")
 
 
 # --- workload identity subjects -----------------------------------------------------------------------------------
@@ -90,6 +126,7 @@ def _subject_widened(change: Change) -> Iterator[Finding]:
 # --- anonymous writes ----------------------------------------------------------------------------------------------
 ANONYMOUS = frozenset({"anonymous", "anon", "everyone", "allusers", "all_users", "all-users", "public",
                        "unauthenticated", "guest", "*"})
+ANONYMOUS_VALUES = tuple(f'"{word}"'.encode() for word in ANONYMOUS)
 NAME_KEYS = ("name", "user", "username", "principal", "member", "id", "group")
 PERMISSION_KEYS = re.compile(r"\w*(?:permissions?|actions?|privileges?|rights|roles?|access|scopes?)")
 WRITE_WORDS = frozenset({"write", "writer", "deploy", "push", "publish", "upload", "delete", "manage", "admin",
@@ -118,6 +155,8 @@ def _anonymous_writers(value: Any) -> set[str]:
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
 def _anonymous_write(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
+    if not mentions(after, ANONYMOUS_VALUES):  # one C-speed scan spares the walk on most resources
+        return
     added = sorted(_anonymous_writers(after) - _anonymous_writers(before))
     if added:
         yield finding(SUPPLY, change.address, f"{change.address}: anonymous callers may now write "
@@ -126,6 +165,7 @@ def _anonymous_write(change: Change) -> Iterator[Finding]:
 
 # --- code owners ---------------------------------------------------------------------------------------------------
 CODEOWNERS = re.compile(r"(?:^|/)CODEOWNERS$", re.IGNORECASE)
+CATCH_ALL = frozenset({"*", "/*", "**", "/**", "/"})
 EVERYONE_TEAMS = re.compile(r"(?:^|[/@\-_])(?:everyone|all|all[-_]?members|members|all[-_]?users|employees|staff)$",
                             re.IGNORECASE)
 
@@ -148,7 +188,9 @@ def _code_owners(change: Change) -> Iterator[Finding]:
         return
     content = next((k for k in ("content", "contents", "text") if k in after), "")
     old, new = _owners(before.get(content)), _owners(after.get(content))
-    dropped = [p for p, owners in old.items() if owners and p not in new]
+    # One obsolete path removed is housekeeping; every path-specific owner gone leaves only the catch-all.
+    specific = [p for p, owners in old.items() if owners and p not in CATCH_ALL]
+    dropped = specific if specific and not any(p not in CATCH_ALL for p in new) else []
     everyone = [f"{p} {o}" for p, owners in new.items() for o in owners if EVERYONE_TEAMS.search(o)
                 and o not in old.get(p, ())]
     if dropped or everyone:
