@@ -167,6 +167,12 @@ def test_deploy_key_created_with_write_access(tmp_path: Path, read_only: bool, f
     assert ("supply-chain-opened" in found) is fires
 
 
+@pytest.mark.parametrize(("can_push", "fires"), [(True, True), (False, False)])
+def test_deploy_key_created_able_to_push(tmp_path: Path, can_push: bool, fires: bool) -> None:
+    found = judge(tmp_path, [resource("codeyard_deploy_key.bot", {"title": "bot", "can_push": can_push})])
+    assert ("supply-chain-opened" in found) is fires
+
+
 # --- everyone assigned an owner role ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("group", "role", "fires"), [

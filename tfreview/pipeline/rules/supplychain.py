@@ -15,7 +15,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, mentions, show, sides, string_leaves
-from tfreview.pipeline.rules.controls import control, flag, ladder
+from tfreview.pipeline.rules.controls import control, flag, inverted, ladder
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
 
@@ -37,6 +37,8 @@ control(SUPPLY, r"\w*(?:evaluation|admission|verification|verify|attestation|sig
 control(SUPPLY, r"read_only|readonly|is_read_only", flag,
         "the key or token has write access: it can push code or packages",
         types=r"(?:^|_)(?:deploy_key|key|keys|token|tokens|credential|credentials)(?:_|$)", create=Severity.HIGH)
+control(SUPPLY, r"can_push|allow_push|push_access|write_access|can_write", inverted,
+        "the deploy key has write access: it can push code", types=r"deploy_keys?(?:_|$)", create=Severity.HIGH)
 
 # --- identities matched by anything -------------------------------------------------------------------------------
 IDENTITY_KEYS = re.compile(r"\w*(?:subject|identity|identities|issuer|signer|san|email|principal|workflow)\w*")
