@@ -97,6 +97,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
     "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),
     "ci-trust-widened": ("acme_ci_agent_pool.release", ("accept_untrusted_jobs", "false → true"), {}),
+    "supply-chain-opened": ("acme_image_admission_policy.prod", ("evaluation_mode", "ALWAYS_ALLOW", "lets every image"),
+                            {}),
     "secret-set-global": ("acme_variable_set.release", ("global → true", "acme_variable.npm"), {}),
     "vpn-crypto-weakened": ("linkco_ipsec_tunnel.branch", ("phase1_cipher", "3DES"), {}),
     "mtls-relaxed": ("meshco_peer_authentication.orders", ("STRICT", "DISABLE"), {}),

@@ -258,7 +258,8 @@ def _names(change: Change) -> set[str]:
 
 # Settings by which destroying the resource leaves the real object in place: Terraform only stops managing it.
 LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
-                 ("keep_on_destroy", True), ("abandon", True))
+                 ("keep_on_destroy", True), ("abandon", True), ("archive_on_destroy", True),
+                 ("archive_on_delete", True))
 ABANDON_POLICIES = re.compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
 
 

@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.narrowing import (
     KEY_STORES,
     allow_only_documents,
     narrowing,
+    pushed_secret,
     rotation,
     stricter,
     world_entry_removed,
@@ -218,8 +219,8 @@ def _run_once(change: Change) -> bool:
 
 
 def _credential(change: Change) -> bool:
-    """Whether a type is a credential itself (not a key vault or crypto key)."""
-    return bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)
+    """Whether a type is a credential itself (not a key vault or crypto key), or a pushed copy of a secret."""
+    return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) or pushed_secret(change)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:

@@ -20,6 +20,19 @@ CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|to
                               r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
                               r"|credential|credentials)(?:_v\d+)?$")
 KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
+# A secret pushed into a CI/CD or app platform whose value Terraform itself supplies (`plaintext_value`,
+# `encrypted_value`): the source of truth lives elsewhere, so deleting the copy revokes it and loses nothing.
+# Not a secret store (Secrets Manager, Secret Manager, Vault): their versions hold values Terraform may not have.
+PUSHED_SECRET = re.compile(r"(?:^|_)secrets?(?:_v\d+)?$")
+SECRET_STORES = re.compile(r"secrets?_?manager|vault|(?:^|_)ssm_|parameter")
+SUPPLIED_VALUE = ("plaintext_value", "encrypted_value", "secret_value", "value")
+
+
+def pushed_secret(change: Change) -> bool:
+    """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
+        and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
 
 # Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
 # members by attribute): deleting one removes access.

@@ -104,15 +104,13 @@ control(PROTECTION, r"\w*lock_state|\w*lock_status", ladder(("armed", "locked", 
                                                             ("disarmed", "unlocked", "disabled", "inactive", "off")),
         "the retention lock is disarmed: locked data can be deleted")
 control(PROTECTION, r"enforce(?:ment)?_(?:level|mode|action)|enforcement", ladder(
-    ("hard-mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
+    ("hard-mandatory", "mandatory", "enforced", "enforce", "deny", "block", "default", "active"),
     ("soft-mandatory", "dryrun", "dry_run", "audit", "warn", "evaluate"),
     ("advisory", "donotenforce", "do_not_enforce", "disabled", "off", "none")), "policy enforcement relaxed")
 control(PROTECTION, r"enforce|enforced|enforcement_enabled|enforce_policy", flag, "policy enforcement turned off")
 control(PROTECTION, r"enforce_admins|require_code_owner_reviews|dismiss_stale_reviews|require_signed_commits"
         r"|required_linear_history|require_conversation_resolution", flag, "branch protection relaxed",
         types=r"branch_protection|ruleset")
-control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
-        "required reviews removed", types=r"branch_protection|ruleset")
 # Merge safeguards of any VCS provider (GitHub, GitLab, Bitbucket, Azure DevOps, Gitea): force pushes and
 # deletions let through, required approvals or checks dropped, fewer approvals, a lower role may push or merge.
 VCS_RULES = r"branch|ruleset|approval|merge_request|protected_tag|repository_policy|git_policy"
@@ -127,6 +125,12 @@ control(PROTECTION, r"\w*(?:push|merge|unprotect|delete)_access_levels?", ladder
     ("no one", "no_one", "noone", "no access", "no_access", "0"), ("admin", "owner", "60", "50"),
     ("maintainer", "maintain", "40"), ("developer", "developers", "write", "30"), ("reporter", "guest", "20", "10")),
     "a lower role may now push or merge", types=VCS_RULES)
+# After the count line: a count that drops to 0 is read as fewer approvals; one that is removed, as reviews removed.
+control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
+        "required reviews removed", types=r"branch_protection|ruleset")
+# A review policy of any VCS provider switched off (Azure DevOps branch policies, GitLab approval rules).
+control(PROTECTION, r"enabled|is_enabled|enable", flag, "the review or merge policy is switched off",
+        types=r"branch_polic|ruleset|approval_rule|merge_request_approval|repository_polic|git_polic|branch_protection")
 
 # --- encryption ---------------------------------------------------------------------------------------
 control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
@@ -255,7 +259,7 @@ control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|ass
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
 control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
-control(PUBLIC, r"visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
+control(PUBLIC, r"\w*visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
