@@ -106,7 +106,8 @@ def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:
         return f"implicit grant added ({name})"
     if "pkce" in words and old and not {v.lower() for v in old} <= WEAK and {v.lower() for v in new} <= WEAK:
         return f"PKCE made optional ({name} {sorted(old)[0]!r} -> {sorted(new)[0] if new else 'unset'!r})"
-    if leaf & {"type", "access"} and {v.lower() for v in new} == {"public"} and {v.lower() for v in old} - {"public"}:
+    lowered_old, lowered_new = {v.lower() for v in old}, {v.lower() for v in new}
+    if leaf & {"type", "kind", "access"} and lowered_new == {"public"} and lowered_old - {"public"}:
         return f"a public client, one with no secret ({name})"
     if "public" in leaf and "client" in words and "true" in new and "false" in old:
         return f"a public client, one with no secret ({name})"
@@ -118,7 +119,7 @@ def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:
         return f"unsigned SAML messages accepted ({name})"
     if leaf & {"tls", "http"} and "allow" in leaf and "true" in new and "true" not in old:
         return f"redirects without TLS allowed ({name})"
-    if words & {"autocreate", "jit", "provisioning"} or "auto" in words and "create" in words:
+    if words & {"autocreate", "jit", "provisioning"} or ("auto" in words and "create" in words):
         if leaf & {"role", "roles", "access"} and {v.lower() for v in new - old} & ADMIN_ROLES:
             return f"just-in-time sign-in creates admins ({name} {sorted(new - old)[0]!r})"
         personal = {v.lower() for v in new - old} & PERSONAL_MAIL

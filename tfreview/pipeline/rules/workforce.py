@@ -19,7 +19,8 @@ RULE = "workforce-access"
 PRECHECK = (b"admin", b"owner", b"super", b"root", b"manage", b"all", b"everyone", b"staff", b"user.", b"join",
             b"claim", b"scope", b"role", b"permission", b"secret", b"vault", b"credential")
 # A flag that makes its account an admin or owner of the whole tenant (`is_admin`, `super_admin`, `isOwner`).
-ADMIN_FLAG = re.compile(r"^(?:is_?)?(?:super_?|org_?|site_?|global_?|tenant_?)?(?:admin|administrator|owner|superuser)$")
+ADMIN_FLAG = re.compile(r"^(?:is_?)?(?:super_?|org_?|site_?|global_?|tenant_?)?"
+                        r"(?:admin|administrator|owner|superuser)$")
 # A permission that manages identities: its holder can grant itself anything.
 MANAGES = re.compile(r"^(?:can_)?manage_(?:members?(?:hip)?|teams?|users?|groups?|roles?|\w*access|permissions?"
                      r"|polic(?:y|ies)|identit(?:y|ies))$")
@@ -44,8 +45,8 @@ CONDITION_KEY = re.compile(r"(?:^|_)(?:expression|expression_value|rule|membersh
 DATA_SCOPE = re.compile(r"readwrite|write|\.all$|^mail\.|^files\.|send|full_access", re.IGNORECASE)
 JOIN_KEY = re.compile(r"join", re.IGNORECASE)
 # A scope that creates, deletes or changes users, groups or roles (`create:users`, `users.write`): identity admin.
-USER_ADMIN_SCOPE = re.compile(r"^(?:create|delete|update|write|manage)[:._-](?:users?|groups?|roles?|members?)(?:[:._-]|$)"
-                              r"|^(?:users?|groups?|roles?|members?)[:._-](?:create|delete|update|write|manage)$",
+USER_ADMIN_SCOPE = re.compile(r"^(?:create|delete|update|write|manage)[:._-](?:users?|groups?|roles?|members?)"
+                              r"(?:[:._-]|$)|^(?:users?|groups?|roles?|members?)[:._-](?:create|delete|update|write|manage)$",
                               re.IGNORECASE)
 
 
