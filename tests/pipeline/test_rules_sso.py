@@ -173,3 +173,16 @@ def test_notification_mailbox_added_is_low_but_moved_is_high(tmp_path: Path) -> 
     held = {"name": "hr", "notification_email_addresses": ["iam-team@northwind.io"]}
     moved = {**held, "notification_email_addresses": ["iam-team@contoso-hr.com"]}
     assert label(tmp_path, [entry("idpco_service_principal.hr", moved, before=held)]) == REVIEW
+
+
+def test_access_level_made_public_is_not_a_public_client(tmp_path: Path) -> None:
+    before = {"name": "handbook", "pages_access_level": "enabled", "description": "company handbook"}
+    after = {**before, "pages_access_level": "public"}
+    result = review_rules_alone(tmp_path, [entry("idpco_project.handbook", after, before=before)])
+    assert "client-loosened" not in {f.rule for f in result.findings}
+
+
+def test_scoped_cloud_admin_role_is_left_to_the_cloud_grant_rules(tmp_path: Path) -> None:
+    grant = {"bucket": "assets", "role": "roles/storage.objectAdmin", "member": "serviceAccount:ci@p.iam.example"}
+    result = review_rules_alone(tmp_path, [entry("google_storage_bucket_iam_member.ci", grant)])
+    assert "workforce-access" not in {f.rule for f in result.findings}

@@ -107,7 +107,8 @@ def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:
     if "pkce" in words and old and not {v.lower() for v in old} <= WEAK and {v.lower() for v in new} <= WEAK:
         return f"PKCE made optional ({name} {sorted(old)[0]!r} -> {sorted(new)[0] if new else 'unset'!r})"
     lowered_old, lowered_new = {v.lower() for v in old}, {v.lower() for v in new}
-    if leaf & {"type", "kind", "access"} and lowered_new == {"public"} and lowered_old - {"public"}:
+    client_kind = leaf & {"type", "kind"} and words & {"client", "access", "app", "application"}
+    if client_kind and lowered_new == {"public"} and lowered_old - {"public"}:
         return f"a public client, one with no secret ({name})"
     if "public" in leaf and "client" in words and "true" in new and "false" in old:
         return f"a public client, one with no secret ({name})"

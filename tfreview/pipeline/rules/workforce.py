@@ -14,6 +14,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions, sides
+from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 RULE = "workforce-access"
 PRECHECK = (b"admin", b"owner", b"super", b"root", b"manage", b"all", b"everyone", b"staff", b"user.", b"join",
@@ -128,7 +129,9 @@ def _admin_role(change: Change, config: Configuration) -> Iterator[str]:
     """An assignment whose role is named admin, in the plan or by the configuration's reference."""
     if not ASSIGNMENT.search(change.type) or change.action is not Action.CREATE:
         return
-    for path, value in _leaves(change.after):
+    # Cloud IAM roles of the known providers are graded by meaning in `grants` (storage.objectAdmin is scoped).
+    literal = [] if change.type.startswith(KNOWN_PROVIDERS) else list(_leaves(change.after))
+    for path, value in literal:
         if ROLE_KEY.search(path.rsplit(".", 1)[-1]) and isinstance(value, str) and ADMIN_NAME.search(value) \
                 and not READ_ONLY.search(value):
             yield f'{path} = "{value}" (an admin role)'
