@@ -7,7 +7,7 @@ personal mail domains. Judged by what attributes mean, never by provider."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -129,7 +129,7 @@ def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:
     return None
 
 
-def loosened(change: Change, own: Own) -> list[tuple[str, Severity]]:
+def loosened(change: Change, own: Callable[[], Own]) -> list[tuple[str, Severity]]:
     """Why CHANGE loosens an OAuth/OIDC or SAML client, and how bad."""
     before, after = _by_path(change.before), _by_path(change.after)
     created = change.action is Action.CREATE or not before
@@ -137,7 +137,7 @@ def loosened(change: Change, own: Own) -> list[tuple[str, Severity]]:
     for path, values in after.items():
         old = before.get(path, set())
         if _is_return(path):
-            found += [j for v in sorted(values - old) for j in [_redirect(v, own, created)] if j is not None]
+            found += [j for v in sorted(values - old) for j in [_redirect(v, own(), created)] if j is not None]
         elif not created and path:
             why = _flag(path, old, values)
             if why is not None:
@@ -154,7 +154,13 @@ def _clients(ri: ReviewInput) -> Iterator[Finding]:
                if c.after and mentions(c.after, PRECHECK)]
     if not changes:
         return
-    own = _own(ri)
+    known: list[Own] = []
+
+    def own() -> Own:  # the plan-wide walk runs only when a new return address needs placing
+        if not known:
+            known.append(_own(ri))
+        return known[0]
+
     for change in changes:
         judged = loosened(change, own)
         if judged:

@@ -7,7 +7,7 @@ anyone may join."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -17,8 +17,8 @@ from tfreview.pipeline.rules.common import mentions, sides
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 RULE = "workforce-access"
-PRECHECK = (b"admin", b"owner", b"super", b"root", b"manage", b"all", b"everyone", b"staff", b"user.", b"join",
-            b"claim", b"scope", b"role", b"permission", b"secret", b"vault", b"credential")
+PRECHECK = (b"admin", b"owner", b"super", b"root", b"manage", b"all_", b"all-", b"all ", b"everyone", b"anyone",
+            b"staff", b"exclud", b"user.", b"join", b"claim", b"scope", b"role", b"permission")
 # A flag that makes its account an admin or owner of the whole tenant (`is_admin`, `super_admin`, `isOwner`).
 ADMIN_FLAG = re.compile(r"^(?:is_?)?(?:super_?|org_?|site_?|global_?|tenant_?)?"
                         r"(?:admin|administrator|owner|superuser)$")
@@ -38,6 +38,7 @@ EXCLUDE_KEY = re.compile(r"exclud|exempt|skip|bypass", re.IGNORECASE)
 ROLE_KEY = re.compile(r"(?:^|_)(?:role|roles|role_id|role_name|role_arn|permission_set|permission_set_arn"
                       r"|policy_arn|privilege)$")
 ASSIGNMENT = re.compile(r"(?:^|_)(?:assignment|assignments|role_binding|binding|grant|member|membership)(?:_|$)")
+GRANTING = re.compile(r"assignment|binding|grant|member|access|sync|mapping|permission")
 # Profile attributes a user may edit on their own profile: a rule keyed on them lets users choose their groups.
 SELF_EDITED = re.compile(r"\buser\.(?:title|nickName|nickname|displayName|display_name|profileUrl|secondEmail"
                          r"|mobilePhone|primaryPhone|preferredLanguage|locale|city|streetAddress|jobTitle)\b")
@@ -104,13 +105,17 @@ def _flags(change: Change) -> Iterator[str]:
             yield f"{path} = true (manages who has access: its holder can grant itself anything)"
 
 
-def _everyone(change: Change, config: Configuration) -> Iterator[str]:
+def _everyone(change: Change, configured: Callable[[], Configuration]) -> Iterator[str]:
     """An everyone group newly put into something privileged or secret, or excluded from a policy."""
     before, after = sides(change)
     old = _strings(before)
     added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and EVERYONE.match(v.strip())]
     created = not old or change.action is Action.CREATE
     fresh = {p for p, v in _leaves(after) if isinstance(v, str) and v not in old}
+    # A group held by id is named only by the configuration's reference: read it where an id may mean everyone.
+    if not added and not (any(EXCLUDE_KEY.search(p) for p in fresh) or (created and GRANTING.search(change.type))):
+        return
+    config = configured()
     added += [(p, r) for p, r in _references(config.expressions(change.address) or {})
               if (created or p in fresh) and EVERYONE_IN.search(_ref_name(r, config).replace("_", " "))]
     if not added:
@@ -125,7 +130,7 @@ def _everyone(change: Change, config: Configuration) -> Iterator[str]:
             yield f'{path} adds "{value}", an everyone group, to access on secrets or credentials'
 
 
-def _admin_role(change: Change, config: Configuration) -> Iterator[str]:
+def _admin_role(change: Change, configured: Callable[[], Configuration]) -> Iterator[str]:
     """An assignment whose role is named admin, in the plan or by the configuration's reference."""
     if not ASSIGNMENT.search(change.type) or change.action is not Action.CREATE:
         return
@@ -135,6 +140,7 @@ def _admin_role(change: Change, config: Configuration) -> Iterator[str]:
         if ROLE_KEY.search(path.rsplit(".", 1)[-1]) and isinstance(value, str) and ADMIN_NAME.search(value) \
                 and not READ_ONLY.search(value):
             yield f'{path} = "{value}" (an admin role)'
+    config = configured()
     for path, reference in _references(config.expressions(change.address) or {}):
         name = _ref_name(reference, config)
         if ROLE_KEY.search(path.rsplit(".", 1)[-1]) and ADMIN_NAME.search(name) and not READ_ONLY.search(name):
@@ -194,10 +200,16 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
                if c.after and mentions([c.after, c.name], PRECHECK)]
     if not changes:
         return
-    config = Configuration(ri.plan)
+    known: list[Configuration] = []
+
+    def configured() -> Configuration:  # indexed only when a change's references must be read
+        if not known:
+            known.append(Configuration(ri.plan))
+        return known[0]
+
     for change in changes:
-        reasons = [*_flags(change), *_everyone(change, config), *_admin_role(change, config), *_self_edited(change),
-                   *_consent(change), *_scopes(change), *_joinable(change)]
+        reasons = [*_flags(change), *_everyone(change, configured), *_admin_role(change, configured),
+                   *_self_edited(change), *_consent(change), *_scopes(change), *_joinable(change)]
         if reasons:
             yield finding(RULE, change.address, f"{change.address}: {'; '.join(dict.fromkeys(reasons))[:500]} — "
                           "confirm who gains this access and why")
