@@ -186,3 +186,14 @@ def test_scoped_cloud_admin_role_is_left_to_the_cloud_grant_rules(tmp_path: Path
     grant = {"bucket": "assets", "role": "roles/storage.objectAdmin", "member": "serviceAccount:ci@p.iam.example"}
     result = review_rules_alone(tmp_path, [entry("google_storage_bucket_iam_member.ci", grant)])
     assert "workforce-access" not in {f.rule for f in result.findings}
+
+
+def test_redirect_or_cors_origin_outside_a_sign_in_client_is_not_a_client(tmp_path: Path) -> None:
+    cors = {"bucket": "assets", "cors": [{"allowed_origins": ["https://assets.northwind.io"]}]}
+    partner = {**cors, "cors": [{"allowed_origins": ["https://assets.northwind.io", "https://shop.partnerco.net"]}]}
+    result = review_rules_alone(tmp_path, [entry("idpco_client_bucket.assets", partner, before=cors)])
+    assert "client-loosened" not in {f.rule for f in result.findings}
+    page = {"name": "promo", "redirect_url": "https://promo.northwind.io"}
+    moved = {**page, "redirect_url": "https://promo.partnerco.net"}
+    result = review_rules_alone(tmp_path, [entry("idpco_page_rule.promo", moved, before=page)])
+    assert "client-loosened" not in {f.rule for f in result.findings}

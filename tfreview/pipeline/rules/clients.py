@@ -7,7 +7,7 @@ personal mail domains. Judged by what attributes mean, never by provider."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -23,6 +23,11 @@ PRECHECK = (b"redirect", b"callback", b"reply_url", b"implicit", b"pkce", b"sign
 RETURN_WORDS = frozenset({"redirect", "redirects", "callback", "callbacks", "reply", "origins"})
 # Values that make a check or a setting weak: turned off, optional, or the weakest method.
 WEAK = frozenset({"false", "", "optional", "plain", "none", "disabled", "off", "not_required"})
+# Words of a type, or of a key, that say the object is a sign-in client or an identity provider's settings.
+CLIENT_WORDS = frozenset({"app", "apps", "application", "client", "oauth", "oauth2", "oidc", "openid", "saml", "sso",
+                          "idp", "identity", "auth", "auth0", "integration", "connection", "realm", "pool"})
+CLIENT_KEYS = frozenset({"saml", "oauth", "oauth2", "oidc", "openid", "pkce", "sso", "client", "grant", "grants",
+                         "scopes"})
 ADMIN_ROLES = frozenset({"adm", "admin", "admins", "administrator", "owner", "owners", "super_admin", "superadmin",
                          "root"})
 URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
@@ -129,15 +134,25 @@ def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:
     return None
 
 
+def _sign_in(change: Change, paths: Iterable[tuple[str, ...]]) -> bool:
+    """Whether the object is a sign-in client or its settings: its type or its keys say app, client, OAuth, SAML…"""
+    return bool(_words(change.type) & CLIENT_WORDS) or any(_words(k) & CLIENT_KEYS for p in paths for k in p)
+
+
 def loosened(change: Change, own: Callable[[], Own]) -> list[tuple[str, Severity]]:
     """Why CHANGE loosens an OAuth/OIDC or SAML client, and how bad."""
     before, after = _by_path(change.before), _by_path(change.after)
+    if not _sign_in(change, after):
+        return []
     created = change.action is Action.CREATE or not before
     found: list[tuple[str, Severity]] = []
     for path, values in after.items():
         old = before.get(path, set())
         if _is_return(path):
-            found += [j for v in sorted(values - old) for j in [_redirect(v, own(), created)] if j is not None]
+            fresh = sorted(values - old)
+            if "origins" in _words(path[-1]):  # a CORS origin: only "any origin" is a client's concern here
+                fresh = [v for v in fresh if "*" in v]
+            found += [j for v in fresh for j in [_redirect(v, own(), created)] if j is not None]
         elif not created and path:
             why = _flag(path, old, values)
             if why is not None:
