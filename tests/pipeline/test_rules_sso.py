@@ -197,3 +197,11 @@ def test_redirect_or_cors_origin_outside_a_sign_in_client_is_not_a_client(tmp_pa
     moved = {**page, "redirect_url": "https://promo.partnerco.net"}
     result = review_rules_alone(tmp_path, [entry("idpco_page_rule.promo", moved, before=page)])
     assert "client-loosened" not in {f.rule for f in result.findings}
+
+
+def test_redirect_on_a_domain_the_plan_configures_is_ours(tmp_path: Path) -> None:
+    before = {"label": "Shop", "redirect_uris": ["https://shop.northwind.io/cb"]}
+    after = {**before, "redirect_uris": ["https://shop.northwind.io/cb", "https://shop.northwind-retail.com/cb"]}
+    zone = entry("idpco_dns_zone.retail", {"domain": "northwind-retail.com"})
+    assert label(tmp_path, [entry("idpco_oidc_client.shop", after, before=before), zone]) == SAFE
+    assert label(tmp_path, [entry("idpco_oidc_client.shop", after, before=before)]) == REVIEW

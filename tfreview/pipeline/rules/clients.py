@@ -32,6 +32,8 @@ ADMIN_ROLES = frozenset({"adm", "admin", "admins", "administrator", "owner", "ow
                          "root"})
 URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
 HOSTS = re.compile(r"(?:://|@)((?:[a-z0-9*-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+NAMING_WORDS = frozenset({"domain", "domains", "hostname", "hostnames", "fqdn"})
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 Leaf = tuple[tuple[str, ...], Any]
@@ -76,6 +78,8 @@ def _own(ri: ReviewInput) -> Own:
                 if fresh and _is_return(path) and text not in before.get(path, set()):
                     continue
                 own.domains |= {registrable(h) for h in HOSTS.findall(text) if "*" not in h}
+                if path and _words(path[-1]) & NAMING_WORDS and BARE_HOST.match(text):
+                    own.domains.add(registrable(text))  # a domain or host name the plan configures
     return own
 
 
