@@ -118,6 +118,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "issuer-foreign": ("gateco_authorizer.main", ("dev-7k2m.idhost.example.net",), {}),
     "everyone-policy": ("vaultco_policy.default", ("secret/data/brokers/*", "every token"), {}),
     "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
+    "client-loosened": ("idco_oidc_client.ledger", ("sso-chk.net",), {}),
+    "workforce-access": ("dirco_user.intern", ("is_admin = true",), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

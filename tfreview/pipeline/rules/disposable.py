@@ -42,6 +42,9 @@ MONITORING_PROVIDERS = (r"^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk
                         r"|chronosphere)_")
 # Objects that only run something (a schedule, trigger, job): one whose own settings say inactive runs nothing.
 RUNNERS = re.compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook)s?(?:_|$)")
+# Sign-in objects (an OAuth, OIDC or SAML app or client of any identity provider): one its own status says is
+# inactive lets no one sign in, so deleting it removes no access anyone still has. They hold no data.
+SIGN_IN_APPS = re.compile(r"(?:^|_)(?:app|apps|application|client|oauth|oidc|saml|sso|openid)(?:_|$)")
 # Environment words a monitor's own name may carry to say it watches a non-production system ("sandbox-test").
 # Bare "test" and "dev" are left out: a synthetic test or a developers' on-call service is production monitoring.
 NAMED_ENVS = frozenset({"sandbox", "staging", "qa", "development"})
@@ -179,6 +182,9 @@ def attributes_disposable(change: Change) -> str | None:
     if RUNNERS.search(change.type) and (status in ("paused", "disabled", "inactive") or attrs.get("active") is False
                                         or attrs.get("enabled") is False or attrs.get("paused") is True):
         return "its own settings say it is inactive: it runs nothing"
+    if SIGN_IN_APPS.search(change.type) and (status in ("inactive", "disabled", "suspended")
+                                             or attrs.get("enabled") is False or attrs.get("active") is False):
+        return "a sign-in app its own status says is inactive: no one signs in through it"
     tokens = label_tokens(attrs)
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
     # A monitor's own environment or project setting (Sentry's `environment = "dev"`, `project = "sandbox-x"`).

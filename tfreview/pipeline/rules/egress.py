@@ -220,7 +220,7 @@ def _flags(value: Any, key: str = "") -> Iterator[tuple[str, bool]]:
 
 
 def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | None,
-                carried: bool) -> tuple[str, Severity] | None:
+                carried: bool, added: bool = False) -> tuple[str, Severity] | None:
     """Why a new destination host is outside the organisation and how bad; None when it is ours or expected."""
     if _inside(host):
         return None
@@ -236,7 +236,9 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
         return f"{host} over plain {scheme}{where}", Severity.HIGH
     if ours:
         return None
-    if change.action in (Action.UPDATE, Action.REPLACE):
+    # A mailbox added where the attribute held none is a notification list starting, as on a new resource;
+    # one that replaces a mailbox (or any other receiver) moves what an existing resource sends.
+    if change.action in (Action.UPDATE, Action.REPLACE) and not (scheme == "mailto" and added):
         return f"{host}, a domain the plan does not show as its own, on an existing resource", Severity.HIGH
     if loose or (carried and scheme != "mailto"):  # a team mailbox on an alerts topic is how alerting starts
         what = loose or "the plan's own topic or stream"
@@ -245,7 +247,7 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
 
 
 def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: str | None,
-           carried: bool) -> tuple[str, Severity] | None:
+           carried: bool, added: bool = False) -> tuple[str, Severity] | None:
     """Why one new destination value is outside the organisation, and how bad."""
     allowing = path and any(w.startswith("allow") for w in _words(path[-1]))
     if allowing and text.strip() and ANY_PREFIX.match(text.strip()):
@@ -254,7 +256,7 @@ def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: st
     if parsed is not None and not _platform(parsed[1]):
         if path and _words(path[-1]) & NOT_DEST_WORDS:
             return None
-        return _judge_host(change, parsed[0], parsed[1], own, loose, carried)
+        return _judge_host(change, parsed[0], parsed[1], own, loose, carried, added)
     arn = ARN_ACCOUNT.match(text)
     scopes = {arn.group(1)} if arn else {text} if ACCOUNT.match(text) else {
         next(g for g in m.groups() if g) for m in SCOPES.finditer(text)}
@@ -288,9 +290,10 @@ def _egress(ri: ReviewInput) -> Iterator[Finding]:
     own = _evidence(ri, [c for c, _ in candidates])
     for change, found in candidates:
         before = {t for _, t in _leaves(change.before)}
+        held = {p for p, _ in _leaves(change.before)}
         loose, carried = _loose(change.after), _carries_own(change.after, own)
         judged = [(j, p) for p, t in found if t not in before
-                  for j in [_judge(change, p, t, own, loose, carried)] if j is not None]
+                  for j in [_judge(change, p, t, own, loose, carried, p not in held)] if j is not None]
         if judged:
             (why, severity), path = max(judged, key=lambda item: item[0][1] == Severity.HIGH)
             yield finding(RULE, change.address,

@@ -60,7 +60,7 @@ def widened(change: Change) -> Iterator[str]:
         else:
             was = _flat(old)
             reasons += [f'{key} "{v[:80]}" (was {_show(was)})' for v in _flat(new)
-                        if _wider(v, was, before, after, key)]
+                        if _wider(v, was, before, after, key) or (_vacuous(v) and not any(map(_vacuous, was)))]
     if reasons:
         yield "; ".join(reasons[:MAX_SHOWN])
 
@@ -125,6 +125,15 @@ def _open(value: str) -> bool:
                   "", value.strip())
     owner = re.split(r"[/:]", rest, maxsplit=1)[0]
     return owner == "" or _wild(owner)
+
+
+# A condition that only tests claims for being set (`assertion.repository_owner != ''`): every token passes it.
+VACUOUS = re.compile(r"^\s*[\w.\[\]'\"]+\s*!=\s*(?:''|\"\"|null)\s*$")
+
+
+def _vacuous(value: str) -> bool:
+    """Whether a condition holds for every token: each of its `&&` parts only tests that a claim is set."""
+    return all(VACUOUS.match(part) for part in re.split(r"&&|\band\b", value)) if value.strip() else False
 
 
 def _show(values: list[str]) -> str:
