@@ -43,6 +43,7 @@ from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
+from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import guardrails as guardrails
@@ -80,6 +81,7 @@ THEMES = (
     "workloads",
     "edge",
     "code",
+    "provisioners",
     "traffic",
     "guardrails",
 )
