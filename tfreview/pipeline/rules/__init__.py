@@ -8,6 +8,8 @@ from tfreview.pipeline.rules import parsing as parsing
 from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
+from tfreview.pipeline.rules import cuts as cuts
+from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import tenants as tenants
@@ -54,6 +56,8 @@ THEMES = (
     "lifecycle",
     "health",
     "scale",
+    "cuts",
+    "resets",
     "iam",
     "access",
     "tenants",

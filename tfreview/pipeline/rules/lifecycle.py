@@ -26,6 +26,7 @@ from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.shifts import holds_content, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -222,8 +223,9 @@ def _credential(change: Change) -> bool:
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
-    """' and re-created as …' when a stateless object is re-created with the same name, or None."""
-    renamed = None if looks_stateful(change.type) else _renamed(change, ri)
+    """' and re-created as …' when a stateless object is re-created with the same name, or None (not for containers:
+    a project, workspace or release re-created empty loses its content)."""
+    renamed = None if looks_stateful(change.type) or holds_content(change.type) else _renamed(change, ri)
     return None if renamed is None else (f" and re-created as {renamed.address} with the same name (a rename: add a "
                                          "moved block to keep it)")
 
@@ -251,6 +253,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
     Grade(_rename, Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(shifted_definition(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(successor(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
@@ -268,6 +271,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
+    Grade(_when(_run_once, "a run-once job: it runs again, no data goes with it"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                 "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
