@@ -116,9 +116,13 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "issuer-foreign": ("gateco_authorizer.main", ("dev-7k2m.idhost.example.net",), {}),
     "everyone-policy": ("vaultco_policy.default", ("secret/data/brokers/*", "every token"), {}),
     "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
+    "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
+    "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),
+    "database-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
+             "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"}}
 
 

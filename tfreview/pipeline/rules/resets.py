@@ -31,8 +31,9 @@ def reset_paths(change: Change) -> list[str]:
     if change.action is not Action.UPDATE or not _is_database(change):
         return []
     before, after = sides(change)
-    return [key for key, value in after.items() if PASSWORDS.search(key) and key in before
-            and (value == MASK_CHANGED or (value != before[key] and value is not None))]
+    # Only password values (text): `manage_master_user_password = true` hands the password to a secret manager.
+    return [key for key, value in after.items() if PASSWORDS.search(key) and isinstance(value, str)
+            and isinstance(before.get(key), str) and (value == MASK_CHANGED or value != before[key])]
 
 
 def _rotation(ri: ReviewInput) -> str | None:
