@@ -118,7 +118,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
     "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
     "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),
-    "database-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
+    "db-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

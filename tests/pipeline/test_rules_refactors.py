@@ -94,13 +94,13 @@ def _password(kind: str, key: str, old: Any, new: Any) -> dict[str, Any]:
 
 def test_a_database_password_reset_in_place_is_high(tmp_path: Path) -> None:
     found = judge(tmp_path, [_password("dataco_postgres_cluster", "admin_password", "old", "new")])
-    assert found["database-password-reset"] is Severity.HIGH
+    assert found["db-password-reset"] is Severity.HIGH
 
 
 def test_a_rotation_carried_by_the_plan_is_medium(tmp_path: Path) -> None:
     rotated = resource("random_password.crm", {"length": 32}, {"length": 24}, actions=["delete", "create"])
     found = judge(tmp_path, [_password("dataco_postgres_cluster", "admin_password", "old", "new"), rotated])
-    assert found["database-password-reset"] is Severity.MEDIUM
+    assert found["db-password-reset"] is Severity.MEDIUM
 
 
 @pytest.mark.parametrize(("kind", "key", "old", "new"), [
@@ -108,7 +108,7 @@ def test_a_rotation_carried_by_the_plan_is_medium(tmp_path: Path) -> None:
     ("gitforge_project_variable", "password", "old", "new"),  # not a database: a CI variable rotated
 ])
 def test_password_look_alikes_stay_quiet(tmp_path: Path, kind: str, key: str, old: Any, new: Any) -> None:
-    assert "database-password-reset" not in judge(tmp_path, [_password(kind, key, old, new)])
+    assert "db-password-reset" not in judge(tmp_path, [_password(kind, key, old, new)])
 
 
 def _drift(tmp_path: Path, planned: list[str], drifted: list[str]) -> tuple[Label, dict[str, Severity]]:

@@ -13,7 +13,7 @@ from tfreview.pipeline.mask import MASK_CHANGED
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.lifecycle import STATEFUL
 
-RESET = "database-password-reset"
+RESET = "db-password-reset"
 DATABASES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mariadb|mongo|mongodb|redis|docdb"
                        r"|neptune|redshift|cosmosdb|spanner|alloydb|elasticache|memorydb|cockroach|clickhouse)(?:_|$)")
 PASSWORDS = re.compile(r"(?:^|_)(?:password|passwd)$")
