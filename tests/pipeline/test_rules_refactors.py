@@ -154,3 +154,10 @@ def test_a_run_once_job_re_run_by_a_trigger_is_medium(tmp_path: Path) -> None:
     entry = resource("kubernetes_job_v1.smoke", job, job, actions=["delete", "create"])
     entry["action_reason"] = "replace_by_triggers"
     assert judge(tmp_path, [entry])["resource-replace"] is Severity.MEDIUM
+
+
+def test_a_run_once_job_replaced_for_another_reason_stays_high(tmp_path: Path) -> None:
+    job = {"metadata": [{"name": "migrate"}]}
+    entry = resource("kubernetes_job_v1.migrate", job, job, actions=["delete", "create"])
+    entry["action_reason"] = "replace_because_tainted"
+    assert judge(tmp_path, [entry])["resource-replace"] is Severity.HIGH

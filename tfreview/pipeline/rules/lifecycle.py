@@ -271,7 +271,9 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
-    Grade(_when(_run_once, "a run-once job: it runs again, no data goes with it"), Severity.MEDIUM),
+    # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
+    Grade(_when(lambda c: _run_once(c) and c.action_reason == "replace_by_triggers",
+                "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                 "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
