@@ -26,7 +26,7 @@ from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import retired_with_names, sandbox_only, taken_over
-from tfreview.pipeline.rules.shifts import holds_content, shifted_definition
+from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -170,18 +170,6 @@ def is_immutable_type(resource_type: str) -> bool:
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
 
 
-def _renamed(change: Change, ri: ReviewInput) -> Change | None:
-    """A create of the same type in the same plan whose values match the deleted object's (a rename without
-    a `moved` block), or None."""
-    if not isinstance(change.before, dict):
-        return None
-    name = change.before.get("name")
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
-        if isinstance(other.after, dict) and name is not None and other.after.get("name") == name:
-            return other
-    return None
-
-
 def loss(resource_type: str) -> str:
     """' — <kind>: data or service loss' for stateful types, '' otherwise."""
     kind = STATEFUL.get(resource_type)
@@ -225,8 +213,8 @@ def _credential(change: Change) -> bool:
 def _rename(change: Change, ri: ReviewInput) -> str | None:
     """' and re-created as …' when a stateless object is re-created with the same name, or None (not for containers:
     a project, workspace or release re-created empty loses its content)."""
-    renamed = None if looks_stateful(change.type) or holds_content(change.type) else _renamed(change, ri)
-    return None if renamed is None else (f" and re-created as {renamed.address} with the same name (a rename: add a "
+    other = None if looks_stateful(change.type) or holds_content(change.type) else renamed(change, ri)
+    return None if other is None else (f" and re-created as {other.address} with the same name (a rename: add a "
                                          "moved block to keep it)")
 
 
@@ -252,6 +240,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else container_renamed(c, ri), Severity.HIGH, True),
     Grade(_rename, Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(shifted_definition(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(successor(c, ri)), Severity.MEDIUM),

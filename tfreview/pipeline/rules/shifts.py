@@ -27,6 +27,23 @@ def holds_content(resource_type: str) -> bool:
     return bool(CONTAINERS.search(resource_type))
 
 
+def renamed(change: Change, ri: ReviewInput) -> Change | None:
+    """A create of the same type in the same plan whose name matches the deleted object's (a rename without a
+    `moved` block), or None."""
+    name = change.before.get("name") if isinstance(change.before, dict) else None
+    if name is None:
+        return None
+    return next((other for other in plan_view(ri).creates_by_type.get(change.type, [])
+                 if isinstance(other.after, dict) and other.after.get("name") == name), None)
+
+
+def container_renamed(change: Change, ri: ReviewInput) -> str | None:
+    """' and re-created empty as …' when a container (project, workspace, release) is re-made under a new address."""
+    other = renamed(change, ri) if holds_content(change.type) else None
+    return None if other is None else (f" and re-created empty as {other.address} (a rename without a moved block: "
+                                       "what it holds, such as history, state or installed objects, is lost)")
+
+
 def _name(values: object) -> str | None:
     """The object's own name (first name-like attribute with a string value), or None."""
     if not isinstance(values, dict):
