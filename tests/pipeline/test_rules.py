@@ -120,9 +120,13 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "public-host": ("labco_notebook_instance.research", ("node_public_ip_enabled",), {}),
     "client-loosened": ("idco_oidc_client.ledger", ("sso-chk.net",), {}),
     "workforce-access": ("dirco_user.intern", ("is_admin = true",), {}),
+    "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
+    "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),
+    "db-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
+             "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"}}
 
 

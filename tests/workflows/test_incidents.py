@@ -40,14 +40,12 @@ KNOWN_MISSES = {
     # malformed
     # false alarms (benign look-alikes flagged)
     # judgment calls the rules make stricter than the set's author: monitors deleted with their service (alerting
-    # goes), a project made public, a deferred create (the plan is incomplete), an import that changes attributes,
-    # and drift on a resource this plan changes (the plan overwrites a change made outside Terraform)
+    # goes), a project made public, a deferred create (the plan is incomplete), an import that changes attributes
     "fresh/everyday/b_datadog_monitors_retired.json",
     "fresh/everyday/b_gitlab_docs_public.json",
     "fresh/context/b10_deferred_clusterissuer_create.json",
     "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
     "fresh/context/b14_gitlab_import_made_private.json",
-    "fresh/context/b22_drift_world_open_reverted.json",
     # a release deleted because another release now ships its workload: nothing in the plan says so
     "fresh/public-modules/b17_helm_ksm_folded_into_kps.json",
     # the last set's first-run false alarms, each arguable (its author named three as debatable): a peering to an

@@ -46,6 +46,7 @@ class Module:
 
     path: str
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative address -> expressions
+    provisioners: dict[str, list[Any]] = field(default_factory=dict)  # relative address -> provisioner blocks
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call name -> input expressions
     outputs: dict[str, Any] = field(default_factory=dict)  # output name -> expression
     defaults: dict[str, Any] = field(default_factory=dict)  # variable name -> default value
@@ -72,6 +73,7 @@ class Configuration:
         for resource in _list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                 entry.resources[resource["address"]] = _dict(resource.get("expressions"))
+                entry.provisioners[resource["address"]] = _list(resource.get("provisioners"))
         for name, output in _dict(module.get("outputs")).items():
             if isinstance(output, dict):
                 entry.outputs[name] = output.get("expression")
@@ -94,6 +96,12 @@ class Configuration:
         relative = config_address(address)[len(module):].lstrip(".")
         found = self.modules.get(module)
         return found.resources.get(relative) if found else None
+
+    def provisioners(self, address: str) -> list[Any]:
+        """The provisioner blocks (type, `when`, expressions) of the resource at ADDRESS; empty when none."""
+        module = module_of(address)
+        found = self.modules.get(module)
+        return found.provisioners.get(config_address(address)[len(module):].lstrip("."), []) if found else []
 
     def expression(self, address: str, path: tuple[str | int, ...]) -> Any:
         """The expression of one attribute path (keys and block indexes) of a resource; None when absent."""

@@ -8,6 +8,8 @@ from tfreview.pipeline.rules import parsing as parsing
 from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
+from tfreview.pipeline.rules import cuts as cuts
+from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import tenants as tenants
@@ -46,6 +48,7 @@ from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
+from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import guardrails as guardrails
@@ -57,6 +60,8 @@ THEMES = (
     "lifecycle",
     "health",
     "scale",
+    "cuts",
+    "resets",
     "iam",
     "access",
     "tenants",
@@ -84,6 +89,7 @@ THEMES = (
     "workloads",
     "edge",
     "code",
+    "provisioners",
     "traffic",
     "guardrails",
     "databases",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.pipeline.changes import Action, ChangeSet
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.changes import Action, Change, ChangeSet
+from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, rule
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
@@ -34,6 +34,12 @@ def _errored(ri: ReviewInput) -> Iterator[Finding]:
 @rule("plan-incomplete", Severity.HIGH, "The plan is incomplete; another plan/apply round will follow.")
 def _incomplete(ri: ReviewInput) -> Iterator[Finding]:
     if not ri.plan.complete and not ri.plan.errored:
+        if ri.plan.applyable and not ri.changeset.deferred:
+            # Terraform marks a plan incomplete for deferred changes or for -target/-exclude; with nothing deferred
+            # this is a partial plan whose every change is shown (and judged): worth a line, not a close review.
+            yield finding("plan-incomplete", None, "the plan is incomplete but defers nothing (a -target or -exclude "
+                          "plan): every change it makes is shown here; run a full plan afterwards", Severity.MEDIUM)
+            return
         yield finding("plan-incomplete", None,
                       "the plan is incomplete: more changes will be planned after this one is applied")
 
@@ -90,7 +96,34 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         drifted = ", ".join(paths[:MAX_LISTED_PATHS]) + (", …" if len(paths) > MAX_LISTED_PATHS else "")
         what = f" ({drifted})" if drifted else f" ({drift.action.value} outside Terraform)"
         metadata_only = bool(paths) and all(p.split(".")[0].split("[")[0] in METADATA_ROOTS for p in paths)
+        if not metadata_only and (opened := _opened(drift, change)):
+            yield finding("drift-on-changed", drift.address,
+                          f"{drift.address} drifted outside Terraform{what} in a way the rules flag ({opened}); "
+                          f"this plan reverts it, which closes that again", Severity.MEDIUM)
+            continue
         yield finding("drift-on-changed", drift.address,
                       f"{drift.address} drifted outside Terraform{what} and this plan will "
                       f"{change.action.value} it: check the plan does not undo an intended change",
                       Severity.MEDIUM if metadata_only else None)
+
+
+def _reverts(drift: Change, change: Change) -> bool:
+    """Whether the plan puts every top-level attribute the drift changed back to its value before the drift."""
+    before, drifted, after = drift.before, drift.after, change.after
+    if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
+        return False
+    keys = [k for k in drifted if drifted.get(k) != before.get(k)]
+    return bool(keys) and all(k in after and after[k] == before.get(k) for k in keys)
+
+
+def _opened(drift: Change, change: Change) -> str | None:
+    """The high-severity rule the drift itself trips when read as an update (it opened or weakened something) and
+    the plan reverts it; None otherwise. The direction decides: reverting a drift that closed something is not this."""
+    if drift.action is not Action.UPDATE or not _reverts(drift, change):
+        return None
+    for hook in CHANGE_HOOKS:
+        if hook.wants(drift.type, Action.UPDATE):
+            for found in hook.check(drift):
+                if found.severity is Severity.HIGH:
+                    return found.rule
+    return None

@@ -27,6 +27,7 @@ from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -171,18 +172,6 @@ def is_immutable_type(resource_type: str) -> bool:
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
 
 
-def _renamed(change: Change, ri: ReviewInput) -> Change | None:
-    """A create of the same type in the same plan whose values match the deleted object's (a rename without
-    a `moved` block), or None."""
-    if not isinstance(change.before, dict):
-        return None
-    name = change.before.get("name")
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
-        if isinstance(other.after, dict) and name is not None and other.after.get("name") == name:
-            return other
-    return None
-
-
 def loss(resource_type: str) -> str:
     """' — <kind>: data or service loss' for stateful types, '' otherwise."""
     kind = STATEFUL.get(resource_type)
@@ -224,9 +213,10 @@ def _credential(change: Change) -> bool:
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
-    """' and re-created as …' when a stateless object is re-created with the same name, or None."""
-    renamed = None if looks_stateful(change.type) else _renamed(change, ri)
-    return None if renamed is None else (f" and re-created as {renamed.address} with the same name (a rename: add a "
+    """' and re-created as …' when a stateless object is re-created with the same name, or None (not for containers:
+    a project, workspace or release re-created empty loses its content)."""
+    other = None if looks_stateful(change.type) or holds_content(change.type) else renamed(change, ri)
+    return None if other is None else (f" and re-created as {other.address} with the same name (a rename: add a "
                                          "moved block to keep it)")
 
 
@@ -252,7 +242,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else container_renamed(c, ri), Severity.HIGH, True),
     Grade(_rename, Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(shifted_definition(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(successor(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
@@ -272,6 +264,9 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
+    # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
+    Grade(_when(lambda c: _run_once(c) and c.action_reason == "replace_by_triggers",
+                "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                 "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),

@@ -10,6 +10,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.shifts import REFACTORED
 
 # Settings that only route logs or metrics to a store kept elsewhere (diagnostic settings, log sinks and exports,
 # flow-log configs): replacing one re-makes the route; deleting one stops the logging (judged as usual).
@@ -43,6 +44,10 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
     primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type)))
     if primary is None:
         return None
+    if change.action_reason in REFACTORED and any(
+            isinstance(o.after, dict) and _primary(o.after, bool(REPLICA_TYPES.search(o.type))) == primary
+            for o in plan_view(ri).creates_by_type.get(change.type, [])):
+        return None  # a refactor tears down a serving replica to build the same one elsewhere: judged as usual
     if destroyed_by_name(ri).get(primary, set()) - {id(change)}:
         return None
     return f"a read replica of {primary}, which stays: the copy can be rebuilt from its primary"

@@ -1,0 +1,116 @@
+"""Risk rules, provisioner commands: the shell a `local-exec` / `remote-exec` provisioner runs when this plan creates
+or replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A
+download piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the
+network are high; a provisioner whose command is only known after apply is not guessed at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+
+RULE = "provisioner-command"
+EXEC_TYPES = ("local-exec", "remote-exec")
+MAX_COMMAND = 20_000
+
+_FETCH = r"(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod|http|https|aria2c)\b"
+_RUNNER = (r"(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+=\S*\s+)*(?:(?:ba|z|k|da|fi)?sh|python\d?(?:\.\d+)?|perl|ruby|node"
+           r"|php|pwsh|powershell|iex|invoke-expression)\b")
+# `curl … | sudo bash`, `bash <(curl …)`, `sh -c "$(wget -qO- …)"`, `iwr … | iex`.
+PIPED = re.compile(rf"\b{_FETCH}[^|;&\n]*\|\s*{_RUNNER}"
+                   rf"|\b{_RUNNER}\s+(?:-\S+\s+)*(?:<\(|[\"']?\$\()\s*{_FETCH}", re.IGNORECASE)
+# One command of a shell line: what `&&`, `||`, `;`, `|` and line breaks separate.
+_SEGMENT = re.compile(r"&&|\|\||[;|\n]")
+_DELETE_VERB = re.compile(r"\b(?:rm|rb|rmdir|del|delete[\w-]*|remove[\w-]*|purge|wipe|destroy|empty)\b",
+                          re.IGNORECASE)
+_EVERYTHING = re.compile(r"(?:^|\s)(?:-[a-z]*r[a-z]*|--recursive|--all|--force)\b|delete-(?:bucket|batch|container"
+                         r"|share|file-system|vault)|\brb\b|\bpurge\b|\bempty\b", re.IGNORECASE)
+# What a deleting command points at outside this machine: a store URL or a cloud or storage CLI's target flag.
+_REMOTE = re.compile(r"\b[a-z][a-z0-9+.-]*://|--(?:bucket|container|account-name|share-name|vault-name)\b"
+                     r"|^\s*(?:sudo\s+)?(?:aws|gsutil|gcloud|az|azcopy|rclone|mc|s3cmd|oci|ibmcloud|doctl)\b",
+                     re.IGNORECASE)
+_DROP = re.compile(r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE)\b|\bFLUSHALL\b|\bdropDatabase\s*\(", re.IGNORECASE)
+# Local files that hold state, variables or credentials, and whole environment dumps.
+SECRET_FILES = re.compile(r"tfstate|\.tfvars\b|\.terraform\b|\bstate\s+pull\b|\.aws/credentials|\.ssh/|\bid_(?:rsa|"
+                          r"ed25519|ecdsa)\b|\.kube/config|kubeconfig|\.netrc\b|\.docker/config|\.git-credentials"
+                          r"|/etc/shadow|\b(?:printenv|env)\s*(?:\||>)|\bset\s*\|", re.IGNORECASE)
+# Sending a file or data over the network.
+UPLOAD = re.compile(r"\bcurl\b[^|;&\n]*\s(?:-[a-zA-Z]*[FTd]\b|--(?:form|upload-file|data[\w-]*|json)\b"
+                    r"|-X\s*(?:POST|PUT)\b)|\bwget\b[^|;&\n]*--(?:post|body)-(?:file|data)"
+                    r"|\b(?:scp|sftp|rsync|nc|ncat|socat|ftp)\s|-InFile\b|\b(?:aws\s+s3\s+cp|gsutil\s+cp"
+                    r"|azcopy\s+copy)\b", re.IGNORECASE)
+
+
+def commands(provisioner: Any) -> Iterator[str]:
+    """The known command text of one exec provisioner (`command`, or each `inline` line)."""
+    if not isinstance(provisioner, dict) or provisioner.get("type") not in EXEC_TYPES:
+        return
+    expressions = provisioner.get("expressions")
+    for key in ("command", "inline"):
+        expression = expressions.get(key) if isinstance(expressions, dict) else None
+        value = expression.get("constant_value") if isinstance(expression, dict) else None
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                yield item[:MAX_COMMAND]
+
+
+def danger(command: str) -> str | None:
+    """What a shell command does that is high risk, or None."""
+    if PIPED.search(command):
+        return "pipes a download straight into a shell or interpreter (unreviewed remote code)"
+    if _DROP.search(command):
+        return "drops a database or table"
+    for segment in _SEGMENT.split(command):
+        if _DELETE_VERB.search(segment) and _EVERYTHING.search(segment) and _REMOTE.search(segment):
+            return "deletes a remote store or everything under a path in it (backups and data go)"
+    if SECRET_FILES.search(command) and UPLOAD.search(command):
+        return "sends Terraform state, variables or credentials over the network"
+    return None
+
+
+def _runs(change: Change, provisioner: Any) -> bool:
+    """Whether this plan runs the provisioner: creation-time ones on create/replace, destroy-time ones on delete."""
+    when = provisioner.get("when") if isinstance(provisioner, dict) else None
+    if when == "destroy":
+        return change.action in (Action.DELETE, Action.REPLACE)
+    return change.action in (Action.CREATE, Action.REPLACE)
+
+
+@rule(RULE, Severity.HIGH, "A provisioner this plan runs pipes a download into a shell, deletes a remote store "
+      "recursively or drops a database, or sends state, variables or credentials over the network.")
+def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
+    """Dangerous provisioner commands on the resources this plan creates or replaces."""
+    changes = [c for c in ri.changeset.changes if c.mode == "managed"
+               and c.action in (Action.CREATE, Action.REPLACE, Action.DELETE)]
+    if not changes or not _has_provisioners(ri.plan.configuration):
+        return
+    config = Configuration(ri.plan)
+    for change in changes:
+        for provisioner in config.provisioners(change.address):
+            if not _runs(change, provisioner):
+                continue
+            for command in commands(provisioner):
+                what = danger(command)
+                if what is not None:
+                    yield finding(RULE, change.address, f'{change.address}: its {provisioner["type"]} provisioner '
+                                  f'{what}: "{" ".join(command.split())[:160]}"')
+                    break
+
+
+def _has_provisioners(node: Any) -> bool:
+    """Whether a configuration module tree declares any provisioner."""
+    if not isinstance(node, dict):
+        return False
+    root = node.get("root_module") if "root_module" in node else node
+    if not isinstance(root, dict):
+        return False
+    if any(isinstance(r, dict) and r.get("provisioners") for r in root.get("resources") or []
+           if isinstance(root.get("resources"), list)):
+        return True
+    calls = root.get("module_calls")
+    return isinstance(calls, dict) and any(isinstance(c, dict) and _has_provisioners(c.get("module"))
+                                           for c in calls.values())
