@@ -154,7 +154,7 @@ def test_secret_store_lookalikes_stay_safe(tmp_path: Path, kind: str, before: An
 ], ids=["aws-igw", "unknown-provider-internet-hop"])
 def test_private_route_table_to_internet_gateway(tmp_path: Path, address: str, after: dict[str, Any]) -> None:
     result = review_rules_alone(tmp_path, [change(address, None, after)])
-    assert worst_by_rule(result).get("private-route-to-internet") == Severity.HIGH
+    assert worst_by_rule(result).get("private-made-public") == Severity.HIGH
 
 
 @pytest.mark.parametrize(("address", "after"), [

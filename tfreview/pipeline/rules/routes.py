@@ -127,7 +127,7 @@ def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
     return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k) or HOST_HOP.fullmatch(k))
 
 
-PRIVATE_OPENED = declare("private-route-to-internet", Severity.HIGH,
+PRIVATE_OPENED = declare("private-made-public", Severity.HIGH,
                          "A private subnet's route table (named or addressed private) gets a default or very broad "
                          "route straight to an internet gateway: its machines become directly internet-routable.")
 PRIVATE = re.compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
