@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
 from tfreview.pipeline.rules.grants import (
@@ -161,6 +164,19 @@ def _manifest(change: Change) -> Iterator[Finding]:
             name = str(subject.get("name")) if isinstance(subject, dict) else ""
             if public_member(name):
                 yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
+
+
+@on_change()
+def _embedded_rbac(change: Change) -> Iterator[Finding]:
+    """RBAC rules written inside strings (Helm values, a manifest's YAML body, a JSON list quoted in YAML)."""
+    before, after = sides(change)
+    if b"verbs" not in orjson.dumps(after):
+        return
+    new = [o for o in embedded_objects(after) if "verbs" in o and ("resources" in o or "apiGroups" in o)]
+    old = [o for o in embedded_objects(before) if "verbs" in o]
+    cluster = any(v is True and "cluster" in str(k).lower() for o in embedded_objects(after) for k, v in o.items())
+    for block in new_items(old, new):
+        yield from _rbac_rule(change.address, "embedded rules", block, cluster)
 
 
 @on_change(prefixes=("google_",))

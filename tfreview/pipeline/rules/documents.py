@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
 from tfreview.pipeline.rules.common import as_list, dig
@@ -39,6 +40,7 @@ def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statem
     if depth > MAX_DEPTH:
         return
     if isinstance(value, str):
+        value = unpercent(value)
         if "Statement" in value and len(value) <= MAX_DOCUMENT_CHARS and value.lstrip()[:1] in ("{", "["):
             try:
                 decoded = orjson.loads(value)
@@ -67,6 +69,7 @@ def unreadable(values: Any, where: str = "", depth: int = 0) -> Iterator[str]:
     if depth > MAX_DEPTH:
         return
     if isinstance(values, str):
+        values = unpercent(values)
         if "Statement" in values and values.lstrip()[:1] in ("{", "["):
             if len(values) > MAX_DOCUMENT_CHARS:
                 yield where or "policy"

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.pipeline.decoding import canonical_name
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
 
@@ -42,6 +43,8 @@ AWS_ADMIN = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrga
              "SystemAdministrator", "NetworkAdministrator", "DatabaseAdministrator"}
 # Azure scopes above a resource group: a role there reaches every resource of the subscription or more.
 AZURE_WIDE_SCOPE = ("/subscriptions/", "/providers/microsoft.management/managementgroups/")
+_GOOGLE_ADMIN = frozenset(canonical_name(r) for r in GOOGLE_ADMIN)
+_AZURE_ADMIN = frozenset(canonical_name(r) for r in AZURE_ADMIN)
 GOOGLE_WIDE = ("google_project_iam_", "google_organization_iam_", "google_folder_iam_",
                "google_billing_account_iam_")
 
@@ -116,21 +119,23 @@ def _azure_name(definition_id: Any) -> str | None:
 
 
 def privilege(resource_type: str, role: str) -> Severity | None:
-    """HIGH for admin/owner/editor roles, MEDIUM for narrower admin roles, None otherwise."""
+    """HIGH for admin/owner/editor roles, MEDIUM for narrower admin roles, None otherwise; names are compared as
+    they read (look-alike letters, width and case undone: `оwner` is Owner)."""
+    name = canonical_name(role)
     if resource_type.startswith("google_"):
-        if role in GOOGLE_ADMIN:
+        if name in _GOOGLE_ADMIN:
             return Severity.HIGH
-        if role.lower().endswith("admin"):
+        if name.endswith("admin"):
             return Severity.HIGH if resource_type.startswith(GOOGLE_WIDE) else Severity.MEDIUM
         return None
     if resource_type == "azurerm_role_assignment":
-        if role in AZURE_ADMIN:
+        if name in _AZURE_ADMIN:
             return Severity.HIGH
-        return Severity.MEDIUM if role.endswith(("Administrator", "Owner")) else None
+        return Severity.MEDIUM if name.endswith(("administrator", "owner")) else None
     if resource_type in K8S_BINDINGS:
-        if role == "cluster-admin" or (role in K8S_ADMIN and "cluster_role_binding" in resource_type):
+        if name == "cluster-admin" or (name in K8S_ADMIN and "cluster_role_binding" in resource_type):
             return Severity.HIGH
-        return Severity.MEDIUM if role in K8S_ADMIN else None
+        return Severity.MEDIUM if name in K8S_ADMIN else None
     name = role.rsplit("/", 1)[-1]
     if not re.match(r"arn:aws[\w-]*:iam::aws:policy/", role):
         return None
@@ -147,12 +152,12 @@ def azure_scope_severity(role: str, scope: Any) -> Severity | None:
         return level
     if not isinstance(scope, str) or not scope or scope == "(known after apply)":
         # Unknown until apply (a resource group made by this plan, most often): roles that hand out access stay HIGH.
-        return Severity.MEDIUM if role == "Contributor" else Severity.HIGH
+        return Severity.MEDIUM if canonical_name(role) == "contributor" else Severity.HIGH
     text = scope.lower().rstrip("/")
     if "/resourcegroups/" not in text:
         return Severity.HIGH
     below_group = "/providers/" in text.split("/resourcegroups/", 1)[1]
-    if below_group or role == "Contributor":
+    if below_group or canonical_name(role) == "contributor":
         return Severity.MEDIUM
     return Severity.HIGH
 

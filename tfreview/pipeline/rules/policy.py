@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.rules.common import as_list, known
 
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Head", "Lookup", "Search", "Query", "Scan", "View")
@@ -73,7 +74,7 @@ def denies_at_least(new: Statement, old: Statement) -> bool:
 def decode(document: Any) -> Any:
     """A policy document as an object: JSON text parsed, unknown/masked/unreadable text → None."""
     if isinstance(document, str):
-        text = document.strip()
+        text = unpercent(document).strip()
         if not known(document) or not text.startswith("{") or len(text) > MAX_DOCUMENT_CHARS:
             return None
         try:

@@ -125,3 +125,50 @@ def _route_bypass(change: Change) -> Iterator[Finding]:
 
 def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
     return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k) or HOST_HOP.fullmatch(k))
+
+
+PRIVATE_OPENED = declare("private-made-public", Severity.HIGH,
+                         "A private subnet's route table (named or addressed private) gets a default or very broad "
+                         "route straight to an internet gateway: its machines become directly internet-routable.")
+PRIVATE = re.compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
+NAME_KEYS = re.compile(r"\w*route_table\w*|name|display_name|tags|labels|network|subnet\w*")
+# An internet gateway by id (aws igw-…), by key (internet_gateway_id) or by hop type (Azure `Internet`, Google's
+# default-internet-gateway).
+INTERNET_HOP = re.compile(r"igw-\w+|internet|default-internet-gateway")
+
+
+def _internet_hop(block: dict[str, Any]) -> str | None:
+    for key, value in block.items():
+        if not GATEWAY_HOP.fullmatch(key) and key != "next_hop_type":
+            continue
+        if isinstance(value, str) and value and (INTERNET_HOP.fullmatch(value.strip().lower())
+                                                  or ("internet" in key and value)):
+            return f"{key} {show(value)}"
+    return None
+
+
+def _private(change: Change, values: dict[str, Any]) -> bool:
+    named = [change.address] + [str(v) for k, v in values.items() if NAME_KEYS.fullmatch(k)]
+    return any(PRIVATE.search(text.lower()) for text in named)
+
+
+@on_change(actions=ALTERING)
+def _private_to_internet(change: Change) -> Iterator[Finding]:
+    if not ROUTE_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    if not _private(change, after):
+        return
+    old = [b for b, _ in _route_blocks(before, None)]
+    for block, _ in _route_blocks(after, change.after_unknown):
+        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        hop = _internet_hop(block)
+        if broad and hop and not any(_internet_hop(p) and _same_destination(block, p) for p in old):
+            yield finding(PRIVATE_OPENED, change.address,
+                          f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
+                          f"({hop}): its subnets become directly reachable from and to the internet")
+            return
+
+
+def _same_destination(block: dict[str, Any], prior: dict[str, Any]) -> bool:
+    return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k))

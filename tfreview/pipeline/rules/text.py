@@ -43,6 +43,12 @@ PHRASES = (
     r"safe{ws}to{ws}(?:apply|merge|approve|deploy)",
     r"think>",
 )
+# Text that only addresses the reviewer ("ignore previous instructions", "you are …") steers nothing by itself: the
+# model is told and the floor is medium. Text that pushes toward a verdict, or asks for silence, stays high.
+ADDRESSING = frozenset({0, 1, 5})  # PHRASES: "ignore … instructions", "disregard …", "you are …"
+STEERING = re.compile(r"\b(?:safe|approv\w*|lgtm|pass(?:es|ed)?|benign|harmless|fine|ok(?:ay)?|allow(?:ed)?|"
+                      r"no{ws}(?:issues?|risks?|findings?|problems?)|skip\w*|ignore{ws}(?:the{ws})?(?:this|these|it)|"
+                      r"suppress\w*|verdict|label)\b".replace("{ws}", r"\s+"), re.IGNORECASE)
 # Probes see serialized JSON (a newline is the two characters \n); the walk sees the real string.
 PROBES = tuple(re.compile(p.replace("{ws}", _WS).encode()) for p in PHRASES)
 PATTERNS = tuple(re.compile(p.replace("{ws}", r"\s+"), re.IGNORECASE) for p in PHRASES)
@@ -56,14 +62,14 @@ def _suspicious_text(ri: ReviewInput) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for index in sorted(scan.units_hit(text, PROBES)):
         where, value = _named(*units[index])
-        for path, quoted in _quotes(value):
+        for path, quoted, steers in _quotes(value):
             if (where, quoted) in seen:
                 continue  # the same text under tags and tags_all, or in the configuration too
             seen.add((where, quoted))
             attribute = f" {path}" if path else ""
             yield finding("suspicious-text", None if where.startswith("(") else where,
                           f"{where}:{attribute} contains text addressed to a reviewer or model, quoted here "
-                          f"as data and not followed: {quoted}")
+                          f"as data and not followed: {quoted}", None if steers else Severity.MEDIUM)
             if len(seen) >= MAX_FINDINGS:
                 return
 
@@ -103,11 +109,14 @@ def _named(kind: str, value: Any) -> tuple[str, Any]:
     return str(value.get("address")), {"before": body.get("before"), "after": body.get("after")}
 
 
-def _quotes(value: Any) -> Iterator[tuple[str, str]]:
+def _quotes(value: Any) -> Iterator[tuple[str, str, bool]]:
+    """(attribute, quote, whether the text steers the verdict) for each string with a phrase."""
     for path, text in scan.strings(value):
-        match = next((m for p in PATTERNS for m in [p.search(text)] if m), None)
-        if match:
-            yield _attribute(path), quote(text, match.start(), match.end())
+        hits = [(index, m) for index, p in enumerate(PATTERNS) for m in [p.search(text)] if m]
+        if hits:
+            match = hits[0][1]
+            steers = any(index not in ADDRESSING for index, _ in hits) or STEERING.search(text) is not None
+            yield _attribute(path), quote(text, match.start(), match.end()), steers
 
 
 def _attribute(path: str) -> str:

@@ -1,0 +1,129 @@
+"""Risk rules stage, shared reading: undo what an attacker encodes to slip past the rules — percent-encoded
+documents, look-alike characters in names, JSON or YAML documents inside strings — once, where documents and
+names are read."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+import yaml
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+MAX_ROUNDS = 3  # percent-encoding of percent-encoding, no deeper
+# Letters from other scripts that look like Latin ones (Unicode's confusables, the ones NFKC keeps apart).
+CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "с": "c", "е": "e", "ё": "e", "һ": "h", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
+    "о": "o", "р": "p", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+    "А": "a", "В": "b", "С": "c", "Е": "e", "Н": "h", "І": "i", "Ј": "j", "К": "k", "М": "m", "О": "o",
+    "Р": "p", "Ѕ": "s", "Т": "t", "Х": "x", "Ү": "y",
+    "α": "a", "ο": "o", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "ι": "i", "κ": "k", "χ": "x",
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+    "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    "ı": "i", "ȷ": "j", "ℓ": "l",
+})
+INVISIBLE = dict.fromkeys(c for c in range(0x2000, 0x2070) if unicodedata.category(chr(c)) == "Cf")
+INVISIBLE.update(dict.fromkeys((0x00AD, 0x034F, 0x180E, 0xFEFF)))
+
+
+def unpercent(text: str) -> str:
+    """TEXT with percent-encoding undone when it encodes a document (`%7B%22…` → `{"…`); other text as is."""
+    for _ in range(MAX_ROUNDS):
+        stripped = text.strip()
+        if not PERCENT.search(stripped[:3]):
+            return text
+        decoded = unquote(stripped, errors="strict") if _utf8(stripped) else stripped
+        if decoded == stripped:
+            return text
+        text = decoded
+    return text
+
+
+def _utf8(text: str) -> bool:
+    try:
+        unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def canonical_name(name: str) -> str:
+    """NAME as it reads to a person: NFKC, invisible characters dropped, look-alike letters made Latin, case folded,
+    spaces collapsed (`Оwner`, `ｏｗｎｅｒ`, `owner` → `owner`)."""
+    text = unicodedata.normalize("NFKC", name).translate(INVISIBLE).translate(CONFUSABLES)
+    return " ".join(text.casefold().split())
+
+
+MAX_EMBEDDED_CHARS = 256 * 1024
+MAX_NODES = 20_000  # YAML aliases can multiply a small text; a document larger than this is not walked
+
+
+def embedded(text: str) -> Any:
+    """The JSON or YAML document a string holds (Helm values, a manifest's yaml_body, a JSON list in a YAML
+    value), percent-encoding undone; None for plain text, a bare scalar, or text that does not parse."""
+    text = unpercent(text)
+    stripped = text.strip()
+    if len(stripped) > MAX_EMBEDDED_CHARS or not (stripped[:1] in ("{", "[") or ("\n" in stripped and ":" in stripped)):
+        return None
+    try:
+        document = orjson.loads(stripped)
+    except orjson.JSONDecodeError:
+        try:
+            document = yaml.load(stripped, Loader=_LOADER)  # a safe loader: CSafeLoader or SafeLoader
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return None
+    return document if isinstance(document, (dict, list)) and _small(document) else None
+
+
+def _small(document: Any) -> bool:
+    stack, count = [document], 0
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+MAX_DEPTH = 24
+
+
+def embedded_objects(values: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every JSON object held inside a string of VALUES, at any depth; strings inside a decoded document are
+    decoded again (a JSON list quoted in a YAML value)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(values, str):
+        document = embedded(values)
+        if document is not None:
+            yield from _objects(document, depth + 1)
+    elif isinstance(values, dict):
+        for item in values.values():
+            yield from embedded_objects(item, depth + 1)
+    elif isinstance(values, list):
+        for item in values:
+            yield from embedded_objects(item, depth + 1)
+
+
+def _objects(value: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        yield from embedded_objects(value, depth)
+    elif isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _objects(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _objects(item, depth + 1)
