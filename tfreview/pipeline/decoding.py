@@ -11,9 +11,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import orjson
-import yaml
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 MAX_ROUNDS = 3  # percent-encoding of percent-encoding, no deeper
@@ -74,11 +71,21 @@ def embedded(text: str) -> Any:
     try:
         document = orjson.loads(stripped)
     except orjson.JSONDecodeError:
-        try:
-            document = yaml.load(stripped, Loader=_LOADER)  # a safe loader: CSafeLoader or SafeLoader
-        except (yaml.YAMLError, RecursionError, ValueError):
+        document = _yaml(stripped)
+        if document is None:
             return None
     return document if isinstance(document, (dict, list)) and _small(document) else None
+
+
+def _yaml(text: str) -> Any:
+    """TEXT read as YAML with a safe loader, or None. PyYAML is imported here, on the first YAML text met: it costs
+    ~25 ms, and most reviews never meet one (`--backend none` startup stays lean, issue #13)."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
 
 
 def _small(document: Any) -> bool:
