@@ -201,7 +201,7 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
         if not declared and (change.after_unknown is True or change.after):
             if secret_attribute(name):
                 found = "a value its name says is a secret (the configuration does not show its expression)"
-            elif (attr := _marked_attribute(name, sensitive)) is not None:
+            elif change.after != MASK and (attr := _marked_attribute(name, sensitive)) is not None:  # else a copy
                 found = (f"a value named for the attribute {attr}, which the provider marks sensitive (the "
                          "configuration does not show its expression)")
         if found:
