@@ -97,9 +97,14 @@ def _named(sides: list[Any]) -> set[str]:
 def _link_sides(changes: list[Change], own: set[str]) -> tuple[set[str], set[str]]:
     """(owned, unsure): the scopes the links' own sides name. A module that makes both sides of a peering names
     the far project as the far side's `network`, which proves nothing: a scope another link names as its peer is
-    unsure (only a sibling of the plan's own may vouch for it); the rest are the plan's own."""
-    local = _named([s for change in changes for s in (change.before, change.after)])
-    peers = {scope for change in changes for _, scope in foreign(change, own)}
+    unsure (only a sibling of the plan's own may vouch for it), unless it is that link's own side too (a link
+    inside one scope); the rest are the plan's own."""
+    local: set[str] = set()
+    peers: set[str] = set()
+    for change in changes:
+        mine = _named([change.before, change.after])
+        local |= mine
+        peers |= {scope for _, scope in foreign(change, own)} - mine
     return local - peers, local & peers
 
 
