@@ -101,6 +101,18 @@ def _marks(ri: ReviewInput) -> dict[str, Any]:
             for c in ri.plan.resource_changes if isinstance(c, dict) and isinstance(c.get("address"), str)}
 
 
+def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
+    """The attribute marked sensitive on some resource whose name the output's name ends with (`ingest_key` and a
+    key's `key`), or None; an output naming the id, name or length of one is not the secret."""
+    words = [w for w in re.split(r"[^a-z0-9]+", output.lower()) if w]
+    if not words or words[-1] in NAMING_WORDS:
+        return None
+    marked = {str(k) for flags in sensitive.values() for k, v in _dict(flags).items() if v is True}
+    text = "_".join(words)
+    return next((attr for attr in sorted(marked) if attr.lower() not in NAMING_WORDS
+                 and (text == attr.lower() or text.endswith("_" + attr.lower()))), None)
+
+
 def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module: str, hops: int = 0) -> str | None:
     """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
     references = [r for r in _list(_dict(expression).get("references")) if isinstance(r, str)]
@@ -186,8 +198,12 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
         declared = _dict(outputs.get(name))
         sensitive = _marks(ri) if sensitive is None else sensitive
         found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, declared.get("expression"), "")
-        if not declared and secret_attribute(name) and (change.after_unknown is True or change.after):
-            found = "a value its name says is a secret (the configuration does not show its expression)"
+        if not declared and (change.after_unknown is True or change.after):
+            if secret_attribute(name):
+                found = "a value its name says is a secret (the configuration does not show its expression)"
+            elif change.after != MASK and (attr := _marked_attribute(name, sensitive)) is not None:  # else a copy
+                found = (f"a value named for the attribute {attr}, which the provider marks sensitive (the "
+                         "configuration does not show its expression)")
         if found:
             yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
                           "printed by every apply and readable from the state by anyone who can read outputs")

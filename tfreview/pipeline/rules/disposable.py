@@ -148,12 +148,25 @@ def _disks_kept(value: object) -> bool:
     return False
 
 
+# A module call or module key that names one pull request's preview environment (preview_pr_412, pr-88, mr_7):
+# bare `review…` names are left out here (a product's reviews service is no preview).
+PREVIEW_MODULE = re.compile(r"^(?:preview(?:[-_].+)?|(?:.+[-_])?(?:pr|mr)[-_]?\d+)$", re.IGNORECASE)
+_MODULE_STEP = re.compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?')
+
+
 def preview_key(change: Change) -> str | None:
-    """The for_each key of an object deleted because its key is gone, when it names a preview or PR environment."""
+    """The for_each key of an object deleted because its key is gone, or the module (its call name or key) of one
+    deleted with its module instance or count, when it names a preview or PR environment."""
     match = _KEY.search(change.address)
-    if change.action_reason != "delete_because_each_key" or match is None or not PREVIEW_KEY.match(match[1]):
+    if change.action_reason == "delete_because_each_key" and match is not None and PREVIEW_KEY.match(match[1]):
+        return match[1]
+    if change.action_reason not in KEYED or not change.module:
         return None
-    return match[1]
+    for name, key in _MODULE_STEP.findall(change.module):
+        for word in (key, name):
+            if word and PREVIEW_MODULE.match(word):
+                return str(word)
+    return None
 
 
 def _runs_data_engine(attrs: dict[str, object]) -> bool:
@@ -221,7 +234,7 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return f"{env} compute whose disks go with it: it keeps no data of its own"
     if (key := preview_key(change)) is not None and (not stateful or CONTAINERS.search(change.type)) \
             and not _runs_data_engine(attrs):
-        return f"its for_each key {key} names a preview environment that is gone"
+        return f"its for_each key or module {key} names a preview environment that is gone"
     return None
 
 

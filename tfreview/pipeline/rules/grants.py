@@ -200,7 +200,7 @@ def named_members(values: dict[str, Any]) -> set[str]:
 
 def everyone_member(member: str) -> bool:
     """Whether a principal of any provider means everyone: allUsers, system:anonymous, "*", everyone, public…"""
-    text = member.strip().lower()
+    text = member.strip().strip("\"'`[]").lower()  # a quoted identifier ("PUBLIC") names the same role
     return text in EVERYONE or text.rpartition(":")[2] in EVERYONE or text.rpartition(" ")[2] in EVERYONE
 
 

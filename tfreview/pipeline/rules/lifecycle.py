@@ -19,6 +19,7 @@ from tfreview.pipeline.rules.narrowing import (
     narrowing,
     pushed_secret,
     rotation,
+    secured,
     stricter,
     world_entry_removed,
 )
@@ -277,8 +278,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: bool(ROUTES.search(c.type)),
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
-    Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or tightened(c, looks_stateful(c.type))
-                                or selection_kept(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
+                                or tightened(c, looks_stateful(c.type)) or selection_kept(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
 )

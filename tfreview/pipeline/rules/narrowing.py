@@ -70,9 +70,32 @@ def rotation(change: Change) -> str | None:
     if CREDENTIAL_TYPES.search(change.type):
         return "a credential rotated: a new one is issued and the old one revoked; check what used it is updated"
     paths = change.replace_paths
-    if paths and all(_sensitive(change, path) for path in paths) and not _stateful_words(change.type):
+    # a pushed copy (a CI secret) holds only the value Terraform supplies: its name says secret, yet it keeps no data
+    if paths and all(_sensitive(change, path) for path in paths) \
+            and (not _stateful_words(change.type) or pushed_secret(change)):
         return "only a sensitive value forces it: a secret rotated; check what used it is updated"
     return None
+
+
+# Values of a kind setting that say the value is kept encrypted or secret (SSM SecureString, a secret variable).
+SECURE_KIND = re.compile(r"secure|encrypt|secret|sensitive|protected|masked", re.IGNORECASE)
+
+
+def secured(change: Change) -> str | None:
+    """Why a replace only re-writes the same value under a secure kind, or None: every forcing attribute moves a
+    plain kind to a secure one, and every value the object holds is one the plan supplies, unchanged."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
+    if not tops or not all(isinstance(before.get(top), str) and isinstance(after.get(top), str)
+                           and not SECURE_KIND.search(before[top]) and SECURE_KIND.search(after[top])
+                           for top in tops):
+        return None
+    values = [key for key in SUPPLIED_VALUE if key in before or key in after]
+    if not values or any(unknown.get(key) or before.get(key) != after.get(key) for key in values):
+        return None
+    return f"forced only by {', '.join(sorted(tops))} made secure: the same value, re-written encrypted"
 
 
 def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | None:
@@ -186,13 +209,13 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
     """Why deleting this allow-list entry narrows access: it allowed the whole internet, it allows (no deny or
     block word) and another entry of the same list stays, so the list is not emptied (which may open it)."""
     before = change.before if isinstance(change.before, dict) else {}
-    if change.action != Action.DELETE or not ALLOW_ENTRY.search(change.type) or RESTRICTING.search(change.type) \
-            or not before:
+    if change.action != Action.DELETE or not (ALLOW_ENTRY.search(change.type) or allow_only_rule(before)) \
+            or RESTRICTING.search(change.type) or not before:
         return None
     strings = list(string_leaves(before))
     if any(RESTRICTING.search(text) for text in strings):
         return None
-    if FIREWALL_RULE.search(change.type):
+    if FIREWALL_RULE.search(change.type) or allow_only_rule(before):
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
     if not world_sources(strings, words=False):
         return None
@@ -204,3 +227,9 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
         if all(after.get(k) == v for k, v in parents.items()):
             return "an allow-list entry that let the whole internet in removed, other entries stay: access narrows"
     return None
+
+
+def allow_only_rule(before: dict[str, Any]) -> bool:
+    """Whether an object is one prioritised rule (a direction or priority) that only allows: an `allow` list and
+    no `deny` one. Where rules are ordered allows and denies, removing an allow can never let more through."""
+    return bool(before.get("allow")) and not before.get("deny") and ("direction" in before or "priority" in before)

@@ -48,6 +48,12 @@ def _pairs(value: object, key: str = "") -> Iterator[tuple[str, str]]:
         yield key, str(value)
 
 
+def _links(change: Change) -> bool:
+    """Whether a change is itself a link: it names a peer or remote network or owner."""
+    return any(PEER_NETWORK.fullmatch(key) or PEER_OWNER.fullmatch(key)
+               for side in (change.before, change.after) for key, _ in _pairs(side))
+
+
 def _scopes(text: str) -> set[str]:
     """The account, subscription or project ids named inside one id or self-link."""
     return {next(g for g in m.groups() if g) for m in SCOPES.finditer(text)}
@@ -65,12 +71,19 @@ def _data_sources(module: Any) -> Iterator[dict[str, Any]]:
         yield from _data_sources(call.get("module") if isinstance(call, dict) else None)
 
 
-def own_scopes(ri: ReviewInput) -> set[str]:
+def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
     """Scopes the plan's own (non-peer) attributes name: its accounts, subscriptions and projects, and those of
-    the data sources it reads (a network the plan looks up is one it knows)."""
-    own: set[str] = set()
+    the data sources it reads (a network the plan looks up is one it knows); without LINKS, not those that only
+    the links themselves name."""
     read = list(_data_sources(ri.plan.configuration.get("root_module")))
-    for side in [s for change in ri.changeset.changes for s in (change.before, change.after)] + read:
+    sides = [s for change in ri.changeset.changes if links or not _links(change) for s in (change.before, change.after)]
+    return _named(sides + read)
+
+
+def _named(sides: list[Any]) -> set[str]:
+    """The scopes the non-peer attributes of SIDES name."""
+    own: set[str] = set()
+    for side in sides:
         if side is not None:
             for key, text in _pairs(side):
                 if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal":
@@ -79,6 +92,20 @@ def own_scopes(ri: ReviewInput) -> set[str]:
                 if key in OWN_KEYS:
                     own.add(text)
     return own
+
+
+def _link_sides(changes: list[Change], own: set[str]) -> tuple[set[str], set[str]]:
+    """(owned, unsure): the scopes the links' own sides name. A module that makes both sides of a peering names
+    the far project as the far side's `network`, which proves nothing: a scope another link names as its peer is
+    unsure (only a sibling of the plan's own may vouch for it), unless it is that link's own side too (a link
+    inside one scope); the rest are the plan's own."""
+    local: set[str] = set()
+    peers: set[str] = set()
+    for change in changes:
+        mine = _named([change.before, change.after])
+        local |= mine
+        peers |= {scope for _, scope in foreign(change, own)} - mine
+    return local - peers, local & peers
 
 
 REMOTE_ID = re.compile(r"/resourcegroups/([^/]+)/.*/([^/]+)$")
@@ -140,10 +167,13 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE) if _may_link(c)]
     if not changes:
         return  # the plan-wide walk for the plan's own scopes runs only when some change could link out
-    own = own_scopes(ri) | reciprocal(changes)
+    links = [c for c in ri.changeset.changes if _links(c)]
+    own = own_scopes(ri, links=False) | reciprocal(changes)
+    owned, unsure = _link_sides(links, own)
+    own |= owned
     for change in changes:
         for key, scope in foreign(change, own):
-            sibling = kin(scope, own)
+            sibling = kin(scope, own | unsure)
             if sibling is not None:
                 yield finding("foreign-network-link", change.address,
                               f"{change.address} links the network to {scope} ({key}), a project named like this "
