@@ -123,6 +123,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
     "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),
     "db-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
+    "delete-scope-removed": ("helm_release.dns", ("given delete authority", "scope filter"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
