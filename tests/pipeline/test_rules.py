@@ -125,6 +125,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "db-password-reset": ("dbco_postgres_instance.crm", ("admin_password", "locked out"), {}),
     "store-scope-opened": ("kubernetes_manifest.store_prod", ("ClusterSecretStore", "every namespace"), {}),
     "private-made-public": ("netco_route.app_private_default", ("0.0.0.0/0", "internet gateway"), {}),
+    "delete-scope-removed": ("helm_release.dns", ("given delete authority", "scope filter"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

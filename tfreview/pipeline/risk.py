@@ -21,11 +21,13 @@ from tfreview.pipeline.findings import (
     ReviewInput,
     Severity,
 )
+from tfreview.pipeline.resolved import resolve_unknowns
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
     """Run every enabled rule and the config's custom rules; findings sorted most severe first."""
     overrides = check_config(review_input.config)
+    review_input = resolve_unknowns(review_input)
     disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
     findings = [f for r in RULES.values() if r.id not in disabled for f in r.check(review_input)]
     findings += _change_findings(review_input.changeset, disabled)

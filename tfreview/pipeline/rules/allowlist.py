@@ -80,6 +80,17 @@ def _address(text: str) -> bool:
     return True
 
 
+def _world(value: Any, depth: int = 0) -> bool:
+    """Whether VALUE already lets every address in (a /0 range): emptying such a list opens nothing new."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return any(_address(p) and ipaddress.ip_network(p, strict=False).prefixlen == 0
+                   for p in _LIST_SEPARATORS.split(value) if p)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return any(_world(v, depth + 1) for v in items)
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == [] or value == "" or value == {}
 
@@ -111,7 +122,7 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
         if inner is True or new == old:  # an unchanged value (compared at C speed) empties nothing
             continue
         where = f"{path}.{key}" if path else key
-        if allow_key(key) and _addresses(old) and (_empty(new) or not _addresses(new)):
+        if allow_key(key) and _addresses(old) and not _world(old) and (_empty(new) or not _addresses(new)):
             if not _other_sources(after_node, key, before):
                 yield where
             continue
@@ -129,7 +140,10 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
 
 
 def private(values: Any, depth: int = 0) -> bool:
-    """Whether values say the resource is private anyway: a private flag on, or a public access flag off."""
+    """Whether values say the resource is private anyway: a private flag on, or a public access flag off; never
+    when they say its endpoint is not private (private nodes behind a public control-plane endpoint)."""
+    if depth == 0 and _public_endpoint(values):
+        return False
     if depth > MAX_DEPTH:
         return False
     if isinstance(values, list):
@@ -145,6 +159,23 @@ def private(values: Any, depth: int = 0) -> bool:
         if _words(key) & INSIDE_KEYS and isinstance(value, str) and _words(value) & INSIDE_WORDS:
             return True
         if isinstance(value, (dict, list)) and private(value, depth + 1):
+            return True
+    return False
+
+
+def _public_endpoint(values: Any, depth: int = 0) -> bool:
+    """Whether a flag says the endpoint is not private (enable_private_endpoint = false) or is public."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(values, list):
+        return any(_public_endpoint(v, depth + 1) for v in values)
+    if not isinstance(values, dict):
+        return False
+    for key, value in values.items():
+        words = _words(key)
+        if "endpoint" in words and (("private" in words and value is False) or ("public" in words and value is True)):
+            return True
+        if isinstance(value, (dict, list)) and _public_endpoint(value, depth + 1):
             return True
     return False
 

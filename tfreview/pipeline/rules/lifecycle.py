@@ -35,7 +35,7 @@ from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
 from tfreview.pipeline.rules.wiring import unwired
-from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster
+from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
 # says "data or service loss". Add types here; keys are the words used in messages.
@@ -273,6 +273,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
           Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(ROUTES.search(c.type)),

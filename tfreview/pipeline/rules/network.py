@@ -209,6 +209,13 @@ def _public_acl(change: Change) -> Iterator[Finding]:
         yield finding(BUCKET, change.address, f"{change.address}: grants access to {grantee} (public)")
 
 
+def _network_open(values: dict[str, Any]) -> bool:
+    """Whether a storage account's network rules let every address in (default action Allow, public access on)."""
+    rules = blocks(values, "network_rules")
+    return (values.get("public_network_access_enabled") is not False and bool(rules)
+            and all(str(r.get("default_action")).lower() == "allow" for r in rules))
+
+
 def _grantees(values: dict[str, Any]) -> set[str]:
     found = {str(g.get("uri")) for acp in blocks(values, "access_control_policy") for grant in blocks(acp, "grant")
              for g in blocks(grant, "grantee") if str(g.get("uri")).endswith(PUBLIC_GRANTEES)}
@@ -239,7 +246,8 @@ def _storage_account(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     for flag in ("allow_nested_items_to_be_public", "allow_blob_public_access"):
         if after.get(flag) is True and before.get(flag) is not True:
-            severity = Severity.HIGH if before else Severity.MEDIUM  # several azurerm versions default it on
+            # Several azurerm versions default it on at create; on a network that lets everyone in it is public.
+            severity = Severity.HIGH if before or _network_open(after) else Severity.MEDIUM
             yield finding(BUCKET, change.address, f"{change.address}: {flag} = true (anonymous blob access)",
                           severity)
     if before.get("public_network_access_enabled") is False and after.get("public_network_access_enabled") is True:

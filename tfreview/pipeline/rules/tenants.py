@@ -194,13 +194,26 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         admin = [v for v in string_leaves(value) if v not in old and admin_value(v)]
         if admin:
             was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
+            targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(after)
+            scoped = f", confined to {len(targets)} named target(s)" if targets else ""
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
-                          "owner role)")
+                          f"owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
             continue
         new_rank, old_rank = access_rank(value), access_rank(before.get(key))
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{before[key]}" to '
                           f'"{value}"', Severity.MEDIUM)
+
+
+# A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).
+WHOLE_TENANT = re.compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
+TARGET_KEY = re.compile(r"(?:^|_)targets?(?:_\w+)?$")
+
+
+def _targets(values: dict[str, Any]) -> list[str]:
+    """The named objects a role assignment is confined to; empty when it is not confined (or a wildcard is)."""
+    found = [v for k, v in values.items() if TARGET_KEY.search(k.lower()) for v in string_leaves(v)]
+    return [] if any(v.strip() in ("", "*") for v in found) else found
 
 
 # A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule, a match-all, or

@@ -280,6 +280,24 @@ def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
     return None if gone else "a node pool: its nodes hold no data and the cluster stays"
 
 
+# A pool of reclaimable machines (spot, preemptible) or one that scales to zero promises its workloads nothing.
+RECLAIMABLE = re.compile(r"(?:^|[._])(?:spot|preemptible|priority|capacity_type|market_type)$")
+MIN_COUNT = re.compile(r"(?:^|[._])min(?:imum)?_?(?:node_?)?(?:count|size|nodes)$")
+
+
+def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
+    """Why replacing a node pool loses nothing: its machines are spot/preemptible or it scales to zero, holds no
+    data and its cluster stays; or None."""
+    if node_pool_kept_cluster(change, ri) is None:
+        return None
+    for path, value in _side(change, False):
+        if RECLAIMABLE.search(path) and (value is True or str(value).lower() in ("spot", "preemptible")):
+            return "a pool of spot or preemptible machines, reclaimable at any time: its nodes hold nothing"
+        if MIN_COUNT.search(path) and value == 0 and not isinstance(value, bool):
+            return "a node pool that scales to zero: its workloads already live without its nodes"
+    return None
+
+
 IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
 
 

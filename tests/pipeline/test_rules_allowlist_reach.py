@@ -1,0 +1,34 @@
+"""Allow-lists removed: private nodes behind a public endpoint are not private; an open list opens nothing new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tests.pipeline.test_rules_detectors_through_configuration import resource
+from tfreview.pipeline.findings import Severity
+
+
+def _cluster(tmp_path: Path, private_endpoint: bool) -> dict[str, Severity]:
+    before = {"name": "c", "control_plane_allowlist": [{"cidr_blocks": [{"cidr_block": "198.51.100.0/24"}]}],
+              "private_config": [{"enable_private_nodes": True, "enable_private_endpoint": private_endpoint}]}
+    after = {**before, "control_plane_allowlist": []}
+    return worst_by_rule(review_rules_alone(tmp_path, [resource("acme_cluster.c", after, before)]))
+
+
+def test_allowlist_block_removed_with_a_public_endpoint_is_open(tmp_path: Path) -> None:
+    assert _cluster(tmp_path, False).get("allowlist-emptied") is Severity.HIGH
+
+
+def test_allowlist_block_removed_with_a_private_endpoint_is_quiet(tmp_path: Path) -> None:
+    assert "allowlist-emptied" not in _cluster(tmp_path, True)
+
+
+@pytest.mark.parametrize(("old", "fires"), [("0.0.0.0/0", False), ("203.0.113.0/24", True)])
+def test_emptying_a_list_that_let_everyone_in_opens_nothing(tmp_path: Path, old: str, fires: bool) -> None:
+    before = {"ip_configuration": [{"authorized_networks": [{"name": "x", "value": old}]}]}
+    after = {"ip_configuration": [{"authorized_networks": []}]}
+    found = worst_by_rule(review_rules_alone(tmp_path, [resource("acme_db.main", after, before)]))
+    assert (found.get("allowlist-emptied") is Severity.HIGH) is fires
