@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.common import mentions, sides
 from tfreview.pipeline.rules.values import leaves
 
 SWEEP = declare("delete-scope-removed", Severity.HIGH,
@@ -26,6 +26,7 @@ SCOPE_WORDS = {"domain", "domains", "zone", "zones", "namespace", "namespaces", 
 FILTER_WORDS = {"filter", "filters", "include", "includes", "only", "watch", "scope"}
 MODE_WORDS = {"policy", "mode"}
 DELETING = {"sync", "delete", "prune"}
+DELETING_BYTES = tuple(word.encode() for word in sorted(DELETING))
 _LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[A-Za-z0-9_.\-\"']+):[ \t]*(?P<value>.*?)[ \t]*(?:#.*)?$")
 _ITEM = re.compile(r"^(?P<indent> *)- +(?P<value>\S.*?)\s*$")
 
@@ -90,6 +91,8 @@ def _delete_reach(change: Change) -> Iterator[Finding]:
     if change.action not in (Action.UPDATE, Action.REPLACE):
         return
     before, after = sides(change)
+    if not mentions(after, DELETING_BYTES):  # a C-speed first check: nothing here may delete
+        return
     was_deleting, was_scoped = _settings(before)
     deleting, scoped = _settings(after)
     if not deleting or not was_scoped or scoped:
