@@ -164,3 +164,28 @@ def test_teardown_outside_a_preview_or_of_a_store_stays_high(tmp_path: Path) -> 
                          ("module.preview_pr_412", "shipco_database_cluster")):
         rules, label = judge(tmp_path, _teardown(module, kind))
         assert rules.get("resource-delete") == Severity.HIGH and label == "needs_close_review", module
+
+
+def _workload_deleted(kind: str, namespace: str, volumes: bool = False) -> list[dict[str, Any]]:
+    """A Kubernetes workload deleted with its block: only its namespace says which environment it served."""
+    spec: dict[str, Any] = {"replicas": "1"}
+    if volumes:
+        spec["volume_claim_template"] = [{"metadata": [{"name": "data"}]}]
+    before = {"id": f"{namespace}/web", "metadata": [{"name": "web", "namespace": namespace}], "spec": [spec]}
+    return [{"address": f"{kind}.web", "mode": "managed", "type": kind, "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/kubernetes",
+             "action_reason": "delete_because_no_resource_config",
+             "change": {"actions": ["delete"], "before": before, "after": None, "after_unknown": {},
+                        "before_sensitive": {}, "after_sensitive": False}}]
+
+
+def test_a_stateless_workload_in_a_preview_namespace_goes_with_its_preview(tmp_path: Path) -> None:
+    found, label = judge(tmp_path, _workload_deleted("kubernetes_deployment_v1", "preview-pr-1841"))
+    assert found.get("resource-delete") is Severity.MEDIUM and label == "likely_safe"
+
+
+def test_a_workload_in_a_production_namespace_or_holding_volumes_stays_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _workload_deleted("kubernetes_deployment_v1", "payments"))[0]["resource-delete"] \
+        is Severity.HIGH
+    assert judge(tmp_path, _workload_deleted("kubernetes_stateful_set_v1", "preview-pr-1841", volumes=True))[0][
+        "resource-delete"] is Severity.HIGH

@@ -232,10 +232,18 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
             and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
         return f"{env} compute whose disks go with it: it keeps no data of its own"
-    if (key := preview_key(change)) is not None and (not stateful or CONTAINERS.search(change.type)) \
-            and not _runs_data_engine(attrs):
-        return f"its for_each key or module {key} names a preview environment that is gone"
+    key = preview_key(change) or _preview_namespace(attrs)
+    if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
+        return f"its for_each key, module or namespace {key} names a preview environment that is gone"
     return None
+
+
+def _preview_namespace(attrs: dict[str, object]) -> str | None:
+    """The namespace of a Kubernetes object when it names a preview or PR environment (`preview-pr-1841`)."""
+    metadata = attrs.get("metadata")
+    block = metadata[0] if isinstance(metadata, list) and metadata else metadata
+    namespace = block.get("namespace") if isinstance(block, dict) else None
+    return namespace if isinstance(namespace, str) and PREVIEW_MODULE.match(namespace) else None
 
 
 def _non_production(attrs: dict[str, object]) -> str | None:
