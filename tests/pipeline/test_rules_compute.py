@@ -212,3 +212,21 @@ def test_container_group_with_a_volume_or_a_machine_boot_image_replace_stays_hig
     _, found = judged(tmp_path, entry("nimbus_instance.box", box, box2, ["delete", "create"],
                                       [["boot_disk", 0, "initialize_params", 0, "image"]]))
     assert found["resource-replace"] is Severity.HIGH
+
+
+def test_container_block_replaced_for_an_image_and_environment_is_medium(tmp_path: Path) -> None:
+    """The provider names the whole container block; inside it only the image and the environment change."""
+    before = group("w:1", environment_variables={"BATCH": "500"})
+    after = group("w:2", environment_variables={"BATCH": "500"})
+    after["container"][0]["secure_environment_variables"] = {"DB": "x", "QUEUE_URL": "y"}
+    label, found = judged(tmp_path, entry("nimbus_container_group.worker", before, after,
+                                          ["delete", "create"], [["container"]]))
+    assert found["resource-replace"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+def test_container_block_replaced_for_its_mounts_stays_high(tmp_path: Path) -> None:
+    before = group("w:1", volume=[{"name": "data", "mount_path": "/data"}])
+    after = group("w:1", volume=[{"name": "data", "mount_path": "/srv/data"}])
+    _, found = judged(tmp_path, entry("nimbus_container_group.worker", before, after,
+                                      ["delete", "create"], [["container"]]))
+    assert found["resource-replace"] is Severity.HIGH

@@ -54,10 +54,8 @@ KNOWN_MISSES = {
     # a new Datadog API key: organisation-wide by design (any holder can write to and read from the whole org)
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
-    # the last two sets' first-run false alarms, written at the end of the session and not yet judged: a container
-    # group replaced to move a connection string into secure variables, an instance replaced for a new AMI (the
-    # plan does not show it keeps no data), a drained legacy queue deleted with its alarm
-    "fresh/issue-themes-3/b32_azurerm_container_group_secure_env.json",
+    # the last two sets' first-run false alarms, written at the end of the session and not yet judged: an instance
+    # replaced for a new AMI (the plan does not show it keeps no data), a drained legacy queue deleted with its alarm
     "fresh/monorepo-month/b47_ssm_proxy_ami_refresh_replace.json",
     "fresh/monorepo-month/b50_legacy_queue_and_alarm_removed.json",
     # a release deleted because another release now ships its workload: nothing in the plan says so

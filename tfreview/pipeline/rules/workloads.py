@@ -20,7 +20,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import mentions
-from tfreview.pipeline.rules.values import document, leaves, with_settings
+from tfreview.pipeline.rules.values import document, leaves, pairs, plain, with_settings
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
@@ -301,13 +301,29 @@ def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
 IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
 
 
+# Settings a container reads at start: a change to them restarts it and loses nothing it keeps.
+ENVIRONMENT_KEYS = re.compile(r"(?:^|\.)(?:secure_)?(?:environment(?:_variables)?|env)(?:\.|$)")
+
+
+def _redeploy_path(change: Change, path: str) -> bool:
+    """Whether a forcing path is a container's image, or a container block whose changed leaves are only its image
+    and environment (a new release, a variable moved into secure variables)."""
+    if "container" not in f"{change.type}.{path}":
+        return False
+    if IMAGE_KEYS.search(path):
+        return True
+    inside = [plain(p).lower() for p, _, _ in pairs(change) if plain(p).lower().startswith(path + ".")]
+    return bool(inside) and all(IMAGE_KEYS.search(p) or ENVIRONMENT_KEYS.search(p[len(path):]) for p in inside)
+
+
 def image_redeploy(change: Change) -> str | None:
-    """Why replacing a container object loses nothing: only its image forces the replace and it mounts no volume
-    (a deploy of a stateless container); or None."""
+    """Why replacing a container object loses nothing: only its image (and environment) forces the replace and it
+    mounts no volume (a deploy of a stateless container); or None."""
     paths = [_INDEX.sub("", p).lower() for p in change.replace_paths]
     # A machine's boot image (`boot_disk.initialize_params.image`) is not a container's: its disk goes with it.
-    if not paths or not all(IMAGE_KEYS.search(p) and "container" in f"{change.type}.{p}" for p in paths) \
+    if not paths or not all(_redeploy_path(change, p) for p in paths) \
             or DATA_KEYS.search(orjson.dumps(
             [k for k, v in _side(change, False) if v not in (None, "", [], {})]).decode()):
         return None
-    return "only a new container image forces it and it mounts no volume: a redeploy of a stateless container"
+    return "only a new container image or environment forces it and it mounts no volume: a redeploy of a stateless "\
+           "container"
