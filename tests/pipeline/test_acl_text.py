@@ -1,0 +1,63 @@
+"""Rule-style ACL text (Consul/Nomad style), anonymous identities, management tokens, any-name signing roles and
+bound-CIDR allow-lists — each risky change high, each benign look-alike left without a high finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_identity_text import high, plan
+from tfreview.pipeline.rules.acltext import grants
+
+READ_RULES = 'service_prefix "web-" {\n  policy = "write"\n}\nnode "app-1" {\n  policy = "read"\n}\n'
+
+
+def test_rule_text_is_read_for_admin_grants() -> None:
+    assert grants(READ_RULES, anonymous=False) == set()
+    assert grants(READ_RULES + 'acl = "write"\n', anonymous=False) == {'acl = "write"'}
+    assert grants('# acl = "write"\nkey_prefix "" {\n  policy = "deny"\n}\n', anonymous=False) == set()
+    assert grants('namespace "*" {\n  capabilities = ["submit-job"]\n  policy = "write"\n}\n', False) \
+        == {'namespace "*" write'}
+    assert grants('namespace "default" {\n  policy = "write"\n}\n', anonymous=True) == {'namespace "default" write'}
+    assert grants('namespace "default" {\n  policy = "write"\n}\n', anonymous=False) == set()
+
+
+@pytest.mark.parametrize(("address", "before", "after"), [
+    ("quorumly_access_policy.ci", {"name": "ci", "rules": READ_RULES},
+     {"name": "ci", "rules": READ_RULES + 'acl = "write"\n'}),
+    ("quorumly_access_policy.ci", {"name": "ci", "rules": READ_RULES},
+     {"name": "ci", "rules": READ_RULES + 'node_prefix "" {\n  policy = "write"\n}\n'}),
+    ("jobly_acl_policy.anonymous", {"name": "anonymous", "rules_hcl": 'namespace "default" {\n policy = "read"\n}\n'},
+     {"name": "anonymous", "rules_hcl": 'namespace "default" {\n policy = "write"\n}\n'}),
+    ("quorumly_token_policy_link.anon", None,
+     {"token_id": "00000000-0000-0000-0000-000000000002", "policy": "global-management"}),
+    ("module.ci.jobly_acl_token.deployer", {"name": "ci", "type": "client", "policies": ["deploy"]},
+     {"name": "ci", "type": "management", "policies": []}),
+    ("certhub_signing_role.svc", {"allowed_domains": ["svc.example"], "allow_any_name": False},
+     {"allowed_domains": [], "allow_any_name": True}),
+    ("keyvaulty_login_role.jenkins", {"role_name": "jenkins", "token_bound_cidrs": ["10.40.0.0/16"]},
+     {"role_name": "jenkins", "token_bound_cidrs": []}),
+])
+def test_admin_grants_are_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
+    assert high(plan(tmp_path, address, before, after))
+
+
+@pytest.mark.parametrize(("address", "before", "after"), [
+    ("quorumly_access_policy.dns", None, {"name": "dns", "rules": 'node_prefix "" {\n  policy = "read"\n}\n'}),
+    ("quorumly_access_policy.ci", {"name": "ci", "rules": READ_RULES + 'acl = "write"\n'},
+     {"name": "ci", "rules": READ_RULES + 'acl = "write"\nkey_prefix "app/" {\n  policy = "read"\n}\n'}),
+    ("jobly_acl_policy.anonymous", {"name": "anonymous", "rules_hcl": 'namespace "*" {\n policy = "write"\n}\n'},
+     {"name": "anonymous", "rules_hcl": 'namespace "default" {\n policy = "read"\n}\n'}),
+    ("quorumly_token_policy_link.ci", None, {"token_id": "5d1e9b0a-2f3c-4a8d-9e7f-1b2c3d4e5f60", "policy": "dns"}),
+    ("jobly_token_role.ci", None, {"role_name": "ci", "allowed_policies": ["ci"], "disallowed_policies": ["root"]}),
+    ("jobly_acl_token.deployer", {"name": "ci", "type": "client", "policies": ["deploy"]},
+     {"name": "ci", "type": "client", "policies": ["deploy", "read-logs"]}),
+    ("certhub_signing_role.svc", {"allowed_domains": ["svc.example"], "allow_any_name": False},
+     {"allowed_domains": ["svc.example", "api.example"], "allow_any_name": False}),
+    ("keyvaulty_login_role.jenkins", {"role_name": "jenkins", "token_bound_cidrs": ["10.40.0.0/16"]},
+     {"role_name": "jenkins", "token_bound_cidrs": ["10.40.8.0/24"]}),
+])
+def test_lookalikes_stay_without_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
+    assert high(plan(tmp_path, address, before, after)) == []
