@@ -61,3 +61,36 @@ def test_admin_grants_are_high(tmp_path: Path, address: str, before: Any, after:
 ])
 def test_lookalikes_stay_without_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
     assert high(plan(tmp_path, address, before, after)) == []
+
+
+ANON_ROLE = {"name": "anon", "principal_ids": ["u_anon"], "grant_strings": ["ids=*;type=scope;actions=list"]}
+TARGET = {"name": "db", "brokered_credential_source_ids": [], "injected_application_credential_source_ids": ["cl_1"]}
+SUBJECT = "repo:acme/infra:environment:production"
+
+
+@pytest.mark.parametrize(("address", "before", "after"), [
+    ("gatekeepr_role.public", ANON_ROLE,
+     {**ANON_ROLE, "grant_strings": [*ANON_ROLE["grant_strings"], "ids=*;type=*;actions=*"]}),
+    ("gatekeepr_target.db", TARGET,
+     {**TARGET, "brokered_credential_source_ids": ["cl_1"], "injected_application_credential_source_ids": []}),
+    ("runhub_variable_set.prod", {"name": "prod-cloud", "global": False}, {"name": "prod-cloud", "global": True}),
+    ("keyvaulty_jwt_auth_backend_role.ci", {"bound_subject": SUBJECT, "token_policies": ["admin"]},
+     {"bound_subject": "repo:acme/infra", "token_policies": ["admin"]}),
+])
+def test_handed_out_or_widened_is_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
+    assert high(plan(tmp_path, address, before, after))
+
+
+@pytest.mark.parametrize(("address", "before", "after"), [
+    ("gatekeepr_role.public", ANON_ROLE,
+     {**ANON_ROLE, "grant_strings": [*ANON_ROLE["grant_strings"], "ids=*;type=auth-method;actions=authenticate"]}),
+    ("gatekeepr_role.ops", {**ANON_ROLE, "principal_ids": ["g_ops"]},
+     {**ANON_ROLE, "principal_ids": ["g_ops"], "grant_strings": ["ids=*;type=*;actions=read"]}),
+    ("gatekeepr_target.db", TARGET, {**TARGET, "injected_application_credential_source_ids": ["cl_1", "cl_2"]}),
+    ("runhub_variable_set.tags", None, {"name": "common-tags", "global": True}),
+    ("runhub_variable_set.staging", None, {"name": "staging-keys", "global": False}),
+    ("keyvaulty_jwt_auth_backend_role.ci", {"bound_subject": "repo:acme/infra", "token_policies": ["admin"]},
+     {"bound_subject": SUBJECT, "token_policies": ["admin"]}),
+])
+def test_handover_lookalikes_stay_without_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
+    assert high(plan(tmp_path, address, before, after)) == []

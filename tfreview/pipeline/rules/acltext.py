@@ -28,7 +28,11 @@ BLOCK_POLICY = re.compile(r'\bpolicy\s*=\s*"(\w+)"')
 CAPS = re.compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
 STRONG = frozenset({"write", "manage", "management", "sudo", "admin", "true"})
 WRITING = STRONG | {"create", "update", "delete", "submit-job", "alloc-exec", "*"}
-ANONYMOUS = re.compile(r"^(?:anonymous|anon|00000000-0000-0000-0000-000000000002)$", re.I)
+ANONYMOUS = re.compile(r"^(?:anonymous|anon|u_anon|unauthenticated|00000000-0000-0000-0000-000000000002)$", re.I)
+WHO_KEY = re.compile(r"^(?:id|name|token_id|accessor_id|role|role_name|principals?|principal_ids|users?|members?"
+                     r"|subjects?)$")
+GRANT_KEY = re.compile(r"grant|permission|action")
+FULL_WILDCARD = re.compile(r"^\*$|(?:^|;)\s*actions?\s*=\s*\*\s*(?:;|$)")
 MANAGEMENT = re.compile(r"(?:^|[-_ ])(?:global-)?management$|^(?:root|admin|administrator|superuser)$", re.I)
 MAX_TEXT = 200_000
 NEGATED = re.compile(r"(?:^|_)(?:dis|not_|deny|denied|excluded?|forbidden|blocked)")
@@ -78,8 +82,8 @@ def _top_level(text: str) -> str:
 
 def _anonymous(values: dict[str, Any]) -> bool:
     """Whether the identity a resource configures is the anonymous (unauthenticated) one."""
-    return any(isinstance(v, str) and ANONYMOUS.match(v.strip()) for k, v in values.items()
-               if k in ("id", "name", "token_id", "accessor_id", "role", "role_name", "principal", "user"))
+    return any(isinstance(v, str) and ANONYMOUS.match(v.strip()) for k, value in values.items() if WHO_KEY.match(k)
+               for v in (value if isinstance(value, list) else [value]))
 
 
 def _texts(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -120,7 +124,21 @@ def _acl_text(change: Change) -> Iterator[Finding]:
             who = "the anonymous (unauthenticated) token" if anonymous else "this token"
             yield finding(ADMIN, change.address, f"{change.address}: {added[0]} makes {who} a management "
                           "(full admin) credential")
+    if anonymous:
+        yield from _anonymous_wildcards(change.address, before, after)
     for key, value in after.items():
         if key.startswith("allow_any") and value is True and before.get(key) is not True:
             yield finding(ANY_NAME, change.address, f"{change.address}: {key} turns on — the role signs for any "
                           "name, not only its allowed domains")
+
+
+def _anonymous_wildcards(address: str, before: dict[str, Any], after: dict[str, Any]) -> Iterator[Finding]:
+    """Grant strings given to the anonymous identity that newly allow every action (`actions=*`, `*`)."""
+    for key, value in after.items():
+        if not GRANT_KEY.search(key) or not isinstance(value, list):
+            continue
+        was = before.get(key) if isinstance(before.get(key), list) else []
+        wide = [str(v) for v in value if isinstance(v, str) and v not in (was or []) and FULL_WILDCARD.search(v)]
+        if wide:
+            yield finding(ADMIN, address, f"{address}: {key} gives the anonymous (unauthenticated) identity "
+                          f"\"{wide[0][:80]}\" — every action to anyone")
