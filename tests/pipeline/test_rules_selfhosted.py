@@ -59,3 +59,21 @@ def test_starttls_dropped_for_implicit_tls_is_safe_but_dropped_alone_needs_revie
                                   {"url": "ldaps://dc01.corp.example:636", "starttls": False})) == "likely_safe"
     assert label(tmp_path, change("dirauth_backend.corp", ["update"], before,
                                   {"url": "ldap://dc01.corp.example:389", "starttls": False})) == "needs_close_review"
+
+
+AUDIT = {"id": "file", "type": "file", "path": "file", "options": {"file_path": "/var/audit/audit.log"}}
+
+
+def test_an_audit_device_replaced_create_before_destroy_is_safe(tmp_path: Path) -> None:
+    after = {**AUDIT, "path": "file-v2", "options": {"file_path": "/var/log/audit.log"}}
+    assert label(tmp_path, change("keyvaulty_audit.file", ["create", "delete"], AUDIT, after)) == "likely_safe"
+    assert label(tmp_path, change("keyvaulty_audit.file", ["delete", "create"], AUDIT, after)) \
+        == "needs_close_review"
+    assert label(tmp_path, change("keyvaulty_audit.file", ["delete"], AUDIT, None)) == "needs_close_review"
+
+
+def test_an_acl_policy_that_only_grants_deleted_is_safe(tmp_path: Path) -> None:
+    grants = {"name": "legacy", "policy": 'path "secret/data/legacy/*" {\n  capabilities = ["read"]\n}\n'}
+    assert label(tmp_path, change("keyvaulty_policy.legacy", ["delete"], grants, None)) == "likely_safe"
+    denies = {"name": "fence", "rules": 'key_prefix "vault/" {\n  policy = "deny"\n}\n'}
+    assert label(tmp_path, change("quorumly_acl_policy.fence", ["delete"], denies, None)) == "needs_close_review"

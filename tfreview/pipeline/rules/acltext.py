@@ -142,3 +142,40 @@ def _anonymous_wildcards(address: str, before: dict[str, Any], after: dict[str, 
         if wide:
             yield finding(ADMIN, address, f"{address}: {key} gives the anonymous (unauthenticated) identity "
                           f"\"{wide[0][:80]}\" — every action to anyone")
+
+
+ACL_POLICY_TYPE = re.compile(r"(?:^|_)(?:acl_)?polic(?:y|ies)$")
+GUARDRAIL_TYPE = re.compile(r"sentinel|opa|organi[sz]ation|boundar|scp|guard|password|network|firewall|lifecycle")
+
+
+def allow_only_policy_deleted(change: Change) -> str | None:
+    """Why deleting an ACL policy held as text narrows access: every block of its text only grants (no deny),
+    so whoever held it can only do less; else None."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if not ACL_POLICY_TYPE.search(change.type) or GUARDRAIL_TYPE.search(change.type):
+        return None
+    texts = [text for _, text in _texts(before)]
+    if len(texts) != 1 or len(texts[0]) > MAX_TEXT:
+        return None
+    levels = _levels(texts[0])
+    if not levels or any("deny" in rights for rights in levels):
+        return None
+    return "an ACL policy that only grants is deleted: access narrows; check nobody still needs it"
+
+
+def _levels(text: str) -> list[set[str]]:
+    """The rights of each block of a path or rule-style ACL text; [] when any block states none."""
+    clean = _strip_comments(text)
+    found: list[set[str]] = []
+    for match in BLOCK.finditer(clean):
+        body = _block(clean, match.end())
+        if body is None:
+            return []
+        level, caps = BLOCK_POLICY.search(body), CAPS.search(body)
+        if level is None and caps is None:
+            return []
+        rights = {level.group(1).lower()} if level else set()
+        if caps:
+            rights |= {c.strip().strip('"').lower() for c in caps.group(1).split(",") if c.strip()}
+        found.append(rights)
+    return found
