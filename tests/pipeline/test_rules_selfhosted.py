@@ -77,3 +77,27 @@ def test_an_acl_policy_that_only_grants_deleted_is_safe(tmp_path: Path) -> None:
     assert label(tmp_path, change("keyvaulty_policy.legacy", ["delete"], grants, None)) == "likely_safe"
     denies = {"name": "fence", "rules": 'key_prefix "vault/" {\n  policy = "deny"\n}\n'}
     assert label(tmp_path, change("quorumly_acl_policy.fence", ["delete"], denies, None)) == "needs_close_review"
+
+
+def test_a_mesh_that_stops_restricting_destinations_needs_review(tmp_path: Path) -> None:
+    on = {"kind": "mesh", "config_json": '{"TransparentProxy": {"MeshDestinationsOnly": true}}'}
+    off = {"kind": "mesh", "config_json": '{"TransparentProxy": {"MeshDestinationsOnly": false}}'}
+    assert label(tmp_path, change("meshy_config_entry.mesh", ["update"], on, off)) == "needs_close_review"
+    assert label(tmp_path, change("meshy_config_entry.mesh", ["update"], off, on)) == "likely_safe"
+
+
+def test_a_chart_service_type_made_load_balancer_needs_review(tmp_path: Path) -> None:
+    def release(kind: str, version: str) -> dict[str, Any]:
+        return {"name": "secrets", "chart": "secrets", "version": version,
+                "values": [f"server:\n  replicas: 3\nui:\n  enabled: true\n  serviceType: {kind}\n"]}
+    assert label(tmp_path, change("helm_release.secrets", ["update"], release("ClusterIP", "1.0"),
+                                  release("LoadBalancer", "1.0"))) == "needs_close_review"
+    assert label(tmp_path, change("helm_release.secrets", ["update"], release("ClusterIP", "1.0"),
+                                  release("ClusterIP", "1.1"))) == "likely_safe"
+
+
+def test_a_floating_ip_for_a_database_needs_review(tmp_path: Path) -> None:
+    assert label(tmp_path, change("cloudstack_floatingip_v2.pgsql", ["create"], None,
+                                  {"pool": "ext-net", "description": "pgsql-primary"})) == "needs_close_review"
+    assert label(tmp_path, change("cloudstack_floatingip_v2.web", ["create"], None,
+                                  {"pool": "ext-net", "description": "web-frontend"})) == "likely_safe"
