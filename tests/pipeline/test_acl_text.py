@@ -3,12 +3,14 @@ bound-CIDR allow-lists — each risky change high, each benign look-alike left w
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.pipeline.test_identity_text import high, plan
+from tests.pipeline.test_rules import findings_for
 from tfreview.pipeline.rules.acltext import grants
 
 READ_RULES = 'service_prefix "web-" {\n  policy = "write"\n}\nnode "app-1" {\n  policy = "read"\n}\n'
@@ -94,3 +96,21 @@ def test_handed_out_or_widened_is_high(tmp_path: Path, address: str, before: Any
 ])
 def test_handover_lookalikes_stay_without_high(tmp_path: Path, address: str, before: Any, after: Any) -> None:
     assert high(plan(tmp_path, address, before, after)) == []
+
+
+def test_a_new_global_set_is_high_only_with_a_credential_variable(tmp_path: Path) -> None:
+    def entry(address: str, after: dict[str, Any]) -> dict[str, Any]:
+        kind, name = address.split(".")
+        return {"address": address, "mode": "managed", "type": kind, "name": name,
+                "provider_name": "registry.example.com/acme/runhub",
+                "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}}
+
+    def review(key: str, sensitive: bool) -> str:
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps({"format_version": "1.2", "resource_changes": [
+            entry("runhub_variable_set.org", {"name": "org-defaults", "global": True}),
+            entry("runhub_variable.v", {"key": key, "value": "x", "sensitive": sensitive})]}))
+        return "high" if high(findings_for(path)) else "safe"
+    assert review("CLOUD_SECRET_ACCESS_KEY", False) == "high"
+    assert review("DEPLOY_KEY_MATERIAL", True) == "high"
+    assert review("CLOUD_REGION", False) == "safe"
