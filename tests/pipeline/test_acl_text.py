@@ -75,7 +75,7 @@ SUBJECT = "repo:acme/infra:environment:production"
      {**ANON_ROLE, "grant_strings": [*ANON_ROLE["grant_strings"], "ids=*;type=*;actions=*"]}),
     ("gatekeepr_target.db", TARGET,
      {**TARGET, "brokered_credential_source_ids": ["cl_1"], "injected_application_credential_source_ids": []}),
-    ("runhub_variable_set.prod", {"name": "prod-cloud", "global": False}, {"name": "prod-cloud", "global": True}),
+    ("runhub_variable_set.prod", {"id": "vs-9", "global": False}, {"id": "vs-9", "global": True}),
     ("keyvaulty_jwt_auth_backend_role.ci", {"bound_subject": SUBJECT, "token_policies": ["admin"]},
      {"bound_subject": "repo:acme/infra", "token_policies": ["admin"]}),
 ])
@@ -90,7 +90,7 @@ def test_handed_out_or_widened_is_high(tmp_path: Path, address: str, before: Any
      {**ANON_ROLE, "principal_ids": ["g_ops"], "grant_strings": ["ids=*;type=*;actions=read"]}),
     ("gatekeepr_target.db", TARGET, {**TARGET, "injected_application_credential_source_ids": ["cl_1", "cl_2"]}),
     ("runhub_variable_set.tags", None, {"name": "common-tags", "global": True}),
-    ("runhub_variable_set.staging", None, {"name": "staging-keys", "global": False}),
+    ("runhub_variable_set.staging", None, {"name": "staging-keys", "global": True}),
     ("keyvaulty_jwt_auth_backend_role.ci", {"bound_subject": "repo:acme/infra", "token_policies": ["admin"]},
      {"bound_subject": SUBJECT, "token_policies": ["admin"]}),
 ])
@@ -98,19 +98,19 @@ def test_handover_lookalikes_stay_without_high(tmp_path: Path, address: str, bef
     assert high(plan(tmp_path, address, before, after)) == []
 
 
-def test_a_new_global_set_is_high_only_with_a_credential_variable(tmp_path: Path) -> None:
-    def entry(address: str, after: dict[str, Any]) -> dict[str, Any]:
+def test_an_existing_set_made_global_is_high_unless_its_plain_variables_are_shown(tmp_path: Path) -> None:
+    def entry(address: str, actions: list[str], before: Any, after: dict[str, Any]) -> dict[str, Any]:
         kind, name = address.split(".")
         return {"address": address, "mode": "managed", "type": kind, "name": name,
                 "provider_name": "registry.example.com/acme/runhub",
-                "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}}
+                "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}}}
 
-    def review(key: str, sensitive: bool) -> str:
+    def review(*members: dict[str, Any]) -> str:
+        scope = {"id": "vs-1", "name": "org-defaults", "global": False}
         path = tmp_path / "plan.json"
         path.write_text(json.dumps({"format_version": "1.2", "resource_changes": [
-            entry("runhub_variable_set.org", {"name": "org-defaults", "global": True}),
-            entry("runhub_variable.v", {"key": key, "value": "x", "sensitive": sensitive})]}))
+            entry("runhub_variable_set.org", ["update"], scope, {**scope, "global": True}), *members]}))
         return "high" if high(findings_for(path)) else "safe"
-    assert review("CLOUD_SECRET_ACCESS_KEY", False) == "high"
-    assert review("DEPLOY_KEY_MATERIAL", True) == "high"
-    assert review("CLOUD_REGION", False) == "safe"
+    assert review() == "high"
+    region = {"key": "CLOUD_REGION", "value": "eu-west-1", "sensitive": False, "variable_set_id": "vs-1"}
+    assert review(entry("runhub_variable.region", ["create"], None, region)) == "safe"

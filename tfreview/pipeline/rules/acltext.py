@@ -9,17 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.capabilities import _block, _strip_comments
+from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD
 
-ADMIN = declare("acl-text-admin", Severity.HIGH,
-                "A rule-style ACL policy held as text (HCL or JSON: `acl = \"write\"`, `operator = \"write\"`, a "
-                "block on every prefix or namespace with write/manage) newly grants management of the ACL system "
-                "or write on everything, or an anonymous (unauthenticated) identity is given write/management "
-                "rights, or a token becomes a management token: the holder controls the cluster.")
-ANY_NAME = declare("signing-any-name", Severity.HIGH,
-                   "A certificate or token signing role newly allows any name (allow_any_*): whoever may use the "
-                   "role can obtain credentials for any host or identity.")
+ADMIN = ESCALATES  # what lets its holder grant itself everything
+ANY_NAME = WILDCARD  # a signing role that covers every name
 
 POLICY_KEY = re.compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
 TOP_GRANT = re.compile(r'(?:^|[\s;{}])(acl|operator|keyring|management)\s*=\s*"?(\w+)"?')

@@ -54,10 +54,6 @@ AUTH = declare("auth-weakened", Severity.HIGH,
 ZERO = declare("scaled-to-zero", Severity.HIGH,
                "Replicas, desired count, minimum size, node count, concurrency or throttle limits drop to 0, or a "
                "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
-MESH_EGRESS = declare("mesh-egress-opened", Severity.HIGH,
-                      "A service mesh or proxy stops restricting workloads to known destinations "
-                      "(MeshDestinationsOnly, registry-only, any provider, also inside JSON config text): "
-                      "they can reach anything.")
 AVAILABILITY = declare("availability-reduced", Severity.HIGH,
                        "High availability is turned off: Multi-AZ, automatic failover, zone redundancy, "
                        "regional to zonal.")
@@ -375,10 +371,7 @@ control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned
 WEAK_WHEN_ON = r"(?:privileged|allow\w*|\w*escalation\w*|run_as_root|host_\w*|insecure\w*|disable\w*|skip\w*|bypass\w*)"
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
         rf"|inspection|malware|vulnerab)\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word, "a security setting turned off")
-# A mesh or proxy that only lets workloads reach known destinations (`MeshDestinationsOnly`), and one that refuses
-# permissive (plaintext) mTLS: turning either off lets traffic out anywhere or in unauthenticated.
-control(MESH_EGRESS, r"\w*destinations?_only|\w*known_destinations?_only|\w*registry_only", flag,
-        "workloads may reach any destination, not only known ones")
+# A mesh that refuses permissive (plaintext-accepting) mTLS: allowing it lets peers in unauthenticated.
 control(TLS, r"\w*allow\w*permissive_?(?:mutual_?tls|mtls)\w*", inverted,
         "permissive (plaintext-accepting) mutual TLS may be enabled")
 # TLS turned off in a status or action enum (`ssl_action` Open → Close, `tls_status` Enabled → Disabled).
