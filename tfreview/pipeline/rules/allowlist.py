@@ -25,7 +25,7 @@ EMPTIED = declare("allowlist-emptied", Severity.HIGH,
                   "otherwise private, on any provider: the endpoint is open to anyone.")
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
-ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "allowlist", "allowlisted", "whitelist",
+ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "bound", "allowlist", "allowlisted", "whitelist",
                "whitelisted", "trusted", "permitted", "source", "sources", "src"}
 NETWORK_WORDS = {"ip", "ips", "cidr", "cidrs", "range", "ranges", "network", "networks", "address", "addresses",
                  "prefix", "prefixes", "subnet", "subnets", "allowlist", "whitelist"}

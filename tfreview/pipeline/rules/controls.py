@@ -353,7 +353,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and item.outside_production and non_production(change):
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
-                    and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after):
+                    and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
+                    and not _implicit_tls(change, path):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)
@@ -372,6 +373,24 @@ def _created_weak(change: Change) -> Iterator[Finding]:
                 yield finding(item.rule, change.address,
                               f"{change.address} is created with {path} = {show(value)} ({item.what})", item.create)
                 break
+
+
+STARTTLS = re.compile(r"start_?tls", re.IGNORECASE)
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+
+
+def _implicit_tls(change: Change, path: str) -> bool:
+    """Whether STARTTLS is turned off because a URL of the same object moves to its TLS scheme (ldap:// →
+    ldaps://): the whole connection is then encrypted from the start, which is stricter."""
+    if not STARTTLS.search(plain(path).rpartition(".")[2]):
+        return False
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    for key, value in after.items():
+        old, new = SCHEME.match(str(before.get(key) or "")), SCHEME.match(str(value or ""))
+        if old and new and new[1].lower() == old[1].lower() + "s":
+            return True
+    return False
 
 
 def _strong(item: Control, before: Any) -> bool:

@@ -32,7 +32,7 @@ DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion
 # A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
 PREVIEW_KEY = re.compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
 _KEY = re.compile(r'\["([^"]*)"\]$')
-LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations")
+LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta")  # meta: Nomad/Consul labels
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
 MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
@@ -56,6 +56,12 @@ CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|
                             r"|artifact|resource)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
 COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
+# Settings only a machine has (its CPUs and memory): a `libvirt_domain` or any provider's guest is compute too.
+MACHINE_KEYS = frozenset({"vcpu", "vcpus", "cpus", "cores", "memory", "memory_mb"})
+# Words in a machine's own name that say it is thrown away (`ci-ephemeral-2`); a production word wins.
+NAMED_DISPOSABLE = frozenset({"ephemeral", "temporary", "preview", "disposable", "throwaway"})
+# A disk made as a copy-on-write layer over a base image: it holds only its machine's scratch changes.
+OVERLAY_KEYS = re.compile(r"^(?:base_volume_id|base_image_id|backing_(?:store|file)|parent_disk_id)$")
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
 # own; volumes and databases are separate objects, judged on their own.
 COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
@@ -222,13 +228,17 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if why is not None:
         return why
     attrs = change.before if isinstance(change.before, dict) else {}
-    compute = bool(COMPUTE.search(change.type) or PROCESSING.search(change.type)) \
+    compute = bool(COMPUTE.search(change.type) or PROCESSING.search(change.type) or MACHINE_KEYS & attrs.keys()) \
         and not DATA_ENGINES.search(change.type)
     if compute and (_disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
                                               for key, value in attrs.items())):
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
+    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    if compute and name & NAMED_DISPOSABLE and not (name | label_tokens(attrs)) & PRODUCTION_TOKENS \
+            and change.action is Action.DELETE:
+        return "a machine its own name says is ephemeral, with no disk of its own kept"
     if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
             and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
         return f"{env} compute whose disks go with it: it keeps no data of its own"
@@ -261,7 +271,7 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     """Why a delete is a disposable teardown, or None: the object says so itself, or its module instance goes
     whole (key gone) with a member that says so and no store that does not, or it is a stateless object named
     for the disposable members of its module that go with it (their security group)."""
-    why = self_disposable(change, stateful(change.type))
+    why = self_disposable(change, stateful(change.type)) or _overlay_of_disposable(change, ri, stateful)
     if why is not None or change.module is None:
         return why
     group = plan_view(ri).deletes_by_module.get(change.module, [])
@@ -272,6 +282,20 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
         return "its whole module instance goes, with members marked disposable"
     if members and not stateful(change.type) and _names(change) & {w for c in members for w in _names(c)}:
         return "it served the disposable objects of its module that go with it"
+    return None
+
+
+def _overlay_of_disposable(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why a copy-on-write disk over a base image goes with its machine: the machine is deleted too and says
+    it is disposable; else None."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    ident = attrs.get("id")
+    if change.action is not Action.DELETE or not isinstance(ident, str) or len(ident) < 8 \
+            or not any(OVERLAY_KEYS.match(k) and v for k, v in attrs.items()):
+        return None
+    for other in plan_view(ri).deletes_by_module.get(change.module, []):
+        if other is not change and ident in repr(other.before) and self_disposable(other, stateful(other.type)):
+            return f"a copy-on-write disk of {other.address}, a disposable machine deleted with it"
     return None
 
 

@@ -104,7 +104,9 @@ def _wild(value: str) -> bool:
 
 def _wider(value: str, was: list[str], before: dict[str, Any], after: dict[str, Any], key: str) -> bool:
     """Whether VALUE admits identities that none of WAS admitted: a new wildcard, or a shorter fixed prefix."""
-    if not _globs(after, key) or not _wild(value):
+    if not _wild(value):
+        return _shortened(value, was)
+    if not _globs(after, key):
         return False
     if not was:
         return False  # a binding that was unset bound nothing: setting it narrows
@@ -115,6 +117,13 @@ def _wider(value: str, was: list[str], before: dict[str, Any], after: dict[str, 
             continue
         return False  # an old pattern already admitted as much
     return True
+
+
+def _shortened(value: str, was: list[str]) -> bool:
+    """Whether an exact subject lost its trailing qualifiers (`repo:o/r:environment:prod` → `repo:o/r`): wider."""
+    if not value or value in was:
+        return False
+    return any(old.startswith(value) and old[len(value)] in ":/" for old in was if len(old) > len(value))
 
 
 def _open(value: str) -> bool:

@@ -29,6 +29,13 @@ EXTERNAL = re.compile(r"(?:^|\.)access_configs?\.\w+$")
 # Addresses of any provider, and the value words that make one private.
 ADDRESS = re.compile(r"(?:^|_)(?:ip|ips|eip|ip_address|public_ip|floating_ip|reserved_ip|static_ip|primary_ip)$")
 PRIVATE = re.compile(r"private|internal|vpc|local", re.IGNORECASE)
+# Public addresses that are attached to a port or machine (floating, elastic), and their associations.
+FLOATING = re.compile(r"(?:^|_)(?:floating_?ips?|eip|elastic_ip|public_ip)(?:_association|_associate)?(?:_v\d+)?$")
+# Words in an address's own name, description or resource name that say it fronts a database.
+DATABASE_WORDS = frozenset({"db", "database", "sql", "mysql", "postgres", "postgresql", "pgsql", "pg", "mariadb",
+                            "mongo", "mongodb", "redis", "cassandra", "elasticsearch", "opensearch", "oracle",
+                            "mssql", "couchdb", "clickhouse"})
+_WORD = re.compile(r"[a-z0-9]+")
 # Ports a workload serves to the outside (not the port its process listens on inside).
 SERVED = re.compile(r"(?:^|\.)(?:ports?|public_port|external_port|published_port|listen_port|host_port)$")
 WEB = {80, 443}
@@ -64,6 +71,10 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
             if why is not None and (change.action is Action.CREATE or _public_ip(before) is None):
                 yield finding(HOST, change.address, f"{change.address}: {why} — interactive compute (people run "
                               "code against data on it) reachable from the internet")
+        elif FLOATING.search(change.type) and change.action is Action.CREATE and _is_public(after) \
+                and (engine := _database_named(change, after)):
+            yield finding(HOST, change.address, f"{change.address}: a public (floating) address for a database "
+                          f"(its own name says {engine}): the database is reachable from the internet")
         elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
             yield from _served(change, after, changes)
         elif TUNNELS.search(change.type) and (opened := sorted(_unguarded(after) - _unguarded(before))):
@@ -75,6 +86,12 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                 yield finding(HOST, change.address, f"{change.address}: a service now publishes port "
                               f"{published[0]} ({ADMIN_PORTS[published[0]]}) to the internet through the platform's "
                               "proxy")
+
+
+def _database_named(change: Change, values: dict[str, Any]) -> str | None:
+    """The database word in an address's resource name, name or description, or None."""
+    text = " ".join([change.name, *(str(values.get(k) or "") for k in ("name", "description"))]).lower()
+    return next((w for w in _WORD.findall(text) if w in DATABASE_WORDS), None)
 
 
 def _is_public(values: dict[str, Any]) -> bool:

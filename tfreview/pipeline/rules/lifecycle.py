@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
+from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
@@ -158,6 +159,8 @@ def looks_stateful(resource_type: str) -> bool:
 # firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
 LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
+# Audit devices (where an audit trail is sent; the trail already written stays where it is).
+AUDIT_DEVICES = re.compile(r"(?:^|_)audit(?:_device|_sink)?$")
 SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
                        r"|maintenance_exclusion|suppression)(?:_|$)")
 
@@ -234,6 +237,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
@@ -276,6 +280,9 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
+    Grade(_when(lambda c: c.actions[:1] == ["create"] and bool(AUDIT_DEVICES.search(c.type)),
+                "an audit device re-made create-before-destroy: the new one records before the old one goes, "
+                "and the trail already written stays"), Severity.MEDIUM),
     Grade(_when(lambda c: bool(ROUTES.search(c.type)),
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),

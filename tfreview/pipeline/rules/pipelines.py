@@ -28,6 +28,8 @@ SCOPE_RANK = {"none": 0, "disabled": 0, "local_only": 1, "private": 1, "selected
 GATE_LISTS = re.compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
 GATE_FLAGS = re.compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
 UNTRUSTED = re.compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*")
+# Sets of variables or secrets shared by workspaces (a Terraform Cloud variable set, any provider's secret set).
+SETS = re.compile(r"(?:variable|var|secret|credential|env)s?_?(?:set|group)s?(?:_|$)|varset")
 EVERYWHERE = re.compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
 
 
@@ -81,8 +83,15 @@ def _sensitive_members(review_input: ReviewInput, ident: str) -> list[str]:
     return found
 
 
-@rule(GLOBAL_SECRETS, Severity.HIGH, "A set of variables holding sensitive values is made global: every workspace "
-      "or project gets the secrets.")
+def _referring(review_input: ReviewInput, ident: Any) -> bool:
+    """Whether any change of the plan references IDENT (a member of the set is shown)."""
+    return isinstance(ident, str) and bool(ident) and any(
+        isinstance(v, str) and v == ident for change in review_input.changeset.changes
+        for k, v in sides(change)[1].items() if k != "id")
+
+
+@rule(GLOBAL_SECRETS, Severity.HIGH, "A set of variables holding sensitive values is made global, or an existing set "
+      "whose variables the plan does not show: every workspace or project gets the secrets.")
 def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
     for change in review_input.changeset.changes:
         if change.action not in (Action.UPDATE, Action.CREATE, Action.REPLACE):
@@ -96,3 +105,7 @@ def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
             if members:
                 yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true while it holds "
                               f"sensitive values ({', '.join(members[:3])}): secrets exposed to every workspace")
+            elif change.action is Action.UPDATE and SETS.search(change.type) and not _referring(review_input, ident):
+                yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true on an existing set "
+                              "whose variables the plan does not show: whatever it holds (credentials?) now reaches "
+                              "every workspace")

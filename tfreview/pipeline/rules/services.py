@@ -35,7 +35,7 @@ EXPOSED_TYPES = {"loadbalancer": "LoadBalancer", "nodeport": "NodePort"}
 # Annotation keys and values that keep a load balancer inside the network.
 INTERNAL_MARKS = re.compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
 INGRESS_CHARTS = re.compile(r"ingress|gateway|traefik|nginx|istio|envoy|contour|kong|haproxy|caddy", re.IGNORECASE)
-HELM_TYPE = re.compile(r"^\s*type:\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
+HELM_TYPE = re.compile(r"^\s*(?:type|service_?type):\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
 HELM_PORT = re.compile(r"^\s*(?:port|http|https|nodePort|servicePort)s?:\s*[\"']?(\d+)", re.IGNORECASE | re.MULTILINE)
 
 

@@ -16,6 +16,7 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.controls import control, flag
 from tfreview.pipeline.rules.values import world_sources
 
 CRYPTO = declare("vpn-crypto-weakened", Severity.HIGH,
@@ -28,6 +29,11 @@ MTLS = declare("mtls-relaxed", Severity.HIGH,
 EGRESS = declare("egress-policy-opened", Severity.HIGH,
                  "An egress/outbound traffic policy mode goes from allow-listed (registry_only, deny, restricted) "
                  "to allow-any: workloads can reach any destination.")
+
+# A mesh or proxy that only lets workloads reach known destinations (`MeshDestinationsOnly`, also inside JSON
+# config text): turned off, workloads may reach anything.
+control(EGRESS, r"\w*destinations?_only|\w*registry_only", flag,
+        "workloads may reach any destination, not only known ones")
 
 TUNNEL_TYPES = re.compile(r"vpn|ipsec|tunnel|(?:^|_)ike(?:_|$)|wireguard|site_to_site|gateway_connection")
 MTLS_TYPES = re.compile(r"mtls|peer_?authentication|peerauthentication")

@@ -371,6 +371,9 @@ control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned
 WEAK_WHEN_ON = r"(?:privileged|allow\w*|\w*escalation\w*|run_as_root|host_\w*|insecure\w*|disable\w*|skip\w*|bypass\w*)"
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
         rf"|inspection|malware|vulnerab)\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word, "a security setting turned off")
+# A mesh that refuses permissive (plaintext-accepting) mTLS: allowing it lets peers in unauthenticated.
+control(TLS, r"\w*allow\w*permissive_?(?:mutual_?tls|mtls)\w*", inverted,
+        "permissive (plaintext-accepting) mutual TLS may be enabled")
 # TLS turned off in a status or action enum (`ssl_action` Open → Close, `tls_status` Enabled → Disabled).
 control(TLS, r"\w*(?:ssl|tls)_(?:action|status|state|switch)", switch, "TLS turned off: traffic in plain text")
 control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|peer|host)\w*"
