@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
-from tfreview.pipeline.rules.capabilities import _block, _strip_comments
+from tfreview.pipeline.rules.capabilities import braced_block, strip_comments
 from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD
 
 ADMIN = ESCALATES  # what lets its holder grant itself everything
@@ -37,7 +37,7 @@ def grants(text: str, anonymous: bool) -> set[str]:
     """What a rule-style ACL text grants that makes its holder an admin (or, when ANONYMOUS, any write)."""
     if len(text) > MAX_TEXT or ("{" not in text and "=" not in text):
         return set()
-    clean = _strip_comments(text)
+    clean = strip_comments(text)
     found: set[str] = set()
     depth_zero = _top_level(clean)
     for match in TOP_GRANT.finditer(depth_zero):
@@ -47,7 +47,7 @@ def grants(text: str, anonymous: bool) -> set[str]:
         kind, label = match.group(1), match.group(2)
         if kind == "path":
             continue  # path-capability (Vault) policies are judged in `capabilities`
-        body = _block(clean, match.end()) or ""
+        body = braced_block(clean, match.end()) or ""
         level = BLOCK_POLICY.search(body)
         caps = CAPS.search(body)
         rights = {level.group(1).lower()} if level else set()
@@ -160,10 +160,10 @@ def allow_only_policy_deleted(change: Change) -> str | None:
 
 def _levels(text: str) -> list[set[str]]:
     """The rights of each block of a path or rule-style ACL text; [] when any block states none."""
-    clean = _strip_comments(text)
+    clean = strip_comments(text)
     found: list[set[str]] = []
     for match in BLOCK.finditer(clean):
-        body = _block(clean, match.end())
+        body = braced_block(clean, match.end())
         if body is None:
             return []
         level, caps = BLOCK_POLICY.search(body), CAPS.search(body)

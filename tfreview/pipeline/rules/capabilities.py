@@ -117,9 +117,9 @@ def parse(text: str) -> list[tuple[str, frozenset[str]]]:
         except orjson.JSONDecodeError:
             pass
     found: list[tuple[str, frozenset[str]]] = []
-    clean = _strip_comments(text)
+    clean = strip_comments(text)
     for match in PATH_START.finditer(clean):
-        body = _block(clean, match.end())
+        body = braced_block(clean, match.end())
         if body is None:
             return []  # an unclosed block: not read, so not judged safe (see unreadable)
         capabilities = CAPABILITIES.search(body)
@@ -148,7 +148,7 @@ def _from_json(value: Any) -> list[tuple[str, frozenset[str]]]:
     return found
 
 
-def _strip_comments(text: str) -> str:
+def strip_comments(text: str) -> str:
     """TEXT without #, // and /* */ comments (quoted strings kept whole)."""
     out, index, quoted = [], 0, False
     while index < len(text):
@@ -177,7 +177,7 @@ def _strip_comments(text: str) -> str:
     return "".join(out)
 
 
-def _block(text: str, start: int) -> str | None:
+def braced_block(text: str, start: int) -> str | None:
     """The body of the block opened just before START, up to its matching brace (None when never closed)."""
     depth, index, quoted = 1, start, False
     while index < len(text):
