@@ -30,7 +30,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "storage-backup", "serverless-messaging", "observability", "ai-ml-search", "landing-zones",
                       "plan-shapes", "databases", "compute", "supply-chain", "refactors", "identity-sso",
                       "issue-themes", "issue-themes-2", "kubernetes-platform", "evasion", "public-modules-2",
-                      "issue-themes-3", "monorepo-month", "saas-long-tail")]
+                      "issue-themes-3", "monorepo-month", "saas-long-tail", "hashicorp-stack")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
