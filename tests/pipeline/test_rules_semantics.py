@@ -108,6 +108,7 @@ def test_path_policies_are_found_at_any_depth_and_values_without_one_are_skipped
     ("x_fw", {"rule": [{"source": "Internet", "ports": ["3389"]}]}, "port 3389 (RDP)"),
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}, "all ports"),
     ("x_sql_firewall_rule", {"start_ip_address": "10.0.17.62", "end_ip_address": "255.255.255.255"}, "all ports"),
+    ("x_acl_entries", {"entry": [{"ip": "0.0.0.0", "subnet": "0", "negated": False}]}, "all ports"),
 ])
 def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], ports: str) -> None:
     assert [o[2] for o in exposure.openings(resource_type, values)][:1] == [ports]
@@ -126,6 +127,8 @@ def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], po
     ("aws_s3_bucket_cors_configuration", {"cors_rule": [{"allowed_origins": ["*"], "allowed_headers": ["*"]}]}),
     ("vault_token_auth_backend_role", {"allowed_policies": ["*"]}),  # identity, not a network source
     ("acme_policy", {"allowed_groups": ["*"]}),
+    ("x_acl_entries", {"entry": [{"ip": "203.0.113.41", "subnet": "32", "negated": False}]}),  # one office host
+    ("x_acl_entries", {"entry": [{"ip": "0.0.0.0", "subnet": "32", "negated": False}]}),  # the one address only
 ])
 def test_benign_look_alikes_open_nothing(resource_type: str, values: dict[str, Any]) -> None:
     assert exposure.openings(resource_type, values) == []

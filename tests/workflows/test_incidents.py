@@ -80,7 +80,6 @@ KNOWN_MISSES = {
     "fresh/saas-long-tail/r08_segment_webhook_destination_prod_source.json",
     "fresh/saas-long-tail/r09_auth0_action_exfil_profile.json",
     "fresh/saas-long-tail/r14_doppler_service_token_readwrite_prd.json",
-    "fresh/saas-long-tail/r16_fastly_admin_acl_any.json",
     "fresh/saas-long-tail/r26_opsgenie_integration_config_access.json",
     "fresh/saas-long-tail/r32_netlify_secret_to_plain_all_contexts.json",
     "fresh/saas-long-tail/r40_confluent_ledger_retention_1h.json",
