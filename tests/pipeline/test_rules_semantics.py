@@ -294,6 +294,8 @@ SETTINGS_CASES = [
      {"spec": [{"rules": [{"enforce": "FALSE"}]}]}, "protection-disabled"),
     ("acme_store", {"config": [{"encryption": [{"at_rest": [{"enabled": True}]}]}]},
      {"config": [{"encryption": [{"at_rest": [{"enabled": False}]}]}]}, "encryption-disabled"),
+    ("flagco_environment", {"approval_settings": [{"required": True}]}, {"approval_settings": [{"required": False}]},
+     "protection-disabled"),
     ("vultr_firewall_rule", {"subnet": "10.0.0.0", "subnet_size": 8, "port": "22"},
      {"subnet": "0.0.0.0", "subnet_size": 0, "port": "22"}, "network-open-ingress"),
     ("helm_release", {"values": ["replicaCount: 3\n"]}, {"values": ["replicaCount: 0\n"]}, "scaled-to-zero"),
@@ -380,6 +382,12 @@ def test_settings_and_shares_weaken(resource_type: str, before: Any, after: Any,
                          ids=[c[0] for c in SETTINGS_CASES])
 def test_the_reverse_change_hardens_and_is_quiet(resource_type: str, before: Any, after: Any, rule: str) -> None:
     assert [f for f in every_check(change(resource_type, after, before)) if f.severity is Severity.HIGH] == []
+
+
+def test_approvals_off_in_a_tagged_dev_environment_is_not_high() -> None:
+    before = {"key": "dev", "tags": {"env": "dev"}, "approval_settings": [{"required": True}]}
+    item = change("flagco_environment", before, {**before, "approval_settings": [{"required": False}]})
+    assert [f for f in every_check(item) if f.severity is Severity.HIGH] == []
 
 
 def test_a_setting_nobody_guards_is_quiet() -> None:
