@@ -80,7 +80,6 @@ KNOWN_MISSES = {
     "fresh/saas-long-tail/r26_opsgenie_integration_config_access.json",
     "fresh/saas-long-tail/r32_netlify_secret_to_plain_all_contexts.json",
     "fresh/saas-long-tail/r40_confluent_ledger_retention_1h.json",
-    "fresh/saas-long-tail/b37_recordkeep_debug_log_retention.json",
     # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
     "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
 }
