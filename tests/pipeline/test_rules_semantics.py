@@ -294,6 +294,8 @@ SETTINGS_CASES = [
      {"spec": [{"rules": [{"enforce": "FALSE"}]}]}, "protection-disabled"),
     ("acme_store", {"config": [{"encryption": [{"at_rest": [{"enabled": True}]}]}]},
      {"config": [{"encryption": [{"at_rest": [{"enabled": False}]}]}]}, "encryption-disabled"),
+    ("pageco_api_integration", {"allow_configuration_access": False}, {"allow_configuration_access": True},
+     "iam-privileged-role"),
     ("flagco_environment", {"approval_settings": [{"required": True}]}, {"approval_settings": [{"required": False}]},
      "protection-disabled"),
     ("vultr_firewall_rule", {"subnet": "10.0.0.0", "subnet_size": 8, "port": "22"},
