@@ -1,5 +1,5 @@
 """keyscope.py: an existing API key or token whose access or scopes grow is privileged; a narrower, equal or
-non-production one is not high."""
+non-production one is not high. guards.py: a secret variable moved from its secret field to its plain one."""
 
 from __future__ import annotations
 
@@ -44,3 +44,23 @@ def test_a_narrower_or_unrelated_change_is_quiet(resource_type: str, before: Any
 def test_a_dev_configs_token_gaining_write_is_medium() -> None:
     before = {"project": "billing-api", "config": "dev", "access": "read"}
     assert _worst("vaultco_service_token", before, {**before, "access": "read/write"}) is Severity.MEDIUM
+
+
+def _variable(key: str, sealed: list[Any], plain: list[Any]) -> dict[str, Any]:
+    return {"key": key, "scopes": ["functions"], "secret_values": sealed, "values": plain}
+
+
+def test_a_secret_variable_moved_to_plain_values_is_unguarded() -> None:
+    sealed = _variable("PAYMENT_SECRET_KEY", [{"context": "production", "value": "x"}], [])
+    plain = _variable("PAYMENT_SECRET_KEY", [], [{"context": "all", "value": "x"}])
+    found = every_check(change("siteco_environment_variable", sealed, plain))
+    assert [f.severity for f in found if f.rule == "protection-disabled"] == [Severity.HIGH]
+
+
+@pytest.mark.parametrize(("key", "before", "after"), [
+    ("PAYMENT_SECRET_KEY", ([], [{"context": "all", "value": "x"}]), ([{"context": "all", "value": "x"}], [])),
+    ("NODE_VERSION", ([{"context": "all", "value": "20"}], []), ([], [{"context": "all", "value": "20"}])),
+])
+def test_sealing_a_secret_or_unsealing_a_non_secret_is_quiet(key: str, before: Any, after: Any) -> None:
+    found = every_check(change("siteco_environment_variable", _variable(key, *before), _variable(key, *after)))
+    assert [f for f in found if f.rule == "protection-disabled"] == []
