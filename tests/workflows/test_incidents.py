@@ -77,7 +77,6 @@ KNOWN_MISSES = {
     "fresh/saas-long-tail/r05_mailgun_catch_all_forward_external.json",
     "fresh/saas-long-tail/r08_segment_webhook_destination_prod_source.json",
     "fresh/saas-long-tail/r09_auth0_action_exfil_profile.json",
-    "fresh/saas-long-tail/r40_confluent_ledger_retention_1h.json",
     # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
     "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
 }
