@@ -30,7 +30,7 @@ RULE = "egress-outside"
 # Words of an attribute that names where data is sent, and of a block whose every value is about the receiver.
 DEST_WORDS = frozenset({"url", "urls", "uri", "endpoint", "endpoints", "webhook", "webhooks", "destination",
                         "destinations", "server", "servers", "target", "targets", "recipient", "recipients",
-                        "addresses", "sink", "prefixes"})
+                        "addresses", "sink", "prefixes", "forward"})
 BLOCK_WORDS = frozenset({"destination", "destinations", "target", "targets", "webhook", "webhooks", "sink",
                          "recipient", "recipients", "email", "push", "copy", "outputs"})
 # A reference to the resource's own parent (a server_id, a target_name), not a receiver.
@@ -77,6 +77,9 @@ HOST = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.
 EMAIL = re.compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 HOSTS_IN_TEXT = re.compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
 NAME = re.compile(r"[a-z0-9._\-\[\]]*")
+FORWARD_CALL = re.compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
+# A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
+CATCH_ALL = re.compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
 ANY_PREFIX = re.compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
@@ -122,6 +125,8 @@ def _leaves(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator[
             yield from _leaves(orjson.loads(value), path, depth + 1)
         except orjson.JSONDecodeError:
             yield path, value
+    elif isinstance(value, str) and (call := FORWARD_CALL.match(value)):
+        yield (*path, "forward"), call.group(1)  # a mail route's action `forward("https://…")`
     elif isinstance(value, str | int) and not isinstance(value, bool):
         yield path, str(value)
 
@@ -201,6 +206,8 @@ def _loose(after: Any) -> str | None:
         key = path[-1].lower() if path else ""
         if text.strip() in EVERYTHING and ("event" in key or "filter" in key or "categor" in key):
             return f"every event ({key} {text.strip()})"
+        if CATCH_ALL.match(text):
+            return f"every message ({key} {text.strip()})"
     for name, value in _flags(after):
         key = name.lower()
         if ("insecure" in key or "verif" in key) and value == ("insecure" in key or "skip" in key):
