@@ -40,6 +40,7 @@ from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import foreign as foreign
 from tfreview.pipeline.rules import egress as egress
+from tfreview.pipeline.rules import exfil as exfil
 from tfreview.pipeline.rules import clients as clients
 from tfreview.pipeline.rules import workforce as workforce
 from tfreview.pipeline.rules import text as text
