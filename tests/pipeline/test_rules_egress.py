@@ -219,3 +219,24 @@ def test_a_catch_all_mail_route_forwarding_outside_is_high(tmp_path: Path) -> No
 def test_a_mail_route_to_our_own_host_or_for_one_mailbox_is_not_high(tmp_path: Path, expression: str,
                                                                      url: str) -> None:
     assert judge(tmp_path, _mail_route(expression, url))[0] is not Severity.HIGH
+
+
+def _stream_destination(kind: str, url: str, **extra: Any) -> list[dict[str, Any]]:
+    source = entry("pipeco_source.web", {"name": "Web (prod)", "homepage": "https://shop.acme.io"})
+    settings = json.dumps({"hooks": [{"hook": url, "headers": []}], "sharedSecret": ""})
+    return [source, entry(f"{kind}.growth", {"source_id": "src1", "enabled": True, "settings": settings, **extra})]
+
+
+def test_a_new_stream_destination_without_a_filter_to_an_outside_host_is_high(tmp_path: Path) -> None:
+    plan = _stream_destination("pipeco_destination", "https://collect.growth-vendor.example.net/x")
+    assert judge(tmp_path, plan)[0] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("kind", "url", "extra"), [
+    ("pipeco_destination", "https://hooks.acme.io/events", {}),  # our own receiver
+    ("pipeco_destination", "https://collect.growth-vendor.example.net/x", {"filter": "type = 'track'"}),  # selected
+    ("pipeco_notification_destination", "https://collect.growth-vendor.example.net/x", {}),  # alerts, not a stream
+])
+def test_an_own_filtered_or_notification_destination_is_not_high(tmp_path: Path, kind: str, url: str,
+                                                                 extra: dict[str, Any]) -> None:
+    assert judge(tmp_path, _stream_destination(kind, url, **extra))[0] is not Severity.HIGH
