@@ -126,6 +126,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "store-scope-opened": ("kubernetes_manifest.store_prod", ("ClusterSecretStore", "every namespace"), {}),
     "private-made-public": ("netco_route.app_private_default", ("0.0.0.0/0", "internet gateway"), {}),
     "delete-scope-removed": ("helm_release.dns", ("given delete authority", "scope filter"), {}),
+    "code-sends-user-data": ("idco_action.claims", ("insight-vendor.example.net", "user data"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},

@@ -11,7 +11,7 @@ from tests.pipeline.test_rules_monitoring_and_modes import resource
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.evidence import sharp
-from tfreview.pipeline.rules.units import duration
+from tfreview.pipeline.rules.units import duration, unit_of
 
 
 def judge(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> dict[str, Severity]:
@@ -188,6 +188,25 @@ def test_a_dev_debug_log_phase_halved_is_quiet(tmp_path: Path) -> None:
 def test_a_rollover_shortened_is_no_retention_cut(tmp_path: Path) -> None:
     change = update("searchco_index_lifecycle.audit", ILM, hot=[{"min_age": "0ms", "rollover": [{"max_age": "1h"}]}])
     assert label(tmp_path, [change]) is Label.LIKELY_SAFE
+
+
+STREAM = {"topic_name": "payments.ledger.v1", "config": {"cleanup.policy": "delete", "retention.ms": "-1"}}
+
+
+def test_a_ledger_stream_kept_for_ever_cut_to_an_hour_is_high(tmp_path: Path) -> None:
+    change = update("streamco_topic.ledger", STREAM, config={"cleanup.policy": "delete", "retention.ms": "3600000"})
+    assert judge(tmp_path, [change]).get("backup-reduced") is Severity.HIGH
+
+
+def test_a_clickstream_kept_for_ever_cut_to_an_hour_is_quiet(tmp_path: Path) -> None:
+    before = {"topic_name": "web.clickstream.v1", "config": STREAM["config"]}
+    change = update("streamco_topic.clicks", before, config={"cleanup.policy": "delete", "retention.ms": "3600000"})
+    assert label(tmp_path, [change]) is Label.LIKELY_SAFE
+
+
+def test_abbreviated_units_end_a_key() -> None:
+    assert unit_of("config.retention.ms", None) == "ms" and unit_of("ttl_sec", None) == "sec"
+    assert unit_of("config.retention.bytes", None) is None
 
 
 BACKUPS = {"cluster_name": "orders", "restore_window_days": 7,

@@ -160,6 +160,15 @@ def test_a_sink_deleted_from_a_sandbox_project_is_not_a_loss(tmp_path: Path) -> 
     assert label is Label.NEEDS_CLOSE_REVIEW
 
 
+def test_a_config_deleted_from_a_projects_dev_environment_is_not_a_loss(tmp_path: Path) -> None:
+    def config(environment: str) -> dict[str, Any]:
+        return {"project": "billing-api", "environment": environment, "name": f"{environment}_bob-branch"}
+    label, _ = judged(tmp_path, entry("vaultco_config.branch", config("dev"), None))
+    assert label is Label.LIKELY_SAFE
+    label, _ = judged(tmp_path, entry("vaultco_config.branch", config("prd"), None))
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
 def test_an_archive_that_keeps_every_log_and_a_firewall_that_drops_stay_safe(tmp_path: Path) -> None:
     archive = {"name": "all-logs", "query": "*", "destination": [{"bucket": "acme-log-archive"}]}
     firewall = {"name": "edge", "rule": [{"action": "drop", "expression": ""}]}

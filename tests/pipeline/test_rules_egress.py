@@ -200,3 +200,43 @@ def test_a_new_copy_of_data_to_another_account_stays_high(tmp_path: Path) -> Non
                      {"bucket": "arn:aws:s3:::acme-archive", "role": "arn:aws:iam::123456789012:role/replicate",
                       "rule": [{"destination": [{"bucket": "arn:aws:s3:::drop-zone", "account": "444455556666"}]}]})]
     assert judge(tmp_path, changes)[0] == Severity.HIGH
+
+
+def _mail_route(expression: str, url: str) -> list[dict[str, Any]]:
+    domain = entry("mailco_domain.main", {"name": "mail.acme.io"})
+    return [domain, entry("mailco_route.inbox", {"expression": expression, "actions": [f'forward("{url}")', "stop()"]})]
+
+
+def test_a_catch_all_mail_route_forwarding_outside_is_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _mail_route("catch_all()", "https://relay.parse-tools.example.com/h/1"))[0] \
+        is Severity.HIGH
+
+
+@pytest.mark.parametrize(("expression", "url"), [
+    ("catch_all()", "https://helpdesk.acme.io/inbound"),  # our own helpdesk
+    ('match_recipient("billing@mail.acme.io")', "https://relay.parse-tools.example.com/h/1"),  # one mailbox: low
+])
+def test_a_mail_route_to_our_own_host_or_for_one_mailbox_is_not_high(tmp_path: Path, expression: str,
+                                                                     url: str) -> None:
+    assert judge(tmp_path, _mail_route(expression, url))[0] is not Severity.HIGH
+
+
+def _stream_destination(kind: str, url: str, **extra: Any) -> list[dict[str, Any]]:
+    source = entry("pipeco_source.web", {"name": "Web (prod)", "homepage": "https://shop.acme.io"})
+    settings = json.dumps({"hooks": [{"hook": url, "headers": []}], "sharedSecret": ""})
+    return [source, entry(f"{kind}.growth", {"source_id": "src1", "enabled": True, "settings": settings, **extra})]
+
+
+def test_a_new_stream_destination_without_a_filter_to_an_outside_host_is_high(tmp_path: Path) -> None:
+    plan = _stream_destination("pipeco_destination", "https://collect.growth-vendor.example.net/x")
+    assert judge(tmp_path, plan)[0] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("kind", "url", "extra"), [
+    ("pipeco_destination", "https://hooks.acme.io/events", {}),  # our own receiver
+    ("pipeco_destination", "https://collect.growth-vendor.example.net/x", {"filter": "type = 'track'"}),  # selected
+    ("pipeco_notification_destination", "https://collect.growth-vendor.example.net/x", {}),  # alerts, not a stream
+])
+def test_an_own_filtered_or_notification_destination_is_not_high(tmp_path: Path, kind: str, url: str,
+                                                                 extra: dict[str, Any]) -> None:
+    assert judge(tmp_path, _stream_destination(kind, url, **extra))[0] is not Severity.HIGH

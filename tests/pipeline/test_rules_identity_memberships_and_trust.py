@@ -127,6 +127,19 @@ def test_replaced_access_key_is_a_rotation(tmp_path: Path) -> None:
     assert worst(tmp_path, [key]).get("resource-replace") is Severity.MEDIUM
 
 
+def test_an_accounts_api_key_rotated_by_new_address_is_a_credential_delete(tmp_path: Path) -> None:
+    old = entry("paging_api_accounts_keys.old", ["delete"], {"account": "AC1", "friendly_name": "2025"}, None,
+                action_reason="delete_because_no_resource_config")
+    new = entry("paging_api_accounts_keys.new", ["create"], None, {"account": "AC1", "friendly_name": "2026"})
+    assert worst(tmp_path, [old, new]).get("resource-delete") is Severity.MEDIUM
+
+
+def test_an_api_gateway_deleted_is_not_a_credential(tmp_path: Path) -> None:
+    gone = entry("paging_api_gateway.main", ["delete"], {"name": "main"}, None,
+                 action_reason="delete_because_no_resource_config")
+    assert worst(tmp_path, [gone]).get("resource-delete") is Severity.HIGH
+
+
 def test_replaced_encryption_key_stays_high(tmp_path: Path) -> None:
     key = entry("aws_kms_key.data", ["delete", "create"], {"description": "data"}, {"description": "data"},
                 change={"replace_paths": [["description"]]})

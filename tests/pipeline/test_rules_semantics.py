@@ -108,6 +108,7 @@ def test_path_policies_are_found_at_any_depth_and_values_without_one_are_skipped
     ("x_fw", {"rule": [{"source": "Internet", "ports": ["3389"]}]}, "port 3389 (RDP)"),
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}, "all ports"),
     ("x_sql_firewall_rule", {"start_ip_address": "10.0.17.62", "end_ip_address": "255.255.255.255"}, "all ports"),
+    ("x_acl_entries", {"entry": [{"ip": "0.0.0.0", "subnet": "0", "negated": False}]}, "all ports"),
 ])
 def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], ports: str) -> None:
     assert [o[2] for o in exposure.openings(resource_type, values)][:1] == [ports]
@@ -126,6 +127,8 @@ def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], po
     ("aws_s3_bucket_cors_configuration", {"cors_rule": [{"allowed_origins": ["*"], "allowed_headers": ["*"]}]}),
     ("vault_token_auth_backend_role", {"allowed_policies": ["*"]}),  # identity, not a network source
     ("acme_policy", {"allowed_groups": ["*"]}),
+    ("x_acl_entries", {"entry": [{"ip": "203.0.113.41", "subnet": "32", "negated": False}]}),  # one office host
+    ("x_acl_entries", {"entry": [{"ip": "0.0.0.0", "subnet": "32", "negated": False}]}),  # the one address only
 ])
 def test_benign_look_alikes_open_nothing(resource_type: str, values: dict[str, Any]) -> None:
     assert exposure.openings(resource_type, values) == []
@@ -291,6 +294,10 @@ SETTINGS_CASES = [
      {"spec": [{"rules": [{"enforce": "FALSE"}]}]}, "protection-disabled"),
     ("acme_store", {"config": [{"encryption": [{"at_rest": [{"enabled": True}]}]}]},
      {"config": [{"encryption": [{"at_rest": [{"enabled": False}]}]}]}, "encryption-disabled"),
+    ("pageco_api_integration", {"allow_configuration_access": False}, {"allow_configuration_access": True},
+     "iam-privileged-role"),
+    ("flagco_environment", {"approval_settings": [{"required": True}]}, {"approval_settings": [{"required": False}]},
+     "protection-disabled"),
     ("vultr_firewall_rule", {"subnet": "10.0.0.0", "subnet_size": 8, "port": "22"},
      {"subnet": "0.0.0.0", "subnet_size": 0, "port": "22"}, "network-open-ingress"),
     ("helm_release", {"values": ["replicaCount: 3\n"]}, {"values": ["replicaCount: 0\n"]}, "scaled-to-zero"),
@@ -377,6 +384,12 @@ def test_settings_and_shares_weaken(resource_type: str, before: Any, after: Any,
                          ids=[c[0] for c in SETTINGS_CASES])
 def test_the_reverse_change_hardens_and_is_quiet(resource_type: str, before: Any, after: Any, rule: str) -> None:
     assert [f for f in every_check(change(resource_type, after, before)) if f.severity is Severity.HIGH] == []
+
+
+def test_approvals_off_in_a_tagged_dev_environment_is_not_high() -> None:
+    before = {"key": "dev", "tags": {"env": "dev"}, "approval_settings": [{"required": True}]}
+    item = change("flagco_environment", before, {**before, "approval_settings": [{"required": False}]})
+    assert [f for f in every_check(item) if f.severity is Severity.HIGH] == []
 
 
 def test_a_setting_nobody_guards_is_quiet() -> None:

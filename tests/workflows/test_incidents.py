@@ -74,19 +74,6 @@ KNOWN_MISSES = {
     "fresh/data-platforms/b07_bigquery_dataset_delete_empty_dev.json",
     # NOT judgment calls: the first run of a set in SaaS providers' own controls, written at the very end of the
     # session on its final rules (76.2% / 7.1%) and not fixed yet: the next round's work, listed so it is not lost
-    "fresh/saas-long-tail/r01_launchdarkly_prod_approvals_off.json",
-    "fresh/saas-long-tail/r04_sendgrid_key_scopes_admin.json",
-    "fresh/saas-long-tail/r05_mailgun_catch_all_forward_external.json",
-    "fresh/saas-long-tail/r08_segment_webhook_destination_prod_source.json",
-    "fresh/saas-long-tail/r09_auth0_action_exfil_profile.json",
-    "fresh/saas-long-tail/r14_doppler_service_token_readwrite_prd.json",
-    "fresh/saas-long-tail/r16_fastly_admin_acl_any.json",
-    "fresh/saas-long-tail/r26_opsgenie_integration_config_access.json",
-    "fresh/saas-long-tail/r32_netlify_secret_to_plain_all_contexts.json",
-    "fresh/saas-long-tail/r40_confluent_ledger_retention_1h.json",
-    "fresh/saas-long-tail/b08_twilio_api_key_rotate.json",
-    "fresh/saas-long-tail/b18_doppler_branch_config_delete.json",
-    "fresh/saas-long-tail/b37_recordkeep_debug_log_retention.json",
     # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
     "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
 }

@@ -14,6 +14,7 @@ from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
+from tfreview.pipeline.rules import keyscope as keyscope
 from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
@@ -39,6 +40,7 @@ from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import foreign as foreign
 from tfreview.pipeline.rules import egress as egress
+from tfreview.pipeline.rules import exfil as exfil
 from tfreview.pipeline.rules import clients as clients
 from tfreview.pipeline.rules import workforce as workforce
 from tfreview.pipeline.rules import text as text

@@ -124,12 +124,12 @@ def non_production_scope(change: Change) -> str | None:
     """The scope (project, workspace, environment) a deleted object lived in when its words say non-production
     (`acme-dev-sandbox`) and neither it nor the object's name says production; else None."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    scope = next((str(attrs[k]) for k in SCOPE_KEYS if isinstance(attrs.get(k), str) and attrs[k]), "")
-    words = set(_TOKEN.findall(scope.lower()))
+    scopes = [str(attrs[k]) for k in SCOPE_KEYS if isinstance(attrs.get(k), str) and attrs[k]]
+    every = {w for scope in scopes for w in _TOKEN.findall(scope.lower())}  # a project and its environment
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
-    if not words & NON_PRODUCTION_ENVS or (words | name | label_tokens(attrs)) & PRODUCTION_TOKENS:
+    if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS:
         return None
-    return scope
+    return next((s for s in scopes if set(_TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
 
 
 def labelled_disposable(attrs: dict[str, object]) -> bool:

@@ -30,7 +30,7 @@ RULE = "egress-outside"
 # Words of an attribute that names where data is sent, and of a block whose every value is about the receiver.
 DEST_WORDS = frozenset({"url", "urls", "uri", "endpoint", "endpoints", "webhook", "webhooks", "destination",
                         "destinations", "server", "servers", "target", "targets", "recipient", "recipients",
-                        "addresses", "sink", "prefixes"})
+                        "addresses", "sink", "prefixes", "forward", "hook", "hooks"})
 BLOCK_WORDS = frozenset({"destination", "destinations", "target", "targets", "webhook", "webhooks", "sink",
                          "recipient", "recipients", "email", "push", "copy", "outputs"})
 # A reference to the resource's own parent (a server_id, a target_name), not a receiver.
@@ -70,6 +70,8 @@ BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "back
                   "exports", "sink", "log", "logs", "logging", "trail", "audit", "archive", "stream", "firehose",
                   "delivery", "share", "dataset", "bucket", "table", "transfer", "sync", "mirror", "forward",
                   "forwarder", "output", "outputs", "dump"})
+# Objects that only notify or filter: a notification destination carries alerts, a destination filter drops data.
+FORWARDER_NOT = frozenset({"notification", "notifications", "alert", "alerts", "filter", "filters", "contact"})
 CARRIED = re.compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 PLAIN = frozenset({"http", "ws", "ftp", "tcp", "syslog"})
 URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
@@ -77,6 +79,9 @@ HOST = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.
 EMAIL = re.compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 HOSTS_IN_TEXT = re.compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
 NAME = re.compile(r"[a-z0-9._\-\[\]]*")
+FORWARD_CALL = re.compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
+# A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
+CATCH_ALL = re.compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
 ANY_PREFIX = re.compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
@@ -122,14 +127,18 @@ def _leaves(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator[
             yield from _leaves(orjson.loads(value), path, depth + 1)
         except orjson.JSONDecodeError:
             yield path, value
+    elif isinstance(value, str) and (call := FORWARD_CALL.match(value)):
+        yield (*path, "forward"), call.group(1)  # a mail route's action `forward("https://…")`
     elif isinstance(value, str | int) and not isinstance(value, bool):
         yield path, str(value)
 
 
-def _is_destination(path: tuple[str, ...]) -> bool:
-    """Whether a leaf at PATH names a receiver (its own key or an enclosing block says so, no configuration block)."""
+def _is_destination(path: tuple[str, ...], forwarder: bool = False) -> bool:
+    """Whether a leaf at PATH names a receiver (its own key or an enclosing block says so, no configuration block;
+    a FORWARDER's `settings` hold its receiver)."""
     words = [_words(k) for k in path]
-    if not words or any(w & CONFIG_WORDS for w in words):
+    config = CONFIG_WORDS - {"settings"} if forwarder else CONFIG_WORDS
+    if not words or any(w & config for w in words):
         return False
     leaf = words[-1]
     if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"}:
@@ -182,7 +191,7 @@ def _evidence(ri: ReviewInput, changes: list[Change]) -> Own:
             own.add(path[-1] if path else "", text)
             before.add(text)
         for path, text in _leaves(change.after):
-            if text in before or not (id(change) in judged and _is_destination(path)):
+            if text in before or not (id(change) in judged and _is_destination(path, _forwarder(change))):
                 own.add(path[-1] if path else "", text)
     return own
 
@@ -201,10 +210,26 @@ def _loose(after: Any) -> str | None:
         key = path[-1].lower() if path else ""
         if text.strip() in EVERYTHING and ("event" in key or "filter" in key or "categor" in key):
             return f"every event ({key} {text.strip()})"
+        if CATCH_ALL.match(text):
+            return f"every message ({key} {text.strip()})"
     for name, value in _flags(after):
         key = name.lower()
         if ("insecure" in key or "verif" in key) and value == ("insecure" in key or "skip" in key):
             return f"TLS checks off ({name})"
+    return None
+
+
+def _forwarder(change: Change) -> bool:
+    """Whether the object forwards a data stream (an event pipeline's destination), not notices or a filter."""
+    words = _words(change.type)
+    return bool(words & {"destination", "forwarder", "output"}) and not words & FORWARDER_NOT
+
+
+def _unfiltered(change: Change) -> str | None:
+    """Why a new stream forwarder is loose: no filter or event selection, so it gets every event of its source."""
+    keys = {w for path, _ in _leaves(change.after) for key in path for w in _words(key)}
+    if change.action is Action.CREATE and _forwarder(change) and not keys & {"filter", "filters", "events", "event"}:
+        return "every event of its source (no filter)"
     return None
 
 
@@ -282,7 +307,7 @@ def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: st
 def _egress(ri: ReviewInput) -> Iterator[Finding]:
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if c.after and mentions(c.after, PRECHECK)]
-    candidates = [(c, [(p, t) for p, t in _leaves(c.after) if _is_destination(p)]) for c in changes
+    candidates = [(c, [(p, t) for p, t in _leaves(c.after) if _is_destination(p, _forwarder(c))]) for c in changes
                   if not _pulls(c)]
     candidates = [(c, found) for c, found in candidates if found]
     if not candidates:
@@ -291,7 +316,7 @@ def _egress(ri: ReviewInput) -> Iterator[Finding]:
     for change, found in candidates:
         before = {t for _, t in _leaves(change.before)}
         held = {p for p, _ in _leaves(change.before)}
-        loose, carried = _loose(change.after), _carries_own(change.after, own)
+        loose, carried = _loose(change.after) or _unfiltered(change), _carries_own(change.after, own)
         judged = [(j, p) for p, t in found if t not in before
                   for j in [_judge(change, p, t, own, loose, carried, p not in held)] if j is not None]
         if judged:

@@ -11,6 +11,7 @@ curated retention watches.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -101,7 +102,9 @@ def _copies_setting(path: str) -> bool:
 
 
 def _shown(value: float) -> str:
-    """Seconds in the largest unit they fill (`1 day`, `36 hours`)."""
+    """Seconds in the largest unit they fill (`1 day`, `36 hours`); `for ever` for no limit."""
+    if value == math.inf:
+        return "for ever"
     for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
         if value >= size or name == "second":
             amount = value / size
@@ -125,6 +128,8 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
             continue
         old = duration(was, unit_of(path, parent(before, path)))
         new = duration(now, unit_of(path, parent(after, path)))
+        if old is not None and old < 0 and new is not None and new > 0:
+            old = math.inf  # a negative retention (`retention.ms = -1`) keeps everything for ever
         # Copies kept under a week and a quarter or less of before (a cut to 0 is the security controls').
         slashed = copies and old is not None and new is not None and 0 < new < WEEK and new * SLASHED <= old \
             and _keeps_copies(change, path)

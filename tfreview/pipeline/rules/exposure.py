@@ -66,6 +66,8 @@ SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|tru
 PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
                        r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max)$|^(?:min|max)_port$")
 MASK_KEYS = re.compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
+# keys that hold a prefix length when their value is a bare number (Fastly ACL entries: `ip` + `subnet = "0"`)
+SPLIT_PREFIX_KEYS = {"subnet", "prefix", "cidr"}
 SOURCE_PORT = re.compile(r"^(?:source|src)_ports?")
 DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
 ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
@@ -152,7 +154,8 @@ def _wildcard_members(member: dict[str, Any], ancestors: list[dict[str, Any]]) -
 def _split_world(node: dict[str, Any]) -> str | None:
     """The key of an address given apart from its prefix length (`subnet = "0.0.0.0"`, `subnet_size = 0`)."""
     zero = [k for k, v in node.items() if v in ("0.0.0.0", "::") and not words(k) & AWAY]
-    sizes = [k for k, v in node.items() if MASK_KEYS.search(k.lower()) and str(v) in ("0", "0.0.0.0", "::")]
+    sizes = [k for k, v in node.items() if (MASK_KEYS.search(k.lower()) and str(v) in ("0", "0.0.0.0", "::"))
+             or (words(k) & SPLIT_PREFIX_KEYS and str(v).strip() == "0")]  # `subnet = "0"` beside `ip`
     return zero[0] if zero and sizes else None
 
 

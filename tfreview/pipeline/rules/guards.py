@@ -142,10 +142,23 @@ def _secret_unguarded(change: Change) -> Iterator[Finding]:
     if not SECRET_NAME.search(name):
         return
     dropped = [f for f in GUARD_FLAGS if before.get(f) is True and after.get(f) is False]
+    dropped += [f"{k} → {plain}" for k, plain in _unsealed(before, after)]
     if dropped:
         yield finding(PROTECTION, change.address,
                       f"{change.address}: {', '.join(dropped)} turned off on {name!r}, which holds a secret "
                       "(its value can now show in logs or to more people)")
+
+
+SEALED_FIELD = re.compile(r"^(?:secret|sensitive|secure|encrypted|masked)_(\w+)$")
+
+
+def _unsealed(before: dict[str, object], after: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(sealed key, plain key) where values held in a secret field (`secret_values`) move to its plain twin
+    (`values`): the variable is no longer stored as a secret."""
+    for key, held in before.items():
+        match = SEALED_FIELD.match(key)
+        if match and held and not after.get(key) and after.get(match[1]) and not before.get(match[1]):
+            yield key, match[1]
 
 
 # --- endpoints created without authentication ------------------------------------------------------------

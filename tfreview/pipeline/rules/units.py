@@ -60,9 +60,11 @@ def duration(value: Any, unit: str | None = None) -> float | None:
 
 
 def unit_of(path: str, block: dict[str, Any] | None) -> str | None:
-    """The unit of a number at PATH: the last unit word of its key (`retention_lock_days`, `daysToKeep`), else the
-    one unit its block's `*unit` settings name (`retention_unit = "days"`); None when neither says."""
-    named = [word for word in ordered_words(path.rpartition(".")[2]) if word in UNITS]
+    """The unit of a number at PATH: the last unit word of its key (`retention_lock_days`, `daysToKeep`, `.ms`), else
+    the one unit its block's `*unit` settings name (`retention_unit = "days"`); None when neither says."""
+    # a unit word, or an abbreviation of two letters or more (`retention.ms`, `retention_ms`, `ttl_sec`)
+    named = [word for word in ordered_words(path.rpartition(".")[2]) if word in UNITS or (word in SHORT
+                                                                                          and len(word) > 1)]
     if named:
         return named[-1]
     given = {v.strip().lower() for k, v in (block or {}).items() if "unit" in str(k).lower() and isinstance(v, str)}

@@ -128,6 +128,13 @@ control(PROTECTION, r"\w*(?:push|merge|unprotect|delete)_access_levels?", ladder
 # After the count line: a count that drops to 0 is read as fewer approvals; one that is removed, as reviews removed.
 control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
         "required reviews removed", types=r"branch_protection|ruleset")
+# An approval gate on changes of any kind of resource (a feature-flag environment's `approval_settings.required`)
+control(PROTECTION, r"\w*approvals?\w*\.(?:required|enabled|is_enabled)", flag,
+        "approvals required for changes turned off", outside_production=Severity.MEDIUM)
+# An integration's or key's holder now allowed to change the service's own configuration (an alerting integration
+# whose API key may edit teams, schedules and other integrations).
+control("iam-privileged-role", r"allow_(?:configuration|config|admin|administration|management)_access", inverted,
+        "the integration's key may now change the service's configuration")
 # A review policy of any VCS provider switched off (Azure DevOps branch policies, GitLab approval rules).
 control(PROTECTION, r"enabled|is_enabled|enable", flag, "the review or merge policy is switched off",
         types=r"branch_polic|ruleset|approval_rule|merge_request_approval|repository_polic|git_polic|branch_protection")

@@ -152,9 +152,31 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
                 continue
             seen.add((watch_.rule, path))
             severity = Severity.LOW if watch_.test.startswith("lowered") and _modest(before, after) \
-                and non_production(change) else None
+                and (non_production(change) or diagnostic_data(change)) else None
             yield finding(watch_.rule, change.address,
                           f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
+
+
+# Words naming data kept only to troubleshoot (debug or trace output) and words naming records kept as evidence.
+DIAGNOSTIC = frozenset({"debug", "debugging", "trace", "traces", "tracing", "diagnostic", "diagnostics", "verbose",
+                        "scratch", "tmp", "temp"})
+KEPT_AS_EVIDENCE = frozenset({"audit", "audits", "compliance", "ledger", "legal", "security", "siem", "forensic",
+                              "forensics", "evidence", "access", "billing", "transactions", "backup", "backups"})
+_WORD = re.compile(r"[a-z0-9]+")
+NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", "bucket", "topic", "description")
+
+
+def diagnostic_data(change: Change) -> bool:
+    """Whether the object's own names (address, name, dataset…) say it keeps debug or trace output and nothing it
+    names is kept as evidence, nor is it on legal hold."""
+    values = change.after if isinstance(change.after, dict) else {}
+    if any(values.get(k) is True for k in ("legal_hold", "immutable", "locked")):
+        return False
+    names = [change.address.rpartition(".")[2], *(str(v) for k, v in values.items()
+                                                  if isinstance(v, str) and k in NAME_KEYS)]
+    found = {w for name in names for w in _WORD.findall(name.lower())}
+    return bool(found & DIAGNOSTIC) and not found & KEPT_AS_EVIDENCE
+
 
 
 def _modest(before: Any, after: Any) -> bool:
