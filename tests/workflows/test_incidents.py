@@ -72,8 +72,6 @@ KNOWN_MISSES = {
     "fresh/cis-posture/b18_dataproc_ephemeral_delete.json",
     # a dataset deleted with delete_contents_on_destroy = false (the provider default, like force_destroy = false)
     "fresh/data-platforms/b07_bigquery_dataset_delete_empty_dev.json",
-    # NOT judgment calls: the first run of a set in SaaS providers' own controls, written at the very end of the
-    # session on its final rules (76.2% / 7.1%) and not fixed yet: the next round's work, listed so it is not lost
     # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
     "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
 }
