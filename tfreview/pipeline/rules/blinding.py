@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.common import known, mentions, sides, string_leaves
+from tfreview.pipeline.rules.common import known, mentions, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.predicates import judge_value, top_severity_only
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
@@ -39,18 +39,6 @@ EXEMPT = re.compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|id
                     re.IGNORECASE)
 
 
-def _objects(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
-    """Every object under NODE with its dotted path and whether it, or one around it, is switched off."""
-    if isinstance(node, dict):
-        off = off or node.get("is_enabled") is False or node.get("enabled") is False or node.get("disabled") is True
-        yield path, node, off
-        for key, value in node.items():
-            yield from _objects(value, f"{path}.{key}" if path else str(key), off)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _objects(item, path, off)
-
-
 def _excluding(resource_type: str, path: str, node: dict[str, Any]) -> bool:
     """Whether an object drops, archives or suppresses what its predicate matches (its path, type or actions say)."""
     if EXCLUDING_PATH.search(path or resource_type):
@@ -61,7 +49,7 @@ def _excluding(resource_type: str, path: str, node: dict[str, Any]) -> bool:
 
 def _share(node: dict[str, Any]) -> float:
     """The share of matching records dropped: the largest sample rate named in the object, 1 when none."""
-    rates = [r for _, part, _ in _objects(node) for k, v in part.items()
+    rates = [r for _, part, _ in switched_objects(node) for k, v in part.items()
              if RATE.search(str(k)) and not isinstance(v, bool) and (r := number(v)) is not None]
     if not rates:
         return 1.0
@@ -89,7 +77,7 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
 
 def _found(change: Change, side: dict[str, Any]) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
-    for path, node, off in _objects(side):
+    for path, node, off in switched_objects(side):
         if off or not (SIGNALS.search(change.type) or SIGNALS.search(path)):
             continue
         for where, what, share in _blinds(change.type, path, node):
@@ -114,7 +102,7 @@ def _blinded(change: Change) -> Iterator[Finding]:
 def _exempted(value: Any) -> set[str]:
     """Every principal listed under an exemption attribute, at any depth."""
     found: set[str] = set()
-    for _, node, _ in _objects(value):
+    for _, node, _ in switched_objects(value):
         for key, item in node.items():
             if EXEMPT.fullmatch(key):
                 found |= {s for s in string_leaves(item) if known(s) and s.strip()}

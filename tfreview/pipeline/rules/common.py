@@ -72,6 +72,18 @@ def string_leaves(value: Any) -> Iterator[str]:
             yield from string_leaves(item)
 
 
+def switched_objects(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every object under NODE with its dotted path and whether it, or one around it, is switched off."""
+    if isinstance(node, dict):
+        off = off or node.get("is_enabled") is False or node.get("enabled") is False or node.get("disabled") is True
+        yield path, node, off
+        for key, value in node.items():
+            yield from switched_objects(value, f"{path}.{key}" if path else str(key), off)
+    elif isinstance(node, list):
+        for item in node:
+            yield from switched_objects(item, path, off)
+
+
 def mentions(values: Any, words: tuple[bytes, ...]) -> bool:
     """Whether the serialised values mention any of WORDS (lower case): one C-speed scan spares a rule the walk
     over every leaf of the many resources that cannot hold what it looks for."""

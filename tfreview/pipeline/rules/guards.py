@@ -15,7 +15,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.authn import READ_METHODS, methods, without_auth
-from tfreview.pipeline.rules.common import known, show, sides
+from tfreview.pipeline.rules.common import known, show, sides, switched_objects
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number, pairs, plain
@@ -82,21 +82,9 @@ def _texts(node: Any) -> Iterator[str]:
             yield from _texts(item)
 
 
-def _nodes(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
-    """Every object under NODE with its path and whether it, or an object around it, is switched off."""
-    if isinstance(node, dict):
-        off = off or node.get("is_enabled") is False or node.get("enabled") is False or node.get("disabled") is True
-        yield path, node, off
-        for key, value in node.items():
-            yield from _nodes(value, f"{path}.{key}" if path else str(key), off)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _nodes(item, path, off)
-
-
 def _drop_share(node: dict[str, Any]) -> float:
     """The share of matching logs a rule drops: its (or its parts') largest sample rate, 1 when it names none."""
-    rates = [r for _, part, _ in _nodes(node) for k, v in part.items()
+    rates = [r for _, part, _ in switched_objects(node) for k, v in part.items()
              if RATE.search(str(k)) and (r := number(v)) is not None]
     if not rates:
         return 1.0
@@ -109,9 +97,9 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
     if not LOG_TYPES.search(change.type):
         return
     before, after = sides(change)
-    old = {repr(n) for _, n, _ in _nodes(before)}
+    old = {repr(n) for _, n, _ in switched_objects(before)}
     excluding_type = bool(EXCLUDING.search(change.type))
-    for path, node, off in _nodes(after):
+    for path, node, off in switched_objects(after):
         if off or not (excluding_type or EXCLUDING.search(path)) or repr(node) in old:
             continue
         source = next((m.group(0) for t in _texts(node) if known(t) and (m := SECURITY_SOURCE.search(t))), None)
