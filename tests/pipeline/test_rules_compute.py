@@ -202,14 +202,16 @@ def test_container_group_replaced_for_a_new_image_is_medium(tmp_path: Path) -> N
     assert found["resource-replace"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
 
 
-def test_container_group_with_a_volume_or_a_machine_boot_image_replace_stays_high(tmp_path: Path) -> None:
+def test_container_group_with_a_volume_or_a_database_machine_boot_image_replace_stays_high(tmp_path: Path) -> None:
+    """A machine's boot disk goes with it: a new boot image is a routine rebuild (rules/rebuilds.py) only when
+    nothing says the machine keeps state; a database server's does."""
     volume = {"volume": [{"name": "data", "mount_path": "/data", "share_name": "d"}]}
     _, found = judged(tmp_path, entry("nimbus_container_group.worker", group("w:1", **volume),
                                       group("w:2", **volume), ["delete", "create"], [["container", 0, "image"]]))
     assert found["resource-replace"] is Severity.HIGH
-    box = {"name": "box", "boot_disk": [{"initialize_params": [{"image": "debian-11"}]}]}
-    box2 = {"name": "box", "boot_disk": [{"initialize_params": [{"image": "debian-12"}]}]}
-    _, found = judged(tmp_path, entry("nimbus_instance.box", box, box2, ["delete", "create"],
+    box = {"name": "pg-1", "boot_disk": [{"initialize_params": [{"image": "debian-11"}]}]}
+    box2 = {"name": "pg-1", "boot_disk": [{"initialize_params": [{"image": "debian-12"}]}]}
+    _, found = judged(tmp_path, entry("nimbus_instance.pg", box, box2, ["delete", "create"],
                                       [["boot_disk", 0, "initialize_params", 0, "image"]]))
     assert found["resource-replace"] is Severity.HIGH
 

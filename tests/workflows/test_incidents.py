@@ -41,9 +41,9 @@ KNOWN_MISSES = {
     # credentials
     # malformed
     # false alarms (benign look-alikes flagged)
-    # judgment calls the rules make stricter than the set's author: monitors deleted with their service (alerting
-    # goes), a project made public, a deferred create (the plan is incomplete), an import that changes attributes
-    "fresh/everyday/b_datadog_monitors_retired.json",
+    # judgment calls the rules make stricter than the set's author: a monitor deleted with its on-call service
+    # (alerting goes), a project made public, a deferred create (the plan is incomplete), an import that changes
+    # attributes
     "fresh/issue-themes/b25_moved_noop_and_monitor_cleanup.json",
     "fresh/everyday/b_gitlab_docs_public.json",
     "fresh/context/b10_deferred_clusterissuer_create.json",
@@ -54,20 +54,17 @@ KNOWN_MISSES = {
     # a new Datadog API key: organisation-wide by design (any holder can write to and read from the whole org)
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
-    # the last two sets' first-run false alarms, written at the end of the session and not yet judged: an instance
-    # replaced for a new AMI (the plan does not show it keeps no data), a drained legacy queue deleted with its alarm
-    "fresh/monorepo-month/b47_ssm_proxy_ami_refresh_replace.json",
+    # a drained legacy queue deleted with its alarm: a queue's messages go with it, and nothing says it is empty
     "fresh/monorepo-month/b50_legacy_queue_and_alarm_removed.json",
     # a release deleted because another release now ships its workload: nothing in the plan says so
     "fresh/public-modules/b17_helm_ksm_folded_into_kps.json",
     # the last set's first-run false alarms, each arguable (its author named three as debatable): a peering to an
     # account the plan never shows is its own, an alert integration re-keyed, force_destroy turned on, a stateless
-    # deployment deleted, a lab instance replaced
+    # deployment deleted
     "fresh/real-and-adversarial/a31_vpc_peering_same_org.json",
     "fresh/real-and-adversarial/a40_pagerduty_service_replace.json",
     "fresh/real-and-adversarial/a48_s3_force_destroy_tmp.json",
     "fresh/real-and-adversarial/r32_k8s_homelab_helm_upgrades.json",
-    "fresh/real-and-adversarial/r33_course_ec2_ami_replace.json",
     # an ephemeral-labelled cluster also labelled env=prod, whose workers keep HDFS data by default: fails closed
     "fresh/cis-posture/b18_dataproc_ephemeral_delete.json",
     # a dataset deleted with delete_contents_on_destroy = false (the provider default, like force_destroy = false)
