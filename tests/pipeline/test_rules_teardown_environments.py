@@ -187,6 +187,21 @@ def test_an_owner_binding_losing_one_of_two_members_is_not_wiped(tmp_path: Path)
     assert "access-wiped" not in by_rule(tmp_path, [change])
 
 
+def test_a_deleted_project_policy_with_owners_is_wiped_and_a_bucket_policy_is_not(tmp_path: Path) -> None:
+    project = gone("cloudco_project_iam_policy.prod", _policy(OWNERS, CI))
+    bucket = gone("cloudco_storage_bucket_iam_policy.logs", {**_policy(OWNERS, CI), "bucket": "logs"})
+    assert by_rule(tmp_path, [project])["access-wiped"] is Severity.HIGH
+    assert "access-wiped" not in by_rule(tmp_path, [bucket])
+
+
+def test_a_kubernetes_binding_handed_to_another_subject_is_not_wiped(tmp_path: Path) -> None:
+    def binding(user: str) -> dict[str, Any]:
+        return {"metadata": [{"name": "ops"}], "role_ref": [{"kind": "ClusterRole", "name": "admin"}],
+                "subject": [{"kind": "User", "name": user}]}
+    change = made("kubernetes_role_binding_v1.ops", binding("bob"), binding("ann"), ["update"])
+    assert "access-wiped" not in by_rule(tmp_path, [change])
+
+
 CLUSTER = {"id": "c-1", "name": "aks-prod", "kubelet_identity": [{"object_id": "5d6e7f80-0000-1111"}]}
 
 

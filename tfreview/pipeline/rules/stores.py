@@ -25,8 +25,9 @@ STORE_KEYS = re.compile(r"^(?:bucket|bucket_name|bucket_id|container_name|contai
                         r"|repository|vault_name|vault_id|share_name)$")
 IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier")
 OWN_NAMES = ("name", "id")
-# Settings by which a store names another object it uses (`db_subnet_group_name`, `parameter_group_name`).
-REFERENCES = re.compile(r"\w_(?:name|id|group)$")
+# Settings by which a store names a configuration object made for it (`db_subnet_group_name`,
+# `parameter_group_name`, `option_group_name`, `configuration_id`).
+REFERENCES = re.compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
 
 
 def disposable_by_name_or_labels(attrs: dict[str, object]) -> bool:

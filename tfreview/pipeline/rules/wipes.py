@@ -23,19 +23,25 @@ WIPED = declare("access-wiped", Severity.HIGH,
                 "drops every holder of an owner or admin role, or a whole policy drops most of its bindings: "
                 "access it does not list is removed, owners included.")
 
-# Authoritative types: a whole policy or a role binding that lists every member (not `aws_iam_policy`, a document).
-AUTHORITATIVE = re.compile(r"_(?:iam_)?(?:policy|binding|bindings)$")
+# Authoritative types: a whole policy, or an IAM role binding that lists every member of the role on its resource
+# (not `aws_iam_policy`, a document; not a Kubernetes binding, one of many that may give the same role).
+AUTHORITATIVE = re.compile(r"_(?:iam_)?policy$|_iam_bindings?$")
 WHOLE_POLICY = re.compile(r"_policy$")
+# A whole policy of what contains everything else (a project, folder, organisation, account): deleting it leaves
+# only access inherited from above. A resource's own policy goes with the resource and is judged with it.
+TOP_LEVEL = re.compile(r"(?:^|_)(?:project|folder|organization|organisation|org|account|tenant|billing)_")
 DOCUMENT_KEYS = ("policy_data", "policy", "bindings")
 # Role names of any provider that administer what they are on.
 ADMIN_WORDS = re.compile(r"(?:^|[^a-z])(?:owner|owners|admin|administrator|superuser|root)(?:[^a-z]|$)")
-_IDENTITY_DOCUMENT = re.compile(r"^aws_")
+# AWS `*_policy` types are permission documents (what a holder may do), not lists of who holds a role.
+AWS_DOCUMENTS = re.compile(r"^aws_")
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE, Action.DELETE))
 def _wiped(change: Change) -> Iterator[Finding]:
-    if not AUTHORITATIVE.search(change.type) or _IDENTITY_DOCUMENT.match(change.type) \
-            or (change.action is Action.DELETE and not WHOLE_POLICY.search(change.type)):
+    if not AUTHORITATIVE.search(change.type) or AWS_DOCUMENTS.match(change.type) \
+            or (change.action is Action.DELETE and not (WHOLE_POLICY.search(change.type)
+                                                        and TOP_LEVEL.search(change.type))):
         return
     before, after = sides(change)
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
