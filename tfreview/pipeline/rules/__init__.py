@@ -49,6 +49,8 @@ from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
+from tfreview.pipeline.rules import handoffs as handoffs
+from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
@@ -91,6 +93,8 @@ THEMES = (
     "credentials",
     "custom",
     "websites",
+    "handoffs",
+    "wipes",
     "safeguards",
     "workloads",
     "edge",
