@@ -12,6 +12,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.guardrails import relaxation_removed
+from tfreview.pipeline.rules.handoffs import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
@@ -240,6 +241,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
@@ -265,6 +267,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
+                               or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
