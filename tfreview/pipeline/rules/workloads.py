@@ -24,7 +24,8 @@ from tfreview.pipeline.rules.values import document, leaves, pairs, plain, with_
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
-                 "node's root filesystem mounted (host namespaces alone are medium).")
+                 "node's root filesystem mounted, or an application workload sharing several host namespaces (one "
+                 "host namespace, or any on a per-node agent, is medium).")
 WIDE = declare("policy-allows-anyone", Severity.HIGH,
                "An allow policy or tenancy object now matches anyone: an empty allow rule, or wildcard sources, "
                "destinations or resource kinds.")
