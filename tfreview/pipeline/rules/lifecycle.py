@@ -36,6 +36,7 @@ from tfreview.pipeline.rules.retired import already_off, retired_with_names, san
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
+from tfreview.pipeline.rules.superseded import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
@@ -244,6 +245,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
@@ -270,6 +272,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
+                               or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
