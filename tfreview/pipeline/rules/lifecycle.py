@@ -16,6 +16,7 @@ from tfreview.pipeline.rules.ephemeral import brief_messages, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.narrowed import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
@@ -36,7 +37,6 @@ from tfreview.pipeline.rules.retired import already_off, retired_with_names, san
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
-from tfreview.pipeline.rules.superseded import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
