@@ -162,13 +162,14 @@ def test_observer_replaced_watching_another_host_stays_high(tmp_path: Path) -> N
 
 
 # --- referrers moved to a successor -----------------------------------------------------------------------------
-def _oncall(route_after: str | None, create: bool = True) -> list[dict[str, Any]]:
+def _oncall(route_after: str | None, create: bool = True, tls: bool = True) -> list[dict[str, Any]]:
     unknown = {"rule": [{"route_to": True}]} if route_after is None else {}
-    changes = [entry("acme_oncall_service.legacy", "delete", {"id": "PLG9X2A", "name": "checkout (legacy)"}),
+    old = {"id": "PLG9X2A", "name": "checkout (legacy)", "require_tls": True}
+    changes = [entry("acme_oncall_service.legacy", "delete", old),
                entry("acme_router.main", "update", {"id": "R1", "rule": [{"route_to": "PLG9X2A"}]},
                      {"id": "R1", "rule": [{"route_to": route_after}]}, after_unknown=unknown)]
     if create:
-        changes.append(entry("acme_oncall_service.checkout", "create", None, {"name": "checkout"},
+        changes.append(entry("acme_oncall_service.checkout", "create", None, {"name": "checkout", "require_tls": tls},
                              after_unknown={"id": True}))
     return changes
 
@@ -179,6 +180,10 @@ def test_deleted_service_whose_router_moves_to_its_successor_is_medium(tmp_path:
 
 def test_deleted_service_still_routed_to_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _oncall("PLG9X2A"), "resource-delete") is Severity.HIGH
+
+
+def test_deleted_service_whose_successor_is_weaker_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _oncall(None, tls=False), "resource-delete") is Severity.HIGH
 
 
 def test_deleted_service_without_a_successor_stays_high(tmp_path: Path) -> None:
@@ -201,9 +206,11 @@ def test_rota_without_id_when_another_kind_of_reference_moves_stays_high(tmp_pat
 
 
 # --- a v1 retired after its v2 --------------------------------------------------------------------------------
-def _versions(deleted: str, kept: str, retention: int = 14, log: str = "/fn/{name}") -> list[dict[str, Any]]:
-    fn = {"function_name": kept, "runtime": "python3.12"}
-    return [entry(f"acme_function.{deleted.replace('-', '_')}", "delete", {"function_name": deleted}),
+def _versions(deleted: str, kept: str, retention: int = 14, log: str = "/fn/{name}",
+              key: str = "arn:acme:kms:k1") -> list[dict[str, Any]]:
+    fn = {"function_name": kept, "runtime": "python3.12", "kms_key_arn": key}
+    old = {"function_name": deleted, "kms_key_arn": "arn:acme:kms:k1"}
+    return [entry(f"acme_function.{deleted.replace('-', '_')}", "delete", old),
             entry(f"acme_function.{kept.replace('-', '_')}", "update", fn, dict(fn, memory_size=768)),
             entry("acme_log_group.old", "delete", {"name": log.format(name=deleted), "retention_in_days": retention})]
 
@@ -211,6 +218,11 @@ def _versions(deleted: str, kept: str, retention: int = 14, log: str = "/fn/{nam
 def test_v1_retired_while_v2_serves_is_medium(tmp_path: Path) -> None:
     plan = _versions("report-gen-v1", "report-gen-v2")
     assert worst(tmp_path, plan, "resource-delete", "acme_function.report_gen_v1") is Severity.MEDIUM
+
+
+def test_v1_retired_while_a_weaker_v2_serves_stays_high(tmp_path: Path) -> None:
+    plan = _versions("report-gen-v1", "report-gen-v2", key="")
+    assert worst(tmp_path, plan, "resource-delete", "acme_function.report_gen_v1") is Severity.HIGH
 
 
 def test_v2_deleted_while_v1_stays_is_high(tmp_path: Path) -> None:

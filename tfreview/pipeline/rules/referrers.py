@@ -11,6 +11,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.units import parent, words
 
 IDENTIFIERS = ("id", "arn")
@@ -53,7 +54,7 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
     view = plan_view(ri)
     successors = view.creates_by_type.get(change.type, [])
     before = change.before if isinstance(change.before, dict) else {}
-    if change.action is not Action.DELETE or not successors:
+    if change.action is not Action.DELETE or not successors or weaker_successor(change, successors[0]):
         return None
     index = view.derived("references moved to new ids", _Repointed)
     ids = {v for key in IDENTIFIERS if isinstance(v := before.get(key), str) and v}

@@ -10,11 +10,12 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.units import duration, unit_of, words
 from tfreview.pipeline.rules.watch import KEPT_AS_EVIDENCE
 
 NAME_KEYS = ("name", "function_name", "display_name", "title")
-_VERSIONED = re.compile(r"^(?P<stem>.*?[a-z0-9])[-_.]?v(?P<version>\d+)$", re.IGNORECASE)
+_VERSIONED = re.compile(r"^(?P<stem>.*?[a-z0-9])[-_.]v(?P<version>\d+)$", re.IGNORECASE)
 LOG_STORES = re.compile(r"(?:^|_)(?:log_group|log_stream|logs?)(?:_|$)")
 _RETENTION = re.compile(r"retention", re.IGNORECASE)
 MAX_KEPT_S = 31 * 86400  # operational logs kept a month or less: not an archive anyone relies on
@@ -37,26 +38,28 @@ def _serving(change: Change) -> bool:
     return values.get("enabled") is not False and not states & _OFF
 
 
-def _kept_versions(view: PlanView) -> dict[tuple[str, str], int]:
+def _kept_versions(view: PlanView) -> dict[tuple[str, str], tuple[int, Change]]:
     """The newest version kept (created, updated or untouched, and not switched off) per (type, stem)."""
-    kept: dict[tuple[str, str], int] = {}
+    kept: dict[tuple[str, str], tuple[int, Change]] = {}
     for change in view.changes:
         if change.mode != "managed" or change.action is Action.DELETE or not _serving(change):
             continue
-        if (found := _version(_name(change.after))) is not None:
-            kept[(change.type, found[0])] = max(kept.get((change.type, found[0]), 0), found[1])
+        found = _version(_name(change.after))
+        if found is not None and found[1] > kept.get((change.type, found[0]), (0, change))[0]:
+            kept[(change.type, found[0])] = (found[1], change)
     return kept
 
 
 def superseded(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting a versioned object is a cut-over, or None: a newer version of it, same type, stays serving."""
+    """Why deleting a versioned object is a cut-over, or None: a newer version of it, same type, stays serving and
+    is no weaker than it."""
     found = _version(_name(change.before)) if change.action is Action.DELETE else None
     if found is None:
         return None
     newest = plan_view(ri).derived("kept versions", _kept_versions).get((change.type, found[0]))
-    if newest is None or newest <= found[1]:
+    if newest is None or newest[0] <= found[1] or weaker_successor(change, newest[1]):
         return None
-    return f"version {found[1]} retired after the cut-over: version {newest} of {found[0]} stays"
+    return f"version {found[1]} retired after the cut-over: version {newest[0]} of {found[0]} stays"
 
 
 def _retained_s(values: dict[str, Any]) -> float | None:
