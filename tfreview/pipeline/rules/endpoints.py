@@ -4,8 +4,10 @@ is how a public HTTP service is made (like 443 open on a load balancer): medium,
 Only an invoke-only role or action qualifies (it calls the endpoint; it reads no data and changes no
 configuration), and only on a service this plan manages whose own name and labels say it is public-facing
 (public, web, site, www…) and none say it is internal or administrative, or whose configuration names the secret
-it checks callers' signatures with (a webhook receiver). Viewer, reader, editor and admin roles to everyone stay
-high, and so does invoking a service the plan does not show or one that calls itself internal.
+it checks callers' signatures with (a webhook receiver); the same holds for a new endpoint created without auth
+in front of such a receiver (a function URL whose function names its signing secret). Viewer, reader, editor and
+admin roles to everyone stay high, and so does invoking a service the plan does not show or one that calls itself
+internal.
 
 A new endpoint that still authenticates every caller (its own auth mode is oidc/jwt/iam…, or its access-control
 block is on with anonymous access off) is medium when it is created public or with a resource policy open to
@@ -58,12 +60,19 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                 and found.rule in (PUBLIC, EXPOSED):
             why = still_authenticates(sides(grant)[1]) if not _no_auth(found) else (
                 "it names itself a public endpoint and serves only reads"
-                if _says_public(grant) and _reads_only(grant) else None)
+                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                                  f" — a new endpoint: {why}"})
         graded.append(found)
     return graded
+
+
+def _fronts_signed(endpoint: Change, changes: Iterable[Change]) -> str | None:
+    """Why an endpoint without auth still checks its callers: the service it fronts names its signing secret."""
+    service = _service(endpoint, changes)
+    why = None if service is None else signed(sides(service)[1])
+    return None if service is None or why is None else f"it fronts {service.address}, {why}"
 
 
 def _no_auth(found: Finding) -> bool:
