@@ -15,6 +15,7 @@ from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.narrowing import KEY_STORES, RESTRICTING
 from tfreview.pipeline.rules.network import PUBLIC_ACLS, PUBLIC_GRANTEES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tightened import weaker_successor
 
 # An access-control list object (a bucket's or object's ACL), not a network ACL rule (judged as a rule).
 ACL_TYPES = re.compile(r"(?:^|_)acl(?:_v\d+)?$")
@@ -159,7 +160,10 @@ def consumers_moved(change: Change, ri: ReviewInput) -> str | None:
     was, now, made = plan_view(ri).derived("references before and after", _references)
     if ids & now:
         return None  # something in the plan still points at it
-    same_type = bool(plan_view(ri).creates_by_type.get(change.type))
+    successors = plan_view(ri).creates_by_type.get(change.type, [])
+    if any(weaker_successor(change, new) for new in successors):
+        return None  # a successor of its kind that holds a control of it more weakly takes over: not a hand-over
+    same_type = bool(successors)
     for consumer in _consumers(change, ids, was):
         gained = _leaves(consumer.after) - _leaves(consumer.before)
         if consumer.action is Action.UPDATE and (same_type or gained & made):
