@@ -242,3 +242,44 @@ def test_a_synthetic_check_replaced_paused_stays_high(tmp_path: Path) -> None:
     change = resource("acme_synthetics_test.checkout", _check("browser", "paused"), before=_check("api", "live"),
                       actions=["delete", "create"])
     assert judge(tmp_path, change).get("resource-replace") is Severity.HIGH
+
+
+def test_the_invoke_check_off_on_a_service_named_a_public_website_is_medium(tmp_path: Path) -> None:
+    site = update("nimbus_run_service", {"name": "marketing-site", "invoker_iam_disabled": False},
+                  {"name": "marketing-site", "invoker_iam_disabled": True})
+    assert judge(tmp_path, site).get("auth-weakened") is Severity.MEDIUM
+    console = update("nimbus_run_service", {"name": "public-admin-console", "invoker_iam_disabled": False},
+                     {"name": "public-admin-console", "invoker_iam_disabled": True})
+    assert judge(tmp_path, console).get("auth-weakened") is Severity.HIGH
+
+
+# --- app platforms' other doors, by what their keys mean --------------------------------------------------------
+
+@pytest.mark.parametrize(("kind", "strong", "weak", "rule"), [
+    ("zed_web_app", {"client_certificate_mode": "Required"}, {"client_certificate_mode": "Optional"}, "auth-weakened"),
+    ("zed_web_app", {"auth": [{"unauthenticated_action": "RedirectToLoginPage"}]},
+     {"auth": [{"unauthenticated_action": "AllowAnonymous"}]}, "auth-weakened"),
+    ("zed_web_app", {"remote_debugging_enabled": False}, {"remote_debugging_enabled": True}, "auth-weakened"),
+    ("zed_web_app", {"ftp_publish_basic_authentication_enabled": False},
+     {"ftp_publish_basic_authentication_enabled": True}, "auth-weakened"),
+    ("zed_app", {"require_auth": True}, {"require_auth": False}, "auth-weakened"),
+    ("zed_project", {"password_protection": [{"deployment_type": "all"}]}, {"password_protection": []},
+     "auth-weakened"),
+    ("zed_container_app", {"ingress": [{"external_enabled": False}]}, {"ingress": [{"external_enabled": True}]},
+     "public-access"),
+    ("zed_http_function", {"auth_level": "function"}, {"auth_level": "anonymous"}, "public-access"),
+    ("zed_site", {"preview_access": "team_only"}, {"preview_access": "anyone_with_link"}, "public-access"),
+    ("zed_environment", {"setting": [{"namespace": "zed:vpc", "name": "ELBScheme", "value": "internal"}]},
+     {"setting": [{"namespace": "zed:vpc", "name": "ELBScheme", "value": "public"}]}, "public-access"),
+], ids=["client-cert", "unauthenticated", "debugger", "publish-basic", "require-auth", "password-gate", "external",
+        "auth-level", "preview-access", "lb-scheme"])
+def test_an_app_platform_door_opened_is_high_and_closing_it_is_quiet(
+        tmp_path: Path, kind: str, strong: dict[str, Any], weak: dict[str, Any], rule: str) -> None:
+    assert judge(tmp_path, update(kind, strong, weak)).get(rule) is Severity.HIGH
+    assert label(tmp_path, update(kind, weak, strong)) is Label.LIKELY_SAFE
+
+
+def test_a_remote_debugger_on_a_dev_slot_is_medium(tmp_path: Path) -> None:
+    slot = update("zed_web_app_slot", {"name": "dev", "tags": {"env": "dev"}, "remote_debugging_enabled": False},
+                  {"name": "dev", "tags": {"env": "dev"}, "remote_debugging_enabled": True})
+    assert judge(tmp_path, slot).get("auth-weakened") is Severity.MEDIUM

@@ -296,10 +296,10 @@ control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|use
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
 # Authentication modes of any provider moving to none/anonymous/public/off: `authorization_type` AWS_IAM → NONE,
 # `auth_mode` oidc → none, a route's `authorization.type` → ANONYMOUS, `vercel_authentication.deployment_type` → none.
-control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication|authorization"
+control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|level)|authentication|authorization"
         r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
 # A service's one-word access mode of any platform (`access_policy` sso → public, `access_mode` private → anonymous).
-control(PUBLIC, r"\w*access_(?:policy|mode|level|control|setting)", access_word, "anyone may now reach it")
+control(PUBLIC, r"\w*access(?:_(?:policy|mode|level|control|setting))?", access_word, "anyone may now reach it")
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
@@ -314,15 +314,21 @@ control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_o
                                                     "internal-and-cloud-load-balancing"),
                                                    ("ingress_traffic_all", "allow_all", "all")),
         "ingress opened to all traffic")
-control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type",
+control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type"
+        r"|\w*(?:elb|lb|alb|nlb|load_balancer)_?scheme",
         ladder(("internal", "internal_managed", "internal_self_managed"),
-               ("external", "external_managed", "internet-facing")), "made internet-facing")
+               ("external", "external_managed", "internet-facing", "internet_facing", "public")),
+        "made internet-facing")
 
 # --- sign-in ---------------------------------------------------------------------------------------
+# Basic-auth publishing credentials (FTP, WebDeploy, SCM of any app platform): a legacy deploy path, weaker when on
+# (read before the line below, which would take `…_basic_authentication_enabled` for a sign-in requirement).
+control(AUTH, r"\w*(?:publish|ftp|scm|webdeploy|deploy)\w*basic_auth\w*", inverted,
+        "basic-auth publishing credentials allowed (a legacy deploy path)")
 control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
         r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
         r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
-        r"|require_authentication|enable_authentication|\w*authentication_required"
+        r"|require_authentication|enable_authentication|\w*authentication_required|requires?_auth|\w*auth_required"
         r"|(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)", flag,
         "a sign-in requirement turned off")
 control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
@@ -337,8 +343,19 @@ SITES = (r"(?:^|_)(?:amplify|branch|site|sites|pages|preview|deployment|static|w
          r"(?:_|$)")
 control(AUTH, r"enable_basic_auth|\w*basic_auth_enabled|\w*basic_auth\w*\.enabled|\w*password_protection\w*"
         r"(?:\.enabled)?", flag, "the site's password gate (basic auth) is off: anyone may open it", types=SITES)
+control(AUTH, r"\w*password_protection\w*\.\w+", present, "the site's password gate is removed", types=SITES)
 control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
         "legacy or basic authentication allowed")
+# What an app's built-in sign-in does with callers who are not signed in (`unauthenticated_action` → AllowAnonymous).
+control(AUTH, r"\w*unauthenticated_(?:client_)?action", authenticated, "unauthenticated callers are let through")
+# Client certificates (mutual TLS) of any app platform or listener: no longer required, or switched off.
+control(AUTH, r"\w*client_cert\w*_(?:mode|requirement|policy)|\w*mtls_mode|\w*client_auth\w*_mode", requirement,
+        "client certificates no longer required")
+control(AUTH, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*|\w*mtls_enabled", flag,
+        "client certificates no longer required")
+# A remote debugger attached to a running app (any platform): a door into the process, fine on a dev slot.
+control(AUTH, r"\w*remote_debug\w*_enabled|enable_remote_debug\w*", inverted, "a remote debugger may attach",
+        outside_production=Severity.MEDIUM)
 # A negated switch on an access check (`invoker_iam_disabled`, `disable_authentication`): true turns the check off.
 # Not a legacy, local, basic or key sign-in path (`local_auth_disabled`): disabling that one is the stronger side.
 CHECKS = r"(?:iam|auth|authn|authz|authentication|authorization|access_checks?|signin|sign_in|login)"
@@ -427,7 +444,8 @@ control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|pee
 control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
         r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
         "reachable from the internet")
-control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*", inverted,
+control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*|\w*external_enabled"
+        r"|is_external|allow_external_(?:access|traffic|ingress)", inverted,
         "internet access turned on")
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
