@@ -209,6 +209,15 @@ def test_a_reference_replaced_by_a_literal_secret_in_a_sensitive_map_is_found_an
     assert LIVE not in json.dumps([f.message for f in result.findings])
 
 
+def test_a_password_put_in_place_of_a_reference_is_masked_even_unmarked(tmp_path: Path) -> None:
+    password = "Pr0d-Db-P@ss-2026-Ams!"
+    change = update("acme_function_app", {"name": "fn", "app_settings": {"DB_PASSWORD": REF}},
+                    {"name": "fn", "app_settings": {"DB_PASSWORD": password}})
+    result = review_rules_alone(tmp_path, [change])
+    assert worst_by_rule(result).get("credential-in-plan") is Severity.HIGH
+    assert password not in result.model_dump_json()
+
+
 def test_a_reference_added_or_moved_to_another_reference_is_quiet(tmp_path: Path) -> None:
     other = "@Microsoft.KeyVault(VaultName=kv-prod;SecretName=stripe-key;SecretVersion=2)"
     assert label(tmp_path, _function({"STRIPE_KEY": REF}, {"STRIPE_KEY": other})) is Label.LIKELY_SAFE
@@ -222,7 +231,7 @@ def test_references_and_literals_by_shape() -> None:
     assert not is_literal_secret("https://api.example.com/v1")
     document = {"resource_changes": [{"address": "a.b", "change": {"before": {"env": [{"value": REF}]},
                                                                     "after": {"env": [{"value": LIVE}]}}}]}
-    assert inlined(document) == [("a.b", "env[0].value")]
+    assert inlined(document) == [("a.b", "env[0].value", LIVE)]
 
 
 # --- a monitor re-made live in the same apply ------------------------------------------------------------------
@@ -283,3 +292,12 @@ def test_a_remote_debugger_on_a_dev_slot_is_medium(tmp_path: Path) -> None:
     slot = update("zed_web_app_slot", {"name": "dev", "tags": {"env": "dev"}, "remote_debugging_enabled": False},
                   {"name": "dev", "tags": {"env": "dev"}, "remote_debugging_enabled": True})
     assert judge(tmp_path, slot).get("auth-weakened") is Severity.MEDIUM
+
+
+def test_a_parameter_whose_own_type_goes_from_secure_to_plain_is_unmasked(tmp_path: Path) -> None:
+    change = resource("zed_ssm_parameter.db", {"name": "/prod/db/password", "type": "String"},
+                      before={"name": "/prod/db/password", "type": "SecureString"}, actions=["delete", "create"])
+    assert judge(tmp_path, change).get("variable-unmasked") is Severity.HIGH
+    hardened = update("zed_ssm_parameter", {"name": "/prod/db/password", "type": "String"},
+                      {"name": "/prod/db/password", "type": "SecureString"})
+    assert "variable-unmasked" not in judge(tmp_path, hardened)

@@ -68,7 +68,12 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     # A credential found in one shape may be copied elsewhere in none (a tag holding the bare password).
     _mask_copies(document, found - report.secrets, report)
     report.secrets |= found
-    report.inlined = [(address, mask_text(path, report.secrets)) for address, path in found_inlined]
+    # A literal put in place of a secret-store reference is that secret, whatever its shape: masked everywhere,
+    # without counting as a copy of a marked value.
+    literals = {value for _, _, value in found_inlined} - report.secrets
+    _mask_copies(document, literals, MaskReport())
+    report.secrets |= literals
+    report.inlined = [(address, mask_text(path, report.secrets)) for address, path, _ in found_inlined]
     return report
 
 

@@ -36,19 +36,19 @@ def is_literal_secret(value: Any) -> bool:
         and not BARE_URL.match(text)
 
 
-def inlined(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """(address, path) of every place where a change's before held a secret-store reference and its after holds a
-    literal secret instead."""
-    found: list[tuple[str, str]] = []
+def inlined(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(address, path, literal) of every place where a change's before held a secret-store reference and its after
+    holds a literal secret instead."""
+    found: list[tuple[str, str, str]] = []
     for entry in document.get("resource_changes") or []:
         change = entry.get("change") if isinstance(entry, dict) else None
         if not isinstance(change, dict) or not isinstance(entry.get("address"), str):
             continue
-        found.extend((entry["address"], path) for path in _replaced(change.get("before"), change.get("after")))
+        found.extend((entry["address"], *place) for place in _replaced(change.get("before"), change.get("after")))
     return found
 
 
-def _replaced(before: Any, after: Any, path: str = "") -> Iterator[str]:
+def _replaced(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(before, dict) and isinstance(after, dict):
         for key, old in before.items():
             if key in after:
@@ -57,4 +57,4 @@ def _replaced(before: Any, after: Any, path: str = "") -> Iterator[str]:
         for index, (old, new) in enumerate(zip(before, after, strict=False)):
             yield from _replaced(old, new, f"{path}[{index}]")
     elif is_reference(before) and is_literal_secret(after):
-        yield path
+        yield path, after.strip()

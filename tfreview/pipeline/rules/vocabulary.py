@@ -172,6 +172,10 @@ control(UNMASKED, r"(?:env|envs|environment|environment_variables?|variables?|va
                 "secrettext", "secret_value"),
                ("general", "plain", "plaintext", "string", "text", "clear", "cleartext", "literal", "stringlist",
                 "env_var")), "a secret variable made plain: its value is stored and shown in clear text")
+control(UNMASKED, r"type|kind", ladder(("secret", "secure", "securestring", "secure_string", "sensitive", "encrypted"),
+                                       ("general", "plain", "plaintext", "string", "text", "stringlist", "env_var")),
+        "a secret parameter made plain: its value is stored and shown in clear text",
+        types=r"(?:^|_)(?:parameter|variable|var|env|environment_variable|config_var|secret)s?(?:_|$)")
 
 # --- versioning, backups, retention -------------------------------------------------------------------
 control(VERSIONING, r"versioning(?:_enabled)?|\w*versioning\w*\.(?:enabled|status|mfa_delete)|mfa_delete",
