@@ -301,3 +301,11 @@ def test_a_parameter_whose_own_type_goes_from_secure_to_plain_is_unmasked(tmp_pa
     hardened = update("zed_ssm_parameter", {"name": "/prod/db/password", "type": "String"},
                       {"name": "/prod/db/password", "type": "SecureString"})
     assert "variable-unmasked" not in judge(tmp_path, hardened)
+
+
+def test_a_container_made_public_and_serving_plain_http_is_high_and_the_reverse_quiet(tmp_path: Path) -> None:
+    private = {"name": "worker", "privacy": "private", "http_option": "redirected"}
+    public = {"name": "worker", "privacy": "public", "http_option": "enabled"}
+    found = judge(tmp_path, update("zed_container", private, public))
+    assert found.get("public-access") is Severity.HIGH and found.get("tls-downgrade") is Severity.HIGH
+    assert label(tmp_path, update("zed_container", public, private)) is Label.LIKELY_SAFE

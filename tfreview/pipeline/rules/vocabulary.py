@@ -273,6 +273,10 @@ control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), 
         types=r"ssl_policy")
 control(TLS, r"security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
         "HTTPS no longer required on the route")
+# What a serverless app does with plain HTTP (`http_option` redirected → enabled): served, not redirected.
+control(TLS, r"http_option|\w*http_(?:mode|policy|handling)",
+        ladder(("disabled", "redirected", "redirect", "https_only"), ("enabled", "allowed", "allow", "http_allowed")),
+        "plain HTTP served instead of redirected to HTTPS")
 control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
 
 # --- exposure -------------------------------------------------------------------------------------
@@ -303,7 +307,8 @@ control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|use
 control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|level)|authentication|authorization"
         r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
 # A service's one-word access mode of any platform (`access_policy` sso → public, `access_mode` private → anonymous).
-control(PUBLIC, r"\w*access(?:_(?:policy|mode|level|control|setting))?", access_word, "anyone may now reach it")
+control(PUBLIC, r"\w*access(?:_(?:policy|mode|level|control|setting))?|privacy|\w*_privacy", access_word,
+        "anyone may now reach it")
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
