@@ -309,3 +309,12 @@ def test_a_container_made_public_and_serving_plain_http_is_high_and_the_reverse_
     found = judge(tmp_path, update("zed_container", private, public))
     assert found.get("public-access") is Severity.HIGH and found.get("tls-downgrade") is Severity.HIGH
     assert label(tmp_path, update("zed_container", public, private)) is Label.LIKELY_SAFE
+
+
+def test_a_setting_name_repeated_in_two_namespaces_is_read_in_each(tmp_path: Path) -> None:
+    def listeners(secure: str) -> dict[str, Any]:
+        return {"setting": [{"namespace": "zed:listener:443", "name": "Protocol", "value": secure},
+                            {"namespace": "zed:listener:8080", "name": "Protocol", "value": "HTTP"}]}
+    assert judge(tmp_path, update("zed_environment", listeners("HTTPS"), listeners("HTTP"))).get("tls-downgrade") \
+        is Severity.HIGH
+    assert label(tmp_path, update("zed_environment", listeners("HTTP"), listeners("HTTPS"))) is Label.LIKELY_SAFE
