@@ -31,7 +31,7 @@ from tfreview.pipeline.rules.narrowing import (
 )
 from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.rebuilds import alerting_retired, check_remade, machine_rebuilt
+from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
 from tfreview.pipeline.rules.referrers import handed_over
@@ -303,7 +303,6 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(machine_rebuilt(c)), Severity.MEDIUM),
-    Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(check_remade(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
