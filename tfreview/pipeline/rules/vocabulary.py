@@ -161,6 +161,9 @@ control(BACKUP, r"\w*backups?\w*\.enabled|\w*backups?_?\w*enabled|\w*point_in_ti
         r"|automated_backups?\w*", flag, "backups turned off")
 control(BACKUP, r"\w*(?:retention|retained|retain)\w*(?:\.\w+)?", count, "backup retention shortened",
         types=r"backup", above_zero=Severity.HIGH)
+# How many backups or days a backup block keeps (`backup_strategy.keep_days` 14 → 0), before the line below.
+control(BACKUP, r"\w*(?:backup|snapshot)\w*\.\w*(?:keep|retain|retention|copies|generations)\w*"
+        r"|\w*(?:backup|snapshot)s?_keep\w*", count, "backups or retention cut", above_zero=Severity.MEDIUM)
 control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
         "backup or retention configuration removed")
 control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
@@ -213,13 +216,25 @@ control(KEY, r"state|status|key_state|key_status",
 
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?", tls,
+        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?"
+        r"|\w*(?:tls|ssl)_\w*polic(?:y|ies)", tls,
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
         "traffic no longer encrypted in transit")
+# Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
+control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"
+        r"|\w*mutual_authentication(?:\.mode)?", ladder(
+            ("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
+             "reject_invalid"), ("optional", "optionalinteractiveuser", "passthrough"),
+            ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore")),
+        "client certificates (mutual TLS) no longer required")
+# An HTTP option of a serverless endpoint: plain HTTP allowed where it was redirected to HTTPS or refused.
+control(TLS, r"\w*http_(?:option|options|policy|mode)", ladder(
+    ("redirected", "redirect", "redirect_to_https", "redirect-to-https", "https_only", "https-only", "disabled"),
+    ("enabled", "allowed", "allow", "allow_all", "allow-all")), "plain HTTP allowed (no longer redirected to HTTPS)")
 control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-https",), ("allow-all",)),
         "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
 control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
@@ -266,7 +281,8 @@ control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|ass
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
 control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
-control(PUBLIC, r"\w*visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
+control(PUBLIC, r"\w*visibility\w*|\w*privacy\w*", ladder(("private",), ("internal",), ("public",)),
+        "visibility made public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
@@ -276,7 +292,11 @@ control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|use
 # `auth_mode` oidc → none, a route's `authorization.type` → ANONYMOUS, `vercel_authentication.deployment_type` → none.
 control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication|authorization"
         r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
-control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
+# A default policy of any firewall or network ACL (`inbound_policy` DROP → ACCEPT), not an outbound one.
+control(PUBLIC, r"(?!outbound|egress|outgoing|output)\w*default_(?:action|policy)"
+        r"|\w*(?:inbound|ingress|incoming|input)_(?:default_)?policy",
+        ladder(("deny", "drop", "reject", "block", "denied"), ("allow", "accept", "permit", "allowed", "accepted")),
+        "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
         "object ACLs can grant access again")
@@ -388,7 +408,8 @@ control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|pee
 control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
         r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
         "reachable from the internet")
-control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*", inverted,
+control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*"
+        r"|\w*(?:internet|wan|extranet)_(?:service|endpoint|switch|enabled|connection)", inverted,
         "internet access turned on")
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
