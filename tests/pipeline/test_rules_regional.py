@@ -38,6 +38,14 @@ WEAKENED = [
     ("zeta_network_acl", "default_action", "reject", "permit", "public-access"),
     ("acme_container", "privacy", "private", "public", "public-access"),
     ("acme_container", "http_option", "redirected", "enabled", "tls-downgrade"),
+    ("acme_alb_listener", "security_policy_id", "tls_cipher_policy_1_2", "tls_cipher_policy_1_0", "tls-downgrade"),
+    ("zeta_lb_listener", "ssl_verify_client", "on", "optional", "tls-downgrade"),
+    ("zeta_app", "client_certificate_enabled", True, False, "tls-downgrade"),
+    ("zeta_lb", "http_redirect", True, False, "tls-downgrade"),
+    ("zeta_db", "wan_status", "Closed", "Open", "public-access"),
+    ("zeta_db", "allocate_public_ip", False, True, "public-access"),
+    ("zeta_firewall", "default_inbound_action", "deny", "allow", "public-access"),
+    ("zeta_db_backup_policy", "backups_to_keep", 7, 0, "backup-reduced"),
 ]
 
 

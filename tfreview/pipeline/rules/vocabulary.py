@@ -30,6 +30,7 @@ from tfreview.pipeline.rules.controls import (
     public_word,
     switch,
     tls,
+    unswitch,
 )
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
@@ -164,6 +165,7 @@ control(BACKUP, r"\w*(?:retention|retained|retain)\w*(?:\.\w+)?", count, "backup
 # How many backups or days a backup block keeps (`backup_strategy.keep_days` 14 → 0), before the line below.
 control(BACKUP, r"\w*(?:backup|snapshot)\w*\.\w*(?:keep|retain|retention|copies|generations)\w*"
         r"|\w*(?:backup|snapshot)s?_keep\w*", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+control(BACKUP, r"\w*keep\w*", count, "backups or retention cut", types=r"backup|snapshot", above_zero=Severity.MEDIUM)
 control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
         "backup or retention configuration removed")
 control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
@@ -217,7 +219,7 @@ control(KEY, r"state|status|key_state|key_status",
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
         r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?"
-        r"|\w*(?:tls|ssl)_\w*polic(?:y|ies)", tls,
+        r"|\w*(?:tls|ssl|security)_\w*polic(?:y|ies)(?:_id|_name)?", tls,
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
@@ -226,10 +228,12 @@ control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "
         "traffic no longer encrypted in transit")
 # Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
 control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"
-        r"|\w*mutual_authentication(?:\.mode)?", ladder(
+        r"|\w*mutual_authentication(?:\.mode)?|\w*verify_client\w*", ladder(
             ("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
-             "reject_invalid"), ("optional", "optionalinteractiveuser", "passthrough"),
+             "reject_invalid", "on"), ("optional", "optionalinteractiveuser", "passthrough", "optional_no_ca"),
             ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore")),
+        "client certificates (mutual TLS) no longer required")
+control(TLS, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*", flag,
         "client certificates (mutual TLS) no longer required")
 # An HTTP option of a serverless endpoint: plain HTTP allowed where it was redirected to HTTPS or refused.
 control(TLS, r"\w*http_(?:option|options|policy|mode)", ladder(
@@ -244,7 +248,7 @@ control(TLS, r"ssl|ssl_mode|sslmode", ladder(
     ("full", "encrypted_only", "require", "required"),
     ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
     ("off", "disable", "disabled")), "SSL mode weakened")
-control(TLS, r"always_use_https|automatic_https_rewrites|\w*https_redirect\w*|redirect_http_to_https|enforce_https"
+control(TLS, r"always_use_https|automatic_https_rewrites|\w*https?_redirect\w*|redirect_http_to_https|enforce_https"
         r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
 control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
 control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
@@ -294,6 +298,7 @@ control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|
         r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
 # A default policy of any firewall or network ACL (`inbound_policy` DROP → ACCEPT), not an outbound one.
 control(PUBLIC, r"(?!outbound|egress|outgoing|output)\w*default_(?:action|policy)"
+        r"|\w*default_(?:inbound|ingress|incoming)_(?:action|policy)"
         r"|\w*(?:inbound|ingress|incoming|input)_(?:default_)?policy",
         ladder(("deny", "drop", "reject", "block", "denied"), ("allow", "accept", "permit", "allowed", "accepted")),
         "the network default now allows everyone",
@@ -409,8 +414,10 @@ control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_typ
         r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
         "reachable from the internet")
 control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*"
-        r"|\w*(?:internet|wan|extranet)_(?:service|endpoint|switch|enabled|connection)", inverted,
-        "internet access turned on")
+        r"|(?:allocate|assign|attach|bind)_\w*public_ip\w*", inverted, "internet access turned on")
+# A public endpoint's switch of any spelling: numeric (`internet_service` 0 → 1) or a word (`wan_status` Closed → Open).
+control(PUBLIC, r"\w*(?:internet|wan|extranet)_(?:service|endpoint|switch|enabled|connection|status|state)", unswitch,
+        "a public internet endpoint opened")
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
 control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")
