@@ -46,6 +46,23 @@ WEAKENED = [
     ("zeta_db", "allocate_public_ip", False, True, "public-access"),
     ("zeta_firewall", "default_inbound_action", "deny", "allow", "public-access"),
     ("zeta_db_backup_policy", "backups_to_keep", 7, 0, "backup-reduced"),
+    # gates.py
+    ("acme_slb_listener", "acl_status", "on", "off", "public-access"),
+    ("zeta_autonomous_database", "is_access_control_enabled", True, False, "public-access"),
+    ("acme_cache_instance", "whitelist_enable", True, False, "public-access"),
+    ("acme_slb_listener", "acl_type", "white", "black", "public-access"),
+    ("acme_clb_instance", "network_type", "INTERNAL", "OPEN", "public-access"),
+    ("zeta_database", "service_endpoints", "private", "public-and-private", "public-access"),
+    ("zeta_cluster", "api_server_public", False, True, "public-access"),
+    ("zeta_db", "public_network", "Disabled", "Enabled", "public-access"),
+    ("zeta_bucket", "anonymous_access_flags.list", False, True, "public-access"),
+    ("acme_redis_instance", "no_auth", False, True, "auth-weakened"),
+    ("zeta_cache", "password_free", False, True, "auth-weakened"),
+    ("acme_droplet", "backups", True, False, "backup-reduced"),
+    ("zeta_rdb_instance", "disable_backup", False, True, "backup-reduced"),
+    ("acme_db_instance", "tde_status", "Enabled", "Disabled", "encryption-disabled"),
+    ("zeta_instance", "ddos_protection", True, False, "detection-disabled"),
+    ("zeta_server", "protection.delete", True, False, "protection-disabled"),
 ]
 
 
@@ -172,3 +189,24 @@ def test_boundary_policy_deleted_stays_high(tmp_path: Path) -> None:
 def test_create_of_a_firewall_with_accepting_default_is_noted() -> None:
     created = change("acme_firewall", None, {"inbound_policy": "ACCEPT"}, Action.CREATE)
     assert [f.severity for f in every_check(created) if f.rule == "public-access"] == [Severity.MEDIUM]
+
+
+@pytest.mark.parametrize(("resource_type", "path"), [
+    ("zeta_db", "disable_public_endpoint"), ("zeta_db", "block_public"), ("zeta_bucket", "anonymous_access.disabled")])
+def test_a_switch_that_turns_public_access_off_is_strong_when_on(resource_type: str, path: str) -> None:
+    head, _, leaf = path.rpartition(".")
+    before, after = ({head: [{leaf: v}]} if head else {leaf: v} for v in (False, True))
+    assert "public-access" not in highs(resource_type, before, after)
+
+
+@pytest.mark.parametrize("attribute", ["outdated_status", "acl_version"])
+def test_names_that_only_contain_a_gate_word_are_not_read(attribute: str) -> None:
+    assert not highs("zeta_db", {attribute: "Enabled"}, {attribute: "Disabled"})
+    assert not highs("zeta_db", {attribute: 1}, {attribute: 2})
+
+
+def test_cluster_api_disable_public_endpoint_turned_off_is_exposed() -> None:
+    assert "cluster-api-exposed" in highs("acme_container_vpc_cluster", {"disable_public_service_endpoint": True},
+                                          {"disable_public_service_endpoint": False})
+    assert not highs("acme_container_vpc_cluster", {"disable_public_service_endpoint": False},
+                     {"disable_public_service_endpoint": True})
