@@ -56,6 +56,7 @@ WEAKENED = [
     ("zeta_cluster", "api_server_public", False, True, "public-access"),
     ("zeta_db", "public_network", "Disabled", "Enabled", "public-access"),
     ("zeta_bucket", "anonymous_access_flags.list", False, True, "public-access"),
+    ("zeta_registry", "anonymous_pull", False, True, "public-access"),
     ("acme_redis_instance", "no_auth", False, True, "auth-weakened"),
     ("zeta_cache", "password_free", False, True, "auth-weakened"),
     ("acme_droplet", "backups", True, False, "backup-reduced"),
@@ -210,3 +211,43 @@ def test_cluster_api_disable_public_endpoint_turned_off_is_exposed() -> None:
                                           {"disable_public_service_endpoint": False})
     assert not highs("acme_container_vpc_cluster", {"disable_public_service_endpoint": False},
                      {"disable_public_service_endpoint": True})
+
+
+# --- rules written as one line of fields ----------------------------------------------------------------
+
+LITE = "acme_security_group_lite_rule"
+KEPT = {"ingress": ["ACCEPT#10.0.0.0/8#22#TCP"]}
+
+
+@pytest.mark.parametrize(("line", "ports"), [("ACCEPT#0.0.0.0/0#3306#TCP", "port 3306 (MySQL)"),
+                                             ("allow|::/0|ALL|ALL", "all ports")])
+def test_a_one_line_rule_from_anywhere_opens_its_ports(line: str, ports: str) -> None:
+    found = list(exposure._internet_exposure(change(LITE, KEPT, {"ingress": [*KEPT["ingress"], line]})))
+    assert [(f.severity, ports in f.message) for f in found] == [(Severity.HIGH, True)]
+
+
+@pytest.mark.parametrize("line", ["DROP#0.0.0.0/0#ALL#ALL", "ACCEPT#0.0.0.0/0#80,443#TCP", "ACCEPT#0.0.0.0/0#ALL#ICMP",
+                                  "ACCEPT#10.1.0.0/16#3306#TCP"])
+def test_one_line_denies_web_ports_pings_and_private_sources_open_nothing(line: str) -> None:
+    assert list(exposure._internet_exposure(change(LITE, KEPT, {"ingress": [*KEPT["ingress"], line]}))) == []
+
+
+def test_a_one_line_egress_rule_is_not_an_opening() -> None:
+    after = {**KEPT, "egress": ["ACCEPT#0.0.0.0/0#ALL#ALL"]}
+    assert list(exposure._internet_exposure(change(LITE, KEPT, after))) == []
+
+
+# --- a bucket policy whose Principal is a bare list -----------------------------------------------------
+
+def _bucket_policy(principal: str) -> str:
+    statement = f'"Effect": "Allow", "Principal": {principal}, "Action": ["oss:GetObject"], "Resource": ["*"]'
+    return '{"Version": "1", "Statement": [{' + statement + '}]}'
+
+
+@pytest.mark.parametrize(("principal", "expected"), [
+    ('["*"]', Severity.HIGH), ('["20214760404935", "*"]', Severity.HIGH), ('["20214760404935"]', None)])
+def test_a_list_principal_of_anyone_is_public(tmp_path: Path, principal: str, expected: Severity | None) -> None:
+    entry = gone("acme_oss_bucket_policy.exports", {"bucket": "exports", "policy": _bucket_policy('["1"]')},
+                 actions=["update"])
+    entry["change"]["after"]["policy"] = _bucket_policy(principal)
+    assert worst(tmp_path, [entry], "iam-public-member") is expected

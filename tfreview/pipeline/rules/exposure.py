@@ -136,12 +136,32 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         sources = world_sources(value, words=network_words)
         if sources:
             found += _judged(where, sources, ancestors)
+        for text_rule in _rule_texts(value):
+            found += _judged(where, world_sources(text_rule["source"], words=False), [*ancestors, text_rule])
     wide = whole_range(node)
     if wide:
         found += _judged(path or "(start/end address)", [wide], ancestors)
     split = _split_world(node)
     if split:
         found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
+
+
+# A rule written as one line of fields (`ACCEPT#0.0.0.0/0#3306#TCP`): action, source, ports, protocol.
+RULE_TEXT = re.compile(r"[#|]")
+ALLOW_TOKENS = {"accept", "allow", "permit", "pass"}
+PORT_TOKEN = re.compile(r"^(?:\d+(?:[-:,]\d+)*|all|any)$", re.IGNORECASE)
+
+
+def _rule_texts(value: Any) -> Iterator[dict[str, Any]]:
+    """The fields of each one-line rule text in VALUE that allows (an allow word, no deny word), as a block."""
+    for text in (v for v in as_list(value) if isinstance(v, str) and RULE_TEXT.search(v)):
+        tokens = [t.strip() for t in RULE_TEXT.split(text) if t.strip()]
+        lowered = {t.lower() for t in tokens}
+        if len(tokens) < 3 or not lowered & ALLOW_TOKENS or lowered & {"deny", "drop", "reject", "block"}:
+            continue
+        ports = [port for t in tokens if PORT_TOKEN.match(t) for port in t.split(",")]
+        protocol = next((t for t in tokens if t.lower() in NO_PORT_PROTOCOLS | {"tcp", "udp"}), "")
+        yield {"source": [t for t in tokens if "/" in t], "port": ports or ["all"], "protocol": protocol.lower()}
 
 
 def _explicit_source(key: str) -> bool:

@@ -32,6 +32,8 @@ NOT_PUBLIC = r"(?!\w*(?:disable|block|restrict|deny|prevent|no_public))"
 control(PUBLIC, rf"{NOT_PUBLIC}(?:\w*_public|\w*public_network\w*|\w*public_endpoint\w*)", inverted, "made public")
 # Flags of an anonymous-access block (`anonymous_access_flags.read`): anyone may read, list or write.
 control(PUBLIC, rf"\w*anonymous\w*\.{NOT_PUBLIC}\w+", inverted, "anonymous access allowed")
+control(PUBLIC, r"\w*anonymous_?(?:pull|read|list|download|get|browse|write|push|upload)\w*", inverted,
+        "anonymous access allowed")
 # A service that needs no password (`no_auth`, `password_free`); not passwordless sign-in, which needs a factor.
 control(AUTH, r"\w*no_?auth\w*|\w*(?:password|auth)_?free\w*|\w*without_password\w*", inverted,
         "no password or sign-in required")
