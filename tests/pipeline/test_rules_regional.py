@@ -251,3 +251,7 @@ def test_a_list_principal_of_anyone_is_public(tmp_path: Path, principal: str, ex
                  actions=["update"])
     entry["change"]["after"]["policy"] = _bucket_policy(principal)
     assert worst(tmp_path, [entry], "iam-public-member") is expected
+
+
+def test_a_nat_gateway_on_the_internet_network_type_is_a_way_out() -> None:
+    assert not highs("acme_nat_gateway", {"network_type": "intranet"}, {"network_type": "internet"})

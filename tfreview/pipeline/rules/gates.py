@@ -24,8 +24,9 @@ control(PUBLIC, r"\w*acl_type|\w*(?:access_)?list_type|\w*filter_type|\w*acl_mod
                ("black", "blacklist", "deny", "denylist", "blocklist", "block")),
         "the access list now names who is blocked, not who is allowed: everyone else gets in")
 # A network type, address type or service endpoint moved from internal to public (`network_type` INTERNAL → OPEN).
-control(PUBLIC, r"\w*network_type|\w*address_type|\w*service_endpoints?|\w*endpoint_mode|\w*net_type",
-        exposure_word, "reachable from the internet")
+# (Not a NAT gateway, route or VPN: there an internet network type is the way out, not a way in.)
+control(PUBLIC, r"\w*network_type|\w*service_endpoints?|\w*endpoint_mode|\w*net_type", exposure_word,
+        "reachable from the internet", types=r"^(?!.*(?:(?:^|_)nat(?:_|$)|route|vpn|egress))")
 # A switch named public (`api_server_public`, `public_network` Disabled → Enabled) turned on.
 # (Not one that disables, blocks or restricts public access: its true is the strong side.)
 NOT_PUBLIC = r"(?!\w*(?:disable|block|restrict|deny|prevent|no_public))"
