@@ -33,6 +33,7 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import supplychain as supplychain
 from tfreview.pipeline.rules import ai_safety as ai_safety
 from tfreview.pipeline.rules import modes as modes
+from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
@@ -85,6 +86,7 @@ THEMES = (
     "vocabulary",
     "ai_safety",
     "modes",
+    "gates",
     "guards",
     "blinding",
     "reach",

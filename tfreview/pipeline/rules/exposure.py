@@ -55,8 +55,11 @@ FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rul
                           r"|firewall_(?:network|application|nat)_rule")
 # CIDR lists that guard a managed API endpoint (EKS, GKE, AKS): a provider default on create, news on update.
 API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
-# Stateless network ACLs allow everything by default and leave filtering to security groups.
+# Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
+# default says deny (`default_action = "deny"`): then it is the filter, and an allow from anywhere opens a door.
 NETWORK_ACL = re.compile(r"network_acl")
+DEFAULT_KEYS = re.compile(r"^(?:default_(?:action|policy)|(?:inbound|ingress)_(?:default_)?(?:policy|action))$")
+DENY_WORDS = {"deny", "drop", "reject", "block", "denied"}
 NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
                  "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
                  "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
@@ -64,7 +67,8 @@ NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addre
 SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
                         r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
 PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
-                       r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max)$|^(?:min|max)_port$")
+                       r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
+                       r"|^(?:min|max|start|end)_port$")
 MASK_KEYS = re.compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
 # keys that hold a prefix length when their value is a bare number (Fastly ACL entries: `ip` + `subnet = "0"`)
 SPLIT_PREFIX_KEYS = {"subnet", "prefix", "cidr"}
@@ -78,6 +82,8 @@ MAX_DEPTH = 8
 # name a member.
 SOURCE_LISTS = {"source", "sources", "src", "from", "clients", "peers_allowed"}
 IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
+# In a block that says it is inbound, the peer is where traffic comes from (`peer_cidr`, `peer_ip`), not a route.
+INBOUND_PEER = {"peer"}
 # Free text (names, descriptions, titles, alert messages, queries) describes; it never opens anything.
 FREE_TEXT = re.compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
 ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
@@ -108,19 +114,20 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
           explicit: bool = False) -> None:
     if len(ancestors) > MAX_DEPTH or _away(node) or _inactive(node):
         return
+    away = AWAY - INBOUND_PEER if _inbound(node) else AWAY
     for key, value in node.items():
         where = f"{path}.{key}" if path else key
         lowered = key.lower()
         value = document(value) or value  # a policy held as JSON/HuJSON text (an ACL document) is read as blocks
         children = [v for v in as_list(value) if isinstance(v, dict)] if isinstance(value, (dict, list)) else []
         if children:
-            if not words(lowered) & AWAY:
+            if not words(lowered) & away:
                 for child in children:
                     if words(lowered) & SOURCE_LISTS and not _away(child):
                         found += [(f"{where}.{k}", "*", p) for k, p in _wildcard_members(child, ancestors)]
                     _walk(child, where, [*ancestors, child], found, explicit)
             continue
-        if words(lowered) & AWAY or PORT_KEYS.search(lowered) or FREE_TEXT.fullmatch(lowered) \
+        if words(lowered) & away or PORT_KEYS.search(lowered) or FREE_TEXT.fullmatch(lowered) \
                 or (explicit and not _explicit_source(lowered)):
             continue
         # `*`/`any`/`Internet` count only under a key that names network sources: `allowed_origins = ["*"]`
@@ -129,12 +136,32 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         sources = world_sources(value, words=network_words)
         if sources:
             found += _judged(where, sources, ancestors)
+        for text_rule in _rule_texts(value):
+            found += _judged(where, world_sources(text_rule["source"], words=False), [*ancestors, text_rule])
     wide = whole_range(node)
     if wide:
         found += _judged(path or "(start/end address)", [wide], ancestors)
     split = _split_world(node)
     if split:
         found += _judged(f"{path}.{split}" if path else split, ["0.0.0.0/0"], ancestors)
+
+
+# A rule written as one line of fields (`ACCEPT#0.0.0.0/0#3306#TCP`): action, source, ports, protocol.
+RULE_TEXT = re.compile(r"[#|]")
+ALLOW_TOKENS = {"accept", "allow", "permit", "pass"}
+PORT_TOKEN = re.compile(r"^(?:\d+(?:[-:,]\d+)*|all|any)$", re.IGNORECASE)
+
+
+def _rule_texts(value: Any) -> Iterator[dict[str, Any]]:
+    """The fields of each one-line rule text in VALUE that allows (an allow word, no deny word), as a block."""
+    for text in (v for v in as_list(value) if isinstance(v, str) and RULE_TEXT.search(v)):
+        tokens = [t.strip() for t in RULE_TEXT.split(text) if t.strip()]
+        lowered = {t.lower() for t in tokens}
+        if len(tokens) < 3 or not lowered & ALLOW_TOKENS or lowered & {"deny", "drop", "reject", "block"}:
+            continue
+        ports = [port for t in tokens if PORT_TOKEN.match(t) for port in t.split(",")]
+        protocol = next((t for t in tokens if t.lower() in NO_PORT_PROTOCOLS | {"tcp", "udp"}), "")
+        yield {"source": [t for t in tokens if "/" in t], "port": ports or ["all"], "protocol": protocol.lower()}
 
 
 def _explicit_source(key: str) -> bool:
@@ -169,6 +196,16 @@ def _away(node: dict[str, Any]) -> bool:
     if node.get("egress") is True:
         return True
     return any(str(node.get(k, "")).lower() in ("deny", "block", "drop", "reject") for k in ACTION_KEYS)
+
+
+def _inbound(node: dict[str, Any]) -> bool:
+    """Whether a block says it is inbound (direction/type ingress, inbound or in)."""
+    return any(str(node.get(key, "")).lower() in ("ingress", "inbound", "in") for key in DIRECTION_KEYS)
+
+
+def _denies_by_default(values: dict[str, Any]) -> bool:
+    """Whether an ACL's own default action or inbound policy denies what no rule allows."""
+    return any(DEFAULT_KEYS.match(key.lower()) and str(value).lower() in DENY_WORDS for key, value in values.items())
 
 
 def _inactive(node: dict[str, Any]) -> bool:
@@ -216,7 +253,9 @@ def _ports(node: dict[str, Any], depth: int = 0) -> list[tuple[int, int] | str]:
     return found
 
 
-BOUND_KEYS = re.compile(r"(?:^|_)port_(?:min|max)$|^(?:min|max)_port$|port_range_(?:min|max)$")
+BOUND_KEYS = re.compile(r"(?:^|_)port_(?:min|max|from|to|start|end)$|^(?:min|max|start|end)_port$"
+                        r"|port_range_(?:min|max)$")
+LOW_WORDS = ("min", "from", "start")
 
 
 def _bound_key(key: str) -> bool:
@@ -224,9 +263,10 @@ def _bound_key(key: str) -> bool:
 
 
 def _bounds(node: dict[str, Any]) -> tuple[int, int] | None:
-    """A port range given as a min/max pair (`port_range_min`/`port_range_max`, `port_min`, `min`/`max`)."""
-    low = next((v for k, v in node.items() if _bound_key(k.lower()) and "min" in k.lower()), None)
-    high = next((v for k, v in node.items() if _bound_key(k.lower()) and "max" in k.lower()), None)
+    """A port range given as a low/high pair (`port_range_min`/`port_range_max`, `port_min`, `min`/`max`,
+    `port_from`/`port_to`, `port_start`/`port_end`)."""
+    low = next((v for k, v in node.items() if _bound_key(k.lower()) and words(k) & set(LOW_WORDS)), None)
+    high = next((v for k, v in node.items() if _bound_key(k.lower()) and not words(k) & set(LOW_WORDS)), None)
     if low is None and high is None:
         return None
     return _span(low if low is not None else high, high)
@@ -274,8 +314,9 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     if not _may_open(after):
         return
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
-        default = (not before and API_ENDPOINT.search(path)) or NETWORK_ACL.search(change.type)
-        note = " (a network ACL: security groups still filter)" if NETWORK_ACL.search(change.type) else ""
+        acl = bool(NETWORK_ACL.search(change.type)) and not _denies_by_default(after)
+        default = (not before and API_ENDPOINT.search(path)) or acl
+        note = " (a network ACL: security groups still filter)" if acl else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",

@@ -105,6 +105,8 @@ def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | N
     before = change.before if isinstance(change.before, dict) else {}
     if allow_only_detach(change.type, before, allowing):
         return "an allow-only managed policy detached: access narrows; check nobody still needs it"
+    if allow_only_policy(change.type, before):
+        return "a policy whose every statement allows is deleted: access narrows; check nobody still needs it"
     if SHARE_LINKS.search(change.type) and not GUARDRAILS.search(change.type):
         return "a share link or pre-authenticated request revoked: access narrows; check nobody still needs it"
     if USERS.search(change.type) and not NOT_PEOPLE.search(change.type.rsplit("_", 1)[0]):
@@ -128,6 +130,20 @@ def allow_only_detach(resource_type: str, before: dict[str, Any], allowing: froz
     return bool(arns) and all(isinstance(arn, str) and (arn in allowing or (MANAGED_ALLOW.match(arn) is not None
                                                                             and not DENY_STYLE.search(arn)))
                               for arn in arns)
+
+
+# A standalone permission policy of any provider (IAM, RAM, CAM, a bucket's policy), not a guardrail that limits others.
+PERMISSION_POLICY = re.compile(r"_polic(?:y|ies)$")
+LIMITING_POLICY = re.compile(r"boundar|organi[sz]ation|scp|guard|control_policy|deny|restrict")
+
+
+def allow_only_policy(resource_type: str, before: dict[str, Any]) -> bool:
+    """Whether a deleted policy holds its document as JSON text and every statement of it allows (no Deny):
+    whoever held it may only do less once it is gone."""
+    if not PERMISSION_POLICY.search(resource_type) or LIMITING_POLICY.search(resource_type):
+        return False
+    documents = [value for value in before.values() if isinstance(value, str) and value.lstrip().startswith("{")]
+    return bool(documents) and all(_allows_only(text) for text in documents)
 
 
 def allow_only_documents(plan_changes: Sequence[Change]) -> frozenset[str]:

@@ -134,6 +134,11 @@ def from_block(block: dict[str, Any]) -> Statement:
 def _principal_map(value: Any) -> dict[str, tuple[str, ...]]:
     if isinstance(value, str):
         return {"*": (value,)} if value == "*" else {"AWS": (value,)}
+    if isinstance(value, list):  # a bare list (OSS, COS bucket policies: `"Principal": ["*"]`), read item by item
+        found: dict[str, tuple[str, ...]] = {}
+        for kind, ids in (pair for item in value for pair in _principal_map(item).items()):
+            found[kind] = found.get(kind, ()) + ids
+        return found
     if not isinstance(value, dict):
         return {}
     return {str(kind): _strings(ids) for kind, ids in value.items()}

@@ -233,7 +233,8 @@ def _address(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 _ELB_NAMED = re.compile(r"(?:tls13|tls|fs)-1-([0-3])", re.IGNORECASE)
 _DATED = re.compile(r"_(?:19|20)\d\d$")
-_NAMED = re.compile(r"tls(?:13)?[-_ ]?v?1[-_.]([0-3])(?![0-9])")
+# the version may follow other words of the name: Policy-Min-TLS-1-2-2019-07, tls_cipher_policy_1_2_strict
+_NAMED = re.compile(r"tls(?:13)?[a-z]*(?:[-_ ][a-z]+)*[-_ ]?v?1[-_.]([0-3])(?![0-9])")
 _VERSION = re.compile(r"(?:tls)?\s*1(?:[._\-]?([0-3]))?")
 
 

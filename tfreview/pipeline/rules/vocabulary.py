@@ -32,6 +32,7 @@ from tfreview.pipeline.rules.controls import (
     requirement,
     switch,
     tls,
+    unswitch,
 )
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
@@ -185,6 +186,10 @@ control(BACKUP, r"\w*backups?\w*\.enabled|\w*backups?_?\w*enabled|\w*point_in_ti
         r"|automated_backups?\w*", flag, "backups turned off")
 control(BACKUP, r"\w*(?:retention|retained|retain)\w*(?:\.\w+)?", count, "backup retention shortened",
         types=r"backup", above_zero=Severity.HIGH)
+# How many backups or days a backup block keeps (`backup_strategy.keep_days` 14 → 0), before the line below.
+control(BACKUP, r"\w*(?:backup|snapshot)\w*\.\w*(?:keep|retain|retention|copies|generations)\w*"
+        r"|\w*(?:backup|snapshot)s?_keep\w*", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+control(BACKUP, r"\w*keep\w*", count, "backups or retention cut", types=r"backup|snapshot", above_zero=Severity.MEDIUM)
 control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
         "backup or retention configuration removed")
 control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
@@ -244,13 +249,27 @@ control(KEY, r"state|status|key_state|key_status",
 # --- transport --------------------------------------------------------------------------------------
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*(?:tls|ssl)_?(?:min|minimum)_?(?:version|protocol)?"
         r"|\w*tls_version|ssl_policy|\w*tls_policy"
-        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?", tls,
+        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?"
+        r"|\w*(?:tls|ssl|security)_\w*polic(?:y|ies)(?:_id|_name)?", tls,
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
                                               ("http", "tcp", "grpc", "ws")),
         "traffic no longer encrypted in transit")
+# Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
+control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"
+        r"|\w*mutual_authentication(?:\.mode)?|\w*verify_client\w*", ladder(
+            ("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
+             "reject_invalid", "on"), ("optional", "optionalinteractiveuser", "passthrough", "optional_no_ca"),
+            ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore")),
+        "client certificates (mutual TLS) no longer required")
+control(TLS, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*", flag,
+        "client certificates (mutual TLS) no longer required")
+# An HTTP option of a serverless endpoint: plain HTTP allowed where it was redirected to HTTPS or refused.
+control(TLS, r"\w*http_(?:option|options|policy|mode)", ladder(
+    ("redirected", "redirect", "redirect_to_https", "redirect-to-https", "https_only", "https-only", "disabled"),
+    ("enabled", "allowed", "allow", "allow_all", "allow-all")), "plain HTTP allowed (no longer redirected to HTTPS)")
 control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-https",), ("allow-all",)),
         "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
 control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
@@ -260,7 +279,7 @@ control(TLS, r"ssl|ssl_mode|sslmode", ladder(
     ("full", "encrypted_only", "require", "required"),
     ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
     ("off", "disable", "disabled")), "SSL mode weakened")
-control(TLS, r"always_use_https|automatic_https_rewrites|\w*https_redirect\w*|redirect_http_to_https|enforce_https"
+control(TLS, r"always_use_https|automatic_https_rewrites|\w*https?_redirect\w*|redirect_http_to_https|enforce_https"
         r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
 control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
 control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
@@ -303,7 +322,8 @@ control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|ass
 control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|enable_private_\w*|private|is_private"
         r"|private_cluster_enabled|internal|is_internal|private_endpoint_enabled", flag, "no longer private")
 control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
-control(PUBLIC, r"\w*visibility\w*", ladder(("private",), ("internal",), ("public",)), "visibility made public",
+control(PUBLIC, r"\w*visibility\w*|\w*privacy\w*", ladder(("private",), ("internal",), ("public",)),
+        "visibility made public",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
@@ -316,7 +336,12 @@ control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|l
 # A service's one-word access mode of any platform (`access_policy` sso → public, `access_mode` private → anonymous).
 control(PUBLIC, r"\w*access(?:_(?:policy|mode|level|control|setting))?|privacy|\w*_privacy", access_word,
         "anyone may now reach it")
-control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
+# A default policy of any firewall or network ACL (`inbound_policy` DROP → ACCEPT), not an outbound one.
+control(PUBLIC, r"(?!outbound|egress|outgoing|output)\w*default_(?:action|policy)"
+        r"|\w*default_(?:inbound|ingress|incoming)_(?:action|policy)"
+        r"|\w*(?:inbound|ingress|incoming|input)_(?:default_)?policy",
+        ladder(("deny", "drop", "reject", "block", "denied"), ("allow", "accept", "permit", "allowed", "accepted")),
+        "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
         "object ACLs can grant access again")
@@ -461,8 +486,11 @@ control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_typ
         r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
         "reachable from the internet")
 control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*|\w*external_enabled"
-        r"|is_external|allow_external_(?:access|traffic|ingress)", inverted,
-        "internet access turned on")
+        r"|is_external|allow_external_(?:access|traffic|ingress)|(?:allocate|assign|attach|bind)_\w*public_ip\w*",
+        inverted, "internet access turned on")
+# A public endpoint's switch of any spelling: numeric (`internet_service` 0 → 1) or a word (`wan_status` Closed → Open).
+control(PUBLIC, r"\w*(?:internet|wan|extranet)_(?:service|endpoint|switch|enabled|connection|status|state)", unswitch,
+        "a public internet endpoint opened")
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
 control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")

@@ -228,6 +228,8 @@ def _admission(change: Change) -> Iterator[Finding]:
 
 CLUSTER_TYPES = re.compile(r"cluster|kubernetes|_lke|_eks|_aks|_gke|_oke|_doks")
 PUBLIC_KEYS = re.compile(r"\w*public\w*(?:enabled|access|endpoint|ip)\w*|enable\w*public\w*|ispublic\w*")
+# A key that turns public access off (`disable_public_service_endpoint`): true → false makes the API public.
+PRIVATE_KEYS = re.compile(r"(?:disable|block|restrict|deny|no)\w*public\w*")
 CONCEALED = {"gkemetadata", "secure", "gkemetadataserver", "conceal", "concealed"}
 EXPOSED_METADATA = {"gcemetadata", "expose", "exposed", "unspecified", "node", "modeunspecified"}
 
@@ -243,8 +245,13 @@ def _cluster_endpoint(change: Change) -> Iterator[Finding]:
     before, after = _flat(change, False), _flat(change, True)
     for path, new in after.items():
         old, key = before.get(path), _key(path)
-        if CLUSTER_TYPES.search(change.type) and PUBLIC_KEYS.fullmatch(key) and _true(new) and old is False:
+        private = PRIVATE_KEYS.fullmatch(key) is not None
+        if CLUSTER_TYPES.search(change.type) and PUBLIC_KEYS.fullmatch(key) and not private and _true(new) \
+                and old is False:
             yield finding(EXPOSED, change.address, f"{change.address}: {path} false → true (the cluster API is "
+                          "public)")
+        elif CLUSTER_TYPES.search(change.type) and private and old is True and new is False:
+            yield finding(EXPOSED, change.address, f"{change.address}: {path} true → false (the cluster API is "
                           "public)")
         elif CLUSTER_TYPES.search(change.type) and re.search(r"(?:^|\.)acl\w*\.enabled$", path) and old is True \
                 and new is False:
