@@ -161,12 +161,12 @@ def consumers_moved(change: Change, ri: ReviewInput) -> str | None:
     if ids & now:
         return None  # something in the plan still points at it
     successors = plan_view(ri).creates_by_type.get(change.type, [])
-    if any(weaker_successor(change, new) for new in successors):
-        return None  # a successor of its kind that holds a control of it more weakly takes over: not a hand-over
     same_type = bool(successors)
     for consumer in _consumers(change, ids, was):
         gained = _leaves(consumer.after) - _leaves(consumer.before)
         if consumer.action is Action.UPDATE and (same_type or gained & made):
+            if any(weaker_successor(change, new) for new in successors):
+                return None  # a successor of its kind that holds one of its controls more weakly: no hand-over
             return (f"{consumer.address} moves off it to a successor this plan creates, and nothing in the plan "
                     "references it any more")
     return None
