@@ -157,8 +157,10 @@ def looks_stateful(resource_type: str) -> bool:
 
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
-# firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
+# firewall or listener rules, grants of privileges to a role): a replace re-makes it in the same apply; what it
+# opens is judged on its own.
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$"
+                   r"|(?:^|_)grants?_")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 # Audit devices (where an audit trail is sent; the trail already written stays where it is).
 AUDIT_DEVICES = re.compile(r"(?:^|_)audit(?:_device|_sink)?$")
