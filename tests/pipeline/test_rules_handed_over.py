@@ -42,3 +42,25 @@ def test_the_granted_role_itself_replaced_stays_high(tmp_path: Path) -> None:
     role = gone("frostdb_account_role.etl", {"name": "ETL_RUNNER"}, "replace_because_cannot_update",
                 actions=["delete", "create"])
     assert worst(tmp_path, [role], "resource-replace") is Severity.HIGH
+
+
+def _workload(template: dict[str, Any]) -> dict[str, Any]:
+    return {"metadata": [{"name": "checkout-canary", "namespace": "shop"}],
+            "spec": [{"replicas": "1", "template": [{"spec": [template]}]}]}
+
+
+def test_a_stateless_deployment_deleted_is_medium(tmp_path: Path) -> None:
+    pod = {"container": [{"name": "checkout", "image": "acme/checkout:2.3.0-rc1"}]}
+    assert worst(tmp_path, [gone("kubernetes_deployment_v1.canary", _workload(pod))]) \
+        is Severity.MEDIUM
+
+
+def test_a_workload_with_a_claim_a_stateful_set_or_a_namespace_deleted_stays_high(tmp_path: Path) -> None:
+    pod = {"container": [{"name": "db"}],
+           "volume": [{"name": "data", "persistent_volume_claim": [{"claim_name": "data"}]}]}
+    assert worst(tmp_path, [gone("kubernetes_deployment_v1.db", _workload(pod))]) is Severity.HIGH
+    plain = {"container": [{"name": "db"}]}
+    assert worst(tmp_path, [gone("kubernetes_stateful_set_v1.db", _workload(plain))]) \
+        is Severity.HIGH
+    assert worst(tmp_path, [gone("kubernetes_namespace_v1.shop", {"metadata": [{"name": "shop"}]})]) \
+        is Severity.HIGH

@@ -12,7 +12,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.guardrails import relaxation_removed
-from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
@@ -236,6 +236,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                 "like a forget"), Severity.MEDIUM),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
+    Grade(_when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
+                "them; check nothing still routes to it"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
