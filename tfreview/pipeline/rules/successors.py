@@ -1,5 +1,7 @@
 """Risk rules, successors (risk rules stage, delete grading): a deleted object whose same-type create in the same plan
-names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4).
+names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4), or
+whose job a create of its kind takes over where it acted (a variable moved up to its group, a release replaced in
+its namespace, individuals' assignments to an app replaced by a group's).
 """
 
 from __future__ import annotations
@@ -7,9 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.takeover import SUCCEEDED
+from tfreview.pipeline.rules.tightened import weaker_successor
+from tfreview.pipeline.rules.values import leaves
 
 _SEGMENTS = re.compile(r"[/:]")
 _VERSION = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
@@ -54,3 +60,140 @@ def successor(change: Change, ri: ReviewInput) -> str | None:
                 return (f"replaced by {other.address} in the same plan: {old[0]} "
                         f"{'.'.join(map(str, old[1]))} → {'.'.join(map(str, version))}")
     return None
+
+
+# --- a create of the same function over the same target takes over ------------------------------------------
+# The object's own identity: the first of these that holds a string is what the object is (a variable's key, a
+# release's name, a cache's id); an assignment of a principal has none of its own.
+IDENTITY_KEYS = ("key", "name", "cluster_id", "identifier", "title", "display_name")
+# Words of a type that say nothing of its function.
+GENERIC_WORDS = frozenset({"v1", "v2", "v3", "resource", "object", "config", "configuration", "settings"})
+_TOKENS = re.compile(r"[a-z0-9]+")
+_LEAF = re.compile(r"\[\d+\]")
+
+
+def _strings(values: Any) -> set[str]:
+    """Every string leaf of a plan object, lower-cased (items of lists too), but masked placeholders."""
+    found: set[str] = set()
+    for _path, value in leaves(values):
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item and not (item.startswith("(") and item.endswith(")")):
+                found.add(item.lower())
+    return found
+
+
+def _scopes(value: str) -> list[str]:
+    """A path-like value and the paths that contain it (`acme/platform/deployer` → `acme/platform`, `acme`)."""
+    parts = value.split("/")
+    return ["/".join(parts[:size]) for size in range(len(parts), 0, -1) if "/".join(parts[:size])]
+
+
+def _values_index(view: PlanView) -> dict[str, list[Change]]:
+    """The plan's creates by every string value they hold (lower-cased), built once per plan."""
+    index: dict[str, list[Change]] = {}
+    for other in view.of(Action.CREATE):
+        for value in _strings(other.after):
+            index.setdefault(value, []).append(other)
+    return index
+
+
+def _identity(before: dict[str, Any]) -> tuple[str, str] | None:
+    """(attribute, value) of what the object is, or None for one with no identity of its own."""
+    return next(((k, v) for k in IDENTITY_KEYS if isinstance(v := before.get(k), str) and v), None)
+
+
+def _kin(old: str, new: str) -> bool:
+    """Whether two types of one provider do the same job: the same type, or a function word in common."""
+    old_words, new_words = old.split("_"), new.split("_")
+    return old == new or (old_words[0] == new_words[0]
+                          and bool(set(old_words[1:]) & set(new_words[1:]) - GENERIC_WORDS))
+
+
+def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | None) -> bool:
+    """Whether the create acts where the deleted object did: a top-level value of the same attribute (not the
+    identity), or a path that contains the deleted object's (a group above its project)."""
+    held = {v.lower() for v in after.values() if isinstance(v, str)}
+    for key, value in before.items():
+        if key == identity or not isinstance(value, str) or len(value) < 3 or value.startswith("("):
+            continue
+        if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
+            return True
+    return False
+
+
+def _carried(identity: tuple[str, str] | None, held: set[str]) -> bool:
+    """Whether the create carries the deleted object's identity: its value, or every word of it."""
+    if identity is None:
+        return True
+    value = identity[1].lower()
+    words = set(_TOKENS.findall(value))
+    return value in held or bool(words) and words <= {w for text in held for w in _TOKENS.findall(text)}
+
+
+def _enforced(before: dict[str, Any]) -> set[str]:
+    """The items of the lists the object enforces (required checks, contexts), anywhere in it."""
+    return {item.lower() for _path, value in leaves(before) if isinstance(value, list)
+            for item in value if isinstance(item, str) and item}
+
+
+def handed_over(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object loses nothing, or None: a create in the same plan takes its job over, no weaker: of its
+    kind (same type or a function word in common), where it acted (same target, or a scope that contains it) and
+    carrying its identity; or a ruleset or policy that carries every item the deleted object enforced."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.DELETE or not before:
+        return None
+    index = plan_view(ri).derived("creates by value", _values_index)
+    identity = _identity(before)
+    candidates: dict[int, Change] = {}
+    for value in _strings(before):
+        for scope in _scopes(value):
+            candidates.update((id(c), c) for c in index.get(scope, []))
+    enforced = _enforced(before)
+    for other in candidates.values():
+        after = other.after if isinstance(other.after, dict) else {}
+        if other.type.split("_")[0] != change.type.split("_")[0]:
+            continue
+        held = _strings(after)
+        if _kin(change.type, other.type) and _same_target(before, after, identity and identity[0]) \
+                and _carried(identity, held) and not weaker_successor(change, other):
+            return f"{other.address} is created in the same plan where it acted and takes over its job"
+        if len(enforced) >= 2 and enforced <= held and SUCCEEDED.search(other.type) \
+                and _no_weaker_by_name(change.type, before, after):
+            return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
+    return None
+
+
+def _no_weaker_by_name(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a create of another schema holds each setting the deleted object had under the same name at least
+    as strongly, with at least one such setting to compare (`required_approving_review_count` 2 → 2)."""
+    new: dict[str, list[Any]] = {}
+    for path, value in leaves(after):
+        new.setdefault(_LEAF.sub("", path).rpartition(".")[2], []).append(value)
+    compared = False
+    for path, value in leaves(before):
+        for other in new.get(_LEAF.sub("", path).rpartition(".")[2], []):
+            move = direction(resource_type, path, value, other)
+            if move == -1:
+                return False
+            compared = compared or move is not None
+    return compared
+
+
+# A cache by its type's words (`elasticache`, `redis_cache`); its data is refilled by clients.
+CACHE = re.compile(r"cache")
+# Settings that keep copies of a cache's data: a snapshot or backup retention, persistence, append-only files.
+KEEPS_COPIES = re.compile(r"snapshot|backup|persist|aof|rdb")
+
+
+def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted cache loses nothing, or None: it keeps no copies (no snapshot, backup or persistence set) and
+    a create of its kind takes over under its identity."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if not any(CACHE.search(word) for word in change.type.split("_")[1:]):
+        return None
+    if any(KEEPS_COPIES.search(path) and value not in (None, 0, False, "", [], {}, "0", "false", "none", "off")
+           for path, value in leaves(before)):
+        return None
+    why = handed_over(change, ri) if _identity(before) is not None else None
+    return None if why is None else f"a cache that keeps no copies; {why}"
