@@ -6,6 +6,7 @@ its namespace, individuals' assignments to an app replaced by a group's).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -97,9 +98,11 @@ def _values_index(view: PlanView) -> dict[str, list[Change]]:
     return index
 
 
-def _identity(before: dict[str, Any]) -> tuple[str, str] | None:
-    """(attribute, value) of what the object is, or None for one with no identity of its own."""
-    return next(((k, v) for k in IDENTITY_KEYS if isinstance(v := before.get(k), str) and v), None)
+def _identity(before: dict[str, Any], resource_type: str) -> tuple[str, str] | None:
+    """(attribute, value) of what the object is (its key or name, or its kind's own name: `function_name` of a
+    function), or None for one with no identity of its own."""
+    own = tuple(f"{word}_name" for word in resource_type.split("_")[1:])
+    return next(((k, v) for k in (*IDENTITY_KEYS, *own) if isinstance(v := before.get(k), str) and v), None)
 
 
 def _kin(old: str, new: str) -> bool:
@@ -144,7 +147,7 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
     if change.action is not Action.DELETE or not before:
         return None
     index = plan_view(ri).derived("creates by value", _values_index)
-    identity = _identity(before)
+    identity = _identity(before, change.type)
     candidates: dict[int, Change] = {}
     for value in _strings(before):
         for scope in _scopes(value):
@@ -156,12 +159,21 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
             continue
         held = _strings(after)
         if _kin(change.type, other.type) and _same_target(before, after, identity and identity[0]) \
-                and _carried(identity, held) and not weaker_successor(change, other):
+                and _carried(identity, held) and not weaker_successor(change, other) \
+                and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
         if len(enforced) >= 2 and enforced <= held and SUCCEEDED.search(other.type) \
                 and _no_weaker_by_name(change.type, before, after):
             return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
     return None
+
+
+def _switches_kept(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether every switch the deleted object had that the create also sets is the same, or known stronger (a
+    flipped `masked` or `protected` the vocabulary does not know is not proven harmless)."""
+    new = dict(leaves(after))
+    return all(new[path] == value or direction(resource_type, path, value, new[path]) == 1
+               for path, value in leaves(before) if isinstance(value, bool) and isinstance(new.get(path), bool))
 
 
 def _no_weaker_by_name(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -195,5 +207,61 @@ def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
     if any(KEEPS_COPIES.search(path) and value not in (None, 0, False, "", [], {}, "0", "false", "none", "off")
            for path, value in leaves(before)):
         return None
-    why = handed_over(change, ri) if _identity(before) is not None else None
+    why = handed_over(change, ri) if _identity(before, change.type) is not None else None
     return None if why is None else f"a cache that keeps no copies; {why}"
+
+
+# --- an older version retired while a newer one serves --------------------------------------------------------
+_VERSIONED_NAME = re.compile(r"^(?P<base>.*?[a-z])[-_.]?v(?P<number>\d+)$", re.IGNORECASE)
+IDS = ("id", "arn")
+
+
+def _version_of(change: Change, after: bool) -> tuple[str, int] | None:
+    """(base, version) of an object's identity written `<base>-v<N>` (`thumbnailer-v1`), or None."""
+    values = change.after if after else change.before
+    identity = _identity(values, change.type) if isinstance(values, dict) else None
+    found = _VERSIONED_NAME.match(identity[1]) if identity else None
+    return None if found is None else (found["base"].lower(), int(found["number"]))
+
+
+class _Kept:
+    """The plan's kept objects (not deleted): their versions by type and base, and their values as text."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.versions: dict[tuple[str, str], list[int]] = {}
+        texts = []
+        for other in view.changes:
+            if other.mode != "managed" or other.action in (Action.DELETE, Action.REPLACE, Action.FORGET):
+                continue
+            if (version := _version_of(other, True)) is not None:
+                self.versions.setdefault((other.type, version[0]), []).append(version[1])
+            texts.append(json.dumps([other.before, other.after]))
+        self.text = "\n".join(texts)
+
+
+def _unreferenced(change: Change, kept: _Kept) -> bool:
+    """Whether no kept object holds the deleted object's identity, id or ARN."""
+    before = change.before if isinstance(change.before, dict) else {}
+    identity = _identity(before, change.type)
+    held = [v for k in IDS if isinstance(v := before.get(k), str) and len(v) >= 6]
+    return all(json.dumps(v)[1:-1] not in kept.text for v in [*(identity[1:] if identity else ()), *held])
+
+
+def retired_version(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object is an older version retired, or None: its identity is `<base>-v<N>`, the plan keeps an
+    object of its type at a newer version of the same base, and nothing kept refers to it; or it shares its
+    identity with such a retired object deleted with it (the function's own role), and nothing kept refers to it."""
+    if change.action is not Action.DELETE:
+        return None
+    view = plan_view(ri)
+    kept = view.derived("kept versions and values", _Kept)
+    version = _version_of(change, False)
+    if version is None or not _unreferenced(change, kept):
+        return None
+    if any(newer > version[1] for newer in kept.versions.get((change.type, version[0]), [])):
+        return f"an older version retired: a newer {version[0]} version is kept in the plan and nothing refers to it"
+    for other in view.of(Action.DELETE):
+        if other is not change and other.type != change.type and _version_of(other, False) == version \
+                and any(newer > version[1] for newer in kept.versions.get((other.type, version[0]), [])):
+            return f"it goes with {other.address}, an older version retired, and nothing kept refers to it"
+    return None
