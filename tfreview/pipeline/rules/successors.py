@@ -130,7 +130,7 @@ def _carried(identity: tuple[str, str] | None, held: set[str]) -> bool:
         return True
     value = identity[1].lower()
     words = set(_TOKENS.findall(value))
-    return value in held or bool(words) and words <= {w for text in held for w in _TOKENS.findall(text)}
+    return value in held or (bool(words) and words <= {w for text in held for w in _TOKENS.findall(text)})
 
 
 def _enforced(before: dict[str, Any]) -> set[str]:
