@@ -137,3 +137,13 @@ def test_an_older_version_retired_with_its_own_role_while_a_newer_serves_is_medi
 def test_an_older_version_still_referred_to_or_with_no_newer_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _retired(v2_role="arn:fn:iam::1:role/thumbnailer-v1")) is Severity.HIGH  # v2 uses it
     assert worst(tmp_path, _retired()[:2]) is Severity.HIGH  # nothing newer serves
+
+
+def test_an_assignment_replaced_by_another_of_its_own_kind_or_in_the_same_region_stays_high(tmp_path: Path) -> None:
+    old = {"role": "app-runner", "policy_arn": "arn:cloud:policy/deny-exports"}
+    plan = [gone("cloudco_role_policy_attachment.deny", old),
+            made("cloudco_role_policy_attachment.read", {"role": "app-runner", "policy_arn": "arn:cloud:policy/read"})]
+    assert worst(tmp_path, plan) is Severity.HIGH  # the same kind over the same role: not a broader successor
+    plan = [gone("idco_app_user.carol", {"region": "eu-west-1", "user_id": "00u1a2b3"}),
+            made("idco_app_group_assignment.readers", {"region": "eu-west-1", "group_id": "00g5readers"})]
+    assert worst(tmp_path, plan) is Severity.HIGH  # a region is no target

@@ -67,6 +67,8 @@ def successor(change: Change, ri: ReviewInput) -> str | None:
 # The object's own identity: the first of these that holds a string is what the object is (a variable's key, a
 # release's name, a cache's id); an assignment of a principal has none of its own.
 IDENTITY_KEYS = ("key", "name", "cluster_id", "identifier", "title", "display_name")
+# Attributes that refer to the object another one acts on or lives in.
+REFERENCE = re.compile(r"(?:_id|_arn|_name|^namespace|^project|^group|^repository|^app|^account|^folder)$")
 # Words of a type that say nothing of its function.
 GENERIC_WORDS = frozenset({"v1", "v2", "v3", "resource", "object", "config", "configuration", "settings"})
 _TOKENS = re.compile(r"[a-z0-9]+")
@@ -114,10 +116,13 @@ def _kin(old: str, new: str) -> bool:
 
 def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | None) -> bool:
     """Whether the create acts where the deleted object did: a top-level value of the same attribute (not the
-    identity), or a path that contains the deleted object's (a group above its project)."""
+    identity), or a path that contains the deleted object's (a group above its project). With no identity of its
+    own (an assignment), only an attribute that refers to another object counts (`app_id`, `namespace`)."""
     held = {v.lower() for v in after.values() if isinstance(v, str)}
     for key, value in before.items():
         if key == identity or not isinstance(value, str) or len(value) < 3 or value.startswith("("):
+            continue
+        if identity is None and not REFERENCE.search(key):
             continue
         if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
             return True
@@ -158,7 +163,8 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
         if other.type.split("_")[0] != change.type.split("_")[0]:
             continue
         held = _strings(after)
-        if _kin(change.type, other.type) and _same_target(before, after, identity and identity[0]) \
+        if _kin(change.type, other.type) and (identity is not None or other.type != change.type) \
+                and _same_target(before, after, identity and identity[0]) \
                 and _carried(identity, held) and not weaker_successor(change, other) \
                 and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
