@@ -234,13 +234,13 @@ class _Kept:
     """The plan's kept objects (not deleted): their versions by type and base, and their values as text."""
 
     def __init__(self, view: PlanView) -> None:
-        self.versions: dict[tuple[str, str], list[int]] = {}
+        self.versions: dict[tuple[str, str], list[tuple[int, Change]]] = {}
         texts = []
         for other in view.changes:
             if other.mode != "managed" or other.action in (Action.DELETE, Action.REPLACE, Action.FORGET):
                 continue
             if (version := _version_of(other, True)) is not None:
-                self.versions.setdefault((other.type, version[0]), []).append(version[1])
+                self.versions.setdefault((other.type, version[0]), []).append((version[1], other))
             texts.append(json.dumps([other.before, other.after]))
         self.text = "\n".join(texts)
 
@@ -264,10 +264,16 @@ def retired_version(change: Change, ri: ReviewInput) -> str | None:
     version = _version_of(change, False)
     if version is None or not _unreferenced(change, kept):
         return None
-    if any(newer > version[1] for newer in kept.versions.get((change.type, version[0]), [])):
+    if _newer(change, version, kept):
         return f"an older version retired: a newer {version[0]} version is kept in the plan and nothing refers to it"
     for other in view.of(Action.DELETE):
         if other is not change and other.type != change.type and _version_of(other, False) == version \
-                and any(newer > version[1] for newer in kept.versions.get((other.type, version[0]), [])):
+                and _newer(other, version, kept):
             return f"it goes with {other.address}, an older version retired, and nothing kept refers to it"
     return None
+
+
+def _newer(change: Change, version: tuple[str, int], kept: _Kept) -> bool:
+    """Whether the plan keeps a newer version of CHANGE's object that holds none of its controls more weakly."""
+    return any(number > version[1] and not weaker_successor(change, other)
+               for number, other in kept.versions.get((change.type, version[0]), []))
