@@ -147,3 +147,23 @@ def test_an_assignment_replaced_by_another_of_its_own_kind_or_in_the_same_region
     plan = [gone("idco_app_user.carol", {"region": "eu-west-1", "user_id": "00u1a2b3"}),
             made("idco_app_group_assignment.readers", {"region": "eu-west-1", "group_id": "00g5readers"})]
     assert worst(tmp_path, plan) is Severity.HIGH  # a region is no target
+
+
+def _stack(enabled: bool, namespace: str = "monitoring") -> dict[str, Any]:
+    return {"name": "kube-prometheus-stack", "chart": "kube-prometheus-stack", "namespace": namespace,
+            "values": [f"kubeStateMetrics:\n  enabled: {str(enabled).lower()}\n"]}
+
+
+def _folded(enabled: bool, namespace: str = "monitoring") -> list[dict[str, Any]]:
+    update = kept("chartctl_release.stack", _stack(enabled, namespace))
+    update["change"].update(actions=["update"], before=_stack(False, namespace))
+    return [gone("chartctl_release.ksm", _release("kube-state-metrics", "kube-state-metrics")), update]
+
+
+def test_a_release_whose_job_a_kept_release_in_its_namespace_now_switches_on_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _folded(True)) is Severity.MEDIUM
+
+
+def test_a_kept_release_that_does_not_switch_it_on_or_lives_elsewhere_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _folded(False)) is Severity.HIGH
+    assert worst(tmp_path, _folded(True, "observability")) is Severity.HIGH

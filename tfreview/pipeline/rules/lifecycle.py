@@ -32,7 +32,13 @@ from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
-from tfreview.pipeline.rules.successors import cache_handed_over, handed_over, retired_version, successor
+from tfreview.pipeline.rules.successors import (
+    cache_handed_over,
+    folded_into,
+    handed_over,
+    retired_version,
+    successor,
+)
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
@@ -257,7 +263,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_rename, Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(shifted_definition(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
-          else _paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri)), Severity.MEDIUM),
+          else _paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
+          Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(retired_with_names(c, ri)), Severity.MEDIUM, True),

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -277,3 +278,41 @@ def _newer(change: Change, version: tuple[str, int], kept: _Kept) -> bool:
     """Whether the plan keeps a newer version of CHANGE's object that holds none of its controls more weakly."""
     return any(number > version[1] and not weaker_successor(change, other)
                for number, other in kept.versions.get((change.type, version[0]), []))
+
+
+# --- a kept object of its kind switches on what the deleted object did ----------------------------------------
+_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _switched_on(values: Any) -> set[str]:
+    """The names (letters and digits only) of the components a setting switches on, in its values or in the YAML
+    or JSON documents they hold (`kubeStateMetrics: {enabled: true}` → `kubestatemetrics`)."""
+    found: set[str] = set()
+    for item in [values, *embedded_objects(values)] if isinstance(values, dict) else []:
+        for key, value in item.items():
+            if value is True or (isinstance(value, dict) and value.get("enabled") is True):
+                found.add(_ALNUM.sub("", str(key).lower()))
+    return found
+
+
+def _updates_by_type(view: PlanView) -> dict[str, list[Change]]:
+    index: dict[str, list[Change]] = {}
+    for other in view.of(Action.UPDATE):
+        index.setdefault(other.type, []).append(other)
+    return index
+
+
+def folded_into(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object loses nothing, or None: an object of its type kept where it acted is updated to switch
+    on a component of the deleted object's own name (a chart that now ships what a separate release did)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    identity = _identity(before, change.type) if change.action is Action.DELETE else None
+    name = _ALNUM.sub("", identity[1].lower()) if identity else ""
+    if len(name) < 4:
+        return None
+    for other in plan_view(ri).derived("updates by type", _updates_by_type).get(change.type, []):
+        after = other.after if isinstance(other.after, dict) else {}
+        if _same_target(before, after, identity and identity[0]) \
+                and name in _switched_on(after) - _switched_on(other.before):
+            return f"{other.address}, kept where it acted, now switches on {identity and identity[1]} itself"
+    return None
