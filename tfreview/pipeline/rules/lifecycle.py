@@ -30,15 +30,10 @@ from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
-from tfreview.pipeline.rules.successors import (
-    cache_handed_over,
-    folded_into,
-    handed_over,
-    retired_version,
-    successor,
-)
+from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster

@@ -1,12 +1,12 @@
 """Risk rules, successors (risk rules stage, delete grading): a deleted object whose same-type create in the same plan
 names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4), or
 whose job a create of its kind takes over where it acted (a variable moved up to its group, a release replaced in
-its namespace, individuals' assignments to an app replaced by a group's).
+its namespace, individuals' assignments to an app replaced by a group's, a cache that keeps no copies re-made), or
+that a kept object of its type now switches on itself (a chart that ships what a separate release did).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -101,7 +101,7 @@ def _values_index(view: PlanView) -> dict[str, list[Change]]:
     return index
 
 
-def _identity(before: dict[str, Any], resource_type: str) -> tuple[str, str] | None:
+def identity_of(before: dict[str, Any], resource_type: str) -> tuple[str, str] | None:
     """(attribute, value) of what the object is (its key or name, or its kind's own name: `function_name` of a
     function), or None for one with no identity of its own."""
     own = tuple(f"{word}_name" for word in resource_type.split("_")[1:])
@@ -153,7 +153,7 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
     if change.action is not Action.DELETE or not before:
         return None
     index = plan_view(ri).derived("creates by value", _values_index)
-    identity = _identity(before, change.type)
+    identity = identity_of(before, change.type)
     candidates: dict[int, Change] = {}
     for value in _strings(before):
         for scope in _scopes(value):
@@ -214,70 +214,8 @@ def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
     if any(KEEPS_COPIES.search(path) and value not in (None, 0, False, "", [], {}, "0", "false", "none", "off")
            for path, value in leaves(before)):
         return None
-    why = handed_over(change, ri) if _identity(before, change.type) is not None else None
+    why = handed_over(change, ri) if identity_of(before, change.type) is not None else None
     return None if why is None else f"a cache that keeps no copies; {why}"
-
-
-# --- an older version retired while a newer one serves --------------------------------------------------------
-_VERSIONED_NAME = re.compile(r"^(?P<base>.*?[a-z])[-_.]?v(?P<number>\d+)$", re.IGNORECASE)
-IDS = ("id", "arn")
-
-
-def _version_of(change: Change, after: bool) -> tuple[str, int] | None:
-    """(base, version) of an object's identity written `<base>-v<N>` (`thumbnailer-v1`), or None."""
-    values = change.after if after else change.before
-    identity = _identity(values, change.type) if isinstance(values, dict) else None
-    found = _VERSIONED_NAME.match(identity[1]) if identity else None
-    return None if found is None else (found["base"].lower(), int(found["number"]))
-
-
-class _Kept:
-    """The plan's kept objects (not deleted): their versions by type and base, and their values as text."""
-
-    def __init__(self, view: PlanView) -> None:
-        self.versions: dict[tuple[str, str], list[tuple[int, Change]]] = {}
-        texts = []
-        for other in view.changes:
-            if other.mode != "managed" or other.action in (Action.DELETE, Action.REPLACE, Action.FORGET):
-                continue
-            if (version := _version_of(other, True)) is not None:
-                self.versions.setdefault((other.type, version[0]), []).append((version[1], other))
-            texts.append(json.dumps([other.before, other.after]))
-        self.text = "\n".join(texts)
-
-
-def _unreferenced(change: Change, kept: _Kept) -> bool:
-    """Whether no kept object holds the deleted object's identity, id or ARN."""
-    before = change.before if isinstance(change.before, dict) else {}
-    identity = _identity(before, change.type)
-    held = [v for k in IDS if isinstance(v := before.get(k), str) and len(v) >= 6]
-    return all(json.dumps(v)[1:-1] not in kept.text for v in [*(identity[1:] if identity else ()), *held])
-
-
-def retired_version(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted object is an older version retired, or None: its identity is `<base>-v<N>`, the plan keeps an
-    object of its type at a newer version of the same base, and nothing kept refers to it; or it shares its
-    identity with such a retired object deleted with it (the function's own role), and nothing kept refers to it."""
-    if change.action is not Action.DELETE:
-        return None
-    view = plan_view(ri)
-    kept = view.derived("kept versions and values", _Kept)
-    version = _version_of(change, False)
-    if version is None or not _unreferenced(change, kept):
-        return None
-    if _newer(change, version, kept):
-        return f"an older version retired: a newer {version[0]} version is kept in the plan and nothing refers to it"
-    for other in view.of(Action.DELETE):
-        if other is not change and other.type != change.type and _version_of(other, False) == version \
-                and _newer(other, version, kept):
-            return f"it goes with {other.address}, an older version retired, and nothing kept refers to it"
-    return None
-
-
-def _newer(change: Change, version: tuple[str, int], kept: _Kept) -> bool:
-    """Whether the plan keeps a newer version of CHANGE's object that holds none of its controls more weakly."""
-    return any(number > version[1] and not weaker_successor(change, other)
-               for number, other in kept.versions.get((change.type, version[0]), []))
 
 
 # --- a kept object of its kind switches on what the deleted object did ----------------------------------------
@@ -306,7 +244,7 @@ def folded_into(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted object loses nothing, or None: an object of its type kept where it acted is updated to switch
     on a component of the deleted object's own name (a chart that now ships what a separate release did)."""
     before = change.before if isinstance(change.before, dict) else {}
-    identity = _identity(before, change.type) if change.action is Action.DELETE else None
+    identity = identity_of(before, change.type) if change.action is Action.DELETE else None
     name = _ALNUM.sub("", identity[1].lower()) if identity else ""
     if len(name) < 4:
         return None
