@@ -73,6 +73,7 @@ REFERENCE = re.compile(r"(?:_id|_arn|_name|^namespace|^project|^group|^repositor
 # Words of a type that say nothing of its function.
 GENERIC_WORDS = frozenset({"v1", "v2", "v3", "resource", "object", "config", "configuration", "settings"})
 _TOKENS = re.compile(r"[a-z0-9]+")
+MAX_HOLDERS = 32
 _LEAF = re.compile(r"\[\d+\]")
 
 
@@ -92,13 +93,19 @@ def _scopes(value: str) -> list[str]:
     return ["/".join(parts[:size]) for size in range(len(parts), 0, -1) if "/".join(parts[:size])]
 
 
-def _values_index(view: PlanView) -> dict[str, list[Change]]:
-    """The plan's creates by every string value they hold (lower-cased), built once per plan."""
-    index: dict[str, list[Change]] = {}
-    for other in view.of(Action.CREATE):
-        for value in _strings(other.after):
-            index.setdefault(value, []).append(other)
-    return index
+class _Held:
+    """The plan's creates by every string value they hold (lower-cased), and each one's strings and their words,
+    built once per plan."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.by_value: dict[str, list[Change]] = {}
+        self.strings: dict[int, set[str]] = {}
+        self.words: dict[int, set[str]] = {}
+        for other in view.of(Action.CREATE):
+            self.strings[id(other)] = found = _strings(other.after)
+            self.words[id(other)] = {w for text in found for w in _TOKENS.findall(text)}
+            for value in found:
+                self.by_value.setdefault(value, []).append(other)
 
 
 def identity_of(before: dict[str, Any], resource_type: str) -> tuple[str, str] | None:
@@ -130,13 +137,13 @@ def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | 
     return False
 
 
-def _carried(identity: tuple[str, str] | None, held: set[str]) -> bool:
+def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[str]) -> bool:
     """Whether the create carries the deleted object's identity: its value, or every word of it."""
     if identity is None:
         return True
     value = identity[1].lower()
     words = set(_TOKENS.findall(value))
-    return value in held or (bool(words) and words <= {w for text in held for w in _TOKENS.findall(text)})
+    return value in held or (bool(words) and words <= held_words)
 
 
 def _enforced(before: dict[str, Any]) -> set[str]:
@@ -152,21 +159,23 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
     before = change.before if isinstance(change.before, dict) else {}
     if change.action is not Action.DELETE or not before:
         return None
-    index = plan_view(ri).derived("creates by value", _values_index)
+    index = plan_view(ri).derived("creates by value", _Held)
     identity = identity_of(before, change.type)
     candidates: dict[int, Change] = {}
     for value in _strings(before):
         for scope in _scopes(value):
-            candidates.update((id(c), c) for c in index.get(scope, []))
+            holders = index.by_value.get(scope, [])
+            if len(holders) <= MAX_HOLDERS:  # a value many creates share (a region) points at none of them
+                candidates.update((id(c), c) for c in holders)
     enforced = _enforced(before)
     for other in candidates.values():
         after = other.after if isinstance(other.after, dict) else {}
         if other.type.split("_")[0] != change.type.split("_")[0]:
             continue
-        held = _strings(after)
+        held = index.strings[id(other)]
         if _kin(change.type, other.type) and (identity is not None or other.type != change.type) \
-                and _same_target(before, after, identity and identity[0]) \
-                and _carried(identity, held) and not weaker_successor(change, other) \
+                and _carried(identity, held, index.words[id(other)]) \
+                and _same_target(before, after, identity and identity[0]) and not weaker_successor(change, other) \
                 and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
         if len(enforced) >= 2 and enforced <= held and SUCCEEDED.search(other.type) \
