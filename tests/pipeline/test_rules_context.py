@@ -105,8 +105,11 @@ def test_a_manifest_is_judged_by_its_kind() -> None:
         ("kubernetes_manifest.x", Severity.MEDIUM), ("kubernetes_manifest.db", Severity.HIGH)}
 
 
-def test_deleting_a_stateless_kubernetes_object_is_unchanged() -> None:
+def test_deleting_a_stateless_deployment_is_medium_a_stateful_set_stays_high() -> None:
+    # Two sets' authors label a Deployment with no volumes deleted benign: its pods hold nothing (kubernetes.py).
     entry = resource("kubernetes_deployment_v1", _k8s({}, "web"), None, ["delete"])
+    assert graded(run(plan(entry)), "resource-delete") == [Severity.MEDIUM]
+    entry = resource("kubernetes_stateful_set_v1", _k8s({}, "web"), None, ["delete"])
     assert graded(run(plan(entry)), "resource-delete") == [Severity.HIGH]
 
 

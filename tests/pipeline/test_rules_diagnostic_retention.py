@@ -34,3 +34,33 @@ def test_a_modest_cut_on_debug_output_is_housekeeping() -> None:
 ])
 def test_evidence_or_a_sharp_cut_stays_high(before: dict[str, Any], after: dict[str, Any]) -> None:
     assert _worst(before, after) is Severity.HIGH
+
+
+def _log_group(name: str, days: int, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "retention_in_days": days, **extra}
+
+
+def _log_cut(name: str, before: int, after: int, **extra: Any) -> Severity | None:
+    found = [f.severity for f in every_check(change("quillog_log_group", _log_group(name, before, **extra),
+                                                    _log_group(name, after, **extra)))
+             if f.rule == "backup-reduced"]
+    return min(found, key=lambda s: s.rank) if found else None
+
+
+def test_logs_still_kept_a_year_or_debug_output_kept_a_week_is_tuning() -> None:
+    assert _log_cut("/app/checkout/access", 3653, 400) is Severity.MEDIUM  # the evidence window stays
+    assert _log_cut("/app/checkout/debug", 3653, 30) is Severity.LOW
+    assert _log_cut("/app/checkout/trace", 3653, 7) is Severity.LOW
+
+
+@pytest.mark.parametrize(("name", "before", "after", "extra"), [
+    ("/org/audit-trail", 3653, 3, {}),  # an audit trail cut to days
+    ("/app/checkout/access", 3653, 90, {}),  # access logs below a year
+    ("/app/checkout/audit", 400, 180, {}),
+    ("/app/checkout/debug", 3653, 3, {}),  # debug output below a week
+    ("/app/checkout/access", 3653, 400, {"legal_hold": True}),
+    ("/app/checkout/security-debug", 3653, 30, {}),
+])
+def test_audit_and_access_logs_below_a_year_stay_high(name: str, before: int, after: int,
+                                                       extra: dict[str, Any]) -> None:
+    assert _log_cut(name, before, after, **extra) is Severity.HIGH

@@ -184,8 +184,11 @@ def test_a_stateless_workload_in_a_preview_namespace_goes_with_its_preview(tmp_p
     assert found.get("resource-delete") is Severity.MEDIUM and label == "likely_safe"
 
 
-def test_a_workload_in_a_production_namespace_or_holding_volumes_stays_high(tmp_path: Path) -> None:
+def test_a_workload_holding_volumes_stays_high_a_stateless_one_anywhere_is_medium(tmp_path: Path) -> None:
+    # A Deployment with no claim holds nothing wherever it runs (kubernetes.py); its volumes are what decide.
     assert judge(tmp_path, _workload_deleted("kubernetes_deployment_v1", "payments"))[0]["resource-delete"] \
-        is Severity.HIGH
+        is Severity.MEDIUM
+    assert judge(tmp_path, _workload_deleted("kubernetes_deployment_v1", "payments", volumes=True))[0][
+        "resource-delete"] is Severity.HIGH
     assert judge(tmp_path, _workload_deleted("kubernetes_stateful_set_v1", "preview-pr-1841", volumes=True))[0][
         "resource-delete"] is Severity.HIGH

@@ -55,15 +55,11 @@ KNOWN_MISSES = {
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
     # a drained legacy queue deleted with its alarm: a queue's messages go with it, and nothing says it is empty
     "fresh/monorepo-month/b50_legacy_queue_and_alarm_removed.json",
-    # a release deleted because another release now ships its workload: nothing in the plan says so
-    "fresh/public-modules/b17_helm_ksm_folded_into_kps.json",
     # the last set's first-run false alarms, each arguable (its author named three as debatable): a peering to an
-    # account the plan never shows is its own, an alert integration re-keyed, force_destroy turned on, a stateless
-    # deployment deleted
+    # account the plan never shows is its own, an alert integration re-keyed, force_destroy turned on
     "fresh/real-and-adversarial/a31_vpc_peering_same_org.json",
     "fresh/real-and-adversarial/a40_pagerduty_service_replace.json",
     "fresh/real-and-adversarial/a48_s3_force_destroy_tmp.json",
-    "fresh/real-and-adversarial/r32_k8s_homelab_helm_upgrades.json",
     # an ephemeral-labelled cluster also labelled env=prod, whose workers keep HDFS data by default: fails closed
     "fresh/cis-posture/b18_dataproc_ephemeral_delete.json",
     # a dataset deleted with delete_contents_on_destroy = false (the provider default, like force_destroy = false)

@@ -23,6 +23,7 @@ from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, pairs, plain
+from tfreview.pipeline.rules.watch import kept_long_enough
 
 # Words of an attribute path that say it bounds how long something is kept before it goes.
 KEEPING = frozenset({"retention", "retain", "retained", "ttl", "keep", "expire", "expires", "expiration", "expiry",
@@ -142,6 +143,9 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
         if not (cut or slashed):
             continue
         severity = Severity.MEDIUM if not slashed and non_production(change) else Severity.HIGH
+        if new is not None and not _keeps_copies(change, path) \
+                and (floor := kept_long_enough(change, new / DAY)) is not None:
+            severity = max(severity, floor, key=lambda s: s.rank)  # logs still kept long enough to serve
         kept = f"kept {_shown(new)} instead of {_shown(old)}; " if old is not None and new is not None else ""
         yield finding(BACKUP, change.address,
                       f"{change.address}: {path} {show(was)} → {show(now)} ({kept}logs, audit trail or copies to "

@@ -1,8 +1,9 @@
-"""Risk rules, lifecycle helper: which Kubernetes objects are stateless (their replace re-creates pods, no data);
-lifecycle.py grades replaces with it."""
+"""Risk rules, lifecycle helper: which Kubernetes objects are stateless (their replace re-creates pods, no data;
+a Deployment's delete stops pods that hold nothing); lifecycle.py grades replaces and deletes with it."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from tfreview.pipeline.changes import Change
@@ -34,6 +35,24 @@ def k8s_stateless(change: Change) -> bool:
             return False
         specs = [spec for side in (before, after) for spec in _blocks(side.get("spec"))]
     return not any(isinstance(spec, dict) and str(spec.get("type", "")).lower() == "loadbalancer" for spec in specs)
+
+
+# Workloads that only run replicas of a pod template (a Deployment, a ReplicaSet): deleted, their pods stop and
+# nothing they held lasts, unless the template mounts a claim or a node's disk.
+K8S_REPLICA_KINDS = frozenset({"deployment", "replicaset", "replicationcontroller"})
+_VOLUMES = re.compile(r"persistent_?volume_?claim|volume_?claim|host_?path|persistentvolume", re.IGNORECASE)
+
+
+def k8s_stateless_workload(change: Change) -> bool:
+    """Whether a deleted object is a Deployment-like workload whose pod template mounts no claim or host disk."""
+    before = change.before if isinstance(change.before, dict) else {}
+    manifest = before.get("manifest")
+    if change.type == "kubernetes_manifest":
+        kind = str(manifest.get("kind", "")).lower() if isinstance(manifest, dict) else ""
+    else:
+        match = _K8S_TYPE.match(change.type)
+        kind = match["kind"].replace("_", "") if match else ""
+    return kind in K8S_REPLICA_KINDS and not _VOLUMES.search(json.dumps(before))
 
 
 def _blocks(value: object) -> list[object]:

@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_p
 from tfreview.pipeline.rules.ephemeral import brief_messages, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.jobs import runs_to_completion
-from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
 from tfreview.pipeline.rules.narrowed import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
@@ -34,13 +34,14 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
-from tfreview.pipeline.rules.referrers import handed_over
+from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
-from tfreview.pipeline.rules.successors import successor
+from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
@@ -166,8 +167,10 @@ def looks_stateful(resource_type: str) -> bool:
 
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
-# firewall or listener rules): a replace re-makes it in the same apply; what it opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$")
+# firewall or listener rules, grants of privileges to a role): a replace re-makes it in the same apply; what it
+# opens is judged on its own.
+LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$"
+                   r"|(?:^|_)grants?_")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 # Audit devices (where an audit trail is sent; the trail already written stays where it is).
 AUDIT_DEVICES = re.compile(r"(?:^|_)audit(?:_device|_sink)?$")
@@ -244,6 +247,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(lambda c, ri: _paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
+    Grade(_when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
+                "them; check nothing still routes to it"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
@@ -264,7 +269,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else container_renamed(c, ri), Severity.HIGH, True),
     Grade(_rename, Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(shifted_definition(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(successor(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
+          else _paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
+          Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(retired_with_names(c, ri)), Severity.MEDIUM, True),
@@ -280,7 +287,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(handed_over(c, ri) or superseded(c, ri)
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
                                                                    or rule_moved(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(own_logs_retired(c, ri)), Severity.MEDIUM, True),

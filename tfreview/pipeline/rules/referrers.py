@@ -48,7 +48,7 @@ def _names_kind(referrer: Change, path: str, kind: str) -> bool:
     return any(kind in words(str(value)) for value in block.values() if isinstance(value, str))
 
 
-def handed_over(change: Change, ri: ReviewInput) -> str | None:
+def referrers_moved(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting this object strands nothing, or None: a same-type create takes over, and references to the
     old one move to an id known after apply (the new one's) while nothing kept still holds the old id."""
     view = plan_view(ri)

@@ -1,5 +1,8 @@
 """Risk rules, successors (risk rules stage, delete grading): a deleted object whose same-type create in the same plan
-names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4).
+names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4), or
+whose job a create of its kind takes over where it acted (a variable moved up to its group, a release replaced in
+its namespace, individuals' assignments to an app replaced by a group's, a cache that keeps no copies re-made), or
+that a kept object of its type now switches on itself (a chart that ships what a separate release did).
 """
 
 from __future__ import annotations
@@ -7,9 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.takeover import SUCCEEDED
+from tfreview.pipeline.rules.tightened import weaker_successor
+from tfreview.pipeline.rules.values import leaves
 
 _SEGMENTS = re.compile(r"[/:]")
 _VERSION = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
@@ -53,4 +61,205 @@ def successor(change: Change, ri: ReviewInput) -> str | None:
             if version > old[1]:
                 return (f"replaced by {other.address} in the same plan: {old[0]} "
                         f"{'.'.join(map(str, old[1]))} → {'.'.join(map(str, version))}")
+    return None
+
+
+# --- a create of the same function over the same target takes over ------------------------------------------
+# The object's own identity: the first of these that holds a string is what the object is (a variable's key, a
+# release's name, a cache's id); an assignment of a principal has none of its own.
+IDENTITY_KEYS = ("key", "name", "cluster_id", "identifier", "title", "display_name")
+# Attributes that refer to the object another one acts on or lives in.
+REFERENCE = re.compile(r"(?:_id|_arn|_name|^namespace|^project|^group|^repository|^app|^account|^folder)$")
+# Words of a type that say nothing of its function.
+GENERIC_WORDS = frozenset({"v1", "v2", "v3", "resource", "object", "config", "configuration", "settings"})
+_TOKENS = re.compile(r"[a-z0-9]+")
+MAX_HOLDERS = 32
+_LEAF = re.compile(r"\[\d+\]")
+
+
+def _strings(values: Any) -> set[str]:
+    """Every string leaf of a plan object, lower-cased (items of lists too), but masked placeholders."""
+    found: set[str] = set()
+    for _path, value in leaves(values):
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item and not (item.startswith("(") and item.endswith(")")):
+                found.add(item.lower())
+    return found
+
+
+def _scopes(value: str) -> list[str]:
+    """A path-like value and the paths that contain it (`acme/platform/deployer` → `acme/platform`, `acme`)."""
+    parts = value.split("/")
+    return ["/".join(parts[:size]) for size in range(len(parts), 0, -1) if "/".join(parts[:size])]
+
+
+class _Held:
+    """The plan's creates by every string value they hold (lower-cased), and each one's strings and their words,
+    built once per plan."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.by_value: dict[str, list[Change]] = {}
+        self.strings: dict[int, set[str]] = {}
+        self.words: dict[int, set[str]] = {}
+        for other in view.of(Action.CREATE):
+            self.strings[id(other)] = found = _strings(other.after)
+            self.words[id(other)] = {w for text in found for w in _TOKENS.findall(text)}
+            for value in found:
+                self.by_value.setdefault(value, []).append(other)
+
+
+def identity_of(before: dict[str, Any], resource_type: str) -> tuple[str, str] | None:
+    """(attribute, value) of what the object is (its key or name, or its kind's own name: `function_name` of a
+    function), or None for one with no identity of its own."""
+    own = tuple(f"{word}_name" for word in resource_type.split("_")[1:])
+    return next(((k, v) for k in (*IDENTITY_KEYS, *own) if isinstance(v := before.get(k), str) and v), None)
+
+
+def _kin(old: str, new: str) -> bool:
+    """Whether two types of one provider do the same job: the same type, or a function word in common."""
+    old_words, new_words = old.split("_"), new.split("_")
+    return old == new or (old_words[0] == new_words[0]
+                          and bool(set(old_words[1:]) & set(new_words[1:]) - GENERIC_WORDS))
+
+
+def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | None) -> bool:
+    """Whether the create acts where the deleted object did: a top-level value of the same attribute (not the
+    identity), or a path that contains the deleted object's (a group above its project). With no identity of its
+    own (an assignment), only an attribute that refers to another object counts (`app_id`, `namespace`)."""
+    held = {v.lower() for v in after.values() if isinstance(v, str)}
+    for key, value in before.items():
+        if key == identity or not isinstance(value, str) or len(value) < 3 or value.startswith("("):
+            continue
+        if identity is None and not REFERENCE.search(key):
+            continue
+        if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
+            return True
+    return False
+
+
+def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[str]) -> bool:
+    """Whether the create carries the deleted object's identity: its value, or every word of it."""
+    if identity is None:
+        return True
+    value = identity[1].lower()
+    words = set(_TOKENS.findall(value))
+    return value in held or (bool(words) and words <= held_words)
+
+
+def _enforced(before: dict[str, Any]) -> set[str]:
+    """The items of the lists the object enforces (required checks, contexts), anywhere in it."""
+    return {item.lower() for _path, value in leaves(before) if isinstance(value, list)
+            for item in value if isinstance(item, str) and item}
+
+
+def handed_over(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object loses nothing, or None: a create in the same plan takes its job over, no weaker: of its
+    kind (same type or a function word in common), where it acted (same target, or a scope that contains it) and
+    carrying its identity; or a ruleset or policy that carries every item the deleted object enforced."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.DELETE or not before:
+        return None
+    index = plan_view(ri).derived("creates by value", _Held)
+    identity = identity_of(before, change.type)
+    candidates: dict[int, Change] = {}
+    for value in _strings(before):
+        for scope in _scopes(value):
+            holders = index.by_value.get(scope, [])
+            if len(holders) <= MAX_HOLDERS:  # a value many creates share (a region) points at none of them
+                candidates.update((id(c), c) for c in holders)
+    enforced = _enforced(before)
+    for other in candidates.values():
+        after = other.after if isinstance(other.after, dict) else {}
+        if other.type.split("_")[0] != change.type.split("_")[0]:
+            continue
+        held = index.strings[id(other)]
+        if _kin(change.type, other.type) and (identity is not None or other.type != change.type) \
+                and _carried(identity, held, index.words[id(other)]) \
+                and _same_target(before, after, identity and identity[0]) and not weaker_successor(change, other) \
+                and _switches_kept(change.type, before, after):
+            return f"{other.address} is created in the same plan where it acted and takes over its job"
+        if len(enforced) >= 2 and enforced <= held and SUCCEEDED.search(other.type) \
+                and _no_weaker_by_name(change.type, before, after):
+            return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
+    return None
+
+
+def _switches_kept(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether every switch the deleted object had that the create also sets is the same, or known stronger (a
+    flipped `masked` or `protected` the vocabulary does not know is not proven harmless)."""
+    new = dict(leaves(after))
+    return all(new[path] == value or direction(resource_type, path, value, new[path]) == 1
+               for path, value in leaves(before) if isinstance(value, bool) and isinstance(new.get(path), bool))
+
+
+def _no_weaker_by_name(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a create of another schema holds each setting the deleted object had under the same name at least
+    as strongly, with at least one such setting to compare (`required_approving_review_count` 2 → 2)."""
+    new: dict[str, list[Any]] = {}
+    for path, value in leaves(after):
+        new.setdefault(_LEAF.sub("", path).rpartition(".")[2], []).append(value)
+    compared = False
+    for path, value in leaves(before):
+        for other in new.get(_LEAF.sub("", path).rpartition(".")[2], []):
+            move = direction(resource_type, path, value, other)
+            if move == -1:
+                return False
+            compared = compared or move is not None
+    return compared
+
+
+# A cache by its type's words (`elasticache`, `redis_cache`); its data is refilled by clients.
+CACHE = re.compile(r"cache")
+# Settings that keep copies of a cache's data: a snapshot or backup retention, persistence, append-only files.
+KEEPS_COPIES = re.compile(r"snapshot|backup|persist|aof|rdb")
+
+
+def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted cache loses nothing, or None: it keeps no copies (no snapshot, backup or persistence set) and
+    a create of its kind takes over under its identity."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if not any(CACHE.search(word) for word in change.type.split("_")[1:]):
+        return None
+    if any(KEEPS_COPIES.search(path) and value not in (None, 0, False, "", [], {}, "0", "false", "none", "off")
+           for path, value in leaves(before)):
+        return None
+    why = handed_over(change, ri) if identity_of(before, change.type) is not None else None
+    return None if why is None else f"a cache that keeps no copies; {why}"
+
+
+# --- a kept object of its kind switches on what the deleted object did ----------------------------------------
+_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _switched_on(values: Any) -> set[str]:
+    """The names (letters and digits only) of the components a setting switches on, in its values or in the YAML
+    or JSON documents they hold (`kubeStateMetrics: {enabled: true}` → `kubestatemetrics`)."""
+    found: set[str] = set()
+    for item in [values, *embedded_objects(values)] if isinstance(values, dict) else []:
+        for key, value in item.items():
+            if value is True or (isinstance(value, dict) and value.get("enabled") is True):
+                found.add(_ALNUM.sub("", str(key).lower()))
+    return found
+
+
+def _updates_by_type(view: PlanView) -> dict[str, list[Change]]:
+    index: dict[str, list[Change]] = {}
+    for other in view.of(Action.UPDATE):
+        index.setdefault(other.type, []).append(other)
+    return index
+
+
+def folded_into(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object loses nothing, or None: an object of its type kept where it acted is updated to switch
+    on a component of the deleted object's own name (a chart that now ships what a separate release did)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    identity = identity_of(before, change.type) if change.action is Action.DELETE else None
+    name = _ALNUM.sub("", identity[1].lower()) if identity else ""
+    if len(name) < 4:
+        return None
+    for other in plan_view(ri).derived("updates by type", _updates_by_type).get(change.type, []):
+        after = other.after if isinstance(other.after, dict) else {}
+        if _same_target(before, after, identity and identity[0]) \
+                and name in _switched_on(after) - _switched_on(other.before):
+            return f"{other.address}, kept where it acted, now switches on {identity and identity[1]} itself"
     return None

@@ -119,7 +119,8 @@ def _min_capacity(block: Any) -> float:
 
 def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     """Whether the leaf at PATH only moved to a sibling of its block that keeps it as strong: a duration whose
-    total over all its units does not shrink, or a fixed count set to 0 where autoscaling's minimum keeps as much."""
+    total over all its units does not shrink, a fixed count set to 0 where autoscaling's minimum keeps as much, or
+    a selector emptied where a sibling of its name is set instead (`category` → `category_group`)."""
     leaf = _STEP.findall(path)[-1][1] if _STEP.findall(path) else ""
     old, new = parent(change.before, path), parent(change.after, path)
     if old is None or new is None:
@@ -134,6 +135,9 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     amount = number(before)
     if FIXED.search(leaf) and number(after) == 0 and amount is not None and amount > 0:
         return _min_capacity(new) >= amount > _min_capacity(old)
+    if isinstance(before, str) and before and after in (None, ""):
+        return any((key.startswith(f"{leaf}_") or leaf.startswith(f"{key}_")) and isinstance(value, str) and value
+                   and not old.get(key) for key, value in new.items())
     return False
 
 

@@ -152,8 +152,7 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
             if (watch_.rule, path) in seen or (after is None and moved_within(change, path, before, after)):
                 continue
             seen.add((watch_.rule, path))
-            severity = Severity.LOW if watch_.test.startswith("lowered") and _modest(before, after) \
-                and (non_production(change) or diagnostic_data(change)) else None
+            severity = _cut_severity(change, watch_, before, after)
             yield finding(watch_.rule, change.address,
                           f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
 
@@ -171,13 +170,48 @@ def diagnostic_data(change: Change) -> bool:
     """Whether the object's own names (address, name, dataset…) say it keeps debug or trace output and nothing it
     names is kept as evidence, nor is it on legal hold."""
     values = change.after if isinstance(change.after, dict) else {}
-    if any(values.get(k) is True for k in ("legal_hold", "immutable", "locked")):
+    if _held(change):
         return False
     names = [change.address.rpartition(".")[2], *(str(v) for k, v in values.items()
                                                   if isinstance(v, str) and k in NAME_KEYS)]
     found = {w for name in names for w in _WORD.findall(name.lower())}
     return bool(found & DIAGNOSTIC) and not found & KEPT_AS_EVIDENCE
 
+
+
+# Log retention in days: a year is the evidence window audit regimes keep (PCI DSS 10.5.1 keeps a year of audit
+# trail); a week of debug output covers any troubleshooting it was kept for.
+LOG_DAYS = frozenset({"retention_in_days"})
+EVIDENCE_DAYS = 365
+DIAGNOSTIC_DAYS = 7
+
+
+def _cut_severity(change: Change, watch_: Watch, before: Any, after: Any) -> Severity | None:
+    """The severity of a cut retention below the rule's own: low for a modest cut on non-production or debug data,
+    or debug logs still kept a week; medium for logs still kept a year (not on legal hold); else None."""
+    if not watch_.test.startswith("lowered") or not _number(before):
+        return None
+    if _modest(before, after) and (non_production(change) or diagnostic_data(change)):
+        return Severity.LOW
+    if watch_.suffix[-1] not in LOG_DAYS or not _number(after) or after == 0:
+        return None
+    return kept_long_enough(change, after)
+
+
+def kept_long_enough(change: Change, days: float) -> Severity | None:
+    """The severity of logs still kept DAYS after a cut, or None when the cut loses evidence: low for debug output
+    kept a week, medium for any logs kept a year; never for data on legal hold."""
+    if _held(change):
+        return None
+    if days >= DIAGNOSTIC_DAYS and diagnostic_data(change):
+        return Severity.LOW
+    return Severity.MEDIUM if days >= EVIDENCE_DAYS else None
+
+
+def _held(change: Change) -> bool:
+    """Whether the object says its data is on legal hold or immutable."""
+    values = change.after if isinstance(change.after, dict) else {}
+    return any(values.get(k) is True for k in ("legal_hold", "immutable", "locked"))
 
 
 def _modest(before: Any, after: Any) -> bool:
