@@ -86,6 +86,9 @@ class ChangeHook:
     types: frozenset[str]
     prefixes: tuple[str, ...]
     actions: frozenset[Action]
+    # Lower-case words of which one must occur in the serialised change for the check to find anything (the
+    # dispatcher's first check, wordgate.py); empty: called with every change it wants.
+    words: tuple[bytes, ...] = ()
 
     def wants(self, resource_type: str, action: Action) -> bool:
         """Whether this check looks at changes of this type and action."""
@@ -125,14 +128,24 @@ def on_change(
     types: Collection[str] = (),
     prefixes: tuple[str, ...] = (),
     actions: Collection[Action] = ALTERING,
+    words: Collection[bytes] = (),
 ) -> Callable[[ChangeCheck], ChangeCheck]:
-    """Register a check called with every managed change of these types (all when none) and actions."""
+    """Register a check called with every managed change of these types (all when none) and actions; with WORDS
+    (lower case), only with those whose type, before or after, serialised, holds one of them (wordgate.py)."""
 
     def register(check: ChangeCheck) -> ChangeCheck:
-        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions)))
+        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions), _words(words)))
         return check
 
     return register
+
+
+def _words(words: Collection[bytes]) -> tuple[bytes, ...]:
+    """WORDS as a tuple: each non-empty lower-case ASCII without a quote or backslash (serialisation escapes those)."""
+    for word in words:
+        if not word or not word.isascii() or word != word.lower() or b'"' in word or b"\\" in word:
+            raise ValueError(f"on_change word {word!r}: give non-empty lower-case ASCII bytes, no quote or backslash")
+    return tuple(words)
 
 
 def config_check(check: RuleCheck) -> RuleCheck:

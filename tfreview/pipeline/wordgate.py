@@ -1,0 +1,70 @@
+"""Rules stage, the dispatcher's first check: which per-change checks can find anything in a change, by its words.
+
+A check registered with `on_change(words=...)` finds nothing unless one of its words occurs in the change's type,
+before or after, serialised with orjson and lower-cased. `risk.evaluate` serialises each change once (only where a
+check that wants its type and action has words), learns which words occur (one C-speed `in` each) and calls only
+the checks one of whose words does: most of the ~90 checks read every changed resource, and most resources hold
+none of what a given check looks for.
+
+A gate may only ever be broader than the check's own reading. Text that could spell a word its serialisation does
+not show opens every gate: non-ASCII text (Unicode case folding reads the Kelvin sign `K` as `k`), a backslash (an
+escape inside an embedded JSON or YAML document: `\\u0045ffect`) and a percent sign (percent-encoded documents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import CHANGE_HOOKS, ChangeCheck
+
+ALWAYS = 1  # the bit every change has: checks without words carry it alone
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """The checks that want one (type, action), each with the bits of its words, and the words to look for."""
+
+    checks: tuple[tuple[int, ChangeCheck], ...]
+    words: tuple[tuple[bytes, int], ...]
+
+    def wanted(self, change: Change) -> int:
+        """The bits of the words that occur in CHANGE (every bit when its text could hide one)."""
+        if not self.words:
+            return ALWAYS
+        text = serialised(change)
+        if text is None:
+            return -1
+        found = ALWAYS
+        for word, bits in self.words:
+            if word in text:
+                found |= bits
+        return found
+
+
+def dispatch_for(resource_type: str, action: Action) -> Dispatch:
+    """The checks registered for changes of this type and action, in registration order."""
+    checks: list[tuple[int, ChangeCheck]] = []
+    words: dict[bytes, int] = {}
+    for index, hook in enumerate(CHANGE_HOOKS):
+        if not hook.wants(resource_type, action):
+            continue
+        bit = ALWAYS << (index + 1) if hook.words else ALWAYS
+        checks.append((bit, hook.check))
+        for word in hook.words:
+            words[word] = words.get(word, 0) | bit
+    return Dispatch(tuple(checks), tuple(words.items()))
+
+
+def serialised(change: Change) -> bytes | None:
+    """The change's type, before and after as lower-case JSON; None when its text could spell a word unseen."""
+    try:
+        text = orjson.dumps((change.type, change.before, change.after)).lower()
+    except orjson.JSONEncodeError:
+        return None  # the checks meet the same value and fail as they always have
+    if not text.isascii() or b"\\\\" in text or b"%" in text:
+        return None
+    return text
+
