@@ -65,7 +65,7 @@ def test_text_that_could_hide_a_word_opens_every_gate(called: list[str], after: 
     assert sorted(called) == ["gated acme_probe.p0", "open acme_probe.p0"]
 
 
-@pytest.mark.parametrize("word", [b"Needle", b'"needle"', b"ne\\edle", b"", "nädel".encode()])
+@pytest.mark.parametrize("word", [b"Needle", b"ne\\edle", b"", "nädel".encode()])
 def test_words_the_serialised_text_cannot_hold_are_refused(word: bytes) -> None:
     with pytest.raises(ValueError, match="lower-case ASCII"):
         on_change(types=("acme_probe",), words=(word,))(lambda change: iter(()))

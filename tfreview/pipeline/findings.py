@@ -141,10 +141,10 @@ def on_change(
 
 
 def _words(words: Collection[bytes]) -> tuple[bytes, ...]:
-    """WORDS as a tuple: each non-empty lower-case ASCII without a quote or backslash (serialisation escapes those)."""
+    """WORDS as a tuple: each non-empty lower-case ASCII without a backslash (serialisation escapes one)."""
     for word in words:
-        if not word or not word.isascii() or word != word.lower() or b'"' in word or b"\\" in word:
-            raise ValueError(f"on_change word {word!r}: give non-empty lower-case ASCII bytes, no quote or backslash")
+        if not word or not word.isascii() or word != word.lower() or b"\\" in word:
+            raise ValueError(f"on_change word {word!r}: give non-empty lower-case ASCII bytes, no backslash")
     return tuple(words)
 
 

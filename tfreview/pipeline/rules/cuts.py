@@ -42,7 +42,7 @@ def cuts(change: Change) -> Iterator[tuple[str, float, float]]:
             yield path, was, now
 
 
-@on_change(actions={Action.UPDATE})
+@on_change(actions={Action.UPDATE}, words=(b"count", b"capacity", b"size", b"replicas", b"nodes", b"instances"))
 def _capacity_cut(change: Change) -> Iterator[Finding]:
     """A running size cut sharply in place."""
     for path, was, now in cuts(change):

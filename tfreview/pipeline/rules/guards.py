@@ -47,7 +47,8 @@ def seconds(value: Any, name: str) -> tuple[float | None, bool]:
     return (amount * unit, True) if unit else (amount, False)
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"reauth", b"re_auth", b"session", b"inactivity", b"token_",
+                                                        b"_lifetime", b"max_ttl"))
 def _lifetimes(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         name = plain(path).rpartition(".")[2]

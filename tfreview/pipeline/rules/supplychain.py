@@ -49,7 +49,7 @@ def _match_all(value: Any) -> bool:
     return isinstance(value, str) and MATCH_ALL.fullmatch(value.strip()) is not None
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"*", b".+"))  # every MATCH_ALL holds one
 def _identity_match_all(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         if not _match_all(after) or not isinstance(before, str) or not before.strip() or _match_all(before):

@@ -284,7 +284,7 @@ _MAY_PASS = re.compile(rb"->|accept|allow|permit|pass")
 _MAY_ROOT = re.compile(rb'"(?:\.|\*|\*\.)"')
 
 
-@on_change()
+@on_change(words=(b"->", b"accept", b"allow", b"permit", b"pass", b'"."', b'"*"', b'"*."'))
 def _passage(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not after:
