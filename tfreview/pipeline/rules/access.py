@@ -247,7 +247,7 @@ def _unknown(change: Change, key: str) -> bool:
     return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
 
 
-@on_change()
+@on_change(words=(b"all", b"*", b"everyone", b"public", b"anyone", b"anonymous", b"authenticated"))  # EVERYONE
 def _everyone_member(change: Change) -> Iterator[Finding]:
     """A grant of any provider (one the rules above do not read) that newly names everyone as a member."""
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
