@@ -70,7 +70,12 @@ def _github(change: Change) -> Iterator[Finding]:
                       f"repository {after.get('repository')}", Severity.MEDIUM)
 
 
-@on_change()
+# An AZUREAD_ADMIN role, an _admin_scope word, an erases_everywhere capability, or a type judged by its name.
+@on_change(words=(*(guid.encode() for guid in AZUREAD_ADMIN), b"*", b"admin", b"owner", b"organization", b"org_",
+                  b"full", b"write:org", b"management", b"root", b"superuser", b"delete", b"purge", b"destroy",
+                  b"erase", b"wipe", b"bypass", b"remove", b"write", b"all", b"datadog_api_key",
+                  b"tfe_organization_token", b"confluent_api_key", b"datadog_application_key", b"aws_iam_access_key",
+                  b"google_service_account_key"))
 def _org_keys(change: Change) -> Iterator[Finding]:
     azuread = change.type.startswith("azuread_")
     if not azuread and (change.before or not (change.type.endswith(KEY_SUFFIXES) or _bears_credential(change))):

@@ -284,7 +284,8 @@ _MAY_PASS = re.compile(rb"->|accept|allow|permit|pass")
 _MAY_ROOT = re.compile(rb'"(?:\.|\*|\*\.)"')
 
 
-@on_change(words=(b"->", b"accept", b"allow", b"permit", b"pass", b'"."', b'"*"', b'"*."'))
+# A rule line (`->`, ACCEPT), an action value that allows (ALLOW_WORDS, a whole string) or a root domain (_MAY_ROOT).
+@on_change(words=(b"->", b"accept", b'"allow', b'"pass"', b'"permit"', b'"."', b'"*"', b'"*."'))
 def _passage(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not after:
