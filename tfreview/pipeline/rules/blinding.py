@@ -107,7 +107,7 @@ def _exempted(value: Any) -> set[str]:
     return found
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"exempt",))  # an EXEMPT key
 def _audit_exemptions(change: Change) -> Iterator[Finding]:
     if not SIGNALS.search(change.type):
         return

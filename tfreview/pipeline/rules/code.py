@@ -173,14 +173,11 @@ def statements(values: dict[str, Any]) -> Iterator[str]:
                 yield " ".join(part.split())
 
 
-@on_change()
+@on_change(words=(b"create", b"alter", b"grant", b"exec"))  # every _MAYBE_SQL match holds one
 def _privileged_sql(change: Change) -> Iterator[Finding]:
     """SQL added to a resource that makes a user superuser-like or hands out every privilege with grant rights."""
     before, after = sides(change)
-    serialised = orjson.dumps(after) if after else b""
-    lowered = serialised.lower()
-    if not any(word in lowered for word in (b"create", b"alter", b"grant", b"exec")) \
-            or _MAYBE_SQL.search(serialised) is None:
+    if not after or _MAYBE_SQL.search(orjson.dumps(after)) is None:
         return
     old = set(statements(before))
     for statement in statements(after):

@@ -209,7 +209,9 @@ OWNER_ROLE = re.compile(r"(?:^|[^a-z])(?:owner|owners|admin|admins|administrator
 ROLE_KEYS = re.compile(r"\w*(?:role|roles|profile|permission|permissions|privilege|access_level)\w*")
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE),  # an EVERYONE_GROUP value is needed
+           words=(b"everyone", b"allusers", b"all-users", b"all_users", b"all users", b"allemployees", b"all-employees",
+                  b"all_employees", b"all employees"))
 def _everyone_owner(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     groups = [v for k, v in after.items() if ASSIGNED.search(k) for v in string_leaves(v) if EVERYONE_GROUP.search(v)]

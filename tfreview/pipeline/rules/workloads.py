@@ -135,10 +135,8 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
 ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit")
 
 
-@on_change()
+@on_change(words=ESCAPE_WORDS)
 def _node_escape(change: Change) -> Iterator[Finding]:
-    if not mentions(change.after, ESCAPE_WORDS):
-        return
     before = _escapes(_side(change, False)) if change.action is not Action.CREATE else {}
     new = {what: high for what, high in _escapes(_side(change, True)).items() if what not in before}
     if new:
