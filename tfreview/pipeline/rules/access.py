@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
@@ -166,12 +164,10 @@ def _manifest(change: Change) -> Iterator[Finding]:
                 yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
 
 
-@on_change()
+@on_change(words=(b"verbs",))
 def _embedded_rbac(change: Change) -> Iterator[Finding]:
     """RBAC rules written inside strings (Helm values, a manifest's YAML body, a JSON list quoted in YAML)."""
     before, after = sides(change)
-    if b"verbs" not in orjson.dumps(after):
-        return
     new = [o for o in embedded_objects(after) if "verbs" in o and ("resources" in o or "apiGroups" in o)]
     old = [o for o in embedded_objects(before) if "verbs" in o]
     cluster = any(v is True and "cluster" in str(k).lower() for o in embedded_objects(after) for k, v in o.items())

@@ -157,7 +157,7 @@ def _published_port(values: dict[str, Any]) -> int | None:
     return None
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, words=(b'"dns"',))  # the names it publishes are needed
 def _database_port_published(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     port = _published_port(after)

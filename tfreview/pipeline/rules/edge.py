@@ -97,10 +97,10 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
 
 
 
-@on_change()
+@on_change(words=(b"v=spf1", b"v=dmarc1"))
 def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not before or not after or not mentions(before, (b"v=spf1", b"v=dmarc1")):
+    if not before or not after:
         return
     old, new = _mail_strength(before), _mail_strength(after)
     for kind in sorted(old.keys() & new.keys()):

@@ -251,7 +251,7 @@ def _everyone(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in WORLD
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=tuple(w.encode() for w in BYPASS_WORDS))
 def _bypass(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     for key, value in after.items():

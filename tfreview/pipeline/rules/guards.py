@@ -157,7 +157,7 @@ AUTH_KEYS = ("authorization_type", "authorization", "auth_type", "authentication
 NO_AUTH = {"none", "anonymous", "public", "unauthenticated", "allow_unauthenticated", "noauth", "no_auth"}
 
 
-@on_change(actions=(Action.CREATE,))
+@on_change(actions=(Action.CREATE,), words=(b"auth",))  # every AUTH_KEYS key and without_auth() path holds it
 def _created_without_auth(change: Change) -> Iterator[Finding]:
     _, after = sides(change)
     key = next((k for k in AUTH_KEYS if isinstance(after.get(k), str)), None)

@@ -55,7 +55,8 @@ def _is_apex(values: dict[str, Any]) -> bool:
     return is_apex(str(values.get("name") or values.get("fqdn") or ""))
 
 
-@on_change(actions=(*ALTERING, Action.DELETE))
+# A RECORD_TYPES type or a NAME_SERVER_KEYS key is needed.
+@on_change(actions=(*ALTERING, Action.DELETE), words=(b"record", b"name_server", b"nameserver"))
 def _delegation(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if RECORD_TYPES.search(change.type):

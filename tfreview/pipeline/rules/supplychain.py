@@ -182,7 +182,7 @@ def _owners(text: Any) -> dict[str, tuple[str, ...]]:
     return rules
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"codeowners",))
 def _code_owners(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     path = next((v for k, v in after.items() if k in ("file", "path", "file_path") and isinstance(v, str)), "")
