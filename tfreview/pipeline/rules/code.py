@@ -117,7 +117,8 @@ def format_leaks(path: str, text: str) -> Iterator[str]:
                 yield field
 
 
-@on_change()
+# A LOG_CALL or LOG_STATEMENT word, or a FORMAT_KEYS path: each finding needs one.
+@on_change(words=(b"log", b"print", b"puts", b"echo", b"console", b"format", b"field"))
 def _logged(change: Change) -> Iterator[Finding]:
     """Code or a log format that newly writes credentials to logs (only what the change adds is judged)."""
     before, after = sides(change)

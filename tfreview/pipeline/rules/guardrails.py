@@ -60,10 +60,8 @@ def _effect(value: Any) -> int | None:
     return EFFECTS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"effect",))
 def _effects(change: Change) -> Iterator[Finding]:
-    if not mentions(change.after, (b"effect",)):
-        return
     before, after = sides(change)
     old, new = _decoded_leaves(before), _decoded_leaves(after)
     for path, value in new.items():

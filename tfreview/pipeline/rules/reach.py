@@ -266,7 +266,7 @@ VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis
 _MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
 
 
-@on_change(actions=(Action.UPDATE,))
+@on_change(actions=(Action.UPDATE,), words=(b"version",))  # every VERSION_KEYS key holds it
 def _major_upgrade(change: Change) -> Iterator[Finding]:
     if not lifecycle.looks_stateful(change.type) or lifecycle.is_immutable_type(change.type):
         return

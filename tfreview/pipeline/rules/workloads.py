@@ -184,10 +184,9 @@ def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
     return {_INDEX.sub("", p): "".join(str(v).lower().split("_")) for p, v in pairs if FAILURE_KEYS.fullmatch(_key(p))}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE),
+           words=(b"failure", b"enforcement", b"validationaction", b"validation_action"))  # in before
 def _admission(change: Change) -> Iterator[Finding]:
-    if not mentions(change.before, (b"failure", b"enforcement", b"validationaction", b"validation_action")):
-        return
     before, after = _enforcement(_side(change, False)), _enforcement(_side(change, True))
     for path, old in before.items():
         if old in ENFORCING and after.get(path) in LAX:
@@ -205,7 +204,8 @@ def _flat(change: Change, after: bool) -> dict[str, Any]:
     return {_INDEX.sub("", p).lower(): v for p, v in _side(change, after)}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE),  # a CLUSTER_TYPES type or metadata in before
+           words=(b"cluster", b"kubernetes", b"_lke", b"_eks", b"_aks", b"_gke", b"_oke", b"_doks", b"metadata"))
 def _cluster_endpoint(change: Change) -> Iterator[Finding]:
     if not CLUSTER_TYPES.search(change.type) and not mentions(change.before, (b"metadata",)):
         return
