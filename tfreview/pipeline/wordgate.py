@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ahocorasick
 import orjson
 
 from tfreview.pipeline.changes import Action, Change
@@ -28,19 +29,18 @@ class Dispatch:
     """The checks that want one (type, action), each with the bits of its words, and the words to look for."""
 
     checks: tuple[tuple[int, ChangeCheck], ...]
-    words: tuple[tuple[bytes, int], ...]
+    words: ahocorasick.Automaton | None  # each word's value: the bits of the checks it lets through
 
     def wanted(self, change: Change) -> int:
         """The bits of the words that occur in CHANGE (every bit when its text could hide one)."""
-        if not self.words:
+        if self.words is None:
             return ALWAYS
         text = serialised(change)
         if text is None:
             return -1
         found = ALWAYS
-        for word, bits in self.words:
-            if word in text:
-                found |= bits
+        for _, bits in self.words.iter(text.decode()):  # one pass for every word (text is ASCII here)
+            found |= bits
         return found
 
 
@@ -55,7 +55,13 @@ def dispatch_for(resource_type: str, action: Action) -> Dispatch:
         checks.append((bit, hook.check))
         for word in hook.words:
             words[word] = words.get(word, 0) | bit
-    return Dispatch(tuple(checks), tuple(words.items()))
+    if not words:
+        return Dispatch(tuple(checks), None)
+    automaton = ahocorasick.Automaton()
+    for word, bits in words.items():
+        automaton.add_word(word.decode(), bits)
+    automaton.make_automaton()
+    return Dispatch(tuple(checks), automaton)
 
 
 def serialised(change: Change) -> bytes | None:
