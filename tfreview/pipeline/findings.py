@@ -90,9 +90,14 @@ class ChangeHook:
     # dispatcher's first check, wordgate.py); empty: called with every change it wants.
     words: tuple[bytes, ...] = ()
 
+    # A pattern the type must match (`search`), for a check whose first step reads the type alone.
+    type_pattern: re.Pattern[str] | None = None
+
     def wants(self, resource_type: str, action: Action) -> bool:
         """Whether this check looks at changes of this type and action."""
         if action not in self.actions:
+            return False
+        if self.type_pattern is not None and self.type_pattern.search(resource_type) is None:
             return False
         if not self.types and not self.prefixes:
             return True
@@ -129,12 +134,15 @@ def on_change(
     prefixes: tuple[str, ...] = (),
     actions: Collection[Action] = ALTERING,
     words: Collection[bytes] = (),
+    type_pattern: re.Pattern[str] | None = None,
 ) -> Callable[[ChangeCheck], ChangeCheck]:
-    """Register a check called with every managed change of these types (all when none) and actions; with WORDS
-    (lower case), only with those whose type, before or after, serialised, holds one of them (wordgate.py)."""
+    """Register a check called with every managed change of these types (all when none; with TYPE_PATTERN, only
+    types it finds) and actions; with WORDS (lower case), only with those whose type, before or after, serialised,
+    holds one of them (wordgate.py). Both are looked up once per type and action, or once per change for words."""
 
     def register(check: ChangeCheck) -> ChangeCheck:
-        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions), _words(words)))
+        hook = ChangeHook(check, frozenset(types), prefixes, frozenset(actions), _words(words), type_pattern)
+        CHANGE_HOOKS.append(hook)
         return check
 
     return register

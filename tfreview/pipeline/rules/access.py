@@ -269,7 +269,7 @@ def _all_privileges(values: dict[str, Any]) -> bool:
     return any(str(p).strip().upper() in ("ALL", "ALL PRIVILEGES") for p in as_list(values.get("privileges")))
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"grant",))  # in its type
 def _all_to_public(change: Change) -> Iterator[Finding]:
     """A grant of every privilege to the role everyone holds (PUBLIC), in any database or warehouse provider."""
     if "grant" not in change.type:

@@ -107,7 +107,8 @@ def _exempted(value: Any) -> set[str]:
     return found
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"exempt",))  # an EXEMPT key
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"exempt",),  # an EXEMPT key
+           type_pattern=SIGNALS)
 def _audit_exemptions(change: Change) -> Iterator[Finding]:
     if not SIGNALS.search(change.type):
         return

@@ -151,7 +151,7 @@ def open_body(text: str) -> bool:
     return bool(OPEN_BODY.match(body))
 
 
-@on_change(actions={Action.UPDATE})
+@on_change(actions={Action.UPDATE}, type_pattern=POLICY_TYPES)
 def _policy_opened(change: Change) -> Iterator[Finding]:
     """A data-protection policy whose body restricted something and now restricts nothing."""
     if not POLICY_TYPES.search(change.type):

@@ -58,7 +58,7 @@ def _to_everyone(values: dict[str, Any]) -> bool:
     return any(str(v).strip().lower() in EVERYONE for k in GRANTEE_KEYS for v in as_list(values.get(k)))
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, type_pattern=GRANT_TYPES)
 def _granted_to_everyone(change: Change) -> Iterator[Finding]:
     if not GRANT_TYPES.search(change.type):
         return
@@ -128,7 +128,7 @@ def _secret_unmasked(values: dict[str, Any]) -> str:
     return name or "a variable" if secret and value not in (None, "") else ""
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, type_pattern=SECRET_HOLDERS)
 def _unmasked_secret(change: Change) -> Iterator[Finding]:
     if not SECRET_HOLDERS.search(change.type):
         return

@@ -123,7 +123,7 @@ def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
             yield from _bypasses(child, depth + 1)
 
 
-@on_change()
+@on_change(type_pattern=FILTER_TYPES)
 def _filter_bypass(change: Change) -> Iterator[Finding]:
     if not FILTER_TYPES.search(change.type):
         return

@@ -93,7 +93,7 @@ def _drop_share(node: dict[str, Any]) -> float:
     return rate / 100 if rate > 1 else rate
 
 
-@on_change(actions=ALTERING)
+@on_change(actions=ALTERING, type_pattern=LOG_TYPES)
 def _security_logs_excluded(change: Change) -> Iterator[Finding]:
     if not LOG_TYPES.search(change.type):
         return
@@ -122,7 +122,7 @@ GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_se
 NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=SECRET_HOLDERS)
 def _secret_unguarded(change: Change) -> Iterator[Finding]:
     if not SECRET_HOLDERS.search(change.type):
         return
@@ -197,7 +197,7 @@ def _rule_set_names(value: Any) -> set[str]:
     return names
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=WATCHERS_TYPES)
 def _rule_sets_removed(change: Change) -> Iterator[Finding]:
     if not WATCHERS_TYPES.search(change.type):
         return

@@ -79,7 +79,7 @@ def _delegation(change: Change) -> Iterator[Finding]:
                               f"{change.address}: {key} {show(old)} → {show(new)} (the domain is delegated elsewhere)")
 
 
-@on_change()
+@on_change(type_pattern=MUTE_TYPES)
 def _muted(change: Change) -> Iterator[Finding]:
     if not MUTE_TYPES.search(change.type) or not isinstance(change.after, dict):
         return

@@ -229,7 +229,7 @@ VARIABLE_TYPES = re.compile(r"variable|(?:^|_)var(?:_|$)|secret|environment")
 HIDING_KEYS = {"masked", "protected", "sensitive", "hidden", "secure", "issecret", "issensitive", "ismasked"}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=VARIABLE_TYPES)
 def _unmasked(change: Change) -> Iterator[Finding]:
     # Only a variable whose value the plan marks sensitive (or masks as a credential) holds a secret.
     if not VARIABLE_TYPES.search(change.type) or not isinstance(change.before, dict) \
