@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,3 +77,21 @@ def test_an_action_the_check_does_not_want_is_not_gated_in(called: list[str]) ->
     document["resource_changes"][0]["change"].update(actions=["delete"], before={"name": "needle"}, after=None)
     review(document)
     assert called == []
+
+
+def test_a_type_pattern_is_read_once_per_type_and_action() -> None:
+    seen: list[str] = []
+    registered = len(CHANGE_HOOKS)
+
+    @on_change(type_pattern=re.compile(r"probe$"))
+    def _typed(change: Change) -> Iterator[Finding]:
+        seen.append(change.address)
+        return iter(())
+
+    try:
+        document = plan({"name": "a"}, {"name": "b"})
+        document["resource_changes"][1].update(type="acme_probe_set", address="acme_probe_set.p1")
+        review(document)
+    finally:
+        del CHANGE_HOOKS[registered:]
+    assert seen == ["acme_probe.p0"]
