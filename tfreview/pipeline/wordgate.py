@@ -2,9 +2,11 @@
 
 A check registered with `on_change(words=...)` finds nothing unless one of its words occurs in the change's type,
 before or after, serialised with orjson and lower-cased. `risk.evaluate` serialises each change once (only where a
-check that wants its type and action has words), learns which words occur (one C-speed `in` each) and calls only
-the checks one of whose words does: most of the ~90 checks read every changed resource, and most resources hold
-none of what a given check looks for.
+check that wants its type and action has words), learns which words occur in one Aho-Corasick pass over the union
+of those checks' words (at 10,000 changes and ~200 words: 0.07 s, where one `in` per word took 0.45 s) and calls
+only the checks one of whose words does: most of the ~90 checks read every changed resource, and most resources
+hold none of what a given check looks for. (A check whose first step reads the type alone says so with
+`on_change(type_pattern=...)`, looked up once per type and action in `ChangeHook.wants`.)
 
 A gate may only ever be broader than the check's own reading. Text that could spell a word its serialisation does
 not show opens every gate: non-ASCII text (Unicode case folding reads the Kelvin sign `K` as `k`), a backslash (an
