@@ -14,7 +14,7 @@ from tfreview.pipeline import rules as rules  # importing the package registers 
 from tfreview.pipeline.changes import Action, ChangeSet
 from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity
 from tfreview.pipeline.resolved import resolve_unknowns
-from tfreview.pipeline.wordgate import Dispatch, dispatch_for
+from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
@@ -33,7 +33,7 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
 
 
 def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
-    dispatch: dict[tuple[str, Action], Dispatch] = {}
+    dispatch = dispatch_table()
     found: list[Finding] = []
     for change in changeset.changes:
         if change.mode != "managed":

@@ -15,13 +15,13 @@ escape inside an embedded JSON or YAML document: `\\u0045ffect`) and a percent s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 import orjson
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import CHANGE_HOOKS, ChangeCheck
+from tfreview.pipeline.findings import CHANGE_HOOKS, ChangeCheck, ChangeHook
 
 ALWAYS = 1  # the bit every change has: checks without words carry it alone
 
@@ -44,6 +44,24 @@ class Dispatch:
         for _, bits in self.words.iter(text.decode()):  # one pass for every word (text is ASCII here)
             found |= bits
         return found
+
+
+@dataclass
+class _Table:
+    hooks: tuple[ChangeHook, ...] = ()
+    dispatch: dict[tuple[str, Action], Dispatch] = field(default_factory=dict)
+
+
+_TABLE = _Table()
+
+
+def dispatch_table() -> dict[tuple[str, Action], Dispatch]:
+    """The dispatch of each (type, action) met so far, kept from review to review (a batch reviews hundreds of
+    plans) while the registered checks stay the same: building a dispatch's automaton costs more than most plans."""
+    hooks = tuple(CHANGE_HOOKS)
+    if hooks != _TABLE.hooks:  # compared by identity first, at C speed
+        _TABLE.hooks, _TABLE.dispatch = hooks, {}
+    return _TABLE.dispatch
 
 
 def dispatch_for(resource_type: str, action: Action) -> Dispatch:
