@@ -6,13 +6,18 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
+from tests.helpers import ROOT
+from tfreview.errors import PlanError
+from tfreview.pipeline import wordgate
 from tfreview.pipeline.changes import Change, normalize
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, on_change
 from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan
-from tfreview.pipeline.risk import evaluate
+from tfreview.pipeline.resolved import resolve_unknowns
+from tfreview.pipeline.risk import _change_findings, evaluate
 
 
 def plan(*afters: Any) -> dict[str, Any]:
@@ -95,3 +100,23 @@ def test_a_type_pattern_is_read_once_per_type_and_action() -> None:
     finally:
         del CHANGE_HOOKS[registered:]
     assert seen == ["acme_probe.p0"]
+
+
+def test_no_gate_hides_a_finding_on_any_fixture_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every per-change finding on every fixture plan, with each check's words in force and with every gate open:
+    a check edited to find something new without its words fails here (update its `words`)."""
+    hidden = []
+    for path in sorted((ROOT / "fixtures").rglob("*.json")):
+        try:
+            document = orjson.loads(path.read_bytes())
+            masking = mask_document(document)
+            parsed = parse_plan(document)
+        except (PlanError, orjson.JSONDecodeError, AttributeError, TypeError):
+            continue  # labels, manifests and the plans that test refusals
+        changeset = resolve_unknowns(ReviewInput(plan=parsed, changeset=normalize(parsed), masking=masking)).changeset
+        gated = _change_findings(changeset, set())
+        with monkeypatch.context() as patched:
+            patched.setattr(wordgate, "serialised", lambda change: None)
+            opened = _change_findings(changeset, set())
+        hidden += [f"{path.relative_to(ROOT)}: {f.rule} {f.message}" for f in opened if f not in gated]
+    assert hidden == []
