@@ -2,7 +2,9 @@
 
 `risk.evaluate()` runs what is registered here. A rule is either plan-wide (`@rule`: one function over the
 whole ReviewInput) or per change (`declare` the id, then `@on_change` a check that receives one Change at
-a time).
+a time). A per-change check that can find nothing without certain words in the change, or outside certain types,
+says so (`words=`, `type_pattern=`) and is not called for the rest (wordgate.py); its words must stay a superset
+of what it reads whenever the check changes (tests/pipeline/test_wordgate.py checks every fixture plan).
 """
 
 from __future__ import annotations
