@@ -4,7 +4,9 @@ For each plan size it times, side by side in one run and best of N:
 - the baseline: a Python process that only parses the plan (`python -c "orjson.loads(...)"`);
 - `tfreview review PLAN --backend none --format json` and `--format text` (stdout to /dev/null);
 and reports each ratio to the baseline and each process's peak RSS (from wait4), also relative to the file's size.
-It also times `tfreview --help` and `tfreview --version`. Nothing here asserts a threshold.
+It also reports the json run's CPU seconds (user + system, from wait4) and their ratio to the baseline's: on a
+shared machine wall time waits for other processes, CPU time much less. It also times `tfreview --help` and
+`tfreview --version`. Nothing here asserts a threshold.
 
     .venv/bin/python bench/process.py [--sizes 1000,10000,50000] [--repeat 5]
 """
@@ -33,23 +35,23 @@ def tfreview_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from tfreview.cli import main; main()"]
 
 
-def timed(command: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in bytes and exit status of one process, its output discarded."""
+def timed(command: list[str]) -> tuple[float, int, int, float]:
+    """Wall seconds, peak RSS in bytes, exit status and CPU seconds of one process, its output discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss * 1024, process.returncode
+    return elapsed, usage.ru_maxrss * 1024, process.returncode, usage.ru_utime + usage.ru_stime
 
 
-def best_of(command: list[str], repeat: int) -> tuple[float, int]:
-    """The fastest of REPEAT runs and the largest peak RSS seen."""
+def best_of(command: list[str], repeat: int) -> tuple[float, int, float]:
+    """The fastest of REPEAT runs, the largest peak RSS seen and the least CPU time."""
     runs = [timed(command) for _ in range(repeat)]
-    codes = {code for _, _, code in runs}
+    codes = {r[2] for r in runs}
     if codes - {0, 1}:
         raise SystemExit(f"{' '.join(command)} exited {sorted(codes)}")
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    return min(r[0] for r in runs), max(r[1] for r in runs), min(r[3] for r in runs)
 
 
 def main() -> None:
@@ -62,8 +64,8 @@ def main() -> None:
     try:
         startup(tfreview, args.repeat)
         print("\n| changes | plan MiB | parse only s | json s | json ratio | text s | text ratio "
-              "| parse-only peak MiB | json peak MiB | peak / plan size |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "| parse-only peak MiB | json peak MiB | peak / plan size | parse only CPU s | json CPU s | CPU ratio |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in (int(s) for s in args.sizes.split(",")):
             plan = workdir / f"plan-{size}.json"
             plan.write_bytes(generate(size))
@@ -75,20 +77,21 @@ def main() -> None:
 def startup(tfreview: list[str], repeat: int) -> None:
     """Time `--help` and `--version`, which should start in well under 150 ms."""
     for flag in ("--help", "--version"):
-        seconds, rss = best_of([*tfreview, flag], repeat)
+        seconds, rss, _ = best_of([*tfreview, flag], repeat)
         print(f"tfreview {flag}: {seconds * 1000:.0f} ms, peak {rss / 2**20:.0f} MiB")
 
 
 def row(size: int, plan: Path, tfreview: list[str], repeat: int) -> None:
     """One table row: the baseline and both formats, measured back to back."""
     review = [*tfreview, "review", str(plan), "--backend", "none"]
-    base_s, base_rss = best_of([sys.executable, "-c", BASELINE, str(plan)], repeat)
-    json_s, json_rss = best_of([*review, "--format", "json"], repeat)
-    text_s, _ = best_of([*review, "--format", "text"], repeat)
+    base_s, base_rss, base_cpu = best_of([sys.executable, "-c", BASELINE, str(plan)], repeat)
+    json_s, json_rss, json_cpu = best_of([*review, "--format", "json"], repeat)
+    text_s, _, _ = best_of([*review, "--format", "text"], repeat)
     mib = plan.stat().st_size / 2**20
     print(f"| {size:,} | {mib:.1f} | {base_s:.3f} | {json_s:.3f} | {json_s / base_s:.1f}× | {text_s:.3f} "
           f"| {text_s / base_s:.1f}× | {base_rss / 2**20:.0f} | {json_rss / 2**20:.0f} "
-          f"| {json_rss / plan.stat().st_size:.1f}× |", flush=True)
+          f"| {json_rss / plan.stat().st_size:.1f}× | {base_cpu:.3f} | {json_cpu:.3f} | {json_cpu / base_cpu:.1f}× |",
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 `risk.evaluate()` runs what is registered here. A rule is either plan-wide (`@rule`: one function over the
 whole ReviewInput) or per change (`declare` the id, then `@on_change` a check that receives one Change at
-a time).
+a time). A per-change check that can find nothing without certain words in the change, or outside certain types,
+says so (`words=`, `type_pattern=`) and is not called for the rest (wordgate.py); its words must stay a superset
+of what it reads whenever the check changes (tests/pipeline/test_wordgate.py checks every fixture plan).
 """
 
 from __future__ import annotations
@@ -86,10 +88,18 @@ class ChangeHook:
     types: frozenset[str]
     prefixes: tuple[str, ...]
     actions: frozenset[Action]
+    # Lower-case words of which one must occur in the serialised change for the check to find anything (the
+    # dispatcher's first check, wordgate.py); empty: called with every change it wants.
+    words: tuple[bytes, ...] = ()
+
+    # A pattern the type must match (`search`), for a check whose first step reads the type alone.
+    type_pattern: re.Pattern[str] | None = None
 
     def wants(self, resource_type: str, action: Action) -> bool:
         """Whether this check looks at changes of this type and action."""
         if action not in self.actions:
+            return False
+        if self.type_pattern is not None and self.type_pattern.search(resource_type) is None:
             return False
         if not self.types and not self.prefixes:
             return True
@@ -125,14 +135,27 @@ def on_change(
     types: Collection[str] = (),
     prefixes: tuple[str, ...] = (),
     actions: Collection[Action] = ALTERING,
+    words: Collection[bytes] = (),
+    type_pattern: re.Pattern[str] | None = None,
 ) -> Callable[[ChangeCheck], ChangeCheck]:
-    """Register a check called with every managed change of these types (all when none) and actions."""
+    """Register a check called with every managed change of these types (all when none; with TYPE_PATTERN, only
+    types it finds) and actions; with WORDS (lower case), only with those whose type, before or after, serialised,
+    holds one of them (wordgate.py). Both are looked up once per type and action, or once per change for words."""
 
     def register(check: ChangeCheck) -> ChangeCheck:
-        CHANGE_HOOKS.append(ChangeHook(check, frozenset(types), prefixes, frozenset(actions)))
+        hook = ChangeHook(check, frozenset(types), prefixes, frozenset(actions), _words(words), type_pattern)
+        CHANGE_HOOKS.append(hook)
         return check
 
     return register
+
+
+def _words(words: Collection[bytes]) -> tuple[bytes, ...]:
+    """WORDS as a tuple: each non-empty lower-case ASCII without a backslash (serialisation escapes one)."""
+    for word in words:
+        if not word or not word.isascii() or word != word.lower() or b"\\" in word:
+            raise ValueError(f"on_change word {word!r}: give non-empty lower-case ASCII bytes, no backslash")
+    return tuple(words)
 
 
 def config_check(check: RuleCheck) -> RuleCheck:

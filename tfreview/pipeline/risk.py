@@ -2,7 +2,8 @@
 
 The rules live by theme in `tfreview/pipeline/rules/` and register in `findings`. `evaluate()` walks the
 changes once and hands each to the checks that asked for its resource type and action, looked up once per
-(type, action) pair, so a 50,000-change plan costs one pass plus the checks that really apply.
+(type, action) pair, and among them only to those whose words it holds (wordgate.py), so a 50,000-change plan
+costs one pass plus the checks that really apply.
 """
 
 from __future__ import annotations
@@ -11,17 +12,9 @@ from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
 from tfreview.pipeline.changes import Action, ChangeSet
-from tfreview.pipeline.findings import (
-    CHANGE_HOOKS,
-    CONFIG_CHECKS,
-    GRADERS,
-    RULES,
-    ChangeCheck,
-    Finding,
-    ReviewInput,
-    Severity,
-)
+from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity
 from tfreview.pipeline.resolved import resolve_unknowns
+from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
@@ -40,7 +33,7 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
 
 
 def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
-    dispatch: dict[tuple[str, Action], list[ChangeCheck]] = {}
+    dispatch = dispatch_table()
     found: list[Finding] = []
     for change in changeset.changes:
         if change.mode != "managed":
@@ -48,9 +41,11 @@ def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
         key = (change.type, change.action)
         checks = dispatch.get(key)
         if checks is None:
-            checks = dispatch[key] = [h.check for h in CHANGE_HOOKS if h.wants(*key)]
-        for check in checks:
-            found.extend(check(change))
+            checks = dispatch[key] = dispatch_for(*key)
+        wanted = checks.wanted(change)
+        for bits, check in checks.checks:
+            if bits & wanted:
+                found.extend(check(change))
     return found if not disabled else [f for f in found if f.rule not in disabled]
 
 

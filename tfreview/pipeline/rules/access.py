@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
@@ -166,12 +164,10 @@ def _manifest(change: Change) -> Iterator[Finding]:
                 yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
 
 
-@on_change()
+@on_change(words=(b"verbs",))
 def _embedded_rbac(change: Change) -> Iterator[Finding]:
     """RBAC rules written inside strings (Helm values, a manifest's YAML body, a JSON list quoted in YAML)."""
     before, after = sides(change)
-    if b"verbs" not in orjson.dumps(after):
-        return
     new = [o for o in embedded_objects(after) if "verbs" in o and ("resources" in o or "apiGroups" in o)]
     old = [o for o in embedded_objects(before) if "verbs" in o]
     cluster = any(v is True and "cluster" in str(k).lower() for o in embedded_objects(after) for k, v in o.items())
@@ -247,7 +243,7 @@ def _unknown(change: Change, key: str) -> bool:
     return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
 
 
-@on_change()
+@on_change(words=(b"all", b"*", b"everyone", b"public", b"anyone", b"anonymous", b"authenticated"))  # EVERYONE
 def _everyone_member(change: Change) -> Iterator[Finding]:
     """A grant of any provider (one the rules above do not read) that newly names everyone as a member."""
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
@@ -273,7 +269,7 @@ def _all_privileges(values: dict[str, Any]) -> bool:
     return any(str(p).strip().upper() in ("ALL", "ALL PRIVILEGES") for p in as_list(values.get("privileges")))
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"grant",))  # in its type
 def _all_to_public(change: Change) -> Iterator[Finding]:
     """A grant of every privilege to the role everyone holds (PUBLIC), in any database or warehouse provider."""
     if "grant" not in change.type:

@@ -97,7 +97,9 @@ def _named_policies(values: dict[str, Any]) -> list[str]:
     return names
 
 
-@on_change()
+# A POLICY_KEY, a MANAGEMENT name, an ANONYMOUS identity or allow_any: each finding below needs one.
+@on_change(words=(b"polic", b"hcl", b"rule", b"management", b"root", b"admin", b"superuser", b"anon",
+                  b"unauthenticated", b"00000000-0000-0000-0000-000000000002", b"allow_any"))
 def _acl_text(change: Change) -> Iterator[Finding]:
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}

@@ -204,7 +204,8 @@ def closed(before: Any, after: Any, depth: int = 0) -> bool:
     return False
 
 
-@on_change()
+@on_change(words=(b"authorized", b"authorised", b"allow", b"bound", b"whitelist", b"trusted", b"permitted",
+                  b"source", b"src"))  # ALLOW_WORDS: allow_key() needs one
 def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.common import known, mentions, sides, string_leaves, switched_objects
+from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.predicates import judge_value, top_severity_only
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
@@ -85,11 +85,9 @@ def _found(change: Change, side: dict[str, Any]) -> dict[tuple[str, str], float]
     return out
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=PREDICATE_BYTES)
 def _blinded(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not mentions(after, PREDICATE_BYTES):
-        return
     old = _found(change, before)
     for (where, what), share in _found(change, after).items():
         if (where, what) in old or (change.action is Action.CREATE and "never match" in what) or share <= 0:
@@ -109,7 +107,8 @@ def _exempted(value: Any) -> set[str]:
     return found
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"exempt",),  # an EXEMPT key
+           type_pattern=SIGNALS)
 def _audit_exemptions(change: Change) -> Iterator[Finding]:
     if not SIGNALS.search(change.type):
         return

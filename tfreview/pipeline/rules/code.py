@@ -117,7 +117,8 @@ def format_leaks(path: str, text: str) -> Iterator[str]:
                 yield field
 
 
-@on_change()
+# A LOG_CALL or LOG_STATEMENT word, or a FORMAT_KEYS path: each finding needs one.
+@on_change(words=(b"log", b"print", b"puts", b"echo", b"console", b"format", b"field"))
 def _logged(change: Change) -> Iterator[Finding]:
     """Code or a log format that newly writes credentials to logs (only what the change adds is judged)."""
     before, after = sides(change)
@@ -150,7 +151,7 @@ def open_body(text: str) -> bool:
     return bool(OPEN_BODY.match(body))
 
 
-@on_change(actions={Action.UPDATE})
+@on_change(actions={Action.UPDATE}, type_pattern=POLICY_TYPES)
 def _policy_opened(change: Change) -> Iterator[Finding]:
     """A data-protection policy whose body restricted something and now restricts nothing."""
     if not POLICY_TYPES.search(change.type):
@@ -173,14 +174,11 @@ def statements(values: dict[str, Any]) -> Iterator[str]:
                 yield " ".join(part.split())
 
 
-@on_change()
+@on_change(words=(b"create", b"alter", b"grant", b"exec"))  # every _MAYBE_SQL match holds one
 def _privileged_sql(change: Change) -> Iterator[Finding]:
     """SQL added to a resource that makes a user superuser-like or hands out every privilege with grant rights."""
     before, after = sides(change)
-    serialised = orjson.dumps(after) if after else b""
-    lowered = serialised.lower()
-    if not any(word in lowered for word in (b"create", b"alter", b"grant", b"exec")) \
-            or _MAYBE_SQL.search(serialised) is None:
+    if not after or _MAYBE_SQL.search(orjson.dumps(after)) is None:
         return
     old = set(statements(before))
     for statement in statements(after):

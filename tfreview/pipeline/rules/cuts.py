@@ -26,6 +26,10 @@ RUNNING = re.compile(r"(?:^|[._])(?:desired_count|desired_capacity|desired_size|
                      r"|cluster_size|num_instances|capacity)$")
 # One C-speed scan of the serialised values spares the leaf walk for most changes: every running-size key ends so.
 _MAYBE = re.compile(rb'(?:count|capacity|size|replicas|nodes|instances)":')
+# One of which every RUNNING path holds: the dispatcher's first check (wordgate.py).
+RUNNING_WORDS = (b"desired_count", b"desired_size", b"replicas", b"replica_count", b"task_count", b"instance_count",
+                 b"node_count", b"num_nodes", b"number_of_nodes", b"min_size", b"min_count", b"min_instances",
+                 b"target_size", b"worker_count", b"cluster_size", b"num_instances", b"capacity")
 FLOOR = 6  # smaller services are scaled by hand all the time
 FRACTION = 4  # the new size is at most a quarter of the old
 
@@ -42,7 +46,7 @@ def cuts(change: Change) -> Iterator[tuple[str, float, float]]:
             yield path, was, now
 
 
-@on_change(actions={Action.UPDATE})
+@on_change(actions={Action.UPDATE}, words=RUNNING_WORDS)
 def _capacity_cut(change: Change) -> Iterator[Finding]:
     """A running size cut sharply in place."""
     for path, was, now in cuts(change):

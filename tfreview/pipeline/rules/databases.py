@@ -58,7 +58,7 @@ def _to_everyone(values: dict[str, Any]) -> bool:
     return any(str(v).strip().lower() in EVERYONE for k in GRANTEE_KEYS for v in as_list(values.get(k)))
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, type_pattern=GRANT_TYPES)
 def _granted_to_everyone(change: Change) -> Iterator[Finding]:
     if not GRANT_TYPES.search(change.type):
         return
@@ -128,7 +128,7 @@ def _secret_unmasked(values: dict[str, Any]) -> str:
     return name or "a variable" if secret and value not in (None, "") else ""
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, type_pattern=SECRET_HOLDERS)
 def _unmasked_secret(change: Change) -> Iterator[Finding]:
     if not SECRET_HOLDERS.search(change.type):
         return
@@ -157,7 +157,7 @@ def _published_port(values: dict[str, Any]) -> int | None:
     return None
 
 
-@on_change(actions=CHANGING)
+@on_change(actions=CHANGING, words=(b'"dns"',))  # the names it publishes are needed
 def _database_port_published(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     port = _published_port(after)

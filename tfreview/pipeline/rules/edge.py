@@ -30,7 +30,7 @@ from tfreview.pipeline.findings import (
     on_change,
     rule,
 )
-from tfreview.pipeline.rules.common import as_list, known, mentions, sides
+from tfreview.pipeline.rules.common import as_list, known, sides
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = declare("mail-policy-weakened", Severity.HIGH,
@@ -97,10 +97,10 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
 
 
 
-@on_change()
+@on_change(words=(b"v=spf1", b"v=dmarc1"))
 def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not before or not after or not mentions(before, (b"v=spf1", b"v=dmarc1")):
+    if not before or not after:
         return
     old, new = _mail_strength(before), _mail_strength(after)
     for kind in sorted(old.keys() & new.keys()):
@@ -123,7 +123,7 @@ def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
             yield from _bypasses(child, depth + 1)
 
 
-@on_change()
+@on_change(type_pattern=FILTER_TYPES)
 def _filter_bypass(change: Change) -> Iterator[Finding]:
     if not FILTER_TYPES.search(change.type):
         return
@@ -172,10 +172,10 @@ def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[s
     return found
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b'tls":',))  # a TLS block in before
 def _tls_removed(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not after or not mentions(before, (b'tls":',)):
+    if not after:
         return
     for path in sorted(_tls_blocks(before) - _tls_blocks(after)):
         yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")

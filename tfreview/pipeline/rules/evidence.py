@@ -113,7 +113,9 @@ def _shown(value: float) -> str:
     return ""
 
 
-@on_change(actions=(Action.UPDATE,))
+# A KEEPING or KEEPS_COPIES word in a path: both kinds of cut need one.
+@on_change(actions=(Action.UPDATE,), words=(b"retention", b"retain", b"ttl", b"keep", b"expir", b"delet", b"purge",
+                                             b"lock", b"restore", b"window"))
 def _retention_cut(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if before == after:

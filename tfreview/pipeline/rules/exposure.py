@@ -301,12 +301,16 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
                          rb'|\b0/0\b')
 
+# Words one of which every MAYBE_WORLD match holds: the dispatcher's first check (wordgate.py).
+MAYBE_WORLD_WORDS = (b"0.0.0.0", b"255.255.255.255", b"::", b"/0", b"/1", b"/2", b'"*', b'"any', b'"all',
+                     b'"internet')
+
 
 def _may_open(values: dict[str, Any]) -> bool:
     return bool(values) and MAYBE_WORLD.search(orjson.dumps(values).lower()) is not None
 
 
-@on_change()
+@on_change(words=MAYBE_WORLD_WORDS)
 def _internet_exposure(change: Change) -> Iterator[Finding]:
     if change.type in HANDLED:
         return

@@ -31,11 +31,14 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
     """(attribute, value) pairs of the change's new value that name whom data goes to."""
     after = change.after if isinstance(change.after, dict) else {}
     for key, value in after.items():
+        directed = DIRECTED.fullmatch(key) is not None  # the key first: most name no receiver
+        if not directed and not (GRANTEE.fullmatch(key) and (key != "account" or GRANTING.search(change.type))):
+            continue
         items = value if isinstance(value, list) else [value]
         strings = [str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)]
-        if DIRECTED.fullmatch(key):
+        if directed:
             yield from ((key, s) for s in strings)
-        elif GRANTEE.fullmatch(key) and (key != "account" or GRANTING.search(change.type)):
+        else:
             yield from ((key, s) for s in strings if ACCOUNT.match(s) or ARN_ACCOUNT.match(s) or LOCATOR.match(s))
 
 

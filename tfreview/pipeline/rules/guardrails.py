@@ -17,7 +17,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import as_list, known, mentions, show, sides, string_leaves
+from tfreview.pipeline.rules.common import as_list, known, show, sides, string_leaves
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.grants import AZURE_ADMIN, AZURE_ADMIN_IDS
 from tfreview.pipeline.rules.policy import decode
@@ -60,10 +60,8 @@ def _effect(value: Any) -> int | None:
     return EFFECTS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"effect",))
 def _effects(change: Change) -> Iterator[Finding]:
-    if not mentions(change.after, (b"effect",)):
-        return
     before, after = sides(change)
     old, new = _decoded_leaves(before), _decoded_leaves(after)
     for path, value in new.items():
@@ -90,10 +88,8 @@ def allows_all(values: dict[str, Any]) -> list[str]:
     return [path for path, value in leaves(values) if ALLOW_ALL.search(plain(path)) and _true(value)]
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"all",), type_pattern=POLICY_TYPES)
 def _opened(change: Change) -> Iterator[Finding]:
-    if not POLICY_TYPES.search(change.type) or not mentions([change.before, change.after], (b"all",)):
-        return
     before, after = sides(change)
     was = {plain(p) for p in allows_all(before)}
     for path in allows_all(after):
@@ -120,7 +116,7 @@ def _guarded(block: Any) -> dict[str, int]:
             for k, v in item.items() if GUARDED_LISTS.fullmatch(k)}
 
 
-@on_change(actions=(Action.UPDATE,))
+@on_change(actions=(Action.UPDATE,), type_pattern=PERIMETER)
 def _perimeter(change: Change) -> Iterator[Finding]:
     if not PERIMETER.search(change.type):
         return
@@ -156,7 +152,7 @@ def _expiry(values: dict[str, Any]) -> tuple[bool, datetime | None]:
     return False, None
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), type_pattern=EXEMPTION)
 def _exempted(change: Change) -> Iterator[Finding]:
     if not EXEMPTION.search(change.type) or NARROW_SCOPE.search(change.type) or non_production(change):
         return
@@ -206,7 +202,7 @@ def _endless(values: dict[str, Any]) -> bool:
     return True
 
 
-@on_change(actions=(Action.CREATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.REPLACE), type_pattern=ACTIVE)
 def _standing(change: Change) -> Iterator[Finding]:
     if not ACTIVE.search(change.type) or "assign" not in change.type:
         return
@@ -251,7 +247,7 @@ def _everyone(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in WORLD
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=tuple(w.encode() for w in BYPASS_WORDS))
 def _bypass(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     for key, value in after.items():
@@ -273,7 +269,7 @@ def _public(text: Any) -> bool:
         return False
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"record",))  # in its type
 def _private_dns(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     zone = str(after.get("zone_name") or "")

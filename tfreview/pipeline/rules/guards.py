@@ -47,7 +47,8 @@ def seconds(value: Any, name: str) -> tuple[float | None, bool]:
     return (amount * unit, True) if unit else (amount, False)
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"reauth", b"re_auth", b"session", b"inactivity", b"token_",
+                                                        b"_lifetime", b"max_ttl"))
 def _lifetimes(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         name = plain(path).rpartition(".")[2]
@@ -92,7 +93,7 @@ def _drop_share(node: dict[str, Any]) -> float:
     return rate / 100 if rate > 1 else rate
 
 
-@on_change(actions=ALTERING)
+@on_change(actions=ALTERING, type_pattern=LOG_TYPES)
 def _security_logs_excluded(change: Change) -> Iterator[Finding]:
     if not LOG_TYPES.search(change.type):
         return
@@ -121,7 +122,7 @@ GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_se
 NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=SECRET_HOLDERS)
 def _secret_unguarded(change: Change) -> Iterator[Finding]:
     if not SECRET_HOLDERS.search(change.type):
         return
@@ -156,7 +157,7 @@ AUTH_KEYS = ("authorization_type", "authorization", "auth_type", "authentication
 NO_AUTH = {"none", "anonymous", "public", "unauthenticated", "allow_unauthenticated", "noauth", "no_auth"}
 
 
-@on_change(actions=(Action.CREATE,))
+@on_change(actions=(Action.CREATE,), words=(b"auth",))  # every AUTH_KEYS key and without_auth() path holds it
 def _created_without_auth(change: Change) -> Iterator[Finding]:
     _, after = sides(change)
     key = next((k for k in AUTH_KEYS if isinstance(after.get(k), str)), None)
@@ -196,7 +197,7 @@ def _rule_set_names(value: Any) -> set[str]:
     return names
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=WATCHERS_TYPES)
 def _rule_sets_removed(change: Change) -> Iterator[Finding]:
     if not WATCHERS_TYPES.search(change.type):
         return

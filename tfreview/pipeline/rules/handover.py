@@ -20,7 +20,7 @@ def _ids(values: dict[str, Any], word: str) -> set[str]:
             for v in value if isinstance(v, (str, int))}
 
 
-@on_change()
+@on_change(words=(b"brokered",))
 def _injected_to_brokered(change: Change) -> Iterator[Finding]:
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}

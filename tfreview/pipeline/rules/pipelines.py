@@ -49,7 +49,8 @@ def _filled(value: Any) -> int:
     return sum(1 for _, leaf in leaves(value) if leaf not in (None, "", [], {}))
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"allowed_", b"protected", b"restricted_to_", b"approv",
+           b"prevent_self_review", b"_public_", b"untrusted", b"fork", b"reviewers"))
 def _ci_trust(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         name = plain(path).rpartition(".")[2]

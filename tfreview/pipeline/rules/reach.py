@@ -55,7 +55,8 @@ def _is_apex(values: dict[str, Any]) -> bool:
     return is_apex(str(values.get("name") or values.get("fqdn") or ""))
 
 
-@on_change(actions=(*ALTERING, Action.DELETE))
+# A RECORD_TYPES type or a NAME_SERVER_KEYS key is needed.
+@on_change(actions=(*ALTERING, Action.DELETE), words=(b"record", b"name_server", b"nameserver"))
 def _delegation(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if RECORD_TYPES.search(change.type):
@@ -78,7 +79,7 @@ def _delegation(change: Change) -> Iterator[Finding]:
                               f"{change.address}: {key} {show(old)} → {show(new)} (the domain is delegated elsewhere)")
 
 
-@on_change()
+@on_change(type_pattern=MUTE_TYPES)
 def _muted(change: Change) -> Iterator[Finding]:
     if not MUTE_TYPES.search(change.type) or not isinstance(change.after, dict):
         return
@@ -265,7 +266,7 @@ VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis
 _MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
 
 
-@on_change(actions=(Action.UPDATE,))
+@on_change(actions=(Action.UPDATE,), words=(b"version",))  # every VERSION_KEYS key holds it
 def _major_upgrade(change: Change) -> Iterator[Finding]:
     if not lifecycle.looks_stateful(change.type) or lifecycle.is_immutable_type(change.type):
         return

@@ -85,7 +85,7 @@ def _members(value: Any, depth: int = 0) -> list[list[Any]]:
     return []
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=ALERTING)
 def _recipients(change: Change) -> Iterator[Finding]:
     if not ALERTING.search(change.type):
         return

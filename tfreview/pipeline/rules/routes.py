@@ -82,7 +82,7 @@ def _host_hop(block: dict[str, Any], unknown: dict[str, Any]) -> str | None:
     return None
 
 
-@on_change(actions=ALTERING)
+@on_change(actions=ALTERING, type_pattern=ROUTE_TYPES)
 def _route_via_host(change: Change) -> Iterator[Finding]:
     if not ROUTE_TYPES.search(change.type):
         return
@@ -103,7 +103,7 @@ BYPASS = declare("route-bypass", Severity.HIGH,
                  "straight to a gateway or the internet: its traffic is no longer inspected.")
 
 
-@on_change(actions=(Action.UPDATE,))
+@on_change(actions=(Action.UPDATE,), type_pattern=ROUTE_TYPES)
 def _route_bypass(change: Change) -> Iterator[Finding]:
     if not ROUTE_TYPES.search(change.type):
         return
@@ -152,7 +152,7 @@ def _private(change: Change, values: dict[str, Any]) -> bool:
     return any(PRIVATE.search(text.lower()) for text in named)
 
 
-@on_change(actions=ALTERING)
+@on_change(actions=ALTERING, type_pattern=ROUTE_TYPES)
 def _private_to_internet(change: Change) -> Iterator[Finding]:
     if not ROUTE_TYPES.search(change.type):
         return

@@ -49,7 +49,8 @@ def _may_touch(change: Change, keys: re.Pattern[str]) -> bool:
     return False
 
 
-@on_change(actions=(Action.UPDATE,))
+@on_change(actions=(Action.UPDATE,), words=(b"reclaim_policy", b"deletion_policy", b"delete_policy", b"removal_policy",
+                                             b"on_delete"))  # a POLICY_KEYS key is needed
 def _reclaim(change: Change) -> Iterator[Finding]:
     if not _may_touch(change, POLICY_KEYS):
         return

@@ -58,7 +58,7 @@ def judge(statement: str) -> tuple[Severity, str] | None:
     return None
 
 
-@on_change()
+@on_change(words=(b"allow",))  # every _ALLOW match holds it
 def _plain_language(change: Change) -> Iterator[Finding]:
     """An allow statement added in plain language that hands out manage rights over a tenancy or identities."""
     before, after = sides(change)

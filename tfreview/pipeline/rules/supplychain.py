@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import as_list, mentions, show, sides, string_leaves
+from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
 from tfreview.pipeline.rules.controls import control, flag, inverted, ladder
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
@@ -49,7 +49,7 @@ def _match_all(value: Any) -> bool:
     return isinstance(value, str) and MATCH_ALL.fullmatch(value.strip()) is not None
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"*", b".+"))  # every MATCH_ALL holds one
 def _identity_match_all(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         if not _match_all(after) or not isinstance(before, str) or not before.strip() or _match_all(before):
@@ -86,7 +86,7 @@ def _requires_review(values: dict[str, Any]) -> bool:
                if any(REVIEW_KEYS.fullmatch(part) for part in plain(path).split(".")))
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"bypass",))  # BYPASS_KEYS
 def _gate_bypassed(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     added = sorted(_always_bypassers(after) - _always_bypassers(before))
@@ -105,7 +105,9 @@ OWNER_CLAIMS = re.compile(r"(?:repository_|repo_|project_)?(?:owner|owner_id|org
                           r"|namespace|namespace_id|namespace_path|enterprise|account|group|group_path)")
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+# A SUBJECT_KEYS or CLAIM_KEYS key, as it serialises: one of them is needed for either finding.
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE),
+           words=(b'"sub"', b'"subject', b'"allowed_subject', b'"bound_subject', b"claim"))
 def _subject_widened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     federated = bool(FEDERATED_TYPE.search(change.type)) or any("issuer" in k for k in after)
@@ -154,11 +156,9 @@ def _anonymous_writers(value: Any) -> set[str]:
     return found
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=ANONYMOUS_VALUES)  # the walk needs one
 def _anonymous_write(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    if not mentions(after, ANONYMOUS_VALUES):  # one C-speed scan spares the walk on most resources
-        return
     added = sorted(_anonymous_writers(after) - _anonymous_writers(before))
     if added:
         yield finding(SUPPLY, change.address, f"{change.address}: anonymous callers may now write "
@@ -182,7 +182,7 @@ def _owners(text: Any) -> dict[str, tuple[str, ...]]:
     return rules
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"codeowners",))
 def _code_owners(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     path = next((v for k, v in after.items() if k in ("file", "path", "file_path") and isinstance(v, str)), "")
@@ -209,7 +209,9 @@ OWNER_ROLE = re.compile(r"(?:^|[^a-z])(?:owner|owners|admin|admins|administrator
 ROLE_KEYS = re.compile(r"\w*(?:role|roles|profile|permission|permissions|privilege|access_level)\w*")
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE),  # an EVERYONE_GROUP value is needed
+           words=(b"everyone", b"allusers", b"all-users", b"all_users", b"all users", b"allemployees", b"all-employees",
+                  b"all_employees", b"all employees"))
 def _everyone_owner(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     groups = [v for k, v in after.items() if ASSIGNED.search(k) for v in string_leaves(v) if EVERYONE_GROUP.search(v)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import mentions, sides
+from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.values import leaves
 
 SWEEP = declare("delete-scope-removed", Severity.HIGH,
@@ -86,13 +86,9 @@ def _settings(values: dict[str, Any]) -> tuple[bool, list[str] | None]:
     return deleting, scope
 
 
-@on_change()
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=DELETING_BYTES)  # nothing without them may delete
 def _delete_reach(change: Change) -> Iterator[Finding]:
-    if change.action not in (Action.UPDATE, Action.REPLACE):
-        return
     before, after = sides(change)
-    if not mentions(after, DELETING_BYTES):  # a C-speed first check: nothing here may delete
-        return
     was_deleting, was_scoped = _settings(before)
     deleting, scoped = _settings(after)
     if not deleting or not was_scoped or scoped:

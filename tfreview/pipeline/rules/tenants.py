@@ -70,7 +70,12 @@ def _github(change: Change) -> Iterator[Finding]:
                       f"repository {after.get('repository')}", Severity.MEDIUM)
 
 
-@on_change()
+# An AZUREAD_ADMIN role, an _admin_scope word, an erases_everywhere capability, or a type judged by its name.
+@on_change(words=(*(guid.encode() for guid in AZUREAD_ADMIN), b"*", b"admin", b"owner", b"organization", b"org_",
+                  b"full", b"write:org", b"management", b"root", b"superuser", b"delete", b"purge", b"destroy",
+                  b"erase", b"wipe", b"bypass", b"remove", b"write", b"all", b"datadog_api_key",
+                  b"tfe_organization_token", b"confluent_api_key", b"datadog_application_key", b"aws_iam_access_key",
+                  b"google_service_account_key"))
 def _org_keys(change: Change) -> Iterator[Finding]:
     azuread = change.type.startswith("azuread_")
     if not azuread and (change.before or not (change.type.endswith(KEY_SUFFIXES) or _bears_credential(change))):
@@ -180,7 +185,7 @@ def object_owner(value: str) -> bool:
         and not ADMIN_VALUES.search(match[1])
 
 
-@on_change()
+@on_change(words=tuple(w.encode() for w in GRANT_WORDS))  # one is in its type
 def _any_provider_admin(change: Change) -> Iterator[Finding]:
     """A membership or grant of any other provider (GitLab, Okta, TFE, Snowflake, …) moving up the access ladder."""
     name = change.type.partition("_")[2]
@@ -229,7 +234,7 @@ def _always_true(value: Any) -> bool:
     return isinstance(value, str) and (not value.strip() or ALWAYS_TRUE.fullmatch(value.strip()) is not None)
 
 
-@on_change()
+@on_change(words=tuple(w.encode() for w in MEMBERSHIP_WORDS))  # one is in its type
 def _match_all_membership(change: Change) -> Iterator[Finding]:
     """An automatic membership rule (Okta group rule, Azure AD dynamic group, team sync) that admits everyone into
     a group or role whose name says admin, owner or super."""
@@ -277,7 +282,7 @@ def _match_all(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in MATCH_ALL
 
 
-@on_change()
+@on_change(words=tuple(w.encode() for w in PERMISSION_WORDS))  # one is in its type
 def _match_all_permissions(change: Change) -> Iterator[Finding]:
     """A permission of any provider widened to a match-all pattern: high when it writes or configures, or when the
     principal is a default, guest or anonymous one; reading everything as a named user is medium."""
@@ -306,7 +311,7 @@ OPEN_FLAGS = ("everyone", "any_valid_service_token", "all_users", "allow_all", "
 OPEN_DECISIONS = {"bypass", "allow_all", "skip"}
 
 
-@on_change()
+@on_change(words=(b"access", b"policy", b"zero_trust"))  # one is in its type
 def _open_access_policy(change: Change) -> Iterator[Finding]:
     """An access policy whose include (not exclude) now admits everyone, or whose decision becomes a bypass."""
     if "access" not in change.type and "policy" not in change.type and "zero_trust" not in change.type:

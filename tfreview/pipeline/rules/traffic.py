@@ -153,7 +153,10 @@ def _egress_text(value: Any) -> float | None:
 _MAY_TRAFFIC = re.compile(rb"mtls|egress|outbound")
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+# A TUNNEL_TYPES type, an MTLS_TYPES type or kind, or a _MAY_TRAFFIC word: the check reads nothing else.
+@on_change(actions=(Action.UPDATE, Action.REPLACE),
+           words=(b"vpn", b"ipsec", b"tunnel", b"ike", b"wireguard", b"site_to_site", b"gateway_connection", b"mtls",
+                  b"peer_authentication", b"peerauthentication", b"egress", b"outbound"))
 def _traffic(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:
@@ -284,7 +287,8 @@ _MAY_PASS = re.compile(rb"->|accept|allow|permit|pass")
 _MAY_ROOT = re.compile(rb'"(?:\.|\*|\*\.)"')
 
 
-@on_change()
+# A rule line (`->`, ACCEPT), an action value that allows (ALLOW_WORDS, a whole string) or a root domain (_MAY_ROOT).
+@on_change(words=(b"->", b"accept", b'"allow', b'"pass"', b'"permit"', b'"."', b'"*"', b'"*."'))
 def _passage(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not after:

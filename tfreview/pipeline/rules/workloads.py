@@ -136,10 +136,8 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
 ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit")
 
 
-@on_change()
+@on_change(words=ESCAPE_WORDS)
 def _node_escape(change: Change) -> Iterator[Finding]:
-    if not mentions(change.after, ESCAPE_WORDS):
-        return
     before = _escapes(_side(change, False)) if change.action is not Action.CREATE else {}
     after = _escapes(_side(change, True))
     new = {what: high for what, high in after.items() if what not in before}
@@ -215,10 +213,9 @@ def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
     return {_INDEX.sub("", p): "".join(str(v).lower().split("_")) for p, v in pairs if FAILURE_KEYS.fullmatch(_key(p))}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE),
+           words=(b"failure", b"enforcement", b"validationaction", b"validation_action"))  # in before
 def _admission(change: Change) -> Iterator[Finding]:
-    if not mentions(change.before, (b"failure", b"enforcement", b"validationaction", b"validation_action")):
-        return
     before, after = _enforcement(_side(change, False)), _enforcement(_side(change, True))
     for path, old in before.items():
         if old in ENFORCING and after.get(path) in LAX:
@@ -238,7 +235,8 @@ def _flat(change: Change, after: bool) -> dict[str, Any]:
     return {_INDEX.sub("", p).lower(): v for p, v in _side(change, after)}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE),  # a CLUSTER_TYPES type or metadata in before
+           words=(b"cluster", b"kubernetes", b"_lke", b"_eks", b"_aks", b"_gke", b"_oke", b"_doks", b"metadata"))
 def _cluster_endpoint(change: Change) -> Iterator[Finding]:
     if not CLUSTER_TYPES.search(change.type) and not mentions(change.before, (b"metadata",)):
         return
@@ -267,7 +265,7 @@ VARIABLE_TYPES = re.compile(r"variable|(?:^|_)var(?:_|$)|secret|environment")
 HIDING_KEYS = {"masked", "protected", "sensitive", "hidden", "secure", "issecret", "issensitive", "ismasked"}
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=VARIABLE_TYPES)
 def _unmasked(change: Change) -> Iterator[Finding]:
     # Only a variable whose value the plan marks sensitive (or masks as a credential) holds a secret.
     if not VARIABLE_TYPES.search(change.type) or not isinstance(change.before, dict) \
