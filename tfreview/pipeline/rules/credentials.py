@@ -132,11 +132,32 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
         resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
         rest = parts[3:] if parts[0] == "data" else parts[2:]
         flags = sensitive.get(f"{module}.{resource}".lstrip("."))
-        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))):
+        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))
+                     or _generated_key(ri, f"{module}.{resource}".lstrip("."), rest[0])):
             return reference
         if not rest and _marked(flags):
             return reference
     return None
+
+
+# A key the provider generates (`integration_key`, `routing_key`, an API key's `key`): a key chosen in the
+# configuration is a name or a lookup key (an object's `key`, a table's `hash_key`), one the provider issues is a
+# credential. Read only where the plan shows the resource and its configuration.
+GENERATED_KEY = re.compile(r"^(?:\w+_)?keys?$")
+
+
+def _generated_key(ri: ReviewInput, resource: str, attribute: str) -> bool:
+    """Whether ATTRIBUTE of RESOURCE (a config address) is a key its provider issues: named a key, not public,
+    not set by the configuration, and computed (known after apply, or read back where the configuration shows)."""
+    if not GENERATED_KEY.match(attribute.lower()) or "public" in attribute.lower():
+        return False
+    configured = Configuration(ri.plan)
+    expressions = configured.expressions(resource)
+    after, unknown = configured.planned.get(resource, (None, None))
+    if expressions is not None and attribute in expressions:
+        return False
+    # unknown until apply on a resource whose configuration does not set it; read back where that is shown
+    return _dict(unknown).get(attribute) is True or (expressions is not None and attribute in _dict(after))
 
 
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
