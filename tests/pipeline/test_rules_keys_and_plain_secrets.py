@@ -79,3 +79,58 @@ def test_an_entry_no_name_calls_secret_made_plain_is_worth_a_look(tmp_path: Path
 @pytest.mark.parametrize("kinds", [("String", "SecureString"), ("String", "StringList")])
 def test_a_secret_entry_made_secure_or_kept_plain_is_fine(tmp_path: Path, kinds: tuple[str, str]) -> None:
     assert "protection-disabled" not in _parameter(tmp_path, "/prod/orders/db_password", kinds)
+
+
+def _passrole(tmp_path: Path, role: str) -> dict[str, Severity]:
+    """A role policy known after apply, built from a policy document whose read leaves its resources unknown; the
+    configuration lists ROLE's arn and a machine's arn for iam:PassRole + ec2:RunInstances."""
+    document = {"address": "data.aws_iam_policy_document.build", "mode": "data", "type": "aws_iam_policy_document",
+                "name": "build", "expressions": {"statement": [{
+                    "effect": {"constant_value": "Allow"},
+                    "actions": {"constant_value": ["ec2:RunInstances", "iam:PassRole"]},
+                    "resources": {"references": ["aws_iam_role.target.arn", "aws_iam_role.target",
+                                                 "aws_instance.builder.arn"]}}]}}
+    attached = {"address": "aws_iam_role_policy.build", "mode": "managed", "type": "aws_iam_role_policy",
+                "name": "build", "expressions": {"role": {"constant_value": "ci"}, "policy": {"references": [
+                    "data.aws_iam_policy_document.build.json", "data.aws_iam_policy_document.build"]}}}
+    arn = f"arn:aws:iam::111122223333:role/{role}"
+    result = review_rules_alone(tmp_path, [
+        _change("aws_iam_role.target", ["no-op"], {"name": role, "arn": arn}, {"name": role, "arn": arn}),
+        _change("data.aws_iam_policy_document.build", ["read"], None,
+                {"statement": [{"actions": ["ec2:RunInstances", "iam:PassRole"], "effect": "Allow"}]},
+                {"id": True, "json": True, "statement": [{"resources": True}]}),
+        _change("aws_iam_role_policy.build", ["update"], {"name": "build", "role": "ci", "policy": "{}"},
+                {"name": "build", "role": "ci"}, {"policy": True})],
+        configuration={"root_module": {"resources": [document, attached]}})
+    return worst_by_rule(result)
+
+
+def test_passing_an_admin_role_read_from_the_configuration_is_high(tmp_path: Path) -> None:
+    assert _passrole(tmp_path, "break-glass-admin").get("iam-escalation") is Severity.HIGH
+
+
+def test_passing_an_ordinary_role_read_from_the_configuration_stays_medium(tmp_path: Path) -> None:
+    assert _passrole(tmp_path, "build-runner").get("iam-escalation") is Severity.MEDIUM
+
+
+def _values_change(tmp_path: Path, before: str, after: str) -> dict[str, Severity]:
+    """A chart release (any provider) whose values document changes BEFORE → AFTER."""
+    release = {"name": "queue", "chart": "rabbitmq", "namespace": "messaging"}
+    result = review_rules_alone(tmp_path, [_change(
+        "charts_release.queue", ["update"], {**release, "values": [before]}, {**release, "values": [after]})])
+    return worst_by_rule(result)
+
+
+def test_persistence_switched_off_is_high(tmp_path: Path) -> None:
+    found = _values_change(tmp_path, "persistence:\n  enabled: true\n  size: 50Gi\n",
+                           "persistence:\n  enabled: false\n  size: 50Gi\n")
+    assert found.get("persistence-disabled") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("persistence:\n  enabled: false\n", "persistence:\n  enabled: true\n"),  # switched on
+    ("sessionPersistence:\n  enabled: true\n", "sessionPersistence:\n  enabled: false\n"),  # sticky sessions
+    ("persistence:\n  size: 50Gi\n", "persistence:\n  size: 80Gi\n"),  # grown
+])
+def test_persistence_on_grown_or_sticky_sessions_off_is_fine(tmp_path: Path, before: str, after: str) -> None:
+    assert "persistence-disabled" not in _values_change(tmp_path, before, after)

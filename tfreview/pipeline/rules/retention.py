@@ -10,6 +10,9 @@ from tfreview.pipeline.rules.watch import watch, watch_delete
 
 BACKUP = declare("backup-reduced", Severity.HIGH,
                  "Backups are disabled or their retention shortened (backup_retention_period, PITR, retention).")
+PERSISTENCE = declare("persistence-disabled", Severity.HIGH,
+                      "A workload's persistent storage is switched off (Helm `persistence.enabled`, a persistent "
+                      "volume): its data moves to ephemeral disk and is lost on the next restart.")
 LOGGING = declare("logging-disabled", Severity.HIGH,
                   "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs), "
                   "or principals are exempted from audit logs.")
