@@ -134,3 +134,32 @@ def test_persistence_switched_off_is_high(tmp_path: Path) -> None:
 ])
 def test_persistence_on_grown_or_sticky_sessions_off_is_fine(tmp_path: Path, before: str, after: str) -> None:
     assert "persistence-disabled" not in _values_change(tmp_path, before, after)
+
+
+def _default_level(tmp_path: Path, address: str, key: str, levels: tuple[str, str]) -> dict[str, Severity]:
+    """An organisation setting KEY whose level moves LEVELS[0] → LEVELS[1]."""
+    settings = {"name": "acme", "billing_email": "ops@example.com"}
+    result = review_rules_alone(tmp_path, [_change(address, ["update"], {**settings, key: levels[0]},
+                                                   {**settings, key: levels[1]})])
+    return worst_by_rule(result)
+
+
+@pytest.mark.parametrize(("key", "levels"), [("default_repo_access", ("read", "write")),
+                                             ("base_permission", ("none", "admin")),
+                                             ("default_member_role", ("viewer", "editor"))])
+def test_a_default_every_member_gets_raised_to_write_is_high(tmp_path: Path, key: str,
+                                                              levels: tuple[str, str]) -> None:
+    found = _default_level(tmp_path, "codehost_org_settings.acme", key, levels)
+    assert found.get("iam-privileged-role") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("address", "levels"), [
+    ("codehost_org_settings.acme", ("write", "read")),  # narrowed
+    ("codehost_org_settings.acme", ("none", "read")),  # members may see, not change
+    ("codehost_org_settings.acme", ("guest", "member")),  # a plain member's own rung
+    ("codehost_user.alice", ("read", "write")),  # one person's default, not everyone's
+])
+def test_a_default_narrowed_read_or_one_persons_is_fine(tmp_path: Path, address: str,
+                                                        levels: tuple[str, str]) -> None:
+    found = _default_level(tmp_path, address, "default_repo_access", levels)
+    assert Severity.HIGH not in found.values()

@@ -153,6 +153,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from federation.changed(change)
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
+    yield from memberships.default_for_everyone(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 
