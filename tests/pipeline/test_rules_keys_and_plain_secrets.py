@@ -163,3 +163,27 @@ def test_a_default_narrowed_read_or_one_persons_is_fine(tmp_path: Path, address:
                                                         levels: tuple[str, str]) -> None:
     found = _default_level(tmp_path, address, "default_repo_access", levels)
     assert Severity.HIGH not in found.values()
+
+
+def _pod_volumes(tmp_path: Path, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Severity]:
+    """A workload whose pod template's volumes change BEFORE → AFTER (manifest spelling, any provider)."""
+    def workload(volumes: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"manifest": {"kind": "StatefulSet", "metadata": {"name": "queue"}, "spec": {"template": {"spec": {
+            "containers": [{"name": "queue", "volumeMounts": [{"name": v["name"], "mountPath": f"/{v['name']}"}
+                                                             for v in volumes]}], "volumes": volumes}}}}}
+    result = review_rules_alone(tmp_path, [_change("kubectl_manifest.queue", ["update"], workload(before),
+                                                   workload(after))])
+    return worst_by_rule(result)
+
+
+CLAIMED = {"name": "data", "persistentVolumeClaim": {"claimName": "queue-data"}}
+
+
+def test_a_claimed_volume_made_ephemeral_is_high(tmp_path: Path) -> None:
+    found = _pod_volumes(tmp_path, [CLAIMED], [{"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}])
+    assert found.get("persistence-disabled") is Severity.HIGH
+
+
+def test_a_scratch_volume_added_beside_the_claim_is_fine(tmp_path: Path) -> None:
+    found = _pod_volumes(tmp_path, [CLAIMED], [CLAIMED, {"name": "scratch", "emptyDir": {"sizeLimit": "1Gi"}}])
+    assert "persistence-disabled" not in found
