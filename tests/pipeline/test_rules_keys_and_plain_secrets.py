@@ -187,3 +187,23 @@ def test_a_claimed_volume_made_ephemeral_is_high(tmp_path: Path) -> None:
 def test_a_scratch_volume_added_beside_the_claim_is_fine(tmp_path: Path) -> None:
     found = _pod_volumes(tmp_path, [CLAIMED], [CLAIMED, {"name": "scratch", "emptyDir": {"sizeLimit": "1Gi"}}])
     assert "persistence-disabled" not in found
+
+
+def test_a_key_policy_for_one_role_read_from_the_configuration_is_fine(tmp_path: Path) -> None:
+    document = {"address": "data.aws_iam_policy_document.kms", "mode": "data", "type": "aws_iam_policy_document",
+                "name": "kms", "expressions": {"statement": [{
+                    "effect": {"constant_value": "Allow"},
+                    "actions": {"constant_value": ["kms:Decrypt", "kms:GenerateDataKey"]},
+                    "resources": {"constant_value": ["*"]},  # in a key policy: this key
+                    "principals": [{"type": {"constant_value": "AWS"}, "identifiers": {"references": [
+                        "aws_iam_role.ingest.arn", "aws_iam_role.ingest"]}}]}]}}
+    policy = {"address": "aws_kms_key_policy.ingest", "mode": "managed", "type": "aws_kms_key_policy",
+              "name": "ingest", "expressions": {"key_id": {"constant_value": "1234abcd"}, "policy": {"references": [
+                  "data.aws_iam_policy_document.kms.json", "data.aws_iam_policy_document.kms"]}}}
+    result = review_rules_alone(tmp_path, [
+        _change("data.aws_iam_policy_document.kms", ["read"], None,
+                {"statement": [{"effect": "Allow", "actions": ["kms:Decrypt", "kms:GenerateDataKey"]}]},
+                {"id": True, "json": True, "statement": [{"resources": True, "principals": True}]}),
+        _change("aws_kms_key_policy.ingest", ["create"], None, {"key_id": "1234abcd"}, {"policy": True})],
+        configuration={"root_module": {"resources": [document, policy]}})
+    assert result.label.value == "likely_safe"
