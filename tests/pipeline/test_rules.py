@@ -106,6 +106,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "egress-policy-opened": ("meshco_mesh_config.default", ("allow-any",), {}),
     "firewall-passes-all": ("wallco_rule_group.outbound", ("pass ip $home_net any",), {}),
     "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),
+    "access-wiped": ("google_project_iam_policy.project", ("every holder of roles/owner loses it",
+                                                          "group:platform-admins@example.com"), {}),
     "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
     "ai-safety-weakened": ("llmco_model_policy.support", ("severity_threshold", "only more severe content"), {}),

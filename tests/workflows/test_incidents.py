@@ -49,9 +49,8 @@ KNOWN_MISSES = {
     "fresh/context/b10_deferred_clusterissuer_create.json",
     "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
     "fresh/context/b14_gitlab_import_made_private.json",
-    # a Job replaced for a new name re-runs its work (a migration) unless the plan says it re-runs on purpose
-    "fresh/issue-themes/b27_k8s_job_replace_helm_upgrade.json",
-    # a new Datadog API key: organisation-wide by design (any holder can write to and read from the whole org)
+    # a new Datadog API key with no predecessor deleted in the plan: organisation-wide by design (any holder can
+    # write to and read from the whole org); a rotation (the old key of the same type deleted) is medium
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
     # a drained legacy queue deleted with its alarm: a queue's messages go with it, and nothing says it is empty

@@ -14,6 +14,7 @@ from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
+from tfreview.pipeline.rules import rotations as rotations
 from tfreview.pipeline.rules import keyscope as keyscope
 from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
@@ -49,6 +50,8 @@ from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import endpoints as endpoints
+from tfreview.pipeline.rules import handoffs as handoffs
+from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
@@ -91,6 +94,8 @@ THEMES = (
     "credentials",
     "custom",
     "websites",
+    "handoffs",
+    "wipes",
     "safeguards",
     "workloads",
     "edge",

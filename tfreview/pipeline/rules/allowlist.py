@@ -180,13 +180,37 @@ def _public_endpoint(values: Any, depth: int = 0) -> bool:
     return False
 
 
+# Words of a switch that gives a resource its address on the internet (`ipv4_enabled`, `public_ip_enabled`,
+# `internet_access`, `external_access`): turned off, the allow-list in front of that address guards nothing.
+OUTSIDE_WORDS = {"public", "ipv4", "internet", "external"}
+
+
+def closed(before: Any, after: Any, depth: int = 0) -> bool:
+    """Whether the same change turns off the resource's internet-facing address (a public, IPv4, internet or
+    external switch true → false): it stops being public, so an allow-list emptied with it opens nothing."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(before, list) and isinstance(after, list):
+        return any(closed(b, a, depth + 1) for b, a in zip(before, after, strict=False))
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return False
+    for key, value in after.items():
+        was = before.get(key)
+        if _words(key) & OUTSIDE_WORDS and not _words(key) & {"private", "disabled", "block", "blocked"} \
+                and was is True and value is False:
+            return True
+        if isinstance(value, (dict, list)) and closed(was, value, depth + 1):
+            return True
+    return False
+
+
 @on_change()
 def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:
         return
     paths = list(_emptied(before, after, change.after_unknown, ""))
-    if not paths or private(after):
+    if not paths or private(after) or closed(before, after):
         return
     yield finding(EMPTIED, change.address,
                   f"{change.address}: {', '.join(paths)} held allowed source addresses and is now empty or removed "

@@ -164,13 +164,23 @@ def tls(value: Any) -> float | None:
 WEAK_CIPHERS = {"all", "default", "low", "export", "null", "enull", "anull", "rc4", "des", "3des", "md5", "exp"}
 
 
+# Words of an IANA suite name (`TLS_RSA_WITH_3DES_EDE_CBC_SHA`) that make it weak: broken ciphers, no cipher,
+# export strength, no authentication.
+WEAK_SUITE_WORDS = {"rc4", "des", "3des", "null", "export", "export40", "export1024", "anon", "md5", "rc2", "idea"}
+_SUITE_WORDS = re.compile(r"[_-]+")
+
+
 def ciphers(value: Any) -> float | None:
-    """1 for an OpenSSL cipher string that names only specific suites, 0 when it lets weak ones in ("ALL",
-    "DEFAULT", "RC4", "LOW", "EXPORT", "NULL"); exclusions ("!aNULL") weaken nothing."""
+    """1 for an OpenSSL cipher string or a list of suites that names only specific strong suites, 0 when it lets
+    weak ones in ("ALL", "DEFAULT", "RC4", "LOW", "EXPORT", "NULL", or an IANA name such as
+    `TLS_RSA_WITH_3DES_EDE_CBC_SHA`); exclusions ("!aNULL") weaken nothing."""
+    if isinstance(value, list):
+        value = " ".join(item for item in value if isinstance(item, str))
     if not isinstance(value, str) or not value.strip():
         return None
     tokens = {t.lower().lstrip("+") for t in _PROTOCOL_LIST.split(value) if t and not t.startswith(("!", "-"))}
-    return 0 if tokens & WEAK_CIPHERS else 1
+    words = {w for t in tokens for w in _SUITE_WORDS.split(t)}
+    return 0 if tokens & WEAK_CIPHERS or words & WEAK_SUITE_WORDS else 1
 
 
 def https_word(value: Any) -> float | None:

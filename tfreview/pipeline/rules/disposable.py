@@ -21,7 +21,9 @@ PRODUCTION_TOKENS = frozenset({"prod", "production", "prd", "live"})
 # Environment words, read only from an environment key's value (`env:staging`, not `owner:qa`).
 ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
 TEST_ENVS = frozenset({"test", "testing", "ci"})
-NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox"})
+# A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
+NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",
+                                 "preview", "ephemeral"})
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.

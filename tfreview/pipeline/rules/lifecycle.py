@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
+from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
+from tfreview.pipeline.rules.ephemeral import brief_messages, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
+from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
@@ -33,6 +36,7 @@ from tfreview.pipeline.rules.retired import already_off, retired_with_names, san
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
+from tfreview.pipeline.rules.superseded import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
@@ -233,6 +237,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                 "like a forget"), Severity.MEDIUM),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
+    Grade(lambda c, ri: _paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
@@ -240,11 +245,13 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
                                else f"a disposable object: {why}"), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
@@ -265,6 +272,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
+                               or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
@@ -274,6 +283,10 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
     Grade(_when(lambda c: _run_once(c) and c.action_reason == "replace_by_triggers",
                 "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),
+    # A finished job holds no data; its replacement runs the work again with the new settings, like a new job.
+    Grade(_when(lambda c: _run_once(c) and runs_to_completion(c), "a run-once job that runs to completion "
+                "re-created: it runs its work again with the new settings; no data goes with the old one"),
+          Severity.MEDIUM),
     Grade(_when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                 "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(_when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),

@@ -230,7 +230,18 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
     return None
 
 
+# The key that says what one ordered rule does (`access = "Allow"` in an Azure NSG rule, `rule_action = "allow"` in
+# a network ACL entry), and the words for letting traffic through.
+RULE_ACTIONS = ("access", "action", "rule_action", "effect")
+ALLOWING = frozenset({"allow", "accept", "permit", "pass"})
+
+
 def allow_only_rule(before: dict[str, Any]) -> bool:
-    """Whether an object is one prioritised rule (a direction or priority) that only allows: an `allow` list and
-    no `deny` one. Where rules are ordered allows and denies, removing an allow can never let more through."""
-    return bool(before.get("allow")) and not before.get("deny") and ("direction" in before or "priority" in before)
+    """Whether an object is one prioritised rule (a direction, priority or rule number) that only allows: an `allow`
+    list and no `deny` one, or an action that allows. Where rules are ordered allows and denies, removing an allow
+    can never let more through."""
+    if not ("direction" in before or "priority" in before or "rule_number" in before):
+        return False
+    if before.get("allow") and not before.get("deny"):
+        return True
+    return any(isinstance(before.get(key), str) and before[key].strip().lower() in ALLOWING for key in RULE_ACTIONS)

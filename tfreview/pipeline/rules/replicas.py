@@ -41,7 +41,7 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
     the plan is that primary (a copy is rebuilt from it)."""
     if change.action is not Action.DELETE or KEYS.search(change.type) or not isinstance(change.before, dict):
         return None
-    primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type)))
+    primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type))) or _source_of_secondary(change.before)
     if primary is None:
         return None
     if change.action_reason in REFACTORED and any(
@@ -51,6 +51,20 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
     if destroyed_by_name(ri).get(primary, set()) - {id(change)}:
         return None
     return f"a read replica of {primary}, which stays: the copy can be rebuilt from its primary"
+
+
+# A mode that makes an object a copy of another (`create_mode = "Secondary"`), and the key naming that other.
+SECONDARY_MODE = re.compile(r"^(?:secondary|onlinesecondary|geo_?secondary|replica|read_?replica)$", re.IGNORECASE)
+SOURCE_KEY = re.compile(r"(?:^|_)source(?:_|$)")
+
+
+def _source_of_secondary(attrs: dict[str, object]) -> str | None:
+    """The source a secondary copies, when its own mode says it is a secondary or replica, or None."""
+    if not any(key.endswith(("mode", "role")) and isinstance(value, str) and SECONDARY_MODE.match(value.strip())
+               for key, value in attrs.items()):
+        return None
+    return next((value for key, value in attrs.items()
+                 if SOURCE_KEY.search(key) and isinstance(value, str) and value), None)
 
 
 def destroyed_by_name(ri: ReviewInput) -> dict[str, set[int]]:

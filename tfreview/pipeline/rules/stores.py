@@ -23,7 +23,11 @@ NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
 # The attributes by which a configuration object names the store it configures.
 STORE_KEYS = re.compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
                         r"|repository|vault_name|vault_id|share_name)$")
-IDENTIFIERS = ("id", "name", "bucket", "arn", "urn")
+IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier")
+OWN_NAMES = ("name", "id")
+# Settings by which a store names a configuration object made for it (`db_subnet_group_name`,
+# `parameter_group_name`, `option_group_name`, `configuration_id`).
+REFERENCES = re.compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
 
 
 def disposable_by_name_or_labels(attrs: dict[str, object]) -> bool:
@@ -60,7 +64,24 @@ def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], b
     for key, value in attrs.items():
         if STORE_KEYS.match(str(key)) and isinstance(value, str) and value in stores:
             return f"it configures {stores[value]}, which this plan also deletes; that delete is judged on its own"
+    # Its own name is the store's (a subnet or parameter group made for one database), or the store names it.
+    own = {value for key in OWN_NAMES if isinstance(value := attrs.get(key), str) and len(value) >= 3}
+    named = view.derived("names in deleted stores", lambda v: _named_by_stores(v.of(Action.DELETE), stateful))
+    store = next((stores.get(value) or named.get(value) for value in sorted(own) if value in stores or value in named),
+                 None)
+    if store is not None:
+        return f"it was made for {store}, which this plan also deletes; that delete is judged on its own"
     return None
+
+
+def _named_by_stores(view_changes: list[Change], stateful: Callable[[str], bool]) -> dict[str, str]:
+    """The top-level string settings (a subnet group's or parameter group's name) of deleted stores, to them."""
+    found: dict[str, str] = {}
+    for change in view_changes:
+        if change.action is Action.DELETE and stateful(change.type) and isinstance(change.before, dict):
+            found.update({value: change.address for key, value in change.before.items()
+                          if REFERENCES.search(key) and isinstance(value, str) and len(value) >= 3})
+    return found
 
 
 def disposable_store(change: Change) -> str | None:

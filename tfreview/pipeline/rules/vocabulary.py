@@ -197,6 +197,12 @@ control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|gu
         r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
         r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
         "a security scanner or detector is switched off")
+# Endpoint agents (EDR, antivirus, MDM): tamper protection keeps an attacker from stopping or uninstalling the agent
+# unnoticed; real-time, behaviour and exploit protection are what detects them.
+control(DETECTION, r"\w*(?:tamper|uninstall_protection|self_protection|prevent_uninstall|real_?time_protection"
+        r"|behaviou?r_monitoring|exploit_protection|ransomware_protection|malware_protection|intrusion_prevention)\w*"
+        r"(?:\.(?:enabled|enable|state|status|mode))?", flag,
+        "an endpoint agent's protection is switched off: it can be stopped or bypassed without alerting")
 control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
         "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
 control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller|pod_security|workload_identity"
@@ -215,7 +221,8 @@ control(KEY, r"state|status|key_state|key_status",
         "the key is disabled or scheduled for deletion", types=KEYS)
 
 # --- transport --------------------------------------------------------------------------------------
-control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*tls_version|ssl_policy|\w*tls_policy"
+control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*(?:tls|ssl)_?(?:min|minimum)_?(?:version|protocol)?"
+        r"|\w*tls_version|ssl_policy|\w*tls_policy"
         r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?", tls,
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)

@@ -24,7 +24,8 @@ from tfreview.pipeline.rules.values import document, leaves, pairs, plain, with_
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
-                 "node's root filesystem mounted (host namespaces alone are medium).")
+                 "node's root filesystem mounted, or an application workload sharing several host namespaces (one "
+                 "host namespace, or any on a per-node agent, is medium).")
 WIDE = declare("policy-allows-anyone", Severity.HIGH,
                "An allow policy or tenancy object now matches anyone: an empty allow rule, or wildcard sources, "
                "destinations or resource kinds.")
@@ -140,11 +141,39 @@ def _node_escape(change: Change) -> Iterator[Finding]:
     if not mentions(change.after, ESCAPE_WORDS):
         return
     before = _escapes(_side(change, False)) if change.action is not Action.CREATE else {}
-    new = {what: high for what, high in _escapes(_side(change, True)).items() if what not in before}
+    after = _escapes(_side(change, True))
+    new = {what: high for what, high in after.items() if what not in before}
     if new:
         severity = Severity.HIGH if any(new.values()) else Severity.MEDIUM
+        why = ""
+        if severity is Severity.MEDIUM and _shares_node(after) and _app_workload(change):
+            severity, why = Severity.HIGH, (" (several of the node's namespaces at once, on a workload that is not "
+                                            "a per-node agent: Pod Security baseline forbids each of them)")
         yield finding(ESCAPE, change.address, f"{change.address}: the workload can reach its node: "
-                      + ", ".join(sorted(new)), severity)
+                      + ", ".join(sorted(new)) + why, severity)
+
+
+# Workloads that run an application's replicas, not one agent per node (a DaemonSet, or a chart whose kind the plan
+# does not show, may take host namespaces by design: node exporters, CNI, log shippers).
+_APP_KINDS = re.compile(r"deployment|stateful_?set|replica_?set|replication_?controller|cron_?job|job|pod",
+                        re.IGNORECASE)
+_APP_TYPE = re.compile(r"^kubernetes_(?:deployment|stateful_set|replica_set|replication_controller|cron_job|job|pod)"
+                       r"(?:_v\d+(?:beta\d+)?)?$")
+
+
+def _shares_node(escapes: dict[str, bool]) -> bool:
+    """Whether a workload shares two or more of its node's namespaces (process and network, IPC): it sees the
+    node's processes and speaks as the node on its network, the shape of a node-takeover pod."""
+    return sum(what.startswith("host namespace") for what in escapes) >= 2
+
+
+def _app_workload(change: Change) -> bool:
+    """Whether a change is to an application workload (Deployment, StatefulSet, Job, Pod), by its type or by the
+    top-level `kind` of its manifest."""
+    after = change.after if isinstance(change.after, dict) else {}
+    manifest = after.get("manifest")
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    return bool(_APP_TYPE.match(change.type)) or (isinstance(kind, str) and bool(_APP_KINDS.fullmatch(kind)))
 
 
 def _empty_allow(node: Any) -> bool:

@@ -1,0 +1,98 @@
+"""Risk rules, lifecycle helper: deletes that lose nothing lasting because of where the object lived — a
+non-production message store that keeps messages only briefly, and an object torn down with the disposable
+container (resource group, namespace, project) it lives in; lifecycle.py grades deletes with them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.disposable import (
+    CONTAINERS,
+    PRODUCTION_TOKENS,
+    label_tokens,
+    labelled_disposable,
+    non_production,
+    self_disposable,
+)
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.units import duration, unit_of, words
+
+# Stores of messages in flight (queues, topics, streams of any provider).
+MESSAGE_STORES = re.compile(r"(?:^|_)(?:queue|topic|stream|eventhub|hub|channel|subscription)s?(?:_|$)")
+# Settings that say how long a message is kept (`retention_hours`, `message_retention_seconds`, `message_ttl`).
+KEEPS = re.compile(r"retention|ttl|time_to_live|expir")
+BRIEF = 86400.0  # a day: a store that keeps messages no longer holds only that window
+PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
+# Settings by which an object names the container it lives in (`resource_group_name`, `namespace`, `project`).
+PLACED_IN = re.compile(r"(?:^|_)(?:resource_group|group|namespace|project|folder|compartment|workspace|space)"
+                       r"(?:_name|_id)?$")
+CONTAINER_NAMES = ("id", "name", "project_id")
+
+
+def _before(change: Change) -> dict[str, Any]:
+    return change.before if isinstance(change.before, dict) and change.action is Action.DELETE else {}
+
+
+def brief_messages(change: Change) -> str | None:
+    """Why a deleted message store loses nothing lasting: its own tags say non-production and every retention
+    setting keeps messages a day or less; else None."""
+    attrs = _before(change)
+    if not MESSAGE_STORES.search(change.type) or not non_production(change) or _protected(attrs):
+        return None
+    spans = [duration(value, unit_of(key, attrs)) for key, value in attrs.items()
+             if KEEPS.search(key) and not isinstance(value, bool)]
+    if not spans or any(span is None or not 0 < span <= BRIEF for span in spans):
+        return None
+    longest = max(span for span in spans if span is not None)
+    return f"non-production, and it keeps messages {_shown(longest)} at most: only that window goes with it"
+
+
+def with_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why an object goes with its environment: it lives in a container (resource group, namespace, project) this
+    plan deletes too, the container says it is disposable, and the object's own labels say so as well (none
+    production, not protected); else None."""
+    attrs = _before(change)
+    name = words(str(attrs.get("name") or attrs.get("identifier") or ""))
+    if not attrs or not labelled_disposable(attrs) or _protected(attrs) \
+            or (name | label_tokens(attrs)) & PRODUCTION_TOKENS:
+        return None
+    for other in plan_view(ri).of(Action.DELETE):
+        if other is not change and CONTAINERS.search(other.type) and _inside(attrs, _before(other)) \
+                and self_disposable(other, stateful(other.type)) is not None:
+            return f"it lives in {other.address}, a disposable environment this plan tears down with it"
+    return None
+
+
+def _inside(attrs: dict[str, Any], container: dict[str, Any]) -> bool:
+    """Whether an object lives in a container: its id is under the container's, or a placement setting (or its
+    Kubernetes namespace) names the container."""
+    names = {value for key in CONTAINER_NAMES if isinstance(value := container.get(key), str) and len(value) >= 3}
+    names |= {meta["name"] for meta in _metadata(container) if isinstance(meta.get("name"), str)}
+    ident = container.get("id")
+    if isinstance(ident, str) and "/" in ident and str(attrs.get("id") or "").lower().startswith(ident.lower() + "/"):
+        return True
+    placed = {value for key, value in attrs.items() if PLACED_IN.search(key) and isinstance(value, str)}
+    placed |= {meta["namespace"] for meta in _metadata(attrs) if isinstance(meta.get("namespace"), str)}
+    return bool(placed & names)
+
+
+def _metadata(attrs: dict[str, Any]) -> list[dict[str, Any]]:
+    meta = attrs.get("metadata")
+    return [m for m in (meta if isinstance(meta, list) else [meta]) if isinstance(m, dict)]
+
+
+def _protected(attrs: dict[str, Any]) -> bool:
+    return any(value is True for key, value in attrs.items() if PROTECTED.match(key))
+
+
+def _shown(seconds: float) -> str:
+    """A duration in its largest whole unit."""
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} seconds"

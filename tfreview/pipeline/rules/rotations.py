@@ -1,0 +1,48 @@
+"""Risk rules, context grading (identity): a new wide-reaching API key whose predecessor of the same type and no
+narrower scope is deleted in the same plan is a rotation — the set of keys reaching that far does not grow, so the
+new key is medium (check the old key's users move), not a new grant (high). A new key with no predecessor deleted
+stays as `tenants` graded it."""
+
+from __future__ import annotations
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.tenants import KIND_KEYS, SCOPE_KEYS
+
+NEW_KEY = "creates an API key with"  # the words of `tenants`' finding for a new wide key
+
+
+def _scope(change: Change, after: bool) -> set[str]:
+    """Every scope, role, permission and kind value one side of a key holds."""
+    before, now = sides(change)
+    values = now if after else before
+    return {text.lower() for key in (*SCOPE_KEYS, *KIND_KEYS) for text in string_leaves(values.get(key))}
+
+
+def _predecessor(change: Change, review_input: ReviewInput) -> Change | None:
+    """A key of the same type, in the same module, deleted in this plan, whose scope holds all the new key's."""
+    wanted = _scope(change, after=True)
+    return next((other for other in review_input.changeset.changes
+                 if other.mode == "managed" and other.action is Action.DELETE and other.type == change.type
+                 and other.module == change.module and wanted <= _scope(other, after=False)), None)
+
+
+@grader
+def rotated_keys(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A new wide key whose predecessor (same type and module, no narrower scope) is deleted here: medium."""
+    if not any(f.rule == PRIVILEGED and NEW_KEY in f.message and f.severity is Severity.HIGH for f in findings):
+        return findings
+    created = {c.address: c for c in review_input.changeset.changes
+               if c.mode == "managed" and c.action is Action.CREATE}
+    graded: list[Finding] = []
+    for found in findings:
+        change = created.get(found.address or "")
+        if found.rule == PRIVILEGED and NEW_KEY in found.message and found.severity is Severity.HIGH \
+                and change is not None and (old := _predecessor(change, review_input)) is not None:
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                             f" — a rotation: {old.address}, of the same type and scope, is deleted "
+                                             "in this plan; check its users move to the new key"})
+        graded.append(found)
+    return graded
