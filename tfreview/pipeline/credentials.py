@@ -30,6 +30,9 @@ PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "ch
                 "xxxx", "xxxxxxxx", "stdin", "prompt"}
 REFERENCE_PREFIXES = ("arn:", "projects/", "/", "~", "./", "../", "data.", "var.", "local.", "module.", "vault:",
                       "http://", "https://", "s3://", "gs://", "secret/", "ssm:", "sm:", "env:", "file:")
+# A reference to where a secret is kept, in any store's URI scheme (`keystone://prod/partners/token`,
+# `op://vault/item/field`): a path, no user or password part.
+STORE_URI = re.compile(r"[a-z][a-z0-9+.-]{1,30}://[^\s@:?#]+", re.IGNORECASE)
 EXPRESSION_STARTS = ("$", "{", "<", "(", "%", "*", "[", "\\", "#", "@")
 MIN_LENGTH = 4
 
@@ -267,7 +270,7 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if names_object(name, value):
         return False
-    if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES):
+    if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES) or STORE_URI.fullmatch(value):
         return False
     return "${" not in value and "{{" not in value and "(" not in value
 

@@ -23,6 +23,7 @@ import ahocorasick
 import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
+from tfreview.pipeline.references import inlined
 
 MASK = "(sensitive)"
 MASK_CHANGED = "(sensitive, changed)"  # lets the diff still see that a sensitive value changes
@@ -50,11 +51,14 @@ class MaskReport:
     credentials: list[CredentialHit] = field(default_factory=list)
     # Where each copy of a secret of TOKEN_ONLY_BELOW+ characters was: its JSON path in the plan document.
     places: list[Path] = field(default_factory=list)
+    # (address, path) where a change puts a literal secret in place of a secret-store reference (references.py).
+    inlined: list[tuple[str, str]] = field(default_factory=list)
 
 
 def mask_document(document: dict[str, Any]) -> MaskReport:
     """Mask, in place, every sensitive value of a plan document and every copy of one."""
     report = MaskReport()
+    found_inlined = inlined(document)  # before masking hides both sides of a marked map
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
@@ -64,6 +68,12 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     # A credential found in one shape may be copied elsewhere in none (a tag holding the bare password).
     _mask_copies(document, found - report.secrets, report)
     report.secrets |= found
+    # A literal put in place of a secret-store reference is that secret, whatever its shape: masked everywhere,
+    # without counting as a copy of a marked value.
+    literals = {value for _, _, value in found_inlined} - report.secrets
+    _mask_copies(document, literals, MaskReport())
+    report.secrets |= literals
+    report.inlined = [(address, mask_text(path, report.secrets)) for address, path, _ in found_inlined]
     return report
 
 

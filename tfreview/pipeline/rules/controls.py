@@ -110,6 +110,36 @@ def authenticated(value: Any) -> float | None:
     return 0 if text in NO_AUTH_TEXT or words & NO_AUTH_WORDS else 1
 
 
+REQUIRED_WORDS = {"always", "required", "require", "admin", "mandatory", "enforced", "enforce", "must"}
+OPTIONAL_WORDS = {"optional", "never", "none", "anonymous", "off", "disabled"}
+
+
+def requirement(value: Any) -> float | None:
+    """1 when a requirement's words say always/required/admin (`LOGIN_ADMIN`, `SECURE_ALWAYS`), 0 when they say
+    optional/never/none (`LOGIN_OPTIONAL`, `SECURE_NEVER`); None for anything else (`SECURE_DEFAULT`)."""
+    if not isinstance(value, str) or not known(value):
+        return None
+    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    if words & OPTIONAL_WORDS:
+        return 0
+    return 1 if words & REQUIRED_WORDS else None
+
+
+OPEN_ACCESS_WORDS = {"public", "anonymous", "anyone", "everyone", "unauthenticated", "unrestricted", "allusers",
+                     "world", "open"}
+
+
+def access_word(value: Any) -> float | None:
+    """0 when a one-word access mode says anyone may come in (`public`, `anonymous`, `allUsers`), 1 for any other
+    one word (`sso`, `private`, `password`). Text longer than a word (a JSON policy) is not read here, nor a switch
+    word (`enabled`: on for whoever may see its container, which the word does not say)."""
+    if not isinstance(value, str) or not known(value) or not re.fullmatch(r"[\w.:-]{1,40}", value.strip()) \
+            or value.strip().lower() in ON | OFF:
+        return None
+    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    return 0 if words & OPEN_ACCESS_WORDS else 1
+
+
 def on_word(value: Any) -> float | None:
     """off_word turned around: a public-access setting is strong while it says off."""
     strength = off_word(value)
@@ -272,6 +302,7 @@ def _type_pattern(types: str) -> re.Pattern[str]:
     return re.compile(types)
 
 
+_ACRONYM = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 
 
@@ -281,7 +312,8 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
         return ()
     lowered = path.lower()
     names = _names(lowered)
-    snake = _CAMEL.sub("_", path).lower()  # camelCase keys of JSON documents read as snake_case: `authType`
+    # camelCase keys of JSON documents, and setting names with acronyms (`SSLPolicy`), read as snake_case
+    snake = _ACRONYM.sub("_", path).lower()
     if snake != lowered:
         names += _names(snake)
     return tuple(c for c in CONTROLS if any(_pattern(c.path).search(n) for n in names)
@@ -407,6 +439,6 @@ def _strong(item: Control, before: Any) -> bool:
     """Whether BEFORE is a set value above the control's weakest (TLS: above 1.0; a ladder: above its bottom)."""
     strength = item.strength(before) if before is not None else None
     binary = (flag, inverted, present, absent, public_word, count, capacity, https_word, everyone, off_word, on_word,
-              exposure_word, authenticated)
+              exposure_word, authenticated, requirement, access_word)
     weakest = 1.0 if item.strength is tls else 0 if item.strength in binary else 1
     return strength is not None and strength > weakest

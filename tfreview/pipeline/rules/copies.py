@@ -3,11 +3,14 @@
 The masker masks every copy of a sensitive value and records where it was (MaskReport.places). A copy in an
 output not marked sensitive, or in another attribute of a resource this plan creates or updates (a tag, a
 description, a setting), is printed by every apply and stored unmarked in the state: the secret has leaked.
-A copy that was already there before this change is not news.
+A copy that was already there before this change is not news, and neither is one under a key that says it holds
+the name or id of something (`AzureWebJobsStorage__accountName`): a blanket mark on a whole settings map covers
+names too, and a name is not a secret.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +19,16 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 COPY = "sensitive-copy"
 
 WRITING = {"create", "update"}
+# Last words of a key that say its value names or identifies an object.
+NAMING = frozenset({"name", "names", "id", "ids", "arn", "arns"})
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def names_something(key: str | int) -> bool:
+    """Whether a key's last word says it holds a name or an id (`accountName`, `vault_id`)."""
+    found = _WORD.findall(_CAMEL.sub("_", str(key)).lower())
+    return bool(found) and found[-1] in NAMING
 
 
 def _side(path: tuple[str | int, ...], side: str) -> tuple[str | int, ...]:
@@ -47,7 +60,7 @@ def _laundered(ri: ReviewInput) -> Iterator[tuple[str | None, str]]:
             index = path[1]
             entries = ri.plan.resource_changes
             entry = entries[index] if isinstance(index, int) and index < len(entries) else None
-            if isinstance(entry, dict) and _actions(entry) & WRITING:
+            if isinstance(entry, dict) and _actions(entry) & WRITING and not names_something(path[-1]):
                 address = entry.get("address")
                 yield (address if isinstance(address, str) else None), _dotted(path[4:])
 

@@ -21,7 +21,8 @@ EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
 
 
 @rule("credential-in-plan", Severity.HIGH,
-      "An unmarked value has the shape of a credential (cloud key, private key, token, password); it is masked.")
+      "An unmarked value has the shape of a credential (cloud key, private key, token, password), or a reference to "
+      "a secret store is replaced by the secret itself; it is masked.")
 def _credentials(ri: ReviewInput) -> Iterator[Finding]:
     for hit in ri.masking.credentials:
         if (hit.resource_type, hit.attribute, hit.kind) in EXPECTED:
@@ -39,6 +40,9 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
             continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")
+    for address, path in ri.masking.inlined:
+        yield finding("credential-in-plan", address, f"{address}: {path} held a reference to a secret store and now "
+                      "holds the secret itself (masked): it is written into the configuration and the state")
 
 
 def _only_before(ri: ReviewInput, address: str, attribute: str) -> bool:

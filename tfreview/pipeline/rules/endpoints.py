@@ -1,11 +1,14 @@
 """Risk rules, context grading: everyone allowed to *invoke* a service that the plan shows is a public web endpoint
-is how a public HTTP service is made (like 443 open on a load balancer): medium, not high.
+is how a public HTTP service is made (like 443 open on a load balancer): medium, not high; so is its invoke check
+switched off (`invoker_iam_disabled`).
 
 Only an invoke-only role or action qualifies (it calls the endpoint; it reads no data and changes no
 configuration), and only on a service this plan manages whose own name and labels say it is public-facing
 (public, web, site, www…) and none say it is internal or administrative, or whose configuration names the secret
-it checks callers' signatures with (a webhook receiver). Viewer, reader, editor and admin roles to everyone stay
-high, and so does invoking a service the plan does not show or one that calls itself internal.
+it checks callers' signatures with (a webhook receiver); the same holds for a new endpoint created without auth
+in front of such a receiver (a function URL whose function names its signing secret). Viewer, reader, editor and
+admin roles to everyone stay high, and so does invoking a service the plan does not show or one that calls itself
+internal.
 
 A new endpoint that still authenticates every caller (its own auth mode is oidc/jwt/iam…, or its access-control
 block is on with anonymous access off) is medium when it is created public or with a resource policy open to
@@ -25,6 +28,7 @@ from tfreview.pipeline.rules.authn import READ_METHODS, methods, signed, still_a
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.vocabulary import AUTH
 from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
 
 INVOKE_ONLY = re.compile(r"(?:^|[/.:_\- ])invoker\Z", re.IGNORECASE)  # roles/run.invoker, cloudfunctions.invoker…
@@ -32,6 +36,8 @@ INVOKE_ACTION = re.compile(r"^[\w-]+:Invoke\w*\Z")  # lambda:InvokeFunction, lam
 PUBLIC_WORDS = frozenset({"public", "web", "www", "site", "website", "frontend", "landing", "homepage"})
 PRIVATE_WORDS = frozenset({"internal", "admin", "private", "backoffice", "intranet", "console", "management",
                            "ops", "restricted"})
+# The invoke check of a service switched off by a negated switch (`invoker_iam_disabled`): anyone may invoke it.
+INVOKER_OFF = re.compile(r"\binvoker\w*_disabled\b")
 TARGET_KEYS = ("service", "name", "function", "cloud_function", "app", "endpoint", "function_name")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -39,7 +45,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 @grader
 def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone allowed to invoke a service whose own names say it is a public web endpoint: medium."""
-    if not any(f.rule in (PUBLIC, EXPOSED) and f.severity is Severity.HIGH for f in findings):
+    if not any(f.rule in (PUBLIC, EXPOSED, AUTH) and f.severity is Severity.HIGH for f in findings):
         return findings
     view = plan_view(review_input)
     changes = {c.address: c for c in view.changes if c.mode == "managed"}
@@ -58,12 +64,23 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                 and found.rule in (PUBLIC, EXPOSED):
             why = still_authenticates(sides(grant)[1]) if not _no_auth(found) else (
                 "it names itself a public endpoint and serves only reads"
-                if _says_public(grant) and _reads_only(grant) else None)
+                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                                  f" — a new endpoint: {why}"})
+        elif found.rule == AUTH and found.severity is Severity.HIGH and grant is not None \
+                and INVOKER_OFF.search(found.message) and _says_public(grant) and _reads_only(grant) is not False:
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                             " — invoke-only, on a service this plan names a public web endpoint"})
         graded.append(found)
     return graded
+
+
+def _fronts_signed(endpoint: Change, changes: Iterable[Change]) -> str | None:
+    """Why an endpoint without auth still checks its callers: the service it fronts names its signing secret."""
+    service = _service(endpoint, changes)
+    why = None if service is None else signed(sides(service)[1])
+    return None if service is None or why is None else f"it fronts {service.address}, {why}"
 
 
 def _no_auth(found: Finding) -> bool:

@@ -1,8 +1,9 @@
 """Risk rules, exposure of machines (any provider): interactive data-science compute (notebooks, workbenches, ML
 compute instances) created with or switched to a public IP, a public address given to a workload in the plan
 that serves ports beyond 80/443, a machine's service that publishes a database or admin port through its platform's
-proxy, and a tunnel that publishes an admin API (Kubernetes, SSH…) with no access check. A private address, a
-web-only workload, a notebook without a public IP and a tunnel route behind an access policy pass."""
+proxy, and a tunnel or TCP proxy that publishes an admin API (Kubernetes, SSH, a database port…) with no access
+check. A private address, a web-only workload, a notebook without a public IP and a tunnel route behind an access
+policy pass."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                           f"(its own name says {engine}): the database is reachable from the internet")
         elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
             yield from _served(change, after, changes)
-        elif TUNNELS.search(change.type) and (opened := sorted(_unguarded(after) - _unguarded(before))):
+        elif TUNNELS.search(change.type) and not _database_words(change.type) \
+                and (opened := sorted(_unguarded(after) - _unguarded(before))):
             yield finding(HOST, change.address, f"{change.address}: publishes {opened[0]} through the tunnel with no "
                           "access check in front of it")
         elif MACHINES.search(change.type) and not change.type.startswith("kubernetes"):
@@ -92,6 +94,11 @@ def _database_named(change: Change, values: dict[str, Any]) -> str | None:
     """The database word in an address's resource name, name or description, or None."""
     text = " ".join([change.name, *(str(values.get(k) or "") for k in ("name", "description"))]).lower()
     return next((w for w in _WORD.findall(text) if w in DATABASE_WORDS), None)
+
+
+def _database_words(resource_type: str) -> bool:
+    """Whether a type names a database (`aws_db_proxy`: a connection pooler inside the network, not a publisher)."""
+    return bool(DATABASE_WORDS & set(_WORD.findall(resource_type)))
 
 
 def _is_public(values: dict[str, Any]) -> bool:
@@ -166,6 +173,19 @@ def _admin_origin(value: Any) -> str | None:
     return ADMIN_PORTS.get(port) if port is not None else None
 
 
+# A proxy's own port keys that name where it forwards to (`application_port` 5432 behind a public TCP proxy).
+FORWARDED_PORT = re.compile(r"(?:application|target|origin|upstream|service|backend|destination|internal"
+                            r"|forward(?:ed)?)_port")
+
+
+def _admin_port(node: dict[str, Any]) -> str | None:
+    """What database or admin service a proxy node forwards to by its port keys, or None."""
+    for key, value in node.items():
+        if FORWARDED_PORT.fullmatch(str(key)) and str(value).isdigit() and int(str(value)) in ADMIN_PORTS:
+            return f"port {value} ({ADMIN_PORTS[int(str(value))]})"
+    return None
+
+
 def _guarded(rule: dict[str, Any]) -> bool:
     return any(GUARD_WORDS.search(plain(path)) and value not in (None, False, "", [], {})
                for path, value in leaves(rule))
@@ -180,7 +200,8 @@ def _unguarded(values: Any) -> set[str]:
         if isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, dict):
-            api = next((a for k in ORIGIN_KEYS if (a := _admin_origin(node.get(k))) is not None), None)
+            api = next((a for k in ORIGIN_KEYS if (a := _admin_origin(node.get(k))) is not None), None) \
+                or _admin_port(node)
             if api is not None and not _guarded(node):
                 found.add(f"{node.get('hostname') or node.get('host') or 'a public name'} → {api}")
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))

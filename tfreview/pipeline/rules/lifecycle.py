@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
+from tfreview.pipeline.rules.allowall import allow_all_policy_deleted
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.narrowed import consumers_moved, listener_kept, public_acl_removed, type_migrated
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
@@ -27,16 +29,19 @@ from tfreview.pipeline.rules.narrowing import (
     stricter,
     world_entry_removed,
 )
+from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
+from tfreview.pipeline.rules.rebuilds import alerting_retired, check_remade, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
-from tfreview.pipeline.rules.records import mail_policy, record_name
+from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
+from tfreview.pipeline.rules.referrers import handed_over
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import successor
-from tfreview.pipeline.rules.superseded import consumers_moved, listener_kept, public_acl_removed, type_migrated
+from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
@@ -274,6 +279,11 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(handed_over(c, ri) or superseded(c, ri)
+                                                                   or rule_moved(c, ri)),
+          Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(own_logs_retired(c, ri)), Severity.MEDIUM, True),
 )
 
 REPLACE_LADDER: tuple[Grade, ...] = (
@@ -293,6 +303,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(machine_rebuilt(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(check_remade(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
@@ -306,6 +317,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
 )
 
 

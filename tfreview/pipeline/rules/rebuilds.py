@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helpers: which replaces and deletes are routine rebuilds and retirements (lifecycle.py grades
-with them): a machine rebuilt from a new boot image that keeps no data of its own, and alerting that its own name
-marks as retired.
+with them): a machine rebuilt from a new boot image that keeps no data of its own, alerting that its own name
+marks as retired, and a monitor or check re-made live in the same apply.
 
 Both are judged by what the object is and holds, in any provider: a virtual machine of any cloud, a monitor, alarm
 or check of any monitoring tool. Names count only where the plan cannot forge them: a deleted object's address and
@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.rules.common import switched_objects
 from tfreview.pipeline.rules.values import leaves
 
 # Virtual machines of any provider (aws_instance, google_compute_instance, azurerm_linux_virtual_machine,
@@ -89,3 +90,22 @@ def alerting_retired(change: Change) -> str | None:
         return None
     word = re.sub(r"[^a-z]", "", match.group(0))
     return f"an alert on something its name marks as retired ({word}): what it watched is going away"
+
+
+# Status words that say a monitor does not run.
+SILENT = {"paused", "disabled", "muted", "inactive", "off", "stopped", "suspended", "false"}
+
+
+def check_remade(change: Change) -> str | None:
+    """Why replacing a monitor, alarm or synthetic check loses nothing that matters, or None: the new one is made in
+    the same apply and is live (nothing in it switched off or paused), so only its history restarts."""
+    if change.action is not Action.REPLACE or not ALERTING.search(change.type) or not isinstance(change.after, dict):
+        return None
+    if any(off for _, _, off in switched_objects(change.after)):
+        return None
+    states = [v for k, v in change.after.items() if k in ("status", "state", "enabled", "active", "paused", "muted")]
+    if any(v is False or (isinstance(v, str) and v.strip().lower() in SILENT) for v in states if v is not None) \
+            or change.after.get("paused") is True or change.after.get("muted") is True:
+        return None
+    return "a monitor or check re-made live in the same apply: it watches again when the apply ends; only its " \
+           "history restarts"

@@ -39,3 +39,21 @@ def mail_policy(change: Change) -> bool:
     before = change.before if isinstance(change.before, dict) else {}
     return bool(DNS_RECORDS.search(change.type)) and any(
         MAIL_POLICY.search(str(before.get(key))) for key in RECORD_VALUES if before.get(key) is not None)
+
+
+ZONE_KEYS = ("zone_id", "zone", "zone_name", "managed_zone", "hosted_zone_id", "domain", "resource_group_name")
+
+
+def record_kept(change: Change) -> str | None:
+    """Why replacing a DNS record keeps its name resolving, or None: it is re-created under the same name in the
+    same zone (a type change, A → CNAME), and it does not route the domain's apex. What the new record points at
+    is judged by the record and takeover rules."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    if not before or not after or record_name(change) is None:
+        return None
+    if str(before.get("name") or "").rstrip(".").lower() != str(after.get("name") or "").rstrip(".").lower():
+        return None
+    if any(before.get(key) != after.get(key) for key in ZONE_KEYS if key in before or key in after):
+        return None
+    return f"DNS record {record_name(change)} is re-created under the same name in the same apply"

@@ -1,7 +1,8 @@
 """Risk rules helper (security controls and retention stages): one reading of durations in any spelling
 (`720h0m0s`, `30d`, `P30D`, a number whose key or sibling `*unit` setting names its unit), the block that holds
 a leaf, and a value that moves to a sibling setting of its block without weakening — a retention given in another
-unit (365 days → 7 years), a fixed node count handed to autoscaling whose minimum keeps capacity."""
+unit (365 days → 7 years), a fixed node count handed to autoscaling whose minimum keeps capacity, a setting renamed
+by a provider upgrade (`enable_https_traffic_only` → `https_traffic_only_enabled`) that keeps its value."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ _UNIT_WORD = re.compile(r"(?:^|(?<=_))(" + "|".join(sorted(UNITS, key=len, rever
 FIXED = re.compile(r"(?:^|_)(?:count|replicas|size|capacity|nodes|instances)$")
 MINIMUM = re.compile(r"^min(?:imum)?_\w+|\w+_min$")
 _STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+# Words that only say a setting is a switch: `enable_x`, `x_enabled` and `is_x_enabled` name the same setting.
+SWITCH_WORDS = frozenset({"enable", "enabled", "is"})
 
 
 def ordered_words(text: str) -> list[str]:
@@ -121,6 +124,8 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     old, new = parent(change.before, path), parent(change.after, path)
     if old is None or new is None:
         return False
+    if after is None and leaf not in new and renamed_twin(old, new, leaf, before):
+        return True
     unit = _UNIT_WORD.search(leaf)
     if unit is not None:
         stem = leaf[:unit.start()]
@@ -130,3 +135,17 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     if FIXED.search(leaf) and number(after) == 0 and amount is not None and amount > 0:
         return _min_capacity(new) >= amount > _min_capacity(old)
     return False
+
+
+def _meaning(key: str) -> tuple[str, ...]:
+    """The words of a setting's name without its switch words, sorted: what the setting is about."""
+    return tuple(sorted(w for w in ordered_words(key) if w not in SWITCH_WORDS))
+
+
+def renamed_twin(old: dict[str, Any], new: dict[str, Any], leaf: str, before: Any) -> bool:
+    """Whether a setting that disappears has a new sibling of the same meaning holding the same value (a provider
+    upgrade renamed it); a twin already there before, or one with another value, does not count."""
+    meaning = _meaning(leaf)
+    return bool(meaning) and before is not None and any(
+        key != leaf and key not in old and _meaning(key) == meaning and value == before
+        for key, value in new.items())

@@ -94,8 +94,14 @@ def _setting_name(item: dict[str, Any]) -> str:
 def _as_pairs(value: Any) -> Any:
     """A list of name/value blocks (Helm `set`, database flags, parameters) as one object by name."""
     if isinstance(value, list) and value and all(_pair(i) for i in value):
-        return {str(i["name"]): i.get("value") for i in value}
+        return {_qualified(i): i.get("value") for i in value}
     return value
+
+
+def _qualified(item: dict[str, Any]) -> str:
+    """A setting's name, after its namespace when it has one: Elastic Beanstalk repeats `Protocol` per listener."""
+    namespace = item.get("namespace")
+    return f"{namespace}.{item['name']}" if isinstance(namespace, str) and namespace else str(item["name"])
 
 
 _DOCUMENT = re.compile(r"^\s*[\w.\-]+:(?:\s|$)", re.MULTILINE)  # a `key: value` line, not a URL

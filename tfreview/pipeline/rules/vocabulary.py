@@ -12,6 +12,7 @@ from tfreview.pipeline.findings import Severity, declare
 from tfreview.pipeline.rules.controls import (
     COVERED,
     absent,
+    access_word,
     allow_all,
     authenticated,
     capacity,
@@ -28,12 +29,14 @@ from tfreview.pipeline.rules.controls import (
     on_word,
     present,
     public_word,
+    requirement,
     switch,
     tls,
 )
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING, PERSISTENCE
+from tfreview.pipeline.rules.workloads import UNMASKED
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
                     "A detector, trail, recorder, alarm, monitor or security scanner is switched off, an alarm "
@@ -135,6 +138,14 @@ control(PROTECTION, r"\w*approvals?\w*\.(?:required|enabled|is_enabled)", flag,
 # whose API key may edit teams, schedules and other integrations).
 control("iam-privileged-role", r"allow_(?:configuration|config|admin|administration|management)_access", inverted,
         "the integration's key may now change the service's configuration")
+# A deploy or release gate of any provider, not only a VCS rule: fewer approvals, anyone ("*") may bypass it, or
+# failed checks no longer block the promotion.
+GATES = VCS_RULES + r"|gate|deploy|release|environment|pipeline|stage|promotion|change_control|protection"
+control(PROTECTION, r"required_approvals?|\w*approvals?_required|required_approv\w*_count|min(?:imum)?_approvals?"
+        r"|required_reviewers?_count", count, "fewer approvals required", types=GATES, above_zero=Severity.HIGH)
+control(PROTECTION, r"\w*bypass\w*", everyone, "anyone may now bypass the gate", types=GATES)
+control(PROTECTION, r"block_on_\w+|\w*checks?_required|require_\w*checks?(?:_to_pass)?", flag,
+        "failed checks no longer block", types=GATES)
 # A review policy of any VCS provider switched off (Azure DevOps branch policies, GitLab approval rules).
 control(PROTECTION, r"enabled|is_enabled|enable", flag, "the review or merge policy is switched off",
         types=r"branch_polic|ruleset|approval_rule|merge_request_approval|repository_polic|git_polic|branch_protection")
@@ -152,6 +163,19 @@ control(ENCRYPTION, r"sse_algorithm|encryption_type|encryption_mode|sse_type|ser
                ("aes256", "sse_s3", "service_managed", "aws_owned_key", "default"),
                ("none", "disabled", "no_encryption", "unencrypted")),
         "encryption weakened")
+
+# A variable's kind in any platform's env list (`type` SECRET → GENERAL, SecureString → String): its value is then
+# stored and shown in clear text.
+control(UNMASKED, r"(?:env|envs|environment|environment_variables?|variables?|vars?|config_vars?|secrets?|settings?"
+        r"|parameters?|params)\.(?:type|kind|value_type|variable_type)|(?:variable|value|parameter|env|secret)_type",
+        ladder(("secret", "secure", "securestring", "secure_string", "sensitive", "encrypted", "secret_text",
+                "secrettext", "secret_value"),
+               ("general", "plain", "plaintext", "string", "text", "clear", "cleartext", "literal", "stringlist",
+                "env_var")), "a secret variable made plain: its value is stored and shown in clear text")
+control(UNMASKED, r"type|kind", ladder(("secret", "secure", "securestring", "secure_string", "sensitive", "encrypted"),
+                                       ("general", "plain", "plaintext", "string", "text", "stringlist", "env_var")),
+        "a secret parameter made plain: its value is stored and shown in clear text",
+        types=r"(?:^|_)(?:parameter|variable|var|env|environment_variable|config_var|secret)s?(?:_|$)")
 
 # --- versioning, backups, retention -------------------------------------------------------------------
 control(VERSIONING, r"versioning(?:_enabled)?|\w*versioning\w*\.(?:enabled|status|mfa_delete)|mfa_delete",
@@ -257,6 +281,12 @@ control(TLS, r"enable_legacy_\w*(?:endpoints?|metadata)\w*|\w*legacy_(?:metadata
         "metadata service v1 allowed (legacy endpoints on)")
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
         types=r"ssl_policy")
+control(TLS, r"security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
+        "HTTPS no longer required on the route")
+# What a serverless app does with plain HTTP (`http_option` redirected → enabled): served, not redirected.
+control(TLS, r"http_option|\w*http_(?:mode|policy|handling)",
+        ladder(("disabled", "redirected", "redirect", "https_only"), ("enabled", "allowed", "allow", "http_allowed")),
+        "plain HTTP served instead of redirected to HTTPS")
 control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
 
 # --- exposure -------------------------------------------------------------------------------------
@@ -284,8 +314,11 @@ control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|use
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
 # Authentication modes of any provider moving to none/anonymous/public/off: `authorization_type` AWS_IAM → NONE,
 # `auth_mode` oidc → none, a route's `authorization.type` → ANONYMOUS, `vercel_authentication.deployment_type` → none.
-control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication|authorization"
+control(PUBLIC, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|level)|authentication|authorization"
         r"|\w*auth\w*\.\w*(?:type|mode|method|scheme)", authenticated, "the endpoint no longer requires auth")
+# A service's one-word access mode of any platform (`access_policy` sso → public, `access_mode` private → anonymous).
+control(PUBLIC, r"\w*access(?:_(?:policy|mode|level|control|setting))?|privacy|\w*_privacy", access_word,
+        "anyone may now reach it")
 control(PUBLIC, r"default_action", ladder(("deny",), ("allow",)), "the network default now allows everyone",
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"object_ownership", ladder(("bucketownerenforced",), ("bucketownerpreferred", "objectwriter")),
@@ -300,15 +333,21 @@ control(PUBLIC, r"ingress|ingress_settings", ladder(("ingress_traffic_internal_o
                                                     "internal-and-cloud-load-balancing"),
                                                    ("ingress_traffic_all", "allow_all", "all")),
         "ingress opened to all traffic")
-control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type",
+control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-balancer-type"
+        r"|\w*(?:elb|lb|alb|nlb|load_balancer)_?scheme",
         ladder(("internal", "internal_managed", "internal_self_managed"),
-               ("external", "external_managed", "internet-facing")), "made internet-facing")
+               ("external", "external_managed", "internet-facing", "internet_facing", "public")),
+        "made internet-facing")
 
 # --- sign-in ---------------------------------------------------------------------------------------
+# Basic-auth publishing credentials (FTP, WebDeploy, SCM of any app platform): a legacy deploy path, weaker when on
+# (read before the line below, which would take `…_basic_authentication_enabled` for a sign-in requirement).
+control(AUTH, r"\w*(?:publish|ftp|scm|webdeploy|deploy)\w*basic_auth\w*", inverted,
+        "basic-auth publishing credentials allowed (a legacy deploy path)")
 control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
         r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
         r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
-        r"|require_authentication|enable_authentication|\w*authentication_required"
+        r"|require_authentication|enable_authentication|\w*authentication_required|requires?_auth|\w*auth_required"
         r"|(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)", flag,
         "a sign-in requirement turned off")
 control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
@@ -317,8 +356,34 @@ control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\
         "access control turned off")
 control(AUTH, r"\w*authori[sz](?:ation|er)_?modes?|\w*authori[sz]ers?|authz_modes?", allow_all,
         "the API server authorizes every request (AlwaysAllow)")
+# A site's password gate (basic auth on a branch, preview or static site of any hosting platform) switched off: its
+# pages open to anyone. On an API server or cluster basic auth is a legacy sign-in path instead (the next line).
+SITES = (r"(?:^|_)(?:amplify|branch|site|sites|pages|preview|deployment|static|web|webapp|frontend|hosting|project)"
+         r"(?:_|$)")
+control(AUTH, r"enable_basic_auth|\w*basic_auth_enabled|\w*basic_auth\w*\.enabled|\w*password_protection\w*"
+        r"(?:\.enabled)?", flag, "the site's password gate (basic auth) is off: anyone may open it", types=SITES)
+control(AUTH, r"\w*password_protection\w*\.\w+", present, "the site's password gate is removed", types=SITES)
 control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
         "legacy or basic authentication allowed")
+# What an app's built-in sign-in does with callers who are not signed in (`unauthenticated_action` → AllowAnonymous).
+control(AUTH, r"\w*unauthenticated_(?:client_)?action", authenticated, "unauthenticated callers are let through")
+# Client certificates (mutual TLS) of any app platform or listener: no longer required, or switched off.
+control(AUTH, r"\w*client_cert\w*_(?:mode|requirement|policy)|\w*mtls_mode|\w*client_auth\w*_mode", requirement,
+        "client certificates no longer required")
+control(AUTH, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*|\w*mtls_enabled", flag,
+        "client certificates no longer required")
+# A remote debugger attached to a running app (any platform): a door into the process, fine on a dev slot.
+control(AUTH, r"\w*remote_debug\w*_enabled|enable_remote_debug\w*", inverted, "a remote debugger may attach",
+        outside_production=Severity.MEDIUM)
+# A negated switch on an access check (`invoker_iam_disabled`, `disable_authentication`): true turns the check off.
+# Not a legacy, local, basic or key sign-in path (`local_auth_disabled`): disabling that one is the stronger side.
+CHECKS = r"(?:iam|auth|authn|authz|authentication|authorization|access_checks?|signin|sign_in|login)"
+control(AUTH, rf"(?!\w*(?:legacy|local|basic|anonymous|shared|password|key_based))(?:\w*_)?{CHECKS}(?:_checks?)?"
+        rf"_disabled|disable_(?!\w*(?:legacy|local|basic|anonymous|shared|password))(?:\w*_)?{CHECKS}(?:_checks?)?",
+        inverted, "an access check is switched off (a negated switch set to true)")
+# A route's or handler's requirements (App Engine `login`, `security_level`; any platform): required → optional.
+control(AUTH, r"login|\w*login_(?:required|requirement|policy|level|mode)|require_login|auth_requirement",
+        requirement, "sign-in no longer required on the route")
 control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|minimum_length", count,
         "shorter passwords allowed", types=r"password|auth|identity|user_pool|directory", above_zero=Severity.HIGH)
 control(AUTH, r"require_(?:symbols|numbers|uppercase\w*|lowercase\w*|digits|special\w*)", flag,
@@ -398,7 +463,8 @@ control(TLS, r"\w*(?:ssl|tls|https)\w*(?:\.\w+)?|\w*verify\w*(?:cert|ssl|tls|pee
 control(PUBLIC, r"\w*endpoint_types?|endpoint_configuration\.types|\w*access_type|network_access\w*"
         r"|\w*exposure\w*|ingress_type|listen_type|\w*network_mode|connectivity_type", exposure_word,
         "reachable from the internet")
-control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*", inverted,
+control(PUBLIC, r"\w*internet_access\w*|\w*internet_facing\w*|internet_enabled|allow_internet\w*|\w*external_enabled"
+        r"|is_external|allow_external_(?:access|traffic|ingress)", inverted,
         "internet access turned on")
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")

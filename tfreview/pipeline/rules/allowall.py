@@ -1,0 +1,57 @@
+"""Risk rules, lifecycle helper: a Kubernetes-model network policy (pure allow rules: a pod selected by no policy
+is open, one selected by any is open only to what some policy admits) deleted when it admitted every peer on every
+port in each direction it governed: access can only narrow; lifecycle.py grades deletes with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.rules.common import as_list
+
+# The peer lists and port lists of a rule, in provider (snake_case) and manifest (camelCase) spelling.
+PEERS = ("from", "to")
+PORTS = ("ports",)
+DIRECTIONS = {"ingress": "Ingress", "egress": "Egress"}
+
+
+def _spec(before: dict[str, Any]) -> dict[str, Any] | None:
+    """The policy's spec: a provider block (`spec[0]`) or a manifest's `spec` of kind NetworkPolicy."""
+    manifest = before.get("manifest")
+    if isinstance(manifest, dict):
+        if str(manifest.get("kind", "")).lower() != "networkpolicy":
+            return None
+        spec = manifest.get("spec")
+    else:
+        spec = before.get("spec")
+    spec = spec[0] if isinstance(spec, list) and len(spec) == 1 else spec
+    return spec if isinstance(spec, dict) else None
+
+
+def _governed(spec: dict[str, Any]) -> list[str]:
+    """The directions the policy governs: its policy types, else Ingress and Egress when it has egress rules."""
+    declared = as_list(spec.get("policy_types", spec.get("policyTypes")))
+    if declared:
+        return [str(d).lower() for d in declared]
+    return ["ingress", *(["egress"] if as_list(spec.get("egress")) else [])]
+
+
+def _admits_all(rule: Any) -> bool:
+    """Whether a rule names no peers and no ports: it admits every peer on every port."""
+    return isinstance(rule, dict) and not any(as_list(rule.get(k)) for k in (*PEERS, *PORTS))
+
+
+def allow_all_policy_deleted(change: Change) -> str | None:
+    """Why deleting this network policy cannot open anything: in every direction it governed one of its rules
+    admitted every peer on every port; else None (a default-deny or a narrow allow may be all that isolates pods)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    spec = _spec(before) if change.action is Action.DELETE else None
+    if spec is None or ("pod_selector" not in spec and "podSelector" not in spec):
+        return None
+    directions = _governed(spec)
+    if not directions or any(d not in DIRECTIONS for d in directions):
+        return None
+    if all(any(_admits_all(rule) for rule in as_list(spec.get(d))) for d in directions):
+        return ("a network policy that admitted every peer on every port is deleted: the pods it selected stay "
+                "open only to what the remaining policies admit, so access can only narrow")
+    return None

@@ -1,0 +1,182 @@
+"""Risk rules, lifecycle helpers (delete grading): deletes that only narrow or are superseded by another object in
+the same plan — a public ACL removed, a listener removed while its load balancer keeps an encrypted one, an object
+moved to its versioned type (`_v1`) under the same name, a secret or disabled key whose every consumer in the plan
+moves to a successor the plan creates. lifecycle.py grades deletes with them; what they do not match stays high."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.narrowing import KEY_STORES, RESTRICTING
+from tfreview.pipeline.rules.network import PUBLIC_ACLS, PUBLIC_GRANTEES
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tightened import weaker_successor
+
+# An access-control list object (a bucket's or object's ACL), not a network ACL rule (judged as a rule).
+ACL_TYPES = re.compile(r"(?:^|_)acl(?:_v\d+)?$")
+_PUBLIC = {value.lower() for value in (*PUBLIC_ACLS, *PUBLIC_GRANTEES)}
+
+
+def public_acl_removed(change: Change) -> str | None:
+    """Why deleting this ACL narrows access, or None: it granted the public (a public canned ACL or a grant to all
+    users), and an ACL only grants, so without it only the owner's access remains."""
+    before, _ = sides(change)
+    if change.action is not Action.DELETE or not ACL_TYPES.search(change.type) or "network" in change.type:
+        return None
+    leaves = [text.strip().lower() for text in string_leaves(before)]
+    public = [text for text in leaves if text in _PUBLIC or text.rsplit("/", 1)[-1] in _PUBLIC]
+    return f"an ACL granting the public ({public[0]}) removed: access narrows to the owner" if public else None
+
+
+# A listener of a load balancer or gateway: one entry point among the balancer's others.
+LISTENERS = re.compile(r"(?:^|_)listener(?:_v\d+)?$")
+# Keys of a listener that are its own or its certificate's identity, not the balancer it belongs to.
+OWN_KEYS = re.compile(r"^(?:id|arn|certificate_arn|certificate_id|ssl_certificate_id|default_certificate\w*)$")
+PARENT = re.compile(r"(?:^|_)(?:arn|id)$")
+ENCRYPTED = re.compile(r"^(?:https|tls|ssl|quic|grpcs|wss)$", re.IGNORECASE)
+
+
+def _parents(values: dict[str, Any]) -> set[tuple[str, str]]:
+    """(key, value) of the references a listener holds to the balancer it belongs to."""
+    return {(key, value) for key, value in values.items()
+            if PARENT.search(key) and not OWN_KEYS.match(key) and isinstance(value, str) and value}
+
+
+def _encrypted(values: dict[str, Any]) -> bool:
+    """Whether a listener serves encrypted traffic (an HTTPS/TLS protocol)."""
+    return any(isinstance(values.get(key), str) and ENCRYPTED.match(values[key].strip())
+               for key in ("protocol", "listener_protocol", "frontend_protocol"))
+
+
+def listener_kept(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting this listener loses no service, or None: another listener of the same balancer stays (it is
+    not deleted) and serves encrypted traffic. The only listener, or one whose balancer keeps only plain HTTP,
+    stays high."""
+    before, _ = sides(change)
+    parents = _parents(before)
+    if change.action is not Action.DELETE or not LISTENERS.search(change.type) or not parents:
+        return None
+    for other in plan_view(ri).changes:
+        after = other.after if isinstance(other.after, dict) else None
+        if other is change or other.type != change.type or after is None or other.action is Action.DELETE:
+            continue
+        if parents & _parents(after) and _encrypted(after):
+            return (f"another listener of the same balancer, {other.address}, stays and serves encrypted traffic: "
+                    "only this entry point goes")
+    return None
+
+
+_VERSION_SUFFIX = re.compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")
+
+
+def _identity(values: Any) -> tuple[str, str] | None:
+    """(namespace, name) an object is known by: Kubernetes metadata, else its own name; None without a name."""
+    if not isinstance(values, dict):
+        return None
+    meta = values.get("metadata")
+    meta = meta[0] if isinstance(meta, list) and meta and isinstance(meta[0], dict) else meta
+    if isinstance(meta, dict) and isinstance(meta.get("name"), str) and meta["name"]:
+        return str(meta.get("namespace") or ""), meta["name"]
+    name = values.get("name")
+    return ("", name) if isinstance(name, str) and name else None
+
+
+def type_migrated(change: Change, ri: ReviewInput) -> str | None:
+    """Why a delete is a move to the type's other version, or None: the plan creates the same kind of object under
+    the versioned (or unversioned) type name, with the same name and namespace (`kubernetes_x` → `kubernetes_x_v1`)."""
+    identity = _identity(change.before)
+    if change.action is not Action.DELETE or identity is None:
+        return None
+    stem = _VERSION_SUFFIX.sub("", change.type)
+    for resource_type, creates in plan_view(ri).creates_by_type.items():
+        if resource_type == change.type or _VERSION_SUFFIX.sub("", resource_type) != stem:
+            continue
+        for other in creates:
+            if _identity(other.after) == identity:
+                return (f"re-created as {other.address}, the same object under the {resource_type} type: "
+                        "a provider type migration")
+    return None
+
+
+# Keys that name the object itself: what its consumers reference it by.
+IDENTITY_KEYS = ("name", "id", "key_id", "arn", "secret_name", "secret_id")
+MIN_IDENTIFIER = 6  # shorter values ("prod", "db") are words, not references
+DISABLED = re.compile(r"^(?:disabled|pending_?deletion|inactive|off)$", re.IGNORECASE)
+
+
+def _identifiers(values: Any) -> set[str]:
+    """The values other objects reference this one by (its name, id, key id, ARN, metadata name)."""
+    if not isinstance(values, dict):
+        return set()
+    found = {values[key] for key in IDENTITY_KEYS if isinstance(values.get(key), str)}
+    if (identity := _identity(values)) is not None:
+        found.add(identity[1])
+    return {value for value in found if len(value) >= MIN_IDENTIFIER}
+
+
+def _leaves(values: Any) -> set[str]:
+    return set(string_leaves(values))
+
+
+def _references(view: PlanView) -> tuple[dict[str, list[Change]], set[str], set[str]]:
+    """Per plan: each string to the changes whose before holds it; every string some after still holds; and every
+    string some created object holds."""
+    was: dict[str, list[Change]] = {}
+    now: set[str] = set()
+    made: set[str] = set()
+    for other in view.changes:
+        if other.mode != "managed":
+            continue
+        for text in _leaves(other.before):
+            was.setdefault(text, []).append(other)
+        after = _leaves(other.after)
+        now |= after
+        if other.action is Action.CREATE:
+            made |= after
+    return was, now, made
+
+
+def _retired(change: Change) -> bool:
+    """Whether a key was already out of use before its delete: disabled or pending deletion."""
+    before, _ = sides(change)
+    return before.get("is_enabled") is False or before.get("enabled") is False or any(
+        isinstance(before.get(key), str) and DISABLED.match(before[key]) for key in ("state", "status", "key_state"))
+
+
+def consumers_moved(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted secret or key hands its work over, or None: some object in the plan referenced it and now
+    references something the plan creates instead, and nothing in the plan references it any more. A key must be
+    disabled already: data still encrypted with a live key would become unreadable."""
+    ids = _identifiers(change.before)
+    if change.action is not Action.DELETE or not ids or (KEY_STORES.search(change.type) and not _retired(change)):
+        return None
+    if any(RESTRICTING.search(text) for text in ids):
+        return None
+    was, now, made = plan_view(ri).derived("references before and after", _references)
+    if ids & now:
+        return None  # something in the plan still points at it
+    successors = plan_view(ri).creates_by_type.get(change.type, [])
+    if any(weaker_successor(change, new) for new in successors):
+        return None  # a successor of its kind that holds a control of it more weakly takes over: not a hand-over
+    same_type = bool(successors)
+    for consumer in _consumers(change, ids, was):
+        gained = _leaves(consumer.after) - _leaves(consumer.before)
+        if consumer.action is Action.UPDATE and (same_type or gained & made):
+            return (f"{consumer.address} moves off it to a successor this plan creates, and nothing in the plan "
+                    "references it any more")
+    return None
+
+
+def _consumers(change: Change, ids: set[str], was: dict[str, list[Change]]) -> Iterator[Change]:
+    """The other changes whose before referenced one of IDS."""
+    seen: set[int] = set()
+    for value in sorted(ids):
+        for other in was.get(value, []):
+            if other is not change and id(other) not in seen:
+                seen.add(id(other))
+                yield other
