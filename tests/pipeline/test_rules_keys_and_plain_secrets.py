@@ -1,7 +1,6 @@
 """Secrets that leave their safe place and grants that widen for everyone, by what attributes mean: a key the
-provider issues printed by an output, a secret store entry whose kind turns plain, persistence switched off, a
-PassRole document resolved from the configuration, a default permission for every member; each with a benign
-look-alike that stays likely safe."""
+provider issues printed by an output, persistence switched off, a PassRole document resolved from the
+configuration, a default permission for every member; each with a benign look-alike that stays likely safe."""
 
 from __future__ import annotations
 
@@ -55,30 +54,6 @@ def test_an_output_of_a_key_the_provider_issues_leaks(tmp_path: Path, configured
 def test_an_output_of_a_url_or_a_chosen_key_is_fine(tmp_path: Path, attribute: str,
                                                     configured: dict[str, Any] | None) -> None:
     assert "credential-leak" not in _output_of(tmp_path, attribute, configured)
-
-
-def _parameter(tmp_path: Path, name: str, kinds: tuple[str, str]) -> dict[str, Severity]:
-    """A stored parameter NAME whose kind moves KINDS[0] → KINDS[1], its value unchanged and marked sensitive."""
-    entry = {"name": name, "value": "x", "tier": "Standard"}
-    result = review_rules_alone(tmp_path, [_change(
-        "vaultish_parameter.p", ["update"], {**entry, "type": kinds[0]}, {**entry, "type": kinds[1]},
-        sensitive={"value": True})])
-    return worst_by_rule(result)
-
-
-def test_a_secret_entry_made_plain_is_high(tmp_path: Path) -> None:
-    assert _parameter(tmp_path, "/prod/orders/db_password", ("SecureString", "String")).get(
-        "protection-disabled") is Severity.HIGH
-
-
-def test_an_entry_no_name_calls_secret_made_plain_is_worth_a_look(tmp_path: Path) -> None:
-    assert _parameter(tmp_path, "/prod/orders/log_level", ("SecureString", "String")).get(
-        "protection-disabled") is Severity.MEDIUM
-
-
-@pytest.mark.parametrize("kinds", [("String", "SecureString"), ("String", "StringList")])
-def test_a_secret_entry_made_secure_or_kept_plain_is_fine(tmp_path: Path, kinds: tuple[str, str]) -> None:
-    assert "protection-disabled" not in _parameter(tmp_path, "/prod/orders/db_password", kinds)
 
 
 def _passrole(tmp_path: Path, role: str) -> dict[str, Severity]:

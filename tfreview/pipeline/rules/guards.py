@@ -121,19 +121,6 @@ GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_se
 NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
 
 
-# The kind of a stored value (SSM `type`): a secure kind (`SecureString`, `secret`, `encrypted`) turned to any other
-# known kind (`String`, `plaintext`) stores the value unencrypted, readable by whoever may read the entry.
-KIND_KEYS = ("type", "value_type", "parameter_type", "data_type", "kind", "variable_type")
-SECURE_KIND = re.compile(r"secure|encrypt|secret|sensitive|protected|masked|hidden", re.IGNORECASE)
-
-
-def _made_plain(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """`kind old → new` for each kind setting that moves from a secure kind to a plain one."""
-    return [f"{key} {show(before[key])} → {show(after[key])}" for key in KIND_KEYS
-            if isinstance(before.get(key), str) and isinstance(after.get(key), str) and known(after[key])
-            and SECURE_KIND.search(before[key]) and not SECURE_KIND.search(after[key]) and after[key].strip()]
-
-
 @on_change(actions=(Action.UPDATE, Action.REPLACE))
 def _secret_unguarded(change: Change) -> Iterator[Finding]:
     if not SECRET_HOLDERS.search(change.type):
@@ -141,17 +128,13 @@ def _secret_unguarded(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     name = next((str(after[k]) for k in NAME_KEYS if isinstance(after.get(k), str)), "")
     if not SECRET_NAME.search(name):
-        if plain := _made_plain(before, after):  # a secure entry made plain, though its name says no secret
-            yield finding(PROTECTION, change.address, f"{change.address}: {', '.join(plain)} on {name!r}: its value "
-                          "is now stored unencrypted", Severity.MEDIUM)
         return
-    dropped = [f"{f} turned off" for f in GUARD_FLAGS if before.get(f) is True and after.get(f) is False]
-    dropped += [f"{k} → {plain} turned off" for k, plain in _unsealed(before, after)]
-    dropped += _made_plain(before, after)
+    dropped = [f for f in GUARD_FLAGS if before.get(f) is True and after.get(f) is False]
+    dropped += [f"{k} → {plain}" for k, plain in _unsealed(before, after)]
     if dropped:
         yield finding(PROTECTION, change.address,
-                      f"{change.address}: {', '.join(dropped)} on {name!r}, which holds a secret "
-                      "(its value can now show in logs, to more people, or unencrypted)")
+                      f"{change.address}: {', '.join(dropped)} turned off on {name!r}, which holds a secret "
+                      "(its value can now show in logs or to more people)")
 
 
 SEALED_FIELD = re.compile(r"^(?:secret|sensitive|secure|encrypted|masked)_(\w+)$")
