@@ -47,6 +47,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "protection-disabled": ("aws_lb.web", ("enable_deletion_protection true → false",), {}),
     "encryption-disabled": ("aws_elasticache_replication_group.sessions", ("transit_encryption_enabled",), {}),
     "versioning-disabled": ("google_storage_bucket.backups", ("versioning[0].enabled true → false",), {}),
+    "persistence-disabled": ("helm_release.sessions", ("values.master.persistence.enabled", "lost on restart"), {}),
     "backup-reduced": ("aws_dynamodb_table.orders", ("point_in_time_recovery[0].enabled",), {}),
     "logging-disabled": ("aws_lb.web", ("access_logs[0].enabled true → false",), {}),
     "scale-deletes": (None, ("destroys 7 resources", "max_deletes = 5"), {}),

@@ -23,6 +23,8 @@ _KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
 POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"
+# A policy statement's lists of actions and resources: each item may be its own reference.
+STATEMENT_LISTS = ("actions", "not_actions", "resources", "not_resources")
 
 
 def config_address(address: str) -> str:
@@ -206,12 +208,15 @@ class Configuration:
         after, unknown = self.planned.get(address, (None, None))
         module = module_of(address)
         expressions = _dict(self.expressions(address))
+        configured = [self._statement(b, module, depth) for b in _list(expressions.get("statement"))]
         if isinstance(after, dict) and isinstance(after.get("statement"), list) and not _unknown_at(
                 unknown, "statement"):
             marks = _items(unknown, "statement")
             blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["statement"])]
+            if len(configured) == len(blocks):  # what the read leaves unknown, the configuration may still say
+                blocks = [_filled(b, c) for b, c in zip(blocks, configured, strict=True)]
         elif expressions:
-            blocks = [self._block(b, module, depth) for b in _list(expressions.get("statement"))]
+            blocks = configured
         else:
             return UNKNOWN
         statements = [_json_statement(b) for b in blocks if isinstance(b, dict)]
@@ -219,6 +224,18 @@ class Configuration:
             for value in self.candidates(expressions.get(key), module) if key in expressions else []:
                 statements += _statements_of(value)
         return {"Version": "2012-10-17", "Statement": statements}
+
+    def _statement(self, block: Any, module: str, depth: int) -> Any:
+        """A statement block evaluated like _block, its action and resource lists item by item: a list written
+        with several references (`[aws_iam_role.admin.arn, aws_instance.b.arn]`) keeps the items it resolves."""
+        values = self._block(block, module, depth)
+        for key in STATEMENT_LISTS:
+            expression = block.get(key) if isinstance(block, dict) else None
+            references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
+            if isinstance(values, dict) and values.get(key) == UNKNOWN and len(references) > 1:
+                items = [self.resolve(r, module, depth + 1) for r in references]
+                values[key] = [i for item in items for i in (item if isinstance(item, list) else [item])]
+        return values
 
     def _block(self, block: Any, module: str, depth: int) -> Any:
         """A nested block's expressions evaluated into values (UNKNOWN where an expression cannot be)."""
@@ -231,6 +248,14 @@ class Configuration:
             else:
                 values[key] = self._single(expression, module, depth)
         return values
+
+
+def _filled(planned: Any, configured: Any) -> Any:
+    """A planned statement block with each value it leaves unknown taken from the configured block, where known."""
+    if not isinstance(planned, dict) or not isinstance(configured, dict):
+        return planned
+    return {**planned, **{k: v for k, v in configured.items() if planned.get(k, UNKNOWN) == UNKNOWN and v != UNKNOWN
+                          and k in STATEMENT_LISTS}}
 
 
 def _dict(value: Any) -> dict[str, Any]:

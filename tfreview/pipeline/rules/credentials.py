@@ -117,7 +117,8 @@ def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
                  and (text == attr.lower() or text.endswith("_" + attr.lower()))), None)
 
 
-def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module: str, hops: int = 0) -> str | None:
+def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, expression: Any, module: str,
+             hops: int = 0) -> str | None:
     """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
     references = [r for r in _list(_dict(expression).get("references")) if isinstance(r, str)]
     # Terraform lists `a.b.attr` then `a.b`: only the longest says what is read.
@@ -127,7 +128,7 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
             child = f"{module}.module.{parts[1]}".lstrip(".")
             inner = _module_outputs(ri.plan.configuration, child).get(parts[2])
             if isinstance(inner, dict) and inner.get("sensitive") is not True:
-                found = _leaking(ri, sensitive, inner.get("expression"), child, hops + 1)
+                found = _leaking(ri, sensitive, config, inner.get("expression"), child, hops + 1)
                 if found:
                     return f"{reference} → {found}"
             continue
@@ -136,11 +137,31 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], expression: Any, module
         resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
         rest = parts[3:] if parts[0] == "data" else parts[2:]
         flags = sensitive.get(f"{module}.{resource}".lstrip("."))
-        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))):
+        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))
+                     or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])):
             return reference
         if not rest and _marked(flags):
             return reference
     return None
+
+
+# A key the provider generates (`integration_key`, `routing_key`, an API key's `key`): a key chosen in the
+# configuration is a name or a lookup key (an object's `key`, a table's `hash_key`), one the provider issues is a
+# credential. Read only where the plan shows the resource and its configuration.
+GENERATED_KEY = re.compile(r"^(?:\w+_)?keys?$")
+
+
+def _generated_key(configured: Configuration, resource: str, attribute: str) -> bool:
+    """Whether ATTRIBUTE of RESOURCE (a config address) is a key its provider issues: named a key, not public,
+    not set by the configuration, and computed (known after apply, or read back where the configuration shows)."""
+    if not GENERATED_KEY.match(attribute.lower()) or "public" in attribute.lower():
+        return False
+    expressions = configured.expressions(resource)
+    after, unknown = configured.planned.get(resource, (None, None))
+    if expressions is not None and attribute in expressions:
+        return False
+    # unknown until apply on a resource whose configuration does not set it; read back where that is shown
+    return _dict(unknown).get(attribute) is True or (expressions is not None and attribute in _dict(after))
 
 
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
@@ -176,7 +197,7 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     for key in sorted(_dict(config.expressions(made.address))):
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
             continue
-        found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
+        found = _leaking(ri, sensitive, config, config.expression(made.address, (key,)), module_of(made.address))
         if found and store_plain:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
                           "keeps it unencrypted: whoever can read the store gets the secret; use its secure type")
@@ -196,12 +217,14 @@ def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
       "access key), or a resource writes a created key to a local file.")
 def _leaks(ri: ReviewInput) -> Iterator[Finding]:
     outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
+    config = Configuration(ri.plan)
     for name, change in ri.plan.output_changes.items():
         if not set(change.actions) & {"create", "update"} or _marked(change.after_sensitive):
             continue
         declared = _dict(outputs.get(name))
         sensitive = _marks(ri) if sensitive is None else sensitive
-        found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, declared.get("expression"), "")
+        found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, config,
+                                                                         declared.get("expression"), "")
         if not declared and (change.after_unknown is True or change.after):
             if secret_attribute(name):
                 found = "a value its name says is a secret (the configuration does not show its expression)"
@@ -211,19 +234,17 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
         if found:
             yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
                           "printed by every apply and readable from the state by anyone who can read outputs")
-    config: Configuration | None = None
     for made in managed(ri.changeset, *ALTERING):
         after = made.after if isinstance(made.after, dict) else {}
         if PLAIN_FILE.search(made.type):
-            config = config or Configuration(ri.plan)
             sensitive = _marks(ri) if sensitive is None else sensitive
             for key in ("content", "content_base64", "sensitive_content"):
-                found = _leaking(ri, sensitive, config.expression(made.address, (key,)), module_of(made.address))
+                found = _leaking(ri, sensitive, config, config.expression(made.address, (key,)),
+                                 module_of(made.address))
                 if found:
                     yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to a local file "
                                   "on the machine that runs apply")
         else:
-            config = config or Configuration(ri.plan)
             sensitive = _marks(ri) if sensitive is None else sensitive
             yield from _plain_writes(ri, made, config, sensitive)
         if not KEY_HOLDERS.search(made.type):

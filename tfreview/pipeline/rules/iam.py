@@ -153,6 +153,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from federation.changed(change)
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
+    yield from memberships.default_for_everyone(change)
     if change.type == "azurerm_role_assignment":
         yield from _azure_scope(change, context)
 
@@ -237,7 +238,7 @@ def _wild_inputs(change: Change, where: str, references: list[str], context: Con
     """A policy the plan cannot show, built from a variable or value that is itself a wildcard ("*", "iam:*")."""
     module = module_of(change.address)
     for reference in _specific(references):
-        found = sorted(set(wildcards(context.config.resolve(reference, module))))
+        found = sorted(set(wildcards(_deciding(context.config.resolve(reference, module)))))
         if not found:
             continue
         services = {w.partition(":")[0] for w in found if ":" in w and not w.startswith("*")}
@@ -246,6 +247,15 @@ def _wild_inputs(change: Change, where: str, references: list[str], context: Con
         yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} is known only after apply and is "
                       f"built from {reference} = {shown}: a wildcard action, resource or principal",
                       Severity.MEDIUM if telemetry else Severity.HIGH)
+
+
+def _deciding(value: Any) -> Any:
+    """What of a resolved value can widen a policy: all of a variable or an identity statement, but not a resource
+    policy statement's Resource "*" (a statement with a Principal: "*" there is the resource itself)."""
+    if not isinstance(value, dict) or "Statement" not in value:
+        return value
+    return [{k: v for k, v in s.items() if "Principal" not in s or k not in ("Resource", "NotResource")}
+            for s in as_list(value["Statement"]) if isinstance(s, dict)]
 
 
 def _azure_scope(change: Change, context: Context) -> Iterator[Finding]:

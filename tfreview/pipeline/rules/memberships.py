@@ -149,6 +149,30 @@ def ladder_top(change: Change) -> Iterator[Finding]:
                           f'to "{value}", the top of its access ladder (a privilege grant)')
 
 
+# A level every member of an organisation or workspace gets on every object in it (`default_repository_permission`,
+# `base_permission`); a principal's own default (a user's `default_role`) is one grant, read elsewhere.
+DEFAULT_KEY = re.compile(r"^(?:default|base|baseline)_(?:\w+_)?(?:permission|permissions|role|access|access_level)$")
+ONE_PRINCIPAL = re.compile(r"(?:^|_)(?:user|users|member|membership|collaborator|service_account|key|token|robot)"
+                           r"(?:_|$)")
+# Rungs that only let a member see (or a plain member's own): below them nobody may change what others hold.
+SEEING = frozenset({"", "none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
+                    "pull", "reporter", "observer", "triage", "member", "user"})
+
+
+def default_for_everyone(change: Change) -> Iterator[Finding]:
+    """A default level every member gets raised to one that changes things (write, push, admin): every member may
+    now alter every object of the organisation (push to every repository), whoever they are."""
+    if ONE_PRINCIPAL.search(change.type) or not isinstance(change.after, dict):
+        return
+    before = change.before if isinstance(change.before, dict) else {}
+    for key, value in change.after.items():
+        new, old = _rung(value), _rung(before.get(key))
+        if DEFAULT_KEY.match(key) and old in SEEING and new not in SEEING and new in TOP | LOWER:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{value}" for every member on '
+                          f"every object of the organisation (was {before.get(key) or 'unset'!s}): everyone may "
+                          "change what it holds")
+
+
 def _rung(value: Any) -> str:
     """An access level as a ladder word: lower case, underscores for spaces and dashes; '' for anything else."""
     return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else ""

@@ -1,15 +1,24 @@
-"""Risk rules, retention: backups and retention shortened, audit and access logging switched off.
+"""Risk rules, retention: backups and retention shortened, audit and access logging switched off, a workload's
+persistent volume swapped for an ephemeral one.
 
 Table-driven like protection.py: each `watch()` names an attribute path suffix and the weakening direction.
 """
 
 from __future__ import annotations
 
-from tfreview.pipeline.findings import Severity, declare
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.watch import watch, watch_delete
 
 BACKUP = declare("backup-reduced", Severity.HIGH,
                  "Backups are disabled or their retention shortened (backup_retention_period, PITR, retention).")
+PERSISTENCE = declare("persistence-disabled", Severity.HIGH,
+                      "A workload's persistent storage is switched off (Helm `persistence.enabled`, a persistent "
+                      "volume): its data moves to ephemeral disk and is lost on the next restart.")
 LOGGING = declare("logging-disabled", Severity.HIGH,
                   "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs), "
                   "or principals are exempted from audit logs.")
@@ -56,3 +65,36 @@ watch_delete(LOGGING, "audit or access logging stops",
              "google_logging_organization_sink", "google_project_iam_audit_config",
              "azurerm_monitor_diagnostic_setting", "azurerm_network_watcher_flow_log",
              "azurerm_monitor_activity_log_alert")
+
+
+# A pod volume backed by a claim on persistent storage, and one that lives and dies with the pod (any spelling).
+CLAIM = re.compile(r"^(?:persistent_?volume_?claim|claim_?name)$", re.IGNORECASE)
+EPHEMERAL = re.compile(r"^(?:empty_?dir|tmpfs)$", re.IGNORECASE)
+MAX_DEPTH = 12
+
+
+def _volumes(value: Any, kinds: dict[str, str], depth: int = 0) -> dict[str, str]:
+    """Named volumes anywhere in VALUE, by name: "claim" or "ephemeral"."""
+    if depth > MAX_DEPTH:
+        return kinds
+    if isinstance(value, dict):
+        name = value.get("name")
+        for key, item in value.items():
+            if isinstance(name, str) and item not in (None, [], False):
+                if CLAIM.match(key):
+                    kinds[name] = "claim"
+                elif EPHEMERAL.match(key):
+                    kinds.setdefault(name, "ephemeral")
+            _volumes(item, kinds, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _volumes(item, kinds, depth + 1)
+    return kinds
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE))
+def _claim_made_ephemeral(change: Change) -> Iterator[Finding]:
+    before, after = _volumes(change.before, {}), _volumes(change.after, {})
+    for name in sorted(n for n, kind in after.items() if kind == "ephemeral" and before.get(n) == "claim"):
+        yield finding(PERSISTENCE, change.address, f"{change.address}: volume {name!r} moves from a persistent "
+                      "volume claim to an ephemeral (emptyDir) volume: what it holds is lost on the next restart")

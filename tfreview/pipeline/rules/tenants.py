@@ -58,12 +58,6 @@ def _github(change: Change) -> Iterator[Finding]:
             who = person.get("username") or person.get("team_id") or "a collaborator"
             yield finding(PRIVILEGED, change.address, f"{change.address}: gives {who} admin on repository "
                           f"{after.get('repository')}")
-    if change.type == "github_organization_settings":
-        level = {"admin": Severity.HIGH, "write": Severity.MEDIUM}.get(str(after.get("default_repository_permission")))
-        if level is not None and after.get("default_repository_permission") != before.get(
-                "default_repository_permission"):
-            yield finding(PRIVILEGED, change.address, f"{change.address}: default_repository_permission = "
-                          f"\"{after['default_repository_permission']}\" for every member on every repository", level)
     if change.type == "github_team_repository" and after.get("permission") == "admin" and \
             before.get("permission") != "admin":
         yield finding(PRIVILEGED, change.address, f"{change.address}: gives team {after.get('team_id')} admin on "

@@ -36,7 +36,7 @@ from tfreview.pipeline.rules.controls import (
 )
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
-from tfreview.pipeline.rules.retention import BACKUP, LOGGING
+from tfreview.pipeline.rules.retention import BACKUP, LOGGING, PERSISTENCE
 from tfreview.pipeline.rules.workloads import UNMASKED
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
@@ -195,6 +195,9 @@ control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_
 control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
         r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
         r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+# Persistence of a workload's data (not a load balancer's session persistence, which only pins clients).
+control(PERSISTENCE, r"(?!\w*session)\w*persisten\w*\.enabled|(?!\w*session)\w*persisten\w*_enabled"
+        r"|enable_(?!\w*session)\w*persisten\w*", flag, "persistence turned off: the data is lost on restart")
 
 # --- logging, detection, keys -------------------------------------------------------------------------
 control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
