@@ -1,0 +1,35 @@
+"""The security-controls vocabulary (risk rules stage): attribute names of every provider and the weak direction
+of their values. controls.py applies it to every resource type; add a line to teach it a new control.
+
+Paths are regexes over an attribute's dotted path without indices, matched at its end after `.`, `/` or `-`
+(so `metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-internal` ends in `internal`).
+
+The lines live by theme in this package's modules and register when imported, in the order below: for one
+attribute the first line that reads both values decides, so a catch-all comes after the lines it backs up
+(fallback.py last; modes.py and gates.py add theirs after this package).
+"""
+
+from __future__ import annotations
+
+# Each import registers its lines, in this order.
+# isort: off
+from tfreview.pipeline.rules.vocabulary import storage as storage
+from tfreview.pipeline.rules.vocabulary import signals as signals
+from tfreview.pipeline.rules.vocabulary import transport as transport
+from tfreview.pipeline.rules.vocabulary import opening as opening
+from tfreview.pipeline.rules.vocabulary import signin as signin
+from tfreview.pipeline.rules.vocabulary import fallback as fallback
+# isort: on
+from tfreview.pipeline.rules.vocabulary.terms import (
+    AUTH,
+    AVAILABILITY,
+    DETECTION,
+    KEY,
+    KEYS,
+    PUBLIC,
+    TLS,
+    WATCHERS,
+    ZERO,
+)
+
+__all__ = ["AUTH", "AVAILABILITY", "DETECTION", "KEY", "KEYS", "PUBLIC", "TLS", "WATCHERS", "ZERO"]

@@ -1,0 +1,61 @@
+"""The security-controls vocabulary (risk rules stage), logging, detection and keys.
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+from tfreview.pipeline.rules.controls import control, flag, inverted, ladder, present
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.vocabulary.terms import DETECTION, KEY, KEYS, ON_OFF, WATCHERS
+
+# --- logging, detection, keys -------------------------------------------------------------------------
+control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
+        r"|log_delivery_configuration|cloudwatch_logs)\.\w+", present, "logging configuration removed")
+control(LOGGING, r"(?:log|logs|logging|audit)\w*_(?:destination|bucket|group|target|sink|arn|uri)\w*", present,
+        "logs no longer delivered")
+control(LOGGING, r"\w*(?:destination|bucket|target|sink)\w*", present, "logs no longer delivered",
+        types=r"(?:^|_)(?:logging|log|audit|trail)(?:_|$)")
+control(LOGGING, r"(?:database_flags|parameter|flags|configuration|set)\.(?:log_\w+|\w*audit\w*|general_log"
+        r"|slow_query_log|\w*\.log_\w+)", flag, "database logging turned off")
+control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_config)?\w*\.enabled"
+        r"|\w*audit\w*enabled|\w*flow_logs?\w*|enable_log_file_validation"
+        r"|include_\w*events|is_multi_region_trail|\w*log_analytics\w*enabled",
+        flag, "logging turned off")
+control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"(?:is_)?(?:disabled|muted|suspended|paused)", inverted,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+# A saved search, rule or query that runs on a schedule: unscheduled, it never runs and never alerts.
+control(DETECTION, r"(?:is_)?scheduled|schedule_enabled|\w*schedul\w*\.(?:enabled|enable)", flag,
+        "the scheduled detection no longer runs", types=WATCHERS + r"|search|detection|query|(?:^|_)rule")
+control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
+        "the detector, alarm or monitor stops", types=WATCHERS)
+control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"
+        r"|shield|inspection|vulnerabilit|malware|integrity|policy_enforcement)\w*(?:_enabled|_enable|\.enabled"
+        r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
+        r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
+        "a security scanner or detector is switched off")
+# Endpoint agents (EDR, antivirus, MDM): tamper protection keeps an attacker from stopping or uninstalling the agent
+# unnoticed; real-time, behaviour and exploit protection are what detects them.
+control(DETECTION, r"\w*(?:tamper|uninstall_protection|self_protection|prevent_uninstall|real_?time_protection"
+        r"|behaviou?r_monitoring|exploit_protection|ransomware_protection|malware_protection|intrusion_prevention)\w*"
+        r"(?:\.(?:enabled|enable|state|status|mode))?", flag,
+        "an endpoint agent's protection is switched off: it can be stopped or bypassed without alerting")
+control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "enterprise"), ("free", "basic", "none")),
+        "the security service drops to its free tier", types=r"security_center|defender|guardduty|shield")
+control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller|pod_security|workload_identity"
+        r"|shielded|secure_boot|integrity_monitoring|confidential|gatekeeper|admission)\w*\.\w*(?:enabled|enable"
+        r"|state|status|mode)", flag, "a cluster security control is switched off")
+control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
+control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
+        present, "the alarm no longer notifies anyone")
+control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
+control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
+        "key rotation turned off")
+control(KEY, r"rotation_period|rotation_policy\.\w+", present, "key rotation turned off")
+control(KEY, r"state|status|key_state|key_status",
+        ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
+                                       "destroyed", "pending_destruction", "scheduled_for_deletion")),
+        "the key is disabled or scheduled for deletion", types=KEYS)

@@ -1,0 +1,129 @@
+"""The security-controls vocabulary (risk rules stage), sign-in, services stopped by an update, availability.
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.controls import (
+        allow_all,
+        authenticated,
+        capacity,
+        control,
+        count,
+        flag,
+        inverted,
+        ladder,
+        present,
+        requirement,
+)
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, AVAILABILITY, ZERO
+
+# --- sign-in ---------------------------------------------------------------------------------------
+# Basic-auth publishing credentials (FTP, WebDeploy, SCM of any app platform): a legacy deploy path, weaker when on
+# (read before the line below, which would take `…_basic_authentication_enabled` for a sign-in requirement).
+control(AUTH, r"\w*(?:publish|ftp|scm|webdeploy|deploy)\w*basic_auth\w*", inverted,
+        "basic-auth publishing credentials allowed (a legacy deploy path)")
+control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
+        r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
+        r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
+        r"|require_authentication|enable_authentication|\w*authentication_required|requires?_auth|\w*auth_required"
+        r"|(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)", flag,
+        "a sign-in requirement turned off")
+control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
+        "a read-only credential or grant can now write", types=r"key|token|credential|deploy|access|grant|user")
+control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\w*authori[sz]ation_enabled", flag,
+        "access control turned off")
+control(AUTH, r"\w*authori[sz](?:ation|er)_?modes?|\w*authori[sz]ers?|authz_modes?", allow_all,
+        "the API server authorizes every request (AlwaysAllow)")
+# A site's password gate (basic auth on a branch, preview or static site of any hosting platform) switched off: its
+# pages open to anyone. On an API server or cluster basic auth is a legacy sign-in path instead (the next line).
+SITES = (r"(?:^|_)(?:amplify|branch|site|sites|pages|preview|deployment|static|web|webapp|frontend|hosting|project)"
+         r"(?:_|$)")
+control(AUTH, r"enable_basic_auth|\w*basic_auth_enabled|\w*basic_auth\w*\.enabled|\w*password_protection\w*"
+        r"(?:\.enabled)?", flag, "the site's password gate (basic auth) is off: anyone may open it", types=SITES)
+control(AUTH, r"\w*password_protection\w*\.\w+", present, "the site's password gate is removed", types=SITES)
+control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_certificate", inverted,
+        "legacy or basic authentication allowed")
+# What an app's built-in sign-in does with callers who are not signed in (`unauthenticated_action` → AllowAnonymous).
+control(AUTH, r"\w*unauthenticated_(?:client_)?action", authenticated, "unauthenticated callers are let through")
+# Client certificates (mutual TLS) of any app platform or listener: no longer required, or switched off.
+control(AUTH, r"\w*client_cert\w*_(?:mode|requirement|policy)|\w*mtls_mode|\w*client_auth\w*_mode", requirement,
+        "client certificates no longer required")
+control(AUTH, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*|\w*mtls_enabled", flag,
+        "client certificates no longer required")
+# A remote debugger attached to a running app (any platform): a door into the process, fine on a dev slot.
+control(AUTH, r"\w*remote_debug\w*_enabled|enable_remote_debug\w*", inverted, "a remote debugger may attach",
+        outside_production=Severity.MEDIUM)
+# A negated switch on an access check (`invoker_iam_disabled`, `disable_authentication`): true turns the check off.
+# Not a legacy, local, basic or key sign-in path (`local_auth_disabled`): disabling that one is the stronger side.
+CHECKS = r"(?:iam|auth|authn|authz|authentication|authorization|access_checks?|signin|sign_in|login)"
+control(AUTH, rf"(?!\w*(?:legacy|local|basic|anonymous|shared|password|key_based))(?:\w*_)?{CHECKS}(?:_checks?)?"
+        rf"_disabled|disable_(?!\w*(?:legacy|local|basic|anonymous|shared|password))(?:\w*_)?{CHECKS}(?:_checks?)?",
+        inverted, "an access check is switched off (a negated switch set to true)")
+# A route's or handler's requirements (App Engine `login`, `security_level`; any platform): required → optional.
+control(AUTH, r"login|\w*login_(?:required|requirement|policy|level|mode)|require_login|auth_requirement",
+        requirement, "sign-in no longer required on the route")
+control(AUTH, r"minimum_password_length|\w*password\w*min\w*length|min_length|minimum_length", count,
+        "shorter passwords allowed", types=r"password|auth|identity|user_pool|directory", above_zero=Severity.HIGH)
+control(AUTH, r"require_(?:symbols|numbers|uppercase\w*|lowercase\w*|digits|special\w*)", flag,
+        "password policy weakened", types=r"password|auth|identity|user_pool|directory")
+FACTORS = r"(?:^|_)(?:mfa|factor|factors|guardian|two_factor|2fa|sso|saml|authenticator|authenticators)(?:_|$)"
+control(AUTH, r"active|enabled|status|state", flag, "a sign-in factor turned off", types=FACTORS)
+control(AUTH, r"policy|policies|enforcement", ladder(("all-applications", "always", "required", "enforced"),
+                                                    ("confidence-score", "adaptive", "optional"),
+                                                    ("never", "off", "disabled")),
+        "MFA no longer required", types=FACTORS)
+# An access policy that enforces sign-in (conditional access, sign-on, authentication policy) switched to report-only
+# or off: whatever its grant controls required (MFA, compliant device) is no longer enforced.
+ENFORCING_POLICIES = r"conditional_access|(?:^|_)(?:sign_?on|authentication|auth|login|session|access)_polic(?:y|ies)"
+control(AUTH, r"state|status|enabled|mode", ladder(("enabled", "on", "active", "enforced", "enforce"),
+                                                  ("enabledforreportingbutnotenforced", "report_only", "reportonly",
+                                                   "audit", "evaluate"),
+                                                  ("disabled", "off", "inactive")),
+        "an enforcing access policy switched to report-only or off", types=ENFORCING_POLICIES)
+# Sign-in protections of any provider (brute-force lockout, breached-password detection, captcha) switched off,
+# and password strength ladders (Auth0's excellent > good > fair > low > none) lowered.
+control(AUTH, r"(?!disable)\w*(?:brute_?force|lockout|breached_password|credential_stuffing|captcha|suspicious_ip)"
+        r"\w*(?:\.(?:enabled|enable|state|status|mode))?", flag, "a sign-in protection (brute force, lockout, "
+        "breached passwords, captcha) turned off")
+control(AUTH, r"password_(?:policy|strength|complexity)", ladder(
+    ("excellent", "very_strong", "strongest"), ("good", "strong"), ("fair", "medium", "moderate"),
+    ("low", "weak", "basic"), ("none", "off", "disabled")), "password policy weakened")
+control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
+control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
+        "two-factor sign-in no longer mandatory")
+control(AUTH, r"allow_unauthenticated_identities|(?!\w*disabled)\w*anonymous_auth(?:entication)?(?:_enabled)?"
+        r"|local_auth_enabled"
+        r"|shared_access_key_enabled|allow_shared_key\w*|\w*key_based_auth\w*", inverted,
+        "unauthenticated or local sign-in allowed")
+
+# --- stopping a service by update -------------------------------------------------------------------
+# Serverless autoscaling minimums at 0 let a service scale to zero when idle: worth a look, not an outage.
+# A minimum of 0 only allows zero (desired or maximum 0 forces it).
+control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_node_count|total_min_node_count"
+        r"|min_size|min_count", count, "allowed to scale to zero", severity=Severity.MEDIUM)
+control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
+        r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
+        r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
+        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero",
+        outside_production=Severity.MEDIUM)  # a dev or staging pool stopped at night is routine
+control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
+        r"|burst_limit", capacity, "no request gets through")
+# Archiving is reversible and removes no capacity or data: worth a line, not a close review.
+control(ZERO, r"archived|is_archived", inverted, "archived: it becomes read-only (reversible; nothing is removed)",
+        severity=Severity.LOW)
+control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
+        types=r"^(?!.*_keys?$)(?:.*_)?(?:distribution|cdn|frontdoor|front_door|lb|alb|elb|load_balancer|listener|api"
+              r"|gateway|endpoint|service|function|app|web_app|site|event_source_mapping|trigger|stage)(?:_|$)")
+
+# --- availability ------------------------------------------------------------------------------------
+control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
+        r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")
+control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones?", present,
+        "high availability turned off")
+control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
+        ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
+        "high availability turned off")

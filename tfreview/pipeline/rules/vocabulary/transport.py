@@ -1,0 +1,80 @@
+"""The security-controls vocabulary (risk rules stage), transport: TLS versions and policies, HTTPS,
+certificates, mutual TLS.
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.controls import (
+        ciphers,
+        control,
+        flag,
+        https_word,
+        inverted,
+        ladder,
+        requirement,
+        tls,
+)
+from tfreview.pipeline.rules.vocabulary.terms import TLS
+
+# --- transport --------------------------------------------------------------------------------------
+control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*(?:tls|ssl)_?(?:min|minimum)_?(?:version|protocol)?"
+        r"|\w*tls_version|ssl_policy|\w*tls_policy"
+        r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?"
+        r"|\w*(?:tls|ssl|security)_\w*polic(?:y|ies)(?:_id|_name)?", tls,
+        "minimum TLS version lowered",
+        create=Severity.MEDIUM, create_below=1.2)
+control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
+control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
+                                              ("http", "tcp", "grpc", "ws")),
+        "traffic no longer encrypted in transit")
+# Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
+control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"
+        r"|\w*mutual_authentication(?:\.mode)?|\w*verify_client\w*", ladder(
+            ("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
+             "reject_invalid", "on"), ("optional", "optionalinteractiveuser", "passthrough", "optional_no_ca"),
+            ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore")),
+        "client certificates (mutual TLS) no longer required")
+control(TLS, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*", flag,
+        "client certificates (mutual TLS) no longer required")
+# An HTTP option of a serverless endpoint: plain HTTP allowed where it was redirected to HTTPS or refused.
+control(TLS, r"\w*http_(?:option|options|policy|mode)", ladder(
+    ("redirected", "redirect", "redirect_to_https", "redirect-to-https", "https_only", "https-only", "disabled"),
+    ("enabled", "allowed", "allow", "allow_all", "allow-all")), "plain HTTP allowed (no longer redirected to HTTPS)")
+control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-https",), ("allow-all",)),
+        "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
+control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
+        "traffic to the origin may be plain HTTP")
+control(TLS, r"ssl|ssl_mode|sslmode", ladder(
+    ("strict", "full_strict", "origin_pull", "trusted_client_certificate_required", "verify-full", "verify_identity"),
+    ("full", "encrypted_only", "require", "required"),
+    ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
+    ("off", "disable", "disabled")), "SSL mode weakened")
+control(TLS, r"always_use_https|automatic_https_rewrites|\w*https?_redirect\w*|redirect_http_to_https|enforce_https"
+        r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
+control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
+control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
+        r"|\w*insecure\w*|\w*skip_tls_verify|tls_skip_verify|allow_insecure\w*|\w*plaintext\w*", inverted,
+        "plain-text or unverified connections allowed", create=Severity.MEDIUM)
+control(TLS, r"client_broker|in_cluster_encryption|encryption_in_transit\.\w+",
+        ladder(("tls",), ("tls_plaintext",), ("plaintext",)), "brokers accept plain text")
+control(TLS, r"http_tokens", ladder(("required",), ("optional",)), "IMDSv2 no longer required",
+        create=Severity.MEDIUM, create_below=2)
+# Any provider's instance metadata service: session tokens (v2) no longer required, or legacy (v1) endpoints back on
+# (GCE's `disable-legacy-endpoints` "true" → "false"): a request forged through the workload reads its credentials.
+control(TLS, r"require\w*_session_tokens?|\w*session_tokens?_required|\w*imdsv2\w*|disable[-_]legacy[-_][\w-]*",
+        flag, "metadata service v1 allowed (session tokens no longer required)")
+control(TLS, r"enable_legacy_\w*(?:endpoints?|metadata)\w*|\w*legacy_(?:metadata_)?endpoints?_enabled", inverted,
+        "metadata service v1 allowed (legacy endpoints on)")
+control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
+        types=r"ssl_policy")
+control(TLS, r"security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
+        "HTTPS no longer required on the route")
+# What a serverless app does with plain HTTP (`http_option` redirected → enabled): served, not redirected.
+control(TLS, r"http_option|\w*http_(?:mode|policy|handling)",
+        ladder(("disabled", "redirected", "redirect", "https_only"), ("enabled", "allowed", "allow", "http_allowed")),
+        "plain HTTP served instead of redirected to HTTPS")
+control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
