@@ -13,7 +13,9 @@ internal.
 A new endpoint that still authenticates every caller (its own auth mode is oidc/jwt/iam…, or its access-control
 block is on with anonymous access off) is medium when it is created public or with a resource policy open to
 everyone; and a new endpoint created without auth that says it is public and serves only reads (GET/HEAD) is
-medium too. See authn.py for what "still authenticates" reads.
+medium too; so is a new public receiver that verifies every caller's signature (its signing secret set, no
+verification switch or scheme off), and a new edge (CDN) property whose origin in this plan accepts only the edge's
+authenticated pulls (neither saying admin or internal). See authn.py for what "still authenticates" reads.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from collections.abc import Iterable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.authn import READ_METHODS, methods, signed, still_authenticates
+from tfreview.pipeline.rules.authn import READ_METHODS, methods, pulls_authenticated, signed, still_authenticates, \
+    verifies
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.planview import plan_view
@@ -62,9 +65,11 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                                                  f" — invoke-only, on {service.address}, {why}"})
         elif found.severity is Severity.HIGH and grant is not None and grant.action is Action.CREATE \
                 and found.rule in (PUBLIC, EXPOSED):
-            why = still_authenticates(sides(grant)[1]) if not _no_auth(found) else (
+            after = sides(grant)[1]
+            why = (still_authenticates(after) if not _no_auth(found) else (
                 "it names itself a public endpoint and serves only reads"
-                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))
+                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))) \
+                or verifies(after) or _origin_locked(grant, changes.values())
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                                  f" — a new endpoint: {why}"})
@@ -81,6 +86,23 @@ def _fronts_signed(endpoint: Change, changes: Iterable[Change]) -> str | None:
     service = _service(endpoint, changes)
     why = None if service is None else signed(sides(service)[1])
     return None if service is None or why is None else f"it fronts {service.address}, {why}"
+
+
+def _origin_locked(edge: Change, changes: Iterable[Change]) -> str | None:
+    """Why a new edge property stays closed at its back: the origin it names (in this plan, nothing about either
+    says admin or internal) accepts only the edge's authenticated pulls."""
+    _, values = sides(edge)
+    named = {v for v in values.values() if isinstance(v, str) and v}
+    module = module_of(edge.address)
+    for change in changes:
+        _, own = sides(change)
+        if change is edge or change.action is Action.DELETE or module_of(change.address) != module \
+                or own.get("name") not in named or _says_private(edge) or _says_private(change):
+            continue
+        why = pulls_authenticated(own)
+        if why is not None:
+            return f"it fronts {change.address}; {why}"
+    return None
 
 
 def _no_auth(found: Finding) -> bool:
@@ -119,12 +141,22 @@ def _service(grant: Change, changes: Iterable[Change]) -> Change | None:
     return None
 
 
+def _says_private(change: Change) -> bool:
+    """Whether a resource's own name, labels, tags or host name say internal or administrative."""
+    return bool(_words(change, "hostname") & PRIVATE_WORDS)
+
+
 def _says_public(service: Change) -> bool:
     """Whether the service's own name, labels and tags say public web and nothing says internal or admin."""
+    words = _words(service)
+    return bool(words & PUBLIC_WORDS) and not words & PRIVATE_WORDS
+
+
+def _words(service: Change, *keys: str) -> set[str]:
+    """The words of a resource's own name, function name, address name, labels, tags and annotations (and KEYS)."""
     _, after = sides(service)
-    texts = [str(after.get("name", "")), str(after.get("function_name", "")), service.address.rsplit(".", 1)[-1]]
+    texts = [str(after.get(key, "")) for key in ("name", "function_name", *keys)] + [service.address.rsplit(".", 1)[-1]]
     for key in ("labels", "tags", "annotations"):
         if isinstance(after.get(key), dict):
             texts += [f"{k} {v}" for k, v in after[key].items()]
-    words = {w for text in texts for w in _WORD.findall(text.lower())}
-    return bool(words & PUBLIC_WORDS) and not words & PRIVATE_WORDS
+    return {w for text in texts for w in _WORD.findall(text.lower())}

@@ -1,0 +1,63 @@
+"""Public by design: a new public receiver that verifies every caller's signature, and a new edge (CDN) property
+whose origin accepts only authenticated pulls, are medium; each risky twin stays high."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tests.pipeline.test_rules_endpoints_peers_nonproduction import entry
+from tfreview.pipeline.findings import Severity
+
+RECEIVER = {"name": "partner-events", "path": "/partner/events", "public": True,
+            "forward_to": "http://events.team.svc.cluster.local:8080/in"}
+
+
+@pytest.mark.parametrize("checks", [
+    {"verify_signatures": True, "signing_secret_ref": "vault://team/partner/webhook"},
+    {"hmac_secret": "(sensitive value)", "source_ip_allowlist": ["192.0.2.0/24"]},
+], ids=["verified", "hmac-secret"])
+def test_public_receiver_that_verifies_signatures_is_medium(tmp_path: Path, checks: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, [entry("zedhook_endpoint.partner", ["create"], None,
+                                                 {**RECEIVER, **checks})])
+    assert worst_by_rule(result).get("public-access") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize("checks", [
+    {"verify_signatures": False, "signing_secret_ref": "vault://team/partner/webhook"},
+    {"verify_signatures": True},  # no secret to verify with
+    {"signature_scheme": "none", "signing_secret_ref": "vault://team/partner/webhook"},
+    {},
+], ids=["verification-off", "no-secret", "scheme-none", "nothing"])
+def test_public_receiver_without_a_working_check_stays_high(tmp_path: Path, checks: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, [entry("zedhook_endpoint.partner", ["create"], None,
+                                                 {**RECEIVER, **checks})])
+    assert worst_by_rule(result).get("public-access") == Severity.HIGH
+
+
+def _edge(origin: dict[str, Any], origin_name: str = "assets-prod") -> list[dict[str, Any]]:
+    return [entry("skycache_origin.assets", ["create"], None,
+                  {"name": origin_name, "hostname": f"{origin_name}.example.com", "port": 443, **origin}),
+            entry("skycache_property.assets", ["create"], None,
+                  {"hostname": "cdn.example.com", "public": True, "origin": origin_name})]
+
+
+def test_edge_property_whose_origin_takes_only_authenticated_pulls_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _edge({"authenticated_origin_pull": True}))
+    assert worst_by_rule(result).get("public-access") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("origin", "name"), [
+    ({}, "assets-prod"),  # no origin auth
+    ({"authenticated_origin_pull": False}, "assets-prod"),
+    ({"authenticated_origin_pull": True}, "admin-console"),  # fronts an admin origin
+    ({"origin_auth_disabled": True}, "assets-prod"),
+], ids=["no-origin-auth", "origin-auth-off", "admin-origin", "negated-switch"])
+def test_other_edge_properties_stay_high(tmp_path: Path, origin: dict[str, Any], name: str) -> None:
+    result = review_rules_alone(tmp_path, _edge(origin, name))
+    assert worst_by_rule(result).get("public-access") == Severity.HIGH
