@@ -93,8 +93,8 @@ def signed(values: dict[str, Any]) -> str | None:
 # A switch or scheme of a receiver's signature check (`verify_signatures`, `signature_scheme`, `hmac.enabled`).
 VERIFY_SWITCH = re.compile(r"(?:^|\.)\w*(?:verif|signature|signing|hmac)\w*(?:\.enabled)?$")
 # An origin that accepts only the edge's authenticated pulls (`authenticated_origin_pull`, `origin_mtls`).
-ORIGIN_AUTH = re.compile(r"(?:^|\.)(?!\w*(?:disable|skip|insecure|optional))(?:\w*(?:authenticated|auth|mtls|mutual_tls)"
-                         r"\w*origin\w*|\w*origin\w*(?:auth|mtls|mutual_tls)\w*)$")
+ORIGIN_AUTH = re.compile(r"(?:^|\.)(?!\w*(?:disable|skip|insecure|optional))"
+                         r"(?:\w*(?:authenticated|auth|mtls|mutual_tls)\w*origin\w*|\w*origin\w*(?:auth|mtls|mutual_tls)\w*)$")
 
 
 def verifies(values: dict[str, Any]) -> str | None:

@@ -26,8 +26,14 @@ from collections.abc import Iterable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.authn import READ_METHODS, methods, pulls_authenticated, signed, still_authenticates, \
-    verifies
+from tfreview.pipeline.rules.authn import (
+    READ_METHODS,
+    methods,
+    pulls_authenticated,
+    signed,
+    still_authenticates,
+    verifies,
+)
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.planview import plan_view
