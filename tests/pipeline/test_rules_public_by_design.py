@@ -61,3 +61,31 @@ def test_edge_property_whose_origin_takes_only_authenticated_pulls_is_medium(tmp
 def test_other_edge_properties_stay_high(tmp_path: Path, origin: dict[str, Any], name: str) -> None:
     result = review_rules_alone(tmp_path, _edge(origin, name))
     assert worst_by_rule(result).get("public-access") == Severity.HIGH
+
+
+def _preview(key: str, extra: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    module = f'module.stage["{key}"]'
+    pvc = {"metadata": [{"name": "scratch", "namespace": f"env-{key}"}],
+           "spec": [{"resources": [{"requests": {"storage": "5Gi"}}]}]}
+    return [entry(f"{module}.kubernetes_namespace_v1.this", ["delete"], {"metadata": [{"name": f"env-{key}"}]}, None),
+            entry(f"{module}.kubernetes_persistent_volume_claim_v1.scratch", ["delete"], pvc, None), *(extra or [])]
+
+
+def test_volume_deleted_with_the_whole_preview_module_instance_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _preview("pr-2041"))
+    assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("key", "extra"), [
+    ("prod", None),  # the key names no preview
+    ("pr-2041", [entry('module.stage["pr-2041"].kubernetes_config_map_v1.kept', ["no-op"], {"data": {}},
+                       {"data": {}})]),
+    ("pr-2041", [entry("kubernetes_persistent_volume_claim_v1.shared", ["delete"],
+                       {"metadata": [{"name": "shared", "namespace": "apps"}]}, None)]),
+], ids=["not-a-preview", "instance-kept", "delete-outside"])
+def test_other_volume_deletes_stay_high(tmp_path: Path, key: str, extra: list[dict[str, Any]] | None) -> None:
+    result = review_rules_alone(tmp_path, _preview(key, extra))
+    address = f'module.stage["{key}"].kubernetes_persistent_volume_claim_v1.scratch'
+    pvc = [f for f in result.findings if f.address == address]
+    assert pvc and pvc[0].severity == Severity.HIGH
