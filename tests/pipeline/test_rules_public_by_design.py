@@ -1,5 +1,6 @@
-"""Public by design: a new public receiver that verifies every caller's signature, and a new edge (CDN) property
-whose origin accepts only authenticated pulls, are medium; each risky twin stays high."""
+"""Public by design and handed over: a new public receiver that verifies every caller's signature, an edge (CDN)
+property whose origin accepts only authenticated pulls, a delete that goes with a whole preview module instance, a
+Secret a syncing object re-makes; each is medium and its risky twin stays high."""
 
 from __future__ import annotations
 
@@ -89,3 +90,29 @@ def test_other_volume_deletes_stay_high(tmp_path: Path, key: str, extra: list[di
     address = f'module.stage["{key}"].kubernetes_persistent_volume_claim_v1.scratch'
     pvc = [f for f in result.findings if f.address == address]
     assert pvc and pvc[0].severity == Severity.HIGH
+
+
+def _synced(spec: dict[str, Any], namespace: str = "api", kind: str = "ExternalSecret") -> list[dict[str, Any]]:
+    secret = {"metadata": [{"name": "api-keys", "namespace": "api"}], "type": "Opaque", "data": "(sensitive)"}
+    manifest = {"apiVersion": "sync.example.io/v1", "kind": kind,
+                "metadata": {"name": "api-keys-sync", "namespace": namespace}, "spec": spec}
+    return [entry("kubernetes_secret_v1.api_keys", ["delete"], secret, None),
+            entry("kubernetes_manifest.api_keys_sync", ["create"], None, {"manifest": manifest})]
+
+
+def test_secret_re_made_by_a_syncing_object_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _synced({"target": {"name": "api-keys"}, "storeRef": {"name": "vault"}}))
+    assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("spec", "namespace", "kind"), [
+    ({"target": {"name": "other-keys"}}, "api", "ExternalSecret"),  # makes another Secret
+    ({"target": {"name": "api-keys"}}, "web", "ExternalSecret"),  # another namespace
+    ({"target": {"name": "api-keys", "creationPolicy": "Merge"}}, "api", "ExternalSecret"),  # needs the old one
+    ({"target": {"name": "api-keys"}}, "api", "ConfigMapSync"),  # not a secret kind
+], ids=["other-name", "other-namespace", "merge-only", "not-a-secret-kind"])
+def test_secret_deletes_without_a_maker_stay_high(tmp_path: Path, spec: dict[str, Any], namespace: str,
+                                                  kind: str) -> None:
+    result = review_rules_alone(tmp_path, _synced(spec, namespace, kind))
+    assert worst_by_rule(result).get("resource-delete") == Severity.HIGH

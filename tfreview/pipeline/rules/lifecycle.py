@@ -17,7 +17,13 @@ from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, 
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
-from tfreview.pipeline.rules.narrowed import consumers_moved, listener_kept, public_acl_removed, type_migrated
+from tfreview.pipeline.rules.narrowed import (
+    consumers_moved,
+    listener_kept,
+    public_acl_removed,
+    secret_synced,
+    type_migrated,
+)
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
@@ -285,7 +291,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
+    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
