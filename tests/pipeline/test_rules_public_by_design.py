@@ -116,3 +116,58 @@ def test_secret_deletes_without_a_maker_stay_high(tmp_path: Path, spec: dict[str
                                                   kind: str) -> None:
     result = review_rules_alone(tmp_path, _synced(spec, namespace, kind))
     assert worst_by_rule(result).get("resource-delete") == Severity.HIGH
+
+
+def _status_route(**changes: Any) -> list[dict[str, Any]]:
+    route = {"gateway_id": "gw-edge", "path_prefix": "/status", "upstream": "https://acme.statusvendor.io",
+             "auth_mode": "none", "allowed_sources": ["0.0.0.0/0"], "methods": ["GET", "HEAD"], **changes}
+    return [entry("gatekeep_route.status", ["create"], None, route)]
+
+
+def test_read_only_route_to_an_already_public_page_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _status_route())
+    assert {f.rule: f.severity for f in result.findings}.get("public-access") == Severity.MEDIUM
+    assert all(f.severity != Severity.HIGH for f in result.findings)
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize("changes", [
+    {"methods": ["GET", "POST"]},  # writes
+    {"upstream": "http://status.monitoring.svc.cluster.local:8080"},  # internal, plain http
+    {"upstream": "https://10.0.4.17"},  # an address, not a public page
+    {"upstream": "https://admin.acme.com"},
+    {"path_prefix": "/admin/status"},
+    {"methods": []},  # methods unknown
+], ids=["writes", "cluster-local", "ip-upstream", "admin-upstream", "admin-path", "no-methods"])
+def test_other_open_routes_stay_high(tmp_path: Path, changes: dict[str, Any]) -> None:
+    result = review_rules_alone(tmp_path, _status_route(**changes))
+    assert worst_by_rule(result).get("public-access") == Severity.HIGH
+
+
+def _callback(route_key: str = "GET /auth/callback", sibling_auth: str = "JWT",
+              siblings: int = 1) -> list[dict[str, Any]]:
+    routes = [entry("zapi_route.callback", ["create"], None,
+                    {"api_id": "api-77", "route_key": route_key, "authorization_type": "NONE"})]
+    routes += [entry(f"zapi_route.other{i}", ["no-op"], {}, {"api_id": "api-77", "route_key": f"ANY /v{i}/{{proxy+}}",
+                                                           "authorization_type": sibling_auth})
+               for i in range(siblings)]
+    return routes
+
+
+def test_sign_in_callback_of_an_api_whose_other_routes_keep_auth_is_medium(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _callback())
+    assert worst_by_rule(result).get("public-access") == Severity.MEDIUM
+    assert result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("route_key", "sibling_auth", "siblings"), [
+    ("GET /auth/callback", "NONE", 1),  # the whole API loses auth
+    ("GET /auth/callback", "JWT", 0),  # no other route shows the API keeps auth
+    ("GET /admin/callback", "JWT", 1),
+    ("POST /auth/callback", "JWT", 1),
+    ("GET /orders", "JWT", 1),  # not a redirect target
+], ids=["every-route-open", "no-sibling", "admin-path", "write", "not-a-callback"])
+def test_other_routes_without_auth_stay_high(tmp_path: Path, route_key: str, sibling_auth: str,
+                                             siblings: int) -> None:
+    result = review_rules_alone(tmp_path, _callback(route_key, sibling_auth, siblings))
+    assert worst_by_rule(result).get("public-access") == Severity.HIGH

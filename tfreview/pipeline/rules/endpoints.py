@@ -36,6 +36,8 @@ from tfreview.pipeline.rules.authn import (
 )
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
+from tfreview.pipeline.rules.network import INGRESS
+from tfreview.pipeline.rules.openroutes import harmless_route
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.vocabulary import AUTH
 from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
@@ -54,7 +56,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 @grader
 def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone allowed to invoke a service whose own names say it is a public web endpoint: medium."""
-    if not any(f.rule in (PUBLIC, EXPOSED, AUTH) and f.severity is Severity.HIGH for f in findings):
+    if not any(f.rule in (PUBLIC, EXPOSED, AUTH, INGRESS) and f.severity is Severity.HIGH for f in findings):
         return findings
     view = plan_view(review_input)
     changes = {c.address: c for c in view.changes if c.mode == "managed"}
@@ -71,20 +73,32 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                                                  f" — invoke-only, on {service.address}, {why}"})
         elif found.severity is Severity.HIGH and grant is not None and grant.action is Action.CREATE \
                 and found.rule in (PUBLIC, EXPOSED):
-            after = sides(grant)[1]
-            why = (still_authenticates(after) if not _no_auth(found) else (
-                "it names itself a public endpoint and serves only reads"
-                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))) \
-                or verifies(after) or _origin_locked(grant, changes.values())
+            why = _still_guarded(found, grant, changes.values())
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                                  f" — a new endpoint: {why}"})
+        elif found.rule == INGRESS and found.severity is Severity.HIGH and grant is not None \
+                and grant.action is Action.CREATE and (why := harmless_route(grant, changes.values())) is not None:
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                             f" — an HTTP route, {why}"})
         elif found.rule == AUTH and found.severity is Severity.HIGH and grant is not None \
                 and INVOKER_OFF.search(found.message) and _says_public(grant) and _reads_only(grant) is not False:
             found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                              " — invoke-only, on a service this plan names a public web endpoint"})
         graded.append(found)
     return graded
+
+
+def _still_guarded(found: Finding, endpoint: Change, changes: Iterable[Change]) -> str | None:
+    """Why a new endpoint created public or without auth still has a control in front of it, or None."""
+    after = sides(endpoint)[1]
+    if not _no_auth(found):
+        why = still_authenticates(after)
+    elif _says_public(endpoint) and _reads_only(endpoint):
+        why = "it names itself a public endpoint and serves only reads"
+    else:
+        why = _fronts_signed(endpoint, changes) or harmless_route(endpoint, changes)
+    return why or verifies(after) or _origin_locked(endpoint, changes)
 
 
 def _fronts_signed(endpoint: Change, changes: Iterable[Change]) -> str | None:
