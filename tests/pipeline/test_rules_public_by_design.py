@@ -171,3 +171,11 @@ def test_other_routes_without_auth_stay_high(tmp_path: Path, route_key: str, sib
                                              siblings: int) -> None:
     result = review_rules_alone(tmp_path, _callback(route_key, sibling_auth, siblings))
     assert worst_by_rule(result).get("public-access") == Severity.HIGH
+
+
+def test_data_engine_volume_of_a_preview_instance_stays_high(tmp_path: Path) -> None:
+    changes = _preview("pr-2041")
+    changes[1]["change"]["before"]["metadata"][0]["name"] = "postgres-data"
+    changes[1]["address"] = changes[1]["address"].replace("scratch", "data")
+    result = review_rules_alone(tmp_path, changes)
+    assert worst_by_rule(result).get("resource-delete") == Severity.HIGH

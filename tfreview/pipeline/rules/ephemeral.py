@@ -13,6 +13,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
     CONTAINERS,
+    DATA_ENGINES,
     PREVIEW_MODULE,
     PRODUCTION_TOKENS,
     label_tokens,
@@ -73,8 +74,9 @@ def with_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bo
 
 def preview_instance(change: Change, ri: ReviewInput) -> str | None:
     """Why a delete goes with a preview environment: its module instance's key (or, unkeyed, its call name) names a
-    preview or PR environment, every change of that instance is a delete, no delete of the plan lies outside it, and
-    nothing of the object says production or protected; else None."""
+    preview or PR environment, every change of that instance is a delete, no delete of the plan lies outside it, the
+    object is, or lives in, a container (namespace, project) the instance deletes, and it is no data engine and nothing
+    of it says production or protected; else None."""
     instance = change.module
     step = _LAST_STEP.search(instance or "")
     attrs = _before(change)
@@ -86,9 +88,16 @@ def preview_instance(change: Change, ri: ReviewInput) -> str | None:
         return None
     inside = [c for c in plan_view(ri).changes if c.mode == "managed" and _under(c.module, instance)]
     deletes = plan_view(ri).of(Action.DELETE)
-    if any(c.action is not Action.DELETE for c in inside) or any(not _under(c.module, instance) for c in deletes):
+    if any(c.action is not Action.DELETE for c in inside) or any(not _under(c.module, instance) for c in deletes) \
+            or DATA_ENGINES.search(change.type) or DATA_ENGINES.search(str(attrs.get("name") or "").lower()):
         return None
-    return f"its whole module instance {instance} (a preview environment) goes and nothing else is deleted"
+    if CONTAINERS.search(change.type):
+        return f"the container of the whole module instance {instance} (a preview environment), nothing else deleted"
+    for other in inside:
+        if other is not change and CONTAINERS.search(other.type) and _inside(attrs, _before(other)):
+            return (f"it lives in {other.address}, and the whole module instance {instance} (a preview environment)"
+                    " goes with nothing else deleted")
+    return None
 
 
 def _under(module: str | None, instance: str) -> bool:
