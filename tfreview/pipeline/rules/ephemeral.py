@@ -89,7 +89,7 @@ def preview_instance(change: Change, ri: ReviewInput) -> str | None:
     inside = [c for c in plan_view(ri).changes if c.mode == "managed" and _under(c.module, instance)]
     deletes = plan_view(ri).of(Action.DELETE)
     if any(c.action is not Action.DELETE for c in inside) or any(not _under(c.module, instance) for c in deletes) \
-            or DATA_ENGINES.search(change.type) or DATA_ENGINES.search(str(attrs.get("name") or "").lower()):
+            or _data_engine(change.type, attrs):
         return None
     if CONTAINERS.search(change.type):
         return f"the container of the whole module instance {instance} (a preview environment), nothing else deleted"
@@ -98,6 +98,12 @@ def preview_instance(change: Change, ri: ReviewInput) -> str | None:
             return (f"it lives in {other.address}, and the whole module instance {instance} (a preview environment)"
                     " goes with nothing else deleted")
     return None
+
+
+def _data_engine(resource_type: str, attrs: dict[str, Any]) -> bool:
+    """Whether an object's type or own names say it runs a data engine (postgres, redis, kafka…)."""
+    names = (resource_type, attrs.get("name"), *(meta.get("name") for meta in _metadata(attrs)))
+    return any(DATA_ENGINES.search(re.sub(r"\W", "_", str(name or "").lower())) for name in names)
 
 
 def _under(module: str | None, instance: str) -> bool:
