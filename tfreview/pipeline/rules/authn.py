@@ -18,7 +18,7 @@ from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.common import mentions, show, sides
-from tfreview.pipeline.rules.controls import authenticated
+from tfreview.pipeline.rules.controls import authenticated, off_word
 from tfreview.pipeline.rules.values import document, leaves, plain
 
 # The same attribute names vocabulary.py reads as authentication modes (`auth_mode`, `authorization.type`).
@@ -87,6 +87,34 @@ def signed(values: dict[str, Any]) -> str | None:
             match = SIGNING.search(text)
             if match:
                 return f"which checks callers' signatures with {text[:60]}"
+    return None
+
+
+# A switch or scheme of a receiver's signature check (`verify_signatures`, `signature_scheme`, `hmac.enabled`).
+VERIFY_SWITCH = re.compile(r"(?:^|\.)\w*(?:verif|signature|signing|hmac)\w*(?:\.enabled)?$")
+# An origin that accepts only the edge's authenticated pulls (`authenticated_origin_pull`, `origin_mtls`).
+ORIGIN_AUTH = re.compile(r"(?:^|\.)(?!\w*(?:disable|skip|insecure|optional))"
+                         r"(?:\w*(?:authenticated|auth|mtls|mutual_tls)\w*origin\w*|\w*origin\w*(?:auth|mtls|mutual_tls)\w*)$")
+
+
+def verifies(values: dict[str, Any]) -> str | None:
+    """Why a public receiver checks every caller's signature (a signing secret set, no check or scheme off), or None."""
+    holds = None
+    for path, value in leaves(values):
+        where = plain(path).lower()
+        if VERIFY_SWITCH.search(where) and (isinstance(value, (bool, str)) and off_word(value) == 0):
+            return None
+        if holds is None and SIGNING.search(where.rsplit(".", 1)[-1]) and value not in (None, "", [], {}):
+            holds = f"it verifies every caller's signature with its {where}"
+    return holds
+
+
+def pulls_authenticated(values: dict[str, Any]) -> str | None:
+    """Why an origin accepts only its edge's authenticated pulls (an origin-auth switch on), or None."""
+    for path, value in leaves(values):
+        where = plain(path).lower()
+        if ORIGIN_AUTH.search(where) and value is True:
+            return f"its origin accepts only authenticated pulls ({where})"
     return None
 
 

@@ -13,7 +13,9 @@ internal.
 A new endpoint that still authenticates every caller (its own auth mode is oidc/jwt/iam…, or its access-control
 block is on with anonymous access off) is medium when it is created public or with a resource policy open to
 everyone; and a new endpoint created without auth that says it is public and serves only reads (GET/HEAD) is
-medium too. See authn.py for what "still authenticates" reads.
+medium too; so is a new public receiver that verifies every caller's signature (its signing secret set, no
+verification switch or scheme off), and a new edge (CDN) property whose origin in this plan accepts only the edge's
+authenticated pulls (neither saying admin or internal). See authn.py for what "still authenticates" reads.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ from collections.abc import Iterable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.authn import READ_METHODS, methods, signed, still_authenticates
+from tfreview.pipeline.rules.authn import (
+    READ_METHODS,
+    methods,
+    pulls_authenticated,
+    signed,
+    still_authenticates,
+    verifies,
+)
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.judge import PUBLIC
+from tfreview.pipeline.rules.network import INGRESS
+from tfreview.pipeline.rules.openroutes import harmless_route
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.vocabulary import AUTH
 from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
@@ -45,7 +56,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 @grader
 def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone allowed to invoke a service whose own names say it is a public web endpoint: medium."""
-    if not any(f.rule in (PUBLIC, EXPOSED, AUTH) and f.severity is Severity.HIGH for f in findings):
+    if not any(f.rule in (PUBLIC, EXPOSED, AUTH, INGRESS) and f.severity is Severity.HIGH for f in findings):
         return findings
     view = plan_view(review_input)
     changes = {c.address: c for c in view.changes if c.mode == "managed"}
@@ -62,12 +73,14 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                                                  f" — invoke-only, on {service.address}, {why}"})
         elif found.severity is Severity.HIGH and grant is not None and grant.action is Action.CREATE \
                 and found.rule in (PUBLIC, EXPOSED):
-            why = still_authenticates(sides(grant)[1]) if not _no_auth(found) else (
-                "it names itself a public endpoint and serves only reads"
-                if _says_public(grant) and _reads_only(grant) else _fronts_signed(grant, changes.values()))
+            why = _still_guarded(found, grant, changes.values())
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
                                                  f" — a new endpoint: {why}"})
+        elif found.rule == INGRESS and found.severity is Severity.HIGH and grant is not None \
+                and grant.action is Action.CREATE and (why := harmless_route(grant, changes.values())) is not None:
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
+                                             f" — an HTTP route, {why}"})
         elif found.rule == AUTH and found.severity is Severity.HIGH and grant is not None \
                 and INVOKER_OFF.search(found.message) and _says_public(grant) and _reads_only(grant) is not False:
             found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
@@ -76,11 +89,40 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
     return graded
 
 
+def _still_guarded(found: Finding, endpoint: Change, changes: Iterable[Change]) -> str | None:
+    """Why a new endpoint created public or without auth still has a control in front of it, or None."""
+    after = sides(endpoint)[1]
+    if not _no_auth(found):
+        why = still_authenticates(after)
+    elif _says_public(endpoint) and _reads_only(endpoint):
+        why = "it names itself a public endpoint and serves only reads"
+    else:
+        why = _fronts_signed(endpoint, changes) or harmless_route(endpoint, changes)
+    return why or verifies(after) or _origin_locked(endpoint, changes)
+
+
 def _fronts_signed(endpoint: Change, changes: Iterable[Change]) -> str | None:
     """Why an endpoint without auth still checks its callers: the service it fronts names its signing secret."""
     service = _service(endpoint, changes)
     why = None if service is None else signed(sides(service)[1])
     return None if service is None or why is None else f"it fronts {service.address}, {why}"
+
+
+def _origin_locked(edge: Change, changes: Iterable[Change]) -> str | None:
+    """Why a new edge property stays closed at its back: the origin it names (in this plan, nothing about either
+    says admin or internal) accepts only the edge's authenticated pulls."""
+    _, values = sides(edge)
+    named = {v for v in values.values() if isinstance(v, str) and v}
+    module = module_of(edge.address)
+    for change in changes:
+        _, own = sides(change)
+        if change is edge or change.action is Action.DELETE or module_of(change.address) != module \
+                or own.get("name") not in named or _says_private(edge) or _says_private(change):
+            continue
+        why = pulls_authenticated(own)
+        if why is not None:
+            return f"it fronts {change.address}; {why}"
+    return None
 
 
 def _no_auth(found: Finding) -> bool:
@@ -119,12 +161,22 @@ def _service(grant: Change, changes: Iterable[Change]) -> Change | None:
     return None
 
 
+def _says_private(change: Change) -> bool:
+    """Whether a resource's own name, labels, tags or host name say internal or administrative."""
+    return bool(_words(change, "hostname") & PRIVATE_WORDS)
+
+
 def _says_public(service: Change) -> bool:
     """Whether the service's own name, labels and tags say public web and nothing says internal or admin."""
+    words = _words(service)
+    return bool(words & PUBLIC_WORDS) and not words & PRIVATE_WORDS
+
+
+def _words(service: Change, *keys: str) -> set[str]:
+    """The words of a resource's own name, function name, address name, labels, tags and annotations (and KEYS)."""
     _, after = sides(service)
-    texts = [str(after.get("name", "")), str(after.get("function_name", "")), service.address.rsplit(".", 1)[-1]]
+    texts = [str(after.get(key, "")) for key in ("name", "function_name", *keys)] + [service.address.rsplit(".", 1)[-1]]
     for key in ("labels", "tags", "annotations"):
         if isinstance(after.get(key), dict):
             texts += [f"{k} {v}" for k, v in after[key].items()]
-    words = {w for text in texts for w in _WORD.findall(text.lower())}
-    return bool(words & PUBLIC_WORDS) and not words & PRIVATE_WORDS
+    return {w for text in texts for w in _WORD.findall(text.lower())}

@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper: deletes that lose nothing lasting because of where the object lived — a
 non-production message store that keeps messages only briefly, and an object torn down with the disposable
-container (resource group, namespace, project) it lives in; lifecycle.py grades deletes with them."""
+container (resource group, namespace, project) it lives in, or with the whole module instance of a preview or
+PR environment (its key names it) when nothing else in the plan is deleted; lifecycle.py grades deletes with them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
     CONTAINERS,
+    DATA_ENGINES,
+    PREVIEW_MODULE,
     PRODUCTION_TOKENS,
     label_tokens,
     labelled_disposable,
@@ -31,6 +34,8 @@ PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|terminatio
 PLACED_IN = re.compile(r"(?:^|_)(?:resource_group|group|namespace|project|folder|compartment|workspace|space)"
                        r"(?:_name|_id)?$")
 CONTAINER_NAMES = ("id", "name", "project_id")
+# The innermost module step of an address: its call name and, when it has one, its for_each key.
+_LAST_STEP = re.compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?$')
 
 
 def _before(change: Change) -> dict[str, Any]:
@@ -65,6 +70,44 @@ def with_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bo
                 and self_disposable(other, stateful(other.type)) is not None:
             return f"it lives in {other.address}, a disposable environment this plan tears down with it"
     return None
+
+
+def preview_instance(change: Change, ri: ReviewInput) -> str | None:
+    """Why a delete goes with a preview environment: its module instance's key (or, unkeyed, its call name) names a
+    preview or PR environment, every change of that instance is a delete, no delete of the plan lies outside it, the
+    object is, or lives in, a container (namespace, project) the instance deletes, and it is no data engine and nothing
+    of it says production or protected; else None."""
+    instance = change.module
+    step = _LAST_STEP.search(instance or "")
+    attrs = _before(change)
+    if instance is None or step is None or not attrs or _protected(attrs):
+        return None
+    word = step[2] if step[2] is not None else step[1]
+    if not PREVIEW_MODULE.match(word) or (words(str(attrs.get("name") or "")) | label_tokens(attrs)) \
+            & PRODUCTION_TOKENS:
+        return None
+    inside = [c for c in plan_view(ri).changes if c.mode == "managed" and _under(c.module, instance)]
+    deletes = plan_view(ri).of(Action.DELETE)
+    if any(c.action is not Action.DELETE for c in inside) or any(not _under(c.module, instance) for c in deletes) \
+            or _data_engine(change.type, attrs):
+        return None
+    if CONTAINERS.search(change.type):
+        return f"the container of the whole module instance {instance} (a preview environment), nothing else deleted"
+    for other in inside:
+        if other is not change and CONTAINERS.search(other.type) and _inside(attrs, _before(other)):
+            return (f"it lives in {other.address}, and the whole module instance {instance} (a preview environment)"
+                    " goes with nothing else deleted")
+    return None
+
+
+def _data_engine(resource_type: str, attrs: dict[str, Any]) -> bool:
+    """Whether an object's type or own names say it runs a data engine (postgres, redis, kafka…)."""
+    names = (resource_type, attrs.get("name"), *(meta.get("name") for meta in _metadata(attrs)))
+    return any(DATA_ENGINES.search(re.sub(r"\W", "_", str(name or "").lower())) for name in names)
+
+
+def _under(module: str | None, instance: str) -> bool:
+    return module is not None and (module == instance or module.startswith(instance + "."))
 
 
 def _inside(attrs: dict[str, Any], container: dict[str, Any]) -> bool:

@@ -13,11 +13,17 @@ from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
-from tfreview.pipeline.rules.ephemeral import brief_messages, with_container
+from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
-from tfreview.pipeline.rules.narrowed import consumers_moved, listener_kept, public_acl_removed, type_migrated
+from tfreview.pipeline.rules.narrowed import (
+    consumers_moved,
+    listener_kept,
+    public_acl_removed,
+    secret_synced,
+    type_migrated,
+)
 from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
@@ -261,7 +267,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
                                else f"a disposable object: {why}"), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
+          Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
@@ -284,7 +291,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri)
+    Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)

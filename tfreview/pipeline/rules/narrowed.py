@@ -1,7 +1,8 @@
 """Risk rules, lifecycle helpers (delete grading): deletes that only narrow or are superseded by another object in
 the same plan — a public ACL removed, a listener removed while its load balancer keeps an encrypted one, an object
 moved to its versioned type (`_v1`) under the same name, a secret or disabled key whose every consumer in the plan
-moves to a successor the plan creates. lifecycle.py grades deletes with them; what they do not match stays high."""
+moves to a successor the plan creates, a Kubernetes Secret a secret-syncing object the plan creates re-makes under the
+same namespace and name. lifecycle.py grades deletes with them; what they do not match stays high."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tfreview.pipeline.rules.narrowing import KEY_STORES, RESTRICTING
 from tfreview.pipeline.rules.network import PUBLIC_ACLS, PUBLIC_GRANTEES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.tightened import weaker_successor
+from tfreview.pipeline.rules.values import document, leaves, plain
 
 # An access-control list object (a bucket's or object's ACL), not a network ACL rule (judged as a rule).
 ACL_TYPES = re.compile(r"(?:^|_)acl(?:_v\d+)?$")
@@ -180,3 +182,41 @@ def _consumers(change: Change, ids: set[str], was: dict[str, list[Change]]) -> I
             if other is not change and id(other) not in seen:
                 seen.add(id(other))
                 yield other
+
+
+# Where a secret-syncing object (ExternalSecret, SealedSecret, a vault operator's secret…) names the Secret it makes.
+SECRET_TARGET = re.compile(r"^spec\.(?:\w+\.)*(?:(?:target|destination)\.name|metadata\.name|secret_?name)$",
+                           re.IGNORECASE)
+# A policy by which such an object only merges into, or never makes, its Secret: then nothing re-makes it.
+NOT_CREATED = re.compile(r"^spec\.(?:\w+\.)*creation_?policy$", re.IGNORECASE)
+
+
+def secret_synced(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted Kubernetes Secret is handed over, or None: the plan creates an object of a secret kind
+    (ExternalSecret, SealedSecret…) in the same namespace that makes a Secret of the same name (its target name,
+    or its own name without one), and does not merely merge into an existing one."""
+    identity = _identity(change.before)
+    if change.action is not Action.DELETE or identity is None or "secret" not in change.type or not identity[0]:
+        return None
+    for other in plan_view(ri).of(Action.CREATE):
+        if other is change or not isinstance(other.after, dict):
+            continue
+        for manifest in (other.after, *(document(v) or v for v in other.after.values())):
+            if isinstance(manifest, dict) and _makes(manifest) == identity:
+                return f"{other.address} ({manifest.get('kind')}) re-makes the Secret under the same namespace and name"
+    return None
+
+
+def _makes(manifest: dict[str, Any]) -> tuple[str, str] | None:
+    """(namespace, name) of the Secret a secret-syncing manifest makes, or None."""
+    own = _identity(manifest)
+    if own is None or "secret" not in str(manifest.get("kind") or "").lower():
+        return None
+    named = None
+    for path, value in leaves(manifest):
+        where = plain(path)
+        if NOT_CREATED.match(where) and str(value).lower() in ("none", "merge"):
+            return None
+        if named is None and SECRET_TARGET.match(where) and isinstance(value, str) and value:
+            named = value
+    return own[0], named or own[1]
