@@ -47,6 +47,7 @@ from tfreview.pipeline.rules import clients as clients
 from tfreview.pipeline.rules import workforce as workforce
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import plainstore as plainstore
 from tfreview.pipeline.rules import bundled as bundled
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
@@ -95,6 +96,7 @@ THEMES = (
     "foreign",
     "text",
     "credentials",
+    "plainstore",
     "custom",
     "websites",
     "handoffs",

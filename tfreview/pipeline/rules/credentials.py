@@ -174,7 +174,7 @@ PLAIN_KINDS = {"string", "stringlist", "plain", "plaintext", "text"}
 SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive"}
 
 
-def _store_says_plain(after: Any) -> bool:
+def store_says_plain(after: Any) -> bool:
     """Whether a secret store's entry says by its own kind or flag that it keeps the value unencrypted."""
     for key, value in _dict(after).items():
         if key in KIND_KEYS and isinstance(value, str) and value.strip().lower() in PLAIN_KINDS:
@@ -188,7 +188,7 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
     resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
     words = set(re.split(r"[^a-z0-9]+", made.type.lower()))
-    store_plain = _store_says_plain(made.after)
+    store_plain = store_says_plain(made.after)
     if words & SECRET_STORE_WORDS and not store_plain:
         return
     # a plain variable, config map or plain-typed store entry shows every reader, whatever the plan masks

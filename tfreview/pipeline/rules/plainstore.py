@@ -1,0 +1,45 @@
+"""Risk rules, credentials: a secret written into a store entry whose own kind says plain (an SSM parameter of
+type String, a variable of kind general). The plan masks the value as it masks every store value, so only the
+entry's kind and its name say a secret is kept there unencrypted, readable by anyone who may read the store.
+
+Any provider's parameter, variable or config entry: the kind read from `type`/`kind`/`value_type` (credentials.py's
+words), the secret from the entry's name (`/payments/stripe/secret_key`, `DB_PASSWORD`). An entry of a plain kind
+whose name says no secret (`/app/log_level`) and a secure kind (`SecureString`) stay quiet; a secure entry made plain
+by an update is `variable-unmasked` already (vocabulary/storage.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.mask import MASK
+from tfreview.pipeline.rules.credentials import PLAIN_KINDS, store_says_plain
+from tfreview.pipeline.rules.workloads import UNMASKED
+
+ENTRY_TYPES = re.compile(r"(?:^|_)(?:parameter|parameters|variable|variables|var|env|config_var|setting)s?(?:_|$)")
+# The name's last part ends in what it holds (`secret_key`, `DB_PASSWORD`, `api-token`), not in what a setting is
+# about (`password_policy`, `token_ttl`: configuration).
+SECRET_NAME = re.compile(r"(?:^|[^a-z])(?:secret|secrets|password|passwd|pwd|token|api_?key|private_?key|credential"
+                         r"|credentials|signing_key|access_key|secret_key)\d*$")
+NAME_KEYS = ("name", "key", "parameter_name", "variable_name")
+
+
+# store_says_plain() needs a plain kind or a secure/sensitive flag set to false: one of these words is in the change.
+GATE = tuple(sorted({k.encode() for k in PLAIN_KINDS} | {b"secure", b"encrypt", b"sensitive", b"is_secret"}))
+
+
+@on_change(actions=(Action.CREATE, Action.REPLACE), words=GATE, type_pattern=ENTRY_TYPES)
+def _secret_in_plain_entry(change: Change) -> Iterator[Finding]:
+    after = change.after if isinstance(change.after, dict) else {}
+    if not store_says_plain(after) or MASK not in (after.get("value"), after.get("secure_value")):
+        return
+    names = [str(after.get(key) or "") for key in NAME_KEYS]
+    named = next((n for n in names if SECRET_NAME.search(re.split(r"[/.:]", n.lower().replace("-", "_"))[-1])), None)
+    if named is None:
+        return
+    yield finding(UNMASKED, change.address, f"{change.address}: {named!r} holds a secret in an entry of a plain kind "
+                  "(not a secure or encrypted one): it is stored unencrypted and readable by anyone who may read "
+                  "the store")
