@@ -14,7 +14,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
-from tfreview.pipeline.rules import controls, exposure, lifecycle, reach, services
+from tfreview.pipeline.rules import controls, exposure, kinds, lifecycle, reach, services
 from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.values import pairs, tls_version, world_sources, yaml_scalars
 from tfreview.settings import Settings
@@ -246,7 +246,7 @@ def test_import_that_changes_only_tags_is_medium() -> None:
     ("aws_launch_template", False), ("aws_db_instance", False),
 ])
 def test_types_immutable_by_design(resource_type: str, immutable: bool) -> None:
-    assert lifecycle.is_immutable_type(resource_type) is immutable
+    assert kinds.is_immutable_type(resource_type) is immutable
 
 
 # --- name/value settings, shares, redirects: the same vocabulary reads them ------------------------------
@@ -438,7 +438,7 @@ def test_turning_off_detailed_monitoring_is_quiet() -> None:
     ("aws_lb_target_group", False), ("aws_security_group", False),
 ])
 def test_stateful_by_table_or_by_name(resource_type: str, stateful: bool) -> None:
-    assert lifecycle.looks_stateful(resource_type) is stateful
+    assert kinds.looks_stateful(resource_type) is stateful
 
 
 def test_deleting_a_downtime_lets_alerts_resume() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-import tfreview.pipeline.rules.lifecycle as lifecycle
+import tfreview.pipeline.rules.kinds as kinds
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
@@ -268,7 +268,7 @@ _MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
 
 @on_change(actions=(Action.UPDATE,), words=(b"version",))  # every VERSION_KEYS key holds it
 def _major_upgrade(change: Change) -> Iterator[Finding]:
-    if not lifecycle.looks_stateful(change.type) or lifecycle.is_immutable_type(change.type):
+    if not kinds.looks_stateful(change.type) or kinds.is_immutable_type(change.type):
         return
     before, after = sides(change)
     for key in sorted(before.keys() & after.keys()):

@@ -11,7 +11,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.mask import MASK_CHANGED
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.lifecycle import STATEFUL
+from tfreview.pipeline.rules.kinds import STATEFUL
 
 RESET = "db-password-reset"
 DATABASES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mariadb|mongo|mongodb|redis|docdb"

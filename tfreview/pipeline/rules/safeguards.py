@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.disposable import DATA_ENGINES
-from tfreview.pipeline.rules.lifecycle import STATEFUL
+from tfreview.pipeline.rules.kinds import STATEFUL
 from tfreview.pipeline.rules.watch import UNWATCHED_BLOCKS
 
 RECLAIM = declare("reclaim-to-delete", Severity.HIGH,
