@@ -33,7 +33,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "issue-themes-3", "monorepo-month", "saas-long-tail", "hashicorp-stack",
                       "benign-lookalikes", "teardown-2", "regional-clouds", "postmortems-2", "app-platforms",
                       "real-shaped", "issue-themes-4", "false-alarms-2", "monorepo-quarter", "hidden-like",
-                      "false-alarms-3")]
+                      "false-alarms-3", "sre-incidents", "issue-themes-5", "platform-month-3", "false-alarms-4")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -82,6 +82,30 @@ KNOWN_MISSES = {
     "fresh/benign-lookalikes/b12_gcp_owner_removed_viewer_added.json",
     "fresh/hidden-like/b37_aks_nodepool_scale_down.json",
     "fresh/hidden-like/b63_nimbus_peering_internal.json",
+    # the session's last four sets, kept from every lane and run only on the final rules; their first-run misses
+    # (three: a firewall rule that covers nearly all addresses, NS delegations to name servers the plan does not
+    # own) and false alarms are not judged yet: fixing material for the next round
+    "fresh/issue-themes-5/r07_azurerm_pg_fw_near_all.json",
+    "fresh/issue-themes-5/r47_route53_ns_delegation_external.json",
+    "fresh/issue-themes-5/r51_google_dns_ns_delegation_unknown.json",
+    "fresh/sre-incidents/b40_hcloud_firewall_https.json",
+    "fresh/sre-incidents/b51_datadog_staging_downtime.json",
+    "fresh/sre-incidents/b73_datadog_app_key_in_github_secret.json",
+    "fresh/issue-themes-5/b56_google_cloudrun_invoker_allusers_public_site.json",
+    "fresh/platform-month-3/b31_aws_vpc_peering_same_org.json",
+    "fresh/false-alarms-4/b05_aws_iam_narrowed.json",
+    "fresh/false-alarms-4/b12_aws_bastion_to_ssm.json",
+    "fresh/false-alarms-4/b16_gcp_lb_firewall.json",
+    "fresh/false-alarms-4/b20_az_provider_upgrade.json",
+    "fresh/false-alarms-4/b30_helm_replace_pdb.json",
+    "fresh/false-alarms-4/b32_gh_docs_public.json",
+    "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
+    "fresh/false-alarms-4/b46_okta_admin_role_to_group.json",
+    "fresh/false-alarms-4/b49_vault_pki_rotation.json",
+    "fresh/false-alarms-4/b57_quarry_public_assets.json",
+    "fresh/false-alarms-4/b58_quarry_snapshot_prune.json",
+    "fresh/false-alarms-4/b59_aws_departed_user.json",
+    "fresh/false-alarms-4/b69_tfe_team_access.json",
 }
 
 
