@@ -46,3 +46,25 @@ def test_new_delegation_to_the_plans_own_zone_stays_medium(tmp_path: Path) -> No
     zone = changed("aws_route53_zone.corp", None, {"name": "corp.acme.example", "name_servers": servers})
     assert worst(tmp_path, [zone, _ns(servers)], "dns-delegation") is Severity.MEDIUM
     assert worst(tmp_path, [_ns(None)], "dns-delegation") is Severity.MEDIUM
+
+
+# --- a silencer narrowed by one scope key, bounded in time -----------------------------------------------------
+START = 1764590400
+
+
+@pytest.mark.parametrize("end", [START + 7200, "2025-12-01T14:00:00Z"])
+def test_downtime_scoped_to_one_environment_for_hours_is_a_window(tmp_path: Path, end: object) -> None:
+    start = START if isinstance(end, int) else "2025-12-01T12:00:00Z"
+    mute = changed("datadog_downtime.staging", None, {"scope": ["env:staging"], "monitor_tags": ["*"],
+                                                      "start": start, "end": end})
+    assert worst(tmp_path, [mute], "monitoring-muted") is None
+
+
+@pytest.mark.parametrize("after", [
+    {"scope": ["env:staging"], "monitor_tags": ["*"], "start": START},  # no end: muted until someone remembers
+    {"scope": ["*"], "monitor_tags": ["*"], "start": START, "end": START + 7200},  # nothing narrows it
+    {"scope": ["env:staging", "*"], "start": START, "end": START + 7200},  # one key, a wildcard among its values
+    {"scope": ["env:staging"], "monitor_tags": ["*"], "start": START, "end": START + 30 * 86400},  # a month
+])
+def test_downtime_unbounded_or_unnarrowed_stays_high(tmp_path: Path, after: dict[str, object]) -> None:
+    assert worst(tmp_path, [changed("datadog_downtime.staging", None, after)], "monitoring-muted") is Severity.HIGH

@@ -86,7 +86,6 @@ KNOWN_MISSES = {
     # are fixed (address ranges by the share of the space they span, NS delegations by who owns the name servers);
     # the false alarms below are not judged yet: fixing material for the next round
     "fresh/sre-incidents/b40_hcloud_firewall_https.json",
-    "fresh/sre-incidents/b51_datadog_staging_downtime.json",
     "fresh/sre-incidents/b73_datadog_app_key_in_github_secret.json",
     "fresh/issue-themes-5/b56_google_cloudrun_invoker_allusers_public_site.json",
     "fresh/platform-month-3/b31_aws_vpc_peering_same_org.json",
