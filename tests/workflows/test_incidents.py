@@ -83,8 +83,10 @@ KNOWN_MISSES = {
     "fresh/hidden-like/b37_aks_nodepool_scale_down.json",
     "fresh/hidden-like/b63_nimbus_peering_internal.json",
     # the session's last four sets, kept from every lane and run only on the final rules; their first-run misses
-    # are fixed (address ranges by the share of the space they span, NS delegations by who owns the name servers);
-    # the false alarms below are not judged yet: fixing material for the next round
+    # are fixed (address ranges by the share of the space they span, NS delegations by who owns the name servers).
+    # The four false alarms below stay: the plan does not prove them safe (a detached volume only its name calls
+    # temporary; an application key with no scopes; allUsers on a service the plan does not show; a peer account
+    # nothing in the plan owns). false-alarms-4 is not judged yet
     "fresh/sre-incidents/b40_hcloud_firewall_https.json",
     "fresh/sre-incidents/b73_datadog_app_key_in_github_secret.json",
     "fresh/issue-themes-5/b56_google_cloudrun_invoker_allusers_public_site.json",
