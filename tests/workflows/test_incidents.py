@@ -83,13 +83,11 @@ KNOWN_MISSES = {
     "fresh/hidden-like/b37_aks_nodepool_scale_down.json",
     "fresh/hidden-like/b63_nimbus_peering_internal.json",
     # the session's last four sets, kept from every lane and run only on the final rules; their first-run misses
-    # (three: a firewall rule that covers nearly all addresses, NS delegations to name servers the plan does not
-    # own) and false alarms are not judged yet: fixing material for the next round
-    "fresh/issue-themes-5/r07_azurerm_pg_fw_near_all.json",
-    "fresh/issue-themes-5/r47_route53_ns_delegation_external.json",
-    "fresh/issue-themes-5/r51_google_dns_ns_delegation_unknown.json",
+    # are fixed (address ranges by the share of the space they span, NS delegations by who owns the name servers).
+    # The four false alarms below stay: the plan does not prove them safe (a detached volume only its name calls
+    # temporary; an application key with no scopes; allUsers on a service the plan does not show; a peer account
+    # nothing in the plan owns). false-alarms-4 is not judged yet
     "fresh/sre-incidents/b40_hcloud_firewall_https.json",
-    "fresh/sre-incidents/b51_datadog_staging_downtime.json",
     "fresh/sre-incidents/b73_datadog_app_key_in_github_secret.json",
     "fresh/issue-themes-5/b56_google_cloudrun_invoker_allusers_public_site.json",
     "fresh/platform-month-3/b31_aws_vpc_peering_same_org.json",

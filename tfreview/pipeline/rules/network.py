@@ -12,7 +12,7 @@ import tfreview.pipeline.rules.policy as policy
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
-from tfreview.pipeline.rules.values import world_sources
+from tfreview.pipeline.rules.values import whole_range, world_sources
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 
 INGRESS = declare("network-open-ingress", Severity.HIGH,
@@ -156,15 +156,12 @@ def _public_database(change: Change) -> Iterator[Finding]:
             and after.get("public_network_access_enabled") is True:
         yield finding(DATABASE, change.address,
                       f"{change.address}: public_network_access_enabled false → true")
-    elif change.type in DB_FIREWALL_RULES and _whole_internet(after) and not _whole_internet(before):
+    elif change.type in DB_FIREWALL_RULES and (wide := whole_range(after)) and not whole_range(before):
         yield finding(DATABASE, change.address,
-                      f"{change.address}: firewall rule allows 0.0.0.0-255.255.255.255 (the whole internet)")
+                      f"{change.address}: firewall rule allows {wide} (at least half of all addresses: the whole "
+                      "internet)")
     elif change.type == "google_sql_database_instance":
         yield from _cloud_sql(change, before, after)
-
-
-def _whole_internet(rule: dict[str, Any]) -> bool:
-    return rule.get("start_ip_address") == "0.0.0.0" and rule.get("end_ip_address") == "255.255.255.255"
 
 
 def _cloud_sql(change: Change, before: dict[str, Any], after: dict[str, Any]) -> Iterator[Finding]:

@@ -37,6 +37,7 @@ SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
 WILDCARDS = ("*", "*:*")
 # A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
 LONG_MUTE_DAYS = 3
+EPOCH_MILLIS = 100_000_000_000  # a number above this is milliseconds since 1970 (seconds would be year 5138)
 MANY_MUTED = 5
 START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
 END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
@@ -94,7 +95,7 @@ def _muted(change: Change) -> Iterator[Finding]:
     before = change.before if isinstance(change.before, dict) else {}
     if change.action is not Action.CREATE and before == after:
         return
-    if everything and not monitors:
+    if everything and not monitors and not _narrowed_window(after):
         yield finding(MUTED, change.address,
                       f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
     elif len(monitors) >= MANY_MUTED:
@@ -124,6 +125,17 @@ def _condition_values(value: Any, depth: int = 0) -> list[str]:
     return named + [s for key in ("condition", "conditions") for s in _condition_values(value.get(key), depth + 1)]
 
 
+def _narrowed_window(values: dict[str, Any]) -> bool:
+    """Whether a scope key selects only named targets (`scope = ["env:staging"]`: keys are ANDed, so a `*` in
+    another key does not widen it) and the silencer ends within LONG_MUTE_DAYS: a bounded maintenance window."""
+    narrowed = False
+    for key in (k for k in SCOPE_KEYS if k in values):
+        chosen = _selectors(values.get(key))
+        narrowed |= bool(chosen) and not any(s in WILDCARDS for s in chosen)
+    days = _muted_days(values)
+    return narrowed and days is not None and 0 <= days <= LONG_MUTE_DAYS
+
+
 def _muted_days(values: dict[str, Any]) -> float | None:
     """How long a silencer lasts, from its start and end timestamps (any of the usual key names)."""
     start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
@@ -132,6 +144,12 @@ def _muted_days(values: dict[str, Any]) -> float | None:
 
 
 def _moment(value: Any) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        seconds = value / 1000 if value > EPOCH_MILLIS else value  # epoch seconds, or milliseconds
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
     if not isinstance(value, str) or not known(value):
         return None
     try:
