@@ -59,6 +59,24 @@ def test_setting_dropped_without_a_twin_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _store({"enable_encryption_at_rest": True}, {}), "encryption-disabled") is Severity.HIGH
 
 
+def test_renamed_setting_listed_null_on_both_sides_is_no_downgrade(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": None},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": True})
+    assert worst(tmp_path, plan, "encryption-disabled") is None
+
+
+def test_setting_nulled_while_its_listed_twin_is_off_stays_high(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": None},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": False})
+    assert worst(tmp_path, plan, "encryption-disabled") is Severity.HIGH
+
+
+def test_setting_nulled_while_its_twin_was_already_set_stays_high(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": True},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": True})
+    assert worst(tmp_path, plan, "encryption-disabled") is Severity.HIGH
+
+
 # --- a secret moved into a store reference -----------------------------------------------------------------
 def _route(value: str) -> list[dict[str, Any]]:
     header = {"name": "X-Partner-Token", "value_from_secret": value}

@@ -96,7 +96,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-4/b05_aws_iam_narrowed.json",
     "fresh/false-alarms-4/b12_aws_bastion_to_ssm.json",
     "fresh/false-alarms-4/b16_gcp_lb_firewall.json",
-    "fresh/false-alarms-4/b20_az_provider_upgrade.json",
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
     "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
