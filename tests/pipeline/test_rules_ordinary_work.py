@@ -1,8 +1,8 @@
 """Ordinary work that must not cry wolf — a renamed setting, a secret moved into a store reference, a name under a
-blanket sensitive mark, an allow-all network policy deleted, a DNS record or an observer re-made as it was, a
-deleted object whose referrers move to its successor, a v1 retired after its v2, a rule moved to its successor
-kind, a webhook endpoint that checks signatures; each with a risky twin that stays high. Invented providers
-(acme_*) check that the rules read what attributes mean, not names."""
+blanket sensitive mark, an allow-all network policy or firewall rule deleted, a DNS record or an observer re-made
+as it was, a deleted object whose referrers move to its successor, a v1 retired after its v2, a rule moved to its
+successor kind, a webhook endpoint that checks signatures; each with a risky twin that stays high. Invented
+providers (acme_*) check that the rules read what attributes mean, not names."""
 
 from __future__ import annotations
 
@@ -133,6 +133,31 @@ def test_deleting_a_narrow_allow_policy_stays_high(tmp_path: Path) -> None:
 
 def test_deleting_a_policy_that_also_denies_egress_stays_high(tmp_path: Path) -> None:
     plan = [_policy(["Ingress", "Egress"], [{"from": [], "ports": []}])]
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def _rule(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [entry("acme_edge_firewall.legacy", "delete", {"name": "legacy", "source_ranges": ["10.0.0.0/8"], **body})]
+
+
+def test_deleting_an_allow_every_protocol_rule_is_medium(tmp_path: Path) -> None:
+    plan = _rule({"allow": [{"protocol": "all", "ports": []}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_flat_allow_any_rule_is_medium(tmp_path: Path) -> None:
+    plan = _rule({"action": "Allow", "protocol": "*", "destination_port_range": "*"})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_deny_rule_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _rule({"deny": [{"protocol": "all", "ports": []}]}), "resource-delete") is Severity.HIGH
+    plan = _rule({"action": "Deny", "protocol": "*", "destination_port_range": "*"})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def test_deleting_a_narrow_allow_rule_stays_high(tmp_path: Path) -> None:
+    plan = _rule({"allow": [{"protocol": "tcp", "ports": ["22"]}]})
     assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
 
 

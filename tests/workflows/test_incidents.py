@@ -95,7 +95,6 @@ KNOWN_MISSES = {
     "fresh/platform-month-3/b31_aws_vpc_peering_same_org.json",
     "fresh/false-alarms-4/b05_aws_iam_narrowed.json",
     "fresh/false-alarms-4/b12_aws_bastion_to_ssm.json",
-    "fresh/false-alarms-4/b16_gcp_lb_firewall.json",
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
     "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
