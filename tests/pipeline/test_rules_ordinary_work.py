@@ -1,8 +1,8 @@
 """Ordinary work that must not cry wolf — a renamed setting, a secret moved into a store reference, a name under a
-blanket sensitive mark, an allow-all network policy or firewall rule deleted, a DNS record or an observer re-made
-as it was, a deleted object whose referrers move to its successor, a v1 retired after its v2, a rule moved to its
-successor kind, a webhook endpoint that checks signatures; each with a risky twin that stays high. Invented
-providers (acme_*) check that the rules read what attributes mean, not names."""
+blanket sensitive mark, an allow-all network policy or firewall rule or a user's password deleted, a DNS record or
+an observer re-made as it was, a deleted object whose referrers move to its successor, a v1 retired after its v2, a
+rule moved to its successor kind, a webhook endpoint that checks signatures; each with a risky twin that stays high.
+Invented providers (acme_*) check that the rules read what attributes mean, not names."""
 
 from __future__ import annotations
 
@@ -159,6 +159,22 @@ def test_deleting_a_deny_rule_stays_high(tmp_path: Path) -> None:
 def test_deleting_a_narrow_allow_rule_stays_high(tmp_path: Path) -> None:
     plan = _rule({"allow": [{"protocol": "tcp", "ports": ["22"]}]})
     assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+# --- a user's sign-in password revoked ------------------------------------------------------------------------
+def test_deleting_one_users_password_is_a_revoked_credential(tmp_path: Path) -> None:
+    plan = [entry("acme_user_login.jdoe", "delete", {"user_name": "jdoe", "password_reset_required": False})]
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_the_password_policy_stays_high(tmp_path: Path) -> None:
+    plan = [entry("acme_account_password_policy.main", "delete", {"minimum_password_length": 14})]
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def test_deleting_a_store_with_a_user_and_password_stays_high(tmp_path: Path) -> None:
+    before = {"username": "admin", "password": "x", "allocated_storage": 200, "engine": "postgres"}
+    assert worst(tmp_path, [entry("acme_sql_server.main", "delete", before)], "resource-delete") is Severity.HIGH
 
 
 # --- a DNS record re-made under the same name -------------------------------------------------------------------

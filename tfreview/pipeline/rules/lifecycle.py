@@ -42,6 +42,7 @@ from tfreview.pipeline.rules.narrowing import (
     rotation,
     secured,
     stricter,
+    user_password,
     world_entry_removed,
 )
 from tfreview.pipeline.rules.observers import observer_kept
@@ -110,8 +111,10 @@ def _run_once(change: Change) -> bool:
 
 
 def _credential(change: Change) -> bool:
-    """Whether a type is a credential itself (not a key vault or crypto key), or a pushed copy of a secret."""
-    return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) or pushed_secret(change)
+    """Whether a type is a credential itself (not a key vault or crypto key), a pushed copy of a secret, or one
+    user's password."""
+    return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) \
+        or pushed_secret(change) or user_password(change)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:

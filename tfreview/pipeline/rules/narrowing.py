@@ -35,6 +35,21 @@ def pushed_secret(change: Change) -> bool:
     return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
         and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
 
+# The keys that name the one user an object belongs to.
+OWNER_KEYS = ("user", "user_name", "username", "user_id")
+# The settings of a password credential: the password and its reset rule, length, and the key that encrypts it.
+PASSWORD_PARTS = re.compile(r"password|pgp_key|key_fingerprint")
+
+
+def user_password(change: Change) -> bool:
+    """Whether a deleted object is one user's password (sign-in) credential: it names its user and holds nothing
+    but password settings (`aws_iam_user_login_profile`); not a database that has a user and a password besides its
+    data, nor a password policy, which names no user and guards everyone."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    rest = [str(key).lower() for key in attrs if key not in OWNER_KEYS and key != "id"]
+    return any(isinstance(attrs.get(key), str) and attrs[key] for key in OWNER_KEYS) \
+        and any("password" in key for key in rest) and all(PASSWORD_PARTS.search(key) for key in rest)
+
 # Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
 # members by attribute): deleting one removes access.
 MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
