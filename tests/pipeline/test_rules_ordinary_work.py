@@ -177,6 +177,17 @@ def test_deleting_a_store_with_a_user_and_password_stays_high(tmp_path: Path) ->
     assert worst(tmp_path, [entry("acme_sql_server.main", "delete", before)], "resource-delete") is Severity.HIGH
 
 
+# --- a sensitive CI variable deleted -------------------------------------------------------------------------
+def test_deleting_a_sensitive_variable_revokes_a_pushed_secret(tmp_path: Path) -> None:
+    before = {"key": "CLOUD_SECRET", "category": "env", "sensitive": True, "workspace_id": "ws-prod"}
+    assert worst(tmp_path, [entry("acme_run_variable.s", "delete", before)], "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_plain_variable_stays_high(tmp_path: Path) -> None:
+    before = {"key": "DEPLOY_REGION", "category": "env", "sensitive": False, "workspace_id": "ws-prod"}
+    assert worst(tmp_path, [entry("acme_run_variable.s", "delete", before)], "resource-delete") is Severity.HIGH
+
+
 # --- a DNS record re-made under the same name -------------------------------------------------------------------
 def _record(name: str, new_name: str) -> list[dict[str, Any]]:
     before = {"zone_id": "z1", "name": name, "type": "A", "content": "203.0.113.40", "proxied": True}

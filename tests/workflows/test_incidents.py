@@ -102,7 +102,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-4/b49_vault_pki_rotation.json",
     "fresh/false-alarms-4/b57_quarry_public_assets.json",
     "fresh/false-alarms-4/b58_quarry_snapshot_prune.json",
-    "fresh/false-alarms-4/b69_tfe_team_access.json",
 }
 
 

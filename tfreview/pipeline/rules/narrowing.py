@@ -26,12 +26,17 @@ KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # Not a secret store (Secrets Manager, Secret Manager, Vault): their versions hold values Terraform may not have.
 PUSHED_SECRET = re.compile(r"(?:^|_)secrets?(?:_v\d+)?$")
 SECRET_STORES = re.compile(r"secrets?_?manager|vault|(?:^|_)ssm_|parameter")
+# A CI/CD or run platform's variable (`tfe_variable`, `gitlab_project_variable`): its value is one Terraform supplies.
+VARIABLES = re.compile(r"(?:^|_)variables?(?:_v\d+)?$")
 SUPPLIED_VALUE = ("plaintext_value", "encrypted_value", "secret_value", "value")
 
 
 def pushed_secret(change: Change) -> bool:
-    """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own."""
+    """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own (a pushed
+    secret, or a variable marked sensitive)."""
     attrs = change.before if isinstance(change.before, dict) else {}
+    if VARIABLES.search(change.type) and attrs.get("sensitive") is True:
+        return True  # a variable marked sensitive: a secret's copy pushed into a CI or run platform
     return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
         and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
 
