@@ -188,6 +188,26 @@ def test_deleting_a_plain_variable_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [entry("acme_run_variable.s", "delete", before)], "resource-delete") is Severity.HIGH
 
 
+# --- a certificate rotated create-before-destroy ------------------------------------------------------------
+def _cert(actions: list[str], bits: int) -> list[dict[str, Any]]:
+    plan = entry("acme_secret_backend_cert_request.int", "replace", {"common_name": "CA 2025", "key_bits": 2048},
+                 {"common_name": "CA 2026", "key_bits": bits}, reason="replace_because_cannot_update")
+    plan["change"]["actions"] = actions
+    return [plan]
+
+
+def test_certificate_rotated_create_before_destroy_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["create", "delete"], 4096), "resource-replace") is Severity.MEDIUM
+
+
+def test_certificate_rotated_to_a_weaker_key_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["create", "delete"], 1024), "resource-replace") is Severity.HIGH
+
+
+def test_certificate_destroyed_before_its_successor_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["delete", "create"], 4096), "resource-replace") is Severity.HIGH
+
+
 # --- a DNS record re-made under the same name -------------------------------------------------------------------
 def _record(name: str, new_name: str) -> list[dict[str, Any]]:
     before = {"zone_id": "z1", "name": name, "type": "A", "content": "203.0.113.40", "proxied": True}

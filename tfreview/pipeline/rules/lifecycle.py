@@ -10,6 +10,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
@@ -185,7 +186,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
-    Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
     # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
     Grade(_when(lambda c: _run_once(c) and c.action_reason == "replace_by_triggers",
                 "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),
