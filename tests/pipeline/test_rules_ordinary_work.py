@@ -208,6 +208,31 @@ def test_certificate_destroyed_before_its_successor_stays_high(tmp_path: Path) -
     assert worst(tmp_path, _cert(["delete", "create"], 4096), "resource-replace") is Severity.HIGH
 
 
+# --- old snapshots pruned while their policy keeps more ------------------------------------------------------
+def _pruned(keep: int, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [entry("acme_disk_snapshot.old", "delete", {"disk_id": "d-1", "label": "nightly-0901"}),
+            entry("acme_disk_snapshot_schedule.nightly", "update", {"disk_id": "d-1", "keep_last": 7},
+                  {"disk_id": "d-1", "keep_last": keep}), *extra]
+
+
+def test_snapshot_pruned_while_its_schedule_keeps_more_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _pruned(14), "resource-delete", "acme_disk_snapshot.old") is Severity.MEDIUM
+
+
+def test_snapshot_pruned_while_its_schedule_keeps_fewer_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _pruned(3), "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
+
+
+def test_snapshot_pruned_with_its_disk_stays_high(tmp_path: Path) -> None:
+    plan = _pruned(14, entry("acme_disk.data", "delete", {"id": "d-1", "size_gb": 100}))
+    assert worst(tmp_path, plan, "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
+
+
+def test_snapshot_pruned_without_a_schedule_stays_high(tmp_path: Path) -> None:
+    plan = _pruned(14)[:1]
+    assert worst(tmp_path, plan, "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
+
+
 # --- a DNS record re-made under the same name -------------------------------------------------------------------
 def _record(name: str, new_name: str) -> list[dict[str, Any]]:
     before = {"zone_id": "z1", "name": name, "type": "A", "content": "203.0.113.40", "proxied": True}

@@ -100,7 +100,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
     "fresh/false-alarms-4/b46_okta_admin_role_to_group.json",
     "fresh/false-alarms-4/b57_quarry_public_assets.json",
-    "fresh/false-alarms-4/b58_quarry_snapshot_prune.json",
 }
 
 
