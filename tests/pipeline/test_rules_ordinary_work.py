@@ -388,6 +388,21 @@ def test_page_rule_deleted_while_another_zone_gets_the_ruleset_stays_high(tmp_pa
     assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
 
 
+def _unparented(new: dict[str, Any]) -> list[dict[str, Any]]:
+    old = {"target": "acme.example/static/*", "actions": [{"cache_level": "cache_everything"}]}
+    return [entry("acme_page_rule.old", "delete", old), entry("acme_ruleset.cache", "create", None, new)]
+
+
+def test_page_rule_moved_where_neither_names_a_parent_is_medium(tmp_path: Path) -> None:
+    plan = _unparented({"rules": [{"expression": 'starts_with(http.request.uri.path, "/static/")'}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_page_rule_without_a_parent_while_a_zone_gets_the_ruleset_stays_high(tmp_path: Path) -> None:
+    plan = _unparented({"zone_id": "z2", "rules": [{"expression": 'starts_with(http.request.uri.path, "/static/")'}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
 # --- a webhook endpoint that checks signatures ---------------------------------------------------------------
 def _webhook(variables: dict[str, str]) -> list[dict[str, Any]]:
     fn = {"function_name": "stripe-webhook", "environment": [{"variables": variables}]}

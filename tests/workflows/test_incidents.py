@@ -97,7 +97,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-4/b12_aws_bastion_to_ssm.json",
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
-    "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
     "fresh/false-alarms-4/b46_okta_admin_role_to_group.json",
     "fresh/false-alarms-4/b57_quarry_public_assets.json",
 }
