@@ -1,8 +1,8 @@
 """Ordinary work that must not cry wolf — a renamed setting, a secret moved into a store reference, a name under a
-blanket sensitive mark, an allow-all network policy deleted, a DNS record or an observer re-made as it was, a
-deleted object whose referrers move to its successor, a v1 retired after its v2, a rule moved to its successor
-kind, a webhook endpoint that checks signatures; each with a risky twin that stays high. Invented providers
-(acme_*) check that the rules read what attributes mean, not names."""
+blanket sensitive mark, an allow-all network policy or firewall rule or a user's password deleted, a DNS record or
+an observer re-made as it was, a deleted object whose referrers move to its successor, a v1 retired after its v2, a
+rule moved to its successor kind, a webhook endpoint that checks signatures; each with a risky twin that stays high.
+Invented providers (acme_*) check that the rules read what attributes mean, not names."""
 
 from __future__ import annotations
 
@@ -57,6 +57,24 @@ def test_setting_dropped_while_its_renamed_twin_is_off_stays_high(tmp_path: Path
 
 def test_setting_dropped_without_a_twin_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _store({"enable_encryption_at_rest": True}, {}), "encryption-disabled") is Severity.HIGH
+
+
+def test_renamed_setting_listed_null_on_both_sides_is_no_downgrade(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": None},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": True})
+    assert worst(tmp_path, plan, "encryption-disabled") is None
+
+
+def test_setting_nulled_while_its_listed_twin_is_off_stays_high(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": None},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": False})
+    assert worst(tmp_path, plan, "encryption-disabled") is Severity.HIGH
+
+
+def test_setting_nulled_while_its_twin_was_already_set_stays_high(tmp_path: Path) -> None:
+    plan = _store({"enable_encryption_at_rest": True, "encryption_at_rest_enabled": True},
+                  {"enable_encryption_at_rest": None, "encryption_at_rest_enabled": True})
+    assert worst(tmp_path, plan, "encryption-disabled") is Severity.HIGH
 
 
 # --- a secret moved into a store reference -----------------------------------------------------------------
@@ -116,6 +134,103 @@ def test_deleting_a_narrow_allow_policy_stays_high(tmp_path: Path) -> None:
 def test_deleting_a_policy_that_also_denies_egress_stays_high(tmp_path: Path) -> None:
     plan = [_policy(["Ingress", "Egress"], [{"from": [], "ports": []}])]
     assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def _rule(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [entry("acme_edge_firewall.legacy", "delete", {"name": "legacy", "source_ranges": ["10.0.0.0/8"], **body})]
+
+
+def test_deleting_an_allow_every_protocol_rule_is_medium(tmp_path: Path) -> None:
+    plan = _rule({"allow": [{"protocol": "all", "ports": []}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_flat_allow_any_rule_is_medium(tmp_path: Path) -> None:
+    plan = _rule({"action": "Allow", "protocol": "*", "destination_port_range": "*"})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_deny_rule_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _rule({"deny": [{"protocol": "all", "ports": []}]}), "resource-delete") is Severity.HIGH
+    plan = _rule({"action": "Deny", "protocol": "*", "destination_port_range": "*"})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def test_deleting_a_narrow_allow_rule_stays_high(tmp_path: Path) -> None:
+    plan = _rule({"allow": [{"protocol": "tcp", "ports": ["22"]}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+# --- a user's sign-in password revoked ------------------------------------------------------------------------
+def test_deleting_one_users_password_is_a_revoked_credential(tmp_path: Path) -> None:
+    plan = [entry("acme_user_login.jdoe", "delete", {"user_name": "jdoe", "password_reset_required": False})]
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_the_password_policy_stays_high(tmp_path: Path) -> None:
+    plan = [entry("acme_account_password_policy.main", "delete", {"minimum_password_length": 14})]
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def test_deleting_a_store_with_a_user_and_password_stays_high(tmp_path: Path) -> None:
+    before = {"username": "admin", "password": "x", "allocated_storage": 200, "engine": "postgres"}
+    assert worst(tmp_path, [entry("acme_sql_server.main", "delete", before)], "resource-delete") is Severity.HIGH
+
+
+# --- a sensitive CI variable deleted -------------------------------------------------------------------------
+def test_deleting_a_sensitive_variable_revokes_a_pushed_secret(tmp_path: Path) -> None:
+    before = {"key": "CLOUD_SECRET", "category": "env", "sensitive": True, "workspace_id": "ws-prod"}
+    assert worst(tmp_path, [entry("acme_run_variable.s", "delete", before)], "resource-delete") is Severity.MEDIUM
+
+
+def test_deleting_a_plain_variable_stays_high(tmp_path: Path) -> None:
+    before = {"key": "DEPLOY_REGION", "category": "env", "sensitive": False, "workspace_id": "ws-prod"}
+    assert worst(tmp_path, [entry("acme_run_variable.s", "delete", before)], "resource-delete") is Severity.HIGH
+
+
+# --- a certificate rotated create-before-destroy ------------------------------------------------------------
+def _cert(actions: list[str], bits: int) -> list[dict[str, Any]]:
+    plan = entry("acme_secret_backend_cert_request.int", "replace", {"common_name": "CA 2025", "key_bits": 2048},
+                 {"common_name": "CA 2026", "key_bits": bits}, reason="replace_because_cannot_update")
+    plan["change"]["actions"] = actions
+    return [plan]
+
+
+def test_certificate_rotated_create_before_destroy_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["create", "delete"], 4096), "resource-replace") is Severity.MEDIUM
+
+
+def test_certificate_rotated_to_a_weaker_key_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["create", "delete"], 1024), "resource-replace") is Severity.HIGH
+
+
+def test_certificate_destroyed_before_its_successor_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _cert(["delete", "create"], 4096), "resource-replace") is Severity.HIGH
+
+
+# --- old snapshots pruned while their policy keeps more ------------------------------------------------------
+def _pruned(keep: int, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [entry("acme_disk_snapshot.old", "delete", {"disk_id": "d-1", "label": "nightly-0901"}),
+            entry("acme_disk_snapshot_schedule.nightly", "update", {"disk_id": "d-1", "keep_last": 7},
+                  {"disk_id": "d-1", "keep_last": keep}), *extra]
+
+
+def test_snapshot_pruned_while_its_schedule_keeps_more_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _pruned(14), "resource-delete", "acme_disk_snapshot.old") is Severity.MEDIUM
+
+
+def test_snapshot_pruned_while_its_schedule_keeps_fewer_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _pruned(3), "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
+
+
+def test_snapshot_pruned_with_its_disk_stays_high(tmp_path: Path) -> None:
+    plan = _pruned(14, entry("acme_disk.data", "delete", {"id": "d-1", "size_gb": 100}))
+    assert worst(tmp_path, plan, "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
+
+
+def test_snapshot_pruned_without_a_schedule_stays_high(tmp_path: Path) -> None:
+    plan = _pruned(14)[:1]
+    assert worst(tmp_path, plan, "resource-delete", "acme_disk_snapshot.old") is Severity.HIGH
 
 
 # --- a DNS record re-made under the same name -------------------------------------------------------------------
@@ -270,6 +385,21 @@ def test_page_rule_deleted_while_a_ruleset_serves_other_paths_stays_high(tmp_pat
 
 def test_page_rule_deleted_while_another_zone_gets_the_ruleset_stays_high(tmp_path: Path) -> None:
     plan = _rules("z2", 'starts_with(http.request.uri.path, "/blog")')
+    assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
+
+
+def _unparented(new: dict[str, Any]) -> list[dict[str, Any]]:
+    old = {"target": "acme.example/static/*", "actions": [{"cache_level": "cache_everything"}]}
+    return [entry("acme_page_rule.old", "delete", old), entry("acme_ruleset.cache", "create", None, new)]
+
+
+def test_page_rule_moved_where_neither_names_a_parent_is_medium(tmp_path: Path) -> None:
+    plan = _unparented({"rules": [{"expression": 'starts_with(http.request.uri.path, "/static/")'}]})
+    assert worst(tmp_path, plan, "resource-delete") is Severity.MEDIUM
+
+
+def test_page_rule_without_a_parent_while_a_zone_gets_the_ruleset_stays_high(tmp_path: Path) -> None:
+    plan = _unparented({"zone_id": "z2", "rules": [{"expression": 'starts_with(http.request.uri.path, "/static/")'}]})
     assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH
 
 

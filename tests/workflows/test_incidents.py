@@ -93,17 +93,10 @@ KNOWN_MISSES = {
     "fresh/platform-month-3/b31_aws_vpc_peering_same_org.json",
     "fresh/false-alarms-4/b05_aws_iam_narrowed.json",
     "fresh/false-alarms-4/b12_aws_bastion_to_ssm.json",
-    "fresh/false-alarms-4/b16_gcp_lb_firewall.json",
-    "fresh/false-alarms-4/b20_az_provider_upgrade.json",
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
-    "fresh/false-alarms-4/b38_cf_waf_ruleset.json",
     "fresh/false-alarms-4/b46_okta_admin_role_to_group.json",
-    "fresh/false-alarms-4/b49_vault_pki_rotation.json",
     "fresh/false-alarms-4/b57_quarry_public_assets.json",
-    "fresh/false-alarms-4/b58_quarry_snapshot_prune.json",
-    "fresh/false-alarms-4/b59_aws_departed_user.json",
-    "fresh/false-alarms-4/b69_tfe_team_access.json",
 }
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
-from tfreview.pipeline.rules.allowall import allow_all_policy_deleted
+from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
@@ -42,10 +43,12 @@ from tfreview.pipeline.rules.narrowing import (
     rotation,
     secured,
     stricter,
+    user_password,
     world_entry_removed,
 )
 from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
@@ -110,8 +113,10 @@ def _run_once(change: Change) -> bool:
 
 
 def _credential(change: Change) -> bool:
-    """Whether a type is a credential itself (not a key vault or crypto key), or a pushed copy of a secret."""
-    return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) or pushed_secret(change)
+    """Whether a type is a credential itself (not a key vault or crypto key), a pushed copy of a secret, or one
+    user's password."""
+    return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) \
+        or pushed_secret(change) or user_password(change)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
@@ -168,11 +173,11 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
-    Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
                                                                    or rule_moved(c, ri)),
           Severity.MEDIUM),
@@ -182,7 +187,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(_when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
-    Grade(lambda c, _ri: _paren(rotation(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
     # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
     Grade(_when(lambda c: _run_once(c) and c.action_reason == "replace_by_triggers",
                 "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),

@@ -26,14 +26,34 @@ KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # Not a secret store (Secrets Manager, Secret Manager, Vault): their versions hold values Terraform may not have.
 PUSHED_SECRET = re.compile(r"(?:^|_)secrets?(?:_v\d+)?$")
 SECRET_STORES = re.compile(r"secrets?_?manager|vault|(?:^|_)ssm_|parameter")
+# A CI/CD or run platform's variable (`tfe_variable`, `gitlab_project_variable`): its value is one Terraform supplies.
+VARIABLES = re.compile(r"(?:^|_)variables?(?:_v\d+)?$")
 SUPPLIED_VALUE = ("plaintext_value", "encrypted_value", "secret_value", "value")
 
 
 def pushed_secret(change: Change) -> bool:
-    """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own."""
+    """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own (a pushed
+    secret, or a variable marked sensitive)."""
     attrs = change.before if isinstance(change.before, dict) else {}
+    if VARIABLES.search(change.type) and attrs.get("sensitive") is True:
+        return True  # a variable marked sensitive: a secret's copy pushed into a CI or run platform
     return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
         and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
+
+# The keys that name the one user an object belongs to.
+OWNER_KEYS = ("user", "user_name", "username", "user_id")
+# The settings of a password credential: the password and its reset rule, length, and the key that encrypts it.
+PASSWORD_PARTS = re.compile(r"password|pgp_key|key_fingerprint")
+
+
+def user_password(change: Change) -> bool:
+    """Whether a deleted object is one user's password (sign-in) credential: it names its user and holds nothing
+    but password settings (`aws_iam_user_login_profile`); not a database that has a user and a password besides its
+    data, nor a password policy, which names no user and guards everyone."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    rest = [str(key).lower() for key in attrs if key not in OWNER_KEYS and key != "id"]
+    return any(isinstance(attrs.get(key), str) and attrs[key] for key in OWNER_KEYS) \
+        and any("password" in key for key in rest) and all(PASSWORD_PARTS.search(key) for key in rest)
 
 # Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
 # members by attribute): deleting one removes access.

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: a deleted rule (a page rule, a routing or redirect rule) whose successor kind is
-created in the same plan under the same parent (the same zone or gateway id) and handles the same URL paths: the
-rule moved to the new object; lifecycle.py grades deletes with it."""
+created in the same plan under the same parent (the same zone or gateway id, or none named by either) and handles
+the same URL paths: the rule moved to the new object; lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -39,11 +39,13 @@ def rule_moved(change: Change, ri: ReviewInput) -> str | None:
     the same URL paths."""
     before = change.before if isinstance(change.before, dict) else {}
     parents, paths = _parents(before), _paths(before)
-    if change.action is not Action.DELETE or not SUCCEEDED.search(change.type) or not parents or not paths:
+    if change.action is not Action.DELETE or not SUCCEEDED.search(change.type) or not paths:
         return None
     for other in plan_view(ri).of(Action.CREATE):
         after = other.after if isinstance(other.after, dict) else {}
-        if not _successor_kind(change.type, other.type) or not parents.items() <= _parents(after).items():
+        # the same parent ids; with none on the old rule, none on the new one either (no other parent is named)
+        if not _successor_kind(change.type, other.type) or not (parents.items() <= _parents(after).items()
+                                                                 if parents else not _parents(after)):
             continue
         if shared := paths & _paths(after):
             return (f"{other.address} is created under the same parent and handles the same paths "

@@ -125,7 +125,7 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
     old, new = parent(change.before, path), parent(change.after, path)
     if old is None or new is None:
         return False
-    if after is None and leaf not in new and renamed_twin(old, new, leaf, before):
+    if after is None and new.get(leaf) is None and renamed_twin(old, new, leaf, before):
         return True
     unit = _UNIT_WORD.search(leaf)
     if unit is not None:
@@ -148,8 +148,9 @@ def _meaning(key: str) -> tuple[str, ...]:
 
 def renamed_twin(old: dict[str, Any], new: dict[str, Any], leaf: str, before: Any) -> bool:
     """Whether a setting that disappears has a new sibling of the same meaning holding the same value (a provider
-    upgrade renamed it); a twin already there before, or one with another value, does not count."""
+    upgrade renamed it); a twin already set before, or one with another value, does not count (a key the provider
+    schema lists as null is not set: both names show up in the plan, one null, during an upgrade)."""
     meaning = _meaning(leaf)
     return bool(meaning) and before is not None and any(
-        key != leaf and key not in old and _meaning(key) == meaning and value == before
+        key != leaf and old.get(key) is None and _meaning(key) == meaning and value == before
         for key, value in new.items())

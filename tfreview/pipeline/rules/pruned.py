@@ -1,0 +1,65 @@
+"""Risk rules, lifecycle helper: snapshots or backups of a source pruned while the source stays and the plan keeps
+(or grows) the policy that copies it — the copies are recovery points the policy keeps replacing, not the data
+itself; lifecycle.py grades deletes with it. A policy that keeps fewer, a source deleted, or no policy stays high."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.units import ordered_words
+from tfreview.pipeline.rules.values import number
+
+# The last word of a type that names a copy of data, and of one that names the policy that makes copies.
+COPIES = frozenset({"snapshot", "snapshots", "backup", "backups"})
+POLICIES = frozenset({"policy", "schedule", "plan", "lifecycle"})
+
+
+def _last(change: Change) -> str:
+    """The last word of a change's type (`quarry_snapshot_policy` → policy)."""
+    found = ordered_words(change.type)
+    return found[-1] if found else ""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """VALUE when it is an object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _keeps(policy: Change) -> bool:
+    """Whether a policy stays and no number it holds at its top level shrinks (keep_last, retention, count)."""
+    if policy.action not in (Action.UPDATE, Action.CREATE, Action.NO_OP):
+        return False
+    before, after = _dict(policy.before), _dict(policy.after)
+    for key, was in before.items():
+        old = None if isinstance(was, bool) else number(was)
+        if old is not None and ((new := number(after.get(key))) is None or new < old):
+            return False
+    return True
+
+
+def copies_pruned(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting this snapshot or backup loses no protection: its source stays and a policy on that source that
+    keeps no fewer copies is in the plan; else None."""
+    if change.action is not Action.DELETE or _last(change) not in COPIES:
+        return None
+    sources = {v for k, v in _dict(change.before).items()
+               if isinstance(v, str) and v and (k.endswith("_id") or k.startswith("source"))}
+    if not sources:
+        return None
+    policy = None
+    for other in ri.changeset.changes:
+        held = {v for v in (*_dict(other.before).values(), *_dict(other.after).values()) if isinstance(v, str)}
+        if other is change or not sources & held:
+            continue
+        if other.action in (Action.DELETE, Action.REPLACE) and _last(other) not in COPIES:
+            return None  # the source, or its policy, goes too
+        if _last(other) in POLICIES and sources & set(map(str, _dict(other.after).values())):
+            if not _keeps(other):
+                return None
+            policy = policy or other
+    if policy is None:
+        return None
+    return (f"a copy of {', '.join(sorted(sources))}, which stays, pruned while {policy.address} keeps copying it "
+            "with no fewer kept")
