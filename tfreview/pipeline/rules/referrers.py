@@ -10,6 +10,7 @@ from collections import defaultdict
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.units import parent, words
@@ -31,15 +32,7 @@ class _Repointed:
                 for attribute in change.attributes:
                     if isinstance(attribute.before, str) and attribute.after == UNKNOWN:
                         self.moved[attribute.before].append((change, attribute.path))
-            self.held |= _strings(change.after)
-
-
-def _strings(values: object) -> set[str]:
-    if isinstance(values, dict):
-        return set().union(*(_strings(v) for v in values.values())) if values else set()
-    if isinstance(values, list):
-        return set().union(*(_strings(v) for v in values)) if values else set()
-    return {values} if isinstance(values, str) else set()
+            self.held |= set(string_leaves(change.after))
 
 
 def _names_kind(referrer: Change, path: str, kind: str) -> bool:
