@@ -9,7 +9,8 @@ lines to every update and replace of every resource type, so a provider never se
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity, declare
-from tfreview.pipeline.rules.controls import control, flag, inverted, ladder, present
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
 
 SAFETY_WEAKENED = declare("ai-safety-weakened", Severity.HIGH,
                     "An AI service's safety control is relaxed: a content filter or its blocking turned off, a filter "

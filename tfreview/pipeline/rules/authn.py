@@ -18,7 +18,7 @@ from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.common import mentions, show, sides
-from tfreview.pipeline.rules.controls import authenticated, off_word
+from tfreview.pipeline.rules.strengths import authenticated, off_word
 from tfreview.pipeline.rules.values import document, leaves, plain
 
 # The same attribute names vocabulary.py reads as authentication modes (`auth_mode`, `authorization.type`).

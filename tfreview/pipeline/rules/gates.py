@@ -9,9 +9,10 @@ both values decides first.
 
 from __future__ import annotations
 
-from tfreview.pipeline.rules.controls import control, exposure_word, flag, inverted, ladder, switch
+from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION
 from tfreview.pipeline.rules.retention import BACKUP
+from tfreview.pipeline.rules.strengths import exposure_word, flag, inverted, ladder, switch
 from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC
 
 # An allow-list in front of a service (an ACL, IP whitelist, IP filter) switched off: any address may connect.

@@ -13,8 +13,9 @@ from typing import Any
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
-from tfreview.pipeline.rules.controls import control, count, inverted, ladder, switch, unswitch
+from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.strengths import count, inverted, ladder, switch, unswitch
 from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, KEY, KEYS, PUBLIC, WATCHERS
 
 _FACTORS = re.compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")

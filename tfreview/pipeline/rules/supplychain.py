@@ -15,8 +15,9 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
-from tfreview.pipeline.rules.controls import control, flag, inverted, ladder
+from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
 
 SUPPLY = declare("supply-chain-opened", Severity.HIGH,

@@ -10,7 +10,8 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
-from tfreview.pipeline.rules.controls import direction, off_word
+from tfreview.pipeline.rules.controls import direction
+from tfreview.pipeline.rules.strengths import off_word
 from tfreview.pipeline.rules.values import document, leaves, pairs
 
 # Attributes the provider computes for each new object: a replace gives them new values, which say nothing.

@@ -16,7 +16,8 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.controls import control, flag
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.strengths import flag
 from tfreview.pipeline.rules.values import world_sources
 
 CRYPTO = declare("vpn-crypto-weakened", Severity.HIGH,

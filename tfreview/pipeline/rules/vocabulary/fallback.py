@@ -7,9 +7,10 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
-from tfreview.pipeline.rules.controls import (
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.protection import ENCRYPTION
+from tfreview.pipeline.rules.strengths import (
         absent,
-        control,
         count,
         exposure_word,
         flag,
@@ -20,7 +21,6 @@ from tfreview.pipeline.rules.controls import (
         switch,
         unswitch,
 )
-from tfreview.pipeline.rules.protection import ENCRYPTION
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS, ZERO
 
 # --- last: any security-named setting moved to a value that says off, for names the lines above miss -----

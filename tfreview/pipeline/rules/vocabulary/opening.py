@@ -8,16 +8,8 @@ this package's modules: for one attribute, the first line that reads both values
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.controls import (
-        access_word,
-        authenticated,
-        control,
-        everyone,
-        flag,
-        inverted,
-        ladder,
-        public_word,
-)
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.strengths import access_word, authenticated, everyone, flag, inverted, ladder, public_word
 from tfreview.pipeline.rules.vocabulary.terms import PUBLIC
 
 # --- exposure -------------------------------------------------------------------------------------

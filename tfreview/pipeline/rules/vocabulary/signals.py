@@ -6,8 +6,9 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
-from tfreview.pipeline.rules.controls import control, flag, inverted, ladder, present
+from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION, KEY, KEYS, ON_OFF, WATCHERS
 
 # --- logging, detection, keys -------------------------------------------------------------------------

@@ -7,11 +7,11 @@ this package's modules: for one attribute, the first line that reads both values
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.controls import (
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.strengths import (
         allow_all,
         authenticated,
         capacity,
-        control,
         count,
         flag,
         inverted,

@@ -7,9 +7,10 @@ this package's modules: for one attribute, the first line that reads both values
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.controls import control, count, everyone, flag, inverted, ladder, present
+from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, PERSISTENCE
+from tfreview.pipeline.rules.strengths import count, everyone, flag, inverted, ladder, present
 from tfreview.pipeline.rules.workloads import UNMASKED
 
 # --- destroy guards -----------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import tfreview.pipeline.rules.network as network
 from tfreview.pipeline.findings import Severity, declare
-from tfreview.pipeline.rules.controls import COVERED, ladder
+from tfreview.pipeline.rules.controls import COVERED
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.strengths import ladder
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
                     "A detector, trail, recorder, alarm, monitor or security scanner is switched off, an alarm "

@@ -8,16 +8,8 @@ this package's modules: for one attribute, the first line that reads both values
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.controls import (
-        ciphers,
-        control,
-        flag,
-        https_word,
-        inverted,
-        ladder,
-        requirement,
-        tls,
-)
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.strengths import ciphers, flag, https_word, inverted, ladder, requirement, tls
 from tfreview.pipeline.rules.vocabulary.terms import TLS
 
 # --- transport --------------------------------------------------------------------------------------
