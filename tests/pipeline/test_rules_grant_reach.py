@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import review_rules_alone, worst_by_rule
+from tests.helpers import review_rules_alone
 from tests.pipeline.test_rules_controls_reach_lifecycle import judge
 from tfreview.pipeline.findings import Severity
 
@@ -124,6 +124,13 @@ def test_an_abac_condition_limits_what_an_rbac_administrator_hands_out(tmp_path:
                                                                        label: str) -> None:
     after = {"scope": RG, "role_definition_name": "Role Based Access Control Administrator", "principal_id": "p1",
              "condition": condition, "condition_version": "2.0" if condition else None}
+    assert judge(tmp_path, "azurerm_role_assignment", None, after)[0] == label
+
+
+@pytest.mark.parametrize(("scope", "label"), [(RG, SAFE), (SUB, CLOSE)])
+def test_an_owner_held_to_assigning_readers_keeps_contributor_rights(tmp_path: Path, scope: str, label: str) -> None:
+    after = {"scope": scope, "role_definition_name": "Owner", "principal_id": "p1",
+             "condition": _abac("ForAnyOfAnyValues:GuidEquals", READER), "condition_version": "2.0"}
     assert judge(tmp_path, "azurerm_role_assignment", None, after)[0] == label
 
 

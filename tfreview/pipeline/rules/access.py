@@ -136,7 +136,7 @@ def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool, sco
     if escalating:
         named = named_only(block) and not actions  # impersonate/bind only the objects resource_names lists
         yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} "
-                      f"{'only on ' + str(block.get('resource_names')) if named else '(can grant itself more)'}",
+                      f"{'only on the objects resource_names lists' if named else '(can grant itself more)'}",
                       Severity.MEDIUM if named else Severity.HIGH)
     elif "serviceaccounts/token" in resources and "create" in verbs:
         yield finding(ESCALATES, address, f"{address}: {key} mints service account tokens (acts as any of them)",

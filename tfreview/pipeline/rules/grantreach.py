@@ -44,8 +44,10 @@ AZURE_AUTHZ_WRITES = ("microsoft.authorization/*", "microsoft.authorization/*/wr
 # {ids}`). Only the fixed-list form narrows; a NotEquals form names what is excluded, not what is allowed.
 ROLE_CONDITION = re.compile(r"roleAssignments:RoleDefinitionId\]\s*(?:ForAnyOfAnyValues:|ForAnyOfAllValues:)?"
                             r"GuidEquals\s*\{([^}]*)\}", re.IGNORECASE)
-IMPERSONATION_ROLES = frozenset({"roles/iam.workloadidentityuser", "roles/iam.serviceaccounttokencreator",
-                                 "roles/iam.serviceaccountuser", "roles/iam.serviceaccountopenidtokencreator"})
+IMPERSONATION_ROLES = frozenset(canonical_name(r) for r in (
+    "roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
+    "roles/iam.serviceAccountOpenIdTokenCreator"))
+_GOOGLE_ADMIN = frozenset(canonical_name(r) for r in GOOGLE_ADMIN)
 WHOLE_POOL = re.compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/\*$")
 # A Google IAM condition that pins the resource by name (`resource.name.startsWith("projects/_/buckets/b/")`).
 RESOURCE_NAME = re.compile(r"resource\.name\s*(?:==\s*|\.startsWith\(\s*)[\"']([^\"']+)[\"']")
@@ -115,18 +117,21 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
         return Severity.HIGH
     if resource_type == "azurerm_role_assignment":
         level = azure_scope_severity(role, values.get("scope"))
-        narrowed = azure_condition_limits(role, values.get("condition"))
-    else:
-        level = privilege(resource_type, role)
-        narrowed = resource_type.startswith("google_") and google_condition_narrows(role, values)
-        if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
-            return Severity.HIGH
+        if level is Severity.HIGH and azure_condition_limits(role, values.get("condition")):
+            # What it may still hand out is fixed; Owner keeps every other right (Contributor at that scope).
+            owner = canonical_name(role) == "owner"
+            return azure_scope_severity("Contributor", values.get("scope")) if owner else Severity.MEDIUM
+        return level
+    level = privilege(resource_type, role)
+    if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
+        return Severity.HIGH
+    narrowed = resource_type.startswith("google_") and google_condition_narrows(role, values)
     return Severity.MEDIUM if level is Severity.HIGH and narrowed else level
 
 
 def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:
     """Whether a Google IAM binding's condition pins one named resource (no `||` that widens it again)."""
-    if role in GOOGLE_ADMIN:
+    if canonical_name(role) in _GOOGLE_ADMIN:
         return False
     for condition in as_list(values.get("condition")):
         expression = str(dig(condition, "expression") or "")
@@ -138,7 +143,7 @@ def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:
 
 def whole_pool(role: str, member: str) -> bool:
     """Whether a service-account impersonation role goes to every identity of a workload identity pool."""
-    return role.lower() in IMPERSONATION_ROLES and bool(WHOLE_POOL.match(member))
+    return canonical_name(role) in IMPERSONATION_ROLES and bool(WHOLE_POOL.match(member))
 
 
 def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
