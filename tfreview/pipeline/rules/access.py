@@ -15,17 +15,23 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
+from tfreview.pipeline.rules.grantreach import (
+    azure_inert,
+    azure_star_level,
+    control_namespace,
+    grant_level,
+    k8s_wildcard_level,
+    named_only,
+)
 from tfreview.pipeline.rules.grants import (
     GRANT_PREFIXES,
     GRANT_TYPES,
     K8S_ADMIN,
     PRIVILEGED,
-    azure_scope_severity,
     conditioned,
     everyone_member,
     grants,
     named_members,
-    privilege,
     public_member,
 )
 from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
@@ -49,8 +55,7 @@ def _grants(change: Change) -> Iterator[Finding]:
     for role, member in grants(change.type, after):
         if (role, member) in old:
             continue
-        level = (azure_scope_severity(role, after.get("scope")) if change.type == "azurerm_role_assignment"
-                 else privilege(change.type, role))
+        level = grant_level(change.type, role, member, after)
         if level is not None:
             scope = f" at {after['scope']}" if change.type == "azurerm_role_assignment" and after.get("scope") else ""
             yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}", level)
@@ -106,22 +111,33 @@ def _shared_with_everyone(change: Change) -> Iterator[Finding]:
 def _role_definitions(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     key = "permissions" if change.type == "azurerm_role_definition" else "rule"
-    cluster = "cluster" in change.type
+    cluster = "cluster" in change.type or control_namespace(after)
+    scopes = [str(s) for s in as_list(after.get("assignable_scopes")) or as_list(after.get("scope"))]
     for block in new_items(blocks(before, key), blocks(after, key)):
-        yield from _rbac_rule(change.address, key, block, cluster)
+        yield from _rbac_rule(change.address, key, block, cluster, scopes)
 
 
-def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool) -> Iterator[Finding]:
+def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool, scopes: list[str] | None = None,
+               ) -> Iterator[Finding]:
     wild = _wild_parts(block)
     if wild:
-        yield finding(WILDCARD, address, f"{address}: {key} grants {', '.join(wild)}")
+        if "actions" not in block:
+            level = k8s_wildcard_level(block, cluster)
+        else:  # Azure: "*" is graded by its NotActions and assignable scopes, a provider's "…/*" stays high
+            only_star = wild == ['actions "*"'] and "*" in as_list(block.get("actions"))
+            level = azure_star_level(block, scopes or []) if only_star else Severity.HIGH
+        narrow = "" if level is Severity.HIGH else " (only where it holds no power over access)"
+        yield finding(WILDCARD, address, f"{address}: {key} grants {', '.join(wild)}{narrow}", level)
         return
     verbs = {str(v).lower() for v in as_list(dig(block, "verbs"))}
     resources = {str(v).lower() for v in as_list(dig(block, "resources"))}
     actions = [str(a).lower() for a in as_list(dig(block, "actions"))]
     escalating = sorted(verbs & K8S_ESCALATING_VERBS) + [a for a in actions if a in AZURE_ESCALATING]
     if escalating:
-        yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} (can grant itself more)")
+        named = named_only(block) and not actions  # impersonate/bind only the objects resource_names lists
+        yield finding(ESCALATES, address, f"{address}: {key} grants {', '.join(escalating)} "
+                      f"{'only on the objects resource_names lists' if named else '(can grant itself more)'}",
+                      Severity.MEDIUM if named else Severity.HIGH)
     elif "serviceaccounts/token" in resources and "create" in verbs:
         yield finding(ESCALATES, address, f"{address}: {key} mints service account tokens (acts as any of them)",
                       Severity.HIGH if cluster else Severity.MEDIUM)
@@ -138,7 +154,7 @@ def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool) -> 
 def _wild_parts(block: dict[str, Any]) -> list[str]:
     fields = ("actions", "data_actions") if "actions" in block else ("verbs", "resources", "api_groups")
     return [f'{field} "*"' for field in fields[:2]
-            if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1)
+            if any(v == "*" or (isinstance(v, str) and v.endswith("/*") and v.count("/") == 1 and not azure_inert(v))
                    for v in as_list(dig(block, field)))]
 
 
@@ -152,11 +168,12 @@ def _manifest(change: Change) -> Iterator[Finding]:
     if kind in ("ClusterRole", "Role"):
         old_rules = as_list(dig(old, "rules")) if isinstance(old, dict) else []
         for block in new_items(old_rules, [r for r in as_list(manifest.get("rules")) if isinstance(r, dict)]):
-            yield from _rbac_rule(change.address, "rules", block, kind == "ClusterRole")
+            yield from _rbac_rule(change.address, "rules", block, kind == "ClusterRole" or control_namespace(manifest))
     elif kind in ("ClusterRoleBinding", "RoleBinding"):
         role = str(dig(manifest, "roleRef", "name"))
         if role == "cluster-admin" or role in K8S_ADMIN:
-            level = Severity.HIGH if role == "cluster-admin" or kind == "ClusterRoleBinding" else Severity.MEDIUM
+            wide = role == "cluster-admin" or kind == "ClusterRoleBinding" or control_namespace(manifest)
+            level = Severity.HIGH if wide else Severity.MEDIUM
             yield finding(PRIVILEGED, change.address, f"{change.address}: {kind} grants {role}", level)
         for subject in as_list(manifest.get("subjects")):
             name = str(subject.get("name")) if isinstance(subject, dict) else ""

@@ -60,7 +60,8 @@ def widened(change: Change) -> Iterator[str]:
         else:
             was = _flat(old)
             reasons += [f'{key} "{v[:80]}" (was {_show(was)})' for v in _flat(new)
-                        if _wider(v, was, before, after, key) or (_vacuous(v) and not any(map(_vacuous, was)))]
+                        if _wider(v, was, before, after, key) or (_vacuous(v) and not any(map(_vacuous, was)))
+                        or (_open_prefix(v) and not any(map(_open_prefix, was)))]
     if reasons:
         yield "; ".join(reasons[:MAX_SHOWN])
 
@@ -127,13 +128,27 @@ def _shortened(value: str, was: list[str]) -> bool:
 
 
 def _open(value: str) -> bool:
-    """Whether a pattern leaves its owner open: `*`, `repo:*`, `*/infra`, `system:serviceaccount:*:x`."""
+    """Whether a pattern leaves its owner open: `*`, `repo:*`, `*/infra`, `system:serviceaccount:*:x`, or a
+    condition whose only test of the owner is a prefix that does not end at a separator (`startsWith('acme')`)."""
     if not _wild(value):
-        return False
+        return _open_prefix(value)
     rest = re.sub(r"^(?:repo|project_path|project|organization|workspace|group|pipeline|system:serviceaccount)[:=]",
                   "", value.strip())
     owner = re.split(r"[/:]", rest, maxsplit=1)[0]
     return owner == "" or _wild(owner)
+
+
+# A claim tested by prefix (CEL `startsWith`), and a claim pinned exactly (`==`): owner claims name who owns the repo.
+PREFIX_TEST = re.compile(r"assertion\.([\w.]+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)")
+PINNED = re.compile(r"assertion\.([\w.]+)\s*==")
+OWNER_CLAIM = re.compile(r"repository\w*|\w*owner\w*|sub|namespace\w*|project\w*|organization\w*|workspace\w*")
+
+
+def _open_prefix(value: str) -> bool:
+    """Whether a condition admits any owner whose name merely begins like the real one (`acme` admits
+    `acme-attacker`) and pins no owner claim exactly; a prefix ending at `/`, `:` or `@` names one owner."""
+    loose = [c for c, p in PREFIX_TEST.findall(value) if OWNER_CLAIM.fullmatch(c) and not p.endswith(("/", ":", "@"))]
+    return bool(loose) and not any(OWNER_CLAIM.fullmatch(c) for c in PINNED.findall(value))
 
 
 # A condition that only tests claims for being set (`assertion.repository_owner != ''`): every token passes it.

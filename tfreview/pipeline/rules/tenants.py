@@ -77,7 +77,7 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if azuread:
         if change.type != "azuread_directory_role":  # activating a role in the tenant grants it to no one
-            for guid in sorted(set(string_leaves(after)) - set(string_leaves(before))):
+            for guid in sorted(set(_granted_leaves(after)) - set(_granted_leaves(before))):
                 if guid.lower() in AZUREAD_ADMIN:
                     yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
                                   f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
@@ -95,6 +95,19 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     elif change.type in ("aws_iam_access_key", "google_service_account_key"):
         yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
                       Severity.MEDIUM)
+
+
+# Blocks that say whom a policy applies to (a conditional access policy's `conditions.users.included_roles`):
+# a role named there is targeted by the policy, not granted.
+TARGETING = re.compile(r"conditions?|(?:included|excluded|include|exclude)_\w+")
+
+
+def _granted_leaves(value: Any) -> list[str]:
+    """Every string inside VALUE outside the blocks that only target who a policy applies to."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if not TARGETING.fullmatch(str(k)) for s in _granted_leaves(v)]
+    return [s for item in value for s in _granted_leaves(item)] if isinstance(value, list) else list(
+        string_leaves(value))
 
 
 # Types that are an identity for machines (a robot or bot account, an app password): they carry a credential.

@@ -1,0 +1,177 @@
+"""Risk rules, identity: a grant's reach read as verbs x resources x scope x condition — what narrows an RBAC rule,
+an Azure custom role, a role assignment's ABAC condition or a Google IAM condition, and what does not (a whole
+workload identity pool, a RoleBinding in the control plane's namespace)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.pipeline.decoding import canonical_name
+from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, grader, managed
+from tfreview.pipeline.rules.common import as_list, dig
+from tfreview.pipeline.rules.grants import (
+    AZURE_ADMIN_IDS,
+    GOOGLE_ADMIN,
+    K8S_ADMIN,
+    K8S_BINDINGS,
+    azure_scope_severity,
+    privilege,
+)
+from tfreview.pipeline.rules.judge import PUBLIC
+
+# Kubernetes resources whose write is power over the cluster (the Kubernetes "RBAC good practices" escalation
+# list): secrets and tokens, anything that runs a pod (and so mounts any service account of its namespace), RBAC
+# objects, admission webhooks, nodes, volumes, certificates, namespaces, policies.
+K8S_POWERFUL = re.compile(
+    r"secrets|pods(?:/\w+)?|deployments|daemonsets|statefulsets|replicasets|replicationcontrollers|jobs|cronjobs"
+    r"|serviceaccounts(?:/token)?|(?:cluster)?roles|(?:cluster)?rolebindings|\w*webhookconfigurations"
+    r"|customresourcedefinitions|nodes(?:/\w+)?|persistentvolumes|persistentvolumeclaims|certificatesigningrequests"
+    r"(?:/\w+)?|namespaces(?:/\w+)?|networkpolicies|podsecuritypolicies|\w*policies|\w*bindings|tokenreviews"
+    r"|\w*accessreviews|.*\*.*")
+# API groups Kubernetes itself serves: their resources mean what the list above says. A custom group's resource
+# (a GitOps application, an operator's CR) can run anything, so it is not judged harmless.
+K8S_BUILTIN_GROUP = re.compile(r"|apps|batch|autoscaling|policy|[\w.-]*\.k8s\.io")
+# Namespaces where the control plane's own service accounts (and their tokens) live: admin there is cluster admin.
+CONTROL_NAMESPACES = frozenset({"kube-system"})
+# Kubernetes resources that only ever answer about the caller itself (the built-in system:basic-user role).
+SELF_ONLY = re.compile(r"self\w*reviews")
+# Azure resource providers that manage no customer resources (support tickets): a wildcard on them reaches none.
+AZURE_INERT = frozenset({"microsoft.support"})
+AZURE_AUTHZ_WRITES = ("microsoft.authorization/*", "microsoft.authorization/*/write",
+                      "microsoft.authorization/roleassignments/write", "microsoft.authorization/roleassignments/*")
+# ABAC on role assignments: the roles a delegated RBAC administrator may hand out (`…:RoleDefinitionId] … GuidEquals
+# {ids}`). Only the fixed-list form narrows; a NotEquals form names what is excluded, not what is allowed.
+ROLE_CONDITION = re.compile(r"roleAssignments:RoleDefinitionId\]\s*(?:ForAnyOfAnyValues:|ForAnyOfAllValues:)?"
+                            r"GuidEquals\s*\{([^}]*)\}", re.IGNORECASE)
+IMPERSONATION_ROLES = frozenset(canonical_name(r) for r in (
+    "roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
+    "roles/iam.serviceAccountOpenIdTokenCreator"))
+_GOOGLE_ADMIN = frozenset(canonical_name(r) for r in GOOGLE_ADMIN)
+WHOLE_POOL = re.compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/\*$")
+# A Google IAM condition that pins the resource by name (`resource.name.startsWith("projects/_/buckets/b/")`).
+RESOURCE_NAME = re.compile(r"resource\.name\s*(?:==\s*|\.startsWith\(\s*)[\"']([^\"']+)[\"']")
+
+
+def k8s_wildcard_level(block: dict[str, Any], cluster: bool) -> Severity:
+    """HIGH for a wildcard RBAC rule, unless it is verbs "*" in a namespaced Role on named built-in resources that
+    hold no power (configmaps, leases, events): MEDIUM."""
+    resources = [str(r).lower() for r in as_list(block.get("resources"))]
+    groups = [str(g).lower() for g in as_list(block.get("api_groups", block.get("apiGroups")))]
+    if cluster or not resources or not groups:
+        return Severity.HIGH
+    if any(K8S_POWERFUL.fullmatch(r) for r in resources) or not all(K8S_BUILTIN_GROUP.fullmatch(g) for g in groups):
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
+def control_namespace(values: Any) -> bool:
+    """Whether a Kubernetes object lives in the control plane's namespace (kube-system)."""
+    namespace = dig(values, "metadata", 0, "namespace") or dig(values, "metadata", "namespace")
+    return str(namespace or "") in CONTROL_NAMESPACES
+
+
+def named_only(block: dict[str, Any]) -> bool:
+    """Whether an impersonate/escalate/bind rule is limited by resource_names to named objects, none an admin role."""
+    names = [str(n) for n in as_list(block.get("resource_names", block.get("resourceNames"))) if n]
+    resources = [str(r) for r in as_list(block.get("resources"))]
+    return bool(names) and "*" not in names and "*" not in resources and not any(n in K8S_ADMIN for n in names)
+
+
+def self_only(rules: list[Any]) -> bool:
+    """Whether every rule of a role only creates reviews about the caller itself (what system:basic-user holds)."""
+    found = [r for r in rules if isinstance(r, dict)]
+    return bool(found) and all(
+        as_list(r.get("resources")) and all(SELF_ONLY.fullmatch(str(x).lower()) for x in as_list(r.get("resources")))
+        and {str(v).lower() for v in as_list(r.get("verbs"))} <= {"create"}
+        and not as_list(r.get("non_resource_urls", r.get("nonResourceURLs"))) for r in found)
+
+
+def azure_inert(action: str) -> bool:
+    """Whether an Azure action wildcard reaches no customer resource (`Microsoft.Support/*`)."""
+    return action.lower().split("/", 1)[0] in AZURE_INERT
+
+
+def azure_star_level(block: dict[str, Any], assignable: list[str]) -> Severity:
+    """Actions "*" minus the Microsoft.Authorization writes is Contributor: graded by where it can be assigned, as a
+    Contributor assignment is (MEDIUM within resource groups); with those writes it is Owner (HIGH)."""
+    excluded = {str(a).lower() for a in as_list(block.get("not_actions"))}
+    if not excluded & set(AZURE_AUTHZ_WRITES[:2]) and not {AZURE_AUTHZ_WRITES[2]} <= excluded:
+        return Severity.HIGH
+    scopes = [s.lower() for s in assignable]
+    return Severity.MEDIUM if scopes and all("/resourcegroups/" in s for s in scopes) else Severity.HIGH
+
+
+def azure_condition_limits(role: str, condition: Any) -> bool:
+    """Whether an access-handing Azure role is held to a fixed list of roles it may assign, none of them admin."""
+    if canonical_name(role) == "contributor" or not isinstance(condition, str):
+        return False
+    found = ROLE_CONDITION.findall(condition)
+    ids = [g.strip().strip("'\"").lower() for group in found for g in group.split(",") if g.strip()]
+    return bool(ids) and not any(guid in AZURE_ADMIN_IDS for guid in ids)
+
+
+def grant_level(resource_type: str, role: str, member: str, values: dict[str, Any]) -> Severity | None:
+    """How privileged one (role, member) grant is, read with its scope and condition (None: not privileged)."""
+    if whole_pool(role, member):
+        return Severity.HIGH
+    if resource_type == "azurerm_role_assignment":
+        level = azure_scope_severity(role, values.get("scope"))
+        if level is Severity.HIGH and azure_condition_limits(role, values.get("condition")):
+            # What it may still hand out is fixed; Owner keeps every other right (Contributor at that scope).
+            owner = canonical_name(role) == "owner"
+            return azure_scope_severity("Contributor", values.get("scope")) if owner else Severity.MEDIUM
+        return level
+    level = privilege(resource_type, role)
+    if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
+        return Severity.HIGH
+    narrowed = resource_type.startswith("google_") and google_condition_narrows(role, values)
+    return Severity.MEDIUM if level is Severity.HIGH and narrowed else level
+
+
+def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:
+    """Whether a Google IAM binding's condition pins one named resource (no `||` that widens it again)."""
+    if canonical_name(role) in _GOOGLE_ADMIN:
+        return False
+    for condition in as_list(values.get("condition")):
+        expression = str(dig(condition, "expression") or "")
+        names = RESOURCE_NAME.findall(expression)
+        if names and "||" not in expression and all(re.search(r"/[^/*]+/[^/*]+/?$", n) for n in names):
+            return True
+    return False
+
+
+def whole_pool(role: str, member: str) -> bool:
+    """Whether a service-account impersonation role goes to every identity of a workload identity pool."""
+    return canonical_name(role) in IMPERSONATION_ROLES and bool(WHOLE_POOL.match(member))
+
+
+def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
+    """(kind, name) of the Kubernetes roles this plan writes whose every rule only answers about the caller."""
+    found: set[tuple[str, str]] = set()
+    for change in managed(review_input.changeset, *ALTERING):
+        if change.type.startswith("kubernetes_") and re.search(r"_role(?:_v\d)?$", change.type):
+            after = change.after if isinstance(change.after, dict) else {}
+            if self_only(as_list(after.get("rule"))):
+                kind = "ClusterRole" if "cluster" in change.type else "Role"
+                found.add((kind, str(dig(after, "metadata", 0, "name"))))
+    return found
+
+
+@grader
+def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """Everyone bound to a role the plan defines that only creates self reviews (system:basic-user's rights): low."""
+    public = [f for f in findings if f.rule == PUBLIC and f.severity is Severity.HIGH]
+    if not public:
+        return findings
+    roles = _self_only_roles(review_input)
+    bindings = {c.address: c for c in managed(review_input.changeset, *ALTERING) if c.type in K8S_BINDINGS}
+    graded: list[Finding] = []
+    for found in findings:
+        binding = bindings.get(found.address or "") if found in public else None
+        ref = dig(binding.after, "role_ref", 0) if binding is not None else None
+        if isinstance(ref, dict) and (str(ref.get("kind")), str(ref.get("name"))) in roles:
+            found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — the role it "
+                                             "binds only lets each caller ask what it may itself do"})
+        graded.append(found)
+    return graded
