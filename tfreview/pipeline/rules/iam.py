@@ -15,9 +15,11 @@ from functools import cached_property
 from typing import Any
 
 import tfreview.pipeline.rules.capabilities as capabilities
+import tfreview.pipeline.rules.deputies as deputies
 import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
+import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
@@ -151,6 +153,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _unreadable(change)
     yield from capabilities.changed(change)
     yield from federation.changed(change)
+    yield from trustsubjects.widened(change, before, after)
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
     yield from memberships.default_for_everyone(change)
@@ -198,7 +201,8 @@ def _judge(resource_type: str, where: str, statements: list[Statement], context:
     bucket = resource_type in BUCKET_POLICIES and not unseen
     return [*judge.identity(statements, context.privileged_roles),
             *judge.principals(statements, context, trust, public_guarded=bucket,
-                              key=bool(KEY_TYPES.search(resource_type)))]
+                              key=bool(KEY_TYPES.search(resource_type))),
+            *([] if trust else deputies.services(statements))]
 
 
 def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:
