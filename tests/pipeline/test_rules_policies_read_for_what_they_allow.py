@@ -142,6 +142,14 @@ def test_a_resource_policy_naming_one_role_or_a_default_key_policy_is_quiet(tmp_
     assert "iam-public-member" not in rules and label == "likely_safe"
 
 
+def test_a_bucket_policy_letting_a_whole_account_only_deliver_objects_is_medium(tmp_path: Path) -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::127311923021:root"}, "Action": "s3:PutObject",
+                 "Resource": "arn:aws:s3:::alb-logs/AWSLogs/*"}  # the load balancer service's account writes logs
+    rules, label = judge(tmp_path, [entry("aws_s3_bucket_policy.logs", {"bucket": "alb-logs",
+                                                                        "policy": document(statement)})])
+    assert rules.get("iam-public-member") == Severity.MEDIUM and label == "likely_safe"
+
+
 def vault_role(claims: dict[str, str], kind: str, policies: list[str]) -> dict[str, Any]:
     return {"backend": "jwt", "role_name": "deploy", "role_type": "jwt", "user_claim": "actor",
             "bound_audiences": ["https://github.com/acme"], "bound_claims": claims, "bound_claims_type": kind,

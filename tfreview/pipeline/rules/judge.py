@@ -243,8 +243,7 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")
         elif not trust:
-            yield Verdict(PUBLIC, Severity.HIGH, f"{name} lets in the whole account {match.group(1)} (the plan shows "
-                          "no account of its own; a resource policy names an account only to share with another)")
+            yield _shared(statement, match.group(1))
         else:
             person = _needs_mfa(statement)
             yield Verdict(TRUST, Severity.MEDIUM if person else Severity.HIGH,
@@ -258,6 +257,15 @@ def _shares(statement: Statement, principal: str) -> bool:
     that, except a KMS key's, whose policy must name its own root to let IAM policies in."""
     whole = principal.isdigit() or principal.endswith(":root")
     return whole and not any(a.lower().startswith("kms:") for a in statement.actions)
+
+
+def _shared(statement: Statement, account: str) -> Verdict:
+    """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read."""
+    reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}]
+    severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
+    return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
+                   f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
+                   "resource policy names an account only to share with another)")
 
 
 def _needs_mfa(statement: Statement) -> bool:
