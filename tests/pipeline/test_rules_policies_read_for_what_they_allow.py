@@ -238,6 +238,22 @@ def test_a_trust_with_mfa_of_an_account_outside_the_plans_own_stays_high(tmp_pat
     assert rules.get("iam-open-trust") == Severity.HIGH and label == "needs_close_review"
 
 
+def test_a_third_party_trust_guarded_by_an_external_id_is_quiet(tmp_path: Path) -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::464622532012:root"}, "Action": "sts:AssumeRole",
+                 "Condition": {"StringEquals": {"sts:ExternalId": "a1b2c3d4e5f6"}}}
+    rules, label = judge(tmp_path, [entry("aws_iam_role.vendor", {"name": "vendor",
+                                                                  "assume_role_policy": document(statement)})])
+    assert "iam-open-trust" not in rules and label == "likely_safe"
+
+
+def test_a_bucket_policy_for_everyone_in_one_organisation_is_quiet(tmp_path: Path) -> None:
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*",
+                 "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    rules, label = judge(tmp_path, [entry("aws_s3_bucket_policy.shared", {"bucket": "shared",
+                                                                          "policy": document(statement)})])
+    assert "iam-public-member" not in rules and label == "likely_safe"
+
+
 def token(resources: dict[str, str]) -> dict[str, Any]:
     return {"name": "ci-dns", "policy": [{"effect": "allow", "permission_groups": ["4755a26eedb94da69e1066d98aa820be"],
                                           "resources": resources}], "condition": [], "value": None}

@@ -94,11 +94,13 @@ rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalati
      "role, …), or a Vault path policy that writes the permission control plane (sys/policies, sys/auth, "
      "identity/, auth roles, sudo token creation).")(_check(judge.ESCALATES))
 rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
-     'system:authenticated, Principal "*" without a Condition that limits who) or another account.')(
+     'system:authenticated, Principal "*" without a Condition that limits who, a service principal whose source '
+     "condition matches any account) or another account.")(
     _check(judge.PUBLIC))
 rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", an account outside '
-     "the plan's, an OIDC provider without a subject condition or with a wildcard subject), or a federated "
-     "binding (Vault JWT/OIDC bound_claims, subjects, audiences) turns to a wildcard or loses a bound claim.")(
+     "the plan's, an OIDC provider without a subject condition, with a wildcard subject or one widened from a pin), "
+     "or a federated binding (Vault JWT/OIDC bound_claims, subjects, audiences) turns to a wildcard, loses a bound "
+     "claim or hands an admin policy to a wildcard.")(
     _check(judge.TRUST))
 rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "

@@ -21,7 +21,7 @@ MAX_SHOWN = 3
 def widened(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
     """A finding when CHANGE's trust (documents BEFORE → AFTER) lets a federated provider's identities in under a
     wider subject than before."""
-    if change.action is not Action.UPDATE:
+    if change.action not in (Action.UPDATE, Action.REPLACE):
         return
     old, new = _subjects(before), _subjects(after)
     for provider, subjects in sorted(new.items()):
