@@ -14,6 +14,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
 from tfreview.pipeline.rules.grantreach import (
     azure_inert,
@@ -254,6 +255,16 @@ def _boundary_removed(change: Change) -> Iterator[Finding]:
             not after.get("permissions_boundary") and not _unknown(change, "permissions_boundary"):
         yield finding(ESCALATES, change.address, f"{change.address}: permissions_boundary "
                       f"{before['permissions_boundary']} is removed (the boundary no longer limits it)")
+    elif _admin_boundary(after.get("permissions_boundary")) and before.get("permissions_boundary") and \
+            not _admin_boundary(before["permissions_boundary"]):
+        yield finding(ESCALATES, change.address, f"{change.address}: permissions_boundary "
+                      f"{before['permissions_boundary']} is replaced by {after['permissions_boundary']}, itself an "
+                      "administrator policy (no boundary limits it any more)")
+
+
+def _admin_boundary(value: object) -> bool:
+    """Whether a permissions boundary is itself an administrator policy: a boundary that limits nothing."""
+    return isinstance(value, str) and bool(PRIVILEGED_POLICY.search(value))
 
 
 def _unknown(change: Change, key: str) -> bool:

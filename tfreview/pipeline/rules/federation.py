@@ -22,6 +22,7 @@ FEDERATED_TYPE = re.compile(r"jwt|oidc|federat|workload_identity|identity_pool|a
 GRANT_KEY = re.compile(r"polic|role|scope|permission|group")
 NOT_GRANT = re.compile(r"(?:name|type|_id|claim|ttl|backend)$")  # role_name, role_type: what it is, not what it grants
 MAX_SHOWN = 3
+ADMIN = re.compile(r"(?:^|[^a-z])(?:admin|admins|administrator|root|owner|superuser|sudo)(?:[^a-z]|$)", re.IGNORECASE)
 
 
 def changed(change: Change) -> Iterator[Finding]:
@@ -62,6 +63,10 @@ def widened(change: Change) -> Iterator[str]:
             reasons += [f'{key} "{v[:80]}" (was {_show(was)})' for v in _flat(new)
                         if _wider(v, was, before, after, key) or (_vacuous(v) and not any(map(_vacuous, was)))
                         or (_open_prefix(v) and not any(map(_open_prefix, was)))]
+    if not reasons and _admin(after):
+        reasons += [f'{key} "{v[:80]}" is a wildcard and it grants an admin policy' for key in sorted(keys)
+                    for v in _values(after.get(key), after, key)
+                    if _wild(v) and v not in _values(before.get(key), before, key)]
     if reasons:
         yield "; ".join(reasons[:MAX_SHOWN])
 
@@ -70,6 +75,12 @@ def _grants(after: dict[str, Any]) -> bool:
     """Whether the binding still hands something out (policies, roles…); True when it names no such attribute."""
     found = [v for k, v in after.items() if GRANT_KEY.search(k) and not BOUND.match(k) and not NOT_GRANT.search(k)]
     return not found or any(not _empty(v) for v in found)
+
+
+def _admin(after: dict[str, Any]) -> bool:
+    """Whether the binding hands out an admin, root or owner policy or role (by its name)."""
+    found = [v for k, v in after.items() if GRANT_KEY.search(k) and not BOUND.match(k) and not NOT_GRANT.search(k)]
+    return any(ADMIN.search(text) for value in found for text in _flat(value))
 
 
 def _empty(value: Any) -> bool:

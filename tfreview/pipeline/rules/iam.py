@@ -15,9 +15,11 @@ from functools import cached_property
 from typing import Any
 
 import tfreview.pipeline.rules.capabilities as capabilities
+import tfreview.pipeline.rules.deputies as deputies
 import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
+import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
@@ -92,11 +94,13 @@ rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalati
      "role, …), or a Vault path policy that writes the permission control plane (sys/policies, sys/auth, "
      "identity/, auth roles, sudo token creation).")(_check(judge.ESCALATES))
 rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
-     'system:authenticated, Principal "*" without a Condition that limits who) or another account.')(
+     'system:authenticated, Principal "*" without a Condition that limits who, a service principal whose source '
+     "condition matches any account) or another account.")(
     _check(judge.PUBLIC))
 rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Principal "*", an account outside '
-     "the plan's, an OIDC provider without a subject condition or with a wildcard subject), or a federated "
-     "binding (Vault JWT/OIDC bound_claims, subjects, audiences) turns to a wildcard or loses a bound claim.")(
+     "the plan's, an OIDC provider without a subject condition, with a wildcard subject or one widened from a pin), "
+     "or a federated binding (Vault JWT/OIDC bound_claims, subjects, audiences) turns to a wildcard, loses a bound "
+     "claim or hands an admin policy to a wildcard.")(
     _check(judge.TRUST))
 rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
@@ -151,6 +155,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from _unreadable(change)
     yield from capabilities.changed(change)
     yield from federation.changed(change)
+    yield from trustsubjects.widened(change, before, after)
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
     yield from memberships.default_for_everyone(change)
@@ -198,7 +203,8 @@ def _judge(resource_type: str, where: str, statements: list[Statement], context:
     bucket = resource_type in BUCKET_POLICIES and not unseen
     return [*judge.identity(statements, context.privileged_roles),
             *judge.principals(statements, context, trust, public_guarded=bucket,
-                              key=bool(KEY_TYPES.search(resource_type)))]
+                              key=bool(KEY_TYPES.search(resource_type))),
+            *([] if trust else deputies.services(statements))]
 
 
 def _unknown(change: Change, context: Context, old: set[tuple[str, str]]) -> Iterator[Finding]:

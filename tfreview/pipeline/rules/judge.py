@@ -3,6 +3,7 @@ and who its principals are (everyone, other accounts, federated identities witho
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Protocol
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.actions import (
     ESCALATION,
+    PRIVILEGED_ROLE,
     REWRITES_RIGHTS,
     ROUTINE,
     SENSITIVE_SERVICES,
@@ -156,7 +158,8 @@ def _escalation(grants: list[Statement], flagged: list[Statement], privileged_ro
         passrole = holders[0] if method.actions[0] == "iam:PassRole" else []
         if passrole and all(_passed_to_service(s) or not broad(s) for s in passrole):
             wide = False
-        passable = sorted({r for s in passrole for r in s.resources if privileged_role(r, privileged_roles)})
+        passable = sorted({r for s in passrole for r in s.resources if privileged_role(r, privileged_roles)
+                           and not (_passed_to_service(s) and _family(r, privileged_roles))})
         if all(a.lower() in REWRITES_RIGHTS for a in method.actions):
             yield Verdict(ESCALATES, Severity.HIGH, f"grants a privilege-escalation path: {method.name} (the holder "
                           "can rewrite its own or another identity's rights, whichever resource it names)")
@@ -175,6 +178,15 @@ def _escalation(grants: list[Statement], flagged: list[Statement], privileged_ro
 
 def _passed_to_service(statement: Statement) -> bool:
     return any("iam:passedtoservice" in keys for keys in statement.conditions.values())
+
+
+def _family(resource: str, privileged_roles: frozenset[str]) -> bool:
+    """Whether a wildcard role ARN names one family of roles (`role/lambda-exec-*`), not any role: a fixed name
+    prefix, no admin word, and no role the plan makes admin among those it matches."""
+    name = resource.rsplit(":role/", 1)[1] if ":role/" in resource else ""
+    prefix = re.split(r"[*?]", name, maxsplit=1)[0].rsplit("/", 1)[-1]
+    return len(prefix) >= 3 and not PRIVILEGED_ROLE.search(name) and \
+        not any(fnmatch.fnmatchcase(role, name.rsplit("/", 1)[-1]) for role in privileged_roles)
 
 
 class Accounts(Protocol):
@@ -221,7 +233,7 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             continue
         own = accounts.own
         guarded = any(key in ACCOUNT_GUARDS for keys in statement.conditions.values() for key in keys)
-        if guarded or (not own and not trust):
+        if guarded or (not own and not trust and not _shares(statement, principal)):
             continue
         if own:
             uses = [a for a in KEY_USE if grants_action(statement, a)] if key and not trust else []
@@ -230,9 +242,36 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")
+        elif not trust:
+            yield _shared(statement, match.group(1))
         else:
-            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts account {match.group(1)} with no ExternalId or "
-                          "organisation condition (the plan shows no account of its own to compare)")
+            person = _needs_mfa(statement)
+            yield Verdict(TRUST, Severity.MEDIUM if person else Severity.HIGH,
+                          f"{name} trusts account {match.group(1)} with no ExternalId or organisation condition (the "
+                          "plan shows no account of its own to compare)"
+                          + ("; it requires MFA: people signing in, not a vendor's service" if person else ""))
+
+
+def _shares(statement: Statement, principal: str) -> bool:
+    """Whether a resource policy shares with a whole account (its root): its own account needs no resource policy for
+    that, except a KMS key's, whose policy must name its own root to let IAM policies in."""
+    whole = principal.isdigit() or principal.endswith(":root")
+    return whole and not any(a.lower().startswith("kms:") for a in statement.actions)
+
+
+def _shared(statement: Statement, account: str) -> Verdict:
+    """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read."""
+    reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}]
+    severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
+    return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
+                   f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
+                   "resource policy names an account only to share with another)")
+
+
+def _needs_mfa(statement: Statement) -> bool:
+    """Whether a trust lets in only sessions signed in with MFA (`Bool aws:MultiFactorAuthPresent "true"`)."""
+    return any(str(v).lower() == "true" for operator, keys in statement.conditions.items()
+               if operator.lower() == "bool" for v in keys.get("aws:multifactorauthpresent", ()))
 
 
 def _any_account(principal: str) -> bool:

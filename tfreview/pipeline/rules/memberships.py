@@ -160,14 +160,15 @@ SEEING = frozenset({"", "none", "no_access", "guest", "read", "reader", "readonl
 
 
 def default_for_everyone(change: Change) -> Iterator[Finding]:
-    """A default level every member gets raised to one that changes things (write, push, admin): every member may
-    now alter every object of the organisation (push to every repository), whoever they are."""
+    """A default level every member gets raised to one that changes things (write, push, admin), or to the top (admin
+    from write): every member may now alter every object of the organisation (push to every repository)."""
     if ONE_PRINCIPAL.search(change.type) or not isinstance(change.after, dict):
         return
     before = change.before if isinstance(change.before, dict) else {}
     for key, value in change.after.items():
         new, old = _rung(value), _rung(before.get(key))
-        if DEFAULT_KEY.match(key) and old in SEEING and new not in SEEING and new in TOP | LOWER:
+        raised = (old in SEEING and new not in SEEING and new in TOP | LOWER) or (new in TOP and old not in TOP)
+        if DEFAULT_KEY.match(key) and raised:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{value}" for every member on '
                           f"every object of the organisation (was {before.get(key) or 'unset'!s}): everyone may "
                           "change what it holds")

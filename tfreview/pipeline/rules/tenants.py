@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.datakeys import erases_everywhere
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
+from tfreview.pipeline.rules.mapscope import scope_strings
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
@@ -126,7 +127,7 @@ def _bears_credential(change: Change) -> bool:
 
 def _admin_scope(values: dict[str, Any]) -> str:
     for key in SCOPE_KEYS:
-        for value in string_leaves(values.get(key)):
+        for value in scope_strings(values.get(key)):
             text = value.lower()
             if text.endswith("*") or (any(word in text for word in ADMIN_WORDS) and not object_owner(text)):
                 return f'{key} "{value}"'
