@@ -1,6 +1,7 @@
 """Retention cuts judged with what the plan keeps (keepers.py): a modest cut is medium when another copy, a
 dead-letter target or an archive of the same provider still keeps the data; each with a risky twin where nothing
-else keeps it, or the cut is sharp, that stays high. Providers are invented."""
+else keeps it, or the cut is sharp, that stays high; and fixed sizes zeroed as a mode goes on demand (ondemand.py).
+Providers are invented."""
 
 from __future__ import annotations
 
@@ -105,3 +106,29 @@ def test_an_archive_of_something_else_deleted_or_of_another_provider_keeps_nothi
     assert judge(tmp_path, [cut, deleted])["backup-reduced"] is Severity.HIGH
     foreign = resource("otherco_logs_archive.all", _archive("*"), before=_archive("*"), actions=["no-op"])
     assert judge(tmp_path, [cut, foreign])["backup-reduced"] is Severity.HIGH
+
+
+def _stream(shards: int, mode: str) -> dict[str, Any]:
+    return {"name": "clicks", "shard_count": shards, "stream_mode_details": [{"stream_mode": mode}],
+            "tags": {"env": "prod"}}
+
+
+def test_a_shard_count_zeroed_as_the_stream_goes_on_demand_is_low(tmp_path: Path) -> None:
+    found = judge(tmp_path, [resource("rivulet_stream.clicks", _stream(0, "ON_DEMAND"),
+                                      before=_stream(8, "PROVISIONED"))])
+    assert found["scaled-to-zero"] is Severity.LOW
+
+
+def test_a_shard_count_zeroed_under_a_fixed_mode_stays_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, [resource("rivulet_stream.clicks", _stream(0, "PROVISIONED"),
+                                      before=_stream(8, "PROVISIONED"))])
+    assert found["scaled-to-zero"] is Severity.HIGH
+
+
+def test_a_request_limit_zeroed_under_an_on_demand_mode_stays_high(tmp_path: Path) -> None:
+    def table(limit: int) -> dict[str, Any]:
+        return {"name": "orders", "billing_mode": "PAY_PER_REQUEST", "reserved_concurrent_executions": limit,
+                "tags": {"env": "prod"}}
+
+    found = judge(tmp_path, [resource("rivulet_function.orders", table(0), before=table(50))])
+    assert found["scaled-to-zero"] is Severity.HIGH
