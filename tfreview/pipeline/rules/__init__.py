@@ -55,7 +55,7 @@ from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import keepers as keepers
 from tfreview.pipeline.rules import ondemand as ondemand
 from tfreview.pipeline.rules import ruleactions as ruleactions
-from tfreview.pipeline.rules import exclusions as exclusions
+from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import handoffs as handoffs
 from tfreview.pipeline.rules import delegations as delegations

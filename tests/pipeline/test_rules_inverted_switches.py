@@ -1,6 +1,6 @@
-"""A switch of an exclusion or suppression turned off (exclusions.py): the records it dropped are kept again, so it
-is low, on any provider; a detector switched off elsewhere, and an exclusion that newly drops every record, stay
-high. Providers are invented."""
+"""A switch turned off on something that works against protection (inverted.py): an exclusion or suppression (what
+it dropped is kept again), an allow rule, a public share — low, on any provider; a detector or a blocking rule
+switched off, and an exclusion that newly drops every record, stay high. Providers are invented."""
 
 from __future__ import annotations
 
@@ -47,3 +47,24 @@ def test_a_new_exclusion_that_drops_everything_stays_high(tmp_path: Path) -> Non
     everything = {"name": "drop-noise", "is_enabled": True, "filter": [{"query": "*", "sample_rate": 1.0}]}
     found = judge(tmp_path, [resource("logdog_logs_index.security", _index([everything]), before=_index([]))])
     assert found["detection-disabled"] is Severity.HIGH
+
+
+def _rule(action: str, state: str) -> dict[str, Any]:
+    return {"name": "legacy-ftp", "order": 14, "state": state, "action": action, "src_ips": ["10.20.0.0/16"]}
+
+
+def test_an_allow_rule_disabled_is_low_and_a_blocking_rule_disabled_high(tmp_path: Path) -> None:
+    allow = judge(tmp_path, [resource("edgezap_firewall_rule.ftp", _rule("ALLOW", "DISABLED"),
+                                      before=_rule("ALLOW", "ENABLED"))])
+    assert allow.get("detection-disabled", Severity.LOW) is Severity.LOW
+    block = judge(tmp_path, [resource("edgezap_firewall_rule.ftp", _rule("BLOCK_DROP", "DISABLED"),
+                                      before=_rule("BLOCK_DROP", "ENABLED"))])
+    assert block["detection-disabled"] is Severity.HIGH
+
+
+def test_a_public_share_switched_off_is_low(tmp_path: Path) -> None:
+    def share(enabled: bool) -> dict[str, Any]:
+        return {"dashboard_uid": "revenue", "is_enabled": enabled, "share": "public"}
+
+    found = judge(tmp_path, [resource("chartly_monitoring_dashboard_public.revenue", share(False), before=share(True))])
+    assert found.get("detection-disabled", Severity.LOW) is Severity.LOW
