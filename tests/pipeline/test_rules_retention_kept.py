@@ -132,3 +132,14 @@ def test_a_request_limit_zeroed_under_an_on_demand_mode_stays_high(tmp_path: Pat
 
     found = judge(tmp_path, [resource("rivulet_function.orders", table(0), before=table(50))])
     assert found["scaled-to-zero"] is Severity.HIGH
+
+
+def test_an_archive_that_points_at_the_store_keeps_it_but_one_only_named_like_it_does_not(tmp_path: Path) -> None:
+    cut = resource("logdog_logs_index.main", {**_index(15), "name": "payments"},
+                   before={**_index(30), "name": "payments"})
+    pointing = {"name": "nightly", "indexes": ["payments"], "bucket": [{"name": "log-archive"}]}
+    assert judge(tmp_path, [cut, resource("logdog_logs_archive.nightly", pointing, before=pointing,
+                                          actions=["no-op"])])["backup-reduced"] is Severity.MEDIUM
+    namesake = {"name": "payments", "indexes": ["billing"], "bucket": [{"name": "log-archive"}]}
+    assert judge(tmp_path, [cut, resource("logdog_logs_archive.payments", namesake, before=namesake,
+                                          actions=["no-op"])])["backup-reduced"] is Severity.HIGH

@@ -21,7 +21,7 @@ DROPPING = frozenset({"exclusion", "exclusions", "exclude", "excluded", "suppres
 # Words of a type that publishes what it names to anyone holding a link.
 SHARING = frozenset({"public", "share", "shared", "sharing"})
 # A rule's own action or decision that lets what it matches through.
-LETS_THROUGH = frozenset({"allow", "allowed", "permit", "accept", "pass", "bypass", "trust"})
+LETS_THROUGH = frozenset({"allow", "allowed", "permit", "accept", "pass", "bypass"})
 ACTION_KEYS = ("action", "decision", "rule_action", "policy_action")
 # Names of a switch (`is_enabled`, `disabled`, `state`): what a filter matches is another matter (blinding.py).
 SWITCHES = frozenset({"enabled", "enable", "disabled", "disable", "muted", "active", "state", "status", "paused",

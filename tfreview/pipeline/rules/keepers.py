@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.common import show, sides, string_leaves
+from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain
@@ -140,8 +140,10 @@ def _archive(change: Change, changes: Any, weakened: set[str | None]) -> str:
         _, kept = sides(other)
         takes_all = any(words(plain(where)) & QUERY_WORDS and isinstance(value, str)
                         and value.strip().lower() in MATCH_ALL for where, value in leaves(kept))
-        named = any(text in names or text.rsplit("/", 1)[-1] in names or text.rsplit(":", 1)[-1] in names
-                    for text in string_leaves(kept))
+        # What the keeper points at (not its own name: an archive called like the store proves nothing).
+        named = any(isinstance(text, str) and where not in NAME_KEYS
+                    and (text in names or text.rsplit("/", 1)[-1] in names or text.rsplit(":", 1)[-1] in names)
+                    for where, value in leaves(kept) for text in (value if isinstance(value, list) else [value]))
         if takes_all or named:
             return f"{other.address} keeps an archive of it"
     return ""
