@@ -143,3 +143,29 @@ def test_an_archive_that_points_at_the_store_keeps_it_but_one_only_named_like_it
     namesake = {"name": "payments", "indexes": ["billing"], "bucket": [{"name": "log-archive"}]}
     assert judge(tmp_path, [cut, resource("logdog_logs_archive.payments", namesake, before=namesake,
                                           actions=["no-op"])])["backup-reduced"] is Severity.HIGH
+
+
+def _lock(vault: str, minimum: int) -> dict[str, Any]:
+    return {"backup_vault_name": vault, "min_retention_days": minimum, "max_retention_days": 365}
+
+
+def _single(days: int) -> dict[str, Any]:
+    return {"name": "daily-prod", "rule": [{"rule_name": "daily", "target_vault_name": "prod-vault",
+                                            "lifecycle": [{"delete_after": days}]}]}
+
+
+def test_a_cut_that_still_meets_the_vault_locks_minimum_is_medium(tmp_path: Path) -> None:
+    lock = resource("coldvault_vault_lock_configuration.prod", _lock("prod-vault", 30), before=_lock("prod-vault", 30),
+                    actions=["no-op"])
+    found = judge(tmp_path, [resource("coldvault_backup_plan.daily", _single(35), before=_single(60)), lock])
+    assert found["backup-reduced"] is Severity.MEDIUM
+
+
+def test_a_lock_on_another_vault_or_with_a_higher_floor_keeps_nothing(tmp_path: Path) -> None:
+    cut = resource("coldvault_backup_plan.daily", _single(35), before=_single(60))
+    other = resource("coldvault_vault_lock_configuration.dr", _lock("dr-vault", 30), before=_lock("dr-vault", 30),
+                     actions=["no-op"])
+    assert judge(tmp_path, [cut, other])["backup-reduced"] is Severity.HIGH
+    higher = resource("coldvault_vault_lock_configuration.prod", _lock("prod-vault", 45),
+                      before=_lock("prod-vault", 45), actions=["no-op"])
+    assert judge(tmp_path, [cut, higher])["backup-reduced"] is Severity.HIGH

@@ -1,9 +1,10 @@
 """Risk rules, context grading (retention stage): a retention cut is medium, not high, when the plan shows something
 else that still keeps the data — another copy in the same resource kept at least as long as the cut one was (a copy
 to a second vault, backups kept beyond a shortened log window), a dead-letter target beside a queue that still
-buffers a day, or an archive of the same provider that the plan keeps and whose query covers everything or names
-the store. Read by what attributes mean, on any provider. Backups switched off, cuts to zero, cuts with nothing
-else keeping the data, and keepers the plan deletes or weakens stay as their rules graded them."""
+buffers a day, an archive of the same provider that the plan keeps and whose query covers everything or names the
+store, or a lock on the store whose minimum retention the cut still meets. Read by what attributes mean, on any
+provider. Backups switched off, sharp cuts (to a day or a tenth), cuts with nothing else keeping the data, and keepers
+the plan deletes or weakens stay as their rules graded them."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ KEEPER_TYPES = re.compile(r"archive|backup|snapshot|export", re.IGNORECASE)
 # A query or filter that takes everything.
 MATCH_ALL = frozenset({"*", "*:*", "all", "true"})
 QUERY_WORDS = frozenset({"query", "filter", "selection", "selector", "match", "include"})
+# Words of a key that points at another resource (`backup_vault_name`, `bucket_id`, `vault_arn`).
+POINTER = frozenset({"name", "id", "arn", "bucket", "vault"})
 NAME_KEYS = ("name", "id", "bucket", "queue_name", "stream_name", "index", "log_group_name")
 
 
@@ -49,7 +52,8 @@ def kept_elsewhere(review_input: ReviewInput, findings: list[Finding]) -> list[F
                 and change.action is Action.UPDATE and (cut := _cut(change, found.message)) is not None:
             path, old, new = cut
             keeper = _dead_letter(change, new) or (not _sharp(old, new) and (
-                _copy_kept(change, path, old) or _archive(change, changes.values(), weakened)))
+                _copy_kept(change, path, old) or _archive(change, changes.values(), weakened)
+                or _locked(change, new, changes.values(), weakened)))
             if keeper:
                 found = found.model_copy(update={"severity": Severity.MEDIUM,
                                                  "message": f"{found.message} — {keeper}"})
@@ -147,3 +151,27 @@ def _archive(change: Change, changes: Any, weakened: set[str | None]) -> str:
         if takes_all or named:
             return f"{other.address} keeps an archive of it"
     return ""
+
+
+def _locked(change: Change, new: float, changes: Any, weakened: set[str | None]) -> str:
+    """A lock the plan keeps on the store this change writes to, whose minimum retention the cut still meets: the
+    floor the organisation set holds (a vault lock's `min_retention_days`)."""
+    _, after = sides(change)
+    held = {text for _, value in leaves(after) for text in (value if isinstance(value, list) else [value])
+            if isinstance(text, str) and len(text) > 3}
+    for other in changes:
+        if other is change or other.action is Action.DELETE or other.address in weakened \
+                or "lock" not in words(other.type):
+            continue
+        _, lock = sides(other)
+        points = any(words(key) & POINTER and value in held for key, value in lock.items() if isinstance(value, str))
+        floors = [_days(where, value, lock) for where, value in leaves(lock)
+                  if words(plain(where).rpartition(".")[2]) & {"min", "minimum"} and _keeps_any(where)]
+        if points and floors and all(floor is not None and floor <= new for floor in floors):
+            return f"{other.address} still enforces its minimum retention, which the cut meets"
+    return ""
+
+
+def _keeps_any(path: str) -> bool:
+    """Whether a key names a retention, whatever bound it sets (`min_retention_days`)."""
+    return bool(words(plain(path).rpartition(".")[2]) & KEPT)
