@@ -3,8 +3,8 @@ else that still keeps the data — another copy in the same resource kept at lea
 to a second vault, backups kept beyond a shortened log window), a dead-letter target beside a queue that still
 buffers a day, an archive of the same provider that the plan keeps and whose query covers everything or names the
 store, or a lock on the store whose minimum retention the cut still meets. Read by what attributes mean, on any
-provider. Backups switched off, sharp cuts (to a day or a tenth), cuts with nothing else keeping the data, and keepers
-the plan deletes or weakens stay as their rules graded them."""
+provider. Backups switched off, sharp cuts (to a day or a tenth; a queue's to a day excepted), cuts with nothing
+else keeping the data, and keepers the plan deletes or weakens stay as their rules graded them."""
 
 from __future__ import annotations
 
