@@ -169,3 +169,12 @@ def test_a_lock_on_another_vault_or_with_a_higher_floor_keeps_nothing(tmp_path: 
     higher = resource("coldvault_vault_lock_configuration.prod", _lock("prod-vault", 45),
                       before=_lock("prod-vault", 45), actions=["no-op"])
     assert judge(tmp_path, [cut, higher])["backup-reduced"] is Severity.HIGH
+
+
+def test_a_longer_retention_of_something_other_than_copies_keeps_nothing(tmp_path: Path) -> None:
+    # Two years of performance insights about a database are no copy of its data.
+    def db(days: int) -> dict[str, Any]:
+        return {"identifier": "orders", "backup_retention_period": days, "performance_insights_retention_period": 731}
+
+    found = judge(tmp_path, [resource("rdsish_db_instance.orders", db(7), before=db(30))])
+    assert found["backup-reduced"] is Severity.HIGH

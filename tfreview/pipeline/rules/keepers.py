@@ -26,6 +26,9 @@ KEPT = frozenset({"retention", "retain", "retained", "keep", "delete", "expire",
 NOT_KEPT = frozenset({"min", "max", "minimum", "maximum", "transition", "cold", "grace",
                       "lease", "token", "session", "cache", "cookie", "timeout", "interval", "delay", "schedule",
                       "changeable", "incomplete", "multipart", "noncurrent"})
+# Words of a path that say it keeps copies of the data (not how long metrics or insights about it are kept).
+COPIES = frozenset({"backup", "backups", "copy", "copies", "snapshot", "snapshots", "replica", "replicas",
+                    "replication", "archive", "archives", "vault"})
 # A setting that sends what fails delivery somewhere it is kept.
 DEAD_LETTER = re.compile(r"dead_?letter|redrive|\bdlq\b|_dlq|dlq_", re.IGNORECASE)
 # What a resource of the plan keeps as copies of another: its type says archive, backup, snapshot or export.
@@ -102,7 +105,8 @@ def _copy_kept(change: Change, path: str, old: float) -> str:
     before, after = sides(change)
     old_leaves = dict(leaves(before))
     for where, value in leaves(after):
-        if plain(where) == plain(path) or not _keeps(where) or old_leaves.get(where) != value:
+        if plain(where) == plain(path) or not _keeps(where) or not words(plain(where)) & COPIES \
+                or old_leaves.get(where) != value:
             continue
         days = _days(where, value, after)
         if days is not None and days >= old and not _switched_off(after, where):
