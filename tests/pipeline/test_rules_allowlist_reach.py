@@ -32,3 +32,18 @@ def test_emptying_a_list_that_let_everyone_in_opens_nothing(tmp_path: Path, old:
     after = {"ip_configuration": [{"authorized_networks": []}]}
     found = worst_by_rule(review_rules_alone(tmp_path, [resource("acme_db.main", after, before)]))
     assert (found.get("allowlist-emptied") is Severity.HIGH) is fires
+
+
+def test_a_yes_no_setting_about_the_list_is_no_other_source(tmp_path: Path) -> None:
+    # `allowed_ips_protected_branches_only = "no"` says how the list applies; it lets no one in by itself.
+    before = {"name": "prod", "allowed_ips": ["203.0.113.10/32"], "allowed_ips_protected_branches_only": "no"}
+    after = {**before, "allowed_ips": []}
+    found = worst_by_rule(review_rules_alone(tmp_path, [resource("pgcloud_project.prod", after, before)]))
+    assert found.get("allowlist-emptied") is Severity.HIGH
+
+
+def test_a_source_group_beside_the_emptied_list_still_narrows(tmp_path: Path) -> None:
+    before = {"name": "db", "allowed_cidrs": ["10.20.0.0/16"], "source_security_group_id": "sg-0abc1234"}
+    after = {**before, "allowed_cidrs": []}
+    found = worst_by_rule(review_rules_alone(tmp_path, [resource("pgcloud_rule.db", after, before)]))
+    assert "allowlist-emptied" not in found
