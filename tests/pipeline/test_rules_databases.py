@@ -83,13 +83,21 @@ def test_member_of_the_database_owner_role_stays_admin(tmp_path: Path) -> None:
 GRANT = {"database": "billing", "schema": "billing", "object_type": "table", "role": "public"}
 
 
-def test_write_privileges_to_public_are_high_and_reads_medium(tmp_path: Path) -> None:
+def test_write_and_row_reading_privileges_to_public_are_high_and_usage_medium(tmp_path: Path) -> None:
     writes = changed("pgmesh_grant.all", None, {**GRANT, "privileges": ["SELECT", "UPDATE", "TRUNCATE"]})
     assert worst(tmp_path, [writes], "iam-public-member") is Severity.HIGH
     every = {"account_role_name": "PUBLIC", "all_privileges": True, "privileges": None}
     assert worst(tmp_path, [changed("flakedb_grant_to_role.pool", None, every)], "iam-public-member") is Severity.HIGH
+    # Every login reads the rows: the data is everyone's (a PHI schema's tables granted to role PUBLIC).
     reads = changed("pgmesh_grant.read", None, {**GRANT, "privileges": ["SELECT"]})
-    assert worst(tmp_path, [reads], "iam-public-member") is Severity.MEDIUM
+    assert worst(tmp_path, [reads], "iam-public-member") is Severity.HIGH
+    every_table = {"account_role_name": "PUBLIC", "privileges": ["SELECT"],
+                   "on_schema_object": [{"all": [{"object_type_plural": "TABLES", "in_schema": "CLAIMS.PHI"}]}]}
+    assert worst(tmp_path, [changed("flakedb_grant_to_role.claims", None, every_table)],
+                 "iam-public-member") is Severity.HIGH
+    # Its twin: USAGE or CONNECT opens a door to nothing readable by itself.
+    usage = changed("pgmesh_grant.usage", None, {**GRANT, "object_type": "schema", "privileges": ["USAGE"]})
+    assert worst(tmp_path, [usage], "iam-public-member") is Severity.MEDIUM
 
 
 def test_grant_to_a_named_role_is_not_public(tmp_path: Path) -> None:

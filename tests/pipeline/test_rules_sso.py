@@ -205,3 +205,13 @@ def test_redirect_on_a_domain_the_plan_configures_is_ours(tmp_path: Path) -> Non
     zone = entry("idpco_dns_zone.retail", {"domain": "northwind-retail.com"})
     assert label(tmp_path, [entry("idpco_oidc_client.shop", after, before=before), zone]) == SAFE
     assert label(tmp_path, [entry("idpco_oidc_client.shop", after, before=before)]) == REVIEW
+
+
+def test_a_policy_named_everyone_grants_only_whom_its_rules_include(tmp_path: Path) -> None:
+    # Names are not grants: renaming an admin panel's policy "everyone" changes no one's access.
+    before = {"name": "sso-admin-panel", "decision": "allow", "include": [{"email_domain": ["northwind.io"]}]}
+    renamed = {**before, "name": "everyone", "require": [{"group": ["c9f0e1d2"]}]}
+    assert label(tmp_path, [entry("idpco_access_policy.admin_panel", renamed, before=before)]) == SAFE
+    # Its risky twin: the everyone group put into the admin panel's include is still read as a grant.
+    opened = {**before, "include": [{"email_domain": ["northwind.io"], "groups": ["Everyone"]}]}
+    assert label(tmp_path, [entry("idpco_access_policy.admin_panel", opened, before=before)]) == REVIEW

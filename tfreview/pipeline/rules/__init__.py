@@ -52,6 +52,10 @@ from tfreview.pipeline.rules import bundled as bundled
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import keepers as keepers
+from tfreview.pipeline.rules import ondemand as ondemand
+from tfreview.pipeline.rules import ruleactions as ruleactions
+from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import handoffs as handoffs
 from tfreview.pipeline.rules import delegations as delegations

@@ -39,6 +39,8 @@ _CIDRISH = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 # Another gate on the same block: an auth annotation added (auth-url, auth-type) keeps strangers out.
 SOURCE_WORDS = {"source", "sources", "src", "allowed", "authorized", "trusted"}
+# Values of a setting about a list, not sources themselves.
+SETTING_WORDS = {"yes", "no", "true", "false", "on", "off", "enabled", "disabled", "none", "all", "any"}
 AUTH_WORDS = {"auth", "authentication", "oauth", "oidc", "signin"}
 # A class or scheme that says the endpoint only serves the inside network.
 INSIDE_KEYS = {"class", "scheme"}
@@ -102,9 +104,15 @@ def _deny_default(node: dict[str, Any]) -> bool:
 
 def _other_sources(node: dict[str, Any], key: str, before: dict[str, Any]) -> bool:
     """Whether another source list in the same block still narrows who gets in, or an auth gate is added."""
-    return any(k != key and not _empty(v) and (bool(_words(k) & SOURCE_WORDS)
+    return any(k != key and not _empty(v) and ((bool(_words(k) & SOURCE_WORDS) and _sources(v))
                                                or (bool(_words(k) & AUTH_WORDS) and _empty(before.get(k))))
                for k, v in node.items())
+
+
+def _sources(value: Any) -> bool:
+    """Whether a value can name sources (a list, a block, an address, a group's id) — not a yes/no setting about
+    the list (`allowed_ips_protected_branches_only = "no"`)."""
+    return isinstance(value, (list, dict)) or (isinstance(value, str) and value.strip().lower() not in SETTING_WORDS)
 
 
 def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -> Iterator[str]:

@@ -45,6 +45,8 @@ GRANTEE_KEYS = ("role", "roles", "grantee", "grantees", "user", "users", "princi
                 "account_role_name", "role_name")
 EVERYONE = {"public", "everyone", "all_users", "allusers"}
 READ_PRIVILEGES = {"select", "usage", "connect", "references", "read", "execute", "monitor", "temporary", "temp"}
+# Privileges that read the rows themselves: to every login, the data is everyone's (USAGE, CONNECT only open a door).
+DATA_READS = {"select", "read"}
 
 
 def _privileges(values: dict[str, Any]) -> set[str]:
@@ -70,9 +72,11 @@ def _granted_to_everyone(change: Change) -> Iterator[Finding]:
     if not new:
         return
     writes = sorted(p for p in new if p.lower() not in READ_PRIVILEGES)
+    reads = sorted(p for p in new if p.lower() in DATA_READS)
     yield finding("iam-public-member", change.address,
                   f"{change.address}: grants {', '.join(sorted(new))} to everyone (role PUBLIC: every database "
-                  "login gets it)", Severity.HIGH if writes or "ALL" in new else Severity.MEDIUM)
+                  "login gets it" + (", and reads the rows" if reads else "") + ")",
+                  Severity.HIGH if writes or reads or "ALL" in new else Severity.MEDIUM)
 
 
 # --- cache and database users without a password -------------------------------------------------------------

@@ -30,6 +30,8 @@ EVERYONE = re.compile(r"^(?:\w+:)?(?:everyone|anyone|all[ _-]?(?:users|members|e
                       r"|company|workforce)|(?:whole|entire)[ _-]?company)$", re.IGNORECASE)
 EVERYONE_IN = re.compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))"
                          r"(?:[^a-z]|$)", re.IGNORECASE)
+# A resource's own labels name it, they grant nothing: a policy named "everyone" includes whom its rules say.
+OWN_LABELS = frozenset({"name", "display_name", "title", "description", "comment", "notes"})
 ADMIN_NAME = re.compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass",
                         re.IGNORECASE)
 READ_ONLY = re.compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader", re.IGNORECASE)
@@ -109,7 +111,8 @@ def _everyone(change: Change, configured: Callable[[], Configuration]) -> Iterat
     """An everyone group newly put into something privileged or secret, or excluded from a policy."""
     before, after = sides(change)
     old = _strings(before)
-    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and EVERYONE.match(v.strip())]
+    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and EVERYONE.match(v.strip())
+             and p not in OWN_LABELS]
     created = not old or change.action is Action.CREATE
     fresh = {p for p, v in _leaves(after) if isinstance(v, str) and v not in old}
     # A group held by id is named only by the configuration's reference: read it where an id may mean everyone.
