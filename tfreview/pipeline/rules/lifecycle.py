@@ -215,6 +215,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
 )
 
 
