@@ -59,6 +59,7 @@ from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
+from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -211,7 +212,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
-                                or tightened(c, looks_stateful(c.type)) or selection_kept(c)), Severity.MEDIUM),
+                                or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)),
+          Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
