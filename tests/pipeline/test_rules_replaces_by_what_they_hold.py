@@ -69,3 +69,79 @@ def test_deny_entry_or_data_store_narrowed_stays_high(tmp_path: Path) -> None:
     store = {"id": "d1", "name": "orders", "allowed_ips": ["10.0.0.0/8"]}
     plan = [replaced("zeta_database.d", store, {**store, "allowed_ips": ["10.1.0.0/16"]}, [["allowed_ips"]])]
     assert replace_severity(tmp_path, plan, "zeta_database.d") is Severity.HIGH
+
+
+def test_function_service_and_scale_set_replaced_are_medium(tmp_path: Path) -> None:
+    fn = {"function_name": "thumbnailer", "runtime": "python3.12", "handler": "app.handler"}
+    plan = [replaced("aws_lambda_function.t", fn, {**fn, "function_name": "media-thumbnailer"}, [["function_name"]])]
+    assert replace_severity(tmp_path, plan, "aws_lambda_function.t") is Severity.MEDIUM
+    run = {"name": "api", "location": "us-central1", "template": [{"containers": [{"image": "gcr.io/p/api:2"}]}]}
+    plan = [replaced("zeta_run_service.api", run, {**run, "location": "us-east1"}, [["location"]])]
+    assert replace_severity(tmp_path, plan, "zeta_run_service.api") is Severity.MEDIUM
+    vmss = {"name": "web", "instances": 4, "zones": ["1"], "data_disk": [], "os_disk": [{"storage_account_type": "x"}]}
+    plan = [replaced("acme_linux_virtual_machine_scale_set.web", vmss, {**vmss, "zones": ["1", "2"]}, [["zones"]])]
+    assert replace_severity(tmp_path, plan, "acme_linux_virtual_machine_scale_set.web") is Severity.MEDIUM
+
+
+def test_compute_that_mounts_data_or_says_it_keeps_state_stays_high(tmp_path: Path) -> None:
+    fn = {"function_name": "thumbnailer", "file_system_config": [{"arn": "arn:efs:ap-1", "local_mount_path": "/mnt"}]}
+    plan = [replaced("aws_lambda_function.t", fn, {**fn, "function_name": "media"}, [["function_name"]])]
+    assert replace_severity(tmp_path, plan, "aws_lambda_function.t") is Severity.HIGH
+    run = {"name": "api", "template": [{"volumes": [{"name": "uploads", "gcs": [{"bucket": "u"}]}]}]}
+    plan = [replaced("zeta_run_service.api", run, {**run, "name": "api2"}, [["name"]])]
+    assert replace_severity(tmp_path, plan, "zeta_run_service.api") is Severity.HIGH
+    vmss = {"name": "kafka", "instances": 3, "data_disk": [{"disk_size_gb": 512}]}
+    plan = [replaced("acme_linux_virtual_machine_scale_set.k", vmss, {**vmss, "zones": ["2"]}, [["zones"]])]
+    assert replace_severity(tmp_path, plan, "acme_linux_virtual_machine_scale_set.k") is Severity.HIGH
+    named = {"name": "vmss-postgres", "instances": 3, "data_disk": []}
+    plan = [replaced("acme_linux_virtual_machine_scale_set.p", named, {**named, "zones": ["2"]}, [["zones"]])]
+    assert replace_severity(tmp_path, plan, "acme_linux_virtual_machine_scale_set.p") is Severity.HIGH
+
+
+def test_compute_stopping_itself_when_idle_is_medium_always_on_or_data_pool_stays_high(tmp_path: Path) -> None:
+    cluster = {"cluster_name": "shared", "node_type_id": "i3.xlarge", "autotermination_minutes": 60}
+    plan = [replaced("zeta_cluster.s", cluster, {**cluster, "node_type_id": "m6.xlarge"}, [["node_type_id"]])]
+    assert replace_severity(tmp_path, plan, "zeta_cluster.s") is Severity.MEDIUM
+    always_on = {**cluster, "autotermination_minutes": 0}
+    plan = [replaced("zeta_cluster.s", always_on, {**always_on, "node_type_id": "m6"}, [["node_type_id"]])]
+    assert replace_severity(tmp_path, plan, "zeta_cluster.s") is Severity.HIGH
+    pool = {"name": "dw", "sku_name": "DW100c", "auto_pause_delay_in_minutes": 60}
+    plan = [replaced("acme_synapse_sql_pool.dw", pool, {**pool, "sku_name": "DW200c"}, [["sku_name"]])]
+    assert replace_severity(tmp_path, plan, "acme_synapse_sql_pool.dw") is Severity.HIGH
+
+
+def test_user_node_pool_replaced_is_medium_system_or_unsaid_stays_high(tmp_path: Path) -> None:
+    pool = {"name": "general", "vm_size": "D4", "node_count": 3, "mode": "User"}
+    plan = [replaced("acme_kubernetes_cluster_node_pool.g", pool, {**pool, "vm_size": "D8"}, [["vm_size"]])]
+    assert replace_severity(tmp_path, plan, "acme_kubernetes_cluster_node_pool.g") is Severity.MEDIUM
+    system = {**pool, "mode": "System"}
+    plan = [replaced("acme_kubernetes_cluster_node_pool.g", system, {**system, "vm_size": "D8"}, [["vm_size"]])]
+    assert replace_severity(tmp_path, plan, "acme_kubernetes_cluster_node_pool.g") is Severity.HIGH
+    group = {"cluster_name": "prod", "node_group_name": "general", "instance_types": ["m6i.2xlarge"]}
+    plan = [replaced("acme_eks_node_group.g", group, {**group, "instance_types": ["m7i"]}, [["instance_types"]])]
+    assert replace_severity(tmp_path, plan, "acme_eks_node_group.g") is Severity.HIGH
+
+
+def test_template_dashboard_webhook_and_kept_alias_replaced_are_medium(tmp_path: Path) -> None:
+    board = {"dashboard": '{"title":"Overview"}'}
+    plan = [replaced("acme_dashboard_json.o", board, {"dashboard": '{"title":"v2"}'}, [["dashboard"]])]
+    assert replace_severity(tmp_path, plan, "acme_dashboard_json.o") is Severity.MEDIUM
+    hook = {"repository": "api", "events": ["push"], "configuration": [{"url": "https://ci.acme.dev/hook"}]}
+    plan = [replaced("acme_repository_webhook.ci", hook, {**hook, "repository": "api-server"}, [["repository"]])]
+    assert replace_severity(tmp_path, plan, "acme_repository_webhook.ci") is Severity.MEDIUM
+    alias = {"name": "alias/app", "target_key_id": "1234abcd"}
+    plan = [replaced("acme_kms_alias.a", alias, {**alias, "name": "alias/app-data"}, [["name"]])]
+    assert replace_severity(tmp_path, plan, "acme_kms_alias.a") is Severity.MEDIUM
+
+
+def test_alias_retargeted_or_losing_its_target_and_store_stay_high(tmp_path: Path) -> None:
+    alias = {"name": "alias/app", "target_key_id": "1234abcd"}
+    plan = [replaced("acme_kms_alias.a", alias, {"name": "alias/app2", "target_key_id": "99ff"}, [["name"]])]
+    assert replace_severity(tmp_path, plan, "acme_kms_alias.a") is Severity.HIGH
+    key = {"key_id": "1234abcd", "description": "app data"}
+    plan = [replaced("acme_kms_alias.a", alias, {**alias, "name": "alias/app2"}, [["name"]]),
+            replaced("acme_kms_key.k", key, {**key, "description": "x"}, [["description"]])]
+    assert replace_severity(tmp_path, plan, "acme_kms_alias.a") is Severity.HIGH
+    table = {"name": "orders", "hash_key": "id"}
+    plan = [replaced("aws_dynamodb_table.t", table, {**table, "name": "orders-v2"}, [["name"]])]
+    assert replace_severity(tmp_path, plan, "aws_dynamodb_table.t") is Severity.HIGH
