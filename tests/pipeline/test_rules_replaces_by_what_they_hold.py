@@ -145,3 +145,30 @@ def test_alias_retargeted_or_losing_its_target_and_store_stay_high(tmp_path: Pat
     table = {"name": "orders", "hash_key": "id"}
     plan = [replaced("aws_dynamodb_table.t", table, {**table, "name": "orders-v2"}, [["name"]])]
     assert replace_severity(tmp_path, plan, "aws_dynamodb_table.t") is Severity.HIGH
+
+
+def tls_secret(namespace: str, crt: str) -> dict[str, Any]:
+    """A TLS secret in NAMESPACE holding certificate CRT."""
+    return {"metadata": [{"name": "wildcard", "namespace": namespace}], "type": "kubernetes.io/tls",
+            "data": {"tls.crt": crt, "tls.key": crt + "-key"}}
+
+
+def test_secret_rewritten_in_place_with_new_values_is_medium(tmp_path: Path) -> None:
+    plan = [replaced("kubernetes_secret_v1.tls", tls_secret("ingress", "a"), tls_secret("ingress", "b"), [["type"]])]
+    plan[0]["change"]["before_sensitive"] = plan[0]["change"]["after_sensitive"] = {"data": True}
+    assert replace_severity(tmp_path, plan, "kubernetes_secret_v1.tls") is Severity.MEDIUM
+
+
+def test_secret_moved_emptied_or_held_elsewhere_stays_high(tmp_path: Path) -> None:
+    plan = [replaced("kubernetes_secret_v1.tls", tls_secret("ingress", "a"), tls_secret("public", "b"), [["type"]])]
+    assert replace_severity(tmp_path, plan, "kubernetes_secret_v1.tls") is Severity.HIGH
+    fewer = tls_secret("ingress", "b")
+    fewer["data"].pop("tls.key")
+    plan = [replaced("kubernetes_secret_v1.tls", tls_secret("ingress", "a"), fewer, [["type"]])]
+    assert replace_severity(tmp_path, plan, "kubernetes_secret_v1.tls") is Severity.HIGH
+    unknown = replaced("kubernetes_secret_v1.tls", tls_secret("ingress", "a"), tls_secret("ingress", "a"), [["type"]])
+    unknown["change"]["after_unknown"] = {"data": True}
+    assert replace_severity(tmp_path, [unknown], "kubernetes_secret_v1.tls") is Severity.HIGH
+    container = {"name": "db-root", "recovery_window_in_days": 0}
+    plan = [replaced("aws_secretsmanager_secret.s", container, {**container, "name": "db-root-2"}, [["name"]])]
+    assert replace_severity(tmp_path, plan, "aws_secretsmanager_secret.s") is Severity.HIGH

@@ -52,7 +52,13 @@ from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
-from tfreview.pipeline.rules.recreated import compute_recreated, secondary_pool, self_stopping, written_in_full
+from tfreview.pipeline.rules.recreated import (
+    compute_recreated,
+    secondary_pool,
+    self_stopping,
+    values_rotated,
+    written_in_full,
+)
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
@@ -204,7 +210,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(machine_rebuilt(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
-                               or written_in_full(c, ri)), Severity.MEDIUM),
+                               or written_in_full(c, ri) or values_rotated(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),

@@ -1,7 +1,8 @@
 """Risk rules, lifecycle helper: replaces of objects that hold nothing the plan does not re-create — compute that
 runs what the plan names (a function, a script, a service of containers, a scale set or compute pool, compute that
 suspends itself when idle) with no volume or data disk, a node pool that is not its cluster's system pool, and
-configuration the plan writes in full (a template, a dashboard, a webhook, an alias whose target stays);
+configuration the plan writes in full (a template, a dashboard, a webhook, an alias whose target stays), a secret
+re-written in place with new values for the same entries;
 lifecycle.py grades replaces with them. Named by what the type is in any provider; nothing here reads a
 database, bucket, disk, key, secret or zone, whose replacement starts empty."""
 
@@ -11,11 +12,14 @@ import re
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.kinds import DATA_WORDS, STATEFUL
+from tfreview.pipeline.rules.narrowing import KEY_STORES
 from tfreview.pipeline.rules.rebuilds import DATA_DISKS, DATA_TYPES, ROLE_TAGS, STATEFUL_ROLES
 from tfreview.pipeline.rules.replicas import destroyed_by_name
-from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.tightened import COMPUTED
+from tfreview.pipeline.rules.values import leaves, pairs
 from tfreview.pipeline.rules.workloads import NODE_POOLS, node_pool_kept_cluster
 
 # Compute that runs what the plan names: functions, edge scripts, services of containers, scale sets and pools of
@@ -122,3 +126,41 @@ def written_in_full(change: Change, ri: ReviewInput) -> str | None:
         return None
     return f"an alias re-made pointing at {next(iter(targets.values()))}, which stays; check nothing still uses " \
         "the old alias name"
+
+
+# Where a secret object keeps the values the plan writes into it.
+VALUE_KEYS = ("data", "string_data", "binary_data", "secret_string", "secret_data", "value")
+# Attributes the provider sets on each new object (at any depth): a replace gives them new values.
+NEW_IDS = COMPUTED | {"uid", "resource_version", "generation"}
+MASKED = "(sensitive"
+
+
+def _same_entries(old: Any, new: Any) -> bool:
+    """Whether a secret's values keep their entries: the same keys of a map, or sensitive values on both sides
+    (the plan supplies them; their keys are masked with them)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return set(old) == set(new)
+    return isinstance(old, str) and isinstance(new, str) and (old.startswith(MASKED) == new.startswith(MASKED))
+
+
+def values_rotated(change: Change) -> str | None:
+    """Why replacing a secret object loses nothing, or None: it holds only entries the plan writes (all known),
+    re-made under the same name, in the same place, with the same entries; only their values change (a rotated
+    certificate or password). Not keys that encrypt data others hold."""
+    before, after = _before(change), change.after if isinstance(change.after, dict) else {}
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    if change.action is not Action.REPLACE or KEY_STORES.search(change.type) \
+            or STATEFUL.get(change.type, "secret") != "secret":
+        return None
+    held = [k for k in VALUE_KEYS if before.get(k) not in (None, "", {}) and k not in unknown]
+    if not held or any(not _same_entries(before[k], after.get(k)) for k in held):
+        return None
+    rotated = False
+    for path, _old, value in pairs(change):
+        top, last = re.split(r"[.\[]", path, maxsplit=1)[0], re.split(r"[.\]]", path)[-1]
+        if top in held and value is not UNKNOWN and value is not None:
+            rotated = True
+        elif not (last in NEW_IDS and (value is None or value is UNKNOWN)):
+            return None
+    return "a secret re-written in place with new values for the same entries: a rotation; check its users reload" \
+        if rotated else None
