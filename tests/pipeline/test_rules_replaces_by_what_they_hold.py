@@ -172,3 +172,10 @@ def test_secret_moved_emptied_or_held_elsewhere_stays_high(tmp_path: Path) -> No
     container = {"name": "db-root", "recovery_window_in_days": 0}
     plan = [replaced("aws_secretsmanager_secret.s", container, {**container, "name": "db-root-2"}, [["name"]])]
     assert replace_severity(tmp_path, plan, "aws_secretsmanager_secret.s") is Severity.HIGH
+
+
+def test_notebook_instance_stopping_itself_when_idle_stays_high(tmp_path: Path) -> None:
+    notebook = {"name": "analyst", "machine_type": "n2-standard-4", "auto_stop_minutes": 180}
+    plan = [replaced("acme_workbench_instance.n", notebook, {**notebook, "machine_type": "n2-standard-8"},
+                     [["machine_type"]])]
+    assert replace_severity(tmp_path, plan, "acme_workbench_instance.n") is Severity.HIGH

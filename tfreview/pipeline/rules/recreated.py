@@ -1,10 +1,10 @@
 """Risk rules, lifecycle helper: replaces of objects that hold nothing the plan does not re-create — compute that
 runs what the plan names (a function, a script, a service of containers, a scale set or compute pool, compute that
-suspends itself when idle) with no volume or data disk, a node pool that is not its cluster's system pool, and
-configuration the plan writes in full (a template, a dashboard, a webhook, an alias whose target stays), a secret
-re-written in place with new values for the same entries;
-lifecycle.py grades replaces with them. Named by what the type is in any provider; nothing here reads a
-database, bucket, disk, key, secret or zone, whose replacement starts empty."""
+suspends itself when idle) with no volume or data disk, a node pool that is not its cluster's system pool,
+configuration the plan writes in full (a template, a dashboard, a webhook, an alias whose target stays), and a
+secret re-written in place with new values for the same entries; lifecycle.py grades replaces with them. Named by
+what the type is in any provider; nothing here reads a database, bucket, disk, key or zone, whose replacement
+starts empty."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ COMPUTE_WORDS = frozenset({"cluster", "instance", "pool"})
 # A node pool's own mode saying it is not the pool the cluster's system workloads run on.
 SECONDARY_MODES = frozenset({"user", "secondary", "worker", "workload"})
 # Configuration the plan writes in full: templates, dashboards, webhooks, aliases.
-WRITTEN = re.compile(r"(?:^|_)(?:launch_template|template|dashboard|dashboard_json|dashboard_v\d|webhook|web_hook"
+WRITTEN = re.compile(r"(?:^|_)(?:launch_template|template|dashboard|dashboard_json|webhook|web_hook"
                      r"|hook)(?:_v\d+)?$")
 ALIASES = re.compile(r"(?:^|_)alias(?:es)?$")
 TARGET_KEY = re.compile(r"^(?:target|target_\w+|\w+_id|key_id|key|function_name|function_version)$")
@@ -91,8 +91,10 @@ def compute_recreated(change: Change) -> str | None:
 
 def self_stopping(change: Change) -> str | None:
     """Why replacing compute that stops itself when idle loses nothing, or None: its only data word names compute
-    (a cluster, a pool), it is set to terminate or suspend when idle, and it keeps no data of its own."""
-    if _data_words(change.type) - COMPUTE_WORDS or not _holds_nothing(change) or not any(
+    (a cluster, a pool; not an instance or notebook, whose disk stays with it), it is set to terminate or suspend
+    when idle, and it keeps no data of its own."""
+    if _data_words(change.type) - {"cluster", "pool"} or DATA_TYPES.search(change.type.partition("_")[2].replace(
+            "cluster", "")) or not _holds_nothing(change) or not any(
             SELF_STOPPING.match(str(key).lower()) and isinstance(value, int | float) and not isinstance(value, bool)
             and value > 0 for key, value in _before(change).items()):
         return None
