@@ -155,3 +155,20 @@ def test_staging_or_retired_monitor_deleted_is_medium_prod_stays_high(tmp_path: 
     assert worst(tmp_path, [gone("datadog_monitor.c", prod)]) is Severity.HIGH
     owner_only = {"name": "canary", "tags": ["owner:qa"]}
     assert worst(tmp_path, [gone("datadog_monitor.c", owner_only)]) is Severity.HIGH
+
+
+def test_read_replica_replaced_with_primary_kept_is_medium(tmp_path: Path) -> None:
+    replica = {"identifier": "orders-replica", "replicate_source_db": "orders-main", "availability_zone": "a"}
+    plan = [replaced("aws_db_instance.r", replica, {**replica, "availability_zone": "b"}, [["availability_zone"]])]
+    assert worst(tmp_path, plan, "resource-replace") is Severity.MEDIUM
+
+
+def test_replica_replaced_as_standalone_or_with_its_primary_stays_high(tmp_path: Path) -> None:
+    replica = {"identifier": "orders-replica", "replicate_source_db": "orders-main", "availability_zone": "a"}
+    promoted = {**replica, "replicate_source_db": None, "availability_zone": "b"}
+    plan = [replaced("aws_db_instance.r", replica, promoted, [["availability_zone"]])]
+    assert worst(tmp_path, plan, "resource-replace") is Severity.HIGH
+    primary = {"identifier": "orders-main", "availability_zone": "a"}
+    plan = [replaced("aws_db_instance.r", replica, {**replica, "availability_zone": "b"}, [["availability_zone"]]),
+            replaced("aws_db_instance.m", primary, {**primary, "availability_zone": "b"}, [["availability_zone"]])]
+    assert severity_of(tmp_path, plan, "aws_db_instance.r") is Severity.HIGH

@@ -52,6 +52,13 @@ from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
+from tfreview.pipeline.rules.recreated import (
+    compute_recreated,
+    secondary_pool,
+    self_stopping,
+    values_rotated,
+    written_in_full,
+)
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
@@ -59,6 +66,7 @@ from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
+from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -201,6 +209,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(machine_rebuilt(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
+                               or written_in_full(c, ri) or values_rotated(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                 "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
@@ -211,10 +221,12 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
-                                or tightened(c, looks_stateful(c.type)) or selection_kept(c)), Severity.MEDIUM),
+                                or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)),
+          Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
 )
 
 

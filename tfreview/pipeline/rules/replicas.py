@@ -37,13 +37,19 @@ def _primary(attrs: dict[str, object], by_type: bool) -> str | None:
 
 
 def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted read replica loses no data, or None: it names its primary, and nothing deleted or replaced in
-    the plan is that primary (a copy is rebuilt from it)."""
-    if change.action is not Action.DELETE or KEYS.search(change.type) or not isinstance(change.before, dict):
+    """Why a deleted or replaced read replica loses no data, or None: it names its primary (a replacement names one
+    again: it is re-made as a copy, not as an empty standalone store), and nothing deleted or replaced in the plan
+    is that primary (a copy is rebuilt from it)."""
+    if change.action not in (Action.DELETE, Action.REPLACE) or KEYS.search(change.type) \
+            or not isinstance(change.before, dict):
         return None
-    primary = _primary(change.before, bool(REPLICA_TYPES.search(change.type))) or _source_of_secondary(change.before)
+    by_type = bool(REPLICA_TYPES.search(change.type))
+    primary = _primary(change.before, by_type) or _source_of_secondary(change.before)
     if primary is None:
         return None
+    if change.action is Action.REPLACE and not (isinstance(change.after, dict) and (
+            _primary(change.after, by_type) or _source_of_secondary(change.after))):
+        return None  # promoted to a standalone store: the new one starts empty
     if change.action_reason in REFACTORED and any(
             isinstance(o.after, dict) and _primary(o.after, bool(REPLICA_TYPES.search(o.type))) == primary
             for o in plan_view(ri).creates_by_type.get(change.type, [])):

@@ -1,0 +1,87 @@
+"""Risk rules, lifecycle helper: an access entry (an allow-list entry, a user bound to the hosts it may connect
+from) replaced only because the sources it admits narrow — every new CIDR inside an old one, every new host pattern
+matched by an old one; lifecycle.py grades replaces with it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.kinds import looks_stateful
+from tfreview.pipeline.rules.narrowing import ALLOW_ENTRY, RESTRICTING, USERS
+from tfreview.pipeline.rules.tightened import COMPUTED
+from tfreview.pipeline.rules.values import pairs
+
+# Keys that name the sources an entry admits (any provider's spelling).
+SOURCE_KEYS = re.compile(r"(?:^|_)(?:cidr|cidrs|cidr_block|cidr_blocks|ip|ips|ip_address|ip_addresses|ip_range"
+                         r"|ip_ranges|host|hosts|source|sources|source_range|source_ranges|address|addresses"
+                         r"|allowed_ips|ip_mask|subnet|network)$")
+# Keys that only describe an entry: their text grants nothing.
+DESCRIBING = re.compile(r"^(?:comment|comments|description|notes?|display_name|label)$")
+# Wildcards of host patterns: SQL LIKE (`%`, `_`) and shell globs (`*`, `?`).
+_MANY, _ONE = "%*", "_?"
+_NETWORK_TEXT = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if not _NETWORK_TEXT.match(text.strip()):
+        return None
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """A host pattern as a regex over another pattern's text: a many-wildcard matches anything (a wildcard too),
+    a one-wildcard one character that is not itself a wildcard."""
+    body = "".join(".*" if c in _MANY else f"[^{re.escape(_MANY + _ONE)}]" if c in _ONE else re.escape(c)
+                   for c in text)
+    return re.compile(body + r"\Z", re.IGNORECASE)
+
+
+def covers(old: str, new: str) -> bool:
+    """Whether every source NEW admits, OLD admits too: a CIDR inside another, or a host pattern OLD matches."""
+    old_net, new_net = _network(old), _network(new)
+    if old_net is not None and new_net is not None:
+        return old_net.version == new_net.version and new_net.subnet_of(old_net)  # type: ignore[arg-type]
+    if old_net is not None or new_net is not None:
+        return False
+    return bool(_pattern(old.strip()).match(new.strip()))
+
+
+def _items(value: Any) -> list[str] | None:
+    """A source value as a list of texts, or None when it is not one."""
+    items = value if isinstance(value, list) else [value]
+    return [i for i in items if isinstance(i, str) and i.strip()] if all(isinstance(i, str) for i in items) else None
+
+
+def range_narrowed(change: Change) -> str | None:
+    """Why replacing an access entry loses nothing, or None: it holds no data, admits (no deny or block word),
+    only its source keys force the replace and each new source lies inside an old one, and nothing else but
+    computed ids and descriptions changes."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    if change.action is not Action.REPLACE or not before or not after \
+            or (looks_stateful(change.type) and not (ALLOW_ENTRY.search(change.type) or USERS.search(change.type))):
+        return None
+    if RESTRICTING.search(change.type) or any(RESTRICTING.search(text) for text in string_leaves([before, after])):
+        return None
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
+    if not tops or not all(SOURCE_KEYS.search(top) for top in tops):
+        return None
+    for top in tops:
+        old, new = _items(before.get(top)), _items(after.get(top))
+        if not old or not new or not all(any(covers(o, n) for o in old) for n in new):
+            return None
+    for path, _old, value in pairs(change):
+        top = re.split(r"[.\[]", path, maxsplit=1)[0]
+        if top in tops or DESCRIBING.match(top) or (top in COMPUTED and (value is None or value is UNKNOWN)):
+            continue
+        return None
+    return (f"forced only by {', '.join(sorted(tops))} narrowing: every new source lies inside an old one, so the "
+            "re-made entry admits less")
