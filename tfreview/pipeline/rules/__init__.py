@@ -64,6 +64,7 @@ from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
 # isort: on
@@ -108,6 +109,7 @@ THEMES = (
     "code",
     "provisioners",
     "traffic",
+    "unconditioned",
     "guardrails",
     "databases",
 )

@@ -5,7 +5,8 @@ it or removing its block lets anyone in, like adding 0.0.0.0/0. Not reported whe
 (a private flag on, a public flag off, an internal ingress class or scheme), when a deny default in the same
 block makes an empty list mean "nobody", or when another source list in the same block still narrows who gets in
 or an auth gate is added beside it.
-Free-form strings count too: an annotation or value holding comma-separated CIDRs is an allow-list.
+Free-form strings count too: an annotation or value holding comma-separated CIDRs is an allow-list, and so
+does a list of network filters attached by reference (`traffic_filter`) once every one is detached.
 """
 
 from __future__ import annotations
@@ -57,6 +58,19 @@ def allow_key(key: str) -> bool:
         and not found & AWAY_WORDS
 
 
+# A list of the network filters attached to an endpoint, by reference (`traffic_filter = ["tf-3c9d"]`,
+# `ip_filter_ids`): the filters hold the allowed ranges; detaching every one leaves the endpoint open.
+FILTER_NOUNS = {"filter", "filters", "ruleset", "rulesets"}
+FILTER_SCOPES = {"traffic", "ip", "network", "ingress", "inbound", "firewall"}
+
+
+def _filter_key(key: str) -> bool:
+    """Whether a key lists the network filters (allow-lists by reference) attached to an endpoint."""
+    found = _words(key)
+    return bool(found & FILTER_NOUNS) and bool(found & FILTER_SCOPES) and not found & AWAY_WORDS \
+        and not found & {"exclusion", "exclude", "log", "logs"}
+
+
 def _addresses(value: Any, depth: int = 0) -> bool:
     """Whether VALUE holds at least one IP address or CIDR (strings, lists, nested blocks)."""
     if depth > MAX_DEPTH:
@@ -102,9 +116,19 @@ def _deny_default(node: dict[str, Any]) -> bool:
 
 def _other_sources(node: dict[str, Any], key: str, before: dict[str, Any]) -> bool:
     """Whether another source list in the same block still narrows who gets in, or an auth gate is added."""
-    return any(k != key and not _empty(v) and (bool(_words(k) & SOURCE_WORDS)
-                                               or (bool(_words(k) & AUTH_WORDS) and _empty(before.get(k))))
+    return any(k != key and not _empty(v)
+               and ((bool(_words(k) & SOURCE_WORDS) and not _setting(v))
+                    or (bool(_words(k) & AUTH_WORDS) and _empty(before.get(k))))
                for k, v in node.items())
+
+
+# A yes/no setting beside the list (`allowed_ips_protected_branches_only = "no"`) says how the list applies,
+# it lists no sources of its own.
+SETTING_WORDS = {"yes", "no", "true", "false", "on", "off", "enabled", "disabled"}
+
+
+def _setting(value: Any) -> bool:
+    return isinstance(value, (bool, int, float)) or (isinstance(value, str) and value.strip().lower() in SETTING_WORDS)
 
 
 def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -> Iterator[str]:
@@ -122,6 +146,11 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
         if inner is True or new == old:  # an unchanged value (compared at C speed) empties nothing
             continue
         where = f"{path}.{key}" if path else key
+        if _filter_key(key) and isinstance(old, list) and old and all(isinstance(v, str) for v in old) \
+                and _empty(new):
+            if not _other_sources(after_node, key, before):
+                yield where
+            continue
         if allow_key(key) and _addresses(old) and not _world(old) and (_empty(new) or not _addresses(new)):
             if not _other_sources(after_node, key, before):
                 yield where
@@ -205,7 +234,7 @@ def closed(before: Any, after: Any, depth: int = 0) -> bool:
 
 
 @on_change(words=(b"authorized", b"authorised", b"allow", b"bound", b"whitelist", b"trusted", b"permitted",
-                  b"source", b"src"))  # ALLOW_WORDS: allow_key() needs one
+                  b"source", b"src", b"filter", b"ruleset"))  # ALLOW_WORDS: allow_key() needs one; FILTER_NOUNS
 def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:

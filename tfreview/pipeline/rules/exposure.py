@@ -53,6 +53,9 @@ AWAY_TYPES = {"route", "routes", "router", "nat", "vpn", "peering", "egress", "o
 # Filters in front of a service (WAF, Cloud Armor): an "allow *" default rule there opens nothing by itself.
 FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
                           r"|firewall_(?:network|application|nat)_rule")
+# A ruleset whose type says it filters what comes in (`*_space_inbound_ruleset`) is the network filter itself,
+# not a filter in front of one: an allow from anywhere there opens the door.
+INBOUND_FILTER = {"inbound", "ingress"}
 # CIDR lists that guard a managed API endpoint (EKS, GKE, AKS): a provider default on create, news on update.
 API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
 # Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
@@ -101,7 +104,8 @@ def words(key: str) -> set[str]:
 
 def openings(resource_type: str, values: dict[str, Any]) -> list[Opening]:
     """(path, source, ports) for each way VALUES let the whole internet in beyond 80/443."""
-    if resource_type.endswith("_vpc") or FILTER_TYPES.search(resource_type):
+    if resource_type.endswith("_vpc") or (FILTER_TYPES.search(resource_type)
+                                           and not words(resource_type) & INBOUND_FILTER):
         return []
     found: list[Opening] = []
     # On a route, VPN or peering type an internet-wide address is a destination, unless a key says in so many

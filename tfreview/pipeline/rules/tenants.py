@@ -290,11 +290,15 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
             continue
         if any(_match_all(v) for v in string_leaves(before.get(key))):
             continue
-        wild = next((v for v in string_leaves(value) if _match_all(v)), None)
-        if wild is None:
+        # In a block of permissions (`permissions { configure, write, read }`) the inner key says what matches all.
+        wild_at = next(((inner, v) for inner, v in _flat(value, key) if _match_all(v)), None)
+        if wild_at is None:
             continue
+        inner, wild = wild_at
+        last = re.sub(r"\[\d+\]", "", inner).rsplit(".", 1)[-1].lower()
+        what = last if PATTERN_KEY.match(last) else key.lower()
         anonymous = ANONYMOUS.match(principal) is not None
-        level = Severity.HIGH if anonymous or key.lower().startswith(WRITE_KEYS) else Severity.MEDIUM
+        level = Severity.HIGH if anonymous or what.startswith(WRITE_KEYS) else Severity.MEDIUM
         who = f" for {principal}" if principal else ""
         yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} (matches everything)',
                       level)

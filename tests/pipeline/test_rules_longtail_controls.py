@@ -1,0 +1,127 @@
+"""Controls of providers nobody listed, read by what their attributes mean: allow-lists emptied, inbound rulesets
+opened, switches that turn off an allow rule, a public share or an exclusion, deny entries, read-only patterns,
+whole-population groups and share links switched off. Each case has a twin that must read the other way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
+from tfreview.pipeline.findings import Severity
+
+
+def _highs(tmp_path: Path, address: str, after: Any, before: Any = None) -> set[str]:
+    found = judge(tmp_path, [resource(address, after, before)])
+    return {rule for rule, severity in found.items() if severity is Severity.HIGH}
+
+
+@pytest.mark.parametrize(("only_flag", "fires"), [("no", True), ("yes", True)])
+def test_allowlist_emptied_beside_a_yes_no_setting_is_open(tmp_path: Path, only_flag: str, fires: bool) -> None:
+    before = {"name": "db", "allowed_ips": ["203.0.113.10/32"], "allowed_ips_protected_branches_only": only_flag}
+    after = {**before, "allowed_ips": []}
+    assert ("allowlist-emptied" in _highs(tmp_path, "acme_project.db", after, before)) is fires
+
+
+def test_allowlist_emptied_beside_another_source_list_stays_quiet(tmp_path: Path) -> None:
+    before = {"name": "db", "allowed_ips": ["203.0.113.10/32"], "allowed_source_ranges": ["198.51.100.0/28"]}
+    after = {**before, "allowed_ips": []}
+    assert "allowlist-emptied" not in _highs(tmp_path, "acme_project.db", after, before)
+
+
+@pytest.mark.parametrize(("after_filters", "fires"), [([], True), (None, True), (["flt-b"], False)])
+def test_every_traffic_filter_detached_is_open(tmp_path: Path, after_filters: Any, fires: bool) -> None:
+    before = {"name": "search", "traffic_filter": ["flt-a", "flt-b"], "region": "eu-west-1"}
+    after = {**before, "traffic_filter": after_filters}
+    assert ("allowlist-emptied" in _highs(tmp_path, "acme_search_deployment.main", after, before)) is fires
+
+
+def test_an_exclusion_filter_list_emptied_is_not_an_allowlist(tmp_path: Path) -> None:
+    before = {"name": "idx", "exclusion_filter": ["drop-debug"]}
+    after = {**before, "exclusion_filter": []}
+    assert "allowlist-emptied" not in _highs(tmp_path, "acme_logs_index.main", after, before)
+
+
+@pytest.mark.parametrize(("source", "fires"), [("0.0.0.0/0", True), ("192.0.2.0/24", False)])
+def test_an_inbound_ruleset_allowing_everyone_is_open(tmp_path: Path, source: str, fires: bool) -> None:
+    before = {"space": "prod", "rule": [{"action": "allow", "source": "203.0.113.0/24"}]}
+    after = {"space": "prod", "rule": [*before["rule"], {"action": "allow", "source": source}]}
+    assert ("network-open-ingress" in _highs(tmp_path, "acme_space_inbound_ruleset.prod", after, before)) is fires
+
+
+def test_a_waf_ruleset_allowing_everyone_stays_a_filter_in_front(tmp_path: Path) -> None:
+    before = {"zone": "z", "rule": [{"action": "block", "source": "203.0.113.0/24"}]}
+    after = {"zone": "z", "rule": [*before["rule"], {"action": "allow", "source": "0.0.0.0/0"}]}
+    assert "network-open-ingress" not in _highs(tmp_path, "acme_zone_ruleset.edge", after, before)
+
+
+@pytest.mark.parametrize(("action", "fires"), [("ALLOW", False), ("BLOCK", True)])
+def test_a_firewall_rule_turned_off_is_tightening_only_when_it_allowed(tmp_path: Path, action: str,
+                                                                       fires: bool) -> None:
+    before = {"name": "r", "order": 4, "state": "ENABLED", "action": action, "src_ips": ["10.0.0.0/16"]}
+    after = {**before, "state": "DISABLED"}
+    assert ("detection-disabled" in _highs(tmp_path, "acme_firewall_rule.r", after, before)) is fires
+
+
+@pytest.mark.parametrize(("address", "fires"), [("grafana_dashboard_public.d", False), ("grafana_alert_rule.d", True)])
+def test_a_public_share_turned_off_is_not_a_detector_stopping(tmp_path: Path, address: str, fires: bool) -> None:
+    before = {"uid": "d", "is_enabled": True}
+    after = {**before, "is_enabled": False}
+    assert ("detection-disabled" in _highs(tmp_path, address, after, before)) is fires
+
+
+def test_an_exclusion_removed_from_a_log_index_keeps_more_logs(tmp_path: Path) -> None:
+    before = {"name": "security", "exclusion_filter": [{"name": "sample", "is_enabled": True}]}
+    after = {**before, "exclusion_filter": []}
+    assert "detection-disabled" not in _highs(tmp_path, "datadog_logs_index.security", after, before)
+
+
+def test_a_monitor_turned_off_on_the_same_provider_still_stops_a_detector(tmp_path: Path) -> None:
+    before = {"name": "cpu", "enabled": True}
+    assert "detection-disabled" in _highs(tmp_path, "datadog_monitor.cpu", {**before, "enabled": False}, before)
+
+
+@pytest.mark.parametrize(("permission", "fires"), [("Deny", False), ("Allow", True)])
+def test_a_deny_entry_for_everyone_grants_nothing(tmp_path: Path, permission: str, fires: bool) -> None:
+    after = {"resource_name": "payments.", "acl_principal": "User:*", "acl_host": "203.0.113.66",
+             "acl_operation": "All", "acl_permission_type": permission}
+    assert ("iam-public-member" in _highs(tmp_path, "acme_acl.payments", after)) is fires
+
+
+@pytest.mark.parametrize(("principal", "fires"), [("users", True), ("account users", True), ("admin users", False),
+                                                  ("data-eng-prod", False)])
+def test_built_in_groups_of_every_user_are_everyone(tmp_path: Path, principal: str, fires: bool) -> None:
+    after = {"scope": "prod-payments", "principal": principal, "permission": "MANAGE"}
+    assert ("iam-public-member" in _highs(tmp_path, "acme_secret_acl.all", after)) is fires
+
+
+@pytest.mark.parametrize(("write", "fires"), [("^$", False), (".*", True)])
+def test_read_only_permission_triples_are_not_a_write_wildcard(tmp_path: Path, write: str, fires: bool) -> None:
+    after = {"user": "exporter", "vhost": "/orders", "permissions": [{"configure": "^$", "write": write, "read": ".*"}]}
+    assert ("iam-wildcard" in _highs(tmp_path, "acme_broker_permissions.exporter", after)) is fires
+
+
+@pytest.mark.parametrize(("link_after", "fires"), [(False, False), (True, True)])
+def test_a_share_link_switched_off_outlives_no_limit(tmp_path: Path, link_after: bool, fires: bool) -> None:
+    before = {"secret_path": "prod/payments/key", "public_link_enabled": True, "link_expiry_hours": 24}
+    after = {**before, "public_link_enabled": link_after, "link_expiry_hours": 0}
+    assert ("secrets-shared" in _highs(tmp_path, "acme_secret_share.s", after, before)) is fires
+
+
+def _filter_rule(**changes: Any) -> dict[str, Any]:
+    rule = {"name": "temp", "order": 1, "state": "ENABLED", "action": "ALLOW", "enable_full_logging": False,
+            "src_ips": [], "dest_addresses": [], "dest_countries": [], "nw_services": [], "groups": [], "users": []}
+    return {**rule, **changes}
+
+
+@pytest.mark.parametrize(("rule", "fires"), [
+    (_filter_rule(), True),
+    (_filter_rule(src_ips=["10.20.0.0/16"]), False),
+    (_filter_rule(action="BLOCK_DROP"), False),
+    (_filter_rule(state="DISABLED"), False),
+    (_filter_rule(nw_services=[], dest_port=22), False),
+])
+def test_an_allow_rule_with_no_condition_passes_everything(tmp_path: Path, rule: dict[str, Any], fires: bool) -> None:
+    assert ("firewall-passes-all" in _highs(tmp_path, "acme_firewall_filtering_rule.r", rule)) is fires
