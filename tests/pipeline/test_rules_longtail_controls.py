@@ -125,3 +125,43 @@ def _filter_rule(**changes: Any) -> dict[str, Any]:
 ])
 def test_an_allow_rule_with_no_condition_passes_everything(tmp_path: Path, rule: dict[str, Any], fires: bool) -> None:
     assert ("firewall-passes-all" in _highs(tmp_path, "acme_firewall_filtering_rule.r", rule)) is fires
+
+
+@pytest.mark.parametrize(("tags", "fires"), [(["administrator"], True), (["monitoring"], False)])
+def test_a_principal_tagged_with_a_top_role_is_a_privilege_grant(tmp_path: Path, tags: list[str], fires: bool) -> None:
+    before = {"name": "orders-svc", "tags": []}
+    after = {**before, "tags": tags}
+    assert ("iam-privileged-role" in _highs(tmp_path, "acme_broker_user.orders", after, before)) is fires
+
+
+def test_resource_labels_as_a_map_are_not_roles(tmp_path: Path) -> None:
+    before = {"name": "orders", "tags": {"team": "payments"}}
+    after = {**before, "tags": {"team": "payments", "owner": "admin"}}
+    assert "iam-privileged-role" not in _highs(tmp_path, "acme_broker_user.orders", after, before)
+
+
+@pytest.mark.parametrize(("role", "fires"), [("Admin", True), ("Editor", False)])
+def test_a_service_account_raised_to_admin(tmp_path: Path, role: str, fires: bool) -> None:
+    before = {"name": "ci", "role": "Viewer"}
+    after = {**before, "role": role}
+    assert ("iam-privileged-role" in _highs(tmp_path, "acme_service_account.ci", after, before)) is fires
+
+
+@pytest.mark.parametrize(("share", "fires"), [("public", True), ("email", False)])
+def test_an_object_shared_publicly_on_create(tmp_path: Path, share: str, fires: bool) -> None:
+    after = {"dashboard_uid": "revenue", "is_enabled": True, "share": share}
+    assert ("public-access" in _highs(tmp_path, "acme_dashboard_public_link.d", after)) is fires
+
+
+@pytest.mark.parametrize(("allowed", "fires"), [(True, True), (False, False)])
+def test_an_integration_created_with_configuration_access(tmp_path: Path, allowed: bool, fires: bool) -> None:
+    after = {"name": "automation", "type": "API", "enabled": True, "allow_configuration_access": allowed}
+    assert ("iam-privileged-role" in _highs(tmp_path, "acme_api_integration.a", after)) is fires
+
+
+@pytest.mark.parametrize(("old", "new", "fires"), [("NEVER", "ALWAYS", True), ("ALWAYS", "NEVER", False),
+                                                   ("NEVER", "ON_NET", False)])
+def test_traffic_made_to_always_bypass_the_access_broker(tmp_path: Path, old: str, new: str, fires: bool) -> None:
+    before = {"name": "corp-apps", "enabled": True, "bypass_type": old, "domain_names": ["wiki.corp.example"]}
+    after = {**before, "bypass_type": new}
+    assert ("auth-weakened" in _highs(tmp_path, "acme_application_segment.corp", after, before)) is fires
