@@ -165,3 +165,36 @@ def test_traffic_made_to_always_bypass_the_access_broker(tmp_path: Path, old: st
     before = {"name": "corp-apps", "enabled": True, "bypass_type": old, "domain_names": ["wiki.corp.example"]}
     after = {**before, "bypass_type": new}
     assert ("auth-weakened" in _highs(tmp_path, "acme_application_segment.corp", after, before)) is fires
+
+
+@pytest.mark.parametrize(("key", "value", "fires"), [("allowed_projects", ["*"], True),
+                                                      ("allowed_projects", ["acme/infra", "acme/app"], False),
+                                                      ("allowed_origins", ["*"], False)])
+def test_a_runner_opened_to_any_project(tmp_path: Path, key: str, value: list[str], fires: bool) -> None:
+    before = {"name": "deploy", "privileged": True, key: ["acme/infra"]}
+    after = {**before, key: value}
+    assert ("ci-trust-widened" in _highs(tmp_path, "acme_ci_runner.deploy", after, before)) is fires
+
+
+@pytest.mark.parametrize(("old", "new", "fires"), [(False, True, True), (True, False, False)])
+def test_a_runner_made_to_run_fork_pipelines(tmp_path: Path, old: bool, new: bool, fires: bool) -> None:
+    before = {"name": "deploy", "fork_pipelines": old}
+    after = {**before, "fork_pipelines": new}
+    assert ("ci-trust-widened" in _highs(tmp_path, "acme_ci_runner.deploy", after, before)) is fires
+
+
+def _flag(key: str, enabled: bool, rollout: int, environment: str = "production") -> dict[str, Any]:
+    return {"key": key, "environment": environment, "enabled": enabled, "rollout_percentage": rollout}
+
+
+@pytest.mark.parametrize(("key", "before", "after", "expected"), [
+    ("skip_mfa_check", _flag("skip_mfa_check", False, 0), _flag("skip_mfa_check", True, 100), Severity.HIGH),
+    ("skip_mfa_check", _flag("skip_mfa_check", True, 0), _flag("skip_mfa_check", True, 5), Severity.HIGH),
+    ("skip_mfa_check", _flag("skip_mfa_check", True, 100), _flag("skip_mfa_check", False, 100), None),
+    ("skip_onboarding_tour", _flag("skip_onboarding_tour", False, 0), _flag("skip_onboarding_tour", True, 100), None),
+    ("bypass_auth", _flag("bypass_auth", False, 0, "dev"), _flag("bypass_auth", True, 100, "dev"), Severity.MEDIUM),
+])
+def test_a_flag_that_skips_a_security_check_goes_live(tmp_path: Path, key: str, before: dict[str, Any],
+                                                     after: dict[str, Any], expected: Severity | None) -> None:
+    found = judge(tmp_path, [resource(f"acme_feature_flag.{key}", after, before)])
+    assert found.get("auth-weakened") is expected
