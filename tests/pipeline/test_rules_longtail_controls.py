@@ -198,3 +198,41 @@ def test_a_flag_that_skips_a_security_check_goes_live(tmp_path: Path, key: str, 
                                                      after: dict[str, Any], expected: Severity | None) -> None:
     found = judge(tmp_path, [resource(f"acme_feature_flag.{key}", after, before)])
     assert found.get("auth-weakened") is expected
+
+
+def test_a_share_named_public_is_not_a_public_share_mode(tmp_path: Path) -> None:
+    after = {"name": "docs", "share": "public-assets-nfs", "quota": 50}
+    assert "public-access" not in _highs(tmp_path, "acme_file_volume.docs", after)
+
+
+def test_an_allow_rule_whose_conditions_sit_in_a_rule_block_is_narrow(tmp_path: Path) -> None:
+    rule = _filter_rule(rule=[{"src_ips": ["10.0.0.0/8"]}])
+    assert "firewall-passes-all" not in _highs(tmp_path, "acme_firewall_filtering_rule.r", rule)
+
+
+def _replaced(address: str, before: dict[str, Any], after: dict[str, Any], forced_by: str) -> dict[str, Any]:
+    entry = resource(address, after, before, actions=["delete", "create"])
+    entry["change"]["replace_paths"] = [[forced_by]]
+    entry["action_reason"] = "replace_because_cannot_update"
+    return entry
+
+
+@pytest.mark.parametrize(("address", "key", "old", "new", "expected"), [
+    ("acme_project_ip_access_list.office", "cidr_block", "10.40.0.0/16", "10.40.12.0/24", Severity.MEDIUM),
+    ("acme_project_ip_access_list.office", "cidr_block", "10.40.12.0/24", "10.40.0.0/16", Severity.HIGH),
+    ("acme_project_ip_access_list.office", "cidr_block", "10.40.0.0/16", "192.168.0.0/24", Severity.HIGH),
+    ("acmedb_user.app", "host", "%", "10.12.4.%", Severity.MEDIUM),
+    ("acmedb_user.app", "host", "10.12.4.%", "%", Severity.HIGH),
+])
+def test_an_allow_entry_replaced_to_admit_a_narrower_range(tmp_path: Path, address: str, key: str, old: str, new: str,
+                                                            expected: Severity) -> None:
+    before = {"id": "x1", "project_id": "p1", key: old, "comment": "office"}
+    found = judge(tmp_path, [_replaced(address, before, {**before, key: new}, key)])
+    assert found.get("resource-replace") is expected
+
+
+@pytest.mark.parametrize(("cidr", "expected"), [("0.0.0.0/0", Severity.MEDIUM), ("203.0.113.0/24", Severity.HIGH)])
+def test_the_world_entry_of_an_access_list_deleted_alone(tmp_path: Path, cidr: str, expected: Severity) -> None:
+    before = {"id": "tmp0", "project_id": "p1", "cidr_block": cidr, "comment": "migration window"}
+    found = judge(tmp_path, [resource("acme_project_ip_access_list.tmp", None, before, actions=["delete"])])
+    assert found.get("resource-delete") is expected

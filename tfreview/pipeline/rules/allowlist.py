@@ -147,7 +147,7 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
             continue
         where = f"{path}.{key}" if path else key
         if _filter_key(key) and isinstance(old, list) and old and all(isinstance(v, str) for v in old) \
-                and _empty(new):
+                and _empty(new) and not _world(old):
             if not _other_sources(after_node, key, before):
                 yield where
             continue

@@ -25,7 +25,7 @@ OFF = {"disabled", "disable", "inactive", "off", "false", "paused"}
 META_WORDS = {"name", "description", "order", "rank", "state", "status", "action", "id", "enabled", "enable",
               "disabled", "logging", "log", "logs", "full", "priority", "position", "comment", "comments", "type",
               "default", "predefined", "access", "sequence", "precedence", "index", "notes", "title", "labels",
-              "label", "tags", "tag", "all", "timeouts", "version", "decision", "verdict", "rule", "uid", "etag"}
+              "label", "tags", "tag", "all", "timeouts", "version", "decision", "verdict", "uid", "etag"}
 NUMBER_CONDITIONS = {"port", "ports", "protocol", "protocols"}
 MIN_CONDITIONS = 3  # enough empty match lists to tell the rule's shape: one empty list alone says little
 
