@@ -236,3 +236,20 @@ def test_the_world_entry_of_an_access_list_deleted_alone(tmp_path: Path, cidr: s
     before = {"id": "tmp0", "project_id": "p1", "cidr_block": cidr, "comment": "migration window"}
     found = judge(tmp_path, [resource("acme_project_ip_access_list.tmp", None, before, actions=["delete"])])
     assert found.get("resource-delete") is expected
+
+
+@pytest.mark.parametrize(("address", "after", "fires"), [
+    ("acme_service_account.ci", {"name": "ci", "role": "Admin"}, True),
+    ("acme_service_account.ci", {"name": "ci", "role": "Viewer"}, False),
+    ("acme_broker_user.x", {"name": "x", "tags": ["administrator"]}, True),
+    ("acme_broker_user.x", {"name": "x", "tags": ["monitoring"]}, False),
+])
+def test_a_principal_created_with_a_top_role(tmp_path: Path, address: str, after: dict[str, Any], fires: bool) -> None:
+    assert ("iam-privileged-role" in _highs(tmp_path, address, after)) is fires
+
+
+@pytest.mark.parametrize(("services", "fires"), [(["any"], True), (["application-default"], False)])
+def test_an_allow_rule_whose_lists_hold_only_any(tmp_path: Path, services: list[str], fires: bool) -> None:
+    rule = {"name": "temp", "action": "allow", "source_zones": ["any"], "source_addresses": ["any"],
+            "destination_addresses": ["any"], "applications": ["any"], "services": services}
+    assert ("firewall-passes-all" in _highs(tmp_path, "acme_security_rule.r", rule)) is fires

@@ -129,7 +129,7 @@ def _admin_scope(values: dict[str, Any]) -> str:
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
 GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team",
-               "binding", "assignment", "attachment", "scope")
+               "binding", "assignment", "attachment", "scope", "service_account")
 # An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
 # its holder can grant itself anything, so it is admin whatever the role is called.
 ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges"
@@ -187,7 +187,9 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         return
     before, after = sides(change)
     for key, value in after.items():
-        if not LEVEL_KEY.search(key.lower()) or value == before.get(key):
+        # A principal's tags that are its roles (`tags = ["administrator"]` on a broker user), unlike label maps.
+        role_tags = key.lower() in ("tags", "user_tags") and isinstance(value, list)
+        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == before.get(key):
             continue
         old = set(string_leaves(before.get(key)))
         admin = [v for v in string_leaves(value) if v not in old and admin_value(v)]

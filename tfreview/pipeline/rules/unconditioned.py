@@ -1,5 +1,6 @@
 """Risk rules, network filtering: an allow rule of any provider with no condition at all (every source,
-destination, service, user, group and location list empty) matches all traffic and lets it through.
+destination, service, user, group and location list empty, or holding only `any`) matches all traffic and lets it
+through.
 
 Reported under firewall-passes-all (declared in traffic.py) when a change makes an active rule so; a rule that
 denies or blocks, one switched off, or one that names anything to match (a list item, an expression, a port) is
@@ -34,6 +35,15 @@ def _meta(key: str) -> bool:
     return {w for w in _SPLIT.split(key.lower()) if w} <= META_WORDS
 
 
+# List items that match anything (`source_addresses = ["any"]`): such a list narrows nothing.
+ANY = {"any", "*", "all", "0.0.0.0/0", "::/0"}
+
+
+def _unconstrained(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip().lower() in ANY
+                                                           for v in value)
+
+
 def _allows_everything(values: dict[str, Any]) -> bool:
     """Whether VALUES are an active allow rule whose every match list is empty and that names nothing to match."""
     verb = next((values[k] for k in ACTION_KEYS if isinstance(values.get(k), str)), None)
@@ -52,7 +62,7 @@ def _allows_everything(values: dict[str, Any]) -> bool:
             if {w for w in _SPLIT.split(key.lower())} & NUMBER_CONDITIONS:
                 return False
             continue
-        if value in ([], {}, ""):
+        if value in ([], {}, "") or _unconstrained(value):
             empty_lists += isinstance(value, list)
             continue
         return False  # something to match: a source, a service, an expression
