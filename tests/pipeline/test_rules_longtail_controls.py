@@ -253,3 +253,25 @@ def test_an_allow_rule_whose_lists_hold_only_any(tmp_path: Path, services: list[
     rule = {"name": "temp", "action": "allow", "source_zones": ["any"], "source_addresses": ["any"],
             "destination_addresses": ["any"], "applications": ["any"], "services": services}
     assert ("firewall-passes-all" in _highs(tmp_path, "acme_security_rule.r", rule)) is fires
+
+
+@pytest.mark.parametrize(("effect", "fires"), [("Deny", False), ("Allow", True)])
+def test_a_deny_entry_matching_every_action_grants_nothing(tmp_path: Path, effect: str, fires: bool) -> None:
+    after = {"principal": "User:*", "actions": ["*"], "effect": effect}
+    assert ("iam-wildcard" in _highs(tmp_path, "acme_topic_permission.x", after)) is fires
+
+
+@pytest.mark.parametrize(("key", "value", "fires"), [("share_publicly", True, True), ("anyone_with_link", True, True),
+                                                      ("share_publicly", False, False),
+                                                      ("public_link_disabled", True, False)])
+def test_an_object_created_shared_with_anyone_who_has_the_link(tmp_path: Path, key: str, value: bool,
+                                                               fires: bool) -> None:
+    assert ("public-access" in _highs(tmp_path, "acme_report.r", {"name": "r", key: value})) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "fires"), [("require_login", True, False, True),
+                                                           ("password_protected", True, False, True),
+                                                           ("password_protected", False, True, False)])
+def test_a_page_that_no_longer_asks_for_a_sign_in(tmp_path: Path, key: str, old: bool, new: bool, fires: bool) -> None:
+    before = {"name": "docs", key: old}
+    assert ("auth-weakened" in _highs(tmp_path, "acme_site.docs", {**before, key: new}, before)) is fires

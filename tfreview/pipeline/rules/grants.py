@@ -211,7 +211,7 @@ def everyone_member(member: str) -> bool:
 
 # The effect of an entry that may allow or deny (`acl_permission_type = "Deny"`, `effect`, `action`): a deny entry
 # for everyone takes access away from everyone, it grants none.
-EFFECT_KEYS = re.compile(r"(?:\w+_)?(?:permission_type|effect|action|access_type|decision|type)")
+EFFECT_KEYS = re.compile(r"(?:\w+_)?(?:permission_type|effect|action|decision)|access|access_type")
 DENY_EFFECTS = {"deny", "denied", "block", "reject", "drop"}
 
 

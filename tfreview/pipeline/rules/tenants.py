@@ -15,7 +15,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.datakeys import erases_everywhere
-from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.grants import PRIVILEGED, denies
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
@@ -285,6 +285,8 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
     if change.type.startswith(KNOWN_PROVIDERS) or not any(word in change.type for word in PERMISSION_WORDS):
         return
     before, after = sides(change)
+    if denies(after):
+        return  # a deny entry that matches everything takes access away, it grants none
     principal = next((str(after[k]) for k in ("user", "username", "role", "principal", "grantee", "member")
                       if isinstance(after.get(k), str)), "")
     for key, value in after.items():
