@@ -275,3 +275,48 @@ def test_an_object_created_shared_with_anyone_who_has_the_link(tmp_path: Path, k
 def test_a_page_that_no_longer_asks_for_a_sign_in(tmp_path: Path, key: str, old: bool, new: bool, fires: bool) -> None:
     before = {"name": "docs", key: old}
     assert ("auth-weakened" in _highs(tmp_path, "acme_site.docs", {**before, key: new}, before)) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "rule", "fires"), [
+    ("allow_all_ips", False, True, "public-access", True),
+    ("allow_all_ips", True, False, "public-access", False),
+    ("enforce_ip_allowlist", True, False, "public-access", True),
+    ("allow_signup", False, True, "auth-weakened", True),
+    ("self_signup_enabled", True, False, "auth-weakened", False),
+    ("invite_only", True, False, "auth-weakened", True),
+    ("auto_approve_members", False, True, "auth-weakened", True),
+    ("verify_signature", True, False, "auth-weakened", True),
+    ("verify_signature", False, True, "auth-weakened", False),
+])
+def test_switches_that_open_a_workspace_to_anyone(tmp_path: Path, key: str, old: Any, new: Any, rule: str,
+                                                  fires: bool) -> None:
+    before = {"name": "w", key: old}
+    assert (rule in _highs(tmp_path, "acme_workspace.w", {**before, key: new}, before)) is fires
+
+
+@pytest.mark.parametrize(("key", "new", "fires"), [("allowed_email_domains", [], True),
+                                                   ("allowed_email_domains", ["*"], True),
+                                                   ("allowed_email_domains", ["acme.com", "acme.io"], False),
+                                                   ("allowed_redirect_domains", [], False)])
+def test_the_email_domains_allowed_to_sign_in_emptied(tmp_path: Path, key: str, new: list[str], fires: bool) -> None:
+    before = {"name": "w", key: ["acme.com"]}
+    assert ("allowlist-emptied" in _highs(tmp_path, "acme_workspace.w", {**before, key: new}, before)) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "rule", "fires"), [
+    ("min_password_length", 14, 6, "auth-weakened", True),
+    ("min_password_length", 14, 10, "auth-weakened", False),
+    ("lockout_threshold", 5, 0, "auth-weakened", True),
+    ("lockout_threshold", 5, 10, "auth-weakened", False),
+    ("csrf_protection", True, False, "auth-weakened", True),
+    ("rate_limit_enabled", False, True, "auth-weakened", False),
+    ("enable_sso", True, False, "auth-weakened", True),
+    ("allow_impersonation", False, True, "iam-privileged-role", True),
+    ("allow_impersonation", True, False, "iam-privileged-role", False),
+    ("data_masking_enabled", True, False, "data-policy-opened", True),
+    ("mask_secrets", False, True, "data-policy-opened", False),
+])
+def test_sign_in_and_data_guards_of_any_provider(tmp_path: Path, key: str, old: Any, new: Any, rule: str,
+                                                 fires: bool) -> None:
+    before = {"name": "w", key: old}
+    assert (rule in _highs(tmp_path, "acme_workspace.w", {**before, key: new}, before)) is fires

@@ -72,9 +72,3 @@ control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-b
         ladder(("internal", "internal_managed", "internal_self_managed"),
                ("external", "external_managed", "internet-facing", "internet_facing", "public")),
         "made internet-facing")
-# A switch that shares an object with anyone who has its link (`share_publicly`, `public_sharing`,
-# `anyone_with_link`): on, the data is public; notable on a new object too, sharing is a deliberate act.
-control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$)"
-        r"(?:\w*(?:share|shared|sharing|link)_?(?:publicly|public|with_anyone|anyone|everyone)\w*"
-        r"|(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)\w*|anyone_with_(?:the_)?link"
-        r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)

@@ -127,13 +127,3 @@ control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones
 control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
         ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
         "high availability turned off")
-# When traffic skips the access broker or proxy in front of an application (`bypass_type` NEVER → ALWAYS): it then
-# reaches the application with no identity or policy check. Bypassing on a trusted network only is a usual setup.
-control(AUTH, r"\w*bypass_(?:type|mode|policy)",
-        ladder(("never", "none", "off", "disabled", "on_net", "on_network", "trusted_network", "conditional"),
-               ("always", "all", "any", "everyone")),
-        "traffic now bypasses the access check", create=Severity.HIGH, create_below=2)
-# A page, site or share that asked for a sign-in or a password before showing anything (`require_login`,
-# `password_protected`): off, anyone who finds it reads it.
-control(AUTH, r"require_(?:login|sign_?in|password)|(?:login|sign_?in|password)_required"
-        r"|password_protect(?:ed|ion)(?:_enabled)?", flag, "a sign-in or password is no longer asked for")
