@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import review_rules_alone
 from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
 from tfreview.pipeline.findings import Severity
 
@@ -320,3 +321,10 @@ def test_sign_in_and_data_guards_of_any_provider(tmp_path: Path, key: str, old: 
                                                  fires: bool) -> None:
     before = {"name": "w", key: old}
     assert (rule in _highs(tmp_path, "acme_workspace.w", {**before, key: new}, before)) is fires
+
+
+def test_an_uplink_public_address_is_not_a_share_link(tmp_path: Path) -> None:
+    before = {"name": "edge", "uplink_public_ip_enabled": False}
+    after = {**before, "uplink_public_ip_enabled": True}
+    found = review_rules_alone(tmp_path, [resource("acme_router.edge", after, before)]).findings
+    assert not [f for f in found if "shared with anyone" in f.message]

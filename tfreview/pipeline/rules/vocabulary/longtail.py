@@ -29,8 +29,9 @@ def password_length(value: Any) -> float | None:
 # A switch that shares an object with anyone who has its link (`share_publicly`, `public_sharing`,
 # `anyone_with_link`): on, the data is public; notable on a new object too, sharing is a deliberate act.
 control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$)"
-        r"(?:\w*(?:share|shared|sharing|link)_?(?:publicly|public|with_anyone|anyone|everyone)\w*"
-        r"|(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)\w*|anyone_with_(?:the_)?link"
+        r"(?:(?:\w+_)?(?:share|shared|sharing|link)_?(?:publicly|public|with_anyone|anyone|everyone)(?:_\w+)?"
+        r"|(?:\w+_)?(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)(?:_\w+)?"
+        r"|anyone_with_(?:the_)?link"
         r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)
 # A switch that lets any address connect, or stops enforcing the source allow-list it had.
 control(PUBLIC, r"allow_(?:all|any)_(?:ips?|sources?|addresses|networks|cidrs)", inverted, "any address may connect")
