@@ -328,3 +328,11 @@ def test_an_uplink_public_address_is_not_a_share_link(tmp_path: Path) -> None:
     after = {**before, "uplink_public_ip_enabled": True}
     found = review_rules_alone(tmp_path, [resource("acme_router.edge", after, before)]).findings
     assert not [f for f in found if "shared with anyone" in f.message]
+
+
+@pytest.mark.parametrize(("key", "fires"), [("ip_allowlist_ids", True), ("ip_acl_ids", True),
+                                            ("deny_list_ids", False), ("event_filter_ids", False)])
+def test_allow_lists_attached_by_id_all_detached(tmp_path: Path, key: str, fires: bool) -> None:
+    before = {"name": "cache", key: ["al-1"]}
+    after = {**before, key: []}
+    assert ("allowlist-emptied" in _highs(tmp_path, "acme_cache_cluster.c", after, before)) is fires

@@ -62,15 +62,17 @@ def allow_key(key: str) -> bool:
 
 # A list of the network filters attached to an endpoint, by reference (`traffic_filter = ["tf-3c9d"]`,
 # `ip_filter_ids`): the filters hold the allowed ranges; detaching every one leaves the endpoint open.
-FILTER_NOUNS = {"filter", "filters", "ruleset", "rulesets"}
+FILTER_NOUNS = {"filter", "filters", "ruleset", "rulesets", "acl", "acls"}
+REFERENCE_WORDS = {"id", "ids", "ref", "refs", "names"}
 FILTER_SCOPES = {"traffic", "ip", "network", "ingress", "inbound", "firewall"}
 
 
 def _filter_key(key: str) -> bool:
     """Whether a key lists the network filters (allow-lists by reference) attached to an endpoint."""
     found = _words(key)
-    return bool(found & FILTER_NOUNS) and bool(found & FILTER_SCOPES) and not found & AWAY_WORDS \
-        and not found & {"exclusion", "exclude", "log", "logs"}
+    by_reference = allow_key(key) and bool(found & REFERENCE_WORDS)  # `ip_allowlist_ids`: allow-lists by id
+    return (by_reference or (bool(found & FILTER_NOUNS) and bool(found & FILTER_SCOPES))) \
+        and not found & AWAY_WORDS and not found & {"exclusion", "exclude", "log", "logs"}
 
 
 # The e-mail domains whose people may sign in or join (`allowed_email_domains`): emptied or set to "*", anyone may.
@@ -252,7 +254,7 @@ def closed(before: Any, after: Any, depth: int = 0) -> bool:
 
 
 @on_change(words=(b"authorized", b"authorised", b"allow", b"bound", b"whitelist", b"trusted", b"permitted",
-                  b"source", b"src", b"filter", b"ruleset"))  # ALLOW_WORDS: allow_key() needs one; FILTER_NOUNS
+                  b"source", b"src", b"filter", b"ruleset", b"acl"))  # ALLOW_WORDS: allow_key() needs one; FILTER_NOUNS
 def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:
