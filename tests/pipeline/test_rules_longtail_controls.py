@@ -336,3 +336,10 @@ def test_allow_lists_attached_by_id_all_detached(tmp_path: Path, key: str, fires
     before = {"name": "cache", key: ["al-1"]}
     after = {**before, key: []}
     assert ("allowlist-emptied" in _highs(tmp_path, "acme_cache_cluster.c", after, before)) is fires
+
+
+@pytest.mark.parametrize(("address", "fires"), [("newrelic_alert_muting_rule.m", False),
+                                                ("newrelic_alert_policy.m", True)])
+def test_a_muting_rule_turned_off_lets_alerts_through_again(tmp_path: Path, address: str, fires: bool) -> None:
+    before = {"name": "m", "enabled": True}
+    assert ("detection-disabled" in _highs(tmp_path, address, {**before, "enabled": False}, before)) is fires

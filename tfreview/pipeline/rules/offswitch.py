@@ -1,10 +1,10 @@
 """Risk rules helper (controls engine): a switch turned off on something that only lets things through.
 
 Read as a detector by its type (a firewall, a monitoring provider, a log index), an object may still be an allow
-rule (`action = "ALLOW"`), a public share (`grafana_dashboard_public`, `share = "public"`) or an exclusion that
-drops records before they are kept. Turning such an object off lets less through or keeps more records: it is
-tightening, never a detector going blind. A deny or block rule, a monitor or an inclusion filter turned off is
-none of these and stays reported.
+rule (`action = "ALLOW"`), a public share (`grafana_dashboard_public`, `share = "public"`), an exclusion that
+drops records before they are kept or a muting rule that silences alerts. Turning such an object off lets less
+through, keeps more records or lets alerts through again: it is tightening, never a detector going blind. A deny
+or block rule, a monitor or an inclusion filter turned off is none of these and stays reported.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ALLOWS = {"allow", "accept", "permit", "pass", "grant"}
 # Words of a type or block key that name a share to the public or an exclusion of records.
 SHARE_WORDS = {"public", "share", "shared", "sharing"}
 EXCLUSION_WORDS = {"exclusion", "exclusions", "exclude", "excluded", "exemption", "exemptions", "suppression",
-                   "suppressions"}
+                   "suppressions", "muting", "mute", "silence", "silences", "downtime", "downtimes", "snooze"}
 
 
 def _words(text: str) -> set[str]:
