@@ -343,3 +343,16 @@ def test_allow_lists_attached_by_id_all_detached(tmp_path: Path, key: str, fires
 def test_a_muting_rule_turned_off_lets_alerts_through_again(tmp_path: Path, address: str, fires: bool) -> None:
     before = {"name": "m", "enabled": True}
     assert ("detection-disabled" in _highs(tmp_path, address, {**before, "enabled": False}, before)) is fires
+
+
+@pytest.mark.parametrize(("address", "key", "old", "new", "rule", "fires"), [
+    ("acme_api_token.t", "expires_at", "2026-12-31T00:00:00Z", None, "auth-weakened", True),
+    ("acme_api_token.t", "expires_at", "2026-12-31T00:00:00Z", "2027-03-31T00:00:00Z", "auth-weakened", False),
+    ("acme_certificate_request.c", "expires_at", "2026-12-31T00:00:00Z", None, "auth-weakened", False),
+    ("acme_bucket.b", "object_lock_enabled", True, False, "protection-disabled", True),
+    ("acme_bucket.b", "object_lock_enabled", False, True, "protection-disabled", False),
+])
+def test_expiry_and_write_once_guards(tmp_path: Path, address: str, key: str, old: Any, new: Any, rule: str,
+                                      fires: bool) -> None:
+    before = {"name": "x", key: old}
+    assert (rule in _highs(tmp_path, address, {**before, key: new}, before)) is fires

@@ -13,7 +13,8 @@ from typing import Any
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.code import OPENED
 from tfreview.pipeline.rules.controls import control
-from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder
+from tfreview.pipeline.rules.protection import PROTECTION
+from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder, present
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
 
@@ -73,3 +74,10 @@ control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|en
 control(OPENED, r"(?:enable_)?(?:data_masking|masking|redaction|pii_redaction|dlp|tokeni[sz]ation|log_redaction)"
         r"(?:_enabled|_enforced)?|mask_(?:secrets|pii|sensitive\w*)|redact_(?:secrets|pii|sensitive\w*)", flag,
         "sensitive data is no longer masked or redacted")
+# A token's, key's or invitation's end date removed: the credential now works until someone revokes it.
+control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_date|expires|valid_until|not_after",
+        present, "the credential no longer expires", types=r"token|api_key|access_key|_key$|credential|password"
+        r"|secret|invitation|invite|share_link|service_account_key")
+# Data held write-once (object lock, immutability, WORM): off, it can be altered or deleted again.
+control(PROTECTION, r"\w*object_lock_enabled|\w*object_lock\.enabled|immutab\w*_enabled|is_immutable|\w*worm_enabled",
+        flag, "write-once protection turned off")
