@@ -122,12 +122,18 @@ def test_world_allowlist_entry_deleted_beside_a_narrower_one_is_medium(tmp_path:
     assert result.label.value == "likely_safe"
 
 
+@pytest.mark.parametrize("kept", [None, {**VPC, "project_id": "p-2"}], ids=["list-emptied", "other-list"])
+def test_world_allowlist_entry_deleted_alone_is_medium(tmp_path: Path, kept: dict[str, Any] | None) -> None:
+    # Emptied or not, the list can admit no more than the whole internet the deleted entry admitted.
+    result = _entry_plan(tmp_path, WORLD, kept, "dbcloud_ip_access_list")
+    assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
+
+
 @pytest.mark.parametrize(("deleted", "kept", "kind"), [
-    (WORLD, None, "dbcloud_ip_access_list"),
-    (WORLD, {**VPC, "project_id": "p-2"}, "dbcloud_ip_access_list"),
     ({**WORLD, "comment": "deny everyone else"}, VPC, "dbcloud_ip_access_list"),
     (WORLD, VPC, "dbcloud_ip_denylist"),
-], ids=["list-emptied", "other-list", "deny-entry", "deny-type"])
+    ({**VPC, "comment": "office"}, None, "dbcloud_ip_access_list"),
+], ids=["deny-entry", "deny-type", "narrow-entry-list-emptied"])
 def test_allowlist_entry_deletes_that_may_widen_stay_high(tmp_path: Path, deleted: dict[str, Any],
                                                          kept: dict[str, Any] | None, kind: str) -> None:
     result = _entry_plan(tmp_path, deleted, kept, kind)

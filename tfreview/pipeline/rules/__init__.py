@@ -68,6 +68,8 @@ from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import unconditioned as unconditioned
+from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
 # isort: on
@@ -112,6 +114,8 @@ THEMES = (
     "code",
     "provisioners",
     "traffic",
+    "unconditioned",
+    "flagged",
     "guardrails",
     "databases",
 )

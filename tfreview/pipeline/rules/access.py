@@ -30,6 +30,7 @@ from tfreview.pipeline.rules.grants import (
     K8S_ADMIN,
     PRIVILEGED,
     conditioned,
+    denies,
     everyone_member,
     grants,
     named_members,
@@ -271,14 +272,15 @@ def _unknown(change: Change, key: str) -> bool:
     return isinstance(change.after_unknown, dict) and change.after_unknown.get(key) is True
 
 
-@on_change(words=(b"all", b"*", b"everyone", b"public", b"anyone", b"anonymous", b"authenticated"))  # EVERYONE
+@on_change(words=(b"all", b"*", b"everyone", b"public", b"anyone", b"anonymous", b"authenticated",
+                  b"users"))  # EVERYONE, WHOLE_POPULATION
 def _everyone_member(change: Change) -> Iterator[Finding]:
     """A grant of any provider (one the rules above do not read) that newly names everyone as a member."""
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
         return
     before, after = sides(change)
     members = named_members(after)
-    if not members or conditioned(after):  # most resources name no members: settle them first
+    if not members or conditioned(after) or denies(after):  # most resources name no members: settle them first
         return
     added = sorted(m for m in members - named_members(before) if everyone_member(m))
     if added:

@@ -5,7 +5,9 @@ it or removing its block lets anyone in, like adding 0.0.0.0/0. Not reported whe
 (a private flag on, a public flag off, an internal ingress class or scheme), when a deny default in the same
 block makes an empty list mean "nobody", or when another source list in the same block still narrows who gets in
 or an auth gate is added beside it.
-Free-form strings count too: an annotation or value holding comma-separated CIDRs is an allow-list.
+Free-form strings count too: an annotation or value holding comma-separated CIDRs is an allow-list, and so
+does a list of network filters attached by reference (`traffic_filter`) once every one is detached, and a list
+of the e-mail domains allowed to sign in or join once emptied or set to "*".
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from tfreview.pipeline.rules.common import sides
 
 EMPTIED = declare("allowlist-emptied", Severity.HIGH,
                   "A source allow-list (authorized/allowed/trusted IP ranges or networks, ip_allowlist, whitelist, "
-                  "source_ranges…) that held addresses is emptied, nulled or removed on a resource that is not "
-                  "otherwise private, on any provider: the endpoint is open to anyone.")
+                  "source_ranges…, the traffic filters attached by reference, the e-mail domains allowed to sign "
+                  "in) that held entries is emptied, nulled or removed on a resource that is not otherwise private, "
+                  "on any provider: the endpoint is open to anyone.")
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "bound", "allowlist", "allowlisted", "whitelist",
@@ -57,6 +60,32 @@ def allow_key(key: str) -> bool:
     found = _words(key)
     return bool(found & ALLOW_WORDS or found & {"allowlist", "whitelist"}) and bool(found & NETWORK_WORDS) \
         and not found & AWAY_WORDS
+
+
+# A list of the network filters attached to an endpoint, by reference (`traffic_filter = ["tf-3c9d"]`,
+# `ip_filter_ids`): the filters hold the allowed ranges; detaching every one leaves the endpoint open.
+FILTER_NOUNS = {"filter", "filters", "ruleset", "rulesets", "acl", "acls"}
+REFERENCE_WORDS = {"id", "ids", "ref", "refs", "names"}
+FILTER_SCOPES = {"traffic", "ip", "network", "ingress", "inbound", "firewall"}
+
+
+def _filter_key(key: str) -> bool:
+    """Whether a key lists the network filters (allow-lists by reference) attached to an endpoint."""
+    found = _words(key)
+    by_reference = allow_key(key) and bool(found & REFERENCE_WORDS)  # `ip_allowlist_ids`: allow-lists by id
+    return (by_reference or (bool(found & FILTER_NOUNS) and bool(found & FILTER_SCOPES))) \
+        and not found & AWAY_WORDS and not found & {"exclusion", "exclude", "log", "logs"}
+
+
+# The e-mail domains whose people may sign in or join (`allowed_email_domains`): emptied or set to "*", anyone may.
+DOMAIN_WORDS = {"domain", "domains", "email", "emails"}
+
+
+def _domain_key(key: str) -> bool:
+    """Whether a key lists the e-mail domains allowed to sign in or join."""
+    found = _words(key)
+    return bool(found & (ALLOW_WORDS - {"source", "sources", "src", "bound"})) and bool(found & DOMAIN_WORDS) \
+        and not found & (AWAY_WORDS | {"redirect", "origin", "origins", "cors", "logout", "callback"})
 
 
 def _addresses(value: Any, depth: int = 0) -> bool:
@@ -130,6 +159,16 @@ def _emptied(before: Any, after: Any, unknown: Any, path: str, depth: int = 0) -
         if inner is True or new == old:  # an unchanged value (compared at C speed) empties nothing
             continue
         where = f"{path}.{key}" if path else key
+        if _filter_key(key) and isinstance(old, list) and old and all(isinstance(v, str) for v in old) \
+                and _empty(new) and not _world(old):
+            if not _other_sources(after_node, key, before):
+                yield where
+            continue
+        if _domain_key(key) and isinstance(old, list) and old and "*" not in old \
+                and (_empty(new) or (isinstance(new, list) and "*" in new)):
+            if not _other_sources(after_node, key, before):
+                yield where
+            continue
         if allow_key(key) and _addresses(old) and not _world(old) and (_empty(new) or not _addresses(new)):
             if not _other_sources(after_node, key, before):
                 yield where
@@ -213,7 +252,7 @@ def closed(before: Any, after: Any, depth: int = 0) -> bool:
 
 
 @on_change(words=(b"authorized", b"authorised", b"allow", b"bound", b"whitelist", b"trusted", b"permitted",
-                  b"source", b"src"))  # ALLOW_WORDS: allow_key() needs one
+                  b"source", b"src", b"filter", b"ruleset", b"acl"))  # ALLOW_WORDS: allow_key() needs one; FILTER_NOUNS
 def _allowlist_emptied(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not before or not after:

@@ -324,12 +324,24 @@ def _limits_lifted(resource_type: str, before: Any, after: Any) -> Iterator[str]
     type_words = set(re.split(r"[^a-z0-9]+", resource_type.lower()))
     if not type_words & _SHARE_WORDS or not (type_words & _SECRET_FLAG_WORDS or _mentions_secret(after)):
         return
+    if _link_turned_off(before, after):
+        return  # no link is left to outlive its limit
     for key, old in before.items():
         words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
         new = after.get(key)
         expiry = bool(words & _EXPIRY_WORDS) and old not in (None, "", 0) and new in (None, "", 0)
         if expiry or (words & _USES_WORDS and _positive(old) and (new is None or (_number(new) and new <= 0))):
             yield str(key)
+
+
+def _link_turned_off(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the share's link itself is switched off (`public_link_enabled` true → false)."""
+    for key, old in before.items():
+        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
+        if words & (_SHARE_WORDS | {"public"}) and words & {"enabled", "enable", "active", "on"} \
+                and old is True and after.get(key) is False:
+            return True
+    return False
 
 
 def _number(value: Any) -> bool:

@@ -175,6 +175,10 @@ MEMBER_KEYS = re.compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_pr
 ACCESS_BLOCKS = re.compile(r"(?:\w+_)?(?:access|grants?|acls?|access_control|bindings?|permissions?)")
 EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
             "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
+# Built-in groups every signed-in user of a workspace, account or domain is in (Databricks `users` and
+# `account users`, Windows `Domain Users`): matched as whole names only, so `admin users` is not one of them.
+WHOLE_POPULATION = {"users", "account users", "all users", "workspace users", "domain users", "authenticated users",
+                    "all account users"}
 # A principal "*" narrowed by a condition (source ARN, account, organisation) is not everyone.
 CONDITION_KEYS = re.compile(r"source_\w+|condition\w*|\w*org\w*_id|\w*organization\w*")
 
@@ -201,7 +205,20 @@ def named_members(values: dict[str, Any]) -> set[str]:
 def everyone_member(member: str) -> bool:
     """Whether a principal of any provider means everyone: allUsers, system:anonymous, "*", everyone, public…"""
     text = member.strip().strip("\"'`[]").lower()  # a quoted identifier ("PUBLIC") names the same role
-    return text in EVERYONE or text.rpartition(":")[2] in EVERYONE or text.rpartition(" ")[2] in EVERYONE
+    return text in EVERYONE or text in WHOLE_POPULATION or text.rpartition(":")[2] in EVERYONE \
+        or text.rpartition(" ")[2] in EVERYONE
+
+
+# The effect of an entry that may allow or deny (`acl_permission_type = "Deny"`, `effect`, `action`): a deny entry
+# for everyone takes access away from everyone, it grants none.
+EFFECT_KEYS = re.compile(r"(?:\w+_)?(?:permission_type|effect|action|decision)|access|access_type")
+DENY_EFFECTS = {"deny", "denied", "block", "reject", "drop"}
+
+
+def denies(values: dict[str, Any]) -> bool:
+    """Whether an access entry says its effect is deny."""
+    return any(EFFECT_KEYS.fullmatch(key) and isinstance(value, str) and value.strip().lower() in DENY_EFFECTS
+               for key, value in values.items())
 
 
 def conditioned(values: dict[str, Any]) -> bool:

@@ -131,8 +131,11 @@ TOP = frozenset({"admin", "administrator", "admins", "owner", "owners", "superus
 LOWER = frozenset({"none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer", "pull",
                    "reporter", "observer", "triage", "write", "writer", "push", "developer", "contributor", "edit",
                    "editor", "member", "user", "maintain", "maintainer", "manage", "manager", "operator"})
-LEVEL_KEY = re.compile(r"(?:^|_)(?:permission|permissions|role|access|access_level|level|privilege)$")
-GRANT_TYPES = re.compile(r"member|team|collaborator|permission|access|grant|user|role")
+LEVEL_KEY = re.compile(r"(?:^|_)(?:permission|permissions|role|roles|access|access_level|level|privilege)$")
+GRANT_TYPES = re.compile(r"member|team|collaborator|permission|access|grant|user|role|account|principal|identity")
+# A principal's tags that are its roles (a message broker user's `tags = ["administrator"]`): a list of words,
+# unlike the key/value map of labels most resources carry.
+ROLE_TAGS = re.compile(r"^(?:tags|user_tags)$")
 
 
 def ladder_top(change: Change) -> Iterator[Finding]:
@@ -141,6 +144,12 @@ def ladder_top(change: Change) -> Iterator[Finding]:
             or not isinstance(change.after, dict):
         return
     for key, value in change.after.items():
+        if isinstance(value, list) and (LEVEL_KEY.search(key) or ROLE_TAGS.match(key)):
+            added = sorted({_rung(v) for v in value} & TOP)
+            if added and not {_rung(v) for v in as_list(change.before.get(key))} & TOP:
+                yield finding(PRIVILEGED, change.address, f'{change.address}: {key} gains "{added[0]}", the top of '
+                              "its access ladder (a privilege grant)")
+            continue
         if not LEVEL_KEY.search(key):
             continue
         old, new = _rung(change.before.get(key)), _rung(value)

@@ -12,6 +12,7 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.entries import entry_narrowed
 from tfreview.pipeline.rules.values import world_sources
 
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
@@ -226,8 +227,9 @@ def stricter(change: Change, stateful: bool) -> str | None:
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
     tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
-    if stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
-        return None
+    narrowed = entry_narrowed(change, ALLOW_ENTRY)  # an access entry or a user holds no data of its own
+    if narrowed or stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
+        return narrowed
     if all(before.get(top) is False and after.get(top) is True for top in tops):
         return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
     return None
@@ -243,8 +245,8 @@ FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$")
 
 
 def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
-    """Why deleting this allow-list entry narrows access: it allowed the whole internet, it allows (no deny or
-    block word) and another entry of the same list stays, so the list is not emptied (which may open it)."""
+    """Why deleting this allow-list entry narrows access: it allowed the whole internet and it allows (no deny or
+    block word); whether another entry of the same list stays only changes the words."""
     before = change.before if isinstance(change.before, dict) else {}
     if change.action != Action.DELETE or not (ALLOW_ENTRY.search(change.type) or allow_only_rule(before)) \
             or RESTRICTING.search(change.type) or not before:
@@ -256,6 +258,7 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
     if not world_sources(strings, words=False):
         return None
+    # Emptied or not, a list can admit no more than the whole internet the removed entry admitted.
     parents = {k: v for k, v in before.items() if PARENT_KEY.search(k) and k != "id" and isinstance(v, str)}
     for other in others:
         after = other.after if isinstance(other.after, dict) else None
@@ -263,7 +266,8 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
             continue
         if all(after.get(k) == v for k, v in parents.items()):
             return "an allow-list entry that let the whole internet in removed, other entries stay: access narrows"
-    return None
+    return ("an allow-list entry that let the whole internet in removed: whatever the list holds after, access can "
+            "be no wider than it was")
 
 
 # The key that says what one ordered rule does (`access = "Allow"` in an Azure NSG rule, `rule_action = "allow"` in

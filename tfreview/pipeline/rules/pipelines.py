@@ -25,9 +25,14 @@ GLOBAL_SECRETS = "secret-set-global"
 SCOPE_NAMES = re.compile(r"allowed_\w+")
 SCOPE_RANK = {"none": 0, "disabled": 0, "local_only": 1, "private": 1, "selected": 2, "specific": 2,
               "restricted": 2, "all": 3, "any": 3, "*": 3}
+# Lists of the projects or callers whose jobs a runner or pipeline accepts (not CORS origins, headers, methods).
+CALLER_LISTS = re.compile(r"allowed_(?:projects?|repositories|repos?|workspaces?|pipelines?|callers?|namespaces?"
+                          r"|groups?|branches|refs|teams?|organi[sz]ations?|orgs?)")
 GATE_LISTS = re.compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
 GATE_FLAGS = re.compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
-UNTRUSTED = re.compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*")
+UNTRUSTED = re.compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*"
+                       r"|forks?_(?:pipelines?|pull_requests?|prs?|builds?|jobs?|runs?|workflows?)"
+                       r"|(?:run|build|trigger)s?_(?:on_)?(?:forks?|forked_\w+)")
 # Sets of variables or secrets shared by workspaces (a Terraform Cloud variable set, any provider's secret set).
 SETS = re.compile(r"(?:variable|var|secret|credential|env)s?_?(?:set|group)s?(?:_|$)|varset")
 EVERYWHERE = re.compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
@@ -55,6 +60,9 @@ def _ci_trust(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         name = plain(path).rpartition(".")[2]
         old, new = _rank(before), _rank(after)
+        if CALLER_LISTS.fullmatch(name) and isinstance(after, list) and isinstance(before, list) \
+                and "*" in after and "*" not in before:
+            old, new = 2, 3  # a list of the projects or callers allowed now holds "*": any of them
         if SCOPE_NAMES.fullmatch(name) and old is not None and new is not None and new > old and new == 3:
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(any code or caller may now run with this pipeline's secrets)")

@@ -15,7 +15,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.datakeys import erases_everywhere
-from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.grants import PRIVILEGED, denies
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
 from tfreview.pipeline.rules.mapscope import scope_strings
 from tfreview.pipeline.rules.narrowing import KEY_STORES
@@ -143,7 +143,7 @@ def _admin_scope(values: dict[str, Any]) -> str:
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
 GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team",
-               "binding", "assignment", "attachment", "scope")
+               "binding", "assignment", "attachment", "scope", "service_account")
 # An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
 # its holder can grant itself anything, so it is admin whatever the role is called.
 ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges"
@@ -201,7 +201,9 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         return
     before, after = sides(change)
     for key, value in after.items():
-        if not LEVEL_KEY.search(key.lower()) or value == before.get(key):
+        # A principal's tags that are its roles (`tags = ["administrator"]` on a broker user), unlike label maps.
+        role_tags = key.lower() in ("tags", "user_tags") and isinstance(value, list)
+        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == before.get(key):
             continue
         old = set(string_leaves(before.get(key)))
         admin = [v for v in string_leaves(value) if v not in old and admin_value(v)]
@@ -297,6 +299,8 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
     if change.type.startswith(KNOWN_PROVIDERS) or not any(word in change.type for word in PERMISSION_WORDS):
         return
     before, after = sides(change)
+    if denies(after):
+        return  # a deny entry that matches everything takes access away, it grants none
     principal = next((str(after[k]) for k in ("user", "username", "role", "principal", "grantee", "member")
                       if isinstance(after.get(k), str)), "")
     for key, value in after.items():
@@ -304,11 +308,15 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
             continue
         if any(_match_all(v) for v in string_leaves(before.get(key))):
             continue
-        wild = next((v for v in string_leaves(value) if _match_all(v)), None)
-        if wild is None:
+        # In a block of permissions (`permissions { configure, write, read }`) the inner key says what matches all.
+        wild_at = next(((inner, v) for inner, v in _flat(value, key) if _match_all(v)), None)
+        if wild_at is None:
             continue
+        inner, wild = wild_at
+        last = re.sub(r"\[\d+\]", "", inner).rsplit(".", 1)[-1].lower()
+        what = last if PATTERN_KEY.match(last) else key.lower()
         anonymous = ANONYMOUS.match(principal) is not None
-        level = Severity.HIGH if anonymous or key.lower().startswith(WRITE_KEYS) else Severity.MEDIUM
+        level = Severity.HIGH if anonymous or what.startswith(WRITE_KEYS) else Severity.MEDIUM
         who = f" for {principal}" if principal else ""
         yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} (matches everything)',
                       level)

@@ -191,7 +191,8 @@ def _traffic(change: Change) -> Iterator[Finding]:
 
 PASS_ALL = declare("firewall-passes-all", Severity.HIGH,
                    "A firewall rule text (Suricata/IDS rules, iptables) newly passes or accepts any protocol between "
-                   "any addresses and ports with no match narrowing it: everything the policy dropped gets through.")
+                   "any addresses and ports with no match narrowing it, or an active allow rule of any provider "
+                   "has every match list empty: everything the policy dropped gets through.")
 ACTION_FLIP = declare("deny-opened-to-world", Severity.HIGH,
                       "An existing firewall/ACL rule whose sources or destinations are the whole internet turns from "
                       "deny to allow (any provider): the traffic it blocked is let in.")

@@ -18,6 +18,7 @@ from tfreview.pipeline.rules.vocabulary import signals as signals
 from tfreview.pipeline.rules.vocabulary import transport as transport
 from tfreview.pipeline.rules.vocabulary import opening as opening
 from tfreview.pipeline.rules.vocabulary import signin as signin
+from tfreview.pipeline.rules.vocabulary import longtail as longtail
 from tfreview.pipeline.rules.vocabulary import fallback as fallback
 # isort: on
 from tfreview.pipeline.rules.vocabulary.terms import (

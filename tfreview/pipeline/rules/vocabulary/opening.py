@@ -34,6 +34,11 @@ control(PUBLIC, r"\w*visibility\w*|\w*privacy\w*", ladder(("private",), ("intern
         create=Severity.MEDIUM, create_below=2)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
+# How an object is shared, by mode (a dashboard's or report's `share = "public"`): anyone with the link sees it.
+control(PUBLIC, r"share|share_type|share_mode|sharing_mode|sharing_type",
+        ladder(("none", "disabled", "private", "restricted", "email", "invite", "invited", "team", "internal",
+                "org", "organization", "organisation", "domain"), ("public", "anyone", "everyone", "anonymous")),
+        "shared publicly", create=Severity.HIGH, create_below=2)
 control(PUBLIC, r"group|groups|shared_accounts|restore_accounts|account_ids?|user_ids?|shared_with", everyone,
         "shared with everyone", types=r"permission|snapshot|_ami|image|share", create=Severity.HIGH)
 # Authentication modes of any provider moving to none/anonymous/public/off: `authorization_type` AWS_IAM → NONE,

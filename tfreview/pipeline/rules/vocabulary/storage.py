@@ -65,7 +65,7 @@ control(PROTECTION, r"\w*approvals?\w*\.(?:required|enabled|is_enabled)", flag,
 # An integration's or key's holder now allowed to change the service's own configuration (an alerting integration
 # whose API key may edit teams, schedules and other integrations).
 control("iam-privileged-role", r"allow_(?:configuration|config|admin|administration|management)_access", inverted,
-        "the integration's key may now change the service's configuration")
+        "the integration's key may now change the service's configuration", create=Severity.HIGH)
 # A deploy or release gate of any provider, not only a VCS rule: fewer approvals, anyone ("*") may bypass it, or
 # failed checks no longer block the promotion.
 GATES = VCS_RULES + r"|gate|deploy|release|environment|pipeline|stage|promotion|change_control|protection"

@@ -1,0 +1,83 @@
+"""The security-controls vocabulary (risk rules stage), what any provider's switches mean for who gets in: access
+brokers bypassed, objects shared with anyone who has the link, any address let in, open sign-up, requests no
+longer signed, pages that stop asking for a sign-in, short passwords, data masking off.
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.code import OPENED
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.protection import PROTECTION
+from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder, present
+from tfreview.pipeline.rules.values import number
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
+
+SHORT_PASSWORD = 8  # below this many characters a password falls to guessing (NIST SP 800-63B's minimum)
+
+
+def password_length(value: Any) -> float | None:
+    """1 for a minimum password length of at least eight characters, 0 below it; None for anything else."""
+    found = number(value)
+    return None if found is None or isinstance(value, bool) else float(found >= SHORT_PASSWORD)
+
+
+# A switch that shares an object with anyone who has its link (`share_publicly`, `public_sharing`,
+# `anyone_with_link`): on, the data is public; notable on a new object too, sharing is a deliberate act.
+control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$)"
+        r"(?:(?:\w+_)?(?:share|shared|sharing|link)_?(?:publicly|public|with_anyone|anyone|everyone)(?:_\w+)?"
+        r"|(?:\w+_)?(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)(?:_\w+)?"
+        r"|anyone_with_(?:the_)?link"
+        r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)
+# A switch that lets any address connect, or stops enforcing the source allow-list it had.
+control(PUBLIC, r"allow_(?:all|any)_(?:ips?|sources?|addresses|networks|cidrs)", inverted, "any address may connect")
+control(PUBLIC, r"enforce_\w*(?:ip|network|source)_?(?:allow_?list|whitelist|restrictions?)\w*"
+        r"|\w*(?:ip|network)_(?:allow_?list|whitelist|restrictions?)_enforce(?:d|ment)?", flag,
+        "the source allow-list is no longer enforced")
+# When traffic skips the access broker or proxy in front of an application (`bypass_type` NEVER → ALWAYS): it then
+# reaches the application with no identity or policy check. Bypassing on a trusted network only is a usual setup.
+control(AUTH, r"\w*bypass_(?:type|mode|policy)",
+        ladder(("never", "none", "off", "disabled", "on_net", "on_network", "trusted_network", "conditional"),
+               ("always", "all", "any", "everyone")),
+        "traffic now bypasses the access check", create=Severity.HIGH, create_below=2)
+# A page, site or share that asked for a sign-in or a password before showing anything (`require_login`,
+# `password_protected`): off, anyone who finds it reads it.
+control(AUTH, r"require_(?:login|sign_?in|password)|(?:login|sign_?in|password)_required"
+        r"|password_protect(?:ed|ion)(?:_enabled)?", flag, "a sign-in or password is no longer asked for")
+# Who may get an account or a seat: open sign-up, self-registration, members approved without anyone looking.
+control(AUTH, r"(?:allow|enable|open|public|self)_?(?:sign_?ups?|registrations?|self_registration)"
+        r"(?:_enabled|_allowed)?|(?:sign_?up|registration)s?_(?:enabled|allowed|open)"
+        r"|auto_(?:approve|accept)_\w*(?:members?|users?|joins?|requests?|invites?)", inverted,
+        "anyone may now create an account or join")
+control(AUTH, r"invite_only|invitation_only|(?:sign_?up|registration)s?_(?:require|requires)_\w*(?:approval|invite)",
+        flag, "joining no longer needs an invitation or approval")
+# A receiver that checked each request's signature (a webhook's HMAC): off, anyone who finds the URL is believed.
+control(AUTH, r"\w*verify_\w*signatures?|\w*signature_verification(?:_enabled)?|validate_\w*signatures?"
+        r"|\w*verify_(?:webhook|payload|hmac)\w*", flag, "request signatures are no longer checked")
+control(AUTH, r"\w*min(?:imum)?_password_length|password_min(?:imum)?_length|\w*password_length_min(?:imum)?"
+        r"|password_policy\.\w*min\w*length", password_length, "passwords may now be shorter than eight characters",
+        create=Severity.MEDIUM)
+control(AUTH, r"\w*lockout_threshold|max_(?:failed_)?login_attempts_before_lockout", count,
+        "failed sign-ins no longer lock the account")
+# Checks on each request: forged cross-site requests, guessing at speed.
+control(AUTH, r"\w*csrf\w*(?:_enabled|_protection|_check)?|enable_csrf\w*|\w*rate_?limit(?:ing)?_enabled"
+        r"|enable_rate_?limit\w*", flag, "a check against forged or rapid-fire requests is turned off")
+control(AUTH, r"enable_(?:sso|saml|mfa|2fa|two_factor)", flag, "a sign-in requirement turned off")
+control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|enable_impersonation", inverted,
+        "a principal may now act as any user")
+# Masking or redaction of sensitive data (PII, secrets) in a warehouse, log pipeline or API of any provider.
+control(OPENED, r"(?:enable_)?(?:data_masking|masking|redaction|pii_redaction|dlp|tokeni[sz]ation|log_redaction)"
+        r"(?:_enabled|_enforced)?|mask_(?:secrets|pii|sensitive\w*)|redact_(?:secrets|pii|sensitive\w*)", flag,
+        "sensitive data is no longer masked or redacted")
+# A token's, key's or invitation's end date removed: the credential now works until someone revokes it.
+control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_date|expires|valid_until|not_after",
+        present, "the credential no longer expires", types=r"token|api_key|access_key|_key$|credential|password"
+        r"|secret|invitation|invite|share_link|service_account_key")
+# Data held write-once (object lock, immutability, WORM): off, it can be altered or deleted again.
+control(PROTECTION, r"\w*object_lock_enabled|\w*object_lock\.enabled|immutab\w*_enabled|is_immutable|\w*worm_enabled",
+        flag, "write-once protection turned off")
