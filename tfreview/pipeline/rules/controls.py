@@ -20,7 +20,6 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.disposable import non_production
-from tfreview.pipeline.rules.offswitch import opens_nothing
 from tfreview.pipeline.rules.strengths import (
     Strength,
     absent,
@@ -48,7 +47,6 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
                  "A security control (protection, encryption, logging, exposure…) becomes known only after apply, "
                  "so the plan cannot show it stays on.")
 
-DETECTION = "detection-disabled"  # declared in vocabulary/terms.py; offswitch.py says when it is tightening
 MAX_DOCUMENT = 100_000  # JSON text settings longer than this are not read leaf by leaf
 SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
 
@@ -195,8 +193,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
-                    and not _implicit_tls(change, path) \
-                    and not (item.rule == DETECTION and opens_nothing(change, path)):
+                    and not _implicit_tls(change, path):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)

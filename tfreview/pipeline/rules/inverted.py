@@ -6,6 +6,7 @@ stays as its rule graded it; a new or widened exclusion is blinding.py's and gua
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tfreview.pipeline.changes import Change
@@ -17,12 +18,14 @@ from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Words of a block or type whose records it names are dropped, hidden or not alerted on.
 DROPPING = frozenset({"exclusion", "exclusions", "exclude", "excluded", "suppression", "suppressions", "suppress",
-                      "mute", "mutes", "muting", "ignore", "ignored", "ignores", "silence", "silences", "downtime"})
+                      "mute", "mutes", "muting", "ignore", "ignored", "ignores", "silence", "silences", "downtime",
+                      "downtimes", "exemption", "exemptions", "snooze"})
 # Words of a type that publishes what it names to anyone holding a link.
 SHARING = frozenset({"public", "share", "shared", "sharing"})
 # A rule's own action or decision that lets what it matches through.
-LETS_THROUGH = frozenset({"allow", "allowed", "permit", "accept", "pass", "bypass"})
-ACTION_KEYS = ("action", "decision", "rule_action", "policy_action")
+LETS_THROUGH = frozenset({"allow", "allowed", "permit", "accept", "pass", "bypass", "grant"})
+ACTION_KEYS = ("action", "decision", "rule_action", "policy_action", "access", "effect", "permission_type")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 # Names of a switch (`is_enabled`, `disabled`, `state`): what a filter matches is another matter (blinding.py).
 SWITCHES = frozenset({"enabled", "enable", "disabled", "disable", "muted", "active", "state", "status", "paused",
                       "suspended"})
@@ -48,18 +51,26 @@ def opener_stopped(review_input: ReviewInput, findings: list[Finding]) -> list[F
 
 def _works_against(change: Change, blocks: str) -> str:
     """What the switched object does against protection, in words, or empty."""
-    if words(blocks) & DROPPING:
+    if words(blocks) & DROPPING or (not blocks and words(change.type) & DROPPING):
         return "an exclusion or suppression: records it dropped are kept and seen again"
-    if blocks:
-        return ""
-    if words(change.type) & DROPPING:
-        return "an exclusion or suppression: records it dropped are kept and seen again"
-    if words(change.type) & SHARING:
+    if words(blocks) & SHARING or (not blocks and words(change.type) & SHARING):
         return "a public share or link off: it closes"
-    _, after = sides(change)
-    if _action(after) & LETS_THROUGH and _action(sides(change)[0]) == _action(after):
+    before, after = (_block(side, blocks) for side in sides(change))
+    if _action(after) & LETS_THROUGH and _action(before) == _action(after):
         return "a rule that lets traffic through: what it allowed falls to the rules after it"
     return ""
+
+
+def _block(values: dict[str, Any], path: str) -> dict[str, Any]:
+    """The block at PATH (`rule[0]`, `rules[2].match`) of VALUES; VALUES itself for an empty path; {} when absent."""
+    node: Any = values
+    for step in _STEP.finditer(path):
+        name, index = step.group(1), step.group(2)
+        if name is not None:
+            node = node.get(name) if isinstance(node, dict) else None
+        else:
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+    return node if isinstance(node, dict) else {}
 
 
 def _action(values: dict[str, Any]) -> set[str]:
