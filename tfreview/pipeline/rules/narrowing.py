@@ -12,7 +12,6 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import string_leaves
-from tfreview.pipeline.rules.entries import entry_narrowed
 from tfreview.pipeline.rules.values import world_sources
 
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
@@ -227,9 +226,8 @@ def stricter(change: Change, stateful: bool) -> str | None:
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
     tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
-    narrowed = entry_narrowed(change, ALLOW_ENTRY)  # an access entry or a user holds no data of its own
-    if narrowed or stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
-        return narrowed
+    if stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
+        return None
     if all(before.get(top) is False and after.get(top) is True for top in tops):
         return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
     return None
