@@ -236,15 +236,14 @@ def stricter(change: Change, stateful: bool) -> str | None:
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
 ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
                          r"|ip_access|ip_allow|firewall_rule")
-PARENT_KEY = re.compile(r"(?:^|_)id$")
 # One rule of a firewall (a database or workspace firewall's IP rule): a firewall denies what no rule allows, so
 # removing an allow rule, even the last one, narrows access. Rule groups and policies may hold deny rules.
 FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$")
 
 
-def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
-    """Why deleting this allow-list entry narrows access: it allowed the whole internet, it allows (no deny or
-    block word) and another entry of the same list stays, so the list is not emptied (which may open it)."""
+def world_entry_removed(change: Change) -> str | None:
+    """Why deleting this allow-list entry narrows access: it allowed the whole internet and it allows (no deny or
+    block word); should the list be left empty and open, it lets in no more than the whole internet it let in."""
     before = change.before if isinstance(change.before, dict) else {}
     if change.action != Action.DELETE or not (ALLOW_ENTRY.search(change.type) or allow_only_rule(before)) \
             or RESTRICTING.search(change.type) or not before:
@@ -256,14 +255,8 @@ def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
     if not world_sources(strings, words=False):
         return None
-    parents = {k: v for k, v in before.items() if PARENT_KEY.search(k) and k != "id" and isinstance(v, str)}
-    for other in others:
-        after = other.after if isinstance(other.after, dict) else None
-        if other is change or other.type != change.type or after is None or other.module != change.module:
-            continue
-        if all(after.get(k) == v for k, v in parents.items()):
-            return "an allow-list entry that let the whole internet in removed, other entries stay: access narrows"
-    return None
+    return ("an allow-list entry that let the whole internet in removed: access narrows (even an emptied list "
+            "that opens allows no more than this entry did)")
 
 
 # The key that says what one ordered rule does (`access = "Allow"` in an Azure NSG rule, `rule_action = "allow"` in

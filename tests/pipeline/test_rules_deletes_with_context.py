@@ -1,0 +1,158 @@
+"""Deletes judged with what the same plan keeps or creates: a disposable for_each instance rotated to a new key;
+each with a look-alike that stays high."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
+from tests.pipeline.test_rules_successors_take_over import made
+from tfreview.pipeline.findings import Severity
+
+EACH_KEY = "delete_because_each_key"
+
+
+def _cluster(key: str, **extra: Any) -> dict[str, Any]:
+    return {"name": f"run-{key}", "plan": "small", "region": "eu-1", "deletion_protection": False,
+            "backup": {"enabled": False}, **extra}
+
+
+def _rotation(tmp_path: Path, old: dict[str, Any], new: dict[str, Any], block: str = "acme_cluster.ci",
+              new_block: str | None = None) -> Severity | None:
+    return worst(tmp_path, [gone(f'{block}["5512"]', {"id": "c-1", **old}, EACH_KEY),
+                            made(f'{new_block or block}["5513"]', new)])
+
+
+@pytest.mark.parametrize("labels", [{"labels": {"env": "ci"}}, {"tags": {"env": "loadtest", "ttl": "30d"}}],
+                         ids=["ci-label", "expiry-label"])
+def test_disposable_instance_rotated_to_a_new_key_is_medium(tmp_path: Path, labels: dict[str, Any]) -> None:
+    assert _rotation(tmp_path, _cluster("5512", **labels), _cluster("5513", **labels)) is Severity.MEDIUM
+
+
+def test_preview_named_instance_rotated_is_medium(tmp_path: Path) -> None:
+    old, new = _cluster("5512", name="pr-preview-5512"), _cluster("5513", name="pr-preview-5513")
+    assert _rotation(tmp_path, old, new) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("old", "new", "new_block"), [
+    (_cluster("5512"), _cluster("5513"), None),
+    (_cluster("5512", labels={"env": "ci", "team": "prod"}), _cluster("5513", labels={"env": "ci", "team": "prod"}),
+     None),
+    (_cluster("5512", labels={"env": "ci"}, deletion_protection=True),
+     _cluster("5513", labels={"env": "ci"}, deletion_protection=True), None),
+    (_cluster("5512", labels={"env": "ci"}), _cluster("5513", labels={"env": "ci"}, plan="large"), None),
+    (_cluster("5512", labels={"env": "ci"}), _cluster("5513", labels={"env": "ci"}), "acme_cluster.other"),
+], ids=["no-disposable-word", "production-word", "guarded", "settings-differ", "other-block"])
+def test_rotations_that_may_lose_data_stay_high(tmp_path: Path, old: dict[str, Any], new: dict[str, Any],
+                                                new_block: str | None) -> None:
+    assert _rotation(tmp_path, old, new, new_block=new_block) is Severity.HIGH
+
+
+# --- a production store cut over to its successor, keeping a final copy -----------------------------------------
+BLUE = {"identifier": "orders-blue", "skip_final_snapshot": False, "final_snapshot_identifier": "orders-blue-final",
+        "tags": {"env": "production"}}
+GREEN = {"identifier": "orders-green", "skip_final_snapshot": False, "tags": {"env": "production"}}
+
+
+def _pointer(before: str, after: str) -> dict[str, Any]:
+    entry = made("acme_parameter.db_host", {"name": "/orders/db_host", "value": after})
+    entry["change"].update(actions=["update"], before={"name": "/orders/db_host", "value": before})
+    return entry
+
+
+def _switch(tmp_path: Path, blue: dict[str, Any], after: str) -> Severity | None:
+    green = made("acme_db_instance.green", GREEN)
+    green["change"].update(actions=["no-op"], before=GREEN)
+    pointer = _pointer("orders-blue.abc.rds.example.com", after)
+    return worst(tmp_path, [gone("acme_db_instance.blue", blue), green, pointer])
+
+
+def test_production_database_cut_over_to_its_successor_with_a_final_snapshot_is_medium(tmp_path: Path) -> None:
+    assert _switch(tmp_path, BLUE, "orders-green.abc.rds.example.com") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("blue", "after"), [
+    ({**BLUE, "skip_final_snapshot": True}, "orders-green.abc.rds.example.com"),
+    (BLUE, "orders-blue.abc.rds.example.com"),
+    (BLUE, "orders-green.xyz.other.example.com"),
+], ids=["snapshot-skipped", "still-pointing-at-blue", "pointer-rewritten-elsewhere"])
+def test_production_database_without_copy_or_cut_over_stays_high(tmp_path: Path, blue: dict[str, Any],
+                                                                 after: str) -> None:
+    assert _switch(tmp_path, blue, after) is Severity.HIGH
+
+
+def test_production_database_with_only_a_final_snapshot_stays_high(tmp_path: Path) -> None:
+    # A final snapshot alone does not say production no longer needs the data (the plan cannot tell a decommission
+    # from a mistake), so it stays for a person to read.
+    assert worst(tmp_path, [gone("acme_db_instance.blue", BLUE)]) is Severity.HIGH
+
+
+# --- a bucket that cannot be deleted while it holds anything, migrated to its successor -------------------------
+OLD_BUCKET = {"name": "acme-exports-us", "location": "US", "force_destroy": False}
+NEW_BUCKET = {"name": "acme-exports-eu", "location": "EU", "force_destroy": False}
+
+
+def _noop(address: str, values: dict[str, Any]) -> dict[str, Any]:
+    entry = made(address, values)
+    entry["change"].update(actions=["no-op"], before=values)
+    return entry
+
+
+def _migration(source: str, sink: str) -> dict[str, Any]:
+    return _noop("acme_transfer_job.move", {"spec": [{"source": [{"bucket_name": source}],
+                                                      "sink": [{"bucket_name": sink}]}]})
+
+
+def test_bucket_migrated_to_a_kept_successor_with_force_destroy_off_is_medium(tmp_path: Path) -> None:
+    plan = [gone("acme_storage_bucket.old", OLD_BUCKET), _noop("acme_storage_bucket.new", NEW_BUCKET),
+            _migration("acme-exports-us", "acme-exports-eu")]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+def test_bucket_whose_reader_is_repointed_to_a_kept_successor_is_medium(tmp_path: Path) -> None:
+    cdn = made("acme_cdn.assets", {"origin": [{"domain_name": "acme-exports-eu.storage.example.com"}]})
+    old_origin = {"origin": [{"domain_name": "acme-exports-us.storage.example.com"}]}
+    cdn["change"].update(actions=["update"], before=old_origin)
+    plan = [gone("acme_storage_bucket.old", OLD_BUCKET), _noop("acme_storage_bucket.new", NEW_BUCKET), cdn]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("old", "others"), [
+    ({**OLD_BUCKET, "force_destroy": True}, [_migration("acme-exports-us", "acme-exports-eu")]),
+    (OLD_BUCKET, []),
+    (OLD_BUCKET, [_migration("acme-exports-us", "acme-exports-eu"),
+                  _noop("acme_app.reader", {"env": {"BUCKET": "acme-exports-us"}})]),
+], ids=["force-destroy-on", "no-handover", "still-read-by-a-kept-object"])
+def test_bucket_deletes_that_may_lose_data_or_service_stay_high(tmp_path: Path, old: dict[str, Any],
+                                                                 others: list[dict[str, Any]]) -> None:
+    plan = [gone("acme_storage_bucket.old", old), _noop("acme_storage_bucket.new", NEW_BUCKET), *others]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
+# --- a preview module instance's unlabelled database, torn down with its labelled members ------------------------
+def _preview(tmp_path: Path, db: dict[str, Any], service_labels: dict[str, str], key: str = "pr-512",
+             extra: list[dict[str, Any]] | None = None) -> Severity | None:
+    module = f'module.review_app["{key}"]'
+    plan = [gone(f"{module}.acme_sql_database.app", db, "delete_because_no_module"),
+            gone(f"{module}.acme_run_service.app", {"name": f"app-{key}", "labels": service_labels},
+                 "delete_because_no_module"), *(extra or [])]
+    return worst(tmp_path, plan)
+
+
+def test_preview_instance_database_torn_down_with_labelled_members_is_medium(tmp_path: Path) -> None:
+    db = {"name": "app_pr_512", "instance": "preview-shared"}
+    assert _preview(tmp_path, db, {"env": "preview"}) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("db", "labels", "key"), [
+    ({"name": "app_pr_512"}, {"env": "prod"}, "pr-512"),
+    ({"name": "orders_prod"}, {"env": "preview"}, "pr-512"),
+    ({"name": "app_pr_512"}, {"env": "preview"}, "orders"),
+    ({"name": "app_pr_512", "deletion_protection": True}, {"env": "preview"}, "pr-512"),
+], ids=["members-say-production", "name-says-production", "key-not-preview", "guarded"])
+def test_preview_looking_database_deletes_stay_high(tmp_path: Path, db: dict[str, Any], labels: dict[str, str],
+                                                    key: str) -> None:
+    assert _preview(tmp_path, db, labels, key) is Severity.HIGH
