@@ -156,3 +156,25 @@ def test_preview_instance_database_torn_down_with_labelled_members_is_medium(tmp
 def test_preview_looking_database_deletes_stay_high(tmp_path: Path, db: dict[str, Any], labels: dict[str, str],
                                                     key: str) -> None:
     assert _preview(tmp_path, db, labels, key) is Severity.HIGH
+
+
+# --- a stateless object whose user moves to a new one of its type ------------------------------------------------
+def _plan_move(tmp_path: Path, after_plan_id: str, extra: list[dict[str, Any]] | None = None) -> Severity | None:
+    app = gone("acme_function_app.worker", {"name": "worker", "service_plan_id": "/sub/plan-old"},
+               actions=["create", "delete"])
+    app["change"]["after"] = {"name": "worker", "service_plan_id": after_plan_id}
+    plan = [gone("acme_service_plan.old", {"name": "plan-old", "sku": "Y1"}),
+            made("acme_service_plan.new", {"name": "plan-new", "sku": "EP1"}), app, *(extra or [])]
+    return worst(tmp_path, plan)
+
+
+def test_plan_deleted_after_its_app_moves_to_a_new_plan_is_medium(tmp_path: Path) -> None:
+    assert _plan_move(tmp_path, "/sub/plan-new") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("after", "extra"), [
+    ("/sub/plan-old", []),
+    ("/sub/plan-new", [_noop("acme_function_app.other", {"name": "other", "service_plan_id": "/sub/plan-old"})]),
+], ids=["app-stays-on-old", "another-app-still-on-old"])
+def test_plan_still_used_stays_high(tmp_path: Path, after: str, extra: list[dict[str, Any]]) -> None:
+    assert _plan_move(tmp_path, after, extra) is Severity.HIGH

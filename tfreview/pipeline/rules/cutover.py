@@ -1,9 +1,9 @@
-"""Risk rules, lifecycle helper (delete grading): a store cut over to its successor — the deleted store cannot take
-its data with it (it keeps a final copy on destroy, or the provider refuses to delete it while it holds anything),
-the plan keeps a store of the same type, and a kept object that pointed at the old one (its endpoint, its name) now
-points at the new one the same way, or a kept object moves data from the old one to the new one (a transfer job),
-while nothing else kept still names the old one (a blue/green database switch, a bucket migrated); lifecycle.py
-grades deletes with it."""
+"""Risk rules, lifecycle helper (delete grading): an object cut over to its successor — the deleted object holds no
+data, or cannot take its data with it (it keeps a final copy on destroy, or the provider refuses to delete it while
+it holds anything), the plan keeps or creates one of the same type, and a kept object that pointed at the old one
+(its endpoint, its name) now points at the new one the same way, or (for a store) a kept object moves the data from
+the old one to the new one (a transfer job), while nothing else kept still names the old one: a blue/green database
+switch, a bucket migrated, an app moved to a new plan. lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -36,11 +36,12 @@ def _data_kept(change: Change) -> str | None:
     return kept_copy(change)
 
 
-def cut_over(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted store's data and traffic are both kept, or None: its data cannot go with it (`_data_kept`), and
-    a kept object's setting that named it moves to a kept store of its type, the rest of the setting unchanged, or a
-    kept object names both (it moves the data across); nothing else kept still names it."""
-    guard = _data_kept(change) if change.action is Action.DELETE else None
+def cut_over(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
+    """Why a deleted object's data and work are both kept, or None: it holds no data (not STATEFUL) or its data
+    cannot go with it (`_data_kept`), and a kept object's setting that named it moves to a kept object of its type,
+    the rest of the setting unchanged, or a kept object names both (it moves the data across); nothing else kept
+    still names it."""
+    guard = (_data_kept(change) if stateful else "it holds no data") if change.action is Action.DELETE else None
     old = _name(change.before)
     if guard is None or old is None:
         return None
@@ -53,14 +54,15 @@ def cut_over(change: Change, ri: ReviewInput) -> str | None:
     kept = {id(other) for other in successors.values()}
     holders = [other for other in view.changes if other.mode == "managed" and other.action is not Action.DELETE
                and id(other) not in kept and any(old in text for text in string_leaves(other.after))]
-    movers = [(h, new) for h in holders for new in successors if new in set(string_leaves(h.after))
+    movers = [(h, new) for h in holders for new in successors if stateful and new in set(string_leaves(h.after))
               and old in set(string_leaves(h.after))]
-    if holders and (len(movers) != len(holders) or len({h.address for h, _ in movers}) != len(holders)):
+    if {id(h) for h, _ in movers} != {id(h) for h in holders}:
         return None
     found = [(h, new, "moves its data to") for h, new in movers[:1]]
-    found += [(h, new, "now points at") for h, new in _repointed(view.of(Action.UPDATE), old, set(successors))]
+    referrers = view.of(Action.UPDATE, Action.REPLACE)
+    found += [(h, new, "now points at") for h, new in _repointed(referrers, old, set(successors))]
     for referrer, new, how in found[:1]:
-        return f"{guard}; {referrer.address} {how} {successors[new].address}: a cut-over to a store of its type"
+        return f"{guard}; {referrer.address} {how} {successors[new].address}: a cut-over to one of its type"
     return None
 
 
