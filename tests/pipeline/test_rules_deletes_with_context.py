@@ -178,3 +178,53 @@ def test_plan_deleted_after_its_app_moves_to_a_new_plan_is_medium(tmp_path: Path
 ], ids=["app-stays-on-old", "another-app-still-on-old"])
 def test_plan_still_used_stays_high(tmp_path: Path, after: str, extra: list[dict[str, Any]]) -> None:
     assert _plan_move(tmp_path, after, extra) is Severity.HIGH
+
+
+# --- a grant deleted while the plan grants the same access again ------------------------------------------------
+VAULT = "/subscriptions/1/resourceGroups/rg/providers/Acme.Vault/vaults/kv-app"
+POLICY = {"vault_id": VAULT, "tenant_id": "t", "object_id": "9a1f", "secret_permissions": ["Get", "List", "Set"]}
+ACL = {"scope": "prod-warehouse", "principal": "users", "permission": "READ"}
+
+
+def test_access_policy_moved_to_a_role_assignment_of_the_same_principal_is_medium(tmp_path: Path) -> None:
+    role = made("acme_role_assignment.app", {"scope": VAULT, "role_definition_name": "Vault Secrets User",
+                                             "principal_id": "9a1f"})
+    assert worst(tmp_path, [gone("acme_vault_access_policy.app", POLICY), role]) is Severity.MEDIUM
+
+
+def test_acl_handed_to_a_narrower_group_with_the_same_permission_is_medium(tmp_path: Path) -> None:
+    new = made("acme_secret_acl.eng", {**ACL, "principal": "data-eng"})
+    assert worst(tmp_path, [gone("acme_secret_acl.users", ACL), new]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("others", [
+    [],
+    [made("acme_secret_acl.eng", {**ACL, "principal": "data-eng", "permission": "WRITE"})],
+    [made("acme_secret_acl.eng", {**ACL, "principal": "data-eng", "scope": "other-scope"})],
+], ids=["only-holder-gone", "other-permission", "other-target"])
+def test_grant_deleted_with_nobody_granted_again_stays_high(tmp_path: Path, others: list[dict[str, Any]]) -> None:
+    acl = {**ACL, "permission": "MANAGE"} if not others else ACL
+    assert worst(tmp_path, [gone("acme_secret_acl.users", acl), *others]) is Severity.HIGH
+
+
+def test_deny_grant_deleted_stays_high(tmp_path: Path) -> None:
+    deny = {**ACL, "permission": "DENY_READ"}
+    new = made("acme_secret_acl.eng", {**deny, "principal": "data-eng"})
+    assert worst(tmp_path, [gone("acme_secret_acl.users", deny), new]) is Severity.HIGH
+
+
+# --- a security group's rule deleted: security groups only allow ------------------------------------------------
+HTTP = {"security_group_id": "sg-1", "ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv4": "0.0.0.0/0"}
+
+
+@pytest.mark.parametrize("kind", ["acme_vpc_security_group_ingress_rule", "acme_security_group_rule",
+                                  "acme_networking_secgroup_rule_v2"])
+def test_security_group_allow_rule_deleted_is_medium(tmp_path: Path, kind: str) -> None:
+    assert worst(tmp_path, [gone(f"{kind}.http", HTTP)]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("rule", [{**HTTP, "policy": "drop"}, {**HTTP, "action": "DENY"},
+                                  {**HTTP, "description": "block scanners"}], ids=["drop", "deny", "block"])
+def test_security_group_rule_that_drops_deleted_stays_high(tmp_path: Path, rule: dict[str, Any]) -> None:
+    for kind in ("acme_vpc_security_group_ingress_rule", "acme_security_group_rule"):
+        assert worst(tmp_path, [gone(f"{kind}.http", rule)]) is Severity.HIGH

@@ -54,6 +54,7 @@ from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
 from tfreview.pipeline.rules.referrers import referrers_moved
+from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
@@ -162,6 +163,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(key_rotated(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(granted_again(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None

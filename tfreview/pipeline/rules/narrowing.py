@@ -133,7 +133,7 @@ def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | N
         return "a user removed with what was granted to it: access narrows; check nobody still signs in as it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
-    if any(RESTRICTING.search(text) for text in string_leaves(before)):
+    if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in string_leaves(before)):
         return None
     return "a membership or grant removed: access narrows; check nobody still needs it"
 
@@ -235,10 +235,12 @@ def stricter(change: Change, stateful: bool) -> str | None:
 
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
 ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
-                         r"|ip_access|ip_allow|firewall_rule")
-# One rule of a firewall (a database or workspace firewall's IP rule): a firewall denies what no rule allows, so
-# removing an allow rule, even the last one, narrows access. Rule groups and policies may hold deny rules.
-FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$")
+                         r"|ip_access|ip_allow|firewall_rule|security_group\w*_rule|secgroup\w*_rule")
+# One rule of a firewall (a database or workspace firewall's IP rule, a security group's rule): a firewall denies
+# what no rule allows, so removing an allow rule, even the last one, narrows access. Rule groups and policies may
+# hold deny rules; some providers' security group rules may drop (DROP_WORDS).
+FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$|(?:security_group|secgroup)\w*_rule(?:_v\d+)?$")
+DROP_WORDS = frozenset({"drop", "reject", "deny", "block"})
 
 
 def world_entry_removed(change: Change) -> str | None:
@@ -249,7 +251,7 @@ def world_entry_removed(change: Change) -> str | None:
             or RESTRICTING.search(change.type) or not before:
         return None
     strings = list(string_leaves(before))
-    if any(RESTRICTING.search(text) for text in strings):
+    if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in strings):
         return None
     if FIREWALL_RULE.search(change.type) or allow_only_rule(before):
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
