@@ -228,3 +228,10 @@ def test_security_group_allow_rule_deleted_is_medium(tmp_path: Path, kind: str) 
 def test_security_group_rule_that_drops_deleted_stays_high(tmp_path: Path, rule: dict[str, Any]) -> None:
     for kind in ("acme_vpc_security_group_ingress_rule", "acme_security_group_rule"):
         assert worst(tmp_path, [gone(f"{kind}.http", rule)]) is Severity.HIGH
+
+
+def test_database_cut_over_to_a_new_empty_one_stays_high(tmp_path: Path) -> None:
+    # A successor created by this plan starts empty: repointing readers to it is a rename, not a cut-over.
+    pointer = _pointer("orders-blue.abc.rds.example.com", "orders-green.abc.rds.example.com")
+    plan = [gone("acme_db_instance.blue", BLUE), made("acme_db_instance.green", GREEN), pointer]
+    assert worst(tmp_path, plan) is Severity.HIGH

@@ -1,9 +1,10 @@
 """Risk rules, lifecycle helper (delete grading): an object cut over to its successor — the deleted object holds no
 data, or cannot take its data with it (it keeps a final copy on destroy, or the provider refuses to delete it while
-it holds anything), the plan keeps or creates one of the same type, and a kept object that pointed at the old one
-(its endpoint, its name) now points at the new one the same way, or (for a store) a kept object moves the data from
-the old one to the new one (a transfer job), while nothing else kept still names the old one: a blue/green database
-switch, a bucket migrated, an app moved to a new plan. lifecycle.py grades deletes with it."""
+it holds anything), the plan keeps one of the same type (or, for an object holding no data, creates one), and a
+kept object that pointed at the old one (its endpoint, its name) now points at the new one the same way, or (for a
+store) a kept object moves the data from the old one to the new one (a transfer job), while nothing else kept still
+names the old one: a blue/green database switch, a bucket migrated, an app moved to a new plan. lifecycle.py grades
+deletes with it."""
 
 from __future__ import annotations
 
@@ -46,8 +47,10 @@ def cut_over(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
     if guard is None or old is None:
         return None
     view = plan_view(ri)
+    # A store's successor must already exist (kept, not created): a new one starts empty.
+    barred = (Action.DELETE, Action.REPLACE, Action.CREATE) if stateful else (Action.DELETE, Action.REPLACE)
     successors = {name: other for other in view.changes
-                  if other.type == change.type and other.action not in (Action.DELETE, Action.REPLACE)
+                  if other.type == change.type and other.action not in barred
                   and other.mode == "managed" and (name := _name(other.after)) is not None and name != old}
     if not successors:
         return None
