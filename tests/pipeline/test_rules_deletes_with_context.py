@@ -3,6 +3,7 @@ each with a look-alike that stays high."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tests.pipeline.test_rules_successors_take_over import made
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.review import review
+from tfreview.settings import Settings
 
 EACH_KEY = "delete_because_each_key"
 
@@ -235,3 +238,31 @@ def test_database_cut_over_to_a_new_empty_one_stays_high(tmp_path: Path) -> None
     pointer = _pointer("orders-blue.abc.rds.example.com", "orders-green.abc.rds.example.com")
     plan = [gone("acme_db_instance.blue", BLUE), made("acme_db_instance.green", GREEN), pointer]
     assert worst(tmp_path, plan) is Severity.HIGH
+
+
+# --- a part deleted with the object it belongs to ---------------------------------------------------------------
+LB_ARN = "arn:acme:balancing:eu-1:123:loadbalancer/app/legacy-api/50dc6c49"
+LISTENER = {"load_balancer_arn": LB_ARN, "port": 443, "protocol": "HTTPS"}
+
+
+@pytest.mark.parametrize("balancer", [{"name": "legacy-api"}, {"arn": LB_ARN, "name": "lb"}], ids=["by-name", "by-arn"])
+def test_listener_deleted_with_its_balancer_is_medium(tmp_path: Path, balancer: dict[str, Any]) -> None:
+    plan = [gone("acme_lb_listener.https", LISTENER), gone("acme_lb.legacy", balancer)]
+    assert _severity_of(tmp_path, plan, "acme_lb_listener.https") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("other", [
+    gone("acme_dns_record.legacy", {"name": "legacy-api"}),
+    gone("other_lb.legacy", {"name": "legacy-api", "tags": {"env": "dev"}}),
+], ids=["balancer-kept", "other-provider-same-name"])
+def test_listener_whose_balancer_stays_is_high(tmp_path: Path, other: dict[str, Any]) -> None:
+    plan = [gone("acme_lb_listener.https", LISTENER), other]
+    assert _severity_of(tmp_path, plan, "acme_lb_listener.https") is Severity.HIGH
+
+
+def _severity_of(tmp_path: Path, changes: list[dict[str, Any]], address: str) -> Severity:
+    """The severity of resource-delete's finding on ADDRESS."""
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}))
+    result = review(path, Settings(backend="none"))
+    return next(f.severity for f in result.findings if f.rule == "resource-delete" and f.address == address)
