@@ -266,3 +266,64 @@ def _severity_of(tmp_path: Path, changes: list[dict[str, Any]], address: str) ->
     path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}))
     result = review(path, Settings(backend="none"))
     return next(f.severity for f in result.findings if f.rule == "resource-delete" and f.address == address)
+
+
+# --- a config object already archived by its owners -------------------------------------------------------------
+def test_archived_flag_deleted_is_medium(tmp_path: Path) -> None:
+    flag = {"key": "legacy_export", "environment": "production", "enabled": True, "archived": True}
+    assert worst(tmp_path, [gone("acme_feature_flag.legacy", flag)]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("address", "values"), [
+    ("acme_feature_flag.legacy", {"key": "legacy_export", "enabled": True, "archived": False}),
+    ("acme_repository.legacy", {"name": "legacy", "archived": True}),
+], ids=["flag-not-archived", "archived-repository-holds-code"])
+def test_live_flag_or_archived_store_deleted_stays_high(tmp_path: Path, address: str, values: dict[str, Any]) -> None:
+    assert worst(tmp_path, [gone(address, values)]) is Severity.HIGH
+
+
+# --- an application's ConfigMap: settings, no data --------------------------------------------------------------
+def _config_map(namespace: str, name: str = "checkout-flags") -> dict[str, Any]:
+    return {"data": {"feature.x": "on"}, "metadata": [{"name": name, "namespace": namespace, "labels": {}}]}
+
+
+def test_application_config_map_deleted_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, [gone("kubernetes_config_map.flags", _config_map("shop"))]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("namespace", ["kube-system", "gatekeeper-system"])
+def test_cluster_config_map_deleted_stays_high(tmp_path: Path, namespace: str) -> None:
+    assert worst(tmp_path, [gone("kubernetes_config_map.auth", _config_map(namespace, "aws-auth"))]) is Severity.HIGH
+
+
+# --- a release in a non-production namespace --------------------------------------------------------------------
+def test_release_in_a_sandbox_namespace_deleted_is_medium(tmp_path: Path) -> None:
+    release = {"name": "echo-test", "chart": "echo-server", "namespace": "sandbox"}
+    assert worst(tmp_path, [gone("helm_release.echo", release)]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("release", [
+    {"name": "postgresql", "chart": "postgresql", "namespace": "staging"},
+    {"name": "echo", "chart": "echo-server", "namespace": "payments"},
+    {"name": "echo-prod", "chart": "echo-server", "namespace": "sandbox"},
+], ids=["data-engine", "production-namespace", "production-name"])
+def test_release_that_may_hold_data_or_serve_production_stays_high(tmp_path: Path, release: dict[str, Any]) -> None:
+    assert worst(tmp_path, [gone("helm_release.echo", release)]) is Severity.HIGH
+
+
+# --- an audit sink replaced by one carrying the same events -----------------------------------------------------
+SINK = {"id": "s-9", "name": "siem", "destination": "s3://acme-audit/", "enabled": True, "event_types": ["*"],
+        "retention_days": 365}
+
+
+def test_audit_sink_succeeded_by_one_with_the_same_events_is_medium(tmp_path: Path) -> None:
+    new = made("acme_audit_sink.v2", {**SINK, "id": None, "name": "siem-v2", "destination": "s3://acme-audit-v2/"})
+    assert worst(tmp_path, [gone("acme_audit_sink.v1", SINK), new]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("change", [{"event_types": ["login"]}, {"enabled": False}, {"retention_days": 30}],
+                         ids=["fewer-events", "switched-off", "other-settings"])
+def test_audit_sink_succeeded_by_a_different_one_stays_high(tmp_path: Path, change: dict[str, Any]) -> None:
+    new = made("acme_audit_sink.v2", {**SINK, "id": None, "name": "siem-v2", "destination": "s3://acme-audit-v2/",
+                                      **change})
+    assert worst(tmp_path, [gone("acme_audit_sink.v1", SINK), new]) is Severity.HIGH

@@ -27,7 +27,7 @@ from tfreview.pipeline.rules.kinds import (
     looks_stateful,
     loss,
 )
-from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
+from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_stateless, k8s_stateless_workload
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
@@ -62,6 +62,7 @@ from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
+from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
@@ -149,6 +150,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(_when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
                 "them; check nothing still routes to it"), Severity.MEDIUM),
+    Grade(_when(k8s_app_config, "an application's ConfigMap: settings, no data; check no pod still mounts it"),
+          Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
@@ -165,6 +168,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(key_rotated(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(granted_again(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(sink_succeeded(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
