@@ -327,3 +327,10 @@ def test_audit_sink_succeeded_by_a_different_one_stays_high(tmp_path: Path, chan
     new = made("acme_audit_sink.v2", {**SINK, "id": None, "name": "siem-v2", "destination": "s3://acme-audit-v2/",
                                       **change})
     assert worst(tmp_path, [gone("acme_audit_sink.v1", SINK), new]) is Severity.HIGH
+
+
+def test_part_of_a_deleted_store_is_judged_on_its_own(tmp_path: Path) -> None:
+    # A store's parts may hold its data (a replica, a table): its going is no reason to let them go.
+    table = {"cluster_id": "c-main-1", "name": "orders"}
+    plan = [gone("acme_kv_table.orders", table), gone("acme_database_cluster.main", {"id": "c-main-1"})]
+    assert _severity_of(tmp_path, plan, "acme_kv_table.orders") is Severity.HIGH
