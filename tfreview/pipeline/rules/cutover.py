@@ -8,18 +8,20 @@ deletes with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import defaultdict
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import string_leaves
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.wayback import kept_copy
 
 # The settings that name a store (an RDS identifier, a Cloud SQL instance's name), first that holds a string wins.
 NAME_KEYS = ("identifier", "cluster_identifier", "instance_name", "bucket", "name")
 MIN_NAME = 4  # a shorter name would be found inside unrelated strings
+_PARTS = re.compile(r"[/:.=,@\s]+")
 
 
 def _name(values: Any) -> str | None:
@@ -37,6 +39,33 @@ def _data_kept(change: Change) -> str | None:
     return kept_copy(change)
 
 
+def _segments(text: str) -> set[str]:
+    """A string and the parts of it a name can be (host labels, path steps): `orders-blue.abc.rds.com/x`."""
+    return {text, *(part for part in _PARTS.split(text) if len(part) >= MIN_NAME)}
+
+
+class _Index:
+    """Per plan: the kept objects (created, updated, untouched) by type and name; every kept object by the names
+    its values hold; and the changed string settings of updates and replaces by the names their old value held."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.named: dict[tuple[str, str], Change] = {}
+        self.holding: dict[str, list[Change]] = defaultdict(list)
+        self.moved: dict[str, list[tuple[Change, str, str]]] = defaultdict(list)
+        for change in view.changes:
+            if change.mode != "managed" or change.action in (Action.DELETE, Action.REPLACE):
+                continue
+            if (name := _name(change.after)) is not None:
+                self.named.setdefault((change.type, name), change)
+            for part in {p for text in string_leaves(change.after) for p in _segments(text)}:
+                self.holding[part].append(change)
+        for change in view.of(Action.UPDATE, Action.REPLACE):
+            for attribute in change.attributes:
+                if isinstance(attribute.before, str) and isinstance(attribute.after, str):
+                    for part in _segments(attribute.before):
+                        self.moved[part].append((change, attribute.before, attribute.after))
+
+
 def cut_over(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
     """Why a deleted object's data and work are both kept, or None: it holds no data (not STATEFUL) or its data
     cannot go with it (`_data_kept`), and a kept object's setting that named it moves to a kept object of its type,
@@ -46,37 +75,24 @@ def cut_over(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
     old = _name(change.before)
     if guard is None or old is None:
         return None
-    view = plan_view(ri)
-    # A store's successor must already exist (kept, not created): a new one starts empty.
-    barred = (Action.DELETE, Action.REPLACE, Action.CREATE) if stateful else (Action.DELETE, Action.REPLACE)
-    successors = {name: other for other in view.changes
-                  if other.type == change.type and other.action not in barred
-                  and other.mode == "managed" and (name := _name(other.after)) is not None and name != old}
-    if not successors:
-        return None
-    kept = {id(other) for other in successors.values()}
-    holders = [other for other in view.changes if other.mode == "managed" and other.action is not Action.DELETE
-               and id(other) not in kept and any(old in text for text in string_leaves(other.after))]
-    movers = [(h, new) for h in holders for new in successors if stateful and new in set(string_leaves(h.after))
-              and old in set(string_leaves(h.after))]
+    index = plan_view(ri).derived("cut-over names", _Index)
+
+    def successor(name: str) -> Change | None:
+        # A store's successor must already exist (kept, not created): a new one starts empty.
+        other = index.named.get((change.type, name))
+        return None if other is None or name == old or (stateful and other.action is Action.CREATE) else other
+
+    holders = [h for h in index.holding.get(old, [])
+               if not (h.type == change.type and (n := _name(h.after)) is not None and successor(n) is h)]
+    movers = [(h, new) for h in holders for text in string_leaves(h.after) if stateful
+              and (new := successor(text)) is not None and h is not new]
     if {id(h) for h, _ in movers} != {id(h) for h in holders}:
         return None
     found = [(h, new, "moves its data to") for h, new in movers[:1]]
-    referrers = view.of(Action.UPDATE, Action.REPLACE)
-    found += [(h, new, "now points at") for h, new in _repointed(referrers, old, set(successors))]
+    for referrer, before, after in index.moved.get(old, []):
+        for part in _segments(after):
+            if (new := successor(part)) is not None and after.replace(part, old) == before:
+                found.append((referrer, new, "now points at"))
     for referrer, new, how in found[:1]:
-        return f"{guard}; {referrer.address} {how} {successors[new].address}: a cut-over to one of its type"
+        return f"{guard}; {referrer.address} {how} {new.address}: a cut-over to one of its type"
     return None
-
-
-def _repointed(updates: list[Change], old: str, new_names: set[str]) -> Iterator[tuple[Change, str]]:
-    """(update, new name) for each changed setting that named OLD and now names a store of NEW_NAMES, the rest of
-    the value the same."""
-    for update in updates:
-        for attribute in update.attributes:
-            before, after = attribute.before, attribute.after
-            if not isinstance(before, str) or not isinstance(after, str) or old not in before:
-                continue
-            for new in new_names:
-                if new in after and after.replace(new, old) == before:
-                    yield update, new

@@ -7,13 +7,14 @@ grant is judged by its own rules. lifecycle.py grades deletes with it."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.narrowing import RESTRICTING
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings that name who is granted (a principal, member, grantee, object id of an identity).
 PRINCIPAL = re.compile(r"^(?:principal|principal_id|principal_name|object_id|member|grantee|identity|user|user_id"
@@ -42,6 +43,15 @@ def _parts(values: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     return principals, permissions, targets
 
 
+def _creates_by_string(view: PlanView) -> dict[str, list[Change]]:
+    """The plan's creates by every string their values hold (once per plan)."""
+    found: dict[str, list[Change]] = defaultdict(list)
+    for change in view.of(Action.CREATE):
+        for text in set(string_leaves(change.after)):
+            found[text].append(change)
+    return found
+
+
 def granted_again(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting this grant locks no one out, or None: it names a principal, a permission and a target, says no
     deny or block, and a create of the plan holds its target and either its principal or every one of its
@@ -51,7 +61,8 @@ def granted_again(change: Change, ri: ReviewInput) -> str | None:
     if not principals or not permissions or not targets or RESTRICTING.search(change.type) \
             or any(RESTRICTING.search(text) for text in string_leaves(before)):
         return None
-    for other in plan_view(ri).of(Action.CREATE):
+    holding = plan_view(ri).derived("creates by the strings they hold", _creates_by_string)
+    for other in holding.get(min(targets), []):
         after = other.after if isinstance(other.after, dict) else {}
         held = set(string_leaves(after))
         if not targets <= held:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from typing import Any
 
 from tfreview.pipeline.changes import Change
@@ -18,7 +19,7 @@ from tfreview.pipeline.rules.disposable import (
     label_tokens,
     labelled_disposable,
 )
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 _KEY = re.compile(r'\["([^"]*)"\]$')
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -28,6 +29,7 @@ EXPIRY_KEYS = frozenset({"ttl", "expires", "expiry", "expiration", "expires_at",
 # Settings that guard the object against its delete: a guarded one is not treated as disposable.
 GUARDS = re.compile(r"^(?:deletion_protection\w*|termination_protection\w*|delete_protection|prevent_destroy)$")
 # Settings that do not describe the object (its identity, its state as the provider reports it).
+MAX_SIBLINGS = 64  # new keys of one block compared with each old one: a bound, so a huge for_each stays linear
 IDENTITY = frozenset({"id", "arn", "self_link", "state", "state_name", "status", "created_at", "updated_at"})
 
 
@@ -42,13 +44,21 @@ def key_rotated(change: Change, ri: ReviewInput) -> str | None:
     why = _disposable(before)
     if why is None:
         return None
-    block = change.address[:match.start()]
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
-        new = _KEY.search(other.address)
-        if new is not None and other.address[:new.start()] == block and new[1] != match[1] \
-                and _same_settings(before, other.after, match[1], new[1]):
+    blocks = plan_view(ri).derived("keyed creates by block", _creates_by_block)
+    for other, new in blocks.get(change.address[:match.start()], [])[:MAX_SIBLINGS]:
+        if new != match[1] and _same_settings(before, other.after, match[1], new):
             return (f"{why}, rotated to a new key: the same block creates {other.address} with the same settings")
     return None
+
+
+def _creates_by_block(view: PlanView) -> dict[str, list[tuple[Change, str]]]:
+    """The plan's keyed creates by their block's address, with their key (once per plan)."""
+    found: dict[str, list[tuple[Change, str]]] = defaultdict(list)
+    for changes in view.creates_by_type.values():
+        for change in changes:
+            if (match := _KEY.search(change.address)) is not None:
+                found[change.address[:match.start()]].append((change, match[1]))
+    return found
 
 
 def _disposable(before: dict[str, Any]) -> str | None:

@@ -125,8 +125,10 @@ def preview_member(change: Change, ri: ReviewInput) -> str | None:
     attrs = _before(change)
     key = preview_key(change)
     name = set(_TOKEN.findall(str(attrs.get("name") or attrs.get("identifier") or "").lower()))
-    if key is None or label_tokens(attrs) or name & PRODUCTION_TOKENS or _protected(attrs) or any(
-            other.module == change.module and other.action is not Action.DELETE for other in plan_view(ri).changes):
+    kept_modules = plan_view(ri).derived("modules with kept changes", lambda view: {
+        c.module for c in view.changes if c.action is not Action.DELETE})
+    if key is None or label_tokens(attrs) or name & PRODUCTION_TOKENS or _protected(attrs) \
+            or change.module in kept_modules:
         return None
     siblings = [label_tokens(other.before) for other in plan_view(ri).deletes_by_module.get(change.module, [])
                 if other is not change and isinstance(other.before, dict)]
