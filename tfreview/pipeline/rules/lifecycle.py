@@ -166,9 +166,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                else f"a disposable object: {why}"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(key_rotated(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(granted_again(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(sink_succeeded(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or sink_succeeded(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
