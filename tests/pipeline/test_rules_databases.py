@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tfreview.pipeline.findings import Severity
 
@@ -167,6 +169,28 @@ def test_dev_database_with_final_snapshot_is_medium(tmp_path: Path) -> None:
 def test_skipped_snapshot_or_production_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [gone("quokkadb_database.ml", {**DB, "skip_final_snapshot": True})]) is Severity.HIGH
     assert worst(tmp_path, [gone("quokkadb_database.ml", {**DB, "tags": {"env": "prod"}})]) is Severity.HIGH
+    no_name = {**DB, "final_snapshot_identifier": None}
+    assert worst(tmp_path, [gone("quokkadb_database.ml", no_name)]) is Severity.HIGH
+
+
+@pytest.mark.parametrize("settings", [
+    {"settings": [{"tier": "db-2", "final_backup_config": [{"enabled": True, "retention_days": 30}]}]},
+    {"final_snapshot": True},
+], ids=["final-backup-block", "final-snapshot-switch"])
+def test_dev_database_keeping_a_final_backup_is_medium(tmp_path: Path, settings: dict[str, Any]) -> None:
+    erp = {"name": "erp", "labels": {"env": "dev"}, **settings}
+    assert worst(tmp_path, [gone("quokkadb_database.erp", erp)]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("settings", [
+    {"settings": [{"tier": "db-2", "final_backup_config": [{"enabled": False, "retention_days": 30}]}]},
+    {"final_snapshot": False, "delete_backups_on_destroy": True},
+    {"final_snapshot": True, "skip_final_snapshot": True},
+    {"final_backup": "SKIP_FINAL_BACKUP"},
+], ids=["block-disabled", "switch-off", "switch-but-skipped", "skip-word"])
+def test_dev_database_without_a_final_backup_stays_high(tmp_path: Path, settings: dict[str, Any]) -> None:
+    erp = {"name": "erp", "labels": {"env": "dev"}, **settings}
+    assert worst(tmp_path, [gone("quokkadb_database.erp", erp)]) is Severity.HIGH
 
 
 READER = {"cluster_identifier": "ledger", "identifier": "ledger-3", "writer": False}

@@ -116,8 +116,11 @@ WORLD = {"project_id": "p-1", "cidr_block": "0.0.0.0/0", "comment": "temporary"}
 VPC = {"project_id": "p-1", "cidr_block": "10.20.0.0/16", "comment": "prod vpc"}
 
 
-def test_world_allowlist_entry_deleted_beside_a_narrower_one_is_medium(tmp_path: Path) -> None:
-    result = _entry_plan(tmp_path, WORLD, VPC, "dbcloud_ip_access_list")
+@pytest.mark.parametrize("kept", [VPC, None, {**VPC, "project_id": "p-2"}],
+                         ids=["beside", "list-emptied", "other-list"])
+def test_world_allowlist_entry_deleted_is_medium(tmp_path: Path, kept: dict[str, Any] | None) -> None:
+    # Nothing is wider than the whole internet: even a list left empty and open lets in no more than the entry did.
+    result = _entry_plan(tmp_path, WORLD, kept, "dbcloud_ip_access_list")
     assert worst_by_rule(result).get("resource-delete") == Severity.MEDIUM
     assert result.label.value == "likely_safe"
 
@@ -130,10 +133,11 @@ def test_world_allowlist_entry_deleted_alone_is_medium(tmp_path: Path, kept: dic
 
 
 @pytest.mark.parametrize(("deleted", "kept", "kind"), [
+    ({**WORLD, "cidr_block": "203.0.113.0/24"}, None, "dbcloud_ip_access_list"),
     ({**WORLD, "comment": "deny everyone else"}, VPC, "dbcloud_ip_access_list"),
     (WORLD, VPC, "dbcloud_ip_denylist"),
     ({**VPC, "comment": "office"}, None, "dbcloud_ip_access_list"),
-], ids=["deny-entry", "deny-type", "narrow-entry-list-emptied"])
+], ids=["one-range-list-emptied", "deny-entry", "deny-type", "narrow-entry-list-emptied"])
 def test_allowlist_entry_deletes_that_may_widen_stay_high(tmp_path: Path, deleted: dict[str, Any],
                                                          kept: dict[str, Any] | None, kind: str) -> None:
     result = _entry_plan(tmp_path, deleted, kept, kind)

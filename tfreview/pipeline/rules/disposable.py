@@ -118,18 +118,20 @@ def non_production(change: Change) -> bool:
     return bool(env_words(attrs) & NON_PRODUCTION_ENVS) and not label_tokens(attrs) & PRODUCTION_TOKENS
 
 
-# Attributes that name the scope an object lives in (a GCP project, a workspace, an environment).
-SCOPE_KEYS = ("project", "project_id", "workspace", "environment")
+# Attributes that name the scope an object lives in (a GCP project, a workspace, an environment, a Kubernetes
+# namespace).
+SCOPE_KEYS = ("project", "project_id", "workspace", "environment", "namespace")
 
 
 def non_production_scope(change: Change) -> str | None:
-    """The scope (project, workspace, environment) a deleted object lived in when its words say non-production
-    (`acme-dev-sandbox`) and neither it nor the object's name says production; else None."""
+    """The scope (project, workspace, environment, namespace) a deleted object lived in when its words say
+    non-production (`acme-dev-sandbox`), neither it nor the object's name says production, and the object runs no
+    data engine (a release of postgresql in `staging` still holds data); else None."""
     attrs = change.before if isinstance(change.before, dict) else {}
     scopes = [str(attrs[k]) for k in SCOPE_KEYS if isinstance(attrs.get(k), str) and attrs[k]]
     every = {w for scope in scopes for w in _TOKEN.findall(scope.lower())}  # a project and its environment
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
-    if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS:
+    if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
         return None
     return next((s for s in scopes if set(_TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
 

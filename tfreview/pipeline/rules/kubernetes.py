@@ -58,3 +58,24 @@ def k8s_stateless_workload(change: Change) -> bool:
 def _blocks(value: object) -> list[object]:
     """A nested block as a list of its items (the kubernetes provider writes blocks as one-item lists)."""
     return list(value) if isinstance(value, list) else [value]
+
+
+# Namespaces that hold the cluster's own configuration (aws-auth, coredns): a ConfigMap there configures the
+# cluster itself, and deleting one can lock everyone out or break name resolution.
+_SYSTEM_NAMESPACE = re.compile(r"^kube-|-system$|^kube$")
+
+
+def k8s_app_config(change: Change) -> bool:
+    """Whether a deleted object is an application's ConfigMap (settings, no data of its own) outside the cluster's
+    system namespaces."""
+    before = change.before if isinstance(change.before, dict) else {}
+    manifest = before.get("manifest") if isinstance(before.get("manifest"), dict) else None
+    if change.type == "kubernetes_manifest":
+        kind = str(manifest.get("kind", "")).lower() if manifest else ""
+        metadata = _blocks(manifest.get("metadata")) if manifest else []
+    else:
+        match = _K8S_TYPE.match(change.type)
+        kind = match["kind"].replace("_", "") if match else ""
+        metadata = _blocks(before.get("metadata"))
+    namespaces = [str(m.get("namespace") or "default") for m in metadata if isinstance(m, dict)]
+    return kind == "configmap" and bool(namespaces) and not any(_SYSTEM_NAMESPACE.search(n) for n in namespaces)

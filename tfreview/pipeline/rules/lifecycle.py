@@ -12,6 +12,7 @@ from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
+from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.guardrails import relaxation_removed
@@ -26,7 +27,7 @@ from tfreview.pipeline.rules.kinds import (
     looks_stateful,
     loss,
 )
-from tfreview.pipeline.rules.kubernetes import k8s_stateless, k8s_stateless_workload
+from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_stateless, k8s_stateless_workload
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
@@ -47,6 +48,7 @@ from tfreview.pipeline.rules.narrowing import (
     world_entry_removed,
 )
 from tfreview.pipeline.rules.observers import observer_kept
+from tfreview.pipeline.rules.parents import with_parent
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
@@ -60,18 +62,27 @@ from tfreview.pipeline.rules.recreated import (
     written_in_full,
 )
 from tfreview.pipeline.rules.referrers import referrers_moved
+from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
+from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
+from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
-from tfreview.pipeline.rules.wayback import branch_of_parent, final_copy, preview_table, reader_of_cluster
+from tfreview.pipeline.rules.wayback import (
+    branch_of_parent,
+    final_copy,
+    preview_member,
+    preview_table,
+    reader_of_cluster,
+)
 from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 
@@ -147,10 +158,12 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(_when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
                 "them; check nothing still routes to it"), Severity.MEDIUM),
+    Grade(_when(k8s_app_config, "an application's ConfigMap: settings, no data; check no pod still mounts it"),
+          Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(world_entry_removed(c, ri.changeset.changes)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(world_entry_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
@@ -161,6 +174,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                else f"a disposable object: {why}"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or sink_succeeded(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
@@ -181,6 +195,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)

@@ -133,7 +133,7 @@ def narrowing(change: Change, allowing: frozenset[str] = frozenset()) -> str | N
         return "a user removed with what was granted to it: access narrows; check nobody still signs in as it"
     if not MEMBERSHIPS.search(change.type) or GUARDRAILS.search(change.type):
         return None
-    if any(RESTRICTING.search(text) for text in string_leaves(before)):
+    if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in string_leaves(before)):
         return None
     return "a membership or grant removed: access narrows; check nobody still needs it"
 
@@ -235,37 +235,30 @@ def stricter(change: Change, stateful: bool) -> str | None:
 
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
 ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
-                         r"|ip_access|ip_allow|firewall_rule")
-PARENT_KEY = re.compile(r"(?:^|_)id$")
-# One rule of a firewall (a database or workspace firewall's IP rule): a firewall denies what no rule allows, so
-# removing an allow rule, even the last one, narrows access. Rule groups and policies may hold deny rules.
-FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$")
+                         r"|ip_access|ip_allow|firewall_rule|security_group\w*_rule|secgroup\w*_rule")
+# One rule of a firewall (a database or workspace firewall's IP rule, a security group's rule): a firewall denies
+# what no rule allows, so removing an allow rule, even the last one, narrows access. Rule groups and policies may
+# hold deny rules; some providers' security group rules may drop (DROP_WORDS).
+FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$|(?:security_group|secgroup)\w*_rule(?:_v\d+)?$")
+DROP_WORDS = frozenset({"drop", "reject", "deny", "block"})
 
 
-def world_entry_removed(change: Change, others: Sequence[Change]) -> str | None:
+def world_entry_removed(change: Change) -> str | None:
     """Why deleting this allow-list entry narrows access: it allowed the whole internet and it allows (no deny or
-    block word); whether another entry of the same list stays only changes the words."""
+    block word); should the list be left empty and open, it lets in no more than the whole internet it let in."""
     before = change.before if isinstance(change.before, dict) else {}
     if change.action != Action.DELETE or not (ALLOW_ENTRY.search(change.type) or allow_only_rule(before)) \
             or RESTRICTING.search(change.type) or not before:
         return None
     strings = list(string_leaves(before))
-    if any(RESTRICTING.search(text) for text in strings):
+    if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in strings):
         return None
     if FIREWALL_RULE.search(change.type) or allow_only_rule(before):
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
     if not world_sources(strings, words=False):
         return None
-    # Emptied or not, a list can admit no more than the whole internet the removed entry admitted.
-    parents = {k: v for k, v in before.items() if PARENT_KEY.search(k) and k != "id" and isinstance(v, str)}
-    for other in others:
-        after = other.after if isinstance(other.after, dict) else None
-        if other is change or other.type != change.type or after is None or other.module != change.module:
-            continue
-        if all(after.get(k) == v for k, v in parents.items()):
-            return "an allow-list entry that let the whole internet in removed, other entries stay: access narrows"
-    return ("an allow-list entry that let the whole internet in removed: whatever the list holds after, access can "
-            "be no wider than it was")
+    return ("an allow-list entry that let the whole internet in removed: access narrows (even an emptied list "
+            "that opens allows no more than this entry did)")
 
 
 # The key that says what one ordered rule does (`access = "Allow"` in an Azure NSG rule, `rule_action = "allow"` in

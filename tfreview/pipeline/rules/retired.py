@@ -173,11 +173,13 @@ OFF_STATES = frozenset({"disabled", "inactive", "deactivated", "decommissioned"}
 
 def already_off(change: Change) -> str | None:
     """Why deleting a stateless object loses no service: before the delete it was already switched off (its
-    status disabled, `enabled = false`); or None."""
+    status disabled, `enabled = false`) or archived; or None."""
     attrs = _values(change)
     if KEEPS_DATA.search(change.type):
         return None
     status = next((str(attrs[k]).lower() for k in ("status", "state") if isinstance(attrs.get(k), str)), None)
     if status in OFF_STATES or attrs.get("enabled") is False or attrs.get("disabled") is True:
         return "it was already switched off: deleting it stops nothing that still runs"
+    if attrs.get("archived") is True or status == "archived":
+        return "it was already archived by its owners: deleting it retires nothing still in use"
     return None

@@ -1,10 +1,11 @@
 """Risk rules, lifecycle helper: a database delete judged by whether a way back exists — a non-production database
-that takes a final snapshot, a reader instance of a cluster that stays, a non-production branch of a parent that
-stays, a preview environment's table; lifecycle.py grades deletes with them."""
+that takes a final snapshot or backup, a reader instance of a cluster that stays, a non-production branch of a
+parent that stays, a preview environment's table; lifecycle.py grades deletes with them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -16,10 +17,15 @@ from tfreview.pipeline.rules.disposable import (
     non_production,
     preview_key,
 )
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.replicas import destroyed_by_name
+
+_TOKEN = re.compile(r"[a-z0-9]+")
 
 FINAL_COPY = re.compile(r"^final_(?:snapshot|backup)\w*(?:identifier|name|id)$")
 SKIP_FINAL = re.compile(r"^skip_final_(?:snapshot|backup)$")
+# Any setting of a final copy: its name, its block or its switch (`final_snapshot = true`).
+FINAL_SETTING = re.compile(r"^final_(?:snapshot|backup)\w*$")
 PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
 CLUSTER_REF = re.compile(r"^(?:cluster_identifier|cluster_id|cluster_name|cluster)$")
 WRITER_FLAGS = ("writer", "is_writer", "is_primary", "primary")
@@ -33,13 +39,43 @@ def _before(change: Change) -> dict[str, Any]:
 
 
 def final_copy(change: Change) -> str | None:
-    """Why a deleted non-production database keeps its data: it takes a final snapshot or backup first."""
+    """Why a deleted non-production database keeps its data: it keeps a final copy (`kept_copy`). In production
+    the copy alone does not say the data is no longer needed (cutover.py asks for its consumers moved too)."""
+    why = kept_copy(change)
+    return None if why is None or not non_production(change) else f"non-production, and {why}"
+
+
+def kept_copy(change: Change) -> str | None:
+    """Why a deleted database keeps its data: it takes a final snapshot or backup first (a named one with its skip
+    flag off, a final-backup block enabled, or a final-snapshot switch on), and nothing at any depth skips it."""
     attrs = _before(change)
-    skips = [v for k, v in attrs.items() if SKIP_FINAL.match(k)]
-    copy = next((v for k, v in attrs.items() if FINAL_COPY.match(k) and isinstance(v, str) and v.strip()), None)
-    if not skips or any(v is not False for v in skips) or copy is None or not non_production(change):
+    skips = list(_final_settings(attrs, SKIP_FINAL))
+    if any(v is not False for _, v in skips):
         return None
-    return f"non-production, and a final snapshot {copy} is taken first: the data can be restored"
+    for key, value in _final_settings(attrs, FINAL_SETTING):
+        if value is True or _enabled(value):
+            return f"a final snapshot or backup is kept on destroy ({key}): the data can be restored"
+        if skips and FINAL_COPY.match(key) and isinstance(value, str) and value.strip():
+            return f"a final snapshot {value} is taken first: the data can be restored"
+    return None
+
+
+def _final_settings(value: Any, pattern: re.Pattern[str]) -> Iterator[tuple[str, Any]]:
+    """(key, value) of every setting at any depth whose key PATTERN matches."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if pattern.match(str(key)):
+                yield str(key), inner
+            yield from _final_settings(inner, pattern)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _final_settings(item, pattern)
+
+
+def _enabled(value: Any) -> bool:
+    """Whether a final-backup block (a map, or a list of one) says it is enabled."""
+    blocks = value if isinstance(value, list) else [value]
+    return bool(blocks) and all(isinstance(b, dict) and b.get("enabled") is True for b in blocks)
 
 
 def _stays(name: str, change: Change, ri: ReviewInput) -> bool:
@@ -80,6 +116,26 @@ def preview_table(change: Change) -> str | None:
     if key is None or not tokens & DISPOSABLE_TOKENS or tokens & PRODUCTION_TOKENS or _protected(attrs):
         return None
     return f"its for_each key {key} and its labels name a preview environment that is gone"
+
+
+def preview_member(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store with no labels of its own belonged to a preview environment: its module instance's key
+    names a preview or PR, every other member deleted with it that carries labels says disposable and none says
+    production, and neither its name nor a guard says otherwise."""
+    attrs = _before(change)
+    key = preview_key(change)
+    name = set(_TOKEN.findall(str(attrs.get("name") or attrs.get("identifier") or "").lower()))
+    kept_modules = plan_view(ri).derived("modules with kept changes", lambda view: {
+        c.module for c in view.changes if c.action is not Action.DELETE})
+    if key is None or label_tokens(attrs) or name & PRODUCTION_TOKENS or _protected(attrs) \
+            or change.module in kept_modules:
+        return None
+    siblings = [label_tokens(other.before) for other in plan_view(ri).deletes_by_module.get(change.module, [])
+                if other is not change and isinstance(other.before, dict)]
+    labelled = [tokens for tokens in siblings if tokens]
+    if not labelled or any(not tokens & DISPOSABLE_TOKENS or tokens & PRODUCTION_TOKENS for tokens in labelled):
+        return None
+    return f"its module instance {key} is a preview environment torn down whole, its labelled members say so"
 
 
 def _protected(attrs: dict[str, Any]) -> bool:
