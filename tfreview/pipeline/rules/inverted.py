@@ -6,14 +6,13 @@ stays as its rule graded it; a new or widened exclusion is blinding.py's and gua
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.units import words
+from tfreview.pipeline.rules.units import parent, words
 from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Words of a block or type whose records it names are dropped, hidden or not alerted on.
@@ -25,7 +24,6 @@ SHARING = frozenset({"public", "share", "shared", "sharing"})
 # A rule's own action or decision that lets what it matches through.
 LETS_THROUGH = frozenset({"allow", "allowed", "permit", "accept", "pass", "bypass", "grant"})
 ACTION_KEYS = ("action", "decision", "rule_action", "policy_action", "access", "effect", "permission_type")
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 # Names of a switch (`is_enabled`, `disabled`, `state`): what a filter matches is another matter (blinding.py).
 SWITCHES = frozenset({"enabled", "enable", "disabled", "disable", "muted", "active", "state", "status", "paused",
                       "suspended"})
@@ -41,7 +39,7 @@ def opener_stopped(review_input: ReviewInput, findings: list[Finding]) -> list[F
         if found.rule in (DETECTION, LOGGING) and found.severity is Severity.HIGH and change is not None:
             path = found.message.removeprefix(f"{change.address}: ").partition(" ")[0]
             blocks, _, leaf = path.rpartition(".")  # the switch's own name says what it switches, not what holds it
-            why = _works_against(change, blocks) if words(leaf) & SWITCHES else ""
+            why = _works_against(change, path, blocks) if words(leaf) & SWITCHES else ""
             if why:
                 found = found.model_copy(update={"severity": Severity.LOW,
                                                  "message": f"{found.message} — it switches {why}"})
@@ -49,28 +47,16 @@ def opener_stopped(review_input: ReviewInput, findings: list[Finding]) -> list[F
     return graded
 
 
-def _works_against(change: Change, blocks: str) -> str:
+def _works_against(change: Change, path: str, blocks: str) -> str:
     """What the switched object does against protection, in words, or empty."""
     if words(blocks) & DROPPING or (not blocks and words(change.type) & DROPPING):
         return "an exclusion or suppression: records it dropped are kept and seen again"
     if words(blocks) & SHARING or (not blocks and words(change.type) & SHARING):
         return "a public share or link off: it closes"
-    before, after = (_block(side, blocks) for side in sides(change))
+    before, after = (parent(side, path) or {} for side in sides(change))
     if _action(after) & LETS_THROUGH and _action(before) == _action(after):
         return "a rule that lets traffic through: what it allowed falls to the rules after it"
     return ""
-
-
-def _block(values: dict[str, Any], path: str) -> dict[str, Any]:
-    """The block at PATH (`rule[0]`, `rules[2].match`) of VALUES; VALUES itself for an empty path; {} when absent."""
-    node: Any = values
-    for step in _STEP.finditer(path):
-        name, index = step.group(1), step.group(2)
-        if name is not None:
-            node = node.get(name) if isinstance(node, dict) else None
-        else:
-            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
-    return node if isinstance(node, dict) else {}
 
 
 def _action(values: dict[str, Any]) -> set[str]:
