@@ -59,6 +59,7 @@ from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import handoffs as handoffs
 from tfreview.pipeline.rules import delegations as delegations
+from tfreview.pipeline.rules import remade as remade
 from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards

@@ -51,6 +51,7 @@ from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.parents import with_parent
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pruned import copies_pruned
+from tfreview.pipeline.rules.purposes import purpose_gone
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
@@ -196,7 +197,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful)
+                               or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)

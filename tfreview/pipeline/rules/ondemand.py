@@ -9,14 +9,11 @@ from __future__ import annotations
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.units import ordered_words, words
-from tfreview.pipeline.rules.values import leaves, plain
+from tfreview.pipeline.rules.purposes import on_demand_mode
+from tfreview.pipeline.rules.units import words
+from tfreview.pipeline.rules.values import plain
 from tfreview.pipeline.rules.vocabulary import ZERO
 
-# Words of a setting that chooses how capacity is bought or sized.
-MODE_WORDS = frozenset({"mode", "billing", "capacity", "throughput", "pricing", "scaling"})
-# Values of such a setting that say the provider sizes capacity itself, in any spelling.
-ON_DEMAND = frozenset({"ondemand", "payperrequest", "serverless", "payasyougo", "autoscale", "autoscaling"})
 # Words of a fixed size that such a mode makes irrelevant; limits on requests are not sizes.
 SIZES = frozenset({"count", "size", "capacity", "nodes", "instances", "replicas", "shards", "units"})
 LIMITS = frozenset({"concurrency", "concurrent", "limit", "rate", "burst", "throttling", "min", "minimum"})
@@ -35,19 +32,10 @@ def sized_on_demand(review_input: ReviewInput, findings: list[Finding]) -> list[
         if found.rule == ZERO and found.severity is Severity.HIGH and change is not None:
             size = found.message.removeprefix(f"{change.address}: ").partition(" ")[0]
             names = words(plain(size).rpartition(".")[2])
-            mode = _on_demand_mode(sides(change)[1])
+            mode = on_demand_mode(sides(change)[1])
             if names & SIZES and not names & LIMITS and mode:
                 found = found.model_copy(update={"severity": Severity.LOW, "message": f"{found.message} — {mode}: "
                                                  "the provider sizes it on demand, the fixed count no longer applies"})
         graded.append(found)
     return graded
 
-
-def _on_demand_mode(after: dict[str, object]) -> str:
-    """The setting (`path = value`) that puts the resource in an on-demand mode, or empty."""
-    for path, value in leaves(after):
-        if not isinstance(value, str) or not words(plain(path).rpartition(".")[2]) & MODE_WORDS:
-            continue
-        if "".join(ordered_words(value)) in ON_DEMAND:
-            return f"{path} = {value!r}"
-    return ""

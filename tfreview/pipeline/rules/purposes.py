@@ -1,0 +1,176 @@
+"""Risk rules, lifecycle helper (delete grading): a delete whose purpose goes away with the same plan — a scaler of
+capacity its target stops having (the target moves to on-demand), a guard of an object archived read-only in the
+same plan, a duplicate monitor whose twin with the same query remains, and a member of a disposable or
+non-production module torn down whole. lifecycle.py grades deletes with it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.disposable import (
+    MONITORING_PROVIDERS,
+    MONITORS,
+    NON_PRODUCTION_ENVS,
+    PRODUCTION_TOKENS,
+    env_words,
+    label_pairs,
+    label_tokens,
+    labelled_disposable,
+    self_disposable,
+)
+from tfreview.pipeline.rules.kinds import looks_stateful
+from tfreview.pipeline.rules.planview import PlanView, plan_view, provider_prefix
+from tfreview.pipeline.rules.units import ordered_words, words
+from tfreview.pipeline.rules.values import leaves, plain
+from tfreview.pipeline.rules.wayback import kept_copy
+
+# Words of a setting that chooses how capacity is bought or sized.
+MODE_WORDS = frozenset({"mode", "billing", "capacity", "throughput", "pricing", "scaling"})
+# Values of such a setting that say the provider sizes capacity itself, in any spelling.
+ON_DEMAND = frozenset({"ondemand", "payperrequest", "serverless", "payasyougo", "autoscale", "autoscaling"})
+# Scalers of another object's capacity (AWS Application Auto Scaling, Azure autoscale settings, GCP autoscalers);
+# a scaling group itself holds machines and is no scaler.
+SCALERS = re.compile(r"(?:^|_)(?:app)?autoscal(?:ing|e|er)(?:_(?:target|policy|scheduled_action|setting))?$")
+# Settings that say an object is archived or read-only: turned on, nothing more is written to it.
+ARCHIVED = re.compile(r"^(?:is_)?(?:archived|read_only|readonly)$")
+# Settings of a monitor that say what it watches and when it fires; a twin must have them all the same.
+WATCHES = re.compile(r"query|expression|condition|criteria|metric|filter|threshold|operator|window|evaluation"
+                     r"|^type$|^kind$")
+WHAT_IT_WATCHES = re.compile(r"query|expression|condition|criteria|metric")
+KNOWN_BY = ("id", "arn", "name", "full_name", "node_id")
+MIN_NAME = 4  # a shorter name would be found inside unrelated references
+_SEGMENTS = re.compile(r"[:/]")
+
+
+def on_demand_mode(values: dict[str, Any]) -> str:
+    """The setting (`path = value`) that puts a resource in an on-demand mode, or empty."""
+    for path, value in leaves(values):
+        if not isinstance(value, str) or not words(plain(path).rpartition(".")[2]) & MODE_WORDS:
+            continue
+        if "".join(ordered_words(value)) in ON_DEMAND:
+            return f"{path} = {value!r}"
+    return ""
+
+
+def _refs(values: dict[str, Any]) -> set[str]:
+    """The top-level strings of an object's settings, whole and split into ARN or path segments."""
+    found: set[str] = set()
+    for key, value in values.items():
+        if key not in KNOWN_BY and isinstance(value, str):
+            found |= {value, *_SEGMENTS.split(value)}
+    return {ref for ref in found if len(ref) >= MIN_NAME}
+
+
+def _names(values: dict[str, Any]) -> set[str]:
+    return {v for key in KNOWN_BY if isinstance(v := values.get(key), str) and len(v) >= MIN_NAME}
+
+
+def _moved_on_demand(view: PlanView) -> dict[str, tuple[Change, str]]:
+    """The names of objects this plan moves from a fixed capacity mode to an on-demand one, with the mode set."""
+    found: dict[str, tuple[Change, str]] = {}
+    for change in view.of(Action.UPDATE):
+        before, after = sides(change)
+        if (mode := on_demand_mode(after)) and not on_demand_mode(before):
+            found.update((name, (change, mode)) for name in _names(before) | _names(after))
+    return found
+
+
+def _archived(view: PlanView) -> dict[str, Change]:
+    """The names of objects this plan turns archived or read-only in place."""
+    found: dict[str, Change] = {}
+    for change in view.of(Action.UPDATE):
+        before, after = sides(change)
+        if any(ARCHIVED.match(k) and after.get(k) is True and before.get(k) is False for k in after):
+            found.update((name, change) for name in _names(before) | _names(after))
+    return found
+
+
+def scaler_unneeded(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted scaler loses nothing, or None: the object whose capacity it scaled is moved by this plan to a
+    mode where the provider sizes capacity itself."""
+    if not SCALERS.search(change.type):
+        return None
+    moved = plan_view(ri).derived("moved on demand", _moved_on_demand)
+    for ref in sorted(_refs(sides(change)[0])):
+        if (hit := moved.get(ref)) is not None and provider_prefix(hit[0].type) == provider_prefix(change.type):
+            return (f"it scaled the capacity of {hit[0].address}, which this plan moves to {hit[1]}: the provider "
+                    "sizes it on demand, there is no fixed capacity left to scale")
+    return None
+
+
+def guard_of_archived(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted guard or setting of an object loses nothing now, or None: the object it refers to is made
+    archived or read-only by this plan, so nothing is written to it to guard."""
+    archived = plan_view(ri).derived("archived in place", _archived)
+    for ref in sorted(_refs(sides(change)[0])):
+        if (hit := archived.get(ref)) is not None and hit is not change \
+                and provider_prefix(hit.type) == provider_prefix(change.type):
+            return f"it belongs to {hit.address}, which this plan archives read-only: nothing is written to it"
+    return None
+
+
+def _watching(values: dict[str, Any]) -> dict[str, str]:
+    return {k: json.dumps(v, sort_keys=True) for k, v in values.items() if WATCHES.search(k) and v is not None}
+
+
+def twin_kept(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted monitor loses no coverage, or None: another monitor of its type that this plan keeps and
+    leaves switched on watches the same query with the same conditions."""
+    if not (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)):
+        return None
+    old = _watching(sides(change)[0])
+    if not any(WHAT_IT_WATCHES.search(k) for k in old):
+        return None
+    for other in plan_view(ri).of(Action.NO_OP, Action.UPDATE, Action.CREATE):
+        after = sides(other)[1]
+        if other.type == change.type and other is not change and after.get("enabled") is not False \
+                and after.get("paused") is not True and _watching(after) == old:
+            return f"{other.address} watches the same query with the same conditions and stays"
+    return None
+
+
+def purpose_gone(change: Change, ri: ReviewInput) -> str | None:
+    """Why a delete loses nothing because what it served goes or stays covered in the same plan, or None."""
+    if change.action is not Action.DELETE:
+        return None
+    return scaler_unneeded(change, ri) or guard_of_archived(change, ri) or twin_kept(change, ri) \
+        or scope_torn_down(change, ri)
+
+
+def _kept_modules(view: PlanView) -> set[str | None]:
+    """The modules in which this plan keeps, changes or creates anything."""
+    return {c.module for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE}
+
+
+def _scope_word(change: Change) -> str | None:
+    """What a member's own labels say of its scope: 'production', a disposable or non-production word, or None
+    when it has no labels."""
+    attrs = sides(change)[0]
+    if not label_pairs(attrs):
+        return None
+    if label_tokens(attrs) & PRODUCTION_TOKENS:
+        return "production"
+    if labelled_disposable(attrs):
+        return "disposable"
+    return next(iter(sorted(env_words(attrs) & NON_PRODUCTION_ENVS)), "unscoped")
+
+
+def scope_torn_down(change: Change, ri: ReviewInput) -> str | None:
+    """Why a member of a module loses nothing that matters, or None: the plan deletes the module whole (it keeps
+    nothing in it), every labelled member says disposable or non-production and none production, every data store
+    in it is disposable or keeps a final copy, and the member itself says no other scope."""
+    view = plan_view(ri)
+    if change.module is None or change.module in view.derived("modules kept", _kept_modules):
+        return None
+    group = view.deletes_by_module.get(change.module, [])
+    words = {word for c in group if (word := _scope_word(c)) is not None}
+    if not words or words & {"production", "unscoped"} or _scope_word(change) in ("production", "unscoped"):
+        return None
+    if any(looks_stateful(c.type) and self_disposable(c, True) is None and kept_copy(c) is None for c in group):
+        return None
+    return f"its module {change.module} is torn down whole, every labelled member {'/'.join(sorted(words))}"

@@ -1,0 +1,80 @@
+"""Risk rules, context grading: a deleted record set or log sink that the same plan makes again — an apex record
+deleted while a record of the same type is created for the same name in the same zone (the record set is
+replaced, no delegation is lost; NS records are left alone: new name servers move the delegation), and a logging
+sink destroyed while a successor of its type watches the same source with the same selection (sinks.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.common import known, sides
+from tfreview.pipeline.rules.delegations import DATA_KEYS
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.reach import DELEGATION, RECORD_TYPES
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.sinks import sink_succeeded
+
+ZONE_KEYS = ("zone_id", "zone", "zone_name", "managed_zone", "hosted_zone_id", "domain")
+# Settings of a log sink that name what it watches (Azure's target_resource_id is the source, not the sink).
+SOURCE_KEYS = re.compile(r"^(?:target_resource_id|resource_id|source\w*|log_group_name|project|org_id|folder)$")
+
+
+def _kind(values: dict[str, Any]) -> str:
+    return str(values.get("type") or values.get("record_type") or "").upper()
+
+
+def _name(values: dict[str, Any]) -> str:
+    return str(values.get("name") or values.get("fqdn") or "").strip().rstrip(".").lower()
+
+
+def _same_set(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether NEW is a record of OLD's type, name and zone, with data of its own."""
+    return _kind(new) == _kind(old) != "NS" and _name(new) == _name(old) \
+        and all(new.get(k) == old.get(k) for k in ZONE_KEYS if k in old or k in new) \
+        and any(new.get(k) not in (None, "", [], {}) and known(new.get(k)) for k in DATA_KEYS)
+
+
+def record_remade(change: Change, ri: ReviewInput) -> str | None:
+    """The record created in this plan for the deleted record's type, name and zone, or None."""
+    old = sides(change)[0]
+    if change.action is not Action.DELETE or not RECORD_TYPES.search(change.type) or not _kind(old):
+        return None
+    for other in plan_view(ri).creates_by_type.get(change.type, []):
+        if _same_set(old, sides(other)[1]):
+            return other.address
+    return None
+
+
+def _sink_remade(change: Change, ri: ReviewInput) -> str | None:
+    """Why a destroyed sink's stream goes on (sinks.py), when the successor also watches the same source."""
+    why = sink_succeeded(change, ri)
+    if why is None:
+        return None
+    old = {k: v for k, v in sides(change)[0].items() if SOURCE_KEYS.match(k)}
+    kept = [c for c in plan_view(ri).creates_by_type.get(change.type, [])
+            if all(sides(c)[1].get(k) == v for k, v in old.items()) and c.address in why]
+    return why if kept else None
+
+
+@grader
+def remade(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """Apex record deletes and sink destroys that the plan makes again: medium, with the successor named."""
+    if not any(f.rule in (DELEGATION, LOGGING) and f.severity is Severity.HIGH for f in findings):
+        return findings
+    changes = {c.address: c for c in plan_view(review_input).of(Action.DELETE)}
+    graded: list[Finding] = []
+    for found in findings:
+        change = changes.get(found.address or "")
+        if found.severity is Severity.HIGH and change is not None:
+            why = None
+            if found.rule == DELEGATION and (new := record_remade(change, review_input)):
+                why = f"{new} is created for the same name and type: the record set is replaced, not lost"
+            elif found.rule == LOGGING and found.message.endswith("logging stops"):
+                why = _sink_remade(change, review_input)
+            if why is not None:
+                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} — {why}"})
+        graded.append(found)
+    return graded
