@@ -197,7 +197,7 @@ def matching(text: bytes) -> Probes:
 
 def find_in_text(text: str) -> list[tuple[str, str]]:
     """(kind, credential) for every credential shape inside one string."""
-    found = []
+    found: list[tuple[str, str]] = []
     for shape in SHAPES:
         for match in shape.pattern.finditer(text):
             secret = match.group("secret") if "secret" in shape.pattern.groupindex else match.group(0)
