@@ -171,8 +171,8 @@ LOWER_PROBES = (
     *(re.compile(key + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}")
       for key in (rb"pin(?:_code)?", rb"passcode", rb"recovery_codes?", rb"backup_codes?", rb"puk")),
     # An Authorization header's credential (auth-header): after its scheme, or after the header's name.
-    re.compile(rb"b(?:asic|earer)[ \t]+[a-z0-9._~+/-]{12}"),
-    re.compile(rb"authorization(?:\\?[\"'])?[ \t]*[:=]"),
+    re.compile(rb"b(?:asic|earer)(?:[ \t]|\\t)+[a-z0-9._~+/-]{12}"),
+    re.compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
