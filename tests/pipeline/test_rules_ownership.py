@@ -91,3 +91,19 @@ def test_a_copy_to_a_bucket_the_plan_manages_stays_with_its_own(tmp_path: Path) 
 def test_twin_a_copy_to_an_account_only_the_rule_names_stays_high(tmp_path: Path) -> None:
     other = entry("aws_s3_bucket_versioning.logs", {"bucket": "acme-audit-logs"}, action="no-op")
     assert judge(tmp_path, _replication([other])).get("egress-outside") == Severity.HIGH
+
+
+def _organisation(members: list[str]) -> dict[str, Any]:
+    accounts = [{"id": m, "arn": f"arn:aws:organizations::314159265358:account/o-7h2k9x1q3z/{m}"} for m in members]
+    return {**entry("aws_organizations_organization.org", {"feature_set": "ALL", "accounts": accounts},
+                    action="no-op"), "mode": "managed"}
+
+
+def test_a_share_with_a_member_the_organisation_lists_is_its_own(tmp_path: Path) -> None:
+    rules = judge(tmp_path, [*_share(OTHER, external=True), _organisation(["314159265358", OTHER])])
+    assert "foreign-data-share" not in rules
+
+
+def test_twin_a_share_with_an_account_the_organisation_does_not_list_stays_high(tmp_path: Path) -> None:
+    rules = judge(tmp_path, [*_share(OTHER, external=True), _organisation(["314159265358", PEER])])
+    assert rules.get("foreign-data-share") == Severity.HIGH

@@ -1,6 +1,6 @@
 """Risk rules, reach: accounts the plan proves are its own beyond the ids its attributes name: a link it accepts
-itself, a share that cannot leave the organisation, a copy destination it manages, the accounts its providers work
-in. `peering.own_scopes` (network links, data shares) and the egress rule's evidence add these."""
+itself, a share that cannot leave the organisation, a copy destination it manages, the organisation's members,
+the accounts its providers work in. `peering.own_scopes` (links, data shares) and the egress evidence add these."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ ACCOUNT = re.compile(r"^\d{12}$")
 PEER_ACCOUNT = re.compile(r"peer\w*_(?:owner|account)\w*")
 # An AWS Organizations ARN of the organisation itself, a root or an OU: the account in it is the management one.
 ORG_ARN = re.compile(r"^arn:aws[\w-]*:organizations::(\d{12}):(?:organization|ou|root)/o-[a-z0-9]+")
+# An AWS Organizations ARN of a member account: the management account, then the member's own id.
+MEMBER_ARN = re.compile(r"^arn:aws[\w-]*:organizations::(\d{12}):account/o-[a-z0-9]+/(\d{12})$")
 # An attribute naming the account a copy goes to (a replication destination's `account`, `account_id`).
 DEST_ACCOUNT = re.compile(r"(?:\w+_)?account(?:_id)?")
 # An attribute naming the bucket a copy goes to (`bucket`, `bucket_arn`, `destination_bucket`).
@@ -29,7 +31,7 @@ def vouched(ri: ReviewInput) -> set[str]:
     """Every account this module proves to be the plan's own."""
     changes = ri.changeset.changes
     return (set(provider_accounts(ri.plan.configuration)) | accepted_peers(changes) | inside_organisation(changes)
-            | managed_destinations(changes))
+            | managed_destinations(changes) | organisation_members(changes))
 
 
 def _after(change: Change) -> dict[str, Any]:
@@ -80,6 +82,25 @@ def inside_organisation(changes: list[Change]) -> set[str]:
             found.add(match.group(1))
         elif closed and ACCOUNT.match(principal) and after.get("resource_share_arn") in (None, UNKNOWN, *closed_arns):
             found.add(principal)
+    return found
+
+
+def organisation_members(changes: list[Change]) -> set[str]:
+    """Accounts of the organisation the plan manages or reads (an organisation's member list, an account it
+    creates, its management account): their ids and the member ids ending their ARNs."""
+    found: set[str] = set()
+    for change in changes:
+        if "organizations" not in change.type:
+            continue
+        for side in (change.before, change.after):
+            for node in _nodes(side):
+                for key, value in node.items():
+                    if not isinstance(value, str):
+                        continue
+                    if key in ("id", "account_id", "master_account_id") and ACCOUNT.match(value):
+                        found.add(value)
+                    elif (match := MEMBER_ARN.match(value)) is not None:
+                        found |= {match.group(1), match.group(2)}
     return found
 
 
