@@ -60,9 +60,8 @@ KNOWN_MISSES = {
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
     # a drained legacy queue deleted with its alarm: a queue's messages go with it, and nothing says it is empty
     "fresh/monorepo-month/b50_legacy_queue_and_alarm_removed.json",
-    # the last set's first-run false alarms, each arguable (its author named three as debatable): a peering to an
-    # account the plan never shows is its own, an alert integration re-keyed, force_destroy turned on
-    "fresh/real-and-adversarial/a31_vpc_peering_same_org.json",
+    # the last set's first-run false alarms, each arguable (its author named three as debatable): an alert
+    # integration re-keyed, force_destroy turned on
     "fresh/real-and-adversarial/a40_pagerduty_service_replace.json",
     "fresh/real-and-adversarial/a48_s3_force_destroy_tmp.json",
     # an ephemeral-labelled cluster also labelled env=prod, whose workers keep HDFS data by default: fails closed

@@ -23,6 +23,7 @@ LABELS = {
     "stripe-key": "a Stripe secret key", "gcp-service-account-key": "a GCP service-account key",
     "azure-storage-key": "an Azure storage or shared access key", "argument": "a credential passed as an argument",
     "pin": "a PIN or recovery code", "ml-platform-key": "an AI or ML platform API key",
+    "auth-header": "a credential in an HTTP Authorization header",
 }
 # Values that stand for a credential without being one.
 PLACEHOLDERS = {"password", "passwd", "pass", "secret", "token", "changeit", "changeme", "change_me", "redacted",
@@ -77,6 +78,13 @@ SHAPES = (
         r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
         r"|sk-ant-[a-z0-9]+-[A-Za-z0-9_-]{32,}|(?:g|pc)sk_[A-Za-z0-9_]{40,}|AIza[0-9A-Za-z_-]{35})"
         r"(?![A-Za-z0-9_-])")),
+    # An HTTP Authorization header's credential written out (webhook and check headers, any provider): after the
+    # Basic or Bearer scheme anywhere, or after an `Authorization:` key with any scheme word. A reference
+    # (`Bearer ${var.token}`) or a masked value stops at its first character and is left alone.
+    Shape("auth-header", re.compile(
+        r"(?:(?<![A-Za-z0-9])(?i:basic|bearer)[ \t]+"
+        r"|(?<![A-Za-z0-9-])(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z-]{2,20}[ \t]+)?)"
+        r"(?P<secret>[A-Za-z0-9._~+/-]{12,}={0,2})(?![A-Za-z0-9._~+/=$-])")),
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = re.compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
@@ -162,6 +170,9 @@ LOWER_PROBES = (
     # One probe per PIN key: an alternation with different first letters scans ~8x slower than a literal start.
     *(re.compile(key + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}")
       for key in (rb"pin(?:_code)?", rb"passcode", rb"recovery_codes?", rb"backup_codes?", rb"puk")),
+    # An Authorization header's credential (auth-header): after its scheme, or after the header's name.
+    re.compile(rb"b(?:asic|earer)(?:[ \t]|\\t)+[a-z0-9._~+/-]{12}"),
+    re.compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
@@ -186,10 +197,13 @@ def matching(text: bytes) -> Probes:
 
 def find_in_text(text: str) -> list[tuple[str, str]]:
     """(kind, credential) for every credential shape inside one string."""
-    found = []
+    found: list[tuple[str, str]] = []
     for shape in SHAPES:
         for match in shape.pattern.finditer(text):
             secret = match.group("secret") if "secret" in shape.pattern.groupindex else match.group(0)
+            if shape.kind == "auth-header" and (not (plausible(secret) and re.search(r"[0-9=]", secret))
+                                                or any(secret in s or s in secret for _, s in found)):
+                continue  # prose ("Bearer authentication") holds no digit; a JWT is already found as one
             if shape.kind != "url-password" or plausible(secret):
                 found.append((shape.kind, secret))
     for match in _assignments(text):

@@ -24,6 +24,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
+from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peering import OWN_KEYS, SCOPES, kin
 
 RULE = "egress-outside"
@@ -193,6 +194,7 @@ def _evidence(ri: ReviewInput, changes: list[Change]) -> Own:
         for path, text in _leaves(change.after):
             if text in before or not (id(change) in judged and _is_destination(path, _forwarder(change))):
                 own.add(path[-1] if path else "", text)
+    own.scopes |= vouched(ri)
     return own
 
 

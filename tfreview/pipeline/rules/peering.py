@@ -11,6 +11,7 @@ import orjson
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.ownership import vouched
 
 # An attribute naming who owns the other side of a link: peer_owner_id, peer_account_id, peer_subscription_id…
 PEER_OWNER = re.compile(r"peer\w*_(?:owner|account|subscription|project|tenant)\w*"
@@ -73,11 +74,11 @@ def _data_sources(module: Any) -> Iterator[dict[str, Any]]:
 
 def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
     """Scopes the plan's own (non-peer) attributes name: its accounts, subscriptions and projects, and those of
-    the data sources it reads (a network the plan looks up is one it knows); without LINKS, not those that only
-    the links themselves name."""
+    the data sources it reads (a network the plan looks up is one it knows), and those `ownership` proves;
+    without LINKS, not those that only the links themselves name."""
     read = list(_data_sources(ri.plan.configuration.get("root_module")))
     sides = [s for change in ri.changeset.changes if links or not _links(change) for s in (change.before, change.after)]
-    return _named(sides + read)
+    return _named(sides + read) | vouched(ri)
 
 
 def _named(sides: list[Any]) -> set[str]:
