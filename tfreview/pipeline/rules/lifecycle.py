@@ -50,6 +50,7 @@ from tfreview.pipeline.rules.narrowing import (
 from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.parents import with_parent
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.pools import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
@@ -85,7 +86,6 @@ from tfreview.pipeline.rules.wayback import (
     reader_of_cluster,
 )
 from tfreview.pipeline.rules.wiring import unwired
-from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 
 REASONS = {
     "replace_because_tainted": "it is tainted",

@@ -16,11 +16,11 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.kinds import DATA_WORDS, STATEFUL
 from tfreview.pipeline.rules.narrowing import KEY_STORES
+from tfreview.pipeline.rules.pools import NODE_POOLS, node_pool_kept_cluster
 from tfreview.pipeline.rules.rebuilds import DATA_DISKS, DATA_TYPES, ROLE_TAGS, STATEFUL_ROLES
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 from tfreview.pipeline.rules.tightened import COMPUTED
 from tfreview.pipeline.rules.values import leaves, pairs
-from tfreview.pipeline.rules.workloads import NODE_POOLS, node_pool_kept_cluster
 
 # Compute that runs what the plan names: functions, edge scripts, services of containers, scale sets and pools of
 # interchangeable machines (any provider's spelling).

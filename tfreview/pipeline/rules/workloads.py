@@ -1,7 +1,7 @@
 """Risk rules, workloads and clusters (Kubernetes, Helm, GitOps, any provider): pods that escape to their node,
 custom resources that allow anyone or widen to wildcards, admission policies that stop enforcing, metadata
-concealment off, cluster API endpoints made public, CI secret variables unmasked; and which node pools hold no
-data and which container replaces are image redeploys (lifecycle.py grades their deletes and replaces with it).
+concealment off, cluster API endpoints made public, CI secret variables unmasked (pools.py says which node pools
+hold no data and which container replaces are image redeploys).
 
 Judged by what keys mean, in any resource type: `kubernetes_*` blocks, `kubernetes_manifest` CRDs, Helm values, and
 text read as data (container definitions as JSON, job specs as HCL or YAML `key = value` lines).
@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import mentions
-from tfreview.pipeline.rules.values import document, leaves, pairs, plain, with_settings
+from tfreview.pipeline.rules.values import document, leaves, with_settings
 
 ESCAPE = declare("workload-node-escape", Severity.HIGH,
                  "A workload can escape to its node: privileged, privilege escalation, CAP_SYS_ADMIN or the "
@@ -61,7 +61,7 @@ def _items(value: Any) -> list[str]:
     return [str(i).strip().lower() for i in items if isinstance(i, (str, int))]
 
 
-def _side(change: Change, after: bool) -> list[tuple[str, Any]]:
+def side_leaves(change: Change, after: bool) -> list[tuple[str, Any]]:
     """The leaves of one side; a kubernetes_manifest's `object` (the manifest as the API returns it) is skipped."""
     values = change.after if after else change.before
     if isinstance(values, dict) and "manifest" in values:
@@ -138,8 +138,8 @@ ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit")
 
 @on_change(words=ESCAPE_WORDS)
 def _node_escape(change: Change) -> Iterator[Finding]:
-    before = _escapes(_side(change, False)) if change.action is not Action.CREATE else {}
-    after = _escapes(_side(change, True))
+    before = _escapes(side_leaves(change, False)) if change.action is not Action.CREATE else {}
+    after = _escapes(side_leaves(change, True))
     new = {what: high for what, high in after.items() if what not in before}
     if new:
         severity = Severity.HIGH if any(new.values()) else Severity.MEDIUM
@@ -199,7 +199,8 @@ def _widened(change: Change) -> Iterator[Finding]:
     if _empty_allow(change.after) and not _empty_allow(before):
         yield finding(WIDE, change.address, f"{change.address}: an allow policy now has an empty rule, which "
                       "matches every caller")
-    new = _wildcards(_side(change, True)) - (_wildcards(_side(change, False)) if before is not None else set())
+    was = _wildcards(side_leaves(change, False)) if before is not None else set()
+    new = _wildcards(side_leaves(change, True)) - was
     if new:
         yield finding(WIDE, change.address, f"{change.address}: wildcard scope * on " + ", ".join(sorted(new)))
 
@@ -216,7 +217,7 @@ def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
 @on_change(actions=(Action.UPDATE, Action.REPLACE),
            words=(b"failure", b"enforcement", b"validationaction", b"validation_action"))  # in before
 def _admission(change: Change) -> Iterator[Finding]:
-    before, after = _enforcement(_side(change, False)), _enforcement(_side(change, True))
+    before, after = _enforcement(side_leaves(change, False)), _enforcement(side_leaves(change, True))
     for path, old in before.items():
         if old in ENFORCING and after.get(path) in LAX:
             yield finding(FAIL_OPEN, change.address, f"{change.address}: {path} {old} → {after[path]} (the policy "
@@ -232,7 +233,7 @@ EXPOSED_METADATA = {"gcemetadata", "expose", "exposed", "unspecified", "node", "
 
 
 def _flat(change: Change, after: bool) -> dict[str, Any]:
-    return {_INDEX.sub("", p).lower(): v for p, v in _side(change, after)}
+    return {_INDEX.sub("", p).lower(): v for p, v in side_leaves(change, after)}
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE),  # a CLUSTER_TYPES type or metadata in before
@@ -295,69 +296,3 @@ def _source_moved(change: Change) -> Iterator[Finding]:
         if _key(path) in URL_KEYS and old_owner and new_owner and old_owner != new_owner:
             yield finding(SOURCE, change.address, f"{change.address}: {path} moves from {'/'.join(old_owner)} to "
                           f"{'/'.join(new_owner)} (the cluster reconciles from another owner)")
-
-
-NODE_POOLS = re.compile(r"(?:^|_)(?:node_?pool|node_?group|instance_group|instance_pool|scale_?set|nodepool)s?"
-                        r"(?:_v\d+)?$")
-
-
-# A pool that says what happens to its data volumes (`data_volume_policy`, `prevent_destroy_volumes`) holds data.
-DATA_KEYS = re.compile(r"volume|persistent|stateful|(?:^|[._])data(?:_|$)", re.IGNORECASE)
-
-
-def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting a node pool loses nothing (its cluster stays in this plan), or None."""
-    if not NODE_POOLS.search(change.type) or any(DATA_KEYS.search(p) for p, _ in _side(change, False)):
-        return None
-    gone = [c for c in ri.changeset.changes if c.action in (Action.DELETE, Action.REPLACE)
-            and c.type.endswith(("cluster", "_kubernetes_cluster"))]
-    return None if gone else "a node pool: its nodes hold no data and the cluster stays"
-
-
-# A pool of reclaimable machines (spot, preemptible) or one that scales to zero promises its workloads nothing.
-RECLAIMABLE = re.compile(r"(?:^|[._])(?:spot|preemptible|priority|capacity_type|market_type)$")
-MIN_COUNT = re.compile(r"(?:^|[._])min(?:imum)?_?(?:node_?)?(?:count|size|nodes)$")
-
-
-def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
-    """Why replacing a node pool loses nothing: its machines are spot/preemptible or it scales to zero, holds no
-    data and its cluster stays; or None."""
-    if node_pool_kept_cluster(change, ri) is None:
-        return None
-    for path, value in _side(change, False):
-        if RECLAIMABLE.search(path) and (value is True or str(value).lower() in ("spot", "preemptible")):
-            return "a pool of spot or preemptible machines, reclaimable at any time: its nodes hold nothing"
-        if MIN_COUNT.search(path) and value == 0 and not isinstance(value, bool):
-            return "a node pool that scales to zero: its workloads already live without its nodes"
-    return None
-
-
-IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
-
-
-# Settings a container reads at start: a change to them restarts it and loses nothing it keeps.
-ENVIRONMENT_KEYS = re.compile(r"(?:^|\.)(?:secure_)?(?:environment(?:_variables)?|env)(?:\.|$)")
-
-
-def _redeploy_path(change: Change, path: str) -> bool:
-    """Whether a forcing path is a container's image, or a container block whose changed leaves are only its image
-    and environment (a new release, a variable moved into secure variables)."""
-    if "container" not in f"{change.type}.{path}":
-        return False
-    if IMAGE_KEYS.search(path):
-        return True
-    inside = [plain(p).lower() for p, _, _ in pairs(change) if plain(p).lower().startswith(path + ".")]
-    return bool(inside) and all(IMAGE_KEYS.search(p) or ENVIRONMENT_KEYS.search(p[len(path):]) for p in inside)
-
-
-def image_redeploy(change: Change) -> str | None:
-    """Why replacing a container object loses nothing: only its image (and environment) forces the replace and it
-    mounts no volume (a deploy of a stateless container); or None."""
-    paths = [_INDEX.sub("", p).lower() for p in change.replace_paths]
-    # A machine's boot image (`boot_disk.initialize_params.image`) is not a container's: its disk goes with it.
-    if not paths or not all(_redeploy_path(change, p) for p in paths) \
-            or DATA_KEYS.search(orjson.dumps(
-            [k for k, v in _side(change, False) if v not in (None, "", [], {})]).decode()):
-        return None
-    return "only a new container image or environment forces it and it mounts no volume: a redeploy of a stateless "\
-           "container"
