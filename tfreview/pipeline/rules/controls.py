@@ -20,6 +20,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.strengths import (
     Strength,
     absent,
@@ -193,7 +194,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
-                    and not _implicit_tls(change, path):
+                    and not _implicit_tls(change, path) and not customer_key_instead(change, path, after):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)
