@@ -20,6 +20,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.strengths import (
     Strength,
@@ -206,7 +207,8 @@ def _created_weak(change: Change) -> Iterator[Finding]:
         return
     for path, value in leaves(with_settings(change.after)):
         for item in _matching(change.type, plain(path)):
-            if item.create is None or value is None or _covered(item.rule, change.type, path):
+            if item.create is None or value is None or _covered(item.rule, change.type, path) \
+                    or (item.rule == "public-access" and https_front_door(change)):
                 continue
             strength = item.strength(value)
             if strength is not None and strength < item.create_below:
