@@ -190,3 +190,23 @@ LISTENER = {"pool": "edge-web", "port": 443, "protocol": "https", "certificate_i
 ], ids=["https-listener", "plain-http", "no-certificate", "not-a-front-door"])
 def test_https_front_door_created_public(tmp_path: Path, address: str, after: dict[str, Any], high: bool) -> None:
     assert (worst(tmp_path, [entry(address, "create", None, after)], "public-access") is Severity.HIGH) is high
+
+
+def _configured(*resources: tuple[str, str, str]) -> dict[str, Any]:
+    """A configuration where each (ADDRESS, KEY, REFERENCE) sets KEY to a reference."""
+    return {"root_module": {"resources": [
+        {"address": address, "expressions": {key: {"references": [f"{reference}.arn", reference]}}}
+        for address, key, reference in resources]}}
+
+
+def test_boundary_read_through_the_configuration(tmp_path: Path) -> None:
+    role = {"name": "developer", "assume_role_policy": "", "permissions_boundary": None}
+    changes = [entry("aws_iam_policy.boundary", "create", None, {"name": "developer-boundary", "policy": ADMIN}),
+               entry("aws_iam_role.developer", "update", role, role, unknown={"permissions_boundary": True})]
+    configuration = _configured(("aws_iam_role.developer", "permissions_boundary", "aws_iam_policy.boundary"))
+    assert worst(tmp_path, changes, "iam-wildcard", configuration=configuration) in (None, Severity.LOW)
+    attachment = entry("aws_iam_role_policy_attachment.dev", "create", None, {"role": "developer", "policy_arn": None},
+                       unknown={"policy_arn": True})
+    configuration = _configured(("aws_iam_role.developer", "permissions_boundary", "aws_iam_policy.boundary"),
+                                ("aws_iam_role_policy_attachment.dev", "policy_arn", "aws_iam_policy.boundary"))
+    assert worst(tmp_path, [*changes, attachment], "iam-wildcard", configuration=configuration) is Severity.HIGH

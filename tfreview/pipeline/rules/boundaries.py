@@ -42,53 +42,67 @@ def _references(expression: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-def _uses(change: Change, arn_tail: str, target: str, config: Configuration) -> Iterator[tuple[str, bool]]:
-    """(key, read) for each top-level setting of CHANGE that names the policy, or (for read False) might."""
-    after = change.after if isinstance(change.after, dict) else {}
-    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
-    expressions = config.expressions(change.address) or {}
-    for key in after.keys() | unknown.keys() | expressions.keys():
-        referenced = any(r == target or r.startswith(target + ".") for r in _references(expressions.get(key)))
-        if referenced or any(s.endswith(arn_tail) for s in _strings(after.get(key))):
-            yield key, True
-        elif unknown.get(key) and POLICY_KEY.search(key) and key not in expressions:
-            yield key, False
+ARN_TAIL = re.compile(r":policy(/.*)$")
 
 
-def boundary_only(review_input: ReviewInput, policy: Change) -> bool:
-    """Whether POLICY, created by this plan, is used as a permissions boundary and in no other way the plan
-    shows (nothing attaches it; no unreadable policy reference could)."""
-    after = policy.after if isinstance(policy.after, dict) else {}
-    name = after.get("name")
-    if policy.action is not Action.CREATE or not MANAGED_POLICY.search(policy.type) or not isinstance(name, str):
-        return False
-    path = after.get("path") if isinstance(after.get("path"), str) else "/"
-    arn_tail, target = f":policy{path}{name}", config_address(policy.address)
-    config, bounded = Configuration(review_input.plan), False
+def _named(value: Any, tails: dict[str, str], targets: dict[str, str], expression: Any) -> set[str]:
+    """The candidate policies (by address) that a setting's value or configured expression names."""
+    found = {tails[m.group(1)] for s in _strings(value) if (m := ARN_TAIL.search(s)) and m.group(1) in tails}
+    for reference in _references(expression):
+        head = reference
+        while head and head not in targets:
+            head = head.rpartition(".")[0]
+        if head:
+            found.add(targets[head])
+    return found
+
+
+def _candidates(review_input: ReviewInput, addresses: set[str]) -> dict[str, Change]:
+    """Policies among ADDRESSES that this plan creates, by address."""
+    return {c.address: c for c in review_input.changeset.changes if c.address in addresses
+            and c.action is Action.CREATE and MANAGED_POLICY.search(c.type) and isinstance(c.after, dict)
+            and isinstance(c.after.get("name"), str)}
+
+
+def boundary_only(review_input: ReviewInput, addresses: set[str]) -> set[str]:
+    """The policies among ADDRESSES, created by this plan, used as a permissions boundary and in no other way the
+    plan shows (nothing attaches them; no unreadable policy reference could). One pass over the plan."""
+    policies = _candidates(review_input, addresses)
+    if not policies:
+        return set()
+    tails = {f"{p.after.get('path') if isinstance(p.after.get('path'), str) else '/'}{p.after['name']}": a
+             for a, p in policies.items()}
+    tails = {tail if tail.startswith("/") else f"/{tail}": a for tail, a in tails.items()}
+    targets = {config_address(a): a for a in policies}
+    config = Configuration(review_input.plan)
+    bounded_by: set[str] = set()
+    used_otherwise: set[str] = set()
     for change in review_input.changeset.changes:
-        if change.address == policy.address or change.action in (Action.DELETE, Action.FORGET):
+        if change.address in policies or change.action in (Action.DELETE, Action.FORGET):
             continue
-        for key, read in _uses(change, arn_tail, target, config):
-            if not read or not BOUNDARY_KEY.fullmatch(key):
-                return False
-            bounded = True
-    return bounded
+        after = change.after if isinstance(change.after, dict) else {}
+        unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+        expressions = config.expressions(change.address) or {}
+        for key in after.keys() | unknown.keys() | expressions.keys():
+            named = _named(after.get(key), tails, targets, expressions.get(key))
+            if named:
+                (bounded_by if BOUNDARY_KEY.fullmatch(key) else used_otherwise).update(named)
+            elif unknown.get(key) and POLICY_KEY.search(key) and key not in expressions \
+                    and not BOUNDARY_KEY.fullmatch(key):
+                return set()  # a policy reference the plan cannot read could attach any of them
+    return bounded_by - used_otherwise
 
 
 def bounded(review_input: ReviewInput, found: list[Finding]) -> list[Finding]:
     """FOUND, with wildcard and escalation findings on a policy used only as a permissions boundary lowered."""
-    policies = {c.address: c for c in review_input.changeset.changes if MANAGED_POLICY.search(c.type)}
-    verdicts: dict[str, bool] = {}
+    flagged = {f.address for f in found if f.rule in BOUNDED_RULES and f.severity is Severity.HIGH and f.address}
+    only = boundary_only(review_input, flagged) if flagged else set()
     out: list[Finding] = []
     for item in found:
-        change = policies.get(item.address or "")
-        if item.rule in BOUNDED_RULES and item.severity is Severity.HIGH and change is not None:
-            if change.address not in verdicts:
-                verdicts[change.address] = boundary_only(review_input, change)
-            if verdicts[change.address]:
-                item = item.model_copy(update={
-                    "severity": Severity.LOW,
-                    "message": f"{item.message} — used only as a permissions boundary in this plan, which caps "
-                               "what other policies grant and grants nothing by itself"})
+        if item.rule in BOUNDED_RULES and item.severity is Severity.HIGH and item.address in only:
+            item = item.model_copy(update={
+                "severity": Severity.LOW,
+                "message": f"{item.message} — used only as a permissions boundary in this plan, which caps "
+                           "what other policies grant and grants nothing by itself"})
         out.append(item)
     return out
