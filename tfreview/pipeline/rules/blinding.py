@@ -97,10 +97,23 @@ def _blinded(change: Change) -> Iterator[Finding]:
                       + " (detection blinded)", None if share >= 1 else Severity.MEDIUM)
 
 
-def _exempted(value: Any) -> set[str]:
-    """Every principal listed under an exemption attribute, at any depth."""
+# The setting that names what an exemption's block logs (`audit_log_config.log_type` DATA_READ, a category).
+LOG_KIND = re.compile(r"(?:\w+_)?(?:type|category|kind)")
+
+
+def _kind(node: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What NODE logs, by its type or category settings; empty when it names none."""
+    return tuple(sorted((k, v.lower()) for k, v in node.items() if isinstance(v, str) and LOG_KIND.fullmatch(k)))
+
+
+def _exempted(value: Any, logged: set[tuple[tuple[str, str], ...]] | None = None) -> set[str]:
+    """Every principal listed under an exemption attribute, at any depth; with LOGGED, only those of blocks whose
+    log type was already logged (an exemption on a log type added by the change loses nothing)."""
     found: set[str] = set()
     for _, node, _ in switched_objects(value):
+        kind = _kind(node)
+        if logged is not None and kind and kind not in logged:
+            continue
         for key, item in node.items():
             if EXEMPT.fullmatch(key):
                 found |= {s for s in string_leaves(item) if known(s) and s.strip()}
@@ -113,7 +126,8 @@ def _audit_exemptions(change: Change) -> Iterator[Finding]:
     if not SIGNALS.search(change.type):
         return
     before, after = sides(change)
-    added = sorted(_exempted(after) - _exempted(before))
+    logged = None if change.action is Action.CREATE else {_kind(node) for _, node, _ in switched_objects(before)}
+    added = sorted(_exempted(after, logged) - _exempted(before))
     if added:
         yield finding(LOGGING, change.address,
                       f"{change.address}: {', '.join(added[:3])}{' …' if len(added) > 3 else ''} exempted from audit "

@@ -20,6 +20,8 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.frontdoor import https_front_door
+from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.strengths import (
     Strength,
     absent,
@@ -193,7 +195,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
-                    and not _implicit_tls(change, path):
+                    and not _implicit_tls(change, path) and not customer_key_instead(change, path, after):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)
@@ -205,7 +207,8 @@ def _created_weak(change: Change) -> Iterator[Finding]:
         return
     for path, value in leaves(with_settings(change.after)):
         for item in _matching(change.type, plain(path)):
-            if item.create is None or value is None or _covered(item.rule, change.type, path):
+            if item.create is None or value is None or _covered(item.rule, change.type, path) \
+                    or (item.rule == "public-access" and https_front_door(change)):
                 continue
             strength = item.strength(value)
             if strength is not None and strength < item.create_below:

@@ -18,6 +18,19 @@ from tfreview.pipeline.rules.common import show
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
+# Kinds that are a key's identifier, not its secret (AWS's AKIA… access key id; the secret access key is the
+# secret): where the place's own name says it holds the id (`access_key_id`, `output.ci_access_key_id`,
+# `AWS_ACCESS_KEY_ID`), nothing is disclosed that signs a request. Still masked like every hit.
+IDENTIFIER_KINDS = {"aws-access-key"}
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _names_an_identifier(where: str, attribute: str, kind: str) -> bool:
+    """Whether a hit of an identifier kind sits in a place whose name ends with `id` (`access_key_id`)."""
+    name = attribute or where
+    last = re.split(r"[.\[\]]+", name.strip(".[]"))[-1] if name else ""
+    found = _NAME_WORDS.findall(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", last).lower())
+    return kind in IDENTIFIER_KINDS and len(found) > 1 and found[-1] == "id"
 
 
 @rule("credential-in-plan", Severity.HIGH,
@@ -25,7 +38,8 @@ EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
       "a secret store is replaced by the secret itself; it is masked.")
 def _credentials(ri: ReviewInput) -> Iterator[Finding]:
     for hit in ri.masking.credentials:
-        if (hit.resource_type, hit.attribute, hit.kind) in EXPECTED:
+        if (hit.resource_type, hit.attribute, hit.kind) in EXPECTED \
+                or _names_an_identifier(hit.where, hit.attribute, hit.kind):
             continue
         attribute = f" {hit.attribute}" if hit.attribute else ""
         if hit.addressed and _now_marked(ri, hit.where, hit.attribute):

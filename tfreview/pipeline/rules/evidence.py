@@ -21,6 +21,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.common import mentions, show, sides
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.retention import BACKUP
+from tfreview.pipeline.rules.tiers import longer_tier_kept
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, pairs, plain
 from tfreview.pipeline.rules.watch import kept_long_enough
@@ -145,6 +146,8 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
         if not (cut or slashed):
             continue
         severity = Severity.MEDIUM if not slashed and non_production(change) else Severity.HIGH
+        if longer_tier_kept(change, path, old):
+            severity = Severity.LOW  # a finer tier under a longer one kept: the restore horizon stays
         if new is not None and not _keeps_copies(change, path) \
                 and (floor := kept_long_enough(change, new / DAY)) is not None:
             severity = max(severity, floor, key=lambda s: s.rank)  # logs still kept long enough to serve

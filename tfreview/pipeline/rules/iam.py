@@ -25,6 +25,7 @@ from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
 from tfreview.pipeline.rules.actions import TELEMETRY_SERVICES
+from tfreview.pipeline.rules.boundaries import bounded
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     UNRESOLVED,
@@ -128,6 +129,7 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
     found += [f for drift in review_input.changeset.drift for f in _drifted(drift, context)]
+    found = bounded(review_input, found)
     _memo.key, _memo.found = weakref.ref(review_input), found  # a weak key: the plan is not kept alive
     return found
 

@@ -36,22 +36,36 @@ def reset_paths(change: Change) -> list[str]:
             and isinstance(before.get(key), str) and (value == MASK_CHANGED or value != before[key])]
 
 
-def _rotation(ri: ReviewInput) -> str | None:
-    """A secret or generated password that the plan itself changes, or None."""
-    return next((c.address for c in ri.changeset.changes if c.mode == "managed" and ROTATORS.search(c.type)
-                 and c.action in (Action.CREATE, Action.REPLACE, Action.UPDATE)), None)
+# The setting of a secret store of any provider that holds the stored value (an SSM SecureString's `value`, a
+# secret's `secret_string`, a vault entry's `data_json`): a sensitive one that changes is a new secret stored.
+STORED = re.compile(r"(?:^|_)(?:value|secret|string|data|data_json|plaintext|content)(?:_\w+)?$")
+
+
+def _stores_secret(change: Change) -> bool:
+    """Whether the change writes a new sensitive value into a store setting (masked as changed)."""
+    return any(a.after == MASK_CHANGED and STORED.search(a.path.rpartition(".")[2].split("[")[0])
+               for a in change.attributes)
+
+
+def _rotations(ri: ReviewInput) -> list[str]:
+    """Secrets or generated passwords that the plan itself changes, and stores whose sensitive value changes (a
+    new password kept where clients read it)."""
+    return [c.address for c in ri.changeset.changes if c.mode == "managed"
+            and c.action in (Action.CREATE, Action.REPLACE, Action.UPDATE)
+            and (ROTATORS.search(c.type) or _stores_secret(c))]
 
 
 @rule(RESET, Severity.HIGH, "A database's own password is set to a new value in place with no rotation in the same "
       "plan (clients using the live password are locked out); medium when the plan also changes a secret.")
 def _password_reset(ri: ReviewInput) -> Iterator[Finding]:
     """Database passwords reset in place."""
-    rotation: str | None = None
+    rotations: list[str] | None = None
     for change in ri.changeset.changes:
         paths = reset_paths(change) if change.mode == "managed" else []
         if not paths:
             continue
-        rotation = rotation or _rotation(ri) or ""
+        rotations = _rotations(ri) if rotations is None else rotations
+        rotation = next((r for r in rotations if r != change.address), None)
         if rotation:
             yield finding(RESET, change.address, f"{change.address}: {', '.join(paths)} changes together with "
                           f"{rotation} (a rotation: check every client reads the new value)", Severity.MEDIUM)

@@ -16,6 +16,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.disposable import non_production, non_production_scope
+from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.units import moved_within
 
 ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}
@@ -149,7 +150,8 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for attribute in change.attributes:
         for watch_, path, before, after in _hits(change.type, attribute.path, attribute.before, attribute.after, 0):
-            if (watch_.rule, path) in seen or (after is None and moved_within(change, path, before, after)):
+            if (watch_.rule, path) in seen or (after is None and moved_within(change, path, before, after)) \
+                    or customer_key_instead(change, path, after):
                 continue
             seen.add((watch_.rule, path))
             severity = _cut_severity(change, watch_, before, after)

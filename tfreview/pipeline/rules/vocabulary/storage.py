@@ -17,9 +17,15 @@ from tfreview.pipeline.rules.workloads import UNMASKED
 control(PROTECTION, r"\w*(?:deletion|termination|delete|destroy)_protection(?:_enabled)?|enable_\w*_protection"
         r"|prevent_(?:destroy|deletion)\w*|disable_api_termination|protect_from_deletion|deletion_prevention",
         flag, "deletion protection turned off")
+# What a destroy does, read by its verb: a switch that KEEPS something when the object is destroyed (archive, retain,
+# snapshot, abandon on destroy) protects while on; one that deletes or purges on destroy weakens while on.
+KEPT_ON_DESTROY = (r"(?!skip_|no_|disable_|without_)\w*?(?:archive|keep|retain|preserve|snapshot|backup|abandon"
+                   r"|detach|orphan)\w*_on_(?:destroy|delete|deletion)")
+control(PROTECTION, KEPT_ON_DESTROY, flag, "a destroy no longer keeps the object (archive or retain on destroy "
+        "turned off)")
 control(PROTECTION, r"force_destroy|force_delete\w*|skip_final_snapshot|delete_automated_backups"
         r"|allow_(?:force_)?(?:destroy|delete|deletion)s?|allows_deletions|allows_force_pushes"
-        r"|delete_\w*on_(?!merge\Z)\w+|\w*_on_destroy|purge_on_delete",
+        r"|delete_\w*on_(?!merge\Z)\w+|(?!" + KEPT_ON_DESTROY + r"\Z)\w*_on_destroy|purge_on_delete",
         inverted, "a destroy or force-push now goes through")
 # (`delete_branch_on_merge` removes a head branch once its work is merged: housekeeping, not a destroy guard.)
 control(PROTECTION, r"recovery_window\w*|deletion_window\w*|\w*recovery_period\w*", count,
