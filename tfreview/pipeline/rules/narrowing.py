@@ -215,21 +215,30 @@ def _stateful_words(resource_type: str) -> bool:
 
 
 
-# Settings whose true side is the stricter one (a value hidden, encrypted, private, protected): a replace forced
-# only by moving them to true re-makes the same object more tightly. Not for stores: re-creating one loses its data.
-STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected"
-                              r"|deletion_protection|https_only|write_only)$")
+# Settings whose true side is the stricter one (a value hidden, masked, encrypted, private, protected, not expanded):
+# a replace forced only by moving them to true re-makes the same object more tightly. Not for stores: re-creating
+# one loses its data. A scope moved from everywhere (`*`) to one named place narrows too.
+STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected|masked"
+                              r"|hidden|raw|deletion_protection|https_only|write_only)$")
+SCOPE = re.compile(r"(?:^|_)scope$")
+WILDCARDS = ("*", "all", "")
 
 
 def stricter(change: Change, stateful: bool) -> str | None:
-    """Why a replace is forced only by settings moving to their stricter side, or None."""
+    """Why a replace is forced only by settings moving to their stricter side, or None. Without replace paths in
+    the plan, every changed top-level value counts as forcing it."""
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
-    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
-    if stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths} or {
+        key for key in before.keys() | after.keys() if before.get(key) != after.get(key) or key in unknown}
+    if stateful or not tops or unknown.keys() & tops:
         return None
-    if all(before.get(top) is False and after.get(top) is True for top in tops):
-        return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
+    if all(STRICT_WHEN_TRUE.match(top) and before.get(top) in (False, None) and after.get(top) is True
+           or SCOPE.search(top) and str(before.get(top)).lower() in WILDCARDS
+           and isinstance(after.get(top), str) and after[top].lower() not in WILDCARDS and "*" not in after[top]
+           for top in tops) and any(STRICT_WHEN_TRUE.match(top) for top in tops):
+        return f"forced only by {', '.join(sorted(tops))} made stricter: the same object, held more tightly"
     return None
 
 

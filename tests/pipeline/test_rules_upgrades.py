@@ -1,0 +1,76 @@
+"""Changes that leave things stronger (lane upgrades): a digest is not a credential, a replace forced by settings
+moving to their stricter side; each with a twin that stays high."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
+from tfreview.pipeline.credentials import find_by_key
+from tfreview.pipeline.findings import Severity
+
+REPLACE = ["delete", "create"]
+
+
+def updated(address: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """One in-place update entry."""
+    entry = gone(address, before, "", ["update"])
+    entry["change"]["after"] = after
+    del entry["action_reason"]
+    return entry
+
+
+def replaced(address: str, before: dict[str, Any], after: dict[str, Any], *paths: str) -> dict[str, Any]:
+    """A replace (no replace_paths unless PATHS)."""
+    entry = gone(address, before, "replace_because_cannot_update", REPLACE)
+    entry["change"]["after"] = after
+    if paths:
+        entry["change"]["replace_paths"] = [[p] for p in paths]
+    return entry
+
+
+@pytest.mark.parametrize(("key", "value"), [("checksum/secret", "d4e5f6a7"), ("config.sha256/password", "sha256:" + "ab" * 32),
+                                            ("token_hash", "9f86d081884c7d65")])
+def test_digest_under_secret_key_is_no_credential(key: str, value: str) -> None:
+    assert find_by_key(key, value) is None
+
+
+@pytest.mark.parametrize(("key", "value"), [("checksum/secret", "hunter2-rotate!"), ("db_password", "d4e5f6a7"),
+                                            ("annotations.secret", "S3cr3tValue9")])
+def test_real_secret_under_key_stays(key: str, value: str) -> None:
+    assert find_by_key(key, value) is not None
+
+
+def _pod(annotation: str, value: str) -> dict[str, Any]:
+    return {"metadata": [{"name": "orders"}],
+            "spec": [{"template": [{"metadata": [{"annotations": {annotation: value}}]}]}]}
+
+
+def test_checksum_annotation_is_no_finding(tmp_path: Path) -> None:
+    change = updated("kubernetes_deployment_v1.orders", _pod("checksum/secret", "a1b2c3"), _pod("checksum/secret", "d4e5f6"))
+    assert worst(tmp_path, [change], "credential-in-plan") is None
+
+
+def test_secret_in_annotation_stays_high(tmp_path: Path) -> None:
+    change = updated("kubernetes_deployment_v1.orders", _pod("db/secret", "a1b2c3"), _pod("db/secret", "Pr0d-Hunter2x"))
+    assert worst(tmp_path, [change], "credential-in-plan") is Severity.HIGH
+
+
+VARIABLE = {"project": "1234", "key": "DEPLOY_TOKEN", "masked": False, "protected": False, "environment_scope": "*"}
+
+
+@pytest.mark.parametrize("address", ["gitlab_project_variable.deploy", "acme_ci_variable.deploy"])
+def test_variable_replaced_to_mask_and_protect_is_medium(tmp_path: Path, address: str) -> None:
+    after = {**VARIABLE, "masked": True, "protected": True, "environment_scope": "production", "raw": True}
+    assert worst(tmp_path, [replaced(address, VARIABLE, after)], "resource-replace") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("after", [{**VARIABLE, "protected": True, "value": "x2"}, {**VARIABLE, "environment_scope": "prod"},
+                                   {**VARIABLE, "masked": True, "environment_scope": "prod-*"},
+                                   {**VARIABLE, "masked": True, "protected": True, "project": "999"}])
+def test_variable_replaced_unmasked_or_moved_stays_high(tmp_path: Path, after: dict[str, Any]) -> None:
+    assert worst(tmp_path, [replaced("gitlab_project_variable.deploy", VARIABLE, after)],
+                 "resource-replace") is Severity.HIGH
