@@ -32,8 +32,9 @@ def replaced(address: str, before: dict[str, Any], after: dict[str, Any], *paths
     return entry
 
 
-@pytest.mark.parametrize(("key", "value"), [("checksum/secret", "d4e5f6a7"), ("config.sha256/password", "sha256:" + "ab" * 32),
-                                            ("token_hash", "9f86d081884c7d65")])
+@pytest.mark.parametrize(("key", "value"), [("checksum/secret", "d4e5f6a7"),
+                                            ("config.sha256/password", "sha256:" + "ab" * 32),
+                                            ("sha256_token", "9f86d081884c7d65")])
 def test_digest_under_secret_key_is_no_credential(key: str, value: str) -> None:
     assert find_by_key(key, value) is None
 
@@ -50,7 +51,8 @@ def _pod(annotation: str, value: str) -> dict[str, Any]:
 
 
 def test_checksum_annotation_is_no_finding(tmp_path: Path) -> None:
-    change = updated("kubernetes_deployment_v1.orders", _pod("checksum/secret", "a1b2c3"), _pod("checksum/secret", "d4e5f6"))
+    change = updated("kubernetes_deployment_v1.orders", _pod("checksum/secret", "a1b2c3"),
+                     _pod("checksum/secret", "d4e5f6"))
     assert worst(tmp_path, [change], "credential-in-plan") is None
 
 
@@ -68,9 +70,44 @@ def test_variable_replaced_to_mask_and_protect_is_medium(tmp_path: Path, address
     assert worst(tmp_path, [replaced(address, VARIABLE, after)], "resource-replace") is Severity.MEDIUM
 
 
-@pytest.mark.parametrize("after", [{**VARIABLE, "protected": True, "value": "x2"}, {**VARIABLE, "environment_scope": "prod"},
+@pytest.mark.parametrize("after", [{**VARIABLE, "protected": True, "value": "x2"},
+                                   {**VARIABLE, "environment_scope": "prod"},
                                    {**VARIABLE, "masked": True, "environment_scope": "prod-*"},
                                    {**VARIABLE, "masked": True, "protected": True, "project": "999"}])
 def test_variable_replaced_unmasked_or_moved_stays_high(tmp_path: Path, after: dict[str, Any]) -> None:
     assert worst(tmp_path, [replaced("gitlab_project_variable.deploy", VARIABLE, after)],
                  "resource-replace") is Severity.HIGH
+
+
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+OLD_KEY = {"key_id": KEY_ID, "description": "app data key", "is_enabled": True}
+
+
+def _rotation(*, successor: bool = True, still: dict[str, Any] | None = None,
+              key_type: str = "aws_kms_key") -> list[dict[str, Any]]:
+    """A key disabled, its alias moved to a new key (unknown id), and optionally something that still names it."""
+    alias = updated("aws_kms_alias.app", {"name": "alias/app", "target_key_id": KEY_ID}, {"name": "alias/app"})
+    alias["change"]["after_unknown"] = {"target_key_id": True}
+    changes = [updated(f"{key_type}.app", OLD_KEY, {**OLD_KEY, "is_enabled": False}), alias]
+    if successor:
+        new = gone(f"{key_type}.app_v2", {}, "", ["create"])
+        new["change"].update(before=None, after={"description": "v2", "is_enabled": True},
+                             after_unknown={"key_id": True})
+        changes.append(new)
+    if still is not None:
+        changes.append(updated("aws_s3_bucket_server_side_encryption_configuration.logs", still, still))
+    return changes
+
+
+@pytest.mark.parametrize("key_type", ["aws_kms_key", "acme_encryption_key"])
+def test_key_disabled_after_its_alias_moves_to_new_key_is_medium(tmp_path: Path, key_type: str) -> None:
+    assert worst(tmp_path, _rotation(key_type=key_type), "key-disabled") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("changes", [
+    _rotation(successor=False),
+    _rotation(still={"rule": [{"kms_master_key_id": KEY_ID}], "bucket": "logs", "expected_bucket_owner": "1"}),
+    _rotation()[:1] + _rotation()[2:]])
+def test_key_disabled_while_still_named_or_without_successor_stays_high(tmp_path: Path,
+                                                                      changes: list[dict[str, Any]]) -> None:
+    assert worst(tmp_path, changes, "key-disabled") is Severity.HIGH

@@ -234,12 +234,18 @@ def stricter(change: Change, stateful: bool) -> str | None:
         key for key in before.keys() | after.keys() if before.get(key) != after.get(key) or key in unknown}
     if stateful or not tops or unknown.keys() & tops:
         return None
-    if all(STRICT_WHEN_TRUE.match(top) and before.get(top) in (False, None) and after.get(top) is True
-           or SCOPE.search(top) and str(before.get(top)).lower() in WILDCARDS
-           and isinstance(after.get(top), str) and after[top].lower() not in WILDCARDS and "*" not in after[top]
-           for top in tops) and any(STRICT_WHEN_TRUE.match(top) for top in tops):
+    if all(_tightens(top, before.get(top), after.get(top)) for top in tops) \
+            and any(STRICT_WHEN_TRUE.match(top) for top in tops):
         return f"forced only by {', '.join(sorted(tops))} made stricter: the same object, held more tightly"
     return None
+
+
+def _tightens(key: str, before: Any, after: Any) -> bool:
+    """Whether KEY moves to its stricter side: a strict-when-true flag turned on, or a scope from everywhere to one."""
+    if STRICT_WHEN_TRUE.match(key):
+        return before in (False, None) and after is True
+    return bool(SCOPE.search(key)) and str(before).lower() in WILDCARDS and isinstance(after, str) \
+        and after.lower() not in WILDCARDS and "*" not in after
 
 
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
