@@ -111,3 +111,34 @@ def test_key_disabled_after_its_alias_moves_to_new_key_is_medium(tmp_path: Path,
 def test_key_disabled_while_still_named_or_without_successor_stays_high(tmp_path: Path,
                                                                       changes: list[dict[str, Any]]) -> None:
     assert worst(tmp_path, changes, "key-disabled") is Severity.HIGH
+
+
+DB = {"identifier": "reports", "storage_encrypted": False, "deletion_protection": False,
+      "skip_final_snapshot": False, "final_snapshot_identifier": "reports-final-1"}
+RESTORED = {**DB, "storage_encrypted": True, "deletion_protection": True, "snapshot_identifier": "reports-cmk",
+            "final_snapshot_identifier": "reports-final-2"}
+
+
+def _snapshot_copy(target: str = "reports-cmk") -> dict[str, Any]:
+    entry = gone("aws_db_snapshot_copy.reports_cmk", {}, "", ["create"])
+    entry["change"].update(before=None, after={"source_db_snapshot_identifier": "reports-pre",
+                                               "target_db_snapshot_identifier": target})
+    return entry
+
+
+@pytest.mark.parametrize("address", ["aws_db_instance.reports", "acme_database.reports"])
+def test_store_replaced_from_snapshot_the_plan_makes_is_medium(tmp_path: Path, address: str) -> None:
+    changes = [_snapshot_copy(), replaced(address, DB, RESTORED)]
+    assert worst(tmp_path, changes, "resource-replace") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("before", "after", "copy"), [
+    (DB, {k: v for k, v in RESTORED.items() if k != "snapshot_identifier"}, True),  # no snapshot source
+    ({**DB, "skip_final_snapshot": True}, RESTORED, True),  # no final copy of the current data
+    (DB, RESTORED, False),  # a snapshot the plan does not make
+    ({**DB, "storage_encrypted": True}, {**RESTORED, "storage_encrypted": False}, True),  # weaker
+    ({**DB, "publicly_accessible": False}, {**RESTORED, "publicly_accessible": True}, True)])
+def test_store_replaced_without_restore_or_weaker_stays_high(tmp_path: Path, before: dict[str, Any],
+                                                             after: dict[str, Any], copy: bool) -> None:
+    changes = [_snapshot_copy("reports-cmk" if copy else "other"), replaced("aws_db_instance.reports", before, after)]
+    assert worst(tmp_path, changes, "resource-replace") is Severity.HIGH

@@ -64,6 +64,7 @@ from tfreview.pipeline.rules.recreated import (
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
+from tfreview.pipeline.rules.restored import restored_replace
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
@@ -239,7 +240,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)),
           Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type))), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri)), Severity.MEDIUM),
