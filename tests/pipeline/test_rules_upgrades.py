@@ -142,3 +142,21 @@ def test_store_replaced_without_restore_or_weaker_stays_high(tmp_path: Path, bef
                                                              after: dict[str, Any], copy: bool) -> None:
     changes = [_snapshot_copy("reports-cmk" if copy else "other"), replaced("aws_db_instance.reports", before, after)]
     assert worst(tmp_path, changes, "resource-replace") is Severity.HIGH
+
+
+CSR = {"backend": "pki_int", "type": "internal", "common_name": "Acme Intermediate CA 2025", "key_type": "ec",
+       "key_bits": 256}
+
+
+@pytest.mark.parametrize("address", ["vault_pki_secret_backend_intermediate_cert_request.int",
+                                     "tls_cert_request.web", "acme_csr.edge"])
+def test_signing_request_remade_destroy_first_is_medium(tmp_path: Path, address: str) -> None:
+    after = {**CSR, "common_name": "Acme Intermediate CA 2026", "key_bits": 384}
+    assert worst(tmp_path, [replaced(address, CSR, after)], "resource-replace") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("address", "bits"), [("vault_pki_secret_backend_intermediate_cert_request.int", 128),
+                                               ("vault_pki_secret_backend_root_cert.root", 384)])
+def test_weaker_request_or_certificate_destroyed_first_stays_high(tmp_path: Path, address: str, bits: int) -> None:
+    after = {**CSR, "common_name": "Acme CA 2026", "key_bits": bits}
+    assert worst(tmp_path, [replaced(address, CSR, after)], "resource-replace") is Severity.HIGH
