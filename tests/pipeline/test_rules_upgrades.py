@@ -160,3 +160,68 @@ def test_signing_request_remade_destroy_first_is_medium(tmp_path: Path, address:
 def test_weaker_request_or_certificate_destroyed_first_stays_high(tmp_path: Path, address: str, bits: int) -> None:
     after = {**CSR, "common_name": "Acme CA 2026", "key_bits": bits}
     assert worst(tmp_path, [replaced(address, CSR, after)], "resource-replace") is Severity.HIGH
+
+
+SRE = "arn:aws:iam::111122223333:role/sre"
+NODES = "arn:aws:iam::111122223333:role/nodes"
+
+
+def _aws_auth(map_roles: str) -> dict[str, Any]:
+    return gone("kubernetes_config_map_v1_data.aws_auth", {
+        "metadata": [{"name": "aws-auth", "namespace": "kube-system"}], "data": {"mapRoles": map_roles}})
+
+
+def _created(address: str, after: dict[str, Any]) -> dict[str, Any]:
+    entry = gone(address, {}, "", ["create"])
+    entry["change"].update(before=None, after=after)
+    return entry
+
+
+def _access(principal: str = SRE) -> list[dict[str, Any]]:
+    return [_created("aws_eks_access_entry.sre", {"cluster_name": "prod", "principal_arn": principal}),
+            _created("aws_eks_access_policy_association.sre", {
+                "cluster_name": "prod", "principal_arn": principal, "access_scope": [{"type": "cluster"}],
+                "policy_arn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"})]
+
+
+MASTERS = f"- rolearn: {SRE}\n  username: sre\n  groups: [system:masters]\n"
+
+
+def test_admin_mapping_moved_to_access_policy_is_medium(tmp_path: Path) -> None:
+    changes = [_aws_auth(MASTERS), *_access()]
+    assert worst(tmp_path, changes, "iam-privileged-role") is Severity.MEDIUM
+    assert worst(tmp_path, changes, "resource-delete") is Severity.MEDIUM
+
+
+def _alice_owner() -> dict[str, Any]:
+    return gone("google_project_iam_member.alice_owner",
+                {"project": "p1", "role": "roles/owner", "member": "user:alice@acme.io"})
+
+
+def test_owner_binding_moved_to_same_member_is_medium(tmp_path: Path) -> None:
+    old = _alice_owner()
+    new = _created("google_project_iam_binding.owners", {"project": "p1", "role": "roles/owner",
+                                                         "members": ["user:alice@acme.io"]})
+    assert worst(tmp_path, [old, new], "iam-privileged-role") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("changes", [
+    _access(),  # a new admin grant, nothing removed
+    [_aws_auth(f"- rolearn: {SRE}\n  username: sre\n  groups: [viewers]\n"), *_access()],  # it was not admin
+    [_aws_auth(f"- rolearn: {SRE}\n  groups: [viewers]\n- rolearn: {NODES}\n  groups: [system:masters]\n"),
+     *_access()],  # another identity was admin
+    [_aws_auth(MASTERS), *_access(NODES)],  # another principal gets it
+    [_alice_owner(),
+     _created("google_project_iam_member.sre",
+              {"project": "p1", "role": "roles/compute.admin", "member": "group:sre@acme.io"})],
+    [_alice_owner(),
+     _created("google_project_iam_member.alice",
+              {"project": "p2", "role": "roles/owner", "member": "user:alice@acme.io"})],
+])
+def test_new_admin_grant_not_moved_stays_high(tmp_path: Path, changes: list[dict[str, Any]]) -> None:
+    assert worst(tmp_path, changes, "iam-privileged-role") is Severity.HIGH
+
+
+def test_mapping_deleted_with_an_identity_not_granted_again_stays_high(tmp_path: Path) -> None:
+    changes = [_aws_auth(MASTERS + f"- rolearn: {NODES}\n  groups: [system:nodes]\n"), *_access()]
+    assert worst(tmp_path, changes, "resource-delete") is Severity.HIGH

@@ -5,15 +5,27 @@ still holds its id, or with no successor created, stays high."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import string_leaves
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.referrers import _Repointed
 from tfreview.pipeline.rules.vocabulary import KEY
 
 DISABLED = "(the key is disabled)"  # the words of the key-disabled control for a key switched off
 IDENTIFIERS = ("id", "key_id", "arn", "self_link", "name")
+
+
+def _holders(view: PlanView) -> dict[str, set[str]]:
+    """The addresses of kept objects by every string they hold after the plan (once per plan)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for other in view.changes:
+        if other.mode == "managed" and other.action is not Action.DELETE:
+            for text in string_leaves(other.after):
+                found[text].add(other.address)
+    return found
 
 
 def handed_over(change: Change, review_input: ReviewInput) -> str | None:
@@ -27,9 +39,8 @@ def handed_over(change: Change, review_input: ReviewInput) -> str | None:
         return None
     index = view.derived("references moved to new ids", _Repointed)
     moved = [ref for value in ids for ref in index.moved.get(value, []) if ref[0].address != change.address]
-    others = {text for other in view.changes if other.mode == "managed" and other.address != change.address
-              and other.action is not Action.DELETE for text in string_leaves(other.after)}
-    if not moved or ids & others:
+    holders = view.derived("kept objects by the strings they hold", _holders)
+    if not moved or any(holders.get(value, set()) - {change.address} for value in ids):
         return None
     referrers = ", ".join(sorted({c.address for c, _ in moved}))
     return (f"a rotation: {successors[0].address} is created in the same plan and {referrers} now refers to it; "

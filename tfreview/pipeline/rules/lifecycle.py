@@ -69,6 +69,7 @@ from tfreview.pipeline.rules.retired import already_off, retired_with_names, san
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rulesets import rule_moved
+from tfreview.pipeline.rules.samegrant import mapping_regranted
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
@@ -175,7 +176,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                else f"a disposable object: {why}"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or sink_succeeded(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
+                               or sink_succeeded(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
