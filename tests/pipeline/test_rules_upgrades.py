@@ -192,3 +192,13 @@ def test_new_admin_grant_not_moved_stays_high(tmp_path: Path, changes: list[dict
 def test_mapping_deleted_with_an_identity_not_granted_again_stays_high(tmp_path: Path) -> None:
     changes = [_aws_auth(MASTERS + f"- rolearn: {NODES}\n  groups: [system:nodes]\n"), *_access()]
     assert worst(tmp_path, changes, "resource-delete") is Severity.HIGH
+
+
+@pytest.mark.parametrize("address", ["datadog_application_key.legacy", "acme_app_key.ci"])
+def test_application_key_deleted_is_a_revoked_credential(tmp_path: Path, address: str) -> None:
+    assert worst(tmp_path, [gone(address, {"name": "legacy-dashboards", "id": "f0e1d2c3"})]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("address", ["datadog_application.legacy", "acme_application_keyring.main"])
+def test_application_or_key_store_deleted_stays_high(tmp_path: Path, address: str) -> None:
+    assert worst(tmp_path, [gone(address, {"name": "legacy-dashboards", "id": "f0e1d2c3"})]) is Severity.HIGH
