@@ -127,6 +127,10 @@ _KEY_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
 OBJECT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
 GENERATED = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
+# A key holding a digest of a secret (Helm's `checksum/secret` pod annotation rolls pods when the secret changes):
+# a one-way hash of it, hex, optionally after its algorithm (`sha256:`).
+DIGEST_WORDS = {"checksum", "digest", "hash", "sha", "sha1", "sha256", "sha512", "md5", "fingerprint"}
+HEX_DIGEST = re.compile(r"(?:(?:sha(?:1|256|384|512)|md5):)?[0-9a-f]{6,128}", re.IGNORECASE)
 # Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
 PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
 
@@ -255,9 +259,16 @@ def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
 
 def find_by_key(key: str, value: str) -> str | None:
     """The kind of credential VALUE is when it sits under a key like `db_password`, or None."""
-    if KEY_NAME.search(key) and plausible(value, key) and not any(c.isspace() for c in value):
+    if KEY_NAME.search(key) and plausible(value, key) and not any(c.isspace() for c in value) \
+            and not digest_of(key, value):
         return keyed_kind(key, value)
     return None
+
+
+def digest_of(key: str, value: str) -> bool:
+    """Whether VALUE is a hex digest under a key naming one (`checksum/secret`, `password_sha256`): not a secret."""
+    words = {w.lower() for w in _KEY_WORDS.split(key) if w}
+    return bool(words & DIGEST_WORDS) and HEX_DIGEST.fullmatch(value) is not None
 
 
 def find_pin(key: str, value: object) -> bool:

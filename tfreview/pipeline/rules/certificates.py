@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper: a certificate (or its request) replaced create-before-destroy with no weaker key —
 the new one is issued before the old one goes, so nothing is left without one: a rotation; lifecycle.py grades
-replaces with it. Destroy-first, or a key that shrinks, stays as graded."""
+replaces with it. A signing request (CSR) may go first: it is only the input to signing, and the certificate
+signed from it stays in service until another is set. Destroy-first certificates, or a key that shrinks, stay."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ STRENGTH = re.compile(r"(?:^|_)(?:bits|size|length)$")
 
 def certificate_rotated(change: Change) -> str | None:
     """Why this replace only rotates a certificate: create-before-destroy, and no key-strength setting shrinks."""
-    if change.actions != ["create", "delete"] or not CERT_WORDS & set(ordered_words(change.type)):
+    words = set(ordered_words(change.type))
+    request = "csr" in words or "request" in words
+    if not CERT_WORDS & words or (change.actions != ["create", "delete"] and not request):
         return None
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
@@ -28,5 +31,8 @@ def certificate_rotated(change: Change) -> str | None:
             old, new = number(was), number(after.get(key))
             if old is not None and (new is None or new < old):
                 return None
+    if request:
+        return ("a certificate signing request re-made with no weaker key: nothing serves a request, and the "
+                "certificate signed from it stays until a new one is set; check the new one is signed and set")
     return ("a certificate rotated: the new one is issued before the old one is destroyed, with no weaker key; "
             "check what trusts or serves it picks up the new one")

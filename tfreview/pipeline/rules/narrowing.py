@@ -17,8 +17,8 @@ from tfreview.pipeline.rules.values import world_sources
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
 # revokes the old one. Not key rings, crypto keys or key vaults (their data is encrypted with them).
 # A credential type; `api_…_keys` names an account's API keys in the plural (`x_api_accounts_keys`).
-CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
-                              r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
+CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|application_key|app_key|key_pair|ssh_key|token"
+                              r"|personal_access_token|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
                               r"|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
 KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # A secret pushed into a CI/CD or app platform whose value Terraform itself supplies (`plaintext_value`,
@@ -215,22 +215,37 @@ def _stateful_words(resource_type: str) -> bool:
 
 
 
-# Settings whose true side is the stricter one (a value hidden, encrypted, private, protected): a replace forced
-# only by moving them to true re-makes the same object more tightly. Not for stores: re-creating one loses its data.
-STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected"
-                              r"|deletion_protection|https_only|write_only)$")
+# Settings whose true side is the stricter one (a value hidden, masked, encrypted, private, protected, not expanded):
+# a replace forced only by moving them to true re-makes the same object more tightly. Not for stores: re-creating
+# one loses its data. A scope moved from everywhere (`*`) to one named place narrows too.
+STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected|masked"
+                              r"|hidden|raw|deletion_protection|https_only|write_only)$")
+SCOPE = re.compile(r"(?:^|_)scope$")
+WILDCARDS = ("*", "all", "")
 
 
 def stricter(change: Change, stateful: bool) -> str | None:
-    """Why a replace is forced only by settings moving to their stricter side, or None."""
+    """Why a replace is forced only by settings moving to their stricter side, or None. Without replace paths in
+    the plan, every changed top-level value counts as forcing it."""
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
-    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
-    if stateful or not tops or not all(STRICT_WHEN_TRUE.match(top) for top in tops):
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths} or {
+        key for key in before.keys() | after.keys() if before.get(key) != after.get(key) or key in unknown}
+    if stateful or not tops or unknown.keys() & tops:
         return None
-    if all(before.get(top) is False and after.get(top) is True for top in tops):
-        return f"forced only by {', '.join(sorted(tops))} turned on: the same object, held more tightly"
+    if all(_tightens(top, before.get(top), after.get(top)) for top in tops) \
+            and any(STRICT_WHEN_TRUE.match(top) for top in tops):
+        return f"forced only by {', '.join(sorted(tops))} made stricter: the same object, held more tightly"
     return None
+
+
+def _tightens(key: str, before: Any, after: Any) -> bool:
+    """Whether KEY moves to its stricter side: a strict-when-true flag turned on, or a scope from everywhere to one."""
+    if STRICT_WHEN_TRUE.match(key):
+        return before in (False, None) and after is True
+    return bool(SCOPE.search(key)) and str(before).lower() in WILDCARDS and isinstance(after, str) \
+        and after.lower() not in WILDCARDS and "*" not in after
 
 
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
