@@ -9,7 +9,7 @@ import pytest
 
 from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.credentials import shares_secrets
+from tfreview.pipeline.rules.sharing import shares_secrets
 
 
 @pytest.mark.parametrize(("name", "shares"), [

@@ -13,7 +13,7 @@ from typing import Any
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.credentials import SHARING
+from tfreview.pipeline.rules.sharing import SHARING
 
 # Prefixes that frameworks inline into client bundles (Next.js, Nuxt, Vite, Create React App, Expo, Gatsby, Vue CLI,
 # SvelteKit and Astro's PUBLIC_, Storybook, Redwood, Sanity Studio, Plasmo).

@@ -33,6 +33,16 @@ def dig(value: Any, *steps: str | int) -> Any:
     return value
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """VALUE when it is a mapping, else {} (a plan's JSON may hold anything where a block is expected)."""
+    return value if isinstance(value, dict) else {}
+
+
+def list_or_empty(value: Any) -> list[Any]:
+    """VALUE when it is a list, else []."""
+    return value if isinstance(value, list) else []
+
+
 def as_list(value: Any) -> list[Any]:
     """A list for a list, [] for null, [value] for anything else."""
     if value is None:

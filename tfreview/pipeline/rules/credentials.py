@@ -14,7 +14,7 @@ from tfreview.pipeline.changes import Action
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
-from tfreview.pipeline.rules.common import show
+from tfreview.pipeline.rules.common import as_dict, list_or_empty
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
@@ -68,7 +68,7 @@ def _only_before(ri: ReviewInput, address: str, attribute: str) -> bool:
             before, after = change.before.get(top), change.after.get(top)
             held_before = MASK.encode() in orjson.dumps(before)
             return held_before and after is not None and MASK.encode() not in orjson.dumps(after) \
-                and top not in _dict(change.after_unknown)
+                and top not in as_dict(change.after_unknown)
     return False
 
 
@@ -78,7 +78,7 @@ def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:
     top = re.split(r"[.\[]", attribute, maxsplit=1)[0]
     for entry in ri.plan.resource_changes:
         if top and isinstance(entry, dict) and entry.get("address") == address:
-            return _dict(_dict(entry.get("change")).get("after_sensitive")).get(top) is True
+            return as_dict(as_dict(entry.get("change")).get("after_sensitive")).get(top) is True
     return False
 
 
@@ -115,7 +115,7 @@ def _marked(flags: Any) -> bool:
 
 def _marks(ri: ReviewInput) -> dict[str, Any]:
     """after_sensitive of every resource, by config address."""
-    return {config_address(c["address"]): _dict(c.get("change")).get("after_sensitive")
+    return {config_address(c["address"]): as_dict(c.get("change")).get("after_sensitive")
             for c in ri.plan.resource_changes if isinstance(c, dict) and isinstance(c.get("address"), str)}
 
 
@@ -125,7 +125,7 @@ def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
     words = [w for w in re.split(r"[^a-z0-9]+", output.lower()) if w]
     if not words or words[-1] in NAMING_WORDS:
         return None
-    marked = {str(k) for flags in sensitive.values() for k, v in _dict(flags).items() if v is True}
+    marked = {str(k) for flags in sensitive.values() for k, v in as_dict(flags).items() if v is True}
     text = "_".join(words)
     return next((attr for attr in sorted(marked) if attr.lower() not in NAMING_WORDS
                  and (text == attr.lower() or text.endswith("_" + attr.lower()))), None)
@@ -134,7 +134,7 @@ def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
 def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, expression: Any, module: str,
              hops: int = 0) -> str | None:
     """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
-    references = [r for r in _list(_dict(expression).get("references")) if isinstance(r, str)]
+    references = [r for r in list_or_empty(as_dict(expression).get("references")) if isinstance(r, str)]
     # Terraform lists `a.b.attr` then `a.b`: only the longest says what is read.
     for reference in (r for r in references if not any(o.startswith((r + ".", r + "[")) for o in references)):
         parts = config_address(reference).split(".")
@@ -151,7 +151,7 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
         resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
         rest = parts[3:] if parts[0] == "data" else parts[2:]
         flags = sensitive.get(f"{module}.{resource}".lstrip("."))
-        if rest and (secret_attribute(rest[0]) or _marked(_dict(flags).get(rest[0]))
+        if rest and (secret_attribute(rest[0]) or _marked(as_dict(flags).get(rest[0]))
                      or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])):
             return reference
         if not rest and _marked(flags):
@@ -175,7 +175,7 @@ def _generated_key(configured: Configuration, resource: str, attribute: str) -> 
     if expressions is not None and attribute in expressions:
         return False
     # unknown until apply on a resource whose configuration does not set it; read back where that is shown
-    return _dict(unknown).get(attribute) is True or (expressions is not None and attribute in _dict(after))
+    return as_dict(unknown).get(attribute) is True or (expressions is not None and attribute in as_dict(after))
 
 
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
@@ -190,7 +190,7 @@ SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_
 
 def store_says_plain(after: Any) -> bool:
     """Whether a secret store's entry says by its own kind or flag that it keeps the value unencrypted."""
-    for key, value in _dict(after).items():
+    for key, value in as_dict(after).items():
         if key in KIND_KEYS and isinstance(value, str) and value.strip().lower() in PLAIN_KINDS:
             return True
         if key in SECURE_FLAGS and value is False:
@@ -207,8 +207,8 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         return
     # a plain variable, config map or plain-typed store entry shows every reader, whatever the plan masks
     plain = bool(words & PLAIN_PLACES) or store_plain
-    marks = _dict(sensitive.get(config_address(made.address)))
-    for key in sorted(_dict(config.expressions(made.address))):
+    marks = as_dict(sensitive.get(config_address(made.address)))
+    for key in sorted(as_dict(config.expressions(made.address))):
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
             continue
         found = _leaking(ri, sensitive, config, config.expression(made.address, (key,)), module_of(made.address))
@@ -221,10 +221,10 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
 
 
 def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
-    node = _dict(_dict(configuration).get("root_module"))
+    node = as_dict(as_dict(configuration).get("root_module"))
     for name in (module.split(".")[1::2] if module else []):
-        node = _dict(_dict(_dict(node.get("module_calls")).get(name)).get("module"))
-    return _dict(node.get("outputs"))
+        node = as_dict(as_dict(as_dict(node.get("module_calls")).get(name)).get("module"))
+    return as_dict(node.get("outputs"))
 
 
 @rule(LEAK, Severity.HIGH, "An output not marked sensitive carries a secret attribute (a password, token, private or "
@@ -235,7 +235,7 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
     for name, change in ri.plan.output_changes.items():
         if not set(change.actions) & {"create", "update"} or _marked(change.after_sensitive):
             continue
-        declared = _dict(outputs.get(name))
+        declared = as_dict(outputs.get(name))
         sensitive = _marks(ri) if sensitive is None else sensitive
         found = None if declared.get("sensitive") is True else _leaking(ri, sensitive, config,
                                                                          declared.get("expression"), "")
@@ -267,140 +267,3 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
             if KEY_FILE.search(key.lower()) and isinstance(value, str) and value.strip():
                 yield finding(LEAK, made.address, f"{made.address}: {key} writes the created key to the local "
                               f"file {value!r} on the machine that runs apply")
-
-
-SHARING = "secrets-shared"
-_SECRET_FLAG_WORDS = {"secret", "secrets", "credential", "credentials", "token", "tokens"}
-# Whom the secrets would reach: code from forks, the public, anyone outside.
-_AUDIENCE = {"fork", "forks", "forked", "public", "publicly", "untrusted", "anonymous", "anyone", "everyone",
-             "outside", "external", "world"}
-# `external` alone names where secrets come from (`use_external_secrets`); with one of these it is whom they go to.
-_GIVING = {"expose", "exposed", "share", "shared", "sharing", "pass", "send", "leak", "give", "to", "with"}
-_WITHHOLDING = {"no", "not", "never", "disable", "disabled", "deny", "block", "hide", "prevent", "restrict",
-                "restricted", "mask", "masked", "redact", "protect", "protected", "without", "except", "exclude"}
-
-
-def shares_secrets(name: str) -> bool:
-    """Whether a boolean named NAME, when true, hands secrets or credentials to untrusted parties."""
-    words = {w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if w}
-    audience = words & _AUDIENCE
-    if not words & _SECRET_FLAG_WORDS or not audience or words & _WITHHOLDING:
-        return False
-    return audience != {"external"} or bool(words & _GIVING)
-
-
-def _flags_on(before: Any, after: Any, path: str = "") -> Iterator[str]:
-    """Paths of booleans that name secrets shared with untrusted parties and turn true in AFTER."""
-    if isinstance(after, dict):
-        for key, value in after.items():
-            child = f"{path}.{key}" if path else str(key)
-            if value is True and shares_secrets(str(key)) and _dict(before).get(key) is not True:
-                yield child
-            else:
-                yield from _flags_on(_dict(before).get(key), value, child)
-    elif isinstance(after, list):
-        for index, item in enumerate(after):
-            prior = before[index] if isinstance(before, list) and index < len(before) else None
-            yield from _flags_on(prior, item, f"{path}[{index}]")
-
-
-@rule(SHARING, Severity.HIGH, "A setting whose name says secrets or credentials go to forks, the public or other "
-      "untrusted parties turns on, or an existing secret's visibility or scope widens to everyone.")
-def _sharing(ri: ReviewInput) -> Iterator[Finding]:
-    for made in managed(ri.changeset, *ALTERING):
-        for key in _widened(made.type, made.before, made.after):
-            yield finding(SHARING, made.address, f"{made.address}: {key} widens who can read this secret to "
-                          f"{show(made.after[key])}: every repository, project or member in that scope gets it")
-        for key in _limits_lifted(made.type, made.before, made.after):
-            yield finding(SHARING, made.address, f"{made.address}: {key} is lifted on a share of a secret: the "
-                          "link no longer expires or runs out, so whoever holds it keeps the secret")
-        if not _may_share(made.after):
-            continue  # a C-speed precheck: such a flag needs `true` and a secret word among the values' keys
-        for path in _flags_on(made.before, made.after):
-            yield finding(SHARING, made.address, f"{made.address}: {path} turns on, handing secrets or credentials "
-                          "to code or people outside the trusted team (pull requests from forks, the public)")
-
-
-# Who may read a secret: a scope key's value that means everyone in the organisation or the public.
-_SCOPE_WORDS = {"visibility", "access", "scope", "audience", "sharing", "shared", "availability"}
-_EVERYONE = {"all", "public", "everyone", "anyone", "any", "*", "organization", "org", "global", "all_repositories"}
-
-
-_SHARE_WORDS = {"share", "shared", "sharing", "link", "links", "invite", "invitation"}
-_EXPIRY_WORDS = {"expires", "expiry", "expiration", "expire", "until", "ttl"}
-_USES_WORDS = {"views", "uses", "downloads", "reads", "accesses", "clicks", "opens"}
-
-
-def _limits_lifted(resource_type: str, before: Any, after: Any) -> Iterator[str]:
-    """Expiry or use-limit keys of a secret's share that are removed (null expiry; 0 or null = unlimited)."""
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return
-    type_words = set(re.split(r"[^a-z0-9]+", resource_type.lower()))
-    if not type_words & _SHARE_WORDS or not (type_words & _SECRET_FLAG_WORDS or _mentions_secret(after)):
-        return
-    if _link_turned_off(before, after):
-        return  # no link is left to outlive its limit
-    for key, old in before.items():
-        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
-        new = after.get(key)
-        expiry = bool(words & _EXPIRY_WORDS) and old not in (None, "", 0) and new in (None, "", 0)
-        if expiry or (words & _USES_WORDS and _positive(old) and (new is None or (_number(new) and new <= 0))):
-            yield str(key)
-
-
-def _link_turned_off(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether the share's link itself is switched off (`public_link_enabled` true → false)."""
-    for key, old in before.items():
-        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
-        if words & (_SHARE_WORDS | {"public"}) and words & {"enabled", "enable", "active", "on"} \
-                and old is True and after.get(key) is False:
-            return True
-    return False
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _positive(value: Any) -> bool:
-    return _number(value) and value > 0
-
-
-def _widened(resource_type: str, before: Any, after: Any) -> Iterator[str]:
-    """Scope keys of an existing secret (by its type's words) whose value moves to everyone."""
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return
-    if not set(re.split(r"[^a-z0-9]+", resource_type.lower())) & _SECRET_FLAG_WORDS:
-        return
-    for key, value in after.items():
-        words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
-        old = before.get(key)
-        if words & _SCOPE_WORDS and isinstance(value, str) and isinstance(old, str) and old.strip() \
-                and value.strip().lower() in _EVERYONE and old.strip().lower() not in _EVERYONE:
-            yield str(key)
-
-
-_SECRET_WORD_BYTES = re.compile(rb"secret|credential|token")
-
-
-def _may_share(after: Any) -> bool:
-    try:
-        text = orjson.dumps(after).lower()
-    except TypeError:  # not plain JSON (never from a plan): walk it
-        return True
-    return b"true" in text and _SECRET_WORD_BYTES.search(text) is not None
-
-
-def _mentions_secret(after: Any) -> bool:
-    try:
-        return _SECRET_WORD_BYTES.search(orjson.dumps(after).lower()) is not None
-    except TypeError:  # not plain JSON (never from a plan): fail closed
-        return True
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
