@@ -83,6 +83,7 @@ from tfreview.pipeline.rules.wayback import (
     preview_table,
     reader_of_cluster,
 )
+from tfreview.pipeline.rules.waysin import way_in_replaced
 from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloads import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 
@@ -174,7 +175,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                                else f"a disposable object: {why}"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or sink_succeeded(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or sink_succeeded(c, ri)
+                                or way_in_replaced(c, ri)), Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
