@@ -1,6 +1,6 @@
 """A way in for people (bastion, jump host, VPN, remote-admin rule, their public address) retired while the same
 plan creates a managed way in: medium; with none created, with a successor open to the internet, a deny rule or
-something that holds data, it stays high."""
+something that holds data, it stays high. A deleted application key is a credential revoked."""
 
 from __future__ import annotations
 
@@ -42,3 +42,12 @@ def test_way_in_retired_for_a_managed_one_is_medium(tmp_path: Path, plan: list[d
 ], ids=["no-successor", "successor-open-to-internet", "deny-rule", "holds-data"])
 def test_way_in_without_a_managed_successor_stays_high(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
     assert worst(tmp_path, plan) is Severity.HIGH
+
+
+# --- a credential of any name retired: access is revoked, nothing is lost ------------------------------------
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("acme_application_key", Severity.MEDIUM), ("acme_app_key", Severity.MEDIUM),
+    ("acme_application", Severity.HIGH), ("acme_application_keyring", Severity.HIGH),
+], ids=["application-key", "app-key", "application-itself", "key-store"])
+def test_deleted_application_key_is_a_revoked_credential(tmp_path: Path, kind: str, expected: Severity) -> None:
+    assert worst(tmp_path, [gone(f"{kind}.legacy", {"id": "f0e1d2c3", "name": "legacy-dashboards"})]) is expected
