@@ -1,6 +1,7 @@
 """A way in for people (bastion, jump host, VPN, remote-admin rule, their public address) retired while the same
 plan creates a managed way in: medium; with none created, with a successor open to the internet, a deny rule or
-something that holds data, it stays high. A deleted application key is a credential revoked."""
+something that holds data, it stays high. A one-factor sign-in path retired while
+another of its provider asks a second factor: medium. A deleted application key is a credential revoked."""
 
 from __future__ import annotations
 
@@ -51,3 +52,36 @@ def test_way_in_without_a_managed_successor_stays_high(tmp_path: Path, plan: lis
 ], ids=["application-key", "app-key", "application-itself", "key-store"])
 def test_deleted_application_key_is_a_revoked_credential(tmp_path: Path, kind: str, expected: Severity) -> None:
     assert worst(tmp_path, [gone(f"{kind}.legacy", {"id": "f0e1d2c3", "name": "legacy-dashboards"})]) is expected
+
+
+# --- a one-factor sign-in path retired while another of its provider asks a second factor ---------------------
+def _signon(mfa: bool) -> dict[str, Any]:
+    return gone("acme_policy_rule_signon.legacy", {"name": "legacy", "access": "ALLOW", "mfa_required": mfa})
+
+
+def _raised(before: str, after: str) -> dict[str, Any]:
+    entry = made("acme_app_signon_policy_rule.app", {"name": "app", "access": "ALLOW", "factor_mode": after})
+    entry["change"].update(actions=["update"], before={"name": "app", "access": "ALLOW", "factor_mode": before})
+    return entry
+
+
+@pytest.mark.parametrize("plan", [
+    [_signon(False), _raised("1FA", "2FA")],
+    [gone("acme_auth_backend.userpass", {"type": "userpass", "path": "userpass"}),
+     made("acme_jwt_auth_backend.sso", {"type": "oidc", "path": "oidc"})],
+    [gone("vault_auth_backend.userpass", {"type": "userpass", "path": "userpass"}),
+     made("vault_jwt_auth_backend.sso", {"type": "oidc", "path": "oidc"})],
+], ids=["password-only-rule", "userpass-to-oidc", "vault-userpass-to-oidc"])
+def test_one_factor_sign_in_retired_for_a_stronger_one_is_medium(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("plan", [
+    [_signon(True), _raised("1FA", "2FA")],
+    [_signon(False), _raised("2FA", "2FA")],
+    [_signon(False)],
+    [gone("acme_auth_backend.userpass", {"type": "userpass", "path": "userpass"}),
+     made("other_jwt_auth_backend.sso", {"type": "oidc", "path": "oidc"})],
+], ids=["mfa-rule-deleted", "nothing-raised", "nothing-else", "other-provider"])
+def test_sign_in_retired_without_a_stronger_one_stays_high(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
+    assert worst(tmp_path, plan) is Severity.HIGH

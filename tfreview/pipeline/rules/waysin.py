@@ -3,7 +3,9 @@
 gateway that served them only let people reach a network: deleting them loses no data, and where a managed way in
 is created alongside (a bastion service, a zero-trust tunnel or access route, Session Manager endpoints), the
 people who used them keep a way in. The successor must not be open to the whole internet; a deleted deny rule is
-never a way in. lifecycle.py grades deletes with it."""
+never a way in. Likewise a sign-in path that asks one factor only (a password-only sign-on rule, a userpass auth
+method) retired while the same plan makes another of its provider ask a second factor or single sign-on.
+lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -32,8 +34,14 @@ WHO = re.compile(r"cidr|source|address_prefix|allowed|ip_range|client|principal"
 WORLD = frozenset({"0.0.0.0/0", "::/0", "*", "internet", "any"})
 # Types that hold data, and settings of a machine that attach data disks: never only a way in.
 STORES = re.compile(r"(?:^|_)(?:db|database|rds|sql|bucket|volume|disk|table|storage|cache|queue|file_system"
-                    r"|filesystem|snapshot|backup|secret|key|vault|cluster)(?:_|$)")
+                    r"|filesystem|snapshot|backup|secret|key|key_vault|cluster)(?:_|$)")
 DATA_DISKS = re.compile(r"ebs_block_device|data_disk|attached_disk|storage_data_disk|volume_attachment")
+# Types of a sign-in path: sign-on rules and policies, auth methods and backends.
+SIGN_IN = re.compile(r"(?:^|_)(?:signon|sign_on|sign_in|signin|login|auth|authentication|jwt|oidc|saml)(?:_|$)")
+# Settings that ask a second factor, values that say one factor or a password only, and single sign-on.
+FACTOR = re.compile(r"mfa|2fa|two_factor|second_factor|factor_mode|multi_factor")
+ONE_FACTOR = frozenset({"1fa", "userpass", "password", "password_only"})
+STRONG = frozenset({"2fa", "mfa", "oidc", "saml", "jwt"})
 DENY = frozenset({"deny", "block", "drop", "reject"})
 MIN_ID = 6
 
@@ -79,6 +87,28 @@ class _Retired:
                                            for k, v in before.items() if k not in ("id", "arn")):
                 self.addresses.add(change.address)  # the address or group of a retired way in
         self.successors = [c for c in view.of(Action.CREATE) if _managed_way_in(c)]
+        self.one_factor = {c.address for c in view.of(Action.DELETE) if SIGN_IN.search(c.type)
+                           and isinstance(c.before, dict) and not _excluded(c, c.before) and _one_factor(c.before)}
+        self.stronger = [c for c in view.of(Action.CREATE, Action.UPDATE) if SIGN_IN.search(c.type)
+                         and isinstance(c.after, dict) and _strong(c.after)
+                         and not (c.action is Action.UPDATE and isinstance(c.before, dict) and _strong(c.before))]
+
+
+def _one_factor(values: dict[str, Any]) -> bool:
+    """Whether a sign-in path asks one factor only: a second-factor switch off, or a one-factor mode or kind."""
+    texts = _texts(values)
+    if any(FACTOR.search(path) and text.strip().lower() not in ONE_FACTOR for path, text in texts):
+        return False
+    switches = [v for path, v in leaves(values) if FACTOR.search(path) and isinstance(v, bool)]
+    return (bool(switches) and not any(switches)) or any(
+        text.strip().lower() in ONE_FACTOR and (FACTOR.search(path) or path == "type") for path, text in texts)
+
+
+def _strong(values: dict[str, Any]) -> bool:
+    """Whether a sign-in path asks a second factor or single sign-on."""
+    return any(v is True for path, v in leaves(values) if FACTOR.search(path)) or any(
+        text.strip().lower() in STRONG and (FACTOR.search(path) or path in ("type", "role_type"))
+        for path, text in _texts(values))
 
 
 def _managed_way_in(change: Change) -> bool:
@@ -96,6 +126,12 @@ def way_in_replaced(change: Change, ri: ReviewInput) -> str | None:
     if change.action is not Action.DELETE:
         return None
     retired = plan_view(ri).derived("ways in retired", _Retired)
+    provider = change.type.split("_")[0]
+    if change.address in retired.one_factor:
+        stronger = [c for c in retired.stronger if c.type.split("_")[0] == provider]
+        if stronger:
+            return (f"a sign-in path that asked one factor only, retired while {stronger[0].address} asks a second "
+                    "factor or single sign-on")
     if change.address not in retired.addresses or not retired.successors:
         return None
     return (f"a way in for people, retired while {retired.successors[0].address} is created as the new one; "
