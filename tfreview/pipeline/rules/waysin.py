@@ -83,8 +83,8 @@ class _Retired:
                 ids |= {v for k, v in before.items() if k in ("id", "arn") and isinstance(v, str) and len(v) >= MIN_ID}
         for change in view.of(Action.DELETE):
             before = change.before if isinstance(change.before, dict) else {}
-            if not _excluded(change, before) and any(isinstance(v, str) and v in ids
-                                           for k, v in before.items() if k not in ("id", "arn")):
+            if not _excluded(change, before) \
+                    and any(isinstance(v, str) and v in ids for k, v in before.items() if k not in ("id", "arn")):
                 self.addresses.add(change.address)  # the address or group of a retired way in
         self.successors = [c for c in view.of(Action.CREATE) if _managed_way_in(c)]
         self.one_factor = {c.address for c in view.of(Action.DELETE) if SIGN_IN.search(c.type)
