@@ -17,9 +17,9 @@ from tfreview.pipeline.rules.values import world_sources
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
 # revokes the old one. Not key rings, crypto keys or key vaults (their data is encrypted with them).
 # A credential type; `api_…_keys` names an account's API keys in the plural (`x_api_accounts_keys`).
-CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|application_key|app_key|key_pair|ssh_key|token"
-                              r"|personal_access_token|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
-                              r"|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
+CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
+                              r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
+                              r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
 KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # A secret pushed into a CI/CD or app platform whose value Terraform itself supplies (`plaintext_value`,
 # `encrypted_value`): the source of truth lives elsewhere, so deleting the copy revokes it and loses nothing.

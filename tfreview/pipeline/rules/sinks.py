@@ -1,45 +1,157 @@
-"""Risk rules, lifecycle helper (delete grading): a log or audit sink replaced by a new one of its type that selects
-the same events — the create keeps every setting of the old one but its name and where it sends, so the stream goes
-on (the new destination is judged by its own rules; what the old one already delivered stays where it is).
-lifecycle.py grades deletes with it."""
+"""Risk rules, lifecycle helper and context grading (delete grading): a log or audit stream retired while the same
+plan creates its successor — an object of its kind (the same type, or one of the same provider whose type shares a
+stream word: a project sink and an organization sink) that is switched on, watches at least the same scope (the
+same VPC, resource or project, or the whole organization with its children) and selects the same events, no
+weaker. Where it sends may change (the new destination is judged by its own rules; what the old one already
+delivered stays where it is). lifecycle.py grades the delete with it; the logging-disabled finding of the delete is
+graded here."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import ROUTES
+from tfreview.pipeline.rules.retention import LOGGING
 
-# Settings that name the sink or where it sends: they may differ between the old sink and its successor.
-PLACE = re.compile(r"^(?:id|arn|name|display_name|description)$|destination|target|endpoint|url|uri|bucket|path"
-                   r"|_arn$|_id$|_name$")
-# Settings that say which events the sink carries: the successor must carry the same ones.
-SELECTION = re.compile(r"event|filter|categor|type|include|exclude|log|level|source")
+# Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
+STREAMS = re.compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log)(?:_v\d+)?$")
+# Settings that name the stream or where it sends: they may differ between the old stream and its successor.
+PLACE = re.compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
+                   r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
+                   r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
+# Settings that say what the stream watches: the successor must watch it too, or the organization above it.
+SCOPE = re.compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
+                   r"|subscription|zone|scope)(?:_id|_ids)?$")
+# Settings that name where a stream sends, never what it watches (`storage_account_id`).
+DESTINATION = re.compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
+# Settings that say which events the stream carries: the successor must carry the same ones (or all).
+SELECTION = re.compile(r"event|filter|categor|include|exclu|level|query|traffic|selector|^log$|_log$|enabled_log"
+                       r"|source|regions?$|region_trail")
+# A whole organization, and its children, watched at once.
+ORGANIZATION = re.compile(r"organi[sz]ation|(?:^|_)org(?:_|$)")
+CHILDREN = re.compile(r"child|descendant|member_accounts|all_accounts")
+# Switches whose True means less is recorded or less kept.
+NEGATIVE = re.compile(r"disabl|exclu|skip|ignore|local|only|suppress")
+ALL = frozenset({"*", "all", "any"})
+_GENERIC = frozenset({"v1", "v2", "v3", "project", "organization", "folder", "account", "billing", "config"})
 
 
-def _settings(values: Any) -> dict[str, str]:
-    """The settings that are not the sink's name or place, as JSON text."""
-    values = values if isinstance(values, dict) else {}
-    return {k: json.dumps(v, sort_keys=True) for k, v in values.items() if not PLACE.search(k) and v is not None}
+def is_stream(resource_type: str) -> bool:
+    """Whether a type records or carries audit, access or flow logs."""
+    return bool(AUDIT_DEVICES.search(resource_type) or ROUTES.search(resource_type) or STREAMS.search(resource_type))
+
+
+def _kin(old: str, new: str) -> bool:
+    """The same type, or one of the same provider with a stream word in common (`logging_project_sink` and
+    `logging_organization_sink`)."""
+    old_words, new_words = old.split("_"), new.split("_")
+    return old == new or (old_words[0] == new_words[0] and is_stream(new)
+                          and bool(set(old_words[1:]) & set(new_words[1:]) - _GENERIC))
+
+
+def _on(values: dict[str, Any]) -> bool:
+    """Whether a stream is switched on (no `enabled: false`, `disabled: true`, `enable_logging: false`)."""
+    return not any((v is False and re.search(r"enable", k) and not NEGATIVE.search(k))
+                   or (v is True and re.search(r"disabl", k)) for k, v in values.items())
+
+
+def _organization_wide(values: dict[str, Any]) -> bool:
+    """Whether a stream watches a whole organization with its children (an organization trail; an organization
+    sink that includes its children)."""
+    flags = [v for k, v in values.items() if CHILDREN.search(k)]
+    if any(v is True for k, v in values.items() if ORGANIZATION.search(k)) and all(v is not False for v in flags):
+        return True
+    return any(isinstance(v, str) and v for k, v in values.items() if ORGANIZATION.search(k)) \
+        and bool(flags) and all(v is True for v in flags)
+
+
+def _scope_kept(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the successor watches every scope the old stream did: the same value, or the whole organization."""
+    scopes = {k: v for k, v in before.items() if _scope(k) and v not in (None, "")}
+    return all(after.get(k) == v for k, v in scopes.items()) or _organization_wide(after)
+
+
+def _scope(key: str) -> bool:
+    """Whether a setting names what the stream watches (`vpc_id`, `target_resource_id`, `project`)."""
+    return bool(SCOPE.search(key)) and not DESTINATION.search(key)
+
+
+def _selects_as_much(key: str, old: Any, new: Any) -> bool:
+    """Whether a selection setting carries at least what it did: the same, a list with every item, or all."""
+    if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
+        return True
+    if isinstance(old, list) and isinstance(new, list):
+        return all(item in new for item in old) and not NEGATIVE.search(key)
+    return False
+
+
+def _no_weaker(resource_type: str, key: str, old: Any, new: Any) -> bool:
+    """Whether a setting other than place and selection is kept no weaker: a switch not turned the weak way, a
+    value no control reads as weaker."""
+    if old == new:
+        return True
+    move = direction(resource_type, key, old, new)
+    if move is not None and move != 0:
+        return move == 1
+    if isinstance(old, bool) or isinstance(new, bool):
+        return bool(new) != bool(NEGATIVE.search(key)) if isinstance(new, bool) else new is None and old is False
+    return True
+
+
+def _successor_holds(change: Change, other: Change) -> bool:
+    """Whether a create takes over the deleted stream's job, no weaker."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = other.after if isinstance(other.after, dict) else {}
+    if not _on(after) or not _scope_kept(before, after):
+        return False
+    for key, value in before.items():
+        if PLACE.search(key) or _scope(key) or value is None:
+            continue
+        new = after.get(key)
+        if SELECTION.search(key) and not _selects_as_much(key, value, new):
+            return False
+        if not SELECTION.search(key) and not _no_weaker(other.type, key, value, new):
+            return False
+    return True
+
+
+def _streams_created(view: PlanView) -> list[Change]:
+    return [c for c in view.of(Action.CREATE) if is_stream(c.type)]
 
 
 def sink_succeeded(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting a log or audit sink stops no stream, or None: a create of its type, switched on, holds every
-    setting of the old one except its name and destination, and those include what it selects."""
-    if not (AUDIT_DEVICES.search(change.type) or ROUTES.search(change.type)):
+    """Why deleting a log or audit stream stops none, or None: a create of its kind, switched on, watches the same
+    scope or more and carries the same events, no weaker."""
+    if change.action is not Action.DELETE or not is_stream(change.type) or not isinstance(change.before, dict):
         return None
-    old = _settings(change.before)
-    if not any(SELECTION.search(key) for key in old):
+    if not _on(change.before):
         return None
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
-        after = other.after if isinstance(other.after, dict) else {}
-        new = _settings(after)
-        if after.get("enabled") is not False and after.get("disabled") is not True and all(
-                new.get(key) == value for key, value in old.items()):
-            return f"{other.address} carries the same events on: the stream goes on through the new sink"
+    for other in plan_view(ri).derived("streams created", _streams_created):
+        if _kin(change.type, other.type) and _successor_holds(change, other):
+            return f"{other.address} carries the same events on: the stream goes on through the new one"
     return None
+
+
+@grader
+def stream_handed_over(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A logging-disabled finding of a deleted stream whose successor the same plan creates: medium."""
+    if not any(f.rule == LOGGING and f.severity is Severity.HIGH for f in findings):
+        return findings
+    view = plan_view(review_input)
+    deleted = {c.address: c for c in view.of(Action.DELETE) if c.mode == "managed"}
+    graded: list[Finding] = []
+    for found in findings:
+        change = deleted.get(found.address or "")
+        if found.rule == LOGGING and found.severity is Severity.HIGH and change is not None \
+                and (why := sink_succeeded(change, review_input)):
+            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} ({why})"})
+        graded.append(found)
+    return graded
+
+
