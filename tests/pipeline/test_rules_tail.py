@@ -1,0 +1,41 @@
+"""Round-13 tail judgments: an expiration made longer is no new deletion, a user's password rotated is a rotation,
+backup retention cut on a non-production database; each with a twin that stays caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.pipeline.test_rules_deletes_by_what_they_lose import worst
+from tests.pipeline.test_rules_storage_judgments import changed
+from tfreview.pipeline.findings import Severity
+
+
+def bucket(age: int, versioning: bool = True) -> dict[str, Any]:
+    return {"name": "acme-logs", "versioning": [{"enabled": versioning}],
+            "lifecycle_rule": [{"action": [{"type": "Delete"}], "condition": [{"age": age}]}]}
+
+
+def test_whole_bucket_expiry_made_longer_is_not_news(tmp_path: Path) -> None:
+    plan = [changed("google_storage_bucket.logs", bucket(30, False), bucket(90))]
+    assert worst(tmp_path, plan, "lifecycle-expiration") is None
+
+
+def test_whole_bucket_expiry_made_shorter_stays_high(tmp_path: Path) -> None:
+    plan = [changed("google_storage_bucket.logs", bucket(90), bucket(30))]
+    assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.HIGH
+
+
+def test_new_whole_bucket_expiry_on_an_existing_bucket_stays_high(tmp_path: Path) -> None:
+    before = {**bucket(30), "lifecycle_rule": []}
+    plan = [changed("google_storage_bucket.logs", before, bucket(365))]
+    assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.HIGH
+
+
+def test_prefix_dropped_while_age_grows_stays_high(tmp_path: Path) -> None:
+    before = {"bucket": "x", "rule": [{"id": "tmp", "status": "Enabled", "filter": [{"prefix": "tmp/"}],
+                                       "expiration": [{"days": 7}]}]}
+    after = {"bucket": "x", "rule": [{"id": "tmp", "status": "Enabled", "filter": [],
+                                      "expiration": [{"days": 30}]}]}
+    plan = [changed("aws_s3_bucket_lifecycle_configuration.x", before, after)]
+    assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.HIGH
