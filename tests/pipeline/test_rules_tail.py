@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.pipeline.test_rules_deletes_by_what_they_lose import worst
+from tests.pipeline.test_rules_read_the_right_way import entry
 from tests.pipeline.test_rules_storage_judgments import changed
 from tfreview.pipeline.findings import Severity
 
@@ -39,3 +40,22 @@ def test_prefix_dropped_while_age_grows_stays_high(tmp_path: Path) -> None:
                                       "expiration": [{"days": 30}]}]}
     plan = [changed("aws_s3_bucket_lifecycle_configuration.x", before, after)]
     assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.HIGH
+
+
+def user(password: str) -> dict[str, Any]:
+    return {"username": "app", "password": password, "roles": [{"role_name": "readWrite", "database_name": "app"}]}
+
+
+def test_database_user_password_rotated_is_a_rotation(tmp_path: Path) -> None:
+    secret = {"password": True}
+    plan = [entry("mongodbatlas_database_user.app", "update", user("old-pass-1"), user("new-pass-2"), secret)]
+    assert worst(tmp_path, plan, "db-password-reset") is Severity.MEDIUM
+    plan = [entry("postgresql_role.app", "update", user("old-pass-1"), user("new-pass-2"), secret)]
+    assert worst(tmp_path, plan, "db-password-reset") is Severity.MEDIUM
+
+
+def test_instance_master_password_changed_alone_stays_high(tmp_path: Path) -> None:
+    before = {"identifier": "core", "engine": "postgres", "password": "old-pass-1"}
+    plan = [entry("aws_db_instance.core", "update", before, {**before, "password": "new-pass-2"},
+                  {"password": True})]
+    assert worst(tmp_path, plan, "db-password-reset") is Severity.HIGH
