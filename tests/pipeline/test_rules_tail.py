@@ -59,3 +59,22 @@ def test_instance_master_password_changed_alone_stays_high(tmp_path: Path) -> No
     plan = [entry("aws_db_instance.core", "update", before, {**before, "password": "new-pass-2"},
                   {"password": True})]
     assert worst(tmp_path, plan, "db-password-reset") is Severity.HIGH
+
+
+def cloud_sql(env: str, kept: int) -> dict[str, Any]:
+    return {"name": f"acme-{env}-pg", "deletion_protection": True,
+            "settings": [{"tier": "db-custom-2-7680", "user_labels": {"env": env},
+                          "backup_configuration": [{"enabled": True, "backup_retention_settings": [
+                              {"retained_backups": kept, "retention_unit": "COUNT"}]}]}]}
+
+
+def test_backup_retention_cut_on_a_staging_database_labelled_in_its_settings_is_not_high(tmp_path: Path) -> None:
+    plan = [changed("google_sql_database_instance.staging", cloud_sql("staging", 30), cloud_sql("staging", 7))]
+    assert worst(tmp_path, plan, "backup-reduced") is Severity.LOW
+
+
+def test_backup_retention_cut_on_production_stays_high(tmp_path: Path) -> None:
+    plan = [changed("google_sql_database_instance.main", cloud_sql("prod", 30), cloud_sql("prod", 7))]
+    assert worst(tmp_path, plan, "backup-reduced") is Severity.HIGH
+    plan = [changed("google_sql_database_instance.stg", cloud_sql("staging", 30), cloud_sql("staging", 1))]
+    assert worst(tmp_path, plan, "backup-reduced") is Severity.HIGH

@@ -34,7 +34,10 @@ DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion
 # A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
 PREVIEW_KEY = re.compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
 _KEY = re.compile(r'\["([^"]*)"\]$')
-LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta")  # meta: Nomad/Consul labels
+LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
+                "user_labels")  # Cloud SQL's labels, inside its one `settings` block
+# The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
+SETTINGS_BLOCKS = ("settings",)
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
 MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
@@ -85,8 +88,9 @@ KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delet
 def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
     """The (key, value) pairs of an object's labels, tags or annotations (maps, or 'key:value' lists)."""
     pairs: list[tuple[str, str]] = []
-    for field in LABEL_FIELDS:
-        value = attrs.get(field)
+    blocks = [b[0] for b in (attrs.get(k) for k in SETTINGS_BLOCKS) if isinstance(b, list) and len(b) == 1
+              and isinstance(b[0], dict)]
+    for field, value in ((f, place.get(f)) for place in (attrs, *blocks) for f in LABEL_FIELDS):
         if field == "metadata" and isinstance(value, list) and value and isinstance(value[0], dict):
             value = value[0].get("labels")
         if isinstance(value, dict):
