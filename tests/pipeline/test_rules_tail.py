@@ -1,12 +1,13 @@
 """Round-13 tail judgments: an expiration made longer is no new deletion, a user's password rotated is a rotation,
-backup retention cut on a non-production database; each with a twin that stays caught."""
+backup retention cut on a non-production database, load-test machines and synthetic-data stores torn down; each
+with a twin that stays caught."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.test_rules_deletes_by_what_they_lose import worst
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tests.pipeline.test_rules_read_the_right_way import entry
 from tests.pipeline.test_rules_storage_judgments import changed
 from tfreview.pipeline.findings import Severity
@@ -78,3 +79,31 @@ def test_backup_retention_cut_on_production_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, plan, "backup-reduced") is Severity.HIGH
     plan = [changed("google_sql_database_instance.stg", cloud_sql("staging", 30), cloud_sql("staging", 1))]
     assert worst(tmp_path, plan, "backup-reduced") is Severity.HIGH
+
+
+def machine(env: str) -> dict[str, Any]:
+    return {"ami": "ami-1", "instance_type": "c6i.2xlarge", "tags": {"env": env, "owner": "perf"}}
+
+
+def test_load_test_machines_torn_down_are_not_high(tmp_path: Path) -> None:
+    for env in ("loadtest", "perf", "benchmark", "scratch"):
+        assert worst(tmp_path, [gone("aws_instance.loadgen", machine(env))], "resource-delete") is not Severity.HIGH
+
+
+def test_production_machine_deleted_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, [gone("aws_instance.web", machine("prod"))], "resource-delete") is Severity.HIGH
+
+
+def store(env: str, data: str) -> dict[str, Any]:
+    return {"bucket": "acme-results", "force_destroy": True, "tags": {"env": env, "data": data}}
+
+
+def test_non_production_store_labelled_synthetic_data_is_not_high(tmp_path: Path) -> None:
+    plan = [gone("aws_s3_bucket.results", store("loadtest", "synthetic"))]
+    assert worst(tmp_path, plan, "resource-delete") is not Severity.HIGH
+
+
+def test_store_deletes_without_synthetic_data_in_non_production_stay_high(tmp_path: Path) -> None:
+    for env, data in (("prod", "synthetic"), ("loadtest", "customer"), ("staging", "")):
+        plan = [gone("aws_s3_bucket.results", store(env, data))]
+        assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH, (env, data)

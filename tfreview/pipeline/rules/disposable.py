@@ -9,6 +9,7 @@ from collections.abc import Callable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.synthetic import synthetic_data
 
 # Label or tag values (or keys set to true) that mark an object as made to be thrown away.
 DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
@@ -23,7 +24,7 @@ ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
 TEST_ENVS = frozenset({"test", "testing", "ci"})
 # A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
 NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",
-                                 "preview", "ephemeral"})
+                                 "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark", "scratch"})
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
@@ -243,6 +244,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
+    if change.action is Action.DELETE and synthetic_data(label_pairs(attrs)) and (env := _non_production(attrs)):
+        return f"a {env} store its own labels say holds synthetic data"
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
     if compute and name & NAMED_DISPOSABLE and not (name | label_tokens(attrs)) & PRODUCTION_TOKENS \
             and change.action is Action.DELETE:
