@@ -86,7 +86,7 @@ def machine(env: str) -> dict[str, Any]:
 
 
 def test_load_test_machines_torn_down_are_not_high(tmp_path: Path) -> None:
-    for env in ("loadtest", "perf", "benchmark", "scratch"):
+    for env in ("loadtest", "perf", "benchmark", "load-test"):
         assert worst(tmp_path, [gone("aws_instance.loadgen", machine(env))], "resource-delete") is not Severity.HIGH
 
 
@@ -107,3 +107,15 @@ def test_store_deletes_without_synthetic_data_in_non_production_stay_high(tmp_pa
     for env, data in (("prod", "synthetic"), ("loadtest", "customer"), ("staging", "")):
         plan = [gone("aws_s3_bucket.results", store(env, data))]
         assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH, (env, data)
+
+
+def test_roles_handed_to_one_principal_deleted_are_a_revocation(tmp_path: Path) -> None:
+    for address, before in (("okta_user_admin_roles.departed", {"user_id": "u1", "admin_roles": ["ORG_ADMIN"]}),
+                            ("okta_group_role.ops", {"group_id": "g1", "role_type": "SUPER_ADMIN"}),
+                            ("auth0_user_roles.bob", {"user_id": "u2", "roles": ["rol_1"]})):
+        assert worst(tmp_path, [gone(address, before)]) is Severity.MEDIUM, address
+
+
+def test_a_role_definition_deleted_stays_high(tmp_path: Path) -> None:
+    role = {"label": "Helpdesk", "permissions": ["okta.users.read"]}
+    assert worst(tmp_path, [gone("okta_admin_role_custom.helpdesk", role)]) is Severity.HIGH

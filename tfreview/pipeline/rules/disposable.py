@@ -24,7 +24,7 @@ ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
 TEST_ENVS = frozenset({"test", "testing", "ci"})
 # A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
 NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",
-                                 "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark", "scratch"})
+                                 "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark"})
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
