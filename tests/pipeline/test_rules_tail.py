@@ -119,3 +119,23 @@ def test_roles_handed_to_one_principal_deleted_are_a_revocation(tmp_path: Path) 
 def test_a_role_definition_deleted_stays_high(tmp_path: Path) -> None:
     role = {"label": "Helpdesk", "permissions": ["okta.users.read"]}
     assert worst(tmp_path, [gone("okta_admin_role_custom.helpdesk", role)]) is Severity.HIGH
+
+
+def assignments(app: str, *groups: str) -> dict[str, Any]:
+    profile = '{"role":"arn:aws:iam::412398765012:role/OktaAdmin"}' if "admin" in app.lower() else "{}"
+    return {"app_id": app, "group": [{"id": g, "priority": i, "profile": profile} for i, g in enumerate(groups)]}
+
+
+def test_admin_app_assigned_to_the_everyone_group_by_id_is_high(tmp_path: Path) -> None:
+    plan = [changed("okta_app_group_assignments.aws_admin", assignments("0oaAWSadmin", "00gPlatformAdmins"),
+                    assignments("0oaAWSadmin", "00gPlatformAdmins", "00gEveryone"))]
+    assert worst(tmp_path, plan, "workforce-access") is Severity.HIGH
+
+
+def test_normal_app_assigned_to_everyone_or_admin_app_to_a_named_group_is_not_flagged(tmp_path: Path) -> None:
+    wiki = [changed("okta_app_group_assignments.wiki", assignments("0oaWiki", "00gEngineering"),
+                    assignments("0oaWiki", "00gEngineering", "00gEveryone"))]
+    assert worst(tmp_path, wiki, "workforce-access") is None
+    admins = [changed("okta_app_group_assignments.aws_admin", assignments("0oaAWSadmin", "00gPlatformAdmins"),
+                      assignments("0oaAWSadmin", "00gPlatformAdmins", "00gEveryoneReaders"))]
+    assert worst(tmp_path, admins, "workforce-access") is None
