@@ -139,3 +139,18 @@ def test_normal_app_assigned_to_everyone_or_admin_app_to_a_named_group_is_not_fl
     admins = [changed("okta_app_group_assignments.aws_admin", assignments("0oaAWSadmin", "00gPlatformAdmins"),
                       assignments("0oaAWSadmin", "00gPlatformAdmins", "00gEveryoneReaders"))]
     assert worst(tmp_path, admins, "workforce-access") is None
+
+
+def test_non_production_query_warehouse_dropped_is_not_high(tmp_path: Path) -> None:
+    wh = {"name": "DEV_ADHOC_WH", "warehouse_size": "XSMALL", "auto_suspend": 600, "comment": "dev ad-hoc"}
+    assert worst(tmp_path, [gone("snowflake_warehouse.dev_adhoc", wh)]) is Severity.MEDIUM
+    pool = {"name": "staging-gpu", "min_nodes": 1}
+    assert worst(tmp_path, [gone("snowflake_compute_pool.gpu", pool)]) is Severity.MEDIUM
+
+
+def test_production_warehouse_or_a_dev_database_dropped_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, [gone("snowflake_warehouse.bi", {"name": "PROD_BI_WH", "comment": "dev"})]) \
+        is Severity.HIGH
+    assert worst(tmp_path, [gone("snowflake_warehouse.bi", {"name": "BI_WH"})]) is Severity.HIGH
+    assert worst(tmp_path, [gone("snowflake_database.dev", {"name": "DEV_ANALYTICS", "comment": "dev"})]) \
+        is Severity.HIGH

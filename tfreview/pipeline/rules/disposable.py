@@ -71,6 +71,9 @@ OVERLAY_KEYS = re.compile(r"^(?:base_volume_id|base_image_id|backing_(?:store|fi
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
 # own; volumes and databases are separate objects, judged on their own.
 COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
+# Query compute of a data platform (a Snowflake or Databricks warehouse, any compute pool): it runs queries over
+# data kept in the platform's databases and holds none itself.
+QUERY_COMPUTE = re.compile(r"^(?:snowflake|databricks)_(?:\w+_)?(?:warehouse|endpoint)$|(?:^|_)compute_pool$")
 # Data-processing clusters (Spark, Hadoop, Dataproc, EMR, Databricks): they compute over data kept in object
 # storage; one labelled ephemeral is a batch run's workers.
 PROCESSING = re.compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databricks|dask|ray|flink)(?:_[a-z]+)?"
@@ -253,6 +256,10 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
             and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
         return f"{env} compute whose disks go with it: it keeps no data of its own"
+    if QUERY_COMPUTE.search(change.type) and change.action is Action.DELETE:
+        words = _own_words(attrs, "name", "comment", "description") | env_words(attrs)
+        if (env := sorted(words & NON_PRODUCTION_ENVS)) and not (words | label_tokens(attrs)) & PRODUCTION_TOKENS:
+            return f"{env[0]} query compute: it runs queries and holds no data"
     key = preview_key(change) or _preview_namespace(attrs)
     if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
         return f"its for_each key, module or namespace {key} names a preview environment that is gone"
