@@ -154,3 +154,13 @@ def test_production_warehouse_or_a_dev_database_dropped_stays_high(tmp_path: Pat
     assert worst(tmp_path, [gone("snowflake_warehouse.bi", {"name": "BI_WH"})]) is Severity.HIGH
     assert worst(tmp_path, [gone("snowflake_database.dev", {"name": "DEV_ANALYTICS", "comment": "dev"})]) \
         is Severity.HIGH
+
+
+def test_alerting_service_its_own_name_says_decommissioned_is_not_high(tmp_path: Path) -> None:
+    svc = {"name": "legacy-reports (decommissioned)", "escalation_policy": "P1", "description": "retired 2026-11"}
+    assert worst(tmp_path, [gone("pagerduty_service.legacy_reports", svc)]) is Severity.MEDIUM
+
+
+def test_live_alerting_service_deleted_stays_high(tmp_path: Path) -> None:
+    svc = {"name": "payments", "escalation_policy": "P1", "description": "pages on-call for payments"}
+    assert worst(tmp_path, [gone("pagerduty_service.payments", svc)]) is Severity.HIGH

@@ -222,7 +222,8 @@ def attributes_disposable(change: Change) -> str | None:
     envs = env_words(attrs) | _own_words(attrs, "environment", "env")
     name |= _own_words(attrs, "project")
     if (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)) \
-            and (tokens & RETIRED_TOKENS or envs & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
+            and ((tokens | name | _own_words(attrs, "description", "comment")) & RETIRED_TOKENS
+                 or envs & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
             and not (tokens | name) & PRODUCTION_TOKENS:
         return "a monitor whose own tags or name say it watches non-production or is retired"
     counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]
