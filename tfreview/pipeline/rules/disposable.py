@@ -259,8 +259,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return f"{env} compute whose disks go with it: it keeps no data of its own"
     if QUERY_COMPUTE.search(change.type) and change.action is Action.DELETE:
         words = _own_words(attrs, "name", "comment", "description") | env_words(attrs)
-        if (env := sorted(words & NON_PRODUCTION_ENVS)) and not (words | label_tokens(attrs)) & PRODUCTION_TOKENS:
-            return f"{env[0]} query compute: it runs queries and holds no data"
+        if (envs := sorted(words & NON_PRODUCTION_ENVS)) and not (words | label_tokens(attrs)) & PRODUCTION_TOKENS:
+            return f"{envs[0]} query compute: it runs queries and holds no data"
     key = preview_key(change) or _preview_namespace(attrs)
     if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
         return f"its for_each key, module or namespace {key} names a preview environment that is gone"
