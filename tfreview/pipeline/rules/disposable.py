@@ -9,6 +9,7 @@ from collections.abc import Callable
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.synthetic import synthetic_data
 
 # Label or tag values (or keys set to true) that mark an object as made to be thrown away.
 DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
@@ -23,7 +24,7 @@ ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
 TEST_ENVS = frozenset({"test", "testing", "ci"})
 # A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
 NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",
-                                 "preview", "ephemeral"})
+                                 "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark"})
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
@@ -34,7 +35,10 @@ DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion
 # A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
 PREVIEW_KEY = re.compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
 _KEY = re.compile(r'\["([^"]*)"\]$')
-LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta")  # meta: Nomad/Consul labels
+LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
+                "user_labels")  # Cloud SQL's labels, inside its one `settings` block
+# The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
+SETTINGS_BLOCKS = ("settings",)
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
 MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
@@ -67,6 +71,9 @@ OVERLAY_KEYS = re.compile(r"^(?:base_volume_id|base_image_id|backing_(?:store|fi
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
 # own; volumes and databases are separate objects, judged on their own.
 COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
+# Query compute of a data platform (a Snowflake or Databricks warehouse, any compute pool): it runs queries over
+# data kept in the platform's databases and holds none itself.
+QUERY_COMPUTE = re.compile(r"^(?:snowflake|databricks)_(?:\w+_)?(?:warehouse|endpoint)$|(?:^|_)compute_pool$")
 # Data-processing clusters (Spark, Hadoop, Dataproc, EMR, Databricks): they compute over data kept in object
 # storage; one labelled ephemeral is a batch run's workers.
 PROCESSING = re.compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databricks|dask|ray|flink)(?:_[a-z]+)?"
@@ -85,8 +92,9 @@ KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delet
 def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
     """The (key, value) pairs of an object's labels, tags or annotations (maps, or 'key:value' lists)."""
     pairs: list[tuple[str, str]] = []
-    for field in LABEL_FIELDS:
-        value = attrs.get(field)
+    blocks = [b[0] for b in (attrs.get(k) for k in SETTINGS_BLOCKS) if isinstance(b, list) and len(b) == 1
+              and isinstance(b[0], dict)]
+    for field, value in ((f, place.get(f)) for place in (attrs, *blocks) for f in LABEL_FIELDS):
         if field == "metadata" and isinstance(value, list) and value and isinstance(value[0], dict):
             value = value[0].get("labels")
         if isinstance(value, dict):
@@ -214,7 +222,8 @@ def attributes_disposable(change: Change) -> str | None:
     envs = env_words(attrs) | _own_words(attrs, "environment", "env")
     name |= _own_words(attrs, "project")
     if (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)) \
-            and (tokens & RETIRED_TOKENS or envs & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
+            and ((tokens | name | _own_words(attrs, "description", "comment")) & RETIRED_TOKENS
+                 or envs & NON_PRODUCTION_ENVS or name & NAMED_ENVS) \
             and not (tokens | name) & PRODUCTION_TOKENS:
         return "a monitor whose own tags or name say it watches non-production or is retired"
     counts = [value for key, value in attrs.items() if CONTENT_COUNTS.match(key)]
@@ -239,6 +248,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
+    if change.action is Action.DELETE and synthetic_data(label_pairs(attrs)) and (env := _non_production(attrs)):
+        return f"a {env} store its own labels say holds synthetic data"
     name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
     if compute and name & NAMED_DISPOSABLE and not (name | label_tokens(attrs)) & PRODUCTION_TOKENS \
             and change.action is Action.DELETE:
@@ -246,6 +257,10 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
             and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
         return f"{env} compute whose disks go with it: it keeps no data of its own"
+    if QUERY_COMPUTE.search(change.type) and change.action is Action.DELETE:
+        words = _own_words(attrs, "name", "comment", "description") | env_words(attrs)
+        if (envs := sorted(words & NON_PRODUCTION_ENVS)) and not (words | label_tokens(attrs)) & PRODUCTION_TOKENS:
+            return f"{envs[0]} query compute: it runs queries and holds no data"
     key = preview_key(change) or _preview_namespace(attrs)
     if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
         return f"its for_each key, module or namespace {key} names a preview environment that is gone"

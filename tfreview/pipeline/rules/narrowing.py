@@ -60,7 +60,9 @@ def user_password(change: Change) -> bool:
 MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
                          r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
                          r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$"
-                         r"|(?:^|_)grants?(?:_|$)")
+                         r"|(?:^|_)grants?(?:_|$)"
+                         # roles handed to one principal (Okta's user_admin_roles, group_role, Auth0's user_roles)
+                         r"|_(?:user|group|team|member|principal)_(?:admin_)?roles?(?:_assignments?)?$")
 # A share link, pre-authenticated request, presigned URL or SAS: a credential in a URL; deleting one revokes it.
 SHARE_LINKS = re.compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned\w*|par|sas|sas_token|share_link"
                          r"|signed_url|shared_access_signature)(?:_|$)")

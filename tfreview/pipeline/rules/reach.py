@@ -16,6 +16,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
 from tfreview.pipeline.rules.domains import is_apex
+from tfreview.pipeline.rules.lengthened import lengthened
 
 DELEGATION = declare("dns-delegation", Severity.HIGH,
                      "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
@@ -237,7 +238,8 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
         return
     before, after = sides(change)
     new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
-    for rule in new_items(_expiring_rules(before), _expiring_rules(after)):
+    kept = _expiring_rules(before)
+    for rule in (r for r in new_items(kept, _expiring_rules(after)) if not lengthened(r, kept)):
         name = rule.get("id") or rule.get("name") or "(unnamed)"
         if new_bucket:
             yield finding(EXPIRY, change.address,
@@ -247,7 +249,6 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
                           "(the whole bucket expires)")
-
 
 
 def _creates_its_bucket(change: Change) -> bool:

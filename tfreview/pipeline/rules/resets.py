@@ -18,6 +18,8 @@ DATABASES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mar
                        r"|neptune|redshift|cosmosdb|spanner|alloydb|elasticache|memorydb|cockroach|clickhouse)(?:_|$)")
 PASSWORDS = re.compile(r"(?:^|_)(?:password|passwd)$")
 # A rotation the plan carries out itself: a generated password or secret value that changes in the same plan.
+# A database user or login of any provider: the resource is the credential itself, so a new password is its rotation.
+CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:user|users|login|logins|role|credential|credentials)$")
 ROTATORS = re.compile(r"(?:^|_)(?:password|secret|secret_version|secret_value|credential|credentials)$")
 
 
@@ -66,7 +68,11 @@ def _password_reset(ri: ReviewInput) -> Iterator[Finding]:
             continue
         rotations = _rotations(ri) if rotations is None else rotations
         rotation = next((r for r in rotations if r != change.address), None)
-        if rotation:
+        if CREDENTIAL_TYPES.search(change.type):
+            yield finding(RESET, change.address, f"{change.address}: {', '.join(paths)} of a database user changes "
+                          "(a rotation of that user's credential: check every client reads the new value)",
+                          Severity.MEDIUM)
+        elif rotation:
             yield finding(RESET, change.address, f"{change.address}: {', '.join(paths)} changes together with "
                           f"{rotation} (a rotation: check every client reads the new value)", Severity.MEDIUM)
         else:

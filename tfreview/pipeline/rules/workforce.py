@@ -30,6 +30,10 @@ EVERYONE = re.compile(r"^(?:\w+:)?(?:everyone|anyone|all[ _-]?(?:users|members|e
                       r"|company|workforce)|(?:whole|entire)[ _-]?company)$", re.IGNORECASE)
 EVERYONE_IN = re.compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))"
                          r"(?:[^a-z]|$)", re.IGNORECASE)
+# A group held by an identifier that ends in the everyone group's name (`00gEveryone`, `grp-all-employees`).
+ID_KEY = re.compile(r"(?:^|_|\.)(?:id|ids|group|groups|group_id|group_ids|principal_id)$")
+EVERYONE_ID = re.compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))$",
+                         re.IGNORECASE)
 # A resource's own labels name it, they grant nothing: a policy named "everyone" includes whom its rules say.
 OWN_LABELS = frozenset({"name", "display_name", "title", "description", "comment", "notes"})
 ADMIN_NAME = re.compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass",
@@ -107,12 +111,17 @@ def _flags(change: Change) -> Iterator[str]:
             yield f"{path} = true (manages who has access: its holder can grant itself anything)"
 
 
+def _everyone_id(path: str, value: str) -> bool:
+    """Whether an identifier setting holds an id whose readable end names the everyone group (`00gEveryone`)."""
+    return bool(ID_KEY.search(path)) and bool(EVERYONE_ID.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", value)))
+
+
 def _everyone(change: Change, configured: Callable[[], Configuration]) -> Iterator[str]:
     """An everyone group newly put into something privileged or secret, or excluded from a policy."""
     before, after = sides(change)
     old = _strings(before)
-    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and EVERYONE.match(v.strip())
-             and p not in OWN_LABELS]
+    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and p not in OWN_LABELS
+             and (EVERYONE.match(v.strip()) or _everyone_id(p, v))]
     created = not old or change.action is Action.CREATE
     fresh = {p for p, v in _leaves(after) if isinstance(v, str) and v not in old}
     # A group held by id is named only by the configuration's reference: read it where an id may mean everyone.

@@ -1,0 +1,49 @@
+"""Expirations made longer (risk rules stage, read by reach.py): a whole-bucket lifecycle rule that already
+existed and whose ages only grew (30 → 90 days) keeps objects longer than before, so it is no new deletion. Read
+by key shape: any provider's `days`, `age` or `delete_after_*` numbers count as ages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+AGE_KEY = re.compile(r"(?:^|_)(?:days?|age)(?:$|_)|delete_after|noncurrent_days|days_after", re.IGNORECASE)
+
+
+def _split(value: Any, path: str = "") -> tuple[Any, dict[str, float]]:
+    """VALUE with its age numbers blanked, and those ages by path."""
+    ages: dict[str, float] = {}
+    if isinstance(value, dict):
+        shape: dict[str, Any] = {}
+        for key, item in value.items():
+            here = f"{path}.{key}"
+            if AGE_KEY.search(str(key)) and isinstance(item, (int, float)) and not isinstance(item, bool):
+                shape[key] = "#age"
+                ages[here] = float(item)
+            else:
+                shape[key], inner = _split(item, here)
+                ages.update(inner)
+        return shape, ages
+    if isinstance(value, list):
+        items = []
+        for index, item in enumerate(value):
+            blank, inner = _split(item, f"{path}[{index}]")
+            items.append(blank)
+            ages.update(inner)
+        return items, ages
+    return value, ages
+
+
+def lengthened(rule: dict[str, Any], before: list[dict[str, Any]]) -> bool:
+    """Whether RULE is a rule of BEFORE (the same shape once ages are blanked) whose every age is as long or
+    longer and positive: objects are kept longer than they were."""
+    shape, ages = _split(rule)
+    if not ages:
+        return False
+    for old in before:
+        old_shape, old_ages = _split(old)
+        if old_shape == shape and old_ages.keys() == ages.keys() and all(
+                old_ages[path] > 0 and ages[path] >= old_ages[path] for path in ages):
+            return True
+    return False
