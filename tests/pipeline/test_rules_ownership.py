@@ -4,8 +4,11 @@ each with a twin where only the link or share itself names the account, which st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.findings import Severity
@@ -107,3 +110,34 @@ def test_a_share_with_a_member_the_organisation_lists_is_its_own(tmp_path: Path)
 def test_twin_a_share_with_an_account_the_organisation_does_not_list_stays_high(tmp_path: Path) -> None:
     rules = judge(tmp_path, [*_share(OTHER, external=True), _organisation(["314159265358", PEER])])
     assert rules.get("foreign-data-share") == Severity.HIGH
+
+
+def _caller_state(account: str) -> dict[str, Any]:
+    """A prior_state with the caller's identity read at plan time, as Terraform writes it."""
+    caller = {"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity",
+              "name": "current", "provider_name": "registry.terraform.io/hashicorp/aws",
+              "values": {"account_id": account, "arn": f"arn:aws:iam::{account}:role/ci", "id": account}}
+    return {"format_version": "1.0", "terraform_version": "1.9.5",
+            "values": {"root_module": {"resources": [caller]}}}
+
+
+def _trusting(account: str) -> dict[str, Any]:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"AWS": f"arn:aws:iam::{account}:root"}}]}
+    return entry("aws_iam_role.auditor", {"name": "auditor", "assume_role_policy": json.dumps(trust)})
+
+
+@pytest.mark.parametrize(("caller", "own"), [(PEER, True), (OTHER, False)])
+def test_the_callers_account_read_at_plan_time_is_the_plans_own(tmp_path: Path, caller: str, own: bool) -> None:
+    found = judge(tmp_path, [_trusting(PEER)], prior_state=_caller_state(caller))
+    assert (found.get("iam-open-trust") is Severity.HIGH) is not own
+    linked = judge(tmp_path, [_peering()], prior_state=_caller_state(caller))
+    assert ("foreign-network-link" in linked) is not own
+
+
+def test_only_the_callers_identity_among_data_sources_vouches(tmp_path: Path) -> None:
+    state = _caller_state(OTHER)
+    partner = {"address": "data.aws_iam_role.partner", "mode": "data", "type": "aws_iam_role", "name": "partner",
+               "values": {"arn": f"arn:aws:iam::{PEER}:role/partner"}}
+    state["values"]["root_module"]["resources"].append(partner)
+    assert judge(tmp_path, [_trusting(PEER)], prior_state=state).get("iam-open-trust") is Severity.HIGH

@@ -90,6 +90,9 @@ class Plan(_Lenient):
     relevant_attributes: list[dict[str, Any]] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     configuration: dict[str, Any] = Field(default_factory=dict)
+    # The state the plan started from, data sources read at plan time included (masked like planned_values):
+    # rules read whose account the caller is (`data.aws_caller_identity`) and where managed objects live.
+    prior_state: dict[str, Any] = Field(default_factory=dict)
 
 
     @model_validator(mode="before")

@@ -166,20 +166,45 @@ def own_accounts(entries: list[Any]) -> frozenset[str]:
     found: set[str] = set()
     for entry in entries:
         body = entry.get("change") if isinstance(entry, dict) else None
-        if not isinstance(body, dict):
-            continue
-        for side in (body.get("before"), body.get("after")):
-            if not isinstance(side, dict):
-                continue
-            for key in OWN_KEYS:
-                value = side.get(key)
-                if not isinstance(value, str):
-                    continue
-                if key in ("account_id", "owner_id") and value.isdigit() and len(value) == 12:
-                    found.add(value)
-                elif (match := ARN_ACCOUNT.match(value)) is not None:
-                    found.add(match.group(1))
+        if isinstance(body, dict):
+            for side in (body.get("before"), body.get("after")):
+                found |= _accounts_in(side)
     return frozenset(found)
+
+
+def state_accounts(prior_state: dict[str, Any]) -> frozenset[str]:
+    """AWS accounts the prior state proves are the plan's own: where its managed objects live, and the caller's
+    own account read at plan time (`data.aws_caller_identity`); no other data source (it may read anyone's)."""
+    found: set[str] = set()
+    modules = [dig(prior_state, "values", "root_module")]
+    while modules:
+        module = modules.pop()
+        if not isinstance(module, dict):
+            continue
+        modules += as_list(module.get("child_modules"))
+        for resource in as_list(module.get("resources")):
+            if not isinstance(resource, dict):
+                continue
+            kind = str(resource.get("type", ""))
+            if resource.get("mode") == "managed" or kind.endswith("_caller_identity"):
+                found |= _accounts_in(resource.get("values"))
+    return frozenset(found)
+
+
+def _accounts_in(values: Any) -> set[str]:
+    """The account ids one object's own keys name (`account_id`, `owner_id`, an ARN)."""
+    found: set[str] = set()
+    if not isinstance(values, dict):
+        return found
+    for key in OWN_KEYS:
+        value = values.get(key)
+        if not isinstance(value, str):
+            continue
+        if key in ("account_id", "owner_id") and value.isdigit() and len(value) == 12:
+            found.add(value)
+        elif (match := ARN_ACCOUNT.match(value)) is not None:
+            found.add(match.group(1))
+    return found
 
 
 def admin_roles(entries: list[Any]) -> frozenset[str]:

@@ -35,6 +35,7 @@ from tfreview.pipeline.rules.documents import (
     own_accounts,
     provider_accounts,
     show_path,
+    state_accounts,
     unknown_policies,
     unreadable,
     wildcards,
@@ -66,7 +67,7 @@ class Context:
         """The AWS accounts this plan's own resources live in."""
         plan = self.review_input.plan
         return own_accounts(plan.resource_changes) | _policy_accounts(self.documents) | provider_accounts(
-            plan.configuration)
+            plan.configuration) | state_accounts(plan.prior_state)
 
     @cached_property
     def privileged_roles(self) -> frozenset[str]:

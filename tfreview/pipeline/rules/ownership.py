@@ -11,7 +11,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.documents import provider_accounts
+from tfreview.pipeline.rules.documents import provider_accounts, state_accounts
 
 ACCOUNT = re.compile(r"^\d{12}$")
 # The owner of a link's far side: peer_owner_id, peer_account_id.
@@ -30,8 +30,9 @@ LIVE = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.NO_OP)
 def vouched(ri: ReviewInput) -> set[str]:
     """Every account this module proves to be the plan's own."""
     changes = ri.changeset.changes
-    return (set(provider_accounts(ri.plan.configuration)) | accepted_peers(changes) | inside_organisation(changes)
-            | managed_destinations(changes) | organisation_members(changes))
+    return (set(provider_accounts(ri.plan.configuration)) | state_accounts(ri.plan.prior_state)
+            | accepted_peers(changes) | inside_organisation(changes) | managed_destinations(changes)
+            | organisation_members(changes))
 
 
 def _after(change: Change) -> dict[str, Any]:
