@@ -11,23 +11,13 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity
+from tfreview.pipeline.rules.common import string_leaves
 
 MANAGED_POLICY = re.compile(r"(?:^|_)iam_policy$")
 BOUNDARY_KEY = re.compile(r"permissions?_boundary\w*")
 # Settings that may name a policy: a reference to one that the plan cannot read could be an attachment.
 POLICY_KEY = re.compile(r"polic(?:y|ies)|boundary")
 BOUNDED_RULES = {"iam-wildcard", "iam-escalation"}
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _references(expression: Any) -> Iterator[str]:
@@ -47,7 +37,7 @@ ARN_TAIL = re.compile(r":policy(/.*)$")
 
 def _named(value: Any, tails: dict[str, str], targets: dict[str, str], expression: Any) -> set[str]:
     """The candidate policies (by address) that a setting's value or configured expression names."""
-    found = {tails[m.group(1)] for s in _strings(value) if (m := ARN_TAIL.search(s)) and m.group(1) in tails}
+    found = {tails[m.group(1)] for s in string_leaves(value) if (m := ARN_TAIL.search(s)) and m.group(1) in tails}
     for reference in _references(expression):
         head = reference
         while head and head not in targets:

@@ -15,6 +15,7 @@ from tfreview.pipeline.configuration import Configuration, config_address, modul
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict, list_or_empty
+from tfreview.pipeline.rules.units import ordered_words
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
 EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
@@ -22,14 +23,13 @@ EXPECTED = {("aws_iam_access_key", "id", "aws-access-key")}
 # secret): where the place's own name says it holds the id (`access_key_id`, `output.ci_access_key_id`,
 # `AWS_ACCESS_KEY_ID`), nothing is disclosed that signs a request. Still masked like every hit.
 IDENTIFIER_KINDS = {"aws-access-key"}
-_NAME_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _names_an_identifier(where: str, attribute: str, kind: str) -> bool:
     """Whether a hit of an identifier kind sits in a place whose name ends with `id` (`access_key_id`)."""
     name = attribute or where
     last = re.split(r"[.\[\]]+", name.strip(".[]"))[-1] if name else ""
-    found = _NAME_WORDS.findall(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", last).lower())
+    found = ordered_words(last)
     return kind in IDENTIFIER_KINDS and len(found) > 1 and found[-1] == "id"
 
 

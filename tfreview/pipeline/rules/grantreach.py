@@ -161,14 +161,14 @@ def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
 @grader
 def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone bound to a role the plan defines that only creates self reviews (system:basic-user's rights): low."""
-    public = [f for f in findings if f.rule == PUBLIC and f.severity is Severity.HIGH]
+    public = {id(f) for f in findings if f.rule == PUBLIC and f.severity is Severity.HIGH}
     if not public:
         return findings
     roles = _self_only_roles(review_input)
     bindings = {c.address: c for c in managed(review_input.changeset, *ALTERING) if c.type in K8S_BINDINGS}
     graded: list[Finding] = []
     for found in findings:
-        binding = bindings.get(found.address or "") if found in public else None
+        binding = bindings.get(found.address or "") if id(found) in public else None
         ref = dig(binding.after, "role_ref", 0) if binding is not None else None
         if isinstance(ref, dict) and (str(ref.get("kind")), str(ref.get("name"))) in roles:
             found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — the role it "

@@ -12,6 +12,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.documents import provider_accounts, state_accounts
+from tfreview.pipeline.rules.planview import plan_view
 
 ACCOUNT = re.compile(r"^\d{12}$")
 # The owner of a link's far side: peer_owner_id, peer_account_id.
@@ -28,7 +29,12 @@ LIVE = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.NO_OP)
 
 
 def vouched(ri: ReviewInput) -> set[str]:
-    """Every account this module proves to be the plan's own."""
+    """Every account this module proves to be the plan's own (computed once per plan)."""
+    found: set[str] = plan_view(ri).derived("vouched accounts", lambda _: _vouched(ri))
+    return set(found)
+
+
+def _vouched(ri: ReviewInput) -> set[str]:
     changes = ri.changeset.changes
     return (set(provider_accounts(ri.plan.configuration)) | state_accounts(ri.plan.prior_state)
             | accepted_peers(changes) | inside_organisation(changes) | managed_destinations(changes)

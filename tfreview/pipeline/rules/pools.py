@@ -9,6 +9,7 @@ import orjson
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.values import pairs, plain
 from tfreview.pipeline.rules.workloads import side_leaves
 
@@ -27,8 +28,9 @@ def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting a node pool loses nothing (its cluster stays in this plan), or None."""
     if not NODE_POOLS.search(change.type) or any(DATA_KEYS.search(p) for p, _ in side_leaves(change, False)):
         return None
-    gone = [c for c in ri.changeset.changes if c.action in (Action.DELETE, Action.REPLACE)
-            and c.type.endswith(("cluster", "_kubernetes_cluster"))]
+    gone: bool = plan_view(ri).derived("clusters deleted or replaced", lambda _: any(
+        c.action in (Action.DELETE, Action.REPLACE) and c.type.endswith(("cluster", "_kubernetes_cluster"))
+        for c in ri.changeset.changes))
     return None if gone else "a node pool: its nodes hold no data and the cluster stays"
 
 

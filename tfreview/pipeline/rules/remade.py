@@ -5,7 +5,6 @@ sink destroyed while a successor of its type watches the same source with the sa
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
@@ -14,12 +13,8 @@ from tfreview.pipeline.rules.common import known, sides
 from tfreview.pipeline.rules.delegations import DATA_KEYS
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.reach import DELEGATION, RECORD_TYPES
-from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.sinks import sink_succeeded
 
 ZONE_KEYS = ("zone_id", "zone", "zone_name", "managed_zone", "hosted_zone_id", "domain")
-# Settings of a log sink that name what it watches (Azure's target_resource_id is the source, not the sink).
-SOURCE_KEYS = re.compile(r"^(?:target_resource_id|resource_id|source\w*|log_group_name|project|org_id|folder)$")
 
 
 def _kind(values: dict[str, Any]) -> str:
@@ -48,21 +43,11 @@ def record_remade(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
-def _sink_remade(change: Change, ri: ReviewInput) -> str | None:
-    """Why a destroyed sink's stream goes on (sinks.py), when the successor also watches the same source."""
-    why = sink_succeeded(change, ri)
-    if why is None:
-        return None
-    old = {k: v for k, v in sides(change)[0].items() if SOURCE_KEYS.match(k)}
-    kept = [c for c in plan_view(ri).creates_by_type.get(change.type, [])
-            if all(sides(c)[1].get(k) == v for k, v in old.items()) and c.address in why]
-    return why if kept else None
-
-
 @grader
 def remade(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
-    """Apex record deletes and sink destroys that the plan makes again: medium, with the successor named."""
-    if not any(f.rule in (DELEGATION, LOGGING) and f.severity is Severity.HIGH for f in findings):
+    """Apex record deletes that the plan makes again: medium, with the successor named (a stream's successor is
+    sinks.py's)."""
+    if not any(f.rule == DELEGATION and f.severity is Severity.HIGH for f in findings):
         return findings
     changes = {c.address: c for c in plan_view(review_input).of(Action.DELETE)}
     graded: list[Finding] = []
@@ -72,8 +57,6 @@ def remade(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
             why = None
             if found.rule == DELEGATION and (new := record_remade(change, review_input)):
                 why = f"{new} is created for the same name and type: the record set is replaced, not lost"
-            elif found.rule == LOGGING and found.message.endswith("logging stops"):
-                why = _sink_remade(change, review_input)
             if why is not None:
                 found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} — {why}"})
         graded.append(found)

@@ -30,7 +30,8 @@ def restored_replace(change: Change, ri: ReviewInput) -> str | None:
     if kept is None or source is None or any(v == source for k, v in before.items() if SOURCE.match(str(k))):
         return None
     finals = {v for k, v in before.items() if str(k).startswith("final_") and isinstance(v, str)}
-    made = {text for new in plan_view(ri).of(Action.CREATE) for text in string_leaves(new.after)}
+    made: set[str] = plan_view(ri).derived("strings of creates", lambda view: {
+        text for new in view.of(Action.CREATE) for text in string_leaves(new.after)})
     if source not in finals | made or weaker_successor(change, change):
         return None
     return (f"{kept[0].lower()}{kept[1:]}, and the new one is restored from snapshot {source}, which this plan "
