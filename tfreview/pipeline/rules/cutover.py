@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.wayback import kept_copy
 
@@ -26,14 +26,14 @@ _PARTS = re.compile(r"[/:.=,@\s]+")
 
 def _name(values: Any) -> str | None:
     """The store's own name, or None."""
-    values = values if isinstance(values, dict) else {}
+    values = as_dict(values)
     return next((v for k in NAME_KEYS if isinstance(v := values.get(k), str) and len(v) >= MIN_NAME), None)
 
 
 def _data_kept(change: Change) -> str | None:
     """Why the delete cannot lose the store's data, or None: a final copy is kept, or with force_destroy off the
     provider refuses to delete the store while it holds anything."""
-    before = change.before if isinstance(change.before, dict) else {}
+    before = as_dict(change.before)
     if before.get("force_destroy") is False:
         return "with force_destroy off the provider refuses to delete it while it holds anything"
     return kept_copy(change)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import as_dict, known
 from tfreview.pipeline.rules.units import ordered_words
 
 FRONT_DOOR_WORDS = frozenset({"listener", "listeners", "lb", "alb", "elb", "loadbalancer", "load", "ingress",
@@ -25,7 +25,7 @@ def _certificate(values: dict[str, Any]) -> bool:
 
 def https_front_door(change: Change) -> bool:
     """Whether CHANGE creates a front door serving TLS with a certificate (and, where it names ports, only 443)."""
-    after = change.after if isinstance(change.after, dict) else {}
+    after = as_dict(change.after)
     if change.action is not Action.CREATE or not set(ordered_words(change.type)) & FRONT_DOOR_WORDS:
         return False
     protocols = {str(v).strip().lower() for k, v in after.items() if k in PROTOCOL_KEYS and isinstance(v, str)}

@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.pipeline.decoding import canonical_name
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, grader, managed
-from tfreview.pipeline.rules.common import as_list, dig
+from tfreview.pipeline.rules.common import as_dict, as_list, dig
 from tfreview.pipeline.rules.grants import (
     AZURE_ADMIN_IDS,
     GOOGLE_ADMIN,
@@ -151,7 +151,7 @@ def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for change in managed(review_input.changeset, *ALTERING):
         if change.type.startswith("kubernetes_") and re.search(r"_role(?:_v\d)?$", change.type):
-            after = change.after if isinstance(change.after, dict) else {}
+            after = as_dict(change.after)
             if self_only(as_list(after.get("rule"))):
                 kind = "ClusterRole" if "cluster" in change.type else "Role"
                 found.add((kind, str(dig(after, "metadata", 0, "name"))))

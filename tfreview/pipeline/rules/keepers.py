@@ -14,12 +14,11 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.evidence import DAY, SHARP_RATIO
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain
 
-DAY = 86400.0
-SHARP_RATIO = 10
 # Words of a setting that say how long copies are kept; NOT_KEPT words say it is a bound, a move or a lifetime of
 # something else (a lock's minimum is a floor, not a copy; a transition moves the same copy).
 KEPT = frozenset({"retention", "retain", "retained", "keep", "delete", "expire", "expiration", "expiry", "ttl"})

@@ -7,6 +7,7 @@ import json
 import re
 
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.rules.common import as_dict
 
 # Kubernetes objects whose replacement re-creates nothing that lasts: pods are ephemeral, and these only run,
 # route to or configure them. Not StatefulSets, volumes, claims, namespaces or secrets. A LoadBalancer Service
@@ -21,8 +22,8 @@ _K8S_TYPE = re.compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
 
 def k8s_stateless(change: Change) -> bool:
     """Whether a change is to a stateless Kubernetes object (by type, or by a kubernetes_manifest's kind)."""
-    after = change.after if isinstance(change.after, dict) else {}
-    before = change.before if isinstance(change.before, dict) else {}
+    after = as_dict(change.after)
+    before = as_dict(change.before)
     if change.type == "kubernetes_manifest":
         kinds = {str(side.get("manifest", {}).get("kind", "")).lower() for side in (before, after)
                  if isinstance(side.get("manifest"), dict)}
@@ -45,7 +46,7 @@ _VOLUMES = re.compile(r"persistent_?volume_?claim|volume_?claim|host_?path|persi
 
 def k8s_stateless_workload(change: Change) -> bool:
     """Whether a deleted object is a Deployment-like workload whose pod template mounts no claim or host disk."""
-    before = change.before if isinstance(change.before, dict) else {}
+    before = as_dict(change.before)
     manifest = before.get("manifest")
     if change.type == "kubernetes_manifest":
         kind = str(manifest.get("kind", "")).lower() if isinstance(manifest, dict) else ""
@@ -68,7 +69,7 @@ _SYSTEM_NAMESPACE = re.compile(r"^kube-|-system$|^kube$")
 def k8s_app_config(change: Change) -> bool:
     """Whether a deleted object is an application's ConfigMap (settings, no data of its own) outside the cluster's
     system namespaces."""
-    before = change.before if isinstance(change.before, dict) else {}
+    before = as_dict(change.before)
     manifest = before.get("manifest") if isinstance(before.get("manifest"), dict) else None
     if change.type == "kubernetes_manifest":
         kind = str(manifest.get("kind", "")).lower() if manifest else ""

@@ -11,6 +11,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.documents import provider_accounts, state_accounts
 from tfreview.pipeline.rules.planview import plan_view
 
@@ -42,7 +43,7 @@ def _vouched(ri: ReviewInput) -> set[str]:
 
 
 def _after(change: Change) -> dict[str, Any]:
-    return change.after if isinstance(change.after, dict) else {}
+    return as_dict(change.after)
 
 
 def _unknown(change: Change) -> set[str]:

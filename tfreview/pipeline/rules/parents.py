@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
 
@@ -25,7 +26,7 @@ def _deleted(view: PlanView) -> dict[str, list[Change]]:
     """The ids, ARNs and names of the objects the plan deletes, to them (once per plan)."""
     found: dict[str, list[Change]] = {}
     for change in view.of(Action.DELETE):
-        before = change.before if isinstance(change.before, dict) else {}
+        before = as_dict(change.before)
         for key in KNOWN_BY:
             if isinstance(value := before.get(key), str) and len(value) >= MIN_NAME:
                 found.setdefault(value, []).append(change)

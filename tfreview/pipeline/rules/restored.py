@@ -8,7 +8,7 @@ import re
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.wayback import kept_copy
@@ -21,8 +21,8 @@ SOURCE = re.compile(r"^(?:snapshot_(?:identifier|id|name|arn)|source_(?:snapshot
 def restored_replace(change: Change, ri: ReviewInput) -> str | None:
     """Why this replace loses no data, or None: the destroy keeps a final copy, the new object is restored from a
     snapshot this plan creates or the final one, and it holds no control more weakly than the old one."""
-    before = change.before if isinstance(change.before, dict) else {}
-    after = change.after if isinstance(change.after, dict) else {}
+    before = as_dict(change.before)
+    after = as_dict(change.after)
     if change.action is not Action.REPLACE or not before:
         return None
     kept = kept_copy(change.model_copy(update={"action": Action.DELETE}))

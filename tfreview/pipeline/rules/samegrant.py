@@ -11,7 +11,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
-from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED, grants, named_members, privilege
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
@@ -40,7 +40,7 @@ def principals(values: dict[str, Any]) -> set[str]:
 def held_admin(change: Change, principal: str) -> bool:
     """Whether the removed object gave PRINCIPAL a high grant: a high (role, member) pair, or a text mapping entry
     naming the principal with an administrators' group."""
-    before = change.before if isinstance(change.before, dict) else {}
+    before = as_dict(change.before)
     if any(member == principal and privilege(change.type, role) is Severity.HIGH
            for role, member in grants(change.type, before)):
         return True
@@ -50,15 +50,15 @@ def held_admin(change: Change, principal: str) -> bool:
 
 def _same_scope(old: Change, new: Change) -> bool:
     """Whether no scope setting both grants name differs (a project, cluster, account…)."""
-    before = old.before if isinstance(old.before, dict) else {}
-    after = new.after if isinstance(new.after, dict) else {}
+    before = as_dict(old.before)
+    after = as_dict(new.after)
     return not any(SCOPE_KEYS.fullmatch(str(key)) and isinstance(after.get(key), str) and value != after[key]
                    for key, value in before.items() if isinstance(value, str))
 
 
 def _mapped(change: Change) -> set[str]:
     """The principals a change's text mappings name (`rolearn: …` entries)."""
-    before = change.before if isinstance(change.before, dict) else {}
+    before = as_dict(change.before)
     return {m.group("p") for text in string_leaves(before) for m in MAPPED.finditer(text)}
 
 
@@ -66,7 +66,7 @@ def _deletes_by_principal(view: PlanView) -> dict[str, list[Change]]:
     """The plan's deletes by every principal their grants or text mappings name (once per plan)."""
     found: dict[str, list[Change]] = defaultdict(list)
     for old in view.of(Action.DELETE):
-        before = old.before if isinstance(old.before, dict) else {}
+        before = as_dict(old.before)
         for principal in {member for _, member in grants(old.type, before)} | _mapped(old):
             found[principal].append(old)
     return found
@@ -74,7 +74,7 @@ def _deletes_by_principal(view: PlanView) -> dict[str, list[Change]]:
 
 def moved_from(change: Change, review_input: ReviewInput) -> Change | None:
     """A delete of this plan that gave one of the new grant's principals a high grant at the same scope."""
-    after = change.after if isinstance(change.after, dict) else {}
+    after = as_dict(change.after)
     index = plan_view(review_input).derived("deletes by principal", _deletes_by_principal)
     return next((old for principal in sorted(principals(after)) for old in index.get(principal, [])
                  if _same_scope(old, change) and held_admin(old, principal)), None)

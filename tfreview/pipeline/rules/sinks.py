@@ -13,6 +13,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -106,8 +107,8 @@ def _no_weaker(resource_type: str, key: str, old: Any, new: Any) -> bool:
 
 def _successor_holds(change: Change, other: Change) -> bool:
     """Whether a create takes over the deleted stream's job, no weaker."""
-    before = change.before if isinstance(change.before, dict) else {}
-    after = other.after if isinstance(other.after, dict) else {}
+    before = as_dict(change.before)
+    after = as_dict(other.after)
     if not _on(after) or not _scope_kept(before, after):
         return False
     for key, value in before.items():

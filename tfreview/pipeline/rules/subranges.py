@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
-from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.narrowing import ALLOW_ENTRY, RESTRICTING, USERS
 from tfreview.pipeline.rules.tightened import COMPUTED
@@ -64,8 +64,8 @@ def range_narrowed(change: Change) -> str | None:
     """Why replacing an access entry loses nothing, or None: it holds no data, admits (no deny or block word),
     only its source keys force the replace and each new source lies inside an old one, and nothing else but
     computed ids and descriptions changes."""
-    before = change.before if isinstance(change.before, dict) else {}
-    after = change.after if isinstance(change.after, dict) else {}
+    before = as_dict(change.before)
+    after = as_dict(change.after)
     if change.action is not Action.REPLACE or not before or not after \
             or (looks_stateful(change.type) and not (ALLOW_ENTRY.search(change.type) or USERS.search(change.type))):
         return None

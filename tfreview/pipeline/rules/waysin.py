@@ -14,6 +14,7 @@ from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.units import words
 from tfreview.pipeline.rules.values import leaves
@@ -76,13 +77,13 @@ class _Retired:
         self.addresses: set[str] = set()
         ids: set[str] = set()
         for change in view.of(Action.DELETE):
-            before = change.before if isinstance(change.before, dict) else {}
+            before = as_dict(change.before)
             if not _excluded(change, before) \
                     and (WAY_IN_TYPES.search(change.type) or _own_words(change, before) & WAY_IN):
                 self.addresses.add(change.address)
                 ids |= {v for k, v in before.items() if k in ("id", "arn") and isinstance(v, str) and len(v) >= MIN_ID}
         for change in view.of(Action.DELETE):
-            before = change.before if isinstance(change.before, dict) else {}
+            before = as_dict(change.before)
             if not _excluded(change, before) \
                     and any(isinstance(v, str) and v in ids for k, v in before.items() if k not in ("id", "arn")):
                 self.addresses.add(change.address)  # the address or group of a retired way in
@@ -113,7 +114,7 @@ def _strong(values: dict[str, Any]) -> bool:
 
 def _managed_way_in(change: Change) -> bool:
     """Whether a create is a managed way in for people that does not admit the whole internet."""
-    after = change.after if isinstance(change.after, dict) else {}
+    after = as_dict(change.after)
     service = after.get("service_name")
     if not (MANAGED.search(change.type) or (isinstance(service, str) and SESSION_SERVICES.search(service))):
         return False
