@@ -10,11 +10,12 @@ a malformed file is one `GGUFError`, never a crash or a huge allocation.
 from __future__ import annotations
 
 import mmap
-import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tfreview.lazyregex import lazy_compile
 
 MAGIC = b"GGUF"
 # Value types (gguf.md "gguf_metadata_value_type"): fixed-size scalars by struct format.
@@ -31,7 +32,7 @@ FILE_TYPES = {
     36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4_MOE",
 }
 # llama.cpp's gguf-split names the parts of one model NAME-00001-of-00003.gguf; loading the first loads all.
-_SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$")
+_SPLIT = lazy_compile(r"-(\d{5})-of-(\d{5})\.gguf$")
 # The KV cache holds K and V for every layer and context position, as f16 by default (2 bytes).
 _KV_BYTES = 2
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tfreview import errors
+from tfreview.lazyregex import lazy_compile
 
 OPEN_THINK = "<think>"
 EXAMPLE_REPO = "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B"
@@ -27,7 +27,7 @@ EXAMPLE_REPO = "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B"
 BYTES_PER_WEIGHT = {"none": 2.0, "8bit": 1.0, "4bit": 0.5 + 4 / 64}
 # CUDA context, activations and allocator slack on top of weights and KV cache (a rough allowance).
 RUNTIME_OVERHEAD_BYTES = 1 << 30
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_HUB_ID = lazy_compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _SAFETENSORS_HEADER_MAX = 100 << 20
 
 

@@ -10,7 +10,6 @@ line (`AnswerStream`), unless the server's prompt count is still needed to detec
 from __future__ import annotations
 
 import json
-import re
 import ssl
 import time
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from tfreview.backends.base import (
     one_line,
 )
 from tfreview.backends.sse import ServerError, events, payload_error
+from tfreview.lazyregex import lazy_compile
 
 CONNECT_TIMEOUT_S = 10.0
 # Below this many estimated tokens no server's context can have cut the prompt.
@@ -38,7 +38,7 @@ TRUNCATION_CHECK_ABOVE = 1024
 IDENTITY_TIMEOUT_S = 30.0
 # llama-server and vLLM stamp /v1/models `created` with the time of the request; Ollama with the model's.
 REQUEST_CLOCK_S = 600
-LLAMA_CPP_FINGERPRINT = re.compile(r"^b\d+-")
+LLAMA_CPP_FINGERPRINT = lazy_compile(r"^b\d+-")
 CONTEXT_HINT = "raise the server's context (llama-server --ctx-size, vLLM --max-model-len) or review a smaller plan"
 
 

@@ -11,7 +11,6 @@ The server lives in run_task_server.py, the calls to HCP Terraform in run_task_c
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from tfreview.backends.base import Backend
 from tfreview.errors import ConfigError, TfreviewError
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Finding, Severity
 from tfreview.render.escape import markdown_code, markdown_inline, one_line
 from tfreview.result import ReviewResult
@@ -36,7 +36,7 @@ MAX_PLAN_BYTES = 1024**3
 MAX_OUTCOMES = 100
 RETRY_DELAYS = (2.0, 4.0, 8.0, 15.0, 30.0)  # 6 attempts over about a minute
 TAG_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "info", Severity.INFO: "none"}
-_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_PRINTABLE_ASCII = lazy_compile(r"[\x21-\x7e]+")
 
 
 class RunTaskError(TfreviewError):

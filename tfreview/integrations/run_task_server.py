@@ -15,7 +15,6 @@ import hmac
 import json
 import logging
 import queue
-import re
 import tempfile
 import threading
 import time
@@ -42,10 +41,11 @@ from tfreview.integrations.run_task import (
     url_refusal,
 )
 from tfreview.integrations.run_task_client import deliver, download_plan
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.review import review
 from tfreview.render.escape import one_line
 
-_SIGNATURE = re.compile(r"[0-9a-fA-F]{128}")
+_SIGNATURE = lazy_compile(r"[0-9a-fA-F]{128}")
 log = logging.getLogger("tfreview.run_task")
 
 

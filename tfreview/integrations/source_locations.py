@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfreview.lazyregex import lazy_compile
+
 # `resource "TYPE" "NAME" {`, `data "TYPE" "NAME" {`, `module "NAME" {` at the start of a line.
-_BLOCK = re.compile(r'^\s*(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{', re.M)
-_SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.M)
-_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]')
+_BLOCK = lazy_compile(r'^\s*(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{', re.M)
+_SOURCE = lazy_compile(r'^\s*source\s*=\s*"([^"]*)"', re.M)
+_INSTANCE_KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]')
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,16 @@ them stays unresolved, and callers say so rather than guess.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.plan import Plan
 
-_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+_KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
 POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"

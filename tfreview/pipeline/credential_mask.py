@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline import scan
 from tfreview.pipeline.credentials import (
     LABELS,
@@ -81,8 +82,8 @@ class _Found:
 
 MaskedCredentials = tuple[list[CredentialHit], set[str]]
 # The attribute path starts after these wrappers of resource entries, outputs and variables.
-_WRAPPERS = re.compile(r"^(?:change\.(?:before|after)|before|after|values?|expressions|default)(?:\.|$)")
-_EXPRESSIONS = re.compile(r"(^|\.)expressions\.")
+_WRAPPERS = lazy_compile(r"^(?:change\.(?:before|after)|before|after|values?|expressions|default)(?:\.|$)")
+_EXPRESSIONS = lazy_compile(r"(^|\.)expressions\.")
 
 
 def mask_credentials(document: dict[str, Any], mask: str, text: bytes | None = None) -> MaskedCredentials:
@@ -216,7 +217,7 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
 # A secret store's reference: the secret's name beside the version to read (`secret = "stripe-whsec"`,
 # `version = "latest"` in a function's secret environment variables).
 _VERSION_KEYS = ("version", "secret_version")
-_VERSION = re.compile(r"latest|\d{1,6}", re.IGNORECASE)
+_VERSION = lazy_compile(r"latest|\d{1,6}", re.IGNORECASE)
 
 
 def _versioned_name(node: dict[str, Any], value: Any) -> bool:
@@ -231,11 +232,11 @@ def _keyed(key: Any, value: Any) -> str | None:
 
 
 # A pair's value sits under `value`, `plaintext_value`, `secret_value`…, never under an encrypted or hashed one.
-_VALUE_KEY = re.compile(r"(?:^|[_-])value$", re.IGNORECASE)
-_NOT_PLAIN = re.compile(r"encrypted|hash|digest|sha|default", re.IGNORECASE)
+_VALUE_KEY = lazy_compile(r"(?:^|[_-])value$", re.IGNORECASE)
+_NOT_PLAIN = lazy_compile(r"encrypted|hash|digest|sha|default", re.IGNORECASE)
 # Its name sits under `name`, `key`, `variable_name`, `secret_name`, `env_key`, `envKey`…
-_NAME_KEY = re.compile(r"(?:^|[_-]|(?<=[a-z]))(?:name|key)$", re.IGNORECASE)
-_NAME_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+_NAME_KEY = lazy_compile(r"(?:^|[_-]|(?<=[a-z]))(?:name|key)$", re.IGNORECASE)
+_NAME_SHAPE = lazy_compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 
 
 def _holds_value(key: Any) -> bool:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tfreview.lazyregex import lazy_compile
+
 LABELS = {
     "aws-access-key": "an AWS access key", "aws-secret-key": "an AWS secret access key",
     "private-key": "a private key", "github-token": "a GitHub token", "gitlab-token": "a GitLab token",
@@ -33,7 +35,7 @@ REFERENCE_PREFIXES = ("arn:", "projects/", "/", "~", "./", "../", "data.", "var.
                       "http://", "https://", "s3://", "gs://", "secret/", "ssm:", "sm:", "env:", "file:")
 # A reference to where a secret is kept, in any store's URI scheme (`keystone://prod/partners/token`,
 # `op://vault/item/field`): a path, no user or password part.
-STORE_URI = re.compile(r"[a-z][a-z0-9+.-]{1,30}://[^\s@:?#]+", re.IGNORECASE)
+STORE_URI = lazy_compile(r"[a-z][a-z0-9+.-]{1,30}://[^\s@:?#]+", re.IGNORECASE)
 EXPRESSION_STARTS = ("$", "{", "<", "(", "%", "*", "[", "\\", "#", "@")
 MIN_LENGTH = 4
 
@@ -51,29 +53,29 @@ class Shape:
 
 
 SHAPES = (
-    Shape("aws-access-key", re.compile(r"(?<![A-Z0-9])A(?:KIA|SIA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    Shape("private-key", re.compile(
+    Shape("aws-access-key", lazy_compile(r"(?<![A-Z0-9])A(?:KIA|SIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    Shape("private-key", lazy_compile(
         r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|.*)",
         re.DOTALL)),
-    Shape("github-token", re.compile(
+    Shape("github-token", lazy_compile(
         r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})(?![A-Za-z0-9_])")),
-    Shape("gitlab-token", re.compile(
+    Shape("gitlab-token", lazy_compile(
         r"(?<![A-Za-z0-9_-])gl(?:pat|ptt|dt|rt|cbt|soat|ft|imt|agent|oas)-[A-Za-z0-9_-]{20,}")),
-    Shape("slack-token", re.compile(r"(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,}")),
-    Shape("slack-webhook", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}")),
-    Shape("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
-    Shape("url-password", re.compile(
+    Shape("slack-token", lazy_compile(r"(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,}")),
+    Shape("slack-webhook", lazy_compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}")),
+    Shape("jwt", lazy_compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    Shape("url-password", lazy_compile(
         r"[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s\x00-\x1f:/@\"'\\]*:(?P<secret>[^\s\x00-\x1f/@\"'\\]+)@")),
-    Shape("stripe-key", re.compile(r"(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
+    Shape("stripe-key", lazy_compile(r"(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
     # A service-account key file, base64-encoded as google_service_account_key.private_key and provider
     # `credentials` carry it: '{\n  "type": "service_account",' encodes to this prefix.
-    Shape("gcp-service-account-key", re.compile(r"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs[A-Za-z0-9+/=]*")),
+    Shape("gcp-service-account-key", lazy_compile(r"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs[A-Za-z0-9+/=]*")),
     # Connection strings of Azure Storage, Service Bus, Event Hubs: AccountKey=…; SharedAccessKey=…
-    Shape("azure-storage-key", re.compile(r"(?i:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
+    Shape("azure-storage-key", lazy_compile(r"(?i:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
     # AI and ML platforms' keys, by their documented prefixes: Hugging Face (hf_, api_org_), Replicate (r8_),
     # OpenAI (sk-proj-, sk-svcacct-, sk-admin-, and legacy keys carrying "T3BlbkFJ"), Anthropic (sk-ant-),
     # Groq (gsk_), Pinecone (pcsk_), Google AI Studio / Gemini API keys (AIza).
-    Shape("ml-platform-key", re.compile(
+    Shape("ml-platform-key", lazy_compile(
         r"(?<![A-Za-z0-9_-])(?:hf_[A-Za-z0-9]{30,40}|api_org_[A-Za-z0-9]{30,40}|r8_[A-Za-z0-9]{30,40}"
         r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
         r"|sk-ant-[a-z0-9]+-[A-Za-z0-9_-]{32,}|(?:g|pc)sk_[A-Za-z0-9_]{40,}|AIza[0-9A-Za-z_-]{35})"
@@ -81,58 +83,58 @@ SHAPES = (
     # An HTTP Authorization header's credential written out (webhook and check headers, any provider): after the
     # Basic or Bearer scheme anywhere, or after an `Authorization:` key with any scheme word. A reference
     # (`Bearer ${var.token}`) or a masked value stops at its first character and is left alone.
-    Shape("auth-header", re.compile(
+    Shape("auth-header", lazy_compile(
         r"(?:(?<![A-Za-z0-9])(?i:basic|bearer)[ \t]+"
         r"|(?<![A-Za-z0-9-])(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z-]{2,20}[ \t]+)?)"
         r"(?P<secret>[A-Za-z0-9._~+/-]{12,}={0,2})(?![A-Za-z0-9._~+/=$-])")),
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
-FLAG = re.compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
+FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
 TOOL_FLAGS = {"mysql": "-p", "mysqldump": "-p", "mysqladmin": "-p", "mariadb": "-p", "mariadb-dump": "-p",
               "mongo": "-p", "mongosh": "-p", "mongodump": "-p", "mongorestore": "-p", "sshpass": "-p",
               "redis-cli": "-a", "keydb-cli": "-a"}
 _FLAG_VALUE = rf"(?P<secret>[^\s\"'`;|&<>]{{{MIN_LENGTH},}})"
 _TOOLS = "|".join(re.escape(t) for t in TOOL_FLAGS)
-FLAG_IN_TEXT = re.compile(rf"(?<![\w-])(?P<flag>--?[a-z0-9_-]*(?:{_KEYWORDS}))[ \t]+(?!-){_FLAG_VALUE}",
-                          re.IGNORECASE)
-TOOL_IN_TEXT = re.compile(rf"(?<![\w-])(?P<tool>{_TOOLS})(?![\w-])[^\n;|&]*?[ \t](?P<flag>-[pa])(?:[ \t]+(?!-))?"
-                          + _FLAG_VALUE)
-NAME_LIKE = re.compile(r"[A-Z][A-Z0-9_]*")  # DB_PASSWORD: the name of a variable standing for the value
-ASSIGNMENT = re.compile(
+FLAG_IN_TEXT = lazy_compile(rf"(?<![\w-])(?P<flag>--?[a-z0-9_-]*(?:{_KEYWORDS}))[ \t]+(?!-){_FLAG_VALUE}",
+                            re.IGNORECASE)
+TOOL_IN_TEXT = lazy_compile(rf"(?<![\w-])(?P<tool>{_TOOLS})(?![\w-])[^\n;|&]*?[ \t](?P<flag>-[pa])(?:[ \t]+(?!-))?"
+                            + _FLAG_VALUE)
+NAME_LIKE = lazy_compile(r"[A-Z][A-Z0-9_]*")  # DB_PASSWORD: the name of a variable standing for the value
+ASSIGNMENT = lazy_compile(
     # Not after ':' or '/': `:secret:name` inside an ARN or `/token/x` in a path names a secret, holds none.
     rf"(?<![a-z0-9:/])(?P<key>[a-z0-9_.-]*?(?:{_KEYWORDS})){_ASSIGN}(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})",
     re.IGNORECASE,
 )
-KEY_NAME = re.compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
+KEY_NAME = lazy_compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
 # A name/value pair written as YAML (a container's env list in Helm values or a manifest): `- name: HF_API_TOKEN`
 # then `value: ...` on the next line; `valueFrom:` (a secret reference) is not a value.
-YAML_PAIR = re.compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
-                       rf"[\"']?(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})", re.IGNORECASE)
-AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
+YAML_PAIR = lazy_compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
+                         rf"[\"']?(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})", re.IGNORECASE)
+AWS_SECRET = lazy_compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
 # `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
 # name too, like the placeholders `password` and `token`.
-SECRET_NAME = re.compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{_KEYWORDS})s?")
+SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{_KEYWORDS})s?")
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
-WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+WORDS = lazy_compile(r"[a-z]+(?:[-_][a-z]+)*")
 # Names of credentials a service generates (tokens, API and access keys): never plain words, unlike a password or
 # secret a person chose. `4821:OPENAI_API_KEY:production` is an id whose last part is a scope, not a key.
-GENERATED_NAME = re.compile(r"token|api[_-]?key|access[_-]?key", re.IGNORECASE)
-CHOSEN_NAME = re.compile(r"pass|secret|private|credential", re.IGNORECASE)
+GENERATED_NAME = lazy_compile(r"token|api[_-]?key|access[_-]?key", re.IGNORECASE)
+CHOSEN_NAME = lazy_compile(r"pass|secret|private|credential", re.IGNORECASE)
 # Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`,
 # `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
 REFERRING = {"existing", "external", "from", "pull", "tls", "ref", "use", "mount", "source"}
-_KEY_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+_KEY_WORDS = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
-OBJECT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
-GENERATED = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
+OBJECT_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
+GENERATED = lazy_compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
 # A key holding a digest of a secret (Helm's `checksum/secret` pod annotation rolls pods when the secret changes):
 # a one-way hash of it, hex, optionally after its algorithm (`sha256:`).
 DIGEST_WORDS = {"checksum", "digest", "hash", "sha", "sha1", "sha256", "sha512", "md5", "fingerprint"}
-HEX_DIGEST = re.compile(r"(?:(?:sha(?:1|256|384|512)|md5):)?[0-9a-f]{6,128}", re.IGNORECASE)
+HEX_DIGEST = lazy_compile(r"(?:(?:sha(?:1|256|384|512)|md5):)?[0-9a-f]{6,128}", re.IGNORECASE)
 # Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
-PIN_KEY = re.compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
+PIN_KEY = lazy_compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
 
 _WS = rb"(?:\s|\\[nrt])*"  # whitespace as it may look inside serialized JSON strings
 # A quoted value must not start like an expression; an unquoted one not be a JSON null/true/false either.
@@ -142,26 +144,27 @@ _KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\
 # Probes run over the serialized plan; each starts with a literal so `re` scans at memchr speed. Every
 # string a SHAPES pattern or ASSIGNMENT finds also matches a probe (tests hold this for each kind).
 PROBES = (
-    re.compile(rb"A(?:KIA|SIA)[A-Z0-9]{16}"),
-    re.compile(rb"PRIVATE KEY(?: BLOCK)?-----"),
-    re.compile(rb"g(?:h[pousr]_[A-Za-z0-9]{36}|ithub_pat_[A-Za-z0-9_]{22}|l(?:pat|ptt|dt|rt|cbt|soat|ft|imt|agent|oas)-)"),
-    re.compile(rb"xox[abposre]-[A-Za-z0-9-]{10}"),
-    re.compile(rb"hooks\.slack\.com/"),
-    re.compile(rb"eyJ[A-Za-z0-9_-]{10,}\.eyJ"),
-    re.compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
-    re.compile(rb"k_(?:live|test)_"),
-    re.compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
-    re.compile(rb"LS0tLS1CRUdJTi"),
+    lazy_compile(rb"A(?:KIA|SIA)[A-Z0-9]{16}"),
+    lazy_compile(rb"PRIVATE KEY(?: BLOCK)?-----"),
+    lazy_compile(rb"g(?:h[pousr]_[A-Za-z0-9]{36}|ithub_pat_[A-Za-z0-9_]{22}|l(?:pat|ptt|dt|rt|cbt|soat|ft|imt|agent|oas)-)"),
+    lazy_compile(rb"xox[abposre]-[A-Za-z0-9-]{10}"),
+    lazy_compile(rb"hooks\.slack\.com/"),
+    lazy_compile(rb"eyJ[A-Za-z0-9_-]{10,}\.eyJ"),
+    lazy_compile(rb"://[^\x00-\x20:/@\"'\\]*:[^\x00-\x20/@\"'\\]+@"),
+    lazy_compile(rb"k_(?:live|test)_"),
+    lazy_compile(rb"ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"),
+    lazy_compile(rb"LS0tLS1CRUdJTi"),
     # AI and ML platform keys (ml-platform-key), one literal start each.
-    re.compile(rb"hf_[A-Za-z0-9]{30}"), re.compile(rb"api_org_[A-Za-z0-9]{30}"), re.compile(rb"r8_[A-Za-z0-9]{30}"),
-    re.compile(rb"sk-(?:proj-|svcacct-|admin-|ant-|[A-Za-z0-9]{20}T3BlbkFJ)"), re.compile(rb"sk_[A-Za-z0-9_]{40}"),
-    re.compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
+    lazy_compile(rb"hf_[A-Za-z0-9]{30}"), lazy_compile(rb"api_org_[A-Za-z0-9]{30}"),
+    lazy_compile(rb"r8_[A-Za-z0-9]{30}"),
+    lazy_compile(rb"sk-(?:proj-|svcacct-|admin-|ant-|[A-Za-z0-9]{20}T3BlbkFJ)"), lazy_compile(rb"sk_[A-Za-z0-9_]{40}"),
+    lazy_compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
     # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
     # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.
-    re.compile(rb'"(?=[A-Za-z0-9+/]{40})[0-9a-fA-F]*[G-Zg-z+/]'),
+    lazy_compile(rb'"(?=[A-Za-z0-9+/]{40})[0-9a-fA-F]*[G-Zg-z+/]'),
     # An upper-case variable name ending a string (`"variable_name":"AWS_SECRET_ACCESS_KEY"`): Terraform sorts
     # attributes, so the name of a name/value pair may come after its value, out of reach of LOWER_PROBES.
-    re.compile(rb"(?:PASS(?:WORD|WD|PHRASE)|SECRET|TOKEN|KEY|CREDENTIALS?)\\?\""),
+    lazy_compile(rb"(?:PASS(?:WORD|WD|PHRASE)|SECRET|TOKEN|KEY|CREDENTIALS?)\\?\""),
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
 _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",
@@ -169,16 +172,16 @@ _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", 
 # A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
 _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
-    *(re.compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
+    *(lazy_compile(keyword + rb"(?:" + _KEY_END + _VALUE_START + rb"|" + _NEXT_ARG + rb")")
       for keyword in _KEYWORD_PROBES),
     # One probe per PIN key: an alternation with different first letters scans ~8x slower than a literal start.
-    *(re.compile(key + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}")
+    *(lazy_compile(key + _KEY_END + rb"\[?(?:\\?[\"'])?\d{4}")
       for key in (rb"pin(?:_code)?", rb"passcode", rb"recovery_codes?", rb"backup_codes?", rb"puk")),
     # An Authorization header's credential (auth-header): after its scheme, or after the header's name.
-    re.compile(rb"b(?:asic|earer)(?:[ \t]|\\t)+[a-z0-9._~+/-]{12}"),
-    re.compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
+    lazy_compile(rb"b(?:asic|earer)(?:[ \t]|\\t)+[a-z0-9._~+/-]{12}"),
+    lazy_compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
-    *(re.compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
+    *(lazy_compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
 
 

@@ -4,7 +4,6 @@ names are read."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +11,9 @@ from urllib.parse import unquote
 
 import orjson
 
-PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+from tfreview.lazyregex import lazy_compile
+
+PERCENT = lazy_compile(r"%[0-9A-Fa-f]{2}")
 MAX_ROUNDS = 3  # percent-encoding of percent-encoding, no deeper
 # Letters from other scripts that look like Latin ones (Unicode's confusables, the ones NFKC keeps apart).
 CONFUSABLES = str.maketrans({

@@ -13,14 +13,15 @@ See https://developer.hashicorp.com/terraform/internals/json-format#configuratio
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
+
 # Instance keys in an address: [0], ["eu-west-1"] (with escaped quotes inside).
-_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+|\*)\]')
-_DIGITS = re.compile(r"(\d+)")
+_INSTANCE_KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+|\*)\]')
+_DIGITS = lazy_compile(r"(\d+)")
 # References that name no resource, variable or module value.
 _NOT_A_NODE = ("local.", "path.", "terraform.", "each.", "count.", "self.")
 

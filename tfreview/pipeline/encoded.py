@@ -10,11 +10,12 @@ import base64
 import binascii
 import re
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.credentials import find_in_text
 
-PEM = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/\r\n]*={0,2}")
-RUN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=_-])")
-HEX = re.compile(r"[0-9a-fA-F]+")
+PEM = lazy_compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/\r\n]*={0,2}")
+RUN = lazy_compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=_-])")
+HEX = lazy_compile(r"[0-9a-fA-F]+")
 MIN_PRINTABLE = 0.95
 MAX_DEPTH = 2  # base64 inside decoded base64 (a cloud-init part holding an encoded script), no deeper
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tfreview.errors import PlanError
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.shape import check_shape
 from tfreview.pipeline.source import (
     CHUNK_BYTES,
@@ -241,7 +241,7 @@ def _run_show(binary: str, planfile: Path, cwd: Path, max_bytes: int) -> bytes:
     return output
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI = lazy_compile(r"\x1b\[[0-9;]*m")
 
 
 def terraform_error(stderr: str) -> str:

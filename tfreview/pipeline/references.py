@@ -10,15 +10,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
+
 # References that make a platform fetch the secret from a store at run time, in any provider's spelling.
-REFERENCE = re.compile(
+REFERENCE = lazy_compile(
     r"@Microsoft\.KeyVault\(|\.vault\.azure\.net/secrets/|arn:aws[\w-]*:(?:secretsmanager|ssm):|\{\{resolve:"
     r"(?:secretsmanager|ssm-secure):|^projects/[^/]+/secrets/|^(?:sm|gcpsm|vault|akv|keyvault|op|doppler|infisical"
     r"|awssm|ssm|secretsmanager)://|^ref\+\w+://|^vault:|\$\{\{\s*secrets\.|^secretref:",
     re.IGNORECASE)
 # A literal worth calling a secret: long enough, not a plain word, not a bare URL without credentials.
-PLAIN_WORDS = re.compile(r"[A-Za-z]+(?:[-_ ][A-Za-z]+)*")
-BARE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]+(?:[/?#]\S*)?$", re.IGNORECASE)
+PLAIN_WORDS = lazy_compile(r"[A-Za-z]+(?:[-_ ][A-Za-z]+)*")
+BARE_URL = lazy_compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]+(?:[/?#]\S*)?$", re.IGNORECASE)
 MIN_LITERAL = 8
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from tfreview.labels import Label
+from tfreview.lazyregex import lazy_compile
 
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"
@@ -17,7 +18,7 @@ NO_VERDICT_HINT = "the model wrote no verdict line; try a larger or reasoning mo
 
 # A line counts only when it starts with the keyword once markdown decoration (headings, bullets,
 # quotes, emphasis, backticks) is removed: "**Verdict:** likely safe", "### VERDICT: ...".
-_VERDICT_LINE = re.compile(
+_VERDICT_LINE = lazy_compile(
     r"^[\s>#*_`~+\-|]*(?:final\s+)?verdict\b[\s*_`~]*(?P<sep>[:=\-\uff1a\u2013\u2014]?)(?P<value>.*)$",
     re.IGNORECASE,
 )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.render.escape import markdown_code, markdown_inline
 
-_DIGITS = re.compile(r"(\d+)")
-_INDEXED = re.compile(r"(.*)\[(\d+)\]")
-_KEYED = re.compile(r"(.*?)\[([^\[\]]+)\]")
+_DIGITS = lazy_compile(r"(\d+)")
+_INDEXED = lazy_compile(r"(.*)\[(\d+)\]")
+_KEYED = lazy_compile(r"(.*?)\[([^\[\]]+)\]")
 
 
 def natural_key(address: str) -> tuple[Any, ...]:

@@ -17,16 +17,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tfreview.lazyregex import lazy_compile
+
 # Categories written as escapes: control (Cc), format (Cf: zero-width, bidi), line/paragraph separators.
 _ESCAPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"}
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 _LEGACY_COMMAND = "##["
 _LEGACY_SAFE = "#\\#["
 # CommonMark punctuation that can start an inline construct anywhere in a line.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>!&|~#])")
+_MD_INLINE = lazy_compile(r"([\\`*_\[\]<>!&|~#])")
 # What can start a block when it begins a line: a heading, quote, list item, thematic break, setext
 # underline, fence, table row or indented code.
-_MD_LINE_START = re.compile(r"^(\s*)(\d{0,9})([-+=>:.)])")
+_MD_LINE_START = lazy_compile(r"^(\s*)(\d{0,9})([-+=>:.)])")
 
 
 def _escape_char(char: str) -> str:

@@ -11,7 +11,6 @@ never cached. Reading or writing problems never fail a review: the cache is an o
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,12 +21,13 @@ from pydantic import BaseModel, ValidationError
 
 from tfreview.backends.base import ModelReply
 from tfreview.errors import ConfigError
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.mask import mask_text
 
 APP_NAME = "tfreview"
 ENTRY_FORMAT = 1
-_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
-_SHARD_NAME = re.compile(r"^[0-9a-f]{2}$")
+_ENTRY_NAME = lazy_compile(r"^[0-9a-f]{64}\.json$")
+_SHARD_NAME = lazy_compile(r"^[0-9a-f]{2}$")
 
 
 class Entry(BaseModel):

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline import prompt as prompt_module
 from tfreview.pipeline import risk, summary
 from tfreview.pipeline.changes import Action, Change, ChangeSet
@@ -51,9 +51,9 @@ if TYPE_CHECKING:
 KEY_FORMAT = 1
 # Actions whose attribute values the prompt does not show (Change.attributes is empty for them).
 _NOT_DIFFED = (Action.NO_OP, Action.READ, Action.DELETE, Action.FORGET)
-_MODULE_PATH = re.compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)+')
-_MODULE_PATH_ANYWHERE = re.compile(r'\bmodule\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.')
-_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]$')
+_MODULE_PATH = lazy_compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)+')
+_MODULE_PATH_ANYWHERE = lazy_compile(r'\bmodule\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.')
+_INSTANCE_KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]$')
 
 
 def workspace_free(address: str) -> str:

@@ -7,10 +7,10 @@ Only what a change adds is reported: a grant that was already there is not news.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
@@ -290,7 +290,7 @@ def _everyone_member(change: Change) -> Iterator[Finding]:
 
 # Who a database or warehouse grant goes to (`account_role_name`, `grantee`, `role`, `to`): PUBLIC is the role every
 # user holds. All privileges given to it, let alone with grant option, reach every user.
-GRANTEE_KEYS = re.compile(r"(?:\w+_)?(?:role|roles|grantee|grantees|to|principal)(?:_names?)?")
+GRANTEE_KEYS = lazy_compile(r"(?:\w+_)?(?:role|roles|grantee|grantees|to|principal)(?:_names?)?")
 
 
 def _all_privileges(values: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.capabilities import braced_block, strip_comments
@@ -16,21 +17,21 @@ from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD
 ADMIN = ESCALATES  # what lets its holder grant itself everything
 ANY_NAME = WILDCARD  # a signing role that covers every name
 
-POLICY_KEY = re.compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
-TOP_GRANT = re.compile(r'(?:^|[\s;{}])(acl|operator|keyring|management)\s*=\s*"?(\w+)"?')
-BLOCK = re.compile(r'(?:^|[\s;{}])([a-z_]+)\s*(?:"((?:[^"\\]|\\.)*)"\s*)?\{')
-BLOCK_POLICY = re.compile(r'\bpolicy\s*=\s*"(\w+)"')
-CAPS = re.compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
+POLICY_KEY = lazy_compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
+TOP_GRANT = lazy_compile(r'(?:^|[\s;{}])(acl|operator|keyring|management)\s*=\s*"?(\w+)"?')
+BLOCK = lazy_compile(r'(?:^|[\s;{}])([a-z_]+)\s*(?:"((?:[^"\\]|\\.)*)"\s*)?\{')
+BLOCK_POLICY = lazy_compile(r'\bpolicy\s*=\s*"(\w+)"')
+CAPS = lazy_compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
 STRONG = frozenset({"write", "manage", "management", "sudo", "admin", "true"})
 WRITING = STRONG | {"create", "update", "delete", "submit-job", "alloc-exec", "*"}
-ANONYMOUS = re.compile(r"^(?:anonymous|anon|u_anon|unauthenticated|00000000-0000-0000-0000-000000000002)$", re.I)
-WHO_KEY = re.compile(r"^(?:id|name|token_id|accessor_id|role|role_name|principals?|principal_ids|users?|members?"
-                     r"|subjects?)$")
-GRANT_KEY = re.compile(r"grant|permission|action")
-FULL_WILDCARD = re.compile(r"^\*$|(?:^|;)\s*actions?\s*=\s*\*\s*(?:;|$)")
-MANAGEMENT = re.compile(r"(?:^|[-_ ])(?:global-)?management$|^(?:root|admin|administrator|superuser)$", re.I)
+ANONYMOUS = lazy_compile(r"^(?:anonymous|anon|u_anon|unauthenticated|00000000-0000-0000-0000-000000000002)$", re.I)
+WHO_KEY = lazy_compile(r"^(?:id|name|token_id|accessor_id|role|role_name|principals?|principal_ids|users?|members?"
+                       r"|subjects?)$")
+GRANT_KEY = lazy_compile(r"grant|permission|action")
+FULL_WILDCARD = lazy_compile(r"^\*$|(?:^|;)\s*actions?\s*=\s*\*\s*(?:;|$)")
+MANAGEMENT = lazy_compile(r"(?:^|[-_ ])(?:global-)?management$|^(?:root|admin|administrator|superuser)$", re.I)
 MAX_TEXT = 200_000
-NEGATED = re.compile(r"(?:^|_)(?:dis|not_|deny|denied|excluded?|forbidden|blocked)")
+NEGATED = lazy_compile(r"(?:^|_)(?:dis|not_|deny|denied|excluded?|forbidden|blocked)")
 
 
 def grants(text: str, anonymous: bool) -> set[str]:
@@ -141,8 +142,8 @@ def _anonymous_wildcards(address: str, before: dict[str, Any], after: dict[str, 
                           f"\"{wide[0][:80]}\" — every action to anyone")
 
 
-ACL_POLICY_TYPE = re.compile(r"(?:^|_)(?:acl_)?polic(?:y|ies)$")
-GUARDRAIL_TYPE = re.compile(r"sentinel|opa|organi[sz]ation|boundar|scp|guard|password|network|firewall|lifecycle")
+ACL_POLICY_TYPE = lazy_compile(r"(?:^|_)(?:acl_)?polic(?:y|ies)$")
+GUARDRAIL_TYPE = lazy_compile(r"sentinel|opa|organi[sz]ation|boundar|scp|guard|password|network|firewall|lifecycle")
 
 
 def allow_only_policy_deleted(change: Change) -> str | None:

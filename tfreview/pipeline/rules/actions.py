@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tfreview.lazyregex import lazy_compile
+
 # Services whose wildcard hands over identity, keys, secrets, data or compute that can act as someone else.
 SENSITIVE_SERVICES = frozenset({
     "iam", "sts", "organizations", "account", "sso", "sso-directory", "identitystore", "kms", "secretsmanager",
@@ -53,10 +55,10 @@ REWRITES_RIGHTS = frozenset({
     "sso:createaccountassignment", "sso:putinlinepolicytopermissionset", "sso:attachmanagedpolicytopermissionset",
 })
 # Role names that say the role is privileged: passing it to code you run makes you that role.
-PRIVILEGED_ROLE = re.compile(r"admin|organizationaccountaccessrole|poweruser|root|fullaccess|owner|superuser",
-                             re.IGNORECASE)
+PRIVILEGED_ROLE = lazy_compile(r"admin|organizationaccountaccessrole|poweruser|root|fullaccess|owner|superuser",
+                               re.IGNORECASE)
 # Managed policies whose attachment makes a role privileged.
-PRIVILEGED_POLICY = re.compile(r"policy/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
+PRIVILEGED_POLICY = lazy_compile(r"policy/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
 ROUTINE_WRITE_SERVICES = frozenset({"elasticloadbalancing", "autoscaling", "apigateway", "cloudfront", "waf",
                                     "wafv2", "shield", "network-firewall", "fms", "states", "athena", "batch",
                                     "acm", "ds", "workspaces", "ssm-guiconfig", "kafka"})

@@ -13,10 +13,10 @@ of the e-mail domains allowed to sign in or join once emptied or set to "*".
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -27,19 +27,19 @@ EMPTIED = declare("allowlist-emptied", Severity.HIGH,
                   "in) that held entries is emptied, nulled or removed on a resource that is not otherwise private, "
                   "on any provider: the endpoint is open to anyone.")
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "bound", "allowlist", "allowlisted", "whitelist",
                "whitelisted", "trusted", "permitted", "source", "sources", "src"}
 NETWORK_WORDS = {"ip", "ips", "cidr", "cidrs", "range", "ranges", "network", "networks", "address", "addresses",
                  "prefix", "prefixes", "subnet", "subnets", "allowlist", "whitelist"}
 AWAY_WORDS = {"egress", "outbound", "destination", "dest", "dst", "deny", "denied", "blocked", "block", "blacklist",
               "denylist", "port", "ports", "tags", "tag", "account", "accounts", "service"}
-DEFAULT_KEYS = re.compile(r"^(?:default_action|default|default_access|action|policy)$")
-PRIVATE_FLAG = re.compile(r"private")
-PUBLIC_FLAG = re.compile(r"public")
+DEFAULT_KEYS = lazy_compile(r"^(?:default_action|default|default_access|action|policy)$")
+PRIVATE_FLAG = lazy_compile(r"private")
+PUBLIC_FLAG = lazy_compile(r"public")
 OFF_WORDS = {"disabled", "disable", "off", "false", "none", "deny"}
-_CIDRISH = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
-_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+_CIDRISH = lazy_compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+_LIST_SEPARATORS = lazy_compile(r"[\s,;]+")
 # Another gate on the same block: an auth annotation added (auth-url, auth-type) keeps strangers out.
 SOURCE_WORDS = {"source", "sources", "src", "allowed", "authorized", "trusted"}
 # Values of a setting about a list, not sources themselves.

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
@@ -19,11 +20,11 @@ DESCRIPTION = ("A whole private network range (a /16 or wider: 10.0.0.0/8) is gr
                "(Everyone, All Users, all members), judged by the group's name on any provider: every user "
                "reaches every host in it.")
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 ADDRESS_WORDS = {"address", "addresses", "cidr", "cidrs", "range", "ranges", "network", "networks", "subnet"}
 GROUP_WORDS = {"group", "groups", "principal", "principals", "audience", "team", "teams", "members"}
-EVERYONE_NAMES = re.compile(r"^(?:everyone|all[ _-]?(?:users|members|employees|staff|accounts)|anyone)$",
-                            re.IGNORECASE)
+EVERYONE_NAMES = lazy_compile(r"^(?:everyone|all[ _-]?(?:users|members|employees|staff|accounts)|anyone)$",
+                              re.IGNORECASE)
 WIDE_PREFIX = 16
 MAX_DEPTH = 6
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from publicsuffixlist import PublicSuffixList
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
@@ -22,17 +23,17 @@ from tfreview.pipeline.rules.strengths import authenticated, off_word
 from tfreview.pipeline.rules.values import document, leaves, plain
 
 # The same attribute names vocabulary.py reads as authentication modes (`auth_mode`, `authorization.type`).
-AUTH_MODE = re.compile(r"(?:^|\.)(?:\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication"
-                       r"|authorization|\w*auth\w*\.\w*(?:type|mode|method|scheme))$")
+AUTH_MODE = lazy_compile(r"(?:^|\.)(?:\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme)|authentication"
+                         r"|authorization|\w*auth\w*\.\w*(?:type|mode|method|scheme))$")
 # An access-control block switched on (`advanced_security_options.enabled`, `authentication.enabled`).
-ACCESS_CONTROL = re.compile(r"(?:^|\.)\w*(?:security|auth|authentication|access_control|fine_grained)\w*\.enabled$")
+ACCESS_CONTROL = lazy_compile(r"(?:^|\.)\w*(?:security|auth|authentication|access_control|fine_grained)\w*\.enabled$")
 # Flags that let callers in without credentials, or let anyone write: while one is on, nothing above counts.
-OPEN_DOOR = re.compile(r"(?:^|\.)\w*(?:anonymous|unauthenticated)\w*$|(?:^|\.)public(?:ly)?_(?:write|upload)\w*$")
+OPEN_DOOR = lazy_compile(r"(?:^|\.)\w*(?:anonymous|unauthenticated)\w*$|(?:^|\.)public(?:ly)?_(?:write|upload)\w*$")
 # The name of a secret a receiver verifies callers' signatures with (STRIPE_WEBHOOK_SECRET, signing_key).
-SIGNING = re.compile(r"(?:webhook|signing|signature|hmac)[_-]?(?:secret|key)", re.IGNORECASE)
+SIGNING = lazy_compile(r"(?:webhook|signing|signature|hmac)[_-]?(?:secret|key)", re.IGNORECASE)
 
 
-METHOD_KEYS = re.compile(r"(?:^|\.)(?:allow(?:ed)?_methods|methods|http_method)$")
+METHOD_KEYS = lazy_compile(r"(?:^|\.)(?:allow(?:ed)?_methods|methods|http_method)$")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -91,10 +92,10 @@ def signed(values: dict[str, Any]) -> str | None:
 
 
 # A switch or scheme of a receiver's signature check (`verify_signatures`, `signature_scheme`, `hmac.enabled`).
-VERIFY_SWITCH = re.compile(r"(?:^|\.)\w*(?:verif|signature|signing|hmac)\w*(?:\.enabled)?$")
+VERIFY_SWITCH = lazy_compile(r"(?:^|\.)\w*(?:verif|signature|signing|hmac)\w*(?:\.enabled)?$")
 # An origin that accepts only the edge's authenticated pulls (`authenticated_origin_pull`, `origin_mtls`).
-ORIGIN_AUTH = re.compile(r"(?:^|\.)(?!\w*(?:disable|skip|insecure|optional))"
-                         r"(?:\w*(?:authenticated|auth|mtls|mutual_tls)\w*origin\w*|\w*origin\w*(?:auth|mtls|mutual_tls)\w*)$")
+ORIGIN_AUTH = lazy_compile(r"(?:^|\.)(?!\w*(?:disable|skip|insecure|optional))"
+                           r"(?:\w*(?:authenticated|auth|mtls|mutual_tls)\w*origin\w*|\w*origin\w*(?:auth|mtls|mutual_tls)\w*)$")
 
 
 def verifies(values: dict[str, Any]) -> str | None:
@@ -120,9 +121,9 @@ def pulls_authenticated(values: dict[str, Any]) -> str | None:
 
 # --- token issuers ---------------------------------------------------------------------------------------------
 ISSUER = "issuer-foreign"
-ISSUER_KEY = re.compile(r"(?:^|\.)(?:\w*_)?issuers?(?:_url|_uri)?$")
-_HOST = re.compile(r"https?://([a-z0-9.-]+)", re.IGNORECASE)
-_BARE_HOST = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
+ISSUER_KEY = lazy_compile(r"(?:^|\.)(?:\w*_)?issuers?(?:_url|_uri)?$")
+_HOST = lazy_compile(r"https?://([a-z0-9.-]+)", re.IGNORECASE)
+_BARE_HOST = lazy_compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
 
 
 @cache
@@ -179,8 +180,8 @@ BASELINE = "everyone-policy"
 # Policies attached to every token or identity by the system itself (Vault's built-in `default`).
 EVERYONE_POLICIES = frozenset({"default", "anonymous", "everyone", "public", "all-users", "all_users"})
 # Paths every token needs for itself (its own lookup, renewal, cubbyhole, templated identity).
-OWN_PATHS = re.compile(r"^/?(?:auth/token/\w+-self|sys/(?:capabilities-self|internal/ui/\w+|leases/(?:renew|lookup)"
-                       r"|renew|tools/hash|wrapping/\w+|control-group/request)|cubbyhole/|identity/.*\{\{)")
+OWN_PATHS = lazy_compile(r"^/?(?:auth/token/\w+-self|sys/(?:capabilities-self|internal/ui/\w+|leases/(?:renew|lookup)"
+                         r"|renew|tools/hash|wrapping/\w+|control-group/request)|cubbyhole/|identity/.*\{\{)")
 USING = frozenset({"read", "list", "create", "update", "patch", "delete", "sudo", "root", "write", "*"})
 
 

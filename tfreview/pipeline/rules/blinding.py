@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
@@ -22,21 +23,21 @@ from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Objects that record, keep, export or raise security signals (by type or by the attribute path of the block).
 # Traffic filters (firewalls, WAFs) drop packets, not signals: they are judged by the network rules.
-SIGNALS = re.compile(r"log|audit|trail|finding|guardduty|securityhub|detect|alert|alarm|monitor|siem|sink"
-                     r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
-                     re.IGNORECASE)
-PREDICATE = re.compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
-                       r"|where)(?:_\w+)?", re.IGNORECASE)
+SIGNALS = lazy_compile(r"log|audit|trail|finding|guardduty|securityhub|detect|alert|alarm|monitor|siem|sink"
+                       r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
+                       re.IGNORECASE)
+PREDICATE = lazy_compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
+                         r"|where)(?:_\w+)?", re.IGNORECASE)
 # By name (not "archive": a log archive keeps what its query selects; an ARCHIVE action hides it).
-EXCLUDING_PATH = re.compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|filter_out|ignore", re.IGNORECASE)
+EXCLUDING_PATH = lazy_compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|filter_out|ignore", re.IGNORECASE)
 EXCLUDING_WORDS = frozenset({"archive", "archived", "drop", "discard", "suppress", "suppressed", "exclude", "excluded",
                              "mute", "muted", "ignore", "ignored", "silence", "silenced", "resolve", "resolved",
                              "noop", "dismiss", "dismissed"})
 # Every PREDICATE key holds one of these: a C-speed first check spares the object walk for most changes.
 PREDICATE_BYTES = (b"filter", b"query", b"condition", b"expr", b"pattern", b"criteri", b"predicate", b"where")
-RATE = re.compile(r"sample|rate|percent", re.IGNORECASE)
-EXEMPT = re.compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
-                    re.IGNORECASE)
+RATE = lazy_compile(r"sample|rate|percent", re.IGNORECASE)
+EXEMPT = lazy_compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
+                      re.IGNORECASE)
 
 
 def _excluding(resource_type: str, path: str, node: dict[str, Any]) -> bool:
@@ -98,7 +99,7 @@ def _blinded(change: Change) -> Iterator[Finding]:
 
 
 # The setting that names what an exemption's block logs (`audit_log_config.log_type` DATA_READ, a category).
-LOG_KIND = re.compile(r"(?:\w+_)?(?:type|category|kind)")
+LOG_KIND = lazy_compile(r"(?:\w+_)?(?:type|category|kind)")
 
 
 def _kind(node: dict[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -4,19 +4,19 @@ other use in the plan (an attachment, a role's managed policy list, a reference 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity
 from tfreview.pipeline.rules.common import string_leaves
 
-MANAGED_POLICY = re.compile(r"(?:^|_)iam_policy$")
-BOUNDARY_KEY = re.compile(r"permissions?_boundary\w*")
+MANAGED_POLICY = lazy_compile(r"(?:^|_)iam_policy$")
+BOUNDARY_KEY = lazy_compile(r"permissions?_boundary\w*")
 # Settings that may name a policy: a reference to one that the plan cannot read could be an attachment.
-POLICY_KEY = re.compile(r"polic(?:y|ies)|boundary")
+POLICY_KEY = lazy_compile(r"polic(?:y|ies)|boundary")
 BOUNDED_RULES = {"iam-wildcard", "iam-escalation"}
 
 
@@ -32,7 +32,7 @@ def _references(expression: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-ARN_TAIL = re.compile(r":policy(/.*)$")
+ARN_TAIL = lazy_compile(r":policy(/.*)$")
 
 
 def _named(value: Any, tails: dict[str, str], targets: dict[str, str], expression: Any) -> set[str]:

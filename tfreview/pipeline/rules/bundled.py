@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -17,16 +18,16 @@ from tfreview.pipeline.rules.sharing import SHARING
 
 # Prefixes that frameworks inline into client bundles (Next.js, Nuxt, Vite, Create React App, Expo, Gatsby, Vue CLI,
 # SvelteKit and Astro's PUBLIC_, Storybook, Redwood, Sanity Studio, Plasmo).
-CLIENT_PREFIX = re.compile(r"^(?:NEXT_PUBLIC|NUXT_PUBLIC|NUXT_ENV|VITE|REACT_APP|EXPO_PUBLIC|GATSBY|VUE_APP|PUBLIC"
-                           r"|STORYBOOK|REDWOOD_ENV|SANITY_STUDIO|PLASMO_PUBLIC)_", re.IGNORECASE)
+CLIENT_PREFIX = lazy_compile(r"^(?:NEXT_PUBLIC|NUXT_PUBLIC|NUXT_ENV|VITE|REACT_APP|EXPO_PUBLIC|GATSBY|VUE_APP|PUBLIC"
+                             r"|STORYBOOK|REDWOOD_ENV|SANITY_STUDIO|PLASMO_PUBLIC)_", re.IGNORECASE)
 # What names a secret only a server may hold; publishable, anonymous and site keys are meant for browsers.
-SERVER_SECRET = re.compile(r"(?:^|_)(?:SECRETS?|PRIVATE|PASSWORD|PASSWD|CREDENTIALS?|SERVICE_ROLE|SERVICE_KEY"
-                           r"|SERVICE_ACCOUNT|ADMIN_(?:KEY|TOKEN|SECRET)|MASTER_KEY|SIGNING_KEY|DATABASE_URL|DB_URL"
-                           r"|CONNECTION_STRING)(?:_|$)", re.IGNORECASE)
-MEANT_FOR_BROWSERS = re.compile(r"(?:^|_)(?:PUBLISHABLE|ANON|PUBLIC_KEY|SITE_KEY)(?:_|$)", re.IGNORECASE)
+SERVER_SECRET = lazy_compile(r"(?:^|_)(?:SECRETS?|PRIVATE|PASSWORD|PASSWD|CREDENTIALS?|SERVICE_ROLE|SERVICE_KEY"
+                             r"|SERVICE_ACCOUNT|ADMIN_(?:KEY|TOKEN|SECRET)|MASTER_KEY|SIGNING_KEY|DATABASE_URL|DB_URL"
+                             r"|CONNECTION_STRING)(?:_|$)", re.IGNORECASE)
+MEANT_FOR_BROWSERS = lazy_compile(r"(?:^|_)(?:PUBLISHABLE|ANON|PUBLIC_KEY|SITE_KEY)(?:_|$)", re.IGNORECASE)
 # Maps whose keys are variable names, and the keys of a name/value variable object.
-ENV_MAPS = re.compile(r"(?:^|_)(?:env|envs|environment|environment_variables|variables|vars|app_settings|config_vars"
-                      r"|build_env|secrets)$", re.IGNORECASE)
+ENV_MAPS = lazy_compile(r"(?:^|_)(?:env|envs|environment|environment_variables|variables|vars|app_settings|config_vars"
+                        r"|build_env|secrets)$", re.IGNORECASE)
 NAME_KEYS = ("key", "name")
 VALUE_KEYS = ("value", "values", "secret_values")
 

@@ -4,12 +4,12 @@ the permission control plane (policies, auth methods, token creation, identities
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding
 from tfreview.pipeline.rules.documents import UNRESOLVED
@@ -18,27 +18,27 @@ from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD, Verdict
 
 MAX_TEXT = 200_000
 MAX_DEPTH = 24
-PATH_START = re.compile(r'(?:^|[\s;{}])path\s*(?:=\s*)?"((?:[^"\\]|\\.)*)"\s*(?:=\s*)?\{')
-LIST_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"')
-CAPABILITIES = re.compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
-OLD_POLICY = re.compile(r'\bpolicy\s*=\s*"(\w+)"')  # the pre-0.9 form: policy = "write"
+PATH_START = lazy_compile(r'(?:^|[\s;{}])path\s*(?:=\s*)?"((?:[^"\\]|\\.)*)"\s*(?:=\s*)?\{')
+LIST_ITEM = lazy_compile(r'"((?:[^"\\]|\\.)*)"')
+CAPABILITIES = lazy_compile(r'\bcapabilities\s*=\s*\[([^\]]*)\]')
+OLD_POLICY = lazy_compile(r'\bpolicy\s*=\s*"(\w+)"')  # the pre-0.9 form: policy = "write"
 OLD_MEANING = {"deny": ("deny",), "read": ("read", "list"), "write": ("create", "read", "update", "delete", "list"),
                "sudo": ("create", "read", "update", "delete", "list", "sudo")}
 WRITES = frozenset({"create", "update", "patch", "delete", "sudo", "root", "write", "*"})
-POLICY_KEY = re.compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
+POLICY_KEY = lazy_compile(r"(?:^|_)(?:polic(?:y|ies)|hcl|rules?)$")
 # Paths whose write access changes who may do what: writing them is granting yourself more.
 CONTROL_PLANE = (
-    (re.compile(r"^sys/polic(?:y|ies)(?:/|$)"), "the ACL policies themselves"),
-    (re.compile(r"^sys/auth(?:/|$)"), "auth method mounts"),
-    (re.compile(r"^sys/(?:raw|generate-root|rekey|seal|unseal|replication|config/auditing|audit)(?:/|$)"),
+    (lazy_compile(r"^sys/polic(?:y|ies)(?:/|$)"), "the ACL policies themselves"),
+    (lazy_compile(r"^sys/auth(?:/|$)"), "auth method mounts"),
+    (lazy_compile(r"^sys/(?:raw|generate-root|rekey|seal|unseal|replication|config/auditing|audit)(?:/|$)"),
      "root-level system endpoints"),
-    (re.compile(r"^identity/(?!oidc/token/)"), "identities, groups and their policies"),
-    (re.compile(r"^auth/[^/]+/(?:role|roles|users|groups|map)/[^/]+$"), "auth roles, users or groups and the "
+    (lazy_compile(r"^identity/(?!oidc/token/)"), "identities, groups and their policies"),
+    (lazy_compile(r"^auth/[^/]+/(?:role|roles|users|groups|map)/[^/]+$"), "auth roles, users or groups and the "
      "policies they hand out"),
 )
 # Attributes naming the policies a role or token hands out; Vault's built-in `root` policy is every right.
-HANDS_OUT = re.compile(r"^(?:token_|identity_|allowed_)?policies(?:_glob)?$")
-TOKEN_CREATE = re.compile(r"^auth/token/(?:create|create-orphan|roles)(?:/|$)")
+HANDS_OUT = lazy_compile(r"^(?:token_|identity_|allowed_)?policies(?:_glob)?$")
+TOKEN_CREATE = lazy_compile(r"^auth/token/(?:create|create-orphan|roles)(?:/|$)")
 
 
 def changed(change: Change) -> Iterator[Finding]:

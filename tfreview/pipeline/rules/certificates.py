@@ -5,8 +5,7 @@ signed from it stays in service until another is set. Destroy-first certificates
 
 from __future__ import annotations
 
-import re
-
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.units import ordered_words
 from tfreview.pipeline.rules.values import number
@@ -14,7 +13,7 @@ from tfreview.pipeline.rules.values import number
 # Words of a type that name a certificate or its signing request.
 CERT_WORDS = frozenset({"cert", "certificate", "certificates", "csr"})
 # Settings that give a key's strength in bits or bytes (`key_bits`, `rsa_bits`, `key_size`, `key_length`).
-STRENGTH = re.compile(r"(?:^|_)(?:bits|size|length)$")
+STRENGTH = lazy_compile(r"(?:^|_)(?:bits|size|length)$")
 
 
 def certificate_rotated(change: Change) -> str | None:

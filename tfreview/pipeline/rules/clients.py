@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions
@@ -30,12 +31,12 @@ CLIENT_KEYS = frozenset({"saml", "oauth", "oauth2", "oidc", "openid", "pkce", "s
                          "scopes"})
 ADMIN_ROLES = frozenset({"adm", "admin", "admins", "administrator", "owner", "owners", "super_admin", "superadmin",
                          "root"})
-URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
-HOSTS = re.compile(r"(?:://|@)((?:[a-z0-9*-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
-BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+URL = lazy_compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
+HOSTS = lazy_compile(r"(?:://|@)((?:[a-z0-9*-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+BARE_HOST = lazy_compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 NAMING_WORDS = frozenset({"domain", "domains", "hostname", "hostnames", "fqdn"})
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = lazy_compile(r"[a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 Leaf = tuple[tuple[str, ...], Any]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK, MASK_CHANGED
@@ -26,36 +27,36 @@ OPENED = declare("data-policy-opened", Severity.HIGH,
 MAX_TEXT = 200_000
 MAX_CALL = 600
 # A log or print call in any common language; the argument list is read up to its closing parenthesis.
-LOG_CALL = re.compile(r"(?:\bconsole\s*\.\s*(?:log|debug|info|warn|error|trace|dir)|\bprint(?:ln|f)?"
-                      r"|\b(?:\w*log(?:ger|ging)?|LOG|Log)\s*\.\s*(?:debug|info|warn(?:ing)?|error|trace|fatal"
-                      r"|critical|notice|log|print\w*)|\bfmt\s*\.\s*F?Print\w*|\bSystem\s*\.\s*(?:out|err)\s*\.\s*"
-                      r"print\w*|\bputs|\berror_log|\bsyslog|\blog)\s*\(")
+LOG_CALL = lazy_compile(r"(?:\bconsole\s*\.\s*(?:log|debug|info|warn|error|trace|dir)|\bprint(?:ln|f)?"
+                        r"|\b(?:\w*log(?:ger|ging)?|LOG|Log)\s*\.\s*(?:debug|info|warn(?:ing)?|error|trace|fatal"
+                        r"|critical|notice|log|print\w*)|\bfmt\s*\.\s*F?Print\w*|\bSystem\s*\.\s*(?:out|err)\s*\.\s*"
+                        r"print\w*|\bputs|\berror_log|\bsyslog|\blog)\s*\(")
 # VCL and shell-like statements: `log "..." req.http.Authorization;`, `echo ...`.
-LOG_STATEMENT = re.compile(r"\b(?:log|echo)\s+[\"'][^;\n]*")
+LOG_STATEMENT = lazy_compile(r"\b(?:log|echo)\s+[\"'][^;\n]*")
 # What a logged expression must not name: credential headers, secrets, or a whole header map, request or env.
-SECRETISH = re.compile(r"authori[sz]ation|cookie|bearer|passw(?:or)?d|passwd|secret|\btokens?\b|_token|token_"
-                       r"|access_?token|signing[_-]?key|api[_-]?key|private[_-]?key|credential"
-                       r"|session[_-]?(?:id|key|token)|headers?\b(?!\s*(?:\.\s*(?:get|has)\s*\(|\[|\.\s*[\w-]+))"
-                       r"|(?:stringify|dumps|inspect|dir)\s*\(\s*(?:event|req|request)\s*\)"
-                       r"|\b(?:process\.)?env(?:iron)?\b\s*[),]", re.IGNORECASE)
-REDACTED = re.compile(r"redact|mask|sanitiz|scrub|hash|digest|\*\*\*", re.IGNORECASE)
+SECRETISH = lazy_compile(r"authori[sz]ation|cookie|bearer|passw(?:or)?d|passwd|secret|\btokens?\b|_token|token_"
+                         r"|access_?token|signing[_-]?key|api[_-]?key|private[_-]?key|credential"
+                         r"|session[_-]?(?:id|key|token)|headers?\b(?!\s*(?:\.\s*(?:get|has)\s*\(|\[|\.\s*[\w-]+))"
+                         r"|(?:stringify|dumps|inspect|dir)\s*\(\s*(?:event|req|request)\s*\)"
+                         r"|\b(?:process\.)?env(?:iron)?\b\s*[),]", re.IGNORECASE)
+REDACTED = lazy_compile(r"redact|mask|sanitiz|scrub|hash|digest|\*\*\*", re.IGNORECASE)
 # Message literals (text with blanks) are prose, not data: 'token refreshed' logs no token.
-PROSE = re.compile(r"(['\"`])(?:(?!\1).)*\s(?:(?!\1).)*\1")
+PROSE = lazy_compile(r"(['\"`])(?:(?!\1).)*\s(?:(?!\1).)*\1")
 # Log-format fields that copy a request or response header, cookie or variable into each line.
-FORMAT_FIELD = re.compile(r"%\{[^}]{1,120}\}[ioCenx]|%(?:REQ|RESP)\([^)]{1,120}\)%"
-                          r"|\$(?:http|cookie|sent_http|upstream_http|arg)_\w+|\$\{?(?:req|request|resp)\.[\w.-]+")
-FORMAT_KEYS = re.compile(r"log|format|fields?", re.IGNORECASE)
+FORMAT_FIELD = lazy_compile(r"%\{[^}]{1,120}\}[ioCenx]|%(?:REQ|RESP)\([^)]{1,120}\)%"
+                            r"|\$(?:http|cookie|sent_http|upstream_http|arg)_\w+|\$\{?(?:req|request|resp)\.[\w.-]+")
+FORMAT_KEYS = lazy_compile(r"log|format|fields?", re.IGNORECASE)
 
-POLICY_TYPES = re.compile(r"mask|row_(?:access|filter|level)|column|cells_filter|data_?polic|rls|redact")
-BODY_KEYS = re.compile(r"(?:^|\.)(?:body|expression|condition|predicate|\w*filter\w*|using|definition"
-                       r"|masking_expression|statement)$")
+POLICY_TYPES = lazy_compile(r"mask|row_(?:access|filter|level)|column|cells_filter|data_?polic|rls|redact")
+BODY_KEYS = lazy_compile(r"(?:^|\.)(?:body|expression|condition|predicate|\w*filter\w*|using|definition"
+                         r"|masking_expression|statement)$")
 _IDENT = r"[A-Z_][A-Z0-9_$]*"
 ALWAYS = r"(?:TRUE|1\s*=\s*1|'(\w*)'\s*=\s*'\1'|1)"
-OPEN_BODY = re.compile(rf"^(?:{ALWAYS}|(?!(?:FALSE|NULL)$){_IDENT}|CASE\s+WHEN\s+{ALWAYS}\s+THEN\s+{_IDENT}\b.*"
-                       rf"|IFF?\s*\(\s*{ALWAYS}\s*,\s*{_IDENT}\s*,.*)$", re.DOTALL)
+OPEN_BODY = lazy_compile(rf"^(?:{ALWAYS}|(?!(?:FALSE|NULL)$){_IDENT}|CASE\s+WHEN\s+{ALWAYS}\s+THEN\s+{_IDENT}\b.*"
+                         rf"|IFF?\s*\(\s*{ALWAYS}\s*,\s*{_IDENT}\s*,.*)$", re.DOTALL)
 
-SQL_START = re.compile(r"^\s*(?:CREATE|ALTER|GRANT|EXEC(?:UTE)?)\b", re.IGNORECASE)
-SUPER_SQL = re.compile(
+SQL_START = lazy_compile(r"^\s*(?:CREATE|ALTER|GRANT|EXEC(?:UTE)?)\b", re.IGNORECASE)
+SUPER_SQL = lazy_compile(
     r"^\s*(?:CREATE|ALTER)\s+(?:USER|ROLE|LOGIN)\b.*\b(?P<attr>SUPERUSER|CREATEROLE|CREATEUSER|BYPASSRLS)\b"
     r"|^\s*GRANT\b.*?(?P<grant>\bALL\s+PRIVILEGES\b|\bALL\s+ON\s+(?:\*\.\*|ALL\b|DATABASE|SCHEMA|SERVER|ACCOUNT)"
     r"|\bWITH\s+(?:GRANT|ADMIN)\s+OPTION\b|\b(?:rds_superuser|cloudsqlsuperuser|azure_pg_admin|rds_superuser"
@@ -67,8 +68,8 @@ SUPER_SQL = re.compile(
 # One C-speed scan of the serialised values spares the leaf walk for most changes.
 # Literal-first patterns (fast), and no word boundary: in serialised JSON a statement after a line break reads
 # `\necho "…"`, whose `n` a `\b` would not split from `echo`. LOG_STATEMENT judges the decoded text after.
-_MAYBE_STATEMENTS = (re.compile(r"echo\s+\\?[\"']"), re.compile(r"log\s+\\?[\"']"))
-_MAYBE_SQL = re.compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)\b")
+_MAYBE_STATEMENTS = (lazy_compile(r"echo\s+\\?[\"']"), lazy_compile(r"log\s+\\?[\"']"))
+_MAYBE_SQL = lazy_compile(rb"(?i)(?:^|[\";]|\\[nrt])\s*(?:CREATE|ALTER|GRANT|EXEC)\b")
 
 
 def _maybe_logs(serialised: str) -> bool:

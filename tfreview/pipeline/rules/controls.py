@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
@@ -101,7 +102,7 @@ def _type_pattern(types: str) -> re.Pattern[str]:
     return re.compile(types)
 
 
-_ACRONYM = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_ACRONYM = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 
 
@@ -217,8 +218,8 @@ def _created_weak(change: Change) -> Iterator[Finding]:
                 break
 
 
-STARTTLS = re.compile(r"start_?tls", re.IGNORECASE)
-SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+STARTTLS = lazy_compile(r"start_?tls", re.IGNORECASE)
+SCHEME = lazy_compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 
 
 def _implicit_tls(change: Change, path: str) -> bool:

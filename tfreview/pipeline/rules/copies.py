@@ -10,10 +10,10 @@ names too, and a name is not a secret.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 
 COPY = "sensitive-copy"
@@ -21,8 +21,8 @@ COPY = "sensitive-copy"
 WRITING = {"create", "update"}
 # Last words of a key that say its value names or identifies an object.
 NAMING = frozenset({"name", "names", "id", "ids", "arn", "arns"})
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = lazy_compile(r"[a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def names_something(key: str | int) -> bool:

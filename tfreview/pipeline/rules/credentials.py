@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
@@ -90,11 +91,11 @@ SECRET_PAIRS = {("private", "key"), ("access", "key"), ("api", "key"), ("account
 NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "versions", "length", "count", "type", "ttl",
                 "expiry", "expiration", "expires", "enabled", "rotation", "path", "ref", "reference", "status",
                 "fingerprint", "policy", "date", "timestamp", "created", "key_id", "uri", "url", "endpoint"}
-KEY_FILE = re.compile(r"(?:secret|key|credentials?|password|token|kubeconfig)s?_file$")
-KEY_HOLDERS = re.compile(r"key|secret|credential|token|password")
+KEY_FILE = lazy_compile(r"(?:secret|key|credentials?|password|token|kubeconfig)s?_file$")
+KEY_HOLDERS = lazy_compile(r"key|secret|credential|token|password")
 MAX_HOPS = 6
 # Resources that write their content to a plain file (`local_file`); `local_sensitive_file` is meant for secrets.
-PLAIN_FILE = re.compile(r"^local_file$")
+PLAIN_FILE = lazy_compile(r"^local_file$")
 
 
 def secret_attribute(name: str) -> bool:
@@ -162,7 +163,7 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
 # A key the provider generates (`integration_key`, `routing_key`, an API key's `key`): a key chosen in the
 # configuration is a name or a lookup key (an object's `key`, a table's `hash_key`), one the provider issues is a
 # credential. Read only where the plan shows the resource and its configuration.
-GENERATED_KEY = re.compile(r"^(?:\w+_)?keys?$")
+GENERATED_KEY = lazy_compile(r"^(?:\w+_)?keys?$")
 
 
 def _generated_key(configured: Configuration, resource: str, attribute: str) -> bool:

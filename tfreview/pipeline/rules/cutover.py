@@ -8,10 +8,10 @@ deletes with it."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
@@ -21,7 +21,7 @@ from tfreview.pipeline.rules.wayback import kept_copy
 # The settings that name a store (an RDS identifier, a Cloud SQL instance's name), first that holds a string wins.
 NAME_KEYS = ("identifier", "cluster_identifier", "instance_name", "bucket", "name")
 MIN_NAME = 4  # a shorter name would be found inside unrelated strings
-_PARTS = re.compile(r"[/:.=,@\s]+")
+_PARTS = lazy_compile(r"[/:.=,@\s]+")
 
 
 def _name(values: Any) -> str | None:

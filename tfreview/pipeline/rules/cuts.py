@@ -4,11 +4,11 @@ an outage in all but name, on any provider. Scaling to zero is scaled-to-zero's;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -20,12 +20,12 @@ CUT = declare("capacity-cut", Severity.HIGH,
               "quarter or less of at least 6 (any provider); medium where the object's tags say non-production.")
 
 # Attributes that set how much runs now (not a maximum, which only caps what autoscaling may add).
-RUNNING = re.compile(r"(?:^|[._])(?:desired_count|desired_capacity|desired_size|replicas|replica_count|task_count"
-                     r"|instance_count|node_count|num_nodes|number_of_nodes|initial_node_count|min_size|min_count"
-                     r"|min_replicas|min_instances|min_instance_count|min_node_count|target_size|worker_count"
-                     r"|cluster_size|num_instances|capacity)$")
+RUNNING = lazy_compile(r"(?:^|[._])(?:desired_count|desired_capacity|desired_size|replicas|replica_count|task_count"
+                       r"|instance_count|node_count|num_nodes|number_of_nodes|initial_node_count|min_size|min_count"
+                       r"|min_replicas|min_instances|min_instance_count|min_node_count|target_size|worker_count"
+                       r"|cluster_size|num_instances|capacity)$")
 # One C-speed scan of the serialised values spares the leaf walk for most changes: every running-size key ends so.
-_MAYBE = re.compile(rb'(?:count|capacity|size|replicas|nodes|instances)":')
+_MAYBE = lazy_compile(rb'(?:count|capacity|size|replicas|nodes|instances)":')
 # One of which every RUNNING path holds: the dispatcher's first check (wordgate.py).
 RUNNING_WORDS = (b"desired_count", b"desired_size", b"replicas", b"replica_count", b"task_count", b"instance_count",
                  b"node_count", b"num_nodes", b"number_of_nodes", b"min_size", b"min_count", b"min_instances",

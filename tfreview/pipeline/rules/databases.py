@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
@@ -40,7 +41,7 @@ control(PRIVILEGED, r"(?:is_)?super_?user|create_?role|bypass_row_level_security
         types=ROLE_TYPES, create=Severity.HIGH)
 
 # --- grants to everyone ------------------------------------------------------------------------------------
-GRANT_TYPES = re.compile(r"grant|privilege|permission")
+GRANT_TYPES = lazy_compile(r"grant|privilege|permission")
 GRANTEE_KEYS = ("role", "roles", "grantee", "grantees", "user", "users", "principal", "to", "member", "members",
                 "account_role_name", "role_name")
 EVERYONE = {"public", "everyone", "all_users", "allusers"}
@@ -80,8 +81,8 @@ def _granted_to_everyone(change: Change) -> Iterator[Finding]:
 
 
 # --- cache and database users without a password -------------------------------------------------------------
-NO_PASSWORD = re.compile(r"no[-_ ]?pass(?:word)?(?:[-_ ]required)?\b|\bnopass\b", re.IGNORECASE)
-ALL_ACCESS = re.compile(r"\+@all\b|\ballcommands\b|(?:^|\s)~\*(?:\s|$)|\ballkeys\b", re.IGNORECASE)
+NO_PASSWORD = lazy_compile(r"no[-_ ]?pass(?:word)?(?:[-_ ]required)?\b|\bnopass\b", re.IGNORECASE)
+ALL_ACCESS = lazy_compile(r"\+@all\b|\ballcommands\b|(?:^|\s)~\*(?:\s|$)|\ballkeys\b", re.IGNORECASE)
 
 
 def _passwordless(values: dict[str, Any]) -> bool:
@@ -113,11 +114,11 @@ def _passwordless_user(change: Change) -> Iterator[Finding]:
 LOG_GUARDS = ("masked", "hidden", "sensitive", "is_secret", "secure", "is_sensitive")
 # A name that says the variable IS a secret: its last word is the secret (`DB_PASSWORD`, `DATABASE_URL`), not a
 # property of one (`password_min_length`, `api_token_ttl`).
-SECRET_TAIL = re.compile(r"(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
-                         r"|signing[_-]?key|client[_-]?key|(?:database|db|conn|connection|redis|mongo|mongodb"
-                         r"|postgres|postgresql|mysql|amqp|broker)[_-]?(?:url|uri|string|dsn)|(?:^|[_-])dsn)$",
-                         re.IGNORECASE)
-URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+SECRET_TAIL = lazy_compile(r"(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
+                           r"|signing[_-]?key|client[_-]?key|(?:database|db|conn|connection|redis|mongo|mongodb"
+                           r"|postgres|postgresql|mysql|amqp|broker)[_-]?(?:url|uri|string|dsn)|(?:^|[_-])dsn)$",
+                           re.IGNORECASE)
+URL_WITH_PASSWORD = lazy_compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
 
 def _secret_unmasked(values: dict[str, Any]) -> str:
@@ -148,9 +149,9 @@ def _unmasked_secret(change: Change) -> Iterator[Finding]:
 # --- database ports published through an edge proxy, tunnel or load balancer ---------------------------------
 DATABASE_PORTS = {p for p, name in ADMIN_PORTS.items() if name in {
     "MySQL", "PostgreSQL", "SQL Server", "Oracle", "MongoDB", "Redis", "Elasticsearch", "memcached"}}
-PORT_TEXT = re.compile(r"(?:tcp|udp)?/?(\d{2,5})(?:-(\d{2,5}))?$", re.IGNORECASE)
+PORT_TEXT = lazy_compile(r"(?:tcp|udp)?/?(\d{2,5})(?:-(\d{2,5}))?$", re.IGNORECASE)
 PUBLISHED_KEYS = ("protocol", "edge_port", "public_port", "external_port", "listen_port", "frontend_port")
-FILTER_OFF = re.compile(r"\w*(?:ip_firewall|firewall|allowlist|ip_restriction|access_control)\w*")
+FILTER_OFF = lazy_compile(r"\w*(?:ip_firewall|firewall|allowlist|ip_restriction|access_control)\w*")
 
 
 def _published_port(values: dict[str, Any]) -> int | None:

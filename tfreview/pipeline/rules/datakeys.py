@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import string_leaves
 
 # Keys that list what a key may do, and keys that narrow it to one bucket, container, prefix or path.
-CAPABILITY_KEYS = re.compile(r"capabilit|permission|action|operation|scope|right|privilege", re.IGNORECASE)
-SCOPE_KEYS = re.compile(r"bucket|container|prefix|path|resource|namespace|vault|repository|share", re.IGNORECASE)
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+CAPABILITY_KEYS = lazy_compile(r"capabilit|permission|action|operation|scope|right|privilege", re.IGNORECASE)
+SCOPE_KEYS = lazy_compile(r"bucket|container|prefix|path|resource|namespace|vault|repository|share", re.IGNORECASE)
+_WORDS = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 ERASING = frozenset({"delete", "deletes", "purge", "destroy", "erase", "wipe", "bypass", "remove", "overwrite"})
 LOCKS = frozenset({"retention", "retentions", "lock", "locks", "hold", "holds", "governance", "immutability"})
 

@@ -5,10 +5,10 @@ server it names is one nothing else in the plan owns: the subdomain is handed to
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_list, known, sides
@@ -18,7 +18,7 @@ from tfreview.pipeline.rules.reach import DELEGATION
 # Attributes of a record that hold its data (for NS: the name servers it delegates to).
 DATA_KEYS = ("records", "rrdatas", "values", "value", "content", "data", "nameservers", "name_servers", "target",
              "targets", "answers")
-HOST = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+$")
+HOST = lazy_compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+$")
 MAX_DEPTH = 6
 
 

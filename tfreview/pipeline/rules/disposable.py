@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.synthetic import synthetic_data
 
 # Label or tag values (or keys set to true) that mark an object as made to be thrown away.
-DISPOSABLE_WORDS = re.compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
-                              re.IGNORECASE)
+DISPOSABLE_WORDS = lazy_compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
+                                re.IGNORECASE)
 # Words inside a label value (`ci-fixture`, `env=test`) that mark a test or CI object; a production word anywhere in
 # its labels wins over them.
 DISPOSABLE_TOKENS = frozenset({"ephemeral", "temporary", "temp", "tmp", "preview", "ci", "fixture", "fixtures",
@@ -28,29 +29,29 @@ NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
-EXTRA_DISKS = re.compile(r"ebs_block_device|attached_disk|data_disk|storage_data_disk|additional_disk|volume_ids?$")
-_TOKEN = re.compile(r"[a-z0-9]+")
+EXTRA_DISKS = lazy_compile(r"ebs_block_device|attached_disk|data_disk|storage_data_disk|additional_disk|volume_ids?$")
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 # Settings on a machine's disks that keep the disk after the machine is destroyed.
 DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion", "delete_data_disks_on_deletion")
 # A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
-PREVIEW_KEY = re.compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
-_KEY = re.compile(r'\["([^"]*)"\]$')
+PREVIEW_KEY = lazy_compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
+_KEY = lazy_compile(r'\["([^"]*)"\]$')
 LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
                 "user_labels")  # Cloud SQL's labels, inside its one `settings` block
 # The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
 SETTINGS_BLOCKS = ("settings",)
 TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
-MONITORS = re.compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
+MONITORS = lazy_compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
 # Providers whose every resource is monitoring, alerting or incident routing.
 MONITORING_PROVIDERS = (r"^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace"
                         r"|signalfx|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep"
                         r"|chronosphere)_")
 # Objects that only run something (a schedule, trigger, job): one whose own settings say inactive runs nothing.
-RUNNERS = re.compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook)s?(?:_|$)")
+RUNNERS = lazy_compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook)s?(?:_|$)")
 # Sign-in objects (an OAuth, OIDC or SAML app or client of any identity provider): one its own status says is
 # inactive lets no one sign in, so deleting it removes no access anyone still has. They hold no data.
-SIGN_IN_APPS = re.compile(r"(?:^|_)(?:app|apps|application|client|oauth|oidc|saml|sso|openid)(?:_|$)")
+SIGN_IN_APPS = lazy_compile(r"(?:^|_)(?:app|apps|application|client|oauth|oidc|saml|sso|openid)(?:_|$)")
 # Environment words a monitor's own name may carry to say it watches a non-production system ("sandbox-test").
 # Bare "test" and "dev" are left out: a synthetic test or a developers' on-call service is production monitoring.
 NAMED_ENVS = frozenset({"sandbox", "staging", "qa", "development"})
@@ -58,33 +59,33 @@ NAMED_ENVS = frozenset({"sandbox", "staging", "qa", "development"})
 SHORT_RETENTION_DAYS = 7
 # Counts of what a store holds, as providers report them: at 0 the store is empty and its delete loses nothing.
 # A workspace or stack reports how many resources it manages: at 0 it manages nothing.
-CONTENT_COUNTS = re.compile(r"^(?:object|item|file|blob|message|document|record|row|key|entry|entries|image"
-                            r"|artifact|resource)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
+CONTENT_COUNTS = lazy_compile(r"^(?:object|item|file|blob|message|document|record|row|key|entry|entries|image"
+                              r"|artifact|resource)s?_count$|^(?:size|used|stored)_(?:bytes|size)$|^(?:size|usage)_bytes$")
 # Compute, not a store: labels alone may say it is disposable (a CI runner VM). Stores need attributes.
-COMPUTE = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
+COMPUTE = lazy_compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner)$")
 # Settings only a machine has (its CPUs and memory): a `libvirt_domain` or any provider's guest is compute too.
 MACHINE_KEYS = frozenset({"vcpu", "vcpus", "cpus", "cores", "memory", "memory_mb"})
 # Words in a machine's own name that say it is thrown away (`ci-ephemeral-2`); a production word wins.
 NAMED_DISPOSABLE = frozenset({"ephemeral", "temporary", "preview", "disposable", "throwaway"})
 # A disk made as a copy-on-write layer over a base image: it holds only its machine's scratch changes.
-OVERLAY_KEYS = re.compile(r"^(?:base_volume_id|base_image_id|backing_(?:store|file)|parent_disk_id)$")
+OVERLAY_KEYS = lazy_compile(r"^(?:base_volume_id|base_image_id|backing_(?:store|file)|parent_disk_id)$")
 # Compute clusters (Kubernetes and other container clusters of any provider): their nodes keep no data of their
 # own; volumes and databases are separate objects, judged on their own.
-COMPUTE_CLUSTERS = re.compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
+COMPUTE_CLUSTERS = lazy_compile(r"(?:^|_)(?:kubernetes|kube|k8s|container|eks|aks|gke|lke|doks)(?:_engine)?_cluster$")
 # Query compute of a data platform (a Snowflake or Databricks warehouse, any compute pool): it runs queries over
 # data kept in the platform's databases and holds none itself.
-QUERY_COMPUTE = re.compile(r"^(?:snowflake|databricks)_(?:\w+_)?(?:warehouse|endpoint)$|(?:^|_)compute_pool$")
+QUERY_COMPUTE = lazy_compile(r"^(?:snowflake|databricks)_(?:\w+_)?(?:warehouse|endpoint)$|(?:^|_)compute_pool$")
 # Data-processing clusters (Spark, Hadoop, Dataproc, EMR, Databricks): they compute over data kept in object
 # storage; one labelled ephemeral is a batch run's workers.
-PROCESSING = re.compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databricks|dask|ray|flink)(?:_[a-z]+)?"
-                        r"_(?:cluster|pool)$")
+PROCESSING = lazy_compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databricks|dask|ray|flink)(?:_[a-z]+)?"
+                          r"_(?:cluster|pool)$")
 # Containers of other objects (a namespace, project, resource group): labelled disposable, they say what is
 # inside is (a preview environment's namespace); their contents are judged by teardown_member.
-CONTAINERS = re.compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
-DATA_ENGINES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
-                          r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
+CONTAINERS = lazy_compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
+DATA_ENGINES = lazy_compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
+                            r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
 # An item inside a store (an object, blob or file in a bucket or share): the store itself keeps the rest.
-STORE_ITEMS = re.compile(r"_(?:object|blob|file)$")
+STORE_ITEMS = lazy_compile(r"_(?:object|blob|file)$")
 # Teardown by key: the object went because its for_each key or module instance is gone.
 KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delete_because_count_index"})
 
@@ -168,8 +169,8 @@ def _disks_kept(value: object) -> bool:
 
 # A module call or module key that names one pull request's preview environment (preview_pr_412, pr-88, mr_7):
 # bare `review…` names are left out here (a product's reviews service is no preview).
-PREVIEW_MODULE = re.compile(r"^(?:preview(?:[-_].+)?|(?:.+[-_])?(?:pr|mr)[-_]?\d+)$", re.IGNORECASE)
-_MODULE_STEP = re.compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?')
+PREVIEW_MODULE = lazy_compile(r"^(?:preview(?:[-_].+)?|(?:.+[-_])?(?:pr|mr)[-_]?\d+)$", re.IGNORECASE)
+_MODULE_STEP = lazy_compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?')
 
 
 def preview_key(change: Change) -> str | None:
@@ -330,7 +331,7 @@ def _names(change: Change) -> set[str]:
 LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
                  ("keep_on_destroy", True), ("abandon", True), ("archive_on_destroy", True),
                  ("archive_on_delete", True))
-ABANDON_POLICIES = re.compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
+ABANDON_POLICIES = lazy_compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
 
 
 def left_in_place(change: Change) -> bool:

@@ -4,12 +4,12 @@ that embeds one), and the policy attributes that are unknown until apply."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
@@ -18,9 +18,9 @@ from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_doc
 
 MAX_DEPTH = 24
 UNRESOLVED = "unresolved-value"
-POLICY_NAME = re.compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
-ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
-WILD_VALUE = re.compile(r"^(?:\*|\*:\*|[a-z0-9-]+:\*)$")  # "*", "*:*", "iam:*"
+POLICY_NAME = lazy_compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
+ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+WILD_VALUE = lazy_compile(r"^(?:\*|\*:\*|[a-z0-9-]+:\*)$")  # "*", "*:*", "iam:*"
 OWN_KEYS = ("arn", "account_id", "owner_id", "policy_arn", "role_arn", "execution_role_arn")
 
 

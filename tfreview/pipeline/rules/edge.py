@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import (
     EVERY_ACTION,
@@ -48,19 +49,19 @@ TLS = declare("tls-removed", Severity.HIGH,
 SIGNING = declare("mail-signing-removed", Severity.HIGH,
                   "A domain's DKIM keys are deleted while its mail identity stays and no new key is published.")
 
-SPF = re.compile(r"\bv=spf1\b", re.IGNORECASE)
-SPF_ALL = re.compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
+SPF = lazy_compile(r"\bv=spf1\b", re.IGNORECASE)
+SPF_ALL = lazy_compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
 # Strength of the SPF `all` qualifier; no `all` at all is as weak as `?all` (neutral).
 SPF_STRENGTH = {"-": 3, "~": 2, "?": 1, "+": 0, "": 0}
-DMARC = re.compile(r"\bv=dmarc1\b", re.IGNORECASE)
-DMARC_POLICY = re.compile(r"(?:^|[;\s])p\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
+DMARC = lazy_compile(r"\bv=dmarc1\b", re.IGNORECASE)
+DMARC_POLICY = lazy_compile(r"(?:^|[;\s])p\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
 DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
 MAX_DEPTH = 8
 
 SKIP_ACTIONS = {"skip", "bypass", "allow_all", "disable", "disabled", "off", "exempt", "exclude"}
 ALWAYS = {"true", "(true)", "*", "1 == 1", "1==1", "any", "all"}
-EXPRESSION_KEYS = re.compile(r"expression|match|condition|filter|when|predicate")
-FILTER_TYPES = re.compile(r"waf|ruleset|firewall|security_policy|web_acl|rule_group|armor")
+EXPRESSION_KEYS = lazy_compile(r"expression|match|condition|filter|when|predicate")
+FILTER_TYPES = lazy_compile(r"waf|ruleset|firewall|security_policy|web_acl|rule_group|armor")
 
 SINGLE_RULE_TYPES = {"aws_security_group_rule", "aws_vpc_security_group_ingress_rule"}
 PEER_KEYS = ("prefix_list_id", "prefix_list_ids", "referenced_security_group_id", "source_security_group_id",
@@ -156,7 +157,7 @@ def _ingress_widened(change: Change) -> Iterator[Finding]:
                       "to the whole internet (anyone may reach what only that source could)")
 
 
-TLS_KEY = re.compile(r"(?:\w+_)?tls")
+TLS_KEY = lazy_compile(r"(?:\w+_)?tls")
 
 
 def _tls_blocks(values: dict[str, Any], path: str = "", depth: int = 0) -> set[str]:
@@ -181,7 +182,7 @@ def _tls_removed(change: Change) -> Iterator[Finding]:
         yield finding(TLS, change.address, f"{change.address}: its {path} block is removed — served without TLS")
 
 
-DKIM_NAME = re.compile(r"(?:^|\.)_domainkey(?:\.(.+))?$")
+DKIM_NAME = lazy_compile(r"(?:^|\.)_domainkey(?:\.(.+))?$")
 
 
 def _dkim_domain(values: dict[str, Any]) -> str | None:
@@ -224,9 +225,9 @@ def _signing_removed(ri: ReviewInput) -> Iterator[Finding]:
 DANGLING = declare("dns-dangling", Severity.HIGH,
                    "A DNS record stays pointed at a hosted name (a pages site, an app, a bucket website, a CDN) "
                    "whose owner the plan deletes or unconfigures: anyone who claims that name serves the domain.")
-RECORD_TYPES = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
+RECORD_TYPES = lazy_compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
 TARGET_KEYS = ("records", "record", "value", "values", "content", "target", "data", "rrdatas", "cname", "alias")
-HOSTNAME = re.compile(r"^(?=.*[a-z])[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
+HOSTNAME = lazy_compile(r"^(?=.*[a-z])[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
 
 
 def _record_names(values: dict[str, Any]) -> tuple[str, list[str]]:

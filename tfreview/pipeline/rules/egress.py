@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions
@@ -73,22 +74,22 @@ BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "back
                   "forwarder", "output", "outputs", "dump"})
 # Objects that only notify or filter: a notification destination carries alerts, a destination filter drops data.
 FORWARDER_NOT = frozenset({"notification", "notifications", "alert", "alerts", "filter", "filters", "contact"})
-CARRIED = re.compile(r"topic|queue|stream|log_group|bucket|table|subscription")
+CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 PLAIN = frozenset({"http", "ws", "ftp", "tcp", "syslog"})
-URL = re.compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
-HOST = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
-EMAIL = re.compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
-HOSTS_IN_TEXT = re.compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
-NAME = re.compile(r"[a-z0-9._\-\[\]]*")
-FORWARD_CALL = re.compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
+URL = lazy_compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
+HOST = lazy_compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+EMAIL = lazy_compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
+HOSTS_IN_TEXT = lazy_compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+NAME = lazy_compile(r"[a-z0-9._\-\[\]]*")
+FORWARD_CALL = lazy_compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
 # A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
-CATCH_ALL = re.compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
-ANY_PREFIX = re.compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
+CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
+ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
             b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output")
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = lazy_compile(r"[a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_DEPTH = 12
 
 

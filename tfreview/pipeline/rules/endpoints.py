@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
@@ -42,15 +43,15 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.vocabulary import AUTH
 from tfreview.pipeline.rules.vocabulary import PUBLIC as EXPOSED
 
-INVOKE_ONLY = re.compile(r"(?:^|[/.:_\- ])invoker\Z", re.IGNORECASE)  # roles/run.invoker, cloudfunctions.invoker…
-INVOKE_ACTION = re.compile(r"^[\w-]+:Invoke\w*\Z")  # lambda:InvokeFunction, lambda:InvokeFunctionUrl
+INVOKE_ONLY = lazy_compile(r"(?:^|[/.:_\- ])invoker\Z", re.IGNORECASE)  # roles/run.invoker, cloudfunctions.invoker…
+INVOKE_ACTION = lazy_compile(r"^[\w-]+:Invoke\w*\Z")  # lambda:InvokeFunction, lambda:InvokeFunctionUrl
 PUBLIC_WORDS = frozenset({"public", "web", "www", "site", "website", "frontend", "landing", "homepage"})
 PRIVATE_WORDS = frozenset({"internal", "admin", "private", "backoffice", "intranet", "console", "management",
                            "ops", "restricted"})
 # The invoke check of a service switched off by a negated switch (`invoker_iam_disabled`): anyone may invoke it.
-INVOKER_OFF = re.compile(r"\binvoker\w*_disabled\b")
+INVOKER_OFF = lazy_compile(r"\binvoker\w*_disabled\b")
 TARGET_KEYS = ("service", "name", "function", "cloud_function", "app", "endpoint", "function_name")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 
 
 @grader

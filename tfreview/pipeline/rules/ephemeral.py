@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
@@ -25,17 +26,17 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.units import duration, unit_of, words
 
 # Stores of messages in flight (queues, topics, streams of any provider).
-MESSAGE_STORES = re.compile(r"(?:^|_)(?:queue|topic|stream|eventhub|hub|channel|subscription)s?(?:_|$)")
+MESSAGE_STORES = lazy_compile(r"(?:^|_)(?:queue|topic|stream|eventhub|hub|channel|subscription)s?(?:_|$)")
 # Settings that say how long a message is kept (`retention_hours`, `message_retention_seconds`, `message_ttl`).
-KEEPS = re.compile(r"retention|ttl|time_to_live|expir")
+KEEPS = lazy_compile(r"retention|ttl|time_to_live|expir")
 BRIEF = 86400.0  # a day: a store that keeps messages no longer holds only that window
-PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
+PROTECTED = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
 # Settings by which an object names the container it lives in (`resource_group_name`, `namespace`, `project`).
-PLACED_IN = re.compile(r"(?:^|_)(?:resource_group|group|namespace|project|folder|compartment|workspace|space)"
-                       r"(?:_name|_id)?$")
+PLACED_IN = lazy_compile(r"(?:^|_)(?:resource_group|group|namespace|project|folder|compartment|workspace|space)"
+                         r"(?:_name|_id)?$")
 CONTAINER_NAMES = ("id", "name", "project_id")
 # The innermost module step of an address: its call name and, when it has one, its for_each key.
-_LAST_STEP = re.compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?$')
+_LAST_STEP = lazy_compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?$')
 
 
 def _before(change: Change) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, grader, on_change
 from tfreview.pipeline.rules.common import mentions, show, sides
@@ -50,12 +51,12 @@ DAY = 86400.0
 SHARP_RATIO = 10
 # What keeps copies to restore from: a type, a manifest's kind or API group, or a sibling setting naming it. (Not
 # `vault` alone: a secrets vault's lease TTLs keep no copies.)
-KEEPERS = re.compile(r"backup|snapshot|recovery|restore|archive", re.IGNORECASE)
+KEEPERS = lazy_compile(r"backup|snapshot|recovery|restore|archive", re.IGNORECASE)
 # How long a credential or session lives: shorter is stricter, nothing to restore from.
-LIVING = re.compile(r"lease|token|session|credential|password|cache|cookie", re.IGNORECASE)
+LIVING = lazy_compile(r"lease|token|session|credential|password|cache|cookie", re.IGNORECASE)
 # Words of a setting that say how long copies are kept (not when a job runs: `reference_hour_of_day`).
-KEEPS_COPIES = re.compile(r"(?:^|_|\.)(?:ttl|retention|retain|retained|keep|expire|expiry|expiration|window|lock)"
-                          r"(?:_|$|\.)", re.IGNORECASE)
+KEEPS_COPIES = lazy_compile(r"(?:^|_|\.)(?:ttl|retention|retain|retained|keep|expire|expiry|expiration|window|lock)"
+                            r"(?:_|$|\.)", re.IGNORECASE)
 WEEK = 604800.0
 SLASHED = 4  # kept a quarter or less of what it was
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.code import MAX_CALL, texts
@@ -20,15 +21,16 @@ from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.egress import ALERTING, PLATFORMS
 
 RULE = "code-sends-user-data"
-SEND_CALL = re.compile(r"\b(?:fetch|axios(?:\s*\.\s*(?:post|put|patch|request))?|(?:requests|httpx|session|client"
-                       r"|http|https|got|superagent|needle|request)\s*\.\s*(?:post|put|patch|request)|urlopen"
-                       r"|\$\.(?:post|ajax)|curl)\s*\(", re.IGNORECASE)
-URL = re.compile(r"https?://((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
-HOSTS = re.compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+SEND_CALL = lazy_compile(r"\b(?:fetch|axios(?:\s*\.\s*(?:post|put|patch|request))?|(?:requests|httpx|session|client"
+                         r"|http|https|got|superagent|needle|request)\s*\.\s*(?:post|put|patch|request)|urlopen"
+                         r"|\$\.(?:post|ajax)|curl)\s*\(", re.IGNORECASE)
+URL = lazy_compile(r"https?://((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
+HOSTS = lazy_compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
 # What a payload must name to carry people's data or secrets (not an id or a count).
-PERSONAL = re.compile(r"\b(?:event|context|ctx|req|request)\s*\.\s*(?:user|secrets|request\s*\.\s*ip|body|headers)\b"
-                      r"|\buser(?:_?metadata|_?profile|\.email|\.name|\.phone\w*)?\b(?!_?id\b|\s*\.\s*(?:id|user_id)\b)"
-                      r"|\bprofile\b|\bemail\b|\bphone\w*|\bsecrets?\b|\bpassword\b|\btokens?\b|\bip\b", re.IGNORECASE)
+PERSONAL = lazy_compile(r"\b(?:event|context|ctx|req|request)\s*\.\s*(?:user|secrets|request\s*\.\s*ip|body|headers)\b"
+                        r"|\buser(?:_?metadata|_?profile|\.email|\.name|\.phone\w*)?\b(?!_?id\b|\s*\.\s*(?:id|user_id)\b)"
+                        r"|\bprofile\b|\bemail\b|\bphone\w*|\bsecrets?\b|\bpassword\b|\btokens?\b|\bip\b",
+                        re.IGNORECASE)
 PRECHECK = (b"fetch", b"axios", b"post", b"request", b"urlopen", b"curl", b"ajax")
 
 

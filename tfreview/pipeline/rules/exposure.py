@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 import tfreview.pipeline.rules.network as network
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.configuration import Configuration
 from tfreview.pipeline.diff import UNKNOWN
@@ -51,30 +52,30 @@ AWAY = {"egress", "outbound", "destination", "dest", "dst", "route", "routes", "
 AWAY_TYPES = {"route", "routes", "router", "nat", "vpn", "peering", "egress", "outbound", "subnet", "subnetwork",
               "prefix", "deny", "denylist", "blocklist", "waf", "wafv2", "armor"}
 # Filters in front of a service (WAF, Cloud Armor): an "allow *" default rule there opens nothing by itself.
-FILTER_TYPES = re.compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
-                          r"|firewall_(?:network|application|nat)_rule")
+FILTER_TYPES = lazy_compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
+                            r"|firewall_(?:network|application|nat)_rule")
 # A ruleset whose type says it admits traffic in is an ingress allow-list, not a filter in front of a service.
 INBOUND_TYPES = {"inbound", "ingress"}
 # CIDR lists that guard a managed API endpoint (EKS, GKE, AKS): a provider default on create, news on update.
-API_ENDPOINT = re.compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
+API_ENDPOINT = lazy_compile(r"public_access_cidrs|master_authorized_networks|authorized_ip_ranges")
 # Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
 # default says deny (`default_action = "deny"`): then it is the filter, and an allow from anywhere opens a door.
-NETWORK_ACL = re.compile(r"network_acl")
-DEFAULT_KEYS = re.compile(r"^(?:default_(?:action|policy)|(?:inbound|ingress)_(?:default_)?(?:policy|action))$")
+NETWORK_ACL = lazy_compile(r"network_acl")
+DEFAULT_KEYS = lazy_compile(r"^(?:default_(?:action|policy)|(?:inbound|ingress)_(?:default_)?(?:policy|action))$")
 DENY_WORDS = {"deny", "drop", "reject", "block", "denied"}
 NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
                  "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
                  "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
                  "clients", "rule", "rules"}
-SOURCE_KEY = re.compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
-                        r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
-PORT_KEYS = re.compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
-                       r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
-                       r"|^(?:min|max|start|end)_port$")
-MASK_KEYS = re.compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
+SOURCE_KEY = lazy_compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
+                          r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
+PORT_KEYS = lazy_compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
+                         r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
+                         r"|^(?:min|max|start|end)_port$")
+MASK_KEYS = lazy_compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
 # keys that hold a prefix length when their value is a bare number (Fastly ACL entries: `ip` + `subnet = "0"`)
 SPLIT_PREFIX_KEYS = {"subnet", "prefix", "cidr"}
-SOURCE_PORT = re.compile(r"^(?:source|src)_ports?")
+SOURCE_PORT = lazy_compile(r"^(?:source|src)_ports?")
 DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
 ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
 NO_PORT_PROTOCOLS = {"icmp", "icmpv6", "1", "58", "ipv6-icmp"}
@@ -87,9 +88,9 @@ IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
 # In a block that says it is inbound, the peer is where traffic comes from (`peer_cidr`, `peer_ip`), not a route.
 INBOUND_PEER = {"peer"}
 # Free text (names, descriptions, titles, alert messages, queries) describes; it never opens anything.
-FREE_TEXT = re.compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
+FREE_TEXT = lazy_compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
 ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 
 OPEN = network.INGRESS
 
@@ -150,9 +151,9 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
 
 
 # A rule written as one line of fields (`ACCEPT#0.0.0.0/0#3306#TCP`): action, source, ports, protocol.
-RULE_TEXT = re.compile(r"[#|]")
+RULE_TEXT = lazy_compile(r"[#|]")
 ALLOW_TOKENS = {"accept", "allow", "permit", "pass"}
-PORT_TOKEN = re.compile(r"^(?:\d+(?:[-:,]\d+)*|all|any)$", re.IGNORECASE)
+PORT_TOKEN = lazy_compile(r"^(?:\d+(?:[-:,]\d+)*|all|any)$", re.IGNORECASE)
 
 
 def _rule_texts(value: Any) -> Iterator[dict[str, Any]]:
@@ -256,8 +257,8 @@ def _ports(node: dict[str, Any], depth: int = 0) -> list[tuple[int, int] | str]:
     return found
 
 
-BOUND_KEYS = re.compile(r"(?:^|_)port_(?:min|max|from|to|start|end)$|^(?:min|max|start|end)_port$"
-                        r"|port_range_(?:min|max)$")
+BOUND_KEYS = lazy_compile(r"(?:^|_)port_(?:min|max|from|to|start|end)$|^(?:min|max|start|end)_port$"
+                          r"|port_range_(?:min|max)$")
 LOW_WORDS = ("min", "from", "start")
 
 
@@ -301,8 +302,8 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = re.compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
-                         rb'|\b0/0\b')
+MAYBE_WORLD = lazy_compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
+                           rb'|\b0/0\b')
 
 # Words one of which every MAYBE_WORLD match holds: the dispatcher's first check (wordgate.py).
 MAYBE_WORLD_WORDS = (b"0.0.0.0", b"255.255.255.255", b"::", b"/0", b"/1", b"/2", b'"*', b'"any', b'"all',

@@ -8,21 +8,23 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding
 from tfreview.pipeline.rules.judge import TRUST
 
 # Attributes that say which external identities may sign in; `bound_*` is Vault's spelling, the rest any provider's.
-BOUND = re.compile(r"^bound_(?!claims_type$)\w+$")
-SUBJECT = re.compile(r"^(?:sub|subjects?|subject_\w+|allowed_subjects?|attribute_condition|claims_matching_expression"
-                     r"|allowed_audiences?|audiences?|repository|repositories|workflow_ref)$")
+BOUND = lazy_compile(r"^bound_(?!claims_type$)\w+$")
+SUBJECT = lazy_compile(r"^(?:sub|subjects?|subject_\w+|allowed_subjects?|attribute_condition|claims_matching_expression"
+                       r"|allowed_audiences?|audiences?|repository|repositories|workflow_ref)$")
 # Resource types whose subject-like attributes are a federated binding (not an e-mail or certificate subject).
-FEDERATED_TYPE = re.compile(r"jwt|oidc|federat|workload_identity|identity_pool|auth_backend|trust|saml|"
-                            r"openid|identity_provider|service_account_binding")
-GRANT_KEY = re.compile(r"polic|role|scope|permission|group")
-NOT_GRANT = re.compile(r"(?:name|type|_id|claim|ttl|backend)$")  # role_name, role_type: what it is, not what it grants
+FEDERATED_TYPE = lazy_compile(r"jwt|oidc|federat|workload_identity|identity_pool|auth_backend|trust|saml|"
+                              r"openid|identity_provider|service_account_binding")
+GRANT_KEY = lazy_compile(r"polic|role|scope|permission|group")
+# role_name, role_type: what it is, not what it grants
+NOT_GRANT = lazy_compile(r"(?:name|type|_id|claim|ttl|backend)$")
 MAX_SHOWN = 3
-ADMIN = re.compile(r"(?:^|[^a-z])(?:admin|admins|administrator|root|owner|superuser|sudo)(?:[^a-z]|$)", re.IGNORECASE)
+ADMIN = lazy_compile(r"(?:^|[^a-z])(?:admin|admins|administrator|root|owner|superuser|sudo)(?:[^a-z]|$)", re.IGNORECASE)
 
 
 def changed(change: Change) -> Iterator[Finding]:
@@ -150,9 +152,9 @@ def _open(value: str) -> bool:
 
 
 # A claim tested by prefix (CEL `startsWith`), and a claim pinned exactly (`==`): owner claims name who owns the repo.
-PREFIX_TEST = re.compile(r"assertion\.([\w.]+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)")
-PINNED = re.compile(r"assertion\.([\w.]+)\s*==")
-OWNER_CLAIM = re.compile(r"repository\w*|\w*owner\w*|sub|namespace\w*|project\w*|organization\w*|workspace\w*")
+PREFIX_TEST = lazy_compile(r"assertion\.([\w.]+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)")
+PINNED = lazy_compile(r"assertion\.([\w.]+)\s*==")
+OWNER_CLAIM = lazy_compile(r"repository\w*|\w*owner\w*|sub|namespace\w*|project\w*|organization\w*|workspace\w*")
 
 
 def _open_prefix(value: str) -> bool:
@@ -163,7 +165,7 @@ def _open_prefix(value: str) -> bool:
 
 
 # A condition that only tests claims for being set (`assertion.repository_owner != ''`): every token passes it.
-VACUOUS = re.compile(r"^\s*[\w.\[\]'\"]+\s*!=\s*(?:''|\"\"|null)\s*$")
+VACUOUS = lazy_compile(r"^\s*[\w.\[\]'\"]+\s*!=\s*(?:''|\"\"|null)\s*$")
 
 
 def _vacuous(value: str) -> bool:

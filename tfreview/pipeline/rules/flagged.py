@@ -8,17 +8,17 @@ flag that skips something else (`skip_onboarding_tour`), or a security flag turn
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.disposable import NON_PRODUCTION_ENVS, non_production
 
 AUTH = "auth-weakened"
-_SPLIT = re.compile(r"[^a-z0-9]+|(?<=[a-z])(?=[0-9])")
+_SPLIT = lazy_compile(r"[^a-z0-9]+|(?<=[a-z])(?=[0-9])")
 NAME_KEYS = ("key", "name", "flag_key", "feature_key", "flag", "feature")
 SKIPPING = {"skip", "skips", "bypass", "bypasses", "disable", "disables", "no", "without", "ignore", "ignores",
             "off", "unverified", "noauth", "insecure"}
@@ -26,7 +26,7 @@ CHECKS = {"mfa", "2fa", "otp", "totp", "auth", "authn", "authz", "authentication
           "signature", "signatures", "verification", "verify", "tls", "ssl", "login", "password", "sso", "permission",
           "permissions", "acl", "rbac", "ratelimit", "fraud", "kyc", "security", "sanitization", "sanitize", "waf",
           "xss", "2sv", "webauthn"}
-ROLLOUT = re.compile(r"(?:^|_)(?:rollout|percentage|percent|traffic)(?:_|$)")
+ROLLOUT = lazy_compile(r"(?:^|_)(?:rollout|percentage|percent|traffic)(?:_|$)")
 ENABLED_KEYS = ("enabled", "on", "active", "is_enabled", "state", "status")
 
 
@@ -53,7 +53,7 @@ def _live(values: dict[str, Any]) -> bool:
     return all(v > 0 for v in share)
 
 
-@on_change(words=tuple(w.encode() for w in sorted(CHECKS)), type_pattern=re.compile(r"flag|feature|toggle"))
+@on_change(words=tuple(w.encode() for w in sorted(CHECKS)), type_pattern=lazy_compile(r"flag|feature|toggle"))
 def _security_skip_live(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     name = _skips_a_check(after, change.address)

@@ -4,25 +4,25 @@ accounts come from `peering.own_scopes`; values already there before the change 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.peering import own_scopes
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
-DIRECTED = re.compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
-                      r"accounts|account_ids"
-                      r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
+DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
+                        r"accounts|account_ids"
+                        r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
-GRANTEE = re.compile(r"principals?|grantees?|account")
+GRANTEE = lazy_compile(r"principals?|grantees?|account")
 # Types whose bare `account` is the one granted to (an endpoint authorization, a share, a permission).
-GRANTING = re.compile(r"authoriz|share|grant|permission")
-ACCOUNT = re.compile(r"^\d{12}$")
-ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
-LOCATOR = re.compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
-OPAQUE = re.compile(r"^[\w.:-]{3,}$")
+GRANTING = lazy_compile(r"authoriz|share|grant|permission")
+ACCOUNT = lazy_compile(r"^\d{12}$")
+ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
+LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
+OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
 # A value that takes everything (a topic pattern `.*`, a table `*`): the whole data set goes.
 EVERYTHING = frozenset({"*", ".*", "^.*$", "%", "all", "ALL"})
 

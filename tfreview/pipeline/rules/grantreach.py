@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import canonical_name
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, grader, managed
 from tfreview.pipeline.rules.common import as_dict, as_list, dig
@@ -23,7 +24,7 @@ from tfreview.pipeline.rules.judge import PUBLIC
 # Kubernetes resources whose write is power over the cluster (the Kubernetes "RBAC good practices" escalation
 # list): secrets and tokens, anything that runs a pod (and so mounts any service account of its namespace), RBAC
 # objects, admission webhooks, nodes, volumes, certificates, namespaces, policies.
-K8S_POWERFUL = re.compile(
+K8S_POWERFUL = lazy_compile(
     r"secrets|pods(?:/\w+)?|deployments|daemonsets|statefulsets|replicasets|replicationcontrollers|jobs|cronjobs"
     r"|serviceaccounts(?:/token)?|(?:cluster)?roles|(?:cluster)?rolebindings|\w*webhookconfigurations"
     r"|customresourcedefinitions|nodes(?:/\w+)?|persistentvolumes|persistentvolumeclaims|certificatesigningrequests"
@@ -31,26 +32,26 @@ K8S_POWERFUL = re.compile(
     r"|\w*accessreviews|.*\*.*")
 # API groups Kubernetes itself serves: their resources mean what the list above says. A custom group's resource
 # (a GitOps application, an operator's CR) can run anything, so it is not judged harmless.
-K8S_BUILTIN_GROUP = re.compile(r"|apps|batch|autoscaling|policy|[\w.-]*\.k8s\.io")
+K8S_BUILTIN_GROUP = lazy_compile(r"|apps|batch|autoscaling|policy|[\w.-]*\.k8s\.io")
 # Namespaces where the control plane's own service accounts (and their tokens) live: admin there is cluster admin.
 CONTROL_NAMESPACES = frozenset({"kube-system"})
 # Kubernetes resources that only ever answer about the caller itself (the built-in system:basic-user role).
-SELF_ONLY = re.compile(r"self\w*reviews")
+SELF_ONLY = lazy_compile(r"self\w*reviews")
 # Azure resource providers that manage no customer resources (support tickets): a wildcard on them reaches none.
 AZURE_INERT = frozenset({"microsoft.support"})
 AZURE_AUTHZ_WRITES = ("microsoft.authorization/*", "microsoft.authorization/*/write",
                       "microsoft.authorization/roleassignments/write", "microsoft.authorization/roleassignments/*")
 # ABAC on role assignments: the roles a delegated RBAC administrator may hand out (`…:RoleDefinitionId] … GuidEquals
 # {ids}`). Only the fixed-list form narrows; a NotEquals form names what is excluded, not what is allowed.
-ROLE_CONDITION = re.compile(r"roleAssignments:RoleDefinitionId\]\s*(?:ForAnyOfAnyValues:|ForAnyOfAllValues:)?"
-                            r"GuidEquals\s*\{([^}]*)\}", re.IGNORECASE)
+ROLE_CONDITION = lazy_compile(r"roleAssignments:RoleDefinitionId\]\s*(?:ForAnyOfAnyValues:|ForAnyOfAllValues:)?"
+                              r"GuidEquals\s*\{([^}]*)\}", re.IGNORECASE)
 IMPERSONATION_ROLES = frozenset(canonical_name(r) for r in (
     "roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
     "roles/iam.serviceAccountOpenIdTokenCreator"))
 _GOOGLE_ADMIN = frozenset(canonical_name(r) for r in GOOGLE_ADMIN)
-WHOLE_POOL = re.compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/\*$")
+WHOLE_POOL = lazy_compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/\*$")
 # A Google IAM condition that pins the resource by name (`resource.name.startsWith("projects/_/buckets/b/")`).
-RESOURCE_NAME = re.compile(r"resource\.name\s*(?:==\s*|\.startsWith\(\s*)[\"']([^\"']+)[\"']")
+RESOURCE_NAME = lazy_compile(r"resource\.name\s*(?:==\s*|\.startsWith\(\s*)[\"']([^\"']+)[\"']")
 
 
 def k8s_wildcard_level(block: dict[str, Any], cluster: bool) -> Severity:

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import canonical_name
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
@@ -169,10 +170,10 @@ def public_member(member: str) -> bool:
 
 # Attributes that name who a grant of any provider reaches, and words that mean everyone in them.
 # (Not `bound_subject` and other claim matches of a federated trust: those are judged as trusts.)
-MEMBER_KEYS = re.compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_principal|assignees?)|principal_ids?"
-                         r"|identities|identity|subjects?|special_groups?|\w+_by_email")
+MEMBER_KEYS = lazy_compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_principal|assignees?)|principal_ids?"
+                           r"|identities|identity|subjects?|special_groups?|\w+_by_email")
 # Blocks that list who gets access (a BigQuery dataset's `access`, ACL grants): their members are read too.
-ACCESS_BLOCKS = re.compile(r"(?:\w+_)?(?:access|grants?|acls?|access_control|bindings?|permissions?)")
+ACCESS_BLOCKS = lazy_compile(r"(?:\w+_)?(?:access|grants?|acls?|access_control|bindings?|permissions?)")
 EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
             "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
 # Built-in groups every signed-in user of a workspace, account or domain is in (Databricks `users` and
@@ -180,7 +181,7 @@ EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:una
 WHOLE_POPULATION = {"users", "account users", "all users", "workspace users", "domain users", "authenticated users",
                     "all account users"}
 # A principal "*" narrowed by a condition (source ARN, account, organisation) is not everyone.
-CONDITION_KEYS = re.compile(r"source_\w+|condition\w*|\w*org\w*_id|\w*organization\w*")
+CONDITION_KEYS = lazy_compile(r"source_\w+|condition\w*|\w*org\w*_id|\w*organization\w*")
 
 
 def named_members(values: dict[str, Any]) -> set[str]:
@@ -211,7 +212,7 @@ def everyone_member(member: str) -> bool:
 
 # The effect of an entry that may allow or deny (`acl_permission_type = "Deny"`, `effect`, `action`): a deny entry
 # for everyone takes access away from everyone, it grants none.
-EFFECT_KEYS = re.compile(r"(?:\w+_)?(?:permission_type|effect|action|decision)|access|access_type")
+EFFECT_KEYS = lazy_compile(r"(?:\w+_)?(?:permission_type|effect|action|decision)|access|access_type")
 DENY_EFFECTS = {"deny", "denied", "block", "reject", "drop"}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, show, sides, string_leaves
@@ -40,7 +41,7 @@ PRIVATE_DNS = declare("private-dns-public", Severity.HIGH,
 # --- policy effects -----------------------------------------------------------------------------------------------
 EFFECTS = {"deny": 3, "denyaction": 3, "block": 3, "audit": 2, "auditifnotexists": 2, "deployifnotexists": 2,
            "modify": 2, "append": 2, "manual": 2, "warn": 2, "disabled": 1}
-EFFECT_KEY = re.compile(r"(?:^|\.)\w*effect(?:\.(?:value|default_?value))?$", re.IGNORECASE)
+EFFECT_KEY = lazy_compile(r"(?:^|\.)\w*effect(?:\.(?:value|default_?value))?$", re.IGNORECASE)
 SKIPPED = ("tags", "tags_all", "labels", "metadata")
 
 
@@ -72,11 +73,11 @@ def _effects(change: Change) -> Iterator[Finding]:
 
 
 # --- org-policy constraints opened to everything ------------------------------------------------------------------
-POLICY_TYPES = re.compile(r"polic|constraint|guardrail")
-ALLOW_ALL = re.compile(r"(?:^|\.)allow_?all$|(?:^|\.)allow(?:ed)?(?:_values)?\.all$", re.IGNORECASE)
+POLICY_TYPES = lazy_compile(r"polic|constraint|guardrail")
+ALLOW_ALL = lazy_compile(r"(?:^|\.)allow_?all$|(?:^|\.)allow(?:ed)?(?:_values)?\.all$", re.IGNORECASE)
 TRUE = {"true", "yes", "1"}
-DENY_ALL = re.compile(r"(?:^|\.)deny_?all$|(?:^|\.)deny(?:_values)?\.all$", re.IGNORECASE)
-DENIES = re.compile(r"(?:^|\.)(?:deny_?all|deny\.all|enforced?)$", re.IGNORECASE)
+DENY_ALL = lazy_compile(r"(?:^|\.)deny_?all$|(?:^|\.)deny(?:_values)?\.all$", re.IGNORECASE)
+DENIES = lazy_compile(r"(?:^|\.)(?:deny_?all|deny\.all|enforced?)$", re.IGNORECASE)
 
 
 def _true(value: Any) -> bool:
@@ -106,9 +107,9 @@ def _opened(change: Change) -> Iterator[Finding]:
 
 
 # --- perimeters whose enforced configuration is emptied -----------------------------------------------------------
-PERIMETER = re.compile(r"perimeter|fence")
-ENFORCED_BLOCK = re.compile(r"^(?:status|enforced\w*)$")
-GUARDED_LISTS = re.compile(r"resources|restricted_services|projects|members")
+PERIMETER = lazy_compile(r"perimeter|fence")
+ENFORCED_BLOCK = lazy_compile(r"^(?:status|enforced\w*)$")
+GUARDED_LISTS = lazy_compile(r"resources|restricted_services|projects|members")
 
 
 def _guarded(block: Any) -> dict[str, int]:
@@ -132,9 +133,9 @@ def _perimeter(change: Change) -> Iterator[Finding]:
 
 
 # --- exemptions -----------------------------------------------------------------------------------------------------
-EXEMPTION = re.compile(r"exemption|waiver|exception")
-NARROW_SCOPE = re.compile(r"/resourcegroups/|resource_group|(?:^|_)resource_polic")
-EXPIRY = re.compile(r"expir\w*|\w*end_(?:date|time)\w*|valid_until|not_after")
+EXEMPTION = lazy_compile(r"exemption|waiver|exception")
+NARROW_SCOPE = lazy_compile(r"/resourcegroups/|resource_group|(?:^|_)resource_polic")
+EXPIRY = lazy_compile(r"expir\w*|\w*end_(?:date|time)\w*|valid_until|not_after")
 FAR = timedelta(days=366)
 
 
@@ -183,9 +184,9 @@ def relaxation_removed(change: Change) -> str | None:
 
 
 # --- standing admin -------------------------------------------------------------------------------------------------
-ACTIVE = re.compile(r"(?:^|_)(?:active|permanent|standing)(?:_|$)")
-ADMIN_ROLE = re.compile(r"owner|admin|administrator|root|superuser", re.IGNORECASE)
-END_KEY = re.compile(r"(?:^|_)end(?:_|$)|duration|expir|until")
+ACTIVE = lazy_compile(r"(?:^|_)(?:active|permanent|standing)(?:_|$)")
+ADMIN_ROLE = lazy_compile(r"owner|admin|administrator|root|superuser", re.IGNORECASE)
+END_KEY = lazy_compile(r"(?:^|_)end(?:_|$)|duration|expir|until")
 NO_END = {"noexpiration", "no_expiration", "permanent", "never", "none"}
 
 
@@ -216,9 +217,9 @@ def _standing(change: Change) -> Iterator[Finding]:
 
 
 # --- break-glass accounts -------------------------------------------------------------------------------------------
-EMERGENCY = re.compile(r"break[-_ ]?glass|emergency[-_ ]?(?:access|admin|account)", re.IGNORECASE)
+EMERGENCY = lazy_compile(r"break[-_ ]?glass|emergency[-_ ]?(?:access|admin|account)", re.IGNORECASE)
 # Types that are a sign-in identity (a user, an account, a principal), not an alert or a policy about one.
-IDENTITY = re.compile(r"user|account|principal|identity|member|login|admin|operator|person")
+IDENTITY = lazy_compile(r"user|account|principal|identity|member|login|admin|operator|person")
 
 
 @on_change(actions=(Action.DELETE,))
@@ -234,7 +235,7 @@ def _break_glass(change: Change) -> Iterator[Finding]:
 
 # --- access bypass for everyone -------------------------------------------------------------------------------------
 BYPASS_WORDS = {"bypass", "non_identity", "skip"}
-DECISION = re.compile(r"decision|action|mode")
+DECISION = lazy_compile(r"decision|action|mode")
 WORLD = {"everyone", "0.0.0.0/0", "::/0", "*", "all"}
 
 
@@ -259,7 +260,7 @@ def _bypass(change: Change) -> Iterator[Finding]:
 
 
 # --- private DNS names pointing out -------------------------------------------------------------------------------
-PRIVATE_ZONE = re.compile(r"private_dns|private_zone|privatelink")
+PRIVATE_ZONE = lazy_compile(r"private_dns|private_zone|privatelink")
 
 
 def _public(text: Any) -> bool:

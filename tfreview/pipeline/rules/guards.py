@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.authn import READ_METHODS, methods, without_auth
@@ -22,11 +23,11 @@ from tfreview.pipeline.rules.values import number, pairs, plain
 from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
 
 # --- sign-in and session lifetimes ---------------------------------------------------------------------
-LIFETIME = re.compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
-                      r"|\w*_lifetime\w*|max_ttl|\w*session_max_age)")
-NOT_LIFETIME = re.compile(r"count|size|units?$|limit$|_enabled$")
-_ISO = re.compile(r"p(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?")
-_GO = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+LIFETIME = lazy_compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
+                        r"|\w*_lifetime\w*|max_ttl|\w*session_max_age)")
+NOT_LIFETIME = lazy_compile(r"count|size|units?$|limit$|_enabled$")
+_ISO = lazy_compile(r"p(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?")
+_GO = lazy_compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _UNITS = {"seconds": 1, "secs": 1, "sec": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600,
           "days": 86400, "weeks": 604800}
 DAY = 86400
@@ -63,13 +64,13 @@ def _lifetimes(change: Change) -> Iterator[Finding]:
 
 
 # --- security logs excluded ---------------------------------------------------------------------------
-LOG_TYPES = re.compile(r"(?:^|_)(?:log|logs|logging|sink|index|pipeline|exclusion|exclusions|router|filter|archive)"
-                       r"(?:_|$)|^(?:datadog|newrelic|sumologic|splunk|logzio|grafana|elasticstack)_")
-EXCLUDING = re.compile(r"exclu|drop|discard|suppress|ignore|filter_out|deny")
-SECURITY_SOURCE = re.compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?flow|flow[ ._-]?logs?|okta"
-                             r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
-                             r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion", re.IGNORECASE)
-RATE = re.compile(r"sample|rate|percent")
+LOG_TYPES = lazy_compile(r"(?:^|_)(?:log|logs|logging|sink|index|pipeline|exclusion|exclusions|router|filter|archive)"
+                         r"(?:_|$)|^(?:datadog|newrelic|sumologic|splunk|logzio|grafana|elasticstack)_")
+EXCLUDING = lazy_compile(r"exclu|drop|discard|suppress|ignore|filter_out|deny")
+SECURITY_SOURCE = lazy_compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?flow|flow[ ._-]?logs?|okta"
+                               r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
+                               r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion", re.IGNORECASE)
+RATE = lazy_compile(r"sample|rate|percent")
 
 
 def _texts(node: Any) -> Iterator[str]:
@@ -115,9 +116,9 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
 
 
 # --- secret-bearing variables --------------------------------------------------------------------------
-SECRET_HOLDERS = re.compile(r"variable|secret|(?:^|_)env|parameter|credential|config_var|setting")
-SECRET_NAME = re.compile(r"password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential"
-                         r"|signing[_-]?key|client[_-]?key", re.IGNORECASE)
+SECRET_HOLDERS = lazy_compile(r"variable|secret|(?:^|_)env|parameter|credential|config_var|setting")
+SECRET_NAME = lazy_compile(r"password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential"
+                           r"|signing[_-]?key|client[_-]?key", re.IGNORECASE)
 GUARD_FLAGS = ("masked", "protected", "sensitive", "hidden", "encrypted", "is_secret", "secure", "is_sensitive")
 NAME_KEYS = ("key", "name", "variable_name", "variable", "env_key")
 
@@ -138,7 +139,7 @@ def _secret_unguarded(change: Change) -> Iterator[Finding]:
                       "(its value can now show in logs or to more people)")
 
 
-SEALED_FIELD = re.compile(r"^(?:secret|sensitive|secure|encrypted|masked)_(\w+)$")
+SEALED_FIELD = lazy_compile(r"^(?:secret|sensitive|secure|encrypted|masked)_(\w+)$")
 
 
 def _unsealed(before: dict[str, object], after: dict[str, object]) -> Iterator[tuple[str, str]]:
@@ -151,8 +152,8 @@ def _unsealed(before: dict[str, object], after: dict[str, object]) -> Iterator[t
 
 
 # --- endpoints created without authentication ------------------------------------------------------------
-ENDPOINTS = re.compile(r"function_url|api_gateway_method$|apigatewayv2_route$|(?:^|_)(?:route|method|endpoint"
-                       r"|gateway|api|function|url|webhook|listener)(?:_|$)")
+ENDPOINTS = lazy_compile(r"function_url|api_gateway_method$|apigatewayv2_route$|(?:^|_)(?:route|method|endpoint"
+                         r"|gateway|api|function|url|webhook|listener)(?:_|$)")
 AUTH_KEYS = ("authorization_type", "authorization", "auth_type", "authentication_type", "auth_mode")
 NO_AUTH = {"none", "anonymous", "public", "unauthenticated", "allow_unauthenticated", "noauth", "no_auth"}
 
@@ -180,9 +181,9 @@ def _created_without_auth(change: Change) -> Iterator[Finding]:
 # --- managed protection rule sets removed --------------------------------------------------------------
 # Rule sets a provider maintains (OWASP core rules, bot or DDoS protection) attached to a protective engine; one
 # removed lets through every attack it caught. Added sets and edited custom rules are not news.
-WATCHERS_TYPES = re.compile(WATCHERS)
-RULE_SET_KEYS = re.compile(r"\w*managed_rule\w*|\w*rule_?sets?|\w*rule_groups?|\w*managed_protections?")
-_VERSION = re.compile(r"[\d.]+")
+WATCHERS_TYPES = lazy_compile(WATCHERS)
+RULE_SET_KEYS = lazy_compile(r"\w*managed_rule\w*|\w*rule_?sets?|\w*rule_groups?|\w*managed_protections?")
+_VERSION = lazy_compile(r"[\d.]+")
 
 
 def _rule_set_names(value: Any) -> set[str]:

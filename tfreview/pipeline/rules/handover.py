@@ -3,16 +3,16 @@ uses it, the user never sees it) to brokered (the user receives it), on any prov
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 
 BROKERED = "secrets-shared"  # declared in `credentials`: a secret's audience widens
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 
 
 def _ids(values: dict[str, Any], word: str) -> set[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import show, sides
@@ -20,30 +21,30 @@ from tfreview.pipeline.rules.values import leaves, plain
 
 HOST = "public-host"
 # Compute where people run code against data: a public IP puts a shell on the internet.
-INTERACTIVE = re.compile(r"(?:^|_)(?:notebook|notebooks|workbench|jupyter|jupyterlab|datalab)(?:_|$)"
-                         r"|machine_learning_compute|ml_compute|(?:^|_)(?:ml|ai)_(?:compute_)?instance(?:_|$)")
+INTERACTIVE = lazy_compile(r"(?:^|_)(?:notebook|notebooks|workbench|jupyter|jupyterlab|datalab)(?:_|$)"
+                           r"|machine_learning_compute|ml_compute|(?:^|_)(?:ml|ai)_(?:compute_)?instance(?:_|$)")
 # Settings that give the machine a public address: on when true (`node_public_ip_enabled`), or, for a
 # `disable_`/`no_` flag, when false; `direct_internet_access` Enabled; an external access config block.
-PUBLIC_ON = re.compile(r"(?:^|\.)(?:\w*public_ip\w*|\w*direct_internet_access|\w*internet_access\w*)$")
-PUBLIC_OFF = re.compile(r"(?:^|\.)(?:disable|no)_public_ip\w*$")
-EXTERNAL = re.compile(r"(?:^|\.)access_configs?\.\w+$")
+PUBLIC_ON = lazy_compile(r"(?:^|\.)(?:\w*public_ip\w*|\w*direct_internet_access|\w*internet_access\w*)$")
+PUBLIC_OFF = lazy_compile(r"(?:^|\.)(?:disable|no)_public_ip\w*$")
+EXTERNAL = lazy_compile(r"(?:^|\.)access_configs?\.\w+$")
 # Addresses of any provider, and the value words that make one private.
-ADDRESS = re.compile(r"(?:^|_)(?:ip|ips|eip|ip_address|public_ip|floating_ip|reserved_ip|static_ip|primary_ip)$")
-PRIVATE = re.compile(r"private|internal|vpc|local", re.IGNORECASE)
+ADDRESS = lazy_compile(r"(?:^|_)(?:ip|ips|eip|ip_address|public_ip|floating_ip|reserved_ip|static_ip|primary_ip)$")
+PRIVATE = lazy_compile(r"private|internal|vpc|local", re.IGNORECASE)
 # Public addresses that are attached to a port or machine (floating, elastic), and their associations.
-FLOATING = re.compile(r"(?:^|_)(?:floating_?ips?|eip|elastic_ip|public_ip)(?:_association|_associate)?(?:_v\d+)?$")
+FLOATING = lazy_compile(r"(?:^|_)(?:floating_?ips?|eip|elastic_ip|public_ip)(?:_association|_associate)?(?:_v\d+)?$")
 # Words in an address's own name, description or resource name that say it fronts a database.
 DATABASE_WORDS = frozenset({"db", "database", "sql", "mysql", "postgres", "postgresql", "pgsql", "pg", "mariadb",
                             "mongo", "mongodb", "redis", "cassandra", "elasticsearch", "opensearch", "oracle",
                             "mssql", "couchdb", "clickhouse"})
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 # Ports a workload serves to the outside (not the port its process listens on inside).
-SERVED = re.compile(r"(?:^|\.)(?:ports?|public_port|external_port|published_port|listen_port|host_port)$")
+SERVED = lazy_compile(r"(?:^|\.)(?:ports?|public_port|external_port|published_port|listen_port|host_port)$")
 WEB = {80, 443}
 # The attribute by which an address names what it is attached to, and the workload's own identifying attributes.
-TARGET_KEYS = re.compile(r"app|app_name|application|instance|instance_id|server|server_id|server_name|machine"
-                         r"|machine_id|droplet_id|linode_id|vm_id|service|service_name")
-OWN_KEYS = re.compile(r"app|app_name|name|id|service_name")
+TARGET_KEYS = lazy_compile(r"app|app_name|application|instance|instance_id|server|server_id|server_name|machine"
+                           r"|machine_id|droplet_id|linode_id|vm_id|service|service_name")
+OWN_KEYS = lazy_compile(r"app|app_name|name|id|service_name")
 
 
 def _public_ip(values: dict[str, Any]) -> str | None:
@@ -126,7 +127,7 @@ def _served(address: Change, values: dict[str, Any], changes: list[Change]) -> I
 
 # Machines and apps of platforms whose `services` blocks publish ports through their own internet proxy (an
 # `internal_port` with external `ports`); a service without external ports stays private.
-MACHINES = re.compile(r"(?:^|_)(?:machine|machines|app|container|containers|instance|vm|server|droplet)(?:_|$)")
+MACHINES = lazy_compile(r"(?:^|_)(?:machine|machines|app|container|containers|instance|vm|server|droplet)(?:_|$)")
 INNER = ("internal_port", "target_port", "container_port")
 OUTER = ("ports", "port", "external_port", "public_port", "published_port")
 
@@ -152,9 +153,9 @@ def _published(values: dict[str, Any]) -> set[int]:
 
 # Tunnels and reverse proxies of any provider (Cloudflare tunnels, ngrok, funnels): each ingress rule maps a public
 # hostname to an origin service. An admin API as origin with no access policy on its rule is published to anyone.
-TUNNELS = re.compile(r"tunnel|(?:^|_)proxy(?:_|$)|funnel|ngrok")
+TUNNELS = lazy_compile(r"tunnel|(?:^|_)proxy(?:_|$)|funnel|ngrok")
 ORIGIN_KEYS = ("service", "origin", "upstream", "target", "backend", "url", "forward_to")
-GUARD_WORDS = re.compile(r"access|auth|polic|jwt|oidc|identity|allowed_(?:emails|groups|users)")
+GUARD_WORDS = lazy_compile(r"access|auth|polic|jwt|oidc|identity|allowed_(?:emails|groups|users)")
 SCHEME_PORTS = {"ssh": 22, "rdp": 3389, "smb": 445, "vnc": 5900}
 
 
@@ -174,8 +175,8 @@ def _admin_origin(value: Any) -> str | None:
 
 
 # A proxy's own port keys that name where it forwards to (`application_port` 5432 behind a public TCP proxy).
-FORWARDED_PORT = re.compile(r"(?:application|target|origin|upstream|service|backend|destination|internal"
-                            r"|forward(?:ed)?)_port")
+FORWARDED_PORT = lazy_compile(r"(?:application|target|origin|upstream|service|backend|destination|internal"
+                              r"|forward(?:ed)?)_port")
 
 
 def _admin_port(node: dict[str, Any]) -> str | None:

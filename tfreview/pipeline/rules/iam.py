@@ -7,7 +7,6 @@ Only what a change adds is reported: a statement or grant that was already there
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN, any_unknown
@@ -50,7 +50,7 @@ BUCKET_POLICIES = ("aws_s3_bucket_policy", "aws_s3_bucket")
 # default guardrail, not a grant to anyone.
 FILTERS = ("aws_organizations_policy", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 # Keys and secrets, whose resource policy decides who can read what they protect.
-KEY_TYPES = re.compile(r"(?:^|_)(?:kms|key|keys|secret|secrets|secretsmanager|crypto)(?:_|$)")
+KEY_TYPES = lazy_compile(r"(?:^|_)(?:kms|key|keys|secret|secrets|secretsmanager|crypto)(?:_|$)")
 AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
 Document = tuple[str, list[Statement]]
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.actions import (
     ESCALATION,
@@ -52,9 +53,9 @@ SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project
 AUDIENCE_PROVIDERS = frozenset({"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com",
                                 "www.amazon.com"})
 ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
-RESOURCE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
-ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
-BROAD_ARN = re.compile(r"^(?:[A-Za-z0-9_-]+[/:])?\*(?:/\*)?$")
+RESOURCE_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+ACCOUNT = lazy_compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
+BROAD_ARN = lazy_compile(r"^(?:[A-Za-z0-9_-]+[/:])?\*(?:/\*)?$")
 # Actions the escalation catalogue names: reported as iam-escalation, not as plain writes.
 ESCALATION_ACTIONS = frozenset(a.lower() for method in ESCALATION for a in method.actions)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import show, sides
@@ -29,9 +30,9 @@ NOT_KEPT = frozenset({"min", "max", "minimum", "maximum", "transition", "cold", 
 COPIES = frozenset({"backup", "backups", "copy", "copies", "snapshot", "snapshots", "replica", "replicas",
                     "replication", "archive", "archives", "vault"})
 # A setting that sends what fails delivery somewhere it is kept.
-DEAD_LETTER = re.compile(r"dead_?letter|redrive|\bdlq\b|_dlq|dlq_", re.IGNORECASE)
+DEAD_LETTER = lazy_compile(r"dead_?letter|redrive|\bdlq\b|_dlq|dlq_", re.IGNORECASE)
 # What a resource of the plan keeps as copies of another: its type says archive, backup, snapshot or export.
-KEEPER_TYPES = re.compile(r"archive|backup|snapshot|export", re.IGNORECASE)
+KEEPER_TYPES = lazy_compile(r"archive|backup|snapshot|export", re.IGNORECASE)
 # A query or filter that takes everything.
 MATCH_ALL = frozenset({"*", "*:*", "all", "true"})
 QUERY_WORDS = frozenset({"query", "filter", "selection", "selector", "match", "include"})

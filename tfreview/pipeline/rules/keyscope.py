@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides, string_leaves
@@ -22,14 +23,14 @@ from tfreview.pipeline.rules.narrowing import CREDENTIAL_TYPES, KEY_STORES
 from tfreview.pipeline.rules.tenants import KEY_SUFFIXES, access_rank, admin_value
 
 # Attributes that say what a credential may do.
-REACH_KEYS = re.compile(r"^(?:access|access_level|permission|permissions|role|roles|scope|scopes|privilege"
-                        r"|privileges|access_type|key_type)$")
+REACH_KEYS = lazy_compile(r"^(?:access|access_level|permission|permissions|role|roles|scope|scopes|privilege"
+                          r"|privileges|access_type|key_type)$")
 # A permission that issues credentials or manages people: its holder can make itself anything.
-MINTING = re.compile(r"(?:^|[._:/-])(?:api_?keys?|keys?|tokens?|credentials?|secrets?|teammates?|subusers?|users?"
-                     r"|members?|invit\w*|sso|saml)[._:/-](?:\w+[._:/-])?(?:create|update|delete|manage|admin|write"
-                     r"|edit|full)\b", re.IGNORECASE)
-_PARTS = re.compile(r"[/,+|&\s]+|\band\b")
-_WORDS = re.compile(r"[a-z0-9]+")
+MINTING = lazy_compile(r"(?:^|[._:/-])(?:api_?keys?|keys?|tokens?|credentials?|secrets?|teammates?|subusers?|users?"
+                       r"|members?|invit\w*|sso|saml)[._:/-](?:\w+[._:/-])?(?:create|update|delete|manage|admin|write"
+                       r"|edit|full)\b", re.IGNORECASE)
+_PARTS = lazy_compile(r"[/,+|&\s]+|\band\b")
+_WORDS = lazy_compile(r"[a-z0-9]+")
 # Attributes that name the scope a credential lives in (a project's config, an environment, a stage).
 SCOPES = ("config", "environment", "env", "stage", "project", "workspace", "name")
 

@@ -4,9 +4,9 @@ by a stronger kind, not encryption turned off; without a key set the switch stil
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.units import ordered_words, parent
@@ -16,8 +16,8 @@ ENCRYPTION_WORDS = frozenset({"sse", "encryption", "encrypted", "encrypt"})
 MANAGED_WORDS = frozenset({"managed", "owned"})
 CUSTOMER_WORDS = frozenset({"customer", "cmk", "cmek", "byok"})
 # A sibling that names a customer-managed key (`kms_master_key_id`, `kms_key_name`, `key_vault_key_id`).
-CUSTOMER_KEY = re.compile(r"(?:^|_)(?:kms|cmk|cmek)(?:_|$)|key_vault_key|customer_managed_key|encryption_key_(?:arn|id"
-                          r"|name)$|^(?:kms_)?key_(?:arn|id|name)$")
+CUSTOMER_KEY = lazy_compile(r"(?:^|_)(?:kms|cmk|cmek)(?:_|$)|key_vault_key|customer_managed_key"
+                            r"|encryption_key_(?:arn|id|name)$|^(?:kms_)?key_(?:arn|id|name)$")
 
 
 def _managed_switch(leaf: str) -> bool:

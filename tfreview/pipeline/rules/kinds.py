@@ -4,8 +4,7 @@ rules that count what a plan loses (resets.py, safeguards.py)."""
 
 from __future__ import annotations
 
-import re
-
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -82,24 +81,24 @@ STATEFUL: dict[str, str] = {t: kind for kind, types in STATEFUL_KINDS.items() fo
 
 # Types immutable by design: every deploy replaces them (a new task definition revision, image, template or
 # version), so their destruction is routine, not lost infrastructure. Key versions are not among them.
-IMMUTABLE = re.compile(r"_task_definition$|_launch_configuration$|_instance_template$|_job_definition$"
-                       r"|_layer_version$|_(?:api_gateway|apigatewayv2)_deployment$|_ami(?:_copy|_from_instance)?$"
-                       r"|_application_version$|_secret_version$|_image_recipe$|_container_recipe$"
-                       r"|_hosted_configuration_version$|_endpoint_configuration$|_function_version$")
+IMMUTABLE = lazy_compile(r"_task_definition$|_launch_configuration$|_instance_template$|_job_definition$"
+                         r"|_layer_version$|_(?:api_gateway|apigatewayv2)_deployment$|_ami(?:_copy|_from_instance)?$"
+                         r"|_application_version$|_secret_version$|_image_recipe$|_container_recipe$"
+                         r"|_hosted_configuration_version$|_endpoint_configuration$|_function_version$")
 IMMUTABLE_EXCEPT = KEY_STORES  # key versions and rings: the data encrypted with them needs them
 
 
 # Words in a type name that say it holds data, for types the table above does not list (any provider).
-DATA_WORDS = re.compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache"
-                        r"|bucket|storage|disk|volume|table|cluster|queue|topic|stream|vault|key|secret|zone|dns"
-                        r"|repository|registry|snapshot|backup|file|filesystem|share|index|dataset|warehouse|lake"
-                        r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
+DATA_WORDS = lazy_compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache"
+                          r"|bucket|storage|disk|volume|table|cluster|queue|topic|stream|vault|key|secret|zone|dns"
+                          r"|repository|registry|snapshot|backup|file|filesystem|share|index|dataset|warehouse|lake"
+                          r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
 
 
 # Config objects named after what they configure (`aws_db_parameter_group`, `aws_elasticache_subnet_group`,
 # `*_cache_policy`): the data word names the thing configured, not data the object holds.
-CONFIG_OBJECTS = re.compile(r"_(?:parameter_group|option_group|subnet_group|parameter|parameters|configuration"
-                            r"|config|policy|setting|settings)$")
+CONFIG_OBJECTS = lazy_compile(r"_(?:parameter_group|option_group|subnet_group|parameter|parameters|configuration"
+                              r"|config|policy|setting|settings)$")
 
 
 def looks_stateful(resource_type: str) -> bool:
@@ -112,19 +111,19 @@ def looks_stateful(resource_type: str) -> bool:
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,
 # firewall or listener rules, grants of privileges to a role): a replace re-makes it in the same apply; what it
 # opens is judged on its own.
-LINKS = re.compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$"
-                   r"|(?:^|_)grants?_")
+LINKS = lazy_compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$"
+                     r"|(?:^|_)grants?_")
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 # Audit devices (where an audit trail is sent; the trail already written stays where it is).
-AUDIT_DEVICES = re.compile(r"(?:^|_)audit(?:_device|_sink)?$")
-SILENCERS = re.compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
-                       r"|maintenance_exclusion|suppression)(?:_|$)")
+AUDIT_DEVICES = lazy_compile(r"(?:^|_)audit(?:_device|_sink)?$")
+SILENCERS = lazy_compile(r"(?:^|_)(?:downtime|downtimes|downtime_schedule|mute|muting|silence|maintenance_window"
+                         r"|maintenance_exclusion|suppression)(?:_|$)")
 
 
 # A run-once workload (a job that ran to completion): deleting it loses no data. Not a schedule of jobs, nor
 # a definition or dataset that happens to be named like one.
-RUN_ONCE = re.compile(r"(?:^|_)job(?:_v\d+)?$")
-RUN_ONCE_EXCEPT = re.compile(r"cron|schedul|definition|template|dataset|queue|trigger")
+RUN_ONCE = lazy_compile(r"(?:^|_)job(?:_v\d+)?$")
+RUN_ONCE_EXCEPT = lazy_compile(r"cron|schedul|definition|template|dataset|queue|trigger")
 
 
 def is_immutable_type(resource_type: str) -> bool:

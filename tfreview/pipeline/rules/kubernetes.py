@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.common import as_dict
 
@@ -17,7 +18,7 @@ K8S_STATELESS_KINDS = frozenset({
     "cronjob", "horizontalpodautoscaler", "poddisruptionbudget", "role", "rolebinding", "clusterrole",
     "clusterrolebinding", "serviceaccount",
 })
-_K8S_TYPE = re.compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
+_K8S_TYPE = lazy_compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
 
 
 def k8s_stateless(change: Change) -> bool:
@@ -41,7 +42,7 @@ def k8s_stateless(change: Change) -> bool:
 # Workloads that only run replicas of a pod template (a Deployment, a ReplicaSet): deleted, their pods stop and
 # nothing they held lasts, unless the template mounts a claim or a node's disk.
 K8S_REPLICA_KINDS = frozenset({"deployment", "replicaset", "replicationcontroller"})
-_VOLUMES = re.compile(r"persistent_?volume_?claim|volume_?claim|host_?path|persistentvolume", re.IGNORECASE)
+_VOLUMES = lazy_compile(r"persistent_?volume_?claim|volume_?claim|host_?path|persistentvolume", re.IGNORECASE)
 
 
 def k8s_stateless_workload(change: Change) -> bool:
@@ -63,7 +64,7 @@ def _blocks(value: object) -> list[object]:
 
 # Namespaces that hold the cluster's own configuration (aws-auth, coredns): a ConfigMap there configures the
 # cluster itself, and deleting one can lock everyone out or break name resolution.
-_SYSTEM_NAMESPACE = re.compile(r"^kube-|-system$|^kube$")
+_SYSTEM_NAMESPACE = lazy_compile(r"^kube-|-system$|^kube$")
 
 
 def k8s_app_config(change: Change) -> bool:

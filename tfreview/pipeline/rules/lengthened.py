@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-AGE_KEY = re.compile(r"(?:^|_)(?:days?|age)(?:$|_)|delete_after|noncurrent_days|days_after", re.IGNORECASE)
+from tfreview.lazyregex import lazy_compile
+
+AGE_KEY = lazy_compile(r"(?:^|_)(?:days?|age)(?:$|_)|delete_after|noncurrent_days|days_after", re.IGNORECASE)
 
 
 def _split(value: Any, path: str = "") -> tuple[Any, dict[str, float]]:

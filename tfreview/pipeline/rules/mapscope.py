@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import string_leaves
 
 # One object's id in a key: a long hex or decimal run, or a UUID.
-IDENT = re.compile(r"^(?:[0-9a-f]{16,}|\d{6,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$", re.IGNORECASE)
+IDENT = lazy_compile(r"^(?:[0-9a-f]{16,}|\d{6,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$", re.IGNORECASE)
 # Kinds whose one object still holds every other object: all of an account is the whole tenant.
 TENANT_KINDS = frozenset({"account", "accounts", "organization", "organizations", "org", "orgs", "tenant",
                           "tenants", "enterprise", "user", "users"})

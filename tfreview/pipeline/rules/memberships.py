@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.diff import UNKNOWN
@@ -16,14 +17,14 @@ from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 # Types that add a member to a group, team or organisation (any provider).
-MEMBERSHIP_TYPES = re.compile(r"(?:^|_)(?:member|members|membership|memberships|group_user|team_user|user_group"
-                              r"|user_groups|group_users|team_users)(?:_|$)")
+MEMBERSHIP_TYPES = lazy_compile(r"(?:^|_)(?:member|members|membership|memberships|group_user|team_user|user_group"
+                                r"|user_groups|group_users|team_users)(?:_|$)")
 # Attributes naming the group or team joined (by name, id or slug).
-TARGET_KEY = re.compile(r"(?:^|_)(?:group|groups|team|teams)(?:_(?:object_)?(?:id|ids|name|names|key|keys|slug"
-                        r"|slugs))?$")
+TARGET_KEY = lazy_compile(r"(?:^|_)(?:group|groups|team|teams)(?:_(?:object_)?(?:id|ids|name|names|key|keys|slug"
+                          r"|slugs))?$")
 # Names that say a group holds full control: admins, owners, superusers, root, break-glass or emergency access.
-ADMIN_NAME = re.compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass"
-                        r"|emergency|sudoer", re.IGNORECASE)
+ADMIN_NAME = lazy_compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass"
+                          r"|emergency|sudoer", re.IGNORECASE)
 # Arguments that carry a group's or team's name on the resource or data source a reference points at.
 NAME_KEYS = ("name", "display_name", "group_name", "team_name", "slug", "title")
 NOT_NAMES = frozenset({"each", "count", "path", "self", "terraform"})
@@ -55,8 +56,8 @@ def admin_joins(change: Change, config: Configuration) -> Iterator[Finding]:
 
 
 # Keys of another resource that give a role to the principal it names (`role_type = "SUPER_ADMIN"`).
-ROLE_KEY = re.compile(r"(?:^|_)(?:role|roles|role_type|role_name|role_id|permission|permissions|privilege"
-                      r"|privileges|access_level)$")
+ROLE_KEY = lazy_compile(r"(?:^|_)(?:role|roles|role_type|role_name|role_id|permission|permissions|privilege"
+                        r"|privileges|access_level)$")
 
 
 def _role_granted(address: str, targets: set[str], config: Configuration) -> str | None:
@@ -131,11 +132,11 @@ TOP = frozenset({"admin", "administrator", "admins", "owner", "owners", "superus
 LOWER = frozenset({"none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer", "pull",
                    "reporter", "observer", "triage", "write", "writer", "push", "developer", "contributor", "edit",
                    "editor", "member", "user", "maintain", "maintainer", "manage", "manager", "operator"})
-LEVEL_KEY = re.compile(r"(?:^|_)(?:permission|permissions|role|roles|access|access_level|level|privilege)$")
-GRANT_TYPES = re.compile(r"member|team|collaborator|permission|access|grant|user|role|account|principal|identity")
+LEVEL_KEY = lazy_compile(r"(?:^|_)(?:permission|permissions|role|roles|access|access_level|level|privilege)$")
+GRANT_TYPES = lazy_compile(r"member|team|collaborator|permission|access|grant|user|role|account|principal|identity")
 # A principal's tags that are its roles (a message broker user's `tags = ["administrator"]`): a list of words,
 # unlike the key/value map of labels most resources carry.
-ROLE_TAGS = re.compile(r"^(?:tags|user_tags)$")
+ROLE_TAGS = lazy_compile(r"^(?:tags|user_tags)$")
 
 
 def ladder_top(change: Change) -> Iterator[Finding]:
@@ -160,9 +161,9 @@ def ladder_top(change: Change) -> Iterator[Finding]:
 
 # A level every member of an organisation or workspace gets on every object in it (`default_repository_permission`,
 # `base_permission`); a principal's own default (a user's `default_role`) is one grant, read elsewhere.
-DEFAULT_KEY = re.compile(r"^(?:default|base|baseline)_(?:\w+_)?(?:permission|permissions|role|access|access_level)$")
-ONE_PRINCIPAL = re.compile(r"(?:^|_)(?:user|users|member|membership|collaborator|service_account|key|token|robot)"
-                           r"(?:_|$)")
+DEFAULT_KEY = lazy_compile(r"^(?:default|base|baseline)_(?:\w+_)?(?:permission|permissions|role|access|access_level)$")
+ONE_PRINCIPAL = lazy_compile(r"(?:^|_)(?:user|users|member|membership|collaborator|service_account|key|token|robot)"
+                             r"(?:_|$)")
 # Rungs that only let a member see (or a plain member's own): below them nobody may change what others hold.
 SEEING = frozenset({"", "none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
                     "pull", "reporter", "observer", "triage", "member", "user"})

@@ -8,9 +8,9 @@ decides first.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
@@ -18,7 +18,7 @@ from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import count, inverted, ladder, switch, unswitch
 from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, KEY, KEYS, PUBLIC, WATCHERS
 
-_FACTORS = re.compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
+_FACTORS = lazy_compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
 MULTI = {"mfa", "multi_factor", "multifactor", "two_factor", "2fa", "required", "always", "enforced"}
 SINGLE = {"password", "password_only", "single_factor", "singlefactor", "1fa", "none", "off", "disabled", "optional",
           "never"}
@@ -36,7 +36,7 @@ def factor_count(value: Any) -> float | None:
     return 2 if text in MULTI else 1 if text in SINGLE else None
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 PRIVATE_WORDS = {"private", "internal", "none", "off", "disabled", "closed", "restricted", "nopublicaccess",
                  "noaccess", "deny", "denied", "blocked"}
 

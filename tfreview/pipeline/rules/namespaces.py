@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
@@ -17,9 +18,9 @@ STORE_OPENED = declare("store-scope-opened", Severity.HIGH,
                        "A cluster-wide secret or credential store (ClusterSecretStore and the like) loses the "
                        "namespace conditions that limited who may read it, or they widen to every namespace.")
 # Kinds that hand out what they hold to whoever references them.
-HOLDER_KIND = re.compile(r"secret|store|credential|vault|token|keyring|issuer|provider", re.IGNORECASE)
-SCOPE_KEY = re.compile(r"(?:allowed_?)?namespaces|namespace_?(?:selectors?|regexe?s|names|list)|conditions",
-                       re.IGNORECASE)
+HOLDER_KIND = lazy_compile(r"secret|store|credential|vault|token|keyring|issuer|provider", re.IGNORECASE)
+SCOPE_KEY = lazy_compile(r"(?:allowed_?)?namespaces|namespace_?(?:selectors?|regexe?s|names|list)|conditions",
+                         re.IGNORECASE)
 EVERY = frozenset({"*", ".*", "^.*$", ".+", "^.+$"})
 MAX_DEPTH = 8
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides, string_leaves
@@ -20,7 +21,7 @@ from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.values import document, leaves, plain
 
 # An access-control list object (a bucket's or object's ACL), not a network ACL rule (judged as a rule).
-ACL_TYPES = re.compile(r"(?:^|_)acl(?:_v\d+)?$")
+ACL_TYPES = lazy_compile(r"(?:^|_)acl(?:_v\d+)?$")
 _PUBLIC = {value.lower() for value in (*PUBLIC_ACLS, *PUBLIC_GRANTEES)}
 
 
@@ -36,11 +37,11 @@ def public_acl_removed(change: Change) -> str | None:
 
 
 # A listener of a load balancer or gateway: one entry point among the balancer's others.
-LISTENERS = re.compile(r"(?:^|_)listener(?:_v\d+)?$")
+LISTENERS = lazy_compile(r"(?:^|_)listener(?:_v\d+)?$")
 # Keys of a listener that are its own or its certificate's identity, not the balancer it belongs to.
-OWN_KEYS = re.compile(r"^(?:id|arn|certificate_arn|certificate_id|ssl_certificate_id|default_certificate\w*)$")
-PARENT = re.compile(r"(?:^|_)(?:arn|id)$")
-ENCRYPTED = re.compile(r"^(?:https|tls|ssl|quic|grpcs|wss)$", re.IGNORECASE)
+OWN_KEYS = lazy_compile(r"^(?:id|arn|certificate_arn|certificate_id|ssl_certificate_id|default_certificate\w*)$")
+PARENT = lazy_compile(r"(?:^|_)(?:arn|id)$")
+ENCRYPTED = lazy_compile(r"^(?:https|tls|ssl|quic|grpcs|wss)$", re.IGNORECASE)
 
 
 def _parents(values: dict[str, Any]) -> set[tuple[str, str]]:
@@ -73,7 +74,7 @@ def listener_kept(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
-_VERSION_SUFFIX = re.compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")
+_VERSION_SUFFIX = lazy_compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")
 
 
 def _identity(values: Any) -> tuple[str, str] | None:
@@ -108,7 +109,7 @@ def type_migrated(change: Change, ri: ReviewInput) -> str | None:
 # Keys that name the object itself: what its consumers reference it by.
 IDENTITY_KEYS = ("name", "id", "key_id", "arn", "secret_name", "secret_id")
 MIN_IDENTIFIER = 6  # shorter values ("prod", "db") are words, not references
-DISABLED = re.compile(r"^(?:disabled|pending_?deletion|inactive|off)$", re.IGNORECASE)
+DISABLED = lazy_compile(r"^(?:disabled|pending_?deletion|inactive|off)$", re.IGNORECASE)
 
 
 def _identifiers(values: Any) -> set[str]:
@@ -185,10 +186,10 @@ def _consumers(change: Change, ids: set[str], was: dict[str, list[Change]]) -> I
 
 
 # Where a secret-syncing object (ExternalSecret, SealedSecret, a vault operator's secret…) names the Secret it makes.
-SECRET_TARGET = re.compile(r"^spec\.(?:\w+\.)*(?:(?:target|destination)\.name|metadata\.name|secret_?name)$",
-                           re.IGNORECASE)
+SECRET_TARGET = lazy_compile(r"^spec\.(?:\w+\.)*(?:(?:target|destination)\.name|metadata\.name|secret_?name)$",
+                             re.IGNORECASE)
 # A policy by which such an object only merges into, or never makes, its Secret: then nothing re-makes it.
-NOT_CREATED = re.compile(r"^spec\.(?:\w+\.)*creation_?policy$", re.IGNORECASE)
+NOT_CREATED = lazy_compile(r"^spec\.(?:\w+\.)*creation_?policy$", re.IGNORECASE)
 
 
 def secret_synced(change: Change, ri: ReviewInput) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import string_leaves
@@ -17,17 +18,17 @@ from tfreview.pipeline.rules.values import world_sources
 # Types that are one credential (a key, token, secret id, password): replacing one issues a new credential and
 # revokes the old one. Not key rings, crypto keys or key vaults (their data is encrypted with them).
 # A credential type; `api_…_keys` names an account's API keys in the plural (`x_api_accounts_keys`).
-CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
-                              r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
-                              r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
-KEY_STORES = re.compile(r"kms|crypto_key|key_vault|key_ring|keyring")
+CREDENTIAL_TYPES = lazy_compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
+                                r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
+                                r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
+KEY_STORES = lazy_compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # A secret pushed into a CI/CD or app platform whose value Terraform itself supplies (`plaintext_value`,
 # `encrypted_value`): the source of truth lives elsewhere, so deleting the copy revokes it and loses nothing.
 # Not a secret store (Secrets Manager, Secret Manager, Vault): their versions hold values Terraform may not have.
-PUSHED_SECRET = re.compile(r"(?:^|_)secrets?(?:_v\d+)?$")
-SECRET_STORES = re.compile(r"secrets?_?manager|vault|(?:^|_)ssm_|parameter")
+PUSHED_SECRET = lazy_compile(r"(?:^|_)secrets?(?:_v\d+)?$")
+SECRET_STORES = lazy_compile(r"secrets?_?manager|vault|(?:^|_)ssm_|parameter")
 # A CI/CD or run platform's variable (`tfe_variable`, `gitlab_project_variable`): its value is one Terraform supplies.
-VARIABLES = re.compile(r"(?:^|_)variables?(?:_v\d+)?$")
+VARIABLES = lazy_compile(r"(?:^|_)variables?(?:_v\d+)?$")
 SUPPLIED_VALUE = ("plaintext_value", "encrypted_value", "secret_value", "value")
 
 
@@ -43,7 +44,7 @@ def pushed_secret(change: Change) -> bool:
 # The keys that name the one user an object belongs to.
 OWNER_KEYS = ("user", "user_name", "username", "user_id")
 # The settings of a password credential: the password and its reset rule, length, and the key that encrypts it.
-PASSWORD_PARTS = re.compile(r"password|pgp_key|key_fingerprint")
+PASSWORD_PARTS = lazy_compile(r"password|pgp_key|key_fingerprint")
 
 
 def user_password(change: Change) -> bool:
@@ -57,32 +58,32 @@ def user_password(change: Change) -> bool:
 
 # Types that put a principal in a group/team/org or give it a role or permission (or a rule that assigns group
 # members by attribute): deleting one removes access.
-MEMBERSHIPS = re.compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
-                         r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
-                         r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$"
-                         r"|(?:^|_)grants?(?:_|$)"
-                         # roles handed to one principal (Okta's user_admin_roles, group_role, Auth0's user_roles)
-                         r"|_(?:user|group|team|member|principal)_(?:admin_)?roles?(?:_assignments?)?$")
+MEMBERSHIPS = lazy_compile(r"_(?:membership|memberships|member|members|assignment|role_assignment|grant|grants"
+                           r"|binding|role_binding|collaborator|team_repository|user_role|group_user"
+                           r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$"
+                           r"|(?:^|_)grants?(?:_|$)"
+                           # roles handed to one principal (Okta's user_admin_roles, group_role, Auth0's user_roles)
+                           r"|_(?:user|group|team|member|principal)_(?:admin_)?roles?(?:_assignments?)?$")
 # A share link, pre-authenticated request, presigned URL or SAS: a credential in a URL; deleting one revokes it.
-SHARE_LINKS = re.compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned\w*|par|sas|sas_token|share_link"
-                         r"|signed_url|shared_access_signature)(?:_|$)")
+SHARE_LINKS = lazy_compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned\w*|par|sas|sas_token|share_link"
+                           r"|signed_url|shared_access_signature)(?:_|$)")
 # A person's account in an identity directory: deleting one removes a principal and everything granted to it.
 # Not a role or service account (running services assume those) and not a database login (applications use those).
-USERS = re.compile(r"(?:^|_)users?$")
-NOT_PEOPLE = re.compile(r"(?:^|_)(?:service|robot|bot|machine|app|application|db|database|sql|mysql|postgres\w*"
-                        r"|mongo\w*|redis|pool|data|role|account)(?:_|$)")
+USERS = lazy_compile(r"(?:^|_)users?$")
+NOT_PEOPLE = lazy_compile(r"(?:^|_)(?:service|robot|bot|machine|app|application|db|database|sql|mysql|postgres\w*"
+                          r"|mongo\w*|redis|pool|data|role|account)(?:_|$)")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a
 # membership of a group that restricts its members (a deny, blocked or quarantine group) — removing those widens.
-GUARDRAILS = re.compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
+GUARDRAILS = lazy_compile(r"polic|boundar|lock|exemption|allow_?list|ip_?list|firewall|network|restriction|deny|block")
 # A policy attached to a role, user or group (not an SCP, a boundary or an organisation target): detaching one
 # that only allows narrows what its holder may do. Provider-managed AWS policies only allow, except the deny,
 # quarantine and boundary-style ones; a customer policy's content is not in the change, so it stays high.
-POLICY_ATTACHMENT = re.compile(r"polic(?:y|ies)_attachments?(?:_exclusive)?$")
+POLICY_ATTACHMENT = lazy_compile(r"polic(?:y|ies)_attachments?(?:_exclusive)?$")
 HOLDERS = ("role", "user", "group", "roles", "users", "groups", "role_name", "user_name", "group_name")
-MANAGED_ALLOW = re.compile(r"arn:aws[\w-]*:iam::aws:policy/")
-DENY_STYLE = re.compile(r"deny|quarantin|boundar|restrict|block|guardrail|revoke", re.IGNORECASE)
-RESTRICTING = re.compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
-                         r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
+MANAGED_ALLOW = lazy_compile(r"arn:aws[\w-]*:iam::aws:policy/")
+DENY_STYLE = lazy_compile(r"deny|quarantin|boundar|restrict|block|guardrail|revoke", re.IGNORECASE)
+RESTRICTING = lazy_compile(r"\b(?:deny|denied|block|blocked|blocklist|restrict|restricted|quarantin\w*|suspend\w*"
+                           r"|disabled|banned|guardrail|boundary)\b|deny|block", re.IGNORECASE)
 
 
 def rotation(change: Change) -> str | None:
@@ -101,7 +102,7 @@ def rotation(change: Change) -> str | None:
 
 
 # Values of a kind setting that say the value is kept encrypted or secret (SSM SecureString, a secret variable).
-SECURE_KIND = re.compile(r"secure|encrypt|secret|sensitive|protected|masked", re.IGNORECASE)
+SECURE_KIND = lazy_compile(r"secure|encrypt|secret|sensitive|protected|masked", re.IGNORECASE)
 
 
 def secured(change: Change) -> str | None:
@@ -155,8 +156,8 @@ def allow_only_detach(resource_type: str, before: dict[str, Any], allowing: froz
 
 
 # A standalone permission policy of any provider (IAM, RAM, CAM, a bucket's policy), not a guardrail that limits others.
-PERMISSION_POLICY = re.compile(r"_polic(?:y|ies)$")
-LIMITING_POLICY = re.compile(r"boundar|organi[sz]ation|scp|guard|control_policy|deny|restrict")
+PERMISSION_POLICY = lazy_compile(r"_polic(?:y|ies)$")
+LIMITING_POLICY = lazy_compile(r"boundar|organi[sz]ation|scp|guard|control_policy|deny|restrict")
 
 
 def allow_only_policy(resource_type: str, before: dict[str, Any]) -> bool:
@@ -220,9 +221,9 @@ def _stateful_words(resource_type: str) -> bool:
 # Settings whose true side is the stricter one (a value hidden, masked, encrypted, private, protected, not expanded):
 # a replace forced only by moving them to true re-makes the same object more tightly. Not for stores: re-creating
 # one loses its data. A scope moved from everywhere (`*`) to one named place narrows too.
-STRICT_WHEN_TRUE = re.compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected|masked"
-                              r"|hidden|raw|deletion_protection|https_only|write_only)$")
-SCOPE = re.compile(r"(?:^|_)scope$")
+STRICT_WHEN_TRUE = lazy_compile(r"^(?:sensitive|encrypted|private|is_private|read_only|readonly|protected|masked"
+                                r"|hidden|raw|deletion_protection|https_only|write_only)$")
+SCOPE = lazy_compile(r"(?:^|_)scope$")
 WILDCARDS = ("*", "all", "")
 
 
@@ -251,12 +252,12 @@ def _tightens(key: str, before: Any, after: Any) -> bool:
 
 
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
-ALLOW_ENTRY = re.compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
-                         r"|ip_access|ip_allow|firewall_rule|security_group\w*_rule|secgroup\w*_rule")
+ALLOW_ENTRY = lazy_compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
+                           r"|ip_access|ip_allow|firewall_rule|security_group\w*_rule|secgroup\w*_rule")
 # One rule of a firewall (a database or workspace firewall's IP rule, a security group's rule): a firewall denies
 # what no rule allows, so removing an allow rule, even the last one, narrows access. Rule groups and policies may
 # hold deny rules; some providers' security group rules may drop (DROP_WORDS).
-FIREWALL_RULE = re.compile(r"firewall_(?:ip_)?rules?$|(?:security_group|secgroup)\w*_rule(?:_v\d+)?$")
+FIREWALL_RULE = lazy_compile(r"firewall_(?:ip_)?rules?$|(?:security_group|secgroup)\w*_rule(?:_v\d+)?$")
 DROP_WORDS = frozenset({"drop", "reject", "deny", "block"})
 
 

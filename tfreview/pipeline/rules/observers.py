@@ -5,16 +5,16 @@ a short gap in its checks; lifecycle.py grades replaces with it."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.takeover import OBSERVING
 
-_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+_HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # Who an observer tells: @-handles in its message (`@slack-sre`, `@pagerduty-checkout`) and e-mail addresses.
-_HANDLE = re.compile(r"(?<![\w.])@[\w.-]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_HANDLE = lazy_compile(r"(?<![\w.])@[\w.-]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _SWITCHES = ("status", "state", "enabled", "paused", "muted")
 
 

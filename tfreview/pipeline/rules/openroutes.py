@@ -11,26 +11,27 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.rules.authn import READ_METHODS, methods, still_authenticates, without_auth
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.values import leaves, plain
 
 # `GET /auth/callback`, `/status`: an HTTP route key or path, with its method when it names one.
-ROUTE = re.compile(r"^(?:([A-Z]+)\s+)?(/\S*)$")
-ROUTE_KEYS = re.compile(r"(?:^|_)(?:route_key|route|path|path_prefix|paths?|uri_path|match_path|prefix)$")
+ROUTE = lazy_compile(r"^(?:([A-Z]+)\s+)?(/\S*)$")
+ROUTE_KEYS = lazy_compile(r"(?:^|_)(?:route_key|route|path|path_prefix|paths?|uri_path|match_path|prefix)$")
 # Where a route sends its requests (`upstream`, `forward_to`, `backend_url`, `origin`, `target`).
-UPSTREAM_KEYS = re.compile(r"(?:^|_)(?:upstream|upstreams|backend|forward_to|proxy_pass|destination|origin|target)"
-                           r"(?:_urls?|_uris?|_hosts?)?$")
-_URL = re.compile(r"^https://([a-z0-9.-]+)(?::443)?(?:/\S*)?$", re.IGNORECASE)
-INTERNAL_HOSTS = re.compile(r"(?:^|\.)(?:local|localhost|internal|intranet|corp|lan|svc|cluster|private|home)$"
-                            r"|(?:^|[.-])(?:internal|admin|private|intranet|backoffice|console|ops)(?:[.-]|$)")
+UPSTREAM_KEYS = lazy_compile(r"(?:^|_)(?:upstream|upstreams|backend|forward_to|proxy_pass|destination|origin|target)"
+                             r"(?:_urls?|_uris?|_hosts?)?$")
+_URL = lazy_compile(r"^https://([a-z0-9.-]+)(?::443)?(?:/\S*)?$", re.IGNORECASE)
+INTERNAL_HOSTS = lazy_compile(r"(?:^|\.)(?:local|localhost|internal|intranet|corp|lan|svc|cluster|private|home)$"
+                              r"|(?:^|[.-])(?:internal|admin|private|intranet|backoffice|console|ops)(?:[.-]|$)")
 # Path words of a sign-in redirect target, and of paths that are never harmless.
 CALLBACK_WORDS = frozenset({"callback", "callbacks", "oauth2callback", "redirect", "signin-oidc", "oidc-callback"})
 PRIVATE_PATH = frozenset({"admin", "internal", "private", "debug", "console", "ops", "management", "manage",
                           "backoffice", "actuator", "metrics", "config", "graphql", "rpc", "exec", "shell"})
-PARENT_KEYS = re.compile(r"^(?:\w+_)?(?:api|gateway|rest_api|http_api|app|service)_id$")
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PARENT_KEYS = lazy_compile(r"^(?:\w+_)?(?:api|gateway|rest_api|http_api|app|service)_id$")
+_WORD = lazy_compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def harmless_route(route: Change, changes: Iterable[Change]) -> str | None:

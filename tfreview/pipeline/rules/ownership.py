@@ -4,10 +4,10 @@ the accounts its providers work in. `peering.own_scopes` (links, data shares) an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
@@ -15,17 +15,17 @@ from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.documents import provider_accounts, state_accounts
 from tfreview.pipeline.rules.planview import plan_view
 
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT = lazy_compile(r"^\d{12}$")
 # The owner of a link's far side: peer_owner_id, peer_account_id.
-PEER_ACCOUNT = re.compile(r"peer\w*_(?:owner|account)\w*")
+PEER_ACCOUNT = lazy_compile(r"peer\w*_(?:owner|account)\w*")
 # An AWS Organizations ARN of the organisation itself, a root or an OU: the account in it is the management one.
-ORG_ARN = re.compile(r"^arn:aws[\w-]*:organizations::(\d{12}):(?:organization|ou|root)/o-[a-z0-9]+")
+ORG_ARN = lazy_compile(r"^arn:aws[\w-]*:organizations::(\d{12}):(?:organization|ou|root)/o-[a-z0-9]+")
 # An AWS Organizations ARN of a member account: the management account, then the member's own id.
-MEMBER_ARN = re.compile(r"^arn:aws[\w-]*:organizations::(\d{12}):account/o-[a-z0-9]+/(\d{12})$")
+MEMBER_ARN = lazy_compile(r"^arn:aws[\w-]*:organizations::(\d{12}):account/o-[a-z0-9]+/(\d{12})$")
 # An attribute naming the account a copy goes to (a replication destination's `account`, `account_id`).
-DEST_ACCOUNT = re.compile(r"(?:\w+_)?account(?:_id)?")
+DEST_ACCOUNT = lazy_compile(r"(?:\w+_)?account(?:_id)?")
 # An attribute naming the bucket a copy goes to (`bucket`, `bucket_arn`, `destination_bucket`).
-DEST_BUCKET = re.compile(r"(?:\w+_)?bucket(?:_arn|_name)?")
+DEST_BUCKET = lazy_compile(r"(?:\w+_)?bucket(?:_arn|_name)?")
 LIVE = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.NO_OP)
 
 

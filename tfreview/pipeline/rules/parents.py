@@ -5,9 +5,9 @@ lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
@@ -15,11 +15,11 @@ from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
 
 # A setting that refers to the object another one belongs to (`load_balancer_arn`, `server_id`), not its own id.
-PARENT_REF = re.compile(r"^\w+_(?:arn|id)$")
+PARENT_REF = lazy_compile(r"^\w+_(?:arn|id)$")
 # How a deleted object is known: its id, ARN or name.
 KNOWN_BY = ("id", "arn", "name")
 MIN_NAME = 4  # a shorter name would be found inside unrelated references
-_SEGMENTS = re.compile(r"[:/]")
+_SEGMENTS = lazy_compile(r"[:/]")
 
 
 def _deleted(view: PlanView) -> dict[str, list[Change]]:

@@ -9,21 +9,22 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.ownership import vouched
 
 # An attribute naming who owns the other side of a link: peer_owner_id, peer_account_id, peer_subscription_id…
-PEER_OWNER = re.compile(r"peer\w*_(?:owner|account|subscription|project|tenant)\w*"
-                        r"|(?:owner|account|subscription|project|tenant)\w*_peer\w*")
+PEER_OWNER = lazy_compile(r"peer\w*_(?:owner|account|subscription|project|tenant)\w*"
+                          r"|(?:owner|account|subscription|project|tenant)\w*_peer\w*")
 # An attribute naming the other side's network by id (Azure remote network id, GCP peer network self-link).
-PEER_NETWORK = re.compile(r"(?:peer|remote)\w*network\w*")
+PEER_NETWORK = lazy_compile(r"(?:peer|remote)\w*network\w*")
 # Where a scope hides inside an id: AWS ARNs, Azure resource ids, GCP self-links.
-SCOPES = re.compile(r"arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):|/subscriptions/([0-9a-fA-F-]{36})|projects/([\w.:-]+)/")
+SCOPES = lazy_compile(r"arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):|/subscriptions/([0-9a-fA-F-]{36})|projects/([\w.:-]+)/")
 OWN_KEYS = frozenset({"account_id", "owner_id", "subscription_id", "project", "project_id", "tenant_id"})
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT = lazy_compile(r"^\d{12}$")
 # Sharing an object with another account's principal (a RAM share of a transit gateway).
-SHARE = re.compile(r"_ram_principal_association$")
+SHARE = lazy_compile(r"_ram_principal_association$")
 
 
 def _may_link(change: Change) -> bool:
@@ -109,8 +110,8 @@ def _link_sides(changes: list[Change], own: set[str]) -> tuple[set[str], set[str
     return local - peers, local & peers
 
 
-REMOTE_ID = re.compile(r"/resourcegroups/([^/]+)/.*/([^/]+)$")
-LOCAL_NETWORK = re.compile(r"(?:virtual_)?network_name|vnet_name|network")
+REMOTE_ID = lazy_compile(r"/resourcegroups/([^/]+)/.*/([^/]+)$")
+LOCAL_NETWORK = lazy_compile(r"(?:virtual_)?network_name|vnet_name|network")
 
 
 def _ends(change: Change) -> tuple[tuple[str, str] | None, list[tuple[str, tuple[str, str]]]]:

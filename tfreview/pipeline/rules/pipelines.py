@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.common import show, sides
@@ -22,20 +23,20 @@ CI_TRUST = declare("ci-trust-widened", Severity.HIGH,
 GLOBAL_SECRETS = "secret-set-global"
 
 # Which code or which callers a pipeline accepts: local_only < selected < all.
-SCOPE_NAMES = re.compile(r"allowed_\w+")
+SCOPE_NAMES = lazy_compile(r"allowed_\w+")
 SCOPE_RANK = {"none": 0, "disabled": 0, "local_only": 1, "private": 1, "selected": 2, "specific": 2,
               "restricted": 2, "all": 3, "any": 3, "*": 3}
 # Lists of the projects or callers whose jobs a runner or pipeline accepts (not CORS origins, headers, methods).
-CALLER_LISTS = re.compile(r"allowed_(?:projects?|repositories|repos?|workspaces?|pipelines?|callers?|namespaces?"
-                          r"|groups?|branches|refs|teams?|organi[sz]ations?|orgs?)")
-GATE_LISTS = re.compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
-GATE_FLAGS = re.compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
-UNTRUSTED = re.compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*"
-                       r"|forks?_(?:pipelines?|pull_requests?|prs?|builds?|jobs?|runs?|workflows?)"
-                       r"|(?:run|build|trigger)s?_(?:on_)?(?:forks?|forked_\w+)")
+CALLER_LISTS = lazy_compile(r"allowed_(?:projects?|repositories|repos?|workspaces?|pipelines?|callers?|namespaces?"
+                            r"|groups?|branches|refs|teams?|organi[sz]ations?|orgs?)")
+GATE_LISTS = lazy_compile(r"reviewers|approvers|required_approv\w*|required_reviewers")
+GATE_FLAGS = lazy_compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
+UNTRUSTED = lazy_compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*"
+                         r"|forks?_(?:pipelines?|pull_requests?|prs?|builds?|jobs?|runs?|workflows?)"
+                         r"|(?:run|build|trigger)s?_(?:on_)?(?:forks?|forked_\w+)")
 # Sets of variables or secrets shared by workspaces (a Terraform Cloud variable set, any provider's secret set).
-SETS = re.compile(r"(?:variable|var|secret|credential|env)s?_?(?:set|group)s?(?:_|$)|varset")
-EVERYWHERE = re.compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
+SETS = lazy_compile(r"(?:variable|var|secret|credential|env)s?_?(?:set|group)s?(?:_|$)|varset")
+EVERYWHERE = lazy_compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
 
 
 def _rank(value: Any) -> int | None:

@@ -13,17 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.credentials import PLAIN_KINDS, store_says_plain
 from tfreview.pipeline.rules.workloads import UNMASKED
 
-ENTRY_TYPES = re.compile(r"(?:^|_)(?:parameter|parameters|variable|variables|var|env|config_var|setting)s?(?:_|$)")
+ENTRY_TYPES = lazy_compile(r"(?:^|_)(?:parameter|parameters|variable|variables|var|env|config_var|setting)s?(?:_|$)")
 # The name's last part ends in what it holds (`secret_key`, `DB_PASSWORD`, `api-token`), not in what a setting is
 # about (`password_policy`, `token_ttl`: configuration).
-SECRET_NAME = re.compile(r"(?:^|[^a-z])(?:secret|secrets|password|passwd|pwd|token|api_?key|private_?key|credential"
-                         r"|credentials|signing_key|access_key|secret_key)\d*$")
+SECRET_NAME = lazy_compile(r"(?:^|[^a-z])(?:secret|secrets|password|passwd|pwd|token|api_?key|private_?key|credential"
+                           r"|credentials|signing_key|access_key|secret_key)\d*$")
 NAME_KEYS = ("name", "key", "parameter_name", "variable_name")
 
 

@@ -7,21 +7,22 @@ import re
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.values import pairs, plain
 from tfreview.pipeline.rules.workloads import side_leaves
 
-_INDEX = re.compile(r"\[\d+\]")
+_INDEX = lazy_compile(r"\[\d+\]")
 
 
-NODE_POOLS = re.compile(r"(?:^|_)(?:node_?pool|node_?group|instance_group|instance_pool|scale_?set|nodepool)s?"
-                        r"(?:_v\d+)?$")
+NODE_POOLS = lazy_compile(r"(?:^|_)(?:node_?pool|node_?group|instance_group|instance_pool|scale_?set|nodepool)s?"
+                          r"(?:_v\d+)?$")
 
 
 # A pool that says what happens to its data volumes (`data_volume_policy`, `prevent_destroy_volumes`) holds data.
-DATA_KEYS = re.compile(r"volume|persistent|stateful|(?:^|[._])data(?:_|$)", re.IGNORECASE)
+DATA_KEYS = lazy_compile(r"volume|persistent|stateful|(?:^|[._])data(?:_|$)", re.IGNORECASE)
 
 
 def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
@@ -35,8 +36,8 @@ def node_pool_kept_cluster(change: Change, ri: ReviewInput) -> str | None:
 
 
 # A pool of reclaimable machines (spot, preemptible) or one that scales to zero promises its workloads nothing.
-RECLAIMABLE = re.compile(r"(?:^|[._])(?:spot|preemptible|priority|capacity_type|market_type)$")
-MIN_COUNT = re.compile(r"(?:^|[._])min(?:imum)?_?(?:node_?)?(?:count|size|nodes)$")
+RECLAIMABLE = lazy_compile(r"(?:^|[._])(?:spot|preemptible|priority|capacity_type|market_type)$")
+MIN_COUNT = lazy_compile(r"(?:^|[._])min(?:imum)?_?(?:node_?)?(?:count|size|nodes)$")
 
 
 def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
@@ -52,11 +53,11 @@ def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
-IMAGE_KEYS = re.compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
+IMAGE_KEYS = lazy_compile(r"(?:^|[._])image(?:_uri|_url|_name|_tag)?$")
 
 
 # Settings a container reads at start: a change to them restarts it and loses nothing it keeps.
-ENVIRONMENT_KEYS = re.compile(r"(?:^|\.)(?:secure_)?(?:environment(?:_variables)?|env)(?:\.|$)")
+ENVIRONMENT_KEYS = lazy_compile(r"(?:^|\.)(?:secure_)?(?:environment(?:_variables)?|env)(?:\.|$)")
 
 
 def _redeploy_path(change: Change, path: str) -> bool:

@@ -16,21 +16,23 @@ from fnmatch import fnmatchcase
 from itertools import product
 from typing import Any, Literal
 
+from tfreview.lazyregex import lazy_compile
+
 Verdict = Literal["all", "none", "some"]
 Expr = tuple[Any, ...]  # ("and"|"or", [Expr]), ("not", Expr), ("const", bool), ("atom", field, op, value)
 
-_TOKEN = re.compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<and>&&|\bAND\b)|(?P<or>\|\||\bOR\b)
+_TOKEN = lazy_compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<and>&&|\bAND\b)|(?P<or>\|\||\bOR\b)
     |(?P<not>!(?!=)|\bNOT\b|-(?=[A-Za-z_$@"']))|(?P<op>!=|==|>=|<=|=~|!~|[=:<>])
     |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<word>[^\s()"'=:<>!&|]+))""", re.IGNORECASE | re.VERBOSE)
 # Fields that cannot be negative by what they are: a status, code, count, size, duration, level or score.
-NON_NEGATIVE = re.compile(r"(?:status|code|count|bytes|size|severity|duration|latency|port|length|seconds|ms"
-                          r"|priority|score|level|confidence|criticality)$", re.IGNORECASE)
-SEVERITY = re.compile(r"(?:severity|level|priority)(?:_label|_name)?$", re.IGNORECASE)
+NON_NEGATIVE = lazy_compile(r"(?:status|code|count|bytes|size|severity|duration|latency|port|length|seconds|ms"
+                            r"|priority|score|level|confidence|criticality)$", re.IGNORECASE)
+SEVERITY = lazy_compile(r"(?:severity|level|priority)(?:_label|_name)?$", re.IGNORECASE)
 # The lowest rung of the usual severity ladders: `>=` it takes every record.
 FLOOR = frozenset({"default", "trace", "debug", "all", "lowest", "0"})
 TOP = frozenset({"critical", "high", "emergency", "alert", "fatal", "p1", "sev1"})
 # Log names of a whole scope with no log named (`projects/p/logs/`): a has-match on it takes every log.
-SCOPE_ROOT = re.compile(r"^(?:(?:projects|organizations|folders|billingaccounts)/[^/]+/)?logs/?$", re.IGNORECASE)
+SCOPE_ROOT = lazy_compile(r"^(?:(?:projects|organizations|folders|billingaccounts)/[^/]+/)?logs/?$", re.IGNORECASE)
 OPS = {"equals": "=", "eq": "=", "==": "=", "is": "=", "not_equals": "!=", "ne": "!=", "neq": "!=",
        "not_equal": "!=", "greater_than": ">", "gt": ">", "greater_than_or_equal": ">=", "gte": ">=", "ge": ">=",
        "geq": ">=", "leq": "<=", "less_than": "<", "lt": "<", "less_than_or_equal": "<=", "lte": "<=", "le": "<=",

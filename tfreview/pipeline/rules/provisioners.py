@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
@@ -21,28 +22,28 @@ _FETCH = r"(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod|http|h
 _RUNNER = (r"(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+=\S*\s+)*(?:(?:ba|z|k|da|fi)?sh|python\d?(?:\.\d+)?|perl|ruby|node"
            r"|php|pwsh|powershell|iex|invoke-expression)\b")
 # `curl … | sudo bash`, `bash <(curl …)`, `sh -c "$(wget -qO- …)"`, `iwr … | iex`.
-PIPED = re.compile(rf"\b{_FETCH}[^|;&\n]*\|\s*{_RUNNER}"
-                   rf"|\b{_RUNNER}\s+(?:-\S+\s+)*(?:<\(|[\"']?\$\()\s*{_FETCH}", re.IGNORECASE)
+PIPED = lazy_compile(rf"\b{_FETCH}[^|;&\n]*\|\s*{_RUNNER}"
+                     rf"|\b{_RUNNER}\s+(?:-\S+\s+)*(?:<\(|[\"']?\$\()\s*{_FETCH}", re.IGNORECASE)
 # One command of a shell line: what `&&`, `||`, `;`, `|` and line breaks separate.
-_SEGMENT = re.compile(r"&&|\|\||[;|\n]")
-_DELETE_VERB = re.compile(r"\b(?:rm|rb|rmdir|del|delete[\w-]*|remove[\w-]*|purge|wipe|destroy|empty)\b",
-                          re.IGNORECASE)
-_EVERYTHING = re.compile(r"(?:^|\s)(?:-[a-z]*r[a-z]*|--recursive|--all|--force)\b|delete-(?:bucket|batch|container"
-                         r"|share|file-system|vault)|\brb\b|\bpurge\b|\bempty\b", re.IGNORECASE)
+_SEGMENT = lazy_compile(r"&&|\|\||[;|\n]")
+_DELETE_VERB = lazy_compile(r"\b(?:rm|rb|rmdir|del|delete[\w-]*|remove[\w-]*|purge|wipe|destroy|empty)\b",
+                            re.IGNORECASE)
+_EVERYTHING = lazy_compile(r"(?:^|\s)(?:-[a-z]*r[a-z]*|--recursive|--all|--force)\b|delete-(?:bucket|batch|container"
+                           r"|share|file-system|vault)|\brb\b|\bpurge\b|\bempty\b", re.IGNORECASE)
 # What a deleting command points at outside this machine: a store URL or a cloud or storage CLI's target flag.
-_REMOTE = re.compile(r"\b[a-z][a-z0-9+.-]*://|--(?:bucket|container|account-name|share-name|vault-name)\b"
-                     r"|^\s*(?:sudo\s+)?(?:aws|gsutil|gcloud|az|azcopy|rclone|mc|s3cmd|oci|ibmcloud|doctl)\b",
-                     re.IGNORECASE)
-_DROP = re.compile(r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE)\b|\bFLUSHALL\b|\bdropDatabase\s*\(", re.IGNORECASE)
+_REMOTE = lazy_compile(r"\b[a-z][a-z0-9+.-]*://|--(?:bucket|container|account-name|share-name|vault-name)\b"
+                       r"|^\s*(?:sudo\s+)?(?:aws|gsutil|gcloud|az|azcopy|rclone|mc|s3cmd|oci|ibmcloud|doctl)\b",
+                       re.IGNORECASE)
+_DROP = lazy_compile(r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE)\b|\bFLUSHALL\b|\bdropDatabase\s*\(", re.IGNORECASE)
 # Local files that hold state, variables or credentials, and whole environment dumps.
-SECRET_FILES = re.compile(r"tfstate|\.tfvars\b|\.terraform\b|\bstate\s+pull\b|\.aws/credentials|\.ssh/|\bid_(?:rsa|"
-                          r"ed25519|ecdsa)\b|\.kube/config|kubeconfig|\.netrc\b|\.docker/config|\.git-credentials"
-                          r"|/etc/shadow|\b(?:printenv|env)\s*(?:\||>)|\bset\s*\|", re.IGNORECASE)
+SECRET_FILES = lazy_compile(r"tfstate|\.tfvars\b|\.terraform\b|\bstate\s+pull\b|\.aws/credentials|\.ssh/|\bid_(?:rsa|"
+                            r"ed25519|ecdsa)\b|\.kube/config|kubeconfig|\.netrc\b|\.docker/config|\.git-credentials"
+                            r"|/etc/shadow|\b(?:printenv|env)\s*(?:\||>)|\bset\s*\|", re.IGNORECASE)
 # Sending a file or data over the network.
-UPLOAD = re.compile(r"\bcurl\b[^|;&\n]*\s(?:-[a-zA-Z]*[FTd]\b|--(?:form|upload-file|data[\w-]*|json)\b"
-                    r"|-X\s*(?:POST|PUT)\b)|\bwget\b[^|;&\n]*--(?:post|body)-(?:file|data)"
-                    r"|\b(?:scp|sftp|rsync|nc|ncat|socat|ftp)\s|-InFile\b|\b(?:aws\s+s3\s+cp|gsutil\s+cp"
-                    r"|azcopy\s+copy)\b", re.IGNORECASE)
+UPLOAD = lazy_compile(r"\bcurl\b[^|;&\n]*\s(?:-[a-zA-Z]*[FTd]\b|--(?:form|upload-file|data[\w-]*|json)\b"
+                      r"|-X\s*(?:POST|PUT)\b)|\bwget\b[^|;&\n]*--(?:post|body)-(?:file|data)"
+                      r"|\b(?:scp|sftp|rsync|nc|ncat|socat|ftp)\s|-InFile\b|\b(?:aws\s+s3\s+cp|gsutil\s+cp"
+                      r"|azcopy\s+copy)\b", re.IGNORECASE)
 
 
 def commands(provisioner: Any) -> Iterator[str]:

@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides
@@ -35,16 +36,16 @@ MODE_WORDS = frozenset({"mode", "billing", "capacity", "throughput", "pricing", 
 ON_DEMAND = frozenset({"ondemand", "payperrequest", "serverless", "payasyougo", "autoscale", "autoscaling"})
 # Scalers of another object's capacity (AWS Application Auto Scaling, Azure autoscale settings, GCP autoscalers);
 # a scaling group itself holds machines and is no scaler.
-SCALERS = re.compile(r"(?:^|_)(?:app)?autoscal(?:ing|e|er)(?:_(?:target|policy|scheduled_action|setting))?$")
+SCALERS = lazy_compile(r"(?:^|_)(?:app)?autoscal(?:ing|e|er)(?:_(?:target|policy|scheduled_action|setting))?$")
 # Settings that say an object is archived or read-only: turned on, nothing more is written to it.
-ARCHIVED = re.compile(r"^(?:is_)?(?:archived|read_only|readonly)$")
+ARCHIVED = lazy_compile(r"^(?:is_)?(?:archived|read_only|readonly)$")
 # Settings of a monitor that say what it watches and when it fires; a twin must have them all the same.
-WATCHES = re.compile(r"query|expression|condition|criteria|metric|filter|threshold|operator|window|evaluation"
-                     r"|^type$|^kind$")
-WHAT_IT_WATCHES = re.compile(r"query|expression|condition|criteria|metric")
+WATCHES = lazy_compile(r"query|expression|condition|criteria|metric|filter|threshold|operator|window|evaluation"
+                       r"|^type$|^kind$")
+WHAT_IT_WATCHES = lazy_compile(r"query|expression|condition|criteria|metric")
 KNOWN_BY = ("id", "arn", "name", "full_name", "node_id")
 MIN_NAME = 4  # a shorter name would be found inside unrelated references
-_SEGMENTS = re.compile(r"[:/]")
+_SEGMENTS = lazy_compile(r"[:/]")
 
 
 def on_demand_mode(values: dict[str, Any]) -> str:

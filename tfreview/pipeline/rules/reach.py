@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import tfreview.pipeline.rules.kinds as kinds
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
@@ -30,10 +31,10 @@ IMPORT_CHANGE = declare("import-with-changes", Severity.HIGH,
                         "An import also changes (or replaces) the object it imports: applying alters live "
                         "infrastructure Terraform did not manage before.")
 
-RECORD_TYPES = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record|ns_record)(?:_|$)")
-NAME_SERVER_KEYS = re.compile(r"^(?:name_?servers?|nameservers?|name_server_list|ns_records?)$")
+RECORD_TYPES = lazy_compile(r"(?:^|_)(?:record|records|record_set|dns_record|ns_record)(?:_|$)")
+NAME_SERVER_KEYS = lazy_compile(r"^(?:name_?servers?|nameservers?|name_server_list|ns_records?)$")
 APEX_KINDS = {"A", "AAAA", "CNAME", "ALIAS", "MX", "NS", "SOA", "ANAME"}
-MUTE_TYPES = re.compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
+MUTE_TYPES = lazy_compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
 SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
 WILDCARDS = ("*", "*:*")
 # A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
@@ -43,7 +44,7 @@ MANY_MUTED = 5
 START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
 END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
 # Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
-LIFECYCLE_TYPES = re.compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
+LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
@@ -280,9 +281,9 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
 UPGRADE = declare("major-upgrade", Severity.HIGH,
                   "A database or data store changes major engine version: data is migrated in place and the "
                   "change cannot be rolled back by reverting the plan (high down, medium up).")
-VERSION_KEYS = re.compile(r"^(?:engine_version|database_version|db_version|redis_version|mysql_version"
-                          r"|postgres(?:ql)?_version|server_version|engine_major_version|version)$")
-_MAJOR = re.compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
+VERSION_KEYS = lazy_compile(r"^(?:engine_version|database_version|db_version|redis_version|mysql_version"
+                            r"|postgres(?:ql)?_version|server_version|engine_major_version|version)$")
+_MAJOR = lazy_compile(r"[A-Za-z_\-]*(\d+)(?:[._]\w+)*")
 
 
 @on_change(actions=(Action.UPDATE,), words=(b"version",))  # every VERSION_KEYS key holds it

@@ -12,31 +12,33 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.rules.values import leaves
 
 # Virtual machines of any provider (aws_instance, google_compute_instance, azurerm_linux_virtual_machine,
 # hcloud_server, digitalocean_droplet, linode_instance, openstack_compute_instance_v2, vsphere_virtual_machine…).
-MACHINES = re.compile(r"(?:^|_)(?:instance|compute_instance|server|droplet|virtual_machine|vm|machine|qemu)(?:_v\d+)?$")
+MACHINES = lazy_compile(r"(?:^|_)(?:instance|compute_instance|server|droplet|virtual_machine|vm|machine|qemu)"
+                        r"(?:_v\d+)?$")
 # A type that names data beside the machine word is a managed database, cache, broker or notebook, not a machine
 # (read after the provider's prefix: aws_rds_cluster_instance, azurerm_mssql_server, google_notebooks_instance).
-DATA_TYPES = re.compile(r"db|sql|redis|cache|search|kafka|mq|broker|spanner|bigtable|file|notebook|workbench|cluster"
-                        r"|database|dms|replication|mongo|cassandra|neptune|redshift|elastic|nfs|netapp|storage|vault"
-                        r"|backup|ledger|warehouse|hana")
+DATA_TYPES = lazy_compile(r"db|sql|redis|cache|search|kafka|mq|broker|spanner|bigtable|file|notebook|workbench|cluster"
+                          r"|database|dms|replication|mongo|cassandra|neptune|redshift|elastic|nfs|netapp|storage|vault"
+                          r"|backup|ledger|warehouse|hana")
 # What may force a rebuild without touching data: the boot image, and the boot script it runs once.
-BOOT_PATHS = re.compile(r"(?:^|\.)(?:ami|image|image_id|image_name|source_image|source_image_id|source_image_reference"
-                        r"|storage_image_reference|template|clone|user_data|user_data_base64|custom_data|cloud_init"
-                        r"|metadata_startup_script|launch_template)(?:\.|$)")
+BOOT_PATHS = lazy_compile(r"(?:^|\.)(?:ami|image|image_id|image_name|source_image|source_image_id"
+                          r"|source_image_reference|storage_image_reference|template|clone|user_data|user_data_base64|custom_data|cloud_init"
+                          r"|metadata_startup_script|launch_template)(?:\.|$)")
 # Disks and volumes beside the boot disk: data that a rebuild takes with it or has to re-attach.
-DATA_DISKS = re.compile(r"(?:^|\.)(?:ebs_block_device|attached_disk|data_disk|data_disks|storage_data_disk|volume"
-                        r"|volumes|volume_ids|disk|disks|scratch_disk|local_ssd|ephemeral_block_device|mount|mounts)"
-                        r"(?:[.\[]|$)")
+DATA_DISKS = lazy_compile(r"(?:^|\.)(?:ebs_block_device|attached_disk|data_disk|data_disks|storage_data_disk|volume"
+                          r"|volumes|volume_ids|disk|disks|scratch_disk|local_ssd|ephemeral_block_device|mount|mounts)"
+                          r"(?:[.\[]|$)")
 # Roles that keep state on their own disk, as a machine's name or tags say it.
-STATEFUL_ROLES = re.compile(r"(?:^|[^a-z0-9])(?:db\d*|database|sql|mysql|mariadb|postgres|postgresql|pg|mongo|mongodb"
-                            r"|redis|cassandra|kafka|zookeeper|zk|etcd|elastic|elasticsearch|opensearch|solr|broker"
-                            r"|rabbit|rabbitmq|nfs|fileserver|storage|minio|ceph|gluster|vault|consul|nomad_server"
-                            r"|primary|replica|master|ledger|backup|git|gitlab|jenkins|ldap|dc|ad|domain_controller"
-                            r"|data|warehouse|stateful|persistent)(?:[^a-z]|$)")
+STATEFUL_ROLES = lazy_compile(r"(?:^|[^a-z0-9])(?:db\d*|database|sql|mysql|mariadb|postgres|postgresql|pg|mongo|mongodb"
+                              r"|redis|cassandra|kafka|zookeeper|zk|etcd|elastic|elasticsearch|opensearch|solr|broker"
+                              r"|rabbit|rabbitmq|nfs|fileserver|storage|minio|ceph|gluster|vault|consul|nomad_server"
+                              r"|primary|replica|master|ledger|backup|git|gitlab|jenkins|ldap|dc|ad|domain_controller"
+                              r"|data|warehouse|stateful|persistent)(?:[^a-z]|$)")
 ROLE_TAGS = ("name", "role", "service", "app", "component", "purpose", "tier", "function", "hostname")
 
 
@@ -70,11 +72,11 @@ def _role_text(change: Change, values: dict[str, Any]) -> str:
 
 
 # Alerting objects of any monitoring tool: a monitor, alarm, alert condition or policy, a check, a synthetic test.
-ALERTING = re.compile(r"(?:^|_)(?:monitor|alarm|alert|alert_condition|alert_policy|nrql_alert_condition|check"
-                      r"|synthetics_test|synthetic|uptime_check_config|heartbeat)s?(?:_|$)")
+ALERTING = lazy_compile(r"(?:^|_)(?:monitor|alarm|alert|alert_condition|alert_policy|nrql_alert_condition|check"
+                        r"|synthetics_test|synthetic|uptime_check_config|heartbeat)s?(?:_|$)")
 # Names that mark an object as being retired.
-RETIRED = re.compile(r"(?:^|[^a-z0-9])(?:legacy|deprecated|retired|retiring|decommissioned|decom|obsolete|old|unused"
-                     r"|sunset|sunsetted|defunct|dead)(?:[^a-z0-9]|$)")
+RETIRED = lazy_compile(r"(?:^|[^a-z0-9])(?:legacy|deprecated|retired|retiring|decommissioned|decom|obsolete|old|unused"
+                       r"|sunset|sunsetted|defunct|dead)(?:[^a-z0-9]|$)")
 
 
 def alerting_retired(change: Change) -> str | None:

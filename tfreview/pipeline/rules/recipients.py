@@ -8,10 +8,10 @@ whether a deleted alert is succeeded by a new one in the same plan.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
@@ -24,25 +24,25 @@ NOBODY = declare("alerts-to-nobody", Severity.HIGH,
                  "actions/receivers/targets emptied, escalation to a team created empty), or an on-call rotation "
                  "is cut to one person: alerts fire to nobody.")
 
-ALERTING = re.compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notification|notifications|escalation"
-                      r"|route|routing|receiver|contact_point|incident|on_?call|workflow|action_group|schedule"
-                      r"|rotation)(?:_|$)|" + MONITORING_PROVIDERS)
+ALERTING = lazy_compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notification|notifications|escalation"
+                        r"|route|routing|receiver|contact_point|incident|on_?call|workflow|action_group|schedule"
+                        r"|rotation)(?:_|$)|" + MONITORING_PROVIDERS)
 # What a new monitor can succeed: another monitor or alert, or an intake through which alerts arrived (an on-call
 # service's integration, a webhook, a channel). Not a service, escalation or team: those hold more than one alert.
-DETECTORS = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check)s?(?:_|$)")
-SUCCEEDED = re.compile(r"(?:^|_)(?:monitor|alert|alarm|check|integration|webhook|subscription|channel|notifier"
-                       r"|notification)s?(?:_|$)")
+DETECTORS = lazy_compile(r"(?:^|_)(?:monitor|alert|alarm|check)s?(?:_|$)")
+SUCCEEDED = lazy_compile(r"(?:^|_)(?:monitor|alert|alarm|check|integration|webhook|subscription|channel|notifier"
+                         r"|notification)s?(?:_|$)")
 # Keys that list who or what an alert reaches.
-RECIPIENTS = re.compile(r"^(?:receivers?|recipients?|targets?|actions(?:_v2)?|alert_actions|alarm_actions|action"
-                        r"|notify\w*|notifications?|notification_\w+|channels?|channel_ids|contact_points?"
-                        r"|responders?|escalation_rules?|escalation_targets?|rules?|emails?|email_addresses"
-                        r"|webhooks?|integrations?|subscribers|destinations?|destination_ids|action_group_ids?)$")
+RECIPIENTS = lazy_compile(r"^(?:receivers?|recipients?|targets?|actions(?:_v2)?|alert_actions|alarm_actions|action"
+                          r"|notify\w*|notifications?|notification_\w+|channels?|channel_ids|contact_points?"
+                          r"|responders?|escalation_rules?|escalation_targets?|rules?|emails?|email_addresses"
+                          r"|webhooks?|integrations?|subscribers|destinations?|destination_ids|action_group_ids?)$")
 # Keys of a free-text message in which `@handle` tokens name who is notified (Datadog, Grafana, New Relic…).
-MESSAGES = re.compile(r"^(?:message|\w+_message|body|notification_text)$")
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][\w.@+-]*")
+MESSAGES = lazy_compile(r"^(?:message|\w+_message|body|notification_text)$")
+HANDLE = lazy_compile(r"(?<![\w@])@[A-Za-z0-9][\w.@+-]*")
 # Who is on call: member lists of a rotation, schedule layer or team.
-MEMBERS = re.compile(r"^(?:members?|users|user_ids|participants?|people)$")
-HOLDERS = re.compile(r"(?:^|_)(?:team|group|schedule|rotation|roster|on_?call|squad|layer)(?:_|$)")
+MEMBERS = lazy_compile(r"^(?:members?|users|user_ids|participants?|people)$")
+HOLDERS = lazy_compile(r"(?:^|_)(?:team|group|schedule|rotation|roster|on_?call|squad|layer)(?:_|$)")
 ONE_PERSON = 1
 MANY_PEOPLE = 3
 
@@ -155,7 +155,7 @@ def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
 # Words too common in alert names to say two alerts watch the same thing.
 COMMON = frozenset({"alert", "alerts", "monitor", "monitors", "prod", "production", "error", "errors", "failed",
                     "failure", "high", "critical", "service", "integration", "email", "legacy", "datadog", "aws"})
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 
 
 def _topic(change: Change, values: dict[str, Any]) -> set[str]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import re
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.domains import is_apex
 
-DNS_RECORDS = re.compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
+DNS_RECORDS = lazy_compile(r"(?:^|_)(?:record|records|record_set|dns_record)(?:_|$)")
 
 
 # Apex records that route the domain: reach.py judges their delete.
 ROUTING_KINDS = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "MX", "NS", "SOA"})
 # The domain-wide mail policies (SPF, DMARC): without them anyone can send mail as the domain. DKIM keys are
 # not among them: selectors are rotated by deleting the old one.
-MAIL_POLICY = re.compile(r"\bv=(?:spf1|dmarc1)\b", re.IGNORECASE)
+MAIL_POLICY = lazy_compile(r"\bv=(?:spf1|dmarc1)\b", re.IGNORECASE)
 RECORD_VALUES = ("records", "record", "value", "values", "content", "data", "rrdatas", "txt_record")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
@@ -24,26 +25,26 @@ from tfreview.pipeline.rules.values import leaves, pairs
 
 # Compute that runs what the plan names: functions, edge scripts, services of containers, scale sets and pools of
 # interchangeable machines (any provider's spelling).
-COMPUTE = re.compile(r"(?:^|_)(?:function|functions|lambda_function|function_app|script|scripts|worker_script"
-                     r"|workers_script|(?:run|run_v2|container|app_runner|apprunner)_service|container_app"
-                     r"|scale_set|virtual_machine_scale_set|vmss|compute_pool|worker_pool|runner_pool|agent_pool"
-                     r"|executor_pool)(?:_v\d+)?$")
+COMPUTE = lazy_compile(r"(?:^|_)(?:function|functions|lambda_function|function_app|script|scripts|worker_script"
+                       r"|workers_script|(?:run|run_v2|container|app_runner|apprunner)_service|container_app"
+                       r"|scale_set|virtual_machine_scale_set|vmss|compute_pool|worker_pool|runner_pool|agent_pool"
+                       r"|executor_pool)(?:_v\d+)?$")
 # Settings that keep data beside what the plan names: volumes, mounts, file systems, storage accounts.
-HOLDS_DATA = re.compile(r"(?:^|[._])(?:volume|volumes|persistent|stateful|file_system|file_system_config|efs|mount"
-                        r"|mounts|storage_account|storage_account_name|storage_account_id|state|database|db)(?:[.\[]|$)")
+HOLDS_DATA = lazy_compile(r"(?:^|[._])(?:volume|volumes|persistent|stateful|file_system|file_system_config|efs|mount"
+                          r"|mounts|storage_account|storage_account_name|storage_account_id|state|database|db)(?:[.\[]|$)")
 # Settings by which compute stops or suspends itself when idle: nothing lives only in it.
-SELF_STOPPING = re.compile(r"^(?:auto_?termination(?:_minutes)?|auto_?suspend(?:_secs|_seconds|_minutes)?"
-                           r"|auto_?stop(?:_mins|_minutes)?|idle_(?:timeout|shutdown)(?:_minutes|_seconds)?"
-                           r"|auto_?pause(?:_delay(?:_in_minutes)?)?)$")
+SELF_STOPPING = lazy_compile(r"^(?:auto_?termination(?:_minutes)?|auto_?suspend(?:_secs|_seconds|_minutes)?"
+                             r"|auto_?stop(?:_mins|_minutes)?|idle_(?:timeout|shutdown)(?:_minutes|_seconds)?"
+                             r"|auto_?pause(?:_delay(?:_in_minutes)?)?)$")
 # Words of a compute type that DATA_WORDS reads as data although they name compute (a cluster of machines).
 COMPUTE_WORDS = frozenset({"cluster", "instance", "pool"})
 # A node pool's own mode saying it is not the pool the cluster's system workloads run on.
 SECONDARY_MODES = frozenset({"user", "secondary", "worker", "workload"})
 # Configuration the plan writes in full: templates, dashboards, webhooks, aliases.
-WRITTEN = re.compile(r"(?:^|_)(?:launch_template|template|dashboard|dashboard_json|webhook|web_hook"
-                     r"|hook)(?:_v\d+)?$")
-ALIASES = re.compile(r"(?:^|_)alias(?:es)?$")
-TARGET_KEY = re.compile(r"^(?:target|target_\w+|\w+_id|key_id|key|function_name|function_version)$")
+WRITTEN = lazy_compile(r"(?:^|_)(?:launch_template|template|dashboard|dashboard_json|webhook|web_hook"
+                       r"|hook)(?:_v\d+)?$")
+ALIASES = lazy_compile(r"(?:^|_)alias(?:es)?$")
+TARGET_KEY = lazy_compile(r"^(?:target|target_\w+|\w+_id|key_id|key|function_name|function_version)$")
 
 
 def _before(change: Change) -> dict[str, Any]:

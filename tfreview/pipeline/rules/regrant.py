@@ -6,10 +6,10 @@ grant is judged by its own rules. lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import string_leaves
@@ -17,13 +17,13 @@ from tfreview.pipeline.rules.narrowing import RESTRICTING
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings that name who is granted (a principal, member, grantee, object id of an identity).
-PRINCIPAL = re.compile(r"^(?:principal|principal_id|principal_name|object_id|member|grantee|identity|user|user_id"
-                       r"|user_name|group|group_id|group_name|service_account|team|team_id|assignee)$")
+PRINCIPAL = lazy_compile(r"^(?:principal|principal_id|principal_name|object_id|member|grantee|identity|user|user_id"
+                         r"|user_name|group|group_id|group_name|service_account|team|team_id|assignee)$")
 # Settings that say what is granted (a permission, privilege, role or access level, or a list of them).
-PERMISSION = re.compile(r"^(?:\w+_)?(?:permission|permissions|privilege|privileges|role|roles|access|access_level"
-                        r"|role_definition_name|role_definition_id)$")
+PERMISSION = lazy_compile(r"^(?:\w+_)?(?:permission|permissions|privilege|privileges|role|roles|access|access_level"
+                          r"|role_definition_name|role_definition_id)$")
 # Settings that say where a grant applies (its scope, the object it is on) are what is left, less these.
-NOT_TARGET = re.compile(r"^(?:id|tenant_id|tenant|etag|description|condition\w*|name|display_name)$")
+NOT_TARGET = lazy_compile(r"^(?:id|tenant_id|tenant|etag|description|condition\w*|name|display_name)$")
 MIN_TARGET = 4  # a shorter target value would be found inside unrelated values
 
 

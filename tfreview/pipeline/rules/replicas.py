@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.narrowing import KEY_STORES
@@ -14,18 +15,18 @@ from tfreview.pipeline.rules.shifts import REFACTORED
 
 # Settings that only route logs or metrics to a store kept elsewhere (diagnostic settings, log sinks and exports,
 # flow-log configs): replacing one re-makes the route; deleting one stops the logging (judged as usual).
-ROUTES = re.compile(r"(?:^|_)(?:diagnostic_settings?|log_sink|sink|log_export|log_exports|flow_log|flow_logs"
-                    r"|log_profile|subscription_filter|log_subscription|logging_config|log_forwarding)(?:_v\d+)?$")
+ROUTES = lazy_compile(r"(?:^|_)(?:diagnostic_settings?|log_sink|sink|log_export|log_exports|flow_log|flow_logs"
+                      r"|log_profile|subscription_filter|log_subscription|logging_config|log_forwarding)(?:_v\d+)?$")
 # A type that is a replica by name (a read replica, a replica set member of another's data).
-REPLICA_TYPES = re.compile(r"(?:^|_)(?:replica|read_replica|replicas)(?:_|$)")
+REPLICA_TYPES = lazy_compile(r"(?:^|_)(?:replica|read_replica|replicas)(?:_|$)")
 # Keys crypto material is never judged by: a key's replica decrypts data others hold.
-KEYS = re.compile(rf"{KEY_STORES.pattern}|secret")
+KEYS = lazy_compile(rf"{KEY_STORES.pattern}|secret")
 # Attributes that make an object a replica of a named primary (any provider's spelling).
-REPLICA_OF = re.compile(r"^(?:replicate_source_db|replication_source_identifier|master_instance_name"
-                        r"|source_db_instance_identifier|read_replica_source)$")
+REPLICA_OF = lazy_compile(r"^(?:replicate_source_db|replication_source_identifier|master_instance_name"
+                          r"|source_db_instance_identifier|read_replica_source)$")
 # Attributes that name the primary a replica copies.
-PRIMARY_REF = re.compile(r"^(?:primary|source|master|origin|upstream|replicate_source|replication_source)"
-                         r"(?:_[a-z]+)*$")
+PRIMARY_REF = lazy_compile(r"^(?:primary|source|master|origin|upstream|replicate_source|replication_source)"
+                           r"(?:_[a-z]+)*$")
 
 
 def _primary(attrs: dict[str, object], by_type: bool) -> str | None:
@@ -60,8 +61,8 @@ def replica_with_primary(change: Change, ri: ReviewInput) -> str | None:
 
 
 # A mode that makes an object a copy of another (`create_mode = "Secondary"`), and the key naming that other.
-SECONDARY_MODE = re.compile(r"^(?:secondary|onlinesecondary|geo_?secondary|replica|read_?replica)$", re.IGNORECASE)
-SOURCE_KEY = re.compile(r"(?:^|_)source(?:_|$)")
+SECONDARY_MODE = lazy_compile(r"^(?:secondary|onlinesecondary|geo_?secondary|replica|read_?replica)$", re.IGNORECASE)
+SOURCE_KEY = lazy_compile(r"(?:^|_)source(?:_|$)")
 
 
 def _source_of_secondary(attrs: dict[str, object]) -> str | None:
@@ -78,7 +79,7 @@ def destroyed_by_name(ri: ReviewInput) -> dict[str, set[int]]:
     return plan_view(ri).derived("destroyed by name", _destroyed_by_name)
 
 
-_ADDRESS_WORDS = re.compile(r"[^.\[\]\"]+")
+_ADDRESS_WORDS = lazy_compile(r"[^.\[\]\"]+")
 
 
 def _destroyed_by_name(view: PlanView) -> dict[str, set[int]]:

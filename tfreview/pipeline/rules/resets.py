@@ -4,9 +4,9 @@ removed `ignore_changes = [password]` does — and every client using the rotate
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.mask import MASK_CHANGED
@@ -14,13 +14,13 @@ from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.kinds import STATEFUL
 
 RESET = "db-password-reset"
-DATABASES = re.compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mariadb|mongo|mongodb|redis|docdb"
-                       r"|neptune|redshift|cosmosdb|spanner|alloydb|elasticache|memorydb|cockroach|clickhouse)(?:_|$)")
-PASSWORDS = re.compile(r"(?:^|_)(?:password|passwd)$")
+DATABASES = lazy_compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mariadb|mongo|mongodb|redis|docdb"
+                         r"|neptune|redshift|cosmosdb|spanner|alloydb|elasticache|memorydb|cockroach|clickhouse)(?:_|$)")
+PASSWORDS = lazy_compile(r"(?:^|_)(?:password|passwd)$")
 # A rotation the plan carries out itself: a generated password or secret value that changes in the same plan.
 # A database user or login of any provider: the resource is the credential itself, so a new password is its rotation.
-CREDENTIAL_TYPES = re.compile(r"(?:^|_)(?:user|users|login|logins|role|credential|credentials)$")
-ROTATORS = re.compile(r"(?:^|_)(?:password|secret|secret_version|secret_value|credential|credentials)$")
+CREDENTIAL_TYPES = lazy_compile(r"(?:^|_)(?:user|users|login|logins|role|credential|credentials)$")
+ROTATORS = lazy_compile(r"(?:^|_)(?:password|secret|secret_version|secret_value|credential|credentials)$")
 
 
 def _is_database(change: Change) -> bool:
@@ -40,7 +40,7 @@ def reset_paths(change: Change) -> list[str]:
 
 # The setting of a secret store of any provider that holds the stored value (an SSM SecureString's `value`, a
 # secret's `secret_string`, a vault entry's `data_json`): a sensitive one that changes is a new secret stored.
-STORED = re.compile(r"(?:^|_)(?:value|secret|string|data|data_json|plaintext|content)(?:_\w+)?$")
+STORED = lazy_compile(r"(?:^|_)(?:value|secret|string|data|data_json|plaintext|content)(?:_\w+)?$")
 
 
 def _stores_secret(change: Change) -> bool:

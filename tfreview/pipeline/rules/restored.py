@@ -4,8 +4,7 @@ holds no control more weakly — the data is kept and restored, not lost; lifecy
 
 from __future__ import annotations
 
-import re
-
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
@@ -14,8 +13,8 @@ from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.wayback import kept_copy
 
 # Where a new store says which snapshot or backup it is restored from (`snapshot_identifier`, `restore_from_backup`).
-SOURCE = re.compile(r"^(?:snapshot_(?:identifier|id|name|arn)|source_(?:snapshot|backup)\w*|restore_from\w*"
-                    r"|backup_(?:id|identifier|name)|from_snapshot\w*)$")
+SOURCE = lazy_compile(r"^(?:snapshot_(?:identifier|id|name|arn)|source_(?:snapshot|backup)\w*|restore_from\w*"
+                      r"|backup_(?:id|identifier|name)|from_snapshot\w*)$")
 
 
 def restored_replace(change: Change, ri: ReviewInput) -> str | None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.watch import watch, watch_delete
@@ -68,8 +69,8 @@ watch_delete(LOGGING, "audit or access logging stops",
 
 
 # A pod volume backed by a claim on persistent storage, and one that lives and dies with the pod (any spelling).
-CLAIM = re.compile(r"^(?:persistent_?volume_?claim|claim_?name)$", re.IGNORECASE)
-EPHEMERAL = re.compile(r"^(?:empty_?dir|tmpfs)$", re.IGNORECASE)
+CLAIM = lazy_compile(r"^(?:persistent_?volume_?claim|claim_?name)$", re.IGNORECASE)
+EPHEMERAL = lazy_compile(r"^(?:empty_?dir|tmpfs)$", re.IGNORECASE)
 MAX_DEPTH = 12
 
 

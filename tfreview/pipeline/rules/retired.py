@@ -5,9 +5,9 @@ only ever talked to a provider's test endpoint; lifecycle.py grades deletes with
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.domains import is_apex
@@ -15,11 +15,11 @@ from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.records import DNS_RECORDS
 from tfreview.pipeline.rules.takeover import successor
 
-_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+_HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # Objects that define a name: a DNS record, or a hostname or custom domain bound to a service.
-NAMING = re.compile(r"(?:^|_)(?:hostname|custom_hostname|domain|custom_domain|domain_mapping)(?:_v\d+)?$")
+NAMING = lazy_compile(r"(?:^|_)(?:hostname|custom_hostname|domain|custom_domain|domain_mapping)(?:_v\d+)?$")
 # Attributes by which a provider asks for a DNS record pointing at it: left behind, that record can be taken over.
-DNS_TARGETS = re.compile(r"(?:^|_)(?:cname|cname_target|dns_target|target_hostname)$")
+DNS_TARGETS = lazy_compile(r"(?:^|_)(?:cname|cname_target|dns_target|target_hostname)$")
 IDENTIFIERS = ("id", "arn")
 
 
@@ -136,8 +136,8 @@ def taken_over(change: Change, ri: ReviewInput) -> str | None:
 
 # Words of a provider's test endpoint (`acme-staging-v02.api.letsencrypt.org`, `api.sandbox.paygate.com`).
 TEST_WORDS = frozenset({"staging", "sandbox", "test"})
-_URL = re.compile(r"https?://([a-z0-9.-]+)")
-_TOKEN = re.compile(r"[a-z0-9]+")
+_URL = lazy_compile(r"https?://([a-z0-9.-]+)")
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 
 
 def _object_name(attrs: dict[str, object]) -> str:
@@ -167,7 +167,7 @@ def sandbox_only(change: Change, ri: ReviewInput) -> str | None:
 
 
 # A key or secret that is only disabled can still be turned back on; deleted, what it encrypted or signed is lost.
-KEEPS_DATA = re.compile(r"key|secret|certificate|vault|kms|crypto|backup|snapshot|volume|disk|bucket")
+KEEPS_DATA = lazy_compile(r"key|secret|certificate|vault|kms|crypto|backup|snapshot|volume|disk|bucket")
 OFF_STATES = frozenset({"disabled", "inactive", "deactivated", "decommissioned"})
 
 

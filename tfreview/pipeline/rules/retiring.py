@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import re
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.successors import identity_of
 from tfreview.pipeline.rules.tightened import weaker_successor
 
-_VERSIONED_NAME = re.compile(r"^(?P<base>.*?[a-z])[-_.]?v(?P<number>\d+)$", re.IGNORECASE)
+_VERSIONED_NAME = lazy_compile(r"^(?P<base>.*?[a-z])[-_.]?v(?P<number>\d+)$", re.IGNORECASE)
 IDS = ("id", "arn")
 
 

@@ -6,10 +6,10 @@ test); lifecycle.py grades deletes with it."""
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
@@ -21,13 +21,13 @@ from tfreview.pipeline.rules.disposable import (
 )
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
-_KEY = re.compile(r'\["([^"]*)"\]$')
-_TOKEN = re.compile(r"[a-z0-9]+")
+_KEY = lazy_compile(r'\["([^"]*)"\]$')
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 # Label keys that give the object an expiry: one made to expire is made to be thrown away.
 EXPIRY_KEYS = frozenset({"ttl", "expires", "expiry", "expiration", "expires_at", "expires_on", "expire_after",
                          "delete_after", "delete_by"})
 # Settings that guard the object against its delete: a guarded one is not treated as disposable.
-GUARDS = re.compile(r"^(?:deletion_protection\w*|termination_protection\w*|delete_protection|prevent_destroy)$")
+GUARDS = lazy_compile(r"^(?:deletion_protection\w*|termination_protection\w*|delete_protection|prevent_destroy)$")
 # Settings that do not describe the object (its identity, its state as the provider reports it).
 MAX_SIBLINGS = 64  # new keys of one block compared with each old one: a bound, so a huge for_each stays linear
 IDENTITY = frozenset({"id", "arn", "self_link", "state", "state_name", "status", "created_at", "updated_at"})

@@ -4,10 +4,10 @@ any cloud's route, route table or static route is covered; gateways, tunnels and
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides
@@ -16,11 +16,11 @@ ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
                          "A new default or very broad route (0.0.0.0/0, ::/0, a /8 or wider) whose next hop is one "
                          "machine (an instance, a network interface, an appliance's IP): that machine can read or "
                          "redirect all the traffic.")
-ROUTE_TYPES = re.compile(r"(?:^|_)(?:route|routes|route_table|static_route)(?:_|$)")
-DESTINATION_KEY = re.compile(r"dest\w*|\w*destination\w*|address_prefix|cidr_block|ipv6_cidr_block|prefix|network")
+ROUTE_TYPES = lazy_compile(r"(?:^|_)(?:route|routes|route_table|static_route)(?:_|$)")
+DESTINATION_KEY = lazy_compile(r"dest\w*|\w*destination\w*|address_prefix|cidr_block|ipv6_cidr_block|prefix|network")
 # A next hop that is a single machine; gateways, tunnels and peerings are other keys and stay quiet.
-HOST_HOP = re.compile(r"(?:next_hop_)?(?:instance|instance_id|network_interface\w*|eni\w*|ip|ip_address|in_ip_address"
-                      r"|appliance\w*|vm\w*|host\w*)")
+HOST_HOP = lazy_compile(r"(?:next_hop_)?(?:instance|instance_id|network_interface\w*|eni\w*|ip|ip_address|in_ip_address"
+                        r"|appliance\w*|vm\w*|host\w*)")
 BROAD_BITS = {4: 8, 6: 16}
 
 
@@ -48,7 +48,7 @@ def _route_blocks(values: Any, unknown: Any, depth: int = 0) -> Iterator[tuple[d
 
 # A next hop that is shared infrastructure (an internet, NAT, transit or VPN gateway, a peering, an endpoint, an
 # internal load balancer), or a next-hop type other than an appliance (Azure's `Internet`, `VnetLocal`).
-GATEWAY_HOP = re.compile(r"\w*(?:gateway|peering|tunnel|vpn|endpoint|ilb|core_network)\w*")
+GATEWAY_HOP = lazy_compile(r"\w*(?:gateway|peering|tunnel|vpn|endpoint|ilb|core_network)\w*")
 APPLIANCE_TYPES = {"virtualappliance", "appliance", "instance"}
 
 
@@ -130,11 +130,11 @@ def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
 PRIVATE_OPENED = declare("private-made-public", Severity.HIGH,
                          "A private subnet's route table (named or addressed private) gets a default or very broad "
                          "route straight to an internet gateway: its machines become directly internet-routable.")
-PRIVATE = re.compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
-NAME_KEYS = re.compile(r"\w*route_table\w*|name|display_name|tags|labels|network|subnet\w*")
+PRIVATE = lazy_compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
+NAME_KEYS = lazy_compile(r"\w*route_table\w*|name|display_name|tags|labels|network|subnet\w*")
 # An internet gateway by id (aws igw-…), by key (internet_gateway_id) or by hop type (Azure `Internet`, Google's
 # default-internet-gateway).
-INTERNET_HOP = re.compile(r"igw-\w+|internet|default-internet-gateway")
+INTERNET_HOP = lazy_compile(r"igw-\w+|internet|default-internet-gateway")
 
 
 def _internet_hop(block: dict[str, Any]) -> str | None:

@@ -5,10 +5,10 @@ count, log or allow lets through what it stopped. Rules are matched by name acro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.modes import ENFORCEMENT
 from tfreview.pipeline.rules.vocabulary import DETECTION, WATCHERS
 
-ACTION_KEY = re.compile(r"^(?:\w+_)?action$")
+ACTION_KEY = lazy_compile(r"^(?:\w+_)?action$")
 # Beyond the enforcement ladder: a challenge still stops what fails it; allow lets everything it matches through.
 EXTRA = {"captcha": 3.0, "challenge": 3.0, "js_challenge": 3.0, "managed_challenge": 3.0, "allow": 1.0,
          "pass": 1.0, "skip": 1.0}
@@ -25,7 +25,7 @@ NO_OVERRIDE = "none"
 MAX_DEPTH = 8
 
 
-@on_change(actions=(Action.UPDATE,), words=(b"action",), type_pattern=re.compile(WATCHERS))
+@on_change(actions=(Action.UPDATE,), words=(b"action",), type_pattern=lazy_compile(WATCHERS))
 def _action_block_lowered(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     severity = Severity.MEDIUM if non_production(change) else Severity.HIGH

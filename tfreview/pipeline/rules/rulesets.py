@@ -8,14 +8,15 @@ import json
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.takeover import SUCCEEDED
 
 # A URL path's first segment, after a host or at the start of a path (`acme.io/blog*`, `"/blog"`).
-_PATH = re.compile(r"(?:[a-z0-9]\.[a-z]{2,}|[\"'(\s=]|^)/([a-z0-9][a-z0-9_-]{2,})", re.IGNORECASE)
-_PARENT = re.compile(r"^\w+_id$")
+_PATH = lazy_compile(r"(?:[a-z0-9]\.[a-z]{2,}|[\"'(\s=]|^)/([a-z0-9][a-z0-9_-]{2,})", re.IGNORECASE)
+_PARENT = lazy_compile(r"^\w+_id$")
 
 
 def _paths(values: Any) -> set[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.disposable import DATA_ENGINES
@@ -21,14 +22,14 @@ REDUNDANCY = declare("redundancy-cut", Severity.HIGH,
 
 # Keys that say what happens to data when its holder is released or destroyed (PV/StorageClass reclaim policies,
 # deletion policies of stacks and snapshots), by the end of the key's own name.
-POLICY_KEYS = re.compile(r"(?:^|_)(?:reclaim_policy|deletion_policy|delete_policy|removal_policy|on_delete"
-                         r"|retention_policy_on_delete)$")
+POLICY_KEYS = lazy_compile(r"(?:^|_)(?:reclaim_policy|deletion_policy|delete_policy|removal_policy|on_delete"
+                           r"|retention_policy_on_delete)$")
 KEEPS = frozenset({"retain", "snapshot", "keep", "preserve", "abandon", "orphan", "archive"})
 DELETES = frozenset({"delete", "recycle", "destroy", "purge", "remove"})
 # Counts of copies of one service: nodes, replicas, standbys.
-COPIES = re.compile(r"^(?:\w*node_count|num_nodes|number_of_nodes|nodes|replicas|replica_count|num_replicas"
-                    r"|number_of_replicas|read_replicas|replica_nodes|\w*standby\w*count|standbys|node_number"
-                    r"|cluster_size|members|member_count)$")
+COPIES = lazy_compile(r"^(?:\w*node_count|num_nodes|number_of_nodes|nodes|replicas|replica_count|num_replicas"
+                      r"|number_of_replicas|read_replicas|replica_nodes|\w*standby\w*count|standbys|node_number"
+                      r"|cluster_size|members|member_count)$")
 
 
 def _leaf(path: str) -> str:

@@ -5,10 +5,10 @@ nothing removed, or removed from another principal or at a lower level, stays hi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_dict, string_leaves
@@ -16,18 +16,18 @@ from tfreview.pipeline.rules.grants import PRIVILEGED, grants, named_members, pr
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings that name the principal a grant reaches, beyond the member keys grants.py reads (`principal_arn`).
-PRINCIPAL_KEY = re.compile(r"(?:\w+_)?(?:principal|member|grantee|assignee|user|group)(?:_arn|_id|_name|_email)?"
-                           r"|role_arn")
+PRINCIPAL_KEY = lazy_compile(r"(?:\w+_)?(?:principal|member|grantee|assignee|user|group)(?:_arn|_id|_name|_email)?"
+                             r"|role_arn")
 # Groups that are full administrators by definition wherever a text mapping names them (Kubernetes).
-ADMIN_GROUPS = re.compile(r"(?<![\w:-])(?:system:masters|cluster-admin)(?![\w:-])")
+ADMIN_GROUPS = lazy_compile(r"(?<![\w:-])(?:system:masters|cluster-admin)(?![\w:-])")
 # One entry of a list written as YAML text (`- rolearn: …`): a mapping's principal and groups are read together.
-ENTRY = re.compile(r"(?m)^[ \t]*-[ \t]+")
+ENTRY = lazy_compile(r"(?m)^[ \t]*-[ \t]+")
 MIN_PRINCIPAL = 8  # a shorter principal would be found inside unrelated values
 # Where a grant applies: when both grants name one of these and the values differ, the access does not move.
-SCOPE_KEYS = re.compile(r"project|scope|cluster|cluster_name|account_id|org_id|organization|folder|target_id"
-                        r"|resource_group_name|subscription_id")
+SCOPE_KEYS = lazy_compile(r"project|scope|cluster|cluster_name|account_id|org_id|organization|folder|target_id"
+                          r"|resource_group_name|subscription_id")
 # The principal of an entry of a text mapping (`rolearn: arn:aws:iam::1:role/sre`, `userarn:`, `principal:`).
-MAPPED = re.compile(r"(?im)^[ \t-]*(?:\w*arn|principal\w*|member)[ \t]*:[ \t]*[\"']?(?P<p>[^\s\"']{8,})")
+MAPPED = lazy_compile(r"(?im)^[ \t-]*(?:\w*arn|principal\w*|member)[ \t]*:[ \t]*[\"']?(?P<p>[^\s\"']{8,})")
 
 
 def principals(values: dict[str, Any]) -> set[str]:

@@ -4,17 +4,17 @@ in no one the service does not already authenticate; iam.py grades such a policy
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.planview import plan_view
 
 TARGET_KEYS = ("domain_name", "domain_arn", "domain_id", "resource_arn", "name", "arn", "id")
-PRIVATE_NETWORK = re.compile(r"^vpc_(?:options|config|configuration|settings)$")
-OWN_AUTH = re.compile(r"^\w*(?:advanced_security_options|fine_grained_access\w*|access_control\w*)$")
+PRIVATE_NETWORK = lazy_compile(r"^vpc_(?:options|config|configuration|settings)$")
+OWN_AUTH = lazy_compile(r"^\w*(?:advanced_security_options|fine_grained_access\w*|access_control\w*)$")
 
 
 def _private(attrs: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
@@ -27,16 +28,16 @@ OPEN_RELEASE = declare(
     "A Helm release is created with sign-in switched off in its values (an auth or security block disabled) and "
     "an ingress or load balancer that is not internal.")
 # A values path that switches sign-in on or off: auth.enabled, xpack.security.enabled, authentication.required…
-AUTH_SWITCH = re.compile(r"(?:^|\.)(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)$"
-                         r"|(?:^|\.)(?:auth_enabled|authentication_enabled|require_authentication)$", re.IGNORECASE)
-INGRESS_ON = re.compile(r"(?:^|\.)ingress\.enabled$", re.IGNORECASE)
-PRIVATE_CLASS = re.compile(r"internal|private", re.IGNORECASE)
+AUTH_SWITCH = lazy_compile(r"(?:^|\.)(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)$"
+                           r"|(?:^|\.)(?:auth_enabled|authentication_enabled|require_authentication)$", re.IGNORECASE)
+INGRESS_ON = lazy_compile(r"(?:^|\.)ingress\.enabled$", re.IGNORECASE)
+PRIVATE_CLASS = lazy_compile(r"internal|private", re.IGNORECASE)
 EXPOSED_TYPES = {"loadbalancer": "LoadBalancer", "nodeport": "NodePort"}
 # Annotation keys and values that keep a load balancer inside the network.
-INTERNAL_MARKS = re.compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
-INGRESS_CHARTS = re.compile(r"ingress|gateway|traefik|nginx|istio|envoy|contour|kong|haproxy|caddy", re.IGNORECASE)
-HELM_TYPE = re.compile(r"^\s*(?:type|service_?type):\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
-HELM_PORT = re.compile(r"^\s*(?:port|http|https|nodePort|servicePort)s?:\s*[\"']?(\d+)", re.IGNORECASE | re.MULTILINE)
+INTERNAL_MARKS = lazy_compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
+INGRESS_CHARTS = lazy_compile(r"ingress|gateway|traefik|nginx|istio|envoy|contour|kong|haproxy|caddy", re.IGNORECASE)
+HELM_TYPE = lazy_compile(r"^\s*(?:type|service_?type):\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
+HELM_PORT = lazy_compile(r"^\s*(?:port|http|https|nodePort|servicePort)s?:\s*[\"']?(\d+)", re.IGNORECASE | re.MULTILINE)
 
 
 def annotation_facing(annotations: dict[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import as_dict, show
 
@@ -123,7 +124,7 @@ def _widened(resource_type: str, before: Any, after: Any) -> Iterator[str]:
             yield str(key)
 
 
-_SECRET_WORD_BYTES = re.compile(rb"secret|credential|token")
+_SECRET_WORD_BYTES = lazy_compile(rb"secret|credential|token")
 
 
 def _may_share(after: Any) -> bool:

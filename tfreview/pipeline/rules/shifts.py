@@ -4,8 +4,7 @@ deletes with them."""
 
 from __future__ import annotations
 
-import re
-
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address
 from tfreview.pipeline.findings import ReviewInput
@@ -17,7 +16,7 @@ REFACTORED = frozenset({"delete_because_wrong_repetition", "delete_because_each_
                         "delete_because_count_index"})
 # Containers whose content a re-create does not bring back: a project or repository (history, issues), a
 # workspace (state versions, runs), a package release (uninstalling removes everything it installed, CRDs too).
-CONTAINERS = re.compile(r"(?:^|_)(?:project|workspace|release|repository|repo)$")
+CONTAINERS = lazy_compile(r"(?:^|_)(?:project|workspace|release|repository|repo)$")
 NAME_KEYS = ("name", "display_name", "title", "label")
 SHIFTS = frozenset({"delete_because_count_index", "delete_because_each_key"})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_dict
@@ -21,24 +22,24 @@ from tfreview.pipeline.rules.replicas import ROUTES
 from tfreview.pipeline.rules.retention import LOGGING
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
-STREAMS = re.compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log)(?:_v\d+)?$")
+STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log)(?:_v\d+)?$")
 # Settings that name the stream or where it sends: they may differ between the old stream and its successor.
-PLACE = re.compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
-                   r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
-                   r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
+PLACE = lazy_compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
+                     r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
+                     r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
 # Settings that say what the stream watches: the successor must watch it too, or the organization above it.
-SCOPE = re.compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
-                   r"|subscription|zone|scope)(?:_id|_ids)?$")
+SCOPE = lazy_compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
+                     r"|subscription|zone|scope)(?:_id|_ids)?$")
 # Settings that name where a stream sends, never what it watches (`storage_account_id`).
-DESTINATION = re.compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
+DESTINATION = lazy_compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
 # Settings that say which events the stream carries: the successor must carry the same ones (or all).
-SELECTION = re.compile(r"event|filter|categor|include|exclu|level|query|traffic|selector|^log$|_log$|enabled_log"
-                       r"|source|regions?$|region_trail")
+SELECTION = lazy_compile(r"event|filter|categor|include|exclu|level|query|traffic|selector|^log$|_log$|enabled_log"
+                         r"|source|regions?$|region_trail")
 # A whole organization, and its children, watched at once.
-ORGANIZATION = re.compile(r"organi[sz]ation|(?:^|_)org(?:_|$)")
-CHILDREN = re.compile(r"child|descendant|member_accounts|all_accounts")
+ORGANIZATION = lazy_compile(r"organi[sz]ation|(?:^|_)org(?:_|$)")
+CHILDREN = lazy_compile(r"child|descendant|member_accounts|all_accounts")
 # Switches whose True means less is recorded or less kept.
-NEGATIVE = re.compile(r"disabl|exclu|skip|ignore|local|only|suppress")
+NEGATIVE = lazy_compile(r"disabl|exclu|skip|ignore|local|only|suppress")
 ALL = frozenset({"*", "all", "any"})
 _GENERIC = frozenset({"v1", "v2", "v3", "project", "organization", "folder", "account", "billing", "config"})
 

@@ -9,23 +9,24 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 MAX_STATEMENT = 4_000
-STATEMENT = re.compile(r"^\s*allow\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+"
-                       r"(?P<where>tenancy|\S+\s+\S+)(?:\s|$)", re.IGNORECASE)
+STATEMENT = lazy_compile(r"^\s*allow\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+"
+                         r"(?P<where>tenancy|\S+\s+\S+)(?:\s|$)", re.IGNORECASE)
 # The verbs' ladder (inspect < read < use < manage); manage includes creating and deleting and changing policy.
 WRITE_VERBS = ("manage",)
 # Where a serialised value may hold a statement: a string starting (after blanks) with "allow", any case.
-_ALLOW = re.compile(rb'"(?:\s|\\[nrt])*[Aa][Ll][Ll][Oo][Ww](?:\s|\\[nrt])')
-EVERYTHING = re.compile(r"^(?:all-resources|\*|all)$", re.IGNORECASE)
+_ALLOW = lazy_compile(rb'"(?:\s|\\[nrt])*[Aa][Ll][Ll][Oo][Ww](?:\s|\\[nrt])')
+EVERYTHING = lazy_compile(r"^(?:all-resources|\*|all)$", re.IGNORECASE)
 # Resource kinds whose management is identity administration: the holder can grant itself the rest.
-IDENTITY_KINDS = re.compile(r"^(?:users?|groups?|dynamic-groups?|policies|identity-providers|domains?|identity-family"
-                            r"|api-keys|auth-tokens|customer-secret-keys)$", re.IGNORECASE)
-EVERYONE = re.compile(r"^any-(?:user|group)\b", re.IGNORECASE)
+IDENTITY_KINDS = lazy_compile(r"^(?:users?|groups?|dynamic-groups?|policies|identity-providers|domains?|identity-family"
+                              r"|api-keys|auth-tokens|customer-secret-keys)$", re.IGNORECASE)
+EVERYONE = lazy_compile(r"^any-(?:user|group)\b", re.IGNORECASE)
 
 
 def sentences(values: Any) -> Iterator[str]:

@@ -4,9 +4,9 @@ configuration of a store (its lifecycle rules, CORS, policy) deleted together wi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
@@ -18,16 +18,16 @@ from tfreview.pipeline.rules.disposable import (
 )
 from tfreview.pipeline.rules.planview import plan_view
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
 # The attributes by which a configuration object names the store it configures.
-STORE_KEYS = re.compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
-                        r"|repository|vault_name|vault_id|share_name)$")
+STORE_KEYS = lazy_compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
+                          r"|repository|vault_name|vault_id|share_name)$")
 IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier")
 OWN_NAMES = ("name", "id")
 # Settings by which a store names a configuration object made for it (`db_subnet_group_name`,
 # `parameter_group_name`, `option_group_name`, `configuration_id`).
-REFERENCES = re.compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
+REFERENCES = lazy_compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
 
 
 def disposable_by_name_or_labels(attrs: dict[str, object]) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.values import number, tls_version
 
@@ -63,8 +64,8 @@ def present(value: Any) -> float | None:
     return 0 if value in (None, "", [], {}) else 1
 
 
-_WORDS = re.compile(r"[^a-z]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORDS = lazy_compile(r"[^a-z]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OFF_TOKENS = {"off", "disabled", "disable", "none", "false", "no", "paused", "suspended", "inactive", "unencrypted",
               "plaintext"}
 
@@ -161,7 +162,7 @@ def ladder(*tiers: tuple[str, ...]) -> Strength:
     return strength
 
 
-_PROTOCOL_LIST = re.compile(r"[\s,;:]+")
+_PROTOCOL_LIST = lazy_compile(r"[\s,;:]+")
 
 
 def tls(value: Any) -> float | None:
@@ -181,7 +182,7 @@ WEAK_CIPHERS = {"all", "default", "low", "export", "null", "enull", "anull", "rc
 # Words of an IANA suite name (`TLS_RSA_WITH_3DES_EDE_CBC_SHA`) that make it weak: broken ciphers, no cipher,
 # export strength, no authentication.
 WEAK_SUITE_WORDS = {"rc4", "des", "3des", "null", "export", "export40", "export1024", "anon", "md5", "rc2", "idea"}
-_SUITE_WORDS = re.compile(r"[_-]+")
+_SUITE_WORDS = lazy_compile(r"[_-]+")
 
 
 def ciphers(value: Any) -> float | None:

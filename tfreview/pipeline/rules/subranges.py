@@ -8,6 +8,7 @@ import ipaddress
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.common import as_dict, string_leaves
@@ -17,14 +18,14 @@ from tfreview.pipeline.rules.tightened import COMPUTED
 from tfreview.pipeline.rules.values import pairs
 
 # Keys that name the sources an entry admits (any provider's spelling).
-SOURCE_KEYS = re.compile(r"(?:^|_)(?:cidr|cidrs|cidr_block|cidr_blocks|ip|ips|ip_address|ip_addresses|ip_range"
-                         r"|ip_ranges|host|hosts|source|sources|source_range|source_ranges|address|addresses"
-                         r"|allowed_ips|ip_mask|subnet|network)$")
+SOURCE_KEYS = lazy_compile(r"(?:^|_)(?:cidr|cidrs|cidr_block|cidr_blocks|ip|ips|ip_address|ip_addresses|ip_range"
+                           r"|ip_ranges|host|hosts|source|sources|source_range|source_ranges|address|addresses"
+                           r"|allowed_ips|ip_mask|subnet|network)$")
 # Keys that only describe an entry: their text grants nothing.
-DESCRIBING = re.compile(r"^(?:comment|comments|description|notes?|display_name|label)$")
+DESCRIBING = lazy_compile(r"^(?:comment|comments|description|notes?|display_name|label)$")
 # Wildcards of host patterns: SQL LIKE (`%`, `_`) and shell globs (`*`, `?`).
 _MANY, _ONE = "%*", "_?"
-_NETWORK_TEXT = re.compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+_NETWORK_TEXT = lazy_compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
 
 
 def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:

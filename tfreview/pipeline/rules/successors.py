@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import ReviewInput
@@ -19,10 +20,10 @@ from tfreview.pipeline.rules.takeover import SUCCEEDED
 from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.values import leaves
 
-_SEGMENTS = re.compile(r"[/:]")
-_VERSION = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
-_NUMBERS = re.compile(r"\d+")
-_LETTERS = re.compile(r"[a-z]{4,}", re.IGNORECASE)
+_SEGMENTS = lazy_compile(r"[/:]")
+_VERSION = lazy_compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
+_NUMBERS = lazy_compile(r"\d+")
+_LETTERS = lazy_compile(r"[a-z]{4,}", re.IGNORECASE)
 
 
 def _stem_and_version(value: Any) -> tuple[str, tuple[int, ...]] | None:
@@ -69,12 +70,12 @@ def successor(change: Change, ri: ReviewInput) -> str | None:
 # release's name, a cache's id); an assignment of a principal has none of its own.
 IDENTITY_KEYS = ("key", "name", "cluster_id", "identifier", "title", "display_name")
 # Attributes that refer to the object another one acts on or lives in.
-REFERENCE = re.compile(r"(?:_id|_arn|_name|^namespace|^project|^group|^repository|^app|^account|^folder)$")
+REFERENCE = lazy_compile(r"(?:_id|_arn|_name|^namespace|^project|^group|^repository|^app|^account|^folder)$")
 # Words of a type that say nothing of its function.
 GENERIC_WORDS = frozenset({"v1", "v2", "v3", "resource", "object", "config", "configuration", "settings"})
-_TOKENS = re.compile(r"[a-z0-9]+")
+_TOKENS = lazy_compile(r"[a-z0-9]+")
 MAX_HOLDERS = 32
-_LEAF = re.compile(r"\[\d+\]")
+_LEAF = lazy_compile(r"\[\d+\]")
 
 
 def _strings(values: Any) -> set[str]:
@@ -209,9 +210,9 @@ def _no_weaker_by_name(resource_type: str, before: dict[str, Any], after: dict[s
 
 
 # A cache by its type's words (`elasticache`, `redis_cache`); its data is refilled by clients.
-CACHE = re.compile(r"cache")
+CACHE = lazy_compile(r"cache")
 # Settings that keep copies of a cache's data: a snapshot or backup retention, persistence, append-only files.
-KEEPS_COPIES = re.compile(r"snapshot|backup|persist|aof|rdb")
+KEEPS_COPIES = lazy_compile(r"snapshot|backup|persist|aof|rdb")
 
 
 def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
@@ -228,7 +229,7 @@ def cache_handed_over(change: Change, ri: ReviewInput) -> str | None:
 
 
 # --- a kept object of its kind switches on what the deleted object did ----------------------------------------
-_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM = lazy_compile(r"[^a-z0-9]+")
 
 
 def _switched_on(values: Any) -> set[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -15,9 +16,9 @@ from tfreview.pipeline.rules.units import duration, unit_of, words
 from tfreview.pipeline.rules.watch import KEPT_AS_EVIDENCE
 
 NAME_KEYS = ("name", "function_name", "display_name", "title")
-_VERSIONED = re.compile(r"^(?P<stem>.*?[a-z0-9])[-_.]v(?P<version>\d+)$", re.IGNORECASE)
-LOG_STORES = re.compile(r"(?:^|_)(?:log_group|log_stream|logs?)(?:_|$)")
-_RETENTION = re.compile(r"retention", re.IGNORECASE)
+_VERSIONED = lazy_compile(r"^(?P<stem>.*?[a-z0-9])[-_.]v(?P<version>\d+)$", re.IGNORECASE)
+LOG_STORES = lazy_compile(r"(?:^|_)(?:log_group|log_stream|logs?)(?:_|$)")
+_RETENTION = lazy_compile(r"retention", re.IGNORECASE)
 MAX_KEPT_S = 31 * 86400  # operational logs kept a month or less: not an archive anyone relies on
 _OFF = frozenset({"disabled", "inactive", "stopped", "off"})
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
@@ -42,8 +43,8 @@ control(SUPPLY, r"can_push|allow_push|push_access|write_access|can_write", inver
         "the deploy key has write access: it can push code", types=r"deploy_keys?(?:_|$)", create=Severity.HIGH)
 
 # --- identities matched by anything -------------------------------------------------------------------------------
-IDENTITY_KEYS = re.compile(r"\w*(?:subject|identity|identities|issuer|signer|san|email|principal|workflow)\w*")
-MATCH_ALL = re.compile(r"\^?(?:\.\*|\.\+|\*|\*\*|\[\^/]\*)\$?")
+IDENTITY_KEYS = lazy_compile(r"\w*(?:subject|identity|identities|issuer|signer|san|email|principal|workflow)\w*")
+MATCH_ALL = lazy_compile(r"\^?(?:\.\*|\.\+|\*|\*\*|\[\^/]\*)\$?")
 
 
 def _match_all(value: Any) -> bool:
@@ -61,9 +62,9 @@ def _identity_match_all(change: Change) -> Iterator[Finding]:
 
 
 # --- review gates bypassed ---------------------------------------------------------------------------------------
-BYPASS_KEYS = re.compile(r"\w*bypass\w*")
+BYPASS_KEYS = lazy_compile(r"\w*bypass\w*")
 # What a bypass may skip: required reviews or approvals (a tag ruleset without them gates no review).
-REVIEW_KEYS = re.compile(r"pull_request|\w*reviews?\w*|\w*approv\w*|\w*reviewers?\w*")
+REVIEW_KEYS = lazy_compile(r"pull_request|\w*reviews?\w*|\w*approv\w*|\w*reviewers?\w*")
 ALWAYS = frozenset({"always", "exempt", "any"})
 
 
@@ -97,13 +98,13 @@ def _gate_bypassed(change: Change) -> Iterator[Finding]:
 
 
 # --- workload identity subjects -----------------------------------------------------------------------------------
-SUBJECT_KEYS = re.compile(r"sub|subjects?|subject_\w+|allowed_subjects?|bound_subject\w*")
+SUBJECT_KEYS = lazy_compile(r"sub|subjects?|subject_\w+|allowed_subjects?|bound_subject\w*")
 # The last part of a CI subject that any pull request satisfies (forks' pull requests included).
-PULL_REQUEST = re.compile(r"(?:^|[:/])(?:pull_request|pull_request_target|merge_request|pr)(?:$|:\*$)")
-CLAIM_KEYS = re.compile(r"\w*claim_keys|\w*claims|\w*claim_names")
+PULL_REQUEST = lazy_compile(r"(?:^|[:/])(?:pull_request|pull_request_target|merge_request|pr)(?:$|:\*$)")
+CLAIM_KEYS = lazy_compile(r"\w*claim_keys|\w*claims|\w*claim_names")
 # Claims that name only an owner (organisation, namespace): every repository of the owner then shares one subject.
-OWNER_CLAIMS = re.compile(r"(?:repository_|repo_|project_)?(?:owner|owner_id|org|organi[sz]ation|organi[sz]ation_id"
-                          r"|namespace|namespace_id|namespace_path|enterprise|account|group|group_path)")
+OWNER_CLAIMS = lazy_compile(r"(?:repository_|repo_|project_)?(?:owner|owner_id|org|organi[sz]ation|organi[sz]ation_id"
+                            r"|namespace|namespace_id|namespace_path|enterprise|account|group|group_path)")
 
 
 # A SUBJECT_KEYS or CLAIM_KEYS key, as it serialises: one of them is needed for either finding.
@@ -133,10 +134,10 @@ ANONYMOUS = frozenset({"anonymous", "anon", "everyone", "allusers", "all_users",
                        "unauthenticated", "guest", "*"})
 ANONYMOUS_VALUES = tuple(f'"{word}"'.encode() for word in ANONYMOUS)
 NAME_KEYS = ("name", "user", "username", "principal", "member", "id", "group")
-PERMISSION_KEYS = re.compile(r"\w*(?:permissions?|actions?|privileges?|rights|roles?|access|scopes?)")
+PERMISSION_KEYS = lazy_compile(r"\w*(?:permissions?|actions?|privileges?|rights|roles?|access|scopes?)")
 WRITE_WORDS = frozenset({"write", "writer", "deploy", "push", "publish", "upload", "delete", "manage", "admin",
                          "owner"})
-_TOKENS = re.compile(r"[a-z]+")
+_TOKENS = lazy_compile(r"[a-z]+")
 
 
 def _anonymous_writers(value: Any) -> set[str]:
@@ -167,10 +168,10 @@ def _anonymous_write(change: Change) -> Iterator[Finding]:
 
 
 # --- code owners ---------------------------------------------------------------------------------------------------
-CODEOWNERS = re.compile(r"(?:^|/)CODEOWNERS$", re.IGNORECASE)
+CODEOWNERS = lazy_compile(r"(?:^|/)CODEOWNERS$", re.IGNORECASE)
 CATCH_ALL = frozenset({"*", "/*", "**", "/**", "/"})
-EVERYONE_TEAMS = re.compile(r"(?:^|[/@\-_])(?:everyone|all|all[-_]?members|members|all[-_]?users|employees|staff)$",
-                            re.IGNORECASE)
+EVERYONE_TEAMS = lazy_compile(r"(?:^|[/@\-_])(?:everyone|all|all[-_]?members|members|all[-_]?users|employees|staff)$",
+                              re.IGNORECASE)
 
 
 def _owners(text: Any) -> dict[str, tuple[str, ...]]:
@@ -203,11 +204,11 @@ def _code_owners(change: Change) -> Iterator[Finding]:
 
 
 # --- everyone assigned an owner role -------------------------------------------------------------------------------
-ASSIGNED = re.compile(r"(?:^|_)(?:group_id|group|group_name|groups|principal_id|principal|member|members)$")
-EVERYONE_GROUP = re.compile(r"everyone|all[-_ ]?users|all[-_ ]?employees|allusers", re.IGNORECASE)
-OWNER_ROLE = re.compile(r"(?:^|[^a-z])(?:owner|owners|admin|admins|administrator|super_?admin|org_?admin"
-                        r"|enterprise_owner)(?:$|[^a-z])", re.IGNORECASE)
-ROLE_KEYS = re.compile(r"\w*(?:role|roles|profile|permission|permissions|privilege|access_level)\w*")
+ASSIGNED = lazy_compile(r"(?:^|_)(?:group_id|group|group_name|groups|principal_id|principal|member|members)$")
+EVERYONE_GROUP = lazy_compile(r"everyone|all[-_ ]?users|all[-_ ]?employees|allusers", re.IGNORECASE)
+OWNER_ROLE = lazy_compile(r"(?:^|[^a-z])(?:owner|owners|admin|admins|administrator|super_?admin|org_?admin"
+                          r"|enterprise_owner)(?:$|[^a-z])", re.IGNORECASE)
+ROLE_KEYS = lazy_compile(r"\w*(?:role|roles|profile|permission|permissions|privilege|access_level)\w*")
 
 
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE),  # an EVERYONE_GROUP value is needed

@@ -7,10 +7,10 @@ controller or a provider nobody listed is judged by what its settings mean.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -20,15 +20,15 @@ SWEEP = declare("delete-scope-removed", Severity.HIGH,
                 "A controller that may delete what it manages (policy sync/prune/delete) loses the filter that "
                 "scoped it to some domains, zones or namespaces: it can now delete across every one it can see.")
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 SCOPE_WORDS = {"domain", "domains", "zone", "zones", "namespace", "namespaces", "project", "projects"}
 FILTER_WORDS = {"filter", "filters", "include", "includes", "only", "watch", "scope"}
 MODE_WORDS = {"policy", "mode"}
 DELETING = {"sync", "delete", "prune"}
 DELETING_BYTES = tuple(word.encode() for word in sorted(DELETING))
-_LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[A-Za-z0-9_.\-\"']+):[ \t]*(?P<value>.*?)[ \t]*(?:#.*)?$")
-_ITEM = re.compile(r"^(?P<indent> *)- +(?P<value>\S.*?)\s*$")
+_LINE = lazy_compile(r"^(?P<indent> *)(?:- +)?(?P<key>[A-Za-z0-9_.\-\"']+):[ \t]*(?P<value>.*?)[ \t]*(?:#.*)?$")
+_ITEM = lazy_compile(r"^(?P<indent> *)- +(?P<value>\S.*?)\s*$")
 
 
 def _words(key: str) -> set[str]:

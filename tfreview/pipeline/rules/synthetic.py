@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from tfreview.lazyregex import lazy_compile
+
 # Label keys that classify what a store holds (data, contents, data_class, data-classification, dataset_type).
-DATA_KEYS = re.compile(r"^(?:data|contents?|data[-_ ]?(?:class|classification|type|kind)|dataset[-_ ]?type)$",
-                       re.IGNORECASE)
+DATA_KEYS = lazy_compile(r"^(?:data|contents?|data[-_ ]?(?:class|classification|type|kind)|dataset[-_ ]?type)$",
+                         re.IGNORECASE)
 SYNTHETIC = frozenset({"synthetic", "generated", "fake", "dummy", "mock", "fixture", "fixtures", "sample"})
 
 

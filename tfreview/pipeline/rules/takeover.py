@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ReviewInput
@@ -26,38 +27,38 @@ from tfreview.pipeline.rules.tightened import weaker_successor
 
 # Configuration that holds no data and is rebuilt from code as it is: monitors, alert conditions, dashboards,
 # compute-only warehouses, service plans. Replacing one re-makes the same thing.
-CONFIG_ONLY = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alarm|alert_condition|condition|dashboard|dashboards"
-                         r"|warehouse|service_plan|page_rule|group_rule)(?:_v\d+)?$")
+CONFIG_ONLY = lazy_compile(r"(?:^|_)(?:monitor|monitors|alert|alarm|alert_condition|condition|dashboard|dashboards"
+                           r"|warehouse|service_plan|page_rule|group_rule)(?:_v\d+)?$")
 # Kinds of configuration that a new object of the same kind can take over whole (rules, plans, policies, alert
 # conditions): not services with their own history or integration keys, which a new object does not carry.
-SUCCEEDED = re.compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|monitor|alert|alarm|dashboard|setting"
-                       r"|settings|template|warehouse|configuration)(?:_v\d+)?$")
+SUCCEEDED = lazy_compile(r"(?:^|_)(?:rule|rules|ruleset|plan|policy|condition|monitor|alert|alarm|dashboard|setting"
+                         r"|settings|template|warehouse|configuration)(?:_v\d+)?$")
 # A version at the end of a name (letters and digits only, as _name gives it): `v2`, `2`.
-VERSIONED = re.compile(r"v?\d+$")
+VERSIONED = lazy_compile(r"v?\d+$")
 # What only shows data kept elsewhere: deleting it loses a view, not data.
-VIEWS = re.compile(r"(?:^|_)(?:dashboard|dashboards)(?:_v\d+)?$")
+VIEWS = lazy_compile(r"(?:^|_)(?:dashboard|dashboards)(?:_v\d+)?$")
 # Observability configuration: watches a service and holds none of its data (security detections are not this).
-OBSERVING = re.compile(r"(?:^|_)(?:monitor|monitors|alert|alerts|alarm|alert_condition|alert_policy|dashboard"
-                       r"|dashboards|slo|service_level_objective|synthetics_test|uptime_check|notification_channel"
-                       r"|workload|nrql_alert_condition)(?:_v\d+)?$")
+OBSERVING = lazy_compile(r"(?:^|_)(?:monitor|monitors|alert|alerts|alarm|alert_condition|alert_policy|dashboard"
+                         r"|dashboards|slo|service_level_objective|synthetics_test|uptime_check|notification_channel"
+                         r"|workload|nrql_alert_condition)(?:_v\d+)?$")
 # Machines: a VM, server, droplet or runner. Its disk goes with it, so what it runs decides.
-MACHINES = re.compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner|droplet|machine)$")
+MACHINES = lazy_compile(r"(?:^|_)(?:instance|server|vm|virtual_machine|runner|droplet|machine)$")
 # Managed data services named like machines (`*_db_instance`, `*_cluster_instance`): never judged as machines.
-MANAGED_DATA = re.compile(r"(?:^|_)(?:cluster|rds|docdb|neptune|redshift|memorydb|alloydb|cosmosdb)(?:_|$)")
+MANAGED_DATA = lazy_compile(r"(?:^|_)(?:cluster|rds|docdb|neptune|redshift|memorydb|alloydb|cosmosdb)(?:_|$)")
 # Roles a machine's name, labels or tags give it that keep nothing on it.
-STATELESS_ROLES = re.compile(r"^(?:stateless|ephemeral|ci|runner|builder|build|bastion|jump|jumphost|spot"
-                             r"|preemptible)$")
+STATELESS_ROLES = lazy_compile(r"^(?:stateless|ephemeral|ci|runner|builder|build|bastion|jump|jumphost|spot"
+                               r"|preemptible)$")
 # Roles that say the machine holds data: these win over any stateless word.
-DATA_ROLES = re.compile(r"^(?:db|database|data|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|primary"
-                        r"|replica|etcd|kafka|zookeeper|elasticsearch|storage|nfs|ledger|vault|minio|ceph)$")
+DATA_ROLES = lazy_compile(r"^(?:db|database|data|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|primary"
+                          r"|replica|etcd|kafka|zookeeper|elasticsearch|storage|nfs|ledger|vault|minio|ceph)$")
 # Attributes that attach data disks to a machine (they go with it when it is destroyed).
-DATA_DISKS = re.compile(r"data_disk|attached_disk|ebs_block_device|storage_data_disk|volume_ids?$|^volumes?$"
-                        r"|scratch_disk|additional_disk")
+DATA_DISKS = lazy_compile(r"data_disk|attached_disk|ebs_block_device|storage_data_disk|volume_ids?$|^volumes?$"
+                          r"|scratch_disk|additional_disk")
 # Cache engines and durability settings that keep nothing on restart.
 VOLATILE_ENGINES = frozenset({"memcached", "memcache"})
 NO_DURABILITY = frozenset({"none", "off", "disabled", "ephemeral", "in-memory", "memory"})
-_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
-_WORD = re.compile(r"[a-z0-9]+")
+_HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+_WORD = lazy_compile(r"[a-z0-9]+")
 
 
 def _attrs(change: Change) -> dict[str, object]:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
@@ -28,8 +29,8 @@ SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "
 # The kind a token is issued as; some kinds are full admin by themselves (Nomad's "management", a root or superuser
 # key, a global admin), whatever policies are listed.
 KIND_KEYS = ("type", "kind", "token_type", "key_kind", "privilege", "level")
-ADMIN_KIND = re.compile(r"(?:^|[^a-z])(?:management|root|superuser|super_?admin|admin|administrator|owner"
-                        r"|full(?:_access)?)(?:[^a-z]|$)")
+ADMIN_KIND = lazy_compile(r"(?:^|[^a-z])(?:management|root|superuser|super_?admin|admin|administrator|owner"
+                          r"|full(?:_access)?)(?:[^a-z]|$)")
 # Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
 AZUREAD_ADMIN = {
     "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
@@ -100,7 +101,7 @@ def _org_keys(change: Change) -> Iterator[Finding]:
 
 # Blocks that say whom a policy applies to (a conditional access policy's `conditions.users.included_roles`):
 # a role named there is targeted by the policy, not granted.
-TARGETING = re.compile(r"conditions?|(?:included|excluded|include|exclude)_\w+")
+TARGETING = lazy_compile(r"conditions?|(?:included|excluded|include|exclude)_\w+")
 
 
 def _granted_leaves(value: Any) -> list[str]:
@@ -112,7 +113,7 @@ def _granted_leaves(value: Any) -> list[str]:
 
 
 # Types that are an identity for machines (a robot or bot account, an app password): they carry a credential.
-MACHINE_IDENTITY = re.compile(r"(?:^|_)(?:robot|bot|machine_user|app_password|service_principal_password)(?:_|$)")
+MACHINE_IDENTITY = lazy_compile(r"(?:^|_)(?:robot|bot|machine_user|app_password|service_principal_password)(?:_|$)")
 
 
 def _bears_credential(change: Change) -> bool:
@@ -146,15 +147,15 @@ GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "inv
                "binding", "assignment", "attachment", "scope", "service_account")
 # An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
 # its holder can grant itself anything, so it is admin whatever the role is called.
-ADMIN_VALUES = re.compile(r"admin|owner|superuser|root\b|all_privileges"
-                          r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
-                          r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
-                          r"|(?:manage|assign|grant)[._:-](?:\w+[._:-])?(?:users?|groups?|roles?|members?|access|permissions?"
-                          r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
+ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges"
+                            r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
+                            r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
+                            r"|(?:manage|assign|grant)[._:-](?:\w+[._:-])?(?:users?|groups?|roles?|members?|access|permissions?"
+                            r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
 # A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
-READ_ONLY = re.compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
-LEVEL_KEY = re.compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?)"
-                       r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$")
+READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
+LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?)"
+                         r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$")
 # An access ladder shared by SaaS providers: read < triage/write < maintain < admin/owner.
 LADDER = {**dict.fromkeys(("none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
                            "pull", "reporter", "observer", "limited_user", "responder"), 1),
@@ -178,7 +179,7 @@ def admin_value(value: str) -> bool:
 
 # `orders_owner`, `reporting-owners`: the owner role of one named object (a schema, a table set), which owns that
 # object alone; an owner of a scope (`db_owner`, `project_owner`, `account_owner`) owns everything in it.
-OBJECT_OWNER = re.compile(r"^([a-z0-9]+(?:[_-][a-z0-9]+)*)[_-]owners?$")
+OBJECT_OWNER = lazy_compile(r"^([a-z0-9]+(?:[_-][a-z0-9]+)*)[_-]owners?$")
 SCOPE_WORDS = frozenset({"db", "database", "databases", "account", "accounts", "org", "organization", "organisation",
                          "project", "projects", "tenant", "subscription", "workspace", "team", "group", "cluster",
                          "server", "instance", "global", "super", "system", "sys", "all", "root", "admin",
@@ -221,8 +222,8 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
 
 
 # A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).
-WHOLE_TENANT = re.compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
-TARGET_KEY = re.compile(r"(?:^|_)targets?(?:_\w+)?$")
+WHOLE_TENANT = lazy_compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
+TARGET_KEY = lazy_compile(r"(?:^|_)targets?(?:_\w+)?$")
 
 
 def _targets(values: dict[str, Any]) -> list[str]:
@@ -233,11 +234,11 @@ def _targets(values: dict[str, Any]) -> list[str]:
 
 # A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule, a match-all, or
 # one attribute every account has tested for being set (`user.email != null`, `user.objectId -ne null`).
-CONDITION_KEY = re.compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
-ALWAYS_TRUE = re.compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1"
-                         r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
+CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
+ALWAYS_TRUE = lazy_compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1"
+                           r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
 MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
-PRIVILEGED_NAME = re.compile(r"admin|owner|super|root", re.IGNORECASE)
+PRIVILEGED_NAME = lazy_compile(r"admin|owner|super|root", re.IGNORECASE)
 
 
 def _always_true(value: Any) -> bool:
@@ -281,10 +282,10 @@ def _flat(value: Any, where: str = "", strings_only: bool = True) -> Iterator[tu
 
 # Permission patterns that match everything: a broker user's configure/write/read regex, a database grant's ALL.
 MATCH_ALL = {"*", ".*", "^.*$", ".+", "^.+$", "#", "all", "all privileges", "all_privileges"}
-PATTERN_KEY = re.compile(r"^(?:configure|write|read|publish|subscribe|privileges?|permissions?|actions?|pattern"
-                         r"|topic|topics|vhost_pattern|routing_key)$")
+PATTERN_KEY = lazy_compile(r"^(?:configure|write|read|publish|subscribe|privileges?|permissions?|actions?|pattern"
+                           r"|topic|topics|vhost_pattern|routing_key)$")
 WRITE_KEYS = ("configure", "write", "publish", "privilege", "permission", "action")
-ANONYMOUS = re.compile(r"^(?:guest|anonymous|anon|default|public|everyone|nobody|\*)$", re.IGNORECASE)
+ANONYMOUS = lazy_compile(r"^(?:guest|anonymous|anon|default|public|everyone|nobody|\*)$", re.IGNORECASE)
 PERMISSION_WORDS = ("permission", "grant", "acl", "user", "access", "privilege", "policy")
 
 

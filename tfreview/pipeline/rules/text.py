@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline import scan
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.plan import Plan
@@ -46,12 +47,12 @@ PHRASES = (
 # Text that only addresses the reviewer ("ignore previous instructions", "you are …") steers nothing by itself: the
 # model is told and the floor is medium. Text that pushes toward a verdict, or asks for silence, stays high.
 ADDRESSING = frozenset({0, 1, 5})  # PHRASES: "ignore … instructions", "disregard …", "you are …"
-STEERING = re.compile(r"\b(?:safe|approv\w*|lgtm|pass(?:es|ed)?|benign|harmless|fine|ok(?:ay)?|allow(?:ed)?|"
-                      r"no{ws}(?:issues?|risks?|findings?|problems?)|skip\w*|ignore{ws}(?:the{ws})?(?:this|these|it)|"
-                      r"suppress\w*|verdict|label)\b".replace("{ws}", r"\s+"), re.IGNORECASE)
+STEERING = lazy_compile(r"\b(?:safe|approv\w*|lgtm|pass(?:es|ed)?|benign|harmless|fine|ok(?:ay)?|allow(?:ed)?|"
+                        r"no{ws}(?:issues?|risks?|findings?|problems?)|skip\w*|ignore{ws}(?:the{ws})?(?:this|these|it)|"
+                        r"suppress\w*|verdict|label)\b".replace("{ws}", r"\s+"), re.IGNORECASE)
 # Probes see serialized JSON (a newline is the two characters \n); the walk sees the real string.
-PROBES = tuple(re.compile(p.replace("{ws}", _WS).encode()) for p in PHRASES)
-PATTERNS = tuple(re.compile(p.replace("{ws}", r"\s+"), re.IGNORECASE) for p in PHRASES)
+PROBES = tuple(lazy_compile(p.replace("{ws}", _WS).encode()) for p in PHRASES)
+PATTERNS = tuple(lazy_compile(p.replace("{ws}", r"\s+"), re.IGNORECASE) for p in PHRASES)
 
 
 @rule("suspicious-text", Severity.HIGH,

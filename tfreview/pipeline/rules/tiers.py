@@ -5,14 +5,14 @@ every tier cut with it, stays a cut."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.units import duration, ordered_words, parent, unit_of
 
-_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+_STEP = lazy_compile(r"\[(\d+)\]|([^.\[\]]+)")
 # Words that name a tier by its cadence: `policy_item_hourly` and `policy_item_monthly` are tiers of one schedule.
 CADENCE = frozenset({"hourly", "daily", "weekly", "monthly", "yearly", "annual", "annually", "quarterly", "hour",
                      "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "minutely"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.controls import direction
@@ -54,7 +55,7 @@ def weaker_successor(old: Change, new: Change) -> bool:
 
 
 # Attributes of a backup selection that leave things out: growing them selects less.
-EXCLUDING = re.compile(r"(?:^|_)(?:not|exclude|excluded|exclusions?|except)(?:_|$)")
+EXCLUDING = lazy_compile(r"(?:^|_)(?:not|exclude|excluded|exclusions?|except)(?:_|$)")
 
 
 def selection_kept(change: Change) -> str | None:
@@ -78,4 +79,4 @@ def selection_kept(change: Change) -> str | None:
     return "what it selects only grows, and the re-made selection holds no recovery points" if grew else None
 
 
-SELECTION = re.compile(r"(?:^|_)(?:selection|selections|resource_assignment)$")
+SELECTION = lazy_compile(r"(?:^|_)(?:selection|selections|resource_assignment)$")

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
@@ -36,10 +37,10 @@ EGRESS = declare("egress-policy-opened", Severity.HIGH,
 control(EGRESS, r"\w*destinations?_only|\w*registry_only", flag,
         "workloads may reach any destination, not only known ones")
 
-TUNNEL_TYPES = re.compile(r"vpn|ipsec|tunnel|(?:^|_)ike(?:_|$)|wireguard|site_to_site|gateway_connection")
-MTLS_TYPES = re.compile(r"mtls|peer_?authentication|peerauthentication")
+TUNNEL_TYPES = lazy_compile(r"vpn|ipsec|tunnel|(?:^|_)ike(?:_|$)|wireguard|site_to_site|gateway_connection")
+MTLS_TYPES = lazy_compile(r"mtls|peer_?authentication|peerauthentication")
 MAX_DEPTH = 10
-_NUMBER = re.compile(r"\d+")
+_NUMBER = lazy_compile(r"\d+")
 
 
 def _cipher(text: str) -> float | None:
@@ -137,8 +138,8 @@ MTLS_MODES = {"strict": 3, "require": 3, "required": 3, "permissive": 2, "option
               "disabled": 1, "off": 1, "none": 1, "plaintext": 1}
 EGRESS_MODES = {"registry_only": 2, "deny": 2, "deny_all": 2, "restricted": 2, "allowlist": 2, "block": 2,
                 "allow_any": 1, "allow": 1, "allow_all": 1, "any": 1, "open": 1}
-_EGRESS_TEXT = re.compile(r"(?is)(?:egress|outbound)\w*[\"']?\s*[:=]\s*\{?[^{}]{0,80}?\bmode[\"']?\s*[:=]\s*[\"']?"
-                          r"([A-Za-z_]+)")
+_EGRESS_TEXT = lazy_compile(r"(?is)(?:egress|outbound)\w*[\"']?\s*[:=]\s*\{?[^{}]{0,80}?\bmode[\"']?\s*[:=]\s*[\"']?"
+                            r"([A-Za-z_]+)")
 
 
 def _egress_text(value: Any) -> float | None:
@@ -151,7 +152,7 @@ def _egress_text(value: Any) -> float | None:
     return min(known) if known else None
 
 
-_MAY_TRAFFIC = re.compile(rb"mtls|egress|outbound")
+_MAY_TRAFFIC = lazy_compile(rb"mtls|egress|outbound")
 
 
 # A TUNNEL_TYPES type, an MTLS_TYPES type or kind, or a _MAY_TRAFFIC word: the check reads nothing else.
@@ -200,14 +201,14 @@ DNS_OUT = declare("dns-forwarded-out", Severity.HIGH,
                   "All DNS names (domain `.` or `*`) are forwarded to a resolver outside private address space: every "
                   "query, and its answers, goes through a server outside the organisation's networks.")
 
-_SURICATA = re.compile(r"^\s*(pass|accept|allow)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:->|<>)\s+(\S+)\s+(\S+)\s*(?:\((.*)\))?"
-                       r"\s*;?\s*$", re.IGNORECASE)
+_SURICATA = lazy_compile(r"^\s*(pass|accept|allow)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:->|<>)\s+(\S+)\s+(\S+)\s*(?:\((.*)\))?"
+                         r"\s*;?\s*$", re.IGNORECASE)
 ANY_WORDS = {"any", "ip", "all", "$external_net", "0.0.0.0/0", "::/0", "[any]", "*"}
 NEUTRAL_OPTIONS = {"msg", "sid", "rev", "gid", "classtype", "metadata", "priority", "reference", "flow"}
-_OPTION = re.compile(r"(?:^|;)\s*([\w.]+)")
-_IPTABLES_ACCEPT = re.compile(r"(?:^|\s)(?:-j|--jump)\s+ACCEPT\b")
-_IPTABLES_MATCH = re.compile(r"(?:^|\s)(?:-[sdpiom]|--(?:source|destination|protocol|in-interface|out-interface|"
-                             r"match|dport|sport|dports|sports|src-range|dst-range|uid-owner|state|ctstate))\b")
+_OPTION = lazy_compile(r"(?:^|;)\s*([\w.]+)")
+_IPTABLES_ACCEPT = lazy_compile(r"(?:^|\s)(?:-j|--jump)\s+ACCEPT\b")
+_IPTABLES_MATCH = lazy_compile(r"(?:^|\s)(?:-[sdpiom]|--(?:source|destination|protocol|in-interface|out-interface|"
+                               r"match|dport|sport|dports|sports|src-range|dst-range|uid-owner|state|ctstate))\b")
 
 
 def _pass_all(line: str) -> bool:
@@ -235,7 +236,7 @@ def _pass_lines(value: Any, depth: int = 0) -> set[str]:
 
 DENY_WORDS = {"deny", "denied", "drop", "reject", "block", "blocked"}
 ALLOW_WORDS = {"allow", "allowed", "accept", "pass", "permit"}
-ACTION_KEY = re.compile(r"^(?:\w+_)?(?:action|access|decision|verdict)$|^policy$")
+ACTION_KEY = lazy_compile(r"^(?:\w+_)?(?:action|access|decision|verdict)$|^policy$")
 ADDRESS_WORDS = {"cidr", "cidrs", "ip", "ips", "source", "sources", "src", "address", "addresses", "prefix",
                  "prefixes", "range", "ranges", "remote", "destination", "dst", "dest"}
 
@@ -285,8 +286,8 @@ def _forwards_all_out(resource_type: str, values: dict[str, Any]) -> list[str]:
 
 
 # C-speed prechecks: a rule line, an allow word beside a deny-able action, a root domain.
-_MAY_PASS = re.compile(rb"->|accept|allow|permit|pass")
-_MAY_ROOT = re.compile(rb'"(?:\.|\*|\*\.)"')
+_MAY_PASS = lazy_compile(rb"->|accept|allow|permit|pass")
+_MAY_ROOT = lazy_compile(rb'"(?:\.|\*|\*\.)"')
 
 
 # A rule line (`->`, ACCEPT), an action value that allows (ALLOW_WORDS, a whole string) or a root domain (_MAY_ROOT).

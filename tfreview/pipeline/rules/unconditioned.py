@@ -9,16 +9,16 @@ left alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.traffic import PASS_ALL
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 ACTION_KEYS = ("action", "rule_action", "access", "decision", "verdict")
 ALLOWS = {"allow", "accept", "permit", "pass"}
 OFF = {"disabled", "disable", "inactive", "off", "false", "paused"}
@@ -69,7 +69,7 @@ def _allows_everything(values: dict[str, Any]) -> bool:
     return empty_lists >= MIN_CONDITIONS
 
 
-@on_change(words=(b"allow", b"accept", b"permit", b"pass"), type_pattern=re.compile(r"rule|filter|firewall|acl"))
+@on_change(words=(b"allow", b"accept", b"permit", b"pass"), type_pattern=lazy_compile(r"rule|filter|firewall|acl"))
 def _unconditioned_allow(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if after and _allows_everything(after) and not (before and _allows_everything(before)):

@@ -6,9 +6,9 @@ by a provider upgrade (`enable_https_traffic_only` → `https_traffic_only_enabl
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.values import number
@@ -20,16 +20,16 @@ UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600, "
 # Seconds in the short units of duration texts (`720h0m0s`, `30d`) and of `unit = "h"` settings.
 SHORT = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600,
          "d": 86400, "w": 604800, "y": 31536000}
-_GO = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
-_ISO = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_GO = lazy_compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
+_ISO = lazy_compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _ISO_SECONDS = (31536000, 2592000, 604800, 86400, 3600, 60, 1)
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_UNIT_WORD = re.compile(r"(?:^|(?<=_))(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$")
+_WORD = lazy_compile(r"[a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_UNIT_WORD = lazy_compile(r"(?:^|(?<=_))(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$")
 # A count that names a fixed size (`fixed_node_count`, `node_count`, `replicas`) and the minimum of autoscaling.
-FIXED = re.compile(r"(?:^|_)(?:count|replicas|size|capacity|nodes|instances)$")
-MINIMUM = re.compile(r"^min(?:imum)?_\w+|\w+_min$")
-_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+FIXED = lazy_compile(r"(?:^|_)(?:count|replicas|size|capacity|nodes|instances)$")
+MINIMUM = lazy_compile(r"^min(?:imum)?_\w+|\w+_min$")
+_STEP = lazy_compile(r"\[(\d+)\]|([^.\[\]]+)")
 # Words that only say a setting is a switch: `enable_x`, `x_enabled` and `is_x_enabled` name the same setting.
 SWITCH_WORDS = frozenset({"enable", "enabled", "is"})
 

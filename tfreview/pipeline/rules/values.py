@@ -15,16 +15,17 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.common import known
 
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = lazy_compile(r"\[[^\]]*\]")
 MAX_LEAVES = 2000
 # Words that name the whole internet as a source, wherever a provider puts them.
 WORLD_WORDS = {"*", "internet", "any", "0/0", "all", "anywhere", "0.0.0.0/0", "::/0", "any/0"}
 IPV4_SPACE = 2**32
-_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+_LIST_SEPARATORS = lazy_compile(r"[,;\s]+")
 IPV6_SPACE = 2**128
 
 
@@ -104,8 +105,8 @@ def _qualified(item: dict[str, Any]) -> str:
     return f"{namespace}.{item['name']}" if isinstance(namespace, str) and namespace else str(item["name"])
 
 
-_DOCUMENT = re.compile(r"^\s*[\w.\-]+:(?:\s|$)", re.MULTILINE)  # a `key: value` line, not a URL
-_YAML_LINE = re.compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)?$")
+_DOCUMENT = lazy_compile(r"^\s*[\w.\-]+:(?:\s|$)", re.MULTILINE)  # a `key: value` line, not a URL
+_YAML_LINE = lazy_compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)?$")
 
 
 def yaml_scalars(text: str) -> dict[str, str]:
@@ -231,11 +232,11 @@ def _address(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 # --- TLS versions ------------------------------------------------------------------------------------
 
-_ELB_NAMED = re.compile(r"(?:tls13|tls|fs)-1-([0-3])", re.IGNORECASE)
-_DATED = re.compile(r"_(?:19|20)\d\d$")
+_ELB_NAMED = lazy_compile(r"(?:tls13|tls|fs)-1-([0-3])", re.IGNORECASE)
+_DATED = lazy_compile(r"_(?:19|20)\d\d$")
 # the version may follow other words of the name: Policy-Min-TLS-1-2-2019-07, tls_cipher_policy_1_2_strict
-_NAMED = re.compile(r"tls(?:13)?[a-z]*(?:[-_ ][a-z]+)*[-_ ]?v?1[-_.]([0-3])(?![0-9])")
-_VERSION = re.compile(r"(?:tls)?\s*1(?:[._\-]?([0-3]))?")
+_NAMED = lazy_compile(r"tls(?:13)?[a-z]*(?:[-_ ][a-z]+)*[-_ ]?v?1[-_.]([0-3])(?![0-9])")
+_VERSION = lazy_compile(r"(?:tls)?\s*1(?:[._\-]?([0-3]))?")
 
 
 def tls_version(value: Any) -> float | None:
@@ -275,8 +276,8 @@ def number(value: Any) -> float | None:
     return None
 
 
-_LINE_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
-_TRAILING_COMMA = re.compile(r'("(?:[^"\\]|\\.)*")|,(\s*[\]}])')
+_LINE_COMMENT = lazy_compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA = lazy_compile(r'("(?:[^"\\]|\\.)*")|,(\s*[\]}])')
 
 
 def document(value: Any) -> Any:

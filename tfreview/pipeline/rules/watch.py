@@ -7,11 +7,11 @@ dict lookup) and DELETE_WATCHES (resources whose destruction itself switches a p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, show
@@ -21,7 +21,7 @@ from tfreview.pipeline.rules.units import moved_within
 
 ON_WORDS = {"true", "on", "enabled", "active", "kms", "aws:kms", "aws:kms:dsse", "aes256"}
 OFF_WORDS = {"false", "off", "disabled", "suspended", "inactive", "none", "decrypted", ""}
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = lazy_compile(r"\[[^\]]*\]")
 MAX_DEPTH = 3
 
 
@@ -164,7 +164,7 @@ DIAGNOSTIC = frozenset({"debug", "debugging", "trace", "traces", "tracing", "dia
                         "scratch", "tmp", "temp"})
 KEPT_AS_EVIDENCE = frozenset({"audit", "audits", "compliance", "ledger", "legal", "security", "siem", "forensic",
                               "forensics", "evidence", "access", "billing", "transactions", "backup", "backups"})
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", "bucket", "topic", "description")
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
@@ -20,17 +21,17 @@ from tfreview.pipeline.rules.disposable import (
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 
-FINAL_COPY = re.compile(r"^final_(?:snapshot|backup)\w*(?:identifier|name|id)$")
-SKIP_FINAL = re.compile(r"^skip_final_(?:snapshot|backup)$")
+FINAL_COPY = lazy_compile(r"^final_(?:snapshot|backup)\w*(?:identifier|name|id)$")
+SKIP_FINAL = lazy_compile(r"^skip_final_(?:snapshot|backup)$")
 # Any setting of a final copy: its name, its block or its switch (`final_snapshot = true`).
-FINAL_SETTING = re.compile(r"^final_(?:snapshot|backup)\w*$")
-PROTECTED = re.compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
-CLUSTER_REF = re.compile(r"^(?:cluster_identifier|cluster_id|cluster_name|cluster)$")
+FINAL_SETTING = lazy_compile(r"^final_(?:snapshot|backup)\w*$")
+PROTECTED = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy)$")
+CLUSTER_REF = lazy_compile(r"^(?:cluster_identifier|cluster_id|cluster_name|cluster)$")
 WRITER_FLAGS = ("writer", "is_writer", "is_primary", "primary")
 READER_ROLES = {"reader", "replica", "secondary", "read_only", "readonly", "standby"}
-PARENT_REF = re.compile(r"^(?:parent_branch|parent_branch_id|parent|parent_id|source_branch|forked_from|clone_of)$")
+PARENT_REF = lazy_compile(r"^(?:parent_branch|parent_branch_id|parent|parent_id|source_branch|forked_from|clone_of)$")
 PRODUCTION_FLAGS = ("production", "is_production", "is_default", "default", "primary", "protected")
 
 

@@ -9,9 +9,9 @@ lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
@@ -22,25 +22,25 @@ from tfreview.pipeline.rules.values import leaves
 # Words of a type, name or tag that say an object is a way in for people.
 WAY_IN = frozenset({"bastion", "jump", "jumphost", "jumpbox", "vpn", "openvpn", "wireguard"})
 # Types that are a way in by what they are (a customer gateway is the office end of a VPN).
-WAY_IN_TYPES = re.compile(r"(?:^|_)(?:bastion|vpn|customer_gateway|client_vpn|jump_?host)(?:_|$)")
+WAY_IN_TYPES = lazy_compile(r"(?:^|_)(?:bastion|vpn|customer_gateway|client_vpn|jump_?host)(?:_|$)")
 # Types of a managed way in: a bastion service, a tunnel, a zero-trust access application or route.
-MANAGED = re.compile(r"(?:^|_)(?:bastion|tunnel|zero_trust|access_(?:application|app|route)|verified_access"
-                     r"|iap_tunnel|vpn)(?:_|$)")
+MANAGED = lazy_compile(r"(?:^|_)(?:bastion|tunnel|zero_trust|access_(?:application|app|route)|verified_access"
+                       r"|iap_tunnel|vpn)(?:_|$)")
 # An endpoint of a managed remote-session service (`com.amazonaws.us-east-1.ssmmessages`).
-SESSION_SERVICES = re.compile(r"\.(?:ssm|ssmmessages|ec2-instance-connect)$")
+SESSION_SERVICES = lazy_compile(r"\.(?:ssm|ssmmessages|ec2-instance-connect)$")
 # Settings that name the object or where it belongs (a rule's group): their words tell what it is.
-NAMING = re.compile(r"(?:^|_)(?:name|names|tags|description|group_name|display_name|title)$")
+NAMING = lazy_compile(r"(?:^|_)(?:name|names|tags|description|group_name|display_name|title)$")
 # Settings that say who may connect, and the values that admit everyone.
-WHO = re.compile(r"cidr|source|address_prefix|allowed|ip_range|client|principal")
+WHO = lazy_compile(r"cidr|source|address_prefix|allowed|ip_range|client|principal")
 WORLD = frozenset({"0.0.0.0/0", "::/0", "*", "internet", "any"})
 # Types that hold data, and settings of a machine that attach data disks: never only a way in.
-STORES = re.compile(r"(?:^|_)(?:db|database|rds|sql|bucket|volume|disk|table|storage|cache|queue|file_system"
-                    r"|filesystem|snapshot|backup|secret|key|key_vault|cluster)(?:_|$)")
-DATA_DISKS = re.compile(r"ebs_block_device|data_disk|attached_disk|storage_data_disk|volume_attachment")
+STORES = lazy_compile(r"(?:^|_)(?:db|database|rds|sql|bucket|volume|disk|table|storage|cache|queue|file_system"
+                      r"|filesystem|snapshot|backup|secret|key|key_vault|cluster)(?:_|$)")
+DATA_DISKS = lazy_compile(r"ebs_block_device|data_disk|attached_disk|storage_data_disk|volume_attachment")
 # Types of a sign-in path: sign-on rules and policies, auth methods and backends.
-SIGN_IN = re.compile(r"(?:^|_)(?:signon|sign_on|sign_in|signin|login|auth|authentication|jwt|oidc|saml)(?:_|$)")
+SIGN_IN = lazy_compile(r"(?:^|_)(?:signon|sign_on|sign_in|signin|login|auth|authentication|jwt|oidc|saml)(?:_|$)")
 # Settings that ask a second factor, values that say one factor or a password only, and single sign-on.
-FACTOR = re.compile(r"mfa|2fa|two_factor|second_factor|factor_mode|multi_factor")
+FACTOR = lazy_compile(r"mfa|2fa|two_factor|second_factor|factor_mode|multi_factor")
 ONE_FACTOR = frozenset({"1fa", "userpass", "password", "password_only"})
 STRONG = frozenset({"2fa", "mfa", "oidc", "saml", "jwt"})
 DENY = frozenset({"deny", "block", "drop", "reject"})

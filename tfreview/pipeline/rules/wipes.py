@@ -7,12 +7,12 @@ An additive grant (`*_iam_member`, a role assignment) is not authoritative: remo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
@@ -25,16 +25,16 @@ WIPED = declare("access-wiped", Severity.HIGH,
 
 # Authoritative types: a whole policy, or an IAM role binding that lists every member of the role on its resource
 # (not `aws_iam_policy`, a document; not a Kubernetes binding, one of many that may give the same role).
-AUTHORITATIVE = re.compile(r"_(?:iam_)?policy$|_iam_bindings?$")
-WHOLE_POLICY = re.compile(r"_policy$")
+AUTHORITATIVE = lazy_compile(r"_(?:iam_)?policy$|_iam_bindings?$")
+WHOLE_POLICY = lazy_compile(r"_policy$")
 # A whole policy of what contains everything else (a project, folder, organisation, account): deleting it leaves
 # only access inherited from above. A resource's own policy goes with the resource and is judged with it.
-TOP_LEVEL = re.compile(r"(?:^|_)(?:project|folder|organization|organisation|org|account|tenant|billing)_")
+TOP_LEVEL = lazy_compile(r"(?:^|_)(?:project|folder|organization|organisation|org|account|tenant|billing)_")
 DOCUMENT_KEYS = ("policy_data", "policy", "bindings")
 # Role names of any provider that administer what they are on.
-ADMIN_WORDS = re.compile(r"(?:^|[^a-z])(?:owner|owners|admin|administrator|superuser|root)(?:[^a-z]|$)")
+ADMIN_WORDS = lazy_compile(r"(?:^|[^a-z])(?:owner|owners|admin|administrator|superuser|root)(?:[^a-z]|$)")
 # AWS `*_policy` types are permission documents (what a holder may do), not lists of who holds a role.
-AWS_DOCUMENTS = re.compile(r"^aws_")
+AWS_DOCUMENTS = lazy_compile(r"^aws_")
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE, Action.DELETE))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides
@@ -15,13 +16,13 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.values import number
 
 # Objects that only connect a trigger to what it runs: an event or schedule rule, its target, an invoke permission.
-WIRING = re.compile(r"(?:^|_)(?:event_rule|rule|target|targets|permission|trigger|schedule|scheduler_job|cron"
-                    r"|event_source_mapping|invocation)$")
+WIRING = lazy_compile(r"(?:^|_)(?:event_rule|rule|target|targets|permission|trigger|schedule|scheduler_job|cron"
+                      r"|event_source_mapping|invocation)$")
 # Wiring that guards, watches or keeps something: its loss is judged by the rules that know it.
-GUARDED = re.compile(r"firewall|security|acl|waf|policy|network|route|dns|record|iam|role|alarm|alert|monitor|audit"
-                     r"|backup|snapshot|guardduty|securityhub|finding|compliance|log", re.IGNORECASE)
-SUBSCRIPTION = re.compile(r"(?:^|_)subscription$")
-RETENTION = re.compile(r"\w*retention\w*")
+GUARDED = lazy_compile(r"firewall|security|acl|waf|policy|network|route|dns|record|iam|role|alarm|alert|monitor|audit"
+                       r"|backup|snapshot|guardduty|securityhub|finding|compliance|log", re.IGNORECASE)
+SUBSCRIPTION = lazy_compile(r"(?:^|_)subscription$")
+RETENTION = lazy_compile(r"\w*retention\w*")
 IDENTIFIERS = ("id", "arn", "name")
 # Above this many deletes the grouping is not tried (it compares deletes pairwise): they stay graded as they were.
 MAX_DELETES = 300

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
@@ -20,42 +21,42 @@ RULE = "workforce-access"
 PRECHECK = (b"admin", b"owner", b"super", b"root", b"manage", b"all_", b"all-", b"all ", b"everyone", b"anyone",
             b"staff", b"exclud", b"user.", b"join", b"claim", b"scope", b"role", b"permission")
 # A flag that makes its account an admin or owner of the whole tenant (`is_admin`, `super_admin`, `isOwner`).
-ADMIN_FLAG = re.compile(r"^(?:is_?)?(?:super_?|org_?|site_?|global_?|tenant_?)?"
-                        r"(?:admin|administrator|owner|superuser)$")
+ADMIN_FLAG = lazy_compile(r"^(?:is_?)?(?:super_?|org_?|site_?|global_?|tenant_?)?"
+                          r"(?:admin|administrator|owner|superuser)$")
 # A permission that manages identities: its holder can grant itself anything.
-MANAGES = re.compile(r"^(?:can_)?manage_(?:members?(?:hip)?|teams?|users?|groups?|roles?|\w*access|permissions?"
-                     r"|polic(?:y|ies)|identit(?:y|ies))$")
+MANAGES = lazy_compile(r"^(?:can_)?manage_(?:members?(?:hip)?|teams?|users?|groups?|roles?|\w*access|permissions?"
+                       r"|polic(?:y|ies)|identit(?:y|ies))$")
 # An everyone group, as directories name it (`All Employees`, `group:all-staff`, `Everyone`).
-EVERYONE = re.compile(r"^(?:\w+:)?(?:everyone|anyone|all[ _-]?(?:users|members|employees|staff|people|accounts"
-                      r"|company|workforce)|(?:whole|entire)[ _-]?company)$", re.IGNORECASE)
-EVERYONE_IN = re.compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))"
-                         r"(?:[^a-z]|$)", re.IGNORECASE)
+EVERYONE = lazy_compile(r"^(?:\w+:)?(?:everyone|anyone|all[ _-]?(?:users|members|employees|staff|people|accounts"
+                        r"|company|workforce)|(?:whole|entire)[ _-]?company)$", re.IGNORECASE)
+EVERYONE_IN = lazy_compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))"
+                           r"(?:[^a-z]|$)", re.IGNORECASE)
 # A group held by an identifier that ends in the everyone group's name (`00gEveryone`, `grp-all-employees`).
-ID_KEY = re.compile(r"(?:^|_|\.)(?:id|ids|group|groups|group_id|group_ids|principal_id)$")
-EVERYONE_ID = re.compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))$",
-                         re.IGNORECASE)
+ID_KEY = lazy_compile(r"(?:^|_|\.)(?:id|ids|group|groups|group_id|group_ids|principal_id)$")
+EVERYONE_ID = lazy_compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|employees|staff|people|workforce))$",
+                           re.IGNORECASE)
 # A resource's own labels name it, they grant nothing: a policy named "everyone" includes whom its rules say.
 OWN_LABELS = frozenset({"name", "display_name", "title", "description", "comment", "notes"})
-ADMIN_NAME = re.compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass",
-                        re.IGNORECASE)
-READ_ONLY = re.compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader", re.IGNORECASE)
-SECRET_WORDS = re.compile(r"vault|secret|credential|password|private[_-]?key", re.IGNORECASE)
-EXCLUDE_KEY = re.compile(r"exclud|exempt|skip|bypass", re.IGNORECASE)
-ROLE_KEY = re.compile(r"(?:^|_)(?:role|roles|role_id|role_name|role_arn|permission_set|permission_set_arn"
-                      r"|policy_arn|privilege)$")
-ASSIGNMENT = re.compile(r"(?:^|_)(?:assignment|assignments|role_binding|binding|grant|member|membership)(?:_|$)")
-GRANTING = re.compile(r"assignment|binding|grant|member|access|sync|mapping|permission")
+ADMIN_NAME = lazy_compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass",
+                          re.IGNORECASE)
+READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader", re.IGNORECASE)
+SECRET_WORDS = lazy_compile(r"vault|secret|credential|password|private[_-]?key", re.IGNORECASE)
+EXCLUDE_KEY = lazy_compile(r"exclud|exempt|skip|bypass", re.IGNORECASE)
+ROLE_KEY = lazy_compile(r"(?:^|_)(?:role|roles|role_id|role_name|role_arn|permission_set|permission_set_arn"
+                        r"|policy_arn|privilege)$")
+ASSIGNMENT = lazy_compile(r"(?:^|_)(?:assignment|assignments|role_binding|binding|grant|member|membership)(?:_|$)")
+GRANTING = lazy_compile(r"assignment|binding|grant|member|access|sync|mapping|permission")
 # Profile attributes a user may edit on their own profile: a rule keyed on them lets users choose their groups.
-SELF_EDITED = re.compile(r"\buser\.(?:title|nickName|nickname|displayName|display_name|profileUrl|secondEmail"
-                         r"|mobilePhone|primaryPhone|preferredLanguage|locale|city|streetAddress|jobTitle)\b")
-CONDITION_KEY = re.compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
+SELF_EDITED = lazy_compile(r"\buser\.(?:title|nickName|nickname|displayName|display_name|profileUrl|secondEmail"
+                           r"|mobilePhone|primaryPhone|preferredLanguage|locale|city|streetAddress|jobTitle)\b")
+CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
 # Scopes that read or change a user's mail, files or directory, not only sign them in.
-DATA_SCOPE = re.compile(r"readwrite|write|\.all$|^mail\.|^files\.|send|full_access", re.IGNORECASE)
-JOIN_KEY = re.compile(r"join", re.IGNORECASE)
+DATA_SCOPE = lazy_compile(r"readwrite|write|\.all$|^mail\.|^files\.|send|full_access", re.IGNORECASE)
+JOIN_KEY = lazy_compile(r"join", re.IGNORECASE)
 # A scope that creates, deletes or changes users, groups or roles (`create:users`, `users.write`): identity admin.
-USER_ADMIN_SCOPE = re.compile(r"^(?:create|delete|update|write|manage)[:._-](?:users?|groups?|roles?|members?)"
-                              r"(?:[:._-]|$)|^(?:users?|groups?|roles?|members?)[:._-](?:create|delete|update|write|manage)$",
-                              re.IGNORECASE)
+USER_ADMIN_SCOPE = lazy_compile(r"^(?:create|delete|update|write|manage)[:._-](?:users?|groups?|roles?|members?)"
+                                r"(?:[:._-]|$)|^(?:users?|groups?|roles?|members?)[:._-](?:create|delete|update|write|manage)$",
+                                re.IGNORECASE)
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK
@@ -40,8 +41,8 @@ UNMASKED = declare("variable-unmasked", Severity.HIGH,
 SOURCE = declare("gitops-source-moved", Severity.HIGH,
                  "The repository a cluster reconciles from moves to another host or owner.")
 
-_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
-_INDEX = re.compile(r"\[\d+\]")
+_SPLIT = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
+_INDEX = lazy_compile(r"\[\d+\]")
 TRUE = {"true", "yes", "on", "1"}
 
 
@@ -75,8 +76,8 @@ ROOT_PATHS = {"/", "/etc", "/root", "/var/run/docker.sock", "/run/containerd/con
 
 
 # `key = value` (HCL) or `key: value` (YAML) on one line of a job or compose text; the value up to a comment.
-_TEXT_PAIR = re.compile(r"^[ \t-]*\"?([A-Za-z_][\w-]*)\"?[ \t]*[:=][ \t]*(.+?)[ \t,]*(?:#.*)?$", re.MULTILINE)
-_QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+_TEXT_PAIR = lazy_compile(r"^[ \t-]*\"?([A-Za-z_][\w-]*)\"?[ \t]*[:=][ \t]*(.+?)[ \t,]*(?:#.*)?$", re.MULTILINE)
+_QUOTED = lazy_compile(r"\"([^\"]*)\"|'([^']*)'")
 
 
 def _text_value(raw: str) -> Any:
@@ -153,10 +154,10 @@ def _node_escape(change: Change) -> Iterator[Finding]:
 
 # Workloads that run an application's replicas, not one agent per node (a DaemonSet, or a chart whose kind the plan
 # does not show, may take host namespaces by design: node exporters, CNI, log shippers).
-_APP_KINDS = re.compile(r"deployment|stateful_?set|replica_?set|replication_?controller|cron_?job|job|pod",
-                        re.IGNORECASE)
-_APP_TYPE = re.compile(r"^kubernetes_(?:deployment|stateful_set|replica_set|replication_controller|cron_job|job|pod)"
-                       r"(?:_v\d+(?:beta\d+)?)?$")
+_APP_KINDS = lazy_compile(r"deployment|stateful_?set|replica_?set|replication_?controller|cron_?job|job|pod",
+                          re.IGNORECASE)
+_APP_TYPE = lazy_compile(r"^kubernetes_(?:deployment|stateful_set|replica_set|replication_controller|cron_job|job|pod)"
+                         r"(?:_v\d+(?:beta\d+)?)?$")
 
 
 def _shares_node(escapes: dict[str, bool]) -> bool:
@@ -185,8 +186,8 @@ def _empty_allow(node: Any) -> bool:
     return isinstance(node, list) and any(_empty_allow(v) for v in node)
 
 
-SCOPE_KEYS = re.compile(r"(?:source|repo|destination|server|namespace|group|kind|resource|verb|principal|subject"
-                        r"|user|project|cluster|whitelist|allow\w*)s?(?:list)?")
+SCOPE_KEYS = lazy_compile(r"(?:source|repo|destination|server|namespace|group|kind|resource|verb|principal|subject"
+                          r"|user|project|cluster|whitelist|allow\w*)s?(?:list)?")
 
 
 def _wildcards(pairs: list[tuple[str, Any]]) -> set[str]:
@@ -207,7 +208,7 @@ def _widened(change: Change) -> Iterator[Finding]:
 
 ENFORCING = {"enforce", "enforced", "deny", "fail", "block", "reject", "true"}
 LAX = {"audit", "warn", "dryrun", "ignore", "log", "false", "disabled", "off"}
-FAILURE_KEYS = re.compile(r"\w*failure(?:action|policy|mode)|enforcementaction|enforcementmode|validationaction")
+FAILURE_KEYS = lazy_compile(r"\w*failure(?:action|policy|mode)|enforcementaction|enforcementmode|validationaction")
 
 
 def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
@@ -224,10 +225,10 @@ def _admission(change: Change) -> Iterator[Finding]:
                           "no longer blocks what it checks)")
 
 
-CLUSTER_TYPES = re.compile(r"cluster|kubernetes|_lke|_eks|_aks|_gke|_oke|_doks")
-PUBLIC_KEYS = re.compile(r"\w*public\w*(?:enabled|access|endpoint|ip)\w*|enable\w*public\w*|ispublic\w*")
+CLUSTER_TYPES = lazy_compile(r"cluster|kubernetes|_lke|_eks|_aks|_gke|_oke|_doks")
+PUBLIC_KEYS = lazy_compile(r"\w*public\w*(?:enabled|access|endpoint|ip)\w*|enable\w*public\w*|ispublic\w*")
 # A key that turns public access off (`disable_public_service_endpoint`): true → false makes the API public.
-PRIVATE_KEYS = re.compile(r"(?:disable|block|restrict|deny|no)\w*public\w*")
+PRIVATE_KEYS = lazy_compile(r"(?:disable|block|restrict|deny|no)\w*public\w*")
 CONCEALED = {"gkemetadata", "secure", "gkemetadataserver", "conceal", "concealed"}
 EXPOSED_METADATA = {"gcemetadata", "expose", "exposed", "unspecified", "node", "modeunspecified"}
 
@@ -262,7 +263,7 @@ def _cluster_endpoint(change: Change) -> Iterator[Finding]:
                           "node's metadata server and credentials)")
 
 
-VARIABLE_TYPES = re.compile(r"variable|(?:^|_)var(?:_|$)|secret|environment")
+VARIABLE_TYPES = lazy_compile(r"variable|(?:^|_)var(?:_|$)|secret|environment")
 HIDING_KEYS = {"masked", "protected", "sensitive", "hidden", "secure", "issecret", "issensitive", "ismasked"}
 
 
@@ -279,7 +280,7 @@ def _unmasked(change: Change) -> Iterator[Finding]:
                       "secret value shows in logs or to unprotected pipelines)")
 
 
-_REPO = re.compile(r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)[:/](?P<owner>[^/]+)/[^/]+")
+_REPO = lazy_compile(r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)[:/](?P<owner>[^/]+)/[^/]+")
 URL_KEYS = {"url", "repourl", "repositoryurl", "giturl", "sourceurl", "repo"}
 
 
