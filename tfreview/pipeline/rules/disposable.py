@@ -47,8 +47,10 @@ MONITORS = lazy_compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|pr
 MONITORING_PROVIDERS = (r"^(?:datadog|pagerduty|opsgenie|newrelic|grafana|splunk|sumologic|victorops|sentry|dynatrace"
                         r"|signalfx|honeycombio|logzio|statuscake|uptimerobot|checkly|betteruptime|lightstep"
                         r"|chronosphere)_")
-# Objects that only run something (a schedule, trigger, job): one whose own settings say inactive runs nothing.
-RUNNERS = lazy_compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook)s?(?:_|$)")
+# Objects that only run something (a schedule, trigger, job, a replication or transfer task): one whose own settings
+# say inactive or stopped runs nothing. A task queue holds its tasks: not a runner.
+RUNNERS = lazy_compile(r"(?:^|_)(?:schedule|scheduler|trigger|cron|cronjob|job|webhook|hook|task)s?(?:_|$)")
+NOT_RUNNERS = lazy_compile(r"tasks?_queue")
 # Sign-in objects (an OAuth, OIDC or SAML app or client of any identity provider): one its own status says is
 # inactive lets no one sign in, so deleting it removes no access anyone still has. They hold no data.
 SIGN_IN_APPS = lazy_compile(r"(?:^|_)(?:app|apps|application|client|oauth|oidc|saml|sso|openid)(?:_|$)")
@@ -211,8 +213,9 @@ def attributes_disposable(change: Change) -> str | None:
     if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
                                          or attrs.get("paused") is True):
         return "a monitor already paused or disabled: no coverage is lost"
-    if RUNNERS.search(change.type) and (status in ("paused", "disabled", "inactive") or attrs.get("active") is False
-                                        or attrs.get("enabled") is False or attrs.get("paused") is True):
+    if RUNNERS.search(change.type) and not NOT_RUNNERS.search(change.type) \
+            and (status in ("paused", "disabled", "inactive", "stopped") or attrs.get("active") is False
+                 or attrs.get("enabled") is False or attrs.get("paused") is True):
         return "its own settings say it is inactive: it runs nothing"
     if SIGN_IN_APPS.search(change.type) and (status in ("inactive", "disabled", "suspended")
                                              or attrs.get("enabled") is False or attrs.get("active") is False):

@@ -15,7 +15,9 @@ from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
+from tfreview.pipeline.rules.expired import expired, past_retention
 from tfreview.pipeline.rules.guardrails import relaxation_removed
+from tfreview.pipeline.rules.idle import scaled_to_zero, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.kinds import (
     AUDIT_DEVICES,
@@ -48,7 +50,7 @@ from tfreview.pipeline.rules.narrowing import (
     world_entry_removed,
 )
 from tfreview.pipeline.rules.observers import observer_kept
-from tfreview.pipeline.rules.parents import with_parent
+from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pools import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 from tfreview.pipeline.rules.pruned import copies_pruned
@@ -67,7 +69,7 @@ from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.restored import restored_replace
-from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
+from tfreview.pipeline.rules.retired import already_off, retired_store, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rulesets import rule_moved
@@ -192,16 +194,19 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
-    Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(retired_with_names(c, ri)), Severity.MEDIUM, True),
+    Grade(lambda c, ri: _paren(retired_store(c, ri) if looks_stateful(c.type) else retired_with_names(c, ri)),
+          Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, _ri: None if looks_stateful(c.type) else _paren(already_off(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(expired(c, ri) or past_retention(c, ri) or (
+        None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)),
+          Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful)
+    Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),

@@ -1,7 +1,8 @@
 """Risk rules, lifecycle helper (delete grading): a part deleted with the object it belongs to — a listener, rule or
 setting holding no data whose reference to its parent (`load_balancer_arn`, `cluster_id`) names an object holding
 no data that this plan deletes too; the parent's delete is judged on its own, and the part goes with it whatever.
-lifecycle.py grades deletes with it."""
+And the other way round: a helper (a policy, a role) that only objects this plan deletes name, nothing kept.
+lifecycle.py grades deletes with them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.common import as_dict, string_leaves
+from tfreview.pipeline.rules.kinds import LINKS
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
 
@@ -60,3 +62,48 @@ def with_parent(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]
                     return (f"it belongs to {parent.address} ({key}), which this plan deletes too; that delete is "
                             "judged on its own")
     return None
+
+
+# Helpers whose loss can outlive their user: a key or secret may still decrypt or sign copies that are kept.
+KEEPS_COPIES = lazy_compile(r"key|secret|certificate|vault|kms|crypto|backup|snapshot|volume|disk|bucket")
+# The kinds of helper an object uses by reference (its policy, role, profile, group, template, settings): not what
+# it belongs to (its app, deployment, zone), which holds more than the part. A container deletes what it holds.
+HELPER_KINDS = lazy_compile(r"_(?:policy|role|profile|group|template|config|configuration|settings|schedule)$")
+CONTAINER_KINDS = lazy_compile(r"resource_group$|_project$|_namespace$|_account$|_organization$")
+_ID_SUFFIX = lazy_compile(r"_(?:ids?|arns?|names?)$")
+
+
+def _users(view: PlanView) -> dict[str, list[tuple[str, Change]]]:
+    """The top-level string settings of the plan's deletes, to (key, the delete) (once per plan)."""
+    found: dict[str, list[tuple[str, Change]]] = {}
+    for change in view.of(Action.DELETE):
+        for key, value in as_dict(change.before).items():
+            if isinstance(value, str) and len(value) >= MIN_NAME:
+                found.setdefault(value, []).append((str(key), change))
+    return found
+
+
+def _kept_strings(view: PlanView) -> set[str]:
+    """Every string the plan's kept objects (not deleted) hold, before or after (once per plan)."""
+    return {text for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE
+            for side in (c.before, c.after) for text in string_leaves(side)}
+
+
+def used_only_by_deleted(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why a deleted helper (a policy, role, group or settings object holding no data, no key or copy) loses
+    nothing: an object this plan deletes (not a mere link) uses it by a setting that says its kind
+    (`escalation_policy = <its id>`), and nothing the plan keeps names it."""
+    before = as_dict(change.before) if change.action is Action.DELETE else {}
+    if stateful(change.type) or KEEPS_COPIES.search(change.type) or REPLICA_TYPES.search(change.type) \
+            or not HELPER_KINDS.search(change.type) or CONTAINER_KINDS.search(change.type):
+        return None
+    own = {v for key in KNOWN_BY if isinstance(v := before.get(key), str) and len(v) >= MIN_NAME}
+    view = plan_view(ri)
+    users = view.derived("deletes by their top-level settings", _users)
+    found = [(key, user) for value in sorted(own) for key, user in users.get(value, [])
+             if user is not change and key not in KNOWN_BY and not LINKS.search(user.type)
+             and _names_kind(_ID_SUFFIX.sub("", key) + "_id", change.type)]
+    if not found or own & view.derived("strings of kept objects", _kept_strings):
+        return None
+    key, user = found[0]
+    return f"{user.address} uses it ({key}) and this plan deletes it too; nothing kept names it"

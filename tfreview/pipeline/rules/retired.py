@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper: a site, app or protection policy retired together with the names that reached it
-(its DNS records, its hostname), or succeeded by a new one its DNS record is re-pointed to, and an object that
-only ever talked to a provider's test endpoint; lifecycle.py grades deletes with it."""
+(its DNS records, its hostname), a store that keeps a final copy retired the same way, or a site succeeded by a new
+one its DNS record is re-pointed to, and an object that only ever talked to a provider's test endpoint;
+lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tfreview.pipeline.rules.domains import is_apex
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.records import DNS_RECORDS
 from tfreview.pipeline.rules.takeover import successor
+from tfreview.pipeline.rules.wayback import kept_copy
 
 _HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # Objects that define a name: a DNS record, or a hostname or custom domain bound to a service.
@@ -109,6 +111,39 @@ def retired_with_names(change: Change, ri: ReviewInput) -> str | None:
         return None
     others = sorted(c.address for c in group if c is not change)
     return f"retired together with {', '.join(others)} (what named it goes too); nothing kept still names it"
+
+
+# The settings that name a store (an RDS identifier, a cache's name): managed hosts start with them
+# (`<identifier>.c8x1.us-east-1.rds.amazonaws.com`, `<name>.redis.cache.windows.net`).
+STORE_NAMES = ("identifier", "cluster_identifier", "instance_name", "name")
+
+
+def _by_first_label(names: _Names) -> dict[str, set[str]]:
+    """Every host the plan's deletes and kept objects name, by its first label."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for host in (*names.deletes.by_host, *names.kept.by_host):
+        found[host.split(".", 1)[0]].add(host)
+    return found
+
+
+def retired_store(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store is retired whole with a way back, or None: it keeps a final copy (`kept_copy`), the
+    plan deletes the DNS record or hostname that named it (its host, or a host named after it), and nothing kept
+    names its host or holds its name."""
+    why = kept_copy(change) if change.action is Action.DELETE else None
+    if why is None:
+        return None
+    attrs = _values(change)
+    own = {v for key in STORE_NAMES if isinstance(v := attrs.get(key), str) and len(v) >= 4}
+    view = plan_view(ri)
+    names = view.derived("names of deletes and kept objects", _Names)
+    first = view.derived("hosts by first label", lambda _: _by_first_label(names))
+    hosts = _hosts(attrs) | {h for name in own for h in first.get(name.lower(), set())}
+    records = sorted({c.address for h in hosts for c in names.deletes.by_host.get(h, []) if _naming(c)})
+    if not records or any(names.kept.by_host.get(h) for h in hosts) \
+            or any(names.kept.by_string.get(v) for v in own | _own_id(attrs)):
+        return None
+    return f"{why}; retired together with {', '.join(records)}, which named it; nothing kept still names it"
 
 
 def taken_over(change: Change, ri: ReviewInput) -> str | None:

@@ -4,12 +4,13 @@ configuration of a store (its lifecycle rules, CORS, policy) deleted together wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import (
+    CONTAINERS,
     DISPOSABLE_TOKENS,
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,
@@ -25,6 +26,13 @@ STORE_KEYS = lazy_compile(r"^(?:bucket|bucket_name|bucket_id|container_name|cont
                           r"|repository|vault_name|vault_id|share_name)$")
 IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier")
 OWN_NAMES = ("name", "id")
+# Objects that are only a way in to something or a setting of it (a private endpoint, a link, a firewall rule, a
+# parameter group, an alarm): named after a store the plan deletes, they go with it.
+ACCESSORIES = lazy_compile(r"(?:^|_)(?:endpoint|link|connection|group|rule|rules|alarm|alert|record|attachment"
+                           r"|association|config|configuration|settings?|peering|firewall)$")
+_SEPARATOR = lazy_compile(r"[-_.]")
+MAX_WORDS = 12
+MIN_PART = 8
 # Settings by which a store names a configuration object made for it (`db_subnet_group_name`,
 # `parameter_group_name`, `option_group_name`, `configuration_id`).
 REFERENCES = lazy_compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
@@ -71,7 +79,25 @@ def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], b
                  None)
     if store is not None:
         return f"it was made for {store}, which this plan also deletes; that delete is judged on its own"
+    # A way in to the store or a setting of it named after it (`pe-<store>`, `<store>-fw`).
+    if ACCESSORIES.search(change.type) and not CONTAINERS.search(change.type):
+        store = next((stores[name] for value in sorted(own) for name in _name_parts(value) if name in stores), None)
+        if store is not None:
+            return (f"a way in to or a setting of {store}, named after it, which this plan also deletes; that "
+                    "delete is judged on its own")
     return None
+
+
+def _name_parts(name: str) -> Iterator[str]:
+    """The runs of whole words of NAME (not all of it), as written, of two words or eight letters or more:
+    `pe-redis-cache-x` → `redis-cache-x`, `pe-redis-cache`, …"""
+    cuts = [m.start() for m in _SEPARATOR.finditer(name)][:MAX_WORDS]
+    starts, ends = [0, *(c + 1 for c in cuts)], [*cuts, len(name)]
+    for i, start in enumerate(starts):
+        for end in ends[i:]:
+            part = name[start:end]
+            if (start, end) != (0, len(name)) and (len(part) >= MIN_PART or _SEPARATOR.search(part)):
+                yield part
 
 
 def _named_by_stores(view_changes: list[Change], stateful: Callable[[str], bool]) -> dict[str, str]:

@@ -1,0 +1,122 @@
+"""Risk rules, lifecycle helper (delete grading): an object whose own settings prove it holds nothing lasting and
+runs nothing — a workload (a Helm release, a service, a group of machines) already scaled to zero copies with no
+storage of its own and no autoscaler to bring it back, and an in-memory cache that persists nothing to disk and
+may evict any key (so everything in it can be rebuilt by its users). lifecycle.py grades deletes with them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded
+from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.values import number
+
+_WORD = lazy_compile(r"[a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Words of a setting that counts a workload's copies (`replicaCount`, `desired_count`, `min_size`, `maxReplicas`).
+REPLICAS = frozenset({"replica", "replicas"})
+BOUNDS = frozenset({"min", "max"})
+SIZES = frozenset({"size", "capacity", "replicas"})
+# Settings that keep data for a workload (a chart's `persistence`, volume claims, a StatefulSet's storage).
+STORAGE = frozenset({"persistence", "persistent", "pvc", "volumeclaimtemplates", "volumeclaim", "storage",
+                     "volumes", "volume"})
+# What brings a workload back up on demand: an autoscaler, KEDA, an HPA.
+AUTOSCALERS = frozenset({"autoscaling", "autoscaler", "hpa", "keda", "scaling"})
+# Words of a chart, image or name that say the workload is a data engine: its volumes are judged elsewhere.
+DATA_ENGINES = lazy_compile(r"postgres|mysql|mariadb|mongo|redis|kafka|elastic|opensearch|cassandra|clickhouse"
+                            r"|zookeeper|etcd|minio|rabbitmq|nats|vault|consul|influx|prometheus|loki|timescale")
+# An eviction policy under which the store may drop any key when full: its users must be able to rebuild all of it.
+EVICT_ANY = lazy_compile(r"^allkeys[-_]")
+# Settings that write an in-memory store to disk or keep copies of it (RDB/AOF, snapshots, backups, persistence).
+PERSISTS = frozenset({"rdb", "aof", "persistence", "snapshot", "snapshots", "backup", "backups", "export"})
+OFF = frozenset({"", "disabled", "disable", "none", "off", "false", "no", "0", "never"})
+ENGINE_KEYS = ("engine", "engine_type", "kind", "type")
+MAX_DEPTH = 12
+
+
+def _words(key: str) -> list[str]:
+    """A key's words, camelCase split (`replicaCount` → replica, count; `maxmemory-policy` → maxmemory, policy)."""
+    return _WORD.findall(_CAMEL.sub("_", key).lower())
+
+
+def _settings(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, value) of every setting, Helm values and `set` blocks decoded; a block switched off
+    (`enabled: false`) is skipped whole."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, str) and (document := embedded(value)) is not None:
+        yield from _settings(document, path, depth + 1)
+    elif isinstance(value, dict):
+        if value.get("enabled") is False or str(value.get("enabled", "")).lower() == "false":
+            return
+        if isinstance(name := value.get("name"), str) and "value" in value and len(value) <= 3:  # a `set` block
+            yield (*path, *name.split(".")), value.get("value")
+            return
+        for key, inner in value.items():
+            yield from _settings(inner, (*path, str(key)), depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _settings(item, path, depth + 1)
+    else:
+        yield path, value
+
+
+def _before(change: Change) -> dict[str, Any]:
+    return as_dict(change.before) if change.action is Action.DELETE else {}
+
+
+def scaled_to_zero(change: Change) -> str | None:
+    """Why a deleted workload runs nothing and keeps nothing, or None: every count of copies it sets is 0 (and it
+    sets one), no autoscaler or storage block is switched on, and it runs no data engine."""
+    attrs = _before(change)
+    if not attrs or DATA_ENGINES.search(" ".join(str(attrs.get(k) or "") for k in ("chart", "name", "image")).lower()):
+        return None
+    counts: list[float | None] = []
+    for path, value in _settings(attrs):
+        words = {w for step in path for w in _words(step)}
+        if words & (STORAGE | AUTOSCALERS) and value not in (None, "", [], {}):
+            return None
+        if path and _counts_copies(set(_words(path[-1]))):
+            counts.append(number(value))
+    if not counts or any(count != 0 for count in counts):
+        return None
+    return "its own settings say it runs zero copies, with no autoscaler or storage: it already serves nothing"
+
+
+def _counts_copies(words: set[str]) -> bool:
+    """Whether a key's words say it counts a workload's copies (replicas, desired, a min or max size)."""
+    return bool(words & REPLICAS or "desired" in words or (words & BOUNDS and words & SIZES))
+
+
+def volatile_cache(change: Change) -> str | None:
+    """Why a deleted in-memory store holds nothing its users cannot rebuild, or None: it is memcached, or it may
+    evict any key when full (`allkeys-lru`); and no setting writes it to disk or keeps a copy (RDB, AOF,
+    snapshots, backups)."""
+    attrs = _before(change)
+    if not attrs:
+        return None
+    memcached = any("memcache" in str(attrs.get(k) or "").lower() for k in ENGINE_KEYS) or "memcache" in change.type
+    evicts_any = memcached
+    for path, value in _settings(attrs):
+        words = {w for step in path for w in _words(step)}
+        if words & PERSISTS and _on(value):
+            return None
+        if path and {"maxmemory", "policy"} <= set(_words(path[-1])) and isinstance(value, str):
+            evicts_any = evicts_any or bool(EVICT_ANY.match(value.strip().lower()))
+    if not evicts_any:
+        return None
+    return ("an in-memory cache that persists nothing and may evict any key: it holds no data its users cannot "
+            "rebuild; check nothing still connects to it")
+
+
+def _on(value: Any) -> bool:
+    """Whether a persistence setting's value keeps something (a switch on, a retention above 0, a mode named)."""
+    if value is None or value is False or value in ([], {}):
+        return False
+    amount = number(value)
+    if amount is not None:
+        return amount > 0
+    return value is True or str(value).strip().lower() not in OFF
