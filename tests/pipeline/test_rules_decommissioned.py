@@ -118,8 +118,9 @@ def test_workload_at_zero_copies_without_storage_is_medium(tmp_path: Path, addre
     _release("replicaCount: 0\nworker:\n  replicas: 3\n"),
     _release("image: x\n"),
     _release("replicaCount: 0\n", chart="bitnami/postgresql"),
+    _release("replicaCount: 0\nexistingClaim: worker-data\n"),
 ], ids=["replicas-running", "persistent-volume", "autoscaler-on", "other-component-running", "no-count",
-        "data-engine"])
+        "data-engine", "existing-claim"])
 def test_workload_running_or_keeping_data_stays_high(tmp_path: Path, values: dict[str, Any]) -> None:
     assert _severity(tmp_path, [gone("helm_release.worker", values)], "helm_release.worker") is Severity.HIGH
 
@@ -130,6 +131,11 @@ def test_stopped_task_runs_nothing(tmp_path: Path, status: str, expected: Severi
     task = {"replication_task_id": "orders-cdc", "migration_type": "full-load-and-cdc", "status": status}
     assert _severity(tmp_path, [gone("acme_replication_task.orders", task)], "acme_replication_task.orders") \
         is expected
+
+
+def test_stopped_task_queue_still_holds_its_tasks(tmp_path: Path) -> None:
+    queue = {"name": "render-jobs", "state": "stopped"}
+    assert _severity(tmp_path, [gone("acme_tasks_queue.render", queue)], "acme_tasks_queue.render") is Severity.HIGH
 
 
 # --- a helper used only by objects the plan deletes ------------------------------------------------------------

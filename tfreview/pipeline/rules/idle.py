@@ -21,7 +21,7 @@ REPLICAS = frozenset({"replica", "replicas"})
 BOUNDS = frozenset({"min", "max"})
 SIZES = frozenset({"size", "capacity", "replicas"})
 # Settings that keep data for a workload (a chart's `persistence`, volume claims, a StatefulSet's storage).
-STORAGE = frozenset({"persistence", "persistent", "pvc", "volumeclaimtemplates", "volumeclaim", "storage",
+STORAGE = frozenset({"persistence", "persistent", "pvc", "claim", "volumeclaimtemplates", "volumeclaim", "storage",
                      "volumes", "volume"})
 # What brings a workload back up on demand: an autoscaler, KEDA, an HPA.
 AUTOSCALERS = frozenset({"autoscaling", "autoscaler", "hpa", "keda", "scaling"})
