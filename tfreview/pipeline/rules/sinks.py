@@ -22,14 +22,15 @@ from tfreview.pipeline.rules.replicas import ROUTES
 from tfreview.pipeline.rules.retention import LOGGING
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
-STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log)(?:_v\d+)?$")
+STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log"
+                       r"|audit(?:_log|_event)?_(?:stream|export|forwarder|forwarding|destination))(?:_v\d+)?$")
 # Settings that name the stream or where it sends: they may differ between the old stream and its successor.
 PLACE = lazy_compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
                      r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
                      r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
 # Settings that say what the stream watches: the successor must watch it too, or the organization above it.
 SCOPE = lazy_compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
-                     r"|subscription|zone|scope)(?:_id|_ids)?$")
+                     r"|subscription|zone|scope|tenant)(?:_id|_ids)?$")
 # Settings that name where a stream sends, never what it watches (`storage_account_id`).
 DESTINATION = lazy_compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
 # Settings that say which events the stream carries: the successor must carry the same ones (or all).
@@ -41,6 +42,9 @@ CHILDREN = lazy_compile(r"child|descendant|member_accounts|all_accounts")
 # Switches whose True means less is recorded or less kept.
 NEGATIVE = lazy_compile(r"disabl|exclu|skip|ignore|local|only|suppress")
 ALL = frozenset({"*", "all", "any"})
+# A selection entry that names everything of its kind: `allLogs`, `all_events`, `*`.
+EVERYTHING = lazy_compile(r"^(?:\*|all|any)(?:[ _-]?(?:logs?|events?|categor(?:y|ies)|classes|types|sources"
+                          r"|services|tenants|accounts|projects))?$", re.IGNORECASE)
 _GENERIC = frozenset({"v1", "v2", "v3", "project", "organization", "folder", "account", "billing", "config"})
 
 
@@ -74,9 +78,29 @@ def _organization_wide(values: dict[str, Any]) -> bool:
 
 
 def _scope_kept(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether the successor watches every scope the old stream did: the same value, or the whole organization."""
+    """Whether the successor watches every scope the old stream did: the same value, a list of that scope (`tenant`
+    → `tenants`, `project_id` → `project_ids`) holding it or everything, or the whole organization."""
     scopes = {k: v for k, v in before.items() if _scope(k) and v not in (None, "")}
-    return all(after.get(k) == v for k, v in scopes.items()) or _organization_wide(after)
+    return all(_watches(after, k, v) for k, v in scopes.items()) or _organization_wide(after)
+
+
+def _watches(after: dict[str, Any], key: str, value: Any) -> bool:
+    """Whether the successor's KEY (or its plural) watches VALUE: equal, or a list holding it or everything."""
+    for name in (key, key + "s"):
+        new = after.get(name)
+        if new == value or (isinstance(new, list) and isinstance(value, str)
+                            and any(item == value or _everything(item) for item in new)):
+            return True
+    return False
+
+
+def _everything(item: Any) -> bool:
+    """Whether a selection entry names everything of its kind (`*`, `allLogs`), and is not switched off."""
+    if isinstance(item, str):
+        return bool(EVERYTHING.search(item.strip()))
+    if isinstance(item, dict) and _on(item):
+        return any(_everything(v) for v in item.values() if isinstance(v, str))
+    return False
 
 
 def _scope(key: str) -> bool:
@@ -89,7 +113,8 @@ def _selects_as_much(key: str, old: Any, new: Any) -> bool:
     if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
         return True
     if isinstance(old, list) and isinstance(new, list):
-        return all(item in new for item in old) and not NEGATIVE.search(key)
+        return (all(item in new for item in old) or any(_everything(item) for item in new)) \
+            and not NEGATIVE.search(key)
     return False
 
 
