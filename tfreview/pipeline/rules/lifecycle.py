@@ -70,6 +70,7 @@ from tfreview.pipeline.rules.restored import restored_replace
 from tfreview.pipeline.rules.retired import already_off, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
+from tfreview.pipeline.rules.rotations_kept import rotated_out
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.samegrant import mapping_regranted
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
@@ -203,7 +204,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)
+                               or rotated_out(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
