@@ -101,6 +101,25 @@ def test_a_ruleset_with_fewer_reviews_or_checks_stays_high(tmp_path: Path, revie
     assert worst(tmp_path, plan) is Severity.HIGH
 
 
+def test_a_ruleset_enforcing_the_one_check_a_protection_required_is_medium(tmp_path: Path) -> None:
+    one = {**_protection(), "required_status_checks": [{"strict": True, "contexts": ["ci/plan"]}]}
+    plan = [gone("codehost_branch_protection.main", one),
+            made("codehost_repository_ruleset.main", {**_ruleset(2, ["ci/plan"]), "enforcement": "active",
+                                                      "bypass_actors": []})]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("extra", [
+    {"enforcement": "disabled"}, {"enforcement": "evaluate"},
+    {"enforcement": "active", "bypass_actors": [{"actor_id": 4, "actor_type": "RepositoryRole",
+                                                 "bypass_mode": "always"}]},
+], ids=["disabled", "evaluate-only", "writers-bypass"])
+def test_a_ruleset_not_enforced_or_with_bypass_stays_high(tmp_path: Path, extra: dict[str, Any]) -> None:
+    plan = [gone("codehost_branch_protection.main", _protection()),
+            made("codehost_repository_ruleset.main", {**_ruleset(2, ["ci/test", "ci/lint"]), **extra})]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
 def _cache(**extra: Any) -> dict[str, Any]:
     return {"cluster_id": "sessions-prod", "engine": "redis", "num_cache_nodes": 1, **extra}
 
