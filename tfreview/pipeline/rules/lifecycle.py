@@ -10,7 +10,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
-from tfreview.pipeline.rules.certificates import certificate_rotated
+from tfreview.pipeline.rules.certificates import certificate_expired, certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
@@ -210,6 +210,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(certificate_expired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
                                                                    or rule_moved(c, ri)),
           Severity.MEDIUM),
