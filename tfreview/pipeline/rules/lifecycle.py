@@ -39,6 +39,7 @@ from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
     allow_only_documents,
+    issued_token,
     narrowing,
     pushed_secret,
     rotation,
@@ -140,7 +141,7 @@ def _credential(change: Change) -> bool:
     """Whether a type is a credential itself (not a key vault or crypto key), a pushed copy of a secret, or one
     user's password."""
     return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) \
-        or pushed_secret(change) or user_password(change)
+        or pushed_secret(change) or user_password(change) or issued_token(change)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
