@@ -128,6 +128,8 @@ def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | 
     identity), or a path that contains the deleted object's (a group above its project). With no identity of its
     own (an assignment), only an attribute that refers to another object counts (`app_id`, `namespace`)."""
     held = {v.lower() for v in after.values() if isinstance(v, str)}
+    if identity is not None and _same_grants(before, after):
+        return True
     for key, value in before.items():
         if key == identity or not isinstance(value, str) or len(value) < 3 or value.startswith("("):
             continue
@@ -136,6 +138,22 @@ def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | 
         if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
             return True
     return False
+
+
+# Settings that list what an object grants (policies, roles, scopes).
+GRANTS = lazy_compile(r"polic|(?:^|_)roles?(?:_|$)|scopes?$|permissions?$")
+
+
+def _grant_lists(values: dict[str, Any]) -> list[frozenset[str]]:
+    return [frozenset(v) for k, v in values.items() if GRANTS.search(k) and isinstance(v, list) and v
+            and all(isinstance(i, str) for i in v)]
+
+
+def _same_grants(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the create grants exactly what the deleted object did: a list of policies, roles or scopes with the
+    same items (under its own name: `allowed_policies` → `token_policies`), and no other such list."""
+    old, new = _grant_lists(before), _grant_lists(after)
+    return len(old) == 1 and len(new) == 1 and old[0] == new[0]
 
 
 def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[str]) -> bool:
