@@ -125,8 +125,9 @@ def _kin(old: str, new: str) -> bool:
 
 def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | None) -> bool:
     """Whether the create acts where the deleted object did: a top-level value of the same attribute (not the
-    identity), or a path that contains the deleted object's (a group above its project). With no identity of its
-    own (an assignment), only an attribute that refers to another object counts (`app_id`, `namespace`)."""
+    identity), a path that contains the deleted object's (a group above its project), or, for one with an
+    identity, the same one list of policies or roles granted. With no identity of its own (an assignment), only an
+    attribute that refers to another object counts (`app_id`, `namespace`)."""
     held = {v.lower() for v in after.values() if isinstance(v, str)}
     if identity is not None and _same_grants(before, after):
         return True
