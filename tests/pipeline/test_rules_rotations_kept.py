@@ -57,3 +57,30 @@ def test_older_copies_rotated_out_with_a_newer_one_kept_is_medium(tmp_path: Path
 ], ids=["every-copy-goes", "kept-copy-older", "other-volume", "undated", "source-deleted", "retention-cut"])
 def test_copies_without_a_newer_one_of_a_kept_source_stay_high(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
     assert worst(tmp_path, plan) is Severity.HIGH
+
+
+# --- a snapshot schedule attached to the source ------------------------------------------------------------------
+def _schedule(snapshots: bool = True) -> dict[str, Any]:
+    kind = "snapshot_schedule_policy" if snapshots else "instance_schedule_policy"
+    return made("acme_compute_resource_policy.daily", {"name": "daily-14d", kind: [{"retention_days": 14}]})
+
+
+def _attachment(disk: str = "ledger") -> dict[str, Any]:
+    return made("acme_compute_disk_resource_policy_attachment.ledger", {"name": "daily-14d", "disk": disk})
+
+
+MANUAL = gone("acme_compute_snapshot.manual", {"name": "ledger-old", "source_disk": DISK})
+
+
+def test_copies_pruned_after_a_snapshot_schedule_is_attached_to_the_source_are_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, [MANUAL, _schedule(), _attachment()]) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("plan", [
+    [MANUAL, _schedule(snapshots=False), _attachment()],
+    [MANUAL, _schedule(), _attachment("other-disk")],
+    [MANUAL, _schedule()],
+], ids=["start-stop-schedule", "other-disk", "not-attached"])
+def test_copies_pruned_without_a_snapshot_schedule_on_the_source_stay_high(tmp_path: Path,
+                                                                          plan: list[dict[str, Any]]) -> None:
+    assert worst(tmp_path, plan) is Severity.HIGH

@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper: snapshots or backups of a source pruned while the source stays and the plan keeps
-(or grows) the policy that copies it — the copies are recovery points the policy keeps replacing, not the data
-itself; lifecycle.py grades deletes with it. A policy that keeps fewer, a source deleted, or no policy stays high."""
+(or grows) the policy that copies it (itself naming the source, or attached to it) — the copies are recovery points
+the policy keeps replacing, not the data itself; lifecycle.py grades deletes with it. A policy that keeps fewer, a
+source deleted, or no policy stays high."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from tfreview.pipeline.rules.values import number
 # The last word of a type that names a copy of data, and of one that names the policy that makes copies.
 COPIES = frozenset({"snapshot", "snapshots", "backup", "backups"})
 POLICIES = frozenset({"policy", "schedule", "plan", "lifecycle"})
+# The last word of a type that ties a policy to what it applies to; the keys a policy is named by; the settings
+# that say a policy makes copies.
+LINKS = frozenset({"attachment", "association", "assignment"})
+IDS = ("name", "id", "self_link", "arn")
+COPYING = lazy_compile(r"snapshot|backup|copy|copies")
 # Keys that name the data a copy was taken of (never the project, zone or key it lives under).
 SOURCE_KEYS = lazy_compile(r"^source|volume|disk|instance|database|(?:^|_)db(?:_|$)|cluster|table|file_?system"
                            r"|bucket|(?:^|_)vm(?:_|$)|server|share|repository")
@@ -54,6 +60,18 @@ def source_names(values: Any) -> set[str]:
     return found
 
 
+def _attached(link: Change, ri: ReviewInput) -> Change | None:
+    """The copying policy an attachment ties to a source: a policy the plan keeps or creates, named by the
+    attachment, that makes snapshots or backups and keeps no fewer; else None."""
+    named = set(map(str, _dict(link.after).values()))
+    for other in ri.changeset.changes:
+        values = _dict(other.after)
+        if last_word(other) in POLICIES and _keeps(other) and named & {str(values.get(k)) for k in IDS} \
+                and any(COPYING.search(str(k)) for k in values):
+            return other
+    return None
+
+
 def copies_pruned(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting this snapshot or backup loses no protection: its source stays and a policy on that source that
     keeps no fewer copies is in the plan; else None."""
@@ -63,6 +81,7 @@ def copies_pruned(change: Change, ri: ReviewInput) -> str | None:
                if isinstance(v, str) and v and (k.endswith("_id") or k.startswith("source"))}
     if not sources:
         return None
+    sources |= {v.rstrip("/").rsplit("/", 1)[-1] for v in sources if "/" in v}  # a disk also goes by its name
     policy = None
     for other in ri.changeset.changes:
         held = {v for v in (*_dict(other.before).values(), *_dict(other.after).values()) if isinstance(v, str)}
@@ -70,10 +89,13 @@ def copies_pruned(change: Change, ri: ReviewInput) -> str | None:
             continue
         if other.action in (Action.DELETE, Action.REPLACE) and last_word(other) not in COPIES:
             return None  # the source, or its policy, goes too
-        if last_word(other) in POLICIES and sources & set(map(str, _dict(other.after).values())):
+        now = set(map(str, _dict(other.after).values()))
+        if last_word(other) in POLICIES and sources & now:
             if not _keeps(other):
                 return None
             policy = policy or other
+        elif last_word(other) in LINKS and sources & now and (attached := _attached(other, ri)) is not None:
+            policy = policy or attached
     if policy is None:
         return None
     return (f"a copy of {', '.join(sorted(sources))}, which stays, pruned while {policy.address} keeps copying it "
