@@ -20,6 +20,7 @@ from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import ROUTES
 from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.units import words
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
 STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log"
@@ -113,9 +114,19 @@ def _selects_as_much(key: str, old: Any, new: Any) -> bool:
     if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
         return True
     if isinstance(old, list) and isinstance(new, list):
-        return (all(item in new for item in old) or any(_everything(item) for item in new)) \
-            and not NEGATIVE.search(key)
+        return (all(item in new or any(_covers(other, item) for other in new) for item in old)
+                or any(_everything(item) for item in new)) and not NEGATIVE.search(key)
     return False
+
+
+def _covers(new: Any, old: Any) -> bool:
+    """Whether a selection entry that names a group of categories covers an old entry's category: the group's
+    words are all words of the category (group `audit` covers category `AuditEvent`), and it is switched on."""
+    if not isinstance(new, dict) or not isinstance(old, dict) or not _on(new):
+        return False
+    groups = [words(v) for k, v in new.items() if "group" in k and isinstance(v, str) and v.strip()]
+    named = [words(v) for k, v in old.items() if "group" not in k and isinstance(v, str) and v.strip()]
+    return bool(groups) and bool(named) and any(g and g <= n for g in groups for n in named)
 
 
 def _no_weaker(resource_type: str, key: str, old: Any, new: Any) -> bool:
