@@ -83,7 +83,10 @@ ORG_STREAM = {"name": "org", "destination": "https://collector.example/audit", "
     (gone("azurerm_monitor_diagnostic_setting.sa", DIAG),
      made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "name": "kv-to-law", "storage_account_id": None,
                                                      "enabled_log": [{"category": "", "category_group": "audit"}]})),
-], ids=["all-logs-group", "every-tenant", "listed-tenant", "audit-group-covers-audit-event"])
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**{k: v for k, v in ORG_STREAM.items() if k != "tenants"},
+                                        "all_tenants": True})),
+], ids=["all-logs-group", "every-tenant", "listed-tenant", "audit-group-covers-audit-event", "all-tenants-switch"])
 def test_stream_handed_to_one_selecting_everything_is_medium(tmp_path: Path, old: dict[str, Any],
                                                               new: dict[str, Any]) -> None:
     severities = _both(tmp_path, [old, new])
@@ -97,12 +100,15 @@ def test_stream_handed_to_one_selecting_everything_is_medium(tmp_path: Path, old
      made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "enabled_log": [{"category": "allLogs",
                                                                                "enabled": False}]})),
     (gone("acme_audit_stream.local", TENANT), made("acme_org_audit_stream.all", {**ORG_STREAM, "tenants": ["hr"]})),
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**ORG_STREAM, "tenants": ["hr"], "all_tenants": False})),
     (gone("acme_audit_stream.local", TENANT), made("acme_org_audit_stream.all", {**ORG_STREAM, "enabled": False})),
     (gone("acme_audit_stream.local", TENANT),
      made("acme_org_audit_stream.all", {**ORG_STREAM, "event_classes": ["admin"]})),
     (gone("azurerm_monitor_diagnostic_setting.sa", {**DIAG, "enabled_log": [{"category": "RequestLogs"}]}),
      made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "enabled_log": [{"category_group": "audit"}]})),
-], ids=["other-group", "everything-switched-off", "other-tenant", "successor-off", "fewer-events",
+], ids=["other-group", "everything-switched-off", "other-tenant", "all-tenants-off", "successor-off",
+        "fewer-events",
         "audit-group-misses-requests"])
 def test_stream_handed_to_a_narrower_one_stays_high(tmp_path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
     assert Severity.HIGH in _both(tmp_path, [old, new])

@@ -86,13 +86,16 @@ def _scope_kept(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 def _watches(after: dict[str, Any], key: str, value: Any) -> bool:
-    """Whether the successor's KEY (or its plural) watches VALUE: equal, or a list holding it or everything."""
+    """Whether the successor's KEY (or its plural) watches VALUE: equal, or a list holding it or everything; or a
+    switch on that says it watches all of that scope (`all_tenants`, `include_all_accounts`)."""
     for name in (key, key + "s"):
         new = after.get(name)
         if new == value or (isinstance(new, list) and isinstance(value, str)
                             and any(item == value or _everything(item) for item in new)):
             return True
-    return False
+    stem = key.removesuffix("_ids").removesuffix("_id").removesuffix("s")
+    return any(v is True and {"all", stem} <= words(k) | {w.removesuffix("s") for w in words(k)}
+               for k, v in after.items())
 
 
 def _everything(item: Any) -> bool:
