@@ -3,6 +3,7 @@ its kind): medium; a successor that watches less, carries fewer events or is off
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tests.pipeline.test_rules_successors_take_over import made
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.review import review
+from tfreview.settings import Settings
 
 TRAIL = {"name": "account-trail", "arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/account-trail",
          "s3_bucket_name": "trail-bucket", "is_multi_region_trail": True, "enable_logging": True,
@@ -61,3 +64,87 @@ def test_stream_handed_to_a_successor_of_its_scope_is_medium(tmp_path: Path, old
 def test_stream_without_a_successor_as_wide_stays_high(tmp_path: Path, old: dict[str, Any],
                                                         new: dict[str, Any]) -> None:
     assert Severity.HIGH in _both(tmp_path, [old, new])
+
+
+# --- a successor that selects everything, or watches a list of scopes holding the old one ------------------------
+TENANT = {"name": "local", "tenant": "payments", "destination": "s3://payments-audit", "event_classes": ["auth"],
+          "enabled": True}
+ORG_STREAM = {"name": "org", "destination": "https://collector.example/audit", "tenants": ["*"],
+              "event_classes": ["auth", "admin"], "enabled": True}
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (gone("azurerm_monitor_diagnostic_setting.sa", DIAG),
+     made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "name": "kv-to-law", "storage_account_id": None,
+                                                     "enabled_log": [{"category": "", "category_group": "allLogs"}]})),
+    (gone("acme_audit_stream.local", TENANT), made("acme_org_audit_stream.all", ORG_STREAM)),
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**ORG_STREAM, "tenants": ["billing", "payments"]})),
+    (gone("azurerm_monitor_diagnostic_setting.sa", DIAG),
+     made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "name": "kv-to-law", "storage_account_id": None,
+                                                     "enabled_log": [{"category": "", "category_group": "audit"}]})),
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**{k: v for k, v in ORG_STREAM.items() if k != "tenants"},
+                                        "all_tenants": True})),
+], ids=["all-logs-group", "every-tenant", "listed-tenant", "audit-group-covers-audit-event", "all-tenants-switch"])
+def test_stream_handed_to_one_selecting_everything_is_medium(tmp_path: Path, old: dict[str, Any],
+                                                              new: dict[str, Any]) -> None:
+    severities = _both(tmp_path, [old, new])
+    assert Severity.HIGH not in severities and Severity.MEDIUM in severities
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (gone("azurerm_monitor_diagnostic_setting.sa", DIAG),
+     made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "enabled_log": [{"category_group": "allMetrics"}]})),
+    (gone("azurerm_monitor_diagnostic_setting.sa", DIAG),
+     made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "enabled_log": [{"category": "allLogs",
+                                                                               "enabled": False}]})),
+    (gone("acme_audit_stream.local", TENANT), made("acme_org_audit_stream.all", {**ORG_STREAM, "tenants": ["hr"]})),
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**ORG_STREAM, "tenants": ["hr"], "all_tenants": False})),
+    (gone("acme_audit_stream.local", TENANT), made("acme_org_audit_stream.all", {**ORG_STREAM, "enabled": False})),
+    (gone("acme_audit_stream.local", TENANT),
+     made("acme_org_audit_stream.all", {**ORG_STREAM, "event_classes": ["admin"]})),
+    (gone("azurerm_monitor_diagnostic_setting.sa", {**DIAG, "enabled_log": [{"category": "RequestLogs"}]}),
+     made("azurerm_monitor_diagnostic_setting.law", {**DIAG, "enabled_log": [{"category_group": "audit"}]})),
+], ids=["other-group", "everything-switched-off", "other-tenant", "all-tenants-off", "successor-off",
+        "fewer-events",
+        "audit-group-misses-requests"])
+def test_stream_handed_to_a_narrower_one_stays_high(tmp_path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
+    assert Severity.HIGH in _both(tmp_path, [old, new])
+
+
+# --- a log store only a handed-over stream wrote into -------------------------------------------------------------
+FLOW = {"vpc_id": "vpc-1", "traffic_type": "ALL", "log_destination_type": "cloud-watch-logs",
+        "log_destination": "arn:aws:logs:eu-west-1:111122223333:log-group:/vpc/prod-flow", "iam_role_arn": "r"}
+GROUP = {"id": "/vpc/prod-flow", "name": "/vpc/prod-flow", "retention_in_days": 30}
+CENTRAL = {**FLOW, "log_destination_type": "s3", "log_destination": "arn:aws:s3:::archive/flow/", "iam_role_arn": None}
+
+
+def _store(tmp_path: Path, plan: list[dict[str, Any]]) -> Severity:
+    """The severity of the log store's own delete finding."""
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": plan}))
+    found = [f.severity for f in review(path, Settings(backend="none")).findings
+             if f.rule == "resource-delete" and f.address == "aws_cloudwatch_log_group.flow"]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_log_store_of_a_stream_handed_to_its_successor_is_medium(tmp_path: Path) -> None:
+    plan = [gone("aws_flow_log.local", FLOW), gone("aws_cloudwatch_log_group.flow", GROUP),
+            made("aws_flow_log.central", CENTRAL)]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("plan", [
+    [gone("aws_flow_log.local", FLOW), gone("aws_cloudwatch_log_group.flow", GROUP),
+     made("aws_flow_log.central", {**CENTRAL, "vpc_id": "vpc-2"})],
+    [gone("aws_flow_log.local", FLOW), gone("aws_cloudwatch_log_group.flow", {**GROUP, "retention_in_days": 365}),
+     made("aws_flow_log.central", CENTRAL)],
+    [gone("aws_flow_log.local", FLOW), gone("aws_cloudwatch_log_group.flow", GROUP),
+     made("aws_flow_log.central", CENTRAL),
+     made("aws_cloudwatch_log_subscription_filter.f", {"name": "f", "log_group_name": "/vpc/prod-flow"})],
+], ids=["successor-elsewhere", "kept-a-year", "still-read"])
+def test_log_store_whose_stream_or_readers_remain_stays_high(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
+    assert _store(tmp_path, plan) is Severity.HIGH

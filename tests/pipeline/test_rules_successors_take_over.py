@@ -11,6 +11,7 @@ import pytest
 
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.kinds import looks_stateful
 
 
 def made(address: str, after: dict[str, Any]) -> dict[str, Any]:
@@ -101,6 +102,47 @@ def test_a_ruleset_with_fewer_reviews_or_checks_stays_high(tmp_path: Path, revie
     assert worst(tmp_path, plan) is Severity.HIGH
 
 
+def test_a_ruleset_enforcing_the_one_check_a_protection_required_is_medium(tmp_path: Path) -> None:
+    one = {**_protection(), "required_status_checks": [{"strict": True, "contexts": ["ci/plan"]}]}
+    plan = [gone("codehost_branch_protection.main", one),
+            made("codehost_repository_ruleset.main", {**_ruleset(2, ["ci/plan"]), "enforcement": "active",
+                                                      "bypass_actors": []})]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("extra", [
+    {"enforcement": "disabled"}, {"enforcement": "evaluate"},
+    {"enforcement": "active", "bypass_actors": [{"actor_id": 4, "actor_type": "RepositoryRole",
+                                                 "bypass_mode": "always"}]},
+], ids=["disabled", "evaluate-only", "writers-bypass"])
+def test_a_ruleset_not_enforced_or_with_bypass_stays_high(tmp_path: Path, extra: dict[str, Any]) -> None:
+    plan = [gone("codehost_branch_protection.main", _protection()),
+            made("codehost_repository_ruleset.main", {**_ruleset(2, ["ci/test", "ci/lint"]), **extra})]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
+TOKEN_ROLE = {"id": "auth/token/roles/batch-jobs", "role_name": "batch-jobs", "allowed_policies": ["batch-read"],
+              "orphan": True, "token_period": 2592000}
+APPROLE = {"backend": "approle", "role_name": "batch-jobs", "token_policies": ["batch-read"], "token_ttl": 3600,
+           "secret_id_ttl": 600, "token_bound_cidrs": ["10.40.0.0/16"]}
+
+
+def test_a_role_re_made_under_another_auth_method_with_the_same_policies_is_medium(tmp_path: Path) -> None:
+    plan = [gone("vault_token_auth_backend_role.batch", TOKEN_ROLE),
+            made("vault_approle_auth_backend_role.batch", APPROLE)]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("new", [
+    {**APPROLE, "role_name": "nightly"}, {**APPROLE, "token_policies": ["batch-read", "admin"]},
+    {**APPROLE, "token_policies": []},
+], ids=["another-identity", "other-policies", "no-policies"])
+def test_a_role_re_made_under_another_name_or_with_other_policies_stays_high(tmp_path: Path,
+                                                                            new: dict[str, Any]) -> None:
+    plan = [gone("vault_token_auth_backend_role.batch", TOKEN_ROLE), made("vault_approle_auth_backend_role.b", new)]
+    assert worst(tmp_path, plan) is Severity.HIGH
+
+
 def _cache(**extra: Any) -> dict[str, Any]:
     return {"cluster_id": "sessions-prod", "engine": "redis", "num_cache_nodes": 1, **extra}
 
@@ -167,3 +209,9 @@ def test_a_release_whose_job_a_kept_release_in_its_namespace_now_switches_on_is_
 def test_a_kept_release_that_does_not_switch_it_on_or_lives_elsewhere_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _folded(False)) is Severity.HIGH
     assert worst(tmp_path, _folded(True, "observability")) is Severity.HIGH
+
+
+def test_a_role_definition_holds_no_data_whatever_its_provider_is_called() -> None:
+    assert not looks_stateful("vault_token_auth_backend_role")
+    assert not looks_stateful("vault_database_secret_backend_role")
+    assert looks_stateful("vault_kv_secret_v2") and looks_stateful("vault_mount")

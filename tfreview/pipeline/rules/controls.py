@@ -19,6 +19,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.aligned import exemption_dropped
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
@@ -196,7 +197,9 @@ def _weakened(change: Change) -> Iterator[Finding]:
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
-                    and not _implicit_tls(change, path) and not customer_key_instead(change, path, after):
+                    and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
+                    and not (after is None and exemption_dropped(with_settings(change.before),
+                                                                 with_settings(change.after), path)):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)

@@ -10,7 +10,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
-from tfreview.pipeline.rules.certificates import certificate_rotated
+from tfreview.pipeline.rules.certificates import certificate_expired, certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
@@ -41,6 +41,7 @@ from tfreview.pipeline.rules.narrowing import (
     CREDENTIAL_TYPES,
     KEY_STORES,
     allow_only_documents,
+    issued_token,
     narrowing,
     pushed_secret,
     rotation,
@@ -68,10 +69,12 @@ from tfreview.pipeline.rules.recreated import (
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
+from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_replace
 from tfreview.pipeline.rules.retired import already_off, retired_store, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
+from tfreview.pipeline.rules.rotations_kept import rotated_out
 from tfreview.pipeline.rules.rulesets import rule_moved
 from tfreview.pipeline.rules.samegrant import mapping_regranted
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
@@ -141,7 +144,7 @@ def _credential(change: Change) -> bool:
     """Whether a type is a credential itself (not a key vault or crypto key), a pushed copy of a secret, or one
     user's password."""
     return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) \
-        or pushed_secret(change) or user_password(change)
+        or pushed_secret(change) or user_password(change) or issued_token(change)
 
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
@@ -208,11 +211,13 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)
+                               or rotated_out(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(certificate_expired(c, ri) or rerouted(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
                                                                    or rule_moved(c, ri)),
           Severity.MEDIUM),

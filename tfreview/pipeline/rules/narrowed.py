@@ -175,6 +175,12 @@ def consumers_moved(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
+def unreferenced(change: Change, ri: ReviewInput) -> bool:
+    """Whether nothing the plan keeps or creates holds one of the values a deleted object is referenced by."""
+    ids = _identifiers(change.before)
+    return bool(ids) and not ids & plan_view(ri).derived("references before and after", _references)[1]
+
+
 def _consumers(change: Change, ids: set[str], was: dict[str, list[Change]]) -> Iterator[Change]:
     """The other changes whose before referenced one of IDS."""
     seen: set[int] = set()

@@ -41,6 +41,19 @@ def pushed_secret(change: Change) -> bool:
     return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
         and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
 
+
+# A secret's own kind when the platform mints it as a token for an identity (`kubernetes.io/service-account-token`,
+# `bootstrap.kubernetes.io/token`), never an opaque secret someone stored.
+ISSUED_TOKEN = lazy_compile(r"(?:^|[/._-])(?:service-account-token|bootstrap[./-](?:\S*[/.])?token)$")
+
+
+def issued_token(change: Change) -> bool:
+    """Whether a deleted secret is a token the platform issued for an identity (its `type` says so): deleting it
+    revokes the token; it holds no data of anyone's."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    kind = attrs.get("type")
+    return bool(PUSHED_SECRET.search(change.type)) and isinstance(kind, str) and bool(ISSUED_TOKEN.search(kind))
+
 # The keys that name the one user an object belongs to.
 OWNER_KEYS = ("user", "user_name", "username", "user_id")
 # The settings of a password credential: the password and its reset rule, length, and the key that encrypts it.

@@ -29,7 +29,7 @@ ALERTING = lazy_compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notifica
                         r"|rotation)(?:_|$)|" + MONITORING_PROVIDERS)
 # What a new monitor can succeed: another monitor or alert, or an intake through which alerts arrived (an on-call
 # service's integration, a webhook, a channel). Not a service, escalation or team: those hold more than one alert.
-DETECTORS = lazy_compile(r"(?:^|_)(?:monitor|alert|alarm|check)s?(?:_|$)")
+DETECTORS = lazy_compile(r"(?:^|_)(?:monitor|monitoring|alert|alarm|check|detection|detector)s?(?:_|$)")
 SUCCEEDED = lazy_compile(r"(?:^|_)(?:monitor|alert|alarm|check|integration|webhook|subscription|channel|notifier"
                          r"|notification)s?(?:_|$)")
 # Keys that list who or what an alert reaches.
@@ -163,12 +163,19 @@ def _topic(change: Change, values: dict[str, Any]) -> set[str]:
     return {w for w in _WORD.findall(text) if len(w) >= 4 and w not in COMMON}
 
 
+def _switched_on(values: dict[str, Any]) -> bool:
+    """Whether a detector runs: not `enabled: false`, `disabled`, `muted` or `paused`."""
+    return values.get("enabled") is not False and values.get("is_enabled") is not False \
+        and not any(values.get(k) is True for k in ("disabled", "muted", "paused", "is_disabled"))
+
+
 def _notifying_monitors(view: PlanView) -> dict[str, list[Change]]:
-    """Monitors and alerts created in the plan that notify someone, by the words of their names."""
+    """Monitors, alerts and detection rules created switched on in the plan that notify someone, by the words of
+    their names."""
     index: dict[str, list[Change]] = {}
     for other in view.of(Action.CREATE):
         after = other.after if isinstance(other.after, dict) else {}
-        if not DETECTORS.search(other.type):
+        if not DETECTORS.search(other.type) or not _switched_on(after):
             continue
         if _handles(after) or any(RECIPIENTS.match(k) and not _empty(v) for k, v in after.items()):
             for word in _topic(other, after):

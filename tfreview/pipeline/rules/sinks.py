@@ -20,16 +20,18 @@ from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import ROUTES
 from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.units import words
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
-STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log)(?:_v\d+)?$")
+STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log"
+                       r"|audit(?:_log|_event)?_(?:stream|export|forwarder|forwarding|destination))(?:_v\d+)?$")
 # Settings that name the stream or where it sends: they may differ between the old stream and its successor.
 PLACE = lazy_compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
                      r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
                      r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
 # Settings that say what the stream watches: the successor must watch it too, or the organization above it.
 SCOPE = lazy_compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
-                     r"|subscription|zone|scope)(?:_id|_ids)?$")
+                     r"|subscription|zone|scope|tenant)(?:_id|_ids)?$")
 # Settings that name where a stream sends, never what it watches (`storage_account_id`).
 DESTINATION = lazy_compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
 # Settings that say which events the stream carries: the successor must carry the same ones (or all).
@@ -41,6 +43,9 @@ CHILDREN = lazy_compile(r"child|descendant|member_accounts|all_accounts")
 # Switches whose True means less is recorded or less kept.
 NEGATIVE = lazy_compile(r"disabl|exclu|skip|ignore|local|only|suppress")
 ALL = frozenset({"*", "all", "any"})
+# A selection entry that names everything of its kind: `allLogs`, `all_events`, `*`.
+EVERYTHING = lazy_compile(r"^(?:\*|all|any)(?:[ _-]?(?:logs?|events?|categor(?:y|ies)|classes|types|sources"
+                          r"|services|tenants|accounts|projects))?$", re.IGNORECASE)
 _GENERIC = frozenset({"v1", "v2", "v3", "project", "organization", "folder", "account", "billing", "config"})
 
 
@@ -74,9 +79,32 @@ def _organization_wide(values: dict[str, Any]) -> bool:
 
 
 def _scope_kept(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether the successor watches every scope the old stream did: the same value, or the whole organization."""
+    """Whether the successor watches every scope the old stream did: the same value, a list of that scope (`tenant`
+    → `tenants`, `project_id` → `project_ids`) holding it or everything, or the whole organization."""
     scopes = {k: v for k, v in before.items() if _scope(k) and v not in (None, "")}
-    return all(after.get(k) == v for k, v in scopes.items()) or _organization_wide(after)
+    return all(_watches(after, k, v) for k, v in scopes.items()) or _organization_wide(after)
+
+
+def _watches(after: dict[str, Any], key: str, value: Any) -> bool:
+    """Whether the successor's KEY (or its plural) watches VALUE: equal, or a list holding it or everything; or a
+    switch on that says it watches all of that scope (`all_tenants`, `include_all_accounts`)."""
+    for name in (key, key + "s"):
+        new = after.get(name)
+        if new == value or (isinstance(new, list) and isinstance(value, str)
+                            and any(item == value or _everything(item) for item in new)):
+            return True
+    stem = key.removesuffix("_ids").removesuffix("_id").removesuffix("s")
+    return any(v is True and {"all", stem} <= words(k) | {w.removesuffix("s") for w in words(k)}
+               for k, v in after.items())
+
+
+def _everything(item: Any) -> bool:
+    """Whether a selection entry names everything of its kind (`*`, `allLogs`), and is not switched off."""
+    if isinstance(item, str):
+        return bool(EVERYTHING.search(item.strip()))
+    if isinstance(item, dict) and _on(item):
+        return any(_everything(v) for v in item.values() if isinstance(v, str))
+    return False
 
 
 def _scope(key: str) -> bool:
@@ -89,8 +117,19 @@ def _selects_as_much(key: str, old: Any, new: Any) -> bool:
     if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
         return True
     if isinstance(old, list) and isinstance(new, list):
-        return all(item in new for item in old) and not NEGATIVE.search(key)
+        return (all(item in new or any(_covers(other, item) for other in new) for item in old)
+                or any(_everything(item) for item in new)) and not NEGATIVE.search(key)
     return False
+
+
+def _covers(new: Any, old: Any) -> bool:
+    """Whether a selection entry that names a group of categories covers an old entry's category: the group's
+    words are all words of the category (group `audit` covers category `AuditEvent`), and it is switched on."""
+    if not isinstance(new, dict) or not isinstance(old, dict) or not _on(new):
+        return False
+    groups = [words(v) for k, v in new.items() if "group" in k and isinstance(v, str) and v.strip()]
+    named = [words(v) for k, v in old.items() if "group" not in k and isinstance(v, str) and v.strip()]
+    return bool(groups) and bool(named) and any(g and g <= n for g in groups for n in named)
 
 
 def _no_weaker(resource_type: str, key: str, old: Any, new: Any) -> bool:

@@ -125,9 +125,12 @@ def _kin(old: str, new: str) -> bool:
 
 def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | None) -> bool:
     """Whether the create acts where the deleted object did: a top-level value of the same attribute (not the
-    identity), or a path that contains the deleted object's (a group above its project). With no identity of its
-    own (an assignment), only an attribute that refers to another object counts (`app_id`, `namespace`)."""
+    identity), a path that contains the deleted object's (a group above its project), or, for one with an
+    identity, the same one list of policies or roles granted. With no identity of its own (an assignment), only an
+    attribute that refers to another object counts (`app_id`, `namespace`)."""
     held = {v.lower() for v in after.values() if isinstance(v, str)}
+    if identity is not None and _same_grants(before, after):
+        return True
     for key, value in before.items():
         if key == identity or not isinstance(value, str) or len(value) < 3 or value.startswith("("):
             continue
@@ -136,6 +139,22 @@ def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | 
         if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
             return True
     return False
+
+
+# Settings that list what an object grants (policies, roles, scopes).
+GRANTS = lazy_compile(r"polic|(?:^|_)roles?(?:_|$)|scopes?$|permissions?$")
+
+
+def _grant_lists(values: dict[str, Any]) -> list[frozenset[str]]:
+    return [frozenset(v) for k, v in values.items() if GRANTS.search(k) and isinstance(v, list) and v
+            and all(isinstance(i, str) for i in v)]
+
+
+def _same_grants(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the create grants exactly what the deleted object did: a list of policies, roles or scopes with the
+    same items (under its own name: `allowed_policies` → `token_policies`), and no other such list."""
+    old, new = _grant_lists(before), _grant_lists(after)
+    return len(old) == 1 and len(new) == 1 and old[0] == new[0]
 
 
 def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[str]) -> bool:
@@ -156,7 +175,8 @@ def _enforced(before: dict[str, Any]) -> set[str]:
 def handed_over(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted object loses nothing, or None: a create in the same plan takes its job over, no weaker: of its
     kind (same type or a function word in common), where it acted (same target, or a scope that contains it) and
-    carrying its identity; or a ruleset or policy that carries every item the deleted object enforced."""
+    carrying its identity; or a ruleset or policy, enforced and exempting nobody, that carries every item the
+    deleted object enforced and each setting they share no weaker."""
     before = change.before if isinstance(change.before, dict) else {}
     if change.action is not Action.DELETE or not before:
         return None
@@ -179,10 +199,31 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
                 and _same_target(before, after, identity and identity[0]) and not weaker_successor(change, other) \
                 and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
-        if len(enforced) >= 2 and enforced <= held and SUCCEEDED.search(other.type) \
+        if enforced and enforced <= held and SUCCEEDED.search(other.type) and _enforcing(after) \
                 and _no_weaker_by_name(change.type, before, after):
             return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
     return None
+
+
+# Settings that say whether a policy is enforced, the values that say it only reports or is off, and lists of
+# those it does not bind.
+ENFORCEMENT = lazy_compile(r"(?:^|_)(?:enforcement|enforcement_action|enforcement_mode|enforce|mode|state|status"
+                           r"|enabled)$")
+NOT_ENFORCED = frozenset({"disabled", "off", "inactive", "evaluate", "audit", "dryrun", "dry_run", "report",
+                          "warn", "log_only", "detect", "false"})
+EXEMPT = lazy_compile(r"bypass|exempt")
+
+
+def _enforcing(after: dict[str, Any]) -> bool:
+    """Whether a successor policy is enforced (no `enforcement: disabled` or `evaluate`, no `enabled: false`) and
+    exempts nobody (an empty bypass list)."""
+    for path, value in leaves(after):
+        key = _LEAF.sub("", path).rpartition(".")[2]
+        if ENFORCEMENT.search(key) and (value is False or str(value).strip().lower() in NOT_ENFORCED):
+            return False
+        if EXEMPT.search(path) and value not in (None, [], {}, "", False):
+            return False
+    return True
 
 
 def _switches_kept(resource_type: str, before: dict[str, Any], after: dict[str, Any]) -> bool:

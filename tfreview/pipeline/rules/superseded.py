@@ -10,7 +10,9 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.units import duration, unit_of, words
 from tfreview.pipeline.rules.watch import KEPT_AS_EVIDENCE
@@ -70,10 +72,48 @@ def _retained_s(values: dict[str, Any]) -> float | None:
     return min(known) if known else None
 
 
+def _named(values: Any) -> set[str]:
+    """Every name a value's strings give a store: the string itself and each tail after a colon (an ARN's
+    `log-group:NAME`, with a trailing `:*` dropped)."""
+    names: set[str] = set()
+    for text in string_leaves(values):
+        if len(text) > 512:  # documents and scripts name no store by themselves
+            continue
+        text = text.removesuffix(":*")
+        parts = text.split(":")
+        names.update(":".join(parts[i:]) for i in range(len(parts)))
+    return names
+
+
+def _store_refs(view: PlanView) -> tuple[set[str], dict[str, list[Change]]]:
+    """The store names what the plan keeps names, and the deleted objects naming each store name."""
+    kept: set[str] = set()
+    deleted: dict[str, list[Change]] = {}
+    for change in view.changes:
+        if change.mode != "managed":
+            continue
+        if change.action is Action.DELETE:
+            for name in _named(change.before):
+                deleted.setdefault(name, []).append(change)
+        else:
+            kept |= _named(change.after)
+    return kept, deleted
+
+
+def _writers_succeeded(store: Change, name: str, ri: ReviewInput) -> list[Change]:
+    """The deleted log or audit streams that wrote into STORE, each succeeded by a stream the plan creates, when
+    nothing the plan keeps names the store any more; else []."""
+    kept, deleted = plan_view(ri).derived("log store references", _store_refs)
+    writers = [c for c in deleted.get(name, []) if c is not store]
+    if name in kept or not writers:
+        return []
+    return writers if all(sink_succeeded(c, ri) for c in writers) else []
+
+
 def own_logs_retired(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting a log store loses no evidence anyone relies on, or None: it only held the output of an object
-    the plan deletes (its name ends with that object's name), it kept a month or less anyway, and nothing in its
-    name says audit, security or compliance."""
+    the plan deletes (its name ends with that object's name, or only streams the plan hands to successors wrote
+    into it), it kept a month or less anyway, and nothing in its name says audit, security or compliance."""
     before = change.before if isinstance(change.before, dict) else {}
     name = _name(before)
     if change.action is not Action.DELETE or not LOG_STORES.search(change.type) or not name:
@@ -83,7 +123,7 @@ def own_logs_retired(change: Change, ri: ReviewInput) -> str | None:
         return None
     last = re.split(r"[/:]", name.rstrip("/"))[-1].lower()
     owners = [c for c in plan_view(ri).of(Action.DELETE) if c is not change and not LOG_STORES.search(c.type)
-              and _name(c.before).lower() == last]
+              and _name(c.before).lower() == last] or _writers_succeeded(change, name, ri)
     if not owners:
         return None
     return (f"the logs of {owners[0].address}, deleted in the same plan; they were kept "

@@ -18,6 +18,7 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.rules.aligned import align
 from tfreview.pipeline.rules.common import known
 
 _INDEX = lazy_compile(r"\[[^\]]*\]")
@@ -157,8 +158,9 @@ def _pairs(change: Change) -> Pairs:
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     # Only the top-level attributes that change are flattened: most updates touch a few of them.
     keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k) or unknown.get(k)]
-    before = {p: v for k in keys for p, v in leaves(_as_pairs(old.get(k)), k)}
-    after = {p: v for k in keys for p, v in leaves(_as_pairs(new.get(k)), k)}
+    lined = {k: align(old.get(k), new.get(k)) for k in keys}
+    before = {p: v for k in keys for p, v in leaves(_as_pairs(lined[k][0]), k)}
+    after = {p: v for k in keys for p, v in leaves(_as_pairs(lined[k][1]), k)}
     for path in unknown_paths({k: unknown[k] for k in keys if k in unknown}):
         after[path] = UNKNOWN
         for inner in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
