@@ -218,19 +218,19 @@ def _weekly(values: dict[str, Any], keep: bool = False) -> dict[str, Any]:
     return entry
 
 
-def test_copy_past_its_own_retention_with_newer_copy_kept_is_medium(tmp_path: Path) -> None:
-    changes = [_weekly(_snapshot("2026-05-02")), _weekly(_snapshot("2026-11-21"), True)]
+@pytest.mark.parametrize("retention", ["26w", None], ids=["past-its-own-retention", "no-stated-retention"])
+def test_copy_aged_out_with_newer_copy_kept_is_medium(tmp_path: Path, retention: str | None) -> None:
+    changes = [_weekly(_snapshot("2026-05-02", retention)), _weekly(_snapshot("2026-11-21"), True)]
     assert _severity(tmp_path, changes, 'acme_volume_snapshot.weekly["2026-05-02"]', NOW) is Severity.MEDIUM
 
 
 @pytest.mark.parametrize(("old", "newer", "timestamp"), [
     (_snapshot("2026-10-02"), _snapshot("2026-11-21"), NOW),
-    (_snapshot("2026-05-02", retention=None), _snapshot("2026-11-21"), NOW),
     (_snapshot("2026-05-02"), None, NOW),
     (_snapshot("2026-05-02"), _snapshot("2026-11-21", volume="vol-2"), NOW),
     (_snapshot("2026-05-02"), _snapshot("2026-11-21"), None),
     (_snapshot("2026-05-02"), _snapshot("2026-04-11"), NOW),
-], ids=["within-retention", "no-stated-retention", "no-copy-kept", "kept-copy-of-another-source",
+], ids=["within-retention", "no-copy-kept", "kept-copy-of-another-source",
         "plan-time-unknown", "only-older-copy-kept"])
 def test_copy_not_proved_past_retention_stays_high(tmp_path: Path, old: dict[str, Any],
                                                    newer: dict[str, Any] | None, timestamp: str | None) -> None:

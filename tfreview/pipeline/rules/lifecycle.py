@@ -10,12 +10,12 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
-from tfreview.pipeline.rules.certificates import certificate_expired, certificate_rotated
+from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
-from tfreview.pipeline.rules.expired import expired, past_retention
+from tfreview.pipeline.rules.expired import expired
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion
@@ -201,7 +201,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(expired(c, ri) or past_retention(c, ri) or (
+    Grade(lambda c, ri: _paren(expired(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)),
           Severity.MEDIUM),
@@ -217,7 +217,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
                                or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(certificate_expired(c, ri) or rerouted(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rerouted(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(referrers_moved(c, ri) or superseded(c, ri)
                                                                    or rule_moved(c, ri)),
           Severity.MEDIUM),

@@ -1,23 +1,29 @@
 """Risk rules, lifecycle helper (delete grading): dated copies of a source rotated out — snapshots or backups of
 a volume, disk or database deleted while a newer dated copy of the same source stays and the source itself stays
 with no retention cut: the oldest recovery points age out, the newest is kept. Copies with no date, a source that
-goes or keeps less, or no newer copy left stay high; lifecycle.py grades deletes with it."""
+goes or keeps less, no newer copy left, or a copy still inside the retention it states itself (`retention = "26w"`,
+by the plan's timestamp) stay high; lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.disposable import label_pairs
+from tfreview.pipeline.rules.expired import instant
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pruned import COPIES, last_word, source_names
+from tfreview.pipeline.rules.units import duration, ordered_words
 from tfreview.pipeline.rules.values import number
 
 # A date in a key, name or description: 2026-05-02, 20250301, 2026_08 (year and month at least).
 _DATE = lazy_compile(r"(?<!\d)(20\d\d)[-_./]?(0[1-9]|1[0-2])(?:[-_./]?([0-3]\d))?(?!\d)")
 _RETENTION = lazy_compile(r"retention|retain|keep|backups?_count|copies")
+RETENTION_WORDS = frozenset({"retention", "retain", "keep", "ttl", "expire", "expiry"})
 _LABELS = ("name", "description", "id", "snapshot_id", "db_snapshot_identifier", "snapshot_name")
 
 
@@ -77,7 +83,7 @@ def rotated_out(change: Change, ri: ReviewInput) -> str | None:
     if change.action is not Action.DELETE or last_word(change) not in COPIES:
         return None
     when, sources = dated(change, change.before), source_names(change.before)
-    if when is None or not sources:
+    if when is None or not sources or _within_retention(change.before, when, ri):
         return None
     newest, cut = plan_view(ri).derived("dated copies kept", _index)
     if sources & cut:
@@ -86,3 +92,17 @@ def rotated_out(change: Change, ri: ReviewInput) -> str | None:
     if not kept or max(kept) <= when:
         return None
     return "an older dated copy rotated out: a newer copy of the same source stays, and the source is kept"
+
+
+def _within_retention(values: Any, when: tuple[int, int, int], ri: ReviewInput) -> bool:
+    """Whether a copy states a retention (a `retention = "26w"` tag or setting) that it is still inside when the
+    plan was made, or states one with no plan time to measure it by."""
+    attrs = as_dict(values)
+    pairs = [*label_pairs(attrs), *((k, v) for k, v in attrs.items() if isinstance(v, str))]
+    kept = [seconds for key, value in pairs if set(ordered_words(key)) & RETENTION_WORDS
+            and (seconds := duration(value)) is not None and seconds > 0]
+    if not kept:
+        return False
+    now = instant(ri.plan.timestamp)
+    taken = datetime(when[0], when[1], max(when[2], 1), tzinfo=timezone.utc)
+    return now is None or (now - taken).total_seconds() <= min(kept)
