@@ -87,6 +87,19 @@ SHAPES = (
         r"(?:(?<![A-Za-z0-9])(?i:basic|bearer)[ \t]+"
         r"|(?<![A-Za-z0-9-])(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z-]{2,20}[ \t]+)?)"
         r"(?P<secret>[A-Za-z0-9._~+/-]{12,}={0,2})(?![A-Za-z0-9._~+/=$-])")),
+    # SQL that sets an account's password to a literal, in any script body: MySQL/MariaDB `IDENTIFIED BY '...'`
+    # (not `BY PASSWORD '*hash'`), PostgreSQL `WITH [ENCRYPTED] PASSWORD '...'` (`PASSWORD = '...'` is an ASSIGNMENT).
+    Shape("password", lazy_compile(
+        r"(?i:\bidentified[ \t]+(?:with[ \t]+\w+[ \t]+)?by[ \t]+|\b(?:with|encrypted|unencrypted)[ \t]+(?:[a-z]+[ \t]+){0,4}?password[ \t]+)"
+        r"\\?['\"](?P<secret>[^'\"\s\\]{4,})\\?['\"]")),
+    # A literal typed into a password field by a browser or UI script (Selenium/WebDriver, Playwright, Cypress,
+    # synthetic monitors): the field named pass/password/pwd, then `.sendKeys('...')`, `.type('...')`, or
+    # `fill('#password', '...')`. A secure-store reference (`$secure.PASSWORD`, `process.env.X`) is no literal.
+    Shape("password", lazy_compile(
+        r"(?i:['\"][#.]?[\w.\[\]=-]*(?:pass(?:word|wd|phrase)?|pwd)(?![a-z])[\w.\[\]=-]*['\"]\s*\)*[^\n;'\"]{0,40}?"
+        r"\.\s*(?:send_?keys|type|fill|set_?value)\s*\(\s*|\b(?:send_?keys|type|fill|set_?value)\s*\(\s*"
+        r"['\"][#.]?[\w.\[\]=-]*(?:pass(?:word|wd|phrase)?|pwd)(?![a-z])[\w.\[\]=-]*['\"]\s*,\s*)"
+        r"['\"](?P<secret>[^'\"\n]{4,})['\"]")),
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{_KEYWORDS})", re.IGNORECASE)
@@ -180,6 +193,10 @@ LOWER_PROBES = (
     # An Authorization header's credential (auth-header): after its scheme, or after the header's name.
     lazy_compile(rb"b(?:asic|earer)(?:[ \t]|\\t)+[a-z0-9._~+/-]{12}"),
     lazy_compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
+    # SQL setting a password (IDENTIFIED BY '...'; `password '...'` meets the keyword probes) and a UI script typing
+    # into a field: one literal each.
+    lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
+    lazy_compile(rb"type(?:[ \t]|\\t)*\("), lazy_compile(rb"set_?value"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(lazy_compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
 )
@@ -211,7 +228,7 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
             if shape.kind == "auth-header" and (not (plausible(secret) and re.search(r"[0-9=]", secret))
                                                 or any(secret in s or s in secret for _, s in found)):
                 continue  # prose ("Bearer authentication") holds no digit; a JWT is already found as one
-            if shape.kind != "url-password" or plausible(secret):
+            if shape.kind not in ("url-password", "password") or plausible(secret):
                 found.append((shape.kind, secret))
     for match in _assignments(text):
         secret = match.group("secret").rstrip(",;&|)")
