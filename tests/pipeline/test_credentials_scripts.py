@@ -17,8 +17,8 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.mask import mask_document
 
 LITERAL = {
-    "mysql-identified-by": ("#!/bin/bash\nmysql -uroot -e \"ALTER USER 'root'@'localhost' IDENTIFIED BY 'Qz8!kLm2#pW';\"\n",
-                            "Qz8!kLm2#pW"),
+    "mysql-identified-by": ("#!/bin/bash\nmysql -uroot -e \"ALTER USER 'root'@'localhost' IDENTIFIED BY "
+                            "'Qz8!kLm2#pW';\"\n", "Qz8!kLm2#pW"),
     "mysql-identified-with-plugin": ("CREATE USER 'app'@'%' IDENTIFIED WITH caching_sha2_password BY 'Tr4p-dOor77';",
                                      "Tr4p-dOor77"),
     "postgres-with-login-password": ("psql -c \"CREATE ROLE app WITH LOGIN PASSWORD 'Pg9-xYz!0k';\"", "Pg9-xYz!0k"),

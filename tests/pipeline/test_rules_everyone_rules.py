@@ -26,8 +26,9 @@ def test_a_condition_every_account_meets_admits_everyone(tmp_path: Path, conditi
     assert found.get("iam-privileged-role") == Severity.HIGH
 
 
-@pytest.mark.parametrize("condition", ["user.department == \"SRE\"", 'String.stringContains(user.title, "@")',
-                                       'String.stringContains(user.email, "@sre.acme.io") AND user.department == "SRE"'])
+@pytest.mark.parametrize("condition", [
+    "user.department == \"SRE\"", 'String.stringContains(user.title, "@")',
+    'String.stringContains(user.email, "@sre.acme.io") AND user.department == "SRE"'])
 def test_a_condition_on_a_department_or_an_unrelated_attribute_does_not(tmp_path: Path, condition: str) -> None:
     assert "iam-privileged-role" not in worst_by_rule(review_rules_alone(tmp_path, [rule(condition)]))
 

@@ -51,6 +51,7 @@ def _published(change: Change) -> Iterator[Finding]:
     for name in dict.fromkeys(_names(after)):
         match = PUBLISHED.fullmatch(name.strip())
         if name not in old and match is not None and published_secret(name):
+            prefix = name.strip()[:match.start("rest")]
             yield finding(LEAK, change.address, f"{change.address}: {name} is a secret by its name, but its "
-                          f"{name.strip()[:match.start('rest')]}… prefix makes the build inline it into the code shipped to every browser or "
+                          f"{prefix}… prefix makes the build inline it into the code shipped to every browser or "
                           "device; keep it server-side (no public prefix) and rotate it if it was deployed")

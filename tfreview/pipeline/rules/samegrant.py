@@ -68,8 +68,9 @@ def _same_scope(old: Change, new: Change) -> bool:
     a wider scope than the removed one."""
     before = as_dict(old.before)
     after = as_dict(new.after)
-    return not _wider(old, new) and not any(SCOPE_KEYS.fullmatch(str(key)) and isinstance(after.get(key), str) and value != after[key]
-                   for key, value in before.items() if isinstance(value, str))
+    return not _wider(old, new) and not any(
+        SCOPE_KEYS.fullmatch(str(key)) and isinstance(after.get(key), str) and value != after[key]
+        for key, value in before.items() if isinstance(value, str))
 
 
 def _mapped(change: Change) -> set[str]:
