@@ -20,7 +20,8 @@ def rule(condition: str, name: str = "sre only - auto assign", group: str = "00g
 
 
 @pytest.mark.parametrize("condition", ['String.stringContains(user.email, "@")', "String.len(user.login) > 0",
-                                       "user.email.contains('@')", "(user.userPrincipalName -contains \"@\")"])
+                                       "user.email.contains('@')", "(user.userPrincipalName -contains \"@\")",
+                                       "(user.accountEnabled -eq true)"])
 def test_a_condition_every_account_meets_admits_everyone(tmp_path: Path, condition: str) -> None:
     found = worst_by_rule(review_rules_alone(tmp_path, [rule(condition)]))
     assert found.get("iam-privileged-role") == Severity.HIGH

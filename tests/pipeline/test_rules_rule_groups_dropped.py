@@ -46,3 +46,35 @@ def test_groups_reordered_renamed_or_enforced_are_no_loss(tmp_path: Path) -> Non
     after = [geo_block(), group("AWSManagedRulesSQLiRuleSet", 1, rule_name="sqli"),
              group("AWSManagedRulesCommonRuleSet", 2, rule_name="common")]
     assert detection(tmp_path, acl(before, after)) is None
+
+
+def ruleset(before: list[dict[str, Any]], after: list[dict[str, Any]], rtype: str, key: str) -> dict[str, Any]:
+    return {"address": f"{rtype}.waf", "mode": "managed", "type": rtype, "name": "waf",
+            "change": {"actions": ["update"], "before": {"name": "waf", key: before},
+                       "after": {"name": "waf", key: after}, "after_unknown": {}}}
+
+
+def test_a_cloudflare_managed_ruleset_no_longer_executed_is_a_loss_and_a_skip_rule_removed_is_not(
+        tmp_path: Path) -> None:
+    execute = {"action": "execute", "action_parameters": [{"id": "efb7b8c949ac4650a09736fc376e9aee"}],
+               "expression": "true"}
+    block = {"action": "block", "expression": '(http.request.uri.path contains "/admin")'}
+    skip = {"action": "skip", "action_parameters": [{"ruleset": "current"}], "expression": "ip.src in {192.0.2.0/24}"}
+    dropped = ruleset([execute, block], [block], "cloudflare_ruleset", "rules")
+    assert detection(tmp_path, dropped) is Severity.HIGH
+    reordered = ruleset([execute, block], [block, execute], "cloudflare_ruleset", "rules")
+    assert detection(tmp_path, reordered) is None
+    assert detection(tmp_path, ruleset([skip, execute, block], [execute, block], "cloudflare_ruleset", "rules")) \
+        is None
+
+
+def test_a_cloud_armor_preconfigured_waf_rule_removed_is_a_loss(tmp_path: Path) -> None:
+    def rule(priority: int, expression: str) -> dict[str, Any]:
+        return {"action": "deny(403)", "priority": priority, "match": [{"expr": [{"expression": expression}]}]}
+    sqli = rule(1000, "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 1})")
+    geo = rule(900, "origin.region_code == 'KP'")
+    assert detection(tmp_path, ruleset([sqli, geo], [geo], "google_compute_security_policy", "rule")) \
+        is Severity.HIGH
+    renumbered = rule(2000, "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 2})")
+    assert detection(tmp_path, ruleset([sqli, geo], [renumbered, geo], "google_compute_security_policy", "rule")) \
+        is None

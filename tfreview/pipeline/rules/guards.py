@@ -16,7 +16,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.authn import READ_METHODS, methods, without_auth
-from tfreview.pipeline.rules.common import known, show, sides, switched_objects
+from tfreview.pipeline.rules.common import known, show, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number, pairs, plain
@@ -227,10 +227,29 @@ def _group_identity(item: Any, under_reference: bool = False) -> str | None:
                  and (found := _group_identity(v, bool(GROUP_REFERENCE.search(str(k)))))), None)
 
 
+# A rule that runs a provider's whole rule set by its action (Cloudflare's `execute` of a managed ruleset, by the id
+# in its action parameters) or by its match expression (Cloud Armor's preconfigured WAF rules, `sqli-v33-stable`).
+PRECONFIGURED = lazy_compile(r"evaluatePreconfigured(?:Expr|Waf)\(\s*['\"]([\w.-]+)")
+
+
+def _executed(item: dict[str, Any]) -> set[str]:
+    """The rule sets a rule runs by its action or its match expression."""
+    found = {m.group(1) for text in string_leaves(item) for m in PRECONFIGURED.finditer(text)}
+    if str(item.get("action", "")).lower() == "execute":
+        parameters = item.get("action_parameters")
+        inner = parameters[0] if isinstance(parameters, list) and parameters else parameters
+        named = inner.get("id") if isinstance(inner, dict) else None
+        found.add(named if isinstance(named, str) and known(named) else str(item.get("ref") or item.get("id")
+                                                                          or item.get("description") or "execute"))
+    return found
+
+
 def _group_rules(value: Any) -> set[str]:
     """The rule groups the rules of a rules list run."""
     found: set[str] = set()
     for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict):
+            found |= _executed(item)
         if isinstance(item, dict) and _references_group(item):
             name = _group_identity(item) or (str(item["name"]).strip() if known(item.get("name")) else None)
             if name:

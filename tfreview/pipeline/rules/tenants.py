@@ -239,12 +239,13 @@ ALWAYS_TRUE = lazy_compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)
                            r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
 # A test every account passes in any directory's rule language: an address attribute holding "@" (Okta EL's
 # String.stringContains, Azure AD's -contains/-like, a .contains/.includes call), a login of non-zero length, an
-# `ACTIVE` status (every account that can sign in).
+# `ACTIVE` status or an enabled account (every account that can sign in).
 EVERY_ACCOUNT = lazy_compile(
     r"\(?\s*(?:String\.stringContains\(\s*user\.(?P<a>\w+)\s*,\s*[\"']@[\"']\s*\)"
     r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"']@[\"']|-like\s*[\"']\*@\*[\"']|-match\s*[\"'](?:@|\.\*|\.\+)[\"']"
     r"|\.(?:contains|includes)\(\s*[\"']@[\"']\s*\))"
-    r"|String\.len\(\s*user\.\w+\s*\)\s*>\s*0|user\.status\s*(?:==?|-eq)\s*[\"']active[\"'])\s*\)?", re.IGNORECASE)
+    r"|String\.len\(\s*user\.\w+\s*\)\s*>\s*0|user\.status\s*(?:==?|-eq)\s*[\"']active[\"']"
+    r"|user\.accountEnabled\s*(?:==?|-eq)\s*true)\s*\)?", re.IGNORECASE)
 ADDRESS_ATTRIBUTE = lazy_compile(r"e?mail|login|username|user_?principal_?name|upn", re.IGNORECASE)
 MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
 PRIVILEGED_NAME = lazy_compile(r"admin|owner|super|root", re.IGNORECASE)
