@@ -65,3 +65,27 @@ def test_a_monitor_typing_a_literal_password_needs_close_review_and_secure_does_
     secure = plan({"script": REFERENCED[3]}, "newrelic_synthetics_script_monitor.login",
                   "newrelic_synthetics_script_monitor")
     assert "credential-in-plan" not in worst_by_rule(review_rules_alone(tmp_path, secure["resource_changes"]))
+
+
+@pytest.mark.parametrize(("text", "secret"), [("export SMTP_PASS=Qz8kLm2pW\n", "Qz8kLm2pW"),
+                                              ("MYSQL_PWD=Hx7pQ2mZ9 mysql -uroot app", "Hx7pQ2mZ9"),
+                                              ("const adminPass = 'Qz8kLm2pW';", "Qz8kLm2pW")])
+def test_a_short_password_name_assigned_a_literal_is_found(text: str, secret: str) -> None:
+    document = plan({"script": text}, "linode_stackscript.db", "linode_stackscript")
+    assert probe(orjson.dumps(document)), "the probe must never miss what the walk finds"
+    assert mask_document(document).credentials == [CredentialHit("password", "linode_stackscript.db", "script")]
+    assert secret not in orjson.dumps(document).decode()
+
+
+@pytest.mark.parametrize(("key", "value"), [("admin_pwd", "Zx9abcdef1"), ("smtpPass", "Zx9abcdef1")])
+def test_a_short_password_name_as_a_key_is_found(key: str, value: str) -> None:
+    document = plan({key: value}, "pagoda_lantern.smtp", "pagoda_lantern")
+    assert mask_document(document).credentials == [CredentialHit("password", "pagoda_lantern.smtp", key)]
+
+
+@pytest.mark.parametrize("after", [{"bypass": "Zx9abcdef1"}, {"compass": "Zx9abcdef1"}, {"pass": "transit"},
+                                   {"script": "bypass=Zx9abcdef1; cd $PWD"}, {"script": "PWD=/home/app"}])
+def test_words_that_only_contain_pass_are_left_alone(after: dict[str, str]) -> None:
+    document = plan(after, "pagoda_lantern.smtp", "pagoda_lantern")
+    before = copy.deepcopy(document)
+    assert (mask_document(document).credentials, document) == ([], before)

@@ -129,6 +129,11 @@ ASSIGNMENT = lazy_compile(
     re.IGNORECASE,
 )
 KEY_NAME = lazy_compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
+# The short forms of a password's name, as a whole word of a key (`SMTP_PASS`, `MYSQL_PWD`, `admin-pass`,
+# `adminPass`): never inside a word (`bypass`, `compass`).
+SHORT_KEY = r"(?:[A-Za-z0-9]+[_-])*(?:pass|PASS|pwd|PWD)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Pass|Pwd)"
+SHORT_KEY_NAME = lazy_compile(rf"(?:^|(?<=[^A-Za-z0-9]))(?:{SHORT_KEY})$")
+SHORT_ASSIGNMENT = lazy_compile(rf"(?<![A-Za-z0-9_.:/-])(?P<key>{SHORT_KEY}){_ASSIGN}(?P<secret>[^\s\"'`;]{{{MIN_LENGTH},}})")
 # A name/value pair written as YAML (a container's env list in Helm values or a manifest): `- name: HF_API_TOKEN`
 # then `value: ...` on the next line; `valueFrom:` (a secret reference) is not a value.
 YAML_PAIR = lazy_compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
@@ -209,6 +214,7 @@ LOWER_PROBES = (
     lazy_compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
     # SQL setting a password (IDENTIFIED BY '...'; `password '...'` meets the keyword probes) and a UI script typing
     # into a field: one literal each.
+    lazy_compile(rb"p(?:ass|wd)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
     lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
     lazy_compile(rb"type(?:[ \t]|\\t)*\("), lazy_compile(rb"set_?value"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
@@ -248,6 +254,11 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
         secret = match.group("secret").rstrip(",;&|)")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
+    for match in SHORT_ASSIGNMENT.finditer(text):
+        secret = match.group("secret").rstrip(",;&|)")
+        if plausible(secret, match.group("key")) and not WORDS.fullmatch(secret) \
+                and not any(secret in s or s in secret for _, s in found):
+            found.append(("password", secret))
     for match in YAML_PAIR.finditer(text):
         secret = match.group("secret")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
@@ -295,9 +306,10 @@ def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
 
 def find_by_key(key: str, value: str) -> str | None:
     """The kind of credential VALUE is when it sits under a key like `db_password`, or None."""
-    if KEY_NAME.search(key) and plausible(value, key) and not any(c.isspace() for c in value) \
-            and not digest_of(key, value):
-        return keyed_kind(key, value)
+    short = not KEY_NAME.search(key) and SHORT_KEY_NAME.search(key) is not None
+    if (KEY_NAME.search(key) or short) and plausible(value, key) and not (short and WORDS.fullmatch(value)) \
+            and not any(c.isspace() for c in value) and not digest_of(key, value):
+        return "password" if short else keyed_kind(key, value)
     return None
 
 
