@@ -133,7 +133,8 @@ KEY_NAME = lazy_compile(rf"(?:{_KEYWORDS})$", re.IGNORECASE)
 # `adminPass`): never inside a word (`bypass`, `compass`).
 SHORT_KEY = r"(?:[A-Za-z0-9]+[_-])*(?:pass|PASS|pwd|PWD)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Pass|Pwd)"
 SHORT_KEY_NAME = lazy_compile(rf"(?:^|(?<=[^A-Za-z0-9]))(?:{SHORT_KEY})$")
-SHORT_ASSIGNMENT = lazy_compile(rf"(?<![A-Za-z0-9_.:/-])(?P<key>{SHORT_KEY}){_ASSIGN}(?P<secret>[^\s\"'`;]{{{MIN_LENGTH},}})")
+SHORT_ASSIGNMENT = lazy_compile(rf"(?<![A-Za-z0-9_.:/-])(?P<key>{SHORT_KEY}){_ASSIGN}"
+                                rf"(?P<secret>[^\s\"'`;]{{{MIN_LENGTH},}})")
 # A name/value pair written as YAML (a container's env list in Helm values or a manifest): `- name: HF_API_TOKEN`
 # then `value: ...` on the next line; `valueFrom:` (a secret reference) is not a value.
 YAML_PAIR = lazy_compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORDS}))[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
