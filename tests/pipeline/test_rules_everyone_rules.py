@@ -1,37 +1,41 @@
-"""A membership rule every account satisfies ("attribute is set") into an admin group, with look-alikes that stay
-likely safe."""
+"""An automatic membership rule whose condition every account meets (an address holding "@", a login of any
+length, an active status) admits everyone: high when the group is privileged or nothing in its names says it is
+meant for everyone; a rule on one department, or an all-staff group, is not."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.pipeline.test_rules_controls_reach_lifecycle import judge
+from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.findings import Severity
 
-RULE = {"name": "Auto-assign ML admins", "status": "ACTIVE", "group_assignments": ["00g1mladmins"],
-        "expression_value": 'user.department=="ML" AND user.title=="Staff"'}
+
+def rule(condition: str, name: str = "sre only - auto assign", group: str = "00g9x1Grp") -> dict[str, object]:
+    after = {"name": name, "status": "ACTIVE", "expression_type": "urn:okta:expression:1.0",
+             "expression_value": condition, "group_assignments": [group]}
+    return {"address": "okta_group_rule.r", "mode": "managed", "type": "okta_group_rule", "name": "r",
+            "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}}
 
 
-@pytest.mark.parametrize(("resource_type", "key", "condition"), [
-    ("okta_group_rule", "expression_value", "user.email!=null"),
-    ("okta_group_rule", "expression_value", 'user.login != ""'),
-    ("azuread_group_role", "membership_rule", "(user.objectId -ne null)"),
-])
-def test_a_rule_every_account_meets_into_an_admin_group_is_high(tmp_path: Path, resource_type: str, key: str,
-                                                                condition: str) -> None:
-    label, worst = judge(tmp_path, resource_type, RULE, {**RULE, key: condition})
-    assert (label, worst.get("iam-privileged-role")) == ("needs_close_review", Severity.HIGH)
+@pytest.mark.parametrize("condition", ['String.stringContains(user.email, "@")', "String.len(user.login) > 0",
+                                       "user.email.contains('@')", "(user.userPrincipalName -contains \"@\")",
+                                       "(user.accountEnabled -eq true)"])
+def test_a_condition_every_account_meets_admits_everyone(tmp_path: Path, condition: str) -> None:
+    found = worst_by_rule(review_rules_alone(tmp_path, [rule(condition)]))
+    assert found.get("iam-privileged-role") == Severity.HIGH
 
 
-@pytest.mark.parametrize("after", [
-    {**RULE, "expression_value": 'user.email!=null AND user.department=="ML"'},
-    {**RULE, "name": "Everyone to all-staff", "group_assignments": ["00g1allstaff"],
-     "expression_value": "user.email!=null"},
-    {**RULE, "expression_value": 'user.department=="ML Platform"'},
-])
-def test_a_narrow_rule_or_an_ordinary_group_stays_likely_safe(tmp_path: Path, after: dict[str, Any]) -> None:
-    label, worst = judge(tmp_path, "okta_group_rule", RULE, after)
-    assert (label, worst.get("iam-privileged-role")) == ("likely_safe", None)
+@pytest.mark.parametrize("condition", [
+    "user.department == \"SRE\"", 'String.stringContains(user.title, "@")',
+    'String.stringContains(user.email, "@sre.acme.io") AND user.department == "SRE"'])
+def test_a_condition_on_a_department_or_an_unrelated_attribute_does_not(tmp_path: Path, condition: str) -> None:
+    assert "iam-privileged-role" not in worst_by_rule(review_rules_alone(tmp_path, [rule(condition)]))
+
+
+def test_everyone_into_an_all_staff_group_is_what_it_says(tmp_path: Path) -> None:
+    staff = rule('String.stringContains(user.email, "@")', name="all staff - auto assign")
+    assert "iam-privileged-role" not in worst_by_rule(review_rules_alone(tmp_path, [staff]))
+    admins = rule('String.stringContains(user.email, "@")', name="all staff - auto assign", group="00gAdminsGrp")
+    assert worst_by_rule(review_rules_alone(tmp_path, [admins])).get("iam-privileged-role") == Severity.HIGH

@@ -48,6 +48,7 @@ from tfreview.pipeline.rules import clients as clients
 from tfreview.pipeline.rules import workforce as workforce
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import published as published
 from tfreview.pipeline.rules import sharing as sharing
 from tfreview.pipeline.rules import plainstore as plainstore
 from tfreview.pipeline.rules import bundled as bundled
@@ -106,6 +107,7 @@ THEMES = (
     "foreign",
     "text",
     "credentials",
+    "published",
     "sharing",
     "plainstore",
     "custom",

@@ -229,7 +229,8 @@ def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
 
 
 @rule(LEAK, Severity.HIGH, "An output not marked sensitive carries a secret attribute (a password, token, private or "
-      "access key), or a resource writes a created key to a local file.")
+      "access key), a resource writes a created key to a local file, or a secret-named environment variable gets a "
+      "prefix that client builds publish (NEXT_PUBLIC_, VITE_, ...).")
 def _leaks(ri: ReviewInput) -> Iterator[Finding]:
     outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
     config = Configuration(ri.plan)

@@ -16,7 +16,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.authn import READ_METHODS, methods, without_auth
-from tfreview.pipeline.rules.common import known, show, sides, switched_objects
+from tfreview.pipeline.rules.common import known, show, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number, pairs, plain
@@ -198,12 +198,75 @@ def _rule_set_names(value: Any) -> set[str]:
     return names
 
 
+# A rule of a rules list that runs a whole rule group rather than one match (AWS WAFv2's managed or referenced rule
+# group statement, whose entry alone carries `override_action`; any provider's managed rule set reference).
+RULES_KEY = lazy_compile(r"rules?")
+GROUP_REFERENCE = lazy_compile(r"(?:^|_)(?:managed_rule_(?:group|set)|rule_group_reference|ruleset_reference)"
+                               r"(?:_statement)?$|^override_action$")
+
+
+def _references_group(item: Any) -> bool:
+    """Whether ITEM (a rule) runs a rule group: a key naming a group reference, at any depth, holds a value."""
+    if isinstance(item, dict):
+        return any((GROUP_REFERENCE.search(str(k)) and v not in (None, [], {}, "")) or _references_group(v)
+                   for k, v in item.items())
+    return isinstance(item, list) and any(_references_group(v) for v in item)
+
+
+def _group_identity(item: Any, under_reference: bool = False) -> str | None:
+    """The rule group a rule runs, by the name or ARN its group reference gives (at any depth), else None."""
+    if isinstance(item, list):
+        return next((found for v in item if (found := _group_identity(v, under_reference))), None)
+    if not isinstance(item, dict):
+        return None
+    if under_reference:
+        named = next((item[k] for k in ("name", "arn", "id", "ruleset_id") if known(item.get(k))), None)
+        if isinstance(named, str):
+            return named.strip()
+    return next((found for k, v in item.items() if k != "override_action"
+                 and (found := _group_identity(v, bool(GROUP_REFERENCE.search(str(k)))))), None)
+
+
+# A rule that runs a provider's whole rule set by its action (Cloudflare's `execute` of a managed ruleset, by the id
+# in its action parameters) or by its match expression (Cloud Armor's preconfigured WAF rules, `sqli-v33-stable`).
+PRECONFIGURED = lazy_compile(r"evaluatePreconfigured(?:Expr|Waf)\(\s*['\"]([\w.-]+)")
+
+
+def _executed(item: dict[str, Any]) -> set[str]:
+    """The rule sets a rule runs by its action or its match expression."""
+    found = {m.group(1) for text in string_leaves(item) for m in PRECONFIGURED.finditer(text)}
+    if str(item.get("action", "")).lower() == "execute":
+        parameters = item.get("action_parameters")
+        inner = parameters[0] if isinstance(parameters, list) and parameters else parameters
+        named = inner.get("id") if isinstance(inner, dict) else None
+        found.add(named if isinstance(named, str) and known(named) else str(item.get("ref") or item.get("id")
+                                                                          or item.get("description") or "execute"))
+    return found
+
+
+def _group_rules(value: Any) -> set[str]:
+    """The rule groups the rules of a rules list run."""
+    found: set[str] = set()
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict):
+            found |= _executed(item)
+        if isinstance(item, dict) and _references_group(item):
+            name = _group_identity(item) or (str(item["name"]).strip() if known(item.get("name")) else None)
+            if name:
+                found.add(name)
+    return found
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=WATCHERS_TYPES)
 def _rule_sets_removed(change: Change) -> Iterator[Finding]:
     if not WATCHERS_TYPES.search(change.type):
         return
     before, after = sides(change)
     for key in before.keys() & after.keys():
+        if RULES_KEY.fullmatch(key) and isinstance(after[key], list) \
+                and (gone := sorted(_group_rules(before[key]) - _group_rules(after[key]))):
+            yield finding(DETECTION, change.address, f"{change.address}: {key} loses {', '.join(gone)} (rules that "
+                          "ran a whole managed or shared rule group: the attacks they caught get through)")
         if RULE_SET_KEYS.fullmatch(key) and before[key] != after[key] and isinstance(after[key], list):
             gone = sorted(_rule_set_names(before[key]) - _rule_set_names(after[key]))
             if gone:

@@ -1,7 +1,8 @@
 """Risk rules, context grading (identity): a new privileged grant to a principal whose grant of at least that
 privilege the same plan removes — the same admin access moved to a new mechanism (aws-auth's system:masters mapping
 to an EKS access policy, an IAM binding to a role assignment), not new privilege, so medium. A new admin grant with
-nothing removed, or removed from another principal or at a lower level, stays high."""
+nothing removed, or removed from another principal or at a lower level or narrower scope (a project's owner given
+up for an IAM admin role at the organisation), stays high."""
 
 from __future__ import annotations
 
@@ -48,12 +49,28 @@ def held_admin(change: Change, principal: str) -> bool:
                for text in string_leaves(before) if principal in text for entry in ENTRY.split(text))
 
 
+# Scopes above a project, account or resource: a grant there reaches everything under it (GCP organisation and
+# folder, Azure management group and tenant, an enterprise), however its type or settings name it.
+WIDE_SCOPE = lazy_compile(r"organi[sz]ation|(?:^|_)org(?:_|$)|folder|tenant|enterprise|management_?group"
+                          r"|billing_account")
+
+
+def _wider(old: Change, new: Change) -> bool:
+    """Whether the new grant sits at a scope above every one the removed grant names (organisation over project)."""
+    def wide(change: Change, values: dict[str, Any]) -> bool:
+        return WIDE_SCOPE.search(change.type) is not None or any(
+            SCOPE_KEYS.fullmatch(str(key)) and WIDE_SCOPE.search(str(key)) for key, value in values.items() if value)
+    return wide(new, as_dict(new.after)) and not wide(old, as_dict(old.before))
+
+
 def _same_scope(old: Change, new: Change) -> bool:
-    """Whether no scope setting both grants name differs (a project, cluster, account…)."""
+    """Whether no scope setting both grants name differs (a project, cluster, account…), and the new grant is not at
+    a wider scope than the removed one."""
     before = as_dict(old.before)
     after = as_dict(new.after)
-    return not any(SCOPE_KEYS.fullmatch(str(key)) and isinstance(after.get(key), str) and value != after[key]
-                   for key, value in before.items() if isinstance(value, str))
+    return not _wider(old, new) and not any(
+        SCOPE_KEYS.fullmatch(str(key)) and isinstance(after.get(key), str) and value != after[key]
+        for key, value in before.items() if isinstance(value, str))
 
 
 def _mapped(change: Change) -> set[str]:

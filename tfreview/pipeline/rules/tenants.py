@@ -237,12 +237,32 @@ def _targets(values: dict[str, Any]) -> list[str]:
 CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
 ALWAYS_TRUE = lazy_compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1"
                            r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
+# A test every account passes in any directory's rule language: an address attribute holding "@" (Okta EL's
+# String.stringContains, Azure AD's -contains/-like, a .contains/.includes call), a login of non-zero length, an
+# `ACTIVE` status or an enabled account (every account that can sign in).
+EVERY_ACCOUNT = lazy_compile(
+    r"\(?\s*(?:String\.stringContains\(\s*user\.(?P<a>\w+)\s*,\s*[\"']@[\"']\s*\)"
+    r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"']@[\"']|-like\s*[\"']\*@\*[\"']|-match\s*[\"'](?:@|\.\*|\.\+)[\"']"
+    r"|\.(?:contains|includes)\(\s*[\"']@[\"']\s*\))"
+    r"|String\.len\(\s*user\.\w+\s*\)\s*>\s*0|user\.status\s*(?:==?|-eq)\s*[\"']active[\"']"
+    r"|user\.accountEnabled\s*(?:==?|-eq)\s*true)\s*\)?", re.IGNORECASE)
+ADDRESS_ATTRIBUTE = lazy_compile(r"e?mail|login|username|user_?principal_?name|upn", re.IGNORECASE)
 MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
 PRIVILEGED_NAME = lazy_compile(r"admin|owner|super|root", re.IGNORECASE)
+# Names that say a group is meant for every account: an all-hands group admitting everyone is what it says.
+EVERYONE_AUDIENCE = lazy_compile(r"(?<![a-z])(?:all|every(?:one|body)?|staff|employees?|workforce|company|org[_ -]?wide"
+                                 r"|default|members|users|people)(?![a-z])", re.IGNORECASE)
 
 
 def _always_true(value: Any) -> bool:
-    return isinstance(value, str) and (not value.strip() or ALWAYS_TRUE.fullmatch(value.strip()) is not None)
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or ALWAYS_TRUE.fullmatch(text) is not None:
+        return True
+    every = EVERY_ACCOUNT.fullmatch(text)
+    attribute = every.group("a") or every.group("b") if every else None
+    return every is not None and (attribute is None or ADDRESS_ATTRIBUTE.fullmatch(attribute) is not None)
 
 
 @on_change(words=tuple(w.encode() for w in MEMBERSHIP_WORDS))  # one is in its type
@@ -257,10 +277,17 @@ def _match_all_membership(change: Change) -> Iterator[Finding]:
     for where, condition in rules.items():
         if not _always_true(condition) or (where in old and _always_true(old[where])):
             continue
-        target = [v for key, v in _flat(after) if not CONDITION_KEY.search(key) and PRIVILEGED_NAME.search(v)]
+        names = [v for key, v in _flat(after) if not CONDITION_KEY.search(key)]
+        target = [v for v in names if PRIVILEGED_NAME.search(v)]
         if target:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits everyone '
                           f'into "{target[0]}" (a privileged group)')
+        elif "rule" in change.type and not any(EVERYONE_AUDIENCE.search(v) for v in [change.name, *names]):
+            # A rule whose own names claim a narrower audience ("sre only") than its condition, which every account
+            # meets: whatever the group grants, everyone now holds.
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits every '
+                          "account, though nothing in its names says the group is meant for everyone: whatever the "
+                          "group grants, every user now holds")
 
 
 def _conditions(values: Any, where: str = "") -> Iterator[tuple[str, Any]]:
