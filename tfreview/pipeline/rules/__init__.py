@@ -75,6 +75,7 @@ from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
+from tfreview.pipeline.rules import logblocks as logblocks
 # isort: on
 
 THEMES = (
@@ -122,4 +123,5 @@ THEMES = (
     "flagged",
     "guardrails",
     "databases",
+    "logblocks",
 )

@@ -68,6 +68,7 @@ class Control:
     above_zero: Severity | None = None  # numbers: the severity of a drop that stays above zero (None: not news)
     severity: Severity | None = None
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
+    generic: bool = False  # names any attribute, read by its values: it names PATH only where it reads both
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -151,10 +152,10 @@ def direction(resource_type: str, path: str, before: Any, after: Any) -> int | N
     """+1 when the controls that name PATH read AFTER as stronger than BEFORE, -1 when any reads it weaker, 0 when
     they cannot tell, None when no control names PATH."""
     found = _matching(resource_type, plain(path))
-    if not found:
-        return None
     moves = {(new > old) - (new < old) for item in found
              if (old := item.strength(before)) is not None and (new := item.strength(after)) is not None}
+    if not moves and all(item.generic for item in found):
+        return None
     return -1 if -1 in moves else 1 if 1 in moves else 0
 
 

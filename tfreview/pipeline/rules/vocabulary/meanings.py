@@ -1,0 +1,144 @@
+"""The security-controls vocabulary (risk rules stage), read by what values mean whatever the attribute is called:
+a value naming a security mechanism (TLS, a second factor, a members-only audience, an enforced requirement)
+moved to the null word of its kind, a grant list whose specific values give way to a bare `*`, switches
+whose names mean approval, review or verification turned off, and switches whose names mean muting turned on.
+
+Lines that controls.py applies to every resource type, registered last of this package (vocabulary/__init__.py):
+for one attribute, the lines before decide first; these back them up for names nobody listed (invented providers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.judge import WILDCARD
+from tfreview.pipeline.rules.strengths import flag, inverted
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
+
+_WORDS = lazy_compile(r"[^a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Words that negate whatever mechanism a value names (`no_tls`, `not_required`, `without-mfa`).
+NEGATIONS = frozenset({"no", "not", "non", "without", "none", "off", "disabled", "disable", "false"})
+# Leaf names that identify or describe an object: their values are names, not settings (a subnet named "private").
+NAMING = (r"(?!\w*(?:name|names|id|ids|description|title|comment|comments|label|key|slug|alias|arn|path|prefix"
+          r"|suffix|url|uri|email|domain|host|hostname|region|zone|location|version|image|value|text|body|content"
+          r"|message|note|notes|summary|purpose|owner|team)\Z)")
+ANY_SETTING = NAMING + r"[a-z0-9_]+"
+
+
+def _words(value: Any) -> frozenset[str] | None:
+    """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
+    if not isinstance(value, str) or not known(value) or not 0 < len(value.strip()) <= 40:
+        return None
+    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+
+
+def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[str] | None = None
+         ) -> Callable[[Any], float | None]:
+    """A strength over one kind of mechanism: 1 when a value names it (and no word negates it), 0 when all its words
+    are the kind's null words (one of CORE among them, when given), None for any value outside the kind (a value
+    nobody can rank is never judged)."""
+
+    def strength(value: Any) -> float | None:
+        words = _words(value)
+        if not words:
+            return None
+        if words <= weak and (core is None or words & core):
+            return 0
+        return 1 if any(strong(w) for w in words) and not words & NEGATIONS else None
+    return strength
+
+
+# Transport: TLS/SSL/mTLS of any version, SSH, IPsec, "encrypted" → plain, plaintext, cleartext, insecure, none.
+TRANSPORT = lazy_compile(r"(?:m?tls|ssl|dtls|tlsv)(?:v?\d+)*|tls\d+|https|ftps|sftp|ssh|wss|ldaps|starttls|ipsec"
+                         r"|wireguard|encrypted|encryption|encrypt")
+PLAIN = frozenset({"plain", "plaintext", "cleartext", "clear", "unencrypted", "insecure"}) | NEGATIONS
+transport = kind(lambda w: TRANSPORT.fullmatch(w) is not None, PLAIN)
+# Sign-in: a second factor or a federated sign-in → none, optional, skip, anonymous.
+FACTORS = frozenset({"totp", "mfa", "2fa", "otp", "hotp", "webauthn", "u2f", "fido", "fido2", "passkey", "passkeys",
+                     "yubikey", "kerberos", "sso", "saml", "oidc", "ldap", "ldaps", "duo", "authenticator", "factor",
+                     "twofactor", "multifactor"})
+UNCHALLENGED = frozenset({"optional", "skip", "never", "anonymous", "noauth", "unauthenticated", "open"}) | NEGATIONS
+factor = kind(FACTORS.__contains__, UNCHALLENGED)
+# Audience: members, private, internal, one organisation → anyone (with the link), everyone, public, the world.
+MEMBERS = frozenset({"private", "members", "member", "internal", "org", "organization", "organisation", "team",
+                     "restricted", "invite", "invited", "invitation", "staff", "employees", "authenticated",
+                     "signed", "owners", "owner", "collaborators", "workspace", "tenant", "domain", "confidential"})
+# Not "none": a members-only object shared with none is closed further.
+EVERYONE = frozenset({"public", "anyone", "everyone", "anonymous", "world", "unauthenticated", "allusers", "internet",
+                      "publicly"})
+audience = kind(MEMBERS.__contains__, EVERYONE | {"with", "link", "all", "users", "the", "any", "who", "has", "open"},
+                EVERYONE)
+# Requirement: required, enforced, mandatory, verified, approval → optional, off, permissive, report/audit only.
+REQUIRED = frozenset({"required", "require", "mandatory", "enforce", "enforced", "enforcing", "approval", "approve",
+                      "approved", "review", "reviewed", "verify", "verified", "verification", "signed"})
+LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred", "audit", "warn", "warning",
+                 "dryrun", "dry", "run", "monitor", "report", "only", "auto", "automatic", "open", "anyone",
+                 "everyone", "never", "log", "advisory"}) | NEGATIONS
+requirement = kind(REQUIRED.__contains__, LAX)
+control(TLS, ANY_SETTING, transport, "the connection drops its encryption (the value says plain or none)",
+        generic=True)
+control(AUTH, ANY_SETTING, factor, "a sign-in factor or federated sign-in removed (the value says none or optional)",
+        generic=True)
+control(PUBLIC, ANY_SETTING, audience, "opened from members to anyone (the value says public, anyone or everyone)",
+        generic=True)
+control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (the value says optional, off or "
+        "report-only)", generic=True)
+
+# --- grant lists widened to everything ------------------------------------------------------------------
+MATCH_ALL = frozenset({"*", "*:*", "*.*", "all", "all_privileges", "all privileges"})
+STAR = frozenset({"*", "*:*", "*.*"})
+# What grant lists hold, by the words of their values: verbs of access any provider spells its own way.
+ACCESS_VERBS = frozenset({"read", "view", "observe", "list", "get", "describe", "watch", "write", "edit", "update",
+                          "create", "delete", "manage", "use", "invoke", "execute", "run", "deploy", "publish",
+                          "subscribe", "select", "insert", "modify", "admin", "operate", "approve", "pull", "push",
+                          "query", "browse", "download", "upload", "readonly", "readwrite", "viewer", "editor",
+                          "reader", "writer", "operator"})
+GRANT_LISTS = (r"(?:\w+_)?(?:duties|permissions?|perms|grants?|scopes?|actions|verbs|privileges?|rights|capabilities"
+               r"|abilities|powers|operations|entitlements|allowed_(?:actions|operations|verbs))")
+# Lists of what is sent or accepted, not granted: webhook events, CORS methods and headers, topics.
+NOT_GRANTS = (r"(?!\w*(?:event|events|trigger|triggers|notification|notifications|method|methods|header|headers|topic"
+              r"|topics))")
+
+
+def _grant(value: Any, specific: Callable[[frozenset[str]], bool], every: frozenset[str] = MATCH_ALL) -> float | None:
+    """0 for a match-all grant (one of EVERY) or a list holding one, 1 for a specific grant SPECIFIC accepts or a
+    list of only such, None otherwise."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and known(item) for item in items):
+        return None
+    if any(item.strip().lower() in every for item in items):
+        return 0
+    words = [_words(item) for item in items]
+    return 1 if all(w and specific(w) for w in words) and not any("*" in item for item in items) else None
+
+
+def granted_verb(value: Any) -> float | None:
+    """A grant of a specific access verb (`observe`, `read`, `deploy`) as 1, a match-all grant as 0."""
+    return _grant(value, lambda words: bool(words & ACCESS_VERBS), STAR)
+
+
+def granted(value: Any) -> float | None:
+    """Any specific grant in a list named for grants as 1, a match-all grant as 0."""
+    return _grant(value, bool)
+
+
+control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)")
+control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific access verbs replaced by everything (`*`)",
+        generic=True)
+
+# --- switches by the meaning of their names -----------------------------------------------------------------
+# Joining, devices or changes held for approval, review or verification: off, they pass unchecked. Not an automatic
+# approval (stronger when off), nor a review app (a preview deployment, not a check).
+control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow))\w*(?:approval|approvals|review"
+        r"|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on)?"
+        r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
+        "approval, review or verification no longer asked for")
+# A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object.
+MUTING = r"(?:hush|hushed|mute|muted|silence|silenced|snooze|snoozed|squelch|squelched|suppress|suppressed)"
+control(DETECTION, rf"(?:is_)?{MUTING}(?:_(?:all|alerts?|notifications?|events?|audit|logs?|logging|output))?",
+        inverted, "its reports are muted")
