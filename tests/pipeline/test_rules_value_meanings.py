@@ -128,3 +128,29 @@ def test_a_database_user_re_made_for_a_narrower_host(tmp_path: Path, old: str, n
     before = {"user": "app", "host": old, "tls_option": "SSL"}
     found = _highs(tmp_path, "mysql_user.app", {**before, "host": new}, before, actions=["delete", "create"])
     assert ("resource-replace" in found) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "fires"), [
+    ("posture", "strict", "permissive", True),
+    ("posture", "permissive", "strict", False),
+    ("cache_mode", "strict", "off", False),
+])
+def test_a_strict_posture_made_permissive(tmp_path: Path, key: str, old: str, new: str, fires: bool) -> None:
+    assert ("auth-weakened" in _update(tmp_path, key, old, new)) is fires
+
+
+@pytest.mark.parametrize(("old", "new", "fires"), [
+    ("observer", "owner", True),
+    ("viewer", "SUPER_ADMIN", True),
+    ("owner", "viewer", False),
+    ("viewer", "orders_owner", False),     # the owner of one named object
+    ("viewer", "READ_ONLY_ADMIN", False),
+])
+def test_a_role_raised_to_admin_on_a_type_nobody_named(tmp_path: Path, old: str, new: str, fires: bool) -> None:
+    assert ("iam-privileged-role" in _update(tmp_path, "crew_role", old, new, "ferro_charter.crew")) is fires
+
+
+@pytest.mark.parametrize(("old", "new", "fires"), [("private", "unlisted", True), ("unlisted", "private", False)])
+def test_an_unlisted_object_is_shared_with_anyone_who_has_the_link(tmp_path: Path, old: str, new: str,
+                                                                   fires: bool) -> None:
+    assert ("public-access" in _update(tmp_path, "listing", old, new, "ferro_shelf.docs")) is fires

@@ -15,8 +15,10 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.strengths import flag, inverted
+from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
@@ -70,7 +72,7 @@ MEMBERS = frozenset({"private", "members", "member", "internal", "org", "organiz
                      "signed", "owners", "owner", "collaborators", "workspace", "tenant", "domain", "confidential"})
 # Not "none": a members-only object shared with none is closed further.
 EVERYONE = frozenset({"public", "anyone", "everyone", "anonymous", "world", "unauthenticated", "allusers", "internet",
-                      "publicly"})
+                      "publicly", "unlisted"})
 audience = kind(MEMBERS.__contains__, EVERYONE | {"with", "link", "all", "users", "the", "any", "who", "has", "open"},
                 EVERYONE)
 # Requirement: required, enforced, mandatory, verified, approval → optional, off, permissive, report/audit only.
@@ -80,6 +82,11 @@ LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred
                  "dryrun", "dry", "run", "monitor", "report", "only", "auto", "automatic", "open", "anyone",
                  "everyone", "never", "log", "advisory"}) | NEGATIONS
 requirement = kind(REQUIRED.__contains__, LAX)
+# Strictness: a strict or hardened posture → permissive, lax. Not → off: a strict cache or parser switched off is
+# not a security control, and "strict" alone does not say it is one.
+STRICT = frozenset({"strict", "strictest", "hardened", "lockdown", "locked"})
+strictness = kind(STRICT.__contains__, frozenset({"permissive", "lax", "relaxed", "loose", "insecure", "unlocked"}))
+
 control(TLS, ANY_SETTING, transport, "the connection drops its encryption (the value says plain or none)",
         generic=True)
 control(AUTH, ANY_SETTING, factor, "a sign-in factor or federated sign-in removed (the value says none or optional)",
@@ -88,6 +95,8 @@ control(PUBLIC, ANY_SETTING, audience, "opened from members to anyone (the value
         generic=True)
 control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (the value says optional, off or "
         "report-only)", generic=True)
+
+control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", generic=True)
 
 # --- grant lists widened to everything ------------------------------------------------------------------
 MATCH_ALL = frozenset({"*", "*:*", "*.*", "all", "all_privileges", "all privileges"})
@@ -128,7 +137,7 @@ def granted(value: Any) -> float | None:
 
 
 control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)")
-control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific access verbs replaced by everything (`*`)",
+control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values replaced by everything (`*`)",
         generic=True)
 
 # --- switches by the meaning of their names -----------------------------------------------------------------
@@ -142,3 +151,22 @@ control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow)
 MUTING = r"(?:hush|hushed|mute|muted|silence|silenced|snooze|snoozed|squelch|squelched|suppress|suppressed)"
 control(DETECTION, rf"(?:is_)?{MUTING}(?:_(?:all|alerts?|notifications?|events?|audit|logs?|logging|output))?",
         inverted, "its reports are muted")
+
+# --- roles by their rank -------------------------------------------------------------------------------
+ROLE_SETTING = (r"(?:\w+_)?(?:role|roles|role_type|role_name|access_level|permission_level|privilege_level"
+                r"|access_role|member_role|user_role|org_role|team_role)")
+
+
+def not_admin(value: Any) -> float | None:
+    """1 for a role that does not administer (`viewer`, `observer`), 0 for an admin or owner role of any provider's
+    spelling (`owner`, `SUPER_ADMIN`, `atlasAdmin`); lists by their highest role."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and known(item) and item.strip() for item in items):
+        return None
+    return 0 if any(admin_value(_CAMEL.sub("_", item.strip()).lower()) for item in items) else 1
+
+
+# A role of a provider nobody listed raised to admin or owner, whatever the type is called (tenants.py reads the
+# types named for grants, with their confinement to targets; the listed clouds have rules of their own).
+control(PRIVILEGED, ROLE_SETTING, not_admin, "raised to an admin or owner role",
+        types=rf"^(?!{'|'.join(KNOWN_PROVIDERS)})(?!.*(?:{'|'.join(GRANT_WORDS)}))")
