@@ -136,7 +136,7 @@ def granted(value: Any) -> float | None:
     return _grant(value, bool)
 
 
-control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)")
+control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)", generic=True)
 control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values replaced by everything (`*`)",
         generic=True)
 
