@@ -154,3 +154,17 @@ def test_a_role_raised_to_admin_on_a_type_nobody_named(tmp_path: Path, old: str,
 def test_an_unlisted_object_is_shared_with_anyone_who_has_the_link(tmp_path: Path, old: str, new: str,
                                                                    fires: bool) -> None:
     assert ("public-access" in _update(tmp_path, "listing", old, new, "ferro_shelf.docs")) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "rule", "fires"), [
+    ("seal", "aes256", "none", "encryption-disabled", True),
+    ("vault_cipher", "AES-256-GCM", "plaintext", "encryption-disabled", True),
+    ("seal", "none", "aes256", "encryption-disabled", False),
+    ("checksum", "sha256", "none", "encryption-disabled", False),   # a checksum protects nothing from readers
+    ("join_policy", "invite_only", "open", "public-access", True),
+    ("join_policy", "open", "invite_only", "public-access", False),
+    ("signing", "mandatory", "voluntary", "auth-weakened", True),
+    ("approval_gate", True, False, "auth-weakened", True),
+])
+def test_more_mechanisms_by_meaning(tmp_path: Path, key: str, old: Any, new: Any, rule: str, fires: bool) -> None:
+    assert (rule in _update(tmp_path, key, old, new, "keystone_vault.main")) is fires

@@ -1,10 +1,12 @@
 """The security-controls vocabulary (risk rules stage), read by what values mean whatever the attribute is called:
-a value naming a security mechanism (TLS, a second factor, a members-only audience, an enforced requirement)
-moved to the null word of its kind, a grant list whose specific values give way to a bare `*`, switches
-whose names mean approval, review or verification turned off, and switches whose names mean muting turned on.
+a value naming a security mechanism (TLS, a cipher at rest, a second factor, a members-only audience, an enforced
+requirement, a strict posture) moved to the null word of its kind, a grant list whose specific values give way to a
+bare `*`, a role raised to admin, switches whose names mean approval, review or verification turned off, and
+switches whose names mean muting turned on.
 
 Lines that controls.py applies to every resource type, registered last of this package (vocabulary/__init__.py):
 for one attribute, the lines before decide first; these back them up for names nobody listed (invented providers).
+Lines read by values alone are `generic`: they only report a weakening (controls.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import WILDCARD
+from tfreview.pipeline.rules.protection import ENCRYPTION
 from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
@@ -60,6 +63,9 @@ TRANSPORT = lazy_compile(r"(?:m?tls|ssl|dtls|tlsv)(?:v?\d+)*|tls\d+|https|ftps|s
                          r"|wireguard|encrypted|encryption|encrypt")
 PLAIN = frozenset({"plain", "plaintext", "cleartext", "clear", "unencrypted", "insecure"}) | NEGATIONS
 transport = kind(lambda w: TRANSPORT.fullmatch(w) is not None, PLAIN)
+# At rest: a cipher or key service (AES, ChaCha20, a KMS or customer key, SSE) → none, plain, off.
+AT_REST = lazy_compile(r"aes(?:\d+)?|chacha20|xchacha20|kms|cmk|cmek|sse|gcm|sealed")
+at_rest = kind(lambda w: AT_REST.fullmatch(w) is not None, PLAIN)
 # Sign-in: a second factor or a federated sign-in → none, optional, skip, anonymous.
 FACTORS = frozenset({"totp", "mfa", "2fa", "otp", "hotp", "webauthn", "u2f", "fido", "fido2", "passkey", "passkeys",
                      "yubikey", "kerberos", "sso", "saml", "oidc", "ldap", "ldaps", "duo", "authenticator", "factor",
@@ -73,14 +79,15 @@ MEMBERS = frozenset({"private", "members", "member", "internal", "org", "organiz
 # Not "none": a members-only object shared with none is closed further.
 EVERYONE = frozenset({"public", "anyone", "everyone", "anonymous", "world", "unauthenticated", "allusers", "internet",
                       "publicly", "unlisted"})
+# "open" after a members-only value: anyone may join or read (`join_policy` invite → open).
 audience = kind(MEMBERS.__contains__, EVERYONE | {"with", "link", "all", "users", "the", "any", "who", "has", "open"},
-                EVERYONE)
+                EVERYONE | {"open"})
 # Requirement: required, enforced, mandatory, verified, approval → optional, off, permissive, report/audit only.
 REQUIRED = frozenset({"required", "require", "mandatory", "enforce", "enforced", "enforcing", "approval", "approve",
                       "approved", "review", "reviewed", "verify", "verified", "verification", "signed"})
 LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred", "audit", "warn", "warning",
                  "dryrun", "dry", "run", "monitor", "report", "only", "auto", "automatic", "open", "anyone",
-                 "everyone", "never", "log", "advisory"}) | NEGATIONS
+                 "everyone", "never", "log", "advisory", "voluntary", "bypass", "bypassable"}) | NEGATIONS
 requirement = kind(REQUIRED.__contains__, LAX)
 # Strictness: a strict or hardened posture → permissive, lax. Not → off: a strict cache or parser switched off is
 # not a security control, and "strict" alone does not say it is one.
@@ -89,6 +96,7 @@ strictness = kind(STRICT.__contains__, frozenset({"permissive", "lax", "relaxed"
 
 control(TLS, ANY_SETTING, transport, "the connection drops its encryption (the value says plain or none)",
         generic=True)
+control(ENCRYPTION, ANY_SETTING, at_rest, "encryption at rest removed (the value says none or plain)", generic=True)
 control(AUTH, ANY_SETTING, factor, "a sign-in factor or federated sign-in removed (the value says none or optional)",
         generic=True)
 control(PUBLIC, ANY_SETTING, audience, "opened from members to anyone (the value says public, anyone or everyone)",
@@ -144,7 +152,8 @@ control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values repla
 # Joining, devices or changes held for approval, review or verification: off, they pass unchecked. Not an automatic
 # approval (stronger when off), nor a review app (a preview deployment, not a check).
 control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow))\w*(?:approval|approvals|review"
-        r"|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on)?"
+        r"|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on|_gate|_step"
+        r"|_check)?"
         r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
         "approval, review or verification no longer asked for")
 # A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object.
