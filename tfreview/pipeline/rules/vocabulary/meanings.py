@@ -150,9 +150,9 @@ control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values repla
 
 # --- switches by the meaning of their names -----------------------------------------------------------------
 # Joining, devices or changes held for approval, review or verification: off, they pass unchecked. Not an automatic
-# approval (stronger when off), nor a review app (a preview deployment, not a check).
-control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow))\w*(?:approval|approvals|review"
-        r"|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on|_gate|_step"
+# approval (stronger when off), nor a review app (a preview deployment, not a check); TLS checks are transport's.
+control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow|ssl|tls|cert|peer))\w*(?:approval"
+        r"|approvals|review|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on|_gate|_step"
         r"|_check)?"
         r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
         "approval, review or verification no longer asked for")
