@@ -35,10 +35,16 @@ def test_a_credentials_reach_grows(resource_type: str, before: Any, after: Any) 
     ("flagco_api_token", {"role": "writer"}, {"role": "reader"}),
     ("mailco_api_key", {"scopes": ["mail.send", "api_keys.create"]}, {"scopes": ["mail.send"]}),
     ("mailco_api_key", {"scopes": ["mail.send"]}, {"scopes": ["mail.send", "stats.read", "templates.read"]}),
-    ("mailco_domain", {"role": "reader"}, {"role": "admin"}),  # not a credential: tenants.py judges grants
 ])
 def test_a_narrower_or_unrelated_change_is_quiet(resource_type: str, before: Any, after: Any) -> None:
     assert _worst(resource_type, before, after) is None
+
+
+def test_a_role_on_an_object_that_is_no_credential_is_not_a_credentials_reach() -> None:
+    """Not a credential: keyscope.py stays quiet; the vocabulary reads the role raised to admin (meanings.py)."""
+    found = [f for f in every_check(change("mailco_domain", {"role": "reader"}, {"role": "admin"}, Action.UPDATE))
+             if f.rule == PRIVILEGED]
+    assert found and all("raised to an admin or owner role" in f.message for f in found)
 
 
 def test_a_dev_configs_token_gaining_write_is_medium() -> None:

@@ -76,6 +76,7 @@ from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
+from tfreview.pipeline.rules import logblocks as logblocks
 # isort: on
 
 THEMES = (
@@ -124,4 +125,5 @@ THEMES = (
     "flagged",
     "guardrails",
     "databases",
+    "logblocks",
 )

@@ -16,7 +16,8 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
-from tfreview.pipeline.rules.predicates import judge_value, top_severity_only
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.predicates import Verdict, judge_value, top_severity_only
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary import DETECTION
@@ -27,14 +28,19 @@ SIGNALS = lazy_compile(r"log|audit|trail|finding|guardduty|securityhub|detect|al
                        r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
                        re.IGNORECASE)
 PREDICATE = lazy_compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
-                         r"|where)(?:_\w+)?", re.IGNORECASE)
+                         r"|where|[a-z]*ql)(?:_\w+)?", re.IGNORECASE)
+OBSERVABILITY = lazy_compile(MONITORING_PROVIDERS)  # every resource of these providers handles signals
 # By name (not "archive": a log archive keeps what its query selects; an ARCHIVE action hides it).
 EXCLUDING_PATH = lazy_compile(r"exclu|drop|discard|suppress|mut(?:e|ing)|silenc|filter_out|ignore", re.IGNORECASE)
 EXCLUDING_WORDS = frozenset({"archive", "archived", "drop", "discard", "suppress", "suppressed", "exclude", "excluded",
                              "mute", "muted", "ignore", "ignored", "silence", "silenced", "resolve", "resolved",
                              "noop", "dismiss", "dismissed"})
 # Every PREDICATE key holds one of these: a C-speed first check spares the object walk for most changes.
-PREDICATE_BYTES = (b"filter", b"query", b"condition", b"expr", b"pattern", b"criteri", b"predicate", b"where")
+PREDICATE_BYTES = (b"filter", b"query", b"condition", b"expr", b"pattern", b"criteri", b"predicate", b"where", b"ql")
+# A query language's SELECT (NRQL, SQL, KQL-like): what its WHERE clause keeps; with no WHERE, every record.
+SELECT = lazy_compile(r"\s*select\s.+?\sfrom\s+\S+(?:\s+where\s+(.+?))?\s*"
+                      r"(?:\s(?:since|until|limit|facet|timeseries|group\s+by|order\s+by|compare\s+with)\b.*)?;?\s*",
+                      re.IGNORECASE | re.DOTALL)
 RATE = lazy_compile(r"sample|rate|percent", re.IGNORECASE)
 EXEMPT = lazy_compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
                       re.IGNORECASE)
@@ -65,7 +71,7 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
         if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
             continue
         where = f"{path}.{key}" if path else key
-        verdict = "all" if isinstance(value, str) and not value.strip() else judge_value(value)
+        verdict = "all" if isinstance(value, str) and not value.strip() else _judge(value)
         if verdict is None:
             continue  # not an expression (nested blocks are judged as objects of their own)
         if excluding and verdict == "all":
@@ -76,10 +82,18 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
             yield where, "can never match: nothing is recorded, exported or alerted on", 1.0
 
 
+def _judge(value: Any) -> Verdict | None:
+    """What a predicate value matches ("all", "none", "some"), a query language's SELECT by its WHERE clause."""
+    query = SELECT.fullmatch(value) if isinstance(value, str) else None
+    if query is None:
+        return judge_value(value)
+    return "all" if query[1] is None else judge_value(query[1])
+
+
 def _found(change: Change, side: dict[str, Any]) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
     for path, node, off in switched_objects(side):
-        if off or not (SIGNALS.search(change.type) or SIGNALS.search(path)):
+        if off or not (SIGNALS.search(change.type) or SIGNALS.search(path) or OBSERVABILITY.search(change.type)):
             continue
         for where, what, share in _blinds(change.type, path, node):
             out.setdefault((where, what), share)

@@ -69,6 +69,7 @@ class Control:
     above_zero: Severity | None = None  # numbers: the severity of a drop that stays above zero (None: not news)
     severity: Severity | None = None
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
+    generic: bool = False  # read by its values, not its name: it only reports a weakening, and decides nothing else
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -152,10 +153,13 @@ def direction(resource_type: str, path: str, before: Any, after: Any) -> int | N
     """+1 when the controls that name PATH read AFTER as stronger than BEFORE, -1 when any reads it weaker, 0 when
     they cannot tell, None when no control names PATH."""
     found = _matching(resource_type, plain(path))
-    if not found:
+    # A generic line (any attribute, read by its values) only tells a weakening: a value it ranks higher is no
+    # proof that nothing is lost (a scope narrowed from `*` cuts off whoever used the rest).
+    moves = {move for item in found
+             if (old := item.strength(before)) is not None and (new := item.strength(after)) is not None
+             and ((move := (new > old) - (new < old)) == -1 or not item.generic)}
+    if not moves and all(item.generic for item in found):
         return None
-    moves = {(new > old) - (new < old) for item in found
-             if (old := item.strength(before)) is not None and (new := item.strength(after)) is not None}
     return -1 if -1 in moves else 1 if 1 in moves else 0
 
 
@@ -182,7 +186,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
         for item in _matching(change.type, plain(path)):
             if (item.rule, path) in seen:
                 continue
-            if after != UNKNOWN and item.strength(before) is not None and item.strength(after) is not None:
+            if after != UNKNOWN and item.strength(before) is not None and item.strength(after) is not None \
+                    and not item.generic:
                 seen.add((item.rule, path))  # the most specific line that reads both values decides for its rule
             if after == UNKNOWN:
                 # A replace recomputes what is not configured; only an update's unknown control is news.

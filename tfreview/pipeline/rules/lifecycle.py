@@ -73,6 +73,7 @@ from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_replace
 from tfreview.pipeline.rules.retired import already_off, retired_store, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
+from tfreview.pipeline.rules.rolerank import role_lowered
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rotations_kept import rotated_out
 from tfreview.pipeline.rules.rulesets import rule_moved
@@ -253,7 +254,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
-                                or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)),
+                                or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
+                                or role_lowered(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),

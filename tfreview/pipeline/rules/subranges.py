@@ -72,7 +72,9 @@ def range_narrowed(change: Change) -> str | None:
         return None
     if RESTRICTING.search(change.type) or any(RESTRICTING.search(text) for text in string_leaves([before, after])):
         return None
-    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths}
+    # Without replace paths in the plan, every changed top-level value but a recomputed id counts as forcing it.
+    tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths} or {
+        key for key in before.keys() | after.keys() if before.get(key) != after.get(key) and key not in COMPUTED}
     if not tops or not all(SOURCE_KEYS.search(top) for top in tops):
         return None
     for top in tops:

@@ -207,7 +207,8 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == before.get(key):
             continue
         old = set(string_leaves(before.get(key)))
-        admin = [v for v in string_leaves(value) if v not in old and admin_value(v)]
+        admin = [v for v in string_leaves(value) if v not in old and admin_value(v)
+                 and not narrower_admin(before.get(key), v)]
         if admin:
             was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
             targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(after)
@@ -219,6 +220,13 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{before[key]}" to '
                           f'"{value}"', Severity.MEDIUM)
+
+
+def narrower_admin(old: Any, new: str) -> bool:
+    """Whether NEW is an admin role below OLD: OLD administers the whole tenant (super, org, owner, root), NEW does
+    not (SUPER_ADMIN → HELP_DESK_ADMIN narrows what the holder may do)."""
+    return isinstance(old, str) and admin_value(old.strip().lower()) and WHOLE_TENANT.search(old) is not None \
+        and WHOLE_TENANT.search(new) is None
 
 
 # A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).

@@ -1,0 +1,181 @@
+"""The security-controls vocabulary (risk rules stage), read by what values mean whatever the attribute is called:
+a value naming a security mechanism (TLS, a cipher at rest, a second factor, a members-only audience, an enforced
+requirement, a strict posture) moved to the null word of its kind, a grant list whose specific values give way to a
+bare `*`, a role raised to admin, switches whose names mean approval, review or verification turned off, and
+switches whose names mean muting turned on.
+
+Lines that controls.py applies to every resource type, registered last of this package (vocabulary/__init__.py):
+for one attribute, the lines before decide first; these back them up for names nobody listed (invented providers).
+Lines read by values alone are `generic`: they only report a weakening (controls.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.judge import WILDCARD
+from tfreview.pipeline.rules.protection import ENCRYPTION
+from tfreview.pipeline.rules.strengths import flag, inverted
+from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
+
+_WORDS = lazy_compile(r"[^a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Words that negate whatever mechanism a value names (`no_tls`, `not_required`, `without-mfa`).
+NEGATIONS = frozenset({"no", "not", "non", "without", "none", "off", "disabled", "disable", "false"})
+# Leaf names that identify or describe an object: their values are names, not settings (a subnet named "private").
+NAMING = (r"(?!\w*(?:name|names|id|ids|description|title|comment|comments|label|key|slug|alias|arn|path|prefix"
+          r"|suffix|url|uri|email|domain|host|hostname|region|zone|location|version|image|value|text|body|content"
+          r"|message|note|notes|summary|purpose|owner|team)\Z)")
+ANY_SETTING = NAMING + r"[a-z0-9_]+"
+
+
+def _words(value: Any) -> frozenset[str] | None:
+    """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
+    if not isinstance(value, str) or not known(value) or not 0 < len(value.strip()) <= 40:
+        return None
+    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+
+
+def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[str] | None = None
+         ) -> Callable[[Any], float | None]:
+    """A strength over one kind of mechanism: 1 when a value names it (and no word negates it), 0 when all its words
+    are the kind's null words (one of CORE among them, when given), None for any value outside the kind (a value
+    nobody can rank is never judged)."""
+
+    def strength(value: Any) -> float | None:
+        words = _words(value)
+        if not words:
+            return None
+        if words <= weak and (core is None or words & core):
+            return 0
+        return 1 if any(strong(w) for w in words) and not words & NEGATIONS else None
+    return strength
+
+
+# Transport: TLS/SSL/mTLS of any version, SSH, IPsec, "encrypted" → plain, plaintext, cleartext, insecure, none.
+TRANSPORT = lazy_compile(r"(?:m?tls|ssl|dtls|tlsv)(?:v?\d+)*|tls\d+|https|ftps|sftp|ssh|wss|ldaps|starttls|ipsec"
+                         r"|wireguard|encrypted|encryption|encrypt")
+PLAIN = frozenset({"plain", "plaintext", "cleartext", "clear", "unencrypted", "insecure"}) | NEGATIONS
+transport = kind(lambda w: TRANSPORT.fullmatch(w) is not None, PLAIN)
+# At rest: a cipher or key service (AES, ChaCha20, a KMS or customer key, SSE) → none, plain, off.
+AT_REST = lazy_compile(r"aes(?:\d+)?|chacha20|xchacha20|kms|cmk|cmek|sse|gcm|sealed")
+at_rest = kind(lambda w: AT_REST.fullmatch(w) is not None, PLAIN)
+# Sign-in: a second factor or a federated sign-in → none, optional, skip, anonymous.
+FACTORS = frozenset({"totp", "mfa", "2fa", "otp", "hotp", "webauthn", "u2f", "fido", "fido2", "passkey", "passkeys",
+                     "yubikey", "kerberos", "sso", "saml", "oidc", "ldap", "ldaps", "duo", "authenticator", "factor",
+                     "twofactor", "multifactor"})
+UNCHALLENGED = frozenset({"optional", "skip", "never", "anonymous", "noauth", "unauthenticated", "open"}) | NEGATIONS
+factor = kind(FACTORS.__contains__, UNCHALLENGED)
+# Audience: members, private, internal, one organisation → anyone (with the link), everyone, public, the world.
+MEMBERS = frozenset({"private", "members", "member", "internal", "org", "organization", "organisation", "team",
+                     "restricted", "invite", "invited", "invitation", "staff", "employees", "authenticated",
+                     "signed", "owners", "owner", "collaborators", "workspace", "tenant", "domain", "confidential"})
+# Not "none": a members-only object shared with none is closed further.
+EVERYONE = frozenset({"public", "anyone", "everyone", "anonymous", "world", "unauthenticated", "allusers", "internet",
+                      "publicly", "unlisted"})
+# "open" after a members-only value: anyone may join or read (`join_policy` invite → open).
+audience = kind(MEMBERS.__contains__, EVERYONE | {"with", "link", "all", "users", "the", "any", "who", "has", "open"},
+                EVERYONE | {"open"})
+# Requirement: required, enforced, mandatory, verified, approval → optional, off, permissive, report/audit only.
+REQUIRED = frozenset({"required", "require", "mandatory", "enforce", "enforced", "enforcing", "approval", "approve",
+                      "approved", "review", "reviewed", "verify", "verified", "verification", "signed"})
+LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred", "audit", "warn", "warning",
+                 "dryrun", "dry", "run", "monitor", "report", "only", "auto", "automatic", "open", "anyone",
+                 "everyone", "never", "log", "advisory", "voluntary", "bypass", "bypassable"}) | NEGATIONS
+requirement = kind(REQUIRED.__contains__, LAX)
+# Strictness: a strict or hardened posture → permissive, lax. Not → off: a strict cache or parser switched off is
+# not a security control, and "strict" alone does not say it is one.
+STRICT = frozenset({"strict", "strictest", "hardened", "lockdown", "locked"})
+strictness = kind(STRICT.__contains__, frozenset({"permissive", "lax", "relaxed", "loose", "insecure", "unlocked"}))
+
+control(TLS, ANY_SETTING, transport, "the connection drops its encryption (the value says plain or none)",
+        generic=True)
+control(ENCRYPTION, ANY_SETTING, at_rest, "encryption at rest removed (the value says none or plain)", generic=True)
+control(AUTH, ANY_SETTING, factor, "a sign-in factor or federated sign-in removed (the value says none or optional)",
+        generic=True)
+control(PUBLIC, ANY_SETTING, audience, "opened from members to anyone (the value says public, anyone or everyone)",
+        generic=True)
+control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (the value says optional, off or "
+        "report-only)", generic=True)
+
+control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", generic=True)
+
+# --- grant lists widened to everything ------------------------------------------------------------------
+MATCH_ALL = frozenset({"*", "*:*", "*.*", "all", "all_privileges", "all privileges"})
+STAR = frozenset({"*", "*:*", "*.*"})
+# What grant lists hold, by the words of their values: verbs of access any provider spells its own way.
+ACCESS_VERBS = frozenset({"read", "view", "observe", "list", "get", "describe", "watch", "write", "edit", "update",
+                          "create", "delete", "manage", "use", "invoke", "execute", "run", "deploy", "publish",
+                          "subscribe", "select", "insert", "modify", "admin", "operate", "approve", "pull", "push",
+                          "query", "browse", "download", "upload", "readonly", "readwrite", "viewer", "editor",
+                          "reader", "writer", "operator"})
+GRANT_LISTS = (r"(?:\w+_)?(?:duties|permissions?|perms|grants?|scopes?|actions|verbs|privileges?|rights|capabilities"
+               r"|abilities|powers|operations|entitlements|allowed_(?:actions|operations|verbs))")
+# Lists of what is sent or accepted, not granted: webhook events, CORS methods and headers, topics.
+NOT_GRANTS = (r"(?!\w*(?:event|events|trigger|triggers|notification|notifications|method|methods|header|headers|topic"
+              r"|topics))")
+
+
+def _grant(value: Any, specific: Callable[[frozenset[str]], bool], every: frozenset[str] = MATCH_ALL) -> float | None:
+    """0 for a match-all grant (one of EVERY) or a list holding one, 1 for a specific grant SPECIFIC accepts or a
+    list of only such, None otherwise."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and known(item) for item in items):
+        return None
+    if any(item.strip().lower() in every for item in items):
+        return 0
+    words = [_words(item) for item in items]
+    return 1 if all(w and specific(w) for w in words) and not any("*" in item for item in items) else None
+
+
+def granted_verb(value: Any) -> float | None:
+    """A grant of a specific access verb (`observe`, `read`, `deploy`) as 1, a match-all grant as 0."""
+    return _grant(value, lambda words: bool(words & ACCESS_VERBS), STAR)
+
+
+def granted(value: Any) -> float | None:
+    """Any specific grant in a list named for grants as 1, a match-all grant as 0."""
+    return _grant(value, bool)
+
+
+control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)", generic=True)
+control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values replaced by everything (`*`)",
+        generic=True)
+
+# --- switches by the meaning of their names -----------------------------------------------------------------
+# Joining, devices or changes held for approval, review or verification: off, they pass unchecked. Not an automatic
+# approval (stronger when off), nor a review app (a preview deployment, not a check); TLS checks are transport's.
+control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow|ssl|tls|cert|peer))\w*(?:approval"
+        r"|approvals|review|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on|_gate|_step"
+        r"|_check)?"
+        r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
+        "approval, review or verification no longer asked for")
+# A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object.
+MUTING = r"(?:hush|hushed|mute|muted|silence|silenced|snooze|snoozed|squelch|squelched|suppress|suppressed)"
+control(DETECTION, rf"(?:is_)?{MUTING}(?:_(?:all|alerts?|notifications?|events?|audit|logs?|logging|output))?",
+        inverted, "its reports are muted")
+
+# --- roles by their rank -------------------------------------------------------------------------------
+ROLE_SETTING = (r"(?:\w+_)?(?:role|roles|role_type|role_name|access_level|permission_level|privilege_level"
+                r"|access_role|member_role|user_role|org_role|team_role)")
+
+
+def not_admin(value: Any) -> float | None:
+    """1 for a role that does not administer (`viewer`, `observer`), 0 for an admin or owner role of any provider's
+    spelling (`owner`, `SUPER_ADMIN`, `atlasAdmin`); lists by their highest role."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and known(item) and item.strip() for item in items):
+        return None
+    return 0 if any(admin_value(_CAMEL.sub("_", item.strip()).lower()) for item in items) else 1
+
+
+# A role of a provider nobody listed raised to admin or owner, whatever the type is called (tenants.py reads the
+# types named for grants, with their confinement to targets; the listed clouds have rules of their own).
+control(PRIVILEGED, ROLE_SETTING, not_admin, "raised to an admin or owner role",
+        types=rf"^(?!{'|'.join(KNOWN_PROVIDERS)})(?!.*(?:{'|'.join(GRANT_WORDS)}))")
