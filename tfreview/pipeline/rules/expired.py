@@ -4,14 +4,14 @@ rotations_kept.py.) lifecycle.py grades deletes with it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.units import instant
 
 # Objects that serve only until they expire: an expired certificate or token is refused by everyone.
 EXPIRING = lazy_compile(r"(?:^|_)(?:certificate|cert|token)s?(?:_|$)")
@@ -19,17 +19,6 @@ EXPIRY_KEYS = lazy_compile(r"^(?:expiration|expiry|expires|expires_at|expire_tim
                            r"|not_after|valid_to|valid_until|end_date)$")
 IDENTIFIERS = ("id", "arn", "name")
 MIN_ID = 6
-
-
-def instant(value: Any) -> datetime | None:
-    """An ISO date or time (`2025-06-30T23:59:59Z`), in UTC; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _planned_at(ri: ReviewInput) -> datetime | None:

@@ -22,6 +22,7 @@ from tfreview.pipeline.rules.common import as_list, known, show, sides, string_l
 from tfreview.pipeline.rules.disposable import non_production
 from tfreview.pipeline.rules.grants import AZURE_ADMIN, AZURE_ADMIN_IDS
 from tfreview.pipeline.rules.policy import decode
+from tfreview.pipeline.rules.units import instant
 from tfreview.pipeline.rules.values import leaves, plain
 
 GUARDRAIL = declare("guardrail-relaxed", Severity.HIGH,
@@ -143,13 +144,7 @@ def _expiry(values: dict[str, Any]) -> tuple[bool, datetime | None]:
     """(whether an expiry attribute exists, its time when readable)."""
     for key, value in values.items():
         if EXPIRY.fullmatch(key):
-            if isinstance(value, str) and known(value) and value.strip():
-                try:
-                    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-                except ValueError:
-                    return True, None
-                return True, moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-            return True, None
+            return True, instant(value)
     return False, None
 
 

@@ -18,6 +18,7 @@ from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, fin
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
 from tfreview.pipeline.rules.domains import is_apex
 from tfreview.pipeline.rules.lengthened import lengthened
+from tfreview.pipeline.rules.units import instant
 
 DELEGATION = declare("dns-delegation", Severity.HIGH,
                      "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
@@ -152,13 +153,7 @@ def _moment(value: Any) -> datetime | None:
             return datetime.fromtimestamp(seconds, tz=timezone.utc)
         except (OverflowError, OSError, ValueError):
             return None
-    if not isinstance(value, str) or not known(value):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return instant(value)
 
 
 def _selectors(value: Any) -> list[str]:

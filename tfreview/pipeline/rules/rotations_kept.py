@@ -14,10 +14,9 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.disposable import label_pairs
-from tfreview.pipeline.rules.expired import instant
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pruned import COPIES, last_word, source_names
-from tfreview.pipeline.rules.units import duration, ordered_words
+from tfreview.pipeline.rules.units import duration, instant, ordered_words
 from tfreview.pipeline.rules.values import number
 
 # A date in a key, name or description: 2026-05-02, 20250301, 2026_08 (year and month at least).

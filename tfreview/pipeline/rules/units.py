@@ -6,6 +6,7 @@ by a provider upgrade (`enable_https_traffic_only` → `https_traffic_only_enabl
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -154,3 +155,15 @@ def renamed_twin(old: dict[str, Any], new: dict[str, Any], leaf: str, before: An
     return bool(meaning) and before is not None and any(
         key != leaf and old.get(key) is None and _meaning(key) == meaning and value == before
         for key, value in new.items())
+
+
+def instant(value: Any) -> datetime | None:
+    """An ISO 8601 date or time (`2025-06-30`, `2025-06-30T23:59:59Z`) as an aware datetime, UTC when it names no
+    zone; None for anything else (unknown values, numbers, other text)."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
