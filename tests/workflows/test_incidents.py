@@ -125,8 +125,8 @@ KNOWN_MISSES = {
     # the old and new expiry go uncopied; PowerUserAccess to a pinned CI role (the issue names PowerUserAccess); a
     # repository made public and a project made visible to every instance user, whose content the plan does not
     # show; a cluster whose topics the plan does not list; grants to groups or SSO permission sets whose members the
-    # plan does not show (the people who lost access may not be them); a website configuration deleted with no
-    # distribution in the plan; a log group's history deleted with its stream; branch protection on an opaque
+    # plan does not show (the people who lost access may not be them); a log group's history deleted with its
+    # stream; branch protection on an opaque
     # repository id the ruleset does not name; a static secret whose readers the plan does not show moved; a key
     # disabled or replaced while data encrypted under it is not shown re-encrypted; a title-keyed admin group rule;
     # a role whose token policy is admin.
@@ -135,7 +135,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-6/b12_github_repo_public_docs_site.json",
     "fresh/false-alarms-6/b78_confluent_cluster_migration_target_present.json",
     "fresh/good-work/aws_iam_users_to_sso.json",
-    "fresh/good-work/aws_s3_public_to_cloudfront_oac.json",
     "fresh/good-work/aws_flowlogs_consolidated.json",
     "fresh/good-work/gh_branch_protection_ruleset.json",
     "fresh/good-work/gl_project_visibility_internal.json",
