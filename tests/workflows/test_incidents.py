@@ -128,8 +128,8 @@ KNOWN_MISSES = {
     # plan does not show (the people who lost access may not be them); a log group's history deleted with its
     # stream; branch protection on an opaque
     # repository id the ruleset does not name; a static secret whose readers the plan does not show moved; a key
-    # disabled or replaced while data encrypted under it is not shown re-encrypted; a title-keyed admin group rule;
-    # a role whose token policy is admin.
+    # disabled or replaced while data encrypted under it is not shown re-encrypted; a role whose token policy is
+    # admin.
     "fresh/issue-themes-6/des_s3_lifecycle_with_archive_copy.json",
     "fresh/issue-themes-6/adv_unknown_oidc_with_sub.json",
     "fresh/false-alarms-6/b12_github_repo_public_docs_site.json",
@@ -138,7 +138,6 @@ KNOWN_MISSES = {
     "fresh/good-work/aws_flowlogs_consolidated.json",
     "fresh/good-work/gh_branch_protection_ruleset.json",
     "fresh/good-work/gl_project_visibility_internal.json",
-    "fresh/good-work/okta_group_rule_split.json",
     "fresh/good-work/vault_static_to_dynamic.json",
     "fresh/good-work/ledgerline_cmk_rotation.json",
     "fresh/good-work/aws_kms_old_key_disabled.json",
