@@ -38,6 +38,14 @@ def test_a_self_edited_part_anded_onto_a_rule_in_force_widens_nothing(tmp_path: 
     assert "workforce-access" not in worst_by_rule(review_rules_alone(tmp_path, changes))
 
 
+def test_a_narrowing_that_lets_in_someone_the_old_rule_left_out_stays_high(tmp_path: Path) -> None:
+    changes = plan(f'{DEPT} && user.title == "SRE"')
+    changes[0]["change"]["before"]["users_excluded"] = ["00uContractor"]
+    assert worst_by_rule(review_rules_alone(tmp_path, changes)).get("workforce-access") == Severity.HIGH
+    changes[1]["change"]["after"]["users_excluded"] = ["00uContractor"]
+    assert "workforce-access" not in worst_by_rule(review_rules_alone(tmp_path, changes))
+
+
 @pytest.mark.parametrize(("new", "old_group", "status"), [
     ('user.title == "SRE"', "00gAdmins", "ACTIVE"),  # the old condition dropped: anyone may set their title
     (f'{DEPT} || user.title == "SRE"', "00gAdmins", "ACTIVE"),  # an OR lets the title in alone

@@ -1,7 +1,8 @@
 """Risk rules, workforce helper (identity): a membership rule that only narrows one already in force — its
 condition is the old condition AND more (`dept == "Eng" && title == "SRE"` after `dept == "Eng"`), for the same
-groups, where the old rule (the same object before, or another the plan deletes or keeps) was active: everyone
-it can let in was already let in, so keying the extra part on an attribute users edit themselves widens nothing."""
+groups, where the old rule (the same object before, or another the plan deletes or keeps) was active and left out
+no one the new one lets in: everyone it can let in was already let in, so keying the extra part on an attribute
+users edit themselves widens nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ AND = lazy_compile(r"\s*&&\s*|\s+-?and\s+", re.IGNORECASE)
 NOT_ALL_AND = lazy_compile(r"\|\||\s-?or\s|!|\bnot\b|-not\b", re.IGNORECASE)
 SPACES = lazy_compile(r"\s+")
 TARGET_KEY = lazy_compile(r"group|assign|target|role", re.IGNORECASE)
+EXCLUDE_KEY = lazy_compile(r"exclud|exempt|except|deny", re.IGNORECASE)
 INACTIVE = lazy_compile(r"^(?:inactive|disabled|off|false|paused|suspended)$", re.IGNORECASE)
 CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
 
@@ -45,7 +47,12 @@ def _conjuncts(expression: str) -> frozenset[str]:
 def _targets(values: dict[str, Any]) -> frozenset[str]:
     """The groups or roles a rule puts its members into (string leaves of its group or assignment settings)."""
     return frozenset(v for k, value in values.items() if TARGET_KEY.search(k) and not CONDITION_KEY.search(k)
-                     for v in string_leaves(value))
+                     and not EXCLUDE_KEY.search(k) for v in string_leaves(value))
+
+
+def _excluded(values: dict[str, Any]) -> frozenset[str]:
+    """Whom a rule leaves out whatever its condition says (`users_excluded`)."""
+    return frozenset(v for k, value in values.items() if EXCLUDE_KEY.search(k) for v in string_leaves(value))
 
 
 def _active(values: dict[str, Any]) -> bool:
@@ -53,26 +60,28 @@ def _active(values: dict[str, Any]) -> bool:
                    for k in ("status", "state", "enabled", "active") if k in values)
 
 
-def _prior(view: PlanView) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """Per plan: the active rules in force before it (deleted, updated, replaced or kept), as (groups, conjuncts)."""
-    found: list[tuple[frozenset[str], frozenset[str]]] = []
+def _prior(view: PlanView) -> list[tuple[frozenset[str], frozenset[str], frozenset[str]]]:
+    """Per plan: the active rules in force before it (deleted, updated, replaced or kept), as (groups, conjuncts,
+    excluded)."""
+    found: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = []
     for change in view.changes:
         before = change.before if isinstance(change.before, dict) and change.action is not Action.CREATE else {}
         if before and _active(before):
-            found.extend((_targets(before), _conjuncts(value)) for key, value in before.items()
+            found.extend((_targets(before), _conjuncts(value), _excluded(before)) for key, value in before.items()
                          if CONDITION_KEY.search(key) and isinstance(value, str) and value.strip())
     return found
 
 
 def _narrowed(change: Change, expression: str, ri: ReviewInput) -> Iterator[str]:
     _, after = sides(change)
-    groups, parts = _targets(after), _conjuncts(expression)
+    groups, parts, excluded = _targets(after), _conjuncts(expression), _excluded(after)
     prior = plan_view(ri).derived("membership rules in force", _prior)
-    for old_groups, old_parts in prior:
-        if groups and groups <= old_groups and old_parts and old_parts < parts:
+    for old_groups, old_parts, old_excluded in prior:
+        if groups and groups <= old_groups and old_parts and old_parts < parts and old_excluded <= excluded:
             yield " && ".join(sorted(old_parts))
 
 
 def narrows_rule_in_force(change: Change, expression: str, ri: ReviewInput) -> bool:
-    """Whether EXPRESSION only adds AND-ed parts to the condition of an active rule into the same groups."""
+    """Whether EXPRESSION only adds AND-ed parts to the condition of an active rule into the same groups (or more),
+    leaving out everyone it left out."""
     return next(_narrowed(change, expression, ri), None) is not None
