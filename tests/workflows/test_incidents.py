@@ -49,13 +49,11 @@ KNOWN_MISSES = {
     # malformed
     # false alarms (benign look-alikes flagged)
     # judgment calls the rules make stricter than the set's author: a monitor deleted with its on-call service
-    # (alerting goes), a project made public, a deferred create (the plan is incomplete), an import that changes
-    # attributes
+    # (alerting goes), a project made public, a deferred create (the plan is incomplete)
     "fresh/issue-themes/b25_moved_noop_and_monitor_cleanup.json",
     "fresh/everyday/b_gitlab_docs_public.json",
     "fresh/context/b10_deferred_clusterissuer_create.json",
     "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
-    "fresh/context/b14_gitlab_import_made_private.json",
     # a new Datadog API key with no predecessor deleted in the plan: organisation-wide by design (any holder can
     # write to and read from the whole org); a rotation (the old key of the same type deleted) is medium
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
