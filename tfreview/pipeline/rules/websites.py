@@ -17,6 +17,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_list, blocks, sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.network import BUCKET
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.watch import is_on
 
 WEBSITE_CONFIGS = ("aws_s3_bucket_website_configuration",)
@@ -118,14 +119,22 @@ def website_closed(change: Change, review_input: ReviewInput) -> str | None:
     bucket = before.get("bucket")
     if change.action is not Action.DELETE or not WEBSITE_TYPES.search(change.type) or not isinstance(bucket, str):
         return None
-    for other in review_input.changeset.changes:
+    closer = plan_view(review_input).derived("public-access blocks turned on", _closed_buckets).get(bucket)
+    if closer is None:
+        return None
+    return (f"{closer} turns every public-access block of bucket {bucket} on: a website endpoint serves only what "
+            "anyone may read, so it served nothing after this plan anyway")
+
+
+def _closed_buckets(view: PlanView) -> dict[str, str]:
+    """Per plan: the buckets whose public-access block is turned fully on (one flag was off), to that change."""
+    found: dict[str, str] = {}
+    for other in view.of(Action.UPDATE, Action.CREATE):
         old, new = sides(other)
-        if (other.mode == "managed" and other.action in (Action.UPDATE, Action.CREATE)
-                and BLOCK_TYPES.search(other.type) and new.get("bucket") == bucket
-                and _all_on(new) and not _all_on(old)):
-            return (f"{other.address} turns every public-access block of bucket {bucket} on: a website endpoint "
-                    "serves only what anyone may read, so it served nothing after this plan anyway")
-    return None
+        if BLOCK_TYPES.search(other.type) and isinstance(bucket := new.get("bucket"), str) \
+                and _all_on(new) and not _all_on(old):
+            found.setdefault(bucket, other.address)
+    return found
 
 
 def _all_on(values: dict[str, Any]) -> bool:
