@@ -7,6 +7,7 @@ users edit themselves widens nothing."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,24 +61,31 @@ def _active(values: dict[str, Any]) -> bool:
                    for k in ("status", "state", "enabled", "active") if k in values)
 
 
-def _prior(view: PlanView) -> list[tuple[frozenset[str], frozenset[str], frozenset[str]]]:
-    """Per plan: the active rules in force before it (deleted, updated, replaced or kept), as (groups, conjuncts,
-    excluded)."""
-    found: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = []
+Prior = tuple[frozenset[str], frozenset[str], frozenset[str]]  # groups, conjuncts, excluded
+
+
+def _prior(view: PlanView) -> dict[str, list[Prior]]:
+    """Per plan: the active rules in force before it (deleted, updated, replaced or kept), by each of their groups."""
+    found: dict[str, list[Prior]] = defaultdict(list)
     for change in view.changes:
         before = change.before if isinstance(change.before, dict) and change.action is not Action.CREATE else {}
         if before and _active(before):
-            found.extend((_targets(before), _conjuncts(value), _excluded(before)) for key, value in before.items()
-                         if CONDITION_KEY.search(key) and isinstance(value, str) and value.strip())
+            for key, value in before.items():
+                if CONDITION_KEY.search(key) and isinstance(value, str) and value.strip():
+                    groups = _targets(before)
+                    for group in groups:
+                        found[group].append((groups, _conjuncts(value), _excluded(before)))
     return found
 
 
 def _narrowed(change: Change, expression: str, ri: ReviewInput) -> Iterator[str]:
     _, after = sides(change)
     groups, parts, excluded = _targets(after), _conjuncts(expression), _excluded(after)
+    if not groups:
+        return
     prior = plan_view(ri).derived("membership rules in force", _prior)
-    for old_groups, old_parts, old_excluded in prior:
-        if groups and groups <= old_groups and old_parts and old_parts < parts and old_excluded <= excluded:
+    for old_groups, old_parts, old_excluded in prior.get(min(groups), []):
+        if groups <= old_groups and old_parts and old_parts < parts and old_excluded <= excluded:
             yield " && ".join(sorted(old_parts))
 
 
