@@ -1,6 +1,6 @@
 """Storage and backup judgments: strengthening is never weakening (a lock lengthened in another unit, a fixed count
 handed to autoscaling, a config replaced to turn encryption on), deletes judged by what the store holds (named
-disposable with force_destroy off, configuration going with its store, ephemeral processing clusters, successors),
+disposable with a destroy guard off, configuration going with its store, ephemeral processing clusters, successors),
 keys that may erase every bucket, and YAML maps that are no credential; each with a look-alike that stays caught."""
 
 from __future__ import annotations
@@ -99,6 +99,21 @@ def test_bucket_named_disposable_with_force_destroy_or_production_stays_high(tmp
     assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("pr-1432-preview-dev", True))]) is Severity.HIGH
     assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("preview-prod-assets", False))]) is Severity.HIGH
     assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("media-backups", False))]) is Severity.HIGH
+
+
+def dataset(name: str, keep_contents: bool) -> dict[str, Any]:
+    return {"dataset_id": name, "id": f"projects/p/datasets/{name}", "delete_contents_on_destroy": not keep_contents}
+
+
+def test_dataset_named_disposable_whose_delete_fails_while_full_is_medium(tmp_path: Path) -> None:
+    """Any store's own `<noun>_id` names it, and `delete_contents_on_destroy = false` guards like force_destroy."""
+    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_migration_q3", True))]) is Severity.MEDIUM
+
+
+def test_dataset_that_deletes_its_tables_or_is_not_disposable_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_migration_q3", False))]) is Severity.HIGH
+    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("orders_history", True))]) is Severity.HIGH
+    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_prod_orders", True))]) is Severity.HIGH
 
 
 def rules_of(name: str) -> dict[str, Any]:

@@ -49,13 +49,11 @@ KNOWN_MISSES = {
     # malformed
     # false alarms (benign look-alikes flagged)
     # judgment calls the rules make stricter than the set's author: a monitor deleted with its on-call service
-    # (alerting goes), a project made public, a deferred create (the plan is incomplete), an import that changes
-    # attributes
+    # (alerting goes), a project made public, a deferred create (the plan is incomplete)
     "fresh/issue-themes/b25_moved_noop_and_monitor_cleanup.json",
     "fresh/everyday/b_gitlab_docs_public.json",
     "fresh/context/b10_deferred_clusterissuer_create.json",
     "fresh/plan-shapes/b26_deferred_create_k8s_manifest.json",
-    "fresh/context/b14_gitlab_import_made_private.json",
     # a new Datadog API key with no predecessor deleted in the plan: organisation-wide by design (any holder can
     # write to and read from the whole org); a rotation (the old key of the same type deleted) is medium
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
@@ -68,8 +66,6 @@ KNOWN_MISSES = {
     "fresh/real-and-adversarial/a48_s3_force_destroy_tmp.json",
     # an ephemeral-labelled cluster also labelled env=prod, whose workers keep HDFS data by default: fails closed
     "fresh/cis-posture/b18_dataproc_ephemeral_delete.json",
-    # a dataset deleted with delete_contents_on_destroy = false (the provider default, like force_destroy = false)
-    "fresh/data-platforms/b07_bigquery_dataset_delete_empty_dev.json",
     # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
     "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
     # this session's sets, each left high on purpose (the plan does not prove what the author's note says): allUsers
@@ -127,21 +123,19 @@ KNOWN_MISSES = {
     # the old and new expiry go uncopied; PowerUserAccess to a pinned CI role (the issue names PowerUserAccess); a
     # repository made public and a project made visible to every instance user, whose content the plan does not
     # show; a cluster whose topics the plan does not list; grants to groups or SSO permission sets whose members the
-    # plan does not show (the people who lost access may not be them); a website configuration deleted with no
-    # distribution in the plan; a log group's history deleted with its stream; branch protection on an opaque
+    # plan does not show (the people who lost access may not be them); a log group's history deleted with its
+    # stream; branch protection on an opaque
     # repository id the ruleset does not name; a static secret whose readers the plan does not show moved; a key
-    # disabled or replaced while data encrypted under it is not shown re-encrypted; a title-keyed admin group rule;
-    # a role whose token policy is admin.
+    # disabled or replaced while data encrypted under it is not shown re-encrypted; a role whose token policy is
+    # admin.
     "fresh/issue-themes-6/des_s3_lifecycle_with_archive_copy.json",
     "fresh/issue-themes-6/adv_unknown_oidc_with_sub.json",
     "fresh/false-alarms-6/b12_github_repo_public_docs_site.json",
     "fresh/false-alarms-6/b78_confluent_cluster_migration_target_present.json",
     "fresh/good-work/aws_iam_users_to_sso.json",
-    "fresh/good-work/aws_s3_public_to_cloudfront_oac.json",
     "fresh/good-work/aws_flowlogs_consolidated.json",
     "fresh/good-work/gh_branch_protection_ruleset.json",
     "fresh/good-work/gl_project_visibility_internal.json",
-    "fresh/good-work/okta_group_rule_split.json",
     "fresh/good-work/vault_static_to_dynamic.json",
     "fresh/good-work/ledgerline_cmk_rotation.json",
     "fresh/good-work/aws_kms_old_key_disabled.json",

@@ -16,6 +16,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.stores import empty_only
 from tfreview.pipeline.rules.wayback import kept_copy
 
 # The settings that name a store (an RDS identifier, a Cloud SQL instance's name), first that holds a string wins.
@@ -33,9 +34,8 @@ def _name(values: Any) -> str | None:
 def _data_kept(change: Change) -> str | None:
     """Why the delete cannot lose the store's data, or None: a final copy is kept, or with force_destroy off the
     provider refuses to delete the store while it holds anything."""
-    before = as_dict(change.before)
-    if before.get("force_destroy") is False:
-        return "with force_destroy off the provider refuses to delete it while it holds anything"
+    if empty_only(change.before):
+        return "with its destroy guard off the provider refuses to delete it while it holds anything"
     return kept_copy(change)
 
 

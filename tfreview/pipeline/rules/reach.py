@@ -16,6 +16,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
+from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.domains import is_apex
 from tfreview.pipeline.rules.lengthened import lengthened
 from tfreview.pipeline.rules.units import instant
@@ -266,11 +267,15 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
                       f"{change.address} is imported and then replaced: the existing object is destroyed")
         return
     real = [p for p in paths if not p.startswith(TAG_ROOTS)]
+    # A change every control that names it reads as stricter (made private, protection on) weakens nothing.
+    stricter = bool(real) and all(direction(change.type, a.path, a.before, a.after) == 1
+                                  for a in change.attributes if a.path in real)
     if paths:
         shown = ", ".join((real or paths)[:5]) + (", …" if len(real or paths) > 5 else "")
         yield finding(IMPORT_CHANGE, change.address,
-                      f"{change.address} is imported and also changed ({shown})",
-                      None if real else Severity.MEDIUM)
+                      f"{change.address} is imported and also changed ({shown})"
+                      + (": every change makes it stricter" if stricter else ""),
+                      None if real and not stricter else Severity.MEDIUM)
 
 
 UPGRADE = declare("major-upgrade", Severity.HIGH,

@@ -1,5 +1,6 @@
 """Risk rules, lifecycle helper: deletes of storage judged by what the store holds and what else the plan shows —
-a bucket whose name or tags say disposable that the provider will not delete while it holds anything, and the
+a store (a bucket, a dataset) whose name or tags say disposable that the provider will not delete while it holds
+anything, and the
 configuration of a store (its lifecycle rules, CORS, policy) deleted together with the store it configures."""
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from tfreview.pipeline.rules.planview import plan_view
 
 _TOKEN = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
+# Destroy guards whose false makes the provider refuse to delete a store while it holds anything: a bucket's
+# force_destroy, a BigQuery dataset's delete_contents_on_destroy.
+EMPTY_ONLY_KEYS = ("force_destroy", "delete_contents_on_destroy")
 # The attributes by which a configuration object names the store it configures.
 STORE_KEYS = lazy_compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
                           r"|repository|vault_name|vault_id|share_name)$")
@@ -38,12 +42,26 @@ MIN_PART = 8
 REFERENCES = lazy_compile(r"(?:group|config|configuration|parameters?|options?)(?:_name|_id)?$")
 
 
-def disposable_by_name_or_labels(attrs: dict[str, object]) -> bool:
+def own_name_keys(resource_type: str) -> tuple[str, ...]:
+    """The settings that hold a store's own name: NAME_KEYS, and its type's noun with `_id` or `_name`
+    (`google_bigquery_dataset` → `dataset_id`)."""
+    noun = resource_type.rsplit("_", 1)[-1]
+    return (*NAME_KEYS, f"{noun}_id", f"{noun}_name") if noun else NAME_KEYS
+
+
+def empty_only(values: object) -> bool:
+    """Whether a destroy guard is off (EMPTY_ONLY_KEYS false) and none on: the delete fails while it holds anything."""
+    attrs = values if isinstance(values, dict) else {}
+    guards = [attrs.get(key) for key in EMPTY_ONLY_KEYS if key in attrs]
+    return bool(guards) and all(guard is False for guard in guards)
+
+
+def disposable_by_name_or_labels(attrs: dict[str, object], resource_type: str = "") -> bool:
     """Whether tags or labels say disposable, or (with no production word in labels or name) the store's own name
     says ephemeral, preview, temporary, CI, dev or sandbox (`pr-1432-preview-dev`)."""
     if labelled_disposable(attrs):
         return True
-    name = {w for key in NAME_KEYS for w in _TOKEN.findall(str(attrs.get(key) or "").lower())}
+    name = {w for key in own_name_keys(resource_type) for w in _TOKEN.findall(str(attrs.get(key) or "").lower())}
     if (name | label_tokens(attrs)) & PRODUCTION_TOKENS:
         return False
     return bool(name & (DISPOSABLE_TOKENS | NON_PRODUCTION_ENVS))
@@ -112,8 +130,9 @@ def _named_by_stores(view_changes: list[Change], stateful: Callable[[str], bool]
 
 def disposable_store(change: Change) -> str | None:
     """Why a deleted store tagged or named disposable (CI cache, PR preview) cannot lose data: the provider refuses
-    to delete it while it holds anything (force_destroy false), or None. force_destroy false alone is the default."""
+    to delete it while it holds anything (a destroy guard off: `empty_only`), or None. The guard off alone is the
+    default."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is Action.DELETE and attrs.get("force_destroy") is False and disposable_by_name_or_labels(attrs):
-        return "tagged or named disposable, and with force_destroy off the delete fails if it still holds objects"
+    if change.action is Action.DELETE and empty_only(attrs) and disposable_by_name_or_labels(attrs, change.type):
+        return "tagged or named disposable, and with its destroy guard off the delete fails if it still holds anything"
     return None

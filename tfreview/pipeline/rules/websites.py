@@ -1,19 +1,23 @@
 """Risk rules, context grading: public read-only access to a bucket that the same plan serves as a static website
 is the website working (medium), not an exposure (high). The bucket must be new in this plan or already a
 website: turning an existing bucket into a public website publishes what it already holds. Write, list, ACL
-grants and public read on any other bucket stay as their rules graded them."""
+grants and public read on any other bucket stay as their rules graded them. Delete grading: a bucket's website
+configuration deleted while the same plan turns every public-access block of that bucket on loses nothing the
+plan does not already close (a website endpoint serves only what anyone may read); lifecycle.py grades with it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import tfreview.pipeline.rules.policy as policy
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_list, blocks, sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.network import BUCKET
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.watch import is_on
 
 WEBSITE_CONFIGS = ("aws_s3_bucket_website_configuration",)
@@ -24,6 +28,10 @@ READ_ROLES = frozenset({"roles/storage.objectviewer", "roles/storage.legacyobjec
 GOOGLE_GRANTS = ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding")
 POLICY_FLAGS = ("block_public_policy", "restrict_public_buckets")  # off lets a bucket policy make it public
 ACL_FLAGS = ("block_public_acls", "ignore_public_acls")
+# A store's website front kept apart from it (`aws_s3_bucket_website_configuration`, `acme_bucket_static_website`),
+# and the switches that close a store to the public (`aws_s3_bucket_public_access_block`).
+WEBSITE_TYPES = lazy_compile(r"(?:^|_)(?:static_)?website(?:_configuration|_config)?$")
+BLOCK_TYPES = lazy_compile(r"(?:^|_)public_access_block$")
 
 
 @grader
@@ -102,3 +110,34 @@ def _reads_objects(statement: dict[str, Any]) -> bool:
     resources = [str(r) for r in as_list(statement.get("Resource"))]
     return (bool(actions) and all(a in READ_ACTIONS for a in actions)
             and bool(resources) and all(r.startswith("arn:") and r.endswith("/*") for r in resources))
+
+
+def website_closed(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a deleted website configuration loses nothing, or None: the same plan turns every flag of its bucket's
+    public-access block on (one was off before), so the website endpoint could serve nothing after it anyway."""
+    before = change.before if isinstance(change.before, dict) else {}
+    bucket = before.get("bucket")
+    if change.action is not Action.DELETE or not WEBSITE_TYPES.search(change.type) or not isinstance(bucket, str):
+        return None
+    closer = plan_view(review_input).derived("public-access blocks turned on", _closed_buckets).get(bucket)
+    if closer is None:
+        return None
+    return (f"{closer} turns every public-access block of bucket {bucket} on: a website endpoint serves only what "
+            "anyone may read, so it served nothing after this plan anyway")
+
+
+def _closed_buckets(view: PlanView) -> dict[str, str]:
+    """Per plan: the buckets whose public-access block is turned fully on (one flag was off), to that change."""
+    found: dict[str, str] = {}
+    for other in view.of(Action.UPDATE, Action.CREATE):
+        old, new = sides(other)
+        if BLOCK_TYPES.search(other.type) and isinstance(bucket := new.get("bucket"), str) \
+                and _all_on(new) and not _all_on(old):
+            found.setdefault(bucket, other.address)
+    return found
+
+
+def _all_on(values: dict[str, Any]) -> bool:
+    """Whether a public-access block has switches and every one of them is on."""
+    flags = [v for v in values.values() if isinstance(v, bool)]
+    return bool(flags) and all(flags)

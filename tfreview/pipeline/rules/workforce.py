@@ -15,6 +15,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions, sides
+from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 RULE = "workforce-access"
@@ -160,14 +161,16 @@ def _admin_role(change: Change, configured: Callable[[], Configuration]) -> Iter
             yield f"{path} from {config_address(reference)} (an admin role)"
 
 
-def _self_edited(change: Change) -> Iterator[str]:
-    """A membership rule into a privileged group newly keyed on a profile attribute users edit themselves."""
+def _self_edited(change: Change, ri: ReviewInput) -> Iterator[str]:
+    """A membership rule into a privileged group newly keyed on a profile attribute users edit themselves, unless it
+    only narrows a rule in force into the same groups (`narrows_rule_in_force`)."""
     before, after = sides(change)
     for key, value in after.items():
         if CONDITION_KEY.search(key) and isinstance(value, str) and value != before.get(key):
             edited = SELF_EDITED.search(value)
             if edited and not SELF_EDITED.search(str(before.get(key) or "")) \
-                    and ADMIN_NAME.search(" ".join([change.name, *_strings(after)])):
+                    and ADMIN_NAME.search(" ".join([change.name, *_strings(after)])) \
+                    and not narrows_rule_in_force(change, value, ri):
                 yield f"{key} keys on {edited.group(0)}, a profile attribute users edit themselves, into an admin group"
 
 
@@ -222,7 +225,7 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
 
     for change in changes:
         reasons = [*_flags(change), *_everyone(change, configured), *_admin_role(change, configured),
-                   *_self_edited(change), *_consent(change), *_scopes(change), *_joinable(change)]
+                   *_self_edited(change, ri), *_consent(change), *_scopes(change), *_joinable(change)]
         if reasons:
             yield finding(RULE, change.address, f"{change.address}: {'; '.join(dict.fromkeys(reasons))[:500]} — "
                           "confirm who gains this access and why")
