@@ -38,6 +38,8 @@ from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import openpolicy as openpolicy
+from tfreview.pipeline.rules import chartmodes as chartmodes
 from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
