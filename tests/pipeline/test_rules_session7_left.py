@@ -146,31 +146,6 @@ def test_a_chart_set_that_turns_dev_mode_off_or_tunes_replicas_is_safe(tmp_path:
     assert (label, worst.get("auth-weakened")) == ("likely_safe", None)
 
 
-# --- a secret written as a literal in the configuration ---------------------------------------------------
-
-def _secret_plan(expression: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    after = {"repository": "live", "secret_name": "DEPLOY_KEY", "plaintext_value": "s3cr3t-v4lue-0f-the-deploy-key"}
-    changes = [entry("acme_ci_secret.deploy", None, after, {"plaintext_value": True})]
-    configuration = {"root_module": {"resources": [{
-        "address": "acme_ci_secret.deploy", "mode": "managed", "type": "acme_ci_secret", "name": "deploy",
-        "expressions": {"repository": {"constant_value": "live"}, "secret_name": {"constant_value": "DEPLOY_KEY"},
-                        "plaintext_value": expression}}]}}
-    return changes, configuration
-
-
-def test_a_sensitive_value_set_by_a_literal_in_the_configuration_is_high(tmp_path: Path) -> None:
-    changes, configuration = _secret_plan({"constant_value": "s3cr3t-v4lue-0f-the-deploy-key"})
-    result = review_rules_alone(tmp_path, changes, configuration=configuration)
-    assert (result.label.value, worst_by_rule(result)["credential-in-plan"]) == ("needs_close_review", Severity.HIGH)
-    assert "s3cr3t-v4lue" not in result.model_dump_json()
-
-
-def test_a_sensitive_value_from_a_variable_is_not_a_literal(tmp_path: Path) -> None:
-    changes, configuration = _secret_plan({"references": ["var.deploy_key"]})
-    label, worst = judge(tmp_path, changes, configuration=configuration)
-    assert (label, worst.get("credential-in-plan")) == ("likely_safe", None)
-
-
 # --- receivers the plan cannot place among its own ----------------------------------------------------------
 
 def test_a_snapshot_shared_with_an_account_nothing_else_names_is_high(tmp_path: Path) -> None:
@@ -222,3 +197,24 @@ def test_an_owner_capability_granted_on_an_invented_store_is_high_and_read_is_no
     label, worst = judge(tmp_path, [grant(["read", "list", "owner"])])
     assert (label, worst["iam-privileged-role"]) == ("needs_close_review", Severity.HIGH)
     assert judge(tmp_path, [grant(["read", "list"])])[0] == "likely_safe"
+
+
+# --- an admin role narrower than the tenant-wide one the same plan removes ----------------------------------
+
+def _okta(group_role: str, removed: bool) -> list[dict[str, Any]]:
+    changes = [entry("okta_group_role.admins", None, {"group_id": "00g1", "role_type": group_role})]
+    if removed:
+        changes.append(entry("okta_user_admin_roles.ann", {"user_id": "00u1", "admin_roles": ["SUPER_ADMIN"]}, None))
+    return changes
+
+
+def test_a_narrower_admin_role_for_a_group_while_super_admin_goes_is_medium(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, _okta("APP_ADMIN", removed=True))
+    assert (label, worst["iam-privileged-role"]) == ("likely_safe", Severity.MEDIUM)
+
+
+@pytest.mark.parametrize(("role", "removed"), [("APP_ADMIN", False), ("SUPER_ADMIN", True), ("ORG_ADMIN", True)])
+def test_an_admin_role_with_nothing_wider_removed_or_itself_tenant_wide_stays_high(
+        tmp_path: Path, role: str, removed: bool) -> None:
+    label, worst = judge(tmp_path, _okta(role, removed))
+    assert (label, worst["iam-privileged-role"]) == ("needs_close_review", Severity.HIGH)

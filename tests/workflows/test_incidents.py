@@ -148,11 +148,11 @@ KNOWN_MISSES = {
     "fresh/good-work/gcp_owner_user_to_group.json",
     "fresh/good-work/vault_userpass_to_oidc.json",
     # Session 7's sets, after their first runs and two rounds of lanes: a project deleted that the plan shows still
-    # active; users' admin roles removed for a group the plan does not show they are in (APP_ADMIN to a whole group
-    # whose members it does not show); a KV secret whose contents are masked, so nothing shows the static role
-    # replaces all of it.
+    # active; a KV secret whose contents are masked, so nothing shows the static role
+    # replaces all of it; a secret's plaintext seen only in configuration (full-schema's b22 is the same plan, a
+    # literal AWS key in plaintext_value's configuration, labelled benign: the plan cannot tell them apart).
+    "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
     "fresh/false-alarms-7/sentry_project_decom.json",
-    "fresh/good-work-2/okta_super_admins_to_scoped_group_role.json",
     "fresh/good-work-2/vault_static_db_password_to_dynamic.json",
 }
 

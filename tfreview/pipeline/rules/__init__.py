@@ -63,6 +63,7 @@ from tfreview.pipeline.rules import ruleactions as ruleactions
 from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import handoffs as handoffs
+from tfreview.pipeline.rules import narrowedroles as narrowedroles
 from tfreview.pipeline.rules import delegations as delegations
 from tfreview.pipeline.rules import remade as remade
 from tfreview.pipeline.rules import wipes as wipes
@@ -105,6 +106,8 @@ THEMES = (
     "guards",
     "blinding",
     "reach",
+    "openpolicy",
+    "chartmodes",
     "routes",
     "peering",
     "foreign",
@@ -116,6 +119,7 @@ THEMES = (
     "custom",
     "websites",
     "handoffs",
+    "narrowedroles",
     "wipes",
     "safeguards",
     "workloads",

@@ -16,7 +16,6 @@ from tfreview.pipeline.configuration import Configuration, config_address, modul
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict, list_or_empty
-from tfreview.pipeline.rules.literals import literal_secrets
 from tfreview.pipeline.rules.units import ordered_words
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
@@ -56,10 +55,6 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
             continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")
-    for address, attribute in literal_secrets(ri):
-        yield finding("credential-in-plan", address, f"{address}: {attribute}, which the provider marks sensitive, "
-                      "is a literal in the configuration (masked): the secret is committed with the code; pass it "
-                      "from a variable or a secret store and rotate it")
     for address, path in ri.masking.inlined:
         yield finding("credential-in-plan", address, f"{address}: {path} held a reference to a secret store and now "
                       "holds the secret itself (masked): it is written into the configuration and the state")
