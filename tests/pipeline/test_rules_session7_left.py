@@ -218,3 +218,12 @@ def test_an_admin_role_with_nothing_wider_removed_or_itself_tenant_wide_stays_hi
         tmp_path: Path, role: str, removed: bool) -> None:
     label, worst = judge(tmp_path, _okta(role, removed))
     assert (label, worst["iam-privileged-role"]) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_security_admin_at_the_organisation_for_a_removed_project_owner_stays_high(tmp_path: Path) -> None:
+    member = "serviceAccount:ci@p.iam.gserviceaccount.com"
+    changes = [entry("google_project_iam_member.ci", {"project": "p", "role": "roles/owner", "member": member}, None),
+               entry("google_organization_iam_member.ci", None, {"org_id": "1", "role": "roles/iam.securityAdmin",
+                                                                  "member": member})]
+    label, worst = judge(tmp_path, changes)
+    assert (label, worst["iam-privileged-role"]) == ("needs_close_review", Severity.HIGH)
