@@ -192,8 +192,13 @@ def test_region_lock_narrowed_keeps_its_deny(tmp_path: Path) -> None:
     label, _ = judge(tmp_path, change("aws_organizations_policy", ["update"], scp(["eu-west-1", "us-east-1"]),
                                       scp(["eu-west-1"])))
     assert label == "likely_safe"
+    # One more named region let through narrows the Deny, which still stands for every other region: reported,
+    # medium (a Deny grants nothing); a wildcard let through opens it, high.
+    label, worst = judge(tmp_path, change("aws_organizations_policy", ["update"], scp(["eu-west-1"]),
+                                          scp(["eu-west-1", "us-east-1"])))
+    assert (label, worst.get("iam-wildcard")) == ("likely_safe", Severity.MEDIUM)
     label, _ = judge(tmp_path, change("aws_organizations_policy", ["update"], scp(["eu-west-1"]),
-                                      scp(["eu-west-1", "us-east-1"])))
+                                      scp(["eu-west-1", "us-*"])))
     assert label == "needs_close_review"
 
 

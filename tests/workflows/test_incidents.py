@@ -141,23 +141,13 @@ KNOWN_MISSES = {
     "fresh/good-work/aws_kms_old_key_disabled.json",
     "fresh/good-work/gcp_owner_user_to_group.json",
     "fresh/good-work/vault_userpass_to_oidc.json",
-    # Session 7's sets, after their first runs and the first four lanes: an access policy whose object id the plan
-    # cannot place in another tenant; an ingress rule emptied to allow-all; a chart's dev mode set by a `set`
-    # block; a secret's plaintext seen only in configuration; an invented store's owner grant to a partner bot; a
-    # Deny-only SCP read as a grant; a project deleted that the plan shows still active; users' admin roles
-    # removed for a group the plan does not show they are in; a KV secret whose contents are masked; a snapshot
-    # shared with an account the plan cannot place outside the organisation; an NS record's TTL lowered.
-    "fresh/hidden-like-3/azure_kv_access_policy_external.json",
-    "fresh/hidden-like-3/k8s_netpol_allow_all_ingress.json",
-    "fresh/hidden-like-3/helm_vault_dev_mode_via_set.json",
+    # Session 7's sets, after their first runs and two rounds of lanes: a project deleted that the plan shows still
+    # active; a KV secret whose contents are masked, so nothing shows the static role
+    # replaces all of it; a secret's plaintext seen only in configuration (full-schema's b22 is the same plan, a
+    # literal AWS key in plaintext_value's configuration, labelled benign: the plan cannot tell them apart).
     "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
-    "fresh/hidden-like-3/vaultline_grant_owner_to_external_bot.json",
-    "fresh/hidden-like-3/aws_scp_region_deny_notaction.json",
     "fresh/false-alarms-7/sentry_project_decom.json",
-    "fresh/good-work-2/okta_super_admins_to_scoped_group_role.json",
     "fresh/good-work-2/vault_static_db_password_to_dynamic.json",
-    "fresh/issue-themes-7/aws_snapshot_shared_outside_account.json",
-    "fresh/issue-themes-7/cloudflare_ns_ttl_only.json",
 }
 
 

@@ -38,6 +38,8 @@ from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import openpolicy as openpolicy
+from tfreview.pipeline.rules import chartmodes as chartmodes
 from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
@@ -61,6 +63,7 @@ from tfreview.pipeline.rules import ruleactions as ruleactions
 from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
 from tfreview.pipeline.rules import handoffs as handoffs
+from tfreview.pipeline.rules import narrowedroles as narrowedroles
 from tfreview.pipeline.rules import delegations as delegations
 from tfreview.pipeline.rules import remade as remade
 from tfreview.pipeline.rules import wipes as wipes
@@ -103,6 +106,8 @@ THEMES = (
     "guards",
     "blinding",
     "reach",
+    "openpolicy",
+    "chartmodes",
     "routes",
     "peering",
     "foreign",
@@ -114,6 +119,7 @@ THEMES = (
     "custom",
     "websites",
     "handoffs",
+    "narrowedroles",
     "wipes",
     "safeguards",
     "workloads",

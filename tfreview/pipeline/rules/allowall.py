@@ -20,7 +20,7 @@ EVERY = {"all", "-1", "*", "any", "0-65535", "1-65535", "0", ""}
 ALLOWS = {"allow", "accept", "permit"}
 
 
-def _spec(before: dict[str, Any]) -> dict[str, Any] | None:
+def policy_spec(before: dict[str, Any]) -> dict[str, Any] | None:
     """The policy's spec: a provider block (`spec[0]`) or a manifest's `spec` of kind NetworkPolicy."""
     manifest = before.get("manifest")
     if isinstance(manifest, dict):
@@ -50,7 +50,7 @@ def allow_all_policy_deleted(change: Change) -> str | None:
     """Why deleting this network policy cannot open anything: in every direction it governed one of its rules
     admitted every peer on every port; else None (a default-deny or a narrow allow may be all that isolates pods)."""
     before = change.before if isinstance(change.before, dict) else {}
-    spec = _spec(before) if change.action is Action.DELETE else None
+    spec = policy_spec(before) if change.action is Action.DELETE else None
     if spec is None or ("pod_selector" not in spec and "podSelector" not in spec):
         return None
     directions = _governed(spec)

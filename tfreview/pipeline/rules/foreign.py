@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
@@ -16,8 +17,9 @@ DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipie
                         r"accounts|account_ids"
                         r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
-GRANTEE = lazy_compile(r"principals?|grantees?|account")
-# Types whose bare `account` is the one granted to (an endpoint authorization, a share, a permission).
+GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?")
+# Types whose bare `account` or `account_id` is the one granted to (an endpoint authorization, a share, a
+# permission: a snapshot's create-volume or an image's launch permission).
 GRANTING = lazy_compile(r"authoriz|share|grant|permission")
 ACCOUNT = lazy_compile(r"^\d{12}$")
 ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
@@ -32,7 +34,8 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
     after = change.after if isinstance(change.after, dict) else {}
     for key, value in after.items():
         directed = DIRECTED.fullmatch(key) is not None  # the key first: most name no receiver
-        if not directed and not (GRANTEE.fullmatch(key) and (key != "account" or GRANTING.search(change.type))):
+        receiver = GRANTEE.fullmatch(key) and (not key.startswith("account") or GRANTING.search(change.type))
+        if not directed and not receiver:
             continue
         items = value if isinstance(value, list) else [value]
         strings = [str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)]
@@ -109,6 +112,7 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool) -> tuple[str, 
       "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
       "own.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
+    yield from foreign_tenants(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c))]
     if not changes:

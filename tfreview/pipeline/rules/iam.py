@@ -41,7 +41,7 @@ from tfreview.pipeline.rules.documents import (
     wildcards,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
-from tfreview.pipeline.rules.policy import Statement, denies_at_least, parse
+from tfreview.pipeline.rules.policy import Statement, denies_at_least, exempted, parse
 from tfreview.pipeline.rules.selfguarded import self_guarded
 
 # S3 bucket policies for Principal "*" with no Condition at all are public-bucket's to report.
@@ -192,6 +192,11 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
             if not statement.allows and statement.key() not in kept \
                     and not any(denies_at_least(new, statement) for new in denies):
                 guardrail = change.type == "aws_organizations_policy"  # an SCP's Deny guards every account
+                if exempt := next(filter(None, (exempted(new, statement) for new in denies)), None):
+                    yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} narrows Deny "
+                                  f"{statement.name}: it now also lets {', '.join(exempt[:3])} through (the "
+                                  "guardrail stands for everything else)", Severity.MEDIUM)
+                    continue
                 yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
                               f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"
                               f"){' in every account it is attached to' if guardrail else ''}: what it blocked is "

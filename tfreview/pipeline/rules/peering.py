@@ -25,6 +25,8 @@ OWN_KEYS = frozenset({"account_id", "owner_id", "subscription_id", "project", "p
 ACCOUNT = lazy_compile(r"^\d{12}$")
 # Sharing an object with another account's principal (a RAM share of a transit gateway).
 SHARE = lazy_compile(r"_ram_principal_association$")
+# Types whose `account_id` is the account granted to: a snapshot's volume or an image's launch permission.
+RECEIVING = lazy_compile(r"_(?:volume|launch|share|sharing)_permissions?$")
 
 
 def _may_link(change: Change) -> bool:
@@ -78,8 +80,17 @@ def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
     the data sources it reads (a network the plan looks up is one it knows), and those `ownership` proves;
     without LINKS, not those that only the links themselves name."""
     read = list(_data_sources(ri.plan.configuration.get("root_module")))
-    sides = [s for change in ri.changeset.changes if links or not _links(change) for s in (change.before, change.after)]
+    sides = [_giver(change, s) for change in ri.changeset.changes if links or not _links(change)
+             for s in (change.before, change.after)]
     return _named(sides + read) | vouched(ri)
+
+
+def _giver(change: Change, side: Any) -> Any:
+    """SIDE without the receiver of a grant (a snapshot permission's `account_id` names who it is shared with,
+    not the plan's own account)."""
+    if isinstance(side, dict) and RECEIVING.search(change.type):
+        return {k: v for k, v in side.items() if k not in ("account", "account_id")}
+    return side
 
 
 def _named(sides: list[Any]) -> set[str]:

@@ -71,6 +71,28 @@ def denies_at_least(new: Statement, old: Statement) -> bool:
     return True
 
 
+def exempted(new: Statement, old: Statement) -> tuple[str, ...] | None:
+    """The values Deny NEW newly exempts where it is Deny OLD but for negated tests (`StringNotEquals` a list of
+    regions) that list more specific values: the guardrail still stands, narrowed to let those through. None when
+    NEW differs otherwise, drops a test, or exempts a wildcard (a pattern that lets anything through)."""
+    if new.allows or old.allows or new.conditions.keys() != old.conditions.keys() or \
+            replace(new, conditions={}, sid="").key() != replace(old, conditions={}, sid="").key():
+        return None
+    added: list[str] = []
+    for operator, tests in old.conditions.items():
+        negated = "not" in operator.lower()
+        if tests.keys() != new.conditions[operator].keys():
+            return None
+        for variable, values in tests.items():
+            kept, was = set(new.conditions[operator][variable]), set(values)
+            if kept == was:
+                continue
+            if not negated or not kept > was or any("*" in v or "?" in v or not v for v in kept - was):
+                return None
+            added += sorted(kept - was)
+    return tuple(added) or None
+
+
 def decode(document: Any) -> Any:
     """A policy document as an object: JSON text parsed, unknown/masked/unreadable text → None."""
     if isinstance(document, str):

@@ -50,6 +50,18 @@ LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
 
 
+# Attributes of a record that say how it is cached, labelled or owned, never where it points.
+INERT_RECORD_KEYS = frozenset({"ttl", "comment", "comments", "description", "tags", "tags_all", "labels",
+                               "allow_overwrite", "notes", "id", "modified_on", "created_on"})
+
+
+def _inert(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether an NS record's update changes only how it is cached or labelled (TTL, comment, tags): the
+    delegation target is unchanged, so nothing moves."""
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    return bool(before) and bool(after) and changed <= INERT_RECORD_KEYS
+
+
 def _record_kind(values: dict[str, Any], resource_type: str) -> str:
     if "_ns_record" in resource_type:
         return "NS"
@@ -66,7 +78,8 @@ def _delegation(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if RECORD_TYPES.search(change.type):
         kind = _record_kind(after or before, change.type)
-        if kind == "NS" and change.action is not Action.CREATE and before != after:
+        if kind == "NS" and change.action is not Action.CREATE and before != after \
+                and not (change.action is Action.UPDATE and _inert(before, after)):
             yield finding(DELEGATION, change.address,
                           f"{change.address}: NS records are {change.action.value}d (DNS delegation moves)")
         elif kind == "NS" and change.action is Action.CREATE:

@@ -154,7 +154,8 @@ ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges"
                             r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
 # A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
 READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
-LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?)"
+LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?"
+                         r"|capabilit(?:y|ies))"
                          r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$")
 # An access ladder shared by SaaS providers: read < triage/write < maintain < admin/owner.
 LADDER = {**dict.fromkeys(("none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",

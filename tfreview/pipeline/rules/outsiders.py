@@ -1,0 +1,61 @@
+"""Risk rules, reach (foreign.py reports these under foreign-data-share): a grant to a principal of another directory
+tenant. A change whose type grants (an access policy, a role assignment, a membership) names the `tenant_id` its
+principal lives in; when the rest of the plan (the state of what it grants on, other resources, data sources, the
+provider) shows the plan's own tenants and that one is not among them, the access leaves for another directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
+
+TENANT_KEYS = frozenset({"tenant_id", "tenant", "tenantId", "directory_id"})
+GUID = lazy_compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+GRANTS = lazy_compile(r"access_polic|assignment|grant|permission|member|binding|delegat")
+MAX_NODES = 200_000
+
+
+def _tenant(value: Any) -> str | None:
+    """A tenant id as written: a GUID, or a configuration expression's constant GUID."""
+    if isinstance(value, dict):
+        value = value.get("constant_value")
+    return value.lower() if isinstance(value, str) and GUID.match(value) else None
+
+
+def tenants(value: Any) -> set[str]:
+    """Every tenant id under VALUE (a state, a change's side, a configuration), by its key's name."""
+    found: set[str] = set()
+    stack, seen = [value], 0
+    while stack and seen < MAX_NODES:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key in TENANT_KEYS and (tenant := _tenant(item)):
+                    found.add(tenant)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+        elif isinstance(node, list):
+            stack.extend(i for i in node if isinstance(i, dict | list))
+    return found
+
+
+def foreign_tenants(ri: ReviewInput) -> Iterator[Finding]:
+    """Grants whose principal's tenant is not one the rest of the plan shows as its own."""
+    grants = [(c, t) for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+              if GRANTS.search(c.type) and isinstance(c.after, dict)
+              and (t := next((_tenant(c.after.get(k)) for k in TENANT_KEYS if _tenant(c.after.get(k))), None))]
+    if not grants:
+        return
+    granting = {id(c) for c, _ in grants}
+    own = tenants(ri.plan.prior_state) | tenants(ri.plan.configuration.get("provider_config"))
+    for change in ri.changeset.changes:
+        own |= tenants(change.before) | (set() if id(change) in granting else tenants(change.after))
+    for change, tenant in grants:
+        if own and tenant not in own:
+            yield finding("foreign-data-share", change.address, f"{change.address} grants access to a principal of "
+                          f"tenant {tenant}, while the rest of the plan shows only {', '.join(sorted(own)[:3])}: "
+                          "the access leaves for another directory; confirm that tenant is yours or trusted")
