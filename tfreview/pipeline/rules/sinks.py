@@ -14,6 +14,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
@@ -23,7 +24,8 @@ from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.units import words
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
-STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log"
+STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|logs?_?(?:export|push|forward(?:er|ing)?"
+                       r"|shipp(?:er|ing)|delivery)(?:_job)?|audit_log"
                        r"|audit(?:_log|_event)?_(?:stream|export|forwarder|forwarding|destination))(?:_v\d+)?$")
 # Settings that name the stream or where it sends: they may differ between the old stream and its successor.
 PLACE = lazy_compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
@@ -149,7 +151,7 @@ def _successor_holds(change: Change, other: Change) -> bool:
     """Whether a create takes over the deleted stream's job, no weaker."""
     before = as_dict(change.before)
     after = as_dict(other.after)
-    if not _on(after) or not _scope_kept(before, after):
+    if not _on(after) or not _scope_kept(before, after) or discards(after) or lesser_destination(before, after):
         return False
     for key, value in before.items():
         if PLACE.search(key) or _scope(key) or value is None:
