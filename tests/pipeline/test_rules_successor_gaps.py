@@ -104,3 +104,30 @@ def test_a_job_that_runs_once_is_still_low_and_a_scheduled_one_is_not(tmp_path: 
     assert worst(tmp_path, [gone("acme_batch_job.seed", {"name": "seed", "image": "seed:1"})]) is Severity.LOW
     scheduled = {"name": "nightly", "image": "export:1", "schedule": "0 2 * * *"}
     assert worst(tmp_path, [gone("acme_batch_job.nightly", scheduled)]) is Severity.HIGH
+
+
+FINAL = {"identifier": "orders-13", "skip_final_snapshot": False, "final_snapshot_identifier": "orders-13-final"}
+
+
+@pytest.mark.parametrize(("kind", "old", "new"), [
+    ("aws_db_instance", FINAL, {"identifier": "orders-16", "snapshot_identifier": "orders-13-final",
+                                "deletion_protection": True}),
+    ("stratumdb_cluster", {"name": "events", "skip_final_snapshot": False, "final_snapshot_name": "events-final"},
+     {"name": "events-v2", "restore_from_snapshot": "events-final"}),
+], ids=["rds", "invented-provider"])
+def test_a_store_restored_from_exactly_the_deleted_ones_final_snapshot_is_medium(
+        tmp_path: Path, kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    assert worst(tmp_path, [gone(f"{kind}.old", old), made(f"{kind}.new", new)]) is Severity.MEDIUM
+    source = next(k for k in new if k.startswith(("snapshot", "restore")))
+    other = {**new, source: "some-older-snapshot"}  # restored from something else: the last writes are gone
+    assert worst(tmp_path, [gone(f"{kind}.old", old), made(f"{kind}.new", other)]) is Severity.HIGH
+
+
+def test_a_stores_own_versioning_deleted_with_it_goes_with_its_delete(tmp_path: Path) -> None:
+    bucket = {"bucket": "ci-cache-tmp", "force_destroy": False, "tags": {"ephemeral": "true"}}
+    versioning = {"bucket": "ci-cache-tmp", "versioning_configuration": [{"status": "Enabled"}]}
+    plan = [gone("aws_s3_bucket.c", bucket), gone("aws_s3_bucket_versioning.c", versioning)]
+    assert worst(tmp_path, plan) is Severity.MEDIUM
+    assert worst(tmp_path, plan, "versioning-disabled") is Severity.MEDIUM
+    alone = [gone("aws_s3_bucket_versioning.c", versioning)]  # the bucket stays, unversioned
+    assert worst(tmp_path, alone, "versioning-disabled") is Severity.HIGH
