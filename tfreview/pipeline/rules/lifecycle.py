@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
-from tfreview.pipeline.rules.expired import expired
+from tfreview.pipeline.rules.expired import expired, unused_since
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
@@ -203,7 +203,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(expired(c, ri) or (
+    Grade(lambda c, ri: _paren(expired(c, ri) or unused_since(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)),
           Severity.MEDIUM),
