@@ -1,7 +1,8 @@
 """A successor that leaves a gap does not take the deleted object's job over (carried.py): it throws records away,
 is switched off, sends where its name says non-production (a sandbox) when the old destination's did not, adds a
 setting at its weak end, no longer sends to a recipient, switches a notification off, or starts a stateful release
-on new, empty volumes. Each stays high; its benign twin (the same successor without the gap) stays medium."""
+on new, empty volumes, or follows a destroy that empties the old one. Each stays high; its benign twin (the same
+successor without the gap) stays medium."""
 
 from __future__ import annotations
 
@@ -72,6 +73,10 @@ GAPS = [
       made("helm_release.db_ha", {**HA, "values": ["persistence:\n  existingClaim: data-orders-db-0\n"]})]),
     ([_diag("/subscriptions/vendor-sandbox-9/resourceGroups/trial/workspaces/law-trial")],
      [_diag("/subscriptions/secops-9/resourceGroups/sec/workspaces/law-central")]),
+    ([gone("quiver_featurestore.recs", {"name": "recs", "project": "ml-prod", "force_destroy": True}),
+      made("quiver_featurestore.recs_v2", {"name": "recs_v2", "project": "ml-prod", "force_destroy": False})],
+     [gone("quiver_featurestore.recs", {"name": "recs", "project": "ml-prod", "force_destroy": False}),
+      made("quiver_featurestore.recs_v2", {"name": "recs_v2", "project": "ml-prod", "force_destroy": False})]),
     ([gone("lognest_audit_sink.main", {"name": "main", "scope": "org", "destination": "s3://audit-archive"}),
       made("lognest_audit_sink.next", {"name": "main-v2", "scope": "org", "destination": "s3://audit-dev-scratch"})],
      [gone("lognest_audit_sink.main", {"name": "main", "scope": "org", "destination": "s3://audit-archive"}),
@@ -79,7 +84,7 @@ GAPS = [
 ]
 IDS = ["audit-to-discard", "invented-audit-to-dev-null", "push-job-successor-off", "monitor-drops-pager",
        "monitor-stops-no-data-notice", "service-adds-low-urgency", "stateful-release-on-new-volumes",
-       "diagnostics-to-sandbox-subscription",
+       "diagnostics-to-sandbox-subscription", "emptied-by-force-destroy",
        "invented-sink-to-dev-bucket"]
 
 

@@ -3,8 +3,8 @@ to go on — it does not throw its records away (a `discard` or `/dev/null` dest
 its name says non-production (a sandbox workspace) when the old destination's did not, adds no setting at its weak
 end (an urgency of `low` where none was set), still sends to every recipient, switches no notice off, and, for a
 release that kept data on its own volumes (persistence on), takes that data over (names an existing claim) instead
-of starting on new, empty ones. successors.py, tightened.py, recipients.py, purposes.py, sinks.py and lifecycle.py
-ask it."""
+of starting on new, empty ones; nor can any successor take over what a destroy with `force_destroy` empties.
+successors.py, tightened.py, recipients.py, purposes.py, sinks.py and lifecycle.py ask it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ SENDS_TO = lazy_compile(r"message|notif|recipient|alert|channel|contact|escalat|
                         r"|endpoint|^to$|^cc$|^emails?$|addresses$")
 # Switch names whose true means less (turning them off is no loss).
 NEGATIVE = lazy_compile(r"disabl|skip|ignore|suppress|mute|exclu|only|allow|insecure|public", re.IGNORECASE)
+# Settings whose true makes a destroy take everything the object holds with it.
+DESTROYS_CONTENTS = ("force_destroy", "delete_contents_on_destroy", "force_delete")
 # The strong end of a scale, to read a setting a successor adds where the old object had none.
 STRONG_ENDS: tuple[Any, ...] = ("high", "critical", True)
 # A release's values that keep data on its own volumes, and those that take over a volume that already exists.
@@ -135,4 +137,7 @@ def gap(resource_type: str, before: Any, after: Any) -> str | None:
                        ("switches off", switched_off(resource_type, before, after))):
         if found is not None:
             return f"it {why} {found}"
-    return "it starts on new volumes without the old one's data" if data_left_behind(before, after) else None
+    if data_left_behind(before, after):
+        return "it starts on new volumes without the old one's data"
+    emptied = next((key for key in DESTROYS_CONTENTS if as_dict(before).get(key) is True), None)
+    return None if emptied is None else f"the old one destroys all it holds ({emptied}); the new one starts empty"
