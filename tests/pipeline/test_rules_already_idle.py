@@ -57,3 +57,28 @@ def test_a_suspended_cron_job_is_medium_and_a_running_one_high(tmp_path: Path) -
             "spec": [{"schedule": "0 2 * * *", "suspend": suspend, "concurrency_policy": "Forbid"}]})
     assert _worst(tmp_path, [cron(True)], "kubernetes_cron_job_v1.export") is Severity.MEDIUM
     assert _worst(tmp_path, [cron(False)], "kubernetes_cron_job_v1.export") is Severity.HIGH
+
+
+def _cache(rule: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return gone("google_storage_bucket.cache", {"name": "ci-cache", "force_destroy": True,
+                                                "lifecycle_rule": [rule], **extra})
+
+
+def test_a_store_whose_own_lifecycle_deletes_everything_within_days_is_medium(tmp_path: Path) -> None:
+    rule = {"action": [{"type": "Delete"}], "condition": [{"age": 3, "with_state": "ANY", "matches_prefix": []}]}
+    assert _worst(tmp_path, [_cache(rule)], "google_storage_bucket.cache") is Severity.MEDIUM
+    expiring = {"id": "all", "status": "Enabled", "expiration": [{"days": 1}]}
+    assert _worst(tmp_path, [gone("nimbus_bucket.c", {"name": "c", "lifecycle_rule": [expiring]})], "nimbus_bucket.c") \
+        is Severity.MEDIUM
+
+
+def test_a_store_that_keeps_some_objects_longer_stays_high(tmp_path: Path) -> None:
+    month = {"action": [{"type": "Delete"}], "condition": [{"age": 30}]}
+    prefix = {"action": [{"type": "Delete"}], "condition": [{"age": 3, "matches_prefix": ["tmp/"]}]}
+    archive = {"action": [{"type": "SetStorageClass"}], "condition": [{"age": 3}]}
+    off = {"status": "Disabled", "action": [{"type": "Delete"}], "condition": [{"age": 3}]}
+    for rule in (month, prefix, archive, off):
+        assert _worst(tmp_path, [_cache(rule)], "google_storage_bucket.cache") is Severity.HIGH
+    quick = {"action": [{"type": "Delete"}], "condition": [{"age": 3}]}
+    versioned = _cache(quick, versioning=[{"enabled": True}])
+    assert _worst(tmp_path, [versioned], "google_storage_bucket.cache") is Severity.HIGH

@@ -18,7 +18,7 @@ from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_p
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, unused_since
 from tfreview.pipeline.rules.guardrails import relaxation_removed
-from tfreview.pipeline.rules.idle import scaled_to_zero, volatile_cache
+from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
 from tfreview.pipeline.rules.kinds import (
     AUDIT_DEVICES,
@@ -205,8 +205,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(expired(c, ri) or unused_since(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)),
-          Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
+                               or short_lived(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or restored_successor(c, ri) or branch_of_parent(c, ri)
