@@ -1,6 +1,7 @@
-"""Deletes of what its own record proves idle: an identity last used long before the plan was made (and the
-attachment that goes with it), a schedule already suspended. Their twins — used recently, holding data, still
-running — stay high."""
+"""Deletes and replaces of what its own settings prove idle or rebuildable: an identity last used long before the
+plan was made (and the attachment that goes with it), a schedule already suspended, a store whose own lifecycle
+deletes everything within days, a machine rebuilt from a new image in another zone. Their twins — used recently,
+holding data, still running, keeping objects longer, a data disk or role — stay high."""
 
 from __future__ import annotations
 
@@ -82,3 +83,30 @@ def test_a_store_that_keeps_some_objects_longer_stays_high(tmp_path: Path) -> No
     quick = {"action": [{"type": "Delete"}], "condition": [{"age": 3}]}
     versioned = _cache(quick, versioning=[{"enabled": True}])
     assert _worst(tmp_path, [versioned], "google_storage_bucket.cache") is Severity.HIGH
+
+
+def _machine(name: str, zone: str, image: str, disks: list[Any]) -> dict[str, Any]:
+    return {"name": name, "zone": zone, "attached_disk": disks,
+            "boot_disk": [{"auto_delete": True, "initialize_params": [{"image": image}]}]}
+
+
+def test_a_machine_rebuilt_from_a_new_image_in_another_zone_is_medium(tmp_path: Path) -> None:
+    def replace(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+        entry = gone("google_compute_instance.web", before, "replace_because_cannot_update", ["delete", "create"])
+        entry["change"]["after"] = after
+        return [entry]
+    old = _machine("web-canary", "europe-west1-b", "debian-12", [])
+    assert _worst_replace(tmp_path, replace(old, _machine("web-canary", "europe-west1-c", "web-1130", []))) \
+        is Severity.MEDIUM
+    disk = [{"source": "projects/p/zones/z/disks/data"}]
+    for before, after in ((_machine("db-primary", "z-b", "debian-12", []), _machine("db-primary", "z-c", "pg-2", [])),
+                          ({**old, "attached_disk": disk}, {**_machine("web", "z-c", "web-1130", disk)}),
+                          (old, {**old, "zone": "europe-west1-c"})):  # a zone move alone is no new image
+        assert _worst_replace(tmp_path, replace(before, after)) is Severity.HIGH
+
+
+def _worst_replace(tmp_path: Path, changes: list[dict[str, Any]]) -> Severity | None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}))
+    found = [f.severity for f in review(path, Settings(backend="none")).findings if f.rule == "resource-replace"]
+    return min(found, key=lambda s: s.rank) if found else None
