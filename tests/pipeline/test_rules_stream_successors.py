@@ -148,3 +148,24 @@ def test_log_store_of_a_stream_handed_to_its_successor_is_medium(tmp_path: Path)
 ], ids=["successor-elsewhere", "kept-a-year", "still-read"])
 def test_log_store_whose_stream_or_readers_remain_stays_high(tmp_path: Path, plan: list[dict[str, Any]]) -> None:
     assert _store(tmp_path, plan) is Severity.HIGH
+
+
+AUDIT_CONFIG = {"project": "acme-prod", "service": "storage.googleapis.com",
+                "audit_log_config": [{"log_type": "DATA_READ", "exempted_members": []},
+                                     {"log_type": "DATA_WRITE", "exempted_members": []}]}
+ALL_SERVICES = {**AUDIT_CONFIG, "service": "allServices",
+                "audit_log_config": [{"log_type": "ADMIN_READ", "exempted_members": []},
+                                     *AUDIT_CONFIG["audit_log_config"]]}
+
+
+@pytest.mark.parametrize(("new", "severity"), [
+    (ALL_SERVICES, Severity.MEDIUM),
+    ({**ALL_SERVICES, "audit_log_config": [{"log_type": "ADMIN_READ", "exempted_members": []}]}, Severity.HIGH),
+    ({**AUDIT_CONFIG, "service": "bigquery.googleapis.com"}, Severity.HIGH),
+    ({**ALL_SERVICES, "audit_log_config": [{"log_type": "DATA_READ", "exempted_members": ["user:a@x.io"]},
+                                           {"log_type": "DATA_WRITE", "exempted_members": []}]}, Severity.HIGH),
+], ids=["folded-into-all-services", "all-services-admin-only", "another-service", "an-exemption-added"])
+def test_an_audit_config_folded_into_one_for_all_services_that_logs_as_much_is_medium(
+        tmp_path: Path, new: dict[str, Any], severity: Severity) -> None:
+    plan = [gone("google_project_iam_audit_config.gcs", AUDIT_CONFIG), made("google_project_iam_audit_config.all", new)]
+    assert _both(tmp_path, plan) == (severity, severity)

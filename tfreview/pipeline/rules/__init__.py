@@ -80,6 +80,7 @@ from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
+from tfreview.pipeline.rules import withstore as withstore
 # isort: on
 
 THEMES = (

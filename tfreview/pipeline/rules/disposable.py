@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -272,11 +273,14 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
 
 
 def _preview_namespace(attrs: dict[str, object]) -> str | None:
-    """The namespace of a Kubernetes object when it names a preview or PR environment (`preview-pr-1841`)."""
+    """The namespace, name or path of an object (top level or in its Kubernetes metadata), or one step of it,
+    when it names one pull request's preview environment (`preview-pr-1841`, `review-pr-88`, `preview/pr-42`)."""
     metadata = attrs.get("metadata")
     block = metadata[0] if isinstance(metadata, list) and metadata else metadata
-    namespace = block.get("namespace") if isinstance(block, dict) else None
-    return namespace if isinstance(namespace, str) and PREVIEW_MODULE.match(namespace) else None
+    own = [block.get(key) for key in ("namespace", "name")] if isinstance(block, dict) else []
+    values = [*own, *(attrs.get(key) for key in ("namespace", "name", "path"))]
+    return next((step for value in values if isinstance(value, str) for step in (value, *value.split("/"))
+                 if step and PREVIEW_MODULE.match(step)), None)
 
 
 def _non_production(attrs: dict[str, object]) -> str | None:
@@ -300,12 +304,20 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     group = plan_view(ri).deletes_by_module.get(change.module, [])
     if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
         return None
-    members = [c for c in group if c is not change and self_disposable(c, stateful(c.type))]
+    members = [c for c in group if c is not change and self_disposable(c, stateful(c.type)) and _spreads_to(c, change)]
     if members and change.action_reason in KEYED:
         return "its whole module instance goes, with members marked disposable"
     if members and not stateful(change.type) and _names(change) & {w for c in members for w in _names(c)}:
         return "it served the disposable objects of its module that go with it"
     return None
+
+
+def _spreads_to(member: Change, change: Change) -> bool:
+    """Whether a member disposable by the preview namespace or name it lives in vouches for CHANGE: only when CHANGE
+    names that preview too (a cluster-wide release in its own namespace is no part of a pull request's preview)."""
+    attrs = member.before if isinstance(member.before, dict) else {}
+    preview = None if preview_key(member) is not None else _preview_namespace(attrs)
+    return preview is None or preview in json.dumps(change.before)
 
 
 def _overlay_of_disposable(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:

@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a certificate or token whose own expiry proves it past use when
-the plan was made (the plan's `timestamp`), nothing kept naming it. (Copies aged out while a newer one stays:
-rotations_kept.py.) lifecycle.py grades deletes with it."""
+the plan was made (the plan's `timestamp`), and an identity or credential whose own record of last use is long
+before it, nothing kept naming either. (Copies aged out while a newer one stays: rotations_kept.py.) lifecycle.py
+grades deletes with them."""
 
 from __future__ import annotations
 
@@ -12,11 +13,21 @@ from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.units import instant
+from tfreview.pipeline.rules.values import leaves, plain
 
 # Objects that serve only until they expire: an expired certificate or token is refused by everyone.
 EXPIRING = lazy_compile(r"(?:^|_)(?:certificate|cert|token)s?(?:_|$)")
 EXPIRY_KEYS = lazy_compile(r"^(?:expiration|expiry|expires|expires_at|expire_time|expiration_date|expiry_date"
                            r"|not_after|valid_to|valid_until|end_date)$")
+# An object's own record of when it was last used (`role_last_used.last_used_date`, `last_accessed_at`).
+LAST_USED = lazy_compile(r"last_(?:used|access|accessed|activity|login|sign_?in|seen)")
+# What keeps data readable only while it exists (a key that encrypted something, a secret's value, a volume): its
+# delete loses that data however long ago it was last used.
+HOLDS_DATA = lazy_compile(r"kms|crypto|encrypt|secret|certificate|vault|backup|snapshot|volume|disk|bucket|database"
+                          r"|storage")
+# The setting of a last-use record that holds its moment (not its region or service).
+WHEN = lazy_compile(r"date|time|_at$|^at$|when")
+UNUSED_DAYS = 180  # a half-year without use: well past any quarterly or monthly job
 IDENTIFIERS = ("id", "arn", "name")
 MIN_ID = 6
 
@@ -45,3 +56,20 @@ def expired(change: Change, ri: ReviewInput) -> str | None:
     key, moment = ends[0]
     return f"it had already expired ({key} {moment.date()}, before the plan was made) and nothing kept names it"
 
+
+
+def unused_since(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting an identity or credential stops nothing, or None: its own record says it was last used more
+    than UNUSED_DAYS before the plan was made (every such record, none unknown), and nothing the plan keeps names
+    it. Not for what holds data (a key that encrypted something)."""
+    attrs = as_dict(change.before) if change.action is Action.DELETE else {}
+    now = _planned_at(ri) if attrs and not HOLDS_DATA.search(change.type) else None
+    uses = [(plain(path), instant(value)) for path, value in leaves(attrs) if LAST_USED.search(plain(path))
+            and (instant(value) is not None or WHEN.search(plain(path).rpartition(".")[2]))]
+    if now is None or not uses or any(moment is None or (now - moment).days < UNUSED_DAYS for _, moment in uses):
+        return None
+    own = {v for key in IDENTIFIERS if isinstance(v := attrs.get(key), str) and len(v) >= MIN_ID}
+    if own & plan_view(ri).derived("strings of kept objects", _kept_strings):
+        return None
+    path, moment = uses[0]
+    return f"its own record says it was last used on {moment.date() if moment else '?'} ({path}), long before the plan"

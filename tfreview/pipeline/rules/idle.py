@@ -1,7 +1,8 @@
 """Risk rules, lifecycle helper (delete grading): an object whose own settings prove it holds nothing lasting and
 runs nothing — a workload (a Helm release, a service, a group of machines) already scaled to zero copies with no
 storage of its own and no autoscaler to bring it back, and an in-memory cache that persists nothing to disk and
-may evict any key (so everything in it can be rebuilt by its users). lifecycle.py grades deletes with them."""
+may evict any key (so everything in it can be rebuilt by its users), and a store whose own lifecycle rule deletes
+every object within days (a build cache). lifecycle.py grades deletes with them."""
 
 from __future__ import annotations
 
@@ -120,3 +121,46 @@ def _on(value: Any) -> bool:
     if amount is not None:
         return amount > 0
     return value is True or str(value).strip().lower() not in OFF
+
+
+# A store whose own lifecycle deletes every object within this many days holds only that window of data.
+SHORT_LIVED_DAYS = 7
+# A lifecycle action that deletes objects, and the settings that say after how long.
+DELETES = frozenset({"delete", "expire", "expiration"})
+AGE_KEYS = frozenset({"age", "days", "age_days", "expiration_days", "days_after_creation"})
+# Condition values that still take every live object (GCS `with_state = "ANY"`).
+EVERY_STATE = frozenset({"any", "live"})
+EMPTY: tuple[Any, ...] = (None, "", [], {}, 0, False)
+
+
+def _first(value: Any) -> dict[str, Any]:
+    """A block (a map, or the first map of a list of one)."""
+    return as_dict(value[0] if isinstance(value, list) and len(value) == 1 else value)
+
+
+def _expiry_days(rule: dict[str, Any]) -> int | None:
+    """The days after which a lifecycle rule deletes every live object, or None when it deletes less (a prefix, a
+    tag, old versions only) or does not delete."""
+    action, condition = _first(rule.get("action")), _first(rule.get("condition") or rule.get("expiration"))
+    kind = str(action.get("type") or "").strip().lower() if action else ("expire" if rule.get("expiration") else "")
+    if kind not in DELETES or not condition or rule.get("enabled") is False \
+            or str(rule.get("status") or "enabled").lower() != "enabled":
+        return None
+    days = [number(v) for k, v in condition.items() if k in AGE_KEYS and v not in EMPTY]
+    rest = [k for k, v in condition.items() if k not in AGE_KEYS and v not in EMPTY
+            and not (k == "with_state" and str(v).lower() in EVERY_STATE)]
+    narrowed = any(v not in EMPTY for k, v in rule.items() if k in ("filter", "prefix"))
+    return int(days[0]) if len(days) == 1 and days[0] is not None and not rest and not narrowed else None
+
+
+def short_lived(change: Change) -> str | None:
+    """Why a deleted store holds nothing lasting, or None: its own lifecycle rule deletes every live object within
+    SHORT_LIVED_DAYS, and it keeps no old versions."""
+    attrs = as_dict(change.before) if change.action is Action.DELETE else {}
+    if any(_first(v).get("enabled") is True or str(_first(v).get("status")).lower() == "enabled"
+           for k, v in attrs.items() if "versioning" in k):
+        return None
+    rules = [rule for key, value in attrs.items() if "lifecycle" in key
+             for rule in (value if isinstance(value, list) else [value]) if isinstance(rule, dict)]
+    days = [d for rule in rules if (d := _expiry_days(rule)) is not None and 0 < d <= SHORT_LIVED_DAYS]
+    return None if not days else f"its own lifecycle deletes every object after {min(days)} days: it holds only that"

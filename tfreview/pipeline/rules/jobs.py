@@ -1,5 +1,6 @@
 """Risk rules, lifecycle helper: whether a job runs to completion (a Kubernetes Job and its like: its pods end and
-it keeps nothing) rather than streaming; lifecycle.py grades a replaced run-once job with it."""
+it keeps nothing) rather than streaming, and whether a "job" is a standing one (switched on, or run on a schedule
+or frequency: a log push job); lifecycle.py grades deleted and replaced run-once jobs with it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ COMPLETION_KEYS = frozenset({"wait_for_completion", "backoff_limit", "completion
 RUN_TO_END = frozenset({"never", "onfailure"})
 STREAMING = frozenset({"stream", "streaming", "streams"})
 EMPTY: tuple[Any, ...] = (None, False, "", [], {})
+# Settings of a job that runs again and again, or keeps running while switched on.
+STANDING_KEYS = frozenset({"enabled", "frequency", "schedule", "schedule_expression", "interval", "cron",
+                           "recurrence", "period"})
+
+
+def standing(change: Change) -> bool:
+    """Whether a job's own settings say it keeps running (switched on, or run on a schedule or frequency)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    return any(before.get(key) not in EMPTY for key in STANDING_KEYS)
 
 
 def runs_to_completion(change: Change) -> bool:

@@ -10,15 +10,16 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, managed, rule
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, left_in_place, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
-from tfreview.pipeline.rules.expired import expired
+from tfreview.pipeline.rules.expired import expired, unused_since
 from tfreview.pipeline.rules.guardrails import relaxation_removed
-from tfreview.pipeline.rules.idle import scaled_to_zero, volatile_cache
-from tfreview.pipeline.rules.jobs import runs_to_completion
+from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
+from tfreview.pipeline.rules.jobs import runs_to_completion, standing
 from tfreview.pipeline.rules.kinds import (
     AUDIT_DEVICES,
     LINKS,
@@ -56,6 +57,7 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pools import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
+from tfreview.pipeline.rules.rebound import rebound
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
@@ -70,7 +72,7 @@ from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.reroutes import rerouted
-from tfreview.pipeline.rules.restored import restored_replace
+from tfreview.pipeline.rules.restored import restored_replace, restored_successor
 from tfreview.pipeline.rules.retired import already_off, retired_store, retired_with_names, sandbox_only, taken_over
 from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rolerank import role_lowered
@@ -139,7 +141,7 @@ def _paren(why: str | None) -> str | None:
 
 def _run_once(change: Change) -> bool:
     """Whether a type is a run-once job (not a schedule, definition or dataset)."""
-    return bool(RUN_ONCE.search(change.type)) and not RUN_ONCE_EXCEPT.search(change.type)
+    return bool(RUN_ONCE.search(change.type)) and not RUN_ONCE_EXCEPT.search(change.type) and not standing(change)
 
 
 def _credential(change: Change) -> bool:
@@ -204,13 +206,14 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(sandbox_only(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(expired(c, ri) or (
+    Grade(lambda c, ri: _paren(expired(c, ri) or unused_since(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)),
-          Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
+                               or short_lived(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(final_copy(c) or branch_of_parent(c, ri) or preview_table(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(final_copy(c) or restored_successor(c, ri) or rebound(c, ri) or branch_of_parent(c, ri)
+                               or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
@@ -252,7 +255,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(_when(lambda c: c.actions[:1] == ["create"] and bool(AUDIT_DEVICES.search(c.type)),
                 "an audit device re-made create-before-destroy: the new one records before the old one goes, "
                 "and the trail already written stays"), Severity.MEDIUM),
-    Grade(_when(lambda c: bool(ROUTES.search(c.type)),
+    Grade(_when(lambda c: bool(ROUTES.search(c.type)) and not discards(c.after)
+                and not lesser_destination(c.before, c.after),
                 "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)

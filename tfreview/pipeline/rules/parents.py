@@ -18,6 +18,8 @@ from tfreview.pipeline.rules.replicas import REPLICA_TYPES
 
 # A setting that refers to the object another one belongs to (`load_balancer_arn`, `server_id`), not its own id.
 PARENT_REF = lazy_compile(r"^\w+_(?:arn|id)$")
+# A reference by the parent kind's bare word (`role = "deployer"` of a role policy attachment).
+BARE_REF = lazy_compile(r"^(?!name$|id$|arn$|type$)[a-z]+$")
 # How a deleted object is known: its id, ARN or name.
 KNOWN_BY = ("id", "arn", "name")
 MIN_NAME = 4  # a shorter name would be found inside unrelated references
@@ -53,7 +55,7 @@ def with_parent(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]
     deleted = plan_view(ri).derived("deleted by id, ARN or name", _deleted)
     provider = change.type.split("_", 1)[0]
     for key, value in before.items():
-        if not PARENT_REF.match(key) or not isinstance(value, str):
+        if not (PARENT_REF.match(key) or BARE_REF.match(key)) or not isinstance(value, str):
             continue
         for part in (value, *_SEGMENTS.split(value)):
             for parent in deleted.get(part, []):

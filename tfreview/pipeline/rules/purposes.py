@@ -12,6 +12,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.disposable import (
     MONITORING_PROVIDERS,
@@ -121,7 +122,8 @@ def _watching(values: dict[str, Any]) -> dict[str, str]:
 
 def twin_kept(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted monitor loses no coverage, or None: another monitor of its type that this plan keeps and
-    leaves switched on watches the same query with the same conditions."""
+    leaves switched on watches the same query with the same conditions (and, one the plan creates, notifies no
+    less: carried.py)."""
     if not (MONITORS.search(change.type) or re.match(MONITORING_PROVIDERS, change.type)):
         return None
     old = _watching(sides(change)[0])
@@ -130,7 +132,8 @@ def twin_kept(change: Change, ri: ReviewInput) -> str | None:
     for other in plan_view(ri).of(Action.NO_OP, Action.UPDATE, Action.CREATE):
         after = sides(other)[1]
         if other.type == change.type and other is not change and after.get("enabled") is not False \
-                and after.get("paused") is not True and _watching(after) == old:
+                and after.get("paused") is not True and _watching(after) == old \
+                and (other.action is not Action.CREATE or gap(change.type, sides(change)[0], after) is None):
             return f"{other.address} watches the same query with the same conditions and stays"
     return None
 

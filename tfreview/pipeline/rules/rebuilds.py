@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.values import leaves, pairs
 
 # Virtual machines of any provider (aws_instance, google_compute_instance, azurerm_linux_virtual_machine,
 # hcloud_server, digitalocean_droplet, linode_instance, openstack_compute_instance_v2, vsphere_virtual_machine…).
@@ -29,6 +29,8 @@ DATA_TYPES = lazy_compile(r"db|sql|redis|cache|search|kafka|mq|broker|spanner|bi
 BOOT_PATHS = lazy_compile(r"(?:^|\.)(?:ami|image|image_id|image_name|source_image|source_image_id"
                           r"|source_image_reference|storage_image_reference|template|clone|user_data|user_data_base64|custom_data|cloud_init"
                           r"|metadata_startup_script|launch_template)(?:\.|$)")
+# Where a machine runs: moving it re-makes its boot disk from the image like an image change does.
+PLACEMENT = lazy_compile(r"^(?:zone|availability_zone|placement_zone|location)$")
 # Disks and volumes beside the boot disk: data that a rebuild takes with it or has to re-attach.
 DATA_DISKS = lazy_compile(r"(?:^|\.)(?:ebs_block_device|attached_disk|data_disk|data_disks|storage_data_disk|volume"
                           r"|volumes|volume_ids|disk|disks|scratch_disk|local_ssd|ephemeral_block_device|mount|mounts)"
@@ -49,8 +51,12 @@ def machine_rebuilt(change: Change) -> str | None:
     if change.action is not Action.REPLACE or not MACHINES.search(change.type) \
             or DATA_TYPES.search(change.type.partition("_")[2]):
         return None
-    paths = [re.sub(r"\[[^]]*\]", "", p).lower() for p in change.replace_paths]
-    if not paths or not all(BOOT_PATHS.search(p) for p in paths):
+    # Without replace_paths (older plans, hand-made ones), what changed says what forced the replace; a move to
+    # another zone re-makes the boot disk the same way.
+    forced = change.replace_paths or [path for path, _old, _new in pairs(change)]
+    paths = [re.sub(r"\[[^]]*\]", "", p).lower() for p in forced]
+    if not any(BOOT_PATHS.search(p) for p in paths) \
+            or not all(BOOT_PATHS.search(p) or PLACEMENT.search(p) for p in paths):
         return None
     before = change.before if isinstance(change.before, dict) else {}
     if any(DATA_DISKS.search(path.lower()) and value not in (None, "", [], {}, False, 0)

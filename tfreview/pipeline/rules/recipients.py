@@ -15,6 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -189,7 +190,9 @@ def replaced_alerting(change: Change, ri: ReviewInput) -> str | None:
     if change.action is not Action.DELETE or not SUCCEEDED.search(change.type):
         return None
     index = plan_view(ri).derived("notifying monitors created, by name word", _notifying_monitors)
-    for word in sorted(_topic(change, change.before if isinstance(change.before, dict) else {})):
-        if index.get(word):
-            return f"{index[word][0].address} is created in the same plan to alert on the same thing"
+    before = change.before if isinstance(change.before, dict) else {}
+    for word in sorted(_topic(change, before)):
+        for other in index.get(word, []):
+            if gap(change.type, before, other.after) is None:
+                return f"{other.address} is created in the same plan to alert on the same thing"
     return None

@@ -1,6 +1,7 @@
-"""Risk rules, lifecycle helper (replace grading): a store replaced so that the new one is restored from a snapshot
-the same plan makes (or the final snapshot its destroy takes), while the destroy keeps a final copy and the new one
-holds no control more weakly — the data is kept and restored, not lost; lifecycle.py grades replaces with it."""
+"""Risk rules, lifecycle helper (replace and delete grading): a store replaced so that the new one is restored from
+a snapshot the same plan makes (or the final snapshot its destroy takes), or deleted while a store the plan creates
+is restored from exactly the final snapshot its destroy takes, while the destroy keeps a final copy and the new one
+holds no control more weakly — the data is kept and restored, not lost; lifecycle.py grades both with it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict, string_leaves
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view, provider_prefix
 from tfreview.pipeline.rules.tightened import weaker_successor
 from tfreview.pipeline.rules.wayback import kept_copy
 
@@ -35,3 +36,29 @@ def restored_replace(change: Change, ri: ReviewInput) -> str | None:
         return None
     return (f"{kept[0].lower()}{kept[1:]}, and the new one is restored from snapshot {source}, which this plan "
             "takes or copies")
+
+
+def _restoring(view: PlanView) -> dict[str, list[Change]]:
+    """Per plan: the creates by the snapshot or backup they say they are restored from."""
+    index: dict[str, list[Change]] = {}
+    for new in view.of(Action.CREATE):
+        for key, value in as_dict(new.after).items():
+            if SOURCE.match(str(key)) and isinstance(value, str) and value.strip():
+                index.setdefault(value, []).append(new)
+    return index
+
+
+def restored_successor(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store loses no data, or None: its destroy keeps a named final snapshot, and a store of its
+    provider that this plan creates is restored from exactly that snapshot, holding no control more weakly."""
+    before = as_dict(change.before)
+    if change.action is not Action.DELETE or (kept := kept_copy(change)) is None:
+        return None
+    restoring = plan_view(ri).derived("creates by restore source", _restoring)
+    for key, value in before.items():
+        if not str(key).startswith("final_") or not isinstance(value, str) or not value.strip():
+            continue
+        for new in restoring.get(value, []):
+            if provider_prefix(new.type) == provider_prefix(change.type) and not weaker_successor(change, new):
+                return f"{kept[0].lower()}{kept[1:]}, and {new.address} is restored from exactly that snapshot"
+    return None

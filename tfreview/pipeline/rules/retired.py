@@ -206,14 +206,25 @@ KEEPS_DATA = lazy_compile(r"key|secret|certificate|vault|kms|crypto|backup|snaps
 OFF_STATES = frozenset({"disabled", "inactive", "deactivated", "decommissioned"})
 
 
+# Switches that hold a schedule or workload from running (a CronJob's `suspend`, a paused pipeline).
+PAUSED = ("suspend", "suspended", "paused")
+
+
+def _spec(attrs: dict[str, object]) -> list[dict[str, object]]:
+    """The object's own specification block (Kubernetes `spec`, a list of one), where its switches live."""
+    spec = attrs.get("spec")
+    return [item for item in spec if isinstance(item, dict)][:1] if isinstance(spec, list) else []
+
+
 def already_off(change: Change) -> str | None:
     """Why deleting a stateless object loses no service: before the delete it was already switched off (its
-    status disabled, `enabled = false`) or archived; or None."""
+    status disabled, `enabled = false`, a schedule suspended or paused) or archived; or None."""
     attrs = _values(change)
     if KEEPS_DATA.search(change.type):
         return None
     status = next((str(attrs[k]).lower() for k in ("status", "state") if isinstance(attrs.get(k), str)), None)
-    if status in OFF_STATES or attrs.get("enabled") is False or attrs.get("disabled") is True:
+    if status in OFF_STATES or attrs.get("enabled") is False or attrs.get("disabled") is True \
+            or any(own.get(k) is True for own in (attrs, *_spec(attrs)) for k in PAUSED):
         return "it was already switched off: deleting it stops nothing that still runs"
     if attrs.get("archived") is True or status == "archived":
         return "it was already archived by its owners: deleting it retires nothing still in use"

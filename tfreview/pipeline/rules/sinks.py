@@ -14,6 +14,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.kinds import AUDIT_DEVICES
@@ -23,19 +24,21 @@ from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.units import words
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
-STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|log_export|audit_log"
-                       r"|audit(?:_log|_event)?_(?:stream|export|forwarder|forwarding|destination))(?:_v\d+)?$")
+STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|logs?_?(?:export|push|forward(?:er|ing)?"
+                       r"|shipp(?:er|ing)|delivery)(?:_job)?|audit_log"
+                       r"|audit(?:_log|_event)?_(?:stream|export|forwarder|forwarding|destination|config))(?:_v\d+)?$")
 # Settings that name the stream or where it sends: they may differ between the old stream and its successor.
 PLACE = lazy_compile(r"^(?:id|arn|name|display_name|description|type|options|tags|tags_all)$|destination|target"
                      r"|endpoint|url|uri|bucket|path|storage|workspace|stream|topic|queue|hub|role|kms|key"
                      r"|log_group|_arn$|_name$|^unique_writer|writer_identity")
 # Settings that say what the stream watches: the successor must watch it too, or the organization above it.
 SCOPE = lazy_compile(r"(?:^|_)(?:resource|vpc|subnet|eni|interface|gateway|project|folder|cluster|account"
-                     r"|subscription|zone|scope|tenant)(?:_id|_ids)?$")
+                     r"|subscription|zone|scope|tenant|service)(?:_id|_ids)?$")
 # Settings that name where a stream sends, never what it watches (`storage_account_id`).
 DESTINATION = lazy_compile(r"destination|storage|workspace|bucket|stream|topic|queue|hub|role|kms|key|log_group")
 # Settings that say which events the stream carries: the successor must carry the same ones (or all).
 SELECTION = lazy_compile(r"event|filter|categor|include|exclu|level|query|traffic|selector|^log$|_log$|enabled_log"
+                         r"|log_config|log_types?$"
                          r"|source|regions?$|region_trail")
 # A whole organization, and its children, watched at once.
 ORGANIZATION = lazy_compile(r"organi[sz]ation|(?:^|_)org(?:_|$)")
@@ -86,12 +89,13 @@ def _scope_kept(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 def _watches(after: dict[str, Any], key: str, value: Any) -> bool:
-    """Whether the successor's KEY (or its plural) watches VALUE: equal, or a list holding it or everything; or a
-    switch on that says it watches all of that scope (`all_tenants`, `include_all_accounts`)."""
+    """Whether the successor's KEY (or its plural) watches VALUE: equal, everything (`allServices`), or a list
+    holding it or everything; or a switch on that says it watches all of that scope (`all_tenants`)."""
     for name in (key, key + "s"):
         new = after.get(name)
-        if new == value or (isinstance(new, list) and isinstance(value, str)
-                            and any(item == value or _everything(item) for item in new)):
+        if new == value or (isinstance(new, str) and _everything(new)) \
+                or (isinstance(new, list) and isinstance(value, str)
+                    and any(item == value or _everything(item) for item in new)):
             return True
     stem = key.removesuffix("_ids").removesuffix("_id").removesuffix("s")
     return any(v is True and {"all", stem} <= words(k) | {w.removesuffix("s") for w in words(k)}
@@ -149,7 +153,7 @@ def _successor_holds(change: Change, other: Change) -> bool:
     """Whether a create takes over the deleted stream's job, no weaker."""
     before = as_dict(change.before)
     after = as_dict(other.after)
-    if not _on(after) or not _scope_kept(before, after):
+    if not _on(after) or not _scope_kept(before, after) or discards(after) or lesser_destination(before, after):
         return False
     for key, value in before.items():
         if PLACE.search(key) or _scope(key) or value is None:

@@ -70,12 +70,13 @@ def disposable_by_name_or_labels(attrs: dict[str, object], resource_type: str = 
 def _deleted_stores(view_changes: list[Change], stateful: Callable[[str], bool]) -> dict[str, str]:
     """The identifiers (id, name, bucket, ARN) of the stateful objects the plan deletes, to their addresses."""
     found: dict[str, str] = {}
-    for change in view_changes:
+    # The store before its settings (`aws_s3_bucket` before `aws_s3_bucket_versioning`, which names it too).
+    for change in sorted(view_changes, key=lambda c: len(c.type)):
         if change.action is Action.DELETE and stateful(change.type) and isinstance(change.before, dict):
             for key in IDENTIFIERS:
                 value = change.before.get(key)
                 if isinstance(value, str) and len(value) >= 3:
-                    found[value] = change.address
+                    found.setdefault(value, change.address)
     return found
 
 
@@ -83,13 +84,19 @@ def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], b
     """Why a deleted configuration object loses nothing of its own, or None: it configures a store (by its bucket,
     container or vault attribute) that the plan deletes too, and that delete is judged on its own."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is not Action.DELETE or stateful(change.type) or not attrs:
+    if change.action is not Action.DELETE or not attrs:
         return None
     view = plan_view(ri)
     stores = view.derived("deleted stores", lambda v: _deleted_stores(v.of(Action.DELETE), stateful))
     for key, value in attrs.items():
-        if STORE_KEYS.match(str(key)) and isinstance(value, str) and value in stores:
-            return f"it configures {stores[value]}, which this plan also deletes; that delete is judged on its own"
+        # A setting of the store's own type (`aws_s3_bucket_versioning` of an `aws_s3_bucket`) holds no data
+        # even where its type's words read stateful.
+        store = stores.get(value) if isinstance(value, str) and STORE_KEYS.match(str(key)) else None
+        if store is not None and store != change.address and (
+                not stateful(change.type) or change.type.startswith(store.split(".")[-2] + "_")):
+            return f"it configures {store}, which this plan also deletes; that delete is judged on its own"
+    if stateful(change.type):
+        return None
     # Its own name is the store's (a subnet or parameter group made for one database), or the store names it.
     own = {value for key in OWN_NAMES if isinstance(value := attrs.get(key), str) and len(value) >= 3}
     named = view.derived("names in deleted stores", lambda v: _named_by_stores(v.of(Action.DELETE), stateful))

@@ -14,6 +14,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.takeover import SUCCEEDED
@@ -191,7 +192,7 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
     enforced = _enforced(before)
     for other in candidates.values():
         after = other.after if isinstance(other.after, dict) else {}
-        if other.type.split("_")[0] != change.type.split("_")[0]:
+        if other.type.split("_")[0] != change.type.split("_")[0] or not _carries_on(change, before, after):
             continue
         held = index.strings[id(other)]
         if _kin(change.type, other.type) and (identity is not None or other.type != change.type) \
@@ -200,9 +201,15 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
                 and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
         if enforced and enforced <= held and SUCCEEDED.search(other.type) and _enforcing(after) \
-                and _no_weaker_by_name(change.type, before, after):
+                and _no_weaker_by_name(change.type, before, after) and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
     return None
+
+
+def _carries_on(change: Change, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a create can carry the deleted object's job on at all: it keeps what it records, adds no setting at
+    its weak end, and takes over the data the deleted object kept on its own volumes."""
+    return gap(change.type, before, after) is None
 
 
 # Settings that say whether a policy is enforced, the values that say it only reports or is off, and lists of

@@ -11,6 +11,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.strengths import off_word
 from tfreview.pipeline.rules.values import document, leaves, pairs
@@ -51,7 +52,8 @@ def _flat(values: Any) -> dict[str, Any]:
 def weaker_successor(old: Change, new: Change) -> bool:
     """Whether the object that takes over holds any control of the deleted one more weakly (or drops it)."""
     before, after = _flat(old.before), _flat(new.after)
-    return any(direction(old.type, path, value, after.get(path)) == -1 for path, value in before.items())
+    return any(direction(old.type, path, value, after.get(path)) == -1 for path, value in before.items()) \
+        or gap(old.type, old.before, new.after) is not None
 
 
 # Attributes of a backup selection that leave things out: growing them selects less.

@@ -1,0 +1,66 @@
+"""Risk rules, lifecycle helper (delete grading): a claim on a volume deleted while the volume itself is kept with
+a reclaim policy of Retain (as the plan leaves it) and a claim the plan creates binds that same volume by name —
+the data stays on the volume and is bound again, nothing is lost. lifecycle.py grades deletes with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.values import leaves, plain
+
+# The setting by which a claim names the volume it binds.
+BINDS = lazy_compile(r"(?:^|_)volume_(?:name|id)$|^volume$")
+# A volume's reclaim policy, and the value that keeps the volume and its data when its claim goes.
+RECLAIM = lazy_compile(r"reclaim_policy$")
+RETAIN = "retain"
+
+
+def _bound(values: Any) -> set[str]:
+    """The volumes a claim names."""
+    return {value for path, value in leaves(values)
+            if isinstance(value, str) and value and BINDS.search(plain(path).rpartition(".")[2])}
+
+
+def _own_name(values: Any) -> str | None:
+    """An object's own name (top level, or in its Kubernetes metadata)."""
+    values = values if isinstance(values, dict) else {}
+    metadata = values.get("metadata")
+    block = metadata[0] if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict) else values
+    name = block.get("name") if isinstance(block, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+class _Volumes:
+    """Per plan: the volumes kept with a Retain reclaim policy by name, and the volumes claims being created bind."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.retained: dict[str, Change] = {}
+        self.bound: dict[str, Change] = {}
+        for change in view.changes:
+            if change.action in (Action.DELETE, Action.REPLACE):
+                continue
+            name = _own_name(change.after)
+            policies = [str(v).lower() for path, v in leaves(change.after) if RECLAIM.search(plain(path))]
+            if name and policies and all(policy == RETAIN for policy in policies):
+                self.retained[name] = change
+            if change.action is Action.CREATE:
+                for volume in _bound(change.after):
+                    self.bound.setdefault(volume, change)
+
+
+def rebound(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting a claim loses nothing, or None: every volume it bound is kept with reclaim policy Retain and a
+    claim this plan creates binds it again."""
+    volumes = _bound(change.before) if change.action is Action.DELETE else set()
+    if not volumes:
+        return None
+    index = plan_view(ri).derived("retained volumes", _Volumes)
+    if not all(v in index.retained and v in index.bound and index.bound[v] is not change for v in volumes):
+        return None
+    volume = sorted(volumes)[0]
+    return (f"its volume {volume} is kept with reclaim policy Retain ({index.retained[volume].address}) and "
+            f"{index.bound[volume].address} binds it again")
