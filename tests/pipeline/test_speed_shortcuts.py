@@ -4,9 +4,16 @@ where the scan must let the walk run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.pipeline.test_rules_app_platforms import judge
+from tests.pipeline.test_rules_monitoring_and_modes import resource
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.references import _may_refer, inlined, is_reference
+from tfreview.pipeline.rules.bundled import CLIENT_PREFIX
+from tfreview.pipeline.rules.controls import CONTROLS
 from tfreview.pipeline.rules.vocabulary.meanings import at_rest, audience, transport
 
 LIVE = "sk_live_51Hx9QpLmZ2vT8rW"
@@ -56,3 +63,36 @@ def test_a_remembered_strength_is_the_computed_one(strength: object, value: str,
     assert callable(strength)
     assert strength(value) == expected and strength(value) == expected  # the second answer comes from the memo
     assert strength([value]) is None and strength({"v": value}) is None and strength(None) is None
+
+
+# --- client-bundle names: the gate words are the prefixes themselves, at the start of a JSON string ----------------
+
+PREFIXES = ["NEXT_PUBLIC", "nuxt_public", "NUXT_ENV", "Vite", "REACT_APP", "EXPO_PUBLIC", "GATSBY", "VUE_APP", "PUBLIC",
+            "STORYBOOK", "REDWOOD_ENV", "SANITY_STUDIO", "PLASMO_PUBLIC"]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_client_bundle_prefix_passes_the_gate(tmp_path: Path, prefix: str) -> None:
+    assert CLIENT_PREFIX.match(f"{prefix}_X")  # the list above is the rule's own
+    as_key = resource("orbit_site.web", {"env": {f"{prefix}_DB_PASSWORD": "(sensitive)"}})
+    as_name = resource("orbit_site_env.x", {"name": f"{prefix}_SERVICE_ROLE_KEY", "value": "(sensitive)"})
+    assert judge(tmp_path, as_key).get("secrets-shared") is Severity.HIGH
+    assert judge(tmp_path, as_name).get("secrets-shared") is Severity.HIGH
+
+
+def test_a_prefix_inside_a_longer_name_is_no_client_bundle_name(tmp_path: Path) -> None:
+    change = resource("orbit_site.web", {"env": {"LEGACY_NEXT_PUBLIC_DB_PASSWORD": "(sensitive)"}})
+    assert "secrets-shared" not in judge(tmp_path, change)
+
+
+# --- generic controls: each strength read once decides as both reads did ------------------------------------------
+
+SAMPLES = [None, True, False, 0, 1, 3, 30, 0.5, "", "none", "plain", "TLS1.2", "tls1_0", "required", "optional",
+           "enforce", "report_only", "everyone", "members", "private", "public", "*", "AES256", ["a"], {"k": "v"}]
+
+
+def test_a_control_graded_from_its_strengths_is_the_control_weakened() -> None:
+    for item in CONTROLS:
+        for before in SAMPLES:
+            for after in SAMPLES:
+                assert item.graded(item.strength(before), item.strength(after)) == item.weakened(before, after)
