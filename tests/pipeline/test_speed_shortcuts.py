@@ -10,10 +10,13 @@ import pytest
 
 from tests.pipeline.test_rules_app_platforms import judge
 from tests.pipeline.test_rules_monitoring_and_modes import resource
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.references import _may_refer, inlined, is_reference
 from tfreview.pipeline.rules.bundled import CLIENT_PREFIX
 from tfreview.pipeline.rules.controls import CONTROLS
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.memberships import default_for_everyone
 from tfreview.pipeline.rules.vocabulary.meanings import at_rest, audience, transport
 
 LIVE = "sk_live_51Hx9QpLmZ2vT8rW"
@@ -96,3 +99,13 @@ def test_a_control_graded_from_its_strengths_is_the_control_weakened() -> None:
         for before in SAMPLES:
             for after in SAMPLES:
                 assert item.graded(item.strength(before), item.strength(after)) == item.weakened(before, after)
+
+
+# --- a default level for every member: the key's name is read first, the values only under a default key -------
+
+@pytest.mark.parametrize(("key", "fires"), [("default_repository_permission", True), ("base_role", True),
+                                            ("repository_permission", False), ("default_branch", False)])
+def test_only_a_default_level_key_raised_reads_as_everyone_raised(key: str, fires: bool) -> None:
+    change = Change(address="zephyr_org.main", type="zephyr_org", name="main", action=Action.UPDATE,
+                    actions=["update"], before={key: "read"}, after={key: "admin"})
+    assert any(f.rule == PRIVILEGED for f in default_for_everyone(change)) is fires
