@@ -109,3 +109,16 @@ def test_only_a_default_level_key_raised_reads_as_everyone_raised(key: str, fire
     change = Change(address="zephyr_org.main", type="zephyr_org", name="main", action=Action.UPDATE,
                     actions=["update"], before={key: "read"}, after={key: "admin"})
     assert any(f.rule == PRIVILEGED for f in default_for_everyone(change)) is fires
+
+
+# --- a claimed volume made ephemeral: the gate words are the ephemeral keys, in every spelling the rule reads -------
+
+@pytest.mark.parametrize("ephemeral", ["emptyDir", "empty_dir", "EmptyDir", "tmpfs"])
+def test_every_ephemeral_volume_key_passes_the_gate(tmp_path: Path, ephemeral: str) -> None:
+    before = {"volume": [{"name": "data", "persistent_volume_claim": [{"claim_name": "queue-data"}]}]}
+    after = {"volume": [{"name": "data", ephemeral: [{"size_limit": "1Gi"}]}]}
+    change = resource("orbit_workload.queue", after, before=before)
+    assert judge(tmp_path, change).get("persistence-disabled") is Severity.HIGH
+    kept = resource("orbit_workload.queue", {"volume": [*before["volume"], {"name": "scratch", ephemeral: [{}]}]},
+                    before=before)
+    assert "persistence-disabled" not in judge(tmp_path, kept)
