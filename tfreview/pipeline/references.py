@@ -10,8 +10,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from tfreview.lazyregex import lazy_compile
 
 # References that make a platform fetch the secret from a store at run time, in any provider's spelling.
@@ -24,10 +22,6 @@ REFERENCE = lazy_compile(
 PLAIN_WORDS = lazy_compile(r"[A-Za-z]+(?:[-_ ][A-Za-z]+)*")
 BARE_URL = lazy_compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]+(?:[/?#]\S*)?$", re.IGNORECASE)
 MIN_LITERAL = 8
-# A literal (lower case) that every spelling in REFERENCE contains: JSON text of ASCII values holding none of them
-# holds no reference, and the walk of its values is spared (non-ASCII text is walked: case folding is Unicode's).
-_REFERENCE_LITERALS = (b"@microsoft.keyvault(", b".vault.azure.net/secrets/", b"arn:aws", b"{{resolve:",
-                       b"projects/", b"://", b"vault:", b"${{", b"secretref:")
 
 
 def is_reference(value: Any) -> bool:
@@ -50,25 +44,10 @@ def inlined(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for entry in document.get("resource_changes") or []:
         change = entry.get("change") if isinstance(entry, dict) else None
-        if not isinstance(change, dict) or not isinstance(entry.get("address"), str) \
-                or not _may_refer(change.get("before")):
+        if not isinstance(change, dict) or not isinstance(entry.get("address"), str):
             continue
         found.extend((entry["address"], *place) for place in _replaced(change.get("before"), change.get("after")))
     return found
-
-
-def _may_refer(before: Any) -> bool:
-    """Whether BEFORE may hold a secret-store reference: one C-speed scan of its JSON spares most walks."""
-    if not isinstance(before, (dict, list)):
-        return isinstance(before, str)
-    try:
-        text = orjson.dumps(before)
-    except (TypeError, orjson.JSONEncodeError):
-        return True  # not plain JSON (never from a plan): walk it as before
-    if not text.isascii():
-        return True
-    text = text.lower()
-    return any(literal in text for literal in _REFERENCE_LITERALS)
 
 
 def _replaced(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, str]]:
