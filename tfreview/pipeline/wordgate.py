@@ -16,6 +16,8 @@ escape inside an embedded JSON or YAML document: `\\u0045ffect`) and a percent s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import itemgetter, or_
 
 import ahocorasick
 import orjson
@@ -24,6 +26,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import CHANGE_HOOKS, ChangeCheck, ChangeHook
 
 ALWAYS = 1  # the bit every change has: checks without words carry it alone
+_BITS = itemgetter(1)  # a match's value: the bits of the checks its word lets through
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,8 @@ class Dispatch:
         text = serialised(change)
         if text is None:
             return -1
-        found = ALWAYS
-        for _, bits in self.words.iter(text.decode()):  # one pass for every word (text is ASCII here)
-            found |= bits
+        # One pass for every word (text is ASCII here), its matches folded at C speed: a change holds many.
+        found: int = reduce(or_, map(_BITS, self.words.iter(text.decode())), ALWAYS)
         return found
 
 

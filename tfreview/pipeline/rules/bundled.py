@@ -59,7 +59,10 @@ def _exposed(values: dict[str, Any]) -> set[str]:
     return {name for name in variable_names(values) if exposed(name)}
 
 
-@on_change()
+# Each name read starts a JSON string (a map key, or a `key`/`name` value) with a client-bundle prefix.
+@on_change(words=(b'"next_public_', b'"nuxt_public_', b'"nuxt_env_', b'"vite_', b'"react_app_', b'"expo_public_',
+                  b'"gatsby_', b'"vue_app_', b'"public_', b'"storybook_', b'"redwood_env_', b'"sanity_studio_',
+                  b'"plasmo_public_'))
 def _bundled(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     for name in sorted(_exposed(after) - _exposed(before)):

@@ -73,7 +73,10 @@ class Control:
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
-        old, new = self.strength(before), self.strength(after)
+        return self.graded(self.strength(before), self.strength(after))
+
+    def graded(self, old: float | None, new: float | None) -> Severity | None:
+        """The severity at which strength OLD → NEW weakens this control; None when it does not."""
         if old is None or new is None or new >= old:
             return None
         if self.strength in (count, capacity) and new > 0:
@@ -186,9 +189,6 @@ def _weakened(change: Change) -> Iterator[Finding]:
         for item in _matching(change.type, plain(path)):
             if (item.rule, path) in seen:
                 continue
-            if after != UNKNOWN and item.strength(before) is not None and item.strength(after) is not None \
-                    and not item.generic:
-                seen.add((item.rule, path))  # the most specific line that reads both values decides for its rule
             if after == UNKNOWN:
                 # A replace recomputes what is not configured; only an update's unknown control is news.
                 if change.action is Action.UPDATE and _strong(item, before):
@@ -197,7 +197,10 @@ def _weakened(change: Change) -> Iterator[Finding]:
                                   f"{change.address}: {path} was {show(before)} and is known only after apply "
                                   f"({item.what} cannot be confirmed)")
                 continue
-            severity = item.weakened(before, after)
+            old, new = item.strength(before), item.strength(after)  # each read once
+            if old is not None and new is not None and not item.generic:
+                seen.add((item.rule, path))  # the most specific line that reads both values decides for its rule
+            severity = item.graded(old, new)
             if severity is not None and item.outside_production and non_production(change):
                 severity = item.outside_production
             if severity is not None and not _watched(change.type, path, before, after) \

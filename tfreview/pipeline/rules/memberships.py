@@ -176,9 +176,11 @@ def default_for_everyone(change: Change) -> Iterator[Finding]:
         return
     before = change.before if isinstance(change.before, dict) else {}
     for key, value in change.after.items():
+        if not DEFAULT_KEY.match(key):  # the name first: most attributes are no default level
+            continue
         new, old = _rung(value), _rung(before.get(key))
         raised = (old in SEEING and new not in SEEING and new in TOP | LOWER) or (new in TOP and old not in TOP)
-        if DEFAULT_KEY.match(key) and raised:
+        if raised:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{value}" for every member on '
                           f"every object of the organisation (was {before.get(key) or 'unset'!s}): everyone may "
                           "change what it holds")

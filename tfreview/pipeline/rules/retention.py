@@ -93,7 +93,8 @@ def _volumes(value: Any, kinds: dict[str, str], depth: int = 0) -> dict[str, str
     return kinds
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+# A finding needs an EPHEMERAL key in after (JSON keys are serialised as written).
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"empty_dir", b"emptydir", b"tmpfs"))
 def _claim_made_ephemeral(change: Change) -> Iterator[Finding]:
     before, after = _volumes(change.before, {}), _volumes(change.after, {})
     for name in sorted(n for n, kind in after.items() if kind == "ephemeral" and before.get(n) == "claim"):

@@ -12,6 +12,7 @@ Lines read by values alone are `generic`: they only report a weakening (controls
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -42,19 +43,26 @@ def _words(value: Any) -> frozenset[str] | None:
     return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
 
 
+MEMO_SIZE = 4096  # distinct setting values remembered per kind of mechanism
+
+
 def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[str] | None = None
          ) -> Callable[[Any], float | None]:
     """A strength over one kind of mechanism: 1 when a value names it (and no word negates it), 0 when all its words
     are the kind's null words (one of CORE among them, when given), None for any value outside the kind (a value
     nobody can rank is never judged)."""
 
-    def strength(value: Any) -> float | None:
+    @lru_cache(maxsize=MEMO_SIZE)  # a plan repeats a few setting values on thousands of attributes
+    def of_text(value: str) -> float | None:
         words = _words(value)
         if not words:
             return None
         if words <= weak and (core is None or words & core):
             return 0
         return 1 if any(strong(w) for w in words) and not words & NEGATIONS else None
+
+    def strength(value: Any) -> float | None:
+        return of_text(value) if isinstance(value, str) else None  # _words reads strings only
     return strength
 
 
