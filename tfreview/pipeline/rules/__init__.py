@@ -74,6 +74,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import bootscript as bootscript
+from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import unconditioned as unconditioned
@@ -129,6 +130,7 @@ THEMES = (
     "code",
     "provisioners",
     "bootscript",
+    "addresslists",
     "traffic",
     "unconditioned",
     "flagged",
