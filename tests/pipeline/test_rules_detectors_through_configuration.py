@@ -194,7 +194,8 @@ def test_credential_found_only_in_the_value_this_change_marks_sensitive(tmp_path
 
 @pytest.mark.parametrize(("file_type", "attribute", "leak"), [
     ("local_file", "private_key_pem", True), ("local_file", "public_key_openssh", False),
-    ("local_sensitive_file", "private_key_pem", False)])
+    ("local_sensitive_file", "private_key_pem", False), ("nimbus_bucket_object", "private_key_pem", True),
+    ("nimbus_bucket_object", "public_key_openssh", False), ("nimbus_storage_blob", "private_key_pem", True)])
 def test_local_file_of_a_private_key(tmp_path: Path, file_type: str, attribute: str, leak: bool) -> None:
     key = resource("tls_private_key.deploy", {"algorithm": "ED25519"}, unknown={attribute: True},
                    sensitive={"private_key_pem": True})

@@ -35,3 +35,12 @@ def test_secrets_shared_with_forks_only_when_the_flag_turns_on(tmp_path: Path, b
     assert ("secrets-shared" in found) is fires
     if fires:
         assert found["secrets-shared"] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("kind", "visibility", "fires"), [
+    ("vaultly_organization_secret", "all", True), ("vaultly_organization_secret", "selected", False),
+    ("vaultly_repository_secret", "all", False)])
+def test_organisation_secret_created_for_everyone_in_it(tmp_path: Path, kind: str, visibility: str,
+                                                        fires: bool) -> None:
+    found = judge(tmp_path, [resource(f"{kind}.deploy", {"secret_name": "DEPLOY", "visibility": visibility})])
+    assert ("secrets-shared" in found) is fires

@@ -168,3 +168,22 @@ def test_an_unlisted_object_is_shared_with_anyone_who_has_the_link(tmp_path: Pat
 ])
 def test_more_mechanisms_by_meaning(tmp_path: Path, key: str, old: Any, new: Any, rule: str, fires: bool) -> None:
     assert (rule in _update(tmp_path, key, old, new, "keystone_vault.main")) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "fires"), [
+    ("posture", "sealed", "open", True), ("posture", "open", "sealed", False),
+    ("inspect", "full", "none", True), ("inspection_mode", "none", "deep", False),
+    ("recording", "active", "paused", True), ("recording", "paused", "active", False),
+    ("journal_state", "on", "off", True),
+])
+def test_posture_inspection_and_recording_by_their_null_words(tmp_path: Path, key: str, old: str, new: str,
+                                                              fires: bool) -> None:
+    found = _update(tmp_path, key, old, new, address="tessera_gate.orders")
+    assert bool(found & {"auth-weakened", "detection-disabled"}) is fires
+
+
+@pytest.mark.parametrize(("sources", "fires"), [(["everywhere"], True), (["corp-vpn"], False)])
+def test_admitting_from_everywhere_is_the_internet(tmp_path: Path, sources: list[str], fires: bool) -> None:
+    before = {"name": "ssh", "admit_from": ["corp-vpn"], "ports": ["22"]}
+    found = _highs(tmp_path, "gatekeep_perimeter_rule.ssh", {**before, "admit_from": sources}, before)
+    assert ("network-open-ingress" in found) is fires

@@ -51,3 +51,11 @@ def _decoded(encoded: str) -> str | None:
         return None
     printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
     return text if text and printable >= MIN_PRINTABLE * len(text) else None
+
+
+def decoded_text(value: str) -> str | None:
+    """VALUE decoded when the whole of it is base64 of readable text (a boot script), else None."""
+    compact = re.sub(r"\s", "", value)
+    if len(compact) < 16 or HEX.fullmatch(compact) or not re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", compact):
+        return None
+    return _decoded(compact)

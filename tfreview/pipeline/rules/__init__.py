@@ -73,6 +73,9 @@ from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
+from tfreview.pipeline.rules import bootscript as bootscript
+from tfreview.pipeline.rules import addresslists as addresslists
+from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import unconditioned as unconditioned
@@ -127,6 +130,9 @@ THEMES = (
     "edge",
     "code",
     "provisioners",
+    "bootscript",
+    "addresslists",
+    "delegable",
     "traffic",
     "unconditioned",
     "flagged",

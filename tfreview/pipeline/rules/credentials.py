@@ -96,6 +96,8 @@ KEY_HOLDERS = lazy_compile(r"key|secret|credential|token|password")
 MAX_HOPS = 6
 # Resources that write their content to a plain file (`local_file`); `local_sensitive_file` is meant for secrets.
 PLAIN_FILE = lazy_compile(r"^local_file$")
+# A file or object kept in a store (a bucket object, a blob, a repository file): whoever reads the store reads it.
+STORED_FILE = lazy_compile(r"(?:_object|_blob|(?<!sensitive)_file)$")
 
 
 def secret_attribute(name: str) -> bool:
@@ -229,8 +231,8 @@ def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
 
 
 @rule(LEAK, Severity.HIGH, "An output not marked sensitive carries a secret attribute (a password, token, private or "
-      "access key), a resource writes a created key to a local file, or a secret-named environment variable gets a "
-      "prefix that client builds publish (NEXT_PUBLIC_, VITE_, ...).")
+      "access key), a resource writes a created key to a local file or a stored object, or a secret-named "
+      "environment variable gets a prefix that client builds publish (NEXT_PUBLIC_, VITE_, ...).")
 def _leaks(ri: ReviewInput) -> Iterator[Finding]:
     outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
     config = Configuration(ri.plan)
@@ -252,14 +254,17 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
                           "printed by every apply and readable from the state by anyone who can read outputs")
     for made in managed(ri.changeset, *ALTERING):
         after = made.after if isinstance(made.after, dict) else {}
-        if PLAIN_FILE.search(made.type):
+        local = PLAIN_FILE.search(made.type) is not None
+        stored = STORED_FILE.search(made.type) and not set(re.split(r"[^a-z0-9]+", made.type)) & SECRET_STORE_WORDS
+        if local or stored:
             sensitive = _marks(ri) if sensitive is None else sensitive
+            where = "a local file on the machine that runs apply" if local else "a stored file or object that " \
+                "whoever may read its store can download"
             for key in ("content", "content_base64", "sensitive_content"):
                 found = _leaking(ri, sensitive, config, config.expression(made.address, (key,)),
                                  module_of(made.address))
                 if found:
-                    yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to a local file "
-                                  "on the machine that runs apply")
+                    yield finding(LEAK, made.address, f"{made.address}: {key} writes {found} to {where}")
         else:
             sensitive = _marks(ri) if sensitive is None else sensitive
             yield from _plain_writes(ri, made, config, sensitive)

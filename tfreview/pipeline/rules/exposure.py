@@ -302,12 +302,12 @@ def port_text(spans: list[tuple[int, int]]) -> str:
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = lazy_compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]|"(?:\*|any|all|internet|anywhere)\\?"'
-                           rb'|\b0/0\b')
+MAYBE_WORLD = lazy_compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]'
+                           rb'|"(?:\*|any|all|internet|anywhere|everywhere|world)\\?"|\b0/0\b')
 
 # Words one of which every MAYBE_WORLD match holds: the dispatcher's first check (wordgate.py).
 MAYBE_WORLD_WORDS = (b"0.0.0.0", b"255.255.255.255", b"::", b"/0", b"/1", b"/2", b'"*', b'"any', b'"all',
-                     b'"internet')
+                     b'"internet', b'"everywhere', b'"world')
 
 
 def _may_open(values: dict[str, Any]) -> bool:

@@ -70,6 +70,7 @@ _SCOPE_WORDS = {"visibility", "access", "scope", "audience", "sharing", "shared"
 _EVERYONE = {"all", "public", "everyone", "anyone", "any", "*", "organization", "org", "global", "all_repositories"}
 
 
+_ORG_WORDS = {"organization", "organisation", "org", "enterprise"}
 _SHARE_WORDS = {"share", "shared", "sharing", "link", "links", "invite", "invitation"}
 _EXPIRY_WORDS = {"expires", "expiry", "expiration", "expire", "until", "ttl"}
 _USES_WORDS = {"views", "uses", "downloads", "reads", "accesses", "clicks", "opens"}
@@ -111,15 +112,16 @@ def _positive(value: Any) -> bool:
 
 
 def _widened(resource_type: str, before: Any, after: Any) -> Iterator[str]:
-    """Scope keys of an existing secret (by its type's words) whose value moves to everyone."""
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return
-    if not set(re.split(r"[^a-z0-9]+", resource_type.lower())) & _SECRET_FLAG_WORDS:
+    """Scope keys of an existing secret (by its type's words) whose value moves to everyone, or of an organisation-wide
+    secret created readable by everyone in it."""
+    type_words = set(re.split(r"[^a-z0-9]+", resource_type.lower()))
+    created = before is None and bool(type_words & _ORG_WORDS)
+    if not (isinstance(before, dict) or created) or not isinstance(after, dict) or not type_words & _SECRET_FLAG_WORDS:
         return
     for key, value in after.items():
         words = set(re.split(r"[^a-z0-9]+", str(key).lower()))
-        old = before.get(key)
-        if words & _SCOPE_WORDS and isinstance(value, str) and isinstance(old, str) and old.strip() \
+        old = before.get(key) if isinstance(before, dict) else ""
+        if words & _SCOPE_WORDS and isinstance(value, str) and isinstance(old, str) and (old.strip() or created) \
                 and value.strip().lower() in _EVERYONE and old.strip().lower() not in _EVERYONE:
             yield str(key)
 

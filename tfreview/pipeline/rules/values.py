@@ -24,7 +24,7 @@ from tfreview.pipeline.rules.common import known
 _INDEX = lazy_compile(r"\[[^\]]*\]")
 MAX_LEAVES = 2000
 # Words that name the whole internet as a source, wherever a provider puts them.
-WORLD_WORDS = {"*", "internet", "any", "0/0", "all", "anywhere", "0.0.0.0/0", "::/0", "any/0"}
+WORLD_WORDS = {"*", "internet", "any", "0/0", "all", "anywhere", "everywhere", "world", "0.0.0.0/0", "::/0", "any/0"}
 IPV4_SPACE = 2**32
 _LIST_SEPARATORS = lazy_compile(r"[,;\s]+")
 IPV6_SPACE = 2**128

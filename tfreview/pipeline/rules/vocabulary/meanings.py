@@ -21,9 +21,9 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.protection import ENCRYPTION
-from tfreview.pipeline.rules.strengths import flag, inverted
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder
 from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, ON_OFF, PUBLIC, TLS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -99,8 +99,9 @@ LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred
 requirement = kind(REQUIRED.__contains__, LAX)
 # Strictness: a strict or hardened posture → permissive, lax. Not → off: a strict cache or parser switched off is
 # not a security control, and "strict" alone does not say it is one.
-STRICT = frozenset({"strict", "strictest", "hardened", "lockdown", "locked"})
-strictness = kind(STRICT.__contains__, frozenset({"permissive", "lax", "relaxed", "loose", "insecure", "unlocked"}))
+STRICT = frozenset({"strict", "strictest", "hardened", "lockdown", "locked", "sealed"})
+strictness = kind(STRICT.__contains__, frozenset({"permissive", "lax", "relaxed", "loose", "insecure", "unlocked",
+                                                 "open"}))
 
 control(TLS, ANY_SETTING, transport, "the connection drops its encryption (the value says plain or none)",
         generic=True)
@@ -113,6 +114,15 @@ control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (t
         "report-only)", generic=True)
 
 control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", generic=True)
+
+# Inspection of traffic or content (full, deep, blocking) → none, off, bypass: what passes is no longer looked at.
+control(DETECTION, r"\w*inspect(?:ion|ions|or)?(?:_mode|_level|_policy|_state)?",
+        ladder(("full", "deep", "strict", "all", "block", "prevent", "enabled", "on", "active"),
+               ("none", "off", "disabled", "bypass", "skip", "passthrough", "pass_through")),
+        "traffic inspection turned off (the value says none, off or bypass)")
+# Recording or journaling of what happens (an audit journal, a capture): active → paused, off.
+control(DETECTION, r"(?:\w+_)?(?:recording|journaling|journalling|journal|auditing|capture|capturing)"
+        r"(?:_state|_status|_mode)?", ON_OFF, "recording paused or turned off (what happens is no longer kept)")
 
 # --- grant lists widened to everything ------------------------------------------------------------------
 MATCH_ALL = frozenset({"*", "*:*", "*.*", "all", "all_privileges", "all privileges"})

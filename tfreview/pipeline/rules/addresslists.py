@@ -1,0 +1,111 @@
+"""Risk rules, network exposure through a shared address list: a list of source addresses (a managed prefix list,
+an IP set, an address group or object, any provider) newly holds the whole internet while a firewall or ingress rule
+the plan shows admits that list, so whatever the rule opens is open to everyone. A list no rule in the plan refers
+to, a rule that blocks or denies what the list holds, or a rule that opens only 80/443 is not reported."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.network import _beyond_web, _ports
+from tfreview.pipeline.rules.values import leaves
+
+RULE = "address-list-world"
+LIST_TYPE = lazy_compile(r"prefix_?list|ip_?set|ipset|address_?(?:group|list|object|set)|ip_?(?:group|list)"
+                         r"|cidr_?(?:list|set|group)|network_?(?:list|group|object)|addr_?(?:group|list)")
+NOT_A_LIST = lazy_compile(r"association|attachment|reference|_entry_?(?:policy|rule)$")
+WORLD_WORDS = {"*", "any", "all", "internet", "anywhere", "everywhere", "everyone", "world", "0/0"}
+DENY = lazy_compile(r"\b(?:deny|denied|drop|block|blocked|reject|blocklist|denylist|blacklist)\b")
+MIN_ID = 6
+
+
+def _world(value: Any) -> bool:
+    """Whether one list entry names every address."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower()
+    if text in WORLD_WORDS:
+        return True
+    try:
+        return ipaddress.ip_network(text, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _holds_world(values: Any) -> bool:
+    return isinstance(values, dict) and any(
+        _world(item) for path, value in leaves(values) if not path.endswith(("description", "name", "tags"))
+        for item in (value if isinstance(value, list) else [value]))
+
+
+def _identifiers(change: Change) -> set[str]:
+    """The strings other resources use to name this list: its id, ARN, self link or name."""
+    found: set[str] = set()
+    for side in (change.before, change.after):
+        if isinstance(side, dict):
+            found |= {v for k, v in side.items() if k in ("id", "arn", "self_link", "name") and isinstance(v, str)
+                      and len(v) >= MIN_ID}
+    return found
+
+
+def _strings(values: Any) -> Iterable[str]:
+    for _, value in leaves(values) if isinstance(values, dict) else ():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                yield item
+
+
+def _admits(change: Change) -> bool:
+    """Whether a rule referring to a list lets its addresses in to more than 80/443."""
+    after = change.after if isinstance(change.after, dict) else {}
+    if DENY.search(orjson.dumps(after).decode().lower()):
+        return False
+    low = after.get("from_port", after.get("port"))
+    ports = _ports(low, after.get("to_port"), after.get("ip_protocol", after.get("protocol", "tcp")))
+    if "from_port" not in after and "port" not in after:
+        return True
+    return ports is None or _beyond_web(ports)
+
+
+@rule(RULE, Severity.HIGH,
+      "An address list (prefix list, IP set, address group, any provider) newly holds the whole internet while a "
+      "rule in the plan admits that list.")
+def _address_list_world(ri: ReviewInput) -> Iterator[Finding]:
+    """Address lists that gain every address while a rule admits them."""
+    lists = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+             if LIST_TYPE.search(c.type) and not NOT_A_LIST.search(c.type)
+             and _holds_world(c.after) and not _holds_world(c.before)]
+    if not lists:
+        return
+    names: dict[str, str] = {i: c.address for c in lists for i in _identifiers(c)}
+    own = {c.address for c in lists}
+    by_address = {c.address: c for c in ri.changeset.changes if c.mode == "managed"}
+    for other in ri.changeset.changes:
+        if other.mode != "managed" or other.address in own or not _admits(other):
+            continue
+        for listed in sorted({names[s] for s in _strings(other.after) if s in names}):
+            yield finding(RULE, listed, f"{listed} now holds the whole internet, and {other.address} admits that "
+                          "list: what it opens is open to everyone")
+            return
+    for address, expressions in _configured(ri.plan.configuration):
+        referrer = by_address.get(address)
+        for listed in own if referrer is not None and address not in own and _admits(referrer) else ():
+            if f'"{listed}.' in expressions:
+                yield finding(RULE, listed, f"{listed} now holds the whole internet, and {address} refers to that "
+                              "list in its configuration: what it admits is open to everyone")
+                return
+
+
+def _configured(configuration: Any) -> Iterator[tuple[str, str]]:
+    """(address, serialised expressions) of each root-module resource in the configuration."""
+    root = configuration.get("root_module") if isinstance(configuration, dict) else None
+    for resource in root.get("resources") or [] if isinstance(root, dict) else []:
+        if isinstance(resource, dict) and isinstance(resource.get("address"), str):
+            yield resource["address"], orjson.dumps(resource.get("expressions")).decode()

@@ -1,0 +1,111 @@
+"""Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
+cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
+authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
+host firewall, or piping a download from a bare public IP address into a shell are high; a script only known after
+apply is not guessed at."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.encoded import decoded_text
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.provisioners import PIPED
+from tfreview.pipeline.rules.values import leaves
+
+RULE = declare("boot-script-weakens", Severity.HIGH,
+               "A machine's boot script (user_data, custom_data, startup script, cloud-init) newly adds a key for "
+               "root, enables root or password SSH login, stops a management or security agent, turns off the host "
+               "firewall, or pipes a download from a bare public IP into a shell.")
+
+MAX_SCRIPT = 200_000
+BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
+                        r"config|boot[_-]?script|init[_-]?script)\w*(?:$|[.\[\]])", re.IGNORECASE)
+# `sed 's/A/B/'` writes B: only the replacement side of a substitution says what the file becomes.
+SED_SUB = lazy_compile(r"\bs([/|#,@:])((?:(?!\1)[^\n])*)\1((?:(?!\1)[^\n])*)\1")
+ROOT_KEY = lazy_compile(r"(?:>>?|\btee\b[^\n|;&]*|\bcp\b[^\n|;&]*|\bpath:\s*)\s*['\"]?(?:/root|~root)/\.ssh/"
+                        r"authorized_keys")
+SSH_OPEN = lazy_compile(r"^[ \t'\"-]*(?:echo\s+['\"]?)?(?:PermitRootLogin\s+yes|PasswordAuthentication\s+yes"
+                        r"|PermitEmptyPasswords\s+yes)\b|\bssh_pwauth:\s*(?:true|yes|1)\b|\bdisable_root:\s*"
+                        r"(?:false|no|0)\b|(?:PermitRootLogin|PasswordAuthentication)\s+yes['\"]?\s*>>?",
+                        re.IGNORECASE | re.MULTILINE)
+_AGENT = (r"[\w@.-]*(?:agent|sensor|auditd|osquery\w*|falcon[\w-]*|wazuh[\w-]*|ossec[\w-]*|defender\w*|mdatp"
+          r"|sentinel\w*|qualys\w*|nessus\w*)[\w@.-]*")
+AGENT_OFF = lazy_compile(rf"\b(?:systemctl\s+(?:--now\s+)?(?:stop|disable|mask|kill)\s+(?:--now\s+)?({_AGENT})"
+                         rf"|service\s+({_AGENT})\s+stop|(?:pkill|killall)\s+(?:-\S+\s+)*({_AGENT})"
+                         rf"|Stop-Service\s+(?:-Name\s+)?['\"]?({_AGENT}))", re.IGNORECASE)
+AGENT_ON = lazy_compile(rf"\b(?:systemctl\s+(?:--now\s+)?(?:start|restart|enable\s+--now|reload-or-restart)\s+"
+                        rf"(?:--now\s+)?({_AGENT})|service\s+({_AGENT})\s+(?:re)?start|Start-Service\s+(?:-Name\s+)?"
+                        rf"['\"]?({_AGENT}))", re.IGNORECASE)
+FIREWALL_OFF = lazy_compile(r"\bufw\s+(?:--force\s+)?disable\b|\bsystemctl\s+(?:--now\s+)?(?:stop|disable|mask)\s+"
+                            r"(?:--now\s+)?(?:firewalld|ufw|iptables|ip6tables|nftables|netfilter-persistent)\b"
+                            r"|\bservice\s+(?:firewalld|ufw|iptables)\s+stop\b|\biptables\s+(?:-F|--flush)\s*(?:$|;|&)"
+                            r"|\biptables\s+-P\s+INPUT\s+ACCEPT\b|\bnft\s+flush\s+ruleset\b|\bnetsh\s+advfirewall\s+"
+                            r"set\s+\w+\s+state\s+off\b|\bSet-NetFirewallProfile\b[^\n]*-Enabled\s+(?:\$?False|0)\b",
+                            re.IGNORECASE | re.MULTILINE)
+BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
+
+
+def scripts(values: Any) -> Iterator[tuple[str, str]]:
+    """(path, text) of every boot script in one side of a change, base64 decoded where it is encoded."""
+    if not isinstance(values, dict):
+        return
+    for path, value in leaves(values):
+        if not BOOT_KEY.search(path):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip():
+                text = item[:MAX_SCRIPT]
+                yield path, decoded_text(text.strip()) or text
+
+
+def dangers(script: str) -> set[str]:
+    """What a boot script does to the host's defences, as short phrases."""
+    text = _after_edits(script)
+    found: set[str] = set()
+    if ROOT_KEY.search(text):
+        found.add("adds an SSH key to root's authorized_keys")
+    if SSH_OPEN.search(text):
+        found.add("turns on root or password SSH login")
+    started = {name.lower() for match in AGENT_ON.finditer(text) for name in match.groups() if name}
+    stopped = [name for match in AGENT_OFF.finditer(text) for name in match.groups() if name]
+    off = [name for name in stopped if name.lower() not in started]
+    if off:
+        found.add(f"stops the agent {off[0]!r}")
+    if FIREWALL_OFF.search(text):
+        found.add("turns off the host firewall")
+    for line in text.splitlines():
+        if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
+            found.add("pipes a download from a bare public IP address into a shell")
+    return found
+
+
+def _after_edits(script: str) -> str:
+    """SCRIPT with each sed substitution replaced by what it writes."""
+    return "\n".join(SED_SUB.sub(lambda m: "\n" + m.group(3) + "\n", line) if "sed" in line else line
+                     for line in script.splitlines())
+
+
+def _public(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_global
+    except ValueError:
+        return False
+
+
+@on_change(words=(b"user_data", b"userdata", b"custom_data", b"customdata", b"startup", b"cloud_init", b"cloud-init",
+                  b"cloudinit", b"cloud_config", b"boot", b"init_script", b"init-script"))
+def _boot_scripts(change: Change) -> Iterator[Finding]:
+    """Boot scripts that newly weaken the host they start."""
+    before = set().union(*(dangers(text) for _, text in scripts(change.before))) if change.before else set()
+    for path, text in scripts(change.after):
+        new = sorted(dangers(text) - before)
+        if new:
+            yield finding(RULE, change.address, f"{change.address}: the boot script in {path} {'; '.join(new)} "
+                          "(the machine starts with its own defences weakened)")
+            return
