@@ -37,7 +37,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "false-alarms-5", "hidden-like-2", "regulated-month", "unheard-providers", "teardown-context",
                       "policy-reading", "saas-fortnight", "issue-themes-6", "false-alarms-6", "good-work",
                       "hidden-like-3", "false-alarms-7", "unheard-providers-2", "good-work-2", "issue-themes-7",
-                      "public-modules-3")]
+                      "public-modules-3", "teardown-context-2", "hidden-like-4")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -148,6 +148,24 @@ KNOWN_MISSES = {
     "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
     "fresh/false-alarms-7/sentry_project_decom.json",
     "fresh/good-work-2/vault_static_db_password_to_dynamic.json",
+    # teardown-context-2 and hidden-like-4, after eight lanes: a bucket deleted with force_destroy off (left high like
+    # any store deleted alone: the guard makes deleting a full bucket fail, and only a disposable name is read as
+    # proof it holds nothing worth a look); a log group replaced whose
+    # history the S3 copy is only claimed to hold; a disabled key deleted with data the plan does not show
+    # re-encrypted; static keys and secrets retired for workload identity (not yet read as a handover); a resource
+    # group whose ttl tag is the only sign it is ephemeral; a load balancer moved to an ingress with the same
+    # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced; a
+    # boot script marked sensitive by the provider, so masked before any rule reads it.
+    "fresh/teardown-context-2/aws_s3_scratch_bucket_no_force_destroy.json",
+    "fresh/teardown-context-2/aws_trail_log_group_rename_same_retention.json",
+    "fresh/teardown-context-2/aws_kms_disabled_key_retired_30d.json",
+    "fresh/teardown-context-2/gcp_sa_key_to_gke_workload_identity.json",
+    "fresh/teardown-context-2/az_ephemeral_loadtest_rg_teardown.json",
+    "fresh/teardown-context-2/az_sp_secret_retired_for_workload_identity.json",
+    "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
+    "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
+    "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
+    "fresh/hidden-like-4/azure_vm_custom_data_weakens_ssh.json",
 }
 
 
