@@ -14,6 +14,7 @@ from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
+from tfreview.pipeline.rules import everyone as everyone
 from tfreview.pipeline.rules import rotations as rotations
 from tfreview.pipeline.rules import keyscope as keyscope
 from tfreview.pipeline.rules import statements as statements
@@ -96,6 +97,7 @@ THEMES = (
     "iam",
     "access",
     "tenants",
+    "everyone",
     "statements",
     "network",
     "protection",

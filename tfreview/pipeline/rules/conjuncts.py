@@ -15,6 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.everyone import CONDITION_KEY
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # `&&` (Okta, CEL), `and` (Python-like, SQL), `-and` (Entra ID membership rules).
@@ -25,7 +26,6 @@ SPACES = lazy_compile(r"\s+")
 TARGET_KEY = lazy_compile(r"group|assign|target|role", re.IGNORECASE)
 EXCLUDE_KEY = lazy_compile(r"exclud|exempt|except|deny", re.IGNORECASE)
 INACTIVE = lazy_compile(r"^(?:inactive|disabled|off|false|paused|suspended)$", re.IGNORECASE)
-CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
 
 
 def _conjuncts(expression: str) -> frozenset[str]:

@@ -1,0 +1,165 @@
+"""Risk rules, identity: grants that admit everyone — automatic membership rules whose condition every account
+meets (into a privileged group, or one whose names claim a narrower audience), permission patterns that match every
+object for a guest or anonymous user, and access policies open to everyone or bypassed. (Split from tenants.py.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import blocks, sides, string_leaves
+from tfreview.pipeline.rules.grants import PRIVILEGED, denies
+from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
+from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
+
+# A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule, a match-all, or
+# one attribute every account has tested for being set (`user.email != null`, `user.objectId -ne null`).
+CONDITION_KEY = lazy_compile(r"(?:^|_)(?:expression|expression_value|rule|membership_rule|condition)$")
+ALWAYS_TRUE = lazy_compile(r"\(?\s*(?:true|1|\*|\.\*|\^\.\*\$|all|everyone|(\S+)\s*(?:==?|-eq)\s*\1"
+                           r"|[\w.]+\s*(?:!=|<>|-ne)\s*(?:\$?null|nil|none|\"\"|''))\s*\)?", re.IGNORECASE)
+# A test every account passes in any directory's rule language: an address attribute holding "@" (Okta EL's
+# String.stringContains, Azure AD's -contains/-like, a .contains/.includes call), a login of non-zero length, an
+# `ACTIVE` status or an enabled account (every account that can sign in).
+EVERY_ACCOUNT = lazy_compile(
+    r"\(?\s*(?:String\.stringContains\(\s*user\.(?P<a>\w+)\s*,\s*[\"']@[\"']\s*\)"
+    r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"']@[\"']|-like\s*[\"']\*@\*[\"']|-match\s*[\"'](?:@|\.\*|\.\+)[\"']"
+    r"|\.(?:contains|includes)\(\s*[\"']@[\"']\s*\))"
+    r"|String\.len\(\s*user\.\w+\s*\)\s*>\s*0|user\.status\s*(?:==?|-eq)\s*[\"']active[\"']"
+    r"|user\.accountEnabled\s*(?:==?|-eq)\s*true)\s*\)?", re.IGNORECASE)
+ADDRESS_ATTRIBUTE = lazy_compile(r"e?mail|login|username|user_?principal_?name|upn", re.IGNORECASE)
+MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
+PRIVILEGED_NAME = lazy_compile(r"admin|owner|super|root", re.IGNORECASE)
+# Names that say a group is meant for every account: an all-hands group admitting everyone is what it says.
+EVERYONE_AUDIENCE = lazy_compile(r"(?<![a-z])(?:all|every(?:one|body)?|staff|employees?|workforce|company|org[_ -]?wide"
+                                 r"|default|members|users|people)(?![a-z])", re.IGNORECASE)
+
+
+def _always_true(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or ALWAYS_TRUE.fullmatch(text) is not None:
+        return True
+    every = EVERY_ACCOUNT.fullmatch(text)
+    attribute = every.group("a") or every.group("b") if every else None
+    return every is not None and (attribute is None or ADDRESS_ATTRIBUTE.fullmatch(attribute) is not None)
+
+
+@on_change(words=tuple(w.encode() for w in MEMBERSHIP_WORDS))  # one is in its type
+def _match_all_membership(change: Change) -> Iterator[Finding]:
+    """An automatic membership rule (Okta group rule, Azure AD dynamic group, team sync) that admits everyone into
+    a group or role whose name says admin, owner or super."""
+    if not any(word in change.type for word in MEMBERSHIP_WORDS):
+        return
+    before, after = sides(change)
+    rules = dict(_conditions(after))
+    old = dict(_conditions(before))
+    for where, condition in rules.items():
+        if not _always_true(condition) or (where in old and _always_true(old[where])):
+            continue
+        names = [v for key, v in _flat(after) if not CONDITION_KEY.search(key)]
+        target = [v for v in names if PRIVILEGED_NAME.search(v)]
+        if target:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits everyone '
+                          f'into "{target[0]}" (a privileged group)')
+        elif "rule" in change.type and not any(EVERYONE_AUDIENCE.search(v) for v in [change.name, *names]):
+            # A rule whose own names claim a narrower audience ("sre only") than its condition, which every account
+            # meets: whatever the group grants, everyone now holds.
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits every '
+                          "account, though nothing in its names says the group is meant for everyone: whatever the "
+                          "group grants, every user now holds")
+
+
+def _conditions(values: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in _flat(values, where, strings_only=False):
+        if CONDITION_KEY.search(key.rsplit(".", 1)[-1].split("[")[0]):
+            yield key, value
+
+
+def _flat(value: Any, where: str = "", strings_only: bool = True) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flat(item, f"{where}.{key}".lstrip("."), strings_only)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _flat(item, f"{where}[{index}]", strings_only)
+    elif isinstance(value, str) or not strings_only:
+        yield where, value
+
+
+# Permission patterns that match everything: a broker user's configure/write/read regex, a database grant's ALL.
+MATCH_ALL = {"*", ".*", "^.*$", ".+", "^.+$", "#", "all", "all privileges", "all_privileges"}
+PATTERN_KEY = lazy_compile(r"^(?:configure|write|read|publish|subscribe|privileges?|permissions?|actions?|pattern"
+                           r"|topic|topics|vhost_pattern|routing_key)$")
+WRITE_KEYS = ("configure", "write", "publish", "privilege", "permission", "action")
+ANONYMOUS = lazy_compile(r"^(?:guest|anonymous|anon|default|public|everyone|nobody|\*)$", re.IGNORECASE)
+PERMISSION_WORDS = ("permission", "grant", "acl", "user", "access", "privilege", "policy")
+
+
+def _match_all(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in MATCH_ALL
+
+
+@on_change(words=tuple(w.encode() for w in PERMISSION_WORDS))  # one is in its type
+def _match_all_permissions(change: Change) -> Iterator[Finding]:
+    """A permission of any provider widened to a match-all pattern: high when it writes or configures, or when the
+    principal is a default, guest or anonymous one; reading everything as a named user is medium."""
+    if change.type.startswith(KNOWN_PROVIDERS) or not any(word in change.type for word in PERMISSION_WORDS):
+        return
+    before, after = sides(change)
+    if denies(after):
+        return  # a deny entry that matches everything takes access away, it grants none
+    principal = next((str(after[k]) for k in ("user", "username", "role", "principal", "grantee", "member")
+                      if isinstance(after.get(k), str)), "")
+    for key, value in after.items():
+        if not PATTERN_KEY.match(key.lower()):
+            continue
+        if any(_match_all(v) for v in string_leaves(before.get(key))):
+            continue
+        # In a block of permissions (`permissions { configure, write, read }`) the inner key says what matches all.
+        wild_at = next(((inner, v) for inner, v in _flat(value, key) if _match_all(v)), None)
+        if wild_at is None:
+            continue
+        inner, wild = wild_at
+        last = re.sub(r"\[\d+\]", "", inner).rsplit(".", 1)[-1].lower()
+        what = last if PATTERN_KEY.match(last) else key.lower()
+        anonymous = ANONYMOUS.match(principal) is not None
+        level = Severity.HIGH if anonymous or what.startswith(WRITE_KEYS) else Severity.MEDIUM
+        who = f" for {principal}" if principal else ""
+        yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} (matches everything)',
+                      level)
+
+
+# Access-proxy policies (Cloudflare Access, IAP, Zero Trust) that let everyone in or skip the check.
+OPEN_FLAGS = ("everyone", "any_valid_service_token", "all_users", "allow_all", "public")
+OPEN_DECISIONS = {"bypass", "allow_all", "skip"}
+
+
+@on_change(words=(b"access", b"policy", b"zero_trust"))  # one is in its type
+def _open_access_policy(change: Change) -> Iterator[Finding]:
+    """An access policy whose include (not exclude) now admits everyone, or whose decision becomes a bypass."""
+    if "access" not in change.type and "policy" not in change.type and "zero_trust" not in change.type:
+        return
+    before, after = sides(change)
+    old = set(_open(before))
+    for where in _open(after):
+        if where not in old:
+            yield finding(PUBLIC, change.address, f"{change.address}: {where} (everyone gets through the proxy)")
+
+
+def _open(values: dict[str, Any]) -> Iterator[str]:
+    decision = str(values.get("decision") or "").lower()
+    if decision in ("deny", "block", "non_identity"):
+        return
+    for key in ("include", "require"):
+        for block in blocks(values, key):
+            for flag in OPEN_FLAGS:
+                if block.get(flag) is True:
+                    yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
+    if decision in OPEN_DECISIONS and not any(blocks(values, "include")):
+        yield f'decision "{decision}" with no include'
