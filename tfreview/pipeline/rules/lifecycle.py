@@ -98,6 +98,7 @@ from tfreview.pipeline.rules.wayback import (
 from tfreview.pipeline.rules.waysin import way_in_replaced
 from tfreview.pipeline.rules.websites import website_closed
 from tfreview.pipeline.rules.wiring import unwired
+from tfreview.pipeline.rules.workloadid import credential_federated
 
 REASONS = {
     "replace_because_tainted": "it is tainted",
@@ -188,7 +189,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
-                               or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)),
+                               or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
+                               or credential_federated(c, ri)),
           Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
