@@ -170,6 +170,12 @@ def grader(grade: Grader) -> Grader:
     return grade
 
 
+def graded_medium(found: Finding, why: str, *, in_parentheses: bool = False) -> Finding:
+    """FOUND graded down to medium by a grader, with why added to its message (after a dash, or in parentheses)."""
+    message = f"{found.message} ({why})" if in_parentheses else f"{found.message} — {why}"
+    return found.model_copy(update={"severity": Severity.MEDIUM, "message": message})
+
+
 def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:
     """A finding of a registered rule, at the rule's default severity unless graded otherwise."""
     return Finding(rule=rule_id, severity=severity or RULES[rule_id].severity, address=address, message=message)

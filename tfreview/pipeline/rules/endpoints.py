@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import module_of
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.authn import (
     READ_METHODS,
     methods,
@@ -70,22 +70,18 @@ def public_endpoint(review_input: ReviewInput, findings: list[Finding]) -> list[
                 "which this plan names a public web endpoint" if _says_public(service) and _reads_only(service)
                 is not False else signed(sides(service)[1]))
             if service is not None and why is not None:
-                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                                 f" — invoke-only, on {service.address}, {why}"})
+                found = graded_medium(found, f"invoke-only, on {service.address}, {why}")
         elif found.severity is Severity.HIGH and grant is not None and grant.action is Action.CREATE \
                 and found.rule in (PUBLIC, EXPOSED):
             why = _still_guarded(found, grant, changes.values())
             if why is not None:
-                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                                 f" — a new endpoint: {why}"})
+                found = graded_medium(found, f"a new endpoint: {why}")
         elif found.rule == INGRESS and found.severity is Severity.HIGH and grant is not None \
                 and grant.action is Action.CREATE and (why := harmless_route(grant, changes.values())) is not None:
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                             f" — an HTTP route, {why}"})
+            found = graded_medium(found, f"an HTTP route, {why}")
         elif found.rule == AUTH and found.severity is Severity.HIGH and grant is not None \
                 and INVOKER_OFF.search(found.message) and _says_public(grant) and _reads_only(grant) is not False:
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                             " — invoke-only, on a service this plan names a public web endpoint"})
+            found = graded_medium(found, "invoke-only, on a service this plan names a public web endpoint")
         graded.append(found)
     return graded
 

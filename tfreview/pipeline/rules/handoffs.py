@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.grants import GRANT_PREFIXES, GRANT_TYPES, PRIVILEGED, grants
 from tfreview.pipeline.rules.planview import plan_view
@@ -40,9 +40,8 @@ def handed_to_group(review_input: ReviewInput, findings: list[Finding]) -> list[
         grant = changes.get(found.address or "")
         if found.rule == PRIVILEGED and found.severity is Severity.HIGH and grant is not None \
                 and grant.action in (Action.CREATE, Action.UPDATE) and (who := _handed(grant, removed)):
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                             f" — handed over from {who}, whose grant of the same role on the "
-                                             "same resource this plan removes"})
+            found = graded_medium(found, f"handed over from {who}, whose grant of the same role on the "
+                                  "same resource this plan removes")
         graded.append(found)
     return graded
 

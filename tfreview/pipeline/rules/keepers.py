@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.evidence import DAY, SHARP_RATIO
 from tfreview.pipeline.rules.retention import BACKUP
@@ -58,8 +58,7 @@ def kept_elsewhere(review_input: ReviewInput, findings: list[Finding]) -> list[F
                 _copy_kept(change, path, old) or _archive(change, changes.values(), weakened)
                 or _locked(change, new, changes.values(), weakened)))
             if keeper:
-                found = found.model_copy(update={"severity": Severity.MEDIUM,
-                                                 "message": f"{found.message} — {keeper}"})
+                found = graded_medium(found, keeper)
         graded.append(found)
     return graded
 

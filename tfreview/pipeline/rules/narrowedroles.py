@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.tenants import LEVEL_KEY, WHOLE_TENANT, admin_value
@@ -72,8 +72,7 @@ def narrowed_roles(review_input: ReviewInput, findings: list[Finding]) -> list[F
             wider, levels = removed.get(_provider(grant), (set(), set()))
             if new and wider and _levels(grant.type) <= levels \
                     and not any(WHOLE_TENANT.search(r) or GRANTS_ROLES.search(r) for r in new):
-                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                                 f" — narrower than {', '.join(sorted(wider)[:3])}, which this "
-                                                 "plan removes"})
+                found = graded_medium(found, f"narrower than {', '.join(sorted(wider)[:3])}, which this "
+                                      "plan removes")
         graded.append(found)
     return graded

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import known, sides
 from tfreview.pipeline.rules.delegations import DATA_KEYS
 from tfreview.pipeline.rules.planview import plan_view
@@ -58,6 +58,6 @@ def remade(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
             if found.rule == DELEGATION and (new := record_remade(change, review_input)):
                 why = f"{new} is created for the same name and type: the record set is replaced, not lost"
             if why is not None:
-                found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} — {why}"})
+                found = graded_medium(found, why)
         graded.append(found)
     return graded

@@ -6,7 +6,7 @@ stays as `tenants` graded it."""
 from __future__ import annotations
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.tenants import KIND_KEYS, SCOPE_KEYS
@@ -41,8 +41,7 @@ def rotated_keys(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
         change = created.get(found.address or "")
         if found.rule == PRIVILEGED and NEW_KEY in found.message and found.severity is Severity.HIGH \
                 and change is not None and (old := _predecessor(change, review_input)) is not None:
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                             f" — a rotation: {old.address}, of the same type and scope, is deleted "
-                                             "in this plan; check its users move to the new key"})
+            found = graded_medium(found, f"a rotation: {old.address}, of the same type and scope, is deleted "
+                                  "in this plan; check its users move to the new key")
         graded.append(found)
     return graded

@@ -11,7 +11,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED, grants, named_members, privilege
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -121,8 +121,7 @@ def privilege_moved(review_input: ReviewInput, findings: list[Finding]) -> list[
         change = created.get(found.address or "")
         if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None \
                 and (old := moved_from(change, review_input)) is not None:
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": (
-                f"{found.message} — the same principal's admin grant in {old.address} is removed in this plan: "
-                "the access moves, it does not grow")})
+            found = graded_medium(found, f"the same principal's admin grant in {old.address} is removed in this plan: "
+                                  "the access moves, it does not grow")
         graded.append(found)
     return graded

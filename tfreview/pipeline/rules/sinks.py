@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
@@ -195,7 +195,7 @@ def stream_handed_over(review_input: ReviewInput, findings: list[Finding]) -> li
         change = deleted.get(found.address or "")
         if found.rule == LOGGING and found.severity is Severity.HIGH and change is not None \
                 and (why := sink_succeeded(change, review_input)):
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} ({why})"})
+            found = graded_medium(found, why, in_parentheses=True)
         graded.append(found)
     return graded
 

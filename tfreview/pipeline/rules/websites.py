@@ -13,7 +13,7 @@ import tfreview.pipeline.rules.policy as policy
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_list, blocks, sides
 from tfreview.pipeline.rules.judge import PUBLIC
 from tfreview.pipeline.rules.network import BUCKET
@@ -58,8 +58,7 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
         target = changes.get(found.address or "")
         if (found.rule in (BUCKET, PUBLIC) and found.severity is Severity.HIGH and target is not None
                 and _bucket_keys(target, config) & websites and _read_only(target)):
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": found.message +
-                                             " — public read is the purpose of a bucket this plan serves as a website"})
+            found = graded_medium(found, "public read is the purpose of a bucket this plan serves as a website")
         graded.append(found)
     return graded
 

@@ -6,7 +6,7 @@ own delete is judged on its own."""
 from __future__ import annotations
 
 from tfreview.pipeline.changes import Action
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.stores import goes_with_store
@@ -23,6 +23,6 @@ def protection_with_store(review_input: ReviewInput, findings: list[Finding]) ->
         if found.severity is Severity.HIGH and change is not None \
                 and DELETE_WATCHES.get(change.type, ("",))[0] == found.rule \
                 and (why := goes_with_store(change, review_input, looks_stateful)) is not None:
-            found = found.model_copy(update={"severity": Severity.MEDIUM, "message": f"{found.message} ({why})"})
+            found = graded_medium(found, why, in_parentheses=True)
         graded.append(found)
     return graded
