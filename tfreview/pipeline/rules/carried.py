@@ -15,7 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.controls import direction
-from tfreview.pipeline.rules.disposable import DISPOSABLE_TOKENS, NON_PRODUCTION_ENVS
+from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, NON_PRODUCTION_ENVS
 from tfreview.pipeline.rules.values import leaves, plain
 
 # Destinations that accept records and keep none: Vault's `discard` file path, the null device.

@@ -12,7 +12,7 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import PRODUCTION_TOKENS, label_tokens
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens
 from tfreview.pipeline.rules.grants import GRANT_PREFIXES, GRANT_TYPES, grants
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.units import words

@@ -12,17 +12,10 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    CONTAINERS,
-    DATA_ENGINES,
-    PREVIEW_MODULE,
-    PRODUCTION_TOKENS,
-    label_tokens,
-    labelled_disposable,
-    non_production,
-    self_disposable,
-)
+from tfreview.pipeline.rules.disposable import CONTAINERS, DATA_ENGINES, self_disposable
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens, labelled_disposable, non_production
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.previews import PREVIEW_MODULE
 from tfreview.pipeline.rules.units import duration, unit_of, words
 
 # Stores of messages in flight (queues, topics, streams of any provider).

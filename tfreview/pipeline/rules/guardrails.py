@@ -19,7 +19,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, show, sides, string_leaves
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.grants import AZURE_ADMIN, AZURE_ADMIN_IDS
 from tfreview.pipeline.rules.policy import decode
 from tfreview.pipeline.rules.units import instant

@@ -14,16 +14,14 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import (
-    MONITORING_PROVIDERS,
-    MONITORS,
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS, MONITORS, self_disposable
+from tfreview.pipeline.rules.environments import (
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,
     env_words,
     label_pairs,
     label_tokens,
     labelled_disposable,
-    self_disposable,
 )
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import PlanView, plan_view, provider_prefix

@@ -12,13 +12,8 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    NAMED_DISPOSABLE,
-    PRODUCTION_TOKENS,
-    label_pairs,
-    label_tokens,
-    labelled_disposable,
-)
+from tfreview.pipeline.rules.disposable import NAMED_DISPOSABLE
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, label_tokens, labelled_disposable
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 _KEY = lazy_compile(r'\["([^"]*)"\]$')

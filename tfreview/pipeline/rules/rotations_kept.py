@@ -13,7 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
-from tfreview.pipeline.rules.disposable import label_pairs
+from tfreview.pipeline.rules.environments import label_pairs
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pruned import COPIES, last_word, source_names
 from tfreview.pipeline.rules.units import duration, instant, ordered_words

@@ -14,14 +14,8 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    COMPUTE,
-    CONTAINERS,
-    DATA_ENGINES,
-    LABEL_FIELDS,
-    labelled_disposable,
-    self_disposable,
-)
+from tfreview.pipeline.rules.disposable import COMPUTE, CONTAINERS, DATA_ENGINES, self_disposable
+from tfreview.pipeline.rules.environments import LABEL_FIELDS, labelled_disposable
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.tightened import weaker_successor
 

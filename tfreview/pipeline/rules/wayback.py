@@ -11,14 +11,9 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    DISPOSABLE_TOKENS,
-    PRODUCTION_TOKENS,
-    label_tokens,
-    non_production,
-    preview_key,
-)
+from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, PRODUCTION_TOKENS, label_tokens, non_production
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.previews import preview_key
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 
 _TOKEN = lazy_compile(r"[a-z0-9]+")
