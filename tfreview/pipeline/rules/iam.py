@@ -18,6 +18,7 @@ import tfreview.pipeline.rules.deputies as deputies
 import tfreview.pipeline.rules.federation as federation
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
+import tfreview.pipeline.rules.principals as principals
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
@@ -140,7 +141,7 @@ def _policy_accounts(documents: list[Document]) -> frozenset[str]:
     principals, nor an identity policy's resources, which may be another account's)."""
     arns = [arn for _, statements in documents for s in statements if s.has_principal
             for arn in (*s.resources, *s.principals.get("Federated", ()))]
-    return frozenset(m.group(1) for arn in arns if (m := judge.RESOURCE_ACCOUNT.match(arn)))
+    return frozenset(m.group(1) for arn in arns if (m := principals.RESOURCE_ACCOUNT.match(arn)))
 
 
 def _change(change: Change, context: Context, before: list[Document], after: list[Document]) -> Iterator[Finding]:
@@ -210,7 +211,7 @@ def _judge(resource_type: str, where: str, statements: list[Statement], context:
     trust = where.lower().endswith(("assume_role_policy", "assumerolepolicydocument"))
     bucket = resource_type in BUCKET_POLICIES and not unseen
     return [*judge.identity(statements, context.privileged_roles),
-            *judge.principals(statements, context, trust, public_guarded=bucket,
+            *principals.principals(statements, context, trust, public_guarded=bucket,
                               key=bool(KEY_TYPES.search(resource_type))),
             *([] if trust else deputies.services(statements))]
 
