@@ -1,5 +1,5 @@
 """A destroy that leaves the real object in place (risk rules stage; feeds the delete grading of
-`resource-delete` in lifecycle.py).
+`resource-delete` through ladders.py).
 
 Settings such as `disable_on_destroy = false`, `skip_destroy = true` or `deletion_policy = "ABANDON"` make a
 destroy only stop Terraform managing the object, like a forget: nothing is destroyed.

@@ -4,7 +4,7 @@ its name says non-production (a sandbox workspace) when the old destination's di
 end (an urgency of `low` where none was set), still sends to every recipient, switches no notice off, and, for a
 release that kept data on its own volumes (persistence on), takes that data over (names an existing claim) instead
 of starting on new, empty ones; nor can any successor take over what a destroy with `force_destroy` empties.
-successors.py, tightened.py, recipients.py, purposes.py, sinks.py and lifecycle.py ask it."""
+successors.py, tightened.py, recipients.py, purposes.py, sinks.py and ladders.py ask it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: a grant deleted from a production workload's own identity (a service principal,
 service account or managed identity that a workload this plan keeps runs as) with no grant in the plan taking
 over: the workload loses access it uses (image pulls, reads, writes) — high. A person's or group's grant removed
-narrows access and stays medium; lifecycle.py grades deletes with it."""
+narrows access and stays medium; ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

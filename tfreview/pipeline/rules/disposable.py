@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper: whether a deleted object says by its own attributes that it is disposable
-(a teardown), or is an item inside a store; lifecycle.py grades deletes with it (`resource-delete`,
+(a teardown), or is an item inside a store; ladders.py grades deletes with it (`resource-delete`,
 `resource-replace`). What labels say about an environment is environments.py's, preview environments are
 previews.py's, destroys that leave the object in place are abandoned.py's."""
 

@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: deletes that lose nothing lasting because of where the object lived — a
 non-production message store that keeps messages only briefly, and an object torn down with the disposable
 container (resource group, namespace, project) it lives in, or with the whole module instance of a preview or
-PR environment (its key names it) when nothing else in the plan is deleted; lifecycle.py grades deletes with them."""
+PR environment (its key names it) when nothing else in the plan is deleted; ladders.py grades deletes with them."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ down its ladder (Deny > Audit > Disabled), an org-policy constraint opened to al
 emptied, a broad exemption that never expires — and the access around them: standing admin instead of eligible,
 break-glass accounts deleted, access policies bypassed for everyone, private DNS names pointed at the internet.
 
-`relaxation_removed` tells lifecycle.py that deleting an exemption or an allow-all override restores the stricter
+`relaxation_removed` tells ladders.py that deleting an exemption or an allow-all override restores the stricter
 policy above it.
 """
 

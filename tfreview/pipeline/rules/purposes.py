@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a delete whose purpose goes away with the same plan — a scaler of
 capacity its target stops having (the target moves to on-demand), a guard of an object archived read-only in the
 same plan, a duplicate monitor whose twin with the same query remains, and a member of a disposable or
-non-production module torn down whole. lifecycle.py grades deletes with it."""
+non-production module torn down whole. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

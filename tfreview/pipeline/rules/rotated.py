@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a for_each instance of a disposable kind rotated to a new key — the
 same block creates a new key with the same settings (names differ only by the key) while the old key goes, and the
 old one's labels, name or expiry say it was made to be thrown away (a CI run's cluster, a PR preview, a month's load
-test); lifecycle.py grades deletes with it."""
+test); ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: deletes and replaces judged by what the object holds and by the rest of the plan
 (config rebuilt from code, stateless or spot machines, caches without persistence, a successor that takes over);
-lifecycle.py grades deletes and replaces with it."""
+ladders.py grades deletes and replaces with it."""
 
 from __future__ import annotations
 

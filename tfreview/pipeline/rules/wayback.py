@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: a database delete judged by whether a way back exists — a non-production database
 that takes a final snapshot or backup, a reader instance of a cluster that stays, a non-production branch of a
-parent that stays, a preview environment's table; lifecycle.py grades deletes with them."""
+parent that stays, a preview environment's table; ladders.py grades deletes with them."""
 
 from __future__ import annotations
 
