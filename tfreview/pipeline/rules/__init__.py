@@ -39,6 +39,9 @@ from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import mutes as mutes
+from tfreview.pipeline.rules import expiration as expiration
+from tfreview.pipeline.rules import upgrades as upgrades
 from tfreview.pipeline.rules import openpolicy as openpolicy
 from tfreview.pipeline.rules import chartmodes as chartmodes
 from tfreview.pipeline.rules import recipients as recipients
@@ -112,6 +115,9 @@ THEMES = (
     "guards",
     "blinding",
     "reach",
+    "mutes",
+    "expiration",
+    "upgrades",
     "openpolicy",
     "chartmodes",
     "routes",

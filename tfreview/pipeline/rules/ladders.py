@@ -110,7 +110,6 @@ from tfreview.pipeline.rules.workloadid import credential_federated
 Grader = Callable[[Change, ReviewInput], "str | None"]
 
 
-
 @dataclass(frozen=True)
 class Grade:
     """One rung of a ladder: when `test` answers, the change is graded `severity`; `loses` says whether what goes

@@ -24,7 +24,6 @@ CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription"
 HOSTS_IN_TEXT = lazy_compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
 
 
-
 @dataclass
 class Own:
     """What the plan shows as its own: scopes (accounts, projects), registrable domains and organisation words."""
