@@ -82,6 +82,7 @@ from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import passage as passage
 from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
@@ -142,6 +143,7 @@ THEMES = (
     "addresslists",
     "delegable",
     "traffic",
+    "passage",
     "unconditioned",
     "flagged",
     "guardrails",
