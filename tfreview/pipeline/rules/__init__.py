@@ -60,6 +60,7 @@ from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import keepers as keepers
 from tfreview.pipeline.rules import ondemand as ondemand
+from tfreview.pipeline.rules import fenced as fenced
 from tfreview.pipeline.rules import ruleactions as ruleactions
 from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
