@@ -11,7 +11,6 @@ webhook to a domain the plan cannot place is low; an alerting vendor (PagerDuty,
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
@@ -76,6 +76,10 @@ BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "back
 FORWARDER_NOT = frozenset({"notification", "notifications", "alert", "alerts", "filter", "filters", "contact"})
 CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 PLAIN = frozenset({"http", "ws", "ftp", "tcp", "syslog"})
+# An admission webhook: the cluster sends it every object its rules match (pod specs, secrets) and, if mutating,
+# runs what it sends back.
+ADMISSION = lazy_compile(r"(?:Mutating|Validating)(?:Admission)?WebhookConfiguration", re.IGNORECASE)
+ADMISSION_TYPE = lazy_compile(r"(?:mutating|validating)_(?:admission_)?webhook(?:_configuration)?")
 URL = lazy_compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
 HOST = lazy_compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 EMAIL = lazy_compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
@@ -166,10 +170,8 @@ def _inside(host: str) -> bool:
     (`kubernetes.default.svc`), or no name at all."""
     if not host or "." not in host or special_use(host):
         return True
-    try:
-        return not ipaddress.ip_address(host.strip("[]")).is_global
-    except ValueError:
-        return not public(host)
+    internal = internal_address(host)
+    return not public(host) if internal is None else internal
 
 
 def _pulls(change: Change) -> bool:
@@ -208,9 +210,11 @@ def _carries_own(after: Any, own: Own) -> bool:
 
 
 def _loose(after: Any) -> str | None:
-    """Why the change's delivery is loose by itself: every event, or TLS checks skipped."""
+    """Why the change's delivery is loose by itself: every event, every admitted object, or TLS checks skipped."""
     for path, text in _leaves(after):
         key = path[-1].lower() if path else ""
+        if key == "kind" and ADMISSION.fullmatch(text.strip()):
+            return f"every object it admits passing through it (a {text.strip()})"
         if text.strip() in EVERYTHING and ("event" in key or "filter" in key or "categor" in key):
             return f"every event ({key} {text.strip()})"
         if CATCH_ALL.match(text):
@@ -234,6 +238,12 @@ def _unfiltered(change: Change) -> str | None:
     if change.action is Action.CREATE and _forwarder(change) and not keys & {"filter", "filters", "events", "event"}:
         return "every event of its source (no filter)"
     return None
+
+
+def _admission(change: Change) -> str | None:
+    """Why an admission webhook typed as such (`kubernetes_mutating_webhook_configuration_v1`) is loose."""
+    named = ADMISSION_TYPE.search(change.type)
+    return None if named is None else f"every object it admits passing through it (a {named.group(0)})"
 
 
 def _flags(value: Any, key: str = "") -> Iterator[tuple[str, bool]]:
@@ -319,7 +329,8 @@ def _egress(ri: ReviewInput) -> Iterator[Finding]:
     for change, found in candidates:
         before = {t for _, t in _leaves(change.before)}
         held = {p for p, _ in _leaves(change.before)}
-        loose, carried = _loose(change.after) or _unfiltered(change), _carries_own(change.after, own)
+        loose = _loose(change.after) or _unfiltered(change) or _admission(change)
+        carried = _carries_own(change.after, own)
         judged = [(j, p) for p, t in found if t not in before
                   for j in [_judge(change, p, t, own, loose, carried, p not in held)] if j is not None]
         if judged:
