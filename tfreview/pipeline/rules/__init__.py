@@ -45,6 +45,7 @@ from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
 from tfreview.pipeline.rules import tunnels as tunnels
+from tfreview.pipeline.rules import shippers as shippers
 from tfreview.pipeline.rules import foreign as foreign
 from tfreview.pipeline.rules import egress as egress
 from tfreview.pipeline.rules import exfil as exfil
