@@ -154,8 +154,7 @@ KNOWN_MISSES = {
     # history the S3 copy is only claimed to hold; a disabled key deleted with data the plan does not show
     # re-encrypted; a resource
     # group whose ttl tag is the only sign it is ephemeral; a load balancer moved to an ingress with the same
-    # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced; a
-    # boot script marked sensitive by the provider, so masked before any rule reads it.
+    # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced.
     "fresh/teardown-context-2/aws_s3_scratch_bucket_no_force_destroy.json",
     "fresh/teardown-context-2/aws_trail_log_group_rename_same_retention.json",
     "fresh/teardown-context-2/aws_kms_disabled_key_retired_30d.json",
@@ -163,7 +162,6 @@ KNOWN_MISSES = {
     "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
     "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
     "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
-    "fresh/hidden-like-4/azure_vm_custom_data_weakens_ssh.json",
 }
 
 

@@ -141,9 +141,9 @@ YAML_PAIR = lazy_compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{_KEYWORD
                          rf"[\"']?(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})", re.IGNORECASE)
 AWS_SECRET = lazy_compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
-# `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
-# name too, like the placeholders `password` and `token`.
-SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{_KEYWORDS})s?")
+# `secret_id = "prod-db-password"`, a store path `orders-db/password`): the value is looked up, not held. The bare
+# word (`secret = "api-key"`) is a name too, like the placeholders `password` and `token`.
+SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_./][a-z0-9]+)*[-_./])?(?:{_KEYWORDS})s?")
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = lazy_compile(r"[a-z]+(?:[-_][a-z]+)*")

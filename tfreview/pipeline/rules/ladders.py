@@ -94,6 +94,7 @@ from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, h
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
+from tfreview.pipeline.rules.trimmed import member_trimmed, plain_setting
 from tfreview.pipeline.rules.wayback import (
     branch_of_parent,
     final_copy,
@@ -162,6 +163,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                 "them; check nothing still routes to it"), Severity.MEDIUM),
     Grade(_when(k8s_app_config, "an application's ConfigMap: settings, no data; check no pod still mounts it"),
           Severity.MEDIUM),
+    Grade(_when(plain_setting, "a plain parameter, not a secure one: a setting whose whole value the plan shows, no "
+                "secret or data; check nothing still reads it"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
@@ -201,7 +204,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
                                or short_lived(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)
+                               or member_trimmed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or restored_successor(c, ri) or rebound(c, ri) or branch_of_parent(c, ri)
                                or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
