@@ -24,6 +24,7 @@ from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, unused_since
 from tfreview.pipeline.rules.guardrails import relaxation_removed
+from tfreview.pipeline.rules.guarded import guarded_delete
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
 from tfreview.pipeline.rules.kinds import (
@@ -205,6 +206,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or restored_successor(c, ri) or rebound(c, ri) or branch_of_parent(c, ri)
                                or preview_table(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
