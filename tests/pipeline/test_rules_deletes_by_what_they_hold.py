@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
-from tests.pipeline.test_rules_successors_take_over import made
 from tfreview.pipeline.findings import Severity
 
 REPLACE = ["delete", "create"]

@@ -75,9 +75,9 @@ def _successor(change: Change, view: PlanView, old: str) -> Change | None:
 
 def _settings_of(view: PlanView, name: str, action: Action) -> list[Change]:
     """The objects of this action that configure the store called NAME (their `bucket` or like setting names it)."""
-    return [c for c in view.of(action)
-            if any(STORE_KEYS.search(key) and value == name for key, value in as_dict(c.before if action is
-                                                                                        Action.DELETE else c.after).items())]
+    def names(values: Any) -> bool:
+        return any(STORE_KEYS.search(key) and value == name for key, value in as_dict(values).items())
+    return [c for c in view.of(action) if names(c.before if action is Action.DELETE else c.after)]
 
 
 def _weaker(change: Change, view: PlanView, old: str, new: Change) -> bool:
