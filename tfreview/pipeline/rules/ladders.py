@@ -23,8 +23,8 @@ from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, unused_since
-from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.guarded import guarded_delete
+from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
 from tfreview.pipeline.rules.kinds import (
