@@ -169,3 +169,21 @@ def test_an_audit_config_folded_into_one_for_all_services_that_logs_as_much_is_m
         tmp_path: Path, new: dict[str, Any], severity: Severity) -> None:
     plan = [gone("google_project_iam_audit_config.gcs", AUDIT_CONFIG), made("google_project_iam_audit_config.all", new)]
     assert _both(tmp_path, plan) == (severity, severity)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ({**TRAIL, "is_multi_region_trail": False}, ORG_TRAIL, Severity.MEDIUM),
+    ({**TRAIL, "exclude_management_event_sources": True}, {**ORG_TRAIL, "exclude_management_event_sources": False},
+     Severity.MEDIUM),
+    (TRAIL, {**ORG_TRAIL, "is_multi_region_trail": False}, Severity.HIGH),
+    ({**TRAIL, "include_global_service_events": True}, {**ORG_TRAIL, "include_global_service_events": False},
+     Severity.HIGH),
+    ({**TRAIL, "exclude_management_event_sources": False}, {**ORG_TRAIL, "exclude_management_event_sources": True},
+     Severity.HIGH),
+], ids=["single-region-to-multi-region", "exclusion-switched-off", "multi-region-to-single", "global-events-off",
+        "exclusion-switched-on"])
+def test_selection_switches_judged_by_which_way_they_select(tmp_path: Path, old: dict[str, Any],
+                                                            new: dict[str, Any], expected: Severity) -> None:
+    """A successor whose selecting switch turns on (or excluding switch off) carries more; the reverse, less."""
+    plan = [gone("aws_cloudtrail.account", old), made("aws_cloudtrail.org", new)]
+    assert max(_both(tmp_path, plan), key=lambda s: s is Severity.HIGH) is expected

@@ -117,9 +117,12 @@ def _scope(key: str) -> bool:
 
 
 def _selects_as_much(key: str, old: Any, new: Any) -> bool:
-    """Whether a selection setting carries at least what it did: the same, a list with every item, or all."""
+    """Whether a selection setting carries at least what it did: the same, a list with every item, or all; a
+    switch that selects (`is_multi_region_trail`) turned on, or one that leaves out (`exclude_…`) turned off."""
     if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
         return True
+    if isinstance(old, bool) and isinstance(new, bool):
+        return new is not bool(NEGATIVE.search(key))
     if isinstance(old, list) and isinstance(new, list):
         return (all(item in new or any(_covers(other, item) for other in new) for item in old)
                 or any(_everything(item) for item in new)) and not NEGATIVE.search(key)
