@@ -85,6 +85,7 @@ from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
 from tfreview.pipeline.rules import withstore as withstore
+from tfreview.pipeline.rules import departures as departures
 # isort: on
 
 THEMES = (
