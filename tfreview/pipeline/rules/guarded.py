@@ -48,8 +48,13 @@ def _windows(text: str) -> set[str]:
     return found
 
 
+def names_held_by_kept(view: PlanView) -> dict[str, list[Change]]:
+    """Every kept managed object (not deleted, not replaced) by the names its pointing settings hold (once per
+    plan)."""
+    return view.derived("names held by kept objects", _named_by_kept)
+
+
 def _named_by_kept(view: PlanView) -> dict[str, list[Change]]:
-    """Per plan: every kept managed object (not deleted, not replaced) by the names its pointing settings hold."""
     index: dict[str, list[Change]] = defaultdict(list)
     for change in view.changes:
         if change.mode != "managed" or change.action in (Action.DELETE, Action.REPLACE):
@@ -104,7 +109,7 @@ def guarded_delete(change: Change, ri: ReviewInput) -> str | None:
     if old is None or _holds_something(change.before):
         return None
     view = plan_view(ri)
-    if view.derived("names held by kept objects", _named_by_kept).get(old):
+    if names_held_by_kept(view).get(old):
         return None
     why = "with its destroy guard on the provider refuses to delete it while it holds anything, and nothing kept " \
           "names it"
