@@ -78,6 +78,7 @@ from tfreview.pipeline.rules.recreated import (
 )
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
+from tfreview.pipeline.rules.relabelled import renamed_only
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_replace, restored_successor
@@ -256,7 +257,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
-                                or role_lowered(c)),
+                                or role_lowered(c) or renamed_only(c, looks_stateful(c.type))),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
