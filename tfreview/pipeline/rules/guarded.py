@@ -39,7 +39,7 @@ def _name(values: Any) -> str | None:
 def _windows(text: str) -> set[str]:
     """The parts of a string a name can be: between separators, and each run of dotted labels (a bucket
     `docs.acme.com` inside `docs.acme.com.s3-website-us-east-1.amazonaws.com`)."""
-    found: set[str] = set()
+    found: set[str] = {text}
     for part in _PARTS.split(text):
         labels = part.split(".")
         for start in range(len(labels)):

@@ -15,6 +15,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
+from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
@@ -188,6 +189,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.HIGH, True),
     Grade(lambda c, ri: None if container_renamed(c, ri) else _paren(service_retired(c, ri, looks_stateful)),
           Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(alias_renamed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else container_renamed(c, ri), Severity.HIGH, True),
