@@ -70,3 +70,9 @@ def test_guarded_deletes_that_may_lose_something_stay_high(tmp_path: Path, plan:
 def test_a_tag_naming_the_old_bucket_is_not_a_reference(tmp_path: Path) -> None:
     new = {**NEW, "tags": {"migrated_from": "acme-media-use1"}}
     assert worst(tmp_path, _move(OLD, new)) is Severity.MEDIUM
+
+
+def test_guarded_dns_zone_stays_high(tmp_path: Path) -> None:
+    """An empty zone deleted still takes its delegation: the guard protects records, not the name."""
+    zone = {"name": "public", "dns_name": "acme.example.", "force_destroy": False, "visibility": "public"}
+    assert worst(tmp_path, [gone("zeta_dns_managed_zone.public", zone)]) is Severity.HIGH

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper (delete grading): a store deleted with its destroy guard on (`force_destroy` or
 `delete_contents_on_destroy` false), which the provider refuses to delete while it holds anything, so no data can go
-with it — judged with the rest of the plan: nothing kept (created, updated or untouched) may still name it (a
+with it (not a DNS zone or domain: deleting an empty one still ends the delegation) — judged with the rest of the plan: nothing kept (created, updated or untouched) may still name it (a
 DNS record, an origin or a policy naming a deleted bucket lets anyone who re-creates the name receive its traffic),
 and a created store of its type that takes its name's place must hold every setting it had, its settings objects
 (versioning, encryption, public access block) included, no weaker. ladders.py grades deletes with it."""
@@ -26,6 +26,8 @@ MAX_LABELS = 8  # dotted names longer than this are not looked for inside host n
 # Separators around a name inside a string (a host name, an ARN, a URL); a dot joins labels of a dotted name.
 _PARTS = lazy_compile(r"[/:=,@\s\"'*]+")
 _TOKENS = lazy_compile(r"[a-z0-9]+")
+# Types that are a name others resolve (a DNS zone, a domain): even empty, deleting one breaks what it delegates.
+NAMING = lazy_compile(r"(?:^|_)(?:dns|zone|domain|domains|record|records)(?:_|$)")
 # Settings whose text describes rather than points (a tag saying where a bucket came from names nothing).
 _DESCRIPTIVE = lazy_compile(r"(?:^|\.)(?:tags|tags_all|labels|description|comment|notes?)(?:\.|$)")
 
@@ -103,7 +105,7 @@ def _holds_something(values: Any) -> bool:
 def guarded_delete(change: Change, ri: ReviewInput) -> str | None:
     """Why a store deleted with its destroy guard on loses nothing, or None: nothing kept names it, and a created
     store of its type that takes its place holds every setting it had, no weaker."""
-    if change.action is not Action.DELETE or not empty_only(change.before):
+    if change.action is not Action.DELETE or not empty_only(change.before) or NAMING.search(change.type):
         return None
     old = _name(change.before)
     if old is None or _holds_something(change.before):
