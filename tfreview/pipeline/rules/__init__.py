@@ -86,6 +86,7 @@ from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
 from tfreview.pipeline.rules import withstore as withstore
 from tfreview.pipeline.rules import departures as departures
+from tfreview.pipeline.rules import layers as layers
 # isort: on
 
 THEMES = (

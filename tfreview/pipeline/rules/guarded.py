@@ -1,9 +1,10 @@
 """Risk rules, lifecycle helper (delete grading): a store deleted with its destroy guard on (`force_destroy` or
 `delete_contents_on_destroy` false), which the provider refuses to delete while it holds anything, so no data can go
-with it (not a DNS zone or domain: deleting an empty one still ends the delegation) — judged with the rest of the plan: nothing kept (created, updated or untouched) may still name it (a
-DNS record, an origin or a policy naming a deleted bucket lets anyone who re-creates the name receive its traffic),
-and a created store of its type that takes its name's place must hold every setting it had, its settings objects
-(versioning, encryption, public access block) included, no weaker. ladders.py grades deletes with it."""
+with it (not a DNS zone or domain: deleting an empty one still ends the delegation) — judged with the rest of the
+plan: nothing kept (created, updated or untouched) may still name it (a DNS record, an origin or a policy naming a
+deleted bucket lets anyone who re-creates the name receive its traffic), and a created store of its type that takes
+its name's place must hold every setting it had, its settings objects (versioning, encryption, public access block)
+included, no weaker. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
