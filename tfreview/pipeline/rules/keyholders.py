@@ -28,7 +28,7 @@ _EMAIL_NAME = lazy_compile(r"^(?:serviceAccount:|projects/[^/]+/serviceAccounts/
 def _admin(texts: Any) -> str | None:
     """The admin role a value names (`roles/owner`, `…:policy/AdministratorAccess`, `p=>roles/owner`), or None."""
     for text in texts:
-        for part in {text, *_SPLIT.split(text)}:
+        for part in {str(text), *_SPLIT.split(str(text))}:
             if part in ADMIN_ROLES:
                 return part
     return None
