@@ -67,7 +67,11 @@ def test_a_sensitive_password_alone_adds_nothing(tmp_path: Path) -> None:
     assert "Pa55word" not in result.model_dump_json()
 
 
-@pytest.mark.parametrize(("mark", "kept"), [({"tags": {}}, False), ({"cidr_blocks": [True]}, True), (True, True)])
+@pytest.mark.parametrize(("mark", "kept"), [
+    ({"tags": {}}, False), ({"cidr_blocks": [True]}, True), (True, True),
+    ({"password": True}, False), ({"settings": [{"client_secret": True}]}, False),
+    ({"password": True, "custom_data": True}, True),
+], ids=["marks-nothing", "cidrs", "whole-object", "password-only", "nested-secret-only", "password-and-script"])
 def test_only_changes_whose_marks_mark_something_are_kept(mark: Any, kept: bool) -> None:
     change = sg_rule(["0.0.0.0/0"])
     change["change"]["after_sensitive"] = mark
