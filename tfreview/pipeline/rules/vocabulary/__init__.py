@@ -21,6 +21,7 @@ from tfreview.pipeline.rules.vocabulary import signin as signin
 from tfreview.pipeline.rules.vocabulary import longtail as longtail
 from tfreview.pipeline.rules.vocabulary import fallback as fallback
 from tfreview.pipeline.rules.vocabulary import meanings as meanings
+from tfreview.pipeline.rules.vocabulary import nouns as nouns
 # isort: on
 from tfreview.pipeline.rules.vocabulary.terms import (
     AUTH,
