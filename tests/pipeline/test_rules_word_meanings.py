@@ -135,3 +135,19 @@ def test_a_token_of_an_object_switched_off_opens_nothing(tmp_path: Path, switche
     before = {"uid": "9f3e", "access_token": "a1b2c3d4e5f6", "is_enabled": True, "time_selection_enabled": True}
     found = _highs(tmp_path, "zephyr_dashboard_public.billing", {**before, switched: False}, before)
     assert ("credential-in-plan" in found) is high
+
+
+@pytest.mark.parametrize("switch", ["frontend_tls10_enabled", "backend_ssl30_enabled", "triple_des_ciphers_enabled"])
+def test_a_weak_protocol_switched_on_is_a_downgrade_and_off_is_stricter(tmp_path: Path, switch: str) -> None:
+    off = {"security": [{switch: False, "other": 1}]}
+    on = {"security": [{switch: True, "other": 1}]}
+    assert "tls-downgrade" in _highs(tmp_path, "zephyr_gateway.prod", on, off)
+    assert not _highs(tmp_path, "zephyr_gateway.prod", off, on)
+
+
+@pytest.mark.parametrize(("after", "fires"), [(["FTP", "FTPS", "SFTP"], True), (["FTPS"], False),
+                                             (["tcp", "udp"], False)])
+def test_a_plaintext_protocol_joining_encrypted_ones_fires(tmp_path: Path, after: list[str], fires: bool) -> None:
+    before = {"name": "partners", "protocols": ["FTPS", "SFTP"]}
+    assert ("tls-downgrade" in _highs(tmp_path, "zephyr_server.partners", {**before, "protocols": after},
+                                      before)) is fires
