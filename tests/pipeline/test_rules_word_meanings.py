@@ -151,3 +151,31 @@ def test_a_plaintext_protocol_joining_encrypted_ones_fires(tmp_path: Path, after
     before = {"name": "partners", "protocols": ["FTPS", "SFTP"]}
     assert ("tls-downgrade" in _highs(tmp_path, "zephyr_server.partners", {**before, "protocols": after},
                                       before)) is fires
+
+
+@pytest.mark.parametrize(("key", "old", "new", "fires"), [
+    ("reclaim_policy", "Retain", "Delete", True), ("deletion_policy", "SNAPSHOT", "DELETE", True),
+    ("reclaim_policy", "Delete", "Retain", False), ("on_failure", "retain", "delete", False)])
+def test_data_retained_then_deleted_with_its_holder_fires(tmp_path: Path, key: str, old: str, new: str,
+                                                          fires: bool) -> None:
+    before = {"name": "home", "retention_policy": [{"home_volume": old}], key: old}
+    after = {"name": "home", "retention_policy": [{"home_volume": old}], key: new}
+    assert ("protection-disabled" in _highs(tmp_path, "zephyr_domain.studio", after, before)) is fires
+
+
+def test_a_retention_policy_block_moved_to_delete_fires(tmp_path: Path) -> None:
+    before = {"name": "studio", "retention_policy": [{"home_volume": "Retain"}]}
+    after = {"name": "studio", "retention_policy": [{"home_volume": "Delete"}]}
+    assert "protection-disabled" in _highs(tmp_path, "zephyr_domain.studio", after, before)
+
+
+@pytest.mark.parametrize(("new", "fires"), [("off", True), ("sampled", False)])
+def test_a_capture_sampled_still_records(tmp_path: Path, new: str, fires: bool) -> None:
+    before = {"name": "ledger", "capture": "full"}
+    assert ("detection-disabled" in _highs(tmp_path, "zephyr_ledger.main", {**before, "capture": new},
+                                           before)) is fires
+
+
+def test_a_scale_factor_is_no_sign_in_factor(tmp_path: Path) -> None:
+    before = {"name": "pool", "scale_factor": "on"}
+    assert not _highs(tmp_path, "zephyr_pool.main", {**before, "scale_factor": "off"}, before)

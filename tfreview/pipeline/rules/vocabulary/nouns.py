@@ -20,7 +20,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.protection import ENCRYPTION
+from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
@@ -54,28 +54,29 @@ def _words(value: str) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=4096)
-def _scaled(value: str, any_mechanism: bool) -> float | None:
+def _scaled(value: str, any_mechanism: bool, relaxed: bool) -> float | None:
     words = _words(value)
     if not words:
         return None
     if words <= NULL:
         return 0
     if words & RELAXED and not words & FIRM:
-        return 0.5
+        return 0.5 if relaxed else None
     if words & FIRM and not words & (NULL | RELAXED):
         return 1
     # A value that names a mechanism of the noun's kind (`hsm`, `aes256`, `tls1.3`) holds it, unless a word says off.
     return 1 if any_mechanism and not words & (NULL | RELAXED) else None
 
 
-def scale(any_mechanism: bool) -> Callable[[Any], float | None]:
+def scale(any_mechanism: bool, relaxed: bool = True) -> Callable[[Any], float | None]:
     """A strength on the scale: 1 firm, 0.5 relaxed, 0 null; booleans as on and off. ANY_MECHANISM: any other word
-    names the mechanism itself and holds (a cipher's name); otherwise it is not judged."""
+    names the mechanism itself and holds (a cipher's name); otherwise it is not judged. RELAXED: whether a relaxed
+    word is judged (a sampled capture still records; an optional factor is no factor)."""
 
     def strength(value: Any) -> float | None:
         if isinstance(value, bool):
             return float(value)
-        return _scaled(value, any_mechanism) if isinstance(value, str) else None
+        return _scaled(value, any_mechanism, relaxed) if isinstance(value, str) else None
     return strength
 
 
@@ -141,7 +142,7 @@ OBSERVE = "audit|auditing|trail|ledger|journal|journaling|journalling|capture|ca
 # Protection of what is stored or sent: a seal, a cipher, encryption, what goes over the wire.
 PROTECT = "seal|sealing|cipher|encrypt|encryption|at_rest|in_transit|wire"
 # Authentication in front of it: a guard, a gate, a sign-in, a challenge, a second factor. Not a feature gate.
-GUARD = "guard|gatekeeper|sign_in|signin|challenge|second_factor|two_factor|2fa|mfa|factor|authn"
+GUARD = "guard|gatekeeper|sign_in|signin|challenge|second_factor|two_factor|multi_factor|auth_factor|2fa|mfa|authn"
 # What exists only to stand in front of something: created already bypassed, it lets every request through.
 GATEKEEPER = "guard|gatekeeper|challenge"
 # Who can reach it: where it listens, its audience, its visibility, its exposure.
@@ -151,7 +152,8 @@ KEEP = "hold|keep|retain|kept_for|hold_for|keep_for|retain_for"
 # Input a control refuses while it holds: weak secrets, insecure ciphers, legacy clients, unsigned code.
 UNSAFE = r"(?:weak|insecure|legacy|unsigned|unverified|untrusted|self_signed|plaintext|expired)_\w+"
 
-control(DETECTION, _noun(OBSERVE), scale(True), "recording stopped (the value says off or none)", generic=True)
+control(DETECTION, _noun(OBSERVE), scale(True, relaxed=False), "recording stopped (the value says off or none)",
+        generic=True)
 # Events a realm or tenant records (sign-ins, admin actions); not the events a webhook or notification sends.
 control(DETECTION, r"(?:\w+_)?events_enabled|enable_\w*events", flag, "its events are no longer recorded",
         types=r"^(?!.*(?:hook|notification|integration|subscription|trigger|channel|alert))", generic=True)
@@ -162,6 +164,23 @@ control(AUTH, GATEKEEPER, bypassed, "its guard is bypassed: every request passes
         create=Severity.HIGH)
 control(PUBLIC, _noun(REACH), reach, "opened to anyone (the value says world, anyone or public)", generic=True)
 control(LOGGING, _noun(KEEP), kept, "nothing is kept any more (the hold drops to zero)", generic=True)
+# What happens to the data when its holder goes: retained or snapshotted → deleted or purged with it.
+RETAINED = frozenset({"retain", "retained", "keep", "kept", "snapshot", "preserve", "preserved", "orphan",
+                      "abandon", "detach", "detached"})
+DELETED = frozenset({"delete", "deleted", "destroy", "purge", "remove", "wipe", "erase", "drop", "cascade_delete"})
+
+
+def retained(value: Any) -> float | None:
+    """1 when a value says the data is kept (retain, snapshot, orphan), 0 when it says it goes (delete, purge)."""
+    words = _words(value) if isinstance(value, str) else None
+    if not words:
+        return None
+    return 1 if words <= RETAINED else 0 if words <= DELETED else None
+
+
+control(PROTECTION, r"(?:\w+_)?(?:retention|deletion|reclaim|removal|retain|termination|destroy|on_delete|on_destroy)"
+        r"(?:_polic(?:y|ies)|_behaviou?r|_mode|_action)?|\w*(?:retention|deletion|reclaim|removal)_polic(?:y|ies)\.\w+",
+        retained, "the data will be deleted with its holder (it was retained)", generic=True)
 # How many backups or snapshots are kept (a count, not a number of days): cut to one, there is no history left.
 control(BACKUP, r"(?!\w*(?:days|day|hours|hour|period|duration|seconds|minutes|weeks|months|age))"
         r"\w*(?:backup|snapshot)s?_(?:retention|keep|kept|count|copies|generations|retain|history)\w*",
