@@ -160,13 +160,13 @@ def test_data_retained_then_deleted_with_its_holder_fires(tmp_path: Path, key: s
                                                           fires: bool) -> None:
     before = {"name": "home", "retention_policy": [{"home_volume": old}], key: old}
     after = {"name": "home", "retention_policy": [{"home_volume": old}], key: new}
-    assert ("protection-disabled" in _highs(tmp_path, "zephyr_domain.studio", after, before)) is fires
+    assert ("reclaim-to-delete" in _highs(tmp_path, "zephyr_domain.studio", after, before)) is fires
 
 
 def test_a_retention_policy_block_moved_to_delete_fires(tmp_path: Path) -> None:
     before = {"name": "studio", "retention_policy": [{"home_volume": "Retain"}]}
     after = {"name": "studio", "retention_policy": [{"home_volume": "Delete"}]}
-    assert "protection-disabled" in _highs(tmp_path, "zephyr_domain.studio", after, before)
+    assert "reclaim-to-delete" in _highs(tmp_path, "zephyr_domain.studio", after, before)
 
 
 @pytest.mark.parametrize(("new", "fires"), [("off", True), ("sampled", False)])

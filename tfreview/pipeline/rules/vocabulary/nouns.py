@@ -20,8 +20,9 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION
+from tfreview.pipeline.rules.protection import ENCRYPTION
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
+from tfreview.pipeline.rules.safeguards import RECLAIM
 from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
 
@@ -178,8 +179,10 @@ def retained(value: Any) -> float | None:
     return 1 if words <= RETAINED else 0 if words <= DELETED else None
 
 
-control(PROTECTION, r"(?:\w+_)?(?:retention|deletion|reclaim|removal|retain|termination|destroy|on_delete|on_destroy)"
-        r"(?:_polic(?:y|ies)|_behaviou?r|_mode|_action)?|\w*(?:retention|deletion|reclaim|removal)_polic(?:y|ies)\.\w+",
+# safeguards.py reads the keys named for the policy (`reclaim_policy`, `deletion_policy`); these read a policy block's
+# settings (`retention_policy.home_volume`) and what a holder's end does (`termination_behavior`).
+control(RECLAIM, r"\w*(?:retention|deletion|reclaim|removal)_polic(?:y|ies)\.\w+"
+        r"|(?:\w+_)?(?:termination|destroy|on_destroy|retain)(?:_polic(?:y|ies)|_behaviou?r|_mode|_action)?",
         retained, "the data will be deleted with its holder (it was retained)", generic=True)
 # How many backups or snapshots are kept (a count, not a number of days): cut to one, there is no history left.
 control(BACKUP, r"(?!\w*(?:days|day|hours|hour|period|duration|seconds|minutes|weeks|months|age))"
