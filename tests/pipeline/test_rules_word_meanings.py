@@ -114,6 +114,11 @@ def test_deleting_an_allow_entry_narrows_and_a_deny_entry_does_not(tmp_path: Pat
     assert _deleted(tmp_path, "zephyr_kafka_acl.legacy", before) is high
 
 
+def test_deleting_an_allow_rule_that_asked_a_second_factor_stays_high(tmp_path: Path) -> None:
+    before = {"name": "legacy", "access": "ALLOW", "mfa_required": True}
+    assert _deleted(tmp_path, "zephyr_policy_rule_signon.legacy", before)
+
+
 @pytest.mark.parametrize(("policy", "high"), [("consoleAdmin", False), ("readwrite", False),
                                               ("deny-deletes", True), ("quarantine", True)])
 def test_detaching_a_granting_policy_narrows(tmp_path: Path, policy: str, high: bool) -> None:

@@ -30,10 +30,18 @@ def _before(change: Change) -> dict[str, Any]:
     return change.before if isinstance(change.before, dict) else {}
 
 
+# An entry that allows only on conditions, or one of an ordered rule list (a sign-on rule asking a second factor):
+# without it, the next rule decides, which may ask less.
+CONDITIONED = lazy_compile(r"requir|mfa|factor|priority|precedence|order|condition|session|sign_?on|signin|login"
+                           r"|auth")
+
+
 def allow_entry(change: Change) -> bool:
-    """Whether the deleted object is an access entry that allows (its effect key says ALLOW) and nothing in it denies
-    or restricts."""
+    """Whether the deleted object is an access entry that allows (its effect key says ALLOW) with no condition, and
+    nothing in it denies or restricts."""
     before = _before(change)
+    if CONDITIONED.search(change.type) or any(CONDITIONED.search(key.lower()) for key in before):
+        return False
     effects = [str(value).strip().lower() for key, value in before.items()
                if EFFECT_KEY.search(key.lower()) and isinstance(value, str)]
     return bool(effects) and all(effect in ALLOW for effect in effects) \
