@@ -6,7 +6,8 @@ Paths are regexes over an attribute's dotted path without indices, matched at it
 
 The lines live by theme in this package's modules and register when imported, in the order below: for one
 attribute the first line that reads both values decides, so a catch-all comes after the lines it backs up
-(fallback.py last; modes.py and gates.py add theirs after this package).
+(legacy.py first: a switch named for a weak protocol decides before the `*_enabled` lines; the lines read by value
+meanings, meanings.py and nouns.py, last; modes.py and gates.py add theirs after this package).
 """
 
 from __future__ import annotations
