@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.allowgone import allow_removed
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
@@ -176,6 +177,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(allow_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
