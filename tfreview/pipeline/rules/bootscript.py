@@ -1,8 +1,8 @@
 """Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
 cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
 authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
-host firewall, or piping a download from a bare public IP address into a shell are high; a script only known after
-apply is not guessed at."""
+host firewall, or piping a download from a bare public IP address or over plain HTTP into a shell are high; a
+script only known after apply is not guessed at (runcommands.py reads command documents the same way)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tfreview.pipeline.rules.values import leaves
 RULE = declare("boot-script-weakens", Severity.HIGH,
                "A machine's boot script (user_data, custom_data, startup script, cloud-init) newly adds a key for "
                "root, enables root or password SSH login, stops a management or security agent, turns off the host "
-               "firewall, or pipes a download from a bare public IP into a shell.")
+               "firewall, or pipes a download from a bare public IP or over plain HTTP into a shell; likewise a "
+               "run-command document (SSM document, VM run command or extension, OS policy) run on machines.")
 
 MAX_SCRIPT = 200_000
 BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
@@ -48,6 +49,7 @@ FIREWALL_OFF = lazy_compile(r"\bufw\s+(?:--force\s+)?disable\b|\bsystemctl\s+(?:
                             r"|\biptables\s+-P\s+INPUT\s+ACCEPT\b|\bnft\s+flush\s+ruleset\b|\bnetsh\s+advfirewall\s+"
                             r"set\s+\w+\s+state\s+off\b|\bSet-NetFirewallProfile\b[^\n]*-Enabled\s+(?:\$?False|0)\b",
                             re.IGNORECASE | re.MULTILINE)
+PLAIN_URL = lazy_compile(r"\b(?:http|ftp)://(?!(?:localhost|127\.|169\.254\.169\.254|\[?::1))", re.IGNORECASE)
 BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
 
 
@@ -82,6 +84,8 @@ def dangers(script: str) -> set[str]:
     for line in text.splitlines():
         if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
             found.add("pipes a download from a bare public IP address into a shell")
+        elif PIPED.search(line) and PLAIN_URL.search(line):
+            found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
     return found
 
 
