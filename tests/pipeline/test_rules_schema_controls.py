@@ -46,6 +46,7 @@ WEAKENINGS = [
     ("aws_ssm_document.patch", "permissions", None, {"type": "Share", "account_ids": "All"}),
     ("acme_volume.nfs", "export_options", ["rw", "root_squash"], ["rw", "no_root_squash"]),
     ("azurerm_storage_share.nfs", "root_squash", "RootSquash", "NoRootSquash"),
+    ("aws_fsx_openzfs_volume.research", "clients", "10.20.0.0/16", "*"),
     ("acme_perimeter.data", "restricted_services", ["storage.googleapis.com", "bigquery.googleapis.com"],
      ["bigquery.googleapis.com"]),
     ("acme_waf.edge", "blocked_countries", ["KP", "IR"], []),
@@ -169,4 +170,44 @@ def test_revoking_a_grant_narrows_access(tmp_path: Path, address: str) -> None:
 def test_deleting_a_deny_permission_stays_high(tmp_path: Path) -> None:
     before = {"principal": "group:contractors", "permissions": ["DENY_READ"], "effect": "Deny"}
     found = judge(tmp_path, [resource("acme_project_permissions.block", None, before, actions=["delete"])])
+    assert found.get("resource-delete") is Severity.HIGH
+
+
+def _ports(ssh: dict[str, Any]) -> dict[str, Any]:
+    web = {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["0.0.0.0/0"], "cidr_list_aliases": []}
+    return {"instance_name": "site", "port_info": [web, {"protocol": "tcp", "from_port": 22, "to_port": 22, **ssh}]}
+
+
+@pytest.mark.parametrize(("old", "new", "severity"), [
+    ({"cidrs": ["0.0.0.0/0"], "cidr_list_aliases": []}, {"cidrs": [], "cidr_list_aliases": ["lightsail-connect"]},
+     Severity.MEDIUM),
+    ({"cidrs": ["10.0.0.0/8"], "cidr_list_aliases": []}, {"cidrs": ["10.1.0.0/16"], "cidr_list_aliases": []},
+     Severity.MEDIUM),
+    ({"cidrs": ["10.0.0.0/8"], "cidr_list_aliases": []}, {"cidrs": ["0.0.0.0/0"], "cidr_list_aliases": []},
+     Severity.HIGH),
+    ({"cidrs": ["203.0.113.0/24"], "cidr_list_aliases": []}, {"cidrs": [], "cidr_list_aliases": ["lightsail-connect"]},
+     Severity.HIGH),
+])
+def test_a_port_set_replaced_only_to_narrow_its_sources(tmp_path: Path, old: dict[str, Any], new: dict[str, Any],
+                                                         severity: Severity) -> None:
+    change = resource("aws_lightsail_instance_public_ports.site", _ports(new), _ports(old),
+                      actions=["delete", "create"])
+    assert judge(tmp_path, [change]).get("resource-replace") is severity
+
+
+@pytest.mark.parametrize(("branch", "stage", "severity"), [
+    ("feature/checkout-v2", "EXPERIMENTAL", Severity.MEDIUM),
+    ("main", "PRODUCTION", Severity.HIGH),
+    ("feature/x", "PRODUCTION", Severity.HIGH),
+])
+def test_a_hosted_app_branch_deployment_deleted(tmp_path: Path, branch: str, stage: str, severity: Severity) -> None:
+    before = {"app_id": "d2abc", "branch_name": branch, "stage": stage, "framework": "Next.js - SSR",
+              "enable_auto_build": True, "custom_domains": []}
+    found = judge(tmp_path, [resource("aws_amplify_branch.b", None, before, actions=["delete"])])
+    assert found.get("resource-delete") is severity
+
+
+def test_a_git_branch_deleted_stays_high(tmp_path: Path) -> None:
+    before = {"repository": "app", "branch": "feature/x", "source_branch": "main"}
+    found = judge(tmp_path, [resource("github_branch.b", None, before, actions=["delete"])])
     assert found.get("resource-delete") is Severity.HIGH

@@ -16,6 +16,7 @@ from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.branches import feature_branch
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
@@ -61,6 +62,7 @@ from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pools import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
+from tfreview.pipeline.rules.portsets import sources_narrowed
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
 from tfreview.pipeline.rules.rebound import rebound
@@ -175,7 +177,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
                                else f"a disposable object: {why}"), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
+    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)
+                               or feature_branch(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
                                or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
@@ -251,6 +254,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
+                                or sources_narrowed(c)
                                 or role_lowered(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),

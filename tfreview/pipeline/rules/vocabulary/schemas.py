@@ -2,7 +2,8 @@
 legacy protocols and weak ciphers switched on, plain-text protocols added to a server's list, dated security
 policies moved back in time, auth modes moved down from identities to shared keys, a sign-in's user group or ACL
 removed, keys or subscriptions no longer required, log exports emptied, keep/retain modes moved to delete, shares to
-every account or any identity, NFS exports without root squashing, apps that expose their configuration.
+every account or any identity, NFS exports without root squashing or open to any client, apps that expose their
+configuration.
 
 Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
 this package's modules (before fallback.py): for one attribute, the first line that reads both values decides.
@@ -20,6 +21,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.safeguards import DELETES, KEEPS, RECLAIM
 from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
+from tfreview.pipeline.rules.values import WORLD_WORDS
 from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
 
@@ -200,3 +202,17 @@ control(AUTH, ANY_SETTING, root_squashed, "NFS clients keep root rights on the s
 # --- apps that show their configuration (Airflow's `webserver-expose_config`) ------------------------------------
 control(PUBLIC, r"expose_(?:config|configuration|secrets?|credentials?|stacktrace|env\w*)", inverted,
         "the web UI now shows its configuration (connection strings, secret keys)", create=Severity.MEDIUM)
+
+# --- who may mount or connect, opened to everyone (NFS `clients` 10.20.0.0/16 → `*`) ------------------------------
+
+
+def named_clients(value: Any) -> float | None:
+    """0 when a client list admits everyone (`*`, `0.0.0.0/0`, `::/0`), 1 when it names addresses or hosts."""
+    items = _items(value)
+    if not items:
+        return None
+    return 0 if any(item.strip() in WORLD_WORDS for item in items) else 1
+
+
+control(PUBLIC, r"clients|allowed_clients|nfs_clients|client_(?:cidrs?|ips?|addresses|ranges?|list)", named_clients,
+        "any host may now mount or connect", create=Severity.MEDIUM)
