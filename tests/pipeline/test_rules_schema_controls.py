@@ -211,3 +211,29 @@ def test_a_git_branch_deleted_stays_high(tmp_path: Path) -> None:
     before = {"repository": "app", "branch": "feature/x", "source_branch": "main"}
     found = judge(tmp_path, [resource("github_branch.b", None, before, actions=["delete"])])
     assert found.get("resource-delete") is Severity.HIGH
+
+
+MORE = [
+    ("azurerm_api_management.prod", "tls_rsa_with_aes128_cbc_sha_ciphers_enabled", False, True),
+    ("azurerm_application_gateway.web", "firewall_mode", "Prevention", "Detection"),
+    ("aws_lb.web", "enable_waf_fail_open", False, True),
+    ("azurerm_container_registry.r", "admin_enabled", False, True),
+    ("azurerm_container_registry.r", "trust_policy_enabled", True, False),
+    ("aws_vpc_endpoint_service.s", "acceptance_required", True, False),
+    ("azurerm_bastion_host.b", "shareable_link_enabled", False, True),
+    ("azurerm_cosmosdb_account.a", "is_virtual_network_filter_enabled", True, False),
+    ("azurerm_databricks_workspace.w", "no_public_ip", True, False),
+    ("azurerm_log_analytics_workspace.w", "internet_ingestion_enabled", False, True),
+    ("azurerm_synapse_workspace.w", "data_exfiltration_protection_enabled", True, False),
+    ("azurerm_postgresql_server.p", "ssl_minimal_tls_version_enforced", "TLS1_2", "TLSEnforcementDisabled"),
+    ("azurerm_eventhub_namespace.e", "local_authentication_enabled", False, True),
+    ("azurerm_batch_account.b", "allowed_authentication_modes", ["AAD"], ["AAD", "SharedKey"]),
+    ("aws_mq_broker.m", "authentication_strategy", "ldap", "simple"),
+    ("google_cloudfunctions_function.f", "https_trigger_security_level", "SECURE_ALWAYS", "SECURE_OPTIONAL"),
+]
+
+
+@pytest.mark.parametrize(("address", "key", "old", "new"), MORE, ids=[w[1] for w in MORE])
+def test_more_schema_controls_read_both_ways(tmp_path: Path, address: str, key: str, old: Any, new: Any) -> None:
+    assert _moved(tmp_path, address, key, old, new), "the weakening must be high"
+    assert not _moved(tmp_path, address, key, new, old), "the hardening must stay quiet"

@@ -20,10 +20,10 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.safeguards import DELETES, KEEPS, RECLAIM
-from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present, tls
 from tfreview.pipeline.rules.values import WORLD_WORDS
 from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -38,8 +38,9 @@ def _items(value: Any) -> list[str] | None:
 
 
 # --- legacy protocols and weak ciphers switched on (APIM's `frontend_tls10_enabled`, `triple_des_ciphers_enabled`) --
+# (and CBC-mode or plain-RSA key exchange suites: APIM's `tls_rsa_with_aes128_cbc_sha_ciphers_enabled`)
 LEGACY = (r"\w*(?:tls_?v?1_?[01]|tls1[01]|ssl_?v?[23](?:0|_0)?|sslv[23]|ssl[23]0|triple_des|3des|des_cbc|rc4"
-          r"|legacy_(?:tls|ssl|ciphers?|protocols?)|weak_ciphers?)(?:_\w+)?")
+          r"|legacy_(?:tls|ssl|ciphers?|protocols?)|weak_ciphers?|cbc_sha\d*|rsa_with)(?:_\w+)?")
 # Not a switch that turns them off (`disable_tls10`, `block_legacy_tls`): there true is the strong side.
 control(TLS, r"(?!\w*(?:disable|disallow|block|deny|reject|prevent|forbid|no_))" + LEGACY, inverted,
         "a legacy TLS/SSL protocol or weak cipher is allowed", create=Severity.MEDIUM)
@@ -86,16 +87,20 @@ IDENTITY_WORDS = frozenset({"iam", "cognito", "oidc", "openid", "jwt", "oauth", 
                             "azure_ad", "pools", "pool", "identity", "lambda", "custom", "certificate", "mtls", "sso",
                             "kerberos", "ldap", "managed", "workload", "federated", "sigv4", "aws_iam"})
 KEY_WORDS = frozenset({"key", "api_key", "apikey", "keys", "basic", "password", "shared", "secret", "token", "static",
-                       "sas", "access_key", "hmac", "psk"})
+                       "sas", "access_key", "hmac", "psk", "simple", "sharedkey", "local"})
 NO_AUTH = frozenset({"none", "anonymous", "anon", "unauthenticated", "noauth", "public", "open", "disabled", "off"})
 
 
 def auth_kind(value: Any) -> float | None:
     """2 for an auth mode naming an identity (user pools, IAM, OIDC, JWT, SAML), 1 for a shared secret (API key,
-    basic, password, token), 0 for none or anonymous; None for anything else."""
+    basic, password, token), 0 for none or anonymous; None for anything else. A list of allowed modes is as weak
+    as its weakest."""
     items = _items(value)
-    if not items or len(items) > 1:
+    if not items:
         return None
+    if len(items) > 1:
+        kinds = [auth_kind(item) for item in items]
+        return None if None in kinds else min(k for k in kinds if k is not None)
     words = set(_WORDS.split(items[0])) - {""}
     if not words:
         return None
@@ -106,7 +111,8 @@ def auth_kind(value: Any) -> float | None:
     return 1 if words & KEY_WORDS else None
 
 
-control(AUTH, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|kind)", auth_kind,
+control(AUTH, r"\w*auth(?:entication|orization)?_?(?:type|mode|method|scheme|kind|strategy)"
+        r"|\w*auth(?:entication)?_(?:modes|methods|types)", auth_kind,
         "the auth mode moved from an identity to a shared key or none")
 
 # --- sign-in bindings and keys no longer asked for ------------------------------------------------------
@@ -216,3 +222,42 @@ def named_clients(value: Any) -> float | None:
 
 control(PUBLIC, r"clients|allowed_clients|nfs_clients|client_(?:cidrs?|ips?|addresses|ranges?|list)", named_clients,
         "any host may now mount or connect", create=Severity.MEDIUM)
+
+# --- more switches of real schemas, by what they open -----------------------------------------------------------
+# A firewall that stops blocking and only reports (`firewall_mode` Prevention → Detection), or fails open.
+control(DETECTION, r"\w*firewall_mode|waf_mode|\w*waf\w*\.mode|\w*firewall_policy\w*\.mode",
+        ladder(("prevention", "block", "blocking", "protect", "enforce"), ("detection", "detect", "count", "monitor",
+                                                                          "log", "audit")),
+        "the firewall only reports now (it no longer blocks)")
+control(DETECTION, r"\w*fail_open\w*", inverted, "the firewall fails open (traffic passes unchecked when it fails)")
+# A built-in admin account with a shared password switched on (a registry's `admin_enabled`).
+control(AUTH, r"admin_(?:user_)?enabled|enable_admin_user", inverted,
+        "a built-in admin account with a shared password is on")
+# Connections from other accounts accepted without anyone approving them.
+control(AUTH, r"acceptance_required", flag, "connections from other accounts are accepted without approval")
+control(AUTH, r"auto_accept(?:_shared_\w+)?", inverted, "connections from other accounts are accepted automatically")
+# A link anyone holding it may use to reach a machine or a share (`shareable_link_enabled`).
+control(PUBLIC, r"\w*shareable_links?(?:_enabled)?", inverted, "anyone with a link may connect")
+# Network filters and egress restrictions switched off; public addresses allowed where `no_public_ip` held.
+control(PUBLIC, r"\w*(?:virtual_network|vnet|network|ip)_filter(?:_enabled)?|is_\w*network_filter_enabled", flag,
+        "its network filter is off (any network may connect)")
+control(PUBLIC, r"no_public_ips?|disable_public_ips?|\w*no_public_ip_enabled", flag,
+        "public IP addresses are allowed again")
+control(PUBLIC, r"internet_\w+_enabled", inverted, "reachable from the internet")
+control(PUBLIC, r"network_access_policy", ladder(("denyall", "deny_all"), ("allowprivate", "allow_private"),
+                                                  ("allowall", "allow_all")), "any network may reach it")
+control(DETECTION, r"\w*exfiltration_protection\w*|outbound_network_\w*restrict\w*", flag,
+        "data may leave to any destination (the outbound restriction is off)")
+# A registry's content trust or quarantine (only signed or scanned images served) turned off.
+control(DETECTION, r"\w*(?:content_trust|trust_policy|quarantine_policy)(?:_enabled)?", flag,
+        "unsigned or unscanned images may be pulled")
+
+
+def enforced_tls(value: Any) -> float | None:
+    """A TLS version setting that can also say enforcement is off (`TLSEnforcementDisabled`): 0 then."""
+    if isinstance(value, str) and re.search(r"(?i)disabled|none|off", value):
+        return 0
+    return tls(value)
+
+
+control(TLS, r"\w*tls_version_enforced|\w*minimal_tls_version\w*", enforced_tls, "minimum TLS version lowered or off")
