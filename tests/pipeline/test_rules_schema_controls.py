@@ -237,3 +237,8 @@ MORE = [
 def test_more_schema_controls_read_both_ways(tmp_path: Path, address: str, key: str, old: Any, new: Any) -> None:
     assert _moved(tmp_path, address, key, old, new), "the weakening must be high"
     assert not _moved(tmp_path, address, key, new, old), "the hardening must stay quiet"
+
+
+def test_an_allow_list_named_restricted_to_narrows(tmp_path: Path) -> None:
+    assert not _moved(tmp_path, "acme_app.main", "restricted_ip_ranges", ["10.0.0.0/8", "192.168.0.0/16"],
+                      ["10.0.0.0/8"])

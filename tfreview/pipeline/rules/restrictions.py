@@ -15,8 +15,9 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.guardrails import GUARDRAIL
 from tfreview.pipeline.rules.values import pairs, plain
 
-RESTRICTION = lazy_compile(r"(?:^|\.)(?:restricted|denied|blocked|disallowed|forbidden|prohibited|banned"
-                           r"|required)_\w+\Z|(?:^|[._])(?:deny|block|ban)_?list\w*\Z"
+# Not the sources something is restricted TO (`restricted_ip_ranges`): that is an allow-list, and shrinking it narrows.
+RESTRICTION = lazy_compile(r"(?:^|\.)(?!restricted_\w*(?:ips?|cidrs?|ranges?|networks?|addresses|sources?|hosts?|to)\Z)"
+                           r"(?:restricted|denied|blocked|disallowed|forbidden|prohibited|banned|required)_\w+\Z|(?:^|[._])(?:deny|block|ban)_?list\w*\Z"
                            r"|(?:^|[._])\w*(?:denylist|blocklist|blacklist)\Z", re.IGNORECASE)
 # A list that holds every entry by one word (VPC-SC's `RESTRICTED-SERVICES`, `*`): no entry is dropped.
 EVERY = frozenset({"*", "all", "restricted-services", "any"})
