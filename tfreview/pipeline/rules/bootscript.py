@@ -49,7 +49,13 @@ FIREWALL_OFF = lazy_compile(r"\bufw\s+(?:--force\s+)?disable\b|\bsystemctl\s+(?:
                             r"|\biptables\s+-P\s+INPUT\s+ACCEPT\b|\bnft\s+flush\s+ruleset\b|\bnetsh\s+advfirewall\s+"
                             r"set\s+\w+\s+state\s+off\b|\bSet-NetFirewallProfile\b[^\n]*-Enabled\s+(?:\$?False|0)\b",
                             re.IGNORECASE | re.MULTILINE)
-PLAIN_URL = lazy_compile(r"\b(?:http|ftp)://(?!(?:localhost|127\.|169\.254\.169\.254|\[?::1))", re.IGNORECASE)
+PLAIN_URL = lazy_compile(r"\b(?:http|ftp)://\[?([\w.:-]+)", re.IGNORECASE)
+# Hosts of the machine's own network: a plain-HTTP fetch from them does not cross the internet.
+PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                           "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+                                                           "fc00::/7", "fe80::/10", "::1/128"))
+INTERNAL_NAMES = lazy_compile(r"^(?:localhost|[\w-]+)$|\.(?:internal|local|lan|corp|intranet|home|svc|cluster\.local"
+                              r"|consul)$", re.IGNORECASE)
 BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
 
 
@@ -84,7 +90,7 @@ def dangers(script: str) -> set[str]:
     for line in text.splitlines():
         if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
             found.add("pipes a download from a bare public IP address into a shell")
-        elif PIPED.search(line) and PLAIN_URL.search(line):
+        elif PIPED.search(line) and any(not _internal(host) for host in PLAIN_URL.findall(line)):
             found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
     return found
 
@@ -93,6 +99,17 @@ def _after_edits(script: str) -> str:
     """SCRIPT with each sed substitution replaced by what it writes."""
     return "\n".join(SED_SUB.sub(lambda m: "\n" + m.group(3) + "\n", line) if "sed" in line else line
                      for line in script.splitlines())
+
+
+def _internal(host: str) -> bool:
+    """Whether a URL's host is on the machine's own network: a private address or an internal name."""
+    if host.count(":") == 1:  # a host with its port, not an IPv6 address
+        host = host.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return bool(INTERNAL_NAMES.search(host.rstrip(".")))
+    return any(address in network for network in PRIVATE_NETWORKS)
 
 
 def _public(ip: str) -> bool:
