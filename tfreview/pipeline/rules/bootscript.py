@@ -1,8 +1,9 @@
 """Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
 cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
 authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
-host firewall, piping a download from a bare public IP address into a shell, or sending a credential it creates or
-reads off the machine (minted.py) are high; a script only known after apply is not guessed at."""
+host firewall, piping a download from a bare public IP address or over plain HTTP into a shell, or sending a
+credential it creates or reads off the machine (minted.py) are high; a script only known after apply is not guessed
+at (runcommands.py reads command documents the same way)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from tfreview.pipeline.rules.values import leaves
 RULE = declare("boot-script-weakens", Severity.HIGH,
                "A machine's boot script (user_data, custom_data, startup script, cloud-init) newly adds a key for "
                "root, enables root or password SSH login, stops a management or security agent, turns off the host "
-               "firewall, pipes a download from a bare public IP into a shell, or creates or reads a credential and "
-               "sends it off the machine.")
+               "firewall, pipes a download from a bare public IP or over plain HTTP into a shell, or creates or "
+               "reads a credential and sends it off the machine; likewise a run-command document (SSM document, VM "
+               "run command or extension, OS policy) run on machines.")
 
 MAX_SCRIPT = 200_000
 BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
@@ -50,6 +52,13 @@ FIREWALL_OFF = lazy_compile(r"\bufw\s+(?:--force\s+)?disable\b|\bsystemctl\s+(?:
                             r"|\biptables\s+-P\s+INPUT\s+ACCEPT\b|\bnft\s+flush\s+ruleset\b|\bnetsh\s+advfirewall\s+"
                             r"set\s+\w+\s+state\s+off\b|\bSet-NetFirewallProfile\b[^\n]*-Enabled\s+(?:\$?False|0)\b",
                             re.IGNORECASE | re.MULTILINE)
+PLAIN_URL = lazy_compile(r"\b(?:http|ftp)://\[?([\w.:-]+)", re.IGNORECASE)
+# Hosts of the machine's own network: a plain-HTTP fetch from them does not cross the internet.
+PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                           "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+                                                           "fc00::/7", "fe80::/10", "::1/128"))
+INTERNAL_NAMES = lazy_compile(r"^(?:localhost|[\w-]+)$|\.(?:internal|local|lan|corp|intranet|home|svc|cluster\.local"
+                              r"|consul)$", re.IGNORECASE)
 BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
 
 
@@ -86,6 +95,8 @@ def dangers(script: str) -> set[str]:
     for line in text.splitlines():
         if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
             found.add("pipes a download from a bare public IP address into a shell")
+        elif PIPED.search(line) and any(not _internal(host) for host in PLAIN_URL.findall(line)):
+            found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
     return found
 
 
@@ -93,6 +104,17 @@ def _after_edits(script: str) -> str:
     """SCRIPT with each sed substitution replaced by what it writes."""
     return "\n".join(SED_SUB.sub(lambda m: "\n" + m.group(3) + "\n", line) if "sed" in line else line
                      for line in script.splitlines())
+
+
+def _internal(host: str) -> bool:
+    """Whether a URL's host is on the machine's own network: a private address or an internal name."""
+    if host.count(":") == 1:  # a host with its port, not an IPv6 address
+        host = host.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return bool(INTERNAL_NAMES.search(host.rstrip(".")))
+    return any(address in network for network in PRIVATE_NETWORKS)
 
 
 def _public(ip: str) -> bool:

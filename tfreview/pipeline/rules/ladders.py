@@ -18,6 +18,7 @@ from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.allowgone import allow_removed
+from tfreview.pipeline.rules.branches import feature_branch
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
@@ -65,6 +66,7 @@ from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pools import image_redeploy, node_pool_kept_cluster, reclaimable_pool_replaced
+from tfreview.pipeline.rules.portsets import sources_narrowed
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
 from tfreview.pipeline.rules.rebound import rebound
@@ -183,7 +185,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
                                else f"a disposable object: {why}"), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)),
+    Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)
+                               or feature_branch(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
                                or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
@@ -264,7 +267,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
-                                or role_lowered(c) or renamed_only(c, looks_stateful(c.type))),
+                                or sources_narrowed(c) or role_lowered(c)
+                                or renamed_only(c, looks_stateful(c.type))),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),

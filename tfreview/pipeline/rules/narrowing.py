@@ -76,7 +76,9 @@ MEMBERSHIPS = lazy_compile(r"_(?:membership|memberships|member|members|assignmen
                            r"|group_rule|membership_rule|assignment_rule)(?:_v\d+)?$"
                            r"|(?:^|_)grants?(?:_|$)"
                            # roles handed to one principal (Okta's user_admin_roles, group_role, Auth0's user_roles)
-                           r"|_(?:user|group|team|member|principal)_(?:admin_)?roles?(?:_assignments?)?$")
+                           r"|_(?:user|group|team|member|principal)_(?:admin_)?roles?(?:_assignments?)?$"
+                           # permissions granted to one principal (Lake Formation's), a share's principal association
+                           r"|_permissions$|_principal_associations?$")
 # A share link, pre-authenticated request, presigned URL or SAS: a credential in a URL; deleting one revokes it.
 SHARE_LINKS = lazy_compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned\w*|par|sas|sas_token|share_link"
                            r"|signed_url|shared_access_signature)(?:_|$)")

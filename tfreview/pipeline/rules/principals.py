@@ -91,8 +91,12 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             continue
         if own:
             uses = [a for a in KEY_USE if grants_action(statement, a)] if key and not trust else []
-            severity = Severity.HIGH if trust or uses else Severity.MEDIUM
-            use = f" to {', '.join(uses)}" if uses else ""
+            # Every action of a service (`glue:*`, `*`, a NotAction) is full control, not a cross-account share.
+            every = [a for a in statement.actions if a == "*" or a.endswith(":*")] if not trust else []
+            if not trust and statement.not_actions is not None:
+                every = ["everything but its NotAction"]
+            severity = Severity.HIGH if trust or uses or every else Severity.MEDIUM
+            use = f" to {', '.join(uses)}" if uses else f" to {', '.join(every[:3])} (full control)" if every else ""
             yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")

@@ -169,7 +169,8 @@ def tls(value: Any) -> float | None:
     """The minimum TLS version a setting allows: a list of allowed protocols, also written as one string
     ("TLSv1 TLSv1.1 TLSv1.2", nginx's ssl_protocols), is as weak as its weakest member."""
     if isinstance(value, str) and len(_PROTOCOL_LIST.split(value.strip())) > 1:
-        value = [v for v in _PROTOCOL_LIST.split(value.strip()) if v]
+        # `TLS 1.2` is one version: a bare protocol word before a number names no version of its own
+        value = [v for v in _PROTOCOL_LIST.split(value.strip()) if v and v.lower() not in ("tls", "ssl")]
     if isinstance(value, list):
         versions = [v for v in (tls_version(item) for item in value) if v is not None]
         return min(versions) if versions else None

@@ -95,6 +95,8 @@ def _setting_name(item: dict[str, Any]) -> str:
 
 def _as_pairs(value: Any) -> Any:
     """A list of name/value blocks (Helm `set`, database flags, parameters) as one object by name."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        value = [_named(i) for i in value]
     if isinstance(value, list) and value and all(_pair(i) for i in value):
         return {_qualified(i): i.get("value") for i in value}
     return value
@@ -132,9 +134,24 @@ def yaml_scalars(text: str) -> dict[str, str]:
 NAME_KEYS = ("setting_id", "setting", "name", "parameter_name", "key")
 
 
+# A parameter list's spellings of a setting's name and value (Redshift's `config_parameter` has parameter_key and
+# parameter_value): read as `value` under `name`.
+PAIR_KEYS = (("parameter_key", "parameter_value"), ("parameter_name", "parameter_value"),
+             ("option_name", "option_value"), ("setting_name", "setting_value"))
+
+
 def _pair(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("name"), str) and "value" in item \
         and not isinstance(item.get("value"), (dict, list))
+
+
+def _named(item: Any) -> Any:
+    """ITEM with a parameter list's name/value spelling read as `name` and `value`; ITEM otherwise."""
+    if isinstance(item, dict) and "name" not in item:
+        for name, value in PAIR_KEYS:
+            if isinstance(item.get(name), str) and value in item:
+                return {**item, "name": item[name], "value": item[value]}
+    return item
 
 
 Pairs = tuple[tuple[str, Any, Any], ...]
@@ -260,6 +277,8 @@ def tls_version(value: Any) -> float | None:
         text = text.replace(old, new)
     if text in ("ssl3", "ssl3.0", "ssl30"):
         return 0.3
+    if text == "tls":  # Azure's bare `Tls` beside `Tls11` and `Tls12`: TLS 1.0
+        return 1.0
     match = _VERSION.fullmatch(text)
     if match:
         return 1.0 + int(match.group(1) or 0) / 10

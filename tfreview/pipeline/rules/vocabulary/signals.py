@@ -33,10 +33,11 @@ control(DETECTION, r"(?:is_)?scheduled|schedule_enabled|\w*schedul\w*\.(?:enable
         "the scheduled detection no longer runs", types=WATCHERS + r"|search|detection|query|(?:^|_)rule")
 control(DETECTION, r"status|state|finding_publishing_frequency_status", ON_OFF,
         "the detector, alarm or monitor stops", types=WATCHERS)
-control(DETECTION, r"\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf|firewall|ddos"
-        r"|shield|inspection|vulnerabilit|malware|integrity|policy_enforcement)\w*(?:_enabled|_enable|\.enabled"
-        r"|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf|firewall"
-        r"|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push", flag,
+# Not a fail-open switch (`enable_waf_fail_open`): on, traffic passes unchecked (schemas.py reads it).
+control(DETECTION, r"(?!\w*fail_open)(?:\w*(?:monitor|alert|detect|threat|defender|scan|scanning|guard|security|waf"
+        r"|firewall|ddos|shield|inspection|vulnerabilit|malware|integrity|policy_enforcement)\w*(?:_enabled|_enable"
+        r"|\.enabled|\.state|\.status)|enable_\w*(?:monitor|alert|detect|threat|defender|scan|guard|security|waf"
+        r"|firewall|ddos|shield|inspection|vulnerabilit|malware|integrity)\w*|scan_on_push)", flag,
         "a security scanner or detector is switched off")
 # Endpoint agents (EDR, antivirus, MDM): tamper protection keeps an attacker from stopping or uninstalling the agent
 # unnoticed; real-time, behaviour and exploit protection are what detects them.

@@ -28,7 +28,7 @@ control(AUTH, r"\w*(?:publish|ftp|scm|webdeploy|deploy)\w*basic_auth\w*", invert
         "basic-auth publishing credentials allowed (a legacy deploy path)")
 control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
         r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
-        r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|\w*authentication_enabled|auth_enabled"
+        r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|(?!local_)\w*authentication_enabled|auth_enabled"
         r"|require_authentication|enable_authentication|\w*authentication_required|requires?_auth|\w*auth_required"
         r"|(?:auth|authentication|security|\w+_auth)\.(?:enabled|required|enforced)", flag,
         "a sign-in requirement turned off")
@@ -96,7 +96,7 @@ control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "M
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
 control(AUTH, r"allow_unauthenticated_identities|(?!\w*disabled)\w*anonymous_auth(?:entication)?(?:_enabled)?"
-        r"|local_auth_enabled"
+        r"|local_auth(?:entication)?_enabled"
         r"|shared_access_key_enabled|allow_shared_key\w*|\w*key_based_auth\w*", inverted,
         "unauthenticated or local sign-in allowed")
 

@@ -63,7 +63,7 @@ control(TLS, r"enable_legacy_\w*(?:endpoints?|metadata)\w*|\w*legacy_(?:metadata
         "metadata service v1 allowed (legacy endpoints on)")
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
         types=r"ssl_policy")
-control(TLS, r"security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
+control(TLS, r"\w*security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
         "HTTPS no longer required on the route")
 # What a serverless app does with plain HTTP (`http_option` redirected → enabled): served, not redirected.
 control(TLS, r"http_option|\w*http_(?:mode|policy|handling)",
