@@ -37,7 +37,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "false-alarms-5", "hidden-like-2", "regulated-month", "unheard-providers", "teardown-context",
                       "policy-reading", "saas-fortnight", "issue-themes-6", "false-alarms-6", "good-work",
                       "hidden-like-3", "false-alarms-7", "unheard-providers-2", "good-work-2", "issue-themes-7",
-                      "public-modules-3", "teardown-context-2", "hidden-like-4")]
+                      "public-modules-3", "teardown-context-2", "hidden-like-4", "long-tail-real", "ops-quarter",
+                      "unheard-providers-3", "pentest", "public-modules-4", "real-prs")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -159,6 +160,12 @@ KNOWN_MISSES = {
     "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
     "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
     "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
+    # session 8, after four lanes: a database password rotated with no secret store shown receiving the new one
+    # (db-password-reset holds it on purpose); a runbook deleted whose replacement only the label's why names; a
+    # retention count raised from 0 to 1, where 0 means "unlimited" on some providers and "keep none" on others.
+    "fresh/long-tail-real/aws_lightsail_database_password_rotated.json",
+    "fresh/long-tail-real/aws_ssm_document_unused_deleted.json",
+    "fresh/unheard-providers-3/cloudsmith_retention_keep_one.json",
 }
 
 
