@@ -10,6 +10,8 @@ them stays unresolved, and callers say so rather than guess.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,20 @@ POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"
 # A policy statement's lists of actions and resources: each item may be its own reference.
 STATEMENT_LISTS = ("actions", "not_actions", "resources", "not_resources")
+
+
+_last = threading.local()
+
+
+def configuration(plan: Plan) -> Configuration:
+    """PLAN's configuration index, built once per plan and shared by the resolve step and every rule reading it."""
+    held = getattr(_last, "plan", None)
+    if held is not None and held() is plan:
+        config: Configuration = _last.config
+        return config
+    config = Configuration(plan)
+    _last.plan, _last.config = weakref.ref(plan), config  # a weak key: the plan is not kept alive
+    return config
 
 
 def config_address(address: str) -> str:
