@@ -10,7 +10,7 @@ import pytest
 
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules import judge
+from tfreview.pipeline.rules import judge, principals
 from tfreview.pipeline.rules.documents import find, opaque, own_accounts, unknown_policies
 from tfreview.pipeline.rules.policy import Statement, from_block, from_json, grants_action, matches, parse
 
@@ -24,7 +24,7 @@ OWN = Own()
 
 def verdicts(*statements: dict[str, Any], trust: bool = False) -> list[tuple[str, Severity]]:
     parsed = [from_json(s) for s in statements]
-    return [(v.rule, v.severity) for v in (*judge.identity(parsed), *judge.principals(parsed, OWN, trust))]
+    return [(v.rule, v.severity) for v in (*judge.identity(parsed), *principals.principals(parsed, OWN, trust))]
 
 
 def test_string_and_list_forms_normalise_alike() -> None:
@@ -170,7 +170,7 @@ def test_own_accounts_come_from_the_plans_own_arns_not_from_policies() -> None:
 def test_malformed_statements_are_read_without_error(statement: dict[str, Any]) -> None:
     parsed = parse(json.dumps({"Statement": [statement, "junk", 3]}))
     list(judge.identity(parsed))
-    list(judge.principals(parsed, OWN, trust=True))
+    list(principals.principals(parsed, OWN, trust=True))
 
 
 LAMBDA = {"Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],

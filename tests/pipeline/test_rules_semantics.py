@@ -14,7 +14,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.review import review
-from tfreview.pipeline.rules import controls, exposure, kinds, lifecycle, reach, services
+from tfreview.pipeline.rules import controls, exposure, kinds, lifecycle, reach, services, upgrades
 from tfreview.pipeline.rules.capabilities import policies
 from tfreview.pipeline.rules.values import pairs, tls_version, world_sources, yaml_scalars
 from tfreview.settings import Settings
@@ -234,7 +234,7 @@ def test_apex_record_deleted_but_not_a_subdomain() -> None:
 def test_import_that_changes_only_tags_is_medium() -> None:
     item = change("aws_instance", {"id": "i-1", "tags": {"a": "1"}}, {"id": "i-1", "tags": {"a": "2"}})
     item.importing = True
-    assert [f.severity for f in reach._import_with_changes(item)] == [Severity.MEDIUM]
+    assert [f.severity for f in upgrades._import_with_changes(item)] == [Severity.MEDIUM]
 
 
 # --- destruction in context ------------------------------------------------------------------------------

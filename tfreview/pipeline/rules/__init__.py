@@ -39,6 +39,9 @@ from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import reach as reach
+from tfreview.pipeline.rules import mutes as mutes
+from tfreview.pipeline.rules import expiration as expiration
+from tfreview.pipeline.rules import upgrades as upgrades
 from tfreview.pipeline.rules import openpolicy as openpolicy
 from tfreview.pipeline.rules import chartmodes as chartmodes
 from tfreview.pipeline.rules import recipients as recipients
@@ -79,6 +82,7 @@ from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import passage as passage
 from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
 from tfreview.pipeline.rules import guardrails as guardrails
@@ -112,6 +116,9 @@ THEMES = (
     "guards",
     "blinding",
     "reach",
+    "mutes",
+    "expiration",
+    "upgrades",
     "openpolicy",
     "chartmodes",
     "routes",
@@ -136,6 +143,7 @@ THEMES = (
     "addresslists",
     "delegable",
     "traffic",
+    "passage",
     "unconditioned",
     "flagged",
     "guardrails",

@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: a Kubernetes-model network policy (pure allow rules: a pod selected by no policy
 is open, one selected by any is open only to what some policy admits) deleted when it admitted every peer on every
 port in each direction it governed, or a firewall rule that only allowed every protocol on every port deleted
-(traffic it matched falls to the rules below it, which allow no more): access can only narrow; lifecycle.py grades
+(traffic it matched falls to the rules below it, which allow no more): access can only narrow; ladders.py grades
 deletes with it."""
 
 from __future__ import annotations

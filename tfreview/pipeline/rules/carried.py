@@ -4,7 +4,7 @@ its name says non-production (a sandbox workspace) when the old destination's di
 end (an urgency of `low` where none was set), still sends to every recipient, switches no notice off, and, for a
 release that kept data on its own volumes (persistence on), takes that data over (names an existing claim) instead
 of starting on new, empty ones; nor can any successor take over what a destroy with `force_destroy` empties.
-successors.py, tightened.py, recipients.py, purposes.py, sinks.py and lifecycle.py ask it."""
+successors.py, tightened.py, recipients.py, purposes.py, sinks.py and ladders.py ask it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import embedded_objects
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.controls import direction
-from tfreview.pipeline.rules.disposable import DISPOSABLE_TOKENS, NON_PRODUCTION_ENVS
+from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, NON_PRODUCTION_ENVS
 from tfreview.pipeline.rules.values import leaves, plain
 
 # Destinations that accept records and keep none: Vault's `discard` file path, the null device.

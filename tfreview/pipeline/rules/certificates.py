@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper: a certificate (or its request) replaced create-before-destroy with no weaker key —
-the new one is issued before the old one goes, so nothing is left without one: a rotation; lifecycle.py grades
+the new one is issued before the old one goes, so nothing is left without one: a rotation; ladders.py grades
 replaces with it. A signing request (CSR) may go first: it is only the input to signing, and the certificate
 signed from it stays in service until another is set. Destroy-first certificates, or a key that shrinks, stay."""
 

@@ -13,7 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.values import yaml_scalars
 
 AUTH = "auth-weakened"

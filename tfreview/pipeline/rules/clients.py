@@ -15,7 +15,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
-from tfreview.pipeline.rules.egress import PERSONAL_MAIL, Own
+from tfreview.pipeline.rules.egress import PERSONAL_MAIL
+from tfreview.pipeline.rules.owned import Own
 
 RULE = "client-loosened"
 PRECHECK = (b"redirect", b"callback", b"reply_url", b"implicit", b"pkce", b"signed", b"audience", b"grant",

@@ -21,7 +21,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.aligned import exemption_dropped
 from tfreview.pipeline.rules.common import show
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.strengths import (

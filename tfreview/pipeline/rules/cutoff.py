@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: a grant deleted from a production workload's own identity (a service principal,
 service account or managed identity that a workload this plan keeps runs as) with no grant in the plan taking
 over: the workload loses access it uses (image pulls, reads, writes) — high. A person's or group's grant removed
-narrows access and stays medium; lifecycle.py grades deletes with it."""
+narrows access and stays medium; ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import orjson
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import PRODUCTION_TOKENS, label_tokens
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens
 from tfreview.pipeline.rules.grants import GRANT_PREFIXES, GRANT_TYPES, grants
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.units import words

@@ -3,7 +3,7 @@ data, or cannot take its data with it (it keeps a final copy on destroy, or the 
 it holds anything), the plan keeps one of the same type (or, for an object holding no data, creates one), and a
 kept object that pointed at the old one (its endpoint, its name) now points at the new one the same way, or (for a
 store) a kept object moves the data from the old one to the new one (a transfer job), while nothing else kept still
-names the old one: a blue/green database switch, a bucket migrated, an app moved to a new plan. lifecycle.py grades
+names the old one: a blue/green database switch, a bucket migrated, an app moved to a new plan. ladders.py grades
 deletes with it."""
 
 from __future__ import annotations

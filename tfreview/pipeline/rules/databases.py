@@ -13,10 +13,10 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
 from tfreview.pipeline.rules.controls import control
-from tfreview.pipeline.rules.exposure import ADMIN_PORTS
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.guards import NAME_KEYS, SECRET_HOLDERS
 from tfreview.pipeline.rules.network import DATABASE
+from tfreview.pipeline.rules.ports import ADMIN_PORTS
 from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.vocabulary import AUTH
 

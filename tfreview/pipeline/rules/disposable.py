@@ -1,5 +1,7 @@
 """Risk rules, lifecycle helper: whether a deleted object says by its own attributes that it is disposable
-(a teardown), or is an item inside a store; lifecycle.py grades deletes with it."""
+(a teardown), or is an item inside a store; ladders.py grades deletes with it (`resource-delete`,
+`resource-replace`). What labels say about an environment is environments.py's, preview environments are
+previews.py's, destroys that leave the object in place are abandoned.py's."""
 
 from __future__ import annotations
 
@@ -10,38 +12,26 @@ from collections.abc import Callable
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.environments import (
+    NON_PRODUCTION_ENVS,
+    PRODUCTION_TOKENS,
+    TOKEN,
+    env_words,
+    label_pairs,
+    label_tokens,
+    labelled_disposable,
+    non_production_env,
+)
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
 from tfreview.pipeline.rules.synthetic import synthetic_data
 
-# Label or tag values (or keys set to true) that mark an object as made to be thrown away.
-DISPOSABLE_WORDS = lazy_compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci[-_ ]runner|disposable|throwaway)$",
-                                re.IGNORECASE)
-# Words inside a label value (`ci-fixture`, `env=test`) that mark a test or CI object; a production word anywhere in
-# its labels wins over them.
-DISPOSABLE_TOKENS = frozenset({"ephemeral", "temporary", "temp", "tmp", "preview", "ci", "fixture", "fixtures",
-                               "disposable", "throwaway"})
-PRODUCTION_TOKENS = frozenset({"prod", "production", "prd", "live"})
-# Environment words, read only from an environment key's value (`env:staging`, not `owner:qa`).
-ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
-TEST_ENVS = frozenset({"test", "testing", "ci"})
-# A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
-NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",
-                                 "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark"})
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
 # Attributes that attach extra disks to a machine: what they hold is judged with them, not by the machine's tags.
 EXTRA_DISKS = lazy_compile(r"ebs_block_device|attached_disk|data_disk|storage_data_disk|additional_disk|volume_ids?$")
-_TOKEN = lazy_compile(r"[a-z0-9]+")
 # Settings on a machine's disks that keep the disk after the machine is destroyed.
 DISK_KEPT = ("delete_on_termination", "auto_delete", "delete_os_disk_on_deletion", "delete_data_disks_on_deletion")
-# A for_each key that names a preview or pull-request environment (pr-1811, preview-x, review-app-3, mr-12).
-PREVIEW_KEY = lazy_compile(r"^(?:(?:pr|mr)[-_]?\d+|(?:preview|review)(?:[-_].+)?)$", re.IGNORECASE)
-_KEY = lazy_compile(r'\["([^"]*)"\]$')
-LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
-                "user_labels")  # Cloud SQL's labels, inside its one `settings` block
-# The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
-SETTINGS_BLOCKS = ("settings",)
-TRUE = ("true", "yes", "1")
 # Monitoring objects: one already paused or disabled watches nothing, so deleting it loses no coverage.
 MONITORS = lazy_compile(r"(?:^|_)(?:monitor|synthetics?|synthetics_test|check|probe|uptime|alert|alarm|test)(?:_|$)")
 # Providers whose every resource is monitoring, alerting or incident routing.
@@ -89,45 +79,6 @@ DATA_ENGINES = lazy_compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresq
                             r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
 # An item inside a store (an object, blob or file in a bucket or share): the store itself keeps the rest.
 STORE_ITEMS = lazy_compile(r"_(?:object|blob|file)$")
-# Teardown by key: the object went because its for_each key or module instance is gone.
-KEYED = frozenset({"delete_because_each_key", "delete_because_no_module", "delete_because_count_index"})
-
-
-def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
-    """The (key, value) pairs of an object's labels, tags or annotations (maps, or 'key:value' lists)."""
-    pairs: list[tuple[str, str]] = []
-    blocks = [b[0] for b in (attrs.get(k) for k in SETTINGS_BLOCKS) if isinstance(b, list) and len(b) == 1
-              and isinstance(b[0], dict)]
-    for field, value in ((f, place.get(f)) for place in (attrs, *blocks) for f in LABEL_FIELDS):
-        if field == "metadata" and isinstance(value, list) and value and isinstance(value[0], dict):
-            value = value[0].get("labels")
-        if isinstance(value, dict):
-            pairs += [(str(k), str(v)) for k, v in value.items()]
-        elif isinstance(value, list):
-            pairs += [tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
-    return pairs
-
-
-def label_tokens(attrs: dict[str, object]) -> set[str]:
-    """The words of an object's label values (and of keys set to true or listed alone)."""
-    words: set[str] = set()
-    for key, val in label_pairs(attrs):
-        words |= set(_TOKEN.findall(val.lower()))
-        if not val.strip() or val.strip().lower() in TRUE:
-            words |= set(_TOKEN.findall(key.lower()))
-    return words
-
-
-def env_words(attrs: dict[str, object]) -> set[str]:
-    """The words of the values of environment keys (env, environment, stage, tier) in labels or tags."""
-    return {word for key, val in label_pairs(attrs) if key.strip().lower() in ENV_KEYS
-            for word in _TOKEN.findall(val.lower())}
-
-
-def non_production(change: Change) -> bool:
-    """Whether the object's own environment tags say non-production (`env = dev`) and no label says production."""
-    attrs = change.after if isinstance(change.after, dict) else change.before if isinstance(change.before, dict) else {}
-    return bool(env_words(attrs) & NON_PRODUCTION_ENVS) and not label_tokens(attrs) & PRODUCTION_TOKENS
 
 
 # Attributes that name the scope an object lives in (a GCP project, a workspace, an environment, a Kubernetes
@@ -141,24 +92,11 @@ def non_production_scope(change: Change) -> str | None:
     data engine (a release of postgresql in `staging` still holds data); else None."""
     attrs = change.before if isinstance(change.before, dict) else {}
     scopes = [str(attrs[k]) for k in SCOPE_KEYS if isinstance(attrs.get(k), str) and attrs[k]]
-    every = {w for scope in scopes for w in _TOKEN.findall(scope.lower())}  # a project and its environment
-    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    every = {w for scope in scopes for w in TOKEN.findall(scope.lower())}  # a project and its environment
+    name = set(TOKEN.findall(str(attrs.get("name") or "").lower()))
     if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
         return None
-    return next((s for s in scopes if set(_TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
-
-
-def labelled_disposable(attrs: dict[str, object]) -> bool:
-    """Whether labels or tags mark the object ephemeral, temporary, preview, CI or a test fixture (a whole value,
-    or a word of one), and none says production."""
-    tokens = label_tokens(attrs)
-    if tokens & PRODUCTION_TOKENS:
-        return False
-    for key, val in label_pairs(attrs):
-        if DISPOSABLE_WORDS.match(val.strip()) or (DISPOSABLE_WORDS.match(key.strip())
-                                                   and val.strip().lower() in TRUE):
-            return True
-    return bool(tokens & DISPOSABLE_TOKENS or env_words(attrs) & TEST_ENVS)
+    return next((s for s in scopes if set(TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
 
 
 def _disks_kept(value: object) -> bool:
@@ -170,36 +108,15 @@ def _disks_kept(value: object) -> bool:
     return False
 
 
-# A module call or module key that names one pull request's preview environment (preview_pr_412, pr-88, mr_7):
-# bare `review…` names are left out here (a product's reviews service is no preview).
-PREVIEW_MODULE = lazy_compile(r"^(?:preview(?:[-_].+)?|(?:.+[-_])?(?:pr|mr)[-_]?\d+)$", re.IGNORECASE)
-_MODULE_STEP = lazy_compile(r'module\.([\w-]+)(?:\["([^"]*)"\]|\[\d+\])?')
-
-
-def preview_key(change: Change) -> str | None:
-    """The for_each key of an object deleted because its key is gone, or the module (its call name or key) of one
-    deleted with its module instance or count, when it names a preview or PR environment."""
-    match = _KEY.search(change.address)
-    if change.action_reason == "delete_because_each_key" and match is not None and PREVIEW_KEY.match(match[1]):
-        return match[1]
-    if change.action_reason not in KEYED or not change.module:
-        return None
-    for name, key in _MODULE_STEP.findall(change.module):
-        for word in (key, name):
-            if word and PREVIEW_MODULE.match(word):
-                return str(word)
-    return None
-
-
 def _runs_data_engine(attrs: dict[str, object]) -> bool:
     """Whether a release or workload runs a data engine (chart, image or name says postgresql, redis, kafka…)."""
     text = " ".join(str(attrs.get(key) or "") for key in ("chart", "name", "repository", "image"))
-    return any(DATA_ENGINES.search(word) for word in _TOKEN.findall(text.lower()))
+    return any(DATA_ENGINES.search(word) for word in TOKEN.findall(text.lower()))
 
 
 def _own_words(attrs: dict[str, object], *keys: str) -> set[str]:
     """The words of an object's own top-level string settings KEYS."""
-    return {w for key in keys if isinstance(value := attrs.get(key), str) for w in _TOKEN.findall(value.lower())}
+    return {w for key in keys if isinstance(value := attrs.get(key), str) for w in TOKEN.findall(value.lower())}
 
 
 def attributes_disposable(change: Change) -> str | None:
@@ -222,7 +139,7 @@ def attributes_disposable(change: Change) -> str | None:
                                              or attrs.get("enabled") is False or attrs.get("active") is False):
         return "a sign-in app its own status says is inactive: no one signs in through it"
     tokens = label_tokens(attrs)
-    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    name = set(TOKEN.findall(str(attrs.get("name") or "").lower()))
     # A monitor's own environment or project setting (Sentry's `environment = "dev"`, `project = "sandbox-x"`).
     envs = env_words(attrs) | _own_words(attrs, "environment", "env")
     name |= _own_words(attrs, "project")
@@ -253,45 +170,23 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
-    if change.action is Action.DELETE and synthetic_data(label_pairs(attrs)) and (env := _non_production(attrs)):
+    if change.action is Action.DELETE and synthetic_data(label_pairs(attrs)) and (env := non_production_env(attrs)):
         return f"a {env} store its own labels say holds synthetic data"
-    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
+    name = set(TOKEN.findall(str(attrs.get("name") or "").lower()))
     if compute and name & NAMED_DISPOSABLE and not (name | label_tokens(attrs)) & PRODUCTION_TOKENS \
             and change.action is Action.DELETE:
         return "a machine its own name says is ephemeral, with no disk of its own kept"
-    if (env := _non_production(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
+    if (env := non_production_env(attrs)) and (compute or COMPUTE_CLUSTERS.search(change.type)) \
             and change.action is Action.DELETE and not DATA_ENGINES.search(change.type):
         return f"{env} compute whose disks go with it: it keeps no data of its own"
     if QUERY_COMPUTE.search(change.type) and change.action is Action.DELETE:
         words = _own_words(attrs, "name", "comment", "description") | env_words(attrs)
         if (envs := sorted(words & NON_PRODUCTION_ENVS)) and not (words | label_tokens(attrs)) & PRODUCTION_TOKENS:
             return f"{envs[0]} query compute: it runs queries and holds no data"
-    key = preview_key(change) or _preview_namespace(attrs)
+    key = preview_key(change) or preview_namespace(attrs)
     if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
         return f"its for_each key, module or namespace {key} names a preview environment that is gone"
     return None
-
-
-def _preview_namespace(attrs: dict[str, object]) -> str | None:
-    """The namespace, name or path of an object (top level or in its Kubernetes metadata), or one step of it,
-    when it names one pull request's preview environment (`preview-pr-1841`, `review-pr-88`, `preview/pr-42`)."""
-    metadata = attrs.get("metadata")
-    block = metadata[0] if isinstance(metadata, list) and metadata else metadata
-    own = [block.get(key) for key in ("namespace", "name")] if isinstance(block, dict) else []
-    values = [*own, *(attrs.get(key) for key in ("namespace", "name", "path"))]
-    return next((step for value in values if isinstance(value, str) for step in (value, *value.split("/"))
-                 if step and PREVIEW_MODULE.match(step)), None)
-
-
-def _non_production(attrs: dict[str, object]) -> str | None:
-    """The non-production environment an object's own environment tag or bare tag names (`env: sandbox`, a tag
-    `staging`), when nothing in its labels or name says production; else None."""
-    bare = {word for key, val in label_pairs(attrs) if not val.strip() for word in _TOKEN.findall(key.lower())}
-    words = (env_words(attrs) | bare) & NON_PRODUCTION_ENVS
-    name = set(_TOKEN.findall(str(attrs.get("name") or "").lower()))
-    if not words or (label_tokens(attrs) | bare | name) & PRODUCTION_TOKENS:
-        return None
-    return sorted(words)[0]
 
 
 def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
@@ -316,7 +211,7 @@ def _spreads_to(member: Change, change: Change) -> bool:
     """Whether a member disposable by the preview namespace or name it lives in vouches for CHANGE: only when CHANGE
     names that preview too (a cluster-wide release in its own namespace is no part of a pull request's preview)."""
     attrs = member.before if isinstance(member.before, dict) else {}
-    preview = None if preview_key(member) is not None else _preview_namespace(attrs)
+    preview = None if preview_key(member) is not None else preview_namespace(attrs)
     return preview is None or preview in json.dumps(change.before)
 
 
@@ -339,21 +234,6 @@ def _names(change: Change) -> set[str]:
     attrs = change.before if isinstance(change.before, dict) else {}
     tags = attrs.get("tags")
     text = f"{attrs.get('name') or ''} {tags.get('Name') or '' if isinstance(tags, dict) else ''}"
-    return {w for w in _TOKEN.findall(text.lower()) if len(w) >= 3 and not w.isdigit()}
+    return {w for w in TOKEN.findall(text.lower()) if len(w) >= 3 and not w.isdigit()}
 
 
-# Settings by which destroying the resource leaves the real object in place: Terraform only stops managing it.
-LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
-                 ("keep_on_destroy", True), ("abandon", True), ("archive_on_destroy", True),
-                 ("archive_on_delete", True))
-ABANDON_POLICIES = lazy_compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
-
-
-def left_in_place(change: Change) -> bool:
-    """Whether the deleted object's own settings say the destroy leaves it in place (`disable_on_destroy =
-    false`, `skip_destroy = true`, `deletion_policy = "ABANDON"`): like a forget, nothing is destroyed."""
-    attrs = change.before if isinstance(change.before, dict) else {}
-    if any(attrs.get(key) is value for key, value in LEFT_IN_PLACE):
-        return True
-    policy = attrs.get("deletion_policy")
-    return isinstance(policy, str) and ABANDON_POLICIES.match(policy) is not None

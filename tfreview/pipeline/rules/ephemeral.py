@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: deletes that lose nothing lasting because of where the object lived — a
 non-production message store that keeps messages only briefly, and an object torn down with the disposable
 container (resource group, namespace, project) it lives in, or with the whole module instance of a preview or
-PR environment (its key names it) when nothing else in the plan is deleted; lifecycle.py grades deletes with them."""
+PR environment (its key names it) when nothing else in the plan is deleted; ladders.py grades deletes with them."""
 
 from __future__ import annotations
 
@@ -12,17 +12,10 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    CONTAINERS,
-    DATA_ENGINES,
-    PREVIEW_MODULE,
-    PRODUCTION_TOKENS,
-    label_tokens,
-    labelled_disposable,
-    non_production,
-    self_disposable,
-)
+from tfreview.pipeline.rules.disposable import CONTAINERS, DATA_ENGINES, self_disposable
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens, labelled_disposable, non_production
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.previews import PREVIEW_MODULE
 from tfreview.pipeline.rules.units import duration, unit_of, words
 
 # Stores of messages in flight (queues, topics, streams of any provider).

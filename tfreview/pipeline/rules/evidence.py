@@ -20,7 +20,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, grader, on_change
 from tfreview.pipeline.rules.common import mentions, show, sides
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.tiers import longer_tier_kept
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper (delete grading): a certificate or token whose own expiry proves it past use when
 the plan was made (the plan's `timestamp`), and an identity or credential whose own record of last use is long
-before it, nothing kept naming either. (Copies aged out while a newer one stays: rotations_kept.py.) lifecycle.py
+before it, nothing kept naming either. (Copies aged out while a newer one stays: rotations_kept.py.) ladders.py
 grades deletes with them."""
 
 from __future__ import annotations

@@ -32,25 +32,23 @@ from tfreview.pipeline.findings import (
     on_change,
     rule,
 )
-from tfreview.pipeline.rules.common import as_list, known, new_items, sides
+from tfreview.pipeline.rules.common import as_list, new_items, sides
+from tfreview.pipeline.rules.direction import (
+    AWAY,
+    AWAY_TYPES,
+    INBOUND_PEER,
+    denies_by_default,
+    faces_away,
+    faces_inbound,
+    inactive,
+    words,
+)
+from tfreview.pipeline.rules.ports import ALL_PORTS, NO_PORT_PROTOCOLS, PORT_KEYS, WEB_PORTS, block_ports, port_text
 from tfreview.pipeline.rules.values import document, whole_range, world_sources
 
-ALL_PORTS = (0, 65535)
-WEB_PORTS = {80, 443}
-ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM", 3306: "MySQL", 5432: "PostgreSQL",
-               1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB", 6379: "Redis", 9200: "Elasticsearch",
-               11211: "memcached", 2375: "Docker", 2379: "etcd", 6443: "Kubernetes API", 10250: "kubelet",
-               9092: "Kafka", 5601: "Kibana", 8500: "Consul", 5900: "VNC", 445: "SMB", 135: "RPC"}
 HANDLED = {"aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
            "google_compute_firewall", *network.AZURE_RULE_TYPES, *network.DB_FIREWALL_RULES,
            "google_sql_database_instance"}
-# Words of a key (split at `_`, `.`, `-`, `/`) that make an internet-wide address a destination, not a source.
-AWAY = {"egress", "outbound", "destination", "dest", "dst", "route", "routes", "next", "nat", "peer", "peering",
-        "target", "gateway", "except", "forward", "forwarding", "redirect", "upstream", "origin", "private",
-        "internal", "exclude", "excluded", "deny", "denied", "denylist", "blocklist", "blacklist", "blocked",
-        "advertised", "advertise"}
-AWAY_TYPES = {"route", "routes", "router", "nat", "vpn", "peering", "egress", "outbound", "subnet", "subnetwork",
-              "prefix", "deny", "denylist", "blocklist", "waf", "wafv2", "armor"}
 # Filters in front of a service (WAF, Cloud Armor): an "allow *" default rule there opens nothing by itself.
 FILTER_TYPES = lazy_compile(r"security_policy|web_acl|firewall_policy|_ruleset|rule_group"
                             r"|firewall_(?:network|application|nat)_rule")
@@ -61,45 +59,26 @@ API_ENDPOINT = lazy_compile(r"public_access_cidrs|master_authorized_networks|aut
 # Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
 # default says deny (`default_action = "deny"`): then it is the filter, and an allow from anywhere opens a door.
 NETWORK_ACL = lazy_compile(r"network_acl")
-DEFAULT_KEYS = lazy_compile(r"^(?:default_(?:action|policy)|(?:inbound|ingress)_(?:default_)?(?:policy|action))$")
-DENY_WORDS = {"deny", "drop", "reject", "block", "denied"}
 NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
                  "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
                  "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
                  "clients", "rule", "rules"}
 SOURCE_KEY = lazy_compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
                           r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
-PORT_KEYS = lazy_compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
-                         r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
-                         r"|^(?:min|max|start|end)_port$")
 MASK_KEYS = lazy_compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
 # keys that hold a prefix length when their value is a bare number (Fastly ACL entries: `ip` + `subnet = "0"`)
 SPLIT_PREFIX_KEYS = {"subnet", "prefix", "cidr"}
-SOURCE_PORT = lazy_compile(r"^(?:source|src)_ports?")
-DIRECTION_KEYS = ("direction", "type", "traffic_direction", "rule_type", "flow")
-ACTION_KEYS = ("action", "access", "rule_action", "mode", "policy", "effect", "type")
-NO_PORT_PROTOCOLS = {"icmp", "icmpv6", "1", "58", "ipv6-icmp"}
-ALL_PROTOCOLS = {"-1", "all", "*", "any"}
 MAX_DEPTH = 8
 # A list of sources whose members are blocks (`Sources = [{Name = "*", Action = "allow"}]`), and the keys that
 # name a member.
 SOURCE_LISTS = {"source", "sources", "src", "from", "clients", "peers_allowed"}
 IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
-# In a block that says it is inbound, the peer is where traffic comes from (`peer_cidr`, `peer_ip`), not a route.
-INBOUND_PEER = {"peer"}
 # Free text (names, descriptions, titles, alert messages, queries) describes; it never opens anything.
 FREE_TEXT = lazy_compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
 ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
-_SPLIT = lazy_compile(r"[^a-z0-9]+")
-
 OPEN = network.INGRESS
 
 Opening = tuple[str, str, str]
-
-
-def words(key: str) -> set[str]:
-    """The words of a key or type name."""
-    return set(_SPLIT.split(key.lower()))
 
 
 def openings(resource_type: str, values: dict[str, Any]) -> list[Opening]:
@@ -116,9 +95,9 @@ def openings(resource_type: str, values: dict[str, Any]) -> list[Opening]:
 
 def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], found: list[Opening],
           explicit: bool = False) -> None:
-    if len(ancestors) > MAX_DEPTH or _away(node) or _inactive(node):
+    if len(ancestors) > MAX_DEPTH or faces_away(node) or inactive(node):
         return
-    away = AWAY - INBOUND_PEER if _inbound(node) else AWAY
+    away = AWAY - INBOUND_PEER if faces_inbound(node) else AWAY
     for key, value in node.items():
         where = f"{path}.{key}" if path else key
         lowered = key.lower()
@@ -127,7 +106,7 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         if children:
             if not words(lowered) & away:
                 for child in children:
-                    if words(lowered) & SOURCE_LISTS and not _away(child):
+                    if words(lowered) & SOURCE_LISTS and not faces_away(child):
                         found += [(f"{where}.{k}", "*", p) for k, p in _wildcard_members(child, ancestors)]
                     _walk(child, where, [*ancestors, child], found, explicit)
             continue
@@ -190,34 +169,8 @@ def _split_world(node: dict[str, Any]) -> str | None:
     return zero[0] if zero and sizes else None
 
 
-def _away(node: dict[str, Any]) -> bool:
-    """Whether a block speaks of egress (direction/type) or denies (action/access); keys in any case (JSON
-    documents write `Action`)."""
-    node = {k.lower(): v for k, v in node.items()} if any(k[:1].isupper() for k in node) else node
-    for key in DIRECTION_KEYS:
-        if str(node.get(key, "")).lower() in ("egress", "outbound", "out"):
-            return True
-    if node.get("egress") is True:
-        return True
-    return any(str(node.get(k, "")).lower() in ("deny", "block", "drop", "reject") for k in ACTION_KEYS)
-
-
-def _inbound(node: dict[str, Any]) -> bool:
-    """Whether a block says it is inbound (direction/type ingress, inbound or in)."""
-    return any(str(node.get(key, "")).lower() in ("ingress", "inbound", "in") for key in DIRECTION_KEYS)
-
-
-def _denies_by_default(values: dict[str, Any]) -> bool:
-    """Whether an ACL's own default action or inbound policy denies what no rule allows."""
-    return any(DEFAULT_KEYS.match(key.lower()) and str(value).lower() in DENY_WORDS for key, value in values.items())
-
-
-def _inactive(node: dict[str, Any]) -> bool:
-    return node.get("disabled") is True or node.get("enabled") is False
-
-
 def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> list[Opening]:
-    ranges = next((r for r in (_ports(a) for a in reversed(ancestors)) if r), None)
+    ranges = next((r for r in (block_ports(a) for a in reversed(ancestors)) if r), None)
     if ranges is None:
         ranges = [ALL_PORTS]
     if ranges == ["none"]:
@@ -226,79 +179,6 @@ def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> l
     if spans and all(low == high and low in WEB_PORTS for low, high in spans):
         return []
     return [(path, source, port_text(spans)) for source in sources]
-
-
-def _ports(node: dict[str, Any], depth: int = 0) -> list[tuple[int, int] | str]:
-    """Port ranges named in NODE or the blocks under it; ["none"] for ICMP-only; [] when it names none."""
-    protocol = str(node.get("protocol", node.get("ip_protocol", ""))).lower()
-    if protocol in NO_PORT_PROTOCOLS:
-        return ["none"]
-    found: list[tuple[int, int] | str] = []
-    if "from_port" in node or "to_port" in node:
-        low, high = node.get("from_port"), node.get("to_port")
-        found.append(ALL_PORTS if protocol in ALL_PROTOCOLS or low in (None, -1) else _span(low, high))
-    bounds = _bounds(node)
-    if bounds:
-        found.append(bounds)
-    for key, value in node.items():
-        lowered = key.lower()
-        if SOURCE_PORT.match(lowered) or _bound_key(lowered):
-            continue
-        if PORT_KEYS.search(lowered) and key not in ("from_port", "to_port"):
-            found += [_span(v, None) for v in as_list(value) if known(v) and not isinstance(v, dict)]
-            for block in (v for v in as_list(value) if isinstance(v, dict) and depth < 3):
-                bounds = _bounds(block)
-                found += [bounds] if bounds else [p for p in _ports(block, depth + 1) if p != "none"]
-        elif depth < 2 and isinstance(value, (dict, list)) and not words(key) & AWAY:
-            for child in (v for v in as_list(value) if isinstance(v, dict)):
-                found += [p for p in _ports(child, depth + 1) if p != "none"]
-    if not found and protocol in ALL_PROTOCOLS:
-        return [ALL_PORTS]
-    return found
-
-
-BOUND_KEYS = lazy_compile(r"(?:^|_)port_(?:min|max|from|to|start|end)$|^(?:min|max|start|end)_port$"
-                          r"|port_range_(?:min|max)$")
-LOW_WORDS = ("min", "from", "start")
-
-
-def _bound_key(key: str) -> bool:
-    return key in ("min", "max") or bool(BOUND_KEYS.search(key))
-
-
-def _bounds(node: dict[str, Any]) -> tuple[int, int] | None:
-    """A port range given as a low/high pair (`port_range_min`/`port_range_max`, `port_min`, `min`/`max`,
-    `port_from`/`port_to`, `port_start`/`port_end`)."""
-    low = next((v for k, v in node.items() if _bound_key(k.lower()) and words(k) & set(LOW_WORDS)), None)
-    high = next((v for k, v in node.items() if _bound_key(k.lower()) and not words(k) & set(LOW_WORDS)), None)
-    if low is None and high is None:
-        return None
-    return _span(low if low is not None else high, high)
-
-
-def _span(low: Any, high: Any) -> tuple[int, int]:
-    """A port range from `22`, `"22-23"`, `"1:65535"`, `"443/443"`, `"443/tcp"`, or a low/high pair."""
-    text = str(low).strip().lower()
-    if text in ("*", "", "all", "any") or text.startswith("-1"):
-        return ALL_PORTS
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
-    if not numbers:
-        return ALL_PORTS
-    if len(numbers) == 1 and high is not None:
-        other = re.findall(r"\d+", str(high))
-        numbers += [int(other[0])] if other else []
-    return numbers[0], numbers[min(1, len(numbers) - 1)]
-
-
-def port_text(spans: list[tuple[int, int]]) -> str:
-    """How a message names the ports opened: all ports, admin services by name, ranges."""
-    if not spans or ALL_PORTS in spans or any(high - low > 1000 for low, high in spans):
-        return "all ports"
-    parts = []
-    for low, high in sorted(set(spans)):
-        named = [f"{p} ({ADMIN_PORTS[p]})" for p in ADMIN_PORTS if low <= p <= high]
-        parts += named if low == high and named else [str(low) if low == high else f"{low}-{high}"]
-    return "port " + ", ".join(parts) if len(parts) == 1 else "ports " + ", ".join(parts)
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
@@ -322,7 +202,7 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     if not _may_open(after):
         return
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
-        acl = bool(NETWORK_ACL.search(change.type)) and not _denies_by_default(after)
+        acl = bool(NETWORK_ACL.search(change.type)) and not denies_by_default(after)
         default = (not before and API_ENDPOINT.search(path)) or acl
         note = " (a network ACL: security groups still filter)" if acl else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports

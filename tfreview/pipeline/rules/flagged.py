@@ -15,7 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import NON_PRODUCTION_ENVS, non_production
+from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, non_production
 
 AUTH = "auth-weakened"
 _SPLIT = lazy_compile(r"[^a-z0-9]+|(?<=[a-z])(?=[0-9])")

@@ -3,7 +3,7 @@ down its ladder (Deny > Audit > Disabled), an org-policy constraint opened to al
 emptied, a broad exemption that never expires — and the access around them: standing admin instead of eligible,
 break-glass accounts deleted, access policies bypassed for everyone, private DNS names pointed at the internet.
 
-`relaxation_removed` tells lifecycle.py that deleting an exemption or an allow-all override restores the stricter
+`relaxation_removed` tells ladders.py that deleting an exemption or an allow-all override restores the stricter
 policy above it.
 """
 
@@ -19,7 +19,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, show, sides, string_leaves
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.grants import AZURE_ADMIN, AZURE_ADMIN_IDS
 from tfreview.pipeline.rules.policy import decode
 from tfreview.pipeline.rules.units import instant

@@ -16,7 +16,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import show, sides
-from tfreview.pipeline.rules.exposure import ADMIN_PORTS
+from tfreview.pipeline.rules.ports import ADMIN_PORTS
 from tfreview.pipeline.rules.values import leaves, plain
 
 HOST = "public-host"

@@ -2,7 +2,7 @@
 runs nothing — a workload (a Helm release, a service, a group of machines) already scaled to zero copies with no
 storage of its own and no autoscaler to bring it back, and an in-memory cache that persists nothing to disk and
 may evict any key (so everything in it can be rebuilt by its users), and a store whose own lifecycle rule deletes
-every object within days (a build cache). lifecycle.py grades deletes with them."""
+every object within days (a build cache). ladders.py grades deletes with them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: whether a job runs to completion (a Kubernetes Job and its like: its pods end and
 it keeps nothing) rather than streaming, and whether a "job" is a standing one (switched on, or run on a schedule
-or frequency: a log push job); lifecycle.py grades deleted and replaced run-once jobs with it."""
+or frequency: a log push job); ladders.py grades deleted and replaced run-once jobs with it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Risk rules, identity: judge what a policy document allows — wildcards, NotAction, privilege-escalation sets,
-and who its principals are (everyone, other accounts, federated identities without a subject)."""
+"""Risk rules, identity: judge what an identity policy document allows — wildcards, NotAction,
+privilege-escalation sets (feeds `iam-wildcard` and `iam-escalation` through iam.py). Who a policy lets in
+(everyone, other accounts, federated identities without a subject) is principals.py's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
@@ -32,29 +32,6 @@ ESCALATES = "iam-escalation"
 PUBLIC = "iam-public-member"
 TRUST = "iam-open-trust"
 
-# Condition keys that narrow who a Principal "*" really is (the benign look-alike of a public policy).
-RESTRICTING_KEYS = frozenset({
-    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
-    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourcevpce", "aws:sourcevpc",
-    "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:principalservicename", "aws:sourceip",
-    "kms:calleraccount", "s3:dataaccesspointaccount", "s3:dataaccesspointarn", "aws:resourceorgid",
-    "elasticfilesystem:accesspointarn", "aws:vpcsourceip",
-})
-# Keys whose presence guards a trust of another account (confused-deputy and organisation guards).
-ACCOUNT_GUARDS = frozenset({"sts:externalid", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
-                            "aws:sourceidentity", "aws:sourceaccount", "aws:sourcearn"})
-WORLD = {"0.0.0.0/0", "::/0", "*"}
-# What another account can do with a key or secret once its resource policy lets it in: read what it protects.
-KEY_USE = ("kms:Decrypt", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo", "secretsmanager:GetSecretValue")
-OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
-SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
-                    "workspace:", "group:", "pipeline:")
-# Web identity providers shared by everyone: the audience (the application id) is what limits them.
-AUDIENCE_PROVIDERS = frozenset({"cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com",
-                                "www.amazon.com"})
-ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
-RESOURCE_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
-ACCOUNT = lazy_compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
 BROAD_ARN = lazy_compile(r"^(?:[A-Za-z0-9_-]+[/:])?\*(?:/\*)?$")
 # Actions the escalation catalogue names: reported as iam-escalation, not as plain writes.
 ESCALATION_ACTIONS = frozenset(a.lower() for method in ESCALATION for a in method.actions)
@@ -190,160 +167,3 @@ def _family(resource: str, privileged_roles: frozenset[str]) -> bool:
         not any(fnmatch.fnmatchcase(role, name.rsplit("/", 1)[-1]) for role in privileged_roles)
 
 
-class Accounts(Protocol):
-    """Where the plan's own AWS accounts come from (computed only when a principal names an account)."""
-
-    @property
-    def own(self) -> frozenset[str]:
-        """The plan's own account ids."""
-
-
-def principals(statements: list[Statement], accounts: Accounts, trust: bool, public_guarded: bool = False,
-               key: bool = False) -> Iterator[Verdict]:
-    """Who a resource or trust policy lets in, when that is everyone or someone outside the plan's accounts.
-
-    PUBLIC_GUARDED skips a Principal "*" that has no Condition at all (another rule reports those); KEY says the
-    policy is a key's or secret's, where letting another account use it is high.
-    """
-    for statement in statements:
-        if not statement.allows or not statement.has_principal:
-            continue
-        is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
-        yield from _who(statement, accounts, is_trust, public_guarded, key)
-
-
-def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool, key: bool = False,
-         ) -> Iterator[Verdict]:
-    name = statement.name
-    limits = _restricting(statement)
-    aws = statement.principals.get("AWS", ())
-    everyone = ("*" in statement.principals.get("*", ()) or any(_any_account(p) for p in aws)
-                or statement.not_principals is not None)
-    rule = TRUST if trust else PUBLIC
-    if everyone and not limits and not (skip_bare and not statement.conditions and not trust):
-        what = "lets Principal \"*\" assume the role" if trust else 'allows Principal "*"'
-        other = sorted({k for keys in statement.conditions.values() for k in keys})
-        guard = f" with no Condition that limits who (only {', '.join(other)})" if other else " with no Condition"
-        yield Verdict(rule, Severity.HIGH, f"{name} {what}{guard} (anyone)")
-    for provider in statement.principals.get("Federated", ()):
-        if trust:
-            yield from _federated(name, provider, statement)
-    for principal in aws:
-        match = ACCOUNT.match(principal)
-        if not match or match.group(1) in accounts.own:
-            continue
-        own = accounts.own
-        guarded = any(key in ACCOUNT_GUARDS for keys in statement.conditions.values() for key in keys)
-        if guarded or (not own and not trust and not _shares(statement, principal)):
-            continue
-        if own:
-            uses = [a for a in KEY_USE if grants_action(statement, a)] if key and not trust else []
-            severity = Severity.HIGH if trust or uses else Severity.MEDIUM
-            use = f" to {', '.join(uses)}" if uses else ""
-            yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
-                          f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
-                          "with no ExternalId or organisation condition")
-        elif not trust:
-            yield _shared(statement, match.group(1))
-        else:
-            person = _needs_mfa(statement)
-            yield Verdict(TRUST, Severity.MEDIUM if person else Severity.HIGH,
-                          f"{name} trusts account {match.group(1)} with no ExternalId or organisation condition (the "
-                          "plan shows no account of its own to compare)"
-                          + ("; it requires MFA: people signing in, not a vendor's service" if person else ""))
-
-
-def _shares(statement: Statement, principal: str) -> bool:
-    """Whether a resource policy shares with a whole account (its root): its own account needs no resource policy for
-    that, except a KMS key's, whose policy must name its own root to let IAM policies in."""
-    whole = principal.isdigit() or principal.endswith(":root")
-    return whole and not any(a.lower().startswith("kms:") for a in statement.actions)
-
-
-def _shared(statement: Statement, account: str) -> Verdict:
-    """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read."""
-    reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}]
-    severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
-    return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
-                   f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
-                   "resource policy names an account only to share with another)")
-
-
-def _needs_mfa(statement: Statement) -> bool:
-    """Whether a trust lets in only sessions signed in with MFA (`Bool aws:MultiFactorAuthPresent "true"`)."""
-    return any(str(v).lower() == "true" for operator, keys in statement.conditions.items()
-               if operator.lower() == "bool" for v in keys.get("aws:multifactorauthpresent", ()))
-
-
-def _any_account(principal: str) -> bool:
-    return principal == "*" or principal.startswith("arn:aws:iam::*:")
-
-
-def _restricting(statement: Statement) -> list[str]:
-    found = []
-    for operator, keys in statement.conditions.items():
-        lowered = operator.lower()
-        if lowered.endswith("ifexists") or lowered.startswith(("forallvalues", "null")) or "not" in lowered:
-            continue
-        for key, values in keys.items():
-            if key in RESTRICTING_KEYS and values and not any(_matches_anything(v, lowered) for v in values):
-                found.append(key)
-    return found
-
-
-def _matches_anything(value: str, operator: str) -> bool:
-    """Whether a condition value admits anyone: "*", 0.0.0.0/0, or a pattern like "o-*" or "arn:aws:iam::*:*"."""
-    if value in WORLD:
-        return True
-    if "like" not in operator:
-        return False
-    rest = re.sub(r"^arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*-]*:", "", value.lower())
-    rest = re.sub(r"^(?:o-|ou-|vpce-|vpc-|r-)", "", rest)
-    return rest.strip("*?/:") == "" or rest in ("root", "role/*", "user/*")
-
-
-def _federated(name: str, provider: str, statement: Statement) -> Iterator[Verdict]:
-    text = provider.lower()
-    if "saml-provider/" in text:
-        return  # a SAML trust is limited to the identity provider's own users
-    if text in AUDIENCE_PROVIDERS:
-        if not _keys_ending(statement, (":aud", ":oaud", ":app_id", ":sub", ":user_id")):
-            yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no audience (:aud) condition: "
-                          "any of its users, of any application, may assume the role")
-        return
-    subjects = _keys_ending(statement, OIDC_SUBJECTS)
-    if not subjects:
-        yield Verdict(TRUST, Severity.HIGH, f"{name} trusts {provider} with no subject (:sub) condition: any "
-                      "identity of that provider may assume the role")
-        return
-    wide = [v for v in subjects if _wide_subject(v)]
-    if wide and len(wide) == len(subjects):
-        yield Verdict(TRUST, Severity.HIGH, f'{name} trusts {provider} for subject "{wide[0]}": a wildcard '
-                      "that lets identities outside the owner's repositories or namespaces assume the role")
-
-
-def _keys_ending(statement: Statement, suffixes: tuple[str, ...]) -> list[str]:
-    """Values of positive conditions on keys ending in SUFFIXES; an exact (…Equals) value has no wildcard, so its
-    "*" and "?" are blanked out."""
-    values: list[str] = []
-    for operator, keys in statement.conditions.items():
-        lowered = operator.lower()
-        if "not" in lowered or lowered.endswith("ifexists"):
-            continue
-        for key, found in keys.items():
-            if key.endswith(suffixes):
-                exact = "like" not in lowered
-                values.extend(v.replace("*", "-").replace("?", "-") if exact else v
-                              for v in found or ("*",))
-    return values
-
-
-def _wide_subject(value: str) -> bool:
-    """Whether a subject pattern leaves its owner open: `*`, `repo:*`, `repo:acme*/x`, `system:serviceaccount:*:x`."""
-    rest = value
-    for prefix in SUBJECT_PREFIXES:
-        if rest.lower().startswith(prefix):
-            rest = rest[len(prefix):]
-            break
-    owner = re.split(r"[/:]", rest, maxsplit=1)[0]
-    return owner == "" or "*" in owner or "?" in owner

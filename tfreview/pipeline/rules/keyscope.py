@@ -17,7 +17,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides, string_leaves
-from tfreview.pipeline.rules.disposable import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
+from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.narrowing import CREDENTIAL_TYPES, KEY_STORES
 from tfreview.pipeline.rules.tenants import KEY_SUFFIXES, access_rank, admin_value

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helpers: what a resource type holds — the curated table of types whose loss loses data
-or service, types immutable by design, links, silencers, run-once jobs — read by lifecycle.py's ladders and by the
+or service, types immutable by design, links, silencers, run-once jobs — read by ladders.py and by the
 rules that count what a plan loses (resets.py, safeguards.py)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper: which Kubernetes objects are stateless (their replace re-creates pods, no data;
-a Deployment's delete stops pods that hold nothing); lifecycle.py grades replaces and deletes with it."""
+a Deployment's delete stops pods that hold nothing); ladders.py grades replaces and deletes with it."""
 
 from __future__ import annotations
 

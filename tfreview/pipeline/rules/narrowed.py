@@ -2,7 +2,7 @@
 the same plan — a public ACL removed, a listener removed while its load balancer keeps an encrypted one, an object
 moved to its versioned type (`_v1`) under the same name, a secret or disabled key whose every consumer in the plan
 moves to a successor the plan creates, a Kubernetes Secret a secret-syncing object the plan creates re-makes under the
-same namespace and name. lifecycle.py grades deletes with them; what they do not match stays high."""
+same namespace and name. ladders.py grades deletes with them; what they do not match stays high."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: an observer (a monitor, synthetic test, uptime check, alert) replaced so that the
 new one watches every target the old one watched, from every place it watched, and tells everyone it told: only
-a short gap in its checks; lifecycle.py grades replaces with it."""
+a short gap in its checks; ladders.py grades replaces with it."""
 
 from __future__ import annotations
 

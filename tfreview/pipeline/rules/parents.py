@@ -2,7 +2,7 @@
 setting holding no data whose reference to its parent (`load_balancer_arn`, `cluster_id`) names an object holding
 no data that this plan deletes too; the parent's delete is judged on its own, and the part goes with it whatever.
 And the other way round: a helper (a policy, a role) that only objects this plan deletes name, nothing kept.
-lifecycle.py grades deletes with them."""
+ladders.py grades deletes with them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helpers (any provider): which node pools hold no data and which container replaces are
-image redeploys; lifecycle.py grades their deletes and replaces with them."""
+image redeploys; ladders.py grades their deletes and replaces with them."""
 
 from __future__ import annotations
 

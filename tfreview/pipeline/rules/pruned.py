@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: snapshots or backups of a source pruned while the source stays and the plan keeps
 (or grows) the policy that copies it (itself naming the source, or attached to it) — the copies are recovery points
-the policy keeps replacing, not the data itself; lifecycle.py grades deletes with it. A policy that keeps fewer, a
+the policy keeps replacing, not the data itself; ladders.py grades deletes with it. A policy that keeps fewer, a
 source deleted, or no policy stays high."""
 
 from __future__ import annotations

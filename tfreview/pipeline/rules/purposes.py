@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a delete whose purpose goes away with the same plan — a scaler of
 capacity its target stops having (the target moves to on-demand), a guard of an object archived read-only in the
 same plan, a duplicate monitor whose twin with the same query remains, and a member of a disposable or
-non-production module torn down whole. lifecycle.py grades deletes with it."""
+non-production module torn down whole. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -14,16 +14,14 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import (
-    MONITORING_PROVIDERS,
-    MONITORS,
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS, MONITORS, self_disposable
+from tfreview.pipeline.rules.environments import (
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,
     env_words,
     label_pairs,
     label_tokens,
     labelled_disposable,
-    self_disposable,
 )
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import PlanView, plan_view, provider_prefix

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper (delete grading): a claim on a volume deleted while the volume itself is kept with
 a reclaim policy of Retain (as the plan leaves it) and a claim the plan creates binds that same volume by name —
-the data stays on the volume and is bound again, nothing is lost. lifecycle.py grades deletes with it."""
+the data stays on the volume and is bound again, nothing is lost. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Risk rules, lifecycle helpers: which replaces and deletes are routine rebuilds and retirements (lifecycle.py grades
+"""Risk rules, lifecycle helpers: which replaces and deletes are routine rebuilds and retirements (ladders.py grades
 with them): a machine rebuilt from a new boot image that keeps no data of its own, and alerting that its own name
 marks as retired (a monitor re-made as it was: observers.py).
 

@@ -2,7 +2,7 @@
 empty (notification handles removed from its message; actions, receivers, targets or rules emptied; an escalation
 pointed at a team created in the plan with no members) fires to nobody; an on-call rotation cut to one person.
 
-Read by what attributes mean on any alerting type of any provider; lifecycle.py also asks `replaced_alerting`
+Read by what attributes mean on any alerting type of any provider; ladders.py also asks `replaced_alerting`
 whether a deleted alert is succeeded by a new one in the same plan.
 """
 

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper: DNS records — which deleted record only stops one name resolving, and which
-holds the domain's mail policy; lifecycle.py grades deletes with them."""
+holds the domain's mail policy; ladders.py grades deletes with them."""
 
 from __future__ import annotations
 

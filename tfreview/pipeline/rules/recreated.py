@@ -2,7 +2,7 @@
 runs what the plan names (a function, a script, a service of containers, a scale set or compute pool, compute that
 suspends itself when idle) with no volume or data disk, a node pool that is not its cluster's system pool,
 configuration the plan writes in full (a template, a dashboard, a webhook, an alias whose target stays), and a
-secret re-written in place with new values for the same entries; lifecycle.py grades replaces with them. Named by
+secret re-written in place with new values for the same entries; ladders.py grades replaces with them. Named by
 what the type is in any provider; nothing here reads a database, bucket, disk, key or zone, whose replacement
 starts empty."""
 

@@ -2,7 +2,7 @@
 of any type names the same target and either the same principal (access policies moved to role assignments) or the
 same permissions (a broad group's read handed to a narrower group). Deleting a grant only narrows; what makes it
 worth a look is a lock-out (the last holder of a permission gone), and a grant made again rules that out; the new
-grant is judged by its own rules. lifecycle.py grades deletes with it."""
+grant is judged by its own rules. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper: objects that hold no data of their own — a read replica rebuilt from a primary that
-stays, settings that only route logs or metrics elsewhere; lifecycle.py grades deletes and replaces with them."""
+stays, settings that only route logs or metrics elsewhere; ladders.py grades deletes and replaces with them."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): an entry point retired while another of its type still routes to
 the same backends — an ingress, route or listener rule deleted while one the plan creates or keeps, in the same
 namespace, sends to every service (and port) it did. The deleted one only routed and held no data; the backends
-keep a way in (the successor's exposure is judged by its own rules). lifecycle.py grades deletes with it."""
+keep a way in (the successor's exposure is judged by its own rules). ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

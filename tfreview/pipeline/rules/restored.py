@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (replace and delete grading): a store replaced so that the new one is restored from
 a snapshot the same plan makes (or the final snapshot its destroy takes), or deleted while a store the plan creates
 is restored from exactly the final snapshot its destroy takes, while the destroy keeps a final copy and the new one
-holds no control more weakly — the data is kept and restored, not lost; lifecycle.py grades both with it."""
+holds no control more weakly — the data is kept and restored, not lost; ladders.py grades both with it."""
 
 from __future__ import annotations
 

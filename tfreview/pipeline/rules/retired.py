@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: a site, app or protection policy retired together with the names that reached it
 (its DNS records, its hostname), a store that keeps a final copy retired the same way, or a site succeeded by a new
 one its DNS record is re-pointed to, and an object that only ever talked to a provider's test endpoint;
-lifecycle.py grades deletes with it."""
+ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

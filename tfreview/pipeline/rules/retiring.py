@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper (delete grading): an older version (`<name>-v<N>`) retired while the plan keeps a
 newer one of its type that is no weaker, and what shares its identity and goes with it (the function's own role),
-when nothing kept refers to them; lifecycle.py grades deletes with it."""
+when nothing kept refers to them; ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

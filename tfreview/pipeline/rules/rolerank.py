@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper (risk rules stage): a grant or role assignment of any provider replaced only because
-its role drops down the access ladder (a tenant-wide admin to a narrower admin, admin to read); lifecycle.py grades
+its role drops down the access ladder (a tenant-wide admin to a narrower admin, admin to read); ladders.py grades
 replaces with it."""
 
 from __future__ import annotations

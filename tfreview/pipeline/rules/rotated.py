@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a for_each instance of a disposable kind rotated to a new key — the
 same block creates a new key with the same settings (names differ only by the key) while the old key goes, and the
 old one's labels, name or expiry say it was made to be thrown away (a CI run's cluster, a PR preview, a month's load
-test); lifecycle.py grades deletes with it."""
+test); ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    NAMED_DISPOSABLE,
-    PRODUCTION_TOKENS,
-    label_pairs,
-    label_tokens,
-    labelled_disposable,
-)
+from tfreview.pipeline.rules.disposable import NAMED_DISPOSABLE
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, label_tokens, labelled_disposable
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 _KEY = lazy_compile(r'\["([^"]*)"\]$')

@@ -2,7 +2,7 @@
 a volume, disk or database deleted while a newer dated copy of the same source stays and the source itself stays
 with no retention cut: the oldest recovery points age out, the newest is kept. Copies with no date, a source that
 goes or keeps less, no newer copy left, or a copy still inside the retention it states itself (`retention = "26w"`,
-by the plan's timestamp) stay high; lifecycle.py grades deletes with it."""
+by the plan's timestamp) stay high; ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import as_dict
-from tfreview.pipeline.rules.disposable import label_pairs
+from tfreview.pipeline.rules.environments import label_pairs
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pruned import COPIES, last_word, source_names
 from tfreview.pipeline.rules.units import duration, instant, ordered_words

@@ -12,7 +12,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.disposable import non_production
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.modes import ENFORCEMENT
 from tfreview.pipeline.rules.vocabulary import DETECTION, WATCHERS
 

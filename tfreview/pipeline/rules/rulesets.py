@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: a deleted rule (a page rule, a routing or redirect rule) whose successor kind is
 created in the same plan under the same parent (the same zone or gateway id, or none named by either) and handles
-the same URL paths: the rule moved to the new object; lifecycle.py grades deletes with it."""
+the same URL paths: the rule moved to the new object; ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

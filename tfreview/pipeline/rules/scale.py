@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, is_helper_type, rule
-from tfreview.pipeline.rules.lifecycle import loses_something
+from tfreview.pipeline.rules.ladders import loses_something
 
 DESTROYING = (Action.DELETE, Action.REPLACE)
 QUIET = (Action.NO_OP, Action.READ)

@@ -15,7 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
-from tfreview.pipeline.rules.exposure import WEB_PORTS, port_text
+from tfreview.pipeline.rules.ports import WEB_PORTS, port_text
 from tfreview.pipeline.rules.values import leaves, plain, with_settings, world_sources
 from tfreview.pipeline.rules.watch import is_on
 

@@ -1,5 +1,5 @@
 """Risk rules, lifecycle helper for refactors (count → for_each, a renamed module or key, an index shift): which
-delete+create pairs lose what the object holds, and which only move a definition; lifecycle.py and replicas.py grade
+delete+create pairs lose what the object holds, and which only move a definition; ladders.py and replicas.py grade
 deletes with them."""
 
 from __future__ import annotations

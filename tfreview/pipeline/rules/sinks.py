@@ -3,7 +3,7 @@ plan creates its successor — an object of its kind (the same type, or one of t
 stream word: a project sink and an organization sink) that is switched on, watches at least the same scope (the
 same VPC, resource or project, or the whole organization with its children) and selects the same events, no
 weaker. Where it sends may change (the new destination is judged by its own rules; what the old one already
-delivered stays where it is). lifecycle.py grades the delete with it; the logging-disabled finding of the delete is
+delivered stays where it is). ladders.py grades the delete with it; the logging-disabled finding of the delete is
 graded here."""
 
 from __future__ import annotations

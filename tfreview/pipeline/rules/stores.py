@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    CONTAINERS,
+from tfreview.pipeline.rules.disposable import CONTAINERS
+from tfreview.pipeline.rules.environments import (
     DISPOSABLE_TOKENS,
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: an access entry (an allow-list entry, a user bound to the hosts it may connect
 from) replaced only because the sources it admits narrow — every new CIDR inside an old one, every new host pattern
-matched by an old one; lifecycle.py grades replaces with it."""
+matched by an old one; ladders.py grades replaces with it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: deletes and replaces judged by what the object holds and by the rest of the plan
 (config rebuilt from code, stateless or spot machines, caches without persistence, a successor that takes over);
-lifecycle.py grades deletes and replaces with it."""
+ladders.py grades deletes and replaces with it."""
 
 from __future__ import annotations
 
@@ -14,14 +14,8 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    COMPUTE,
-    CONTAINERS,
-    DATA_ENGINES,
-    LABEL_FIELDS,
-    labelled_disposable,
-    self_disposable,
-)
+from tfreview.pipeline.rules.disposable import COMPUTE, CONTAINERS, DATA_ENGINES, self_disposable
+from tfreview.pipeline.rules.environments import LABEL_FIELDS, labelled_disposable
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.tightened import weaker_successor
 

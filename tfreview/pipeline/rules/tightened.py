@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: configuration judged by the direction of its controls — an object replaced only
 to turn its controls on or make them stricter (encryption from DISABLED to a KMS mode, a key set where none was), a
-successor that holds none of them more weakly, a backup selection re-made to select more; lifecycle.py and
+successor that holds none of them more weakly, a backup selection re-made to select more; ladders.py and
 takeover.py grade replaces and deletes with it."""
 
 from __future__ import annotations

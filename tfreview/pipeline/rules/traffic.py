@@ -1,12 +1,11 @@
 """Risk rules, network crypto and traffic policy: VPN/IPsec crypto weakened (cipher, integrity, DH group, IKE
-version), service-mesh mTLS relaxed (strict > permissive > off) and egress policy opened (allow-listed > allow-any),
-firewall rule text that newly passes everything, a deny turned allow for the whole internet, and all DNS names
-forwarded to an outside resolver; on any provider, by what the attribute means.
+version), service-mesh mTLS relaxed (strict > permissive > off) and egress policy opened (allow-listed > allow-any);
+on any provider, by what the attribute means (feeds `vpn-crypto-weakened`, `mtls-relaxed`, `egress-policy-opened`).
+What a firewall newly lets through (rule text passing all, deny turned allow, DNS forwarded out) is passage.py's.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,7 +18,6 @@ from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_c
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.strengths import flag
-from tfreview.pipeline.rules.values import world_sources
 
 CRYPTO = declare("vpn-crypto-weakened", Severity.HIGH,
                  "A VPN/IPsec/tunnel's encryption, integrity, Diffie-Hellman/PFS group or IKE version is lowered "
@@ -188,127 +186,3 @@ def _traffic(change: Change) -> Iterator[Finding]:
         if was is not None and now is not None and now < was:
             yield finding(EGRESS, change.address, f"{change.address}: {path} moves the egress traffic policy to "
                           "allow-any: workloads can reach any destination")
-
-
-PASS_ALL = declare("firewall-passes-all", Severity.HIGH,
-                   "A firewall rule text (Suricata/IDS rules, iptables) newly passes or accepts any protocol between "
-                   "any addresses and ports with no match narrowing it, or an active allow rule of any provider "
-                   "has every match list empty: everything the policy dropped gets through.")
-ACTION_FLIP = declare("deny-opened-to-world", Severity.HIGH,
-                      "An existing firewall/ACL rule whose sources or destinations are the whole internet turns from "
-                      "deny to allow (any provider): the traffic it blocked is let in.")
-DNS_OUT = declare("dns-forwarded-out", Severity.HIGH,
-                  "All DNS names (domain `.` or `*`) are forwarded to a resolver outside private address space: every "
-                  "query, and its answers, goes through a server outside the organisation's networks.")
-
-_SURICATA = lazy_compile(r"^\s*(pass|accept|allow)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:->|<>)\s+(\S+)\s+(\S+)\s*(?:\((.*)\))?"
-                         r"\s*;?\s*$", re.IGNORECASE)
-ANY_WORDS = {"any", "ip", "all", "$external_net", "0.0.0.0/0", "::/0", "[any]", "*"}
-NEUTRAL_OPTIONS = {"msg", "sid", "rev", "gid", "classtype", "metadata", "priority", "reference", "flow"}
-_OPTION = lazy_compile(r"(?:^|;)\s*([\w.]+)")
-_IPTABLES_ACCEPT = lazy_compile(r"(?:^|\s)(?:-j|--jump)\s+ACCEPT\b")
-_IPTABLES_MATCH = lazy_compile(r"(?:^|\s)(?:-[sdpiom]|--(?:source|destination|protocol|in-interface|out-interface|"
-                               r"match|dport|sport|dports|sports|src-range|dst-range|uid-owner|state|ctstate))\b")
-
-
-def _pass_all(line: str) -> bool:
-    """Whether one rule line passes everything: Suricata `pass ip any any -> any any` with no narrowing
-    options, or an iptables `-j ACCEPT` with no match."""
-    if match := _SURICATA.match(line):
-        _, proto, src, _, dst, dport, options = match.groups()
-        keywords = {k.lower() for k in _OPTION.findall(options or "")}
-        return proto.lower() in ANY_WORDS | {"tcp", "udp"} and dport.lower() in ANY_WORDS \
-            and (src.lower() in ANY_WORDS or dst.lower() in ANY_WORDS) and keywords <= NEUTRAL_OPTIONS
-    return bool(_IPTABLES_ACCEPT.search(line)) and not _IPTABLES_MATCH.search(line)
-
-
-def _pass_lines(value: Any, depth: int = 0) -> set[str]:
-    """Rule lines that pass everything, anywhere in VALUE's strings (normalised without their options)."""
-    if depth > MAX_DEPTH:
-        return set()
-    if isinstance(value, str):
-        if "->" not in value and "ACCEPT" not in value:
-            return set()
-        return {" ".join(line.split("(")[0].lower().split()) for line in value.splitlines() if _pass_all(line)}
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return {line for item in items for line in _pass_lines(item, depth + 1)}
-
-
-DENY_WORDS = {"deny", "denied", "drop", "reject", "block", "blocked"}
-ALLOW_WORDS = {"allow", "allowed", "accept", "pass", "permit"}
-ACTION_KEY = lazy_compile(r"^(?:\w+_)?(?:action|access|decision|verdict)$|^policy$")
-ADDRESS_WORDS = {"cidr", "cidrs", "ip", "ips", "source", "sources", "src", "address", "addresses", "prefix",
-                 "prefixes", "range", "ranges", "remote", "destination", "dst", "dest"}
-
-
-def _nodes(before: Any, after: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Pairs of blocks at the same place on both sides."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(before, dict) and isinstance(after, dict):
-        yield before, after
-        for key, old in before.items():
-            yield from _nodes(old, after.get(key), depth + 1)
-    elif isinstance(before, list) and isinstance(after, list):
-        for old, new in zip(before, after, strict=False):
-            yield from _nodes(old, new, depth + 1)
-
-
-def _world_addresses(node: dict[str, Any]) -> list[str]:
-    return [w for key, value in node.items() if set(re.split(r"[^a-z0-9]+", key.lower())) & ADDRESS_WORDS
-            and "port" not in key.lower() for w in world_sources(value, words=True)]
-
-
-INTERNAL = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-                                              "169.254.0.0/16", "127.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128")]
-ROOT_DOMAINS = {".", "*", "*."}
-
-
-def _external_ips(value: Any, depth: int = 0) -> list[str]:
-    """IP address literals in VALUE outside private, shared and link-local space."""
-    if depth > MAX_DEPTH:
-        return []
-    if isinstance(value, str):
-        try:
-            address = ipaddress.ip_address(value.strip())
-        except ValueError:
-            return []
-        return [] if any(address in net for net in INTERNAL) else [value]
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return [ip for item in items for ip in _external_ips(item, depth + 1)]
-
-
-def _forwards_all_out(resource_type: str, values: dict[str, Any]) -> list[str]:
-    """External resolvers that every DNS name is forwarded to, when VALUES forward the root domain."""
-    root = any("domain" in k.lower() and isinstance(v, str) and v.strip() in ROOT_DOMAINS for k, v in values.items())
-    forward = "forward" in resource_type or any(isinstance(v, str) and v.lower() == "forward" for v in values.values())
-    return _external_ips(values) if root and forward else []
-
-
-# C-speed prechecks: a rule line, an allow word beside a deny-able action, a root domain.
-_MAY_PASS = lazy_compile(rb"->|accept|allow|permit|pass")
-_MAY_ROOT = lazy_compile(rb'"(?:\.|\*|\*\.)"')
-
-
-# A rule line (`->`, ACCEPT), an action value that allows (ALLOW_WORDS, a whole string) or a root domain (_MAY_ROOT).
-@on_change(words=(b"->", b"accept", b'"allow', b'"pass"', b'"permit"', b'"."', b'"*"', b'"*."'))
-def _passage(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    if not after:
-        return
-    text = orjson.dumps(after).lower()
-    if before and before != after and _MAY_PASS.search(text):
-        added = _pass_lines(after) - _pass_lines(before)
-        if added:
-            yield finding(PASS_ALL, change.address, f"{change.address}: a rule `{sorted(added)[0]}` now passes any "
-                          "traffic between any addresses and ports: what the policy dropped gets through")
-        for old, new in _nodes(before, after):
-            flipped = [k for k, v in new.items() if ACTION_KEY.match(k.lower()) and isinstance(v, str)
-                       and v.lower() in ALLOW_WORDS and str(old.get(k)).lower() in DENY_WORDS]
-            if flipped and (world := _world_addresses(new)):
-                yield finding(ACTION_FLIP, change.address, f"{change.address}: {flipped[0]} turns from deny to "
-                              f"allow for {world[0]} (the whole internet): the traffic it blocked is let in")
-    outside = _forwards_all_out(change.type, after) if _MAY_ROOT.search(text) else []
-    if outside and not (before and _forwards_all_out(change.type, before) == outside):
-        yield finding(DNS_OUT, change.address, f"{change.address}: every DNS name is forwarded to {outside[0]}, "
-                      "outside private address space: all queries and answers pass through an outside resolver")

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding
-from tfreview.pipeline.rules.judge import OIDC_SUBJECTS, TRUST
+from tfreview.pipeline.rules.judge import TRUST
 from tfreview.pipeline.rules.policy import Statement
+from tfreview.pipeline.rules.principals import OIDC_SUBJECTS
 
 Document = tuple[str, list[Statement]]
 Subject = tuple[str, bool]  # the value, and whether it is a pattern (a …Like operator)

@@ -16,7 +16,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.traffic import PASS_ALL
+from tfreview.pipeline.rules.passage import PASS_ALL
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
 ACTION_KEYS = ("action", "rule_action", "access", "decision", "verdict")

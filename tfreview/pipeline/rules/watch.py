@@ -15,7 +15,8 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, show
-from tfreview.pipeline.rules.disposable import non_production, non_production_scope
+from tfreview.pipeline.rules.disposable import non_production_scope
+from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.keyswap import customer_key_instead
 from tfreview.pipeline.rules.units import moved_within
 

@@ -1,6 +1,6 @@
 """Risk rules, lifecycle helper: a database delete judged by whether a way back exists — a non-production database
 that takes a final snapshot or backup, a reader instance of a cluster that stays, a non-production branch of a
-parent that stays, a preview environment's table; lifecycle.py grades deletes with them."""
+parent that stays, a preview environment's table; ladders.py grades deletes with them."""
 
 from __future__ import annotations
 
@@ -11,14 +11,9 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.disposable import (
-    DISPOSABLE_TOKENS,
-    PRODUCTION_TOKENS,
-    label_tokens,
-    non_production,
-    preview_key,
-)
+from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, PRODUCTION_TOKENS, label_tokens, non_production
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.previews import preview_key
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 
 _TOKEN = lazy_compile(r"[a-z0-9]+")

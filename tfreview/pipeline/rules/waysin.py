@@ -5,7 +5,7 @@ is created alongside (a bastion service, a zero-trust tunnel or access route, Se
 people who used them keep a way in. The successor must not be open to the whole internet; a deleted deny rule is
 never a way in. Likewise a sign-in path that asks one factor only (a password-only sign-on rule, a userpass auth
 method) retired while the same plan makes another of its provider ask a second factor or single sign-on.
-lifecycle.py grades deletes with it."""
+ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

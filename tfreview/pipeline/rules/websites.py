@@ -3,7 +3,7 @@ is the website working (medium), not an exposure (high). The bucket must be new 
 website: turning an existing bucket into a public website publishes what it already holds. Write, list, ACL
 grants and public read on any other bucket stay as their rules graded them. Delete grading: a bucket's website
 configuration deleted while the same plan turns every public-access block of that bucket on loses nothing the
-plan does not already close (a website endpoint serves only what anyone may read); lifecycle.py grades with it."""
+plan does not already close (a website endpoint serves only what anyone may read); ladders.py grades with it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper: deletes of wiring that holds no data — a trigger retired whole (its schedule or
 event rule, its target and the permission that let it invoke, deleted together, nothing kept referring to them),
 and a subscription whose topic stays in the plan and keeps its messages (retention), so nothing is lost that a
-consumer could not re-read. lifecycle.py grades deletes with it."""
+consumer could not re-read. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ subject is exactly one workload — GKE Workload Identity (`PROJECT.svc.id.goog[
 trust for `system:serviceaccount:NS:KSA`, a Kubernetes service account annotated with a cloud identity, a trust
 pinned to one repository (`repo:org/name:…`) — and the secret belongs to that workload (its namespace or
 repository, or its name names the workload). A wildcard subject or a whole pool is no one workload; a secret whose
-name does not say it holds a credential may hold data. lifecycle.py grades deletes with it."""
+name does not say it holds a credential may hold data. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 

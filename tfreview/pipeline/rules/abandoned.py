@@ -1,0 +1,29 @@
+"""A destroy that leaves the real object in place (risk rules stage; feeds the delete grading of
+`resource-delete` through ladders.py).
+
+Settings such as `disable_on_destroy = false`, `skip_destroy = true` or `deletion_policy = "ABANDON"` make a
+destroy only stop Terraform managing the object, like a forget: nothing is destroyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
+
+# Settings by which destroying the resource leaves the real object in place: Terraform only stops managing it.
+LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
+                 ("keep_on_destroy", True), ("abandon", True), ("archive_on_destroy", True),
+                 ("archive_on_delete", True))
+ABANDON_POLICIES = lazy_compile(r"^(?:abandon|retain|keep|orphan)$", re.IGNORECASE)
+
+
+def left_in_place(change: Change) -> bool:
+    """Whether the deleted object's own settings say the destroy leaves it in place (`disable_on_destroy =
+    false`, `skip_destroy = true`, `deletion_policy = "ABANDON"`): like a forget, nothing is destroyed."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if any(attrs.get(key) is value for key, value in LEFT_IN_PLACE):
+        return True
+    policy = attrs.get("deletion_policy")
+    return isinstance(policy, str) and ABANDON_POLICIES.match(policy) is not None

@@ -1,0 +1,114 @@
+"""Lifecycle rules that expire a whole bucket (risk rules stage; feeds `lifecycle-expiration`).
+
+An enabled expiration or deletion rule with no prefix, tag or other filter deletes objects across the whole
+bucket, on any storage provider (S3 lifecycle configuration, Azure management policy, MinIO ILM); one on a bucket
+the same plan creates empties nothing yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
+from tfreview.pipeline.rules.lengthened import lengthened
+
+EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
+                 "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
+# Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
+LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
+
+
+def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Lifecycle rules (any provider) that delete current objects and have no prefix, tag or suffix filter."""
+    found = []
+    for key in ("rule", "lifecycle_rule", "rules"):
+        for rule in (r for r in as_list(values.get(key)) if isinstance(r, dict)):
+            if _enabled(rule) and _deletes(rule) and not _filtered(rule):
+                found.append(rule)
+    return found
+
+
+def _enabled(rule: dict[str, Any]) -> bool:
+    return str(rule.get("status", "Enabled")).lower() != "disabled" and rule.get("enabled") is not False
+
+
+def _deletes(rule: dict[str, Any]) -> bool:
+    expirations = as_list(rule.get("expiration"))
+    if any(e.get("days") or e.get("date") for e in expirations if isinstance(e, dict)):
+        return True
+    if any(isinstance(e, str) and e.strip() and known(e) for e in expirations):  # MinIO ILM: "1d"
+        return True
+    actions = [a for a in as_list(rule.get("action")) + as_list(rule.get("actions")) if isinstance(a, dict)]
+    if any(str(a.get("type", "")).lower() == "delete" for a in actions):
+        return True
+    return any("delete_after" in path for a in actions for path in _keys(a))
+
+
+def _keys(value: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(value, dict) and depth < 4:
+        for key, item in value.items():
+            if item not in (None, [], {}, 0, -1):
+                yield key
+                yield from _keys(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item, depth)
+
+
+def _filtered(rule: dict[str, Any]) -> bool:
+    """Whether a rule is limited to part of the bucket: a prefix, tags, suffixes, a size or storage class."""
+    narrowing = re.compile(r"prefix|tag|suffix|object_size|storage_class|matches|blob_index")
+    for key, value in rule.items():
+        if key in ("expiration", "action", "actions", "id", "status", "enabled", "name"):
+            continue
+        if narrowing.search(key) and value not in (None, "", [], {}):
+            return True
+        if key in ("filter", "filters", "condition", "and") and (_filtered_block(value, narrowing) or (
+                isinstance(value, str) and value.strip())):  # a filter given as a bare prefix (`"index/"`)
+            return True
+        if key in ("filter", "filters") and isinstance(value, str) and value.strip():  # a prefix written alone
+            return True
+    return False
+
+
+def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
+    for block in (b for b in as_list(value) if isinstance(b, dict)):
+        for key, item in block.items():
+            if narrowing.search(key) and item not in (None, "", [], {}, 0, -1):
+                return True
+            if isinstance(item, (dict, list)) and _filtered_block(item, narrowing):
+                return True
+    return False
+
+
+@on_change()
+def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
+    if not LIFECYCLE_TYPES.search(change.type) and "bucket" not in change.type:
+        return
+    before, after = sides(change)
+    new_bucket = change.action is Action.CREATE and _creates_its_bucket(change)
+    kept = _expiring_rules(before)
+    for rule in (r for r in new_items(kept, _expiring_rules(after)) if not lengthened(r, kept)):
+        name = rule.get("id") or rule.get("name") or "(unnamed)"
+        if new_bucket:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} expires every object of a bucket created in "
+                          "this plan", Severity.MEDIUM)
+        else:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
+                          "(the whole bucket expires)")
+
+
+def _creates_its_bucket(change: Change) -> bool:
+    """Whether a created lifecycle rule belongs to a bucket that is new too: the bucket itself, or a bucket
+    name known only after apply (a bucket created in the same plan). A new bucket holds no data to lose yet."""
+    if not LIFECYCLE_TYPES.search(change.type):
+        return True
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))

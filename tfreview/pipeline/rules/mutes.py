@@ -1,0 +1,112 @@
+"""Monitoring muted for everything (risk rules stage; feeds `monitoring-muted`).
+
+A downtime, mute, silence or maintenance window of any monitoring provider, read by key shape: one whose scope is
+`*` or empty, that covers many monitors at once, or that lasts longer than a few days is monitoring switched off,
+not a maintenance window. A mute whose conditions name alerts, or whose window was only narrowed, is specific.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import as_list, show
+from tfreview.pipeline.rules.units import instant
+
+MUTED = declare("monitoring-muted", Severity.HIGH,
+                "Monitoring is muted: a downtime, mute, silence or maintenance window whose scope is `*` or empty, "
+                "that covers many services at once, or that lasts longer than a few days.")
+MUTE_TYPES = lazy_compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
+SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
+WILDCARDS = ("*", "*:*")
+# A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
+LONG_MUTE_DAYS = 3
+EPOCH_MILLIS = 100_000_000_000  # a number above this is milliseconds since 1970 (seconds would be year 5138)
+MANY_MUTED = 5
+START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
+END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
+
+
+@on_change(type_pattern=MUTE_TYPES)
+def _muted(change: Change) -> Iterator[Finding]:
+    if not MUTE_TYPES.search(change.type) or not isinstance(change.after, dict):
+        return
+    after = change.after
+    scopes = list(dict.fromkeys(str(s) for key in SCOPE_KEYS for s in as_list(after.get(key)) if key in after))
+    # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
+    monitors = [s for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
+                for s in _selectors(after.get(k)) if s not in WILDCARDS]
+    monitors += [s for s in _condition_values(after.get("condition")) if s not in WILDCARDS]
+    wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
+    everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.CREATE and before == after:
+        return
+    if everything and not monitors and not _narrowed_window(after):
+        yield finding(MUTED, change.address,
+                      f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+    elif len(monitors) >= MANY_MUTED:
+        yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
+    elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
+        yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+SPECIFIC_ATTRIBUTES = frozenset({"condition", "policy", "entity", "monitor", "target", "tag", "tags", "guid",
+                                 "incident", "alert"})
+
+
+def _condition_values(value: Any, depth: int = 0) -> list[str]:
+    """The values a mute's condition blocks match on when they name alerts (New Relic's `conditionName EQUALS
+    [...]`): each one names a monitor, so a mute with them is specific."""
+    if depth > 3:
+        return []
+    if isinstance(value, list):
+        return [s for item in value for s in _condition_values(item, depth + 1)]
+    if not isinstance(value, dict):
+        return []
+    camel = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(value.get("attribute") or ""))
+    attribute = set(re.findall(r"[a-z]+", camel.lower()))
+    # Only an attribute that names alerts (a condition, policy, entity, tag) narrows; `accountId` is everything.
+    names_alerts = bool(attribute & SPECIFIC_ATTRIBUTES) and "account" not in attribute
+    named = [s for key in ("values", "value") for s in _selectors(value.get(key))] if names_alerts else []
+    return named + [s for key in ("condition", "conditions") for s in _condition_values(value.get(key), depth + 1)]
+
+
+def _narrowed_window(values: dict[str, Any]) -> bool:
+    """Whether a scope key selects only named targets (`scope = ["env:staging"]`: keys are ANDed, so a `*` in
+    another key does not widen it) and the silencer ends within LONG_MUTE_DAYS: a bounded maintenance window."""
+    narrowed = False
+    for key in (k for k in SCOPE_KEYS if k in values):
+        chosen = _selectors(values.get(key))
+        narrowed |= bool(chosen) and not any(s in WILDCARDS for s in chosen)
+    days = _muted_days(values)
+    return narrowed and days is not None and 0 <= days <= LONG_MUTE_DAYS
+
+
+def _muted_days(values: dict[str, Any]) -> float | None:
+    """How long a silencer lasts, from its start and end timestamps (any of the usual key names)."""
+    start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
+    end = next((_moment(values.get(k)) for k in END_KEYS if _moment(values.get(k))), None)
+    return (end - start).total_seconds() / 86400 if start and end else None
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        seconds = value / 1000 if value > EPOCH_MILLIS else value  # epoch seconds, or milliseconds
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return instant(value)
+
+
+def _selectors(value: Any) -> list[str]:
+    """Every scalar that selects monitors inside VALUE (ids, tags), blocks and lists flattened; nulls dropped."""
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _selectors(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _selectors(item)]
+    return [] if value is None or value == "" else [str(value).strip()]
