@@ -277,6 +277,37 @@ def test_a_lifecycle_expiring_a_tmp_prefix_is_quiet(tmp_path: Path) -> None:
         is Label.LIKELY_SAFE
 
 
+def _gcs_bucket(*delete_ages: int) -> dict[str, Any]:
+    rules = [{"action": [{"type": "Delete", "storage_class": ""}],
+              "condition": [{"age": age, "days_since_custom_time": 0, "matches_prefix": [], "with_state": "ANY"}]}
+             for age in delete_ages]
+    return {"name": "acme-raw-events", "location": "EU", "lifecycle_rule": rules}
+
+
+def test_a_new_whole_bucket_retention_of_over_a_year_is_shown_not_held(tmp_path: Path) -> None:
+    change = update("google_storage_bucket.raw", _gcs_bucket(), lifecycle_rule=_gcs_bucket(400)["lifecycle_rule"])
+    assert judge(tmp_path, [change]).get("lifecycle-expiration") is Severity.MEDIUM
+    assert label(tmp_path, [change]) is Label.LIKELY_SAFE
+
+
+def test_a_new_whole_bucket_expiry_of_a_month_is_high(tmp_path: Path) -> None:
+    change = update("google_storage_bucket.raw", _gcs_bucket(), lifecycle_rule=_gcs_bucket(30)["lifecycle_rule"])
+    assert judge(tmp_path, [change]).get("lifecycle-expiration") is Severity.HIGH
+
+
+def test_an_existing_retention_cut_to_a_year_is_high(tmp_path: Path) -> None:
+    change = update("google_storage_bucket.audit", _gcs_bucket(2557), lifecycle_rule=_gcs_bucket(400)["lifecycle_rule"])
+    assert judge(tmp_path, [change]).get("lifecycle-expiration") is Severity.HIGH
+
+
+def test_a_long_retention_that_purges_old_versions_in_a_day_is_high(tmp_path: Path) -> None:
+    rules = {"bucket": "acme-exports", "rule": [{"id": "keep", "status": "Enabled", "filter": [{"prefix": ""}],
+                                                 "expiration": [{"days": 400}],
+                                                 "noncurrent_version_expiration": [{"noncurrent_days": 1}]}]}
+    change = resource("aws_s3_bucket_lifecycle_configuration.x", rules, before={"bucket": "acme-exports", "rule": []})
+    assert judge(tmp_path, [change]).get("lifecycle-expiration") is Severity.HIGH
+
+
 def test_an_ilm_policy_expiring_a_whole_backup_bucket_is_high(tmp_path: Path) -> None:
     policy = {"bucket": "velero-backups", "rule": [{"id": "housekeeping", "status": "Enabled", "expiration": "1d",
                                                     "filter": ""}]}

@@ -30,8 +30,14 @@ def test_whole_bucket_expiry_made_shorter_stays_high(tmp_path: Path) -> None:
 
 def test_new_whole_bucket_expiry_on_an_existing_bucket_stays_high(tmp_path: Path) -> None:
     before = {**bucket(30), "lifecycle_rule": []}
-    plan = [changed("google_storage_bucket.logs", before, bucket(365))]
+    plan = [changed("google_storage_bucket.logs", before, bucket(30))]
     assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.HIGH
+
+
+def test_new_whole_bucket_retention_of_a_year_is_medium(tmp_path: Path) -> None:
+    before = {**bucket(30), "lifecycle_rule": []}
+    plan = [changed("google_storage_bucket.logs", before, bucket(365))]
+    assert worst(tmp_path, plan, "lifecycle-expiration") is Severity.MEDIUM
 
 
 def test_prefix_dropped_while_age_grows_stays_high(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 An enabled expiration or deletion rule with no prefix, tag or other filter deletes objects across the whole
 bucket, on any storage provider (S3 lifecycle configuration, Azure management policy, MinIO ILM); one on a bucket
-the same plan creates empties nothing yet.
+the same plan creates empties nothing yet. A new whole-bucket rule whose every age is half a year or more, replacing
+no shorter-lived rule of its own, is a retention policy: it deletes what outlived the horizon the team chose, not the
+bucket's recent data, so it is shown (medium) rather than held; an existing rule cut short stays high.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
-from tfreview.pipeline.rules.lengthened import lengthened
+from tfreview.pipeline.rules.lengthened import ages_of, lengthened
 
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
                  "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
 # Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
 LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
+# Half a year: the shortest horizon a whole-bucket deletion rule reads as a retention policy (access and event logs
+# are commonly kept 180–400 days); anything shorter empties recent data.
+RETENTION_HORIZON_DAYS = 180
 
 
 def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,10 +104,26 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} expires every object of a bucket created in "
                           "this plan", Severity.MEDIUM)
+        elif _retention_policy(rule, kept):
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects older than "
+                          f"{_shortest_age(rule):g} days across the whole bucket (a retention policy: older data "
+                          "already there goes too)", Severity.MEDIUM)
         else:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
                           "(the whole bucket expires)")
+
+
+def _shortest_age(rule: dict[str, Any]) -> float:
+    """The shortest positive age (days) a rule names, 0 when it names none (an expiry date, a bare "1d")."""
+    return min((age for age in ages_of(rule).values() if age > 0), default=0.0)
+
+
+def _retention_policy(rule: dict[str, Any], kept: list[dict[str, Any]]) -> bool:
+    """Whether RULE keeps everything for half a year or more and the bucket had no whole-bucket expiry before
+    (a rule cut from seven years to one is a cut, not a new policy)."""
+    return not kept and _shortest_age(rule) >= RETENTION_HORIZON_DAYS
 
 
 def _creates_its_bucket(change: Change) -> bool:

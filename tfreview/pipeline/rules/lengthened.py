@@ -37,6 +37,11 @@ def _split(value: Any, path: str = "") -> tuple[Any, dict[str, float]]:
     return value, ages
 
 
+def ages_of(rule: dict[str, Any]) -> dict[str, float]:
+    """Every age number (days) a lifecycle rule names, by path."""
+    return _split(rule)[1]
+
+
 def lengthened(rule: dict[str, Any], before: list[dict[str, Any]]) -> bool:
     """Whether RULE is a rule of BEFORE (the same shape once ages are blanked) whose every age is as long or
     longer and positive: objects are kept longer than they were."""
