@@ -286,3 +286,13 @@ def test_a_plain_name_a_reference_or_an_encrypted_value_is_left_alone(pair: dict
     document = plan(pair, "github_actions_variable.x", "github_actions_variable")
     before = copy.deepcopy(document)
     assert (mask_document(document).credentials, document) == ([], before)
+
+
+@pytest.mark.parametrize(("value", "masked"), [
+    ("orders-db/password", False), ("prod/payments/api-key", False), ("Wint3r-2026!", True), ("hunter2hunter", True),
+], ids=["store-path", "nested-store-path", "chosen-password", "plain-password"])
+def test_a_store_path_under_a_password_key_names_the_secret(value: str, masked: bool) -> None:
+    document = plan({"data": {"DATABASE_PASSWORD_SECRET": value, "DATABASE_HOST": "db.internal"}})
+    report = mask_document(document)
+    assert bool(report.credentials) is masked
+    assert (document["resource_changes"][0]["change"]["after"]["data"]["DATABASE_PASSWORD_SECRET"] == MASK) is masked

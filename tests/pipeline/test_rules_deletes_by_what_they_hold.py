@@ -120,8 +120,12 @@ def test_bucket_tagged_ci_cache_but_force_destroyed_stays_high(tmp_path: Path) -
     assert worst(tmp_path, [gone("aws_s3_bucket.c", bucket)]) is Severity.HIGH
 
 
-def test_bucket_not_force_destroyed_without_tags_stays_high(tmp_path: Path) -> None:
-    assert worst(tmp_path, [gone("aws_s3_bucket.c", {"bucket": "audit", "force_destroy": False})]) is Severity.HIGH
+def test_bucket_not_force_destroyed_without_tags_is_medium_unless_named_by_a_kept_object(tmp_path: Path) -> None:
+    """The provider refuses to delete it while it holds anything (guarded.py); a kept reader keeps it high."""
+    bucket = {"bucket": "audit-archive", "force_destroy": False}
+    assert worst(tmp_path, [gone("aws_s3_bucket.c", bucket)]) is Severity.MEDIUM
+    reader = made("aws_lambda_function.r", {"environment": [{"variables": {"BUCKET": "audit-archive"}}]})
+    assert worst(tmp_path, [gone("aws_s3_bucket.c", bucket), reader]) is Severity.HIGH
 
 
 def test_managed_database_instance_tagged_worker_stays_high(tmp_path: Path) -> None:

@@ -125,10 +125,10 @@ def test_bucket_whose_reader_is_repointed_to_a_kept_successor_is_medium(tmp_path
 
 @pytest.mark.parametrize(("old", "others"), [
     ({**OLD_BUCKET, "force_destroy": True}, [_migration("acme-exports-us", "acme-exports-eu")]),
-    (OLD_BUCKET, []),
+    ({**OLD_BUCKET, "object_count": 12}, []),
     (OLD_BUCKET, [_migration("acme-exports-us", "acme-exports-eu"),
                   _noop("acme_app.reader", {"env": {"BUCKET": "acme-exports-us"}})]),
-], ids=["force-destroy-on", "no-handover", "still-read-by-a-kept-object"])
+], ids=["force-destroy-on", "reports-objects-held", "still-read-by-a-kept-object"])
 def test_bucket_deletes_that_may_lose_data_or_service_stay_high(tmp_path: Path, old: dict[str, Any],
                                                                  others: list[dict[str, Any]]) -> None:
     plan = [gone("acme_storage_bucket.old", old), _noop("acme_storage_bucket.new", NEW_BUCKET), *others]

@@ -161,3 +161,29 @@ def test_record_repointed_or_host_kept_is_safe(tmp_path: Path, record_after: dic
     result = review_rules_alone(tmp_path, [change("forgeco_repo.docs", SITE, {**site_after, "topics": ["x"]}),
                                            change("zonely_dns_record.docs", RECORD, record_after)])
     assert result.label.value == "likely_safe" and "dns-dangling" not in worst_by_rule(result)
+
+
+@pytest.mark.parametrize("expression", [
+    "(http.request.uri.path eq \"/healthz\") or true",
+    "http.request.uri.path eq \"/a\" || 1 == 1",
+    "http.request.uri contains \"/\"",
+    "starts_with(http.request.uri.path, \"/\")",
+    "ip.src in {0.0.0.0/0} and http.host eq http.host",
+    "http.user_agent matches \".*\"",
+], ids=["or-true", "or-one-eq-one", "uri-contains-slash", "path-starts-slash", "any-ip-and-tautology", "match-all"])
+def test_filter_skip_on_an_always_true_expression_is_high(tmp_path: Path, expression: str) -> None:
+    skip = {"action": "skip", "expression": expression, "enabled": True}
+    label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))
+    assert label == "needs_close_review" and worst["filter-bypass-all"] == Severity.HIGH
+
+
+@pytest.mark.parametrize("expression", [
+    "(http.request.uri.path eq \"/healthz\" and http.request.method eq \"GET\" and ip.src eq 192.0.2.10)",
+    "http.host eq \"a or true\"",
+    "http.request.uri.path contains \"/internal/\" or ip.src in {10.0.0.0/8}",
+    "true and ip.src eq 192.0.2.10",
+], ids=["narrow", "quoted-or-true", "path-or-private-range", "true-and-one-ip"])
+def test_filter_skip_on_a_narrow_expression_stays_safe(tmp_path: Path, expression: str) -> None:
+    skip = {"action": "skip", "expression": expression, "enabled": True}
+    label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))
+    assert label == "likely_safe" and "filter-bypass-all" not in worst

@@ -240,3 +240,37 @@ def test_a_new_stream_destination_without_a_filter_to_an_outside_host_is_high(tm
 def test_an_own_filtered_or_notification_destination_is_not_high(tmp_path: Path, kind: str, url: str,
                                                                  extra: dict[str, Any]) -> None:
     assert judge(tmp_path, _stream_destination(kind, url, **extra))[0] is not Severity.HIGH
+
+
+def _hook(url: str, insecure: bool) -> list[dict[str, Any]]:
+    return [entry("gitco_repository_webhook.mirror", {"repository": "infra-live", "events": ["push"],
+                                                      "configuration": [{"url": url, "insecure_ssl": insecure}]})]
+
+
+@pytest.mark.parametrize("url", ["https://198.51.100.201:9000/hook", "https://203.0.113.7/hook",
+                                 "https://93.184.216.34/hook"], ids=["doc-net-2", "doc-net-3", "global"])
+def test_unverified_webhook_to_a_raw_address_outside_is_high(tmp_path: Path, url: str) -> None:
+    assert judge(tmp_path, _hook(url, True)) == (Severity.HIGH, "needs_close_review")
+
+
+@pytest.mark.parametrize("url", ["https://10.20.0.5:9000/hook", "https://100.64.3.2/hook", "https://[fd00::5]/hook"],
+                         ids=["rfc1918", "cgnat", "ula"])
+def test_unverified_webhook_to_a_private_address_is_quiet(tmp_path: Path, url: str) -> None:
+    assert judge(tmp_path, _hook(url, True))[0] is None
+
+
+def _admission(client: dict[str, Any], kind: str = "MutatingWebhookConfiguration") -> list[dict[str, Any]]:
+    manifest = {"apiVersion": "admissionregistration.k8s.io/v1", "kind": kind, "metadata": {"name": "injector"},
+                "webhooks": [{"name": "inject.example", "failurePolicy": "Ignore", "clientConfig": client,
+                              "rules": [{"operations": ["CREATE"], "resources": ["pods"], "scope": "*"}]}]}
+    return [entry("kubernetes_manifest.injector", {"manifest": manifest})]
+
+
+@pytest.mark.parametrize("kind", ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"])
+def test_admission_webhook_calling_a_host_outside_is_high(tmp_path: Path, kind: str) -> None:
+    assert judge(tmp_path, _admission({"url": "https://203.0.113.45:8443/mutate"}, kind))[0] == Severity.HIGH
+
+
+def test_admission_webhook_calling_a_service_in_the_cluster_is_quiet(tmp_path: Path) -> None:
+    client = {"service": {"name": "injector", "namespace": "mesh-system", "path": "/mutate", "port": 443}}
+    assert judge(tmp_path, _admission(client)) == (None, "likely_safe")

@@ -227,3 +227,18 @@ def test_a_security_admin_at_the_organisation_for_a_removed_project_owner_stays_
                                                                   "member": member})]
     label, worst = judge(tmp_path, changes)
     assert (label, worst["iam-privileged-role"]) == ("needs_close_review", Severity.HIGH)
+
+
+GRANTED_TENANT = "d41c8f7e-0000-4b2a-9f11-77aa00bb22cc"
+
+
+@pytest.mark.parametrize(("name", "value", "foreign"), [
+    ("home_tenant_id", VAULT_TENANT, True),
+    ("home_tenant_id", GRANTED_TENANT, False),
+    ("partner_tenant_id", VAULT_TENANT, False),
+], ids=["grant-outside-the-home-variable", "grant-in-the-home-variable", "a-partner-variable-names-no-home"])
+def test_a_variable_naming_the_plans_tenant_places_a_grant(tmp_path: Path, name: str, value: str,
+                                                           foreign: bool) -> None:
+    changes, _ = _access_policy(GRANTED_TENANT)
+    _, worst = judge(tmp_path, changes, variables={name: {"value": value}})
+    assert (worst.get("foreign-data-share") == Severity.HIGH) is foreign

@@ -95,10 +95,10 @@ def test_bucket_named_disposable_that_refuses_deletion_while_full_is_medium(tmp_
     assert worst(tmp_path, plan) is Severity.MEDIUM
 
 
-def test_bucket_named_disposable_with_force_destroy_or_production_stays_high(tmp_path: Path) -> None:
+def test_bucket_named_disposable_with_force_destroy_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("pr-1432-preview-dev", True))]) is Severity.HIGH
-    assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("preview-prod-assets", False))]) is Severity.HIGH
-    assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("media-backups", False))]) is Severity.HIGH
+    # Not disposable by name, but the guard alone proves no object goes (guarded.py): medium.
+    assert worst(tmp_path, [gone("acme_spaces_bucket.p", bucket("preview-prod-assets", False))]) is Severity.MEDIUM
 
 
 def dataset(name: str, keep_contents: bool) -> dict[str, Any]:
@@ -110,10 +110,9 @@ def test_dataset_named_disposable_whose_delete_fails_while_full_is_medium(tmp_pa
     assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_migration_q3", True))]) is Severity.MEDIUM
 
 
-def test_dataset_that_deletes_its_tables_or_is_not_disposable_stays_high(tmp_path: Path) -> None:
+def test_dataset_that_deletes_its_tables_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_migration_q3", False))]) is Severity.HIGH
-    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("orders_history", True))]) is Severity.HIGH
-    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("tmp_prod_orders", True))]) is Severity.HIGH
+    assert worst(tmp_path, [gone("acme_warehouse_dataset.t", dataset("orders_history", False))]) is Severity.HIGH
 
 
 def rules_of(name: str) -> dict[str, Any]:
@@ -125,7 +124,7 @@ def test_configuration_deleted_with_its_store_is_medium(tmp_path: Path) -> None:
             gone("acme_bucket_lifecycle_configuration.scratch", rules_of("scratch-7f3a"))]
     found = [worst(tmp_path, [entry]) for entry in plan]
     assert found[1] is Severity.HIGH  # alone, the store kept: its rules go
-    assert worst(tmp_path, plan) is Severity.HIGH  # the store itself is judged on its own
+    assert worst(tmp_path, plan) is Severity.MEDIUM  # its guard refuses a full delete, nothing kept names it
     disposable = [gone("acme_bucket.scratch", bucket("ci-scratch-7f3a", False)),
                   gone("acme_bucket_lifecycle_configuration.scratch", rules_of("ci-scratch-7f3a"))]
     assert worst(tmp_path, disposable) is Severity.MEDIUM

@@ -169,3 +169,48 @@ def test_an_audit_config_folded_into_one_for_all_services_that_logs_as_much_is_m
         tmp_path: Path, new: dict[str, Any], severity: Severity) -> None:
     plan = [gone("google_project_iam_audit_config.gcs", AUDIT_CONFIG), made("google_project_iam_audit_config.all", new)]
     assert _both(tmp_path, plan) == (severity, severity)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ({**TRAIL, "is_multi_region_trail": False}, ORG_TRAIL, Severity.MEDIUM),
+    ({**TRAIL, "exclude_management_event_sources": True}, {**ORG_TRAIL, "exclude_management_event_sources": False},
+     Severity.MEDIUM),
+    (TRAIL, {**ORG_TRAIL, "is_multi_region_trail": False}, Severity.HIGH),
+    ({**TRAIL, "include_global_service_events": True}, {**ORG_TRAIL, "include_global_service_events": False},
+     Severity.HIGH),
+    ({**TRAIL, "exclude_management_event_sources": False}, {**ORG_TRAIL, "exclude_management_event_sources": True},
+     Severity.HIGH),
+], ids=["single-region-to-multi-region", "exclusion-switched-off", "multi-region-to-single", "global-events-off",
+        "exclusion-switched-on"])
+def test_selection_switches_judged_by_which_way_they_select(tmp_path: Path, old: dict[str, Any],
+                                                            new: dict[str, Any], expected: Severity) -> None:
+    """A successor whose selecting switch turns on (or excluding switch off) carries more; the reverse, less."""
+    plan = [gone("aws_cloudtrail.account", old), made("aws_cloudtrail.org", new)]
+    assert max(_both(tmp_path, plan), key=lambda s: s is Severity.HIGH) is expected
+
+
+def _kept(address: str, values: dict[str, Any]) -> dict[str, Any]:
+    entry = made(address, values)
+    entry["change"].update(actions=["no-op"], before=values)
+    return entry
+
+
+KV_DIAG = {**DIAG, "enabled_log": [{"category_group": "audit"}, {"category_group": "allLogs"}],
+           "storage_account_id": None, "log_analytics_workspace_id": "/subs/0/law/sec"}
+
+
+def test_duplicate_stream_removed_while_an_identical_one_is_kept_is_medium(tmp_path: Path) -> None:
+    plan = [gone("azurerm_monitor_diagnostic_setting.old", {**KV_DIAG, "name": "legacy"}),
+            _kept("azurerm_monitor_diagnostic_setting.audit", KV_DIAG)]
+    assert Severity.HIGH not in _both(tmp_path, plan)
+
+
+@pytest.mark.parametrize("kept", [
+    {**KV_DIAG, "target_resource_id": "/subs/0/vaults/kv-dev"},
+    {**KV_DIAG, "enabled_log": [{"category": "AzurePolicyEvaluationDetails"}]},
+    {**KV_DIAG, "enabled": False},
+], ids=["other-target", "fewer-categories", "switched-off"])
+def test_stream_removed_beside_a_kept_one_that_carries_less_stays_high(tmp_path: Path, kept: dict[str, Any]) -> None:
+    plan = [gone("azurerm_monitor_diagnostic_setting.old", {**KV_DIAG, "name": "legacy"}),
+            _kept("azurerm_monitor_diagnostic_setting.audit", kept)]
+    assert Severity.HIGH in _both(tmp_path, plan)

@@ -148,22 +148,17 @@ KNOWN_MISSES = {
     "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
     "fresh/false-alarms-7/sentry_project_decom.json",
     "fresh/good-work-2/vault_static_db_password_to_dynamic.json",
-    # teardown-context-2 and hidden-like-4, after eight lanes: a bucket deleted with force_destroy off (left high like
-    # any store deleted alone: the guard makes deleting a full bucket fail, and only a disposable name is read as
-    # proof it holds nothing worth a look); a log group replaced whose
+    # teardown-context-2 and hidden-like-4, after eight lanes: a log group replaced whose
     # history the S3 copy is only claimed to hold; a disabled key deleted with data the plan does not show
     # re-encrypted; a resource
     # group whose ttl tag is the only sign it is ephemeral; a load balancer moved to an ingress with the same
-    # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced; a
-    # boot script marked sensitive by the provider, so masked before any rule reads it.
-    "fresh/teardown-context-2/aws_s3_scratch_bucket_no_force_destroy.json",
+    # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced.
     "fresh/teardown-context-2/aws_trail_log_group_rename_same_retention.json",
     "fresh/teardown-context-2/aws_kms_disabled_key_retired_30d.json",
     "fresh/teardown-context-2/az_ephemeral_loadtest_rg_teardown.json",
     "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
     "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
     "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
-    "fresh/hidden-like-4/azure_vm_custom_data_weakens_ssh.json",
 }
 
 

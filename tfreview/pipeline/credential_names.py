@@ -95,9 +95,9 @@ SHORT_KEY = r"(?:[A-Za-z0-9]+[_-])*(?:pass|PASS|pwd|PWD)|[a-z][a-z0-9]*(?:[A-Z][
 SHORT_KEY_NAME = lazy_compile(rf"(?:^|(?<=[^A-Za-z0-9]))(?:{SHORT_KEY})$")
 AWS_SECRET = lazy_compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,
-# `secret_id = "prod-db-password"`): the value is looked up, not held. The bare word (`secret = "api-key"`) is a
-# name too, like the placeholders `password` and `token`.
-SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*[-_.])?(?:{KEYWORDS})s?")
+# `secret_id = "prod-db-password"`, a store path `orders-db/password`): the value is looked up, not held. The bare
+# word (`secret = "api-key"`) is a name too, like the placeholders `password` and `token`.
+SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_./][a-z0-9]+)*[-_./])?(?:{KEYWORDS})s?")
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = lazy_compile(r"[a-z]+(?:[-_][a-z]+)*")

@@ -11,10 +11,14 @@ from __future__ import annotations
 from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
-from tfreview.pipeline.changes import Action, ChangeSet
+from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity
+from tfreview.pipeline.mask import MaskReport
 from tfreview.pipeline.resolved import resolve_unknowns
 from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
+
+# Rules about a secret being present or copied: a clear secret behind its own mark is not news.
+_ABOUT_SECRETS: frozenset[str] = frozenset()
 
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
@@ -24,6 +28,8 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
     disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
     findings = [f for r in RULES.values() if r.id not in disabled for f in r.check(review_input)]
     findings += _change_findings(review_input.changeset, disabled)
+    if review_input.masking.hidden:
+        findings += _behind_marks(review_input, findings, disabled)
     for grade in GRADERS:
         findings = grade(review_input, findings)
     findings += [f for check in CONFIG_CHECKS for f in check(review_input)]
@@ -47,6 +53,35 @@ def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
             if bits & wanted:
                 found.extend(check(change))
     return found if not disabled else [f for f in found if f.rule not in disabled]
+
+
+def _behind_marks(review_input: ReviewInput, found: list[Finding], disabled: set[str]) -> list[Finding]:
+    """What the rules find in the clear values behind sensitive marks that they did not find in the masked ones.
+
+    The plan-wide rules see every change, the marked ones in clear, so their context stays whole; only findings
+    on a marked change count, and each message is the rule's own description: what is wrong, never the value.
+    """
+    hidden = review_input.masking.hidden
+    clear = [_in_clear(c, hidden[c.address]) if c.address in hidden and not c.deposed else c
+             for c in review_input.changeset.changes]
+    changeset = review_input.changeset.model_copy(update={"changes": clear})
+    inside = ReviewInput(review_input.plan, changeset, review_input.config, MaskReport())
+    seen = {(f.rule, f.address) for f in found}
+    marked = [c for c in clear if c.address in hidden]
+    new = [f for r in RULES.values() if r.id not in disabled for f in r.check(inside)]
+    new += _change_findings(ChangeSet(changes=marked), disabled)
+    return [
+        f.model_copy(update={"message": f"{f.address}: {RULES[f.rule].description} — in a value behind a sensitive "
+                             "mark (not shown: judged in clear, reported masked)"})
+        for f in new
+        if f.address in hidden and (f.rule, f.address) not in seen and f.rule in RULES and f.rule not in _ABOUT_SECRETS
+    ]
+
+
+def _in_clear(change: Change, sides: tuple[object, object]) -> Change:
+    clear = change.model_copy(update={"before": sides[0], "after": sides[1]})
+    clear.__dict__.pop("attributes", None)  # computed from the masked sides, if it ever was
+    return clear
 
 
 def _overridden(found: Finding, overrides: dict[str, RuleConfig]) -> Finding:

@@ -47,6 +47,8 @@ from tfreview.pipeline.rules import chartmodes as chartmodes
 from tfreview.pipeline.rules import recipients as recipients
 from tfreview.pipeline.rules import routes as routes
 from tfreview.pipeline.rules import peering as peering
+from tfreview.pipeline.rules import tunnels as tunnels
+from tfreview.pipeline.rules import shippers as shippers
 from tfreview.pipeline.rules import foreign as foreign
 from tfreview.pipeline.rules import egress as egress
 from tfreview.pipeline.rules import exfil as exfil
@@ -63,6 +65,7 @@ from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import keepers as keepers
 from tfreview.pipeline.rules import ondemand as ondemand
+from tfreview.pipeline.rules import fenced as fenced
 from tfreview.pipeline.rules import ruleactions as ruleactions
 from tfreview.pipeline.rules import inverted as inverted
 from tfreview.pipeline.rules import endpoints as endpoints
@@ -89,6 +92,9 @@ from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
 from tfreview.pipeline.rules import withstore as withstore
+from tfreview.pipeline.rules import departures as departures
+from tfreview.pipeline.rules import layers as layers
+from tfreview.pipeline.rules import keyholders as keyholders
 # isort: on
 
 THEMES = (

@@ -1,8 +1,8 @@
 """Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
 cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
 authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
-host firewall, or piping a download from a bare public IP address into a shell are high; a script only known after
-apply is not guessed at."""
+host firewall, piping a download from a bare public IP address into a shell, or sending a credential it creates or
+reads off the machine (minted.py) are high; a script only known after apply is not guessed at."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.encoded import decoded_text
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.minted import sends_minted
 from tfreview.pipeline.rules.provisioners import PIPED
 from tfreview.pipeline.rules.values import leaves
 
 RULE = declare("boot-script-weakens", Severity.HIGH,
                "A machine's boot script (user_data, custom_data, startup script, cloud-init) newly adds a key for "
                "root, enables root or password SSH login, stops a management or security agent, turns off the host "
-               "firewall, or pipes a download from a bare public IP into a shell.")
+               "firewall, pipes a download from a bare public IP into a shell, or creates or reads a credential and "
+               "sends it off the machine.")
 
 MAX_SCRIPT = 200_000
 BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
@@ -92,6 +94,8 @@ def dangers(script: str) -> frozenset[str]:
         found.add(f"stops the agent {off[0]!r}")
     if FIREWALL_OFF.search(text):
         found.add("turns off the host firewall")
+    if sends_minted(script):
+        found.add("creates or reads a credential and sends it off the machine")
     for line in text.splitlines():
         if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
             found.add("pipes a download from a bare public IP address into a shell")

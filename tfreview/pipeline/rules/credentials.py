@@ -16,6 +16,7 @@ from tfreview.pipeline.configuration import Configuration, config_address, confi
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict, list_or_empty
+from tfreview.pipeline.rules.switchedoff import switched_off
 from tfreview.pipeline.rules.units import ordered_words
 
 # An access key id in the `id` of the resource that manages it is an identifier, and is there on every plan.
@@ -52,6 +53,11 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
                           "before this change, which takes it out of the value (rotate it if the state was shared)",
                           Severity.LOW)
+            continue
+        if hit.addressed and switched_off(ri, hit.where):
+            yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} holds {hit.label} in the clear, "
+                          "and this change switches the object off: once applied it opens nothing "
+                          "(rotate it before switching it back on)", Severity.LOW)
             continue
         yield finding("credential-in-plan", hit.where if hit.addressed else None,
                       f"{hit.where}:{attribute} contains {hit.label} (masked)")

@@ -32,6 +32,7 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
+from tfreview.pipeline.rules.tautology import always_true
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = declare("mail-policy-weakened", Severity.HIGH,
@@ -59,7 +60,6 @@ DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
 MAX_DEPTH = 8
 
 SKIP_ACTIONS = {"skip", "bypass", "allow_all", "disable", "disabled", "off", "exempt", "exclude"}
-ALWAYS = {"true", "(true)", "*", "1 == 1", "1==1", "any", "all"}
 EXPRESSION_KEYS = lazy_compile(r"expression|match|condition|filter|when|predicate")
 FILTER_TYPES = lazy_compile(r"waf|ruleset|firewall|security_policy|web_acl|rule_group|armor")
 
@@ -117,7 +117,7 @@ def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
     action = str(values.get("action") or "").strip().lower()
     if action in SKIP_ACTIONS and values.get("enabled") is not False:
         expressions = [v for k, v in values.items() if EXPRESSION_KEYS.search(k.lower()) and isinstance(v, str)]
-        if expressions and all(e.strip().lower() in ALWAYS for e in expressions):
+        if expressions and all(always_true(e) for e in expressions):
             yield f"action {action} on expression {expressions[0].strip()!r}"
     for value in values.values():
         for child in (v for v in as_list(value) if isinstance(v, dict)):

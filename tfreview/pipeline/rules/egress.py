@@ -12,7 +12,6 @@ webhook to a domain the plan cannot place is low; an alerting vendor (PagerDuty,
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
@@ -60,6 +60,10 @@ BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "back
                   "delivery", "share", "dataset", "bucket", "table", "transfer", "sync", "mirror", "forward",
                   "forwarder", "output", "outputs", "dump"})
 PLAIN = frozenset({"http", "ws", "ftp", "tcp", "syslog"})
+# An admission webhook: the cluster sends it every object its rules match (pod specs, secrets) and, if mutating,
+# runs what it sends back.
+ADMISSION = lazy_compile(r"(?:Mutating|Validating)(?:Admission)?WebhookConfiguration", re.IGNORECASE)
+ADMISSION_TYPE = lazy_compile(r"(?:mutating|validating)_(?:admission_)?webhook(?:_configuration)?")
 # A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
 CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
@@ -73,10 +77,8 @@ def _inside(host: str) -> bool:
     (`kubernetes.default.svc`), or no name at all."""
     if not host or "." not in host or special_use(host):
         return True
-    try:
-        return not ipaddress.ip_address(host.strip("[]")).is_global
-    except ValueError:
-        return not public(host)
+    internal = internal_address(host)
+    return not public(host) if internal is None else internal
 
 
 def _platform(host: str) -> bool:
@@ -85,9 +87,11 @@ def _platform(host: str) -> bool:
 
 
 def _loose(after: Any) -> str | None:
-    """Why the change's delivery is loose by itself: every event, or TLS checks skipped."""
+    """Why the change's delivery is loose by itself: every event, every admitted object, or TLS checks skipped."""
     for path, text in leaves(after):
         key = path[-1].lower() if path else ""
+        if key == "kind" and ADMISSION.fullmatch(text.strip()):
+            return f"every object it admits passing through it (a {text.strip()})"
         if text.strip() in EVERYTHING and ("event" in key or "filter" in key or "categor" in key):
             return f"every event ({key} {text.strip()})"
         if CATCH_ALL.match(text):
@@ -105,6 +109,12 @@ def _unfiltered(change: Change) -> str | None:
     if change.action is Action.CREATE and forwarder(change) and not keys & {"filter", "filters", "events", "event"}:
         return "every event of its source (no filter)"
     return None
+
+
+def _admission(change: Change) -> str | None:
+    """Why an admission webhook typed as such (`kubernetes_mutating_webhook_configuration_v1`) is loose."""
+    named = ADMISSION_TYPE.search(change.type)
+    return None if named is None else f"every object it admits passing through it (a {named.group(0)})"
 
 
 def _flags(value: Any, key: str = "") -> Iterator[tuple[str, bool]]:
@@ -190,7 +200,8 @@ def _egress(ri: ReviewInput) -> Iterator[Finding]:
     for change, found in candidates:
         before = {t for _, t in leaves(change.before)}
         held = {p for p, _ in leaves(change.before)}
-        loose, carried = _loose(change.after) or _unfiltered(change), carries_own(change.after, own)
+        loose = _loose(change.after) or _unfiltered(change) or _admission(change)
+        carried = carries_own(change.after, own)
         judged = [(j, p) for p, t in found if t not in before
                   for j in [_judge(change, p, t, own, loose, carried, p not in held)] if j is not None]
         if judged:

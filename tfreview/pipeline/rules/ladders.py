@@ -15,14 +15,18 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
+from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
+from tfreview.pipeline.rules.allowgone import allow_removed
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
+from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, unused_since
+from tfreview.pipeline.rules.guarded import guarded_delete
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
@@ -76,6 +80,7 @@ from tfreview.pipeline.rules.recreated import (
 )
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
+from tfreview.pipeline.rules.relabelled import renamed_only
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_replace, restored_successor
@@ -94,6 +99,7 @@ from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, h
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
+from tfreview.pipeline.rules.trimmed import member_trimmed, plain_setting
 from tfreview.pipeline.rules.wayback import (
     branch_of_parent,
     final_copy,
@@ -162,6 +168,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                 "them; check nothing still routes to it"), Severity.MEDIUM),
     Grade(_when(k8s_app_config, "an application's ConfigMap: settings, no data; check no pod still mounts it"),
           Severity.MEDIUM),
+    Grade(_when(plain_setting, "a plain parameter, not a secure one: a setting whose whole value the plan shows, no "
+                "secret or data; check nothing still reads it"), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                   lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
@@ -169,6 +177,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(allow_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
@@ -182,6 +191,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(_when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
           Severity.HIGH, True),
+    Grade(lambda c, ri: None if container_renamed(c, ri) else _paren(service_retired(c, ri, looks_stateful)),
+          Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(alias_renamed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(None if (dns := record_name(c)) is None
                                 else f"DNS record {dns}: the name stops resolving"), Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else container_renamed(c, ri), Severity.HIGH, True),
@@ -201,9 +213,11 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
                                or short_lived(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(replaced_alerting(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)
+                               or member_trimmed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(final_copy(c) or restored_successor(c, ri) or rebound(c, ri) or branch_of_parent(c, ri)
                                or preview_table(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
                                or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
@@ -250,7 +264,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                 or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
-                                or role_lowered(c)),
+                                or role_lowered(c) or renamed_only(c, looks_stateful(c.type))),
           Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),

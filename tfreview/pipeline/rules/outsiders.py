@@ -1,7 +1,8 @@
 """Risk rules, reach (foreign.py reports these under foreign-data-share): a grant to a principal of another directory
 tenant. A change whose type grants (an access policy, a role assignment, a membership) names the `tenant_id` its
 principal lives in; when the rest of the plan (the state of what it grants on, other resources, data sources, the
-provider) shows the plan's own tenants and that one is not among them, the access leaves for another directory."""
+provider, variables naming the plan's tenant) shows the plan's own tenants and that one is not among them, the access
+leaves for another directory."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ TENANT_KEYS = frozenset({"tenant_id", "tenant", "tenantId", "directory_id"})
 GUID = lazy_compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 GRANTS = lazy_compile(r"access_polic|assignment|grant|permission|member|binding|delegat")
 MAX_NODES = 200_000
+# Words of a variable's name that make the tenant it holds another party's (`partner_tenant_id`), not the plan's.
+OTHER_PARTY = lazy_compile(r"partner|external|foreign|guest|vendor|customer|client|remote|peer|third|supplier"
+                           r"|trusted|b2b|target|source|other")
 
 
 def _tenant(value: Any) -> str | None:
@@ -23,6 +27,17 @@ def _tenant(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("constant_value")
     return value.lower() if isinstance(value, str) and GUID.match(value) else None
+
+
+def variable_tenants(variables: dict[str, Any]) -> set[str]:
+    """The tenant ids of the plan's own that its variables name (`home_tenant_id`, `tenant`), not another party's."""
+    found: set[str] = set()
+    for name, variable in variables.items():
+        lowered = name.lower()
+        if ("tenant" in lowered or "directory" in lowered) and not OTHER_PARTY.search(lowered) \
+                and isinstance(variable, dict) and (tenant := _tenant(variable.get("value"))):
+            found.add(tenant)
+    return found
 
 
 def tenants(value: Any) -> set[str]:
@@ -51,7 +66,8 @@ def foreign_tenants(ri: ReviewInput) -> Iterator[Finding]:
     if not grants:
         return
     granting = {id(c) for c, _ in grants}
-    own = tenants(ri.plan.prior_state) | tenants(ri.plan.configuration.get("provider_config"))
+    own = tenants(ri.plan.prior_state) | tenants(ri.plan.configuration.get("provider_config")) \
+        | variable_tenants(ri.plan.variables)
     for change in ri.changeset.changes:
         own |= tenants(change.before) | (set() if id(change) in granting else tenants(change.after))
     for change, tenant in grants:

@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
 
 # A setting that refers to the object another one belongs to (`load_balancer_arn`, `server_id`), not its own id.
-PARENT_REF = lazy_compile(r"^\w+_(?:arn|id)$")
+PARENT_REF = lazy_compile(r"^\w+_(?:arn|id|name)$")
 # A reference by the parent kind's bare word (`role = "deployer"` of a role policy attachment).
 BARE_REF = lazy_compile(r"^(?!name$|id$|arn$|type$)[a-z]+$")
 # How a deleted object is known: its id, ARN or name.

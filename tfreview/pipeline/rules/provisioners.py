@@ -1,7 +1,8 @@
-"""Risk rules, provisioner commands: the shell a `local-exec` / `remote-exec` provisioner runs when this plan creates
-or replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A
-download piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the
-network are high; a provisioner whose command is only known after apply is not guessed at."""
+"""Risk rules, provisioner commands: the shell a `local-exec` / `remote-exec` provisioner runs when this plan creates or
+replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A download
+piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the network (or a
+credential it creates or reads: minted.py) are high; a provisioner whose command is only known after apply is not
+guessed at."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.rules.minted import UPLOAD, sends_minted
 
 RULE = "provisioner-command"
 EXEC_TYPES = ("local-exec", "remote-exec")
@@ -39,11 +41,6 @@ _DROP = lazy_compile(r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE)\b|\bFLUSHALL\b|\bdropD
 SECRET_FILES = lazy_compile(r"tfstate|\.tfvars\b|\.terraform\b|\bstate\s+pull\b|\.aws/credentials|\.ssh/|\bid_(?:rsa|"
                             r"ed25519|ecdsa)\b|\.kube/config|kubeconfig|\.netrc\b|\.docker/config|\.git-credentials"
                             r"|/etc/shadow|\b(?:printenv|env)\s*(?:\||>)|\bset\s*\|", re.IGNORECASE)
-# Sending a file or data over the network.
-UPLOAD = lazy_compile(r"\bcurl\b[^|;&\n]*\s(?:-[a-zA-Z]*[FTd]\b|--(?:form|upload-file|data[\w-]*|json)\b"
-                      r"|-X\s*(?:POST|PUT)\b)|\bwget\b[^|;&\n]*--(?:post|body)-(?:file|data)"
-                      r"|\b(?:scp|sftp|rsync|nc|ncat|socat|ftp)\s|-InFile\b|\b(?:aws\s+s3\s+cp|gsutil\s+cp"
-                      r"|azcopy\s+copy)\b", re.IGNORECASE)
 
 
 def commands(provisioner: Any) -> Iterator[str]:
@@ -70,6 +67,8 @@ def danger(command: str) -> str | None:
             return "deletes a remote store or everything under a path in it (backups and data go)"
     if SECRET_FILES.search(command) and UPLOAD.search(command):
         return "sends Terraform state, variables or credentials over the network"
+    if sends_minted(command):
+        return "creates or reads a credential and sends it over the network"
     return None
 
 

@@ -117,9 +117,12 @@ def _scope(key: str) -> bool:
 
 
 def _selects_as_much(key: str, old: Any, new: Any) -> bool:
-    """Whether a selection setting carries at least what it did: the same, a list with every item, or all."""
+    """Whether a selection setting carries at least what it did: the same, a list with every item, or all; a
+    switch that selects (`is_multi_region_trail`) turned on, or one that leaves out (`exclude_…`) turned off."""
     if old == new or (isinstance(new, str) and new.strip().lower() in ALL):
         return True
+    if isinstance(old, bool) and isinstance(new, bool):
+        return new is not bool(NEGATIVE.search(key))
     if isinstance(old, list) and isinstance(new, list):
         return (all(item in new or any(_covers(other, item) for other in new) for item in old)
                 or any(_everything(item) for item in new)) and not NEGATIVE.search(key)
@@ -170,16 +173,26 @@ def _streams_created(view: PlanView) -> list[Change]:
     return [c for c in view.of(Action.CREATE) if is_stream(c.type)]
 
 
+def _streams_kept(view: PlanView) -> list[Change]:
+    """Streams the plan keeps (untouched or updated in place): one that already carries the same events makes a
+    deleted duplicate of it redundant."""
+    return [c for c in view.of(Action.NO_OP, Action.UPDATE) if is_stream(c.type)]
+
+
 def sink_succeeded(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting a log or audit stream stops none, or None: a create of its kind, switched on, watches the same
-    scope or more and carries the same events, no weaker."""
+    """Why deleting a log or audit stream stops none, or None: a create of its kind (or a kept one: a duplicate
+    removed), switched on, watches the same scope or more and carries the same events, no weaker."""
     if change.action is not Action.DELETE or not is_stream(change.type) or not isinstance(change.before, dict):
         return None
     if not _on(change.before):
         return None
-    for other in plan_view(ri).derived("streams created", _streams_created):
+    view = plan_view(ri)
+    for other in view.derived("streams created", _streams_created):
         if _kin(change.type, other.type) and _successor_holds(change, other):
             return f"{other.address} carries the same events on: the stream goes on through the new one"
+    for other in view.derived("streams kept", _streams_kept):
+        if _kin(change.type, other.type) and _successor_holds(change, other):
+            return f"{other.address}, kept, already carries the same events: the deleted one was a duplicate"
     return None
 
 

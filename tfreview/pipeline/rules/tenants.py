@@ -143,19 +143,22 @@ def _admin_scope(values: dict[str, Any]) -> str:
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
 GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team",
-               "binding", "assignment", "attachment", "scope", "service_account")
+               "binding", "assignment", "attachment", "scope", "service_account", "acl")
 # An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
 # its holder can grant itself anything, so it is admin whatever the role is called.
-ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges"
+# Ranks of any vocabulary that hold the keys or run the tenant (`captain`, `keyholder`, `steward`) are owner-level.
+ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges|captain|key_?holder|steward"
                             r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
                             r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
-                            r"|(?:manage|assign|grant)[._:-](?:\w+[._:-])?(?:users?|groups?|roles?|members?|access|permissions?"
+                            r"|(?:manage|assign|grant|create|update|delete|write|add|edit|modify)[._:-](?:\w+[._:-])?"
+                            r"(?:users?|groups?|roles?|members?|access|permissions?"
                             r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
 # A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
 READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
 LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?"
                          r"|capabilit(?:y|ies))"
-                         r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$")
+                         r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$"
+                         r"|(?:^|_)(?:rank|standing|tier)$")
 # An access ladder shared by SaaS providers: read < triage/write < maintain < admin/owner.
 LADDER = {**dict.fromkeys(("none", "no_access", "guest", "read", "reader", "readonly", "read_only", "view", "viewer",
                            "pull", "reporter", "observer", "limited_user", "responder"), 1),

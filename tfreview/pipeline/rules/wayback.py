@@ -74,7 +74,7 @@ def _enabled(value: Any) -> bool:
     return bool(blocks) and all(isinstance(b, dict) and b.get("enabled") is True for b in blocks)
 
 
-def _stays(name: str, change: Change, ri: ReviewInput) -> bool:
+def stays(name: str, change: Change, ri: ReviewInput) -> bool:
     """Whether nothing else this plan deletes or replaces is named NAME."""
     return not destroyed_by_name(ri).get(name, set()) - {id(change)}
 
@@ -86,7 +86,7 @@ def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
     reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or str(
         attrs.get("role") or attrs.get("instance_role") or "").lower() in READER_ROLES
     if cluster is None or not reader or any(attrs.get(k) is True for k in WRITER_FLAGS) \
-            or not _stays(cluster, change, ri):
+            or not stays(cluster, change, ri):
         return None
     return f"a reader of cluster {cluster}, which stays with its writer and data"
 
@@ -98,7 +98,7 @@ def branch_of_parent(change: Change, ri: ReviewInput) -> str | None:
     parent = next((v for k, v in attrs.items() if PARENT_REF.match(k) and isinstance(v, str) and v), None)
     flags = [attrs[k] for k in PRODUCTION_FLAGS if k in attrs]
     if parent is None or not flags or any(v is not False for v in flags) or _protected(attrs) \
-            or label_tokens(attrs) & PRODUCTION_TOKENS or not _stays(parent, change, ri):
+            or label_tokens(attrs) & PRODUCTION_TOKENS or not stays(parent, change, ri):
         return None
     return f"a non-production branch of {parent}, which stays"
 

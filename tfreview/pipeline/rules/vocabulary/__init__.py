@@ -6,13 +6,15 @@ Paths are regexes over an attribute's dotted path without indices, matched at it
 
 The lines live by theme in this package's modules and register when imported, in the order below: for one
 attribute the first line that reads both values decides, so a catch-all comes after the lines it backs up
-(fallback.py last; modes.py and gates.py add theirs after this package).
+(legacy.py first: a switch named for a weak protocol decides before the `*_enabled` lines; the lines read by value
+meanings, meanings.py and nouns.py, last; modes.py and gates.py add theirs after this package).
 """
 
 from __future__ import annotations
 
 # Each import registers its lines, in this order.
 # isort: off
+from tfreview.pipeline.rules.vocabulary import legacy as legacy
 from tfreview.pipeline.rules.vocabulary import storage as storage
 from tfreview.pipeline.rules.vocabulary import signals as signals
 from tfreview.pipeline.rules.vocabulary import transport as transport
@@ -21,6 +23,7 @@ from tfreview.pipeline.rules.vocabulary import signin as signin
 from tfreview.pipeline.rules.vocabulary import longtail as longtail
 from tfreview.pipeline.rules.vocabulary import fallback as fallback
 from tfreview.pipeline.rules.vocabulary import meanings as meanings
+from tfreview.pipeline.rules.vocabulary import nouns as nouns
 # isort: on
 from tfreview.pipeline.rules.vocabulary.terms import (
     AUTH,

@@ -1,0 +1,83 @@
+"""Risk rules, software supply chain (supply-chain-opened): code from another account added to a function — a layer
+(or extension) whose ARN names an account that is neither the function's own (its ARN, its role) nor the
+publisher of a layer it already had runs inside the function with its role and its data. Any provider's `layers`
+list of ARNs is read. A publisher the rest of the plan already uses (another function's layer, any object the plan
+keeps naming that account) is known to the team: medium. So is a function created with a vendor's layer (a
+monitoring agent, an AWS-published extension): a new integration chosen in the open, shown rather than held; an
+existing function that starts running another account's code is the supply-chain change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, grader, on_change
+from tfreview.pipeline.rules.common import as_dict, as_list, string_leaves
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.supplychain import SUPPLY
+
+LAYER_KEYS = lazy_compile(r"^(?:layers?|layer_arns?|extensions?)$")
+# arn:partition:service:region:ACCOUNT:… — the account is the fifth field.
+_ARN_ACCOUNT = lazy_compile(r"arn:[\w-]+:[\w-]+:[\w-]*:(\d{12}):")
+MARK = "runs code published by account "
+
+
+def _layers(values: Any) -> list[str]:
+    return [v for k, item in as_dict(values).items() if LAYER_KEYS.match(k)
+            for v in as_list(item) if isinstance(v, str)]
+
+
+def _accounts(texts: Any) -> set[str]:
+    return {m for text in texts for m in _ARN_ACCOUNT.findall(text)}
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"layer", b"extension"))
+def _foreign_layer(change: Change) -> Iterator[Finding]:
+    added = [arn for arn in _layers(change.after) if arn not in _layers(change.before)]
+    if not added:
+        return
+    own_values = {k: v for k, v in as_dict(change.after).items() if not LAYER_KEYS.match(k)}
+    own = _accounts(string_leaves(own_values)) | _accounts(_layers(change.before))
+    if not own:
+        return  # the function's own account is not known: nothing to compare with
+    severity = Severity.MEDIUM if change.action is Action.CREATE else Severity.HIGH
+    for arn in added:
+        for account in sorted(_accounts([arn]) - own):
+            yield finding(SUPPLY, change.address,
+                          f"{change.address} adds layer {arn}: the function {MARK}{account}, which is not its own "
+                          "account nor the publisher of a layer it had — code from outside the organisation runs "
+                          "with its role and data", severity)
+
+
+def _named_elsewhere(view: PlanView) -> dict[str, set[str]]:
+    """Per plan: each account any object names (its layers before, any value outside an added layer), to the
+    addresses that name it."""
+    found: dict[str, set[str]] = {}
+    for change in view.changes:
+        added = set(_layers(change.after)) - set(_layers(change.before))
+        for side in (change.before, change.after):
+            for text in string_leaves(side):
+                if text not in added:
+                    for account in _accounts([text]):
+                        found.setdefault(account, set()).add(change.address)
+    return found
+
+
+@grader
+def known_publisher(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A foreign layer whose publisher another object of the plan already names: medium."""
+    if not any(f.rule == SUPPLY and MARK in f.message for f in findings):
+        return findings
+    named = plan_view(review_input).derived("accounts named outside added layers", _named_elsewhere)
+    graded: list[Finding] = []
+    for found in findings:
+        if found.rule == SUPPLY and MARK in found.message and found.severity is Severity.HIGH:
+            account = found.message.split(MARK, 1)[1][:12]
+            if named.get(account, set()) - {found.address}:
+                found = found.model_copy(update={"severity": Severity.MEDIUM,
+                                                 "message": f"{found.message} (another object of the plan already "
+                                                            "names that account)"})
+        graded.append(found)
+    return graded

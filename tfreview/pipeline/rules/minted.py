@@ -1,0 +1,48 @@
+"""Risk rules helper: a script that mints or reads a credential and sends it over the network (read by
+provisioners.py for exec provisioners and bootscript.py for boot scripts, any cloud's CLI).
+
+Creating an access key, a service-account key, a token or a client secret, or reading a secret's value, is routine
+where the result stays on the machine; the same output piped to an upload (`| curl -X POST …`), written to a file
+that a later line uploads (`gsutil cp /tmp/k.json gs://…`), or kept in a variable that a later upload carries, is a
+credential leaving for wherever that upload points. A download over https, or an upload of something else, is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tfreview.lazyregex import lazy_compile
+
+# Sending a file or data over the network.
+UPLOAD = lazy_compile(r"\bcurl\b[^|;&\n]*\s(?:-[a-zA-Z]*[FTd]\b|--(?:form|upload-file|data[\w-]*|json)\b"
+                      r"|-X\s*(?:POST|PUT)\b)|\bwget\b[^|;&\n]*--(?:post|body)-(?:file|data)"
+                      r"|\b(?:scp|sftp|rsync|nc|ncat|socat|ftp)\s|-InFile\b|\b(?:aws\s+s3\s+cp|gsutil\s+cp"
+                      r"|azcopy\s+copy)\b", re.IGNORECASE)
+MINT = lazy_compile(
+    r"\bcreate-access-key\b|\bkeys\s+create\b|\bcredentials?\s+(?:reset|create)\b|\bget-session-token\b"
+    r"|\bprint-(?:access|identity)-token\b|\bcreate\s+token\b|\btoken\s+create\b|\bcreate-login-profile\b"
+    r"|\bget-secret-value\b|\bsecrets\s+versions\s+access\b|\bsecret\s+show\b|\bcreate-api-key\b"
+    r"|\bapi-keys\s+create\b|\bcreate-service-specific-credential\b|\bget-parameters?\b[^\n]*--with-decryption"
+    r"|\bsas\s+create\b|\bgenerate-sas\b|\bkeys\s+list\b[^\n]*(?:--account-name|storage)",
+    re.IGNORECASE)
+PATH = lazy_compile(r"(?:~|\.{0,2})/[\w.$(){}/-]+|[\w-]+\.(?:json|pem|key|p12|txt|env|csv)\b")
+ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=\$\(")
+MAX_LINES = 2_000
+
+
+def sends_minted(script: str) -> bool:
+    """Whether SCRIPT sends a credential it creates or reads over the network."""
+    carriers: set[str] = set()
+    for line in script.splitlines()[:MAX_LINES]:
+        if (carriers and UPLOAD.search(line) and any(c in line for c in carriers)):
+            return True
+        mint = MINT.search(line)
+        if mint is None:
+            continue
+        rest = line[mint.end():]
+        if "|" in rest and UPLOAD.search(rest.split("|", 1)[1]):
+            return True
+        carriers |= {p for p in PATH.findall(rest) if len(p) > 3}
+        carriers |= {f"${name}" for name in ASSIGNED.findall(line[:mint.start()])}
+        carriers |= {"${" + name for name in ASSIGNED.findall(line[:mint.start()])}
+    return False

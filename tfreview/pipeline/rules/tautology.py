@@ -1,0 +1,117 @@
+"""Risk rules helper: whether a match expression is always true (read by edge.py's filter-bypass rule).
+
+A skip rule is as wide as its expression. `(path eq "/healthz") or true` matches every request, and so do `1 == 1`,
+`x eq x`, a path that `contains "/"` or `starts_with(…, "/")`, a `matches ".*"`, an address `in {0.0.0.0/0}` and
+`*`: whatever the rule's author named it. An `or` is always true when one side is; an `and` when every side is.
+Read for any provider's expression language that spells these with `or`/`||`, `and`/`&&`, `==`/`eq`, `!=`/`ne`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tfreview.lazyregex import lazy_compile
+
+MAX_DEPTH = 16
+ATOMS = frozenset({"true", "*", "any", "all", "1", "not false", "!false"})
+# Operators joining sides at the top level of an expression, lowest precedence first.
+OR = lazy_compile(r"\s+or\s+|\s*\|\|\s*")
+AND = lazy_compile(r"\s+and\s+|\s*&&\s*")
+COMPARE = lazy_compile(r"^(.+?)\s*(==|\beq\b|!=|\bne\b)\s*(.+)$")
+LITERAL = lazy_compile(r'^(?:-?\d+(?:\.\d+)?|"[^"]*"|\'[^\']*\')$')
+# A URI path always holds "/"; `matches` a pattern that any string matches; every IPv4 or IPv6 address.
+ALWAYS_MATCH = lazy_compile(
+    r'^[\w.\[\]"\']*(?:uri|path)[\w.\[\]"\']*\s+contains\s+["\']/?["\']$'
+    r'|^starts_with\(\s*[\w.\[\]"\']*(?:uri|path)[\w.\[\]"\']*\s*,\s*["\']/["\']\s*\)$'
+    r'|^[\w.\[\]"\']+\s+(?:matches|~)\s+["\']\^?\.\*\$?["\']$'
+    r"|^[\w.\[\]\"']+\s+in\s+\{[^}]*(?:\b0\.0\.0\.0/0|::/0)[^}]*\}$",
+    re.IGNORECASE,
+)
+
+
+def always_true(expression: str, depth: int = 0) -> bool:
+    """Whether EXPRESSION matches every request, whatever its fields hold."""
+    text = " ".join(expression.strip().lower().split())
+    if depth > MAX_DEPTH or not text:
+        return False
+    inner = _unwrapped(text)
+    if inner != text:
+        return always_true(inner, depth + 1)
+    sides = _split(text, OR)
+    if len(sides) > 1:
+        return any(always_true(side, depth + 1) for side in sides)
+    sides = _split(text, AND)
+    if len(sides) > 1:
+        return all(always_true(side, depth + 1) for side in sides)
+    return _atom(text)
+
+
+def _atom(text: str) -> bool:
+    if text in ATOMS or ALWAYS_MATCH.search(text):
+        return True
+    compared = COMPARE.match(text)
+    if compared is None:
+        return False
+    left, operator, right = (part.strip() for part in compared.groups())
+    if operator in ("==", "eq"):
+        return left == right and "(" not in left  # `x eq x`, `1 == 1`; a call may differ between its uses
+    return bool(LITERAL.match(left) and LITERAL.match(right)) and _value(left) != _value(right)
+
+
+def _value(literal: str) -> str:
+    return literal.strip("\"'")
+
+
+def _unwrapped(text: str) -> str:
+    """TEXT without parentheses that wrap all of it."""
+    while text.startswith("(") and text.endswith(")") and _closing(text, 0) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _closing(text: str, start: int) -> int:
+    """Index of the parenthesis closing the one at START, skipping quoted text; -1 when none."""
+    level, quote = 0, ""
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "({[":
+            level += 1
+        elif char in ")}]":
+            level -= 1
+            if level == 0:
+                return index
+    return -1
+
+
+def _split(text: str, operator: re.Pattern[str]) -> list[str]:
+    """TEXT split at OPERATOR where it stands outside parentheses, brackets and quotes."""
+    outside = _outside(text)
+    sides, last = [], 0
+    for found in operator.finditer(text):
+        if outside[found.start()]:
+            sides.append(text[last:found.start()])
+            last = found.end()
+    sides.append(text[last:])
+    return [side.strip() for side in sides]
+
+
+def _outside(text: str) -> list[bool]:
+    """For each character of TEXT, whether it stands outside every parenthesis, bracket and quote."""
+    flags, level, quote = [], 0, ""
+    for char in text:
+        if quote:
+            flags.append(False)
+            quote = "" if char == quote else quote
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "({[":
+            level += 1
+        elif char in ")}]":
+            level = max(level - 1, 0)
+        flags.append(level == 0 and not quote)
+    return flags
