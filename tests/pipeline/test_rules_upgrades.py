@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
-from tfreview.pipeline.credentials import find_by_key
+from tfreview.pipeline.credential_names import find_by_key
 from tfreview.pipeline.findings import Severity
 
 REPLACE = ["delete", "create"]

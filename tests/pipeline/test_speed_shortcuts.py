@@ -4,14 +4,19 @@ twin: a look-alike the check itself must still find nothing in."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.pipeline.test_rules_app_platforms import judge
 from tests.pipeline.test_rules_monitoring_and_modes import resource
-from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.changes import Action, Change, ChangeSet
+from tfreview.pipeline.configuration import Configuration, configuration
+from tfreview.pipeline.credentials import _PASSWORD_CHARS, PROBES
+from tfreview.pipeline.findings import Severity, managed
+from tfreview.pipeline.plan import Plan
+from tfreview.pipeline.rules.bootscript import dangers
 from tfreview.pipeline.rules.bundled import CLIENT_PREFIX
 from tfreview.pipeline.rules.controls import CONTROLS
 from tfreview.pipeline.rules.grants import PRIVILEGED
@@ -83,3 +88,55 @@ def test_every_ephemeral_volume_key_passes_the_gate(tmp_path: Path, ephemeral: s
     kept = resource("orbit_workload.queue", {"volume": [*before["volume"], {"name": "scratch", ephemeral: [{}]}]},
                     before=before)
     assert "persistence-disabled" not in judge(tmp_path, kept)
+
+
+# --- the chosen-password probe starts from its mark: it finds exactly where the character-first form found --------
+
+_CHARACTER_FIRST = re.compile(rb"[A-Za-z0-9_.+=@$-][!#%^&*?~]" + _PASSWORD_CHARS.encode() + rb'{0,62}\\?"')
+PROBE_TEXTS = [b'"Qz8!kLm2#pW"', b'"#!/bin/bash\\necho"', b'"s3:*"', b'"a?b"', b'"x~y\\"', b'"!leading"', b'"tail!"',
+               b'"https://x/?q=1&r=2"', b'"' + b"a" * 70 + b'!b"', b'"a!' + b"b" * 70 + b'"', b'"ab"', b'"a!b', b""]
+
+
+@pytest.mark.parametrize("text", PROBE_TEXTS)
+def test_the_password_probe_finds_what_the_character_first_form_finds(text: bytes) -> None:
+    probe = next(p for p in PROBES if p.pattern.startswith(rb"[!#%^&*?~]"))
+    assert (probe.search(text) is None) is (_CHARACTER_FIRST.search(text) is None)
+    # A match starts one character later, inside the same string: scan.py names the same unit.
+    assert [m.start() for m in probe.finditer(text)] == [m.start() + 1 for m in _CHARACTER_FIRST.finditer(text)]
+
+
+# --- indexes built once per plan: the same answers, and a new plan never gets the last one's --------------------
+
+def _changeset(*actions: Action) -> ChangeSet:
+    return ChangeSet(changes=[Change(address=f"t_x.a{i}", type="t_x", name=f"a{i}", action=a, actions=[a.value],
+                                     mode="data" if i == 0 else "managed") for i, a in enumerate(actions)])
+
+
+def test_managed_changes_come_in_plan_order_for_each_set_of_actions() -> None:
+    changeset = _changeset(Action.DELETE, Action.DELETE, Action.CREATE, Action.REPLACE, Action.DELETE)
+    addresses = [c.address for c in managed(changeset, Action.REPLACE, Action.DELETE)]
+    assert addresses == ["t_x.a1", "t_x.a3", "t_x.a4"]  # the data source a0 is no managed change
+    assert [c.address for c in managed(changeset, Action.DELETE, Action.REPLACE)] == addresses
+    other = _changeset(Action.CREATE, Action.DELETE)
+    assert [c.address for c in managed(other, Action.DELETE)] == ["t_x.a1"]
+    changeset.changes = changeset.changes[:2]  # a change-set given a new list is indexed again
+    assert [c.address for c in managed(changeset, Action.DELETE)] == ["t_x.a1"]
+
+
+def test_one_configuration_index_per_plan() -> None:
+    document = {"format_version": "1.2", "configuration": {"root_module": {"resources": [
+        {"address": "aws_s3_bucket.b", "expressions": {"bucket": {"constant_value": "logs"}}}]}}}
+    plan, again = Plan.model_validate(document), Plan.model_validate(document)
+    assert configuration(plan) is configuration(plan)
+    assert configuration(again) is not configuration(plan)
+    assert configuration(plan).values("aws_s3_bucket.b", ("bucket",)) == Configuration(plan).values(
+        "aws_s3_bucket.b", ("bucket",)) == ["logs"]
+
+
+# --- boot scripts: a script read once answers as a script read every time -----------------------------------------
+
+def test_a_remembered_boot_script_reading_is_the_computed_one() -> None:
+    script = "#!/bin/bash\necho 'PermitRootLogin yes' >> /etc/ssh/sshd_config\nsystemctl stop falcon-sensor\n"
+    first, second = dangers(script), dangers(script)
+    assert first == second == {"turns on root or password SSH login", "stops the agent 'falcon-sensor'"}
+    assert isinstance(first, frozenset)  # shared between callers: nobody can change the remembered answer

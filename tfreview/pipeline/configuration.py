@@ -5,26 +5,47 @@ outputs, other resources' planned values, and `aws_iam_policy_document` data sou
 Terraform writes each attribute's expression as `{"constant_value": ...}` and/or `{"references": [...]}`
 (https://developer.hashicorp.com/terraform/internals/json-format#expression-representation); nested blocks
 are lists of such maps. Locals, function results and `each`/`count` values are not in the JSON: what needs
-them stays unresolved, and callers say so rather than guess.
+them stays unresolved, and callers say so rather than guess. A policy document's statements are written in IAM
+JSON grammar by policy_statements.py. The index is built once per plan (`configuration()`) and shared.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
-
-import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.plan import Plan
+from tfreview.pipeline.policy_statements import (
+    STATEMENT_LISTS,
+    filled,
+    item_marks,
+    json_statement,
+    marked_unknown,
+    statements_of,
+)
 
 _KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
 POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"
-# A policy statement's lists of actions and resources: each item may be its own reference.
-STATEMENT_LISTS = ("actions", "not_actions", "resources", "not_resources")
+
+
+_last = threading.local()
+
+
+def configuration(plan: Plan) -> Configuration:
+    """PLAN's configuration index, built once per plan and shared by the resolve step and every rule reading it."""
+    held = getattr(_last, "plan", None)
+    if held is not None and held() is plan:
+        config: Configuration = _last.config
+        return config
+    config = Configuration(plan)
+    _last.plan, _last.config = weakref.ref(plan), config  # a weak key: the plan is not kept alive
+    return config
 
 
 def config_address(address: str) -> str:
@@ -193,8 +214,8 @@ class Configuration:
         """A `data.google_iam_policy` as {"bindings": [{"role", "members"}]} (UNKNOWN where a value is)."""
         after, unknown = self.planned.get(address, (None, None))
         if isinstance(after, dict) and isinstance(after.get("binding"), list) and not _unknown_at(unknown, "binding"):
-            marks = _items(unknown, "binding")
-            blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["binding"])]
+            marks = item_marks(unknown, "binding")
+            blocks = [marked_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["binding"])]
         else:
             expressions = _dict(self.expressions(address))
             if not expressions:
@@ -211,18 +232,18 @@ class Configuration:
         configured = [self._statement(b, module, depth) for b in _list(expressions.get("statement"))]
         if isinstance(after, dict) and isinstance(after.get("statement"), list) and not _unknown_at(
                 unknown, "statement"):
-            marks = _items(unknown, "statement")
-            blocks = [_mark_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["statement"])]
+            marks = item_marks(unknown, "statement")
+            blocks = [marked_unknown(b, marks[i] if i < len(marks) else None) for i, b in enumerate(after["statement"])]
             if len(configured) == len(blocks):  # what the read leaves unknown, the configuration may still say
-                blocks = [_filled(b, c) for b, c in zip(blocks, configured, strict=True)]
+                blocks = [filled(b, c) for b, c in zip(blocks, configured, strict=True)]
         elif expressions:
             blocks = configured
         else:
             return UNKNOWN
-        statements = [_json_statement(b) for b in blocks if isinstance(b, dict)]
+        statements = [json_statement(b) for b in blocks if isinstance(b, dict)]
         for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json"):
             for value in self.candidates(expressions.get(key), module) if key in expressions else []:
-                statements += _statements_of(value)
+                statements += statements_of(value)
         return {"Version": "2012-10-17", "Statement": statements}
 
     def _statement(self, block: Any, module: str, depth: int) -> Any:
@@ -250,13 +271,6 @@ class Configuration:
         return values
 
 
-def _filled(planned: Any, configured: Any) -> Any:
-    """A planned statement block with each value it leaves unknown taken from the configured block, where known."""
-    if not isinstance(planned, dict) or not isinstance(configured, dict):
-        return planned
-    return {**planned, **{k: v for k, v in configured.items() if planned.get(k, UNKNOWN) == UNKNOWN and v != UNKNOWN
-                          and k in STATEMENT_LISTS}}
-
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -282,62 +296,3 @@ def _dig(value: Any, steps: list[str]) -> Any:
 
 def _unknown_at(unknown: Any, key: str) -> bool:
     return isinstance(unknown, dict) and unknown.get(key) is True
-
-
-def _items(unknown: Any, key: str) -> list[Any]:
-    items = unknown.get(key) if isinstance(unknown, dict) else None
-    return items if isinstance(items, list) else []
-
-
-def _mark_unknown(value: Any, unknown: Any) -> Any:
-    """Planned values with UNKNOWN written where after_unknown says so."""
-    if unknown is True:
-        return UNKNOWN
-    if isinstance(value, dict):
-        marks = unknown if isinstance(unknown, dict) else {}
-        return {k: _mark_unknown(value.get(k), marks.get(k)) for k in set(value) | {k for k, v in marks.items()
-                                                                                  if v is True}}
-    if isinstance(value, list):
-        marks_list = unknown if isinstance(unknown, list) else []
-        return [_mark_unknown(v, marks_list[i] if i < len(marks_list) else None) for i, v in enumerate(value)]
-    return value
-
-
-def _json_statement(block: dict[str, Any]) -> dict[str, Any]:
-    """A policy-document `statement` block in IAM JSON grammar (UNKNOWN kept where a value is unknown)."""
-    statement: dict[str, Any] = {"Effect": block.get("effect") or "Allow"}
-    for key, name in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
-                      ("resources", "Resource"), ("not_resources", "NotResource")):
-        if block.get(key) not in (None, []):
-            statement[name] = block[key]
-    for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        if isinstance(block.get(key), list) and block[key]:
-            principals: dict[str, list[Any]] = {}
-            for item in block[key]:
-                if isinstance(item, dict):
-                    ids = item.get("identifiers")
-                    principals.setdefault(str(item.get("type")), []).extend(ids if isinstance(ids, list) else [ids])
-            statement[name] = principals
-        elif block.get(key) == UNKNOWN:
-            statement[name] = {"AWS": [UNKNOWN]}
-    conditions: dict[str, dict[str, Any]] = {}
-    for item in block.get("condition") or [] if isinstance(block.get("condition"), list) else []:
-        if isinstance(item, dict):
-            conditions.setdefault(str(item.get("test")), {})[str(item.get("variable"))] = item.get("values")
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
-
-
-def _statements_of(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [s for item in value for s in _statements_of(item)]
-    if isinstance(value, str) and value.strip().startswith("{"):
-        try:
-            value = orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return []
-    if value == UNKNOWN:
-        return [{"Effect": "Allow", "Action": UNKNOWN}]
-    statements = value.get("Statement") if isinstance(value, dict) else None
-    return statements if isinstance(statements, list) else [statements] if isinstance(statements, dict) else []

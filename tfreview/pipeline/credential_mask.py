@@ -17,15 +17,8 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline import scan
-from tfreview.pipeline.credentials import (
-    LABELS,
-    find_by_key,
-    find_in_arguments,
-    find_in_text,
-    find_pin,
-    matching,
-    object_name,
-)
+from tfreview.pipeline.credential_names import find_by_key, find_in_arguments, find_pin, object_name
+from tfreview.pipeline.credentials import LABELS, find_in_text, matching
 from tfreview.pipeline.encoded import find_encoded
 
 

@@ -46,6 +46,8 @@ def inlined(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         change = entry.get("change") if isinstance(entry, dict) else None
         if not isinstance(change, dict) or not isinstance(entry.get("address"), str):
             continue
+        if change.get("before") is None or change.get("before") == change.get("after"):
+            continue  # nothing held a reference, or nothing changed: no value is both a reference and a literal
         found.extend((entry["address"], *place) for place in _replaced(change.get("before"), change.get("after")))
     return found
 

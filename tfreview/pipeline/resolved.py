@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, module_of
+from tfreview.pipeline.configuration import Configuration, configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 
@@ -28,7 +28,7 @@ def resolve_unknowns(review_input: ReviewInput) -> ReviewInput:
     touched = False
     for change in review_input.changeset.changes:
         if change.action in ALTERING and isinstance(change.after, dict) and _has_unknown(change.after_unknown):
-            config = config or Configuration(review_input.plan)
+            config = config or configuration(review_input.plan)
             if not config.present:
                 return review_input
             resolved = _resolve_change(change, config)

@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
-from tfreview.pipeline.configuration import Configuration, module_of
+from tfreview.pipeline.configuration import Configuration, configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 
 EVERYONE = "range-to-everyone"
@@ -95,7 +95,7 @@ def _everyone_ranges(ri: ReviewInput) -> Iterator[Finding]:
         before = change.before if isinstance(change.before, dict) else {}
         if before and _wide_private(before) == wide and [*_group_expressions(before)] == [*_group_expressions(after)]:
             continue  # an update that changes neither the range nor who it is granted to
-        config = config or Configuration(ri.plan)
+        config = config or configuration(ri.plan)
         found = [*_group_expressions(config.expressions(change.address) or {}), *_group_expressions(after)]
         everyone = next((n for e in found for n in _names(config, change.address, e) if EVERYONE_NAMES.match(n)),
                         None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -67,15 +68,27 @@ def scripts(values: Any) -> Iterator[tuple[str, str]]:
     if not isinstance(values, dict):
         return
     for path, value in leaves(values):
-        if not BOOT_KEY.search(path):
+        if not _boot_path(path):
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and item.strip():
-                text = item[:MAX_SCRIPT]
-                yield path, decoded_text(text.strip()) or text
+                yield path, _readable(item[:MAX_SCRIPT])
 
 
-def dangers(script: str) -> set[str]:
+# A plan repeats its attribute paths in every resource of a type, and one boot script in every instance a count or
+# for_each makes and on both sides of an update: each path, script and decoding is read once.
+@lru_cache(maxsize=4096)
+def _boot_path(path: str) -> bool:
+    return BOOT_KEY.search(path) is not None
+
+
+@lru_cache(maxsize=64)
+def _readable(text: str) -> str:
+    return decoded_text(text.strip()) or text
+
+
+@lru_cache(maxsize=64)
+def dangers(script: str) -> frozenset[str]:
     """What a boot script does to the host's defences, as short phrases."""
     text = _after_edits(script)
     found: set[str] = set()
@@ -97,7 +110,7 @@ def dangers(script: str) -> set[str]:
             found.add("pipes a download from a bare public IP address into a shell")
         elif PIPED.search(line) and any(not _internal(host) for host in PLAIN_URL.findall(line)):
             found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
-    return found
+    return frozenset(found)
 
 
 def _after_edits(script: str) -> str:

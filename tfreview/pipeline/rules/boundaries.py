@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, config_address
+from tfreview.pipeline.configuration import config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity
 from tfreview.pipeline.rules.common import string_leaves
 
@@ -64,7 +64,7 @@ def boundary_only(review_input: ReviewInput, addresses: set[str]) -> set[str]:
              for a, p in policies.items()}
     tails = {tail if tail.startswith("/") else f"/{tail}": a for tail, a in tails.items()}
     targets = {config_address(a): a for a in policies}
-    config = Configuration(review_input.plan)
+    config = configuration(review_input.plan)
     bounded_by: set[str] = set()
     used_otherwise: set[str] = set()
     for change in review_input.changeset.changes:

@@ -12,7 +12,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
-from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict, list_or_empty
@@ -241,7 +241,7 @@ def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:
       "environment variable gets a prefix that client builds publish (NEXT_PUBLIC_, VITE_, ...).")
 def _leaks(ri: ReviewInput) -> Iterator[Finding]:
     outputs, sensitive = _module_outputs(ri.plan.configuration, ""), None
-    config = Configuration(ri.plan)
+    config = configuration(ri.plan)
     for name, change in ri.plan.output_changes.items():
         if not set(change.actions) & {"create", "update"} or _marked(change.after_sensitive):
             continue

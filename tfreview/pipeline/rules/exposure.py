@@ -19,7 +19,7 @@ import orjson
 import tfreview.pipeline.rules.network as network
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.configuration import Configuration, configuration
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import (
     ALTERING,
@@ -246,7 +246,7 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
         for path in (list(_unknown_sources(change.after_unknown)) if after is not None else []):
             if not SOURCE_KEY.search(str(path[-1]).lower()) or words(str(path[-1])) & AWAY:
                 continue
-            config = config or Configuration(ri.plan)
+            config = config or configuration(ri.plan)
             values = config.values(change.address, path)
             substituted = _substituted(after, path, values or []) if after is not None else None
             if substituted is None:

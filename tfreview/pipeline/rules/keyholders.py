@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, module_of
+from tfreview.pipeline.configuration import configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.grants import AWS_ADMIN, AZURE_ADMIN, GOOGLE_ADMIN, PRIVILEGED
@@ -65,7 +65,7 @@ def _granted_by_module(ri: ReviewInput, key: Change) -> str | None:
     parent, nested, name = module.rpartition(".module.")
     if not nested:
         parent, name = "", module.removeprefix("module.")
-    config = plan_view(ri).derived("configuration", lambda _: Configuration(ri.plan))
+    config = configuration(ri.plan)
     call = config.modules.get(parent)
     inputs = call.calls.get(name) if call else None
     role = _admin(string_leaves(inputs)) if inputs else None

@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.minted import UPLOAD, sends_minted
 
@@ -88,7 +88,7 @@ def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
                and c.action in (Action.CREATE, Action.REPLACE, Action.DELETE)]
     if not changes or not _has_provisioners(ri.plan.configuration):
         return
-    config = Configuration(ri.plan)
+    config = configuration(ri.plan)
     for change in changes:
         for provisioner in config.provisioners(change.address):
             if not _runs(change, provisioner):

@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import known, show, sides
@@ -141,7 +141,7 @@ def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
     holders = _empty_holders(ri)
     if not holders:
         return
-    config = Configuration(ri.plan)
+    config = configuration(ri.plan)
     for change in plan_view(ri).of(Action.UPDATE, Action.CREATE, Action.REPLACE):
         if change.address in holders or not ALERTING.search(change.type) or HOLDERS.search(change.type):
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.configuration import config_address, configuration, module_of
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import COMPUTE, CONTAINERS, DATA_ENGINES, self_disposable
 from tfreview.pipeline.rules.environments import LABEL_FIELDS, labelled_disposable
@@ -268,7 +268,7 @@ def repointed(change: Change, ri: ReviewInput) -> str | None:
         return None
     view = plan_view(ri)
     ids, addresses = view.derived("replaced identifiers", _replaced)
-    config = view.derived("configuration", lambda _: Configuration(ri.plan))
+    config = configuration(ri.plan)
     module = module_of(change.address)
     followed: set[str] = set()
     for path in change.replace_paths:

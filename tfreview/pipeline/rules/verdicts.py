@@ -14,7 +14,7 @@ import tfreview.pipeline.rules.deputies as deputies
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.principals as principals
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.configuration import Configuration
+from tfreview.pipeline.configuration import Configuration, configuration
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.documents import (
     admin_roles,
@@ -56,7 +56,7 @@ class Context:
     @cached_property
     def config(self) -> Configuration:
         """The plan's configuration, indexed."""
-        return Configuration(self.review_input.plan)
+        return configuration(self.review_input.plan)
 
 
 def _policy_accounts(documents: list[Document]) -> frozenset[str]:

@@ -12,7 +12,7 @@ from typing import Any
 import tfreview.pipeline.rules.policy as policy
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, config_address, module_of
+from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_list, blocks, sides
 from tfreview.pipeline.rules.judge import PUBLIC
@@ -40,7 +40,7 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
     if not any(f.rule in (BUCKET, PUBLIC) and f.severity is Severity.HIGH for f in findings):
         return findings
     changes = {c.address: c for c in review_input.changeset.changes if c.mode == "managed"}
-    config = Configuration(review_input.plan)
+    config = configuration(review_input.plan)
     created = {key for c in changes.values() if c.type in BUCKETS and c.action is Action.CREATE
                for key in _bucket_keys(c, config)}
     websites: set[str] = set()

@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, config_address
+from tfreview.pipeline.configuration import Configuration, config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions, sides
 from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force
@@ -220,7 +220,7 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
 
     def configured() -> Configuration:  # indexed only when a change's references must be read
         if not known:
-            known.append(Configuration(ri.plan))
+            known.append(configuration(ri.plan))
         return known[0]
 
     for change in changes:

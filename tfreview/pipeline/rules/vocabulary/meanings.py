@@ -36,14 +36,19 @@ NAMING = (r"(?!\w*(?:name|names|id|ids|description|title|comment|comments|label|
 ANY_SETTING = NAMING + r"[a-z0-9_]+"
 
 
+MEMO_SIZE = 4096  # distinct setting values remembered per kind of mechanism
+
+
 def _words(value: Any) -> frozenset[str] | None:
     """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
-    if not isinstance(value, str) or not known(value) or not 0 < len(value.strip()) <= 40:
+    return _text_words(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=MEMO_SIZE)  # every kind of mechanism reads the words of the same values
+def _text_words(value: str) -> frozenset[str] | None:
+    if not known(value) or not 0 < len(value.strip()) <= 40:
         return None
     return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
-
-
-MEMO_SIZE = 4096  # distinct setting values remembered per kind of mechanism
 
 
 def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[str] | None = None
