@@ -80,17 +80,3 @@ def test_block_list_or_new_unreferenced_list_holding_the_internet_is_not_reporte
     _label, worst = alone(tmp_path, "nimbus_ip_set.any", None, {"id": None, "name": "any", "addresses": WORLD})
     assert RULE not in worst
 
-
-def test_raising_who_may_unprotect_or_approve_is_not_a_grant(tmp_path: Path) -> None:
-    """A level naming who may act (the inverse of a grant) raised to admin is stricter: not 'raised to admin'."""
-    for key in ("unprotect_access_level", "deploy_access_level", "required_role", "min_approver_role"):
-        label, worst = alone(tmp_path, "forge_branch_rule.main", {"id": "br-1", key: "maintainer"},
-                             {"id": "br-1", key: "admin"})
-        assert "iam-privileged-role" not in worst and label is Label.LIKELY_SAFE, key
-
-
-def test_member_role_raised_to_admin_stays_high(tmp_path: Path) -> None:
-    for key in ("access_level", "member_role", "role"):
-        label, worst = alone(tmp_path, "forge_project_member.bob", {"id": "m-1", key: "developer"},
-                             {"id": "m-1", key: "admin"})
-        assert label is Label.NEEDS_CLOSE_REVIEW, key
