@@ -118,3 +118,21 @@ def test_member_role_raised_to_admin_stays_high(tmp_path: Path) -> None:
         label, _worst = judged(tmp_path, "forge_project_member.bob", {"id": "m-1", key: "developer"},
                                {"id": "m-1", key: "admin"})
         assert label is Label.NEEDS_CLOSE_REVIEW, key
+
+
+@pytest.mark.parametrize("address", ["snowflake_share.feed", "lakely_data_share.partner", "warehousex_share.out"])
+def test_new_consumer_account_of_a_data_share_is_high(tmp_path: Path, address: str) -> None:
+    label, worst = judged(tmp_path, address, {"id": "FEED", "accounts": []}, {"id": "FEED", "accounts": ["QX84211"]})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("foreign-data-share") is Severity.HIGH
+
+
+def test_share_consumer_already_there_or_same_org_or_not_a_share_is_not_high(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, "snowflake_share.feed", {"id": "FEED", "accounts": ["QX84211"]},
+                           {"id": "FEED", "accounts": ["QX84211"], "comment": "partner feed v2"})
+    assert label is Label.LIKELY_SAFE
+    label, _worst = judged(tmp_path, "snowflake_share.feed", {"id": "FEED", "accounts": ["MYORG.ANALYTICS"]},
+                           {"id": "FEED", "accounts": ["MYORG.ANALYTICS", "MYORG.REPORTING"]})
+    assert label is Label.LIKELY_SAFE
+    _label, worst = judged(tmp_path, "acme_failover_group.db", {"id": "g", "allowed_accounts": []},
+                           {"id": "g", "allowed_accounts": ["QX84211"]})
+    assert worst.get("foreign-data-share") is not Severity.HIGH
