@@ -1,6 +1,6 @@
-"""Where code comes from moved to an unencrypted origin (origins.py): a chart repository, package index, registry or
-module source leaving https for plain http is high (medium on a private name); a move to a mirror over https or
-oci, or back to https, stays safe."""
+"""Where code comes from (origins.py, rollbacks.py): a chart repository, package index, registry or module source
+leaving https for plain http is high (medium on a private name), a move to a mirror over https or oci stays safe;
+an edge component rolled back across a minor release is high, a patch revert or an internal rollback is not."""
 
 from __future__ import annotations
 
@@ -60,3 +60,28 @@ def test_a_webhook_url_is_not_a_source(tmp_path: Path) -> None:
     _label, worst = judged(tmp_path, "acme_webhook.ci", {"id": "w", "url": "https://ci.acme.io/hook"},
                            {"id": "w", "url": "http://ci.acme.io/hook"})
     assert RULE not in worst
+
+
+@pytest.mark.parametrize(("address", "fields", "key", "old", "new"), [
+    ("helm_release.ingress_nginx", {"chart": "ingress-nginx"}, "version", "4.12.1", "4.10.0"),
+    ("helm_release.edge", {"chart": "traefik", "namespace": "edge"}, "version", "v33.1.0", "v32.0.4"),
+    ("meshly_gateway_deployment.public", {"name": "public"}, "release_version", "2.5.0", "1.9.3"),
+    ("kubernetes_deployment.proxy", {"name": "envoy-proxy"}, "image", "envoyproxy/envoy:1.31.2",
+     "envoyproxy/envoy:1.29.0"),
+])
+def test_edge_component_rolled_back_a_minor_release_is_high(tmp_path: Path, address: str, fields: dict[str, str],
+                                                            key: str, old: str, new: str) -> None:
+    label, worst = judged(tmp_path, address, {"id": "r", **fields, key: old}, {"id": "r", **fields, key: new})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+@pytest.mark.parametrize(("fields", "old", "new"), [
+    ({"chart": "ingress-nginx"}, "4.11.3", "4.11.2"),  # a patch revert
+    ({"chart": "ingress-nginx"}, "4.12.1", "4.12.2"),  # forward
+    ({"chart": "loki", "namespace": "logging"}, "6.10.0", "6.9.0"),  # nothing the internet reaches
+])
+def test_patch_revert_upgrade_or_internal_rollback_is_safe(tmp_path: Path, fields: dict[str, str], old: str,
+                                                           new: str) -> None:
+    label, worst = judged(tmp_path, "helm_release.x", {"id": "r", **fields, "version": old},
+                          {"id": "r", **fields, "version": new})
+    assert label is Label.LIKELY_SAFE and RULE not in worst
