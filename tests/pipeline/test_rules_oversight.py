@@ -73,7 +73,8 @@ def test_new_destination_verified_or_verification_restored_is_safe(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("key", "gone"), [("audit_stream", ""), ("audit_log_destination_arn", None),
-                                           ("siem_sink", ""), ("log_destination", None)])
+                                           ("siem_sink", ""), ("log_destination", None),
+                                           ("audit_sink", "off"), ("log_forwarder", "disabled")])
 def test_audit_destination_emptied_is_high(tmp_path: Path, key: str, gone: Any) -> None:
     label, worst = judged(tmp_path, "phigate_export_policy.claims", {"id": "p", key: "siem-prod"},
                           {"id": "p", key: gone})

@@ -15,7 +15,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import PROTECTION
-from tfreview.pipeline.rules.strengths import count, inverted, present
+from tfreview.pipeline.rules.strengths import count, inverted, off_word, present
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION
 
 # Who signs off, by any name: approvers, reviewers, signers, a quorum.
@@ -45,9 +45,16 @@ control(AUTH, VERIFICATION, verified, "verification skipped on a new destination
         types=r"payout|payee|beneficiar|recipient|destination|bank|transfer|withdraw|settlement|disburse|export"
               r"|webhook|sink|remittance|wallet")
 
-# Where audit records or logs go, emptied: the object records nowhere (`audit_stream = ""`).
+
+
+def recorded(value: Any) -> float | None:
+    """0 for a destination emptied (`""`, null) or set to a word that says off (`"off"`, `"none"`), else 1."""
+    return 0 if off_word(value) == 0 else present(value)
+
+
+# Where audit records or logs go, emptied or turned off: the object records nowhere (`audit_stream = ""`).
 control(DETECTION, r"(?:\w+_)?(?:audit|siem)(?:_\w+)?_(?:stream|destination|sink|target|topic|endpoint|bucket"
         r"|workspace|log_group|webhook|forwarder|forwarding|export|channel)(?:_ids?|_arns?|_names?|_urls?)?"
         r"|(?:\w+_)?(?:log|logs|logging)_(?:stream|destination|sink|target|forwarder|forwarding|channel)"
-        r"(?:_ids?|_arns?|_names?|_urls?)?", present, "its audit or log destination emptied: nothing is recorded",
+        r"(?:_ids?|_arns?|_names?|_urls?)?", recorded, "its audit or log destination emptied: nothing is recorded",
         outside_production=Severity.MEDIUM)
