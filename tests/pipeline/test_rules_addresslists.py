@@ -52,3 +52,31 @@ def test_world_list_used_by_a_block_rule_is_not_an_opening(tmp_path: Path) -> No
 def test_world_list_admitted_only_to_https_is_not_this_rule(tmp_path: Path) -> None:
     _label, worst = judged(tmp_path, WORLD, {"from_port": 443, "to_port": 443, "protocol": "tcp"})
     assert RULE not in worst
+
+
+def alone(tmp_path: Path, kind: str, before: Any, after: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, [entry(kind, before, after)])
+    return result.label, worst_by_rule(result)
+
+
+def test_existing_list_gaining_the_internet_with_no_rule_in_the_plan_is_high(tmp_path: Path) -> None:
+    for kind, key in (("aws_ec2_managed_prefix_list.vpn", "entry"), ("nimbus_ip_set.partners", "addresses"),
+                      ("orbit_address_group.ops", "members")):
+        label, worst = alone(tmp_path, kind, {"id": "list-000123", "name": "ops", key: OLD},
+                             {"id": "list-000123", "name": "ops", key: WORLD})
+        assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH, kind
+
+
+def test_existing_list_gaining_a_partner_range_with_no_rule_stays_safe(tmp_path: Path) -> None:
+    label, worst = alone(tmp_path, "aws_ec2_managed_prefix_list.vpn", {"id": "pl-000123", "entry": OLD},
+                         {"id": "pl-000123", "entry": [*OLD, {"cidr": "203.0.113.32/29"}]})
+    assert RULE not in worst and label is Label.LIKELY_SAFE
+
+
+def test_block_list_or_new_unreferenced_list_holding_the_internet_is_not_reported(tmp_path: Path) -> None:
+    _label, worst = alone(tmp_path, "nimbus_ip_set.blocked", {"id": "ips-000123", "name": "geo-blocklist",
+                          "addresses": OLD}, {"id": "ips-000123", "name": "geo-blocklist", "addresses": WORLD})
+    assert RULE not in worst
+    _label, worst = alone(tmp_path, "nimbus_ip_set.any", None, {"id": None, "name": "any", "addresses": WORLD})
+    assert RULE not in worst
+

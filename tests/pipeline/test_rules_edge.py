@@ -170,7 +170,12 @@ def test_record_repointed_or_host_kept_is_safe(tmp_path: Path, record_after: dic
     "starts_with(http.request.uri.path, \"/\")",
     "ip.src in {0.0.0.0/0} and http.host eq http.host",
     "http.user_agent matches \".*\"",
-], ids=["or-true", "or-one-eq-one", "uri-contains-slash", "path-starts-slash", "any-ip-and-tautology", "match-all"])
+    "(http.user_agent contains \"Mozilla\")",
+    "starts_with(http.user_agent, \"Mozilla/5.0\")",
+    "any(http.request.headers[\"user-agent\"][*] contains \"AppleWebKit\")",
+    "lower(http.user_agent) contains \"mozilla\" or http.request.uri.path eq \"/hc\"",
+], ids=["or-true", "or-one-eq-one", "uri-contains-slash", "path-starts-slash", "any-ip-and-tautology", "match-all",
+        "ua-contains-mozilla", "ua-starts-mozilla", "header-webkit", "lower-ua-or-path"])
 def test_filter_skip_on_an_always_true_expression_is_high(tmp_path: Path, expression: str) -> None:
     skip = {"action": "skip", "expression": expression, "enabled": True}
     label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))
@@ -182,7 +187,10 @@ def test_filter_skip_on_an_always_true_expression_is_high(tmp_path: Path, expres
     "http.host eq \"a or true\"",
     "http.request.uri.path contains \"/internal/\" or ip.src in {10.0.0.0/8}",
     "true and ip.src eq 192.0.2.10",
-], ids=["narrow", "quoted-or-true", "path-or-private-range", "true-and-one-ip"])
+    "(http.user_agent contains \"UptimeRobot\")",
+    "(http.user_agent contains \"Mozilla\" and ip.src in {203.0.113.0/24})",
+], ids=["narrow", "quoted-or-true", "path-or-private-range", "true-and-one-ip", "ua-one-monitor",
+        "ua-mozilla-and-one-range"])
 def test_filter_skip_on_a_narrow_expression_stays_safe(tmp_path: Path, expression: str) -> None:
     skip = {"action": "skip", "expression": expression, "enabled": True}
     label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))

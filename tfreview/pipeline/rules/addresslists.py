@@ -1,7 +1,9 @@
 """Risk rules, network exposure through a shared address list: a list of source addresses (a managed prefix list,
 an IP set, an address group or object, any provider) newly holds the whole internet while a firewall or ingress rule
-the plan shows admits that list, so whatever the rule opens is open to everyone. A list no rule in the plan refers
-to, a rule that blocks or denies what the list holds, or a rule that opens only 80/443 is not reported."""
+the plan shows admits that list, so whatever the rule opens is open to everyone. An existing list that no rule in
+the plan refers to is reported on its own: its purpose is to be admitted by rules the plan does not show. A new list
+nobody refers to yet, a list named for blocking, a rule that blocks or denies what the list holds, or a rule that
+opens only 80/443 is not reported."""
 
 from __future__ import annotations
 
@@ -86,21 +88,40 @@ def _address_list_world(ri: ReviewInput) -> Iterator[Finding]:
         return
     names: dict[str, str] = {i: c.address for c in lists for i in _identifiers(c)}
     own = {c.address for c in lists}
+    referred: set[str] = set()
     by_address = {c.address: c for c in ri.changeset.changes if c.mode == "managed"}
     for other in ri.changeset.changes:
-        if other.mode != "managed" or other.address in own or not _admits(other):
+        if other.mode != "managed" or other.address in own:
             continue
-        for listed in sorted({names[s] for s in _strings(other.after) if s in names}):
+        listed_here = sorted({names[s] for s in _strings(other.after) if s in names})
+        referred.update(listed_here)
+        for listed in listed_here if _admits(other) else ():
             yield finding(RULE, listed, f"{listed} now holds the whole internet, and {other.address} admits that "
                           "list: what it opens is open to everyone")
             return
     for address, expressions in _configured(ri.plan.configuration):
         referrer = by_address.get(address)
-        for listed in own if referrer is not None and address not in own and _admits(referrer) else ():
-            if f'"{listed}.' in expressions:
+        for listed in own if address not in own else ():
+            if f'"{listed}.' not in expressions:
+                continue
+            referred.add(listed)
+            if referrer is not None and _admits(referrer):
                 yield finding(RULE, listed, f"{listed} now holds the whole internet, and {address} refers to that "
                               "list in its configuration: what it admits is open to everyone")
                 return
+    for change in lists:
+        if change.address not in referred and change.action is not Action.CREATE and not _blocking(change):
+            yield finding(RULE, change.address, f"{change.address} now holds the whole internet: every allow rule "
+                          "that admits this list, in this plan or not, is open to everyone; keep the internet out "
+                          "of a shared list and open the one rule that needs it")
+            return
+
+
+def _blocking(change: Change) -> bool:
+    """Whether a list's own name, description or tags say it holds addresses to block."""
+    words = [v for side in (change.before, change.after) if isinstance(side, dict)
+             for k, v in side.items() if k in ("name", "description", "tags", "display_name", "comment")]
+    return DENY.search(orjson.dumps(words).decode().lower().replace("_", " ")) is not None
 
 
 def _configured(configuration: Any) -> Iterator[tuple[str, str]]:

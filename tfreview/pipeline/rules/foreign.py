@@ -21,6 +21,8 @@ GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?")
 # Types whose bare `account` or `account_id` is the one granted to (an endpoint authorization, a share, a
 # permission: a snapshot's create-volume or an image's launch permission).
 GRANTING = lazy_compile(r"authoriz|share|grant|permission")
+# A type whose purpose is handing data to other accounts (a data share): a consumer added there is the data leaving.
+SHARE = lazy_compile(r"(?:^|_)(?:share|data_share|datashare)(?:_|$)")
 ACCOUNT = lazy_compile(r"^\d{12}$")
 ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
 LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
@@ -86,7 +88,8 @@ def _own_orgs(changes: list[Change]) -> set[str]:
     return orgs
 
 
-def _judge(value: str, own: set[str], orgs: set[str], wide: bool) -> tuple[str, Severity] | None:
+def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = False
+           ) -> tuple[str, Severity] | None:
     """Why VALUE is outside the plan's own, and how bad; None when it is the plan's own."""
     arn = ARN_ACCOUNT.match(value)
     account = arn.group(1) if arn else value
@@ -105,6 +108,8 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool) -> tuple[str, 
         return None
     if wide:
         return f"{value}, which nothing else in this plan owns, and it takes everything", Severity.HIGH
+    if share:
+        return f"{value}, a new consumer of the share that nothing else in this plan owns", Severity.HIGH
     return f"{value}, which nothing else in this plan owns", Severity.MEDIUM
 
 
@@ -124,7 +129,7 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
         for key, value in _targets(change):
             if value in _before(change, key):
                 continue
-            judged = _judge(value, own, orgs, wide)
+            judged = _judge(value, own, orgs, wide, SHARE.search(change.type) is not None)
             if judged is not None:
                 why, severity = judged
                 yield finding("foreign-data-share", change.address,

@@ -39,8 +39,9 @@ def _muted(change: Change) -> Iterator[Finding]:
     after = change.after
     scopes = list(dict.fromkeys(str(s) for key in SCOPE_KEYS for s in as_list(after.get(key)) if key in after))
     # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
+    # An id of 0 is a provider's "none" placeholder (Datadog's `monitor_id = 0` beside `monitor_tags`): no monitor.
     monitors = [s for k in ("monitor_id", "monitor_ids", "monitor_identifier", "services", "rule_ids")
-                for s in _selectors(after.get(k)) if s not in WILDCARDS]
+                for s in _selectors(after.get(k)) if s not in WILDCARDS and s != "0"]
     monitors += [s for s in _condition_values(after.get("condition")) if s not in WILDCARDS]
     wildcard = [s for k in ("monitor_identifier",) for s in _selectors(after.get(k)) if s in WILDCARDS]
     everything = any(str(s).strip() in WILDCARDS for s in scopes) or bool(wildcard) or (not scopes and not monitors)
@@ -87,7 +88,12 @@ def _narrowed_window(values: dict[str, Any]) -> bool:
 
 
 def _muted_days(values: dict[str, Any]) -> float | None:
-    """How long a silencer lasts, from its start and end timestamps (any of the usual key names)."""
+    """How long a silencer lasts, from its start and end timestamps (any of the usual key names), at the top or in
+    one schedule block (Datadog's `one_time_schedule { start end }`)."""
+    nested = [item for value in values.values() for item in (value if isinstance(value, list) else [value])
+              if isinstance(item, dict) and any(k in item for k in (*START_KEYS, *END_KEYS))]
+    if not any(k in values for k in (*START_KEYS, *END_KEYS)) and len(nested) == 1:
+        values = nested[0]
     start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
     end = next((_moment(values.get(k)) for k in END_KEYS if _moment(values.get(k))), None)
     return (end - start).total_seconds() / 86400 if start and end else None

@@ -2,7 +2,8 @@
 
 A skip rule is as wide as its expression. `(path eq "/healthz") or true` matches every request, and so do `1 == 1`,
 `x eq x`, a path that `contains "/"` or `starts_with(…, "/")`, a `matches ".*"`, an address `in {0.0.0.0/0}` and
-`*`: whatever the rule's author named it. An `or` is always true when one side is; an `and` when every side is.
+`*`, a client-written field (user agent, header) that `contains "Mozilla"`: whatever the rule's author
+named it. An `or` is always true when one side is; an `and` when every side is.
 Read for any provider's expression language that spells these with `or`/`||`, `and`/`&&`, `==`/`eq`, `!=`/`ne`.
 """
 
@@ -27,6 +28,15 @@ ALWAYS_MATCH = lazy_compile(
     r"|^[\w.\[\]\"']+\s+in\s+\{[^}]*(?:\b0\.0\.0\.0/0|::/0)[^}]*\}$",
     re.IGNORECASE,
 )
+# A field the client writes itself (the user agent, a header, the referer) holding a token every browser sends
+# (`http.user_agent contains "Mozilla"`): any client satisfies it, so it selects every request.
+BROWSER_TOKEN = r"[\"'](?:mozilla|mozilla/[\d.]+|applewebkit|gecko|chrome|safari|khtml|like gecko)[\"']"
+CLIENT_FIELD = r"[\w.\[\]\"'*-]*(?:user_agent|user-agent|useragent|\bua\b|headers?|referr?er|cookies?)[\w.\[\]\"'*-]*"
+CLIENT_SET = lazy_compile(
+    rf"^(?:lower\()?{CLIENT_FIELD}\)?\s+(?:contains|matches|~|wildcard|strict wildcard)\s+{BROWSER_TOKEN}$"
+    rf"|^starts_with\(\s*(?:lower\()?{CLIENT_FIELD}\)?\s*,\s*{BROWSER_TOKEN}\s*\)$",
+    re.IGNORECASE,
+)
 
 
 def always_true(expression: str, depth: int = 0) -> bool:
@@ -34,7 +44,7 @@ def always_true(expression: str, depth: int = 0) -> bool:
     text = " ".join(expression.strip().lower().split())
     if depth > MAX_DEPTH or not text:
         return False
-    inner = _unwrapped(text)
+    inner = _unwrapped(text[3:] if text.startswith("any(") else text)  # `any(x[*] …)` holds when its body does
     if inner != text:
         return always_true(inner, depth + 1)
     sides = _split(text, OR)
@@ -47,7 +57,7 @@ def always_true(expression: str, depth: int = 0) -> bool:
 
 
 def _atom(text: str) -> bool:
-    if text in ATOMS or ALWAYS_MATCH.search(text):
+    if text in ATOMS or ALWAYS_MATCH.search(text) or CLIENT_SET.search(text):
         return True
     compared = COMPARE.match(text)
     if compared is None:

@@ -198,7 +198,15 @@ def not_admin(value: Any) -> float | None:
     return 0 if any(admin_value(_CAMEL.sub("_", item.strip()).lower()) for item in items) else 1
 
 
+# A level that says WHO MAY do something (`unprotect_access_level`, `required_role`, `min_approver_role`) is a
+# threshold, the inverse of a grant: raised to admin, fewer people may act (stricter), so it is never read as one.
+THRESHOLD = (r"(?!(?:\w*_)?(?:required|requires|min|minimum|least|lowest)_)(?!(?:\w+_)?(?:push|merge|unprotect|protect"
+             r"|deploy|create|delete|remove|destroy|approve|approver|approval|publish|release|invite|view|edit|update"
+             r"|run|trigger|cancel|force_push|tag|lock|unlock|share|export|import|transfer|archive|rename|promote"
+             r"|rollback|restore|rotate|reviewer|review|moderate|moderator)_(?:access_level|permission_level"
+             r"|privilege_level|role|level)\Z)")
+
 # A role of a provider nobody listed raised to admin or owner, whatever the type is called (tenants.py reads the
 # types named for grants, with their confinement to targets; the listed clouds have rules of their own).
-control(PRIVILEGED, ROLE_SETTING, not_admin, "raised to an admin or owner role",
+control(PRIVILEGED, THRESHOLD + ROLE_SETTING, not_admin, "raised to an admin or owner role",
         types=rf"^(?!{'|'.join(KNOWN_PROVIDERS)})(?!.*(?:{'|'.join(GRANT_WORDS)}))")
