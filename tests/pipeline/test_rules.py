@@ -124,6 +124,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "client-loosened": ("idco_oidc_client.ledger", ("sso-chk.net",), {}),
     "workforce-access": ("dirco_user.intern", ("is_admin = true",), {}),
     "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
+    "provider-insecure": ("keystash_secret.billing_api", ("writes a secret", "plain-HTTP", "keystash"), {}),
     "boot-script-weakens": ("aws_launch_template.web", ("boot script in user_data", "root's authorized_keys"), {}),
     "address-list-world": ("aws_ec2_managed_prefix_list.admins", ("whole internet", "admits that list"), {}),
     "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),

@@ -80,6 +80,7 @@ from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
+from tfreview.pipeline.rules import providerlinks as providerlinks
 from tfreview.pipeline.rules import bootscript as bootscript
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
@@ -147,6 +148,7 @@ THEMES = (
     "edge",
     "code",
     "provisioners",
+    "providerlinks",
     "bootscript",
     "runcommands",
     "addresslists",
