@@ -81,6 +81,7 @@ from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import providerlinks as providerlinks
+from tfreview.pipeline.rules import templates as templates
 from tfreview.pipeline.rules import bootscript as bootscript
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
@@ -149,6 +150,7 @@ THEMES = (
     "code",
     "provisioners",
     "providerlinks",
+    "templates",
     "bootscript",
     "runcommands",
     "addresslists",

@@ -83,10 +83,11 @@ def _admin(segment: str) -> str | None:
     if _ADMIN_DOCUMENT.search(segment):
         return 'a policy allowing "*"'
     for token in _TOKENS.split(segment):
-        if token.strip("'\"`").lower() in _ADMIN_ROLES:
-            return token.strip("'\"`")
+        clean = str(token).strip("'\"`")
+        if clean.lower() in _ADMIN_ROLES:
+            return clean
     for value in _ROLE_VALUE.findall(segment):  # a role, policy or group named for admin (`platform-admin`)
-        name = value.rstrip("/").rsplit("/", 1)[-1]
+        name = str(value).rstrip("/").rsplit("/", 1)[-1]
         if _ADMIN_WORD.match(name):
             return name
     return None

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration
-from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.credentials import secret_attribute
 

@@ -1,9 +1,9 @@
 """Risk rules, provisioner commands: the shell a `local-exec` / `remote-exec` provisioner runs when this plan creates or
 replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A download
 piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the network (or a
-credential it creates or reads: minted.py) are high, and so is a cloud command doing what a risky resource would
-(an admin grant, a port opened to the internet, logging off, a key minted: clieffects.py); a provisioner whose command is only known after apply is not
-guessed at."""
+credential it creates or reads: minted.py) are high, and so is a cloud command doing what a risky resource
+would (an admin grant, a port opened to the internet, logging off, a key minted: clieffects.py); a provisioner
+whose command is only known after apply is not guessed at."""
 
 from __future__ import annotations
 
