@@ -37,7 +37,10 @@ MAX_DEPTH = 4
 def _insecure_providers(ri: ReviewInput) -> Iterator[Finding]:
     """Provider blocks with a plain or unverified connection, reported on the changes written through them."""
     providers = as_dict(as_dict(ri.plan.configuration).get("provider_config"))
-    weak = {key: found for key, block in providers.items() if (found := _weakness(ri, as_dict(block))) is not None}
+    if not any(as_dict(block).get("expressions") for block in providers.values()):
+        return
+    config = Configuration(ri.plan)
+    weak = {key: found for key, block in providers.items() if (found := _weakness(config, as_dict(block))) is not None}
     if not weak:
         return
     keys = _configured_keys(as_dict(ri.plan.configuration).get("root_module"), "")
@@ -56,12 +59,11 @@ def _insecure_providers(ri: ReviewInput) -> Iterator[Finding]:
                       severity)
 
 
-def _weakness(ri: ReviewInput, block: dict[str, Any]) -> tuple[str, bool] | None:
+def _weakness(config: Configuration, block: dict[str, Any]) -> tuple[str, bool] | None:
     """(why, whether a plain address is a public host) for a provider block with a weak connection, else None."""
     expressions = as_dict(block.get("expressions"))
     if not expressions:
         return None
-    config = Configuration(ri.plan)
     plain: tuple[str, bool] | None = None
     unverified: str | None = None
     for key, value in _settings(config, expressions, 0):
