@@ -5,8 +5,8 @@ A command that does outside Terraform what a resource would do in it is judged l
 admin role or policy (`aws iam attach-role-policy … AdministratorAccess`, `gcloud … add-iam-policy-binding --role
 roles/owner`, `az role assignment create --role Owner`, `kubectl create clusterrolebinding --clusterrole
 cluster-admin`), granting anything to everyone (`allUsers`, `public-read`), opening a firewall or security group to
-the internet, switching off a trail, detector, recorder, audit log or log sink, or minting a long-lived key
-(`create-access-key`, `service-accounts keys create`). Lookups, waits, health checks and echoes are not.
+the internet, or switching off a trail, detector, recorder, audit log or log sink. Lookups, waits, health checks
+and echoes are not; a key minted and kept on the machine is minted.py's (only one sent away is high).
 """
 
 from __future__ import annotations
@@ -54,9 +54,6 @@ _BLIND = lazy_compile(
     r"|\b(?:trails?|detectors?|recorders?|flow-logs?|audit\w*|diagnostic[-\w]*|sinks?|log-profiles?|guardduty"
     r"|securityhub|security-hub)\s+(?:\w+\s+)?(?:delete|disable|stop|remove|suspend)\b"
     r"|\bupdate-detector\b[^\n]*--no-enable\b", re.IGNORECASE)
-_MINT = lazy_compile(r"\bcreate-access-key\b|\bkeys\s+create\b|\b(?:sp|app)\s+credential\s+reset\b"
-                     r"|\bcreate-login-profile\b|\bcreate-service-specific-credential\b|\bapi-keys\s+create\b"
-                     r"|\bcreate-api-key\b", re.IGNORECASE)
 _QUOTED_ECHO = lazy_compile(r"^\s*(?:echo|printf|printf\s+--|logger|:)\b", re.IGNORECASE)
 
 
@@ -74,8 +71,6 @@ def cli_effect(command: str) -> str | None:
             return "opens a firewall or security group to the internet outside Terraform"
         if _BLIND.search(segment):
             return "switches off a trail, detector, recorder or log outside Terraform"
-        if _MINT.search(segment):
-            return "mints a long-lived access key outside Terraform (never in state, rotated or revoked by it)"
     return None
 
 

@@ -2,7 +2,7 @@
 replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A download
 piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the network (or a
 credential it creates or reads: minted.py) are high, and so is a cloud command doing what a risky resource
-would (an admin grant, a port opened to the internet, logging off, a key minted: clieffects.py); a provisioner
+would (an admin grant, a grant to everyone, a port opened to the internet, logging off: clieffects.py); a provisioner
 whose command is only known after apply is not guessed at."""
 
 from __future__ import annotations
@@ -84,8 +84,7 @@ def _runs(change: Change, provisioner: Any) -> bool:
 
 @rule(RULE, Severity.HIGH, "A provisioner this plan runs pipes a download into a shell, deletes a remote store "
       "recursively or drops a database, sends state, variables or credentials over the network, or runs a cloud "
-      "command that grants admin or access to everyone, opens a port to the internet, switches off logging or "
-      "mints a long-lived key.")
+      "command that grants admin or access to everyone, opens a port to the internet or switches off logging.")
 def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
     """Dangerous provisioner commands on the resources this plan creates or replaces."""
     changes = [c for c in ri.changeset.changes if c.mode == "managed"
