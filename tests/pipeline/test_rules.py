@@ -124,6 +124,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "client-loosened": ("idco_oidc_client.ledger", ("sso-chk.net",), {}),
     "workforce-access": ("dirco_user.intern", ("is_admin = true",), {}),
     "provisioner-command": ("terraform_data.bootstrap", ("local-exec", "pipes a download", "sudo bash"), {}),
+    "embedded-template": ("aws_cloudformation_stack.vendor", ("OpsRole", "AWS::IAM::Role", "999988887777"), {}),
+    "provider-insecure": ("keystash_secret.billing_api", ("writes a secret", "plain-HTTP", "keystash"), {}),
     "boot-script-weakens": ("aws_launch_template.web", ("boot script in user_data", "root's authorized_keys"), {}),
     "address-list-world": ("aws_ec2_managed_prefix_list.admins", ("whole internet", "admits that list"), {}),
     "capacity-cut": ("fleetco_service.checkout", ("desired_count 20 → 2", "10%"), {}),
@@ -134,7 +136,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "code-sends-user-data": ("idco_action.claims", ("insight-vendor.example.net", "user data"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
-ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incomplete"},
+ALSO_HIGH = {"scale-deletes": {"resource-delete"},
+             # a JSON template's trust policy is also read as an embedded document (decoding.py)
+             "embedded-template": {"iam-open-trust"}, "plan-deferred": {"plan-incomplete"},
              "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"},
              # the generic reading of values (vocabulary/meanings.py) sees Enforce → Audit as a relaxed requirement

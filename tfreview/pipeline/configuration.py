@@ -27,6 +27,7 @@ from tfreview.pipeline.policy_statements import (
     marked_unknown,
     statements_of,
 )
+from tfreview.pipeline.printed import printed_result
 
 _KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
@@ -88,6 +89,8 @@ class Configuration:
                 body = entry["change"] if isinstance(entry.get("change"), dict) else {}
                 self.planned.setdefault(config_address(entry["address"]),
                                         (body.get("after"), body.get("after_unknown")))
+        for address, values in _read_data(_dict(_dict(plan.prior_state).get("values")).get("root_module")):
+            self.planned.setdefault(address, (values, None))  # data sources read while planning
 
     def _index(self, module: Any, path: str) -> None:
         if not isinstance(module, dict):
@@ -208,6 +211,21 @@ class Configuration:
             return self.policy_document(address, depth)
         if kind == GOOGLE_POLICY and rest[:1] == ["policy_data"]:
             return self.google_policy(address, depth)
+        if kind == "external" and rest[:1] == ["result"]:
+            program = _dict(after).get("program") or self._single(
+                _dict(self.expressions(address)).get("program"), module_of(address), depth + 1)
+            return _dig(printed_result(program), rest[1:])
+        return self._looked_up(address, kind, rest, depth) if kind and after is None else UNKNOWN
+
+    def _looked_up(self, address: str, kind: str, rest: list[str], depth: int) -> Any:
+        """An attribute of a data source the plan has not read, from what it looks up: an attribute it sets itself,
+        or an AWS IAM policy's ARN from its name (`data.aws_iam_policy` named `AdministratorAccess`)."""
+        expressions = _dict(self.expressions(address))
+        if rest and rest[0] in expressions and not isinstance(expressions[rest[0]], list):
+            return _dig(self._single(expressions[rest[0]], module_of(address), depth + 1), rest[1:])
+        name = self._single(expressions["name"], module_of(address), depth + 1) if "name" in expressions else None
+        if kind == "aws_iam_policy" and rest == ["arn"] and isinstance(name, str) and name and "/" not in name:
+            return f"arn:aws:iam::aws:policy/{name}"
         return UNKNOWN
 
     def google_policy(self, address: str, depth: int = 0) -> Any:
@@ -270,6 +288,13 @@ class Configuration:
                 values[key] = self._single(expression, module, depth)
         return values
 
+
+def _read_data(module: Any) -> list[tuple[str, Any]]:
+    """(config address, values) of every data source in a prior_state module tree."""
+    node = _dict(module)
+    found = [(config_address(r["address"]), r.get("values")) for r in _list(node.get("resources"))
+             if isinstance(r, dict) and r.get("mode") == "data" and isinstance(r.get("address"), str)]
+    return found + [item for child in _list(node.get("child_modules")) for item in _read_data(child)]
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -82,6 +82,8 @@ from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
+from tfreview.pipeline.rules import providerlinks as providerlinks
+from tfreview.pipeline.rules import templates as templates
 from tfreview.pipeline.rules import bootscript as bootscript
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
@@ -149,6 +151,8 @@ THEMES = (
     "edge",
     "code",
     "provisioners",
+    "providerlinks",
+    "templates",
     "bootscript",
     "runcommands",
     "addresslists",

@@ -195,16 +195,17 @@ PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "lab
 KIND_KEYS = {"type", "value_type", "parameter_type", "data_type", "kind"}
 PLAIN_KINDS = {"string", "stringlist", "plain", "plaintext", "text"}
 SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive"}
+SECURE_KIND = lazy_compile(r"secure|secret|sensitive|encrypt|protected|masked")
 
 
 def store_says_plain(after: Any) -> bool:
-    """Whether a secret store's entry says by its own kind or flag that it keeps the value unencrypted."""
-    for key, value in as_dict(after).items():
-        if key in KIND_KEYS and isinstance(value, str) and value.strip().lower() in PLAIN_KINDS:
-            return True
-        if key in SECURE_FLAGS and value is False:
-            return True
-    return False
+    """Whether a secret store's entry says by its own kind or flag that it keeps the value unencrypted; a kind
+    that says secure (`type = "SecureString"` beside `data_type = "text"`, a format not an encryption) wins."""
+    values = as_dict(after)
+    kinds = [v.strip().lower() for k, v in values.items() if k in KIND_KEYS and isinstance(v, str)]
+    if any(SECURE_KIND.search(kind) for kind in kinds) or any(values.get(k) is True for k in SECURE_FLAGS):
+        return False
+    return any(kind in PLAIN_KINDS for kind in kinds) or any(values.get(k) is False for k in SECURE_FLAGS)
 
 
 def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:

@@ -41,6 +41,8 @@ AUDIENCE_PROVIDERS = frozenset({"cognito-identity.amazonaws.com", "accounts.goog
 ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
 RESOURCE_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 ACCOUNT = lazy_compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
+# An ARN pattern whose account field is a wildcard (or empty where the service has accounts): it names no owner.
+ANY_ACCOUNT_ARN = lazy_compile(r"^arn:[\w*?-]*:[\w*?-]*:[\w*?-]*:[^:]*[*?][^:]*:", re.IGNORECASE)
 
 
 class Accounts(Protocol):
@@ -154,6 +156,8 @@ def _matches_anything(value: str, operator: str) -> bool:
         return True
     if "like" not in operator:
         return False
+    if ANY_ACCOUNT_ARN.match(value):  # `arn:aws:iam::*:role/recon-*`: anyone can name a role so in their account
+        return True
     rest = re.sub(r"^arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*-]*:", "", value.lower())
     rest = re.sub(r"^(?:o-|ou-|vpce-|vpc-|r-)", "", rest)
     return rest.strip("*?/:") == "" or rest in ("root", "role/*", "user/*")

@@ -1,8 +1,9 @@
 """Risk rules, provisioner commands: the shell a `local-exec` / `remote-exec` provisioner runs when this plan creates or
 replaces its resource (any type: `terraform_data`, `null_resource` or a real one) is code, read as such. A download
 piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the network (or a
-credential it creates or reads: minted.py) are high; a provisioner whose command is only known after apply is not
-guessed at."""
+credential it creates or reads: minted.py) are high, and so is a cloud command doing what a risky resource
+would (an admin grant, a grant to everyone, a port opened to the internet, logging off: clieffects.py); a provisioner
+whose command is only known after apply is not guessed at."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.rules.clieffects import cli_effect
 from tfreview.pipeline.rules.minted import UPLOAD, sends_minted
 
 RULE = "provisioner-command"
@@ -69,7 +71,7 @@ def danger(command: str) -> str | None:
         return "sends Terraform state, variables or credentials over the network"
     if sends_minted(command):
         return "creates or reads a credential and sends it over the network"
-    return None
+    return cli_effect(command)
 
 
 def _runs(change: Change, provisioner: Any) -> bool:
@@ -81,7 +83,8 @@ def _runs(change: Change, provisioner: Any) -> bool:
 
 
 @rule(RULE, Severity.HIGH, "A provisioner this plan runs pipes a download into a shell, deletes a remote store "
-      "recursively or drops a database, or sends state, variables or credentials over the network.")
+      "recursively or drops a database, sends state, variables or credentials over the network, or runs a cloud "
+      "command that grants admin or access to everyone, opens a port to the internet or switches off logging.")
 def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
     """Dangerous provisioner commands on the resources this plan creates or replaces."""
     changes = [c for c in ri.changeset.changes if c.mode == "managed"

@@ -28,6 +28,7 @@ from tfreview.pipeline.rules.documents import (
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import parse
+from tfreview.pipeline.rules.unshown import read_documents
 from tfreview.pipeline.rules.verdicts import Context, verdicts
 
 AZURE_WIDE_TYPES = {"azurerm_subscription", "azurerm_management_group", "azurerm_subscription_alias"}
@@ -41,6 +42,11 @@ def unknown_documents(change: Change, context: Context, old: set[tuple[str, str]
         where = show_path(path)
         expression = context.config.expression(change.address, path)
         if expression is None:
+            for source, value in read_documents(change, path, context) if configured is None else []:
+                for verdict in verdicts(change.type, where, parse(value), context, unseen=True):
+                    if (verdict.rule, verdict.text) not in old:
+                        yield finding(verdict.rule, change.address, f"{change.address}: {where} (known after apply; "
+                                      f"{source} is read in this apply) {verdict.text}", verdict.severity)
             if configured is None or len(path) > 1:
                 yield _unresolved(change, where, "its expression is missing from the configuration (a dynamic "
                                   "block?)")
