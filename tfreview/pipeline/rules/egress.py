@@ -23,7 +23,7 @@ from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
-from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL
+from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL as PERSONAL_MAIL
 from tfreview.pipeline.rules.owned import Own, carries_own, evidence
 from tfreview.pipeline.rules.peering import SCOPES, kin
 from tfreview.pipeline.rules.receivers import (
