@@ -67,3 +67,30 @@ def test_private_ranges_count_nothing_toward_the_public_span() -> None:
 def test_a_start_end_pair_spans_its_cidrs_and_rejects_nonsense() -> None:
     assert [str(n) for n in spanned("10.0.0.0", "10.0.1.255")] == ["10.0.0.0/23"]
     assert spanned("web", "01") == [] and spanned("10.0.0.9", "10.0.0.1") == [] and spanned("10.0.0.1", "::1") == []
+
+
+def _google(**sources: Any) -> dict[str, Any]:
+    after = {"name": "admin", "network": "default", "direction": "INGRESS",
+             "allow": [{"protocol": "tcp", "ports": ["22"]}], **sources}
+    return {"address": "google_compute_firewall.admin", "mode": "managed", "type": "google_compute_firewall",
+            "name": "admin", "provider_name": "registry.terraform.io/hashicorp/google",
+            "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {},
+                       "before_sensitive": {}, "after_sensitive": {}}}
+
+
+@pytest.mark.parametrize("sources", [
+    {"source_ranges": None, "source_tags": None, "source_service_accounts": None},
+    {"source_ranges": [], "source_tags": []},
+], ids=["nulls", "empty-lists"])
+def test_a_google_ingress_rule_without_any_source_opens_to_everyone(tmp_path: Path, sources: dict[str, Any]) -> None:
+    assert judge(tmp_path, _google(**sources)) is Severity.HIGH
+
+
+@pytest.mark.parametrize("sources", [
+    {"source_ranges": None, "source_tags": ["bastion"]},
+    {"source_ranges": [], "source_service_accounts": ["jump@p.iam.gserviceaccount.com"]},
+    {"source_tags": None},
+], ids=["by-tag", "by-service-account", "ranges-known-after-apply"])
+def test_a_google_ingress_rule_filtered_by_tag_or_unknown_ranges_is_quiet(tmp_path: Path,
+                                                                         sources: dict[str, Any]) -> None:
+    assert judge(tmp_path, _google(**sources)) is None
