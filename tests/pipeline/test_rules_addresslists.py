@@ -52,3 +52,16 @@ def test_world_list_used_by_a_block_rule_is_not_an_opening(tmp_path: Path) -> No
 def test_world_list_admitted_only_to_https_is_not_this_rule(tmp_path: Path) -> None:
     _label, worst = judged(tmp_path, WORLD, {"from_port": 443, "to_port": 443, "protocol": "tcp"})
     assert RULE not in worst
+
+
+def test_list_gaining_the_internet_in_halves_or_public_blocks_is_high(tmp_path: Path) -> None:
+    ssh = {"from_port": 22, "to_port": 22, "protocol": "tcp", "action": "allow"}
+    for added in (["0.0.0.0/1", "128.0.0.0/1"], ["1.0.0.0/8", "2.0.0.0/7", "4.0.0.0/6"], ["::/1", "8000::/1"]):
+        _, worst = judged(tmp_path, [*OLD, *({"cidr": c} for c in added)], ssh)
+        assert worst.get(RULE) is Severity.HIGH, added
+
+
+def test_list_gaining_private_space_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [*OLD, {"cidr": "10.0.0.0/8"}, {"cidr": "172.16.0.0/12"}],
+                          {"from_port": 22, "to_port": 22, "protocol": "tcp", "action": "allow"})
+    assert RULE not in worst and label is Label.LIKELY_SAFE
