@@ -94,3 +94,15 @@ def test_a_google_ingress_rule_without_any_source_opens_to_everyone(tmp_path: Pa
 def test_a_google_ingress_rule_filtered_by_tag_or_unknown_ranges_is_quiet(tmp_path: Path,
                                                                          sources: dict[str, Any]) -> None:
     assert judge(tmp_path, _google(**sources)) is None
+
+
+def test_known_world_ranges_with_a_known_list_marker_stay_high(tmp_path: Path) -> None:
+    change = _google(source_ranges=["0.0.0.0/0"])
+    change["change"]["after_unknown"] = {"source_ranges": [False], "source_tags": []}
+    assert judge(tmp_path, change) is Severity.HIGH
+
+
+def test_no_ranges_while_tags_are_known_only_after_apply_is_quiet(tmp_path: Path) -> None:
+    change = _google(source_ranges=None)
+    change["change"]["after_unknown"] = {"source_tags": True}
+    assert judge(tmp_path, change) is None

@@ -10,6 +10,7 @@ from typing import Any
 
 import tfreview.pipeline.rules.policy as policy
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.diff import any_unknown
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
 from tfreview.pipeline.rules.values import whole_range, world_sources
@@ -134,8 +135,8 @@ def _port_text(ports: tuple[int, int], protocol: Any) -> str:
 def _open_ingress(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
-    if any(unknown.get(k) for k in GOOGLE_SOURCES):  # a source known only after apply is not "none given"
-        after = {k: v for k, v in after.items() if k != "source_ranges"}
+    if not as_list(after.get("source_ranges")) and any(any_unknown(unknown.get(k)) for k in GOOGLE_SOURCES):
+        after = {k: v for k, v in after.items() if k != "source_ranges"}  # known after apply is not "none given"
     for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
         where = f"{attribute} " if attribute else ""
         yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}")
