@@ -57,6 +57,10 @@ def test_the_same_switch_turned_back_off_is_quiet(tmp_path: Path, kind: str, key
 
 @pytest.mark.parametrize(("kind", "key"), [
     ("acme_listener", "disable_ssl_v3"),
+    ("acme_listener", "disable_tls10"),
+    ("acme_listener", "block_legacy_tls"),
+    ("acme_app", "disable_basic_auth"),
+    ("acme_app", "basic_auth_disabled"),
     ("acme_app", "local_authentication_disabled"),
     ("acme_vm", "disable_password_authentication"),
     ("acme_app", "disable_http"),
@@ -77,3 +81,12 @@ def test_a_data_source_read_is_quiet(tmp_path: Path) -> None:
     result = review_rules_alone(tmp_path, [entry("acme_image.main", {"name": "base"}, mode="data",
                                                  actions=["read"])])
     assert "unknown-action" not in worst_by_rule(result)
+
+
+@pytest.mark.parametrize(("kind", "key"), [
+    ("acme_listener", "disable_tls10"),
+    ("acme_app", "disable_basic_auth"),
+    ("acme_app", "basic_auth_disabled"),
+])
+def test_a_weak_mechanisms_off_switch_turned_back_on_is_high(tmp_path: Path, kind: str, key: str) -> None:
+    assert flipped(tmp_path, kind, key, before=True, after=False) != {}
