@@ -80,3 +80,15 @@ def test_block_list_or_new_unreferenced_list_holding_the_internet_is_not_reporte
     _label, worst = alone(tmp_path, "nimbus_ip_set.any", None, {"id": None, "name": "any", "addresses": WORLD})
     assert RULE not in worst
 
+
+def test_list_gaining_the_internet_in_halves_or_public_blocks_is_high(tmp_path: Path) -> None:
+    ssh = {"from_port": 22, "to_port": 22, "protocol": "tcp", "action": "allow"}
+    for added in (["0.0.0.0/1", "128.0.0.0/1"], ["1.0.0.0/8", "2.0.0.0/7", "4.0.0.0/6"], ["::/1", "8000::/1"]):
+        _, worst = judged(tmp_path, [*OLD, *({"cidr": c} for c in added)], ssh)
+        assert worst.get(RULE) is Severity.HIGH, added
+
+
+def test_list_gaining_private_space_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [*OLD, {"cidr": "10.0.0.0/8"}, {"cidr": "172.16.0.0/12"}],
+                          {"from_port": 22, "to_port": 22, "protocol": "tcp", "action": "allow"})
+    assert RULE not in worst and label is Label.LIKELY_SAFE

@@ -108,6 +108,8 @@ def test_path_policies_are_found_at_any_depth_and_values_without_one_are_skipped
     ("x_fw", {"rule": [{"source": "Internet", "ports": ["3389"]}]}, "port 3389 (RDP)"),
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}, "all ports"),
     ("x_sql_firewall_rule", {"start_ip_address": "10.0.17.62", "end_ip_address": "255.255.255.255"}, "all ports"),
+    # Under half of the space, but 1.0.0.0-9.255.255.255 is nine public /8s: no allow-list (publicspan.py).
+    ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "10.0.17.62"}, "all ports"),
     ("x_acl_entries", {"entry": [{"ip": "0.0.0.0", "subnet": "0", "negated": False}]}, "all ports"),
 ])
 def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], ports: str) -> None:
@@ -122,7 +124,8 @@ def test_openings_of_any_provider(resource_type: str, values: dict[str, Any], po
     ("x_route", {"destination_cidr_block": "0.0.0.0/0"}),
     ("x_fw", {"rule": [{"source": "10.0.0.0/8", "destination_address": "*"}]}),
     ("x_fw", {"protocol": "icmp", "cidr_blocks": ["0.0.0.0/0"]}),
-    ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "10.0.17.62"}),  # a few % of it
+    ("x_sql_firewall_rule", {"start_ip_address": "10.0.0.0", "end_ip_address": "10.0.17.62"}),  # private space
+    ("x_sql_firewall_rule", {"start_ip_address": "203.0.113.0", "end_ip_address": "203.0.113.255"}),  # one office
     ("x_sql_firewall_rule", {"start_ip_address": "0.0.0.0", "end_ip_address": "0.0.0.0"}),  # Azure services only
     ("aws_s3_bucket_cors_configuration", {"cors_rule": [{"allowed_origins": ["*"], "allowed_headers": ["*"]}]}),
     ("vault_token_auth_backend_role", {"allowed_policies": ["*"]}),  # identity, not a network source

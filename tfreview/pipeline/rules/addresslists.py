@@ -17,7 +17,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.network import _beyond_web, _ports
-from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.values import leaves, world_sources
 
 RULE = "address-list-world"
 LIST_TYPE = lazy_compile(r"prefix_?list|ip_?set|ipset|address_?(?:group|list|object|set)|ip_?(?:group|list)"
@@ -42,9 +42,12 @@ def _world(value: Any) -> bool:
 
 
 def _holds_world(values: Any) -> bool:
-    return isinstance(values, dict) and any(
-        _world(item) for path, value in leaves(values) if not path.endswith(("description", "name", "tags"))
-        for item in (value if isinstance(value, list) else [value]))
+    """Whether the list's entries name every address, one by one or together (0.0.0.0/1 + 128.0.0.0/1)."""
+    if not isinstance(values, dict):
+        return False
+    items = [item for path, value in leaves(values) if not path.endswith(("description", "name", "tags"))
+             for item in (value if isinstance(value, list) else [value])]
+    return any(_world(item) for item in items) or bool(world_sources(items, words=False))
 
 
 def _identifiers(change: Change) -> set[str]:

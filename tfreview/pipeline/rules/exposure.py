@@ -182,11 +182,13 @@ def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> l
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
-MAYBE_WORLD = lazy_compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-2]["\s,;]'
+# Prefixes up to /8: several /8s of public space are no allow-list (publicspan.py); a START-END range ends in .255.
+MAYBE_WORLD = lazy_compile(rb'0\.0\.0\.0|255\.255\.255\.255|::|/[0-8]["\s,;]|\d\s*-\s*\d{1,3}\.\d{1,3}\.\d{1,3}\.255\b'
                            rb'|"(?:\*|any|all|internet|anywhere|everywhere|world)\\?"|\b0/0\b')
 
 # Words one of which every MAYBE_WORLD match holds: the dispatcher's first check (wordgate.py).
-MAYBE_WORLD_WORDS = (b"0.0.0.0", b"255.255.255.255", b"::", b"/0", b"/1", b"/2", b'"*', b'"any', b'"all',
+MAYBE_WORLD_WORDS = (b"0.0.0.0", b"255.255.255.255", b"::", b"/0", b"/1", b"/2", b"/3", b"/4", b"/5", b"/6", b"/7",
+                     b"/8", b".255", b'"*', b'"any', b'"all',
                      b'"internet', b'"everywhere', b'"world')
 
 

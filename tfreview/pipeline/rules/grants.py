@@ -12,6 +12,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import canonical_name
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import as_list, blocks, dig
+from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL
 
 PRIVILEGED = "iam-privileged-role"  # declared (and described) in `access`
 GRANT_PREFIXES = ("google_",)
@@ -164,8 +165,10 @@ def azure_scope_severity(role: str, scope: Any) -> Severity | None:
 
 
 def public_member(member: str) -> bool:
-    """Whether a member is everyone (or everyone signed in)."""
-    return member.rpartition(" ")[2] in PUBLIC_MEMBERS
+    """Whether a member is everyone (or everyone signed in), or a whole consumer mail domain (`domain:gmail.com`)."""
+    name = member.rpartition(" ")[2]
+    kind, _, domain = name.partition(":")
+    return name in PUBLIC_MEMBERS or (kind.lower() == "domain" and domain.strip().lower() in PERSONAL_MAIL)
 
 
 # Attributes that name who a grant of any provider reaches, and words that mean everyone in them.

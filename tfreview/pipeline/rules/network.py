@@ -10,6 +10,7 @@ from typing import Any
 
 import tfreview.pipeline.rules.policy as policy
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.diff import any_unknown
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
 from tfreview.pipeline.rules.values import whole_range, world_sources
@@ -31,6 +32,7 @@ PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "public
 PUBLIC_CONTAINER = ("blob", "container")  # azurerm container_access_type other than "private"
 PUBLIC_GRANTEES = ("AllUsers", "AuthenticatedUsers", "allUsers", "allAuthenticatedUsers")
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+GOOGLE_SOURCES = ("source_ranges", "source_tags", "source_service_accounts")
 AZURE_RULE_TYPES = ("azurerm_network_security_rule", "azurerm_network_security_group")
 
 # --- ingress -----------------------------------------------------------------------------------------
@@ -83,6 +85,10 @@ def _google_firewall(values: dict[str, Any]) -> list[tuple[str, str, str]]:
     if str(values.get("direction") or "INGRESS").upper() != "INGRESS" or values.get("disabled") is True:
         return []
     sources = world_sources(as_list(values.get("source_ranges")), words=True)
+    # With no source range, tag or service account, Google applies the rule to 0.0.0.0/0 (the API's default);
+    # a key missing from the values is known only after apply, and is not read as empty.
+    if "source_ranges" in values and not any(as_list(values.get(k)) for k in GOOGLE_SOURCES):
+        sources = ["0.0.0.0/0 (no source given: Google's default)"]
     found = []
     for allow in blocks(values, "allow"):
         ranges = [_range(p) for p in as_list(allow.get("ports"))] or [_ports(0, 65535, allow.get("protocol"))]
@@ -128,6 +134,9 @@ def _port_text(ports: tuple[int, int], protocol: Any) -> str:
                   "google_compute_firewall", *AZURE_RULE_TYPES))
 def _open_ingress(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    if not as_list(after.get("source_ranges")) and any(any_unknown(unknown.get(k)) for k in GOOGLE_SOURCES):
+        after = {k: v for k, v in after.items() if k != "source_ranges"}  # known after apply is not "none given"
     for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
         where = f"{attribute} " if attribute else ""
         yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}")

@@ -17,11 +17,13 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 # minor one for additions it may ignore (https://developer.hashicorp.com/terraform/internals/json-format).
 KNOWN_MAJORS = frozenset({0, 1})
 SHOWN_ACTIONS = 5
+KNOWN_MODES = frozenset({"managed", "data"})
 SHOWN_CHARS = 40
 
 
 @rule("unknown-action", Severity.HIGH,
-      "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op.")
+      "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op; or its "
+      "mode is neither managed nor data (no rule would judge it).")
 def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
     changeset = ri.changeset
     groups: list[tuple[str, list[Change]]] = [
@@ -32,6 +34,10 @@ def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
             message = _message(change.actions, change.action.value)
             if message:
                 yield finding("unknown-action", change.address, f"{prefix}{change.address}: {message}")
+            if change.mode not in KNOWN_MODES:
+                yield finding("unknown-action", change.address,
+                              f"{prefix}{change.address}: has mode {_short(change.mode)!r}, which Terraform never "
+                              "writes (managed or data); no rule judged it — check which tool made this plan")
     for output in changeset.outputs:
         message = _message(output.actions, output.action.value)
         if message:

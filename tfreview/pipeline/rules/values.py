@@ -20,6 +20,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.aligned import align
 from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.publicspan import spanned, too_wide
 
 _INDEX = lazy_compile(r"\[[^\]]*\]")
 MAX_LEAVES = 2000
@@ -208,20 +209,23 @@ def _unmapped(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ipaddre
 
 def world_sources(value: Any, words: bool) -> list[str]:
     """The items of VALUE that open to the whole internet: 0.0.0.0/0, ::/0, 0/0, and CIDR lists whose union
-    covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1). With WORDS, also `*`, `Internet`,
-    `any`."""
+    covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1) or spans more of the public internet than
+    any allow-list names (publicspan.py: 1.0.0.0/8 + 2.0.0.0/7 + 4.0.0.0/6, 2000::/3); a `START-END` item counts
+    as the ranges it spans. With WORDS, also `*`, `Internet`, `any`."""
     texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and known(v)]
     items = [part for text in texts for part in _LIST_SEPARATORS.split(text.strip()) if part]
     found = [i for i in items if i.strip().lower() in WORLD_WORDS and (words or "/" in i)]
     if found:
         return found
     nets = [_unmapped(n) for n in (_network(i) for i in items if "/" in i) if n is not None]
+    nets += [n for i in items if "-" in i and "/" not in i for n in spanned(*i.partition("-")[::2])]
     for version, space in ((4, IPV4_SPACE), (6, IPV6_SPACE)):
         mine = [n for n in nets if n.version == version]
         if not mine:
             continue
-        covered = sum(int(n.num_addresses) for n in ipaddress.collapse_addresses(mine))  # type: ignore[type-var,misc]
-        if mine and covered * 2 >= space:
+        collapsed = list(ipaddress.collapse_addresses(mine))  # type: ignore[type-var]
+        covered = sum(int(n.num_addresses) for n in collapsed)
+        if covered * 2 >= space or too_wide(collapsed):
             return [" + ".join(str(n) for n in mine)]
     return []
 
@@ -235,7 +239,9 @@ def whole_range(node: dict[str, Any]) -> str | None:
     for start_text, start in starts:
         for end_text, end in ends:
             space = IPV4_SPACE if start.version == 4 else IPV6_SPACE
-            if start.version == end.version and (int(end) - int(start) + 1) * 2 >= space:
+            if start.version != end.version:
+                continue
+            if (int(end) - int(start) + 1) * 2 >= space or too_wide(spanned(start_text, end_text)):
                 return f"{start_text}-{end_text}"
     return None
 

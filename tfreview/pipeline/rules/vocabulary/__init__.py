@@ -14,6 +14,8 @@ from __future__ import annotations
 
 # Each import registers its lines, in this order.
 # isort: off
+from tfreview.pipeline.rules.vocabulary import negated as negated
+from tfreview.pipeline.rules.vocabulary import windows as windows
 from tfreview.pipeline.rules.vocabulary import legacy as legacy
 from tfreview.pipeline.rules.vocabulary import storage as storage
 from tfreview.pipeline.rules.vocabulary import signals as signals
