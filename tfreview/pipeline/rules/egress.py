@@ -23,6 +23,7 @@ from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
+from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL
 from tfreview.pipeline.rules.owned import Own, carries_own, evidence
 from tfreview.pipeline.rules.peering import SCOPES, kin
 from tfreview.pipeline.rules.receivers import (
@@ -44,11 +45,6 @@ ALERTING = frozenset({"pagerduty.com", "opsgenie.com", "victorops.com", "slack.c
 # Cloud platforms whose host names say nothing about the owner: their paths or ARNs do (projects/X, an account).
 PLATFORMS = frozenset({"amazonaws.com", "amazonaws.com.cn", "googleapis.com", "gserviceaccount.com", "azure.com",
                        "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud"})
-# Personal mailboxes: an alert or report sent there leaves the organisation with whoever holds the mailbox.
-PERSONAL_MAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
-                           "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de",
-                           "mail.ru", "yandex.ru", "yandex.com", "qq.com", "163.com", "zoho.com", "tutanota.com",
-                           "mail.com"})
 # Generic first words of a host that say nothing of its owner (`webhook.site`, `hooks.example`).
 GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps", "events", "event", "collect",
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",

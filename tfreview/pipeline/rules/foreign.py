@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.mailboxes import personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
 
@@ -113,6 +114,7 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool) -> tuple[str, 
       "own.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
+    yield from personal_grantees(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c))]
     if not changes:
