@@ -145,3 +145,93 @@ def test_a_key_selector_is_no_credential(tmp_path: Path, selector: str) -> None:
     real = {**after, "storage_account_key": "q9ZxP2mVb7Lk4TnW8rYs3Hd6Jf1Gc5Ae0UoIiEeRr+Aa=="}
     found = judge(tmp_path, [resource("azurerm_key_vault_managed_storage_account.logs", real, actions=["create"])])
     assert "credential-in-plan" in found
+
+
+# --- policies that allow everything, automation that closes everything, mutes of the worst findings --------------
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('permit(principal, action, resource)\nwhen { context.groups has "eng" };', "permit(principal, action, resource);"),
+    ('permit(principal in Group::"eng", action, resource);', "permit ( principal , action , resource ) ;"),
+    ("package authz\ndefault allow := false\nallow { input.user == \"ci\" }", "package authz\ndefault allow := true"),
+    ("package authz\ndefault allow = false", "package authz\nallow = true"),
+])
+def test_a_policy_text_that_now_permits_everything_is_high(tmp_path: Path, old: str, new: str) -> None:
+    for address in ("aws_verifiedaccess_group.internal", "acme_authz_policy.api"):
+        assert "iam-wildcard" in _highs(tmp_path, [resource(address, {"policy_document": new},
+                                                            {"policy_document": old})])
+        assert "iam-wildcard" not in _highs(tmp_path, [resource(address, {"policy_document": old},
+                                                                {"policy_document": new})])
+
+
+@pytest.mark.parametrize("text", [
+    'permit(principal, action, resource) when { context.risk == "LOW" };',
+    "forbid(principal, action, resource);",
+    "package authz\ndefault allow := false\nallow if { input.role == \"admin\" }",
+])
+def test_conditioned_policies_stay_quiet(tmp_path: Path, text: str) -> None:
+    assert "iam-wildcard" not in _highs(tmp_path, [resource("acme_authz_policy.api", {"policy": text})])
+
+
+def _automation(action: dict[str, Any], **conditions: Any) -> dict[str, Any]:
+    return {"display_name": "triage", "enabled": True, "triggers_when": "Created", "action_incident": [action],
+            **conditions}
+
+
+def test_automation_closing_every_incident_is_high_and_a_conditioned_one_is_not(tmp_path: Path) -> None:
+    close = {"order": 1, "status": "Closed", "classification": "BenignPositive"}
+    for address in ("azurerm_sentinel_automation_rule.triage", "acme_siem_automation.noise"):
+        assert "detection-disabled" in _highs(tmp_path, [resource(address, _automation(close, condition_json="[]"))])
+        conditioned = _automation(close, condition_json='[{"property": "IncidentTitle", "values": ["test"]}]')
+        assert "detection-disabled" not in _highs(tmp_path, [resource(address, conditioned)])
+        assign = {"order": 1, "owner_id": "1234", "status": None}
+        assert "detection-disabled" not in _highs(tmp_path, [resource(address, _automation(assign))])
+
+
+@pytest.mark.parametrize(("filter_text", "muted"), [
+    ('severity="CRITICAL" OR severity="HIGH"', True),
+    ("finding.severity = CRITICAL", True),
+    ('severity="LOW"', False),
+    ('category="OPEN_FIREWALL" AND resource.project="sandbox-1"', False),
+])
+def test_a_mute_of_the_highest_severities_is_high(tmp_path: Path, filter_text: str, muted: bool) -> None:
+    mute = resource("google_scc_v2_organization_mute_config.noise",
+                    {"mute_config_id": "noise", "filter": filter_text, "type": "STATIC"})
+    assert ("monitoring-muted" in _highs(tmp_path, [mute])) is muted
+
+
+def test_a_list_item_that_only_moved_is_not_compared_with_its_new_neighbour(tmp_path: Path) -> None:
+    deny_all = {"Name": "*", "Action": "deny"}
+    one_source = {"Name": "billing-worker", "Action": "allow"}
+    before = {"name": "db", "sources": [{"Name": "api", "Action": "allow"}, deny_all]}
+    inserted = {"name": "db", "sources": [{"Name": "api", "Action": "allow"}, one_source, deny_all]}
+    assert not _highs(tmp_path, [resource("acme_intentions.db", inserted, before)])
+    flipped = {"name": "db", "sources": [{"Name": "api", "Action": "allow"}, {"Name": "*", "Action": "allow"}]}
+    assert "detection-disabled" in _highs(tmp_path, [resource("acme_intentions.db", flipped, before)])
+
+
+def _pipeline(*stages: tuple[str, str]) -> dict[str, Any]:
+    return {"name": "deploy", "stage": [{"name": name, "action": [{"name": name, "category": kind, "owner": "AWS"}]}
+                                        for name, kind in stages]}
+
+
+def test_a_pipeline_losing_its_manual_approval_is_high(tmp_path: Path) -> None:
+    gated = _pipeline(("Source", "Source"), ("Approve", "Approval"), ("Deploy", "Deploy"))
+    open_ = _pipeline(("Source", "Source"), ("Deploy", "Deploy"))
+    assert "ci-trust-widened" in _highs(tmp_path, [resource("aws_codepipeline.app", open_, gated)])
+    assert "ci-trust-widened" not in _highs(tmp_path, [resource("aws_codepipeline.app", gated, open_)])
+    renamed = _pipeline(("Source", "Source"), ("Sign-off", "Approval"), ("Deploy", "Deploy"))
+    assert "ci-trust-widened" not in _highs(tmp_path, [resource("aws_codepipeline.app", renamed, gated)])
+    spinnaker = {"name": "d", "pipeline": '{"stages": [{"type": "manualJudgment"}, {"type": "deploy"}]}'}
+    bare = {"name": "d", "pipeline": '{"stages": [{"type": "deploy"}]}'}
+    assert "ci-trust-widened" in _highs(tmp_path, [resource("acme_delivery_pipeline.d", bare, spinnaker)])
+
+
+@pytest.mark.parametrize(("key", "old", "new"), [
+    ("configuration_values", '{"enableNetworkPolicy": "true"}', '{"enableNetworkPolicy": "false"}'),
+    ("configuration_values", '{"networkPolicyEnforcement": "true"}', '{"networkPolicyEnforcement": "false"}'),
+    ("values", '{"podSecurityEnforced": true}', '{"podSecurityEnforced": false}'),
+])
+def test_policy_enforcement_switched_off_inside_settings_text_is_high(
+        tmp_path: Path, key: str, old: str, new: str) -> None:
+    assert "detection-disabled" in _moved(tmp_path, "aws_eks_addon.cni", key, old, new)
+    assert not _moved(tmp_path, "aws_eks_addon.cni", key, new, old)

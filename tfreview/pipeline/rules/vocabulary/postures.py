@@ -111,6 +111,11 @@ control(AUTH, r"\w*validity(?:_period|_duration|_time)?", short_lived,
 control(DETECTION, r"\w*(?:control|check|standard|rule|detector|finding|scan|scanner|policy)_(?:status|state)",
         ON_OFF, "the security check is switched off", types=WATCHERS)
 
+# --- a cluster's policy enforcement switched off by a flat switch (an addon's `enableNetworkPolicy` "false") -----
+control(DETECTION, r"(?:enable|enforce)_\w*(?:network_polic(?:y|ies)|pod_security\w*|admission_control\w*)"
+        r"|\w*(?:network_polic(?:y|ies)|pod_security\w*|admission_control\w*)_(?:enabled|enforced|enforcement)", flag,
+        "policy enforcement in the cluster is switched off (every pod may reach every other)")
+
 # --- logging: the level set to off, or a switch that turns all logs off -------------------------------------------
 control(LOGGING, r"\w*log(?:ging)?_level|\w*log_verbosity", off_word, "its logging is switched off (level off)")
 control(LOGGING, r"disable_\w*(?:logs?|logging|audit\w*|tracing|metrics)", inverted, "its logs are switched off")
