@@ -235,3 +235,28 @@ def test_policy_enforcement_switched_off_inside_settings_text_is_high(
         tmp_path: Path, key: str, old: str, new: str) -> None:
     assert "detection-disabled" in _moved(tmp_path, "aws_eks_addon.cni", key, old, new)
     assert not _moved(tmp_path, "aws_eks_addon.cni", key, new, old)
+
+
+def _collection(rule: dict[str, Any], action: str = "Allow") -> dict[str, Any]:
+    return {"name": "app", "network_rule_collection": [{"name": "net", "action": action, "rule": [
+        {"name": "app-to-db", "protocols": ["TCP"], "source_addresses": ["10.10.1.0/24"],
+         "destination_addresses": ["10.10.2.4"], "destination_ports": ["5432"]}, rule]}]}
+
+
+ANY_ANY = {"name": "debug", "protocols": ["Any"], "source_addresses": ["*"], "destination_addresses": ["*"],
+           "destination_ports": ["*"]}
+
+
+def test_an_allow_rule_from_anything_to_anything_on_every_port_is_high(tmp_path: Path) -> None:
+    narrow = {**ANY_ANY, "destination_ports": ["443"]}
+    before = _collection(narrow)
+    address = "azurerm_firewall_policy_rule_collection_group.app"
+    assert "network-open-ingress" in _highs(tmp_path, [resource(address, _collection(ANY_ANY), before)])
+    assert "network-open-ingress" not in _highs(tmp_path, [resource(address, before, _collection(ANY_ANY))])
+    denied = _collection(ANY_ANY, action="Deny")
+    assert "network-open-ingress" not in _highs(tmp_path, [resource(address, denied, before)])
+    nsg = {"name": "any", "access": "Allow", "direction": "Inbound", "source_address_prefix": "*",
+           "destination_address_prefix": "*", "destination_port_range": "*", "protocol": "*"}
+    assert "network-open-ingress" in _highs(tmp_path, [resource("acme_nsg_rule.any", nsg)])
+    outbound = {**nsg, "direction": "Outbound"}
+    assert "network-open-ingress" not in _highs(tmp_path, [resource("acme_nsg_rule.any", outbound)])
