@@ -260,3 +260,19 @@ def test_an_allow_rule_from_anything_to_anything_on_every_port_is_high(tmp_path:
     assert "network-open-ingress" in _highs(tmp_path, [resource("acme_nsg_rule.any", nsg)])
     outbound = {**nsg, "direction": "Outbound"}
     assert "network-open-ingress" not in _highs(tmp_path, [resource("acme_nsg_rule.any", outbound)])
+
+
+@pytest.mark.parametrize(("address", "values", "admin"), [
+    ("aws_ssoadmin_account_assignment.c", {"permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-admin",
+                                           "principal_type": "USER"}, True),
+    ("aws_ssoadmin_account_assignment.c", {"permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-readonly",
+                                           "principal_type": "USER"}, False),
+    ("aws_eks_pod_identity_association.ci", {"role_arn": "arn:aws:iam::1:role/OrganizationAccountAccessRole"}, True),
+    ("acme_workload_identity_binding.ci", {"role": "arn:aws:iam::1:role/platform-admin"}, True),
+    ("aws_eks_pod_identity_association.ci", {"role_arn": "arn:aws:iam::1:role/orders-reader"}, False),
+    ("aws_eks_pod_identity_association.ci", {"role_arn": "arn:aws:iam::1:role/eks-admin-readonly"}, False),
+])
+def test_admin_handed_to_a_person_or_a_workload_is_high(
+        tmp_path: Path, address: str, values: dict[str, Any], admin: bool) -> None:
+    found = _highs(tmp_path, [resource(address, {"name": "x", **values})])
+    assert ("iam-privileged-role" in found) is admin

@@ -15,13 +15,15 @@ from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 from tfreview.pipeline.rules.strengths import flag, inverted, off_word, present
 from tfreview.pipeline.rules.units import duration
-from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
+from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, not_admin
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, KEY, ON_OFF, PUBLIC, TLS, WATCHERS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
@@ -142,3 +144,23 @@ control(KEY, r"regenerate_\w*automatically"
 # --- a destroy that now deletes what depends on it (Kinesis `enforce_consumer_deletion`) -------------------------
 control(PROTECTION, r"enforce_\w*(?:deletion|delete|destroy)|cascade_\w*(?:deletion|delete|destroy)", inverted,
         "a destroy now also deletes what depends on it")
+
+# --- admin handed to a person or a workload: an SSO permission set named for admin assigned, a pod or workload bound
+# to an admin role (by its words, or an organisation's built-in cross-account admin roles) ---------------------------
+control(PRIVILEGED, r"permission_set_arn|permission_set(?:_name|_id)?", not_admin,
+        "an admin permission set is assigned", types=r"assignment", create=Severity.HIGH)
+ORG_ADMIN_ROLES = lazy_compile(r"organizationaccountaccessrole|awscontroltowerexecution|awsreservedsso_administrator"
+                               r"|ous?_?admin|breakglass|break_glass")
+
+
+def workload_role(value: Any) -> float | None:
+    """0 for a role that administers (its words, or an organisation's cross-account admin role), 1 for another."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    text = value.strip().lower()
+    return 0 if ORG_ADMIN_ROLES.search(text) or not_admin(value) == 0 else 1
+
+
+control(PRIVILEGED, r"role_arn|role|iam_role|role_name", workload_role,
+        "a workload is bound to an admin role (every pod or job that runs there is admin)",
+        types=r"pod_identity|identity_association|workload_identity|service_account|irsa", create=Severity.HIGH)
