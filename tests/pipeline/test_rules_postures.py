@@ -276,3 +276,18 @@ def test_admin_handed_to_a_person_or_a_workload_is_high(
         tmp_path: Path, address: str, values: dict[str, Any], admin: bool) -> None:
     found = _highs(tmp_path, [resource(address, {"name": "x", **values})])
     assert ("iam-privileged-role" in found) is admin
+
+
+@pytest.mark.parametrize(("principal", "outside"), [
+    ("arn:aws:quicksight:us-east-1:777788889999:user/default/analyst", True),
+    ("arn:aws:quicksight:us-east-1:123456789012:user/default/analyst", False),
+])
+def test_a_permission_block_granting_to_another_account_is_high(
+        tmp_path: Path, principal: str, outside: bool) -> None:
+    own = {"name": "finance", "aws_account_id": "123456789012", "permission": [
+        {"principal": "arn:aws:quicksight:us-east-1:123456789012:group/default/bi", "actions": ["DescribeDataSource"]}]}
+    shared = {**own, "permission": [*own["permission"], {"principal": principal,
+                                                         "actions": ["DescribeDataSource", "DeleteDataSource"]}]}
+    found = _highs(tmp_path, [resource("acme_bi_data_source.finance", shared, own)])
+    assert ("foreign-data-share" in found) is outside
+    assert "foreign-data-share" not in _highs(tmp_path, [resource("acme_bi_data_source.finance", own, shared)])
