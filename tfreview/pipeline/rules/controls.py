@@ -207,7 +207,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
-                    and not shifted(change, path) \
+                    and not shifted(change, path, item.generic) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)):
                 seen.add((item.rule, path))
