@@ -138,9 +138,7 @@ ALSO_HIGH = {"scale-deletes": {"resource-delete"}, "plan-deferred": {"plan-incom
              "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"},
              # the generic reading of values (vocabulary/meanings.py) sees Enforce → Audit as a relaxed requirement
-             "admission-fail-open": {"auth-weakened"},
-             # the generic reading of verdicts (vocabulary/postures.py) sees deny → allow as a block turned to allow
-             "deny-opened-to-world": {"detection-disabled"}}
+             "admission-fail-open": {"auth-weakened"}}
 
 
 def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Finding]:

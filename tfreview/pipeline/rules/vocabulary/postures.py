@@ -61,7 +61,10 @@ def verdict(value: Any) -> float | None:
     return None if stops == admits else 1 if stops else 0
 
 
-control(DETECTION, ANY_SETTING, verdict, "a block, deny or reject verdict now lets traffic or clients through",
+# (Not a network ACL's `rule_action` or a security rule's `access`: the network rules judge those by the addresses
+# they open to, and opening to a private range is no news.)
+control(DETECTION, r"(?!rule_action\Z|access\Z)" + ANY_SETTING, verdict,
+        "a block, deny or reject verdict now lets traffic or clients through",
         generic=True)
 
 # --- a network or traffic policy moved from a named few to all -----------------------------------------------
