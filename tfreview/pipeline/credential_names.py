@@ -65,6 +65,8 @@ REFERENCE_PREFIXES = (
 STORE_URI = lazy_compile(r"[a-z][a-z0-9+.-]{1,30}://[^\s@:?#]+", re.IGNORECASE)
 EXPRESSION_STARTS = ("$", "{", "<", "(", "%", "*", "[", "\\", "#", "@")
 MIN_LENGTH = 4
+# A value that only says which of an object's keys is meant (Azure's `storage_account_key = "key1"`).
+KEY_SELECTOR = lazy_compile(r"(?:key|primary|secondary)[_-]?(?:\d|key)?", re.IGNORECASE)
 
 # The words that make a key, a flag or an assignment name a credential.
 KEYWORDS = (
@@ -174,7 +176,8 @@ def plausible(value: str, name: str = "") -> bool:
     NAME is the key or flag it is assigned to: a value that only repeats it (DB_PASSWORD=DB_PASSWORD), or
     that is itself the name of a secret variable (password=DB_PASSWORD), is a placeholder.
     """
-    if len(value) < MIN_LENGTH or value.startswith(EXPRESSION_STARTS) or value.lower() in PLACEHOLDERS:
+    if len(value) < MIN_LENGTH or value.startswith(EXPRESSION_STARTS) or value.lower() in PLACEHOLDERS \
+            or KEY_SELECTOR.fullmatch(value):
         return False
     if name and value.lower() == name.lower().lstrip("-"):
         return False

@@ -15,6 +15,10 @@ from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import everyone as everyone
+from tfreview.pipeline.rules import permitall as permitall
+from tfreview.pipeline.rules import autoclose as autoclose
+from tfreview.pipeline.rules import approvals as approvals
+from tfreview.pipeline.rules import anyany as anyany
 from tfreview.pipeline.rules import rotations as rotations
 from tfreview.pipeline.rules import keyscope as keyscope
 from tfreview.pipeline.rules import statements as statements

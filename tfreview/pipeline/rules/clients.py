@@ -15,7 +15,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
-from tfreview.pipeline.rules.egress import PERSONAL_MAIL
+from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL
 from tfreview.pipeline.rules.owned import Own
 
 RULE = "client-loosened"

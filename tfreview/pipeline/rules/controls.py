@@ -24,6 +24,7 @@ from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
+from tfreview.pipeline.rules.shifted import shifted
 from tfreview.pipeline.rules.strengths import (
     Strength,
     absent,
@@ -206,6 +207,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
+                    and not shifted(change, path, item.generic) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)):
                 seen.add((item.rule, path))

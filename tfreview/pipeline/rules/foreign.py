@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.mailboxes import personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
 
@@ -18,6 +19,8 @@ DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipie
                         r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
 GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?")
+# Blocks that each grant to a principal (QuickSight's `permission`, any provider's `grant` or `share` blocks).
+BLOCKS = lazy_compile(r"permissions?|grants?|shares?|sharing|access_grants?")
 # Types whose bare `account` or `account_id` is the one granted to (an endpoint authorization, a share, a
 # permission: a snapshot's create-volume or an image's launch permission).
 GRANTING = lazy_compile(r"authoriz|share|grant|permission")
@@ -35,6 +38,11 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
     """(attribute, value) pairs of the change's new value that name whom data goes to."""
     after = change.after if isinstance(change.after, dict) else {}
     for key, value in after.items():
+        if BLOCKS.fullmatch(key) and isinstance(value, list):  # `permission { principal = "arn:…:777788889999:…" }`
+            yield from ((f"{key}.{inner}", s) for block in value if isinstance(block, dict)
+                        for inner, found in block.items() if GRANTEE.fullmatch(inner)
+                        for s in _strings(found) if ARN_ACCOUNT.match(s) or ACCOUNT.match(s))
+            continue
         directed = DIRECTED.fullmatch(key) is not None  # the key first: most name no receiver
         receiver = GRANTEE.fullmatch(key) and (not key.startswith("account") or GRANTING.search(change.type))
         if not directed and not receiver:
@@ -48,10 +56,19 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
 
 
 def _before(change: Change, key: str) -> set[str]:
-    """The values KEY held before the change (already shared: not judged again)."""
-    value = change.before.get(key) if isinstance(change.before, dict) else None
+    """The values KEY (or `block.key`) held before the change (already shared: not judged again)."""
+    outer, _, inner = key.partition(".")
+    value = change.before.get(outer) if isinstance(change.before, dict) else None
+    if inner:
+        blocks = value if isinstance(value, list) else []
+        return {s for block in blocks if isinstance(block, dict) for s in _strings(block.get(inner))}
+    return set(_strings(value))
+
+
+def _strings(value: object) -> list[str]:
+    """The strings and numbers of one value or a list."""
     items = value if isinstance(value, list) else [value]
-    return {str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)}
+    return [str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)]
 
 
 def _everything(change: Change) -> bool:
@@ -118,6 +135,7 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
       "own.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
+    yield from personal_grantees(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c))]
     if not changes:

@@ -1,6 +1,19 @@
-"""Risk rules, reach (egress.py, grants.py): consumer mail domains, where anyone may open an account."""
+"""Risk rules, reach (reported under foreign-data-share): a grant of any provider's IAM or role-binding type whose
+new principal is a personal mailbox (`user:someone@gmail.com`, an RBAC binding's `user`), or a service account of
+a project the plan never shows as its own (`sync@other-project.iam.gserviceaccount.com`): the access leaves the
+organisation with whoever holds that mailbox or project. Only principals the change adds are judged. Its list of
+consumer mail domains is also read by egress.py (reports sent there) and grants.py (a grant to a whole domain, where
+anyone may open an account)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
+from tfreview.pipeline.rules.common import sides, string_leaves
 
 # Personal mailboxes: an alert or report sent there leaves the organisation with whoever holds the mailbox, and a
 # grant to the whole domain (`domain:gmail.com`) reaches anyone who signs up.
@@ -8,3 +21,80 @@ PERSONAL_MAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "outlook.
                            "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de",
                            "mail.ru", "yandex.ru", "yandex.com", "qq.com", "163.com", "zoho.com", "tutanota.com",
                            "mail.com"})
+# Types that grant access to a principal, by the words of their names (any provider, invented ones included).
+GRANTING = lazy_compile(r"(?:^|_)(?:iam|rbac|acl|acls|grant|grants|permission|permissions|binding|bindings|member"
+                        r"|members|membership|memberships|assignment|assignments|access|collaborator|collaborators"
+                        r"|invitation|share|policy)(?:_|$)")
+MAILBOX = lazy_compile(r"(?:^|[\s:;,<])[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)(?=$|[\s;,>])")
+SERVICE_ACCOUNT = lazy_compile(r"([\w.-]+)@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$")
+# A Google service agent (`service-123456789012@gcp-sa-pubsub`, `bq-771234567890@bigquery-encryption`): Google runs
+# it for the plan's own project (its number is in the name), in a project Google owns.
+SERVICE_AGENT = lazy_compile(r"(?:[a-z][a-z-]*-)?p?\d{6,}")
+# A member that was removed and is only remembered (`deleted:user:…`): it holds nothing.
+GONE = "deleted:"
+PROJECT_KEYS = frozenset({"project", "project_id", "project_number", "billing_project"})
+PROJECT_PATH = lazy_compile(r"projects/([a-z][a-z0-9-]{4,28}[a-z0-9])(?:/|$)")
+
+
+def _added(change: Change) -> list[str]:
+    """Strings the change's new side holds that its old side did not."""
+    before, after = sides(change)
+    old = set(string_leaves(before))
+    return [text for text in string_leaves(after) if text not in old and not text.startswith(GONE)]
+
+
+def _own_projects(changes: list[Change]) -> set[str]:
+    """Projects the plan's resources live in: their `project` attributes and `projects/<id>/` paths."""
+    own: set[str] = set()
+    for change in changes:
+        for side in (change.before, change.after):
+            if not isinstance(side, dict):
+                continue
+            for key, value in side.items():
+                if key in PROJECT_KEYS and isinstance(value, str):
+                    own.add(value)
+                elif isinstance(value, str) and "projects/" in value:
+                    own.update(PROJECT_PATH.findall(value))
+    return own
+
+
+def _principals(change: Change) -> Iterator[tuple[str, str | None]]:
+    """(principal text, its service account's project or None) for each added text that names a mailbox."""
+    for text in _added(change):
+        if "@" not in text:
+            continue
+        account = SERVICE_ACCOUNT.search(text)
+        if account:
+            if not account.group(2).startswith("gcp-sa-") and not SERVICE_AGENT.fullmatch(account.group(1)):
+                yield text, account.group(2)
+        elif MAILBOX.search(text):
+            yield text, None
+
+
+def personal_grantees(ri: ReviewInput) -> Iterator[Finding]:
+    """Grants the plan adds to a personal mailbox or to an outside project's service account."""
+    grants = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+              if GRANTING.search(c.type) and _mentions_mailbox(c.after)]
+    if not grants:
+        return
+    own: set[str] | None = None
+    for change in grants:
+        for text, project in _principals(change):
+            if project is None:
+                domains = {m.lower() for m in MAILBOX.findall(text)}
+                personal = sorted(domains & PERSONAL_MAIL)
+                if personal:
+                    yield finding("foreign-data-share", change.address,
+                                  f"{change.address} grants access to {text}, a personal {personal[0]} mailbox: "
+                                  "the access leaves the organisation with whoever holds it")
+                continue
+            own = _own_projects(ri.changeset.changes) if own is None else own
+            if own and project not in own:
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address} grants access to {text}, a service account of project {project}, "
+                              "which nothing else in this plan owns: confirm that project is yours or trusted")
+
+
+def _mentions_mailbox(value: Any) -> bool:
+    """Whether any string of VALUE holds an `@`."""
+    return any("@" in text for text in string_leaves(value))

@@ -51,10 +51,27 @@ def _muted(change: Change) -> Iterator[Finding]:
     if everything and not monitors and not _narrowed_window(after):
         yield finding(MUTED, change.address,
                       f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
+    elif scopes and not monitors and all(_severe_only(scope) for scope in scopes):
+        yield finding(MUTED, change.address, f"{change.address}: mutes every finding of the highest severities "
+                      f"({show(scopes)}): the most serious detections are silenced")
     elif len(monitors) >= MANY_MUTED:
         yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
     elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
         yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+# A filter that selects by severity alone: `severity="CRITICAL" OR severity="HIGH"`, `priority:P1`.
+COMPARISON = lazy_compile(r"([\w.]+)\s*(?:=|:|==)\s*\"?([\w-]+)\"?")
+SEVERITY_KEYS = frozenset({"severity", "severity_level", "priority", "level", "finding_severity", "urgency"})
+SEVERE = frozenset({"critical", "high", "p1", "sev1", "emergency", "urgent"})
+
+
+def _severe_only(scope: str) -> bool:
+    """Whether SCOPE is a filter whose every comparison selects the highest severities, and nothing else."""
+    found = COMPARISON.findall(scope)
+    rest = COMPARISON.sub("", scope).lower().replace("(", " ").replace(")", " ").split()
+    return bool(found) and all(key.rpartition(".")[2].lower() in SEVERITY_KEYS and value.lower() in SEVERE
+                               for key, value in found) and set(rest) <= {"or", "||"}
+
+
 SPECIFIC_ATTRIBUTES = frozenset({"condition", "policy", "entity", "monitor", "target", "tag", "tags", "guid",
                                  "incident", "alert"})
 
