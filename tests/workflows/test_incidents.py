@@ -38,7 +38,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "policy-reading", "saas-fortnight", "issue-themes-6", "false-alarms-6", "good-work",
                       "hidden-like-3", "false-alarms-7", "unheard-providers-2", "good-work-2", "issue-themes-7",
                       "public-modules-3", "teardown-context-2", "hidden-like-4", "long-tail-real", "ops-quarter",
-                      "unheard-providers-3", "pentest", "public-modules-4", "real-prs")]
+                      "unheard-providers-3", "pentest", "public-modules-4", "real-prs", "hidden-like-5",
+                      "hidden-like-6", "long-tail-real-2")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -166,6 +167,16 @@ KNOWN_MISSES = {
     "fresh/long-tail-real/aws_lightsail_database_password_rotated.json",
     "fresh/long-tail-real/aws_ssm_document_unused_deleted.json",
     "fresh/unheard-providers-3/cloudsmith_retention_keep_one.json",
+    # long-tail-real-2, after the second round: a WAF allow keyed on a header the client writes itself
+    # (X-Forwarded-For), which needs a reading of forgeable headers in match statements; DNS forwarded to a public
+    # resolver, common and often benign; a content-filter policy swapped by name, whose filters the plan does not
+    # show; an alert rule suppressed with a far higher threshold (suppression alone is de-duplication); and a
+    # rules document replaced (it cannot change in place) whose new text is stricter, which needs its language read.
+    "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
+    "fresh/long-tail-real-2/gcp_dns_policy_alt_nameserver.json",
+    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
+    "fresh/long-tail-real-2/az_sentinel_rule_suppress_forever.json",
+    "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
 }
 
 
