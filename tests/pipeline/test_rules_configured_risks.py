@@ -276,3 +276,19 @@ def test_an_arm_template_granting_owner_is_high(tmp_path: Path) -> None:
             "principalId": "1111", "scope": "/subscriptions/2222"}}]})
     change = resource("azurerm_subscription_template_deployment.ops", {"name": "ops", "template_content": template})
     assert highs(judge(tmp_path, [change]))
+
+
+def _alias_bomb(levels: int) -> str:
+    """A template whose YAML aliases multiply nine values by nine LEVELS times (a few lines, 9**LEVELS values)."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels + 1)]
+    return "\n".join([*lines, "Resources:", "  Bucket:", "    Type: AWS::S3::Bucket", "    Properties:",
+                      f"      Tags: *l{levels}", ""])
+
+
+def test_a_template_whose_aliases_multiply_it_past_reading_is_high_not_walked(tmp_path: Path) -> None:
+    assert _stack(tmp_path, _alias_bomb(8)).get("embedded-template") is HIGH  # 43 million values: not walked
+
+
+def test_a_template_with_a_few_aliases_is_read_as_usual(tmp_path: Path) -> None:
+    assert not highs(_stack(tmp_path, _alias_bomb(2)))

@@ -75,7 +75,7 @@ def embedded(text: str) -> Any:
         document = _yaml(stripped)
         if document is None:
             return None
-    return document if isinstance(document, (dict, list)) and _small(document) else None
+    return document if isinstance(document, (dict, list)) and within_nodes(document) else None
 
 
 def _yaml(text: str) -> Any:
@@ -89,12 +89,13 @@ def _yaml(text: str) -> Any:
         return None
 
 
-def _small(document: Any) -> bool:
+def within_nodes(document: Any, limit: int = MAX_NODES) -> bool:
+    """Whether walking DOCUMENT meets at most LIMIT values (YAML aliases can make a few lines a billion)."""
     stack, count = [document], 0
     while stack:
         item = stack.pop()
         count += 1
-        if count > MAX_NODES:
+        if count > limit:
             return False
         if isinstance(item, dict):
             stack.extend(item.values())

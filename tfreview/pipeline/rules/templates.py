@@ -17,6 +17,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, normalize
+from tfreview.pipeline.decoding import within_nodes
 from tfreview.pipeline.findings import (
     CHANGE_HOOKS,
     RULES,
@@ -33,6 +34,7 @@ TEMPLATE_KEY = lazy_compile(r"(?:^|_)(?:template(?:_body|_content|_json|_yaml|_t
 _SHAPE = lazy_compile(r"\b[Rr]esources\b[\s\S]*\b[Tt]ype\b")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 MAX_TEMPLATE = 500_000
+MAX_TEMPLATE_NODES = 200_000  # values a template may hold once its aliases are followed (a large stack: ~20k)
 MAX_RESOURCES = 500
 # Types whose Terraform name is not the template type's words joined.
 TYPES = {"AWS::EC2::SecurityGroup": "aws_security_group", "AWS::EC2::SecurityGroupIngress": "aws_security_group_rule",
@@ -44,6 +46,7 @@ KEYS = {"AssumeRolePolicyDocument": "assume_role_policy", "PolicyDocument": "pol
         "CidrIpv6": "ipv6_cidr_blocks", "IpProtocol": "protocol", "Policies": "inline_policy",
         "PolicyName": "name"}
 DOCUMENTS = {"assume_role_policy", "policy"}
+UNWALKABLE = object()  # a template that parses but is too large to walk once its YAML aliases are followed
 _state = threading.local()
 
 
@@ -58,6 +61,11 @@ def _embedded(ri: ReviewInput) -> Iterator[Finding]:
     owners: dict[str, tuple[str, str]] = {}
     for change in ri.changeset.changes:
         if change.mode == "managed" and change.action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+            if (key := _unwalkable(change.after)) is not None:
+                yield finding(RULE, change.address, f"{change.address}: its {key} holds more than "
+                              f"{MAX_TEMPLATE_NODES:,} values once its YAML aliases are followed, so no rule could "
+                              "read it: review the template by hand")
+                continue
             for name, kind, before, after in _resources(change):
                 address = f"{kind}.t{len(entries)}_{_snake(name)[:40]}"
                 owners[address] = (change.address, f"{name} ({_type_name(after, before)})")
@@ -103,6 +111,17 @@ def _template(side: Any) -> dict[str, tuple[str, dict[str, Any]]]:
             if isinstance(document, dict) and (found := _read(document)):
                 return found
     return {}
+
+
+def _unwalkable(side: Any) -> str | None:
+    """The key of a template on SIDE that is too large to walk (an alias bomb), or None."""
+    if not isinstance(side, dict):
+        return None
+    for key, text in side.items():
+        if TEMPLATE_KEY.search(key) and isinstance(text, str) and len(text) < MAX_TEMPLATE and _SHAPE.search(text) \
+                and _load(text) is UNWALKABLE:
+            return str(key)
+    return None
 
 
 def _read(document: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -212,6 +231,8 @@ def _load(text: str) -> Any:
 
     loader_class.add_multi_constructor("!", tagged)  # any `!Tag value` read as `${Tag value}` text, safely
     try:
-        return yaml.load(stripped, Loader=loader_class)
+        document = yaml.load(stripped, Loader=loader_class)
     except (yaml.YAMLError, RecursionError, ValueError):
         return None
+    # Aliases share what they name, so a few lines can hold a billion values: such a template is not walked.
+    return document if within_nodes(document, MAX_TEMPLATE_NODES) else UNWALKABLE
