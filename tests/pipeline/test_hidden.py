@@ -11,6 +11,8 @@ import pytest
 from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.hidden import hidden_values
+from tfreview.pipeline.review import prepare
+from tfreview.settings import Settings
 
 
 def sg_rule(cidrs: list[str], port: int = 27017) -> dict[str, Any]:
@@ -76,3 +78,11 @@ def test_only_changes_whose_marks_mark_something_are_kept(mark: Any, kept: bool)
     change = sg_rule(["0.0.0.0/0"])
     change["change"]["after_sensitive"] = mark
     assert bool(hidden_values({"resource_changes": [change]})) is kept
+
+
+def test_clear_values_behind_marks_are_dropped_once_the_rules_have_run(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": [sg_rule(["0.0.0.0/0"])]}))
+    prepared = prepare(plan, Settings(backend="none"))
+    assert prepared.masking.hidden == {}
+    assert any("sensitive mark" in f.message for f in prepared.findings)

@@ -90,6 +90,7 @@ def prepare(source: str | Path, settings: Settings) -> Prepared:
             plan = parse_plan(document)
             changeset = normalize(plan)
             findings = evaluate(ReviewInput(plan=plan, changeset=changeset, config=settings.file, masking=masking))
+            masking.hidden = {}  # the clear values behind marks were for the rules alone: not kept past them
             wanted = settings.backend != "none" and bool(findings or _has_changes(changeset))
             prompt = build_prompt(plan, changeset, findings, settings.num_ctx) if wanted else None
     # The load stage caps the document's depth, but JSON text inside a value (a policy) is parsed again by
