@@ -77,7 +77,7 @@ def test_a_sensitive_password_alone_adds_nothing(tmp_path: Path) -> None:
 def test_only_changes_whose_marks_mark_something_are_kept(mark: Any, kept: bool) -> None:
     change = sg_rule(["0.0.0.0/0"])
     change["change"]["after_sensitive"] = mark
-    assert bool(hidden_values({"resource_changes": [change]})) is kept
+    assert bool(hidden_values({"resource_changes": [change]}, "(sensitive)")) is kept
 
 
 def test_clear_values_behind_marks_are_dropped_once_the_rules_have_run(tmp_path: Path) -> None:
@@ -86,3 +86,14 @@ def test_clear_values_behind_marks_are_dropped_once_the_rules_have_run(tmp_path:
     prepared = prepare(plan, Settings(backend="none"))
     assert prepared.masking.hidden == {}
     assert any("sensitive mark" in f.message for f in prepared.findings)
+
+
+def test_the_clear_copy_keeps_credential_named_values_masked() -> None:
+    vm = {"address": "azurerm_linux_virtual_machine.vm", "change": {
+        "actions": ["create"], "before": None,
+        "after": {"admin_password": "Xk9#mPq2$vL7wZ4!", "custom_data": "IyEvYmluL2Jhc2gK",
+                  "os_profile": [{"admin_password": "Xk9#mPq2$vL7wZ4!", "computer_name": "vm1"}]},
+        "before_sensitive": False, "after_sensitive": {"admin_password": True, "custom_data": True}}}
+    _, after = hidden_values({"resource_changes": [vm]}, "(sensitive)")["azurerm_linux_virtual_machine.vm"]
+    assert after == {"admin_password": "(sensitive)", "custom_data": "IyEvYmluL2Jhc2gK",
+                     "os_profile": [{"admin_password": "(sensitive)", "computer_name": "vm1"}]}

@@ -6,7 +6,8 @@ sensitive variable opens a port all the same), so before masking this copies, in
 each resource change that carries a mark; risk.py judges those and masks what it reports. A mark only on
 attributes named for a credential (`password`, `client_secret`, `private_key`) hides nothing but a secret, which the
 rules never judge behind a mark, so such a change is not kept: real plans mark passwords on thousands of changes,
-and judging them again would double the rules' work for nothing.
+and judging them again would double the rules' work for nothing. In the clear copy itself every value under a
+credential name stays masked, so no rule (nor any memo a rule keeps) ever holds a password in clear.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ CREDENTIAL_KEY = lazy_compile(
 Hidden = dict[str, tuple[Any, Any]]
 
 
-def hidden_values(document: dict[str, Any]) -> Hidden:
-    """The clear before and after of every resource change whose before or after carries a sensitive mark."""
+def hidden_values(document: dict[str, Any], mask: str) -> Hidden:
+    """The clear before and after of every resource change whose before or after carries a sensitive mark, with
+    each value under a credential name replaced by MASK."""
     found: Hidden = {}
     for entry in document.get("resource_changes") or []:
         change = entry.get("change") if isinstance(entry, dict) else None
@@ -34,8 +36,19 @@ def hidden_values(document: dict[str, Any]) -> Hidden:
         if not isinstance(change, dict) or not isinstance(address, str) or entry.get("deposed"):
             continue
         if _judgeable(change.get("after_sensitive")) or _judgeable(change.get("before_sensitive")):
-            found[address] = orjson.loads(orjson.dumps((change.get("before"), change.get("after"))))
+            before, after = orjson.loads(orjson.dumps((change.get("before"), change.get("after"))))
+            found[address] = (_scrubbed(before, mask), _scrubbed(after, mask))
     return found
+
+
+def _scrubbed(value: Any, mask: str) -> Any:
+    """VALUE with every non-empty value under a credential-named key replaced by MASK, at any depth."""
+    if isinstance(value, dict):
+        return {k: mask if CREDENTIAL_KEY.search(str(k).lower()) and v not in (None, "", [], {}) else _scrubbed(v, mask)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, mask) for item in value]
+    return value
 
 
 def _judgeable(mark: Any, key: str = "") -> bool:

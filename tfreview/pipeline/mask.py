@@ -62,7 +62,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     """Mask, in place, every sensitive value of a plan document and every copy of one."""
     report = MaskReport()
     found_inlined = inlined(document)  # before masking hides both sides of a marked map
-    report.hidden = hidden_values(document)
+    report.hidden = hidden_values(document, MASK)
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
