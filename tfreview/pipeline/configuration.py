@@ -11,13 +11,12 @@ JSON grammar by policy_statements.py. The index is built once per plan (`configu
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.lastbuilt import LastBuilt
 from tfreview.pipeline.plan import Plan
 from tfreview.pipeline.policy_statements import (
     STATEMENT_LISTS,
@@ -35,18 +34,9 @@ POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"
 
 
-_last = threading.local()
-
-
 def configuration(plan: Plan) -> Configuration:
     """PLAN's configuration index, built once per plan and shared by the resolve step and every rule reading it."""
-    held = getattr(_last, "plan", None)
-    if held is not None and held() is plan:
-        config: Configuration = _last.config
-        return config
-    config = Configuration(plan)
-    _last.plan, _last.config = weakref.ref(plan), config  # a weak key: the plan is not kept alive
-    return config
+    return _last_configuration(plan)
 
 
 def config_address(address: str) -> str:
@@ -321,3 +311,6 @@ def _dig(value: Any, steps: list[str]) -> Any:
 
 def _unknown_at(unknown: Any, key: str) -> bool:
     return isinstance(unknown, dict) and unknown.get(key) is True
+
+
+_last_configuration: LastBuilt[Plan, Configuration] = LastBuilt(Configuration)

@@ -8,8 +8,6 @@ Only what a change adds is reported: a statement or grant that was already there
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterator
 
 import tfreview.pipeline.rules.capabilities as capabilities
@@ -19,6 +17,7 @@ import tfreview.pipeline.rules.memberships as memberships
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
+from tfreview.pipeline.lastbuilt import LastBuilt
 from tfreview.pipeline.rules.boundaries import bounded
 from tfreview.pipeline.rules.documents import (
     UNRESOLVED,
@@ -64,15 +63,12 @@ rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the co
      "what it allows (locals, functions of unknown values): it could not be checked, and the model is told.")(
     _check(UNRESOLVED))
 
-_memo = threading.local()
-
-
 def analyse(review_input: ReviewInput) -> list[Finding]:
     """Every policy finding of one plan, computed once and shared by the rules above."""
-    key = getattr(_memo, "key", None)
-    if key is not None and key() is review_input:
-        cached: list[Finding] = _memo.found
-        return cached
+    return _last_analysis(review_input)
+
+
+def _analysed(review_input: ReviewInput) -> list[Finding]:
     documents: dict[int, tuple[list[Document], list[Document]]] = {}
     for change in managed(review_input.changeset, *Action):
         pair = list(find(change.before)), list(find(change.after))
@@ -82,9 +78,10 @@ def analyse(review_input: ReviewInput) -> list[Finding]:
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
     found += [f for drift in review_input.changeset.drift for f in _drifted(drift, context)]
-    found = bounded(review_input, found)
-    _memo.key, _memo.found = weakref.ref(review_input), found  # a weak key: the plan is not kept alive
-    return found
+    return bounded(review_input, found)
+
+
+_last_analysis: LastBuilt[ReviewInput, list[Finding]] = LastBuilt(_analysed)
 
 
 def _change(change: Change, context: Context, before: list[Document], after: list[Document]) -> Iterator[Finding]:

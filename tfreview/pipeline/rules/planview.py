@@ -5,8 +5,6 @@ what it needs instead of walking every change again — which would make a 50,00
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from typing import Any, TypeVar
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.lastbuilt import LastBuilt
 
 T = TypeVar("T")
 
@@ -59,15 +58,13 @@ def provider_prefix(resource_type: str) -> str:
     return resource_type.split("_", 1)[0]
 
 
-_memo = threading.local()
-
-
 def plan_view(review_input: ReviewInput) -> PlanView:
     """The view of this review's plan, built on first use and shared by every rule of the same review."""
-    key = getattr(_memo, "key", None)
-    if key is not None and key() is review_input:
-        view: PlanView = _memo.view
-        return view
-    view = PlanView(review_input.changeset.changes)
-    _memo.key, _memo.view = weakref.ref(review_input), view  # a weak key: the plan is not kept alive
-    return view
+    return _last_view(review_input)
+
+
+def _view(review_input: ReviewInput) -> PlanView:
+    return PlanView(review_input.changeset.changes)
+
+
+_last_view: LastBuilt[ReviewInput, PlanView] = LastBuilt(_view)
