@@ -61,12 +61,13 @@ def _embedded(ri: ReviewInput) -> Iterator[Finding]:
     owners: dict[str, tuple[str, str]] = {}
     for change in ri.changeset.changes:
         if change.mode == "managed" and change.action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
-            if (key := _unwalkable(change.after)) is not None:
+            documents = list(_documents(change.after))
+            if (key := next((k for k, d in documents if d is UNWALKABLE), None)) is not None:
                 yield finding(RULE, change.address, f"{change.address}: its {key} holds more than "
                               f"{MAX_TEMPLATE_NODES:,} values once its YAML aliases are followed, so no rule could "
                               "read it: review the template by hand")
                 continue
-            for name, kind, before, after in _resources(change):
+            for name, kind, before, after in _resources(change, documents):
                 address = f"{kind}.t{len(entries)}_{_snake(name)[:40]}"
                 owners[address] = (change.address, f"{name} ({_type_name(after, before)})")
                 entries.append(_entry(address, kind, change.provider, before, after))
@@ -89,9 +90,10 @@ def _embedded(ri: ReviewInput) -> Iterator[Finding]:
             yield finding(RULE, stack, f"{stack}: its template's {what}: {text} ({item.rule})", item.severity)
 
 
-def _resources(change: Change) -> Iterator[tuple[str, str, Any, Any]]:
-    """(logical name, Terraform type, old values or None, new values) of each resource a template adds or changes."""
-    after, before = _template(change.after), _template(change.before)
+def _resources(change: Change, documents: list[tuple[str, Any]]) -> Iterator[tuple[str, str, Any, Any]]:
+    """(logical name, Terraform type, old values or None, new values) of each resource a template adds or changes;
+    DOCUMENTS are the templates of the change's new side, already read."""
+    after, before = _template(documents), _template(list(_documents(change.before)))
     if not after:
         return
     for name, (kind, values) in list(after.items())[:MAX_RESOURCES]:
@@ -101,27 +103,22 @@ def _resources(change: Change) -> Iterator[tuple[str, str, Any, Any]]:
         yield name, kind, (old[1] if old is not None and old[0] == kind else None), values
 
 
-def _template(side: Any) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Logical name -> (Terraform type, Terraform-shaped values) of the template one side of a change carries."""
+def _documents(side: Any) -> Iterator[tuple[str, Any]]:
+    """(key, what it reads as) of each template-shaped text on one side of a change, each read once."""
     if not isinstance(side, dict):
-        return {}
+        return
     for key, text in side.items():
         if TEMPLATE_KEY.search(key) and isinstance(text, str) and len(text) < MAX_TEMPLATE and _SHAPE.search(text):
-            document = _load(text)
-            if isinstance(document, dict) and (found := _read(document)):
-                return found
+            yield str(key), _load(text)
+
+
+def _template(documents: list[tuple[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Logical name -> (Terraform type, Terraform-shaped values) of the first template among DOCUMENTS that holds
+    resources."""
+    for _key, document in documents:
+        if isinstance(document, dict) and (found := _read(document)):
+            return found
     return {}
-
-
-def _unwalkable(side: Any) -> str | None:
-    """The key of a template on SIDE that is too large to walk (an alias bomb), or None."""
-    if not isinstance(side, dict):
-        return None
-    for key, text in side.items():
-        if TEMPLATE_KEY.search(key) and isinstance(text, str) and len(text) < MAX_TEMPLATE and _SHAPE.search(text) \
-                and _load(text) is UNWALKABLE:
-            return str(key)
-    return None
 
 
 def _read(document: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
