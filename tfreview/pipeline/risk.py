@@ -17,9 +17,6 @@ from tfreview.pipeline.mask import MaskReport
 from tfreview.pipeline.resolved import resolve_unknowns
 from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
 
-# Rules about a secret being present or copied: a clear secret behind its own mark is not news.
-_ABOUT_SECRETS: frozenset[str] = frozenset()
-
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
     """Run every enabled rule and the config's custom rules; findings sorted most severe first."""
@@ -74,7 +71,7 @@ def _behind_marks(review_input: ReviewInput, found: list[Finding], disabled: set
         f.model_copy(update={"message": f"{f.address}: {RULES[f.rule].description} — in a value behind a sensitive "
                              "mark (not shown: judged in clear, reported masked)"})
         for f in new
-        if f.address in hidden and (f.rule, f.address) not in seen and f.rule in RULES and f.rule not in _ABOUT_SECRETS
+        if f.address in hidden and (f.rule, f.address) not in seen and f.rule in RULES
     ]
 
 
