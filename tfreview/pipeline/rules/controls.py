@@ -186,9 +186,10 @@ def _weakened(change: Change) -> Iterator[Finding]:
     if change.before == change.after and not change.after_unknown:
         return
     seen: set[tuple[str, str]] = set()
+    settled: set[tuple[str, str]] = set()  # a specific line read both values as equal: no generic line may differ
     for path, before, after in _with_documents(pairs(change)):
         for item in _matching(change.type, plain(path)):
-            if (item.rule, path) in seen:
+            if (item.rule, path) in seen or (item.generic and (item.rule, path) in settled):
                 continue
             if after == UNKNOWN:
                 # A replace recomputes what is not configured; only an update's unknown control is news.
@@ -200,7 +201,9 @@ def _weakened(change: Change) -> Iterator[Finding]:
                 continue
             old, new = item.strength(before), item.strength(after)  # each read once
             if old is not None and new is not None and not item.generic:
-                seen.add((item.rule, path))  # the most specific line that reads both values decides for its rule
+                # the most specific line that reads a difference decides for its rule; one that reads none leaves
+                # the next specific line to look (a policy's TLS floor unchanged, its date moved back)
+                (seen if old != new else settled).add((item.rule, path))
             severity = item.graded(old, new)
             if severity is not None and item.outside_production and non_production(change):
                 severity = item.outside_production

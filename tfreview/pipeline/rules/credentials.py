@@ -140,6 +140,19 @@ def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
                  and (text == attr.lower() or text.endswith("_" + attr.lower()))), None)
 
 
+def _created_key(output: str, ri: ReviewInput, sensitive: dict[str, Any]) -> str | None:
+    """The address of a key this plan creates, whose secret the provider marks sensitive, when the output's name
+    says it holds a key (`ci_sa_key_json`, `deploy_key`; not `key_id`, `key_name`, `public_key`)."""
+    words = [w for w in re.split(r"[^a-z0-9]+", output.lower()) if w]
+    if "key" not in words or "public" in words or words[-1] in NAMING_WORDS:
+        return None
+    for made in managed(ri.changeset, Action.CREATE):
+        flags = as_dict(sensitive.get(config_address(made.address)))
+        if "key" in made.type.split("_") and any(v is True and secret_attribute(str(k)) for k, v in flags.items()):
+            return made.address
+    return None
+
+
 def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, expression: Any, module: str,
              hops: int = 0) -> str | None:
     """The first reference of EXPRESSION that carries a secret (by name or the resource's sensitive marks)."""
@@ -256,6 +269,9 @@ def _leaks(ri: ReviewInput) -> Iterator[Finding]:
             elif change.after != MASK and (attr := _marked_attribute(name, sensitive)) is not None:  # else a copy
                 found = (f"a value named for the attribute {attr}, which the provider marks sensitive (the "
                          "configuration does not show its expression)")
+            elif change.after_unknown is True and (key := _created_key(name, ri, sensitive)) is not None:
+                found = (f"a value named for a key, while {key} creates one with a secret only known after apply "
+                         "(the configuration does not show its expression)")
         if found:
             yield finding(LEAK, None, f"output {name} is not marked sensitive but carries {found}: the secret is "
                           "printed by every apply and readable from the state by anyone who can read outputs")

@@ -11,6 +11,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding
+from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.judge import TRUST
 
 # Attributes that say which external identities may sign in; `bound_*` is Vault's spelling, the rest any provider's.
@@ -45,10 +46,12 @@ def widened(change: Change) -> Iterator[str]:
     if not keys or not _grants(after):
         return
     reasons: list[str] = []
+    shared = _shared_issuer(after)
     for key in sorted(keys):
         old, new = before.get(key), after.get(key)
         if change.action is Action.CREATE or not before:
-            reasons += [f'{key} "{v[:80]}" matches any owner' for v in _values(new, after, key) if _open(v)]
+            reasons += [f'{key} "{v[:80]}" matches any owner' for v in _values(new, after, key)
+                        if _open(v) or (shared and _ownerless(v))]
         elif isinstance(old, dict) and old:
             new_claims = new if isinstance(new, dict) else {}
             lost = sorted(str(k)[:80] for k in old if _empty(new_claims.get(k)))
@@ -64,7 +67,8 @@ def widened(change: Change) -> Iterator[str]:
             was = _flat(old)
             reasons += [f'{key} "{v[:80]}" (was {_show(was)})' for v in _flat(new)
                         if _wider(v, was, before, after, key) or (_vacuous(v) and not any(map(_vacuous, was)))
-                        or (_open_prefix(v) and not any(map(_open_prefix, was)))]
+                        or (_open_prefix(v) and not any(map(_open_prefix, was)))
+                        or (shared and _ownerless(v) and any(_owner_tested(w) for w in was))]
     if not reasons and _admin(after):
         reasons += [f'{key} "{v[:80]}" is a wildcard and it grants an admin policy' for key in sorted(keys)
                     for v in _values(after.get(key), after, key)
@@ -154,7 +158,8 @@ def _open(value: str) -> bool:
 # A claim tested by prefix (CEL `startsWith`), and a claim pinned exactly (`==`): owner claims name who owns the repo.
 PREFIX_TEST = lazy_compile(r"assertion\.([\w.]+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)")
 PINNED = lazy_compile(r"assertion\.([\w.]+)\s*==")
-OWNER_CLAIM = lazy_compile(r"repository\w*|\w*owner\w*|sub|namespace\w*|project\w*|organization\w*|workspace\w*")
+OWNER_CLAIM = lazy_compile(r"repository\w*|\w*owner\w*|sub|subject|namespace\w*|project\w*|organization\w*|workspace\w*"
+                          r"|email\w*|hd|tid|tenant\w*|actor\w*|enterprise\w*|job_workflow_ref|\w*_slug|user\w*")
 
 
 def _open_prefix(value: str) -> bool:
@@ -162,6 +167,33 @@ def _open_prefix(value: str) -> bool:
     `acme-attacker`) and pins no owner claim exactly; a prefix ending at `/`, `:` or `@` names one owner."""
     loose = [c for c, p in PREFIX_TEST.findall(value) if OWNER_CLAIM.fullmatch(c) and not p.endswith(("/", ":", "@"))]
     return bool(loose) and not any(OWNER_CLAIM.fullmatch(c) for c in PINNED.findall(value))
+
+
+# Every claim or mapped attribute a condition reads (`assertion.iss`, `attribute.repository`, `google.subject`).
+CLAIMS = lazy_compile(r"\b(?:assertion|attribute|google|claims?|token)\.([A-Za-z_][\w.]*)")
+
+
+# Issuers that sign tokens for every customer of a platform (any repository, project or workspace of anyone):
+# a condition on them must name an owner. A company's own identity provider or cluster issuer is not one.
+SHARED_ISSUERS = (b"token.actions.githubusercontent.com", b"gitlab.com", b"app.terraform.io", b"oidc.circleci.com",
+                  b"agent.buildkite.com", b"api.bitbucket.org", b"vstoken.dev.azure.com", b"oidc.spacelift.io",
+                  b"accounts.google.com", b"sts.windows.net/common", b"login.microsoftonline.com/common")
+
+
+def _shared_issuer(after: dict[str, Any]) -> bool:
+    """Whether the binding federates a platform's shared issuer (GitHub Actions, gitlab.com, Terraform Cloud…)."""
+    return mentions(after, SHARED_ISSUERS)
+
+
+def _owner_tested(value: str) -> bool:
+    """Whether a condition reads any claim that names who owns the token (repository, owner, subject, project…)."""
+    return any(OWNER_CLAIM.fullmatch(claim.rsplit(".", 1)[-1]) for claim in CLAIMS.findall(value))
+
+
+def _ownerless(value: str) -> bool:
+    """Whether a condition reads claims but none that names an owner (`assertion.iss == '…'`, `assertion.aud …`):
+    every workflow of every tenant of a shared issuer passes it."""
+    return bool(CLAIMS.search(value)) and not _owner_tested(value)
 
 
 # A condition that only tests claims for being set (`assertion.repository_owner != ''`): every token passes it.
