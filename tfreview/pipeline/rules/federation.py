@@ -187,7 +187,7 @@ def _shared_issuer(after: dict[str, Any]) -> bool:
 
 def _owner_tested(value: str) -> bool:
     """Whether a condition reads any claim that names who owns the token (repository, owner, subject, project…)."""
-    return any(OWNER_CLAIM.fullmatch(claim.rsplit(".", 1)[-1]) for claim in CLAIMS.findall(value))
+    return any(OWNER_CLAIM.fullmatch(step) for claim in CLAIMS.findall(value) for step in claim.split("."))
 
 
 def _ownerless(value: str) -> bool:
