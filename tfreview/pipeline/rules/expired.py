@@ -51,13 +51,13 @@ def expired(change: Change, ri: ReviewInput) -> str | None:
     ends = [(key, moment) for key, value in attrs.items() if EXPIRY_KEYS.match(key) and (moment := instant(value))]
     if now is None or not ends or any(moment >= now for _, moment in ends):
         return None
-    if _named_by_kept(attrs, ri):
+    if named_by_kept(attrs, ri):
         return None
     key, moment = ends[0]
     return f"it had already expired ({key} {moment.date()}, before the plan was made) and nothing kept names it"
 
 
-def _named_by_kept(attrs: dict[str, Any], ri: ReviewInput) -> bool:
+def named_by_kept(attrs: dict[str, Any], ri: ReviewInput) -> bool:
     """Whether something the plan keeps names the deleted object by its id, ARN or name."""
     own = {v for key in IDENTIFIERS if isinstance(v := attrs.get(key), str) and len(v) >= MIN_ID}
     return bool(own & plan_view(ri).derived("strings of kept objects", _kept_strings))
@@ -73,7 +73,7 @@ def unused_since(change: Change, ri: ReviewInput) -> str | None:
             and (instant(value) is not None or WHEN.search(plain(path).rpartition(".")[2]))]
     if now is None or not uses or any(moment is None or (now - moment).days < UNUSED_DAYS for _, moment in uses):
         return None
-    if _named_by_kept(attrs, ri):
+    if named_by_kept(attrs, ri):
         return None
     path, moment = uses[0]
     return f"its own record says it was last used on {moment.date() if moment else '?'} ({path}), long before the plan"

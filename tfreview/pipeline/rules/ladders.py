@@ -100,6 +100,7 @@ from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
+from tfreview.pipeline.rules.teardowns import nothing_lasting
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.trimmed import member_trimmed, plain_setting
 from tfreview.pipeline.rules.wayback import (
@@ -185,6 +186,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
                                else f"a disposable object: {why}"), Severity.MEDIUM),
+    Grade(lambda c, ri: _paren(nothing_lasting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)
                                or feature_branch(c)),
           Severity.MEDIUM),
