@@ -107,7 +107,7 @@ control(UNMASKED, r"(?:env|envs|environment|environment_variables?|variables?|va
                ("general", "plain", "plaintext", "string", "text", "clear", "cleartext", "literal", "stringlist",
                 "env_var")), "a secret variable made plain: its value is stored and shown in clear text")
 # A value's own secret flag (`secret`, `is_sensitive`) turned off: it is then stored and shown in clear text.
-control(UNMASKED, r"(?:is_)?(?:secret|sensitive|masked)", flag,
+control(UNMASKED, r"(?:is_)?secret", flag,
         "a value no longer marked secret: it is stored and shown in clear text")
 control(UNMASKED, r"type|kind", ladder(("secret", "secure", "securestring", "secure_string", "sensitive", "encrypted"),
                                        ("general", "plain", "plaintext", "string", "text", "stringlist", "env_var")),
