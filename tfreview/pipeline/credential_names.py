@@ -118,6 +118,11 @@ GENERATED = lazy_compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
 # a one-way hash of it, hex, optionally after its algorithm (`sha256:`).
 DIGEST_WORDS = {"checksum", "digest", "hash", "sha", "sha1", "sha256", "sha512", "md5", "fingerprint"}
 HEX_DIGEST = lazy_compile(r"(?:(?:sha(?:1|256|384|512)|md5):)?[0-9a-f]{6,128}", re.IGNORECASE)
+# Tokens that only order or page requests, not sign them: an optimistic-locking token a service hands back with
+# each read (Network Firewall's `update_token`, WAF's `change_token`), a paging cursor, an idempotency key.
+# Anyone holding one can authenticate nothing.
+REQUEST_TOKEN = lazy_compile(r"(?:^|[^A-Za-z0-9])(?:update|change|next|continuation|pagination|idempotency"
+                             r"|concurrency|sync)[_-]?token$", re.IGNORECASE)
 # Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
 PIN_KEY = lazy_compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
 
@@ -145,6 +150,8 @@ def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
 def find_by_key(key: str, value: str) -> str | None:
     """The kind of credential VALUE is when it sits under a key like `db_password`, or None."""
     short = not KEY_NAME.search(key) and SHORT_KEY_NAME.search(key) is not None
+    if REQUEST_TOKEN.search(_KEY_WORDS.sub("_", key)):
+        return None
     if (
         (KEY_NAME.search(key) or short)
         and plausible(value, key)

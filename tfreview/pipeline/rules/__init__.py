@@ -28,6 +28,8 @@ from tfreview.pipeline.rules import retention as retention
 from tfreview.pipeline.rules import evidence as evidence
 from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import allowlist as allowlist
+from tfreview.pipeline.rules import cors as cors
+from tfreview.pipeline.rules import rootward as rootward
 from tfreview.pipeline.rules import acltext as acltext
 from tfreview.pipeline.rules import handover as handover
 from tfreview.pipeline.rules import sweep as sweep

@@ -52,6 +52,9 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
                  "A security control (protection, encryption, logging, exposure…) becomes known only after apply, "
                  "so the plan cannot show it stays on.")
 
+# A retention cut to a hundredth or less (3650 days → 1, 720 hours → 6) deletes nearly all
+# that was kept: no longer a tuning of the window but the loss of its history.
+COLLAPSE = 100
 MAX_DOCUMENT = 100_000  # JSON text settings longer than this are not read leaf by leaf
 SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
 
@@ -68,6 +71,7 @@ class Control:
     create: Severity | None = None  # a create with a value below create_below is notable, at this severity
     create_below: float = 1
     above_zero: Severity | None = None  # numbers: the severity of a drop that stays above zero (None: not news)
+    collapsed: Severity | None = None  # numbers: the severity of a cut to 1/COLLAPSE or less
     severity: Severity | None = None
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
     generic: bool = False  # read by its values, not its name: it only reports a weakening, and decides nothing else
@@ -81,7 +85,7 @@ class Control:
         if old is None or new is None or new >= old:
             return None
         if self.strength in (count, capacity) and new > 0:
-            return self.above_zero
+            return self.collapsed if self.collapsed and new * COLLAPSE <= old else self.above_zero
         return self.severity or RULE_SEVERITY[self.rule]
 
 

@@ -12,6 +12,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.mailboxes import personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
+from tfreview.pipeline.rules.policytext import POLICY_TEXT, policy_principals
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
@@ -38,6 +39,9 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
     """(attribute, value) pairs of the change's new value that name whom data goes to."""
     after = change.after if isinstance(change.after, dict) else {}
     for key, value in after.items():
+        if POLICY_TEXT.fullmatch(key) and isinstance(value, str):
+            yield from ((f"{key}.Principal", s) for s in policy_principals(value))
+            continue
         if BLOCKS.fullmatch(key) and isinstance(value, list):  # `permission { principal = "arn:…:777788889999:…" }`
             yield from ((f"{key}.{inner}", s) for block in value if isinstance(block, dict)
                         for inner, found in block.items() if GRANTEE.fullmatch(inner)
@@ -59,10 +63,18 @@ def _before(change: Change, key: str) -> set[str]:
     """The values KEY (or `block.key`) held before the change (already shared: not judged again)."""
     outer, _, inner = key.partition(".")
     value = change.before.get(outer) if isinstance(change.before, dict) else None
+    if inner and isinstance(value, str):
+        return set(policy_principals(value))
     if inner:
         blocks = value if isinstance(value, list) else []
         return {s for block in blocks if isinstance(block, dict) for s in _strings(block.get(inner))}
     return set(_strings(value))
+
+
+def _accounts(values: set[str]) -> set[str]:
+    """The account numbers of VALUES (bare, or inside ARNs)."""
+    return {m.group(1) if (m := ARN_ACCOUNT.match(v)) else v for v in values
+            if ARN_ACCOUNT.match(v) or ACCOUNT.match(v)}
 
 
 def _strings(value: object) -> list[str]:
@@ -145,9 +157,11 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     for change in changes:
         wide = _everything(change)
         for key, value in _targets(change):
-            if value in _before(change, key):
+            before = _before(change, key)
+            if value in before:
                 continue
-            judged = _judge(value, own, orgs, wide, SHARE.search(change.type) is not None)
+            # an account this attribute already granted to (another role of it) is no new owner
+            judged = _judge(value, own | _accounts(before), orgs, wide, SHARE.search(change.type) is not None)
             if judged is not None:
                 why, severity = judged
                 yield finding("foreign-data-share", change.address,

@@ -13,6 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.ownership import vouched
+from tfreview.pipeline.rules.policytext import service_policy
 
 # An attribute naming who owns the other side of a link: peer_owner_id, peer_account_id, peer_subscription_id…
 PEER_OWNER = lazy_compile(r"peer\w*_(?:owner|account|subscription|project|tenant)\w*"
@@ -87,9 +88,11 @@ def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
 
 def _giver(change: Change, side: Any) -> Any:
     """SIDE without the receiver of a grant (a snapshot permission's `account_id` names who it is shared with,
-    not the plan's own account)."""
+    not the plan's own account; a service-shaped policy's principals are whom it grants to)."""
     if isinstance(side, dict) and RECEIVING.search(change.type):
-        return {k: v for k, v in side.items() if k not in ("account", "account_id")}
+        side = {k: v for k, v in side.items() if k not in ("account", "account_id")}
+    if isinstance(side, dict) and any(service_policy(k, v) for k, v in side.items()):
+        return {k: v for k, v in side.items() if not service_policy(k, v)}
     return side
 
 

@@ -241,7 +241,7 @@ control(PUBLIC, r"\w*shareable_links?(?:_enabled)?", inverted, "anyone with a li
 # Network filters and egress restrictions switched off; public addresses allowed where `no_public_ip` held.
 control(PUBLIC, r"\w*(?:virtual_network|vnet|network|ip)_filter(?:_enabled)?|is_\w*network_filter_enabled", flag,
         "its network filter is off (any network may connect)")
-control(PUBLIC, r"no_public_ips?|disable_public_ips?|\w*no_public_ip_enabled", flag,
+control(PUBLIC, r"(?:no|disable)_public_ip(?:s|_address(?:es)?)?|\w*no_public_ip_enabled", flag,
         "public IP addresses are allowed again")
 control(PUBLIC, r"internet_\w+_enabled", inverted, "reachable from the internet")
 control(PUBLIC, r"network_access_policy", ladder(("denyall", "deny_all"), ("allowprivate", "allow_private"),

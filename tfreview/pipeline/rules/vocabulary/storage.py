@@ -10,7 +10,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, PERSISTENCE
-from tfreview.pipeline.rules.strengths import count, everyone, flag, inverted, ladder, present
+from tfreview.pipeline.rules.strengths import count, everyone, flag, inverted, ladder, off_word, present
 from tfreview.pipeline.rules.workloads import UNMASKED
 
 # --- destroy guards -----------------------------------------------------------------------------------
@@ -106,6 +106,9 @@ control(UNMASKED, r"(?:env|envs|environment|environment_variables?|variables?|va
                 "secrettext", "secret_value"),
                ("general", "plain", "plaintext", "string", "text", "clear", "cleartext", "literal", "stringlist",
                 "env_var")), "a secret variable made plain: its value is stored and shown in clear text")
+# A value's own secret flag (`secret`, `is_sensitive`) turned off: it is then stored and shown in clear text.
+control(UNMASKED, r"(?:is_)?secret", flag,
+        "a value no longer marked secret: it is stored and shown in clear text")
 control(UNMASKED, r"type|kind", ladder(("secret", "secure", "securestring", "secure_string", "sensitive", "encrypted"),
                                        ("general", "plain", "plaintext", "string", "text", "stringlist", "env_var")),
         "a secret parameter made plain: its value is stored and shown in clear text",
@@ -127,7 +130,19 @@ control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_
         "backup or retention configuration removed")
 control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
         r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
-        r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM)
+        r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM,
+        collapsed=Severity.HIGH)
+# A snapshot or backup policy of any provider set to its null word (`snapshot_policy` default → none): the scheduled
+# copies users restore from stop. Another named policy (daily → hourly) is not judged.
+control(BACKUP, r"\w*(?:snapshot|backup)_(?:polic(?:y|ies)|schedules?|plan)(?:_name)?", off_word,
+        "scheduled snapshots or backups turned off (the policy says none)")
+# What a copy or sync does with files deleted at its source: kept at the destination (an archive) → removed there
+# too, so a deletion or ransomware at the source also empties the copy.
+control(BACKUP, r"(?:preserve|keep|retain)_deleted\w*|\w*deleted_(?:files|objects|items)(?:_mode|_policy|_action)?"
+        r"|\w*(?:source_)?deletions?_(?:mode|policy|handling|behaviou?r|action)",
+        ladder(("preserve", "keep", "retain", "archive", "ignore", "skip", "never"),
+               ("remove", "delete", "purge", "mirror", "propagate", "sync", "always")),
+        "files deleted at the source are now deleted from the copy too")
 # Persistence of a workload's data (not a load balancer's session persistence, which only pins clients).
 control(PERSISTENCE, r"(?!\w*session)\w*persisten\w*\.enabled|(?!\w*session)\w*persisten\w*_enabled"
         r"|enable_(?!\w*session)\w*persisten\w*", flag, "persistence turned off: the data is lost on restart")

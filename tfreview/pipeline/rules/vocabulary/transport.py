@@ -20,8 +20,12 @@ control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*(?:tls|ssl)_?(?:mi
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
 control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
-control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s"),
-                                              ("http", "tcp", "grpc", "ws")),
+# Also forwarding enums (Front Door's `forwarding_protocol` HttpsOnly → MatchRequest → HttpOnly).
+control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s", "httpsonly",
+                                               "https_only", "https-only"),
+                                              ("matchrequest", "match_request", "match-request", "match-viewer",
+                                               "match_viewer", "matchviewer"),
+                                              ("http", "tcp", "grpc", "ws", "httponly", "http_only", "http-only")),
         "traffic no longer encrypted in transit")
 # Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
 control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"

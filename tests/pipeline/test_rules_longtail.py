@@ -1,0 +1,153 @@
+"""The long tail of provider vocabularies read by meaning (vocabulary/widened.py, storage.py, transport.py,
+schemas.py; cors.py, rootward.py, foreign.py's service-shaped policies; request tokens in credential_names.py):
+each risky change on an invented provider beside a benign look-alike that stays likely safe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+
+def entry(address: str, before: Any, after: Any) -> dict[str, Any]:
+    """One resource change by an invented provider."""
+    kind, name = address.split(".")
+    actions = ["create"] if before is None else ["update"]
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                       "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, *changes: dict[str, Any]) -> tuple[Label, dict[str, Severity]]:
+    tmp_path.mkdir(exist_ok=True)
+    result = review_rules_alone(tmp_path, list(changes))
+    return result.label, worst_by_rule(result)
+
+
+# (resource, attribute, risky before → after, benign before → after, rule)
+CASES = [
+    ("nimbus_volume.finance", "snapshot_policy", ("default", "none"), ("none", "hourly"), "backup-reduced"),
+    ("nimbus_sync_task.archive", "options", ([{"preserve_deleted_files": "PRESERVE"}],
+                                             [{"preserve_deleted_files": "REMOVE"}]),
+     ([{"preserve_deleted_files": "REMOVE"}], [{"preserve_deleted_files": "PRESERVE"}]), "backup-reduced"),
+    ("nimbus_series_table.metrics", "retention", ([{"cold_store_retention_period_in_days": 3650}],
+                                                  [{"cold_store_retention_period_in_days": 1}]),
+     ([{"cold_store_retention_period_in_days": 3650}], [{"cold_store_retention_period_in_days": 730}]),
+     "backup-reduced"),
+    ("nimbus_ledger.registry", "permissions_mode", ("STANDARD", "ALLOW_ALL"), ("ALLOW_ALL", "STANDARD"),
+     "auth-weakened"),
+    ("nimbus_snapshot_block_public_access.region", "state", ("block-all-sharing", "unblocked"),
+     ("block-new-sharing", "block-all-sharing"), "public-access"),
+    ("nimbus_devbox_config.std", "host", ([{"instance": [{"disable_public_ip_addresses": True}]}],
+                                          [{"instance": [{"disable_public_ip_addresses": False}]}]),
+     ([{"instance": [{"disable_public_ip_addresses": False}]}],
+      [{"instance": [{"disable_public_ip_addresses": True}]}]), "public-access"),
+    ("nimbus_gateway_named_value.erp", "secret", (True, False), (False, True), "variable-unmasked"),
+    ("nimbus_edge_route.app", "forwarding_protocol", ("HttpsOnly", "HttpOnly"), ("MatchRequest", "HttpsOnly"),
+     "tls-downgrade"),
+    ("nimbus_dashboard_workspace.ops", "network_access_control",
+     ([{"prefix_list_ids": ["pl-1"], "endpoint_ids": ["ep-1"]}], []),
+     ([], [{"prefix_list_ids": ["pl-1"], "endpoint_ids": ["ep-1"]}]), "public-access"),
+    ("nimbus_file_server.partners", "structured_log_destinations", (["arn:nimbus:logs:grp/partners"], []),
+     (["arn:nimbus:logs:grp/partners"], ["arn:nimbus:logs:grp/partners-v2"]), "logging-disabled"),
+    ("nimbus_cache_user.reader", "access_string", ("on ~orders:* -@all +@read", "on ~* &* +@all"),
+     ("on ~orders:* -@all +@read", "on ~orders:* ~refunds:* -@all +@read"), "iam-wildcard"),
+    ("nimbus_firewall_policy.egress", "stateless_default_actions", (["nimbus:forward_to_inspection"],
+                                                                    ["nimbus:pass"]),
+     (["nimbus:pass"], ["nimbus:forward_to_inspection"]), "detection-disabled"),
+]
+
+
+@pytest.mark.parametrize(("address", "attribute", "risky", "benign", "rule"), CASES, ids=[c[0] for c in CASES])
+def test_weakened_value_is_high_and_look_alike_stays_safe(tmp_path: Path, address: str, attribute: str,
+                                                          risky: tuple[Any, Any], benign: tuple[Any, Any],
+                                                          rule: str) -> None:
+    label, worst = judged(tmp_path / "risky", *_make(address, attribute, risky))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(rule) is Severity.HIGH
+    label, worst = judged(tmp_path / "benign", *_make(address, attribute, benign))
+    assert label is Label.LIKELY_SAFE and worst.get(rule) is not Severity.HIGH
+
+
+def _make(address: str, attribute: str, values: tuple[Any, Any]) -> list[dict[str, Any]]:
+    before, after = values
+    return [entry(address, {"name": "x", attribute: before}, {"name": "x", attribute: after})]
+
+
+def test_a_short_retention_cut_that_stays_long_is_only_medium(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, entry("nimbus_series_table.t", {"retention_period_in_days": 365},
+                                           {"retention_period_in_days": 30}))
+    assert worst.get("backup-reduced") is Severity.MEDIUM
+
+
+def cors(origins: list[str], credentials: bool) -> dict[str, Any]:
+    return {"name": "fhir", "cors": [{"allowed_origins": origins, "credentials_allowed": credentials}]}
+
+
+def test_cors_any_origin_with_credentials_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_health_api.prod", cors(["https://portal.example.com"], True),
+                                          cors(["*"], True)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("cors-any-origin-credentials") is Severity.HIGH
+
+
+def test_cors_any_origin_without_credentials_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_health_api.prod", cors(["https://portal.example.com"], False),
+                                          cors(["*"], False)))
+    assert label is Label.LIKELY_SAFE and "cors-any-origin-credentials" not in worst
+
+
+def home(target: str) -> dict[str, Any]:
+    return {"name": "partner", "home_directory_mappings": [{"entry": "/", "target": target}]}
+
+
+def test_home_root_moved_up_to_the_whole_bucket_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_sftp_user.partner", home("/inbound/partner-a"), home("/inbound")))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("root-widened") is Severity.HIGH
+
+
+@pytest.mark.parametrize("after", ["/inbound/partner-a/drop", "/inbound/partner-b"])
+def test_home_root_narrowed_or_moved_sideways_stays_safe(tmp_path: Path, after: str) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_sftp_user.partner", home("/inbound/partner-a"), home(after)))
+    assert label is Label.LIKELY_SAFE and "root-widened" not in worst
+
+
+def policy(*principals: str) -> str:
+    return json.dumps([{"Rules": [{"ResourceType": "index", "Resource": ["index/search/*"],
+                                   "Permission": ["svc:ReadDocument"]}], "Principal": list(principals)}])
+
+
+OWN_ROLE = "arn:aws:iam::111122223333:role/search-api"
+
+
+def access_policy(tmp_path: Path, added: str) -> tuple[Label, dict[str, Severity]]:
+    before, after = {"name": "rag", "policy": policy(OWN_ROLE)}, {"name": "rag", "policy": policy(OWN_ROLE, added)}
+    return judged(tmp_path, entry("nimbus_search_access_policy.rag", before, after))
+
+
+def test_service_policy_granting_another_account_is_high(tmp_path: Path) -> None:
+    label, worst = access_policy(tmp_path, "arn:aws:iam::999988887777:root")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("foreign-data-share") is Severity.HIGH
+
+
+def test_service_policy_adding_a_role_of_its_own_account_stays_safe(tmp_path: Path) -> None:
+    label, worst = access_policy(tmp_path, "arn:aws:iam::111122223333:role/eval")
+    assert label is Label.LIKELY_SAFE and "foreign-data-share" not in worst
+
+
+def test_an_optimistic_locking_token_is_no_credential(tmp_path: Path) -> None:
+    token = "7c1e2f9a-0b3d-4c5e-8f6a-1b2c3d4e5f60"
+    label, worst = judged(tmp_path, entry("nimbus_firewall_rule_group.east", {"name": "e", "update_token": "a1b2"},
+                                          {"name": "e", "update_token": token}))
+    assert label is Label.LIKELY_SAFE and "credential-in-plan" not in worst
+
+
+def test_an_auth_token_in_the_clear_is_still_a_credential(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, entry("nimbus_webhook.ci", {"name": "c", "auth_token": "a1b2"},
+                                           {"name": "c", "auth_token": "7c1e2f9a0b3d4c5e8f6a1b2c3d4e5f60Zq"}))
+    assert worst.get("credential-in-plan") is Severity.HIGH

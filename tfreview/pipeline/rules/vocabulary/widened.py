@@ -1,0 +1,136 @@
+"""The security-controls vocabulary (risk rules stage), the long tail of provider vocabularies read by meaning:
+a block-public-access state unblocked, a permissions mode moved to allow-all, a network access control block
+removed, a service's log destinations or logging role emptied, a Redis-style ACL string widened to every key and
+command.
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.judge import WILDCARD
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.strengths import present
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
+from tfreview.pipeline.rules.watch import watch
+
+_WORDS = lazy_compile(r"[^a-z]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _words(value: Any) -> set[str] | None:
+    """The lower-case words of a short known string (camelCase split), or None."""
+    if not isinstance(value, str) or not known(value) or not 0 < len(value.strip()) <= 60:
+        return None
+    return {w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w}
+
+
+# --- a state that blocks public sharing, unblocked ---------------------------------------------------
+BLOCKING = frozenset({"block", "blocked", "blocking", "deny", "denied", "prevent", "prevented", "restrict",
+                      "restricted"})
+UNBLOCKED = frozenset({"unblocked", "unblock", "unrestricted", "allow", "allowed", "permit", "permitted"})
+
+
+def blocking(value: Any) -> float | None:
+    """1 for a state whose words block (`block-all-sharing`, `BlockNewSharing`), 0 for one that says unblocked or
+    allowed (`unblocked`); None for anything else (a value outside the kind is never judged)."""
+    words = _words(value)
+    if not words:
+        return None
+    if words & UNBLOCKED and not words & BLOCKING:
+        return 0
+    return 1 if words & BLOCKING and not words & UNBLOCKED else None
+
+
+# The state of a public-access block of any provider (EBS snapshots, AMIs, images, buckets): block → unblocked.
+control(PUBLIC, r"(?:\w+_)?(?:state|status|mode|setting)", blocking,
+        "public sharing is no longer blocked (the state says unblocked)",
+        types=r"block|public_access|public_sharing|sharing")
+
+# --- permission modes moved to allow-all --------------------------------------------------------------
+ALLOW_ALL = frozenset({"allowall", "alwaysallow", "permitall", "grantall", "openall", "allowany", "unrestricted"})
+
+
+def limited_mode(value: Any) -> float | None:
+    """0 for a mode that lets every caller do everything (`ALLOW_ALL`, `AlwaysAllow`, `unrestricted`), 1 for any
+    other one-word mode (`STANDARD`, `IAM`); lists, documents and switches are not read."""
+    if not isinstance(value, str) or not known(value) or not re.fullmatch(r"[\w.:-]{1,40}", value.strip()):
+        return None
+    return 0 if re.sub(r"[^a-z]", "", value.lower()) in ALLOW_ALL else 1
+
+
+# A ledger's, database's or API's permissions mode (`permissions_mode` STANDARD → ALLOW_ALL): every principal that
+# may call it now reaches every table or operation.
+control(AUTH, r"\w*permissions?_(?:mode|model)|\w*authori[sz]ation_(?:mode|model)|\w*access_control_mode",
+        limited_mode, "the permissions mode now allows everything to every caller")
+
+# --- a network access control block removed ------------------------------------------------------------
+# A block that confines who may reach a service (prefix lists, VPC endpoints, IP rules) removed as a whole: the
+# service falls back to accepting every network. One entry of several removed keeps the block (not "removed"). Not a
+# bare allow-list: emptied, some providers admit no one (and one that held 0.0.0.0/0 opened nothing).
+for _block in ("network_access_control", "network_access_controls", "network_acls", "network_acl",
+               "ip_access_control", "network_restrictions", "network_restriction", "ip_restriction",
+               "ip_restrictions", "network_rule_set", "network_rules"):
+    watch(PUBLIC, _block, "removed", "its network access restriction is removed (any network may reach it)")
+
+# --- log destinations emptied ---------------------------------------------------------------------------
+# Where a service sends its logs (`structured_log_destinations`, `log_group_arn`) or the role it logs with: emptied,
+# nothing it does is recorded any more. A destination swapped for another keeps logging.
+control(LOGGING, r"\w*log_destinations?(?:_arns?)?|\w*log_(?:group|sink|target|bucket)_(?:arns?|ids?|names?)"
+        r"|logging_role(?:_arn)?|\w*logging_role_arn|\w*log_delivery_role\w*", present,
+        "its logs are no longer delivered (the log destination or logging role is removed)")
+
+# --- Redis-style ACL strings widened ---------------------------------------------------------------------
+# Redis / Valkey / MemoryDB / ElastiCache ACL rules: `on ~payments:* -@all +@read` (keys, channels, commands).
+ACL_TOKEN = lazy_compile(r"on|off|nopass|resetpass|reset|resetkeys|resetchannels|allkeys|allchannels|allcommands"
+                         r"|nocommands|skip-sanitize-payload|sanitize-payload|[~&%+\-<>#!]\S*")
+ALL_KEYS = frozenset({"~*", "allkeys", "%rw~*"})
+ALL_COMMANDS = frozenset({"+@all", "allcommands"})
+
+
+def acl_rules(value: Any) -> float | None:
+    """0 for a Redis-style ACL string that reaches every key with every command (`on ~* &* +@all`), 1 for one
+    confined to some keys or commands; None for text that is not an ACL string."""
+    if not isinstance(value, str) or not known(value) or len(value) > 4000:
+        return None
+    tokens = value.lower().split()
+    if not tokens or not all(ACL_TOKEN.fullmatch(t) for t in tokens) \
+            or not any(t[0] in "~+%" or t in ALL_KEYS | ALL_COMMANDS for t in tokens):
+        return None
+    last_commands = [t for t in tokens if t in ALL_COMMANDS or t in ("-@all", "nocommands")]
+    every_command = bool(last_commands) and last_commands[-1] in ALL_COMMANDS
+    return 0 if every_command and set(tokens) & ALL_KEYS else 1
+
+
+control(WILDCARD, r"\w*access_strings?|\w*acl_rules?|\w*acl_strings?|\w*user_acl|acl", acl_rules,
+        "the ACL now reaches every key with every command")
+
+
+# --- a firewall's default action moved to pass -----------------------------------------------------------
+PASSING = frozenset({"pass", "allow", "accept", "permit"})
+STOPPING = frozenset({"drop", "deny", "reject", "block", "forward", "inspect", "sfe", "alert"})
+
+
+def stopping(value: Any) -> float | None:
+    """1 for default actions that drop or hand traffic to inspection (`aws:forward_to_sfe`, `Deny`), 0 for ones that
+    only let it pass (`aws:pass`, `Allow`); None for anything else."""
+    items = value if isinstance(value, list) else [value]
+    words = [_words(item) for item in items]
+    if not words or not all(words):
+        return None
+    if any(w & STOPPING for w in words if w):
+        return 1
+    return 0 if all(w & PASSING for w in words if w) else None
+
+
+# What a firewall or filter does with traffic no rule matched (`stateless_default_actions` forward_to_sfe → pass):
+# passed, it skips the rules and inspection behind it.
+control(DETECTION, r"\w*default_actions?", stopping,
+        "unmatched traffic now passes by default (no longer dropped or inspected)")
