@@ -82,3 +82,20 @@ def test_chart_value_image_repository_moved_is_found(tmp_path: Path) -> None:
     new = {"chart": "ledger", "set": [{"name": "image.repository", "value": "docker.io/randomuploads/api"}]}
     label, worst = judged(tmp_path, old, new, "orbit_chart_release.api")
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+def constraint(repos: list[str]) -> dict[str, Any]:
+    return {"manifest": {"kind": "ImageAllowedRepos", "spec": {"parameters": {"repos": repos}}}}
+
+
+def test_allowlist_admitting_a_whole_public_registry_is_high(tmp_path: Path) -> None:
+    old = ["210987654321.dkr.ecr.eu-west-3.amazonaws.com/", "registry.k8s.io/"]
+    label, worst = judged(tmp_path, constraint(old), constraint([*old, "ghcr.io/"]), "orbit_manifest.allowed")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+def test_allowlist_admitting_one_namespace_stays_safe(tmp_path: Path) -> None:
+    old = ["210987654321.dkr.ecr.eu-west-3.amazonaws.com/", "registry.k8s.io/"]
+    label, worst = judged(tmp_path, constraint(old), constraint([*old, "ghcr.io/ledger-team/"]),
+                          "orbit_manifest.allowed")
+    assert RULE not in worst and label is Label.LIKELY_SAFE

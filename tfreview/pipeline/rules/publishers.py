@@ -123,3 +123,38 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
                       f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "
                       "with this workload's rights)", _weight(old, new))
         return
+
+
+# Lists of the registries or repositories images may come from (Gatekeeper K8sAllowedRepos `repos`, Kyverno or a
+# cluster's allowed registries, a registry policy's trusted sources).
+ALLOWED_LIST = lazy_compile(r"(?:allowed|trusted|permitted|approved)?_?(?:repos|repositories|registries"
+                            r"|image_?prefixes)|(?:allowed|trusted|permitted|approved)_?(?:images|image_sources)")
+ALLOWING = lazy_compile(r"allow|trust|permit|approved")
+_INDEX = lazy_compile(r"\[\d+\]")
+
+
+def _whole_registry(value: object) -> str | None:
+    """VALUE when it admits every publisher of a shared public registry (`docker.io/`, `ghcr.io`) or anything."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    host = text.partition("://")[2] or text
+    host = host.rstrip("/*")
+    return text if text in ("*", "**") or host in SHARED_HOSTS else None
+
+
+def _admitted(change: Change, after: bool) -> set[str]:
+    return {found for path, value in side_leaves(change, after)
+            if ALLOWED_LIST.fullmatch(_INDEX.sub("", path).rsplit(".", 1)[-1].lower())
+            for item in (value if isinstance(value, list) else [value])
+            if (found := _whole_registry(item)) is not None}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"allow", b"trust", b"permit", b"approved"))
+def _registry_admitted(change: Change) -> Iterator[Finding]:
+    before = _admitted(change, False)
+    added = sorted(_admitted(change, True) - before)
+    # An allowlist is read only where the change says so (`K8sAllowedRepos`, `allowed_registries`, `trusted`).
+    if added and (before or any(ALLOWING.search(p.lower()) or ALLOWING.search(str(v).lower())
+                                for p, v in side_leaves(change, True) if not isinstance(v, (dict, list)))):
+        yield finding(SUPPLY, change.address, f"{change.address}: the list of allowed image sources gains "
+                      f"{show(added[0])} (every publisher of that public registry may now run here, not one "
+                      "vetted namespace)")
