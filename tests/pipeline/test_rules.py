@@ -136,6 +136,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "private-made-public": ("netco_route.app_private_default", ("0.0.0.0/0", "internet gateway"), {}),
     "delete-scope-removed": ("helm_release.dns", ("given delete authority", "scope filter"), {}),
     "code-sends-user-data": ("idco_action.claims", ("insight-vendor.example.net", "user data"), {}),
+    "source-unpinned": ("module.dns.aws_route53_record.api", ("module.dns", "no ref on github.com"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"},

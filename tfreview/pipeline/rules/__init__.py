@@ -40,6 +40,9 @@ from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import samegrant as samegrant
 from tfreview.pipeline.rules import supplychain as supplychain
 from tfreview.pipeline.rules import origins as origins
+from tfreview.pipeline.rules import publishers as publishers
+from tfreview.pipeline.rules import fetched as fetched
+from tfreview.pipeline.rules import confusion as confusion
 from tfreview.pipeline.rules import rollbacks as rollbacks
 from tfreview.pipeline.rules import ai_safety as ai_safety
 from tfreview.pipeline.rules import modes as modes

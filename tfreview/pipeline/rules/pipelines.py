@@ -33,7 +33,15 @@ GATE_LISTS = lazy_compile(r"reviewers|approvers|required_approv\w*|required_revi
 GATE_FLAGS = lazy_compile(r"protected_branches|restricted_to_\w+|require_\w*approv\w*|prevent_self_review")
 UNTRUSTED = lazy_compile(r"allows?_public_\w+|\w*untrusted\w*|\w*forks?(?:_\w+)?_allowed|allow_forks?\w*"
                          r"|forks?_(?:pipelines?|pull_requests?|prs?|builds?|jobs?|runs?|workflows?)"
-                         r"|(?:run|build|trigger)s?_(?:on_)?(?:forks?|forked_\w+)")
+                         r"|(?:run|build|trigger)s?_(?:on_)?(?:forks?|forked_\w+)"
+                         r"|\w*(?:pull_requests?|prs?|merge_requests?)_(?:from_)?forks?")
+# Words of a pipeline's name, description or branches: test-only pipelines hold no deploy credentials.
+NAME_KEYS = lazy_compile(r"name|slug|description|\w*branch\w*|environment|stage")
+TEST_WORDS = frozenset({"test", "tests", "testing", "ci", "lint", "check", "checks", "preview", "sandbox", "pr",
+                        "prs", "unit", "e2e", "docs"})
+DEPLOY_WORDS = frozenset({"prod", "production", "deploy", "deploys", "deployment", "release", "releases", "live",
+                          "publish", "cd"})
+_WORD = lazy_compile(r"[a-z0-9]+")
 # Sets of variables or secrets shared by workspaces (a Terraform Cloud variable set, any provider's secret set).
 SETS = lazy_compile(r"(?:variable|var|secret|credential|env)s?_?(?:set|group)s?(?:_|$)|varset")
 EVERYWHERE = lazy_compile(r"global|all_workspaces|all_projects|organi[sz]ation_wide|applies_to_all")
@@ -48,6 +56,13 @@ def _protected(value: Any) -> bool | None:
     if not isinstance(value, str) or "protected" not in value.lower():
         return None
     return re.search(r"(?:not|un|no|non)[\s_-]?protected", value.lower()) is None
+
+
+def _test_only(change: Change) -> bool:
+    """Whether a pipeline's name, description and branches say tests only and never deploys or production."""
+    words = {w for key, value in sides(change)[1].items() if NAME_KEYS.fullmatch(key) and isinstance(value, str)
+             for w in _WORD.findall(value.lower())}
+    return bool(words & TEST_WORDS) and not words & DEPLOY_WORDS
 
 
 def _filled(value: Any) -> int:
@@ -71,7 +86,7 @@ def _ci_trust(change: Change) -> Iterator[Finding]:
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(jobs from unprotected branches, any contributor's code, may now run here)")
         elif (GATE_FLAGS.fullmatch(name) and before is True and after is False) or (
-                UNTRUSTED.fullmatch(name) and before is False and after is True):
+                UNTRUSTED.fullmatch(name) and before is False and after is True and not _test_only(change)):
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(a deployment gate removed or build agents opened to untrusted code)")
     old_side, new_side = sides(change)

@@ -24,7 +24,8 @@ from tfreview.pipeline.rules.values import document, leaves, pairs, plain
 SUPPLY = declare("supply-chain-opened", Severity.HIGH,
                  "Software supply chain weakened: an admission or signing policy lets everything in, a signer or "
                  "workload identity matched by anything, anonymous writes to a registry, a write-enabled deploy "
-                 "key, code owners dropped, or everyone made an owner.")
+                 "key, code owners dropped, everyone made an owner, an image or chart source moved to another "
+                 "publisher, or a package repository letting a public registry answer for internal names.")
 
 # --- admission and verification modes: a decision that no longer decides -----------------------------------------
 # `evaluation_mode` REQUIRE_ATTESTATION → ALWAYS_ALLOW (Binary Authorization), `verification` → allow_all.

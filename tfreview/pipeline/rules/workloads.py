@@ -87,7 +87,7 @@ def _text_value(raw: str) -> Any:
     return raw.strip("\"'")
 
 
-def _with_texts(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+def with_texts(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """PAIRS plus what their text values hold: a JSON document's leaves (an ECS task's container definitions) and
     the key/value lines of HCL or YAML text (a Nomad jobspec, a compose file), read as data."""
     extra: list[tuple[str, Any]] = []
@@ -114,7 +114,7 @@ ROOTS = {p.rstrip("/") + "/" for p in ROOT_PATHS}
 def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
     """What lets a workload reach its node, each with whether it is high on its own."""
     found: dict[str, bool] = {}
-    for path, value in _with_texts(pairs):
+    for path, value in with_texts(pairs):
         key, low = _key(path), _INDEX.sub("", path).lower()
         if key in HIGH_ESCAPES and _true(value):
             found[HIGH_ESCAPES[key]] = True

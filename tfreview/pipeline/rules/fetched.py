@@ -1,0 +1,122 @@
+"""Risk rules, software supply chain read from the configuration (risk rules stage): what the plan's code fetches
+at plan time. A module called from a public VCS URL with no `ref=` (whatever the branch holds when `init` runs)
+while this plan changes that module's resources; an image lookup that takes the most recent image from any owner
+(`owners = ["*"]`, no owner at all) feeding a resource this plan creates or replaces. A pinned ref, a registry
+module with a version, a local path and owners pinned to an account are not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.configuration import config_address
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.rules.domains import public
+
+UNPINNED = "source-unpinned"
+
+# A module source fetched from a VCS (https://developer.hashicorp.com/terraform/language/modules/sources).
+VCS_SOURCE = lazy_compile(r"(?:git|hg)::(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:?]+).*"
+                          r"|(?P<short>github\.com|bitbucket\.org|gitlab\.com)[/:].*"
+                          r"|git@(?P<ssh>[^:/]+):.*|https?://(?P<url>[^/?]+)/.*\.git(?:$|[?/].*)")
+PINNED = lazy_compile(r"[?&]ref=[^&]+")
+OWNER_KEYS = frozenset({"owners", "owner", "owner_id", "owner_ids", "owner_alias", "publisher", "publishers"})
+IMAGE_LOOKUP = lazy_compile(r"\w*(?:^|_)(?:ami|amis|image|images|machine_image)(?:_ids?)?")
+LATEST_KEYS = frozenset({"most_recent", "latest", "newest"})
+BUILT = (Action.CREATE, Action.REPLACE)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _modules(module: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """(module path, config module) for the root and every called module."""
+    yield path, _dict(module)
+    for name, call in _dict(_dict(module).get("module_calls")).items():
+        yield from _modules(_dict(call).get("module"), f"{path}.module.{name}".lstrip("."))
+
+
+def _unpinned_public(source: Any) -> str | None:
+    """The public host an unpinned VCS module source is fetched from, or None."""
+    match = VCS_SOURCE.fullmatch(source.strip().lower()) if isinstance(source, str) else None
+    if match is None or PINNED.search(source):
+        return None
+    host = next(h for h in match.groups() if h)
+    return host if public(host) else None
+
+
+def _changed_under(ri: ReviewInput, path: str) -> list[str]:
+    """Addresses of the plan's changes to resources in the module at PATH."""
+    return [c.address for c in ri.changeset.changes if config_address(c.address).startswith(path + ".")
+            and c.action not in (Action.NO_OP, Action.READ)]
+
+
+def _lookups(module: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(data address, why) for each image lookup of MODULE that any owner can satisfy."""
+    for resource in module.get("resources") or []:
+        if not isinstance(resource, dict) or resource.get("mode") != "data":
+            continue
+        expressions = _dict(resource.get("expressions"))
+        if not IMAGE_LOOKUP.fullmatch(str(resource.get("type", ""))):
+            continue
+        owners = [v for k, e in expressions.items() if k in OWNER_KEYS for v in _constants(e)]
+        latest = any(True in _constants(e) for k, e in expressions.items() if k in LATEST_KEYS)
+        if "*" in owners:
+            yield str(resource.get("address")), "owners include \"*\""
+        elif latest and not any(k in OWNER_KEYS for k in expressions):
+            yield str(resource.get("address")), "no owner filter"
+
+
+def _constants(expression: Any) -> list[Any]:
+    value = _dict(expression).get("constant_value")
+    return value if isinstance(value, list) else [value]
+
+
+def _references(node: Any) -> Iterator[str]:
+    """Every reference an expression tree holds (`data.aws_ami.runner.id`)."""
+    if isinstance(node, dict):
+        yield from (r for r in node.get("references") or [] if isinstance(r, str))
+        for key, value in node.items():
+            if key != "references":
+                yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
+def _consumers(module: dict[str, Any], path: str, data: str) -> list[str]:
+    """Config addresses of MODULE's managed resources whose expressions reference DATA."""
+    found = []
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("mode") == "managed" and any(
+                r == data or r.startswith((f"{data}.", f"{data}[")) for r in _references(resource.get("expressions"))):
+            found.append(f"{path}.{resource.get('address')}".lstrip("."))
+    return found
+
+
+@rule(UNPINNED, Severity.HIGH, "Code fetched from no fixed source feeds this plan: a module called from a public "
+      "VCS URL with no ref while the plan changes its resources, or an image lookup that takes the most recent "
+      "image from any owner for a resource the plan creates or replaces.")
+def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
+    root = _dict(_dict(ri.plan.configuration).get("root_module"))
+    for path, module in _modules(root):
+        for name, call in _dict(module.get("module_calls")).items():
+            host = _unpinned_public(_dict(call).get("source"))
+            changed = _changed_under(ri, f"{path}.module.{name}".lstrip(".")) if host else []
+            if changed:
+                yield finding(UNPINNED, changed[0], f"{changed[0]}: module.{name} comes from "
+                              f"{_dict(call).get('source')!s:.120}, with no ref on {host} (whatever that branch "
+                              f"holds when init runs is applied to {len(changed)} resource(s); pin ?ref= to a tag)")
+        for data, why in _lookups(module):
+            built = [a for c in _consumers(module, path, data) for a in _built(ri, c)]
+            if built:
+                yield finding(UNPINNED, built[0], f"{built[0]} is built from {data}, whose {why}: the most recent "
+                              "image anyone publishes under that name is used (pin owners to an account)")
+
+
+def _built(ri: ReviewInput, config: str) -> list[str]:
+    return [c.address for c in ri.changeset.changes if config_address(c.address) == config and c.action in BUILT]

@@ -1,0 +1,160 @@
+"""Risk rules, software supply chain (risk rules stage): where code comes from moves to another publisher. An
+image or chart reference (a container definition's JSON text, a pod spec, a serverless container, a Helm
+repository or `set` value, any provider) that leaves its publisher for one on a public host sharing no name with
+the old one: whoever publishes there now decides what runs with the workload's rights. A tag or version bump, a
+move into one's own registry (ECR, ACR, Artifact Registry, an internal host) and a publisher's new home
+(`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import show
+from tfreview.pipeline.rules.domains import public
+from tfreview.pipeline.rules.supplychain import SUPPLY
+from tfreview.pipeline.rules.workloads import side_leaves, with_texts
+
+# Leaves naming an image (any form, `nginx` included) or a repository of charts or images (a URL or a host/path).
+IMAGE_KEY = lazy_compile(r"(?:\w+[_.])?(?:image|image_uri|image_url|image_name|container_image|imageuri|imagename)")
+REPOSITORY_KEY = lazy_compile(r"(?:\w+[_.])?(?:repository|repo|repo_url|repository_url|chart|chart_repository"
+                              r"|registry|registry_url|source_registry)")
+REFERENCE = lazy_compile(r"(?:[a-z][a-z0-9+]*://)?[a-z0-9][a-z0-9._\-/:@]*")
+# Registries one owns: a private ECR, Azure Container Registry, Artifact Registry, a JFrog or Oracle tenancy.
+OWN_HOST = lazy_compile(r".*(?:\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|\.azurecr\.(?:io|cn|us)"
+                        r"|(?:^|[.-])pkg\.dev|\.jfrog\.io|\.ocir\.io|\.icr\.io)")
+# Hosts where anyone publishes under their own name: the publisher is the first path segment there.
+SHARED_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
+                          "ghcr.io", "quay.io", "gcr.io", "public.ecr.aws", "registry.gitlab.com", "github.com",
+                          "gitlab.com", "bitbucket.org", "codeberg.org", "artifacthub.io", "nvcr.io"})
+# Words of a host or path that name no publisher.
+GENERIC = frozenset({"com", "io", "net", "org", "dev", "app", "www", "charts", "chart", "helm", "registry", "hub",
+                     "docker", "index", "repo", "repos", "repository", "pkg", "ecr", "dkr", "amazonaws", "azurecr",
+                     "gcr", "ghcr", "quay", "github", "gitlab", "githubusercontent", "public", "mirror", "library",
+                     "images", "image", "containers", "cloud", "east", "west", "north", "south", "central", "oci",
+                     "https", "http", "releases", "stable", "download", "downloads", "cdn", "artifacts"})
+MUTABLE_TAGS = frozenset({"", "latest", "main", "master", "edge", "nightly", "dev", "head", "stable"})
+_WORD = lazy_compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a reference is fetched from: its host, its publisher's words and whether its tag can move."""
+
+    text: str
+    host: str
+    publisher: frozenset[str]
+    mutable: bool
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text) if w not in GENERIC and (len(w) >= 3 or (w.isdigit() and len(w) >= 6))}
+
+
+def _source(value: object, image: bool) -> Source | None:
+    """VALUE read as an image reference (`host/ns/name:tag`) or a repository URL, or None."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if not text or REFERENCE.fullmatch(text) is None:
+        return None
+    scheme, _, rest = text.rpartition("://")
+    parts = rest.split("/")
+    hosted = len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost")
+    # A bare `family/name` with no host, tag or digest may name a machine image (`debian-cloud/debian-12`).
+    if not hosted and (scheme or not image or not any(c in parts[-1] for c in ":@")):
+        return None
+    host, path = (parts[0].rsplit("@", 1)[-1].split(":")[0], parts[1:]) if hosted else ("docker.io", parts)
+    if scheme in ("http", "https") and host not in SHARED_HOSTS:
+        return Source(text, host, frozenset(_words(host)), False)
+    name, _, digest = path[-1].partition("@")
+    tag = name.partition(":")[2]
+    owner = path[0] if len(path) > 1 or host in SHARED_HOSTS else ""
+    words = _words(host) | _words(owner) or _words(name.partition(":")[0])
+    return Source(text, host, frozenset(words), not digest and tag in MUTABLE_TAGS)
+
+
+def _same_publisher(old: Source, new: Source) -> bool:
+    """Whether two sources share a publisher's name (`bitnami` and `bitnamicharts`, `prom` and `prometheus`)."""
+    return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+               for a in old.publisher for b in new.publisher)
+
+
+def _own(host: str) -> bool:
+    """Whether HOST is a registry the account owns or a private name the internet cannot resolve."""
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return OWN_HOST.fullmatch(host) is not None or not public(host)
+
+
+def _references(change: Change, after: bool) -> dict[str, Source]:
+    found: dict[str, Source] = {}
+    for path, value in with_texts(side_leaves(change, after)):
+        last = path.rsplit(".", 1)[-1].lower()
+        image = IMAGE_KEY.fullmatch(last) is not None
+        source = _source(value, image) if image or REPOSITORY_KEY.fullmatch(last) else None
+        if source is not None:
+            found[path] = source
+    return found
+
+
+def _weight(old: Source, new: Source) -> Severity:
+    """High when code leaves one's own registry, lands on a host that is no known registry, or can move under its
+    tag; a pinned move between two public registries' publishers is medium."""
+    if _own(old.host) or (new.mutable and not old.mutable) or new.host not in SHARED_HOSTS:
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"image", b"repo", b"chart", b"registry"))
+def _publisher_moved(change: Change) -> Iterator[Finding]:
+    before = _references(change, False)
+    for path, new in _references(change, True).items():
+        old = before.get(path)
+        if old is None or (old.host == new.host and old.publisher == new.publisher) or _own(new.host):
+            continue
+        if _same_publisher(old, new):
+            continue
+        yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
+                      f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "
+                      "with this workload's rights)", _weight(old, new))
+        return
+
+
+# Lists of the registries or repositories images may come from (Gatekeeper K8sAllowedRepos `repos`, Kyverno or a
+# cluster's allowed registries, a registry policy's trusted sources).
+ALLOWED_LIST = lazy_compile(r"(?:allowed|trusted|permitted|approved)?_?(?:repos|repositories|registries"
+                            r"|image_?prefixes)|(?:allowed|trusted|permitted|approved)_?(?:images|image_sources)")
+ALLOWING = lazy_compile(r"allow|trust|permit|approved")
+_INDEX = lazy_compile(r"\[\d+\]")
+
+
+def _whole_registry(value: object) -> str | None:
+    """VALUE when it admits every publisher of a shared public registry (`docker.io/`, `ghcr.io`) or anything."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    host = text.partition("://")[2] or text
+    host = host.rstrip("/*")
+    return text if text in ("*", "**") or host in SHARED_HOSTS else None
+
+
+def _admitted(change: Change, after: bool) -> set[str]:
+    return {found for path, value in side_leaves(change, after)
+            if ALLOWED_LIST.fullmatch(_INDEX.sub("", path).rsplit(".", 1)[-1].lower())
+            for item in (value if isinstance(value, list) else [value])
+            if (found := _whole_registry(item)) is not None}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"allow", b"trust", b"permit", b"approved"))
+def _registry_admitted(change: Change) -> Iterator[Finding]:
+    before = _admitted(change, False)
+    added = sorted(_admitted(change, True) - before)
+    # An allowlist is read only where the change says so (`K8sAllowedRepos`, `allowed_registries`, `trusted`).
+    if added and (before or any(ALLOWING.search(p.lower()) or ALLOWING.search(str(v).lower())
+                                for p, v in side_leaves(change, True) if not isinstance(v, (dict, list)))):
+        yield finding(SUPPLY, change.address, f"{change.address}: the list of allowed image sources gains "
+                      f"{show(added[0])} (every publisher of that public registry may now run here, not one "
+                      "vetted namespace)")
