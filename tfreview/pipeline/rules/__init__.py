@@ -12,6 +12,7 @@ from tfreview.pipeline.rules import cuts as cuts
 from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
+from tfreview.pipeline.rules import manifests as manifests
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import everyone as everyone
