@@ -38,6 +38,7 @@ from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
 from tfreview.pipeline.rules import enrolment as enrolment
 from tfreview.pipeline.rules import signonrules as signonrules
+from tfreview.pipeline.rules import signinhosts as signinhosts
 from tfreview.pipeline.rules import samegrant as samegrant
 from tfreview.pipeline.rules import supplychain as supplychain
 from tfreview.pipeline.rules import origins as origins
