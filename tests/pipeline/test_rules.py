@@ -111,6 +111,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "access-wiped": ("google_project_iam_policy.project", ("every holder of roles/owner loses it",
                                                           "group:platform-admins@example.com"), {}),
     "dns-forwarded-out": ("dnsco_forwarding_rule.everything", ("192.0.2.53",), {}),
+    "signin-host-moved": ("zonely_dns_record.signin", ("signin.example.org", "example-signin.glitch.me"), {}),
     "values-unseen": ("aws_sns_topic.ops_alerts", ("no new values", "known only after apply"), {}),
     "ai-safety-weakened": ("llmco_model_policy.support", ("severity_threshold", "only more severe content"), {}),
     "alerts-to-nobody": ("lookout_alert_route.prod_critical", ("receivers", "reach nobody"), {}),

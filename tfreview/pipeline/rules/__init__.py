@@ -12,6 +12,7 @@ from tfreview.pipeline.rules import cuts as cuts
 from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
+from tfreview.pipeline.rules import manifests as manifests
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
 from tfreview.pipeline.rules import everyone as everyone
@@ -37,6 +38,9 @@ from tfreview.pipeline.rules import audience as audience
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import enrolment as enrolment
+from tfreview.pipeline.rules import signonrules as signonrules
+from tfreview.pipeline.rules import signinhosts as signinhosts
 from tfreview.pipeline.rules import samegrant as samegrant
 from tfreview.pipeline.rules import supplychain as supplychain
 from tfreview.pipeline.rules import origins as origins

@@ -27,7 +27,6 @@ from tfreview.pipeline.rules.grantreach import (
 from tfreview.pipeline.rules.grants import (
     GRANT_PREFIXES,
     GRANT_TYPES,
-    K8S_ADMIN,
     PRIVILEGED,
     conditioned,
     denies,
@@ -116,11 +115,12 @@ def _role_definitions(change: Change) -> Iterator[Finding]:
     cluster = "cluster" in change.type or control_namespace(after)
     scopes = [str(s) for s in as_list(after.get("assignable_scopes")) or as_list(after.get("scope"))]
     for block in new_items(blocks(before, key), blocks(after, key)):
-        yield from _rbac_rule(change.address, key, block, cluster, scopes)
+        yield from rbac_rule(change.address, key, block, cluster, scopes)
 
 
-def _rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool, scopes: list[str] | None = None,
-               ) -> Iterator[Finding]:
+def rbac_rule(address: str, key: str, block: dict[str, Any], cluster: bool, scopes: list[str] | None = None,
+              ) -> Iterator[Finding]:
+    """Findings for one RBAC rule block (Kubernetes verbs/resources or Azure actions) a change adds."""
     wild = _wild_parts(block)
     if wild:
         if "actions" not in block:
@@ -160,29 +160,6 @@ def _wild_parts(block: dict[str, Any]) -> list[str]:
                    for v in as_list(dig(block, field)))]
 
 
-@on_change(types=("kubernetes_manifest",))
-def _manifest(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
-    manifest, old = after.get("manifest"), before.get("manifest")
-    if not isinstance(manifest, dict) or manifest == old:
-        return
-    kind = str(manifest.get("kind"))
-    if kind in ("ClusterRole", "Role"):
-        old_rules = as_list(dig(old, "rules")) if isinstance(old, dict) else []
-        for block in new_items(old_rules, [r for r in as_list(manifest.get("rules")) if isinstance(r, dict)]):
-            yield from _rbac_rule(change.address, "rules", block, kind == "ClusterRole" or control_namespace(manifest))
-    elif kind in ("ClusterRoleBinding", "RoleBinding"):
-        role = str(dig(manifest, "roleRef", "name"))
-        if role == "cluster-admin" or role in K8S_ADMIN:
-            wide = role == "cluster-admin" or kind == "ClusterRoleBinding" or control_namespace(manifest)
-            level = Severity.HIGH if wide else Severity.MEDIUM
-            yield finding(PRIVILEGED, change.address, f"{change.address}: {kind} grants {role}", level)
-        for subject in as_list(manifest.get("subjects")):
-            name = str(subject.get("name")) if isinstance(subject, dict) else ""
-            if public_member(name):
-                yield finding(PUBLIC, change.address, f"{change.address}: {kind} grants {role} to {name} (everyone)")
-
-
 @on_change(words=(b"verbs",))
 def _embedded_rbac(change: Change) -> Iterator[Finding]:
     """RBAC rules written inside strings (Helm values, a manifest's YAML body, a JSON list quoted in YAML)."""
@@ -191,7 +168,7 @@ def _embedded_rbac(change: Change) -> Iterator[Finding]:
     old = [o for o in embedded_objects(before) if "verbs" in o]
     cluster = any(v is True and "cluster" in str(k).lower() for o in embedded_objects(after) for k, v in o.items())
     for block in new_items(old, new):
-        yield from _rbac_rule(change.address, "embedded rules", block, cluster)
+        yield from rbac_rule(change.address, "embedded rules", block, cluster)
 
 
 @on_change(prefixes=("google_",))

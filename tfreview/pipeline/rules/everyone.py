@@ -62,6 +62,8 @@ def _match_all_membership(change: Change) -> Iterator[Finding]:
     for where, condition in rules.items():
         if not _always_true(condition) or (where in old and _always_true(old[where])):
             continue
+        if _no_narrowing(where, condition):
+            continue
         names = [v for key, v in _flat(after) if not CONDITION_KEY.search(key)]
         target = [v for v in names if PRIVILEGED_NAME.search(v)]
         if target:
@@ -73,6 +75,12 @@ def _match_all_membership(change: Change) -> Iterator[Finding]:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits every '
                           "account, though nothing in its names says the group is meant for everyone: whatever the "
                           "group grants, every user now holds")
+
+
+def _no_narrowing(where: str, condition: Any) -> bool:
+    """Whether an empty `condition` is only a grant's optional narrowing left unset (a role assignment to one named
+    principal): it admits nobody; an empty membership rule or expression is the one that admits every account."""
+    return where.rsplit(".", 1)[-1].split("[")[0] == "condition" and not str(condition).strip()
 
 
 def _conditions(values: Any, where: str = "") -> Iterator[tuple[str, Any]]:

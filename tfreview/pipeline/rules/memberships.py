@@ -12,7 +12,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.diff import UNKNOWN
-from tfreview.pipeline.findings import Finding, finding
+from tfreview.pipeline.findings import Finding, Severity, finding
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
@@ -53,6 +53,13 @@ def admin_joins(change: Change, config: Configuration) -> Iterator[Finding]:
         if why:
             yield finding(PRIVILEGED, change.address, f"{change.address}: {key} joins {why}, an admin, owner or "
                           "break-glass group or team (a privilege grant)")
+        elif (group := _role_assignable(change.address, added, config)) is not None:
+            insider = _insider(change.after, config)
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {key} joins {group}, a role-assignable group "
+                          "(it holds directory roles, every member gets them)"
+                          + (" — the member is shown as an internal account" if insider else
+                             ": the member is not shown as one of the organisation's own accounts"),
+                          Severity.MEDIUM if insider else Severity.HIGH)
 
 
 # Keys of another resource that give a role to the principal it names (`role_type = "SUPER_ADMIN"`).
@@ -72,6 +79,39 @@ def _role_granted(address: str, targets: set[str], config: Configuration) -> str
             if roles:
                 return f'a group granted "{roles[0]}" by {other}'
     return None
+
+
+# A group flagged as able to hold directory (admin) roles, in any directory's spelling.
+ROLE_ASSIGNABLE = lazy_compile(r"(?:is_)?(?:assignable_to_roles?|role_assignable|roles?_assignable)")
+# How a directory marks an account from outside the organisation (Entra B2B guests, external identities).
+GUEST = lazy_compile(r"guest|external|#ext#|partner|vendor", re.IGNORECASE)
+USER_KIND = ("user_type", "usertype", "account_type", "type", "creation_type")
+
+
+def _holds(values: dict[str, Any], targets: set[str]) -> bool:
+    """Whether a resource's id or object id is one of TARGETS (`/groups/<id>` ends with it)."""
+    ids = {str(values[k]) for k in ("id", "object_id") if isinstance(values.get(k), str)}
+    return any(i == t or i.endswith("/" + t) for i in ids for t in targets)
+
+
+def _role_assignable(address: str, targets: set[str], config: Configuration) -> str | None:
+    """The group of the plan a membership joins that can hold directory roles, or None."""
+    own = config_address(address)
+    for other, (after, _unknown) in config.planned.items():
+        if other != own and isinstance(after, dict) and _holds(after, targets) and any(
+                v is True and ROLE_ASSIGNABLE.fullmatch(k) for k, v in after.items()):
+            return other
+    return None
+
+
+def _insider(member: dict[str, Any], config: Configuration) -> bool:
+    """Whether the plan shows the joining member as one of the organisation's own accounts (not a guest)."""
+    ids = {v for k, v in member.items() if isinstance(v, str) and "member" in k}
+    for after, _unknown in config.planned.values():
+        if isinstance(after, dict) and _holds(after, ids):
+            kind = " ".join(str(after.get(k) or "") for k in (*USER_KIND, "user_principal_name", "mail"))
+            return GUEST.search(kind) is None and any(after.get(k) for k in USER_KIND)
+    return False
 
 
 def _configured(address: str, key: str, added: set[str], config: Configuration) -> str | None:
