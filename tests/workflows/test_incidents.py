@@ -39,7 +39,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-3", "false-alarms-7", "unheard-providers-2", "good-work-2", "issue-themes-7",
                       "public-modules-3", "teardown-context-2", "hidden-like-4", "long-tail-real", "ops-quarter",
                       "unheard-providers-3", "pentest", "public-modules-4", "real-prs", "hidden-like-5",
-                      "hidden-like-6", "long-tail-real-2")]
+                      "hidden-like-6", "long-tail-real-2", "hidden-like-9", "long-tail-real-4",
+                      "unheard-providers-4", "everyday-prs", "outage-twins")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -177,6 +178,21 @@ KNOWN_MISSES = {
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
     "fresh/long-tail-real-2/az_sentinel_rule_suppress_forever.json",
     "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
+    # session 9, after the first round of four lanes: serviceAccountUser granted to a service account of a project the
+    # plan never shows as its own (foreign-data-share asks to confirm the receiver); a key written to a bucket object
+    # whose content expression the configuration does not show; an escalation policy whose id alone says it has no
+    # on-call; a maintenance flag turned on whose effect only its name tells; trust and an AMI shared with an account
+    # the plan never shows as its own; allUsers on a bucket and a service that only their names call the public
+    # website (no website configuration in the plan).
+    "fresh/hidden-like-9/gcp_sa_user_single_sa.json",
+    "fresh/hidden-like-9/gcp_sa_key_to_shared_bucket.json",
+    "fresh/hidden-like-9/pd_security_escalation_swap.json",
+    "fresh/unheard-providers-4/launchdarkly-maintenance-risky.json",
+    "fresh/everyday-prs/role_trust_org.json",
+    "fresh/everyday-prs/ami_share_account.json",
+    "fresh/long-tail-real-4/p067_ami_launch_permission.json",
+    "fresh/outage-twins/gcs-allusers-b.json",
+    "fresh/outage-twins/gcp-run-public-b.json",
 }
 
 
