@@ -27,10 +27,12 @@ from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, unused_since
+from tfreview.pipeline.rules.grantswap import grant_handed_on
 from tfreview.pipeline.rules.guarded import guarded_delete
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
 from tfreview.pipeline.rules.jobs import runs_to_completion, standing
+from tfreview.pipeline.rules.keptsettings import exceptions_trimmed, reference_moved, web_ports_added
 from tfreview.pipeline.rules.kinds import (
     AUDIT_DEVICES,
     LINKS,
@@ -272,6 +274,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                                 or sources_narrowed(c) or role_lowered(c)
                                 or renamed_only(c, looks_stateful(c.type))),
           Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(grant_handed_on(c) or reference_moved(c) or exceptions_trimmed(c)
+                                or web_ports_added(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else _paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),

@@ -38,7 +38,7 @@ def _sources(flat: dict[str, object], block: str) -> list[str]:
 NAMING = lazy_compile(r"^(?:\w*_)?(?:name|id|arn|region|zone|location|project)$")
 
 
-def _only_rules(before: dict[str, object]) -> bool:
+def only_rules(before: dict[str, object]) -> bool:
     """Whether an object holds nothing but rule blocks that name sources, and the names of what they guard: a data
     holder (`looks_stateful` reads an instance's ports as an instance) has settings of its own."""
     rules = [value for key, value in before.items() if not NAMING.match(key) and key not in COMPUTED]
@@ -50,7 +50,7 @@ def sources_narrowed(change: Change) -> str | None:
     """Why replacing a set of rule blocks loses nothing, or None: only source keys inside blocks change, and each
     changed block admits no source its old self did not cover."""
     if change.action is not Action.REPLACE or not isinstance(change.before, dict) \
-            or not isinstance(change.after, dict) or not _only_rules(change.before) or RESTRICTING.search(change.type) \
+            or not isinstance(change.after, dict) or not only_rules(change.before) or RESTRICTING.search(change.type) \
             or any(RESTRICTING.search(text) for text in string_leaves([change.before, change.after])):
         return None
     blocks: set[str] = set()

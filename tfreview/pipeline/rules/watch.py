@@ -7,6 +7,7 @@ dict lookup) and DELETE_WATCHES (resources whose destruction itself switches a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -155,7 +156,7 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
                     or customer_key_instead(change, path, after):
                 continue
             seen.add((watch_.rule, path))
-            severity = _cut_severity(change, watch_, before, after)
+            severity = _cut_severity(change, watch_, before, after) or _types_dropped(watch_, before, after)
             yield finding(watch_.rule, change.address,
                           f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
 
@@ -167,6 +168,19 @@ KEPT_AS_EVIDENCE = frozenset({"audit", "audits", "compliance", "ledger", "legal"
                               "forensics", "evidence", "access", "billing", "transactions", "backup", "backups"})
 _WORD = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", "bucket", "topic", "description")
+
+
+# A log group the platform fills with a function's or build's own runtime output (stdout, stack traces), not a
+# trail of who did what: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+RUNTIME_OUTPUT = lazy_compile(r"^/aws/(?:lambda|codebuild)/")
+
+
+def runtime_output(change: Change) -> bool:
+    """Whether a log group holds a function's or build's runtime output, and nothing it names is kept as evidence."""
+    values = change.after if isinstance(change.after, dict) else {}
+    name = values.get("name")
+    return isinstance(name, str) and bool(RUNTIME_OUTPUT.match(name)) \
+        and not set(_WORD.findall(name.lower())) & KEPT_AS_EVIDENCE
 
 
 def diagnostic_data(change: Change) -> bool:
@@ -201,12 +215,28 @@ def _cut_severity(change: Change, watch_: Watch, before: Any, after: Any) -> Sev
     return kept_long_enough(change, after)
 
 
+# Log types that only time queries for tuning (MongoDB/DocumentDB profiler, MySQL slow query log): no record of
+# who did what. https://docs.aws.amazon.com/documentdb/latest/developerguide/profiling.html
+PERFORMANCE_LOGS = lazy_compile(r"^(?:profiler|slowquery|slow_query|slow-query|slowlog|slow_log|slow-log"
+                                r"|slow_query_log|debug|trace)$", re.IGNORECASE)
+
+
+def _types_dropped(watch_: Watch, before: Any, after: Any) -> Severity | None:
+    """Medium when a list of exported log types drops only performance logs: the audit and error logs it kept
+    still flow."""
+    if watch_.test != "shrunk" or not isinstance(before, list):
+        return None
+    dropped = [item for item in before if item not in (after or [])]
+    return Severity.MEDIUM if dropped and all(isinstance(i, str) and PERFORMANCE_LOGS.match(i) for i in dropped) \
+        else None
+
+
 def kept_long_enough(change: Change, days: float) -> Severity | None:
-    """The severity of logs still kept DAYS after a cut, or None when the cut loses evidence: low for debug output
-    kept a week, medium for any logs kept a year; never for data on legal hold."""
+    """The severity of logs still kept DAYS after a cut, or None when the cut loses evidence: low for debug or
+    runtime output kept a week, medium for any logs kept a year; never for data on legal hold."""
     if _held(change):
         return None
-    if days >= DIAGNOSTIC_DAYS and diagnostic_data(change):
+    if days >= DIAGNOSTIC_DAYS and (diagnostic_data(change) or runtime_output(change)):
         return Severity.LOW
     return Severity.MEDIUM if days >= EVIDENCE_DAYS else None
 
