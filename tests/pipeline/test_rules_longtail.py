@@ -93,13 +93,13 @@ def cors(origins: list[str], credentials: bool) -> dict[str, Any]:
 def test_cors_any_origin_with_credentials_is_high(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("nimbus_health_api.prod", cors(["https://portal.example.com"], True),
                                           cors(["*"], True)))
-    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("cors-any-origin-credentials") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("cors-any-origin") is Severity.HIGH
 
 
 def test_cors_any_origin_without_credentials_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("nimbus_health_api.prod", cors(["https://portal.example.com"], False),
                                           cors(["*"], False)))
-    assert label is Label.LIKELY_SAFE and "cors-any-origin-credentials" not in worst
+    assert label is Label.LIKELY_SAFE and "cors-any-origin" not in worst
 
 
 def home(target: str) -> dict[str, Any]:

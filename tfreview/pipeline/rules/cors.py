@@ -17,7 +17,7 @@ from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_c
 from tfreview.pipeline.rules.values import with_settings
 
 ANY_ORIGIN_WITH_CREDENTIALS = declare(
-    "cors-any-origin-credentials", Severity.HIGH,
+    "cors-any-origin", Severity.HIGH,
     "A CORS policy lets any origin (`*`) make credentialed requests (credentials allowed): any web page a signed-in "
     "user visits can call the API as that user and read the answer (any provider).")
 
