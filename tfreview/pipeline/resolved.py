@@ -3,12 +3,14 @@
 A security control whose planned value is unknown (`allow_nested_items_to_be_public`, the four S3 public-access
 flags, …) reads as null to every rule, which is neither the truth nor fail-closed. When the configuration says
 what it will be — a constant, or one reference to a variable, module input or output, or another resource's
-known value — the rules read that value instead. An expression built from several references or from a function
-of them (Terraform writes only the references, not the operators) stays unknown.
+known value — the rules read that value instead. A list built from several references (Terraform writes only the
+references, not the operators: `concat`, `setunion`) reads as the items of its known list references, what it holds
+at least; any other expression built from several references stays unknown.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +20,8 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 
 MAX_DEPTH = 8
+# Attributes a function writes as text from its references (`jsonencode`, `templatefile`): never a joined list.
+TEXT_BUILT = re.compile(r"polic|document|json|template|script|content|body|text|data|yaml|config|rule", re.IGNORECASE)
 ALTERING = (Action.CREATE, Action.UPDATE, Action.REPLACE)
 
 
@@ -87,11 +91,21 @@ def _configured(config: Configuration, address: str, path: tuple[str | int, ...]
         return UNKNOWN  # not configured (a computed attribute), or nested blocks
     values = config.candidates(expression, module_of(address))  # one per reference, or the constant
     if len(values) != 1:
-        return UNKNOWN
+        return UNKNOWN if TEXT_BUILT.search(str(path[-1])) else _joined(values)
     value = values[0]
     if value is None or _holds_unknown(value, 0) or "Statement" in str(value):
         return UNKNOWN  # policy documents stay with the identity rules, which say where an unknown one came from
     return value
+
+
+def _joined(values: list[Any]) -> Any:
+    """A list built from several references (`concat(var.extra, [x.email])`, `setunion(…)`) where the known ones are
+    lists of plain values: the items it holds at least, the unknown references' items left out. UNKNOWN when any
+    known reference is not such a list (a map, a document, a number picked by a function)."""
+    known = [value for value in values if not _holds_unknown(value, 0)]
+    if not known or not all(isinstance(v, list) and all(isinstance(i, (str, int, float)) for i in v) for v in known):
+        return UNKNOWN
+    return [item for value in known for item in value]
 
 
 def _holds_unknown(value: Any, depth: int) -> bool:

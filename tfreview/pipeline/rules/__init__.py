@@ -92,6 +92,7 @@ from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
+from tfreview.pipeline.rules import anytoany as anytoany
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
 from tfreview.pipeline.rules import provisioners as provisioners
@@ -161,6 +162,7 @@ THEMES = (
     "wipes",
     "safeguards",
     "workloads",
+    "anytoany",
     "edge",
     "code",
     "provisioners",

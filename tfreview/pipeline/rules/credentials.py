@@ -141,13 +141,13 @@ def _marked_attribute(output: str, sensitive: dict[str, Any]) -> str | None:
 
 
 def _created_key(output: str, ri: ReviewInput, sensitive: dict[str, Any]) -> str | None:
-    """The address of a key this plan creates, whose secret the provider marks sensitive, when the output's name
-    says it holds a key (`ci_sa_key_json`, `deploy_key`; not `key_id`, `key_name`, `public_key`)."""
+    """The address of a key this plan creates, with a secret attribute marked sensitive or known only after apply,
+    when the output's name says it holds a key (`ci_sa_key_json`, `deploy_key`; not `key_id` or `public_key`)."""
     words = [w for w in re.split(r"[^a-z0-9]+", output.lower()) if w]
     if "key" not in words or "public" in words or words[-1] in NAMING_WORDS:
         return None
     for made in managed(ri.changeset, Action.CREATE):
-        flags = as_dict(sensitive.get(config_address(made.address)))
+        flags = {**as_dict(made.after_unknown), **as_dict(sensitive.get(config_address(made.address)))}
         if "key" in made.type.split("_") and any(v is True and secret_attribute(str(k)) for k, v in flags.items()):
             return made.address
     return None

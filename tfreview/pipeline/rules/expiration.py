@@ -65,15 +65,22 @@ def _keys(value: Any, depth: int = 0) -> Iterator[str]:
             yield from _keys(item, depth)
 
 
+# Prefixes under which a cloud's own log delivery writes everything it writes (CloudTrail, Config, ELB access logs
+# and flow logs all write under `AWSLogs/`): a rule limited to one that keeps logs no more than a week covers all of a
+# log bucket's logs and is gone before an investigation starts; a longer one is the usual log retention.
+WHOLE_LOG_PREFIXES = lazy_compile(r"^/?AWSLogs/?$", re.IGNORECASE)
+LOGS_GONE_WITHIN_DAYS = 7
+
+
 def _filtered(rule: dict[str, Any]) -> bool:
     """Whether a rule is limited to part of the bucket: a prefix, tags, suffixes, a size or storage class."""
     narrowing = re.compile(r"prefix|tag|suffix|object_size|storage_class|matches|blob_index")
     for key, value in rule.items():
         if key in ("expiration", "action", "actions", "id", "status", "enabled", "name"):
             continue
-        if narrowing.search(key) and value not in (None, "", [], {}):
+        if narrowing.search(key) and value not in (None, "", [], {}) and not _whole_log_prefix(value, rule):
             return True
-        if key in ("filter", "filters", "condition", "and") and (_filtered_block(value, narrowing) or (
+        if key in ("filter", "filters", "condition", "and") and (_filtered_block(value, narrowing, rule) or (
                 isinstance(value, str) and value.strip())):  # a filter given as a bare prefix (`"index/"`)
             return True
         if key in ("filter", "filters") and isinstance(value, str) and value.strip():  # a prefix written alone
@@ -81,12 +88,20 @@ def _filtered(rule: dict[str, Any]) -> bool:
     return False
 
 
-def _filtered_block(value: Any, narrowing: re.Pattern[str]) -> bool:
+def _whole_log_prefix(value: Any, rule: dict[str, Any]) -> bool:
+    """Whether VALUE is a log delivery's whole prefix and RULE deletes what is under it within a week."""
+    if not isinstance(value, str) or WHOLE_LOG_PREFIXES.match(value.strip()) is None:
+        return False
+    days = [e.get("days") for e in as_list(rule.get("expiration")) if isinstance(e, dict)]
+    return any(isinstance(d, int) and not isinstance(d, bool) and 0 < d <= LOGS_GONE_WITHIN_DAYS for d in days)
+
+
+def _filtered_block(value: Any, narrowing: re.Pattern[str], rule: dict[str, Any]) -> bool:
     for block in (b for b in as_list(value) if isinstance(b, dict)):
         for key, item in block.items():
-            if narrowing.search(key) and item not in (None, "", [], {}, 0, -1):
+            if narrowing.search(key) and item not in (None, "", [], {}, 0, -1) and not _whole_log_prefix(item, rule):
                 return True
-            if isinstance(item, (dict, list)) and _filtered_block(item, narrowing):
+            if isinstance(item, (dict, list)) and _filtered_block(item, narrowing, rule):
                 return True
     return False
 
@@ -111,8 +126,8 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
                           "already there goes too)", Severity.MEDIUM)
         else:
             yield finding(EXPIRY, change.address,
-                          f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter "
-                          "(the whole bucket expires)")
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter, or "
+                          "only the prefix its log delivery writes everything under (the whole bucket expires)")
 
 
 def _shortest_age(rule: dict[str, Any]) -> float:

@@ -67,6 +67,24 @@ control(DETECTION, r"(?!rule_action\Z|access\Z)" + ANY_SETTING, verdict,
         "a block, deny or reject verdict now lets traffic or clients through",
         generic=True)
 
+# An action setting (a WAF attack group's or a detector's `…_action`) that stopped requests now takes none or only
+# watches: `deny` → `none`, `block` → `alert`, `deny` → `count`.
+WATCHES_ONLY = frozenset({"none", "count", "log", "monitor", "alert", "detect", "noop", "ignore"})
+
+
+def action_verdict(value: Any) -> float | None:
+    """1 for an action whose words stop, 0 for one that lets through or only watches; None otherwise."""
+    words = _short_words(value)
+    if not words:
+        return None
+    if words & STOPS:
+        return None if words & (ADMITS | WATCHES_ONLY) else 1
+    return 0 if words & (ADMITS | WATCHES_ONLY) else None
+
+
+control(DETECTION, r"(?!rule_action\Z)\w*_action", action_verdict,
+        "an action that stopped requests now lets them through or only watches", generic=True)
+
 # --- a network or traffic policy moved from a named few to all -----------------------------------------------
 NAMED_FEW = frozenset({"only", "restricted", "selected", "specific", "private", "internal", "limited", "deny",
                        "denied", "none", "vnet", "vpc"})

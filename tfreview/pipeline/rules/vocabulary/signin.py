@@ -49,7 +49,14 @@ control(AUTH, r"enable_legacy_abac|legacy_abac\w*|\w*basic_auth\w*|issue_client_
         "legacy or basic authentication allowed")
 # What an app's built-in sign-in does with callers who are not signed in (`unauthenticated_action` → AllowAnonymous).
 control(AUTH, r"\w*unauthenticated_(?:client_)?action", authenticated, "unauthenticated callers are let through")
-# Client certificates (mutual TLS) of any app platform or listener: no longer required, or switched off.
+# Client certificates (mutual TLS) of any app platform or listener: no longer required, or switched off. A mode held
+# in a client-auth block (`client_auth { mode = "mtls" }`) ranks verified certificates over optional over passed
+# through unchecked (the origin no longer authenticates its callers).
+control(AUTH, r"\w*client_auth\w*\.mode|\w*mtls\w*\.mode|\w*client_cert\w*\.mode",
+        ladder(("mtls", "mutual_tls", "strict", "require", "required", "verify", "on"),
+               ("optional", "optional_no_ca", "request", "permissive"),
+               ("passthrough", "pass_through", "none", "off", "disabled", "ignore", "allow")),
+        "client certificates no longer verified")
 control(AUTH, r"\w*client_cert\w*_(?:mode|requirement|policy)|\w*mtls_mode|\w*client_auth\w*_mode", requirement,
         "client certificates no longer required")
 control(AUTH, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*|\w*mtls_enabled", flag,

@@ -43,7 +43,8 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
 KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_authority|_cmk"
 # Status enums in their usual spellings (`Enable`, `ENABLED`, `true`). Not open/closed: on an incident or alert,
 # closed means resolved.
-ON_OFF = ladder(("enabled", "enable", "active", "on", "true", "enabled_and_running", "running", "live"),
+ON_OFF = ladder(("enabled", "enable", "active", "on", "true", "enabled_and_running", "running", "live", "streaming",
+                 "recording", "collecting", "exporting", "delivering", "forwarding", "logging"),
                 ("disabled", "disable", "inactive", "off", "false", "paused", "suspended", "stopped"))
 
 # network.py reads these attributes of these types itself (as public-database / public-bucket).
