@@ -138,6 +138,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "delete-scope-removed": ("helm_release.dns", ("given delete authority", "scope filter"), {}),
     "code-sends-user-data": ("idco_action.claims", ("insight-vendor.example.net", "user data"), {}),
     "source-unpinned": ("module.dns.aws_route53_record.api", ("module.dns", "no ref on github.com"), {}),
+    "secret-store-rights": ("stashco_vault_access_policy.helpdesk", ("nothing in the plan knows", "purge"), {}),
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"},

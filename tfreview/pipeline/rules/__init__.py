@@ -104,6 +104,8 @@ from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import storerights as storerights
+from tfreview.pipeline.rules import openrules as openrules
 from tfreview.pipeline.rules import passage as passage
 from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
@@ -173,6 +175,8 @@ THEMES = (
     "addresslists",
     "delegable",
     "traffic",
+    "storerights",
+    "openrules",
     "passage",
     "unconditioned",
     "flagged",

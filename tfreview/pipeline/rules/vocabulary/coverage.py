@@ -1,0 +1,52 @@
+"""The security-controls vocabulary (risk rules stage): what a log or a shared key covers — a traffic or event log
+whose coverage enum moves from everything to a subset (flow logs ALL → ACCEPT: rejected attempts go unrecorded),
+and a shared-access key rule that gains manage rights (whoever holds its connection string administers the entity).
+
+Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
+this package's modules: for one attribute, the first line that reads both values decides.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import tfreview.pipeline.rules.access  # noqa: F401  (declares the privileged-role rule these lines report under)
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.strengths import inverted
+
+EVERYTHING = frozenset({"all", "any", "every", "everything", "both", "full"})
+_PARTS = re.compile(r"[^a-z]+")
+
+
+def coverage(value: Any) -> float | None:
+    """1 for a one-word coverage that takes everything (`ALL`, `Any`, `all_traffic`), 0 for one that takes a kind
+    (`ACCEPT`, `REJECT`, `errors`); None for anything else (lists, long text, unknowns)."""
+    if not isinstance(value, str) or not known(value) or not re.fullmatch(r"[\w.:-]{1,40}", value.strip()):
+        return None
+    words = {w for w in _PARTS.split(value.lower()) if w}
+    if not words:
+        return None
+    return 1 if words & EVERYTHING else 0
+
+
+# What a traffic, flow or audit log records (`traffic_type` ALL → ACCEPT, `log_filter` all → denied, a capture's
+# `filter_type`): narrowed from everything, the kinds it drops are no longer recorded. A new log that records only
+# one kind beside another is a choice, not a loss: creates are not judged.
+LOG_TYPES = (r"flow_?log|traffic_mirror|packet_capture|(?:^|_)(?:logs?|logging|trail|audit\w*|diagnostic\w*"
+             r"|capture|recorder)(?:_|$)")
+control(LOGGING, r"(?:traffic|log|capture|record(?:ing)?|filter|event|packet)_(?:type|filter|scope|kind|selection)",
+        coverage, "what it logs is narrowed from everything to a subset (the rest is no longer recorded)",
+        types=LOG_TYPES)
+
+# A shared-access (SAS) key rule or policy of any provider (Event Hubs, Service Bus, Relay, IoT Hub, notification
+# hubs) that gains manage or admin rights: whoever holds its key or connection string now administers the entity
+# (creates and deletes queues, rules, keys). Send added to a producer's rule, or a new listen-only rule, is not.
+SHARED_KEY_TYPES = r"authori[sz]ation_rule|shared_access|(?:^|_)sas(?:_|$)|access_key_polic|key_polic|access_polic"
+control(PRIVILEGED, r"manage|manage_enabled|admin|administer|full_access", inverted,
+        "its shared key gains manage rights (whoever holds the key administers the entity)",
+        types=SHARED_KEY_TYPES, create=Severity.MEDIUM)
