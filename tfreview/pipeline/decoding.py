@@ -124,6 +124,11 @@ def embedded_objects(values: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
             yield from embedded_objects(item, depth + 1)
 
 
+def objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object inside VALUE, itself included, and inside the JSON or YAML text it holds, at any depth."""
+    yield from _objects(value, 0)
+
+
 def _objects(value: Any, depth: int) -> Iterator[dict[str, Any]]:
     if depth > MAX_DEPTH:
         return

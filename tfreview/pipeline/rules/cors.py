@@ -13,6 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import objects
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.values import with_settings
 
@@ -46,21 +47,13 @@ def _on(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "on", "enabled"))
 
 
-def open_with_credentials(value: Any, depth: int = 0) -> Iterator[str]:
-    """The origins keys of every block in VALUE that admits any origin and allows credentials."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(value, dict):
-        keys = {_key(str(k)): v for k, v in value.items()}
-        credentials = any(CREDENTIALS.fullmatch(k) and _on(v) for k, v in keys.items())
-        for name, item in keys.items():
-            if credentials and ORIGINS.fullmatch(name) and any(ANY_ORIGIN.fullmatch(s) for s in _strings(item)):
-                yield name
-        for item in value.values():
-            yield from open_with_credentials(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            yield from open_with_credentials(item, depth + 1)
+def open_with_credentials(value: Any) -> Iterator[str]:
+    """The origins keys of every block in VALUE (JSON text included) that admits any origin and allows credentials."""
+    for node in objects(value):
+        keys = {_key(str(k)): v for k, v in node.items()}
+        if any(CREDENTIALS.fullmatch(k) and _on(v) for k, v in keys.items()):
+            yield from (name for name, item in keys.items()
+                        if ORIGINS.fullmatch(name) and any(ANY_ORIGIN.fullmatch(s) for s in _strings(item)))
 
 
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"credentials",))

@@ -22,10 +22,11 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
-from tfreview.pipeline.rules.foreign import ACCOUNT, ARN_ACCOUNT, EVERYTHING
+from tfreview.pipeline.rules.foreign import EVERYTHING
 from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL as PERSONAL_MAIL
 from tfreview.pipeline.rules.owned import Own, carries_own, evidence
 from tfreview.pipeline.rules.peering import SCOPES, kin
+from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT
 from tfreview.pipeline.rules.receivers import (
     NOT_DEST_WORDS,
     WORD,

@@ -12,7 +12,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.rules.mailboxes import personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
-from tfreview.pipeline.rules.policytext import POLICY_TEXT, policy_principals
+from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
@@ -27,8 +27,6 @@ BLOCKS = lazy_compile(r"permissions?|grants?|shares?|sharing|access_grants?")
 GRANTING = lazy_compile(r"authoriz|share|grant|permission")
 # A type whose purpose is handing data to other accounts (a data share): a consumer added there is the data leaving.
 SHARE = lazy_compile(r"(?:^|_)(?:share|data_share|datashare)(?:_|$)")
-ACCOUNT = lazy_compile(r"^\d{12}$")
-ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
 LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
 OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
 # A value that takes everything (a topic pattern `.*`, a table `*`): the whole data set goes.

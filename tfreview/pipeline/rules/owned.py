@@ -15,9 +15,9 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.domains import registrable
-from tfreview.pipeline.rules.foreign import ACCOUNT
 from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peering import OWN_KEYS, SCOPES
+from tfreview.pipeline.rules.policytext import ACCOUNT
 from tfreview.pipeline.rules.receivers import WORD, forwarder, is_destination, leaves
 
 CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription")

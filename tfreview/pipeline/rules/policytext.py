@@ -11,6 +11,7 @@ from tfreview.pipeline.rules.values import document
 
 POLICY_TEXT = lazy_compile(r"(?:\w+_)?polic(?:y|ies)|(?:\w+_)?access_document")
 PRINCIPAL_KEY = lazy_compile(r"principals?|grantees?")
+# An AWS account number, bare or inside an ARN (foreign.py, egress.py and owned.py read grants by them too).
 ACCOUNT = lazy_compile(r"^\d{12}$")
 ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):")
 MAX_DEPTH = 8
