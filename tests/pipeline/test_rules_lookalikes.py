@@ -101,7 +101,12 @@ def test_an_ordered_allow_rule_deleted_narrows_and_a_deny_rule_deleted_stays_hig
 def test_a_public_acl_deleted_narrows_and_a_private_one_stays_high(tmp_path: Path) -> None:
     assert _delete_severity(tmp_path, entry("blobby_bucket_acl.assets", {"bucket": "b1", "acl": "public-read"},
                                             None)) == (Label.LIKELY_SAFE, Severity.MEDIUM)
-    assert _delete_severity(tmp_path, entry("blobby_bucket_acl.assets", {"bucket": "b1", "acl": "private"},
+    # An object's private ACL deleted may fall back to its bucket's default object ACL (private_acl_removed grades
+    # only a bucket's own private default); a bucket ACL with grants stays high too.
+    assert _delete_severity(tmp_path, entry("blobby_object_acl.assets", {"bucket": "b1", "acl": "private"},
+                                            None))[1] is Severity.HIGH
+    assert _delete_severity(tmp_path, entry("blobby_bucket_acl.assets", {"bucket": "b1", "acl": "",
+                                                                          "grant": [{"id": "c0ffee", "perm": "READ"}]},
                                             None))[1] is Severity.HIGH
 
 

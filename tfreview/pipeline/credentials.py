@@ -116,8 +116,10 @@ FLAG_IN_TEXT = lazy_compile(rf"(?<![\w-])(?P<flag>--?[a-z0-9_-]*(?:{KEYWORDS}))[
 TOOL_IN_TEXT = lazy_compile(rf"(?<![\w-])(?P<tool>{_TOOLS})(?![\w-])[^\n;|&]*?[ \t](?P<flag>-[pa])(?:[ \t]+(?!-))?"
                             + _FLAG_VALUE)
 ASSIGNMENT = lazy_compile(
-    # Not after ':' or '/': `:secret:name` inside an ARN or `/token/x` in a path names a secret, holds none.
-    rf"(?<![a-z0-9:/])(?P<key>[a-z0-9_.-]*?(?:{KEYWORDS})){_ASSIGN}(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})",
+    # Not after ':' or '/': `:secret:name` inside an ARN or `/token/x` in a path names a secret, holds none. The
+    # key is a whole word (not after `_`, `.`, `-`): `42:PROD_DB_PASSWORD:production`, a composite id that names a
+    # variable, does not read as `DB_PASSWORD: production`.
+    rf"(?<![a-z0-9_.:/-])(?P<key>[a-z0-9_.-]*?(?:{KEYWORDS})){_ASSIGN}(?P<secret>[^\s\"'`]{{{MIN_LENGTH},}})",
     re.IGNORECASE,
 )
 SHORT_ASSIGNMENT = lazy_compile(rf"(?<![A-Za-z0-9_.:/-])(?P<key>{SHORT_KEY}){_ASSIGN}"

@@ -36,6 +36,7 @@ from tfreview.pipeline.rules.grants import (
     public_member,
 )
 from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
+from tfreview.pipeline.rules.peers import peer_of_holder
 
 K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
 K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
@@ -57,6 +58,8 @@ def _grants(change: Change) -> Iterator[Finding]:
         if (role, member) in old:
             continue
         level = grant_level(change.type, role, member, after)
+        if level is Severity.HIGH and peer_of_holder(change.type, role, member, before, after, old):
+            level = Severity.MEDIUM
         if level is not None:
             scope = f" at {after['scope']}" if change.type == "azurerm_role_assignment" and after.get("scope") else ""
             yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}", level)

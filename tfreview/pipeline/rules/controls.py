@@ -24,6 +24,7 @@ from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
+from tfreview.pipeline.rules.reviewedmerge import merged_through_review
 from tfreview.pipeline.rules.shifted import shifted
 from tfreview.pipeline.rules.strengths import (
     Strength,
@@ -112,6 +113,9 @@ def _type_pattern(types: str) -> re.Pattern[str]:
     return re.compile(types)
 
 
+# A switch of a block of measurements (a diagnostic setting's `metric` export, `metrics.enabled`): numbers about
+# load and latency, no record of who did what and no detector; the log categories beside it say what still flows.
+MEASUREMENT_SWITCH = lazy_compile(r"(?:^|[._])metrics?\.(?:enabled|enable|is_enabled)$")
 _ACRONYM = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 
@@ -119,6 +123,8 @@ SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 @cache
 def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS) or re.search(r"(?:^|[._])value$", path.lower()):  # holds a value, no switch
+        return ()
+    if MEASUREMENT_SWITCH.search(path.lower()):
         return ()
     lowered = path.lower()
     names = _names(lowered)
@@ -214,7 +220,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
-                    and not shifted(change, path, item.generic) \
+                    and not shifted(change, path, item.generic) and not merged_through_review(change, path) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)):
                 seen.add((item.rule, path))

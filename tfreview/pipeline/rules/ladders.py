@@ -47,6 +47,7 @@ from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_stateless, k8
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
+    private_acl_removed,
     public_acl_removed,
     secret_synced,
     type_migrated,
@@ -75,6 +76,7 @@ from tfreview.pipeline.rules.rebound import rebound
 from tfreview.pipeline.rules.rebuilds import alerting_retired, machine_rebuilt
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_kept, record_name
+from tfreview.pipeline.rules.recoverable import recoverable_secret
 from tfreview.pipeline.rules.recreated import (
     compute_recreated,
     secondary_pool,
@@ -167,6 +169,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                 "like a forget"), Severity.MEDIUM),
     Grade(_when(_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
+    Grade(lambda c, _ri: _paren(recoverable_secret(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: _paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(_when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
@@ -181,7 +184,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: _paren(world_entry_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(relaxation_removed(c)), Severity.MEDIUM),
-    Grade(lambda c, _ri: _paren(public_acl_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: _paren(public_acl_removed(c) or private_acl_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: _paren(allow_removed(c)), Severity.MEDIUM),
     Grade(_when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),

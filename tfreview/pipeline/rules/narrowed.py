@@ -36,6 +36,26 @@ def public_acl_removed(change: Change) -> str | None:
     return f"an ACL granting the public ({public[0]}) removed: access narrows to the owner" if public else None
 
 
+# A canned ACL that grants the owner alone: the default every object has without one.
+PRIVATE_CANNED = {"private"}
+CANNED_KEYS = lazy_compile(r"^(?:\w+_)?acl$")
+
+
+def private_acl_removed(change: Change) -> str | None:
+    """Why deleting this ACL loses nothing, or None: its content is the private default (a canned `private`, no
+    grant list), which grants nobody but the owner, who keeps access without it. One with grants stays graded, and
+    so does an object's ACL: without its own, an object may take its bucket's default object ACL."""
+    before, _ = sides(change)
+    if change.action is not Action.DELETE or not ACL_TYPES.search(change.type) \
+            or {"network", "object", "objects"} & set(change.type.split("_")):
+        return None
+    canned = [str(v).strip().lower() for k, v in before.items() if CANNED_KEYS.match(k) and isinstance(v, str)]
+    granted = any(isinstance(v, (list, dict)) and v for v in before.values())
+    if canned and all(value in PRIVATE_CANNED for value in canned) and not granted:
+        return "an ACL holding only the private default removed: it granted nobody but the owner, who keeps access"
+    return None
+
+
 # A listener of a load balancer or gateway: one entry point among the balancer's others.
 LISTENERS = lazy_compile(r"(?:^|_)listener(?:_v\d+)?$")
 # Keys of a listener that are its own or its certificate's identity, not the balancer it belongs to.
