@@ -40,7 +40,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "public-modules-3", "teardown-context-2", "hidden-like-4", "long-tail-real", "ops-quarter",
                       "unheard-providers-3", "pentest", "public-modules-4", "real-prs", "hidden-like-5",
                       "hidden-like-6", "long-tail-real-2", "hidden-like-9", "long-tail-real-4",
-                      "unheard-providers-4", "everyday-prs", "outage-twins")]
+                      "unheard-providers-4", "everyday-prs", "outage-twins", "hidden-like-10", "long-tail-real-5",
+                      "hidden-like-11", "real-world-mix")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -107,18 +108,15 @@ KNOWN_MISSES = {
     # account nothing else in the plan shows; a scratch bucket only its tag calls a CI cache (force_destroy on); a
     # production database deleted with only a final copy (the same shape as an incident labelled risky); a CA key
     # and certificate re-issued that only names call a test CA; a key vault deleted while nothing shows its secrets
-    # moved. The two misses: `allUsers` inside a function call Terraform does not write into `configuration`, and a
-    # key vault access policy for a tenant the plan never shows as its own or another's.
+    # moved.
     "fresh/false-alarms-5/bq_open_data_public.json",
     "fresh/false-alarms-5/cf_access_status_bypass.json",
     "fresh/false-alarms-5/sqs_retention_with_dlq.json",
-    "fresh/hidden-like-2/a22_gcs_binding_unknown_allusers.json",
     "fresh/regulated-month/b39_decommission_scratch.json",
     "fresh/teardown-context/b07_aws_rds_decom_final_snapshot.json",
     "fresh/teardown-context/b11_tls_test_ca_replace.json",
     "fresh/teardown-context/b37_gcp_sql_decom_final_backup.json",
     "fresh/teardown-context/b41_az_keyvault_purge_protected_migrated.json",
-    "fresh/policy-reading/az_keyvault_access_policy_all_secrets_external.json",
     # a database cluster deleted with no backups: only its dev tags and project call it scratch; its data is gone
     "fresh/saas-fortnight/b23_atlas_dev_scratch_delete.json",
     # issue-themes-6, false-alarms-6 and good-work, fixed from after their first runs; left where the plan does not
@@ -193,6 +191,11 @@ KNOWN_MISSES = {
     "fresh/long-tail-real-4/p067_ami_launch_permission.json",
     "fresh/outage-twins/gcs-allusers-b.json",
     "fresh/outage-twins/gcp-run-public-b.json",
+    # hidden-like-11 (kept from every lane): allUsers on a bucket only its name calls the public website; a token
+    # creator role granted project-wide to a group and a service account, which the rules hold privileged whoever
+    # receives it (the set's author calls it routine).
+    "fresh/hidden-like-11/gcp_bucket_allusers_site.json",
+    "fresh/hidden-like-11/gcp_binding_var_member_ok.json",
 }
 
 
