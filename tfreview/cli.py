@@ -33,11 +33,44 @@ COMMANDS = {
 }
 
 
+# What `tfreview --help` says of each subcommand: the first sentence of its own help, kept here so that listing them
+# imports none of their modules (tests/commands/test_startup.py checks each against the command's own help).
+SUMMARIES = {
+    "review": "Review PLAN: `terraform show -json` output, a binary planfile, or `-` for stdin (the default).",
+    "batch": "Review the plans under each PATH (files or directories), or those a --manifest names.",
+    "plan": "Run `terraform plan -out`, review the plan, keep the planfile and print the label and the apply command.",
+    "rules": "List every risk rule: its id, severity and what it matches.",
+    "schema": "Print the JSON Schema of `review --format json` output.",
+    "cache": "Inspect or empty the cache of model verdicts for identical change-sets.",
+    "github": "Publish a review on GitHub: one pull-request comment, kept up to date, and a label.",
+    "serve": "Run tfreview as a service.",
+    "models": "Check that the model is served and fits, or pull it through Ollama.",
+    "eval": "Review every plan listed in --labels and compare the labels with the expected ones.",
+    "feedback": "Store your verdict on recorded run RUN_ID (a unique prefix, or `last`).",
+    "dataset": "Build fine-tuning data from reviews recorded with `--record DIR`.",
+    "modelfile": "Write an Ollama Modelfile for a fine-tuned DeepSeek-R1 distill GGUF.",
+}
+
+
+def _shortened(text: str, limit: int) -> str:
+    """TEXT cut at a word to fit LIMIT characters with "..." after it, as click shortens a command's help."""
+    if len(text) <= limit:
+        return text
+    return text[:text.rfind(" ", 0, limit - 2)] + "..."
+
+
 class _Group(click.Group):
     """Loads subcommands on first use; turns every tfreview error into one line on stderr and exit 2."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SUMMARIES: --help loads no subcommand's module."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [(name, _shortened(SUMMARIES[name], limit)) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

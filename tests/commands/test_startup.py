@@ -43,6 +43,25 @@ def test_help_and_version_import_nothing_heavy() -> None:
     assert imported("--version") == []
 
 
+def test_help_lists_the_commands_without_loading_them() -> None:
+    completed = subprocess.run([sys.executable, "-c", "import sys\nfrom tfreview.cli import main\n"
+                                "sys.argv = ['tfreview', '--help']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+                                "print(sorted(m for m in sys.modules if m.startswith(('tfreview.commands.', 'rich'))"
+                                " and m not in ('tfreview.commands.options', 'tfreview.commands.output')),"
+                                " file=sys.stderr)"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert ast.literal_eval(completed.stderr.strip().splitlines()[-1]) == []
+    assert "review     Review PLAN" in completed.stdout
+
+
+def test_each_listed_summary_is_the_commands_own_help() -> None:
+    from tfreview.cli import COMMANDS, SUMMARIES, main
+
+    assert list(SUMMARIES) == list(COMMANDS)
+    for name in COMMANDS:
+        command = main.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.get_short_help_str(1000) == SUMMARIES[name], name
+
+
 def test_a_model_review_imports_its_backend() -> None:
     assert "tfreview.backends.ollama" in imported("review", str(plan_path("update")), "--host",
                                                   "http://127.0.0.1:9", "--timeout", "1")
