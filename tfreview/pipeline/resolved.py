@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN
@@ -21,7 +22,8 @@ from tfreview.pipeline.findings import ReviewInput
 
 MAX_DEPTH = 8
 # Attributes a function writes as text from its references (`jsonencode`, `templatefile`): never a joined list.
-TEXT_BUILT = re.compile(r"polic|document|json|template|script|content|body|text|data|yaml|config|rule", re.IGNORECASE)
+TEXT_BUILT = lazy_compile(r"polic|document|json|template|script|content|body|text|data|yaml|config|rule",
+                          re.IGNORECASE)
 ALTERING = (Action.CREATE, Action.UPDATE, Action.REPLACE)
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import tfreview.pipeline.rules.access  # noqa: F401  (declares the privileged-role rule these lines report under)
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
@@ -20,7 +21,7 @@ from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import inverted
 
 EVERYTHING = frozenset({"all", "any", "every", "everything", "both", "full"})
-_PARTS = re.compile(r"[^a-z]+")
+_PARTS = lazy_compile(r"[^a-z]+")
 
 
 def coverage(value: Any) -> float | None:
