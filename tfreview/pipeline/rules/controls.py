@@ -124,9 +124,9 @@ SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS) or re.search(r"(?:^|[._])value$", path.lower()):  # holds a value, no switch
         return ()
-    if MEASUREMENT_SWITCH.search(path.lower()):
-        return ()
     lowered = path.lower()
+    if MEASUREMENT_SWITCH.search(lowered):
+        return ()
     names = _names(lowered)
     # camelCase keys of JSON documents, and setting names with acronyms (`SSLPolicy`), read as snake_case
     snake = _ACRONYM.sub("_", path).lower()

@@ -190,8 +190,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM, True),
     Grade(lambda c, _ri: _paren(alerting_retired(c)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(None if (why := teardown(c, ri, looks_stateful)) is None
-                               else f"a disposable object: {why}"), Severity.MEDIUM),
-    Grade(lambda c, ri: _paren(nothing_lasting(c, ri)), Severity.MEDIUM),
+                               else f"a disposable object: {why}") or _paren(nothing_lasting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: _paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)
                                or feature_branch(c)),
           Severity.MEDIUM),
