@@ -1,0 +1,86 @@
+"""The replace ladder (risk rules stage): its rungs in order, the first that answers grades a replaced resource
+(ladders.py walks it). Each rung asks one question of the change through a helper in its own module."""
+
+from __future__ import annotations
+
+from tfreview.pipeline.findings import Severity, is_helper_type
+from tfreview.pipeline.rules.carried import discards, lesser_destination
+from tfreview.pipeline.rules.certificates import certificate_rotated
+from tfreview.pipeline.rules.disposable import STORE_ITEMS
+from tfreview.pipeline.rules.grantswap import grant_handed_on
+from tfreview.pipeline.rules.jobs import runs_to_completion
+from tfreview.pipeline.rules.keptsettings import exceptions_trimmed, reference_moved, web_ports_added
+from tfreview.pipeline.rules.kinds import (
+    AUDIT_DEVICES,
+    LINKS,
+    is_immutable_type,
+    looks_stateful,
+)
+from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.narrowing import (
+    rotation,
+    secured,
+    stricter,
+)
+from tfreview.pipeline.rules.observers import observer_kept
+from tfreview.pipeline.rules.pools import image_redeploy, reclaimable_pool_replaced
+from tfreview.pipeline.rules.portsets import sources_narrowed
+from tfreview.pipeline.rules.rebuilds import machine_rebuilt
+from tfreview.pipeline.rules.records import record_kept
+from tfreview.pipeline.rules.recreated import (
+    compute_recreated,
+    secondary_pool,
+    self_stopping,
+    values_rotated,
+    written_in_full,
+)
+from tfreview.pipeline.rules.relabelled import renamed_only
+from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
+from tfreview.pipeline.rules.restored import restored_replace
+from tfreview.pipeline.rules.rolerank import role_lowered
+from tfreview.pipeline.rules.rungs import Grade, paren, run_once, when
+from tfreview.pipeline.rules.subranges import range_narrowed
+from tfreview.pipeline.rules.takeover import rebuilt, repointed
+from tfreview.pipeline.rules.tightened import selection_kept, tightened
+
+REPLACE_LADDER: tuple[Grade, ...] = (
+    Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
+    Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
+    Grade(lambda c, _ri: paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
+    # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
+    Grade(when(lambda c: run_once(c) and c.action_reason == "replace_by_triggers",
+               "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),
+    # A finished job holds no data; its replacement runs the work again with the new settings, like a new job.
+    Grade(when(lambda c: run_once(c) and runs_to_completion(c), "a run-once job that runs to completion "
+               "re-created: it runs its work again with the new settings; no data goes with the old one"),
+          Severity.MEDIUM),
+    Grade(when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
+               "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
+    Grade(when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
+          Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) else paren(image_redeploy(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(machine_rebuilt(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
+                              or written_in_full(c, ri) or values_rotated(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
+    Grade(when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
+               "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
+    Grade(when(lambda c: c.actions[:1] == ["create"] and bool(AUDIT_DEVICES.search(c.type)),
+               "an audit device re-made create-before-destroy: the new one records before the old one goes, "
+               "and the trail already written stays"), Severity.MEDIUM),
+    Grade(when(lambda c: bool(ROUTES.search(c.type)) and not discards(c.after)
+               and not lesser_destination(c.before, c.after),
+               "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
+          Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(stricter(c, looks_stateful(c.type)) or secured(c)
+                               or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
+                               or sources_narrowed(c) or role_lowered(c)
+                               or renamed_only(c, looks_stateful(c.type))),
+          Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(grant_handed_on(c) or reference_moved(c) or exceptions_trimmed(c)
+                               or web_ports_added(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) else paren(repointed(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+)
