@@ -77,6 +77,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "major-upgrade": ("aws_db_instance.orders", ('engine_version "16.3" → "15.5"', "downgrade"), {}),
     "foreign-network-link": ("aws_vpc_peering_connection.vendor", ("999988887777", "peer_owner_id"), {}),
     "foreign-data-share": ("aws_lakeformation_permissions.vendor", ("999988887777", "principal"), {}),
+    "secret-in-code": ("aws_ssm_parameter.ledger_api_key", ("value", "written as a literal"), {}),
     "cors-any-origin": ("azurerm_healthcare_fhir_service.patients", ("allowed_origins", "credentials"), {}),
     "root-widened": ("aws_transfer_user.vendor", ('"/sftp-inbound/vendor" → "/sftp-inbound"',), {}),
     "egress-outside": ("hookco_subscription.audit", ("collect.parcelsync-partners.net", "destination_url"), {}),

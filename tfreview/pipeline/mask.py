@@ -23,6 +23,7 @@ import ahocorasick
 import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
+from tfreview.pipeline.hardcoded import hard_coded, written_literals
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
 
@@ -54,6 +55,8 @@ class MaskReport:
     places: list[Path] = field(default_factory=list)
     # (address, path) where a change puts a literal secret in place of a secret-store reference (references.py).
     inlined: list[tuple[str, str]] = field(default_factory=list)
+    # (config address or `var.NAME`, attribute) where a marked secret is written as a literal (hardcoded.py).
+    hardcoded: list[tuple[str, str]] = field(default_factory=list)
     # The clear sides of changes with a sensitive mark, for the rules alone (hidden.py).
     hidden: Hidden = field(default_factory=dict, repr=False)
 
@@ -62,10 +65,12 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     """Mask, in place, every sensitive value of a plan document and every copy of one."""
     report = MaskReport()
     found_inlined = inlined(document)  # before masking hides both sides of a marked map
+    found_literals = written_literals(document)  # before masking hides a secret written in the configuration
     report.hidden = hidden_values(document, MASK)
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
+    report.hardcoded = hard_coded(found_literals, report.secrets)
     report.numbers = {float(s) for s in _copyable(report.secrets) if _is_number(s)}
     text = _mask_copies(document, report.secrets, report)
     report.credentials, found = mask_credentials(document, MASK, text)

@@ -71,6 +71,7 @@ from tfreview.pipeline.rules import clients as clients
 from tfreview.pipeline.rules import workforce as workforce
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
+from tfreview.pipeline.rules import hardcoded as hardcoded
 from tfreview.pipeline.rules import published as published
 from tfreview.pipeline.rules import sharing as sharing
 from tfreview.pipeline.rules import plainstore as plainstore
@@ -154,6 +155,7 @@ THEMES = (
     "foreign",
     "text",
     "credentials",
+    "hardcoded",
     "published",
     "sharing",
     "plainstore",

@@ -1,0 +1,77 @@
+"""Mask stage, secrets written into the configuration: a literal (`constant_value`) at an attribute of a resource
+whose value the plan marks sensitive, or the default of a sensitive variable. Such a secret lives in the
+repository as well as the plan and the state; masking hides its copies, and this notes, before masking, where each
+literal was written, so a rule can say so (rules/hardcoded.py) without ever holding the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.credential_names import plausible
+
+MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
+
+
+def written_literals(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(config address or `var.NAME`, attribute, literal) for every string constant in the configuration's resource
+    expressions and every string default of a sensitive root variable, before masking hides them."""
+    root = _dict(_dict(document.get("configuration")).get("root_module"))
+    found = [(address, attribute, value) for address, expressions in _resources(root, "")
+             for attribute, value in _constants(expressions)]
+    for name, declaration in _dict(root.get("variables")).items():
+        default = _dict(declaration).get("default")
+        if _dict(declaration).get("sensitive") is True and isinstance(default, str):
+            found.append((f"var.{name}", name, default))
+    return found
+
+
+def hard_coded(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tuple[str, str]]:
+    """(address, attribute) of each literal that masking hid as a secret and that could be a real one (not a
+    placeholder, an expression or a name)."""
+    return sorted({(address, attribute) for address, attribute, value in found
+                   if value in secrets and plausible(value, attribute)})
+
+
+def _resources(module: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("mode", "managed") == "managed" \
+                and isinstance(resource.get("address"), str):
+            yield f"{prefix}{resource['address']}", _dict(resource.get("expressions"))
+    for name, call in _dict(module.get("module_calls")).items():
+        yield from _resources(_dict(_dict(call).get("module")), f"{prefix}module.{name}.")
+
+
+def _constants(expressions: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(top-level attribute, string) for every string constant under each attribute's expression."""
+    for attribute, expression in expressions.items():
+        for value in _strings(expression, 0):
+            yield attribute, value
+
+
+def _strings(node: Any, depth: int) -> Iterator[str]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _strings(item, depth + 1)
+    elif isinstance(node, dict):
+        if "constant_value" in node:
+            yield from _within(node["constant_value"], depth)
+        for key, value in node.items():
+            if key not in ("constant_value", "references"):
+                yield from _strings(value, depth + 1)
+
+
+def _within(value: Any, depth: int) -> Iterator[str]:
+    """Every string inside a constant (a map of environment variables is one constant)."""
+    if isinstance(value, str):
+        yield value
+    elif depth <= MAX_DEPTH and isinstance(value, (list, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _within(item, depth + 1)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,74 @@
+"""Risk rules, credentials: a secret written as a literal in the configuration — a constant at an attribute the
+plan marks sensitive (`secret_string = "…"`), or the default of a sensitive variable that a changed attribute reads.
+Marking it sensitive hides it from the plan's text, not from the repository: whoever can read the code (or the
+plan file and the state) has it. Found by the mask stage before masking (pipeline/hardcoded.py); the rule sees only
+where, never the value. Only when this plan writes the attribute (created, replaced or changed): a literal that an
+unchanged attribute already held is not this change's doing. Placeholders (`changeme`, expressions, names) are not
+secrets, and a value from a variable without a default, a secret store or a generated password is not a literal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.configuration import config_address, configuration, module_of
+from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+
+SECRET_IN_CODE = "secret-in-code"
+MAX_DEPTH = 8
+
+
+@rule(SECRET_IN_CODE, Severity.HIGH,
+      "A secret is written as a literal in the configuration (a constant at an attribute the plan marks sensitive, "
+      "or a sensitive variable's default that a changed attribute reads): it lives in the repository for anyone "
+      "who can read the code.")
+def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
+    if not ri.masking.hardcoded:
+        return
+    constants: dict[str, set[str]] = defaultdict(set)
+    variables: set[str] = set()
+    for address, attribute in ri.masking.hardcoded:
+        if address.startswith("var."):
+            variables.add(address)
+        else:
+            constants[address].add(attribute)
+    config = configuration(ri.plan)
+    for change in managed(ri.changeset, *ALTERING):
+        written = {attribute: "" for attribute in constants.get(config_address(change.address), ())}
+        if variables and module_of(change.address) == "":
+            for attribute, expression in (config.expressions(change.address) or {}).items():
+                for variable in sorted(variables & set(_references(expression, 0))):
+                    written.setdefault(attribute, f" (the default of sensitive {variable})")
+        for attribute, via in sorted(written.items()):
+            if _written_now(change, attribute):
+                yield finding(SECRET_IN_CODE, change.address,
+                              f"{change.address}: {attribute} is set from a secret written as a literal in the "
+                              f"configuration{via}: it lives in the repository for anyone who can read the code; "
+                              "pass it from a secret store or a CI secret, and rotate it")
+
+
+def _written_now(change: Change, attribute: str) -> bool:
+    """Whether this plan writes ATTRIBUTE: the object is created or replaced, or the attribute's value changes."""
+    if change.action in (Action.CREATE, Action.REPLACE):
+        return True
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    return before.get(attribute) != after.get(attribute)
+
+
+def _references(node: Any, depth: int) -> Iterator[str]:
+    """Every reference under an expression (nested blocks included)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _references(item, depth + 1)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "references" and isinstance(value, list):
+                yield from (item for item in value if isinstance(item, str))
+            else:
+                yield from _references(value, depth + 1)
