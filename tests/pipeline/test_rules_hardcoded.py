@@ -79,3 +79,17 @@ def test_a_literal_changed_by_this_plan_is_high(tmp_path: Path) -> None:
                    {"path": "billing/api", "data": LITERAL})
     result = judged(tmp_path, [change], configured({"constant_value": LITERAL}))
     assert worst_by_rule(result).get(RULE) is Severity.HIGH
+
+
+def test_a_plain_parameter_the_provider_marks_sensitive_stays_quiet(tmp_path: Path) -> None:
+    # An SSM-style parameter of a plain type: its provider marks `value` whatever it holds (a release tag here).
+    change = {"address": "aws_ssm_parameter.release", "mode": "managed", "type": "aws_ssm_parameter",
+              "name": "release", "provider_name": "registry.terraform.io/hashicorp/aws",
+              "change": {"actions": ["create"], "before": None,
+                         "after": {"name": "/prod/app/release", "type": "String", "value": "release-2026.10.3"},
+                         "after_unknown": {}, "before_sensitive": False, "after_sensitive": {"value": True}}}
+    resource = {"address": "aws_ssm_parameter.release", "mode": "managed", "type": "aws_ssm_parameter",
+                "name": "release", "expressions": {"type": {"constant_value": "String"},
+                                                   "value": {"constant_value": "release-2026.10.3"}}}
+    result = judged(tmp_path, [change], {"root_module": {"resources": [resource]}})
+    assert result.label is Label.LIKELY_SAFE and RULE not in worst_by_rule(result)

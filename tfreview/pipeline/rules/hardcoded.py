@@ -3,12 +3,15 @@ plan marks sensitive (`secret_string = "…"`), or the default of a sensitive va
 Marking it sensitive hides it from the plan's text, not from the repository: whoever can read the code (or the
 plan file and the state) has it. Found by the mask stage before masking (pipeline/hardcoded.py); the rule sees only
 where, never the value. Only when this plan writes the attribute (created, replaced or changed): a literal that an
-unchanged attribute already held is not this change's doing. Placeholders (`changeme`, expressions, names) are not
+unchanged attribute already held is not this change's doing. A constant counts where the attribute is named for a
+credential or belongs to a secret store that does not say plain (an SSM parameter of type String is marked
+sensitive by its provider, and is a setting). Placeholders (`changeme`, expressions, names) are not
 secrets, and a value from a variable without a default, a secret store or a generated password is not a literal.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, configuration, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.credentials import SECRET_STORE_WORDS, secret_attribute, store_says_plain
 
 SECRET_IN_CODE = "secret-in-code"
 MAX_DEPTH = 8
@@ -37,7 +41,8 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
             constants[address].add(attribute)
     config = configuration(ri.plan)
     for change in managed(ri.changeset, *ALTERING):
-        written = {attribute: "" for attribute in constants.get(config_address(change.address), ())}
+        written = {attribute: "" for attribute in constants.get(config_address(change.address), ())
+                   if _holds_a_secret(change, attribute)}
         if variables and module_of(change.address) == "":
             for attribute, expression in (config.expressions(change.address) or {}).items():
                 for variable in sorted(variables & set(_references(expression, 0))):
@@ -48,6 +53,16 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
                               f"{change.address}: {attribute} is set from a secret written as a literal in the "
                               f"configuration{via}: it lives in the repository for anyone who can read the code; "
                               "pass it from a secret store or a CI secret, and rotate it")
+
+
+def _holds_a_secret(change: Change, attribute: str) -> bool:
+    """Whether a marked attribute holds a secret, not a setting the provider marks on every entry (an SSM
+    parameter's `value` is marked whatever its type): named for a credential, or the value of a secret store
+    whose own kind does not say plain."""
+    if secret_attribute(attribute):
+        return True
+    words = set(re.split(r"[^a-z0-9]+", change.type.lower()))
+    return bool(words & SECRET_STORE_WORDS) and not store_says_plain(change.after)
 
 
 def _written_now(change: Change, attribute: str) -> bool:
