@@ -43,9 +43,9 @@ def created(value: str) -> dict[str, Any]:
     return entry(["create"], None, {"path": "billing/api", "data": value})
 
 
-def test_a_secret_created_from_a_literal_is_high_and_never_printed(tmp_path: Path) -> None:
+def test_a_secret_created_from_a_literal_is_reported_and_never_printed(tmp_path: Path) -> None:
     result = judged(tmp_path, [created(LITERAL)], configured({"constant_value": LITERAL}))
-    assert result.label is Label.NEEDS_CLOSE_REVIEW and worst_by_rule(result).get(RULE) is Severity.HIGH
+    assert worst_by_rule(result).get(RULE) is Severity.MEDIUM
     assert LITERAL not in json.dumps(result.model_dump(mode="json"))
 
 
@@ -60,10 +60,10 @@ def test_a_secret_from_a_variable_without_a_default_stays_quiet(tmp_path: Path) 
     assert result.label is Label.LIKELY_SAFE and RULE not in worst_by_rule(result)
 
 
-def test_a_sensitive_variable_default_read_by_a_created_secret_is_high(tmp_path: Path) -> None:
+def test_a_sensitive_variable_default_read_by_a_created_secret_is_reported(tmp_path: Path) -> None:
     result = judged(tmp_path, [created(LITERAL)], configured(
         {"references": ["var.billing_key"]}, {"billing_key": {"sensitive": True, "default": LITERAL}}))
-    assert worst_by_rule(result).get(RULE) is Severity.HIGH
+    assert worst_by_rule(result).get(RULE) is Severity.MEDIUM
     assert "var.billing_key" in next(f.message for f in result.findings if f.rule == RULE)
 
 
@@ -74,11 +74,11 @@ def test_a_literal_the_attribute_already_held_is_not_this_change(tmp_path: Path)
     assert RULE not in worst_by_rule(result)
 
 
-def test_a_literal_changed_by_this_plan_is_high(tmp_path: Path) -> None:
+def test_a_literal_changed_by_this_plan_is_reported(tmp_path: Path) -> None:
     change = entry(["update"], {"path": "billing/api", "data": "Old7secretValue99"},
                    {"path": "billing/api", "data": LITERAL})
     result = judged(tmp_path, [change], configured({"constant_value": LITERAL}))
-    assert worst_by_rule(result).get(RULE) is Severity.HIGH
+    assert worst_by_rule(result).get(RULE) is Severity.MEDIUM
 
 
 def test_a_plain_parameter_the_provider_marks_sensitive_stays_quiet(tmp_path: Path) -> None:
@@ -93,3 +93,13 @@ def test_a_plain_parameter_the_provider_marks_sensitive_stays_quiet(tmp_path: Pa
                                                    "value": {"constant_value": "release-2026.10.3"}}}
     result = judged(tmp_path, [change], {"root_module": {"resources": [resource]}})
     assert result.label is Label.LIKELY_SAFE and RULE not in worst_by_rule(result)
+
+
+def test_an_encrypted_value_written_in_the_code_is_no_secret(tmp_path: Path) -> None:
+    sealed = "c2VhbGVkYm94OnYyOnJvdGF0ZWQ9PXh5eg=="
+    change = entry(["create"], None, {"path": "billing/api", "encrypted_value": sealed})
+    change["change"]["after_sensitive"] = {"encrypted_value": True}
+    resource = {"address": "vaultly_secret.billing", "mode": "managed", "type": "vaultly_secret", "name": "billing",
+                "expressions": {"encrypted_value": {"constant_value": sealed}}}
+    result = judged(tmp_path, [change], {"root_module": {"resources": [resource]}})
+    assert RULE not in worst_by_rule(result)
