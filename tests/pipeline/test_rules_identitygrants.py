@@ -131,6 +131,15 @@ def test_every_member_reaching_database_ports_and_root_ssh_is_high(tmp_path: Pat
         [{"action": "accept", "src": ["*"], "dst": ["tag:db"], "users": ["root"]}]))
 
 
+def test_every_member_granted_ssh_in_the_grants_form_is_high(tmp_path: Path) -> None:
+    rule = {"src": ["autogroup:member"], "dst": ["tag:db"], "ip": ["tcp:22"]}
+    before = {"policy": json.dumps({"grants": []})}
+    risky(tmp_path, "iam-privileged-role", entry("meshnet_policy.main", before, {"policy": json.dumps(
+        {"grants": [rule]})}))
+    benign(tmp_path, entry("meshnet_policy.main", before, {"policy": json.dumps(
+        {"grants": [{**rule, "src": ["tag:bastion"]}, {**rule, "ip": ["tcp:443"]}]})}))
+
+
 def test_tag_scoped_rule_and_everyone_on_a_web_port_stay_safe(tmp_path: Path) -> None:
     benign(tmp_path, mesh(
         [{"action": "accept", "src": ["tag:ci"], "dst": ["tag:db:5432"]},

@@ -1,5 +1,5 @@
 """Risk rules, identity: a mesh network's access policy held as JSON or HuJSON text (Tailscale/Headscale-style
-`acls` and `ssh` rules, any attribute) read for whom it admits: a new rule that lets every member (`*`,
+`acls`, `grants` and `ssh` rules, any attribute) read for whom it admits: a new rule that lets every member (`*`,
 `autogroup:member`) reach SSH, RDP or database ports (or every port), or SSH in as root without check mode. Rules
 from a tag or a named group, and everyone reaching a web port, are not this rule."""
 
@@ -26,7 +26,7 @@ Rule = tuple[str, str]  # what kind of rule, its canonical text
 
 def policy(text: str) -> dict[str, Any] | None:
     """The policy TEXT holds when it is a JSON or HuJSON object with `acls` or `ssh` rules; None otherwise."""
-    if len(text) > MAX_TEXT or ('"acls"' not in text and '"ssh"' not in text):
+    if len(text) > MAX_TEXT or not any(f'"{key}"' in text for key in ("acls", "ssh", "grants")):
         return None
     try:
         value = orjson.loads(TRAILING_COMMA.sub(r"\1", strip_comments(text)))
@@ -42,6 +42,12 @@ def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
             ports = [p for dst in _strings(rule.get("dst")) if (p := _admin_port(dst))]
             if ports:
                 yield "acls", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
+    for rule in _rules(value.get("grants")):  # the newer form: `ip` lists the ports, `dst` the hosts
+        if _everyone(rule.get("src")):
+            ports = [p for host in _strings(rule.get("dst")) for ip in _strings(rule.get("ip"))
+                     if (p := _admin_port(f"{host}:{ip.rpartition(':')[2]}"))]
+            if ports:
+                yield "grants", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
     for rule in _rules(value.get("ssh")):
         users = _strings(rule.get("users"))
         if _everyone(rule.get("src")) and str(rule.get("action", "")).lower() == "accept" and "root" in users:
@@ -82,7 +88,7 @@ def _policies(values: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield key, found
 
 
-@on_change(words=(b"acls", b"ssh"))
+@on_change(words=(b"acls", b"ssh", b"grants"))
 def _members_opened(change: Change) -> Iterator[Finding]:
     """A mesh policy's new rule that admits every member to admin ports or root SSH."""
     before, after = sides(change)
