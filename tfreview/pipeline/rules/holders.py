@@ -31,7 +31,7 @@ def split_escalations(changes: list[Change], documents: dict[int, tuple[list[Doc
         was = {v.text for v in identity(_union(before.get(holder, [])), context.privileged_roles)}
         for verdict in identity(_union(held), context.privileged_roles):
             if verdict.rule == ESCALATES and verdict.text not in alone | was:
-                addresses = sorted({address for address, _ in held})
+                addresses = sorted({address for address, _ in held}, key=lambda a: (a not in changed, a))
                 yield finding(ESCALATES, addresses[0], f"{', '.join(addresses[:3])} (together, all held by "
                               f'{holder[0]} "{holder[1]}") {verdict.text}', verdict.severity)
 
