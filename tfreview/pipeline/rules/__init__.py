@@ -15,6 +15,9 @@ from tfreview.pipeline.rules import access as access
 from tfreview.pipeline.rules import manifests as manifests
 from tfreview.pipeline.rules import namespaces as namespaces
 from tfreview.pipeline.rules import tenants as tenants
+from tfreview.pipeline.rules import rootgrants as rootgrants
+from tfreview.pipeline.rules import runas as runas
+from tfreview.pipeline.rules import meshacl as meshacl
 from tfreview.pipeline.rules import everyone as everyone
 from tfreview.pipeline.rules import permitall as permitall
 from tfreview.pipeline.rules import autoclose as autoclose

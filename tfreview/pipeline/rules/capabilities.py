@@ -4,6 +4,7 @@ the permission control plane (policies, auth methods, token creation, identities
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -212,12 +213,39 @@ def judge(rules: list[tuple[str, frozenset[str]]]) -> Iterator[Verdict]:
             yield Verdict(WILDCARD, Severity.HIGH, f"grants {shown}: write/sudo on a wildcard path (every secret "
                           "and, with sudo, root-protected endpoints — root-equivalent)")
             continue
-        plane = next((what for pattern, what in CONTROL_PLANE if pattern.search(path.lstrip("/"))), None)
-        if plane is None and TOKEN_CREATE.search(path.lstrip("/")) and "sudo" in capabilities:
-            plane = "tokens carrying any policy (sudo on token creation)"
+        plane = next(filter(None, (_plane(p, capabilities) for p in _reached(path.lstrip("/")))), None)
         if plane is not None:
             yield Verdict(ESCALATES, Severity.HIGH, f"grants {shown}: write access to {plane}, so the holder can "
                           "grant itself more (privilege escalation)")
+
+
+# One concrete path of each control-plane kind, and the tails that complete a glob's literal start into one: a glob
+# path (`auth/token/*`, `auth/approle/role/*`, `sys/+/acl/x`) that reaches one writes that part of the control plane,
+# as a literal path would.
+CONTROL_SAMPLES = ("sys/policies/acl/any", "sys/policy/any", "sys/auth/any", "sys/raw/any", "sys/audit/any",
+                   "identity/entity/any", "identity/group/any", "auth/token/create", "auth/token/create-orphan",
+                   "auth/token/roles/any", "auth/any/role/any", "auth/any/users/any", "auth/any/groups/any")
+GLOB_TAILS = ("", "any", "create", "create-orphan", "roles/any", "role/any", "any/role/any", "policies/acl/any",
+              "auth/any", "entity/any")
+
+
+def _reached(path: str) -> tuple[str, ...]:
+    """The paths PATH covers that the control-plane tests can read: itself, or the samples its glob matches and its
+    literal start completed by each tail (Vault globs: a trailing `*` is any suffix, `+` one segment)."""
+    if "*" not in path and "+" not in path:
+        return (path,)
+    pattern = re.compile("".join("[^/]+" if c == "+" else ".*" if c == "*" else re.escape(c) for c in path) + "$")
+    start = path.split("*", 1)[0].replace("+", "any")
+    completed = tuple(start + tail for tail in GLOB_TAILS if "*" in path and (not tail or start.endswith("/")))
+    return tuple(sample for sample in CONTROL_SAMPLES if pattern.match(sample)) + completed
+
+
+def _plane(path: str, capabilities: frozenset[str]) -> str | None:
+    """What part of the permission control plane writing PATH with CAPABILITIES changes; None when none."""
+    plane = next((what for pattern, what in CONTROL_PLANE if pattern.search(path)), None)
+    if plane is None and TOKEN_CREATE.search(path) and "sudo" in capabilities:
+        plane = "tokens carrying any policy (sudo on token creation)"
+    return plane
 
 
 def _wide(path: str) -> bool:

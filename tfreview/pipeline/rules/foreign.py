@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.mailboxes import personal_grantees
+from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import own_scopes
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
@@ -17,7 +17,12 @@ from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
                         r"accounts|account_ids"
-                        r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*")
+                        r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*"
+                        r"|(?:consumer_)?accept_lists?")
+# A list of who may open a private connection in (Private Service Connect's consumer accept list): a project or
+# account added there reaches the service's internal network, as a share's consumer reaches its data.
+ADMITS = lazy_compile(r"(?:consumer_)?accept_lists?")
+ADMITTED = lazy_compile(r"project\w*|account\w*|network")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
 GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?")
 # Blocks that each grant to a principal (QuickSight's `permission`, any provider's `grant` or `share` blocks).
@@ -45,6 +50,9 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
                         for inner, found in block.items() if GRANTEE.fullmatch(inner)
                         for s in _strings(found) if ARN_ACCOUNT.match(s) or ACCOUNT.match(s))
             continue
+        if ADMITS.fullmatch(key) and isinstance(value, list):  # `{ project_id_or_num = "…" }` blocks or strings
+            yield from ((key, s) for s in _admitted(value))
+            continue
         directed = DIRECTED.fullmatch(key) is not None  # the key first: most name no receiver
         receiver = GRANTEE.fullmatch(key) and (not key.startswith("account") or GRANTING.search(change.type))
         if not directed and not receiver:
@@ -66,7 +74,21 @@ def _before(change: Change, key: str) -> set[str]:
     if inner:
         blocks = value if isinstance(value, list) else []
         return {s for block in blocks if isinstance(block, dict) for s in _strings(block.get(inner))}
-    return set(_strings(value))
+    return set(_admitted(value)) if ADMITS.fullmatch(outer) else set(_strings(value))
+
+
+def _admitted(value: object) -> list[str]:
+    """The projects or accounts an accept list names, as strings or as `{ project_id_or_num = … }` blocks."""
+    items = value if isinstance(value, list) else []
+    return [s for item in items for s in (_strings(item) if not isinstance(item, dict) else
+            [t for inner, found in item.items() if ADMITTED.fullmatch(inner) for t in _strings(found)])]
+
+
+def _kin(value: str, own: set[str]) -> bool:
+    """Whether VALUE is named like the plan's own projects: the same organisation prefix (`acme-edge-prod` beside
+    `acme-data-prod`), the way an organisation names every project it creates."""
+    prefix = value.split("-", 1)[0].lower()
+    return len(prefix) >= 3 and "-" in value and any(o.lower().startswith(prefix + "-") for o in own if o != value)
 
 
 def _accounts(values: set[str]) -> set[str]:
@@ -142,10 +164,12 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
 
 @rule("foreign-data-share", Severity.HIGH,
       "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
-      "own.")
+      "own (a private connection's accept list included), or a consumer mail domain joins a list of allowed "
+      "domains.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from personal_grantees(ri)
+    yield from consumer_domains(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c))]
     if not changes:
@@ -159,9 +183,12 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
             if value in before:
                 continue
             # an account this attribute already granted to (another role of it) is no new owner
-            judged = _judge(value, own | _accounts(before), orgs, wide, SHARE.search(change.type) is not None)
+            admits = ADMITS.fullmatch(key) is not None
+            judged = _judge(value, own | _accounts(before), orgs, wide, SHARE.search(change.type) is not None or admits)
             if judged is not None:
                 why, severity = judged
+                if admits and _kin(value, own | before):
+                    why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
                 yield finding("foreign-data-share", change.address,
                               f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
                               "owner; confirm the receiver is yours or trusted", severity)

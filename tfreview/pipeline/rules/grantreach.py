@@ -114,7 +114,7 @@ def azure_condition_limits(role: str, condition: Any) -> bool:
 
 def grant_level(resource_type: str, role: str, member: str, values: dict[str, Any]) -> Severity | None:
     """How privileged one (role, member) grant is, read with its scope and condition (None: not privileged)."""
-    if whole_pool(role, member):
+    if whole_pool(role, member) or (whole_domain(member) and writes(role)):
         return Severity.HIGH
     if resource_type == "azurerm_role_assignment":
         level = azure_scope_severity(role, values.get("scope"))
@@ -140,6 +140,23 @@ def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:
         if names and "||" not in expression and all(re.search(r"/[^/*]+/[^/*]+/?$", n) for n in names):
             return True
     return False
+
+
+# A role that changes what it is granted on (writer, editor, admin, …), read by its last word, whatever the service.
+WRITE_ROLE = lazy_compile(r"writer|editor|admin|owner|creator|developer|publisher|contributor|updater|deployer"
+                          r"|pusher|committer|maintainer|manager|write|modify|delete", re.IGNORECASE)
+READ_ROLE = lazy_compile(r"viewer|reader|browser|auditor|read(?:only)?|lister|getter", re.IGNORECASE)
+
+
+def whole_domain(member: str) -> bool:
+    """Whether a member is every account of a mail domain (`domain:example.net`), not one user or group."""
+    return member.rpartition(" ")[2].lower().startswith("domain:")
+
+
+def writes(role: str) -> bool:
+    """Whether a role's own name says it writes or administers (`roles/x.repoWriter`), not only reads."""
+    name = role.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    return bool(WRITE_ROLE.search(name)) and not READ_ROLE.search(name)
 
 
 def whole_pool(role: str, member: str) -> bool:

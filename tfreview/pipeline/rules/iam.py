@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import tfreview.pipeline.rules.capabilities as capabilities
 import tfreview.pipeline.rules.federation as federation
+import tfreview.pipeline.rules.holders as holders
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
@@ -44,8 +45,9 @@ rule(judge.WILDCARD, Severity.HIGH, 'A policy allows "*" or service-wide actions
     _check(judge.WILDCARD))
 rule(judge.ESCALATES, Severity.HIGH, "A policy grants a known privilege-escalation path without any wildcard "
      "(iam:PassRole with a compute service, policy versions, access keys for others, sts:AssumeRole on any "
-     "role, …), or a Vault path policy that writes the permission control plane (sys/policies, sys/auth, "
-     "identity/, auth roles, sudo token creation).")(_check(judge.ESCALATES))
+     "role, …), also when split across the policies of one role, user or group, or a Vault path policy whose path "
+     "or glob writes the permission control plane (sys/policies, sys/auth, identity/, auth roles, sudo token "
+     "creation).")(_check(judge.ESCALATES))
 rule(judge.PUBLIC, Severity.HIGH, "A grant or resource policy reaches everyone (allUsers, allAuthenticatedUsers, "
      'system:authenticated, Principal "*" without a Condition that limits who, a service principal whose source '
      "condition matches any account) or another account.")(
@@ -58,7 +60,9 @@ rule(judge.TRUST, Severity.HIGH, 'A role trust policy lets anyone assume it (Pri
 rule(PRIVILEGED, Severity.HIGH, "An admin, owner or editor role is granted (AdministratorAccess, *FullAccess, "
      "roles/owner, Owner at subscription scope, cluster-admin, GitHub admin, a tenant-wide Azure AD role, an "
      "org-wide API key, the default compute service account with the cloud-platform scope, Vault's root "
-     "policy).")(_check(PRIVILEGED))
+     "policy, an admin-like role at the root of any hierarchy, a write role to a whole mail domain, a workload moved "
+     "to the default service account, a mesh policy letting every member reach admin ports or root SSH).")(
+    _check(PRIVILEGED))
 rule(UNRESOLVED, Severity.MEDIUM, "A policy is known only after apply and the configuration does not show "
      "what it allows (locals, functions of unknown values): it could not be checked, and the model is told.")(
     _check(UNRESOLVED))
@@ -78,6 +82,7 @@ def _analysed(review_input: ReviewInput) -> list[Finding]:
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
     found += [f for drift in review_input.changeset.drift for f in _drifted(drift, context)]
+    found += holders.split_escalations(list(managed(review_input.changeset, *Action)), documents, context)
     return bounded(review_input, found)
 
 

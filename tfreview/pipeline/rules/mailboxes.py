@@ -1,7 +1,8 @@
 """Risk rules, reach (reported under foreign-data-share): a grant of any provider's IAM or role-binding type whose
 new principal is a personal mailbox (`user:someone@gmail.com`, an RBAC binding's `user`), or a service account of
 a project the plan never shows as its own (`sync@other-project.iam.gserviceaccount.com`): the access leaves the
-organisation with whoever holds that mailbox or project. Only principals the change adds are judged. Its list of
+organisation with whoever holds that mailbox or project; and a consumer mail domain added to a list of allowed mail
+domains (sharing, invitations, sign-in). Only principals and domains the change adds are judged. Its list of
 consumer mail domains is also read by egress.py (reports sent there) and grants.py (a grant to a whole domain, where
 anyone may open an account)."""
 
@@ -98,3 +99,36 @@ def personal_grantees(ri: ReviewInput) -> Iterator[Finding]:
 def _mentions_mailbox(value: Any) -> bool:
     """Whether any string of VALUE holds an `@`."""
     return any("@" in text for text in string_leaves(value))
+
+
+# A list of the mail domains users may share with, invite or sign in from (`allowed_email_domains`,
+# `sharing_allowed_domains`, `whitelisted_domains`): a consumer mail domain there admits anyone who opens an account.
+DOMAIN_LIST = lazy_compile(r"(?:\w+_)?(?:email|mail|sharing|share|invite|invitation|signup|sign_up|login|user|member"
+                           r"|allowed|permitted|trusted|whitelisted|allowlisted)_domains?(?:_\w+)?")
+
+
+def consumer_domains(ri: ReviewInput) -> Iterator[Finding]:
+    """Consumer mail domains (gmail.com, outlook.com, …) a change adds to a list of allowed mail domains."""
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        for key, added in _domain_lists(change):
+            personal = sorted({d.strip().lower().lstrip("@*.") for d in added} & PERSONAL_MAIL)
+            if personal:
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address}: {key} now admits {', '.join(personal)}, a consumer mail domain: "
+                              "anyone who opens a mailbox there is let in (sharing, invitations, sign-in)")
+
+
+def _domain_lists(change: Change) -> Iterator[tuple[str, list[str]]]:
+    """(key, domains added) of every allowed-domain list in the change, top level or one block down."""
+    before, after = sides(change)
+    for key, value in after.items():
+        if DOMAIN_LIST.fullmatch(str(key).lower()):
+            old = set(string_leaves(before.get(key)))
+            yield key, [d for d in string_leaves(value) if d not in old]
+        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+            was = before.get(key)
+            inner_before = was[0] if isinstance(was, list) and was and isinstance(was[0], dict) else {}
+            for inner, found in value[0].items():
+                if DOMAIN_LIST.fullmatch(str(inner).lower()):
+                    old = set(string_leaves(inner_before.get(inner)))
+                    yield f"{key}.{inner}", [d for d in string_leaves(found) if d not in old]

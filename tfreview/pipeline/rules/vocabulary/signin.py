@@ -100,6 +100,12 @@ control(AUTH, r"password_(?:policy|strength|complexity)", ladder(
     ("excellent", "very_strong", "strongest"), ("good", "strong"), ("fair", "medium", "moderate"),
     ("low", "weak", "basic"), ("none", "off", "disabled")), "password policy weakened")
 control(AUTH, r"mfa_configuration", ladder(("on",), ("optional",), ("off",)), "MFA no longer required")
+# Whose access a search index or data service filters results by: a verified user token (USER_TOKEN, JWT) is
+# enforced; attributes the caller passes with each query (ATTRIBUTE_FILTER) are whatever the caller claims.
+control(AUTH, r"\w*user_context(?:_policy|_mode)?|\w*(?:acl|access)_filter(?:ing)?_mode",
+        ladder(("user_token", "token", "jwt", "verified_token", "identity_token"),
+               ("attribute_filter", "attributes", "caller_attributes", "none", "off", "disabled")),
+        "per-user access filtering now trusts attributes the caller supplies, not a verified user token")
 control(AUTH, r"collaborator_auth_policy", ladder(("two_factor_mandatory",), ("password",)),
         "two-factor sign-in no longer mandatory")
 control(AUTH, r"allow_unauthenticated_identities|(?!\w*disabled)\w*anonymous_auth(?:entication)?(?:_enabled)?"

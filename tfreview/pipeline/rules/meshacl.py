@@ -1,0 +1,101 @@
+"""Risk rules, identity: a mesh network's access policy held as JSON or HuJSON text (Tailscale/Headscale-style
+`acls`, `grants` and `ssh` rules, any attribute) read for whom it admits: a new rule that lets every member (`*`,
+`autogroup:member`) reach SSH, RDP or database ports (or every port), or SSH in as root without check mode. Rules
+from a tag or a named group, and everyone reaching a web port, are not this rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.capabilities import strip_comments
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.ports import ADMIN_PORTS
+
+EVERYONE = frozenset({"*", "autogroup:member", "autogroup:members", "group:everyone"})
+TRAILING_COMMA = lazy_compile(r",(\s*[}\]])")
+MAX_TEXT = 200_000
+Rule = tuple[str, str]  # what kind of rule, its canonical text
+
+
+def policy(text: str) -> dict[str, Any] | None:
+    """The policy TEXT holds when it is a JSON or HuJSON object with `acls` or `ssh` rules; None otherwise."""
+    if len(text) > MAX_TEXT or not any(f'"{key}"' in text for key in ("acls", "ssh", "grants")):
+        return None
+    try:
+        value = orjson.loads(TRAILING_COMMA.sub(r"\1", strip_comments(text)))
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
+    """(kind, description) of each rule in a policy that admits every member to an admin port or root SSH."""
+    for rule in _rules(value.get("acls")):
+        if _everyone(rule.get("src")) and str(rule.get("action", "accept")).lower() == "accept":
+            ports = [p for dst in _strings(rule.get("dst")) if (p := _admin_port(dst))]
+            if ports:
+                yield "acls", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
+    for rule in _rules(value.get("grants")):  # the newer form: `ip` lists the ports, `dst` the hosts
+        if _everyone(rule.get("src")):
+            ports = [p for host in _strings(rule.get("dst")) for ip in _strings(rule.get("ip"))
+                     if (p := _admin_port(f"{host}:{ip.rpartition(':')[2]}"))]
+            if ports:
+                yield "grants", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
+    for rule in _rules(value.get("ssh")):
+        users = _strings(rule.get("users"))
+        if _everyone(rule.get("src")) and str(rule.get("action", "")).lower() == "accept" and "root" in users:
+            hosts = ", ".join(_strings(rule.get("dst"))[:3])
+            yield "ssh", f"every member may SSH as root to {hosts} without check mode"
+
+
+def _admin_port(dst: str) -> str | None:
+    """What an ACL destination (`host:ports`) opens that is admin: every port, or an admin or database port."""
+    ports = dst.rsplit(":", 1)[1] if ":" in dst else ""
+    if ports == "*":
+        return f"{dst} (every port)"
+    for part in ports.split(","):
+        low, _, high = part.partition("-")
+        if low.isdigit() and (high or low).isdigit():
+            named = [f"{dst.rsplit(':', 1)[0]}:{p} ({name})" for p, name in ADMIN_PORTS.items()
+                     if int(low) <= p <= int(high or low)]
+            if named:
+                return named[0]
+    return None
+
+
+def _everyone(value: Any) -> bool:
+    return any(s.strip().lower() in EVERYONE for s in _strings(value))
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _rules(value: Any) -> list[dict[str, Any]]:
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def _policies(values: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for key, text in values.items():
+        if isinstance(text, str) and (found := policy(text)) is not None:
+            yield key, found
+
+
+@on_change(words=(b"acls", b"ssh", b"grants"))
+def _members_opened(change: Change) -> Iterator[Finding]:
+    """A mesh policy's new rule that admits every member to admin ports or root SSH."""
+    before, after = sides(change)
+    old = {rule for _, value in _policies(before) for rule in open_rules(value)}
+    for key, value in _policies(after):
+        for kind, text in open_rules(value):
+            if (kind, text) not in old:
+                yield finding(PRIVILEGED, change.address, f"{change.address}: {key} {kind} rule: {text} (the whole "
+                              "network's members, not a tag or a named group)", Severity.HIGH)
+
