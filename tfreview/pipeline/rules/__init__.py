@@ -118,6 +118,7 @@ from tfreview.pipeline.rules import withstore as withstore
 from tfreview.pipeline.rules import departures as departures
 from tfreview.pipeline.rules import layers as layers
 from tfreview.pipeline.rules import keyholders as keyholders
+from tfreview.pipeline.rules import disarmed as disarmed
 # isort: on
 
 THEMES = (
