@@ -119,6 +119,7 @@ from tfreview.pipeline.rules import departures as departures
 from tfreview.pipeline.rules import layers as layers
 from tfreview.pipeline.rules import keyholders as keyholders
 from tfreview.pipeline.rules import disarmed as disarmed
+from tfreview.pipeline.rules import rulestext as rulestext
 # isort: on
 
 THEMES = (
