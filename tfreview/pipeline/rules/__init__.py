@@ -10,6 +10,7 @@ from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import cuts as cuts
 from tfreview.pipeline.rules import spans as spans
+from tfreview.pipeline.rules import cleanups as cleanups
 from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
