@@ -121,6 +121,7 @@ from tfreview.pipeline.rules import layers as layers
 from tfreview.pipeline.rules import keyholders as keyholders
 from tfreview.pipeline.rules import disarmed as disarmed
 from tfreview.pipeline.rules import rulestext as rulestext
+from tfreview.pipeline.rules import mutabletags as mutabletags
 # isort: on
 
 THEMES = (
