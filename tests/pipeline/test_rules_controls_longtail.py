@@ -203,13 +203,13 @@ def cleanup(state: str, age: str) -> dict[str, Any]:
 def test_cleanup_deleting_tagged_images_within_a_day_is_high(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("crate_registry.images", cleanup("UNTAGGED", "2592000s"),
                                           cleanup("ANY", "86400s")))
-    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("cleanup-deletes-in-use") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("cleanup-in-use") is Severity.HIGH
 
 
 def test_cleanup_of_untagged_images_after_a_month_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("crate_registry.images", cleanup("UNTAGGED", "7776000s"),
                                           cleanup("UNTAGGED", "2592000s")))
-    assert "cleanup-deletes-in-use" not in worst and label is Label.LIKELY_SAFE
+    assert "cleanup-in-use" not in worst and label is Label.LIKELY_SAFE
 
 
 # --- mutable tags on a repository others push to ---------------------------------------------------------------------
@@ -227,9 +227,9 @@ def mutable(tmp_path: Path, principal: Any) -> tuple[Label, dict[str, Severity]]
 
 def test_mutable_tags_where_anyone_in_the_org_pushes_is_high(tmp_path: Path) -> None:
     label, worst = mutable(tmp_path, {"AWS": "*"})
-    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("mutable-tags-shared-push") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("mutable-shared-tags") is Severity.HIGH
 
 
 def test_mutable_tags_where_only_its_ci_role_pushes_stays_safe(tmp_path: Path) -> None:
     _label, worst = mutable(tmp_path, {"AWS": "arn:aws:iam::111122223333:role/payments-ci"})
-    assert "mutable-tags-shared-push" not in worst
+    assert "mutable-shared-tags" not in worst

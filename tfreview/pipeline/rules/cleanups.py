@@ -16,7 +16,7 @@ from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_c
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.units import duration, unit_of
 
-CLEANUP = declare("cleanup-deletes-in-use", Severity.HIGH,
+CLEANUP = declare("cleanup-in-use", Severity.HIGH,
                   "A registry's cleanup or lifecycle policy now deletes tagged (in-use) versions within a day: "
                   "images that workloads pull and rollbacks need are deleted.")
 

@@ -17,7 +17,7 @@ from tfreview.pipeline.findings import EVERY_ACTION, Finding, ReviewInput, Sever
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.strengths import flag
 
-MUTABLE_TAGS = "mutable-tags-shared-push"
+MUTABLE_TAGS = "mutable-shared-tags"
 MUTABILITY = ("image_tag_mutability", "tag_mutability", "image_tag_mutability_configuration")
 IMMUTABLE_SWITCHES = ("immutable_tags", "tag_immutability", "image_tag_immutability", "immutable_tags_enabled")
 PUSH = lazy_compile(r"(?:^|[:.*])(?:put\w*|push\w*|upload\w*|write\w*|initiatelayerupload|completelayerupload|\*)$")
