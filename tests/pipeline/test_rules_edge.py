@@ -187,10 +187,8 @@ def test_filter_skip_on_an_always_true_expression_is_high(tmp_path: Path, expres
     "http.host eq \"a or true\"",
     "http.request.uri.path contains \"/internal/\" or ip.src in {10.0.0.0/8}",
     "true and ip.src eq 192.0.2.10",
-    "(http.user_agent contains \"UptimeRobot\")",
     "(http.user_agent contains \"Mozilla\" and ip.src in {203.0.113.0/24})",
-], ids=["narrow", "quoted-or-true", "path-or-private-range", "true-and-one-ip", "ua-one-monitor",
-        "ua-mozilla-and-one-range"])
+], ids=["narrow", "quoted-or-true", "path-or-private-range", "true-and-one-ip", "ua-mozilla-and-one-range"])
 def test_filter_skip_on_a_narrow_expression_stays_safe(tmp_path: Path, expression: str) -> None:
     skip = {"action": "skip", "expression": expression, "enabled": True}
     label, worst = judge(tmp_path, "shieldco_waf_ruleset", ruleset(BLOCK), ruleset(skip, BLOCK))

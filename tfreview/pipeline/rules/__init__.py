@@ -9,6 +9,8 @@ from tfreview.pipeline.rules import lifecycle as lifecycle
 from tfreview.pipeline.rules import health as health
 from tfreview.pipeline.rules import scale as scale
 from tfreview.pipeline.rules import cuts as cuts
+from tfreview.pipeline.rules import spans as spans
+from tfreview.pipeline.rules import cleanups as cleanups
 from tfreview.pipeline.rules import resets as resets
 from tfreview.pipeline.rules import iam as iam
 from tfreview.pipeline.rules import access as access
@@ -121,6 +123,9 @@ from tfreview.pipeline.rules import withstore as withstore
 from tfreview.pipeline.rules import departures as departures
 from tfreview.pipeline.rules import layers as layers
 from tfreview.pipeline.rules import keyholders as keyholders
+from tfreview.pipeline.rules import disarmed as disarmed
+from tfreview.pipeline.rules import rulestext as rulestext
+from tfreview.pipeline.rules import mutabletags as mutabletags
 # isort: on
 
 THEMES = (

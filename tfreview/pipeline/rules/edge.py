@@ -32,7 +32,7 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
-from tfreview.pipeline.rules.tautology import always_true
+from tfreview.pipeline.rules.tautology import always_true, client_chosen
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = declare("mail-policy-weakened", Severity.HIGH,
@@ -60,6 +60,7 @@ DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
 MAX_DEPTH = 8
 
 SKIP_ACTIONS = {"skip", "bypass", "allow_all", "disable", "disabled", "off", "exempt", "exclude"}
+LETS_THROUGH = {"allow", "pass", "whitelist", "allowlist", "bypass", "skip"}
 EXPRESSION_KEYS = lazy_compile(r"expression|match|condition|filter|when|predicate")
 FILTER_TYPES = lazy_compile(r"waf|ruleset|firewall|security_policy|web_acl|rule_group|armor")
 
@@ -111,14 +112,18 @@ def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
 
 
 def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
-    """Descriptions of the enabled rules in VALUES that skip protections for every request."""
+    """Descriptions of the enabled rules in VALUES that skip protections for every request, or for any client that
+    writes a header it chooses (an allow in a filter's list lets those through just the same)."""
     if depth > MAX_DEPTH:
         return
     action = str(values.get("action") or "").strip().lower()
-    if action in SKIP_ACTIONS and values.get("enabled") is not False:
+    if action in SKIP_ACTIONS | LETS_THROUGH and values.get("enabled") is not False:
         expressions = [v for k, v in values.items() if EXPRESSION_KEYS.search(k.lower()) and isinstance(v, str)]
-        if expressions and all(always_true(e) for e in expressions):
-            yield f"action {action} on expression {expressions[0].strip()!r}"
+        if expressions and action in SKIP_ACTIONS and all(always_true(e) for e in expressions):
+            yield f"action {action} on expression {expressions[0].strip()!r} skips the filter for all traffic"
+        elif expressions and all(client_chosen(e) for e in expressions):
+            yield (f"action {action} on expression {expressions[0].strip()!r} skips the filter for any client that "
+                   "writes that header (user agent, referer and forwarding headers are the client's to choose)")
     for value in values.values():
         for child in (v for v in as_list(value) if isinstance(v, dict)):
             yield from _bypasses(child, depth + 1)
@@ -131,8 +136,7 @@ def _filter_bypass(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = set(_bypasses(before))
     for match in sorted(set(_bypasses(after)) - old):
-        yield finding(BYPASS, change.address, f"{change.address}: a rule with {match} skips the filter for all "
-                      "traffic")
+        yield finding(BYPASS, change.address, f"{change.address}: a rule with {match}")
 
 
 def _sources(values: dict[str, Any]) -> tuple[bool, bool]:

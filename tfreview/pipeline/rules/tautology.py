@@ -3,7 +3,8 @@
 A skip rule is as wide as its expression. `(path eq "/healthz") or true` matches every request, and so do `1 == 1`,
 `x eq x`, a path that `contains "/"` or `starts_with(…, "/")`, a `matches ".*"`, an address `in {0.0.0.0/0}` and
 `*`, a client-written field (user agent, header) that `contains "Mozilla"`: whatever the rule's author
-named it. An `or` is always true when one side is; an `and` when every side is.
+named it. An `or` is always true when one side is; an `and` when every side is. A match on client-written fields
+alone (any user agent, referer or forwarding header) is one any client can satisfy at will (`client_chosen`).
 Read for any provider's expression language that spells these with `or`/`||`, `and`/`&&`, `==`/`eq`, `!=`/`ne`.
 """
 
@@ -125,3 +126,35 @@ def _outside(text: str) -> list[bool]:
             level = max(level - 1, 0)
         flags.append(level == 0 and not quote)
     return flags
+
+
+# Client-written fields: what the request says about itself, which any client sets to whatever it likes.
+FORGEABLE = lazy_compile(r"user_agent|user-agent|useragent|\bua\b|referr?er|x[-_]forwarded[-_]for|x[-_]real[-_]ip"
+                         r"|true[-_]client[-_]ip|forwarded|client[-_]ip[-_]header|x[-_]client[-_]ip|\bheaders?\b"
+                         r"|cookies?", re.IGNORECASE)
+# Fields the edge itself establishes (the connecting address, its network, a verified bot, a client certificate),
+# and header names that carry a shared secret: a match on these is not the client's to choose.
+ESTABLISHED = lazy_compile(r"ip\.src|\bip\.|src_ip|source_ip|remote_addr|client\.ip|\basn?\b|as_num|verified_bot"
+                           r"|bot_management|cf\.client|\bbot\b|tls_client|client_cert|mtls|cert_|country|geo"
+                           r"|secret|token|signature|api[-_]?key|authorization|\bauth", re.IGNORECASE)
+
+COMPARED_TEXT = lazy_compile(r"(\b(?:contains|eq|ne|matches|wildcard)\b|==|!=|~|,)\s*(?:\"[^\"]*\"|'[^']*')")
+
+
+def client_chosen(expression: str, depth: int = 0) -> bool:
+    """Whether EXPRESSION holds for any client that writes the right user agent, referer or forwarding header:
+    every way it can hold rests on client-written fields alone."""
+    text = " ".join(expression.strip().lower().split())
+    if depth > MAX_DEPTH or not text:
+        return False
+    inner = _unwrapped(text)
+    if inner != text:
+        return client_chosen(inner, depth + 1)
+    for operator in (OR, AND):
+        sides = _split(text, operator)
+        if len(sides) > 1:
+            # an `or` opens to whoever satisfies one side; an `and` only when each side is the client's to write
+            check = any if operator is OR else all
+            return check(client_chosen(side, depth + 1) for side in sides)
+    fields = COMPARED_TEXT.sub(r"\1 ''", text)  # what is matched against says nothing of who wrote it
+    return bool(FORGEABLE.search(fields)) and not ESTABLISHED.search(fields)

@@ -20,7 +20,7 @@ UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600, "
          "year": 31536000, "years": 31536000}
 # Seconds in the short units of duration texts (`720h0m0s`, `30d`) and of `unit = "h"` settings.
 SHORT = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600,
-         "d": 86400, "w": 604800, "y": 31536000}
+         "d": 86400, "w": 604800, "y": 31536000, "secs": 1, "mins": 60, "hrs": 3600}
 _GO = lazy_compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
 _ISO = lazy_compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _ISO_SECONDS = (31536000, 2592000, 604800, 86400, 3600, 60, 1)

@@ -15,9 +15,9 @@ from tfreview.pipeline.rules.strengths import inverted
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION, TLS
 
 # A switch named for a weak protocol version or cipher (`frontend_tls10_enabled`, `backend_ssl30_enabled`,
-# `triple_des_ciphers_enabled`, `enable_rc4`): on, clients may use it.
+# `triple_des_ciphers_enabled`, `enable_rc4`), or for a plaintext remote shell (`admin_telnet`): on, clients may use it.
 WEAK_MECHANISM = (r"(?:\w+_)?(?:tls_?1_?0|tls_?10|tls_?1_?1|tls_?11|tlsv1(?:_?[01])?|ssl_?30|ssl_?3|sslv_?[23]|ssl_?2"
-                  r"|triple_?des|3des|rc4)(?:_\w+)?")
+                  r"|triple_?des|3des|rc4|telnet|rsh|rlogin)(?:_\w+)?")
 
 
 def never_weaker(value: Any) -> float | None:

@@ -52,9 +52,11 @@ def recorded(value: Any) -> float | None:
     return 0 if off_word(value) == 0 else present(value)
 
 
-# Where audit records or logs go, emptied or turned off: the object records nowhere (`audit_stream = ""`).
+# Where audit records or logs go, emptied or turned off: the object records nowhere (`audit_stream = ""`, a firewall
+# rule's log forwarding profile `log_setting = ""`).
 control(DETECTION, r"(?:\w+_)?(?:audit|siem)(?:_\w+)?_(?:stream|destination|sink|target|topic|endpoint|bucket"
         r"|workspace|log_group|webhook|forwarder|forwarding|export|channel)(?:_ids?|_arns?|_names?|_urls?)?"
-        r"|(?:\w+_)?(?:log|logs|logging)_(?:stream|destination|sink|target|forwarder|forwarding|channel)"
+        r"|(?:\w+_)?(?:log|logs|logging)_(?:stream|destination|sink|target|forwarder|forwarding|channel|setting"
+        r"|forwarding_profile|profile)"
         r"(?:_ids?|_arns?|_names?|_urls?)?", recorded, "its audit or log destination emptied: nothing is recorded",
         outside_production=Severity.MEDIUM)

@@ -16,9 +16,14 @@ from tfreview.pipeline.rules.vocabulary.terms import TLS
 control(TLS, r"\w*(?:min|minimum)_?(?:tls|ssl|protocol)\w*|\w*(?:tls|ssl)_?(?:min|minimum)_?(?:version|protocol)?"
         r"|\w*tls_version|ssl_policy|\w*tls_policy"
         r"|\w*security_policy|min_tls|\w*ssl[_-]?protocols?|\w*tls[_-]?versions?|\w*tls[_-]?protocols?"
-        r"|\w*(?:tls|ssl|security)_\w*polic(?:y|ies)(?:_id|_name)?", tls,
+        r"|\w*(?:tls|ssl|security)_\w*polic(?:y|ies)(?:_id|_name)?"
+        # the versions a listener accepts, as one list (`admin_https_ssl_versions`), or a floor spelt `proto`
+        r"|\w*(?:ssl|tls)_versions?|\w*min\w*_proto(?:col)?_version", tls,
         "minimum TLS version lowered",
         create=Severity.MEDIUM, create_below=1.2)
+# A device-wide switch for strong cryptography (FortiOS `strong_crypto`): off, weak ciphers and protocols come back.
+control(TLS, r"\w*strong_(?:crypto|cryptography|ciphers?|encryption)\w*", flag,
+        "strong cryptography turned off (weak ciphers and protocol versions allowed again)")
 control(TLS, r"\w*ssl[_-]?ciphers?|\w*cipher[_-]?(?:suites?|list)|ciphers", ciphers, "weak TLS ciphers allowed")
 # Also forwarding enums (Front Door's `forwarding_protocol` HttpsOnly → MatchRequest → HttpOnly).
 control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "wss", "http2s", "httpsonly",
