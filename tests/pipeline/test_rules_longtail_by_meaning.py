@@ -1,0 +1,93 @@
+"""The long tail of identity and protection controls, read by what attributes mean (vocabulary/longtail.py,
+vocabulary/throttles.py, everyone.py, transport.py, blinding.py, grantswap.py, hardcoded.py, credential_names.py):
+each risky change beside a benign look-alike that stays likely safe. Providers and names are invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+AUTH = "auth-weakened"
+PRIVILEGED = "iam-privileged-role"
+TLS = "tls-downgrade"
+LOGGING = "logging-disabled"
+
+
+def entry(address: str, before: Any, after: Any, **change: Any) -> dict[str, Any]:
+    """One resource change by an invented provider (an update, or a create when BEFORE is None)."""
+    kind, name = address.split(".")
+    actions = ["create"] if before is None else ["update"]
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                       "after_sensitive": {}, **change}}
+
+
+def judged(tmp_path: Path, *changes: dict[str, Any], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, list(changes), **sections)
+    return result.label, worst_by_rule(result)
+
+
+def settings(**values: Any) -> dict[str, Any]:
+    return {"id": "obj-0001", "name": "ledger", **values}
+
+
+# --- an assignment requirement turned off --------------------------------------------------------------------
+
+
+def test_app_no_longer_requiring_assignment_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("skyid_enterprise_app.ledger", settings(user_assignment_required=True),
+                                          settings(user_assignment_required=False)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(AUTH) is Severity.HIGH
+
+
+def test_app_keeping_its_assignment_requirement_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("skyid_enterprise_app.ledger",
+                                          settings(user_assignment_required=True, owners=["a@example.com"]),
+                                          settings(user_assignment_required=True,
+                                                   owners=["a@example.com", "b@example.com"])))
+    assert AUTH not in worst and label is Label.LIKELY_SAFE
+
+
+def test_app_starting_to_require_assignment_stays_safe(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, entry("skyid_enterprise_app.ledger", settings(user_assignment_required=False),
+                                           settings(user_assignment_required=True)))
+    assert label is Label.LIKELY_SAFE
+
+
+# --- single sign-on mapping every user to admin -------------------------------------------------------------
+
+
+BY_GROUP = "contains(groups[*], 'dash-admins') && 'Admin' || 'Viewer'"
+
+
+def sso(path: str, assign_admin: bool = False) -> dict[str, Any]:
+    return settings(oauth=[{"role_attribute_path": path, "allow_assign_server_admin": assign_admin,
+                            "scopes": "openid email"}])
+
+
+def test_sso_mapping_everyone_to_admin_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("dashco_sso_settings.okta", sso(BY_GROUP), sso("'Admin'", True)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(PRIVILEGED) is Severity.HIGH
+
+
+def test_sso_mapping_kept_by_group_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("dashco_sso_settings.okta", sso(BY_GROUP),
+                                          sso("contains(groups[*], 'dash-admins') && 'Editor' || 'Viewer'")))
+    assert PRIVILEGED not in worst and label is Label.LIKELY_SAFE
+
+
+def test_saml_default_role_raised_to_admin_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("dashco_saml_config.corp", settings(default_role="Viewer"),
+                                          settings(default_role="Admin")))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(PRIVILEGED) is Severity.HIGH
+
+
+def test_saml_default_role_lowered_from_admin_stays_safe(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, entry("dashco_saml_config.corp", settings(default_role="Admin"),
+                                           settings(default_role="Viewer")))
+    assert label is Label.LIKELY_SAFE
