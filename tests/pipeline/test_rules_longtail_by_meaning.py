@@ -59,6 +59,40 @@ def test_app_starting_to_require_assignment_stays_safe(tmp_path: Path) -> None:
     assert label is Label.LIKELY_SAFE
 
 
+# --- a rate limit that only watches, or lets ten times as many attempts through ------------------------------
+
+
+def limit(mode: str, threshold: int, period: int = 60) -> dict[str, Any]:
+    return settings(threshold=threshold, period=period, action=[{"mode": mode, "timeout": 600}])
+
+
+def test_sign_in_limit_moved_to_log_mode_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("edgeco_rate_limit.signin", limit("block", 5), limit("log", 5)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(AUTH) is Severity.HIGH
+
+
+def test_sign_in_limit_raised_twentyfold_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("edgeco_rate_limit.signin", limit("block", 5), limit("block", 100)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(AUTH) is Severity.HIGH
+
+
+def test_sign_in_limit_tuned_a_little_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("edgeco_rate_limit.signin", limit("block", 5), limit("block", 10, 120)))
+    assert AUTH not in worst and label is Label.LIKELY_SAFE
+
+
+def test_sign_in_limit_moved_from_log_to_block_stays_safe(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, entry("edgeco_rate_limit.signin", limit("log", 5), limit("block", 5)))
+    assert label is Label.LIKELY_SAFE
+
+
+def test_rate_limit_block_inside_another_type_is_read_too(tmp_path: Path) -> None:
+    before = settings(rate_limit=[{"threshold": 50, "action": "challenge"}])
+    label, worst = judged(tmp_path, entry("edgeco_waf_rule.api", before,
+                                          settings(rate_limit=[{"threshold": 50, "action": "count"}])))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(AUTH) is Severity.HIGH
+
+
 # --- single sign-on mapping every user to admin -------------------------------------------------------------
 
 
