@@ -93,6 +93,35 @@ def test_rate_limit_block_inside_another_type_is_read_too(tmp_path: Path) -> Non
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(AUTH) is Severity.HIGH
 
 
+# --- a manage level granted to the group every account belongs to --------------------------------------------
+
+
+def acl(*grants: tuple[str, str]) -> dict[str, Any]:
+    return settings(access_control=[{"group_name": group, "permission_level": level, "user_name": ""}
+                                    for group, level in grants])
+
+
+def test_manage_granted_to_every_account_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("lakeco_permissions.warehouse",
+                                          acl(("platform-admins", "CAN_MANAGE"), ("analysts", "CAN_USE")),
+                                          acl(("platform-admins", "CAN_MANAGE"), ("all-users", "CAN_MANAGE"))))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(PRIVILEGED) is Severity.HIGH
+
+
+def test_view_granted_to_every_account_is_not_this_rule(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, entry("lakeco_permissions.warehouse",
+                                           acl(("platform-admins", "CAN_MANAGE")),
+                                           acl(("platform-admins", "CAN_MANAGE"), ("all-users", "CAN_VIEW"))))
+    assert PRIVILEGED not in worst
+
+
+def test_manage_granted_to_a_named_team_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("lakeco_permissions.warehouse",
+                                          acl(("platform-admins", "CAN_MANAGE"), ("analysts", "CAN_USE")),
+                                          acl(("platform-admins", "CAN_MANAGE"), ("analysts", "CAN_RESTART"))))
+    assert PRIVILEGED not in worst and label is Label.LIKELY_SAFE
+
+
 # --- single sign-on mapping every user to admin -------------------------------------------------------------
 
 
