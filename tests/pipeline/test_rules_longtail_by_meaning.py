@@ -154,3 +154,22 @@ def test_saml_default_role_lowered_from_admin_stays_safe(tmp_path: Path) -> None
     label, _worst = judged(tmp_path, entry("dashco_saml_config.corp", settings(default_role="Admin"),
                                            settings(default_role="Viewer")))
     assert label is Label.LIKELY_SAFE
+
+
+# --- a database's SSL mode ordered by what it still enforces ------------------------------------------------
+
+
+def ssl(mode: str) -> dict[str, Any]:
+    return settings(network=[{"private_only": True, "ssl_mode": mode}])
+
+
+def test_client_certificates_dropped_but_encryption_kept_is_not_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("sqlco_instance.billing", ssl("TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
+                                          ssl("ENCRYPTED_ONLY")))
+    assert worst.get(TLS) is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+def test_unencrypted_connections_allowed_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("sqlco_instance.billing", ssl("TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
+                                          ssl("ALLOW_UNENCRYPTED_AND_ENCRYPTED")))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(TLS) is Severity.HIGH
