@@ -173,3 +173,25 @@ def test_unencrypted_connections_allowed_is_high(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("sqlco_instance.billing", ssl("TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
                                           ssl("ALLOW_UNENCRYPTED_AND_ENCRYPTED")))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(TLS) is Severity.HIGH
+
+
+# --- an audit-log exemption for the cloud's own service agent -----------------------------------------------
+
+
+AGENT = "serviceAccount:service-210987654321@gcp-sa-healthcheck.iam.gserviceaccount.com"
+
+
+def audit(*exempt: str) -> dict[str, Any]:
+    return settings(audit_log_config=[{"log_type": "ADMIN_READ", "exempted_members": []},
+                                      {"log_type": "DATA_READ", "exempted_members": list(exempt)}])
+
+
+def test_service_agent_exempted_from_audit_logs_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("cloudx_audit_config.all", audit(), audit(AGENT)))
+    assert worst.get(LOGGING) is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+def test_workload_account_exempted_from_audit_logs_is_high(tmp_path: Path) -> None:
+    workload = "serviceAccount:batch-runner@orders-prod.iam.gserviceaccount.com"
+    label, worst = judged(tmp_path, entry("cloudx_audit_config.all", audit(), audit(AGENT, workload)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(LOGGING) is Severity.HIGH
