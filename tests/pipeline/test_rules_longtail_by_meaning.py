@@ -195,3 +195,30 @@ def test_workload_account_exempted_from_audit_logs_is_high(tmp_path: Path) -> No
     workload = "serviceAccount:batch-runner@orders-prod.iam.gserviceaccount.com"
     label, worst = judged(tmp_path, entry("cloudx_audit_config.all", audit(), audit(AGENT, workload)))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(LOGGING) is Severity.HIGH
+
+
+# --- a Kafka ACL handed to another service account of the same organisation ----------------------------------
+
+
+def kafka_acl(principal: str, operation: str = "READ") -> dict[str, Any]:
+    return {"principal": principal, "operation": operation, "permission": "ALLOW", "host": "*",
+            "pattern_type": "PREFIXED", "resource_name": "invoices.", "resource_type": "TOPIC"}
+
+
+def replaced(address: str, before: dict[str, Any], after: dict[str, Any], path: str) -> dict[str, Any]:
+    change = entry(address, before, after, replace_paths=[[path]])
+    change["change"]["actions"] = ["delete", "create"]
+    change["action_reason"] = "replace_because_cannot_update"
+    return change
+
+
+def test_acl_handed_to_another_service_account_stays_safe(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, replaced("streamco_kafka_acl.reader", kafka_acl("User:sa-q7w2e9"),
+                                              kafka_acl("User:sa-z4x8c1"), "principal"))
+    assert label is Label.LIKELY_SAFE
+
+
+def test_acl_replaced_with_another_operation_is_high(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, replaced("streamco_kafka_acl.reader", kafka_acl("User:sa-q7w2e9"),
+                                              kafka_acl("User:sa-z4x8c1", "ALTER"), "principal"))
+    assert label is Label.NEEDS_CLOSE_REVIEW
