@@ -222,3 +222,31 @@ def test_acl_replaced_with_another_operation_is_high(tmp_path: Path) -> None:
     label, _worst = judged(tmp_path, replaced("streamco_kafka_acl.reader", kafka_acl("User:sa-q7w2e9"),
                                               kafka_acl("User:sa-z4x8c1", "ALTER"), "principal"))
     assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+# --- a literal secret a replaced object already held -------------------------------------------------------
+
+
+def keyed(secret: str) -> dict[str, Any]:
+    return {"name": "relay", "region": "eu-1", "credentials": [{"key": "RELAYKEY01", "secret": secret}]}
+
+
+def configured(secret: str) -> dict[str, Any]:
+    expressions = {"name": {"constant_value": "relay"}, "region": {"constant_value": "eu-1"},
+                   "credentials": [{"key": {"constant_value": "RELAYKEY01"}, "secret": {"constant_value": secret}}]}
+    return {"root_module": {"resources": [{"address": "queueco_relay.main", "mode": "managed",
+                                            "type": "queueco_relay", "name": "main", "expressions": expressions}]}}
+
+
+def secret_replace(tmp_path: Path, old: str, new: str) -> dict[str, Severity]:
+    change = replaced("queueco_relay.main", keyed(old), {**keyed(new), "region": "eu-2"}, "region")
+    change["change"]["before_sensitive"] = change["change"]["after_sensitive"] = {"credentials": True}
+    return judged(tmp_path, change, configuration=configured(new))[1]
+
+
+def test_replaced_object_keeping_its_literal_secret_is_not_a_new_one(tmp_path: Path) -> None:
+    assert "secret-in-code" not in secret_replace(tmp_path, "q8Zr2mX5vL0pW3", "q8Zr2mX5vL0pW3")
+
+
+def test_replaced_object_given_a_new_literal_secret_is_high(tmp_path: Path) -> None:
+    assert secret_replace(tmp_path, "q8Zr2mX5vL0pW3", "n4Tb7kY1cH9sF6").get("secret-in-code") is Severity.HIGH
