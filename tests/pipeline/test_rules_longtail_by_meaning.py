@@ -250,3 +250,18 @@ def test_replaced_object_keeping_its_literal_secret_is_not_a_new_one(tmp_path: P
 
 def test_replaced_object_given_a_new_literal_secret_is_high(tmp_path: Path) -> None:
     assert secret_replace(tmp_path, "q8Zr2mX5vL0pW3", "n4Tb7kY1cH9sF6").get("secret-in-code") is Severity.HIGH
+
+
+# --- an API-key setting whose value is an enum, not a key ---------------------------------------------------
+
+
+def test_api_key_setting_holding_an_enum_is_no_credential(tmp_path: Path) -> None:
+    before = settings(restrict_create_apikey="RESTRICTED", mfa="A")
+    label, worst = judged(tmp_path, entry("acctco_settings.main", before, {**before, "mfa": "B"}))
+    assert "credential-in-plan" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_api_key_setting_holding_a_key_is_a_credential(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, entry("acctco_settings.main", settings(apikey="a"),
+                                           settings(apikey="Xk29fLq8ZpR3vT7w")))
+    assert worst.get("credential-in-plan") is Severity.HIGH
