@@ -144,6 +144,11 @@ def test_sso_mapping_kept_by_group_stays_safe(tmp_path: Path) -> None:
     assert PRIVILEGED not in worst and label is Label.LIKELY_SAFE
 
 
+def test_sso_mapping_read_from_a_claim_named_admin_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("dashco_sso_settings.okta", sso(BY_GROUP), sso("admin_level")))
+    assert PRIVILEGED not in worst and label is Label.LIKELY_SAFE
+
+
 def test_saml_default_role_raised_to_admin_is_high(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("dashco_saml_config.corp", settings(default_role="Viewer"),
                                           settings(default_role="Admin")))

@@ -29,15 +29,25 @@ def password_length(value: Any) -> float | None:
     return None if found is None or isinstance(value, bool) else float(found >= SHORT_PASSWORD)
 
 
-def mapped_role(value: Any) -> float | None:
-    """0 when a sign-in's role mapping gives every user an admin role (a constant `'Admin'`, a default role of
-    Admin), 1 for a non-admin role or a mapping by condition (`contains(groups[*], 'ops') && 'Admin' || 'Viewer'`)."""
+def default_role(value: Any) -> float | None:
+    """0 for a role every user who signs in gets that is an admin role (`Admin`), 1 for any other role name."""
     if not isinstance(value, str) or not value.strip():
         return None
-    constant = value.strip().strip("'\"` ")
-    if any(c in constant for c in "()[]&|=?:,'\" "):
+    name = value.strip()
+    if any(c in name for c in "()[]&|=?:,'\"` "):
         return 1  # an expression: who gets what depends on each user's claims
-    return 0 if admin_value(constant) else 1
+    return 0 if admin_value(name) else 1
+
+
+def mapped_role(value: Any) -> float | None:
+    """0 when a role mapping (a JMESPath over the user's claims) is a quoted constant naming an admin role
+    (`'Admin'`): every user gets it; 1 for a claim lookup (`role`) or a mapping by condition
+    (`contains(groups[*], 'ops') && 'Admin' || 'Viewer'`)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    quoted = len(text) > 1 and text[0] == text[-1] and text[0] in "'`\""
+    return default_role(text[1:-1]) if quoted else 1
 
 
 # A switch that shares an object with anyone who has its link (`share_publicly`, `public_sharing`,
@@ -86,9 +96,9 @@ control(AUTH, r"(?:\w+_)?(?:user_|role_|group_)?assignments?_required|requires?_
         "any account of the tenant may now sign in (assignment no longer required)")
 # A single sign-on's role mapping that gives everyone admin (Grafana's `role_attribute_path = "'Admin'"`, a default
 # role of Admin), or lets the identity provider hand out the server-wide admin role.
-control(PRIVILEGED, r"\w*role_attribute_path|auto_assign_org_role", mapped_role,
-        "every user who signs in is mapped to an admin role")
-control(PRIVILEGED, r"default_(?:org_|user_)?role", mapped_role, "every user who signs in is mapped to an admin role",
+control(PRIVILEGED, r"\w*role_attribute_path", mapped_role, "every user who signs in is mapped to an admin role")
+control(PRIVILEGED, r"auto_assign_org_role", default_role, "every user who signs in is mapped to an admin role")
+control(PRIVILEGED, r"default_(?:org_|user_)?role", default_role, "every user who signs in is mapped to an admin role",
         types=r"sso|saml|oauth|oidc|ldap|identity_provider|idp|sign_?in")
 control(PRIVILEGED, r"allow_assign_\w*admin", inverted,
         "the identity provider may now make users server admins", severity=Severity.MEDIUM)
