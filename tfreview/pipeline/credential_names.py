@@ -103,6 +103,9 @@ SECRET_NAME = lazy_compile(rf"(?:[a-z0-9]+(?:[-_./][a-z0-9]+)*[-_./])?(?:{KEYWOR
 # Plain words: the name of something (`creation_token = "shared-home"`) or a unit (`minutes`). Generated tokens
 # carry digits or mixed case.
 WORDS = lazy_compile(r"[a-z]+(?:[-_][a-z]+)*")
+# A setting's enum value in capitals (`restrict_create_platform_apikey = "RESTRICTED"`, `NOT_SET`): a mode, never a
+# generated key, which mixes case or carries digits.
+ENUM_WORDS = lazy_compile(r"[A-Z]+(?:[-_][A-Z]+)*")
 # Names of credentials a service generates (tokens, API and access keys): never plain words, unlike a password or
 # secret a person chose. `4821:OPENAI_API_KEY:production` is an id whose last part is a scope, not a key.
 GENERATED_NAME = lazy_compile(r"token|api[_-]?key|access[_-]?key", re.IGNORECASE)
@@ -190,7 +193,8 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if (NAME_LIKE.fullmatch(value) or SECRET_NAME.fullmatch(value)) and KEY_NAME.search(value):
         return False
-    if GENERATED_NAME.search(name) and not CHOSEN_NAME.search(name) and len(value) <= 40 and WORDS.fullmatch(value):
+    if GENERATED_NAME.search(name) and not CHOSEN_NAME.search(name) and len(value) <= 40 \
+            and (WORDS.fullmatch(value) or ENUM_WORDS.fullmatch(value)):
         return False
     if names_object(name, value):
         return False

@@ -17,6 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.mailboxes import platform_agent
 from tfreview.pipeline.rules.predicates import Verdict, judge_value, top_severity_only
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
@@ -144,7 +145,10 @@ def _audit_exemptions(change: Change) -> Iterator[Finding]:
     logged = None if change.action is Action.CREATE else {_kind(node) for _, node, _ in switched_objects(before)}
     added = sorted(_exempted(after, logged) - _exempted(before))
     if added:
+        # The cloud's own service agents only: their calls are the platform's plumbing, the people stay audited.
+        agents = all(platform_agent(member) for member in added)
         yield finding(LOGGING, change.address,
                       f"{change.address}: {', '.join(added[:3])}{' …' if len(added) > 3 else ''} exempted from audit "
-                      "logging (their access leaves no audit trail)",
-                      Severity.MEDIUM if change.action is Action.CREATE else None)
+                      + ("logging (only the cloud's own service agents: people and workloads stay audited)" if agents
+                         else "logging (their access leaves no audit trail)"),
+                      Severity.MEDIUM if change.action is Action.CREATE or agents else None)

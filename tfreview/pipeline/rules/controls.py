@@ -76,6 +76,7 @@ class Control:
     severity: Severity | None = None
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
     generic: bool = False  # read by its values, not its name: it only reports a weakening, and decides nothing else
+    drop_factor: float = 0  # when set, only a drop to 1/drop_factor of the old strength or less weakens (a limit ×10)
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -83,7 +84,7 @@ class Control:
 
     def graded(self, old: float | None, new: float | None) -> Severity | None:
         """The severity at which strength OLD → NEW weakens this control; None when it does not."""
-        if old is None or new is None or new >= old:
+        if old is None or new is None or new >= old or (self.drop_factor and new * self.drop_factor > old):
             return None
         if self.strength in (count, capacity) and new > 0:
             return self.collapsed if self.collapsed and new * COLLAPSE <= old else self.above_zero

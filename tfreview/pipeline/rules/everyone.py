@@ -171,3 +171,49 @@ def _open(values: dict[str, Any]) -> Iterator[str]:
                     yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
     if decision in OPEN_DECISIONS and not any(blocks(values, "include")):
         yield f'decision "{decision}" with no include'
+
+
+# A workspace's or directory's built-in group that every account belongs to, in any provider's spelling (Databricks
+# `users`, `all-users`, `Everyone`, `authenticated`, `Domain Users`): a level granted to it is everyone's.
+EVERYONE_GROUPS = frozenset({"users", "all-users", "all_users", "allusers", "everyone", "authenticated",
+                             "authenticated-users", "authenticated_users", "all-authenticated-users", "domain users",
+                             "all users", "all-members", "all_members"})
+GROUP_KEYS = ("group_name", "group", "group_id", "principal", "principal_name", "grantee", "member", "team")
+LEVEL_KEYS = ("permission_level", "permission", "access_level", "level", "role", "privilege", "access")
+# A level that manages or owns the object: its holder changes its settings, credentials and who else gets in.
+# (Not `CAN_MANAGE_RUN`: it starts and stops a job's runs, not the job.)
+MANAGES = lazy_compile(r"(?:^|[_\s:-])(?:manage(?![_\s-]?runs?\b)|owner|admin|full[_\s-]?(?:control|access))",
+                       re.IGNORECASE)
+
+
+def _entries(values: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The resource itself and every block directly under it: where a grant names its holder and level."""
+    yield values
+    for item in values.values():
+        for entry in item if isinstance(item, list) else []:
+            if isinstance(entry, dict):
+                yield entry
+
+
+def _everyone_manages(entry: dict[str, Any]) -> str | None:
+    """The level ENTRY grants, when it manages or owns and its holder is an everyone group; None otherwise."""
+    group = next((str(entry[k]) for k in GROUP_KEYS if isinstance(entry.get(k), str)
+                  and entry[k].strip().lower() in EVERYONE_GROUPS), None)
+    level = next((str(entry[k]) for k in LEVEL_KEYS if isinstance(entry.get(k), str) and MANAGES.search(entry[k])),
+                 None)
+    return f'{level} to the "{group}" group' if group and level else None
+
+
+@on_change(words=tuple(w.encode() for w in PERMISSION_WORDS))  # one is in its type
+def _everyone_group_manages(change: Change) -> Iterator[Finding]:
+    """A manage or owner level granted to the group every account of the workspace belongs to (any provider)."""
+    if not any(word in change.type for word in PERMISSION_WORDS):
+        return
+    before, after = sides(change)
+    old = {granted for entry in _entries(before) if (granted := _everyone_manages(entry))}
+    for entry in _entries(after):
+        granted = _everyone_manages(entry)
+        if granted and granted not in old:
+            yield finding(PRIVILEGED, change.address,
+                          f"{change.address}: grants {granted}, which holds every account of the workspace: anyone "
+                          "may now change its settings, credentials and who else gets in")

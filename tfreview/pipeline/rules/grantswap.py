@@ -16,11 +16,14 @@ from tfreview.pipeline.rules.tightened import COMPUTED
 HOLDER = lazy_compile(r"^(?:member|members|principal|principal_arn|principal_id|grantee|grantee_principal"
                       r"|identity|service_account|service_account_email)$")
 ALLOWS = lazy_compile(r"^(?:role|roles|role_definition_name|role_definition_id|permission|permissions"
-                      r"|privilege|privileges|actions)$")
+                      r"|privilege|privileges|actions|operation|operations)$")
 # A service identity and the project or account that owns it: a Google service account (its project is the
 # domain's first label) or an ARN of a role or user (its account).
 _GOOGLE_SA = lazy_compile(r"^(?:serviceaccount:)?[a-z0-9-]+@([a-z0-9-]+)\.iam\.gserviceaccount\.com$")
 _ARN = lazy_compile(r"^arn:aws[\w-]*:iam::(\d{12}):(?:role|user)/[\w+=,.@/-]+$")
+# A Kafka principal naming a service account of the cluster's organisation (Confluent's `User:sa-r8k2pq`): the
+# organisation is the plan's own, so its service accounts are siblings.
+_KAFKA_SA = lazy_compile(r"^user:sa-[a-z0-9]+$")
 # Keys inside a target block that name the object itself; the others (database, catalog, account) place it.
 _OBJECT_NAME = lazy_compile(r"^(?:name|table_name|object_name|resource_name)$")
 _WILDCARD = lazy_compile(r"^(?:wildcard|all_tables|all)$")
@@ -29,6 +32,8 @@ _WILDCARD = lazy_compile(r"^(?:wildcard|all_tables|all)$")
 def _owner(holder: Any) -> str | None:
     """The project or account that owns a service identity, or None when HOLDER is not one."""
     text = holder.strip().lower() if isinstance(holder, str) else ""
+    if _KAFKA_SA.match(text):
+        return "the cluster's organisation"
     found = _GOOGLE_SA.match(text) or _ARN.match(text)
     return None if found is None else found.group(1)
 

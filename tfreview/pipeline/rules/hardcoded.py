@@ -2,11 +2,12 @@
 plan marks sensitive (`secret_string = "…"`), or the default of a sensitive variable that a changed attribute reads.
 Marking it sensitive hides it from the plan's text, not from the repository: whoever can read the code (or the
 plan file and the state) has it. Found by the mask stage before masking (pipeline/hardcoded.py); the rule sees only
-where, never the value. Only when this plan writes the attribute (created, replaced or changed): a literal that an
-unchanged attribute already held is not this change's doing. A constant counts where the attribute is named for a
-credential or belongs to a secret store that does not say plain (an SSM parameter of type String is marked
-sensitive by its provider, and is a setting). Placeholders (`changeme`, expressions, names) are not
-secrets, and a value from a variable without a default, a secret store or a generated password is not a literal.
+where, never the value. Only when this plan writes the attribute (created, or its value changed): a literal that
+an unchanged attribute already held, a replaced object's included, is not this change's doing. A constant counts
+where the attribute is named for a credential or belongs to a secret store that does not say plain (an SSM
+parameter of type String is marked sensitive by its provider, and is a setting). Placeholders (`changeme`,
+expressions, names) are not secrets, and a value from a variable without a default, a secret store or a generated
+password is not a literal.
 
 Medium, not high: the plan cannot tell a literal committed to the code from one a wrapper writes into a generated
 configuration, and in the labelled sets written by independent authors a literal behind a sensitive mark (a
@@ -75,8 +76,9 @@ def _holds_a_secret(change: Change, attribute: str) -> bool:
 
 
 def _written_now(change: Change, attribute: str) -> bool:
-    """Whether this plan writes ATTRIBUTE: the object is created or replaced, or the attribute's value changes."""
-    if change.action in (Action.CREATE, Action.REPLACE):
+    """Whether this plan writes ATTRIBUTE: the object is created, or the attribute's value changes (a replaced
+    object that keeps the value it held was already given that literal)."""
+    if change.action is Action.CREATE:
         return True
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}

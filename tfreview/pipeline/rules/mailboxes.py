@@ -31,6 +31,21 @@ SERVICE_ACCOUNT = lazy_compile(r"([\w.-]+)@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.
 # A Google service agent (`service-123456789012@gcp-sa-pubsub`, `bq-771234567890@bigquery-encryption`): Google runs
 # it for the plan's own project (its number is in the name), in a project Google owns.
 SERVICE_AGENT = lazy_compile(r"(?:[a-z][a-z-]*-)?p?\d{6,}")
+# The cloud's own service agents: Google's (`service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com`,
+# `service-123@compute-system.iam…`, `123@cloudservices.gserviceaccount.com`) and AWS's service-linked roles
+# (`arn:aws:iam::123456789012:role/aws-service-role/…`), which the service itself assumes.
+PLATFORM_AGENT = lazy_compile(r"(?:serviceaccount:)?(?:service-(?:org-|folder-)?\d{6,}@[a-z][a-z0-9-]+"
+                              r"\.iam\.gserviceaccount\.com|[\w.-]+@gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com"
+                              r"|\d{6,}@cloudservices\.gserviceaccount\.com"
+                              r"|arn:aws[\w-]*:iam::\d{12}:role/aws-service-role/[\w+=,.@/-]+)")
+
+
+def platform_agent(member: str) -> bool:
+    """Whether MEMBER is the cloud's own service agent acting for the project, not an identity the customer's
+    people or workloads use."""
+    return PLATFORM_AGENT.fullmatch(member.strip().lower()) is not None
+
+
 # A member that was removed and is only remembered (`deleted:user:…`): it holds nothing.
 GONE = "deleted:"
 PROJECT_KEYS = frozenset({"project", "project_id", "project_number", "billing_project"})

@@ -23,6 +23,7 @@ from tfreview.pipeline.rules.vocabulary import transport as transport
 from tfreview.pipeline.rules.vocabulary import opening as opening
 from tfreview.pipeline.rules.vocabulary import signin as signin
 from tfreview.pipeline.rules.vocabulary import longtail as longtail
+from tfreview.pipeline.rules.vocabulary import throttles as throttles
 from tfreview.pipeline.rules.vocabulary import widened as widened
 from tfreview.pipeline.rules.vocabulary import coverage as coverage
 from tfreview.pipeline.rules.vocabulary import schemas as schemas

@@ -13,8 +13,10 @@ from typing import Any
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.code import OPENED
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder, present
+from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
 
@@ -25,6 +27,27 @@ def password_length(value: Any) -> float | None:
     """1 for a minimum password length of at least eight characters, 0 below it; None for anything else."""
     found = number(value)
     return None if found is None or isinstance(value, bool) else float(found >= SHORT_PASSWORD)
+
+
+def default_role(value: Any) -> float | None:
+    """0 for a role every user who signs in gets that is an admin role (`Admin`), 1 for any other role name."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    name = value.strip()
+    if any(c in name for c in "()[]&|=?:,'\"` "):
+        return 1  # an expression: who gets what depends on each user's claims
+    return 0 if admin_value(name) else 1
+
+
+def mapped_role(value: Any) -> float | None:
+    """0 when a role mapping (a JMESPath over the user's claims) is a quoted constant naming an admin role
+    (`'Admin'`): every user gets it; 1 for a claim lookup (`role`) or a mapping by condition
+    (`contains(groups[*], 'ops') && 'Admin' || 'Viewer'`)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    quoted = len(text) > 1 and text[0] == text[-1] and text[0] in "'`\""
+    return default_role(text[1:-1]) if quoted else 1
 
 
 # A switch that shares an object with anyone who has its link (`share_publicly`, `public_sharing`,
@@ -67,6 +90,18 @@ control(AUTH, r"\w*lockout_threshold|max_(?:failed_)?login_attempts_before_locko
 # Checks on each request: forged cross-site requests, guessing at speed.
 control(AUTH, r"\w*csrf\w*(?:_enabled|_protection|_check)?|enable_csrf\w*|\w*rate_?limit(?:ing)?_enabled"
         r"|enable_rate_?limit\w*", flag, "a check against forged or rapid-fire requests is turned off")
+# An app or resource that only admitted the users and groups assigned to it (`app_role_assignment_required`,
+# `assignment_required`, `require_user_assignment`): off, every account of the tenant, guests included, signs in.
+control(AUTH, r"(?:\w+_)?(?:user_|role_|group_)?assignments?_required|requires?_(?:\w+_)?assignments?", flag,
+        "any account of the tenant may now sign in (assignment no longer required)")
+# A single sign-on's role mapping that gives everyone admin (Grafana's `role_attribute_path = "'Admin'"`, a default
+# role of Admin), or lets the identity provider hand out the server-wide admin role.
+control(PRIVILEGED, r"\w*role_attribute_path", mapped_role, "every user who signs in is mapped to an admin role")
+control(PRIVILEGED, r"auto_assign_org_role", default_role, "every user who signs in is mapped to an admin role")
+control(PRIVILEGED, r"default_(?:org_|user_)?role", default_role, "every user who signs in is mapped to an admin role",
+        types=r"sso|saml|oauth|oidc|ldap|identity_provider|idp|sign_?in")
+control(PRIVILEGED, r"allow_assign_\w*admin", inverted,
+        "the identity provider may now make users server admins", severity=Severity.MEDIUM)
 control(AUTH, r"enable_(?:sso|saml|mfa|2fa|two_factor)", flag, "a sign-in requirement turned off")
 control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|enable_impersonation", inverted,
         "a principal may now act as any user")

@@ -49,6 +49,11 @@ control(TLS, r"viewer_protocol_policy", ladder(("https-only",), ("redirect-to-ht
         "viewers may use plain HTTP", create=Severity.MEDIUM, create_below=2)
 control(TLS, r"origin_protocol_policy", ladder(("https-only",), ("match-viewer",), ("http-only",)),
         "traffic to the origin may be plain HTTP")
+# A database's client-certificate mode (Cloud SQL `ssl_mode` TRUSTED_CLIENT_CERTIFICATE_REQUIRED → ENCRYPTED_ONLY):
+# the certificate stops being asked for, but every connection stays encrypted and still signs in. Down to
+# unencrypted, this line cannot read the new value and the next one decides.
+control(TLS, r"ssl_mode|sslmode", ladder(("trusted_client_certificate_required",), ("encrypted_only",)),
+        "client certificates no longer required (connections stay encrypted)", severity=Severity.MEDIUM)
 control(TLS, r"ssl|ssl_mode|sslmode", ladder(
     ("strict", "full_strict", "origin_pull", "trusted_client_certificate_required", "verify-full", "verify_identity"),
     ("full", "encrypted_only", "require", "required"),
