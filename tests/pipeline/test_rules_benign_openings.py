@@ -94,3 +94,32 @@ def test_api_token_beside_it_is_still_a_credential(tmp_path: Path) -> None:
     before = {"name": "checkout", "api_token": "6f1c2a9e4b7d4c1e9a550d3e8b7f2c41", "capacity": 700}
     _label, worst = judged(tmp_path, entry("shieldwall_web_acl.checkout", None, before, ["create"]))
     assert worst.get("credential-in-plan") is Severity.HIGH
+
+
+def ports(*openings: tuple[int, str]) -> dict[str, Any]:
+    return {"name": "blog", "port_info": [{"protocol": "tcp", "from_port": port, "to_port": port, "cidrs": [cidr]}
+                                          for port, cidr in openings]}
+
+
+OFFICE = "198.51.100.8/29"
+
+
+def test_public_http_swapped_for_https_on_8443_is_medium(tmp_path: Path) -> None:
+    before = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (22, OFFICE))
+    after = ports((443, "0.0.0.0/0"), (22, OFFICE), (8443, "0.0.0.0/0"))
+    label, worst = judged(tmp_path, entry("vpsco_instance_ports.blog", before, after))
+    assert label is Label.LIKELY_SAFE and worst["network-open-ingress"] is Severity.MEDIUM
+
+
+def test_ssh_opened_to_the_internet_in_place_of_the_office_stays_high(tmp_path: Path) -> None:
+    before = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (22, OFFICE))
+    after = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (22, "0.0.0.0/0"))
+    label, worst = judged(tmp_path, entry("vpsco_instance_ports.blog", before, after))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst["network-open-ingress"] is Severity.HIGH
+
+
+def test_8443_opened_beside_the_old_web_ports_stays_high(tmp_path: Path) -> None:
+    before = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"))
+    after = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (8443, "0.0.0.0/0"))
+    label, worst = judged(tmp_path, entry("vpsco_instance_ports.blog", before, after))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst["network-open-ingress"] is Severity.HIGH
