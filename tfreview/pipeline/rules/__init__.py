@@ -79,6 +79,7 @@ from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
 from tfreview.pipeline.rules import assets as assets
+from tfreview.pipeline.rules import stagedgates as stagedgates
 from tfreview.pipeline.rules import keepers as keepers
 from tfreview.pipeline.rules import ondemand as ondemand
 from tfreview.pipeline.rules import fenced as fenced
@@ -161,6 +162,7 @@ THEMES = (
     "custom",
     "websites",
     "assets",
+    "stagedgates",
     "handoffs",
     "narrowedroles",
     "wipes",
