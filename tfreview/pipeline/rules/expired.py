@@ -27,7 +27,6 @@ LAST_USED = lazy_compile(r"last_(?:used|access|accessed|activity|login|sign_?in|
 HOLDS_DATA = lazy_compile(r"kms|crypto|encrypt|secret|certificate|vault|backup|snapshot|volume|disk|bucket|database"
                           r"|storage")
 # The setting of a last-use record that holds its moment (not its region or service).
-PRODUCTION_WORDS = lazy_compile(r"\b(?:prod|production|prd|live)\b")
 WHEN = lazy_compile(r"date|time|_at$|^at$|when")
 UNUSED_DAYS = 180  # a half-year without use: well past any quarterly or monthly job
 # A store's own record of when data last came in (`last_written_at`, `last_ingested`, `last_event_time`).
@@ -36,6 +35,7 @@ LAST_WRITTEN = lazy_compile(r"^last_(?:written|write|ingest|ingested|event|data|
 # a benchmark), kept only until the run is read.
 TEST_RUN = lazy_compile(r"load[-_ ]?test|perf(?:ormance)?[-_ ]?test|stress[-_ ]?test|soak[-_ ]?test|benchmark")
 STALE_RUN_DAYS = 90  # a quarter with nothing written: the run it recorded is over
+PRODUCTION_WORDS = lazy_compile(r"\b(?:prod|production|prd|live)\b")
 IDENTIFIERS = ("id", "arn", "name")
 MIN_ID = 6
 
@@ -100,4 +100,3 @@ def stale_test_run(change: Change, ri: ReviewInput) -> str | None:
     key, moment = writes[0]
     return (f"its own name says it holds a test run's output, and nothing was written to it since "
             f"{moment.date() if moment else '?'} ({key})")
-

@@ -92,11 +92,16 @@ def _account(host: str) -> str:
     return "" if platform is None else host.removesuffix("." + platform).rsplit(".", 1)[-1]
 
 
+def _platform(source: Source) -> str:
+    """The platform domain under a source's own subdomain (`github.io` of acme.github.io)."""
+    return source.host.removeprefix(source.account)
+
+
 def _same_publisher(old: Source, new: Source) -> bool:
     """Whether two sources share a publisher's name (`bitnami` and `bitnamicharts`, `prom` and `prometheus`). On one
     platform that hands subdomains to anyone, only the same subdomain is the same publisher: anyone may register
     `prometheus-community-charts.github.io` beside `prometheus-community.github.io`."""
-    if old.account and new.account and old.host.endswith(new.host.removeprefix(new.account)):
+    if old.account and new.account and _platform(old) == _platform(new):
         return old.account == new.account
     return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
                for a in old.publisher for b in new.publisher)
@@ -117,9 +122,12 @@ def _upstream(change: Change, path: str) -> bool:
 
 
 def _domain(host: str) -> str:
-    """The domain a host's owner registered (its last two labels): an upstream's publisher is whoever holds it, so
-    `pypi-cache.quickpkgs.net` is not `pypi.org` whatever words they share."""
-    return ".".join(host.split(".")[-2:])
+    """The domain a host's owner registered (its last two labels, three under a country's second level such as
+    co.uk): an upstream's publisher is whoever holds it, so `pypi-cache.quickpkgs.net` is not `pypi.org` whatever
+    words they share."""
+    labels = host.split(".")
+    country_level = len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
+    return ".".join(labels[-3:] if country_level else labels[-2:])
 
 
 def _references(change: Change, after: bool) -> dict[str, Source]:
