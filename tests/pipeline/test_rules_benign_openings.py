@@ -123,3 +123,9 @@ def test_8443_opened_beside_the_old_web_ports_stays_high(tmp_path: Path) -> None
     after = ports((443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (8443, "0.0.0.0/0"))
     label, worst = judged(tmp_path, entry("vpsco_instance_ports.blog", before, after))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst["network-open-ingress"] is Severity.HIGH
+
+
+def test_object_made_public_read_in_an_asset_named_bucket_stays_high(tmp_path: Path) -> None:
+    page = {"bucket": "shopfront-static-assets", "key": "index.html", "acl": "public-read"}
+    label, worst = judged(tmp_path, entry("cirrus_bucket_object.page", None, page, ["create"]))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst["public-access"] is Severity.HIGH

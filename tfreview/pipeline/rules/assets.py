@@ -1,10 +1,10 @@
 """Risk rules, context grading: a bucket made public-read that its own name says serves a site's static assets.
 
-A canned ACL turned to public read only (`public-read`, not `public-read-write`) on a bucket whose own name says
-it holds what a site serves to every visitor (`acme-web-assets`, `static-cdn`, `www-media`) is how such a bucket is
-served: medium. It stays high when any word of the bucket's name, or the labels of that bucket in the plan, says it
-holds data (pii, kyc, backups, exports, uploads, invoices…), or when the ACL also lets anyone write.
-"""
+A bucket's own canned ACL turned to public read only (`public-read`, not `public-read-write`) when the bucket's own
+name says it holds what a site serves to every visitor (`acme-web-assets`, `static-cdn`, `www-media`) is how such
+a bucket is served: medium. It stays high when any word of the bucket's name, or the labels of that bucket in the
+plan, says it holds data (pii, kyc, backups, exports, uploads, invoices…), or when the ACL also lets anyone write.
+An object's own ACL is not the bucket's and stays as graded."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ PUBLIC_ACCESS = "public-access"
 READ_ONLY_ACLS = frozenset({"public-read"})
 _WORD = lazy_compile(r"[a-z]+")
 # Words of a bucket's name that say it holds what a website serves to every visitor.
-SERVED = frozenset({"assets", "asset", "static", "cdn", "www", "website", "site", "public", "media", "images", "img",
-                    "css", "fonts", "favicons", "logos", "frontend"})
+SERVED = frozenset({"assets", "asset", "static", "cdn", "www", "website", "media", "images", "img", "css", "fonts",
+                    "favicons", "logos"})
+# The bucket's own ACL (a bucket, or its ACL object): an object made public-read is judged on its own.
+BUCKET_TYPES = lazy_compile(r"(?:^|_)bucket(?:_acl)?$")
 # Words of a bucket's name or labels that say it holds data someone owns: these stay an exposure.
 HELD = frozenset({"private", "internal", "pii", "kyc", "phi", "gdpr", "confidential", "secret", "secrets", "backup",
                   "backups", "dump", "dumps", "export", "exports", "uploads", "upload", "user", "users", "customer",
@@ -54,8 +56,8 @@ def _served_bucket(change: Change, every: Any) -> str | None:
     _, after = sides(change)
     acl = after.get("acl")
     bucket = after.get("bucket") or after.get("name")
-    if change.action is Action.DELETE or not isinstance(acl, str) or acl.lower() not in READ_ONLY_ACLS \
-            or not isinstance(bucket, str):
+    if change.action is Action.DELETE or not BUCKET_TYPES.search(change.type) or not isinstance(acl, str) \
+            or acl.lower() not in READ_ONLY_ACLS or not isinstance(bucket, str):
         return None
     words = set(_WORD.findall(bucket.lower()))
     labels = {w for other in every if _names_bucket(other, bucket)
