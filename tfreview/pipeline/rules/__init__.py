@@ -84,6 +84,8 @@ from tfreview.pipeline.rules import bundled as bundled
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import assets as assets
+from tfreview.pipeline.rules import stagedgates as stagedgates
 from tfreview.pipeline.rules import keepers as keepers
 from tfreview.pipeline.rules import ondemand as ondemand
 from tfreview.pipeline.rules import fenced as fenced
@@ -169,6 +171,8 @@ THEMES = (
     "plainstore",
     "custom",
     "websites",
+    "assets",
+    "stagedgates",
     "handoffs",
     "narrowedroles",
     "wipes",

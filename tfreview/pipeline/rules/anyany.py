@@ -18,7 +18,9 @@ SOURCES = lazy_compile(r"(?:source|src|from)_?(?:addresses|address|address_prefi
                        r"|cidr_blocks|ranges?|ips?|ip_ranges|networks?)?|sources")
 DESTINATIONS = lazy_compile(r"(?:destination|dest|dst|to)_?(?:addresses|address|address_prefix(?:es)?|prefix(?:es)?"
                             r"|cidrs?|cidr_blocks|ranges?|ips?|ip_ranges|networks?)?|destinations")
-PORTS = lazy_compile(r"(?:destination_|dest_|dst_|to_)?ports?(?:_ranges?)?|port_ranges?")
+# What a rule matches traffic by beyond its addresses: ports, or the services and applications a next-generation
+# firewall names (PAN-OS `services`, `applications`); `any` there lets every kind of traffic through.
+PORTS = lazy_compile(r"(?:destination_|dest_|dst_|to_)?ports?(?:_ranges?)?|port_ranges?|services|applications")
 EVERY = frozenset({"*", "any", "all", "0.0.0.0/0", "::/0", "internet", "0-65535", "1-65535", "*:*"})
 ALLOWS = frozenset({"allow", "accept", "permit", "pass"})
 VERBS = ALLOWS | {"deny", "drop", "block", "reject"}

@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
-from tfreview.pipeline.rules.expired import expired, unused_since
+from tfreview.pipeline.rules.expired import expired, stale_test_run, unused_since
 from tfreview.pipeline.rules.guarded import guarded_delete
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
@@ -146,7 +146,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(taken_over(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(sandbox_only(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(expired(c, ri) or unused_since(c, ri) or (
+    Grade(lambda c, ri: paren(expired(c, ri) or unused_since(c, ri) or stale_test_run(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
                               or short_lived(c)), Severity.MEDIUM),

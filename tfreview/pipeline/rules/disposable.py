@@ -77,6 +77,11 @@ PROCESSING = lazy_compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databr
 CONTAINERS = lazy_compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
 DATA_ENGINES = lazy_compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
                             r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
+# A block-storage volume or disk of any provider, and the settings that name the machine it is attached to
+# (`linode_id`, `server_id`, `droplet_ids`, `attached_to`): all empty, no machine uses it.
+VOLUMES = lazy_compile(r"(?:^|_)(?:volume|disk|block_storage)$")
+ATTACHMENT_KEYS = lazy_compile(r"^(?:\w+_)?(?:linode|server|instance|droplet|machine|vm|node)_ids?$|^attach(?:ed_to"
+                               r"|ments?)$")
 # An item inside a store (an object, blob or file in a bucket or share): the store itself keeps the rest.
 STORE_ITEMS = lazy_compile(r"_(?:object|blob|file)$")
 
@@ -97,6 +102,12 @@ def non_production_scope(change: Change) -> str | None:
     if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
         return None
     return next((s for s in scopes if set(TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
+
+
+def _unattached_volume(resource_type: str, attrs: dict[str, object]) -> bool:
+    """Whether a volume says which machine it is attached to, and that is none (every attachment setting empty)."""
+    attached = [value for key, value in attrs.items() if ATTACHMENT_KEYS.match(key)]
+    return bool(VOLUMES.search(resource_type)) and bool(attached) and all(v in (None, "", [], 0) for v in attached)
 
 
 def _disks_kept(value: object) -> bool:
@@ -170,6 +181,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
         return None
     if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
+    if change.action is Action.DELETE and labelled_disposable(attrs) and _unattached_volume(change.type, attrs):
+        return "a volume attached to no machine, labelled ephemeral, temporary, CI or test fixture: scratch space"
     if change.action is Action.DELETE and synthetic_data(label_pairs(attrs)) and (env := non_production_env(attrs)):
         return f"a {env} store its own labels say holds synthetic data"
     name = set(TOKEN.findall(str(attrs.get("name") or "").lower()))

@@ -29,6 +29,13 @@ HOLDS_DATA = lazy_compile(r"kms|crypto|encrypt|secret|certificate|vault|backup|s
 # The setting of a last-use record that holds its moment (not its region or service).
 WHEN = lazy_compile(r"date|time|_at$|^at$|when")
 UNUSED_DAYS = 180  # a half-year without use: well past any quarterly or monthly job
+# A store's own record of when data last came in (`last_written_at`, `last_ingested`, `last_event_time`).
+LAST_WRITTEN = lazy_compile(r"^last_(?:written|write|ingest|ingested|event|data|received)(?:_at|_time|_date)?$")
+# Words of a store's own name or description that say it holds a test run's output (a load or performance test,
+# a benchmark), kept only until the run is read.
+TEST_RUN = lazy_compile(r"load[-_ ]?test|perf(?:ormance)?[-_ ]?test|stress[-_ ]?test|soak[-_ ]?test|benchmark")
+STALE_RUN_DAYS = 90  # a quarter with nothing written: the run it recorded is over
+PRODUCTION_WORDS = lazy_compile(r"\b(?:prod|production|prd|live)\b")
 IDENTIFIERS = ("id", "arn", "name")
 MIN_ID = 6
 
@@ -77,3 +84,19 @@ def unused_since(change: Change, ri: ReviewInput) -> str | None:
         return None
     path, moment = uses[0]
     return f"its own record says it was last used on {moment.date() if moment else '?'} ({path}), long before the plan"
+
+
+def stale_test_run(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting a store loses nothing anyone still uses, or None: its own name or description says it holds a
+    load or performance test's output, nothing of it says production, and its own record says nothing was written
+    to it for STALE_RUN_DAYS before the plan was made."""
+    attrs = as_dict(change.before) if change.action is Action.DELETE else {}
+    text = " ".join(str(attrs.get(key) or "") for key in ("name", "description", "slug")).lower()
+    now = _planned_at(ri) if TEST_RUN.search(text) and not PRODUCTION_WORDS.search(text) else None
+    writes = [(key, instant(value)) for key, value in attrs.items() if LAST_WRITTEN.match(key)]
+    if now is None or not writes or any(moment is None or (now - moment).days < STALE_RUN_DAYS
+                                        for _, moment in writes):
+        return None
+    key, moment = writes[0]
+    return (f"its own name says it holds a test run's output, and nothing was written to it since "
+            f"{moment.date() if moment else '?'} ({key})")

@@ -45,6 +45,7 @@ from tfreview.pipeline.rules.direction import (
 )
 from tfreview.pipeline.rules.ports import ALL_PORTS, NO_PORT_PROTOCOLS, PORT_KEYS, WEB_PORTS, block_ports, port_text
 from tfreview.pipeline.rules.values import document, whole_range, world_sources
+from tfreview.pipeline.rules.webswap import web_port_swapped
 
 HANDLED = {"aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
            "google_compute_firewall", *network.AZURE_RULE_TYPES, *network.DB_FIREWALL_RULES,
@@ -203,10 +204,11 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if not _may_open(after):
         return
+    swapped = web_port_swapped(before, after) if before else None
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         acl = bool(NETWORK_ACL.search(change.type)) and not denies_by_default(after)
-        default = (not before and API_ENDPOINT.search(path)) or acl
-        note = " (a network ACL: security groups still filter)" if acl else ""
+        default = (not before and API_ENDPOINT.search(path)) or acl or swapped is not None
+        note = " (a network ACL: security groups still filter)" if acl else f" ({swapped})" if swapped else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",

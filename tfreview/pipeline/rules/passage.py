@@ -75,7 +75,8 @@ ADDRESS_WORDS = {"cidr", "cidrs", "ip", "ips", "source", "sources", "src", "addr
 
 
 def _nodes(before: Any, after: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Pairs of blocks at the same place on both sides."""
+    """Pairs of blocks at the same place on both sides: list items by their name when every item of both sides has
+    one of its own (a rule inserted above the deny-all shifts it down a place; it is not the deny-all changed)."""
     if depth > MAX_DEPTH:
         return
     if isinstance(before, dict) and isinstance(after, dict):
@@ -83,8 +84,24 @@ def _nodes(before: Any, after: Any, depth: int = 0) -> Iterator[tuple[dict[str, 
         for key, old in before.items():
             yield from _nodes(old, after.get(key), depth + 1)
     elif isinstance(before, list) and isinstance(after, list):
-        for old, new in zip(before, after, strict=False):
+        for old, new in _paired(before, after):
             yield from _nodes(old, new, depth + 1)
+
+
+def _paired(before: list[Any], after: list[Any]) -> Iterator[tuple[Any, Any]]:
+    """Items of two lists paired by their names when all are uniquely named blocks, else by position."""
+    old, new = _by_name(before), _by_name(after)
+    if old is None or new is None:
+        yield from zip(before, after, strict=False)
+        return
+    yield from ((item, new[name]) for name, item in old.items() if name in new)
+
+
+def _by_name(items: list[Any]) -> dict[str, Any] | None:
+    """The blocks of a list by their own names, or None when one is no block, has no name or shares it."""
+    named = {item["name"]: item for item in items if isinstance(item, dict) and isinstance(item.get("name"), str)
+             and item["name"]}
+    return named if items and len(named) == len(items) else None
 
 
 def _world_addresses(node: dict[str, Any]) -> list[str]:

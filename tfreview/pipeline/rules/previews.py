@@ -48,3 +48,20 @@ def preview_namespace(attrs: dict[str, object]) -> str | None:
     values = [*own, *(attrs.get(key) for key in ("namespace", "name", "path"))]
     return next((step for value in values if isinstance(value, str) for step in (value, *value.split("/"))
                  if step and PREVIEW_MODULE.match(step)), None)
+
+
+# One pull request's number as the last step of an object's own name (`acme-web-preview-pr-4821`, `docs-mr_77`).
+PULL_REQUEST_NAME = lazy_compile(r"(?:^|[-_.])(?:pr|mr)[-_]?\d+$", re.IGNORECASE)
+# The settings that hold an object's own name, whatever the provider calls it.
+OWN_NAMES = ("name", "bucket", "identifier", "label", "title")
+
+
+def preview_named(change: Change) -> str | None:
+    """The object's own name, when the object goes because its module instance or key is gone and that name ends
+    in one pull request's number (`acme-web-preview-pr-4821`): it was made for that pull request; else None."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action_reason not in KEYED:
+        return None
+    return next((str(attrs[key]) for key in OWN_NAMES
+                 if isinstance(attrs.get(key), str) and PULL_REQUEST_NAME.search(attrs[key])), None)
+

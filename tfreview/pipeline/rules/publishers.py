@@ -17,6 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.domains import public
+from tfreview.pipeline.rules.signinhosts import SHARED_HOSTING
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.workloads import side_leaves, with_texts
 
@@ -38,6 +39,11 @@ GENERIC = frozenset({"com", "io", "net", "org", "dev", "app", "www", "charts", "
                      "gcr", "ghcr", "quay", "github", "gitlab", "githubusercontent", "public", "mirror", "library",
                      "images", "image", "containers", "cloud", "east", "west", "north", "south", "central", "oci",
                      "https", "http", "releases", "stable", "download", "downloads", "cdn", "artifacts"})
+# A remote (proxy, mirror) repository of any artifact manager (`artifactory_remote_npm_repository`,
+# `nexus_repository_npm_proxy`): its `url` is the upstream every package it serves is fetched from.
+REMOTE_REPOSITORY = lazy_compile(r"(?:^|_)(?:remote|proxy|mirror|upstream)_(?:\w+_)?(?:repository|repo|registry)$"
+                                 r"|(?:^|_)(?:repository|repo|registry)_(?:\w+_)?(?:remote|proxy|mirror|upstream)$")
+UPSTREAM_KEY = lazy_compile(r"url|upstream_url|remote_url|registry_url")
 MUTABLE_TAGS = frozenset({"", "latest", "main", "master", "edge", "nightly", "dev", "head", "stable"})
 _WORD = lazy_compile(r"[a-z0-9]+")
 
@@ -50,6 +56,7 @@ class Source:
     host: str
     publisher: frozenset[str]
     mutable: bool
+    account: str = ""  # the customer's own subdomain on a platform that hands them out (`acme` of acme.github.io)
 
 
 def _words(text: str) -> set[str]:
@@ -63,13 +70,15 @@ def _source(value: object, image: bool) -> Source | None:
         return None
     scheme, _, rest = text.rpartition("://")
     parts = rest.split("/")
-    hosted = len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost")
+    # A URL names its host even with no path (`https://registry.npmjs.org`).
+    hosted = (len(parts) > 1 or scheme in ("http", "https")) and ("." in parts[0] or ":" in parts[0]
+                                                                   or parts[0] == "localhost")
     # A bare `family/name` with no host, tag or digest may name a machine image (`debian-cloud/debian-12`).
     if not hosted and (scheme or not image or not any(c in parts[-1] for c in ":@")):
         return None
     host, path = (parts[0].rsplit("@", 1)[-1].split(":")[0], parts[1:]) if hosted else ("docker.io", parts)
     if scheme in ("http", "https") and host not in SHARED_HOSTS:
-        return Source(text, host, frozenset(_words(host)), False)
+        return Source(text, host, frozenset(_words(host)), False, _account(host))
     name, _, digest = path[-1].partition("@")
     tag = name.partition(":")[2]
     owner = path[0] if len(path) > 1 or host in SHARED_HOSTS else ""
@@ -77,8 +86,23 @@ def _source(value: object, image: bool) -> Source | None:
     return Source(text, host, frozenset(words), not digest and tag in MUTABLE_TAGS)
 
 
+def _account(host: str) -> str:
+    """The customer's subdomain of HOST on a platform handing subdomains to anyone (github.io, netlify.app), or ''."""
+    platform = next((p for p in SHARED_HOSTING if host.endswith("." + p)), None)
+    return "" if platform is None else host.removesuffix("." + platform).rsplit(".", 1)[-1]
+
+
+def _platform(source: Source) -> str:
+    """The platform domain under a source's own subdomain (`github.io` of acme.github.io)."""
+    return source.host.removeprefix(source.account)
+
+
 def _same_publisher(old: Source, new: Source) -> bool:
-    """Whether two sources share a publisher's name (`bitnami` and `bitnamicharts`, `prom` and `prometheus`)."""
+    """Whether two sources share a publisher's name (`bitnami` and `bitnamicharts`, `prom` and `prometheus`). On one
+    platform that hands subdomains to anyone, only the same subdomain is the same publisher: anyone may register
+    `prometheus-community-charts.github.io` beside `prometheus-community.github.io`."""
+    if old.account and new.account and _platform(old) == _platform(new):
+        return old.account == new.account
     return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
                for a in old.publisher for b in new.publisher)
 
@@ -91,12 +115,27 @@ def _own(host: str) -> bool:
         return OWN_HOST.fullmatch(host) is not None or not public(host)
 
 
+def _upstream(change: Change, path: str) -> bool:
+    """Whether PATH is the upstream URL of a remote (proxy, mirror) repository."""
+    return REMOTE_REPOSITORY.search(change.type) is not None \
+        and UPSTREAM_KEY.fullmatch(path.rsplit(".", 1)[-1].lower()) is not None
+
+
+def _domain(host: str) -> str:
+    """The domain a host's owner registered (its last two labels, three under a country's second level such as
+    co.uk): an upstream's publisher is whoever holds it, so `pypi-cache.quickpkgs.net` is not `pypi.org` whatever
+    words they share."""
+    labels = host.split(".")
+    country_level = len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
+    return ".".join(labels[-3:] if country_level else labels[-2:])
+
+
 def _references(change: Change, after: bool) -> dict[str, Source]:
     found: dict[str, Source] = {}
     for path, value in with_texts(side_leaves(change, after)):
         last = path.rsplit(".", 1)[-1].lower()
         image = IMAGE_KEY.fullmatch(last) is not None
-        source = _source(value, image) if image or REPOSITORY_KEY.fullmatch(last) else None
+        source = _source(value, image) if image or _upstream(change, path) or REPOSITORY_KEY.fullmatch(last) else None
         if source is not None:
             found[path] = source
     return found
@@ -117,7 +156,7 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
         old = before.get(path)
         if old is None or (old.host == new.host and old.publisher == new.publisher) or _own(new.host):
             continue
-        if _same_publisher(old, new):
+        if _domain(old.host) == _domain(new.host) if _upstream(change, path) else _same_publisher(old, new):
             continue
         yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
                       f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "

@@ -13,7 +13,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, PRODUCTION_TOKENS, label_tokens, non_production
 from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.previews import preview_key
+from tfreview.pipeline.rules.previews import preview_key, preview_named
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 
 _TOKEN = lazy_compile(r"[a-z0-9]+")
@@ -104,14 +104,14 @@ def branch_of_parent(change: Change, ri: ReviewInput) -> str | None:
 
 
 def preview_table(change: Change) -> str | None:
-    """Why a deleted store belonged to a preview environment: its for_each key names a preview or PR, its own labels
-    say so too, none says production, and it is not protected."""
+    """Why a deleted store belonged to a preview environment: its for_each key (or, gone with its module, its own
+    name) names a preview or PR, its own labels say so too, none says production, and it is not protected."""
     attrs = _before(change)
-    key = preview_key(change)
+    key = preview_key(change) or preview_named(change)
     tokens = label_tokens(attrs)
     if key is None or not tokens & DISPOSABLE_TOKENS or tokens & PRODUCTION_TOKENS or _protected(attrs):
         return None
-    return f"its for_each key {key} and its labels name a preview environment that is gone"
+    return f"its for_each key or name {key} and its labels name a preview environment that is gone"
 
 
 def preview_member(change: Change, ri: ReviewInput) -> str | None:
