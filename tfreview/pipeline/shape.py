@@ -146,9 +146,7 @@ def _unwrap_outputs(document: Any) -> None:
     """Read an output change written in a resource change's shape (its fields under `change`, no `actions` of its
     own) as the output change it holds: the same facts, one level down."""
     outputs = document.get("output_changes") if type(document) is dict else None
-    if type(outputs) is not dict:
-        return
-    for name, entry in outputs.items():
+    for name, entry in (outputs.items() if type(outputs) is dict else ()):
         if type(entry) is dict and "actions" not in entry and type(entry.get("change")) is dict \
                 and "actions" in entry["change"]:
             outputs[name] = entry["change"]
