@@ -127,7 +127,6 @@ def check_shape(document: Any) -> None:
     keep their nulls.
     """
     check_depth(document)
-    _unwrap_outputs(document)
     try:
         _check(document, PLAN)
     except _Wrong as error:
@@ -140,16 +139,6 @@ def check_shape(document: Any) -> None:
             _check_addressable(entry, f"{section}[{index}]")
     for index, deferred in enumerate(document.get("deferred_changes") or []):
         _check_addressable(deferred["resource_change"], f"deferred_changes[{index}].resource_change")
-
-
-def _unwrap_outputs(document: Any) -> None:
-    """Read an output change written in a resource change's shape (its fields under `change`, no `actions` of its
-    own) as the output change it holds: the same facts, one level down."""
-    outputs = document.get("output_changes") if type(document) is dict else None
-    for name, entry in (outputs.items() if type(outputs) is dict else ()):
-        if type(entry) is dict and "actions" not in entry and type(entry.get("change")) is dict \
-                and "actions" in entry["change"]:
-            outputs[name] = entry["change"]
 
 
 def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
