@@ -28,6 +28,7 @@ from tfreview.pipeline.rules.documents import (
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
 from tfreview.pipeline.rules.policy import parse
+from tfreview.pipeline.rules.principals import ACCOUNT
 from tfreview.pipeline.rules.unshown import read_documents
 from tfreview.pipeline.rules.verdicts import Context, verdicts
 
@@ -92,8 +93,19 @@ def _deciding(value: Any) -> Any:
     policy statement's Resource "*" (a statement with a Principal: "*" there is the resource itself)."""
     if not isinstance(value, dict) or "Statement" not in value:
         return value
-    return [{k: v for k, v in s.items() if "Principal" not in s or k not in ("Resource", "NotResource")}
+    return [{k: v for k, v in s.items() if "Principal" not in s or k not in _judged_by_principal(s)}
             for s in as_list(value["Statement"]) if isinstance(s, dict)]
+
+
+def _judged_by_principal(statement: dict[str, Any]) -> tuple[str, ...]:
+    """Keys of a resource policy statement that its Principal decides: always its Resource ("*" is the resource
+    itself); its Action too when the Principal names accounts only (judged as a grant to those accounts)."""
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict) or set(principal) != {"AWS"}:
+        return ("Resource", "NotResource")
+    named = [p for p in as_list(principal["AWS"]) if isinstance(p, str)]
+    accounts = bool(named) and all(ACCOUNT.match(p) for p in named)
+    return ("Resource", "NotResource", "Action") if accounts else ("Resource", "NotResource")
 
 
 def azure_scope(change: Change, context: Context) -> Iterator[Finding]:
