@@ -101,6 +101,7 @@ from tfreview.pipeline.rules import templates as templates
 from tfreview.pipeline.rules import bootscript as bootscript
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
+from tfreview.pipeline.rules import cloudtenants as cloudtenants
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
@@ -173,6 +174,7 @@ THEMES = (
     "bootscript",
     "runcommands",
     "addresslists",
+    "cloudtenants",
     "delegable",
     "traffic",
     "storerights",
