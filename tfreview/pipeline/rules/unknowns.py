@@ -21,13 +21,14 @@ from tfreview.pipeline.rules.actions import TELEMETRY_SERVICES
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     UNRESOLVED,
+    find,
     opaque,
     show_path,
     unknown_policies,
     wildcards,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
-from tfreview.pipeline.rules.policy import parse
+from tfreview.pipeline.rules.policy import named_as_before, parse
 from tfreview.pipeline.rules.principals import ACCOUNT
 from tfreview.pipeline.rules.unshown import read_documents
 from tfreview.pipeline.rules.verdicts import Context, verdicts
@@ -39,6 +40,7 @@ def unknown_documents(change: Change, context: Context, old: set[tuple[str, str]
     if not any_unknown(change.after_unknown) or not context.config.present:
         return
     configured = context.config.expressions(change.address)
+    granted = [s for _, statements in find(change.before) for s in statements]
     for path in unknown_policies(change.after, change.after_unknown):
         where = show_path(path)
         expression = context.config.expression(change.address, path)
@@ -61,7 +63,7 @@ def unknown_documents(change: Change, context: Context, old: set[tuple[str, str]
             if isinstance(value, dict) and "bindings" in value:  # a google policy_data
                 yield from _bindings(change, where, value, source)
                 continue
-            statements = parse(value)
+            statements = named_as_before(parse(value), granted)
             unresolved |= value == UNKNOWN or not statements or opaque(statements)
             # No other rule sees a document known only after apply: judge it whole (bare public buckets too).
             for verdict in verdicts(change.type, where, statements, context, unseen=True):
