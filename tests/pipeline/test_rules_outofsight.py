@@ -186,3 +186,28 @@ def test_purge_rights_on_an_existing_vault_are_high(tmp_path: Path) -> None:
 def test_read_rights_for_the_plans_identity_stay_safe(tmp_path: Path) -> None:
     label, worst = _access(tmp_path, ["Get", "List"])
     assert "secret-store-rights" not in worst and label is Label.LIKELY_SAFE
+
+
+# An administrator policy for a deploy role that only one pinned pipeline identity can assume.
+
+def _deploy_role(tmp_path: Path, subject: str) -> tuple[Label, dict[str, Severity]]:
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": "arn:aws:iam::444455556666:oidc-provider/ci.example.dev"},
+        "Condition": {"StringEquals": {"ci.example.dev:aud": "sts.amazonaws.com"},
+                      "StringLike": {"ci.example.dev:sub": subject}}}]}
+    changes = [entry("aws_iam_role.deployer", ["create"], None, {"name": "deployer",
+                                                                 "assume_role_policy": json.dumps(trust)}),
+               entry("aws_iam_role_policy_attachment.deployer_admin", ["create"], None,
+                     {"role": "deployer", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"})]
+    return judged(tmp_path, changes)
+
+
+def test_admin_for_a_role_any_repository_can_assume_is_high(tmp_path: Path) -> None:
+    label, worst = _deploy_role(tmp_path, "repo:acme-infra/*")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("iam-privileged-role") is Severity.HIGH
+
+
+def test_admin_for_a_role_pinned_to_one_branch_is_medium(tmp_path: Path) -> None:
+    label, worst = _deploy_role(tmp_path, "repo:acme-infra/live:ref:refs/heads/main")
+    assert worst.get("iam-privileged-role") is Severity.MEDIUM and label is Label.LIKELY_SAFE
