@@ -60,6 +60,12 @@ def _same(old: dict[str, Any], new: dict[str, Any], pairs: Pairs) -> bool:
     return True
 
 
+def _covers(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a created twin applies to a wider glob than the deleted one (`release/*` for `release/2024`): one
+    that is the same object again is a re-create, which loses what the old one held."""
+    return any(PATTERN.search(key) and old.get(key) != value for key, value in new.items())
+
+
 def _twins(ri: ReviewInput) -> dict[str, Change]:
     """Deleted address → a kept object of its type with the same settings; objects without references first, so
     that those referring to them (a selection to its plan) are read through the pairs already found."""
@@ -73,7 +79,8 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
             if change.address in found:
                 continue
             old = _values(change, True)
-            twin = next((k for k in kept if k.type == change.type and _same(old, _values(k, False), pairs)), None)
+            twin = next((k for k in kept if k.type == change.type and _same(old, _values(k, False), pairs)
+                         and (k.action is not Action.CREATE or _covers(old, _values(k, False)))), None)
             if twin is not None:
                 found[change.address] = twin
                 pairs.update(_identifiers(old, _values(twin, False)))

@@ -7,8 +7,6 @@ judged on its own by iam-open-trust)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration, module_of
@@ -59,9 +57,11 @@ def pinned_deploy_roles(ri: ReviewInput) -> set[str]:
     return found
 
 
-def _holder(change: Change) -> Any:
+def _holder(change: Change) -> str | None:
+    """The role name an attachment (or a role itself) gives the grant to."""
     after = change.after if isinstance(change.after, dict) else {}
-    return after.get("role") if change.type != "aws_iam_role" else after.get("name")
+    name = after.get("role") if change.type != "aws_iam_role" else after.get("name")
+    return name if isinstance(name, str) else None
 
 
 @grader
@@ -75,7 +75,7 @@ def admin_for_pinned_pipeline(review_input: ReviewInput, findings: list[Finding]
     for found in findings:
         change = changes.get(found.address or "")
         if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None \
-                and _holder(change) in roles:
+                and (holder := _holder(change)) is not None and holder in roles:
             found = graded_medium(found, "the role only trusts one pinned pipeline identity (a repository's "
                                   "branch or environment, with an audience): a deploy role", in_parentheses=True)
         graded.append(found)

@@ -1,8 +1,8 @@
-"""Risk rules helper (delete ladder): an object deleted into its own recovery window (a key's
-`deletion_window_in_days`, a secret's `recovery_window_in_days`, any store's soft-delete days) that nothing the
-plan keeps refers to — no other resource of the prior state or the plan holds its id, ARN or name. It can be
-restored until the window ends, and no kept resource loses what it reads. A window of zero, a plan that shows no
-state to look in, or any kept resource naming it leaves the delete graded as before."""
+"""Risk rules helper (delete ladder): an object deleted into its own recovery window (a secret's
+`recovery_window_in_days`, any store's soft-delete days) that nothing the plan keeps refers to — no other resource
+of the prior state or the plan holds its id, ARN or name. It can be restored until the window ends, and no kept
+resource loses what it reads. A window of zero, a plan that shows no state to look in, or any kept resource naming
+it leaves the delete graded as before; so does a key, whose ciphertexts may live anywhere, outside the state too."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.lastbuilt import LastBuilt
 from tfreview.pipeline.rules.common import as_list, dig, sides, string_leaves
+from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 WINDOW = lazy_compile(r"(?:recovery|deletion|pending)_window\w*|soft_delete\w*days|\w*recovery_period\w*(?:days)?")
 IDENTIFYING = ("id", "arn", "key_id", "name", "secret_id", "self_link")
@@ -52,8 +53,8 @@ def retired_unreferenced(change: Change, ri: ReviewInput, pointer: bool = True) 
     """Why deleting this object loses nothing yet, or None: its own recovery window is above zero days (or, with
     POINTER, it only points at another delete that has one: a key's alias), the prior state shows other resources,
     and none of them (nor anything the plan keeps) names it."""
-    if change.action is not Action.DELETE:
-        return None
+    if change.action is not Action.DELETE or KEY_STORES.search(change.type) or "key" in change.type.split("_"):
+        return None  # what a key encrypted may live anywhere, outside the state too
     before, _ = sides(change)
     windows = [v for k, v in before.items() if WINDOW.fullmatch(k) and isinstance(v, int) and not isinstance(v, bool)]
     target = None
