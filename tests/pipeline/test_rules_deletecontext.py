@@ -11,9 +11,6 @@ from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
 
-KEY_ARN = "arn:aws:kms:eu-west-1:444455556666:key/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
-OTHER_KEY = "arn:aws:kms:eu-west-1:444455556666:key/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
-
 
 def entry(address: str, actions: list[str], before: Any, after: Any, unknown: Any = None) -> dict[str, Any]:
     kind, name = address.split("[")[0].split(".")[-2:]
@@ -34,31 +31,36 @@ def judged(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> tu
     return result.label, worst_by_rule(result)
 
 
-# A key deleted into its window while nothing kept refers to it.
+# A secret deleted into its recovery window while nothing kept refers to it; a key is never this.
 
-def _key_delete(tmp_path: Path, store_key: str, window: int = 7) -> tuple[Label, dict[str, Severity]]:
-    key = {"arn": KEY_ARN, "key_id": KEY_ARN.rsplit("/", 1)[1], "id": KEY_ARN.rsplit("/", 1)[1],
-           "deletion_window_in_days": window, "description": "legacy exports"}
-    store = {"id": "ledger-exports", "kms_key_arn": store_key}
-    changes = [entry("nimbus_kms_key.legacy", ["delete"], key, None),
-               entry("nimbus_bucket.exports", ["no-op"], store, store)]
-    return judged(tmp_path, changes, prior_state=state(("nimbus_kms_key.legacy", key),
-                                                       ("nimbus_bucket.exports", store)))
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:prod/ledger/legacy-token-Ab12Cd"
+OTHER_SECRET = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:prod/ledger/token-Ef34Gh"
 
 
-def test_key_still_used_by_a_kept_store_stays_high(tmp_path: Path) -> None:
-    label, worst = _key_delete(tmp_path, KEY_ARN)
+def _delete(tmp_path: Path, kind: str, reader_holds: str, window: int = 30) -> tuple[Label, dict[str, Severity]]:
+    held = {"arn": SECRET_ARN, "id": SECRET_ARN, "name": "prod/ledger/legacy-token",
+            ("deletion_window_in_days" if kind == "kms_key" else "recovery_window_in_days"): window}
+    reader = {"id": "ledger-sync", "function_name": "ledger-sync", "environment": [{"variables": {
+        "TOKEN_SECRET_ARN": reader_holds}}]}
+    changes = [entry(f"nimbus_{kind}.legacy", ["delete"], held, None),
+               entry("nimbus_function.sync", ["no-op"], reader, reader)]
+    return judged(tmp_path, changes, prior_state=state((f"nimbus_{kind}.legacy", held),
+                                                       ("nimbus_function.sync", reader)))
+
+
+def test_secret_still_read_by_a_kept_function_stays_high(tmp_path: Path) -> None:
+    label, worst = _delete(tmp_path, "secret", SECRET_ARN)
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("resource-delete") is Severity.HIGH
 
 
-def test_key_nothing_uses_any_more_deleted_into_its_window_is_medium(tmp_path: Path) -> None:
-    label, worst = _key_delete(tmp_path, OTHER_KEY)
+def test_secret_nothing_reads_any_more_deleted_into_its_window_is_medium(tmp_path: Path) -> None:
+    label, worst = _delete(tmp_path, "secret", OTHER_SECRET)
     assert worst.get("resource-delete") is Severity.MEDIUM and label is Label.LIKELY_SAFE
 
 
-def test_key_deleted_with_no_window_stays_high(tmp_path: Path) -> None:
-    _label, worst = _key_delete(tmp_path, OTHER_KEY, window=0)
-    assert worst.get("resource-delete") is Severity.HIGH
+def test_secret_deleted_with_no_window_or_a_key_stays_high(tmp_path: Path) -> None:
+    assert _delete(tmp_path, "secret", OTHER_SECRET, window=0)[1].get("resource-delete") is Severity.HIGH
+    assert _delete(tmp_path, "kms_key", OTHER_SECRET)[1].get("resource-delete") is Severity.HIGH
 
 
 # A deleted object whose twin stays.
