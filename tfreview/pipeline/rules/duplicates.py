@@ -4,7 +4,8 @@ version) and its references to other objects aside where those point at twins to
 at the twin plan), where the glob it applies to may cover the deleted one's (a rule for `release/*` for one for
 `release/2024`). What the deleted one did, the twin still does: a backup plan that duplicated another, a rule
 listed twice. A twin that differs in anything it does (a schedule, a tag it selects, a retention) is no twin, and a
-store's twin holds other data."""
+store's twin holds other data, and an object updated to look like the deleted one (an index shift) is another
+object that now says the same, not a twin that was already doing it."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
                 continue
             old = _values(change, True)
             twin = next((k for k in kept if k.type == change.type and _same(old, _values(k, False), pairs)
-                         and (k.action is not Action.CREATE or _covers(old, _values(k, False)))), None)
+                         and (k.action is not Action.CREATE or _covers(old, _values(k, False)))
+                         and (k.action is not Action.UPDATE or _same(old, _values(k, True), pairs))), None)
             if twin is not None:
                 found[change.address] = twin
                 pairs.update(_identifiers(old, _values(twin, False)))
