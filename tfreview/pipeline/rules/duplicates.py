@@ -27,6 +27,7 @@ REFERENCE = lazy_compile(r"(?:_id|_arn)$")
 # Keys that name what an object applies to by a glob: a twin whose glob matches the deleted one's value covers it.
 PATTERN = lazy_compile(r"(?:^|_)(?:pattern|branch|ref|path)$")
 KEPT = (Action.NO_OP, Action.UPDATE, Action.CREATE)
+MAX_PAIRS = 20_000  # deleted × kept objects of one type compared, at most
 
 # Types that say what to do (a backup plan, a selection, a schedule), named after the data they act on.
 INSTRUCTIONS = lazy_compile(r"_(?:plan|selection|schedule|rule|rules|policy|assignment)$")
@@ -72,7 +73,12 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
     that those referring to them (a selection to its plan) are read through the pairs already found."""
     changes = [c for c in ri.changeset.changes if c.mode == "managed"]
     deleted = [c for c in changes if c.action is Action.DELETE and isinstance(c.before, dict)]
-    kept = [c for c in changes if c.action in KEPT]
+    kept: dict[str, list[Change]] = {}
+    for other in changes:
+        if other.action in KEPT:
+            kept.setdefault(other.type, []).append(other)
+    if sum(len(kept.get(c.type, [])) for c in deleted) > MAX_PAIRS:
+        return {}  # a plan this size is not tidied by hand: leave its deletes graded alone
     found: dict[str, Change] = {}
     pairs: Pairs = {}
     for _ in range(2):  # a second pass reads references to twins found in the first
@@ -80,7 +86,7 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
             if change.address in found:
                 continue
             old = _values(change, True)
-            twin = next((k for k in kept if k.type == change.type and _same(old, _values(k, False), pairs)
+            twin = next((k for k in kept.get(change.type, []) if _same(old, _values(k, False), pairs)
                          and (k.action is not Action.CREATE or _covers(old, _values(k, False)))
                          and (k.action is not Action.UPDATE or _same(old, _values(k, True), pairs))), None)
             if twin is not None:

@@ -49,20 +49,14 @@ def _kept(ri: ReviewInput) -> dict[str, str]:
 _kept_texts: LastBuilt[ReviewInput, dict[str, str]] = LastBuilt(_kept)
 
 
-def retired_unreferenced(change: Change, ri: ReviewInput, pointer: bool = True) -> str | None:
-    """Why deleting this object loses nothing yet, or None: its own recovery window is above zero days (or, with
-    POINTER, it only points at another delete that has one: a key's alias), the prior state shows other resources,
-    and none of them (nor anything the plan keeps) names it."""
+def retired_unreferenced(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting this object loses nothing yet, or None: its own recovery window is above zero days, the prior
+    state shows other resources, and none of them (nor anything the plan keeps) names it."""
     if change.action is not Action.DELETE or KEY_STORES.search(change.type) or "key" in change.type.split("_"):
         return None  # what a key encrypted may live anywhere, outside the state too
     before, _ = sides(change)
     windows = [v for k, v in before.items() if WINDOW.fullmatch(k) and isinstance(v, int) and not isinstance(v, bool)]
-    target = None
-    if not windows and pointer:
-        target = next((other for other in ri.changeset.changes if other is not change
-                       and other.action is Action.DELETE and _names(other) & set(string_leaves(before))
-                       and retired_unreferenced(other, ri, pointer=False)), None)
-    if (not windows or min(windows) <= 0) and target is None:
+    if not windows or min(windows) <= 0:
         return None
     names = _names(change)
     others = [text for address, text in _kept_texts(ri).items() if address != change.address]
@@ -70,8 +64,6 @@ def retired_unreferenced(change: Change, ri: ReviewInput, pointer: bool = True) 
         return None
     if any(name in text for name in names for text in others):
         return None
-    if target is not None:
-        return f"it only points at {target.address}, deleted too, and nothing the state or the plan keeps refers to it"
     return (f"nothing the state or the plan keeps refers to it, and its {min(windows)}-day recovery window lets it "
             "be restored until then")
 
