@@ -234,13 +234,28 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     for key in sorted(as_dict(config.expressions(made.address))):
         if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
             continue
-        found = _leaking(ri, sensitive, config, config.expression(made.address, (key,)), module_of(made.address))
+        found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
+                                   for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
+                                   if name == key or not secret_attribute(name))), None)
         if found and store_plain:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
                           "keeps it unencrypted: whoever can read the store gets the secret; use its secure type")
         elif found:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into a place not marked "
                           "sensitive: whoever can read it (and every apply's output) gets the secret")
+
+
+def _expression_leaves(name: str, node: Any) -> Iterator[tuple[str, Any]]:
+    """(argument name, expression) for NODE itself, or for those inside its nested blocks (`environment {
+    variables = … }`): a nested argument named for a secret (`password`) is one the provider keeps as such."""
+    if isinstance(node, dict) and ("references" in node or "constant_value" in node or not node):
+        yield name, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _expression_leaves(str(key), value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _expression_leaves(name, item)
 
 
 def _module_outputs(configuration: Any, module: str) -> dict[str, Any]:

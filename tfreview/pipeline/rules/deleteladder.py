@@ -15,6 +15,7 @@ from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
+from tfreview.pipeline.rules.duplicates import kept_twin
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expired import expired, stale_test_run, unused_since
 from tfreview.pipeline.rules.guarded import guarded_delete
@@ -69,6 +70,7 @@ from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt
 from tfreview.pipeline.rules.teardowns import nothing_lasting
 from tfreview.pipeline.rules.trimmed import member_trimmed, plain_setting
+from tfreview.pipeline.rules.unreferenced import retired_unreferenced
 from tfreview.pipeline.rules.wayback import (
     branch_of_parent,
     final_copy,
@@ -99,6 +101,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                "like a forget"), Severity.MEDIUM),
     Grade(when(is_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(lambda c, _ri: paren(recoverable_secret(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "

@@ -1,8 +1,8 @@
 """Risk rules, software supply chain read from the configuration (risk rules stage): what the plan's code fetches
 at plan time. A module called from a public VCS URL with no `ref=` (whatever the branch holds when `init` runs)
 while this plan changes that module's resources; an image lookup that takes the most recent image from any owner
-(`owners = ["*"]`, no owner at all) feeding a resource this plan creates or replaces. A pinned ref, a registry
-module with a version, a local path and owners pinned to an account are not reported.
+(`owners = ["*"]`, no owner at all) feeding a resource this plan creates, replaces or updates to a new image. A
+pinned ref, a registry module with a version, a local path and owners pinned to an account are not reported.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Action
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.domains import public
@@ -88,19 +88,22 @@ def _references(node: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-def _consumers(module: dict[str, Any], path: str, data: str) -> list[str]:
-    """Config addresses of MODULE's managed resources whose expressions reference DATA."""
+def _consumers(module: dict[str, Any], path: str, data: str) -> list[tuple[str, list[str]]]:
+    """(config address, the arguments that reference DATA) of MODULE's managed resources whose expressions do."""
     found = []
     for resource in module.get("resources") or []:
-        if isinstance(resource, dict) and resource.get("mode") == "managed" and any(
-                r == data or r.startswith((f"{data}.", f"{data}[")) for r in _references(resource.get("expressions"))):
-            found.append(f"{path}.{resource.get('address')}".lstrip("."))
+        if not isinstance(resource, dict) or resource.get("mode") != "managed":
+            continue
+        keys = [key for key, expression in _dict(resource.get("expressions")).items()
+                if any(r == data or r.startswith((f"{data}.", f"{data}[")) for r in _references(expression))]
+        if keys:
+            found.append((f"{path}.{resource.get('address')}".lstrip("."), keys))
     return found
 
 
 @rule(UNPINNED, Severity.HIGH, "Code fetched from no fixed source feeds this plan: a module called from a public "
       "VCS URL with no ref while the plan changes its resources, or an image lookup that takes the most recent "
-      "image from any owner for a resource the plan creates or replaces.")
+      "image from any owner for a resource the plan creates, replaces or re-points at that image.")
 def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
     root = _dict(_dict(ri.plan.configuration).get("root_module"))
     for path, module in _modules(root):
@@ -112,11 +115,19 @@ def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
                               f"{_dict(call).get('source')!s:.120}, with no ref on {host} (whatever that branch "
                               f"holds when init runs is applied to {len(changed)} resource(s); pin ?ref= to a tag)")
         for data, why in _lookups(module):
-            built = [a for c in _consumers(module, path, data) for a in _built(ri, c)]
+            built = [a for c, keys in _consumers(module, path, data) for a in _built(ri, c, keys)]
             if built:
                 yield finding(UNPINNED, built[0], f"{built[0]} is built from {data}, whose {why}: the most recent "
                               "image anyone publishes under that name is used (pin owners to an account)")
 
 
-def _built(ri: ReviewInput, config: str) -> list[str]:
-    return [c.address for c in ri.changeset.changes if config_address(c.address) == config and c.action in BUILT]
+def _built(ri: ReviewInput, config: str, keys: list[str]) -> list[str]:
+    """Changes of CONFIG that take a new image: created, replaced, or updated with an argument from the lookup
+    (KEYS) becoming unknown or different (a launch template's image_id re-read at apply)."""
+    return [c.address for c in ri.changeset.changes if config_address(c.address) == config
+            and (c.action in BUILT or (c.action is Action.UPDATE and any(_retaken(c, k) for k in keys)))]
+
+
+def _retaken(change: Change, key: str) -> bool:
+    before, after, unknown = _dict(change.before), _dict(change.after), _dict(change.after_unknown)
+    return unknown.get(key) is True or (key in after and before.get(key) != after.get(key))

@@ -127,3 +127,30 @@ def _opened(drift: Change, change: Change) -> str | None:
                 if found.severity is Severity.HIGH:
                     return found.rule
     return None
+
+
+@rule("drift-kept", Severity.HIGH,
+      "A resource changed outside Terraform in a way the rules flag (an admin grant, an opening) and the plan keeps "
+      "that change (no-op): the plan silently adopts it.")
+def _drift_kept(ri: ReviewInput) -> Iterator[Finding]:
+    if not ri.changeset.drift:
+        return
+    planned = {c.address: c for c in ri.changeset.changes}
+    for drift in ri.changeset.drift:
+        change = planned.get(drift.address)
+        if drift.action is not Action.UPDATE or (change is not None and change.action not in QUIET):
+            continue  # a plan that changes the resource is drift-on-changed's to judge
+        if (flagged := _flagged(drift)) is not None:
+            yield finding("drift-kept", drift.address,
+                          f"{drift.address} changed outside Terraform in a way the rules flag ({flagged.message}); "
+                          "the plan keeps it rather than reverting it")
+
+
+def _flagged(drift: Change) -> Finding | None:
+    """The first high-severity finding the drift trips when read as an update made by a plan."""
+    for hook in CHANGE_HOOKS:
+        if hook.wants(drift.type, Action.UPDATE):
+            for found in hook.check(drift):
+                if found.severity is Severity.HIGH:
+                    return found
+    return None

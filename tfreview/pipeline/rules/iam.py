@@ -26,7 +26,7 @@ from tfreview.pipeline.rules.documents import (
     unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.policy import denies_at_least, exempted
+from tfreview.pipeline.rules.policy import denies_at_least, exempted, named_as_before
 from tfreview.pipeline.rules.selfguarded import self_guarded
 from tfreview.pipeline.rules.unknowns import azure_scope, unknown_documents
 from tfreview.pipeline.rules.verdicts import FILTERS, Context, Document, verdicts
@@ -92,8 +92,9 @@ _last_analysis: LastBuilt[ReviewInput, list[Finding]] = LastBuilt(_analysed)
 def _change(change: Change, context: Context, before: list[Document], after: list[Document]) -> Iterator[Finding]:
     old = {(v.rule, v.text) for where, statements in before
            for v in verdicts(change.type, where, statements, context)}
+    granted = [s for _, statements in before for s in statements]
     for where, statements in after:
-        for verdict in verdicts(change.type, where, statements, context):
+        for verdict in verdicts(change.type, where, named_as_before(statements, granted), context):
             if (verdict.rule, verdict.text) not in old:
                 guarded = (self_guarded(change, context.review_input)
                            if verdict.rule == judge.PUBLIC and '"*"' in verdict.text else None)

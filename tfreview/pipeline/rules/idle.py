@@ -154,9 +154,9 @@ def _expiry_days(rule: dict[str, Any]) -> int | None:
 
 
 def short_lived(change: Change) -> str | None:
-    """Why a deleted store holds nothing lasting, or None: its own lifecycle rule deletes every live object within
-    SHORT_LIVED_DAYS, and it keeps no old versions."""
-    attrs = as_dict(change.before) if change.action is Action.DELETE else {}
+    """Why a deleted (or replaced) store holds nothing lasting, or None: its own lifecycle rule deletes every live
+    object within SHORT_LIVED_DAYS, and it keeps no old versions."""
+    attrs = as_dict(change.before) if change.action in (Action.DELETE, Action.REPLACE) else {}
     if any(_first(v).get("enabled") is True or str(_first(v).get("status")).lower() == "enabled"
            for k, v in attrs.items() if "versioning" in k):
         return None

@@ -49,9 +49,20 @@ class Statement:
 
     def key(self) -> bytes:
         """A canonical form, to tell new statements from ones already granted (Sid ignored)."""
-        return orjson.dumps([self.effect.lower(), self.actions, self.not_actions, self.resources,
-                             self.not_resources, self.principals, self.not_principals, self.conditions],
-                            option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps([self.effect.lower(), _unordered(self.actions), _unordered(self.not_actions),
+                             _unordered(self.resources), _unordered(self.not_resources), self.principals,
+                             self.not_principals, self.conditions], option=orjson.OPT_SORT_KEYS)
+
+
+def _unordered(values: tuple[str, ...] | None) -> list[str] | None:
+    return None if values is None else sorted(set(values))
+
+
+def named_as_before(statements: list[Statement], before: list[Statement]) -> list[Statement]:
+    """STATEMENTS, each one that grants exactly what a statement of BEFORE granted (order and Sid aside) named as
+    that one was: what it allows was there already, so its verdicts read as the old ones."""
+    names = {old.key(): old.sid for old in before}
+    return [replace(s, sid=names[s.key()]) if s.key() in names else s for s in statements]
 
 
 def denies_at_least(new: Statement, old: Statement) -> bool:

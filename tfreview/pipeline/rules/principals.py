@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from tfreview.lazyregex import lazy_compile
@@ -60,11 +61,28 @@ def principals(statements: list[Statement], accounts: Accounts, trust: bool, pub
     PUBLIC_GUARDED skips a Principal "*" that has no Condition at all (another rule reports those); KEY says the
     policy is a key's or secret's, where letting another account use it is high.
     """
+    if key and not accounts.own and (owner := _key_owner(statements)):
+        accounts = _Owned(owner)
     for statement in statements:
         if not statement.allows or not statement.has_principal:
             continue
         is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
         yield from _who(statement, accounts, is_trust, public_guarded, key)
+
+
+@dataclass(frozen=True)
+class _Owned:
+    own: frozenset[str]
+
+
+def _key_owner(statements: list[Statement]) -> frozenset[str]:
+    """The account a key policy hands full control to, unconditioned, on its whole root (the statement every key
+    policy needs so its own account's IAM policies apply), when exactly one account has it: the key's own."""
+    found = {match.group(1) for s in statements if s.allows and not s.conditions
+             and any(a == "*" or a.endswith(":*") for a in s.actions)
+             for p in s.principals.get("AWS", ()) if (p.isdigit() or p.endswith(":root"))
+             and (match := ACCOUNT.match(p))}
+    return frozenset(found) if len(found) == 1 else frozenset()
 
 
 def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool, key: bool = False,

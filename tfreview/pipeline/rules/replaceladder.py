@@ -8,6 +8,7 @@ from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.disposable import STORE_ITEMS
 from tfreview.pipeline.rules.grantswap import grant_handed_on
+from tfreview.pipeline.rules.idle import short_lived
 from tfreview.pipeline.rules.jobs import runs_to_completion
 from tfreview.pipeline.rules.keptsettings import exceptions_trimmed, reference_moved, web_ports_added
 from tfreview.pipeline.rules.kinds import (
@@ -83,4 +84,5 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(short_lived(c)), Severity.MEDIUM),
 )

@@ -5,7 +5,8 @@ principal rights that destroy or reveal what the store holds — purge, delete, 
 High when the principal is a bare id that nothing in the plan knows (no identity it creates or reads, no reference
 in its configuration) on a store that already exists: whoever that is now holds the store's secrets. Medium for an
 identity the plan shows (an app's managed identity unwrapping its own key) or a store the plan creates (it holds
-nothing yet). Read rights alone (get, list) are not news.
+nothing yet), unless the rights erase past recovery (purge, all) on a store that already exists: no workload needs
+to skip soft delete. Read rights alone (get, list) are not news.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ PARENT = lazy_compile(r"(?:vault|store|ring|key|secret)_(?:id|name|arn|uri)$")
 # Rights that destroy what the store holds or reveal it in the clear.
 DESTRUCTIVE = frozenset({"purge", "delete", "decrypt", "unwrapkey", "unwrap", "backup", "all", "*", "full",
                          "fullcontrol", "manage", "admin"})
+# Rights that erase the contents past any recovery window, whoever holds them: an administrator's, not a workload's.
+ERASING = frozenset({"purge", "all", "*", "full", "fullcontrol"})
 
 
 def _rights(block: dict[str, Any]) -> set[str]:
@@ -130,8 +133,11 @@ def store_rights(review_input: ReviewInput) -> Iterator[Finding]:
                 continue
             if counts is None:
                 counts = view.derived("holders-by-change", _holders_by_change)
-            stranger = not _new_store(change, after) and _stranger(review_input, change, holder, counts)
+            existing = not _new_store(change, after)
+            stranger = existing and _stranger(review_input, change, holder, counts)
+            erasing = existing and bool(set(gained) & ERASING)
             who = f"{holder}, an id nothing in the plan knows," if stranger else _named(holder)
+            why = "; it can erase them beyond recovery (purge skips soft delete)" if erasing and not stranger else ""
             yield finding(RULE, change.address, f"{change.address}: gives {who} {', '.join(gained)} rights on the "
-                          "store's secrets or keys", None if stranger else Severity.MEDIUM)
+                          f"store's secrets or keys{why}", None if stranger or erasing else Severity.MEDIUM)
 

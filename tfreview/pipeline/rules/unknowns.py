@@ -21,13 +21,15 @@ from tfreview.pipeline.rules.actions import TELEMETRY_SERVICES
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.documents import (
     UNRESOLVED,
+    find,
     opaque,
     show_path,
     unknown_policies,
     wildcards,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED, azure_scope_severity, privilege, public_member
-from tfreview.pipeline.rules.policy import parse
+from tfreview.pipeline.rules.policy import named_as_before, parse
+from tfreview.pipeline.rules.principals import ACCOUNT
 from tfreview.pipeline.rules.unshown import read_documents
 from tfreview.pipeline.rules.verdicts import Context, verdicts
 
@@ -38,6 +40,7 @@ def unknown_documents(change: Change, context: Context, old: set[tuple[str, str]
     if not any_unknown(change.after_unknown) or not context.config.present:
         return
     configured = context.config.expressions(change.address)
+    granted = [s for _, statements in find(change.before) for s in statements]
     for path in unknown_policies(change.after, change.after_unknown):
         where = show_path(path)
         expression = context.config.expression(change.address, path)
@@ -60,7 +63,7 @@ def unknown_documents(change: Change, context: Context, old: set[tuple[str, str]
             if isinstance(value, dict) and "bindings" in value:  # a google policy_data
                 yield from _bindings(change, where, value, source)
                 continue
-            statements = parse(value)
+            statements = named_as_before(parse(value), granted)
             unresolved |= value == UNKNOWN or not statements or opaque(statements)
             # No other rule sees a document known only after apply: judge it whole (bare public buckets too).
             for verdict in verdicts(change.type, where, statements, context, unseen=True):
@@ -92,8 +95,19 @@ def _deciding(value: Any) -> Any:
     policy statement's Resource "*" (a statement with a Principal: "*" there is the resource itself)."""
     if not isinstance(value, dict) or "Statement" not in value:
         return value
-    return [{k: v for k, v in s.items() if "Principal" not in s or k not in ("Resource", "NotResource")}
+    return [{k: v for k, v in s.items() if "Principal" not in s or k not in _judged_by_principal(s)}
             for s in as_list(value["Statement"]) if isinstance(s, dict)]
+
+
+def _judged_by_principal(statement: dict[str, Any]) -> tuple[str, ...]:
+    """Keys of a resource policy statement that its Principal decides: always its Resource ("*" is the resource
+    itself); its Action too when the Principal names accounts only (judged as a grant to those accounts)."""
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict) or set(principal) != {"AWS"}:
+        return ("Resource", "NotResource")
+    named = [p for p in as_list(principal["AWS"]) if isinstance(p, str)]
+    accounts = bool(named) and all(ACCOUNT.match(p) for p in named)
+    return ("Resource", "NotResource", "Action") if accounts else ("Resource", "NotResource")
 
 
 def azure_scope(change: Change, context: Context) -> Iterator[Finding]:
