@@ -1,0 +1,121 @@
+"""The risky few among everyday pull requests, each beside a benign look-alike that stays likely safe: a log
+export narrowed to its most severe records or cut off from the audit logs (floors.py), a module fetched from a
+branch (fetched.py), a deployer's repository moved to another owner (repomoved.py), a network ACL rule that lets
+everything in (exposure.py), a retired queue deleted with its alarm (sunset.py), a block setting the plan leaves
+out (elided.py) and a lock token that is no credential."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+Judged = tuple[Label, dict[str, Severity]]
+
+
+def entry(address: str, before: Any, after: Any, actions: list[str] | None = None) -> dict[str, Any]:
+    """One resource change by an invented provider."""
+    kind, name = address.rsplit(".", 1)[-2].rsplit(".", 1)[-1], address.rsplit(".", 1)[-1]
+    if actions is None:
+        actions = ["create"] if before is None else ["delete"] if after is None else ["update"]
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/nimbus",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                       "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> Judged:
+    result = review_rules_alone(tmp_path, changes, **sections)
+    return result.label, worst_by_rule(result)
+
+
+# --- log exports: a severity floor at ERROR, the audit logs excluded by name ----------------------------------
+
+AUDIT_FILTER = 'log_id:"audit.nimbus.dev"'
+
+
+def export(tmp_path: Path, old: str, new: str) -> Judged:
+    return judged(tmp_path, [entry("nimbus_log_router.siem", {"name": "siem", "filter": old, "destination": "d1"},
+                                   {"name": "siem", "filter": new, "destination": "d1"})])
+
+
+def test_export_narrowed_to_errors_is_high(tmp_path: Path) -> None:
+    label, worst = export(tmp_path, AUDIT_FILTER, f"{AUDIT_FILTER} AND severity >= ERROR")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("detection-disabled") is Severity.HIGH
+
+
+def test_export_narrowed_to_warnings_stays_safe(tmp_path: Path) -> None:
+    label, worst = export(tmp_path, AUDIT_FILTER, f"{AUDIT_FILTER} AND severity >= WARNING")
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_error_floor_ored_with_the_audit_logs_stays_safe(tmp_path: Path) -> None:
+    label, _worst = export(tmp_path, AUDIT_FILTER, f"{AUDIT_FILTER} OR severity >= ERROR")
+    assert label is Label.LIKELY_SAFE
+
+
+def test_new_errors_only_export_stays_safe(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, [entry("nimbus_log_router.errors", None,
+                                            {"name": "errors", "filter": "severity>=ERROR", "destination": "d2"})])
+    assert label is Label.LIKELY_SAFE
+
+
+def exclusion(tmp_path: Path, text: str) -> Judged:
+    return judged(tmp_path, [entry("nimbus_log_exclusion.noise", None, {"name": "noise", "filter": text})])
+
+
+def test_exclusion_of_the_audit_logs_is_high(tmp_path: Path) -> None:
+    label, worst = exclusion(tmp_path, 'logName:"projects/p1/logs/cloudaudit.nimbus.dev%2Factivity"')
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("detection-disabled") is Severity.HIGH
+
+
+def test_exclusion_of_health_checks_stays_safe(tmp_path: Path) -> None:
+    label, worst = exclusion(tmp_path, 'resource.type="edge_balancer" AND request.path=~"/livez$" AND status=200')
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_export_leaving_the_audit_logs_out_is_high(tmp_path: Path) -> None:
+    label, _worst = export(tmp_path, 'resource.type="vm"', 'resource.type="vm" AND NOT logName:"cloudaudit.x"')
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+# --- a deployer's repository moved to another owner -----------------------------------------------------------
+
+
+def workspace(tmp_path: Path, old: str, new: str, branch: str = "main") -> Judged:
+    def values(repo: str, ref: str) -> dict[str, Any]:
+        return {"name": "core", "auto_apply": True, "vcs": [{"identifier": repo, "branch": ref}]}
+    return judged(tmp_path, [entry("hcpdeploy_workspace.core", values(old, "main"), values(new, branch))])
+
+
+def test_workspace_repository_moved_to_a_personal_fork_is_high(tmp_path: Path) -> None:
+    label, worst = workspace(tmp_path, "acme-labs/platform-live", "mallory-dev/platform-live")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("gitops-source-moved") is Severity.HIGH
+
+
+def test_build_source_moved_to_another_host_is_high(tmp_path: Path) -> None:
+    def values(url: str) -> dict[str, Any]:
+        return {"name": "app", "source": [{"location": url, "type": "GIT"}]}
+    label, _worst = judged(tmp_path, [entry("forge_build_project.app", values("https://github.com/acme-labs/app.git"),
+                                            values("https://gitlab.example.org/acme-labs/app.git"))])
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_workspace_repository_renamed_within_the_owner_stays_safe(tmp_path: Path) -> None:
+    label, worst = workspace(tmp_path, "acme-labs/platform-live", "acme-labs/platform-infra")
+    assert "gitops-source-moved" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_workspace_branch_changed_stays_safe(tmp_path: Path) -> None:
+    label, worst = workspace(tmp_path, "acme-labs/platform-live", "acme-labs/platform-live", branch="release")
+    assert "gitops-source-moved" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_image_repository_of_another_publisher_is_not_this_rule(tmp_path: Path) -> None:
+    def values(repo: str) -> dict[str, Any]:
+        return {"name": "web", "set": [{"name": "image.repository", "value": repo}]}
+    _label, worst = judged(tmp_path, [entry("chartly_release.web", values("bitnami/nginx"), values("acme-labs/nginx"))])
+    assert "gitops-source-moved" not in worst
