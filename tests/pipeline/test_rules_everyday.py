@@ -82,6 +82,26 @@ def test_export_leaving_the_audit_logs_out_is_high(tmp_path: Path) -> None:
     assert label is Label.NEEDS_CLOSE_REVIEW
 
 
+# --- a module fetched from a branch ---------------------------------------------------------------------------
+
+
+def module_plan(tmp_path: Path, source: str) -> Judged:
+    changes = [entry("module.net.nimbus_subnet.a", {"id": "s1", "tags": {}}, {"id": "s1", "tags": {"Tier": "a"}})]
+    configuration = {"root_module": {"module_calls": {"net": {"source": source, "module": {"resources": []}}}}}
+    return judged(tmp_path, changes, configuration=configuration)
+
+
+def test_module_from_a_branch_is_high(tmp_path: Path) -> None:
+    label, worst = module_plan(tmp_path, "git::https://github.com/someone-else/nimbus-net.git?ref=develop")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("source-unpinned") is Severity.HIGH
+
+
+def test_module_pinned_to_a_tag_or_commit_stays_safe(tmp_path: Path) -> None:
+    for ref in ("v3.4.1", "2.0", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"):
+        label, worst = module_plan(tmp_path, f"git::https://github.com/someone-else/nimbus-net.git?ref={ref}")
+        assert "source-unpinned" not in worst and label is Label.LIKELY_SAFE, ref
+
+
 # --- a deployer's repository moved to another owner -----------------------------------------------------------
 
 
