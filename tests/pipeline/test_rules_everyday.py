@@ -139,3 +139,32 @@ def test_image_repository_of_another_publisher_is_not_this_rule(tmp_path: Path) 
         return {"name": "web", "set": [{"name": "image.repository", "value": repo}]}
     _label, worst = judged(tmp_path, [entry("chartly_release.web", values("bitnami/nginx"), values("acme-labs/nginx"))])
     assert "gitops-source-moved" not in worst
+
+
+# --- a network ACL rule that lets everything in ---------------------------------------------------------------
+
+
+def acl_rule(tmp_path: Path, **rule: Any) -> Judged:
+    values = {"network_acl_id": "acl-1", "egress": False, "rule_action": "allow", "rule_number": 5, **rule}
+    return judged(tmp_path, [entry("stratus_network_acl_entry.data_in", None, values)])
+
+
+def test_acl_rule_allowing_everything_from_the_internet_is_high(tmp_path: Path) -> None:
+    label, worst = acl_rule(tmp_path, protocol="-1", from_port=0, to_port=0, cidr_block="0.0.0.0/0")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("network-open-ingress") is Severity.HIGH
+
+
+def test_acl_rule_allowing_ephemeral_ports_from_the_network_stays_safe(tmp_path: Path) -> None:
+    label, _worst = acl_rule(tmp_path, protocol="tcp", from_port=1024, to_port=65535, cidr_block="10.8.0.0/16")
+    assert label is Label.LIKELY_SAFE
+
+
+def test_acl_rule_allowing_one_port_from_the_internet_stays_medium(tmp_path: Path) -> None:
+    _label, worst = acl_rule(tmp_path, protocol="tcp", from_port=8443, to_port=8443, cidr_block="0.0.0.0/0")
+    assert worst.get("network-open-ingress") is Severity.MEDIUM
+
+
+def test_new_acl_allowing_everything_is_the_default_written_out(tmp_path: Path) -> None:
+    rule = {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_block": "0.0.0.0/0", "action": "allow"}
+    _label, worst = judged(tmp_path, [entry("stratus_network_acl.public", None, {"vpc_id": "v1", "ingress": [rule]})])
+    assert worst.get("network-open-ingress") is Severity.MEDIUM

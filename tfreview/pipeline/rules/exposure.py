@@ -59,6 +59,8 @@ API_ENDPOINT = lazy_compile(r"public_access_cidrs|master_authorized_networks|aut
 # Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
 # default says deny (`default_action = "deny"`): then it is the filter, and an allow from anywhere opens a door.
 NETWORK_ACL = lazy_compile(r"network_acl")
+EVERY_PORT = "all ports"  # how port_text names every port: an ACL rule allowing them all from anywhere filters nothing
+ORDERED = lazy_compile(r"(?:rule_)?(?:number|priority|sequence|order)")  # an entry's place in its ACL
 NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
                  "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
                  "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
@@ -205,8 +207,12 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
         return
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         acl = bool(NETWORK_ACL.search(change.type)) and not denies_by_default(after)
-        default = (not before and API_ENDPOINT.search(path)) or acl
-        note = " (a network ACL: security groups still filter)" if acl else ""
+        # every protocol and port from anywhere, added to an ACL that had rules (a numbered entry, or an update):
+        # the denies after it never apply. A new ACL that allows all is the provider's default ACL written out.
+        everything = acl and ports == EVERY_PORT and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
+        default = (not before and API_ENDPOINT.search(path)) or (acl and not everything)
+        note = " (a network ACL rule that lets everything in: every deny after it is overridden)" if everything \
+            else " (a network ACL: security groups still filter)" if acl else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
