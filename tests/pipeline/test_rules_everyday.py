@@ -168,3 +168,38 @@ def test_new_acl_allowing_everything_is_the_default_written_out(tmp_path: Path) 
     rule = {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_block": "0.0.0.0/0", "action": "allow"}
     _label, worst = judged(tmp_path, [entry("stratus_network_acl.public", None, {"vpc_id": "v1", "ingress": [rule]})])
     assert worst.get("network-open-ingress") is Severity.MEDIUM
+
+
+# --- a retired queue deleted with its alarm -------------------------------------------------------------------
+
+
+def retired_queue(tmp_path: Path, tags: dict[str, str], consumer: bool = False) -> Judged:
+    queue = {"name": "old-digest-jobs", "url": "https://mq.nimbus.dev/9/old-digest-jobs", "tags": tags,
+             "retention_seconds": 345600}
+    alarm = {"alarm_name": "digest-jobs-age", "dimensions": {"Queue": "old-digest-jobs"}, "threshold": 600}
+    changes = [entry("nimbus_queue.digest_jobs", queue, None),
+               entry("nimbus_metric_alarm.digest_jobs_age", alarm, None)]
+    if consumer:
+        mapping = {"function": "digest-worker", "source": "old-digest-jobs", "batch_size": 10}
+        changes.append(entry("nimbus_event_mapping.digest", {**mapping, "batch_size": 5}, mapping))
+    return judged(tmp_path, changes)
+
+
+def test_queue_marked_retired_deleted_with_its_alarm_stays_safe(tmp_path: Path) -> None:
+    label, worst = retired_queue(tmp_path, {"team": "growth", "Lifecycle": "sunset"})
+    assert label is Label.LIKELY_SAFE and worst.get("resource-delete") is Severity.MEDIUM
+
+
+def test_queue_without_the_mark_stays_high(tmp_path: Path) -> None:
+    label, _worst = retired_queue(tmp_path, {"team": "growth"})
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_retired_queue_a_kept_consumer_still_reads_stays_high(tmp_path: Path) -> None:
+    label, _worst = retired_queue(tmp_path, {"team": "growth", "Deprecated": "2026-01"}, consumer=True)
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_mark_denied_by_its_value_stays_high(tmp_path: Path) -> None:
+    label, _worst = retired_queue(tmp_path, {"team": "growth", "deprecated": "false"})
+    assert label is Label.NEEDS_CLOSE_REVIEW
