@@ -203,3 +203,39 @@ def test_retired_queue_a_kept_consumer_still_reads_stays_high(tmp_path: Path) ->
 def test_mark_denied_by_its_value_stays_high(tmp_path: Path) -> None:
     label, _worst = retired_queue(tmp_path, {"team": "growth", "deprecated": "false"})
     assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+# --- block settings the plan leaves out; a lock token ---------------------------------------------------------
+
+
+def protection(tmp_path: Path, reviews: dict[str, Any]) -> Judged:
+    old = {"pattern": "main", "enforce_admins": False,
+           "reviews": [{"required_approving_review_count": 1, "require_code_owner_reviews": True,
+                        "dismiss_stale_reviews": True}]}
+    new = {"pattern": "main", "enforce_admins": True, "reviews": [reviews]}
+    return judged(tmp_path, [entry("gitforge_branch_rule.main", old, new)])
+
+
+def test_settings_left_out_of_a_kept_block_stay_safe(tmp_path: Path) -> None:
+    label, _worst = protection(tmp_path, {"required_approving_review_count": 2})
+    assert label is Label.LIKELY_SAFE
+
+
+def test_settings_set_to_null_or_false_are_still_read(tmp_path: Path) -> None:
+    label, _worst = protection(tmp_path, {"required_approving_review_count": 2, "require_code_owner_reviews": False,
+                                          "dismiss_stale_reviews": None})
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_lock_token_is_no_credential(tmp_path: Path) -> None:
+    def values(token: str, limit: int) -> dict[str, Any]:
+        return {"name": "edge", "lock_token": token, "rate_limit": limit}
+    label, worst = judged(tmp_path, [entry("nimbus_web_acl.edge", values("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", 2000),
+                                           values("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", 1500))])
+    assert "credential-in-plan" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_api_token_beside_it_is_still_found(tmp_path: Path) -> None:
+    values = {"name": "edge", "api_token": "tk_9f8e7d6c5b4a3921Zx7Qw2Lp0Rt5Uy8Io3"}
+    label, worst = judged(tmp_path, [entry("nimbus_web_hook.edge", None, values)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and "credential-in-plan" in worst

@@ -119,9 +119,10 @@ GENERATED = lazy_compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7,}")
 DIGEST_WORDS = {"checksum", "digest", "hash", "sha", "sha1", "sha256", "sha512", "md5", "fingerprint"}
 HEX_DIGEST = lazy_compile(r"(?:(?:sha(?:1|256|384|512)|md5):)?[0-9a-f]{6,128}", re.IGNORECASE)
 # Tokens that only order or page requests, not sign them: an optimistic-locking token a service hands back with
-# each read (Network Firewall's `update_token`, WAF's `change_token`), a paging cursor, an idempotency key.
+# each read (Network Firewall's `update_token`, WAF's `change_token`, WAFv2's `lock_token`), a paging cursor, an
+# idempotency key.
 # Anyone holding one can authenticate nothing.
-REQUEST_TOKEN = lazy_compile(r"(?:^|[^A-Za-z0-9])(?:update|change|next|continuation|pagination|idempotency"
+REQUEST_TOKEN = lazy_compile(r"(?:^|[^A-Za-z0-9])(?:update|change|lock|next|continuation|pagination|idempotency"
                              r"|concurrency|sync)[_-]?token$", re.IGNORECASE)
 # Numbers that are secrets by the name they sit under: PINs, recovery and backup codes.
 PIN_KEY = lazy_compile(r"(?:^|[_-])(?:pin|pin_code|passcode|recovery_codes?|backup_codes?|puk)$", re.IGNORECASE)
