@@ -36,6 +36,7 @@ from tfreview.pipeline.rules.common import as_list, new_items, sides
 from tfreview.pipeline.rules.direction import (
     AWAY,
     AWAY_TYPES,
+    DEFAULT_KEYS,
     INBOUND_PEER,
     denies_by_default,
     faces_away,
@@ -208,8 +209,10 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         acl = bool(NETWORK_ACL.search(change.type)) and not denies_by_default(after)
         # every protocol and port from anywhere, added to an ACL that had rules (a numbered entry, or an update):
-        # the denies after it never apply. A new ACL that allows all is the provider's default ACL written out.
-        everything = acl and ports == EVERY_PORT and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
+        # the denies after it never apply. A new ACL that allows all is the provider's default ACL written out, and
+        # on an ACL whose own default allows, the rule lets in nothing more.
+        everything = acl and ports == EVERY_PORT and not _allows_by_default(after) \
+            and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
         default = (not before and API_ENDPOINT.search(path)) or (acl and not everything)
         note = " (a network ACL rule that lets everything in: every deny after it is overridden)" if everything \
             else " (a network ACL: security groups still filter)" if acl else ""
@@ -217,6 +220,11 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
                       Severity.MEDIUM if default else None)
+
+
+def _allows_by_default(values: dict[str, Any]) -> bool:
+    """Whether an ACL's own default action or inbound policy admits what no rule names."""
+    return any(DEFAULT_KEYS.match(key.lower()) and str(value).lower() in ALLOW_TOKENS for key, value in values.items())
 
 
 def _unknown_sources(unknown: Any) -> Iterator[tuple[str | int, ...]]:
