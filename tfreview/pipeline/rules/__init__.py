@@ -58,6 +58,7 @@ from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import blinding as blinding
+from tfreview.pipeline.rules import floors as floors
 from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import mutes as mutes
 from tfreview.pipeline.rules import expiration as expiration
@@ -100,6 +101,7 @@ from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
+from tfreview.pipeline.rules import repomoved as repomoved
 from tfreview.pipeline.rules import anytoany as anytoany
 from tfreview.pipeline.rules import edge as edge
 from tfreview.pipeline.rules import code as code
@@ -156,6 +158,7 @@ THEMES = (
     "gates",
     "guards",
     "blinding",
+    "floors",
     "reach",
     "mutes",
     "expiration",
@@ -180,6 +183,7 @@ THEMES = (
     "wipes",
     "safeguards",
     "workloads",
+    "repomoved",
     "anytoany",
     "edge",
     "code",

@@ -47,7 +47,7 @@ EXEMPT = lazy_compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|
                       re.IGNORECASE)
 
 
-def _excluding(resource_type: str, path: str, node: dict[str, Any]) -> bool:
+def excluding_object(resource_type: str, path: str, node: dict[str, Any]) -> bool:
     """Whether an object drops, archives or suppresses what its predicate matches (its path, type or actions say)."""
     if EXCLUDING_PATH.search(path or resource_type):
         return True
@@ -67,7 +67,7 @@ def _share(node: dict[str, Any]) -> float:
 
 def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tuple[str, str, float]]:
     """(predicate path, what is lost, share) for each predicate of NODE that blinds detection."""
-    excluding = _excluding(resource_type, path, node)
+    excluding = excluding_object(resource_type, path, node)
     for key, value in node.items():
         if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
             continue

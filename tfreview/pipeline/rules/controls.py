@@ -21,6 +21,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.aligned import exemption_dropped
 from tfreview.pipeline.rules.common import show
+from tfreview.pipeline.rules.elided import left_out
 from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
@@ -223,7 +224,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
                     and not shifted(change, path, item.generic) and not merged_through_review(change, path) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
-                                                                 with_settings(change.after), path)):
+                                                                 with_settings(change.after), path)) \
+                    and not (after is None and left_out(change.before, change.after, path)):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)

@@ -66,6 +66,7 @@ from tfreview.pipeline.rules.shifts import container_renamed, holds_content, ren
 from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
 from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
+from tfreview.pipeline.rules.sunset import channel_sunset, watcher_sunset
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt
 from tfreview.pipeline.rules.teardowns import nothing_lasting
@@ -121,7 +122,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(allow_removed(c)), Severity.MEDIUM),
     Grade(when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
-    Grade(lambda c, _ri: paren(alerting_retired(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(alerting_retired(c) or channel_sunset(c, ri) or watcher_sunset(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(None if (why := teardown(c, ri, looks_stateful)) is None
                               else f"a disposable object: {why}") or paren(nothing_lasting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)

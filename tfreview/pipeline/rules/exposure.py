@@ -36,6 +36,7 @@ from tfreview.pipeline.rules.common import as_list, new_items, sides
 from tfreview.pipeline.rules.direction import (
     AWAY,
     AWAY_TYPES,
+    DEFAULT_KEYS,
     INBOUND_PEER,
     denies_by_default,
     faces_away,
@@ -60,6 +61,8 @@ API_ENDPOINT = lazy_compile(r"public_access_cidrs|master_authorized_networks|aut
 # Stateless network ACLs allow everything by default and leave filtering to security groups, unless the ACL's own
 # default says deny (`default_action = "deny"`): then it is the filter, and an allow from anywhere opens a door.
 NETWORK_ACL = lazy_compile(r"network_acl")
+EVERY_PORT = "all ports"  # how port_text names every port: an ACL rule allowing them all from anywhere filters nothing
+ORDERED = lazy_compile(r"(?:rule_)?(?:number|priority|sequence|order)")  # an entry's place in its ACL
 NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addresses", "source", "sources", "src",
                  "range", "ranges", "prefix", "prefixes", "network", "networks", "net", "nets", "subnet", "subnets",
                  "remote", "from", "inbound", "ingress", "whitelist", "allowlist", "host", "hosts", "client",
@@ -207,12 +210,23 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
     swapped = web_port_swapped(before, after) if before else None
     for path, source, ports in new_items(openings(change.type, before), openings(change.type, after)):
         acl = bool(NETWORK_ACL.search(change.type)) and not denies_by_default(after)
-        default = (not before and API_ENDPOINT.search(path)) or acl or swapped is not None
-        note = " (a network ACL: security groups still filter)" if acl else f" ({swapped})" if swapped else ""
+        # every protocol and port from anywhere, added to an ACL that had rules (a numbered entry, or an update):
+        # the denies after it never apply. A new ACL that allows all is the provider's default ACL written out, and
+        # on an ACL whose own default allows, the rule lets in nothing more.
+        everything = acl and ports == EVERY_PORT and not _allows_by_default(after) \
+            and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
+        default = (not before and API_ENDPOINT.search(path)) or (acl and not everything) or swapped is not None
+        note = " (a network ACL rule that lets everything in: every deny after it is overridden)" if everything \
+            else " (a network ACL: security groups still filter)" if acl else f" ({swapped})" if swapped else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports
         yield finding(OPEN, change.address,
                       f"{change.address}: {path} opens {ports} to {source} (the whole internet){note}",
                       Severity.MEDIUM if default else None)
+
+
+def _allows_by_default(values: dict[str, Any]) -> bool:
+    """Whether an ACL's own default action or inbound policy admits what no rule names."""
+    return any(DEFAULT_KEYS.match(key.lower()) and str(value).lower() in ALLOW_TOKENS for key, value in values.items())
 
 
 def _unknown_sources(unknown: Any) -> Iterator[tuple[str | int, ...]]:

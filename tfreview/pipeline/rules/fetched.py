@@ -1,12 +1,12 @@
 """Risk rules, software supply chain read from the configuration (risk rules stage): what the plan's code fetches
-at plan time. A module called from a public VCS URL with no `ref=` (whatever the branch holds when `init` runs)
-while this plan changes that module's resources; an image lookup that takes the most recent image from any owner
-(`owners = ["*"]`, no owner at all) feeding a resource this plan creates, replaces or updates to a new image. A
-pinned ref, a registry module with a version, a local path and owners pinned to an account are not reported.
+      "VCS URL with no ref or a branch as its ref while the plan changes its resources, or an image lookup that "
+      "takes the most recent image from any owner for a resource the plan creates, replaces or re-points at that "
+      "image.")
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +22,11 @@ UNPINNED = "source-unpinned"
 VCS_SOURCE = lazy_compile(r"(?:git|hg)::(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:?]+).*"
                           r"|(?P<short>github\.com|bitbucket\.org|gitlab\.com)[/:].*"
                           r"|git@(?P<ssh>[^:/]+):.*|https?://(?P<url>[^/?]+)/.*\.git(?:$|[?/].*)")
-PINNED = lazy_compile(r"[?&]ref=[^&]+")
+REF = lazy_compile(r"[?&]ref=([^&#]+)")
+# A ref that fixes the code: a commit SHA or a version tag (`v5.1.2`, `1.4`, `release-2.0`). Any other ref names a
+# branch (`master`, `main`, `dev`), which moves whenever someone pushes to it: no pin.
+PINNING_REF = lazy_compile(r"[0-9a-f]{7,40}|v?\d+(?:\.\d+)*(?:[-+.][\w.]+)?|[\w./-]*\d+\.\d+[\w.-]*",
+                           re.IGNORECASE)
 OWNER_KEYS = frozenset({"owners", "owner", "owner_id", "owner_ids", "owner_alias", "publisher", "publishers"})
 IMAGE_LOOKUP = lazy_compile(r"\w*(?:^|_)(?:ami|amis|image|images|machine_image)(?:_ids?)?")
 LATEST_KEYS = frozenset({"most_recent", "latest", "newest"})
@@ -41,12 +45,18 @@ def _modules(module: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]
 
 
 def _unpinned_public(source: Any) -> str | None:
-    """The public host an unpinned VCS module source is fetched from, or None."""
+    """The public host an unpinned VCS module source is fetched from (no ref, or a branch's), or None."""
     match = VCS_SOURCE.fullmatch(source.strip().lower()) if isinstance(source, str) else None
-    if match is None or PINNED.search(source):
+    ref = REF.search(source) if isinstance(source, str) else None
+    if match is None or (ref is not None and PINNING_REF.fullmatch(ref[1])):
         return None
     host = next(h for h in match.groups() if h)
     return host if public(host) else None
+
+
+def _unpinned_why(source: str) -> str:
+    ref = REF.search(source)
+    return "with no ref" if ref is None else f"with ref={ref[1]}, a branch, not a tag or commit,"
 
 
 def _changed_under(ri: ReviewInput, path: str) -> list[str]:
@@ -102,8 +112,9 @@ def _consumers(module: dict[str, Any], path: str, data: str) -> list[tuple[str, 
 
 
 @rule(UNPINNED, Severity.HIGH, "Code fetched from no fixed source feeds this plan: a module called from a public "
-      "VCS URL with no ref while the plan changes its resources, or an image lookup that takes the most recent "
-      "image from any owner for a resource the plan creates, replaces or re-points at that image.")
+      "VCS URL with no ref or a branch as its ref while the plan changes its resources, or an image lookup that "
+      "takes the most recent image from any owner for a resource the plan creates, replaces or re-points at that "
+      "image.")
 def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
     root = _dict(_dict(ri.plan.configuration).get("root_module"))
     for path, module in _modules(root):
@@ -111,9 +122,10 @@ def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
             host = _unpinned_public(_dict(call).get("source"))
             changed = _changed_under(ri, f"{path}.module.{name}".lstrip(".")) if host else []
             if changed:
-                yield finding(UNPINNED, changed[0], f"{changed[0]}: module.{name} comes from "
-                              f"{_dict(call).get('source')!s:.120}, with no ref on {host} (whatever that branch "
-                              f"holds when init runs is applied to {len(changed)} resource(s); pin ?ref= to a tag)")
+                source = str(_dict(call).get("source"))
+                yield finding(UNPINNED, changed[0], f"{changed[0]}: module.{name} comes from {source:.120}, "
+                              f"{_unpinned_why(source)} on {host} (whatever that branch holds when init runs is "
+                              f"applied to {len(changed)} resource(s); pin ?ref= to a tag or commit)")
         for data, why in _lookups(module):
             built = [a for c, keys in _consumers(module, path, data) for a in _built(ri, c, keys)]
             if built:

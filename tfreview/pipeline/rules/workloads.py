@@ -39,7 +39,8 @@ EXPOSED = declare("cluster-api-exposed", Severity.HIGH,
 UNMASKED = declare("variable-unmasked", Severity.HIGH,
                    "A CI or workspace variable whose value is sensitive stops being masked, protected or sensitive.")
 SOURCE = declare("gitops-source-moved", Severity.HIGH,
-                 "The repository a cluster reconciles from moves to another host or owner.")
+                 "The repository a cluster reconciles from, or a workspace or build deploys, moves to another "
+                 "host or owner.")
 
 _SPLIT = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 _INDEX = lazy_compile(r"\[\d+\]")

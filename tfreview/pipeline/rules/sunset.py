@@ -1,0 +1,75 @@
+"""Risk rules, lifecycle helper (delete grading): a message queue or topic its owners marked retired — a tag or
+label whose key or value says deprecated, retired, decommissioned or sunset — deleted in the same plan as the alarm
+or monitor that watched it, and named by nothing the plan keeps. What it holds are messages in flight, not a record;
+the owners' mark and its monitoring going with it say the retirement was planned. A queue without the mark, or one a
+kept object still names (a consumer, a subscription), keeps the ladder's own grade; the alarm that watched a
+retired one goes with it. ladders.py grades deletes with it."""
+
+from __future__ import annotations
+
+import orjson
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.environments import label_pairs
+from tfreview.pipeline.rules.ephemeral import MESSAGE_STORES
+from tfreview.pipeline.rules.guarded import MIN_NAME, names_held_by_kept
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.rebuilds import ALERTING
+
+RETIRED_MARK = lazy_compile(r"(?:^|[^a-z0-9])(?:deprecated|retired|retiring|decommissioned|decommissioning|sunset"
+                            r"|sunsetted|obsolete|end[_-]?of[_-]?life|eol)(?:[^a-z0-9]|$)")
+# A mark's key with a value that denies it (`deprecated = "false"`) says the opposite.
+DENIED = frozenset({"false", "no", "0", "none", "n/a", ""})
+NAME_KEYS = ("name", "queue_name", "topic_name", "url", "arn", "id")
+
+
+def _retired_mark(attrs: dict[str, object]) -> str | None:
+    """The tag or label that marks the object retired (`Deprecated = "2026-09"`, `lifecycle = "sunset"`)."""
+    for key, value in label_pairs(attrs):
+        if RETIRED_MARK.search(value.lower()) or (RETIRED_MARK.search(key.lower())
+                                                   and value.strip().lower() not in DENIED):
+            return f"{key}={value}" if value else key
+    return None
+
+
+def _names(attrs: dict[str, object]) -> set[str]:
+    return {v for k in NAME_KEYS if isinstance(v := attrs.get(k), str) and len(v) >= MIN_NAME}
+
+
+def _watches(alarm: Change, names: set[str]) -> bool:
+    text = orjson.dumps(alarm.before).decode()
+    return any(name in text for name in names)
+
+
+def channel_sunset(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted queue or topic loses nothing that matters, or None: its own tags mark it retired, the plan
+    deletes the alarm or monitor that watched it, and nothing the plan keeps names it."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if change.action is not Action.DELETE or not MESSAGE_STORES.search(change.type) or not attrs:
+        return None
+    mark = _retired_mark(attrs)
+    names = _names(attrs)
+    if mark is None or not names:
+        return None
+    view = plan_view(ri)
+    watchers = [c.address for c in view.of(Action.DELETE) if ALERTING.search(c.type) and _watches(c, names)]
+    held = names_held_by_kept(view)
+    if not watchers or any(held.get(name) for name in names):
+        return None
+    return (f"its own tags mark it retired ({mark}) and its monitoring ({watchers[0]}) goes with it; nothing kept "
+            "names it: a planned retirement of messages in flight")
+
+
+def watcher_sunset(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted alarm or monitor loses nothing, or None: what it watched is a queue or topic retired the same
+    way in this plan (channel_sunset)."""
+    if change.action is not Action.DELETE or not ALERTING.search(change.type):
+        return None
+    for channel in plan_view(ri).of(Action.DELETE):
+        attrs = channel.before if isinstance(channel.before, dict) else {}
+        if MESSAGE_STORES.search(channel.type) and _watches(change, _names(attrs)) \
+                and channel_sunset(channel, ri) is not None:
+            return f"it watched {channel.address}, which this plan retires with it: nothing is left to watch"
+    return None
