@@ -6,6 +6,9 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
@@ -53,6 +56,31 @@ control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller
 control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
+# An audit selector narrowed so writes go unrecorded (CloudTrail's `read_write_type` All → ReadOnly, any provider's
+# event or operation filter): reads still flow, so the trail looks alive while changes leave no record.
+# WriteOnly → All and All → WriteOnly keep every write.
+control(DETECTION, r"\w*read_?write\w*|\w*(?:event|operation)_(?:type|types|mode|filter)",
+        ladder(("all", "write_only", "writeonly", "write", "read_write", "readwrite"),
+               ("read_only", "readonly", "read")),
+        "the audit selector now drops writes (changes go unrecorded)", types=WATCHERS)
+# A recorder's or detector's exclusion list gains resource types that hold access (identities, policies, firewalls,
+# buckets, keys, secrets): changes to them stop being recorded. Excluding a noisy non-security type is tuning.
+SECURITY_KINDS = lazy_compile(r"iam|identit|security|firewall|network_?acl|bucket|kms|secret|trail|vault|crypto"
+                              r"|authorization|permission|(?:^|[^a-z])(?:role|policy|user|key)s?(?:$|[^a-z])")
+
+
+def _records_security_kinds(value: Any) -> float | None:
+    """0 when an exclusion list names a security-relevant resource type, 1 when none does."""
+    if value is None:
+        return 1
+    if not isinstance(value, (str, list)):
+        return None
+    items = value if isinstance(value, list) else [value]
+    return 0 if any(SECURITY_KINDS.search(str(v).lower()) for v in items) else 1
+
+
+control(DETECTION, r"\w*exclu\w*types?|\w*exclu\w*\.\w*types?", _records_security_kinds,
+        "security-relevant resource types are excluded from recording", types=WATCHERS)
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
 control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
         "key rotation turned off")
