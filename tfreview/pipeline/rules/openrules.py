@@ -4,8 +4,9 @@ A network policy of any kind — Kubernetes NetworkPolicy, Calico or Cilium CRDs
 `kubernetes_network_policy` block — lists egress and ingress rules. A rule that allows and matches nothing (no
 destination, source, selector, ports or nets: `{action: Allow}`, an empty `egress {}`) lets every packet through;
 one that replaces a default deny turns the policy into allow-all. An allow to a named destination, namespace or
-CIDR beside the deny is not news, nor an allow that an earlier unconditional deny shadows. Updates only: a new
-allow-all policy is a choice the plan shows whole.
+CIDR beside the deny is not news, nor an allow that an earlier unconditional deny shadows. A new policy is judged
+only where policies are additive (Kubernetes NetworkPolicy): one that allows everything to every pod of its
+namespace exists only to override a deny there; a new allow scoped to a source or a port is not news.
 """
 
 from __future__ import annotations
@@ -80,3 +81,51 @@ def allow_all_rule(change: Change) -> Iterator[Finding]:
             yield finding(DIRECTIONS[direction], change.address,
                           f"{change.address}: {path} now allows all {direction} traffic (an unconditional allow "
                           "replaces what it restricted)")
+
+
+# Kubernetes NetworkPolicies are additive: a pod is allowed what any policy selecting it allows. A new policy that
+# selects every pod of its namespace with an unconditional allow therefore undoes every deny there (a default-deny
+# included); where no deny exists it changes nothing, so its only effect is to override one.
+ADDITIVE = frozenset({"kubernetes_network_policy", "kubernetes_network_policy_v1"})
+SELECTORS = ("pod_selector", "podSelector")
+
+
+def _selects_every_pod(spec: dict[str, Any]) -> bool:
+    """Whether a NetworkPolicy spec's pod selector is empty (every pod of the namespace)."""
+    selector = next((spec[key] for key in SELECTORS if key in spec), None)
+    blocks = selector if isinstance(selector, list) else [selector]
+    return all(block in (None, {}, []) or (isinstance(block, dict) and all(v in (None, "", [], {})
+                                                                             for v in block.values()))
+               for block in blocks)
+
+
+def _new_spec(change: Change) -> dict[str, Any] | None:
+    """A created Kubernetes NetworkPolicy's spec (the resource's or a manifest's), or None for anything else."""
+    _before, after = sides(change)
+    if change.type == "kubernetes_manifest":
+        manifest = after.get("manifest")
+        if not isinstance(manifest, dict) or str(manifest.get("kind")) != "NetworkPolicy":
+            return None
+        spec: Any = manifest.get("spec")
+    elif change.type in ADDITIVE:
+        spec = after.get("spec")
+        spec = spec[0] if isinstance(spec, list) and spec else spec
+    else:
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+@on_change(actions=(Action.CREATE,), words=(b"egress", b"ingress"))
+def allow_all_policy_created(change: Change) -> Iterator[Finding]:
+    """A new Kubernetes NetworkPolicy lets every pod of its namespace send or receive anything (it overrides any
+    deny there: policies are additive)."""
+    spec = _new_spec(change)
+    if spec is None or not _selects_every_pod(spec):
+        return
+    types = spec.get("policy_types", spec.get("policyTypes"))
+    enforced = {str(t).lower() for t in types} if isinstance(types, list) and types else set(DIRECTIONS)
+    for path, direction, rules in _rule_lists(spec):
+        if direction in enforced and _opens(rules):
+            yield finding(DIRECTIONS[direction], change.address,
+                          f"{change.address}: {path} allows all {direction} traffic to every pod of its namespace "
+                          "(network policies are additive: this overrides any default deny there)")
