@@ -1,7 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a delete whose purpose goes away with the same plan — a scaler of
 capacity its target stops having (the target moves to on-demand), a guard of an object archived read-only in the
-same plan, a duplicate monitor whose twin with the same query remains, and a member of a disposable or
-non-production module torn down whole. ladders.py grades deletes with it."""
+same plan, a duplicate monitor whose twin with the same query (at no lower priority) remains, and a member of a
+disposable or non-production module torn down whole. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -42,6 +42,11 @@ ARCHIVED = lazy_compile(r"^(?:is_)?(?:archived|read_only|readonly)$")
 WATCHES = lazy_compile(r"query|expression|condition|criteria|metric|filter|threshold|operator|window|evaluation"
                        r"|^type$|^kind$")
 WHAT_IT_WATCHES = lazy_compile(r"query|expression|condition|criteria|metric")
+# Settings of a monitor that say how urgently it calls people (Datadog's and Opsgenie's priority, Azure's severity, an
+# urgency): a twin that calls less urgently (a P3 for a P1) does not page where the deleted one paged.
+URGENCY = lazy_compile(r"^(?:priority|severity|urgency|alert_priority|alert_severity|level)$")
+URGENT_WORDS = ("critical", "high", "error", "medium", "warning", "moderate", "low", "info", "informational")
+_NUMBER = lazy_compile(r"^(?:p|sev|s)?\s*(\d+)$")
 KNOWN_BY = ("id", "arn", "name", "full_name", "node_id")
 MIN_NAME = 4  # a shorter name would be found inside unrelated references
 _SEGMENTS = lazy_compile(r"[:/]")
@@ -118,6 +123,26 @@ def _watching(values: dict[str, Any]) -> dict[str, str]:
     return {k: json.dumps(v, sort_keys=True) for k, v in values.items() if WATCHES.search(k) and v is not None}
 
 
+def _rank(value: Any) -> int | None:
+    """How urgent a priority or severity is, 0 most urgent (`1`, `P1`, `sev0`, `critical`), or None when unread."""
+    text = str(value).strip().lower() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if (number := _NUMBER.match(text)) is not None:
+        return int(number.group(1))
+    return URGENT_WORDS.index(text) if text in URGENT_WORDS else None
+
+
+def less_urgent(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """The urgency setting a twin holds below the deleted monitor's (priority "1" → "3"), or None; an urgency it
+    cannot rank must stay the same."""
+    for key, was in old.items():
+        if not URGENCY.match(key) or was in (None, "") or (now := new.get(key)) == was:
+            continue
+        rank_was, rank_now = _rank(was), _rank(now)
+        if rank_was is None or rank_now is None or rank_now > rank_was:
+            return f"{key} {was} → {now}"
+    return None
+
+
 def twin_kept(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted monitor loses no coverage, or None: another monitor of its type that this plan keeps and
     leaves switched on watches the same query with the same conditions (and, one the plan creates, notifies no
@@ -131,6 +156,7 @@ def twin_kept(change: Change, ri: ReviewInput) -> str | None:
         after = sides(other)[1]
         if other.type == change.type and other is not change and after.get("enabled") is not False \
                 and after.get("paused") is not True and _watching(after) == old \
+                and less_urgent(sides(change)[0], after) is None \
                 and (other.action is not Action.CREATE or gap(change.type, sides(change)[0], after) is None):
             return f"{other.address} watches the same query with the same conditions and stays"
     return None
