@@ -156,7 +156,9 @@ def test_a_deploy_gate_loosened_in_any_way_is_weaker(tmp_path: Path, after: dict
 
 
 def test_a_deploy_gate_made_stricter_is_quiet(tmp_path: Path) -> None:
-    change = update("harbor_deploy_gate", _gate(1, [], False), _gate(2, ["group:sre"], True))
+    # stricter in every way: more approvals, checks enforced, and fewer holders may bypass it (a bypass list that
+    # gains members is a loosening: test_rules_modesbypass.py)
+    change = update("harbor_deploy_gate", _gate(1, ["group:sre", "group:ops"], False), _gate(2, ["group:sre"], True))
     assert label(tmp_path, change) is Label.LIKELY_SAFE
 
 
