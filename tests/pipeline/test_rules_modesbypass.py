@@ -119,3 +119,21 @@ def test_paging_monitor_deleted_beside_an_equally_urgent_twin_stays_safe(tmp_pat
                           entry("skyline_monitor.errors_new", monitor("m-3", "ledger errors v2", "P1"),
                                 monitor("m-3", "ledger errors v2", "P1"), ["no-op"]))
     assert worst.get("resource-delete") is not Severity.HIGH and label is Label.LIKELY_SAFE
+
+
+def test_bypass_actor_added_to_a_rule_set_that_requires_no_review_stays_safe(tmp_path: Path) -> None:
+    def tag_rules(actors: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"id": "rs-tags", "target": "tag", "bypass_actors": actors,
+                "rules": [{"deletion": True, "non_fast_forward": True, "pull_request": []}]}
+    label, worst = judged(tmp_path, entry("forge_repository_ruleset.tags", tag_rules([]),
+                                          tag_rules([{"actor_id": 77, "actor_type": "Integration"}])))
+    assert "protection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_bypass_actor_added_to_a_rule_set_requiring_review_is_high(tmp_path: Path) -> None:
+    def main_rules(actors: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"id": "rs-main", "target": "branch", "bypass_actors": actors,
+                "rules": [{"pull_request": [{"required_approving_review_count": 1}]}]}
+    label, worst = judged(tmp_path, entry("forge_repository_ruleset.main", main_rules([]),
+                                          main_rules([{"actor_id": 77, "actor_type": "Team"}])))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("protection-disabled") is Severity.HIGH

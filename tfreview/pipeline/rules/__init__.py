@@ -118,6 +118,7 @@ from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
 from tfreview.pipeline.rules import storerights as storerights
 from tfreview.pipeline.rules import openrules as openrules
+from tfreview.pipeline.rules import bypassers as bypassers
 from tfreview.pipeline.rules import passage as passage
 from tfreview.pipeline.rules import unconditioned as unconditioned
 from tfreview.pipeline.rules import flagged as flagged
@@ -199,6 +200,7 @@ THEMES = (
     "traffic",
     "storerights",
     "openrules",
+    "bypassers",
     "passage",
     "unconditioned",
     "flagged",

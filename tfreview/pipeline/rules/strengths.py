@@ -239,12 +239,3 @@ def public_word(value: Any) -> float | None:
     return 0 if "public" in text or text in ("container", "blob", "authenticated-read", "authenticatedread",
                                              "allusers", "allauthenticatedusers") else 1
 
-
-def fewer_holders(value: Any) -> float | None:
-    """An allowance list's strength falls as it gains members: 1/(1 + distinct members); a single holder set where
-    none was (an actor id of a new block) counts as one. Flags and numbers are not holder lists."""
-    if value is None or value == "":
-        return 1
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return 1 / (1 + len(set(value)))
-    return 0.5 if isinstance(value, str) and known(value) else None

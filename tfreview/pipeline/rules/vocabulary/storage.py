@@ -10,7 +10,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import ENCRYPTION, PROTECTION, VERSIONING
 from tfreview.pipeline.rules.retention import BACKUP, PERSISTENCE
-from tfreview.pipeline.rules.strengths import count, everyone, fewer_holders, flag, inverted, ladder, off_word, present
+from tfreview.pipeline.rules.strengths import count, everyone, flag, inverted, ladder, off_word, present
 from tfreview.pipeline.rules.workloads import UNMASKED
 
 # --- destroy guards -----------------------------------------------------------------------------------
@@ -78,10 +78,6 @@ GATES = VCS_RULES + r"|gate|deploy|release|environment|pipeline|stage|promotion|
 control(PROTECTION, r"required_approvals?|\w*approvals?_required|required_approv\w*_count|min(?:imum)?_approvals?"
         r"|required_reviewers?_count", count, "fewer approvals required", types=GATES, above_zero=Severity.HIGH)
 control(PROTECTION, r"\w*bypass\w*", everyone, "anyone may now bypass the gate", types=GATES)
-# A review-bypass allowance (`pull_request_bypassers`, `bypass_actors`, a bypass allowance's users or teams) gains
-# members: more holders may merge or push without the review. Emptied or shortened, it tightens.
-control(PROTECTION, r"\w*bypass\w*(?:\.(?:users|teams|apps|actors|actor_id|members|principals|groups))?", fewer_holders,
-        "more holders may now bypass the review", types=GATES)
 control(PROTECTION, r"block_on_\w+|\w*checks?_required|require_\w*checks?(?:_to_pass)?", flag,
         "failed checks no longer block", types=GATES)
 # A review policy of any VCS provider switched off (Azure DevOps branch policies, GitLab approval rules).

@@ -1,0 +1,65 @@
+"""Risk rules, review gates (reported under protection-disabled): a bypass allowance of any provider — GitHub's
+`pull_request_bypassers`, a ruleset's `bypass_actors`, a bypass allowance's users or teams, an invented gate's
+`merge_bypassers` — gains members on an object that requires a review: the new holders merge or push without it.
+An allowance emptied or shortened tightens the gate, and one on an object that requires no review (a tag ruleset
+that only blocks deletion) bypasses no review. Updates only: a new gate's allowances are a choice the plan shows
+whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.protection import PROTECTION
+
+BYPASS = lazy_compile(r"bypass")
+# Settings that require a review or an approval; a non-empty, non-false, non-zero one guards the object.
+REVIEW = lazy_compile(r"review|approv|pull_request")
+
+
+def _allowances(value: Any, path: str = "") -> Iterator[tuple[str, list[Any]]]:
+    """(path, list) of every list held under a key that names a bypass, anywhere inside VALUE."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}".lstrip(".")
+            if BYPASS.search(str(key).lower()) and isinstance(item, list):
+                yield where, item
+            else:
+                yield from _allowances(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _allowances(item, f"{path}[{index}]")
+
+
+def _members(items: list[Any]) -> set[str]:
+    """The holders an allowance names: its strings, or each block whole."""
+    return {item if isinstance(item, str) else json.dumps(item, sort_keys=True) for item in items
+            if item not in (None, "", {}, [])}
+
+
+def _requires_review(value: Any, under_review: bool = False) -> bool:
+    """Whether an object requires a review: a setting whose name says review or approval holds something."""
+    if isinstance(value, dict):
+        return any(_requires_review(item, under_review or bool(REVIEW.search(str(key).lower())))
+                   for key, item in value.items() if not BYPASS.search(str(key).lower()))
+    if isinstance(value, list):
+        return any(_requires_review(item, under_review) for item in value)
+    return under_review and value not in (None, False, 0, "", "0")
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"bypass",))
+def bypass_gained(change: Change) -> Iterator[Finding]:
+    """A bypass allowance on an object that requires a review gains members."""
+    before, after = sides(change)
+    old = dict(_allowances(before))
+    for path, items in _allowances(after):
+        gained = sorted(_members(items) - _members(old.get(path, [])))
+        if gained and (REVIEW.search(path.lower()) or _requires_review(after)):
+            yield finding(PROTECTION, change.address,
+                          f"{change.address}: {path} gains {', '.join(gained[:3])}"
+                          f"{' and more' if len(gained) > 3 else ''} (more holders may now bypass the review)")
