@@ -46,3 +46,20 @@ def test_successor_logging_only_reads_is_high(tmp_path: Path) -> None:
 def test_successor_in_one_region_without_validation_is_high(tmp_path: Path) -> None:
     label, _worst = judged(tmp_path, is_multi_region_trail=False, enable_log_file_validation=False)
     assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_successor_watching_another_resource_is_high(tmp_path: Path) -> None:
+    old = {"name": "vpc-flow", "vpc_id": "vpc-0quill01", "traffic_type": "ALL", "log_destination": "arn:old"}
+    new = {**old, "name": "vpc-flow-v2", "vpc_id": "vpc-0quill99", "log_destination": "arn:new"}
+    changes = [{**entry("old", ["delete"], old, None), "type": "aws_flow_log", "address": "aws_flow_log.old"},
+               {**entry("new", ["create"], None, new), "type": "aws_flow_log", "address": "aws_flow_log.new"}]
+    label = review_rules_alone(tmp_path, changes).label
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_flow_log_moved_to_a_new_destination_stays_safe(tmp_path: Path) -> None:
+    old = {"name": "vpc-flow", "vpc_id": "vpc-0quill01", "traffic_type": "ALL", "log_destination": "arn:old"}
+    new = {**old, "name": "vpc-flow-v2", "log_destination": "arn:new"}
+    changes = [{**entry("old", ["delete"], old, None), "type": "aws_flow_log", "address": "aws_flow_log.old"},
+               {**entry("new", ["create"], None, new), "type": "aws_flow_log", "address": "aws_flow_log.new"}]
+    assert review_rules_alone(tmp_path, changes).label is Label.LIKELY_SAFE

@@ -15,9 +15,10 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.values import leaves, plain
 from tfreview.pipeline.rules.watch import DELETE_WATCHES
 
-# Settings that only name or locate the object and where it writes: they differ between any two objects.
-LOCATING = lazy_compile(r"(?:^|\.|_)(?:name|id|arn|region|prefix|bucket|tags|tags_all|labels|url|key|topic)"
-                        r"(?:s)?(?:$|\.|_)|(?:^|\.)(?:name|id|arn)\w*$")
+# Settings that only name the object itself or say where it writes (its bucket, log group, workspace, key, role):
+# they differ between any two objects. What it watches (a target resource, a VPC) must be the same.
+LOCATING = lazy_compile(r"^(?:name|name_prefix|id|arn|tags|tags_all|labels|home_region)$|bucket|logs?_group"
+                        r"|workspace|destination|kms|role|topic|prefix|storage|sink|stream")
 
 
 def _settings(values: Any) -> dict[str, Any]:
