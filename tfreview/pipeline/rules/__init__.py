@@ -126,7 +126,6 @@ from tfreview.pipeline.rules import restrictions as restrictions
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
 from tfreview.pipeline.rules import withstore as withstore
-from tfreview.pipeline.rules import covering as covering
 from tfreview.pipeline.rules import departures as departures
 from tfreview.pipeline.rules import layers as layers
 from tfreview.pipeline.rules import keyholders as keyholders

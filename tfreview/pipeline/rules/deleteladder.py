@@ -11,7 +11,6 @@ from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.allowgone import allow_removed
 from tfreview.pipeline.rules.branches import feature_branch
-from tfreview.pipeline.rules.covering import covering_successor
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
@@ -131,7 +130,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                               or feature_branch(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
-                              or reattached_at_root(c, ri) or covering_successor(c, ri)
+                              or reattached_at_root(c, ri)
                               or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
                               or credential_federated(c, ri)),
           Severity.MEDIUM),

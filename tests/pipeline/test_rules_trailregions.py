@@ -1,5 +1,6 @@
-"""A watched trail deleted while the plan creates one of its type covering at least as much (covering.py): medium,
-likely safe; a successor that narrows anything (read-only events, one region, no validation) leaves it high."""
+"""A trail deleted while the plan creates one covering at least as much (sinks.py): medium, likely safe, even where
+the old one's home region is only known after apply for the new, multi-region one; a successor that narrows anything
+(read-only events, one region, no validation, another home region) leaves it high."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from tfreview.pipeline.findings import Severity
 KIND = "aws_cloudtrail"
 OLD = {"name": "quill-trail", "arn": "arn:aws:cloudtrail:eu-west-1:210987654321:trail/quill-trail",
        "s3_bucket_name": "quill-trail-logs", "enable_logging": True, "enable_log_file_validation": True,
-       "is_multi_region_trail": True, "include_global_service_events": True, "is_organization_trail": False,
+       "is_multi_region_trail": True, "home_region": "eu-west-1",
+       "include_global_service_events": True, "is_organization_trail": False,
        "event_selector": [{"read_write_type": "All", "include_management_events": True, "data_resource": []}]}
 
 
@@ -25,7 +27,7 @@ def entry(name: str, actions: list[str], before: Any, after: Any) -> dict[str, A
 
 
 def judged(tmp_path: Path, **changed: Any) -> tuple[Label, dict[str, Severity]]:
-    new = {**OLD, "name": "quill-org-trail", "s3_bucket_name": "quill-org-logs", "arn": None,
+    new = {**OLD, "name": "quill-org-trail", "s3_bucket_name": "quill-org-logs", "arn": None, "home_region": None,
            "is_organization_trail": True, **changed}
     result = review_rules_alone(tmp_path, [entry("account", ["delete"], OLD, None),
                                            entry("org", ["create"], None, new)])
@@ -63,3 +65,8 @@ def test_flow_log_moved_to_a_new_destination_stays_safe(tmp_path: Path) -> None:
     changes = [{**entry("old", ["delete"], old, None), "type": "aws_flow_log", "address": "aws_flow_log.old"},
                {**entry("new", ["create"], None, new), "type": "aws_flow_log", "address": "aws_flow_log.new"}]
     assert review_rules_alone(tmp_path, changes).label is Label.LIKELY_SAFE
+
+
+def test_single_region_successor_homed_elsewhere_is_high(tmp_path: Path) -> None:
+    label, _worst = judged(tmp_path, is_multi_region_trail=False, home_region="us-west-2")
+    assert label is Label.NEEDS_CLOSE_REVIEW
