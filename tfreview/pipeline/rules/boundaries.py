@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import config_address, configuration
+from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity
 from tfreview.pipeline.rules.common import string_leaves
 
@@ -35,10 +35,27 @@ def _references(expression: Any) -> Iterator[str]:
 ARN_TAIL = lazy_compile(r":policy(/.*)$")
 
 
-def _named(value: Any, tails: dict[str, str], targets: dict[str, str], expression: Any) -> set[str]:
+MAX_HOPS = 8
+
+
+def _through_inputs(expression: Any, module: str, config: Configuration, hops: int = 0) -> Iterator[str]:
+    """The references EXPRESSION in MODULE makes, by full address, a module input (`var.x`) followed to what its
+    caller passes in."""
+    for reference in _references(expression):
+        if reference.startswith("var.") and module and hops < MAX_HOPS:
+            parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+            inputs = config.modules[parent].calls.get(call, {}) if parent in config.modules else {}
+            name = reference.split(".")[1]
+            if name in inputs:
+                yield from _through_inputs(inputs[name], parent, config, hops + 1)
+                continue
+        yield f"{module}.{reference}".lstrip(".")
+
+
+def _named(value: Any, tails: dict[str, str], targets: dict[str, str], references: list[str]) -> set[str]:
     """The candidate policies (by address) that a setting's value or configured expression names."""
     found = {tails[m.group(1)] for s in string_leaves(value) if (m := ARN_TAIL.search(s)) and m.group(1) in tails}
-    for reference in _references(expression):
+    for reference in references:
         head = reference
         while head and head not in targets:
             head = head.rpartition(".")[0]
@@ -74,7 +91,8 @@ def boundary_only(review_input: ReviewInput, addresses: set[str]) -> set[str]:
         unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
         expressions = config.expressions(change.address) or {}
         for key in after.keys() | unknown.keys() | expressions.keys():
-            named = _named(after.get(key), tails, targets, expressions.get(key))
+            references = list(_through_inputs(expressions.get(key), module_of(change.address), config))
+            named = _named(after.get(key), tails, targets, references)
             if named:
                 (bounded_by if BOUNDARY_KEY.fullmatch(key) else used_otherwise).update(named)
             elif unknown.get(key) and POLICY_KEY.search(key) and key not in expressions \

@@ -45,6 +45,7 @@ from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.pools import node_pool_kept_cluster
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
+from tfreview.pipeline.rules.reattached import reattached_at_root
 from tfreview.pipeline.rules.rebound import rebound
 from tfreview.pipeline.rules.rebuilds import alerting_retired
 from tfreview.pipeline.rules.recipients import replaced_alerting
@@ -129,6 +130,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
                               or feature_branch(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
+                              or reattached_at_root(c, ri)
                               or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
                               or credential_federated(c, ri)),
           Severity.MEDIUM),

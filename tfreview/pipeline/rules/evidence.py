@@ -150,7 +150,7 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
         if longer_tier_kept(change, path, old):
             severity = Severity.LOW  # a finer tier under a longer one kept: the restore horizon stays
         if new is not None and not _keeps_copies(change, path) \
-                and (floor := kept_long_enough(change, new / DAY)) is not None:
+                and (floor := kept_long_enough(change, new / DAY, None if old is None else old / DAY)) is not None:
             severity = max(severity, floor, key=lambda s: s.rank)  # logs still kept long enough to serve
         kept = f"kept {_shown(new)} instead of {_shown(old)}; " if old is not None and new is not None else ""
         yield finding(BACKUP, change.address,

@@ -234,10 +234,16 @@ DECISION = lazy_compile(r"decision|action|mode")
 WORLD = {"everyone", "0.0.0.0/0", "::/0", "*", "all"}
 
 
+def _selects(flag: Any) -> bool:
+    """Whether an `everyone` selector is set: true, or present as a block (`everyone = {}`); false or empty is not."""
+    return flag is True or isinstance(flag, dict) or (isinstance(flag, list) and bool(flag)) or (
+        isinstance(flag, str) and flag.strip().lower() == "true")
+
+
 def _everyone(value: Any) -> bool:
-    """Whether a value names everyone: an `everyone` key, or a member such as `everyone`, `*` or 0.0.0.0/0."""
+    """Whether a value names everyone: a set `everyone` key, or a member such as `everyone`, `*` or 0.0.0.0/0."""
     if isinstance(value, dict):
-        return any(str(k).lower() == "everyone" or _everyone(v) for k, v in value.items())
+        return any((str(k).lower() == "everyone" and _selects(v)) or _everyone(v) for k, v in value.items())
     if isinstance(value, list):
         return any(_everyone(item) for item in value)
     return isinstance(value, str) and value.strip().lower() in WORLD

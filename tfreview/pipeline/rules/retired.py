@@ -126,11 +126,22 @@ def _by_first_label(names: _Names) -> dict[str, set[str]]:
     return found
 
 
+# A store's own website settings (S3 `website`, `website_endpoint`; a storage account's `static_website`).
+WEBSITE = lazy_compile(r"(?:^|_)website(?:_|$)")
+
+
+def served_site(change: Change) -> str | None:
+    """Why a store only served a site, or None: its own settings before show a website configuration."""
+    if any(WEBSITE.search(key) and value not in (None, "", [], {}, False) for key, value in _values(change).items()):
+        return "it served a static website: a website endpoint only serves what anyone may read"
+    return None
+
+
 def retired_store(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted store is retired whole with a way back, or None: it keeps a final copy (`kept_copy`), the
-    plan deletes the DNS record or hostname that named it (its host, or a host named after it), and nothing kept
-    names its host or holds its name."""
-    why = kept_copy(change) if change.action is Action.DELETE else None
+    """Why a deleted store is retired whole with a way back, or None: it keeps a final copy (`kept_copy`) or only
+    served a site (`served_site`), the plan deletes the DNS record or hostname that named it (its host, or a host
+    named after it), and nothing kept names its host or holds its name."""
+    why = (kept_copy(change) or served_site(change)) if change.action is Action.DELETE else None
     if why is None:
         return None
     attrs = _values(change)

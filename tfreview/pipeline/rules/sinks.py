@@ -44,6 +44,9 @@ SELECTION = lazy_compile(r"event|filter|categor|include|exclu|level|query|traffi
 ORGANIZATION = lazy_compile(r"organi[sz]ation|(?:^|_)org(?:_|$)")
 CHILDREN = lazy_compile(r"child|descendant|member_accounts|all_accounts")
 # Switches whose True means less is recorded or less kept.
+# A switch that makes the stream watch every region: any one region the old stream was homed in is covered.
+EVERY_REGION = lazy_compile(r"multi_region|all_regions")
+REGION = lazy_compile(r"(?:^|_)regions?$")
 NEGATIVE = lazy_compile(r"disabl|exclu|skip|ignore|local|only|suppress")
 ALL = frozenset({"*", "all", "any"})
 # A selection entry that names everything of its kind: `allLogs`, `all_events`, `*`.
@@ -158,8 +161,9 @@ def _successor_holds(change: Change, other: Change) -> bool:
     after = as_dict(other.after)
     if not _on(after) or not _scope_kept(before, after) or discards(after) or lesser_destination(before, after):
         return False
+    every_region = any(EVERY_REGION.search(k) and v is True for k, v in after.items())
     for key, value in before.items():
-        if PLACE.search(key) or _scope(key) or value is None:
+        if PLACE.search(key) or _scope(key) or value is None or (every_region and REGION.search(key)):
             continue
         new = after.get(key)
         if SELECTION.search(key) and not _selects_as_much(key, value, new):

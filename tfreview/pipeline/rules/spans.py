@@ -17,9 +17,11 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.environments import non_production
+from tfreview.pipeline.rules.evidence import KEEPERS
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.units import UNITS, duration, moved_within, ordered_words, parent, unit_of
 from tfreview.pipeline.rules.values import leaves, number, pairs, plain
+from tfreview.pipeline.rules.watch import kept_long_enough
 
 DAY = 86400.0
 COLLAPSE = 100  # in no known unit, cut to a hundredth or less: the window is gone, not tuned
@@ -79,5 +81,8 @@ def _span_cut(change: Change) -> Iterator[Finding]:
                 or moved_within(change, path, before, after) or (timed and _longer_tier(change, path, old)):
             continue
         severity = Severity.MEDIUM if non_production(change) else Severity.HIGH
+        if timed and not KEEPERS.search(change.type) \
+                and (floor := kept_long_enough(change, new / DAY, old / DAY)) is not None:
+            severity = max(severity, floor, key=lambda s: s.rank)  # logs kept briefly even before: no trail lost
         yield finding(BACKUP, change.address, f"{change.address}: {path} {show(before)} → {show(after)} (the kept "
                       "span is cut to next to nothing: what was kept ages out at once)", severity)

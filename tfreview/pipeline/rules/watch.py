@@ -170,6 +170,9 @@ _WORD = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", "bucket", "topic", "description")
 
 
+# Evidence words that in a function's name only say its business domain: /aws/lambda/billing is a billing
+# function's stdout, not the billing records themselves.
+BUSINESS_DOMAINS = frozenset({"billing", "transactions"})
 # A log group the platform fills with a function's or build's own runtime output (stdout, stack traces), not a
 # trail of who did what: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
 RUNTIME_OUTPUT = lazy_compile(r"^/aws/(?:lambda|codebuild)/")
@@ -180,7 +183,7 @@ def runtime_output(change: Change) -> bool:
     values = change.after if isinstance(change.after, dict) else {}
     name = values.get("name")
     return isinstance(name, str) and bool(RUNTIME_OUTPUT.match(name)) \
-        and not set(_WORD.findall(name.lower())) & KEPT_AS_EVIDENCE
+        and not set(_WORD.findall(name.lower())) & (KEPT_AS_EVIDENCE - BUSINESS_DOMAINS)
 
 
 def diagnostic_data(change: Change) -> bool:
@@ -212,7 +215,7 @@ def _cut_severity(change: Change, watch_: Watch, before: Any, after: Any) -> Sev
         return Severity.LOW
     if watch_.suffix[-1] not in LOG_DAYS or not _number(after) or after == 0:
         return None
-    return kept_long_enough(change, after)
+    return kept_long_enough(change, after, before)
 
 
 # Log types that only time queries for tuning (MongoDB/DocumentDB profiler, MySQL slow query log): no record of
@@ -231,14 +234,27 @@ def _types_dropped(watch_: Watch, before: Any, after: Any) -> Severity | None:
         else None
 
 
-def kept_long_enough(change: Change, days: float) -> Severity | None:
-    """The severity of logs still kept DAYS after a cut, or None when the cut loses evidence: low for debug or
-    runtime output kept a week, medium for any logs kept a year; never for data on legal hold."""
+def kept_long_enough(change: Change, days: float, was: float | None = None) -> Severity | None:
+    """The severity of logs still kept DAYS after a cut from WAS days, or None when the cut loses evidence: low for
+    debug or runtime output kept a week, medium for any logs kept a year or logs kept under a week even before
+    (no evidence regime keeps a trail that briefly) unless their names say audit or trail; never on legal hold."""
     if _held(change):
         return None
     if days >= DIAGNOSTIC_DAYS and (diagnostic_data(change) or runtime_output(change)):
         return Severity.LOW
-    return Severity.MEDIUM if days >= EVIDENCE_DAYS else None
+    if days >= EVIDENCE_DAYS or (was is not None and days > 0 and was < DIAGNOSTIC_DAYS and not _named_trail(change)):
+        return Severity.MEDIUM
+    return None
+
+
+TRAIL_WORDS = KEPT_AS_EVIDENCE | {"trail", "cloudtrail", "activity", "flow", "waf", "firewall", "guardduty"}
+
+
+def _named_trail(change: Change) -> bool:
+    """Whether the object's type or names say it keeps a trail of who did what (audit, flow, firewall logs…)."""
+    values = change.after if isinstance(change.after, dict) else {}
+    names = [change.type, change.address, *(str(v) for k, v in values.items() if isinstance(v, str) and k in NAME_KEYS)]
+    return bool({w for name in names for w in _WORD.findall(name.lower())} & TRAIL_WORDS)
 
 
 def _held(change: Change) -> bool:
