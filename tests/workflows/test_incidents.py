@@ -41,7 +41,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "unheard-providers-3", "pentest", "public-modules-4", "real-prs", "hidden-like-5",
                       "hidden-like-6", "long-tail-real-2", "hidden-like-9", "long-tail-real-4",
                       "unheard-providers-4", "everyday-prs", "outage-twins", "hidden-like-10", "long-tail-real-5",
-                      "hidden-like-11", "real-world-mix")]
+                      "hidden-like-11", "real-world-mix", "hidden-like-12", "long-tail-real-6", "out-of-sight",
+                      "unheard-providers-5", "real-world-mix-2", "hidden-like-13", "hidden-like-14",
+                      "long-tail-real-7", "everyday-prs-2")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -196,6 +198,36 @@ KNOWN_MISSES = {
     # receives it (the set's author calls it routine).
     "fresh/hidden-like-11/gcp_bucket_allusers_site.json",
     "fresh/hidden-like-11/gcp_binding_var_member_ok.json",
+    # session 10's sets. Judgment calls: allUsers or a public bucket policy, a repository made public, only their names
+    # call a website or an open-source release; a tag-policy attachment whose type the plan does not show (a
+    # different policy on the same OU may be a weaker SCP); an audit exemption of a probe account and an uptime
+    # service the rules keep high whoever is exempted; a TTL table and a debug log group only names call disposable;
+    # a KMS key deleted (what it encrypted may live outside the state); versioning suspended on a bucket only its
+    # name calls a cache; a docs service moved to low urgency; a group id granted ADMIN that nothing names all-staff;
+    # an output change written in a shape Terraform does not write (refused, exit 2).
+    "fresh/hidden-like-13/aws-s3-pab-static-website.json",
+    "fresh/hidden-like-13/aws-scp-swap-tag-policy.json",
+    "fresh/hidden-like-13/gh-sdk-repo-open-sourced.json",
+    "fresh/hidden-like-14/gcp_audit_exempt_healthcheck_sa.json",
+    "fresh/hidden-like-14/gcs_website_allusers.json",
+    "fresh/long-tail-real-6/lt6-aws-025.json",
+    "fresh/out-of-sight/ddb_forced_replace_b.json",
+    "fresh/out-of-sight/kms_delete_in_use_b.json",
+    "fresh/out-of-sight/log_retention_var_b.json",
+    "fresh/real-world-mix-2/aws_s3_buildcache_versioning_suspended.json",
+    "fresh/real-world-mix-2/pd_docs_low_urgency.json",
+    "fresh/unheard-providers-5/doppler-token-output-benign.json",
+    # hidden-like-14, kept from every lane until the session's rules were final: real misses, left for next session —
+    # a directory role known only after apply that activates Global Administrator, an invented listener's reach and
+    # client auth widened, an invented audit tap narrowed to errors, findings auto-archived by a type prefix, alert
+    # thresholds raised until they never fire, a signing key cut to 1024 bits.
+    "fresh/hidden-like-14/aad_dir_role_global_admin_sp.json",
+    "fresh/hidden-like-14/acmeplatform_admin_listener_global.json",
+    "fresh/hidden-like-14/acmeplatform_audit_tap_errors_only.json",
+    "fresh/hidden-like-14/aws_guardduty_filter_archive_creds.json",
+    "fresh/hidden-like-14/dd_monitor_stoplogging_threshold.json",
+    "fresh/hidden-like-14/newrelic_bastion_sudo_threshold_day.json",
+    "fresh/hidden-like-14/tls_signing_key_rsa1024.json",
 }
 
 
