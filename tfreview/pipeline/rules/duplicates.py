@@ -14,11 +14,10 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.lastbuilt import LastBuilt
 from tfreview.pipeline.rules.kinds import STATEFUL, looks_stateful
-from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.watch import DELETE_WATCHES
+from tfreview.pipeline.rules.watchgrades import watched_deletes_graded
 
 # Who the object is, and metadata that describes it: two objects differing only here do the same thing.
 IDENTITY = frozenset({"id", "arn", "name", "version", "etag", "self_link", "unique_id", "name_prefix", "tags",
@@ -109,13 +108,4 @@ def kept_twin(change: Change, ri: ReviewInput) -> str | None:
 @grader
 def protection_kept_by_twin(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A protection switched off by destroying an object whose twin stays: medium."""
-    deleted = {c.address: c for c in plan_view(review_input).of(Action.DELETE) if c.mode == "managed"}
-    graded: list[Finding] = []
-    for found in findings:
-        change = deleted.get(found.address or "")
-        if found.severity is Severity.HIGH and change is not None \
-                and DELETE_WATCHES.get(change.type, ("",))[0] == found.rule \
-                and (why := kept_twin(change, review_input)) is not None:
-            found = graded_medium(found, why, in_parentheses=True)
-        graded.append(found)
-    return graded
+    return watched_deletes_graded(review_input, findings, kept_twin)
