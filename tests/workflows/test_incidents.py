@@ -64,8 +64,6 @@ KNOWN_MISSES = {
     # write to and read from the whole org); a rotation (the old key of the same type deleted) is medium
     "fresh/kubernetes-platform/b31_github_actions_secret_sensitive.json",
     "fresh/issue-themes-3/b44_datadog_key_rotation_sa_key_removed.json",
-    # a drained legacy queue deleted with its alarm: a queue's messages go with it, and nothing says it is empty
-    "fresh/monorepo-month/b50_legacy_queue_and_alarm_removed.json",
     # the last set's first-run false alarms, each arguable (its author named three as debatable): an alert
     # integration re-keyed, force_destroy turned on
     "fresh/real-and-adversarial/a40_pagerduty_service_replace.json",
@@ -103,7 +101,6 @@ KNOWN_MISSES = {
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
     "fresh/false-alarms-4/b46_okta_admin_role_to_group.json",
-    "fresh/false-alarms-4/b57_quarry_public_assets.json",
     # session 6's six sets, fixed from after their first run; these stay because the plan does not prove the
     # writer's label: allUsers on a dataset only its name calls open data; a bypass-for-everyone Access app whose
     # more specific host may sit under a protected wildcard app the plan does not show; a dead-letter queue in an
@@ -132,7 +129,6 @@ KNOWN_MISSES = {
     # disabled or replaced while data encrypted under it is not shown re-encrypted; a role whose token policy is
     # admin.
     "fresh/issue-themes-6/des_s3_lifecycle_with_archive_copy.json",
-    "fresh/issue-themes-6/adv_unknown_oidc_with_sub.json",
     "fresh/false-alarms-6/b12_github_repo_public_docs_site.json",
     "fresh/false-alarms-6/b78_confluent_cluster_migration_target_present.json",
     "fresh/good-work/aws_iam_users_to_sso.json",

@@ -32,6 +32,9 @@ ACCOUNT_GUARDS = frozenset({"sts:externalid", "aws:principalorgid", "aws:princip
                             "aws:sourceidentity", "aws:sourceaccount", "aws:sourcearn"})
 WORLD = {"0.0.0.0/0", "::/0", "*"}
 # What another account can do with a key or secret once its resource policy lets it in: read what it protects.
+# What a key's owner shares with a named partner on purpose (use it to read), as against handing it on
+# (CreateGrant lets the partner grant anyone) or re-wrapping data under other keys.
+SHARED_USE = frozenset({"kms:decrypt", "secretsmanager:getsecretvalue"})
 KEY_USE = ("kms:Decrypt", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo", "secretsmanager:GetSecretValue")
 OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
 SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
@@ -72,6 +75,8 @@ def principals(statements: list[Statement], accounts: Accounts, trust: bool, pub
 
 @dataclass(frozen=True)
 class _Owned:
+    """The key's own account, read from its policy (the plan shows none of its own)."""
+
     own: frozenset[str]
 
 
@@ -111,6 +116,8 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             continue
         if own:
             uses = [a for a in KEY_USE if grants_action(statement, a)] if key and not trust else []
+            if isinstance(accounts, _Owned):  # the owner read from the policy: a partner's Decrypt is a share
+                uses = [a for a in uses if a.lower() not in SHARED_USE]
             # Every action of a service (`glue:*`, `*`, a NotAction) is full control, not a cross-account share.
             every = [a for a in statement.actions if a == "*" or a.endswith(":*")] if not trust else []
             if not trust and statement.not_actions is not None:
