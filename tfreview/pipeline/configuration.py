@@ -11,6 +11,7 @@ JSON grammar by policy_statements.py. The index is built once per plan (`configu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,19 @@ def configuration(plan: Plan) -> Configuration:
 def config_address(address: str) -> str:
     """An instance address without its instance keys: module.a["x"].aws_s3_bucket.b[0] → module.a.aws_s3_bucket.b."""
     return _KEY.sub("", address) if isinstance(address, str) else ""
+
+
+def references_in(expression: Any) -> Iterator[str]:
+    """Every reference under an expression (`data.aws_ami.runner.id`), nested blocks included, in the order written."""
+    if isinstance(expression, dict):
+        for key, item in expression.items():
+            if key == "references" and isinstance(item, list):
+                yield from (r for r in item if isinstance(r, str))
+            else:
+                yield from references_in(item)
+    elif isinstance(expression, list):
+        for item in expression:
+            yield from references_in(item)
 
 
 def module_of(address: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of
+from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity
 from tfreview.pipeline.rules.common import string_leaves
 
@@ -18,18 +18,6 @@ BOUNDARY_KEY = lazy_compile(r"permissions?_boundary\w*")
 # Settings that may name a policy: a reference to one that the plan cannot read could be an attachment.
 POLICY_KEY = lazy_compile(r"polic(?:y|ies)|boundary")
 BOUNDED_RULES = {"iam-wildcard", "iam-escalation"}
-
-
-def _references(expression: Any) -> Iterator[str]:
-    if isinstance(expression, dict):
-        for key, item in expression.items():
-            if key == "references" and isinstance(item, list):
-                yield from (r for r in item if isinstance(r, str))
-            else:
-                yield from _references(item)
-    elif isinstance(expression, list):
-        for item in expression:
-            yield from _references(item)
 
 
 ARN_TAIL = lazy_compile(r":policy(/.*)$")
@@ -41,7 +29,7 @@ MAX_HOPS = 8
 def _through_inputs(expression: Any, module: str, config: Configuration, hops: int = 0) -> Iterator[str]:
     """The references EXPRESSION in MODULE makes, by full address, a module input (`var.x`) followed to what its
     caller passes in."""
-    for reference in _references(expression):
+    for reference in references_in(expression):
         if reference.startswith("var.") and module and hops < MAX_HOPS:
             parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
             inputs = config.modules[parent].calls.get(call, {}) if parent in config.modules else {}

@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import config_address
+from tfreview.pipeline.configuration import config_address, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.domains import public
 
@@ -86,18 +86,6 @@ def _constants(expression: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _references(node: Any) -> Iterator[str]:
-    """Every reference an expression tree holds (`data.aws_ami.runner.id`)."""
-    if isinstance(node, dict):
-        yield from (r for r in node.get("references") or [] if isinstance(r, str))
-        for key, value in node.items():
-            if key != "references":
-                yield from _references(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _references(item)
-
-
 def _consumers(module: dict[str, Any], path: str, data: str) -> list[tuple[str, list[str]]]:
     """(config address, the arguments that reference DATA) of MODULE's managed resources whose expressions do."""
     found = []
@@ -105,7 +93,7 @@ def _consumers(module: dict[str, Any], path: str, data: str) -> list[tuple[str, 
         if not isinstance(resource, dict) or resource.get("mode") != "managed":
             continue
         keys = [key for key, expression in _dict(resource.get("expressions")).items()
-                if any(r == data or r.startswith((f"{data}.", f"{data}[")) for r in _references(expression))]
+                if any(r == data or r.startswith((f"{data}.", f"{data}[")) for r in references_in(expression))]
         if keys:
             found.append((f"{path}.{resource.get('address')}".lstrip("."), keys))
     return found

@@ -20,17 +20,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import config_address, configuration, module_of
+from tfreview.pipeline.configuration import config_address, configuration, module_of, references_in
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.credentials import SECRET_STORE_WORDS, secret_attribute, store_says_plain
 
 SECRET_IN_CODE = "secret-in-code"
 CIPHERTEXT = lazy_compile(r"encrypted|ciphertext|sealed|hash|digest")
-MAX_DEPTH = 8
 
 
 @rule(SECRET_IN_CODE, Severity.MEDIUM,
@@ -53,7 +51,7 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
                    if _holds_a_secret(change, attribute)}
         if variables and module_of(change.address) == "":
             for attribute, expression in (config.expressions(change.address) or {}).items():
-                for variable in sorted(variables & set(_references(expression, 0))):
+                for variable in sorted(variables & set(references_in(expression))):
                     written.setdefault(attribute, f" (the default of sensitive {variable})")
         for attribute, via in sorted(written.items()):
             if _written_now(change, attribute):
@@ -83,18 +81,3 @@ def _written_now(change: Change, attribute: str) -> bool:
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
     return before.get(attribute) != after.get(attribute)
-
-
-def _references(node: Any, depth: int) -> Iterator[str]:
-    """Every reference under an expression (nested blocks included)."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(node, list):
-        for item in node:
-            yield from _references(item, depth + 1)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key == "references" and isinstance(value, list):
-                yield from (item for item in value if isinstance(item, str))
-            else:
-                yield from _references(value, depth + 1)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import configuration
+from tfreview.pipeline.configuration import configuration, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import known, show, sides
@@ -123,18 +123,6 @@ def _empty_holders(ri: ReviewInput) -> dict[str, Change]:
     return found
 
 
-def _references(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "references" and isinstance(value, list):
-                yield from (r for r in value if isinstance(r, str))
-            else:
-                yield from _references(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _references(item)
-
-
 @rule("alerts-to-empty-team", Severity.HIGH,
       "An alert or escalation is pointed at a team, group or schedule created in the same plan with no members.")
 def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
@@ -145,7 +133,7 @@ def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
     for change in plan_view(ri).of(Action.UPDATE, Action.CREATE, Action.REPLACE):
         if change.address in holders or not ALERTING.search(change.type) or HOLDERS.search(change.type):
             continue
-        refs = set(_references(config.expressions(change.address) or {}))
+        refs = set(references_in(config.expressions(change.address) or {}))
         for address, holder in holders.items():
             if any(r == address or r.startswith(address + ".") for r in refs):
                 yield finding("alerts-to-empty-team", change.address,
