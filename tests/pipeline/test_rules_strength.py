@@ -78,3 +78,78 @@ def test_keys_at_or_above_the_floor_stay_safe(tmp_path: Path, address: str, befo
     assert "weak-key" not in worst
     if actions is None:
         assert label is Label.LIKELY_SAFE, worst
+
+
+# --- reach: enclosed → open --------------------------------------------------------------------------------------
+LISTENER = {"name": "admin-console", "reachability": "vpc-only", "client_auth": "mtls", "cache_ttl_seconds": 0}
+
+
+@pytest.mark.parametrize(("address", "before", "change"), [
+    ("acmeplatform_edge_listener.admin", LISTENER, {"reachability": "global"}),
+    ("cloudo_gateway.ops", {"name": "ops", "network_access": "internal"}, {"network_access": "internet"}),
+    ("dashy_board.finance", {"name": "finance", "access_scope": "Private"}, {"access_scope": "Public"}),
+])
+def test_reach_opened_from_enclosed_is_high(tmp_path: Path, address: str, before: dict[str, Any],
+                                            change: dict[str, Any]) -> None:
+    label, worst = judged(tmp_path, address, before, {**before, **change})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-access") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("address", "before", "change"), [
+    ("acmeplatform_edge_listener.site", {**LISTENER, "reachability": "global", "client_auth": "none"},
+     {"cache_ttl_seconds": 300}),
+    ("cloudo_gateway.ops", {"name": "ops", "network_access": "internal"}, {"network_access": "vpc"}),
+    ("cloudo_gateway.ops", {"name": "ops", "network_access": "regional"}, {"network_access": "global"}),
+    ("cloudo_gateway.ops", {"name": "ops", "network_access": "public"}, {"network_access": "private"}),
+])
+def test_reach_kept_enclosed_or_closed_stays_safe(tmp_path: Path, address: str, before: dict[str, Any],
+                                                  change: dict[str, Any]) -> None:
+    label, worst = judged(tmp_path, address, before, {**before, **change})
+    assert "public-access" not in worst and label is Label.LIKELY_SAFE, worst
+
+
+# --- client verification loosened ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("address", "before", "change"), [
+    ("acmeplatform_edge_listener.admin", LISTENER, {"client_auth": "optional"}),
+    ("meshy_upstream.payments", {"name": "payments", "peer_verification": "required"}, {"peer_verification": "skip"}),
+])
+def test_client_verification_loosened_is_high(tmp_path: Path, address: str, before: dict[str, Any],
+                                              change: dict[str, Any]) -> None:
+    label, worst = judged(tmp_path, address, before, {**before, **change})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("tls-downgrade") is Severity.HIGH
+
+
+def test_client_verification_made_stricter_stays_safe(tmp_path: Path) -> None:
+    before = {**LISTENER, "client_auth": "optional"}
+    label, worst = judged(tmp_path, "acmeplatform_edge_listener.admin", before, {**before, "client_auth": "mtls"})
+    assert "tls-downgrade" not in worst and label is Label.LIKELY_SAFE, worst
+
+
+# --- record level: everything → errors ----------------------------------------------------------------------------
+TAP = {"name": "control-plane-audit", "capture": "all", "sample_ratio": 1.0, "sink": "siem"}
+
+
+@pytest.mark.parametrize(("address", "before", "change"), [
+    ("acmeplatform_event_tap.audit", TAP, {"capture": "errors_only"}),
+    ("zlog_audit_stream.admin", {"name": "admin", "level": "verbose"}, {"level": "critical"}),
+    ("cloudo_project_settings.main", {"name": "main", "audit_level": "full"}, {"audit_level": "none"}),
+])
+def test_record_level_cut_to_errors_is_high(tmp_path: Path, address: str, before: dict[str, Any],
+                                            change: dict[str, Any]) -> None:
+    label, worst = judged(tmp_path, address, before, {**before, **change})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("logging-disabled") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("address", "before", "change"), [
+    # a sampled capture still sees every kind of event
+    ("acmeplatform_event_tap.traces", {**TAP, "name": "request-traces", "sink": "tracing"},
+     {"capture": "sampled", "sample_ratio": 0.1}),
+    ("acmeplatform_event_tap.audit", {**TAP, "capture": "errors_only"}, {"capture": "all"}),
+    ("zlog_audit_stream.admin", {"name": "admin", "level": "critical"}, {"level": "verbose"}),
+    # an application's own log level is tuning, not audit
+    ("appy_service.api", {"name": "api", "log_level": "debug"}, {"log_level": "error"}),
+])
+def test_record_level_kept_or_raised_stays_safe(tmp_path: Path, address: str, before: dict[str, Any],
+                                                change: dict[str, Any]) -> None:
+    label, worst = judged(tmp_path, address, before, {**before, **change})
+    assert "logging-disabled" not in worst and label is Label.LIKELY_SAFE, worst
