@@ -109,6 +109,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "secret-set-global": ("acme_variable_set.release", ("global → true", "acme_variable.npm"), {}),
     "vpn-crypto-weakened": ("linkco_ipsec_tunnel.branch", ("phase1_cipher", "3DES"), {}),
     "mtls-relaxed": ("meshco_peer_authentication.orders", ("STRICT", "DISABLE"), {}),
+    "weak-key": ("google_kms_crypto_key.token_signing", ("version_template", "RSA 1024 bits", "112-bit floor"), {}),
     "egress-policy-opened": ("meshco_mesh_config.default", ("allow-any",), {}),
     "firewall-passes-all": ("wallco_rule_group.outbound", ("pass ip $home_net any",), {}),
     "deny-opened-to-world": ("aclco_subnet_rule.data_in", ("rule_action", "0.0.0.0/0"), {}),

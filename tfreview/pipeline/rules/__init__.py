@@ -116,6 +116,7 @@ from tfreview.pipeline.rules import pipelineroles as pipelineroles
 from tfreview.pipeline.rules import delegable as delegable
 from tfreview.pipeline.rules import pipelines as pipelines
 from tfreview.pipeline.rules import traffic as traffic
+from tfreview.pipeline.rules import keystrength as keystrength
 from tfreview.pipeline.rules import storerights as storerights
 from tfreview.pipeline.rules import openrules as openrules
 from tfreview.pipeline.rules import bypassers as bypassers
@@ -198,6 +199,7 @@ THEMES = (
     "pipelineroles",
     "delegable",
     "traffic",
+    "keystrength",
     "storerights",
     "openrules",
     "bypassers",

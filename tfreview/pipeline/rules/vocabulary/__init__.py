@@ -31,6 +31,7 @@ from tfreview.pipeline.rules.vocabulary import postures as postures
 from tfreview.pipeline.rules.vocabulary import oversight as oversight
 from tfreview.pipeline.rules.vocabulary import records as records
 from tfreview.pipeline.rules.vocabulary import fallback as fallback
+from tfreview.pipeline.rules.vocabulary import levels as levels
 from tfreview.pipeline.rules.vocabulary import meanings as meanings
 from tfreview.pipeline.rules.vocabulary import nouns as nouns
 # isort: on

@@ -34,10 +34,15 @@ control(TLS, r"protocol|\w*_protocol", ladder(("https", "tls", "ssl", "grpcs", "
         "traffic no longer encrypted in transit")
 # Client-certificate (mutual TLS) modes of any provider: MUTUAL → UNIDIRECTIONAL, verify → passthrough/off.
 control(TLS, r"\w*(?:ssl|tls|mtls|cert|certificate|client_cert\w*|client_auth\w*|mutual\w*|client_validation)_?mode"
-        r"|\w*mutual_authentication(?:\.mode)?|\w*verify_client\w*", ladder(
-            ("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
-             "reject_invalid", "on"), ("optional", "optionalinteractiveuser", "passthrough", "optional_no_ca"),
-            ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore")),
+        r"|\w*mutual_authentication(?:\.mode)?|\w*verify_client\w*"
+        # named for the client's proof itself (`client_auth = "mtls"`, `peer_verification`), on any provider
+        r"|(?:\w+_)?(?:client_auth|client_authentication|mtls|mutual_tls|client_verification|peer_verification"
+        r"|client_cert_verification|client_certificate_verification|verify_peer)(?:_(?:policy|requirement|level))?",
+        ladder(("mutual", "mtls", "mutual_tls", "two_way", "twoway", "bidirectional", "verify", "required", "require",
+                "reject_invalid", "on", "strict", "mandatory", "enforced", "enforce", "verify_peer"),
+               ("optional", "optionalinteractiveuser", "passthrough", "optional_no_ca", "permissive", "request"),
+               ("unidirectional", "one_way", "oneway", "server_only", "off", "none", "disabled", "ignore", "skip",
+                "no_verify", "insecure")),
         "client certificates (mutual TLS) no longer required")
 control(TLS, r"\w*client_cert\w*_(?:enabled|required)|require_client_cert\w*", flag,
         "client certificates (mutual TLS) no longer required")
