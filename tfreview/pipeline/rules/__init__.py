@@ -43,6 +43,7 @@ from tfreview.pipeline.rules import audience as audience
 from tfreview.pipeline.rules import services as services
 from tfreview.pipeline.rules import controls as controls
 from tfreview.pipeline.rules import vocabulary as vocabulary
+from tfreview.pipeline.rules import deliberate as deliberate
 from tfreview.pipeline.rules import enrolment as enrolment
 from tfreview.pipeline.rules import signonrules as signonrules
 from tfreview.pipeline.rules import signinhosts as signinhosts
@@ -155,6 +156,7 @@ THEMES = (
     "services",
     "controls",
     "vocabulary",
+    "deliberate",
     "ai_safety",
     "modes",
     "gates",

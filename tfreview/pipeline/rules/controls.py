@@ -78,6 +78,9 @@ class Control:
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
     generic: bool = False  # read by its values, not its name: it only reports a weakening, and decides nothing else
     drop_factor: float = 0  # when set, only a drop to 1/drop_factor of the old strength or less weakens (a limit ×10)
+    # A weak value that is also a legitimate way to publish (a public repository, a public-read data set): a new
+    # resource written with it stays at its create severity (deliberate.py does not raise it).
+    published: bool = False
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -233,6 +236,13 @@ def _weakened(change: Change) -> Iterator[Finding]:
 
 @on_change(actions=(Action.CREATE,))
 def _created_weak(change: Change) -> Iterator[Finding]:
+    for item, path, value in weak_on_create(change):
+        yield finding(item.rule, change.address, created_message(change, item, path, value), item.create)
+
+
+def weak_on_create(change: Change) -> Iterator[tuple[Control, str, Any]]:
+    """(control, path, value) for each attribute a new resource is created with below its control's create floor,
+    one control an attribute (the first that reads it)."""
     if not isinstance(change.after, dict):
         return
     for path, value in leaves(with_settings(change.after)):
@@ -242,9 +252,13 @@ def _created_weak(change: Change) -> Iterator[Finding]:
                 continue
             strength = item.strength(value)
             if strength is not None and strength < item.create_below:
-                yield finding(item.rule, change.address,
-                              f"{change.address} is created with {path} = {show(value)} ({item.what})", item.create)
+                yield item, path, value
                 break
+
+
+def created_message(change: Change, item: Control, path: str, value: Any) -> str:
+    """The finding's message for a resource created with PATH = VALUE below ITEM's create floor."""
+    return f"{change.address} is created with {path} = {show(value)} ({item.what})"
 
 
 STARTTLS = lazy_compile(r"start_?tls", re.IGNORECASE)

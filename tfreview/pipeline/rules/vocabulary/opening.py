@@ -20,7 +20,7 @@ control(PUBLIC, r"\w*publicly_accessible|is_public|public|publicly_readable|allo
 control(PUBLIC, r"public(?:ly)?_(?:write|writes|writable|writeable|upload|uploads|edit|modify|push|delete)\w*",
         inverted, "anyone may write", create=Severity.HIGH)
 control(PUBLIC, r"public(?:ly)?_(?:read|reads|readable|list|download|downloads|view|source|access)",
-        inverted, "anyone may read", create=Severity.MEDIUM)
+        inverted, "anyone may read", create=Severity.MEDIUM, published=True)
 control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
         r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
         r"|public_ip_enabled|\w*anonymous\w*(?:enabled|access|allowed)|allow_anonymous\w*"
@@ -31,7 +31,7 @@ control(PUBLIC, r"block_public_\w*|ignore_public_acls|restrict_public_buckets|en
 control(PUBLIC, r"proxied", flag, "the origin's address is exposed (no longer behind the proxy)")
 control(PUBLIC, r"\w*visibility\w*|\w*privacy\w*", ladder(("private",), ("internal",), ("public",)),
         "visibility made public",
-        create=Severity.MEDIUM, create_below=2)
+        create=Severity.MEDIUM, create_below=2, published=True)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
         r"object_acl", public_word, "public ACL", create=Severity.HIGH)
 # How an object is shared, by mode (a dashboard's or report's `share = "public"`): anyone with the link sees it.

@@ -1,0 +1,59 @@
+"""A new resource written with a weak setting (risk rules stage): the author chose it.
+
+controls.py reports a resource created below a control's floor (TLS 1.0 accepted, encryption off, plain HTTP
+allowed, clients let in without credentials) at the control's create severity, medium: a provider's default can
+put such a value in the plan without anyone choosing it. When the plan's configuration writes that very value —
+a constant, or a variable that resolves to it — the weak setting is a decision of this change, and a resource
+that starts weak is as much a downgrade as one turned weak: high. Values that publish on purpose (a public
+repository, a public-read data set: the control's `published`) stay as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action
+from tfreview.pipeline.configuration import Configuration, configuration
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader, managed
+from tfreview.pipeline.rules.controls import created_message, weak_on_create
+
+_STEP = lazy_compile(r"[^.\[\]]+")
+
+
+@grader
+def written_weak(review_input: ReviewInput, found: list[Finding]) -> list[Finding]:
+    """Create findings of the controls raised to high where the configuration writes the weak value."""
+    medium = {(f.rule, f.address, f.message) for f in found if f.severity is Severity.MEDIUM}
+    addresses = {address for _, address, _ in medium}
+    config = configuration(review_input.plan) if medium else None
+    if config is None or not config.present:
+        return found
+    raised: set[tuple[str, str | None, str]] = set()
+    for change in managed(review_input.changeset, Action.CREATE):
+        if change.address not in addresses:
+            continue
+        for item, path, value in weak_on_create(change):
+            key = (item.rule, change.address, created_message(change, item, path, value))
+            if key in medium and item.create is Severity.MEDIUM and not item.published \
+                    and written(config, change.address, path, value):
+                raised.add(key)
+    return [_raised(f) if (f.rule, f.address, f.message) in raised else f for f in found]
+
+
+def written(config: Configuration, address: str, path: str, value: Any) -> bool:
+    """Whether the configuration of ADDRESS sets PATH (`site_config[0].min_tls_version`) to VALUE itself."""
+    steps = tuple(int(step) if step.isdigit() else step for step in _STEP.findall(path))
+    candidates = config.values(address, steps)
+    return candidates is not None and any(_same(candidate, value) for candidate in candidates)
+
+
+def _same(candidate: Any, value: Any) -> bool:
+    if isinstance(candidate, str) and isinstance(value, str):
+        return candidate.lower() == value.lower()
+    return bool(candidate == value)
+
+
+def _raised(found: Finding) -> Finding:
+    message = f"{found.message} — written in the configuration: chosen in this change, not a provider default"
+    return found.model_copy(update={"severity": Severity.HIGH, "message": message})
