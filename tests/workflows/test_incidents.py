@@ -214,9 +214,7 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-2/pd_docs_low_urgency.json",
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
     # hidden-like-14, kept from every lane until the session's rules were final: real misses, left for next session —
-    # a directory role known only after apply that activates Global Administrator, findings auto-archived by a type
-    # prefix, alert thresholds raised until they never fire.
-    "fresh/hidden-like-14/aad_dir_role_global_admin_sp.json",
+    # findings auto-archived by a type prefix, alert thresholds raised until they never fire.
     "fresh/hidden-like-14/aws_guardduty_filter_archive_creds.json",
     "fresh/hidden-like-14/dd_monitor_stoplogging_threshold.json",
     "fresh/hidden-like-14/newrelic_bastion_sudo_threshold_day.json",

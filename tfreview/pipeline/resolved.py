@@ -5,7 +5,8 @@ flags, …) reads as null to every rule, which is neither the truth nor fail-clo
 what it will be — a constant, or one reference to a variable, module input or output, or another resource's
 known value — the rules read that value instead. A list built from several references (Terraform writes only the
 references, not the operators: `concat`, `setunion`) reads as the items of its known list references, what it holds
-at least; any other expression built from several references stays unknown.
+at least; any other expression built from several references stays unknown. A grant's role that stays unknown is
+read as the name of the role it references, where that role is known by its name alone (namedroles.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.namedroles import grants_a_role, named_role
 
 MAX_DEPTH = 8
 # Attributes a function writes as text from its references (`jsonencode`, `templatefile`): never a joined list.
@@ -62,6 +64,8 @@ def _resolve_change(change: Change, config: Configuration) -> Change:
     settled = 0
     for path in list(_unknown_paths(unknown, ())):
         value = _configured(config, change.address, path)
+        if value == UNKNOWN and grants_a_role(change.type, path):
+            value = named_role(config, config.expression(change.address, path), change.address, path)
         if value is not UNKNOWN and _put(after, path, value):
             _put(unknown, path, False)
             settled += 1

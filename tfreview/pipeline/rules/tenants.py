@@ -42,6 +42,7 @@ AZUREAD_ADMIN = {
     "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
     "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
 }
+AZUREAD_ADMIN_NAMES = {name.lower(): name for name in AZUREAD_ADMIN.values()}
 
 
 @on_change(prefixes=("github_",))
@@ -82,6 +83,10 @@ def _org_keys(change: Change) -> Iterator[Finding]:
                 if guid.lower() in AZUREAD_ADMIN:
                     yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
                                   f"{AZUREAD_ADMIN[guid.lower()]} (tenant-wide)")
+            for name in sorted(set(_granted_leaves(after, True)) - set(_granted_leaves(before, True))):
+                if name.strip().lower() in AZUREAD_ADMIN_NAMES:  # a role named in place of its id (namedroles.py)
+                    yield finding(PRIVILEGED, change.address, f"{change.address}: grants "
+                                  f"{AZUREAD_ADMIN_NAMES[name.strip().lower()]} (tenant-wide)")
         return
     if before:
         return
@@ -103,12 +108,15 @@ def _org_keys(change: Change) -> Iterator[Finding]:
 TARGETING = lazy_compile(r"conditions?|(?:included|excluded|include|exclude)_\w+")
 
 
-def _granted_leaves(value: Any) -> list[str]:
-    """Every string inside VALUE outside the blocks that only target who a policy applies to."""
+def _granted_leaves(value: Any, roles: bool = False) -> list[str]:
+    """Every string inside VALUE outside the blocks that only target who a policy applies to; with ROLES, only
+    those under a key that names a role (`role_id`, `app_role_id`)."""
     if isinstance(value, dict):
-        return [s for k, v in value.items() if not TARGETING.fullmatch(str(k)) for s in _granted_leaves(v)]
-    return [s for item in value for s in _granted_leaves(item)] if isinstance(value, list) else list(
-        string_leaves(value))
+        return [s for k, v in value.items() if not TARGETING.fullmatch(str(k))
+                for s in _granted_leaves(v, roles and "role" not in str(k).lower())]
+    if isinstance(value, list):
+        return [s for item in value for s in _granted_leaves(item, roles)]
+    return [] if roles else list(string_leaves(value))
 
 
 # Types that are an identity for machines (a robot or bot account, an app password): they carry a credential.
