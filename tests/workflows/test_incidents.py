@@ -167,12 +167,11 @@ KNOWN_MISSES = {
     # long-tail-real-2, after the second round: a WAF allow keyed on a header the client writes itself
     # (X-Forwarded-For), which needs a reading of forgeable headers in match statements; DNS forwarded to a public
     # resolver, common and often benign; a content-filter policy swapped by name, whose filters the plan does not
-    # show; an alert rule suppressed with a far higher threshold (suppression alone is de-duplication); and a
-    # rules document replaced (it cannot change in place) whose new text is stricter, which needs its language read.
+    # show; and a rules document replaced (it cannot change in place) whose new text is stricter, which needs its
+    # language read.
     "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
     "fresh/long-tail-real-2/gcp_dns_policy_alt_nameserver.json",
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
-    "fresh/long-tail-real-2/az_sentinel_rule_suppress_forever.json",
     "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
     # session 9, after the first round of four lanes: serviceAccountUser granted to a service account of a project the
     # plan never shows as its own (foreign-data-share asks to confirm the receiver); a key written to a bucket object
@@ -215,14 +214,11 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
     # hidden-like-14, kept from every lane until the session's rules were final: real misses, left for next session —
     # a directory role known only after apply that activates Global Administrator, an invented listener's reach and
-    # client auth widened, an invented audit tap narrowed to errors, findings auto-archived by a type prefix, alert
-    # thresholds raised until they never fire, a signing key cut to 1024 bits.
+    # client auth widened, an invented audit tap narrowed to errors, a signing key cut to 1024 bits (the archived
+    # findings and unreachable alert thresholds are caught since lane-detect).
     "fresh/hidden-like-14/aad_dir_role_global_admin_sp.json",
     "fresh/hidden-like-14/acmeplatform_admin_listener_global.json",
     "fresh/hidden-like-14/acmeplatform_audit_tap_errors_only.json",
-    "fresh/hidden-like-14/aws_guardduty_filter_archive_creds.json",
-    "fresh/hidden-like-14/dd_monitor_stoplogging_threshold.json",
-    "fresh/hidden-like-14/newrelic_bastion_sudo_threshold_day.json",
     "fresh/hidden-like-14/tls_signing_key_rsa1024.json",
 }
 

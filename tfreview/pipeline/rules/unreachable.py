@@ -37,7 +37,7 @@ NOT_THRESHOLD = lazy_compile(r"duration|occurrence|window|period|type|operator|r
 # How long a condition must hold, or how often the rule runs: stretched tenfold, it fires far later or never.
 WINDOW = lazy_compile(r"(?:^|\.)(?:\w*threshold_duration|duration|for|evaluation_periods|datapoints_to_alarm"
                       r"|\w*_frequency|frequency|period|aggregation_window|evaluation_window|window_size"
-                      r"|\w*suppression_duration|trigger_window|sustain\w*)$")
+                      r"|trigger_window|sustain\w*)$")  # not a suppression window: that is de-duplication
 NOT_WINDOW = lazy_compile(r"notif|renotify|retention|recovery|no_data|delay|timeout|lookback|query_period|repeat"
                           r"|escalat|interval", re.IGNORECASE)
 OPERATOR = lazy_compile(r"\w*(?:operator|comparison|comparator)", re.IGNORECASE)  # thresholdComparator too
