@@ -167,12 +167,11 @@ KNOWN_MISSES = {
     # long-tail-real-2, after the second round: a WAF allow keyed on a header the client writes itself
     # (X-Forwarded-For), which needs a reading of forgeable headers in match statements; DNS forwarded to a public
     # resolver, common and often benign; a content-filter policy swapped by name, whose filters the plan does not
-    # show; an alert rule suppressed with a far higher threshold (suppression alone is de-duplication); and a
-    # rules document replaced (it cannot change in place) whose new text is stricter, which needs its language read.
+    # show; and a rules document replaced (it cannot change in place) whose new text is stricter, which needs its
+    # language read.
     "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
     "fresh/long-tail-real-2/gcp_dns_policy_alt_nameserver.json",
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
-    "fresh/long-tail-real-2/az_sentinel_rule_suppress_forever.json",
     "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
     # session 9, after the first round of four lanes: serviceAccountUser granted to a service account of a project the
     # plan never shows as its own (foreign-data-share asks to confirm the receiver); a key written to a bucket object
@@ -213,11 +212,6 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-2/aws_s3_buildcache_versioning_suspended.json",
     "fresh/real-world-mix-2/pd_docs_low_urgency.json",
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
-    # hidden-like-14, kept from every lane until the session's rules were final: real misses, left for next session —
-    # findings auto-archived by a type prefix, alert thresholds raised until they never fire.
-    "fresh/hidden-like-14/aws_guardduty_filter_archive_creds.json",
-    "fresh/hidden-like-14/dd_monitor_stoplogging_threshold.json",
-    "fresh/hidden-like-14/newrelic_bastion_sudo_threshold_day.json",
 }
 
 

@@ -62,6 +62,7 @@ from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import floors as floors
 from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import mutes as mutes
+from tfreview.pipeline.rules import unreachable as unreachable
 from tfreview.pipeline.rules import expiration as expiration
 from tfreview.pipeline.rules import upgrades as upgrades
 from tfreview.pipeline.rules import openpolicy as openpolicy
@@ -165,6 +166,7 @@ THEMES = (
     "floors",
     "reach",
     "mutes",
+    "unreachable",
     "expiration",
     "upgrades",
     "openpolicy",

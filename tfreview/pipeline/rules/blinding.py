@@ -18,7 +18,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.mailboxes import platform_agent
-from tfreview.pipeline.rules.predicates import Verdict, judge_value, top_severity_only
+from tfreview.pipeline.rules.predicates import Verdict, class_wide, judge_value, top_severity_only
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary import DETECTION
@@ -43,6 +43,10 @@ SELECT = lazy_compile(r"\s*select\s.+?\sfrom\s+\S+(?:\s+where\s+(.+?))?\s*"
                       r"(?:\s(?:since|until|limit|facet|timeseries|group\s+by|order\s+by|compare\s+with)\b.*)?;?\s*",
                       re.IGNORECASE | re.DOTALL)
 RATE = lazy_compile(r"sample|rate|percent", re.IGNORECASE)
+# Objects that hold findings, alerts or incidents: closing a whole class of them hides attacks, where a log
+# exclusion of a level (debug lines) only trims volume.
+FINDINGS = lazy_compile(r"finding|guardduty|securityhub|security_hub|security_center|defender|(?:^|_)scc(?:_|$)"
+                        r"|sentinel|threat|incident|alert|detector|inspector|macie|vulnerab", re.IGNORECASE)
 EXEMPT = lazy_compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
                       re.IGNORECASE)
 
@@ -53,6 +57,16 @@ def excluding_object(resource_type: str, path: str, node: dict[str, Any]) -> boo
         return True
     leaves = (leaf for key, value in node.items() if not PREDICATE.fullmatch(key) for leaf in string_leaves(value))
     return any(leaf.strip().lower() in EXCLUDING_WORDS for leaf in leaves)
+
+
+def _closes_class(resource_type: str, path: str, node: dict[str, Any], value: Any) -> bool:
+    """Whether a findings object archives, suppresses or closes (a saved view's NOOP does not) a whole class."""
+    if not (FINDINGS.search(resource_type) or FINDINGS.search(path)):
+        return False
+    leaves = (leaf for key, item in node.items() if not PREDICATE.fullmatch(key) for leaf in string_leaves(item))
+    closing = EXCLUDING_PATH.search(path or resource_type) or any(
+        leaf.strip().lower() in EXCLUDING_WORDS - {"noop"} for leaf in leaves)
+    return bool(closing) and class_wide(value)
 
 
 def _share(node: dict[str, Any]) -> float:
@@ -79,6 +93,8 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
             yield where, "excludes or suppresses every record it sees", _share(node)
         elif excluding and top_severity_only(value):
             yield where, "suppresses every critical or high finding", _share(node)
+        elif excluding and _closes_class(resource_type, path, node, value):
+            yield where, "auto-closes a whole class of findings (a type prefix, wildcard or severity band)", 1.0
         elif not excluding and verdict == "none":
             yield where, "can never match: nothing is recorded, exported or alerted on", 1.0
 

@@ -261,3 +261,51 @@ def top_severity_only(value: Any) -> bool:
         return False
     truth = {a: a[2] == "=" and a[3] in TOP for a in atoms}
     return _value(expr, truth)
+
+
+# Fields that name a class of findings (its type, category, title, rule, tactic), not one finding or resource.
+CLASS_FIELD = lazy_compile(r"(?:^|_)(?:type|types|category|categories|title|rule|rule_name|class|kind|tactic|technique"
+                           r"|product|product_name|generator|generator_id|finding_type|alert_type|alert_name)$",
+                           re.IGNORECASE)
+
+
+def class_wide(value: Any) -> bool:
+    """Whether criteria take a whole class of findings: they test only severity and finding classes, and either
+    a class by prefix or wildcard (`UnauthorizedAccess:*`, PREFIX `Software and Configuration Checks`) or nothing
+    but severity over a band that takes medium findings (informational or low alone is noise kept out of view).
+    One finding id, one resource or one account named anywhere makes them narrow."""
+    try:
+        expr = parse_text(value) if isinstance(value, str) else structured(value)
+    except (Unreadable, RecursionError):
+        return False
+    atoms = _atoms(expr)
+    if not atoms:
+        return False
+    prefixed = False
+    for _, field, op, text in atoms:
+        if SEVERITY.search(field):
+            continue
+        if not CLASS_FIELD.search(field) or op not in ("=", "=~", ":"):
+            return False
+        wildcard = "*" in text.strip("*") or text.endswith("*") or op == ":"
+        prefixed = prefixed or (wildcard and len(text.strip("*")) > 0)
+        if not wildcard:
+            return False  # one named class beside a prefix: still triage of that class
+    if prefixed:
+        return True
+    # Nothing but severity: a whole band, unless it is only the lowest rungs (informational, low) kept out of view.
+    return _value(expr, {a: _takes_medium(a[2], a[3]) for a in atoms})
+
+
+MEDIUM_UP = frozenset({"medium", "moderate", "high", "critical", "major", "sev2", "p2"} | TOP)
+
+
+def _takes_medium(op: str, text: str) -> bool:
+    """Whether a severity comparison holds for a medium finding (5 on a 1–10 scale, 50 on a 0–100 one)."""
+    if op in ("=", ":", "=~"):
+        return text in MEDIUM_UP
+    amount = _number(text)
+    if amount is None:
+        return False
+    medium = 5.0 if amount <= 10 else 50.0
+    return medium >= amount if op == ">=" else medium > amount if op == ">" else False

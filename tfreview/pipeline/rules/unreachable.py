@@ -1,0 +1,154 @@
+"""Risk rules, alert conditions made unreachable (risk rules stage; reported under detection-disabled): a monitor,
+alarm, alert or detection rule of any provider whose condition can no longer fire, or fires far less — its
+threshold raised an order of magnitude or to an absurd value (lowered, for a `below` condition), its comparison
+flipped, or the time it must hold or the gap between its runs stretched tenfold (an alert that tells no one is
+recipients.py's `alerts-to-nobody`).
+
+Read by meaning from attribute names, so Datadog's `monitor_thresholds.critical` and query `> 0`, New Relic's
+`critical.threshold`, CloudWatch's `threshold`, Azure's `trigger_threshold`, GCP's `threshold_value`, Prometheus
+`expr`/`for` in a manifest and an invented provider's `alert_threshold` read alike. Modest tuning (a latency limit
+from 0.5 s to 0.75 s, a rule run more often, a lookback widened) stays quiet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.common import show, sides, string_leaves
+from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.units import duration, parent
+from tfreview.pipeline.rules.values import document, leaves, number
+from tfreview.pipeline.rules.vocabulary import DETECTION
+
+ALERTING = lazy_compile(r"(?:^|_)(?:alert|alerts|alarm|alarms|monitor|monitors|detector|detection|nrql|condition"
+                        r"|conditions|sentinel|siem|slo|anomaly|signal|saved_searches|saved_search|prometheus"
+                        r"|rule_group|alerting|watch|watcher|health_check|uptime_check|synthetics)(?:_|s?$)|"
+                        + MONITORING_PROVIDERS)
+MANIFESTS = lazy_compile(r"(?:^|_)(?:manifest|kubectl|helm_release|release)(?:_|$)")
+# The number an alert compares against; not its duration, count of occurrences, recovery or kind.
+THRESHOLD = lazy_compile(r"(?:^|\.)(?:\w*threshold\w*|critical|warning|alert_threshold)(?:\.\w+)?$")
+NOT_THRESHOLD = lazy_compile(r"duration|occurrence|window|period|type|operator|recovery|count_type|time|unit|delay"
+                             r"|evaluation|percent_of|sensitivity|failing", re.IGNORECASE)
+# How long a condition must hold, or how often the rule runs: stretched tenfold, it fires far later or never.
+WINDOW = lazy_compile(r"(?:^|\.)(?:\w*threshold_duration|duration|for|evaluation_periods|datapoints_to_alarm"
+                      r"|\w*_frequency|frequency|period|aggregation_window|evaluation_window|window_size"
+                      r"|trigger_window|sustain\w*)$")  # not a suppression window: that is de-duplication
+NOT_WINDOW = lazy_compile(r"notif|renotify|retention|recovery|no_data|delay|timeout|lookback|query_period|repeat"
+                          r"|escalat|interval", re.IGNORECASE)
+OPERATOR = lazy_compile(r"\w*(?:operator|comparison|comparator)", re.IGNORECASE)  # thresholdComparator too
+ABOVE = lazy_compile(r"above|greater|^gt|comparison_gt|^>|\bgt\b", re.IGNORECASE)
+BELOW = lazy_compile(r"below|less|^lt|comparison_lt|^<|\blt\b", re.IGNORECASE)
+# A query or expression that ends in its comparison (`... .last("5m") > 0`, `rate(x[5m]) > 0`, `a > 0`).
+COMPARED = lazy_compile(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+LAST = lazy_compile(r"last[_(\"']+(\d+[smhdw])")
+QUERY = lazy_compile(r"(?:^|\.)(?:query|expr|expression|condition|search|nrql|kql)$")
+ORDER = 10  # an order of magnitude
+ABSURD = 100_000  # a count or rate no signal reaches: the alert can never fire
+# From "any event" (> 0) a few events is tuning (10 failed logins in 15 minutes); a hundred or more is a rare signal
+# (sudo on a bastion, a trail stopped) that will never be reached.
+FROM_ZERO = 100
+WORDS = (b"threshold", b"critical", b"query", b"expr", b"duration", b"frequency", b"period", b"for")
+
+
+def _direction(block: dict[str, Any] | None, path: str, after: dict[str, Any]) -> str:
+    """"below" when the alert fires under its threshold (its operator, its path or its query's comparison say),
+    "above" otherwise (the usual and the unknown case)."""
+    for key, value in (block or {}).items():
+        if isinstance(value, str) and OPERATOR.fullmatch(str(key)):
+            return "below" if BELOW.search(value.strip()) and not ABOVE.search(value.strip()) else "above"
+    query = next((v for k, v in after.items() if QUERY.search(str(k)) and isinstance(v, str)), "")
+    compared = COMPARED.search(query)
+    below = compared is not None and compared[1].startswith("<")
+    return "below" if below or "below" in path.lower() or "lower" in path.lower() else "above"
+
+
+def _weaker(old: float, new: float, direction: str) -> bool:
+    """Whether the threshold moved an order of magnitude (or to an absurd value) the way that fires less."""
+    if direction == "below":
+        return old > 0 and new * ORDER <= old
+    if new >= ABSURD > old * ORDER:
+        return True
+    return new >= FROM_ZERO if old <= 0 else new >= old * ORDER
+
+
+def _expanded(values: Any) -> Iterator[tuple[str, Any]]:
+    """Every leaf, and those of JSON documents held in a text attribute (a rule's `params`, a model)."""
+    for path, value in leaves(values):
+        inner = document(value)
+        if inner is not None:
+            yield from ((f"{path}.{sub}", leaf) for sub, leaf in leaves(inner))
+        else:
+            yield path, value
+
+
+def _plain(path: str) -> str:
+    return re.sub(r"\[\d+\]", "", path)
+
+
+def _judged(path: str, old: Any, new: Any, after: dict[str, Any]) -> str | None:
+    """Why this attribute's change makes the alert fire far less, or None."""
+    name = _plain(path)
+    last = name.rpartition(".")[2]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) == 1:
+        old, new = old[0], new[0]  # Kibana's `threshold: [0]`
+    if THRESHOLD.search(name) and not NOT_THRESHOLD.search(last):
+        was, now = number(old), number(new)
+        if was is not None and now is not None and _weaker(was, now, _direction(parent(after, path), name, after)):
+            return f"threshold {show(old)} → {show(new)}: the alert fires far less or never"
+    if OPERATOR.fullmatch(last) and isinstance(old, str) and isinstance(new, str):
+        flipped = (ABOVE.search(old) and BELOW.search(new)) or (BELOW.search(old) and ABOVE.search(new))
+        if flipped and not any(ABOVE.search(v) and BELOW.search(v) for v in (old, new)):
+            return f"comparison {show(old)} → {show(new)}: the alert now fires on the opposite condition"
+    if WINDOW.search(name) and not NOT_WINDOW.search(name):
+        was_s = duration(old) if duration(old) is not None else number(old)
+        now_s = duration(new) if duration(new) is not None else number(new)
+        if was_s is not None and now_s is not None and was_s > 0 and now_s >= was_s * ORDER:
+            return f"{show(old)} → {show(new)}: stretched {now_s / was_s:.0f}×, the alert fires far later or not at all"
+    if QUERY.search(name) and isinstance(old, str) and isinstance(new, str):
+        return _query(old, new)
+    return None
+
+
+def _query(old: str, new: str) -> str | None:
+    """A query's trailing comparison raised tenfold, or its `last_5m` window stretched tenfold."""
+    was, now = COMPARED.search(old), COMPARED.search(new)
+    if was and now and was[1][0] == now[1][0]:
+        direction = "below" if was[1].startswith("<") else "above"
+        if _weaker(float(was[2]), float(now[2]), direction):
+            return f"threshold {was[1]} {was[2]} → {now[1]} {now[2]}: the alert fires far less or never"
+    if was and now and was[1][0] != now[1][0]:
+        return f"comparison {was[1]} → {now[1]}: the alert now fires on the opposite condition"
+    old_w, new_w = LAST.search(old), LAST.search(new)
+    if old_w and new_w:
+        span, stretched = duration(old_w[1]), duration(new_w[1])
+        if span and stretched and stretched >= span * ORDER:
+            return f"window {old_w[1]} → {new_w[1]}: judged over a window {stretched / span:.0f}× longer"
+    return None
+
+
+def _alerting(change: Change, after: dict[str, Any]) -> bool:
+    if ALERTING.search(change.type):
+        return True
+    return bool(MANIFESTS.search(change.type)) and any(
+        leaf in ("PrometheusRule", "VMRule", "AlertingRule") for leaf in string_leaves(after))
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=WORDS)
+def _unreachable(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if not before or not after or not _alerting(change, after):
+        return
+    old = dict(_expanded(before))
+    seen: set[str] = set()
+    for path, new in _expanded(after):
+        if path not in old or old[path] == new:
+            continue
+        why = _judged(path, old[path], new, after)
+        if why and why not in seen:
+            seen.add(why)
+            yield finding(DETECTION, change.address, f"{change.address}: {_plain(path)} {why} (detection weakened)")
