@@ -151,3 +151,59 @@ def test_an_auth_token_in_the_clear_is_still_a_credential(tmp_path: Path) -> Non
     _label, worst = judged(tmp_path, entry("nimbus_webhook.ci", {"name": "c", "auth_token": "a1b2"},
                                            {"name": "c", "auth_token": "7c1e2f9a0b3d4c5e8f6a1b2c3d4e5f60Zq"}))
     assert worst.get("credential-in-plan") is Severity.HIGH
+
+
+# --- a sensitive "true"/"false" masks no copies: a literal word carries no secret, and its copies are every switch
+def flag_parameter(before: str, after: str) -> dict[str, Any]:
+    """A feature flag whose value its provider marks sensitive on every entry (an SSM parameter's `value`)."""
+    flag = entry("nimbus_parameter.flag", {"name": "checkout", "value": before}, {"name": "checkout", "value": after})
+    flag["change"]["before_sensitive"] = flag["change"]["after_sensitive"] = {"value": True}
+    return flag
+
+
+def network_document(public: bool) -> str:
+    return json.dumps([{"Rules": [{"ResourceType": "collection", "Resource": ["collection/logs"]}],
+                        "AllowFromPublic": public, **({} if public else {"SourceVPCEs": ["vpce-1"]})}])
+
+
+def test_a_document_opened_to_the_public_beside_a_sensitive_flag_is_high(tmp_path: Path) -> None:
+    opened = entry("nimbus_search_network_policy.logs", {"policy": network_document(False)},
+                   {"policy": network_document(True)})
+    label, worst = judged(tmp_path, flag_parameter("false", "true"), opened)
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-access") is Severity.HIGH
+
+
+def test_a_plain_public_switch_beside_a_sensitive_true_is_high(tmp_path: Path) -> None:
+    opened = entry("nimbus_db_instance.ledger", {"name": "l", "publicly_accessible": "false"},
+                   {"name": "l", "publicly_accessible": "true"})
+    label, worst = judged(tmp_path, flag_parameter("TRUE", "false"), opened)
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-access") is Severity.HIGH
+
+
+def test_a_document_that_stays_private_beside_a_sensitive_flag_stays_safe(tmp_path: Path) -> None:
+    kept = entry("nimbus_search_network_policy.logs", {"policy": network_document(False)},
+                 {"policy": network_document(False).replace('"vpce-1"', '"vpce-1", "vpce-2"')})
+    label, worst = judged(tmp_path, flag_parameter("false", "true"), kept)
+    assert label is Label.LIKELY_SAFE and "public-access" not in worst
+
+
+def test_a_sensitive_word_that_is_a_real_secret_is_still_masked_everywhere(tmp_path: Path) -> None:
+    from tfreview.pipeline.mask import mask_document
+
+    plan = {"resource_changes": [flag_parameter("old-Pa55word", "Pa55word-new"),
+                                 entry("nimbus_note.n", None, {"text": "uses Pa55word-new here"})]}
+    mask_document(plan)
+    assert "Pa55word-new" not in json.dumps(plan)
+
+
+# --- an audit trail's read/write selector, abbreviated `rw`, narrowed to reads -----------------------------------
+@pytest.mark.parametrize(("address", "attribute"), [("nimbus_actiontrail.org", "event_rw"),
+                                                     ("nimbus_audit_trail.org", "rw_type")])
+def test_a_trail_narrowed_to_reads_is_high(tmp_path: Path, address: str, attribute: str) -> None:
+    label, worst = judged(tmp_path, entry(address, {attribute: "All"}, {attribute: "Read"}))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("detection-disabled") is Severity.HIGH
+
+
+def test_a_trail_widened_to_all_events_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_actiontrail.org", {"event_rw": "Write"}, {"event_rw": "All"}))
+    assert label is Label.LIKELY_SAFE and "detection-disabled" not in worst

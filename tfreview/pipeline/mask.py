@@ -5,9 +5,9 @@ Terraform writes sensitive values in clear text in `show -json` output and only 
 This module replaces every marked value with MASK, then masks every copy of those values that appears
 anywhere else in the document (tags, user_data, descriptions, check messages) in one Aho-Corasick pass.
 A copy of a sensitive number is masked where it appears as a number too (a PIN reused as a port). A
-sensitive boolean's copies are not: every `true` in the plan would go. A short secret (under
-TOKEN_ONLY_BELOW characters) is masked only as a whole token, never inside an identifier, and addresses
-(`address`, `previous_address`, `module_address`, `index` of resource entries) are never rewritten
+sensitive boolean's copies are not: every `true` in the plan would go (nor a string spelling one, `"false"`).
+A short secret (under TOKEN_ONLY_BELOW characters) is masked only as a whole token, never inside an identifier,
+and addresses (`address`, `previous_address`, `module_address`, `index` of resource entries) are never rewritten
 (DESIGN.md, Secrets): `prod` must not turn `tfe_workspace.this["prod-network"]` into an unreadable address.
 Last, values nobody marked that have the shape of a credential (cloud keys, private keys, tokens,
 passwords in connection strings) are masked too, and where each was is recorded (credential_mask.py).
@@ -31,6 +31,10 @@ MASK = "(sensitive)"
 MASK_CHANGED = "(sensitive, changed)"  # lets the diff still see that a sensitive value changes
 # Shorter sensitive values ("1", "true", "dev") would mask half the plan; they carry little secret.
 MIN_COPY_LENGTH = 4
+# A sensitive string that spells a literal of JSON, HCL or YAML (an SSM flag's "false") carries no secret either,
+# and its copies are every switch in the plan: masked, a public flag turned on inside a policy document reads as
+# "(sensitive)" and the rules lose it.
+LITERAL_WORDS = frozenset({"true", "false", "null", "none", "nil", "undefined"})
 TOKEN_ONLY_BELOW = 8
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 # Lists whose items are resource or module entries, and the entry keys that spell an address.
@@ -197,7 +201,8 @@ def _is_number(text: str) -> bool:
 
 
 def _copyable(secrets: set[str]) -> set[str]:
-    return {s for s in secrets if len(s) >= MIN_COPY_LENGTH and s not in (MASK, MASK_CHANGED)}
+    return {s for s in secrets if len(s) >= MIN_COPY_LENGTH and s not in (MASK, MASK_CHANGED)
+            and s.lower() not in LITERAL_WORDS}
 
 
 def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport) -> bytes | None:
