@@ -207,3 +207,63 @@ def test_a_trail_narrowed_to_reads_is_high(tmp_path: Path, address: str, attribu
 def test_a_trail_widened_to_all_events_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("nimbus_actiontrail.org", {"event_rw": "Write"}, {"event_rw": "All"}))
     assert label is Label.LIKELY_SAFE and "detection-disabled" not in worst
+
+
+# --- a credential put into the code: a service (not a secret store) created with a literal credential, or whose
+# credential was empty or a store reference before, is high; a literal rotated to another stays medium
+def literal_secret(tmp_path: Path, address: str, attribute: str, before: Any, after: Any,
+                   expression: Any) -> tuple[Label, dict[str, Severity]]:
+    kind, name = address.split(".")
+    change = entry(address, None if before is None else {"name": name, attribute: before},
+                   {"name": name, attribute: after})
+    change["change"]["after_sensitive"] = {attribute: True}
+    change["change"]["before_sensitive"] = {attribute: True} if before is not None else False
+    configuration = {"root_module": {"resources": [{"address": address, "mode": "managed", "type": kind,
+                                                    "name": name, "expressions": {attribute: expression}}]}}
+    tmp_path.mkdir(exist_ok=True)
+    result = review_rules_alone(tmp_path, [change], configuration=configuration)
+    return result.label, worst_by_rule(result)
+
+
+PASSWORD = "Wq7#mZ2!pLx9vR4t"
+
+
+def test_a_service_created_with_a_literal_admin_password_is_high(tmp_path: Path) -> None:
+    label, worst = literal_secret(tmp_path, "nimbus_warehouse.analytics", "admin_password", None, PASSWORD,
+                                  {"constant_value": PASSWORD})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_a_connector_token_replacing_a_store_reference_is_high(tmp_path: Path) -> None:
+    before = [{"credentials": [{"oauth": [{"access_token": "", "credentials_arn": "arn:nimbus:secrets:crm"}]}]}]
+    after = [{"credentials": [{"oauth": [{"access_token": "00Dq8!AQ4Fk2Jq7tKv9mWn3pLx8ZrB1", "credentials_arn": ""}]}]}]
+    nested = [{"credentials": [{"oauth": [{"access_token": {"constant_value": after[0]["credentials"][0]["oauth"][0]
+                                                            ["access_token"]}}]}]}]
+    label, worst = literal_secret(tmp_path, "nimbus_connector_profile.crm", "profile_config", before, after, nested)
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_an_app_secret_block_given_a_literal_value_is_high(tmp_path: Path) -> None:
+    after = [{"name": "stripe", "value": "sk_q8ZfAcmeInvented7Kx2mP9"}]
+    label, worst = literal_secret(tmp_path, "nimbus_container_app.checkout", "secret", [], after,
+                                  {"constant_value": after})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_an_app_secret_block_reading_a_vault_reference_stays_safe(tmp_path: Path) -> None:
+    after = [{"name": "stripe", "vault_secret_id": "https://kv.example.net/secrets/stripe", "value": None}]
+    label, worst = literal_secret(tmp_path, "nimbus_container_app.checkout", "secret", [], after,
+                                  {"constant_value": after})
+    assert label is Label.LIKELY_SAFE and "secret-in-code" not in worst
+
+
+def test_a_literal_password_rotated_to_another_stays_medium(tmp_path: Path) -> None:
+    label, worst = literal_secret(tmp_path, "nimbus_forwarder.siem", "hec_token", "Old7#mZ2!pLx9vR4t", PASSWORD,
+                                  {"constant_value": PASSWORD})
+    assert label is Label.LIKELY_SAFE and worst.get("secret-in-code") is Severity.MEDIUM
+
+
+def test_a_literal_written_into_a_secret_store_stays_medium(tmp_path: Path) -> None:
+    label, worst = literal_secret(tmp_path, "nimbus_vault_secret.db", "value", None, PASSWORD,
+                                  {"constant_value": PASSWORD})
+    assert label is Label.LIKELY_SAFE and worst.get("secret-in-code") is Severity.MEDIUM

@@ -23,7 +23,7 @@ import ahocorasick
 import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
-from tfreview.pipeline.hardcoded import hard_coded, written_literals
+from tfreview.pipeline.hardcoded import hard_coded, held_before, written_literals
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
 
@@ -61,6 +61,8 @@ class MaskReport:
     inlined: list[tuple[str, str]] = field(default_factory=list)
     # (config address or `var.NAME`, attribute) where a marked secret is written as a literal (hardcoded.py).
     hardcoded: list[tuple[str, str]] = field(default_factory=list)
+    # (change address, attribute) whose clear before already held a credential: a literal there is a rotation.
+    held: set[tuple[str, str]] = field(default_factory=set)
     # The clear sides of changes with a sensitive mark, for the rules alone (hidden.py).
     hidden: Hidden = field(default_factory=dict, repr=False)
 
@@ -70,6 +72,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     report = MaskReport()
     found_inlined = inlined(document)  # before masking hides both sides of a marked map
     found_literals = written_literals(document)  # before masking hides a secret written in the configuration
+    report.held = held_before(document)
     report.hidden = hidden_values(document, MASK)
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
