@@ -267,3 +267,23 @@ def test_a_literal_written_into_a_secret_store_stays_medium(tmp_path: Path) -> N
     label, worst = literal_secret(tmp_path, "nimbus_vault_secret.db", "value", None, PASSWORD,
                                   {"constant_value": PASSWORD})
     assert label is Label.LIKELY_SAFE and worst.get("secret-in-code") is Severity.MEDIUM
+
+
+# --- principals exempted from audit logging: on a new audit configuration as on a changed one --------------------
+def audit_config(exempted: list[str]) -> dict[str, Any]:
+    return {"service": "allServices", "audit_log_config": [{"log_type": "ADMIN_READ", "exempted_members": []},
+                                                           {"log_type": "DATA_WRITE", "exempted_members": exempted}]}
+
+
+@pytest.mark.parametrize(("address", "member"), [
+    ("nimbus_project_audit_config.all", "serviceAccount:deployer@acme-prod.iam.example.com"),
+    ("nimbus_org_auditing_policy.main", "user:ops-helper@acme.io"),
+])
+def test_a_new_audit_configuration_exempting_a_principal_is_high(tmp_path: Path, address: str, member: str) -> None:
+    label, worst = judged(tmp_path, entry(address, None, audit_config([member])))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("logging-disabled") is Severity.HIGH
+
+
+def test_a_new_audit_configuration_without_exemptions_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_project_audit_config.all", None, audit_config([])))
+    assert label is Label.LIKELY_SAFE and "logging-disabled" not in worst
