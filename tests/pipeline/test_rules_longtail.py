@@ -287,3 +287,23 @@ def test_a_new_audit_configuration_exempting_a_principal_is_high(tmp_path: Path,
 def test_a_new_audit_configuration_without_exemptions_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("nimbus_project_audit_config.all", None, audit_config([])))
     assert label is Label.LIKELY_SAFE and "logging-disabled" not in worst
+
+
+# --- a deleted build definition holds no data: medium; the stores its builds fill stay high ----------------------
+def deleted(address: str, before: dict[str, Any]) -> dict[str, Any]:
+    change = entry(address, before, None)
+    change["change"]["actions"] = ["delete"]
+    return change
+
+
+@pytest.mark.parametrize("address", ["nimbus_codebuild_project.legacy", "nimbus_build_trigger.nightly",
+                                     "acme_devops_build_definition.ui"])
+def test_a_deleted_build_definition_is_medium(tmp_path: Path, address: str) -> None:
+    label, worst = judged(tmp_path, deleted(address, {"name": "legacy", "description": "ui build"}))
+    assert label is Label.LIKELY_SAFE and worst.get("resource-delete") is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("address", ["nimbus_build_artifacts_bucket.main", "nimbus_codebuild_report_group.tests"])
+def test_a_deleted_store_of_builds_stays_high(tmp_path: Path, address: str) -> None:
+    label, worst = judged(tmp_path, deleted(address, {"name": "builds"}))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("resource-delete") is Severity.HIGH
