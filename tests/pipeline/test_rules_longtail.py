@@ -333,3 +333,25 @@ def test_a_build_script_adding_an_audit_step_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("nimbus_codebuild_project.orders", build_project("buildspec", SPEC),
                                           build_project("buildspec", safer)))
     assert label is Label.LIKELY_SAFE and "boot-script-weakens" not in worst
+
+
+# --- a whole-bucket retention policy is judged by the age at which it deletes, not by its transitions or the
+# cleanup of unfinished uploads
+def lifecycle(rule: dict[str, Any]) -> dict[str, Any]:
+    return {"bucket": "audit-archive", "rule": [{"id": "r", "status": "Enabled", "filter": [{"prefix": ""}], **rule}]}
+
+
+TIERING = {"transition": [{"days": 90, "storage_class": "GLACIER"}],
+           "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}]}
+
+
+@pytest.mark.parametrize("address", ["nimbus_bucket_lifecycle_configuration.audit", "acme_storage_lifecycle.audit"])
+def test_a_whole_bucket_kept_for_years_with_tiering_is_a_retention_policy(tmp_path: Path, address: str) -> None:
+    label, worst = judged(tmp_path, entry(address, None, lifecycle({**TIERING, "expiration": [{"days": 2555}]})))
+    assert label is Label.LIKELY_SAFE and worst.get("lifecycle-expiration") is Severity.MEDIUM
+
+
+def test_a_whole_bucket_expired_within_a_day_stays_high_beside_tiering(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("nimbus_bucket_lifecycle_configuration.audit", None,
+                                          lifecycle({**TIERING, "expiration": [{"days": 1}]})))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("lifecycle-expiration") is Severity.HIGH
