@@ -355,3 +355,28 @@ def test_a_whole_bucket_expired_within_a_day_stays_high_beside_tiering(tmp_path:
     label, worst = judged(tmp_path, entry("nimbus_bucket_lifecycle_configuration.audit", None,
                                           lifecycle({**TIERING, "expiration": [{"days": 1}]})))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("lifecycle-expiration") is Severity.HIGH
+
+
+# --- a workload's run-as identity moved to the project's default one, in blocks nested at any depth --------------
+DEDICATED = "ws-backend@acme-prod-3341.iam.gserviceaccount.com"
+DEFAULT = "918273645501-compute@developer.gserviceaccount.com"
+
+
+def nested_identity(key: str, account: str) -> dict[str, Any]:
+    return {"name": "backend", "host": [{"instance": [{"machine_type": "e2-standard-8", key: account,
+                                                      "scopes": ["https://www.googleapis.com/auth/cloud-platform"]}]}]}
+
+
+@pytest.mark.parametrize(("address", "key"), [("nimbus_workstation_config.backend", "service_account"),
+                                              ("acme_notebook_runtime.lab", "service_account_email")])
+def test_a_nested_identity_moved_to_the_default_account_is_high(tmp_path: Path, address: str, key: str) -> None:
+    label, worst = judged(tmp_path, entry(address, nested_identity(key, DEDICATED), nested_identity(key, DEFAULT)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("iam-privileged-role") is Severity.HIGH
+
+
+def test_a_nested_identity_moved_to_another_dedicated_account_stays_safe(tmp_path: Path) -> None:
+    other = "ws-backend-v2@acme-prod-3341.iam.gserviceaccount.com"
+    label, worst = judged(tmp_path, entry("nimbus_workstation_config.backend", nested_identity("service_account",
+                                                                                               DEDICATED),
+                                          nested_identity("service_account", other)))
+    assert label is Label.LIKELY_SAFE and "iam-privileged-role" not in worst
