@@ -380,3 +380,23 @@ def test_a_nested_identity_moved_to_another_dedicated_account_stays_safe(tmp_pat
                                                                                                DEDICATED),
                                           nested_identity("service_account", other)))
     assert label is Label.LIKELY_SAFE and "iam-privileged-role" not in worst
+
+
+# --- a bearer link (pre-authenticated, presigned) that reaches every object of a bucket --------------------------
+def test_a_new_bearer_link_writing_any_object_is_high(tmp_path: Path) -> None:
+    link = {"bucket": "finance-exports", "access_type": "AnyObjectReadWrite", "time_expires": "2031-01-01T00:00:00Z"}
+    label, worst = judged(tmp_path, entry("nimbus_objectstorage_preauthrequest.share", None, link))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-access") is Severity.HIGH
+
+
+def test_a_bearer_link_widened_from_one_object_to_the_bucket_is_high(tmp_path: Path) -> None:
+    before = {"bucket": "exports", "object_name": "r.pdf", "access_type": "ObjectRead"}
+    after = {"bucket": "exports", "object_name": None, "access_type": "AnyObjectRead"}
+    label, worst = judged(tmp_path, entry("acme_presigned_link.auditor", before, after))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-access") is Severity.HIGH
+
+
+def test_a_new_bearer_link_reading_one_object_stays_safe(tmp_path: Path) -> None:
+    link = {"bucket": "finance-exports", "object_name": "reports/pnl.pdf", "access_type": "ObjectRead"}
+    label, worst = judged(tmp_path, entry("nimbus_objectstorage_preauthrequest.share", None, link))
+    assert label is Label.LIKELY_SAFE and "public-access" not in worst
