@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.credential_names import plausible
+from tfreview.pipeline.hidden import CREDENTIAL_KEY
 
 MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
 
@@ -32,6 +33,30 @@ def hard_coded(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tup
     placeholder, an expression or a name)."""
     return sorted({(address, attribute) for address, attribute, value in found
                    if value in secrets and plausible(value, attribute)})
+
+
+def held_before(document: dict[str, Any]) -> set[tuple[str, str]]:
+    """(change address, attribute) where a change's clear `before` already holds a non-empty value under a
+    credential-named key (a password, a token, a secret's `value`): a literal written there now replaces one (a
+    rotation), where an empty or absent one, or a reference to a store (`key_vault_secret_id`), was none."""
+    held: set[tuple[str, str]] = set()
+    for entry in document.get("resource_changes") or []:
+        change = _dict(_dict(entry).get("change"))
+        address = _dict(entry).get("address")
+        if isinstance(address, str) and not _dict(entry).get("deposed"):
+            held |= {(address, attribute) for attribute, value in _dict(change.get("before")).items()
+                     if _holds(value, CREDENTIAL_KEY.search(str(attribute).lower()) is not None, 0)}
+    return held
+
+
+def _holds(value: Any, named: bool, depth: int) -> bool:
+    """Whether VALUE, under a credential name when NAMED, holds a non-empty credential at any depth."""
+    if isinstance(value, dict) and depth <= MAX_DEPTH:
+        return any(_holds(v, CREDENTIAL_KEY.search(str(k).lower()) is not None or (named and k == "value"), depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list) and depth <= MAX_DEPTH:
+        return any(_holds(item, named, depth + 1) for item in value)
+    return named and isinstance(value, str | int | float) and not isinstance(value, bool) and bool(str(value).strip())
 
 
 def _resources(module: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:

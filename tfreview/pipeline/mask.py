@@ -5,9 +5,9 @@ Terraform writes sensitive values in clear text in `show -json` output and only 
 This module replaces every marked value with MASK, then masks every copy of those values that appears
 anywhere else in the document (tags, user_data, descriptions, check messages) in one Aho-Corasick pass.
 A copy of a sensitive number is masked where it appears as a number too (a PIN reused as a port). A
-sensitive boolean's copies are not: every `true` in the plan would go. A short secret (under
-TOKEN_ONLY_BELOW characters) is masked only as a whole token, never inside an identifier, and addresses
-(`address`, `previous_address`, `module_address`, `index` of resource entries) are never rewritten
+sensitive boolean's copies are not: every `true` in the plan would go (nor a string spelling one, `"false"`).
+A short secret (under TOKEN_ONLY_BELOW characters) is masked only as a whole token, never inside an identifier,
+and addresses (`address`, `previous_address`, `module_address`, `index` of resource entries) are never rewritten
 (DESIGN.md, Secrets): `prod` must not turn `tfe_workspace.this["prod-network"]` into an unreadable address.
 Last, values nobody marked that have the shape of a credential (cloud keys, private keys, tokens,
 passwords in connection strings) are masked too, and where each was is recorded (credential_mask.py).
@@ -23,7 +23,7 @@ import ahocorasick
 import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
-from tfreview.pipeline.hardcoded import hard_coded, written_literals
+from tfreview.pipeline.hardcoded import hard_coded, held_before, written_literals
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
 
@@ -31,6 +31,10 @@ MASK = "(sensitive)"
 MASK_CHANGED = "(sensitive, changed)"  # lets the diff still see that a sensitive value changes
 # Shorter sensitive values ("1", "true", "dev") would mask half the plan; they carry little secret.
 MIN_COPY_LENGTH = 4
+# A sensitive string that spells a literal of JSON, HCL or YAML (an SSM flag's "false") carries no secret either,
+# and its copies are every switch in the plan: masked, a public flag turned on inside a policy document reads as
+# "(sensitive)" and the rules lose it.
+LITERAL_WORDS = frozenset({"true", "false", "null", "none", "nil", "undefined"})
 TOKEN_ONLY_BELOW = 8
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 # Lists whose items are resource or module entries, and the entry keys that spell an address.
@@ -57,6 +61,8 @@ class MaskReport:
     inlined: list[tuple[str, str]] = field(default_factory=list)
     # (config address or `var.NAME`, attribute) where a marked secret is written as a literal (hardcoded.py).
     hardcoded: list[tuple[str, str]] = field(default_factory=list)
+    # (change address, attribute) whose clear before already held a credential: a literal there is a rotation.
+    held: set[tuple[str, str]] = field(default_factory=set)
     # The clear sides of changes with a sensitive mark, for the rules alone (hidden.py).
     hidden: Hidden = field(default_factory=dict, repr=False)
 
@@ -66,6 +72,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     report = MaskReport()
     found_inlined = inlined(document)  # before masking hides both sides of a marked map
     found_literals = written_literals(document)  # before masking hides a secret written in the configuration
+    report.held = held_before(document)
     report.hidden = hidden_values(document, MASK)
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
@@ -197,7 +204,8 @@ def _is_number(text: str) -> bool:
 
 
 def _copyable(secrets: set[str]) -> set[str]:
-    return {s for s in secrets if len(s) >= MIN_COPY_LENGTH and s not in (MASK, MASK_CHANGED)}
+    return {s for s in secrets if len(s) >= MIN_COPY_LENGTH and s not in (MASK, MASK_CHANGED)
+            and s.lower() not in LITERAL_WORDS}
 
 
 def _mask_copies(document: dict[str, Any], values: set[str], report: MaskReport) -> bytes | None:

@@ -161,10 +161,12 @@ def _audit_exemptions(change: Change) -> Iterator[Finding]:
     logged = None if change.action is Action.CREATE else {_kind(node) for _, node, _ in switched_objects(before)}
     added = sorted(_exempted(after, logged) - _exempted(before))
     if added:
+        # A new audit configuration counts the same: written with its exemptions, the exempted principal (most
+        # often the deployer) is never recorded, whatever the configuration turns on for everyone else.
         # The cloud's own service agents only: their calls are the platform's plumbing, the people stay audited.
         agents = all(platform_agent(member) for member in added)
         yield finding(LOGGING, change.address,
                       f"{change.address}: {', '.join(added[:3])}{' …' if len(added) > 3 else ''} exempted from audit "
                       + ("logging (only the cloud's own service agents: people and workloads stay audited)" if agents
                          else "logging (their access leaves no audit trail)"),
-                      Severity.MEDIUM if change.action is Action.CREATE or agents else None)
+                      Severity.MEDIUM if agents else None)

@@ -29,8 +29,11 @@ RULE = declare("boot-script-weakens", Severity.HIGH,
                "run command or extension, OS policy) run on machines.")
 
 MAX_SCRIPT = 200_000
+# A build's or deploy's own script (a buildspec, a build or deploy script) runs the same way, with the role that
+# pushes images and deploys: a download piped into its shell runs whoever controls that host's code there.
 BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
-                        r"config|boot[_-]?script|init[_-]?script)\w*(?:$|[.\[\]])", re.IGNORECASE)
+                        r"config|boot[_-]?script|init[_-]?script|build[_-]?spec|build[_-]?script|deploy[_-]?script)"
+                        r"\w*(?:$|[.\[\]])", re.IGNORECASE)
 # `sed 's/A/B/'` writes B: only the replacement side of a substitution says what the file becomes.
 SED_SUB = lazy_compile(r"\bs([/|#,@:])((?:(?!\1)[^\n])*)\1((?:(?!\1)[^\n])*)\1")
 ROOT_KEY = lazy_compile(r"(?:>>?|\btee\b[^\n|;&]*|\bcp\b[^\n|;&]*|\bpath:\s*)\s*['\"]?(?:/root|~root)/\.ssh/"
@@ -138,7 +141,8 @@ def _public(ip: str) -> bool:
 
 
 @on_change(words=(b"user_data", b"userdata", b"custom_data", b"customdata", b"startup", b"cloud_init", b"cloud-init",
-                  b"cloudinit", b"cloud_config", b"boot", b"init_script", b"init-script"))
+                  b"cloudinit", b"cloud_config", b"boot", b"init_script", b"init-script", b"buildspec", b"build_spec",
+                  b"build-spec", b"build_script", b"build-script", b"deploy_script", b"deploy-script"))
 def _boot_scripts(change: Change) -> Iterator[Finding]:
     """Boot scripts that newly weaken the host they start."""
     before = set().union(*(dangers(text) for _, text in scripts(change.before))) if change.before else set()

@@ -61,7 +61,7 @@ from tfreview.pipeline.rules.retiring import retired_version
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rotations_kept import rotated_out
 from tfreview.pipeline.rules.rulesets import rule_moved
-from tfreview.pipeline.rules.rungs import Grade, is_credential, paren, run_once, when
+from tfreview.pipeline.rules.rungs import Grade, build_definition, is_credential, paren, run_once, when
 from tfreview.pipeline.rules.samegrant import mapping_regranted
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.sinks import sink_succeeded
@@ -102,6 +102,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                "like a forget"), Severity.MEDIUM),
     Grade(when(is_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
+    Grade(when(build_definition, "a build definition: it holds no data, its runs' logs and artifacts live in their "
+               "own stores; check no pipeline still starts it"), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(recoverable_secret(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),

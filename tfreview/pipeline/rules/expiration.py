@@ -26,6 +26,9 @@ LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 # Half a year: the shortest horizon a whole-bucket deletion rule reads as a retention policy (access and event logs
 # are commonly kept 180–400 days); anything shorter empties recent data.
 RETENTION_HORIZON_DAYS = 180
+# Ages at which a lifecycle rule keeps the object: a transition to a colder storage class or tier, and the abort of
+# incomplete multipart uploads (parts never assembled into an object).
+KEEPING_AGES = lazy_compile(r"transition|tier_to|(?:^|[._])tier|abort|incomplete|multipart|storage_class")
 
 
 def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -131,8 +134,10 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
 
 
 def _shortest_age(rule: dict[str, Any]) -> float:
-    """The shortest positive age (days) a rule names, 0 when it names none (an expiry date, a bare "1d")."""
-    return min((age for age in ages_of(rule).values() if age > 0), default=0.0)
+    """The shortest positive age (days) at which a rule deletes, 0 when it names none (an expiry date, a bare "1d");
+    a move to a colder tier and the cleanup of unfinished uploads delete no object and do not count."""
+    return min((age for path, age in ages_of(rule).items() if age > 0 and not KEEPING_AGES.search(path)),
+               default=0.0)
 
 
 def _retention_policy(rule: dict[str, Any], kept: list[dict[str, Any]]) -> bool:

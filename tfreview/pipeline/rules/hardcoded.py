@@ -12,7 +12,10 @@ password is not a literal.
 Medium, not high: the plan cannot tell a literal committed to the code from one a wrapper writes into a generated
 configuration, and in the labelled sets written by independent authors a literal behind a sensitive mark (a
 rotated password, a secret stored in its store) was judged fine seven times out of eight. The reviewer and the
-model see it; the label stays with what the change does.
+model see it; the label stays with what the change does. High where what the change does is put a credential into
+the code: a service (not a secret store) created with a literal credential, or one whose credential was empty,
+absent or a reference to a store before (an app's secret block, a connector's OAuth tokens, an admin password). A
+credential nested in a block (`connector_profile_config.….access_token`) counts by its own name.
 """
 
 from __future__ import annotations
@@ -20,15 +23,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, configuration, module_of, references_in
+from tfreview.pipeline.credential_names import plausible
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.mask import MASK, MASK_CHANGED
 from tfreview.pipeline.rules.credentials import SECRET_STORE_WORDS, secret_attribute, store_says_plain
+from tfreview.pipeline.rules.values import leaves
 
 SECRET_IN_CODE = "secret-in-code"
 CIPHERTEXT = lazy_compile(r"encrypted|ciphertext|sealed|hash|digest")
+MASKS = (MASK, MASK_CHANGED)
+MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
+NEWLY = " (this change puts it there: the service held no literal credential before)"
 
 
 @rule(SECRET_IN_CODE, Severity.MEDIUM,
@@ -47,30 +57,74 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
             constants[address].add(attribute)
     config = configuration(ri.plan)
     for change in managed(ri.changeset, *ALTERING):
+        expressions = config.expressions(change.address) or {}
         written = {attribute: "" for attribute in constants.get(config_address(change.address), ())
-                   if _holds_a_secret(change, attribute)}
+                   if _holds_a_secret(change, attribute, expressions.get(attribute))}
         if variables and module_of(change.address) == "":
-            for attribute, expression in (config.expressions(change.address) or {}).items():
+            for attribute, expression in expressions.items():
                 for variable in sorted(variables & set(references_in(expression))):
                     written.setdefault(attribute, f" (the default of sensitive {variable})")
         for attribute, via in sorted(written.items()):
             if _written_now(change, attribute):
+                new = not via and _newly_in_code(change, attribute, (change.address, attribute) in ri.masking.held)
                 yield finding(SECRET_IN_CODE, change.address,
                               f"{change.address}: {attribute} is set from a secret written as a literal in the "
-                              f"configuration{via}: it lives in the repository for anyone who can read the code; "
-                              "pass it from a secret store or a CI secret, and rotate it")
+                              f"configuration{via}: it lives in the repository for anyone who can read the code"
+                              f"{NEWLY if new else ''}; pass it from a secret store or a CI secret, and rotate it",
+                              Severity.HIGH if new else None)
 
 
-def _holds_a_secret(change: Change, attribute: str) -> bool:
+def _holds_a_secret(change: Change, attribute: str, expression: Any = None) -> bool:
     """Whether a marked attribute holds a secret, not a setting the provider marks on every entry (an SSM
-    parameter's `value` is marked whatever its type): named for a credential, or the value of a secret store
-    whose own kind does not say plain."""
+    parameter's `value` is marked whatever its type): the value of a secret store whose own kind does not say
+    plain, or a literal at a key named for a credential (the attribute itself, a key inside its block, or the
+    `value` of a block named for one: an app's `secret { value = "…" }`, not its `key_vault_secret_id`)."""
     if CIPHERTEXT.search(attribute):
         return False  # an encrypted or hashed value is made to be written down
-    if secret_attribute(attribute):
+    if _store(change) and not store_says_plain(change.after):
         return True
-    words = set(re.split(r"[^a-z0-9]+", change.type.lower()))
-    return bool(words & SECRET_STORE_WORDS) and not store_says_plain(change.after)
+    named = secret_attribute(attribute)
+    found = list(_literals(expression, attribute, 0))
+    if not found:
+        return named  # no constant the plan shows (a module's, an expression): the name decides
+    # masking has run: a literal masking hid reads as MASK here (hard_coded found it plausible before hiding it)
+    return any((secret_attribute(key) or (named and key == "value")) and (value in MASKS or plausible(value, key))
+               for key, value in found)
+
+
+def _store(change: Change) -> bool:
+    return bool(set(re.split(r"[^a-z0-9]+", change.type.lower())) & SECRET_STORE_WORDS)
+
+
+def _literals(node: Any, key: str, depth: int) -> Iterator[tuple[str, str]]:
+    """(nearest key, string) of every constant under an expression: a constant block (`constant_value` holding
+    maps) and nested blocks of expressions (`[{"access_token": {"constant_value": "…"}}]`) alike."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _literals(item, key, depth + 1)
+    elif isinstance(node, dict):
+        if "constant_value" in node:
+            constant = node["constant_value"]
+            if isinstance(constant, str):
+                yield key, constant
+            elif isinstance(constant, (dict, list)):
+                yield from ((path.rpartition(".")[2].partition("[")[0] or key, value)
+                            for path, value in leaves(constant) if isinstance(value, str))
+            return
+        for inner, value in node.items():
+            if inner != "references":
+                yield from _literals(value, str(inner), depth + 1)
+
+
+def _newly_in_code(change: Change, attribute: str, held: bool) -> bool:
+    """Whether this change puts a credential into the code that the service did not hold: a service, not a secret
+    store, created with it, or whose credential at ATTRIBUTE was empty, absent or a reference before (HELD: a
+    literal replaced by another is a rotation and stays medium)."""
+    if _store(change):
+        return False
+    return change.action is Action.CREATE or not held
 
 
 def _written_now(change: Change, attribute: str) -> bool:

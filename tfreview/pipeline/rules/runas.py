@@ -14,6 +14,7 @@ from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 IDENTITY_KEY = lazy_compile(r"(?:\w+_)?service_?account(?:_(?:email|name|id))?s?")
+MAX_DEPTH = 4  # single blocks nested deeper than this are not read
 DEFAULT_IDENTITY = lazy_compile(r"(?:^|/|:)(?:\d+-compute@developer|[a-z][a-z0-9-]*@appspot)\.gserviceaccount\.com$")
 
 
@@ -29,12 +30,13 @@ def _moved_to_default(change: Change) -> Iterator[Finding]:
 
 
 def _identities(before: dict[str, Any], after: dict[str, Any], where: str = "") -> Iterator[tuple[str, str, str]]:
-    """(key, old, new) of each service-account attribute, top level or in single blocks, that changed."""
+    """(key, old, new) of each service-account attribute, top level or in single blocks nested up to MAX_DEPTH
+    deep (a workstation config's `host.gce_instance.service_account`), that changed."""
     for key, now in after.items():
         was = before.get(key)
         named = IDENTITY_KEY.fullmatch(key) or (where and key == "email" and IDENTITY_KEY.fullmatch(where[:-1]))
         if isinstance(now, str) and isinstance(was, str) and was and was != now and named:
             yield f"{where}{key}", was, now
         elif isinstance(now, list) and len(now) == 1 and isinstance(now[0], dict) and isinstance(was, list) \
-                and len(was) == 1 and isinstance(was[0], dict) and not where:
-            yield from _identities(was[0], now[0], f"{key}.")
+                and len(was) == 1 and isinstance(was[0], dict) and where.count(".") < MAX_DEPTH:
+            yield from _identities(was[0], now[0], f"{where}{key}.")

@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import ReviewInput, Severity
 from tfreview.pipeline.rules.jobs import standing
 from tfreview.pipeline.rules.kinds import RUN_ONCE, RUN_ONCE_EXCEPT
 from tfreview.pipeline.rules.narrowing import CREDENTIAL_TYPES, KEY_STORES, issued_token, pushed_secret, user_password
+
+# A build definition (a CodeBuild project, a Cloud Build trigger, a DevOps build definition): the recipe of a build,
+# holding no data; its runs' logs and artifacts live in stores of their own, which a plan deletes separately.
+BUILD_DEFINITIONS = lazy_compile(r"(?:^|_)(?:codebuild|cloudbuild|build)_(?:project|trigger|definition|pipeline"
+                                 r"|job|plan|config|configuration)s?$")
 
 # A grader says why a delete or replace is graded below the default (a suffix for the message), or None.
 Grader = Callable[[Change, ReviewInput], "str | None"]
@@ -46,3 +52,8 @@ def is_credential(change: Change) -> bool:
     user's password."""
     return (bool(CREDENTIAL_TYPES.search(change.type)) and not KEY_STORES.search(change.type)) \
         or pushed_secret(change) or user_password(change) or issued_token(change)
+
+
+def build_definition(change: Change) -> bool:
+    """Whether a type is the definition of a build (not a store of its reports, caches or artifacts)."""
+    return bool(BUILD_DEFINITIONS.search(change.type))

@@ -57,6 +57,14 @@ control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$
         r"|(?:\w+_)?(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)(?:_\w+)?"
         r"|anyone_with_(?:the_)?link"
         r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)
+# A bearer link (a pre-authenticated request, a presigned or SAS link): whoever holds the URL gets in, with no
+# identity. Scoped to one object it is a hand-off; reaching any object of the bucket it is the bucket opened, and
+# with write, anyone holding it can plant or overwrite data.
+control(PUBLIC, r"access_type|access_level|link_access",
+        ladder(("objectread", "objectwrite", "objectreadwrite"), ("anyobjectread",),
+               ("anyobjectwrite", "anyobjectreadwrite")),
+        "a bearer link reaches every object of the bucket", create=Severity.HIGH, create_below=2,
+        types=r"preauth|presign|pre_authenticated|(?:^|_)sas(?:_|$)|bearer|share_link|signed_url")
 # A switch that lets any address connect, or stops enforcing the source allow-list it had.
 control(PUBLIC, r"allow_(?:all|any)_(?:ips?|sources?|addresses|networks|cidrs)", inverted, "any address may connect")
 control(PUBLIC, r"enforce_\w*(?:ip|network|source)_?(?:allow_?list|whitelist|restrictions?)\w*"

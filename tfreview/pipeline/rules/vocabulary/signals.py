@@ -58,8 +58,8 @@ control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_gr
         present, "the alarm no longer notifies anyone")
 # An audit selector narrowed so writes go unrecorded (CloudTrail's `read_write_type` All → ReadOnly, any provider's
 # event or operation filter): reads still flow, so the trail looks alive while changes leave no record.
-# WriteOnly → All and All → WriteOnly keep every write.
-control(DETECTION, r"\w*read_?write\w*|\w*(?:event|operation)_(?:type|types|mode|filter)",
+# WriteOnly → All and All → WriteOnly keep every write; `rw` is the usual abbreviation (`event_rw` All → Read).
+control(DETECTION, r"\w*read_?write\w*|(?:\w+_)?rw(?:_type|_mode)?|\w*(?:event|operation)_(?:type|types|mode|filter)",
         ladder(("all", "write_only", "writeonly", "write", "read_write", "readwrite"),
                ("read_only", "readonly", "read")),
         "the audit selector now drops writes (changes go unrecorded)", types=WATCHERS)
