@@ -71,10 +71,18 @@ def _rules(values: Any, depth: int = 0) -> Iterator[str]:
         if _quick_in_use_delete(values):
             yield json.dumps(values, sort_keys=True, default=str)
         for value in values.values():
-            yield from _rules(value, depth + 1)
+            if _nested(value):
+                yield from _rules(value, depth + 1)
     elif isinstance(values, list):
         for value in values:
-            yield from _rules(value, depth + 1)
+            if _nested(value):
+                yield from _rules(value, depth + 1)
+
+
+def _nested(value: Any) -> bool:
+    """Whether _rules can find anything in VALUE: a block, a list or a JSON text (most values are none of them,
+    and a generator each cost the rule most of its time)."""
+    return isinstance(value, (dict, list)) or (isinstance(value, str) and value.lstrip().startswith("{"))
 
 
 @on_change(actions=(Action.UPDATE, Action.CREATE, Action.REPLACE), words=(b"tag",))

@@ -4,6 +4,8 @@ rules that count what a plan loses (resets.py, safeguards.py)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
@@ -101,6 +103,7 @@ CONFIG_OBJECTS = lazy_compile(r"_(?:parameter_group|option_group|subnet_group|pa
                               r"|config|policy|setting|settings|role)$")
 
 
+@cache  # a plan holds a few hundred types at most; the ladders ask again for each of its changes
 def looks_stateful(resource_type: str) -> bool:
     """Whether a type holds data or carries service: listed in STATEFUL_KINDS, or named like it (not a config)."""
     if resource_type in STATEFUL:

@@ -38,7 +38,9 @@ def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     while stack and count < MAX_LEAVES:
         where, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend((f"{where}.{k}" if where else str(k), _as_pairs(v)) for k, v in item.items())
+            # _as_pairs only ever changes a list: a scalar or map value (most of them) skips the call
+            stack.extend((f"{where}.{k}" if where else str(k), _as_pairs(v) if isinstance(v, list) else v)
+                         for k, v in item.items())
         elif isinstance(item, list) and any(isinstance(v, (dict, list)) for v in item):
             stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
         else:

@@ -62,10 +62,12 @@ def _final_settings(value: Any, pattern: re.Pattern[str]) -> Iterator[tuple[str,
         for key, inner in value.items():
             if pattern.match(str(key)):
                 yield str(key), inner
-            yield from _final_settings(inner, pattern)
+            if isinstance(inner, (dict, list)):  # a scalar holds no setting: no generator for it
+                yield from _final_settings(inner, pattern)
     elif isinstance(value, list):
         for item in value:
-            yield from _final_settings(item, pattern)
+            if isinstance(item, (dict, list)):
+                yield from _final_settings(item, pattern)
 
 
 def _enabled(value: Any) -> bool:
