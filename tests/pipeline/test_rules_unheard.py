@@ -1,0 +1,85 @@
+"""Misses found by plans written by someone who never read the rules, each fixed by what the attribute means:
+an allow rule's side emptied into "any" or inverted, a rule's own logging switched off, a port that lets
+neighbours sniff or spoof, a key below accepted strength, a source built from several references, and an old open
+firewall bound to new machines. Each risky case has a second shape and a benign look-alike that stays likely safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+INGRESS = "network-open-ingress"
+
+
+def entry(address: str, before: Any, after: Any, unknown: Any = None, action: str | None = None) -> dict[str, Any]:
+    """One resource change of an invented or real provider."""
+    kind, name = address.split(".")
+    actions = [action] if action else ["create"] if before is None else ["update"]
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": unknown or {},
+                       "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, *changes: dict[str, Any], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, list(changes), **sections)
+    return result.label, worst_by_rule(result)
+
+
+def rule(**fields: Any) -> dict[str, Any]:
+    base = {"display_name": "app-to-db", "action": "ALLOW", "source_groups": ["/infra/groups/app"],
+            "destination_groups": ["/infra/groups/db"], "sources_excluded": False, "destinations_excluded": False,
+            "logged": True, "services": []}
+    return {**base, **fields}
+
+
+def policy(kind: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return entry(f"{kind}.db", {"id": "db", "rule": [before]}, {"id": "db", "rule": [after]})
+
+
+# --- an allow rule's side emptied (empty = any) or inverted (excluded = everything else) --------------------------
+def test_allow_rule_whose_sources_are_emptied_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", rule(), rule(source_groups=[])))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_invented_acl_whose_destinations_are_emptied_is_high(tmp_path: Path) -> None:
+    before = {"id": "r1", "name": "to-ledger", "verdict": "permit", "src_addresses": ["10.1.0.0/24"],
+              "dst_addresses": ["10.9.0.10/32"]}
+    label, worst = judged(tmp_path, entry("orbit_acl_rule.ledger", before, {**before, "dst_addresses": []}))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_destination_negation_turned_on_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, policy("nsxt_policy_gateway_policy", rule(), rule(destinations_excluded=True)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_negate_source_on_an_invented_firewall_is_high(tmp_path: Path) -> None:
+    before = {"name": "dev", "action": "allow", "source_zones": ["dev"], "negate_source": False}
+    _label, worst = judged(tmp_path, entry("strata_security_rule.dev", before, {**before, "negate_source": True}))
+    assert worst.get(INGRESS) is Severity.HIGH
+
+
+def test_sources_replaced_by_other_names_stay_safe(tmp_path: Path) -> None:
+    after = rule(source_groups=["/infra/groups/app", "/infra/groups/batch"])
+    label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", rule(), after))
+    assert INGRESS not in worst and label is Label.LIKELY_SAFE
+
+
+def test_deny_rule_emptied_or_negated_is_not_an_opening(tmp_path: Path) -> None:
+    deny = rule(action="DROP")
+    _label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", deny,
+                                            {**deny, "source_groups": [], "destinations_excluded": True}))
+    assert INGRESS not in worst
+
+
+def test_emptied_list_beside_a_side_that_still_names_sources_stays_safe(tmp_path: Path) -> None:
+    before = {"name": "ssh", "action": "allow", "source_ranges": ["10.0.0.0/8"], "source_tags": ["bastion"]}
+    label, worst = judged(tmp_path, entry("acme_firewall.ssh", before, {**before, "source_ranges": []}))
+    assert INGRESS not in worst and label is Label.LIKELY_SAFE
+
