@@ -83,3 +83,20 @@ def test_emptied_list_beside_a_side_that_still_names_sources_stays_safe(tmp_path
     label, worst = judged(tmp_path, entry("acme_firewall.ssh", before, {**before, "source_ranges": []}))
     assert INGRESS not in worst and label is Label.LIKELY_SAFE
 
+
+# --- a rule's own logging switched off -------------------------------------------------------------------------------
+def test_rule_logging_turned_off_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", rule(), rule(logged=False)))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("logging-disabled") is Severity.HIGH
+
+
+def test_invented_firewall_log_traffic_turned_off_is_high(tmp_path: Path) -> None:
+    before = {"name": "edge", "action": "accept", "log_traffic": True}
+    _label, worst = judged(tmp_path, entry("forti_policy.edge", before, {**before, "log_traffic": False}))
+    assert worst.get("logging-disabled") is Severity.HIGH
+
+
+def test_log_label_renamed_with_logging_on_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", rule(log_label="a"), rule(log_label="b")))
+    assert "logging-disabled" not in worst and label is Label.LIKELY_SAFE
+

@@ -27,6 +27,12 @@ control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_
         r"|\w*audit\w*enabled|\w*flow_logs?\w*|enable_log_file_validation"
         r"|include_\w*events|is_multi_region_trail|\w*log_analytics\w*enabled",
         flag, "logging turned off")
+# A rule's or object's own record switch, named by what it does (`logged`, `log`, `log_traffic`, `session_logging`):
+# a firewall rule that stops logging leaves its matches unseen. Not a switch named for turning logs off.
+control(LOGGING, r"(?!(?:\w+_)?(?:disable|disabled|skip|no|without|suppress|exclude|mute)_)"
+        r"(?:\w+_)?(?:logged|log|logging)"
+        r"|log_(?:traffic|sessions?|packets?|hits?|matches|connections?|requests)"
+        r"|(?:traffic|session|packet|connection|rule)_log(?:ging|ged)?", flag, "the rule or object stops logging")
 control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
         "the detector, alarm or monitor stops", types=WATCHERS)
 control(DETECTION, r"(?:is_)?(?:disabled|muted|suspended|paused)", inverted,
