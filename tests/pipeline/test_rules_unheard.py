@@ -100,3 +100,24 @@ def test_log_label_renamed_with_logging_on_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, policy("nsxt_policy_security_policy", rule(log_label="a"), rule(log_label="b")))
     assert "logging-disabled" not in worst and label is Label.LIKELY_SAFE
 
+
+# --- a port that lets neighbours sniff or spoof ----------------------------------------------------------------------
+def test_port_group_allowing_promiscuous_mode_is_high(tmp_path: Path) -> None:
+    before = {"id": "dvportgroup-1", "name": "pg-db", "allow_promiscuous": False, "allow_forged_transmits": False}
+    label, worst = judged(tmp_path, entry("vsphere_distributed_port_group.db", before,
+                                          {**before, "allow_promiscuous": True}))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_invented_switch_created_with_mac_spoofing_is_high(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, entry("hyperlane_vswitch_port.db", None,
+                                           {"name": "db", "mac_spoofing": True, "vlan": 40}))
+    assert worst.get(INGRESS) is Severity.HIGH
+
+
+def test_port_group_growing_with_strict_security_stays_safe(tmp_path: Path) -> None:
+    before = {"id": "dvportgroup-1", "number_of_ports": 8, "allow_promiscuous": False, "allow_mac_changes": False}
+    label, worst = judged(tmp_path, entry("vsphere_distributed_port_group.db", before,
+                                          {**before, "number_of_ports": 16}))
+    assert INGRESS not in worst and label is Label.LIKELY_SAFE
+
