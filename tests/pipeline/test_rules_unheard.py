@@ -143,3 +143,31 @@ def test_strong_keys_stay_safe(tmp_path: Path) -> None:
                           entry("tls_private_key.ca", None, {"algorithm": "RSA", "rsa_bits": 4096}))
     assert "key-disabled" not in worst and label is Label.LIKELY_SAFE
 
+
+# --- a source known after apply, built from several references ------------------------------------------------------
+def _configured(cidrs: list[str]) -> dict[str, Any]:
+    expressions = {"inbound": [{"action": {"constant_value": "ACCEPT"}, "ports": {"constant_value": "22"},
+                                "protocol": {"constant_value": "TCP"},
+                                "ipv4": {"references": ["var.extra", "data.ipam_prefixes.vpn.prefixes"]}}]}
+    return {"configuration": {"root_module": {"resources": [
+                {"address": "linode_firewall.jump", "mode": "managed", "type": "linode_firewall", "name": "jump",
+                 "expressions": expressions}], "variables": {"extra": {}}}},
+            "variables": {"extra": {"value": cidrs}}}
+
+
+def _unknown_inbound(cidrs: list[str], tmp_path: Path) -> tuple[Label, dict[str, Severity]]:
+    old = {"id": "1", "inbound": [{"action": "ACCEPT", "ipv4": ["203.0.113.10/32"], "ports": "22",
+                                   "protocol": "TCP"}]}
+    return judged(tmp_path, entry("linode_firewall.jump", old, {"id": "1", "inbound": None}, {"inbound": True}),
+                  **_configured(cidrs))
+
+
+def test_block_built_from_a_variable_holding_the_internet_is_high(tmp_path: Path) -> None:
+    label, worst = _unknown_inbound(["0.0.0.0/0"], tmp_path)
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_block_built_from_a_variable_holding_a_vpn_range_stays_safe(tmp_path: Path) -> None:
+    label, worst = _unknown_inbound(["198.51.100.32/27"], tmp_path)
+    assert INGRESS not in worst and label is Label.LIKELY_SAFE
+
