@@ -171,3 +171,29 @@ def test_block_built_from_a_variable_holding_a_vpn_range_stays_safe(tmp_path: Pa
     label, worst = _unknown_inbound(["198.51.100.32/27"], tmp_path)
     assert INGRESS not in worst and label is Label.LIKELY_SAFE
 
+
+# --- an old open firewall bound to new machines ----------------------------------------------------------------------
+def _firewall(name: str, fid: str, port: str) -> dict[str, Any]:
+    values = {"id": fid, "name": name, "rule": [{"direction": "in", "port": port, "protocol": "tcp",
+                                                  "source_ips": ["0.0.0.0/0", "::/0"]}]}
+    return entry(f"hcloud_firewall.{name}", values, values, action="no-op")
+
+
+def test_open_firewall_attached_to_a_new_selector_is_high(tmp_path: Path) -> None:
+    attach = entry("hcloud_firewall_attachment.db", None, {"firewall_id": 77, "label_selectors": ["role=db"]})
+    label, worst = judged(tmp_path, _firewall("debug", "77", "any"), attach)
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(INGRESS) is Severity.HIGH
+
+
+def test_invented_security_group_association_to_an_open_group_is_high(tmp_path: Path) -> None:
+    group = {"id": "sg-9", "ingress": [{"from_port": 3306, "to_port": 3306, "protocol": "tcp",
+                                       "cidr_blocks": ["0.0.0.0/0"]}]}
+    attach = entry("nimbus_security_group_association.db", None, {"security_group_id": "sg-9", "server_id": "s-1"})
+    _label, worst = judged(tmp_path, entry("nimbus_security_group.db", group, group, action="no-op"), attach)
+    assert worst.get(INGRESS) is Severity.HIGH
+
+
+def test_web_firewall_attached_to_web_servers_stays_safe(tmp_path: Path) -> None:
+    attach = entry("hcloud_firewall_attachment.web", None, {"firewall_id": 78, "label_selectors": ["role=web"]})
+    label, worst = judged(tmp_path, _firewall("web", "78", "443"), attach)
+    assert INGRESS not in worst and label is Label.LIKELY_SAFE

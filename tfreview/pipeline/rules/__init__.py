@@ -134,6 +134,7 @@ from tfreview.pipeline.rules import disarmed as disarmed
 from tfreview.pipeline.rules import rulestext as rulestext
 from tfreview.pipeline.rules import mutabletags as mutabletags
 from tfreview.pipeline.rules import anyside as anyside
+from tfreview.pipeline.rules import attachedopen as attachedopen
 # isort: on
 
 THEMES = (

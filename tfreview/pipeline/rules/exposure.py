@@ -23,14 +23,12 @@ from tfreview.pipeline.configuration import Configuration, configuration, module
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import (
     ALTERING,
-    RULES,
     Finding,
     ReviewInput,
     Severity,
     finding,
     managed,
     on_change,
-    rule,
 )
 from tfreview.pipeline.rules.common import as_list, new_items, sides
 from tfreview.pipeline.rules.direction import (
@@ -292,4 +290,5 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
                                   f"configured from a value that opens {ports} to {source} (the whole internet)")
 
 
-rule(OPEN, RULES[OPEN].severity, RULES[OPEN].description)(_configured_exposure)
+# Registered by attachedopen.py, the rule's one plan-wide check with the attachments it judges (one per rule id).
+configured_exposure = _configured_exposure
