@@ -101,6 +101,12 @@ def test_log_label_renamed_with_logging_on_stays_safe(tmp_path: Path) -> None:
     assert "logging-disabled" not in worst and label is Label.LIKELY_SAFE
 
 
+def test_debug_logging_turned_off_stays_safe(tmp_path: Path) -> None:
+    before = {"name": "orders", "debug_logging": True, "require_tls": True}
+    label, worst = judged(tmp_path, entry("aws_db_proxy.orders", before, {**before, "debug_logging": False}))
+    assert "logging-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
 # --- a port that lets neighbours sniff or spoof ----------------------------------------------------------------------
 def test_port_group_allowing_promiscuous_mode_is_high(tmp_path: Path) -> None:
     before = {"id": "dvportgroup-1", "name": "pg-db", "allow_promiscuous": False, "allow_forged_transmits": False}
@@ -141,6 +147,12 @@ def test_strong_keys_stay_safe(tmp_path: Path) -> None:
                           entry("aws_kms_key.sign", None,
                                 {"customer_master_key_spec": "RSA_3072", "key_usage": "SIGN_VERIFY"}),
                           entry("tls_private_key.ca", None, {"algorithm": "RSA", "rsa_bits": 4096}))
+    assert "key-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_ed25519_key_showing_the_default_curve_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, entry("tls_private_key.deploy", None,
+                                          {"algorithm": "ED25519", "ecdsa_curve": "P224", "rsa_bits": 2048}))
     assert "key-disabled" not in worst and label is Label.LIKELY_SAFE
 
 

@@ -30,9 +30,10 @@ control(LOGGING, r"\w*log(?:ging|s)?_?enabled|enable_\w*log\w*|\w*log(?:ging|s|_
         r"|include_\w*events|is_multi_region_trail|\w*log_analytics\w*enabled",
         flag, "logging turned off")
 # A rule's or object's own record switch, named by what it does (`logged`, `log`, `log_traffic`, `session_logging`):
-# a firewall rule that stops logging leaves its matches unseen. Not a switch named for turning logs off.
-control(LOGGING, r"(?!(?:\w+_)?(?:disable|disabled|skip|no|without|suppress|exclude|mute)_)"
-        r"(?:\w+_)?(?:logged|log|logging)"
+# a firewall rule that stops logging leaves its matches unseen. Not a switch named for turning logs off, and not a
+# troubleshooting verbosity (`debug_logging`, `verbose_log`: turning those off is routine).
+control(LOGGING, r"(?:(?:traffic|session|packet|connection|rule|access|audit|flow|request|security|firewall)_)?"
+        r"(?:logged|log|logging)"
         r"|log_(?:traffic|sessions?|packets?|hits?|matches|connections?|requests)"
         r"|(?:traffic|session|packet|connection|rule)_log(?:ging|ged)?", flag, "the rule or object stops logging")
 control(DETECTION, r"enabled|is_enabled|enable|actions_enabled|active|detector_enabled", flag,
@@ -103,6 +104,7 @@ control(KEY, r"state|status|key_state|key_status",
 # A key or signature below accepted strength, in any provider's spelling (`RSA_1024`, `rsa1024`, `EC_P192`,
 # `RSASSA_PKCS1_V1_5_SHA_1`, `dsa`, `md5WithRSA`): anyone with modest means can forge what it signs or read what
 # it protects. Values that name no key family read as unknown (a load balancer's `algorithm = "round_robin"`).
+# Not a bare curve setting: tls_private_key shows its default `ecdsa_curve = "P224"` whatever the algorithm.
 _WEAK_DIGEST = lazy_compile(r"sha1(?!\d)|md[245](?!\d)|(?<!ec)dsa(?!\d{3})")
 _RSA_BITS = lazy_compile(r"rsa\D{0,12}?(\d{3,5})(?!\d)")
 _CURVE_BITS = lazy_compile(r"(?:ecc?|ecdsa|nist|secp|prime|p)(\d{3})(?!\d)")
@@ -126,7 +128,7 @@ def key_grade(value: Any) -> float | None:
 
 
 control(KEY, r"\w*key_(?:spec|algorithm|alg|type|usage_spec)|customer_master_key_spec|key_algorithm|algorithm"
-        r"|\w*(?:signing|signature|sign|digest)_(?:algorithms?|alg|hash|spec)|\w*curve", key_grade,
+        r"|\w*(?:signing|signature|sign|digest)_(?:algorithms?|alg|hash|spec)", key_grade,
         "the key or its signatures fall below accepted strength (RSA under 2048 bits, SHA-1/MD5, DSA, small curves)",
         types=KEYS + r"|sign|certificate|cert(?:_|$)|(?:^|_)ca(?:_|$)|pki|jwk|jwt|tls_private", create=Severity.HIGH)
 
