@@ -216,14 +216,13 @@ KNOWN_MISSES = {
     # hidden-like-14, kept from every lane until the session's rules were final: real misses, left for next session —
     # a directory role known only after apply that activates Global Administrator, an invented listener's reach and
     # client auth widened, an invented audit tap narrowed to errors, findings auto-archived by a type prefix, alert
-    # thresholds raised until they never fire, a signing key cut to 1024 bits.
+    # thresholds raised until they never fire.
     "fresh/hidden-like-14/aad_dir_role_global_admin_sp.json",
     "fresh/hidden-like-14/acmeplatform_admin_listener_global.json",
     "fresh/hidden-like-14/acmeplatform_audit_tap_errors_only.json",
     "fresh/hidden-like-14/aws_guardduty_filter_archive_creds.json",
     "fresh/hidden-like-14/dd_monitor_stoplogging_threshold.json",
     "fresh/hidden-like-14/newrelic_bastion_sudo_threshold_day.json",
-    "fresh/hidden-like-14/tls_signing_key_rsa1024.json",
 }
 
 
