@@ -136,6 +136,8 @@ from tfreview.pipeline.rules import keyholders as keyholders
 from tfreview.pipeline.rules import disarmed as disarmed
 from tfreview.pipeline.rules import rulestext as rulestext
 from tfreview.pipeline.rules import mutabletags as mutabletags
+from tfreview.pipeline.rules import anyside as anyside
+from tfreview.pipeline.rules import attachedopen as attachedopen
 # isort: on
 
 THEMES = (

@@ -19,18 +19,16 @@ import orjson
 import tfreview.pipeline.rules.network as network
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.configuration import Configuration, configuration
+from tfreview.pipeline.configuration import Configuration, configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import (
     ALTERING,
-    RULES,
     Finding,
     ReviewInput,
     Severity,
     finding,
     managed,
     on_change,
-    rule,
 )
 from tfreview.pipeline.rules.common import as_list, new_items, sides
 from tfreview.pipeline.rules.direction import (
@@ -256,6 +254,22 @@ def _substituted(after: dict[str, Any], path: tuple[str | int, ...], values: lis
     return copy
 
 
+def _each_reference(config: Configuration, address: str, path: tuple[str | int, ...],
+                    values: list[Any] | None) -> list[Any] | None:
+    """VALUES of nested blocks, where an attribute built from several references (`concat(var.extra, data.x.y)`)
+    was left unresolved, given every value those references hold: any of them may end up in the result."""
+    expression = config.expression(address, path)
+    if not isinstance(expression, list) or not values or not isinstance(values[0], list):
+        return values
+    for block, expressions in zip(values[0], expression, strict=False):
+        for key, value in (block.items() if isinstance(block, dict) and isinstance(expressions, dict) else ()):
+            if value is UNKNOWN and isinstance(expressions.get(key), dict):
+                known = [item for candidate in config.candidates(expressions[key], module_of(address))
+                         if candidate is not UNKNOWN for item in as_list(candidate)]
+                block[key] = known or UNKNOWN
+    return values
+
+
 def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
     """Sources unknown in the plan whose configuration resolves (in part) to the whole internet."""
     config: Configuration | None = None
@@ -265,7 +279,7 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
             if not SOURCE_KEY.search(str(path[-1]).lower()) or words(str(path[-1])) & AWAY:
                 continue
             config = config or configuration(ri.plan)
-            values = config.values(change.address, path)
+            values = _each_reference(config, change.address, path, config.values(change.address, path))
             substituted = _substituted(after, path, values or []) if after is not None else None
             if substituted is None:
                 continue
@@ -276,4 +290,5 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
                                   f"configured from a value that opens {ports} to {source} (the whole internet)")
 
 
-rule(OPEN, RULES[OPEN].severity, RULES[OPEN].description)(_configured_exposure)
+# Registered by attachedopen.py, the rule's one plan-wide check with the attachments it judges (one per rule id).
+configured_exposure = _configured_exposure

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.network import INGRESS
 from tfreview.pipeline.rules.strengths import access_word, authenticated, everyone, flag, inverted, ladder, public_word
 from tfreview.pipeline.rules.vocabulary.terms import PUBLIC
 
@@ -72,3 +73,9 @@ control(PUBLIC, r"load_balancing_scheme|scheme|\w*load-balancer-scheme|\w*load-b
         ladder(("internal", "internal_managed", "internal_self_managed"),
                ("external", "external_managed", "internet-facing", "internet_facing", "public")),
         "made internet-facing")
+# A switch port or port group that lets a machine read traffic not addressed to it or send as another machine
+# (vSphere `allow_promiscuous`, `allow_forged_transmits`, `allow_mac_changes`; an invented switch's
+# `promiscuous_mode`): every neighbour on the segment can sniff or spoof its traffic. True is the open side.
+control(INGRESS, r"(?:allow_|permit_|accept_)?(?:promiscuous(?:_mode)?|forged_transmits?|mac_(?:address_)?changes"
+        r"|spoofing|mac_spoofing|ip_spoofing)(?:_(?:allowed|enabled|accepted))?", inverted,
+        "machines on the segment can sniff or spoof each other's traffic", create=Severity.HIGH)
