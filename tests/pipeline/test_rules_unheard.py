@@ -128,16 +128,16 @@ def test_port_group_growing_with_strict_security_stays_safe(tmp_path: Path) -> N
     assert INGRESS not in worst and label is Label.LIKELY_SAFE
 
 
-# --- a key below accepted strength -----------------------------------------------------------------------------------
+# --- a key below accepted strength (weak-key, keystrength.py) ---------------------------------------------------
 def test_invented_kms_signing_key_of_rsa_1024_and_sha1_is_high(tmp_path: Path) -> None:
     key = {"alias": "release", "key_spec": "RSA_1024", "signing_algorithm": "RSASSA_PKCS1_V1_5_SHA_1"}
     label, worst = judged(tmp_path, entry("pinewood_kms_key.release", None, key))
-    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("key-disabled") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("weak-key") is Severity.HIGH
 
 
 def test_tls_private_key_of_1024_bits_is_high(tmp_path: Path) -> None:
     _label, worst = judged(tmp_path, entry("tls_private_key.ca", None, {"algorithm": "RSA", "rsa_bits": 1024}))
-    assert worst.get("key-disabled") is Severity.HIGH
+    assert worst.get("weak-key") is Severity.HIGH
 
 
 def test_strong_keys_stay_safe(tmp_path: Path) -> None:
@@ -147,13 +147,13 @@ def test_strong_keys_stay_safe(tmp_path: Path) -> None:
                           entry("aws_kms_key.sign", None,
                                 {"customer_master_key_spec": "RSA_3072", "key_usage": "SIGN_VERIFY"}),
                           entry("tls_private_key.ca", None, {"algorithm": "RSA", "rsa_bits": 4096}))
-    assert "key-disabled" not in worst and label is Label.LIKELY_SAFE
+    assert "weak-key" not in worst and label is Label.LIKELY_SAFE
 
 
 def test_ed25519_key_showing_the_default_curve_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, entry("tls_private_key.deploy", None,
                                           {"algorithm": "ED25519", "ecdsa_curve": "P224", "rsa_bits": 2048}))
-    assert "key-disabled" not in worst and label is Label.LIKELY_SAFE
+    assert "weak-key" not in worst and label is Label.LIKELY_SAFE
 
 
 # --- a source known after apply, built from several references ------------------------------------------------------

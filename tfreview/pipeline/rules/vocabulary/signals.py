@@ -6,11 +6,9 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
@@ -98,48 +96,3 @@ control(KEY, r"state|status|key_state|key_status",
         ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
                                        "destroyed", "pending_destruction", "scheduled_for_deletion")),
         "the key is disabled or scheduled for deletion", types=KEYS)
-
-
-# --- a key's own strength -----------------------------------------------------------------------
-# A key or signature below accepted strength, in any provider's spelling (`RSA_1024`, `rsa1024`, `EC_P192`,
-# `RSASSA_PKCS1_V1_5_SHA_1`, `dsa`, `md5WithRSA`): anyone with modest means can forge what it signs or read what
-# it protects. Values that name no key family read as unknown (a load balancer's `algorithm = "round_robin"`).
-# Not a bare curve setting: tls_private_key shows its default `ecdsa_curve = "P224"` whatever the algorithm.
-_WEAK_DIGEST = lazy_compile(r"sha1(?!\d)|md[245](?!\d)|(?<!ec)dsa(?!\d{3})")
-_RSA_BITS = lazy_compile(r"rsa\D{0,12}?(\d{3,5})(?!\d)")
-_CURVE_BITS = lazy_compile(r"(?:ecc?|ecdsa|nist|secp|prime|p)(\d{3})(?!\d)")
-_KEY_FAMILY = lazy_compile(r"rsa|ecc|ecdsa|(?:^|[\W_])ec(?:[\W_]|$)|ed25519|ed448|secp|nist|(?:^|[\W_])p(?:256|384|521)"
-                           r"|sha-?2|sha-?(?:256|384|512)|hmac|aes|symmetric")
-
-
-def key_grade(value: Any) -> float | None:
-    """0 for a key spec or signing algorithm below accepted strength, 1 for one at or above it, None otherwise."""
-    if not isinstance(value, str):
-        return None
-    text = re.sub(r"[\s_.\-/]+", "", value.lower())
-    if _WEAK_DIGEST.search(text):
-        return 0
-    text = re.sub(r"sha\d+", "", text)  # a digest's size is no key size (`RSASSA_PSS_SHA_256`)
-    if (rsa := _RSA_BITS.search(text)) and int(rsa.group(1)) in range(256, 2048):
-        return 0
-    if (curve := _CURVE_BITS.search(text)) and int(curve.group(1)) in range(100, 256):
-        return 0
-    return 1 if _KEY_FAMILY.search(value.lower()) else None
-
-
-control(KEY, r"\w*key_(?:spec|algorithm|alg|type|usage_spec)|customer_master_key_spec|key_algorithm|algorithm"
-        r"|\w*(?:signing|signature|sign|digest)_(?:algorithms?|alg|hash|spec)", key_grade,
-        "the key or its signatures fall below accepted strength (RSA under 2048 bits, SHA-1/MD5, DSA, small curves)",
-        types=KEYS + r"|sign|certificate|cert(?:_|$)|(?:^|_)ca(?:_|$)|pki|jwk|jwt|tls_private", create=Severity.HIGH)
-
-
-def rsa_bits(value: Any) -> float | None:
-    """0 for an RSA modulus under 2048 bits, 1 for one of 2048 or more, None for anything else."""
-    bits = value if isinstance(value, int) and not isinstance(value, bool) else None
-    if isinstance(value, str) and value.strip().isdigit():
-        bits = int(value.strip())
-    return None if bits is None or bits < 256 else float(bits >= 2048)
-
-
-control(KEY, r"rsa_bits|rsa_key_(?:size|bits|length)|modulus_(?:bits|size|length)", rsa_bits,
-        "the RSA key is under 2048 bits", create=Severity.HIGH)
