@@ -57,6 +57,19 @@ def inverted(value: Any) -> float | None:
     return None if strength is None else 1 - strength
 
 
+# Receivers that deliver nowhere: Alertmanager's conventional "null" receiver, Opsgenie's notify type none.
+NULL_SINKS = {"null", "none", "nil", "nobody", "noop", "no-op", "blackhole", "black-hole", "black_hole", "devnull",
+              "/dev/null", "dev-null", "dev_null", "discard", "void", "nowhere"}
+
+
+def delivering(value: Any) -> float | None:
+    """0 for a receiver that delivers nowhere (`null`, `none`, `blackhole`), 1 for any other named receiver; empty
+    and unknown values are not judged (an emptied recipient is recipients.py's)."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    return 0 if value.strip().lower() in NULL_SINKS else 1
+
+
 def present(value: Any) -> float | None:
     """1 while a value (a key id, a list of actions) is set, 0 once it is removed; flags are not read here."""
     if isinstance(value, bool):
