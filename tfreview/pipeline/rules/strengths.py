@@ -217,6 +217,22 @@ def https_word(value: Any) -> float | None:
     return 1 if isinstance(value, str) and value.lower() == "https" else 0 if known(value) or value is None else None
 
 
+SECURE_SCHEMES = {"https", "wss", "grpcs", "tls", "ssl", "amqps", "mqtts", "ldaps", "ftps", "rediss", "kafka+ssl",
+                  "syslog+tls", "tcp+tls"}
+PLAIN_SCHEMES = {"http", "ws", "grpc", "amqp", "mqtt", "ldap", "ftp", "redis", "telnet", "syslog", "tcp", "udp"}
+_SCHEME = lazy_compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+
+
+def url_scheme(value: Any) -> float | None:
+    """1 for a URL with an encrypted scheme (https, wss, ldaps), 0 for its plain twin (http, ws, ldap); None for
+    anything else (not a URL, an unknown scheme, unknown until apply)."""
+    match = _SCHEME.match(value) if isinstance(value, str) and known(value) else None
+    if match is None:
+        return None
+    scheme = match[1].lower()
+    return 1 if scheme in SECURE_SCHEMES else 0 if scheme in PLAIN_SCHEMES else None
+
+
 def everyone(value: Any) -> float | None:
     """0 when a share or launch permission names everyone (`all`, `*`), 1 otherwise."""
     if not isinstance(value, (str, list)):
