@@ -49,6 +49,12 @@ COMPARED = lazy_compile(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 # PromQL set operators against a constant vector with no labels to match on: `x unless on() vector(1)` removes every
 # series whatever x holds, so the expression is always empty.
 EMPTIED = lazy_compile(r"\bunless\s+on\s*\(\s*\)\s*\(?\s*(?:vector|scalar)\s*\(", re.IGNORECASE)
+# A term a query negates on a caller's identity (`-@userIdentity.arn:*role/*`, `NOT principal:*`): with a wildcard
+# and nothing but generic words around it, it exempts a whole class of callers (every role, every user).
+NEGATED_CALLER = lazy_compile(r"(?:(?<![\w@.])-|\bNOT\s+)@?[\w.]*(?:identity|principal|actor|caller|user|usr|arn"
+                              r"|session|role)[\w.]*\s*[:=]\s*(\S+)", re.IGNORECASE)
+GENERIC_CALLER = frozenset({"", "role", "roles", "assumed-role", "assumedrole", "user", "users", "arn", "aws", "iam",
+                            "sts", "service-role", "federated-user", "root"})
 LAST = lazy_compile(r"last[_(\"']+(\d+[smhdw])")
 QUERY = lazy_compile(r"(?:^|\.)(?:query|expr|expression|condition|search|nrql|kql)$")
 ORDER = 10  # an order of magnitude
@@ -121,6 +127,9 @@ def _judged(path: str, old: Any, new: Any, after: dict[str, Any]) -> str | None:
 def _query(old: str, new: str) -> str | None:
     """A query's trailing comparison raised tenfold, or its `last_5m` window stretched tenfold, or the query made
     always empty."""
+    if (callers := _class_of_callers(new) - _class_of_callers(old)):
+        return (f"now exempts every caller matching {', '.join(sorted(callers))}: a whole class of identities goes "
+                "unseen")
     if EMPTIED.search(new) and not EMPTIED.search(old):
         return "now removes every series with `unless on() vector(…)`: the expression is always empty, it never fires"
     was, now = COMPARED.search(old), COMPARED.search(new)
@@ -136,6 +145,17 @@ def _query(old: str, new: str) -> str | None:
         if span and stretched and stretched >= span * ORDER:
             return f"window {old_w[1]} → {new_w[1]}: judged over a window {stretched / span:.0f}× longer"
     return None
+
+
+def _class_of_callers(query: str) -> set[str]:
+    """Negated identity patterns of QUERY that take a whole class of callers (a wildcard around generic words)."""
+    found = set()
+    for match in NEGATED_CALLER.finditer(query):
+        pattern = match[1].strip("\"'()")
+        words = re.split(r"[*/:]+", pattern.lower())
+        if "*" in pattern and all(w in GENERIC_CALLER or w.isdigit() for w in words):
+            found.add(pattern)
+    return found
 
 
 def _alerting(change: Change, after: dict[str, Any]) -> bool:
