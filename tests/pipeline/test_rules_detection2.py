@@ -213,3 +213,82 @@ def test_an_audit_exemption_removed_logs_more_and_stays_safe(tmp_path: Path) -> 
     found = judged(tmp_path, entry("google_project_iam_audit_config.all", _audit([]), _audit([member]),
                                    "hashicorp/google"))
     assert found[1].get("logging-disabled") is Severity.HIGH
+
+
+# --- delivery downgraded, silencers with no end, security logs forwarded in part ---------------------------------
+
+
+def test_a_log_delivery_endpoint_moved_from_https_to_http_is_a_downgrade(tmp_path: Path) -> None:
+    def stream(url: str) -> dict[str, Any]:
+        return {"name": "logs", "destination": "http_endpoint", "http_endpoint_configuration": [{"url": url}]}
+    found = judged(tmp_path, entry("aws_kinesis_firehose_delivery_stream.dd", stream("https://intake.example.com/v1"),
+                                   stream("http://intake.example.com/v1"), "hashicorp/aws"))
+    assert found[1].get("tls-downgrade") is Severity.HIGH
+    hook = judged(tmp_path, entry("logrelay_forwarder.siem", {"webhook": "wss://siem.example.net/in"},
+                                  {"webhook": "ws://siem.example.net/in"}))
+    assert hook[1].get("tls-downgrade") is Severity.HIGH
+    assert safe(judged(tmp_path, entry("aws_kinesis_firehose_delivery_stream.dd", stream("https://a.example.com/v1"),
+                                       stream("https://b.example.eu/v1"), "hashicorp/aws")))
+
+
+def _downtime(**schedule: str) -> dict[str, Any]:
+    return {"scope": "env:prod", "message": "maintenance", "monitor_identifier": [{"monitor_tags": ["team:secops"]}],
+            "one_time_schedule": [schedule]}
+
+
+def test_a_downtime_with_a_start_and_no_end_mutes_for_good(tmp_path: Path) -> None:
+    found = judged(tmp_path, entry("datadog_downtime_schedule.m", None, _downtime(start="2026-12-03T02:00:00Z"),
+                                   "datadog/datadog"))
+    assert found[1].get("monitoring-muted") is Severity.HIGH
+    silence = judged(tmp_path, entry("alertdesk_silence.secops", None,
+                                     {"matchers": ["team=secops"], "starts_at": "2026-12-03T02:00:00Z"}))
+    assert silence[1].get("monitoring-muted") is Severity.HIGH
+    assert safe(judged(tmp_path, entry("datadog_downtime_schedule.m", None, _downtime(
+        start="2026-12-03T02:00:00Z", end="2026-12-03T04:00:00Z"), "datadog/datadog")))
+    assert safe(judged(tmp_path, entry("alertdesk_silence.secops", None, {
+        "matchers": ["team=secops"], "starts_at": "2026-12-03T02:00:00Z", "duration": "2h"})))
+
+
+def _subscription(group: str, pattern: str) -> dict[str, Any]:
+    return {"name": "to-siem", "log_group_name": group, "filter_pattern": pattern,
+            "destination_arn": "arn:aws:firehose:us-east-1:1:deliverystream/siem"}
+
+
+def test_a_security_log_forwarder_narrowed_from_everything_drops_records(tmp_path: Path) -> None:
+    assert high(judged(tmp_path, entry("aws_cloudwatch_log_subscription_filter.trail",
+                                       _subscription("aws-cloudtrail-logs-org", ""),
+                                       _subscription("aws-cloudtrail-logs-org", "{ $.readOnly IS TRUE }"))))
+    assert high(judged(tmp_path, entry("logrelay_log_forwarder.audit", {"source": "k8s-audit", "filter": ""},
+                                       {"source": "k8s-audit", "filter": "verb:get"})))
+    assert safe(judged(tmp_path, entry("aws_cloudwatch_log_subscription_filter.web", _subscription("/ecs/web", ""),
+                                       _subscription("/ecs/web", "?ERROR ?WARN"))))
+
+
+def _index(query: str, rate: float) -> dict[str, Any]:
+    return {"name": "main", "exclusion_filter": [{"name": "volume", "is_enabled": True,
+                                                  "filter": [{"query": query, "sample_rate": rate}]}]}
+
+
+def test_nine_in_ten_security_records_sampled_out_is_as_bad_as_dropping_them(tmp_path: Path) -> None:
+    before = {"name": "main", "exclusion_filter": []}
+    found = judged(tmp_path, entry("datadog_logs_index.main", before, _index("source:kubernetes.audit", 0.95),
+                                   "datadog/datadog"))
+    assert found[1].get("logging-disabled") is Severity.HIGH
+    half = judged(tmp_path, entry("datadog_logs_index.main", before, _index("source:cloudtrail", 0.5),
+                                  "datadog/datadog"))
+    assert half[1].get("logging-disabled") is Severity.MEDIUM
+    health = _index('source:elb @http.url_details.path:"/healthz"', 0.95)
+    assert safe(judged(tmp_path, entry("datadog_logs_index.main", before, health, "datadog/datadog")))
+
+
+def test_a_detection_query_that_exempts_every_role_goes_blind_to_a_class_of_callers(tmp_path: Path) -> None:
+    base = "source:cloudtrail @evt.name:CreateUser -@userIdentity.arn:*terraform*"
+    def rule(query: str) -> dict[str, Any]:
+        return {"name": "iam user created", "query": [{"query": query}]}
+    assert high(judged(tmp_path, entry("datadog_security_monitoring_rule.r", rule(base),
+                                       rule(base + " -@userIdentity.arn:*role/*"), "datadog/datadog")))
+    assert high(judged(tmp_path, entry("siemly_detection_rule.r", {"query": "event=CreateUser"},
+                                       {"query": "event=CreateUser NOT principal.arn=*assumed-role*"})))
+    exact = base.replace("*terraform*", '"arn:aws:sts::1:assumed-role/terraform-ci/atlantis"')
+    assert safe(judged(tmp_path, entry("datadog_security_monitoring_rule.r", rule(base), rule(exact),
+                                       "datadog/datadog")))
