@@ -292,3 +292,22 @@ def test_a_detection_query_that_exempts_every_role_goes_blind_to_a_class_of_call
     exact = base.replace("*terraform*", '"arn:aws:sts::1:assumed-role/terraform-ci/atlantis"')
     assert safe(judged(tmp_path, entry("datadog_security_monitoring_rule.r", rule(base), rule(exact),
                                        "datadog/datadog")))
+
+
+def _trail(*excluded: str) -> dict[str, Any]:
+    selectors = [{"field": "eventCategory", "equals": ["Management"]}]
+    if excluded:
+        selectors.append({"field": "eventSource", "not_equals": list(excluded)})
+    return {"name": "org", "is_multi_region_trail": True,
+            "advanced_event_selector": [{"name": "mgmt", "field_selector": selectors}]}
+
+
+def test_an_audit_selector_that_excludes_the_identity_services_blinds_the_trail(tmp_path: Path) -> None:
+    found = judged(tmp_path, entry("aws_cloudtrail.org", _trail(), _trail("kms.amazonaws.com", "iam.amazonaws.com"),
+                                   "hashicorp/aws"))
+    assert found[1].get("logging-disabled") is Severity.HIGH
+    other = judged(tmp_path, entry("audithub_trail.org", {"name": "org", "exclude_sources": ["kms"]},
+                                   {"name": "org", "exclude_sources": ["kms", "sts"]}))
+    assert other[1].get("logging-disabled") is Severity.HIGH
+    # Cutting KMS decrypt noise keeps every identity event.
+    assert safe(judged(tmp_path, entry("aws_cloudtrail.org", _trail(), _trail("kms.amazonaws.com"), "hashicorp/aws")))

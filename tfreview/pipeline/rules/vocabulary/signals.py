@@ -89,6 +89,27 @@ def _records_security_kinds(value: Any) -> float | None:
 
 control(DETECTION, r"\w*exclu\w*types?|\w*exclu\w*\.\w*types?", _records_security_kinds,
         "security-relevant resource types are excluded from recording", types=WATCHERS)
+# An audit selector's negation (CloudTrail's advanced `field_selector.not_equals`, any trail's excluded sources) that
+# names the identity services: who signed in, assumed a role or changed a permission stops being recorded. Cutting a
+# noisy data service (KMS decrypts) is tuning.
+IDENTITY_SOURCES = lazy_compile(r"(?:^|[^a-z])(?:iam|sts|signin|sso|identitystore|organizations|cognito-idp"
+                                r"|accesscontext|login|okta|entra|aad)(?:$|[^a-z])")
+
+
+def _records_identity(value: Any) -> float | None:
+    """0 when an audit selector's exclusion names an identity service, 1 when it names none."""
+    if value is None:
+        return 1
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in items):
+        return None
+    return 0 if any(IDENTITY_SOURCES.search(v.lower()) for v in items) else 1
+
+
+control(LOGGING, r"(?:\w*event_selector|field_selector|\w*selectors?)\.(?:not_equals|not_starts_with|not_ends_with"
+        r"|exclude\w*)|exclude_(?:event_)?sources?|excluded_(?:event_)?sources?", _records_identity,
+        "identity events (sign-ins, role assumptions, permission changes) are excluded from the audit trail",
+        types=WATCHERS)
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
 control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
         "key rotation turned off")
