@@ -311,3 +311,25 @@ def test_an_audit_selector_that_excludes_the_identity_services_blinds_the_trail(
     assert other[1].get("logging-disabled") is Severity.HIGH
     # Cutting KMS decrypt noise keeps every identity event.
     assert safe(judged(tmp_path, entry("aws_cloudtrail.org", _trail(), _trail("kms.amazonaws.com"), "hashicorp/aws")))
+
+
+# --- a security agent's chart from a look-alike on a free hosting platform ---------------------------------------
+
+
+def _release(repository: str, version: str = "4.8.1") -> dict[str, Any]:
+    return {"name": "falco", "chart": "falco", "repository": repository, "version": version, "namespace": "falco"}
+
+
+def test_a_chart_moved_to_a_look_alike_subdomain_on_free_hosting_is_another_publisher(tmp_path: Path) -> None:
+    official = "https://falcosecurity.github.io/charts"
+    found = judged(tmp_path, entry("helm_release.falco", _release(official),
+                                   _release("https://falco-charts.pages.dev/stable"), "hashicorp/helm"))
+    assert found[1].get("supply-chain-opened") is Severity.HIGH
+    netlify = judged(tmp_path, entry("helm_release.falco", _release("https://charts.falco.org"),
+                                     _release("https://falco-mirror.netlify.app"), "hashicorp/helm"))
+    assert netlify[1].get("supply-chain-opened") is Severity.HIGH
+    assert safe(judged(tmp_path, entry("helm_release.falco", _release(official), _release(official, "4.8.2"),
+                                       "hashicorp/helm")))
+    # The publisher's own name on the platform is its new home.
+    assert safe(judged(tmp_path, entry("helm_release.falco", _release("https://charts.falcosecurity.org"),
+                                       _release(official), "hashicorp/helm")))
