@@ -229,6 +229,9 @@ def test_a_log_delivery_endpoint_moved_from_https_to_http_is_a_downgrade(tmp_pat
     assert hook[1].get("tls-downgrade") is Severity.HIGH
     assert safe(judged(tmp_path, entry("aws_kinesis_firehose_delivery_stream.dd", stream("https://a.example.com/v1"),
                                        stream("https://b.example.eu/v1"), "hashicorp/aws")))
+    # Plain traffic to a name the internet cannot reach stays inside one's network (egress.py judges it).
+    assert safe(judged(tmp_path, entry("logrelay_forwarder.siem", {"webhook": "https://siem.corp.internal/in"},
+                                       {"webhook": "http://siem.corp.internal:8080/in"})))
 
 
 def _downtime(**schedule: str) -> dict[str, Any]:

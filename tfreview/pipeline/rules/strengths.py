@@ -7,12 +7,14 @@ or is unknown until apply. controls.py compares the strengths of a change's befo
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.domains import public
 from tfreview.pipeline.rules.values import number, tls_version
 
 ON = {"true", "on", "enabled", "enable", "yes", "active", "required", "enforced", "strict", "1"}
@@ -220,17 +222,26 @@ def https_word(value: Any) -> float | None:
 SECURE_SCHEMES = {"https", "wss", "grpcs", "tls", "ssl", "amqps", "mqtts", "ldaps", "ftps", "rediss", "kafka+ssl",
                   "syslog+tls", "tcp+tls"}
 PLAIN_SCHEMES = {"http", "ws", "grpc", "amqp", "mqtt", "ldap", "ftp", "redis", "telnet", "syslog", "tcp", "udp"}
-_SCHEME = lazy_compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+_SCHEME = lazy_compile(r"^\s*([a-z][a-z0-9+.-]*)://(?:[^/@\s]*@)?(\[[^\]]*\]|[^/:?#\s]+)", re.IGNORECASE)
 
 
 def url_scheme(value: Any) -> float | None:
     """1 for a URL with an encrypted scheme (https, wss, ldaps), 0 for its plain twin (http, ws, ldap); None for
-    anything else (not a URL, an unknown scheme, unknown until apply)."""
+    anything else (not a URL, an unknown scheme, unknown until apply) and for a host the internet cannot reach (an
+    internal name, a private address): plain traffic inside one's network is egress.py's call."""
     match = _SCHEME.match(value) if isinstance(value, str) and known(value) else None
-    if match is None:
+    if match is None or not _reachable(match[2].strip("[]")):
         return None
     scheme = match[1].lower()
     return 1 if scheme in SECURE_SCHEMES else 0 if scheme in PLAIN_SCHEMES else None
+
+
+def _reachable(host: str) -> bool:
+    """Whether HOST is a global address or a name under a public suffix."""
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return public(host)
 
 
 def everyone(value: Any) -> float | None:
