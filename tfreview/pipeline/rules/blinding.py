@@ -26,7 +26,8 @@ from tfreview.pipeline.rules.vocabulary import DETECTION
 # Objects that record, keep, export or raise security signals (by type or by the attribute path of the block).
 # Traffic filters (firewalls, WAFs) drop packets, not signals: they are judged by the network rules.
 SIGNALS = lazy_compile(r"log|audit|trail|finding|guardduty|securityhub|detect|alert|alarm|monitor|siem|sink"
-                       r"|exclusion|suppress|flow|metric|event|sentinel|search|index|pipeline|watch|threat|incident",
+                       r"|exclusion|suppress|mut(?:e|ing)|silenc|(?:^|_)scc(?:_|$)|flow|metric|event|sentinel|search|index|pipeline"
+                       r"|watch|threat|incident",
                        re.IGNORECASE)
 PREDICATE = lazy_compile(r"(?:\w+_)?(?:filter|query|condition|expression|expr|pattern|criteria|criterion|predicate"
                          r"|where|[a-z]*ql)(?:_\w+)?", re.IGNORECASE)

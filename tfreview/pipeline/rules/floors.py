@@ -16,6 +16,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.blinding import PREDICATE, PREDICATE_BYTES, excluding_object
 from tfreview.pipeline.rules.common import sides, switched_objects
+from tfreview.pipeline.rules.guards import SECURITY_SOURCE
+from tfreview.pipeline.rules.predicates import judge_value
 from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Objects that carry log records somewhere or keep them (a sink, export, router, subscription, forwarder, a log
@@ -58,6 +60,25 @@ def _rank(op: str, level: str) -> int | None:
     return None if rank is None else rank + 1 if op == ">" else rank
 
 
+# Keys that name where a carrier's records come from (a subscription's log group, a sink's source), not where they go.
+SOURCE_KEYS = lazy_compile(r"(?:\w+_)?(?:log_group(?:_name)?|source|sources|log_name|log_names|input|origin|stream_name"
+                           r"|category|categories)", re.IGNORECASE)
+
+
+def _all(text: str) -> bool:
+    """Whether a carrier's filter takes every record: empty, or judged a tautology."""
+    return not text.strip() or judge_value(text) == "all"
+
+
+def _security_source(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    """The security or audit source (a trail's log group, an audit log) a carrier reads, unchanged by the plan."""
+    for key, value in after.items():
+        if SOURCE_KEYS.fullmatch(str(key)) and isinstance(value, str) and before.get(key) == value \
+                and (match := SECURITY_SOURCE.search(value)):
+            return match.group(0)
+    return None
+
+
 def _filters(resource_type: str, values: dict[str, Any]) -> dict[str, tuple[str, bool]]:
     """(filter text, whether its object excludes) by path, for every switched-on predicate of VALUES."""
     found: dict[str, tuple[str, bool]] = {}
@@ -92,6 +113,11 @@ def _narrowed_export(change: Change) -> Iterator[Finding]:
         if dropped is not None and (change.action is Action.CREATE or _audit_dropped(old_text, excluding) is None):
             yield finding(DETECTION, change.address, f"{change.address}: {path} now drops the audit logs by name "
                           f"({text:.120}): who did what stops being exported", dropped)
+        if change.action is not Action.CREATE and not excluding and path in old and _all(old_text) \
+                and not _all(text) and (source := _security_source(before, after)):
+            yield finding(DETECTION, change.address, f"{change.address}: {path} narrowed from every record to "
+                          f"{text:.120} on the {source!r} logs: the security records it leaves out stop being "
+                          "forwarded", Severity.HIGH)
         floor, old_floor = _floor(text), _floor(old_text)
         if change.action is not Action.CREATE and not excluding and floor is not None and floor >= ERROR \
                 and (old_floor is None or old_floor < ERROR) and path in old:

@@ -71,6 +71,7 @@ SECURITY_SOURCE = lazy_compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?f
                                r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
                                r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion", re.IGNORECASE)
 RATE = lazy_compile(r"sample|rate|percent")
+MOSTLY = 0.9  # sampling out nine security records in ten or more leaves no usable trail
 
 
 def _texts(node: Any) -> Iterator[str]:
@@ -111,7 +112,8 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
         where = f" ({path})" if path else ""
         yield finding(LOGGING, change.address,
                       f"{change.address}: a new exclusion{where} drops {share:.0%} of logs matching "
-                      f"{source!r} (security or audit logs no longer kept)", None if share >= 1 else Severity.MEDIUM)
+                      f"{source!r} (security or audit logs no longer kept)",
+                      None if share >= MOSTLY else Severity.MEDIUM)
         return
 
 

@@ -58,6 +58,9 @@ def _muted(change: Change) -> Iterator[Finding]:
         yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
     elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
         yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+    elif _endless(after) and not (change.action is not Action.CREATE and _endless(before)):
+        yield finding(MUTED, change.address, f"{change.address}: mutes {show(monitors or scopes)} from a start time "
+                      "with no end and no recurrence (monitoring off until someone remembers)")
 # A filter that selects by severity alone: `severity="CRITICAL" OR severity="HIGH"`, `priority:P1`.
 COMPARISON = lazy_compile(r"([\w.]+)\s*(?:=|:|==)\s*\"?([\w-]+)\"?")
 SEVERITY_KEYS = frozenset({"severity", "severity_level", "priority", "level", "finding_severity", "urgency"})
@@ -114,6 +117,24 @@ def _muted_days(values: dict[str, Any]) -> float | None:
     start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
     end = next((_moment(values.get(k)) for k in END_KEYS if _moment(values.get(k))), None)
     return (end - start).total_seconds() / 86400 if start and end else None
+
+
+# Keys that bound or repeat a silencer other than by an end time: a duration, a recurrence rule.
+BOUNDED = lazy_compile(r"duration|recurr|rrule|period|repeat|ttl|expir", re.IGNORECASE)
+
+
+def _endless(values: dict[str, Any]) -> bool:
+    """Whether a silencer names a start (at the top or in one schedule block) but no end, duration or recurrence."""
+    nested = [item for value in values.values() for item in (value if isinstance(value, list) else [value])
+              if isinstance(item, dict) and any(k in item for k in START_KEYS)]
+    block = values if any(k in values for k in START_KEYS) else nested[0] if len(nested) == 1 else None
+    if block is None or not any(_moment(block.get(k)) for k in START_KEYS):
+        return False
+    if any(block.get(k) not in (None, "") for k in END_KEYS if k in block) or \
+            any(values.get(k) not in (None, "") for k in END_KEYS if k in values):
+        return False
+    return not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in values.items()) and \
+        not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in block.items())
 
 
 def _moment(value: Any) -> datetime | None:

@@ -15,6 +15,9 @@ from tfreview.pipeline.rules.takeover import OBSERVING
 _HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # Who an observer tells: @-handles in its message (`@slack-sre`, `@pagerduty-checkout`) and e-mail addresses.
 _HANDLE = lazy_compile(r"(?<![\w.])@[\w.-]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Resources that only switch a scanner or service on for an account (Inspector's enabler): they hold no findings or
+# data, so re-made with every coverage type they had, only the re-made switch's gap is lost.
+ENABLER = lazy_compile(r"(?:^|_)(?:enabler|enablement|activation)$")
 _SWITCHES = ("status", "state", "enabled", "paused", "muted")
 
 
@@ -31,7 +34,7 @@ def _lists(values: dict[str, Any]) -> dict[str, set[str]]:
 def observer_kept(change: Change) -> str | None:
     """Why replacing an observer loses nothing but a short gap, or None: the new one keeps every host it watched,
     every list it had (locations, notify lists) and every handle it told, and its on/off switches stay as they were."""
-    if change.action is not Action.REPLACE or not OBSERVING.search(change.type):
+    if change.action is not Action.REPLACE or not (OBSERVING.search(change.type) or ENABLER.search(change.type)):
         return None
     before, after = sides(change)
     if not before or not after or any(before.get(key) != after.get(key) for key in _SWITCHES):

@@ -38,6 +38,8 @@ OPS = {"equals": "=", "eq": "=", "==": "=", "is": "=", "not_equals": "!=", "ne":
        "geq": ">=", "leq": "<=", "less_than": "<", "lt": "<", "less_than_or_equal": "<=", "lte": "<=", "le": "<=",
        "contains": ":", "prefix": ":", "in": "=", "matches": "=~"}
 MAX_ATOMS = 12
+# Leaf names that only say which form of their parent is compared (`severity.description`, `severity.label`).
+GENERIC_LEAF = frozenset({"description", "label", "name", "value", "normalized", "original", "text"})
 
 
 class Unreadable(ValueError):
@@ -126,7 +128,9 @@ def atom(field: str, op: str, value: Any) -> Expr:
     if op in negate:
         return ("not", atom(field, negate[op], value))
     text = str(value).strip().lower()
-    name = field.strip().lstrip("$.@").rpartition(".")[2]
+    path, _, name = field.strip().lstrip("$.@").rpartition(".")
+    if name.lower() in GENERIC_LEAF and SEVERITY.search(path.rpartition(".")[2]):
+        name = path.rpartition(".")[2]  # Macie's `severity.description`: the severity's words
     if (op in ("=", ":") and text in ("*", "**")) or (op == ":" and SCOPE_ROOT.match(text)):
         return ("const", True)
     amount = _number(value)
@@ -273,7 +277,8 @@ def class_wide(value: Any) -> bool:
     """Whether criteria take a whole class of findings: they test only severity and finding classes, and either
     a class by prefix or wildcard (`UnauthorizedAccess:*`, PREFIX `Software and Configuration Checks`) or nothing
     but severity over a band that takes medium findings (informational or low alone is noise kept out of view).
-    One finding id, one resource or one account named anywhere makes them narrow."""
+    One finding id, one resource or one account required anywhere makes them narrow; criteria that hold for an
+    ordinary open medium finding (every product but a test one, a severity band OR one category) take the class."""
     try:
         expr = parse_text(value) if isinstance(value, str) else structured(value)
     except (Unreadable, RecursionError):
@@ -281,6 +286,8 @@ def class_wide(value: Any) -> bool:
     atoms = _atoms(expr)
     if not atoms:
         return False
+    if _value(expr, _typical(atoms)):
+        return True  # it takes any finding but the named few (`product_name NOT_EQUALS test`, a band OR one type)
     prefixed = False
     for _, field, op, text in atoms:
         if SEVERITY.search(field):
@@ -297,6 +304,16 @@ def class_wide(value: Any) -> bool:
     return _value(expr, {a: _takes_medium(a[2], a[3]) for a in atoms})
 
 
+def _typical(atoms: list[Expr]) -> dict[Expr, bool]:
+    """The atoms' truth for an ordinary new medium finding: its severity per the band, its state open or active,
+    and not the one product, type, resource or account that any equality names."""
+    return {a: _takes_medium(a[2], a[3]) if SEVERITY.search(a[1])
+            else STATE.search(a[1]) is not None and a[2] == "=" and a[3] in OPEN for a in atoms}
+
+
+# A finding's lifecycle fields and the values an ordinary new one holds.
+STATE = lazy_compile(r"(?:^|_)(?:record_state|workflow_status|workflow_state|state|status)$", re.IGNORECASE)
+OPEN = frozenset({"active", "new", "open", "notified", "unresolved", "triggered"})
 MEDIUM_UP = frozenset({"medium", "moderate", "high", "critical", "major", "sev2", "p2"} | TOP)
 
 

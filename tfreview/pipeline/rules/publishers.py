@@ -100,9 +100,13 @@ def _platform(source: Source) -> str:
 def _same_publisher(old: Source, new: Source) -> bool:
     """Whether two sources share a publisher's name (`bitnami` and `bitnamicharts`, `prom` and `prometheus`). On one
     platform that hands subdomains to anyone, only the same subdomain is the same publisher: anyone may register
-    `prometheus-community-charts.github.io` beside `prometheus-community.github.io`."""
+    `prometheus-community-charts.github.io` beside `prometheus-community.github.io`, or `falco-charts.pages.dev`."""
     if old.account and new.account and _platform(old) == _platform(new):
         return old.account == new.account
+    if new.account and old.host != new.host:
+        # Onto a platform where anyone registers any subdomain, a shared word proves nothing (`falco-charts.pages.dev`
+        # for falcosecurity.github.io): only the old publisher's exact name there is its new home.
+        return new.account in old.publisher or new.account == old.account
     return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
                for a in old.publisher for b in new.publisher)
 

@@ -8,6 +8,7 @@ whether a deleted alert is succeeded by a new one in the same plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.carried import gap
-from tfreview.pipeline.rules.common import known, show, sides
+from tfreview.pipeline.rules.common import known, show, sides, string_leaves
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
@@ -123,15 +124,51 @@ def _empty_holders(ri: ReviewInput) -> dict[str, Change]:
     return found
 
 
+# A receiver's destination that delivers nowhere: this machine (loopback, the unspecified address) or the discard
+# port (9), where nothing listens for alerts.
+SINKHOLE = lazy_compile(r"[a-z][\w+.-]*://(?:[^/@\s]*@)?(?:(?:127(?:\.\d{1,3}){3}|localhost|\[::1?\]|0\.0\.0\.0)"
+                        r"(?::\d+)?|[^/\s]+:9)(?:[/?#].*)?", re.IGNORECASE)
+URL = lazy_compile(r"^[a-z][\w+.-]*://", re.IGNORECASE)
+RECEIVERS = lazy_compile(r"(?:^|_)(?:contact_point|receiver|notifier|notification_channel|channel|webhook"
+                         r"|notification_destination|destination|integration|action_group)s?(?:_|$)")
+# Keys that name the receiver an alert, route or policy sends to.
+ROUTED_TO = lazy_compile(r"^(?:contact_point|default_contact_point|receiver|default_receiver|receiver_name"
+                         r"|destination|destination_id|channel|channel_id)$")
+
+
+def _sinkholes(ri: ReviewInput) -> dict[str, Change]:
+    """Receivers the plan creates or changes whose every destination URL is loopback or the discard port."""
+    found = {}
+    for change in plan_view(ri).of(Action.CREATE, Action.UPDATE, Action.REPLACE):
+        after = change.after if isinstance(change.after, dict) else {}
+        if not RECEIVERS.search(change.type):
+            continue
+        urls = [leaf.strip() for leaf in string_leaves(after) if URL.match(leaf.strip())]
+        if urls and all(SINKHOLE.fullmatch(url) for url in urls):
+            found[change.address] = change
+    return found
+
+
+def _routed_to(change: Change) -> set[str]:
+    """The receiver names a change newly routes to (top-level ROUTED_TO keys whose value changes)."""
+    before, after = sides(change)
+    return {v for k, v in after.items() if ROUTED_TO.match(k) and isinstance(v, str) and v and before.get(k) != v}
+
+
 @rule("alerts-to-empty-team", Severity.HIGH,
-      "An alert or escalation is pointed at a team, group or schedule created in the same plan with no members.")
+      "An alert or escalation is pointed at a team, group or schedule created in the same plan with no members, "
+      "or at a receiver the plan points at loopback or the discard port.")
 def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
     holders = _empty_holders(ri)
-    if not holders:
+    sinks = _sinkholes(ri)
+    if not holders and not sinks:
         return
+    names = {c.after["name"]: c for c in sinks.values()
+             if isinstance(c.after, dict) and isinstance(c.after.get("name"), str)}
     config = configuration(ri.plan)
     for change in plan_view(ri).of(Action.UPDATE, Action.CREATE, Action.REPLACE):
-        if change.address in holders or not ALERTING.search(change.type) or HOLDERS.search(change.type):
+        if change.address in holders or change.address in sinks or not ALERTING.search(change.type) \
+                or HOLDERS.search(change.type):
             continue
         refs = set(references_in(config.expressions(change.address) or {}))
         for address, holder in holders.items():
@@ -139,6 +176,13 @@ def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
                 yield finding("alerts-to-empty-team", change.address,
                               f"{change.address}: escalates to {holder.address}, created in this plan with no "
                               "members (alerts reach nobody)")
+        routed = _routed_to(change)
+        for address, sink in sinks.items():
+            named = any(names.get(name) is sink for name in routed)
+            if named or (routed and any(r == address or r.startswith(address + ".") for r in refs)):
+                yield finding("alerts-to-empty-team", change.address,
+                              f"{change.address}: now routes to {sink.address}, whose every destination is this "
+                              "machine or the discard port (alerts reach nobody)")
 
 
 # Words too common in alert names to say two alerts watch the same thing.

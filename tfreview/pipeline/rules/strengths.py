@@ -7,12 +7,14 @@ or is unknown until apply. controls.py compares the strengths of a change's befo
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.domains import public
 from tfreview.pipeline.rules.values import number, tls_version
 
 ON = {"true", "on", "enabled", "enable", "yes", "active", "required", "enforced", "strict", "1"}
@@ -55,6 +57,19 @@ def inverted(value: Any) -> float | None:
     """A flag whose true is the weak side (force_destroy, publicly_accessible)."""
     strength = flag(value)
     return None if strength is None else 1 - strength
+
+
+# Receivers that deliver nowhere: Alertmanager's conventional "null" receiver, Opsgenie's notify type none.
+NULL_SINKS = {"null", "none", "nil", "nobody", "noop", "no-op", "blackhole", "black-hole", "black_hole", "devnull",
+              "/dev/null", "dev-null", "dev_null", "discard", "void", "nowhere"}
+
+
+def delivering(value: Any) -> float | None:
+    """0 for a receiver that delivers nowhere (`null`, `none`, `blackhole`), 1 for any other named receiver; empty
+    and unknown values are not judged (an emptied recipient is recipients.py's)."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    return 0 if value.strip().lower() in NULL_SINKS else 1
 
 
 def present(value: Any) -> float | None:
@@ -202,6 +217,31 @@ def ciphers(value: Any) -> float | None:
 def https_word(value: Any) -> float | None:
     """1 while a redirect goes to HTTPS, 0 once it goes elsewhere or is removed."""
     return 1 if isinstance(value, str) and value.lower() == "https" else 0 if known(value) or value is None else None
+
+
+SECURE_SCHEMES = {"https", "wss", "grpcs", "tls", "ssl", "amqps", "mqtts", "ldaps", "ftps", "rediss", "kafka+ssl",
+                  "syslog+tls", "tcp+tls"}
+PLAIN_SCHEMES = {"http", "ws", "grpc", "amqp", "mqtt", "ldap", "ftp", "redis", "telnet", "syslog", "tcp", "udp"}
+_SCHEME = lazy_compile(r"^\s*([a-z][a-z0-9+.-]*)://(?:[^/@\s]*@)?(\[[^\]]*\]|[^/:?#\s]+)", re.IGNORECASE)
+
+
+def url_scheme(value: Any) -> float | None:
+    """1 for a URL with an encrypted scheme (https, wss, ldaps), 0 for its plain twin (http, ws, ldap); None for
+    anything else (not a URL, an unknown scheme, unknown until apply) and for a host the internet cannot reach (an
+    internal name, a private address): plain traffic inside one's network is egress.py's call."""
+    match = _SCHEME.match(value) if isinstance(value, str) and known(value) else None
+    if match is None or not _reachable(match[2].strip("[]")):
+        return None
+    scheme = match[1].lower()
+    return 1 if scheme in SECURE_SCHEMES else 0 if scheme in PLAIN_SCHEMES else None
+
+
+def _reachable(host: str) -> bool:
+    """Whether HOST is a global address or a name under a public suffix."""
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return public(host)
 
 
 def everyone(value: Any) -> float | None:

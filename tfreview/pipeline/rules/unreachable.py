@@ -31,12 +31,13 @@ ALERTING = lazy_compile(r"(?:^|_)(?:alert|alerts|alarm|alarms|monitor|monitors|d
                         + MONITORING_PROVIDERS)
 MANIFESTS = lazy_compile(r"(?:^|_)(?:manifest|kubectl|helm_release|release)(?:_|$)")
 # The number an alert compares against; not its duration, count of occurrences, recovery or kind.
-THRESHOLD = lazy_compile(r"(?:^|\.)(?:\w*threshold\w*|critical|warning|alert_threshold)(?:\.\w+)?$")
+# Grafana's threshold expression keeps its number in `evaluator.params`.
+THRESHOLD = lazy_compile(r"(?:^|\.)(?:\w*threshold\w*|critical|warning|alert_threshold|evaluator\.params)(?:\.\w+)?$")
 NOT_THRESHOLD = lazy_compile(r"duration|occurrence|window|period|type|operator|recovery|count_type|time|unit|delay"
                              r"|evaluation|percent_of|sensitivity|failing", re.IGNORECASE)
 # How long a condition must hold, or how often the rule runs: stretched tenfold, it fires far later or never.
 WINDOW = lazy_compile(r"(?:^|\.)(?:\w*threshold_duration|duration|for|evaluation_periods|datapoints_to_alarm"
-                      r"|\w*_frequency|frequency|period|aggregation_window|evaluation_window|window_size"
+                      r"|\w*_frequency|frequency|period|alignment_period|aggregation_window|evaluation_window|window_size"
                       r"|trigger_window|sustain\w*)$")  # not a suppression window: that is de-duplication
 NOT_WINDOW = lazy_compile(r"notif|renotify|retention|recovery|no_data|delay|timeout|lookback|query_period|repeat"
                           r"|escalat|interval", re.IGNORECASE)
@@ -45,6 +46,15 @@ ABOVE = lazy_compile(r"above|greater|^gt|comparison_gt|^>|\bgt\b", re.IGNORECASE
 BELOW = lazy_compile(r"below|less|^lt|comparison_lt|^<|\blt\b", re.IGNORECASE)
 # A query or expression that ends in its comparison (`... .last("5m") > 0`, `rate(x[5m]) > 0`, `a > 0`).
 COMPARED = lazy_compile(r"(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+# PromQL set operators against a constant vector with no labels to match on: `x unless on() vector(1)` removes every
+# series whatever x holds, so the expression is always empty.
+EMPTIED = lazy_compile(r"\bunless\s+on\s*\(\s*\)\s*\(?\s*(?:vector|scalar)\s*\(", re.IGNORECASE)
+# A term a query negates on a caller's identity (`-@userIdentity.arn:*role/*`, `NOT principal:*`): with a wildcard
+# and nothing but generic words around it, it exempts a whole class of callers (every role, every user).
+NEGATED_CALLER = lazy_compile(r"(?:(?<![\w@.])-|\bNOT\s+)@?[\w.]*(?:identity|principal|actor|caller|user|usr|arn"
+                              r"|session|role)[\w.]*\s*[:=]\s*(\S+)", re.IGNORECASE)
+GENERIC_CALLER = frozenset({"", "role", "roles", "assumed-role", "assumedrole", "user", "users", "arn", "aws", "iam",
+                            "sts", "service-role", "federated-user", "root"})
 LAST = lazy_compile(r"last[_(\"']+(\d+[smhdw])")
 QUERY = lazy_compile(r"(?:^|\.)(?:query|expr|expression|condition|search|nrql|kql)$")
 ORDER = 10  # an order of magnitude
@@ -115,7 +125,13 @@ def _judged(path: str, old: Any, new: Any, after: dict[str, Any]) -> str | None:
 
 
 def _query(old: str, new: str) -> str | None:
-    """A query's trailing comparison raised tenfold, or its `last_5m` window stretched tenfold."""
+    """A query's trailing comparison raised tenfold, or its `last_5m` window stretched tenfold, or the query made
+    always empty."""
+    if (callers := _class_of_callers(new) - _class_of_callers(old)):
+        return (f"now exempts every caller matching {', '.join(sorted(callers))}: a whole class of identities goes "
+                "unseen")
+    if EMPTIED.search(new) and not EMPTIED.search(old):
+        return "now removes every series with `unless on() vector(…)`: the expression is always empty, it never fires"
     was, now = COMPARED.search(old), COMPARED.search(new)
     if was and now and was[1][0] == now[1][0]:
         direction = "below" if was[1].startswith("<") else "above"
@@ -129,6 +145,17 @@ def _query(old: str, new: str) -> str | None:
         if span and stretched and stretched >= span * ORDER:
             return f"window {old_w[1]} → {new_w[1]}: judged over a window {stretched / span:.0f}× longer"
     return None
+
+
+def _class_of_callers(query: str) -> set[str]:
+    """Negated identity patterns of QUERY that take a whole class of callers (a wildcard around generic words)."""
+    found = set()
+    for match in NEGATED_CALLER.finditer(query):
+        pattern = match[1].strip("\"'()")
+        words = re.split(r"[*/:]+", pattern.lower())
+        if "*" in pattern and all(w in GENERIC_CALLER or w.isdigit() for w in words):
+            found.add(pattern)
+    return found
 
 
 def _alerting(change: Change, after: dict[str, Any]) -> bool:

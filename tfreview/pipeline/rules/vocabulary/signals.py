@@ -11,12 +11,13 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.strengths import flag, inverted, ladder, present
+from tfreview.pipeline.rules.strengths import delivering, flag, inverted, ladder, present
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION, KEY, KEYS, ON_OFF, WATCHERS
 
 # --- logging, detection, keys -------------------------------------------------------------------------
+# Not an exemption list: emptied, everyone it exempted is logged again (an exemption added is blinding.py's).
 control(LOGGING, r"(?:enabled_logs?|log|logs|logging|access_logs?|audit_log_config|log_publishing_options"
-        r"|log_delivery_configuration|cloudwatch_logs)\.\w+", present, "logging configuration removed")
+        r"|log_delivery_configuration|cloudwatch_logs)\.(?!exempt)\w+", present, "logging configuration removed")
 control(LOGGING, r"(?:log|logs|logging|audit)\w*_(?:destination|bucket|group|target|sink|arn|uri)\w*", present,
         "logs no longer delivered")
 control(LOGGING, r"\w*(?:destination|bucket|target|sink)\w*", present, "logs no longer delivered",
@@ -63,6 +64,13 @@ control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller
 control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
+# Where alerts go (a route's receiver, a policy's contact point, a routing rule's notify type) set to a receiver that
+# delivers nowhere; and the switch that sends a workflow's or route's alerts to its destinations turned off.
+control(DETECTION, r"receiver|default_receiver|receiver_name|contact_point|default_contact_point|notify_type"
+        r"|(?:notify|notifications?|routes?|routing|responders?)\.type", delivering,
+        "alerts are routed to a receiver that delivers nowhere")
+control(DETECTION, r"(?:destinations?|notifications?|notify|alert_notifications|paging|delivery)_enabled"
+        r"|(?:enable|send)_(?:notifications?|destinations?)", flag, "alerts are no longer delivered to anyone")
 # An audit selector narrowed so writes go unrecorded (CloudTrail's `read_write_type` All → ReadOnly, any provider's
 # event or operation filter): reads still flow, so the trail looks alive while changes leave no record.
 # WriteOnly → All and All → WriteOnly keep every write; `rw` is the usual abbreviation (`event_rw` All → Read).
@@ -88,6 +96,27 @@ def _records_security_kinds(value: Any) -> float | None:
 
 control(DETECTION, r"\w*exclu\w*types?|\w*exclu\w*\.\w*types?", _records_security_kinds,
         "security-relevant resource types are excluded from recording", types=WATCHERS)
+# An audit selector's negation (CloudTrail's advanced `field_selector.not_equals`, any trail's excluded sources) that
+# names the identity services: who signed in, assumed a role or changed a permission stops being recorded. Cutting a
+# noisy data service (KMS decrypts) is tuning.
+IDENTITY_SOURCES = lazy_compile(r"(?:^|[^a-z])(?:iam|sts|signin|sso|identitystore|organizations|cognito-idp"
+                                r"|accesscontext|login|okta|entra|aad)(?:$|[^a-z])")
+
+
+def _records_identity(value: Any) -> float | None:
+    """0 when an audit selector's exclusion names an identity service, 1 when it names none."""
+    if value is None:
+        return 1
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in items):
+        return None
+    return 0 if any(IDENTITY_SOURCES.search(v.lower()) for v in items) else 1
+
+
+control(LOGGING, r"(?:\w*event_selector|field_selector|\w*selectors?)\.(?:not_equals|not_starts_with|not_ends_with"
+        r"|exclude\w*)|exclude_(?:event_)?sources?|excluded_(?:event_)?sources?", _records_identity,
+        "identity events (sign-ins, role assumptions, permission changes) are excluded from the audit trail",
+        types=WATCHERS)
 control(KEY, r"enabled|is_enabled|enable", flag, "the key is disabled", types=KEYS)
 control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotation_policy\.\w+", flag,
         "key rotation turned off")

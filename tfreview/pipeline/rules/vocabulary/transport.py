@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
-from tfreview.pipeline.rules.strengths import ciphers, flag, https_word, inverted, ladder, requirement, tls
+from tfreview.pipeline.rules.strengths import ciphers, flag, https_word, inverted, ladder, requirement, tls, url_scheme
 from tfreview.pipeline.rules.vocabulary.terms import TLS
 
 # --- transport --------------------------------------------------------------------------------------
@@ -67,6 +67,10 @@ control(TLS, r"ssl|ssl_mode|sslmode", ladder(
 control(TLS, r"always_use_https|automatic_https_rewrites|\w*https?_redirect\w*|redirect_http_to_https|enforce_https"
         r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
 control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
+# Where data is sent or fetched (a delivery stream's endpoint, a webhook, an intake URL) moved from an encrypted scheme
+# to its plain twin: the data and the credentials sent with it cross the network in clear text.
+control(TLS, r"\w*(?:url|uri|urls|endpoint|endpoint_url|address|host_url|webhook)", url_scheme,
+        "data now sent over an unencrypted scheme")
 control(TLS, r"enable_non_ssl_port|non_ssl_port_enabled|allow_http|http_enabled|enable_http_port_access"
         r"|\w*insecure\w*|\w*skip_tls_verify|tls_skip_verify|allow_insecure\w*|\w*plaintext\w*", inverted,
         "plain-text or unverified connections allowed", create=Severity.MEDIUM)
