@@ -93,7 +93,8 @@ LEAK = "credential-leak"
 # Words of an attribute name that make its value a secret; `secret_arn`, `token_id`, `password_length` name one.
 SECRET_WORDS = {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "kubeconfig"}
 SECRET_PAIRS = {("private", "key"), ("access", "key"), ("api", "key"), ("account", "key"), ("primary", "key"),
-                ("secondary", "key"), ("connection", "string"), ("master", "key"), ("shared", "key")}
+                ("secondary", "key"), ("connection", "string"), ("master", "key"), ("shared", "key"),
+                ("client", "key")}
 NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "versions", "length", "count", "type", "ttl",
                 "expiry", "expiration", "expires", "enabled", "rotation", "path", "ref", "reference", "status",
                 "fingerprint", "policy", "date", "timestamp", "created", "key_id", "uri", "url", "endpoint"}
@@ -173,7 +174,8 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
         resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
         rest = parts[3:] if parts[0] == "data" else parts[2:]
         flags = sensitive.get(f"{module}.{resource}".lstrip("."))
-        if rest and (secret_attribute(rest[0]) or _marked(as_dict(flags).get(rest[0]))
+        # A secret nested in a block is read by its leaf (`master_auth[0].client_key`, `kube_config[0].password`).
+        if rest and (secret_attribute(rest[0]) or secret_attribute(rest[-1]) or _marked(as_dict(flags).get(rest[0]))
                      or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])):
             return reference
         if not rest and _marked(flags):

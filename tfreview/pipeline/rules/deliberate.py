@@ -5,20 +5,24 @@ allowed, clients let in without credentials) at the control's create severity, m
 put such a value in the plan without anyone choosing it. When the plan's configuration writes that very value —
 a constant, or a variable that resolves to it — the weak setting is a decision of this change, and a resource
 that starts weak is as much a downgrade as one turned weak: high. Values that publish on purpose (a public
-repository, a public-read data set: the control's `published`) stay as they are.
+repository, a public-read data set: the control's `published`) stay as they are. A new internet-facing web app
+created with HTTPS-only off is high whoever chose it (`plain_http_app`): its own address serves users in the clear.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Action
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader, managed
 from tfreview.pipeline.rules.controls import created_message, weak_on_create
 
 _STEP = lazy_compile(r"[^.\[\]]+")
+_HTTPS_ONLY = lazy_compile(r"https_?only(?:_enabled)?|force_?https|enforce_?https|require_?https", re.IGNORECASE)
+_WEB_APP = lazy_compile(r"web_?app|function_?app|app_service(?:_slot)?$|spring_cloud_app$|spring_app$|webapp")
 
 
 @grader
@@ -27,18 +31,33 @@ def written_weak(review_input: ReviewInput, found: list[Finding]) -> list[Findin
     medium = {(f.rule, f.address, f.message) for f in found if f.severity is Severity.MEDIUM}
     addresses = {address for _, address, _ in medium}
     config = configuration(review_input.plan) if medium else None
-    if config is None or not config.present:
-        return found
     raised: set[tuple[str, str | None, str]] = set()
-    for change in managed(review_input.changeset, Action.CREATE):
+    served: set[tuple[str, str | None, str]] = set()
+    for change in managed(review_input.changeset, Action.CREATE) if medium else ():
         if change.address not in addresses:
             continue
         for item, path, value in weak_on_create(change):
             key = (item.rule, change.address, created_message(change, item, path, value))
-            if key in medium and item.create is Severity.MEDIUM and not item.published \
-                    and written(config, change.address, path, value):
+            if key not in medium or item.create is not Severity.MEDIUM or item.published:
+                continue
+            if config is not None and config.present and written(config, change.address, path, value):
                 raised.add(key)
-    return [_raised(f) if (f.rule, f.address, f.message) in raised else f for f in found]
+            elif plain_http_app(change, path, value):
+                served.add(key)
+    return [_raised(f) if (f.rule, f.address, f.message) in raised else _served(f)
+            if (f.rule, f.address, f.message) in served else f for f in found]
+
+
+def plain_http_app(change: Change, path: str, value: Any) -> bool:
+    """Whether a new web app (App Service, Functions, Spring Apps, any `*web_app`/`*function_app`) that users reach
+    over the internet is created with its HTTPS-only switch off: its own address answers plain HTTP, so sign-in
+    cookies and tokens cross the network readable, whether or not the author chose the provider's default. An app
+    with public network access off, or a switch that is no HTTPS-only one, is left to the control's own grade."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return (value is False and _HTTPS_ONLY.fullmatch(path.rsplit(".", 1)[-1]) is not None
+            and _WEB_APP.search(change.type) is not None
+            and after.get("public_network_access_enabled") is not False
+            and str(after.get("public_network_access", "")).lower() not in ("disabled", "false"))
 
 
 def written(config: Configuration, address: str, path: str, value: Any) -> bool:
@@ -56,4 +75,9 @@ def _same(candidate: Any, value: Any) -> bool:
 
 def _raised(found: Finding) -> Finding:
     message = f"{found.message} — written in the configuration: chosen in this change, not a provider default"
+    return found.model_copy(update={"severity": Severity.HIGH, "message": message})
+
+
+def _served(found: Finding) -> Finding:
+    message = f"{found.message} — a new app whose public address answers plain HTTP"
     return found.model_copy(update={"severity": Severity.HIGH, "message": message})

@@ -110,6 +110,19 @@ def _bind_source(item: str) -> str | None:
 
 
 ROOTS = {p.rstrip("/") + "/" for p in ROOT_PATHS}
+# Capabilities that let a container act on its node's kernel or other processes (mount, load modules, trace or read
+# any file handle, raw devices, eBPF): each is a known escape. Pod Security baseline allows only BASELINE_CAPS; any
+# other added (NET_ADMIN rewrites the node's routes and firewall when it shares its network) is medium.
+ESCAPE_CAPS = frozenset({"all", "sys_admin", "sys_module", "sys_ptrace", "sys_rawio", "dac_read_search", "bpf",
+                         "sys_boot", "mac_admin", "mac_override"})
+BASELINE_CAPS = frozenset({"audit_write", "chown", "dac_override", "fowner", "fsetid", "kill", "mknod",
+                           "net_bind_service", "setfcap", "setgid", "setpcap", "setuid", "sys_chroot"})
+
+
+def _capabilities(items: list[str]) -> dict[str, bool]:
+    """The capabilities added beyond Pod Security baseline (`CAP_` prefix or not), each with whether it escapes."""
+    names = {item.upper().removeprefix("CAP_").lower() for item in items if item}
+    return {f"CAP_{name.upper()} added": name in ESCAPE_CAPS for name in sorted(names - BASELINE_CAPS)}
 
 
 def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
@@ -121,8 +134,8 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
             found[HIGH_ESCAPES[key]] = True
         elif key in HOST_NAMESPACES and _true(value) and key != "hostusers":
             found[f"host namespace {key[4:]}"] = False
-        elif key == "add" and "capabilities" in low and {"sys_admin", "cap_sys_admin", "all"} & set(_items(value)):
-            found["CAP_SYS_ADMIN added"] = True
+        elif (key == "add" and "capabilities" in low) or key in ("capadd", "linuxcapabilities"):
+            found.update(_capabilities(_items(value)))
         elif key == "networkmode" and str(value).strip().lower() == "host":
             found["host namespace network"] = False
         elif (key in ("hostpath", "sourcepath") or (key == "path" and "hostpath" in low.replace("_", ""))) \
@@ -135,7 +148,7 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
 
 
 
-ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit")
+ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit", b"cap_add", b"capadd")
 
 
 @on_change(words=ESCAPE_WORDS)
