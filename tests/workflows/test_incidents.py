@@ -43,7 +43,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "unheard-providers-4", "everyday-prs", "outage-twins", "hidden-like-10", "long-tail-real-5",
                       "hidden-like-11", "real-world-mix", "hidden-like-12", "long-tail-real-6", "out-of-sight",
                       "unheard-providers-5", "real-world-mix-2", "hidden-like-13", "hidden-like-14",
-                      "long-tail-real-7", "everyday-prs-2")]
+                      "long-tail-real-7", "everyday-prs-2", "hidden-like-15", "long-tail-real-8",
+                      "unheard-providers-6", "real-world-mix-3", "detection-response")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -212,6 +213,43 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-2/aws_s3_buildcache_versioning_suspended.json",
     "fresh/real-world-mix-2/pd_docs_low_urgency.json",
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
+    # session 11's sets, after two rounds of lanes. hidden-like-15, kept from every lane (its first run on the start
+    # rules and again on the final ones is its honest score): a NetworkPolicy admitting every namespace, a deployment's
+    # image from a typosquatted registry, a build's inline curl | sh, a chart repository on a look-alike host, an
+    # EventBridge pattern no GuardDuty finding can match (severity >= 100), a Key Vault secret written as a literal
+    # into its store (secret-in-code stays medium there); an output of an access key's PGP-encrypted secret read as
+    # the secret (a false alarm: ciphertext only the key's holder opens). The others'
+    # leftovers, each a principle not built yet: a metric filter that matches no value CloudTrail emits, a Lambda
+    # told to drop security events, a scan exclusion by tag inside JSON text, an AppFlow destination and MWAA scripts
+    # in an account the plan never shows, IoT topic actions on `*`, an HTTP listener forwarding rather than redirecting
+    # on a load balancer the plan does not show internet-facing, an allow-all egress rule above a deny-all, a
+    # credential literal in Boundary, HSTS named by a sibling key in Akamai rules JSON, TLS verification off inside
+    # YAML text, a mesh peering exporting everything to a vendor, a Boundary target without session limits, a Nomad
+    # jobspec image moved to :latest inside HCL text; two false alarms where the risky twin differs only by a
+    # health-check mock integration or by a destination account the plan does not show.
+    "fresh/hidden-like-15/hl15-015-aws-access-key-output.json",
+    "fresh/hidden-like-15/hl15-023-k8s-netpol-all-namespaces.json",
+    "fresh/hidden-like-15/hl15-025-k8s-deploy-typosquat-registry.json",
+    "fresh/hidden-like-15/hl15-037-aws-codebuild-inline-curl-sh.json",
+    "fresh/hidden-like-15/hl15-058-helm-repo-lookalike.json",
+    "fresh/hidden-like-15/hl15-072-aws-eventbridge-guardduty-pattern.json",
+    "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
+    "fresh/detection-response/cw_metric_filter_never_matches.json",
+    "fresh/detection-response/firehose_enrich_lambda_drops_security.json",
+    "fresh/detection-response/az_defender_servers_scan_exclusion_tag.json",
+    "fresh/long-tail-real-8/apigw-route-auth-b.json",
+    "fresh/long-tail-real-8/appflow-destination-b.json",
+    "fresh/long-tail-real-8/datasync-destination-b.json",
+    "fresh/long-tail-real-8/iot-device-policy-a.json",
+    "fresh/long-tail-real-8/mwaa-startup-script-a.json",
+    "fresh/real-world-mix-3/aws-alb-http-forward.json",
+    "fresh/real-world-mix-3/gcp-egress-allow-all.json",
+    "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
+    "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
+    "fresh/unheard-providers-6/043-elastic-fleet-verify-risky.json",
+    "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
+    "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
+    "fresh/unheard-providers-6/065-nomad-job-image-risky.json",
 }
 
 
