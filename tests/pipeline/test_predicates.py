@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tfreview.pipeline.rules.predicates import judge_value, top_severity_only
+from tfreview.pipeline.rules.findingclasses import top_severity_only
+from tfreview.pipeline.rules.predicates import judge_value
 
 
 @pytest.mark.parametrize(("text", "verdict"), [

@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.pipeline.test_rules_detection import entry, high, judged, safe
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.predicates import class_wide
+from tfreview.pipeline.rules.findingclasses import class_wide
 
 # --- findings closed by criteria an ordinary finding meets ------------------------------------------------------
 

@@ -17,8 +17,9 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import known, sides, string_leaves, switched_objects
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
+from tfreview.pipeline.rules.findingclasses import class_wide, top_severity_only
 from tfreview.pipeline.rules.mailboxes import platform_agent
-from tfreview.pipeline.rules.predicates import Verdict, class_wide, judge_value, top_severity_only
+from tfreview.pipeline.rules.predicates import Verdict, judge_value
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary import DETECTION

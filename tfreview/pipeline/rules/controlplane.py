@@ -21,7 +21,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.values import leaves
-from tfreview.pipeline.rules.workloads import EXPOSED, PRIVATE_KEYS, PUBLIC_KEYS, _key
+from tfreview.pipeline.rules.workloads import EXPOSED, PRIVATE_KEYS, PUBLIC_KEYS, leaf_key
 
 # Managed Kubernetes control planes, by the words of their type (any provider: aks, gke, eks, lke, oke, doks...).
 K8S_CLUSTER = lazy_compile(r"(?:kubernetes|k8s|_eks|_aks|_gke|_lke|_oke|_doks|containerengine|container)_?\w*cluster$"
@@ -55,11 +55,12 @@ def open_control_plane(change: Change) -> str | None:
     """Why a created cluster's API server is reachable from the whole internet, or None."""
     after = change.after if isinstance(change.after, dict) else {}
     pairs = [(p.lower(), v) for p, v in leaves(after)]
-    if any(PRIVATE_ON.search(_key(p)) and _on(v) for p, v in pairs):
+    if any(PRIVATE_ON.search(leaf_key(p)) and _on(v) for p, v in pairs):
         return None
-    public_switches = [(p, v) for p, v in pairs if PUBLIC_KEYS.fullmatch(_key(p)) and not PRIVATE_KEYS.fullmatch(
-        _key(p)) and "node" not in p and "fqdn" not in _key(p)]
-    if any(_off(v) for _, v in public_switches) or any(PRIVATE_KEYS.fullmatch(_key(p)) and _on(v) for p, v in pairs):
+    public_switches = [(p, v) for p, v in pairs if PUBLIC_KEYS.fullmatch(leaf_key(p))
+                       and not PRIVATE_KEYS.fullmatch(leaf_key(p)) and "node" not in p and "fqdn" not in leaf_key(p)]
+    if any(_off(v) for _, v in public_switches) \
+            or any(PRIVATE_KEYS.fullmatch(leaf_key(p)) and _on(v) for p, v in pairs):
         return None
     said_public = next((p for p, v in public_switches if _on(v)), None)
     if said_public is None and not PUBLIC_BY_DEFAULT.match(change.type):
@@ -72,7 +73,7 @@ def open_control_plane(change: Change) -> str | None:
         return None  # an allow-list block with no ranges of its own admits nobody from outside
     where = f"{said_public} = true" if said_public else "the provider's default public endpoint"
     reach = "its allowed ranges are the whole internet" if allowed else "no authorized networks or IP ranges"
-    hybrid = next((p for p, v in pairs if "private" in _key(p) and "fqdn" not in _key(p) and _on(v)), None)
+    hybrid = next((p for p, v in pairs if "private" in leaf_key(p) and "fqdn" not in leaf_key(p) and _on(v)), None)
     return f"{where}, {reach}" + (f"; {hybrid} = true gives its nodes a private path" if hybrid else "")
 
 

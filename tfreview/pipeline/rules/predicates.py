@@ -133,7 +133,7 @@ def atom(field: str, op: str, value: Any) -> Expr:
         name = path.rpartition(".")[2]  # Macie's `severity.description`: the severity's words
     if (op in ("=", ":") and text in ("*", "**")) or (op == ":" and SCOPE_ROOT.match(text)):
         return ("const", True)
-    amount = _number(value)
+    amount = number(value)
     if op in (">=", ">") and NON_NEGATIVE.search(name) and amount is not None and amount < (1 if op == ">=" else 0):
         return ("const", amount <= 0 if op == ">=" else True)
     if op == ">=" and SEVERITY.search(name) and text in FLOOR:
@@ -141,7 +141,7 @@ def atom(field: str, op: str, value: Any) -> Expr:
     return ("atom", name.lower(), op, text)
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -201,25 +201,25 @@ def _any_of(field: str, op: str, value: Any) -> Expr:
     return ("or", tests) if len(tests) != 1 else tests[0]
 
 
-def _atoms(expr: Expr) -> list[Expr]:
+def atoms_of(expr: Expr) -> list[Expr]:
     if expr[0] == "atom":
         return [expr]
     if expr[0] == "not":
-        return _atoms(expr[1])
+        return atoms_of(expr[1])
     if expr[0] in ("and", "or"):
-        return [a for part in expr[1] for a in _atoms(part)]
+        return [a for part in expr[1] for a in atoms_of(part)]
     return []
 
 
-def _value(expr: Expr, truth: dict[Expr, bool]) -> bool:
+def holds(expr: Expr, truth: dict[Expr, bool]) -> bool:
     kind = expr[0]
     if kind == "const":
         return bool(expr[1])
     if kind == "atom":
         return truth[expr]
     if kind == "not":
-        return not _value(expr[1], truth)
-    results = (_value(part, truth) for part in expr[1])
+        return not holds(expr[1], truth)
+    results = (holds(part, truth) for part in expr[1])
     return all(results) if kind == "and" else any(results)
 
 
@@ -233,7 +233,7 @@ def _exclusive(one: Expr, other: Expr) -> bool:
 
 def judge(expr: Expr) -> Verdict:
     """Whether EXPR holds for every record, for none, or for some (a truth table over its atoms)."""
-    atoms = list(dict.fromkeys(_atoms(expr)))
+    atoms = list(dict.fromkeys(atoms_of(expr)))
     if len(atoms) > MAX_ATOMS:
         return "some"
     clashes = [(i, j) for i, a in enumerate(atoms) for j, b in enumerate(atoms) if i < j and _exclusive(a, b)]
@@ -241,7 +241,7 @@ def judge(expr: Expr) -> Verdict:
     for values in product((False, True), repeat=len(atoms)):
         if any(values[i] and values[j] for i, j in clashes):
             continue
-        seen.add(_value(expr, dict(zip(atoms, values, strict=True))))
+        seen.add(holds(expr, dict(zip(atoms, values, strict=True))))
     return "all" if seen == {True} else "none" if seen == {False} else "some"
 
 
@@ -252,77 +252,3 @@ def judge_value(value: Any) -> Verdict | None:
     except (Unreadable, RecursionError):
         return None
     return judge(expr)
-
-
-def top_severity_only(value: Any) -> bool:
-    """Whether criteria test nothing but severity and take its top rung (every critical or high finding)."""
-    try:
-        expr = parse_text(value) if isinstance(value, str) else structured(value)
-    except (Unreadable, RecursionError):
-        return False
-    atoms = _atoms(expr)
-    if not atoms or not all(SEVERITY.search(a[1]) for a in atoms):
-        return False
-    truth = {a: a[2] == "=" and a[3] in TOP for a in atoms}
-    return _value(expr, truth)
-
-
-# Fields that name a class of findings (its type, category, title, rule, tactic), not one finding or resource.
-CLASS_FIELD = lazy_compile(r"(?:^|_)(?:type|types|category|categories|title|rule|rule_name|class|kind|tactic|technique"
-                           r"|product|product_name|generator|generator_id|finding_type|alert_type|alert_name)$",
-                           re.IGNORECASE)
-
-
-def class_wide(value: Any) -> bool:
-    """Whether criteria take a whole class of findings: they test only severity and finding classes, and either
-    a class by prefix or wildcard (`UnauthorizedAccess:*`, PREFIX `Software and Configuration Checks`) or nothing
-    but severity over a band that takes medium findings (informational or low alone is noise kept out of view).
-    One finding id, one resource or one account required anywhere makes them narrow; criteria that hold for an
-    ordinary open medium finding (every product but a test one, a severity band OR one category) take the class."""
-    try:
-        expr = parse_text(value) if isinstance(value, str) else structured(value)
-    except (Unreadable, RecursionError):
-        return False
-    atoms = _atoms(expr)
-    if not atoms:
-        return False
-    if _value(expr, _typical(atoms)):
-        return True  # it takes any finding but the named few (`product_name NOT_EQUALS test`, a band OR one type)
-    prefixed = False
-    for _, field, op, text in atoms:
-        if SEVERITY.search(field):
-            continue
-        if not CLASS_FIELD.search(field) or op not in ("=", "=~", ":"):
-            return False
-        wildcard = "*" in text.strip("*") or text.endswith("*") or op == ":"
-        prefixed = prefixed or (wildcard and len(text.strip("*")) > 0)
-        if not wildcard:
-            return False  # one named class beside a prefix: still triage of that class
-    if prefixed:
-        return True
-    # Nothing but severity: a whole band, unless it is only the lowest rungs (informational, low) kept out of view.
-    return _value(expr, {a: _takes_medium(a[2], a[3]) for a in atoms})
-
-
-def _typical(atoms: list[Expr]) -> dict[Expr, bool]:
-    """The atoms' truth for an ordinary new medium finding: its severity per the band, its state open or active,
-    and not the one product, type, resource or account that any equality names."""
-    return {a: _takes_medium(a[2], a[3]) if SEVERITY.search(a[1])
-            else STATE.search(a[1]) is not None and a[2] == "=" and a[3] in OPEN for a in atoms}
-
-
-# A finding's lifecycle fields and the values an ordinary new one holds.
-STATE = lazy_compile(r"(?:^|_)(?:record_state|workflow_status|workflow_state|state|status)$", re.IGNORECASE)
-OPEN = frozenset({"active", "new", "open", "notified", "unresolved", "triggered"})
-MEDIUM_UP = frozenset({"medium", "moderate", "high", "critical", "major", "sev2", "p2"} | TOP)
-
-
-def _takes_medium(op: str, text: str) -> bool:
-    """Whether a severity comparison holds for a medium finding (5 on a 1–10 scale, 50 on a 0–100 one)."""
-    if op in ("=", ":", "=~"):
-        return text in MEDIUM_UP
-    amount = _number(text)
-    if amount is None:
-        return False
-    medium = 5.0 if amount <= 10 else 50.0
-    return medium >= amount if op == ">=" else medium > amount if op == ">" else False

@@ -48,7 +48,7 @@ TRUE = {"true", "yes", "on", "1"}
 
 
 @cache
-def _key(path: str) -> str:
+def leaf_key(path: str) -> str:
     """The last key of a path, lower case, without separators: `securityContext.allowPrivilegeEscalation`."""
     last = _INDEX.sub("", path).rsplit(".", 1)[-1]
     return "".join(w.lower() for w in _SPLIT.split(last) if w)
@@ -129,7 +129,7 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
     """What lets a workload reach its node, each with whether it is high on its own."""
     found: dict[str, bool] = {}
     for path, value in with_texts(pairs):
-        key, low = _key(path), _INDEX.sub("", path).lower()
+        key, low = leaf_key(path), _INDEX.sub("", path).lower()
         if key in HIGH_ESCAPES and _true(value):
             found[HIGH_ESCAPES[key]] = True
         elif key in HOST_NAMESPACES and _true(value) and key != "hostusers":
@@ -205,7 +205,7 @@ SCOPE_KEYS = lazy_compile(r"(?:source|repo|destination|server|namespace|group|ki
 
 
 def _wildcards(pairs: list[tuple[str, Any]]) -> set[str]:
-    return {_INDEX.sub("", p) for p, v in pairs if "*" in _items(v) and SCOPE_KEYS.fullmatch(_key(p))}
+    return {_INDEX.sub("", p) for p, v in pairs if "*" in _items(v) and SCOPE_KEYS.fullmatch(leaf_key(p))}
 
 
 @on_change(types=("kubernetes_manifest",))
@@ -226,7 +226,8 @@ FAILURE_KEYS = lazy_compile(r"\w*failure(?:action|policy|mode)|enforcementaction
 
 
 def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
-    return {_INDEX.sub("", p): "".join(str(v).lower().split("_")) for p, v in pairs if FAILURE_KEYS.fullmatch(_key(p))}
+    return {_INDEX.sub("", p): "".join(str(v).lower().split("_"))
+            for p, v in pairs if FAILURE_KEYS.fullmatch(leaf_key(p))}
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE),
@@ -258,7 +259,7 @@ def _cluster_endpoint(change: Change) -> Iterator[Finding]:
         return
     before, after = _flat(change, False), _flat(change, True)
     for path, new in after.items():
-        old, key = before.get(path), _key(path)
+        old, key = before.get(path), leaf_key(path)
         private = PRIVATE_KEYS.fullmatch(key) is not None
         if CLUSTER_TYPES.search(change.type) and PUBLIC_KEYS.fullmatch(key) and not private and _true(new) \
                 and old is False:
@@ -288,7 +289,7 @@ def _unmasked(change: Change) -> Iterator[Finding]:
             or MASK.encode() not in orjson.dumps(change.before):
         return
     after = change.after if isinstance(change.after, dict) else {}
-    gone = [k for k, v in change.before.items() if _key(k) in HIDING_KEYS and v is True and after.get(k) is False]
+    gone = [k for k, v in change.before.items() if leaf_key(k) in HIDING_KEYS and v is True and after.get(k) is False]
     if gone:
         yield finding(UNMASKED, change.address, f"{change.address}: {', '.join(sorted(gone))} true → false (the "
                       "secret value shows in logs or to unprotected pipelines)")
@@ -308,6 +309,6 @@ def _source_moved(change: Change) -> Iterator[Finding]:
     before, after = _flat(change, False), _flat(change, True)
     for path, new in after.items():
         old_owner, new_owner = _owner(before.get(path)), _owner(new)
-        if _key(path) in URL_KEYS and old_owner and new_owner and old_owner != new_owner:
+        if leaf_key(path) in URL_KEYS and old_owner and new_owner and old_owner != new_owner:
             yield finding(SOURCE, change.address, f"{change.address}: {path} moves from {'/'.join(old_owner)} to "
                           f"{'/'.join(new_owner)} (the cluster reconciles from another owner)")
