@@ -194,25 +194,13 @@ def plausible(value: str, name: str = "") -> bool:
     if (NAME_LIKE.fullmatch(value) or SECRET_NAME.fullmatch(value)) and KEY_NAME.search(value):
         return False
     if GENERATED_NAME.search(name) and not CHOSEN_NAME.search(name) and len(value) <= 40 \
-            and (ENUM_WORDS.fullmatch(value) or (WORDS.fullmatch(value) and not _operator_set(name, value))):
+            and (WORDS.fullmatch(value) or ENUM_WORDS.fullmatch(value)):
         return False
     if names_object(name, value):
         return False
     if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES) or STORE_URI.fullmatch(value):
         return False
     return "${" not in value and "{{" not in value and "(" not in value
-
-
-# Words an environment variable holds as a mode or switch, not as a credential (`GITHUB_TOKEN_MODE=required`).
-_SWITCH_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "unset", "empty", "auto",
-                           "required", "optional", "enabled", "disabled", "default", "inherit", "env", "file"})
-
-
-def _operator_set(name: str, value: str) -> bool:
-    """Whether a word under a token's name is one an operator chose: an environment variable (`CONSUL_HTTP_TOKEN`,
-    upper case with an underscore) holds what whoever wrote it typed — a service reads its token from there, and a
-    token a service generates is never typed in; a lower-case setting (`http_tokens = "required"`) is a mode."""
-    return "_" in name and NAME_LIKE.fullmatch(name) is not None and value.lower() not in _SWITCH_WORDS
 
 
 def names_object(key: str, value: str) -> bool:
