@@ -174,8 +174,17 @@ def grader(grade: Grader) -> Grader:
 
 def graded_medium(found: Finding, why: str, *, in_parentheses: bool = False) -> Finding:
     """FOUND graded down to medium by a grader, with why added to its message (after a dash, or in parentheses)."""
+    return _graded(found, Severity.MEDIUM, why, in_parentheses)
+
+
+def graded_high(found: Finding, why: str) -> Finding:
+    """FOUND graded up to high by a grader, with why added to its message after a dash."""
+    return _graded(found, Severity.HIGH, why, False)
+
+
+def _graded(found: Finding, severity: Severity, why: str, in_parentheses: bool) -> Finding:
     message = f"{found.message} ({why})" if in_parentheses else f"{found.message} — {why}"
-    return found.model_copy(update={"severity": Severity.MEDIUM, "message": message})
+    return found.model_copy(update={"severity": severity, "message": message})
 
 
 def finding(rule_id: str, address: str | None, message: str, severity: Severity | None = None) -> Finding:

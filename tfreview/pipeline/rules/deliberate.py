@@ -17,22 +17,24 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, configuration
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader, managed
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_high, grader, managed
 from tfreview.pipeline.rules.controls import created_message, weak_on_create
 
 _STEP = lazy_compile(r"[^.\[\]]+")
+WRITTEN = "written in the configuration: chosen in this change, not a provider default"
+SERVED = "a new app whose public address answers plain HTTP"
 _HTTPS_ONLY = lazy_compile(r"https_?only(?:_enabled)?|force_?https|enforce_?https|require_?https", re.IGNORECASE)
 _WEB_APP = lazy_compile(r"web_?app|function_?app|app_service(?:_slot)?$|spring_cloud_app$|spring_app$|webapp")
 
 
 @grader
 def written_weak(review_input: ReviewInput, found: list[Finding]) -> list[Finding]:
-    """Create findings of the controls raised to high where the configuration writes the weak value."""
+    """Create findings of the controls raised to high where the configuration writes the weak value, or where a
+    new public web app answers plain HTTP."""
     medium = {(f.rule, f.address, f.message) for f in found if f.severity is Severity.MEDIUM}
     addresses = {address for _, address, _ in medium}
     config = configuration(review_input.plan) if medium else None
-    raised: set[tuple[str, str | None, str]] = set()
-    served: set[tuple[str, str | None, str]] = set()
+    raised: dict[tuple[str, str | None, str], str] = {}  # finding key -> why it is high
     for change in managed(review_input.changeset, Action.CREATE) if medium else ():
         if change.address not in addresses:
             continue
@@ -41,11 +43,10 @@ def written_weak(review_input: ReviewInput, found: list[Finding]) -> list[Findin
             if key not in medium or item.create is not Severity.MEDIUM or item.published:
                 continue
             if config is not None and config.present and written(config, change.address, path, value):
-                raised.add(key)
+                raised[key] = WRITTEN
             elif plain_http_app(change, path, value):
-                served.add(key)
-    return [_raised(f) if (f.rule, f.address, f.message) in raised else _served(f)
-            if (f.rule, f.address, f.message) in served else f for f in found]
+                raised[key] = SERVED
+    return [graded_high(f, why) if (why := raised.get((f.rule, f.address, f.message))) else f for f in found]
 
 
 def plain_http_app(change: Change, path: str, value: Any) -> bool:
@@ -71,13 +72,3 @@ def _same(candidate: Any, value: Any) -> bool:
     if isinstance(candidate, str) and isinstance(value, str):
         return candidate.lower() == value.lower()
     return bool(candidate == value)
-
-
-def _raised(found: Finding) -> Finding:
-    message = f"{found.message} — written in the configuration: chosen in this change, not a provider default"
-    return found.model_copy(update={"severity": Severity.HIGH, "message": message})
-
-
-def _served(found: Finding) -> Finding:
-    message = f"{found.message} — a new app whose public address answers plain HTTP"
-    return found.model_copy(update={"severity": Severity.HIGH, "message": message})
