@@ -11,7 +11,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_high, grader
 from tfreview.pipeline.rules.controls import direction
 from tfreview.pipeline.rules.exposure import API_ENDPOINT, OPEN, openings
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -72,6 +72,6 @@ def endpoint_departs(review_input: ReviewInput, findings: list[Finding]) -> list
         change = created.get(found.address or "")
         if found.rule == OPEN and found.severity is Severity.MEDIUM and change is not None \
                 and "its API endpoint" in found.message and (why := _departure(change, review_input)):
-            found = found.model_copy(update={"severity": Severity.HIGH, "message": f"{found.message} — {why}"})
+            found = graded_high(found, why)
         graded.append(found)
     return graded
