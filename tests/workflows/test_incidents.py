@@ -227,7 +227,6 @@ KNOWN_MISSES = {
     # YAML text, a mesh peering exporting everything to a vendor, a Boundary target without session limits, a Nomad
     # jobspec image moved to :latest inside HCL text; two false alarms where the risky twin differs only by a
     # health-check mock integration or by a destination account the plan does not show.
-    "fresh/hidden-like-15/hl15-015-aws-access-key-output.json",
     "fresh/hidden-like-15/hl15-023-k8s-netpol-all-namespaces.json",
     "fresh/hidden-like-15/hl15-025-k8s-deploy-typosquat-registry.json",
     "fresh/hidden-like-15/hl15-037-aws-codebuild-inline-curl-sh.json",

@@ -98,6 +98,9 @@ SECRET_PAIRS = {("private", "key"), ("access", "key"), ("api", "key"), ("account
 NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "versions", "length", "count", "type", "ttl",
                 "expiry", "expiration", "expires", "enabled", "rotation", "path", "ref", "reference", "status",
                 "fingerprint", "policy", "date", "timestamp", "created", "key_id", "uri", "url", "endpoint"}
+# A name that says its value is the secret's ciphertext or hash (`encrypted_secret` under a PGP key, a sealed
+# secret, a password's hash): made to be written down, not the secret itself.
+CIPHERTEXT = lazy_compile(r"encrypted|ciphertext|sealed|hash|digest")
 KEY_FILE = lazy_compile(r"(?:secret|key|credentials?|password|token|kubeconfig)s?_file$")
 KEY_HOLDERS = lazy_compile(r"key|secret|credential|token|password")
 MAX_HOPS = 6
@@ -175,6 +178,8 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
         rest = parts[3:] if parts[0] == "data" else parts[2:]
         flags = sensitive.get(f"{module}.{resource}".lstrip("."))
         # A secret nested in a block is read by its leaf (`master_auth[0].client_key`, `kube_config[0].password`).
+        if rest and CIPHERTEXT.search(rest[-1].lower()):
+            continue  # `aws_iam_access_key.k.encrypted_secret`: what the PGP key encrypted, not the key
         if rest and (secret_attribute(rest[0]) or secret_attribute(rest[-1]) or _marked(as_dict(flags).get(rest[0]))
                      or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])):
             return reference

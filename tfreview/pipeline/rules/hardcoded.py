@@ -31,11 +31,10 @@ from tfreview.pipeline.configuration import config_address, configuration, modul
 from tfreview.pipeline.credential_names import plausible
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK, MASK_CHANGED
-from tfreview.pipeline.rules.credentials import SECRET_STORE_WORDS, secret_attribute, store_says_plain
+from tfreview.pipeline.rules.credentials import CIPHERTEXT, SECRET_STORE_WORDS, secret_attribute, store_says_plain
 from tfreview.pipeline.rules.values import leaves
 
 SECRET_IN_CODE = "secret-in-code"
-CIPHERTEXT = lazy_compile(r"encrypted|ciphertext|sealed|hash|digest")
 MASKS = (MASK, MASK_CHANGED)
 MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
 NEWLY = " (this change puts it there: the service held no literal credential before)"
