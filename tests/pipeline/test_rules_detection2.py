@@ -6,6 +6,7 @@ second provider or shape and a benign look-alike (real tuning that keeps detecti
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,34 @@ def test_a_chart_moved_to_a_look_alike_subdomain_on_free_hosting_is_another_publ
     # The publisher's own name on the platform is its new home.
     assert safe(judged(tmp_path, entry("helm_release.falco", _release("https://charts.falcosecurity.org"),
                                        _release(official), "hashicorp/helm")))
+
+
+# --- event rules whose numeric filter no event reaches ------------------------------------------------------------
+
+
+def _pattern(severity: list[Any]) -> dict[str, Any]:
+    return {"name": "guardduty-to-pager", "event_bus_name": "default", "state": "ENABLED",
+            "event_pattern": json.dumps({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
+                                         "detail": {"severity": [{"numeric": severity}]}})}
+
+
+def _grid(bound: float) -> dict[str, Any]:
+    return {"name": "defender-alerts", "advanced_filter": [
+        {"number_greater_than_or_equals": [{"key": "data.severity", "value": bound}]}]}
+
+
+def test_an_event_rule_whose_numeric_match_is_raised_tenfold_routes_nothing(tmp_path: Path) -> None:
+    assert high(judged(tmp_path, entry("aws_cloudwatch_event_rule.gd", _pattern([">=", 7]), _pattern([">=", 100]),
+                                       "hashicorp/aws")))
+    # Event Grid's filter block, same meaning.
+    assert high(judged(tmp_path, entry("azurerm_eventgrid_event_subscription.alerts", _grid(4), _grid(400),
+                                       "hashicorp/azurerm")))
+
+
+def test_an_event_rule_tuned_or_widened_stays_safe(tmp_path: Path) -> None:
+    assert safe(judged(tmp_path, entry("aws_cloudwatch_event_rule.gd", _pattern([">=", 4]), _pattern([">=", 7]),
+                                       "hashicorp/aws")))
+    assert safe(judged(tmp_path, entry("aws_cloudwatch_event_rule.gd", _pattern([">=", 7]), _pattern([">=", 0.1]),
+                                       "hashicorp/aws")))
+    assert safe(judged(tmp_path, entry("azurerm_eventgrid_event_subscription.alerts", _grid(4), _grid(7),
+                                       "hashicorp/azurerm")))

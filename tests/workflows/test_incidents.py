@@ -231,7 +231,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-15/hl15-025-k8s-deploy-typosquat-registry.json",
     "fresh/hidden-like-15/hl15-037-aws-codebuild-inline-curl-sh.json",
     "fresh/hidden-like-15/hl15-058-helm-repo-lookalike.json",
-    "fresh/hidden-like-15/hl15-072-aws-eventbridge-guardduty-pattern.json",
     "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
     "fresh/detection-response/cw_metric_filter_never_matches.json",
     "fresh/detection-response/firehose_enrich_lambda_drops_security.json",

@@ -25,7 +25,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, configuration, module_of, references_in
 from tfreview.pipeline.credential_names import plausible

@@ -1,7 +1,9 @@
 """Risk rules, alert conditions made unreachable (risk rules stage; reported under detection-disabled): a monitor,
 alarm, alert or detection rule of any provider whose condition can no longer fire, or fires far less — its
 threshold raised an order of magnitude or to an absurd value (lowered, for a `below` condition), its comparison
-flipped, or the time it must hold or the gap between its runs stretched tenfold (an alert that tells no one is
+flipped, or the time it must hold or the gap between its runs stretched tenfold; an event rule whose numeric
+filter moves the same way (EventBridge's `"numeric": [">=", 7]` → `[">=", 100]`: no GuardDuty finding reaches it)
+routes nothing to whoever acts on it (an alert that tells no one is
 recipients.py's `alerts-to-nobody`).
 
 Read by meaning from attribute names, so Datadog's `monitor_thresholds.critical` and query `> 0`, New Relic's
@@ -29,6 +31,10 @@ ALERTING = lazy_compile(r"(?:^|_)(?:alert|alerts|alarm|alarms|monitor|monitors|d
                         r"|conditions|sentinel|siem|slo|anomaly|signal|saved_searches|saved_search|prometheus"
                         r"|rule_group|alerting|watch|watcher|health_check|uptime_check|synthetics)(?:_|s?$)|"
                         + MONITORING_PROVIDERS)
+# Rules that route events (findings, audit events) to whoever acts on them: a numeric matcher in their filter is an
+# alert threshold by another name (EventBridge's `"numeric": [">=", 7]`, Event Grid's `number_greater_than…` filters).
+ROUTING = lazy_compile(r"(?:^|_)(?:event_rule|event_subscription|eventarc_trigger|event_filter|event_route"
+                       r"|event_routing_rule|eventgrid\w*subscription)s?(?:_|$)")
 MANIFESTS = lazy_compile(r"(?:^|_)(?:manifest|kubectl|helm_release|release)(?:_|$)")
 # The number an alert compares against; not its duration, count of occurrences, recovery or kind.
 # Grafana's threshold expression keeps its number in `evaluator.params`.
@@ -62,7 +68,12 @@ ABSURD = 100_000  # a count or rate no signal reaches: the alert can never fire
 # From "any event" (> 0) a few events is tuning (10 failed logins in 15 minutes); a hundred or more is a rare signal
 # (sudo on a bastion, a trail stopped) that will never be reached.
 FROM_ZERO = 100
-WORDS = (b"threshold", b"critical", b"query", b"expr", b"duration", b"frequency", b"period", b"for")
+WORDS = (b"threshold", b"critical", b"query", b"expr", b"duration", b"frequency", b"period", b"for", b"numeric",
+         b"greater_than", b"less_than")
+# An event filter's numeric matcher: EventBridge `[">=", 7]` (a lower and an upper bound may follow), or an Event
+# Grid filter block whose kind names the comparison and whose `value` holds the bound.
+NUMERIC_MATCH = lazy_compile(r"(?:^|\.)numeric$")
+FILTER_BOUND = lazy_compile(r"(?:^|\.)number_(greater|less)_than\w*\.values?$")
 
 
 def _direction(block: dict[str, Any] | None, path: str, after: dict[str, Any]) -> str:
@@ -106,6 +117,8 @@ def _judged(path: str, old: Any, new: Any, after: dict[str, Any]) -> str | None:
     last = name.rpartition(".")[2]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) == 1:
         old, new = old[0], new[0]  # Kibana's `threshold: [0]`
+    if (matched := _event_bound(name, old, new)) is not None:
+        return matched
     if THRESHOLD.search(name) and not NOT_THRESHOLD.search(last):
         was, now = number(old), number(new)
         if was is not None and now is not None and _weaker(was, now, _direction(parent(after, path), name, after)):
@@ -121,6 +134,22 @@ def _judged(path: str, old: Any, new: Any, after: dict[str, Any]) -> str | None:
             return f"{show(old)} → {show(new)}: stretched {now_s / was_s:.0f}×, the alert fires far later or not at all"
     if QUERY.search(name) and isinstance(old, str) and isinstance(new, str):
         return _query(old, new)
+    return None
+
+
+def _event_bound(name: str, old: Any, new: Any) -> str | None:
+    """An event filter's numeric bound moved an order of magnitude the way that matches fewer events."""
+    if NUMERIC_MATCH.search(name) and isinstance(old, list) and isinstance(new, list) and len(old) >= 2 <= len(new):
+        op, was, now = str(old[0]), number(old[1]), number(new[1])
+        direction = "below" if op.startswith("<") else "above"
+        if str(new[0]) == op and was is not None and now is not None and _weaker(was, now, direction):
+            return f"matches {op} {show(old[1])} → {op} {show(new[1])}: the events it routes rarely or never match"
+    bound = FILTER_BOUND.search(name)
+    if bound is not None:
+        was, now = number(old), number(new)
+        direction = "below" if bound[1] == "less" else "above"
+        if was is not None and now is not None and _weaker(was, now, direction):
+            return f"{show(old)} → {show(new)}: the events it routes rarely or never match"
     return None
 
 
@@ -159,7 +188,7 @@ def _class_of_callers(query: str) -> set[str]:
 
 
 def _alerting(change: Change, after: dict[str, Any]) -> bool:
-    if ALERTING.search(change.type):
+    if ALERTING.search(change.type) or ROUTING.search(change.type):
         return True
     return bool(MANIFESTS.search(change.type)) and any(
         leaf in ("PrometheusRule", "VMRule", "AlertingRule") for leaf in string_leaves(after))
