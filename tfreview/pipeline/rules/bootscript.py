@@ -1,7 +1,8 @@
 """Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
 cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
 authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
-host firewall, piping a download from a bare public IP address or over plain HTTP into a shell, or sending a
+host firewall, piping a download from a bare public IP address, over plain HTTP or from a host where anyone can
+publish (a gist, a paste site, a shared-hosting subdomain) into a shell, or sending a
 credential it creates or reads off the machine (minted.py) are high; a script only known after apply is not guessed
 at (runcommands.py reads command documents the same way)."""
 
@@ -19,6 +20,7 @@ from tfreview.pipeline.encoded import decoded_text
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.minted import sends_minted
 from tfreview.pipeline.rules.provisioners import PIPED
+from tfreview.pipeline.rules.signinhosts import anyone_publishes
 from tfreview.pipeline.rules.values import leaves
 
 RULE = declare("boot-script-weakens", Severity.HIGH,
@@ -63,6 +65,7 @@ PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16
                                                            "fc00::/7", "fe80::/10", "::1/128"))
 INTERNAL_NAMES = lazy_compile(r"^(?:localhost|[\w-]+)$|\.(?:internal|local|lan|corp|intranet|home|svc|cluster\.local"
                               r"|consul)$", re.IGNORECASE)
+ANY_URL = lazy_compile(r"\b(?:https?|ftp)://\[?([\w.-]+)", re.IGNORECASE)
 BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
 
 
@@ -113,6 +116,8 @@ def dangers(script: str) -> frozenset[str]:
             found.add("pipes a download from a bare public IP address into a shell")
         elif PIPED.search(line) and any(not _internal(host) for host in PLAIN_URL.findall(line)):
             found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
+        elif PIPED.search(line) and (host := next(filter(None, map(anyone_publishes, ANY_URL.findall(line))), None)):
+            found.add(f"pipes a download from {host}, where anyone can publish, into a shell")
     return frozenset(found)
 
 

@@ -31,6 +31,12 @@ SHARED_HOSTING = ("herokuapp.com", "herokudns.com", "github.io", "gitlab.io", "a
                   "repl.co", "replit.app", "wixsite.com", "wordpress.com", "blogspot.com", "myshopify.com",
                   "bitbucket.io", "readthedocs.io", "run.app", "elasticbeanstalk.com", "s3-website",
                   "trycloudflare.com", "deno.dev", "railway.app", "up.railway.app")
+# Hosts that serve whatever anyone pastes or uploads, no account or an anonymous one: gists, paste sites, file
+# drops. Code fetched from them is whoever's last edit.
+PASTE_HOSTS = ("gist.githubusercontent.com", "gist.github.com", "pastebin.com", "paste.ee", "hastebin.com",
+               "hastebin.skyra.pw", "rentry.co", "rentry.org", "dpaste.org", "dpaste.com", "termbin.com", "ix.io",
+               "sprunge.us", "paste.rs", "0x0.st", "transfer.sh", "file.io", "tmpfiles.org", "bashupload.com",
+               "ghostbin.com", "controlc.com", "justpaste.it", "paste.debian.net", "pastebin.pl")
 TARGET_KEYS = (*RECORD_VALUES, "cname", "target", "alias", "rrdata", "hostname_target")
 
 
@@ -42,6 +48,12 @@ def _targets(values: dict[str, Any]) -> set[str]:
     found = {str(v).rstrip(".").lower() for key in TARGET_KEYS for v in as_list(values.get(key))
              if isinstance(v, str) and "." in v}
     return {t for t in found if not t.replace(".", "").isdigit()}
+
+
+def anyone_publishes(host: str) -> str | None:
+    """The paste site or shared-hosting platform HOST is on (where anyone can publish), or None."""
+    host = host.rstrip(".").lower()
+    return next((s for s in PASTE_HOSTS if host == s or host.endswith("." + s)), None) or shared_host(host)
 
 
 def shared_host(target: str) -> str | None:
