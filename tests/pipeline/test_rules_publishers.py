@@ -99,3 +99,30 @@ def test_allowlist_admitting_one_namespace_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, constraint(old), constraint([*old, "ghcr.io/ledger-team/"]),
                           "orbit_manifest.allowed")
     assert RULE not in worst and label is Label.LIKELY_SAFE
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("ghcr.io/acme-platform/orders-api@sha256:5c4b3a29", "ghcr.io/acrne-platform/orders-api:latest"),
+    ("docker.io/grafana/grafana:10.4.1", "docker.io/grafanna/grafana:10.4.1"),
+    ("registry.acme-corp.io/apps/orders:v2", "registry.acme-crop.io/apps/orders:v2"),
+])
+def test_an_image_from_a_look_alike_publisher_is_high(tmp_path: Path, old: str, new: str) -> None:
+    label, worst = judged(tmp_path, task(old), task(new))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+def test_a_chart_repository_on_a_look_alike_host_is_high(tmp_path: Path) -> None:
+    old = {"chart": "ingress-nginx", "repository": "https://kubernetes.github.io/ingress-nginx", "version": "4.10.1"}
+    new = {**old, "repository": "https://kubernetes-github.io/ingress-nginx", "version": "4.11.3"}
+    label, worst = judged(tmp_path, old, new, "orbit_chart_release.ingress")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("gcr.io/acme-platform/orders:v1", "ghcr.io/acme-platform/orders:v1"),
+    ("ghcr.io/acme-team1/orders:v1", "ghcr.io/acme-team2/orders:v1"),
+    ("ghcr.io/acme-platform/orders-api:v1.4.0", "ghcr.io/acme-platform/orders-api:v1.4.1"),
+])
+def test_a_registry_move_a_team_number_or_a_tag_is_no_look_alike(tmp_path: Path, old: str, new: str) -> None:
+    label, worst = judged(tmp_path, task(old), task(new))
+    assert RULE not in worst and label is Label.LIKELY_SAFE

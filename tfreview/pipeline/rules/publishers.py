@@ -3,7 +3,9 @@ image or chart reference (a container definition's JSON text, a pod spec, a serv
 repository or `set` value, any provider) that leaves its publisher for one on a public host sharing no name with
 the old one: whoever publishes there now decides what runs with the workload's rights. A tag or version bump, a
 move into one's own registry (ECR, ACR, Artifact Registry, an internal host) and a publisher's new home
-(`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported.
+(`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported. A publisher or host
+that only looks like the old one (`acme-platform` → `acrne-platform`, `kubernetes.github.io` →
+`kubernetes-github.io`: a letter or two changed) is a typosquat, high whatever words the two names share.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Source:
     publisher: frozenset[str]
     mutable: bool
     account: str = ""  # the customer's own subdomain on a platform that hands them out (`acme` of acme.github.io)
+    owner: str = ""  # the publisher's path segment on a shared registry (`acme-platform` of ghcr.io/acme-platform/x)
 
 
 def _words(text: str) -> set[str]:
@@ -83,7 +86,7 @@ def _source(value: object, image: bool) -> Source | None:
     tag = name.partition(":")[2]
     owner = path[0] if len(path) > 1 or host in SHARED_HOSTS else ""
     words = _words(host) | _words(owner) or _words(name.partition(":")[0])
-    return Source(text, host, frozenset(words), not digest and tag in MUTABLE_TAGS)
+    return Source(text, host, frozenset(words), not digest and tag in MUTABLE_TAGS, owner=owner)
 
 
 def _account(host: str) -> str:
@@ -109,6 +112,40 @@ def _same_publisher(old: Source, new: Source) -> bool:
         return new.account in old.publisher or new.account == old.account
     return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
                for a in old.publisher for b in new.publisher)
+
+
+def look_alike(old: str, new: str) -> bool:
+    """Whether NEW is a different name that reads like OLD: one or two letters changed, added, dropped or swapped
+    (`rn` for `m`, `-` for `.`), in a name long enough to be chosen, and not only a number changed (`team1`)."""
+    if old == new or min(len(old), len(new)) < 5 or abs(len(old) - len(new)) > 2:
+        return False
+    if "".join(c for c in old if not c.isdigit()) == "".join(c for c in new if not c.isdigit()):
+        return False
+    return _distance(old, new) <= 2
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) that turn A into B."""
+    previous, row = list(range(len(b) + 1)), [0] * (len(b) + 1)
+    before: list[int] = []
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], before[j - 2] + 1)
+        before, previous = previous, row
+    return previous[-1]
+
+
+def _typosquat(old: Source, new: Source) -> bool:
+    """Whether NEW's host or publisher only looks like OLD's."""
+    if old.host != new.host:
+        if old.host in SHARED_HOSTS and new.host in SHARED_HOSTS:
+            return False  # two known registries (`gcr.io` → `ghcr.io`): the publisher decides, not the host
+        return (look_alike(old.host, new.host) and _domain(old.host) != _domain(new.host)) \
+            or look_alike(_domain(old.host), _domain(new.host))
+    return bool(old.owner) and look_alike(old.owner, new.owner)
 
 
 def _own(host: str) -> bool:
@@ -160,6 +197,11 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
         old = before.get(path)
         if old is None or (old.host == new.host and old.publisher == new.publisher) or _own(new.host):
             continue
+        if _typosquat(old, new):
+            yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (a "
+                          "look-alike of the old publisher's name, a letter or two changed: whoever registered it "
+                          "decides what runs with this workload's rights)", Severity.HIGH)
+            return
         if _domain(old.host) == _domain(new.host) if _upstream(change, path) else _same_publisher(old, new):
             continue
         yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
