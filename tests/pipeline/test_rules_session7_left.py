@@ -111,6 +111,26 @@ def test_a_manifest_network_policy_emptied_is_read_the_same(tmp_path: Path) -> N
     assert (label, worst["network-open-ingress"]) == ("needs_close_review", Severity.HIGH)
 
 
+@pytest.mark.parametrize(("opened", "port"), [
+    ({"from": [{"namespace_selector": [{"match_labels": {}}]}]}, "5432"),
+    ({"from": [{"ip_block": [{"cidr": "0.0.0.0/0", "except": []}]}]}, "6379"),
+], ids=["every-namespace-postgres", "internet-redis"])
+def test_an_ingress_rule_opened_to_every_source_on_a_database_port_is_high(tmp_path: Path, opened: Any,
+                                                                        port: str) -> None:
+    before, after = dict(GATEWAY, ports=[{"port": port}]), dict(opened, ports=[{"port": port}])
+    label, worst = judge(tmp_path, [entry("kubernetes_network_policy_v1.db", _netpol([before]), _netpol([after]))])
+    assert (label, worst["network-open-ingress"]) == ("needs_close_review", Severity.HIGH)
+
+
+def test_every_namespace_on_a_web_port_or_in_a_new_policy_stays_medium(tmp_path: Path) -> None:
+    web = {"from": [{"namespace_selector": [{"match_labels": {}}]}], "ports": [{"port": "8080"}]}
+    label, worst = judge(tmp_path, [entry("kubernetes_network_policy_v1.api", _netpol([GATEWAY]), _netpol([web]))])
+    assert (label, worst["network-open-ingress"]) == ("likely_safe", Severity.MEDIUM)
+    database = {"from": [{"namespace_selector": [{"match_labels": {}}]}], "ports": [{"port": "5432"}]}
+    label, worst = judge(tmp_path, [entry("kubernetes_network_policy_v1.db", None, _netpol([database]))])
+    assert (label, worst["network-open-ingress"]) == ("likely_safe", Severity.MEDIUM)
+
+
 # --- chart values switching on a dev, insecure or debug mode -------------------------------------------------
 
 def _release(sets: list[dict[str, str]], values: str = "server:\n  ha:\n    enabled: true\n") -> dict[str, Any]:

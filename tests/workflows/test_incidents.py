@@ -227,7 +227,6 @@ KNOWN_MISSES = {
     # YAML text, a mesh peering exporting everything to a vendor, a Boundary target without session limits, a Nomad
     # jobspec image moved to :latest inside HCL text; two false alarms where the risky twin differs only by a
     # health-check mock integration or by a destination account the plan does not show.
-    "fresh/hidden-like-15/hl15-023-k8s-netpol-all-namespaces.json",
     "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
     "fresh/detection-response/cw_metric_filter_never_matches.json",
     "fresh/detection-response/firehose_enrich_lambda_drops_security.json",

@@ -1,7 +1,10 @@
 """Risk rules, network exposure: a Kubernetes-model network policy (any provider, a manifest of kind
 NetworkPolicy too) whose ingress rule comes to match every source. In that model a selector or list left empty
 matches everything: a rule with no `from` peers admits every source, one with no `ports` every port, and a peer
-whose namespace selector is empty every namespace; so emptying a rule opens the pods it selects."""
+whose namespace selector is empty every namespace; so emptying a rule opens the pods it selects. A policy that
+exists already and comes to admit every source on every port, or on a port where a data store or an admin service
+listens (5432, 6379, 22…), is high: any pod of any namespace (or the internet, by an ipBlock) reaches the
+database; on other listed ports, or in a policy created now (a new policy only narrows), it is medium."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.allowall import policy_spec
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.network import INGRESS
+from tfreview.pipeline.rules.ports import ADMIN_PORTS
 
 WORLD = ("0.0.0.0/0", "::/0")
 SELECTOR_KEYS = ("match_labels", "matchLabels", "match_expressions", "matchExpressions")
@@ -46,7 +50,16 @@ def _opens(rule: Any) -> str | None:
     peers = as_list(rule.get("from"))
     if peers and not any(_every_source(p) for p in peers):
         return None
-    return "on its listed ports" if as_list(rule.get("ports")) else "on every port"
+    ports = as_list(rule.get("ports"))
+    if not ports:
+        return "on every port"
+    admin = sorted({number for p in ports if isinstance(p, dict) and (number := _number(p.get("port"))) in ADMIN_PORTS})
+    return f"on {', '.join(f'{n} ({ADMIN_PORTS[n]})' for n in admin)}" if admin else "on its listed ports"
+
+
+def _number(port: Any) -> int | None:
+    text = str(port).strip()
+    return int(text) if text.isdigit() else None
 
 
 def _open_rules(values: dict[str, Any]) -> set[str]:
@@ -66,8 +79,8 @@ def _opened(change: Change) -> Iterator[Finding]:
     new = _open_rules(after) - _open_rules(before)
     if not new:
         return
-    every_port = "on every port" in new
-    yield finding(INGRESS, change.address, f"{change.address}: an ingress rule now admits every source "
-                  f"{'on every port' if every_port else 'on its listed ports'} (an empty `from` or a selector that "
-                  "matches everything) to the pods the policy selects",
-                  Severity.HIGH if every_port and change.action is not Action.CREATE else Severity.MEDIUM)
+    worst = "on every port" if "on every port" in new else min(new)
+    wide = worst != "on its listed ports"
+    yield finding(INGRESS, change.address, f"{change.address}: an ingress rule now admits every source {worst} (an "
+                  "empty `from` or a selector that matches everything) to the pods the policy selects",
+                  Severity.HIGH if wide and change.action is not Action.CREATE else Severity.MEDIUM)
