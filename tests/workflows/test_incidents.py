@@ -214,11 +214,10 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-2/pd_docs_low_urgency.json",
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
     # session 11's sets, after two rounds of lanes. hidden-like-15, kept from every lane (its first run on the start
-    # rules and again on the final ones is its honest score): a NetworkPolicy admitting every namespace, a deployment's
-    # image from a typosquatted registry, a build's inline curl | sh, a chart repository on a look-alike host, an
-    # EventBridge pattern no GuardDuty finding can match (severity >= 100), a Key Vault secret written as a literal
-    # into its store (secret-in-code stays medium there); an output of an access key's PGP-encrypted secret read as
-    # the secret (a false alarm: ciphertext only the key's holder opens). The others'
+    # rules and again on the final ones is its honest score): a Key Vault secret written as a literal into its store
+    # (secret-in-code stays medium there). Its six other leftovers were fixed in session 12, by principle (a network
+    # policy opened on a database port, look-alike publishers, pipes from paste hosts, event filters raised tenfold,
+    # ciphertext outputs). The others'
     # leftovers, each a principle not built yet: a metric filter that matches no value CloudTrail emits, a Lambda
     # told to drop security events, a scan exclusion by tag inside JSON text, an AppFlow destination and MWAA scripts
     # in an account the plan never shows, IoT topic actions on `*`, an HTTP listener forwarding rather than redirecting
