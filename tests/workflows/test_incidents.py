@@ -233,7 +233,6 @@ KNOWN_MISSES = {
     "fresh/long-tail-real-8/apigw-route-auth-b.json",
     "fresh/long-tail-real-8/appflow-destination-b.json",
     "fresh/long-tail-real-8/datasync-destination-b.json",
-    "fresh/long-tail-real-8/iot-device-policy-a.json",
     "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/real-world-mix-3/aws-alb-http-forward.json",
     "fresh/real-world-mix-3/gcp-egress-allow-all.json",

@@ -3,7 +3,8 @@ privilege escalation, public or foreign principals, open federated trust), inclu
 apply, resolved from the configuration (unknowns.py); what a document gets is verdicts.py's; role grants and RBAC
 rules are in `grants`, `access` and `tenants`.
 
-Only what a change adds is reported: a statement or grant that was already there is not news.
+Only what a change adds is reported: a statement or grant that was already there is not news; a write grant
+scoped to named resources that comes to reach every resource is (high, whatever the service).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
 from tfreview.pipeline.lastbuilt import LastBuilt
+from tfreview.pipeline.rules.actions import ROUTINE, is_read
 from tfreview.pipeline.rules.boundaries import bounded
 from tfreview.pipeline.rules.documents import (
     UNRESOLVED,
@@ -26,7 +28,7 @@ from tfreview.pipeline.rules.documents import (
     unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.policy import denies_at_least, exempted, named_as_before
+from tfreview.pipeline.rules.policy import denies_at_least, exempted, grants_action, named_as_before
 from tfreview.pipeline.rules.selfguarded import self_guarded
 from tfreview.pipeline.rules.unknowns import azure_scope, unknown_documents
 from tfreview.pipeline.rules.verdicts import FILTERS, Context, Document, verdicts
@@ -101,6 +103,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
                 yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}"
                               + (f"; {guarded}" if guarded else ""), Severity.MEDIUM if guarded else verdict.severity)
     yield from _removed_denies(change, before, after)
+    yield from _widened(change, before, after)
     yield from unknown_documents(change, context, old)
     yield from _unreadable(change)
     yield from capabilities.changed(change)
@@ -126,6 +129,26 @@ def _drifted(drift: Change, context: Context) -> Iterator[Finding]:
             if (verdict.rule, verdict.text) not in old:
                 yield finding(verdict.rule, drift.address, f"{drift.address}: {where} {verdict.text} — changed "
                               "outside Terraform (drift)", verdict.severity)
+
+
+def _widened(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
+    """Write actions the document granted on named resources now granted on every resource (`iot:Publish` on one
+    device's topic → on `*`): one stolen credential reaches everything the grant was scoped away from."""
+    scoped = [s for _, statements in before for s in statements
+              if s.allows and not s.has_principal and not judge.broad(s)]
+    if not scoped:
+        return
+    for where, statements in after:
+        for statement in statements:
+            if not statement.allows or statement.has_principal or statement.conditions or not judge.broad(statement):
+                continue
+            widened = [a for a in statement.actions if "*" not in a and not is_read(a)
+                       and a.lower() not in ROUTINE and any(grants_action(s, a) for s in scoped)]
+            if widened:
+                yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} {statement.name} widens "
+                              f"{', '.join(widened[:4])} from named resources to every resource (Resource \"*\")",
+                              Severity.HIGH)
+                return
 
 
 def _removed_denies(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
