@@ -129,3 +129,18 @@ def test_object_made_public_read_in_an_asset_named_bucket_stays_high(tmp_path: P
     page = {"bucket": "shopfront-static-assets", "key": "index.html", "acl": "public-read"}
     label, worst = judged(tmp_path, entry("cirrus_bucket_object.page", None, page, ["create"]))
     assert label is Label.NEEDS_CLOSE_REVIEW and worst["public-access"] is Severity.HIGH
+
+
+def test_a_bare_public_acl_reads_as_public(tmp_path: Path) -> None:
+    label, worst = acl(tmp_path, "shopfront-customer-uploads", "public")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst["public-access"] is Severity.HIGH
+    label, worst = judged(tmp_path, entry("aws_s3_bucket.uploads", None, {"bucket": "uploads", "acl": "public"},
+                                          ["create"]))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst["public-bucket"] is Severity.HIGH
+
+
+def test_a_private_or_owner_acl_is_not_public(tmp_path: Path) -> None:
+    for value in ("private", "bucket-owner-full-control", "log-delivery-write"):
+        label, worst = judged(tmp_path, entry("aws_s3_bucket.uploads", None, {"bucket": "uploads", "acl": value},
+                                              ["create"]))
+        assert "public-bucket" not in worst and label is Label.LIKELY_SAFE

@@ -27,7 +27,7 @@ BUCKET = declare("public-bucket", Severity.HIGH,
 WEB_PORTS = {80, 443}
 ALL_PORTS = (0, 65535)
 NO_PORTS = ("icmp", "icmpv6", "1", "58")
-PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "publicread", "publicreadwrite",
+PUBLIC_ACLS = {"public", "public-read", "public-read-write", "authenticated-read", "publicread", "publicreadwrite",
                "authenticatedread"}
 PUBLIC_CONTAINER = ("blob", "container")  # azurerm container_access_type other than "private"
 PUBLIC_GRANTEES = ("AllUsers", "AuthenticatedUsers", "allUsers", "allAuthenticatedUsers")
