@@ -161,3 +161,20 @@ def test_a_run_once_job_replaced_for_another_reason_stays_high(tmp_path: Path) -
     entry = resource("kubernetes_job_v1.migrate", job, job, actions=["delete", "create"])
     entry["action_reason"] = "replace_because_tainted"
     assert judge(tmp_path, [entry])["resource-replace"] is Severity.HIGH
+
+
+def test_a_resource_deleted_outside_terraform_and_created_again_is_medium(tmp_path: Path) -> None:
+    values = {"ami": "ami-0a1b2c3d", "instance_type": "t3.micro", "tags": {"Name": "build-runner"}}
+    gone = resource("aws_instance.runner", None, values, actions=["delete"])
+    again = resource("aws_instance.runner", values, unknown={"id": True})
+    result = review_rules_alone(tmp_path, [again], resource_drift=[gone])
+    assert (result.label, worst_by_rule(result)["drift-on-changed"]) == (Label.LIKELY_SAFE, Severity.MEDIUM)
+
+
+def test_what_is_created_again_is_still_judged_by_the_other_rules(tmp_path: Path) -> None:
+    rule = {"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"],
+            "security_group_id": "sg-0a1b2c3d"}
+    gone = resource("aws_security_group_rule.ssh", None, rule, actions=["delete"])
+    again = resource("aws_security_group_rule.ssh", rule, unknown={"id": True})
+    result = review_rules_alone(tmp_path, [again], resource_drift=[gone])
+    assert result.label is Label.NEEDS_CLOSE_REVIEW

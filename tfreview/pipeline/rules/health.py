@@ -96,6 +96,12 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         drifted = ", ".join(paths[:MAX_LISTED_PATHS]) + (", …" if len(paths) > MAX_LISTED_PATHS else "")
         what = f" ({drifted})" if drifted else f" ({drift.action.value} outside Terraform)"
         metadata_only = bool(paths) and all(p.split(".")[0].split("[")[0] in METADATA_ROOTS for p in paths)
+        if drift.action is Action.DELETE and change.action is Action.CREATE:
+            # Gone outside Terraform and created again: nothing of the old object is left to undo, and what the
+            # new one is (open, public, privileged) is what every other rule judges on the create.
+            yield finding("drift-on-changed", drift.address, f"{drift.address} was deleted outside Terraform and "
+                          "this plan creates it again: check it was not removed on purpose", Severity.MEDIUM)
+            continue
         if not metadata_only and (opened := _opened(drift, change)):
             yield finding("drift-on-changed", drift.address,
                           f"{drift.address} drifted outside Terraform{what} in a way the rules flag ({opened}); "
