@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -42,7 +43,14 @@ def configuration(plan: Plan) -> Configuration:
 
 def config_address(address: str) -> str:
     """An instance address without its instance keys: module.a["x"].aws_s3_bucket.b[0] → module.a.aws_s3_bucket.b."""
-    return _KEY.sub("", address) if isinstance(address, str) else ""
+    return _without_keys(address) if isinstance(address, str) else ""
+
+
+# Every rule that reads the configuration asks again for the addresses of the changes it reads (a 10,000-change
+# plan: ~80,000 times): each address is worked out once.
+@lru_cache(maxsize=65536)
+def _without_keys(address: str) -> str:
+    return _KEY.sub("", address)
 
 
 def references_in(expression: Any) -> Iterator[str]:
@@ -60,6 +68,11 @@ def references_in(expression: Any) -> Iterator[str]:
 
 def module_of(address: str) -> str:
     """The (config) module path of an address: "module.a.module.b" or "" for the root module."""
+    return _module(address) if isinstance(address, str) else ""
+
+
+@lru_cache(maxsize=65536)
+def _module(address: str) -> str:
     parts = config_address(address).split(".")
     path: list[str] = []
     while len(parts) >= 2 and parts[0] == "module":

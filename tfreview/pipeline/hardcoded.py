@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.credential_names import plausible
-from tfreview.pipeline.hidden import CREDENTIAL_KEY
+from tfreview.pipeline.hidden import credential_key
 
 MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
 
@@ -45,15 +45,19 @@ def held_before(document: dict[str, Any]) -> set[tuple[str, str]]:
         address = _dict(entry).get("address")
         if isinstance(address, str) and not _dict(entry).get("deposed"):
             held |= {(address, attribute) for attribute, value in _dict(change.get("before")).items()
-                     if _holds(value, CREDENTIAL_KEY.search(str(attribute).lower()) is not None, 0)}
+                     if _holds(value, credential_key(str(attribute)), 0)}
     return held
 
 
 def _holds(value: Any, named: bool, depth: int) -> bool:
     """Whether VALUE, under a credential name when NAMED, holds a non-empty credential at any depth."""
     if isinstance(value, dict) and depth <= MAX_DEPTH:
-        return any(_holds(v, CREDENTIAL_KEY.search(str(k).lower()) is not None or (named and k == "value"), depth + 1)
-                   for k, v in value.items())
+        # A loop, not any() over a generator: a plan's `before` sides hold hundreds of thousands of keys.
+        for k, v in value.items():
+            inner = credential_key(str(k)) or (named and k == "value")
+            if (inner or isinstance(v, dict | list)) and _holds(v, inner, depth + 1):  # unnamed scalars hold none
+                return True
+        return False
     if isinstance(value, list) and depth <= MAX_DEPTH:
         return any(_holds(item, named, depth + 1) for item in value)
     return named and isinstance(value, str | int | float) and not isinstance(value, bool) and bool(str(value).strip())

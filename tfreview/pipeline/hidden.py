@@ -12,6 +12,7 @@ credential name stays masked, so no rule (nor any memo a rule keeps) ever holds 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -22,6 +23,15 @@ from tfreview.lazyregex import lazy_compile
 CREDENTIAL_KEY = lazy_compile(
     r"(?:^|_)(?:password|passwd|passphrase|secret|token|private_key|secret_key|access_key|api_key|key_material"
     r"|client_secret|connection_string|credentials?|sas|pin|otp)s?$")
+
+
+# A plan repeats the same attribute names in every resource of a type: each name is judged once.
+@lru_cache(maxsize=65536)
+def credential_key(key: str) -> bool:
+    """Whether an attribute named KEY holds a credential (CREDENTIAL_KEY, case-insensitive)."""
+    return CREDENTIAL_KEY.search(key.lower()) is not None
+
+
 # address → (before, after) in clear text; never printed, written, cached or sent.
 Hidden = dict[str, tuple[Any, Any]]
 
@@ -44,7 +54,7 @@ def hidden_values(document: dict[str, Any], mask: str) -> Hidden:
 def _scrubbed(value: Any, mask: str) -> Any:
     """VALUE with every non-empty value under a credential-named key replaced by MASK, at any depth."""
     if isinstance(value, dict):
-        return {k: mask if CREDENTIAL_KEY.search(str(k).lower()) and v not in (None, "", [], {}) else _scrubbed(v, mask)
+        return {k: mask if credential_key(str(k)) and v not in (None, "", [], {}) else _scrubbed(v, mask)
                 for k, v in value.items()}
     if isinstance(value, list):
         return [_scrubbed(item, mask) for item in value]
@@ -55,7 +65,7 @@ def _judgeable(mark: Any, key: str = "") -> bool:
     """Whether a sensitivity mark marks anything (`{"tags": {}}` marks nothing) under a name other than a
     credential's (a whole object marked counts)."""
     if mark is True:
-        return not CREDENTIAL_KEY.search(key.lower())
+        return not credential_key(key)
     if isinstance(mark, dict):
         return any(_judgeable(v, str(k)) for k, v in mark.items())
     if isinstance(mark, list):

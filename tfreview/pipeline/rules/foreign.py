@@ -5,6 +5,7 @@ accounts come from `peering.own_scopes`; values already there before the change 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
@@ -42,6 +43,8 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
     """(attribute, value) pairs of the change's new value that name whom data goes to."""
     after = change.after if isinstance(change.after, dict) else {}
     for key, value in after.items():
+        if not _receiving(key):
+            continue
         if POLICY_TEXT.fullmatch(key) and isinstance(value, str):
             yield from ((f"{key}.Principal", s) for s in policy_principals(value))
             continue
@@ -63,6 +66,13 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
             yield from ((key, s) for s in strings)
         else:
             yield from ((key, s) for s in strings if ACCOUNT.match(s) or ARN_ACCOUNT.match(s) or LOCATOR.match(s))
+
+
+# A plan repeats a few hundred attribute names across all its changes: each is read against the patterns once.
+@lru_cache(maxsize=8192)
+def _receiving(key: str) -> bool:
+    """Whether an attribute named KEY is one _targets reads (a policy, grant blocks, an accept list, a receiver)."""
+    return any(p.fullmatch(key) for p in (POLICY_TEXT, BLOCKS, ADMITS, DIRECTED, GRANTEE))
 
 
 def _before(change: Change, key: str) -> set[str]:

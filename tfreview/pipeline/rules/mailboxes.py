@@ -9,6 +9,7 @@ anyone may open an account)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -122,6 +123,11 @@ DOMAIN_LIST = lazy_compile(r"(?:\w+_)?(?:email|mail|sharing|share|invite|invitat
                            r"|allowed|permitted|trusted|whitelisted|allowlisted)_domains?(?:_\w+)?")
 
 
+@lru_cache(maxsize=8192)  # a plan repeats its attribute names on every change of a type: each is read once
+def _domain_list(key: str) -> bool:
+    return DOMAIN_LIST.fullmatch(key.lower()) is not None
+
+
 def consumer_domains(ri: ReviewInput) -> Iterator[Finding]:
     """Consumer mail domains (gmail.com, outlook.com, …) a change adds to a list of allowed mail domains."""
     for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
@@ -137,13 +143,13 @@ def _domain_lists(change: Change) -> Iterator[tuple[str, list[str]]]:
     """(key, domains added) of every allowed-domain list in the change, top level or one block down."""
     before, after = sides(change)
     for key, value in after.items():
-        if DOMAIN_LIST.fullmatch(str(key).lower()):
+        if _domain_list(str(key)):
             old = set(string_leaves(before.get(key)))
             yield key, [d for d in string_leaves(value) if d not in old]
         elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
             was = before.get(key)
             inner_before = was[0] if isinstance(was, list) and was and isinstance(was[0], dict) else {}
             for inner, found in value[0].items():
-                if DOMAIN_LIST.fullmatch(str(inner).lower()):
+                if _domain_list(str(inner)):
                     old = set(string_leaves(inner_before.get(inner)))
                     yield f"{key}.{inner}", [d for d in string_leaves(found) if d not in old]
