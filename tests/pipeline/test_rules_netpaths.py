@@ -1,0 +1,140 @@
+"""Network paths (network-paths set's misses and false alarms), by principle: each risky change, a second risky
+one of another provider or shape, and a benign look-alike that stays likely safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+
+def entry(address: str, before: Any, after: Any, *, sensitive: Any = None, reason: str | None = None,
+          unknown: Any = None, actions: list[str] | None = None) -> dict[str, Any]:
+    """One resource change; the provider is taken from the type's first word."""
+    kind, name = address.rsplit(".", 1)[0].split(".")[-1], address.rsplit(".", 1)[1]
+    if actions is None:
+        actions = ["create"] if before is None else ["delete"] if after is None else ["update"]
+    body: dict[str, Any] = {"address": address, "mode": "managed", "type": kind, "name": name,
+                            "provider_name": f"registry.terraform.io/acme/{kind.split('_')[0]}",
+                            "change": {"actions": actions, "before": before, "after": after,
+                                       "after_unknown": unknown or {}, "after_sensitive": sensitive or {},
+                                       "before_sensitive": {}}}
+    if reason:
+        body["action_reason"] = reason
+    return body
+
+
+def judged(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, changes, **sections)
+    return result.label, worst_by_rule(result)
+
+
+def config(address: str, expressions: dict[str, Any]) -> dict[str, Any]:
+    kind, name = address.split(".")
+    return {"configuration": {"root_module": {"resources": [
+        {"address": address, "mode": "managed", "type": kind, "name": name, "expressions": expressions}]}}}
+
+
+# --- a tunnel's pre-shared key written as a literal ---------------------------------------------------------------
+def _psk(tmp_path: Path, address: str, attribute: str, literal: str | None) -> tuple[Label, dict[str, Severity]]:
+    after = {"name": "to-partner", "remote_gw": "198.51.100.77", attribute: literal or "x"}
+    expressions = {"name": {"constant_value": "to-partner"}}
+    if literal:
+        expressions[attribute] = {"constant_value": literal}
+    else:
+        expressions[attribute] = {"references": ["random_password.psk.result", "random_password.psk"]}
+    return judged(tmp_path, [entry(address, None, after, sensitive={attribute: True})], **config(address, expressions))
+
+
+def test_vpn_preshared_key_literal_is_high(tmp_path: Path) -> None:
+    label, worst = _psk(tmp_path, "aws_vpn_connection.dc", "tunnel1_preshared_key", "Wq7_vN3x.Lp9tR2kZ8mF4sD1")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_ipsec_psksecret_literal_is_high(tmp_path: Path) -> None:
+    label, worst = _psk(tmp_path, "fortios_vpnipsec_phase1interface.p", "psksecret", "ENC:Zm9yLWxvZ2lzdGljcy0yMDI2")
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_preshared_key_from_a_generated_password_stays_safe(tmp_path: Path) -> None:
+    label, worst = _psk(tmp_path, "aws_vpn_connection.dc", "tunnel1_preshared_key", None)
+    assert "secret-in-code" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a tainted object re-made with every setting it had -----------------------------------------------------------
+ROUTE = {"route_table_id": "rtb-0a9b", "destination_cidr_block": "10.60.0.0/16", "transit_gateway_id": "tgw-0b1c",
+         "gateway_id": None}
+
+
+def test_tainted_route_remade_as_it_was_is_not_high(tmp_path: Path) -> None:
+    before = {**ROUTE, "id": "r-rtb-0a9b1", "gateway_id": "", "state": "active"}
+    label, worst = judged(tmp_path, [entry("aws_route.shared", before, ROUTE, reason="replace_because_tainted",
+                                           unknown={"id": True, "state": True}, actions=["delete", "create"])])
+    assert label is Label.LIKELY_SAFE and worst.get("resource-replace") is Severity.MEDIUM
+
+
+def test_tainted_route_that_changes_target_stays_high(tmp_path: Path) -> None:
+    before = {**ROUTE, "id": "r-rtb-0a9b1", "transit_gateway_id": "tgw-0ffe"}
+    label, worst = judged(tmp_path, [entry("aws_route.shared", before, ROUTE, reason="replace_because_tainted",
+                                           unknown={"id": True}, actions=["delete", "create"])])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("resource-replace") is Severity.HIGH
+
+
+def test_tainted_database_remade_as_it_was_stays_high(tmp_path: Path) -> None:
+    db = {"identifier": "ledger", "engine": "postgres", "instance_class": "db.r6g.large"}
+    label, worst = judged(tmp_path, [entry("aws_db_instance.ledger", {**db, "id": "db-1"}, db,
+                                           reason="replace_because_tainted", unknown={"id": True},
+                                           actions=["delete", "create"])])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("resource-replace") is Severity.HIGH
+
+
+# --- a protective policy attached by reference is detached --------------------------------------------------------
+ARMOR = "projects/p/global/securityPolicies/edge-waf"
+
+
+def test_armor_policy_detached_from_backend_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("google_compute_backend_service.shop",
+                                           {"name": "shop", "security_policy": ARMOR, "timeout_sec": 30},
+                                           {"name": "shop", "security_policy": "", "timeout_sec": 60})])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("protection-disabled") is Severity.HIGH
+
+
+def test_endpoint_policy_detached_from_subnet_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("azurerm_subnet.etl",
+                                           {"name": "etl", "service_endpoint_policy_ids": ["/sep/own-storage"]},
+                                           {"name": "etl", "service_endpoint_policy_ids": []})])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("protection-disabled") is Severity.HIGH
+
+
+def test_security_policy_swapped_for_another_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("google_compute_backend_service.shop",
+                                           {"name": "shop", "security_policy": ARMOR},
+                                           {"name": "shop", "security_policy": ARMOR + "-v2"})])
+    assert "protection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a list's polarity flipped from allow-list to deny-list -------------------------------------------------------
+def _listed(kind: str, key: str, old: str, new: str) -> dict[str, Any]:
+    return entry(kind, {"name": "egress", "rules": [{key: old, "targets": [".example.com"]}]},
+                 {"name": "egress", "rules": [{key: new, "targets": [".example.com", ".pastebin.com"]}]})
+
+
+def test_firewall_allowlist_turned_denylist_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_listed("aws_networkfirewall_rule_group.d", "generated_rules_type",
+                                             "ALLOWLIST", "DENYLIST")])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("allowlist-emptied") is Severity.HIGH
+
+
+def test_geo_whitelist_turned_blacklist_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_listed("nimbus_cdn_geo_filter.g", "restriction_type", "whitelist",
+                                             "blacklist")])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("allowlist-emptied") is Severity.HIGH
+
+
+def test_denylist_turned_allowlist_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_listed("aws_networkfirewall_rule_group.d", "generated_rules_type",
+                                             "DENYLIST", "ALLOWLIST")])
+    assert "allowlist-emptied" not in worst and label is Label.LIKELY_SAFE
