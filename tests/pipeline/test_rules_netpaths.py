@@ -138,3 +138,52 @@ def test_denylist_turned_allowlist_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, [_listed("aws_networkfirewall_rule_group.d", "generated_rules_type",
                                              "DENYLIST", "ALLOWLIST")])
     assert "allowlist-emptied" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a camelCase source key naming the internet by an entity or a tag ---------------------------------------------
+def _cnp(entities: list[str]) -> dict[str, Any]:
+    manifest = {"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy", "metadata": {"name": "grpc"},
+                "spec": {"endpointSelector": {"matchLabels": {"app": "ledger"}},
+                         "ingress": [{"fromEntities": entities,
+                                      "toPorts": [{"ports": [{"port": "50051", "protocol": "TCP"}]}]}]}}
+    return entry("kubernetes_manifest.grpc", None, {"manifest": manifest})
+
+
+def test_cilium_ingress_from_world_entity_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_cnp(["world"])])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("network-open-ingress") is Severity.HIGH
+
+
+def test_camel_case_source_tag_internet_is_high(tmp_path: Path) -> None:
+    rule = {"name": "grpc", "direction": "inbound", "allowedSourceTags": ["Internet"], "port": 50051}
+    label, worst = judged(tmp_path, [entry("nimbus_firewall_rule.grpc", None, rule)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("network-open-ingress") is Severity.HIGH
+
+
+def test_cilium_ingress_from_cluster_entities_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_cnp(["cluster", "health", "remote-node"])])
+    assert "network-open-ingress" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a public address bound to a database machine's network interface ---------------------------------------------
+def _nic(address: str, name: str, key: str = "public_ip_address_id") -> dict[str, Any]:
+    config = {"name": "ipconfig1", "private_ip_address": "10.121.2.14", "subnet_id": "/subnets/data"}
+    return entry(address, {"name": name, "ip_configuration": [{**config, key: None}]},
+                 {"name": name, "ip_configuration": [config]}, unknown={"ip_configuration": [{key: True}]})
+
+
+def test_public_ip_bound_to_sql_nic_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_nic("azurerm_network_interface.sqlag_01", "nic-sqlag-01")])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-host") is Severity.HIGH
+
+
+def test_floating_ip_bound_to_postgres_port_is_high(tmp_path: Path) -> None:
+    before = {"name": "pgprimary-port", "floating_ip_id": ""}
+    after = {"name": "postgres-primary-port", "floating_ip_id": "fip-42"}
+    label, worst = judged(tmp_path, [entry("nimbus_port.postgres", before, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("public-host") is Severity.HIGH
+
+
+def test_public_ip_bound_to_a_web_nic_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_nic("azurerm_network_interface.web_01", "nic-web-01")])
+    assert "public-host" not in worst and label is Label.LIKELY_SAFE
