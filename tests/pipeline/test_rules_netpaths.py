@@ -3,6 +3,7 @@ one of another provider or shape, and a benign look-alike that stays likely safe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +188,55 @@ def test_floating_ip_bound_to_postgres_port_is_high(tmp_path: Path) -> None:
 def test_public_ip_bound_to_a_web_nic_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, [_nic("azurerm_network_interface.web_01", "nic-web-01")])
     assert "public-host" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- every principal admitted to a private service or a grant -----------------------------------------------------
+def test_endpoint_service_allowed_principal_star_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("aws_vpc_endpoint_service_allowed_principal.p", None,
+                                           {"principal_arn": "*", "vpc_endpoint_service_id": "vpce-svc-0a1b"})])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("iam-public-member") is Severity.HIGH
+
+
+def test_private_link_allowed_principals_gaining_star_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("nimbus_private_link_service.api",
+                                           {"name": "api", "allowed_principals": ["acct-1"]},
+                                           {"name": "api", "allowed_principals": ["acct-1", "*"]})])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("iam-public-member") is Severity.HIGH
+
+
+def test_one_named_account_allowed_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("aws_vpc_endpoint_service_allowed_principal.p", None,
+                                           {"principal_arn": "arn:aws:iam::630915274418:root",
+                                            "vpc_endpoint_service_id": "vpce-svc-0a1b"})])
+    assert "iam-public-member" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- an endpoint's policy opened to any principal on every resource -----------------------------------------------
+ORG_ONLY = {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-7k2q"}}}
+
+
+def _vpce(kind: str, extra: dict[str, Any]) -> dict[str, Any]:
+    old = json.dumps({"Version": "2012-10-17", "Statement": [ORG_ONLY]})
+    new = json.dumps({"Version": "2012-10-17", "Statement": [ORG_ONLY, extra]})
+    return entry(kind, {"vpc_id": "vpc-1", "policy": old}, {"vpc_id": "vpc-1", "policy": new})
+
+
+def test_endpoint_policy_any_bucket_is_high(tmp_path: Path) -> None:
+    extra = {"Sid": "Drop", "Effect": "Allow", "Principal": "*", "Action": ["s3:PutObject"],
+             "Resource": "arn:aws:s3:::*/*"}
+    label, worst = judged(tmp_path, [_vpce("aws_vpc_endpoint.s3", extra)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("policy-allows-anyone") is Severity.HIGH
+
+
+def test_invented_endpoint_policy_resource_star_is_high(tmp_path: Path) -> None:
+    extra = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "dynamodb:*", "Resource": "*"}
+    label, worst = judged(tmp_path, [_vpce("nimbus_gateway_endpoint.ddb", extra)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("policy-allows-anyone") is Severity.HIGH
+
+
+def test_endpoint_policy_named_repository_buckets_stays_safe(tmp_path: Path) -> None:
+    extra = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": ["arn:aws:s3:::amazonlinux-2023-repos-us-east-1/*"]}
+    label, worst = judged(tmp_path, [_vpce("aws_vpc_endpoint.s3", extra)])
+    assert "policy-allows-anyone" not in worst and label is Label.LIKELY_SAFE
