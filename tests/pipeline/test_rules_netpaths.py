@@ -240,3 +240,73 @@ def test_endpoint_policy_named_repository_buckets_stays_safe(tmp_path: Path) -> 
              "Resource": ["arn:aws:s3:::amazonlinux-2023-repos-us-east-1/*"]}
     label, worst = judged(tmp_path, [_vpce("aws_vpc_endpoint.s3", extra)])
     assert "policy-allows-anyone" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a new internet route preferred over the route through the firewall -------------------------------------------
+NET = "projects/p/global/networks/prod"
+VIA_NGFW = {"name": "default-via-ngfw", "network": NET, "dest_range": "0.0.0.0/0", "priority": 900,
+            "next_hop_ilb": "projects/p/regions/r/forwardingRules/ngfw-ilb"}
+
+
+def _gcp_routes(new: dict[str, Any]) -> list[dict[str, Any]]:
+    kept = entry("google_compute_route.via_ngfw", VIA_NGFW, VIA_NGFW, actions=["no-op"])
+    return [kept, entry("google_compute_route.batch", None, {"network": NET, "dest_range": "0.0.0.0/0", **new})]
+
+
+def test_preferred_internet_route_past_the_firewall_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, _gcp_routes({"priority": 100, "tags": ["batch"], "next_hop_gateway":
+                                                 "projects/p/global/gateways/default-internet-gateway"}))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("route-bypass") is Severity.HIGH
+
+
+def test_lower_metric_route_to_internet_past_an_appliance_is_high(tmp_path: Path) -> None:
+    old = {"network": "core", "destination": "0.0.0.0/0", "metric": 50, "next_hop_appliance": "fw-01"}
+    new = {"network": "core", "destination": "0.0.0.0/0", "metric": 5, "next_hop_type": "Internet"}
+    label, worst = judged(tmp_path, [entry("nimbus_route.fw", old, old, actions=["no-op"]),
+                                     entry("nimbus_route.direct", None, new)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("route-bypass") is Severity.HIGH
+
+
+def test_preferred_route_through_another_firewall_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, _gcp_routes({"priority": 100, "next_hop_ilb": "forwardingRules/ngfw-ilb-b"}))
+    assert "route-bypass" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_less_preferred_internet_route_stays_quiet(tmp_path: Path) -> None:
+    _label, worst = judged(tmp_path, _gcp_routes({"priority": 1000, "next_hop_gateway":
+                                                  "projects/p/global/gateways/default-internet-gateway"}))
+    assert "route-bypass" not in worst
+
+
+# --- a mesh route through one node ----------------------------------------------------------------------------------
+def test_mesh_default_route_via_a_node_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("meshnet_route.default", None, {"destination": "0.0.0.0/0",
+                                                                           "via_node": "node_7Hc2kQ9"})])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("route-via-host") is Severity.HIGH
+
+
+def test_mesh_subnet_route_via_a_node_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [entry("meshnet_route.erp", None, {"destination": "10.140.8.0/24",
+                                                                       "via_node": "node_2Lq8vX4"})])
+    assert "route-via-host" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- production linked into a non-production network --------------------------------------------------------------
+def test_prod_attachment_propagated_into_dev_table_is_high(tmp_path: Path) -> None:
+    after = {"transit_gateway_attachment_id": "tgw-attach-1", "transit_gateway_route_table_id": "tgw-rtb-dev"}
+    label, worst = judged(tmp_path, [entry("aws_ec2_transit_gateway_route_table_propagation.prod_to_dev",
+                                           None, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("prod-linked-nonprod") is Severity.HIGH
+
+
+def test_staging_peered_with_prod_is_high(tmp_path: Path) -> None:
+    after = {"name": "staging-prod-peering", "remote_virtual_network_id": "/vnets/prod-hub"}
+    label, worst = judged(tmp_path, [entry("azurerm_virtual_network_peering.link", None, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("prod-linked-nonprod") is Severity.HIGH
+
+
+def test_shared_services_propagated_into_dev_stays_safe(tmp_path: Path) -> None:
+    after = {"transit_gateway_attachment_id": "tgw-attach-2", "transit_gateway_route_table_id": "tgw-rtb-dev"}
+    label, worst = judged(tmp_path, [entry("aws_ec2_transit_gateway_route_table_propagation.shared_to_dev",
+                                           None, after)])
+    assert "prod-linked-nonprod" not in worst and label is Label.LIKELY_SAFE

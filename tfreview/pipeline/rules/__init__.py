@@ -104,6 +104,7 @@ from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import endpointpolicy as endpointpolicy
+from tfreview.pipeline.rules import crossings as crossings
 from tfreview.pipeline.rules import controlplane as controlplane
 from tfreview.pipeline.rules import repomoved as repomoved
 from tfreview.pipeline.rules import anytoany as anytoany
@@ -194,6 +195,7 @@ THEMES = (
     "safeguards",
     "workloads",
     "endpointpolicy",
+    "crossings",
     "controlplane",
     "repomoved",
     "anytoany",
