@@ -310,3 +310,34 @@ def test_shared_services_propagated_into_dev_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, [entry("aws_ec2_transit_gateway_route_table_propagation.shared_to_dev",
                                            None, after)])
     assert "prod-linked-nonprod" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- private DNS answering for a public domain with an outside address --------------------------------------------
+def _private_zone(zone: str, record: str, answer: str) -> list[dict[str, Any]]:
+    return [entry("aws_route53_zone.z", None, {"name": zone, "vpc": [{"vpc_id": "vpc-07c5"}]}),
+            entry("aws_route53_record.r", None, {"name": record, "type": "A", "records": [answer], "ttl": 300})]
+
+
+def test_private_zone_answering_github_with_outside_ip_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, _private_zone("github.com", "github.com", "203.0.113.45"))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("private-dns-public") is Severity.HIGH
+
+
+def test_response_policy_answering_a_registry_with_outside_ip_is_high(tmp_path: Path) -> None:
+    rule = {"dns_name": "registry-1.docker.io.", "rule_name": "cache", "local_data": [{"local_datas": [
+        {"name": "registry-1.docker.io.", "rrdatas": ["192.0.2.184"], "type": "A"}]}]}
+    label, worst = judged(tmp_path, [entry("google_dns_response_policy_rule.hub", None, rule)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("private-dns-public") is Severity.HIGH
+
+
+def test_internal_zone_and_private_access_vip_stay_safe(tmp_path: Path) -> None:
+    changes = _private_zone("artifacts.acme.internal", "artifactory.artifacts.acme.internal", "10.61.4.20")
+    vip = {"dns_name": "*.googleapis.com.", "local_data": [{"local_datas": [
+        {"name": "*.googleapis.com.", "rrdatas": ["199.36.153.8"], "type": "A"}]}]}
+    label, worst = judged(tmp_path, [*changes, entry("google_dns_response_policy_rule.apis", None, vip)])
+    assert "private-dns-public" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_split_horizon_to_an_internal_address_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, _private_zone("github.com", "github.com", "10.20.0.5"))
+    assert "private-dns-public" not in worst and label is Label.LIKELY_SAFE

@@ -105,6 +105,7 @@ from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import endpointpolicy as endpointpolicy
 from tfreview.pipeline.rules import crossings as crossings
+from tfreview.pipeline.rules import dnsoverride as dnsoverride
 from tfreview.pipeline.rules import controlplane as controlplane
 from tfreview.pipeline.rules import repomoved as repomoved
 from tfreview.pipeline.rules import anytoany as anytoany
@@ -196,6 +197,7 @@ THEMES = (
     "workloads",
     "endpointpolicy",
     "crossings",
+    "dnsoverride",
     "controlplane",
     "repomoved",
     "anytoany",
