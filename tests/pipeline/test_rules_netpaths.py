@@ -341,3 +341,25 @@ def test_internal_zone_and_private_access_vip_stay_safe(tmp_path: Path) -> None:
 def test_split_horizon_to_an_internal_address_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, _private_zone("github.com", "github.com", "10.20.0.5"))
     assert "private-dns-public" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- an outside address joins a load balancer's backends ----------------------------------------------------------
+TG = "arn:aws:elasticloadbalancing:us-east-1:418273640915:targetgroup/docker-proxy/4d5e"
+
+
+def test_outside_ip_joins_target_group_is_high(tmp_path: Path) -> None:
+    after = {"target_group_arn": TG, "target_id": "198.18.47.210", "port": 443, "availability_zone": "all"}
+    label, worst = judged(tmp_path, [entry("aws_lb_target_group_attachment.proxy_b", None, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("egress-outside") is Severity.HIGH
+
+
+def test_outside_ip_joins_backend_pool_is_high(tmp_path: Path) -> None:
+    after = {"name": "proxy-b", "backend_address_pool_id": "/pools/registry", "ip_address": "203.0.113.77"}
+    label, worst = judged(tmp_path, [entry("azurerm_lb_backend_address_pool_address.proxy_b", None, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("egress-outside") is Severity.HIGH
+
+
+def test_vpc_address_joins_target_group_stays_safe(tmp_path: Path) -> None:
+    after = {"target_group_arn": TG, "target_id": "10.61.5.31", "port": 443}
+    label, worst = judged(tmp_path, [entry("aws_lb_target_group_attachment.proxy_b", None, after)])
+    assert "egress-outside" not in worst and label is Label.LIKELY_SAFE

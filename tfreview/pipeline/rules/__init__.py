@@ -106,6 +106,7 @@ from tfreview.pipeline.rules import workloads as workloads
 from tfreview.pipeline.rules import endpointpolicy as endpointpolicy
 from tfreview.pipeline.rules import crossings as crossings
 from tfreview.pipeline.rules import dnsoverride as dnsoverride
+from tfreview.pipeline.rules import members as members
 from tfreview.pipeline.rules import controlplane as controlplane
 from tfreview.pipeline.rules import repomoved as repomoved
 from tfreview.pipeline.rules import anytoany as anytoany
@@ -198,6 +199,7 @@ THEMES = (
     "endpointpolicy",
     "crossings",
     "dnsoverride",
+    "members",
     "controlplane",
     "repomoved",
     "anytoany",

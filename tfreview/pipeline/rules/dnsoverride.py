@@ -15,6 +15,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.guardrails import PRIVATE_DNS, RULES_TEXT
 
@@ -26,18 +27,16 @@ NAME_KEYS = ("name", "dns_name", "fqdn", "hostname", "domain")
 # Top-level domains that never resolve on the internet: the organisation's own private names.
 PRIVATE_TLDS = frozenset({"internal", "local", "corp", "lan", "home", "intranet", "private", "test", "example",
                           "invalid", "localhost", "arpa", "localdomain", "intra"})
-INTERNAL = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-    "fc00::/7", "fe80::/10", "::1/128",
-    "199.36.153.4/30", "199.36.153.8/30"))  # Google's restricted and private access VIPs
+# Public addresses that serve private access: Google's restricted and private access VIPs.
+PRIVATE_VIPS = tuple(ipaddress.ip_network(n) for n in ("199.36.153.4/30", "199.36.153.8/30"))
 
 
 def _outside(text: str) -> bool:
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
+    """Whether TEXT is an IP address outside the organisation's ranges (addressing.py) and no private-access VIP."""
+    if internal_address(text) is not False:
         return False
-    return not any(address in net for net in INTERNAL if net.version == address.version)
+    address = ipaddress.ip_address(text.strip().strip("[]"))
+    return not any(address.version == net.version and address in net for net in PRIVATE_VIPS)
 
 
 def _private_zone(values: dict[str, Any]) -> bool:
