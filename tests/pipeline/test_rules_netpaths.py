@@ -363,3 +363,28 @@ def test_vpc_address_joins_target_group_stays_safe(tmp_path: Path) -> None:
     after = {"target_group_arn": TG, "target_id": "10.61.5.31", "port": 443}
     label, worst = judged(tmp_path, [entry("aws_lb_target_group_attachment.proxy_b", None, after)])
     assert worst.get("egress-outside") is not Severity.HIGH and label is Label.LIKELY_SAFE
+
+
+# --- a redirect to a host made to look like another domain --------------------------------------------------------
+def _redirect_rule(host: str) -> dict[str, Any]:
+    action = [{"type": "redirect", "order": 1, "redirect": [{"host": host, "path": "/#{path}", "query": "#{query}",
+                                                             "protocol": "HTTPS", "status_code": "HTTP_302"}]}]
+    condition = [{"path_pattern": [{"values": ["/oauth2/callback*", "/login/*"]}]}]
+    return entry("aws_lb_listener_rule.sso", None, {"priority": 20, "action": action, "condition": condition})
+
+
+def test_login_redirect_to_look_alike_host_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_redirect_rule("sso-acmepay.com-auth.net")])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("signin-host-moved") is Severity.HIGH
+
+
+def test_edge_redirect_to_embedded_domain_host_is_high(tmp_path: Path) -> None:
+    after = {"name": "signin", "redirect_configuration": [{"redirect_type": "Found",
+                                                           "custom_host": "login.acme.com.verify-id.io"}]}
+    label, worst = judged(tmp_path, [entry("azurerm_cdn_frontdoor_rule.signin", None, after)])
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("signin-host-moved") is Severity.HIGH
+
+
+def test_login_redirect_to_own_auth_host_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, [_redirect_rule("auth.acme-pay.com")])
+    assert "signin-host-moved" not in worst and label is Label.LIKELY_SAFE
