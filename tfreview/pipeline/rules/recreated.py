@@ -176,8 +176,8 @@ def tainted_as_it_was(change: Change) -> str | None:
     """Why replacing a tainted object that holds no data loses nothing, or None: Terraform re-makes it because
     its last apply did not finish, and every setting the plan knows stays what it was (a route to the same
     target, a rule with the same ports). A changed setting, or a type that holds data, runs a machine (whose
-    disk starts empty) or runs once (a job re-made runs its work again), is judged as any replace; the object's name is no matter (a route named for the data
-    subnet holds no data)."""
+    disk starts empty) or runs once (a job re-made runs its work again), is judged as any replace; the object's
+    name is no matter (a route named for the data subnet holds no data)."""
     after = change.after if isinstance(change.after, dict) else {}
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     before = _before(change)
