@@ -71,8 +71,6 @@ KNOWN_MISSES = {
     "fresh/real-and-adversarial/a48_s3_force_destroy_tmp.json",
     # an ephemeral-labelled cluster also labelled env=prod, whose workers keep HDFS data by default: fails closed
     "fresh/cis-posture/b18_dataproc_ephemeral_delete.json",
-    # a dev attachment propagated into a prod route table: the environments show only inside opaque ids
-    "fresh/networking/r09_tgw_dev_propagates_to_prod.json",
     # this session's sets, each left high on purpose (the plan does not prove what the author's note says): allUsers
     # granted on a bucket and on a service whose content the plan never shows (the issue names allUsers as risky),
     # a project made public for an open-source release (its history cannot be shown clean), port 8080 opened to the

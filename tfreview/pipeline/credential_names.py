@@ -71,7 +71,7 @@ KEY_SELECTOR = lazy_compile(r"(?:key|primary|secondary)[_-]?(?:\d|key)?", re.IGN
 # The words that make a key, a flag or an assignment name a credential.
 KEYWORDS = (
     r"password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
-    r"|account[_-]?key|shared[_-]?access[_-]?key"
+    r"|account[_-]?key|shared[_-]?access[_-]?key|pre[_-]?shared[_-]?key"
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{KEYWORDS})", re.IGNORECASE)

@@ -103,6 +103,10 @@ from tfreview.pipeline.rules import wipes as wipes
 from tfreview.pipeline.rules import hosts as hosts
 from tfreview.pipeline.rules import safeguards as safeguards
 from tfreview.pipeline.rules import workloads as workloads
+from tfreview.pipeline.rules import endpointpolicy as endpointpolicy
+from tfreview.pipeline.rules import crossings as crossings
+from tfreview.pipeline.rules import dnsoverride as dnsoverride
+from tfreview.pipeline.rules import members as members
 from tfreview.pipeline.rules import controlplane as controlplane
 from tfreview.pipeline.rules import repomoved as repomoved
 from tfreview.pipeline.rules import anytoany as anytoany
@@ -192,6 +196,10 @@ THEMES = (
     "wipes",
     "safeguards",
     "workloads",
+    "endpointpolicy",
+    "crossings",
+    "dnsoverride",
+    "members",
     "controlplane",
     "repomoved",
     "anytoany",

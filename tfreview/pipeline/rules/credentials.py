@@ -91,10 +91,12 @@ def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:
 
 LEAK = "credential-leak"
 # Words of an attribute name that make its value a secret; `secret_arn`, `token_id`, `password_length` name one.
-SECRET_WORDS = {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "kubeconfig"}
+# A tunnel's pre-shared key (`tunnel1_preshared_key`, FortiOS `psksecret`, `PreSharedKey`) is the tunnel's password.
+SECRET_WORDS = {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "kubeconfig",
+                "psk", "psksecret", "presharedkey", "sharedsecret"}
 SECRET_PAIRS = {("private", "key"), ("access", "key"), ("api", "key"), ("account", "key"), ("primary", "key"),
                 ("secondary", "key"), ("connection", "string"), ("master", "key"), ("shared", "key"),
-                ("client", "key")}
+                ("preshared", "key"), ("client", "key")}
 NAMING_WORDS = {"id", "ids", "arn", "arns", "name", "names", "version", "versions", "length", "count", "type", "ttl",
                 "expiry", "expiration", "expires", "enabled", "rotation", "path", "ref", "reference", "status",
                 "fingerprint", "policy", "date", "timestamp", "created", "key_id", "uri", "url", "endpoint"}

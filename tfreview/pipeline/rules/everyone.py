@@ -217,3 +217,29 @@ def _everyone_group_manages(change: Change) -> Iterator[Finding]:
             yield finding(PRIVILEGED, change.address,
                           f"{change.address}: grants {granted}, which holds every account of the workspace: anyone "
                           "may now change its settings, credentials and who else gets in")
+
+
+# Who a grant or a private connection admits, by attribute name (`principal_arn`, `allowed_principals`, a
+# `principal`): the wildcard there is every account of the cloud, not a pattern of the owner's own names.
+PRINCIPAL_KEY = lazy_compile(r"(?:allowed_)?principals?(?:_arns?|_ids?)?|principal_arn|allowed_principals")
+# A key beside it that narrows the wildcard to one source (a permission's `source_account`, a condition block).
+NARROWED_BY = lazy_compile(r"source_(?:account|arn|owner)\w*|principal_org\w*|conditions?|\w*org_id")
+EVERY_PRINCIPAL = frozenset({"*", "arn:aws:iam::*:root", "allusers", "allauthenticatedusers"})
+
+
+def _wildcard_principals(values: dict[str, Any]) -> set[str]:
+    """The principal attributes of VALUES that admit every principal, unless a sibling narrows them."""
+    if any(NARROWED_BY.fullmatch(k) and v not in (None, "", [], {}) for k, v in values.items()):
+        return set()
+    return {key for key, value in values.items() if PRINCIPAL_KEY.fullmatch(key)
+            and any(isinstance(v, str) and v.strip().lower() in EVERY_PRINCIPAL
+                    for v in (value if isinstance(value, list) else [value]))}
+
+
+@on_change(words=(b"principal",))
+def _every_principal(change: Change) -> Iterator[Finding]:
+    """A grant or a private service's allow list that comes to admit `*`: any account may connect or act."""
+    before, after = sides(change)
+    for key in sorted(_wildcard_principals(after) - _wildcard_principals(before)):
+        yield finding(PUBLIC, change.address, f"{change.address}: {key} admits every principal (\"*\"): any "
+                      "account of the cloud may connect or use it, not only the ones named", Severity.HIGH)

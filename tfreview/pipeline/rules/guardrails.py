@@ -36,8 +36,10 @@ BREAK_GLASS = declare("break-glass-removed", Severity.HIGH,
                       "An emergency (break-glass) account is deleted: nobody can get in when sign-in breaks.")
 BYPASS = declare("bypass-for-everyone", Severity.HIGH,
                  "An access policy skips authentication (bypass) for everyone.")
-PRIVATE_DNS = declare("private-dns-public", Severity.HIGH,
-                      "A private DNS record points at a public internet address: private traffic leaves the network.")
+RULES_TEXT = ("A private DNS record points at a public internet address, or private DNS (a zone bound to a network, "
+              "a resolver override) answers for a public domain with an outside address: the network's traffic "
+              "for it leaves to another host.")
+PRIVATE_DNS = declare("private-dns-public", Severity.HIGH, RULES_TEXT)
 
 # --- policy effects -----------------------------------------------------------------------------------------------
 EFFECTS = {"deny": 3, "denyaction": 3, "block": 3, "audit": 2, "auditifnotexists": 2, "deployifnotexists": 2,

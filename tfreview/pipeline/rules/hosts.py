@@ -79,6 +79,10 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                           f"(its own name says {engine}): the database is reachable from the internet")
         elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
             yield from _served(change, after, changes)
+        elif (bound := _public_bound(change)) and (engine := _database_named(change, after, prefix=True)):
+            yield finding(HOST, change.address, f"{change.address}: {bound} now binds a public address to a "
+                          f"database machine's network interface (its own name says {engine}): the database is "
+                          "reachable from the internet")
         elif TUNNELS.search(change.type) and not _database_words(change.type) \
                 and (opened := sorted(_unguarded(after) - _unguarded(before))):
             yield finding(HOST, change.address, f"{change.address}: publishes {opened[0]} through the tunnel with no "
@@ -91,10 +95,30 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                               "proxy")
 
 
-def _database_named(change: Change, values: dict[str, Any]) -> str | None:
-    """The database word in an address's resource name, name or description, or None."""
+def _database_named(change: Change, values: dict[str, Any], prefix: bool = False) -> str | None:
+    """The database word in an address's resource name, name or description, or None. With PREFIX, a word that
+    starts with an engine's name counts too (`sqlag` for a SQL availability group, `pgprimary`)."""
     text = " ".join([change.name, *(str(values.get(k) or "") for k in ("name", "description"))]).lower()
-    return next((w for w in _WORD.findall(text) if w in DATABASE_WORDS), None)
+    return next((w for w in _WORD.findall(text) if w in DATABASE_WORDS
+                 or (prefix and any(w.startswith(e) for e in ENGINE_PREFIXES))), None)
+
+
+# Engines whose name begins a longer word of a machine's name; `db` and `pg` are too short to read that way.
+ENGINE_PREFIXES = ("sql", "mysql", "postgres", "mongo", "redis", "mssql", "oracle", "mariadb", "cassandra")
+# A reference by which a machine or its network interface takes a public address (Azure `public_ip_address_id`,
+# a `floating_ip_id`, GCP's access config `nat_ip`).
+PUBLIC_REF = lazy_compile(r"(?:^|\.)(?:public_ip_address_id|public_ip_id|public_ip_address|floating_ip_id"
+                          r"|floating_ip|elastic_ip|eip_id|nat_ip)$")
+
+
+def _public_bound(change: Change) -> str | None:
+    """The reference by which this change binds a public address to an object that held none there, or None
+    (set now, or known only after apply)."""
+    before, after = sides(change)
+    held = {plain(p) for p, v in leaves(before) if PUBLIC_REF.search(plain(p)) and v not in (None, "", [])}
+    bound = [plain(p) for p, v in leaves(after) if PUBLIC_REF.search(plain(p)) and v not in (None, "", [])]
+    bound += [plain(p) for p, v in leaves(change.after_unknown or {}) if v is True and PUBLIC_REF.search(plain(p))]
+    return next((p for p in bound if p not in held), None)
 
 
 def _database_words(resource_type: str) -> bool:

@@ -33,6 +33,13 @@ watch(PROTECTION, "delete_automated_backups", "on", "a destroy will delete the a
 watch(PROTECTION, "deletion_policy", "off", "deletion policy turned off",
       types=("google_sql_database", "google_sql_user"))
 watch(PROTECTION, "prevent_deletion_if_contains_resources", "off", "resource group delete guard turned off")
+# A protective policy attached by reference (a WAF or Cloud Armor policy in front of a backend, a service endpoint
+# policy pinning a subnet to its own storage) cleared while the resource stays: traffic no longer passes through it.
+# A policy swapped for another is a value changed, not removed.
+for _path in ("security_policy", "edge_security_policy", "web_acl_id", "web_acl_arn", "waf_acl_id", "waf_policy_id",
+              "web_application_firewall_policy_id", "web_application_firewall_policy_link_id",
+              "service_endpoint_policy_ids", "endpoint_policy_ids", "ddos_protection_plan_id"):
+    watch(PROTECTION, _path, "removed", "a protective policy attached by reference is detached")
 watch_delete(PROTECTION, "a management lock that prevents deletion is removed", "azurerm_management_lock")
 watch_delete(PROTECTION, "a lien that prevents project deletion is removed", "google_resource_manager_lien")
 

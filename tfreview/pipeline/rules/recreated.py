@@ -15,10 +15,10 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.kinds import DATA_WORDS, STATEFUL
+from tfreview.pipeline.rules.kinds import DATA_WORDS, RUN_ONCE, STATEFUL
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 from tfreview.pipeline.rules.pools import NODE_POOLS, node_pool_kept_cluster
-from tfreview.pipeline.rules.rebuilds import DATA_DISKS, DATA_TYPES, ROLE_TAGS, STATEFUL_ROLES
+from tfreview.pipeline.rules.rebuilds import DATA_DISKS, DATA_TYPES, MACHINES, ROLE_TAGS, STATEFUL_ROLES
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 from tfreview.pipeline.rules.tightened import COMPUTED
 from tfreview.pipeline.rules.values import leaves, pairs
@@ -167,3 +167,26 @@ def values_rotated(change: Change) -> str | None:
             return None
     return "a secret re-written in place with new values for the same entries: a rotation; check its users reload" \
         if rotated else None
+
+
+EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def tainted_as_it_was(change: Change) -> str | None:
+    """Why replacing a tainted object that holds no data loses nothing, or None: Terraform re-makes it because
+    its last apply did not finish, and every setting the plan knows stays what it was (a route to the same
+    target, a rule with the same ports). A changed setting, or a type that holds data, runs a machine (whose
+    disk starts empty) or runs once (a job re-made runs its work again), is judged as any replace; the object's
+    name is no matter (a route named for the data subnet holds no data)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    before = _before(change)
+    if change.action_reason != "replace_because_tainted" or not after or change.type in STATEFUL \
+            or _data_words(change.type) or DATA_TYPES.search(change.type) or MACHINES.search(change.type) \
+            or RUN_ONCE.search(change.type):
+        return None
+    for key, value in after.items():
+        if key in unknown or value == before.get(key) or (value in EMPTY and before.get(key) in EMPTY):
+            continue
+        return None
+    return "tainted, re-made with every setting it had: it holds no data"

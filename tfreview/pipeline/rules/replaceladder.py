@@ -32,6 +32,7 @@ from tfreview.pipeline.rules.recreated import (
     compute_recreated,
     secondary_pool,
     self_stopping,
+    tainted_as_it_was,
     values_rotated,
     written_in_full,
 )
@@ -64,6 +65,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
                               or written_in_full(c, ri) or values_rotated(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(tainted_as_it_was(c)), Severity.MEDIUM),
     Grade(when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
     Grade(when(lambda c: c.actions[:1] == ["create"] and bool(AUDIT_DEVICES.search(c.type)),

@@ -9,7 +9,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import ALTERING, Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.common import as_list, show, sides
 
 ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
@@ -19,8 +19,9 @@ ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
 ROUTE_TYPES = lazy_compile(r"(?:^|_)(?:route|routes|route_table|static_route)(?:_|$)")
 DESTINATION_KEY = lazy_compile(r"dest\w*|\w*destination\w*|address_prefix|cidr_block|ipv6_cidr_block|prefix|network")
 # A next hop that is a single machine; gateways, tunnels and peerings are other keys and stay quiet.
+# A mesh VPN's route names the node that carries it (`via_node`, an exit node).
 HOST_HOP = lazy_compile(r"(?:next_hop_)?(?:instance|instance_id|network_interface\w*|eni\w*|ip|ip_address|in_ip_address"
-                        r"|appliance\w*|vm\w*|host\w*)")
+                        r"|appliance\w*|vm\w*|host\w*)|(?:via_|exit_|next_hop_)?node(?:_id)?|via_(?:host|peer|device)")
 BROAD_BITS = {4: 8, 6: 16}
 
 
@@ -98,9 +99,10 @@ def _route_via_host(change: Change) -> Iterator[Finding]:
             return
 
 
-BYPASS = declare("route-bypass", Severity.HIGH,
-                 "A default or very broad route that went through a firewall or appliance (one machine) now goes "
-                 "straight to a gateway or the internet: its traffic is no longer inspected.")
+BYPASS_TEXT = ("A default or very broad route that went through a firewall or appliance (one machine) now goes "
+               "straight to a gateway or the internet, or a new one straight to the internet is preferred over the "
+               "route through the firewall: its traffic is no longer inspected.")
+BYPASS = declare("route-bypass", Severity.HIGH, BYPASS_TEXT)
 
 
 @on_change(actions=(Action.UPDATE,), type_pattern=ROUTE_TYPES)
@@ -141,7 +143,8 @@ def _internet_hop(block: dict[str, Any]) -> str | None:
     for key, value in block.items():
         if not GATEWAY_HOP.fullmatch(key) and key != "next_hop_type":
             continue
-        if isinstance(value, str) and value and (INTERNET_HOP.fullmatch(value.strip().lower())
+        # a gateway given by its path (`projects/p/global/gateways/default-internet-gateway`) counts by its name
+        if isinstance(value, str) and value and (INTERNET_HOP.fullmatch(value.strip().lower().rsplit("/", 1)[-1])
                                                   or ("internet" in key and value)):
             return f"{key} {show(value)}"
     return None
@@ -172,3 +175,51 @@ def _private_to_internet(change: Change) -> Iterator[Finding]:
 
 def _same_destination(block: dict[str, Any], prior: dict[str, Any]) -> bool:
     return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k))
+
+
+# --- a new route straight to the internet that wins over the route through the firewall -------------------------
+# The setting by which a route is preferred, lower first (Google's `priority`, a mesh's or router's `metric`).
+PREFERENCE = ("priority", "metric", "route_priority", "distance", "admin_distance")
+# A hop that inspects traffic: one machine (HOST_HOP), an internal load balancer in front of firewalls, an appliance.
+INSPECTING_HOP = lazy_compile(r"next_hop_ilb|\w*(?:appliance|firewall|gwlb)\w*")
+
+
+def _preference(block: dict[str, Any]) -> float | None:
+    found = next((block[k] for k in PREFERENCE if isinstance(block.get(k), int | float)
+                  and not isinstance(block.get(k), bool)), None)
+    return float(found) if found is not None else None
+
+
+def _inspected(block: dict[str, Any]) -> str | None:
+    """The key of a hop that inspects the traffic (an appliance, a firewall's load balancer, one machine), or None."""
+    for key, value in block.items():
+        if INSPECTING_HOP.fullmatch(key) and value not in (None, "", [], {}):
+            return key
+    return _host_hop(block, {})
+
+
+@rule(BYPASS, Severity.HIGH, BYPASS_TEXT)  # the per-change checks above report under it too
+def _route_outranks_firewall(ri: ReviewInput) -> Iterator[Finding]:
+    """A new broad route straight to an internet gateway, preferred over (a lower priority number than) a route of
+    the same network for the same destination that goes through a firewall: the traffic it matches skips it."""
+    routes = [c for c in ri.changeset.changes if c.mode == "managed" and ROUTE_TYPES.search(c.type)
+              and isinstance(c.after, dict)]
+    for change in routes:
+        if change.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+            continue
+        block = change.after if isinstance(change.after, dict) else {}
+        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        mine = _preference(block)
+        if not broad or mine is None or not _internet_hop(block):
+            continue
+        for other in routes:
+            prior = other.after if isinstance(other.after, dict) else {}
+            theirs, via = _preference(prior), _inspected(prior)
+            if other is change or theirs is None or via is None or mine >= theirs \
+                    or prior.get("network") != block.get("network") or not _same_destination(block, prior):
+                continue
+            yield finding(BYPASS, change.address, f"{change.address}: a route for {show(broad[0])} straight to the "
+                          f"internet ({_internet_hop(block)}) is preferred ({mine:g} before {theirs:g}) over "
+                          f"{other.address}, which goes through {via} {show(prior.get(via))}: the traffic it matches "
+                          "is no longer inspected")
+            break

@@ -16,6 +16,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.allowlist import EMPTIED
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
@@ -106,6 +107,31 @@ TRAFFIC = (r"\w*(?:traffic|network|ingress|incoming|inbound|egress|outbound|conn
            r"_(?:policy|mode|access|rule|filter|setting)")
 control(PUBLIC, TRAFFIC, few_or_all, "the network policy now admits all traffic (it named a few sources)", generic=True)
 
+
+# --- a list's polarity flipped from "only these" to "all but these" ---------------------------------------------
+# A domain, address or country list whose type moves from an allow-list to a deny-list (a firewall's
+# `generated_rules_type` ALLOWLIST → DENYLIST, a CDN's geo `restriction_type` whitelist → blacklist): the same
+# entries now name the few refused, and every other destination or source gets through, as if the allow-list were
+# emptied. The reverse is a tightening.
+ONLY_LISTED = frozenset({"allowlist", "whitelist", "safelist", "allowlisted", "whitelisted", "include", "inclusion"})
+ALL_BUT_LISTED = frozenset({"denylist", "blacklist", "blocklist", "denylisted", "blacklisted", "exclude",
+                            "exclusion"})
+
+
+def list_polarity(value: Any) -> float | None:
+    """1 for a list type that admits only what it names (ALLOWLIST, `whitelist`, `allow_list`), 0 for one that
+    refuses only what it names (DENYLIST, `blacklist`, `block-list`); None otherwise."""
+    words = _short_words(value)
+    if not words:
+        return None
+    only = bool(words & ONLY_LISTED) or ("list" in words and bool(words & {"allow", "white", "safe"}))
+    refused = bool(words & ALL_BUT_LISTED) or ("list" in words and bool(words & {"deny", "block", "black"}))
+    return None if only == refused else 1 if only else 0
+
+
+control(EMPTIED, r"\w*(?:rules|list|filter|filtering|restriction|match)_(?:type|mode|kind)|list_type|filter_type",
+        list_polarity, "the list now names the few refused and lets every other destination or source through "
+        "(it named the only ones allowed)")
 
 # --- retention or soft delete given as a duration text, cut to a day or less -------------------------------------
 def kept_span(value: Any) -> float | None:
