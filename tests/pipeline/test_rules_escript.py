@@ -79,3 +79,84 @@ def test_boot_script_that_blinds_or_opens_the_host_is_high(tmp_path: Path, scrip
 def test_boot_script_that_keeps_the_host_watched_stays_safe(tmp_path: Path, script: str) -> None:
     label, worst = judged(tmp_path, "stratus_instance.web", {"custom_data": b64(BOOT)}, {"custom_data": b64(script)})
     assert "boot-script-weakens" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- TLS verification or encryption turned off by text --------------------------------------------------------------
+def containers(env: list[dict[str, str]]) -> str:
+    return json.dumps([{"name": "app", "image": "registry.example/app:1.2", "environment": env}])
+
+
+def test_env_var_that_stops_certificate_checks_is_high(tmp_path: Path) -> None:
+    base = [{"name": "NODE_ENV", "value": "production"}]
+    label, worst = judged(tmp_path, "nimbus_task.app", {"containers": containers(base)},
+                          {"containers": containers([*base, {"name": "NODE_TLS_REJECT_UNAUTHORIZED", "value": "0"}])})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_env_map_turning_off_git_ssl_verification_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "stratus_function.sync", {"env": {"LOG_LEVEL": "info"}},
+                          {"env": {"LOG_LEVEL": "info", "GIT_SSL_NO_VERIFY": "true"}})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+JOB = ('job "w" {\n  template {\n    data = <<EOT\n'
+       "DATABASE_URL=postgres://app@db.service.consul:5432/app?sslmode={mode}\nEOT\n  }}\n}\n")
+
+
+def test_connection_string_without_encryption_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "orbit_job.worker", {"jobspec": JOB.replace("{mode}", "verify-full")},
+                          {"jobspec": JOB.replace("{mode}", "disable")})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_jdbc_url_without_ssl_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_app_settings.api", {"data": {"DB": "jdbc:mysql://db:3306/app?useSSL=true"}},
+                          {"data": {"DB": "jdbc:mysql://db:3306/app?useSSL=false"}})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_package_index_trusted_without_verification_is_high(tmp_path: Path) -> None:
+    step = "pip3 install --index-url {url} -r req.txt"
+    label, worst = judged(tmp_path, "nimbus_build_component.tools",
+                          {"data": step.format(url="https://pypi.example.internal/simple")},
+                          {"data": step.format(url="http://mirror.example.net/simple "
+                                                   "--trusted-host mirror.example.net")})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (JOB.replace("{mode}", "verify-full"), JOB.replace("{mode}", "verify-full").replace("app?", "app2?")),
+    (JOB.replace("{mode}", "disable"), JOB.replace("{mode}", "disable").replace("app?", "app2?")),  # already so
+    (containers([]), containers([{"name": "NODE_TLS_REJECT_UNAUTHORIZED", "value": "1"}])),
+    (containers([]), containers([{"name": "NODE_OPTIONS", "value": "--max-old-space-size=1536"}])),
+], ids=["strict-kept", "already-off", "verification-on", "unrelated-env"])
+def test_text_that_keeps_verification_stays_safe(tmp_path: Path, before: str, after: str) -> None:
+    label, worst = judged(tmp_path, "orbit_job.worker", {"spec": before}, {"spec": after})
+    assert "tls-downgrade" not in worst and label is Label.LIKELY_SAFE
+
+
+VCL_REDIRECT = [{"name": "force_tls", "type": "recv",
+                 "content": 'if (!req.http.Fastly-SSL) {\n  error 801 "Force TLS";\n}'}]
+NGINX = "server {\n  listen 80;\n  %s\n}\n"
+
+
+def test_https_redirect_removed_from_edge_program_is_high(tmp_path: Path) -> None:
+    gone = [{"name": "force_tls", "type": "recv",
+             "content": 'if (!req.http.Fastly-SSL) {\n  set req.http.X-Proto = "http";\n}'}]
+    label, worst = judged(tmp_path, "edgeco_service.login", {"snippet": VCL_REDIRECT}, {"snippet": gone})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_https_redirect_removed_from_nginx_config_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_config_map.proxy",
+                          {"data": {"default.conf": NGINX % "return 301 https://$host$request_uri;"}},
+                          {"data": {"default.conf": NGINX % "location / { proxy_pass http://app:8080; }"}})
+    assert worst.get("tls-downgrade") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_https_redirect_kept_with_hsts_added_stays_safe(tmp_path: Path) -> None:
+    hsts = {"name": "hsts", "type": "deliver",
+            "content": 'set resp.http.Strict-Transport-Security = "max-age=31536000";'}
+    label, worst = judged(tmp_path, "edgeco_service.login", {"snippet": VCL_REDIRECT},
+                          {"snippet": [*VCL_REDIRECT, hsts]})
+    assert "tls-downgrade" not in worst and label is Label.LIKELY_SAFE

@@ -139,6 +139,7 @@ from tfreview.pipeline.rules import rulestext as rulestext
 from tfreview.pipeline.rules import mutabletags as mutabletags
 from tfreview.pipeline.rules import anyside as anyside
 from tfreview.pipeline.rules import attachedopen as attachedopen
+from tfreview.pipeline.rules import unverified as unverified
 # isort: on
 
 THEMES = (
