@@ -160,3 +160,14 @@ def test_https_redirect_kept_with_hsts_added_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, "edgeco_service.login", {"snippet": VCL_REDIRECT},
                           {"snippet": [*VCL_REDIRECT, hsts]})
     assert "tls-downgrade" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a replace whose destroy leaves the old object in place ---------------------------------------------------------
+def test_replace_that_skips_destroy_is_medium_and_without_it_stays_high(tmp_path: Path) -> None:
+    old = {"id": "c-1", "name": "tooling", "version": "1.3.2", "data": "steps: [a]", "skip_destroy": True}
+    new = {**old, "version": "1.4.0", "data": "steps: [a, b]"}
+    _label, worst = judged(tmp_path, "nimbus_image_component.tools", old, new, ["delete", "create"])
+    assert worst.get("resource-replace") is Severity.MEDIUM
+    _label, worst = judged(tmp_path, "nimbus_image_component.tools", {**old, "skip_destroy": False},
+                           {**new, "skip_destroy": False}, ["delete", "create"])
+    assert worst.get("resource-replace") is Severity.HIGH
