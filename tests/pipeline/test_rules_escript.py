@@ -171,3 +171,31 @@ def test_replace_that_skips_destroy_is_medium_and_without_it_stays_high(tmp_path
     _label, worst = judged(tmp_path, "nimbus_image_component.tools", {**old, "skip_destroy": False},
                            {**new, "skip_destroy": False}, ["delete", "create"])
     assert worst.get("resource-replace") is Severity.HIGH
+
+
+# --- protective rules written as JSON documents: block → count ------------------------------------------------------
+def waf_rules(override: str, extra: dict[str, Any] | None = None) -> str:
+    group = {"ManagedRuleGroupStatement": {"Name": "CoreRuleSet", "VendorName": "AWS", **(extra or {})}}
+    return json.dumps([{"Name": "Core", "Priority": 10, "OverrideAction": {override: {}}, "Statement": group}])
+
+
+def test_managed_group_in_json_rules_set_to_count_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": waf_rules("None")},
+                          {"rule_json": waf_rules("Count")})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_custom_rule_in_json_rules_set_from_block_to_count_is_high(tmp_path: Path) -> None:
+    def rules(action: str) -> str:
+        return json.dumps({"Rules": [{"Name": "GeoBlock", "Action": {action: {}},
+                                      "Statement": {"GeoMatchStatement": {"CountryCodes": ["KP"]}}}]})
+    label, worst = judged(tmp_path, "stratus_firewall_policy.edge", {"rules_document": rules("Block")},
+                          {"rules_document": rules("Count")})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_one_rule_of_a_group_counted_while_the_group_blocks_stays_safe(tmp_path: Path) -> None:
+    one = {"RuleActionOverrides": [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]}
+    label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": waf_rules("None")},
+                          {"rule_json": waf_rules("None", one)})
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
