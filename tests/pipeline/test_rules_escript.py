@@ -199,3 +199,39 @@ def test_one_rule_of_a_group_counted_while_the_group_blocks_stays_safe(tmp_path:
     label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": waf_rules("None")},
                           {"rule_json": waf_rules("None", one)})
     assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- OpenAPI operations that opt out of auth ------------------------------------------------------------------------
+def openapi(extra_op: dict[str, Any] | None, method: str = "delete", path: str = "/admin/users/{id}") -> str:
+    paths: dict[str, Any] = {"/users": {"post": {"security": [{"jwt": []}], "responses": {}}}}
+    if extra_op is not None:
+        paths[path] = {method: {"responses": {}, **extra_op}}
+    return json.dumps({"openapi": "3.0.1", "info": {"title": "a", "version": "1"}, "paths": paths,
+                       "components": {"securitySchemes": {"jwt": {"type": "http", "scheme": "bearer"}}}})
+
+
+def test_openapi_write_operation_with_empty_security_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_http_api.accounts", {"body": openapi(None)},
+                          {"body": openapi({"security": []})})
+    assert worst.get("public-access") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_swagger_yaml_in_base64_with_an_operation_left_unsecured_is_high(tmp_path: Path) -> None:
+    doc = ("swagger: '2.0'\ninfo: {title: a, version: '1'}\nsecurityDefinitions:\n  key: {type: apiKey, name: k, "
+           "in: header}\npaths:\n  /orders:\n    post:\n      security: [{key: []}]\n%s")
+    extra = "  /orders/{id}/refund:\n    put:\n      security: []\n"
+    label, worst = judged(tmp_path, "stratus_api_config.orders",
+                          {"document": {"contents": b64(doc % "")}}, {"document": {"contents": b64(doc % extra)}})
+    assert worst.get("public-access") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_openapi_operation_behind_the_api_authorizer_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_http_api.accounts", {"body": openapi(None)},
+                          {"body": openapi({"security": [{"jwt": []}]})})
+    assert "public-access" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_openapi_public_status_read_is_only_medium(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_http_api.accounts", {"body": openapi(None)},
+                          {"body": openapi({"security": []}, "get", "/status")})
+    assert worst.get("public-access") is Severity.MEDIUM and label is Label.LIKELY_SAFE

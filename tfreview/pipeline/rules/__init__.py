@@ -140,6 +140,7 @@ from tfreview.pipeline.rules import mutabletags as mutabletags
 from tfreview.pipeline.rules import anyside as anyside
 from tfreview.pipeline.rules import attachedopen as attachedopen
 from tfreview.pipeline.rules import unverified as unverified
+from tfreview.pipeline.rules import apispecs as apispecs
 # isort: on
 
 THEMES = (
