@@ -235,3 +235,43 @@ def test_openapi_public_status_read_is_only_medium(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, "nimbus_http_api.accounts", {"body": openapi(None)},
                           {"body": openapi({"security": []}, "get", "/status")})
     assert worst.get("public-access") is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+# --- admin granted by a document when it runs -----------------------------------------------------------------------
+def machine(step: dict[str, Any]) -> str:
+    return json.dumps({"StartAt": "Grant", "States": {"Grant": {"Type": "Task", "End": True, **step}}})
+
+
+def test_state_machine_step_attaching_admin_is_high(tmp_path: Path) -> None:
+    step = {"Resource": "arn:aws:states:::aws-sdk:iam:attachRolePolicy",
+            "Parameters": {"RoleName.$": "$.role", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}}
+    label, worst = judged(tmp_path, "nimbus_workflow.onboard", {"definition": machine({"Resource": "arn:x:lambda"})},
+                          {"definition": machine(step)})
+    assert worst.get("iam-privileged-role") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_workflow_yaml_setting_owner_is_high(tmp_path: Path) -> None:
+    flow = ("main:\n  steps:\n    - grant:\n        call: googleapis.cloudresourcemanager.v3.projects.setIamPolicy\n"
+            "        args:\n          resource: projects/p\n          body:\n            policy:\n"
+            "              bindings:\n                - role: %s\n                  members: [\"user:${u}\"]\n")
+    label, worst = judged(tmp_path, "stratus_workflow.onboard", {"source_contents": flow % "roles/viewer"},
+                          {"source_contents": flow % "roles/owner"})
+    assert worst.get("iam-privileged-role") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_template_user_with_admin_managed_policy_is_high(tmp_path: Path) -> None:
+    def template(policies: list[str]) -> str:
+        return json.dumps({"Resources": {"U": {"Type": "AWS::IAM::User",
+                                               "Properties": {"UserName": "sync", "ManagedPolicyArns": policies}}}})
+    label, worst = judged(tmp_path, "nimbus_stack.sync",
+                          {"template_body": template(["arn:aws:iam::aws:policy/ReadOnlyAccess"])},
+                          {"template_body": template(["arn:aws:iam::aws:policy/AdministratorAccess"])})
+    assert worst.get("iam-privileged-role") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_step_adding_a_user_to_a_read_only_group_stays_safe(tmp_path: Path) -> None:
+    step = {"Resource": "arn:aws:states:::aws-sdk:iam:addUserToGroup",
+            "Parameters": {"GroupName": "contractors-readonly", "UserName.$": "$.user"}}
+    label, worst = judged(tmp_path, "nimbus_workflow.onboard", {"definition": machine({"Resource": "arn:x:lambda"})},
+                          {"definition": machine(step)})
+    assert "iam-privileged-role" not in worst and label is Label.LIKELY_SAFE

@@ -141,6 +141,7 @@ from tfreview.pipeline.rules import anyside as anyside
 from tfreview.pipeline.rules import attachedopen as attachedopen
 from tfreview.pipeline.rules import unverified as unverified
 from tfreview.pipeline.rules import apispecs as apispecs
+from tfreview.pipeline.rules import steps as steps
 # isort: on
 
 THEMES = (
