@@ -275,3 +275,54 @@ def test_step_adding_a_user_to_a_read_only_group_stays_safe(tmp_path: Path) -> N
     label, worst = judged(tmp_path, "nimbus_workflow.onboard", {"definition": machine({"Resource": "arn:x:lambda"})},
                           {"definition": machine(step)})
     assert "iam-privileged-role" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- protection skipped by a header the client writes ---------------------------------------------------------------
+def allow_rule(statement: dict[str, Any]) -> dict[str, Any]:
+    return {"Name": "AllowProbe", "Priority": 0, "Action": {"Allow": {}}, "Statement": statement,
+            "VisibilityConfig": {"MetricName": "AllowProbe"}}
+
+
+MANAGED = {"Name": "Core", "Priority": 10, "OverrideAction": {"None": {}},
+           "Statement": {"ManagedRuleGroupStatement": {"Name": "CoreRuleSet", "VendorName": "AWS"}}}
+HEADER_MATCH = {"ByteMatchStatement": {"FieldToMatch": {"SingleHeader": {"Name": "user-agent"}},
+                                       "PositionalConstraint": "CONTAINS", "SearchString": "HealthChecker"}}
+
+
+def test_allow_rule_matching_only_a_header_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": json.dumps([MANAGED])},
+                          {"rule_json": json.dumps([allow_rule(HEADER_MATCH), MANAGED])})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_skip_rule_on_user_agent_expression_is_high(tmp_path: Path) -> None:
+    rules = [{"action": "block", "expression": "cf.threat_score gt 50", "description": "threats"}]
+    skip = {"action": "skip", "expression": 'http.user_agent contains "Pingdom"', "description": "probes"}
+    label, worst = judged(tmp_path, "edgeco_ruleset.zone", {"rules": rules}, {"rules": [skip, *rules]})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_allow_rule_anchored_on_an_address_set_and_a_path_stays_safe(tmp_path: Path) -> None:
+    anchored = {"AndStatement": {"Statements": [{"IPSetReferenceStatement": {"ARN": "arn:ipset/probes"}},
+                                                {"ByteMatchStatement": {"FieldToMatch": {"UriPath": {}},
+                                                                        "SearchString": "/healthz"}}]}}
+    label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": json.dumps([MANAGED])},
+                          {"rule_json": json.dumps([allow_rule(anchored), MANAGED])})
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+ACL = 'if (req.url.path ~ "^/admin" && !(client.ip ~ office)%s) {\n  error 403 "Forbidden";\n}\n'
+SYNTH = 'sub vcl_recv {\n  if (req.url ~ "^/internal" && client.ip !~ office%s) {\n    return (synth(403));\n  }\n}\n'
+
+
+@pytest.mark.parametrize("program", [ACL, SYNTH], ids=["fastly-error", "varnish-synth"])
+def test_denial_escaped_by_a_client_header_is_high(tmp_path: Path, program: str) -> None:
+    label, worst = judged(tmp_path, "edgeco_service.www", {"snippet": [{"content": program % ""}]},
+                          {"snippet": [{"content": program % " && !req.http.X-Debug-Bypass"}]})
+    assert worst.get("auth-weakened") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_denial_widened_to_more_paths_stays_safe(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "edgeco_service.www", {"snippet": [{"content": ACL % ""}]},
+                          {"snippet": [{"content": (ACL % "").replace("^/admin", "^/(admin|internal)")}]})
+    assert "auth-weakened" not in worst and label is Label.LIKELY_SAFE

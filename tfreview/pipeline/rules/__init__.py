@@ -142,6 +142,7 @@ from tfreview.pipeline.rules import attachedopen as attachedopen
 from tfreview.pipeline.rules import unverified as unverified
 from tfreview.pipeline.rules import apispecs as apispecs
 from tfreview.pipeline.rules import steps as steps
+from tfreview.pipeline.rules import headerpass as headerpass
 # isort: on
 
 THEMES = (
