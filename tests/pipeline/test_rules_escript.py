@@ -326,3 +326,36 @@ def test_denial_widened_to_more_paths_stays_safe(tmp_path: Path) -> None:
     label, worst = judged(tmp_path, "edgeco_service.www", {"snippet": [{"content": ACL % ""}]},
                           {"snippet": [{"content": (ACL % "").replace("^/admin", "^/(admin|internal)")}]})
     assert "auth-weakened" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- job artifacts fetched over plain HTTP with no checksum ---------------------------------------------------------
+ARTIFACT = 'job "a" {\n  task "t" {\n    driver = "raw_exec"\n    artifact {\n      source = "%s"\n%s    }\n  }\n}\n'
+SUM = '      options {\n        checksum = "sha256:6b21"\n      }\n'
+
+
+def test_artifact_over_http_without_checksum_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "orbit_job.agent",
+                          {"jobspec": ARTIFACT % ("https://releases.example.com/a.tgz", SUM)},
+                          {"jobspec": ARTIFACT % ("http://mirror.example.net/a.tgz", "")})
+    assert worst.get("supply-chain-opened") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_json_job_artifact_over_http_without_checksum_is_high(tmp_path: Path) -> None:
+    def job(source: str, options: dict[str, str]) -> str:
+        return json.dumps({"Job": {"TaskGroups": [{"Tasks": [{"Artifacts": [{"GetterSource": source,
+                                                                             "GetterOptions": options}]}]}]}})
+    label, worst = judged(tmp_path, "stratus_batch_job.agent",
+                          {"job_json": job("https://dl.example.com/a.tgz", {"checksum": "sha256:1"})},
+                          {"job_json": job("http://dl.example.com/a.tgz", {})})
+    assert worst.get("supply-chain-opened") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("source", "options"), [("https://releases.example.com/b.tgz", SUM),
+                                                 ("http://releases.example.internal/b.tgz", ""),
+                                                 ("http://mirror.example.net/b.tgz", SUM)],
+                         ids=["https-checksum", "internal-host", "http-with-checksum"])
+def test_artifact_checked_or_internal_stays_safe(tmp_path: Path, source: str, options: str) -> None:
+    label, worst = judged(tmp_path, "orbit_job.agent",
+                          {"jobspec": ARTIFACT % ("https://releases.example.com/a.tgz", SUM)},
+                          {"jobspec": ARTIFACT % (source, options)})
+    assert "supply-chain-opened" not in worst and label is Label.LIKELY_SAFE

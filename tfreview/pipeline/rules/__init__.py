@@ -143,6 +143,7 @@ from tfreview.pipeline.rules import unverified as unverified
 from tfreview.pipeline.rules import apispecs as apispecs
 from tfreview.pipeline.rules import steps as steps
 from tfreview.pipeline.rules import headerpass as headerpass
+from tfreview.pipeline.rules import artifacts as artifacts
 # isort: on
 
 THEMES = (
