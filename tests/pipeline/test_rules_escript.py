@@ -359,3 +359,28 @@ def test_artifact_checked_or_internal_stays_safe(tmp_path: Path, source: str, op
                           {"jobspec": ARTIFACT % ("https://releases.example.com/a.tgz", SUM)},
                           {"jobspec": ARTIFACT % (source, options)})
     assert "supply-chain-opened" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a severity filter that stops passing the High band -------------------------------------------------------------
+def pattern(field: str, op: str, value: float) -> str:
+    return json.dumps({"source": ["aws.guardduty"], "detail": {field: [{"numeric": [op, value]}]}})
+
+
+@pytest.mark.parametrize(("field", "old", "new"), [("severity", (">=", 7), (">", 9)),
+                                                    ("severity", (">=", 4), (">=", 9.5)),
+                                                    ("Severity.Normalized", (">=", 70), (">=", 90))],
+                         ids=["guardduty-high-dropped", "from-medium-to-critical", "normalized-0-100"])
+def test_severity_filter_that_drops_high_findings_is_high(tmp_path: Path, field: str, old: tuple[str, float],
+                                                          new: tuple[str, float]) -> None:
+    label, worst = judged(tmp_path, "aws_cloudwatch_event_rule.findings", {"event_pattern": pattern(field, *old)},
+                          {"event_pattern": pattern(field, *new)})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("old", "new"), [((">=", 7), (">=", 4)), ((">=", 4), (">=", 7)), ((">=", 7), (">=", 8))],
+                         ids=["widened", "medium-tuned-out", "part-of-high"])
+def test_severity_filter_that_keeps_high_findings_stays_safe(tmp_path: Path, old: tuple[str, float],
+                                                             new: tuple[str, float]) -> None:
+    label, worst = judged(tmp_path, "aws_cloudwatch_event_rule.findings", {"event_pattern": pattern("severity", *old)},
+                          {"event_pattern": pattern("severity", *new)})
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
