@@ -384,3 +384,36 @@ def test_severity_filter_that_keeps_high_findings_stays_safe(tmp_path: Path, old
     label, worst = judged(tmp_path, "aws_cloudwatch_event_rule.findings", {"event_pattern": pattern("severity", *old)},
                           {"event_pattern": pattern("severity", *new)})
     assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+# --- a shared cache storing per-user responses ----------------------------------------------------------------------
+def rule_tree(child_behaviors: list[dict[str, Any]], path: str = "/api/account/*") -> str:
+    child = {"name": "Child", "behaviors": child_behaviors,
+             "criteria": [{"name": "path", "options": {"matchOperator": "MATCHES_ONE_OF", "values": [path]}}]}
+    return json.dumps({"rules": {"name": "default", "behaviors": [{"name": "caching",
+                                                                    "options": {"behavior": "NO_STORE"}}],
+                                 "children": [child]}})
+
+
+NO_STORE = [{"name": "caching", "options": {"behavior": "NO_STORE"}}]
+DAY = [{"name": "caching", "options": {"behavior": "MAX_AGE", "ttl": "1d"}}]
+
+
+def test_rule_tree_caching_account_api_is_high(tmp_path: Path) -> None:
+    label, worst = judged(tmp_path, "edgeco_property.www", {"rules": rule_tree(NO_STORE)}, {"rules": rule_tree(DAY)})
+    assert worst.get("public-access") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_cache_behavior_with_ttl_on_a_user_path_is_high(tmp_path: Path) -> None:
+    def behavior(ttl: int) -> dict[str, Any]:
+        return {"ordered_cache_behavior": [{"path_pattern": "/me/orders/*", "default_ttl": ttl, "max_ttl": 31536000,
+                                            "target_origin_id": "app"}]}
+    label, worst = judged(tmp_path, "nimbus_distribution.shop", behavior(0), behavior(3600))
+    assert worst.get("public-access") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize("after", [rule_tree(DAY, "/static/*"), rule_tree([*NO_STORE, {"name": "gzip"}])],
+                         ids=["static-cached", "account-kept-no-store"])
+def test_caching_static_paths_or_keeping_no_store_stays_safe(tmp_path: Path, after: str) -> None:
+    label, worst = judged(tmp_path, "edgeco_property.www", {"rules": rule_tree(NO_STORE)}, {"rules": after})
+    assert "public-access" not in worst and label is Label.LIKELY_SAFE

@@ -144,6 +144,7 @@ from tfreview.pipeline.rules import apispecs as apispecs
 from tfreview.pipeline.rules import steps as steps
 from tfreview.pipeline.rules import headerpass as headerpass
 from tfreview.pipeline.rules import artifacts as artifacts
+from tfreview.pipeline.rules import sharedcache as sharedcache
 # isort: on
 
 THEMES = (
