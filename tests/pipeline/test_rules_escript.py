@@ -270,7 +270,7 @@ def test_template_user_with_admin_managed_policy_is_high(tmp_path: Path) -> None
 
 
 def test_step_adding_a_user_to_a_read_only_group_stays_safe(tmp_path: Path) -> None:
-    step = {"Resource": "arn:aws:states:::aws-sdk:iam:addUserToGroup",
+    step = {"Resource": "arn:aws:states:::aws-sdk:iam:addUserToGroup", "Comment": "admin edit rights come later",
             "Parameters": {"GroupName": "contractors-readonly", "UserName.$": "$.user"}}
     label, worst = judged(tmp_path, "nimbus_workflow.onboard", {"definition": machine({"Resource": "arn:x:lambda"})},
                           {"definition": machine(step)})

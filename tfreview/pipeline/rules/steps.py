@@ -25,6 +25,8 @@ from tfreview.pipeline.rules.grants import PRIVILEGED
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # An API call named in a step: `…:iam:attachUserPolicy`, `googleapis.…projects.setIamPolicy`, `iam.attach_role_policy`.
 CALL = lazy_compile(r"^[\w:./$-]*[:.](?:[a-z]+[A-Z]\w*|[a-z]+_[a-z_]+)$")
+# The fields of a step that name what is granted; a comment or a name elsewhere in it (`"Comment": "edit"`) is not.
+ROLE_KEY = lazy_compile(r"polic|role|group|permission|privilege|binding|member", re.IGNORECASE)
 POLICY_LIST = lazy_compile(r"^(?:managed_?policy_?arns|policy_?arns)$", re.IGNORECASE)
 MAX_STEP_TEXT = 20_000
 
@@ -48,10 +50,12 @@ def _grants(values: Any) -> Iterator[tuple[str, str]]:
     if not isinstance(values, (dict, list)):
         return
     for obj in embedded_objects(values):
+        if "Effect" in obj or "effect" in obj:
+            continue  # a policy statement's actions are what it allows, not a call it makes (iam.py reads those)
         calls = [v for v in obj.values() if isinstance(v, str) and CALL.match(v.strip())]
         for call in calls:
             words = _CAMEL.sub("-", call.rsplit(":", 1)[-1].rsplit(".", 1)[-1])
-            text = " ".join([words, *string_leaves({k: v for k, v in obj.items() if v is not call})])
+            text = " ".join([words, *_granted(obj)])
             effect = cli_effect(text[:MAX_STEP_TEXT].replace("\n", " "))
             if effect and effect.startswith("grants") and "everyone" not in effect:
                 yield call, effect.split(" (")[0].replace(" outside Terraform", "")
@@ -62,3 +66,18 @@ def _grants(values: Any) -> Iterator[tuple[str, str]]:
                 if effect and effect.startswith("grants") and "everyone" not in effect:
                     yield f"{key} of {obj.get('UserName') or obj.get('RoleName') or obj.get('GroupName') or key}", \
                         effect.split(" (")[0].replace(" outside Terraform", "")
+
+
+def _granted(value: Any, depth: int = 0) -> Iterator[str]:
+    """The strings under the keys of VALUE that name what a step grants (a policy, role, group or binding)."""
+    if depth > 12:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if ROLE_KEY.search(str(key)):
+                yield from string_leaves(item)
+            else:
+                yield from _granted(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _granted(item, depth + 1)
