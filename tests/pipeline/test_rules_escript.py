@@ -412,8 +412,9 @@ def test_cache_behavior_with_ttl_on_a_user_path_is_high(tmp_path: Path) -> None:
     assert worst.get("public-access") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
 
 
-@pytest.mark.parametrize("after", [rule_tree(DAY, "/static/*"), rule_tree([*NO_STORE, {"name": "gzip"}])],
-                         ids=["static-cached", "account-kept-no-store"])
+@pytest.mark.parametrize("after", [rule_tree(DAY, "/static/*"), rule_tree([*NO_STORE, {"name": "gzip"}]),
+                                   rule_tree(DAY, "/users/avatars/*")],
+                         ids=["static-cached", "account-kept-no-store", "user-avatars-cached"])
 def test_caching_static_paths_or_keeping_no_store_stays_safe(tmp_path: Path, after: str) -> None:
     label, worst = judged(tmp_path, "edgeco_property.www", {"rules": rule_tree(NO_STORE)}, {"rules": after})
     assert "public-access" not in worst and label is Label.LIKELY_SAFE

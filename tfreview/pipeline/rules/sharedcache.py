@@ -22,6 +22,9 @@ from tfreview.pipeline.rules.vocabulary.terms import PUBLIC
 
 PERSONAL = lazy_compile(r"(?:^|/)(?:accounts?|users?|me|my|profiles?|sessions?|cart|basket|checkout|orders?|billing"
                         r"|wallet|customers?|invoices?|payments?)(?:/|\*|$|\?|\{)", re.IGNORECASE)
+# Public assets that live under a user path (avatars, images, a stylesheet) are the same for everyone who asks.
+STATIC = lazy_compile(r"avatars?|images?|/img/|static|assets|media|public|thumbnails?|\.(?:png|jpe?g|gif|svg|webp"
+                      r"|css|js|woff2?|ico)\b", re.IGNORECASE)
 SELECTOR_KEYS = lazy_compile(r"^(?:path_?pattern|paths?|url|uri|target|targets|values?|pattern|expression|match"
                              r"|criteria|conditions?|matches)$", re.IGNORECASE)
 BEHAVIOR_KEYS = lazy_compile(r"^(?:behaviors?|actions?|options|settings|cache\w*)$", re.IGNORECASE)
@@ -46,7 +49,7 @@ def _cached_paths(values: Any) -> set[str]:
         return set()
     found: set[str] = set()
     for node in objects(values):
-        paths = [p for p in _selectors(node) if PERSONAL.search(p)]
+        paths = [p for p in _selectors(node) if PERSONAL.search(p) and not STATIC.search(p)]
         if paths and _stores(node):
             found.update(paths)
     return found
