@@ -311,6 +311,14 @@ def test_allow_rule_anchored_on_an_address_set_and_a_path_stays_safe(tmp_path: P
     assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
 
 
+def test_allow_rule_on_a_secret_origin_header_stays_safe(tmp_path: Path) -> None:
+    secret = {"ByteMatchStatement": {"FieldToMatch": {"SingleHeader": {"Name": "x-origin-verify"}},
+                                     "PositionalConstraint": "EXACTLY", "SearchString": "(sensitive)"}}
+    label, worst = judged(tmp_path, "nimbus_web_acl.shop", {"rule_json": json.dumps([MANAGED])},
+                          {"rule_json": json.dumps([allow_rule(secret), MANAGED])})
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
 ACL = 'if (req.url.path ~ "^/admin" && !(client.ip ~ office)%s) {\n  error 403 "Forbidden";\n}\n'
 SYNTH = 'sub vcl_recv {\n  if (req.url ~ "^/internal" && client.ip !~ office%s) {\n    return (synth(403));\n  }\n}\n'
 

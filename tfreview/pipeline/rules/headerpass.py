@@ -99,8 +99,36 @@ def _client_only(rule: dict[str, Any]) -> bool:
     texts = " ".join(string_leaves(match)).lower()
     client = any(CLIENT_FIELDS.match(k) for k in keys) or bool(re.search(r"http\.user_agent|http\.request\.headers"
                                                                           r"|http\.cookie", texts))
+    if client and _shared_secret(match):
+        return False  # a secret only the edge sends (CloudFront's origin-verify header) is a credential, not a word
     return client and not any(ANCHORS.search(k) for k in keys) and not ANCHORS.search(texts) \
         and not any(k in ("uri_path", "path", "url", "host") for k in keys)
+
+
+# A header value that is a secret rather than a word anyone can learn: masked, or a long random-looking token.
+SECRET_VALUE = lazy_compile(r"^\(sensitive\)$|^(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]{20,}$")
+
+
+def _shared_secret(match: dict[str, Any]) -> bool:
+    """Whether the header match compares against a secret (a credential-named header, or a masked or random value)."""
+    names = " ".join(str(v) for k, v in _pairs(match, 0) if k == "name")
+    values = [str(v) for k, v in _pairs(match, 0) if k in ("search_string", "search_string_base64", "value", "values")]
+    return bool(CREDENTIAL_HEADER.search(names) or re.search(r"verify|secret|origin", names, re.IGNORECASE)
+                or any(SECRET_VALUE.match(v.strip()) for v in values))
+
+
+def _pairs(value: Any, depth: int) -> Iterator[tuple[str, Any]]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                yield from _pairs(v, depth + 1)
+            else:
+                yield str(k), v
+    elif isinstance(value, list):
+        for v in value:
+            yield from _pairs(v, depth + 1)
 
 
 def _keys(value: Any, depth: int) -> Iterator[str]:
