@@ -149,8 +149,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
 }
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"},
-             # a JSON template's trust policy is also read as an embedded document (decoding.py)
-             "embedded-template": {"iam-open-trust"}, "plan-deferred": {"plan-incomplete"},
+             # a JSON template's trust policy is also read as an embedded document (decoding.py), and its role's
+             # AdministratorAccess as a grant the document makes when it runs (steps.py)
+             "embedded-template": {"iam-open-trust", "iam-privileged-role"}, "plan-deferred": {"plan-incomplete"},
              "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"},
              # the generic reading of values (vocabulary/meanings.py) sees Enforce → Audit as a relaxed requirement

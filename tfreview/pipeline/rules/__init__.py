@@ -143,6 +143,12 @@ from tfreview.pipeline.rules import rulestext as rulestext
 from tfreview.pipeline.rules import mutabletags as mutabletags
 from tfreview.pipeline.rules import anyside as anyside
 from tfreview.pipeline.rules import attachedopen as attachedopen
+from tfreview.pipeline.rules import unverified as unverified
+from tfreview.pipeline.rules import apispecs as apispecs
+from tfreview.pipeline.rules import steps as steps
+from tfreview.pipeline.rules import headerpass as headerpass
+from tfreview.pipeline.rules import artifacts as artifacts
+from tfreview.pipeline.rules import sharedcache as sharedcache
 # isort: on
 
 THEMES = (

@@ -1,6 +1,9 @@
 """Risk rules, boot scripts: what a machine's first-boot script (`user_data`, `custom_data`, a metadata startup script,
 cloud-init; plain or base64, any provider) newly does to the host's own defences. Appending a key to root's
-authorized_keys, turning on root or password SSH login, stopping a management or security agent, turning off the
+authorized_keys, turning on root or password SSH login, stopping or uninstalling a management, security or
+log-shipping agent, switching off the host's own record (journald keeping nothing, `auditctl -e 0`, a Kubernetes audit
+policy whose first rule logs nothing), lowering the machine-wide crypto policy (`update-crypto-policies --set
+LEGACY`, OpenSSL `SECLEVEL=0`), binding the container engine's API to a TCP address without TLS, turning off the
 host firewall, piping a download from a bare public IP address, over plain HTTP or from a host where anyone can
 publish (a gist, a paste site, a shared-hosting subdomain) into a shell, or sending a
 credential it creates or reads off the machine (minted.py) are high; a script only known after apply is not guessed
@@ -25,8 +28,10 @@ from tfreview.pipeline.rules.values import leaves
 
 RULE = declare("boot-script-weakens", Severity.HIGH,
                "A machine's boot script (user_data, custom_data, startup script, cloud-init) newly adds a key for "
-               "root, enables root or password SSH login, stops a management or security agent, turns off the host "
-               "firewall, pipes a download from a bare public IP or over plain HTTP into a shell, or creates or "
+               "root, enables root or password SSH login, stops or removes a management, security or logging agent, "
+               "switches off the host's logs or audit record, lowers the machine-wide crypto policy, opens the "
+               "container engine's API without TLS, turns off the host firewall, pipes a download from a bare public "
+               "IP or over plain HTTP into a shell, or creates or "
                "reads a credential and sends it off the machine; likewise a run-command document (SSM document, VM "
                "run command or extension, OS policy) run on machines.")
 
@@ -44,14 +49,37 @@ SSH_OPEN = lazy_compile(r"^[ \t'\"-]*(?:echo\s+['\"]?)?(?:PermitRootLogin\s+yes|
                         r"|PermitEmptyPasswords\s+yes)\b|\bssh_pwauth:\s*(?:true|yes|1)\b|\bdisable_root:\s*"
                         r"(?:false|no|0)\b|(?:PermitRootLogin|PasswordAuthentication)\s+yes['\"]?\s*>>?",
                         re.IGNORECASE | re.MULTILINE)
+# The host's watchers: management and security agents, and what records or ships its logs (a stopped journald or
+# rsyslog blinds the machine as surely as a stopped EDR sensor).
 _AGENT = (r"[\w@.-]*(?:agent|sensor|auditd|osquery\w*|falcon[\w-]*|wazuh[\w-]*|ossec[\w-]*|defender\w*|mdatp"
-          r"|sentinel\w*|qualys\w*|nessus\w*)[\w@.-]*")
+          r"|sentinel\w*|qualys\w*|nessus\w*|rsyslog\w*|syslog-ng|journald|filebeat|auditbeat|fluent-?bit"
+          r"|fluentd)[\w@.-]*")
 AGENT_OFF = lazy_compile(rf"\b(?:systemctl\s+(?:--now\s+)?(?:stop|disable|mask|kill)\s+(?:--now\s+)?({_AGENT})"
                          rf"|service\s+({_AGENT})\s+stop|(?:pkill|killall)\s+(?:-\S+\s+)*({_AGENT})"
                          rf"|Stop-Service\s+(?:-Name\s+)?['\"]?({_AGENT}))", re.IGNORECASE)
 AGENT_ON = lazy_compile(rf"\b(?:systemctl\s+(?:--now\s+)?(?:start|restart|enable\s+--now|reload-or-restart)\s+"
                         rf"(?:--now\s+)?({_AGENT})|service\s+({_AGENT})\s+(?:re)?start|Start-Service\s+(?:-Name\s+)?"
                         rf"['\"]?({_AGENT}))", re.IGNORECASE)
+# The same agent's package removed (apt purge, yum/dnf erase, rpm -e, zypper rm, apk del, Windows uninstall).
+AGENT_REMOVED = lazy_compile(rf"\b(?:apt(?:-get)?\s+(?:-\S+\s+)*(?:purge|remove|autoremove)|(?:yum|dnf)\s+(?:-\S+\s+)*"
+                             rf"(?:remove|erase)|rpm\s+(?:-\S+\s+)*-e|zypper\s+(?:-\S+\s+)*(?:rm|remove)|apk\s+del"
+                             rf"|Uninstall-Package|msiexec\s+/x)\s+(?:-\S+\s+)*({_AGENT})", re.IGNORECASE)
+# The host's own record switched off: journald keeping nothing, the kernel audit system disabled, or a Kubernetes
+# audit policy whose first rule, with no selector, logs nothing (the first matching rule decides every request).
+LOGGING_OFF = lazy_compile(r"^[ \t'\"-]*Storage\s*=\s*none\b|\bauditctl\s+-e\s*0\b"
+                           r"|\brules:\s*\n(\s*)-\s+level:\s*['\"]?None['\"]?[ \t]*\n(?:\1-|(?!\1\s))",
+                           re.IGNORECASE | re.MULTILINE)
+# The machine-wide crypto floor lowered: RHEL's LEGACY or SHA1 policies, OpenSSL's security level 0/1 or a
+# minimum protocol below TLS 1.2 (every program on the host negotiates down to what it allows).
+CRYPTO_DOWN = lazy_compile(r"\bupdate-crypto-policies\s+--set\s+['\"]?(?:LEGACY\b|[\w-]*:[\w:-]*SHA1\b)"
+                           r"|\bfips-mode-setup\s+--disable\b|@SECLEVEL=[01]\b"
+                           r"|^\s*MinProtocol\s*=\s*(?:SSLv3|TLSv1(?:\.[01])?)\s*$", re.IGNORECASE | re.MULTILINE)
+# A container engine's API (root on the host to whoever reaches it) bound to a TCP address other than loopback,
+# where no TLS client verification is set up.
+ENGINE_TCP = lazy_compile(r"(?:docker|containerd|podman|\"hosts\"|-H\s|--host\b)[^\n]*?tcp://(?!127\.|localhost\b"
+                          r"|\[::1\])", re.IGNORECASE)
+ENGINE_TLS = lazy_compile(r"tlsverify", re.IGNORECASE)
+ARGV_LINE = lazy_compile(r"^(\s*-\s*)\[(.*)\]\s*$", re.MULTILINE)
 FIREWALL_OFF = lazy_compile(r"\bufw\s+(?:--force\s+)?disable\b|\bsystemctl\s+(?:--now\s+)?(?:stop|disable|mask)\s+"
                             r"(?:--now\s+)?(?:firewalld|ufw|iptables|ip6tables|nftables|netfilter-persistent)\b"
                             r"|\bservice\s+(?:firewalld|ufw|iptables)\s+stop\b|\biptables\s+(?:-F|--flush)\s*(?:$|;|&)"
@@ -107,6 +135,16 @@ def dangers(script: str) -> frozenset[str]:
     off = [name for name in stopped if name.lower() not in started]
     if off:
         found.add(f"stops the agent {off[0]!r}")
+    removed = [name for match in AGENT_REMOVED.finditer(text) for name in match.groups() if name]
+    if removed:
+        found.add(f"removes the agent {removed[0]!r}")
+    if LOGGING_OFF.search(text):
+        found.add("turns off the host's own logging or audit record")
+    if CRYPTO_DOWN.search(text):
+        found.add("lowers the machine-wide cryptographic policy (legacy protocols and hashes allowed)")
+    if ENGINE_TCP.search(text) and not ENGINE_TLS.search(text):
+        found.add("opens the container engine's API on the network without TLS (root on the host to whoever "
+                  "reaches it)")
     if FIREWALL_OFF.search(text):
         found.add("turns off the host firewall")
     if sends_minted(script):
@@ -122,7 +160,10 @@ def dangers(script: str) -> frozenset[str]:
 
 
 def _after_edits(script: str) -> str:
-    """SCRIPT with each sed substitution replaced by what it writes."""
+    """SCRIPT with each sed substitution replaced by what it writes, and cloud-init's argv lists (`- [systemctl,
+    stop, auditd]`) read as the command lines they run."""
+    script = ARGV_LINE.sub(lambda m: m.group(1) + " ".join(a.strip().strip("'\"") for a in m.group(2).split(",")),
+                           script)
     return "\n".join(SED_SUB.sub(lambda m: "\n" + m.group(3) + "\n", line) if "sed" in line else line
                      for line in script.splitlines())
 
@@ -136,6 +177,9 @@ def _internal(host: str) -> bool:
     except ValueError:
         return bool(INTERNAL_NAMES.search(host.rstrip(".")))
     return any(address in network for network in PRIVATE_NETWORKS)
+
+
+internal_host = _internal  # shared with artifacts.py: a job's download from its own network crosses no internet
 
 
 def _public(ip: str) -> bool:

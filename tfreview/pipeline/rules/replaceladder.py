@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity, is_helper_type
+from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
 from tfreview.pipeline.rules.disposable import STORE_ITEMS
@@ -49,6 +50,10 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
+    # A replace whose destroy half leaves the old object in place (`skip_destroy = true`, an abandon policy) loses
+    # nothing: the old one stays beside the new one, as the delete ladder grades the same settings.
+    Grade(when(left_in_place, "its own settings leave the old object in place beside the new one: nothing is "
+               "destroyed"), Severity.MEDIUM),
     # replace_triggered_by on a run-once job is the configuration asking for a re-run on each change it names.
     Grade(when(lambda c: run_once(c) and c.action_reason == "replace_by_triggers",
                "a run-once job re-run by its replace_triggered_by, as configured"), Severity.MEDIUM),

@@ -10,6 +10,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.environments import non_production
@@ -29,7 +30,7 @@ MAX_DEPTH = 8
 def _action_block_lowered(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     severity = Severity.MEDIUM if non_production(change) else Severity.HIGH
-    for path, old, new in _lowered(before, after, "", 0):
+    for path, old, new in [*_lowered(before, after, "", 0), *_lowered_in_documents(before, after)]:
         yield finding(DETECTION, change.address, f"{change.address}: {path} {old} → {new} (the rule no longer "
                       "blocks: requests it stopped get through, at most counted or logged)", severity)
 
@@ -50,6 +51,36 @@ def _lowered(before: Any, after: Any, path: str, depth: int) -> Iterator[tuple[s
     elif isinstance(before, list) and isinstance(after, list):
         for label, old_item, new_item in _matched(before, after):
             yield from _lowered(old_item, new_item, f"{path}[{label}]", depth + 1)
+
+
+# The same rules written as one JSON document in a string (WAFv2's `rule_json`, a policy's rules body): its keys in
+# the provider API's CamelCase (`OverrideAction`, `Name`) read as the block form's snake_case.
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NOT_WORD = lazy_compile(r"[^a-z0-9]+")
+
+
+def _lowered_in_documents(before: Any, after: Any) -> Iterator[tuple[str, str, str]]:
+    """`_lowered` over the documents that the same string attribute holds on both sides."""
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return
+    for key in before.keys() & after.keys():
+        old, new = before[key], after[key]
+        if isinstance(old, str) and isinstance(new, str) and old != new:
+            old_doc, new_doc = embedded(old), embedded(new)
+            if old_doc is not None and new_doc is not None:
+                yield from _lowered(_snaked(old_doc, 0), _snaked(new_doc, 0), key, 1)
+
+
+def _snaked(value: Any, depth: int) -> Any:
+    """VALUE with every object key in snake_case (`OverrideAction` → `override_action`)."""
+    if depth > MAX_DEPTH * 2:
+        return value
+    if isinstance(value, dict):
+        return {_NOT_WORD.sub("_", _CAMEL.sub("_", str(k)).lower()).strip("_"): _snaked(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snaked(v, depth + 1) for v in value]
+    return value
 
 
 def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[str, Any, Any]]:

@@ -74,6 +74,11 @@ WORDS = (b"threshold", b"critical", b"query", b"expr", b"duration", b"frequency"
 # Grid filter block whose kind names the comparison and whose `value` holds the bound.
 NUMERIC_MATCH = lazy_compile(r"(?:^|\.)numeric$")
 FILTER_BOUND = lazy_compile(r"(?:^|\.)number_(greater|less)_than\w*\.values?$")
+# A severity on the common 0–10 (CVSS, GuardDuty, Inspector) or 0–100 (Security Hub normalized) scale, whose bands
+# are Low, Medium, High from 7/70 and Critical from 9/90.
+SEVERITY_FIELD = lazy_compile(r"(?:^|[._])(?:severity|criticality|cvss\w*|severity_score)(?:\.\w+)?\.numeric$",
+                              re.IGNORECASE)
+HIGH_BAND, CRITICAL_BAND = 0.7, 0.9
 
 
 def _direction(block: dict[str, Any] | None, path: str, after: dict[str, Any]) -> str:
@@ -144,6 +149,10 @@ def _event_bound(name: str, old: Any, new: Any) -> str | None:
         direction = "below" if op.startswith("<") else "above"
         if str(new[0]) == op and was is not None and now is not None and _weaker(was, now, direction):
             return f"matches {op} {show(old[1])} → {op} {show(new[1])}: the events it routes rarely or never match"
+        if SEVERITY_FIELD.search(name) and was is not None and now is not None and _high_band_dropped(
+                op, was, str(new[0]), now):
+            return (f"severity {op} {show(old[1])} → {new[0]} {show(new[1])}: findings rated High no longer "
+                    "match, only Critical ones reach whoever acts on them")
     bound = FILTER_BOUND.search(name)
     if bound is not None:
         was, now = number(old), number(new)
@@ -151,6 +160,17 @@ def _event_bound(name: str, old: Any, new: Any) -> str | None:
         if was is not None and now is not None and _weaker(was, now, direction):
             return f"{show(old)} → {show(new)}: the events it routes rarely or never match"
     return None
+
+
+def _high_band_dropped(old_op: str, old: float, new_op: str, new: float) -> bool:
+    """Whether a severity filter's lower bound moved from admitting the High band to admitting only Critical, on a
+    scale of 10 or 100 read from the bounds (a 4 → 7 tuning drops only Medium and stays quiet)."""
+    if not (old_op.startswith(">") and new_op.startswith(">")) or max(old, new) > 100 or min(old, new) < 0:
+        return False
+    scale = 10.0 if max(old, new) <= 10 else 100.0
+    lowest_old = old if old_op == ">=" else old + scale / 1000
+    lowest_new = new if new_op == ">=" else new + scale / 1000
+    return lowest_old <= HIGH_BAND * scale and lowest_new >= CRITICAL_BAND * scale
 
 
 def _query(old: str, new: str) -> str | None:
