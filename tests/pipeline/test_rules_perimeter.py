@@ -1,0 +1,64 @@
+"""Data leaving the perimeter, and the guards that keep it in: inside is only provable by what the plan shows as its
+own (provider configuration, ARNs of managed resources, organisation members, the provider's organisation). Each
+principle has a risky case, a second one of another provider or shape, and a benign look-alike that stays quiet
+(rules: egress.py/receivers.py/owned.py, foreign.py, peering.py, principals.py, outsiders.py, traffic.py,
+blinding.py, fetched.py, deliberate.py, tightened.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+OWN = "111122223333"
+OUTSIDE = "999988887777"
+SUB = "6f1c2b8e-3d4a-4f57-9a0e-2c71d5b8e913"
+OTHER_SUB = "c2a9e7d4-81f0-4b6e-a3d5-95e0f7b4c218"
+TENANT = "0b8d4e21-7c3f-4a9e-b6d2-1e5f8a7c9d30"
+VENDOR_TENANT = "e94b6c1d-3f2a-4d85-b7e0-2a9c5f1d8e63"
+
+
+def entry(address: str, before: Any, after: Any, provider: str = "registry.terraform.io/acme/acme",
+          actions: list[str] | None = None) -> dict[str, Any]:
+    """One resource change of `terraform show -json`."""
+    mode = "data" if address.startswith("data.") else "managed"
+    kind, name = address.removeprefix("data.").split(".")
+    if actions is None:
+        actions = ["create"] if before is None else ["delete"] if after is None else ["update"]
+    return {"address": address, "mode": mode, "type": kind, "name": name, "provider_name": provider,
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                       "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, *changes: dict[str, Any], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, list(changes), **sections)
+    return result.label, worst_by_rule(result)
+
+
+def policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+# --- a backup selection re-made unchanged --------------------------------------------------------------------------
+
+def selection(*resources: str) -> dict[str, Any]:
+    return {"name": "prod", "plan_id": "pl-1", "iam_role_arn": f"arn:aws:iam::{OWN}:role/backup",
+            "resources": list(resources), "selection_tag": [{"key": "backup", "type": "STRINGEQUALS", "value": "d"}]}
+
+
+def test_a_backup_selection_re_made_unchanged_is_medium(tmp_path: Path) -> None:
+    change = entry("aws_backup_selection.s", {**selection("db:a"), "id": "sel-1"}, selection("db:a"),
+                   actions=["delete", "create"])
+    label, found = judged(tmp_path, change)
+    assert found["resource-replace"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+def test_a_backup_selection_re_made_selecting_less_stays_high(tmp_path: Path) -> None:
+    change = entry("acme_backup_selection.s", selection("db:a", "db:b"), selection("db:a"),
+                   actions=["delete", "create"])
+    label, found = judged(tmp_path, change)
+    assert found["resource-replace"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
