@@ -43,6 +43,53 @@ def policy(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+# --- a receiver's owner named inside its destination block --------------------------------------------------------
+
+def export(account: str, uri: str) -> dict[str, Any]:
+    return {"name": "nightly", "schedule": "0 2 * * *",
+            "destination": [{"aws_account_id": account, "uri": uri, "role_arn": None}]}
+
+
+def test_an_export_pointed_at_an_account_the_plan_never_shows_leaves(tmp_path: Path) -> None:
+    old = {**export(OWN, "s3://acme-archive/x/"), "role": f"arn:aws:iam::{OWN}:role/writer"}
+    new = {**export(OUTSIDE, "s3://lumen-landing/x/"), "role": f"arn:aws:iam::{OWN}:role/writer"}
+    label, found = judged(tmp_path, entry("dataport_export.nightly", old, new))
+    assert found["egress-outside"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_replication_whose_key_and_account_are_the_receivers_leaves(tmp_path: Path) -> None:
+    # the destination's KMS key names the outside account too: a reference inside the receiver's block is the
+    # receiver's, never evidence that the plan owns that account
+    rule = {"destination": [{"account": OUTSIDE, "bucket": "arn:aws:s3:::acme-dr",
+                             "access_control_translation": [{"owner": "Destination"}],
+                             "encryption_configuration": [{"replica_kms_key_id":
+                                                           f"arn:aws:kms:eu-central-1:{OUTSIDE}:key/k"}]}],
+            "status": "Enabled"}
+    after = {"bucket": "acme-data", "role": f"arn:aws:iam::{OWN}:role/replication", "rule": [rule]}
+    label, found = judged(tmp_path, entry("aws_s3_bucket_replication_configuration.r", None, after,
+                                          "registry.terraform.io/hashicorp/aws"))
+    assert found["egress-outside"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_object_replication_to_another_subscription_leaves(tmp_path: Path) -> None:
+    after = {"source_storage_account_id": f"/subscriptions/{SUB}/resourceGroups/rg/providers/x/storageAccounts/a",
+             "destination_storage_account_id": f"/subscriptions/{OTHER_SUB}/resourceGroups/rg/providers/x/"
+                                               "storageAccounts/b",
+             "rules": [{"source_container_name": "invoices", "destination_container_name": "invoices"}]}
+    label, found = judged(tmp_path, entry("acme_storage_object_replication.r", None, after))
+    assert found["egress-outside"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_export_or_replication_inside_the_plans_own_account_stays_quiet(tmp_path: Path) -> None:
+    old = {**export(OWN, "s3://acme-archive/x/"), "role": f"arn:aws:iam::{OWN}:role/writer"}
+    new = {**export(OWN, "s3://acme-archive/y/"), "role": f"arn:aws:iam::{OWN}:role/writer"}
+    same = {"source_storage_account_id": f"/subscriptions/{SUB}/resourceGroups/rg/providers/x/storageAccounts/a",
+            "destination_storage_account_id": f"/subscriptions/{SUB}/resourceGroups/dr/providers/x/storageAccounts/b"}
+    label, found = judged(tmp_path, entry("dataport_export.nightly", old, new),
+                          entry("acme_storage_object_replication.r", None, same))
+    assert "egress-outside" not in found and label is Label.LIKELY_SAFE
+
+
 # --- a backup selection re-made unchanged --------------------------------------------------------------------------
 
 def selection(*resources: str) -> dict[str, Any]:
