@@ -90,6 +90,88 @@ def test_an_export_or_replication_inside_the_plans_own_account_stays_quiet(tmp_p
     assert "egress-outside" not in found and label is Label.LIKELY_SAFE
 
 
+# --- a resource a grant lets in, by the project it lives in -------------------------------------------------------
+
+def view_access(project: str) -> dict[str, Any]:
+    return {"dataset_id": "customers", "project": "acme-data-prod", "role": None,
+            "view": [{"project_id": project, "dataset_id": "shared", "table_id": "ltv"}]}
+
+
+def test_an_authorized_view_in_a_vendors_project_reads_the_dataset(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("google_bigquery_dataset_access.v", None, view_access("lumen-insights")))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_dataset_access_block_naming_another_projects_dataset_reads_it(tmp_path: Path) -> None:
+    access = [{"role": "READER", "dataset": [{"dataset": [{"project_id": "partnerco-bi", "dataset_id": "x"}]}]}]
+    before = {"dataset_id": "orders", "project": "acme-data-prod", "access": []}
+    label, found = judged(tmp_path, entry("acme_dataset.orders", before, {**before, "access": access}))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_authorized_view_in_a_project_named_like_the_plans_own_is_medium(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("google_bigquery_dataset_access.v", None, view_access("acme-reporting")))
+    assert found["foreign-data-share"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+    label, found = judged(tmp_path, entry("google_bigquery_dataset_access.v", None, view_access("acme-data-prod")))
+    assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
+
+
+# --- a consumer named by an identifier ----------------------------------------------------------------------------
+
+def authorization(consumer: str, writes: bool) -> dict[str, Any]:
+    return {"data_share_arn": f"arn:aws:redshift:eu-west-1:{OWN}:datashare:1/finance", "consumer_identifier": consumer,
+            "allow_writes": writes}
+
+
+def test_a_datashare_authorized_with_writes_to_an_outside_account_is_high(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_redshift_data_share_authorization.f", None,
+                                          authorization(OUTSIDE, True), "registry.terraform.io/hashicorp/aws"))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_invented_share_grant_to_an_outside_recipient_with_writes_is_high(tmp_path: Path) -> None:
+    after = {"share": f"arn:aws:acme:eu-west-1:{OWN}:share/orders", "recipient_id": f"arn:aws:iam::{OUTSIDE}:root",
+             "enable_writes": True}
+    label, found = judged(tmp_path, entry("acme_share_grant.g", None, after))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_read_only_datashare_or_one_to_an_organisation_member_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_redshift_data_share_authorization.f", None,
+                                          authorization(OUTSIDE, False), "registry.terraform.io/hashicorp/aws"))
+    assert found["foreign-data-share"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+    member = {"id": "530871962245", "arn": f"arn:aws:organizations::{OWN}:account/o-abc123/530871962245"}
+    label, found = judged(tmp_path, entry("aws_redshift_data_share_authorization.f", None,
+                                          authorization("530871962245", True), "registry.terraform.io/hashicorp/aws"),
+                          entry("aws_organizations_account.backup", member, member,
+                                "registry.terraform.io/hashicorp/aws", ["no-op"]))
+    assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
+
+
+# --- a recipient that signs in with a bearer token or link --------------------------------------------------------
+
+def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
+    after = {"name": "claims-consumer", "authentication_type": "TOKEN", "ip_access_list": []}
+    label, found = judged(tmp_path, entry("databricks_recipient.c", None, after))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_invented_share_recipient_moved_to_link_sign_in_is_high(tmp_path: Path) -> None:
+    before = {"name": "partner", "auth_method": "account"}
+    label, found = judged(tmp_path, entry("acme_share_recipient.p", before, {**before, "auth_method": "link"}))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_identity_recipient_stays_quiet_and_an_ip_listed_token_one_is_medium(tmp_path: Path) -> None:
+    metastore = {"name": "eu", "authentication_type": "DATABRICKS", "data_recipient_global_metastore_id": "aws:x:1"}
+    label, found = judged(tmp_path, entry("databricks_recipient.eu", None, metastore))
+    assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
+    listed = {"name": "partner", "authentication_type": "TOKEN",
+              "ip_access_list": [{"allowed_ip_addresses": ["203.0.113.0/28"]}]}
+    label, found = judged(tmp_path, entry("databricks_recipient.p", None, listed))
+    assert found["foreign-data-share"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
 # --- a backup selection re-made unchanged --------------------------------------------------------------------------
 
 def selection(*resources: str) -> dict[str, Any]:
