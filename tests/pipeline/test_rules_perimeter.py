@@ -148,6 +148,37 @@ def test_a_read_only_datashare_or_one_to_an_organisation_member_stays_safe(tmp_p
     assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
 
 
+# --- an outside account that may take the data out ----------------------------------------------------------------
+
+def queue_policy(*actions: str) -> dict[str, Any]:
+    statement = {"Sid": "Consumer", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"},
+                 "Action": list(actions), "Resource": f"arn:aws:sqs:eu-west-1:{OWN}:orders"}
+    return {"queue_url": f"https://sqs.eu-west-1.amazonaws.com/{OWN}/orders", "policy": policy(statement)}
+
+
+def test_an_outside_account_that_may_receive_a_queues_messages_drains_it(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_sqs_queue_policy.q", None,
+                                          queue_policy("sqs:ReceiveMessage", "sqs:DeleteMessage"),
+                                          "registry.terraform.io/hashicorp/aws"))
+    assert found["iam-public-member"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_outside_account_that_may_get_every_object_reads_the_bucket(tmp_path: Path) -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:role/reader"},
+                 "Action": ["s3:Get*"], "Resource": "arn:aws:s3:::acme-exports/*"}
+    after = {"bucket": "acme-exports", "policy": policy(statement)}
+    other = {"name": "x", "arn": f"arn:aws:iam::{OWN}:role/x"}
+    label, found = judged(tmp_path, entry("aws_s3_bucket_policy.p", None, after, "registry.terraform.io/hashicorp/aws"),
+                          entry("aws_iam_role.x", other, other, "registry.terraform.io/hashicorp/aws", ["no-op"]))
+    assert found["iam-public-member"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_outside_account_that_may_only_send_in_stays_medium(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_sqs_queue_policy.q", None, queue_policy("sqs:SendMessage"),
+                                          "registry.terraform.io/hashicorp/aws"))
+    assert found["iam-public-member"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
