@@ -179,6 +179,48 @@ def test_an_outside_account_that_may_only_send_in_stays_medium(tmp_path: Path) -
     assert found["iam-public-member"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
 
 
+# --- a grant to another organisation's application ----------------------------------------------------------------
+
+def assignment(principal: str) -> dict[str, Any]:
+    return {"principal_id": principal, "principal_type": "ServicePrincipal", "scope": f"/subscriptions/{SUB}",
+            "role_definition_name": "Storage Blob Data Contributor"}
+
+
+def read_principal(object_id: str, owner: str) -> dict[str, Any]:
+    values = {"object_id": object_id, "app_owner_organization_id": owner, "display_name": "Connector"}
+    resource = {"address": "data.azuread_service_principal.app", "mode": "data", "type": "azuread_service_principal",
+                "name": "app", "provider_name": "registry.terraform.io/hashicorp/azuread", "values": values}
+    return {"format_version": "1.0", "values": {"root_module": {"resources": [resource]}}}
+
+
+def test_a_role_for_a_vendors_multi_tenant_app_leaves_the_organisation(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("azurerm_role_assignment.r", None, assignment("8e3f1a6c"),
+                                          "registry.terraform.io/hashicorp/azurerm"),
+                          prior_state=read_principal("8e3f1a6c", VENDOR_TENANT))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_invented_membership_for_an_app_another_tenant_publishes_leaves(tmp_path: Path) -> None:
+    app = {"object_id": "7a4c2e9f", "owner_tenant_id": VENDOR_TENANT, "name": "sync"}
+    member = {"group": "data-writers", "member_id": "7a4c2e9f", "tenant_id": TENANT}
+    label, found = judged(tmp_path, entry("acme_group_member.m", None, member),
+                          entry("acme_service_principal.sync", app, app, actions=["no-op"]))
+    assert found["foreign-data-share"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_role_for_the_plans_own_or_the_platforms_app_stays_quiet(tmp_path: Path) -> None:
+    config = {"provider_config": {"azuread": {"name": "azuread", "expressions":
+                                              {"tenant_id": {"constant_value": TENANT}}}}}
+    label, found = judged(tmp_path, entry("azurerm_role_assignment.r", None, assignment("2d7b9e41"),
+                                          "registry.terraform.io/hashicorp/azurerm"),
+                          prior_state=read_principal("2d7b9e41", TENANT), configuration=config)
+    assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
+    label, found = judged(tmp_path, entry("azurerm_role_assignment.r", None, assignment("2d7b9e41"),
+                                          "registry.terraform.io/hashicorp/azurerm"),
+                          prior_state=read_principal("2d7b9e41", "f8cdef31-a31e-4b4a-93e4-5f571e91255a"))
+    assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
