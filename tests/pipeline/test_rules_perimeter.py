@@ -221,6 +221,36 @@ def test_a_role_for_the_plans_own_or_the_platforms_app_stays_quiet(tmp_path: Pat
     assert "foreign-data-share" not in found and label is Label.LIKELY_SAFE
 
 
+# --- a guard against copying data out, switched off ---------------------------------------------------------------
+
+def parameter(key: str, value: str) -> dict[str, Any]:
+    return {"id": key, "key": key, "value": value}
+
+
+def test_unload_guards_of_a_warehouse_switched_off_open_egress(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("snowflake_account_parameter.p", parameter("PREVENT_UNLOAD_TO_INLINE_URL",
+                                                                                     "true"),
+                                          parameter("PREVENT_UNLOAD_TO_INLINE_URL", "false")))
+    assert found["egress-policy-opened"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_workspaces_exfiltration_protection_switched_off_opens_egress(tmp_path: Path) -> None:
+    before = {"name": "analytics", "data_exfiltration_protection_enabled": True, "sku": "standard"}
+    label, found = judged(tmp_path, entry("acme_workspace.w", before,
+                                          {**before, "data_exfiltration_protection_enabled": False}))
+    assert found["egress-policy-opened"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_timeout_lowered_or_a_guard_turned_on_stays_quiet(tmp_path: Path) -> None:
+    label, found = judged(tmp_path,
+                          entry("snowflake_account_parameter.t", parameter("STATEMENT_TIMEOUT_IN_SECONDS", "172800"),
+                                parameter("STATEMENT_TIMEOUT_IN_SECONDS", "3600")),
+                          entry("snowflake_account_parameter.g",
+                                parameter("REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION", "false"),
+                                parameter("REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION", "true")))
+    assert "egress-policy-opened" not in found and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
