@@ -251,6 +251,40 @@ def test_a_timeout_lowered_or_a_guard_turned_on_stays_quiet(tmp_path: Path) -> N
     assert "egress-policy-opened" not in found and label is Label.LIKELY_SAFE
 
 
+# --- what a trail records, narrowed --------------------------------------------------------------------------------
+
+def trail(*buckets: str) -> dict[str, Any]:
+    selectors = [{"read_write_type": "All", "include_management_events": True, "data_resource": []}]
+    if buckets:
+        selectors.append({"read_write_type": "All", "include_management_events": False,
+                          "data_resource": [{"type": "AWS::S3::Object", "values": list(buckets)}]})
+    return {"name": "org-trail", "enable_logging": True, "event_selector": selectors}
+
+
+def test_a_trails_data_event_selector_removed_blinds_it(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_cloudtrail.org", trail("arn:aws:s3:::acme-customers/"), trail()))
+    assert found["detection-disabled"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_audit_configs_data_read_log_type_removed_blinds_it(tmp_path: Path) -> None:
+    before = {"service": "bigquery.googleapis.com", "audit_log_config": [{"log_type": "DATA_READ"},
+                                                                        {"log_type": "ADMIN_READ"}]}
+    after = {**before, "audit_log_config": [{"log_type": "ADMIN_READ"}]}
+    label, found = judged(tmp_path, entry("acme_project_audit_config.bq", before, after))
+    assert found["detection-disabled"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_trail_that_records_one_more_bucket_or_drops_a_narrowing_field_stays_quiet(tmp_path: Path) -> None:
+    grown = entry("aws_cloudtrail.org", trail("arn:aws:s3:::a/"), trail("arn:aws:s3:::a/", "arn:aws:s3:::b/"))
+    fields = [{"field": "eventCategory", "equals": ["Data"]},
+              {"field": "resources.type", "equals": ["AWS::S3::Object"]}]
+    narrow = {"name": "store", "advanced_event_selector": [
+        {"name": "s3 reads", "field_selector": [*fields, {"field": "readOnly", "equals": ["true"]}]}]}
+    wide = {"name": "store", "advanced_event_selector": [{"name": "s3 all", "field_selector": fields}]}
+    label, found = judged(tmp_path, grown, entry("aws_cloudtrail_event_data_store.s", narrow, wide))
+    assert "detection-disabled" not in found and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
