@@ -285,6 +285,43 @@ def test_a_trail_that_records_one_more_bucket_or_drops_a_narrowing_field_stays_q
     assert "detection-disabled" not in found and label is Label.LIKELY_SAFE
 
 
+# --- an image published by an account the plan never shows --------------------------------------------------------
+
+def image_plan(owners: list[str], kind: str = "aws_ami", actions: list[str] | None = None,
+               consumer: str = "aws_launch_template.etl") -> tuple[dict[str, Any], dict[str, Any]]:
+    before = {"name": "etl", "image_id": "ami-0aaa", "arn": f"arn:aws:ec2:eu-west-1:{OWN}:launch-template/lt-1"}
+    after = {**before, "image_id": "ami-0bbb"}
+    change = entry(consumer, None if actions == ["create"] else before, after,
+                   "registry.terraform.io/hashicorp/aws", actions)
+    data = {"address": f"data.{kind}.etl", "mode": "data", "type": kind, "name": "etl",
+            "expressions": {"owners": {"constant_value": owners}, "most_recent": {"constant_value": True}}}
+    managed = {"address": consumer, "mode": "managed", "type": consumer.split(".")[0], "name": "etl",
+               "expressions": {"image_id": {"references": [f"data.{kind}.etl.id", f"data.{kind}.etl"]}}}
+    return change, {"root_module": {"resources": [data, managed]}}
+
+
+def test_a_launch_template_re_pointed_at_an_outside_accounts_image_opens_the_supply_chain(tmp_path: Path) -> None:
+    change, config = image_plan([OUTSIDE])
+    label, found = judged(tmp_path, change, configuration=config)
+    assert found["supply-chain-opened"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_instance_rebuilt_from_an_invented_image_lookup_of_another_account_is_high(tmp_path: Path) -> None:
+    change, config = image_plan([OUTSIDE], "acme_machine_image", ["delete", "create"], "acme_instance.etl")
+    label, found = judged(tmp_path, change, configuration=config)
+    assert found["supply-chain-opened"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_own_and_os_publisher_images_stay_quiet_and_a_new_workload_is_medium(tmp_path: Path) -> None:
+    for owners in (["self"], [OWN], ["099720109477"]):
+        change, config = image_plan(owners)
+        label, found = judged(tmp_path, change, configuration=config)
+        assert "supply-chain-opened" not in found and label is Label.LIKELY_SAFE
+    change, config = image_plan([OUTSIDE], actions=["create"])
+    label, found = judged(tmp_path, change, configuration=config)
+    assert found["supply-chain-opened"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
