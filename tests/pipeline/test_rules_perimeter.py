@@ -322,6 +322,28 @@ def test_own_and_os_publisher_images_stay_quiet_and_a_new_workload_is_medium(tmp
     assert found["supply-chain-opened"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
 
 
+# --- published, and readable with no identity ---------------------------------------------------------------------
+
+def test_a_share_created_public_with_anonymous_access_is_high(tmp_path: Path) -> None:
+    after = {"name": "orders", "visibility": "public", "anonymous_access": True, "allowed_orgs": []}
+    label, found = judged(tmp_path, entry("dataport_share.orders", None, after))
+    assert found["public-access"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_dataset_created_public_without_authentication_is_high(tmp_path: Path) -> None:
+    after = {"title": "claims", "visibility": "public", "require_authentication": False}
+    label, found = judged(tmp_path, entry("acme_catalog_dataset.claims", None, after))
+    assert found["public-access"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_a_public_listing_for_signed_in_users_stays_medium(tmp_path: Path) -> None:
+    signed_in = {"name": "orders", "visibility": "public", "anonymous_access": False}
+    blocked = {"name": "orders", "visibility": "public", "block_anonymous_access": True}
+    label, found = judged(tmp_path, entry("dataport_share.a", None, signed_in),
+                          entry("dataport_share.b", None, blocked))
+    assert found["public-access"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
 # --- a recipient that signs in with a bearer token or link --------------------------------------------------------
 
 def test_an_open_sharing_token_recipient_is_high(tmp_path: Path) -> None:
