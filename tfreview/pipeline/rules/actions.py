@@ -80,6 +80,23 @@ def is_read(action: str) -> bool:
     return bool(name) and name.startswith(READ_VERBS) and not name.startswith("getsecretvalue")
 
 
+# Verbs that hand over the data a resource holds (a queue's messages, a bucket's objects, a stream's records, a
+# table's rows, a topic's deliveries), not its settings or metadata (GetQueueAttributes, GetBucketPolicy). Keys and
+# secrets are judged by what their policies share (principals.KEY_USE).
+DATA_VERBS = ("receivemessage", "deletemessage", "getobject", "getrecords", "getshard", "subscribe", "receive",
+              "selectobjectcontent", "getitem", "batchgetitem", "query", "scan", "readobject", "download",
+              "export", "consume", "pull", "restoreobject", "getparameter")
+
+
+def takes_data(action: str) -> bool:
+    """Whether an action (or action pattern, `s3:Get*`) can take the data a resource holds out of it."""
+    name = verb(action)
+    if "*" in name or "?" in name:
+        stem = name.split("*", 1)[0].split("?", 1)[0]
+        return any(v.startswith(stem) for v in DATA_VERBS)
+    return name.startswith(DATA_VERBS)
+
+
 def is_permission(action: str) -> bool:
     """Whether an action changes permissions (policies, roles, grants, credentials)."""
     name = verb(action)

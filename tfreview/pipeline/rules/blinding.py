@@ -1,6 +1,7 @@
 """Risk rules, detection blinded (risk rules stage): an exclusion, suppression, archive or drop on a logging, audit,
 findings or detection object whose predicate takes every record (or every top-severity finding); a filter that
-selects what is logged, exported or alerted on that can never match; principals exempted from audit logs.
+selects what is logged, exported or alerted on that can never match; principals exempted from audit logs; a trail's
+or audit configuration's selectors that no longer record what they recorded (a data-event selector removed).
 
 The predicate's meaning comes from predicates.py; which objects exclude and which select is read from their own
 attribute names and action words, so any provider's resource is covered.
@@ -172,3 +173,48 @@ def _audit_exemptions(change: Change) -> Iterator[Finding]:
                       + ("logging (only the cloud's own service agents: people and workloads stay audited)" if agents
                          else "logging (their access leaves no audit trail)"),
                       Severity.MEDIUM if agents else None)
+
+
+# Blocks of a recorder that choose what it records: a trail's event and data selectors (their resource types and
+# ARNs, read or write), an event data store's advanced selectors, an audit configuration's log types.
+SELECTING = lazy_compile(r"\w*selectors?|data_resources?|audit_log_configs?", re.IGNORECASE)
+RECORDERS = lazy_compile(r"trail|audit|recorder|event_data_store|flow_?log", re.IGNORECASE)
+# Keys inside a selector that name nothing recorded: its label, the field an advanced selector tests (one removed
+# widens it), or what it leaves out (`not_starts_with`).
+UNRECORDED = lazy_compile(r"name|description|sid|id|field|not_\w*|\w*exclu\w*|\w*exempt\w*", re.IGNORECASE)
+COVERS_ALL = frozenset({"all", "*", "any", "everything"})
+
+
+def _recorded(value: Any, key: str = "") -> dict[str, set[str]]:
+    """What selector blocks record, by the key that names it: `values` → the ARNs, `type` → the resource types."""
+    found: dict[str, set[str]] = {}
+    stack: list[tuple[str, Any]] = [(key, value)]
+    while stack:
+        name, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((str(k), v) for k, v in node.items() if not UNRECORDED.fullmatch(str(k)))
+        elif isinstance(node, list):
+            stack.extend((name, item) for item in node)
+        elif isinstance(node, str) and node.strip().lower() not in ("", "true", "false") and known(node):
+            found.setdefault(name, set()).add(node.strip())
+    return found
+
+
+def _still_recorded(item: str, kept: set[str]) -> bool:
+    """Whether a selection still holding KEPT records ITEM: the same value, a prefix of it, or everything."""
+    return any(k == item or k.lower() in COVERS_ALL or (len(k) >= 8 and item.startswith(k)) for k in kept)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=RECORDERS)
+def _selection_narrowed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    for key in sorted(k for k in before if SELECTING.fullmatch(k) and not unknown.get(k)):
+        old, new = _recorded(before.get(key)), _recorded(after.get(key))
+        lost = sorted(item for name, items in old.items() for item in items
+                      if not _still_recorded(item, new.get(name, set())))
+        if lost:
+            yield finding(DETECTION, change.address,
+                          f"{change.address}: {key} no longer records {', '.join(lost[:3])}"
+                          f"{' …' if len(lost) > 3 else ''} (a selector of what it records removed or narrowed: "
+                          "those reads and writes leave no trail)")

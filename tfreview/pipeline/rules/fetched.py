@@ -2,6 +2,8 @@
       "VCS URL with no ref or a branch as its ref while the plan changes its resources, or an image lookup that "
       "takes the most recent image from any owner for a resource the plan creates, replaces or re-points at that "
       "image.")
+An image lookup pinned to an owner account the plan never shows as its own (nor a public OS publisher) that feeds
+a workload is reported as supply-chain-opened: high when an existing workload is re-pointed, medium for a new one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.domains import public
+from tfreview.pipeline.rules.peering import own_scopes
+from tfreview.pipeline.rules.supplychain import SUPPLY
 
 UNPINNED = "source-unpinned"
 
@@ -30,6 +34,11 @@ PINNING_REF = lazy_compile(r"[0-9a-f]{7,40}|v?\d+(?:\.\d+)*(?:[-+.][\w.]+)?|[\w.
 OWNER_KEYS = frozenset({"owners", "owner", "owner_id", "owner_ids", "owner_alias", "publisher", "publishers"})
 IMAGE_LOOKUP = lazy_compile(r"\w*(?:^|_)(?:ami|amis|image|images|machine_image)(?:_ids?)?")
 LATEST_KEYS = frozenset({"most_recent", "latest", "newest"})
+ACCOUNT = lazy_compile(r"\d{12}")
+# Accounts that publish the public operating system images everyone boots (Canonical, Debian, Red Hat, SUSE, Amazon
+# Linux and Windows, AWS Marketplace, Fedora/CentOS, AlmaLinux, Rocky Linux): a vendor, not an outsider's build.
+OS_PUBLISHERS = frozenset({"099720109477", "136693071363", "309956199498", "013907871322", "137112412989",
+                           "801119661308", "679593333241", "125523088429", "764336703387", "792107900819"})
 BUILT = (Action.CREATE, Action.REPLACE)
 
 
@@ -63,6 +72,20 @@ def _changed_under(ri: ReviewInput, path: str) -> list[str]:
     """Addresses of the plan's changes to resources in the module at PATH."""
     return [c.address for c in ri.changeset.changes if config_address(c.address).startswith(path + ".")
             and c.action not in (Action.NO_OP, Action.READ)]
+
+
+def _foreign_owners(module: dict[str, Any], own: set[str]) -> Iterator[tuple[str, str]]:
+    """(data address, account) for each image lookup of MODULE pinned to an owner account the plan never shows as
+    its own (nor a well-known operating system publisher): whoever runs that account chooses what boots."""
+    for resource in module.get("resources") or []:
+        if not isinstance(resource, dict) or resource.get("mode") != "data" \
+                or not IMAGE_LOOKUP.fullmatch(str(resource.get("type", ""))):
+            continue
+        expressions = _dict(resource.get("expressions"))
+        owners = {str(v) for k, e in expressions.items() if k in OWNER_KEYS for v in _constants(e)}
+        outside = sorted(o for o in owners if ACCOUNT.fullmatch(o) and o not in own and o not in OS_PUBLISHERS)
+        if outside:
+            yield str(resource.get("address")), outside[0]
 
 
 def _lookups(module: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -119,6 +142,19 @@ def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
             if built:
                 yield finding(UNPINNED, built[0], f"{built[0]} is built from {data}, whose {why}: the most recent "
                               "image anyone publishes under that name is used (pin owners to an account)")
+        own = own_scopes(ri) if any(True for _ in _foreign_owners(module, set())) else set()
+        # With no account of its own in the plan there is nothing to compare the owner with (as for layers).
+        for data, account in _foreign_owners(module, own) if own else ():
+            built = [a for c, keys in _consumers(module, path, data) for a in _built(ri, c, keys)]
+            if built:
+                address = built[0]
+                action = next(c.action for c in ri.changeset.changes if c.address == address)
+                # A new workload built on a vendor's image is an integration chosen in the open; an existing one
+                # re-pointed at another account's image is the supply-chain change (as with a function's layers).
+                yield finding(SUPPLY, address, f"{address} is built from {data}, whose image is published by account "
+                              f"{account}, which the plan never shows as its own: code from outside the "
+                              "organisation boots with this workload's role and data",
+                              Severity.MEDIUM if action is Action.CREATE else Severity.HIGH)
 
 
 def _built(ri: ReviewInput, config: str, keys: list[str]) -> list[str]:

@@ -1,6 +1,8 @@
 """Risk rules, reach: data shared, replicated or granted to an account, organisation or tenant that the plan does
-not show as its own (a share's accounts, a failover group's allowed accounts, a grant's principal). The plan's own
-accounts come from `peering.own_scopes`; values already there before the change are not judged again."""
+not show as its own (a share's accounts, a failover group's allowed accounts, a grant's principal, a consumer's
+identifier, a resource a grant lets in by the project it lives in such as an authorized view), and recipients that
+sign in with a bearer token or link instead of an identity. The plan's own accounts come from `peering.own_scopes`;
+values already there before the change are not judged again."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
-from tfreview.pipeline.rules.peering import own_scopes
+from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
+from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
@@ -25,7 +28,12 @@ DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipie
 ADMITS = lazy_compile(r"(?:consumer_)?accept_lists?")
 ADMITTED = lazy_compile(r"project\w*|account\w*|network")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
-GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?")
+GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?"
+                       r"|(?:consumer|recipient|grantee|subscriber)_(?:identifiers?|ids?)")
+# A consumer named by an identifier (a datashare authorization's `consumer_identifier`: an account or a namespace):
+# read-only, its data is offered for the consumer to accept (medium, confirm it); with writes allowed, another
+# account may change the plan's data (high).
+WRITES = lazy_compile(r"(?:allow|enable|permit)_?writes?|writ(?:e|able)_?(?:access|enabled|allowed)|read_?write")
 # Blocks that each grant to a principal (QuickSight's `permission`, any provider's `grant` or `share` blocks).
 BLOCKS = lazy_compile(r"permissions?|grants?|shares?|sharing|access_grants?")
 # Types whose bare `account` or `account_id` is the one granted to (an endpoint authorization, a share, a
@@ -37,6 +45,33 @@ LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
 OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
 # A value that takes everything (a topic pattern `.*`, a table `*`): the whole data set goes.
 EVERYTHING = frozenset({"*", ".*", "^.*$", "%", "all", "ALL"})
+
+
+# A recipient of shared data that signs in with a bearer token or an activation link (Delta Sharing's open sharing,
+# any provider's TOKEN or LINK recipient) rather than as an identity of a known account: whoever holds the link
+# reads the share, and nothing in the plan can show that holder is inside. An IP access list narrows where from.
+RECIPIENT = lazy_compile(r"recipient|consumer|subscriber|(?:^|_)(?:share|sharing)(?:_|$)")
+RECIPIENT_AUTH = lazy_compile(r"\w*auth\w*_(?:type|mode|method)|authentication")
+BEARER = frozenset({"token", "bearer", "bearer_token", "link", "open", "open_sharing", "anonymous", "public", "none"})
+IP_LIST = lazy_compile(r"\w*ip\w*(?:access|allow)\w*|allowed_ip\w*|\w*ip_(?:ranges?|addresses)")
+
+
+def _bearer_recipients(ri: ReviewInput) -> Iterator[Finding]:
+    """Recipients of shared data newly authenticated by a bearer token or link instead of an identity."""
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        if not RECIPIENT.search(change.type) or not isinstance(change.after, dict):
+            continue
+        before = change.before if isinstance(change.before, dict) else {}
+        for key, value in change.after.items():
+            if not RECIPIENT_AUTH.fullmatch(key) or not isinstance(value, str) or value.lower() not in BEARER \
+                    or before.get(key) == value:
+                continue
+            narrowed = any(IP_LIST.fullmatch(k) and v not in (None, [], {}, "") for k, v in change.after.items())
+            yield finding("foreign-data-share", change.address,
+                          f"{change.address} is a data recipient that signs in with {key} = {value!r}: whoever "
+                          "holds its token or activation link reads what is shared with it, and nothing in the plan "
+                          "shows who that is" + (" (an IP access list narrows where from)" if narrowed else ""),
+                          Severity.MEDIUM if narrowed else Severity.HIGH)
 
 
 def _targets(change: Change) -> Iterator[tuple[str, str]]:
@@ -73,6 +108,12 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
 def _receiving(key: str) -> bool:
     """Whether an attribute named KEY is one _targets reads (a policy, grant blocks, an accept list, a receiver)."""
     return any(p.fullmatch(key) for p in (POLICY_TEXT, BLOCKS, ADMITS, DIRECTED, GRANTEE))
+
+
+def _writes(change: Change) -> bool:
+    """Whether a share lets its consumer write (`allow_writes = true`)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return any(WRITES.fullmatch(str(k)) and v is True for k, v in after.items())
 
 
 def _before(change: Change, key: str) -> set[str]:
@@ -178,10 +219,11 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
       "domains.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
+    yield from _bearer_recipients(ri)
     yield from personal_grantees(ri)
     yield from consumer_domains(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
-               if any(True for _ in _targets(c))]
+               if any(True for _ in _targets(c)) or next(authorized_scopes(c, c.after), None) is not None]
     if not changes:
         return  # the plan-wide walk for the plan's own scopes runs only when some change names a receiver
     own, orgs = own_scopes(ri), _own_orgs(changes)
@@ -197,8 +239,28 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
             judged = _judge(value, own | _accounts(before), orgs, wide, SHARE.search(change.type) is not None or admits)
             if judged is not None:
                 why, severity = judged
+                if CONSUMER.fullmatch(key) and not _writes(change):
+                    why, severity = f"{why}, read-only", Severity.MEDIUM
+                elif CONSUMER.fullmatch(key):
+                    why = f"{why}, with writes allowed"
                 if admits and _kin(value, own | before):
                     why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
                 yield finding("foreign-data-share", change.address,
                               f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
                               "owner; confirm the receiver is yours or trusted", severity)
+        yield from _authorized(change, own, orgs)
+
+
+def _authorized(change: Change, own: set[str], orgs: set[str]) -> Iterator[Finding]:
+    """A resource let in by a grant (an authorized view) living in a project or account the plan never shows as its
+    own: whoever runs that project reads the data through it. A project named like the plan's own is medium."""
+    before = {value for _, value in authorized_scopes(change, change.before)}
+    for key, value in authorized_scopes(change, change.after):
+        if value in before or (judged := _judge(value, own, orgs, False, share=True)) is None:
+            continue
+        why, severity = judged
+        if _kin(value, own):
+            why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
+        yield finding("foreign-data-share", change.address,
+                      f"{change.address} lets in a resource of {why} ({key}): its owner reads the data through "
+                      "it; confirm that project or account is yours or trusted", severity)

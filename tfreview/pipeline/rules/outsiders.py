@@ -2,7 +2,8 @@
 tenant. A change whose type grants (an access policy, a role assignment, a membership) names the `tenant_id` its
 principal lives in; when the rest of the plan (the state of what it grants on, other resources, data sources, the
 provider, variables naming the plan's tenant) shows the plan's own tenants and that one is not among them, the access
-leaves for another directory."""
+leaves for another directory. So does a grant to the service principal of an application that another organisation
+publishes (its owner tenant, read where the plan reads or manages that principal, is none of the plan's own)."""
 
 from __future__ import annotations
 
@@ -58,18 +59,77 @@ def tenants(value: Any) -> set[str]:
     return found
 
 
+# What says which organisation publishes an application whose service principal a grant names: Entra ID's
+# `app_owner_organization_id` (and its older `application_tenant_id`), any provider's owner or publisher tenant.
+OWNER_ORG = frozenset({"app_owner_organization_id", "application_tenant_id", "owner_organization_id",
+                       "owner_tenant_id", "publisher_tenant_id", "app_owner_tenant_id"})
+# Microsoft's own tenants: its first-party applications (Azure services' principals) are the platform itself.
+PLATFORM_TENANTS = frozenset({"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"})
+PRINCIPAL_KEYS = frozenset({"principal_id", "object_id", "member_id", "member_object_id", "principal_object_id"})
+
+
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every resource's or data source's values in a state (`values.root_module`, child modules included)."""
+    module = value.get("root_module") if isinstance(value, dict) else None
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for resource in node.get("resources") or []:
+            if isinstance(resource, dict) and isinstance(resource.get("values"), dict):
+                yield resource["values"]
+        stack.extend(node.get("child_modules") or [])
+
+
+def _owners(ri: ReviewInput) -> dict[str, str]:
+    """Each principal object id the plan reads or manages, to the organisation that publishes its application."""
+    prior = ri.plan.prior_state if isinstance(ri.plan.prior_state, dict) else {}
+    objects = [*_objects(prior.get("values")),
+               *(side for c in ri.changeset.changes for side in (c.before, c.after) if isinstance(side, dict))]
+    found: dict[str, str] = {}
+    for values in objects:
+        owner = next((t for k in OWNER_ORG if (t := _tenant(values.get(k)))), None)
+        ident = values.get("object_id") or values.get("principal_id")
+        if owner and isinstance(ident, str):
+            found[ident.lower()] = owner
+    return found
+
+
+def foreign_publishers(ri: ReviewInput, own: set[str]) -> Iterator[Finding]:
+    """Grants to the service principal of an application another organisation publishes (a vendor's multi-tenant
+    app): its owner tenant is none the plan shows as its own, nor the platform's. Its publisher controls the
+    credentials that act with the grant."""
+    grants = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+              if GRANTS.search(c.type) and isinstance(c.after, dict)
+              and any(isinstance(c.after.get(k), str) for k in PRINCIPAL_KEYS)]
+    owners = _owners(ri) if grants else {}
+    for change in grants:
+        after = change.after if isinstance(change.after, dict) else {}
+        before = change.before if isinstance(change.before, dict) else {}
+        for key in sorted(PRINCIPAL_KEYS & after.keys()):
+            principal = after[key]
+            owner = owners.get(principal.lower()) if isinstance(principal, str) else None
+            if owner is None or owner in own or owner in PLATFORM_TENANTS or before.get(key) == principal:
+                continue
+            yield finding("foreign-data-share", change.address, f"{change.address} grants access to {principal}, the "
+                          f"service principal of an application published by organisation {owner}, which the plan "
+                          "never shows as its own: a vendor's app acts with this access; confirm it is trusted")
+
+
 def foreign_tenants(ri: ReviewInput) -> Iterator[Finding]:
     """Grants whose principal's tenant is not one the rest of the plan shows as its own."""
     grants = [(c, t) for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
               if GRANTS.search(c.type) and isinstance(c.after, dict)
               and (t := next((_tenant(c.after.get(k)) for k in TENANT_KEYS if _tenant(c.after.get(k))), None))]
-    if not grants:
+    if not grants and not any(GRANTS.search(c.type) for c in ri.changeset.changes):
         return
     granting = {id(c) for c, _ in grants}
     own = tenants(ri.plan.prior_state) | tenants(ri.plan.configuration.get("provider_config")) \
         | variable_tenants(ri.plan.variables)
     for change in ri.changeset.changes:
         own |= tenants(change.before) | (set() if id(change) in granting else tenants(change.after))
+    yield from foreign_publishers(ri, own)
     for change, tenant in grants:
         if own and tenant not in own:
             yield finding("foreign-data-share", change.address, f"{change.address} grants access to a principal of "

@@ -18,7 +18,7 @@ from tfreview.pipeline.rules.domains import registrable
 from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peering import OWN_KEYS, SCOPES
 from tfreview.pipeline.rules.policytext import ACCOUNT
-from tfreview.pipeline.rules.receivers import WORD, forwarder, is_destination, leaves
+from tfreview.pipeline.rules.receivers import WORD, forwarder, is_destination, leaves, under_receiver
 
 CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 HOSTS_IN_TEXT = lazy_compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
@@ -50,7 +50,8 @@ def evidence(ri: ReviewInput, changes: list[Change]) -> Own:
             own.add(path[-1] if path else "", text)
             before.add(text)
         for path, text in leaves(change.after):
-            if text in before or not (id(change) in judged and is_destination(path, forwarder(change))):
+            if text in before or not (id(change) in judged and (is_destination(path, forwarder(change))
+                                                                or under_receiver(path))):
                 own.add(path[-1] if path else "", text)
     own.scopes |= vouched(ri)
     return own

@@ -86,11 +86,54 @@ def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
     return _named(sides + read) | vouched(ri)
 
 
+# Where a grant names a resource it lets in by the scope that resource lives in (BigQuery's authorized `view`,
+# `dataset` or `routine` block, any provider's grant of access to another project's object): a type or a block
+# path that grants, and a nested `project_id`/`account_id` in it.
+# Who a share or grant goes to, named by an identifier (`consumer_identifier`, `recipient_id`): whom it grants to,
+# never evidence of the plan's own accounts.
+RECEIVER_KEY = lazy_compile(r"(?:consumer|recipient|grantee|subscriber)_(?:identifiers?|ids?)")
+GRANTING_PATH = lazy_compile(r"access|grant|permission|authori[sz]|share|sharing")
+GRANTEE_SCOPES = frozenset({"project", "project_id", "account", "account_id"})
+
+
+def authorized_scopes(change: Change, side: Any, path: tuple[str, ...] = (), depth: int = 0
+                      ) -> Iterator[tuple[str, str]]:
+    """(path, scope) of each resource a grant lets in, named by the project or account it lives in inside one of
+    the grant's blocks (never the grant's own top-level `project`, which is where it is made)."""
+    if depth > 8:
+        return
+    if isinstance(side, dict):
+        for key, value in side.items():
+            where = (*path, str(key))
+            if path and key in GRANTEE_SCOPES and isinstance(value, str) and value \
+                    and (GRANTING_PATH.search(change.type) or GRANTING_PATH.search(".".join(path))):
+                yield ".".join(where), value
+            elif isinstance(value, dict | list):
+                yield from authorized_scopes(change, value, where, depth + 1)
+    elif isinstance(side, list):
+        for item in side:
+            yield from authorized_scopes(change, item, path, depth + 1)
+
+
+def _without_grantees(change: Change, side: Any, path: tuple[str, ...] = ()) -> Any:
+    """SIDE without the scopes a grant's blocks let in (authorized_scopes): they are whom it grants to."""
+    if isinstance(side, dict):
+        granting = bool(path) and bool(GRANTING_PATH.search(change.type) or GRANTING_PATH.search(".".join(path)))
+        return {k: _without_grantees(change, v, (*path, str(k))) for k, v in side.items()
+                if not (granting and k in GRANTEE_SCOPES)}
+    if isinstance(side, list):
+        return [_without_grantees(change, item, path) for item in side]
+    return side
+
+
 def _giver(change: Change, side: Any) -> Any:
     """SIDE without the receiver of a grant (a snapshot permission's `account_id` names who it is shared with,
-    not the plan's own account; a service-shaped policy's principals are whom it grants to)."""
+    not the plan's own account; a service-shaped policy's principals are whom it grants to; an authorized view's
+    project is whose queries read the data)."""
     if isinstance(side, dict) and RECEIVING.search(change.type):
         side = {k: v for k, v in side.items() if k not in ("account", "account_id")}
+    if isinstance(side, dict) and next(authorized_scopes(change, side), None) is not None:
+        side = _without_grantees(change, side)
     if isinstance(side, dict) and any(service_policy(k, v) for k, v in side.items()):
         return {k: v for k, v in side.items() if not service_policy(k, v)}
     return side
@@ -102,7 +145,8 @@ def _named(sides: list[Any]) -> set[str]:
     for side in sides:
         if side is not None:
             for key, text in _pairs(side):
-                if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal":
+                if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal" \
+                        or RECEIVER_KEY.fullmatch(key):
                     continue
                 own |= _scopes(text)
                 if key in OWN_KEYS:

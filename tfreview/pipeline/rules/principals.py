@@ -15,7 +15,7 @@ from typing import Protocol
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.actions import is_read
+from tfreview.pipeline.rules.actions import is_read, takes_data
 from tfreview.pipeline.rules.judge import PUBLIC, TRUST, Verdict
 from tfreview.pipeline.rules.policy import Statement, grants_action
 
@@ -122,8 +122,12 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             every = [a for a in statement.actions if a == "*" or a.endswith(":*")] if not trust else []
             if not trust and statement.not_actions is not None:
                 every = ["everything but its NotAction"]
-            severity = Severity.HIGH if trust or uses or every else Severity.MEDIUM
-            use = f" to {', '.join(uses)}" if uses else f" to {', '.join(every[:3])} (full control)" if every else ""
+            # An account the plan never shows as its own that may take the data out (receive a queue's messages,
+            # get a bucket's objects) is the data leaving; one that may only send in or read settings is not.
+            takes = [a for a in statement.actions if takes_data(a)] if not trust and not uses and not every else []
+            severity = Severity.HIGH if trust or uses or every or takes else Severity.MEDIUM
+            use = f" to {', '.join(uses)}" if uses else f" to {', '.join(every[:3])} (full control)" if every else (
+                f" to {', '.join(takes[:3])} (it takes the data out)" if takes else "")
             yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")

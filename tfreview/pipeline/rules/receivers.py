@@ -26,6 +26,9 @@ BLOCK_WORDS = frozenset({"destination", "destinations", "target", "targets", "we
                          "recipient", "recipients", "email", "push", "copy", "outputs"})
 # A reference to the resource's own parent (a server_id, a target_name), not a receiver.
 REFERENCE_WORDS = frozenset({"id", "ids", "name", "names"})
+# Words of an id that names whose account, project or subscription a receiver lives in (`aws_account_id` inside a
+# `destination` block, `destination_storage_account_id`): the owner of the receiver, never the resource's parent.
+SCOPE_WORDS = frozenset({"account", "project", "subscription", "tenant"})
 # Words that make an address an identity or a source, not a receiver (a service account's email, a sender).
 NOT_DEST_WORDS = frozenset({"account", "service", "owner", "identity", "principal", "member", "user", "admin",
                             "sender", "from", "reply", "source", "issuer", "audience", "origin", "callback",
@@ -85,9 +88,19 @@ def is_destination(path: tuple[str, ...], forwarder: bool = False) -> bool:
     if not words or any(w & config for w in words):
         return False
     leaf = words[-1]
-    if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"}:
+    inside = any(w & BLOCK_WORDS for w in words[:-1])
+    if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"} and not (inside and leaf & SCOPE_WORDS):
         return False
-    return bool(leaf & DEST_WORDS and not leaf & NOT_DEST_WORDS) or any(w & BLOCK_WORDS for w in words[:-1])
+    # `destination_account_id`: the account is where the data goes, not an identity of the sender.
+    stop = NOT_DEST_WORDS - SCOPE_WORDS if "destination" in leaf else NOT_DEST_WORDS
+    return bool(leaf & DEST_WORDS and not leaf & stop) or inside
+
+
+def under_receiver(path: tuple[str, ...]) -> bool:
+    """Whether a leaf at PATH sits inside a block that describes a receiver (`destination { … }`): even its
+    references (`replica_kms_key_id`) are the receiver's, never evidence of what the sender owns."""
+    words = [key_words(k) for k in path]
+    return any(w & BLOCK_WORDS for w in words[:-1]) and not any(w & CONFIG_WORDS for w in words)
 
 
 def host_of(text: str) -> tuple[str, str] | None:

@@ -62,7 +62,7 @@ EXCLUDING = lazy_compile(r"(?:^|_)(?:not|exclude|excluded|exclusions?|except)(?:
 
 def selection_kept(change: Change) -> str | None:
     """Why a replaced selection of what to back up loses nothing, or None: every list it had keeps its items
-    (exclusion lists gain none), and nothing else it says changes."""
+    (exclusion lists gain none), and nothing else it says changes (re-made unchanged included)."""
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
     if change.action is not Action.REPLACE or not SELECTION.search(change.type) or not before:
@@ -78,7 +78,10 @@ def selection_kept(change: Change) -> str | None:
         if EXCLUDING.search(key) or len(kept) < len(old):
             return None
         grew = grew or bool(added)
-    return "what it selects only grows, and the re-made selection holds no recovery points" if grew else None
+    if grew:
+        return "what it selects only grows, and the re-made selection holds no recovery points"
+    # Re-made as it was (a module upgrade that renames an internal argument): it selects what it selected.
+    return "re-made selecting exactly what it selected, and the selection holds no recovery points"
 
 
 SELECTION = lazy_compile(r"(?:^|_)(?:selection|selections|resource_assignment)$")

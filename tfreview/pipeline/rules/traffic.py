@@ -28,12 +28,21 @@ MTLS = declare("mtls-relaxed", Severity.HIGH,
                "unauthenticated peers are accepted.")
 EGRESS = declare("egress-policy-opened", Severity.HIGH,
                  "An egress/outbound traffic policy mode goes from allow-listed (registry_only, deny, restricted) "
-                 "to allow-any: workloads can reach any destination.")
+                 "to allow-any: workloads can reach any destination; or a guard against copying data out "
+                 "(unload to inline URLs, exfiltration protection) is switched off.")
 
 # A mesh or proxy that only lets workloads reach known destinations (`MeshDestinationsOnly`, also inside JSON
 # config text): turned off, workloads may reach anything.
 control(EGRESS, r"\w*destinations?_only|\w*registry_only", flag,
         "workloads may reach any destination, not only known ones")
+# A guard that keeps data from being written out to places nobody approved (a warehouse's PREVENT_UNLOAD_TO_INLINE_URL
+# and REQUIRE_STORAGE_INTEGRATION_FOR_STAGE_OPERATION, a workspace's exfiltration protection, a database's outbound
+# network restriction): switched off, anyone who can run a query can copy the data to a URL of their choosing.
+control(EGRESS, r"(?:prevent|block|deny|disallow|forbid|restrict)_\w*(?:unload|export|exfiltrat|inline_url"
+        r"|external_(?:stage|location|url)|outbound|egress)\w*"
+        r"|require_\w*(?:storage_integration|private_?link|private_endpoint)\w*"
+        r"|\w*exfiltration_protection\w*|\w*outbound_(?:network_)?restriction\w*", flag,
+        "the guard that keeps data from being copied out to unapproved places is off")
 
 TUNNEL_TYPES = lazy_compile(r"vpn|ipsec|tunnel|(?:^|_)ike(?:_|$)|wireguard|site_to_site|gateway_connection")
 MTLS_TYPES = lazy_compile(r"mtls|peer_?authentication|peerauthentication")
