@@ -35,7 +35,8 @@ def entry(address: str, actions: list[str], before: Any, after: Any, reason: str
 
 def mixed_plan(n: int) -> dict[str, Any]:
     """N of each kind of change that rules judge by the rest of the plan: deletes of config, memberships, policy
-    attachments, namespaces, replicas and keyed module members; creates that may succeed them; replaces."""
+    attachments, namespaces, replicas, keyed module members and many members of one module; creates that may succeed
+    them; replaces."""
     changes = []
     for i in range(n):
         changes += [
@@ -53,6 +54,8 @@ def mixed_plan(n: int) -> dict[str, Any]:
                   "delete_because_each_key"),
             entry(f"acme_server.s{i}", ["delete", "create"], {"name": f"s{i}", "image": "a"},
                   {"name": f"s{i}", "image": "b"}),
+            # Deletes of one module instance: each is judged with the others of its module (teardowns), once.
+            entry(f"module.app.module_end.acme_widget.w{i}", ["delete"], {"name": f"w{i}"}, None),
         ]
     return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
@@ -22,7 +23,7 @@ from tfreview.pipeline.rules.environments import (
     labelled_disposable,
     non_production_env,
 )
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
 from tfreview.pipeline.rules.synthetic import synthetic_data
 
@@ -209,10 +210,12 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     why = self_disposable(change, stateful(change.type)) or _overlay_of_disposable(change, ri, stateful)
     if why is not None or change.module is None:
         return why
-    group = plan_view(ri).deletes_by_module.get(change.module, [])
-    if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
+    group = _module_teardown(ri, change.module, stateful)
+    if group is None:
         return None
-    members = [c for c in group if c is not change and self_disposable(c, stateful(c.type)) and _spreads_to(c, change)]
+    text = json.dumps(change.before) if group.by_preview else ""
+    members = [c for c in group.everywhere if c is not change]
+    members += [c for preview, held in group.by_preview.items() if preview in text for c in held if c is not change]
     if members and change.action_reason in KEYED:
         return "its whole module instance goes, with members marked disposable"
     if members and not stateful(change.type) and _names(change) & {w for c in members for w in _names(c)}:
@@ -220,12 +223,40 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     return None
 
 
-def _spreads_to(member: Change, change: Change) -> bool:
-    """Whether a member disposable by the preview namespace or name it lives in vouches for CHANGE: only when CHANGE
-    names that preview too (a cluster-wide release in its own namespace is no part of a pull request's preview)."""
+@dataclass(frozen=True)
+class _Teardown:
+    """The deletes of one module instance that say they are disposable: those that vouch for every other delete
+    of the instance, and those that vouch only for deletes naming their preview namespace (_preview_of)."""
+
+    everywhere: list[Change]
+    by_preview: dict[str, list[Change]]
+
+
+def _module_teardown(ri: ReviewInput, module: str, stateful: Callable[[str], bool]) -> _Teardown | None:
+    """The disposable members of MODULE's deletes, read once per plan (not once per delete: a teardown of
+    thousands of objects in one module stays linear); None when a store among them does not say it is disposable."""
+    def read(view: PlanView) -> _Teardown | None:
+        group = view.deletes_by_module.get(module, [])
+        if any(stateful(c.type) and self_disposable(c, True) is None for c in group):
+            return None
+        everywhere: list[Change] = []
+        by_preview: dict[str, list[Change]] = {}
+        for member in (c for c in group if self_disposable(c, stateful(c.type))):
+            preview = _preview_of(member)
+            if preview is None:
+                everywhere.append(member)
+            else:
+                by_preview.setdefault(preview, []).append(member)
+        return _Teardown(everywhere, by_preview)
+    return plan_view(ri).derived(f"teardown:{module}:{stateful.__module__}.{stateful.__qualname__}", read)
+
+
+def _preview_of(member: Change) -> str | None:
+    """The preview namespace a member is disposable by, when that is what vouches for it (its for_each key or module
+    does not): it vouches only for deletes that name that preview too (a cluster-wide release in its own namespace
+    is no part of a pull request's preview)."""
     attrs = member.before if isinstance(member.before, dict) else {}
-    preview = None if preview_key(member) is not None else preview_namespace(attrs)
-    return preview is None or preview in json.dumps(change.before)
+    return None if preview_key(member) is not None else preview_namespace(attrs)
 
 
 def _overlay_of_disposable(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
