@@ -1,0 +1,124 @@
+"""Risk inside YAML documents and Kubernetes objects, whichever attribute carries them (kubectl_manifest's marked
+yaml_body, kubernetes_manifest, a chart's values, a monitor's JSON): the same object means the same thing. Each
+risky case comes with a second of another shape and a benign look-alike that stays likely safe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.pipeline.decoding import unfolded, yaml_document
+from tfreview.pipeline.findings import Severity
+
+
+def change(address: str, before: dict[str, Any] | None, after: dict[str, Any], *,
+           sensitive: dict[str, Any] | None = None, unknown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One create (BEFORE None) or update entry of `terraform show -json`."""
+    kind, name = address.split(".")[-2:]
+    marks = sensitive or {}
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.example.com/acme/acme",
+            "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
+                       "after_unknown": unknown or {}, "before_sensitive": {} if before is None else marks,
+                       "after_sensitive": marks}}
+
+
+def kubectl(address: str, before: str | None, after: str) -> dict[str, Any]:
+    """A kubectl_manifest as the provider plans it: yaml_body marked sensitive, yaml_body_parsed its copy."""
+    def side(body: str) -> dict[str, Any]:
+        return {"yaml_body": body, "yaml_body_parsed": body, "kind": "x", "wait_for_rollout": True}
+    return change(address, None if before is None else side(before), side(after), sensitive={"yaml_body": True})
+
+
+def helm(address: str, before: str | None, after: str) -> dict[str, Any]:
+    return change(address, None if before is None else {"name": "x", "values": [before]},
+                  {"name": "x", "values": [after]})
+
+
+def label(tmp_path: Path, *changes: dict[str, Any]) -> tuple[str, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, list(changes))
+    return result.label.value, worst_by_rule(result)
+
+
+RISKY, SAFE = "needs_close_review", "likely_safe"
+
+
+def test_yaml_document_and_unfolded() -> None:
+    assert yaml_document("a:\n  b: [1]\n") == {"a": {"b": [1]}}
+    assert yaml_document("#!/bin/sh\necho hi: there") is None
+    assert yaml_document('{"a": 1}') is None
+    assert unfolded({"v": ["x:\n  y: |\n    - rule: a\n      enabled: false\n"]}) == {
+        "v": [{"x": {"y": [{"rule": "a", "enabled": False}]}}]}
+
+
+# --- Kubernetes objects read whichever attribute holds them -------------------------------------------------------
+POLICY = ("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: verify\nspec:\n"
+          "  validationFailureAction: {mode}\n  rules:\n    - name: cosign\n      verifyImages:\n"
+          "        - imageReferences: [\"{registry}\"]\n")
+
+
+def test_admission_policy_to_audit_in_yaml_body(tmp_path: Path) -> None:
+    before = POLICY.format(mode="Enforce", registry="r.acme.io/*")
+    after = POLICY.format(mode="Audit", registry="r.acme.io/*")
+    found = label(tmp_path, kubectl("kubectl_manifest.verify", before, after))
+    assert found[0] == RISKY and found[1].get("admission-fail-open") == Severity.HIGH
+
+
+def test_admission_policy_to_warn_in_chart_values(tmp_path: Path) -> None:
+    before, after = "policy:\n  enforcementAction: deny\n  name: x\n", "policy:\n  enforcementAction: warn\n  name: x\n"
+    found = label(tmp_path, helm("helm_release.constraints", before, after))
+    assert found[1].get("admission-fail-open") == Severity.HIGH
+
+
+def test_admission_policy_kept_enforcing_with_a_new_registry_is_safe(tmp_path: Path) -> None:
+    before = POLICY.format(mode="Enforce", registry="r.acme.io/*")
+    after = POLICY.format(mode="Enforce", registry="r2.acme.io/*")
+    assert label(tmp_path, kubectl("kubectl_manifest.verify", before, after))[0] == SAFE
+
+
+CERT = ("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: api\nspec:\n  secretName: api-tls\n"
+        "  privateKey:\n    algorithm: {alg}\n    size: {size}\n")
+
+
+def test_certificate_key_cut_to_rsa_1024_in_yaml_body(tmp_path: Path) -> None:
+    before, after = CERT.format(alg="RSA", size=2048), CERT.format(alg="RSA", size=1024)
+    assert label(tmp_path, kubectl("kubectl_manifest.cert", before, after))[1].get("weak-key") == Severity.HIGH
+
+
+def test_key_cut_in_a_json_profile_of_an_unknown_provider(tmp_path: Path) -> None:
+    def side(bits: int) -> dict[str, Any]:
+        return {"profile": json.dumps({"key": {"algorithm": "RSA", "size": bits}})}
+    found = label(tmp_path, change("acme_tls_profile.edge", side(2048), side(1024)))
+    assert found[1].get("weak-key") == Severity.HIGH
+
+
+def test_certificate_moved_to_ecdsa_p256_is_safe(tmp_path: Path) -> None:
+    before, after = CERT.format(alg="RSA", size=2048), CERT.format(alg="ECDSA", size=256)
+    assert label(tmp_path, kubectl("kubectl_manifest.cert", before, after))[0] == SAFE
+
+
+PROJECT = ("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: team\nspec:\n"
+           "  sourceRepos: ['{repo}']\n  destinations:\n    - server: '{server}'\n      namespace: '{ns}'\n"
+           "  clusterResourceWhitelist:\n    - group: '{group}'\n      kind: '{kind}'\n")
+
+
+def test_tenancy_object_with_wildcards_in_yaml_body(tmp_path: Path) -> None:
+    body = PROJECT.format(repo="*", server="*", ns="*", group="*", kind="*")
+    found = label(tmp_path, kubectl("kubectl_manifest.project", None, body))
+    assert found[1].get("policy-allows-anyone") == Severity.HIGH
+
+
+def test_tenancy_object_with_wildcards_in_chart_values(tmp_path: Path) -> None:
+    body = PROJECT.format(repo="*", server="*", ns="*", group="*", kind="*")
+    values = "extraObjects:\n" + "".join(f"    {line}\n" if i else f"  - {line}\n"
+                                         for i, line in enumerate(body.splitlines()))
+    assert label(tmp_path, helm("helm_release.argocd", None, values))[1].get("policy-allows-anyone") == Severity.HIGH
+
+
+def test_scoped_tenancy_object_is_safe(tmp_path: Path) -> None:
+    body = PROJECT.format(repo="https://git.acme.io/team/deploy.git", server="https://kubernetes.default.svc",
+                          ns="team", group="", kind="Namespace")
+    assert label(tmp_path, kubectl("kubectl_manifest.project", None, body)) == (SAFE, {})
+
