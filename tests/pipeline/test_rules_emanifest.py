@@ -53,6 +53,26 @@ def test_yaml_document_and_unfolded() -> None:
         "v": [{"x": {"y": [{"rule": "a", "enabled": False}]}}]}
 
 
+# --- a provider's own rendering of a document it marks whole is no leaked copy ----------------------------------
+NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: growth\n"
+
+
+def test_mirror_of_marked_yaml_body_is_not_a_leak(tmp_path: Path) -> None:
+    assert label(tmp_path, kubectl("kubectl_manifest.ns", None, NAMESPACE)) == (SAFE, {})
+
+
+def test_mirror_of_marked_template_content_is_not_a_leak(tmp_path: Path) -> None:
+    text = "[server]\nport = 8080\nlog_level = info\n"
+    after = {"content": text, "rendered": text}
+    assert label(tmp_path, change("acme_template.app", None, after, sensitive={"content": True}))[0] == SAFE
+
+
+def test_marked_password_copied_into_the_same_resource_still_leaks(tmp_path: Path) -> None:
+    after = {"password": "Hunter2-correct-horse", "description": "Hunter2-correct-horse"}
+    found = label(tmp_path, change("acme_database_user.app", None, after, sensitive={"password": True}))
+    assert found[1].get("sensitive-copy") == Severity.HIGH
+
+
 # --- Kubernetes objects read whichever attribute holds them -------------------------------------------------------
 POLICY = ("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: verify\nspec:\n"
           "  validationFailureAction: {mode}\n  rules:\n    - name: cosign\n      verifyImages:\n"
