@@ -142,3 +142,24 @@ def test_scoped_tenancy_object_is_safe(tmp_path: Path) -> None:
                           ns="team", group="", kind="Namespace")
     assert label(tmp_path, kubectl("kubectl_manifest.project", None, body)) == (SAFE, {})
 
+
+# --- backups that expire at once ----------------------------------------------------------------------------------
+SCHEDULE = ("apiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: nightly\nspec:\n  schedule: '{cron}'\n"
+            "  template:\n    snapshotVolumes: true\n    ttl: {ttl}\n")
+
+
+def test_backup_lifetime_cut_to_an_hour_in_yaml_body(tmp_path: Path) -> None:
+    before, after = SCHEDULE.format(cron="0 2 * * *", ttl="720h0m0s"), SCHEDULE.format(cron="0 2 * * *", ttl="1h0m0s")
+    assert label(tmp_path, kubectl("kubectl_manifest.nightly", before, after))[1].get("backup-reduced") == Severity.HIGH
+
+
+def test_snapshot_lifetime_cut_on_an_unknown_provider(tmp_path: Path) -> None:
+    found = label(tmp_path, change("acme_snapshot_schedule.db", {"expire_after": "30d"}, {"expire_after": "12h"}))
+    assert found[1].get("backup-reduced") == Severity.HIGH
+
+
+def test_backup_moved_an_hour_and_dns_ttl_cut_are_safe(tmp_path: Path) -> None:
+    before, after = SCHEDULE.format(cron="0 2 * * *", ttl="720h0m0s"), SCHEDULE.format(cron="0 3 * * *", ttl="720h0m0s")
+    assert label(tmp_path, kubectl("kubectl_manifest.nightly", before, after))[0] == SAFE
+    assert label(tmp_path, change("acme_dns_record.www", {"ttl": "1h"}, {"ttl": "1m"}))[0] == SAFE
+
