@@ -163,3 +163,119 @@ def test_backup_moved_an_hour_and_dns_ttl_cut_are_safe(tmp_path: Path) -> None:
     assert label(tmp_path, kubectl("kubectl_manifest.nightly", before, after))[0] == SAFE
     assert label(tmp_path, change("acme_dns_record.www", {"ttl": "1h"}, {"ttl": "1m"}))[0] == SAFE
 
+
+# --- blinding by override -------------------------------------------------------------------------------------------
+GATE = ("apiVersion: config.gatekeeper.sh/v1alpha1\nkind: Config\nmetadata:\n  name: config\nspec:\n  match:\n"
+        "    - excludedNamespaces: {namespaces}\n      processes: ['*']\n")
+
+
+def test_exemption_list_given_a_wildcard_in_yaml_body(tmp_path: Path) -> None:
+    before, after = GATE.format(namespaces="['kube-system']"), GATE.format(namespaces="['kube-system', '*']")
+    found = label(tmp_path, kubectl("kubectl_manifest.gatekeeper", before, after))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_scanner_exclusions_given_a_wildcard(tmp_path: Path) -> None:
+    found = label(tmp_path, change("acme_scanner_policy.repo", {"exclude_paths": ["vendor/"]},
+                                   {"exclude_paths": ["vendor/", "*"]}))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_exemption_of_named_namespaces_is_safe(tmp_path: Path) -> None:
+    before = GATE.format(namespaces="['kube-system']")
+    after = GATE.format(namespaces="['kube-system', 'gatekeeper-system', 'kube-node-lease']")
+    assert label(tmp_path, kubectl("kubectl_manifest.gatekeeper", before, after))[0] == SAFE
+
+
+RULES = "customRules:\n  overrides.yaml: |-\n{rules}"
+
+
+def test_detection_rules_disabled_in_chart_values(tmp_path: Path) -> None:
+    rules = "    - rule: Terminal shell in container\n      enabled: false\n"
+    found = label(tmp_path, helm("helm_release.falco", "driver:\n  kind: ebpf\n", RULES.format(rules=rules)))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_detection_rule_disabled_in_json_overrides(tmp_path: Path) -> None:
+    after = {"overrides": json.dumps([{"rule_name": "SSH brute force", "disabled": True}])}
+    found = label(tmp_path, change("acme_ids_config.edge", {"overrides": "[]"}, after))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_detection_rule_added_is_safe(tmp_path: Path) -> None:
+    rules = "    - rule: Exec into payments pod\n      condition: spawned_process\n      priority: WARNING\n"
+    assert label(tmp_path, helm("helm_release.falco", "driver:\n  kind: ebpf\n", RULES.format(rules=rules)))[0] == SAFE
+
+
+OUTPUTS = "config:\n  outputs: |\n    [OUTPUT]\n        Name   {name}\n        Match  {match}\n"
+
+
+def test_audit_records_routed_to_a_null_output(tmp_path: Path) -> None:
+    before, after = OUTPUTS.format(name="s3", match="kube.audit.*"), OUTPUTS.format(name="null", match="kube.audit.*")
+    assert label(tmp_path, helm("helm_release.fluent_bit", before, after))[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_fluentd_match_all_to_null_in_a_config_map(tmp_path: Path) -> None:
+    conf = "<match **>\n  @type {kind}\n</match>\n"
+    found = label(tmp_path, change("acme_config_map.fluentd", {"data": {"fluent.conf": conf.format(kind="forward")}},
+                                   {"data": {"fluent.conf": conf.format(kind="null")}}))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+def test_debug_noise_to_a_null_output_is_not_high(tmp_path: Path) -> None:
+    before, after = OUTPUTS.format(name="s3", match="kube.audit.*"), OUTPUTS.format(name="s3", match="kube.audit.*")
+    after += "    [OUTPUT]\n        Name   null\n        Match  app.debug.*\n"
+    found = label(tmp_path, helm("helm_release.fluent_bit", before, after))
+    assert found[0] == SAFE and found[1].get("detection-disabled") == Severity.MEDIUM
+
+
+def test_monitor_definition_silenced_on_every_scope(tmp_path: Path) -> None:
+    def side(options: dict[str, Any]) -> dict[str, Any]:
+        return {"monitor": json.dumps({"name": "root login", "options": options})}
+    found = label(tmp_path, change("acme_monitor_json.root", side({"renotify": 0}),
+                                   side({"renotify": 0, "silenced": {"*": None}})))
+    assert found[1].get("monitoring-muted") == Severity.HIGH
+
+
+def test_alert_definition_snoozed_on_every_scope_in_yaml(tmp_path: Path) -> None:
+    found = label(tmp_path, change("acme_alert_rule.cpu", {"spec": "name: cpu\noptions:\n  threshold: 90\n"},
+                                   {"spec": "name: cpu\noptions:\n  threshold: 90\n  snoozed:\n    '*': 0\n"}))
+    assert found[1].get("monitoring-muted") == Severity.HIGH
+
+
+def test_monitor_given_a_second_handle_is_safe(tmp_path: Path) -> None:
+    def side(message: str) -> dict[str, Any]:
+        return {"monitor": json.dumps({"name": "root login", "message": message, "options": {"renotify": 60}})}
+    assert label(tmp_path, change("acme_monitor_json.root", side("@pd"), side("@pd @slack")))[0] == SAFE
+
+
+# --- a policy clause that lets the submitter opt out -------------------------------------------------------------
+REGO = ("package allowedrepos\n\nviolation[{{\"msg\": msg}}] {{\n  c := input.review.object.spec.containers[_]\n"
+        "  not startswith(c.image, \"r.acme.io/\")\n{extra}  msg := \"not allowed\"\n}}\n")
+
+
+def _template(extra: str) -> dict[str, Any]:
+    return {"manifest": {"apiVersion": "templates.gatekeeper.sh/v1", "kind": "ConstraintTemplate",
+                         "metadata": {"name": "allowedrepos"},
+                         "spec": {"targets": [{"target": "admission.k8s.gatekeeper.sh",
+                                               "rego": REGO.format(extra=extra)}]}}}
+
+
+def test_rego_clause_skipping_by_the_objects_own_label(tmp_path: Path) -> None:
+    after = _template("  not input.review.object.metadata.labels[\"acme.io/bypass\"]\n")
+    found = label(tmp_path, change("kubernetes_manifest.repos", _template(""), after))
+    assert found[1].get("admission-fail-open") == Severity.HIGH
+
+
+def test_cel_expression_skipping_by_an_annotation(tmp_path: Path) -> None:
+    def side(expression: str) -> dict[str, Any]:
+        return {"policy": json.dumps({"validations": [{"expression": expression}]})}
+    found = label(tmp_path, change("acme_admission_policy.images", side("object.spec.image.startsWith('r.acme.io/')"),
+                                   side("!has(object.metadata.annotations.skip) && "
+                                        "object.spec.image.startsWith('r.acme.io/')")))
+    assert found[1].get("admission-fail-open") == Severity.HIGH
+
+
+def test_rego_clause_allowing_a_second_registry_is_safe(tmp_path: Path) -> None:
+    after = _template("  not startswith(c.image, \"r2.acme.io/\")\n")
+    assert label(tmp_path, change("kubernetes_manifest.repos", _template(""), after))[0] == SAFE
