@@ -249,6 +249,26 @@ def test_monitor_given_a_second_handle_is_safe(tmp_path: Path) -> None:
     assert label(tmp_path, change("acme_monitor_json.root", side("@pd"), side("@pd @slack")))[0] == SAFE
 
 
+# --- a block under an attribute known only after apply is not removed ----------------------------------------------
+INGRESS = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "argocd"},
+           "spec": {"rules": [{"host": "argocd.acme.io"}], "tls": [{"hosts": ["argocd.acme.io"], "secretName": "t"}]}}
+
+
+def test_read_back_object_unknown_is_not_tls_removed(tmp_path: Path) -> None:
+    before = {"manifest": INGRESS, "object": INGRESS}
+    after = {"manifest": {**INGRESS, "metadata": {"name": "argocd", "labels": {"a": "b"}}}, "object": None}
+    found = label(tmp_path, change("kubernetes_manifest.ingress", before, after, unknown={"object": True}))
+    assert "tls-removed" not in found[1] and found[0] == SAFE
+
+
+def test_manifest_tls_dropped_stays_high(tmp_path: Path) -> None:
+    plain = {**INGRESS, "spec": {"rules": [{"host": "argocd.acme.io"}]}}
+    before = {"manifest": INGRESS, "object": INGRESS}
+    found = label(tmp_path, change("kubernetes_manifest.ingress", before, {"manifest": plain, "object": None},
+                                   unknown={"object": True}))
+    assert found[1].get("tls-removed") == Severity.HIGH
+
+
 # --- a policy clause that lets the submitter opt out -------------------------------------------------------------
 REGO = ("package allowedrepos\n\nviolation[{{\"msg\": msg}}] {{\n  c := input.review.object.spec.containers[_]\n"
         "  not startswith(c.image, \"r.acme.io/\")\n{extra}  msg := \"not allowed\"\n}}\n")
