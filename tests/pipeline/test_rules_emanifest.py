@@ -269,6 +269,32 @@ def test_manifest_tls_dropped_stays_high(tmp_path: Path) -> None:
     assert found[1].get("tls-removed") == Severity.HIGH
 
 
+# --- a credential in an object that is no Secret -----------------------------------------------------------------
+CONFIG_MAP = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: crm\ndata:\n  LOG_LEVEL: info\n"
+              "  DATABASE_URL: \"{url}\"\n  DATABASE_PASSWORD_SECRET: crm-db-app\n")
+
+
+def test_connection_string_with_password_in_a_marked_config_map(tmp_path: Path) -> None:
+    before = CONFIG_MAP.format(url="postgresql://crm-db:5432/crm")
+    after = CONFIG_MAP.format(url="postgresql://crm_app:kYtDDHbt7bo8Ko11kcSB@crm-db:5432/crm")
+    found = label(tmp_path, kubectl("kubectl_manifest.crm", before, after))
+    assert found[1].get("credential-in-plan") == Severity.HIGH
+
+
+def test_token_in_a_deployment_env_of_a_manifest(tmp_path: Path) -> None:
+    env = [{"name": "REDIS_URL", "value": "redis://default:Zq8vW2mN4xP7rT1k@redis:6379/0"}]
+    manifest = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api"},
+                "spec": {"template": {"spec": {"containers": [{"name": "api", "image": "api:1", "env": env}]}}}}
+    found = label(tmp_path, change("kubernetes_manifest.api", None, {"manifest": manifest}))
+    assert found[1].get("credential-in-plan") == Severity.HIGH
+
+
+def test_config_map_url_without_credentials_is_safe(tmp_path: Path) -> None:
+    before = CONFIG_MAP.format(url="postgresql://crm-db:5432/crm")
+    after = CONFIG_MAP.format(url="postgresql://crm-db.crm.svc:5432/crm?sslmode=require")
+    assert label(tmp_path, kubectl("kubectl_manifest.crm", before, after)) == (SAFE, {})
+
+
 # --- a policy clause that lets the submitter opt out -------------------------------------------------------------
 REGO = ("package allowedrepos\n\nviolation[{{\"msg\": msg}}] {{\n  c := input.review.object.spec.containers[_]\n"
         "  not startswith(c.image, \"r.acme.io/\")\n{extra}  msg := \"not allowed\"\n}}\n")
