@@ -295,6 +295,41 @@ def test_config_map_url_without_credentials_is_safe(tmp_path: Path) -> None:
     assert label(tmp_path, kubectl("kubectl_manifest.crm", before, after)) == (SAFE, {})
 
 
+# --- what is applied downloaded from a moving branch ---------------------------------------------------------------
+def _fetched(tmp_path: Path, data_type: str, url: str, consumer: str, key: str) -> tuple[str, dict[str, Severity]]:
+    data = f"data.{data_type}.bundle"
+    read = {"address": data, "mode": "data", "type": data_type, "name": "bundle",
+            "provider_name": "registry.example.com/acme/acme",
+            "change": {"actions": ["read"], "before": None, "after": {"url": url}, "after_unknown": {"body": True},
+                       "before_sensitive": False, "after_sensitive": {}}}
+    made = change(consumer, None, {"name": "x"}, unknown={key: True})
+    configuration = {"root_module": {"resources": [
+        {"address": data, "mode": "data", "type": data_type, "name": "bundle",
+         "expressions": {"url": {"constant_value": url}}},
+        {"address": consumer, "mode": "managed", "type": consumer.split(".")[0], "name": consumer.split(".")[1],
+         "expressions": {key: {"references": [f"{data}.body", data]}}}]}}
+    result = review_rules_alone(tmp_path, [read, made], configuration=configuration)
+    return result.label.value, worst_by_rule(result)
+
+
+def test_manifest_from_a_third_party_main_branch(tmp_path: Path) -> None:
+    found = _fetched(tmp_path, "http", "https://raw.githubusercontent.com/labs/operator/main/deploy/bundle.yaml",
+                     "kubectl_manifest.operator", "yaml_body")
+    assert found[1].get("source-unpinned") == Severity.HIGH
+
+
+def test_spec_from_a_gitlab_branch_on_an_unknown_provider(tmp_path: Path) -> None:
+    found = _fetched(tmp_path, "acme_fetch", "https://gitlab.com/labs/specs/-/raw/develop/app.json",
+                     "acme_deployment_spec.app", "spec")
+    assert found[1].get("source-unpinned") == Severity.HIGH
+
+
+def test_manifest_from_a_tag_is_safe(tmp_path: Path) -> None:
+    found = _fetched(tmp_path, "http", "https://raw.githubusercontent.com/labs/operator/v1.4.2/deploy/bundle.yaml",
+                     "kubectl_manifest.operator", "yaml_body")
+    assert "source-unpinned" not in found[1]
+
+
 # --- a policy clause that lets the submitter opt out -------------------------------------------------------------
 REGO = ("package allowedrepos\n\nviolation[{{\"msg\": msg}}] {{\n  c := input.review.object.spec.containers[_]\n"
         "  not startswith(c.image, \"r.acme.io/\")\n{extra}  msg := \"not allowed\"\n}}\n")
