@@ -236,7 +236,6 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-3/gcp-egress-allow-all.json",
     "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
     "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
-    "fresh/unheard-providers-6/043-elastic-fleet-verify-risky.json",
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
     "fresh/unheard-providers-6/065-nomad-job-image-risky.json",

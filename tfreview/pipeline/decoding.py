@@ -4,8 +4,10 @@ names are read."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -141,3 +143,38 @@ def _objects(value: Any, depth: int) -> Iterator[dict[str, Any]]:
     elif isinstance(value, list):
         for item in value:
             yield from _objects(item, depth + 1)
+
+
+DOCUMENT_SEPARATOR = lazy_compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def yaml_document(text: Any) -> Any:
+    """The object or list a multi-line YAML text holds (a manifest's yaml_body, a chart's values, a rules file);
+    a multi-document text (`---`) as the list of its documents; None for JSON, one-line or plain text."""
+    if not isinstance(text, str) or "\n" not in text.strip() or text.lstrip()[:1] in ("{", "[", "") \
+            or text.lstrip().startswith("#!"):  # a script, whose `echo a: b` lines are no mapping
+        return None
+    parts = [p for p in DOCUMENT_SEPARATOR.split(text) if p.strip()]
+    found = [d for d in (embedded(p) for p in parts) if d is not None]
+    return found[0] if len(found) == 1 and len(parts) == 1 else found or None
+
+
+@lru_cache(maxsize=256)
+def _text_document(text: str) -> Any:
+    """The document TEXT holds, parsed once however many rules ask (callers copy it: unfolded builds new containers)."""
+    return embedded(text) if text.lstrip()[:1] in ("{", "[") else yaml_document(text)
+
+
+def unfolded(value: Any, depth: int = 0) -> Any:
+    """VALUE with each string that holds a JSON or YAML document replaced by the document, at any depth (a Helm
+    values text, a manifest's yaml_body, a rules file quoted inside them): what the text means, as data."""
+    if depth > MAX_DEPTH:
+        return value
+    if isinstance(value, str):
+        document = _text_document(value) if len(value) >= 8 else None
+        return value if document is None else unfolded(document, depth + 1)
+    if isinstance(value, dict):
+        return {k: unfolded(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unfolded(v, depth + 1) for v in value]
+    return value

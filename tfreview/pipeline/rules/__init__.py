@@ -31,6 +31,7 @@ from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
 from tfreview.pipeline.rules import retention as retention
+from tfreview.pipeline.rules import overrides as overrides
 from tfreview.pipeline.rules import evidence as evidence
 from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import allowlist as allowlist

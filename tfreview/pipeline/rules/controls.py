@@ -17,6 +17,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import unfolded, yaml_document
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.aligned import exemption_dropped
@@ -183,17 +184,31 @@ def direction(resource_type: str, path: str, before: Any, after: Any) -> int | N
 
 
 def _with_documents(found: tuple[tuple[str, Any, Any], ...]) -> Iterator[tuple[str, Any, Any]]:
-    """The changed leaves, and inside a setting held as JSON text (a policy, a trigger's `config`) the leaves of
-    the document that change: `config.authType` "function" → "anonymous"."""
+    """The changed leaves, and inside a setting held as JSON or YAML text (a policy, a trigger's `config`, a
+    manifest's yaml_body, a chart's values) the leaves of the document that change: `config.authType` "function" →
+    "anonymous", `yaml_body.spec.validationFailureAction` Enforce → Audit."""
     for path, before, after in found:
         yield path, before, after
-        new = document(after) if isinstance(after, str) else None
-        if new is None or len(after) > MAX_DOCUMENT:
+        new = _read(after)
+        if new is None:
             continue
-        old = dict(leaves(document(before) if isinstance(before, str) else None, path))
+        old = dict(leaves(_read(before), path))
         for inner, value in leaves(new, path):
             if old.get(inner) != value:
                 yield inner, old.get(inner), value
+
+
+def _read(text: Any) -> Any:
+    """The document a text setting holds (JSON, or YAML such as a manifest's yaml_body), or each of a list of texts
+    (a chart's values), with the documents quoted inside it read too; None for anything else."""
+    if isinstance(text, list) and text and all(isinstance(t, str) for t in text):
+        found = [_read(t) for t in text]
+        return found if any(d is not None for d in found) else None
+    if not isinstance(text, str) or len(text) > MAX_DOCUMENT:
+        return None
+    parsed = document(text)
+    parsed = yaml_document(text) if parsed is None else parsed
+    return None if parsed is None else unfolded(parsed)
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE))

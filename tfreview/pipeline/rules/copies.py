@@ -5,7 +5,10 @@ output not marked sensitive, or in another attribute of a resource this plan cre
 description, a setting), is printed by every apply and stored unmarked in the state: the secret has leaked.
 A copy that was already there before this change is not news, and neither is one under a key that says it holds
 the name or id of something (`AzureWebJobsStorage__accountName`): a blanket mark on a whole settings map covers
-names too, and a name is not a secret.
+names too, and a name is not a secret. Nor is the provider's own rendering of a document it marks whole: an
+attribute of the same resource holding, whole, the value of another attribute marked as a whole under a name that
+is no credential's (kubectl_manifest's `yaml_body` → `yaml_body_parsed`, a template's `content` → `rendered`) is
+the same document shown twice, and the rules judge it in clear; a copy into a tag, or of a `password`, still counts.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.hidden import CREDENTIAL_KEY, Hidden
 
 COPY = "sensitive-copy"
 
@@ -62,7 +66,23 @@ def _laundered(ri: ReviewInput) -> Iterator[tuple[str | None, str]]:
             entry = entries[index] if isinstance(index, int) and index < len(entries) else None
             if isinstance(entry, dict) and _actions(entry) & WRITING and not names_something(path[-1]):
                 address = entry.get("address")
-                yield (address if isinstance(address, str) else None), _dotted(path[4:])
+                if not _mirrored(entry, path[4:], ri.masking.hidden):
+                    yield (address if isinstance(address, str) else None), _dotted(path[4:])
+
+
+def _mirrored(entry: dict[str, Any], steps: tuple[str | int, ...], hidden: Hidden) -> bool:
+    """Whether the attribute at STEPS holds, whole, the clear value of another attribute of the same change that
+    is marked as a whole and names no credential: the provider's own rendering of a document it marks."""
+    change = entry.get("change")
+    address = entry.get("address")
+    clear = hidden.get(address) if isinstance(address, str) else None
+    marks = change.get("after_sensitive") if isinstance(change, dict) else None
+    if len(steps) != 1 or clear is None or not isinstance(clear[1], dict) or not isinstance(marks, dict):
+        return False
+    value = clear[1].get(steps[0])
+    return isinstance(value, str) and any(
+        mark is True and key != steps[0] and not CREDENTIAL_KEY.search(str(key).lower()) and clear[1].get(key) == value
+        for key, mark in marks.items())
 
 
 @rule(COPY, Severity.HIGH, "A value marked sensitive is copied (nonsensitive(), a module output) into an output "

@@ -104,6 +104,46 @@ def _lookups(module: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield str(resource.get("address")), "no owner filter"
 
 
+# A download's URL argument, and the branch names a path spells a moving ref with.
+URL_KEYS = frozenset({"url", "uri", "request_url", "source_url", "source", "address"})
+BRANCHES = frozenset({"main", "master", "develop", "development", "dev", "trunk", "head", "latest", "nightly",
+                      "edge", "unstable"})
+_URL = lazy_compile(r"https?://(?P<host>[^/?#:]+)(?::\d+)?(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?")
+
+
+def branch_ref(url: str) -> str | None:
+    """The moving ref (a branch) a download URL on an internet host names, or None when it names a tag or commit
+    (or no ref at all): raw.githubusercontent.com/OWNER/REPO/REF/…, …/raw/REF/…, ?ref=REF, or a branch segment."""
+    match = _URL.fullmatch(url.strip())
+    if match is None or not public(match["host"]):
+        return None
+    segments = [s for s in (match["path"] or "").split("/") if s]
+    query = REF.search("?" + (match["query"] or ""))
+    if query is not None:
+        ref = query[1]
+    elif match["host"].lower() == "raw.githubusercontent.com" and len(segments) > 3:
+        ref = segments[3] if segments[2:4] == ["refs", "heads"] and len(segments) > 4 else segments[2]
+        ref = segments[4] if segments[2:4] == ["refs", "heads"] else ref
+    elif (marker := next((i for i, s in enumerate(segments) if s in ("raw", "blob")), None)) is not None \
+            and marker + 1 < len(segments):
+        ref = segments[marker + 1]
+    else:
+        ref = next((s for s in segments[:-1] if s.lower() in BRANCHES), "")
+    return ref if ref and not PINNING_REF.fullmatch(ref) else None
+
+
+def _downloads(module: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(data address, URL, branch) for each data source of MODULE that downloads from a moving branch."""
+    for resource in module.get("resources") or []:
+        if not isinstance(resource, dict) or resource.get("mode") != "data":
+            continue
+        for key, expression in _dict(resource.get("expressions")).items():
+            urls = [v for v in _constants(expression) if isinstance(v, str)] if key in URL_KEYS else []
+            for url in urls:
+                if (ref := branch_ref(url)) is not None:
+                    yield str(resource.get("address")), url, ref
+
+
 def _constants(expression: Any) -> list[Any]:
     value = _dict(expression).get("constant_value")
     return value if isinstance(value, list) else [value]
@@ -137,6 +177,12 @@ def _unpinned(ri: ReviewInput) -> Iterator[Finding]:
                 yield finding(UNPINNED, changed[0], f"{changed[0]}: module.{name} comes from {source:.120}, "
                               f"{_unpinned_why(source)} on {host} (whatever that branch holds when init runs is "
                               f"applied to {len(changed)} resource(s); pin ?ref= to a tag or commit)")
+        for data, url, ref in _downloads(module):
+            built = [a for c, keys in _consumers(module, path, data) for a in _built(ri, c, keys)]
+            if built:
+                yield finding(UNPINNED, built[0], f"{built[0]} applies what {data} downloads from {url:.120}, the "
+                              f"branch {ref!r}, not a tag or commit: whatever that branch holds at apply time is "
+                              "applied, and the plan cannot show it (vendor the file or pin a tag or commit)")
         for data, why in _lookups(module):
             built = [a for c, keys in _consumers(module, path, data) for a in _built(ri, c, keys)]
             if built:

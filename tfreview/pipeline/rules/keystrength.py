@@ -19,6 +19,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import unfolded
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, sides
 from tfreview.pipeline.rules.values import number
@@ -155,7 +156,7 @@ def _keys(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, Key
 @on_change(words=(b"algorithm", b"key_type", b"key_spec", b"curve", b"bits", b"key_size", b"key_length",
                   b"modulus", b"kty", b"digest", b"\"alg\""))
 def _weak_key(change: Change) -> Iterator[Finding]:
-    before, after = sides(change)
+    before, after = (unfolded(side) for side in sides(change))  # a Certificate's privateKey in a yaml_body too
     was = dict(_keys(before)) if change.action is not Action.CREATE else {}
     for path, now in _keys(after):
         if now is None or now.level >= FLOOR:

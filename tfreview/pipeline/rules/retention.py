@@ -10,9 +10,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import unfolded
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.units import duration
+from tfreview.pipeline.rules.values import leaves
 from tfreview.pipeline.rules.watch import watch, watch_delete
 
 BACKUP = declare("backup-reduced", Severity.HIGH,
@@ -100,3 +106,30 @@ def _claim_made_ephemeral(change: Change) -> Iterator[Finding]:
     for name in sorted(n for n, kind in after.items() if kind == "ephemeral" and before.get(n) == "claim"):
         yield finding(PERSISTENCE, change.address, f"{change.address}: volume {name!r} moves from a persistent "
                       "volume claim to an ephemeral (emptyDir) volume: what it holds is lost on the next restart")
+
+
+# How long each backup or snapshot is kept, by a lifetime key of any spelling (`ttl`, `expireAfter`, `keep_for`),
+# read inside documents too (a backup Schedule's `template.ttl` in a manifest's yaml_body): cut to a day or less
+# from ten times that or more, the backups expire before anyone needs them. A lifetime only counts in an object that
+# holds backups or snapshots (its type, or a key or value of its document says so): a DNS or cache TTL is no backup.
+LIFETIME = lazy_compile(r"^(?:ttl|time_?to_?live|expires?_?after|expiry|expiration|keep_?for|retain_?for"
+                        r"|delete_?after|lifetime|max_?age)$", re.IGNORECASE)
+BACKUP_WORDS = lazy_compile(rb"backup|snapshot")
+DAY = 86_400
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"backup", b"snapshot"))
+def _lifetime_cut(change: Change) -> Iterator[Finding]:
+    before, after = (unfolded(side) for side in sides(change))
+    for key in sorted(after.keys() & before.keys()):
+        if before[key] == after[key] or not (BACKUP_WORDS.search(change.type.encode())
+                                             or BACKUP_WORDS.search(orjson.dumps(after[key]).lower())):
+            continue
+        old = dict(leaves(before[key], key))
+        for path, value in leaves(after[key], key):
+            if not LIFETIME.match(path.rpartition(".")[2]):
+                continue
+            was, now = duration(old.get(path)), duration(value)
+            if was is not None and now is not None and now <= DAY and now * 10 <= was:
+                yield finding(BACKUP, change.address, f"{change.address}: {path} {old[path]} → {value} (each "
+                              "backup now expires within a day: there is nothing to restore from)")

@@ -18,6 +18,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import embedded_objects, unfolded
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import mentions
@@ -64,11 +65,20 @@ def _items(value: Any) -> list[str]:
 
 
 def side_leaves(change: Change, after: bool) -> list[tuple[str, Any]]:
-    """The leaves of one side; a kubernetes_manifest's `object` (the manifest as the API returns it) is skipped."""
+    """The leaves of one side, documents held in text read as data (a kubectl_manifest's yaml_body, a chart's
+    values); a kubernetes_manifest's `object` (the manifest as the API returns it) is skipped."""
     values = change.after if after else change.before
     if isinstance(values, dict) and "manifest" in values:
         values = {k: v for k, v in values.items() if k != "object"}
-    return list(leaves(with_settings(values)))
+    return list(leaves(with_settings(unfolded(values))))
+
+
+def _carries_objects(change: Change) -> bool:
+    """Whether a change applies Kubernetes objects: a kubernetes_manifest, or a text of its after that holds one
+    (`apiVersion` and `kind`, as kubectl_manifest's yaml_body or a GitOps resource's manifest does)."""
+    return change.type == "kubernetes_manifest" or any(
+        isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
+        for o in embedded_objects(change.after if isinstance(change.after, dict) else {}))
 
 
 HIGH_ESCAPES = {"privileged": "privileged", "allowprivilegeescalation": "privilege escalation allowed"}
@@ -208,8 +218,10 @@ def _wildcards(pairs: list[tuple[str, Any]]) -> set[str]:
     return {_INDEX.sub("", p) for p, v in pairs if "*" in _items(v) and SCOPE_KEYS.fullmatch(leaf_key(p))}
 
 
-@on_change(types=("kubernetes_manifest",))
+@on_change(words=(b"apiversion", b"kubernetes_manifest"))
 def _widened(change: Change) -> Iterator[Finding]:
+    if not _carries_objects(change):
+        return
     before = change.before if change.action is not Action.CREATE else None
     if _empty_allow(change.after) and not _empty_allow(before):
         yield finding(WIDE, change.address, f"{change.address}: an allow policy now has an empty rule, which "

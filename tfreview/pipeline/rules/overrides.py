@@ -1,0 +1,153 @@
+"""Risk rules, blinding by override: what a configuration document (a chart's values, a manifest's yaml_body, a
+monitor's JSON, a log shipper's config file) overrides to stop a control from seeing. Read by meaning, in any
+provider's resource, inside documents held in text at any depth:
+
+- an exemption list (`excludedNamespaces`, `exclude`, `exemptions`, `skip…`, `ignore…`) that comes to hold `*`: the
+  policy or detector now exempts everything (adding a named namespace is an exemption, not this);
+- a named detection rule switched off by an override (`- rule: Terminal shell in container` / `enabled: false`; a
+  rule added, or one only re-tuned, is not);
+- a log route that now sends records to a discarding output (`Name null`, `@type null`, `blackhole`, `discard`):
+  high where it takes audit or security records or everything, medium for other tags (debug noise);
+- a monitor silenced on every scope from inside its own definition (`options.silenced {"*": null}`);
+- a policy's code (Rego, CEL) given a clause that skips the check when the object under review carries a label or
+  annotation (`not input.review.object.metadata.labels["bypass"]`, `!has(object.metadata.annotations.skip)`):
+  whoever submits the object sets its labels, so anyone can opt out (a clause on the image or namespace is not this).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import objects, unfolded
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.mutes import MUTED
+from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.vocabulary.terms import DETECTION
+from tfreview.pipeline.rules.workloads import FAIL_OPEN
+
+_INDEX = lazy_compile(r"\[\d+\]")
+EXEMPTING = lazy_compile(r"exclu|exempt|(?:^|[._])(?:skip|ignore|bypass)", re.IGNORECASE)
+EVERYTHING = frozenset({"*", "**", ".*", "*/*", "*:*"})
+
+
+def _exempted(values: Any) -> set[str]:
+    """Paths (indices dropped) of exemption lists in VALUES that hold a wildcard."""
+    found = set()
+    for path, value in leaves(values):
+        items = value if isinstance(value, list) else [value]
+        if EXEMPTING.search(_INDEX.sub("", path)) and any(isinstance(i, str) and i.strip() in EVERYTHING
+                                                           for i in items):
+            found.add(_INDEX.sub("", path))
+    return found
+
+
+RULE_NAMES = ("rule", "rule_name", "ruleName", "alert", "detection", "signature")
+
+
+def _disabled_rules(values: Any) -> set[str]:
+    """The names of rules that objects in VALUES switch off (`enabled: false`, `disabled: true`)."""
+    found = set()
+    for node in objects(values):
+        name = next((node[k] for k in RULE_NAMES if isinstance(node.get(k), str)), None)
+        off = node.get("enabled") in (False, "false") or node.get("disabled") in (True, "true")
+        if name and off:
+            found.add(name)
+    return found
+
+
+# A discarding output: Fluent Bit's classic `[OUTPUT]` section, Fluentd's `<match>` block, or an object of any
+# shipper's config (`name`/`type`/`@type`), with the records it takes (`Match`, the block's pattern).
+DISCARD = frozenset({"null", "blackhole", "discard", "devnull", "/dev/null", "nop", "noop", "drop"})
+_SECTION = lazy_compile(r"^\s*\[OUTPUT\]\s*$((?:\n(?!\s*\[).*)*)", re.MULTILINE | re.IGNORECASE)
+_SETTING = lazy_compile(r"^\s*(\w+)\s+(\S.*?)\s*$", re.MULTILINE)
+_FLUENTD = lazy_compile(r"<match\s+([^>]+)>((?:(?!</match>).)*)</match>", re.DOTALL)
+_FLUENTD_TYPE = lazy_compile(r"^\s*@?type\s+(\S+)", re.MULTILINE)
+SECURITY_RECORDS = lazy_compile(r"audit|secur|auth|guard|trail|falco|siem|access", re.IGNORECASE)
+
+
+def _discarded(values: Any) -> set[str]:
+    """The record patterns VALUES routes to a discarding output."""
+    found: set[str] = set()
+    for text in _texts(values):
+        for section in _SECTION.finditer(text):
+            settings = {k.lower(): v for k, v in _SETTING.findall(section.group(1))}
+            if settings.get("name", "").lower() in DISCARD:
+                found.add(settings.get("match", settings.get("match_regex", "*")))
+        for block in _FLUENTD.finditer(text):
+            kind = _FLUENTD_TYPE.search(block.group(2))
+            if kind and kind.group(1).lower() in DISCARD:
+                found.add(block.group(1).strip())
+    for node in objects(values):
+        plugin = next((str(node[k]) for k in ("name", "Name", "type", "@type") if isinstance(node.get(k), str)), "")
+        match = next((node[k] for k in ("match", "Match", "match_regex", "inputs") if k in node), None)
+        if plugin.lower() in DISCARD and match is not None:
+            found.add(str(match))
+    return found
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _silenced(values: Any) -> bool:
+    """Whether a definition in VALUES silences itself on every scope (`silenced: {"*": null}`, `muted: true`)."""
+    for node in objects(values):
+        for key in ("silenced", "muted", "snoozed"):
+            held = node.get(key)
+            if held is True or (isinstance(held, dict) and any(str(k).strip() in EVERYTHING for k in held)):
+                return True
+    return False
+
+
+# A negated test of the reviewed object's own labels or annotations, in Rego (`not input.review.object…`,
+# `not input.request.object…`) or CEL (`!has(object.metadata.labels.x)`, `!('x' in object.metadata.labels)`).
+SELF_LABEL = lazy_compile(r"(?:^|[\s(&|])(?:not\s+|!\s*(?:has\s*\(\s*)?\(?\s*(?:['\"][^'\"]*['\"]\s+in\s+)?)"
+                          r"(?:input\.)?(?:review\.|request\.)?object\.metadata\.(?:labels|annotations)\b")
+
+
+def _self_exempting(values: Any) -> set[str]:
+    """Lines of policy code in VALUES that skip the check by the reviewed object's own labels or annotations."""
+    return {line.strip() for text in _texts(values) if "metadata" in text
+            for line in text.splitlines() if SELF_LABEL.search(line)}
+
+
+WORDS = (b"exclu", b"exempt", b"skip", b"ignore", b"bypass", b"enabled", b"disabled", b"null", b"blackhole",
+         b"discard", b"silenced", b"muted", b"snoozed", b"metadata.labels", b"metadata.annotations")
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=WORDS)
+def _overridden(change: Change) -> Iterator[Finding]:
+    before, after = (unfolded(side) for side in sides(change))
+    if change.action is Action.CREATE:
+        before = {}
+    for path in sorted(_exempted(after) - _exempted(before)):
+        yield finding(DETECTION, change.address, f"{change.address}: {path} now holds * (the policy or detector "
+                      "exempts everything: it no longer applies anywhere)")
+    off = sorted(_disabled_rules(after) - _disabled_rules(before))
+    if off:
+        yield finding(DETECTION, change.address, f"{change.address}: detection rules switched off by override: "
+                      + ", ".join(repr(name[:80]) for name in off[:5]))
+    for match in sorted(_discarded(after) - _discarded(before)):
+        security = match.strip() in EVERYTHING or bool(SECURITY_RECORDS.search(match))
+        yield finding(DETECTION, change.address, f"{change.address}: records matching {match[:80]!r} are routed to "
+                      "a discarding output (they are dropped, never stored or forwarded)",
+                      Severity.HIGH if security else Severity.MEDIUM)
+    bypasses = sorted(_self_exempting(after) - _self_exempting(before))
+    if bypasses:
+        yield finding(FAIL_OPEN, change.address, f"{change.address}: the policy now skips its check for any object "
+                      f"carrying a label or annotation its submitter sets ({bypasses[0][:100]!r}): anyone can opt out")
+    if _silenced(after) and not _silenced(before):
+        yield finding(MUTED, change.address, f"{change.address}: the definition silences itself on every scope "
+                      "(muted with no end: it never notifies)")
