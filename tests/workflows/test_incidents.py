@@ -44,7 +44,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-11", "real-world-mix", "hidden-like-12", "long-tail-real-6", "out-of-sight",
                       "unheard-providers-5", "real-world-mix-2", "hidden-like-13", "hidden-like-14",
                       "long-tail-real-7", "everyday-prs-2", "hidden-like-15", "long-tail-real-8",
-                      "unheard-providers-6", "real-world-mix-3", "detection-response")]
+                      "unheard-providers-6", "real-world-mix-3", "detection-response", "hidden-like-16",
+                      "embedded-documents", "network-paths", "data-perimeter")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -218,10 +219,10 @@ KNOWN_MISSES = {
     # ciphertext outputs). The others'
     # leftovers, each a principle not built yet: a metric filter that matches no value CloudTrail emits, a Lambda
     # told to drop security events, a scan exclusion by tag inside JSON text, an AppFlow destination and MWAA scripts
-    # in an account the plan never shows, IoT topic actions on `*`, an HTTP listener forwarding rather than redirecting
+    # in an account the plan never shows, an HTTP listener forwarding rather than redirecting
     # on a load balancer the plan does not show internet-facing, an allow-all egress rule above a deny-all, a
-    # credential literal in Boundary, HSTS named by a sibling key in Akamai rules JSON, TLS verification off inside
-    # YAML text, a mesh peering exporting everything to a vendor, a Boundary target without session limits, a Nomad
+    # credential literal in Boundary, HSTS named by a sibling key in Akamai rules JSON, a mesh peering exporting
+    # everything to a vendor, a Boundary target without session limits, a Nomad
     # jobspec image moved to :latest inside HCL text; two false alarms where the risky twin differs only by a
     # health-check mock integration or by a destination account the plan does not show.
     "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
@@ -239,6 +240,27 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
     "fresh/unheard-providers-6/065-nomad-job-image-risky.json",
+    # session 12's sets, after one round of lanes. hidden-like-16 was kept from every lane (its first run on the start
+    # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score): a firewall whose
+    # source_ranges come from a module input holding 0.0.0.0/0, a Scaleway policy with AllProductsFullAccess, an image
+    # moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*`, an ECR policy
+    # letting an outside account push; false alarms: secure_environment_variables read as a plain password, a peering
+    # to an account the plan never shows as its own, an AWS-owned Lambda layer read as an outside publisher.
+    # network-paths: a rule admitting a security group that is itself open to the world (unchanged in the plan), an
+    # allow-any collection group at a priority ahead of the deny, a FortiOS policy moved above a geo deny; the same
+    # peering judgment call (an account the plan never shows).
+    "fresh/hidden-like-16/c07-aci-env-password-twin.json",
+    "fresh/hidden-like-16/e05-gcp-fw-module-input-risky.json",
+    "fresh/hidden-like-16/i09-scw-iam-policy-risky.json",
+    "fresh/hidden-like-16/r01-vpc-peering-twin.json",
+    "fresh/hidden-like-16/s02-k8s-image-source-risky.json",
+    "fresh/hidden-like-16/s04-gh-actions-allowlist-risky.json",
+    "fresh/hidden-like-16/s05-ecr-policy-vendor-risky.json",
+    "fresh/hidden-like-16/s06-lambda-layer-twin.json",
+    "fresh/network-paths/aws-sgrule-ref-open-group.json",
+    "fresh/network-paths/azfw-rcg-allow-any-above-deny.json",
+    "fresh/network-paths/aws-peering-same-account.json",
+    "fresh/network-paths/fortios-move-allow-above-geo-deny.json",
 }
 
 
