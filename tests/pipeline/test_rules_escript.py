@@ -319,6 +319,22 @@ def test_allow_rule_on_a_secret_origin_header_stays_safe(tmp_path: Path) -> None
     assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
 
 
+def test_network_firewall_pass_rule_on_a_packet_header_stays_safe(tmp_path: Path) -> None:
+    """A stateful firewall's `header` is the packet's 5-tuple (addresses, ports, protocol), not an HTTP header."""
+    def group(rules: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"rule_group": [{"rules_source": [{"stateful_rule": rules}]}]}
+    packet = {"action": "PASS", "header": [{"source": "10.0.0.0/8", "source_port": "ANY", "destination": "ANY",
+                                            "destination_port": "ANY", "protocol": "IP", "direction": "FORWARD"}]}
+    label, worst = judged(tmp_path, "nimbus_firewall_rule_group.east_west", group([]), group([packet]))
+    assert "detection-disabled" not in worst and label is Label.LIKELY_SAFE
+
+
+def test_accept_rule_matching_only_a_header_is_high(tmp_path: Path) -> None:
+    accept = {"name": "probes", "action": "accept", "headers": [{"name": "x-probe", "value": "yes"}]}
+    label, worst = judged(tmp_path, "edgeco_firewall.zone", {"rules": []}, {"rules": [accept]})
+    assert worst.get("detection-disabled") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
 ACL = 'if (req.url.path ~ "^/admin" && !(client.ip ~ office)%s) {\n  error 403 "Forbidden";\n}\n'
 SYNTH = 'sub vcl_recv {\n  if (req.url ~ "^/internal" && client.ip !~ office%s) {\n    return (synth(403));\n  }\n}\n'
 

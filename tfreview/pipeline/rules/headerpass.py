@@ -32,6 +32,8 @@ CLIENT_FIELDS = lazy_compile(r"^(?:single_header|headers|header|cookies?|user_ag
 # Anything else a match can rest on that the caller cannot simply write: where it comes from, a label, a token.
 ANCHORS = lazy_compile(r"ip_set|ipset|ip_address|source_ip|remote_ip|client_ip|geo|country|label|asn|jwt|token"
                        r"|signature|rate_based|ip_src|ip\.src")
+# A packet's header (a network firewall's 5-tuple) names addresses and protocols, not what an HTTP client writes.
+PACKET_FIELDS = frozenset({"source", "destination", "source_port", "destination_port", "protocol", "direction"})
 MAX_DEPTH = 16
 # A VCL or nginx condition whose block refuses the request.
 DENIAL = lazy_compile(r"\bif\s*\(((?:[^(){}]|\([^(){}]*\))*)\)\s*\{[^{}]*?\b(?:error\s+40[13]|return\s*\(?\s*40[13]"
@@ -43,7 +45,7 @@ CREDENTIAL_HEADER = lazy_compile(r"auth|token|key|sig|jwt|session|cookie|credent
 EDGE_SET = lazy_compile(r"^(?:fastly|cf|cloudfront|x-amz|akamai)[-_]", re.IGNORECASE)
 
 
-@on_change(words=(b"allow", b"skip", b"bypass", b"req.http", b"$http_"))
+@on_change(words=(b"allow", b"skip", b"pass", b"accept", b"req.http", b"$http_"))
 def _client_pass(change: Change) -> Iterator[Finding]:
     """Rules and denials that a client-written header newly gets past."""
     old = _passes(change.before)
@@ -102,6 +104,7 @@ def _client_only(rule: dict[str, Any]) -> bool:
     if client and _shared_secret(match):
         return False  # a secret only the edge sends (CloudFront's origin-verify header) is a credential, not a word
     return client and not any(ANCHORS.search(k) for k in keys) and not ANCHORS.search(texts) \
+        and not keys & PACKET_FIELDS \
         and not any(k in ("uri_path", "path", "url", "host") for k in keys)
 
 

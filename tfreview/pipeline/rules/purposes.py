@@ -195,10 +195,19 @@ def scope_torn_down(change: Change, ri: ReviewInput) -> str | None:
     view = plan_view(ri)
     if change.module is None or change.module in view.derived("modules kept", _kept_modules):
         return None
-    group = view.deletes_by_module.get(change.module, [])
+    module = change.module
+    words = view.derived(f"scope torn down:{module}", lambda v: _torn_down_scopes(v.deletes_by_module.get(module, [])))
+    if not words or _scope_word(change) in ("production", "unscoped"):
+        return None
+    return f"its module {module} is torn down whole, every labelled member {'/'.join(sorted(words))}"
+
+
+def _torn_down_scopes(group: list[Change]) -> set[str]:
+    """The scopes the labelled members of a deleted module's GROUP say, read once per module; empty when one says
+    production or no scope, or a data store in it is neither disposable nor keeps a final copy."""
     words = {word for c in group if (word := _scope_word(c)) is not None}
-    if not words or words & {"production", "unscoped"} or _scope_word(change) in ("production", "unscoped"):
-        return None
+    if words & {"production", "unscoped"}:
+        return set()
     if any(looks_stateful(c.type) and self_disposable(c, True) is None and kept_copy(c) is None for c in group):
-        return None
-    return f"its module {change.module} is torn down whole, every labelled member {'/'.join(sorted(words))}"
+        return set()
+    return words

@@ -30,10 +30,19 @@ def renamed(change: Change, ri: ReviewInput) -> Change | None:
     """A create of the same type in the same plan whose name matches the deleted object's (a rename without a
     `moved` block), or None."""
     name = change.before.get("name") if isinstance(change.before, dict) else None
-    if name is None:
+    if name is None or isinstance(name, (dict, list)):
         return None
-    return next((other for other in plan_view(ri).creates_by_type.get(change.type, [])
-                 if isinstance(other.after, dict) and other.after.get("name") == name), None)
+    return plan_view(ri).derived("creates by type and name", _creates_by_name).get((change.type, name))
+
+
+def _creates_by_name(view: PlanView) -> dict[tuple[str, object], Change]:
+    """The first create of each type and `name` in the plan."""
+    found: dict[tuple[str, object], Change] = {}
+    for other in view.of(Action.CREATE):
+        name = other.after.get("name") if isinstance(other.after, dict) else None
+        if name is not None and not isinstance(name, (dict, list)):
+            found.setdefault((other.type, name), other)
+    return found
 
 
 def container_renamed(change: Change, ri: ReviewInput) -> str | None:

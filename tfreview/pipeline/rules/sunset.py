@@ -54,7 +54,8 @@ def channel_sunset(change: Change, ri: ReviewInput) -> str | None:
     if mark is None or not names:
         return None
     view = plan_view(ri)
-    watchers = [c.address for c in view.of(Action.DELETE) if ALERTING.search(c.type) and _watches(c, names)]
+    alarms = view.derived("deleted alarms", lambda v: [c for c in v.of(Action.DELETE) if ALERTING.search(c.type)])
+    watchers = [c.address for c in alarms if _watches(c, names)]
     held = names_held_by_kept(view)
     if not watchers or any(held.get(name) for name in names):
         return None
@@ -67,9 +68,9 @@ def watcher_sunset(change: Change, ri: ReviewInput) -> str | None:
     way in this plan (channel_sunset)."""
     if change.action is not Action.DELETE or not ALERTING.search(change.type):
         return None
-    for channel in plan_view(ri).of(Action.DELETE):
-        attrs = channel.before if isinstance(channel.before, dict) else {}
-        if MESSAGE_STORES.search(channel.type) and _watches(change, _names(attrs)) \
-                and channel_sunset(channel, ri) is not None:
+    retired = plan_view(ri).derived("retired channels", lambda view: [
+        c for c in view.of(Action.DELETE) if MESSAGE_STORES.search(c.type) and channel_sunset(c, ri) is not None])
+    for channel in retired:
+        if _watches(change, _names(channel.before if isinstance(channel.before, dict) else {})):
             return f"it watched {channel.address}, which this plan retires with it: nothing is left to watch"
     return None
