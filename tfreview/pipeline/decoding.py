@@ -178,3 +178,21 @@ def unfolded(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list):
         return [unfolded(v, depth + 1) for v in value]
     return value
+
+
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NOT_WORD = lazy_compile(r"[^a-z0-9]+")
+
+
+def snake_keys(value: Any, max_depth: int, depth: int = 0) -> Any:
+    """VALUE with every object key in snake_case (`OverrideAction` → `override_action`, `SingleHeader` →
+    `single_header`), so a document in an API's CamelCase reads like the provider's block form; below MAX_DEPTH
+    levels it is left as it is."""
+    if depth > max_depth:
+        return value
+    if isinstance(value, dict):
+        return {_NOT_WORD.sub("_", _CAMEL.sub("_", str(k)).lower()).strip("_"): snake_keys(v, max_depth, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v, max_depth, depth + 1) for v in value]
+    return value

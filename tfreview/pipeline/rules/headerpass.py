@@ -20,13 +20,11 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.decoding import embedded
+from tfreview.pipeline.decoding import embedded, snake_keys
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION
 
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_WORD = lazy_compile(r"[^a-z0-9]+")
 PASS_ACTIONS = frozenset({"allow", "skip", "bypass", "pass", "accept"})
 CLIENT_FIELDS = lazy_compile(r"^(?:single_header|headers|header|cookies?|user_agent|http_user_agent|request_headers?)$")
 # Anything else a match can rest on that the caller cannot simply write: where it comes from, a label, a token.
@@ -74,7 +72,7 @@ def _passes(values: Any) -> set[str]:
         if isinstance(item, str):
             document = embedded(item) if item.lstrip()[:1] in ("[", "{") else None
             if document is not None:
-                stack.append((_snaked(document, 0), depth + 1))
+                stack.append((snake_keys(document, MAX_DEPTH * 2), depth + 1))
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
         elif isinstance(item, dict):
@@ -144,18 +142,6 @@ def _keys(value: Any, depth: int) -> Iterator[str]:
     elif isinstance(value, list):
         for v in value:
             yield from _keys(v, depth + 1)
-
-
-def _snaked(value: Any, depth: int) -> Any:
-    """VALUE with every object key in snake_case (`SingleHeader` → `single_header`)."""
-    if depth > MAX_DEPTH * 2:
-        return value
-    if isinstance(value, dict):
-        return {_NOT_WORD.sub("_", _CAMEL.sub("_", str(k)).lower()).strip("_"): _snaked(v, depth + 1)
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_snaked(v, depth + 1) for v in value]
-    return value
 
 
 def _skipping_headers(values: Any) -> tuple[int, set[str]]:

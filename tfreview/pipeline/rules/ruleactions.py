@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.decoding import embedded
+from tfreview.pipeline.decoding import embedded, snake_keys
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.environments import non_production
@@ -55,8 +55,6 @@ def _lowered(before: Any, after: Any, path: str, depth: int) -> Iterator[tuple[s
 
 # The same rules written as one JSON document in a string (WAFv2's `rule_json`, a policy's rules body): its keys in
 # the provider API's CamelCase (`OverrideAction`, `Name`) read as the block form's snake_case.
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_WORD = lazy_compile(r"[^a-z0-9]+")
 
 
 def _lowered_in_documents(before: Any, after: Any) -> Iterator[tuple[str, str, str]]:
@@ -68,19 +66,7 @@ def _lowered_in_documents(before: Any, after: Any) -> Iterator[tuple[str, str, s
         if isinstance(old, str) and isinstance(new, str) and old != new:
             old_doc, new_doc = embedded(old), embedded(new)
             if old_doc is not None and new_doc is not None:
-                yield from _lowered(_snaked(old_doc, 0), _snaked(new_doc, 0), key, 1)
-
-
-def _snaked(value: Any, depth: int) -> Any:
-    """VALUE with every object key in snake_case (`OverrideAction` → `override_action`)."""
-    if depth > MAX_DEPTH * 2:
-        return value
-    if isinstance(value, dict):
-        return {_NOT_WORD.sub("_", _CAMEL.sub("_", str(k)).lower()).strip("_"): _snaked(v, depth + 1)
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_snaked(v, depth + 1) for v in value]
-    return value
+                yield from _lowered(snake_keys(old_doc, MAX_DEPTH * 2), snake_keys(new_doc, MAX_DEPTH * 2), key, 1)
 
 
 def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[str, Any, Any]]:
