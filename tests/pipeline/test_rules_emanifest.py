@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.pipeline.decoding import unfolded, yaml_document
 from tfreview.pipeline.findings import Severity
@@ -220,6 +222,12 @@ def test_fluentd_match_all_to_null_in_a_config_map(tmp_path: Path) -> None:
     found = label(tmp_path, change("acme_config_map.fluentd", {"data": {"fluent.conf": conf.format(kind="forward")}},
                                    {"data": {"fluent.conf": conf.format(kind="null")}}))
     assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+@pytest.mark.parametrize("sink", ["drop", "nop"])
+def test_audit_records_routed_to_any_discarding_output(tmp_path: Path, sink: str) -> None:
+    before, after = OUTPUTS.format(name="s3", match="kube.audit.*"), OUTPUTS.format(name=sink, match="kube.audit.*")
+    assert label(tmp_path, helm("helm_release.fluent_bit", before, after))[1].get("detection-disabled") == Severity.HIGH
 
 
 def test_debug_noise_to_a_null_output_is_not_high(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def _public_hosts(ri: ReviewInput) -> Iterator[Finding]:
                           f"(its own name says {engine}): the database is reachable from the internet")
         elif ADDRESS.search(change.type) and change.action is Action.CREATE and _is_public(after):
             yield from _served(change, after, changes)
-        elif (bound := _public_bound(change)) and (engine := _database_named(change, after, prefix=True)):
+        elif (engine := _database_named(change, after, prefix=True)) and (bound := _public_bound(change)):
             yield finding(HOST, change.address, f"{change.address}: {bound} now binds a public address to a "
                           f"database machine's network interface (its own name says {engine}): the database is "
                           "reachable from the internet")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -35,10 +36,24 @@ EXEMPTING = lazy_compile(r"exclu|exempt|(?:^|[._])(?:skip|ignore|bypass)", re.IG
 EVERYTHING = frozenset({"*", "**", ".*", "*/*", "*:*"})
 
 
-def _exempted(values: Any) -> set[str]:
-    """Paths (indices dropped) of exemption lists in VALUES that hold a wildcard."""
+@dataclass(frozen=True)
+class _Side:
+    """One side of a change, read once: its values (documents in text unfolded), every object inside them, and
+    their strings."""
+
+    values: Any
+    nodes: list[dict[str, Any]]
+    texts: list[str]
+
+    @classmethod
+    def of(cls, values: Any) -> _Side:
+        return cls(values, list(objects(values)), list(_texts(values)))
+
+
+def _exempted(side: _Side) -> set[str]:
+    """Paths (indices dropped) of exemption lists of a SIDE that hold a wildcard."""
     found = set()
-    for path, value in leaves(values):
+    for path, value in leaves(side.values):
         items = value if isinstance(value, list) else [value]
         if EXEMPTING.search(_INDEX.sub("", path)) and any(isinstance(i, str) and i.strip() in EVERYTHING
                                                            for i in items):
@@ -49,10 +64,10 @@ def _exempted(values: Any) -> set[str]:
 RULE_NAMES = ("rule", "rule_name", "ruleName", "alert", "detection", "signature")
 
 
-def _disabled_rules(values: Any) -> set[str]:
-    """The names of rules that objects in VALUES switch off (`enabled: false`, `disabled: true`)."""
+def _disabled_rules(side: _Side) -> set[str]:
+    """The names of rules that objects of a SIDE switch off (`enabled: false`, `disabled: true`)."""
     found = set()
-    for node in objects(values):
+    for node in side.nodes:
         name = next((node[k] for k in RULE_NAMES if isinstance(node.get(k), str)), None)
         off = node.get("enabled") in (False, "false") or node.get("disabled") in (True, "true")
         if name and off:
@@ -70,10 +85,10 @@ _FLUENTD_TYPE = lazy_compile(r"^\s*@?type\s+(\S+)", re.MULTILINE)
 SECURITY_RECORDS = lazy_compile(r"audit|secur|auth|guard|trail|falco|siem|access", re.IGNORECASE)
 
 
-def _discarded(values: Any) -> set[str]:
-    """The record patterns VALUES routes to a discarding output."""
+def _discarded(side: _Side) -> set[str]:
+    """The record patterns a SIDE routes to a discarding output."""
     found: set[str] = set()
-    for text in _texts(values):
+    for text in side.texts:
         for section in _SECTION.finditer(text):
             settings = {k.lower(): v for k, v in _SETTING.findall(section.group(1))}
             if settings.get("name", "").lower() in DISCARD:
@@ -82,7 +97,7 @@ def _discarded(values: Any) -> set[str]:
             kind = _FLUENTD_TYPE.search(block.group(2))
             if kind and kind.group(1).lower() in DISCARD:
                 found.add(block.group(1).strip())
-    for node in objects(values):
+    for node in side.nodes:
         plugin = next((str(node[k]) for k in ("name", "Name", "type", "@type") if isinstance(node.get(k), str)), "")
         match = next((node[k] for k in ("match", "Match", "match_regex", "inputs") if k in node), None)
         if plugin.lower() in DISCARD and match is not None:
@@ -101,9 +116,9 @@ def _texts(value: Any) -> Iterator[str]:
             yield from _texts(item)
 
 
-def _silenced(values: Any) -> bool:
-    """Whether a definition in VALUES silences itself on every scope (`silenced: {"*": null}`, `muted: true`)."""
-    for node in objects(values):
+def _silenced(side: _Side) -> bool:
+    """Whether a definition of a SIDE silences itself on every scope (`silenced: {"*": null}`, `muted: true`)."""
+    for node in side.nodes:
         for key in ("silenced", "muted", "snoozed"):
             held = node.get(key)
             if held is True or (isinstance(held, dict) and any(str(k).strip() in EVERYTHING for k in held)):
@@ -117,21 +132,21 @@ SELF_LABEL = lazy_compile(r"(?:^|[\s(&|])(?:not\s+|!\s*(?:has\s*\(\s*)?\(?\s*(?:
                           r"(?:input\.)?(?:review\.|request\.)?object\.metadata\.(?:labels|annotations)\b")
 
 
-def _self_exempting(values: Any) -> set[str]:
-    """Lines of policy code in VALUES that skip the check by the reviewed object's own labels or annotations."""
-    return {line.strip() for text in _texts(values) if "metadata" in text
+def _self_exempting(side: _Side) -> set[str]:
+    """Lines of policy code of a SIDE that skip the check by the reviewed object's own labels or annotations."""
+    return {line.strip() for text in side.texts if "metadata" in text
             for line in text.splitlines() if SELF_LABEL.search(line)}
 
 
 WORDS = (b"exclu", b"exempt", b"skip", b"ignore", b"bypass", b"enabled", b"disabled", b"null", b"blackhole",
-         b"discard", b"silenced", b"muted", b"snoozed", b"metadata.labels", b"metadata.annotations")
+         b"discard", b"drop", b"nop", b"silenced", b"muted", b"snoozed", b"metadata.labels", b"metadata.annotations")
 
 
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=WORDS)
 def _overridden(change: Change) -> Iterator[Finding]:
-    before, after = (unfolded(side) for side in sides(change))
+    before, after = (_Side.of(unfolded(side)) for side in sides(change))
     if change.action is Action.CREATE:
-        before = {}
+        before = _Side.of({})
     for path in sorted(_exempted(after) - _exempted(before)):
         yield finding(DETECTION, change.address, f"{change.address}: {path} now holds * (the policy or detector "
                       "exempts everything: it no longer applies anywhere)")

@@ -87,8 +87,18 @@ def _decoded(text: str) -> str | None:
     return decoded_text(text[:MAX_TEXT])
 
 
+# ASCII text the patterns above can match at all holds one of these (lower-cased; non-ASCII text may fold to them
+# under IGNORECASE, so it is always read): most text holds none, and `in` is far cheaper than five patterns.
+LITERALS = ("verify", "unauthorized", "tls_insecure", "mode=", "ssl=", "tls=", "encrypt=", "certificate=",
+            "certificates=", "insecure=", "hostnames=", "trusted", "strict-ssl", "gpgcheck", "unauthenticated", "801",
+            "return", "rewrite")
+
+
 @lru_cache(maxsize=256)
 def _weakenings(text: str) -> Counter[str]:
+    lowered = text.lower()
+    if text.isascii() and not any(literal in lowered for literal in LITERALS):
+        return Counter()
     text = text.replace("\\n", "\n")
     found: Counter[str] = Counter({REDIRECT_KEY: sum(1 for _ in REDIRECT.finditer(text))})
     for what, pattern in WEAKENERS:
