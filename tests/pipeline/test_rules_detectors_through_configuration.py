@@ -54,6 +54,35 @@ def test_unknown_source_configured_from_internal_ranges_or_to_https_is_not(
     assert "network-open-ingress" not in _firewall_plan(tmp_path, allowed, port)
 
 
+def _module_firewall_plan(tmp_path: Path, inputs: dict[str, Any], port: str = "5432") -> dict[str, Severity]:
+    """A firewall inside a module whose sources come from a local (never printed by `show -json`)."""
+    firewall = resource("module.edge.google_compute_firewall.this", {
+        "name": "edge", "direction": "INGRESS", "allow": [{"protocol": "tcp", "ports": [port]}],
+        "source_ranges": None}, unknown={"source_ranges": True})
+    firewall["module_address"] = "module.edge"
+    configuration = {"root_module": {"module_calls": {"edge": {
+        "expressions": {name: {"constant_value": value} for name, value in inputs.items()},
+        "module": {"resources": [{
+            "address": "google_compute_firewall.this", "mode": "managed", "type": "google_compute_firewall",
+            "name": "this", "expressions": {"source_ranges": {"references": ["local.source_ranges"]}}}]}}}}}
+    return judge(tmp_path, [firewall], configuration=configuration)
+
+
+def test_unknown_source_from_a_local_in_a_module_given_the_internet_is_exposure(tmp_path: Path) -> None:
+    found = _module_firewall_plan(tmp_path, {"extra_source_ranges": ["35.191.0.0/16", "0.0.0.0/0"], "name": "edge"})
+    assert found.get("network-open-ingress") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("inputs", "port"), [
+    ({"extra_source_ranges": ["35.191.0.0/16", "130.211.0.0/22"]}, "5432"),  # health-check ranges only
+    ({"extra_source_ranges": ["0.0.0.0/0"]}, "443"),  # the web port
+    ({"egress_destinations": ["0.0.0.0/0"], "name": "edge"}, "5432"),  # an input that is not a source
+], ids=["health-checks", "https", "not-a-source"])
+def test_unknown_source_from_a_local_in_a_module_given_no_open_source_is_not(
+        tmp_path: Path, inputs: dict[str, Any], port: str) -> None:
+    assert "network-open-ingress" not in _module_firewall_plan(tmp_path, inputs, port)
+
+
 # --- outputs and files that carry secrets out of the state --------------------------------------------
 
 def _output_plan(tmp_path: Path, reference: str, marked: bool = False, declared: bool = False) -> dict[str, Severity]:

@@ -241,16 +241,15 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
     "fresh/unheard-providers-6/065-nomad-job-image-risky.json",
     # session 12's sets, after one round of lanes. hidden-like-16 was kept from every lane (its first run on the start
-    # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score): a firewall whose
-    # source_ranges come from a module input holding 0.0.0.0/0, a Scaleway policy with AllProductsFullAccess, an image
-    # moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*`, an ECR policy
-    # letting an outside account push; false alarms: secure_environment_variables read as a plain password, a peering
-    # to an account the plan never shows as its own, an AWS-owned Lambda layer read as an outside publisher.
+    # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score; session 13 fixed a firewall
+    # whose source_ranges come from a local in a module given 0.0.0.0/0): a Scaleway policy with AllProductsFullAccess,
+    # an image moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*`, an ECR
+    # policy letting an outside account push; false alarms: secure_environment_variables read as a plain password, a
+    # peering to an account the plan never shows as its own, an AWS-owned Lambda layer read as an outside publisher.
     # network-paths: a rule admitting a security group that is itself open to the world (unchanged in the plan), an
     # allow-any collection group at a priority ahead of the deny, a FortiOS policy moved above a geo deny; the same
     # peering judgment call (an account the plan never shows).
     "fresh/hidden-like-16/c07-aci-env-password-twin.json",
-    "fresh/hidden-like-16/e05-gcp-fw-module-input-risky.json",
     "fresh/hidden-like-16/i09-scw-iam-policy-risky.json",
     "fresh/hidden-like-16/r01-vpc-peering-twin.json",
     "fresh/hidden-like-16/s02-k8s-image-source-risky.json",

@@ -204,6 +204,16 @@ class Configuration:
         references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
         return self.resolve(references[0], module, depth + 1) if len(references) == 1 else UNKNOWN
 
+    def inputs(self, module: str) -> dict[str, Any]:
+        """Every input variable of MODULE that the plan shows a value for (its call's argument or its default),
+        resolved: all a value the plan cannot show there (a local) can be built from, besides resources."""
+        if not module:
+            return dict(self.variables)
+        parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+        names = set(self.modules.get(parent, Module(parent)).calls.get(call, {}))
+        names |= set(self.modules.get(module, Module(module)).defaults)
+        return {name: self._variable(name, module, 0) for name in sorted(names)}
+
     def _variable(self, name: str, module: str, depth: int) -> Any:
         if not module:
             return self.variables.get(name, UNKNOWN)

@@ -282,6 +282,9 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
                 continue
             config = config or configuration(ri.plan)
             values = _each_reference(config, change.address, path, config.values(change.address, path))
+            how = "configured from a value"
+            if (fed := _local_inputs(config, change.address, path, values)) is not None:
+                values, how = fed
             substituted = _substituted(after, path, values or []) if after is not None else None
             if substituted is None:
                 continue
@@ -289,7 +292,27 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
             for where, source, ports in openings(change.type, substituted):
                 if where == key or where.startswith(key + ".") or where.endswith(key):
                     yield finding(OPEN, change.address, f"{change.address}: {where} (known after apply) is "
-                                  f"configured from a value that opens {ports} to {source} (the whole internet)")
+                                  f"{how} that opens {ports} to {source} (the whole internet)")
+
+
+def _local_inputs(config: Configuration, address: str, path: tuple[str | int, ...],
+                  values: list[Any] | None) -> tuple[list[Any], str] | None:
+    """For a source the configuration builds from a local (which `show -json` never prints) and nothing else
+    resolves: the module's inputs named for sources (`extra_source_ranges`, `allowed_cidrs`), each a value the
+    local can be built from, and how to say so; None otherwise."""
+    if values is None or any(v is not UNKNOWN for v in values):
+        return None
+    expression = config.expression(address, path)
+    references = expression.get("references") if isinstance(expression, dict) else None
+    local = next((r for r in references or [] if isinstance(r, str) and r.startswith("local.")), None)
+    if local is None:
+        return None
+    fed = {name: value for name, value in config.inputs(module_of(address)).items()
+           if value is not UNKNOWN and SOURCE_KEY.search(name.lower()) and not words(name) & AWAY}
+    if not fed:
+        return None
+    shown = ", ".join(f"var.{name}" for name in fed)
+    return list(fed.values()), f"built from {local}, which the plan does not show, in a module given {shown}: a value"
 
 
 # Registered by attachedopen.py, the rule's one plan-wide check with the attachments it judges (one per rule id).
