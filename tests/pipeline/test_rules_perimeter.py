@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
@@ -176,6 +178,32 @@ def test_an_outside_account_that_may_get_every_object_reads_the_bucket(tmp_path:
 def test_an_outside_account_that_may_only_send_in_stays_medium(tmp_path: Path) -> None:
     label, found = judged(tmp_path, entry("aws_sqs_queue_policy.q", None, queue_policy("sqs:SendMessage"),
                                           "registry.terraform.io/hashicorp/aws"))
+    assert found["iam-public-member"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
+
+
+OWN_ROLE = {"name": "x", "arn": f"arn:aws:iam::{OWN}:role/x"}
+
+
+def registry_policy(*actions: str) -> dict[str, Any]:
+    statement = {"Sid": "Vendor", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"},
+                 "Action": list(actions)}
+    return {"repository": "payments-api", "registry_id": OWN, "policy": policy(statement)}
+
+
+@pytest.mark.parametrize("actions", [("ecr:PutImage", "ecr:UploadLayerPart", "ecr:BatchGetImage"), ("ecr:Put*",)])
+def test_an_outside_account_that_may_push_images_can_replace_what_is_deployed(
+        tmp_path: Path, actions: tuple[str, ...]) -> None:
+    label, found = judged(tmp_path, entry("aws_ecr_repository_policy.r", None, registry_policy(*actions),
+                                          "registry.terraform.io/hashicorp/aws"),
+                          entry("aws_iam_role.x", OWN_ROLE, OWN_ROLE, "registry.terraform.io/hashicorp/aws", ["no-op"]))
+    assert found["iam-public-member"] is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
+
+
+def test_an_outside_account_that_may_only_pull_images_stays_medium(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_ecr_repository_policy.r", None,
+                                          registry_policy("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+                                          "registry.terraform.io/hashicorp/aws"),
+                          entry("aws_iam_role.x", OWN_ROLE, OWN_ROLE, "registry.terraform.io/hashicorp/aws", ["no-op"]))
     assert found["iam-public-member"] is Severity.MEDIUM and label is Label.LIKELY_SAFE
 
 

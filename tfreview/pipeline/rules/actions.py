@@ -97,6 +97,23 @@ def takes_data(action: str) -> bool:
     return name.startswith(DATA_VERBS)
 
 
+# Actions that put in what others will run: an image pushed to a registry, a package published, code pushed or
+# committed, a layer or function's code replaced. An outside account with one of them can swap what is deployed.
+PUBLISHING = frozenset({"ecr:putimage", "ecr:completelayerupload", "ecr:uploadlayerpart", "ecr:initiatelayerupload",
+                        "ecr-public:putimage", "ecr-public:completelayerupload", "codeartifact:publishpackageversion",
+                        "codeartifact:putpackagemetadata", "codecommit:gitpush", "codecommit:putfile",
+                        "codecommit:createcommit", "lambda:publishlayerversion", "lambda:updatefunctioncode"})
+
+
+def publishes_code(action: str) -> bool:
+    """Whether an action (or action pattern, `ecr:Put*`) can put in an artifact or code that others will run."""
+    name = action.strip().lower()
+    if "*" in name or "?" in name:
+        stem = name.split("*", 1)[0].split("?", 1)[0]
+        return any(p.startswith(stem) for p in PUBLISHING) and ":" in stem
+    return name in PUBLISHING
+
+
 def is_permission(action: str) -> bool:
     """Whether an action changes permissions (policies, roles, grants, credentials)."""
     name = verb(action)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.actions import is_read, takes_data
+from tfreview.pipeline.rules.actions import is_read, publishes_code, takes_data
 from tfreview.pipeline.rules.judge import PUBLIC, TRUST, Verdict
 from tfreview.pipeline.rules.policy import Statement, grants_action
 
@@ -125,9 +125,13 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             # An account the plan never shows as its own that may take the data out (receive a queue's messages,
             # get a bucket's objects) is the data leaving; one that may only send in or read settings is not.
             takes = [a for a in statement.actions if takes_data(a)] if not trust and not uses and not every else []
-            severity = Severity.HIGH if trust or uses or every or takes else Severity.MEDIUM
+            # One that may push what others run (an image, a package, code) can swap what is deployed.
+            pushes = [a for a in statement.actions if publishes_code(a)] if not trust and not uses and not every \
+                else []
+            severity = Severity.HIGH if trust or uses or every or takes or pushes else Severity.MEDIUM
             use = f" to {', '.join(uses)}" if uses else f" to {', '.join(every[:3])} (full control)" if every else (
-                f" to {', '.join(takes[:3])} (it takes the data out)" if takes else "")
+                f" to {', '.join(takes[:3])} (it takes the data out)" if takes else
+                f" to {', '.join(pushes[:3])} (it can replace what is deployed)" if pushes else "")
             yield Verdict(rule, severity, f"{name} {'trusts' if trust else 'lets in'} account {match.group(1)}{use}, "
                           f"outside this plan's account{'s' if len(own) > 1 else ''} {', '.join(sorted(own))}, "
                           "with no ExternalId or organisation condition")
@@ -150,7 +154,8 @@ def _shares(statement: Statement, principal: str) -> bool:
 
 def _shared(statement: Statement, account: str) -> Verdict:
     """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read."""
-    reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}]
+    reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}
+             or publishes_code(a)]
     severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
     return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
                    f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
