@@ -243,10 +243,10 @@ KNOWN_MISSES = {
     # session 12's sets, after one round of lanes. hidden-like-16 was kept from every lane (its first run on the start
     # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score; session 13 fixed a firewall
     # whose source_ranges come from a local in a module given 0.0.0.0/0): a Scaleway policy with AllProductsFullAccess,
-    # an image moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*`, an ECR
-    # policy letting an outside account push (also fixed in session 13); false alarms: secure_environment_variables read
-    # as a plain password, a peering to an account the plan never shows as its own, an AWS-owned Lambda layer read as an
-    # outside publisher.
+    # an image moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*` (fixed in
+    # session 13), an ECR policy letting an outside account push (also fixed in session 13); false alarms:
+    # secure_environment_variables read as a plain password, a peering to an account the plan never shows as its own, an
+    # AWS-owned Lambda layer read as an outside publisher.
     # network-paths: a rule admitting a security group that is itself open to the world (unchanged in the plan), an
     # allow-any collection group at a priority ahead of the deny, a FortiOS policy moved above a geo deny; the same
     # peering judgment call (an account the plan never shows).
@@ -254,7 +254,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-16/i09-scw-iam-policy-risky.json",
     "fresh/hidden-like-16/r01-vpc-peering-twin.json",
     "fresh/hidden-like-16/s02-k8s-image-source-risky.json",
-    "fresh/hidden-like-16/s04-gh-actions-allowlist-risky.json",
     "fresh/hidden-like-16/s06-lambda-layer-twin.json",
     "fresh/network-paths/aws-sgrule-ref-open-group.json",
     "fresh/network-paths/azfw-rcg-allow-any-above-deny.json",

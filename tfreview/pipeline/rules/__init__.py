@@ -35,6 +35,7 @@ from tfreview.pipeline.rules import overrides as overrides
 from tfreview.pipeline.rules import evidence as evidence
 from tfreview.pipeline.rules import exposure as exposure
 from tfreview.pipeline.rules import allowlist as allowlist
+from tfreview.pipeline.rules import matchall as matchall
 from tfreview.pipeline.rules import cors as cors
 from tfreview.pipeline.rules import rootward as rootward
 from tfreview.pipeline.rules import acltext as acltext

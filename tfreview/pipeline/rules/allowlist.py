@@ -25,7 +25,8 @@ EMPTIED = declare("allowlist-emptied", Severity.HIGH,
                   "A source allow-list (authorized/allowed/trusted IP ranges or networks, ip_allowlist, whitelist, "
                   "source_ranges…, the traffic filters attached by reference, the e-mail domains allowed to sign "
                   "in) that held entries is emptied, nulled or removed on a resource that is not otherwise private, "
-                  "on any provider: the endpoint is open to anyone.")
+                  "on any provider: the endpoint is open to anyone. Also any allow-list (allowed, trusted, permitted) "
+                  "that comes to hold an entry matching everything (*, */*, **).")
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
 ALLOW_WORDS = {"authorized", "authorised", "allowed", "allow", "bound", "allowlist", "allowlisted", "whitelist",

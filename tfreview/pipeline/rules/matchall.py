@@ -1,0 +1,48 @@
+"""Risk rules, an allow-list that comes to hold an entry matching everything: a list named for what is allowed,
+trusted, permitted or approved (`patterns_allowed`, `allowed_principals`, `trusted_external_tenants`,
+`scope_whitelist`) that gains `*`, `*/*`, `**` or `*@*` no longer restricts anything, whatever else it still names
+(an Actions allow-list still "selected" but with `*/*` in it runs every third party's action), on any provider and
+any resource type: allowlist-emptied, high.
+
+A list that already held such an entry, one that names what is allowed more narrowly (`acme/*`, `*.acme.io`), and
+lists of what a browser may send (CORS origins, headers, methods) or of what is denied or blocked find nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.allowlist import EMPTIED
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.values import leaves
+
+EVERYTHING = frozenset({"*", "**", "*/*", "*@*", "*/*@*", "*:*", ".*"})
+ALLOWING = lazy_compile(r"allow|trusted|whitelist|permitted|approved")
+NOT_A_GATE = lazy_compile(r"origin|header|method|expose|cors|deny|denied|block|exclu")
+_INDEX = lazy_compile(r"\[[^\]]*\]")
+
+
+def _match_all(values: dict[str, object]) -> dict[str, str]:
+    """Allow-lists in VALUES (path, indices dropped) that hold an entry matching everything, with that entry."""
+    found: dict[str, str] = {}
+    for path, value in leaves(values):
+        where = _INDEX.sub("", path).lower()
+        if not isinstance(value, list) or not ALLOWING.search(where.rsplit(".", 1)[-1]) or NOT_A_GATE.search(where):
+            continue
+        entry = next((v for v in value if isinstance(v, str) and v in EVERYTHING), None)
+        if entry is not None:
+            found[where] = entry
+    return found
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b'"*', b'*"'))
+def _allows_everything(change: Change) -> Iterator[Finding]:
+    """An allow-list that newly holds an entry matching everything."""
+    before, after = sides(change)
+    held = _match_all(before) if change.action is not Action.CREATE else {}
+    for where, entry in sorted(_match_all(after).items()):
+        if where not in held:
+            yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds {entry!r}, an entry that "
+                          "matches everything (the allow-list no longer restricts anything)")
