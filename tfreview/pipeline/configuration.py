@@ -209,7 +209,7 @@ class Configuration:
         resolved: all a value the plan cannot show there (a local) can be built from, besides resources."""
         if not module:
             return dict(self.variables)
-        parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+        parent, call = _call_of(module)
         names = set(self.modules.get(parent, Module(parent)).calls.get(call, {}))
         names |= set(self.modules.get(module, Module(module)).defaults)
         return {name: self._variable(name, module, 0) for name in sorted(names)}
@@ -217,7 +217,7 @@ class Configuration:
     def _variable(self, name: str, module: str, depth: int) -> Any:
         if not module:
             return self.variables.get(name, UNKNOWN)
-        parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+        parent, call = _call_of(module)
         inputs = self.modules.get(parent, Module(parent)).calls.get(call, {})
         if name in inputs:
             return self._single(inputs[name], parent, depth)
@@ -336,6 +336,12 @@ def _most_specific(references: list[str]) -> list[str]:
     """Drop references that only repeat a longer one's prefix (Terraform lists `a.b.c` then `a.b`)."""
     keep = [r for r in references if not any(o != r and o.startswith((r + ".", r + "[")) for o in references)]
     return list(dict.fromkeys(keep))
+
+
+def _call_of(module: str) -> tuple[str, str]:
+    """The module that calls MODULE and the call's name (`module.a.module.b` → `module.a`, `b`)."""
+    parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
+    return parent, call
 
 
 def _dig(value: Any, steps: list[str]) -> Any:

@@ -88,11 +88,17 @@ DATA_VERBS = ("receivemessage", "deletemessage", "getobject", "getrecords", "get
               "export", "consume", "pull", "restoreobject", "getparameter")
 
 
+def _stem(pattern: str) -> str | None:
+    """What a pattern's matches all start with (`get` of `get*`, `ecr:put` of `ecr:Put?mage`); None for no pattern."""
+    if "*" not in pattern and "?" not in pattern:
+        return None
+    return pattern.split("*", 1)[0].split("?", 1)[0]
+
+
 def takes_data(action: str) -> bool:
     """Whether an action (or action pattern, `s3:Get*`) can take the data a resource holds out of it."""
     name = verb(action)
-    if "*" in name or "?" in name:
-        stem = name.split("*", 1)[0].split("?", 1)[0]
+    if (stem := _stem(name)) is not None:
         return any(v.startswith(stem) for v in DATA_VERBS)
     return name.startswith(DATA_VERBS)
 
@@ -108,9 +114,8 @@ PUBLISHING = frozenset({"ecr:putimage", "ecr:completelayerupload", "ecr:uploadla
 def publishes_code(action: str) -> bool:
     """Whether an action (or action pattern, `ecr:Put*`) can put in an artifact or code that others will run."""
     name = action.strip().lower()
-    if "*" in name or "?" in name:
-        stem = name.split("*", 1)[0].split("?", 1)[0]
-        return any(p.startswith(stem) for p in PUBLISHING) and ":" in stem
+    if (stem := _stem(name)) is not None:
+        return ":" in stem and any(p.startswith(stem) for p in PUBLISHING)
     return name in PUBLISHING
 
 

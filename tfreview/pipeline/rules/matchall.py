@@ -16,19 +16,18 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.allowlist import EMPTIED
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.values import leaves, plain
 
 EVERYTHING = frozenset({"*", "**", "*/*", "*@*", "*/*@*", "*:*", ".*"})
 ALLOWING = lazy_compile(r"allow|trusted|whitelist|permitted|approved")
 NOT_A_GATE = lazy_compile(r"origin|header|method|expose|cors|deny|denied|block|exclu")
-_INDEX = lazy_compile(r"\[[^\]]*\]")
 
 
 def _match_all(values: dict[str, object]) -> dict[str, str]:
     """Allow-lists in VALUES (path, indices dropped) that hold an entry matching everything, with that entry."""
     found: dict[str, str] = {}
     for path, value in leaves(values):
-        where = _INDEX.sub("", path).lower()
+        where = plain(path).lower()
         if not isinstance(value, list) or not ALLOWING.search(where.rsplit(".", 1)[-1]) or NOT_A_GATE.search(where):
             continue
         entry = next((v for v in value if isinstance(v, str) and v in EVERYTHING), None)

@@ -124,10 +124,10 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
                 every = ["everything but its NotAction"]
             # An account the plan never shows as its own that may take the data out (receive a queue's messages,
             # get a bucket's objects) is the data leaving; one that may only send in or read settings is not.
-            takes = [a for a in statement.actions if takes_data(a)] if not trust and not uses and not every else []
             # One that may push what others run (an image, a package, code) can swap what is deployed.
-            pushes = [a for a in statement.actions if publishes_code(a)] if not trust and not uses and not every \
-                else []
+            named = statement.actions if not trust and not uses and not every else []
+            takes = [a for a in named if takes_data(a)]
+            pushes = [a for a in named if publishes_code(a)]
             severity = Severity.HIGH if trust or uses or every or takes or pushes else Severity.MEDIUM
             use = f" to {', '.join(uses)}" if uses else f" to {', '.join(every[:3])} (full control)" if every else (
                 f" to {', '.join(takes[:3])} (it takes the data out)" if takes else
