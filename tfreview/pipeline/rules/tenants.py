@@ -13,7 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
-from tfreview.pipeline.rules.common import blocks, new_items, sides, string_leaves
+from tfreview.pipeline.rules.common import as_list, blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.datakeys import erases_everywhere
 from tfreview.pipeline.rules.grants import PRIVILEGED
@@ -151,11 +151,12 @@ def _admin_scope(values: dict[str, Any]) -> str:
 # Providers whose grants other checks read by meaning; any other provider's memberships are read generically.
 KNOWN_PROVIDERS = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_", "github_", "helm_")
 GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "invitation", "permission", "team",
-               "binding", "assignment", "attachment", "scope", "service_account", "acl")
+               "binding", "assignment", "attachment", "scope", "service_account", "acl", "policy")
 # An admin or owner role, or a permission that manages identities (users, groups, roles, access, policies, apps):
 # its holder can grant itself anything, so it is admin whatever the role is called.
 # Ranks of any vocabulary that hold the keys or run the tenant (`captain`, `keyholder`, `steward`) are owner-level.
 ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges|captain|key_?holder|steward"
+                            r"|full_?(?:access|control)"
                             r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
                             r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
                             r"|(?:manage|assign|grant|create|update|delete|write|add|edit|modify)[._:-](?:\w+[._:-])?"
@@ -211,26 +212,41 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
     name = change.type.partition("_")[2]
     if change.type.startswith(KNOWN_PROVIDERS) or not any(word in name for word in GRANT_WORDS):
         return
-    before, after = sides(change)
-    for key, value in after.items():
+    for key, value, previous, holder in _settings(*sides(change)):
         # A principal's tags that are its roles (`tags = ["administrator"]` on a broker user), unlike label maps.
         role_tags = key.lower() in ("tags", "user_tags") and isinstance(value, list)
-        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == before.get(key):
+        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == previous:
             continue
-        old = set(string_leaves(before.get(key)))
+        old = set(string_leaves(previous))
         admin = [v for v in string_leaves(value) if v not in old and admin_value(v)
-                 and not narrower_admin(before.get(key), v)]
+                 and not narrower_admin(previous, v)]
         if admin:
-            was = f' (was "{before[key]}")' if isinstance(before.get(key), str) else ""
-            targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(after)
+            was = f' (was "{previous}")' if isinstance(previous, str) else ""
+            targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(holder)
             scoped = f", confined to {len(targets)} named target(s)" if targets else ""
             yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
                           f"owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
             continue
-        new_rank, old_rank = access_rank(value), access_rank(before.get(key))
+        new_rank, old_rank = access_rank(value), access_rank(previous)
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
-            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{before[key]}" to '
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} rises from "{previous}" to '
                           f'"{value}"', Severity.MEDIUM)
+
+
+def _settings(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, Any, Any, dict[str, Any]]]:
+    """(key, value, value before, the object holding it) for every setting of AFTER and of the blocks directly
+    inside it (a policy's `rule { permission_set_names = [...] }`) unless the block's own name says it is an access
+    level (`permission { name = ... }`, read whole); a block's value before is the same key's in every block before."""
+    for key, value in after.items():
+        blocks_after = [item for item in as_list(value) if isinstance(item, dict)]
+        if not blocks_after or len(blocks_after) != len(as_list(value)) or LEVEL_KEY.search(key.lower()):
+            yield key, value, before.get(key), after
+            continue
+        blocks_before = [item for item in as_list(before.get(key)) if isinstance(item, dict)]
+        for block in blocks_after:
+            for name, setting in block.items():
+                previous = [leaf for old in blocks_before for leaf in string_leaves(old.get(name))]
+                yield name, setting, previous or None, block
 
 
 def narrower_admin(old: Any, new: str) -> bool:
@@ -242,7 +258,7 @@ def narrower_admin(old: Any, new: str) -> bool:
 
 # A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).
 WHOLE_TENANT = lazy_compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
-TARGET_KEY = lazy_compile(r"(?:^|_)targets?(?:_\w+)?$")
+TARGET_KEY = lazy_compile(r"(?:^|_)(?:targets?(?:_\w+)?|project_ids)$")
 
 
 def _targets(values: dict[str, Any]) -> list[str]:
