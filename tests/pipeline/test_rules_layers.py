@@ -53,3 +53,20 @@ def test_a_function_created_with_a_vendor_layer_is_medium(tmp_path: Path) -> Non
     vendor = "arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension:65"
     created = made("zeta_lambda_function.api", {**FUNCTION, "layers": [vendor]})
     assert _severity(tmp_path, [created]) is Severity.MEDIUM
+
+
+def test_aws_own_layer_added_to_an_existing_function_is_medium(tmp_path: Path) -> None:
+    """AWS publishes its own extensions from fixed accounts: AWS already runs the function, no new party joins."""
+    function = {**FUNCTION, "layers": []}
+    entry = made("zeta_lambda_function.api", {**function, "layers": [INSIGHTS]})
+    entry["change"].update(actions=["update"], before=function)
+    assert _severity(tmp_path, [entry]) is Severity.MEDIUM
+
+
+def test_look_alike_layer_name_from_another_account_stays_high(tmp_path: Path) -> None:
+    """The publisher decides, not the name: `LambdaInsightsExtension` in an unknown account is still foreign."""
+    function = {**FUNCTION, "layers": []}
+    fake = "arn:aws:lambda:eu-west-1:580247275436:layer:LambdaInsightsExtension:20"
+    entry = made("zeta_lambda_function.api", {**function, "layers": [fake]})
+    entry["change"].update(actions=["update"], before=function)
+    assert _severity(tmp_path, [entry]) is Severity.HIGH

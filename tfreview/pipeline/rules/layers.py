@@ -22,6 +22,11 @@ LAYER_KEYS = lazy_compile(r"^(?:layers?|layer_arns?|extensions?)$")
 # arn:partition:service:region:ACCOUNT:… — the account is the fifth field.
 _ARN_ACCOUNT = lazy_compile(r"arn:[\w-]+:[\w-]+:[\w-]*:(\d{12}):")
 MARK = "runs code published by account "
+# Accounts AWS itself publishes its Lambda layers from (AWS documentation): AWS already runs the function, so its
+# own extension adds no new party — shown, not held.
+AWS_PUBLISHERS = {"580247275435": "Lambda Insights", "901920570463": "AWS Distro for OpenTelemetry",
+                  "017000801446": "Powertools for AWS Lambda", "177933569100": "the Parameters and Secrets extension",
+                  "027255383542": "the AppConfig extension"}
 
 
 def _layers(values: Any) -> list[str]:
@@ -45,6 +50,10 @@ def _foreign_layer(change: Change) -> Iterator[Finding]:
     severity = Severity.MEDIUM if change.action is Action.CREATE else Severity.HIGH
     for arn in added:
         for account in sorted(_accounts([arn]) - own):
+            if account in AWS_PUBLISHERS:
+                yield finding(SUPPLY, change.address, f"{change.address} adds layer {arn}: AWS's own "
+                              f"{AWS_PUBLISHERS[account]}, published by AWS (account {account})", Severity.MEDIUM)
+                continue
             yield finding(SUPPLY, change.address,
                           f"{change.address} adds layer {arn}: the function {MARK}{account}, which is not its own "
                           "account nor the publisher of a layer it had — code from outside the organisation runs "
