@@ -63,6 +63,23 @@ def test_same_publisher_new_home_stays_safe(tmp_path: Path, old: str, new: str) 
     assert RULE not in worst and label is Label.LIKELY_SAFE
 
 
+PINNED = "ghcr.io/acme-corp/payments-api:1.14.2@sha256:" + "3c" * 32
+
+
+@pytest.mark.parametrize("new", ["docker.io/acmecorp-payments/payments-api:latest", "docker.io/acme-corp/payments-api"])
+def test_pinned_image_to_a_movable_tag_under_a_name_sharing_owner_is_high(tmp_path: Path, new: str) -> None:
+    """Names that share a word (`acmecorp-payments` for `acme-corp`) prove no owner on a registry anyone writes to."""
+    label, worst = judged(tmp_path, task(PINNED), task(new))
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get(RULE) is Severity.HIGH
+
+
+@pytest.mark.parametrize("new", ["ghcr.io/acme-corp/payments-api:1.15.0@sha256:" + "4d" * 32,
+                                 "ghcr.io/acme-corp/payments-api:1.15.0", "docker.io/acmecorp/payments-api:1.15.0"])
+def test_pinned_bump_or_a_versioned_tag_stays_safe(tmp_path: Path, new: str) -> None:
+    label, worst = judged(tmp_path, task(PINNED), task(new))
+    assert worst.get(RULE) is not Severity.HIGH and label is Label.LIKELY_SAFE
+
+
 def test_chart_repository_moved_to_an_unknown_host_is_high(tmp_path: Path) -> None:
     old = {"chart": "edge-proxy", "repository": "https://edgeproxy.github.io/charts", "version": "2.3.0"}
     new = {**old, "repository": "https://charts.quick-dl-cache.net/edge", "version": "2.3.0-p1"}

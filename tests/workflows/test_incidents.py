@@ -239,22 +239,19 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
-    "fresh/unheard-providers-6/065-nomad-job-image-risky.json",
     # session 12's sets, after one round of lanes. hidden-like-16 was kept from every lane (its first run on the start
     # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score; session 13 fixed a firewall
-    # whose source_ranges come from a local in a module given 0.0.0.0/0): a Scaleway policy with AllProductsFullAccess,
-    # an image moved to a look-alike Docker Hub namespace two names away, an Actions allowlist gaining `*/*` (fixed in
-    # session 13), an ECR policy letting an outside account push (also fixed in session 13); false alarms:
-    # secure_environment_variables read as a plain password, a peering to an account the plan never shows as its own, an
-    # AWS-owned Lambda layer read as an outside publisher.
+    # whose source_ranges come from a local in a module given 0.0.0.0/0): a Scaleway policy with AllProductsFullAccess
+    # and an image moved to a look-alike Docker Hub namespace two names away (both fixed in session 14), an Actions
+    # allowlist gaining `*/*` and an ECR policy letting an outside account push (fixed in session 13); false alarms
+    # left: secure_environment_variables given a password written as a literal in the configuration (we keep
+    # secret-in-code: the literal is in the repository, whatever Azure shows), a peering to an account the plan never
+    # shows as its own (the AWS-owned Lambda layer read as an outside publisher was fixed in session 14).
     # network-paths: a rule admitting a security group that is itself open to the world (unchanged in the plan), an
     # allow-any collection group at a priority ahead of the deny, a FortiOS policy moved above a geo deny; the same
     # peering judgment call (an account the plan never shows).
     "fresh/hidden-like-16/c07-aci-env-password-twin.json",
-    "fresh/hidden-like-16/i09-scw-iam-policy-risky.json",
     "fresh/hidden-like-16/r01-vpc-peering-twin.json",
-    "fresh/hidden-like-16/s02-k8s-image-source-risky.json",
-    "fresh/hidden-like-16/s06-lambda-layer-twin.json",
     "fresh/network-paths/aws-sgrule-ref-open-group.json",
     "fresh/network-paths/azfw-rcg-allow-any-above-deny.json",
     "fresh/network-paths/aws-peering-same-account.json",

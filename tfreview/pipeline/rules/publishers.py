@@ -148,6 +148,12 @@ def _typosquat(old: Source, new: Source) -> bool:
     return bool(old.owner) and look_alike(old.owner, new.owner)
 
 
+def _unpinned_elsewhere(old: Source, new: Source) -> bool:
+    """Whether an image pinned by digest or version moves to a mutable tag (`latest`, none) under another owner or
+    host: a name that only shares words with the old publisher's proves nothing where anyone may register names."""
+    return new.mutable and not old.mutable and (old.host, old.owner) != (new.host, new.owner)
+
+
 def _own(host: str) -> bool:
     """Whether HOST is a registry the account owns or a private name the internet cannot resolve."""
     try:
@@ -203,6 +209,12 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
                           "decides what runs with this workload's rights)", Severity.HIGH)
             return
         if _domain(old.host) == _domain(new.host) if _upstream(change, path) else _same_publisher(old, new):
+            if IMAGE_KEY.fullmatch(path.rsplit(".", 1)[-1].lower()) and _unpinned_elsewhere(old, new):
+                yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → "
+                              f"{show(new.text)} (a pinned image now follows a tag anyone holding {new.host}/"
+                              f"{new.owner or '…'} can move: another owner than the old one, whatever the names share)",
+                              Severity.HIGH)
+                return
             continue
         yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
                       f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "
