@@ -91,6 +91,8 @@ class Module:
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call name -> input expressions
     outputs: dict[str, Any] = field(default_factory=dict)  # output name -> expression
     defaults: dict[str, Any] = field(default_factory=dict)  # variable name -> default value
+    for_each: dict[str, Any] = field(default_factory=dict)  # relative address -> for_each expression
+    sensitive: set[str] = field(default_factory=set)  # variables declared `sensitive = true`
 
 
 class Configuration:
@@ -117,12 +119,16 @@ class Configuration:
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                 entry.resources[resource["address"]] = _dict(resource.get("expressions"))
                 entry.provisioners[resource["address"]] = _list(resource.get("provisioners"))
+                if "for_each_expression" in resource:
+                    entry.for_each[resource["address"]] = resource["for_each_expression"]
         for name, output in _dict(module.get("outputs")).items():
             if isinstance(output, dict):
                 entry.outputs[name] = output.get("expression")
         for name, variable in _dict(module.get("variables")).items():
             if isinstance(variable, dict) and "default" in variable:
                 entry.defaults[name] = variable["default"]
+            if isinstance(variable, dict) and variable.get("sensitive") is True:
+                entry.sensitive.add(name)
         for name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 entry.calls[name] = _dict(call.get("expressions"))
@@ -179,6 +185,29 @@ class Configuration:
             return [UNKNOWN]
         return [self.resolve(reference, module) for reference in references]
 
+    def instance_candidates(self, address: str, expression: Any, key: str | int | None) -> list[Any]:
+        """candidates() of one instance's expression, with `each.key`, `each.value…` and `count.index` read from
+        the instance's own KEY (`["vendor"]`, `[0]`) and the resource's `for_each` map."""
+        if key is None or not isinstance(expression, dict) or "constant_value" in expression:
+            return self.candidates(expression, module_of(address))
+        references = _most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
+        if not references:
+            return [UNKNOWN]
+        return [self._instance_value(address, reference, key) for reference in references]
+
+    def _instance_value(self, address: str, reference: str, key: str | int) -> Any:
+        if reference in ("each.key", "count.index"):
+            return key
+        if reference != "each.value" and not reference.startswith("each.value."):
+            return self.resolve(reference, module_of(address))
+        module = module_of(address)
+        found = self.modules.get(module)
+        expression = found.for_each.get(config_address(address)[len(module):].lstrip(".")) if found else None
+        items = self._single(expression, module, 1) if expression is not None else UNKNOWN
+        value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
+            str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
+        return _dig(value, reference.split(".")[2:])
+
     def resolve(self, reference: str, module: str, depth: int = 0) -> Any:
         """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE."""
         if depth > MAX_DEPTH:
@@ -213,6 +242,14 @@ class Configuration:
         names = set(self.modules.get(parent, Module(parent)).calls.get(call, {}))
         names |= set(self.modules.get(module, Module(module)).defaults)
         return {name: self._variable(name, module, 0) for name in sorted(names)}
+
+    def call_input(self, module: str, name: str) -> tuple[Any, str]:
+        """The expression MODULE's caller passes to its input NAME, and the caller's module path; (None, "") at the
+        root or where the call does not set it."""
+        if not module:
+            return None, ""
+        parent, call = _call_of(module)
+        return self.modules.get(parent, Module(parent)).calls.get(call, {}).get(name), parent
 
     def _variable(self, name: str, module: str, depth: int) -> Any:
         if not module:

@@ -5,8 +5,13 @@ flags, …) reads as null to every rule, which is neither the truth nor fail-clo
 what it will be — a constant, or one reference to a variable, module input or output, or another resource's
 known value — the rules read that value instead. A list built from several references (Terraform writes only the
 references, not the operators: `concat`, `setunion`) reads as the items of its known list references, what it holds
-at least; any other expression built from several references stays unknown. A grant's role that stays unknown is
-read as the name of the role it references, where that role is known by its name alone (namedroles.py).
+at least. Any other expression built from several references reads as its leading reference, the value it is about
+in every common shape (`var.flags.public && …`, `var.roles[count.index]`, `each.value.role`): indexed by the
+instance's own key where it uses `count.index` or `each.key`, and only where that value is known, of the type the
+attribute held before, and not a control's strong setting: a guess may raise an alarm, never quiet one. Nested
+blocks the plan leaves unknown are built from their configured arguments, laid over the same blocks before. A
+grant's role that stays unknown is read as the name of the role it references, where that role is known by its
+name alone (namedroles.py).
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import Configuration, configuration, module_of
+from tfreview.pipeline.configuration import Configuration, configuration
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.namedroles import grants_a_role, named_role
+from tfreview.pipeline.rules.controls import matching_controls
 
 MAX_DEPTH = 8
 # Attributes a function writes as text from its references (`jsonencode`, `templatefile`): never a joined list.
 TEXT_BUILT = lazy_compile(r"polic|document|json|template|script|content|body|text|data|yaml|config|rule",
                           re.IGNORECASE)
 ALTERING = (Action.CREATE, Action.UPDATE, Action.REPLACE)
+# Attributes that name one object (`policy_arn`, `template_id`): a reference, never text a function wrote.
+NAMED = lazy_compile(r"_(?:arns?|ids?|names?)$")
 
 
 def resolve_unknowns(review_input: ReviewInput) -> ReviewInput:
@@ -63,11 +71,11 @@ def _resolve_change(change: Change, config: Configuration) -> Change:
     unknown: Any = _copy(change.after_unknown)
     settled = 0
     for path in list(_unknown_paths(unknown, ())):
-        value = _configured(config, change.address, path)
+        value = _configured(config, change, path, _at(change.before, path))
         if value == UNKNOWN and grants_a_role(change.type, path):
             value = named_role(config, config.expression(change.address, path), change.address, path)
         if value is not UNKNOWN and _put(after, path, value):
-            _put(unknown, path, False)
+            _put(unknown, path, _still_unknown(value))
             settled += 1
     if not settled:
         return change
@@ -90,28 +98,155 @@ def _unknown_paths(unknown: Any, path: tuple[str | int, ...]) -> list[tuple[str 
     return found
 
 
-def _configured(config: Configuration, address: str, path: tuple[str | int, ...]) -> Any:
+def _configured(config: Configuration, change: Change, path: tuple[str | int, ...], before: Any = None) -> Any:
     """The one value the configuration gives the attribute at PATH; UNKNOWN when it does not settle it."""
+    address = change.address
     expression = config.expression(address, path)
+    if isinstance(expression, list) and expression and all(isinstance(b, dict) for b in expression):
+        blocks = [_block(config, change, block, MAX_DEPTH) for block in expression]
+        if not _some_known(blocks):
+            return UNKNOWN  # nested blocks the plan leaves unknown
+        old = before if isinstance(before, list) and len(before) == len(blocks) else [None] * len(blocks)
+        return [_over(item, was) for item, was in zip(blocks, old, strict=True)]
     if not isinstance(expression, dict):
-        return UNKNOWN  # not configured (a computed attribute), or nested blocks
-    values = config.candidates(expression, module_of(address))  # one per reference, or the constant
+        return UNKNOWN  # not configured (a computed attribute)
+    return _settled(config, change, path, expression, before)
+
+
+def _block(config: Configuration, change: Change, block: dict[str, Any], depth: int) -> Any:
+    """A nested block's expressions settled into values (UNKNOWN where one is not)."""
+    values: dict[str, Any] = {}
+    for name, expression in block.items():
+        if isinstance(expression, list) and depth:
+            values[name] = [_block(config, change, item, depth - 1) for item in expression if isinstance(item, dict)]
+        elif isinstance(expression, dict):
+            values[name] = _settled(config, change, (name,), expression, None)
+    return values
+
+
+def _over(configured: Any, before: Any) -> Any:
+    """A settled block laid over the same block before: what the configuration does not set (a provider's default,
+    a computed setting) keeps its value before."""
+    if not isinstance(configured, dict) or not isinstance(before, dict):
+        return configured
+    merged = dict(before)
+    for key, value in configured.items():
+        was = before.get(key)
+        if isinstance(value, list) and isinstance(was, list) and len(value) == len(was):
+            merged[key] = [_over(item, old) for item, old in zip(value, was, strict=True)]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _still_unknown(value: Any) -> Any:
+    """after_unknown's marks for a settled VALUE: false, or for blocks, true at each leaf still unknown."""
+    if isinstance(value, dict):
+        return {k: mark for k, item in value.items() if (mark := _still_unknown(item)) is not False}
+    if isinstance(value, list):
+        return [_still_unknown(item) for item in value]
+    return value is UNKNOWN or value == UNKNOWN
+
+
+def _some_known(value: Any) -> bool:
+    """Whether any leaf of VALUE is known."""
+    if isinstance(value, dict):
+        return any(_some_known(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_some_known(item) for item in value)
+    return value is not UNKNOWN and value != UNKNOWN
+
+
+def _settled(config: Configuration, change: Change, path: tuple[str | int, ...], expression: dict[str, Any],
+             before: Any) -> Any:
+    address = change.address
+    key = _instance_key(address)
+    values = config.instance_candidates(address, expression, key)  # one per reference, or the constant
     if len(values) != 1:
-        return UNKNOWN if TEXT_BUILT.search(str(path[-1])) else _joined(values)
-    value = values[0]
+        indexed = {"count.index", "each.key"} & set(_list(expression.get("references")))
+        joined = UNKNOWN if indexed else _joined(values)
+        value = _leading(values, key if indexed else None, before) if joined is UNKNOWN else joined
+        if joined is UNKNOWN and not indexed and _reads_strong(change.type, path, value):
+            return UNKNOWN  # a guess never makes a control look safe: unknown stays unknown, read closed
+        if TEXT_BUILT.search(str(path[-1])) and not NAMED.search(str(path[-1])) and not _plain_word(value):
+            return UNKNOWN  # a document or script a function wrote from several values
+    else:
+        value = values[0]
     if value is None or _holds_unknown(value, 0) or "Statement" in str(value):
         return UNKNOWN  # policy documents stay with the identity rules, which say where an unknown one came from
     return value
 
 
+def _reads_strong(resource_type: str, path: tuple[str | int, ...], value: Any) -> bool:
+    """Whether a switch VALUE is the stronger of its two settings for a control of the vocabulary that reads PATH
+    (`block_public_acls = true`, `enabled = true` on a log)."""
+    if not isinstance(value, bool):
+        return False
+    name = ".".join(step for step in path if isinstance(step, str))
+    return any((strong := item.strength(value)) is not None and (weak := item.strength(not value)) is not None
+               and strong > weak for item in matching_controls(resource_type, name))
+
+
+def _leading(values: list[Any], key: str | int | None, before: Any) -> Any:
+    """The leading reference's value of an expression built from several: indexed by the instance's KEY where the
+    expression indexes by it; UNKNOWN when that value is not known, or is not of BEFORE's type (a condition's flag
+    read for a CIDR)."""
+    value = values[0]
+    if key is not None and isinstance(value, (list, dict)):
+        value = value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else (
+            value.get(str(key), UNKNOWN) if isinstance(value, dict) else UNKNOWN)
+    if value is None or _holds_unknown(value, 0) or (before is not None and type(before) is not type(value)):
+        return UNKNOWN
+    return value
+
+
+_INSTANCE_KEY = lazy_compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
+
+
+def _instance_key(address: str) -> str | int | None:
+    """The instance's own key (`[0]`, `["eu"]`); None for a resource without count or for_each."""
+    match = _INSTANCE_KEY.search(address)
+    if match is None:
+        return None
+    text = match[1]
+    return int(text) if text.isdigit() else text[1:-1]
+
+
+def _plain_word(value: Any) -> bool:
+    """Whether VALUE is one setting (a flag, a number, a mode or policy name), not text a function could write."""
+    return isinstance(value, (bool, int, float)) or (isinstance(value, str) and not any(c in value for c in "{\n ="))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _at(node: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at PATH in NODE; None where there is none."""
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
+
+
 def _joined(values: list[Any]) -> Any:
     """A list built from several references (`concat(var.extra, [x.email])`, `setunion(…)`) where the known ones are
-    lists of plain values: the items it holds at least, the unknown references' items left out. UNKNOWN when any
-    known reference is not such a list (a map, a document, a number picked by a function)."""
+    lists of plain values, or plain values put in it (`[aws_vpc.edge.cidr_block]`) beside at least one list: the
+    items it holds at least, the unknown references' items left out. UNKNOWN when any known reference is something
+    else (a map, a document, a flag of a condition)."""
     known = [value for value in values if not _holds_unknown(value, 0)]
-    if not known or not all(isinstance(v, list) and all(isinstance(i, (str, int, float)) for i in v) for v in known):
+    if not any(isinstance(v, list) for v in known) or not all(
+            _item(v) or (isinstance(v, list) and all(_item(i) for i in v)) for v in known):
         return UNKNOWN
-    return [item for value in known for item in value]
+    return [item for value in known for item in (value if isinstance(value, list) else [value])]
+
+
+def _item(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _holds_unknown(value: Any, depth: int) -> bool:

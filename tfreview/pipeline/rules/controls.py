@@ -142,6 +142,11 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
                  and (not c.types or _type_pattern(c.types).search(resource_type)))
 
 
+def matching_controls(resource_type: str, path: str) -> tuple[Control, ...]:
+    """The vocabulary's controls that read the attribute at PATH (dotted keys) of RESOURCE_TYPE."""
+    return _matching(resource_type, path)
+
+
 def _names(path: str) -> list[str]:
     """PATH, and for a generic switch (`enabled`, `state`, `evaluation_mode`…) each enclosing block with it:
     `encryption.at_rest.enabled` is also read as `encryption.enabled` and `at_rest.enabled`."""

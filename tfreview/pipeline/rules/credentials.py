@@ -12,7 +12,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
-from tfreview.pipeline.configuration import Configuration, config_address, configuration, module_of
+from tfreview.pipeline.configuration import Configuration, Module, config_address, configuration, module_of
 from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict, list_or_empty
@@ -174,6 +174,14 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
                 if found:
                     return f"{reference} → {found}"
             continue
+        if parts[0] == "var" and len(parts) >= 2:
+            if parts[1] in config.modules.get(module, NO_MODULE).sensitive:
+                return f"{reference}{DECLARED}"
+            passed, caller = config.call_input(module, parts[1])
+            found = _leaking(ri, sensitive, config, passed, caller, hops + 1) if passed and hops < MAX_HOPS else None
+            if found:
+                return f"{reference} → {found}"
+            continue
         if parts[0] in {"var", "local", "each", "count", "path", "terraform", "self", "module"} or len(parts) < 2:
             continue
         resource = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
@@ -209,6 +217,16 @@ def _generated_key(configured: Configuration, resource: str, attribute: str) -> 
     return as_dict(unknown).get(attribute) is True or (expressions is not None and attribute in as_dict(after))
 
 
+NO_MODULE = Module("")
+DECLARED = " (a variable declared sensitive)"
+SECURE_WORDS = {"secure", "sensitive", "secret", "secrets", "encrypted", "protected", "masked"}
+
+
+def _says_secure(after: Any, key: str) -> bool:
+    """Whether the entry's own flag (`sensitive = true`) or the argument's name (`secure_json_data`) says it keeps
+    the value hidden."""
+    return any(as_dict(after).get(flag) is True for flag in SECURE_FLAGS) \
+        or bool(set(re.split(r"[^a-z0-9]+", key.lower())) & SECURE_WORDS)
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
@@ -246,6 +264,8 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
                                    for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
                                    if name == key or not secret_attribute(name))), None)
+        if found and found.endswith(DECLARED) and (not (plain or store_plain) or _says_secure(made.after, key)):
+            continue  # Terraform marks what a sensitive variable flows into: only a place that shows it leaks
         if found and store_plain:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
                           "keeps it unencrypted: whoever can read the store gets the secret; use its secure type")

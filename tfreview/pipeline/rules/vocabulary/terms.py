@@ -34,7 +34,7 @@ AVAILABILITY = declare("availability-reduced", Severity.HIGH,
 
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|\w*trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
-            r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|sink|flow_log|health_check"
+            r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|logpush|drain|siem|sink|flow_log|health_check"
             r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
             r"|ruleset|web_acl|security_policy|armor|guard|rule_group)(?:_|\d|s?$)"
             # providers whose every resource is monitoring or alerting
