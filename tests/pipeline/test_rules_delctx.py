@@ -1,6 +1,8 @@
-"""A delete, replace or create judged with its context in the same plan: a database machine whose own settings
-switch its public address off (the address it reports after apply is none). Its twins — the switch on or unknown,
-a blocker that is no switch — stay high."""
+"""A delete or replace judged by what it loses, with its context in the same plan: a member instance of a cluster
+that stays (the storage is the cluster's), a listener re-made on its balancer with only its port moved, a replica
+whose own settings switch its public address off (the address it reports after apply is none). Their twins — the
+cluster replaced with its members, the writer re-made destroy-first, a listener that drops TLS or moves to an
+admin port, a machine whose public switch is on — stay high."""
 
 from __future__ import annotations
 
@@ -50,6 +52,76 @@ def findings(tmp_path: Path, changes: list[dict[str, Any]]) -> tuple[str, list[t
 
 def severity(tmp_path: Path, changes: list[dict[str, Any]], address: str, rule: str = "resource-replace") -> Severity:
     return next(s for r, a, s in findings(tmp_path, changes)[1] if a == address and r == rule)
+
+
+# A member instance of a cluster: the cluster holds the storage, the instance serves it.
+AURORA = {"cluster_identifier": "ledger-prod", "identifier": "ledger-prod-reader-a", "engine": "aurora-postgresql",
+          "instance_class": "db.r6g.large", "availability_zone": "eu-west-1a", "promotion_tier": 15}
+CLUSTER = {"cluster_identifier": "ledger-prod", "engine": "aurora-postgresql", "deletion_protection": True,
+           "skip_final_snapshot": False, "master_username": "ledger_admin"}
+
+
+def test_a_cluster_member_replaced_create_first_while_its_cluster_stays_is_not_high(tmp_path: Path) -> None:
+    plan = [kept("aws_rds_cluster.ledger", CLUSTER),
+            remade("aws_rds_cluster_instance.reader", AURORA, CBD, availability_zone="eu-west-1b")]
+    assert severity(tmp_path, plan, "aws_rds_cluster_instance.reader") is Severity.MEDIUM
+    assert findings(tmp_path, plan)[0] == "likely_safe"
+
+
+def test_an_invented_cluster_reader_replaced_destroy_first_is_not_high(tmp_path: Path) -> None:
+    member = {"cluster": "projects/p/locations/eu/clusters/orders", "instance_type": "READ_POOL", "machine_cpu": 4}
+    plan = [remade("zenith_dbcluster_instance.pool", member, DBC, availability_type="ZONAL")]
+    assert severity(tmp_path, plan, "zenith_dbcluster_instance.pool") is Severity.MEDIUM
+
+
+def test_the_cluster_replaced_with_its_member_stays_high(tmp_path: Path) -> None:
+    plan = [remade("aws_rds_cluster.ledger", CLUSTER, DBC, master_username="ledger_owner"),
+            remade("aws_rds_cluster_instance.reader", AURORA, CBD, availability_zone="eu-west-1b")]
+    assert severity(tmp_path, plan, "aws_rds_cluster_instance.reader") is Severity.HIGH
+    assert severity(tmp_path, plan, "aws_rds_cluster.ledger") is Severity.HIGH
+
+
+def test_the_writer_re_made_destroy_first_or_a_store_inside_a_cluster_stays_high(tmp_path: Path) -> None:
+    writer = {**AURORA, "writer": True}
+    assert severity(tmp_path, [remade("aws_rds_cluster_instance.w", writer, DBC, availability_zone="eu-west-1b")],
+                    "aws_rds_cluster_instance.w") is Severity.HIGH
+    database = {"cluster_name": "adx-prod", "name": "telemetry", "hot_cache_period": "P7D"}
+    assert severity(tmp_path, [remade("zenith_kusto_database.t", database, CBD, name="telemetry2")],
+                    "zenith_kusto_database.t") is Severity.HIGH
+
+
+# A listener: an entry point of a balancer that stays; it holds no data.
+LISTENER = {"load_balancer_arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/edge/5c1d",
+            "arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/edge/5c1d/1a2b",
+            "port": 443, "protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "certificate_arn": "arn:aws:acm:eu-west-1:111122223333:certificate/9b2e",
+            "default_action": [{"type": "forward", "target_group_arn": "arn:aws:elasticloadbalancing:tg/api/1"}]}
+
+
+def test_a_listener_re_made_on_another_port_with_everything_else_kept_is_not_high(tmp_path: Path) -> None:
+    plan = [remade("aws_lb_listener.https", LISTENER, DBC, port=8443, arn=None)]
+    assert severity(tmp_path, plan, "aws_lb_listener.https") is Severity.MEDIUM
+    assert findings(tmp_path, plan)[0] == "likely_safe"
+
+
+def test_an_openstack_listener_re_made_on_another_protocol_port_is_not_high(tmp_path: Path) -> None:
+    listener = {"loadbalancer_id": "3f1c9a0e-lb", "protocol": "TERMINATED_HTTPS", "protocol_port": 443,
+                "default_pool_id": "pool-7", "default_tls_container_ref": "https://barbican/containers/1"}
+    plan = [remade("openstack_lb_listener_v2.web", listener, DBC, protocol_port=8443)]
+    assert severity(tmp_path, plan, "openstack_lb_listener_v2.web") is Severity.MEDIUM
+
+
+def test_a_listener_that_drops_tls_moves_to_an_admin_port_or_loses_its_balancer_stays_high(tmp_path: Path) -> None:
+    plain = remade("aws_lb_listener.https", LISTENER, DBC, port=80, protocol="HTTP", ssl_policy=None)
+    assert severity(tmp_path, [plain], "aws_lb_listener.https") is Severity.HIGH
+    admin = remade("aws_lb_listener.https", LISTENER, DBC, port=22)
+    assert severity(tmp_path, [admin], "aws_lb_listener.https") is Severity.HIGH
+    rerouted = remade("aws_lb_listener.https", LISTENER, DBC, port=8443,
+                      default_action=[{"type": "forward", "target_group_arn": "arn:aws:elasticloadbalancing:tg/x/2"}])
+    assert severity(tmp_path, [rerouted], "aws_lb_listener.https") is Severity.HIGH
+    balancer = gone("aws_lb.edge", {"arn": LISTENER["load_balancer_arn"], "name": "edge", "internal": False})
+    moved = remade("aws_lb_listener.https", LISTENER, DBC, port=8443)
+    assert severity(tmp_path, [balancer, moved], "aws_lb_listener.https") is Severity.HIGH
 
 
 # A database machine whose own settings switch its public address off: the address it reports is none.
