@@ -152,3 +152,30 @@ def test_a_database_machine_with_its_public_switch_on_or_unknown_stays_high(tmp_
     blocked = {"name": "orders-db", "block_public_access": True}  # a blocker true is no switch turned off
     plan = [created("zenith_vm.orders_db", blocked, {"public_ip_address": True})]
     assert severity(tmp_path, plan, "zenith_vm.orders_db", "public-host") is Severity.HIGH
+
+
+def _message(tmp_path: Path, changes: list[dict[str, Any]], address: str) -> tuple[Severity, str]:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}))
+    found = [f for f in review(path, Settings(backend="none")).findings
+             if f.rule == "resource-delete" and f.address == address]
+    return found[0].severity, found[0].message
+
+
+def test_a_deleted_store_the_table_does_not_list_is_high_and_named_by_its_own_type_words(tmp_path: Path) -> None:
+    service = {"service_name": "orders-pg", "plan": "business-8", "termination_protection": False}
+    severity_, message = _message(tmp_path, [gone("aiven_pg.orders", service)], "aiven_pg.orders")
+    assert severity_ is Severity.HIGH and "database (its type says pg): data or service loss" in message
+    zone = {"zone": "acme-shop.com", "plan": "enterprise"}
+    severity_, message = _message(tmp_path, [gone("cloudflare_zone.shop", zone)], "cloudflare_zone.shop")
+    assert severity_ is Severity.HIGH and "DNS zone (its type says zone)" in message
+
+
+def test_a_deleted_engine_database_replaced_create_first_stays_high_but_a_stateless_look_alike_does_not(
+        tmp_path: Path) -> None:
+    service = {"service_name": "orders", "plan": "business-8", "cloud_name": "aws-eu-west-1"}
+    pg = remade("zenith_clickhouse.orders", service, CBD, cloud_name="aws-eu-central-1")
+    assert severity(tmp_path, [pg], "zenith_clickhouse.orders") is Severity.HIGH
+    _, message = _message(tmp_path, [gone("zenith_webhook.deploy", {"url": "https://ci.example/hook"})],
+                          "zenith_webhook.deploy")
+    assert "data or service loss" not in message
