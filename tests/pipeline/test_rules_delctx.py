@@ -179,3 +179,47 @@ def test_a_deleted_engine_database_replaced_create_first_stays_high_but_a_statel
     _, message = _message(tmp_path, [gone("zenith_webhook.deploy", {"url": "https://ci.example/hook"})],
                           "zenith_webhook.deploy")
     assert "data or service loss" not in message
+
+
+# A protection rule's selector: what it protects is chosen by its pattern, branch or included refs.
+PROTECTION = {"repository_id": "R_kgDOJx3QbA", "pattern": "main", "enforce_admins": True,
+              "required_pull_request_reviews": [{"required_approving_review_count": 2}]}
+
+
+def _moved(tmp_path: Path, changes: list[dict[str, Any]]) -> list[str]:
+    return [a for r, a, _ in findings(tmp_path, changes)[1] if r == "protection-disabled"]
+
+
+def updated(address: str, before: dict[str, Any], **changed: Any) -> dict[str, Any]:
+    entry = gone(address, before, actions=["update"])
+    entry["action_reason"] = None
+    entry["change"]["after"] = {**before, **changed}
+    return entry
+
+
+def test_a_branch_protection_re_made_for_another_branch_leaves_the_old_one_unprotected(tmp_path: Path) -> None:
+    plan = [remade("github_branch_protection.default", PROTECTION, DBC, pattern="master")]
+    assert _moved(tmp_path, plan) == ["github_branch_protection.default"]
+
+
+def test_an_invented_protected_branch_or_a_ruleset_moved_off_its_branch_in_place_is_high(tmp_path: Path) -> None:
+    branch = {"project": "acme/infra", "branch": "main", "push_access_level": "maintainer"}
+    assert _moved(tmp_path, [updated("zenith_protected_branch.main", branch, branch="develop")]) \
+        == ["zenith_protected_branch.main"]
+    ruleset = {"name": "main", "enforcement": "active", "conditions": [{"ref_name": [
+        {"include": ["refs/heads/main"], "exclude": []}]}]}
+    moved = {"conditions": [{"ref_name": [{"include": ["refs/heads/release/*"], "exclude": []}]}]}
+    assert _moved(tmp_path, [updated("github_repository_ruleset.main", ruleset, **moved)]) \
+        == ["github_repository_ruleset.main"]
+
+
+def test_a_selector_widened_kept_or_spelled_as_the_default_branch_token_passes(tmp_path: Path) -> None:
+    release = {**PROTECTION, "pattern": "release/1.*"}
+    assert _moved(tmp_path, [remade("github_branch_protection.rel", release, DBC, pattern="release/*")]) == []
+    raised = {"required_pull_request_reviews": [{"required_approving_review_count": 3}]}
+    assert findings(tmp_path, [updated("github_branch_protection.default", PROTECTION, **raised)]) \
+        == ("likely_safe", [])
+    ruleset = {"name": "main", "enforcement": "active", "conditions": [{"ref_name": [
+        {"include": ["refs/heads/main"], "exclude": []}]}]}
+    token = {"conditions": [{"ref_name": [{"include": ["~DEFAULT_BRANCH"], "exclude": []}]}]}
+    assert _moved(tmp_path, [updated("github_repository_ruleset.main", ruleset, **token)]) == []
