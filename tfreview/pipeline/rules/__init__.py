@@ -30,6 +30,7 @@ from tfreview.pipeline.rules import keyscope as keyscope
 from tfreview.pipeline.rules import statements as statements
 from tfreview.pipeline.rules import network as network
 from tfreview.pipeline.rules import protection as protection
+from tfreview.pipeline.rules import protectedrefs as protectedrefs
 from tfreview.pipeline.rules import retention as retention
 from tfreview.pipeline.rules import overrides as overrides
 from tfreview.pipeline.rules import evidence as evidence

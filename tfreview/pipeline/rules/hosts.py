@@ -117,8 +117,32 @@ def _public_bound(change: Change) -> str | None:
     before, after = sides(change)
     held = {plain(p) for p, v in leaves(before) if PUBLIC_REF.search(plain(p)) and v not in (None, "", [])}
     bound = [plain(p) for p, v in leaves(after) if PUBLIC_REF.search(plain(p)) and v not in (None, "", [])]
-    bound += [plain(p) for p, v in leaves(change.after_unknown or {}) if v is True and PUBLIC_REF.search(plain(p))]
+    if not _public_switched_off(after):  # an address reported after apply is none when its own switch is off
+        bound += [plain(p) for p, v in leaves(change.after_unknown or {})
+                  if v is True and PUBLIC_REF.search(plain(p))]
     return next((p for p in bound if p not in held), None)
+
+
+# A switch of an object's own internet-facing address (`ipv4_enabled`, `assign_public_ip`,
+# `public_network_access_enabled`, `associate_public_ip_address`): false means the address it reports stays empty.
+PUBLIC_SWITCH = lazy_compile(r"(?:^|_)(?:ipv4|public|publicly|internet|external)(?:_|$)")
+# Words that make such a key something else: a blocker (`block_public_acls` true closes), a private side.
+NOT_A_SWITCH = frozenset({"private", "disable", "disabled", "no", "block", "blocked", "restrict", "restricted",
+                          "ignore", "deny", "prevent", "prevention"})
+
+
+def _public_switched_off(values: dict[str, Any]) -> bool:
+    """Whether the object's own settings switch its public address off: some public/IPv4/internet/external switch
+    is false (or `disable_`/`no_public_ip` true) and none is on. An unknown public address of such an object
+    is the provider's report of no address, not a binding."""
+    offs, ons = 0, 0
+    for path, value in leaves(values):
+        key = plain(path).rsplit(".", 1)[-1]
+        if PUBLIC_OFF.search(key):
+            offs, ons = (offs + 1, ons) if value is True else (offs, ons + (value is False))
+        elif PUBLIC_SWITCH.search(key) and not NOT_A_SWITCH & set(key.split("_")) and isinstance(value, bool):
+            offs, ons = (offs + 1, ons) if value is False else (offs, ons + 1)
+    return offs > 0 and ons == 0
 
 
 def _database_words(resource_type: str) -> bool:

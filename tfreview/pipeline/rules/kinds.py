@@ -91,7 +91,8 @@ IMMUTABLE_EXCEPT = KEY_STORES  # key versions and rings: the data encrypted with
 
 
 # Words in a type name that say it holds data, for types the table above does not list (any provider).
-DATA_WORDS = lazy_compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache"
+DATA_WORDS = lazy_compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|postgresql|pg|mssql|mariadb|cassandra"
+                          r"|clickhouse|couchdb|influxdb|mongo|mongodb|redis|cache"
                           r"|bucket|storage|disk|volume|table|cluster|queue|topic|stream|vault|key|secret|zone|dns"
                           r"|repository|registry|snapshot|backup|file|filesystem|share|index|dataset|warehouse|lake"
                           r"|elasticsearch|opensearch|search|kafka|broker|ledger|instance)(?:_|$)")
@@ -134,7 +135,25 @@ def is_immutable_type(resource_type: str) -> bool:
     return bool(IMMUTABLE.search(resource_type)) and not IMMUTABLE_EXCEPT.search(resource_type)
 
 
+# The kind a type's own words name when the table above does not list it (`aiven_pg`, `cloudflare_zone`), so a
+# finding says what decides; words that name compute as often as data (instance, cluster, cache) name nothing.
+WORD_KINDS = {
+    "database": ("db", "database", "databases", "sql", "mysql", "postgres", "postgresql", "pg", "mssql", "mariadb",
+                 "cassandra", "clickhouse", "couchdb", "influxdb", "mongo", "mongodb", "redis", "table", "dataset",
+                 "warehouse", "elasticsearch", "opensearch"),
+    "storage bucket or repository": ("bucket", "storage", "repository", "registry", "lake", "share"),
+    "disk, volume or backup": ("disk", "volume", "snapshot", "backup", "filesystem"),
+    "secret or key store": ("secret", "vault"),
+    "DNS zone": ("zone", "dns"),
+    "queue, topic or stream": ("queue", "topic", "stream", "kafka", "broker"),
+}
+_WORD_KIND = {word: kind for kind, words in WORD_KINDS.items() for word in words}
+
+
 def loss(resource_type: str) -> str:
-    """' — <kind>: data or service loss' for stateful types, '' otherwise."""
+    """' — <kind>: data or service loss' for stateful types (listed, or named by their own words), '' otherwise."""
     kind = STATEFUL.get(resource_type)
+    if kind is None and looks_stateful(resource_type):
+        word = next((w for w in reversed(resource_type.split("_")[1:]) if w in _WORD_KIND), None)
+        kind = f"{_WORD_KIND[word]} (its type says {word})" if word else None
     return f" — {kind}: data or service loss" if kind else ""

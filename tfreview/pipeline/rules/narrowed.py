@@ -17,7 +17,9 @@ from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.narrowing import KEY_STORES, RESTRICTING
 from tfreview.pipeline.rules.network import PUBLIC_ACLS, PUBLIC_GRANTEES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
-from tfreview.pipeline.rules.tightened import weaker_successor
+from tfreview.pipeline.rules.ports import ADMIN_PORTS
+from tfreview.pipeline.rules.replicas import destroyed_by_name
+from tfreview.pipeline.rules.tightened import COMPUTED, weaker_successor
 from tfreview.pipeline.rules.values import document, leaves, plain
 
 # An access-control list object (a bucket's or object's ACL), not a network ACL rule (judged as a rule).
@@ -92,6 +94,33 @@ def listener_kept(change: Change, ri: ReviewInput) -> str | None:
             return (f"another listener of the same balancer, {other.address}, stays and serves encrypted traffic: "
                     "only this entry point goes")
     return None
+
+
+# A listener's own port keys (`port`, OpenStack's `protocol_port`, Global Accelerator's `port_range`), and the keys
+# a re-made listener may change beside them without changing what it guards or where it sends traffic.
+LISTENER_PORTS = lazy_compile(r"^(?:\w+_)?ports?(?:_ranges?)?$")
+INCIDENTAL = frozenset({"name", "description", "tags", "tags_all", "labels", "timeouts"})
+
+
+def listener_remade(change: Change, ri: ReviewInput) -> str | None:
+    """Why replacing this listener loses nothing, or None: it holds no data, its balancer stays (same reference,
+    not deleted or replaced in the plan), and only its port (or name, tags) changes to one that is no admin port:
+    protocol, certificate, TLS policy and default action are re-made as they were."""
+    before, after = sides(change)
+    parents = _parents(before)
+    if change.action is not Action.REPLACE or not LISTENERS.search(change.type) or not parents \
+            or not parents <= _parents(after) or (_encrypted(before) and not _encrypted(after)):
+        return None
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k not in COMPUTED}
+    ports = {k for k in changed if LISTENER_PORTS.match(k)}
+    if not ports or changed - ports - INCIDENTAL or any(
+            int(str(v)) in ADMIN_PORTS for k in ports for _, v in leaves(after.get(k)) if str(v).isdigit()):
+        return None
+    gone = destroyed_by_name(ri)
+    if any(gone.get(value, set()) - {id(change)} for _, value in parents):
+        return None
+    return (f"a listener re-made on its balancer with only {', '.join(sorted(ports))} changed; protocol, "
+            "certificate, policy and default action stay as they were, and it holds no data")
 
 
 _VERSION_SUFFIX = lazy_compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")

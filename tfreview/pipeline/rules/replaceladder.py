@@ -19,6 +19,7 @@ from tfreview.pipeline.rules.kinds import (
     looks_stateful,
 )
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.narrowed import listener_remade
 from tfreview.pipeline.rules.narrowing import (
     rotation,
     secured,
@@ -45,6 +46,7 @@ from tfreview.pipeline.rules.rungs import Grade, paren, run_once, when
 from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
+from tfreview.pipeline.rules.trimmed import member_replaced
 
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
@@ -90,6 +92,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(repointed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(replica_with_primary(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(replica_with_primary(c, ri) or member_replaced(c, ri) or listener_remade(c, ri)),
+          Severity.MEDIUM),
     Grade(lambda c, _ri: paren(short_lived(c)), Severity.MEDIUM),
 )
