@@ -1,0 +1,71 @@
+"""The identity long tail, by principle across providers: managers of the organisation or of identities are admin
+and no project confines them; an admin role whose target lists are emptied reaches everything; grant blocks inside
+a type that is no grant (a project's `teams`); reports admins only read; Kubernetes' own default bindings add
+nothing; OCI `Admit` lets another tenancy in; who is in a privileged group widening is a grant; a role named by an
+id the plan shows is read by its name; a credential that publishes and never expires. Each with a look-alike that
+stays "likely safe"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+PRIVILEGED = "iam-privileged-role"
+
+
+def change(address: str, before: Any, after: Any, unknown: dict[str, Any] | None = None,
+           actions: list[str] | None = None) -> dict[str, Any]:
+    kind, name = address.split(".")[-2:]
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": f"registry.terraform.io/acme/{kind.split('_')[0]}",
+            "change": {"actions": actions or (["create"] if before is None else ["update"]), "before": before,
+                       "after": after, "after_unknown": unknown or {}, "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, changes, **sections)
+    return result.label, worst_by_rule(result)
+
+
+def high(tmp_path: Path, changes: list[dict[str, Any]], rule: str = PRIVILEGED, **sections: Any) -> None:
+    label, worst = judged(tmp_path, changes, **sections)
+    assert worst.get(rule) is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW, worst
+
+
+def safe(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> None:
+    label, worst = judged(tmp_path, changes, **sections)
+    assert label is Label.LIKELY_SAFE, worst
+
+
+def policy(sets: list[str], projects: list[str] | None = None) -> dict[str, Any]:
+    return {"name": "deployer", "organization_id": "org-1",
+            "rule": [{"permission_set_names": sets, "project_ids": projects or [], "condition": ""}]}
+
+
+# Kubernetes binds some built-in roles to everyone itself: binding them again to the same groups adds nothing.
+def binding(role: str, group: str) -> dict[str, Any]:
+    return {"metadata": [{"name": f"{role}-{group}"}],
+            "role_ref": [{"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}],
+            "subject": [{"api_group": "rbac.authorization.k8s.io", "kind": "Group", "name": group}]}
+
+
+def test_public_info_viewer_for_everyone_signed_in_stays_safe(tmp_path: Path) -> None:
+    safe(tmp_path, [change("kubernetes_cluster_role_binding_v1.info", None,
+                           binding("system:public-info-viewer", "system:authenticated"))])
+
+
+def test_discovery_for_anonymous_callers_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("kubernetes_cluster_role_binding_v1.disc", None,
+                           binding("system:discovery", "system:unauthenticated"))], "iam-public-member")
+
+
+def test_a_redefined_built_in_role_for_everyone_is_high(tmp_path: Path) -> None:
+    role = {"metadata": [{"name": "system:public-info-viewer"}],
+            "rule": [{"api_groups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}]}
+    high(tmp_path, [change("kubernetes_cluster_role_v1.info", None, role),
+                    change("kubernetes_cluster_role_binding_v1.info", None,
+                           binding("system:public-info-viewer", "system:authenticated"))], "iam-public-member")
