@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import review_rules_alone, worst_by_rule
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
@@ -69,3 +71,21 @@ def test_a_redefined_built_in_role_for_everyone_is_high(tmp_path: Path) -> None:
     high(tmp_path, [change("kubernetes_cluster_role_v1.info", None, role),
                     change("kubernetes_cluster_role_binding_v1.info", None,
                            binding("system:public-info-viewer", "system:authenticated"))], "iam-public-member")
+
+
+# OCI `Admit` statements let another tenancy's principals in.
+def oci_policy(*statements: str) -> dict[str, Any]:
+    return {"compartment_id": "ocid1.tenancy.oc1..own", "name": "vendor", "statements": list(statements)}
+
+
+@pytest.mark.parametrize("where", ["tenancy", "compartment shared-services"])
+def test_outside_tenancy_admitted_to_manage_everything_is_high(tmp_path: Path, where: str) -> None:
+    high(tmp_path, [change("module.vendor.oci_identity_policy.msp", None, oci_policy(
+        "Define tenancy Msp as ocid1.tenancy.oc1..msp", "Define group Ops as ocid1.group.oc1..ops",
+        f"Admit group Ops of tenancy Msp to manage all-resources in {where}"))])
+
+
+def test_outside_tenancy_admitted_to_read_metrics_stays_safe(tmp_path: Path) -> None:
+    safe(tmp_path, [change("oci_identity_policy.msp", None, oci_policy(
+        "Define tenancy Msp as ocid1.tenancy.oc1..msp",
+        "Admit group Ops of tenancy Msp to read metrics in compartment monitoring"))])
