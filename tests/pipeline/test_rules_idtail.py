@@ -89,3 +89,32 @@ def test_outside_tenancy_admitted_to_read_metrics_stays_safe(tmp_path: Path) -> 
     safe(tmp_path, [change("oci_identity_policy.msp", None, oci_policy(
         "Define tenancy Msp as ocid1.tenancy.oc1..msp",
         "Admit group Ops of tenancy Msp to read metrics in compartment monitoring"))])
+
+
+# Managers of the organisation or of identities are admin; identity management is not confined by a project list.
+def test_organisation_manager_in_a_policy_block_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("cloudco_iam_policy.ci", None, policy(["OrganizationManager"]))])
+
+
+def test_iam_manager_is_high_even_confined_to_projects(tmp_path: Path) -> None:
+    before = policy(["InstancesFullAccess", "DomainsDNSReadOnly"], ["p-1"])
+    after = policy(["InstancesFullAccess", "DomainsDNSReadOnly", "IAMManager"], ["p-1", "p-2"])
+    high(tmp_path, [change("cloudco_iam_policy.bot", before, after)])
+
+
+def test_role_manager_on_a_targeted_grant_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("zitadel_member_grant.ci", None, {"role": "role_manager", "targets": ["proj-1"]})])
+
+
+@pytest.mark.parametrize("sets", [["ProjectManager"], ["ContainerRegistryReadOnly", "BillingReadOnly"]])
+def test_project_manager_and_read_only_sets_stay_safe(tmp_path: Path, sets: list[str]) -> None:
+    safe(tmp_path, [change("cloudco_iam_policy.ci", None, policy(sets, ["p-1"]))])
+
+
+# Reports admins read what others did; a tenant admin stays high.
+def test_report_admin_stays_safe(tmp_path: Path) -> None:
+    safe(tmp_path, [change("okta_user_admin_roles.scim", None, {"user_id": "u-1", "admin_roles": ["REPORT_ADMIN"]})])
+
+
+def test_org_admin_on_the_same_shape_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("okta_user_admin_roles.scim", None, {"user_id": "u-1", "admin_roles": ["ORG_ADMIN"]})])

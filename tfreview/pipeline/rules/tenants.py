@@ -157,13 +157,18 @@ GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "inv
 # Ranks of any vocabulary that hold the keys or run the tenant (`captain`, `keyholder`, `steward`) are owner-level.
 ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges|captain|key_?holder|steward"
                             r"|full_?(?:access|control)"
+                            # a manager of the whole organisation or of identities, however spelt (IAMManager)
+                            r"|(?:iam|organi[sz]ation|org|tenant|identit(?:y|ies)|polic(?:y|ies)|permissions?|roles?)"
+                            r"[._: -]?managers?\b"
                             r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
                             r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
                             r"|(?:manage|assign|grant|create|update|delete|write|add|edit|modify)[._:-](?:\w+[._:-])?"
                             r"(?:users?|groups?|roles?|members?|access|permissions?"
                             r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
-# A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
-READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
+# A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin, and
+# an admin of reports (REPORT_ADMIN), who reads what others did and changes none of it.
+READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly|report(?:s|ing)?"
+                         r"[_ -]?admin", re.IGNORECASE)
 LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?"
                          r"|capabilit(?:y|ies))"
                          r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$"
@@ -222,10 +227,11 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
                  and not narrower_admin(previous, v)]
         if admin:
             was = f' (was "{previous}")' if isinstance(previous, str) else ""
-            targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(holder)
+            unbounded = [v for v in admin if WHOLE_TENANT.search(v) or SELF_GRANTING.search(v)]
+            targets = [] if unbounded else _targets(holder)
             scoped = f", confined to {len(targets)} named target(s)" if targets else ""
-            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
-                          f"owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{(unbounded or admin)[0]}"{was} '
+                          f"(an admin or owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
             continue
         new_rank, old_rank = access_rank(value), access_rank(previous)
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
@@ -258,6 +264,9 @@ def narrower_admin(old: Any, new: str) -> bool:
 
 # A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).
 WHOLE_TENANT = lazy_compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
+# Managing identities, roles or policies lets the holder grant itself anything, beyond any target it is confined to.
+SELF_GRANTING = lazy_compile(r"iam|(?:polic(?:y|ies)|roles?|permissions?|access)[._: -]?(?:manage|admin|write|assign"
+                             r"|grant)", re.IGNORECASE)
 TARGET_KEY = lazy_compile(r"(?:^|_)(?:targets?(?:_\w+)?|project_ids)$")
 
 
