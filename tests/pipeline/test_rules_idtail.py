@@ -118,3 +118,50 @@ def test_report_admin_stays_safe(tmp_path: Path) -> None:
 
 def test_org_admin_on_the_same_shape_is_high(tmp_path: Path) -> None:
     high(tmp_path, [change("okta_user_admin_roles.scim", None, {"user_id": "u-1", "admin_roles": ["ORG_ADMIN"]})])
+
+
+# An admin role whose target lists are emptied now reaches the whole tenant.
+def okta_role(targets: list[str], role: str = "USER_ADMIN") -> dict[str, Any]:
+    return {"group_id": "g-1", "role_type": role, "target_app_list": [], "target_group_list": targets}
+
+
+def test_admin_role_whose_targets_are_emptied_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("okta_group_role.helpdesk", okta_role(["g-2", "g-3"]), okta_role([]))])
+
+
+def test_admin_role_whose_targets_become_a_wildcard_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("cloudco_role_assignment.support", {"role": "support_admin", "targets": ["app-1"]},
+                           {"role": "support_admin", "targets": ["*"]})])
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (okta_role(["g-2", "g-3"]), okta_role(["g-4"])),  # retargeted, still confined
+    (okta_role(["g-2"], "HELP_DESK_VIEWER"), okta_role([], "HELP_DESK_VIEWER")),  # not an admin role
+], ids=["retargeted", "not-admin"])
+def test_confined_or_non_admin_roles_stay_safe(tmp_path: Path, before: Any, after: Any) -> None:
+    safe(tmp_path, [change("okta_group_role.helpdesk", before, after)])
+
+
+# Grant blocks inside a type whose name is no grant: a new principal's block is a new grant.
+def test_owner_team_added_in_a_project_teams_block_is_high(tmp_path: Path) -> None:
+    old = {"name": "orders", "teams": [{"team_id": "t-1", "role_names": ["GROUP_OWNER"]}]}
+    new = {"name": "orders", "teams": [{"team_id": "t-1", "role_names": ["GROUP_OWNER"]},
+                                       {"team_id": "t-2", "role_names": ["GROUP_OWNER"]}]}
+    high(tmp_path, [change("module.db.mongodbatlas_project.orders", old, new)])
+
+
+def test_admin_member_block_in_a_workspace_is_high(tmp_path: Path) -> None:
+    new = {"name": "ops", "members": [{"email": "vendor@example.net", "role": "admin"}]}
+    high(tmp_path, [change("acme_workspace.ops", None, new)])
+
+
+@pytest.mark.parametrize("after", [
+    {"name": "orders", "teams": [{"team_id": "t-1", "role_names": ["GROUP_OWNER"]},
+                                 {"team_id": "t-2", "role_names": ["GROUP_READ_ONLY"]}]},
+    {"name": "lag", "notification": [{"roles": ["GROUP_OWNER"], "email_enabled": True}]},
+], ids=["read-only-team", "notification-roles"])
+def test_read_only_blocks_and_non_grant_blocks_stay_safe(tmp_path: Path, after: Any) -> None:
+    before = {"name": after["name"], "teams": [{"team_id": "t-1", "role_names": ["GROUP_OWNER"]}]} \
+        if "teams" in after else None
+    safe(tmp_path, [change("mongodbatlas_project.orders" if before else "mongodbatlas_alert_configuration.lag",
+                           before, after)])
