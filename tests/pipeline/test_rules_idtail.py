@@ -165,3 +165,64 @@ def test_read_only_blocks_and_non_grant_blocks_stay_safe(tmp_path: Path, after: 
         if "teams" in after else None
     safe(tmp_path, [change("mongodbatlas_project.orders" if before else "mongodbatlas_alert_configuration.lag",
                            before, after)])
+
+
+# Who is in a privileged group widening is a grant, read from the grants the plan shows for the group.
+def scw_group(apps: list[str], name: str = "platform") -> dict[str, Any]:
+    return {"id": "grp-1", "name": name, "application_ids": apps, "user_ids": ["u-1"]}
+
+
+def group_policy(sets: list[str]) -> dict[str, Any]:
+    return {"id": "pol-1", "name": "platform", "group_id": "grp-1", "organization_id": "org-1",
+            "rule": [{"permission_set_names": sets, "project_ids": [], "organization_id": "org-1"}]}
+
+
+def test_member_added_to_a_group_whose_unchanged_policy_is_admin_is_high(tmp_path: Path) -> None:
+    pol = group_policy(["AllProductsFullAccess"])
+    high(tmp_path, [change("cloudco_iam_group.platform", scw_group([]), scw_group(["app-9"])),
+                    change("cloudco_iam_policy.platform", pol, pol, actions=["no-op"])])
+
+
+def test_member_added_to_a_group_named_admins_is_high(tmp_path: Path) -> None:
+    before = {"id": "g-7", "display_name": "tenant-admins", "members": ["u-1"]}
+    high(tmp_path, [change("acme_directory_group.admins", before, {**before, "members": ["u-1", "u-2"]})])
+
+
+def test_member_added_to_a_read_only_group_stays_safe(tmp_path: Path) -> None:
+    pol = group_policy(["BillingReadOnly"])
+    safe(tmp_path, [change("cloudco_iam_group.platform", scw_group([]), scw_group(["app-9"])),
+                    change("cloudco_iam_policy.platform", pol, pol, actions=["no-op"])])
+
+
+def dynamic_group(rule: str) -> dict[str, Any]:
+    return {"id": "ocid1.dynamicgroup.oc1..agents", "name": "agents", "matching_rule": rule}
+
+
+def agents_policy() -> dict[str, Any]:
+    return oci_policy("Allow dynamic-group agents to manage object-family in compartment prod-data")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("ALL {instance.compartment.id = 'c-1', tag.role.value = 'agent'}",
+     "ANY {instance.compartment.id = 'c-1', tag.role.value = 'agent'}"),
+    ("instance.compartment.id = 'c-1' && tag.role.value = 'agent'",
+     "instance.compartment.id = 'c-1' || tag.role.value = 'agent'"),
+], ids=["oci-all-any", "infix-and-or"])
+def test_membership_rule_loosened_into_a_group_that_manages_is_high(tmp_path: Path, old: str, new: str) -> None:
+    high(tmp_path, [change("oci_identity_dynamic_group.agents", dynamic_group(old), dynamic_group(new)),
+                    change("oci_identity_policy.agents", agents_policy(), agents_policy(), actions=["no-op"])])
+
+
+def test_membership_rule_narrowed_with_all_kept_stays_safe(tmp_path: Path) -> None:
+    old = "ALL {instance.compartment.id = 'c-1'}"
+    new = "ALL {instance.compartment.id = 'c-1', tag.role.value = 'agent'}"
+    safe(tmp_path, [change("oci_identity_dynamic_group.agents", dynamic_group(old), dynamic_group(new)),
+                    change("oci_identity_policy.agents", agents_policy(), agents_policy(), actions=["no-op"])])
+
+
+def test_entra_dynamic_rule_loosened_into_an_admin_group_is_high(tmp_path: Path) -> None:
+    def group(rule: str) -> dict[str, Any]:
+        return {"object_id": "g-1", "display_name": "sg-tenant-admins", "types": ["DynamicMembership"],
+                "dynamic_membership": [{"enabled": True, "rule": rule}]}
+    high(tmp_path, [change("azuread_group.admins", group('user.department -eq "IT" -and user.jobTitle -eq "SRE"'),
+                           group('user.department -eq "IT" -or user.jobTitle -eq "SRE"'))])

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import tfreview.pipeline.rules.capabilities as capabilities
 import tfreview.pipeline.rules.federation as federation
+import tfreview.pipeline.rules.groupreach as groupreach
 import tfreview.pipeline.rules.holders as holders
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
@@ -112,6 +113,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
     yield from memberships.default_for_everyone(change)
+    yield from groupreach.widened(change, context.config)
     if change.type == "azurerm_role_assignment":
         yield from azure_scope(change, context)
 
