@@ -226,3 +226,30 @@ def test_entra_dynamic_rule_loosened_into_an_admin_group_is_high(tmp_path: Path)
                 "dynamic_membership": [{"enabled": True, "rule": rule}]}
     high(tmp_path, [change("azuread_group.admins", group('user.department -eq "IT" -and user.jobTitle -eq "SRE"'),
                            group('user.department -eq "IT" -or user.jobTitle -eq "SRE"'))])
+
+
+# A role named by an opaque id is read by the name the plan shows for that id.
+ADMIN_ROLE_ID = "50a4ded7-e015-33b7-38dc-e2205b06d4c0"
+
+
+def looked_up(name: str) -> dict[str, Any]:
+    return {"values": {"root_module": {"resources": [{
+        "address": "data.datadog_role.picked", "mode": "data", "type": "datadog_role", "name": "picked",
+        "values": {"id": ADMIN_ROLE_ID, "filter": name, "name": name}}]}}}
+
+
+def test_mapping_to_a_role_id_the_plan_names_admin_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("datadog_authn_mapping.all", None, {"key": "memberOf", "value": "all-employees",
+                                                               "role": ADMIN_ROLE_ID})],
+         prior_state=looked_up("Datadog Admin Role"))
+
+
+def test_service_account_given_a_managed_owner_role_by_id_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("acme_role.owner", None, {"id": "role-7731", "name": "Organization Owner"}),
+                    change("acme_service_account.ci", None, {"name": "ci", "roles": ["role-7731"]})])
+
+
+def test_mapping_to_a_read_only_role_id_stays_safe(tmp_path: Path) -> None:
+    safe(tmp_path, [change("datadog_authn_mapping.all", None, {"key": "memberOf", "value": "all-employees",
+                                                               "role": ADMIN_ROLE_ID})],
+         prior_state=looked_up("Datadog Read Only Role"))
