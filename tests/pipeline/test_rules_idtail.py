@@ -253,3 +253,23 @@ def test_mapping_to_a_read_only_role_id_stays_safe(tmp_path: Path) -> None:
     safe(tmp_path, [change("datadog_authn_mapping.all", None, {"key": "memberOf", "value": "all-employees",
                                                                "role": ADMIN_ROLE_ID})],
          prior_state=looked_up("Datadog Read Only Role"))
+
+
+# A credential that can publish images or packages and never expires.
+def test_group_deploy_token_that_publishes_and_never_expires_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("gitlab_deploy_token.ci", None, {
+        "group": "77", "name": "ci", "expires_at": None,
+        "scopes": ["read_registry", "write_registry", "write_package_registry"]}, {"token": True, "id": True})])
+
+
+def test_registry_token_with_package_push_and_no_expiry_is_high(tmp_path: Path) -> None:
+    high(tmp_path, [change("acme_registry_token.ci", None, {"name": "ci", "expiry": None,
+                                                            "scopes": ["packages:write"]}, {"secret": True})])
+
+
+@pytest.mark.parametrize("after", [
+    {"project": "412", "name": "pull", "expires_at": "2026-12-31T00:00:00Z", "scopes": ["read_registry"]},
+    {"project": "412", "name": "push", "expires_at": "2026-12-31T00:00:00Z", "scopes": ["write_registry"]},
+], ids=["read-only", "expiring-writer"])
+def test_reading_or_expiring_tokens_stay_safe(tmp_path: Path, after: Any) -> None:
+    safe(tmp_path, [change("gitlab_deploy_token.ci", None, after, {"token": True, "id": True})])
