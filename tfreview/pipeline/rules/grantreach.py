@@ -37,6 +37,13 @@ K8S_BUILTIN_GROUP = lazy_compile(r"|apps|batch|autoscaling|policy|[\w.-]*\.k8s\.
 CONTROL_NAMESPACES = frozenset({"kube-system"})
 # Kubernetes resources that only ever answer about the caller itself (the built-in system:basic-user role).
 SELF_ONLY = lazy_compile(r"self\w*reviews")
+# Built-in ClusterRoles Kubernetes itself binds to everyone (its default `system:discovery`, `system:basic-user` and
+# `system:public-info-viewer` bindings), and the groups it binds each to: binding those groups again adds nothing.
+K8S_EVERYONE_DEFAULTS = {
+    "system:basic-user": frozenset({"system:authenticated"}),
+    "system:discovery": frozenset({"system:authenticated"}),
+    "system:public-info-viewer": frozenset({"system:authenticated", "system:unauthenticated"}),
+}
 # Azure resource providers that manage no customer resources (support tickets): a wildcard on them reaches none.
 AZURE_INERT = frozenset({"microsoft.support"})
 AZURE_AUTHZ_WRITES = ("microsoft.authorization/*", "microsoft.authorization/*/write",
@@ -178,11 +185,15 @@ def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
 
 @grader
 def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
-    """Everyone bound to a role the plan defines that only creates self reviews (system:basic-user's rights): low."""
+    """Everyone bound to a role the plan defines that only creates self reviews (system:basic-user's rights), or to a
+    built-in role Kubernetes already binds to those same groups: low."""
     public = {id(f) for f in findings if f.rule == PUBLIC and f.severity is Severity.HIGH}
     if not public:
         return findings
     roles = _self_only_roles(review_input)
+    # A plan that writes a ClusterRole of a built-in name changes what that name grants: its defaults prove nothing.
+    written = {str(dig(c.after, "metadata", 0, "name")) for c in managed(review_input.changeset, *ALTERING)
+               if re.search(r"^kubernetes_cluster_role(?:_v\d)?$", c.type)}
     bindings = {c.address: c for c in managed(review_input.changeset, *ALTERING) if c.type in K8S_BINDINGS}
     graded: list[Finding] = []
     for found in findings:
@@ -191,5 +202,17 @@ def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) 
         if isinstance(ref, dict) and (str(ref.get("kind")), str(ref.get("name"))) in roles:
             found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — the role it "
                                              "binds only lets each caller ask what it may itself do"})
+        elif binding is not None and isinstance(ref, dict) and str(ref.get("name")) not in written \
+                and _already_everyones(ref, binding.after):
+            found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — Kubernetes "
+                                             "already binds that built-in role to the same groups by default"})
         graded.append(found)
     return graded
+
+
+def _already_everyones(ref: dict[str, Any], after: Any) -> bool:
+    """Whether a binding gives a built-in ClusterRole only to the groups Kubernetes binds it to by default."""
+    groups = K8S_EVERYONE_DEFAULTS.get(str(ref.get("name"))) if str(ref.get("kind")) == "ClusterRole" else None
+    subjects = [s for s in as_list(as_dict(after).get("subject")) if isinstance(s, dict)]
+    return groups is not None and bool(subjects) and all(
+        str(s.get("kind")) == "Group" and str(s.get("name")) in groups for s in subjects)

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 
 import tfreview.pipeline.rules.capabilities as capabilities
 import tfreview.pipeline.rules.federation as federation
+import tfreview.pipeline.rules.groupreach as groupreach
 import tfreview.pipeline.rules.holders as holders
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
+import tfreview.pipeline.rules.roleids as roleids
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, RuleCheck, Severity, finding, managed, rule
@@ -112,6 +114,8 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from memberships.admin_joins(change, context.config)
     yield from memberships.ladder_top(change)
     yield from memberships.default_for_everyone(change)
+    yield from groupreach.widened(change, context.config)
+    yield from roleids.admin_by_id(change, context.config)
     if change.type == "azurerm_role_assignment":
         yield from azure_scope(change, context)
 

@@ -80,3 +80,29 @@ def _credential_reach_grows(change: Change) -> Iterator[Finding]:
             severity = Severity.MEDIUM if _non_production(after) else Severity.HIGH
             yield finding(PRIVILEGED, change.address, f"{change.address}: {grown}: the credential can now change "
                           "what it could only read or use; check its holder needs that", severity)
+
+
+# A scope that pushes what others pull and run: images, packages, artifacts, charts (`write_registry`,
+# `write_package_registry`, `packages:write`, `artifact.push`). Reading them (`read_registry`) is not.
+PUBLISHES = lazy_compile(r"(?:write|push|publish|upload)[._:/-]?(?:\w+[._:/-])?(?:registry|registries|packages?"
+                         r"|artifacts?|images?|containers?|charts?)\b|(?:registry|registries|packages?|artifacts?"
+                         r"|images?|containers?|charts?)[._:/-](?:write|push|publish|upload)\b", re.IGNORECASE)
+EXPIRY = lazy_compile(r"^(?:expires?|expiry|expiration|expires_at|expiry_date|expiration_date|valid_until|until)$")
+
+
+@on_change(words=(b"write", b"push", b"publish", b"upload"))
+def _publishing_credential(change: Change) -> Iterator[Finding]:
+    """A credential created that can publish images or packages: high when the expiry it offers is left unset."""
+    before, after = sides(change)
+    if before or not after or not _credential(change):
+        return
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    scopes = [v for key, value in after.items() if REACH_KEYS.match(key.lower()) for v in string_leaves(value)
+              if PUBLISHES.search(v)]
+    if not scopes:
+        return
+    expiry = [key for key in after if EXPIRY.match(key.lower())]
+    forever = bool(expiry) and all(after[key] in (None, "", 0) and key not in unknown for key in expiry)
+    yield finding(PRIVILEGED, change.address, f"{change.address}: creates a credential that can publish "
+                  f"({', '.join(scopes[:3])}){' and never expires' if forever else ''}: what it pushes is pulled and "
+                  "run by others", Severity.HIGH if forever else Severity.MEDIUM)

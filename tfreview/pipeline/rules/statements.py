@@ -1,5 +1,6 @@
 """Risk rules, identity: plain-language policy statements (OCI style, "Allow group X to manage all-resources in
-tenancy") read by verb, resource and scope, for any provider whose policies are written as sentences."""
+tenancy", and "Admit group X of tenancy Y to ...", which lets another tenancy's principals in) read by verb, resource
+and scope, for any provider whose policies are written as sentences."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 MAX_STATEMENT = 4_000
-STATEMENT = lazy_compile(r"^\s*allow\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+"
+STATEMENT = lazy_compile(r"^\s*(?P<grant>allow|admit)\s+(?P<who>.+?)\s+to\s+(?P<verb>\S+)\s+(?P<what>\S+)\s+in\s+"
                          r"(?P<where>tenancy|\S+\s+\S+)(?:\s|$)", re.IGNORECASE)
 # The verbs' ladder (inspect < read < use < manage); manage includes creating and deleting and changing policy.
 WRITE_VERBS = ("manage",)
-# Where a serialised value may hold a statement: a string starting (after blanks) with "allow", any case.
-_ALLOW = lazy_compile(rb'"(?:\s|\\[nrt])*[Aa][Ll][Ll][Oo][Ww](?:\s|\\[nrt])')
+# Where a serialised value may hold a statement: a string starting (after blanks) with "allow" or "admit", any case.
+_ALLOW = lazy_compile(rb'"(?:\s|\\[nrt])*(?:[Aa][Ll][Ll][Oo][Ww]|[Aa][Dd][Mm][Ii][Tt])(?:\s|\\[nrt])')
 EVERYTHING = lazy_compile(r"^(?:all-resources|\*|all)$", re.IGNORECASE)
 # Resource kinds whose management is identity administration: the holder can grant itself the rest.
 IDENTITY_KINDS = lazy_compile(r"^(?:users?|groups?|dynamic-groups?|policies|identity-providers|domains?|identity-family"
@@ -49,9 +50,13 @@ def judge(statement: str) -> tuple[Severity, str] | None:
         return None
     tenancy = match["where"].lower() == "tenancy"
     everyone = bool(EVERYONE.match(match["who"]))
+    # An admitted principal belongs to another tenancy: whoever runs that tenancy holds what is granted here.
+    outsider = match["grant"].lower() == "admit"
     if EVERYTHING.match(match["what"]):
-        return (Severity.HIGH, "every resource in the tenancy") if tenancy or everyone else \
-            (Severity.MEDIUM, f"every resource in {match['where']}")
+        reach = "every resource in the tenancy" if tenancy else f"every resource in {match['where']}"
+        if outsider:
+            return Severity.HIGH, reach + " to another tenancy's principals"
+        return (Severity.HIGH, reach) if tenancy or everyone else (Severity.MEDIUM, reach)
     if IDENTITY_KINDS.match(match["what"]):
         return Severity.HIGH, f"identity administration ({match['what']}): it can grant itself the rest"
     if everyone:
@@ -59,7 +64,7 @@ def judge(statement: str) -> tuple[Severity, str] | None:
     return None
 
 
-@on_change(words=(b"allow",))  # every _ALLOW match holds it
+@on_change(words=(b"allow", b"admit"))  # every _ALLOW match holds one
 def _plain_language(change: Change) -> Iterator[Finding]:
     """An allow statement added in plain language that hands out manage rights over a tenancy or identities."""
     before, after = sides(change)

@@ -157,13 +157,18 @@ GRANT_WORDS = ("user", "member", "grant", "collaborator", "role", "access", "inv
 # Ranks of any vocabulary that hold the keys or run the tenant (`captain`, `keyholder`, `steward`) are owner-level.
 ADMIN_VALUES = lazy_compile(r"admin|owner|superuser|root\b|all_privileges|captain|key_?holder|steward"
                             r"|full_?(?:access|control)"
+                            # a manager of the whole organisation or of identities, however spelt (IAMManager)
+                            r"|(?:iam|organi[sz]ation|org|tenant|identit(?:y|ies)|polic(?:y|ies)|permissions?|roles?)"
+                            r"[._: -]?managers?\b"
                             r"|(?:user|group|role|member|access|permission|polic(?:y|ies)|identit(?:y|ies)|app)s?[._:-]"
                             r"(?:\w+[._:-])?(?:manage|admin|write|assign|grant)\b"
                             r"|(?:manage|assign|grant|create|update|delete|write|add|edit|modify)[._:-](?:\w+[._:-])?"
                             r"(?:users?|groups?|roles?|members?|access|permissions?"
                             r"|polic(?:y|ies)|identit(?:y|ies))\b", re.IGNORECASE)
-# A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin.
-READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly", re.IGNORECASE)
+# A read-only qualifier outranks an "admin" inside the same name: READ_ONLY_ADMIN, admin-viewer, AuditorAdmin, and
+# an admin of reports (REPORT_ADMIN), who reads what others did and changes none of it.
+READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader|readonly|report(?:s|ing)?"
+                         r"[_ -]?admin", re.IGNORECASE)
 LEVEL_KEY = lazy_compile(r"(?:^|_)(?:access|level|role|roles|permission|permissions|privilege|privileges|scopes?"
                          r"|capabilit(?:y|ies))"
                          r"(?:_level)?$|role|permission|access_level|polic(?:y|ies)_(?:names?|arns?)$"
@@ -210,9 +215,13 @@ def object_owner(value: str) -> bool:
 def _any_provider_admin(change: Change) -> Iterator[Finding]:
     """A membership or grant of any other provider (GitLab, Okta, TFE, Snowflake, …) moving up the access ladder."""
     name = change.type.partition("_")[2]
-    if change.type.startswith(KNOWN_PROVIDERS) or not any(word in name for word in GRANT_WORDS):
+    if change.type.startswith(KNOWN_PROVIDERS):
         return
-    for key, value, previous, holder in _settings(*sides(change)):
+    # Any other type is read only in its blocks that are grants (an Atlas project's `teams { role_names }`).
+    grant_type = any(word in name for word in GRANT_WORDS)
+    before, after = sides(change)
+    yield from _unconfined(change, before, after)
+    for key, value, previous, holder in settings(before, after, grant_type):
         # A principal's tags that are its roles (`tags = ["administrator"]` on a broker user), unlike label maps.
         role_tags = key.lower() in ("tags", "user_tags") and isinstance(value, list)
         if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == previous:
@@ -222,10 +231,11 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
                  and not narrower_admin(previous, v)]
         if admin:
             was = f' (was "{previous}")' if isinstance(previous, str) else ""
-            targets = [] if WHOLE_TENANT.search(admin[0]) else _targets(holder)
+            unbounded = [v for v in admin if WHOLE_TENANT.search(v) or SELF_GRANTING.search(v)]
+            targets = [] if unbounded else targets_of(holder)
             scoped = f", confined to {len(targets)} named target(s)" if targets else ""
-            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}"{was} (an admin or '
-                          f"owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{(unbounded or admin)[0]}"{was} '
+                          f"(an admin or owner role{scoped})", Severity.MEDIUM if targets else Severity.HIGH)
             continue
         new_rank, old_rank = access_rank(value), access_rank(previous)
         if new_rank is not None and old_rank is not None and new_rank > old_rank:
@@ -233,20 +243,48 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
                           f'"{value}"', Severity.MEDIUM)
 
 
-def _settings(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, Any, Any, dict[str, Any]]]:
+def settings(before: dict[str, Any], after: dict[str, Any],
+              grant_type: bool = True) -> Iterator[tuple[str, Any, Any, dict[str, Any]]]:
     """(key, value, value before, the object holding it) for every setting of AFTER and of the blocks directly
     inside it (a policy's `rule { permission_set_names = [...] }`) unless the block's own name says it is an access
-    level (`permission { name = ... }`, read whole); a block's value before is the same key's in every block before."""
+    level (`permission { name = ... }`, read whole); a block's value before is the same key's in every block before
+    naming the same principal (`team_id`): a block for a principal no block named before grants it afresh. Unless
+    GRANT_TYPE, only blocks whose name says they grant (`teams`, `members`) are read."""
     for key, value in after.items():
         blocks_after = [item for item in as_list(value) if isinstance(item, dict)]
+        if not grant_type and (not blocks_after or not any(word in key.lower() for word in GRANT_WORDS)):
+            continue
         if not blocks_after or len(blocks_after) != len(as_list(value)) or LEVEL_KEY.search(key.lower()):
             yield key, value, before.get(key), after
             continue
         blocks_before = [item for item in as_list(before.get(key)) if isinstance(item, dict)]
         for block in blocks_after:
+            who = {k: v for k, v in block.items() if PRINCIPAL_KEY.search(k.lower())}
+            same = [old for old in blocks_before if all(old.get(k) == v for k, v in who.items())]
             for name, setting in block.items():
-                previous = [leaf for old in blocks_before for leaf in string_leaves(old.get(name))]
+                previous = [leaf for old in same for leaf in string_leaves(old.get(name))]
                 yield name, setting, previous or None, block
+
+
+# What names the principal a grant block is for (`team_id`, `user_ids`, `group_name`, `member`, `email`).
+PRINCIPAL_KEY = lazy_compile(r"(?:^|_)(?:teams?|users?|groups?|members?|principals?|usernames?|emails?|subjects?"
+                             r"|service_accounts?)(?:_(?:ids?|names?|emails?))?$")
+
+
+def _unconfined(change: Change, before: dict[str, Any], after: dict[str, Any]) -> Iterator[Finding]:
+    """An admin role that stays while the lists confining it to named objects are emptied (Okta
+    `target_group_list = []`): it now reaches every object of the tenant."""
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    keys = [k for k in before if TARGET_KEY.search(k.lower())]
+    if not keys or any(k in unknown or k not in after for k in keys) or not targets_of(before) or targets_of(after):
+        return
+    for key, value in after.items():
+        if LEVEL_KEY.search(key.lower()) and value == before.get(key):
+            admin = [v for v in string_leaves(value) if admin_value(v)]
+            if admin:
+                yield finding(PRIVILEGED, change.address, f'{change.address}: {key} = "{admin[0]}" is no longer '
+                              f"confined to named targets ({', '.join(keys)} emptied): it reaches the whole tenant")
+                return
 
 
 def narrower_admin(old: Any, new: str) -> bool:
@@ -258,10 +296,13 @@ def narrower_admin(old: Any, new: str) -> bool:
 
 # A list that confines a role to named objects (Okta `target_group_list`, `target_app_list`, `targets`).
 WHOLE_TENANT = lazy_compile(r"super|org|owner|root|tenant|global", re.IGNORECASE)  # never confined by targets
+# Managing identities, roles or policies lets the holder grant itself anything, beyond any target it is confined to.
+SELF_GRANTING = lazy_compile(r"iam|(?:polic(?:y|ies)|roles?|permissions?|access)[._: -]?(?:manage|admin|write|assign"
+                             r"|grant)", re.IGNORECASE)
 TARGET_KEY = lazy_compile(r"(?:^|_)(?:targets?(?:_\w+)?|project_ids)$")
 
 
-def _targets(values: dict[str, Any]) -> list[str]:
+def targets_of(values: dict[str, Any]) -> list[str]:
     """The named objects a role assignment is confined to; empty when it is not confined (or a wildcard is)."""
     found = [v for k, v in values.items() if TARGET_KEY.search(k.lower()) for v in string_leaves(v)]
     return [] if any(v.strip() in ("", "*") for v in found) else found
