@@ -182,3 +182,26 @@ def test_a_sensitive_variable_where_the_value_stays_hidden_is_no_leak(
     configuration = {"root_module": {"variables": {"db_password": {"sensitive": True}}, "resources": [
         _entry(address, kind, {argument: {"references": ["var.db_password"]}})]}}
     assert "credential-leak" not in judge(tmp_path, [change], configuration=configuration)
+
+
+def test_an_argument_named_plain_shows_a_sensitive_variable(tmp_path: Path) -> None:
+    """`plain_text_binding { text = var.token }`: the argument says it keeps the value in the clear."""
+    change = resource("forge_worker_script.pricing", {"name": "pricing"}, unknown={"plain_text_binding": True})
+    configuration = {"root_module": {"variables": {"token": {"sensitive": True}}, "resources": [
+        _entry("forge_worker_script.pricing", "forge_worker_script",
+               {"plain_text_binding": [{"name": {"constant_value": "UPSTREAM_TOKEN"},
+                                        "text": {"references": ["var.token"]}}]})]}}
+    assert judge(tmp_path, [change], configuration=configuration).get("credential-leak") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("key", "high"), [("Directory.ReadWrite.All", True), ("User.Read.All", False)])
+def test_a_reference_picks_its_item_of_a_map(tmp_path: Path, key: str, high: bool) -> None:
+    """`role = var.roles["reader"]` reads that item, not every value of the map."""
+    change = resource("google_project_iam_member.app", {"project": "acme", "member": "user:ann@acme.example"},
+                      unknown={"role": True})
+    roles = {"Directory.ReadWrite.All": "roles/owner", "User.Read.All": "roles/viewer"}
+    configuration = {"root_module": {"variables": {"roles": {"default": roles}}, "resources": [
+        _entry("google_project_iam_member.app", "google_project_iam_member",
+               {"role": {"references": [f'var.roles["{key}"]', "var.roles"]}})]}}
+    found = judge(tmp_path, [change], configuration=configuration, variables={"roles": {"value": roles}})
+    assert (found.get("iam-privileged-role") is Severity.HIGH) is high

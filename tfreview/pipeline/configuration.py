@@ -212,7 +212,10 @@ class Configuration:
         """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE."""
         if depth > MAX_DEPTH:
             return UNKNOWN
-        parts = config_address(reference).split(".")
+        parts, keys = _reference_steps(reference)
+        if keys:  # `x.app_role_ids["User.Read.All"]`, `var.roles[0]`: the whole value, then its item
+            found = self.resolve(".".join(parts), module, depth + 1)
+            return UNKNOWN if found == UNKNOWN else _dig(found, keys)
         if parts[0] == "var" and len(parts) >= 2:
             return _dig(self._variable(parts[1], module, depth), parts[2:])
         if parts[0] == "module" and len(parts) >= 3:
@@ -381,12 +384,53 @@ def _call_of(module: str) -> tuple[str, str]:
     return parent, call
 
 
-def _dig(value: Any, steps: list[str]) -> Any:
+def _dig(value: Any, steps: list[Any]) -> Any:
     for step in steps:
-        if not isinstance(value, dict) or step not in value:
+        held = (isinstance(value, list) and isinstance(step, int) and step < len(value)) or (
+            isinstance(value, dict) and isinstance(step, str) and step in value)
+        if not held:
             return UNKNOWN
         value = value[step]
     return value
+
+
+_STEP = lazy_compile(r'\.?([A-Za-z0-9_-]+)|\[("(?:[^"\\]|\\.)*"|[^\]]*)\]')
+_HEAD = {"var": 2, "module": 2, "data": 3, "local": 2, "each": 2, "count": 2, "path": 2, "terraform": 2, "self": 1}
+
+
+def _reference_steps(reference: str) -> tuple[list[str], list[Any]]:
+    """A reference's address with its names (instance keys of the object dropped), and the keys and indexes that
+    pick an item inside its value after the first attribute (`["User.Read.All"]` → "User.Read.All", `[0]` → 0)."""
+    names: list[str] = []
+    keys: list[Any] = []
+    for match in _STEP.finditer(reference):
+        name, key = match.group(1), match.group(2)
+        if name is not None:
+            if keys:
+                keys.append(name)
+            else:
+                names.append(name)
+        elif keys or _selects_item(names):
+            keys.append(_key(key))
+    return names, keys
+
+
+def _selects_item(names: list[str]) -> bool:
+    """Whether a `[…]` after NAMES picks an item of a value, not an instance of an object (`aws_x.y[0]`,
+    `module.a["k"]`: instance keys, dropped like config_address drops them)."""
+    if not names:
+        return False
+    head = _HEAD.get(names[0], 2)
+    return len(names) > head or (len(names) == head and names[0] in VALUE_ROOTS)
+
+
+VALUE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self"}
+
+
+def _key(text: str) -> Any:
+    if text.startswith('"'):
+        return text[1:-1].replace('\\"', '"')
+    return int(text) if text.isdigit() else text
 
 
 def _unknown_at(unknown: Any, key: str) -> bool:

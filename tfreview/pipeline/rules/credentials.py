@@ -220,6 +220,7 @@ def _generated_key(configured: Configuration, resource: str, attribute: str) -> 
 NO_MODULE = Module("")
 DECLARED = " (a variable declared sensitive)"
 SECURE_WORDS = {"secure", "sensitive", "secret", "secrets", "encrypted", "protected", "masked"}
+PLAIN_WORDS = {"plain", "plaintext", "clear", "cleartext"}  # an argument that says it shows its value
 
 
 def _says_secure(after: Any, key: str) -> bool:
@@ -264,7 +265,8 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
                                    for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
                                    if name == key or not secret_attribute(name))), None)
-        if found and found.endswith(DECLARED) and (not (plain or store_plain) or _says_secure(made.after, key)):
+        shown = plain or store_plain or bool(set(re.split(r"[^a-z0-9]+", key.lower())) & PLAIN_WORDS)
+        if found and found.endswith(DECLARED) and (not shown or _says_secure(made.after, key)):
             continue  # Terraform marks what a sensitive variable flows into: only a place that shows it leaks
         if found and store_plain:
             yield finding(LEAK, made.address, f"{made.address}: {key} copies {found} into an entry whose own type "
