@@ -4,19 +4,21 @@ outputs, other resources' planned values, and `aws_iam_policy_document` data sou
 
 Terraform writes each attribute's expression as `{"constant_value": ...}` and/or `{"references": [...]}`
 (https://developer.hashicorp.com/terraform/internals/json-format#expression-representation); nested blocks
-are lists of such maps. Locals, function results and `each`/`count` values are not in the JSON: what needs
-them stays unresolved, and callers say so rather than guess. A policy document's statements are written in IAM
+are lists of such maps. Locals and function results are not in the JSON: what needs them stays unresolved, and
+callers say so rather than guess; `each`/`count` are read from an instance's own key and its resource's `for_each`.
+Address and reference syntax is addresses.py's. A policy document's statements are written in IAM
 JSON grammar by policy_statements.py. The index is built once per plan (`configuration()`) and shared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import call_of, dig, most_specific, reference_steps
+from tfreview.pipeline.addresses import config_address as config_address
+from tfreview.pipeline.addresses import module_of as module_of
+from tfreview.pipeline.addresses import references_in as references_in
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.lastbuilt import LastBuilt
 from tfreview.pipeline.plan import Plan
@@ -30,7 +32,6 @@ from tfreview.pipeline.policy_statements import (
 )
 from tfreview.pipeline.printed import printed_result
 
-_KEY = lazy_compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 MAX_DEPTH = 12  # reference chains longer than this are treated as unresolved (and cycles end)
 POLICY_DOCUMENT = "aws_iam_policy_document"
 GOOGLE_POLICY = "google_iam_policy"
@@ -39,46 +40,6 @@ GOOGLE_POLICY = "google_iam_policy"
 def configuration(plan: Plan) -> Configuration:
     """PLAN's configuration index, built once per plan and shared by the resolve step and every rule reading it."""
     return _last_configuration(plan)
-
-
-def config_address(address: str) -> str:
-    """An instance address without its instance keys: module.a["x"].aws_s3_bucket.b[0] → module.a.aws_s3_bucket.b."""
-    return _without_keys(address) if isinstance(address, str) else ""
-
-
-# Every rule that reads the configuration asks again for the addresses of the changes it reads (a 10,000-change
-# plan: ~80,000 times): each address is worked out once.
-@lru_cache(maxsize=65536)
-def _without_keys(address: str) -> str:
-    return _KEY.sub("", address)
-
-
-def references_in(expression: Any) -> Iterator[str]:
-    """Every reference under an expression (`data.aws_ami.runner.id`), nested blocks included, in the order written."""
-    if isinstance(expression, dict):
-        for key, item in expression.items():
-            if key == "references" and isinstance(item, list):
-                yield from (r for r in item if isinstance(r, str))
-            else:
-                yield from references_in(item)
-    elif isinstance(expression, list):
-        for item in expression:
-            yield from references_in(item)
-
-
-def module_of(address: str) -> str:
-    """The (config) module path of an address: "module.a.module.b" or "" for the root module."""
-    return _module(address) if isinstance(address, str) else ""
-
-
-@lru_cache(maxsize=65536)
-def _module(address: str) -> str:
-    parts = config_address(address).split(".")
-    path: list[str] = []
-    while len(parts) >= 2 and parts[0] == "module":
-        path += parts[:2]
-        parts = parts[2:]
-    return ".".join(path)
 
 
 @dataclass
@@ -180,7 +141,7 @@ class Configuration:
             return [UNKNOWN]
         if "constant_value" in expression:
             return [expression["constant_value"]]
-        references = _most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
+        references = most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
         if not references:
             return [UNKNOWN]
         return [self.resolve(reference, module) for reference in references]
@@ -190,7 +151,7 @@ class Configuration:
         the instance's own KEY (`["vendor"]`, `[0]`) and the resource's `for_each` map."""
         if key is None or not isinstance(expression, dict) or "constant_value" in expression:
             return self.candidates(expression, module_of(address))
-        references = _most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
+        references = most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
         if not references:
             return [UNKNOWN]
         return [self._instance_value(address, reference, key) for reference in references]
@@ -206,24 +167,24 @@ class Configuration:
         items = self._single(expression, module, 1) if expression is not None else UNKNOWN
         value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
             str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
-        return _dig(value, reference.split(".")[2:])
+        return dig(value, reference.split(".")[2:])
 
     def resolve(self, reference: str, module: str, depth: int = 0) -> Any:
         """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE."""
         if depth > MAX_DEPTH:
             return UNKNOWN
-        parts, keys = _reference_steps(reference)
+        parts, keys = reference_steps(reference)
         if keys:  # `x.app_role_ids["User.Read.All"]`, `var.roles[0]`: the whole value, then its item
             found = self.resolve(".".join(parts), module, depth + 1)
-            return UNKNOWN if found == UNKNOWN else _dig(found, keys)
+            return UNKNOWN if found == UNKNOWN else dig(found, keys)
         if parts[0] == "var" and len(parts) >= 2:
-            return _dig(self._variable(parts[1], module, depth), parts[2:])
+            return dig(self._variable(parts[1], module, depth), parts[2:])
         if parts[0] == "module" and len(parts) >= 3:
             child = f"{module}.module.{parts[1]}".lstrip(".")
             found = self.modules.get(child)
             if found is None or parts[2] not in found.outputs:
                 return UNKNOWN
-            return _dig(self._single(found.outputs[parts[2]], child, depth), parts[3:])
+            return dig(self._single(found.outputs[parts[2]], child, depth), parts[3:])
         if parts[0] == "data" and len(parts) >= 3:
             return self._attribute(".".join(parts[:3]), parts[3:], module, depth)
         if parts[0] in {"local", "each", "count", "path", "terraform", "self"} or len(parts) < 2:
@@ -233,7 +194,7 @@ class Configuration:
     def _single(self, expression: Any, module: str, depth: int) -> Any:
         if isinstance(expression, dict) and "constant_value" in expression:
             return expression["constant_value"]
-        references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
+        references = most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
         return self.resolve(references[0], module, depth + 1) if len(references) == 1 else UNKNOWN
 
     def inputs(self, module: str) -> dict[str, Any]:
@@ -241,7 +202,7 @@ class Configuration:
         resolved: all a value the plan cannot show there (a local) can be built from, besides resources."""
         if not module:
             return dict(self.variables)
-        parent, call = _call_of(module)
+        parent, call = call_of(module)
         names = set(self.modules.get(parent, Module(parent)).calls.get(call, {}))
         names |= set(self.modules.get(module, Module(module)).defaults)
         return {name: self._variable(name, module, 0) for name in sorted(names)}
@@ -251,13 +212,13 @@ class Configuration:
         root or where the call does not set it."""
         if not module:
             return None, ""
-        parent, call = _call_of(module)
+        parent, call = call_of(module)
         return self.modules.get(parent, Module(parent)).calls.get(call, {}).get(name), parent
 
     def _variable(self, name: str, module: str, depth: int) -> Any:
         if not module:
             return self.variables.get(name, UNKNOWN)
-        parent, call = _call_of(module)
+        parent, call = call_of(module)
         inputs = self.modules.get(parent, Module(parent)).calls.get(call, {})
         if name in inputs:
             return self._single(inputs[name], parent, depth)
@@ -272,7 +233,7 @@ class Configuration:
         address = f"{module}.{resource}".lstrip(".")
         after, unknown = self.planned.get(address, (None, None))
         if isinstance(after, dict) and rest and rest[0] in after and not _unknown_at(unknown, rest[0]):
-            return _dig(after[rest[0]], rest[1:])
+            return dig(after[rest[0]], rest[1:])
         kind = resource.split(".")[1] if resource.startswith("data.") else ""
         if kind == POLICY_DOCUMENT and rest[:1] in (["json"], ["minified_json"]):
             return self.policy_document(address, depth)
@@ -281,7 +242,7 @@ class Configuration:
         if kind == "external" and rest[:1] == ["result"]:
             program = _dict(after).get("program") or self._single(
                 _dict(self.expressions(address)).get("program"), module_of(address), depth + 1)
-            return _dig(printed_result(program), rest[1:])
+            return dig(printed_result(program), rest[1:])
         return self._looked_up(address, kind, rest, depth) if kind and after is None else UNKNOWN
 
     def _looked_up(self, address: str, kind: str, rest: list[str], depth: int) -> Any:
@@ -289,7 +250,7 @@ class Configuration:
         or an AWS IAM policy's ARN from its name (`data.aws_iam_policy` named `AdministratorAccess`)."""
         expressions = _dict(self.expressions(address))
         if rest and rest[0] in expressions and not isinstance(expressions[rest[0]], list):
-            return _dig(self._single(expressions[rest[0]], module_of(address), depth + 1), rest[1:])
+            return dig(self._single(expressions[rest[0]], module_of(address), depth + 1), rest[1:])
         name = self._single(expressions["name"], module_of(address), depth + 1) if "name" in expressions else None
         if kind == "aws_iam_policy" and rest == ["arn"] and isinstance(name, str) and name and "/" not in name:
             return f"arn:aws:iam::aws:policy/{name}"
@@ -337,7 +298,7 @@ class Configuration:
         values = self._block(block, module, depth)
         for key in STATEMENT_LISTS:
             expression = block.get(key) if isinstance(block, dict) else None
-            references = _most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
+            references = most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
             if isinstance(values, dict) and values.get(key) == UNKNOWN and len(references) > 1:
                 items = [self.resolve(r, module, depth + 1) for r in references]
                 values[key] = [i for item in items for i in (item if isinstance(item, list) else [item])]
@@ -370,67 +331,6 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _most_specific(references: list[str]) -> list[str]:
-    """Drop references that only repeat a longer one's prefix (Terraform lists `a.b.c` then `a.b`)."""
-    keep = [r for r in references if not any(o != r and o.startswith((r + ".", r + "[")) for o in references)]
-    return list(dict.fromkeys(keep))
-
-
-def _call_of(module: str) -> tuple[str, str]:
-    """The module that calls MODULE and the call's name (`module.a.module.b` → `module.a`, `b`)."""
-    parent, _, call = module.rpartition(".module.") if ".module." in module else ("", "", module[7:])
-    return parent, call
-
-
-def _dig(value: Any, steps: list[Any]) -> Any:
-    for step in steps:
-        held = (isinstance(value, list) and isinstance(step, int) and step < len(value)) or (
-            isinstance(value, dict) and isinstance(step, str) and step in value)
-        if not held:
-            return UNKNOWN
-        value = value[step]
-    return value
-
-
-_STEP = lazy_compile(r'\.?([A-Za-z0-9_-]+)|\[("(?:[^"\\]|\\.)*"|[^\]]*)\]')
-_HEAD = {"var": 2, "module": 2, "data": 3, "local": 2, "each": 2, "count": 2, "path": 2, "terraform": 2, "self": 1}
-
-
-def _reference_steps(reference: str) -> tuple[list[str], list[Any]]:
-    """A reference's address with its names (instance keys of the object dropped), and the keys and indexes that
-    pick an item inside its value after the first attribute (`["User.Read.All"]` → "User.Read.All", `[0]` → 0)."""
-    names: list[str] = []
-    keys: list[Any] = []
-    for match in _STEP.finditer(reference):
-        name, key = match.group(1), match.group(2)
-        if name is not None:
-            if keys:
-                keys.append(name)
-            else:
-                names.append(name)
-        elif keys or _selects_item(names):
-            keys.append(_key(key))
-    return names, keys
-
-
-def _selects_item(names: list[str]) -> bool:
-    """Whether a `[…]` after NAMES picks an item of a value, not an instance of an object (`aws_x.y[0]`,
-    `module.a["k"]`: instance keys, dropped like config_address drops them)."""
-    if not names:
-        return False
-    head = _HEAD.get(names[0], 2)
-    return len(names) > head or (len(names) == head and names[0] in VALUE_ROOTS)
-
-
-VALUE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self"}
-
-
-def _key(text: str) -> Any:
-    if text.startswith('"'):
-        return text[1:-1].replace('\\"', '"')
-    return int(text) if text.isdigit() else text
 
 
 def _unknown_at(unknown: Any, key: str) -> bool:

@@ -257,13 +257,7 @@ def _holds_unknown(value: Any, depth: int) -> bool:
 
 
 def _put(node: Any, path: tuple[str | int, ...], value: Any) -> bool:
-    for step in path[:-1]:
-        if isinstance(node, dict) and isinstance(step, str):
-            node = node.get(step)
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-            node = node[step]
-        else:
-            return False
+    node = _at(node, path[:-1])
     last = path[-1]
     if isinstance(node, dict) and isinstance(last, str):
         node[last] = value
