@@ -205,3 +205,20 @@ def test_a_reference_picks_its_item_of_a_map(tmp_path: Path, key: str, high: boo
                {"role": {"references": [f'var.roles["{key}"]', "var.roles"]}})]}}
     found = judge(tmp_path, [change], configuration=configuration, variables={"roles": {"value": roles}})
     assert (found.get("iam-privileged-role") is Severity.HIGH) is high
+
+
+@pytest.mark.parametrize(("name", "high"), [("AdministratorAccess", True), ("ReadOnlyAccess", False)])
+def test_a_data_source_read_during_apply_is_known_by_what_it_looks_up(tmp_path: Path, name: str, high: bool) -> None:
+    """`policy_arn = data.aws_iam_policy.selected.arn` where the plan reads the data source during apply (its
+    `arn` unknown): the AWS managed policy it looks up by name is known by that name."""
+    read = resource("data.aws_iam_policy.selected", {"name": name}, unknown={"arn": True}, actions=["read"])
+    read["mode"] = "data"
+    attach = resource("aws_iam_user_policy_attachment.ci", {"user": "ci-deployer"}, unknown={"policy_arn": True})
+    configuration = {"root_module": {"resources": [
+        {"address": "data.aws_iam_policy.selected", "mode": "data", "type": "aws_iam_policy", "name": "selected",
+         "expressions": {"name": {"constant_value": name}}},
+        _entry("aws_iam_user_policy_attachment.ci", "aws_iam_user_policy_attachment",
+               {"user": {"constant_value": "ci-deployer"},
+                "policy_arn": {"references": ["data.aws_iam_policy.selected.arn", "data.aws_iam_policy.selected"]}})]}}
+    found = judge(tmp_path, [read, attach], configuration=configuration)
+    assert (found.get("iam-privileged-role") is Severity.HIGH) is high

@@ -243,7 +243,9 @@ class Configuration:
             program = _dict(after).get("program") or self._single(
                 _dict(self.expressions(address)).get("program"), module_of(address), depth + 1)
             return dig(printed_result(program), rest[1:])
-        return self._looked_up(address, kind, rest, depth) if kind and after is None else UNKNOWN
+        # A data source the plan has not read, or reads during apply (its attributes unknown): from what it looks up.
+        unread = after is None or (bool(rest) and _unknown_at(unknown, rest[0]))
+        return self._looked_up(address, kind, rest, depth) if kind and unread else UNKNOWN
 
     def _looked_up(self, address: str, kind: str, rest: list[str], depth: int) -> Any:
         """An attribute of a data source the plan has not read, from what it looks up: an attribute it sets itself,
