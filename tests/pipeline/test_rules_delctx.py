@@ -74,6 +74,14 @@ def test_an_invented_cluster_reader_replaced_destroy_first_is_not_high(tmp_path:
     assert severity(tmp_path, plan, "zenith_dbcluster_instance.pool") is Severity.MEDIUM
 
 
+def test_a_member_that_does_not_say_it_is_the_writer_replaced_destroy_first_is_not_high(tmp_path: Path) -> None:
+    """A new instance class forces a destroy-first replace of a member naming no role: the storage is the cluster's;
+    at worst the cluster fails over (hidden-like-17's reader in a module, measured unseen first)."""
+    plan = [kept("aws_rds_cluster.ledger", CLUSTER),
+            remade("aws_rds_cluster_instance.member", AURORA, DBC, instance_class="db.r7g.large")]
+    assert severity(tmp_path, plan, "aws_rds_cluster_instance.member") is Severity.MEDIUM
+
+
 def test_the_cluster_replaced_with_its_member_stays_high(tmp_path: Path) -> None:
     plan = [remade("aws_rds_cluster.ledger", CLUSTER, DBC, master_username="ledger_owner"),
             remade("aws_rds_cluster_instance.reader", AURORA, CBD, availability_zone="eu-west-1b")]

@@ -2,8 +2,9 @@
 with them).
 
 A member instance of a cluster replaced while the cluster stays (the storage is the cluster's, not the
-instance's) loses no data when the new member serves before the old goes or the member says it is a reader; the
-writer re-made destroy-first, or a member whose cluster goes in the same plan, stays high.
+instance's) loses no data, whatever its role: a member not saying it is the writer, or one whose new instance serves
+before the old goes, is medium; the writer re-made destroy-first, or a member whose cluster goes in the same plan,
+stays high.
 A member of a cluster removed because the count shrank (index N > 0 gone, index 0 kept, no writer flag on it, the
 cluster staying) leaves the cluster, its storage and its other members: capacity goes, data does not; a count
 shrunk to zero deletes index 0 too and stays high. A parameter that declares itself plain (`type = "String"`, not a
@@ -57,7 +58,8 @@ def _cluster(values: Any) -> str | None:
 
 def member_replaced(change: Change, ri: ReviewInput) -> str | None:
     """Why a replaced cluster member instance loses no data: it names its cluster before and after, the cluster is
-    not deleted or replaced in the plan, and the new member is created first or the member says it is a reader."""
+    not deleted or replaced in the plan, and the new member is created first or the member does not say it is the
+    writer."""
     if change.action is not Action.REPLACE or not MEMBER_INSTANCE.search(change.type) \
             or (cluster := _cluster(change.before)) is None or _cluster(change.after) is None:
         return None
@@ -65,13 +67,14 @@ def member_replaced(change: Change, ri: ReviewInput) -> str | None:
     role = next((str(attrs[k]).lower() for k in ("role", "instance_role", "instance_type") if attrs.get(k)), "")
     reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or role in READER_ROLES | {"read_pool"}
     first = change.actions[:1] == ["create"]
-    if not (first or reader) or any(attrs.get(k) is True for k in WRITER_FLAGS):
-        return None
+    if not first and any(attrs.get(k) is True for k in WRITER_FLAGS):
+        return None  # the writer destroyed first: the cluster serves no writes until the new one joins
     siblings = {id(c) for c in plan_view(ri).of(Action.DELETE, Action.REPLACE)
                 if c.type == change.type and _cluster(c.before) == cluster}  # members, not the cluster itself
     if destroyed_by_name(ri).get(cluster, set()) - siblings:
         return None
-    how = "the new one joins before the old one goes" if first else "it is a reader, not the writer"
+    how = "the new one joins before the old one goes" if first else (
+        "it is a reader, not the writer" if reader else "if it is the writer, the cluster fails over to a reader")
     return f"a member instance of cluster {cluster}, which stays with its storage; {how}: it holds no data of its own"
 
 
