@@ -152,6 +152,7 @@ from tfreview.pipeline.rules import steps as steps
 from tfreview.pipeline.rules import headerpass as headerpass
 from tfreview.pipeline.rules import artifacts as artifacts
 from tfreview.pipeline.rules import sharedcache as sharedcache
+from tfreview.pipeline.rules import egressrules as egressrules
 # isort: on
 
 THEMES = (

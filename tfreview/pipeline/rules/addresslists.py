@@ -28,7 +28,7 @@ DENY = lazy_compile(r"\b(?:deny|denied|drop|block|blocked|reject|blocklist|denyl
 MIN_ID = 6
 
 
-def _world(value: Any) -> bool:
+def every_address(value: Any) -> bool:
     """Whether one list entry names every address."""
     if not isinstance(value, str):
         return False
@@ -47,7 +47,7 @@ def _holds_world(values: Any) -> bool:
         return False
     items = [item for path, value in leaves(values) if not path.endswith(("description", "name", "tags"))
              for item in (value if isinstance(value, list) else [value])]
-    return any(_world(item) for item in items) or bool(world_sources(items, words=False))
+    return any(every_address(item) for item in items) or bool(world_sources(items, words=False))
 
 
 def _identifiers(change: Change) -> set[str]:
