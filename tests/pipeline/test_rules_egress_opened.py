@@ -67,3 +67,4 @@ def test_egress_to_named_destinations_already_open_new_or_denied_stays_safe(
         tmp_path: Path, address: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
     label, worst = judged(tmp_path, address, before, after)
     assert RULE not in worst and label is Label.LIKELY_SAFE
+

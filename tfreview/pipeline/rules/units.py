@@ -138,8 +138,21 @@ def moved_within(change: Change, path: str, before: Any, after: Any) -> bool:
         return _min_capacity(new) >= amount > _min_capacity(old)
     if isinstance(before, str) and before and after in (None, ""):
         return any((key.startswith(f"{leaf}_") or leaf.startswith(f"{key}_")) and isinstance(value, str) and value
-                   and not old.get(key) for key, value in new.items())
+                   and not old.get(key) for key, value in new.items()) or _rerouted(old, new, leaf)
     return False
+
+
+# Words of a setting that names where something is delivered (a log group too, when it is what is emptied).
+DELIVERY = lazy_compile(r"destination|sink|target|bucket|endpoint")
+EMPTIED_DELIVERY = lazy_compile(r"destination|sink|target|bucket|endpoint|log_group")
+
+
+def _rerouted(old: dict[str, Any], new: dict[str, Any], leaf: str) -> bool:
+    """Whether a delivery setting emptied (`log_group_name`) has a sibling delivery setting that now names another
+    place (`log_destination` moved from a log group to a bucket): the delivery moved, it did not stop."""
+    return EMPTIED_DELIVERY.search(leaf) is not None and any(
+        key != leaf and DELIVERY.search(key) and isinstance(value, str) and value and value != old.get(key)
+        for key, value in new.items())
 
 
 def _meaning(key: str) -> tuple[str, ...]:
