@@ -45,7 +45,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "unheard-providers-5", "real-world-mix-2", "hidden-like-13", "hidden-like-14",
                       "long-tail-real-7", "everyday-prs-2", "hidden-like-15", "long-tail-real-8",
                       "unheard-providers-6", "real-world-mix-3", "detection-response", "hidden-like-16",
-                      "embedded-documents", "network-paths", "data-perimeter")]
+                      "embedded-documents", "network-paths", "data-perimeter", "hidden-like-17",
+                      "config-only-values", "identity-long-tail", "deletion-context", "hidden-like-18",
+                      "config-only-values-2")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -256,6 +258,51 @@ KNOWN_MISSES = {
     "fresh/network-paths/azfw-rcg-allow-any-above-deny.json",
     "fresh/network-paths/aws-peering-same-account.json",
     "fresh/network-paths/fortios-move-allow-above-geo-deny.json",
+    # session 14's sets. hidden-like-17 and hidden-like-18 and config-only-values-2 were kept from every lane and from
+    # the lead until their numbers were taken (first runs 100.0%/3.8%, 93.0%/1.6% and 77.1%/1.9%; session 14's end
+    # 100.0%/3.8%, 94.7%/1.6%, 83.3%/1.9%); after that, principles found from them fixed an Aurora member, a flow log
+    # moved to a bucket, a data source read during apply and a PCI group's egress opened. Left: a layer from an
+    # account the plan never shows (hidden-like-17), a peering to one (hidden-like-18, the same call as
+    # network-paths'), an outbound allow-any NSG rule created with no deny shown (a created rule to the internet is a
+    # choice in the open: 9 benign, 16 risky creates in the stored sets, no signal to tell them apart).
+    # config-only-values (first run 32.8%, end 81.0%) and config-only-values-2 leave: dynamic blocks written without
+    # their for_each (real Terraform leaves dynamic blocks out of `configuration`), creates with a weak value kept
+    # medium (an internet-facing load balancer, a LoadBalancer service, an Access bypass, allow-all viewers, 0
+    # reviews, 1-day deletes), documents jsonencode'd from several values, hand-made inconsistencies (a change whose
+    # module or variable the configuration lacks: 137 benign stored plans carry partial configurations), and false
+    # alarms that are judgment calls: accounts the plan never shows (trust, peering, ECR push), a lock removed with
+    # its for_each key, an Application Insights connection string, an unused variable holding a password.
+    # identity-long-tail: a vendor's multi-tenant app from a tenant the plan never shows.
+    "fresh/config-only-values-2/aws-cloudfront-viewer-each-risky.json",
+    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
+    "fresh/config-only-values-2/aws-policy-arn-module-output-risky.json",
+    "fresh/config-only-values-2/aws-sg-default-not-overridden-risky.json",
+    "fresh/config-only-values-2/aws-trust-principal-var-benign.json",
+    "fresh/config-only-values-2/azure-mgmt-policy-delete-days-risky.json",
+    "fresh/config-only-values-2/github-branch-protection-reviews-var-risky.json",
+    "fresh/config-only-values-2/module-address-missing-call-risky.json",
+    "fresh/config-only-values-2/undefined-variable-reference-risky.json",
+    "fresh/config-only-values/002-sg-dynamic-ingress-var-value-risky.json",
+    "fresh/config-only-values/005-azure-storage-nested-module-public-risky.json",
+    "fresh/config-only-values/006-k8s-admin-service-type-risky.json",
+    "fresh/config-only-values/007-cloudflare-access-policy-decision-risky.json",
+    "fresh/config-only-values/009-alb-internal-flag-two-levels-risky.json",
+    "fresh/config-only-values/012-iam-trust-any-aws-principal-benign.json",
+    "fresh/config-only-values/022-azure-lock-for-each-key-dropped-benign.json",
+    "fresh/config-only-values/029-cloudfront-viewer-protocol-dynamic-risky.json",
+    "fresh/config-only-values/031-vpc-peering-peer-owner-var-benign.json",
+    "fresh/config-only-values/033-azure-nsr-outbound-destination-risky.json",
+    "fresh/config-only-values/034-k8s-netpol-empty-namespace-selector-risky.json",
+    "fresh/config-only-values/041-azure-webapp-connection-string-benign.json",
+    "fresh/config-only-values/042-rds-password-var-default-benign.json",
+    "fresh/config-only-values/047-azure-diag-setting-empty-categories-risky.json",
+    "fresh/config-only-values/052-ecr-repo-policy-push-principal-benign.json",
+    "fresh/config-only-values/056-module-missing-from-configuration-risky.json",
+    "fresh/config-only-values/057-undeclared-variable-reference-risky.json",
+    "fresh/hidden-like-17/hl17-076.json",
+    "fresh/hidden-like-18/reach-nsg-out-internet.json",
+    "fresh/hidden-like-18/reach-peer-outside-account-twin.json",
+    "fresh/identity-long-tail/aad-b67883e7.json",
 }
 
 
