@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tfreview.labels import Label
     from tfreview.pipeline.findings import Severity
     from tfreview.result import ReviewResult
 
@@ -49,3 +50,15 @@ def worst_by_rule(result: ReviewResult) -> dict[str, Severity]:
         if f.rule not in worst or f.severity.rank < worst[f.rule].rank:
             worst[f.rule] = f.severity
     return worst
+
+
+def judge_one(tmp_path: Path, address: str, before: Any, after: Any) -> tuple[Label, dict[str, Severity]]:
+    """The label and worst finding per rule of a plan holding one change by an invented provider: created where
+    BEFORE is None, updated otherwise."""
+    kind, name = address.split(".")
+    result = review_rules_alone(tmp_path, [{
+        "address": address, "mode": "managed", "type": kind, "name": name,
+        "provider_name": "registry.terraform.io/acme/acme",
+        "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
+                   "after_unknown": {}, "after_sensitive": {}}}])
+    return result.label, worst_by_rule(result)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import review_rules_alone, worst_by_rule
+from tests.helpers import judge_one
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
 
@@ -19,15 +19,6 @@ ALL_OUT = {"cidr_blocks": ["0.0.0.0/0"], "prefix_list_ids": [], "protocol": "-1"
            "description": "package mirrors"}
 
 
-def judged(tmp_path: Path, address: str, before: dict[str, Any] | None, after: dict[str, Any]
-           ) -> tuple[Label, dict[str, Severity]]:
-    kind, name = address.split(".")
-    result = review_rules_alone(tmp_path, [{
-        "address": address, "mode": "managed", "type": kind, "name": name,
-        "provider_name": "registry.terraform.io/acme/acme",
-        "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
-                   "after_unknown": {}, "after_sensitive": {}}}])
-    return result.label, worst_by_rule(result)
 
 
 def nsg(*rules: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +40,7 @@ OUT_TO_INTERNET = {"name": "allow-out-any", "direction": "Outbound", "access": "
 ], ids=["aws-egress-blocks", "nsg-outbound-rule"])
 def test_restricted_egress_gaining_all_traffic_to_the_internet_is_high(
         tmp_path: Path, address: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    label, worst = judged(tmp_path, address, before, after)
+    label, worst = judge_one(tmp_path, address, before, after)
     assert worst.get(RULE) is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
 
 
@@ -65,6 +56,6 @@ MIRROR = {**ALL_OUT, "cidr_blocks": ["10.31.4.0/24"], "protocol": "tcp", "from_p
 ], ids=["one-internal-destination", "already-open", "new-group", "deny-rule"])
 def test_egress_to_named_destinations_already_open_new_or_denied_stays_safe(
         tmp_path: Path, address: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-    label, worst = judged(tmp_path, address, before, after)
+    label, worst = judge_one(tmp_path, address, before, after)
     assert RULE not in worst and label is Label.LIKELY_SAFE
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.test_rules_egress_opened import judged
+from tests.helpers import judge_one
 from tfreview.pipeline.findings import Severity
 
 FLOW = {"log_destination_type": "cloud-watch-logs", "log_group_name": "/vpc/prod-flow", "traffic_type": "ALL",
@@ -22,5 +22,5 @@ FLOW = {"log_destination_type": "cloud-watch-logs", "log_group_name": "/vpc/prod
 ], ids=["moved-to-a-bucket", "emptied"])
 def test_a_log_group_emptied_while_the_destination_names_another_place_is_a_move(
         tmp_path: Path, after: dict[str, Any], stopped: bool) -> None:
-    _, worst = judged(tmp_path, "cloudco_flow_log.prod", FLOW, after)
+    _, worst = judge_one(tmp_path, "cloudco_flow_log.prod", FLOW, after)
     assert (worst.get("logging-disabled") is Severity.HIGH) is stopped

@@ -7,19 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import review_rules_alone, worst_by_rule
+from tests.helpers import judge_one
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
-
-
-def judged(tmp_path: Path, address: str, before: Any, after: Any) -> tuple[Label, dict[str, Severity]]:
-    kind, name = address.split(".")
-    result = review_rules_alone(tmp_path, [{
-        "address": address, "mode": "managed", "type": kind, "name": name,
-        "provider_name": "registry.terraform.io/acme/acme",
-        "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
-                   "after_unknown": {}, "after_sensitive": {}}}])
-    return result.label, worst_by_rule(result)
 
 
 def actions_allowlist(*patterns: str) -> dict[str, Any]:
@@ -37,7 +27,7 @@ def actions_allowlist(*patterns: str) -> dict[str, Any]:
 ], ids=["actions-pattern", "principals", "tenants-on-create"])
 def test_allow_list_gaining_an_entry_that_matches_everything_is_high(
         tmp_path: Path, address: str, before: Any, after: Any) -> None:
-    label, worst = judged(tmp_path, address, before, after)
+    label, worst = judge_one(tmp_path, address, before, after)
     assert worst.get("allowlist-emptied") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
 
 
@@ -52,5 +42,5 @@ def test_allow_list_gaining_an_entry_that_matches_everything_is_high(
 ], ids=["own-org-pattern", "cors", "already-held", "deny-list"])
 def test_allow_list_that_still_restricts_or_is_no_gate_stays_safe(
         tmp_path: Path, address: str, before: Any, after: Any) -> None:
-    label, worst = judged(tmp_path, address, before, after)
+    label, worst = judge_one(tmp_path, address, before, after)
     assert "allowlist-emptied" not in worst and label is Label.LIKELY_SAFE

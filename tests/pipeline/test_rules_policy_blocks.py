@@ -9,19 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import review_rules_alone, worst_by_rule
+from tests.helpers import judge_one
 from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
-
-
-def judged(tmp_path: Path, address: str, before: Any, after: Any) -> tuple[Label, dict[str, Severity]]:
-    kind, name = address.split(".")
-    result = review_rules_alone(tmp_path, [{
-        "address": address, "mode": "managed", "type": kind, "name": name,
-        "provider_name": "registry.terraform.io/cloudco/cloudco",
-        "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
-                   "after_unknown": {}, "after_sensitive": {}}}])
-    return result.label, worst_by_rule(result)
 
 
 def policy(*sets: str, projects: list[str] | None = None) -> dict[str, Any]:
@@ -34,7 +24,7 @@ def policy(*sets: str, projects: list[str] | None = None) -> dict[str, Any]:
     (policy("ObjectStorageReadOnly"), policy("ObjectStorageReadOnly", "AllProductsFullAccess")),
 ], ids=["everything-on-create", "full-access-added"])
 def test_admin_permission_set_inside_a_policy_block_is_high(tmp_path: Path, before: Any, after: Any) -> None:
-    label, worst = judged(tmp_path, "cloudco_iam_policy.exporter", before, after)
+    label, worst = judge_one(tmp_path, "cloudco_iam_policy.exporter", before, after)
     assert worst.get("iam-privileged-role") is Severity.HIGH and label is Label.NEEDS_CLOSE_REVIEW
 
 
@@ -46,5 +36,5 @@ def test_admin_permission_set_inside_a_policy_block_is_high(tmp_path: Path, befo
                                                        "scope": "logs/"}]}),
 ], ids=["read-only", "full-in-named-project", "narrowed", "lifecycle-policy"])
 def test_narrow_or_non_grant_policy_blocks_stay_safe(tmp_path: Path, address: str, before: Any, after: Any) -> None:
-    label, worst = judged(tmp_path, address, before, after)
+    label, worst = judge_one(tmp_path, address, before, after)
     assert worst.get("iam-privileged-role") is not Severity.HIGH and label is Label.LIKELY_SAFE
