@@ -114,3 +114,12 @@ def _key(text: str) -> Any:
     if text.startswith('"'):
         return text[1:-1].replace('\\"', '"')
     return int(text) if text.isdigit() else text
+
+
+_INSTANCE_KEY = lazy_compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
+
+
+def instance_key(address: str) -> str | int | None:
+    """An instance address's own key (`[0]` → 0, `["eu"]` → "eu"); None for a resource without count or for_each."""
+    match = _INSTANCE_KEY.search(address)
+    return None if match is None else _key(match[1])

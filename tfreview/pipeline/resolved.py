@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import instance_key
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, configuration
 from tfreview.pipeline.diff import UNKNOWN
@@ -160,7 +161,7 @@ def _some_known(value: Any) -> bool:
 def _settled(config: Configuration, change: Change, path: tuple[str | int, ...], expression: dict[str, Any],
              before: Any) -> Any:
     address = change.address
-    key = _instance_key(address)
+    key = instance_key(address)
     values = config.instance_candidates(address, expression, key)  # one per reference, or the constant
     if len(values) != 1:
         indexed = {"count.index", "each.key"} & set(_list(expression.get("references")))
@@ -198,18 +199,6 @@ def _leading(values: list[Any], key: str | int | None, before: Any) -> Any:
     if value is None or _holds_unknown(value, 0) or (before is not None and type(before) is not type(value)):
         return UNKNOWN
     return value
-
-
-_INSTANCE_KEY = lazy_compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
-
-
-def _instance_key(address: str) -> str | int | None:
-    """The instance's own key (`[0]`, `["eu"]`); None for a resource without count or for_each."""
-    match = _INSTANCE_KEY.search(address)
-    if match is None:
-        return None
-    text = match[1]
-    return int(text) if text.isdigit() else text[1:-1]
 
 
 def _plain_word(value: Any) -> bool:

@@ -223,11 +223,16 @@ SECURE_WORDS = {"secure", "sensitive", "secret", "secrets", "encrypted", "protec
 PLAIN_WORDS = {"plain", "plaintext", "clear", "cleartext"}  # an argument that says it shows its value
 
 
+def _words(name: str) -> set[str]:
+    """The words of a type or argument name (`secure_json_data` → secure, json, data)."""
+    return set(re.split(r"[^a-z0-9]+", name.lower()))
+
+
 def _says_secure(after: Any, key: str) -> bool:
     """Whether the entry's own flag (`sensitive = true`) or the argument's name (`secure_json_data`) says it keeps
     the value hidden."""
     return any(as_dict(after).get(flag) is True for flag in SECURE_FLAGS) \
-        or bool(set(re.split(r"[^a-z0-9]+", key.lower())) & SECURE_WORDS)
+        or bool(_words(key) & SECURE_WORDS)
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
@@ -252,7 +257,7 @@ def store_says_plain(after: Any) -> bool:
 def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:
     """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
     resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
-    words = set(re.split(r"[^a-z0-9]+", made.type.lower()))
+    words = _words(made.type)
     store_plain = store_says_plain(made.after)
     if words & SECRET_STORE_WORDS and not store_plain:
         return
@@ -265,7 +270,7 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
                                    for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
                                    if name == key or not secret_attribute(name))), None)
-        shown = plain or store_plain or bool(set(re.split(r"[^a-z0-9]+", key.lower())) & PLAIN_WORDS)
+        shown = plain or store_plain or bool(_words(key) & PLAIN_WORDS)
         if found and found.endswith(DECLARED) and (not shown or _says_secure(made.after, key)):
             continue  # Terraform marks what a sensitive variable flows into: only a place that shows it leaks
         if found and store_plain:
