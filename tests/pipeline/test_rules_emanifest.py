@@ -230,6 +230,25 @@ def test_audit_records_routed_to_any_discarding_output(tmp_path: Path, sink: str
     assert label(tmp_path, helm("helm_release.fluent_bit", before, after))[1].get("detection-disabled") == Severity.HIGH
 
 
+@pytest.mark.parametrize("blank", [" ", "\t", "\n", "\r", "\f", "\v"])
+@pytest.mark.parametrize("sink", ["null", "Null", "/dev/null", "devnull", "blackhole", "discard", "noop"])
+def test_a_discarding_output_is_read_whatever_blank_precedes_its_name(tmp_path: Path, sink: str, blank: str) -> None:
+    # The check runs only on changes whose text holds its words (wordgate.py): each blank serialises differently.
+    conf = "[OUTPUT]\n    Name{blank}{name}\n    Match kube.audit.*\n"
+    found = label(tmp_path, change("acme_config_map.shipper", {"data": {"shipper.conf": conf.format(blank=" ", name="s3")}},
+                                   {"data": {"shipper.conf": conf.format(blank=blank, name=sink)}}))
+    assert found[1].get("detection-disabled") == Severity.HIGH
+
+
+@pytest.mark.parametrize("name", ['"null"', "'null'", "null"])
+def test_a_discarding_output_named_in_an_object(tmp_path: Path, name: str) -> None:
+    values = "outputs:\n  - name: {name}\n    match: '*'\n"
+    before, after = values.format(name="s3"), values.format(name=name)
+    found = label(tmp_path, helm("helm_release.shipper", before, after))
+    # YAML's bare null is no name: no plugin is named, nothing is discarded.
+    assert (found[1].get("detection-disabled") == Severity.HIGH) is (name != "null")
+
+
 def test_debug_noise_to_a_null_output_is_not_high(tmp_path: Path) -> None:
     before, after = OUTPUTS.format(name="s3", match="kube.audit.*"), OUTPUTS.format(name="s3", match="kube.audit.*")
     after += "    [OUTPUT]\n        Name   null\n        Match  app.debug.*\n"

@@ -138,31 +138,65 @@ def _self_exempting(side: _Side) -> set[str]:
             for line in text.splitlines() if SELF_LABEL.search(line)}
 
 
-WORDS = (b"exclu", b"exempt", b"skip", b"ignore", b"bypass", b"enabled", b"disabled", b"null", b"blackhole",
-         b"discard", b"drop", b"nop", b"silenced", b"muted", b"snoozed", b"metadata.labels", b"metadata.annotations")
+# Each reading runs only on changes whose serialised text holds one of its words (wordgate.py), so the words of
+# one never open the others: `null` alone would open every change that has a JSON null.
+EXEMPTING_WORDS = (b"exclu", b"exempt", b"skip", b"ignore", b"bypass")
+RULE_WORDS = tuple(name.lower().encode() for name in RULE_NAMES)
+# A discarding output's name is a whole string ("null", YAML's 'null') or a config line's value after blanks
+# (`Name null`); a blank serialises as itself or as an escape (`\t`, `\n`, `\r`, `\f`, `\u000b`) whose last
+# character leads. A JSON null (`:null`) opens none of them.
+DISCARD_WORDS = (b"blackhole", b"discard", b"devnull", b"/null", b"nop", b"noop", b"drop",
+                 *(lead + b"null" for lead in (b'"', b"'", b" ", b"t", b"n", b"r", b"f", b"b")))
+SILENCE_WORDS = (b"silenced", b"muted", b"snoozed")
+LABEL_WORDS = (b"metadata.labels", b"metadata.annotations")
+ALTERED = (Action.CREATE, Action.UPDATE, Action.REPLACE)
 
 
-@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=WORDS)
-def _overridden(change: Change) -> Iterator[Finding]:
+def _sides(change: Change) -> tuple[_Side, _Side]:
+    """The change's sides, documents in text unfolded; a create's before is empty."""
     before, after = (_Side.of(unfolded(side)) for side in sides(change))
-    if change.action is Action.CREATE:
-        before = _Side.of({})
+    return (_Side.of({}) if change.action is Action.CREATE else before), after
+
+
+@on_change(actions=ALTERED, words=EXEMPTING_WORDS)
+def _exemptions(change: Change) -> Iterator[Finding]:
+    before, after = _sides(change)
     for path in sorted(_exempted(after) - _exempted(before)):
         yield finding(DETECTION, change.address, f"{change.address}: {path} now holds * (the policy or detector "
                       "exempts everything: it no longer applies anywhere)")
+
+
+@on_change(actions=ALTERED, words=RULE_WORDS)
+def _rules_off(change: Change) -> Iterator[Finding]:
+    before, after = _sides(change)
     off = sorted(_disabled_rules(after) - _disabled_rules(before))
     if off:
         yield finding(DETECTION, change.address, f"{change.address}: detection rules switched off by override: "
                       + ", ".join(repr(name[:80]) for name in off[:5]))
+
+
+@on_change(actions=ALTERED, words=DISCARD_WORDS)
+def _discarding(change: Change) -> Iterator[Finding]:
+    before, after = _sides(change)
     for match in sorted(_discarded(after) - _discarded(before)):
         security = match.strip() in EVERYTHING or bool(SECURITY_RECORDS.search(match))
         yield finding(DETECTION, change.address, f"{change.address}: records matching {match[:80]!r} are routed to "
                       "a discarding output (they are dropped, never stored or forwarded)",
                       Severity.HIGH if security else Severity.MEDIUM)
+
+
+@on_change(actions=ALTERED, words=LABEL_WORDS)
+def _label_bypass(change: Change) -> Iterator[Finding]:
+    before, after = _sides(change)
     bypasses = sorted(_self_exempting(after) - _self_exempting(before))
     if bypasses:
         yield finding(FAIL_OPEN, change.address, f"{change.address}: the policy now skips its check for any object "
                       f"carrying a label or annotation its submitter sets ({bypasses[0][:100]!r}): anyone can opt out")
+
+
+@on_change(actions=ALTERED, words=SILENCE_WORDS)
+def _self_silenced(change: Change) -> Iterator[Finding]:
+    before, after = _sides(change)
     if _silenced(after) and not _silenced(before):
         yield finding(MUTED, change.address, f"{change.address}: the definition silences itself on every scope "
                       "(muted with no end: it never notifies)")
