@@ -237,3 +237,29 @@ def test_an_unknown_rule_id_is_a_usage_error_on_the_command_line(tmp_path: Path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert 'rule "resource-delet": unknown rule id' in result.stderr
+
+
+# --- a rule that fails holds the plan, never passes it ------------------------------------------------------------
+def _raising(*_: Any) -> Any:
+    raise KeyError("CANARY-value-from-the-plan")
+
+
+def test_a_per_change_check_that_raises_holds_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfreview.pipeline import findings as registry
+    from tfreview.pipeline.changes import Action
+
+    hook = registry.ChangeHook(_raising, frozenset(), (), frozenset(Action), (), None)
+    monkeypatch.setattr(registry, "CHANGE_HOOKS", [*registry.CHANGE_HOOKS, hook])
+    monkeypatch.setattr("tfreview.pipeline.wordgate.CHANGE_HOOKS", registry.CHANGE_HOOKS)
+    failed = [f for f in run(fixture("delete")) if f.rule == "rule-failed"]
+    assert failed and failed[0].severity is Severity.HIGH and "KeyError" in failed[0].message
+    assert "CANARY" not in failed[0].message  # the error's text may quote plan values: only its kind is shown
+
+
+def test_a_plan_wide_rule_that_raises_holds_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfreview.pipeline.findings import RULES, Rule
+
+    monkeypatch.setitem(RULES, "resource-delete", Rule("resource-delete", Severity.HIGH, "deletes", _raising))
+    found = run(fixture("delete"))
+    assert [f.rule for f in found if f.severity is Severity.HIGH] == ["rule-failed"]
+    assert "resource-delete failed" in found[0].message

@@ -167,9 +167,13 @@ def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Findi
                                 masking=masking))
 
 
+# Fires only on a bug in tfreview, which no plan should cause: tests/pipeline/test_risk.py forces one.
+NO_FIXTURE = {"rule-failed"}
+
+
 def test_every_rule_has_an_expectation_and_a_fixture() -> None:
-    assert set(EXPECTED) == set(RULES)
-    assert {p.stem for p in RULE_FIXTURES.glob("*.json")} == set(RULES)
+    assert set(EXPECTED) == set(RULES) - NO_FIXTURE
+    assert {p.stem for p in RULE_FIXTURES.glob("*.json")} == set(RULES) - NO_FIXTURE
 
 
 @pytest.mark.parametrize("rule_id", list(EXPECTED))

@@ -235,7 +235,8 @@ def test_audit_records_routed_to_any_discarding_output(tmp_path: Path, sink: str
 def test_a_discarding_output_is_read_whatever_blank_precedes_its_name(tmp_path: Path, sink: str, blank: str) -> None:
     # The check runs only on changes whose text holds its words (wordgate.py): each blank serialises differently.
     conf = "[OUTPUT]\n    Name{blank}{name}\n    Match kube.audit.*\n"
-    found = label(tmp_path, change("acme_config_map.shipper", {"data": {"shipper.conf": conf.format(blank=" ", name="s3")}},
+    before = {"data": {"shipper.conf": conf.format(blank=" ", name="s3")}}
+    found = label(tmp_path, change("acme_config_map.shipper", before,
                                    {"data": {"shipper.conf": conf.format(blank=blank, name=sink)}}))
     assert found[1].get("detection-disabled") == Severity.HIGH
 

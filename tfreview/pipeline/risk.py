@@ -12,27 +12,48 @@ from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
 from tfreview.pipeline.changes import Action, Change, ChangeSet
-from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity
+from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity, declare, finding
 from tfreview.pipeline.mask import MaskReport
 from tfreview.pipeline.resolved import resolve_unknowns
 from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
 
+RULE_FAILED = declare("rule-failed", Severity.HIGH,
+                      "A rule failed on this plan (a bug in tfreview, not in the plan): what it checks was not judged, "
+                      "so the plan is held for close review. Please report it with the plan's shape.")
+
 
 def evaluate(review_input: ReviewInput) -> list[Finding]:
-    """Run every enabled rule and the config's custom rules; findings sorted most severe first."""
+    """Run every enabled rule and the config's custom rules; findings sorted most severe first. A rule that fails
+    on the plan is reported (rule-failed), never passed over: what it would have judged was not judged."""
     overrides = check_config(review_input.config)
     review_input = resolve_unknowns(review_input)
     disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
-    findings = [f for r in RULES.values() if r.id not in disabled for f in r.check(review_input)]
+    findings = _plan_findings(review_input, disabled)
     findings += _change_findings(review_input.changeset, disabled)
     if review_input.masking.hidden:
         findings += _behind_marks(review_input, findings, disabled)
     for grade in GRADERS:
-        findings = grade(review_input, findings)
+        try:
+            findings = grade(review_input, findings)
+        except Exception as exc:  # a grader's bug may only hold the plan, never pass it
+            findings.append(_failed(getattr(grade, "__name__", "a grader"), None, exc))
     findings += [f for check in CONFIG_CHECKS for f in check(review_input)]
     findings = [_overridden(f, overrides) for f in findings if f.rule not in disabled]
     # The message breaks ties, so two findings of one rule on one address print in the same order every run.
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.address or "", f.message))
+
+
+def _plan_findings(review_input: ReviewInput, disabled: set[str]) -> list[Finding]:
+    found: list[Finding] = []
+    for r in RULES.values():
+        if r.id not in disabled:
+            try:
+                found.extend(r.check(review_input))
+            except RecursionError:
+                raise  # a document nested too deep: the review refuses the plan (prepare)
+            except Exception as exc:  # a rule's bug may only hold the plan, never pass it
+                found.append(_failed(r.id, None, exc))
+    return found
 
 
 def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
@@ -48,8 +69,20 @@ def _change_findings(changeset: ChangeSet, disabled: set[str]) -> list[Finding]:
         wanted = checks.wanted(change)
         for bits, check in checks.checks:
             if bits & wanted:
-                found.extend(check(change))
+                try:
+                    found.extend(check(change))
+                except RecursionError:
+                    raise
+                except Exception as exc:  # as in _plan_findings
+                    found.append(_failed(getattr(check, "__name__", "a check"), change.address, exc))
     return found if not disabled else [f for f in found if f.rule not in disabled]
+
+
+def _failed(what: str, address: str | None, exc: Exception) -> Finding:
+    """The finding for a rule that raised: which one, and the error's kind (its text may quote plan values)."""
+    where = f" on {address}" if address else ""
+    return finding(RULE_FAILED, address, f"{what} failed{where} ({type(exc).__name__}): what it checks was not "
+                   "judged — review this plan closely, and please report the failure")
 
 
 def _behind_marks(review_input: ReviewInput, found: list[Finding], disabled: set[str]) -> list[Finding]:
@@ -65,7 +98,7 @@ def _behind_marks(review_input: ReviewInput, found: list[Finding], disabled: set
     inside = ReviewInput(review_input.plan, changeset, review_input.config, MaskReport())
     seen = {(f.rule, f.address) for f in found}
     marked = [c for c in clear if c.address in hidden]
-    new = [f for r in RULES.values() if r.id not in disabled for f in r.check(inside)]
+    new = _plan_findings(inside, disabled)
     new += _change_findings(ChangeSet(changes=marked), disabled)
     return [
         f.model_copy(update={"message": f"{f.address}: {RULES[f.rule].description} — in a value behind a sensitive "
