@@ -118,3 +118,20 @@ def test_a_move_only_plan_marked_not_applyable_is_medium() -> None:
 def test_a_plan_with_real_changes_marked_not_applyable_stays_high() -> None:
     found = [f for f in findings(bookkeeping(["update"])) if f.rule == "plan-not-applyable"]
     assert len(found) == 1 and found[0].severity is Severity.HIGH
+
+
+def ephemeral(actions: list[str], mode: str = "ephemeral") -> dict[str, Any]:
+    return {"address": "ephemeral.random_password.db", "mode": mode, "type": "random_password", "name": "db",
+            "change": {"actions": actions, "before": None, "after": {"length": 16}}}
+
+
+def test_an_ephemeral_resource_opened_is_understood() -> None:
+    # OpenTofu writes an ephemeral resource's open (jsonplan: mode "ephemeral", actions ["open"]): read, never stored.
+    found = findings({"resource_changes": [ephemeral(["open"])]})
+    assert not [f for f in found if f.severity is Severity.HIGH]
+
+
+@pytest.mark.parametrize(("mode", "actions"), [("managed", ["open"]), ("ephemeral", ["create"]), ("data", ["open"])])
+def test_open_is_understood_only_for_an_ephemeral_resource(mode: str, actions: list[str]) -> None:
+    found = [f for f in findings({"resource_changes": [ephemeral(actions, mode)]}) if f.rule == "unknown-action"]
+    assert found and found[0].severity is Severity.HIGH

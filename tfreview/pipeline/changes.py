@@ -35,7 +35,7 @@ class Action(str, Enum):
 
 
 _RANK = {action: rank for rank, action in enumerate(Action)}
-KNOWN_ACTION_WORDS = frozenset({"no-op", "create", "read", "update", "delete", "forget"})
+KNOWN_ACTION_WORDS = frozenset({"no-op", "create", "read", "update", "delete", "forget", "open"})
 # Every action list Terraform writes (internal/command/jsonplan, Change.Actions), looked up instead of
 # computed: to_action runs once per resource. Any other list is "unknown" (see to_action).
 _ACTIONS = {
@@ -43,6 +43,8 @@ _ACTIONS = {
     ("delete", "create"): Action.REPLACE, ("create", "delete"): Action.REPLACE,
     ("read",): Action.READ, ("no-op",): Action.NO_OP, ("forget",): Action.FORGET,
     ("create", "forget"): Action.FORGET,
+    # An ephemeral resource opened for this run (OpenTofu 1.11+, mode "ephemeral"): read, never stored in state.
+    ("open",): Action.READ,
 }
 
 

@@ -17,13 +17,15 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 # minor one for additions it may ignore (https://developer.hashicorp.com/terraform/internals/json-format).
 KNOWN_MAJORS = frozenset({0, 1})
 SHOWN_ACTIONS = 5
-KNOWN_MODES = frozenset({"managed", "data"})
+KNOWN_MODES = frozenset({"managed", "data", "ephemeral"})
+# The one action written for an ephemeral resource, and the one mode it is written for (jsonplan: Open → ["open"]).
+OPENED = ["open"]
 SHOWN_CHARS = 40
 
 
 @rule("unknown-action", Severity.HIGH,
       "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op; or its "
-      "mode is neither managed nor data (no rule would judge it).")
+      "mode is neither managed, data nor ephemeral (no rule would judge it).")
 def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
     changeset = ri.changeset
     groups: list[tuple[str, list[Change]]] = [
@@ -37,7 +39,13 @@ def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
             if change.mode not in KNOWN_MODES:
                 yield finding("unknown-action", change.address,
                               f"{prefix}{change.address}: has mode {_short(change.mode)!r}, which Terraform never "
-                              "writes (managed or data); no rule judged it — check which tool made this plan")
+                              "writes (managed, data or ephemeral); no rule judged it — check which tool made this "
+                              "plan")
+            elif (change.mode == "ephemeral") != (change.actions == OPENED):
+                yield finding("unknown-action", change.address,
+                              f"{prefix}{change.address}: {change.mode} resource with actions "
+                              f"{[_short(a) for a in change.actions[:SHOWN_ACTIONS]]}: only an ephemeral resource is "
+                              "opened, and it is only ever opened — check which tool made this plan")
     for output in changeset.outputs:
         message = _message(output.actions, output.action.value)
         if message:
