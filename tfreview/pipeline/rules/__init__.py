@@ -119,6 +119,7 @@ from tfreview.pipeline.rules import provisioners as provisioners
 from tfreview.pipeline.rules import providerlinks as providerlinks
 from tfreview.pipeline.rules import templates as templates
 from tfreview.pipeline.rules import bootscript as bootscript
+from tfreview.pipeline.rules import containercmds as containercmds
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import cloudtenants as cloudtenants
@@ -219,6 +220,7 @@ THEMES = (
     "providerlinks",
     "templates",
     "bootscript",
+    "containercmds",
     "runcommands",
     "addresslists",
     "cloudtenants",

@@ -105,7 +105,9 @@ def takes_data(action: str) -> bool:
 
 # Actions that put in what others will run: an image pushed to a registry, a package published, code pushed or
 # committed, a layer or function's code replaced. An outside account with one of them can swap what is deployed.
+# Replication writes another registry's images in (`ecr:ReplicateImage`): a push by another name.
 PUBLISHING = frozenset({"ecr:putimage", "ecr:completelayerupload", "ecr:uploadlayerpart", "ecr:initiatelayerupload",
+                        "ecr:replicateimage", "ecr:batchimportupstreamimage",
                         "ecr-public:putimage", "ecr-public:completelayerupload", "codeartifact:publishpackageversion",
                         "codeartifact:putpackagemetadata", "codecommit:gitpush", "codecommit:putfile",
                         "codecommit:createcommit", "lambda:publishlayerversion", "lambda:updatefunctioncode"})

@@ -150,13 +150,22 @@ def dangers(script: str) -> frozenset[str]:
     if sends_minted(script):
         found.add("creates or reads a credential and sends it off the machine")
     for line in text.splitlines():
-        if PIPED.search(line) and any(_public(ip) for ip in BARE_IP_URL.findall(line)):
-            found.add("pipes a download from a bare public IP address into a shell")
-        elif PIPED.search(line) and any(not _internal(host) for host in PLAIN_URL.findall(line)):
-            found.add("pipes a plain-HTTP download into a shell (anyone on the path can swap the code)")
-        elif PIPED.search(line) and (host := next(filter(None, map(anyone_publishes, ANY_URL.findall(line))), None)):
-            found.add(f"pipes a download from {host}, where anyone can publish, into a shell")
+        found |= piped_download(line)
     return frozenset(found)
+
+
+def piped_download(line: str) -> frozenset[str]:
+    """What a command LINE pipes into a shell that anyone may have written: a download from a bare public IP, over
+    plain HTTP from outside the network, or from a host where anyone publishes (as a phrase); empty otherwise."""
+    if not PIPED.search(line):
+        return frozenset()
+    if any(_public(ip) for ip in BARE_IP_URL.findall(line)):
+        return frozenset({"pipes a download from a bare public IP address into a shell"})
+    if any(not _internal(host) for host in PLAIN_URL.findall(line)):
+        return frozenset({"pipes a plain-HTTP download into a shell (anyone on the path can swap the code)"})
+    if host := next(filter(None, map(anyone_publishes, ANY_URL.findall(line))), None):
+        return frozenset({f"pipes a download from {host}, where anyone can publish, into a shell"})
+    return frozenset()
 
 
 def _after_edits(script: str) -> str:

@@ -223,6 +223,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     settled: set[tuple[str, str]] = set()  # a specific line read both values as equal: no generic line may differ
     for path, before, after in _with_documents(pairs(change)):
+        if _rehearsal(path):
+            continue
         for item in _matching(change.type, plain(path)):
             if (item.rule, path) in seen or (item.generic and (item.rule, path) in settled):
                 continue
@@ -283,6 +285,15 @@ def created_message(change: Change, item: Control, path: str, value: Any) -> str
 
 STARTTLS = lazy_compile(r"start_?tls", re.IGNORECASE)
 SCHEME = lazy_compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+
+
+_DRY_RUN = lazy_compile(r"^(?:dry_?run|simulat\w*|what_?if)(?:_spec|_policy|_config)?$", re.IGNORECASE)
+
+
+def _rehearsal(path: str) -> bool:
+    """Whether PATH sits inside a dry-run block (an org policy's `dry_run_spec`): what it holds is only rehearsed,
+    never enforced, so its settings going is no weakening (a `dry_run` switch itself is read as any control)."""
+    return any(_DRY_RUN.match(segment) for segment in plain(path).split(".")[:-1])
 
 
 def _implicit_tls(change: Change, path: str) -> bool:

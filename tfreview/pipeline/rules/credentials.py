@@ -173,6 +173,9 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
                 found = _leaking(ri, sensitive, config, inner.get("expression"), child, hops + 1)
                 if found:
                     return f"{reference} → {found}"
+            elif inner is None and secret_attribute(parts[2]) and not CIPHERTEXT.search(parts[2].lower()):
+                # the module's outputs are not shown: its name says (`encrypted_secret` is what a key encrypted)
+                return f"{reference} (a module output its name says is a secret)"
             continue
         if parts[0] == "var" and len(parts) >= 2:
             if parts[1] in config.modules.get(module, NO_MODULE).sensitive:

@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.common import as_dict
 K8S_STATELESS_KINDS = frozenset({
     "deployment", "daemonset", "replicaset", "replicationcontroller", "service", "configmap", "ingress",
     "cronjob", "horizontalpodautoscaler", "poddisruptionbudget", "role", "rolebinding", "clusterrole",
-    "clusterrolebinding", "serviceaccount",
+    "clusterrolebinding", "serviceaccount", "pod",
 })
 _K8S_TYPE = lazy_compile(r"^kubernetes_(?P<kind>[a-z_]+?)(?:_v\d+(?:beta\d+)?)?$")
 

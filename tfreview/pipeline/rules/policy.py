@@ -68,8 +68,7 @@ def named_as_before(statements: list[Statement], before: list[Statement]) -> lis
 def denies_at_least(new: Statement, old: Statement) -> bool:
     """Whether Deny NEW blocks everything Deny OLD blocked: the same statement but for its conditions, where each
     negated test (`StringNotEquals` an allow-list of regions) lists fewer values and each plain test more."""
-    if new.allows or old.allows or new.conditions.keys() != old.conditions.keys() or \
-            replace(new, conditions={}, sid="").key() != replace(old, conditions={}, sid="").key():
+    if new.allows or old.allows or new.conditions.keys() != old.conditions.keys() or not _reaches(new, old):
         return False
     for operator, tests in old.conditions.items():
         if tests.keys() != new.conditions[operator].keys():
@@ -80,6 +79,24 @@ def denies_at_least(new: Statement, old: Statement) -> bool:
             if not (kept <= was if negated else kept >= was):
                 return False
     return True
+
+
+def _reaches(new: Statement, old: Statement) -> bool:
+    """Whether NEW names every action and resource OLD named (a Deny's list grown, `s3:Delete*` for
+    `s3:DeleteBucket`) for the same principals. Statements written with NotAction or NotResource must match as
+    written: what they leave out is not read here."""
+    if None not in (new.not_actions, old.not_actions, new.not_resources, old.not_resources) or \
+            (new.not_actions, new.not_resources) != (old.not_actions, old.not_resources):
+        return replace(new, conditions={}, sid="").key() == replace(old, conditions={}, sid="").key()
+    return new.principals == old.principals and new.not_principals == old.not_principals \
+        and all(any(matches(n, a) for n in new.actions) for a in old.actions) \
+        and all(any(_resource_pattern(n).fullmatch(r) for n in new.resources) for r in old.resources)
+
+
+@cache
+def _resource_pattern(wildcard: str) -> re.Pattern[str]:
+    """A resource wildcard (`*`, `?`) as a pattern; unlike actions, resource names keep their case."""
+    return re.compile(re.escape(wildcard).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
 
 
 def exempted(new: Statement, old: Statement) -> tuple[str, ...] | None:

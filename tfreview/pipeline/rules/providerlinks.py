@@ -4,6 +4,15 @@ API over plain `http://` to another machine, or with TLS verification switched o
 the provider's own credential (a Vault token, an API key) and whatever the changes write: in clear text anyone on
 the path reads them, unverified anyone on the path can pose as the API. High where the plan writes a secret through
 it or the plain address is a public host; medium otherwise. A loopback address is this machine: not reported.
+TLS verification off toward a public API (an address that is a public host, or none: the provider's own public
+endpoint) is high too: anyone on the path can pose as the API and take the credential.
+
+A provider whose API lives on known domains (AWS, Google, Azure, Datadog, Cloudflare, Okta, …) with an endpoint set
+to a public host outside them (`endpoints { sts = "https://sts.aws-api-gateway.net" }`, `api_url =
+"https://api.datadoghq.eu.metrics-relay.io"`) sends every signed request and its credential to someone else:
+high, whether or not the plan writes through it (the provider is configured, and refreshes, at every plan). A
+private or loopback endpoint (a VPC endpoint's private name, a local emulator, a name with a `localhost` label such
+as LocalStack's `s3.localhost.localstack.cloud`) is the organisation's own.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, 
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.credentials import secret_attribute
+from tfreview.pipeline.rules.domains import public as resolvable
 
 RULE = "provider-insecure"
 INSECURE_KEY = lazy_compile(r"insecure|skip_?(?:tls|ssl|cert)|(?:tls|ssl)_?skip|unverified|no_?verify"
@@ -31,15 +41,41 @@ PRIVATE_SUFFIXES = (".local", ".internal", ".localdomain", ".lan", ".svc", ".cor
 MAX_DEPTH = 4
 
 
+# The registrable domains a provider's own API answers on (its regions, government and China partitions): an
+# endpoint elsewhere is someone else's server. Providers whose API customers host themselves (Vault, GitHub
+# Enterprise, Kubernetes) have no such list and are never judged by it.
+OWN_API_DOMAINS = {
+    "aws": ("amazonaws.com", "amazonaws.com.cn", "api.aws", "on.aws", "amazon.com"),
+    "google": ("googleapis.com", "google.com"), "google-beta": ("googleapis.com", "google.com"),
+    "azurerm": ("azure.com", "azure.net", "windows.net", "microsoft.com", "microsoftonline.com", "azure.us",
+                "usgovcloudapi.net", "microsoftonline.us", "chinacloudapi.cn", "partner.microsoftonline.cn"),
+    "azuread": ("microsoft.com", "microsoftonline.com", "microsoftonline.us", "partner.microsoftonline.cn",
+                "windows.net"),
+    "datadog": ("datadoghq.com", "datadoghq.eu", "ddog-gov.com"),
+    "cloudflare": ("cloudflare.com",), "okta": ("okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com"),
+    "pagerduty": ("pagerduty.com",), "newrelic": ("newrelic.com",), "digitalocean": ("digitalocean.com",),
+    "hcloud": ("hetzner.cloud", "hetzner.com"), "fastly": ("fastly.com",), "snowflake": ("snowflakecomputing.com",),
+    "mongodbatlas": ("mongodb.com",), "auth0": ("auth0.com",), "opsgenie": ("opsgenie.com",),
+}
+URL_HOST = lazy_compile(r"^[a-z][a-z0-9+.-]*://([^/:?#\s]+)", re.IGNORECASE)
+
+
 @rule(RULE, Severity.HIGH, "A provider block the plan writes through talks to its API over plain http:// to another "
       "machine or with TLS verification off: its credential and what it writes (secrets included) cross the network "
-      "readable or to whoever poses as the API.")
+      "readable or to whoever poses as the API; or a provider's endpoint is set to a public host outside the "
+      "provider's own API domains: its credential goes to someone else.")
 def _insecure_providers(ri: ReviewInput) -> Iterator[Finding]:
-    """Provider blocks with a plain or unverified connection, reported on the changes written through them."""
+    """Provider blocks with a plain or unverified connection, reported on the changes written through them, and
+    provider blocks whose endpoint is someone else's."""
     providers = as_dict(as_dict(ri.plan.configuration).get("provider_config"))
     if not any(as_dict(block).get("expressions") for block in providers.values()):
         return
     config = Configuration(ri.plan)
+    for key, block in sorted(providers.items()):
+        if (elsewhere := _foreign_endpoint(config, as_dict(block))) is not None:
+            yield finding(RULE, None, f'provider "{key}" sends its requests and credential to {elsewhere}, outside '
+                          "the provider's own API domains: whoever runs that host reads every signed request (and "
+                          "may answer as the API) — at every plan and apply")
     weak = {key: found for key, block in providers.items() if (found := _weakness(config, as_dict(block))) is not None}
     if not weak:
         return
@@ -78,7 +114,29 @@ def _weakness(config: Configuration, block: dict[str, Any]) -> tuple[str, bool] 
     if plain is not None:
         return (f"{plain[0]}{' and ' + unverified if unverified else ''}", plain[1])
     if unverified is not None and not _only_loopback(config, expressions):
-        return (unverified, False)
+        hosts = _hosts(config, expressions)
+        return (unverified, not hosts or any(_public(h) for h in hosts))  # no address: the public API's own
+    return None
+
+
+def _hosts(config: Configuration, expressions: dict[str, Any]) -> list[str]:
+    """The hosts of the addresses a provider block names."""
+    return [(urlsplit(v.strip()).hostname or "").lower() for _, v in _settings(config, expressions, 0)
+            if isinstance(v, str) and "://" in v]
+
+
+def _foreign_endpoint(config: Configuration, block: dict[str, Any]) -> str | None:
+    """The first address of a provider block on a public host outside the provider's own API domains, else None."""
+    name = str(block.get("full_name") or block.get("name") or "").rsplit("/", 1)[-1].lower()
+    own = OWN_API_DOMAINS.get(name)
+    if own is None:
+        return None
+    for _key, value in _settings(config, as_dict(block.get("expressions")), 0):
+        match = URL_HOST.match(value.strip()) if isinstance(value, str) else None
+        host = match.group(1).lower().rstrip(".") if match else ""
+        if host and _public(host) and resolvable(host) and "localhost" not in host.split(".") \
+                and not host.endswith(tuple("." + d for d in own)) and host not in own:
+            return host
     return None
 
 
@@ -96,8 +154,7 @@ def _settings(config: Configuration, expressions: dict[str, Any], depth: int) ->
 
 def _only_loopback(config: Configuration, expressions: dict[str, Any]) -> bool:
     """Whether every address the block names is this machine (a local dev server: nobody on a path between)."""
-    hosts = [(urlsplit(v.strip()).hostname or "").lower() for _, v in _settings(config, expressions, 0)
-             if isinstance(v, str) and "://" in v]
+    hosts = _hosts(config, expressions)
     return bool(hosts) and all(_loopback(h) for h in hosts)
 
 

@@ -3,7 +3,8 @@ replaces its resource (any type: `terraform_data`, `null_resource` or a real one
 piped into a shell, a recursive delete of a remote store, and local state or credentials sent over the network (or a
 credential it creates or reads: minted.py) are high, and so is a cloud command doing what a risky resource
 would (an admin grant, a grant to everyone, a port opened to the internet, logging off: clieffects.py); a provisioner
-whose command is only known after apply is not guessed at."""
+whose command is only known after apply is not guessed at. A data source's program (`data "external"`, a shell
+provider's commands) is read the same way: Terraform runs it on the machine that plans, at every plan."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import configuration
+from tfreview.pipeline.configuration import config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.clieffects import cli_effect
+from tfreview.pipeline.rules.common import as_dict, list_or_empty
 from tfreview.pipeline.rules.minted import UPLOAD, sends_minted
 
 RULE = "provisioner-command"
@@ -84,9 +86,11 @@ def _runs(change: Change, provisioner: Any) -> bool:
 
 @rule(RULE, Severity.HIGH, "A provisioner this plan runs pipes a download into a shell, deletes a remote store "
       "recursively or drops a database, sends state, variables or credentials over the network, or runs a cloud "
-      "command that grants admin or access to everyone, opens a port to the internet or switches off logging.")
+      "command that grants admin or access to everyone, opens a port to the internet or switches off logging; "
+      "likewise a data source's program (data \"external\"), which runs on the machine that plans at every plan.")
 def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
-    """Dangerous provisioner commands on the resources this plan creates or replaces."""
+    """Dangerous provisioner commands on the resources this plan creates or replaces, and data sources' programs."""
+    yield from _data_programs(ri)
     changes = [c for c in ri.changeset.changes if c.mode == "managed"
                and c.action in (Action.CREATE, Action.REPLACE, Action.DELETE)]
     if not changes or not _has_provisioners(ri.plan.configuration):
@@ -117,3 +121,63 @@ def _has_provisioners(node: Any) -> bool:
     calls = root.get("module_calls")
     return isinstance(calls, dict) and any(isinstance(c, dict) and _has_provisioners(c.get("module"))
                                            for c in calls.values())
+
+
+# A data source's keys that hold a program it runs: `program` (external), `command`/`read` (shell providers).
+PROGRAM_KEYS = ("program", "command", "commands", "read", "script")
+
+
+def _data_programs(ri: ReviewInput) -> Iterator[Finding]:
+    """Data sources whose program does what a dangerous provisioner command does."""
+    for address, program in _programs(ri):
+        what = danger(program)
+        if what is not None:
+            yield finding(RULE, address, f'{address}: the data source runs a program that {what} at every plan, on '
+                          f'the machine that plans: "{" ".join(program.split())[:160]}"')
+
+
+def _programs(ri: ReviewInput) -> Iterator[tuple[str, str]]:
+    """(address, command line) of every data source's program: from its configuration, else from the values read."""
+    configured: set[str] = set()
+    for address, expressions in _data_sources(as_dict(ri.plan.configuration).get("root_module"), ""):
+        configured.add(address)
+        for key in PROGRAM_KEYS:
+            if line := _line(_constant(expressions.get(key))):
+                yield address, line
+    for change in ri.changeset.changes:
+        if change.mode == "data" and config_address(change.address) not in configured:
+            for key in PROGRAM_KEYS:
+                if line := _line(as_dict(change.after).get(key)):
+                    yield change.address, line
+
+
+def _data_sources(module: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(config address, expressions) of every data source configured in MODULE and the modules it calls."""
+    module = as_dict(module)
+    for resource in list_or_empty(module.get("resources")):
+        if isinstance(resource, dict) and resource.get("mode") == "data" and isinstance(resource.get("address"), str):
+            yield ".".join(filter(None, [path, resource["address"]])), as_dict(resource.get("expressions"))
+    for name, call in as_dict(module.get("module_calls")).items():
+        yield from _data_sources(as_dict(call).get("module"), ".".join(filter(None, [path, f"module.{name}"])))
+
+
+def _constant(expression: Any) -> Any:
+    """The constant an expression holds, a block's expressions read as their constants; None when none is known."""
+    if isinstance(expression, list):
+        return [_constant(item) for item in expression]
+    expression = as_dict(expression)
+    if "constant_value" in expression:
+        return expression["constant_value"]
+    return {k: _constant(v) for k, v in expression.items() if k != "references"} or None
+
+
+def _line(value: Any) -> str:
+    """A program's command line: a list of arguments joined by spaces, a block of commands joined by lines."""
+    if isinstance(value, str):
+        return value[:MAX_COMMAND]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return " ".join(value)[:MAX_COMMAND]
+    if isinstance(value, (dict, list)):
+        items = value.values() if isinstance(value, dict) else value
+        return "\n".join(filter(None, (_line(item) for item in items)))[:MAX_COMMAND]
+    return ""

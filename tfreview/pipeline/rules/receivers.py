@@ -34,6 +34,11 @@ NOT_DEST_WORDS = frozenset({"account", "service", "owner", "identity", "principa
                             "sender", "from", "reply", "source", "issuer", "audience", "origin", "callback",
                             "redirect", "logout", "login", "homepage", "image", "repository", "repo", "registry",
                             "blocked", "block", "denied", "deny", "exclude", "excluded"})
+# A link for people to open (a runbook, docs, a support page, a logo): nothing is sent there. Only a key made of
+# these words and a link word alone (`runbook_url`, `help_link`) is one: `support_webhook_url` still receives.
+LINK_WORDS = frozenset({"runbook", "runbooks", "playbook", "documentation", "docs", "doc", "wiki", "help", "support",
+                        "about", "terms", "privacy", "tos", "logo", "icon", "avatar", "guide", "manual", "readme",
+                        "info", "url", "uri", "link", "links", "href", "page"})
 # Blocks that configure the workload itself (its environment, headers, labels), not a receiver of its data.
 CONFIG_WORDS = frozenset({"environment", "env", "variables", "vars", "tags", "labels", "metadata", "annotations",
                           "headers", "settings", "description"})
@@ -88,6 +93,8 @@ def is_destination(path: tuple[str, ...], forwarder: bool = False) -> bool:
     if not words or any(w & config for w in words):
         return False
     leaf = words[-1]
+    if leaf <= LINK_WORDS and leaf - {"url", "uri", "link", "links", "href", "page"}:
+        return False
     inside = any(w & BLOCK_WORDS for w in words[:-1])
     if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"} and not (inside and leaf & SCOPE_WORDS):
         return False

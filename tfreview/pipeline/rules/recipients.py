@@ -24,7 +24,8 @@ from tfreview.pipeline.rules.planview import PlanView, plan_view
 NOBODY = declare("alerts-to-nobody", Severity.HIGH,
                  "An alert, monitor, escalation or route loses all its recipients (notification handles removed, "
                  "actions/receivers/targets emptied, escalation to a team created empty), or an on-call rotation "
-                 "is cut to one person: alerts fire to nobody.")
+                 "is cut to one person: alerts fire to nobody; or a monitor that paged on-call stops paging (only chat "
+                 "or mail handles remain in its message).")
 
 ALERTING = lazy_compile(r"(?:^|_)(?:monitor|alert|alerts|alarm|alerting|notification|notifications|escalation"
                         r"|route|routing|receiver|contact_point|incident|on_?call|workflow|action_group|schedule"
@@ -42,6 +43,9 @@ RECIPIENTS = lazy_compile(r"^(?:receivers?|recipients?|targets?|actions(?:_v2)?|
 # Keys of a free-text message in which `@handle` tokens name who is notified (Datadog, Grafana, New Relic…).
 MESSAGES = lazy_compile(r"^(?:message|\w+_message|body|notification_text)$")
 HANDLE = lazy_compile(r"(?<![\w@])@[A-Za-z0-9][\w.@+-]*")
+# Handles that page a person on call (an on-call service's integration), not a channel someone may read later.
+PAGING = lazy_compile(r"^@(?:pagerduty|opsgenie|victorops|splunk-on-?call|xmatters|on-?call|ilert|zenduty|squadcast"
+                      r"|incident-?io|firehydrant|rootly)", re.IGNORECASE)
 # Who is on call: member lists of a rotation, schedule layer or team.
 MEMBERS = lazy_compile(r"^(?:members?|users|user_ids|participants?|people)$")
 HOLDERS = lazy_compile(r"(?:^|_)(?:team|group|schedule|rotation|roster|on_?call|squad|layer)(?:_|$)")
@@ -101,6 +105,12 @@ def _recipients(change: Change) -> Iterator[Finding]:
         yield finding(NOBODY, change.address,
                       f"{change.address}: the message no longer names {', '.join(sorted(old_handles))} "
                       "(the monitor notifies nobody)")
+    paged = sorted(h for h in old_handles if PAGING.match(h))
+    if paged and all(isinstance(m, str) and known(m) for m in new_messages) and _handles(after) \
+            and not any(PAGING.match(h) for h in _handles(after)):
+        yield finding(NOBODY, change.address,
+                      f"{change.address}: the message no longer pages {', '.join(paged)}; only "
+                      f"{', '.join(sorted(_handles(after)))} remain (alerts reach a channel, nobody is woken)")
     if HOLDERS.search(change.type):
         was = [len(m) for m in _members(before)]
         now = [len(m) for m in _members(after)]

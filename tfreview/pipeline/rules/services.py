@@ -102,9 +102,10 @@ def _helm(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
 
 
 def _front_door(change: Change, values: dict[str, Any]) -> bool:
-    """Whether the service is an ingress controller or gateway (by chart, release or service name)."""
+    """Whether the service is an ingress controller or gateway (by chart, release or service name, or the resource's
+    own name: not a module's, which names a group of resources, not what this one serves)."""
     meta = _object(values.get("metadata"))
-    names = f"{values.get('chart', '')} {values.get('name', '')} {meta.get('name', '')} {change.address}"
+    names = f"{values.get('chart', '')} {values.get('name', '')} {meta.get('name', '')} {change.name}"
     return bool(INGRESS_CHARTS.search(names))
 
 

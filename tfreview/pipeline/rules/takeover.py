@@ -275,6 +275,8 @@ def repointed(change: Change, ri: ReviewInput) -> str | None:
         key = re.split(r"[.\[]", path, maxsplit=1)[0]
         old = change.before.get(key)
         target = ids.get(old) if isinstance(old, str) else None
+        if target == change.address:
+            target = None  # its own id (a release whose id is its name): following itself is no reason
         if target is None:
             expression = config.expression(change.address, (key,))
             references = expression.get("references") if isinstance(expression, dict) else None

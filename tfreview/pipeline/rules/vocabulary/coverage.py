@@ -1,6 +1,7 @@
-"""The security-controls vocabulary (risk rules stage): what a log or a shared key covers — a traffic or event log
-whose coverage enum moves from everything to a subset (flow logs ALL → ACCEPT: rejected attempts go unrecorded),
-and a shared-access key rule that gains manage rights (whoever holds its connection string administers the entity).
+"""The security-controls vocabulary (risk rules stage): what a log, a detector or a shared key covers — a traffic or
+event log whose coverage enum moves from everything to a subset (flow logs ALL → ACCEPT: rejected attempts go
+unrecorded), an organisation's security service that stops enrolling its accounts (auto-enable ALL → NONE), and a
+shared-access key rule that gains manage rights (whoever holds its connection string administers the entity).
 
 Lines that controls.py applies to every resource type, registered in the order vocabulary/__init__.py imports
 this package's modules: for one attribute, the first line that reads both values decides.
@@ -19,6 +20,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import inverted
+from tfreview.pipeline.rules.vocabulary.terms import DETECTION
 
 EVERYTHING = frozenset({"all", "any", "every", "everything", "both", "full"})
 _PARTS = lazy_compile(r"[^a-z]+")
@@ -51,3 +53,25 @@ SHARED_KEY_TYPES = r"authori[sz]ation_rule|shared_access|(?:^|_)sas(?:_|$)|acces
 control(PRIVILEGED, r"manage|manage_enabled|admin|administer|full_access", inverted,
         "its shared key gains manage rights (whoever holds the key administers the entity)",
         types=SHARED_KEY_TYPES, create=Severity.MEDIUM)
+
+# An organisation's security service (threat detection, findings hub, data scanner, vulnerability scanner) that
+# enrols its member accounts by itself: `auto_enable_organization_members` ALL or NEW → NONE, `auto_enable` true →
+# false. Accounts that join, or were never enrolled, are then watched by nothing. ALL → NEW keeps enrolling.
+ENROLLING = frozenset({"all", "new", "default", "true", "enabled"})
+SECURITY_SERVICES = (r"organi[sz]ation_(?:configuration|config|settings)|guardduty|securityhub|security_hub|macie"
+                     r"|inspector|detective|defender|security_center|threat_detection|access_analyzer")
+
+
+def enrolment(value: Any) -> float | None:
+    """1 when accounts are enrolled by themselves (`ALL`, `NEW`, true), 0 when none are (`NONE`, false)."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if not isinstance(value, str) or not known(value):
+        return None
+    word = value.strip().lower()
+    return 1.0 if word in ENROLLING else 0.0 if word in ("none", "false", "disabled") else None
+
+
+control(DETECTION, r"auto_?enable\w*", enrolment,
+        "the organisation's security service stops enrolling its member accounts (new or unenrolled accounts go "
+        "unwatched)", types=SECURITY_SERVICES)
