@@ -47,7 +47,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "unheard-providers-6", "real-world-mix-3", "detection-response", "hidden-like-16",
                       "embedded-documents", "network-paths", "data-perimeter", "hidden-like-17",
                       "config-only-values", "identity-long-tail", "deletion-context", "hidden-like-18",
-                      "config-only-values-2")]
+                      "config-only-values-2", "workloads-and-saas", "modules-and-composition",
+                      "account-wide-settings")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -144,9 +145,7 @@ KNOWN_MISSES = {
     "fresh/good-work/vault_userpass_to_oidc.json",
     # Session 7's sets, after their first runs and two rounds of lanes: a project deleted that the plan shows still
     # active; a KV secret whose contents are masked, so nothing shows the static role
-    # replaces all of it; a secret's plaintext seen only in configuration (full-schema's b22 is the same plan, a
-    # literal AWS key in plaintext_value's configuration, labelled benign: the plan cannot tell them apart).
-    "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
+    # replaces all of it.
     "fresh/false-alarms-7/sentry_project_decom.json",
     "fresh/good-work-2/vault_static_db_password_to_dynamic.json",
     # teardown-context-2 and hidden-like-4, after eight lanes: a log group replaced whose
@@ -214,20 +213,17 @@ KNOWN_MISSES = {
     "fresh/real-world-mix-2/aws_s3_buildcache_versioning_suspended.json",
     "fresh/real-world-mix-2/pd_docs_low_urgency.json",
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
-    # session 11's sets, after two rounds of lanes. hidden-like-15, kept from every lane (its first run on the start
-    # rules and again on the final ones is its honest score): a Key Vault secret written as a literal into its store
-    # (secret-in-code stays medium there). Its six other leftovers were fixed in session 12, by principle (a network
+    # session 11's sets, after two rounds of lanes. hidden-like-15's leftovers were fixed in session 12 (a network
     # policy opened on a database port, look-alike publishers, pipes from paste hosts, event filters raised tenfold,
-    # ciphertext outputs). The others'
+    # ciphertext outputs) and session 15 (a Key Vault secret written as a literal into its store). The others'
     # leftovers, each a principle not built yet: a metric filter that matches no value CloudTrail emits, a Lambda
     # told to drop security events, a scan exclusion by tag inside JSON text, an AppFlow destination and MWAA scripts
     # in an account the plan never shows, an HTTP listener forwarding rather than redirecting
-    # on a load balancer the plan does not show internet-facing, an allow-all egress rule above a deny-all, a
-    # credential literal in Boundary, HSTS named by a sibling key in Akamai rules JSON, a mesh peering exporting
+    # on a load balancer the plan does not show internet-facing, an allow-all egress rule above a deny-all,
+    # HSTS named by a sibling key in Akamai rules JSON, a mesh peering exporting
     # everything to a vendor, a Boundary target without session limits, a Nomad
     # jobspec image moved to :latest inside HCL text; two false alarms where the risky twin differs only by a
     # health-check mock integration or by a destination account the plan does not show.
-    "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
     "fresh/detection-response/cw_metric_filter_never_matches.json",
     "fresh/detection-response/firehose_enrich_lambda_drops_security.json",
     "fresh/detection-response/az_defender_servers_scan_exclusion_tag.json",
@@ -237,7 +233,6 @@ KNOWN_MISSES = {
     "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/real-world-mix-3/aws-alb-http-forward.json",
     "fresh/real-world-mix-3/gcp-egress-allow-all.json",
-    "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
     "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
@@ -303,6 +298,19 @@ KNOWN_MISSES = {
     "fresh/hidden-like-18/reach-nsg-out-internet.json",
     "fresh/hidden-like-18/reach-peer-outside-account-twin.json",
     "fresh/identity-long-tail/aad-b67883e7.json",
+    # Session 15: a literal credential written in the configuration into a new secret store entry is high (the
+    # literal lives in the repository whatever holds it); these three authors labelled it benign because the plan
+    # marks the value sensitive. Six other plans of the same shape (hidden-like-3, hidden-like-15,
+    # unheard-providers-6, workloads-and-saas twice, a public real plan) are labelled risky: the plans cannot be
+    # told apart, and the rule follows where the secret lives.
+    # Session 15's themed sets after their principles: an import adopting a bucket policy that already grants
+    # Principal "*" (nothing changes; the author judged adopting it risky), and EBS default encryption whose value an
+    # external script decides at apply (medium control-unknown: the plan cannot show it goes off).
+    "fresh/modules-and-composition/mc-590876d3.json",
+    "fresh/account-wide-settings/aws_ebs_default_encryption_external.json",
+    "fresh/full-schema/b22_github_actions_secret.json",
+    "fresh/issue-themes-5/b54_aws_ssm_securestring.json",
+    "fresh/issue-themes-7/github_actions_secret_sensitive.json",
 }
 
 
