@@ -77,3 +77,9 @@ def test_bad_gpu_layers_and_threads_are_config_errors() -> None:
         resolve_settings({}, {"TFREVIEW_GPU_LAYERS": "-2"})
     with pytest.raises(ConfigError, match="threads"):
         resolve_settings({"threads": 0}, {})
+
+
+def test_a_base_url_is_noted_as_unread_by_every_backend_but_openai() -> None:
+    note = resolve_settings({"base_url": "http://127.0.0.1:8080/v1"}, {}).ignored()
+    assert note and "asks http://127.0.0.1:11434 (--host)" in note[0]
+    assert resolve_settings({"base_url": "http://127.0.0.1:8080/v1", "backend": "openai"}, {}).ignored() == []

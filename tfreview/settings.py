@@ -85,6 +85,13 @@ class Settings(BaseModel):
                                gpu_layers=self.gpu_layers, threads=self.threads, quantize=self.quantize,
                                device=self.device)
 
+    def ignored(self) -> list[str]:
+        """Settings given that this backend does not read, each as a note that says what is read instead."""
+        if self.base_url and self.backend != "openai":
+            return [f"--base-url ({self.base_url}) is read by --backend openai only; --backend {self.backend} "
+                    + (f"asks {self.host} (--host)" if self.backend == "ollama" else "does not use it")]
+        return []
+
     def endpoint(self) -> str:
         """Where the model is asked, for progress lines: the server URL or the weights file."""
         if self.backend in LOCAL_BACKENDS:

@@ -40,6 +40,13 @@ def test_rules_only_create_is_likely_safe_exit_0() -> None:
     assert "rules only" in result.stderr
 
 
+def test_a_base_url_the_backend_does_not_read_is_named_not_silently_ignored() -> None:
+    result = run("review", str(plan_path("create")), "--backend", "none", "--base-url", "http://127.0.0.1:8080/v1")
+    assert "--base-url (http://127.0.0.1:8080/v1) is read by --backend openai only" in result.stderr
+    quiet = run("review", str(plan_path("create")), "--backend", "none", "--format", "json")
+    assert "--base-url" not in quiet.stderr
+
+
 def test_thinking_model_says_safe_on_a_benign_plan(ollama: OllamaDouble) -> None:
     ollama.chat_thinking(SAFE_THINKING, "Routine input change.\n\nVERDICT: LIKELY SAFE")
     result = review_with(ollama, "update", "--format", "json")

@@ -42,6 +42,8 @@ def review_command(plan: str, fmt: str, outputs: tuple[str, ...], exit_zero: boo
     targets = [parse_output(o, fmt) for o in outputs]
     if not quiet:
         announce_config(settings.config_path)
+        for note in settings.ignored():
+            click.echo(f"tfreview: note: {note}", err=True)
         _announce(settings.backend, settings.endpoint(), plan)
     # The whole command runs with the cyclic GC paused (see paused_gc): rendering a large plan's report while
     # the loaded document is alive would otherwise walk its millions of objects again and again.
