@@ -120,6 +120,8 @@ from tfreview.pipeline.rules import providerlinks as providerlinks
 from tfreview.pipeline.rules import templates as templates
 from tfreview.pipeline.rules import bootscript as bootscript
 from tfreview.pipeline.rules import containercmds as containercmds
+from tfreview.pipeline.rules import casbin as casbin
+from tfreview.pipeline.rules import policyscope as policyscope
 from tfreview.pipeline.rules import runcommands as runcommands
 from tfreview.pipeline.rules import addresslists as addresslists
 from tfreview.pipeline.rules import cloudtenants as cloudtenants
@@ -221,6 +223,8 @@ THEMES = (
     "templates",
     "bootscript",
     "containercmds",
+    "casbin",
+    "policyscope",
     "runcommands",
     "addresslists",
     "cloudtenants",

@@ -2,7 +2,8 @@
 trusted, permitted or approved (`patterns_allowed`, `allowed_principals`, `trusted_external_tenants`,
 `scope_whitelist`) that gains `*`, `*/*`, `**` or `*@*` no longer restricts anything, whatever else it still names
 (an Actions allow-list still "selected" but with `*/*` in it runs every third party's action), on any provider and
-any resource type: allowlist-emptied, high.
+any resource type: allowlist-emptied, high. So does a deployment gate's ref pattern set to `*` (every branch may
+deploy to the environment).
 
 A list that already held such an entry, one that names what is allowed more narrowly (`acme/*`, `*.acme.io`), and
 lists of what a browser may send (CORS origins, headers, methods) or of what is denied or blocked find nothing."""
@@ -23,11 +24,23 @@ ALLOWING = lazy_compile(r"allow|trusted|whitelist|permitted|approved")
 NOT_A_GATE = lazy_compile(r"origin|header|method|expose|cors|deny|denied|block|exclu")
 
 
-def _match_all(values: dict[str, object]) -> dict[str, str]:
-    """Allow-lists in VALUES (path, indices dropped) that hold an entry matching everything, with that entry."""
+# The refs a deployment gate lets deploy (a GitHub environment's deployment branch policy, a release gate's branch
+# filter): `*` lets every branch, unreviewed ones included, deploy. On a branch protection rule `*` protects every
+# branch (stricter): only gates named for deploying or releasing read it so.
+DEPLOY_GATES = lazy_compile(r"deploy|environment|release")
+REF_PATTERN = lazy_compile(r"(?:^|_)(?:branch|ref|tag)_?(?:pattern|name|filter|policy)s?$")
+
+
+def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, str]:
+    """Allow-lists in VALUES (path, indices dropped) that hold an entry matching everything, with that entry; on a
+    deployment gate, a ref pattern that matches every ref too."""
     found: dict[str, str] = {}
+    gate = bool(DEPLOY_GATES.search(resource_type))
     for path, value in leaves(values):
         where = plain(path).lower()
+        if gate and isinstance(value, str) and value.strip() in EVERYTHING and REF_PATTERN.search(where):
+            found[where] = value.strip()
+            continue
         if not isinstance(value, list) or not ALLOWING.search(where.rsplit(".", 1)[-1]) or NOT_A_GATE.search(where):
             continue
         entry = next((v for v in value if isinstance(v, str) and v in EVERYTHING), None)
@@ -40,8 +53,8 @@ def _match_all(values: dict[str, object]) -> dict[str, str]:
 def _allows_everything(change: Change) -> Iterator[Finding]:
     """An allow-list that newly holds an entry matching everything."""
     before, after = sides(change)
-    held = _match_all(before) if change.action is not Action.CREATE else {}
-    for where, entry in sorted(_match_all(after).items()):
+    held = _match_all(before, change.type) if change.action is not Action.CREATE else {}
+    for where, entry in sorted(_match_all(after, change.type).items()):
         if where not in held:
             yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds {entry!r}, an entry that "
                           "matches everything (the allow-list no longer restricts anything)")

@@ -206,9 +206,9 @@ def kin(scope: str, own: set[str]) -> str | None:
     return next((o for o in sorted(own) if o != scope and re.split(r"[-_.:]", o, maxsplit=1)[0] == word), None)
 
 
-def foreign(change: Change, own: set[str]) -> Iterator[tuple[str, str]]:
-    """(attribute, scope) pairs where this change links to a scope outside `own`."""
-    for key, text in _pairs(change.after):
+def foreign(change: Change, own: set[str], side: Any = None) -> Iterator[tuple[str, str]]:
+    """(attribute, scope) pairs where this change (its SIDE, the after by default) links to a scope outside `own`."""
+    for key, text in _pairs(change.after if side is None else side):
         if PEER_OWNER.fullmatch(key) or (SHARE.search(change.type) and key == "principal" and ACCOUNT.match(text)):
             scopes = {text}
         elif PEER_NETWORK.fullmatch(key):
@@ -232,7 +232,12 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
     owned, unsure = _link_sides(links, own)
     own |= owned
     for change in changes:
+        # A link the object already had (an update of its machine type, a re-created peering to the same peer) is
+        # not made by this change.
+        held = set(foreign(change, own, change.before)) if isinstance(change.before, dict) else set()
         for key, scope in foreign(change, own):
+            if (key, scope) in held:
+                continue
             sibling = kin(scope, own | unsure)
             if sibling is not None:
                 yield finding("foreign-network-link", change.address,

@@ -21,7 +21,10 @@ REPO_PLACE = lazy_compile(r"(?:^|[._])(?:vcs|vcs_repo|repo|repos|repository|repo
                           r"|gitlab|bitbucket|git|code_source|source_repo|source_repository)(?:_\w+)?(?:\.|$)")
 # The keys that identify the repository itself (not its branch, path or trigger settings).
 REPO_KEYS = frozenset({"identifier", "repo", "repository", "full_name", "repo_url", "repository_url", "url",
-                       "location", "clone_url", "git_url", "source_url", "uri", "repo_identifier", "repository_id"})
+                       "location", "clone_url", "git_url", "source_url", "uri", "repo_identifier", "repository_id",
+                       "full_repository_id", "full_repository_name", "repository_full_name"})
+# An API's CamelCase keys (a pipeline action's `FullRepositoryId`) read as snake_case.
+CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OWNER_KEYS = frozenset({"owner", "organization", "organisation", "org"})
 # owner/name, optionally after a scheme, user and host: `acme/infra`, `https://github.com/acme/infra.git`.
 SLUG = lazy_compile(r"(?P<owner>[a-z0-9][a-z0-9_.-]*)/(?P<name>[a-z0-9][a-z0-9_.-]*?)(?:\.git)?/?")
@@ -46,7 +49,7 @@ def _repository(value: Any) -> tuple[str, str] | None:
 
 def _moved(path: str, before: Any, after: Any) -> str | None:
     """'from → to' when the repository at PATH changes owner or host, else None."""
-    where, _, key = plain(path).lower().rpartition(".")
+    where, _, key = CAMEL.sub("_", plain(path)).lower().rpartition(".")
     if not REPO_PLACE.search(f"{where}.{key}" if where else key) or ARTEFACTS.search(where):
         return None
     if key in OWNER_KEYS and where and isinstance(before, str) and isinstance(after, str) \

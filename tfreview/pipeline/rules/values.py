@@ -98,10 +98,11 @@ def _setting_name(item: dict[str, Any]) -> str:
 
 def _as_pairs(value: Any) -> Any:
     """A list of name/value blocks (Helm `set`, database flags, parameters) as one object by name."""
-    if isinstance(value, list) and value and isinstance(value[0], dict):
+    if isinstance(value, list) and value and any(isinstance(i, dict) for i in value):
         value = [_named(i) for i in value]
-    if isinstance(value, list) and value and all(_pair(i) for i in value):
-        return {_qualified(i): i.get("value") for i in value}
+    # None pads a list aligned with a longer one (aligned.py): no entry there, on both readings alike.
+    if isinstance(value, list) and any(i is not None for i in value) and all(i is None or _pair(i) for i in value):
+        return {_qualified(i): i.get("value") for i in value if i is not None}
     return value
 
 

@@ -16,6 +16,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder, present
+from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
@@ -90,6 +91,11 @@ control(AUTH, r"invite_only|invitation_only|(?:sign_?up|registration)s?_(?:requi
 # A receiver that checked each request's signature (a webhook's HMAC): off, anyone who finds the URL is believed.
 control(AUTH, r"\w*verify_\w*signatures?|\w*signature_verification(?:_enabled)?|validate_\w*signatures?"
         r"|\w*verify_(?:webhook|payload|hmac)\w*", flag, "request signatures are no longer checked")
+# Code or artefacts a deployer pulls only once their signature verifies (Flux's `spec.verify`, a source's
+# `verify_commits`): the verification removed, whatever the source publishes is deployed unsigned.
+control(SUPPLY, r"verify\.(?:mode|provider|secret_?ref\.name)|verify_(?:commits?|tags?)",
+        present, "signature verification of what is deployed removed (unsigned code is accepted)",
+        types=r"manifest|source|git|repository|image_?policy|oci|helm")
 control(AUTH, r"\w*min(?:imum)?_password_length|password_min(?:imum)?_length|\w*password_length_min(?:imum)?"
         r"|password_policy\.\w*min\w*length", password_length, "passwords may now be shorter than eight characters",
         create=Severity.MEDIUM)

@@ -62,6 +62,19 @@ control(PROTECTION, r"\w*(?:push|merge|unprotect|delete)_access_levels?", ladder
     ("no one", "no_one", "noone", "no access", "no_access", "0"), ("admin", "owner", "60", "50"),
     ("maintainer", "maintain", "40"), ("developer", "developers", "write", "30"), ("reporter", "guest", "20", "10")),
     "a lower role may now push or merge", types=VCS_RULES)
+# Who may approve their own change: the person who queued a release or submitted a pull request
+# (`requester_can_approve`, `submitter_can_vote`, `merge_requests_author_approval`, `allow_self_approval`) — one
+# person can then ship alone; and a merge policy made advisory (`blocking` true → false: it no longer stops a merge).
+control(PROTECTION, r"(?:requester|submitter|author|creator|committer|pusher)s?_(?:can_)?(?:approve|approval|vote)\w*"
+        r"|merge_requests_author_approval|allow_(?:self|author|requester)_(?:approv|review)\w*", inverted,
+        "the author may now approve their own change (one person can ship alone)",
+        types=VCS_RULES + r"|check|environment|deployment|release|gate")
+control(PROTECTION, r"prevent_self_review|disable_committers_approval|merge_requests_disable_committers_approval"
+        r"|reset_approvals_on_push|require_last_push_approval", flag,
+        "the author may now approve their own change (one person can ship alone)",
+        types=VCS_RULES + r"|check|environment|deployment|release|gate")
+control(PROTECTION, r"blocking|is_blocking", flag, "the merge policy no longer blocks (it only advises)",
+        types=r"branch_policy|branch_protection|git_policy|repository_policy|ruleset")
 # After the count line: a count that drops to 0 is read as fewer approvals; one that is removed, as reviews removed.
 control(PROTECTION, r"required_approving_review_count|required_pull_request_reviews", present,
         "required reviews removed", types=r"branch_protection|ruleset")
