@@ -44,9 +44,8 @@ def created(value: str) -> dict[str, Any]:
 
 
 def test_a_secret_created_from_a_literal_is_reported_and_never_printed(tmp_path: Path) -> None:
-    # A store is no shield: the literal lives in the repository all the same, and this change put it there.
     result = judged(tmp_path, [created(LITERAL)], configured({"constant_value": LITERAL}))
-    assert worst_by_rule(result).get(RULE) is Severity.HIGH
+    assert worst_by_rule(result).get(RULE) is Severity.MEDIUM
     assert LITERAL not in json.dumps(result.model_dump(mode="json"))
 
 

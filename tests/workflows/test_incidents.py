@@ -215,7 +215,7 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-5/doppler-token-output-benign.json",
     # session 11's sets, after two rounds of lanes. hidden-like-15's leftovers were fixed in session 12 (a network
     # policy opened on a database port, look-alike publishers, pipes from paste hosts, event filters raised tenfold,
-    # ciphertext outputs) and session 15 (a Key Vault secret written as a literal into its store). The others'
+    # ciphertext outputs), but for a Key Vault secret written as a literal into its store (listed below). The others'
     # leftovers, each a principle not built yet: a metric filter that matches no value CloudTrail emits, a Lambda
     # told to drop security events, a scan exclusion by tag inside JSON text, an AppFlow destination and MWAA scripts
     # in an account the plan never shows, an HTTP listener forwarding rather than redirecting
@@ -298,11 +298,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-18/reach-nsg-out-internet.json",
     "fresh/hidden-like-18/reach-peer-outside-account-twin.json",
     "fresh/identity-long-tail/aad-b67883e7.json",
-    # Session 15: a literal credential written in the configuration into a new secret store entry is high (the
-    # literal lives in the repository whatever holds it); these three authors labelled it benign because the plan
-    # marks the value sensitive. Six other plans of the same shape (hidden-like-3, hidden-like-15,
-    # unheard-providers-6, workloads-and-saas twice, a public real plan) are labelled risky: the plans cannot be
-    # told apart, and the rule follows where the secret lives.
     # Session 15's themed sets after their principles: an import adopting a bucket policy that already grants
     # Principal "*" (nothing changes; the author judged adopting it risky), and EBS default encryption whose value an
     # external script decides at apply (medium control-unknown: the plan cannot show it goes off).
@@ -324,9 +319,15 @@ KNOWN_MISSES = {
     "fresh/ci-cd-and-delivery/ecr_repo_policy_prod_pull.json",
     "fresh/ci-cd-and-delivery/gcb_token_creator_scoped.json",
     "fresh/ci-cd-and-delivery/argo_app_preview_deleted.json",
-    "fresh/full-schema/b22_github_actions_secret.json",
-    "fresh/issue-themes-5/b54_aws_ssm_securestring.json",
-    "fresh/issue-themes-7/github_actions_secret_sensitive.json",
+    # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
+    # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
+    # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
+    # measured three new false alarms in two unseen sets and no recall there, and took it back.
+    "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
+    "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
+    "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
+    "fresh/workloads-and-saas/cred_k8s_secret_literal.json",
+    "fresh/workloads-and-saas/cred_gh_actions_secret_literal.json",
 }
 
 
