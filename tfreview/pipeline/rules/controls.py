@@ -107,6 +107,8 @@ def control(rule_id: str, path: str, strength: Strength, what: str, **options: A
     RULE_SEVERITY[rule_id] = RULES[rule_id].severity
     CONTROLS.append(Control(rule_id, path, strength, what, **options))
     _matching.cache_clear()
+    _named.cache_clear()
+    _creating.cache_clear()
 
 
 @cache
@@ -138,8 +140,20 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     snake = _ACRONYM.sub("_", path).lower()
     if snake != lowered:
         names += _names(snake)
-    return tuple(c for c in CONTROLS if any(_pattern(c.path).search(n) for n in names)
-                 and (not c.types or _type_pattern(c.types).search(resource_type)))
+    hits = sorted(set().union(*map(_named, names)))
+    return tuple(c for c in map(CONTROLS.__getitem__, hits) if not c.types or _of_type(c.types, resource_type))
+
+
+@cache
+def _named(name: str) -> frozenset[int]:
+    """The indices of the controls whose path pattern reads NAME, whatever the type: a plan repeats its attribute
+    names (`name`, `tags`, `enabled`) across many types, and each name is read against every pattern once."""
+    return frozenset(i for i, c in enumerate(CONTROLS) if _pattern(c.path).search(name))
+
+
+@cache
+def _of_type(types: str, resource_type: str) -> bool:
+    return _type_pattern(types).search(resource_type) is not None
 
 
 def matching_controls(resource_type: str, path: str) -> tuple[Control, ...]:
@@ -268,14 +282,23 @@ def weak_on_create(change: Change) -> Iterator[tuple[Control, str, Any]]:
     if not isinstance(change.after, dict):
         return
     for path, value in leaves(with_settings(change.after)):
-        for item in _matching(change.type, plain(path)):
-            if item.create is None or value is None or _covered(item.rule, change.type, path) \
-                    or (item.rule == "public-access" and https_front_door(change)):
+        if value is None:
+            continue
+        for item in _creating(change.type, plain(path)):
+            if item.rule == "public-access" and https_front_door(change):
                 continue
             strength = item.strength(value)
             if strength is not None and strength < item.create_below:
                 yield item, path, value
                 break
+
+
+@cache
+def _creating(resource_type: str, path: str) -> tuple[Control, ...]:
+    """The controls that judge a create at PATH (no list indices) of RESOURCE_TYPE: those with a create floor that
+    no curated rule already reads there. Read once per type and attribute, not once per resource."""
+    return tuple(item for item in _matching(resource_type, path)
+                 if item.create is not None and not _covered(item.rule, resource_type, path))
 
 
 def created_message(change: Change, item: Control, path: str, value: Any) -> str:

@@ -76,9 +76,11 @@ def unused_since(change: Change, ri: ReviewInput) -> str | None:
     it. Not for what holds data (a key that encrypted something)."""
     attrs = as_dict(change.before) if change.action is Action.DELETE else {}
     now = _planned_at(ri) if attrs and not HOLDS_DATA.search(change.type) else None
+    if now is None:  # before the walk over every attribute: a plan without its time, or an object that holds data
+        return None
     uses = [(plain(path), instant(value)) for path, value in leaves(attrs) if LAST_USED.search(plain(path))
             and (instant(value) is not None or WHEN.search(plain(path).rpartition(".")[2]))]
-    if now is None or not uses or any(moment is None or (now - moment).days < UNUSED_DAYS for _, moment in uses):
+    if not uses or any(moment is None or (now - moment).days < UNUSED_DAYS for _, moment in uses):
         return None
     if named_by_kept(attrs, ri):
         return None

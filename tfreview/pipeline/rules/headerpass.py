@@ -43,7 +43,9 @@ CREDENTIAL_HEADER = lazy_compile(r"auth|token|key|sig|jwt|session|cookie|credent
 EDGE_SET = lazy_compile(r"^(?:fastly|cf|cloudfront|x-amz|akamai)[-_]", re.IGNORECASE)
 
 
-@on_change(words=(b"allow", b"skip", b"pass", b"accept", b"req.http", b"$http_"))
+# An allow rule is a block or object with an `action` key (a document's `Action` reads as one): its pass words alone
+# (`allow`, `pass`) open the gate on most resources (`allowed_*`, `password`), which hold no rule at all.
+@on_change(words=(b"action", b"req.http", b"$http_"))
 def _client_pass(change: Change) -> Iterator[Finding]:
     """Rules and denials that a client-written header newly gets past."""
     old = _passes(change.before)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded
@@ -100,6 +102,8 @@ def volatile_cache(change: Change) -> str | None:
     if not attrs:
         return None
     memcached = any("memcache" in str(attrs.get(k) or "").lower() for k in ENGINE_KEYS) or "memcache" in change.type
+    if not memcached and not _may_evict_any(attrs):
+        return None
     evicts_any = memcached
     for path, value in _settings(attrs):
         words = {w for step in path for w in _words(step)}
@@ -111,6 +115,17 @@ def volatile_cache(change: Change) -> str | None:
         return None
     return ("an in-memory cache that persists nothing and may evict any key: it holds no data its users cannot "
             "rebuild; check nothing still connects to it")
+
+
+def _may_evict_any(attrs: dict[str, Any]) -> bool:
+    """Whether ATTRS could set an evict-any policy: their JSON spells `maxmemory` and `allkeys`, or holds text that
+    could spell them unseen (an escape, percent-encoding, non-ASCII), as wordgate.py reads it. Most deletes are no
+    cache: one C-speed scan spares them the walk over every setting."""
+    try:
+        text = orjson.dumps(attrs).lower()
+    except orjson.JSONEncodeError:
+        return True
+    return not text.isascii() or b"\\\\" in text or b"%" in text or (b"maxmemory" in text and b"allkeys" in text)
 
 
 def _on(value: Any) -> bool:

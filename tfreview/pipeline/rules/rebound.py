@@ -4,7 +4,10 @@ the data stays on the volume and is bound again, nothing is lost. ladders.py gra
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
@@ -17,10 +20,19 @@ BINDS = lazy_compile(r"(?:^|_)volume_(?:name|id)$|^volume$")
 # A volume's reclaim policy, and the value that keeps the volume and its data when its claim goes.
 RECLAIM = lazy_compile(r"reclaim_policy$")
 RETAIN = "retain"
+BRACKET_IN_TEXT = re.compile(rb"\]\w")
 
 
 def _bound(values: Any) -> set[str]:
     """The volumes a claim names."""
+    try:  # a setting named for a volume spells `volume` in the values' JSON: most objects skip the walk
+        text = orjson.dumps(values)
+    except orjson.JSONEncodeError:
+        text = b"volume"
+    # (plain() drops a key's own brackets, `vol[0]ume`: a bracket inside a string is followed by a word character,
+    # which JSON's own list brackets never are)
+    if b"volume" not in text and not BRACKET_IN_TEXT.search(text):
+        return set()
     return {value for path, value in leaves(values)
             if isinstance(value, str) and value and BINDS.search(plain(path).rpartition(".")[2])}
 

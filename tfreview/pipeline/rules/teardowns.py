@@ -78,9 +78,11 @@ def _cache_of_repository(change: Change, attrs: dict[str, Any], _ri: ReviewInput
     """A scratch deployment linked to a durable repository: the repository keeps the data."""
     scratch = [k for k, v in attrs.items() if DEPLOYMENT_KEYS.match(k) and isinstance(v, str)
                and "scratch" in TOKEN.findall(v.lower())]
+    if not scratch:  # its own top-level settings first: the walk over every attribute only for a scratch deployment
+        return None
     repos = sorted({str(v) for path, v in leaves(attrs) if REPOSITORY_KEYS.match(plain(path).rpartition(".")[2])
                     and isinstance(v, str) and URI.match(v.strip().lower())})
-    if not scratch or not repos:
+    if not repos:
         return None
     return (f"a scratch deployment ({attrs[scratch[0]]}) linked to the data repository {repos[0]}: the repository "
             "keeps the data, the scratch copy holds none of its own")

@@ -79,7 +79,10 @@ def _found(values: Any) -> Counter[str]:
         return Counter()
     texts = [orjson.dumps(values).decode()[:MAX_TEXT].replace('\\"', '"')]
     texts += [decoded for text in string_leaves(values) if len(text) >= 16 and (decoded := _decoded(text))]
-    return sum((_weakenings(text) for text in texts), Counter())
+    found: Counter[str] = Counter()
+    for text in texts:
+        found.update(_weakenings(text))  # its counts are positive: the sum `+` would give, without a new Counter a text
+    return found
 
 
 @lru_cache(maxsize=256)
