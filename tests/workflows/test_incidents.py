@@ -48,7 +48,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "embedded-documents", "network-paths", "data-perimeter", "hidden-like-17",
                       "config-only-values", "identity-long-tail", "deletion-context", "hidden-like-18",
                       "config-only-values-2", "workloads-and-saas", "modules-and-composition",
-                      "account-wide-settings", "ci-cd-and-delivery")]
+                      "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -319,6 +319,15 @@ KNOWN_MISSES = {
     "fresh/ci-cd-and-delivery/ecr_repo_policy_prod_pull.json",
     "fresh/ci-cd-and-delivery/gcb_token_creator_scoped.json",
     "fresh/ci-cd-and-delivery/argo_app_preview_deleted.json",
+    # hidden-like-19 and hidden-like-20, kept unseen from every fix all session (their first runs on the start rules
+    # are also their end runs): leftovers not examined yet, each a lead for the next session.
+    "fresh/hidden-like-19/008-gce-fw-module-var-b.json",
+    "fresh/hidden-like-19/037-aws-route-igw-b.json",
+    "fresh/hidden-like-19/045-hcloud-public-ipv4-a.json",
+    "fresh/hidden-like-19/064-helm-http-repo-b.json",
+    "fresh/hidden-like-20/alb-http-risky.json",
+    "fresh/hidden-like-20/vpc-peer-benign.json",
+    "fresh/hidden-like-20/gcp-exclusion-risky.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
