@@ -4,7 +4,6 @@ the data stays on the volume and is bound again, nothing is lost. ladders.py gra
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import orjson
@@ -20,7 +19,7 @@ BINDS = lazy_compile(r"(?:^|_)volume_(?:name|id)$|^volume$")
 # A volume's reclaim policy, and the value that keeps the volume and its data when its claim goes.
 RECLAIM = lazy_compile(r"reclaim_policy$")
 RETAIN = "retain"
-BRACKET_IN_TEXT = re.compile(rb"\]\w")
+BRACKET_IN_TEXT = lazy_compile(rb"\]\w")
 
 
 def _bound(values: Any) -> set[str]:
