@@ -17,7 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.rules.clieffects import cli_effect
-from tfreview.pipeline.rules.common import as_dict, list_or_empty
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.minted import UPLOAD, sends_minted
 
 RULE = "provisioner-command"
@@ -139,26 +139,19 @@ def _data_programs(ri: ReviewInput) -> Iterator[Finding]:
 def _programs(ri: ReviewInput) -> Iterator[tuple[str, str]]:
     """(address, command line) of every data source's program: from its configuration, else from the values read."""
     configured: set[str] = set()
-    for address, expressions in _data_sources(as_dict(ri.plan.configuration).get("root_module"), ""):
-        configured.add(address)
-        for key in PROGRAM_KEYS:
-            if line := _line(_constant(expressions.get(key))):
-                yield address, line
+    for path, module in configuration(ri.plan).modules.items():
+        for relative, expressions in module.resources.items():
+            if relative.startswith("data."):
+                address = ".".join(filter(None, [path, relative]))
+                configured.add(address)
+                for key in PROGRAM_KEYS:
+                    if line := _line(_constant(expressions.get(key))):
+                        yield address, line
     for change in ri.changeset.changes:
         if change.mode == "data" and config_address(change.address) not in configured:
             for key in PROGRAM_KEYS:
                 if line := _line(as_dict(change.after).get(key)):
                     yield change.address, line
-
-
-def _data_sources(module: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(config address, expressions) of every data source configured in MODULE and the modules it calls."""
-    module = as_dict(module)
-    for resource in list_or_empty(module.get("resources")):
-        if isinstance(resource, dict) and resource.get("mode") == "data" and isinstance(resource.get("address"), str):
-            yield ".".join(filter(None, [path, resource["address"]])), as_dict(resource.get("expressions"))
-    for name, call in as_dict(module.get("module_calls")).items():
-        yield from _data_sources(as_dict(call).get("module"), ".".join(filter(None, [path, f"module.{name}"])))
 
 
 def _constant(expression: Any) -> Any:
