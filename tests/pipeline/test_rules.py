@@ -101,6 +101,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "mail-signing-removed": ("zonely_dns_record.dkim_a", ("DKIM key of news.example.org", "unsigned"), {}),
     "cleanup-in-use": ("crate_registry.images", ("deletes tagged (in-use) versions", "a day old or less"), {}),
     "mutable-shared-tags": ("boxhub_repository.payments", ("tags become mutable", "may push"), {}),
+    "csp-weakened": ("edgeco_response_headers.checkout", ("Content-Security-Policy", "'unsafe-inline', https:"), {}),
     "dns-dangling": ("zonely_dns_record.docs", ("example.sitehost.io", "forgeco_repository.docs"), {}),
     "credential-logged": ("acme_edge_script.router", ("code now logs", "Authorization"), {}),
     "data-policy-opened": ("acme_masking_policy.salary", ('body "AMOUNT" restricts nothing',), {}),

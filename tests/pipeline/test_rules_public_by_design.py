@@ -148,9 +148,9 @@ def _callback(route_key: str = "GET /auth/callback", sibling_auth: str = "JWT",
               siblings: int = 1) -> list[dict[str, Any]]:
     routes = [entry("zapi_route.callback", ["create"], None,
                     {"api_id": "api-77", "route_key": route_key, "authorization_type": "NONE"})]
-    routes += [entry(f"zapi_route.other{i}", ["no-op"], {}, {"api_id": "api-77", "route_key": f"ANY /v{i}/{{proxy+}}",
-                                                           "authorization_type": sibling_auth})
-               for i in range(siblings)]
+    kept = [{"api_id": "api-77", "route_key": f"ANY /v{i}/{{proxy+}}", "authorization_type": sibling_auth}
+            for i in range(siblings)]
+    routes += [entry(f"zapi_route.other{i}", ["no-op"], route, route) for i, route in enumerate(kept)]
     return routes
 
 

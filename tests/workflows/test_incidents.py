@@ -303,31 +303,19 @@ KNOWN_MISSES = {
     # external script decides at apply (medium control-unknown: the plan cannot show it goes off).
     "fresh/modules-and-composition/mc-590876d3.json",
     "fresh/account-wide-settings/aws_ebs_default_encryption_external.json",
-    # ci-cd-and-delivery, after its principles (first run unseen on the start and late rules: 80.6% / 7.4%): a deploy
-    # token with write scopes and no expiry, an instance runner taking untagged jobs from unprotected refs, an
-    # installer piped from a raw GitHub URL (common for well-known installers: not judged by host), a build webhook
-    # moved from pushes on main to pull requests, an attestation allow-pattern over the project's own registry, a
-    # service connection authorized for every pipeline (a null pipeline id); and three false alarms: an ECR pull
-    # grant to an account the plan never shows as its own, serviceAccountUser on one runtime account, a PR
-    # preview Application deleted (the plan shows nothing that makes it a preview but its name).
+    # ci-cd-and-delivery, after session 15's and 16's principles: a deploy token with write scopes and no expiry and
+    # an instance runner taking untagged jobs from unprotected refs (creates with weak settings stay medium), and two
+    # false alarms: an ECR pull grant to an account the plan never shows as its own, a PR preview Application deleted
+    # (the plan shows nothing that makes it a preview but its name).
     "fresh/ci-cd-and-delivery/gl_deploy_token_write.json",
     "fresh/ci-cd-and-delivery/gl_runner_prod_untagged.json",
-    "fresh/ci-cd-and-delivery/cb_inline_buildspec_curl_bash.json",
-    "fresh/ci-cd-and-delivery/cb_webhook_fork_prs.json",
-    "fresh/ci-cd-and-delivery/binauthz_whitelist_all.json",
-    "fresh/ci-cd-and-delivery/ado_svc_conn_all_pipelines.json",
     "fresh/ci-cd-and-delivery/ecr_repo_policy_prod_pull.json",
-    "fresh/ci-cd-and-delivery/gcb_token_creator_scoped.json",
     "fresh/ci-cd-and-delivery/argo_app_preview_deleted.json",
-    # hidden-like-19 and hidden-like-20, kept unseen from every fix all session (their first runs on the start rules
-    # are also their end runs): leftovers not examined yet, each a lead for the next session.
-    "fresh/hidden-like-19/008-gce-fw-module-var-b.json",
-    "fresh/hidden-like-19/037-aws-route-igw-b.json",
-    "fresh/hidden-like-19/045-hcloud-public-ipv4-a.json",
-    "fresh/hidden-like-19/064-helm-http-repo-b.json",
+    # hidden-like-20 after session 16's look: a new port-80 listener that forwards instead of redirecting (its twin
+    # redirects; a web listener on 80 is everyday work), and a peering to an account only a variable's name calls
+    # the plan's own.
     "fresh/hidden-like-20/alb-http-risky.json",
     "fresh/hidden-like-20/vpc-peer-benign.json",
-    "fresh/hidden-like-20/gcp-exclusion-risky.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,

@@ -140,6 +140,9 @@ from tfreview.pipeline.rules import guardrails as guardrails
 from tfreview.pipeline.rules import restrictions as restrictions
 from tfreview.pipeline.rules import databases as databases
 from tfreview.pipeline.rules import logblocks as logblocks
+from tfreview.pipeline.rules import plainsources as plainsources
+from tfreview.pipeline.rules import foreigncode as foreigncode
+from tfreview.pipeline.rules import csp as csp
 from tfreview.pipeline.rules import withstore as withstore
 from tfreview.pipeline.rules import departures as departures
 from tfreview.pipeline.rules import layers as layers
@@ -242,4 +245,7 @@ THEMES = (
     "restrictions",
     "databases",
     "logblocks",
+    "plainsources",
+    "foreigncode",
+    "csp",
 )

@@ -53,6 +53,22 @@ FINDINGS = lazy_compile(r"finding|guardduty|securityhub|security_hub|security_ce
 EXEMPT = lazy_compile(r"(?:\w+_)?exempt(?:ed|ion)?_?(?:members|principals|users|identities|accounts|groups)",
                       re.IGNORECASE)
 
+# Audit events of who may do what and with which keys (any cloud's method names, and GCP's admin-activity log):
+# an exclusion that names them drops the record of a takeover, whatever else it keeps.
+IDENTITY_EVENTS = lazy_compile(
+    r"\b(?:SetIamPolicy|CreateServiceAccountKey|UploadServiceAccountKey|(?:Create|Delete|Update)(?:Role|User|Group"
+    r"|AccessKey|LoginProfile|ServiceAccount)|(?:Attach|Put)(?:Role|User|Group)Policy|AssumeRole\w*|ConsoleLogin"
+    r"|StopLogging|DeleteTrail|PutBucketPolicy)\b|cloudaudit\.googleapis\.com(?:%2F|/)activity"
+    r"|roleAssignments/write|Microsoft\.Authorization/")
+
+NEGATED = lazy_compile(r"\bNOT\b|!=|(?:^|[\s(])-\s*\w", re.IGNORECASE)
+
+
+def _identity_event(predicate: str) -> re.Match[str] | None:
+    """The first identity or key audit event PREDICATE selects (one it names after a NOT keeps it instead)."""
+    return next((event for event in IDENTITY_EVENTS.finditer(predicate)
+                 if not NEGATED.search(predicate[max(0, event.start() - 80):event.start()])), None)
+
 
 def excluding_object(resource_type: str, path: str, node: dict[str, Any]) -> bool:
     """Whether an object drops, archives or suppresses what its predicate matches (its path, type or actions say)."""
@@ -89,6 +105,9 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
         if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
             continue
         where = f"{path}.{key}" if path else key
+        if excluding and isinstance(value, str) and (event := _identity_event(value)):
+            yield where, f"drops the audit records of identity and key changes ({event[0]})", _share(node)
+            continue
         verdict = "all" if isinstance(value, str) and not value.strip() else _judge(value)
         if verdict is None:
             continue  # not an expression (nested blocks are judged as objects of their own)

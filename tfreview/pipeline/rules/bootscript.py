@@ -94,6 +94,12 @@ PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16
 INTERNAL_NAMES = lazy_compile(r"^(?:localhost|[\w-]+)$|\.(?:internal|local|lan|corp|intranet|home|svc|cluster\.local"
                               r"|consul)$", re.IGNORECASE)
 ANY_URL = lazy_compile(r"\b(?:https?|ftp)://\[?([\w.-]+)", re.IGNORECASE)
+# A raw file of a code host's repository at a branch that moves (GitHub, GitLab, Bitbucket, Gitea/Codeberg raw
+# paths): a tag or a commit pins what runs; `main` runs whatever was pushed last.
+MOVING_RAW = lazy_compile(
+    r"https?://(?:raw\.githubusercontent\.com/(?P<a>[\w.-]+/[\w.-]+)/(?:refs/heads/)?"
+    r"|(?:gitlab\.com|bitbucket\.org|codeberg\.org)/(?P<b>[\w.-]+/[\w.-]+)/(?:-/)?raw/(?:branch/)?)"
+    r"(?P<ref>main|master|HEAD|develop|dev|trunk|latest)/", re.IGNORECASE)
 BARE_IP_URL = lazy_compile(r"\b(?:https?|ftp)://(\d{1,3}(?:\.\d{1,3}){3})\b", re.IGNORECASE)
 
 
@@ -165,6 +171,10 @@ def piped_download(line: str) -> frozenset[str]:
         return frozenset({"pipes a plain-HTTP download into a shell (anyone on the path can swap the code)"})
     if host := next(filter(None, map(anyone_publishes, ANY_URL.findall(line))), None):
         return frozenset({f"pipes a download from {host}, where anyone can publish, into a shell"})
+    if moving := MOVING_RAW.search(line):
+        repo = moving["a"] or moving["b"]
+        return frozenset({f"pipes a script from the moving branch {moving['ref']} of {repo} on a code host into a "
+                          "shell (whoever can push there chooses the code it runs)"})
     return frozenset()
 
 

@@ -257,6 +257,12 @@ def store_says_plain(after: Any) -> bool:
     return any(kind in PLAIN_KINDS for kind in kinds) or any(values.get(k) is False for k in SECURE_FLAGS)
 
 
+# Attributes that hold public key material (an imported certificate's body and chain, a public key): a bundle kept
+# in a secret store may hold them beside the private key, and copying them out shows nothing secret.
+PUBLIC_MATERIAL = lazy_compile(r"^(?:certificate(?:_body|_chain|_pem)?|cert(?:_pem)?|ca_cert\w*|public_key\w*"
+                               r"|\w*_certificate_pem)$")
+
+
 def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:
     """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
     resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
@@ -268,8 +274,8 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     plain = bool(words & PLAIN_PLACES) or store_plain
     marks = as_dict(sensitive.get(config_address(made.address)))
     for key in sorted(as_dict(config.expressions(made.address))):
-        if secret_attribute(key) or (_marked(marks.get(key)) and not plain):
-            continue
+        if secret_attribute(key) or PUBLIC_MATERIAL.search(key) or (_marked(marks.get(key)) and not plain):
+            continue  # a certificate or public key shows nothing secret, wherever it was read from
         found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
                                    for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
                                    if name == key or not secret_attribute(name))), None)

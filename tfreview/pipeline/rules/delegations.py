@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_list, known, sides
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.reach import DELEGATION
@@ -89,3 +89,37 @@ def foreign_delegation(review_input: ReviewInput, findings: list[Finding]) -> li
                                              "owns: the subdomain is handed to another DNS; confirm they are yours"})
         graded.append(found)
     return graded
+
+
+# --- a sub-zone retired with its delegation --------------------------------------------------------------------
+ZONE_TYPES = lazy_compile(r"(?:^|_)(?:dns_)?(?:managed_)?zone$")
+ZONE_NAME_KEYS = ("name", "dns_name", "zone", "domain")
+RECORD_NAME_KEYS = ("name", "fqdn", "hostname")
+
+
+def _name(values: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((_host(v) for k in keys if isinstance(v := values.get(k), str) and "." in v), None)
+
+
+@grader
+def retired_with_delegation(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A zone deleted together with the NS records that delegated its name (and those records): the subdomain is
+    retired whole — nothing is left pointing at name servers that no longer answer for it. Both graded medium."""
+    if not any(f.rule in (DELEGATION, "resource-delete") and f.severity is Severity.HIGH for f in findings):
+        return findings
+    view = plan_view(review_input)
+    deleted = [c for c in view.changes if c.mode == "managed" and c.action is Action.DELETE]
+    zones = {name: c.address for c in deleted if ZONE_TYPES.search(c.type)
+             and (name := _name(sides(c)[0], ZONE_NAME_KEYS))}
+    delegations = {name: c.address for c in deleted if "record" in c.type
+                   and str(sides(c)[0].get("type", "")).upper() == "NS"
+                   and (name := _name(sides(c)[0], RECORD_NAME_KEYS)) in zones}
+    if not delegations:
+        return findings
+    retired = {address: name for name, address in zones.items() if name in delegations}
+    retired |= {address: name for name, address in delegations.items()}
+    return [graded_medium(f, f"retired with {what}: the whole sub-zone {retired[f.address]} goes, nothing is left "
+                          "delegated to name servers that no longer answer")
+            if f.address in retired and f.severity is Severity.HIGH and f.rule in (DELEGATION, "resource-delete")
+            and (what := "its delegation" if f.address in zones.values() else "the zone it delegated to")
+            else f for f in findings]

@@ -67,6 +67,9 @@ NETWORK_NOUNS = {"cidr", "cidrs", "ip", "ips", "ipv4", "ipv6", "address", "addre
                  "clients", "rule", "rules"}
 SOURCE_KEY = lazy_compile(r"source|src|allow|whitelist|allowlist|authori[sz]ed|trusted|remote|cidr|ip_range|ip_rule"
                           r"|prefix|ingress|inbound|address|ipv4|ipv6|^ips?$|_ips?$|from")
+# A module's inputs a local of sources may be built from: those named for sources, and plain ranges
+# (`extra_ssh_ranges`): only a value that holds the whole internet ever makes a finding of them.
+INPUT_KEY = lazy_compile(SOURCE_KEY.pattern + r"|ranges?$")
 MASK_KEYS = lazy_compile(r"size|prefix_?len|prefix_length|mask|bits|netmask|cidr_len")
 # keys that hold a prefix length when their value is a bare number (Fastly ACL entries: `ip` + `subnet = "0"`)
 SPLIT_PREFIX_KEYS = {"subnet", "prefix", "cidr"}
@@ -308,7 +311,7 @@ def _local_inputs(config: Configuration, address: str, path: tuple[str | int, ..
     if local is None:
         return None
     fed = {name: value for name, value in config.inputs(module_of(address)).items()
-           if value is not UNKNOWN and SOURCE_KEY.search(name.lower()) and not words(name) & AWAY}
+           if value is not UNKNOWN and INPUT_KEY.search(name.lower()) and not words(name) & AWAY}
     if not fed:
         return None
     shown = ", ".join(f"var.{name}" for name in fed)

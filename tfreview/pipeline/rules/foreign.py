@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
 from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
+from tfreview.pipeline.rules.values import leaves, plain
 
 # An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
@@ -43,6 +44,11 @@ GRANTING = lazy_compile(r"authoriz|share|grant|permission")
 SHARE = lazy_compile(r"(?:^|_)(?:share|data_share|datashare)(?:_|$)")
 LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
 OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
+# Images, snapshots and backups handed to other accounts by nested blocks: the block that grants or distributes,
+# and the key that lists the accounts.
+NESTED_TYPES = lazy_compile(r"image|(?:^|_)ami(?:_|$)|snapshot|distribution|backup")
+NESTED_HOLDER = lazy_compile(r"permission|distribution")
+NESTED_ACCOUNTS = lazy_compile(r"(?:user|account|target_account)_ids|accounts")
 # A value that takes everything (a topic pattern `.*`, a table `*`): the whole data set goes.
 EVERYTHING = frozenset({"*", ".*", "^.*$", "%", "all", "ALL"})
 
@@ -101,6 +107,17 @@ def _targets(change: Change) -> Iterator[tuple[str, str]]:
             yield from ((key, s) for s in strings)
         else:
             yield from ((key, s) for s in strings if ACCOUNT.match(s) or ARN_ACCOUNT.match(s) or LOCATOR.match(s))
+    if NESTED_TYPES.search(change.type):
+        yield from _nested_accounts(after)
+
+
+def _nested_accounts(after: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(path, account) of the accounts a nested permission or distribution block hands an image or snapshot to
+    (an image recipe's `distribution.ami_distribution_configuration.launch_permission.user_ids`)."""
+    for path, value in leaves(after):
+        steps = plain(path).split(".")
+        if len(steps) >= 3 and NESTED_ACCOUNTS.fullmatch(steps[-1]) and NESTED_HOLDER.search(steps[-2]):
+            yield from ((".".join(steps), s) for s in _strings(value) if ACCOUNT.match(s) or ARN_ACCOUNT.match(s))
 
 
 # A plan repeats a few hundred attribute names across all its changes: each is read against the patterns once.
@@ -118,6 +135,8 @@ def _writes(change: Change) -> bool:
 
 def _before(change: Change, key: str) -> set[str]:
     """The values KEY (or `block.key`) held before the change (already shared: not judged again)."""
+    if key.count(".") >= 2:  # a nested permission block's accounts (_nested_accounts)
+        return {s for path, value in leaves(change.before) if plain(path) == key for s in _strings(value)}
     outer, _, inner = key.partition(".")
     value = change.before.get(outer) if isinstance(change.before, dict) else None
     if inner and isinstance(value, str):
@@ -172,7 +191,8 @@ def _numbers(value: object, key: str = "") -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _numbers(item, key)
-    elif isinstance(value, str) and ACCOUNT.match(value) and not (DIRECTED.fullmatch(key) or GRANTEE.fullmatch(key)):
+    elif isinstance(value, str) and ACCOUNT.match(value) and not (DIRECTED.fullmatch(key) or GRANTEE.fullmatch(key)
+                                                                  or NESTED_ACCOUNTS.fullmatch(key)):
         yield value
 
 
@@ -203,7 +223,9 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
             return None
         if orgs:
             return f"{value}, an account of organisation {org}, not the plan's {', '.join(sorted(orgs))}", Severity.HIGH
-        return f"{value}, an account of organisation {org}, which nothing else in this plan shows", Severity.MEDIUM
+        # a data share's new consumer is the data leaving; elsewhere an unknown organisation's account may be one's own
+        return (f"{value}, an account of organisation {org}, which nothing else in this plan shows",
+                Severity.HIGH if share else Severity.MEDIUM)
     if value in own or not OPAQUE.match(value) or "@" in value:
         return None
     if wide:
@@ -215,8 +237,8 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
 
 @rule("foreign-data-share", Severity.HIGH,
       "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
-      "own (a private connection's accept list included), or a consumer mail domain joins a list of allowed "
-      "domains.")
+      "own (a private connection's accept list included, a function of another account handed a resource's data), "
+      "or a consumer mail domain joins a list of allowed domains.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from _bearer_recipients(ri)

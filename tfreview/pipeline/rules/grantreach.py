@@ -131,10 +131,26 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
             return azure_scope_severity("Contributor", values.get("scope")) if owner else Severity.MEDIUM
         return level
     level = privilege(resource_type, role)
+    if level is Severity.HIGH and deploys_as(resource_type, role, member):
+        return Severity.MEDIUM
     if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
         return Severity.HIGH
     narrowed = resource_type.startswith("google_") and google_condition_narrows(role, values)
     return Severity.MEDIUM if level is Severity.HIGH and narrowed else level
+
+
+# `actAs` on one service account (its own IAM resource) for a service account of one's own projects: the
+# least-privilege way a deployer starts a workload as its runtime account. It mints no tokens (TokenCreator does),
+# and a person, a Google-managed default identity shared by every build, or a project-wide grant stays high.
+ACT_AS = canonical_name("roles/iam.serviceAccountUser")
+ONE_ACCOUNT = "google_service_account_iam_"
+DEDICATED_ACCOUNT = lazy_compile(r"^serviceAccount:[a-z][a-z0-9-]{4,29}@[a-z][a-z0-9-]+\.iam\.gserviceaccount\.com$")
+
+
+def deploys_as(resource_type: str, role: str, member: str) -> bool:
+    """Whether a grant lets one dedicated service account act as the one service account it is made on."""
+    return resource_type.startswith(ONE_ACCOUNT) and canonical_name(role) == ACT_AS \
+        and bool(DEDICATED_ACCOUNT.match(member))
 
 
 def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:

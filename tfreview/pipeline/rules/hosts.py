@@ -120,7 +120,23 @@ def _public_bound(change: Change) -> str | None:
     if not _public_switched_off(after):  # an address reported after apply is none when its own switch is off
         bound += [plain(p) for p, v in leaves(change.after_unknown or {})
                   if v is True and PUBLIC_REF.search(plain(p))]
-    return next((p for p in bound if p not in held), None)
+    return next((p for p in bound if p not in held), None) or _public_switched_on(before, after)
+
+
+def _public_switched_on(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    """The object's own public-address switch this change turns on (`public_net.ipv4_enabled` false → true,
+    `no_public_ip` true → false), or None: the provider then gives it an address on the internet."""
+    was = {plain(path): value for path, value in leaves(before) if isinstance(value, bool)}
+    for path, value in leaves(after):
+        where = plain(path)
+        key = where.rsplit(".", 1)[-1]
+        if not isinstance(value, bool) or was.get(where) is not (not value):
+            continue
+        if PUBLIC_OFF.search(key) and value is False:
+            return f"{where} = false"
+        if value is True and PUBLIC_SWITCH.search(key) and not NOT_A_SWITCH & set(key.split("_")):
+            return f"{where} = true"
+    return None
 
 
 # A switch of an object's own internet-facing address (`ipv4_enabled`, `assign_public_ip`,

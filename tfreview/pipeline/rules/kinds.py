@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 # Resource types that hold data or carry service, by what they are. A delete or replace of one of them
@@ -117,6 +118,16 @@ def looks_stateful(resource_type: str) -> bool:
 # opens is judged on its own.
 LINKS = lazy_compile(r"_(?:attachment|association|membership|assignment|rule|permission|grant|target|targets)$"
                      r"|(?:^|_)grants?_")
+
+
+def push_subscription(change: Change) -> bool:
+    """Whether a subscription only forwards each message to an endpoint as it is published (SNS's `protocol` and
+    `endpoint`): the topic keeps nothing for it, so re-making it loses no message already delivered."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return change.type.endswith("_subscription") and isinstance(after.get("protocol"), str) \
+        and isinstance(after.get("endpoint"), str) and bool(after["endpoint"])
+
+
 # Types whose existence silences something (downtimes, mutes, maintenance windows): deleting one restores it.
 # Audit devices (where an audit trail is sent; the trail already written stays where it is).
 AUDIT_DEVICES = lazy_compile(r"(?:^|_)audit(?:_device|_sink)?$")

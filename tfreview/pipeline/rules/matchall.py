@@ -41,12 +41,25 @@ def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, 
         if gate and isinstance(value, str) and value.strip() in EVERYTHING and REF_PATTERN.search(where):
             found[where] = value.strip()
             continue
+        if isinstance(value, str) and ALLOWING.search(where) and not NOT_A_GATE.search(where) \
+                and _whole_project(value, values.get("project")):
+            found[where] = value.strip()
+            continue
         if not isinstance(value, list) or not ALLOWING.search(where.rsplit(".", 1)[-1]) or NOT_A_GATE.search(where):
             continue
         entry = next((v for v in value if isinstance(v, str) and v in EVERYTHING), None)
         if entry is not None:
             found[where] = entry
     return found
+
+
+def _whole_project(pattern: str, project: object) -> bool:
+    """Whether an image allow-list PATTERN takes every image of the policy's own PROJECT (`<registry>/<project>/**`,
+    `gcr.io/<project>/*`): the check it exempts them from no longer applies to the images it was written for."""
+    prefix, star, rest = pattern.strip().partition("/*")
+    steps = prefix.split("/")
+    return bool(star) and rest in ("", "*") and isinstance(project, str) and bool(project) and len(steps) == 2 \
+        and steps[1] == project
 
 
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b'"*', b'*"'))
@@ -56,5 +69,6 @@ def _allows_everything(change: Change) -> Iterator[Finding]:
     held = _match_all(before, change.type) if change.action is not Action.CREATE else {}
     for where, entry in sorted(_match_all(after, change.type).items()):
         if where not in held:
+            what = "matches everything" if entry in EVERYTHING else "takes every image of the policy's own project"
             yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds {entry!r}, an entry that "
-                          "matches everything (the allow-list no longer restricts anything)")
+                          f"{what} (the allow-list no longer restricts anything)")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from tfreview.pipeline.changes import Action, Change, unknown_actions
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.mask import MASK
 
 # Terraform bumps the major version of the JSON plan format for changes a consumer must understand, and the
 # minor one for additions it may ignore (https://developer.hashicorp.com/terraform/internals/json-format).
@@ -25,7 +26,7 @@ SHOWN_CHARS = 40
 
 @rule("unknown-action", Severity.HIGH,
       "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op; or its "
-      "mode is neither managed, data nor ephemeral (no rule would judge it).")
+      "mode is neither managed, data nor ephemeral (no rule would judge it); or a no-op whose values change.")
 def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
     changeset = ri.changeset
     groups: list[tuple[str, list[Change]]] = [
@@ -46,6 +47,13 @@ def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
                               f"{prefix}{change.address}: {change.mode} resource with actions "
                               f"{[_short(a) for a in change.actions[:SHOWN_ACTIONS]]}: only an ephemeral resource is "
                               "opened, and it is only ever opened — check which tool made this plan")
+    for change in changeset.changes:
+        if change.actions == ["no-op"] and change.mode == "managed" and change.before != change.after \
+                and _differ(change.before, change.after):
+            yield finding("unknown-action", change.address,
+                          f"{change.address}: its action is no-op, but its values before and after differ: Terraform "
+                          "writes no-op only for an unchanged resource, so this plan contradicts itself — check "
+                          "which tool made or edited it")
     for output in changeset.outputs:
         message = _message(output.actions, output.action.value)
         if message:
@@ -92,6 +100,18 @@ def _message(actions: list[str], treated_as: str) -> str | None:
     else:
         what = f"has an action list Terraform never writes: [{listed}{more}]"
     return f"{what}; treated as {treated_as}, never as no-op — check which Terraform version made this plan"
+
+
+def _differ(before: object, after: object) -> bool:
+    """Whether two sides hold different values, a masked value (either side) matching anything: a sensitivity
+    marking that differs between the sides is no change of value."""
+    if before == MASK or after == MASK:
+        return False
+    if isinstance(before, dict) and isinstance(after, dict):
+        return before.keys() != after.keys() or any(_differ(v, after[k]) for k, v in before.items())
+    if isinstance(before, list) and isinstance(after, list):
+        return len(before) != len(after) or any(_differ(b, a) for b, a in zip(before, after, strict=True))
+    return before != after
 
 
 def _short(text: str) -> str:

@@ -134,3 +134,72 @@ def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
                 yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true on an existing set "
                               "whose variables the plan does not show: whatever it holds (credentials?) now reaches "
                               "every workspace")
+
+
+# --- a deploy credential authorised for every pipeline --------------------------------------------------------
+# An authorisation of a pipeline resource whose pipeline is left out is granted to all of the project's pipelines
+# (Azure DevOps `pipeline_authorization` without `pipeline_id`, `resource_authorization` without `definition_id`).
+AUTHORIZATION = lazy_compile(r"(?:pipeline|resource|build)_authori[sz]ation")
+PIPELINE_KEYS = ("pipeline_id", "definition_id", "build_definition_id")
+# What such a grant hands over: a service connection (cloud credentials), a variable group, a secure file.
+CREDENTIAL_KINDS = frozenset({"endpoint", "serviceendpoint", "service_endpoint", "variablegroup", "securefile"})
+
+
+@on_change(type_pattern=AUTHORIZATION, actions=(Action.CREATE, Action.UPDATE, Action.REPLACE))
+def _all_pipelines(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    kind = str(after.get("type") or "").lower()
+    scoped = [key for key in PIPELINE_KEYS if key in after]
+    if kind not in CREDENTIAL_KINDS or after.get("authorized") is False or not scoped \
+            or any(after.get(key) not in (None, "", 0) for key in scoped) \
+            or (change.action is Action.UPDATE and all(before.get(key) in (None, "", 0) for key in scoped)):
+        return
+    yield finding(CI_TRUST, change.address, f"{change.address}: the {kind} is authorised with no {scoped[0]}: every "
+                  "pipeline of the project, and any YAML pushed to any branch, may use its credentials")
+
+
+# --- a build trigger opened to anyone's pull request ----------------------------------------------------------
+# A webhook's filter groups (CodeBuild: each a list of {type, pattern}): a group that fires on pull-request events
+# with no filter on who opened them runs the build, with its role, on code from any fork.
+PR_EVENT = lazy_compile(r"PULL_REQUEST|MERGE_REQUEST", re.IGNORECASE)
+ACTOR = lazy_compile(r"ACTOR|AUTHOR|USER|ACCOUNT_ID", re.IGNORECASE)
+# Google Cloud Build's own gate on pull-request builds: comments from a collaborator start them, or nothing does.
+COMMENT_GATE = "comment_control"
+
+
+def _open_pr_groups(values: Any) -> int:
+    """How many filter groups of VALUES fire on pull requests from anyone."""
+    count = 0
+    for _, node in _filter_groups(values):
+        filters = [f for f in node if isinstance(f, dict)]
+        events = [f for f in filters if str(f.get("type", "")).upper() == "EVENT"
+                  and PR_EVENT.search(str(f.get("pattern", "")))]
+        actors = [f for f in filters if ACTOR.search(str(f.get("type", ""))) and not f.get("exclude_matched_pattern")]
+        count += bool(events) and not actors
+    return count
+
+
+def _filter_groups(values: Any, depth: int = 0) -> Iterator[tuple[str, list[Any]]]:
+    """(key, filters) of each filter group in VALUES: a `filter` list of blocks with a type and a pattern."""
+    if depth > 6 or not isinstance(values, (dict, list)):
+        return
+    for key, item in (values.items() if isinstance(values, dict) else enumerate(values)):
+        if key == "filter" and isinstance(item, list) and any(isinstance(f, dict) and "pattern" in f for f in item):
+            yield str(key), item
+        else:
+            yield from _filter_groups(item, depth + 1)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"pull_request", b"merge_request", b"comment_control"))
+def _pr_builds_opened(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if _open_pr_groups(after) > _open_pr_groups(before):
+        yield finding(CI_TRUST, change.address, f"{change.address}: the trigger now builds every pull request with "
+                      "no filter on who opened it: code from any fork runs with the build's role and secrets")
+        return
+    for path, old, new in pairs(change):
+        if plain(path).rpartition(".")[2] == COMMENT_GATE and isinstance(old, str) and isinstance(new, str) \
+                and "ENABLED" in old.upper() and "DISABLED" in new.upper():
+            yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(old)} → {show(new)} (pull "
+                          "requests from anyone now build without a collaborator's go-ahead)")
+            return

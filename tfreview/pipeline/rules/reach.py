@@ -1,5 +1,6 @@
 """Reach by update (risk rules stage; feeds `dns-delegation`): NS records or a domain's name servers changed or
-gone, or an apex record deleted. Read by key shape, so any DNS provider is covered (routes through one machine:
+gone, an apex record deleted, or a CAA or DMARC record deleted (who may issue certificates or send mail for the
+name is no longer restricted). Read by key shape, so any DNS provider is covered (routes through one machine:
 routes.py). The other updates that destroy or hide are in mutes.py (monitors muted for everything), expiration.py
 (lifecycle rules that expire a whole bucket) and upgrades.py (imports that also change, major upgrades).
 """
@@ -17,8 +18,9 @@ from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.domains import is_apex
 
 DELEGATION = declare("dns-delegation", Severity.HIGH,
-                     "DNS delegation moves: NS records or a domain's name servers change or go, or an apex record "
-                     "is deleted.")
+                     "DNS delegation moves: NS records or a domain's name servers change or go, an apex record is "
+                     "deleted, or a record that restricts who issues certificates or sends mail for a name (CAA, "
+                     "DMARC) is deleted.")
 
 RECORD_TYPES = lazy_compile(r"(?:^|_)(?:record|records|record_set|dns_record|ns_record)(?:_|$)")
 NAME_SERVER_KEYS = lazy_compile(r"^(?:name_?servers?|nameservers?|name_server_list|ns_records?)$")
@@ -47,6 +49,17 @@ def _is_apex(values: dict[str, Any]) -> bool:
     return is_apex(str(values.get("name") or values.get("fqdn") or ""))
 
 
+def _guard_record(kind: str, values: dict[str, Any]) -> str | None:
+    """What a record restricts, when it is a CAA record (which authorities may issue certificates for the name) or
+    a DMARC policy (what receivers do with mail forged in the domain's name); None otherwise."""
+    if kind == "CAA":
+        return "CAA record set is deleted: any certificate authority may now issue certificates for it"
+    name = str(values.get("name") or values.get("fqdn") or "").lower()
+    if kind == "TXT" and (name == "_dmarc" or name.startswith("_dmarc.")):
+        return "DMARC policy is deleted: receivers stop rejecting mail forged in its name"
+    return None
+
+
 # A RECORD_TYPES type or a NAME_SERVER_KEYS key is needed.
 @on_change(actions=(*ALTERING, Action.DELETE), words=(b"record", b"name_server", b"nameserver"))
 def _delegation(change: Change) -> Iterator[Finding]:
@@ -60,6 +73,8 @@ def _delegation(change: Change) -> Iterator[Finding]:
         elif kind == "NS" and change.action is Action.CREATE:
             yield finding(DELEGATION, change.address, f"{change.address}: a new NS delegation is created",
                           Severity.MEDIUM)
+        elif change.action is Action.DELETE and (guard := _guard_record(kind, before)):
+            yield finding(DELEGATION, change.address, f"{change.address}: the {before.get('name')} {guard}")
         elif change.action is Action.DELETE and kind in APEX_KINDS and _is_apex(before):
             yield finding(DELEGATION, change.address,
                           f"{change.address}: the apex {kind} record of {before.get('name')} is deleted")

@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.kinds import (
     LINKS,
     is_immutable_type,
     looks_stateful,
+    push_subscription,
 )
 from tfreview.pipeline.rules.kubernetes import k8s_stateless
 from tfreview.pipeline.rules.narrowed import listener_remade
@@ -42,6 +43,7 @@ from tfreview.pipeline.rules.relabelled import renamed_only
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.restored import restored_replace
 from tfreview.pipeline.rules.rolerank import role_lowered
+from tfreview.pipeline.rules.routes import same_kind_of_hop
 from tfreview.pipeline.rules.rungs import Grade, paren, run_once, when
 from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
@@ -67,6 +69,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
     Grade(when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
           Severity.MEDIUM),
+    Grade(when(push_subscription, "a push subscription re-made: it forwards each message as it is published and "
+               "holds none"), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else paren(image_redeploy(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(machine_rebuilt(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
@@ -91,7 +95,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                                or web_ports_added(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rebuilt(c, ri, looks_stateful(c.type)) or restored_replace(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(repointed(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, _ri: paren(record_kept(c) or observer_kept(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(record_kept(c) or observer_kept(c) or same_kind_of_hop(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(replica_with_primary(c, ri) or member_replaced(c, ri) or listener_remade(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, _ri: paren(short_lived(c)), Severity.MEDIUM),

@@ -223,3 +223,28 @@ def _route_outranks_firewall(ri: ReviewInput) -> Iterator[Finding]:
                           f"{other.address}, which goes through {via} {show(prior.get(via))}: the traffic it matches "
                           "is no longer inspected")
             break
+
+
+# --- a route re-made through another gateway of the same kind --------------------------------------------------
+# Hops by which traffic leaves for the internet the same way whichever one of them it is (another NAT gateway of
+# the same network); a transit gateway, peering, VPN or endpoint leads to whatever network it joins.
+EGRESS_HOPS = lazy_compile(r"nat_gateway_id|egress_only_gateway_id|carrier_gateway_id|internet_gateway_id")
+
+
+def same_kind_of_hop(change: Change) -> str | None:
+    """Why a replaced route loses nothing, or None: one route (not a table) re-made for the same destination through
+    another egress gateway of the kind it used (`nat_gateway_id` nat-a → nat-b). It holds no data, and where its
+    traffic leaves is as it was; a hop of another kind (a NAT gateway swapped for an internet gateway) or one that
+    leads to another network (a transit gateway, a peering) is not this."""
+    if change.action is not Action.REPLACE or not ROUTE_TYPES.search(change.type) or "table" in change.type:
+        return None
+    before, after = sides(change)
+    hops = [{key for key, value in side.items() if GATEWAY_HOP.fullmatch(key) and value not in (None, "", [], {})}
+            for side in (before, after)]
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    hops[1] |= {key for key, mark in unknown.items() if mark is True and GATEWAY_HOP.fullmatch(key)}
+    if len(hops[0]) != 1 or hops[0] != hops[1] or not EGRESS_HOPS.fullmatch(next(iter(hops[0]))) \
+            or not _same_destination(after, before) \
+            or not any(DESTINATION_KEY.fullmatch(k) and v not in (None, "") for k, v in after.items()):
+        return None
+    return f"the same destination re-made through another {next(iter(hops[0]))}: it holds no data"

@@ -20,9 +20,12 @@ from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.mapscope import scope_strings
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
-KEY_SUFFIXES = ("_api_key", "_application_key", "_api_token", "_access_token", "_access_key", "_service_account_key",
-                "_organization_token", "_org_token", "_token")
+KEY_SUFFIXES = ("_api_key", "_apikey", "_application_key", "_api_token", "_access_token", "_access_key",
+                "_service_account_key", "_organization_token", "_org_token", "_token")
 ADMIN_WORDS = ("admin", "owner", "organization", "org_", "full", "write:org")
+# A key's own permission switches that let it manage who has access (users, teams, other keys): it can mint itself
+# anything (NS1's `account_manage_users`, `account_manage_apikeys`).
+MANAGES_IDENTITIES = lazy_compile(r"manage_(?:users|members|teams|roles|permissions|api_?keys|keys|tokens)$")
 SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "access_level", "key_type",
               "policies", "policy", "permission_groups")
 # The kind a token is issued as; some kinds are full admin by themselves (Nomad's "management", a root or superuser
@@ -68,8 +71,8 @@ def _github(change: Change) -> Iterator[Finding]:
 
 # An AZUREAD_ADMIN role, an _admin_scope word, an erases_everywhere capability, or a type judged by its name.
 @on_change(words=(*(guid.encode() for guid in AZUREAD_ADMIN), b"*", b"admin", b"owner", b"organization", b"org_",
-                  b"full", b"write:org", b"management", b"root", b"superuser", b"delete", b"purge", b"destroy",
-                  b"erase", b"wipe", b"bypass", b"remove", b"write", b"all", b"datadog_api_key",
+                  b"full", b"write:org", b"management", b"manage_", b"root", b"superuser", b"delete", b"purge",
+                  b"destroy", b"erase", b"wipe", b"bypass", b"remove", b"write", b"all", b"datadog_api_key",
                   b"tfe_organization_token", b"confluent_api_key", b"datadog_application_key", b"aws_iam_access_key",
                   b"google_service_account_key"))
 def _org_keys(change: Change) -> Iterator[Finding]:
@@ -143,7 +146,8 @@ def _admin_scope(values: dict[str, Any]) -> str:
         kind = values.get(key)
         if isinstance(kind, str) and ADMIN_KIND.search(kind.lower()):
             return f'{key} "{kind}"'
-    return ""
+    return next((f"{key} = true" for key, value in values.items() if value is True and MANAGES_IDENTITIES.search(key)),
+                "")
 
 
 

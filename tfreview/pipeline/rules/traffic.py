@@ -17,7 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.controls import control
-from tfreview.pipeline.rules.strengths import flag
+from tfreview.pipeline.rules.strengths import flag, present
 
 CRYPTO = declare("vpn-crypto-weakened", Severity.HIGH,
                  "A VPN/IPsec/tunnel's encryption, integrity, Diffie-Hellman/PFS group or IKE version is lowered "
@@ -43,6 +43,13 @@ control(EGRESS, r"(?:prevent|block|deny|disallow|forbid|restrict)_\w*(?:unload|e
         r"|require_\w*(?:storage_integration|private_?link|private_endpoint)\w*"
         r"|\w*exfiltration_protection\w*|\w*outbound_(?:network_)?restriction\w*", flag,
         "the guard that keeps data from being copied out to unapproved places is off")
+
+# A function or serverless workload taken out of the network it ran in (Lambda's `vpc_config` emptied, any
+# provider's VPC connector or subnet attachment removed): it reaches the internet directly, past the network's
+# egress filtering and private endpoints.
+control(EGRESS, r"vpc_config\.subnet_ids|vpc_access\.connector|vpc_connector(?:_name)?|virtual_network_subnet_id",
+        present, "the workload leaves its network: it reaches the internet directly, past the network's egress "
+        "filtering", types=r"function|lambda|cloud_run|app_service|web_app|function_app|container_app")
 
 TUNNEL_TYPES = lazy_compile(r"vpn|ipsec|tunnel|(?:^|_)ike(?:_|$)|wireguard|site_to_site|gateway_connection")
 MTLS_TYPES = lazy_compile(r"mtls|peer_?authentication|peerauthentication")

@@ -96,6 +96,10 @@ control(AUTH, r"\w*verify_\w*signatures?|\w*signature_verification(?:_enabled)?|
 control(SUPPLY, r"verify\.(?:mode|provider|secret_?ref\.name)|verify_(?:commits?|tags?)",
         present, "signature verification of what is deployed removed (unsigned code is accepted)",
         types=r"manifest|source|git|repository|image_?policy|oci|helm")
+# A function's or app's code-signing configuration detached (Lambda's `code_signing_config_arn`, any provider's
+# signing profile or policy reference): the next package is deployed whoever signed it.
+control(SUPPLY, r"code_signing_config\w*|code_signing_(?:profile|policy)\w*|signing_profile_(?:arn|name|version_arn)",
+        present, "the code-signing configuration is detached (unsigned code is accepted)")
 control(AUTH, r"\w*min(?:imum)?_password_length|password_min(?:imum)?_length|\w*password_length_min(?:imum)?"
         r"|password_policy\.\w*min\w*length", password_length, "passwords may now be shorter than eight characters",
         create=Severity.MEDIUM)

@@ -229,6 +229,16 @@ control(DETECTION, r"\w*firewall_mode|waf_mode|\w*waf\w*\.mode|\w*firewall_polic
         ladder(("prevention", "block", "blocking", "protect", "enforce"), ("detection", "detect", "count", "monitor",
                                                                           "log", "audit")),
         "the firewall only reports now (it no longer blocks)")
+# A firewall rule switched to preview (Cloud Armor's `rule.preview`, any WAF's per-rule report-only switch): the
+# rule only logs what it would have blocked.
+def _previewing(value: Any) -> float | None:
+    """inverted, for a rule that exists on both sides: a rule added in preview weakens nothing that was there."""
+    return None if value is None else inverted(value)
+
+
+control(DETECTION, r"(?:\w*rules?\.)?(?:preview|report_only|log_only)", _previewing,
+        "the firewall rule only previews now (it logs what it would block, and blocks nothing)",
+        types=r"security_policy|waf|armor|firewall|web_acl|ruleset|rule_group")
 control(DETECTION, r"\w*fail_open\w*", inverted, "the firewall fails open (traffic passes unchecked when it fails)")
 # A built-in admin account with a shared password switched on (a registry's `admin_enabled`).
 control(AUTH, r"admin_(?:user_)?enabled|enable_admin_user", inverted,

@@ -1,0 +1,80 @@
+"""Risk rules, software supply chain (risk rules stage): a repository, registry, mirror or package index that
+software is installed from (a Helm release's `repository`, an Argo CD application's `repoURL`, a package index or
+feed, any provider) newly reached over plain HTTP or FTP at a host outside the organisation's own network: anyone on
+the path can swap the chart or package that gets installed — supply-chain-opened, high.
+
+An https or OCI source, a host of the organisation's own network (`*.svc.cluster.local`, a private address) and a
+source that was already the same before the change are quiet (artifacts.py reads a scheduler's task artifacts the
+same way). So is a function's or app's code package taken from a code host's latest release or a moving branch
+(`WEBSITE_RUN_FROM_PACKAGE` = `…/releases/latest/download/app.zip`): whoever publishes there next chooses the code;
+a release by its tag is quiet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.bootscript import MOVING_RAW, PLAIN_URL, internal_host
+from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.supplychain import SUPPLY
+from tfreview.pipeline.rules.values import leaves, plain
+
+# The last key of an attribute that names where software comes from (`repository`, `repoURL`, `index_url`,
+# `chart_repository`, `mirror_url`, a yum `baseurl`, a NuGet `feed_url`).
+SOURCE = lazy_compile(r"(?:^|_)(?:repository|repo|repo_?url|repository_?url|registry|registry_?url|index_?url"
+                      r"|mirror|mirror_?url|baseurl|feed_?url|package_?url|chart_?url)$", re.IGNORECASE)
+PLAIN_SCHEME = lazy_compile(r"^\s*(?:http|ftp)://", re.IGNORECASE)
+
+
+@on_change(words=(b"http://", b"ftp://"))
+def _plain_sources(change: Change) -> Iterator[Finding]:
+    """Software sources this change newly points at over plain HTTP or FTP outside the network."""
+    if new := _first_new(change, _plain):
+        yield finding(SUPPLY, change.address, f"{change.address}: {new[0]} installs software from {new[1]} over "
+                      "plain HTTP (anyone on the path can swap the chart or package that is installed)", Severity.HIGH)
+
+
+def _first_new(change: Change, read: Callable[[dict[str, Any]], Iterator[tuple[str, str]]]) -> tuple[str, str] | None:
+    """The first (path, url) READ finds in the change's new values that was not at that path before."""
+    before, after = sides(change)
+    old = dict(read(before))
+    return next(((where, url) for where, url in read(after) if old.get(where) != url), None)
+
+
+def _plain(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, url) of each software source in VALUES reached in the clear at a host outside the network."""
+    for path, value in leaves(values):
+        if not isinstance(value, str) or not PLAIN_SCHEME.match(value):
+            continue
+        where = plain(path)
+        if SOURCE.search(where.rsplit(".", 1)[-1]) and not any(map(internal_host, PLAIN_URL.findall(value)[:1])):
+            yield where, value.strip()
+
+
+# --- code deployed from a reference that moves ------------------------------------------------------------------
+# Where a function or app takes its code package from (`WEBSITE_RUN_FROM_PACKAGE`, a `package_url`, a `source_url`
+# of a zip): a code host's "latest" release or a branch's raw file is whatever was published last, by whoever can.
+PACKAGE_KEY = lazy_compile(r"package|artifact|bundle|zip|code_?url|source_?(?:url|uri|archive)|run_from",
+                           re.IGNORECASE)
+LATEST_RELEASE = lazy_compile(r"https?://(?:github\.com|gitlab\.com)/(?P<repo>[\w.-]+/[\w.-]+)/(?:-/)?releases/"
+                              r"(?:permalink/)?latest/download/", re.IGNORECASE)
+
+
+@on_change(words=(b"/latest/", b"/main/", b"/master/", b"/head/"))
+def _moving_packages(change: Change) -> Iterator[Finding]:
+    """Code packages this change newly takes from a code host's latest release or a moving branch."""
+    if new := _first_new(change, _moving):
+        yield finding(SUPPLY, change.address, f"{change.address}: {new[0]} deploys its code from {new[1]}, a "
+                      "reference that moves (whoever publishes there next chooses the code that runs)", Severity.HIGH)
+
+
+def _moving(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, url) of each code package in VALUES taken from a latest release or a branch's raw file."""
+    for path, value in leaves(values):
+        if isinstance(value, str) and (LATEST_RELEASE.match(value.strip()) or MOVING_RAW.match(value.strip())) \
+                and PACKAGE_KEY.search(plain(path).rsplit(".", 1)[-1]):
+            yield plain(path), value.strip()
