@@ -48,7 +48,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "embedded-documents", "network-paths", "data-perimeter", "hidden-like-17",
                       "config-only-values", "identity-long-tail", "deletion-context", "hidden-like-18",
                       "config-only-values-2", "workloads-and-saas", "modules-and-composition",
-                      "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20")]
+                      "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20",
+                      "data-stores-and-analytics", "edge-dns-and-certificates", "serverless-and-events")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -316,6 +317,26 @@ KNOWN_MISSES = {
     # the plan's own.
     "fresh/hidden-like-20/alb-http-risky.json",
     "fresh/hidden-like-20/vpc-peer-benign.json",
+    # Session 16's themed sets after their principles (first runs unseen on the start rules): a database export to a
+    # bucket named as a bare string, a transfer into a project nothing shows is ours, a look-alike provider namespace
+    # (only a table of vendors' namespaces would know), a twin whose plan says it is not applyable; a partner key in a
+    # worker's plain-text binding under a name that says only KEY, log filters that keep only allowed requests or
+    # match nothing (not read as predicates yet); and a false alarm for a bucket deleted with its website and record.
+    "fresh/data-stores-and-analytics/rch_rds_export_to_foreign_bucket.json",
+    "fresh/data-stores-and-analytics/rch_bq_copy_to_outside_project.json",
+    "fresh/data-stores-and-analytics/sup_snowflake_provider_lookalike_namespace.json",
+    "fresh/data-stores-and-analytics/crd_output_nonsensitive_password_twin.json",
+    "fresh/edge-dns-and-certificates/cloudflare-worker-partner-key-risky.json",
+    "fresh/edge-dns-and-certificates/wafv2-logging-filter-risky.json",
+    "fresh/edge-dns-and-certificates/cloudflare-logpush-filter-risky.json",
+    "fresh/edge-dns-and-certificates/r53-cname-s3-website-bucket-deleted-benign.json",
+    # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
+    # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
+    # an Event Grid webhook to a domain nothing shows is outside, and a root SAS key in app settings the provider
+    # marks sensitive (the plan cannot show it).
+    "fresh/serverless-and-events/des_lambda_async_drop.json",
+    "fresh/serverless-and-events/reach_eventgrid_webhook_external.json",
+    "fresh/serverless-and-events/cred_azfunc_sas_setting.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
