@@ -49,7 +49,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "config-only-values", "identity-long-tail", "deletion-context", "hidden-like-18",
                       "config-only-values-2", "workloads-and-saas", "modules-and-composition",
                       "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20",
-                      "data-stores-and-analytics", "edge-dns-and-certificates", "serverless-and-events")]
+                      "data-stores-and-analytics", "edge-dns-and-certificates", "serverless-and-events",
+                      "hidden-like-21", "hidden-like-22", "hidden-like-23")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -337,6 +338,21 @@ KNOWN_MISSES = {
     "fresh/serverless-and-events/des_lambda_async_drop.json",
     "fresh/serverless-and-events/reach_eventgrid_webhook_external.json",
     "fresh/serverless-and-events/cred_azfunc_sas_setting.json",
+    # hidden-like-21, -22 and -23, kept unseen from every fix all session (written at the start, mid-session and late;
+    # their first runs on the start rules are also their end runs): leftovers not examined yet, leads for the next
+    # session.
+    "fresh/hidden-like-21/idn05_github_member_dod.json",
+    "fresh/hidden-like-21/rch02_private_rt_via_igw.json",
+    "fresh/hidden-like-21/crd04_github_variable_token.json",
+    "fresh/hidden-like-21/crd06_gce_startup_secret_manager.json",
+    "fresh/hidden-like-22/r-k8s-namespace-tmp-delete.json",
+    "fresh/hidden-like-22/r-helm-ingress-nginx-protocols.json",
+    "fresh/hidden-like-22/b-aws-route-default-peering.json",
+    "fresh/hidden-like-22/b-azure-vnet-peering-foreign-sub.json",
+    "fresh/hidden-like-22/b-aws-ecr-policy-push-star.json",
+    "fresh/hidden-like-22/s-refresh-only.json",
+    "fresh/hidden-like-23/009-ex5-r.json",
+    "fresh/hidden-like-23/056-re1-b.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
