@@ -111,9 +111,10 @@ def test_no_gate_hides_a_finding_on_any_fixture_plan(monkeypatch: pytest.MonkeyP
             document = orjson.loads(path.read_bytes())
             masking = mask_document(document)
             parsed = parse_plan(document)
+            normalized = normalize(parsed)
         except (PlanError, orjson.JSONDecodeError, AttributeError, TypeError):
-            continue  # labels, manifests and the plans that test refusals
-        changeset = resolve_unknowns(ReviewInput(plan=parsed, changeset=normalize(parsed), masking=masking)).changeset
+            continue  # labels, manifests and the plans that test refusals (a malformed shape normalize refuses too)
+        changeset = resolve_unknowns(ReviewInput(plan=parsed, changeset=normalized, masking=masking)).changeset
         gated = _change_findings(changeset, set())
         with monkeypatch.context() as patched:
             patched.setattr(wordgate, "serialised", lambda change: None)
