@@ -59,4 +59,3 @@ def _issued_from_policy(change: Change) -> bool:
     after = change.after if isinstance(change.after, dict) else {}
     policies = [p for p in as_list(after.get("certificate_policy")) if isinstance(p, dict)]
     return any(isinstance(i, dict) and i.get("name") for p in policies for i in as_list(p.get("issuer_parameters")))
-

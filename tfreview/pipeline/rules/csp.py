@@ -38,18 +38,23 @@ def script_sources(policy: str) -> frozenset[str]:
     return frozenset(weak)
 
 
-def _allowed(values: object) -> frozenset[str]:
-    """The weak script sources of every policy held in VALUES' strings."""
-    return frozenset().union(*(script_sources(text) for text in string_leaves(values) if "-src" in text))
+def _policies(values: object) -> list[str]:
+    """The strings of VALUES that may hold a policy (they name a `-src` directive)."""
+    return [text for text in string_leaves(values) if "-src" in text]
+
+
+def _allowed(policies: list[str]) -> frozenset[str]:
+    """The weak script sources of every policy in POLICIES."""
+    return frozenset().union(*map(script_sources, policies))
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"script-src", b"default-src"))
 def _csp_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    old = _allowed(before)
-    if not old and not any("-src" in text for text in string_leaves(before)):
+    held = _policies(before)
+    if not held:
         return  # no policy before: writing one adds protection
-    new = sorted(_allowed(after) - old)
+    new = sorted(_allowed(_policies(after)) - _allowed(held))
     if new:
         yield finding(CSP, change.address, f"{change.address}: the Content-Security-Policy now lets pages run script "
                       f"from {', '.join(new)}: cross-site scripting it contained runs again")

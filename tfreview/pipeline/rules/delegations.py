@@ -116,10 +116,10 @@ def retired_with_delegation(review_input: ReviewInput, findings: list[Finding]) 
                    and (name := _name(sides(c)[0], RECORD_NAME_KEYS)) in zones}
     if not delegations:
         return findings
-    retired = {address: name for name, address in zones.items() if name in delegations}
-    retired |= {address: name for name, address in delegations.items()}
-    return [graded_medium(f, f"retired with {what}: the whole sub-zone {retired[f.address]} goes, nothing is left "
-                          "delegated to name servers that no longer answer")
+    # each retired address: the sub-zone's name, and what went with it
+    retired = {zones[name]: (name, "its delegation") for name in delegations}
+    retired |= {address: (name, "the zone it delegated to") for name, address in delegations.items()}
+    return [graded_medium(f, f"retired with {retired[f.address][1]}: the whole sub-zone {retired[f.address][0]} "
+                          "goes, nothing is left delegated to name servers that no longer answer")
             if f.address in retired and f.severity is Severity.HIGH and f.rule in (DELEGATION, "resource-delete")
-            and (what := "its delegation" if f.address in zones.values() else "the zone it delegated to")
             else f for f in findings]

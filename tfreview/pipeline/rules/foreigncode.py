@@ -41,7 +41,7 @@ SHARE = "foreign-data-share"
 def _foreign_handlers(change: Change) -> Iterator[Finding]:
     """Functions or data sinks in another account than the resource's own, newly named to receive its data."""
     own = _own_accounts(change)
-    for where, arn, account, sink in _new_functions(change):
+    for where, arn, account, sink in _new_receivers(change):
         if own and account not in own:
             what = "delivers to" if sink else "runs"
             severity = Severity.HIGH if sink or CREDENTIALS.search(change.type) else Severity.MEDIUM
@@ -52,7 +52,7 @@ def _foreign_handlers(change: Change) -> Iterator[Finding]:
             return
 
 
-def _new_functions(change: Change) -> Iterator[tuple[str, str, str, bool]]:
+def _new_receivers(change: Change) -> Iterator[tuple[str, str, str, bool]]:
     """(path, ARN, its account, whether a data sink) of each function or data sink the change's new values name that
     they did not before (a link's own `arn`, the other end, included)."""
     before, after = sides(change)
@@ -63,7 +63,7 @@ def _new_functions(change: Change) -> Iterator[tuple[str, str, str, bool]]:
                 continue
             if match := FUNCTION_ARN.match(item):
                 yield path, item, match.group(1), False
-            elif (match := SINK_ARN.match(item)) and path != "role_arn" and not NOT_DATA.search(path):
+            elif (match := SINK_ARN.match(item)) and not NOT_DATA.search(path):
                 yield path, item, next(filter(None, match.groups())), True
 
 

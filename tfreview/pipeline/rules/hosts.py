@@ -129,13 +129,9 @@ def _public_switched_on(before: dict[str, Any], after: dict[str, Any]) -> str | 
     was = {plain(path): value for path, value in leaves(before) if isinstance(value, bool)}
     for path, value in leaves(after):
         where = plain(path)
-        key = where.rsplit(".", 1)[-1]
-        if not isinstance(value, bool) or was.get(where) is not (not value):
-            continue
-        if PUBLIC_OFF.search(key) and value is False:
-            return f"{where} = false"
-        if value is True and PUBLIC_SWITCH.search(key) and not NOT_A_SWITCH & set(key.split("_")):
-            return f"{where} = true"
+        if isinstance(value, bool) and was.get(where) is (not value) \
+                and _gives_public_address(where.rsplit(".", 1)[-1], value) is True:
+            return f"{where} = {str(value).lower()}"
     return None
 
 
@@ -147,18 +143,25 @@ NOT_A_SWITCH = frozenset({"private", "disable", "disabled", "no", "block", "bloc
                           "ignore", "deny", "prevent", "prevention"})
 
 
+def _gives_public_address(key: str, value: Any) -> bool | None:
+    """Whether a switch named KEY set to VALUE gives the object its public address (True) or withholds it (False):
+    a public/IPv4/internet/external switch, or a `disable_`/`no_public_ip` one read the other way round; None for
+    any other setting."""
+    if not isinstance(value, bool):
+        return None
+    if PUBLIC_OFF.search(key):
+        return not value
+    if PUBLIC_SWITCH.search(key) and not NOT_A_SWITCH & set(key.split("_")):
+        return value
+    return None
+
+
 def _public_switched_off(values: dict[str, Any]) -> bool:
     """Whether the object's own settings switch its public address off: some public/IPv4/internet/external switch
     is false (or `disable_`/`no_public_ip` true) and none is on. An unknown public address of such an object
     is the provider's report of no address, not a binding."""
-    offs, ons = 0, 0
-    for path, value in leaves(values):
-        key = plain(path).rsplit(".", 1)[-1]
-        if PUBLIC_OFF.search(key):
-            offs, ons = (offs + 1, ons) if value is True else (offs, ons + (value is False))
-        elif PUBLIC_SWITCH.search(key) and not NOT_A_SWITCH & set(key.split("_")) and isinstance(value, bool):
-            offs, ons = (offs + 1, ons) if value is False else (offs, ons + 1)
-    return offs > 0 and ons == 0
+    states = {_gives_public_address(plain(path).rsplit(".", 1)[-1], value) for path, value in leaves(values)}
+    return False in states and True not in states
 
 
 def _database_words(resource_type: str) -> bool:

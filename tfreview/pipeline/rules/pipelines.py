@@ -170,8 +170,8 @@ COMMENT_GATE = "comment_control"
 def _open_pr_groups(values: Any) -> int:
     """How many filter groups of VALUES fire on pull requests from anyone."""
     count = 0
-    for _, node in _filter_groups(values):
-        filters = [f for f in node if isinstance(f, dict)]
+    for group in _filter_groups(values):
+        filters = [f for f in group if isinstance(f, dict)]
         events = [f for f in filters if str(f.get("type", "")).upper() == "EVENT"
                   and PR_EVENT.search(str(f.get("pattern", "")))]
         actors = [f for f in filters if ACTOR.search(str(f.get("type", ""))) and not f.get("exclude_matched_pattern")]
@@ -179,13 +179,13 @@ def _open_pr_groups(values: Any) -> int:
     return count
 
 
-def _filter_groups(values: Any, depth: int = 0) -> Iterator[tuple[str, list[Any]]]:
-    """(key, filters) of each filter group in VALUES: a `filter` list of blocks with a type and a pattern."""
+def _filter_groups(values: Any, depth: int = 0) -> Iterator[list[Any]]:
+    """The filters of each filter group in VALUES: a `filter` list of blocks with a type and a pattern."""
     if depth > 6 or not isinstance(values, (dict, list)):
         return
     for key, item in (values.items() if isinstance(values, dict) else enumerate(values)):
         if key == "filter" and isinstance(item, list) and any(isinstance(f, dict) and "pattern" in f for f in item):
-            yield str(key), item
+            yield item
         else:
             yield from _filter_groups(item, depth + 1)
 

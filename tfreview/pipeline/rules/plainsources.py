@@ -45,14 +45,24 @@ def _first_new(change: Change, read: Callable[[dict[str, Any]], Iterator[tuple[s
     return next(((where, url) for where, url in read(after) if old.get(where) != url), None)
 
 
-def _plain(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(path, url) of each software source in VALUES reached in the clear at a host outside the network."""
+def _urls(values: dict[str, Any], key: re.Pattern[str], taken: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """(path, url) of each string in VALUES that TAKEN accepts, under an attribute whose last key KEY finds."""
     for path, value in leaves(values):
-        if not isinstance(value, str) or not PLAIN_SCHEME.match(value):
+        if not isinstance(value, str) or not taken(url := value.strip()):
             continue
         where = plain(path)
-        if SOURCE.search(where.rsplit(".", 1)[-1]) and not any(map(internal_host, PLAIN_URL.findall(value)[:1])):
-            yield where, value.strip()
+        if key.search(where.rsplit(".", 1)[-1]):
+            yield where, url
+
+
+def _in_the_clear(url: str) -> bool:
+    """Whether URL is reached over plain HTTP or FTP at a host outside the network."""
+    return bool(PLAIN_SCHEME.match(url)) and not any(map(internal_host, PLAIN_URL.findall(url)[:1]))
+
+
+def _plain(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, url) of each software source in VALUES reached in the clear at a host outside the network."""
+    return _urls(values, SOURCE, _in_the_clear)
 
 
 # --- code deployed from a reference that moves ------------------------------------------------------------------
@@ -74,7 +84,4 @@ def _moving_packages(change: Change) -> Iterator[Finding]:
 
 def _moving(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(path, url) of each code package in VALUES taken from a latest release or a branch's raw file."""
-    for path, value in leaves(values):
-        if isinstance(value, str) and (LATEST_RELEASE.match(value.strip()) or MOVING_RAW.match(value.strip())) \
-                and PACKAGE_KEY.search(plain(path).rsplit(".", 1)[-1]):
-            yield plain(path), value.strip()
+    return _urls(values, PACKAGE_KEY, lambda url: bool(LATEST_RELEASE.match(url) or MOVING_RAW.match(url)))

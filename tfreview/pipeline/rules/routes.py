@@ -243,8 +243,8 @@ def same_kind_of_hop(change: Change) -> str | None:
             for side in (before, after)]
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     hops[1] |= {key for key, mark in unknown.items() if mark is True and GATEWAY_HOP.fullmatch(key)}
-    if len(hops[0]) != 1 or hops[0] != hops[1] or not EGRESS_HOPS.fullmatch(next(iter(hops[0]))) \
-            or not _same_destination(after, before) \
+    hop = next(iter(hops[0])) if len(hops[0]) == 1 and hops[0] == hops[1] else None
+    if hop is None or not EGRESS_HOPS.fullmatch(hop) or not _same_destination(after, before) \
             or not any(DESTINATION_KEY.fullmatch(k) and v not in (None, "") for k, v in after.items()):
         return None
-    return f"the same destination re-made through another {next(iter(hops[0]))}: it holds no data"
+    return f"the same destination re-made through another {hop}: it holds no data"
