@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tfreview.lazyregex import lazy_compile
+from tfreview.lazyregex import lazy_compile, source_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import unfolded, yaml_document
 from tfreview.pipeline.diff import UNKNOWN
@@ -113,12 +113,12 @@ def control(rule_id: str, path: str, strength: Strength, what: str, **options: A
 
 @cache
 def _pattern(path: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:^|[./\-])(?:{path})\Z")
+    return source_compile(rf"(?:^|[./\-])(?:{path})\Z")  # control paths are written in the rules' source
 
 
 @cache
 def _type_pattern(types: str) -> re.Pattern[str]:
-    return re.compile(types)
+    return source_compile(types)
 
 
 # A switch of a block of measurements (a diagnostic setting's `metric` export, `metrics.enabled`): numbers about

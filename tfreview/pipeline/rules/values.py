@@ -33,6 +33,25 @@ IPV6_SPACE = 2**128
 
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """(path, value) for every scalar, and every list of scalars as one leaf, in a plan object."""
+    if path or not isinstance(value, dict):
+        return _walked(value, path)
+    recent = _recent_leaves[0]
+    for held, found in recent:
+        if held is value:
+            return iter(found)
+    found = tuple(_walked(value, ""))
+    _recent_leaves[0] = ((value, found), *recent[:RECENT_SIDES - 1])
+    return iter(found)
+
+
+# The leaves of the last few whole sides of changes: ~20 checks read a change's before or after leaf by leaf, one
+# after another (risk.evaluate), and each walked it again. Held with the object itself, so its identity stays its
+# own; one tuple replaced whole, so concurrent reviews never see a half-updated list.
+RECENT_SIDES = 8
+_recent_leaves: list[tuple[tuple[dict[str, Any], tuple[tuple[str, Any], ...]], ...]] = [()]
+
+
+def _walked(value: Any, path: str) -> Iterator[tuple[str, Any]]:
     stack: list[tuple[str, Any]] = [(path, value)]
     count = 0
     while stack and count < MAX_LEAVES:
