@@ -55,6 +55,16 @@ def test_bad_input_is_a_plan_error_with_advice(tmp_path: Path, content: bytes, m
         read_plan_document(path)
 
 
+def test_a_refresh_only_plan_with_only_its_drift_is_a_plan(tmp_path: Path) -> None:
+    """Terraform leaves `resource_changes` out when nothing changes: a refresh-only plan may carry only drift."""
+    drift = {"address": "aws_s3_bucket.assets", "mode": "managed", "type": "aws_s3_bucket", "name": "assets",
+             "change": {"actions": ["update"], "before": {"tags": {}}, "after": {"tags": {"Team": "web"}}}}
+    path = tmp_path / "plan.json"
+    path.write_bytes(orjson.dumps({"format_version": "1.2", "applyable": True, "errored": False,
+                                   "resource_drift": [drift]}))
+    assert read_plan_document(path)["resource_drift"][0]["address"] == "aws_s3_bucket.assets"
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="not found"):
         read_plan_document(tmp_path / "nope.json")

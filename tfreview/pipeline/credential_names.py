@@ -209,6 +209,17 @@ def names_object(key: str, value: str) -> bool:
     return bool(words & REFERRING) and object_name(value)
 
 
+# A resource's full name: a GCP full resource name (`//iam.googleapis.com/projects/…`) or relative one
+# (`projects/p/…`), an ARN, an Azure resource id. It names a resource; whoever reads it holds no credential.
+RESOURCE_NAME = lazy_compile(r"^(?://[\w.-]+/|arn:aws[\w-]*:|(?:projects|organizations|folders)/|/subscriptions/)"
+                             r"[\w./:@+=,-]*$")
+
+
+def names_a_resource(value: object) -> bool:
+    """Whether VALUE is a resource's full name (an ARN, a GCP or Azure resource path), not a secret."""
+    return isinstance(value, str) and RESOURCE_NAME.match(value.strip()) is not None
+
+
 def object_name(value: str) -> bool:
     """Whether VALUE is shaped like an object's name (`redis-auth`), not a generated secret (`hunter2x9`)."""
     return (

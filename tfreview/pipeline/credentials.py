@@ -36,6 +36,7 @@ LABELS = {
     "stripe-key": "a Stripe secret key", "gcp-service-account-key": "a GCP service-account key",
     "azure-storage-key": "an Azure storage or shared access key", "argument": "a credential passed as an argument",
     "pin": "a PIN or recovery code", "ml-platform-key": "an AI or ML platform API key",
+    "service-token": "a package registry or service API token",
     "auth-header": "a credential in an HTTP Authorization header",
 }
 
@@ -77,6 +78,19 @@ SHAPES = (
         r"(?<![A-Za-z0-9_-])(?:hf_[A-Za-z0-9]{30,40}|api_org_[A-Za-z0-9]{30,40}|r8_[A-Za-z0-9]{30,40}"
         r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
         r"|sk-ant-[a-z0-9]+-[A-Za-z0-9_-]{32,}|(?:g|pc)sk_[A-Za-z0-9_]{40,}|AIza[0-9A-Za-z_-]{35})"
+        r"(?![A-Za-z0-9_-])")),
+    # Package registries' and services' tokens, by their documented prefixes: npm (npm_), PyPI (pypi-AgEIcHlwaS5vcmc,
+    # "pypi.org" in its macaroon), Docker Hub (dckr_pat_), HCP Terraform / TFE (…atlasv1…), Pulumi (pul-), Vault
+    # (hvs./hvb.), DigitalOcean (dop_v1_, doo_v1_, dor_v1_), SendGrid (SG.), Shopify (shpat_, shpca_, shppa_, shpss_),
+    # New Relic (NRAK-), Postman (PMAK-), Linear (lin_api_), Grafana (glsa_, glc_), Databricks (dapi), Doppler
+    # (dp.st.…).
+    # Each grants publishing, deploying or reading a whole account: a token written in a plan is a leaked one.
+    Shape("service-token", lazy_compile(
+        r"(?<![A-Za-z0-9_.-])(?:npm_[A-Za-z0-9]{36,}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dckr_pat_[A-Za-z0-9_-]{27,}"
+        r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|pul-[a-f0-9]{40}|hv[sb]\.[A-Za-z0-9_-]{24,}"
+        r"|do[opr]_v1_[a-f0-9]{64}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
+        r"|NRAK-[A-Z0-9]{27}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_api_[A-Za-z0-9]{40}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}"
+        r"|glc_[A-Za-z0-9+/]{32,}={0,2}|dapi[a-f0-9]{32}(?:-\d)?|dp\.(?:st|pt|sa|ct|scim|audit)\.[A-Za-z0-9_.-]{40,})"
         r"(?![A-Za-z0-9_-])")),
     # An HTTP Authorization header's credential written out (webhook and check headers, any provider): after the
     # Basic or Bearer scheme anywhere, or after an `Authorization:` key with any scheme word. A reference
@@ -156,6 +170,13 @@ PROBES = (
     lazy_compile(rb"hf_[A-Za-z0-9]{30}"), lazy_compile(rb"api_org_[A-Za-z0-9]{30}"),
     lazy_compile(rb"r8_[A-Za-z0-9]{30}"),
     lazy_compile(rb"sk-(?:proj-|svcacct-|admin-|ant-|[A-Za-z0-9]{20}T3BlbkFJ)"), lazy_compile(rb"sk_[A-Za-z0-9_]{40}"),
+    # Package registry and service tokens (service-token), one literal start each.
+    lazy_compile(rb"npm_[A-Za-z0-9]{36}"), lazy_compile(rb"pypi-AgEIcHlwaS5vcmc"), lazy_compile(rb"dckr_pat_"),
+    lazy_compile(rb"\.atlasv1\."), lazy_compile(rb"pul-[a-f0-9]{40}"), lazy_compile(rb"hv[sb]\.[A-Za-z0-9_-]{24}"),
+    lazy_compile(rb"_v1_[a-f0-9]{64}"), lazy_compile(rb"SG\.[A-Za-z0-9_-]{22}\."),
+    lazy_compile(rb"shp(?:at|ca|pa|ss)_"),
+    lazy_compile(rb"NRAK-"), lazy_compile(rb"PMAK-"), lazy_compile(rb"lin_api_"), lazy_compile(rb"gl(?:sa|c)_"),
+    lazy_compile(rb"dapi[a-f0-9]{32}"), lazy_compile(rb"dp\.(?:st|pt|sa|ct|scim|audit)\."),
     lazy_compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
     # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
     # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.
@@ -218,6 +239,8 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
                 found.append((shape.kind, secret))
     for match in _assignments(text):
         secret = match.group("secret").rstrip(",;&|)")
+        if names_a_stored_secret(text, match, "key"):
+            continue
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
     for match in SHORT_ASSIGNMENT.finditer(text):
@@ -236,10 +259,28 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
             secret = match.group("secret")
             # In prose ("the --password flag is ..."), a lower-case word follows the flag; a secret rarely is one.
             wordy = secret.isalpha() and secret.islower()
-            if not wordy and plausible(secret, match.group("flag")) \
+            if not wordy and not names_a_stored_secret(text, match, "flag") and plausible(secret, match.group("flag")) \
                     and not any(secret in s or s in secret for _, s in found):
                 found.append(("argument", secret))
     return found
+
+
+# A command that reads a secret store (`gcloud secrets versions access`, `aws secretsmanager get-secret-value`, `az
+# keyvault secret show`, `vault kv get`, `kubectl get secret`): on its line, `--secret=NAME` names the secret to
+# read, as a reference does; it holds no value.
+SECRET_STORE_READ = lazy_compile(r"\b(?:gcloud(?:\s+(?:alpha|beta))?\s+secrets|aws\s+secretsmanager"
+                                 r"|aws\s+ssm\s+get-parameters?|az\s+keyvault\s+secret|vault\s+(?:kv\s+get|read)"
+                                 r"|kubectl\s+get\s+secrets?"
+                                 r"|doppler\s+secrets|bws\s+secret\s+get|op\s+read)\b")
+NAMING_KEYS = frozenset({"secret", "secretid", "secretname", "secretarn"})
+
+
+def names_a_stored_secret(text: str, match: re.Match[str], group: str) -> bool:
+    """Whether MATCH's key or flag names the secret a secret-store read on the same line fetches."""
+    if match.group(group).lower().lstrip("-").replace("-", "").replace("_", "") not in NAMING_KEYS:
+        return False
+    start = text.rfind("\n", 0, match.start()) + 1
+    return SECRET_STORE_READ.search(text, start, match.start()) is not None
 
 
 def _assignments(text: str) -> Iterator[re.Match[str]]:

@@ -121,6 +121,9 @@ def rule(rule_id: str, severity: Severity, description: str) -> Callable[[RuleCh
     """Register a plan-wide rule function under a stable id."""
 
     def register(check: RuleCheck) -> RuleCheck:
+        held = RULES.get(rule_id)
+        if held is not None and held.check is not _no_findings:  # a second plan-wide check would replace the first
+            raise RuntimeError(f"rule {rule_id!r} already has a plan-wide check ({held.check.__qualname__})")
         RULES[rule_id] = Rule(rule_id, severity, description, check)
         return check
 

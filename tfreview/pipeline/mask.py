@@ -23,6 +23,7 @@ import ahocorasick
 import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
+from tfreview.pipeline.credential_names import names_a_resource
 from tfreview.pipeline.hardcoded import hard_coded, held_before, written_literals
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
@@ -65,6 +66,9 @@ class MaskReport:
     held: set[tuple[str, str]] = field(default_factory=set)
     # The clear sides of changes with a sensitive mark, for the rules alone (hidden.py).
     hidden: Hidden = field(default_factory=dict, repr=False)
+    # Root variables declared sensitive whose value is a resource's full name (an ARN, a GCP resource path): the
+    # names only, read before masking; copying such a value out shows no secret.
+    resource_names: set[str] = field(default_factory=set)
 
 
 def mask_document(document: dict[str, Any]) -> MaskReport:
@@ -74,6 +78,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     found_literals = written_literals(document)  # before masking hides a secret written in the configuration
     report.held = held_before(document)
     report.hidden = hidden_values(document, MASK)
+    report.resource_names = _resource_named(document)
     for holder, key, mark in _marked_places(document):
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
@@ -136,6 +141,15 @@ def _variable_places(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any],
         variable = (document.get("variables") or {}).get(name)
         if isinstance(variable, dict) and "value" in variable:
             yield variable, "value", True
+
+
+def _resource_named(document: dict[str, Any]) -> set[str]:
+    """Root variables declared sensitive whose given value is a resource's full name (names_a_resource)."""
+    declared = ((document.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
+    given = document.get("variables") or {}
+    return {name for name, declaration in declared.items()
+            if isinstance(declaration, dict) and declaration.get("sensitive") and isinstance(given.get(name), dict)
+            and names_a_resource(given[name].get("value"))}
 
 
 def _state_places(values: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, Any]]:

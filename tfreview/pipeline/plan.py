@@ -153,6 +153,12 @@ def instance_address(entry: dict[str, Any]) -> str:
     return address
 
 
+# Keys only a plan's JSON has (a state's has `values`): Terraform leaves `resource_changes` out when nothing changes,
+# so a refresh-only plan may carry only its drift.
+PLAN_KEYS = frozenset({"planned_values", "resource_changes", "resource_drift", "prior_state", "output_changes",
+                       "applyable", "errored", "relevant_attributes", "deferred_changes"})
+
+
 def _parse_document(data: bytes, source: str | Path) -> dict[str, Any]:
     name = "stdin" if str(source) == "-" else shown_path(source)
     try:
@@ -170,7 +176,7 @@ def _parse_document(data: bytes, source: str | Path) -> dict[str, Any]:
             f"{name} is JSON but not a Terraform plan (no format_version) — "
             "create it with `terraform show -json tfplan > plan.json`"
         )
-    if "planned_values" not in document and "resource_changes" not in document:
+    if not PLAN_KEYS & document.keys():
         raise PlanError(f"{name} looks like a state file, not a plan — pass the output of show -json on a planfile")
     return document
 

@@ -95,17 +95,20 @@ def _behind_marks(review_input: ReviewInput, found: list[Finding], disabled: set
     clear = [_in_clear(c, hidden[c.address]) if c.address in hidden and not c.deposed else c
              for c in review_input.changeset.changes]
     changeset = review_input.changeset.model_copy(update={"changes": clear})
-    inside = ReviewInput(review_input.plan, changeset, review_input.config, MaskReport())
+    inside = ReviewInput(review_input.plan, changeset, review_input.config,
+                         MaskReport(resource_names=review_input.masking.resource_names))
     seen = {(f.rule, f.address) for f in found}
     marked = [c for c in clear if c.address in hidden]
     new = _plan_findings(inside, disabled)
     new += _change_findings(ChangeSet(changes=marked), disabled)
-    return [
-        f.model_copy(update={"message": f"{f.address}: {RULES[f.rule].description} — in a value behind a sensitive "
-                             "mark (not shown: judged in clear, reported masked)"})
-        for f in new
-        if f.address in hidden and (f.rule, f.address) not in seen and f.rule in RULES
-    ]
+    reported: list[Finding] = []
+    for f in new:  # one finding a rule and address: the message is the rule's description, the same for each
+        if f.address in hidden and (f.rule, f.address) not in seen and f.rule in RULES:
+            seen.add((f.rule, f.address))
+            message = (f"{f.address}: {RULES[f.rule].description} — in a value behind a sensitive mark (not shown: "
+                       "judged in clear, reported masked)")
+            reported.append(f.model_copy(update={"message": message}))
+    return reported
 
 
 def _in_clear(change: Change, sides: tuple[object, object]) -> Change:

@@ -139,6 +139,21 @@ def check_shape(document: Any) -> None:
             _check_addressable(entry, f"{section}[{index}]")
     for index, deferred in enumerate(document.get("deferred_changes") or []):
         _check_addressable(deferred["resource_change"], f"deferred_changes[{index}].resource_change")
+    _check_unique(document.get("resource_changes") or [])
+
+
+def _check_unique(entries: list[dict[str, Any]]) -> None:
+    """Terraform writes each resource instance (and each deposed object of it) once: an address twice with two
+    different changes (a no-op and a delete) is a plan nobody can read one way. A repeat of the same change says
+    nothing new and is read as it is."""
+    seen: dict[tuple[Any, Any], int] = {}
+    for index, entry in enumerate(entries):
+        key = (entry.get("address"), entry.get("deposed"))
+        if key[0] and key in seen and entries[seen[key]].get("change") != entry.get("change"):
+            raise PlanError(f"resource_changes[{index}]: {key[0]} appears again with another change (first at "
+                            f"resource_changes[{seen[key]}]) — Terraform writes each resource once; check how the "
+                            "file was made")
+        seen.setdefault(key, index)
 
 
 def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:

@@ -159,6 +159,10 @@ from tfreview.pipeline.rules import headerpass as headerpass
 from tfreview.pipeline.rules import artifacts as artifacts
 from tfreview.pipeline.rules import sharedcache as sharedcache
 from tfreview.pipeline.rules import egressrules as egressrules
+from tfreview.pipeline.rules import metadatareach as metadatareach
+from tfreview.pipeline.rules import lookalike as lookalike
+from tfreview.pipeline.rules import guardrailplan as guardrailplan
+from tfreview.pipeline.rules import alertrules as alertrules
 # isort: on
 
 THEMES = (
@@ -248,4 +252,8 @@ THEMES = (
     "plainsources",
     "foreigncode",
     "csp",
+    "metadatareach",
+    "lookalike",
+    "guardrailplan",
+    "alertrules",
 )

@@ -223,6 +223,13 @@ def _public_endpoint(values: Any, depth: int = 0) -> bool:
         words = _words(key)
         if "endpoint" in words and (("private" in words and value is False) or ("public" in words and value is True)):
             return True
+        # the cluster's own private switch off (`private_cluster_enabled = false`) with no public switch off beside
+        # it: its API server is public, whatever its nodes' address flags say (`node_public_ip_enabled = false` keeps
+        # the nodes, not the endpoint, inside)
+        if {"private", "cluster"} <= words and not words & {"public", "fqdn", "dns", "zone"} and value is False \
+                and not any("public" in _words(k) and "private" not in _words(k) and v is False
+                            for k, v in values.items()):
+            return True
         if isinstance(value, (dict, list)) and _public_endpoint(value, depth + 1):
             return True
     return False

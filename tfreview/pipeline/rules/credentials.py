@@ -28,11 +28,13 @@ IDENTIFIER_KINDS = {"aws-access-key"}
 
 
 def _names_an_identifier(where: str, attribute: str, kind: str) -> bool:
-    """Whether a hit of an identifier kind sits in a place whose name ends with `id` (`access_key_id`)."""
+    """Whether a hit of an identifier kind sits in a place whose name ends with `id` (`access_key_id`), or is the
+    `id` itself: an object whose Terraform id is an access key id is that key (in the prior state too, where a hit
+    names no resource type)."""
     name = attribute or where
     last = re.split(r"[.\[\]]+", name.strip(".[]"))[-1] if name else ""
     found = ordered_words(last)
-    return kind in IDENTIFIER_KINDS and len(found) > 1 and found[-1] == "id"
+    return kind in IDENTIFIER_KINDS and bool(found) and found[-1] == "id" and (len(found) > 1 or last == "id")
 
 
 @rule("credential-in-plan", Severity.HIGH,
@@ -179,6 +181,8 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
             continue
         if parts[0] == "var" and len(parts) >= 2:
             if parts[1] in config.modules.get(module, NO_MODULE).sensitive:
+                if not module and parts[1] in ri.masking.resource_names:
+                    continue  # declared sensitive, and its value is a resource's name: nothing secret to copy
                 return f"{reference}{DECLARED}"
             passed, caller = config.call_input(module, parts[1])
             found = _leaking(ri, sensitive, config, passed, caller, hops + 1) if passed and hops < MAX_HOPS else None

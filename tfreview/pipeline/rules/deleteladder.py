@@ -26,7 +26,7 @@ from tfreview.pipeline.rules.kinds import (
     is_immutable_type,
     looks_stateful,
 )
-from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_stateless_workload
+from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_class, k8s_stateless_workload
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
@@ -112,6 +112,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
                "them; check nothing still routes to it"), Severity.MEDIUM),
     Grade(when(k8s_app_config, "an application's ConfigMap: settings, no data; check no pod still mounts it"),
+          Severity.MEDIUM),
+    Grade(when(k8s_class, "a Kubernetes class (StorageClass, IngressClass…): it says how new objects are made, the "
+               "volumes and objects made from it keep their own settings; check new claims still find a class"),
           Severity.MEDIUM),
     Grade(when(plain_setting, "a plain parameter, not a secure one: a setting whose whole value the plan shows, no "
                "secret or data; check nothing still reads it"), Severity.MEDIUM),

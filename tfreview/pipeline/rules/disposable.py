@@ -169,6 +169,25 @@ def attributes_disposable(change: Change) -> str | None:
     return None
 
 
+# Words of a container's own name that agree with a disposable label (`pr-412`, `preview-checkout`, `tmp-load`).
+DISPOSABLE_NAME_WORDS = NAMED_DISPOSABLE | NON_PRODUCTION_ENVS | {"tmp", "temp", "pr", "mr", "review", "feature",
+                                                                 "ci", "scratch", "e2e", "demo", "poc", "spike",
+                                                                 "hackweek", "hackathon", "workshop", "training",
+                                                                 "trial", "experiment"}
+
+
+def _named_like_its_labels(attrs: dict[str, object]) -> bool:
+    """Whether a container's own name agrees with its disposable label: a disposable or non-production word, or a
+    number. A namespace, project or resource group holds everything inside it: a label alone (`lifecycle = tmp` on
+    the `payments` namespace) is one line anyone can set, and a name that only says what lives there outweighs it."""
+    metadata = attrs.get("metadata")
+    first = metadata[0] if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict) else {}
+    name = str(attrs.get("name") or attrs.get("project_id") or first.get("name") or "").lower()
+    words = set(TOKEN.findall(name))
+    # a dated or numbered instance (`hackweek-2026`, `load-7`) is one of a series made for a while
+    return bool(words & DISPOSABLE_NAME_WORDS) or any(word.isdigit() for word in words)
+
+
 def self_disposable(change: Change, stateful: bool) -> str | None:
     """Why the object says it is disposable, or None; a store (stateful, not compute) needs attributes, not labels."""
     why = attributes_disposable(change)
@@ -180,7 +199,8 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     if compute and (_disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
                                               for key, value in attrs.items())):
         return None
-    if labelled_disposable(attrs) and (not stateful or CONTAINERS.search(change.type) or compute):
+    if labelled_disposable(attrs) and (not stateful or compute or (CONTAINERS.search(change.type)
+                                                                   and _named_like_its_labels(attrs))):
         return "labelled ephemeral, temporary, preview, CI or test fixture"
     if change.action is Action.DELETE and labelled_disposable(attrs) and _unattached_volume(change.type, attrs):
         return "a volume attached to no machine, labelled ephemeral, temporary, CI or test fixture: scratch space"

@@ -56,7 +56,11 @@ IMPERSONATION_ROLES = frozenset(canonical_name(r) for r in (
     "roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
     "roles/iam.serviceAccountOpenIdTokenCreator"))
 _GOOGLE_ADMIN = frozenset(canonical_name(r) for r in GOOGLE_ADMIN)
-WHOLE_POOL = lazy_compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/\*$")
+# Every identity of a workload identity pool, or every one of an owner (`attribute.repository_owner/acme`, a GitLab
+# group's `namespace_path`): any member who can make a repository or project there can take the service account.
+WHOLE_POOL = lazy_compile(r"^principalSet://[^ ]*/workloadIdentityPools/[^/]+/(?:\*|attribute\.(?:repository_owner"
+                          r"|repository_owner_id|namespace_path|namespace_id|organization|organization_id|org|owner"
+                          r"|enterprise|group|group_path)/[^/]+)$")
 # A Google IAM condition that pins the resource by name (`resource.name.startsWith("projects/_/buckets/b/")`).
 RESOURCE_NAME = lazy_compile(r"resource\.name\s*(?:==\s*|\.startsWith\(\s*)[\"']([^\"']+)[\"']")
 

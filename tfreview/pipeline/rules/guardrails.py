@@ -27,8 +27,10 @@ from tfreview.pipeline.rules.values import leaves, plain
 
 GUARDRAIL = declare("guardrail-relaxed", Severity.HIGH,
                     "An organisation guardrail is weakened: a policy effect moved down its ladder (Deny > Audit > "
-                    "Disabled), a constraint opened to allow-all, an enforced perimeter emptied, or a broad "
-                    "exemption added with no near expiry.")
+                    "Disabled), a constraint opened to allow-all, an enforced perimeter emptied, a broad "
+                    "exemption added with no near expiry, a Deny that exempts an id the plan shows nowhere else "
+                    "(or everyone), or a production account, project or subscription moved under a sandbox or "
+                    "development parent.")
 STANDING = declare("standing-admin", Severity.HIGH,
                    "A privileged role is assigned as active and permanent (no expiry) instead of eligible or "
                    "time-bound.")

@@ -10,15 +10,16 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.configuration import configuration, module_of
+from tfreview.pipeline.configuration import config_address, configuration, module_of, references_in
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_dict, string_leaves
 from tfreview.pipeline.rules.grants import AWS_ADMIN, AZURE_ADMIN, GOOGLE_ADMIN, PRIVILEGED
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.tenants import SA_TOKEN_HOLDER
 
 KEY_MESSAGE = "creates a long-lived access key"
 ADMIN_ROLES = frozenset({"roles/owner", "roles/editor", *(r for r in GOOGLE_ADMIN if r.endswith("Admin")),
-                         *AWS_ADMIN, *AZURE_ADMIN})
+                         *AWS_ADMIN, *AZURE_ADMIN, "cluster-admin"})
 # The settings by which a key names whose key it is.
 HOLDER_KEYS = ("service_account_id", "service_account", "user", "username", "user_name", "principal")
 _SPLIT = lazy_compile(r"=>|[\s,;:]+|(?<!roles)/")
@@ -37,6 +38,10 @@ def _admin(texts: Any) -> str | None:
 def _holders(change: Change) -> set[str]:
     """The names a key's holder goes by: its email or user name, and the account name before the `@`."""
     names: set[str] = set()
+    metadata = next(iter(as_dict(change.after).get("metadata") or [None]), None)
+    holder = as_dict(as_dict(metadata).get("annotations")).get(SA_TOKEN_HOLDER)  # a service-account token Secret
+    if isinstance(holder, str) and len(holder) >= 3:
+        names.add(holder)
     for key in HOLDER_KEYS:
         value = as_dict(change.after).get(key)
         if isinstance(value, str) and len(value) >= 3:
@@ -87,5 +92,33 @@ def admin_key(review_input: ReviewInput, findings: list[Finding]) -> list[Findin
                 and (why := _granted_in_plan(view, holders, key) or _granted_by_module(review_input, key)):
             found = found.model_copy(update={"severity": Severity.HIGH,
                                              "message": f"{found.message} for an admin identity: {why}"})
+        elif found.rule == PRIVILEGED and KEY_MESSAGE in found.message and found.severity is Severity.MEDIUM \
+                and key is not None and (store := _exported(review_input, key)):
+            found = found.model_copy(update={"severity": Severity.HIGH, "message": (
+                f"{found.message}, and {store} copies its secret into another provider's store: the key "
+                "leaves the cloud that can audit and revoke its use")})
         graded.append(found)
     return graded
+
+
+# What a created key hands out: its secret half, however the provider names it.
+KEY_SECRETS = ("private_key", "secret", "key", "private_key_data", "token", "value", "password")
+
+
+def _exported(ri: ReviewInput, key: Change) -> str | None:
+    """The address of a resource of another provider (a CI secret, a variable of a build service) whose
+    configuration reads KEY's secret half."""
+    config = configuration(ri.plan)
+    module = module_of(key.address)
+    found = config.modules.get(module)
+    if found is None:
+        return None
+    own = config_address(key.address)[len(module):].lstrip(".")
+    wanted = {f"{own}.{attribute}" for attribute in KEY_SECRETS}
+    provider = key.type.split("_", 1)[0]
+    for address, expressions in found.resources.items():
+        if address.split(".", 1)[0].split("_", 1)[0] == provider:
+            continue
+        if any(reference in wanted for reference in references_in(expressions)):
+            return f"{module}.{address}".lstrip(".")
+    return None

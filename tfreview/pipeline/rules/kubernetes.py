@@ -81,3 +81,18 @@ def k8s_app_config(change: Change) -> bool:
         metadata = _blocks(before.get("metadata"))
     namespaces = [str(m.get("namespace") or "default") for m in metadata if isinstance(m, dict)]
     return kind == "configmap" and bool(namespaces) and not any(_SYSTEM_NAMESPACE.search(n) for n in namespaces)
+
+
+# Kinds that say how new objects are made (a StorageClass, a VolumeSnapshotClass, an IngressClass): the volumes,
+# snapshots and ingresses made from one keep their own settings when it is re-made or removed.
+CLASS_KINDS = frozenset({"storageclass", "volumesnapshotclass", "ingressclass", "priorityclass", "runtimeclass",
+                         "gatewayclass"})
+
+
+def k8s_class(change: Change) -> bool:
+    """Whether a deleted or replaced object is a Kubernetes class: a definition, no data of its own."""
+    if change.type == "kubernetes_manifest":
+        manifest = as_dict(as_dict(change.before).get("manifest"))
+        return str(manifest.get("kind", "")).lower() in CLASS_KINDS
+    match = _K8S_TYPE.match(change.type)
+    return match is not None and match["kind"].replace("_", "") in CLASS_KINDS

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import unfolded
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.allowlist import EMPTIED
 from tfreview.pipeline.rules.common import sides
@@ -72,3 +73,35 @@ def _allows_everything(change: Change) -> Iterator[Finding]:
             what = "matches everything" if entry in EVERYTHING else "takes every image of the policy's own project"
             yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds {entry!r}, an entry that "
                           f"{what} (the allow-list no longer restricts anything)")
+
+
+# Lists of name prefixes (image repositories, registries, path prefixes): every name starts with the empty string.
+PREFIX_LISTS = lazy_compile(r"(?:^|_)(?:prefix|prefixes|repos|repositories|registries|registry_prefixes)$")
+
+
+def _empty_prefixes(values: object) -> set[str]:
+    """Paths of allow-lists of prefixes in VALUES (documents held as text read too) that hold the empty string:
+    named for what is allowed, or inside an object whose kind is (Gatekeeper's `K8sAllowedRepos` constraint lists
+    its registries under `parameters.repos`)."""
+    found: set[str] = set()
+    pairs = [(plain(path).lower(), value) for path, value in leaves(unfolded(values))]
+    allowing_objects = [path[:-len("kind")] for path, value in pairs
+                        if path.endswith("kind") and isinstance(value, str) and ALLOWING.search(value.lower())]
+    for where, value in pairs:
+        if not isinstance(value, list) or "" not in value or not PREFIX_LISTS.search(where.rsplit(".", 1)[-1]) \
+                or NOT_A_GATE.search(where):
+            continue
+        if ALLOWING.search(where) or any(where.startswith(prefix) for prefix in allowing_objects):
+            found.add(where)
+    return found
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE),
+           words=(b"allow", b"trusted", b"whitelist", b"permitted", b"approved"))  # ALLOWING
+def _empty_prefix_allowed(change: Change) -> Iterator[Finding]:
+    """An allow-list of prefixes that newly holds "": every name starts with it, so every name is allowed."""
+    before, after = sides(change)
+    held = _empty_prefixes(before) if change.action is not Action.CREATE else set()
+    for where in sorted(_empty_prefixes(after) - held):
+        yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds an empty prefix (\"\"), which "
+                      "every name starts with (the allow-list no longer restricts anything)")

@@ -96,13 +96,21 @@ def _ci_trust(change: Change) -> Iterator[Finding]:
                           "approvals removed from a deployment gate)")
 
 
+# HCP Terraform's dynamic provider credentials: a variable set holding these hands every workspace it reaches the
+# cloud role or service account they name, no secret needed.
+DYNAMIC_CREDENTIALS = lazy_compile(r"^TFC_\w+_(?:PROVIDER_AUTH|RUN_ROLE_ARN|RUN_SERVICE_ACCOUNT_EMAIL|RUN_CLIENT_ID"
+                                   r"|RUN_ROLE|WORKLOAD_PROVIDER_NAME)$")
+
+
 def _sensitive_members(review_input: ReviewInput, ident: str) -> list[str]:
-    """Addresses of changes that reference IDENT and hold a value the plan marks sensitive."""
+    """Addresses of changes that reference IDENT and hold a value the plan marks sensitive, or configure dynamic
+    provider credentials."""
     found = []
     for change in review_input.changeset.changes:
         _, after = sides(change)
         refers = any(isinstance(v, str) and v == ident for k, v in after.items() if k != "id")
-        secret = after.get("sensitive") is True or any(v == "(sensitive)" for _, v in leaves(after))
+        secret = after.get("sensitive") is True or any(v == "(sensitive)" for _, v in leaves(after)) \
+            or DYNAMIC_CREDENTIALS.match(str(after.get("key") or "")) is not None
         if refers and secret:
             found.append(change.address)
     return found
@@ -129,7 +137,8 @@ def _global_secrets(review_input: ReviewInput) -> Iterator[Finding]:
             members = _sensitive_members(review_input, ident) if isinstance(ident, str) and ident else []
             if members:
                 yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true while it holds "
-                              f"sensitive values ({', '.join(members[:3])}): secrets exposed to every workspace")
+                              f"sensitive values or provider credentials ({', '.join(members[:3])}): exposed to every "
+                              "workspace")
             elif change.action is Action.UPDATE and SETS.search(change.type) and not _referring(review_input, ident):
                 yield finding(GLOBAL_SECRETS, change.address, f"{change.address}: {key} → true on an existing set "
                               "whose variables the plan does not show: whatever it holds (credentials?) now reaches "

@@ -17,6 +17,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.decoding import unfolded
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.bootscript import MOVING_RAW, PLAIN_URL, internal_host
 from tfreview.pipeline.rules.common import sides
@@ -45,14 +46,16 @@ def _first_new(change: Change, read: Callable[[dict[str, Any]], Iterator[tuple[s
     return next(((where, url) for where, url in read(after) if old.get(where) != url), None)
 
 
-def _urls(values: dict[str, Any], key: re.Pattern[str], taken: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
-    """(path, url) of each string in VALUES that TAKEN accepts, under an attribute whose last key KEY finds."""
+def _urls(values: Any, key: re.Pattern[str], taken: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """(path, url) of each string in VALUES (a list's items too) that TAKEN accepts, under an attribute whose last
+    key KEY finds."""
     for path, value in leaves(values):
-        if not isinstance(value, str) or not taken(url := value.strip()):
-            continue
-        where = plain(path)
-        if key.search(where.rsplit(".", 1)[-1]):
-            yield where, url
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str) or not taken(url := item.strip()):
+                continue
+            where = plain(path)
+            if key.search(where.rsplit(".", 1)[-1]):
+                yield where, url
 
 
 def _in_the_clear(url: str) -> bool:
@@ -68,13 +71,15 @@ def _plain(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
 # --- code deployed from a reference that moves ------------------------------------------------------------------
 # Where a function or app takes its code package from (`WEBSITE_RUN_FROM_PACKAGE`, a `package_url`, a `source_url`
 # of a zip): a code host's "latest" release or a branch's raw file is whatever was published last, by whoever can.
-PACKAGE_KEY = lazy_compile(r"package|artifact|bundle|zip|code_?url|source_?(?:url|uri|archive)|run_from",
-                           re.IGNORECASE)
+# Also the scripts a VM extension downloads and runs (`fileUris`, an Azure policy's DeployIfNotExists template
+# included) and the templates a stack deploys (`template_url`, `templateLink`).
+PACKAGE_KEY = lazy_compile(r"package|artifact|bundle|zip|code_?url|source_?(?:url|uri|archive)|run_from"
+                           r"|file_?uris?|script_?(?:url|uri)s?|template_?(?:url|uri|link)", re.IGNORECASE)
 LATEST_RELEASE = lazy_compile(r"https?://(?:github\.com|gitlab\.com)/(?P<repo>[\w.-]+/[\w.-]+)/(?:-/)?releases/"
                               r"(?:permalink/)?latest/download/", re.IGNORECASE)
 
 
-@on_change(words=(b"/latest/", b"/main/", b"/master/", b"/head/"))
+@on_change(words=(b"/latest/", b"/main/", b"/master/", b"/head/", b"/develop/", b"/dev/", b"/trunk/"))  # MOVING_RAW
 def _moving_packages(change: Change) -> Iterator[Finding]:
     """Code packages this change newly takes from a code host's latest release or a moving branch."""
     if new := _first_new(change, _moving):
@@ -83,5 +88,7 @@ def _moving_packages(change: Change) -> Iterator[Finding]:
 
 
 def _moving(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(path, url) of each code package in VALUES taken from a latest release or a branch's raw file."""
-    return _urls(values, PACKAGE_KEY, lambda url: bool(LATEST_RELEASE.match(url) or MOVING_RAW.match(url)))
+    """(path, url) of each code package in VALUES (documents held as text read too) taken from a latest release or
+    a branch's raw file."""
+    return _urls(unfolded(values), PACKAGE_KEY,
+                 lambda url: bool(LATEST_RELEASE.match(url) or MOVING_RAW.match(url)))

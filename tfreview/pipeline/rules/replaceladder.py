@@ -19,7 +19,7 @@ from tfreview.pipeline.rules.kinds import (
     looks_stateful,
     push_subscription,
 )
-from tfreview.pipeline.rules.kubernetes import k8s_stateless
+from tfreview.pipeline.rules.kubernetes import k8s_class, k8s_stateless
 from tfreview.pipeline.rules.narrowed import listener_remade
 from tfreview.pipeline.rules.narrowing import (
     rotation,
@@ -67,6 +67,8 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
+    Grade(when(k8s_class, "a Kubernetes class (StorageClass, IngressClass…) re-made: it says how new objects are "
+               "made, the volumes and objects made from it keep their own settings"), Severity.MEDIUM),
     Grade(when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),
           Severity.MEDIUM),
     Grade(when(push_subscription, "a push subscription re-made: it forwards each message as it is published and "

@@ -9,7 +9,18 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.configuration import configuration
+from tfreview.pipeline.findings import (
+    ALTERING,
+    Finding,
+    ReviewInput,
+    Severity,
+    declare,
+    finding,
+    managed,
+    on_change,
+    rule,
+)
 from tfreview.pipeline.rules.common import as_list, show, sides
 
 ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
@@ -129,9 +140,10 @@ def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
     return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k) or HOST_HOP.fullmatch(k))
 
 
-PRIVATE_OPENED = declare("private-made-public", Severity.HIGH,
-                         "A private subnet's route table (named or addressed private) gets a default or very broad "
-                         "route straight to an internet gateway: its machines become directly internet-routable.")
+PRIVATE_OPENED_TEXT = ("A private subnet's route table (named or addressed private) gets a default or very broad "
+                       "route straight to an internet gateway (by id, hop type, or, for a gateway created in the same "
+                       "plan, by the configuration's reference): its machines become directly internet-routable.")
+PRIVATE_OPENED = declare("private-made-public", Severity.HIGH, PRIVATE_OPENED_TEXT)
 PRIVATE = lazy_compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
 NAME_KEYS = lazy_compile(r"\w*route_table\w*|name|display_name|tags|labels|network|subnet\w*")
 # An internet gateway by id (aws igw-…), by key (internet_gateway_id) or by hop type (Azure `Internet`, Google's
@@ -171,6 +183,52 @@ def _private_to_internet(change: Change) -> Iterator[Finding]:
                           f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
                           f"({hop}): its subnets become directly reachable from and to the internet")
             return
+
+
+# A reference to an internet gateway (`aws_internet_gateway.main.id`, a module's `igw_id` output); an egress-only
+# gateway lets no connection in.
+GATEWAY_REFERENCE = lazy_compile(r"(?<!egress_only_)internet_gateway|(?:^|[._])igw(?:s|_ids?)?(?:[._\[]|$)")
+
+
+@rule(PRIVATE_OPENED, Severity.HIGH, PRIVATE_OPENED_TEXT)  # the per-change check above reports under it too
+def _private_to_new_gateway(ri: ReviewInput) -> Iterator[Finding]:
+    """A private route table's broad route to an internet gateway created in the same plan: the plan shows the hop
+    only as `(known after apply)`, the configuration says which resource it is."""
+    config = configuration(ri.plan)
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        after = change.after if isinstance(change.after, dict) else {}
+        if not ROUTE_TYPES.search(change.type) or not after or not _private(change, after):
+            continue
+        unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+        # the route itself (aws_route), then a route table's inline route blocks beside their configured ones
+        blocks: list[tuple[Any, Any, dict[str, Any]]] = [(after, config.expressions(change.address) or {}, unknown)]
+        blocks += [(b, e, {}) for b, e in zip(as_list(after.get("route")),
+                                              as_list(config.expression(change.address, ("route",))), strict=False)]
+        for block, expressions, unseen in blocks:
+            hop = _new_gateway(block, expressions, unseen)
+            broad = [str(v) for k, v in _object(block).items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+            if hop and broad and not _internet_hop(_object(block)):
+                yield finding(PRIVATE_OPENED, change.address,
+                              f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
+                              f"created in this plan ({hop}): its subnets become directly reachable from and to the "
+                              "internet")
+                break
+
+
+def _new_gateway(block: Any, expressions: Any, unknown: dict[str, Any]) -> str | None:
+    """`key → reference` of a hop left unknown (or empty) whose configuration references an internet gateway."""
+    for key, expression in _object(expressions).items():
+        if not GATEWAY_HOP.fullmatch(key) or not (unknown.get(key) is True or _object(block).get(key) in (None, "")):
+            continue
+        references = _object(expression).get("references")
+        found = next((r for r in as_list(references) if isinstance(r, str) and GATEWAY_REFERENCE.search(r)), None)
+        if found:
+            return f"{key} → {found}"
+    return None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _same_destination(block: dict[str, Any], prior: dict[str, Any]) -> bool:

@@ -22,7 +22,8 @@ from tfreview.pipeline.rules.watch import is_on
 PUBLIC_SERVICE = declare(
     "public-service", Severity.HIGH,
     "A Kubernetes Service or Helm release becomes an internet-facing load balancer (type LoadBalancer, "
-    "load-balancer annotations, Helm set/values) on ports beyond 80/443.")
+    "load-balancer annotations, Helm set/values) on ports beyond 80/443, or on any port when it serves an "
+    "administration console (Argo CD, Jenkins, the Kubernetes dashboard, Kibana, …).")
 OPEN_RELEASE = declare(
     "release-no-auth", Severity.HIGH,
     "A Helm release is created with sign-in switched off in its values (an auth or security block disabled) and "
@@ -36,6 +37,15 @@ EXPOSED_TYPES = {"loadbalancer": "LoadBalancer", "nodeport": "NodePort"}
 # Annotation keys and values that keep a load balancer inside the network.
 INTERNAL_MARKS = lazy_compile(r"internal|scheme|load-balancer-type", re.IGNORECASE)
 INGRESS_CHARTS = lazy_compile(r"ingress|gateway|traefik|nginx|istio|envoy|contour|kong|haproxy|caddy", re.IGNORECASE)
+# Administration consoles and control planes: whoever reaches one can deploy to, read or run the systems behind it
+# (Argo CD and Jenkins hold cluster and cloud credentials; the Kubernetes dashboard, Rancher and Portainer drive
+# clusters; Kibana, Prometheus and pgAdmin read data). Meant for operators on the internal network, never for the
+# internet, whatever port they answer on. Matched as whole words of a service's, app's or chart's name.
+CONSOLES = lazy_compile(r"(?:^|[^a-z0-9])(argo-?cd(?:-server)?|argo-?workflows|kubernetes-dashboard|k8s-dashboard"
+                        r"|kube-dashboard|jenkins|rancher|portainer|spinnaker|tekton-dashboard|kibana|prometheus"
+                        r"|alertmanager|pgadmin4?|phpmyadmin|adminer|mongo-express|redis-commander|airflow(?:-web)?"
+                        r"|jupyter(?:hub)?|kubeflow|weave-scope|consul(?:-ui)?|nomad|rabbitmq-management|minio-console"
+                        r"|flower)(?:[^a-z0-9]|$)")
 HELM_TYPE = lazy_compile(r"^\s*(?:type|service_?type):\s*[\"']?(LoadBalancer|NodePort)\b", re.IGNORECASE | re.MULTILINE)
 HELM_PORT = lazy_compile(r"^\s*(?:port|http|https|nodePort|servicePort)s?:\s*[\"']?(\d+)", re.IGNORECASE | re.MULTILINE)
 
@@ -123,12 +133,31 @@ def _public_service(change: Change) -> Iterator[Finding]:
     web = bool(ports) and all(p in WEB_PORTS for p in ports)
     # A new web service, or an ingress controller or gateway, is meant to face the internet on 80/443; an
     # existing internal service (ClusterIP) switched to a public load balancer is exposure on any port.
-    if web and not flipped and (change.action is Action.CREATE or _front_door(change, after)):
+    console = _console(change, after)
+    if web and not flipped and not console and (change.action is Action.CREATE or _front_door(change, after)):
         return
     what = port_text([(p, p) for p in ports]) if ports else "its ports"
     severity = Severity.MEDIUM if kind == "NodePort" else None
+    served = f" (it serves {console}, an administration console)" if console else ""
     yield finding(PUBLIC_SERVICE, change.address,
-                  f"{change.address}: becomes a {kind} service open to the internet on {what}", severity)
+                  f"{change.address}: becomes a {kind} service open to the internet on {what}{served}", severity)
+
+
+def _console(change: Change, values: dict[str, Any]) -> str | None:
+    """The administration console a service serves, by its own name, its app labels and selector, or its chart."""
+    meta = _object(next(iter(as_list(values.get("metadata"))), None))
+    spec = _object(next(iter(as_list(values.get("spec"))), None))
+    manifest = _object(values.get("manifest"))
+    names = [values.get("chart"), values.get("name"), meta.get("name"), change.name,
+             *_object(meta.get("labels")).values(), *_object(spec.get("selector")).values(),
+             *_object(_object(manifest.get("metadata")).get("labels")).values(),
+             *_object(_object(manifest.get("spec")).get("selector")).values(),
+             _object(manifest.get("metadata")).get("name")]
+    for name in names:
+        found = CONSOLES.search(name.lower()) if isinstance(name, str) else None
+        if found:
+            return found.group(1)
+    return None
 
 
 @on_change(types=("helm_release",), actions=(Action.CREATE,))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
@@ -104,6 +104,25 @@ def _org_keys(change: Change) -> Iterator[Finding]:
     elif change.type in ("aws_iam_access_key", "google_service_account_key"):
         yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key",
                       Severity.MEDIUM)
+
+
+SA_TOKEN_HOLDER = "kubernetes.io/service-account.name"
+
+
+@on_change(types=("kubernetes_secret", "kubernetes_secret_v1"), actions=(Action.CREATE,),
+           words=(b"service-account-token",))
+def _service_account_token(change: Change) -> Iterator[Finding]:
+    """A Secret of type service-account-token: Kubernetes fills it with a token for the named service account that
+    never expires (the tokens pods get are short-lived and bound to them). Medium; high when the plan shows the
+    account holding an admin role (keyholders.py)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    if after.get("type") != "kubernetes.io/service-account-token":
+        return
+    metadata: Any = next(iter(after.get("metadata") or []), {})
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    holder = annotations.get(SA_TOKEN_HOLDER) if isinstance(annotations, dict) else None
+    yield finding(PRIVILEGED, change.address, f"{change.address}: creates a long-lived access key (a token that "
+                  f"never expires for service account {holder or 'named in its annotations'})", Severity.MEDIUM)
 
 
 # Blocks that say whom a policy applies to (a conditional access policy's `conditions.users.included_roles`):

@@ -28,8 +28,9 @@ MTLS = declare("mtls-relaxed", Severity.HIGH,
                "unauthenticated peers are accepted.")
 EGRESS = declare("egress-policy-opened", Severity.HIGH,
                  "An egress/outbound traffic policy mode goes from allow-listed (registry_only, deny, restricted) "
-                 "to allow-any: workloads can reach any destination; or a guard against copying data out "
-                 "(unload to inline URLs, exfiltration protection) is switched off.")
+                 "to allow-any: workloads can reach any destination; a guard against copying data out "
+                 "(unload to inline URLs, exfiltration protection) is switched off; or an outbound rule no longer "
+                 "leaves out the instance metadata address.")
 
 # A mesh or proxy that only lets workloads reach known destinations (`MeshDestinationsOnly`, also inside JSON
 # config text): turned off, workloads may reach anything.

@@ -232,9 +232,10 @@ def _widened(change: Change) -> Iterator[Finding]:
         yield finding(WIDE, change.address, f"{change.address}: wildcard scope * on " + ", ".join(sorted(new)))
 
 
-ENFORCING = {"enforce", "enforced", "deny", "fail", "block", "reject", "true"}
-LAX = {"audit", "warn", "dryrun", "ignore", "log", "false", "disabled", "off"}
-FAILURE_KEYS = lazy_compile(r"\w*failure(?:action|policy|mode)|enforcementaction|enforcementmode|validationaction")
+# Cilium's policyEnforcementMode: `default` and `always` enforce the policies that select a pod, `never` none.
+ENFORCING = {"enforce", "enforced", "deny", "fail", "block", "reject", "true", "always", "default"}
+LAX = {"audit", "warn", "dryrun", "ignore", "log", "false", "disabled", "off", "never"}
+FAILURE_KEYS = lazy_compile(r"\w*(?:failure(?:action|policy|mode)|enforcementaction|enforcementmode|validationaction)")
 
 
 def _enforcement(pairs: list[tuple[str, Any]]) -> dict[str, str]:
