@@ -50,7 +50,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "config-only-values-2", "workloads-and-saas", "modules-and-composition",
                       "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20",
                       "data-stores-and-analytics", "edge-dns-and-certificates", "serverless-and-events",
-                      "hidden-like-21", "hidden-like-22", "hidden-like-23")]
+                      "hidden-like-21", "hidden-like-22", "hidden-like-23", "kubernetes-and-clusters",
+                      "federation-and-workload-identity", "org-governance-and-guardrails", "hidden-like-24")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -281,7 +282,6 @@ KNOWN_MISSES = {
     "fresh/config-only-values-2/undefined-variable-reference-risky.json",
     "fresh/config-only-values/002-sg-dynamic-ingress-var-value-risky.json",
     "fresh/config-only-values/005-azure-storage-nested-module-public-risky.json",
-    "fresh/config-only-values/006-k8s-admin-service-type-risky.json",
     "fresh/config-only-values/007-cloudflare-access-policy-decision-risky.json",
     "fresh/config-only-values/009-alb-internal-flag-two-levels-risky.json",
     "fresh/config-only-values/012-iam-trust-any-aws-principal-benign.json",
@@ -338,21 +338,49 @@ KNOWN_MISSES = {
     "fresh/serverless-and-events/des_lambda_async_drop.json",
     "fresh/serverless-and-events/reach_eventgrid_webhook_external.json",
     "fresh/serverless-and-events/cred_azfunc_sas_setting.json",
-    # hidden-like-21, -22 and -23, kept unseen from every fix all session (written at the start, mid-session and late;
-    # their first runs on the start rules are also their end runs): leftovers not examined yet, leads for the next
-    # session.
+    # hidden-like-21, -22 and -23 (kept unseen all of session 16), examined in session 17: the peering and
+    # repository-policy look-alikes name another account the plan does not show as its own (held, as
+    # foreign-network-link holds every link to such an account), a membership's destroy mode keeps an outside
+    # maintainer in the organisation (held), and a TLS 1.0 protocol list newly set in a chart's values is read as
+    # a create floor (medium), not as a downgrade from a default the plan does not show.
     "fresh/hidden-like-21/idn05_github_member_dod.json",
-    "fresh/hidden-like-21/rch02_private_rt_via_igw.json",
-    "fresh/hidden-like-21/crd04_github_variable_token.json",
-    "fresh/hidden-like-21/crd06_gce_startup_secret_manager.json",
-    "fresh/hidden-like-22/r-k8s-namespace-tmp-delete.json",
     "fresh/hidden-like-22/r-helm-ingress-nginx-protocols.json",
     "fresh/hidden-like-22/b-aws-route-default-peering.json",
     "fresh/hidden-like-22/b-azure-vnet-peering-foreign-sub.json",
     "fresh/hidden-like-22/b-aws-ecr-policy-push-star.json",
-    "fresh/hidden-like-22/s-refresh-only.json",
-    "fresh/hidden-like-23/009-ex5-r.json",
     "fresh/hidden-like-23/056-re1-b.json",
+    # A benign plan that writes one address twice with two different changes (a no-op and an update): Terraform
+    # never does, and a plan read two ways is refused (exit 2), as every plan the parser cannot read one way is.
+    "fresh/public-modules-3/cloudflare_dns_dmarc_waf_rule.json",
+    # kubernetes-and-clusters (session 17, first run unseen on the start rules): a registry password inline in a
+    # Secret's stringData behind the kubectl provider's sensitive mark (secret-in-code stays medium, as below).
+    "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
+    # federation-and-workload-identity (session 17, first run unseen on the start rules) after its principles:
+    # an admin permission set assigned to a group named for everyone (the group's members are not in the plan), an
+    # admin session lengthened (session lengths are not read as controls), a role pinned to one workspace given a
+    # job-function admin policy, token-creator on a deployer granted to named accounts, and s3:* on one bucket stay
+    # as the rules read them (high: a job-function admin policy, impersonation, a service-wide action); a client
+    # secret written as a literal stays medium (secret-in-code, as below).
+    "fresh/federation-and-workload-identity/idn01_sso_admin_to_all_employees.json",
+    "fresh/federation-and-workload-identity/dgr02_admin_session_twelve_hours.json",
+    "fresh/federation-and-workload-identity/crd05_keycloak_client_secret_hardcoded.json",
+    "fresh/federation-and-workload-identity/exp04b_tfc_trust_single_workspace.json",
+    "fresh/federation-and-workload-identity/exp08b_sa_token_creator_named_accounts.json",
+    "fresh/federation-and-workload-identity/rch01b_irsa_single_service_account.json",
+    # org-governance-and-guardrails (session 17, first run unseen on the start rules) after its principles: a
+    # policy definition's deny given a tag exception, Identity Center administration delegated to a workload
+    # account, a workspace key in a policy assignment's parameters, a StackSet template moved to another bucket, and
+    # a log sink excluding debug logs read as an exclusion of what may be audit.
+    "fresh/org-governance-and-guardrails/exp06_az_deny_pip_tag_bypass.json",
+    "fresh/org-governance-and-guardrails/idn05_aws_sso_delegated_to_workload.json",
+    "fresh/org-governance-and-guardrails/crd02_az_dine_workspace_key_plain.json",
+    "fresh/org-governance-and-guardrails/sup01_stackset_external_template.json",
+    "fresh/org-governance-and-guardrails/log05b_gcp_sink_excludes_k8s_debug.json",
+    # hidden-like-24, kept unseen from every fix all of session 17 (its first run on the start rules is also its end
+    # run): leftovers not examined yet, leads for the next session.
+    "fresh/hidden-like-24/038-vpc-peer-prod.json",
+    "fresh/hidden-like-24/070-s3-ledger-lifecycle.json",
+    "fresh/hidden-like-24/091-k8s-payments-netpol.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
