@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.pipeline.findings import RULES, Finding, ReviewInput, rule
-from tfreview.pipeline.rules import denyexempt, reparented
+from tfreview.pipeline.rules.denyexempt import widened
 from tfreview.pipeline.rules.guardrails import GUARDRAIL
+from tfreview.pipeline.rules.reparented import moved_under_weaker_parent
 
 
 @rule(GUARDRAIL, RULES[GUARDRAIL].severity, RULES[GUARDRAIL].description)
 def _guardrails_across_the_plan(ri: ReviewInput) -> Iterator[Finding]:
-    yield from reparented.moved_under_weaker_parent(ri)
-    yield from denyexempt.widened(ri)
+    yield from moved_under_weaker_parent(ri)
+    yield from widened(ri)
