@@ -5,6 +5,7 @@ that share a prefix are not."""
 from __future__ import annotations
 
 import copy
+import json
 
 import orjson
 import pytest
@@ -84,3 +85,18 @@ def test_a_plain_ci_variable_without_a_token_stays_safe(tmp_path) -> None:
 def test_the_name_of_a_secret_a_store_read_fetches_is_no_secret(script: str, found: bool) -> None:
     report = mask_document(plan({"user_data": f"#!/bin/bash\n{script}\n"}))
     assert bool(report.credentials) is found
+
+
+@pytest.mark.parametrize(("parameters", "found"), [
+    ({"logAnalyticsWorkspaceKey": {"value": "bm90LWEtcmVhbC1rZXktZm9yLXRlc3RzLW9ubHktMjAyNi1hYmNkZWY9PQ=="}}, True),
+    ({"logAnalyticsWorkspaceId": {"value": "/subscriptions/a41f9c27/resourceGroups/rg/providers/"
+                                           "Microsoft.OperationalInsights/workspaces/law-central"}}, False),
+    ({"partitionKey": {"value": "tenantId"}, "effect": {"value": "DeployIfNotExists"}}, False),
+])
+def test_a_key_passed_as_an_arm_parameter_object_is_found_and_masked(parameters: dict, found: bool) -> None:
+    document = plan({"parameters": json.dumps(parameters), "name": "deploy-ama"},
+                    "azurerm_management_group_policy_assignment.ama", "azurerm_management_group_policy_assignment")
+    report = mask_document(document)
+    assert bool(report.credentials) is found
+    if found:
+        assert "bm90LWEtcmVhbC1rZXkt" not in orjson.dumps(document).decode()

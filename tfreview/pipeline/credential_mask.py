@@ -190,6 +190,12 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         # {"name"|"variable_name"|"env_key": "DB_PASSWORD", "value"|"plaintext_value": "…"}: env entries, CI/CD
         # and workspace variables hold the name and the value in sibling attributes
         kind = _keyed(key, value) or (_paired(node, value) if _holds_value(key) else None)
+        if kind is None and _parameter(value):  # {"workspaceKey": {"value": "…"}}: judged by the parameter's name
+            inner = _keyed(key, value["value"])
+            if inner and not find_in_text(value["value"]):
+                _record(found, unit, f"{child}.value", inner, value["value"])
+                value["value"] = mask
+                continue
         if kind and _versioned_name(node, value):
             kind = None
         if kind and isinstance(value, str) and not find_in_text(value):
@@ -211,6 +217,11 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
 # `version = "latest"` in a function's secret environment variables).
 _VERSION_KEYS = ("version", "secret_version")
 _VERSION = lazy_compile(r"latest|\d{1,6}", re.IGNORECASE)
+
+
+def _parameter(value: Any) -> bool:
+    """Whether VALUE is an ARM or Azure Policy parameter object: its value under `value`, its name the key above."""
+    return isinstance(value, dict) and isinstance(value.get("value"), str) and set(value) <= {"value", "type"}
 
 
 def _versioned_name(node: dict[str, Any], value: Any) -> bool:

@@ -72,6 +72,8 @@ KEY_SELECTOR = lazy_compile(r"(?:key|primary|secondary)[_-]?(?:\d|key)?", re.IGN
 KEYWORDS = (
     r"password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
     r"|account[_-]?key|shared[_-]?access[_-]?key|pre[_-]?shared[_-]?key"
+    # keys named for what they unlock: a Log Analytics workspace's shared key, a master, admin or signing key
+    r"|shared[_-]?key|workspace[_-]?key|master[_-]?key|admin[_-]?key|signing[_-]?key"
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{KEYWORDS})", re.IGNORECASE)

@@ -146,7 +146,9 @@ YAML_PAIR = lazy_compile(rf"name:[ \t]*[\"']?(?P<key>[A-Za-z0-9_.-]*(?:{KEYWORDS
 _WS = rb"(?:\s|\\[nrt])*"  # whitespace as it may look inside serialized JSON strings
 # A quoted value must not start like an expression; an unquoted one not be a JSON null/true/false either.
 _VALUE_START = rb"(?:\\?[\"'](?![$<({%*\[])|(?![\\\"'$<({%*\[]|(?:null|true|false)[,}\]]))"
-_KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":|value:)"
+_KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\"" + _WS + rb":|value:"
+            # an ARM or Azure Policy parameter object: `"workspaceKey": {"value": "…"}`
+            + rb"|:" + _WS + rb"\{" + _WS + rb"\\?\"value\\?\"" + _WS + rb":)"
             + _WS)  # `value:` opens the next line of a YAML name/value pair (YAML_PAIR)
 # Probes run over the serialized plan; each starts with a literal so `re` scans at memchr speed. Every
 # string a SHAPES pattern or ASSIGNMENT finds also matches a probe (tests hold this for each kind).
@@ -187,7 +189,8 @@ PROBES = (
 )
 # One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
 _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",
-                   rb"access[_-]?key", rb"credentials?", rb"account[_-]?key")
+                   rb"access[_-]?key", rb"credentials?", rb"account[_-]?key", rb"shared[_-]?key",
+                   rb"workspace[_-]?key", rb"master[_-]?key", rb"admin[_-]?key", rb"signing[_-]?key")
 # A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
 _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
