@@ -114,16 +114,17 @@ def test_a_manifest_network_policy_emptied_is_read_the_same(tmp_path: Path) -> N
 @pytest.mark.parametrize(("opened", "port"), [
     ({"from": [{"namespace_selector": [{"match_labels": {}}]}]}, "5432"),
     ({"from": [{"ip_block": [{"cidr": "0.0.0.0/0", "except": []}]}]}, "6379"),
-], ids=["every-namespace-postgres", "internet-redis"])
-def test_an_ingress_rule_opened_to_every_source_on_a_database_port_is_high(tmp_path: Path, opened: Any,
+    ({"from": [{"namespace_selector": [{"match_labels": {}, "match_expressions": []}]}]}, "8080"),
+], ids=["every-namespace-postgres", "internet-redis", "every-namespace-app-port"])
+def test_an_ingress_rule_opened_to_every_source_on_a_database_or_app_port_is_high(tmp_path: Path, opened: Any,
                                                                         port: str) -> None:
     before, after = dict(GATEWAY, ports=[{"port": port}]), dict(opened, ports=[{"port": port}])
     label, worst = judge(tmp_path, [entry("kubernetes_network_policy_v1.db", _netpol([before]), _netpol([after]))])
     assert (label, worst["network-open-ingress"]) == ("needs_close_review", Severity.HIGH)
 
 
-def test_every_namespace_on_a_web_port_or_in_a_new_policy_stays_medium(tmp_path: Path) -> None:
-    web = {"from": [{"namespace_selector": [{"match_labels": {}}]}], "ports": [{"port": "8080"}]}
+def test_every_source_on_the_webs_ports_or_in_a_new_policy_stays_medium(tmp_path: Path) -> None:
+    web = {"from": [{"ip_block": [{"cidr": "0.0.0.0/0", "except": []}]}], "ports": [{"port": "443"}, {"port": 80}]}
     label, worst = judge(tmp_path, [entry("kubernetes_network_policy_v1.api", _netpol([GATEWAY]), _netpol([web]))])
     assert (label, worst["network-open-ingress"]) == ("likely_safe", Severity.MEDIUM)
     database = {"from": [{"namespace_selector": [{"match_labels": {}}]}], "ports": [{"port": "5432"}]}

@@ -375,11 +375,9 @@ KNOWN_MISSES = {
     "fresh/org-governance-and-guardrails/idn05_aws_sso_delegated_to_workload.json",
     "fresh/org-governance-and-guardrails/sup01_stackset_external_template.json",
     "fresh/org-governance-and-guardrails/log05b_gcp_sink_excludes_k8s_debug.json",
-    # hidden-like-24, kept unseen from every fix all of session 17 (its first run on the start rules is also its end
-    # run): leftovers not examined yet, leads for the next session.
+    # hidden-like-24 (kept unseen all of session 17), examined in session 18: the peering look-alike names an account
+    # the plan does not show as its own (held, as foreign-network-link holds every link to such an account).
     "fresh/hidden-like-24/038-vpc-peer-prod.json",
-    "fresh/hidden-like-24/070-s3-ledger-lifecycle.json",
-    "fresh/hidden-like-24/091-k8s-payments-netpol.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,

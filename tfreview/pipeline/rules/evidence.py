@@ -25,7 +25,7 @@ from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.tiers import longer_tier_kept
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, pairs, plain
-from tfreview.pipeline.rules.watch import kept_long_enough
+from tfreview.pipeline.rules.watch import kept_long_enough, scratch_scoped
 
 # Words of an attribute path that say it bounds how long something is kept before it goes.
 KEEPING = frozenset({"retention", "retain", "retained", "ttl", "keep", "expire", "expires", "expiration", "expiry",
@@ -147,8 +147,8 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
         if not (cut or slashed):
             continue
         severity = Severity.MEDIUM if not slashed and non_production(change) else Severity.HIGH
-        if longer_tier_kept(change, path, old):
-            severity = Severity.LOW  # a finer tier under a longer one kept: the restore horizon stays
+        if longer_tier_kept(change, path, old) or scratch_scoped(change, path):
+            severity = Severity.LOW  # a finer tier under a longer one kept, or a rule for scratch data only
         if new is not None and not _keeps_copies(change, path) \
                 and (floor := kept_long_enough(change, new / DAY, None if old is None else old / DAY)) is not None:
             severity = max(severity, floor, key=lambda s: s.rank)  # logs still kept long enough to serve

@@ -2,9 +2,10 @@
 NetworkPolicy too) whose ingress rule comes to match every source. In that model a selector or list left empty
 matches everything: a rule with no `from` peers admits every source, one with no `ports` every port, and a peer
 whose namespace selector is empty every namespace; so emptying a rule opens the pods it selects. A policy that
-exists already and comes to admit every source on every port, or on a port where a data store or an admin service
-listens (5432, 6379, 22…), is high: any pod of any namespace (or the internet, by an ipBlock) reaches the
-database; on other listed ports, or in a policy created now (a new policy only narrows), it is medium."""
+exists already and comes to admit every source is high: any pod of any namespace (or the internet, by an ipBlock)
+reaches what the policy guarded, past the one gateway or namespace it named. Only a rule that opens nothing but the
+web's own ports (80, 443: an entry point such as an ingress controller, which every source must reach), or a policy
+created now (a new policy only narrows), is medium."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from tfreview.pipeline.rules.network import INGRESS
 from tfreview.pipeline.rules.ports import ADMIN_PORTS
 
 WORLD = ("0.0.0.0/0", "::/0")
+WEB_PORTS = {80, 443}
+WEB_ONLY = "on the web's ports (80/443) only"
 SELECTOR_KEYS = ("match_labels", "matchLabels", "match_expressions", "matchExpressions")
 
 
@@ -44,7 +47,8 @@ def _every_source(peer: Any) -> bool:
 
 
 def _opens(rule: Any) -> str | None:
-    """How an ingress rule admits every source ('on every port' or 'on its ports'), or None."""
+    """How an ingress rule admits every source (on every port, on named admin ports, on the web's ports only, or
+    on its listed ports), or None."""
     if not isinstance(rule, dict):
         return None
     peers = as_list(rule.get("from"))
@@ -53,8 +57,11 @@ def _opens(rule: Any) -> str | None:
     ports = as_list(rule.get("ports"))
     if not ports:
         return "on every port"
-    admin = sorted({number for p in ports if isinstance(p, dict) and (number := _number(p.get("port"))) in ADMIN_PORTS})
-    return f"on {', '.join(f'{n} ({ADMIN_PORTS[n]})' for n in admin)}" if admin else "on its listed ports"
+    numbers = {_number(p.get("port")) if isinstance(p, dict) else None for p in ports}
+    admin = sorted(n for n in numbers if n in ADMIN_PORTS)
+    if admin:
+        return f"on {', '.join(f'{n} ({ADMIN_PORTS[n]})' for n in admin)}"
+    return WEB_ONLY if numbers <= WEB_PORTS else "on its listed ports"
 
 
 def _number(port: Any) -> int | None:
@@ -79,8 +86,8 @@ def _opened(change: Change) -> Iterator[Finding]:
     new = _open_rules(after) - _open_rules(before)
     if not new:
         return
-    worst = "on every port" if "on every port" in new else min(new)
-    wide = worst != "on its listed ports"
+    worst = "on every port" if "on every port" in new else min(new - {WEB_ONLY}, default=WEB_ONLY)
+    wide = worst != WEB_ONLY
     yield finding(INGRESS, change.address, f"{change.address}: an ingress rule now admits every source {worst} (an "
                   "empty `from` or a selector that matches everything) to the pods the policy selects",
                   Severity.HIGH if wide and change.action is not Action.CREATE else Severity.MEDIUM)

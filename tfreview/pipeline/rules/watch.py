@@ -156,7 +156,7 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
                     or customer_key_instead(change, path, after):
                 continue
             seen.add((watch_.rule, path))
-            severity = _cut_severity(change, watch_, before, after) or _types_dropped(watch_, before, after)
+            severity = _cut_severity(change, watch_, path, before, after) or _types_dropped(watch_, before, after)
             yield finding(watch_.rule, change.address,
                           f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
 
@@ -199,6 +199,39 @@ def diagnostic_data(change: Change) -> bool:
 
 
 
+# A window set inside one rule of a list (`rule[2].expiration[0].days`) governs only what that rule's filter selects.
+_RULE_ITEM = lazy_compile(r"^([^.\[]+)\[(\d+)\]\.")
+_PREFIX_KEY = lazy_compile(r"(?:^|_)prefix(?:es)?$|^matches_prefix$", re.IGNORECASE)
+
+
+def scratch_scoped(change: Change, path: str) -> bool:
+    """Whether PATH lies in a lifecycle rule whose filter selects objects by prefix, and every prefix it names
+    says scratch or debug data (`tmp/`, `scratch/`) and nothing kept as evidence: a window cut there loses nothing
+    kept. A rule with no prefix, or only empty ones, covers the whole store."""
+    match = _RULE_ITEM.match(path)
+    values = change.after if isinstance(change.after, dict) else {}
+    items = values.get(match[1]) if match else None
+    if not isinstance(items, list) or int(match[2]) >= len(items):  # type: ignore[index]
+        return False
+    prefixes = [text for key, text in _prefixes(items[int(match[2])]) if _PREFIX_KEY.search(key) and text.strip()]  # type: ignore[index]
+    words = [set(_WORD.findall(text.lower())) for text in prefixes]
+    return bool(words) and all(w and w & DIAGNOSTIC and not w & KEPT_AS_EVIDENCE for w in words)
+
+
+def _prefixes(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(key, text) for every string under VALUE (lists of strings included), by its own key."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        for k, item in value.items():
+            yield from _prefixes(item, str(k), depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _prefixes(item, key, depth + 1)
+    elif isinstance(value, str) and key:
+        yield key, value
+
+
 # Log retention in days: a year is the evidence window audit regimes keep (PCI DSS 10.5.1 keeps a year of audit
 # trail); a week of debug output covers any troubleshooting it was kept for.
 LOG_DAYS = frozenset({"retention_in_days"})
@@ -206,12 +239,14 @@ EVIDENCE_DAYS = 365
 DIAGNOSTIC_DAYS = 7
 
 
-def _cut_severity(change: Change, watch_: Watch, before: Any, after: Any) -> Severity | None:
+def _cut_severity(change: Change, watch_: Watch, path: str, before: Any, after: Any) -> Severity | None:
     """The severity of a cut retention below the rule's own: low for a modest cut on non-production or debug data,
-    or debug logs still kept a week; medium for logs still kept a year (not on legal hold); else None."""
+    or any cut in a lifecycle rule whose own filter selects only scratch data, or debug logs still kept a week;
+    medium for logs still kept a year (not on legal hold); else None."""
     if not watch_.test.startswith("lowered") or not _number(before):
         return None
-    if _modest(before, after) and (non_production(change) or diagnostic_data(change)):
+    if (_modest(before, after) and (non_production(change) or diagnostic_data(change))) \
+            or scratch_scoped(change, path):
         return Severity.LOW
     if watch_.suffix[-1] not in LOG_DAYS or not _number(after) or after == 0:
         return None
