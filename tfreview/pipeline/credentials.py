@@ -83,14 +83,15 @@ SHAPES = (
     # "pypi.org" in its macaroon), Docker Hub (dckr_pat_), HCP Terraform / TFE (…atlasv1…), Pulumi (pul-), Vault
     # (hvs./hvb.), DigitalOcean (dop_v1_, doo_v1_, dor_v1_), SendGrid (SG.), Shopify (shpat_, shpca_, shppa_, shpss_),
     # New Relic (NRAK-), Postman (PMAK-), Linear (lin_api_), Grafana (glsa_, glc_), Databricks (dapi), Doppler
-    # (dp.st.…).
+    # (dp.st.…), Tailscale (tskey-auth-…, tskey-api-…: joins a machine to the tailnet or drives its API).
     # Each grants publishing, deploying or reading a whole account: a token written in a plan is a leaked one.
     Shape("service-token", lazy_compile(
         r"(?<![A-Za-z0-9_.-])(?:npm_[A-Za-z0-9]{36,}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dckr_pat_[A-Za-z0-9_-]{27,}"
         r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}|pul-[a-f0-9]{40}|hv[sb]\.[A-Za-z0-9_-]{24,}"
         r"|do[opr]_v1_[a-f0-9]{64}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
         r"|NRAK-[A-Z0-9]{27}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_api_[A-Za-z0-9]{40}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}"
-        r"|glc_[A-Za-z0-9+/]{32,}={0,2}|dapi[a-f0-9]{32}(?:-\d)?|dp\.(?:st|pt|sa|ct|scim|audit)\.[A-Za-z0-9_.-]{40,})"
+        r"|glc_[A-Za-z0-9+/]{32,}={0,2}|dapi[a-f0-9]{32}(?:-\d)?|dp\.(?:st|pt|sa|ct|scim|audit)\.[A-Za-z0-9_.-]{40,}"
+        r"|tskey-(?:auth|api|client|webhook|scim)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,})"
         r"(?![A-Za-z0-9_-])")),
     # An HTTP Authorization header's credential written out (webhook and check headers, any provider): after the
     # Basic or Bearer scheme anywhere, or after an `Authorization:` key with any scheme word. A reference
@@ -178,7 +179,7 @@ PROBES = (
     lazy_compile(rb"_v1_[a-f0-9]{64}"), lazy_compile(rb"SG\.[A-Za-z0-9_-]{22}\."),
     lazy_compile(rb"shp(?:at|ca|pa|ss)_"),
     lazy_compile(rb"NRAK-"), lazy_compile(rb"PMAK-"), lazy_compile(rb"lin_api_"), lazy_compile(rb"gl(?:sa|c)_"),
-    lazy_compile(rb"dapi[a-f0-9]{32}"), lazy_compile(rb"dp\.(?:st|pt|sa|ct|scim|audit)\."),
+    lazy_compile(rb"dapi[a-f0-9]{32}"), lazy_compile(rb"dp\.(?:st|pt|sa|ct|scim|audit)\."), lazy_compile(rb"tskey-"),
     lazy_compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
     # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
     # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.

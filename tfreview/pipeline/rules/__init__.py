@@ -163,6 +163,9 @@ from tfreview.pipeline.rules import metadatareach as metadatareach
 from tfreview.pipeline.rules import lookalike as lookalike
 from tfreview.pipeline.rules import guardrailplan as guardrailplan
 from tfreview.pipeline.rules import alertrules as alertrules
+from tfreview.pipeline.rules import authsteps as authsteps
+from tfreview.pipeline.rules import standins as standins
+from tfreview.pipeline.rules import dnsforward as dnsforward
 # isort: on
 
 THEMES = (
@@ -256,4 +259,7 @@ THEMES = (
     "lookalike",
     "guardrailplan",
     "alertrules",
+    "authsteps",
+    "standins",
+    "dnsforward",
 )

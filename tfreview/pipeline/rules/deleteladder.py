@@ -73,6 +73,7 @@ from tfreview.pipeline.rules.takeover import rebuilt
 from tfreview.pipeline.rules.teardowns import nothing_lasting
 from tfreview.pipeline.rules.trimmed import member_trimmed, plain_setting
 from tfreview.pipeline.rules.unreferenced import retired_unreferenced
+from tfreview.pipeline.rules.views import saved_query
 from tfreview.pipeline.rules.wayback import (
     branch_of_parent,
     final_copy,
@@ -98,6 +99,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
+    Grade(lambda c, _ri: paren(saved_query(c)), Severity.MEDIUM),
     Grade(when(run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
     Grade(when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                "like a forget"), Severity.MEDIUM),

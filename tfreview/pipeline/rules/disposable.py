@@ -220,7 +220,36 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     key = preview_key(change) or preview_namespace(attrs)
     if key is not None and (not stateful or CONTAINERS.search(change.type)) and not _runs_data_engine(attrs):
         return f"its for_each key, module or namespace {key} names a preview environment that is gone"
+    if key is not None and _named_for(attrs, key):
+        if kept := _keeps_no_copy(attrs):
+            return (f"a store of the gone preview environment {key}, named for it, whose own settings keep no copy "
+                    f"({kept})")
+        if IN_FLIGHT.search(change.type):
+            return f"a queue or instance of the gone preview environment {key}, named for it: nothing it holds lasts"
     return None
+
+
+# Stores that hold only what is passing through (a queue's or topic's messages) or nothing of their own (a database
+# cluster's instance: the data lives in the cluster's volume).
+IN_FLIGHT = lazy_compile(r"queue|topic|subscription|cluster_instance")
+
+
+# Settings by which a store says no copy of it is kept once it goes: no final snapshot, no automated backups, a
+# secret deleted with no recovery window.
+NO_COPY = (("skip_final_snapshot", True), ("backup_retention_period", 0), ("recovery_window_in_days", 0),
+           ("snapshot_retention_limit", 0))
+
+
+def _keeps_no_copy(attrs: dict[str, object]) -> str | None:
+    said = [f"{key} = {str(value).lower()}" for key, value in NO_COPY
+            if key in attrs and attrs[key] == value and type(attrs[key]) is type(value)]
+    return ", ".join(said) or None
+
+
+def _named_for(attrs: dict[str, object], key: str) -> bool:
+    """Whether the object's own name or identifier carries the preview key (`storefront-pr-1432` for `pr-1432`)."""
+    names = [attrs.get(k) for k in ("identifier", "name", "cluster_identifier", "replication_group_id")]
+    return any(isinstance(n, str) and key.lower() in n.lower() for n in names)
 
 
 def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:

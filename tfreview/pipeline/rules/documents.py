@@ -144,21 +144,35 @@ def opaque(statements: list[Statement]) -> bool:
                or any(UNKNOWN in ids for ids in s.principals.values()) for s in statements)
 
 
-def provider_accounts(configuration: dict[str, Any]) -> frozenset[str]:
-    """AWS accounts the plan's providers are pinned to or assume roles in (`allowed_account_ids`, `assume_role`)."""
+def provider_accounts(configuration: dict[str, Any], variables: dict[str, Any] | None = None) -> frozenset[str]:
+    """AWS accounts the plan's providers are pinned to or assume roles in (`allowed_account_ids`, `assume_role`),
+    written as constants or through the plan's variables (`role_arn = "arn:aws:iam::${var.dr_account_id}:role/…"`)."""
     found: set[str] = set()
     providers = configuration.get("provider_config")
     for provider in providers.values() if isinstance(providers, dict) else []:
         expressions = provider.get("expressions") if isinstance(provider, dict) else None
         if not isinstance(expressions, dict):
             continue
-        allowed = dig(expressions, "allowed_account_ids", "constant_value")
-        found |= {str(a) for a in as_list(allowed) if str(a).isdigit() and len(str(a)) == 12}
+        for value in _expressed(expressions.get("allowed_account_ids"), variables or {}):
+            found |= {str(a) for a in as_list(value) if str(a).isdigit() and len(str(a)) == 12}
         for block in as_list(expressions.get("assume_role")):
-            arn = dig(block, "role_arn", "constant_value")
-            if isinstance(arn, str) and (match := ARN_ACCOUNT.match(arn)) is not None:
-                found.add(match.group(1))
+            for arn in _expressed(block.get("role_arn") if isinstance(block, dict) else None, variables or {}):
+                if isinstance(arn, str) and (match := ARN_ACCOUNT.match(arn)) is not None:
+                    found.add(match.group(1))
+                elif isinstance(arn, str) and arn.isdigit() and len(arn) == 12:
+                    found.add(arn)  # the account part of an ARN the configuration builds around a variable
     return frozenset(found)
+
+
+def _expressed(expression: Any, variables: dict[str, Any]) -> list[Any]:
+    """An expression's constant value, or the values of the input variables it references."""
+    if not isinstance(expression, dict):
+        return []
+    if "constant_value" in expression:
+        return [expression["constant_value"]]
+    names = [r.removeprefix("var.") for r in as_list(expression.get("references"))
+             if isinstance(r, str) and r.startswith("var.")]
+    return [dig(variables, name, "value") for name in names]
 
 
 def own_accounts(entries: list[Any]) -> frozenset[str]:

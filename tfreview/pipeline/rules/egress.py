@@ -43,9 +43,11 @@ RULE = "egress-outside"
 ALERTING = frozenset({"pagerduty.com", "opsgenie.com", "victorops.com", "slack.com", "datadoghq.com",
                       "datadoghq.eu", "office.com", "office365.com", "sentry.io", "newrelic.com", "discord.com",
                       "webex.com", "statuspage.io", "incident.io", "squadcast.com", "xmatters.com"})
-# Cloud platforms whose host names say nothing about the owner: their paths or ARNs do (projects/X, an account).
+# Cloud platforms whose host names say nothing about the owner: their paths or ARNs do (projects/X, an account;
+# Entra ID's sign-in endpoints name the tenant in the path).
 PLATFORMS = frozenset({"amazonaws.com", "amazonaws.com.cn", "googleapis.com", "gserviceaccount.com", "azure.com",
-                       "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud"})
+                       "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud",
+                       "microsoftonline.com", "microsoftonline.us"})
 # Generic first words of a host that say nothing of its owner (`webhook.site`, `hooks.example`).
 GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps", "events", "event", "collect",
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",

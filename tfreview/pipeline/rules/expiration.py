@@ -36,7 +36,7 @@ def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for key in ("rule", "lifecycle_rule", "rules"):
         for rule in (r for r in as_list(values.get(key)) if isinstance(r, dict)):
-            if _enabled(rule) and _deletes(rule) and not _filtered(rule):
+            if _enabled(rule) and _deletes(rule) and not _filtered(rule) and not _noncurrent_only(rule):
                 found.append(rule)
     return found
 
@@ -55,6 +55,20 @@ def _deletes(rule: dict[str, Any]) -> bool:
     if any(str(a.get("type", "")).lower() == "delete" for a in actions):
         return True
     return any("delete_after" in path for a in actions for path in _keys(a))
+
+
+# Conditions only an old (noncurrent) version of an object meets, in a versioned bucket: its state is archived, newer
+# versions of it exist, or it stopped being current a while ago. A deletion so conditioned prunes old versions and
+# never touches a live object (GCS lifecycle conditions; S3 and Azure name their version rules apart).
+NONCURRENT_CONDITIONS = ("num_newer_versions", "days_since_noncurrent_time", "noncurrent_time_before")
+
+
+def _noncurrent_only(rule: dict[str, Any]) -> bool:
+    """Whether every condition block of RULE admits only noncurrent versions."""
+    conditions = [c for c in as_list(rule.get("condition")) if isinstance(c, dict)]
+    return bool(conditions) and all(str(c.get("with_state", "")).upper() == "ARCHIVED"
+                                    or any(c.get(k) not in (None, "", 0) for k in NONCURRENT_CONDITIONS)
+                                    for c in conditions)
 
 
 def _keys(value: Any, depth: int = 0) -> Iterator[str]:
@@ -122,6 +136,11 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} expires every object of a bucket created in "
                           "this plan", Severity.MEDIUM)
+        elif (was := _transient_before(kept)) is not None:
+            yield finding(EXPIRY, change.address,
+                          f"{change.address}: lifecycle rule {show(name)} deletes objects older than "
+                          f"{_days(_shortest_age(rule))} across the whole bucket, which already deleted every object "
+                          f"within {_days(was)} (a store of transient data: its window is cut)", Severity.MEDIUM)
         elif _retention_policy(rule, kept):
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects older than "
@@ -138,6 +157,17 @@ def _shortest_age(rule: dict[str, Any]) -> float:
     a move to a colder tier and the cleanup of unfinished uploads delete no object and do not count."""
     return min((age for path, age in ages_of(rule).items() if age > 0 and not KEEPING_AGES.search(path)),
                default=0.0)
+
+
+def _days(amount: float) -> str:
+    return f"{amount:g} day" + ("" if amount == 1 else "s")
+
+
+def _transient_before(kept: list[dict[str, Any]]) -> float | None:
+    """The age (days) within which the bucket's own whole-bucket rules already deleted every object, when that is a
+    week or less (query results, build output: a store its team keeps nothing in), else None."""
+    ages = [age for rule in kept if (age := _shortest_age(rule)) > 0]
+    return min(ages) if ages and min(ages) <= LOGS_GONE_WITHIN_DAYS else None
 
 
 def _retention_policy(rule: dict[str, Any], kept: list[dict[str, Any]]) -> bool:

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, rule
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
 # Metadata maps: a tag edited by hand and put back by the plan changes no behaviour the plan could undo.
-METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "terraform_labels"})
+# Attributes that describe an object to people and change nothing it does: its tags and labels, and the words shown
+# beside it (a console edit of a description or a display name, reverted by the plan, undoes no intended behaviour).
+METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "terraform_labels", "description",
+                            "display_name", "comment", "comments", "notes"})
+# Read-only bookkeeping a provider refreshes on its own (`latest_restorable_time`, `last_modified`, `updated_at`):
+# it "drifts" on every refresh, and no plan can undo it.
+BOOKKEEPING = lazy_compile(r"^(?:latest|last)_\w+|\w+_(?:time|timestamp|at)$|^(?:etag|revision|generation|version_id)$")
 MAX_LISTED_PATHS = 5
+
+
+def _descriptive(root: str) -> bool:
+    return root in METADATA_ROOTS or bool(BOOKKEEPING.match(root))
 
 
 def has_changes(changeset: ChangeSet) -> bool:
@@ -95,7 +106,7 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         paths = [a.path for a in drift.attributes if a.path]
         drifted = ", ".join(paths[:MAX_LISTED_PATHS]) + (", …" if len(paths) > MAX_LISTED_PATHS else "")
         what = f" ({drifted})" if drifted else f" ({drift.action.value} outside Terraform)"
-        metadata_only = bool(paths) and all(p.split(".")[0].split("[")[0] in METADATA_ROOTS for p in paths)
+        metadata_only = bool(paths) and all(_descriptive(p.split(".")[0].split("[")[0]) for p in paths)
         if drift.action is Action.DELETE and change.action is Action.CREATE:
             # Gone outside Terraform and created again: nothing of the old object is left to undo, and what the
             # new one is (open, public, privileged) is what every other rule judges on the create.

@@ -13,7 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.common import as_list, sides, string_leaves
 from tfreview.pipeline.rules.narrowing import KEY_STORES, RESTRICTING
 from tfreview.pipeline.rules.network import PUBLIC_ACLS, PUBLIC_GRANTEES
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -79,12 +79,16 @@ def _encrypted(values: dict[str, Any]) -> bool:
 
 
 def listener_kept(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting this listener loses no service, or None: another listener of the same balancer stays (it is
-    not deleted) and serves encrypted traffic. The only listener, or one whose balancer keeps only plain HTTP,
-    stays high."""
+    """Why deleting this listener loses no service, or None: it only redirects (to HTTPS) or answers a fixed
+    response, or another listener of the same balancer stays (it is not deleted) and serves encrypted traffic. The
+    only listener, or one whose balancer keeps only plain HTTP, stays high."""
     before, _ = sides(change)
     parents = _parents(before)
-    if change.action is not Action.DELETE or not LISTENERS.search(change.type) or not parents:
+    if change.action is not Action.DELETE or not LISTENERS.search(change.type):
+        return None
+    if _serves_nothing(before):
+        return "its every action redirects or answers a fixed response: it serves nothing of its own"
+    if not parents:
         return None
     for other in plan_view(ri).changes:
         after = other.after if isinstance(other.after, dict) else None
@@ -94,6 +98,16 @@ def listener_kept(change: Change, ri: ReviewInput) -> str | None:
             return (f"another listener of the same balancer, {other.address}, stays and serves encrypted traffic: "
                     "only this entry point goes")
     return None
+
+
+# Action types that send a request elsewhere or answer it in place: a listener made only of them serves no backend.
+SERVES_NOTHING = frozenset({"redirect", "fixed-response", "fixed_response"})
+
+
+def _serves_nothing(values: dict[str, Any]) -> bool:
+    actions = [a for key in ("default_action", "action", "actions") for a in as_list(values.get(key))
+               if isinstance(a, dict)]
+    return bool(actions) and all(str(a.get("type", "")).lower() in SERVES_NOTHING for a in actions)
 
 
 # A listener's own port keys (`port`, OpenStack's `protocol_port`, Global Accelerator's `port_range`), and the keys

@@ -37,7 +37,7 @@ def vouched(ri: ReviewInput) -> set[str]:
 
 def _vouched(ri: ReviewInput) -> set[str]:
     changes = ri.changeset.changes
-    return (set(provider_accounts(ri.plan.configuration)) | state_accounts(ri.plan.prior_state)
+    return (set(provider_accounts(ri.plan.configuration, ri.plan.variables)) | state_accounts(ri.plan.prior_state)
             | accepted_peers(changes) | inside_organisation(changes) | managed_destinations(changes)
             | organisation_members(changes))
 

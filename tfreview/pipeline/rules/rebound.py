@@ -1,6 +1,7 @@
 """Risk rules, lifecycle helper (delete grading): a claim on a volume deleted while the volume itself is kept with
-a reclaim policy of Retain (as the plan leaves it) and a claim the plan creates binds that same volume by name —
-the data stays on the volume and is bound again, nothing is lost. ladders.py grades deletes with it."""
+a reclaim policy of Retain (as the plan leaves it) — the data stays on the volume, released until a claim binds it
+again (the plan may create one that binds it by name), nothing is lost. A plan that creates a claim binding another
+volume instead moves the workload off its data, and stays high. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
@@ -64,14 +65,18 @@ class _Volumes:
 
 
 def rebound(change: Change, ri: ReviewInput) -> str | None:
-    """Why deleting a claim loses nothing, or None: every volume it bound is kept with reclaim policy Retain and a
-    claim this plan creates binds it again."""
+    """Why deleting a claim loses nothing, or None: every volume it bound is kept with reclaim policy Retain, and
+    the plan creates no claim, or one that binds it again."""
     volumes = _bound(change.before) if change.action is Action.DELETE else set()
     if not volumes:
         return None
     index = plan_view(ri).derived("retained volumes", _Volumes)
-    if not all(v in index.retained and v in index.bound and index.bound[v] is not change for v in volumes):
+    if not all(v in index.retained for v in volumes):
         return None
     volume = sorted(volumes)[0]
-    return (f"its volume {volume} is kept with reclaim policy Retain ({index.retained[volume].address}) and "
-            f"{index.bound[volume].address} binds it again")
+    kept = f"its volume {volume} is kept with reclaim policy Retain ({index.retained[volume].address})"
+    if all(v in index.bound and index.bound[v] is not change for v in volumes):
+        return f"{kept} and {index.bound[volume].address} binds it again"
+    if index.bound:  # the plan's new claim binds another volume: the workload moves off its data
+        return None
+    return f"{kept}: released with its data, until a claim binds it again"

@@ -49,10 +49,12 @@ from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_kept, tightened
 from tfreview.pipeline.rules.trimmed import member_replaced
+from tfreview.pipeline.rules.views import saved_query
 
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
+    Grade(lambda c, _ri: paren(saved_query(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
     # A replace whose destroy half leaves the old object in place (`skip_destroy = true`, an abandon policy) loses
     # nothing: the old one stays beside the new one, as the delete ladder grades the same settings.

@@ -27,8 +27,8 @@ NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
 EMPTY_ONLY_KEYS = ("force_destroy", "delete_contents_on_destroy")
 # The attributes by which a configuration object names the store it configures.
 STORE_KEYS = lazy_compile(r"^(?:bucket|bucket_name|bucket_id|container_name|container_id|storage_account_id|space"
-                          r"|repository|vault_name|vault_id|share_name)$")
-IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier")
+                          r"|repository|repository_id|vault_name|vault_id|share_name)$")
+IDENTIFIERS = ("id", "name", "bucket", "arn", "urn", "identifier", "node_id")
 OWN_NAMES = ("name", "id")
 # Objects that are only a way in to something or a setting of it (a private endpoint, a link, a firewall rule, a
 # parameter group, an alarm): named after a store the plan deletes, they go with it.

@@ -46,7 +46,7 @@ class Context:
         """The AWS accounts this plan's own resources live in."""
         plan = self.review_input.plan
         return own_accounts(plan.resource_changes) | _policy_accounts(self.documents) | provider_accounts(
-            plan.configuration) | state_accounts(plan.prior_state)
+            plan.configuration, plan.variables) | state_accounts(plan.prior_state)
 
     @cached_property
     def privileged_roles(self) -> frozenset[str]:

@@ -14,7 +14,9 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import AttributeChange, attribute_changes
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.rules.aligned import align
 from tfreview.pipeline.rules.common import known, show
 from tfreview.pipeline.rules.disposable import non_production_scope
 from tfreview.pipeline.rules.environments import non_production
@@ -150,7 +152,7 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
     if not _may_hit(change):
         return
     seen: set[tuple[str, str]] = set()
-    for attribute in change.attributes:
+    for attribute in _lined_up(change):
         for watch_, path, before, after in _hits(change.type, attribute.path, attribute.before, attribute.after, 0):
             if (watch_.rule, path) in seen or (after is None and moved_within(change, path, before, after)) \
                     or customer_key_instead(change, path, after):
@@ -159,6 +161,16 @@ def _watched_attributes(change: Change) -> Iterator[Finding]:
             severity = _cut_severity(change, watch_, path, before, after) or _types_dropped(watch_, before, after)
             yield finding(watch_.rule, change.address,
                           f"{change.address}: {path} {show(before)} → {show(after)} ({watch_.what})", severity)
+
+
+def _lined_up(change: Change) -> list[AttributeChange]:
+    """The change's attribute changes, with a list of blocks that only gained entries (a backup plan's new rule,
+    listed first) lined up entry by entry (aligned.py), so each kept entry meets itself rather than the entry that
+    used to sit at its index. A list that lost entries keeps the plan's own indices: `after_unknown` follows them."""
+    before, after = align(change.before, change.after)
+    if before == change.before or after != change.after:
+        return change.attributes
+    return attribute_changes(before, after, change.after_unknown, change.replace_paths)
 
 
 # Words naming data kept only to troubleshoot (debug or trace output) and words naming records kept as evidence.

@@ -26,6 +26,11 @@ from tfreview.pipeline.rules.vocabulary.terms import AUTH, AVAILABILITY, ZERO
 # (read before the line below, which would take `…_basic_authentication_enabled` for a sign-in requirement).
 control(AUTH, r"\w*(?:publish|ftp|scm|webdeploy|deploy)\w*basic_auth\w*", inverted,
         "basic-auth publishing credentials allowed (a legacy deploy path)")
+# A second factor remembered on the device, or skipped for a while: on, the prompt stops coming (read before the line
+# below, which would take `mfa_remember_device` for the factor itself).
+control(AUTH, r"\w*(?:remember|skip|bypass)\w*(?:device|browser|factor|mfa)\w*"
+        r"|\w*(?:mfa|factor)\w*(?:remember|skip)\w*", inverted,
+        "the second factor is remembered or skipped: the prompt stops coming")
 control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|status|enabled|enforced|mode)"
         r"|\w*(?:mfa|two_factor|2fa|multi_factor)\w*|\w*(?:saml|sso)\w*_(?:enabled|enforced|required)|require_\w*(?:mfa|two_factor|sso)|enforce_sso"
         r"|sso_\w*(?:required|enforced)|\w*sso_enforce\w*|(?!local_)\w*authentication_enabled|auth_enabled"

@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.strengths import present
+from tfreview.pipeline.rules.strengths import inverted, present
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
 from tfreview.pipeline.rules.watch import watch
 
@@ -53,6 +53,13 @@ def blocking(value: Any) -> float | None:
 control(PUBLIC, r"(?:\w+_)?(?:state|status|mode|setting)", blocking,
         "public sharing is no longer blocked (the state says unblocked)",
         types=r"block|public_access|public_sharing|sharing")
+
+# --- a grant to every group or user in place of named ones -------------------------------------------------
+# A switch that authorises every group of the directory (a client VPN authorization rule's `authorize_all_groups`,
+# any provider's `allow_all_users`): on, whoever can sign in gets what a named group had.
+control(AUTH, r"(?:authori[sz]e|allow|grant|admit|permit)_all_(?:groups|users|members|principals|identities)"
+        r"|all_(?:groups|users|members)_(?:allowed|authori[sz]ed)", inverted,
+        "access granted to every group or user instead of the named ones")
 
 # --- permission modes moved to allow-all --------------------------------------------------------------
 ALLOW_ALL = frozenset({"allowall", "alwaysallow", "permitall", "grantall", "openall", "allowany", "unrestricted"})

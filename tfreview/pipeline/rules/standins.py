@@ -1,0 +1,53 @@
+"""Risk rules, detection and logging (risk rules stage, a grader over `detection-disabled` and `logging-disabled`):
+a detector, log stream or trail switched off while the same plan creates another of its own type that is on — a
+migration to a new stream or destination, the stand-in taking over as the old one stops — is shown (medium), not
+held: what it watched is still watched. The stand-in must sit in the same module; and a service that runs one per
+region or account (a GuardDuty detector, a Config recorder, Security Hub) has no stand-in: a new one elsewhere
+watches elsewhere. One switched off with no stand-in stays high."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.vocabulary.terms import DETECTION
+from tfreview.pipeline.rules.watch import is_off, is_on
+
+# Services enabled once per region or account: another instance of the type watches another scope.
+SINGLETONS = lazy_compile(r"detector|recorder|securityhub|security_hub|security_center|defender|analyzer|inspector"
+                          r"|macie|guard")
+SWITCHES = ("status", "state", "enabled", "enable", "is_enabled", "active", "is_logging", "enable_logging")
+
+
+def _on(values: Any) -> bool:
+    """Whether an object's own switches say it runs: every switch it has is on, and it has one."""
+    values = values if isinstance(values, dict) else {}
+    found = [values[key] for key in SWITCHES if key in values]
+    return bool(found) and all(is_on(v) and not is_off(v) for v in found)
+
+
+def _stand_in(change: Change, creates: list[Change]) -> Change | None:
+    if SINGLETONS.search(change.type):
+        return None
+    return next((c for c in creates if c.module == change.module and _on(c.after)), None)
+
+
+@grader
+def stood_in(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """Detection or logging switched off where the plan creates a running stand-in of the same type: medium."""
+    watched = [f for f in findings if f.rule in (DETECTION, LOGGING) and f.severity is Severity.HIGH and f.address]
+    if not watched:
+        return findings
+    view = plan_view(review_input)
+    switched = {c.address: c for c in view.of(Action.UPDATE)}
+    graded: dict[int, Finding] = {}
+    for found in watched:
+        change = switched.get(found.address or "")
+        stand_in = _stand_in(change, view.creates_by_type.get(change.type, [])) if change else None
+        if stand_in is not None:
+            graded[id(found)] = graded_medium(found, f"{stand_in.address}, created in this plan, runs in its place")
+    return [graded.get(id(f), f) for f in findings]

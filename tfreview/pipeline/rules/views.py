@@ -1,0 +1,25 @@
+"""Risk rules, lifecycle helper (delete and replace grading): a table object that is a view — its own `type` says
+VIEW, or it carries a non-empty view query and no materialized one (BigQuery tables, Snowflake and Databricks views,
+any provider) — is a saved query over other tables: deleting or re-making it loses the definition the configuration
+still holds, and no data. ladders.py grades with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.rules.common import as_list
+
+
+def _query(block: Any) -> bool:
+    return any(isinstance(b, dict) and isinstance(b.get("query"), str) and b["query"].strip() for b in as_list(block))
+
+
+def saved_query(change: Change) -> str | None:
+    """Why this object holds no data, or None: it is a plain (not materialized) view."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if _query(before.get("materialized_view")) or str(before.get("type", "")).upper() == "MATERIALIZED_VIEW":
+        return None
+    if str(before.get("type", "")).upper() == "VIEW" or _query(before.get("view")):
+        return "a view: a saved query over other tables, it holds no data of its own"
+    return None
