@@ -252,3 +252,232 @@ def test_an_account_a_provider_deploys_into_through_a_variable_is_the_plans_own(
         "assume_role": [{"role_arn": {"references": ["var.dr_account_id"]}}]}}}}
     assert judged(tmp_path, change, configuration=configuration,
                   variables={"dr_account_id": {"value": "702934118265"}})[0] is label
+
+
+@pytest.mark.parametrize(("target", "member", "label"), [
+    ("cloudrun-deployer@nw-prod", "serviceAccount:ci-runner@nw-prod.iam.gserviceaccount.com", SAFE),
+    ("terraform-admin@nw-prod", "serviceAccount:ci-runner@nw-prod.iam.gserviceaccount.com", RISKY),  # to be it
+    ("cloudrun-deployer@nw-prod", "serviceAccount:ci-lint@acme-ci.iam.gserviceaccount.com", RISKY),  # another project
+    ("cloudrun-deployer@nw-prod", "user:j.doe@example.org", RISKY),  # a person
+])
+def test_token_creator_on_one_service_account(tmp_path: Path, target: str, member: str, label: Any) -> None:
+    after = {"role": "roles/iam.serviceAccountTokenCreator", "member": member,
+             "service_account_id": f"projects/nw-prod/serviceAccounts/{target}.iam.gserviceaccount.com"}
+    change = entry("google_service_account_iam_member.ci_impersonate", ["create"], None, after)
+    assert judged(tmp_path, change)[0] is label
+
+
+def test_a_role_everyone_held_given_to_a_named_group_narrows(tmp_path: Path) -> None:
+    def binding(subject: str) -> dict[str, Any]:
+        return {"metadata": [{"name": "oncall-debug"}], "role_ref": [{"kind": "ClusterRole", "name": "cluster-admin",
+                                                                     "api_group": "rbac.authorization.k8s.io"}],
+                "subject": [{"kind": "Group", "name": subject, "api_group": "rbac.authorization.k8s.io"}]}
+    narrowed = entry("kubernetes_cluster_role_binding_v1.oncall", ["update"], binding("system:authenticated"),
+                     binding("gke-oncall@northwind.io"))
+    assert judged(tmp_path, narrowed)[0] is SAFE
+    widened = entry("kubernetes_cluster_role_binding_v1.oncall", ["update"], binding("gke-oncall@northwind.io"),
+                    binding("system:authenticated"))
+    assert judged(tmp_path, widened)[0] is RISKY
+
+
+def test_a_peering_that_lives_in_the_plans_own_subscription(tmp_path: Path) -> None:
+    sub = "/subscriptions/3b5f8e2a-91c4-4d7e-a6f0-2c8d1e9b7a45/resourceGroups/rg-hub/providers/Microsoft.Network"
+    kept = entry("azurerm_virtual_network_peering.hub_to_payments", ["no-op"],
+                 {"id": f"{sub}/virtualNetworks/vnet-hub/virtualNetworkPeerings/peer-hub-to-payments",
+                  "remote_virtual_network_id": f"{sub}/virtualNetworks/vnet-payments"}, None)
+    kept["change"]["after"] = kept["change"]["before"]
+    new = entry("azurerm_virtual_network_peering.claims_to_hub", ["create"], None,
+                {"name": "peer-claims-to-hub", "remote_virtual_network_id": f"{sub}/virtualNetworks/vnet-hub"})
+    assert judged(tmp_path, kept, new)[0] is SAFE
+    outside = entry("azurerm_virtual_network_peering.hub_to_ingest", ["create"], None, {
+        "name": "peer-hub-to-ingest", "remote_virtual_network_id": "/subscriptions/9d4e2a7c-6b1f-4c83-a05e-3f8b1d7c2e96"
+        "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-ingest"})
+    assert judged(tmp_path, kept, outside)[0] is RISKY
+
+
+# --- ordered rules: keyed alignment, an allow put ahead of a deny, a priority that now outranks ---------------------
+def armor_rule(priority: int, description: str, preview: bool = False, action: str = "deny(403)") -> dict[str, Any]:
+    return {"priority": priority, "description": description, "action": action, "preview": preview,
+            "match": [{"expr": [{"expression": f"evaluatePreconfiguredExpr('{description}')"}]}]}
+
+
+@pytest.mark.parametrize(("after", "label"), [
+    ([armor_rule(1000, "sqli"), armor_rule(1300, "rce", preview=True), armor_rule(5000, "throttle", action="throttle")],
+     SAFE),  # a new rule on trial, the throttle tuned
+    ([armor_rule(1000, "sqli", preview=True), armor_rule(5000, "throttle", action="throttle")], RISKY),
+])
+def test_rules_are_compared_by_their_priority(tmp_path: Path, after: list[Any], label: Any) -> None:
+    before = {"name": "edge", "rule": [armor_rule(1000, "sqli"),
+                                       dict(armor_rule(5000, "throttle", action="throttle"), description="old")]}
+    change = entry("google_compute_security_policy.edge", ["update"], before, dict(before, rule=after))
+    assert judged(tmp_path, change)[0] is label
+
+
+def nacl_entry(rule_no: int, action: str, port: int, protocol: str = "6") -> dict[str, Any]:
+    return {"rule_no": rule_no, "action": action, "cidr_block": "0.0.0.0/0", "from_port": port, "to_port": port,
+            "protocol": protocol, "icmp_code": None, "icmp_type": None, "ipv6_cidr_block": ""}
+
+
+@pytest.mark.parametrize(("added", "label"), [
+    (nacl_entry(90, "allow", 0, "-1"), RISKY),  # every protocol from everywhere, ahead of the denies
+    (nacl_entry(210, "allow", 8443), SAFE),  # one more port, after them
+])
+def test_an_allow_put_ahead_of_the_denies_it_covers(tmp_path: Path, added: dict[str, Any], label: Any) -> None:
+    kept = [nacl_entry(100, "deny", 22), nacl_entry(200, "allow", 443)]
+    change = entry("aws_network_acl.public", ["update"], {"ingress": kept}, {"ingress": [added, *kept]})
+    assert judged(tmp_path, change)[0] is label
+
+
+def gcp_rule(name: str, priority: int, kind: str, ports: list[str]) -> dict[str, Any]:
+    return {"name": name, "network": "prod-vpc", "direction": "INGRESS", "priority": priority,
+            "source_ranges": ["0.0.0.0/0"], "target_tags": None, "disabled": False,
+            "allow": [{"protocol": "tcp", "ports": ports}] if kind == "allow" else [],
+            "deny": [{"protocol": "tcp", "ports": ports}] if kind == "deny" else []}
+
+
+@pytest.mark.parametrize(("ports", "label"), [(["22"], RISKY), (["443"], SAFE)])
+def test_an_allow_whose_priority_now_outranks_a_deny(tmp_path: Path, ports: list[str], label: Any) -> None:
+    deny = entry("google_compute_firewall.deny_ssh", ["no-op"], gcp_rule("deny-ssh", 1000, "deny", ["22", "3389"]),
+                 gcp_rule("deny-ssh", 1000, "deny", ["22", "3389"]))
+    moved = entry("google_compute_firewall.vendor", ["update"], gcp_rule("vendor", 65534, "allow", ports),
+                  gcp_rule("vendor", 900, "allow", ports))
+    assert judged(tmp_path, deny, moved)[0] is label
+
+
+# --- workflows, endpoint services, labels, gateways, resolvers -------------------------------------------------------
+def workflow(trigger: str, ref: str) -> str:
+    return (f"name: preview\non:\n  {trigger}:\n    types: [opened]\npermissions:\n  contents: read\njobs:\n  build:\n"
+            f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n"
+            f"          ref: {ref}\n      - run: npm ci && npx vercel deploy --token \"$T\"\n"
+            "        env:\n          T: ${{ secrets.VERCEL_TOKEN }}\n")
+
+
+@pytest.mark.parametrize(("trigger", "ref", "label"), [
+    ("pull_request_target", "${{ github.event.pull_request.head.sha }}", RISKY),
+    ("pull_request", "${{ github.event.pull_request.head.sha }}", SAFE),
+    ("pull_request_target", "${{ github.sha }}", SAFE),  # the base branch's own code
+])
+def test_a_workflow_that_runs_a_pull_requests_code_with_secrets(tmp_path: Path, trigger: str, ref: str,
+                                                                 label: Any) -> None:
+    change = entry("github_repository_file.preview", ["create"], None,
+                   {"repository": "storefront", "file": ".github/workflows/preview.yml",
+                    "content": workflow(trigger, ref)})
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("principals", "label"), [(["arn:aws:iam::111122223333:root"], SAFE), (["*"], RISKY)])
+def test_approval_turned_off_on_an_endpoint_service(tmp_path: Path, principals: list[str], label: Any) -> None:
+    def service(required: bool) -> dict[str, Any]:
+        return {"acceptance_required": required, "allowed_principals": principals,
+                "network_load_balancer_arns": ["arn:aws:elasticloadbalancing:::loadbalancer/net/ledger/1"]}
+    change = entry("aws_vpc_endpoint_service.ledger", ["update"], service(True), service(False))
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("key", "label"), [("gateway.example.io/edge-public", SAFE),
+                                            ("pod-security.kubernetes.io/enforce", RISKY)])
+def test_a_labels_key_is_a_name_unless_kubernetes_acts_on_it(tmp_path: Path, key: str, label: Any) -> None:
+    before = {"restricted"} if "pod-security" in key else {None}
+    old = {"metadata": [{"name": "checkout", "labels": {key: next(iter(before))} if None not in before else {}}]}
+    new = {"metadata": [{"name": "checkout", "labels": {key: "privileged" if "pod-security" in key else "true"}}]}
+    assert judged(tmp_path, entry("kubernetes_namespace_v1.checkout", ["update"], old, new))[0] is label
+
+
+@pytest.mark.parametrize(("allowed", "label"), [("All", RISKY), ("Selector", SAFE)])
+def test_which_namespaces_may_attach_routes_to_a_gateway(tmp_path: Path, allowed: str, label: Any) -> None:
+    def gateway(source: str) -> dict[str, Any]:
+        return {"manifest": {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "spec": {"listeners": [
+            {"name": "https", "port": 443, "protocol": "HTTPS", "allowedRoutes": {"namespaces": {"from": source}}}]}}}
+    change = entry("kubernetes_manifest.edge", ["update"], gateway("Same"), gateway(allowed))
+    assert judged(tmp_path, change)[0] is label
+
+
+def test_resolver_addresses_are_no_delegation(tmp_path: Path) -> None:
+    change = entry("tailscale_dns_nameservers.main", ["update"], {"nameservers": ["10.250.0.10", "10.250.1.10"]},
+                   {"nameservers": ["10.250.0.10", "10.250.1.10", "10.250.2.10"]})
+    assert judged(tmp_path, change)[0] is SAFE
+    moved = entry("aws_route53_zone.corp", ["update"], {"name_servers": ["ns-1.awsdns-00.org"]},
+                  {"name_servers": ["ns1.elsewhere.example"]})
+    assert judged(tmp_path, moved)[0] is RISKY
+
+
+@pytest.mark.parametrize(("firewall_ip", "label"), [("10.10.1.68", SAFE), ("10.10.9.9", RISKY)])
+def test_a_default_route_through_the_plans_own_firewall(tmp_path: Path, firewall_ip: str, label: Any) -> None:
+    def table(hop: str) -> dict[str, Any]:
+        return {"name": "rt-aks", "route": [{"name": "default", "address_prefix": "0.0.0.0/0",
+                                             "next_hop_type": "VirtualAppliance", "next_hop_in_ip_address": hop}]}
+    values = {"name": "afw-hub", "ip_configuration": [{"name": "ipconfig", "private_ip_address": firewall_ip}]}
+    firewall = entry("azurerm_firewall.hub", ["no-op"], values, values)
+    route = entry("azurerm_route_table.aks", ["update"], table("10.10.1.4"), table("10.10.1.68"))
+    assert judged(tmp_path, firewall, route)[0] is label
+
+
+# --- deletes and re-makes that lose nothing kept ---------------------------------------------------------------------
+@pytest.mark.parametrize(("kind", "label"), [("VIEW", SAFE), ("TABLE", RISKY)])
+def test_a_view_re_made_holds_no_data(tmp_path: Path, kind: str, label: Any) -> None:
+    def table(name: str) -> dict[str, Any]:
+        view = [{"query": "SELECT 1", "use_legacy_sql": False}] if kind == "VIEW" else []
+        return {"dataset_id": "marts", "table_id": name, "type": kind, "view": view, "materialized_view": []}
+    change = entry("google_bigquery_table.dau", ["delete", "create"], table("dau"), table("dau_by_surface"),
+                   replace_paths=[["table_id"]])
+    assert judged(tmp_path, change)[0] is label
+
+
+def machine(index: int, action: list[str]) -> dict[str, Any]:
+    values = {"instance_type": "c6i.large", "ebs_block_device": [],
+              "root_block_device": [{"delete_on_termination": True, "volume_size": 30}]}
+    change = entry(f"aws_instance.web[{index}]", action, values, values if action == ["no-op"] else None)
+    if action == ["delete"]:
+        change["action_reason"] = "delete_because_count_index"
+    return change
+
+
+@pytest.mark.parametrize(("kept", "gone", "label"), [(4, 2, SAFE), (2, 6, RISKY)])
+def test_a_fleet_scaled_in(tmp_path: Path, kept: int, gone: int, label: Any) -> None:
+    fleet = [machine(i, ["no-op"]) for i in range(kept)] + [machine(kept + i, ["delete"]) for i in range(gone)]
+    assert judged(tmp_path, *fleet)[0] is label
+
+
+@pytest.mark.parametrize(("versioning", "label"), [(False, SAFE), (True, RISKY)])
+def test_a_bucket_deleted_whose_own_rules_kept_nothing_beyond_a_week(tmp_path: Path, versioning: bool,
+                                                                     label: Any) -> None:
+    bucket = entry("google_storage_bucket.cache", ["delete"], {
+        "name": "nw-ci-cache", "versioning": [{"enabled": versioning}],
+        "lifecycle_rule": [{"action": [{"type": "Delete"}], "condition": [{"age": 3}]}]}, None)
+    assert judged(tmp_path, bucket)[0] is label
+
+
+@pytest.mark.parametrize(("records", "label"), [(["northwind.statuspage.io"], SAFE),
+                                                (["status.northwind.io.s3-website-us-east-1.amazonaws.com"], RISKY)])
+def test_a_website_bucket_deleted_as_its_name_moves_elsewhere(tmp_path: Path, records: list[str], label: Any) -> None:
+    bucket = entry("aws_s3_bucket.status", ["delete"], {"bucket": "status.northwind.io"}, None)
+    old = {"name": "status.northwind.io", "type": "CNAME", "records": [
+        "status.northwind.io.s3-website-us-east-1.amazonaws.com"]}
+    record = entry("aws_route53_record.status", ["update" if records != old["records"] else "no-op"], old,
+                   dict(old, records=records))
+    assert judged(tmp_path, bucket, record)[0] is label
+
+
+@pytest.mark.parametrize(("name", "was", "label"), [("/ecs/ledger-api", 30, SAFE), ("/aws/cloudtrail/org", 30, RISKY),
+                                                    ("/ecs/ledger-api", 365, RISKY)])
+def test_routine_logs_trimmed_to_two_weeks(tmp_path: Path, name: str, was: int, label: Any) -> None:
+    change = entry("aws_cloudwatch_log_group.app", ["update"], {"name": name, "retention_in_days": was},
+                   {"name": name, "retention_in_days": 14})
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("new", "label"), [("44.209.17.142/32", SAFE), ("44.209.0.0/16", RISKY)])
+def test_one_allowed_host_swapped_for_another(tmp_path: Path, new: str, label: Any) -> None:
+    change = entry("mongodbatlas_project_ip_access_list.nat", ["delete", "create"],
+                   {"project_id": "65f1", "cidr_block": "34.226.91.7/32", "comment": "prod NAT 1"},
+                   {"project_id": "65f1", "cidr_block": new, "comment": "prod NAT 1"},
+                   replace_paths=[["cidr_block"]])
+    assert judged(tmp_path, change)[0] is label
+
+
+def test_a_whole_bucket_rule_made_with_its_new_bucket(tmp_path: Path) -> None:
+    bucket = entry("aws_s3_bucket.cache", ["create"], None, {"bucket": "nw-ci-cache-use2", "force_destroy": True})
+    rules = entry("aws_s3_bucket_lifecycle_configuration.cache", ["create"], None,
+                  {"bucket": "nw-ci-cache-use2", "rule": [s3_expiry("expire-cache", 7)]})
+    assert judged(tmp_path, bucket, rules)[0] is SAFE
+    assert judged(tmp_path, rules)[0] is RISKY  # an existing bucket of that name would empty

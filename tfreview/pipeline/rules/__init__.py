@@ -166,6 +166,8 @@ from tfreview.pipeline.rules import alertrules as alertrules
 from tfreview.pipeline.rules import authsteps as authsteps
 from tfreview.pipeline.rules import standins as standins
 from tfreview.pipeline.rules import dnsforward as dnsforward
+from tfreview.pipeline.rules import workflowfiles as workflowfiles
+from tfreview.pipeline.rules import acceptance as acceptance
 # isort: on
 
 THEMES = (
@@ -262,4 +264,6 @@ THEMES = (
     "authsteps",
     "standins",
     "dnsforward",
+    "workflowfiles",
+    "acceptance",
 )

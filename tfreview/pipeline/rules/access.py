@@ -60,12 +60,21 @@ def _grants(change: Change) -> Iterator[Finding]:
         level = grant_level(change.type, role, member, after)
         if level is Severity.HIGH and peer_of_holder(change.type, role, member, before, after, old):
             level = Severity.MEDIUM
+        everyone = _everyone_held(role, old) if level is Severity.HIGH else None
         if level is not None:
             scope = f" at {after['scope']}" if change.type == "azurerm_role_assignment" and after.get("scope") else ""
-            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}", level)
+            why = f" (the role was held by {everyone}: access narrows to named members)" if everyone else ""
+            yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}{why}",
+                          Severity.MEDIUM if everyone else level)
         if public_member(member):
             yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {member} (everyone"
                           f"{' signed in' if 'uthenticated' in member else ''})")
+
+
+def _everyone_held(role: str, old: set[tuple[str, str]]) -> str | None:
+    """The member meaning everyone (system:authenticated, allUsers) that held ROLE before, or None: a named
+    member given a role everyone had narrows access, it does not widen it."""
+    return next((m for r, m in sorted(old) if r == role and (public_member(m) or everyone_member(m))), None)
 
 
 @on_change(types=("aws_eks_access_policy_association",))

@@ -60,6 +60,11 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
 COLLAPSE = 100
 MAX_DOCUMENT = 100_000  # JSON text settings longer than this are not read leaf by leaf
 SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
+# Maps of labels and the selectors that match them, at any depth (Kubernetes metadata, a Gateway's namespace
+# selector, any provider's labels): their keys and values are names. Annotations are read: some are switches.
+LABEL_MAPS = lazy_compile(r"(?:^|[.\]])(?:labels|match_?labels|matchLabels|selector|node_?selector)\.")
+# Labels Kubernetes itself acts on (`pod-security.kubernetes.io/enforce`): settings, read like any other.
+CONTROL_LABELS = lazy_compile(r"(?:^|\.)[\w.-]*(?:kubernetes\.io|k8s\.io)/")
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,8 @@ SWITCHES = {"enabled", "enable", "is_enabled", "state", "status", "mode"}
 @cache
 def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     if path.startswith(SKIPPED_ROOTS) or re.search(r"(?:^|[._])value$", path.lower()):  # holds a value, no switch
+        return ()
+    if LABEL_MAPS.search(path) and not CONTROL_LABELS.search(path):  # a label's key is a name someone chose
         return ()
     lowered = path.lower()
     if MEASUREMENT_SWITCH.search(lowered):

@@ -17,7 +17,9 @@ from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.duplicates import kept_twin
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
+from tfreview.pipeline.rules.expiration import transient_store
 from tfreview.pipeline.rules.expired import expired, stale_test_run, unused_since
+from tfreview.pipeline.rules.fleet import scaled_in
 from tfreview.pipeline.rules.guarded import guarded_delete
 from tfreview.pipeline.rules.guardrails import relaxation_removed
 from tfreview.pipeline.rules.idle import scaled_to_zero, short_lived, volatile_cache
@@ -82,7 +84,7 @@ from tfreview.pipeline.rules.wayback import (
     reader_of_cluster,
 )
 from tfreview.pipeline.rules.waysin import way_in_replaced
-from tfreview.pipeline.rules.websites import website_closed
+from tfreview.pipeline.rules.websites import site_moved, website_closed
 from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloadid import credential_federated
 
@@ -100,6 +102,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: paren(saved_query(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(scaled_in(c, ri)), Severity.MEDIUM),
     Grade(when(run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
     Grade(when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                "like a forget"), Severity.MEDIUM),
@@ -139,6 +142,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
                               or reattached_at_root(c, ri)
                               or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
+                              or site_moved(c, ri)
                               or credential_federated(c, ri)),
           Severity.MEDIUM),
     Grade(when(mail_policy, "the domain's SPF or DMARC policy: anyone can send mail as the domain"),
@@ -163,6 +167,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(expired(c, ri) or unused_since(c, ri) or stale_test_run(c, ri) or (
         None if looks_stateful(c.type) else already_off(c) or scaled_to_zero(c))), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rebuilt(c, ri, looks_stateful(c.type)) or disposable_store(c) or volatile_cache(c)
+                              or transient_store(c, ri)
                               or short_lived(c)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)

@@ -111,12 +111,12 @@ def _unattached_volume(resource_type: str, attrs: dict[str, object]) -> bool:
     return bool(VOLUMES.search(resource_type)) and bool(attached) and all(v in (None, "", [], 0) for v in attached)
 
 
-def _disks_kept(value: object) -> bool:
+def disks_kept(value: object) -> bool:
     """Whether any disk setting, at any depth, keeps a disk after its machine is destroyed."""
     if isinstance(value, dict):
-        return any(value.get(key) is False for key in DISK_KEPT) or any(_disks_kept(v) for v in value.values())
+        return any(value.get(key) is False for key in DISK_KEPT) or any(disks_kept(v) for v in value.values())
     if isinstance(value, list):
-        return any(_disks_kept(v) for v in value)
+        return any(disks_kept(v) for v in value)
     return False
 
 
@@ -196,7 +196,7 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
     attrs = change.before if isinstance(change.before, dict) else {}
     compute = bool(COMPUTE.search(change.type) or PROCESSING.search(change.type) or MACHINE_KEYS & attrs.keys()) \
         and not DATA_ENGINES.search(change.type)
-    if compute and (_disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
+    if compute and (disks_kept(attrs) or any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "")
                                               for key, value in attrs.items())):
         return None
     if labelled_disposable(attrs) and (not stateful or compute or (CONTAINERS.search(change.type)

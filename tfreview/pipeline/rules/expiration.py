@@ -15,9 +15,19 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import as_list, known, new_items, show, sides
+from tfreview.pipeline.findings import (
+    Finding,
+    ReviewInput,
+    Severity,
+    declare,
+    finding,
+    graded_medium,
+    grader,
+    on_change,
+)
+from tfreview.pipeline.rules.common import as_dict, as_list, known, new_items, show, sides
 from tfreview.pipeline.rules.lengthened import ages_of, lengthened
+from tfreview.pipeline.rules.planview import plan_view
 
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
                  "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
@@ -183,3 +193,52 @@ def _creates_its_bucket(change: Change) -> bool:
         return True
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     return any(unknown.get(key) is True for key in ("bucket", "storage_account_id", "bucket_name"))
+
+
+@grader
+def new_buckets(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A whole-bucket rule created beside its bucket, named outright (not known only after apply): the bucket is
+    new in this plan too and holds no data yet, so the rule empties nothing (medium, as for a bucket made unknown)."""
+    if not any(f.rule == EXPIRY and f.severity is Severity.HIGH for f in findings):
+        return findings
+    view = plan_view(review_input)
+    created = {name for c in view.of(Action.CREATE) if "bucket" in c.type and not LIFECYCLE_TYPES.search(c.type)
+               and isinstance(name := as_dict(c.after).get("bucket") or as_dict(c.after).get("name"), str)}
+    rules = {c.address: c for c in view.of(Action.CREATE) if LIFECYCLE_TYPES.search(c.type)}
+    graded = []
+    for found in findings:
+        change = rules.get(found.address or "") if found.rule == EXPIRY and found.severity is Severity.HIGH else None
+        if change is not None and as_dict(change.after).get("bucket") in created:
+            found = graded_medium(found, "its bucket is created in this plan too: it holds no data yet")
+        graded.append(found)
+    return graded
+
+
+def _versioned(values: dict[str, Any]) -> bool:
+    """Whether a bucket's own values (or its versioning resource's) keep old versions."""
+    blocks = [b for key in ("versioning", "versioning_configuration") for b in as_list(values.get(key))
+              if isinstance(b, dict)]
+    return any(b.get("enabled") is True or str(b.get("status", "")).lower() == "enabled" for b in blocks)
+
+
+def transient_store(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a deleted bucket loses nothing kept, or None: its own whole-bucket rules (its lifecycle configuration in
+    this plan, or its own lifecycle rules) already deleted every object within a week, and it keeps no old versions
+    — a cache or scratch store whose team keeps nothing in it longer."""
+    before = as_dict(change.before)
+    name = before.get("bucket") or before.get("name")
+    if change.action is not Action.DELETE or not change.type.endswith("bucket") or not isinstance(name, str):
+        return None
+    kept = _expiring_rules(before)
+    for other in plan_view(review_input).changes:
+        if other.action is Action.CREATE or as_dict(other.before).get("bucket") != name:
+            continue
+        if LIFECYCLE_TYPES.search(other.type):
+            kept += _expiring_rules(as_dict(other.before))
+        elif "versioning" in other.type and _versioned(as_dict(other.before)):
+            return None
+    if _versioned(before):
+        return None  # an expired object's old versions outlive every rule that deletes current ones
+    days = _transient_before(kept)
+    return None if days is None else (f"its own lifecycle deleted every object within {_days(days)}: a store of "
+                                      "transient data, nothing in it was kept longer")

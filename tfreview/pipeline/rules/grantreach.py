@@ -135,7 +135,7 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
             return azure_scope_severity("Contributor", values.get("scope")) if owner else Severity.MEDIUM
         return level
     level = privilege(resource_type, role)
-    if level is Severity.HIGH and deploys_as(resource_type, role, member):
+    if level is Severity.HIGH and deploys_as(resource_type, role, member, values):
         return Severity.MEDIUM
     if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
         return Severity.HIGH
@@ -144,17 +144,30 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
 
 
 # `actAs` on one service account (its own IAM resource) for a service account of one's own projects: the
-# least-privilege way a deployer starts a workload as its runtime account. It mints no tokens (TokenCreator does),
-# and a person, a Google-managed default identity shared by every build, or a project-wide grant stays high.
+# least-privilege way a deployer starts a workload as its runtime account. TokenCreator on one service account lets
+# the member mint that account's tokens: medium only for a member of the account's own project, on an account whose
+# name does not say it administers (a Terraform, admin or owner account can do anything; to impersonate it is to be
+# it). A person, a Google-managed default identity shared by every build, or a project-wide grant (every service
+# account of the project) stays high.
 ACT_AS = canonical_name("roles/iam.serviceAccountUser")
+TOKEN_CREATOR = canonical_name("roles/iam.serviceAccountTokenCreator")
 ONE_ACCOUNT = "google_service_account_iam_"
-DEDICATED_ACCOUNT = lazy_compile(r"^serviceAccount:[a-z][a-z0-9-]{4,29}@[a-z][a-z0-9-]+\.iam\.gserviceaccount\.com$")
+DEDICATED_ACCOUNT = lazy_compile(r"^serviceAccount:[a-z][a-z0-9-]{4,29}@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$")
+TARGET_ACCOUNT = lazy_compile(r"serviceAccounts/([a-z][a-z0-9-]{4,29})@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com")
+ADMINISTERS = lazy_compile(r"admin|owner|terraform|(?:^|-)(?:tf|root|super|org|iac|provision\w*)(?:-|$)")
 
 
-def deploys_as(resource_type: str, role: str, member: str) -> bool:
-    """Whether a grant lets one dedicated service account act as the one service account it is made on."""
-    return resource_type.startswith(ONE_ACCOUNT) and canonical_name(role) == ACT_AS \
-        and bool(DEDICATED_ACCOUNT.match(member))
+def deploys_as(resource_type: str, role: str, member: str, values: dict[str, Any]) -> bool:
+    """Whether a grant lets one dedicated service account act as (or, of its own project, impersonate) the one
+    service account it is made on."""
+    dedicated = DEDICATED_ACCOUNT.match(member)
+    if not resource_type.startswith(ONE_ACCOUNT) or dedicated is None:
+        return False
+    if canonical_name(role) == ACT_AS:
+        return True
+    target = TARGET_ACCOUNT.search(str(values.get("service_account_id", "")))
+    return canonical_name(role) == TOKEN_CREATOR and target is not None and target[2] == dedicated[1] \
+        and ADMINISTERS.search(target[1]) is None
 
 
 def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:

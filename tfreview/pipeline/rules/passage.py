@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.rules.aligned import by_identity
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.traffic import MAX_DEPTH
 from tfreview.pipeline.rules.values import world_sources
@@ -29,10 +30,13 @@ PASS_ALL = declare("firewall-passes-all", Severity.HIGH,
                    "has every match list empty: everything the policy dropped gets through.")
 ACTION_FLIP = declare("deny-opened-to-world", Severity.HIGH,
                       "An existing firewall/ACL rule whose sources or destinations are the whole internet turns from "
-                      "deny to allow (any provider): the traffic it blocked is let in.")
+                      "deny to allow, or a new allow from the whole internet is ordered ahead of a deny it covers "
+                      "(any provider): the traffic it blocked is let in.")
 DNS_OUT = declare("dns-forwarded-out", Severity.HIGH,
-                  "All DNS names (domain `.` or `*`) are forwarded to a resolver outside private address space: every "
-                  "query, and its answers, goes through a server outside the organisation's networks.")
+                  "All DNS names (domain `.` or `*`) are forwarded to a resolver outside private address space, or a "
+                  "forwarding rule or resolver policy that sent its queries to private resolvers now sends them to a "
+                  "public address: the queries, internal names included, and their answers go through a server "
+                  "outside the organisation's networks.")
 
 _SURICATA = lazy_compile(r"^\s*(pass|accept|allow)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:->|<>)\s+(\S+)\s+(\S+)\s*(?:\((.*)\))?"
                          r"\s*;?\s*$", re.IGNORECASE)
@@ -89,11 +93,15 @@ def _nodes(before: Any, after: Any, depth: int = 0) -> Iterator[tuple[dict[str, 
 
 
 def _paired(before: list[Any], after: list[Any]) -> Iterator[tuple[Any, Any]]:
-    """Items of two lists paired by their names when all are uniquely named blocks, else by position."""
+    """Items of two lists paired by their names when all are uniquely named blocks, or by another identity key both
+    sides share (a NACL entry's `rule_no`, a rule's priority: aligned.py), else by position."""
     old, new = _by_name(before), _by_name(after)
     if old is None or new is None:
-        yield from zip(before, after, strict=False)
-        return
+        keyed_old, keyed_new = by_identity(before), by_identity(after)
+        if keyed_old is None or keyed_new is None or keyed_old[0] != keyed_new[0]:
+            yield from zip(before, after, strict=False)
+            return
+        old, new = keyed_old[1], keyed_new[1]
     yield from ((item, new[name]) for name, item in old.items() if name in new)
 
 
@@ -162,3 +170,121 @@ def _passage(change: Change) -> Iterator[Finding]:
     if outside and not (before and _forwards_all_out(change.type, before) == outside):
         yield finding(DNS_OUT, change.address, f"{change.address}: every DNS name is forwarded to {outside[0]}, "
                       "outside private address space: all queries and answers pass through an outside resolver")
+
+
+# --- a new allow from the whole internet ordered ahead of the denies it covers ------------------------------------
+# Rule lists evaluated in order (a network ACL's entries by `rule_no`, a security policy's rules by `priority`): the
+# first entry that matches decides. An allow from everywhere put ahead of a deny it covers (the same ports, or every
+# protocol) voids that deny, though no existing entry changed.
+ORDER_KEYS = ("rule_no", "rule_number", "priority", "sequence", "order")
+_ALL_PROTOCOLS = {"-1", "all", "*", "any"}
+
+
+def _ordered_entries(value: Any, depth: int = 0) -> Iterator[list[dict[str, Any]]]:
+    """Lists of entries that each carry an action and an order number, anywhere in VALUE."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _ordered_entries(item, depth + 1)
+    elif isinstance(value, list):
+        entries = [v for v in value if isinstance(v, dict)]
+        if entries and all(_action(e) and _order(e) is not None for e in entries):
+            yield entries
+        for item in value:
+            yield from _ordered_entries(item, depth + 1)
+
+
+def _action(entry: dict[str, Any]) -> str | None:
+    return next((v.lower() for k, v in entry.items() if ACTION_KEY.match(k.lower()) and isinstance(v, str)
+                 and v.lower() in ALLOW_WORDS | DENY_WORDS), None)
+
+
+def _order(entry: dict[str, Any]) -> float | None:
+    value = next((entry[k] for k in ORDER_KEYS if k in entry), None)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _ports(entry: dict[str, Any]) -> tuple[str, float, float]:
+    protocol = str(entry.get("protocol", "")).lower()
+    low, high = entry.get("from_port"), entry.get("to_port")
+    if protocol in _ALL_PROTOCOLS or not isinstance(low, int) or not isinstance(high, int) or (low, high) == (0, 0):
+        return ("all" if protocol in _ALL_PROTOCOLS else protocol), 0, 65535
+    return protocol, low, high
+
+
+def _covers(allow: dict[str, Any], deny: dict[str, Any]) -> bool:
+    (p1, lo1, hi1), (p2, lo2, hi2) = _ports(allow), _ports(deny)
+    return (p1 == "all" or p1 == p2) and lo1 <= lo2 and hi1 >= hi2
+
+
+@on_change(words=(b"rule_no", b"rule_number", b"priority", b"sequence"))
+def _allow_ahead_of_deny(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = {(_action(e), _order(e), tuple(_world_addresses(e)), _ports(e)) for entries in _ordered_entries(before)
+           for e in entries}
+    for entries in _ordered_entries(after):
+        for allow in (e for e in entries if _action(e) in ALLOW_WORDS and _world_addresses(e)):
+            if (_action(allow), _order(allow), tuple(_world_addresses(allow)), _ports(allow)) in old:
+                continue
+            voided = [d for d in entries if _action(d) in DENY_WORDS and (_order(d) or 0) > (_order(allow) or 0)
+                      and _covers(allow, d)]
+            if voided:
+                yield finding(ACTION_FLIP, change.address, f"{change.address}: entry {_order(allow):g} allows "
+                              f"{_world_addresses(allow)[0]} (the whole internet) ahead of the deny entry "
+                              f"{_order(voided[0]):g}: the traffic that deny blocked is let in")
+                return
+
+
+# --- firewall rules as separate resources: an allow from the internet that now outranks a deny ---------------------
+# Google Cloud firewall rules (any provider whose rules are resources of their own, with a priority where the
+# lower number wins and a deny wins a tie): an allow from everywhere whose priority now beats a deny of the same
+# network and direction that it covers (a port of the deny among its own) lets through what the deny blocked.
+def _rule_ports(values: dict[str, Any], key: str) -> list[tuple[str, set[str] | None]]:
+    """(protocol, ports or None for every port) of a rule's allow or deny blocks."""
+    return [(str(b.get("protocol", "")).lower(), {str(p) for p in b.get("ports") or []} or None)
+            for b in values.get(key) or [] if isinstance(b, dict)]
+
+
+def _beats(allow: dict[str, Any], deny: dict[str, Any]) -> bool:
+    """Whether an allow rule covers some port a deny rule blocks, on targets the deny applies to."""
+    if allow.get("network") != deny.get("network") or str(allow.get("direction", "INGRESS")).upper() != str(
+            deny.get("direction", "INGRESS")).upper():
+        return False
+    denied_tags, allowed_tags = set(deny.get("target_tags") or []), set(allow.get("target_tags") or [])
+    if denied_tags and allowed_tags and not denied_tags & allowed_tags:
+        return False
+    for protocol, ports in _rule_ports(allow, "allow"):
+        for blocked, closed in _rule_ports(deny, "deny"):
+            if protocol in (blocked, "all") and (ports is None or closed is None or ports & closed):
+                return True
+    return False
+
+
+@rule(ACTION_FLIP, Severity.HIGH, "An existing firewall/ACL rule whose sources or destinations are the whole "
+      "internet turns from deny to allow, or a new allow from the whole internet is ordered ahead of a deny it "
+      "covers (any provider): the traffic it blocked is let in.")
+def _allow_outranks_deny(ri: ReviewInput) -> Iterator[Finding]:
+    rules = [c for c in ri.changeset.changes if c.type.endswith("firewall") and c.mode == "managed"
+             and c.action is not Action.DELETE and isinstance(c.after, dict) and _number(c.after.get("priority"))]
+    denies = [c for c in rules if _rule_ports(c.after, "deny")]
+    for change in rules:
+        after, before = change.after, change.before if isinstance(change.before, dict) else {}
+        if change.action is Action.NO_OP or not _rule_ports(after, "allow") or not _world_addresses(after) \
+                or after.get("disabled") is True:
+            continue
+        was = _number(before.get("priority")) if before.get("allow") and _world_addresses(before) else None
+        now = _number(after.get("priority"))
+        for deny in denies:
+            rank = _number(deny.after.get("priority"))
+            if deny is change or rank is None or now is None or now >= rank or (was is not None and was < rank):
+                continue
+            if _beats(after, deny.after):
+                yield finding(ACTION_FLIP, change.address, f"{change.address}: an allow from "
+                              f"{_world_addresses(after)[0]} (the whole internet) at priority {now:g} now outranks "
+                              f"{deny.address} (deny, priority {rank:g}): what that deny blocked is let in")
+                break
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -83,7 +83,12 @@ def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
     read = list(_data_sources(ri.plan.configuration.get("root_module")))
     sides = [_giver(change, s) for change in ri.changeset.changes if links or not _links(change)
              for s in (change.before, change.after)]
-    return _named(sides + read) | vouched(ri)
+    # A link's own id names where the link itself lives: its local side, in the plan's own subscription or project
+    # (an Azure peering's id is under its local network), never the remote side it reaches.
+    homes = {scope for change in ri.changeset.changes if not links and _links(change)
+             for side in (change.before, change.after) if isinstance(side, dict) and isinstance(side.get("id"), str)
+             for scope in _scopes(side["id"])}
+    return _named(sides + read) | vouched(ri) | homes
 
 
 # Where a grant names a resource it lets in by the scope that resource lives in (BigQuery's authorized `view`,

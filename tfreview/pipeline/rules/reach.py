@@ -7,6 +7,7 @@ routes.py). The other updates that destroy or hide are in mutes.py (monitors mut
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,6 +61,16 @@ def _guard_record(kind: str, values: dict[str, Any]) -> str | None:
     return None
 
 
+def _addresses(value: object) -> bool:
+    """Whether VALUE lists IP addresses only: resolvers a network's clients ask (dnsforward.py judges where they
+    move), not the host names a domain is delegated to."""
+    items = value if isinstance(value, list) else [value]
+    try:
+        return bool(items) and all(isinstance(i, str) and ipaddress.ip_address(i.strip()) for i in items)
+    except ValueError:
+        return False
+
+
 # A RECORD_TYPES type or a NAME_SERVER_KEYS key is needed.
 @on_change(actions=(*ALTERING, Action.DELETE), words=(b"record", b"name_server", b"nameserver"))
 def _delegation(change: Change) -> Iterator[Finding]:
@@ -82,7 +93,8 @@ def _delegation(change: Change) -> Iterator[Finding]:
     if change.action in (Action.UPDATE, Action.REPLACE):
         for key in before.keys() & after.keys():
             old, new = before.get(key), after.get(key)
-            if NAME_SERVER_KEYS.match(key) and old and known(old) and old != new and new != UNKNOWN:
+            if NAME_SERVER_KEYS.match(key) and old and known(old) and old != new and new != UNKNOWN \
+                    and not (_addresses(old) and _addresses(new)):
                 yield finding(DELEGATION, change.address,
                               f"{change.address}: {key} {show(old)} → {show(new)} (the domain is delegated elsewhere)")
 

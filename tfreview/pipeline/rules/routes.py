@@ -17,11 +17,15 @@ from tfreview.pipeline.findings import (
     Severity,
     declare,
     finding,
+    graded_medium,
+    grader,
     managed,
     on_change,
     rule,
 )
-from tfreview.pipeline.rules.common import as_list, show, sides
+from tfreview.pipeline.rules.common import as_dict, as_list, show, sides
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.values import leaves
 
 ROUTE_VIA_HOST = declare("route-via-host", Severity.HIGH,
                          "A new default or very broad route (0.0.0.0/0, ::/0, a /8 or wider) whose next hop is one "
@@ -306,3 +310,31 @@ def same_kind_of_hop(change: Change) -> str | None:
             or not any(DESTINATION_KEY.fullmatch(k) and v not in (None, "") for k, v in after.items()):
         return None
     return f"the same destination re-made through another {hop}: it holds no data"
+
+
+# Types of the organisation's own inspecting appliances (Azure Firewall, a network virtual appliance, any
+# provider's firewall instance): a route through the private address of one of them is the firewall hop.
+APPLIANCE_RESOURCES = lazy_compile(r"firewall|virtual_appliance|(?:^|_)nva(?:_|$)")
+PRIVATE_ADDRESS_KEY = lazy_compile(r"private_ip(?:_address)?$")
+
+
+@grader
+def firewall_hops(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A broad route through one machine whose address is a firewall's of this plan (its private IP in the
+    firewall's own values): the traffic goes to the organisation's own inspection, shown (medium), not held."""
+    if not any(f.rule == ROUTE_VIA_HOST and f.severity is Severity.HIGH for f in findings):
+        return findings
+    view = plan_view(review_input)
+    firewalls = {str(value): c.address for c in view.changes if APPLIANCE_RESOURCES.search(c.type)
+                 and c.action is not Action.DELETE for path, value in leaves(c.after)
+                 if PRIVATE_ADDRESS_KEY.search(path) and isinstance(value, str) and value}
+    changes = {c.address: c for c in view.changes}
+    graded = []
+    for found in findings:
+        change = changes.get(found.address or "") if found.rule == ROUTE_VIA_HOST else None
+        hops = {str(v) for b, _ in _route_blocks(as_dict(change.after), None) for k, v in b.items()
+                if HOST_HOP.fullmatch(k)} if change else set()
+        if hops and all(h in firewalls for h in hops):
+            found = graded_medium(found, f"that address is {firewalls[sorted(hops)[0]]}'s, the plan's own firewall")
+        graded.append(found)
+    return graded

@@ -184,7 +184,7 @@ NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", 
 
 # Evidence words that in a function's name only say its business domain: /aws/lambda/billing is a billing
 # function's stdout, not the billing records themselves.
-BUSINESS_DOMAINS = frozenset({"billing", "transactions"})
+BUSINESS_DOMAINS = frozenset({"billing", "transactions", "ledger"})
 # A log group the platform fills with a function's or build's own runtime output (stdout, stack traces), not a
 # trail of who did what: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
 RUNTIME_OUTPUT = lazy_compile(r"^/aws/(?:lambda|codebuild)/")
@@ -249,6 +249,8 @@ def _prefixes(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, 
 LOG_DAYS = frozenset({"retention_in_days"})
 EVIDENCE_DAYS = 365
 DIAGNOSTIC_DAYS = 7
+ROUTINE_DAYS = 14
+ROUTINE_MAX_DAYS = 31
 
 
 def _cut_severity(change: Change, watch_: Watch, path: str, before: Any, after: Any) -> Severity | None:
@@ -284,24 +286,28 @@ def _types_dropped(watch_: Watch, before: Any, after: Any) -> Severity | None:
 def kept_long_enough(change: Change, days: float, was: float | None = None) -> Severity | None:
     """The severity of logs still kept DAYS after a cut from WAS days, or None when the cut loses evidence: low for
     debug or runtime output kept a week, medium for any logs kept a year or logs kept under a week even before
-    (no evidence regime keeps a trail that briefly) unless their names say audit or trail; never on legal hold."""
+    (no evidence regime keeps a trail that briefly), or logs kept a month at most and still kept two weeks, unless
+    their names say audit or trail; never on legal hold."""
     if _held(change):
         return None
     if days >= DIAGNOSTIC_DAYS and (diagnostic_data(change) or runtime_output(change)):
         return Severity.LOW
     if days >= EVIDENCE_DAYS or (was is not None and days > 0 and was < DIAGNOSTIC_DAYS and not _named_trail(change)):
         return Severity.MEDIUM
+    if was is not None and days >= ROUTINE_DAYS and was <= ROUTINE_MAX_DAYS \
+            and not _named_trail(change, TRAIL_WORDS - BUSINESS_DOMAINS):
+        return Severity.MEDIUM  # logs kept a month at most were never an evidence store; two weeks still serve
     return None
 
 
 TRAIL_WORDS = KEPT_AS_EVIDENCE | {"trail", "cloudtrail", "activity", "flow", "waf", "firewall", "guardduty"}
 
 
-def _named_trail(change: Change) -> bool:
+def _named_trail(change: Change, trail_words: frozenset[str] | None = None) -> bool:
     """Whether the object's type or names say it keeps a trail of who did what (audit, flow, firewall logs…)."""
     values = change.after if isinstance(change.after, dict) else {}
     names = [change.type, change.address, *(str(v) for k, v in values.items() if isinstance(v, str) and k in NAME_KEYS)]
-    return bool({w for name in names for w in _WORD.findall(name.lower())} & TRAIL_WORDS)
+    return bool({w for name in names for w in _WORD.findall(name.lower())} & (trail_words or TRAIL_WORDS))
 
 
 def _held(change: Change) -> bool:

@@ -140,3 +140,41 @@ def _all_on(values: dict[str, Any]) -> bool:
     """Whether a public-access block has switches and every one of them is on."""
     flags = [v for v in values.values() if isinstance(v, bool)]
     return bool(flags) and all(flags)
+
+
+# DNS record types whose values name the host a name is served from.
+RECORD_TYPES = lazy_compile(r"(?:^|_)(?:record|record_set|dns_record|cname_record)s?$")
+
+
+def site_moved(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a deleted bucket named for a host loses only a site that moved, or None: a DNS record in the plan for
+    that same name pointed at the bucket before and now points elsewhere (a status page moved to a hosted
+    provider). A record left pointing at the bucket is a takeover (dns-dangling), not this."""
+    before = change.before if isinstance(change.before, dict) else {}
+    name = before.get("bucket")
+    if change.action is not Action.DELETE or change.type not in BUCKETS or not isinstance(name, str) \
+            or "." not in name:
+        return None
+    moved = plan_view(review_input).derived("records moved off buckets", _moved_records).get(name.lower().rstrip("."))
+    return None if moved is None else (f"the site it served moved: {moved[0]} for {name} now points at {moved[1]}; "
+                                       "a website bucket holds the site's published pages")
+
+
+def _targets(record: dict[str, Any]) -> list[str]:
+    """The hosts or addresses a DNS record's values name (`records`, `value`, `content`)."""
+    return [str(v).lower() for v in [*as_list(record.get("records")), record.get("value"), record.get("content")] if v]
+
+
+def _moved_records(view: PlanView) -> dict[str, tuple[str, str]]:
+    """Per plan: record names whose values named a bucket website of that name before and name another host now."""
+    found: dict[str, tuple[str, str]] = {}
+    for other in view.of(Action.UPDATE):
+        old, new = sides(other)
+        name = str(new.get("name") or new.get("fqdn") or "").lower().rstrip(".")
+        if not RECORD_TYPES.search(other.type) or not name:
+            continue
+        was, now = _targets(old), _targets(new)
+        if now and any(v.startswith(name + ".s3") or v.startswith(name + ".storage") for v in was) \
+                and not any(name in v for v in now):
+            found[name] = (other.address, now[0])
+    return found

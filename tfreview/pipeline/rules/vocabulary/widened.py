@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.strengths import inverted, present
+from tfreview.pipeline.rules.strengths import inverted, ladder, present
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
 from tfreview.pipeline.rules.watch import watch
 
@@ -60,6 +60,13 @@ control(PUBLIC, r"(?:\w+_)?(?:state|status|mode|setting)", blocking,
 control(AUTH, r"(?:authori[sz]e|allow|grant|admit|permit)_all_(?:groups|users|members|principals|identities)"
         r"|all_(?:groups|users|members)_(?:allowed|authori[sz]ed)", inverted,
         "access granted to every group or user instead of the named ones")
+
+# --- which namespaces may attach routes to a gateway's listener -------------------------------------------------
+# Kubernetes Gateway API `allowedRoutes.namespaces.from`: Same (the gateway's own namespace), Selector (labelled
+# ones, as narrow as their labels), All (every namespace: any team or tenant can publish a route, and take a
+# hostname, on that listener).
+control(PUBLIC, r"allowed_?routes\.namespaces\.from", ladder(("same", "selector"), ("all",)),
+        "every namespace may now attach routes to the listener (and publish on its hostnames)")
 
 # --- permission modes moved to allow-all --------------------------------------------------------------
 ALLOW_ALL = frozenset({"allowall", "alwaysallow", "permitall", "grantall", "openall", "allowany", "unrestricted"})
