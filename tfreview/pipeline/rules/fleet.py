@@ -1,8 +1,9 @@
 """Risk rules, lifecycle helper (delete grading): a fleet scaled in. Machines deleted because their `count` index is
-now out of range, while at least as many members below them stay in the plan, are a fleet made smaller: a machine that keeps no
-disk beyond its root disk (deleted with it) holds nothing the kept members do not, and its load-balancer attachment
-goes with it. A data volume of its own (an `ebs_block_device`, a separate volume the plan deletes too) is judged on
-its own and stays high. ladders.py grades deletes with it."""
+now out of range, while at least as many members below them stay in the plan, are a fleet made smaller: a machine
+that keeps no disk beyond its root disk (deleted with it) holds nothing the kept members do not, and its
+load-balancer attachment goes with it. A data volume of its own (an `ebs_block_device`, a separate volume the plan
+deletes too) is judged on its own and stays high; a fleet cut by more than half (8 → 2) is a capacity cut and stays
+high. ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
