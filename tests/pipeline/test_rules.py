@@ -82,6 +82,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "cors-any-origin": ("azurerm_healthcare_fhir_service.patients", ("allowed_origins", "credentials"), {}),
     "root-widened": ("aws_transfer_user.vendor", ('"/sftp-inbound/vendor" → "/sftp-inbound"',), {}),
     "egress-outside": ("hookco_subscription.audit", ("collect.parcelsync-partners.net", "destination_url"), {}),
+    "group-self-join": ("googleworkspace_group_settings.org_admins", ("ALL_IN_DOMAIN_CAN_JOIN",
+                                                                      "roles/resourcemanager.organizationAdmin"), {}),
     "reclaim-to-delete": ("kubernetes_persistent_volume_v1.ledger", ("Retain → Delete",), {}),
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),

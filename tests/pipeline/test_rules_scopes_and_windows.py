@@ -481,3 +481,69 @@ def test_a_whole_bucket_rule_made_with_its_new_bucket(tmp_path: Path) -> None:
                   {"bucket": "nw-ci-cache-use2", "rule": [s3_expiry("expire-cache", 7)]})
     assert judged(tmp_path, bucket, rules)[0] is SAFE
     assert judged(tmp_path, rules)[0] is RISKY  # an existing bucket of that name would empty
+
+
+# --- who a sign-in control still covers ------------------------------------------------------------------------------
+def ca_policy(client_types: list[str], excluded: list[str], strength: str = "") -> dict[str, Any]:
+    return {"display_name": "CA004", "state": "enabled",
+            "conditions": [{"client_app_types": client_types, "applications": [{"included_applications": ["All"]}],
+                            "users": [{"included_users": ["All"], "excluded_users": excluded}]}],
+            "grant_controls": [{"built_in_controls": ["block"], "operator": "OR",
+                                "authentication_strength_policy_id": strength}]}
+
+
+@pytest.mark.parametrize(("after", "label"), [
+    (ca_policy(["exchangeActiveSync"], ["breakglass-1"]), RISKY),  # IMAP, POP and SMTP basic auth let back in
+    (ca_policy(["exchangeActiveSync", "other"], ["breakglass-1", "breakglass-2"]), SAFE),  # a second break-glass
+])
+def test_a_blocking_policy_that_covers_less(tmp_path: Path, after: dict[str, Any], label: Any) -> None:
+    change = entry("azuread_conditional_access_policy.legacy", ["update"],
+                   ca_policy(["exchangeActiveSync", "other"], ["breakglass-1"]), after)
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("before", "after", "label"), [("4", "2", RISKY), ("2", "4", SAFE)])
+def test_a_required_authentication_strength_moved_down(tmp_path: Path, before: str, after: str, label: Any) -> None:
+    def policy(last: str) -> dict[str, Any]:
+        value = dict(ca_policy(["all"], []), grant_controls=[{
+            "built_in_controls": [], "authentication_strength_policy_id": f"00000000-0000-0000-0000-00000000000{last}"}])
+        return value
+    change = entry("azuread_conditional_access_policy.admins", ["update"], policy(before), policy(after))
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("holds", "label"), [(True, RISKY), (False, SAFE)])
+def test_a_group_opened_to_self_join(tmp_path: Path, holds: bool, label: Any) -> None:
+    settings = {"email": "gcp-org-admins@acme.io", "who_can_join": "INVITED_CAN_JOIN"}
+    changes = [entry("googleworkspace_group_settings.admins", ["update"], settings,
+                     dict(settings, who_can_join="ALL_IN_DOMAIN_CAN_JOIN"))]
+    if holds:
+        binding = {"member": "group:gcp-org-admins@acme.io", "org_id": "1234",
+                   "role": "roles/resourcemanager.organizationAdmin"}
+        changes.append(entry("google_organization_iam_member.admins", ["no-op"], binding, binding))
+    assert judged(tmp_path, *changes)[0] is label
+
+
+@pytest.mark.parametrize(("key", "label"), [("payments-prod/all-staff/AdministratorAccess", RISKY),
+                                            ("payments-prod/all-staff/ViewOnlyAccess", SAFE),
+                                            ("payments-prod/sre-oncall/AdministratorAccess", SAFE)])
+def test_an_admin_permission_set_assigned_to_everyone(tmp_path: Path, key: str, label: Any) -> None:
+    after = {"instance_arn": "arn:aws:sso:::instance/ssoins-1", "principal_type": "GROUP", "target_type": "AWS_ACCOUNT",
+             "principal_id": "94f8e4d8-20b1-70c4", "target_id": "733519204886",
+             "permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1"}
+    change = entry(f'aws_ssoadmin_account_assignment.this["{key}"]', ["create"], None, after)
+    assert judged(tmp_path, change)[0] is label
+
+
+# --- links and accounts re-made under a new address, not moved -------------------------------------------------------
+@pytest.mark.parametrize(("rtype", "values", "label"), [
+    ("azurerm_virtual_network_peering", {"name": "hub-to-prod", "remote_virtual_network_id": "/subscriptions/x"},
+     RISKY),
+    ("okta_user", {"login": "akim@acme.io", "email": "akim@acme.io", "first_name": "A"}, RISKY),
+    ("datadog_monitor", {"name": "checkout latency", "query": "avg(last_5m):avg:latency{*} > 2"}, SAFE),
+])
+def test_a_link_or_account_re_made_without_a_moved_block(tmp_path: Path, rtype: str, values: dict[str, Any],
+                                                          label: Any) -> None:
+    old = entry(f'{rtype}.this["weu"]', ["delete"], values, None, action_reason="delete_because_each_key")
+    new = entry(f'{rtype}.this["westeurope"]', ["create"], None, values)
+    assert judged(tmp_path, old, new)[0] is label

@@ -235,7 +235,6 @@ KNOWN_MISSES = {
     "fresh/long-tail-real-8/datasync-destination-b.json",
     "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/real-world-mix-3/aws-alb-http-forward.json",
-    "fresh/real-world-mix-3/gcp-egress-allow-all.json",
     "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",

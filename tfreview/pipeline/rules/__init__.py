@@ -168,6 +168,7 @@ from tfreview.pipeline.rules import standins as standins
 from tfreview.pipeline.rules import dnsforward as dnsforward
 from tfreview.pipeline.rules import workflowfiles as workflowfiles
 from tfreview.pipeline.rules import acceptance as acceptance
+from tfreview.pipeline.rules import blockscope as blockscope
 # isort: on
 
 THEMES = (
@@ -266,4 +267,5 @@ THEMES = (
     "dnsforward",
     "workflowfiles",
     "acceptance",
+    "blockscope",
 )

@@ -60,9 +60,11 @@ UNSEEN = declare("control-unknown", Severity.MEDIUM,
 COLLAPSE = 100
 MAX_DOCUMENT = 100_000  # JSON text settings longer than this are not read leaf by leaf
 SKIPPED_ROOTS = ("tags", "tags_all", "effective_labels", "terraform_labels", "timeouts")
-# Maps of labels and the selectors that match them, at any depth (Kubernetes metadata, a Gateway's namespace
-# selector, any provider's labels): their keys and values are names. Annotations are read: some are switches.
-LABEL_MAPS = lazy_compile(r"(?:^|[.\]])(?:labels|match_?labels|matchLabels|selector|node_?selector)\.")
+# An object's own labels (top level or in its Kubernetes metadata) and the selectors that match labels (a Gateway's
+# namespace selector): their keys and values are names. Labels an object hands on (an alert rule's `severity` label
+# routes its pages) and annotations are read: some are switches.
+LABEL_MAPS = lazy_compile(r"(?:^|[.\]])(?:metadata(?:\[\d+\])?\.labels|match_?labels|matchLabels|selector"
+                          r"|node_?selector)\.|^labels\.")
 # Labels Kubernetes itself acts on (`pod-security.kubernetes.io/enforce`): settings, read like any other.
 CONTROL_LABELS = lazy_compile(r"(?:^|\.)[\w.-]*(?:kubernetes\.io|k8s\.io)/")
 

@@ -55,6 +55,7 @@ from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.recoverable import recoverable_secret
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
+from tfreview.pipeline.rules.relinked import remade_live
 from tfreview.pipeline.rules.replicas import replica_with_primary
 from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_successor
@@ -113,6 +114,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),
+    Grade(lambda c, ri: paren(remade_live(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
                "them; check nothing still routes to it"), Severity.MEDIUM),
