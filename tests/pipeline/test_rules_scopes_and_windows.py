@@ -505,9 +505,9 @@ def test_a_blocking_policy_that_covers_less(tmp_path: Path, after: dict[str, Any
 @pytest.mark.parametrize(("before", "after", "label"), [("4", "2", RISKY), ("2", "4", SAFE)])
 def test_a_required_authentication_strength_moved_down(tmp_path: Path, before: str, after: str, label: Any) -> None:
     def policy(last: str) -> dict[str, Any]:
-        value = dict(ca_policy(["all"], []), grant_controls=[{
-            "built_in_controls": [], "authentication_strength_policy_id": f"00000000-0000-0000-0000-00000000000{last}"}])
-        return value
+        strength = f"00000000-0000-0000-0000-00000000000{last}"
+        return dict(ca_policy(["all"], []), grant_controls=[{"built_in_controls": [],
+                                                             "authentication_strength_policy_id": strength}])
     change = entry("azuread_conditional_access_policy.admins", ["update"], policy(before), policy(after))
     assert judged(tmp_path, change)[0] is label
 
