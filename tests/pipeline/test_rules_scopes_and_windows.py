@@ -547,3 +547,40 @@ def test_a_link_or_account_re_made_without_a_moved_block(tmp_path: Path, rtype: 
     old = entry(f'{rtype}.this["weu"]', ["delete"], values, None, action_reason="delete_because_each_key")
     new = entry(f'{rtype}.this["westeurope"]', ["create"], None, values)
     assert judged(tmp_path, old, new)[0] is label
+
+
+# --- short-lived stores and selections that follow their fleet -------------------------------------------------------
+@pytest.mark.parametrize(("days", "label"), [(14, SAFE), (None, RISKY)])
+def test_versioning_suspended_on_a_bucket_that_keeps_nothing_beyond_two_weeks(tmp_path: Path, days: int | None,
+                                                                            label: Any) -> None:
+    def versioning(status: str) -> dict[str, Any]:
+        return {"bucket": "nw-ci-build-cache", "versioning_configuration": [{"status": status, "mfa_delete": ""}]}
+    changes = [entry("aws_s3_bucket_versioning.cache", ["update"], versioning("Enabled"), versioning("Suspended"))]
+    if days:
+        rules = {"bucket": "nw-ci-build-cache", "rule": [s3_expiry("expire", days)]}
+        changes.append(entry("aws_s3_bucket_lifecycle_configuration.cache", ["no-op"], rules, rules))
+    assert judged(tmp_path, *changes)[0] is label
+
+
+@pytest.mark.parametrize(("topic", "retention", "label"), [("loadtest.orders", "3600000", SAFE),
+                                                            ("ledger.orders", "3600000", RISKY),
+                                                            ("loadtest.orders", "-1", RISKY)])
+def test_a_topic_deleted_that_kept_an_hour_of_test_traffic(tmp_path: Path, topic: str, retention: str,
+                                                            label: Any) -> None:
+    change = entry(f'confluent_kafka_topic.t["{topic.replace(".", "-")}"]', ["delete"], {
+        "topic_name": topic, "partitions_count": 48, "config": {"cleanup.policy": "delete", "retention.ms": retention}},
+        None, action_reason="delete_because_each_key")
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("new_tag", "label"), [("BackupPolicy", SAFE), ("backup-policy", RISKY)])
+def test_a_backup_selection_re_made_to_follow_its_fleets_new_tag(tmp_path: Path, new_tag: str, label: Any) -> None:
+    def selection(key: str) -> dict[str, Any]:
+        return {"name": "daily", "plan_id": "p-1", "iam_role_arn": "arn:aws:iam::1:role/backup",
+                "selection_tag": [{"type": "STRINGEQUALS", "key": key, "value": "daily"}]}
+    def database(key: str) -> dict[str, Any]:
+        return {"identifier": "orders-prod", "tags": {"Name": "orders-prod", key: "daily"}}
+    changes = [entry("aws_backup_selection.daily", ["delete", "create"], selection("backup-policy"),
+                     selection("BackupPolicy"), replace_paths=[["selection_tag"]]),
+               entry("aws_db_instance.orders", ["update"], database("backup-policy"), database(new_tag))]
+    assert judged(tmp_path, *changes)[0] is label

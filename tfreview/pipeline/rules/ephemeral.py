@@ -13,7 +13,13 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.disposable import CONTAINERS, DATA_ENGINES, self_disposable
-from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens, labelled_disposable, non_production
+from tfreview.pipeline.rules.environments import (
+    NON_PRODUCTION_ENVS,
+    PRODUCTION_TOKENS,
+    label_tokens,
+    labelled_disposable,
+    non_production,
+)
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.previews import PREVIEW_MODULE
 from tfreview.pipeline.rules.units import duration, unit_of, words
@@ -37,17 +43,26 @@ def _before(change: Change) -> dict[str, Any]:
 
 
 def brief_messages(change: Change) -> str | None:
-    """Why a deleted message store loses nothing lasting: its own tags say non-production and every retention
-    setting keeps messages a day or less; else None."""
+    """Why a deleted message store loses nothing lasting: its own tags (or its own name: `loadtest.orders`) say
+    non-production and every retention setting (a Kafka topic's `config` too) keeps messages a day or less; else
+    None."""
     attrs = _before(change)
-    if not MESSAGE_STORES.search(change.type) or not non_production(change) or _protected(attrs):
+    if not MESSAGE_STORES.search(change.type) or not (non_production(change) or _named_non_production(attrs)) \
+            or _protected(attrs):
         return None
-    spans = [duration(value, unit_of(key, attrs)) for key, value in attrs.items()
-             if KEEPS.search(key) and not isinstance(value, bool)]
+    settings = {**attrs, **(attrs["config"] if isinstance(attrs.get("config"), dict) else {})}  # a Kafka topic's
+    spans = [duration(value, unit_of(key, settings)) for key, value in settings.items()
+             if KEEPS.search(key) and not isinstance(value, bool) and not (key.startswith("delete.") and "." in key)]
     if not spans or any(span is None or not 0 < span <= BRIEF for span in spans):
         return None
     longest = max(span for span in spans if span is not None)
     return f"non-production, and it keeps messages {_shown(longest)} at most: only that window goes with it"
+
+
+def _named_non_production(attrs: dict[str, Any]) -> bool:
+    """Whether the store's own name says non-production (a load test's, a dev topic) and nothing says production."""
+    name = words(str(attrs.get("name") or attrs.get("topic_name") or attrs.get("queue_name") or ""))
+    return bool(name & NON_PRODUCTION_ENVS) and not name & PRODUCTION_TOKENS
 
 
 def with_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:

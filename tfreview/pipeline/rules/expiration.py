@@ -242,3 +242,51 @@ def transient_store(change: Change, review_input: ReviewInput) -> str | None:
     days = _transient_before(kept)
     return None if days is None else (f"its own lifecycle deleted every object within {_days(days)}: a store of "
                                       "transient data, nothing in it was kept longer")
+
+
+# A store that keeps nothing beyond two weeks by its own whole-bucket rules (a build cache, a pipeline's temp bucket)
+# keeps nothing a recovery window (versioning, soft delete) would bring back that its team wanted kept.
+SHORT_LIVED_DAYS = 14
+WINDOW_RULES = ("backup-reduced", "versioning-disabled")
+
+
+def _bucket_name(values: dict[str, Any]) -> str | None:
+    name = values.get("bucket") or values.get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def _lifetimes(view: Any) -> dict[str, float]:
+    """Per plan: the age (days) within which each bucket's own whole-bucket rules, as the plan leaves them, delete
+    every object."""
+    found: dict[str, float] = {}
+    for change in view.changes:
+        after = as_dict(change.after)
+        name = _bucket_name(after)
+        if change.action is Action.DELETE or name is None or not (LIFECYCLE_TYPES.search(change.type)
+                                                                   or change.type.endswith("bucket")):
+            continue
+        ages = [age for rule in _expiring_rules(after) if (age := _shortest_age(rule)) > 0]
+        if ages:
+            found[name] = min(min(ages), found.get(name, float("inf")))
+    return found
+
+
+@grader
+def short_lived_stores(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A recovery window (versions, soft delete) cut on a bucket whose own rules delete every object within two
+    weeks: medium."""
+    if not any(f.rule in WINDOW_RULES and f.severity is Severity.HIGH for f in findings):
+        return findings
+    view = plan_view(review_input)
+    lifetimes = view.derived("bucket lifetimes", _lifetimes)
+    changes = {c.address: c for c in view.changes}
+    graded = []
+    for found in findings:
+        change = changes.get(found.address or "") if found.rule in WINDOW_RULES else None
+        name = _bucket_name(as_dict(change.after)) if change is not None and "bucket" in change.type else None
+        days = lifetimes.get(name) if name else None
+        if found.severity is Severity.HIGH and days is not None and days <= SHORT_LIVED_DAYS:
+            found = graded_medium(found, f"the bucket's own lifecycle deletes every object within {_days(days)}: "
+                                  "nothing in it is kept long enough to need a recovery window")
+        graded.append(found)
+    return graded

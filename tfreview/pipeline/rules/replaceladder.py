@@ -47,7 +47,7 @@ from tfreview.pipeline.rules.routes import same_kind_of_hop
 from tfreview.pipeline.rules.rungs import Grade, paren, run_once, when
 from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
-from tfreview.pipeline.rules.tightened import selection_kept, tightened
+from tfreview.pipeline.rules.tightened import selection_followed, selection_kept, tightened
 from tfreview.pipeline.rules.trimmed import member_replaced
 from tfreview.pipeline.rules.views import saved_query
 
@@ -90,6 +90,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
                and not lesser_destination(c.before, c.after),
                "it only routes logs or metrics elsewhere and holds no data; re-made in the same apply"),
           Severity.MEDIUM),
+    Grade(lambda c, ri: paren(selection_followed(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(stricter(c, looks_stateful(c.type)) or secured(c)
                                or tightened(c, looks_stateful(c.type)) or selection_kept(c) or range_narrowed(c)
                                or sources_narrowed(c) or role_lowered(c)

@@ -11,8 +11,11 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.carried import gap
+from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.strengths import off_word
 from tfreview.pipeline.rules.values import document, leaves, pairs
 
@@ -85,3 +88,33 @@ def selection_kept(change: Change) -> str | None:
 
 
 SELECTION = lazy_compile(r"(?:^|_)(?:selection|selections|resource_assignment)$")
+
+
+def _selection_tags(value: Any, depth: int = 0) -> set[tuple[str, str]]:
+    """The (key, value) tags a backup selection picks resources by (`selection_tag`, conditions' string_equals):
+    every block at any depth that holds a string `key` and a string `value`."""
+    if depth > 6:
+        return set()
+    if isinstance(value, list):
+        return {tag for item in value for tag in _selection_tags(item, depth + 1)}
+    if not isinstance(value, dict):
+        return set()
+    own = {(value["key"], value["value"])} if isinstance(value.get("key"), str) and isinstance(
+        value.get("value"), str) else set()
+    return own | {tag for item in value.values() for tag in _selection_tags(item, depth + 1)}
+
+
+def selection_followed(change: Change, ri: ReviewInput) -> str | None:
+    """Why a backup selection re-made to pick by another tag loses nothing, or None: every resource of the plan that
+    carried the old tag carries the new one after this plan (the fleet was re-tagged in the same apply)."""
+    if change.action is not Action.REPLACE or not SELECTION.search(change.type):
+        return None
+    old, new = _selection_tags(as_dict(change.before)), _selection_tags(as_dict(change.after))
+    if not old or not new or old == new:
+        return None
+    holders = [c for c in plan_view(ri).changes if c is not change
+               and old & set(as_dict(as_dict(c.before).get("tags")).items())]
+    if holders and all(new & set(as_dict(as_dict(c.after).get("tags")).items()) for c in holders):
+        return (f"it now selects by another tag, and the {len(holders)} resources of this plan that carried the old "
+                "one carry the new one after it: they stay selected")
+    return None
