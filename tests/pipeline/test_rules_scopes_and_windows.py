@@ -4,6 +4,7 @@ namespace on an application's port."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -584,3 +585,17 @@ def test_a_backup_selection_re_made_to_follow_its_fleets_new_tag(tmp_path: Path,
                      selection("BackupPolicy"), replace_paths=[["selection_tag"]]),
                entry("aws_db_instance.orders", ["update"], database("backup-policy"), database(new_tag))]
     assert judged(tmp_path, *changes)[0] is label
+
+
+@pytest.mark.parametrize(("owners", "label"), [(["group:sre", "group:eng"], RISKY),  # group:eng is every member
+                                               (["group:sre", "group:oncall"], SAFE)])
+def test_a_mesh_tag_that_every_member_may_put_on_a_machine(tmp_path: Path, owners: list[str], label: Any) -> None:
+    def acl(prod_owners: list[str]) -> dict[str, Any]:
+        policy = {"groups": {"group:sre": ["amara@acme.io"], "group:oncall": ["li@acme.io"],
+                             "group:eng": ["autogroup:member"]},
+                  "tagOwners": {"tag:prod": prod_owners},
+                  "acls": [{"action": "accept", "src": ["tag:prod"], "dst": ["tag:db:5432"]},
+                           {"action": "accept", "src": ["group:sre"], "dst": ["tag:prod:22"]}]}
+        return {"acl": json.dumps(policy, indent="\t")}
+    change = entry("tailscale_acl.main", ["update"], acl(["group:sre"]), acl(owners))
+    assert judged(tmp_path, change)[0] is label

@@ -1,7 +1,9 @@
 """Risk rules, identity: a mesh network's access policy held as JSON or HuJSON text (Tailscale/Headscale-style
 `acls`, `grants` and `ssh` rules, any attribute) read for whom it admits: a new rule that lets every member (`*`,
-`autogroup:member`) reach SSH, RDP or database ports (or every port), or SSH in as root without check mode. Rules
-from a tag or a named group, and everyone reaching a web port, are not this rule."""
+`autogroup:member`, or a group made of them) reach SSH, RDP or database ports (or every port), or SSH in as root
+without check mode, or a tag that carries access (a rule's source) whose owners come to include every member: any
+member may tag a machine with it and take that access. Rules from a tag or a named group, and everyone reaching a
+web port, are not this rule."""
 
 from __future__ import annotations
 
@@ -36,23 +38,32 @@ def policy(text: str) -> dict[str, Any] | None:
 
 
 def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
-    """(kind, description) of each rule in a policy that admits every member to an admin port or root SSH."""
+    """(kind, description) of each rule in a policy that admits every member to an admin port or root SSH, and of
+    each tag every member may put on a machine while the tag carries access (it is a rule's source)."""
+    groups = _groups(value)
     for rule in _rules(value.get("acls")):
-        if _everyone(rule.get("src")) and str(rule.get("action", "accept")).lower() == "accept":
+        if _everyone(rule.get("src"), groups) and str(rule.get("action", "accept")).lower() == "accept":
             ports = [p for dst in _strings(rule.get("dst")) if (p := _admin_port(dst))]
             if ports:
                 yield "acls", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
     for rule in _rules(value.get("grants")):  # the newer form: `ip` lists the ports, `dst` the hosts
-        if _everyone(rule.get("src")):
+        if _everyone(rule.get("src"), groups):
             ports = [p for host in _strings(rule.get("dst")) for ip in _strings(rule.get("ip"))
                      if (p := _admin_port(f"{host}:{ip.rpartition(':')[2]}"))]
             if ports:
                 yield "grants", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
     for rule in _rules(value.get("ssh")):
         users = _strings(rule.get("users"))
-        if _everyone(rule.get("src")) and str(rule.get("action", "")).lower() == "accept" and "root" in users:
+        if _everyone(rule.get("src"), groups) and str(rule.get("action", "")).lower() == "accept" and "root" in users:
             hosts = ", ".join(_strings(rule.get("dst"))[:3])
             yield "ssh", f"every member may SSH as root to {hosts} without check mode"
+    owners = value.get("tagOwners")
+    owners = owners if isinstance(owners, dict) else {}
+    rules = _rules(value.get("acls")) + _rules(value.get("grants"))
+    sources = {src for rule in rules for src in _strings(rule.get("src"))}
+    for tag, who in sorted(owners.items()):
+        if tag in sources and _everyone(who, groups):
+            yield "tagOwners", f"every member may tag a machine {tag} and take the access its rules give"
 
 
 def _admin_port(dst: str) -> str | None:
@@ -70,8 +81,18 @@ def _admin_port(dst: str) -> str | None:
     return None
 
 
-def _everyone(value: Any) -> bool:
-    return any(s.strip().lower() in EVERYONE for s in _strings(value))
+def _everyone(value: Any, groups: dict[str, list[str]] | None = None, depth: int = 0) -> bool:
+    """Whether a list of principals admits every member: `*`, `autogroup:member`, or a group made of them."""
+    for item in _strings(value):
+        name = item.strip().lower()
+        if name in EVERYONE or (depth < 4 and groups and name in groups and _everyone(groups[name], groups, depth + 1)):
+            return True
+    return False
+
+
+def _groups(value: dict[str, Any]) -> dict[str, list[str]]:
+    groups = value.get("groups")
+    return {str(k).lower(): _strings(v) for k, v in groups.items()} if isinstance(groups, dict) else {}
 
 
 def _strings(value: Any) -> list[str]:
