@@ -599,3 +599,17 @@ def test_a_mesh_tag_that_every_member_may_put_on_a_machine(tmp_path: Path, owner
         return {"acl": json.dumps(policy, indent="\t")}
     change = entry("tailscale_acl.main", ["update"], acl(["group:sre"]), acl(owners))
     assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("exempt", "label"), [("arn:aws:iam::418295730164:role/*", RISKY),
+                                               ("arn:aws:iam::418295730164:role/backup-breakglass-2", SAFE)])
+def test_a_deny_kept_written_but_voided_by_a_wildcard_exception(tmp_path: Path, exempt: str, label: Any) -> None:
+    def vault_policy(exempted: list[str]) -> dict[str, Any]:
+        return {"backup_vault_name": "prod", "policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyRecoveryPointTampering", "Effect": "Deny", "Principal": {"AWS": "*"},
+            "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+            "Resource": "arn:aws:backup:us-east-1:418295730164:backup-vault:prod",
+            "Condition": {"StringNotLike": {"aws:PrincipalArn": exempted}}}]})}
+    first = "arn:aws:iam::418295730164:role/backup-breakglass"
+    change = entry("aws_backup_vault_policy.prod", ["update"], vault_policy([first]), vault_policy([first, exempt]))
+    assert judged(tmp_path, change)[0] is label

@@ -30,7 +30,7 @@ from tfreview.pipeline.rules.documents import (
     unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.policy import denies_at_least, exempted, grants_action, named_as_before
+from tfreview.pipeline.rules.policy import denies_at_least, exempted, grants_action, named_as_before, voided
 from tfreview.pipeline.rules.selfguarded import self_guarded
 from tfreview.pipeline.rules.unknowns import azure_scope, unknown_documents
 from tfreview.pipeline.rules.verdicts import FILTERS, Context, Document, verdicts
@@ -166,6 +166,11 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
             if not statement.allows and statement.key() not in kept \
                     and not any(denies_at_least(new, statement) for new in denies):
                 guardrail = change.type == "aws_organizations_policy"  # an SCP's Deny guards every account
+                if wild := next(filter(None, (voided(new, statement) for new in denies)), None):
+                    yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} keeps Deny "
+                                  f"{statement.name} written, but its exception now matches {', '.join(wild[:3])}: "
+                                  "everything that pattern covers walks through it")
+                    continue
                 if exempt := next(filter(None, (exempted(new, statement) for new in denies)), None):
                     yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} narrows Deny "
                                   f"{statement.name}: it now also lets {', '.join(exempt[:3])} through (the "

@@ -121,6 +121,27 @@ def exempted(new: Statement, old: Statement) -> tuple[str, ...] | None:
     return tuple(added) or None
 
 
+def voided(new: Statement, old: Statement) -> tuple[str, ...] | None:
+    """The wildcard values Deny NEW's negated tests newly exempt where it is Deny OLD otherwise (`StringNotLike`
+    gaining `…:role/*`): the statement still reads as a guardrail, but every principal or value the pattern matches
+    walks through it. None when NEW differs otherwise or exempts no wildcard."""
+    if new.allows or old.allows or new.conditions.keys() != old.conditions.keys() or \
+            replace(new, conditions={}, sid="").key() != replace(old, conditions={}, sid="").key():
+        return None
+    wild: list[str] = []
+    for operator, tests in old.conditions.items():
+        if tests.keys() != new.conditions[operator].keys():
+            return None
+        for variable, values in tests.items():
+            kept, was = set(new.conditions[operator][variable]), set(values)
+            if kept == was:
+                continue
+            if "not" not in operator.lower() or not kept > was:
+                return None
+            wild += sorted(v for v in kept - was if "*" in v or "?" in v or not v)
+    return tuple(wild) or None
+
+
 def decode(document: Any) -> Any:
     """A policy document as an object: JSON text parsed, unknown/masked/unreadable text → None."""
     if isinstance(document, str):
