@@ -601,15 +601,21 @@ def test_a_mesh_tag_that_every_member_may_put_on_a_machine(tmp_path: Path, owner
     assert judged(tmp_path, change)[0] is label
 
 
-@pytest.mark.parametrize(("exempt", "label"), [("arn:aws:iam::418295730164:role/*", RISKY),
-                                               ("arn:aws:iam::418295730164:role/backup-breakglass-2", SAFE)])
-def test_a_deny_kept_written_but_voided_by_a_wildcard_exception(tmp_path: Path, exempt: str, label: Any) -> None:
-    def vault_policy(exempted: list[str]) -> dict[str, Any]:
+BREAKGLASS = "arn:aws:iam::418295730164:role/backup-breakglass"
+
+
+@pytest.mark.parametrize(("exempted", "extra", "label"), [
+    ([BREAKGLASS, "arn:aws:iam::418295730164:role/*"], [], RISKY),  # every role of the account walks through
+    ([BREAKGLASS], ["backup:DeleteBackupVault"], SAFE),  # the Deny covers more
+])
+def test_a_deny_kept_written_but_voided_by_a_wildcard_exception(tmp_path: Path, exempted: list[str],
+                                                                 extra: list[str], label: Any) -> None:
+    def vault_policy(exceptions: list[str], more: list[str]) -> dict[str, Any]:
         return {"backup_vault_name": "prod", "policy": json.dumps({"Version": "2012-10-17", "Statement": [{
             "Sid": "DenyRecoveryPointTampering", "Effect": "Deny", "Principal": {"AWS": "*"},
-            "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+            "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", *more],
             "Resource": "arn:aws:backup:us-east-1:418295730164:backup-vault:prod",
-            "Condition": {"StringNotLike": {"aws:PrincipalArn": exempted}}}]})}
-    first = "arn:aws:iam::418295730164:role/backup-breakglass"
-    change = entry("aws_backup_vault_policy.prod", ["update"], vault_policy([first]), vault_policy([first, exempt]))
+            "Condition": {"StringNotLike": {"aws:PrincipalArn": exceptions}}}]})}
+    change = entry("aws_backup_vault_policy.prod", ["update"], vault_policy([BREAKGLASS], []),
+                   vault_policy(exempted, extra))
     assert judged(tmp_path, change)[0] is label
