@@ -51,7 +51,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "account-wide-settings", "ci-cd-and-delivery", "hidden-like-19", "hidden-like-20",
                       "data-stores-and-analytics", "edge-dns-and-certificates", "serverless-and-events",
                       "hidden-like-21", "hidden-like-22", "hidden-like-23", "kubernetes-and-clusters",
-                      "federation-and-workload-identity", "org-governance-and-guardrails", "hidden-like-24")]
+                      "federation-and-workload-identity", "org-governance-and-guardrails", "hidden-like-24",
+                      "backup-recovery-and-data-lifecycle", "identity-providers-and-sso",
+                      "networking-and-connectivity", "hidden-like-25", "hidden-like-26")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -377,6 +379,33 @@ KNOWN_MISSES = {
     # hidden-like-24 (kept unseen all of session 17), examined in session 18: the peering look-alike names an account
     # the plan does not show as its own (held, as foreign-network-link holds every link to such an account).
     "fresh/hidden-like-24/038-vpc-peer-prod.json",
+    # Session 18's themed sets (first run unseen on the start rules), after their principles: replication re-pointed
+    # to an account the plan never shows as its own is medium (egress-outside asks to confirm it); a key vault without
+    # purge protection holding a new backup key; an image moved to another publisher on Docker Hub (medium); a
+    # condition dropped from a ZPA rule, transit-gateway propagations joining two segments, routes sent to an imported
+    # peering, a mesh ALLOW rule losing its source clause, a FortiOS policy widened to all/ALL. Look-alikes held: a
+    # snapshot shared with an account only a variable's name calls the DR account, a VM deleted whose backup data only
+    # a provider feature flag keeps, a vault lock re-made stricter, a loopback callback whose signing key id reads as a
+    # secret, a bypass for everyone on a health path, one interconnect attachment of a redundant pair re-made.
+    "fresh/backup-recovery-and-data-lifecycle/005-ledger-archive-replication-target.json",
+    "fresh/backup-recovery-and-data-lifecycle/041-backup-storage-cmk.json",
+    "fresh/backup-recovery-and-data-lifecycle/063-billing-snapshot-sharing.json",
+    "fresh/backup-recovery-and-data-lifecycle/073-sql-vm-legacy-02-removal.json",
+    "fresh/backup-recovery-and-data-lifecycle/077-vault-lock-settings.json",
+    "fresh/identity-providers-and-sso/040-oauth2-proxy-image-upgrade.json",
+    "fresh/identity-providers-and-sso/077-authentik-vault-cli-callback.json",
+    "fresh/identity-providers-and-sso/079-cloudflare-access-status-healthz.json",
+    "fresh/networking-and-connectivity/010-ash-interconnect-vlan-change.json",
+    "fresh/networking-and-connectivity/029-zpa-prod-postgres-segment.json",
+    "fresh/networking-and-connectivity/061-tgw-segment-propagations.json",
+    "fresh/networking-and-connectivity/073-analytics-vendor-peering-import.json",
+    "fresh/networking-and-connectivity/074-ledger-mesh-policies.json",
+    "fresh/networking-and-connectivity/093-dc-fw-branch-pos-munich.json",
+    # hidden-like-26, kept unseen from every fix all of session 18 (first run on the start rules 96.3% / 3.8%, end
+    # 96.3% / 1.9%): leftovers not examined yet, leads for the next session.
+    "fresh/hidden-like-26/009-ns1-subdomain-delegation.json",
+    "fresh/hidden-like-26/034-exports-public-access-block-enable.json",
+    "fresh/hidden-like-26/067-data-subnet-default-route.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
