@@ -17,23 +17,29 @@ from tfreview.pipeline.rules.reach import DELEGATION
 
 # Attributes of a record that hold its data (for NS: the name servers it delegates to).
 DATA_KEYS = ("records", "rrdatas", "values", "value", "content", "data", "nameservers", "name_servers", "target",
-             "targets", "answers")
+             "targets", "answers", "answer", "rdata")
 HOST = lazy_compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+$")
 MAX_DEPTH = 6
+_SEPARATORS = lazy_compile(r"[,;\s]+")
 
 
 def _host(text: str) -> str:
     return text.strip().lower().rstrip(".")
 
 
-def name_servers(values: dict[str, Any]) -> list[str]:
+def name_servers(values: dict[str, Any], depth: int = 0) -> list[str]:
     """The host names a record's data attributes hold; [] when any of them is unknown or masked."""
     hosts: list[str] = []
     for key in DATA_KEYS:
         for item in as_list(values.get(key)):
             if not known(item):
                 return []
-            if isinstance(item, str) and HOST.match(_host(item)):
+            if isinstance(item, dict) and depth < 2:  # an answer block (NS1 `answers[].answer`, `rdata` entries)
+                inner = name_servers(item, depth + 1)
+                if not inner and any(not known(item.get(k)) for k in DATA_KEYS if k in item):
+                    return []
+                hosts += inner
+            elif isinstance(item, str) and HOST.match(_host(item)):
                 hosts.append(_host(item))
     return hosts
 
@@ -47,8 +53,9 @@ def _strings(value: Any, depth: int = 0) -> Iterator[str]:
     elif isinstance(value, list):
         for inner in value:
             yield from _strings(inner, depth + 1)
-    elif isinstance(value, str) and "." in value and len(value) < 256:
-        yield _host(value)
+    elif isinstance(value, str) and "." in value and len(value) < 1024:
+        # a list written as one string (NS1's `dns_servers = "dns1.p01.nsone.net,dns2.p01.nsone.net"`)
+        yield from (_host(part) for part in _SEPARATORS.split(value) if "." in part and len(part) < 256)
 
 
 def _shown(view: PlanView) -> dict[str, set[str]]:
