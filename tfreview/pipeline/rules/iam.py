@@ -30,7 +30,15 @@ from tfreview.pipeline.rules.documents import (
     unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.policy import denies_at_least, exempted, grants_action, named_as_before, voided
+from tfreview.pipeline.rules.policy import (
+    Statement,
+    denies_at_least,
+    exempted,
+    grants_action,
+    named_as_before,
+    narrowed_who,
+    voided,
+)
 from tfreview.pipeline.rules.selfguarded import self_guarded
 from tfreview.pipeline.rules.unknowns import azure_scope, unknown_documents
 from tfreview.pipeline.rules.verdicts import FILTERS, Context, Document, verdicts
@@ -97,6 +105,7 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     old = {(v.rule, v.text) for where, statements in before
            for v in verdicts(change.type, where, statements, context)}
     granted = [s for _, statements in before for s in statements]
+    old |= _narrowed(change.type, after, granted, context)
     for where, statements in after:
         for verdict in verdicts(change.type, where, named_as_before(statements, granted), context):
             if (verdict.rule, verdict.text) not in old:
@@ -118,6 +127,16 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
     yield from roleids.admin_by_id(change, context.config)
     if change.type == "azurerm_role_assignment":
         yield from azure_scope(change, context)
+
+
+def _narrowed(resource_type: str, after: list[Document], granted: list[Statement], context: Context,
+              ) -> set[tuple[str, str]]:
+    """Who-verdicts of statements that narrow a statement BEFORE granted to everyone (Principal "*" → one partner
+    account, the same actions): a hardening, whoever they now name was let in already."""
+    return {(v.rule, v.text) for where, statements in after
+            for v in verdicts(resource_type, where, [s for s in statements
+                                                     if any(narrowed_who(s, old) for old in granted)], context)
+            if v.rule in (judge.PUBLIC, judge.TRUST)}
 
 
 def _drifted(drift: Change, context: Context) -> Iterator[Finding]:

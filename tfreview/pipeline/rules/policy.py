@@ -65,6 +65,16 @@ def named_as_before(statements: list[Statement], before: list[Statement]) -> lis
     return [replace(s, sid=names[s.key()]) if s.key() in names else s for s in statements]
 
 
+def narrowed_who(new: Statement, old: Statement) -> bool:
+    """Whether Allow NEW is Allow OLD with its principals narrowed from everyone (`"*"`, any account) to someone:
+    the same or fewer actions and resources, the same conditions. Whoever NEW names, OLD let in already."""
+    everyone = "*" in old.principals.get("*", ()) or "*" in old.principals.get("AWS", ())
+    if not (new.allows and old.allows and everyone and new.has_principal and new.not_principals is None
+            and old.not_principals is None and new.conditions == old.conditions):
+        return False
+    return _reaches(replace(old, principals=new.principals), new)
+
+
 def denies_at_least(new: Statement, old: Statement) -> bool:
     """Whether Deny NEW blocks everything Deny OLD blocked: the same statement but for its conditions, where each
     negated test (`StringNotEquals` an allow-list of regions) lists fewer values and each plain test more."""
