@@ -88,6 +88,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
     "route-bypass": ("azurerm_route.default", ('"0.0.0.0/0"', "10.0.0.4"), {}),
+    "broad-route-to-peer": ("aws_route.private_internal", ('"10.0.0.0/8"', "vpc_peering_connection_id"), {}),
     "prod-linked-nonprod": ("aws_ec2_transit_gateway_route_table_propagation.prod_to_dev", ("prod and dev",), {}),
     "release-no-auth": ("helm_release.grafana", ("auth.enabled off", "an ingress"), {}),
     "workload-node-escape": ("kubernetes_daemon_set_v1.agent", ("reach its node", "privileged", "node path /"), {}),

@@ -140,13 +140,43 @@ def _route_bypass(change: Change) -> Iterator[Finding]:
                 return
 
 
+TO_PEER_TEXT = ("A route for a range far wider than one network (a /8 or wider: every internal network, or the "
+                "internet) now goes to a peering, a link to one other network: that network receives the traffic "
+                "meant for everything the range covers, and a peering's own route names its peer's range.")
+TO_PEER = declare("broad-route-to-peer", Severity.HIGH, TO_PEER_TEXT)
+# A hop that is a peering (AWS `vpc_peering_connection_id`, Google's `next_hop_peering`, Azure's `VnetPeering`).
+PEERING_HOP = lazy_compile(r"\w*peering\w*")
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), type_pattern=ROUTE_TYPES)
+def _broad_route_to_peer(change: Change) -> Iterator[Finding]:
+    if not ROUTE_TYPES.search(change.type):
+        return
+    before, after = sides(change)
+    old = [b for b, _ in _route_blocks(before, None)]
+    for block, _ in _route_blocks(after, change.after_unknown):
+        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        peer = next((f"{k} {show(v)}" for k, v in block.items() if PEERING_HOP.fullmatch(k)
+                     and isinstance(v, str) and v.strip()), None)
+        if broad and peer and not any(_same_destination(block, p) and _same_peer(block, p) for p in old):
+            yield finding(TO_PEER, change.address, f"{change.address}: the route for {show(broad[0])} now goes to "
+                          f"a peering ({peer}): one other network receives the traffic meant for everything that "
+                          "range covers")
+            return
+
+
+def _same_peer(block: dict[str, Any], prior: dict[str, Any]) -> bool:
+    return all(prior.get(k) == v for k, v in block.items() if PEERING_HOP.fullmatch(k))
+
+
 def _same_route(block: dict[str, Any], prior: dict[str, Any]) -> bool:
     return all(prior.get(k) == v for k, v in block.items() if DESTINATION_KEY.fullmatch(k) or HOST_HOP.fullmatch(k))
 
 
-PRIVATE_OPENED_TEXT = ("A private subnet's route table (named or addressed private) gets a default or very broad "
-                       "route straight to an internet gateway (by id, hop type, or, for a gateway created in the same "
-                       "plan, by the configuration's reference): its machines become directly internet-routable.")
+PRIVATE_OPENED_TEXT = ("A private subnet's route table (named or addressed private, or one whose route went through a "
+                       "NAT gateway) gets a default or very broad route straight to an internet gateway (by id, hop "
+                       "type, or, for a gateway created in the same plan, by the configuration's reference): its "
+                       "machines become directly internet-routable.")
 PRIVATE_OPENED = declare("private-made-public", Severity.HIGH, PRIVATE_OPENED_TEXT)
 PRIVATE = lazy_compile(r"(?:^|[^a-z])priv(?:ate)?(?:[^a-z]|$)")
 NAME_KEYS = lazy_compile(r"\w*route_table\w*|name|display_name|tags|labels|network|subnet\w*")
@@ -176,17 +206,30 @@ def _private_to_internet(change: Change) -> Iterator[Finding]:
     if not ROUTE_TYPES.search(change.type):
         return
     before, after = sides(change)
-    if not _private(change, after):
-        return
     old = [b for b, _ in _route_blocks(before, None)]
+    named = _private(change, after)
     for block, _ in _route_blocks(after, change.after_unknown):
         broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
         hop = _internet_hop(block)
-        if broad and hop and not any(_internet_hop(p) and _same_destination(block, p) for p in old):
+        if not broad or not hop or any(_internet_hop(p) and _same_destination(block, p) for p in old):
+            continue
+        nat = next((n for p in old if _same_destination(block, p) and (n := _nat_hop(p))), None)
+        if named or nat:
+            why = f"a route table whose {show(broad[0])} went through {nat}" if nat else "a private route table"
             yield finding(PRIVATE_OPENED, change.address,
-                          f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
-                          f"({hop}): its subnets become directly reachable from and to the internet")
+                          f"{change.address}: {why} sends it to an internet gateway ({hop}): its subnets become "
+                          "directly reachable from and to the internet")
             return
+
+
+def _nat_hop(block: dict[str, Any]) -> str | None:
+    """The NAT gateway a route went through (`nat_gateway_id nat-…`): only a private subnet needs one, so its route
+    moved to an internet gateway makes that subnet public."""
+    for key, value in block.items():
+        if isinstance(value, str) and GATEWAY_HOP.fullmatch(key) and (key.startswith("nat")
+                                                                      or value.startswith("nat-")):
+            return f"{key} {show(value)}"
+    return None
 
 
 # A reference to an internet gateway (`aws_internet_gateway.main.id`, a module's `igw_id` output); an egress-only
