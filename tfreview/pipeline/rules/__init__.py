@@ -169,6 +169,7 @@ from tfreview.pipeline.rules import dnsforward as dnsforward
 from tfreview.pipeline.rules import workflowfiles as workflowfiles
 from tfreview.pipeline.rules import acceptance as acceptance
 from tfreview.pipeline.rules import blockscope as blockscope
+from tfreview.pipeline.rules import whowidened as whowidened
 # isort: on
 
 THEMES = (
@@ -268,4 +269,5 @@ THEMES = (
     "workflowfiles",
     "acceptance",
     "blockscope",
+    "whowidened",
 )
