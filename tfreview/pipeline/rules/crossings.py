@@ -2,7 +2,8 @@
 provider): a transit gateway propagation or association, a peering, an attachment or a route whose own name says
 it joins prod to dev, test or staging (`prod_to_dev`, `dev-prod-peering`). Every host of the weaker environment
 learns a path to production, so whatever runs there (anyone's test code) reaches it. Read from the link's own
-resource name, `name` and name tag only; a link between shared services and dev, or prod and prod, stays quiet."""
+resource name, for_each key, `name` and name tag only; a link between shared services and dev, or prod and prod,
+stays quiet."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ LINKS = lazy_compile(r"(?:^|_)(?:propagation|association|peering|peering_connect
                      r"|network_link|vnet_link|connection|interconnect)(?:_|$)")
 NETWORKS = lazy_compile(r"transit_gateway|tgw|vpc|vnet|virtual_network|network|peering|route|mesh|hub")
 _TOKEN = lazy_compile(r"[a-z0-9]+")
+_KEY = lazy_compile(r'\["([^"\]]*)"\]$')
 # Non-production words of a link's name; `stage` alone is also a pipeline's, and `perf` a tuning word: not read.
 NON_PRODUCTION = NON_PRODUCTION_ENVS - {"stage", "perf", "benchmark"} | {"nonprod", "npe", "uat", "sbx"}
 
@@ -30,7 +32,9 @@ NON_PRODUCTION = NON_PRODUCTION_ENVS - {"stage", "perf", "benchmark"} | {"nonpro
 def _name_words(change: Change) -> set[str]:
     _, after = sides(change)
     tags = after.get("tags") if isinstance(after.get("tags"), dict) else {}
-    names = [change.name, str(after.get("name") or ""), str((tags or {}).get("Name") or "")]
+    # the for_each key too: `propagation.this["prod/sandbox"]` is named for the two segments it joins
+    key = _KEY.search(change.address)
+    names = [change.name, str(after.get("name") or ""), str((tags or {}).get("Name") or ""), key[1] if key else ""]
     return {w for text in names for w in _TOKEN.findall(text.lower())}
 
 
