@@ -79,7 +79,9 @@ LATEST_RELEASE = lazy_compile(r"https?://(?:github\.com|gitlab\.com)/(?P<repo>[\
                               r"(?:permalink/)?latest/download/", re.IGNORECASE)
 
 
-@on_change(words=(b"/latest/", b"/main/", b"/master/", b"/head/", b"/develop/", b"/dev/", b"/trunk/"))  # MOVING_RAW
+# The code hosts LATEST_RELEASE and MOVING_RAW name (`github` covers raw.githubusercontent.com): their branch words
+# (`/dev/`, `/main/`) are also every block device's and many paths' own.
+@on_change(words=(b"github", b"gitlab.com", b"bitbucket.org", b"codeberg.org"))
 def _moving_packages(change: Change) -> Iterator[Finding]:
     """Code packages this change newly takes from a code host's latest release or a moving branch."""
     if new := _first_new(change, _moving):
