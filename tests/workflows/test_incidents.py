@@ -396,16 +396,6 @@ KNOWN_MISSES = {
     "fresh/identity-providers-and-sso/077-authentik-vault-cli-callback.json",
     "fresh/identity-providers-and-sso/079-cloudflare-access-status-healthz.json",
     "fresh/networking-and-connectivity/010-ash-interconnect-vlan-change.json",
-    "fresh/networking-and-connectivity/029-zpa-prod-postgres-segment.json",
-    "fresh/networking-and-connectivity/061-tgw-segment-propagations.json",
-    "fresh/networking-and-connectivity/073-analytics-vendor-peering-import.json",
-    "fresh/networking-and-connectivity/074-ledger-mesh-policies.json",
-    "fresh/networking-and-connectivity/093-dc-fw-branch-pos-munich.json",
-    # hidden-like-26, kept unseen from every fix all of session 18 (first run on the start rules 96.3% / 3.8%, end
-    # 96.3% / 1.9%): leftovers not examined yet, leads for the next session.
-    "fresh/hidden-like-26/009-ns1-subdomain-delegation.json",
-    "fresh/hidden-like-26/034-exports-public-access-block-enable.json",
-    "fresh/hidden-like-26/067-data-subnet-default-route.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
