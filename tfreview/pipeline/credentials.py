@@ -38,6 +38,7 @@ LABELS = {
     "pin": "a PIN or recovery code", "ml-platform-key": "an AI or ML platform API key",
     "service-token": "a package registry or service API token",
     "auth-header": "a credential in an HTTP Authorization header",
+    "registry-auth": "a container registry login (a Docker config's base64 user:password)",
 }
 
 _ASSIGN = r"[\"']?\s*(?:[:=]|=>)\s*[\"']?"
@@ -56,6 +57,9 @@ SHAPES = (
     Shape("private-key", lazy_compile(
         r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|.*)",
         re.DOTALL)),
+    # An age identity (SOPS's and age's private key): `AGE-SECRET-KEY-1` and its Bech32 body (any upper-case
+    # alphanumerics: a key copied wrong is masked all the same).
+    Shape("private-key", lazy_compile(r"AGE-SECRET-KEY-1[0-9A-Z]{50,}")),
     Shape("github-token", lazy_compile(
         r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})(?![A-Za-z0-9_])")),
     Shape("gitlab-token", lazy_compile(
@@ -100,6 +104,10 @@ SHAPES = (
         r"(?:(?<![A-Za-z0-9])(?i:basic|bearer)[ \t]+"
         r"|(?<![A-Za-z0-9-])(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z-]{2,20}[ \t]+)?)"
         r"(?P<secret>[A-Za-z0-9._~+/-]{12,}={0,2})(?![A-Za-z0-9._~+/=$-])")),
+    # A Docker config's registry login (`{"auths": {"host": {"auth": "<base64 of user:password>"}}}`), the document
+    # a pull secret holds, written into any attribute (a ConfigMap, a variable, a task definition).
+    Shape("registry-auth", lazy_compile(
+        r'"auths"\s*:\s*\{.{0,2000}?"auth"\s*:\s*"(?P<secret>[A-Za-z0-9+/]{16,}={0,2})"', re.DOTALL)),
     # SQL that sets an account's password to a literal, in any script body: MySQL/MariaDB `IDENTIFIED BY '...'`
     # (not `BY PASSWORD '*hash'`), PostgreSQL `WITH [ENCRYPTED] PASSWORD '...'` (`PASSWORD = '...'` is an ASSIGNMENT).
     Shape("password", lazy_compile(
@@ -155,7 +163,7 @@ _KEY_END = (rb"(?:\\?[\"'])?" + _WS + rb"(?:[:=]|=>|," + _WS + rb"\\?\"value\\?\
 # string a SHAPES pattern or ASSIGNMENT finds also matches a probe (tests hold this for each kind).
 PROBES = (
     lazy_compile(rb"A(?:KIA|SIA)[A-Z0-9]{16}"),
-    lazy_compile(rb"PRIVATE KEY(?: BLOCK)?-----"),
+    lazy_compile(rb"PRIVATE KEY(?: BLOCK)?-----"), lazy_compile(rb"AGE-SECRET-KEY-1"),
     lazy_compile(rb"g(?:h[pousr]_[A-Za-z0-9]{36}|ithub_pat_[A-Za-z0-9_]{22}|l(?:pat|ptt|dt|rt|cbt|soat|ft|imt|agent|oas)-)"),
     lazy_compile(rb"xox[abposre]-[A-Za-z0-9-]{10}"),
     lazy_compile(rb"hooks\.slack\.com/"),
@@ -180,6 +188,7 @@ PROBES = (
     lazy_compile(rb"shp(?:at|ca|pa|ss)_"),
     lazy_compile(rb"NRAK-"), lazy_compile(rb"PMAK-"), lazy_compile(rb"lin_api_"), lazy_compile(rb"gl(?:sa|c)_"),
     lazy_compile(rb"dapi[a-f0-9]{32}"), lazy_compile(rb"dp\.(?:st|pt|sa|ct|scim|audit)\."), lazy_compile(rb"tskey-"),
+    lazy_compile(rb'auths\\?"' + _WS + rb":"),  # a Docker config's registry logins (registry-auth)
     lazy_compile(rb"AIza[0-9A-Za-z_-]{35}"),  # base64 of "-----BEGIN": a PEM block encoded whole (encoded.py)
     # A string that opens with 40+ base64 characters, not all hex (digests): it may decode to text holding a
     # credential (user_data, custom_data, *_base64). A `"` start is frequent but fails on the next byte.
