@@ -16,13 +16,19 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show
-from tfreview.pipeline.rules.units import instant
+from tfreview.pipeline.rules.units import duration, instant
 
 MUTED = declare("monitoring-muted", Severity.HIGH,
                 "Monitoring is muted: a downtime, mute, silence or maintenance window whose scope is `*` or empty, "
                 "that covers many services at once, or that lasts longer than a few days.")
 MUTE_TYPES = lazy_compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence|maintenance_window|maintenance)(?:_|$)")
 SCOPE_KEYS = ("scope", "scopes", "monitor_tags", "matchers", "filter", "query")
+# Types that silence by their name alone; a `maintenance_window` also names a window in which tasks run (an SSM
+# patch window), and silences only where it names what it silences (SILENCES).
+SILENCER_TYPES = lazy_compile(r"(?:^|_)(?:downtime|downtimes|mute|muting|silence)(?:_|$)")
+SILENCES = frozenset({*SCOPE_KEYS, "monitor_id", "monitor_ids", "monitor_identifier", "services", "service_ids",
+                      "rule_ids", "condition", "alerts", "alert_ids", "monitors", "entities", "entity", "checks",
+                      "check_ids", "targets_muted"})
 WILDCARDS = ("*", "*:*")
 # A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
 LONG_MUTE_DAYS = 3
@@ -37,6 +43,8 @@ def _muted(change: Change) -> Iterator[Finding]:
     if not MUTE_TYPES.search(change.type) or not isinstance(change.after, dict):
         return
     after = change.after
+    if not SILENCER_TYPES.search(change.type) and not SILENCES.intersection(after):
+        return  # a maintenance window that runs tasks (patching), naming nothing it would silence
     scopes = list(dict.fromkeys(str(s) for key in SCOPE_KEYS for s in as_list(after.get(key)) if key in after))
     # Monitors named by id or by a tag other than `*` make the mute specific; `monitor_tags = ["*"]` does not.
     # An id of 0 is a provider's "none" placeholder (Datadog's `monitor_id = 0` beside `monitor_tags`): no monitor.
@@ -58,6 +66,9 @@ def _muted(change: Change) -> Iterator[Finding]:
         yield finding(MUTED, change.address, f"{change.address}: mutes {len(monitors)} services or monitors at once")
     elif (days := _muted_days(after)) is not None and days > LONG_MUTE_DAYS:
         yield finding(MUTED, change.address, f"{change.address}: mutes monitoring for {days:.0f} days")
+    elif (always := _continuous(after)) and not (change.action is not Action.CREATE and _continuous(before)):
+        yield finding(MUTED, change.address, f"{change.address}: mutes {show(monitors or scopes)} {always}, every "
+                      "time: each window lasts as long as the period it repeats on (monitoring never comes back)")
     elif _endless(after) and not (change.action is not Action.CREATE and _endless(before)):
         yield finding(MUTED, change.address, f"{change.address}: mutes {show(monitors or scopes)} from a start time "
                       "with no end and no recurrence (monitoring off until someone remembers)")
@@ -135,6 +146,30 @@ def _endless(values: dict[str, Any]) -> bool:
         return False
     return not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in values.items()) and \
         not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in block.items())
+
+
+# How long one period of a recurrence rule is (RFC 5545 FREQ), in seconds; INTERVAL multiplies it.
+FREQUENCIES = {"secondly": 1, "minutely": 60, "hourly": 3600, "daily": 86400, "weekly": 604800}
+RRULE = lazy_compile(r"freq=(\w+)(?:.*?;interval=(\d+))?", re.IGNORECASE)
+
+
+def _continuous(values: Any, depth: int = 0) -> str | None:
+    """How a recurring silencer repeats (`FREQ=DAILY;INTERVAL=1`) when each window lasts at least its whole period
+    (a 24h window every day): never off again. None for a window shorter than its period, or one not read."""
+    if depth > 6:
+        return None
+    if isinstance(values, list):
+        return next(filter(None, (_continuous(v, depth + 1) for v in values)), None)
+    if not isinstance(values, dict):
+        return None
+    rule = RRULE.search(str(values.get("rrule") or ""))
+    length = duration(values.get("duration"))
+    if rule and length and (period := FREQUENCIES.get(rule[1].lower())):
+        if length >= period * int(rule[2] or 1):
+            return f"for {values['duration']} on a {rule[0]} recurrence"
+        return None
+    return next(filter(None, (_continuous(v, depth + 1) for v in values.values() if isinstance(v, (dict, list)))),
+                None)
 
 
 def _moment(value: Any) -> datetime | None:
