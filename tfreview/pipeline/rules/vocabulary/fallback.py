@@ -52,6 +52,10 @@ control(PUBLIC, r"\w*(?:internet|wan|extranet)_(?:service|endpoint|switch|enable
 control(PUBLIC, r"\w*access_config\w*\.\w+|public_ip_address_id|public_ip_prefix_id", absent,
         "an external IP address is attached")
 control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", inverted, "root access allowed")
+# A guard named for what it refuses (`deny_null_bind`, `reject_unsigned_*`, `block_anonymous_*`, `forbid_*`):
+# switched off, what it refused gets in (an LDAP bind with no password signs in as anyone).
+control(AUTH, r"(?:deny|reject|refuse|forbid|disallow|prevent)_\w+", flag,
+        "a guard that refused something is switched off (what it refused gets in)", generic=True)
 # Settings that let tenants inject configuration or code into a shared component (ingress snippets, unsafe sysctls).
 control(AUTH, r"\w*allow_?snippet\w*|\w*snippet_?annotations?|\w*allow_?unsafe\w*|\w*unsafe_?(?:sysctls?|snippets?)",
         inverted, "tenants may inject configuration or code (snippets, unsafe settings)")

@@ -96,6 +96,30 @@ control(AUTH, r"\w*verify_\w*signatures?|\w*signature_verification(?:_enabled)?|
 control(SUPPLY, r"verify\.(?:mode|provider|secret_?ref\.name)|verify_(?:commits?|tags?)",
         present, "signature verification of what is deployed removed (unsigned code is accepted)",
         types=r"manifest|source|git|repository|image_?policy|oci|helm")
+# What a deployer, scheduler or registry admits only once signed (`require_signature`, `signed_images_only`,
+# `enforce_signed_commits`, `signatures_required`): off, unsigned images or code roll out.
+control(SUPPLY, r"require_(?:\w+_)?signatures?|require_signed_\w+|signatures?_required|signed_\w+_(?:only|required)"
+        r"|enforce_(?:\w+_)?signatures?|enforce_signed_\w+", flag, "unsigned images or code are now accepted")
+# A registry's tags kept for good (`image_tag_mutability = "IMMUTABLE"`, any registry's tag immutability): made
+# mutable, whoever may push swaps what a released tag runs on its next pull (mutabletags.py also weighs who pushes).
+control(SUPPLY, r"\w*tag_mutability", ladder(("immutable",), ("immutable_with_exclusion",),
+                                              ("mutable", "mutable_with_exclusion")),
+        "released tags can now be overwritten (whoever can push swaps what a deployed tag runs)",
+        outside_production=Severity.MEDIUM)
+# Who a gallery, image or template is shared with (Azure's `sharing.permission`: Private → Groups → Community):
+# Community publishes it to every tenant, the agents, trust stores and bootstrap settings baked into it included.
+control(PUBLIC, r"sharing\.permission|sharing_permission|share_permission", ladder(("private",), ("groups",),
+                                                                                    ("community", "public")),
+        "shared with every tenant (community or public sharing)", create=Severity.HIGH, create_below=2)
+# A window or schedule that patches the fleet (an SSM maintenance window, a patch or update schedule of any
+# provider): switched off, hosts stop receiving security updates and nothing says so.
+control(PROTECTION, r"enabled|enable|is_enabled|state|status", flag,
+        "host patching is switched off (the fleet stops receiving security updates)",
+        types=r"maintenance_window$|patch|update_(?:management|configuration|schedule)|auto_?update")
+# Something only named people may change or use (a release channel's, an environment's or a registry's
+# `restricted`): off, anyone with access to the project may.
+control(AUTH, r"restricted|is_restricted|access_restricted", flag,
+        "it is no longer restricted to named people (anyone with access to the project may change or use it)")
 # A function's or app's code-signing configuration detached (Lambda's `code_signing_config_arn`, any provider's
 # signing profile or policy reference): the next package is deployed whoever signed it.
 control(SUPPLY, r"code_signing_config\w*|code_signing_(?:profile|policy)\w*|signing_profile_(?:arn|name|version_arn)",
