@@ -43,15 +43,28 @@ def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, 
             found[where] = value.strip()
             continue
         if isinstance(value, str) and ALLOWING.search(where) and not NOT_A_GATE.search(where) \
-                and _whole_project(value, values.get("project")):
+                and (_whole_project(value, values.get("project")) or whole_registry(value)):
             found[where] = value.strip()
             continue
         if not isinstance(value, list) or not ALLOWING.search(where.rsplit(".", 1)[-1]) or NOT_A_GATE.search(where):
             continue
-        entry = next((v for v in value if isinstance(v, str) and v in EVERYTHING), None)
+        entry = next((v for v in value if isinstance(v, str) and (v in EVERYTHING or whole_registry(v))), None)
         if entry is not None:
             found[where] = entry
     return found
+
+
+# Registries anyone may publish to: a pattern that takes all of one (`docker.io/**`, `ghcr.io/*`) takes every
+# stranger's image there, typosquats included.
+PUBLIC_REGISTRIES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
+                               "hub.docker.com", "ghcr.io", "quay.io", "public.ecr.aws", "registry.gitlab.com",
+                               "gcr.io", "docker.pkg.github.com"})
+
+
+def whole_registry(pattern: str) -> str | None:
+    """The public registry an image pattern takes whole (`docker.io/**`), or None."""
+    host, _, rest = pattern.strip().lower().partition("/")
+    return host if host in PUBLIC_REGISTRIES and "*" in rest and rest.strip("*/") == "" else None
 
 
 def _whole_project(pattern: str, project: object) -> bool:
@@ -70,7 +83,9 @@ def _allows_everything(change: Change) -> Iterator[Finding]:
     held = _match_all(before, change.type) if change.action is not Action.CREATE else {}
     for where, entry in sorted(_match_all(after, change.type).items()):
         if where not in held:
-            what = "matches everything" if entry in EVERYTHING else "takes every image of the policy's own project"
+            what = ("matches everything" if entry in EVERYTHING else
+                    f"takes every image anyone publishes to {registry}" if (registry := whole_registry(entry)) else
+                    "takes every image of the policy's own project")
             yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds {entry!r}, an entry that "
                           f"{what} (the allow-list no longer restricts anything)")
 
