@@ -44,7 +44,7 @@ from tfreview.pipeline.rules.narrowing import (
 )
 from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
 from tfreview.pipeline.rules.planview import plan_view
-from tfreview.pipeline.rules.pools import node_pool_kept_cluster
+from tfreview.pipeline.rules.pools import node_pool_kept_cluster, serving_fleet
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
 from tfreview.pipeline.rules.reattached import reattached_at_root
@@ -52,7 +52,7 @@ from tfreview.pipeline.rules.rebound import rebound
 from tfreview.pipeline.rules.rebuilds import alerting_retired
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
-from tfreview.pipeline.rules.recoverable import recoverable_secret
+from tfreview.pipeline.rules.recoverable import disabled_recoverable, recoverable_secret
 from tfreview.pipeline.rules.referrers import referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.relinked import remade_live
@@ -98,6 +98,14 @@ def _rename(change: Change, ri: ReviewInput) -> str | None:
                                          "moved block to keep it)")
 
 
+def _fleet_renamed(change: Change, ri: ReviewInput) -> str | None:
+    """Why a running fleet's delete is an outage: re-created under another address with the same name (a refactor
+    without a `moved` block), the new group can only be made once the old one and its machines are gone."""
+    other = renamed(change, ri) if serving_fleet(change) else None
+    return None if other is None else (f" and re-created as {other.address} with the same name: its running "
+                                         "machines go before the new group can exist (add a moved block to keep it)")
+
+
 DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
@@ -110,10 +118,11 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(is_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(when(build_definition, "a build definition: it holds no data, its runs' logs and artifacts live in their "
                "own stores; check no pipeline still starts it"), Severity.MEDIUM),
-    Grade(lambda c, _ri: paren(recoverable_secret(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(recoverable_secret(c) or disabled_recoverable(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),
+    Grade(_fleet_renamed, Severity.HIGH, True),
     Grade(lambda c, ri: paren(remade_live(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "

@@ -21,6 +21,20 @@ NODE_POOLS = lazy_compile(r"(?:^|_)(?:node_?pool|node_?group|instance_group|inst
                           r"(?:_v\d+)?$")
 
 
+# Machines a fleet runs now: its size settings (`instances`, `desired_capacity`, `node_count`, `target_size`).
+FLEETS = lazy_compile(rf"{NODE_POOLS.pattern}|autoscaling_group$")
+FLEET_SIZE = lazy_compile(r"instances|desired_capacity|desired_size|node_count|target_size|min_size|capacity")
+
+
+def serving_fleet(change: Change) -> bool:
+    """Whether CHANGE is a fleet of machines (a scale set, an autoscaling or instance group, a node pool) that ran
+    some before: re-made under another address, its machines go before the new ones exist."""
+    before = change.before if isinstance(change.before, dict) else {}
+    return bool(FLEETS.search(change.type)) and any(
+        FLEET_SIZE.fullmatch(key) and isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        for key, value in before.items())
+
+
 # A pool that says what happens to its data volumes (`data_volume_policy`, `prevent_destroy_volumes`) holds data.
 DATA_KEYS = lazy_compile(r"volume|persistent|stateful|(?:^|[._])data(?:_|$)", re.IGNORECASE)
 
@@ -45,11 +59,15 @@ def reclaimable_pool_replaced(change: Change, ri: ReviewInput) -> str | None:
     data and its cluster stays; or None."""
     if node_pool_kept_cluster(change, ri) is None:
         return None
+    minimums = []
     for path, value in side_leaves(change, False):
         if RECLAIMABLE.search(path) and (value is True or str(value).lower() in ("spot", "preemptible")):
             return "a pool of spot or preemptible machines, reclaimable at any time: its nodes hold nothing"
-        if MIN_COUNT.search(path) and value == 0 and not isinstance(value, bool):
-            return "a node pool that scales to zero: its workloads already live without its nodes"
+        if MIN_COUNT.search(path) and not isinstance(value, bool):
+            minimums.append(value)
+    # every minimum it has: GKE's per-zone `min_node_count` is 0 beside a `total_min_node_count` that holds
+    if minimums and all(value == 0 for value in minimums):
+        return "a node pool that scales to zero: its workloads already live without its nodes"
     return None
 
 

@@ -15,6 +15,10 @@ from tfreview.pipeline.rules.values import leaves
 
 NAMING = frozenset({"name", "name_prefix", "display_name", "description"})
 _INDEX = lazy_compile(r"\[\d+\]")
+# What admits or denies (a firewall, a security group or rule, an ACL, an IP set): a fleet or a service whose values
+# happen to name subnets is not one, and its re-make is an outage, not a gap in a rule.
+ACCESS_TYPES = lazy_compile(r"firewall|security_group|security_rule|network_security|(?:^|_)n?acl(?:_|$)|nsg"
+                            r"|(?:^|_)rules?(?:_|$)|rule_?set|access_list|ip_?set|allow_?list|ingress|egress")
 _DENY = lazy_compile(r"(?<![a-z])(?:deny|drop|reject|block)(?![a-z])")
 
 
@@ -33,7 +37,8 @@ def _denies(values: Any) -> bool:
 def renamed_only(change: Change, stateful: bool) -> str | None:
     """Why a replace loses nothing, or None: forced by naming settings alone, the same sources before and after,
     and no deny in either."""
-    if stateful or change.action is not Action.REPLACE or not change.replace_paths:
+    if stateful or change.action is not Action.REPLACE or not change.replace_paths \
+            or not ACCESS_TYPES.search(change.type):
         return None
     tops = {path.split(".", 1)[0].split("[", 1)[0] for path in change.replace_paths}
     if not tops <= NAMING or not isinstance(change.before, dict) or not isinstance(change.after, dict):
