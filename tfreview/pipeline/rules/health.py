@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
-from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, rule
+from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, grader, rule
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
@@ -113,6 +113,18 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
             yield finding("drift-on-changed", drift.address, f"{drift.address} was deleted outside Terraform and "
                           "this plan creates it again: check it was not removed on purpose", Severity.MEDIUM)
             continue
+        if drift.action is Action.UPDATE and _keeps(drift, change):
+            # What drifted stays as it drifted (an autoscaler's node_count, ignore_changes): nothing is undone; a
+            # drift the rules flag is adopted, as drift-kept reports for a plan that leaves the resource alone.
+            if (flagged := _flagged(drift)) is not None:
+                yield finding("drift-kept", drift.address,
+                              f"{drift.address} changed outside Terraform in a way the rules flag ({flagged.message}); "
+                              "the plan keeps it while it changes other settings")
+            else:
+                yield finding("drift-on-changed", drift.address,
+                              f"{drift.address} drifted outside Terraform{what}; this plan keeps those values and "
+                              f"{change.action.value}s other settings", Severity.MEDIUM)
+            continue
         if not metadata_only and (opened := _opened(drift, change)):
             yield finding("drift-on-changed", drift.address,
                           f"{drift.address} drifted outside Terraform{what} in a way the rules flag ({opened}); "
@@ -131,6 +143,32 @@ def _reverts(drift: Change, change: Change) -> bool:
         return False
     keys = [k for k in drifted if drifted.get(k) != before.get(k)]
     return bool(keys) and all(k in after and after[k] == before.get(k) for k in keys)
+
+
+# How a plan-wide rule marks a drift finding whose opening the plan takes out again (iam.py's policy verdicts).
+TAKEN_OUT = "this plan takes it out again"
+
+
+@grader
+def reverted_openings(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """drift-on-changed at high where another rule found the drift opened something and the plan takes it out
+    again: the plan closes what drifted open, medium."""
+    closed = {f.address for f in findings if TAKEN_OUT in f.message}
+    if not closed:
+        return findings
+    return [f.model_copy(update={"severity": Severity.MEDIUM, "message": f.message.replace(
+        ": check the plan does not undo an intended change", "; it drifted open and this plan closes it again")})
+        if f.rule == "drift-on-changed" and f.severity is Severity.HIGH and f.address in closed else f
+        for f in findings]
+
+
+def _keeps(drift: Change, change: Change) -> bool:
+    """Whether the plan leaves every top-level attribute the drift changed at its drifted value."""
+    before, drifted, after = drift.before, drift.after, change.after
+    if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
+        return False
+    keys = [k for k in drifted if drifted.get(k) != before.get(k)]
+    return bool(keys) and all(k in after and after[k] == drifted[k] for k in keys)
 
 
 def _opened(drift: Change, change: Change) -> str | None:

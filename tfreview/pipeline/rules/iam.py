@@ -30,6 +30,7 @@ from tfreview.pipeline.rules.documents import (
     unreadable,
 )
 from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.health import TAKEN_OUT
 from tfreview.pipeline.rules.policy import (
     Statement,
     denies_at_least,
@@ -147,11 +148,21 @@ def _drifted(drift: Change, context: Context) -> Iterator[Finding]:
     if not after:
         return
     old = {(v.rule, v.text) for where, statements in before for v in verdicts(drift.type, where, statements, context)}
+    planned = next((c for c in context.review_input.changeset.changes if c.address == drift.address), None)
+    kept = None if planned is None or planned.action is Action.NO_OP else {
+        (v.rule, v.text) for where, statements in find(planned.after)
+        for v in verdicts(planned.type, where, statements, context)}
     for where, statements in after:
         for verdict in verdicts(drift.type, where, statements, context):
-            if (verdict.rule, verdict.text) not in old:
+            if (verdict.rule, verdict.text) in old:
+                continue
+            if kept is not None and (verdict.rule, verdict.text) not in kept:
+                # the plan puts the document back without it: what drifted in is taken out again
                 yield finding(verdict.rule, drift.address, f"{drift.address}: {where} {verdict.text} — changed "
-                              "outside Terraform (drift)", verdict.severity)
+                              f"outside Terraform (drift); {TAKEN_OUT}", Severity.MEDIUM)
+                continue
+            yield finding(verdict.rule, drift.address, f"{drift.address}: {where} {verdict.text} — changed "
+                          "outside Terraform (drift)", verdict.severity)
 
 
 def _widened(change: Change, before: list[Document], after: list[Document]) -> Iterator[Finding]:
