@@ -237,3 +237,36 @@ def _selection_narrowed(change: Change) -> Iterator[Finding]:
                           f"{change.address}: {key} no longer records {', '.join(lost[:3])}"
                           f"{' …' if len(lost) > 3 else ''} (a selector of what it records removed or narrowed: "
                           "those reads and writes leave no trail)")
+
+
+# A recorder's list of what it leaves out (`exclude_management_event_sources`, `excluded_event_sources`): an entry
+# added there is a whole service's events (KMS key use, data reads) no longer recorded.
+EXCLUDING = lazy_compile(r"\w*exclu\w*(?:sources?|services?|events?|types?|categories|operations?)\w*", re.IGNORECASE)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=RECORDERS)
+def _exclusions_grown(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old = {(path, value) for path, value in _excluded(before)}
+    added = sorted({value for path, value in _excluded(after) if (path, value) not in old})
+    if added:
+        yield finding(DETECTION, change.address,
+                      f"{change.address}: now leaves out {', '.join(added[:3])}{' …' if len(added) > 3 else ''} "
+                      "(those events are no longer recorded: what is done there leaves no trail)")
+
+
+def _excluded(values: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(path without indices, entry) of every string under an exclusion key of VALUES."""
+    if depth > 6:
+        return
+    if isinstance(values, dict):
+        for key, value in values.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if EXCLUDING.fullmatch(str(key)):
+                items = value if isinstance(value, list) else [value]
+                yield from ((inner, str(v).strip()) for v in items if isinstance(v, str) and v.strip() and known(v))
+            else:
+                yield from _excluded(value, inner, depth + 1)
+    elif isinstance(values, list):
+        for item in values:
+            yield from _excluded(item, path, depth + 1)

@@ -54,7 +54,7 @@ def widened(change: Change) -> Iterator[str]:
                         if _open(v) or (shared and _ownerless(v))]
         elif isinstance(old, dict) and old:
             new_claims = new if isinstance(new, dict) else {}
-            lost = sorted(str(k)[:80] for k in old if _empty(new_claims.get(k)))
+            lost = sorted(str(k)[:80] for k in old if _empty(new_claims.get(k)) and not _implied(old[k], new_claims))
             if lost:
                 reasons.append(f"{key} drops {', '.join(lost[:MAX_SHOWN])}")
             for claim, value in new_claims.items():
@@ -75,6 +75,16 @@ def widened(change: Change) -> Iterator[str]:
                     if _wild(v) and v not in _values(before.get(key), before, key)]
     if reasons:
         yield "; ".join(reasons[:MAX_SHOWN])
+
+
+def _implied(dropped: Any, claims: dict[str, Any]) -> bool:
+    """Whether every value of a dropped claim is held by a claim that stays, as a whole segment of it without a
+    wildcard: `repository_owner = acme-corp` dropped beside `repository = acme-corp/payments` (or a `sub` of
+    `repo:acme-corp/payments:…`) names the same owner, more narrowly."""
+    kept = [v for value in claims.values() for v in _flat(value) if "*" not in v and "?" not in v]
+    values = _flat(dropped)
+    return bool(values) and all(
+        "*" not in old and any(re.search(rf"(?:^|[:/]){re.escape(old)}[/:]", v) for v in kept) for old in values)
 
 
 def _grants(after: dict[str, Any]) -> bool:

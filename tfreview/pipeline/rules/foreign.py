@@ -29,7 +29,7 @@ DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipie
 ADMITS = lazy_compile(r"(?:consumer_)?accept_lists?")
 ADMITTED = lazy_compile(r"project\w*|account\w*|network")
 # An attribute naming who receives a grant; only an account number, ARN or org.account locator in it is judged.
-GRANTEE = lazy_compile(r"principals?|grantees?|account(?:_id)?"
+GRANTEE = lazy_compile(r"principals?|grantees?|grantee_principals?|account(?:_id)?"
                        r"|(?:consumer|recipient|grantee|subscriber)_(?:identifiers?|ids?)")
 # A consumer named by an identifier (a datashare authorization's `consumer_identifier`: an account or a namespace):
 # read-only, its data is offered for the consumer to accept (medium, confirm it); with writes allowed, another

@@ -24,9 +24,19 @@ _ARN_ACCOUNT = lazy_compile(r"arn:[\w-]+:[\w-]+:[\w-]*:(\d{12}):")
 MARK = "runs code published by account "
 # Accounts AWS itself publishes its Lambda layers from (AWS documentation): AWS already runs the function, so its
 # own extension adds no new party — shown, not held.
+# The Parameters and Secrets and the AppConfig extensions are published from one account per region (their
+# documented layer ARNs, as aws-cdk-lib's region facts list them).
+PARAMETERS_AND_SECRETS = ("317013901791 768336418462 133490724326 738900069198 176022468876 044395824272 665172237481 "
+                          "490737872127 200266452380 187925254637 427196147048 325218067255 015030872274 133256977650 "
+                          "780235371811 832021897121 933737806257 177933569100 590474943231 997803712105 345057560386")
+APPCONFIG = ("574348263942 630222743974 980059726660 826293736237 706869817123 554480029851 489524808438 421114256042 "
+             "080788657173 418787028745 039592058896 066940009817 758369105281 646970417810 203683718741 586093569114 "
+             "434848589818 282860088358 493207061005 662846165436 559955524753 000010852771 027255383542 728743619870 "
+             "958113053741 359756378197 615057806174 615084187847 946561847325 946746059096")
 AWS_PUBLISHERS = {"580247275435": "Lambda Insights", "901920570463": "AWS Distro for OpenTelemetry",
-                  "017000801446": "Powertools for AWS Lambda", "177933569100": "the Parameters and Secrets extension",
-                  "027255383542": "the AppConfig extension"}
+                  "017000801446": "Powertools for AWS Lambda",
+                  **dict.fromkeys(PARAMETERS_AND_SECRETS.split(), "Parameters and Secrets extension"),
+                  **dict.fromkeys(APPCONFIG.split(), "AppConfig extension")}
 
 
 def _layers(values: Any) -> list[str]:

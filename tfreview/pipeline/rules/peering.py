@@ -96,6 +96,8 @@ def own_scopes(ri: ReviewInput, links: bool = True) -> set[str]:
 # path that grants, and a nested `project_id`/`account_id` in it.
 # Who a share or grant goes to, named by an identifier (`consumer_identifier`, `recipient_id`): whom it grants to,
 # never evidence of the plan's own accounts.
+# Who a grant hands rights to (a KMS grant's `grantee_principal`, its `retiring_principal`): never the owner.
+GRANTED_TO = lazy_compile(r"grantee\w*|\w+_principals?")
 RECEIVER_KEY = lazy_compile(r"(?:consumer|recipient|grantee|subscriber)_(?:identifiers?|ids?)")
 GRANTING_PATH = lazy_compile(r"access|grant|permission|authori[sz]|share|sharing")
 GRANTEE_SCOPES = frozenset({"project", "project_id", "account", "account_id"})
@@ -151,7 +153,7 @@ def _named(sides: list[Any]) -> set[str]:
         if side is not None:
             for key, text in _pairs(side):
                 if PEER_OWNER.fullmatch(key) or PEER_NETWORK.fullmatch(key) or key == "principal" \
-                        or RECEIVER_KEY.fullmatch(key):
+                        or RECEIVER_KEY.fullmatch(key) or GRANTED_TO.fullmatch(key):
                     continue
                 own |= _scopes(text)
                 if key in OWN_KEYS:

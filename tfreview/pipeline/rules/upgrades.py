@@ -8,6 +8,7 @@ before; an engine version whose major number goes up (`engine_version` 14 → 15
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import tfreview.pipeline.rules.kinds as kinds
 from tfreview.lazyregex import lazy_compile
@@ -16,6 +17,7 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.controls import direction
+from tfreview.pipeline.rules.policy import parse
 
 # Attributes that only label an object: an import's changes to them are set aside.
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
@@ -36,6 +38,7 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
     real = [p for p in paths if not p.startswith(TAG_ROOTS)]
     # A change every control that names it reads as stricter (made private, protection on) weakens nothing.
     stricter = bool(real) and all(direction(change.type, a.path, a.before, a.after) == 1
+                                  or only_denies_added(a.before, a.after)
                                   for a in change.attributes if a.path in real)
     if paths:
         shown = ", ".join((real or paths)[:5]) + (", …" if len(real or paths) > 5 else "")
@@ -43,6 +46,15 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
                       f"{change.address} is imported and also changed ({shown})"
                       + (": every change makes it stricter" if stricter else ""),
                       None if real and not stricter else Severity.MEDIUM)
+def only_denies_added(before: Any, after: Any) -> bool:
+    """Whether policy text AFTER keeps every statement of BEFORE and only adds Deny statements (a guard such as
+    "deny unless through our VPC endpoint"): it allows nothing it did not."""
+    old, new = parse(before), parse(after)
+    kept = {s.key() for s in old}
+    added = [s for s in new if s.key() not in kept]
+    return bool(old) and bool(added) and kept <= {s.key() for s in new} and all(not s.allows for s in added)
+
+
 UPGRADE = declare("major-upgrade", Severity.HIGH,
                   "A database or data store changes major engine version: data is migrated in place and the "
                   "change cannot be rolled back by reverting the plan (high down, medium up).")

@@ -14,7 +14,8 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.configuration import configuration
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, managed, on_change, rule
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.grants import grants, privilege
 
@@ -96,3 +97,38 @@ def _bindings(document: Any) -> set[tuple[str, str]]:
 def _admin(resource_type: str, role: str) -> bool:
     """Whether a role administers what it is on: graded high by `privilege`, or named owner or admin."""
     return privilege(resource_type, role) is Severity.HIGH or bool(ADMIN_WORDS.search(role.lower()))
+
+
+# --- an access model switched with nothing granted in the new one -------------------------------------------------
+# A switch from a resource's own access list to role assignments (a key vault's `enable_rbac_authorization`): the
+# access policies stop applying at once, and whoever is not assigned a role loses access.
+RBAC_SWITCH = lazy_compile(r"enable_rbac_authorization|rbac_authorization_enabled|enable_rbac|rbac_enabled")
+ASSIGNMENTS = lazy_compile(r"role_assignment")
+
+
+@rule(WIPED, Severity.HIGH, "An authoritative access list drops every admin, or a resource switches to role "
+      "assignments while this plan assigns none on it: access it does not list is removed.")
+def _switched_to_roles(ri: ReviewInput) -> Iterator[Finding]:
+    assignments = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
+                   if ASSIGNMENTS.search(c.type)]
+    config = configuration(ri.plan)
+    for change in managed(ri.changeset, Action.UPDATE):
+        before, after = sides(change)
+        switched = [k for k in after if RBAC_SWITCH.fullmatch(k) and after[k] is True and before.get(k) is False]
+        if not switched or any(_on(a, change, config) for a in assignments):
+            continue
+        held = len(as_list(before.get("access_policy")))
+        yield finding(WIPED, change.address, f"{change.address}: {switched[0]} false → true while this plan assigns no "
+                      f"role on it: its access policies{f' ({held})' if held else ''} stop applying, and every app "
+                      "and person not assigned a role loses access")
+
+
+def _on(assignment: Change, target: Change, config: Any) -> bool:
+    """Whether a role assignment is scoped to TARGET: by its id, or by the configuration's reference."""
+    ident = (target.after if isinstance(target.after, dict) else {}).get("id")
+    scope = (assignment.after if isinstance(assignment.after, dict) else {}).get("scope")
+    if isinstance(ident, str) and ident and scope == ident:
+        return True
+    references = (config.expressions(assignment.address) or {}).get("scope")
+    found = references.get("references") if isinstance(references, dict) else None
+    return any(str(r).startswith(target.address) for r in as_list(found))
