@@ -170,6 +170,11 @@ from tfreview.pipeline.rules import workflowfiles as workflowfiles
 from tfreview.pipeline.rules import acceptance as acceptance
 from tfreview.pipeline.rules import blockscope as blockscope
 from tfreview.pipeline.rules import whowidened as whowidened
+from tfreview.pipeline.rules import stillused as stillused
+from tfreview.pipeline.rules import rollouts as rollouts
+from tfreview.pipeline.rules import labelscope as labelscope
+from tfreview.pipeline.rules import healthpaths as healthpaths
+from tfreview.pipeline.rules import tokenscope as tokenscope
 # isort: on
 
 THEMES = (
@@ -270,4 +275,9 @@ THEMES = (
     "acceptance",
     "blockscope",
     "whowidened",
+    "stillused",
+    "rollouts",
+    "labelscope",
+    "healthpaths",
+    "tokenscope",
 )
