@@ -215,10 +215,11 @@ def _private_to_internet(change: Change) -> Iterator[Finding]:
             continue
         nat = next((n for p in old if _same_destination(block, p) and (n := _nat_hop(p))), None)
         if named or nat:
-            why = f"a route table whose {show(broad[0])} went through {nat}" if nat else "a private route table"
+            why = (f"a route table whose {show(broad[0])} went through {nat} sends it" if nat
+                   else f"a private route table sends {show(broad[0])}")
             yield finding(PRIVATE_OPENED, change.address,
-                          f"{change.address}: {why} sends it to an internet gateway ({hop}): its subnets become "
-                          "directly reachable from and to the internet")
+                          f"{change.address}: {why} to an internet gateway ({hop}): its subnets become directly "
+                          "reachable from and to the internet")
             return
 
 
