@@ -37,6 +37,16 @@ PLACEHOLDERS = {
     "xxxxxxxx",
     "stdin",
     "prompt",
+    # a language's keyword that opens an expression (`const secret = await kvs.get(KEY)`, `token = new Token()`):
+    # code computing the value, never the value
+    "await",
+    "async",
+    "new",
+    "yield",
+    "typeof",
+    "require",
+    "lambda",
+    "function",
 }
 REFERENCE_PREFIXES = (
     "arn:",

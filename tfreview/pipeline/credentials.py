@@ -108,6 +108,11 @@ SHAPES = (
     # a pull secret holds, written into any attribute (a ConfigMap, a variable, a task definition).
     Shape("registry-auth", lazy_compile(
         r'"auths"\s*:\s*\{.{0,2000}?"auth"\s*:\s*"(?P<secret>[A-Za-z0-9+/]{16,}={0,2})"', re.DOTALL)),
+    # A script writing a literal into a file named for a secret (`cat > /opt/zscaler/provision_key <<'KEY'`): the
+    # here-document's body is the credential.
+    Shape("secret", lazy_compile(
+        r"\bcat[ \t]*>>?[ \t]*\S*(?i:key|token|secret|passw(?:or)?d|credentials?)[\w.-]*[ \t]*<<-?[ \t]*['\"]?"
+        r"(?P<tag>[A-Za-z_]+)['\"]?[ \t]*\r?\n(?P<secret>[^\n]{8,}?)\r?\n(?:.*?\n)?[ \t]*(?P=tag)\b", re.DOTALL)),
     # SQL that sets an account's password to a literal, in any script body: MySQL/MariaDB `IDENTIFIED BY '...'`
     # (not `BY PASSWORD '*hash'`), PostgreSQL `WITH [ENCRYPTED] PASSWORD '...'` (`PASSWORD = '...'` is an ASSIGNMENT).
     Shape("password", lazy_compile(
@@ -216,6 +221,8 @@ LOWER_PROBES = (
     # into a field: one literal each.
     lazy_compile(rb"p(?:ass|wd)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
     lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
+    # a here-document into a file named for a secret (the `secret` heredoc shape)
+    lazy_compile(rb"(?:key|token|secret|passw(?:or)?d|credentials?)[\w.-]*(?:[ \t]|\\t)*<<"),
     lazy_compile(rb"type(?:[ \t]|\\t)*\("), lazy_compile(rb"set_?value"),
     # The tools whose short flag carries a password (TOOL_FLAGS); one literal each, "-cli" for redis/keydb.
     *(lazy_compile(literal) for literal in (rb"mysql", rb"mariadb", rb"mongo", rb"sshpass", rb"-cli")),
@@ -248,7 +255,7 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
             if shape.kind == "auth-header" and (not (plausible(secret) and re.search(r"[0-9=]", secret))
                                                 or any(secret in s or s in secret for _, s in found)):
                 continue  # prose ("Bearer authentication") holds no digit; a JWT is already found as one
-            if shape.kind not in ("url-password", "password") or plausible(secret):
+            if shape.kind not in ("url-password", "password", "secret") or plausible(secret):
                 found.append((shape.kind, secret))
     for match in _assignments(text):
         secret = match.group("secret").rstrip(",;&|)")

@@ -247,7 +247,7 @@ PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "lab
 # A store entry whose own kind says plain (an SSM parameter of type String, not SecureString) keeps no secret.
 KIND_KEYS = {"type", "value_type", "parameter_type", "data_type", "kind"}
 PLAIN_KINDS = {"string", "stringlist", "plain", "plaintext", "text"}
-SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive"}
+SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive", "secret"}
 SECURE_KIND = lazy_compile(r"secure|secret|sensitive|encrypt|protected|masked")
 
 

@@ -20,16 +20,18 @@ from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.credentials import PLAIN_KINDS, store_says_plain
 from tfreview.pipeline.rules.workloads import UNMASKED
 
-ENTRY_TYPES = lazy_compile(r"(?:^|_)(?:parameter|parameters|variable|variables|var|env|config_var|setting)s?(?:_|$)")
+ENTRY_TYPES = lazy_compile(r"(?:^|_)(?:parameter|parameters|variable|variables|var|env|config_var|setting"
+                           r"|named_value)s?(?:_|$)")
 # The name's last part ends in what it holds (`secret_key`, `DB_PASSWORD`, `api-token`), not in what a setting is
 # about (`password_policy`, `token_ttl`: configuration).
 SECRET_NAME = lazy_compile(r"(?:^|[^a-z])(?:secret|secrets|password|passwd|pwd|token|api_?key|private_?key|credential"
-                           r"|credentials|signing_key|access_key|secret_key)\d*$")
+                           r"|credentials|signing_key|access_key|secret_key|(?:func|function|host|master|shared)_?key)"
+                           r"\d*$")
 NAME_KEYS = ("name", "key", "parameter_name", "variable_name")
 
 
 # store_says_plain() needs a plain kind or a secure/sensitive flag set to false: one of these words is in the change.
-GATE = tuple(sorted({k.encode() for k in PLAIN_KINDS} | {b"secure", b"encrypt", b"sensitive", b"is_secret"}))
+GATE = tuple(sorted({k.encode() for k in PLAIN_KINDS} | {b"secure", b"encrypt", b"sensitive", b"secret"}))
 
 
 @on_change(actions=(Action.CREATE, Action.REPLACE), words=GATE, type_pattern=ENTRY_TYPES)
