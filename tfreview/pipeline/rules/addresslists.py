@@ -67,16 +67,42 @@ def _strings(values: Any) -> Iterable[str]:
                 yield item
 
 
-def _admits(change: Change) -> bool:
-    """Whether a rule referring to a list lets its addresses in to more than 80/443."""
+def _admits(change: Change, identifiers: frozenset[str] = frozenset()) -> bool:
+    """Whether a rule referring to a list lets its addresses in to more than 80/443: read in the rule block that
+    refers to it (a web ACL's `rule` entry), not its neighbours (the ACL's default block), empty settings aside."""
     after = change.after if isinstance(change.after, dict) else {}
-    if DENY.search(orjson.dumps(after).decode().lower()):
+    block = _referring(after, identifiers) if identifiers else None
+    if DENY.search(orjson.dumps(_set_only(block if block is not None else after)).decode().lower()):
         return False
     low = after.get("from_port", after.get("port"))
     ports = _ports(low, after.get("to_port"), after.get("ip_protocol", after.get("protocol", "tcp")))
     if "from_port" not in after and "port" not in after:
         return True
     return ports is None or _beyond_web(ports)
+
+
+def _referring(values: Any, identifiers: frozenset[str], rule: Any = None, depth: int = 0) -> Any:
+    """The innermost list entry (a rule) of VALUES that holds one of IDENTIFIERS, or None."""
+    if depth > 12:
+        return None
+    if isinstance(values, str):
+        return rule if values in identifiers else None
+    if isinstance(values, dict):
+        return next((found for v in values.values()
+                     if (found := _referring(v, identifiers, rule, depth + 1)) is not None), None)
+    if isinstance(values, list):
+        return next((found for v in values if (found := _referring(v, identifiers, v if isinstance(v, dict) else rule,
+                                                                   depth + 1)) is not None), None)
+    return None
+
+
+def _set_only(values: Any) -> Any:
+    """VALUES without empty settings: a WAF rule's `action` lists `block = []` beside the `allow` it sets."""
+    if isinstance(values, dict):
+        return {k: _set_only(v) for k, v in values.items() if v not in (None, "", [], {})}
+    if isinstance(values, list):
+        return [_set_only(v) for v in values if v not in (None, "", [], {})]
+    return values
 
 
 @rule(RULE, Severity.HIGH,
@@ -98,7 +124,8 @@ def _address_list_world(ri: ReviewInput) -> Iterator[Finding]:
             continue
         listed_here = sorted({names[s] for s in _strings(other.after) if s in names})
         referred.update(listed_here)
-        for listed in listed_here if _admits(other) else ():
+        for listed in listed_here if _admits(other, frozenset(i for i, a in names.items() if a in listed_here)) \
+                else ():
             yield finding(RULE, listed, f"{listed} now holds the whole internet, and {other.address} admits that "
                           "list: what it opens is open to everyone")
             return

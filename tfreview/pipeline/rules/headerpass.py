@@ -45,7 +45,21 @@ EDGE_SET = lazy_compile(r"^(?:fastly|cf|cloudfront|x-amz|akamai)[-_]", re.IGNORE
 
 # An allow rule is a block or object with an `action` key (a document's `Action` reads as one): its pass words alone
 # (`allow`, `pass`) open the gate on most resources (`allowed_*`, `password`), which hold no rule at all.
-@on_change(words=(b"action", b"req.http", b"$http_"))
+# An edge program's early return of the request untouched when a header the client sends is present (JavaScript:
+# `if (request.headers['x-preview']) { return request; }`): every check after it is skipped by whoever sends it.
+EARLY_PASS = lazy_compile(r"\bif\s*\(([^{};]*?\bheaders\s*(?:\[\s*['\"]([\w-]+)['\"]\s*\]|\.get\(\s*['\"]([\w-]+)"
+                          r"['\"]\s*\))[^{};]*)\)\s*\{?\s*(?://[^\n]*\s*)*return\s+(?:event\.)?(?:request|req)\s*;?",
+                          re.IGNORECASE)
+
+
+def _early_passes(values: Any) -> set[str]:
+    """The client headers whose mere presence returns the request past an edge program's checks."""
+    return {(match[2] or match[3]).lower() for text in string_leaves(values) if "return" in text
+            for match in EARLY_PASS.finditer(text)
+            if not CREDENTIAL_HEADER.search(match[2] or match[3]) and not EDGE_SET.match(match[2] or match[3])}
+
+
+@on_change(words=(b"action", b"req.http", b"$http_", b"headers"))
 def _client_pass(change: Change) -> Iterator[Finding]:
     """Rules and denials that a client-written header newly gets past."""
     old = _passes(change.before)
@@ -59,6 +73,12 @@ def _client_pass(change: Change) -> Iterator[Finding]:
     if new and denials:
         yield finding(AUTH, change.address, f"{change.address}: a denial in its edge program is skipped when the "
                       f"request carries the header {new[0]!r}, which any client can send", Severity.HIGH)
+        return
+    early = sorted(_early_passes(change.after) - _early_passes(change.before))
+    if early:
+        yield finding(AUTH, change.address, f"{change.address}: its edge program now returns the request untouched "
+                      f"when it carries the header {early[0]!r}, which any client can send: every check after that "
+                      "is skipped", Severity.HIGH)
 
 
 def _passes(values: Any) -> set[str]:

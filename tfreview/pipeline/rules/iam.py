@@ -206,10 +206,23 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
                                   f"{statement.name}: it now also lets {', '.join(exempt[:3])} through (the "
                                   "guardrail stands for everything else)", Severity.MEDIUM)
                     continue
+                fenced = statement.has_principal and _open_allow(after)
                 yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
                               f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"
                               f"){' in every account it is attached to' if guardrail else ''}: what it blocked is "
-                              "allowed again", Severity.HIGH if guardrail else Severity.MEDIUM)
+                              "allowed again" + (f"; it fenced {fenced}, now open to anyone" if fenced else ""),
+                              Severity.HIGH if guardrail or fenced else Severity.MEDIUM)
+
+
+def _open_allow(documents: list[Document]) -> str | None:
+    """The first Allow of DOCUMENTS for Principal "*" with no condition (the one a removed Deny kept fenced to a
+    network or an organisation), as a message names it."""
+    for _, statements in documents:
+        for statement in statements:
+            if statement.allows and not statement.conditions and "*" in (
+                    *statement.principals.get("*", ()), *statement.principals.get("AWS", ())):
+                return f'{statement.name} for Principal "*"'
+    return None
 
 
 def _unreadable(change: Change) -> Iterator[Finding]:

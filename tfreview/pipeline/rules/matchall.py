@@ -18,6 +18,7 @@ from tfreview.pipeline.decoding import unfolded
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.allowlist import EMPTIED
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.publishers import SHARED_HOSTS
 from tfreview.pipeline.rules.values import leaves, plain
 
 EVERYTHING = frozenset({"*", "**", "*/*", "*@*", "*/*@*", "*:*", ".*"})
@@ -54,17 +55,11 @@ def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, 
     return found
 
 
-# Registries anyone may publish to: a pattern that takes all of one (`docker.io/**`, `ghcr.io/*`) takes every
-# stranger's image there, typosquats included.
-PUBLIC_REGISTRIES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
-                               "hub.docker.com", "ghcr.io", "quay.io", "public.ecr.aws", "registry.gitlab.com",
-                               "gcr.io", "docker.pkg.github.com"})
-
-
 def whole_registry(pattern: str) -> str | None:
-    """The public registry an image pattern takes whole (`docker.io/**`), or None."""
+    """The shared public registry an image pattern takes whole (`docker.io/**`, `ghcr.io/*`: every stranger's image
+    there, typosquats included), or None."""
     host, _, rest = pattern.strip().lower().partition("/")
-    return host if host in PUBLIC_REGISTRIES and "*" in rest and rest.strip("*/") == "" else None
+    return host if host in SHARED_HOSTS and "*" in rest and rest.strip("*/") == "" else None
 
 
 def _whole_project(pattern: str, project: object) -> bool:

@@ -257,8 +257,12 @@ def _storage_account(change: Change) -> Iterator[Finding]:
             yield finding(BUCKET, change.address, f"{change.address}: {flag} = true (anonymous blob access)",
                           severity)
     if before.get("public_network_access_enabled") is False and after.get("public_network_access_enabled") is True:
-        yield finding(BUCKET, change.address, f"{change.address}: public_network_access_enabled false → true",
-                      Severity.MEDIUM)
+        # network rules that deny by default still fence it; none (or an Allow default) leaves it on the internet
+        fenced = [r for r in blocks(after, "network_rules") if str(r.get("default_action")).lower() == "deny"]
+        yield finding(BUCKET, change.address, f"{change.address}: public_network_access_enabled false → true"
+                      + ("" if fenced else " with no network rule that denies by default (reachable from the "
+                                            "internet)"),
+                      Severity.MEDIUM if fenced else Severity.HIGH)
     if before.get("public_access_prevention") == "enforced" and after.get("public_access_prevention") == "inherited":
         yield finding(BUCKET, change.address,
                       f'{change.address}: public_access_prevention "enforced" → "inherited"')

@@ -66,9 +66,12 @@ def principals(statements: list[Statement], accounts: Accounts, trust: bool, pub
     """
     if key and not accounts.own and (owner := _key_owner(statements)):
         accounts = _Owned(owner)
+    denies = [s for s in statements if not s.allows and s.has_principal]
     for statement in statements:
         if not statement.allows or not statement.has_principal:
             continue
+        if any(_fences(deny, statement) for deny in denies):
+            continue  # "deny everyone unless through our endpoint / from our org" fences this allow
         is_trust = trust or any(a.lower().startswith(ASSUME) for a in statement.actions)
         yield from _who(statement, accounts, is_trust, public_guarded, key)
 
@@ -143,6 +146,21 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
                           f"{name} trusts account {match.group(1)} with no ExternalId or organisation condition (the "
                           "plan shows no account of its own to compare)"
                           + ("; it requires MFA: people signing in, not a vendor's service" if person else ""))
+
+
+def _fences(deny: Statement, allow: Statement) -> bool:
+    """Whether DENY refuses everyone ALLOW lets in unless a condition narrows who or where (`StringNotEquals
+    aws:SourceVpce`, `aws:PrincipalOrgID`, `NotIpAddress aws:SourceIp`): every action and resource the allow grants
+    is denied to anyone outside that fence, so the allow reaches only inside it."""
+    if not ("*" in deny.principals.get("*", ()) or "*" in deny.principals.get("AWS", ())) or deny.not_actions:
+        return False
+    if allow.not_actions is not None or not all(grants_action(deny, a) for a in allow.actions):
+        return False
+    if "*" not in deny.resources and not set(allow.resources) <= set(deny.resources):
+        return False
+    return any("not" in operator.lower() and key in RESTRICTING_KEYS and values
+               and not any(_matches_anything(v, operator.lower().replace("not", "")) for v in values)
+               for operator, keys in deny.conditions.items() for key, values in keys.items())
 
 
 def _shares(statement: Statement, principal: str) -> bool:

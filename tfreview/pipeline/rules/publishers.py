@@ -74,13 +74,14 @@ def _source(value: object, image: bool) -> Source | None:
     scheme, _, rest = text.rpartition("://")
     parts = rest.split("/")
     # A URL names its host even with no path (`https://registry.npmjs.org`).
-    hosted = (len(parts) > 1 or scheme in ("http", "https")) and ("." in parts[0] or ":" in parts[0]
-                                                                   or parts[0] == "localhost")
+    # So does a registry key's bare host (`registry: registry.k8s.io` in a chart's values).
+    hosted = (len(parts) > 1 or scheme in ("http", "https") or not image) and ("." in parts[0] or ":" in parts[0]
+                                                                               or parts[0] == "localhost")
     # A bare `family/name` with no host, tag or digest may name a machine image (`debian-cloud/debian-12`).
     if not hosted and (scheme or not image or not any(c in parts[-1] for c in ":@")):
         return None
     host, path = (parts[0].rsplit("@", 1)[-1].split(":")[0], parts[1:]) if hosted else ("docker.io", parts)
-    if scheme in ("http", "https") and host not in SHARED_HOSTS:
+    if (scheme in ("http", "https") and host not in SHARED_HOSTS) or not path:
         return Source(text, host, frozenset(_words(host)), False, _account(host))
     name, _, digest = path[-1].partition("@")
     tag = name.partition(":")[2]
