@@ -88,6 +88,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "redundancy-cut": ("digitalocean_database_cluster.main", ("node_count 2 → 1",), {}),
     "route-via-host": ("google_compute_route.all_via_inspect", ('"0.0.0.0/0"', "next_hop_instance"), {}),
     "route-bypass": ("azurerm_route.default", ('"0.0.0.0/0"', "10.0.0.4"), {}),
+    "grant-scope-widened": ("google_project_iam_member.ds_network_user", ("roles/compute.networkUser",
+                                                                           "on one resource"), {}),
+    "segments-joined": ("aws_ec2_transit_gateway.core", ("default_route_table_association", "disable"), {}),
     "broad-route-to-peer": ("aws_route.private_internal", ('"10.0.0.0/8"', "vpc_peering_connection_id"), {}),
     "prod-linked-nonprod": ("aws_ec2_transit_gateway_route_table_propagation.prod_to_dev", ("prod and dev",), {}),
     "release-no-auth": ("helm_release.grafana", ("auth.enabled off", "an ingress"), {}),
@@ -159,7 +162,9 @@ ALSO_HIGH = {"scale-deletes": {"resource-delete"},
              "plan-incomplete": {"plan-deferred"},
              "blast-radius": {"resource-replace"},
              # the generic reading of values (vocabulary/meanings.py) sees Enforce → Audit as a relaxed requirement
-             "admission-fail-open": {"auth-weakened"}}
+             "admission-fail-open": {"auth-weakened"},
+             # tag mutability is also a control of the vocabulary (IMMUTABLE → MUTABLE on any registry)
+             "mutable-shared-tags": {"supply-chain-opened"}}
 
 
 def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Finding]:

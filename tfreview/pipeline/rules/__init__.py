@@ -175,6 +175,7 @@ from tfreview.pipeline.rules import rollouts as rollouts
 from tfreview.pipeline.rules import labelscope as labelscope
 from tfreview.pipeline.rules import healthpaths as healthpaths
 from tfreview.pipeline.rules import tokenscope as tokenscope
+from tfreview.pipeline.rules import grantscope as grantscope
 # isort: on
 
 THEMES = (
@@ -280,4 +281,5 @@ THEMES = (
     "labelscope",
     "healthpaths",
     "tokenscope",
+    "grantscope",
 )

@@ -80,3 +80,26 @@ def allow_removed(change: Change) -> str | None:
     if route_removed(change):
         return "a request route removed: those requests are refused, no data goes with it; check nothing calls it"
     return None
+
+
+# A rule's own on/off switch (`disabled`, `enabled`, `status`): turning off a rule that only allows lets less in.
+OFF_SWITCH = lazy_compile(r"(?:is_)?(?:disabled|enabled|enable|status|state)")
+
+
+def allow_switched_off(change: Change, path: str) -> bool:
+    """Whether PATH is the on/off switch of a rule that only allows (a firewall rule with `allow` blocks and no
+    `deny`, an entry whose effect is ALLOW): switched off, fewer requests get in, nothing is unwatched."""
+    if not OFF_SWITCH.fullmatch(path):
+        return False
+    after = change.after if isinstance(change.after, dict) else {}
+    return _allows_only(_before(change)) and _allows_only(after)
+
+
+def _allows_only(values: dict[str, Any]) -> bool:
+    if values.get("deny") or values.get("denied"):
+        return False
+    if isinstance(values.get("allow"), list) and values["allow"]:
+        return True
+    effects = [str(value).strip().lower() for key, value in values.items()
+               if EFFECT_KEY.search(key.lower()) and isinstance(value, str)]
+    return bool(effects) and all(effect in ALLOW for effect in effects)

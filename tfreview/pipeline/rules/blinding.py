@@ -242,13 +242,15 @@ def _selection_narrowed(change: Change) -> Iterator[Finding]:
 # A recorder's list of what it leaves out (`exclude_management_event_sources`, `excluded_event_sources`): an entry
 # added there is a whole service's events (KMS key use, data reads) no longer recorded.
 EXCLUDING = lazy_compile(r"\w*exclu\w*(?:sources?|services?|events?|types?|categories|operations?)\w*", re.IGNORECASE)
+# What probes and pings write: leaving it out drops noise, not a record of anyone's action.
+NOISE = lazy_compile(r"health|ping|heartbeat|synthetic|probe|liveness|readiness|keep_?alive|uptime", re.IGNORECASE)
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=RECORDERS)
 def _exclusions_grown(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = {(path, value) for path, value in _excluded(before)}
-    added = sorted({value for path, value in _excluded(after) if (path, value) not in old})
+    added = sorted({value for path, value in _excluded(after) if (path, value) not in old and not NOISE.search(value)})
     if added:
         yield finding(DETECTION, change.address,
                       f"{change.address}: now leaves out {', '.join(added[:3])}{' …' if len(added) > 3 else ''} "

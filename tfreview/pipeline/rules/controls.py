@@ -21,6 +21,7 @@ from tfreview.pipeline.decoding import unfolded, yaml_document
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import RULES, Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.aligned import exemption_dropped
+from tfreview.pipeline.rules.allowgone import allow_switched_off
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.elided import left_out
 from tfreview.pipeline.rules.environments import non_production
@@ -270,6 +271,7 @@ def _weakened(change: Change) -> Iterator[Finding]:
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
+                    and not allow_switched_off(change, path) \
                     and not shifted(change, path, item.generic) and not merged_through_review(change, path) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)) \

@@ -7,18 +7,24 @@ stays quiet."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
 
 CROSSED = declare("prod-linked-nonprod", Severity.HIGH,
                   "A network link (a transit gateway propagation or association, a peering, an attachment, a route) "
                   "is created whose own name joins a production network to a non-production one: every host there "
                   "learns a path to production (any provider).")
+JOINED = declare("segments-joined", Severity.HIGH,
+                 "Network segments are joined by a routing setting: a transit gateway's default route-table "
+                 "association or propagation turned on (every attachment lands in one flat table), route "
+                 "propagation turned on for a route table that pinned its traffic to a firewall, or a peering that "
+                 "starts exporting its learned routes to the peer.")
 # Types that join two networks or teach one the other's routes.
 LINKS = lazy_compile(r"(?:^|_)(?:propagation|association|peering|peering_connection|attachment|route|routes"
                      r"|network_link|vnet_link|connection|interconnect)(?:_|$)")
@@ -29,8 +35,8 @@ _KEY = lazy_compile(r'\["([^"\]]*)"\]$')
 NON_PRODUCTION = NON_PRODUCTION_ENVS - {"stage", "perf", "benchmark"} | {"nonprod", "npe", "uat", "sbx"}
 
 
-def _name_words(change: Change) -> set[str]:
-    _, after = sides(change)
+def _name_words(change: Change, before: bool = False) -> set[str]:
+    after = sides(change)[0 if before else 1]
     tags = after.get("tags") if isinstance(after.get("tags"), dict) else {}
     # the for_each key too: `propagation.this["prod/sandbox"]` is named for the two segments it joins
     key = _KEY.search(change.address)
@@ -49,3 +55,41 @@ def _prod_linked(change: Change) -> Iterator[Finding]:
                       f"{sorted(other)[0]} joins production to a non-production network: every host there learns "
                       "a path to production; keep the environments' routes apart (share through a hub or an "
                       "inspected path)")
+
+
+def segments_parted(change: Change) -> str | None:
+    """Why deleting a network link loses nothing: its own name says it joined production to a non-production network
+    (the link prod-linked-nonprod reports on a create), so removing it restores the segmentation; it holds no data."""
+    if change.action is not Action.DELETE or not LINKS.search(change.type) or not NETWORKS.search(change.type):
+        return None
+    words = _name_words(change, before=True)
+    prod, other = words & PRODUCTION_TOKENS, words & NON_PRODUCTION
+    if prod and other:
+        return (f"a link named for {sorted(prod)[0]} and {sorted(other)[0]}: removing it parts production from a "
+                "non-production network again")
+    return None
+
+
+# --- a peering that starts handing this network's learned routes to the peer -----------------------------------
+EXPORTS = lazy_compile(r"export_custom_routes|export_subnet_routes_with_public_ip|export_routes")
+PEER_KEYS = lazy_compile(r"peer_network|peer_vpc\w*|remote_\w*network\w*|peering|id")
+# The networks a cloud's own managed services peer in from (Private Service Access, Cloud SQL): routes exported
+# there are how those services reach the workloads, and nobody else sits behind them.
+SERVICE_PRODUCERS = lazy_compile(r"servicenetworking|cloudsql|/networks/(?:sn|servicenetworking)-", re.IGNORECASE)
+
+
+@on_change(actions=(Action.UPDATE, Action.CREATE), type_pattern=LINKS)
+def _routes_exported(change: Change) -> Iterator[Finding]:
+    if not LINKS.search(change.type) or "peering" not in change.type:
+        return
+    before, after = sides(change)
+    named = sorted((k != "peer_network", k == "id", str(v)) for k, v in after.items() if PEER_KEYS.fullmatch(k) and v)
+    if change.action is Action.CREATE or any(SERVICE_PRODUCERS.search(text) for *_, text in named):
+        return
+    peer = named[0][2] if named else ""
+    for key in sorted(k for k in after if EXPORTS.fullmatch(k)):
+        if after[key] is True and before.get(key) is False:
+            yield finding(JOINED, change.address, f"{change.address}: {key} false → true: the peer {show(peer)} now "
+                          "learns this network's routes (and reaches what lies behind them: on-premises, other "
+                          "peerings)")
+            return

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
@@ -11,6 +11,8 @@ from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.allowgone import allow_removed
 from tfreview.pipeline.rules.branches import feature_branch
+from tfreview.pipeline.rules.common import as_list
+from tfreview.pipeline.rules.crossings import segments_parted
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
@@ -106,6 +108,27 @@ def _fleet_renamed(change: Change, ri: ReviewInput) -> str | None:
                                          "machines go before the new group can exist (add a moved block to keep it)")
 
 
+# Names only one object may hold at a time, the provider refusing a second claim (a CDN distribution's aliases).
+# A platform's custom domain may move between two services, as a successor takes it over (successors.py).
+UNIQUE_CLAIMS = ("aliases",)
+
+
+def _claims_remade(change: Change, ri: ReviewInput) -> str | None:
+    """Why a delete is an outage: another address of its type is created claiming the same aliases or domains,
+    which it can only take once this one is gone (a refactor without a `moved` block)."""
+    before = change.before if isinstance(change.before, dict) else {}
+    held = {key: set(map(str, as_list(before.get(key)))) for key in UNIQUE_CLAIMS if as_list(before.get(key))}
+    if not held:
+        return None
+    for other in plan_view(ri).of(Action.CREATE):
+        after = other.after if isinstance(other.after, dict) else {}
+        for key, names in held.items():
+            if other.type == change.type and (shared := names & set(map(str, as_list(after.get(key))))):
+                return (f" and {other.address} is created claiming the same {key} ({sorted(shared)[0]}): it can only "
+                        "take them once this one is gone, so they are down in between (add a moved block to keep it)")
+    return None
+
+
 DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
@@ -123,6 +146,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(_fleet_renamed, Severity.HIGH, True),
+    Grade(_claims_remade, Severity.HIGH, True),
     Grade(lambda c, ri: paren(remade_live(c, ri)), Severity.HIGH, True),
     Grade(lambda c, ri: paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
@@ -141,7 +165,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(public_acl_removed(c) or private_acl_removed(c)), Severity.MEDIUM),
-    Grade(lambda c, _ri: paren(allow_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(allow_removed(c) or segments_parted(c)), Severity.MEDIUM),
     Grade(when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: paren(alerting_retired(c) or channel_sunset(c, ri) or watcher_sunset(c, ri)), Severity.MEDIUM),

@@ -18,7 +18,8 @@ METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "t
                             "display_name", "comment", "comments", "notes"})
 # Read-only bookkeeping a provider refreshes on its own (`latest_restorable_time`, `last_modified`, `updated_at`):
 # it "drifts" on every refresh, and no plan can undo it.
-BOOKKEEPING = lazy_compile(r"^(?:latest|last)_\w+|\w+_(?:time|timestamp|at)$|^(?:etag|revision|generation|version_id)$")
+BOOKKEEPING = lazy_compile(r"^(?:latest|last)_\w+|\w+_(?:time|timestamp|at)$|^(?:etag|revision|generation|version_id"
+                          r"|lock_token|fingerprint|change_token)$")
 MAX_LISTED_PATHS = 5
 
 
@@ -141,7 +142,10 @@ def _reverts(drift: Change, change: Change) -> bool:
     before, drifted, after = drift.before, drift.after, change.after
     if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
         return False
-    keys = [k for k in drifted if drifted.get(k) != before.get(k)]
+    unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
+    # a value the provider computes again (a lock token, an etag: known only after apply) says nothing either way
+    keys = [k for k in drifted if drifted.get(k) != before.get(k) and unknown.get(k) is not True
+            and not BOOKKEEPING.match(k)]
     return bool(keys) and all(k in after and after[k] == before.get(k) for k in keys)
 
 

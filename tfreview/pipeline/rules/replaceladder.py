@@ -39,6 +39,7 @@ from tfreview.pipeline.rules.recreated import (
     values_rotated,
     written_in_full,
 )
+from tfreview.pipeline.rules.redundancy import inspected_hop, redundant_leg
 from tfreview.pipeline.rules.relabelled import renamed_only
 from tfreview.pipeline.rules.replicas import ROUTES, replica_with_primary
 from tfreview.pipeline.rules.restored import restored_replace
@@ -55,6 +56,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
     Grade(lambda c, _ri: paren(saved_query(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(redundant_leg(c, ri) or inspected_hop(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
     # A replace whose destroy half leaves the old object in place (`skip_destroy = true`, an abandon policy) loses
     # nothing: the old one stays beside the new one, as the delete ladder grades the same settings.

@@ -365,7 +365,8 @@ PRIVATE_ADDRESS_KEY = lazy_compile(r"private_ip(?:_address)?$")
 @grader
 def firewall_hops(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A broad route through one machine whose address is a firewall's of this plan (its private IP in the
-    firewall's own values): the traffic goes to the organisation's own inspection, shown (medium), not held."""
+    firewall's own values), or the one the network's broad routes already went through before the plan: the
+    traffic goes to the organisation's own inspection, shown (medium), not held."""
     if not any(f.rule == ROUTE_VIA_HOST and f.severity is Severity.HIGH for f in findings):
         return findings
     view = plan_view(review_input)
@@ -373,12 +374,21 @@ def firewall_hops(review_input: ReviewInput, findings: list[Finding]) -> list[Fi
                  and c.action is not Action.DELETE for path, value in leaves(c.after)
                  if PRIVATE_ADDRESS_KEY.search(path) and isinstance(value, str) and value}
     changes = {c.address: c for c in view.changes}
+    # hops the network's broad routes already went through before this plan (its standing appliance)
+    standing = {str(v) for c in view.changes if ROUTE_TYPES.search(c.type)
+                for side in (c.before, c.after if c.action is Action.NO_OP else None)
+                for b, _ in _route_blocks(as_dict(side), None) if any(
+                    DESTINATION_KEY.fullmatch(k) and _broad(d) for k, d in b.items())
+                for k, v in b.items() if HOST_HOP.fullmatch(k) and v not in (None, "")}
     graded = []
     for found in findings:
         change = changes.get(found.address or "") if found.rule == ROUTE_VIA_HOST else None
         hops = {str(v) for b, _ in _route_blocks(as_dict(change.after), None) for k, v in b.items()
-                if HOST_HOP.fullmatch(k)} if change else set()
+                if HOST_HOP.fullmatch(k) and v not in (None, "")} if change else set()
         if hops and all(h in firewalls for h in hops):
             found = graded_medium(found, f"that address is {firewalls[sorted(hops)[0]]}'s, the plan's own firewall")
+        elif hops and hops <= standing:
+            found = graded_medium(found, f"{sorted(hops)[0]} already carried this network's broad routes before this "
+                                  "plan: its standing appliance")
         graded.append(found)
     return graded

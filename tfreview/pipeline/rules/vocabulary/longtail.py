@@ -13,15 +13,29 @@ from typing import Any
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.code import OPENED
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.crossings import JOINED
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
-from tfreview.pipeline.rules.strengths import count, flag, inverted, ladder, present
+from tfreview.pipeline.rules.strengths import absent, count, flag, inverted, ladder, present
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
+from tfreview.pipeline.rules.traffic import MTLS
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
+from tfreview.pipeline.rules.workloads import WIDE
 
 SHORT_PASSWORD = 8  # below this many characters a password falls to guessing (NIST SP 800-63B's minimum)
+IDENTITY_PROVIDERS = frozenset({"aad", "azuread", "entra", "entraid", "oidc", "saml", "openid"})
+
+
+def idp_only(value: Any) -> float | None:
+    """1 while every sign-in method of a list is an identity provider's, 0 once another (a certificate, RADIUS)
+    sits beside it; None for anything else."""
+    items = [str(v).strip().lower() for v in value] if isinstance(value, list) else None
+    if not items:
+        return None
+    return 1 if all(item in IDENTITY_PROVIDERS for item in items) else 0
+
 
 
 def password_length(value: Any) -> float | None:
@@ -116,6 +130,41 @@ control(PUBLIC, r"sharing\.permission|sharing_permission|share_permission", ladd
 control(PROTECTION, r"enabled|enable|is_enabled|state|status", flag,
         "host patching is switched off (the fleet stops receiving security updates)",
         types=r"maintenance_window$|patch|update_(?:management|configuration|schedule)|auto_?update")
+# Content served only with a signed URL or cookie (a CDN behaviour's `trusted_key_groups`, `trusted_signers`):
+# removed, anyone with the link fetches it.
+control(AUTH, r"\w*trusted_key_groups|trusted_signers", present,
+        "signed URLs or cookies are no longer required (anyone with the link fetches it)")
+# Mutual TLS: a domain's or listener's trust store of client CAs (`mutual_tls_authentication.truststore_uri`, any
+# provider's mtls block): removed, callers are no longer asked for a certificate.
+control(MTLS, r"\w*(?:mutual_tls|mtls)\w*\.(?:trust_?store_uri|ca_?cert\w*|client_ca\w*)", present,
+        "callers are no longer asked for a client certificate (mutual TLS removed)")
+# The sign-in an ingress controller puts in front of an app (`nginx.ingress.kubernetes.io/auth-url`,
+# `auth-signin`, an ALB's `auth-type`): removed, the app answers anyone who reaches it.
+control(AUTH, r"auth-url|auth-signin|auth-type|auth-tls-secret", present,
+        "the sign-in in front of it is removed (it answers anyone who reaches it)")
+# An authentication plugin's anonymous fallback (Kong's `anonymous`: the consumer a failed check runs as): set, a
+# request with no or a bad credential goes through as that consumer instead of a 401.
+control(AUTH, r"(?:config(?:_json)?\.)?anonymous", absent,
+        "a failed or missing credential now falls through as an anonymous consumer instead of being refused",
+        types=r"plugin|auth|jwt|key_auth|oauth|openid|basic")
+# Routing settings that join segments: a transit gateway's default route-table association or propagation (every
+# attachment lands in one flat table), a route table's gateway route propagation (learned routes beat the one to the
+# firewall). A peering exporting its routes is crossings.py's (a cloud's own service producers are its exception).
+control(JOINED, r"default_route_table_(?:association|propagation)", ladder(("disable",), ("enable",)),
+        "attachments land in one default route table and reach each other (segments joined)")
+control(JOINED, r"disable_bgp_route_propagation", flag,
+        "gateway-learned routes now propagate into it and can take traffic around the firewall route")
+control(JOINED, r"bgp_route_propagation_enabled|propagate_gateway_routes", inverted,
+        "gateway-learned routes now propagate into it and can take traffic around the firewall route")
+# How remote users sign in to a VPN: beside the identity provider, a certificate or RADIUS method lets anyone with
+# a client certificate from that root in, with no MFA or conditional access.
+control(AUTH, r"\w*vpn_auth_types|vpn_authentication_types", idp_only,
+        "a sign-in method outside the identity provider is added (certificates or RADIUS: no MFA, no conditional "
+        "access)")
+# A connector resource's port policy (Twingate's `protocols.tcp.policy`, any zero-trust resource's): restricted to
+# listed ports → every port.
+control(WIDE, r"(?:protocols?\.)?(?:tcp|udp)\.policy|port_policy", ladder(("restricted", "deny_all"), ("allow_all",)),
+        "every port is now allowed, not the listed ones")
 # Something only named people may change or use (a release channel's, an environment's or a registry's
 # `restricted`): off, anyone with access to the project may.
 control(AUTH, r"restricted|is_restricted|access_restricted", flag,
@@ -158,3 +207,4 @@ control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_d
 # Data held write-once (object lock, immutability, WORM): off, it can be altered or deleted again.
 control(PROTECTION, r"\w*object_lock_enabled|\w*object_lock\.enabled|immutab\w*_enabled|is_immutable|\w*worm_enabled",
         flag, "write-once protection turned off")
+

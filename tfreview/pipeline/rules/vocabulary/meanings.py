@@ -120,6 +120,15 @@ control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (t
         "report-only)", generic=True)
 
 control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", generic=True)
+# A protection's mode moved from stopping what it matches to only reporting it (a WAF agent's `block` → `log`, any
+# product's enforce → monitor): every attack it would have stopped now goes through, written down.
+# (Enforce → audit is the requirement reading's, just above.)
+control(DETECTION, ANY_SETTING, ladder(("block", "blocking", "deny", "prevent", "prevention", "protect", "protection",
+                                         "reject"),
+                                        ("log", "logging", "count", "monitor", "monitoring", "alert", "detect",
+                                         "detection", "report", "report_only", "reportonly", "dry_run", "dryrun",
+                                         "preview", "learning", "observe", "simulate", "passive")),
+        "it now only reports what it used to stop", generic=True)
 
 # Inspection of traffic or content (full, deep, blocking) → none, off, bypass: what passes is no longer looked at.
 control(DETECTION, r"\w*inspect(?:ion|ions|or)?(?:_mode|_level|_policy|_state)?",
