@@ -53,7 +53,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-21", "hidden-like-22", "hidden-like-23", "kubernetes-and-clusters",
                       "federation-and-workload-identity", "org-governance-and-guardrails", "hidden-like-24",
                       "backup-recovery-and-data-lifecycle", "identity-providers-and-sso",
-                      "networking-and-connectivity", "hidden-like-25", "hidden-like-26")]
+                      "networking-and-connectivity", "hidden-like-25", "hidden-like-26",
+                      "compute-fleets-and-images", "secrets-and-key-management", "edge-waf-and-api-gateways",
+                      "private-connectivity")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -381,9 +383,9 @@ KNOWN_MISSES = {
     "fresh/hidden-like-24/038-vpc-peer-prod.json",
     # Session 18's themed sets (first run unseen on the start rules), after their principles: replication re-pointed
     # to an account the plan never shows as its own is medium (egress-outside asks to confirm it); a key vault without
-    # purge protection holding a new backup key; an image moved to another publisher on Docker Hub (medium); a
-    # condition dropped from a ZPA rule, transit-gateway propagations joining two segments, routes sent to an imported
-    # peering, a mesh ALLOW rule losing its source clause, a FortiOS policy widened to all/ALL. Look-alikes held: a
+    # purge protection holding a new backup key; an image moved to another publisher on Docker Hub (medium). (Session
+    # 19 caught the ZPA rule, the propagations, the routes to a peering, the mesh rule and the FortiOS policy.)
+    # Look-alikes held: a
     # snapshot shared with an account only a variable's name calls the DR account, a VM deleted whose backup data only
     # a provider feature flag keeps, a vault lock re-made stricter, a loopback callback whose signing key id reads as a
     # secret, a bypass for everyone on a health path, one interconnect attachment of a redundant pair re-made.
@@ -396,6 +398,21 @@ KNOWN_MISSES = {
     "fresh/identity-providers-and-sso/077-authentik-vault-cli-callback.json",
     "fresh/identity-providers-and-sso/079-cloudflare-access-status-healthz.json",
     "fresh/networking-and-connectivity/010-ash-interconnect-vlan-change.json",
+    # Session 19's themed sets (first run unseen on the start rules), after their principles: a count-based
+    # lifecycle rule over any tag state in a shared repository (no age, so no "in use" window to read); an AMI shared
+    # with two accounts beside the organisation's ARN (the accounts are not shown to be the organisation's); sandbox
+    # keys and their usage plan retired (the plan key associations read as stores); subscription keys dropped in the
+    # plan that adds validate-jwt to the API's policy (read from the XML policy: not yet); a VCL refactor dropping a
+    # header unset (VCL is not read line by line); a tunnel hostname published with no Access application (a public
+    # status page beside it has none either); an output of a whole SSM parameter (Terraform itself refuses a
+    # non-sensitive output of a sensitive value, so the plan cannot be real).
+    "fresh/compute-fleets-and-images/070-platform-images-ecr-storage-cost.json",
+    "fresh/compute-fleets-and-images/097-golden-ami-share-org.json",
+    "fresh/edge-waf-and-api-gateways/031-sandbox-keys-retirement.json",
+    "fresh/edge-waf-and-api-gateways/086-claims-api-oauth-migration.json",
+    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
+    "fresh/private-connectivity/020-cf-tunnel-grafana-route.json",
+    "fresh/private-connectivity/042-vpn-dc2-key-rollover.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
@@ -405,6 +422,8 @@ KNOWN_MISSES = {
     "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
     "fresh/workloads-and-saas/cred_k8s_secret_literal.json",
     "fresh/workloads-and-saas/cred_gh_actions_secret_literal.json",
+    "fresh/secrets-and-key-management/008-flux-bootstrap-sops-age.json",
+    "fresh/secrets-and-key-management/017-reporting-db-credentials.json",
 }
 
 
