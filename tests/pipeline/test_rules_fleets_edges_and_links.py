@@ -278,3 +278,29 @@ def test_a_secret_written_into_a_key_file_by_a_boot_script(tmp_path: Any, body: 
     script = f"#!/bin/bash\ncat > /opt/zscaler/var/provision_key <<KEY\n{body}\nKEY\nsystemctl start zpa-connector\n"
     change = entry("aws_launch_template.zpa_connector", ["update"], boot("#!/bin/bash\necho booting\n"), boot(script))
     assert judged(tmp_path, change)[0] is label
+
+
+def apim_api(required: bool) -> dict[str, Any]:
+    return {"name": "claims-v2", "api_management_name": "apim-prod", "subscription_required": required}
+
+
+def apim_policy(xml: str) -> dict[str, Any]:
+    return {"api_name": "claims-v2", "api_management_name": "apim-prod", "xml_content": xml}
+
+
+PLAIN_POLICY = "<policies><inbound><base /><rate-limit calls=\"100\" renewal-period=\"60\" /></inbound></policies>"
+JWT_POLICY = ("<policies><inbound><base /><validate-jwt header-name=\"Authorization\">"
+              "<openid-config url=\"https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration\" />"
+              "</validate-jwt></inbound></policies>")
+
+
+@pytest.mark.parametrize(("after_policy", "label"), [
+    (PLAIN_POLICY, RISKY),  # keys dropped and nothing else asked
+    (JWT_POLICY, SAFE),  # keys dropped for a token check in the same plan
+])
+def test_a_sign_in_dropped_where_the_plan_puts_another_in_its_place(tmp_path: Any, after_policy: str,
+                                                                     label: Any) -> None:
+    api = entry("azurerm_api_management_api.claims", ["update"], apim_api(True), apim_api(False))
+    policy = entry("azurerm_api_management_api_policy.claims", ["update"], apim_policy(PLAIN_POLICY),
+                   apim_policy(after_policy))
+    assert judged(tmp_path, api, policy)[0] is label

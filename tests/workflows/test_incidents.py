@@ -401,15 +401,13 @@ KNOWN_MISSES = {
     # Session 19's themed sets (first run unseen on the start rules), after their principles: a count-based
     # lifecycle rule over any tag state in a shared repository (no age, so no "in use" window to read); an AMI shared
     # with two accounts beside the organisation's ARN (the accounts are not shown to be the organisation's); sandbox
-    # keys and their usage plan retired (the plan key associations read as stores); subscription keys dropped in the
-    # plan that adds validate-jwt to the API's policy (read from the XML policy: not yet); a VCL refactor dropping a
+    # keys and their usage plan retired (the plan key associations read as stores); a VCL refactor dropping a
     # header unset (VCL is not read line by line); a tunnel hostname published with no Access application (a public
     # status page beside it has none either); an output of a whole SSM parameter (Terraform itself refuses a
     # non-sensitive output of a sensitive value, so the plan cannot be real).
     "fresh/compute-fleets-and-images/070-platform-images-ecr-storage-cost.json",
     "fresh/compute-fleets-and-images/097-golden-ami-share-org.json",
     "fresh/edge-waf-and-api-gateways/031-sandbox-keys-retirement.json",
-    "fresh/edge-waf-and-api-gateways/086-claims-api-oauth-migration.json",
     "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
     "fresh/private-connectivity/020-cf-tunnel-grafana-route.json",
     "fresh/private-connectivity/042-vpn-dc2-key-rollover.json",

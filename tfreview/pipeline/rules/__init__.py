@@ -176,6 +176,7 @@ from tfreview.pipeline.rules import labelscope as labelscope
 from tfreview.pipeline.rules import healthpaths as healthpaths
 from tfreview.pipeline.rules import tokenscope as tokenscope
 from tfreview.pipeline.rules import grantscope as grantscope
+from tfreview.pipeline.rules import authswap as authswap
 # isort: on
 
 THEMES = (
@@ -282,4 +283,5 @@ THEMES = (
     "healthpaths",
     "tokenscope",
     "grantscope",
+    "authswap",
 )
