@@ -69,6 +69,8 @@ REFERENCE_PREFIXES = (
     "sm:",
     "env:",
     "file:",
+    # a secret backend's handle (Datadog's `ENC[k8s_secret@ns/name/key]`) or SOPS ciphertext (`ENC[AES256_GCM,…]`)
+    "enc[",
 )
 # A reference to where a secret is kept, in any store's URI scheme (`keystone://prod/partners/token`,
 # `op://vault/item/field`): a path, no user or password part.

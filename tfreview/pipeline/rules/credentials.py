@@ -267,6 +267,16 @@ PUBLIC_MATERIAL = lazy_compile(r"^(?:certificate(?:_body|_chain|_pem)?|cert(?:_p
                                r"|\w*_certificate_pem)$")
 
 
+# The attribute a reference reads, when it only names where a secret is kept (its ARN, id, name or version).
+WHERE_ATTRIBUTE = lazy_compile(r"(?:^|_)(?:arn|id|name|version|version_id)$")
+
+
+def _names_where(found: str) -> bool:
+    """Whether FOUND (`resource.attribute[0].inner`, as _leaking words it) ends in an attribute naming a location."""
+    last = re.sub(r"\[[^\]]*\]", "", found.split(" ", 1)[0]).rsplit(".", 1)[-1]
+    return bool(WHERE_ATTRIBUTE.search(last))
+
+
 def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: dict[str, Any]) -> Iterator[Finding]:
     """Attributes of a resource that is no secret store whose configuration copies a secret attribute of another
     resource, and which the plan does not mark sensitive: a plain variable, config map, tag or label."""
@@ -283,6 +293,8 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
         found = next(filter(None, (_leaking(ri, sensitive, config, leaf, module_of(made.address))
                                    for name, leaf in _expression_leaves(key, config.expression(made.address, (key,)))
                                    if name == key or not secret_attribute(name))), None)
+        if found and _names_where(found):
+            continue  # a secret's ARN or id (`master_user_secret[0].secret_arn`) says where it is, not what it is
         shown = plain or store_plain or bool(_words(key) & PLAIN_WORDS)
         if found and found.endswith(DECLARED) and (not shown or _says_secure(made.after, key)):
             continue  # Terraform marks what a sensitive variable flows into: only a place that shows it leaks
