@@ -177,6 +177,7 @@ from tfreview.pipeline.rules import healthpaths as healthpaths
 from tfreview.pipeline.rules import tokenscope as tokenscope
 from tfreview.pipeline.rules import grantscope as grantscope
 from tfreview.pipeline.rules import authswap as authswap
+from tfreview.pipeline.rules import timeboxed as timeboxed
 # isort: on
 
 THEMES = (
@@ -284,4 +285,5 @@ THEMES = (
     "tokenscope",
     "grantscope",
     "authswap",
+    "timeboxed",
 )

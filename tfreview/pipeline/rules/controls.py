@@ -27,6 +27,7 @@ from tfreview.pipeline.rules.elided import left_out
 from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
+from tfreview.pipeline.rules.logblocks import performance_log
 from tfreview.pipeline.rules.reviewedmerge import merged_through_review
 from tfreview.pipeline.rules.shifted import shifted
 from tfreview.pipeline.rules.strengths import (
@@ -50,7 +51,7 @@ from tfreview.pipeline.rules.strengths import (
 )
 from tfreview.pipeline.rules.units import moved_within
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain, with_settings
-from tfreview.pipeline.rules.watch import WATCHES
+from tfreview.pipeline.rules.watch import WATCHES, diagnostic_data
 
 UNSEEN = declare("control-unknown", Severity.MEDIUM,
                  "A security control (protection, encryption, logging, exposure…) becomes known only after apply, "
@@ -85,6 +86,7 @@ class Control:
     collapsed: Severity | None = None  # numbers: the severity of a cut to 1/COLLAPSE or less
     severity: Severity | None = None
     outside_production: Severity | None = None  # the severity on a resource whose own tags say non-production
+    diagnostic: Severity | None = None  # the severity on a resource whose own names say debug or trace output
     generic: bool = False  # read by its values, not its name: it only reports a weakening, and decides nothing else
     drop_factor: float = 0  # when set, only a drop to 1/drop_factor of the old strength or less weakens (a limit ×10)
     # A weak value that is also a legitimate way to publish (a public repository, a public-read data set): a new
@@ -268,10 +270,12 @@ def _weakened(change: Change) -> Iterator[Finding]:
             severity = item.graded(old, new)
             if severity is not None and item.outside_production and non_production(change):
                 severity = item.outside_production
+            if severity is not None and item.diagnostic and diagnostic_data(change):
+                severity = item.diagnostic
             if severity is not None and not _watched(change.type, path, before, after) \
                     and not _covered(item.rule, change.type, path) and not moved_within(change, path, before, after) \
                     and not _implicit_tls(change, path) and not customer_key_instead(change, path, after) \
-                    and not allow_switched_off(change, path) \
+                    and not allow_switched_off(change, path) and not performance_log(change, path) \
                     and not shifted(change, path, item.generic) and not merged_through_review(change, path) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)) \

@@ -164,13 +164,29 @@ def _open(values: dict[str, Any]) -> Iterator[str]:
     decision = str(values.get("decision") or "").lower()
     if decision in ("deny", "block", "non_identity"):
         return
-    for key in ("include", "require"):
+    # require rules are ANDed with include: include everyone with a require naming someone admits only them
+    required = any(_names_someone(block) for block in blocks(values, "require"))
+    for key in ("require",) if required else ("include", "require"):
         for block in blocks(values, key):
             for flag in OPEN_FLAGS:
                 if block.get(flag) is True:
                     yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
     if decision in OPEN_DECISIONS and not any(blocks(values, "include")):
         yield f'decision "{decision}" with no include'
+
+
+# What in a require rule names who (an e-mail or domain, a directory group, a certificate's name): a login method,
+# a country or an address range says how or from where anyone signs in, not who.
+IDENTITY_KEYS = frozenset({"email", "emails", "email_domain", "email_list", "group", "groups", "gsuite", "okta",
+                           "azure", "azure_ad", "github", "github_organization", "saml", "oidc", "common_name",
+                           "common_names"})
+
+
+def _names_someone(block: dict[str, Any]) -> bool:
+    """Whether a require block names who must match (an e-mail domain, a group, a certificate's name), not
+    everyone."""
+    return not any(block.get(flag) is True for flag in OPEN_FLAGS) and any(
+        value not in (None, "", [], {}, False) for key, value in block.items() if key in IDENTITY_KEYS)
 
 
 # A workspace's or directory's built-in group that every account belongs to, in any provider's spelling (Databricks

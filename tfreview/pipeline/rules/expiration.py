@@ -154,7 +154,7 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
         elif _retention_policy(rule, kept):
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects older than "
-                          f"{_shortest_age(rule):g} days across the whole bucket (a retention policy: older data "
+                          f"{_current_age(rule):g} days across the whole bucket (a retention policy: older data "
                           "already there goes too)", Severity.MEDIUM)
         else:
             yield finding(EXPIRY, change.address,
@@ -180,10 +180,26 @@ def _transient_before(kept: list[dict[str, Any]]) -> float | None:
     return min(ages) if ages and min(ages) <= LOGS_GONE_WITHIN_DAYS else None
 
 
+RECOVERY_WINDOW_DAYS = 7
+
+
 def _retention_policy(rule: dict[str, Any], kept: list[dict[str, Any]]) -> bool:
     """Whether RULE keeps everything for half a year or more and the bucket had no whole-bucket expiry before
     (a rule cut from seven years to one is a cut, not a new policy)."""
-    return not kept and _shortest_age(rule) >= RETENTION_HORIZON_DAYS
+    deleting = [k for k in kept if _shortest_age(k) > 0]  # a rule that only aborts uploads deletes no object
+    # old versions kept a week or more are the usual recovery window beside a retention on current objects
+    versions = [age for path, age in _ages(rule).items() if "noncurrent" in path]
+    return not deleting and _current_age(rule) >= RETENTION_HORIZON_DAYS \
+        and all(age >= RECOVERY_WINDOW_DAYS for age in versions)
+
+
+def _ages(rule: dict[str, Any]) -> dict[str, float]:
+    return {path: age for path, age in ages_of(rule).items() if age > 0 and not KEEPING_AGES.search(path)}
+
+
+def _current_age(rule: dict[str, Any]) -> float:
+    """The shortest age (days) at which a rule deletes current objects (not old versions), 0 when it names none."""
+    return min((age for path, age in _ages(rule).items() if "noncurrent" not in path), default=0.0)
 
 
 def _creates_its_bucket(change: Change) -> bool:

@@ -21,6 +21,7 @@ METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "t
 BOOKKEEPING = lazy_compile(r"^(?:latest|last)_\w+|\w+_(?:time|timestamp|at)$|^(?:etag|revision|generation|version_id"
                           r"|lock_token|fingerprint|change_token)$")
 MAX_LISTED_PATHS = 5
+_ROOT = lazy_compile(r"[^.\[]+")
 
 
 def _descriptive(root: str) -> bool:
@@ -172,7 +173,19 @@ def _keeps(drift: Change, change: Change) -> bool:
     if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
         return False
     keys = [k for k in drifted if drifted.get(k) != before.get(k)]
-    return bool(keys) and all(k in after and after[k] == drifted[k] for k in keys)
+    if bool(keys) and all(k in after and after[k] == drifted[k] for k in keys):
+        return True
+    # leaf by leaf: a nested value the drift changed (`settings[0].disk_size` grown by autoresize) that the plan
+    # leaves as it drifted, while it changes its neighbours (the tier)
+    planned = {a.path: a.after for a in change.attributes}
+    moved = [a for a in drift.attributes if a.path]
+    # only inside single blocks: in a list of rules (security group ingress) an index names no rule for good
+    roots = {match[0] for a in moved if (match := _ROOT.match(a.path))}
+    if any(isinstance(after.get(root), list) and (len(after[root]) > 1 or not isinstance(drifted.get(root), list)
+                                                   or len(drifted[root]) != len(after[root])) for root in roots):
+        return False
+    return bool(moved) and all(a.path not in planned and not BOOKKEEPING.match(a.path) for a in moved) \
+        and any(not a.path.startswith(tuple(METADATA_ROOTS)) for a in moved)
 
 
 def _opened(drift: Change, change: Change) -> str | None:

@@ -5,6 +5,7 @@ somewhere before and logs nowhere after. Moving from one destination kind to ano
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.units import parent
 
 # A top-level block that sends the object's logs somewhere: named for logging and holding settings.
 LOG_BLOCK = lazy_compile(r"(?:access_|audit_|request_)?(?:log|logs|logging)(?:_[a-z0-9]+)*")
@@ -41,3 +43,24 @@ def _last_log_block(change: Change) -> Iterator[Finding]:
     if old and not _destinations(after) and all(key in after for key in old):
         yield finding(LOGGING, change.address, f"{change.address}: {', '.join(old)} removed, and no other logging "
                       "block remains (its logs go nowhere)")
+
+
+# A log block's kind when it records performance, not who did what (OpenSearch's INDEX_SLOW_LOGS, a database's
+# slow-query or debug log): turning it off is tuning.
+PERFORMANCE_LOG = lazy_compile(r"slow|debug|verbose|trace|perf|performance", re.IGNORECASE)
+KIND_KEYS = ("log_type", "type", "category", "name", "log_name")
+
+
+def performance_log(change: Change, path: str) -> bool:
+    """Whether PATH is the switch of a log block whose own kind says performance or debug logs (a slow log), or the
+    retention of a log store named for one."""
+    if "retention" in path.lower() and "log" in change.type and PERFORMANCE_LOG.search(change.name):
+        return True  # a slow or debug log's own store (`aws_cloudwatch_log_group.search_index_slow`) kept shorter
+    if "log" not in path.lower():
+        return False
+    for side in (change.before, change.after):
+        block = parent(side, path)
+        kinds = [str(block.get(key) or "") for key in KIND_KEYS] if block else []
+        if any(PERFORMANCE_LOG.search(kind) for kind in kinds):
+            return True
+    return False

@@ -56,7 +56,7 @@ def _muted(change: Change) -> Iterator[Finding]:
     before = change.before if isinstance(change.before, dict) else {}
     if change.action is not Action.CREATE and before == after:
         return
-    if everything and not monitors and not _narrowed_window(after):
+    if everything and not monitors and not _narrowed_window(after) and not _bounded_intervals(after):
         yield finding(MUTED, change.address,
                       f"{change.address}: mutes every monitor (scope {show(scopes) if scopes else 'empty'})")
     elif scopes and not monitors and all(_severe_only(scope) for scope in scopes):
@@ -105,6 +105,16 @@ def _condition_values(value: Any, depth: int = 0) -> list[str]:
     names_alerts = bool(attribute & SPECIFIC_ATTRIBUTES) and "account" not in attribute
     named = [s for key in ("values", "value") for s in _selectors(value.get(key))] if names_alerts else []
     return named + [s for key in ("condition", "conditions") for s in _condition_values(value.get(key), depth + 1)]
+
+
+INTERVAL_BOUNDS = ("times", "weekdays", "days_of_month", "months", "years")
+
+
+def _bounded_intervals(values: dict[str, Any]) -> bool:
+    """Whether a timed silencer's every interval (Grafana's mute timing `intervals`) names when it applies (times,
+    weekdays, days, months): a bounded window. An interval with none of them matches all the time."""
+    intervals = [i for i in as_list(values.get("intervals") or values.get("time_intervals")) if isinstance(i, dict)]
+    return bool(intervals) and all(any(i.get(key) for key in INTERVAL_BOUNDS) for i in intervals)
 
 
 def _narrowed_window(values: dict[str, Any]) -> bool:

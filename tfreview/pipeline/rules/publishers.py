@@ -21,7 +21,7 @@ from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.domains import public
 from tfreview.pipeline.rules.signinhosts import SHARED_HOSTING
 from tfreview.pipeline.rules.supplychain import SUPPLY
-from tfreview.pipeline.rules.workloads import side_leaves, with_texts
+from tfreview.pipeline.rules.workloads import reaches_node, side_leaves, with_texts
 
 # Leaves naming an image (any form, `nginx` included) or a repository of charts or images (a URL or a host/path).
 IMAGE_KEY = lazy_compile(r"(?:\w+[_.])?(?:image|image_uri|image_url|image_name|container_image|imageuri|imagename)")
@@ -202,7 +202,8 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
     before = _references(change, False)
     for path, new in _references(change, True).items():
         old = before.get(path)
-        if old is None or (old.host == new.host and old.publisher == new.publisher) or _own(new.host):
+        if old is None or (old.host == new.host and old.publisher == new.publisher and old.owner == new.owner) \
+                or _own(new.host):
             continue
         if _typosquat(old, new):
             yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (a "
@@ -217,9 +218,11 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
                               Severity.HIGH)
                 return
             continue
+        node = reaches_node(change)  # a privileged agent's publisher runs code on every node it lands on
         yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
                       f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "
-                      "with this workload's rights)", _weight(old, new))
+                      "with this workload's rights" + ("; it reaches its node" if node else "") + ")",
+                      Severity.HIGH if node else _weight(old, new))
         return
 
 

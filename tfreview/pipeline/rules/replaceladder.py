@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.carried import discards, lesser_destination
@@ -52,6 +53,10 @@ from tfreview.pipeline.rules.tightened import selection_followed, selection_kept
 from tfreview.pipeline.rules.trimmed import member_replaced
 from tfreview.pipeline.rules.views import saved_query
 
+# Streams that only carry records to a destination (Firehose, a log delivery stream): what they hold is a buffer.
+DELIVERY_STREAMS = lazy_compile(r"firehose|delivery_stream")
+
+
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
@@ -85,6 +90,9 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(tainted_as_it_was(c)), Severity.MEDIUM),
     Grade(when(lambda c: c.actions[:1] == ["create"] and not looks_stateful(c.type),
                "stateless, and the new one exists before the old one goes"), Severity.MEDIUM),
+    Grade(when(lambda c: c.actions[:1] == ["create"] and bool(DELIVERY_STREAMS.search(c.type)),
+               "a delivery stream re-made create-before-destroy: it only buffers on the way to its destination, "
+               "and the new one delivers before the old one goes"), Severity.MEDIUM),
     Grade(when(lambda c: c.actions[:1] == ["create"] and bool(AUDIT_DEVICES.search(c.type)),
                "an audit device re-made create-before-destroy: the new one records before the old one goes, "
                "and the trail already written stays"), Severity.MEDIUM),

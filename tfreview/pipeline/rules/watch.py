@@ -175,7 +175,7 @@ def _lined_up(change: Change) -> list[AttributeChange]:
 
 # Words naming data kept only to troubleshoot (debug or trace output) and words naming records kept as evidence.
 DIAGNOSTIC = frozenset({"debug", "debugging", "trace", "traces", "tracing", "diagnostic", "diagnostics", "verbose",
-                        "scratch", "tmp", "temp"})
+                        "scratch", "tmp", "temp", "slow", "slowlog", "slowlogs"})
 KEPT_AS_EVIDENCE = frozenset({"audit", "audits", "compliance", "ledger", "legal", "security", "siem", "forensic",
                               "forensics", "evidence", "access", "billing", "transactions", "backup", "backups"})
 _WORD = lazy_compile(r"[a-z0-9]+")

@@ -158,6 +158,12 @@ def _escapes(pairs: list[tuple[str, Any]]) -> dict[str, bool]:
 
 
 
+def reaches_node(change: Change) -> bool:
+    """Whether the workload's new values hold anything that reaches its node (privileged, host namespaces or paths,
+    escaping capabilities)."""
+    return bool(_escapes(side_leaves(change, True)))
+
+
 ESCAPE_WORDS = (b"privileged", b"escalation", b"host", b"capabilit", b"cap_add", b"capadd")
 
 

@@ -8,6 +8,7 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tfreview.pipeline.findings import Severity
@@ -16,6 +17,8 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.crossings import JOINED
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
+from tfreview.pipeline.rules.recipients import NOBODY
+from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.strengths import absent, count, flag, inverted, ladder, present
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
@@ -24,8 +27,24 @@ from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
 from tfreview.pipeline.rules.workloads import WIDE
 
+_SPLIT = re.compile(r"[^a-z0-9]+")
 SHORT_PASSWORD = 8  # below this many characters a password falls to guessing (NIST SP 800-63B's minimum)
 IDENTITY_PROVIDERS = frozenset({"aad", "azuread", "entra", "entraid", "oidc", "saml", "openid"})
+
+# Sinks that keep nothing: a route or pipeline sent there delivers its records nowhere.
+NOWHERE = frozenset({"null", "nil", "none", "discard", "blackhole", "devnull", "dev_null", "drop", "nop", "noop",
+                     "debug", "logging"})
+
+
+def delivers(value: Any) -> float | None:
+    """1 while a destination (or every one of a list) names a real sink, 0 once it names only a null one (`dst_null`,
+    `discard`, an OTel `debug` exporter); None for anything else."""
+    items = value if isinstance(value, list) else [value]
+    words = [set(_SPLIT.split(str(item).strip().lower())) - {"", "dst", "sink", "exporter", "output", "dest"}
+             for item in items if isinstance(item, str) and item.strip()]
+    if not words:
+        return None
+    return 0 if all(w and w <= NOWHERE for w in words) else 1
 
 
 def idp_only(value: Any) -> float | None:
@@ -165,6 +184,14 @@ control(AUTH, r"\w*vpn_auth_types|vpn_authentication_types", idp_only,
 # listed ports → every port.
 control(WIDE, r"(?:protocols?\.)?(?:tcp|udp)\.policy|port_policy", ladder(("restricted", "deny_all"), ("allow_all",)),
         "every port is now allowed, not the listed ones")
+# Where a log route or telemetry pipeline delivers (a router's `destination_id`, an OTel pipeline's `exporters`):
+# sent to a null sink, the records it carried (an audit stream) reach no one.
+control(LOGGING, r"destination\w*|\w*_destination\w*|exporters|outputs?|sinks?|targets?", delivers,
+        "its records now go to a sink that keeps nothing", types=r"log|route|pipeline|otel|collector|config_map|audit",
+        diagnostic=Severity.MEDIUM)
+# An on-call rotation slot handed to nobody (Opsgenie's participant `type = "none"`): those weeks page no one.
+control(NOBODY, r"participants?\.type", ladder(("user", "team", "escalation", "schedule"), ("none",)),
+        "a rotation slot now belongs to nobody (that shift pages no one)")
 # Something only named people may change or use (a release channel's, an environment's or a registry's
 # `restricted`): off, anyone with access to the project may.
 control(AUTH, r"restricted|is_restricted|access_restricted", flag,

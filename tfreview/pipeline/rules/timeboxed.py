@@ -1,0 +1,54 @@
+"""Risk rules, context grading (identity): a privileged grant that ends on its own — an IAM condition `request.time
+< timestamp("…")` on the binding (GCP's time-boxed break-glass, any provider's expression of the same) — hands the
+role for a declared window, not for good: medium, with the end named, when it ends within a quarter of the plan. A
+condition on anything else (a resource name, a tag), with no end or a far one (2099) leaves the grant high.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.rules.common import as_dict, as_list
+from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.planview import plan_view
+
+ENDS = lazy_compile(r"request\.time\s*<=?\s*timestamp\(\s*['\"]([^'\"]+)['\"]\s*\)")
+
+
+@grader
+def time_boxed(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A privileged grant whose binding's condition ends it at a timestamp: medium."""
+    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
+        return findings
+    changes = {c.address: c for c in plan_view(review_input).changes}
+    graded = []
+    for found in findings:
+        change = changes.get(found.address or "")
+        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None:
+            expressions = [str(as_dict(block).get("expression") or "")
+                           for block in as_list(as_dict(change.after).get("condition"))]
+            end = next((m[1] for text in expressions if (m := ENDS.search(text))), None)
+            if end is not None and _soon(end, review_input):
+                found = graded_medium(found, f"its condition ends the grant at {end}: a time-boxed window")
+        graded.append(found)
+    return graded
+
+
+MAX_WINDOW = timedelta(days=92)  # longer than a quarter is a standing grant with a date on it (2099: none at all)
+
+
+def _soon(end: str, review_input: ReviewInput) -> bool:
+    """Whether END falls within MAX_WINDOW of the plan's own timestamp (or now, when the plan has none)."""
+    try:
+        until = datetime.fromisoformat(end.replace("Z", "+00:00"))
+        stamp = review_input.plan.timestamp
+        written = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(timezone.utc)
+    except ValueError:
+        return False
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=timezone.utc)
+    return until - written <= MAX_WINDOW
