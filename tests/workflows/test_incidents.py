@@ -55,7 +55,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "backup-recovery-and-data-lifecycle", "identity-providers-and-sso",
                       "networking-and-connectivity", "hidden-like-25", "hidden-like-26",
                       "compute-fleets-and-images", "secrets-and-key-management", "edge-waf-and-api-gateways",
-                      "private-connectivity")]
+                      "private-connectivity", "observability-and-incident-response", "databases-and-data-stores",
+                      "hidden-like-27", "hidden-like-28")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -388,7 +389,8 @@ KNOWN_MISSES = {
     # Look-alikes held: a
     # snapshot shared with an account only a variable's name calls the DR account, a VM deleted whose backup data only
     # a provider feature flag keeps, a vault lock re-made stricter, a loopback callback whose signing key id reads as a
-    # secret, a bypass for everyone on a health path, one interconnect attachment of a redundant pair re-made.
+    # secret, one interconnect attachment of a redundant pair re-made. (Session 19 grades a bypass for everyone on a
+    # health path medium.)
     "fresh/backup-recovery-and-data-lifecycle/005-ledger-archive-replication-target.json",
     "fresh/backup-recovery-and-data-lifecycle/041-backup-storage-cmk.json",
     "fresh/backup-recovery-and-data-lifecycle/063-billing-snapshot-sharing.json",
@@ -396,7 +398,6 @@ KNOWN_MISSES = {
     "fresh/backup-recovery-and-data-lifecycle/077-vault-lock-settings.json",
     "fresh/identity-providers-and-sso/040-oauth2-proxy-image-upgrade.json",
     "fresh/identity-providers-and-sso/077-authentik-vault-cli-callback.json",
-    "fresh/identity-providers-and-sso/079-cloudflare-access-status-healthz.json",
     "fresh/networking-and-connectivity/010-ash-interconnect-vlan-change.json",
     # Session 19's themed sets (first run unseen on the start rules), after their principles: a count-based
     # lifecycle rule over any tag state in a shared repository (no age, so no "in use" window to read); an AMI shared
@@ -411,6 +412,41 @@ KNOWN_MISSES = {
     "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
     "fresh/private-connectivity/020-cf-tunnel-grafana-route.json",
     "fresh/private-connectivity/042-vpn-dc2-key-rollover.json",
+    # Session 19's second round (written mid-session, first run unseen on the start and mid rules), after its
+    # principles: a Pub/Sub topic's retention cut to a day (read as backup retention); a target group deleted with its
+    # service (no rung reads it as the service's part); diagnostic categories replaced by their category group; a
+    # sandbox project and a preview workspace retired with their logs (containers named for throwaway scopes are not
+    # read as disposable yet); a Sentinel daily cap, an anomaly band widened to 200 deviations and an escalation
+    # policy cut to one rule (limits and counts not read); a workflow action moved to a personal account and a chart's
+    # image repository newly set to one (no old publisher to compare); Fluent Bit's audit input dropped in a values
+    # document; a condition key swapped for one that is always true; a compacted topic switched to delete; pg_dump sent
+    # to a file-sharing host by a provisioner; a read replica re-made with its old public IP setting.
+    "fresh/observability-and-incident-response/016-gcp-org-sink-container-severity.json",
+    "fresh/observability-and-incident-response/018-legacy-search-decommission.json",
+    "fresh/observability-and-incident-response/021-kv-diagnostics-category-group.json",
+    "fresh/observability-and-incident-response/031-sentinel-workspace-daily-cap.json",
+    "fresh/observability-and-incident-response/034-runbook-workflow-action-swap.json",
+    "fresh/observability-and-incident-response/044-project-logging-sandbox-retire.json",
+    "fresh/observability-and-incident-response/059-fluent-bit-buffer-tuning.json",
+    "fresh/observability-and-incident-response/062-preview-env-workspace-cleanup.json",
+    "fresh/observability-and-incident-response/072-fluent-bit-image-patch.json",
+    "fresh/observability-and-incident-response/078-orders-anomaly-band-tuning.json",
+    "fresh/observability-and-incident-response/079-pd-payments-escalation-simplify.json",
+    "fresh/databases-and-data-stores/028-catalog-table-policy.json",
+    "fresh/databases-and-data-stores/031-checkout-pg-replica-naming.json",
+    "fresh/databases-and-data-stores/068-customer-profile-topics.json",
+    "fresh/databases-and-data-stores/076-orders-nightly-snapshot-step.json",
+    # hidden-like-27 and -28, kept unseen from every fix of session 19 (first runs 96.4% / 6.8% and 98.3% / 3.5%, the
+    # same at the end): leftovers not examined yet, leads for the next session.
+    "fresh/hidden-like-27/024-prod-nat-instance-retirement.json",
+    "fresh/hidden-like-27/059-orders-db-url-parameter.json",
+    "fresh/hidden-like-27/061-preview-env-teardown.json",
+    "fresh/hidden-like-27/069-acme-io-dnssec-signing.json",
+    "fresh/hidden-like-27/102-loadtest-namespace-removal.json",
+    "fresh/hidden-like-27/109-downloads-site-to-cloudfront.json",
+    "fresh/hidden-like-28/104-partner-gateway-settlements.json",
+    "fresh/hidden-like-28/110-log-retention-app-groups.json",
+    "fresh/hidden-like-28/112-gcp-prod-core-bootstrap-cleanup.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
