@@ -149,7 +149,6 @@ KNOWN_MISSES = {
     "fresh/good-work/vault_static_to_dynamic.json",
     "fresh/good-work/ledgerline_cmk_rotation.json",
     "fresh/good-work/aws_kms_old_key_disabled.json",
-    "fresh/good-work/gcp_owner_user_to_group.json",
     "fresh/good-work/vault_userpass_to_oidc.json",
     # Session 7's sets, after their first runs and two rounds of lanes: a project deleted that the plan shows still
     # active; a KV secret whose contents are masked, so nothing shows the static role
