@@ -118,12 +118,17 @@ BACKUP_WORDS = lazy_compile(rb"backup|snapshot")
 DAY = 86_400
 
 
+def _text(value: object) -> bytes:
+    """VALUE as lower-case JSON; a document read from YAML may hold keys that are not strings (`on:` reads as true)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).lower()
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"backup", b"snapshot"))
 def _lifetime_cut(change: Change) -> Iterator[Finding]:
     before, after = (unfolded(side) for side in sides(change))
     for key in sorted(after.keys() & before.keys()):
         if before[key] == after[key] or not (BACKUP_WORDS.search(change.type.encode())
-                                             or BACKUP_WORDS.search(orjson.dumps(after[key]).lower())):
+                                             or BACKUP_WORDS.search(_text(after[key]))):
             continue
         old = dict(leaves(before[key], key))
         for path, value in leaves(after[key], key):

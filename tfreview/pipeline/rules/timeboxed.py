@@ -40,11 +40,13 @@ MAX_WINDOW = timedelta(days=92)  # longer than a quarter is a standing grant wit
 
 
 def _soon(end: str, review_input: ReviewInput) -> bool:
-    """Whether END falls within MAX_WINDOW of the plan's own timestamp (or now, when the plan has none)."""
+    """Whether END falls within MAX_WINDOW of the plan's own timestamp (never when the plan has none)."""
     try:
         until = datetime.fromisoformat(end.replace("Z", "+00:00"))
         stamp = review_input.plan.timestamp
-        written = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(timezone.utc)
+        if not stamp:
+            return False  # no time of its own to read the window from: the grant is judged as standing
+        written = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return False
     if until.tzinfo is None:

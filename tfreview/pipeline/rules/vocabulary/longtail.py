@@ -8,9 +8,9 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.code import OPENED
 from tfreview.pipeline.rules.controls import control
@@ -27,7 +27,7 @@ from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
 from tfreview.pipeline.rules.workloads import WIDE
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 SHORT_PASSWORD = 8  # below this many characters a password falls to guessing (NIST SP 800-63B's minimum)
 IDENTITY_PROVIDERS = frozenset({"aad", "azuread", "entra", "entraid", "oidc", "saml", "openid"})
 
