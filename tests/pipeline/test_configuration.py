@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tfreview.pipeline.addresses import referenced_object
 from tfreview.pipeline.configuration import Configuration, config_address, module_of
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.plan import Plan
@@ -21,6 +22,19 @@ from tfreview.pipeline.plan import Plan
 def test_addresses_lose_instance_keys_even_with_brackets_in_keys(address: str, config: str, module: str) -> None:
     assert config_address(address) == config
     assert module_of(address) == module
+
+
+@pytest.mark.parametrize(("reference", "address", "target"), [
+    ("aws_lb.web.id", "module.api.aws_lb_listener.https", "module.api.aws_lb.web"),
+    ("aws_x.y", 'module.m["k"].aws_z.w', "module.m.aws_x.y"),
+    ("aws_x.y[0].arn", "aws_z.w", "aws_x.y"),
+    ("data.aws_ami.a.id", "aws_z.w", "data.aws_ami.a"),
+    ("var.x", "aws_z.w", None),
+    ("module.vpc.id", "aws_z.w", None),
+])
+def test_a_reference_names_the_object_it_reads_in_the_referrers_module(reference: str, address: str,
+                                                                      target: str | None) -> None:
+    assert referenced_object(reference, address) == target
 
 
 def _plan(**sections: Any) -> Plan:

@@ -55,6 +55,18 @@ def _module(address: str) -> str:
     return ".".join(path)
 
 
+def referenced_object(reference: str, address: str) -> str | None:
+    """The config address of the resource or data source a reference names, read in the module ADDRESS lives in
+    (`aws_x.y.id` written in `module.m["k"].aws_z.w` → `module.m.aws_x.y`); None for a variable, local, module
+    output or the like."""
+    names, _ = reference_steps(reference)
+    if not names or names[0] in VALUE_ROOTS or names[0] == "module" or len(names) < _HEAD.get(names[0], 2):
+        return None
+    module = module_of(address)
+    target = ".".join(names[:_HEAD.get(names[0], 2)])
+    return f"{module}.{target}" if module else target
+
+
 def most_specific(references: list[str]) -> list[str]:
     """Drop references that only repeat a longer one's prefix (Terraform lists `a.b.c` then `a.b`)."""
     keep = [r for r in references if not any(o != r and o.startswith((r + ".", r + "[")) for o in references)]

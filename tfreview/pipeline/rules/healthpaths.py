@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import config_address, referenced_object
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_dict, as_list
@@ -52,10 +53,10 @@ def probe_bypass(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
 def _application(address: str, values: dict[str, Any], changes: dict[str, Any], config: Any) -> dict[str, Any] | None:
     """The after values of the application a policy belongs to: by the configured reference, else by id."""
     expression = as_dict((config.expressions(address) or {}).get("application_id"))
-    for reference in as_list(expression.get("references")):
-        target = changes.get(str(reference).removesuffix(".id"))
-        if target is not None:
-            return as_dict(target.after)
+    targets = {referenced_object(str(r), address) for r in as_list(expression.get("references"))}
+    target = next((c for c in changes.values() if config_address(c.address) in targets), None)
+    if target is not None:
+        return as_dict(target.after)
     wanted = values.get("application_id")
     return next((as_dict(c.after) for c in changes.values() if wanted and as_dict(c.after).get("id") == wanted), None)
 
@@ -88,7 +89,8 @@ def mock_routes(review_input: ReviewInput, findings: list[Finding]) -> list[Find
         method = changes.get(found.address or "")
         if found.rule == OPEN and found.severity is Severity.HIGH and method is not None \
                 and method.type.endswith("_method"):
-            if any(_same_route(m, t, method, _target(method, config)) for m, t in mocks):
+            route = _target(method, config)
+            if any(_same_route(m, t, method, route) for m, t in mocks):
                 found = graded_medium(found, "its integration is a MOCK: a fixed response, no backend or data behind "
                                       "it")
             elif api := _private_api(method, view.changes, config):
@@ -102,13 +104,13 @@ def _private_api(method: Any, changes: list[Any], config: Any) -> str | None:
     """The address of the method's API when the plan shows it private (endpoint type PRIVATE only), else None."""
     wanted = as_dict(method.after).get("rest_api_id")
     expression = as_dict((config.expressions(method.address) or {}).get("rest_api_id"))
-    prefix = method.address.rsplit(method.type, 1)[0]
-    referenced = {prefix + str(r).removesuffix(".id") for r in as_list(expression.get("references"))}
+    referenced = {referenced_object(str(r), method.address) for r in as_list(expression.get("references"))}
     for api in changes:
         values = as_dict(api.after)
         types = [t for block in as_list(values.get("endpoint_configuration"))
                  for t in as_list(as_dict(block).get("types"))]
-        if types == ["PRIVATE"] and (api.address in referenced or (wanted and values.get("id") == wanted)):
+        if types == ["PRIVATE"] and (config_address(api.address) in referenced
+                                     or (wanted and values.get("id") == wanted)):
             return str(api.address)
     return None
 
@@ -130,7 +132,6 @@ def _target(change: Any, config: Any) -> tuple[str, str, str]:
     resource = values.get("resource_id")
     if not isinstance(resource, str) or not resource:
         expression = as_dict((config.expressions(change.address) or {}).get("resource_id"))
-        resource = next((str(r) for r in as_list(expression.get("references"))), "")
-        prefix = change.address.rsplit(change.type, 1)[0]  # a module's references are relative to it
-        resource = prefix + resource if resource else ""
+        resource = next((found for r in as_list(expression.get("references"))
+                         if (found := referenced_object(str(r), change.address))), "")
     return str(values.get("rest_api_id", "")), resource, str(values.get("http_method", "")).upper()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import config_address, referenced_object
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import ReviewInput
@@ -60,13 +61,12 @@ def inspected_hop(change: Change, ri: ReviewInput) -> str | None:
     config = configuration(ri.plan)
     expressions = config.expressions(change.address) or {}
     after = change.after if isinstance(change.after, dict) else {}
-    prefix = change.address.rsplit(change.type, 1)[0]
     for key in [k for k in {*after, *expressions} if HOP_KEY.fullmatch(k)]:
         references = as_dict(expressions.get(key)).get("references")
-        targets = {prefix + str(r).removesuffix(".id") for r in as_list(references)}
+        targets = {referenced_object(str(r), change.address) for r in as_list(references)}
         for hop in plan_view(ri).changes:
             values = as_dict(hop.after)
-            named = hop.address in targets or (after.get(key) and values.get("id") == after.get(key))
+            named = config_address(hop.address) in targets or (after.get(key) and values.get("id") == after.get(key))
             if named and _inspects(values):
                 return f"re-made to lead to {hop.address}, which inspects traffic: it still goes through the firewall"
     return None
