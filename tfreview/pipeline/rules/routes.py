@@ -50,6 +50,11 @@ def _broad(value: Any) -> bool:
     return network.prefixlen <= BROAD_BITS[network.version]
 
 
+def _broad_destinations(block: dict[str, Any]) -> list[str]:
+    """The destinations of one route block that are a /8 or wider (IPv6 /16): a default route and its kin."""
+    return [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+
+
 def _route_blocks(values: Any, unknown: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """Every object in a route's values with the matching after_unknown object (nested route blocks too)."""
     if depth > 4 or not isinstance(values, dict):
@@ -105,7 +110,7 @@ def _route_via_host(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = [b for b, _ in _route_blocks(before, None)]
     for block, unknown in _route_blocks(after, change.after_unknown):
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        broad = _broad_destinations(block)
         hop = _host_hop(block, unknown)
         if broad and hop and not any(_same_route(block, prior) for prior in old):
             yield finding(ROUTE_VIA_HOST, change.address,
@@ -127,7 +132,7 @@ def _route_bypass(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = list(_route_blocks(before, None))
     for block, unknown in _route_blocks(after, change.after_unknown):
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        broad = _broad_destinations(block)
         if not broad or _host_hop(block, unknown) or not _gateway_hop(block, unknown):
             continue
         for prior, _ in old:
@@ -155,7 +160,7 @@ def _broad_route_to_peer(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = [b for b, _ in _route_blocks(before, None)]
     for block, _ in _route_blocks(after, change.after_unknown):
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        broad = _broad_destinations(block)
         peer = next((f"{k} {show(v)}" for k, v in block.items() if PEERING_HOP.fullmatch(k)
                      and isinstance(v, str) and v.strip()), None)
         if broad and peer and not any(_same_destination(block, p) and _same_peer(block, p) for p in old):
@@ -209,7 +214,7 @@ def _private_to_internet(change: Change) -> Iterator[Finding]:
     old = [b for b, _ in _route_blocks(before, None)]
     named = _private(change, after)
     for block, _ in _route_blocks(after, change.after_unknown):
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        broad = _broad_destinations(block)
         hop = _internet_hop(block)
         if not broad or not hop or any(_internet_hop(p) and _same_destination(block, p) for p in old):
             continue
@@ -254,7 +259,7 @@ def _private_to_new_gateway(ri: ReviewInput) -> Iterator[Finding]:
                                               as_list(config.expression(change.address, ("route",))), strict=False)]
         for block, expressions, unseen in blocks:
             hop = _new_gateway(block, expressions, unseen)
-            broad = [str(v) for k, v in _object(block).items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+            broad = _broad_destinations(_object(block))
             if hop and broad and not _internet_hop(_object(block)):
                 yield finding(PRIVATE_OPENED, change.address,
                               f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
@@ -314,7 +319,7 @@ def _route_outranks_firewall(ri: ReviewInput) -> Iterator[Finding]:
         if change.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE):
             continue
         block = change.after if isinstance(change.after, dict) else {}
-        broad = [str(v) for k, v in block.items() if DESTINATION_KEY.fullmatch(k) and _broad(v)]
+        broad = _broad_destinations(block)
         mine = _preference(block)
         if not broad or mine is None or not _internet_hop(block):
             continue
@@ -377,8 +382,7 @@ def firewall_hops(review_input: ReviewInput, findings: list[Finding]) -> list[Fi
     # hops the network's broad routes already went through before this plan (its standing appliance)
     standing = {str(v) for c in view.changes if ROUTE_TYPES.search(c.type)
                 for side in (c.before, c.after if c.action is Action.NO_OP else None)
-                for b, _ in _route_blocks(as_dict(side), None) if any(
-                    DESTINATION_KEY.fullmatch(k) and _broad(d) for k, d in b.items())
+                for b, _ in _route_blocks(as_dict(side), None) if _broad_destinations(b)
                 for k, v in b.items() if HOST_HOP.fullmatch(k) and v not in (None, "")}
     graded = []
     for found in findings:
