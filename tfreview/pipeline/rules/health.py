@@ -177,7 +177,7 @@ def _keeps(drift: Change, change: Change) -> bool:
         return True
     # leaf by leaf: a nested value the drift changed (`settings[0].disk_size` grown by autoresize) that the plan
     # leaves as it drifted, while it changes its neighbours (the tier)
-    planned = {a.path: a.after for a in change.attributes}
+    planned = {a.path for a in change.attributes}
     moved = [a for a in drift.attributes if a.path]
     # only inside single blocks: in a list of rules (security group ingress) an index names no rule for good
     roots = {match[0] for a in moved if (match := _ROOT.match(a.path))}

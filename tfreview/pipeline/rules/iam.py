@@ -94,7 +94,9 @@ def _analysed(review_input: ReviewInput) -> list[Finding]:
     context = Context(review_input, [d for pair in documents.values() for side in pair for d in side])
     found = [f for change in managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
              for f in _change(change, context, *documents.get(id(change), ([], [])))]
-    found += [f for drift in review_input.changeset.drift for f in _drifted(drift, context)]
+    planned = {c.address: c for c in review_input.changeset.changes} if review_input.changeset.drift else {}
+    found += [f for drift in review_input.changeset.drift
+              for f in _drifted(drift, context, planned.get(drift.address), documents)]
     found += holders.split_escalations(list(managed(review_input.changeset, *Action)), documents, context)
     return bounded(review_input, found)
 
@@ -140,17 +142,18 @@ def _narrowed(resource_type: str, after: list[Document], granted: list[Statement
             if v.rule in (judge.PUBLIC, judge.TRUST)}
 
 
-def _drifted(drift: Change, context: Context) -> Iterator[Finding]:
-    """A policy widened outside Terraform (drift) is judged like a change: someone may have opened a back door."""
+def _drifted(drift: Change, context: Context, planned: Change | None,
+             documents: dict[int, tuple[list[Document], list[Document]]]) -> Iterator[Finding]:
+    """A policy widened outside Terraform (drift) is judged like a change: someone may have opened a back door.
+    PLANNED is the plan's change of the same address (its documents already read, in DOCUMENTS)."""
     if drift.mode != "managed" or drift.action not in (Action.UPDATE, Action.REPLACE, Action.CREATE):
         return
     before, after = list(find(drift.before)), list(find(drift.after))
     if not after:
         return
     old = {(v.rule, v.text) for where, statements in before for v in verdicts(drift.type, where, statements, context)}
-    planned = next((c for c in context.review_input.changeset.changes if c.address == drift.address), None)
     kept = None if planned is None or planned.action is Action.NO_OP else {
-        (v.rule, v.text) for where, statements in find(planned.after)
+        (v.rule, v.text) for where, statements in documents.get(id(planned), ([], []))[1]
         for v in verdicts(planned.type, where, statements, context)}
     for where, statements in after:
         for verdict in verdicts(drift.type, where, statements, context):
