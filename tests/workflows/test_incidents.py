@@ -436,16 +436,10 @@ KNOWN_MISSES = {
     "fresh/databases-and-data-stores/068-customer-profile-topics.json",
     "fresh/databases-and-data-stores/076-orders-nightly-snapshot-step.json",
     # hidden-like-27 and -28, kept unseen from every fix of session 19 (first runs 96.4% / 6.8% and 98.3% / 3.5%, the
-    # same at the end): leftovers not examined yet, leads for the next session.
+    # same at the end), examined in session 20: a NAT instance's ENI cannot be told from a firewall's by the plan
+    # (only its id's text says nat), and a website bucket's content is not shown to live on in the new origin.
     "fresh/hidden-like-27/024-prod-nat-instance-retirement.json",
-    "fresh/hidden-like-27/059-orders-db-url-parameter.json",
-    "fresh/hidden-like-27/061-preview-env-teardown.json",
-    "fresh/hidden-like-27/069-acme-io-dnssec-signing.json",
-    "fresh/hidden-like-27/102-loadtest-namespace-removal.json",
     "fresh/hidden-like-27/109-downloads-site-to-cloudfront.json",
-    "fresh/hidden-like-28/104-partner-gateway-settlements.json",
-    "fresh/hidden-like-28/110-log-retention-app-groups.json",
-    "fresh/hidden-like-28/112-gcp-prod-core-bootstrap-cleanup.json",
     # A literal credential written in the configuration into a new secret store entry stays medium (secret-in-code):
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,

@@ -178,6 +178,7 @@ from tfreview.pipeline.rules import tokenscope as tokenscope
 from tfreview.pipeline.rules import grantscope as grantscope
 from tfreview.pipeline.rules import authswap as authswap
 from tfreview.pipeline.rules import timeboxed as timeboxed
+from tfreview.pipeline.rules import qualified as qualified
 # isort: on
 
 THEMES = (
@@ -286,4 +287,5 @@ THEMES = (
     "grantscope",
     "authswap",
     "timeboxed",
+    "qualified",
 )

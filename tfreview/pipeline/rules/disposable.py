@@ -23,6 +23,7 @@ from tfreview.pipeline.rules.environments import (
     labelled_disposable,
     non_production_env,
 )
+from tfreview.pipeline.rules.expiry import expired_on, plan_time
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
 from tfreview.pipeline.rules.synthetic import synthetic_data
@@ -226,6 +227,9 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
                     f"({kept})")
         if IN_FLIGHT.search(change.type):
             return f"a queue or instance of the gone preview environment {key}, named for it: nothing it holds lasts"
+        if ABOUT_ITS_ENVIRONMENT.search(change.type):
+            return (f"the logs or a setting of the gone preview environment {key}, named for it: what it holds was "
+                    "about that environment alone")
     return None
 
 
@@ -234,10 +238,16 @@ def self_disposable(change: Change, stateful: bool) -> str | None:
 IN_FLIGHT = lazy_compile(r"queue|topic|subscription|cluster_instance")
 
 
+# Stores whose content is only about the environment they serve: its log output, its configuration and the
+# credentials its own parts use. Once the environment is gone, none of it is anyone's data.
+ABOUT_ITS_ENVIRONMENT = lazy_compile(r"log_group|log_stream|logs?$|ssm_parameter|(?:^|_)(?:parameter|config_?map|"
+                                     r"secret)$")
+
+
 # Settings by which a store says no copy of it is kept once it goes: no final snapshot, no automated backups, a
-# secret deleted with no recovery window.
+# secret deleted with no recovery window, a bucket its owner lets Terraform empty.
 NO_COPY = (("skip_final_snapshot", True), ("backup_retention_period", 0), ("recovery_window_in_days", 0),
-           ("snapshot_retention_limit", 0))
+           ("snapshot_retention_limit", 0), ("force_destroy", True))
 
 
 def _keeps_no_copy(attrs: dict[str, object]) -> str | None:
@@ -248,7 +258,7 @@ def _keeps_no_copy(attrs: dict[str, object]) -> str | None:
 
 def _named_for(attrs: dict[str, object], key: str) -> bool:
     """Whether the object's own name or identifier carries the preview key (`storefront-pr-1432` for `pr-1432`)."""
-    names = [attrs.get(k) for k in ("identifier", "name", "cluster_identifier", "replication_group_id")]
+    names = [attrs.get(k) for k in ("identifier", "name", "cluster_identifier", "replication_group_id", "bucket")]
     return any(isinstance(n, str) and key.lower() in n.lower() for n in names)
 
 
@@ -256,7 +266,8 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     """Why a delete is a disposable teardown, or None: the object says so itself, or its module instance goes
     whole (key gone) with a member that says so and no store that does not, or it is a stateless object named
     for the disposable members of its module that go with it (their security group)."""
-    why = self_disposable(change, stateful(change.type)) or _overlay_of_disposable(change, ri, stateful)
+    why = self_disposable(change, stateful(change.type)) or _overlay_of_disposable(change, ri, stateful) \
+        or _past_its_end(change, ri, stateful(change.type))
     if why is not None or change.module is None:
         return why
     group = _module_teardown(ri, change.module, stateful)
@@ -270,6 +281,19 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     if members and not stateful(change.type) and _names(change) & {w for c in members for w in _names(c)}:
         return "it served the disposable objects of its module that go with it"
     return None
+
+
+def _past_its_end(change: Change, ri: ReviewInput, stateful: bool) -> str | None:
+    """Why an object whose own label says it expired before this plan was written is disposable: it was made to
+    be gone by then. A store needs more than a label (self_disposable); a container its own name as well."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    now = plan_time(ri)
+    if now is None or change.action is not Action.DELETE or (label_tokens(attrs) & PRODUCTION_TOKENS):
+        return None
+    if stateful and not (CONTAINERS.search(change.type) and _named_like_its_labels(attrs)):
+        return None
+    end = expired_on(attrs, now)
+    return None if end is None else f"its own label says it expires on {end}, before this plan was written"
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,8 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
             return azure_scope_severity("Contributor", values.get("scope")) if owner else Severity.MEDIUM
         return level
     level = privilege(resource_type, role)
-    if level is Severity.HIGH and deploys_as(resource_type, role, member, values):
+    if level is Severity.HIGH and (deploys_as(resource_type, role, member, values)
+                                   or own_service_admin(resource_type, role, member, values)):
         return Severity.MEDIUM
     if level is Severity.MEDIUM and resource_type in K8S_BINDINGS and control_namespace(values):
         return Severity.HIGH
@@ -168,6 +169,23 @@ def deploys_as(resource_type: str, role: str, member: str, values: dict[str, Any
     target = TARGET_ACCOUNT.search(str(values.get("service_account_id", "")))
     return canonical_name(role) == TOKEN_CREATOR and target is not None and target[2] == dedicated[1] \
         and ADMINISTERS.search(target[1]) is None
+
+
+# Services whose admin role governs who may do what, or reads every secret: their admin is everyone's admin.
+GOVERNING_SERVICES = frozenset({"iam", "resourcemanager", "orgpolicy", "accesscontextmanager", "secretmanager",
+                                "cloudkms", "privateca", "securitycenter", "billing", "serviceusage"})
+SERVICE_ADMIN = lazy_compile(r"^roles/([a-z0-9]+)\.admin$")
+
+
+def own_service_admin(resource_type: str, role: str, member: str, values: dict[str, Any]) -> bool:
+    """Whether a project-level admin role of one service (`roles/run.admin`) goes to a dedicated service account
+    of the same project: the deploy identity of that service, a grant to review, not a stranger handed the
+    project. Services that govern access or hold every secret are not one service's business."""
+    service = SERVICE_ADMIN.match(role)
+    dedicated = DEDICATED_ACCOUNT.match(member)
+    return resource_type.startswith("google_project_iam_") and service is not None and dedicated is not None \
+        and service[1] not in GOVERNING_SERVICES and ADMINISTERS.search(member.split("@")[0]) is None \
+        and str(values.get("project") or "").rpartition("/")[2] == dedicated[1]
 
 
 def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:

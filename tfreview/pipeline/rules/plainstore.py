@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.credentials import find_in_text
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.mask import MASK
 from tfreview.pipeline.rules.credentials import PLAIN_KINDS, store_says_plain
@@ -37,12 +38,25 @@ GATE = tuple(sorted({k.encode() for k in PLAIN_KINDS} | {b"secure", b"encrypt", 
 @on_change(actions=(Action.CREATE, Action.REPLACE), words=GATE, type_pattern=ENTRY_TYPES)
 def _secret_in_plain_entry(change: Change) -> Iterator[Finding]:
     after = change.after if isinstance(change.after, dict) else {}
-    if not store_says_plain(after) or MASK not in (after.get("value"), after.get("secure_value")):
+    if not store_says_plain(after):
         return
+    values = [after.get("value"), after.get("secure_value")]
     names = [str(after.get(key) or "") for key in NAME_KEYS]
     named = next((n for n in names if SECRET_NAME.search(re.split(r"[/.:]", n.lower().replace("-", "_"))[-1])), None)
-    if named is None:
+    if MASK in values and named is not None:
+        held = f"{named!r} holds a secret"
+    elif any(_holds_credential(v) for v in values):
+        # whatever the entry is called (`/orders/database_url`), its value carries a credential
+        held = f"{next((n for n in names if n), 'the entry')!r} holds a credential inside its value"
+    else:
         return
-    yield finding(UNMASKED, change.address, f"{change.address}: {named!r} holds a secret in an entry of a plain kind "
-                  "(not a secure or encrypted one): it is stored unencrypted and readable by anyone who may read "
-                  "the store")
+    yield finding(UNMASKED, change.address, f"{change.address}: {held} in an entry of a plain kind (not a secure "
+                  "or encrypted one): it is stored unencrypted and readable by anyone who may read the store")
+
+
+def _holds_credential(value: object) -> bool:
+    """Whether a value carries a credential: one found in it by shape (read in clear, behind a sensitive mark), or
+    a part of it masked as one (a connection string whose password the masker hid)."""
+    if not isinstance(value, str) or value == MASK:
+        return False
+    return MASK in value or bool(find_in_text(value))

@@ -6,11 +6,12 @@ condition on anything else (a resource name, a tag), with no end or a far one (2
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_dict, as_list
+from tfreview.pipeline.rules.expiry import moment, plan_time
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.planview import plan_view
 
@@ -41,16 +42,6 @@ MAX_WINDOW = timedelta(days=92)  # longer than a quarter is a standing grant wit
 
 def _soon(end: str, review_input: ReviewInput) -> bool:
     """Whether END falls within MAX_WINDOW of the plan's own timestamp (never when the plan has none)."""
-    try:
-        until = datetime.fromisoformat(end.replace("Z", "+00:00"))
-        stamp = review_input.plan.timestamp
-        if not stamp:
-            return False  # no time of its own to read the window from: the grant is judged as standing
-        written = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)
-    if written.tzinfo is None:
-        written = written.replace(tzinfo=timezone.utc)
-    return until - written <= MAX_WINDOW
+    until, written = moment(end), plan_time(review_input)
+    # no time of its own to read the window from: the grant is judged as standing
+    return until is not None and written is not None and until - written <= MAX_WINDOW

@@ -185,13 +185,17 @@ NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", 
 # Evidence words that in a function's name only say its business domain: /aws/lambda/billing is a billing
 # function's stdout, not the billing records themselves.
 BUSINESS_DOMAINS = frozenset({"billing", "transactions", "ledger"})
-# A log group the platform fills with a function's or build's own runtime output (stdout, stack traces), not a
-# trail of who did what: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
-RUNTIME_OUTPUT = lazy_compile(r"^/aws/(?:lambda|codebuild)/")
+# A log group the platform fills with a function's, build's or container's own runtime output (stdout, stack
+# traces), not a trail of who did what: Lambda's and CodeBuild's groups, and the `/ecs/<family>` groups of the
+# awslogs driver, App Runner's, Batch jobs' and Container Insights' application logs.
+# https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+RUNTIME_OUTPUT = lazy_compile(r"^/(?:aws/)?(?:lambda|codebuild|ecs|apprunner|batch/job"
+                              r"|containerinsights/[^/]+/application)/")
 
 
 def runtime_output(change: Change) -> bool:
-    """Whether a log group holds a function's or build's runtime output, and nothing it names is kept as evidence."""
+    """Whether a log group holds a function's, build's or container's runtime output, and nothing it names is kept
+    as evidence."""
     values = change.after if isinstance(change.after, dict) else {}
     name = values.get("name")
     return isinstance(name, str) and bool(RUNTIME_OUTPUT.match(name)) \

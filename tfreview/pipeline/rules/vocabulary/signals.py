@@ -122,6 +122,7 @@ control(KEY, r"enable_key_rotation|\w*rotation\w*enabled|rotation_period|rotatio
         "key rotation turned off")
 control(KEY, r"rotation_period|rotation_policy\.\w+", present, "key rotation turned off")
 control(KEY, r"state|status|key_state|key_status",
-        ladder(("enabled", "active"), ("disabled", "pending_deletion", "pendingdeletion", "destroy_scheduled",
-                                       "destroyed", "pending_destruction", "scheduled_for_deletion")),
+        ladder(("enabled", "active"), ("disabled", "inactive", "pending_deletion", "pendingdeletion",
+                                       "destroy_scheduled", "destroyed", "pending_destruction",
+                                       "scheduled_for_deletion")),
         "the key is disabled or scheduled for deletion", types=KEYS)

@@ -93,3 +93,14 @@ control(TLS, r"http_option|\w*http_(?:mode|policy|handling)",
         ladder(("disabled", "redirected", "redirect", "https_only"), ("enabled", "allowed", "allow", "http_allowed")),
         "plain HTTP served instead of redirected to HTTPS")
 control(TLS, r"ftps_state", ladder(("disabled", "ftpsonly"), ("allallowed",)), "plain FTP allowed")
+# DNSSEC: a zone's answers no longer signed (Route 53's `signing_status` SIGNING → NOT_SIGNING, Cloud DNS's
+# `dnssec_config.state` on → off, any provider's dnssec switch). Resolvers can be fed forged answers for the zone
+# again, and while the parent still publishes its DS record, validating resolvers reject every answer: an outage.
+DNSSEC_OFF = ("DNSSEC signing turned off (answers are no longer signed; validating resolvers reject the zone while "
+              "its DS record stays)")
+control(TLS, r"signing_status|dnssec\w*\.state|dnssec(?:_state|_status|_mode)?",
+        ladder(("signing", "on", "enabled", "active", "signed"),
+               ("not_signing", "off", "disabled", "inactive", "unsigned")), DNSSEC_OFF)
+control(TLS, r"dnssec\w*\.enabled|dnssec_enabled|enable_dnssec|dnssec", flag, DNSSEC_OFF)
+control(TLS, r"status|state", ladder(("active", "enabled", "on"), ("disabled", "off", "inactive")), DNSSEC_OFF,
+        types=r"dnssec")
