@@ -13,9 +13,14 @@ from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
 from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity, declare, finding
+from tfreview.pipeline.forked import side_by_side
 from tfreview.pipeline.mask import MaskReport
 from tfreview.pipeline.resolved import resolve_unknowns
 from tfreview.pipeline.wordgate import dispatch_for, dispatch_table
+
+# From this many changes on, the plan-wide rules run in a forked copy beside the per-change checks (forked.py):
+# below it the fork costs more than the second core saves.
+SIDE_BY_SIDE_CHANGES = 1000
 
 RULE_FAILED = declare("rule-failed", Severity.HIGH,
                       "A rule failed on this plan (a bug in tfreview, not in the plan): what it checks was not judged, "
@@ -28,8 +33,10 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
     overrides = check_config(review_input.config)
     review_input = resolve_unknowns(review_input)
     disabled = {rule_id for rule_id, o in overrides.items() if not o.enabled}
-    findings = _plan_findings(review_input, disabled)
-    findings += _change_findings(review_input.changeset, disabled)
+    plan_wide, per_change = side_by_side(lambda: _plan_findings(review_input, disabled),
+                                         lambda: _change_findings(review_input.changeset, disabled),
+                                         worth_it=len(review_input.changeset.changes) >= SIDE_BY_SIDE_CHANGES)
+    findings = plan_wide + per_change
     if review_input.masking.hidden:
         findings += _behind_marks(review_input, findings, disabled)
     for grade in GRADERS:
