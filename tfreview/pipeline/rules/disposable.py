@@ -266,8 +266,9 @@ def teardown(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -
     """Why a delete is a disposable teardown, or None: the object says so itself, or its module instance goes
     whole (key gone) with a member that says so and no store that does not, or it is a stateless object named
     for the disposable members of its module that go with it (their security group)."""
-    why = self_disposable(change, stateful(change.type)) or _overlay_of_disposable(change, ri, stateful) \
-        or _past_its_end(change, ri, stateful(change.type))
+    keeps_data = stateful(change.type)
+    why = self_disposable(change, keeps_data) or _overlay_of_disposable(change, ri, stateful) \
+        or _past_its_end(change, ri, keeps_data)
     if why is not None or change.module is None:
         return why
     group = _module_teardown(ri, change.module, stateful)

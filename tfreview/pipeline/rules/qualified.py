@@ -18,20 +18,15 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.values import pairs, plain
-from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
+from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, setting_words
 from tfreview.pipeline.rules.vocabulary.terms import AUTH
 
 # Words that, added to a mechanism's name, say it is no longer required of whoever comes.
-OPTIONAL = frozenset({"optional", "optionally", "permissive", "preferred", "prefer", "relaxed", "lax", "lenient",
-                      "bypass", "passthrough", "unenforced", "unverified", "unauthenticated", "anonymous",
-                      "fallback", "if", "given", "present", "available", "when", "possible"})
-# Qualifier words alone do not say "optional" (`if`, `when`…): one of these must be among the added words.
 DECISIVE = frozenset({"optional", "optionally", "permissive", "preferred", "prefer", "relaxed", "lax", "lenient",
                       "bypass", "passthrough", "unenforced", "unverified", "unauthenticated", "anonymous"})
+# Words that only qualify (`verify_if_given`): among the added words, but one of DECISIVE must be there too.
+OPTIONAL = DECISIVE | {"fallback", "if", "given", "present", "available", "when", "possible"}
 SETTING = lazy_compile(rf"(?:^|\.){ANY_SETTING}$")
-WORDS = lazy_compile(r"[a-z0-9]+")
-CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
-MAX_LENGTH = 40  # a mode, not a sentence
 GATE = tuple(sorted(w.encode() for w in DECISIVE))
 
 
@@ -45,16 +40,11 @@ def _made_optional(change: Change) -> Iterator[Finding]:
                           "is let through)")
 
 
-def _qualifiers_added(before: object, after: object) -> set[str]:
+def _qualifiers_added(before: object, after: object) -> frozenset[str]:
     """The words AFTER adds to BEFORE when it keeps every word of BEFORE and adds only words saying optional."""
-    old, new = _words(before), _words(after)
+    old, new = setting_words(before), setting_words(after)
     if not old or not new or old & OPTIONAL:
-        return set()
+        return frozenset()
     added = new - old
-    return added if added and old <= new and added <= OPTIONAL and added & DECISIVE else set()
+    return added if added and old <= new and added <= OPTIONAL and added & DECISIVE else frozenset()
 
-
-def _words(value: object) -> set[str]:
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_LENGTH:
-        return set()
-    return set(WORDS.findall(CAMEL.sub("_", value).lower()))

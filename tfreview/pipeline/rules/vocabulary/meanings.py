@@ -39,7 +39,7 @@ ANY_SETTING = NAMING + r"[a-z0-9_]+"
 MEMO_SIZE = 4096  # distinct setting values remembered per kind of mechanism
 
 
-def _words(value: Any) -> frozenset[str] | None:
+def setting_words(value: Any) -> frozenset[str] | None:
     """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
     return _text_words(value) if isinstance(value, str) else None
 
@@ -59,7 +59,7 @@ def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[st
 
     @lru_cache(maxsize=MEMO_SIZE)  # a plan repeats a few setting values on thousands of attributes
     def of_text(value: str) -> float | None:
-        words = _words(value)
+        words = setting_words(value)
         if not words:
             return None
         if words <= weak and (core is None or words & core):
@@ -67,7 +67,7 @@ def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[st
         return 1 if any(strong(w) for w in words) and not words & NEGATIONS else None
 
     def strength(value: Any) -> float | None:
-        return of_text(value) if isinstance(value, str) else None  # _words reads strings only
+        return of_text(value) if isinstance(value, str) else None  # setting_words reads strings only
     return strength
 
 
@@ -163,7 +163,7 @@ def _grant(value: Any, specific: Callable[[frozenset[str]], bool], every: frozen
         return None
     if any(item.strip().lower() in every for item in items):
         return 0
-    words = [_words(item) for item in items]
+    words = [setting_words(item) for item in items]
     return 1 if all(w and specific(w) for w in words) and not any("*" in item for item in items) else None
 
 
