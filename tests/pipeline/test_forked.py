@@ -15,7 +15,14 @@ from tfreview.pipeline.forked import side_by_side
 can_fork = pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="forks on Linux only")
 
 
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork allowed whatever threads earlier tests left running (a served double): these pieces take no lock."""
+    monkeypatch.setattr(forked, "_can_fork", lambda: True)
+
+
 @can_fork
+@pytest.mark.usefixtures("forking")
 def test_the_first_piece_runs_in_a_copy_and_its_answer_comes_back() -> None:
     parent = os.getpid()
     (child, numbers), here = side_by_side(lambda: (os.getpid(), list(range(100_000))), os.getpid, worth_it=True)
@@ -33,6 +40,7 @@ def test_turned_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @can_fork
+@pytest.mark.usefixtures("forking")
 def test_an_exception_in_the_copy_is_raised_here_as_it_always_was() -> None:
     def fails() -> int:
         raise RecursionError("deep")
@@ -41,6 +49,7 @@ def test_an_exception_in_the_copy_is_raised_here_as_it_always_was() -> None:
 
 
 @can_fork
+@pytest.mark.usefixtures("forking")
 def test_an_answer_that_cannot_travel_is_computed_here() -> None:
     first, _ = side_by_side(lambda: (lambda: os.getpid()), lambda: None, worth_it=True)  # a lambda does not pickle
     assert first() == os.getpid()
@@ -61,7 +70,12 @@ def test_a_large_plan_gets_the_same_findings_side_by_side(tmp_path: Path, monkey
 
     plan = tmp_path / "plan.json"
     plan.write_bytes(generate(1500))
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(forked, "_can_fork", lambda: True)
+    monkeypatch.setattr(forked.os, "fork", lambda: forks.append(1) or real_fork())
     apart = review(plan, Settings(backend="none"))
-    monkeypatch.setenv("TFREVIEW_SERIAL", "1")
+    assert forks  # the plan-wide rules ran in the copy
+    monkeypatch.setattr(forked, "_can_fork", lambda: False)
     together = review(plan, Settings(backend="none"))
     assert apart.findings and apart.findings == together.findings

@@ -1,6 +1,6 @@
 """Modes, dates and stores (session 20's first batch of principles), each risky plan beside a look-alike that stays
 likely safe: a mechanism's mode made optional, DNSSEC signing turned off, a credential inside a plain store entry,
-containers' runtime logs kept a month, one service's admin role for the project's own deploy account, a preview
+logs kept a quarter cut to a month, one service's admin role for the project's own deploy account, a preview
 environment's logs and settings going with it, and objects past the expiry their own labels give."""
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def test_a_credential_inside_a_plain_store_entry(tmp_path: Any, value: str, kind
 
 
 @pytest.mark.parametrize(("name", "label"), [
-    ("/ecs/orders-worker", SAFE),  # a container's stdout, still kept a month
+    ("/ecs/orders-worker", SAFE),  # service logs kept a quarter, still kept a month (medium)
     ("/security/audit-events", RISKY),  # a trail of who did what
 ])
-def test_container_output_logs_kept_a_month(tmp_path: Any, name: str, label: Any) -> None:
+def test_logs_kept_a_quarter_cut_to_a_month(tmp_path: Any, name: str, label: Any) -> None:
     change = entry("aws_cloudwatch_log_group.this", ["update"], {"name": name, "retention_in_days": 90},
                    {"name": name, "retention_in_days": 30})
     assert judged(tmp_path, change)[0] is label

@@ -185,17 +185,13 @@ NAME_KEYS = ("name", "dataset", "dataset_name", "stream", "index", "log_group", 
 # Evidence words that in a function's name only say its business domain: /aws/lambda/billing is a billing
 # function's stdout, not the billing records themselves.
 BUSINESS_DOMAINS = frozenset({"billing", "transactions", "ledger"})
-# A log group the platform fills with a function's, build's or container's own runtime output (stdout, stack
-# traces), not a trail of who did what: Lambda's and CodeBuild's groups, and the `/ecs/<family>` groups of the
-# awslogs driver, App Runner's, Batch jobs' and Container Insights' application logs.
-# https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
-RUNTIME_OUTPUT = lazy_compile(r"^/(?:aws/)?(?:lambda|codebuild|ecs|apprunner|batch/job"
-                              r"|containerinsights/[^/]+/application)/")
+# A log group the platform fills with a function's or build's own runtime output (stdout, stack traces), not a
+# trail of who did what: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+RUNTIME_OUTPUT = lazy_compile(r"^/aws/(?:lambda|codebuild)/")
 
 
 def runtime_output(change: Change) -> bool:
-    """Whether a log group holds a function's, build's or container's runtime output, and nothing it names is kept
-    as evidence."""
+    """Whether a log group holds a function's or build's runtime output, and nothing it names is kept as evidence."""
     values = change.after if isinstance(change.after, dict) else {}
     name = values.get("name")
     return isinstance(name, str) and bool(RUNTIME_OUTPUT.match(name)) \
@@ -253,8 +249,9 @@ def _prefixes(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, 
 LOG_DAYS = frozenset({"retention_in_days"})
 EVIDENCE_DAYS = 365
 DIAGNOSTIC_DAYS = 7
-ROUTINE_DAYS = 14
-ROUTINE_MAX_DAYS = 31
+# Routine windows (kept at most, still kept after the cut): logs kept a month at most were never an evidence store
+# and two weeks still serve; logs kept a quarter at most, cut to a month, are tuned, not lost.
+ROUTINE_WINDOWS = ((31, 14), (92, 30))
 
 
 def _cut_severity(change: Change, watch_: Watch, path: str, before: Any, after: Any) -> Severity | None:
@@ -290,17 +287,17 @@ def _types_dropped(watch_: Watch, before: Any, after: Any) -> Severity | None:
 def kept_long_enough(change: Change, days: float, was: float | None = None) -> Severity | None:
     """The severity of logs still kept DAYS after a cut from WAS days, or None when the cut loses evidence: low for
     debug or runtime output kept a week, medium for any logs kept a year or logs kept under a week even before
-    (no evidence regime keeps a trail that briefly), or logs kept a month at most and still kept two weeks, unless
-    their names say audit or trail; never on legal hold."""
+    (no evidence regime keeps a trail that briefly), or logs cut within a routine window (a month at most still kept
+    two weeks, a quarter at most still kept a month), unless their names say audit or trail; never on legal hold."""
     if _held(change):
         return None
     if days >= DIAGNOSTIC_DAYS and (diagnostic_data(change) or runtime_output(change)):
         return Severity.LOW
     if days >= EVIDENCE_DAYS or (was is not None and days > 0 and was < DIAGNOSTIC_DAYS and not _named_trail(change)):
         return Severity.MEDIUM
-    if was is not None and days >= ROUTINE_DAYS and was <= ROUTINE_MAX_DAYS \
+    if was is not None and any(was <= kept and days >= still for kept, still in ROUTINE_WINDOWS) \
             and not _named_trail(change, TRAIL_WORDS - BUSINESS_DOMAINS):
-        return Severity.MEDIUM  # logs kept a month at most were never an evidence store; two weeks still serve
+        return Severity.MEDIUM
     return None
 
 
