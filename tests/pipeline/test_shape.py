@@ -115,6 +115,19 @@ MALFORMED: dict[str, tuple[dict[str, Any], str]] = {
                              "got a number"),
     "prior-output": (doc(prior_state={"values": {"outputs": {"pw": {"sensitive": "true"}}}}),
                      "prior_state.values.outputs.pw.sensitive: expected a boolean, got a string"),
+    "after_unknown-string": (with_change(after_unknown="acl"),
+                             "resource_changes[0].change.after_unknown: expected true, false, or objects and lists "
+                             "of them (Terraform's marks), got a string"),
+    "after_sensitive-number-inside": (with_change(after_sensitive={"tags": {"owner": 1}}),
+                                      "resource_changes[0].change.after_sensitive.tags.owner: expected true, false, "
+                                      "or objects and lists of them"),
+    "before_sensitive-list-of-names": (with_change(before_sensitive=["password"]),
+                                       "resource_changes[0].change.before_sensitive[0]: expected true, false"),
+    "output-sensitive-string": (doc(output_changes={"pw": {"actions": ["create"], "after_sensitive": "yes"}}),
+                                "output_changes.pw.after_sensitive: expected true, false"),
+    "planned-sensitive_values-number": (
+        doc(planned_values={"root_module": {"resources": [{"address": "a.b", "sensitive_values": 0}]}}),
+        "planned_values.root_module.resources[0].sensitive_values: expected true, false"),
     "no-address-no-name": (doc(resource_changes=[{"type": "x", "change": {"actions": ["create"]}}]),
                            "resource_changes[0]: no address, and no type and name to build one from"),
 }
@@ -142,6 +155,8 @@ def test_lenient_where_terraform_is() -> None:
     check_shape(doc(future_key={"anything": [1, "x"]}, action_invocations="whatever"))
     check_shape(with_change(after={"any": ["shape", 1, None, {"x": True}]}, after_unknown=True,
                             after_sensitive=[True], generated_config="resource x {}"))
+    check_shape(with_change(after_unknown={"ingress": [{"cidr_blocks": [False, True]}], "id": True},
+                            before_sensitive={"tags": {}, "password": True, "rules": [False, None]}))
 
 
 FIXTURE_DIRS = ("plans", "rules", "corpus", "secrets")

@@ -65,16 +65,28 @@ class MapOf:
     plural = "objects"
 
 
-Spec = Scalar | Obj | ListOf | MapOf | None  # None: any value, not checked
+@dataclass(frozen=True)
+class Marks:
+    """Terraform's unknown and sensitive marks (after_unknown, before/after_sensitive, sensitive_values): true or
+    false, or objects and lists of marks shaped like the value they mark. A number or a string there is no mark
+    Terraform writes: masking could not tell what it covers."""
+
+    name = "true, false, or objects and lists of them"
+    plural = "marks"
+
+
+Spec = Scalar | Obj | ListOf | MapOf | Marks | None  # None: any value, not checked
 
 STR = Scalar("a string", "strings", frozenset({str}))
 BOOL = Scalar("a boolean", "booleans", frozenset({bool}))
 NUMBER = Scalar("a number", "numbers", frozenset({int, float}))
 KEY = Scalar("a number or a string", "numbers or strings", frozenset({int, float, str}))  # instance keys, path steps
 
+MARKS = Marks()
+
 CHANGE = Obj({
-    "actions": ListOf(STR), "before": None, "after": None, "after_unknown": None,
-    "before_sensitive": None, "after_sensitive": None, "replace_paths": ListOf(ListOf(KEY)),
+    "actions": ListOf(STR), "before": None, "after": None, "after_unknown": MARKS,
+    "before_sensitive": MARKS, "after_sensitive": MARKS, "replace_paths": ListOf(ListOf(KEY)),
     "importing": Obj({"id": STR, "unknown": BOOL}), "generated_config": STR,
 }, required=frozenset({"actions"}))
 # A resource's values are always objects (schema blocks); an output's may be any value.
@@ -86,7 +98,7 @@ RESOURCE_CHANGE = Obj({
 }, required=frozenset({"change"}))
 STATE_RESOURCE = Obj({
     "address": STR, "mode": STR, "type": STR, "name": STR, "index": KEY, "provider_name": STR,
-    "schema_version": NUMBER, "values": None, "sensitive_values": None,
+    "schema_version": NUMBER, "values": None, "sensitive_values": MARKS,
 })
 STATE_MODULE = Obj({"address": STR, "resources": ListOf(STATE_RESOURCE)})
 STATE_MODULE.fields["child_modules"] = ListOf(STATE_MODULE)
@@ -201,6 +213,9 @@ class _Wrong(Exception):
 def _check(value: Any, spec: Spec) -> None:
     if spec is None:
         return
+    if isinstance(spec, Marks):
+        _check_marks(value)
+        return
     if isinstance(spec, Scalar):
         if type(value) not in spec.types:
             raise _Wrong(f"expected {spec.name}, got {_kind(value)}")
@@ -234,6 +249,19 @@ def _check(value: Any, spec: Spec) -> None:
         if isinstance(sub, Scalar) and type(item) in sub.types:
             continue  # the common case, without a call
         _inside(item, sub, key)
+
+
+def _check_marks(value: Any) -> None:
+    if type(value) is bool or value is None:
+        return
+    if type(value) is list:
+        for index, item in enumerate(value):
+            _inside(item, MARKS, index)
+    elif type(value) is dict:
+        for key, item in value.items():
+            _inside(item, MARKS, key)
+    else:
+        raise _Wrong(f"expected {MARKS.name} (Terraform's marks), got {_kind(value)}")
 
 
 def _inside(item: Any, spec: Spec, step: Any) -> None:
