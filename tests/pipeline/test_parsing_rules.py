@@ -18,15 +18,31 @@ def findings(document: dict[str, Any]) -> list[Finding]:
     return evaluate(ReviewInput(plan=plan, changeset=normalize(plan)))
 
 
-def entry(actions: list[str], address: str = "aws_sns_topic.alerts") -> dict[str, Any]:
-    return {"address": address, "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+def entry(actions: list[str], address: str = "aws_sns_topic.alerts", mode: str = "managed") -> dict[str, Any]:
+    return {"address": address, "mode": mode, "type": "aws_sns_topic", "name": "alerts",
             "change": {"actions": actions, "before": {"name": "a"}, "after": {"name": "a"}}}
 
 
-@pytest.mark.parametrize("actions", [["no-op"], ["create"], ["read"], ["update"], ["delete"], ["forget"],
+@pytest.mark.parametrize("actions", [["no-op"], ["create"], ["update"], ["delete"], ["forget"],
                                      ["delete", "create"], ["create", "delete"], ["create", "forget"]])
 def test_every_action_list_terraform_writes_is_known(actions: list[str]) -> None:
     assert not [f for f in findings({"resource_changes": [entry(actions)]}) if f.rule == "unknown-action"]
+
+
+def test_a_data_source_read_is_known() -> None:
+    read = entry(["read"], "data.aws_sns_topic.alerts", mode="data")
+    assert not [f for f in findings({"resource_changes": [read]}) if f.rule == "unknown-action"]
+
+
+@pytest.mark.parametrize(("mode", "actions", "fragment"),
+                         [("data", ["delete"], "only ever reads a data source"),
+                          ("data", ["update"], "only ever reads a data source"),
+                          ("data", ["delete", "create"], "only ever reads a data source"),
+                          ("managed", ["read"], "reads only data sources")])
+def test_an_action_its_mode_never_has_is_high(mode: str, actions: list[str], fragment: str) -> None:
+    # Every rule skips data sources: a prod database's delete written with mode "data" would pass unjudged.
+    found = [f for f in findings({"resource_changes": [entry(actions, mode=mode)]}) if f.rule == "unknown-action"]
+    assert len(found) == 1 and found[0].severity is Severity.HIGH and fragment in found[0].message
 
 
 @pytest.mark.parametrize(

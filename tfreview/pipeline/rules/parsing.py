@@ -26,7 +26,8 @@ SHOWN_CHARS = 40
 
 @rule("unknown-action", Severity.HIGH,
       "A change's action list is not one Terraform writes (a newer Terraform, a typo): never read as no-op; or its "
-      "mode is neither managed, data nor ephemeral (no rule would judge it); or a no-op whose values change.")
+      "mode is neither managed, data nor ephemeral (no rule would judge it), or its action is not one of its mode's "
+      "(a data source deleted, a managed resource read); or a no-op whose values change.")
 def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
     changeset = ri.changeset
     groups: list[tuple[str, list[Change]]] = [
@@ -47,6 +48,8 @@ def _unknown_actions(ri: ReviewInput) -> Iterator[Finding]:
                               f"{prefix}{change.address}: {change.mode} resource with actions "
                               f"{[_short(a) for a in change.actions[:SHOWN_ACTIONS]]}: only an ephemeral resource is "
                               "opened, and it is only ever opened — check which tool made this plan")
+            elif not message and (mismatch := _not_of_its_mode(change)):
+                yield finding("unknown-action", change.address, f"{prefix}{change.address}: {mismatch}")
     for change in changeset.changes:
         if change.actions == ["no-op"] and change.mode == "managed" and change.before != change.after \
                 and _differ(change.before, change.after):
@@ -100,6 +103,19 @@ def _message(actions: list[str], treated_as: str) -> str | None:
     else:
         what = f"has an action list Terraform never writes: [{listed}{more}]"
     return f"{what}; treated as {treated_as}, never as no-op — check which Terraform version made this plan"
+
+
+def _not_of_its_mode(change: Change) -> str | None:
+    """Why CHANGE's action is not one its mode has: Terraform reads data sources and nothing else (a no-op aside),
+    and never reads a managed resource. Every rule skips data sources, so a delete written as one goes unjudged."""
+    shown = [_short(a) for a in change.actions[:SHOWN_ACTIONS]]
+    if change.mode == "data" and change.actions not in (["read"], ["no-op"]):
+        return (f"data source with actions {shown}: Terraform only ever reads a data source, so no rule judged "
+                "this change — check which tool made this plan")
+    if change.mode == "managed" and "read" in change.actions:
+        return (f"managed resource with actions {shown}: Terraform reads only data sources, so no rule judged this "
+                "change — check which tool made this plan")
+    return None
 
 
 def _differ(before: object, after: object) -> bool:
