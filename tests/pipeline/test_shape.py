@@ -128,6 +128,11 @@ MALFORMED: dict[str, tuple[dict[str, Any], str]] = {
     "planned-sensitive_values-number": (
         doc(planned_values={"root_module": {"resources": [{"address": "a.b", "sensitive_values": 0}]}}),
         "planned_values.root_module.resources[0].sensitive_values: expected true, false"),
+    "address-names-another-type": (with_entry(address="aws_db_instance.main", type="terraform_data"),
+                                   'resource_changes[0]: its address names type "aws_db_instance" but its type is '
+                                   '"terraform_data"'),
+    "drift-address-names-another-type": (doc(resource_drift=[{**RC, "address": "module.a.aws_kms_key.k"}]),
+                                         'resource_drift[0]: its address names type "aws_kms_key"'),
     "no-address-no-name": (doc(resource_changes=[{"type": "x", "change": {"actions": ["create"]}}]),
                            "resource_changes[0]: no address, and no type and name to build one from"),
 }
@@ -155,6 +160,9 @@ def test_lenient_where_terraform_is() -> None:
     check_shape(doc(future_key={"anything": [1, "x"]}, action_invocations="whatever"))
     check_shape(with_change(after={"any": ["shape", 1, None, {"x": True}]}, after_unknown=True,
                             after_sensitive=[True], generated_config="resource x {}"))
+    for address in ('module.a["k.b"].module.c[2].aws_s3_bucket.logs["x.y"]', "module.a.data.aws_s3_bucket.logs",
+                    "aws_s3_bucket.logs[0]", "not an address"):  # unreadable addresses are the reader's to show
+        check_shape(with_entry(address=address))
     check_shape(with_change(after_unknown={"ingress": [{"cidr_blocks": [False, True]}], "id": True},
                             before_sensitive={"tags": {}, "password": True, "rules": [False, None]}))
 

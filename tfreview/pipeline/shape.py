@@ -9,6 +9,7 @@ follow Terraform's own encoder (internal/command/jsonplan, jsonstate, jsonconfig
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,10 +274,39 @@ def _inside(item: Any, spec: Spec, step: Any) -> None:
 
 
 def _check_addressable(entry: dict[str, Any], path: str) -> None:
-    """An entry needs an address, or the type and name to build one from (Terraform 1.0 drift has none)."""
-    if not entry.get("address") and not (entry.get("type") and entry.get("name")):
+    """An entry needs an address, or the type and name to build one from (Terraform 1.0 drift has none); where it
+    has both, the address names its type: every rule judges the type, and the reader sees the address."""
+    address, kind = entry.get("address"), entry.get("type")
+    if not address and not (kind and entry.get("name")):
         raise PlanError(f"{path}: no address, and no type and name to build one from — "
                         "create the file with `terraform show -json tfplan`")
+    named = address_type(address) if address and kind else None
+    if named is not None and named != kind:
+        raise PlanError(f"{path}: its address names type {_shown(named)} but its type is {_shown(str(kind))} — Terraform "
+                        "builds the address from the type, so the file was edited; create it with "
+                        "`terraform show -json tfplan`")
+
+
+# One module step of an address: `module.NAME` with an optional instance key (`["a.b"]`, `[0]`), then a dot.
+_MODULE_STEP = re.compile(r'module\.[^.\[]+(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.')
+
+
+def address_type(address: str) -> str | None:
+    """The resource type an address names (`module.a["k"].data.aws_ami.x[0]` → `aws_ami`), None if unreadable."""
+    rest = address
+    while rest.startswith("module."):
+        step = _MODULE_STEP.match(rest)
+        if step is None:
+            return None
+        rest = rest[step.end():]
+    for mode in ("data.", "ephemeral."):
+        rest = rest.removeprefix(mode)
+    kind, dot, _ = rest.partition(".")
+    return kind if dot and kind else None
+
+
+def _shown(text: str) -> str:
+    return json.dumps(text if len(text) <= _SHOWN_KEY else text[:_SHOWN_KEY] + "…")
 
 
 def _kind(value: Any) -> str:
