@@ -282,8 +282,8 @@ def _check_addressable(entry: dict[str, Any], path: str) -> None:
                         "create the file with `terraform show -json tfplan`")
     named = address_type(address) if address and kind else None
     if named is not None and named != kind:
-        raise PlanError(f"{path}: its address names type {_shown(named)} but its type is {_shown(str(kind))} — Terraform "
-                        "builds the address from the type, so the file was edited; create it with "
+        raise PlanError(f"{path}: its address names type {_shown(named)} but its type is {_shown(str(kind))} — "
+                        "Terraform builds the address from the type, so the file was edited; create it with "
                         "`terraform show -json tfplan`")
 
 
