@@ -2,7 +2,8 @@
 `resource-delete` through ladders.py).
 
 Settings such as `disable_on_destroy = false`, `skip_destroy = true` or `deletion_policy = "ABANDON"` make a
-destroy only stop Terraform managing the object, like a forget: nothing is destroyed.
+destroy only stop Terraform managing the object, like a forget: nothing is destroyed. A deposed object's destroy
+(the old copy an interrupted create-before-destroy left behind) leaves the current object in place too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import re
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.kinds import looks_stateful
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 # Settings by which destroying the resource leaves the real object in place: Terraform only stops managing it.
 LEFT_IN_PLACE = (("disable_on_destroy", False), ("skip_destroy", True), ("retain_on_delete", True),
@@ -27,3 +31,19 @@ def left_in_place(change: Change) -> bool:
         return True
     policy = attrs.get("deletion_policy")
     return isinstance(policy, str) and ABANDON_POLICIES.match(policy) is not None
+
+
+def deposed_leftover(change: Change, ri: ReviewInput) -> str | None:
+    """Why destroying a deposed object loses nothing in use: an earlier create-before-destroy left this old copy
+    behind, and the current object at the same address stays. A store's old copy may hold data the new one lacks."""
+    if not change.deposed or looks_stateful(change.type):
+        return None
+    current = plan_view(ri).derived("current objects", _current_addresses)
+    if change.address not in current:
+        return None
+    return "a deposed copy left by an earlier create-before-destroy: the current object stays, only the old copy goes"
+
+
+def _current_addresses(view: PlanView) -> frozenset[str]:
+    return frozenset(c.address for c in view.changes
+                     if not c.deposed and c.action not in (Action.DELETE, Action.FORGET))

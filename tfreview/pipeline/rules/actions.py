@@ -35,7 +35,9 @@ ROUTINE = frozenset({
 # Telemetry services whose own wildcard is a medium matter, never a high one.
 TELEMETRY_SERVICES = frozenset({"logs", "cloudwatch", "xray", "ssmmessages", "ec2messages", "tag"})
 READ_VERBS = ("describe", "list", "get", "batchget", "head", "lookup", "search", "query", "scan", "view",
-              "select", "check", "validate", "estimate", "preview", "filter", "test", "detect", "verify")
+              "select", "check", "validate", "estimate", "preview", "filter", "test", "detect", "verify", "simulate")
+# Reports an account generates to be read (credential reports, last-accessed details, access reports).
+REPORTS = lazy_compile(r"generate\w*(?:report|details)")
 # Verbs that change who may do what (AWS access level "Permissions management").
 PERMISSION_WORDS = ("policy", "permission", "grant", "bucketacl", "objectacl", "accesskey", "loginprofile",
                     "password", "usertogroup", "trust", "passrole", "samlprovider", "openidconnectprovider",
@@ -75,9 +77,11 @@ def verb(action: str) -> str:
 
 
 def is_read(action: str) -> bool:
-    """Whether an action (or action pattern) only reads."""
+    """Whether an action (or action pattern) only reads: a read verb, or a report generated to be read
+    (`iam:GenerateCredentialReport`, `GenerateServiceLastAccessedDetails`, AWS's access level "Read")."""
     name = verb(action)
-    return bool(name) and name.startswith(READ_VERBS) and not name.startswith("getsecretvalue")
+    return bool(name) and (name.startswith(READ_VERBS) or REPORTS.fullmatch(name) is not None) \
+        and not name.startswith("getsecretvalue")
 
 
 # Verbs that hand over the data a resource holds (a queue's messages, a bucket's objects, a stream's records, a

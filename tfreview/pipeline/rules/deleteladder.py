@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
-from tfreview.pipeline.rules.abandoned import left_in_place
+from tfreview.pipeline.rules.abandoned import deposed_leftover, left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
@@ -41,11 +41,13 @@ from tfreview.pipeline.rules.narrowed import (
 )
 from tfreview.pipeline.rules.narrowing import (
     allow_only_documents,
+    allow_only_group_deleted,
+    entry_swapped,
     narrowing,
     world_entry_removed,
 )
 from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pools import node_pool_kept_cluster, serving_fleet
 from tfreview.pipeline.rules.pruned import copies_pruned
 from tfreview.pipeline.rules.purposes import purpose_gone
@@ -129,6 +131,11 @@ def _claims_remade(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
+def _kept_types(view: PlanView) -> frozenset[str]:
+    """The types with an object the plan keeps or creates (any action but a delete)."""
+    return frozenset(c.type for c in view.changes if c.action is not Action.DELETE)
+
+
 DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: bool(SILENCERS.search(c.type)), "it silenced alerts: they resume"), Severity.LOW),
@@ -138,6 +145,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(run_once, "a run-once job: its work is done, no data goes with it"), Severity.LOW),
     Grade(when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                "like a forget"), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(deposed_leftover(c, ri)), Severity.MEDIUM),
     Grade(when(is_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(when(build_definition, "a build definition: it holds no data, its runs' logs and artifacts live in their "
                "own stores; check no pipeline still starts it"), Severity.MEDIUM),
@@ -161,7 +169,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(narrowing(c, plan_view(ri).derived("allow-only policies",
                                                                  lambda view: allow_only_documents(view.changes)))),
           Severity.MEDIUM),
-    Grade(lambda c, _ri: paren(world_entry_removed(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(world_entry_removed(c) or allow_only_group_deleted(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(entry_swapped(c, plan_view(ri).derived("kept types", _kept_types))), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(allow_only_policy_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(relaxation_removed(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(public_acl_removed(c) or private_acl_removed(c)), Severity.MEDIUM),

@@ -294,6 +294,37 @@ def world_entry_removed(change: Change) -> str | None:
             "that opens allows no more than this entry did)")
 
 
+# Lists that only let addresses in, named for it (an IP access list, an allow list, authorized networks): a blocklist
+# or a neutral IP set is named otherwise.
+ALLOW_LIST = lazy_compile(r"access_list|allow_?list|whitelist|authori[sz]ed_network|trusted_(?:ip|range)|ip_access"
+                          r"|ip_allow")
+# Groups of rules that only allow, on platforms that refuse to delete one still attached (an AWS security group, an
+# OpenStack security group): its delete lets in no more than before. A cloud firewall of a platform where a server
+# without one is open (DigitalOcean, Hetzner) is not one.
+ALLOW_ONLY_GROUPS = lazy_compile(r"^(?:aws_security_group|openstack_(?:networking|compute)_secgroup(?:_v2)?)$")
+
+
+def entry_swapped(change: Change, kept_types: frozenset[str]) -> str | None:
+    """Why deleting this allow-list entry narrows access: the plan keeps or adds other entries of its type
+    (KEPT_TYPES), so the list is never left empty, which some services read as open."""
+    before = change.before if isinstance(change.before, dict) else {}
+    if change.action != Action.DELETE or not ALLOW_LIST.search(change.type) or RESTRICTING.search(change.type) \
+            or change.type not in kept_types or not before:
+        return None
+    if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in string_leaves(before)):
+        return None
+    return "an allow-list entry removed while the list keeps other entries: access narrows to them"
+
+
+def allow_only_group_deleted(change: Change) -> str | None:
+    """Why deleting this security group narrows access: its rules only allow, and the platform refuses to delete a
+    group still attached to anything."""
+    if change.action != Action.DELETE or not ALLOW_ONLY_GROUPS.match(change.type):
+        return None
+    return ("a security group: its rules only allow, and one still attached cannot be deleted, so access narrows; "
+            "check nothing still needs what it let in")
+
+
 # The key that says what one ordered rule does (`access = "Allow"` in an Azure NSG rule, `rule_action = "allow"` in
 # a network ACL entry), and the words for letting traffic through.
 RULE_ACTIONS = ("access", "action", "rule_action", "effect")

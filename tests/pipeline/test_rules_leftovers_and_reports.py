@@ -1,0 +1,123 @@
+"""Deletes that narrow or leave the object in place, and reports that only read (session 21), each risky plan beside
+a look-alike: a deposed copy destroyed while its current object stays, allow-list entries swapped for new ones, an
+AWS security group deleted, and the IAM actions that generate a report to be read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_sources_scopes_and_signals import RISKY, SAFE, entry, judged
+from tfreview.pipeline.findings import Severity
+
+TEMPLATE = {"name": "web-20261201", "image_id": "ami-0f3c9a71", "instance_type": "m7g.large", "latest_version": 1}
+DATABASE = {"identifier": "orders", "engine": "postgres", "skip_final_snapshot": True, "deletion_protection": False}
+
+
+def deposed(address: str, before: dict[str, Any]) -> dict[str, Any]:
+    return entry(address, ["delete"], before, None, deposed="a1b2c3d4")
+
+
+def test_a_deposed_copy_goes_while_the_current_object_stays(tmp_path: Any) -> None:
+    current = entry("aws_launch_template.web", ["no-op"], TEMPLATE, TEMPLATE)
+    label, worst = judged(tmp_path, current, deposed("aws_launch_template.web", {**TEMPLATE, "name": "web-1101"}))
+    assert label is SAFE and worst["resource-delete"] is Severity.MEDIUM
+
+
+def test_a_deposed_copy_whose_current_object_goes_too_is_a_delete(tmp_path: Any) -> None:
+    current = entry("aws_launch_template.web", ["delete"], TEMPLATE, None)
+    old = deposed("aws_launch_template.web", {**TEMPLATE, "name": "web-1101"})
+    assert judged(tmp_path, current, old)[1]["resource-delete"] is Severity.HIGH
+
+
+def test_a_deposed_database_copy_may_hold_data_the_new_one_lacks(tmp_path: Any) -> None:
+    current = entry("aws_db_instance.orders", ["no-op"], DATABASE, DATABASE)
+    assert judged(tmp_path, current, deposed("aws_db_instance.orders", DATABASE))[0] is RISKY
+
+
+def access_entry(key: str, cidr: str, actions: list[str], comment: str = "prod NAT") -> dict[str, Any]:
+    side = {"project_id": "65f1c0a7", "cidr_block": cidr, "comment": comment}
+    before, after = (side, None) if actions == ["delete"] else (None, side) if actions == ["create"] else (side, side)
+    return entry(f'mongodbatlas_project_ip_access_list.nat["{key}"]', actions, before, after)
+
+
+@pytest.mark.parametrize("kept", [["create"], ["no-op"]])
+def test_an_allow_list_entry_swapped_narrows(tmp_path: Any, kept: list[str]) -> None:
+    label, worst = judged(tmp_path, access_entry("a", "34.242.9.17/32", ["delete"]),
+                          access_entry("b", "52.31.160.88/32", kept))
+    assert label is SAFE and worst["resource-delete"] is Severity.MEDIUM
+
+
+def test_the_last_allow_list_entry_removed_may_open_the_list(tmp_path: Any) -> None:
+    # Some services read an empty allow list as open: nothing else of the list is kept, so it stays a delete.
+    assert judged(tmp_path, access_entry("a", "34.242.9.17/32", ["delete"]))[1]["resource-delete"] is Severity.HIGH
+
+
+def test_a_blocklist_entry_removed_is_not_narrowing(tmp_path: Any) -> None:
+    label, _ = judged(tmp_path, access_entry("a", "203.0.113.9/32", ["delete"], comment="blocked scanner"),
+                      access_entry("b", "198.51.100.7/32", ["no-op"], comment="blocked scanner"))
+    assert label is RISKY
+
+
+@pytest.mark.parametrize(("address", "label"), [
+    ("aws_security_group.legacy_batch", SAFE),  # AWS refuses to delete a group still attached; its rules only allow
+    ("digitalocean_firewall.web", RISKY),  # a droplet without a cloud firewall accepts everything
+    ("hcloud_firewall.web", RISKY),
+])
+def test_a_security_group_deleted(tmp_path: Any, address: str, label: Any) -> None:
+    before = {"name": "legacy-batch", "ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp",
+                                                   "cidr_blocks": ["10.0.0.0/8"]}]}
+    assert judged(tmp_path, entry(address, ["delete"], before, None))[0] is label
+
+
+def audit_policy(actions: list[str]) -> dict[str, Any]:
+    document = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":'
+                + str(actions).replace("'", '"') + ',"Resource":"*"}]}')
+    return entry("aws_iam_role_policy.security_audit", ["create"], None,
+                 {"name": "security-audit-extra", "role": "security-audit", "policy": document})
+
+
+@pytest.mark.parametrize(("actions", "label"), [
+    (["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GenerateServiceLastAccessedDetails"], SAFE),
+    (["iam:SimulatePrincipalPolicy", "iam:ListRoles"], SAFE),
+    (["iam:CreateAccessKey", "iam:GetCredentialReport"], RISKY),  # a credential made for any user
+    (["kms:GenerateDataKey", "kms:Decrypt", "kms:ScheduleKeyDeletion"], RISKY),  # a data key is no report
+])
+def test_reports_generated_to_be_read_are_reads(tmp_path: Any, actions: list[str], label: Any) -> None:
+    assert judged(tmp_path, audit_policy(actions))[0] is label
+
+
+# --- controls of any provider, each in its weak direction and back -------------------------------------------------
+@pytest.mark.parametrize(("address", "before", "after"), [
+    ("zentra_site.main", {"hsts_enabled": True}, {"hsts_enabled": False}),
+    ("aws_cloudfront_response_headers_policy.main",
+     {"security_headers_config": [{"strict_transport_security": [{"access_control_max_age_sec": 31536000}]}]},
+     {"security_headers_config": [{"strict_transport_security": []}]}),
+    ("azurerm_linux_virtual_machine.main", {"secure_boot_enabled": True}, {"secure_boot_enabled": False}),
+    ("zentra_host.main", {"vtpm_enabled": True}, {"vtpm_enabled": False}),
+    ("aws_secretsmanager_secret_rotation.main", {"rotation_rules": [{"automatically_after_days": 30}]},
+     {"rotation_rules": [{"automatically_after_days": 0}]}),
+    ("github_organization_settings.main", {"members_can_create_public_repositories": False},
+     {"members_can_create_public_repositories": True}),
+    ("azurerm_storage_account.main", {"cross_tenant_replication_enabled": False},
+     {"cross_tenant_replication_enabled": True}),
+    ("azurerm_kubernetes_cluster.main", {"azure_policy_enabled": True}, {"azure_policy_enabled": False}),
+], ids=["hsts-switch", "hsts-header-removed", "secure-boot", "vtpm", "rotation-to-zero", "public-repositories",
+        "cross-tenant-replication", "policy-add-on"])
+def test_a_control_weakened_and_its_reverse(tmp_path: Any, address: str, before: dict[str, Any],
+                                            after: dict[str, Any]) -> None:
+    def change(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        return entry(address, ["update"], {"name": "prod", **old}, {"name": "prod", **new})
+    assert judged(tmp_path, change(before, after))[0] is RISKY
+    assert judged(tmp_path, change(after, before))[0] is SAFE
+
+
+@pytest.mark.parametrize(("before", "after", "label"), [(False, True, RISKY), (True, False, SAFE)])
+def test_a_permissive_switch_inside_a_security_block_is_no_guard(tmp_path: Any, before: bool, after: bool,
+                                                                  label: Any) -> None:
+    def side(anonymous: bool) -> dict[str, Any]:
+        return {"domain_name": "search", "advanced_security_options": [{"enabled": True,
+                                                                         "anonymous_auth_enabled": anonymous}]}
+    change = entry("aws_opensearch_domain.search", ["update"], side(before), side(after))
+    assert judged(tmp_path, change)[0] is label
