@@ -27,10 +27,12 @@ from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TL
 # --- last: any security-named setting moved to a value that says off, for names the lines above miss -----
 control(ENCRYPTION, r"\w*encrypt\w*", off_word, "encryption turned off")
 control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned on")
-# Inside a security block, a setting whose true is the weak side (`security_context.privileged`) is not a guard.
+# Inside a security block, a setting whose true is the weak side (`security_context.privileged`,
+# `advanced_security_options.anonymous_auth_enabled`) is not a guard.
 # Nor a legacy protocol's or weak cipher's switch (`security.frontend_tls10_enabled`): schemas.py reads those.
 WEAK_WHEN_ON = (r"(?:privileged|allow\w*|\w*escalation\w*|run_as_root|host_\w*|insecure\w*|disable\w*|skip\w*"
-                rf"|bypass\w*|{LEGACY})")
+                r"|bypass\w*|\w*anonymous\w*|\w*unauthenticated\w*|\w*public\w*|guest\w*|permissive\w*"
+                rf"|{LEGACY})")
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
         rf"|inspection|malware|vulnerab)\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word, "a security setting turned off")
 # A mesh that refuses permissive (plaintext-accepting) mTLS: allowing it lets peers in unauthenticated.

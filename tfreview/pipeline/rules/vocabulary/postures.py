@@ -188,6 +188,31 @@ control(KEY, r"regenerate_\w*automatically"
         r"|(?:enable_|\w*_)?auto(?:matic)?_?(?:key_)?(?:regeneration|rotation)(?:_enabled)?", flag,
         "automatic key regeneration or rotation turned off")
 
+# --- a credential's automatic rotation interval set to 0 or removed (`rotation_rules.automatically_after_days`) ------
+def interval_set(value: Any) -> float | None:
+    """1 while an interval is set (a positive number, a duration text), 0 once it is 0 or removed."""
+    if isinstance(value, bool):
+        return None
+    if value in (None, "", 0, "0"):
+        return 0
+    if isinstance(value, (int, float)):
+        return 1 if value > 0 else 0
+    return 1 if isinstance(value, str) and known(value) else None
+
+
+control(KEY, r"\w*rotation\w*_(?:days|interval|period)\w*|automatically_after_days|rotation_(?:days|interval)",
+        interval_set, "automatic rotation turned off (its interval set to 0 or removed)")
+
+# --- an organisation's members allowed to publish on their own, or its data to replicate to other tenants --------
+control(PUBLIC, r"\w*can_create_public\w*|\w*allow\w*_create_public\w*|\w*can_make_public\w*", inverted,
+        "members may now publish repositories or projects publicly on their own")
+control(PUBLIC, r"\w*cross_tenant_\w*(?:replication|sharing|access)\w*", inverted,
+        "data may now be copied to other tenants' accounts, outside the organisation")
+
+# --- a cluster's policy add-on switched off at the top level (AKS `azure_policy_enabled`) -------------------------
+control(DETECTION, r"azure_policy_enabled|\w*policy_(?:controller|agent|enforcement)_enabled", flag,
+        "the cluster's policy add-on is switched off: its admission policies no longer apply")
+
 # --- a destroy that now deletes what depends on it (Kinesis `enforce_consumer_deletion`) -------------------------
 control(PROTECTION, r"enforce_\w*(?:deletion|delete|destroy)|cascade_\w*(?:deletion|delete|destroy)", inverted,
         "a destroy now also deletes what depends on it")

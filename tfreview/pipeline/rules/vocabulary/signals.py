@@ -61,6 +61,10 @@ control(DETECTION, r"tier|pricing_tier|plan", ladder(("standard", "premium", "en
 control(DETECTION, r"\w*(?:network_policy|binary_authorization|policy_controller|pod_security|workload_identity"
         r"|shielded|secure_boot|integrity_monitoring|confidential|gatekeeper|admission)\w*\.\w*(?:enabled|enable"
         r"|state|status|mode)", flag, "a cluster security control is switched off")
+# A machine's verified boot, at the top level of any provider's schema (`secure_boot_enabled`, `vtpm_enabled`): off,
+# a tampered boot chain or kernel module loads unnoticed.
+control(DETECTION, r"\w*(?:secure_boot|vtpm|integrity_monitoring|measured_boot)\w*", flag,
+        "verified boot turned off: a tampered boot chain goes unnoticed")
 control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")

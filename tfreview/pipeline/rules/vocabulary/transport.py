@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.controls import control
-from tfreview.pipeline.rules.strengths import ciphers, flag, https_word, inverted, ladder, requirement, tls, url_scheme
+from tfreview.pipeline.rules.strengths import (
+    ciphers,
+    flag,
+    https_word,
+    inverted,
+    ladder,
+    present,
+    requirement,
+    tls,
+    url_scheme,
+)
 from tfreview.pipeline.rules.vocabulary.terms import TLS
 
 # --- transport --------------------------------------------------------------------------------------
@@ -65,7 +75,12 @@ control(TLS, r"ssl|ssl_mode|sslmode", ladder(
     ("flexible", "allow_unencrypted_and_encrypted", "prefer", "allow"),
     ("off", "disable", "disabled")), "SSL mode weakened")
 control(TLS, r"always_use_https|automatic_https_rewrites|\w*https?_redirect\w*|redirect_http_to_https|enforce_https"
-        r"|force_https|require_https|\w*hsts\w*\.enabled", flag, "HTTPS no longer enforced")
+        r"|force_https|require_https|\w*hsts\w*\.enabled|\w*hsts(?:_enabled)?"
+        r"|\w*strict_transport_security(?:_enabled|\.enabled)?", flag, "HTTPS no longer enforced")
+# The HSTS header's block removed (a response-headers policy's `strict_transport_security`): browsers stop being told
+# to refuse plain HTTP for the site.
+control(TLS, r"\w*(?:strict_transport_security|hsts)(?:\.\w*max_age\w*)?", present,
+        "the HSTS header is no longer sent")
 control(TLS, r"redirect\.protocol", https_word, "the redirect to HTTPS is removed")
 # Where data is sent or fetched (a delivery stream's endpoint, a webhook, an intake URL) moved from an encrypted scheme
 # to its plain twin: the data and the credentials sent with it cross the network in clear text.
