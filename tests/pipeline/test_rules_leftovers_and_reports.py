@@ -11,7 +11,7 @@ import pytest
 from tests.pipeline.test_rules_sources_scopes_and_signals import RISKY, SAFE, entry, judged
 from tfreview.pipeline.findings import Severity
 
-TEMPLATE = {"name": "web-20261201", "image_id": "ami-0f3c9a71", "instance_type": "m7g.large", "latest_version": 1}
+BALANCER = {"name": "web-20261201", "internal": False, "load_balancer_type": "application", "subnets": ["a", "b"]}
 DATABASE = {"identifier": "orders", "engine": "postgres", "skip_final_snapshot": True, "deletion_protection": False}
 
 
@@ -20,14 +20,14 @@ def deposed(address: str, before: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_deposed_copy_goes_while_the_current_object_stays(tmp_path: Any) -> None:
-    current = entry("aws_launch_template.web", ["no-op"], TEMPLATE, TEMPLATE)
-    label, worst = judged(tmp_path, current, deposed("aws_launch_template.web", {**TEMPLATE, "name": "web-1101"}))
+    current = entry("aws_lb.web", ["no-op"], BALANCER, BALANCER)
+    label, worst = judged(tmp_path, current, deposed("aws_lb.web", {**BALANCER, "name": "web-1101"}))
     assert label is SAFE and worst["resource-delete"] is Severity.MEDIUM
 
 
 def test_a_deposed_copy_whose_current_object_goes_too_is_a_delete(tmp_path: Any) -> None:
-    current = entry("aws_launch_template.web", ["delete"], TEMPLATE, None)
-    old = deposed("aws_launch_template.web", {**TEMPLATE, "name": "web-1101"})
+    current = entry("aws_lb.web", ["delete"], BALANCER, None)
+    old = deposed("aws_lb.web", {**BALANCER, "name": "web-1101"})
     assert judged(tmp_path, current, old)[1]["resource-delete"] is Severity.HIGH
 
 
@@ -121,3 +121,74 @@ def test_a_permissive_switch_inside_a_security_block_is_no_guard(tmp_path: Any, 
                                                                          "anonymous_auth_enabled": anonymous}]}
     change = entry("aws_opensearch_domain.search", ["update"], side(before), side(after))
     assert judged(tmp_path, change)[0] is label
+
+
+# --- deletes and scale-downs judged with what the plan keeps beside them (hidden-like-33's first run) ---------------
+@pytest.mark.parametrize(("module", "label"), [("module.staging", SAFE), ("module.sandbox_mlopez", SAFE),
+                                               ("module.prod", RISKY), ("module.web", RISKY)])
+def test_a_group_scaled_to_zero_in_a_module_named_for_its_environment(tmp_path: Any, module: str, label: Any) -> None:
+    def side(count: int) -> dict[str, Any]:
+        return {"name": "web", "desired_capacity": count, "min_size": count, "max_size": 6}
+    change = entry(f"{module}.aws_autoscaling_group.web", ["update"], side(2), side(0))
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("association", "label"), [("", SAFE), ("eipassoc-0a1b2c3d", RISKY)])
+def test_an_address_attached_to_nothing_is_released(tmp_path: Any, association: str, label: Any) -> None:
+    before = {"id": "eipalloc-0a1b2c3d4e5f", "public_ip": "52.49.12.8", "domain": "vpc",
+              "association_id": association, "instance": ""}
+    assert judged(tmp_path, entry("aws_eip.legacy_nat", ["delete"], before, None))[0] is label
+
+
+@pytest.mark.parametrize(("launched_from", "label"), [("lt-0ffff", SAFE), ("lt-0aa1bb2cc3dd", RISKY)])
+def test_a_machine_recipe_no_kept_group_launches_from(tmp_path: Any, launched_from: str, label: Any) -> None:
+    template = entry("aws_launch_template.api_v1", ["delete"],
+                     {"id": "lt-0aa1bb2cc3dd", "name": "api-v1", "image_id": "ami-0123", "latest_version": 12}, None)
+    group = {"name": "api", "desired_capacity": 3, "launch_template": [{"id": launched_from, "version": "$Latest"}]}
+    assert judged(tmp_path, template, entry("aws_autoscaling_group.api", ["no-op"], group, group))[0] is label
+
+
+@pytest.mark.parametrize(("chart", "kept_chart", "label"), [
+    ("kube-state-metrics", "kube-state-metrics", SAFE),
+    ("kube-state-metrics", "metrics-server", RISKY),  # another chart: nothing takes over
+    ("postgresql", "postgresql", RISKY),  # each release of a database chart holds its own data
+])
+def test_a_release_whose_chart_another_kept_release_runs(tmp_path: Any, chart: str, kept_chart: str,
+                                                         label: Any) -> None:
+    def release(name: str, chart_name: str, repository: str) -> dict[str, Any]:
+        return {"name": name, "namespace": "monitoring", "chart": chart_name, "repository": repository,
+                "status": "deployed", "values": []}
+    old = release(f"{chart}-legacy", chart, "https://charts.helm.sh/stable")
+    new = release(kept_chart, kept_chart, "https://prometheus-community.github.io/helm-charts")
+    changes = (entry("helm_release.legacy", ["delete"], old, None), entry("helm_release.current", ["no-op"], new, new))
+    assert judged(tmp_path, *changes)[0] is label
+
+
+@pytest.mark.parametrize(("destination", "label"), [("autogroup:self:*", SAFE), ("*:*", RISKY),
+                                                    ("tag:prod:22", RISKY)])
+def test_every_member_reaching_their_own_devices(tmp_path: Any, destination: str, label: Any) -> None:
+    def acl(dst: str) -> str:
+        return ('{"acls": [{"action": "accept", "src": ["autogroup:member"], "dst": ["' + dst + '"]},'
+                ' {"action": "accept", "src": ["group:eng"], "dst": ["tag:dev:*"]}]}')
+    change = entry("tailscale_acl.main", ["update"], {"acl": acl("tag:dev:443")}, {"acl": acl(destination)})
+    assert judged(tmp_path, change)[0] is label
+
+
+def migrated_table(backed_up: bool) -> tuple[dict[str, Any], ...]:
+    old = {"id": "sessions-v1", "name": "sessions-v1", "hash_key": "sid",
+           "tags": {"env": "prod", "migrated-to": "sessions-v2"}}
+    new = {"id": "sessions-v2", "name": "sessions-v2", "hash_key": "pk", "tags": {"env": "prod"}}
+    selection = {"name": "sessions-v1-final", "plan_id": "c4b1e9f2",
+                 "resources": ["arn:aws:dynamodb:eu-west-1:123456789012:table/sessions-v1" if backed_up
+                               else "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"]}
+    target = {"resource_id": "table/sessions-v1", "scalable_dimension": "dynamodb:table:ReadCapacityUnits",
+              "min_capacity": 5, "max_capacity": 100}
+    return (entry("aws_dynamodb_table.sessions_v1", ["delete"], old, None),
+            entry("aws_dynamodb_table.sessions_v2", ["no-op"], new, new),
+            entry("aws_backup_selection.final", ["no-op"], selection, selection),
+            entry("aws_appautoscaling_target.sessions_v1_read", ["delete"], target, None))
+
+
+@pytest.mark.parametrize(("backed_up", "label"), [(True, SAFE), (False, RISKY)])
+def test_a_store_migrated_whose_backups_outlive_it(tmp_path: Any, backed_up: bool, label: Any) -> None:
+    assert judged(tmp_path, *migrated_table(backed_up))[0] is label

@@ -31,6 +31,7 @@ from tfreview.pipeline.rules.kinds import (
     looks_stateful,
 )
 from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_class, k8s_stateless_workload
+from tfreview.pipeline.rules.leftovers import chart_still_running, idle_address, unused_recipe
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
@@ -84,6 +85,7 @@ from tfreview.pipeline.rules.views import saved_query
 from tfreview.pipeline.rules.wayback import (
     branch_of_parent,
     final_copy,
+    migrated_with_backup,
     preview_member,
     preview_table,
     reader_of_cluster,
@@ -156,6 +158,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_fleet_renamed, Severity.HIGH, True),
     Grade(_claims_remade, Severity.HIGH, True),
     Grade(lambda c, ri: paren(remade_live(c, ri)), Severity.HIGH, True),
+    Grade(lambda c, ri: paren(idle_address(c) or unused_recipe(c, ri) or chart_still_running(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(node_pool_kept_cluster(c, ri)), Severity.MEDIUM),
     Grade(when(k8s_stateless_workload, "a stateless workload with no volumes: its pods stop, no data goes with "
                "them; check nothing still routes to it"), Severity.MEDIUM),
@@ -216,7 +219,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)
                               or member_trimmed(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(final_copy(c) or restored_successor(c, ri) or rebound(c, ri) or branch_of_parent(c, ri)
+    Grade(lambda c, ri: paren(final_copy(c) or migrated_with_backup(c, ri) or restored_successor(c, ri)
+                              or rebound(c, ri) or branch_of_parent(c, ri)
                               or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),

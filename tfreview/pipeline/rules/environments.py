@@ -67,10 +67,24 @@ def env_words(attrs: dict[str, object]) -> set[str]:
             for word in TOKEN.findall(val.lower())}
 
 
+# Environment words a module's own name or instance key may carry (`module.staging`, `module.sandbox_mlopez`,
+# `module.app["dev"]`). Bare "test" and "ci" are left out: a prod module of synthetic tests or CI runners says so.
+MODULE_ENVS = frozenset({"staging", "dev", "development", "sandbox", "sbx", "preview", "ephemeral", "loadtest", "qa"})
+
+
 def non_production(change: Change) -> bool:
-    """Whether the object's own environment tags say non-production (`env = dev`) and no label says production."""
+    """Whether the object's own environment tags say non-production (`env = dev`), or, where it has none, the module
+    it lives in is named for one (`module.staging`); and no label or module word says production."""
     attrs = change.after if isinstance(change.after, dict) else change.before if isinstance(change.before, dict) else {}
-    return bool(env_words(attrs) & NON_PRODUCTION_ENVS) and not label_tokens(attrs) & PRODUCTION_TOKENS
+    module = module_words(change.module)
+    if label_tokens(attrs) & PRODUCTION_TOKENS or module & PRODUCTION_TOKENS:
+        return False
+    return bool(env_words(attrs) & NON_PRODUCTION_ENVS or (not env_words(attrs) and module & MODULE_ENVS))
+
+
+def module_words(module: str | None) -> frozenset[str]:
+    """The words of a module path's names and instance keys (`module.sandbox_mlopez` → sandbox, mlopez)."""
+    return frozenset(TOKEN.findall(module.lower())) - {"module"} if module else frozenset()
 
 
 def labelled_disposable(attrs: dict[str, object]) -> bool:

@@ -66,9 +66,16 @@ def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
             yield "tagOwners", f"every member may tag a machine {tag} and take the access its rules give"
 
 
+# Destinations that are each member's own devices: every member reaching them reaches only what they own.
+OWN_DEVICES = frozenset({"autogroup:self"})
+
+
 def _admin_port(dst: str) -> str | None:
-    """What an ACL destination (`host:ports`) opens that is admin: every port, or an admin or database port."""
+    """What an ACL destination (`host:ports`) opens that is admin: every port, or an admin or database port; nothing
+    on a member's own devices (`autogroup:self`)."""
     ports = dst.rsplit(":", 1)[1] if ":" in dst else ""
+    if dst.rsplit(":", 1)[0].strip().lower() in OWN_DEVICES:
+        return None
     if ports == "*":
         return f"{dst} (every port)"
     for part in ports.split(","):

@@ -97,6 +97,10 @@ def goes_with_store(change: Change, ri: ReviewInput, stateful: Callable[[str], b
             return f"it configures {store}, which this plan also deletes; that delete is judged on its own"
     if stateful(change.type):
         return None
+    # A scaling target or policy names what it scales by a path (`resource_id = "table/orders"`).
+    scaled = attrs.get("resource_id")
+    if isinstance(scaled, str) and "/" in scaled and (store := stores.get(scaled.rsplit("/", 1)[1])) is not None:
+        return f"it scales {store}, which this plan also deletes; that delete is judged on its own"
     # Its own name is the store's (a subnet or parameter group made for one database), or the store names it.
     own = {value for key in OWN_NAMES if isinstance(value := attrs.get(key), str) and len(value) >= 3}
     named = view.derived("names in deleted stores", lambda v: _named_by_stores(v.of(Action.DELETE), stateful))

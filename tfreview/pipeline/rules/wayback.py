@@ -11,7 +11,14 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.environments import DISPOSABLE_TOKENS, PRODUCTION_TOKENS, label_tokens, non_production
+from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.environments import (
+    DISPOSABLE_TOKENS,
+    PRODUCTION_TOKENS,
+    label_pairs,
+    label_tokens,
+    non_production,
+)
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.previews import preview_key, preview_named
 from tfreview.pipeline.rules.replicas import destroyed_by_name
@@ -138,3 +145,41 @@ def preview_member(change: Change, ri: ReviewInput) -> str | None:
 
 def _protected(attrs: dict[str, Any]) -> bool:
     return any(v is True for k, v in attrs.items() if PROTECTED.match(k))
+
+
+# Kept objects that take a store's recovery points (AWS Backup selections, protected items of a recovery vault):
+# the points outlive the store they were taken of.
+BACKUP_HOLDERS = lazy_compile(r"backup_selection|protected_(?:vm|item|file_share|database)\w*|backup_protected\w*"
+                              r"|backup_instance\w*")
+
+
+def migrated_with_backup(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store is retired with a way back: its own label names the object of its type it migrated to,
+    which the plan keeps (it already exists), and a kept backup selection still names it, so its recovery points
+    outlive it; nothing else kept names it."""
+    attrs = _before(change)
+    own = {v for key in ("name", "id", "arn", "identifier") if isinstance(v := attrs.get(key), str) and len(v) >= 4}
+    if not own:
+        return None
+    labels = {value for _, value in label_pairs(attrs)}
+    view = plan_view(ri)
+    kept = [c for c in view.changes if c.action not in (Action.DELETE, Action.CREATE) and c is not change]
+    successor = next((c for c in kept if c.type == change.type and _names_of(c.after) & labels), None)
+    if successor is None:
+        return None
+    holders = [c for c in kept if any(_names_it(text, own) for text in string_leaves(c.after))]
+    backups = [c for c in holders if BACKUP_HOLDERS.search(c.type)]
+    if not backups or len(backups) != len(holders):
+        return None
+    return (f"its labels say it migrated to {successor.address}, which stays, and {backups[0].address} keeps its "
+            "recovery points")
+
+
+def _names_of(values: Any) -> set[str]:
+    attrs = values if isinstance(values, dict) else {}
+    return {v for key in ("name", "id", "identifier") if isinstance(v := attrs.get(key), str) and len(v) >= 4}
+
+
+def _names_it(text: str, own: set[str]) -> bool:
+    """Whether TEXT is one of OWN, or an ARN or path ending in one (`…:table/sessions-v1`)."""
+    return text in own or any(text.endswith((f"/{name}", f":{name}")) for name in own)
