@@ -192,3 +192,32 @@ def migrated_table(backed_up: bool) -> tuple[dict[str, Any], ...]:
 @pytest.mark.parametrize(("backed_up", "label"), [(True, SAFE), (False, RISKY)])
 def test_a_store_migrated_whose_backups_outlive_it(tmp_path: Any, backed_up: bool, label: Any) -> None:
     assert judged(tmp_path, *migrated_table(backed_up))[0] is label
+
+
+# --- fetched code: its integrity check, its pinned digest and its dependencies' versions --------------------------
+@pytest.mark.parametrize(("before", "after", "label"), [
+    ({"source_inline": "export default {}", "sha256": "2b7e1c9a" * 8, "verify_integrity": True},
+     {"source_url": "https://gist.githubusercontent.com/x/raw/main/n.js", "sha256": None, "verify_integrity": False},
+     RISKY),
+    ({"source_url": "https://cdn.acme.io/n.js", "sha256": None, "verify_integrity": False},
+     {"source_url": "https://cdn.acme.io/n.js", "sha256": "2b7e1c9a" * 8, "verify_integrity": True}, SAFE),
+])
+def test_fetched_code_no_longer_checked_against_its_digest(tmp_path: Any, before: dict[str, Any],
+                                                           after: dict[str, Any], label: Any) -> None:
+    change = entry("edgewarden_edge_function.auth", ["update"], {"name": "auth", **before}, {"name": "auth", **after})
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("before", "after", "label"), [
+    ([{"name": "jsonwebtoken", "version": "9.0.2"}], [{"name": "jsonwebtoken", "version": "latest"}], RISKY),
+    ([{"name": "jsonwebtoken", "version": "9.0.2"}], [{"name": "jsonwebtoken", "version": "^9.0.0"}], RISKY),
+    ([{"name": "jsonwebtoken", "version": "9.0.2"}], [{"name": "jsonwebtoken", "version": "9.0.3"}], SAFE),
+    ([{"name": "jsonwebtoken", "version": "latest"}], [{"name": "jsonwebtoken", "version": "9.0.2"}], SAFE),
+    ([{"name": "jsonwebtoken", "version": "9.0.2"}, {"name": "axios", "version": "1.7.2"}],
+     [{"name": "jsonwebtoken", "version": "9.0.2"}], SAFE),  # a dependency removed floats nothing
+])
+def test_a_dependency_of_running_code_made_to_float(tmp_path: Any, before: list[Any], after: list[Any],
+                                                    label: Any) -> None:
+    change = entry("auth0_action.role_claims", ["update"], {"name": "role-claims", "dependencies": before},
+                   {"name": "role-claims", "dependencies": after})
+    assert judged(tmp_path, change)[0] is label

@@ -13,6 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.code import OPENED
+from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.crossings import JOINED
 from tfreview.pipeline.rules.grants import PRIVILEGED
@@ -129,6 +130,31 @@ control(AUTH, r"\w*verify_\w*signatures?|\w*signature_verification(?:_enabled)?|
 control(SUPPLY, r"verify\.(?:mode|provider|secret_?ref\.name)|verify_(?:commits?|tags?)",
         present, "signature verification of what is deployed removed (unsigned code is accepted)",
         types=r"manifest|source|git|repository|image_?policy|oci|helm")
+# Fetched code or artefacts checked against a digest before they run (`verify_integrity`, a checksum check): the
+# check switched off or the pinned digest removed, whatever the source serves today runs.
+control(SUPPLY, r"verify_integrity|\w*integrity_(?:check\w*|verification\w*)|verify_(?:checksum|digest|hash)\w*"
+        r"|\w*checksum_(?:verification|validation|check)\w*", flag,
+        "fetched code or artefacts are no longer checked against their digest")
+control(SUPPLY, r"sha256|sha512|\w*source_sha256|expected_(?:sha256|digest|checksum)|integrity|content_hash",
+        present, "the digest that pinned fetched code is removed: whatever the source serves today runs")
+EXACT_VERSION = lazy_compile(r"=?v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?|[0-9a-f]{40}|sha256:[0-9a-f]{64}")
+
+
+def exact_version(value: Any) -> float | None:
+    """1 for an exact version, commit or digest (`9.0.2`, a 40-hex commit), 0 for one that floats (`latest`, `*`,
+    `^9.0.0`, a branch, an empty text), None for anything else (a dependency removed has no version to float)."""
+    if value == "":
+        return 0
+    if not isinstance(value, str) or not known(value):
+        return None
+    return 1 if EXACT_VERSION.fullmatch(value.strip()) else 0
+
+
+# A dependency of code that runs (a login action's npm packages, a function's libraries) moved from an exact version
+# to one that floats: the next publish of that name, or of a look-alike name, runs unreviewed.
+control(SUPPLY, r"\w*dependenc(?:y|ies)\.version|packages?\.version|requirements?\.version|libraries\.version"
+        r"|plugins?\.version", exact_version,
+        "a dependency of code that runs now floats (latest or a range): whatever is published next runs")
 # What a deployer, scheduler or registry admits only once signed (`require_signature`, `signed_images_only`,
 # `enforce_signed_commits`, `signatures_required`): off, unsigned images or code roll out.
 control(SUPPLY, r"require_(?:\w+_)?signatures?|require_signed_\w+|signatures?_required|signed_\w+_(?:only|required)"
