@@ -543,7 +543,6 @@ KNOWN_MISSES = {
     "fresh/gitops-and-developer-platforms/052-argocd-payments-to-appset.json",
     "fresh/gitops-and-developer-platforms/054-payments-ruleset-codeql-check.json",
     "fresh/gitops-and-developer-platforms/062-gar-containers-age-out.json",
-    "fresh/gitops-and-developer-platforms/063-tfe-payments-upgrade-window.json",
     "fresh/gitops-and-developer-platforms/071-argocd-payments-project-operators.json",
     "fresh/gitops-and-developer-platforms/075-tfe-payments-prod-1-8.json",
     "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",

@@ -1,0 +1,46 @@
+"""Session 21's GitOps and developer-platform misses and false alarms, by principle, each with its twin (a benign
+look-alike that stays safe for a recall fix, a risky one that stays high for a false-alarm fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.pipeline.findings import Severity
+
+
+def entry(address: str, before: Any, after: Any) -> dict[str, Any]:
+    """One resource change; the action follows from which sides are there."""
+    actions = ["create"] if before is None else ["delete"] if after is None else ["update"]
+    rtype, _, name = address.partition(".")
+    change: dict[str, Any] = {"actions": actions, "before": before, "after": after, "after_unknown": {}}
+    return {"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": "registry.terraform.io/acme/acme", "change": change}
+
+
+def judge(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> tuple[str, dict[str, Severity]]:
+    """(label, {rule: worst severity}) of a plan of CHANGES reviewed with the rules alone."""
+    result = review_rules_alone(tmp_path, changes, **sections)
+    return result.label.value, worst_by_rule(result)
+
+
+# --- a scope excluded from a policy set is exempt from every policy in it -------------------------------------------
+
+EXCLUSION = {"policy_set_id": "pol-guardrails", "project_id": "prj-billing"}
+
+
+def test_a_project_excluded_from_a_policy_set_is_an_exemption(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_project_policy_set_exclusion.billing", None, EXCLUSION)])
+    assert (label, worst.get("guardrail-relaxed")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_an_exclusion_removed_restores_the_policy_set(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_project_policy_set_exclusion.billing", EXCLUSION, None)])
+    assert (label, worst.get("guardrail-relaxed")) == ("likely_safe", None)
+
+
+def test_a_log_exclusion_is_no_policy_exemption(tmp_path: Path) -> None:
+    _, worst = judge(tmp_path, [entry("google_logging_project_exclusion.health", None, {
+        "name": "healthz", "filter": 'httpRequest.requestUrl="/healthz" AND httpRequest.status=200'})])
+    assert worst.get("guardrail-relaxed") is None
