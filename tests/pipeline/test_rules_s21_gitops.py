@@ -44,3 +44,17 @@ def test_a_log_exclusion_is_no_policy_exemption(tmp_path: Path) -> None:
     _, worst = judge(tmp_path, [entry("google_logging_project_exclusion.health", None, {
         "name": "healthz", "filter": 'httpRequest.requestUrl="/healthz" AND httpRequest.status=200'})])
     assert worst.get("guardrail-relaxed") is None
+
+
+# --- a registry's signature enforcement off, whichever signer it names ----------------------------------------------
+
+def test_content_trust_by_a_named_signer_turned_off_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_registry_namespace.pay", {"name": "pay", "content_trust_notary": True},
+                                          {"name": "pay", "content_trust_notary": False})])
+    assert (label, worst.get("detection-disabled")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_content_trust_by_a_named_signer_turned_on_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("harbor_project.pay", {"name": "pay", "enable_content_trust_cosign": False},
+                                          {"name": "pay", "enable_content_trust_cosign": True})])
+    assert (label, worst.get("detection-disabled")) == ("likely_safe", None)

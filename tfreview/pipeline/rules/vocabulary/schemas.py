@@ -258,8 +258,10 @@ control(PUBLIC, r"network_access_policy", ladder(("denyall", "deny_all"), ("allo
                                                   ("allowall", "allow_all")), "any network may reach it")
 control(DETECTION, r"\w*exfiltration_protection\w*|outbound_network_\w*restrict\w*", flag,
         "data may leave to any destination (the outbound restriction is off)")
-# A registry's content trust or quarantine (only signed or scanned images served) turned off.
-control(DETECTION, r"\w*(?:content_trust|trust_policy|quarantine_policy)(?:_enabled)?", flag,
+# A registry's content trust or quarantine (only signed or scanned images served) turned off, by whichever signer it
+# names (`enable_content_trust_cosign`, a Notary flavour).
+control(DETECTION, r"\w*(?:content_trust|trust_policy|quarantine_policy)(?:_(?:cosign|notary|notation|sigstore))?"
+        r"(?:_enabled)?", flag,
         "unsigned or unscanned images may be pulled")
 
 
