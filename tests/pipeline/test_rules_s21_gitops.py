@@ -58,3 +58,19 @@ def test_content_trust_by_a_named_signer_turned_on_is_safe(tmp_path: Path) -> No
     label, worst = judge(tmp_path, [entry("harbor_project.pay", {"name": "pay", "enable_content_trust_cosign": False},
                                           {"name": "pay", "enable_content_trust_cosign": True})])
     assert (label, worst.get("detection-disabled")) == ("likely_safe", None)
+
+
+# --- the role everyone gets by default raised to admin -----------------------------------------------------------
+
+def test_a_default_member_role_raised_to_admin_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_org_settings.main", {"default_member_role": "viewer"},
+                                          {"default_member_role": "org-admin"})])
+    assert (label, worst.get("iam-privileged-role")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_default_role_lowered_from_admin_is_safe(tmp_path: Path) -> None:
+    rbac = {"policy.csv": "g, acme:sre, role:admin\n"}
+    label, worst = judge(tmp_path, [entry("kubernetes_config_map_v1_data.rbac",
+                                          {"data": {**rbac, "policy.default": "role:admin"}},
+                                          {"data": {**rbac, "policy.default": "role:readonly"}})])
+    assert (label, worst.get("iam-privileged-role")) == ("likely_safe", None)
