@@ -74,3 +74,29 @@ def test_a_default_role_lowered_from_admin_is_safe(tmp_path: Path) -> None:
                                           {"data": {**rbac, "policy.default": "role:admin"}},
                                           {"data": {**rbac, "policy.default": "role:readonly"}})])
     assert (label, worst.get("iam-privileged-role")) == ("likely_safe", None)
+
+
+# --- a production deployer that applies or syncs every merge by itself ----------------------------------------------
+
+def _deployer(auto: bool, env: str) -> dict[str, Any]:
+    return {"name": f"checkout-{env}", "branch": "main", "autoDeploy": auto, "labels": {"env": env}}
+
+
+def test_auto_deploy_turned_on_in_production_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_service.checkout", _deployer(False, "production"),
+                                          _deployer(True, "production"))])
+    assert (label, worst.get("auth-weakened")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_automated_sync_added_to_a_prod_application_is_high(tmp_path: Path) -> None:
+    def app(automated: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"metadata": [{"name": "billing-prod"}], "spec": [{"sync_policy": [{"automated": automated}]}]}
+    label, worst = judge(tmp_path, [entry("argocd_application.billing", app([]),
+                                          app([{"prune": True, "self_heal": True}]))])
+    assert (label, worst.get("auth-weakened")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_auto_deploy_turned_on_in_staging_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_service.checkout", _deployer(False, "staging"),
+                                          _deployer(True, "staging"))])
+    assert (label, worst.get("auth-weakened")) == ("likely_safe", None)
