@@ -100,3 +100,26 @@ def test_auto_deploy_turned_on_in_staging_is_safe(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, [entry("acme_service.checkout", _deployer(False, "staging"),
                                           _deployer(True, "staging"))])
     assert (label, worst.get("auth-weakened")) == ("likely_safe", None)
+
+
+# --- a GitOps project's destinations widened to `*`, in the provider's own type ----------------------------------
+
+def _project(destinations: list[dict[str, str]]) -> dict[str, Any]:
+    return {"metadata": [{"name": "ledger", "namespace": "argocd"}],
+            "spec": [{"source_repos": ["https://git.example.com/ledger/deploy.git"], "destination": destinations,
+                      "cluster_resource_whitelist": []}]}
+
+
+LEDGER = {"server": "https://kubernetes.default.svc", "namespace": "ledger", "name": ""}
+
+
+def test_a_project_whose_destinations_become_every_namespace_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("argocd_project.ledger", _project([LEDGER]),
+                                          _project([{"server": "*", "namespace": "*", "name": ""}]))])
+    assert (label, worst.get("policy-allows-anyone")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_project_given_one_more_named_namespace_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("argocd_project.ledger", _project([LEDGER]),
+                                          _project([LEDGER, {**LEDGER, "namespace": "ledger-jobs"}]))])
+    assert (label, worst.get("policy-allows-anyone")) == ("likely_safe", None)

@@ -540,7 +540,6 @@ KNOWN_MISSES = {
     "fresh/gitops-and-developer-platforms/052-argocd-payments-to-appset.json",
     "fresh/gitops-and-developer-platforms/054-payments-ruleset-codeql-check.json",
     "fresh/gitops-and-developer-platforms/062-gar-containers-age-out.json",
-    "fresh/gitops-and-developer-platforms/071-argocd-payments-project-operators.json",
     "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",
     "fresh/gitops-and-developer-platforms/087-backstage-access-github-login.json",
     "fresh/gitops-and-developer-platforms/095-harbor-dockerhub-cache.json",
