@@ -123,3 +123,21 @@ def test_a_project_given_one_more_named_namespace_is_safe(tmp_path: Path) -> Non
     label, worst = judge(tmp_path, [entry("argocd_project.ledger", _project([LEDGER]),
                                           _project([LEDGER, {**LEDGER, "namespace": "ledger-jobs"}]))])
     assert (label, worst.get("policy-allows-anyone")) == ("likely_safe", None)
+
+
+# --- a bypass holder kept with a narrower mode gains nothing ----------------------------------------------------
+
+def _gate(mode: str) -> dict[str, Any]:
+    return {"name": "main", "enforcement": "active",
+            "bypass_actors": [{"actor_id": 7, "actor_type": "Team", "bypass_mode": mode}],
+            "rules": [{"pull_request": [{"required_approving_review_count": 2}]}]}
+
+
+def test_a_bypass_holder_narrowed_to_pull_requests_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_branch_gate.main", _gate("always"), _gate("pull_request"))])
+    assert (label, worst.get("protection-disabled")) == ("likely_safe", None)
+
+
+def test_a_bypass_holder_widened_to_always_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_branch_gate.main", _gate("pull_request"), _gate("always"))])
+    assert (label, worst.get("protection-disabled")) == ("needs_close_review", Severity.HIGH)
