@@ -141,3 +141,40 @@ def test_a_bypass_holder_narrowed_to_pull_requests_is_safe(tmp_path: Path) -> No
 def test_a_bypass_holder_widened_to_always_is_high(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, [entry("acme_branch_gate.main", _gate("pull_request"), _gate("always"))])
     assert (label, worst.get("protection-disabled")) == ("needs_close_review", Severity.HIGH)
+
+
+# --- a public project that only mirrors a public registry, anonymously, exposes nothing ---------------------------
+
+def _cache(url: str, username: str = "") -> dict[str, Any]:
+    return {"name": "hub-cache", "public": True, "url": url, "username": username}
+
+
+def test_a_public_anonymous_mirror_of_docker_hub_is_not_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_remote_repository.hub", None, _cache("https://registry-1.docker.io"))])
+    assert (label, worst.get("public-access")) == ("likely_safe", Severity.MEDIUM)
+
+
+def test_a_public_mirror_of_a_private_registry_stays_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_remote_repository.hub", None,
+                                          _cache("https://registry.corp.example.com"))])
+    assert (label, worst.get("public-access")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_public_mirror_signed_in_to_docker_hub_stays_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_remote_repository.hub", None,
+                                          _cache("https://registry-1.docker.io", "acme-bot"))])
+    assert (label, worst.get("public-access")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_project_referencing_an_anonymous_hub_registry_is_not_high(tmp_path: Path) -> None:
+    registry = {"name": "hub", "endpoint_url": "https://hub.docker.com", "access_id": ""}
+    project = {"name": "hub-cache", "public": True}
+    configuration = {"root_module": {"resources": [
+        {"address": "harbor_registry.hub", "mode": "managed", "type": "harbor_registry", "name": "hub",
+         "expressions": {"endpoint_url": {"constant_value": "https://hub.docker.com"}}},
+        {"address": "harbor_project.cache", "mode": "managed", "type": "harbor_project", "name": "cache",
+         "expressions": {"public": {"constant_value": True},
+                         "registry_id": {"references": ["harbor_registry.hub.registry_id", "harbor_registry.hub"]}}}]}}
+    label, worst = judge(tmp_path, [entry("harbor_registry.hub", None, registry),
+                                    entry("harbor_project.cache", None, project)], configuration=configuration)
+    assert (label, worst.get("public-access")) == ("likely_safe", Severity.MEDIUM)

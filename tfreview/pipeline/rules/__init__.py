@@ -90,6 +90,7 @@ from tfreview.pipeline.rules import bundled as bundled
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import mirrors as mirrors
 from tfreview.pipeline.rules import assets as assets
 from tfreview.pipeline.rules import stagedgates as stagedgates
 from tfreview.pipeline.rules import keepers as keepers
@@ -225,6 +226,7 @@ THEMES = (
     "plainstore",
     "custom",
     "websites",
+    "mirrors",
     "assets",
     "stagedgates",
     "handoffs",
