@@ -178,3 +178,20 @@ def test_a_project_referencing_an_anonymous_hub_registry_is_not_high(tmp_path: P
     label, worst = judge(tmp_path, [entry("harbor_registry.hub", None, registry),
                                     entry("harbor_project.cache", None, project)], configuration=configuration)
     assert (label, worst.get("public-access")) == ("likely_safe", Severity.MEDIUM)
+
+
+# --- a credential in a deleted variable: the delete takes it out; the variable was a pushed credential -----------
+
+KEY_VARIABLE = {"key": "DEPLOY_KEY", "value": "AKIA2XQ7RVLMPB4K6N3D", "protected": False, "masked": False,
+                "project": "4411"}
+
+
+def test_a_deleted_variable_that_held_a_key_is_not_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("gitlab_project_variable.deploy_key", KEY_VARIABLE, None)])
+    assert label == "likely_safe"
+    assert (worst.get("credential-in-plan"), worst.get("resource-delete")) == (Severity.LOW, Severity.MEDIUM)
+
+
+def test_a_key_written_into_a_new_variable_stays_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("gitlab_project_variable.deploy_key", None, KEY_VARIABLE)])
+    assert (label, worst.get("credential-in-plan")) == ("needs_close_review", Severity.HIGH)

@@ -541,7 +541,6 @@ KNOWN_MISSES = {
     "fresh/gitops-and-developer-platforms/062-gar-containers-age-out.json",
     "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",
     "fresh/gitops-and-developer-platforms/087-backstage-access-github-login.json",
-    "fresh/gitops-and-developer-platforms/096-tfe-payments-dynamic-credentials.json",
 }
 
 
