@@ -195,3 +195,26 @@ def test_a_deleted_variable_that_held_a_key_is_not_high(tmp_path: Path) -> None:
 def test_a_key_written_into_a_new_variable_stays_high(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, [entry("gitlab_project_variable.deploy_key", None, KEY_VARIABLE)])
     assert (label, worst.get("credential-in-plan")) == ("needs_close_review", Severity.HIGH)
+
+
+# --- a deployer deleted with its cascade off orphans what it deployed --------------------------------------------
+
+def _application(cascade: bool) -> dict[str, Any]:
+    return {"cascade": cascade, "metadata": [{"name": "ledger-prod", "namespace": "argocd"}],
+            "spec": [{"destination": [{"namespace": "ledger", "server": "https://kubernetes.default.svc"}]}]}
+
+
+def test_an_application_deleted_without_cascade_is_not_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("argocd_application.ledger", _application(False), None)])
+    assert (label, worst.get("resource-delete")) == ("likely_safe", Severity.MEDIUM)
+
+
+def test_an_owner_deleted_with_orphan_propagation_is_not_high(tmp_path: Path) -> None:
+    owner = {"name": "ledger", "propagation_policy": "Orphan", "replicas": 3}
+    label, worst = judge(tmp_path, [entry("acme_release_owner.ledger", owner, None)])
+    assert (label, worst.get("resource-delete")) == ("likely_safe", Severity.MEDIUM)
+
+
+def test_an_application_deleted_with_cascade_stays_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("argocd_application.ledger", _application(True), None)])
+    assert (label, worst.get("resource-delete")) == ("needs_close_review", Severity.HIGH)
