@@ -3,6 +3,7 @@ look-alike that stays safe for a recall fix, a risky one that stays high for a f
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,43 @@ def test_an_owner_deleted_with_orphan_propagation_is_not_high(tmp_path: Path) ->
 def test_an_application_deleted_with_cascade_stays_high(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, [entry("argocd_application.ledger", _application(True), None)])
     assert (label, worst.get("resource-delete")) == ("needs_close_review", Severity.HIGH)
+
+
+# --- a cleanup that deletes every tag by age, with no tag filter, deletes what prod runs ---------------------------
+
+def _lifecycle(selection: dict[str, Any]) -> dict[str, Any]:
+    return {"repository": "platform/services", "policy": json.dumps({"rules": [
+        {"rulePriority": 1, "selection": selection, "action": {"type": "expire"}}]})}
+
+
+def test_an_ecr_rule_expiring_any_image_after_sixty_days_is_high(tmp_path: Path) -> None:
+    selection = {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 60}
+    label, worst = judge(tmp_path, [entry("aws_ecr_lifecycle_policy.services", None, _lifecycle(selection))])
+    assert (label, worst.get("cleanup-in-use")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_an_ecr_rule_keeping_the_newest_fifty_is_safe(tmp_path: Path) -> None:
+    selection = {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 50}
+    label, worst = judge(tmp_path, [entry("aws_ecr_lifecycle_policy.services", None, _lifecycle(selection))])
+    assert (label, worst.get("cleanup-in-use")) == ("likely_safe", None)
+
+
+def test_an_ecr_rule_expiring_only_preview_tags_is_safe(tmp_path: Path) -> None:
+    selection = {"tagStatus": "tagged", "tagPrefixList": ["pr-"], "countType": "sinceImagePushed",
+                 "countUnit": "days", "countNumber": 7}
+    label, worst = judge(tmp_path, [entry("aws_ecr_lifecycle_policy.services", None, _lifecycle(selection))])
+    assert (label, worst.get("cleanup-in-use")) == ("likely_safe", None)
+
+
+def _gar(dry_run: bool) -> dict[str, Any]:
+    return {"repository_id": "containers", "cleanup_policy_dry_run": dry_run, "cleanup_policies": [
+        {"id": "age-out", "action": "DELETE", "condition": [{"tag_state": "ANY", "older_than": "2592000s",
+                                                             "tag_prefixes": []}]}]}
+
+
+def test_a_dry_run_age_out_is_safe_and_turning_it_live_is_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, [entry("google_artifact_registry_repository.containers", None, _gar(True))])[0] \
+        == "likely_safe"
+    label, worst = judge(tmp_path, [entry("google_artifact_registry_repository.containers", _gar(True),
+                                          _gar(False))])
+    assert (label, worst.get("cleanup-in-use")) == ("needs_close_review", Severity.HIGH)
