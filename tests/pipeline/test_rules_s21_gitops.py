@@ -259,3 +259,25 @@ def test_a_dry_run_age_out_is_safe_and_turning_it_live_is_high(tmp_path: Path) -
     label, worst = judge(tmp_path, [entry("google_artifact_registry_repository.containers", _gar(True),
                                           _gar(False))])
     assert (label, worst.get("cleanup-in-use")) == ("needs_close_review", Severity.HIGH)
+
+
+# --- an access policy whose include says only how someone signed in, not who -------------------------------------
+
+def _access(include: dict[str, Any], require: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"name": "wiki", "decision": "allow", "include": [include], "require": require or [], "exclude": []}
+
+
+STAFF = {"email_domain": ["example.com"], "login_method": []}
+GOOGLE_LOGIN = {"email_domain": [], "login_method": ["idp-google"]}
+
+
+def test_an_include_of_only_a_login_method_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("cloudflare_zero_trust_access_policy.wiki", _access(STAFF),
+                                          _access(GOOGLE_LOGIN))])
+    assert (label, worst.get("iam-public-member")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_login_method_include_with_a_require_naming_staff_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("cloudflare_zero_trust_access_policy.wiki", _access(STAFF),
+                                          _access(GOOGLE_LOGIN, [{"email_domain": ["example.com"]}]))])
+    assert (label, worst.get("iam-public-member")) == ("likely_safe", None)

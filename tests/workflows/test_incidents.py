@@ -538,7 +538,6 @@ KNOWN_MISSES = {
     "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
     "fresh/gitops-and-developer-platforms/041-atlantis-chart-5-5.json",
     "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",
-    "fresh/gitops-and-developer-platforms/087-backstage-access-github-login.json",
 }
 
 
