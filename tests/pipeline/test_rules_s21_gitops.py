@@ -281,3 +281,22 @@ def test_a_login_method_include_with_a_require_naming_staff_is_safe(tmp_path: Pa
     label, worst = judge(tmp_path, [entry("cloudflare_zero_trust_access_policy.wiki", _access(STAFF),
                                           _access(GOOGLE_LOGIN, [{"email_domain": ["example.com"]}]))])
     assert (label, worst.get("iam-public-member")) == ("likely_safe", None)
+
+
+# --- a code host's own log stream is its org audit log -----------------------------------------------------------
+
+def _index(query: str) -> dict[str, Any]:
+    return {"name": "main", "exclusion_filter": [
+        {"name": "volume", "is_enabled": True, "filter": [{"query": query, "sample_rate": 1}]}]}
+
+
+def test_excluding_every_gitlab_source_log_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("datadog_logs_index.main", {"name": "main", "exclusion_filter": []},
+                                          _index("source:gitlab"))])
+    assert (label, worst.get("logging-disabled")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_excluding_a_runner_service_named_for_github_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("datadog_logs_index.main", {"name": "main", "exclusion_filter": []},
+                                          _index("service:github-runner status:debug"))])
+    assert (label, worst.get("logging-disabled")) == ("likely_safe", None)

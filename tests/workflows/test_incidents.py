@@ -537,7 +537,6 @@ KNOWN_MISSES = {
     "fresh/directories-and-end-user-compute/107-vault-ssh-roles-engineers.json",
     "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
     "fresh/gitops-and-developer-platforms/041-atlantis-chart-5-5.json",
-    "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",
 }
 
 
