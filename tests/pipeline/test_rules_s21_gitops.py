@@ -300,3 +300,18 @@ def test_excluding_a_runner_service_named_for_github_is_safe(tmp_path: Path) -> 
     label, worst = judge(tmp_path, [entry("datadog_logs_index.main", {"name": "main", "exclusion_filter": []},
                                           _index("service:github-runner status:debug"))])
     assert (label, worst.get("logging-disabled")) == ("likely_safe", None)
+
+
+# --- a CI or deploy server that lets each repository bring its own commands -------------------------------------
+
+def test_custom_pipelines_allowed_on_a_runner_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_ci_server_settings.main", {"allow_custom_pipelines": False},
+                                          {"allow_custom_pipelines": True})])
+    assert (label, worst.get("supply-chain-opened")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_custom_workflows_forbidden_again_is_safe(tmp_path: Path) -> None:
+    values = "repos:\n  - id: /.*/\n    allow_custom_workflows: {}\n"
+    label, worst = judge(tmp_path, [entry("helm_release.atlantis", {"values": [values.format("true")]},
+                                          {"values": [values.format("false")]})])
+    assert (label, worst.get("supply-chain-opened")) == ("likely_safe", None)

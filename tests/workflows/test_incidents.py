@@ -536,7 +536,6 @@ KNOWN_MISSES = {
     "fresh/directories-and-end-user-compute/100-aadds-kerberos-hardening.json",
     "fresh/directories-and-end-user-compute/107-vault-ssh-roles-engineers.json",
     "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
-    "fresh/gitops-and-developer-platforms/041-atlantis-chart-5-5.json",
 }
 
 
