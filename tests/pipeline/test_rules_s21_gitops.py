@@ -315,3 +315,21 @@ def test_custom_workflows_forbidden_again_is_safe(tmp_path: Path) -> None:
     label, worst = judge(tmp_path, [entry("helm_release.atlantis", {"values": [values.format("true")]},
                                           {"values": [values.format("false")]})])
     assert (label, worst.get("supply-chain-opened")) == ("likely_safe", None)
+
+
+# --- a policy that allows on a name its holder chooses -------------------------------------------------------------
+
+POLICY = "package access\n\nallow { input.user.org == \"acme\" }\n"
+
+
+def test_an_allow_on_a_username_prefix_is_high(tmp_path: Path) -> None:
+    opened = POLICY + "allow { startswith(input.user.username, \"acme-\") }\n"
+    label, worst = judge(tmp_path, [entry("acme_access_policy.ci", {"rego": POLICY}, {"rego": opened})])
+    assert (label, worst.get("iam-public-member")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_name_pattern_beside_a_membership_test_is_safe(tmp_path: Path) -> None:
+    narrowed = POLICY + "allow { startswith(input.user.username, \"acme-\"); input.user.org == \"acme\" }\n"
+    denied = narrowed + "deny { endswith(input.user.login, \"-bot\") }\n"
+    label, worst = judge(tmp_path, [entry("acme_access_policy.ci", {"rego": POLICY}, {"rego": denied})])
+    assert (label, worst.get("iam-public-member")) == ("likely_safe", None)

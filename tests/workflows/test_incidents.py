@@ -535,7 +535,6 @@ KNOWN_MISSES = {
     "fresh/directories-and-end-user-compute/093-entra-ca-baseline-admins.json",
     "fresh/directories-and-end-user-compute/100-aadds-kerberos-hardening.json",
     "fresh/directories-and-end-user-compute/107-vault-ssh-roles-engineers.json",
-    "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
 }
 
 

@@ -21,6 +21,7 @@ from tfreview.pipeline.rules import rootgrants as rootgrants
 from tfreview.pipeline.rules import runas as runas
 from tfreview.pipeline.rules import meshacl as meshacl
 from tfreview.pipeline.rules import everyone as everyone
+from tfreview.pipeline.rules import selfnamed as selfnamed
 from tfreview.pipeline.rules import permitall as permitall
 from tfreview.pipeline.rules import autoclose as autoclose
 from tfreview.pipeline.rules import approvals as approvals
@@ -193,6 +194,7 @@ THEMES = (
     "access",
     "tenants",
     "everyone",
+    "selfnamed",
     "statements",
     "network",
     "protection",
