@@ -333,3 +333,17 @@ def test_a_name_pattern_beside_a_membership_test_is_safe(tmp_path: Path) -> None
     denied = narrowed + "deny { endswith(input.user.login, \"-bot\") }\n"
     label, worst = judge(tmp_path, [entry("acme_access_policy.ci", {"rego": POLICY}, {"rego": denied})])
     assert (label, worst.get("iam-public-member")) == ("likely_safe", None)
+
+
+# --- a gate on vulnerable images turned off (a threshold moved is tuning) ------------------------------------------
+
+def test_a_vulnerability_gate_turned_off_is_high(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("acme_registry_scan_policy.prod", {"fail_on_severity": "medium"},
+                                          {"fail_on_severity": "none"})])
+    assert (label, worst.get("detection-disabled")) == ("needs_close_review", Severity.HIGH)
+
+
+def test_a_vulnerability_gate_moved_to_critical_is_safe(tmp_path: Path) -> None:
+    label, worst = judge(tmp_path, [entry("harbor_project.platform", {"deployment_security": "high"},
+                                          {"deployment_security": "critical"})])
+    assert (label, worst.get("detection-disabled")) == ("likely_safe", None)
