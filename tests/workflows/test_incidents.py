@@ -535,21 +535,6 @@ KNOWN_MISSES = {
     "fresh/directories-and-end-user-compute/093-entra-ca-baseline-admins.json",
     "fresh/directories-and-end-user-compute/100-aadds-kerberos-hardening.json",
     "fresh/directories-and-end-user-compute/107-vault-ssh-roles-engineers.json",
-    "fresh/gitops-and-developer-platforms/013-harbor-payments-quota.json",
-    "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
-    "fresh/gitops-and-developer-platforms/036-argocd-rbac-oncall-deployers.json",
-    "fresh/gitops-and-developer-platforms/041-atlantis-chart-5-5.json",
-    "fresh/gitops-and-developer-platforms/045-argocd-checkout-prod-autosync.json",
-    "fresh/gitops-and-developer-platforms/052-argocd-payments-to-appset.json",
-    "fresh/gitops-and-developer-platforms/054-payments-ruleset-codeql-check.json",
-    "fresh/gitops-and-developer-platforms/062-gar-containers-age-out.json",
-    "fresh/gitops-and-developer-platforms/063-tfe-payments-upgrade-window.json",
-    "fresh/gitops-and-developer-platforms/071-argocd-payments-project-operators.json",
-    "fresh/gitops-and-developer-platforms/075-tfe-payments-prod-1-8.json",
-    "fresh/gitops-and-developer-platforms/082-dd-main-index-vcs-volume.json",
-    "fresh/gitops-and-developer-platforms/087-backstage-access-github-login.json",
-    "fresh/gitops-and-developer-platforms/095-harbor-dockerhub-cache.json",
-    "fresh/gitops-and-developer-platforms/096-tfe-payments-dynamic-credentials.json",
 }
 
 

@@ -21,6 +21,7 @@ from tfreview.pipeline.rules import rootgrants as rootgrants
 from tfreview.pipeline.rules import runas as runas
 from tfreview.pipeline.rules import meshacl as meshacl
 from tfreview.pipeline.rules import everyone as everyone
+from tfreview.pipeline.rules import selfnamed as selfnamed
 from tfreview.pipeline.rules import permitall as permitall
 from tfreview.pipeline.rules import autoclose as autoclose
 from tfreview.pipeline.rules import approvals as approvals
@@ -90,6 +91,7 @@ from tfreview.pipeline.rules import bundled as bundled
 from tfreview.pipeline.rules import copies as copies
 from tfreview.pipeline.rules import custom as custom
 from tfreview.pipeline.rules import websites as websites
+from tfreview.pipeline.rules import mirrors as mirrors
 from tfreview.pipeline.rules import assets as assets
 from tfreview.pipeline.rules import stagedgates as stagedgates
 from tfreview.pipeline.rules import keepers as keepers
@@ -192,6 +194,7 @@ THEMES = (
     "access",
     "tenants",
     "everyone",
+    "selfnamed",
     "statements",
     "network",
     "protection",
@@ -225,6 +228,7 @@ THEMES = (
     "plainstore",
     "custom",
     "websites",
+    "mirrors",
     "assets",
     "stagedgates",
     "handoffs",

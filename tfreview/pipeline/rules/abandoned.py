@@ -3,7 +3,9 @@
 
 Settings such as `disable_on_destroy = false`, `skip_destroy = true` or `deletion_policy = "ABANDON"` make a
 destroy only stop Terraform managing the object, like a forget: nothing is destroyed. A deposed object's destroy
-(the old copy an interrupted create-before-destroy left behind) leaves the current object in place too.
+(the old copy an interrupted create-before-destroy left behind) leaves the current object in place too. A deployer
+deleted with its cascade off (`cascade = false`, a propagation policy of Orphan) goes alone: what it deployed keeps
+running.
 """
 
 from __future__ import annotations
@@ -47,3 +49,18 @@ def deposed_leftover(change: Change, ri: ReviewInput) -> str | None:
 def _current_addresses(view: PlanView) -> frozenset[str]:
     return frozenset(c.address for c in view.changes
                      if not c.deposed and c.action not in (Action.DELETE, Action.FORGET))
+
+
+# Settings by which deleting a deployer (an Argo CD application, a Kubernetes owner) leaves what it made running.
+ORPHANING = (("cascade", False), ("cascade_delete", False), ("delete_dependents", False))
+ORPHAN_POLICIES = lazy_compile(r"^orphan$", re.IGNORECASE)
+
+
+def dependents_kept(change: Change) -> bool:
+    """Whether the deleted object's own settings say its dependents are orphaned, not deleted with it: only the
+    deployer's record goes, the workloads it deployed keep running."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if any(attrs.get(key) is value for key, value in ORPHANING):
+        return True
+    policy = attrs.get("propagation_policy")
+    return isinstance(policy, str) and ORPHAN_POLICIES.match(policy) is not None

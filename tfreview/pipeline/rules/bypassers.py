@@ -1,7 +1,8 @@
 """Risk rules, review gates (reported under protection-disabled): a bypass allowance of any provider — GitHub's
 `pull_request_bypassers`, a ruleset's `bypass_actors`, a bypass allowance's users or teams, an invented gate's
 `merge_bypassers` — gains members on an object that requires a review: the new holders merge or push without it.
-An allowance emptied or shortened tightens the gate, and one on an object that requires no review (a tag ruleset
+An allowance emptied or shortened tightens the gate, as does a holder kept with a narrower mode (always → through a
+pull request only), and one on an object that requires no review (a tag ruleset
 that only blocks deletion) bypasses no review. Updates only: a new gate's allowances are a choice the plan shows
 whole."""
 
@@ -36,10 +37,40 @@ def _allowances(value: Any, path: str = "") -> Iterator[tuple[str, list[Any]]]:
             yield from _allowances(item, f"{path}[{index}]")
 
 
+# How far a holder may bypass, by its mode: only through a pull request (the rest of the gate still applies), or
+# always. A holder that stays and moves to a narrower mode gains nothing.
+MODE_RANK = {"pull_request": 1, "pullrequest": 1, "always": 2, "exempt": 2}
+
+
 def _members(items: list[Any]) -> set[str]:
     """The holders an allowance names: its strings, or each block whole."""
     return {item if isinstance(item, str) else json.dumps(item, sort_keys=True) for item in items
             if item not in (None, "", {}, [])}
+
+
+def _holder(member: str) -> tuple[str, str]:
+    """(who, mode) of a holder: its block without the keys that say how it bypasses, and that mode."""
+    try:
+        block = json.loads(member)
+    except ValueError:
+        return member, ""
+    if not isinstance(block, dict):
+        return member, ""
+    mode = next((str(v).lower() for k, v in block.items() if "mode" in str(k).lower()), "")
+    who = {k: v for k, v in block.items() if "mode" not in str(k).lower()}
+    return json.dumps(who, sort_keys=True), mode
+
+
+def _widened(gained: list[str], kept: set[str]) -> list[str]:
+    """The gained holders who were not there before, or were there with a mode no wider than now."""
+    before = dict(map(_holder, kept))
+    wider = []
+    for member in gained:
+        who, mode = _holder(member)
+        old = before.get(who)
+        if old is None or MODE_RANK.get(mode, 3) > MODE_RANK.get(old, 3):
+            wider.append(member)
+    return wider
 
 
 def _requires_review(value: Any, under_review: bool = False) -> bool:
@@ -58,7 +89,8 @@ def bypass_gained(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     old = dict(_allowances(before))
     for path, items in _allowances(after):
-        gained = sorted(_members(items) - _members(old.get(path, [])))
+        kept = _members(old.get(path, []))
+        gained = _widened(sorted(_members(items) - kept), kept)
         if gained and (REVIEW.search(path.lower()) or _requires_review(after)):
             yield finding(PROTECTION, change.address,
                           f"{change.address}: {path} gains {', '.join(gained[:3])}"

@@ -56,6 +56,10 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
                           "before this change, which takes it out of the value (rotate it if the state was shared)",
                           Severity.LOW)
             continue
+        if hit.addressed and _deleted(ri, hit.where):
+            yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
+                          "before this change, which deletes it (rotate it if the state was shared)", Severity.LOW)
+            continue
         if hit.addressed and switched_off(ri, hit.where):
             yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} holds {hit.label} in the clear, "
                           "and this change switches the object off: once applied it opens nothing "
@@ -79,6 +83,12 @@ def _only_before(ri: ReviewInput, address: str, attribute: str) -> bool:
             return held_before and after is not None and MASK.encode() not in orjson.dumps(after) \
                 and top not in as_dict(change.after_unknown)
     return False
+
+
+def _deleted(ri: ReviewInput, address: str) -> bool:
+    """Whether the change of ADDRESS deletes the object: the credential was in its old value only, which the plan
+    takes out of the configuration and the state."""
+    return any(change.address == address for change in managed(ri.changeset, Action.DELETE))
 
 
 def _now_marked(ri: ReviewInput, address: str, attribute: str) -> bool:

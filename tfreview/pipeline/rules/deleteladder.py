@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
-from tfreview.pipeline.rules.abandoned import deposed_leftover, left_in_place
+from tfreview.pipeline.rules.abandoned import dependents_kept, deposed_leftover, left_in_place
 from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
@@ -148,6 +148,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(left_in_place, "its own settings leave the object in place: Terraform only stops managing it, "
                "like a forget"), Severity.MEDIUM),
     Grade(lambda c, ri: paren(deposed_leftover(c, ri)), Severity.MEDIUM),
+    Grade(when(dependents_kept, "its cascade is off: what it deployed is orphaned and keeps running, only the "
+               "deployer's record goes; check something still manages it"), Severity.MEDIUM),
     Grade(when(is_credential, "a credential: access is revoked; check nothing still uses it"), Severity.MEDIUM, True),
     Grade(when(build_definition, "a build definition: it holds no data, its runs' logs and artifacts live in their "
                "own stores; check no pipeline still starts it"), Severity.MEDIUM),

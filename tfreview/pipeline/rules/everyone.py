@@ -171,6 +171,8 @@ def _open(values: dict[str, Any]) -> Iterator[str]:
             for flag in OPEN_FLAGS:
                 if block.get(flag) is True:
                     yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
+            if key == "include" and (how := _how_only(block)):
+                yield f"include names only {how}, not who: anyone with an account there gets in"
     if decision in OPEN_DECISIONS and not any(blocks(values, "include")):
         yield f'decision "{decision}" with no include'
 
@@ -180,6 +182,18 @@ def _open(values: dict[str, Any]) -> Iterator[str]:
 IDENTITY_KEYS = frozenset({"email", "emails", "email_domain", "email_list", "group", "groups", "gsuite", "okta",
                            "azure", "azure_ad", "github", "github_organization", "saml", "oidc", "common_name",
                            "common_names"})
+
+
+# Selectors that say how someone signed in (which identity provider), never who: an include of only these admits
+# every account of that provider (a public one, GitHub or Google, holds the whole world).
+SIGN_IN_METHODS = frozenset({"login_method", "login_methods", "auth_method", "authentication_method",
+                             "identity_provider", "identity_provider_id"})
+
+
+def _how_only(block: dict[str, Any]) -> str | None:
+    """The sign-in method keys of an include block that holds nothing else, or None."""
+    held = {key for key, value in block.items() if value not in (None, "", [], {}, False)}
+    return ", ".join(sorted(held)) if held and held <= SIGN_IN_METHODS else None
 
 
 def _names_someone(block: dict[str, Any]) -> bool:

@@ -138,7 +138,9 @@ def _perimeter(change: Change) -> Iterator[Finding]:
 
 
 # --- exemptions -----------------------------------------------------------------------------------------------------
-EXEMPTION = lazy_compile(r"exemption|waiver|exception")
+# An exemption by any name: a waiver, an exception, or a scope excluded from a policy or policy set (a workspace
+# taken out of an org's policy set is exempt from every policy in it). Not a log or scan exclusion: no policy.
+EXEMPTION = lazy_compile(r"exemption|waiver|exception|polic(?:y|ies)(?:_sets?)?_exclusion|exclusion_from_polic")
 NARROW_SCOPE = lazy_compile(r"/resourcegroups/|resource_group|(?:^|_)resource_polic")
 EXPIRY = lazy_compile(r"expir\w*|\w*end_(?:date|time)\w*|valid_until|not_after")
 FAR = timedelta(days=366)

@@ -36,10 +36,15 @@ def pushed_secret(change: Change) -> bool:
     """Whether a deleted secret is a copy whose value Terraform supplied, kept in no store of its own (a pushed
     secret, or a variable marked sensitive)."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if VARIABLES.search(change.type) and attrs.get("sensitive") is True:
-        return True  # a variable marked sensitive: a secret's copy pushed into a CI or run platform
+    if VARIABLES.search(change.type) and (attrs.get("sensitive") is True or _masked_value(attrs)):
+        return True  # a variable marked sensitive, or holding a credential: a copy pushed into a CI or run platform
     return bool(PUSHED_SECRET.search(change.type)) and not SECRET_STORES.search(change.type) \
         and not KEY_STORES.search(change.type) and any(key in attrs for key in SUPPLIED_VALUE)
+
+
+def _masked_value(attrs: dict[str, Any]) -> bool:
+    """Whether a variable's value held a credential the masker found (unmarked, so masked before the rules ran)."""
+    return any(isinstance(attrs.get(key), str) and MASK in attrs[key] for key in SUPPLIED_VALUE)
 
 
 # A secret's own kind when the platform mints it as a token for an identity (`kubernetes.io/service-account-token`,

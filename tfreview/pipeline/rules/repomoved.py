@@ -3,7 +3,11 @@ deployer takes its code from — a Terraform or HCP workspace's VCS repo, a buil
 provider's repo setting — moves to another owner (a personal fork, another organisation) or another host. Whoever
 owns that repository now decides what is planned and applied. The same owner's other repository (a rename within
 the organisation) or another branch of the same repository is not reported; kubernetes_manifest sources are
-workloads.py's."""
+workloads.py's.
+
+A production deployer that waited for a person now applies or syncs by itself (a workspace's `auto_apply`, an
+Argo CD application's `automated` sync, any provider's `autoDeploy`) is reported as auth-weakened: an approval no
+longer asked for. Its production is read from the address, name and labels; a sandbox's or preview's is not news."""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens, non_production
 from tfreview.pipeline.rules.values import pairs, plain
 
 SOURCE = "gitops-source-moved"
+UNCONFIRMED = "auth-weakened"  # declared in vocabulary/terms.py: an approval no longer asked for
 # A block or attribute that names where code comes from (`vcs_repo`, `source`, `github`, `repository_url`).
 REPO_PLACE = lazy_compile(r"(?:^|[._])(?:vcs|vcs_repo|repo|repos|repository|repositories|source|sources|github"
                           r"|gitlab|bitbucket|git|code_source|source_repo|source_repository)(?:_\w+)?(?:\.|$)")
@@ -74,3 +80,45 @@ def _repository_moved(change: Change) -> Iterator[Finding]:
             yield finding(SOURCE, change.address, f"{change.address}: {path} {moved}: the code it deploys now comes "
                           f"from another owner's repository{applied}")
             return
+
+
+# --- deploys no one confirms, on production -------------------------------------------------------------------------
+AUTO_SWITCHES = frozenset({"auto_apply", "autoapply", "auto_deploy", "autodeploy", "auto_sync", "autosync"})
+AUTO_BLOCKS = frozenset({"automated"})  # Argo CD's sync_policy.automated: present, every commit is synced
+_TOKEN = lazy_compile(r"[a-z0-9]+")
+
+
+def _automatic(value: Any, path: str = "") -> set[str]:
+    """The paths inside VALUE at which a deployer applies or syncs by itself (a switch true, an automated block)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            name = CAMEL.sub("_", str(key)).lower()
+            if (name in AUTO_SWITCHES and inner is True) or (name in AUTO_BLOCKS and inner not in (None, [], {})):
+                found.add(f"{path}{key}")
+            found |= _automatic(inner, f"{path}{key}.")
+    elif isinstance(value, list):
+        for item in value:
+            found |= _automatic(item, path)
+    return found
+
+
+def _production(change: Change) -> bool:
+    """Whether the object's address, name or labels say production, and its environment tags do not say otherwise."""
+    attrs = change.after if isinstance(change.after, dict) else {}
+    words = set(_TOKEN.findall(change.address.lower())) | label_tokens(attrs)
+    meta = attrs.get("metadata")
+    meta = meta[0] if isinstance(meta, list) and meta and isinstance(meta[0], dict) else meta
+    names = [attrs.get("tag_names"), attrs.get("name"), meta.get("name") if isinstance(meta, dict) else None]
+    words |= {w for name in names for w in _TOKEN.findall(str(name or "").lower())}
+    return bool(words & PRODUCTION_TOKENS) and not non_production(change)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(*(w.encode() for w in AUTO_SWITCHES), b"automated"))
+def _confirmation_removed(change: Change) -> Iterator[Finding]:
+    """A production deployer that waited for someone to confirm now applies or syncs every merge by itself: a bad
+    commit (or a destroy) reaches production with no one reading the plan."""
+    turned_on = _automatic(change.after) - _automatic(change.before)
+    if turned_on and _production(change):
+        yield finding(UNCONFIRMED, change.address, f"{change.address}: {', '.join(sorted(turned_on))} turned on in "
+                      "production: every merge is applied with no one confirming the plan")

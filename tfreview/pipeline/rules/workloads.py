@@ -224,9 +224,14 @@ def _wildcards(pairs: list[tuple[str, Any]]) -> set[str]:
     return {_INDEX.sub("", p) for p, v in pairs if "*" in _items(v) and SCOPE_KEYS.fullmatch(leaf_key(p))}
 
 
-@on_change(words=(b"apiversion", b"kubernetes_manifest"))
+# GitOps controllers' own provider types are their custom resources in another form (an Argo CD project's
+# destinations and cluster-resource whitelist, a Flux tenant's namespaces): read them like the manifests.
+GITOPS_TYPES = lazy_compile(r"(?:argocd|flux|fluxcd)_")
+
+
+@on_change(words=(b"apiversion", b"kubernetes_manifest", b"argocd_", b"flux"))
 def _widened(change: Change) -> Iterator[Finding]:
-    if not _carries_objects(change):
+    if not _carries_objects(change) and not GITOPS_TYPES.match(change.type):
         return
     before = change.before if change.action is not Action.CREATE else None
     if _empty_allow(change.after) and not _empty_allow(before):

@@ -155,6 +155,11 @@ def exact_version(value: Any) -> float | None:
 control(SUPPLY, r"\w*dependenc(?:y|ies)\.version|packages?\.version|requirements?\.version|libraries\.version"
         r"|plugins?\.version", exact_version,
         "a dependency of code that runs now floats (latest or a range): whatever is published next runs")
+# A CI or deploy server that ran only the pipelines its admins wrote now lets each repository bring its own
+# (Atlantis `allow_custom_workflows`, any runner's `allow_custom_pipelines`): whoever can open a pull request runs
+# any command with the server's credentials.
+control(SUPPLY, r"allow_custom_(?:workflows?|pipelines?|commands?|steps?|scripts?)|allow_repo_(?:workflows?|config)",
+        inverted, "repositories may now run their own commands with the server's credentials")
 # What a deployer, scheduler or registry admits only once signed (`require_signature`, `signed_images_only`,
 # `enforce_signed_commits`, `signatures_required`): off, unsigned images or code roll out.
 control(SUPPLY, r"require_(?:\w+_)?signatures?|require_signed_\w+|signatures?_required|signed_\w+_(?:only|required)"

@@ -220,3 +220,14 @@ THRESHOLD = (r"(?!(?:\w*_)?(?:required|requires|min|minimum|least|lowest)_)(?!(?
 # types named for grants, with their confinement to targets; the listed clouds have rules of their own).
 control(PRIVILEGED, THRESHOLD + ROLE_SETTING, not_admin, "raised to an admin or owner role",
         types=rf"^(?!{'|'.join(KNOWN_PROVIDERS)})(?!.*(?:{'|'.join(GRANT_WORDS)}))")
+def default_rank(value: Any) -> float | None:
+    """not_admin's rank, and 1 for an empty default (no role at all: nothing is handed out)."""
+    return 1 if value == "" else not_admin(value)
+
+
+# The role a policy hands everyone it has no line for (Argo CD's `policy.default`, a `default_member_role`, a guest
+# or anonymous role) raised to admin: every user who can sign in administers, whoever they are. Not a user's own
+# `default_role` (the role a session starts in, among those already granted).
+control(PRIVILEGED, r"policy\.default|default_(?:policy|access|access_level|permissions?"
+        r"|(?:member|user|org|guest)_role)|(?:anonymous|guest|everyone)_role", default_rank,
+        "the role everyone gets by default raised to admin")

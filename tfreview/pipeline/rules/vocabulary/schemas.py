@@ -258,9 +258,16 @@ control(PUBLIC, r"network_access_policy", ladder(("denyall", "deny_all"), ("allo
                                                   ("allowall", "allow_all")), "any network may reach it")
 control(DETECTION, r"\w*exfiltration_protection\w*|outbound_network_\w*restrict\w*", flag,
         "data may leave to any destination (the outbound restriction is off)")
-# A registry's content trust or quarantine (only signed or scanned images served) turned off.
-control(DETECTION, r"\w*(?:content_trust|trust_policy|quarantine_policy)(?:_enabled)?", flag,
+# A registry's content trust or quarantine (only signed or scanned images served) turned off, by whichever signer it
+# names (`enable_content_trust_cosign`, a Notary flavour).
+control(DETECTION, r"\w*(?:content_trust|trust_policy|quarantine_policy)(?:_(?:cosign|notary|notation|sigstore))?"
+        r"(?:_enabled)?", flag,
         "unsigned or unscanned images may be pulled")
+# A registry's or scanner's gate on vulnerable images (Harbor's `deployment_security`, any `fail_on_severity`):
+# emptied, images of every vulnerability now run. Moving the threshold (high → critical) is tuning, not news.
+control(DETECTION, r"deployment_security|\w*(?:block|fail|deny|prevent)_(?:on_)?severity(?:_threshold)?",
+        ladder(("negligible", "low", "medium", "moderate", "high", "critical"), ("", "none", "off", "disabled")),
+        "vulnerable images are no longer stopped (the severity gate is off)")
 
 
 def enforced_tls(value: Any) -> float | None:
