@@ -96,8 +96,7 @@ def test_reports_generated_to_be_read_are_reads(tmp_path: Any, actions: list[str
      {"security_headers_config": [{"strict_transport_security": []}]}),
     ("azurerm_linux_virtual_machine.main", {"secure_boot_enabled": True}, {"secure_boot_enabled": False}),
     ("zentra_host.main", {"vtpm_enabled": True}, {"vtpm_enabled": False}),
-    ("aws_secretsmanager_secret_rotation.main", {"rotation_rules": [{"automatically_after_days": 30}]},
-     {"rotation_rules": [{"automatically_after_days": 0}]}),
+    ("zentra_secret.main", {"rotation_days": 30}, {"rotation_days": 0}),
     ("github_organization_settings.main", {"members_can_create_public_repositories": False},
      {"members_can_create_public_repositories": True}),
     ("azurerm_storage_account.main", {"cross_tenant_replication_enabled": False},
@@ -111,6 +110,14 @@ def test_a_control_weakened_and_its_reverse(tmp_path: Any, address: str, before:
         return entry(address, ["update"], {"name": "prod", **old}, {"name": "prod", **new})
     assert judged(tmp_path, change(before, after))[0] is RISKY
     assert judged(tmp_path, change(after, before))[0] is SAFE
+
+
+def test_an_interval_handed_to_a_schedule_expression_still_rotates(tmp_path: Any) -> None:
+    def side(days: int, expression: str | None) -> dict[str, Any]:
+        return {"secret_id": "stripe", "rotation_rules": [{"automatically_after_days": days,
+                                                           "schedule_expression": expression}]}
+    change = entry("aws_secretsmanager_secret_rotation.stripe", ["update"], side(30, None), side(0, "rate(30 days)"))
+    assert judged(tmp_path, change)[0] is SAFE
 
 
 @pytest.mark.parametrize(("before", "after", "label"), [(False, True, RISKY), (True, False, SAFE)])

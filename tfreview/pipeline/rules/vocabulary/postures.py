@@ -188,7 +188,7 @@ control(KEY, r"regenerate_\w*automatically"
         r"|(?:enable_|\w*_)?auto(?:matic)?_?(?:key_)?(?:regeneration|rotation)(?:_enabled)?", flag,
         "automatic key regeneration or rotation turned off")
 
-# --- a credential's automatic rotation interval set to 0 or removed (`rotation_rules.automatically_after_days`) ------
+# --- a credential's automatic rotation interval set to 0 or removed (`rotation_days`, `key_rotation_interval`) -------
 def interval_set(value: Any) -> float | None:
     """1 while an interval is set (a positive number, a duration text), 0 once it is 0 or removed."""
     if isinstance(value, bool):
@@ -200,7 +200,8 @@ def interval_set(value: Any) -> float | None:
     return 1 if isinstance(value, str) and known(value) else None
 
 
-control(KEY, r"\w*rotation\w*_(?:days|interval|period)\w*|automatically_after_days|rotation_(?:days|interval)",
+# (Secrets Manager's `automatically_after_days` is left out: it reads 0 when a `schedule_expression` takes over.)
+control(KEY, r"\w*rotation\w*_(?:days|interval|period)\w*|rotation_(?:days|interval)",
         interval_set, "automatic rotation turned off (its interval set to 0 or removed)")
 
 # --- an organisation's members allowed to publish on their own, or its data to replicate to other tenants --------
