@@ -1,0 +1,103 @@
+"""Messaging and streaming (session 21's principles), each risky plan beside a look-alike that stays likely safe: a
+function trusting a service whose topics and buckets any account owns without naming the source, a broker ACL on
+every topic, a pipeline that reads every topic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+RISKY, SAFE = Label.NEEDS_CLOSE_REVIEW, Label.LIKELY_SAFE
+
+
+def entry(address: str, actions: list[str], before: Any, after: Any, **change: Any) -> dict[str, Any]:
+    """One resource_changes entry (type and name read from ADDRESS)."""
+    kind, name = address.rsplit(".", 1)
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/x",
+            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
+                       "before_sensitive": {} if before is not None else False,
+                       "after_sensitive": {} if after is not None else False, **change}}
+
+
+def judged(tmp_path: Path, *changes: dict[str, Any]) -> tuple[Label, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, list(changes))
+    return result.label, worst_by_rule(result)
+
+
+# --- a function trusting a service principal with no source -----------------------------------------------------
+def permission(principal: str, **source: Any) -> dict[str, Any]:
+    return {"action": "lambda:InvokeFunction", "function_name": "thumbnailer", "principal": principal,
+            "statement_id": "AllowFromService", "source_arn": None, "source_account": None, **source}
+
+
+@pytest.mark.parametrize("principal", ["s3.amazonaws.com", "sns.amazonaws.com"])
+def test_a_function_trusting_a_topic_or_bucket_service_without_a_source(tmp_path: Path, principal: str) -> None:
+    label, found = judged(tmp_path, entry("aws_lambda_permission.from_service", ["create"], None,
+                                          permission(principal)))
+    assert label is RISKY and found["iam-public-member"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("source", [{"source_arn": "arn:aws:s3:::media-uploads"},
+                                    {"source_account": "111122223333"}])
+def test_a_function_trusting_a_service_for_one_source_stays_safe(tmp_path: Path, source: dict[str, str]) -> None:
+    label, found = judged(tmp_path, entry("aws_lambda_permission.from_service", ["create"], None,
+                                          permission("s3.amazonaws.com", **source)))
+    assert label is SAFE and "iam-public-member" not in found
+
+
+def test_a_source_known_only_after_apply_is_a_source(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_lambda_permission.from_service", ["create"], None,
+                                          permission("sns.amazonaws.com"), after_unknown={"source_arn": True}))
+    assert label is SAFE and "iam-public-member" not in found
+
+
+# --- a broker ACL on every topic ------------------------------------------------------------------------------
+def acl(resource: str, operation: str = "Read", pattern: str = "Literal", kind: str = "Topic") -> dict[str, Any]:
+    return {"acl_host": "*", "acl_operation": operation, "acl_permission_type": "Allow",
+            "acl_principal": "User:CN=ledger-reader", "resource_name": resource,
+            "resource_pattern_type_filter": pattern, "resource_type": kind}
+
+
+@pytest.mark.parametrize("operation", ["Read", "Write", "All"])
+def test_a_named_consumer_granted_every_topic(tmp_path: Path, operation: str) -> None:
+    label, found = judged(tmp_path, entry("kafka_acl.ledger", ["create"], None, acl("*", operation)))
+    assert label is RISKY and found["iam-wildcard"] is Severity.HIGH
+
+
+def test_an_aiven_style_acl_on_every_topic(tmp_path: Path) -> None:
+    after = {"project": "acme", "service_name": "events", "topic": "*", "permission": "read", "username": "bi"}
+    label, found = judged(tmp_path, entry("aiven_kafka_acl.bi", ["create"], None, after))
+    assert label is RISKY and found["iam-wildcard"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("after", [acl("ledger.", pattern="Prefixed"), acl("*", kind="Group"),
+                                   acl("*", operation="Describe"), {**acl("*"), "acl_permission_type": "Deny"}])
+def test_a_scoped_acl_or_one_on_groups_or_metadata_stays_safe(tmp_path: Path, after: dict[str, Any]) -> None:
+    label, found = judged(tmp_path, entry("kafka_acl.ledger", ["create"], None, after))
+    assert label is SAFE and found.get("iam-wildcard") is not Severity.HIGH
+
+
+# --- a pipeline reading every topic ---------------------------------------------------------------------------
+def mirror(selection: dict[str, str]) -> dict[str, Any]:
+    return {"name": "events-to-partner", "target_bootstrap": "kafka.partner.example:9093", **selection}
+
+
+@pytest.mark.parametrize("selection", [{"topics_pattern": ".*"}, {"topic_whitelist": "*"}])
+def test_a_pipeline_selecting_every_topic(tmp_path: Path, selection: dict[str, str]) -> None:
+    label, found = judged(tmp_path, entry("redpanda_mirror.events", ["update"], mirror({"topics_pattern": "orders"}),
+                                          mirror(selection)))
+    assert label is RISKY and found["allowlist-emptied"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("selection", [{"topics_pattern": "orders\\..*"}, {"topics_pattern": "orders|refunds"}])
+def test_a_pipeline_selecting_a_family_of_topics_stays_safe(tmp_path: Path, selection: dict[str, str]) -> None:
+    label, found = judged(tmp_path, entry("redpanda_mirror.events", ["update"], mirror({"topics_pattern": "orders"}),
+                                          mirror(selection)))
+    assert label is SAFE and "allowlist-emptied" not in found
