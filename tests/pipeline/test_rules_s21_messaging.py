@@ -101,3 +101,28 @@ def test_a_pipeline_selecting_a_family_of_topics_stays_safe(tmp_path: Path, sele
     label, found = judged(tmp_path, entry("redpanda_mirror.events", ["update"], mirror({"topics_pattern": "orders"}),
                                           mirror(selection)))
     assert label is SAFE and "allowlist-emptied" not in found
+
+
+# --- an authorizer that lets everyone in where no ACL is found ------------------------------------------------
+BROKER = "auto.create.topics.enable=false\nnum.io.threads=8\nlog.retention.hours=168\n"
+
+
+@pytest.mark.parametrize("extra", ["allow.everyone.if.no.acl.found = true\n", "allow_anonymous true\n"])
+def test_a_broker_configuration_allowing_everyone_without_an_acl(tmp_path: Path, extra: str) -> None:
+    label, found = judged(tmp_path, entry("redpanda_broker_config.events", ["update"],
+                                          {"properties": BROKER}, {"properties": BROKER + extra}))
+    assert label is RISKY and found["iam-wildcard"] is Severity.HIGH
+
+
+def test_a_switch_allowing_everyone_without_an_acl(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("strimzi_kafka.events", ["update"],
+                                          {"allow_everyone_if_no_acl_found": False},
+                                          {"allow_everyone_if_no_acl_found": True}))
+    assert label is RISKY and found["iam-wildcard"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("extra", ["allow.everyone.if.no.acl.found=false\n", "num.io.threads=16\n"])
+def test_a_broker_configuration_keeping_acls_closed_stays_safe(tmp_path: Path, extra: str) -> None:
+    label, found = judged(tmp_path, entry("redpanda_broker_config.events", ["update"],
+                                          {"properties": BROKER}, {"properties": BROKER + extra}))
+    assert label is SAFE and "iam-wildcard" not in found
