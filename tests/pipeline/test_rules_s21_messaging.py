@@ -126,3 +126,26 @@ def test_a_broker_configuration_keeping_acls_closed_stays_safe(tmp_path: Path, e
     label, found = judged(tmp_path, entry("redpanda_broker_config.events", ["update"],
                                           {"properties": BROKER}, {"properties": BROKER + extra}))
     assert label is SAFE and "iam-wildcard" not in found
+
+
+# --- drift in a stamp the provider assigns and the plan computes again --------------------------------------
+def drifted(key: str, old: str, new: str, unknown: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A cluster whose KEY drifted OLD → NEW while the plan grows its volume (and computes KEY again if UNKNOWN)."""
+    base = {"cluster_name": "events", "volume_size": 1000}
+    drift = entry("aws_msk_cluster.events", ["update"], {**base, key: old}, {**base, key: new})
+    after = {**base, "volume_size": 2000, key: None if unknown else old}
+    change = entry("aws_msk_cluster.events", ["update"], {**base, key: new}, after,
+                   after_unknown={key: True} if unknown else {})
+    return drift, change
+
+
+def test_a_provider_assigned_version_stamp_recomputed_is_bookkeeping(tmp_path: Path) -> None:
+    drift, change = drifted("current_version", "K3AEGXETSR30VB", "K1X4CZ5SP0B7QL", unknown=True)
+    result = review_rules_alone(tmp_path, [change], resource_drift=[drift])
+    assert result.label is SAFE and worst_by_rule(result)["drift-on-changed"] is Severity.MEDIUM
+
+
+def test_a_configured_version_drift_reverted_stays_high(tmp_path: Path) -> None:
+    drift, change = drifted("kafka_version", "3.5.1", "3.6.0", unknown=False)
+    result = review_rules_alone(tmp_path, [change], resource_drift=[drift])
+    assert result.label is RISKY and worst_by_rule(result)["drift-on-changed"] is Severity.HIGH

@@ -461,7 +461,6 @@ KNOWN_MISSES = {
     "fresh/messaging-and-streaming/035-glue-order-created-v8.json",
     "fresh/messaging-and-streaming/040-azure-anomaly-detector-receiver.json",
     "fresh/messaging-and-streaming/041-kafka-inventory-topics-disk-usage.json",
-    "fresh/messaging-and-streaming/064-msk-events-storage-expansion.json",
     "fresh/messaging-and-streaming/067-rabbitmq-orders-created-shovel.json",
     "fresh/messaging-and-streaming/073-confluent-orders-s3-archive-connector.json",
     "fresh/messaging-and-streaming/085-sqs-service-queues-costcenter.json",
