@@ -149,3 +149,19 @@ def test_a_configured_version_drift_reverted_stays_high(tmp_path: Path) -> None:
     drift, change = drifted("kafka_version", "3.5.1", "3.6.0", unknown=False)
     result = review_rules_alone(tmp_path, [change], resource_drift=[drift])
     assert result.label is RISKY and worst_by_rule(result)["drift-on-changed"] is Severity.HIGH
+
+
+# --- a stream's replay window in its provider's documented unit -------------------------------------------
+def stream(hours: int) -> dict[str, Any]:
+    return {"name": "ledger-events", "shard_count": 4, "retention_period": hours, "encryption_type": "KMS"}
+
+
+def test_a_stream_retention_in_hours_cut_to_a_day(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_kinesis_stream.ledger", ["update"], stream(72), stream(24)))
+    assert label is RISKY and found["backup-reduced"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("hours", [48, 336])
+def test_a_stream_retention_still_kept_days_stays_safe(tmp_path: Path, hours: int) -> None:
+    label, found = judged(tmp_path, entry("aws_kinesis_stream.ledger", ["update"], stream(168), stream(hours)))
+    assert label is SAFE and found.get("backup-reduced") is not Severity.HIGH
