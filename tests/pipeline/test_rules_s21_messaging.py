@@ -165,3 +165,28 @@ def test_a_stream_retention_in_hours_cut_to_a_day(tmp_path: Path) -> None:
 def test_a_stream_retention_still_kept_days_stays_safe(tmp_path: Path, hours: int) -> None:
     label, found = judged(tmp_path, entry("aws_kinesis_stream.ledger", ["update"], stream(168), stream(hours)))
     assert label is SAFE and found.get("backup-reduced") is not Severity.HIGH
+
+
+# --- an alerting rule switched off beside a new rule that selects nothing -----------------------------------
+def event_rule(name: str, pattern: str, enabled: bool, schedule: str = "") -> dict[str, Any]:
+    return {"name": name, "description": "", "event_bus_name": "default", "event_pattern": pattern,
+            "schedule_expression": schedule, "is_enabled": enabled, "state": "ENABLED" if enabled else "DISABLED"}
+
+
+FINDINGS = '{"source":["aws.securityhub"],"detail-type":["Security Hub Findings - Imported"]}'
+
+
+def alert_off(new: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    return (entry("aws_cloudwatch_event_rule.securityhub_alerts", ["update"],
+                  event_rule("securityhub-alerts", FINDINGS, True), event_rule("securityhub-alerts", FINDINGS, False)),
+            entry("aws_cloudwatch_event_rule.new_rule", ["create"], None, new))
+
+
+def test_an_alerting_rule_off_beside_a_timer_rule(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, *alert_off(event_rule("nightly-cleanup", "", True, "cron(0 3 * * ? *)")))
+    assert label is RISKY and found["detection-disabled"] is Severity.HIGH
+
+
+def test_an_alerting_rule_moved_to_a_new_rule_selecting_events_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, *alert_off(event_rule("securityhub-alerts-v2", FINDINGS, True)))
+    assert label is SAFE and found["detection-disabled"] is Severity.MEDIUM
