@@ -190,3 +190,24 @@ def test_an_alerting_rule_off_beside_a_timer_rule(tmp_path: Path) -> None:
 def test_an_alerting_rule_moved_to_a_new_rule_selecting_events_stays_safe(tmp_path: Path) -> None:
     label, found = judged(tmp_path, *alert_off(event_rule("securityhub-alerts-v2", FINDINGS, True)))
     assert label is SAFE and found["detection-disabled"] is Severity.MEDIUM
+
+
+# --- a wildcard principal narrowed by an organisation condition -------------------------------------------
+def bus_permission(principal: str, condition: list[dict[str, str]]) -> dict[str, Any]:
+    return {"action": "events:PutEvents", "event_bus_name": "billing-events", "principal": principal,
+            "statement_id": "Producers", "condition": condition}
+
+
+ORG = [{"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-abc123def4"}]
+
+
+def test_a_wildcard_principal_with_no_condition(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_cloudwatch_event_permission.producers", ["update"],
+                                          bus_permission("210987654321", []), bus_permission("*", [])))
+    assert label is RISKY and found["supply-chain-opened"] is Severity.HIGH
+
+
+def test_a_wildcard_principal_narrowed_to_the_organisation_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("aws_cloudwatch_event_permission.producers", ["update"],
+                                          bus_permission("210987654321", []), bus_permission("*", ORG)))
+    assert label is SAFE and "supply-chain-opened" not in found
