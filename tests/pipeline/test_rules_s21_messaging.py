@@ -211,3 +211,23 @@ def test_a_wildcard_principal_narrowed_to_the_organisation_stays_safe(tmp_path: 
     label, found = judged(tmp_path, entry("aws_cloudwatch_event_permission.producers", ["update"],
                                           bus_permission("210987654321", []), bus_permission("*", ORG)))
     assert label is SAFE and "supply-chain-opened" not in found
+
+
+# --- a credential under a dotted property key ---------------------------------------------------------------
+def connector(config: dict[str, str]) -> dict[str, Any]:
+    return {"name": "ledger-archive", "config": {"connector.class": "io.confluent.connect.gcs.GcsSinkConnector",
+                                                 "topics": "ledger.v1", **config}}
+
+
+@pytest.mark.parametrize("config", [{"gcs.api.key": "Zr8Qw2Lm5Tx9Kp3Vn7Hc1Bd6Fj4Gs0Ay"},
+                                    {"aws.secret.access.key": "h3Kd9Wq2Lx7Tz1PbN5mRc8Ys0Jv4Ge6Fa2Uo7Ki1"}])
+def test_a_credential_under_a_dotted_property_key(tmp_path: Path, config: dict[str, str]) -> None:
+    label, found = judged(tmp_path, entry("kafka_connect_connector.archive", ["create"], None, connector(config)))
+    assert label is RISKY and found["credential-in-plan"] is Severity.HIGH
+
+
+@pytest.mark.parametrize("config", [{"gcs.api.key.file": "/etc/connect/gcs-key.json"},
+                                    {"aws.access.key.id": "AKIAWZ3Q7N2LRK4XPEVM"}])
+def test_a_dotted_key_naming_a_file_or_an_identifier_stays_safe(tmp_path: Path, config: dict[str, str]) -> None:
+    label, found = judged(tmp_path, entry("kafka_connect_connector.archive", ["create"], None, connector(config)))
+    assert label is SAFE and found.get("credential-in-plan") is not Severity.HIGH

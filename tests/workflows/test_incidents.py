@@ -460,7 +460,6 @@ KNOWN_MISSES = {
     "fresh/messaging-and-streaming/040-azure-anomaly-detector-receiver.json",
     "fresh/messaging-and-streaming/041-kafka-inventory-topics-disk-usage.json",
     "fresh/messaging-and-streaming/067-rabbitmq-orders-created-shovel.json",
-    "fresh/messaging-and-streaming/073-confluent-orders-s3-archive-connector.json",
     "fresh/messaging-and-streaming/085-sqs-service-queues-costcenter.json",
     "fresh/messaging-and-streaming/092-datadog-main-index-kafka-filters.json",
     "fresh/email-and-communications/011-postfix-chart-values.json",
