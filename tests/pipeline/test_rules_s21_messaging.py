@@ -231,3 +231,31 @@ def test_a_credential_under_a_dotted_property_key(tmp_path: Path, config: dict[s
 def test_a_dotted_key_naming_a_file_or_an_identifier_stays_safe(tmp_path: Path, config: dict[str, str]) -> None:
     label, found = judged(tmp_path, entry("kafka_connect_connector.archive", ["create"], None, connector(config)))
     assert label is SAFE and found.get("credential-in-plan") is not Severity.HIGH
+
+
+# --- an Azure data-plane role granted over a whole subscription ---------------------------------------------
+SUBSCRIPTION = "/subscriptions/00000000-1111-2222-3333-444444444444"
+
+
+def assignment(role: str, scope: str) -> dict[str, Any]:
+    return {"role_definition_name": role, "scope": scope, "principal_id": "5e6f7a8b-0000-4000-8000-000000000001",
+            "condition": "", "description": "ingest worker"}
+
+
+@pytest.mark.parametrize(("role", "scope"), [
+    ("Storage Blob Data Reader", SUBSCRIPTION),
+    ("Azure Service Bus Data Receiver", "/providers/Microsoft.Management/managementGroups/platform"),
+])
+def test_a_data_role_over_a_subscription_or_management_group(tmp_path: Path, role: str, scope: str) -> None:
+    label, found = judged(tmp_path, entry("azurerm_role_assignment.ingest", ["create"], None, assignment(role, scope)))
+    assert label is RISKY and found["iam-privileged-role"] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("role", "scope"), [
+    ("Storage Blob Data Reader", f"{SUBSCRIPTION}/resourceGroups/rg-ingest/providers/Microsoft.Storage/"
+                                 "storageAccounts/stingest"),
+    ("Reader", SUBSCRIPTION),
+])
+def test_a_data_role_on_one_store_or_a_settings_reader_stays_safe(tmp_path: Path, role: str, scope: str) -> None:
+    label, found = judged(tmp_path, entry("azurerm_role_assignment.ingest", ["create"], None, assignment(role, scope)))
+    assert label is SAFE and found.get("iam-privileged-role") is not Severity.HIGH
