@@ -259,3 +259,22 @@ def test_a_data_role_over_a_subscription_or_management_group(tmp_path: Path, rol
 def test_a_data_role_on_one_store_or_a_settings_reader_stays_safe(tmp_path: Path, role: str, scope: str) -> None:
     label, found = judged(tmp_path, entry("azurerm_role_assignment.ingest", ["create"], None, assignment(role, scope)))
     assert label is SAFE and found.get("iam-privileged-role") is not Severity.HIGH
+
+
+# --- a compacted changelog switched to delete ----------------------------------------------------------------
+def topic(policy: str, retention: str = "-1") -> dict[str, Any]:
+    return {"topic_name": "balances-store-changelog", "partitions_count": 6,
+            "config": {"cleanup_policy": policy, "retention_ms": retention}}
+
+
+@pytest.mark.parametrize("policy", ["delete", "DELETE"])
+def test_a_compacted_topic_switched_to_delete(tmp_path: Path, policy: str) -> None:
+    label, found = judged(tmp_path, entry("redpanda_topic.balances", ["update"], topic("compact"),
+                                          topic(policy, "604800000")))
+    assert label is RISKY and found["backup-reduced"] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("old", "new"), [("compact", "compact,delete"), ("delete", "compact")])
+def test_a_topic_that_still_compacts_stays_safe(tmp_path: Path, old: str, new: str) -> None:
+    label, found = judged(tmp_path, entry("redpanda_topic.balances", ["update"], topic(old), topic(new)))
+    assert label is SAFE and "backup-reduced" not in found

@@ -457,7 +457,6 @@ KNOWN_MISSES = {
     "fresh/messaging-and-streaming/022-k8s-debezium-connect-image.json",
     "fresh/messaging-and-streaming/030-strimzi-cdc-connect-plugins.json",
     "fresh/messaging-and-streaming/035-glue-order-created-v8.json",
-    "fresh/messaging-and-streaming/041-kafka-inventory-topics-disk-usage.json",
     "fresh/messaging-and-streaming/067-rabbitmq-orders-created-shovel.json",
     "fresh/messaging-and-streaming/085-sqs-service-queues-costcenter.json",
     "fresh/messaging-and-streaming/092-datadog-main-index-kafka-filters.json",
