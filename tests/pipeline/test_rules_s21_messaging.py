@@ -278,3 +278,21 @@ def test_a_compacted_topic_switched_to_delete(tmp_path: Path, policy: str) -> No
 def test_a_topic_that_still_compacts_stays_safe(tmp_path: Path, old: str, new: str) -> None:
     label, found = judged(tmp_path, entry("redpanda_topic.balances", ["update"], topic(old), topic(new)))
     assert label is SAFE and "backup-reduced" not in found
+
+
+# --- a schema registry's compatibility rule turned off ------------------------------------------------------
+def subject(level: str) -> dict[str, Any]:
+    return {"subject_name": "payments.settled-value", "compatibility_level": level}
+
+
+@pytest.mark.parametrize("old", ["FULL_TRANSITIVE", "BACKWARD"])
+def test_a_subject_compatibility_set_to_none(tmp_path: Path, old: str) -> None:
+    label, found = judged(tmp_path, entry("confluent_subject_config.settled", ["update"], subject(old),
+                                          subject("NONE")))
+    assert label is RISKY and found["protection-disabled"] is Severity.HIGH
+
+
+@pytest.mark.parametrize(("old", "new"), [("BACKWARD", "FULL"), ("NONE", "BACKWARD"), ("BACKWARD", "FORWARD")])
+def test_a_subject_compatibility_still_enforced_stays_safe(tmp_path: Path, old: str, new: str) -> None:
+    label, found = judged(tmp_path, entry("confluent_subject_config.settled", ["update"], subject(old), subject(new)))
+    assert label is SAFE and "protection-disabled" not in found
