@@ -296,3 +296,25 @@ def test_a_subject_compatibility_set_to_none(tmp_path: Path, old: str) -> None:
 def test_a_subject_compatibility_still_enforced_stays_safe(tmp_path: Path, old: str, new: str) -> None:
     label, found = judged(tmp_path, entry("confluent_subject_config.settled", ["update"], subject(old), subject(new)))
     assert label is SAFE and "protection-disabled" not in found
+
+
+# --- an authorizer's decision logs excluded -------------------------------------------------------------------
+def pipeline(exclusions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": "platform", "exclusion": exclusions}
+
+
+def exclusion(query: str, rate: float) -> dict[str, Any]:
+    return {"name": "noise", "is_enabled": True, "filter": [{"query": query, "sample_rate": rate}]}
+
+
+@pytest.mark.parametrize("query", ["service:opa @decision_logger:authz", "logger:org.apache.kafka.authorizer"])
+def test_an_exclusion_dropping_authorizer_decisions(tmp_path: Path, query: str) -> None:
+    label, found = judged(tmp_path, entry("newrelic_log_index.platform", ["update"], pipeline([]),
+                                          pipeline([exclusion(query, 1.0)])))
+    assert label is RISKY and found["logging-disabled"] is Severity.HIGH
+
+
+def test_an_exclusion_dropping_connector_debug_chatter_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("newrelic_log_index.platform", ["update"], pipeline([]),
+                                          pipeline([exclusion("service:kafka-connect status:debug", 0.95)])))
+    assert label is SAFE and "logging-disabled" not in found

@@ -458,7 +458,6 @@ KNOWN_MISSES = {
     "fresh/messaging-and-streaming/030-strimzi-cdc-connect-plugins.json",
     "fresh/messaging-and-streaming/067-rabbitmq-orders-created-shovel.json",
     "fresh/messaging-and-streaming/085-sqs-service-queues-costcenter.json",
-    "fresh/messaging-and-streaming/092-datadog-main-index-kafka-filters.json",
     "fresh/email-and-communications/011-postfix-chart-values.json",
     "fresh/email-and-communications/016-ses-inbound-rules-sync.json",
     "fresh/email-and-communications/018-kestrel-apps-catch-all.json",

@@ -69,7 +69,9 @@ LOG_TYPES = lazy_compile(r"(?:^|_)(?:log|logs|logging|sink|index|pipeline|exclus
 EXCLUDING = lazy_compile(r"exclu|drop|discard|suppress|ignore|filter_out|deny")
 SECURITY_SOURCE = lazy_compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?flow|flow[ ._-]?logs?|okta"
                                r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
-                               r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion", re.IGNORECASE)
+                               r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion"
+                               # an authorizer's decisions (Kafka's kafka.authorizer.logger): who was let in where
+                               r"|authori[sz]er|authz", re.IGNORECASE)
 RATE = lazy_compile(r"sample|rate|percent")
 MOSTLY = 0.9  # sampling out nine security records in ten or more leaves no usable trail
 
