@@ -318,3 +318,22 @@ def test_an_exclusion_dropping_connector_debug_chatter_stays_safe(tmp_path: Path
     label, found = judged(tmp_path, entry("newrelic_log_index.platform", ["update"], pipeline([]),
                                           pipeline([exclusion("service:kafka-connect status:debug", 0.95)])))
     assert label is SAFE and "logging-disabled" not in found
+
+
+# --- a build's push secret named, not held ----------------------------------------------------------------
+def build(push_secret: str) -> dict[str, Any]:
+    spec = {"build": {"output": {"type": "docker", "image": "registry.internal/cdc/connect:2.7",
+                                 "pushSecret": push_secret}}}
+    return {"manifest": {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaConnect",
+                         "metadata": {"name": "cdc", "namespace": "streaming"}, "spec": spec}}
+
+
+def test_a_push_secret_holding_a_registry_token(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("kubernetes_manifest.cdc", ["create"], None,
+                                          build("dckr_pat_Q7mK2xV9pL4rT8wN3bH6cJ1sF5gD0aZ")))
+    assert label is RISKY and found["credential-in-plan"] is Severity.HIGH
+
+
+def test_a_push_secret_naming_a_kubernetes_secret_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("kubernetes_manifest.cdc", ["create"], None, build("registry-push")))
+    assert label is SAFE and "credential-in-plan" not in found

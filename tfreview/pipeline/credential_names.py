@@ -125,9 +125,9 @@ ENUM_WORDS = lazy_compile(r"[A-Z]+(?:[-_][A-Z]+)*")
 # secret a person chose. `4821:OPENAI_API_KEY:production` is an id whose last part is a scope, not a key.
 GENERATED_NAME = lazy_compile(r"token|api[_.-]?key|access[_.-]?key", re.IGNORECASE)
 CHOSEN_NAME = lazy_compile(r"pass|secret|private|credential", re.IGNORECASE)
-# Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`,
-# `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
-REFERRING = {"existing", "external", "from", "pull", "tls", "ref", "use", "mount", "source"}
+# Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`, a build's
+# `pushSecret`, `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
+REFERRING = {"existing", "external", "from", "pull", "push", "tls", "ref", "use", "mount", "source"}
 _KEY_WORDS = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
 OBJECT_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
