@@ -337,3 +337,24 @@ def test_a_push_secret_holding_a_registry_token(tmp_path: Path) -> None:
 def test_a_push_secret_naming_a_kubernetes_secret_stays_safe(tmp_path: Path) -> None:
     label, found = judged(tmp_path, entry("kubernetes_manifest.cdc", ["create"], None, build("registry-push")))
     assert label is SAFE and "credential-in-plan" not in found
+
+
+# --- an image moved to another publisher, named by a tag ------------------------------------------------------
+def workload(image: str) -> dict[str, Any]:
+    return {"name": "stream-router", "task_definition": {"containerDefinitions": [{"name": "router", "image": image}]}}
+
+
+DIGEST = "sha256:" + "4f" * 32
+OFFICIAL = "docker.io/redpandadata/connect:4.1"
+
+
+def test_an_image_moved_to_another_publisher_by_tag(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("nomad_job.router", ["update"], workload(OFFICIAL),
+                                          workload("ghcr.io/jdoe-dev/connect:4.2-fixed")))
+    assert label is RISKY and found["supply-chain-opened"] is Severity.HIGH
+
+
+def test_an_image_moved_to_another_publisher_by_digest_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("nomad_job.router", ["update"], workload(OFFICIAL),
+                                          workload(f"ghcr.io/jdoe-dev/connect:4.2-fixed@{DIGEST}")))
+    assert label is SAFE and found["supply-chain-opened"] is Severity.MEDIUM
