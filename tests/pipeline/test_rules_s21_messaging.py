@@ -358,3 +358,20 @@ def test_an_image_moved_to_another_publisher_by_digest_stays_safe(tmp_path: Path
     label, found = judged(tmp_path, entry("nomad_job.router", ["update"], workload(OFFICIAL),
                                           workload(f"ghcr.io/jdoe-dev/connect:4.2-fixed@{DIGEST}")))
     assert label is SAFE and found["supply-chain-opened"] is Severity.MEDIUM
+
+
+# --- a forwarder draining one of our queues to a host outside -------------------------------------------------
+def shovel(destination: str) -> dict[str, Any]:
+    return {"name": "refunds-forward", "vhost": "payments", "source_queue": "refunds.approved",
+            "source_uri": "amqp:///payments", "destination_uri": destination, "destination_queue": "inbound"}
+
+
+def test_a_forwarder_draining_a_queue_to_an_outside_host(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("lavinmq_shovel.refunds", ["create"], None,
+                                          shovel("amqps://mq.freight-partner-example.com:5671/in")))
+    assert label is RISKY and found["egress-outside"] is Severity.HIGH
+
+
+def test_a_forwarder_draining_a_queue_into_another_local_vhost_stays_safe(tmp_path: Path) -> None:
+    label, found = judged(tmp_path, entry("lavinmq_shovel.refunds", ["create"], None, shovel("amqp:///archive")))
+    assert label is SAFE and "egress-outside" not in found
