@@ -80,12 +80,13 @@ MIN_LENGTH = 4
 # A value that only says which of an object's keys is meant (Azure's `storage_account_key = "key1"`).
 KEY_SELECTOR = lazy_compile(r"(?:key|primary|secondary)[_-]?(?:\d|key)?", re.IGNORECASE)
 
-# The words that make a key, a flag or an assignment name a credential.
+# The words that make a key, a flag or an assignment name a credential; a dotted property key (Kafka Connect's
+# `aws.secret.access.key`, any Java properties file) spells them with dots.
 KEYWORDS = (
-    r"password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
-    r"|account[_-]?key|shared[_-]?access[_-]?key|pre[_-]?shared[_-]?key"
+    r"password|passwd|passphrase|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credentials?"
+    r"|account[_.-]?key|shared[_.-]?access[_.-]?key|pre[_.-]?shared[_.-]?key"
     # keys named for what they unlock: a Log Analytics workspace's shared key, a master, admin or signing key
-    r"|shared[_-]?key|workspace[_-]?key|master[_-]?key|admin[_-]?key|signing[_-]?key"
+    r"|shared[_.-]?key|workspace[_.-]?key|master[_.-]?key|admin[_.-]?key|signing[_.-]?key"
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{KEYWORDS})", re.IGNORECASE)
@@ -122,11 +123,11 @@ WORDS = lazy_compile(r"[a-z]+(?:[-_][a-z]+)*")
 ENUM_WORDS = lazy_compile(r"[A-Z]+(?:[-_][A-Z]+)*")
 # Names of credentials a service generates (tokens, API and access keys): never plain words, unlike a password or
 # secret a person chose. `4821:OPENAI_API_KEY:production` is an id whose last part is a scope, not a key.
-GENERATED_NAME = lazy_compile(r"token|api[_-]?key|access[_-]?key", re.IGNORECASE)
+GENERATED_NAME = lazy_compile(r"token|api[_.-]?key|access[_.-]?key", re.IGNORECASE)
 CHOSEN_NAME = lazy_compile(r"pass|secret|private|credential", re.IGNORECASE)
-# Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`,
-# `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
-REFERRING = {"existing", "external", "from", "pull", "tls", "ref", "use", "mount", "source"}
+# Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`, a build's
+# `pushSecret`, `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
+REFERRING = {"existing", "external", "from", "pull", "push", "tls", "ref", "use", "mount", "source"}
 _KEY_WORDS = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
 OBJECT_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")

@@ -202,10 +202,11 @@ PROBES = (
     # attributes, so the name of a name/value pair may come after its value, out of reach of LOWER_PROBES.
     lazy_compile(rb"(?:PASS(?:WORD|WD|PHRASE)|SECRET|TOKEN|KEY|CREDENTIALS?)\\?\""),
 )
-# One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start.
-_KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_-]?key", rb"secret", rb"token", rb"api[_-]?key",
-                   rb"access[_-]?key", rb"credentials?", rb"account[_-]?key", rb"shared[_-]?key",
-                   rb"workspace[_-]?key", rb"master[_-]?key", rb"admin[_-]?key", rb"signing[_-]?key")
+# One pass each over the lowered text; a longer literal start scans faster than a shared one-letter start. The
+# separators follow KEYWORDS (credential_names.py), dotted property keys included.
+_KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_.-]?key", rb"secret", rb"token", rb"api[_.-]?key",
+                   rb"access[_.-]?key", rb"credentials?", rb"account[_.-]?key", rb"shared[_.-]?key",
+                   rb"workspace[_.-]?key", rb"master[_.-]?key", rb"admin[_.-]?key", rb"signing[_.-]?key")
 # A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
 _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (

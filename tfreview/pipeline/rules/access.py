@@ -100,13 +100,30 @@ def _aws_auth(change: Change) -> Iterator[Finding]:
                           "system:masters (cluster-admin)")
 
 
+# Services whose resources (a topic, a bucket) any AWS account creates and points at any function: trusted without
+# a source, the service principal is a confused deputy and every account's topic or bucket may invoke.
+ANY_ACCOUNT_SERVICES = ("sns.amazonaws.com", "s3.amazonaws.com")
+SOURCE_KEYS = ("source_arn", "source_account", "principal_org_id", "organization_id")
+
+
 @on_change(types=("aws_lambda_permission", "aws_lambda_layer_version_permission"))
 def _lambda_permission(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    scoped = any(after.get(k) for k in ("source_arn", "source_account", "principal_org_id", "organization_id"))
-    if after.get("principal") == "*" and not scoped and before.get("principal") != "*":
+    if _sourced(change, after):
+        return
+    principal = after.get("principal")
+    if principal == "*" and before.get("principal") != "*":
         yield finding(PUBLIC, change.address, f'{change.address}: principal = "*" with no source_arn, '
                       "source_account or organisation (anyone may invoke)")
+    elif principal in ANY_ACCOUNT_SERVICES and (before.get("principal") != principal or _sourced(change, before)):
+        yield finding(PUBLIC, change.address, f"{change.address}: trusts {principal} with no source_arn or "
+                      "source_account: any account's topic or bucket of that service may invoke the function")
+
+
+def _sourced(change: Change, side: dict[str, Any]) -> bool:
+    """Whether SIDE names the source it admits (a value, or one known only after apply)."""
+    unknown = change.after_unknown if side is change.after and isinstance(change.after_unknown, dict) else {}
+    return any(side.get(k) or unknown.get(k) is True for k in SOURCE_KEYS)
 
 
 @on_change(types=("aws_ami_launch_permission", "aws_db_snapshot", "aws_db_cluster_snapshot",

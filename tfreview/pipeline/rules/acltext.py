@@ -177,3 +177,32 @@ def _levels(text: str) -> list[set[str]]:
             rights |= {c.strip().strip('"').lower() for c in caps.group(1).split(",") if c.strip()}
         found.append(rights)
     return found
+
+
+# An authorizer's fallback that lets everyone in where no ACL names the resource (Kafka's
+# `allow.everyone.if.no.acl.found=true`, a broker's `allow_anonymous true`), in a configuration text or as an
+# attribute (`allow_everyone_if_no_acl_found`): every topic, queue or path without an explicit ACL becomes readable
+# and writable by any client.
+FALLBACK_OPEN = lazy_compile(r"(?im)^\s*([\w.\-]*allow[\w.\-]*(?:everyone|anyone|anonymous)[\w.\-]*)"
+                             r"\s*(?:[=:]|\s)\s*[\"']?(?:true|yes|on|1)[\"']?\s*$")
+
+
+def _open_fallbacks(values: dict[str, Any]) -> set[str]:
+    """The settings in VALUES' texts (or its own switches) that let everyone in where no ACL matches."""
+    found: set[str] = set()
+    for key, value in values.items():
+        if isinstance(value, str):
+            found |= {m.group(1).lower() for m in FALLBACK_OPEN.finditer(value[:MAX_TEXT])}
+        elif value is True and "anonymous" not in key.lower() and FALLBACK_OPEN.match(f"{key}=true"):
+            found.add(key.lower())  # an `allow_anonymous` switch is the vocabulary's (opening.py)
+    return found
+
+
+@on_change(words=(b"everyone", b"anyone", b"anonymous"))  # in FALLBACK_OPEN
+def _open_fallback(change: Change) -> Iterator[Finding]:
+    """A broker or authorizer configuration that newly allows everyone where no ACL is found."""
+    before = change.before if isinstance(change.before, dict) else {}
+    after = change.after if isinstance(change.after, dict) else {}
+    for setting in sorted(_open_fallbacks(after) - _open_fallbacks(before)):
+        yield finding(WILDCARD, change.address, f"{change.address}: {setting} turns on — every resource with no "
+                      "explicit ACL is open to every client, not only the principals granted it")

@@ -273,3 +273,38 @@ def _every_principal(change: Change) -> Iterator[Finding]:
     for key in sorted(_wildcard_principals(after) - _wildcard_principals(before)):
         yield finding(PUBLIC, change.address, f"{change.address}: {key} admits every principal (\"*\"): any "
                       "account of the cloud may connect or use it, not only the ones named", Severity.HIGH)
+
+
+# A broker ACL entry (Kafka, Confluent, Aiven, Redpanda) naming the topics it covers: a literal `*` (Kafka's own
+# wildcard) or a match-all pattern is every topic on the cluster, present and future, so a consumer or producer
+# granted there reads or writes all the cluster's data (orders, payments, audit), not the feed it was meant for.
+ACL_RESOURCE_KEY = lazy_compile(r"(?:acl_)?resource_name|topic(?:_name|_pattern)?")
+ACL_KIND_KEY = lazy_compile(r"(?:acl_)?resource_type")
+ACL_PATTERN_KEY = lazy_compile(r"(?:acl_)?(?:resource_)?pattern_type\w*")
+ACL_OPERATION_KEY = lazy_compile(r"(?:acl_)?(?:operation|permission)s?")
+DATA_OPERATIONS = frozenset({"read", "write", "all", "readwrite", "admin", "consume", "produce"})
+
+
+def _every_topic(values: dict[str, Any]) -> str | None:
+    """The key of an allowing ACL entry in VALUES whose topic is every topic and whose operation moves data."""
+    if denies(values) or any(ACL_KIND_KEY.fullmatch(k) and str(v).lower() != "topic" for k, v in values.items()):
+        return None
+    if any(ACL_PATTERN_KEY.fullmatch(k) and str(v).lower() not in ("literal", "match", "") for k, v in values.items()):
+        return None
+    operations = {str(v).strip().lower() for k, v in values.items() if ACL_OPERATION_KEY.fullmatch(k)}
+    if not operations & DATA_OPERATIONS:
+        return None
+    return next((k for k, v in values.items() if ACL_RESOURCE_KEY.fullmatch(k) and _match_all(v)), None)
+
+
+@on_change(words=(b"acl",))  # in its type
+def _every_topic_acl(change: Change) -> Iterator[Finding]:
+    """A broker ACL that comes to allow reading or writing every topic (`*`), for any principal."""
+    if "acl" not in change.type:
+        return
+    before, after = sides(change)
+    key = _every_topic(after)
+    if key is not None and _every_topic(before) is None:
+        yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{after[key]}" allows '
+                      f"{after.get('operation') or after.get('acl_operation') or after.get('permission')} on every "
+                      "topic of the cluster: the grantee reads or writes all its data, not one feed", Severity.HIGH)

@@ -129,6 +129,8 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
         return Severity.HIGH
     if resource_type == "azurerm_role_assignment":
         level = azure_scope_severity(role, values.get("scope"))
+        if level is None and azure_data_role(role) and above_groups(values.get("scope")):
+            return Severity.HIGH
         if level is Severity.HIGH and azure_condition_limits(role, values.get("condition")):
             # What it may still hand out is fixed; Owner keeps every other right (Contributor at that scope).
             owner = canonical_name(role) == "owner"
@@ -142,6 +144,23 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
         return Severity.HIGH
     narrowed = resource_type.startswith("google_") and google_condition_narrows(role, values)
     return Severity.MEDIUM if level is Severity.HIGH and narrowed else level
+
+
+# A data-plane role of Azure (`Azure Event Hubs Data Receiver`, `Storage Blob Data Reader`, `Key Vault Secrets User`)
+# reads or writes the data itself; granted at a subscription or management group it reaches every hub, account or
+# vault there (audit, payments, security), not the one store its consumer was built for.
+AZURE_DATA_ROLE = lazy_compile(r"(?:^|\s)data\s+(?:reader|receiver|sender|owner|contributor|writer)\b"
+                               r"|\bsecrets?\s+(?:user|officer)\b", re.IGNORECASE)
+
+
+def azure_data_role(role: str) -> bool:
+    """Whether an Azure role's name says it reads or writes the data of a store (not its settings)."""
+    return AZURE_DATA_ROLE.search(role) is not None
+
+
+def above_groups(scope: Any) -> bool:
+    """Whether an Azure scope is a whole subscription or management group (no resource group in it)."""
+    return isinstance(scope, str) and scope.startswith("/") and "/resourcegroups/" not in scope.lower()
 
 
 # `actAs` on one service account (its own IAM resource) for a service account of one's own projects: the

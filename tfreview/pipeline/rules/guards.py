@@ -71,7 +71,9 @@ SECURITY_SOURCE = lazy_compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?f
                                r"|system[ ._-]?log|waf|sign[ ._-]?in|login|authenticat|\biam\b|defender|sentinel"
                                r"|firewall|access[ ._-]?log|kms|sshd|threat|intrusion"
                                # a code host's own stream is its org audit log (pushes, protections, tokens, keys)
-                               r"|\bsource\s*:\s*\"?(?:github|gitlab|bitbucket|azure[ ._-]?devops)\b", re.IGNORECASE)
+                               r"|\bsource\s*:\s*\"?(?:github|gitlab|bitbucket|azure[ ._-]?devops)\b"
+                               # an authorizer's decisions (Kafka's kafka.authorizer.logger): who was let in where
+                               r"|authori[sz]er|authz", re.IGNORECASE)
 RATE = lazy_compile(r"sample|rate|percent")
 MOSTLY = 0.9  # sampling out nine security records in ten or more leaves no usable trail
 

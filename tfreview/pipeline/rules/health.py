@@ -24,8 +24,17 @@ MAX_LISTED_PATHS = 5
 _ROOT = lazy_compile(r"[^.\[]+")
 
 
-def _descriptive(root: str) -> bool:
-    return root in METADATA_ROOTS or bool(BOOKKEEPING.match(root))
+# A version or revision stamp the provider assigns (an MSK cluster's `current_version`, bumped by maintenance): where
+# the plan leaves it to be computed again, it is bookkeeping too; a version the configuration sets (`engine_version`,
+# known in the plan) is a setting, and its drift reverted stays high.
+ASSIGNED_STAMP = lazy_compile(r"\w*(?:version|revision)$")
+
+
+def _descriptive(root: str, change: Change | None = None) -> bool:
+    if root in METADATA_ROOTS or BOOKKEEPING.match(root):
+        return True
+    unknown = change.after_unknown if change is not None and isinstance(change.after_unknown, dict) else {}
+    return unknown.get(root) is True and bool(ASSIGNED_STAMP.fullmatch(root))
 
 
 def has_changes(changeset: ChangeSet) -> bool:
@@ -108,7 +117,7 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         paths = [a.path for a in drift.attributes if a.path]
         drifted = ", ".join(paths[:MAX_LISTED_PATHS]) + (", …" if len(paths) > MAX_LISTED_PATHS else "")
         what = f" ({drifted})" if drifted else f" ({drift.action.value} outside Terraform)"
-        metadata_only = bool(paths) and all(_descriptive(p.split(".")[0].split("[")[0]) for p in paths)
+        metadata_only = bool(paths) and all(_descriptive(p.split(".")[0].split("[")[0], change) for p in paths)
         if drift.action is Action.DELETE and change.action is Action.CREATE:
             # Gone outside Terraform and created again: nothing of the old object is left to undo, and what the
             # new one is (open, public, privileged) is what every other rule judges on the create.

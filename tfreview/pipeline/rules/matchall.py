@@ -115,3 +115,30 @@ def _empty_prefix_allowed(change: Change) -> Iterator[Finding]:
     for where in sorted(_empty_prefixes(after) - held):
         yield finding(EMPTIED, change.address, f"{change.address}: {where} now holds an empty prefix (\"\"), which "
                       "every name starts with (the allow-list no longer restricts anything)")
+
+
+# What a pipeline reads (a connector's `topics` / `topics.regex`, a mirror's or bridge's topic pattern): set to a
+# pattern matching every topic, everything on the cluster, present and future, flows to where it sends (payments and
+# customer topics to an analytics vendor), not the feed it was approved for. ACL entries are everyone.py's.
+TOPIC_SELECTION = lazy_compile(r"(?:^|[._])topics?(?:[._](?:regex|pattern|whitelist|include(?:[._]list)?|names?))?$")
+EVERY_TOPIC = frozenset({"*", ".*", "^.*$", ".+", "^.+$", "#", ">"})
+
+
+def _every_topic(values: object) -> dict[str, str]:
+    """Topic selections in VALUES (path, indices dropped) that match every topic, with their pattern."""
+    return {where: value.strip() for path, value in leaves(values)
+            if isinstance(value, str) and value.strip() in EVERY_TOPIC
+            and TOPIC_SELECTION.search(where := plain(path).lower()) and not NOT_A_GATE.search(where)}
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"topic",))
+def _reads_every_topic(change: Change) -> Iterator[Finding]:
+    """A pipeline whose topic selection newly matches every topic."""
+    if "acl" in change.type:
+        return
+    before, after = sides(change)
+    held = _every_topic(before) if change.action is not Action.CREATE else {}
+    for where, pattern in sorted(_every_topic(after).items()):
+        if where not in held:
+            yield finding(EMPTIED, change.address, f"{change.address}: {where} = {pattern!r} selects every topic: "
+                          "all the cluster's data, present and future, flows where it sends, not one feed")

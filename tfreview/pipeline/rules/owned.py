@@ -57,8 +57,16 @@ def evidence(ri: ReviewInput, changes: list[Change]) -> Own:
     return own
 
 
+# What a forwarder drains on our side (a shovel's `source_queue`, a bridge's `source_topic`): named by the object
+# itself, it is a queue or topic of ours whose messages the object takes and delivers.
+DRAINED = lazy_compile(r"source_(?:queue|topic|stream|subscription|exchange|table|bucket)s?(?:_names?)?")
+
+
 def carries_own(after: Any, own: Own) -> bool:
-    """Whether another attribute names a topic, queue, stream or log of the plan's own that the change delivers."""
+    """Whether another attribute names a topic, queue, stream or log of the plan's own that the change delivers,
+    or a source of ours that it drains."""
+    if any(path and DRAINED.fullmatch(path[-1].lower()) and text.strip() for path, text in leaves(after)):
+        return True
     for path, text in leaves(after):
         if path and CARRIED.search(path[-1].lower()) and SCOPES.search(text):
             return bool({next(g for g in m.groups() if g) for m in SCOPES.finditer(text)} & own.scopes)

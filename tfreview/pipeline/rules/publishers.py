@@ -189,12 +189,14 @@ def _references(change: Change, after: bool) -> dict[str, Source]:
     return found
 
 
-def _weight(old: Source, new: Source) -> Severity:
+def _weight(old: Source, new: Source, image: bool) -> Severity:
     """High when code leaves one's own registry, lands on a host that is no known registry, or can move under its
-    tag; a pinned move between two public registries' publishers is medium."""
+    tag; a pinned move between two public registries' publishers is medium. An image of another publisher named by
+    a tag and no digest (`docker.io/someone/connect:2.6-patched`) moves whenever that publisher pushes the tag again:
+    only a digest pins what the new publisher serves."""
     if _own(old.host) or (new.mutable and not old.mutable) or new.host not in SHARED_HOSTS:
         return Severity.HIGH
-    return Severity.MEDIUM
+    return Severity.HIGH if image and "@" not in new.text else Severity.MEDIUM
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"image", b"repo", b"chart", b"registry"))
@@ -219,10 +221,11 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
                 return
             continue
         node = reaches_node(change)  # a privileged agent's publisher runs code on every node it lands on
+        last = path.rsplit(".", 1)[-1].lower()
         yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (code "
                       f"now comes from another publisher on {new.host}: whoever publishes there decides what runs "
                       "with this workload's rights" + ("; it reaches its node" if node else "") + ")",
-                      Severity.HIGH if node else _weight(old, new))
+                      Severity.HIGH if node else _weight(old, new, IMAGE_KEY.fullmatch(last) is not None))
         return
 
 

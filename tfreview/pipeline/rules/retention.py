@@ -138,3 +138,24 @@ def _lifetime_cut(change: Change) -> Iterator[Finding]:
             if was is not None and now is not None and now <= DAY and now * 10 <= was:
                 yield finding(BACKUP, change.address, f"{change.address}: {path} {old[path]} → {value} (each "
                               "backup now expires within a day: there is nothing to restore from)")
+
+
+# A compacted log (Kafka's `cleanup.policy = compact`, any topic's `cleanup_policy`) keeps the latest record of every
+# key for as long as the topic lives: a changelog or state store rebuilt from it. Switched to `delete`, every key not
+# written within the retention ages out, and a restore rebuilds the state with keys missing.
+CLEANUP_POLICY = lazy_compile(r"(?:^|[._])cleanup[._-]?policy$")
+
+
+def _compacted(values: Any) -> dict[str, bool]:
+    """Each cleanup policy in VALUES (by path): whether it compacts."""
+    return {path: "compact" in str(value).lower() for path, value in leaves(values) if CLEANUP_POLICY.search(path)}
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"compact",))  # before holds it
+def _compaction_dropped(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    now = _compacted(after)
+    for path, was in sorted(_compacted(before).items()):
+        if was and now.get(path) is False:
+            yield finding(BACKUP, change.address, f"{change.address}: {path} no longer compacts: the latest record "
+                          "of every key was kept for good; now keys not written within the retention are dropped")

@@ -30,6 +30,16 @@ KEPT_WORDS = frozenset({"retention", "retain", "retained", "frozen"})
 KEEP_FOR = lazy_compile(r"(?:^|_)(?:keep|kept)_(?:for|days|hours|seconds|secs|weeks|months|years)(?:_|$)")
 
 
+# Kept spans whose key names no unit but whose provider documents one (a Kinesis stream's `retention_period` is in
+# hours: 168 → 24 cuts a week's replay window to the one day every reader must catch up within).
+DOCUMENTED_UNITS = {("aws_kinesis_stream", "retention_period"): "hours"}
+
+
+def _unit(change: Change, path: str) -> str | None:
+    """The unit of the kept span at PATH: named by its key or block, else the provider's documented one."""
+    return unit_of(plain(path), parent(change.after, path)) or DOCUMENTED_UNITS.get((change.type, plain(path)))
+
+
 def _kept_span(path: str) -> bool:
     """Whether PATH names a kept span: its key (`retention_ms`), or a unit key of a retention block
     (`retention_policy.days`)."""
@@ -60,7 +70,7 @@ def _spans(change: Change) -> Iterator[tuple[str, float | None]]:
     """(path, seconds) of each kept span the object holds after the change."""
     for path, value in leaves(change.after):
         if _kept_span(path):
-            unit = unit_of(plain(path), parent(change.after, path))
+            unit = _unit(change, path)
             yield plain(path), _seconds(value, unit) if unit is not None or isinstance(value, str) else None
 
 
@@ -74,7 +84,7 @@ def _span_cut(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         if not _kept_span(path):
             continue
-        unit = unit_of(plain(path), parent(change.after, path))
+        unit = _unit(change, path)
         timed = unit is not None or isinstance(after, str)
         old, new = _seconds(before, unit), _seconds(after, unit)
         if old is None or new is None or new <= 0 or not cut_to_nothing(old, new, timed) \

@@ -3,7 +3,8 @@ a detector, log stream or trail switched off while the same plan creates another
 migration to a new stream or destination, the stand-in taking over as the old one stops — is shown (medium), not
 held: what it watched is still watched. The stand-in must sit in the same module; and a service that runs one per
 region or account (a GuardDuty detector, a Config recorder, Security Hub) has no stand-in: a new one elsewhere
-watches elsewhere. One switched off with no stand-in stays high."""
+watches elsewhere; nor does one that selects nothing where the old one selected events (a timer rule beside an
+alerting rule). One switched off with no stand-in stays high."""
 
 from __future__ import annotations
 
@@ -30,10 +31,23 @@ def _on(values: Any) -> bool:
     return bool(found) and all(is_on(v) and not is_off(v) for v in found)
 
 
+# What an object watches (an event rule's `event_pattern`, a sink's `filter`, an alert's `query`): a new object that
+# selects nothing there (a timer rule with an empty pattern) watches none of the events the old one reported.
+SELECTION = lazy_compile(r"\w*(?:pattern|filter|query|criteria|selector)s?")
+
+
+def _selects_what(old: Any, new: Any) -> bool:
+    """Whether NEW selects something at every selection key where OLD selected something."""
+    old, new = (v if isinstance(v, dict) else {} for v in (old, new))
+    return all(new.get(key) not in (None, "", [], {}) for key, value in old.items()
+               if SELECTION.fullmatch(key) and value not in (None, "", [], {}))
+
+
 def _stand_in(change: Change, creates: list[Change]) -> Change | None:
     if SINGLETONS.search(change.type):
         return None
-    return next((c for c in creates if c.module == change.module and _on(c.after)), None)
+    return next((c for c in creates if c.module == change.module and _on(c.after)
+                 and _selects_what(change.after, c.after)), None)
 
 
 @grader

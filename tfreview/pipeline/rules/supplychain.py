@@ -17,8 +17,10 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.everyone import NARROWED_BY
 from tfreview.pipeline.rules.federation import FEDERATED_TYPE
 from tfreview.pipeline.rules.strengths import flag, inverted, ladder
+from tfreview.pipeline.rules.units import parent
 from tfreview.pipeline.rules.values import document, leaves, pairs, plain
 
 SUPPLY = declare("supply-chain-opened", Severity.HIGH,
@@ -57,9 +59,17 @@ def _identity_match_all(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         if not _match_all(after) or not isinstance(before, str) or not before.strip() or _match_all(before):
             continue
-        if IDENTITY_KEYS.fullmatch(plain(path).rpartition(".")[2].lower()):
+        if IDENTITY_KEYS.fullmatch(plain(path).rpartition(".")[2].lower()) and not _narrowed(change, path):
             yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(before)} → {show(after)} "
                           "(any identity matches: anything signed or issued by anyone passes)")
+
+
+def _narrowed(change: Change, path: str) -> bool:
+    """Whether the wildcard principal at PATH sits beside a condition that narrows it to one source or organisation
+    (an event bus permission's `aws:PrincipalOrgID` condition): every identity of that organisation, not anyone."""
+    block = parent(change.after, path) if "." in plain(path) else change.after
+    return "principal" in path.lower() and isinstance(block, dict) \
+        and any(NARROWED_BY.fullmatch(k) and v not in (None, "", [], {}) for k, v in block.items())
 
 
 # --- review gates bypassed ---------------------------------------------------------------------------------------

@@ -266,3 +266,10 @@ control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_d
 control(PROTECTION, r"\w*object_lock_enabled|\w*object_lock\.enabled|immutab\w*_enabled|is_immutable|\w*worm_enabled",
         flag, "write-once protection turned off")
 
+# A schema registry's compatibility rule of any provider (Glue's `compatibility`, Confluent's `compatibility_level`)
+# moved from an enforced mode to NONE: the registry stops refusing schemas that drop required fields or retype them,
+# and existing consumers fail to decode the next version. A move between enforced modes is not judged.
+control(PROTECTION, r"\w*compatibility(?:_level|_mode|_type)?",
+        ladder(("backward", "backward_all", "backward_transitive", "forward", "forward_all", "forward_transitive",
+                "full", "full_all", "full_transitive"), ("none", "disabled")),
+        "schema compatibility checks turned off: breaking schema versions are accepted")
