@@ -228,3 +228,48 @@ def test_a_dependency_of_running_code_made_to_float(tmp_path: Any, before: list[
     change = entry("auth0_action.role_claims", ["update"], {"name": "role-claims", "dependencies": before},
                    {"name": "role-claims", "dependencies": after})
     assert judged(tmp_path, change)[0] is label
+
+
+# --- a non-production environment torn down as a unit (three unseen sets' benign teardowns) --------------------------
+SANDBOX = {"env": "sandbox", "owner": "jdoe"}
+
+
+def sandbox_module(db: dict[str, Any] | None = None, bucket_tags: dict[str, str] | None = None,
+                   kept_instance: bool = False) -> list[dict[str, Any]]:
+    prefix = "module.sandbox_jdoe"
+    changes = [
+        entry(f"{prefix}.aws_db_instance.dev", ["delete"],
+              {"identifier": "sbx-jdoe-pg", "skip_final_snapshot": True, "deletion_protection": False,
+               "tags": SANDBOX, **(db or {})}, None),
+        entry(f"{prefix}.aws_s3_bucket.scratch", ["delete"],
+              {"bucket": "acme-sbx-jdoe-scratch", "force_destroy": True, "tags": bucket_tags or SANDBOX}, None),
+        entry(f"{prefix}.aws_vpc.this", ["delete"], {"id": "vpc-0c9b8a7f6e", "cidr_block": "10.250.0.0/16",
+                                                      "tags": SANDBOX}, None),
+    ]
+    if kept_instance:
+        node = {"id": "i-0f7e6d5c4b3a", "instance_type": "t3.large", "tags": SANDBOX}
+        changes.append(entry(f"{prefix}.aws_instance.dev", ["no-op"], node, node))
+    monitor = {"name": "checkout latency", "query": "avg:trace.http.request.duration{service:checkout}"}
+    return [*changes, entry("datadog_monitor.checkout", ["no-op"], monitor, monitor)]
+
+
+def test_a_sandbox_module_torn_down_whole(tmp_path: Any) -> None:
+    label, worst = judged(tmp_path, *sandbox_module())
+    assert label is SAFE and worst["resource-delete"] is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("twin", ["protected", "production-labelled", "partial", "still-named"])
+def test_a_teardown_that_is_not_a_whole_environment(tmp_path: Any, twin: str) -> None:
+    changes = {"protected": lambda: sandbox_module(db={"deletion_protection": True}),
+               "production-labelled": lambda: sandbox_module(bucket_tags={"env": "prod", "owner": "jdoe"}),
+               "partial": lambda: sandbox_module(kept_instance=True),
+               "still-named": lambda: [*sandbox_module(), entry(
+                   "aws_iam_role_policy.etl", ["no-op"], *[{"name": "etl", "policy": '{"Statement": [{"Effect": '
+                   '"Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-sbx-jdoe-scratch/*"}]}'}] * 2)],
+               }[twin]()
+    assert judged(tmp_path, *changes)[0] is RISKY
+
+
+def test_a_repository_path_in_a_tag_says_nothing_about_the_environment(tmp_path: Any) -> None:
+    tags = {**SANDBOX, "Repository": "acme-corp/infrastructure-live"}
+    assert judged(tmp_path, *sandbox_module(bucket_tags=tags))[0] is SAFE

@@ -18,6 +18,7 @@ from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
 from tfreview.pipeline.rules.duplicates import kept_twin
+from tfreview.pipeline.rules.envteardown import environment_teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
 from tfreview.pipeline.rules.expiration import transient_store
 from tfreview.pipeline.rules.expired import expired, stale_test_run, unused_since
@@ -183,6 +184,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: bool(STORE_ITEMS.search(c.type)), "an item inside a store; the store keeps the rest"),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: paren(alerting_retired(c) or channel_sunset(c, ri) or watcher_sunset(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(environment_teardown(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(None if (why := teardown(c, ri, looks_stateful)) is None
                               else f"a disposable object: {why}") or paren(nothing_lasting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)

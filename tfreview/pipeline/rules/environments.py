@@ -52,10 +52,12 @@ def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
 
 
 def label_tokens(attrs: dict[str, object]) -> set[str]:
-    """The words of an object's label values (and of keys set to true or listed alone)."""
+    """The words of an object's label values (and of keys set to true or listed alone). A value that is a path or
+    a link (`Repository = "acme/infrastructure-live"`, a URL) names where something lives, not what it is."""
     words: set[str] = set()
     for key, val in label_pairs(attrs):
-        words |= set(TOKEN.findall(val.lower()))
+        if "/" not in val:
+            words |= set(TOKEN.findall(val.lower()))
         if not val.strip() or val.strip().lower() in TRUE:
             words |= set(TOKEN.findall(key.lower()))
     return words
