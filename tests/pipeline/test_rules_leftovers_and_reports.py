@@ -273,3 +273,30 @@ def test_a_teardown_that_is_not_a_whole_environment(tmp_path: Any, twin: str) ->
 def test_a_repository_path_in_a_tag_says_nothing_about_the_environment(tmp_path: Any) -> None:
     tags = {**SANDBOX, "Repository": "acme-corp/infrastructure-live"}
     assert judged(tmp_path, *sandbox_module(bucket_tags=tags))[0] is SAFE
+
+
+# --- a workflow's actions moved off their pinned commits ------------------------------------------------------------
+PINNED = "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502"
+
+
+def workflow(step: str, privileged: bool = True) -> str:
+    permissions = "permissions:\n  id-token: write\n  contents: read\n" if privileged else ""
+    return (f"name: deploy\non:\n  push:\n    branches: [main]\n{permissions}jobs:\n  deploy:\n"
+            f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: {step}\n")
+
+
+@pytest.mark.parametrize(("after", "privileged", "label"), [
+    ("aws-actions/configure-aws-credentials@main", True, RISKY),  # pinned commit to a branch
+    ("aws-actions/configure-aws-credentials@v4", True, RISKY),  # to a tag its owner can move
+    ("aws-action/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502", True, RISKY),  # another owner
+    ("cloud-deployer-tools/setup-aws-creds@main", True, RISKY),  # a new third-party action by a branch
+    ("aws-actions/configure-aws-credentials@4fc4975a852c8cd99761e2de1f4ba73402e44dd9", True, SAFE),  # a new pin
+    ("aws-actions/configure-aws-credentials@main", False, SAFE),  # no secrets, no write token
+])
+def test_a_workflow_action_moved_off_its_pinned_commit(tmp_path: Any, after: str, privileged: bool,
+                                                       label: Any) -> None:
+    def side(step: str) -> dict[str, Any]:
+        return {"repository": "platform-live", "file": ".github/workflows/deploy.yml", "branch": "main",
+                "content": workflow(step, privileged)}
+    change = entry("github_repository_file.deploy", ["update"], side(PINNED), side(after))
+    assert judged(tmp_path, change)[0] is label
