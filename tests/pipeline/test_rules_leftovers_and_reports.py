@@ -300,3 +300,31 @@ def test_a_workflow_action_moved_off_its_pinned_commit(tmp_path: Any, after: str
                 "content": workflow(step, privileged)}
     change = entry("github_repository_file.deploy", ["update"], side(PINNED), side(after))
     assert judged(tmp_path, change)[0] is label
+
+
+# --- a website's bucket read publicly, the bucket known only by its module --------------------------------------------
+def static_site(website: bool = True, second_bucket: bool = False) -> list[dict[str, Any]]:
+    prefix = "module.static_site"
+    policy = ('{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Principal":"*",'
+              '"Resource":"arn:aws:s3:::acme-www-static-assets/*","Sid":"PublicReadGetObject"}]}')
+    changes = [
+        entry(f"{prefix}.aws_s3_bucket.this[0]", ["create"], None, {"bucket": "acme-www-static-assets"}),
+        entry(f"{prefix}.aws_s3_bucket_policy.this[0]", ["create"], None, {"policy": policy},
+              after_unknown={"bucket": True}),
+        entry(f"{prefix}.aws_s3_bucket_public_access_block.this[0]", ["create"], None,
+              {"block_public_acls": True, "block_public_policy": False, "ignore_public_acls": True,
+               "restrict_public_buckets": False}, after_unknown={"bucket": True}),
+    ]
+    if website:
+        changes.append(entry(f"{prefix}.aws_s3_bucket_website_configuration.this[0]", ["create"], None,
+                             {"index_document": [{"suffix": "index.html"}]}, after_unknown={"bucket": True}))
+    if second_bucket:
+        changes.append(entry(f"{prefix}.aws_s3_bucket.logs[0]", ["create"], None, {"bucket": "acme-www-logs"}))
+    return changes
+
+
+@pytest.mark.parametrize(("website", "second_bucket", "label"), [(True, False, SAFE), (False, False, RISKY),
+                                                                 (True, True, RISKY)])
+def test_a_website_bucket_known_only_by_its_module(tmp_path: Any, website: bool, second_bucket: bool,
+                                                   label: Any) -> None:
+    assert judged(tmp_path, *static_site(website, second_bucket))[0] is label

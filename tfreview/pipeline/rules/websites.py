@@ -7,6 +7,7 @@ plan does not already close (a website endpoint serves only what anyone may read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import tfreview.pipeline.rules.policy as policy
@@ -41,14 +42,21 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
         return findings
     changes = {c.address: c for c in review_input.changeset.changes if c.mode == "managed"}
     config = configuration(review_input.plan)
+    sole = _sole_buckets(changes.values(), config)
+
+    def keys_of(change: Change) -> set[str]:
+        # A setting whose bucket the plan cannot show (known after apply, no reference in the configuration) is
+        # about the one bucket of its module instance, when that instance holds exactly one.
+        return _bucket_keys(change, config) or ({sole[change.module]} if change.module in sole else set())
+
     created = {key for c in changes.values() if c.type in BUCKETS and c.action is Action.CREATE
-               for key in _bucket_keys(c, config)}
+               for key in keys_of(c)}
     websites: set[str] = set()
     for change in changes.values():
         before, after = sides(change)
         if change.action is Action.DELETE or not _website(change.type, after):
             continue
-        keys = _bucket_keys(change, config)
+        keys = keys_of(change)
         if _website(change.type, before) or keys & created:  # a new bucket, or one that already was a website
             websites |= keys
     if not websites:
@@ -57,10 +65,19 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
     for found in findings:
         target = changes.get(found.address or "")
         if (found.rule in (BUCKET, PUBLIC) and found.severity is Severity.HIGH and target is not None
-                and _bucket_keys(target, config) & websites and _read_only(target)):
+                and keys_of(target) & websites and _read_only(target)):
             found = graded_medium(found, "public read is the purpose of a bucket this plan serves as a website")
         graded.append(found)
     return graded
+
+
+def _sole_buckets(changes: Iterable[Change], config: Configuration) -> dict[str | None, str]:
+    """The address key of the one bucket a module instance holds, by module instance (instances with one only)."""
+    held: dict[str | None, list[Change]] = {}
+    for change in changes:
+        if change.type in BUCKETS and change.action is not Action.DELETE and change.module is not None:
+            held.setdefault(change.module, []).append(change)
+    return {module: "address:" + config_address(only[0].address) for module, only in held.items() if len(only) == 1}
 
 
 def _website(resource_type: str, values: dict[str, Any]) -> bool:
