@@ -1,0 +1,126 @@
+"""Data sharing and transfer: copies, exports, log deliveries and shares that newly reach someone else, each with a
+benign look-alike. Providers are invented where they can be, so only what attributes mean can decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.pipeline.findings import Severity
+
+
+def entry(address: str, after: Any, before: Any = None, provider: str = "acme/acme") -> dict[str, Any]:
+    """One resource_changes entry of `terraform show -json`: a create without BEFORE, an update with it."""
+    kind, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "provider_name": f"registry.example.com/{provider}",
+            "change": {"actions": ["create"] if before is None else ["update"], "before": before, "after": after,
+                       "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}}
+
+
+def judged(tmp_path: Path, changes: list[dict[str, Any]], rule: str) -> tuple[Severity | None, str]:
+    result = review_rules_alone(tmp_path, changes)
+    return worst_by_rule(result).get(rule), result.label.value
+
+
+# A value an update newly writes (a grant following the moved copy) does not vouch for the account it names.
+
+def _copy_to(account: str, grant_follows: bool) -> list[dict[str, Any]]:
+    before = {"source": "arn:aws:s3:::ledger-prod", "target": [{"owner_account": "111122223333",
+                                                                 "store": "arn:aws:s3:::ledger-dr"}]}
+    after = {"source": "arn:aws:s3:::ledger-prod", "target": [{"owner_account": account,
+                                                                "store": "arn:aws:s3:::ledger-dr"}]}
+    policy = '{"Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::ledger-dr/*"}]}'
+    moved = policy.replace("arn:aws:s3:::ledger-dr/*", f"arn:aws:kms:us-east-1:{account}:key/k1")
+    return [entry("vaultco_copy_rule.ledger", after, before=before),
+            entry("vaultco_role_policy.copier", {"policy": moved if grant_follows else policy},
+                  before={"policy": policy}),
+            entry("vaultco_role.copier", {"arn": "arn:aws:iam::111122223333:role/copier"},
+                  before={"arn": "arn:aws:iam::111122223333:role/copier"}),
+            entry("vaultco_key.dr", {"arn": "arn:aws:kms:us-east-1:444455556666:key/k2"},
+                  before={"arn": "arn:aws:kms:us-east-1:444455556666:key/k2"})]
+
+
+def test_copy_moved_to_an_account_only_its_updated_grant_names_is_high(tmp_path: Path) -> None:
+    assert judged(tmp_path, _copy_to("999988887777", True), "egress-outside") == (Severity.HIGH,
+                                                                                   "needs_close_review")
+
+
+def test_copy_moved_to_an_account_the_plan_already_holds_is_quiet(tmp_path: Path) -> None:
+    assert judged(tmp_path, _copy_to("444455556666", True), "egress-outside")[1] == "likely_safe"
+
+
+def _log_endpoint(url: str, name: str) -> list[dict[str, Any]]:
+    before = {"endpoint": [{"name": "Vendorlogs", "url": "https://intake.vendorlogs.example.com/v1"}]}
+    return [entry("streamco_delivery.app_logs", {"endpoint": [{"name": name, "url": url}]}, before=before)]
+
+
+def test_log_endpoint_moved_to_a_host_only_its_new_label_names_is_high(tmp_path: Path) -> None:
+    assert judged(tmp_path, _log_endpoint("https://in.tailrelay.net/v1", "tailrelay"),
+                  "egress-outside") == (Severity.HIGH, "needs_close_review")
+
+
+def test_log_endpoint_moved_within_its_vendor_is_quiet(tmp_path: Path) -> None:
+    assert judged(tmp_path, _log_endpoint("https://intake-eu.vendorlogs.example.com/v1", "Vendorlogs-eu"),
+                  "egress-outside") == (None, "likely_safe")
+
+
+# A bare IPv4 address with a port names a host as much as a name does.
+
+def _mirror(host: str) -> list[dict[str, Any]]:
+    before = {"bucket": "edi", "target": [{"endpoint": "dr.corp.northwind.io:9000", "bucket": "edi"}]}
+    return [entry("objstore_mirror.edi", {"bucket": "edi", "target": [{"endpoint": host, "bucket": "edi"}]},
+                  before=before)]
+
+
+def test_mirror_moved_to_a_public_address_and_port_is_high(tmp_path: Path) -> None:
+    assert judged(tmp_path, _mirror("203.0.113.40:9443"), "egress-outside") == (Severity.HIGH,
+                                                                                  "needs_close_review")
+
+
+def test_mirror_moved_to_a_private_address_and_port_is_quiet(tmp_path: Path) -> None:
+    assert judged(tmp_path, _mirror("10.20.4.7:9000"), "egress-outside") == (None, "likely_safe")
+
+
+# A bucket receiver moved to a bucket nothing in the plan names, of none of the plan's bucket naming.
+
+def _log_push(destination: str, create_bucket: str | None = None) -> list[dict[str, Any]]:
+    changes = [entry("edgeco_log_push.requests", {"destination": destination},
+                     before={"destination": "gs://northwind-edge-logs/requests"})]
+    if create_bucket:
+        changes.append(entry("google_storage_bucket.logs_v2", {"name": create_bucket, "location": "EU"},
+                             provider="hashicorp/google"))
+    return changes
+
+
+def test_log_push_moved_to_a_bucket_nobody_here_names_is_high(tmp_path: Path) -> None:
+    assert judged(tmp_path, _log_push("gs://edgelogs-drop-41c9/requests"), "egress-outside") == (
+        Severity.HIGH, "needs_close_review")
+
+
+def test_log_push_moved_to_a_bucket_created_in_the_plan_is_quiet(tmp_path: Path) -> None:
+    assert judged(tmp_path, _log_push("gs://edge-archive-v2/requests", "edge-archive-v2"),
+                  "egress-outside") == (None, "likely_safe")
+
+
+def test_log_push_moved_to_a_bucket_of_the_plans_naming_is_quiet(tmp_path: Path) -> None:
+    assert judged(tmp_path, _log_push("gs://northwind-edge-logs-v2/requests"), "egress-outside") == (
+        None, "likely_safe")
+
+
+def _sync_sink(bucket: str) -> list[dict[str, Any]]:
+    before = {"spec": [{"data_sink": [{"bucket_name": "northwind-archive"}],
+                        "data_source": [{"bucket_name": "northwind-cdn"}]}]}
+    after = {"spec": [{"data_sink": [{"bucket_name": bucket}], "data_source": [{"bucket_name": "northwind-cdn"}]}]}
+    return [entry("syncco_job.cdn_logs", after, before=before)]
+
+
+def test_sync_sink_bucket_name_moved_outside_is_high(tmp_path: Path) -> None:
+    assert judged(tmp_path, _sync_sink("cdnshare-9f3e"), "egress-outside") == (Severity.HIGH, "needs_close_review")
+
+
+def test_sync_sink_moved_from_a_log_group_to_a_bucket_is_quiet(tmp_path: Path) -> None:
+    before = {"log_destination": "arn:aws:logs:us-east-1:111122223333:log-group:/vpc/flow"}
+    change = entry("netco_flow_log.vpc", {"log_destination": "arn:aws:s3:::flowlogs-central/vpc/"}, before=before)
+    assert judged(tmp_path, [change], "egress-outside")[1] == "likely_safe"
