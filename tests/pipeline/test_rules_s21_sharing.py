@@ -124,3 +124,29 @@ def test_sync_sink_moved_from_a_log_group_to_a_bucket_is_quiet(tmp_path: Path) -
     before = {"log_destination": "arn:aws:logs:us-east-1:111122223333:log-group:/vpc/flow"}
     change = entry("netco_flow_log.vpc", {"log_destination": "arn:aws:s3:::flowlogs-central/vpc/"}, before=before)
     assert judged(tmp_path, [change], "egress-outside")[1] == "likely_safe"
+
+
+# A plan that takes back receivers a drift added by hand (a share's members) closes access; one that puts back
+# receivers a drift took away, or reverts any other hand edit, is still to be checked.
+
+def _drifted_share(configured: list[str], by_hand: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def state(members: list[str]) -> dict[str, Any]:
+        return {"id": "orders-2024-05", "encrypted": True, "consumer_accounts": members}
+    drift = entry("warehouseco_dataset_share.orders", state(by_hand), before=state(configured))
+    change = entry("warehouseco_dataset_share.orders", state(configured), before=state(by_hand))
+    return [change], [drift]
+
+
+def _drift_judged(tmp_path: Path, configured: list[str], by_hand: list[str]) -> tuple[Severity | None, str]:
+    changes, drift = _drifted_share(configured, by_hand)
+    result = review_rules_alone(tmp_path, changes, resource_drift=drift)
+    return worst_by_rule(result).get("drift-on-changed"), result.label.value
+
+
+def test_plan_taking_back_receivers_added_by_hand_is_not_high(tmp_path: Path) -> None:
+    assert _drift_judged(tmp_path, ["ORG.MAIN"], ["ORG.MAIN", "PARTNER.X1"]) == (Severity.MEDIUM, "likely_safe")
+
+
+def test_plan_putting_back_receivers_removed_by_hand_stays_high(tmp_path: Path) -> None:
+    assert _drift_judged(tmp_path, ["ORG.MAIN", "PARTNER.X1"], ["ORG.MAIN"]) == (Severity.HIGH,
+                                                                                  "needs_close_review")

@@ -498,7 +498,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/024-sftpgo-northwind-user-inbound.json",
     "fresh/data-sharing-and-transfer/031-platform-q3-baseline.json",
     "fresh/data-sharing-and-transfer/053-sftp-user-blueharbor-home.json",
-    "fresh/data-sharing-and-transfer/066-orders-snapshot-shared-accounts.json",
     "fresh/data-sharing-and-transfer/068-github-nightly-export-workflow.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/data-sharing-and-transfer/070-fivetran-warehouse-destination.json",
