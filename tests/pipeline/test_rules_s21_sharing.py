@@ -150,3 +150,23 @@ def test_plan_taking_back_receivers_added_by_hand_is_not_high(tmp_path: Path) ->
 def test_plan_putting_back_receivers_removed_by_hand_stays_high(tmp_path: Path) -> None:
     assert _drift_judged(tmp_path, ["ORG.MAIN", "PARTNER.X1"], ["ORG.MAIN"]) == (Severity.HIGH,
                                                                                   "needs_close_review")
+
+
+# An account of the organisation the plan's provider signs in to is the plan's own.
+
+def _warehouse_share(tmp_path: Path, consumer: str) -> tuple[Severity | None, str]:
+    before = {"name": "METRICS", "accounts": ["PARTNERCO.PROD"]}
+    change = entry("snowflake_share.metrics", {**before, "accounts": ["PARTNERCO.PROD", consumer]}, before=before,
+                   provider="snowflake-labs/snowflake")
+    configuration = {"provider_config": {"snowflake": {"name": "snowflake", "expressions": {
+        "organization_name": {"constant_value": "northwind"}, "account_name": {"constant_value": "MAIN"}}}}}
+    result = review_rules_alone(tmp_path, [change], configuration=configuration)
+    return worst_by_rule(result).get("foreign-data-share"), result.label.value
+
+
+def test_share_to_an_account_of_the_providers_own_organisation_is_quiet(tmp_path: Path) -> None:
+    assert _warehouse_share(tmp_path, "NORTHWIND.DR_EU") == (None, "likely_safe")
+
+
+def test_share_to_an_account_of_a_third_organisation_stays_high(tmp_path: Path) -> None:
+    assert _warehouse_share(tmp_path, "SHIPFAST.REPORTING") == (Severity.HIGH, "needs_close_review")

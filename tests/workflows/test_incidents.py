@@ -506,7 +506,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/091-sftpgo-northwind-user.json",
     "fresh/data-sharing-and-transfer/092-snowflake-partner-share-grants.json",
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
-    "fresh/data-sharing-and-transfer/095-snowflake-partner-share-consumers.json",
     "fresh/directories-and-end-user-compute/003-ad-default-domain-policy-radius.json",
     "fresh/directories-and-end-user-compute/008-jamf-enrolment-bootstrap.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",

@@ -12,6 +12,7 @@ from functools import lru_cache
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.documents import provider_organisations
 from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
@@ -248,7 +249,8 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                if any(True for _ in _targets(c)) or next(authorized_scopes(c, c.after), None) is not None]
     if not changes:
         return  # the plan-wide walk for the plan's own scopes runs only when some change names a receiver
-    own, orgs = own_scopes(ri), _own_orgs(changes)
+    own = own_scopes(ri)
+    orgs = _own_orgs(changes) | provider_organisations(ri.plan.configuration, ri.plan.variables)
     own |= {n for c in ri.changeset.changes for side in (c.before, c.after) for n in _numbers(side)}
     for change in changes:
         wide = _everything(change)
