@@ -170,3 +170,31 @@ def test_share_to_an_account_of_the_providers_own_organisation_is_quiet(tmp_path
 
 def test_share_to_an_account_of_a_third_organisation_stays_high(tmp_path: Path) -> None:
     assert _warehouse_share(tmp_path, "SHIPFAST.REPORTING") == (Severity.HIGH, "needs_close_review")
+
+
+# A grant replaced only because its condition gains AND-ed parts (an expiry) narrows access; one whose condition
+# loses a part widens it.
+
+def _conditioned_grant(tmp_path: Path, old: str, new: str) -> tuple[Severity | None, str]:
+    def grant(expression: str) -> dict[str, Any]:
+        return {"bucket": "exports", "role": "roles/storage.objectViewer", "member": "group:carrier@partner.example",
+                "condition": [{"title": "scoped", "expression": expression}]}
+    change = entry("google_storage_bucket_iam_member.carrier", grant(new), before=grant(old),
+                   provider="hashicorp/google")
+    change["change"]["actions"] = ["delete", "create"]
+    change["change"]["replace_paths"] = [["condition"]]
+    result = review_rules_alone(tmp_path, [change])
+    return worst_by_rule(result).get("resource-replace"), result.label.value
+
+
+PREFIX = 'resource.name.startsWith("projects/_/buckets/exports/objects/carrier/")'
+
+
+def test_grant_replaced_to_add_an_expiry_to_its_condition_is_not_high(tmp_path: Path) -> None:
+    narrower = f'{PREFIX} && request.time < timestamp("2026-01-01T00:00:00Z")'
+    assert _conditioned_grant(tmp_path, PREFIX, narrower) == (Severity.MEDIUM, "likely_safe")
+
+
+def test_grant_replaced_to_drop_its_prefix_condition_stays_high(tmp_path: Path) -> None:
+    wider = 'request.time < timestamp("2026-01-01T00:00:00Z")'
+    assert _conditioned_grant(tmp_path, PREFIX, wider) == (Severity.HIGH, "needs_close_review")

@@ -502,7 +502,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/data-sharing-and-transfer/070-fivetran-warehouse-destination.json",
     "fresh/data-sharing-and-transfer/071-sftp-user-blueharbor-mapping.json",
-    "fresh/data-sharing-and-transfer/073-gcs-partner-exports-iam-expiry.json",
     "fresh/data-sharing-and-transfer/091-sftpgo-northwind-user.json",
     "fresh/data-sharing-and-transfer/092-snowflake-partner-share-grants.json",
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
