@@ -198,3 +198,56 @@ def test_grant_replaced_to_add_an_expiry_to_its_condition_is_not_high(tmp_path: 
 def test_grant_replaced_to_drop_its_prefix_condition_stays_high(tmp_path: Path) -> None:
     wider = 'request.time < timestamp("2026-01-01T00:00:00Z")'
     assert _conditioned_grant(tmp_path, PREFIX, wider) == (Severity.HIGH, "needs_close_review")
+
+
+# A holder's root read as one thing: a logical mapping's "/" target, else its home directory; a storage prefix
+# that scopes a user's file system, removed, leaves the whole bucket.
+
+def _ftp_user(tmp_path: Path, before: dict[str, Any], after: dict[str, Any]) -> tuple[Severity | None, str]:
+    change = entry("filegate_user.carrier", {"user": "carrier", **after}, before={"user": "carrier", **before})
+    result = review_rules_alone(tmp_path, [change])
+    return worst_by_rule(result).get("root-widened"), result.label.value
+
+
+MAPPED = {"home_directory_type": "LOGICAL", "home_directory": "",
+          "home_directory_mappings": [{"entry": "/", "target": "/drop/carrier"}]}
+
+
+def test_logical_mapping_dropped_for_a_top_level_home_is_high(tmp_path: Path) -> None:
+    unmapped = {"home_directory_type": "PATH", "home_directory": "/", "home_directory_mappings": []}
+    assert _ftp_user(tmp_path, MAPPED, unmapped) == (Severity.HIGH, "needs_close_review")
+
+
+def test_home_path_turned_into_a_logical_mapping_of_it_is_quiet(tmp_path: Path) -> None:
+    pathed = {"home_directory_type": "PATH", "home_directory": "/drop/carrier", "home_directory_mappings": []}
+    assert _ftp_user(tmp_path, pathed, MAPPED) == (None, "likely_safe")
+
+
+def _fs(prefix: str | None) -> dict[str, Any]:
+    return {"filesystem": {"gcsconfig": {"bucket": "edi", "key_prefix": prefix}, "provider": 2},
+            "permissions": {"/": ["list", "download", "upload"]}}
+
+
+def test_storage_prefix_of_a_users_file_system_removed_is_high(tmp_path: Path) -> None:
+    assert _ftp_user(tmp_path, _fs("partners/carrier/"), _fs(None)) == (Severity.HIGH, "needs_close_review")
+
+
+def test_storage_prefix_moved_down_is_quiet(tmp_path: Path) -> None:
+    assert _ftp_user(tmp_path, _fs("partners/carrier/"), _fs("partners/carrier/in/")) == (None, "likely_safe")
+
+
+# "*" on a directory of a user confined to its own subtree is every operation on its own files, not everything.
+
+def _all_ops(tmp_path: Path, prefix: str) -> tuple[Severity | None, str]:
+    after = {**_fs(prefix), "permissions": {"/": ["*"]}}
+    change = entry("filegate_user.carrier", {"user": "carrier", **after}, before={"user": "carrier", **_fs(prefix)})
+    result = review_rules_alone(tmp_path, [change])
+    return worst_by_rule(result).get("iam-wildcard"), result.label.value
+
+
+def test_every_operation_inside_a_confined_root_is_medium(tmp_path: Path) -> None:
+    assert _all_ops(tmp_path, "partners/carrier/") == (Severity.MEDIUM, "likely_safe")
+
+
+def test_every_operation_on_an_unconfined_view_stays_high(tmp_path: Path) -> None:
+    assert _all_ops(tmp_path, "") == (Severity.HIGH, "needs_close_review")
