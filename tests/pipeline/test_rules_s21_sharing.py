@@ -251,3 +251,20 @@ def test_every_operation_inside_a_confined_root_is_medium(tmp_path: Path) -> Non
 
 def test_every_operation_on_an_unconfined_view_stays_high(tmp_path: Path) -> None:
     assert _all_ops(tmp_path, "") == (Severity.HIGH, "needs_close_review")
+
+
+# A restriction on what a share's readers may take out, switched off: they keep copies revoking cannot reach.
+
+def _exchange_listing(tmp_path: Path, before: bool, after: bool) -> tuple[Severity | None, str]:
+    def listing(on: bool) -> dict[str, Any]:
+        return {"name": "rates", "subscriber_controls": [{"prevent_download": on, "watermark": True}]}
+    result = review_rules_alone(tmp_path, [entry("dataxchange_listing.rates", listing(after), before=listing(before))])
+    return worst_by_rule(result).get("auth-weakened"), result.label.value
+
+
+def test_export_restriction_switched_off_is_high(tmp_path: Path) -> None:
+    assert _exchange_listing(tmp_path, True, False) == (Severity.HIGH, "needs_close_review")
+
+
+def test_export_restriction_switched_on_is_quiet(tmp_path: Path) -> None:
+    assert _exchange_listing(tmp_path, False, True) == (None, "likely_safe")

@@ -91,6 +91,12 @@ control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$
         r"|(?:\w+_)?(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)(?:_\w+)?"
         r"|anyone_with_(?:the_)?link"
         r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)
+# A restriction on what a share's readers may take out (Analytics Hub's `restricted_export_config`, any provider's
+# `restrict_download`, `prevent_copy`, `disable_export`): off, they copy the data into places of their own, and
+# revoking their access no longer takes it back.
+control(AUTH, r"\w*(?:restrict|prevent|block|deny|disable)\w*_(?:export|copy|download|egress|exfiltration)s?"
+        r"(?:_\w+)?(?:\.(?:enabled|enable|is_enabled))?", flag,
+        "readers may now copy or export the data out, beyond the reach of revoking their access")
 # A bearer link (a pre-authenticated request, a presigned or SAS link): whoever holds the URL gets in, with no
 # identity. Scoped to one object it is a hand-off; reaching any object of the bucket it is the bucket opened, and
 # with write, anyone holding it can plant or overwrite data.
