@@ -268,3 +268,24 @@ def test_export_restriction_switched_off_is_high(tmp_path: Path) -> None:
 
 def test_export_restriction_switched_on_is_quiet(tmp_path: Path) -> None:
     assert _exchange_listing(tmp_path, False, True) == (None, "likely_safe")
+
+
+# A client's pinned identity of the far end (host-key fingerprints, known_hosts) removed: any host is accepted.
+
+def _remote(tmp_path: Path, before: list[str], after: list[str]) -> tuple[Severity | None, str]:
+    def pull(keys: list[str]) -> dict[str, Any]:
+        return {"name": "carrier-pull", "remote": [{"host": "sftp.carrier.example:22", "known_hosts": keys}]}
+    result = review_rules_alone(tmp_path, [entry("filesync_connector.carrier", pull(after), before=pull(before))])
+    return worst_by_rule(result).get("tls-downgrade"), result.label.value
+
+
+KEY = "sftp.carrier.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9uZXR3b3RocmVl"
+
+
+def test_pinned_host_keys_removed_is_high(tmp_path: Path) -> None:
+    assert _remote(tmp_path, [KEY], []) == (Severity.HIGH, "needs_close_review")
+
+
+def test_pinned_host_key_rotated_is_quiet(tmp_path: Path) -> None:
+    rotated = KEY.replace("G9uZXR3b3RocmVl", "HRocmVlZm91cmZp")
+    assert _remote(tmp_path, [KEY], [rotated]) == (None, "likely_safe")

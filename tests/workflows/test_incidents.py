@@ -490,7 +490,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/078-ses-config-set-events.json",
     "fresh/email-and-communications/079-shipwell-domain-records.json",
     "fresh/email-and-communications/084-ses-primary-dkim-signing.json",
-    "fresh/data-sharing-and-transfer/010-sftpgo-northwind-pull-fingerprints.json",
     "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
     "fresh/data-sharing-and-transfer/022-gcs-transfer-audit-archive-sync.json",
     "fresh/data-sharing-and-transfer/023-ddb-profiles-export.json",

@@ -24,7 +24,7 @@ from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.traffic import MTLS
 from tfreview.pipeline.rules.values import number
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
 from tfreview.pipeline.rules.workloads import WIDE
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
@@ -163,6 +163,12 @@ control(AUTH, r"\w*trusted_key_groups|trusted_signers", present,
 # provider's mtls block): removed, callers are no longer asked for a certificate.
 control(MTLS, r"\w*(?:mutual_tls|mtls)\w*\.(?:trust_?store_uri|ca_?cert\w*|client_ca\w*)", present,
         "callers are no longer asked for a client certificate (mutual TLS removed)")
+# The far end's identity pinned by a client (an SFTP or SSH remote's host-key `fingerprints`, `known_hosts`,
+# `trusted_host_keys`, a pinned certificate): removed, any host key is accepted, and whoever intercepts the
+# connection can pose as the partner to feed or capture the files.
+control(TLS, r"fingerprints|known_hosts|trusted_host_keys?|\w*host_key_fingerprints?|\w*(?:pinned|pin)_(?:certs?"
+        r"|certificates?|public_keys?|keys?|hashes)", present,
+        "the remote's pinned identity is removed (any host key or certificate is accepted)")
 # The sign-in an ingress controller puts in front of an app (`nginx.ingress.kubernetes.io/auth-url`,
 # `auth-signin`, an ALB's `auth-type`): removed, the app answers anyone who reaches it.
 control(AUTH, r"auth-url|auth-signin|auth-type|auth-tls-secret", present,
