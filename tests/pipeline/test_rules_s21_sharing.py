@@ -289,3 +289,23 @@ def test_pinned_host_keys_removed_is_high(tmp_path: Path) -> None:
 def test_pinned_host_key_rotated_is_quiet(tmp_path: Path) -> None:
     rotated = KEY.replace("G9uZXR3b3RocmVl", "HRocmVlZm91cmZp")
     assert _remote(tmp_path, [KEY], [rotated]) == (None, "likely_safe")
+
+
+# On a data platform that gives each customer a host of its own, the host's first label is the customer: a loader
+# moved to another customer's host sends every sync there. A destination object's `host` is its receiver.
+
+def _loader(tmp_path: Path, host: str) -> tuple[Severity | None, str]:
+    before = {"name": "crm-sync", "settings": [{"host": "northwind-prod.c7x2.mongodb.net", "user": "loader"}]}
+    change = entry("pipeco_destination.crm", {**before, "settings": [{"host": host, "user": "loader"}]},
+                   before=before)
+    result = review_rules_alone(tmp_path, [change, entry("atlasco_cluster.prod", {"name": "northwind-prod"},
+                                                          before={"name": "northwind-prod"})])
+    return worst_by_rule(result).get("egress-outside"), result.label.value
+
+
+def test_loader_moved_to_another_customers_platform_host_is_high(tmp_path: Path) -> None:
+    assert _loader(tmp_path, "qx81733.c7x2.mongodb.net") == (Severity.HIGH, "needs_close_review")
+
+
+def test_loader_moved_to_a_platform_host_named_for_the_plans_own_is_quiet(tmp_path: Path) -> None:
+    assert _loader(tmp_path, "northwind-analytics.c7x2.mongodb.net") == (None, "likely_safe")

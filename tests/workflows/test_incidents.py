@@ -496,7 +496,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/031-platform-q3-baseline.json",
     "fresh/data-sharing-and-transfer/068-github-nightly-export-workflow.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
-    "fresh/data-sharing-and-transfer/070-fivetran-warehouse-destination.json",
     "fresh/data-sharing-and-transfer/092-snowflake-partner-share-grants.json",
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
     "fresh/directories-and-end-user-compute/003-ad-default-domain-policy-radius.json",

@@ -48,6 +48,11 @@ ALERTING = frozenset({"pagerduty.com", "opsgenie.com", "victorops.com", "slack.c
 PLATFORMS = frozenset({"amazonaws.com", "amazonaws.com.cn", "googleapis.com", "gserviceaccount.com", "azure.com",
                        "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud",
                        "microsoftonline.com", "microsoftonline.us"})
+# Data platforms that give every customer a host of their own domain (`acme.snowflakecomputing.com`): the host's
+# first label names the customer's account, so another label is another customer's warehouse.
+TENANT_PLATFORMS = frozenset({"snowflakecomputing.com", "azuredatabricks.net", "databricks.com", "mongodb.net",
+                              "aivencloud.com", "clickhouse.cloud", "elastic-cloud.com", "supabase.co", "neon.tech",
+                              "singlestore.com", "cockroachlabs.cloud", "timescale.com", "firebolt.io"})
 # Generic first words of a host that say nothing of its owner (`webhook.site`, `hooks.example`).
 GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps", "events", "event", "collect",
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",
@@ -69,7 +74,8 @@ BUCKET_NAME = lazy_compile(r"[a-z0-9][a-z0-9._-]{2,62}")
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
-            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output")
+            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output",
+            b"host")
 
 
 def _inside(host: str) -> bool:
@@ -140,6 +146,10 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
         return f"a personal mailbox at {domain}", Severity.HIGH
     first = WORD.findall(domain)[0] if WORD.findall(domain) else ""
     ours = domain in own.domains or (len(first) >= 4 and first not in GENERIC and first in own.words)
+    if domain in TENANT_PLATFORMS:  # the customer is the host's first label, not the platform's domain
+        tenant = host.split(".", 1)[0]
+        ours = host in own.names or tenant in own.names or any(
+            len(w) >= 4 and w not in GENERIC and w in own.words for w in WORD.findall(tenant))
     if scheme in PLAIN:
         where = "" if ours else ", a host the plan does not show as its own"
         return f"{host} over plain {scheme}{where}", Severity.HIGH

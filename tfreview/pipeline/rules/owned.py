@@ -3,7 +3,7 @@ stage; feeds `egress-outside` through egress.py, and clients.py).
 
 Read from every value of the plan except the destinations new in it and the values an update newly writes into an
 existing object (a grant following a moved destination names the new account; it proves nothing), plus the
-accounts ownership.py vouches for;
+accounts ownership.py vouches for and the organisations the providers sign in to;
 a destination that carries a topic, queue or stream of the plan's own delivers the plan's data.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.documents import provider_organisations
 from tfreview.pipeline.rules.domains import registrable
 from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peering import OWN_KEYS, SCOPES
@@ -72,6 +73,7 @@ def evidence(ri: ReviewInput, changes: list[Change]) -> Own:
                     id(change) in judged and (is_destination(path, forwarder(change)) or under_receiver(path)))):
                 own.add(path[-1] if path else "", text)
     own.scopes |= vouched(ri)
+    own.words |= {o.lower() for o in provider_organisations(ri.plan.configuration, ri.plan.variables)}
     return own
 
 

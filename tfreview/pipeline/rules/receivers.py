@@ -102,6 +102,8 @@ def is_destination(path: tuple[str, ...], forwarder: bool = False) -> bool:
     if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"} \
             and not (inside and leaf & (SCOPE_WORDS | {"bucket"})):
         return False
+    if forwarder and leaf & {"host", "hostname"} and not leaf & NOT_DEST_WORDS:
+        return True  # a destination object's `host` is where its stream lands (a loader's warehouse host)
     # `destination_account_id`: the account is where the data goes, not an identity of the sender.
     stop = NOT_DEST_WORDS - SCOPE_WORDS if "destination" in leaf else NOT_DEST_WORDS
     return bool(leaf & DEST_WORDS and not leaf & stop) or inside
