@@ -309,3 +309,21 @@ def test_loader_moved_to_another_customers_platform_host_is_high(tmp_path: Path)
 
 def test_loader_moved_to_a_platform_host_named_for_the_plans_own_is_quiet(tmp_path: Path) -> None:
     assert _loader(tmp_path, "northwind-analytics.c7x2.mongodb.net") == (None, "likely_safe")
+
+
+# An export's bucket owner names the account the copy lands in.
+
+def _export(tmp_path: Path, owner: str) -> tuple[Severity | None, str]:
+    export = entry("aws_dynamodb_table_export.orders", {
+        "table_arn": "arn:aws:dynamodb:eu-west-1:111122223333:table/orders", "s3_bucket": "orders-exports",
+        "s3_bucket_owner": owner, "export_format": "ION"}, provider="hashicorp/aws")
+    result = review_rules_alone(tmp_path, [export])
+    return worst_by_rule(result).get("foreign-data-share"), result.label.value
+
+
+def test_export_into_a_bucket_of_an_unknown_account_is_high(tmp_path: Path) -> None:
+    assert _export(tmp_path, "908172635401") == (Severity.HIGH, "needs_close_review")
+
+
+def test_export_into_a_bucket_of_the_tables_own_account_is_quiet(tmp_path: Path) -> None:
+    assert _export(tmp_path, "111122223333") == (None, "likely_safe")

@@ -20,11 +20,13 @@ from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
 from tfreview.pipeline.rules.values import leaves, plain
 
-# An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
+# An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`,
+# an export's `s3_bucket_owner` (the owner of the bucket it writes to; not a bucket's `expected_bucket_owner` guard).
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
                         r"accounts|account_ids"
                         r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*"
-                        r"|(?:consumer_)?accept_lists?")
+                        r"|(?:consumer_)?accept_lists?"
+                        r"|(?:s3_|gcs_|storage_)?bucket_owner(?:_account(?:_id)?)?")
 # A list of who may open a private connection in (Private Service Connect's consumer accept list): a project or
 # account added there reaches the service's internal network, as a share's consumer reaches its data.
 ADMITS = lazy_compile(r"(?:consumer_)?accept_lists?")
