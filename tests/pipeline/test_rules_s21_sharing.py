@@ -3,6 +3,7 @@ benign look-alike. Providers are invented where they can be, so only what attrib
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -327,3 +328,41 @@ def test_export_into_a_bucket_of_an_unknown_account_is_high(tmp_path: Path) -> N
 
 def test_export_into_a_bucket_of_the_tables_own_account_is_quiet(tmp_path: Path) -> None:
     assert _export(tmp_path, "111122223333") == (None, "likely_safe")
+
+
+# A resource policy's grant lifted from one path of a store to the whole store, same principal and actions.
+
+def _store_policy(tmp_path: Path, principal: str, old: str, new: str) -> tuple[Severity | None, str]:
+    def doc(resource: str) -> str:
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "CarrierRead", "Effect": "Allow", "Principal": {"AWS": principal},
+            "Action": ["s3:GetObject"], "Resource": resource}]})
+    change = entry("aws_s3_bucket_policy.exports", {"bucket": "exports", "policy": doc(new)},
+                   before={"bucket": "exports", "policy": doc(old)}, provider="hashicorp/aws")
+    own = entry("aws_s3_bucket.exports", {"bucket": "exports", "arn": "arn:aws:s3:::exports",
+                                         "owner_id": "111122223333"},
+                before={"bucket": "exports", "arn": "arn:aws:s3:::exports", "owner_id": "111122223333"},
+                provider="hashicorp/aws")
+    own["change"]["actions"] = ["no-op"]
+    configuration = {"provider_config": {"aws": {"name": "aws", "expressions": {
+        "allowed_account_ids": {"constant_value": ["111122223333"]}}}}}
+    result = review_rules_alone(tmp_path, [change, own], configuration=configuration)
+    return worst_by_rule(result).get("iam-wildcard"), result.label.value
+
+
+PARTNER = "arn:aws:iam::908172635401:role/carrier-pull"
+
+
+def test_partner_grant_lifted_from_its_prefix_to_the_whole_bucket_is_high(tmp_path: Path) -> None:
+    assert _store_policy(tmp_path, PARTNER, "arn:aws:s3:::exports/carriers/acme/*", "arn:aws:s3:::exports/*") == (
+        Severity.HIGH, "needs_close_review")
+
+
+def test_partner_grant_moved_down_its_prefix_is_quiet(tmp_path: Path) -> None:
+    assert _store_policy(tmp_path, PARTNER, "arn:aws:s3:::exports/carriers/acme/*",
+                         "arn:aws:s3:::exports/carriers/acme/out/*") == (None, "likely_safe")
+
+
+def test_own_role_grant_lifted_to_the_whole_bucket_is_not_high(tmp_path: Path) -> None:
+    assert _store_policy(tmp_path, "arn:aws:iam::111122223333:role/reporting", "arn:aws:s3:::exports/reports/*",
+                         "arn:aws:s3:::exports/*")[1] == "likely_safe"
