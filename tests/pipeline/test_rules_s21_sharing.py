@@ -366,3 +366,36 @@ def test_partner_grant_moved_down_its_prefix_is_quiet(tmp_path: Path) -> None:
 def test_own_role_grant_lifted_to_the_whole_bucket_is_not_high(tmp_path: Path) -> None:
     assert _store_policy(tmp_path, "arn:aws:iam::111122223333:role/reporting", "arn:aws:s3:::exports/reports/*",
                          "arn:aws:s3:::exports/*")[1] == "likely_safe"
+
+
+# A CI workflow that newly runs another publisher's action by a branch, handing it secrets.
+
+WORKFLOW = """stages:
+jobs:
+  publish:
+    steps:
+      - uses: actions/checkout@v4
+{step}
+      - run: make dist
+"""
+
+
+def _workflow(tmp_path: Path, step: str) -> tuple[Severity | None, str]:
+    old = WORKFLOW.format(step="      - run: ./upload.sh")
+    change = entry("gitlab_repository_file.publish", {"file_path": ".forgejo/workflows/publish.yml",
+                                                       "content": WORKFLOW.format(step=step)},
+                   before={"file_path": ".forgejo/workflows/publish.yml", "content": old})
+    result = review_rules_alone(tmp_path, [change])
+    return worst_by_rule(result).get("supply-chain-opened"), result.label.value
+
+
+def test_third_party_action_by_branch_handed_secrets_is_high(tmp_path: Path) -> None:
+    step = ("      - uses: blobsync-tools/upload-action@develop\n        with:\n"
+            "          token: ${{ secrets.STORE_TOKEN }}")
+    assert _workflow(tmp_path, step) == (Severity.HIGH, "needs_close_review")
+
+
+def test_third_party_action_pinned_to_a_commit_is_quiet(tmp_path: Path) -> None:
+    step = ("      - uses: blobsync-tools/upload-action@0f3c2b1a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b # v2.1.0\n"
+            "        with:\n          token: ${{ secrets.STORE_TOKEN }}")
+    assert _workflow(tmp_path, step) == (None, "likely_safe")

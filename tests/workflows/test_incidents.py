@@ -492,7 +492,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/084-ses-primary-dkim-signing.json",
     "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
     "fresh/data-sharing-and-transfer/022-gcs-transfer-audit-archive-sync.json",
-    "fresh/data-sharing-and-transfer/068-github-nightly-export-workflow.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/data-sharing-and-transfer/092-snowflake-partner-share-grants.json",
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",

@@ -52,6 +52,7 @@ from tfreview.pipeline.rules import signonrules as signonrules
 from tfreview.pipeline.rules import signinhosts as signinhosts
 from tfreview.pipeline.rules import samegrant as samegrant
 from tfreview.pipeline.rules import supplychain as supplychain
+from tfreview.pipeline.rules import actionrefs as actionrefs
 from tfreview.pipeline.rules import origins as origins
 from tfreview.pipeline.rules import publishers as publishers
 from tfreview.pipeline.rules import fetched as fetched
