@@ -426,7 +426,6 @@ KNOWN_MISSES = {
     "fresh/observability-and-incident-response/018-legacy-search-decommission.json",
     "fresh/observability-and-incident-response/021-kv-diagnostics-category-group.json",
     "fresh/observability-and-incident-response/031-sentinel-workspace-daily-cap.json",
-    "fresh/observability-and-incident-response/034-runbook-workflow-action-swap.json",
     "fresh/observability-and-incident-response/044-project-logging-sandbox-retire.json",
     "fresh/observability-and-incident-response/059-fluent-bit-buffer-tuning.json",
     "fresh/observability-and-incident-response/062-preview-env-workspace-cleanup.json",
