@@ -399,3 +399,24 @@ def test_third_party_action_pinned_to_a_commit_is_quiet(tmp_path: Path) -> None:
     step = ("      - uses: blobsync-tools/upload-action@0f3c2b1a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b # v2.1.0\n"
             "        with:\n          token: ${{ secrets.STORE_TOKEN }}")
     assert _workflow(tmp_path, step) == (None, "likely_safe")
+
+
+# A grant moved from one named object to every object of its container reaches what the one object hid.
+
+def _object_grant(tmp_path: Path, old: dict[str, Any], new: dict[str, Any]) -> tuple[Severity | None, str]:
+    base = {"privileges": ["SELECT"], "to_role": "PARTNER_READER"}
+    change = entry("lakeco_object_grant.partner", {**base, **new}, before={**base, **old})
+    result = review_rules_alone(tmp_path, [change])
+    return worst_by_rule(result).get("grant-scope-widened"), result.label.value
+
+
+def test_grant_moved_from_a_view_to_every_table_of_its_schema_is_high(tmp_path: Path) -> None:
+    old = {"on_object": [{"object_type": "VIEW", "object_name": "SALES.SHARED.TOTALS_V"}]}
+    new = {"on_object": [{"all": [{"object_type_plural": "TABLES", "in_schema": "SALES.RAW"}]}]}
+    assert _object_grant(tmp_path, old, new) == (Severity.HIGH, "needs_close_review")
+
+
+def test_grant_moved_to_another_single_view_is_quiet(tmp_path: Path) -> None:
+    old = {"on_object": [{"object_type": "VIEW", "object_name": "SALES.SHARED.TOTALS_V"}]}
+    new = {"on_object": [{"object_type": "VIEW", "object_name": "SALES.SHARED.TOTALS_V2"}]}
+    assert _object_grant(tmp_path, old, new) == (None, "likely_safe")

@@ -492,7 +492,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
     "fresh/data-sharing-and-transfer/022-gcs-transfer-audit-archive-sync.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
-    "fresh/data-sharing-and-transfer/092-snowflake-partner-share-grants.json",
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
     "fresh/directories-and-end-user-compute/003-ad-default-domain-policy-radius.json",
     "fresh/directories-and-end-user-compute/008-jamf-enrolment-bootstrap.json",
