@@ -420,3 +420,30 @@ def test_grant_moved_to_another_single_view_is_quiet(tmp_path: Path) -> None:
     old = {"on_object": [{"object_type": "VIEW", "object_name": "SALES.SHARED.TOTALS_V"}]}
     new = {"on_object": [{"object_type": "VIEW", "object_name": "SALES.SHARED.TOTALS_V2"}]}
     assert _object_grant(tmp_path, old, new) == (None, "likely_safe")
+
+
+# A copy job switched to delete from its sink what its source lacks: high where another job writes to that sink.
+
+def _copy_job(address: str, source: str, extra: bool, before: bool | None = None) -> dict[str, Any]:
+    def job(deletes: bool) -> dict[str, Any]:
+        return {"source": [{"bucket": source}], "destination": [{"bucket": "audit-archive", "path": "in/"}],
+                "options": [{"delete_extraneous_in_destination": deletes}]}
+    return entry(address, job(extra), before=None if before is None else job(before))
+
+
+def _mirror_judged(tmp_path: Path, shared: bool) -> tuple[Severity | None, str]:
+    changes = [_copy_job("syncco_job.app", "app-audit", True, before=False)]
+    if shared:
+        kept = _copy_job("syncco_job.iam", "iam-audit", False, before=False)
+        kept["change"]["actions"] = ["no-op"]
+        changes.append(kept)
+    result = review_rules_alone(tmp_path, changes)
+    return worst_by_rule(result).get("lifecycle-expiration"), result.label.value
+
+
+def test_mirroring_into_a_sink_another_job_fills_is_high(tmp_path: Path) -> None:
+    assert _mirror_judged(tmp_path, True) == (Severity.HIGH, "needs_close_review")
+
+
+def test_mirroring_into_a_sink_of_its_own_is_medium(tmp_path: Path) -> None:
+    assert _mirror_judged(tmp_path, False) == (Severity.MEDIUM, "likely_safe")

@@ -68,6 +68,7 @@ from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import mutes as mutes
 from tfreview.pipeline.rules import unreachable as unreachable
 from tfreview.pipeline.rules import expiration as expiration
+from tfreview.pipeline.rules import mirrorsync as mirrorsync
 from tfreview.pipeline.rules import upgrades as upgrades
 from tfreview.pipeline.rules import openpolicy as openpolicy
 from tfreview.pipeline.rules import chartmodes as chartmodes
