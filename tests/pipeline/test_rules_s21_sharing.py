@@ -447,3 +447,25 @@ def test_mirroring_into_a_sink_another_job_fills_is_high(tmp_path: Path) -> None
 
 def test_mirroring_into_a_sink_of_its_own_is_medium(tmp_path: Path) -> None:
     assert _mirror_judged(tmp_path, False) == (Severity.MEDIUM, "likely_safe")
+
+
+# A bearer link minted for years with rights to change data: whoever holds it keeps them.
+
+def _presigned(tmp_path: Path, expires: str, write: bool) -> tuple[Severity | None, str]:
+    link = entry("objco_presigned_url.vendor_drop", {
+        "bucket": "claims", "access": [{"read": True, "write": write, "delete": write}],
+        "valid_from": "2026-01-10T00:00:00Z", "expiration": expires})
+    result = review_rules_alone(tmp_path, [link], timestamp="2026-01-10T09:00:00Z")
+    return worst_by_rule(result).get("foreign-data-share"), result.label.value
+
+
+def test_writable_link_valid_for_years_is_high(tmp_path: Path) -> None:
+    assert _presigned(tmp_path, "2031-01-10T00:00:00Z", True) == (Severity.HIGH, "needs_close_review")
+
+
+def test_writable_link_valid_for_a_week_is_quiet(tmp_path: Path) -> None:
+    assert _presigned(tmp_path, "2026-01-17T00:00:00Z", True) == (None, "likely_safe")
+
+
+def test_read_only_https_link_valid_for_years_is_quiet(tmp_path: Path) -> None:
+    assert _presigned(tmp_path, "2031-01-10T00:00:00Z", False) == (None, "likely_safe")

@@ -491,7 +491,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/084-ses-primary-dkim-signing.json",
     "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
-    "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
     "fresh/directories-and-end-user-compute/003-ad-default-domain-policy-radius.json",
     "fresh/directories-and-end-user-compute/008-jamf-enrolment-bootstrap.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",

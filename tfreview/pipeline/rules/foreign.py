@@ -12,6 +12,7 @@ from functools import lru_cache
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.bearerlinks import long_lived_links
 from tfreview.pipeline.rules.documents import provider_organisations
 from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
@@ -245,6 +246,7 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from _bearer_recipients(ri)
+    yield from long_lived_links(ri, "foreign-data-share")
     yield from personal_grantees(ri)
     yield from consumer_domains(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
