@@ -237,7 +237,6 @@ KNOWN_MISSES = {
     "fresh/detection-response/firehose_enrich_lambda_drops_security.json",
     "fresh/detection-response/az_defender_servers_scan_exclusion_tag.json",
     "fresh/long-tail-real-8/apigw-route-auth-b.json",
-    "fresh/long-tail-real-8/appflow-destination-b.json",
     "fresh/long-tail-real-8/datasync-destination-b.json",
     "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/real-world-mix-3/aws-alb-http-forward.json",
@@ -392,7 +391,6 @@ KNOWN_MISSES = {
     # a provider feature flag keeps, a vault lock re-made stricter, a loopback callback whose signing key id reads as a
     # secret, one interconnect attachment of a redundant pair re-made. (Session 19 grades a bypass for everyone on a
     # health path medium.)
-    "fresh/backup-recovery-and-data-lifecycle/005-ledger-archive-replication-target.json",
     "fresh/backup-recovery-and-data-lifecycle/041-backup-storage-cmk.json",
     "fresh/backup-recovery-and-data-lifecycle/063-billing-snapshot-sharing.json",
     "fresh/backup-recovery-and-data-lifecycle/073-sql-vm-legacy-02-removal.json",
