@@ -53,6 +53,7 @@ from tfreview.pipeline.rules import signonrules as signonrules
 from tfreview.pipeline.rules import signinhosts as signinhosts
 from tfreview.pipeline.rules import samegrant as samegrant
 from tfreview.pipeline.rules import supplychain as supplychain
+from tfreview.pipeline.rules import actionrefs as actionrefs
 from tfreview.pipeline.rules import origins as origins
 from tfreview.pipeline.rules import publishers as publishers
 from tfreview.pipeline.rules import fetched as fetched
@@ -68,6 +69,7 @@ from tfreview.pipeline.rules import reach as reach
 from tfreview.pipeline.rules import mutes as mutes
 from tfreview.pipeline.rules import unreachable as unreachable
 from tfreview.pipeline.rules import expiration as expiration
+from tfreview.pipeline.rules import mirrorsync as mirrorsync
 from tfreview.pipeline.rules import upgrades as upgrades
 from tfreview.pipeline.rules import openpolicy as openpolicy
 from tfreview.pipeline.rules import chartmodes as chartmodes

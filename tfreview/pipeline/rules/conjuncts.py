@@ -28,7 +28,7 @@ EXCLUDE_KEY = lazy_compile(r"exclud|exempt|except|deny", re.IGNORECASE)
 INACTIVE = lazy_compile(r"^(?:inactive|disabled|off|false|paused|suspended)$", re.IGNORECASE)
 
 
-def _conjuncts(expression: str) -> frozenset[str]:
+def conjuncts(expression: str) -> frozenset[str]:
     """The parts of a condition joined by AND, each with its spacing and outer parentheses normalised; none when
     the condition has an OR or a negation, or a part's parentheses do not balance."""
     if NOT_ALL_AND.search(expression):
@@ -74,13 +74,13 @@ def _prior(view: PlanView) -> dict[str, list[Prior]]:
                 if CONDITION_KEY.search(key) and isinstance(value, str) and value.strip():
                     groups = _targets(before)
                     for group in groups:
-                        found[group].append((groups, _conjuncts(value), _excluded(before)))
+                        found[group].append((groups, conjuncts(value), _excluded(before)))
     return found
 
 
 def _narrowed(change: Change, expression: str, ri: ReviewInput) -> Iterator[str]:
     _, after = sides(change)
-    groups, parts, excluded = _targets(after), _conjuncts(expression), _excluded(after)
+    groups, parts, excluded = _targets(after), conjuncts(expression), _excluded(after)
     if not groups:
         return
     prior = plan_view(ri).derived("membership rules in force", _prior)

@@ -21,6 +21,8 @@ UNRESOLVED = "unresolved-value"
 POLICY_NAME = lazy_compile(r"(?:^|_)polic(?:y|ies)(?:_json|_document|_data)?$")
 ARN_ACCOUNT = lazy_compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 WILD_VALUE = lazy_compile(r"^(?:\*|\*:\*|[a-z0-9-]+:\*)$")  # "*", "*:*", "iam:*"
+# A provider argument naming the organisation it signs in to (`organization_name`, `organisation`).
+ORGANISATION_KEY = lazy_compile(r"organi[sz]ation(?:_name)?")
 OWN_KEYS = ("arn", "account_id", "owner_id", "policy_arn", "role_arn", "execution_role_arn")
 
 
@@ -161,6 +163,20 @@ def provider_accounts(configuration: dict[str, Any], variables: dict[str, Any] |
                     found.add(match.group(1))
                 elif isinstance(arn, str) and arn.isdigit() and len(arn) == 12:
                     found.add(arn)  # the account part of an ARN the configuration builds around a variable
+    return frozenset(found)
+
+
+def provider_organisations(configuration: dict[str, Any], variables: dict[str, Any] | None = None) -> frozenset[str]:
+    """Organisations the plan's providers sign in to (a warehouse provider's `organization_name`), upper-case: an
+    account of one of them is the plan's own, wherever a share or grant names it."""
+    found: set[str] = set()
+    providers = configuration.get("provider_config")
+    for provider in providers.values() if isinstance(providers, dict) else []:
+        expressions = provider.get("expressions") if isinstance(provider, dict) else None
+        for key, expression in expressions.items() if isinstance(expressions, dict) else []:
+            if ORGANISATION_KEY.fullmatch(key):
+                found |= {v.strip().upper() for v in _expressed(expression, variables or {})
+                          if isinstance(v, str) and v.strip()}
     return frozenset(found)
 
 

@@ -24,7 +24,7 @@ from tfreview.pipeline.rules.common import mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import EVERYTHING
 from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL as PERSONAL_MAIL
-from tfreview.pipeline.rules.owned import Own, carries_own, evidence
+from tfreview.pipeline.rules.owned import Own, bucket_named, carries_own, evidence
 from tfreview.pipeline.rules.peering import SCOPES, kin
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT
 from tfreview.pipeline.rules.receivers import (
@@ -48,6 +48,11 @@ ALERTING = frozenset({"pagerduty.com", "opsgenie.com", "victorops.com", "slack.c
 PLATFORMS = frozenset({"amazonaws.com", "amazonaws.com.cn", "googleapis.com", "gserviceaccount.com", "azure.com",
                        "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud",
                        "microsoftonline.com", "microsoftonline.us"})
+# Data platforms that give every customer a host of their own domain (`acme.snowflakecomputing.com`): the host's
+# first label names the customer's account, so another label is another customer's warehouse.
+TENANT_PLATFORMS = frozenset({"snowflakecomputing.com", "azuredatabricks.net", "databricks.com", "mongodb.net",
+                              "aivencloud.com", "clickhouse.cloud", "elastic-cloud.com", "supabase.co", "neon.tech",
+                              "singlestore.com", "cockroachlabs.cloud", "timescale.com", "firebolt.io"})
 # Generic first words of a host that say nothing of its owner (`webhook.site`, `hooks.example`).
 GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps", "events", "event", "collect",
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",
@@ -65,10 +70,12 @@ ADMISSION = lazy_compile(r"(?:Mutating|Validating)(?:Admission)?WebhookConfigura
 ADMISSION_TYPE = lazy_compile(r"(?:mutating|validating)_(?:admission_)?webhook(?:_configuration)?")
 # A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
 CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
+BUCKET_NAME = lazy_compile(r"[a-z0-9][a-z0-9._-]{2,62}")
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
-            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output")
+            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output",
+            b"host")
 
 
 def _inside(host: str) -> bool:
@@ -139,6 +146,10 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
         return f"a personal mailbox at {domain}", Severity.HIGH
     first = WORD.findall(domain)[0] if WORD.findall(domain) else ""
     ours = domain in own.domains or (len(first) >= 4 and first not in GENERIC and first in own.words)
+    if domain in TENANT_PLATFORMS:  # the customer is the host's first label, not the platform's domain
+        tenant = host.split(".", 1)[0]
+        ours = host in own.names or tenant in own.names or any(
+            len(w) >= 4 and w not in GENERIC and w in own.words for w in WORD.findall(tenant))
     if scheme in PLAIN:
         where = "" if ours else ", a host the plan does not show as its own"
         return f"{host} over plain {scheme}{where}", Severity.HIGH
@@ -154,12 +165,45 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
     return f"{host}, a domain the plan does not show as its own", Severity.LOW
 
 
+def _moved_bucket(change: Change, path: tuple[str, ...], text: str, added: bool) -> str | None:
+    """The bucket an existing object's bucket receiver moves to (a storage URL, a `bucket_name` in a sink block);
+    None for a receiver that is or was no bucket, or one the object did not have before."""
+    if added or change.action not in (Action.UPDATE, Action.REPLACE) or not path:
+        return None
+    kept = {t for p, t in leaves(change.after) if p == path}
+    dropped = [t for p, t in leaves(change.before) if p == path and t not in kept]
+    if not any(_bucket(path, t) for t in dropped):
+        return None  # a bucket added beside one kept, or a log group turned into a bucket, is no bucket moved
+    return _bucket(path, text)
+
+
+def _bucket(path: tuple[str, ...], text: str) -> str | None:
+    """The bucket a receiver value at PATH names: a storage URL, an S3 ARN or a name under a `bucket` key."""
+    named = bucket_named(text)
+    if named is None and "bucket" in key_words(path[-1]) and BUCKET_NAME.fullmatch(text.strip()):
+        named = text.strip().lower()
+    return named
+
+
+def _judge_bucket(bucket: str, own: Own) -> tuple[str, Severity] | None:
+    """Why a moved bucket receiver is outside what the plan shows: no other value of the plan (a bucket it
+    creates or keeps, a grant, a policy, the old receiver) names it, and its name does not start with the words of
+    the plan's own buckets. Bucket names are global: one nobody here names can be anybody's."""
+    first = WORD.findall(bucket)[0]
+    if bucket in own.names or first in own.bucket_words:
+        return None
+    return f"bucket {bucket}, which no resource of the plan creates, keeps or names", Severity.HIGH
+
+
 def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: str | None,
            carried: bool, added: bool = False) -> tuple[str, Severity] | None:
     """Why one new destination value is outside the organisation, and how bad."""
     allowing = path and any(w.startswith("allow") for w in key_words(path[-1]))
     if allowing and text.strip() and ANY_PREFIX.match(text.strip()):
         return f"any destination ({text.strip()!r} allows every host)", Severity.HIGH
+    bucket = _moved_bucket(change, path, text, added)
+    if bucket is not None:
+        return _judge_bucket(bucket, own)
     parsed = host_of(text)
     if parsed is not None and not _platform(parsed[1]):
         if path and key_words(path[-1]) & NOT_DEST_WORDS:

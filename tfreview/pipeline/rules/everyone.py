@@ -15,6 +15,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, sides, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED, denies
 from tfreview.pipeline.rules.judge import PUBLIC, WILDCARD
+from tfreview.pipeline.rules.rootward import confined_root
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 # A membership rule whose condition holds for everyone: `true`, `1==1`, `x -eq x`, an empty rule, a match-all, or
@@ -139,6 +140,11 @@ def _match_all_permissions(change: Change) -> Iterator[Finding]:
         anonymous = ANONYMOUS.match(principal) is not None
         level = Severity.HIGH if anonymous or what.startswith(WRITE_KEYS) else Severity.MEDIUM
         who = f" for {principal}" if principal else ""
+        root = confined_root(after) if last.startswith("/") and not anonymous else None
+        if root is not None:  # every file operation, on a directory of a view confined to one subtree
+            yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} on {last}, inside its '
+                          f"root {root} (every operation on its own files there)", Severity.MEDIUM)
+            continue
         yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{wild}"{who} (matches everything)',
                       level)
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.bearerlinks import long_lived_links
+from tfreview.pipeline.rules.documents import provider_organisations
 from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
@@ -19,11 +21,13 @@ from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
 from tfreview.pipeline.rules.policytext import ACCOUNT, ARN_ACCOUNT, POLICY_TEXT, policy_principals
 from tfreview.pipeline.rules.values import leaves, plain
 
-# An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`.
+# An attribute naming the accounts data goes to: a share's `accounts`, `allowed_accounts`, `destination_account_id`,
+# an export's `s3_bucket_owner` (the owner of the bucket it writes to; not a bucket's `expected_bucket_owner` guard).
 DIRECTED = lazy_compile(r"(?:(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_)?"
                         r"accounts|account_ids"
                         r"|(?:destination|dest|target|allowed|consumer|recipient|shared|grantee|partner)_account\w*"
-                        r"|(?:consumer_)?accept_lists?")
+                        r"|(?:consumer_)?accept_lists?"
+                        r"|(?:s3_|gcs_|storage_)?bucket_owner(?:_account(?:_id)?)?")
 # A list of who may open a private connection in (Private Service Connect's consumer accept list): a project or
 # account added there reaches the service's internal network, as a share's consumer reaches its data.
 ADMITS = lazy_compile(r"(?:consumer_)?accept_lists?")
@@ -242,13 +246,15 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from _bearer_recipients(ri)
+    yield from long_lived_links(ri, "foreign-data-share")
     yield from personal_grantees(ri)
     yield from consumer_domains(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c)) or next(authorized_scopes(c, c.after), None) is not None]
     if not changes:
         return  # the plan-wide walk for the plan's own scopes runs only when some change names a receiver
-    own, orgs = own_scopes(ri), _own_orgs(changes)
+    own = own_scopes(ri)
+    orgs = _own_orgs(changes) | provider_organisations(ri.plan.configuration, ri.plan.variables)
     own |= {n for c in ri.changeset.changes for side in (c.before, c.after) for n in _numbers(side)}
     for change in changes:
         wide = _everything(change)

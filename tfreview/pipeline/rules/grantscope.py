@@ -8,12 +8,14 @@ this.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, on_change, rule
 from tfreview.pipeline.rules.common import as_dict, as_list
+from tfreview.pipeline.rules.values import leaves, plain
 
 WIDENED = "grant-scope-widened"
 GRANTS = lazy_compile(r"_iam_(?:member|binding)$|role_assignment$")
@@ -60,3 +62,27 @@ def _whole(change: Change, side: str) -> bool:
         return True
     scope = as_dict(change.before if side == "before" else change.after).get("scope")
     return isinstance(scope, str) and WHOLE_SCOPE.fullmatch(scope.lower()) is not None
+
+
+# Grants of privileges on named objects (a warehouse's `grant_privileges_to_share`, any `*_grant*` type): the key
+# that names one object, and the keys that name every object of a container (`on_all_tables_in_schema`, an
+# `all` or `future` block).
+OBJECT_GRANTS = lazy_compile(r"grant|privilege|permission")
+ONE_OBJECT = lazy_compile(r"(?:^|\.)(?:on_(?:view|table|object|function|procedure|stage|materialized_view"
+                          r"|dynamic_table)|object_name|table_name|view_name)$")
+EVERY_OBJECT = lazy_compile(r"(?:^|\.)(?:on_(?:all|future)_\w+|all|future|all_\w+|future_\w+)(?:\.|$)")
+
+
+def _named(values: object, pattern: re.Pattern[str]) -> list[str]:
+    return [path for path, value in leaves(values) if value not in (None, "", [], False)
+            and pattern.search(plain(path))]
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=OBJECT_GRANTS)
+def _one_to_every(change: Change) -> Iterator[Finding]:
+    """A grant moved from one named object to every object of its container (a secure view → every table of the
+    schema): the holder now reads what the one object was there to hide."""
+    one, every = _named(change.before, ONE_OBJECT), _named(change.after, EVERY_OBJECT)
+    if one and every and not _named(change.before, EVERY_OBJECT) and not _named(change.after, ONE_OBJECT):
+        yield finding(WIDENED, change.address, f"{change.address}: the grant moves from one object ({one[0]}) to "
+                      f"every object of its container ({every[0]}): it now reaches all of them")

@@ -1,7 +1,8 @@
 """Risk rules, lifecycle helper: a grant replaced only to hand the same access to a sibling — the member swaps
 to another service identity of the same project or account, or the target moves to another object of the same
-container — with the role and permissions unchanged; ladders.py grades replaces with it. What the new member or
-target gets is judged on its own by the access rules (public members, foreign mailboxes, wildcards)."""
+container — or only to narrow it (its condition gains AND-ed parts), with the role and permissions unchanged;
+ladders.py grades replaces with it. What the new member or target gets is judged on its own by the access rules
+(public members, foreign mailboxes, wildcards)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.conjuncts import conjuncts
 from tfreview.pipeline.rules.tightened import COMPUTED
 
 # Keys that name who holds a grant, and keys that name what it allows (any provider's spelling).
@@ -26,6 +28,8 @@ _ARN = lazy_compile(r"^arn:aws[\w-]*:iam::(\d{12}):(?:role|user)/[\w+=,.@/-]+$")
 _KAFKA_SA = lazy_compile(r"^user:sa-[a-z0-9]+$")
 # Keys inside a target block that name the object itself; the others (database, catalog, account) place it.
 _OBJECT_NAME = lazy_compile(r"^(?:name|table_name|object_name|resource_name)$")
+# A grant's condition block (Google's IAM conditions, any provider's `condition`): an expression that limits it.
+CONDITION = lazy_compile(r"^conditions?$")
 _WILDCARD = lazy_compile(r"^(?:wildcard|all_tables|all)$")
 
 
@@ -70,8 +74,8 @@ def _target_moved(before: dict[str, Any], after: dict[str, Any], key: str) -> st
 
 def grant_handed_on(change: Change) -> str | None:
     """Why a replaced grant loses nothing, or None: its role or permissions and all but one setting stay, and
-    that one is either the holder, swapped for another service identity of the same project or account, or the
-    target, moved to a sibling object (only its name changes, no wildcard)."""
+    that one is either the holder, swapped for another service identity of the same project or account, the
+    target, moved to a sibling object (only its name changes, no wildcard), or its condition, only narrowed."""
     before, after = as_dict(change.before), as_dict(change.after)
     if change.action is not Action.REPLACE or not before or not after \
             or not any(HOLDER.match(k) for k in before) or not any(ALLOWS.match(k) for k in before):
@@ -80,4 +84,21 @@ def grant_handed_on(change: Change) -> str | None:
     if len(changed) != 1:
         return None
     key = next(iter(changed))
+    if CONDITION.match(key):
+        return _condition_narrowed(before.get(key), after.get(key))
     return _holder_swapped(before, after, key) if HOLDER.match(key) else _target_moved(before, after, key)
+
+
+def _condition_narrowed(before: Any, after: Any) -> str | None:
+    """Why a grant's new condition only narrows it: every AND-ed part of the old expression stays and parts are
+    added (an expiry joined to a prefix limit), or a grant that held no condition gains one."""
+    old, new = _blocks(before) if before else [], _blocks(after)
+    if old is None or new is None or len(old) > 1 or len(new) != 1:
+        return None
+    was = str(old[0].get("expression") or "") if old else ""
+    now = str(new[0].get("expression") or "")
+    kept, added = conjuncts(was) if was else frozenset(), conjuncts(now)
+    if not added or (was and not kept) or not kept < added:
+        return None
+    return ("the same holder and role, with a condition that keeps every part of the old one and adds "
+            f"{' && '.join(sorted(added - kept))}: the access only narrows")

@@ -136,7 +136,7 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
                               f"{drift.address} drifted outside Terraform{what}; this plan keeps those values and "
                               f"{change.action.value}s other settings", Severity.MEDIUM)
             continue
-        if not metadata_only and (opened := _opened(drift, change)):
+        if not metadata_only and (opened := _opened(drift, change) or _revoked(drift, change)):
             yield finding("drift-on-changed", drift.address,
                           f"{drift.address} drifted outside Terraform{what} in a way the rules flag ({opened}); "
                           f"this plan reverts it, which closes that again", Severity.MEDIUM)
@@ -208,6 +208,24 @@ def _opened(drift: Change, change: Change) -> str | None:
                 if found.severity is Severity.HIGH:
                     return found.rule
     return None
+
+
+# Who an object's data or access goes to: a share's `shared_accounts`, `allowed_principals`, `members`, `readers`.
+RECEIVERS = lazy_compile(r"(?:\w+_)?(?:accounts?|account_ids|principals?|members?|grantees?|consumers?|recipients?"
+                         r"|readers?|users?|subscribers?)")
+
+
+def _revoked(drift: Change, change: Change) -> str | None:
+    """Who the drift added to a list of receivers (accounts a snapshot is shared with, a share's members) that the
+    plan takes out again, restoring the configured list; None otherwise. Taking back a hand-made grant closes it."""
+    if drift.action is not Action.UPDATE or not _reverts(drift, change):
+        return None
+    before, drifted = drift.before, drift.after
+    assert isinstance(before, dict) and isinstance(drifted, dict)  # _reverts checked both
+    keys = [k for k in drifted if drifted.get(k) != before.get(k) and not BOOKKEEPING.match(k)]
+    added = all(RECEIVERS.fullmatch(k) and isinstance(drifted[k], list) and isinstance(before.get(k) or [], list)
+                and all(v in drifted[k] for v in before.get(k) or []) for k in keys)
+    return f"it added receivers to {', '.join(keys)}" if keys and added else None
 
 
 @rule("drift-kept", Severity.HIGH,

@@ -17,6 +17,7 @@ import tfreview.pipeline.rules.groupreach as groupreach
 import tfreview.pipeline.rules.holders as holders
 import tfreview.pipeline.rules.judge as judge
 import tfreview.pipeline.rules.memberships as memberships
+import tfreview.pipeline.rules.prefixreach as prefixreach
 import tfreview.pipeline.rules.roleids as roleids
 import tfreview.pipeline.rules.trustsubjects as trustsubjects
 from tfreview.pipeline.changes import Action, Change
@@ -118,6 +119,8 @@ def _change(change: Change, context: Context, before: list[Document], after: lis
                               + (f"; {guarded}" if guarded else ""), Severity.MEDIUM if guarded else verdict.severity)
     yield from _removed_denies(change, before, after)
     yield from _widened(change, before, after)
+    for why, severity in prefixreach.widened(before, after, context.own):
+        yield finding(judge.WILDCARD, change.address, f"{change.address}: {why}", severity)
     yield from unknown_documents(change, context, old)
     yield from _unreadable(change)
     yield from capabilities.changed(change)

@@ -51,6 +51,8 @@ PULLING = frozenset({"repository", "repo", "registry", "source", "chart", "image
 FORWARDER_NOT = frozenset({"notification", "notifications", "alert", "alerts", "filter", "filters", "contact"})
 URL = lazy_compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IGNORECASE)
 HOST = lazy_compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+# A bare IPv4 address with a port (`198.51.100.77:9000`): a service endpoint, as much a host as a name is.
+IP_PORT = lazy_compile(r"^((?:\d{1,3}\.){3}\d{1,3}):\d{1,5}(?:/\S*)?$")
 EMAIL = lazy_compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 NAME = lazy_compile(r"[a-z0-9._\-\[\]]*")
 FORWARD_CALL = lazy_compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
@@ -96,8 +98,12 @@ def is_destination(path: tuple[str, ...], forwarder: bool = False) -> bool:
     if leaf <= LINK_WORDS and leaf - {"url", "uri", "link", "links", "href", "page"}:
         return False
     inside = any(w & BLOCK_WORDS for w in words[:-1])
-    if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"} and not (inside and leaf & SCOPE_WORDS):
+    # `bucket_name` inside a `sink` block is the receiver itself, not the resource's parent.
+    if leaf & REFERENCE_WORDS and not leaf & {"destination", "target"} \
+            and not (inside and leaf & (SCOPE_WORDS | {"bucket"})):
         return False
+    if forwarder and leaf & {"host", "hostname"} and not leaf & NOT_DEST_WORDS:
+        return True  # a destination object's `host` is where its stream lands (a loader's warehouse host)
     # `destination_account_id`: the account is where the data goes, not an identity of the sender.
     stop = NOT_DEST_WORDS - SCOPE_WORDS if "destination" in leaf else NOT_DEST_WORDS
     return bool(leaf & DEST_WORDS and not leaf & stop) or inside
@@ -111,7 +117,8 @@ def under_receiver(path: tuple[str, ...]) -> bool:
 
 
 def host_of(text: str) -> tuple[str, str] | None:
-    """(scheme, host) of a URL, a host[:port][/path] or a mailbox (scheme `mailto`); None for anything else."""
+    """(scheme, host) of a URL, a host[:port][/path], an IPv4 address with a port or a mailbox (scheme `mailto`);
+    None for anything else."""
     url = URL.match(text)
     if url:
         host = url.group(2).lower()
@@ -119,7 +126,7 @@ def host_of(text: str) -> tuple[str, str] | None:
     mail = EMAIL.match(text)
     if mail:
         return "mailto", mail.group(1).lower()
-    bare = HOST.match(text)
+    bare = HOST.match(text) or IP_PORT.match(text)
     return ("", bare.group(1).lower()) if bare else None
 
 

@@ -25,7 +25,7 @@ from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.traffic import MTLS
 from tfreview.pipeline.rules.values import number
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
 from tfreview.pipeline.rules.workloads import WIDE
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
@@ -92,6 +92,12 @@ control(PUBLIC, r"(?!\w*(?:disabled|blocked|prevent\w*|restrict\w*|deny|denied)$
         r"|(?:\w+_)?(?:public|publicly|anyone|everyone)_(?:share|shared|sharing|link|links)(?:_\w+)?"
         r"|anyone_with_(?:the_)?link"
         r"|allow_public_sharing)", inverted, "shared with anyone who has the link", create=Severity.HIGH)
+# A restriction on what a share's readers may take out (Analytics Hub's `restricted_export_config`, any provider's
+# `restrict_download`, `prevent_copy`, `disable_export`): off, they copy the data into places of their own, and
+# revoking their access no longer takes it back.
+control(AUTH, r"\w*(?:restrict|prevent|block|deny|disable)\w*_(?:export|copy|download|egress|exfiltration)s?"
+        r"(?:_\w+)?(?:\.(?:enabled|enable|is_enabled))?", flag,
+        "readers may now copy or export the data out, beyond the reach of revoking their access")
 # A bearer link (a pre-authenticated request, a presigned or SAS link): whoever holds the URL gets in, with no
 # identity. Scoped to one object it is a hand-off; reaching any object of the bucket it is the bucket opened, and
 # with write, anyone holding it can plant or overwrite data.
@@ -188,6 +194,12 @@ control(AUTH, r"\w*trusted_key_groups|trusted_signers", present,
 # provider's mtls block): removed, callers are no longer asked for a certificate.
 control(MTLS, r"\w*(?:mutual_tls|mtls)\w*\.(?:trust_?store_uri|ca_?cert\w*|client_ca\w*)", present,
         "callers are no longer asked for a client certificate (mutual TLS removed)")
+# The far end's identity pinned by a client (an SFTP or SSH remote's host-key `fingerprints`, `known_hosts`,
+# `trusted_host_keys`, a pinned certificate): removed, any host key is accepted, and whoever intercepts the
+# connection can pose as the partner to feed or capture the files.
+control(TLS, r"fingerprints|known_hosts|trusted_host_keys?|\w*host_key_fingerprints?|\w*(?:pinned|pin)_(?:certs?"
+        r"|certificates?|public_keys?|keys?|hashes)", present,
+        "the remote's pinned identity is removed (any host key or certificate is accepted)")
 # The sign-in an ingress controller puts in front of an app (`nginx.ingress.kubernetes.io/auth-url`,
 # `auth-signin`, an ALB's `auth-type`): removed, the app answers anyone who reaches it.
 control(AUTH, r"auth-url|auth-signin|auth-type|auth-tls-secret", present,
