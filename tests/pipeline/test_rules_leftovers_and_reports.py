@@ -328,3 +328,12 @@ def static_site(website: bool = True, second_bucket: bool = False) -> list[dict[
 def test_a_website_bucket_known_only_by_its_module(tmp_path: Any, website: bool, second_bucket: bool,
                                                    label: Any) -> None:
     assert judged(tmp_path, *static_site(website, second_bucket))[0] is label
+
+
+def test_a_release_re_made_under_a_new_address_is_no_successor(tmp_path: Any) -> None:
+    # A module renamed without a moved block: the chart is uninstalled, then installed again (its CRDs go with it).
+    def release(name: str) -> dict[str, Any]:
+        return {"name": name, "namespace": "cert-manager", "chart": "cert-manager", "version": "v1.14.4", "values": []}
+    changes = (entry("module.certs.helm_release.cert_manager", ["delete"], release("cert-manager"), None),
+               entry("module.tls.helm_release.cert_manager", ["create"], None, release("cert-manager")))
+    assert judged(tmp_path, *changes)[0] is RISKY

@@ -58,8 +58,9 @@ def _kept_text(view: PlanView) -> list[str]:
 
 
 def chart_still_running(change: Change, ri: ReviewInput) -> str | None:
-    """Why uninstalling this release stops nothing: another kept release runs the same chart in its namespace, and
-    the chart is no data engine (a database chart keeps each release's own data)."""
+    """Why uninstalling this release stops nothing: another release that already runs (kept, not created: a release
+    re-made under a new address is an uninstall and a reinstall) runs the same chart in its namespace, and the chart
+    is no data engine (a database chart keeps each release's own data)."""
     attrs = _before(change)
     chart, namespace = attrs.get("chart"), attrs.get("namespace")
     if not CHARTS.search(change.type) or not isinstance(chart, str) \
@@ -67,7 +68,7 @@ def chart_still_running(change: Change, ri: ReviewInput) -> str | None:
         return None
     for other in plan_view(ri).changes:
         values = other.after if isinstance(other.after, dict) else {}
-        if other is not change and other.type == change.type and other.action is not Action.DELETE \
+        if other is not change and other.type == change.type and other.action in (Action.NO_OP, Action.UPDATE) \
                 and values.get("chart") == chart and values.get("namespace") == namespace:
             return f"{other.address} runs the same chart {chart} in {namespace}: the workload continues under it"
     return None
