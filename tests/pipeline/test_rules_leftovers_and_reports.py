@@ -337,3 +337,12 @@ def test_a_release_re_made_under_a_new_address_is_no_successor(tmp_path: Any) ->
     changes = (entry("module.certs.helm_release.cert_manager", ["delete"], release("cert-manager"), None),
                entry("module.tls.helm_release.cert_manager", ["create"], None, release("cert-manager")))
     assert judged(tmp_path, *changes)[0] is RISKY
+
+
+@pytest.mark.parametrize(("after", "label"), [("https://ci-templates.dev/acme/terraform.gitlab-ci.yml", RISKY),
+                                              ("ci/terraform.gitlab-ci.yml", SAFE)])
+def test_a_ci_definition_moved_to_a_url(tmp_path: Any, after: str, label: Any) -> None:
+    change = entry("gitlab_project.platform_live", ["update"],
+                   {"name": "platform-live", "ci_config_path": ".gitlab-ci.yml"},
+                   {"name": "platform-live", "ci_config_path": after})
+    assert judged(tmp_path, change)[0] is label

@@ -166,6 +166,19 @@ control(SUPPLY, r"\w*dependenc(?:y|ies)\.version|packages?\.version|requirements
 # any command with the server's credentials.
 control(SUPPLY, r"allow_custom_(?:workflows?|pipelines?|commands?|steps?|scripts?)|allow_repo_(?:workflows?|config)",
         inverted, "repositories may now run their own commands with the server's credentials")
+# Where a project's CI definition is read from (GitLab `ci_config_path`, a build's spec file): moved from a file of
+# the repository to a URL, the pipeline that holds the project's deploy credentials runs whatever that host serves.
+def repository_file(value: Any) -> float | None:
+    """1 for a path in the repository (`.gitlab-ci.yml`, `ci/build.yml`), 0 for a URL; None for anything else."""
+    if value is None or value == "":
+        return 1  # unset: the repository's own default file
+    if not isinstance(value, str) or not known(value):
+        return None
+    return 0 if "://" in value else 1
+
+
+control(SUPPLY, r"ci_config_path|\w*(?:pipeline|build|ci)_(?:config|definition|spec)_(?:path|file|url)|buildspec",
+        repository_file, "the CI definition is now fetched from a URL: the pipeline runs whatever that host serves")
 # What a deployer, scheduler or registry admits only once signed (`require_signature`, `signed_images_only`,
 # `enforce_signed_commits`, `signatures_required`): off, unsigned images or code roll out.
 control(SUPPLY, r"require_(?:\w+_)?signatures?|require_signed_\w+|signatures?_required|signed_\w+_(?:only|required)"
