@@ -56,6 +56,8 @@ SPF_ALL = lazy_compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
 SPF_STRENGTH = {"-": 3, "~": 2, "?": 1, "+": 0, "": 0}
 DMARC = lazy_compile(r"\bv=dmarc1\b", re.IGNORECASE)
 DMARC_POLICY = lazy_compile(r"(?:^|[;\s])p\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
+# The subdomain policy (`sp=`): absent, subdomains follow `p`; weaker, every subdomain can be forged.
+DMARC_SUBDOMAINS = lazy_compile(r"(?:^|[;\s])sp\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
 DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
 MAX_DEPTH = 8
 
@@ -84,7 +86,7 @@ def _strings(value: Any, depth: int = 0) -> Iterator[str]:
 
 
 def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
-    """{"SPF"|"DMARC": weakest strength} of the mail policies held in VALUES."""
+    """{"SPF"|"DMARC": weakest strength} of the mail policies held in VALUES (DMARC's weaker of `p` and `sp`)."""
     found: dict[str, int] = {}
     for text in _strings(values):
         if SPF.search(text):
@@ -94,6 +96,8 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
         if DMARC.search(text):
             policy = DMARC_POLICY.search(text)
             strength = DMARC_STRENGTH[policy.group(1).lower()] if policy else 0
+            if subdomains := DMARC_SUBDOMAINS.search(text):
+                strength = min(strength, DMARC_STRENGTH[subdomains.group(1).lower()])
             found["DMARC"] = min(found.get("DMARC", strength), strength)
     return found
 
