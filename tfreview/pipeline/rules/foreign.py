@@ -12,7 +12,7 @@ from functools import lru_cache
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_grantees
+from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_deliveries, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
 from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
@@ -238,12 +238,14 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
 @rule("foreign-data-share", Severity.HIGH,
       "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
       "own (a private connection's accept list included, a function of another account handed a resource's data), "
-      "or a consumer mail domain joins a list of allowed domains.")
+      "or a consumer mail domain joins a list of allowed domains, or mail is newly forwarded or copied to a "
+      "personal mailbox.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from _bearer_recipients(ri)
     yield from personal_grantees(ri)
     yield from consumer_domains(ri)
+    yield from personal_deliveries(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c)) or next(authorized_scopes(c, c.after), None) is not None]
     if not changes:

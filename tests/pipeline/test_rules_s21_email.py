@@ -1,0 +1,126 @@
+"""Session 21, email and communications: mail-specific weakenings read by meaning for any provider (a DKIM key size
+spelt with its family, an MTA's TLS level, an MTA-STS mode, a DMARC subdomain policy) and mail newly delivered to a
+personal mailbox (forwarded, copied, journaled, replied to, DMARC reports), each with a benign look-alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tfreview.pipeline.findings import Severity
+
+
+def _change(kind: str, before: Any, after: Any, name: str = "this") -> dict[str, Any]:
+    action = "create" if before is None else "update"
+    return {"address": f"{kind}.{name}", "mode": "managed", "type": kind, "name": name,
+            "provider_name": f"registry.terraform.io/acme/{kind.split('_')[0]}",
+            "change": {"actions": [action], "before": before, "after": after, "after_unknown": {},
+                       "before_sensitive": {}, "after_sensitive": {}}}
+
+
+def _verdict(tmp_path: Path, change: dict[str, Any]) -> tuple[str, dict[str, Severity]]:
+    result = review_rules_alone(tmp_path, [change])
+    return result.label.value, worst_by_rule(result)
+
+
+# --- a signing key's size spelt with its family -------------------------------------------------------------------
+
+def _dkim(next_size: str, current: str = "RSA_2048_BIT") -> dict[str, Any]:
+    return {"domain": "mail.example.org", "dkim": [{"current_signing_key_length": current,
+                                                     "next_signing_key_length": next_size, "status": "SUCCESS"}]}
+
+
+def test_a_dkim_key_cut_to_rsa_1024_is_weak(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _change("oci_email_dkim", _dkim("RSA_2048_BIT"), _dkim("rsa-1024")))
+    assert worst.get("weak-key") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_a_dkim_key_raised_from_1024_is_not_weak(tmp_path: Path) -> None:
+    change = _change("oci_email_dkim", _dkim("RSA_1024_BIT", "RSA_1024_BIT"), _dkim("RSA_2048_BIT", "RSA_1024_BIT"))
+    label, worst = _verdict(tmp_path, change)
+    assert "weak-key" not in worst and label == "likely_safe"
+
+
+# --- an MTA's TLS level and an MTA-STS mode -----------------------------------------------------------------------
+
+def _mta(level: str) -> dict[str, Any]:
+    return {"name": "relay", "values": [f"exim:\n  outbound:\n    smtp_tls_level: {level}\n  replicas: 2\n"]}
+
+
+def test_mail_tls_made_opportunistic_is_a_downgrade(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _change("helm_release", _mta("verify"), _mta("may")))
+    assert worst.get("tls-downgrade") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_mail_tls_made_mandatory_is_not_a_downgrade(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _change("helm_release", _mta("may"), _mta("encrypt")))
+    assert "tls-downgrade" not in worst and label == "likely_safe"
+
+
+def _sts(mode: str, max_age: int = 604800) -> dict[str, Any]:
+    return {"bucket": "policy", "key": ".well-known/mta-sts.txt",
+            "content": f"version: STSv1\nmode: {mode}\nmx: mx1.example.org\nmax_age: {max_age}\n"}
+
+
+def test_mta_sts_enforce_to_testing_is_relaxed(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _change("google_storage_bucket_object", _sts("enforce"), _sts("testing")))
+    assert worst.get("auth-weakened") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_mta_sts_testing_to_enforce_is_not_relaxed(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _change("google_storage_bucket_object", _sts("testing"),
+                                              _sts("enforce", 1209600)))
+    assert "auth-weakened" not in worst and label == "likely_safe"
+
+
+# --- DMARC's subdomain policy -------------------------------------------------------------------------------------
+
+def _txt(value: str) -> dict[str, Any]:
+    return {"name": "_dmarc.example.org", "type": "TXT", "content": value}
+
+
+def test_a_dmarc_subdomain_policy_cut_to_none_weakens_it(tmp_path: Path) -> None:
+    change = _change("cloudflare_record", _txt("v=DMARC1; p=quarantine; rua=mailto:d@example.org"),
+                     _txt("v=DMARC1; p=quarantine; sp=none; rua=mailto:d@example.org"))
+    label, worst = _verdict(tmp_path, change)
+    assert worst.get("mail-policy-weakened") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_a_dmarc_subdomain_policy_tightened_is_not_weakened(tmp_path: Path) -> None:
+    change = _change("cloudflare_record", _txt("v=DMARC1; p=reject; sp=none"), _txt("v=DMARC1; p=reject; sp=reject"))
+    label, worst = _verdict(tmp_path, change)
+    assert "mail-policy-weakened" not in worst and label == "likely_safe"
+
+
+# --- mail newly delivered to a personal mailbox -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("kind", "before", "after"), [
+    ("mailgun_route", {"actions": ["stop()"]},
+     {"actions": ["stop()"], "rule": [{"action": "forward", "destination_address": "copies.fin@yahoo.com"}]}),
+    ("m365_mailbox_settings", {"forwardingSmtpAddress": None}, {"forwardingSmtpAddress": "ops.backup@hotmail.com"}),
+    ("fastmail_identity", {"replyTo": ""}, {"replyTo": "ceo.office@proton.me"}),
+    ("route53_record", {"records": ["v=DMARC1; p=reject; ruf=mailto:dmarc@example.org"]},
+     {"records": ["v=DMARC1; p=reject; ruf=mailto:dmarc.forensics@gmail.com"]}),
+    ("exchange_journal_rule", None, {"name": "all", "journal_email_address": "archive.all@icloud.com"}),
+], ids=["route-forward-block", "mailbox-forwarding", "reply-to", "dmarc-ruf", "journal-created"])
+def test_mail_to_a_personal_mailbox_leaves_the_organisation(tmp_path: Path, kind: str, before: Any,
+                                                             after: Any) -> None:
+    label, worst = _verdict(tmp_path, _change(kind, before, after))
+    assert worst.get("foreign-data-share") is Severity.HIGH and label == "needs_close_review"
+
+
+@pytest.mark.parametrize(("kind", "before", "after"), [
+    ("mailgun_route", {"actions": ["stop()"]},
+     {"actions": ["stop()"], "rule": [{"action": "forward", "destination_address": "ap@northwind.example"}]}),
+    ("gmail_send_as", {"reply_to": "", "display_name": "CEO"},
+     {"reply_to": "", "display_name": "CEO", "description": "set up by a.smith@gmail.com"}),
+    ("sendgrid_sender", None, {"from_email": "newsletter@gmail.com", "nickname": "news"}),
+    ("mailgun_route", {"priority": 1, "forward_to": "legacy.inbox@gmail.com"},
+     {"priority": 2, "forward_to": "legacy.inbox@gmail.com"}),
+], ids=["forward-to-own-domain", "described-not-delivered", "sender-not-receiver", "unchanged-forward"])
+def test_mail_kept_inside_or_not_delivered_stays_safe(tmp_path: Path, kind: str, before: Any, after: Any) -> None:
+    label, worst = _verdict(tmp_path, _change(kind, before, after))
+    assert "foreign-data-share" not in worst and label == "likely_safe"
