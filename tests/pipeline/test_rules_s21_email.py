@@ -124,3 +124,45 @@ def test_mail_to_a_personal_mailbox_leaves_the_organisation(tmp_path: Path, kind
 def test_mail_kept_inside_or_not_delivered_stays_safe(tmp_path: Path, kind: str, before: Any, after: Any) -> None:
     label, worst = _verdict(tmp_path, _change(kind, before, after))
     assert "foreign-data-share" not in worst and label == "likely_safe"
+
+
+# --- a drift that hands the resource's data to another account ----------------------------------------------------
+
+TOPIC = "arn:aws:sns:eu-west-1:111122223333:mail-events"
+
+
+def _notification(queue_account: str | None) -> dict[str, Any]:
+    queues = [] if queue_account is None else [
+        {"queue_arn": f"arn:aws:sqs:eu-west-1:{queue_account}:parser", "events": ["s3:ObjectCreated:*"]}]
+    return {"bucket": "inbound-mail", "topic": [{"topic_arn": TOPIC, "events": ["s3:ObjectCreated:*"]}],
+            "queue": queues}
+
+
+def _drifted(after_account: str | None, planned: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The bucket notification a console edit pointed at AFTER_ACCOUNT's queue, and the plan's change: a no-op
+    (PLANNED None) or an update to PLANNED's queue."""
+    drift = _change("aws_s3_bucket_notification", _notification(None), _notification(after_account))
+    if planned is None:
+        change = _change("aws_s3_bucket_notification", _notification(after_account), _notification(after_account))
+        change["change"]["actions"] = ["no-op"]
+    else:
+        change = _change("aws_s3_bucket_notification", _notification(after_account), _notification(None))
+    return change, [drift]
+
+
+def test_a_drift_to_another_account_kept_by_the_plan_is_adopted(tmp_path: Path) -> None:
+    change, drift = _drifted("444455556666", None)
+    result = review_rules_alone(tmp_path, [change], resource_drift=drift)
+    assert worst_by_rule(result).get("drift-kept") is Severity.HIGH and result.label.value == "needs_close_review"
+
+
+def test_a_drift_to_another_account_reverted_by_the_plan_is_closed(tmp_path: Path) -> None:
+    change, drift = _drifted("444455556666", "revert")
+    result = review_rules_alone(tmp_path, [change], resource_drift=drift)
+    assert worst_by_rule(result).get("drift-on-changed") is Severity.MEDIUM and result.label.value == "likely_safe"
+
+
+def test_a_drift_within_the_own_account_kept_is_not_a_hand_off(tmp_path: Path) -> None:
+    change, drift = _drifted("111122223333", None)
+    result = review_rules_alone(tmp_path, [change], resource_drift=drift)
+    assert "drift-kept" not in worst_by_rule(result) and result.label.value == "likely_safe"
