@@ -166,3 +166,73 @@ def test_a_drift_within_the_own_account_kept_is_not_a_hand_off(tmp_path: Path) -
     change, drift = _drifted("111122223333", None)
     result = review_rules_alone(tmp_path, [change], resource_drift=drift)
     assert "drift-kept" not in worst_by_rule(result) and result.label.value == "likely_safe"
+
+
+# --- mail moved to a domain that imitates its own; an MTA's next hop moved outside --------------------------------
+
+def test_journal_moved_to_a_look_alike_domain_leaves_the_organisation(tmp_path: Path) -> None:
+    change = _change("google_workspace_compliance_rule", {"archive_copy_to": ["vault@records.acme-corp.com"]},
+                     {"archive_copy_to": ["vault@records.acme-corp.net"]})
+    label, worst = _verdict(tmp_path, change)
+    assert worst.get("foreign-data-share") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_journal_moved_within_the_own_domain_stays_safe(tmp_path: Path) -> None:
+    change = _change("google_workspace_compliance_rule", {"archive_copy_to": ["vault@records.acme-corp.com"]},
+                     {"archive_copy_to": ["vault@archive.acme-corp.com"]})
+    label, worst = _verdict(tmp_path, change)
+    assert "foreign-data-share" not in worst and label == "likely_safe"
+
+
+@pytest.mark.parametrize(("relay", "risky"), [("[185.199.10.20]:2525", True), ("[10.20.0.5]:25", False)],
+                         ids=["public-ip", "private-ip"])
+def test_an_mta_relayhost_moved_to_an_unknown_public_host(tmp_path: Path, relay: str, risky: bool) -> None:
+    change = _change("mailcow_relayhost", {"hostname": "[smtp.sendgrid.net]:587", "active": True},
+                     {"hostname": "[smtp.sendgrid.net]:587", "relayhost": relay, "active": True})
+    label, worst = _verdict(tmp_path, change)
+    assert (worst.get("egress-outside") is Severity.HIGH) is risky
+    assert label == ("needs_close_review" if risky else "likely_safe")
+
+
+# --- SPF includes a change adds -----------------------------------------------------------------------------------
+
+def _spf(*includes: str) -> dict[str, Any]:
+    return {"zone": "northwind.example", "name": "@", "type": "TXT",
+            "txt": [f"v=spf1 {' '.join('include:' + i for i in includes)} -all"]}
+
+
+def test_an_spf_include_of_an_unknown_relay_lets_it_send_as_the_domain(tmp_path: Path) -> None:
+    change = _change("dnsimple_zone_record", _spf("spf.protection.outlook.com"),
+                     _spf("spf.protection.outlook.com", "spf.bulk-mailer-hub.io"))
+    label, worst = _verdict(tmp_path, change)
+    assert worst.get("mail-policy-weakened") is Severity.HIGH and label == "needs_close_review"
+
+
+def test_an_spf_include_of_a_known_service_or_a_shown_domain_is_expected(tmp_path: Path) -> None:
+    spf = _change("dnsimple_zone_record", _spf("spf.protection.outlook.com"),
+                  _spf("spf.protection.outlook.com", "spf.mandrillapp.com", "_spf.bounce.northwind-mail.example"))
+    sender = _change("dnsimple_zone_record", None, {"zone": "northwind-mail.example", "name": "bounce", "type": "MX",
+                                                    "content": "feedback.northwind-mail.example"}, "bounce")
+    result = review_rules_alone(tmp_path, [spf, sender])
+    assert "mail-policy-weakened" not in worst_by_rule(result) and result.label.value == "likely_safe"
+
+
+# --- an import whose only change tightens the mail policy ---------------------------------------------------------
+
+def _imported(before: str, after: str) -> dict[str, Any]:
+    change = _change("dnsimple_zone_record", {"name": "_dmarc", "type": "TXT", "content": before,
+                                              "updated_at": "2024-01-02"},
+                     {"name": "_dmarc", "type": "TXT", "content": after, "updated_at": None})
+    change["change"]["importing"] = {"id": "rec-123"}
+    change["change"]["after_unknown"] = {"updated_at": True}
+    return change
+
+
+def test_an_import_that_tightens_dmarc_is_not_high(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _imported("v=DMARC1; p=none", "v=DMARC1; p=reject; pct=50"))
+    assert worst.get("import-with-changes") is Severity.MEDIUM and label == "likely_safe"
+
+
+def test_an_import_that_loosens_dmarc_stays_high(tmp_path: Path) -> None:
+    label, worst = _verdict(tmp_path, _imported("v=DMARC1; p=reject", "v=DMARC1; p=quarantine"))
+    assert worst.get("import-with-changes") is Severity.HIGH and label == "needs_close_review"

@@ -32,12 +32,11 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
+from tfreview.pipeline.rules.senders import unknown_senders
 from tfreview.pipeline.rules.tautology import always_true, client_chosen
 from tfreview.pipeline.rules.values import world_sources
 
-MAIL = declare("mail-policy-weakened", Severity.HIGH,
-               "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none): "
-               "others may send mail as the domain.")
+MAIL = "mail-policy-weakened"
 BYPASS = declare("filter-bypass-all", Severity.HIGH,
                  "A WAF or firewall rule skips or bypasses protections for every request (match expression "
                  "always true).")
@@ -103,6 +102,14 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
 
 
 
+def mail_tightened(before: Any, after: Any) -> bool:
+    """Whether the mail policies AFTER holds are each at least as strict as BEFORE's and one is stricter (DMARC
+    p=none → quarantine, SPF ~all → -all)."""
+    old, new = _mail_strength({"v": before}), _mail_strength({"v": after})
+    return bool(old) and old.keys() == new.keys() and all(new[k] >= old[k] for k in old) \
+        and any(new[k] > old[k] for k in old)
+
+
 @on_change(words=(b"v=spf1", b"v=dmarc1"))
 def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
@@ -113,6 +120,13 @@ def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
         if new[kind] < old[kind]:
             yield finding(MAIL, change.address, f"{change.address}: its {kind} policy is weakened — others may "
                           "send mail as the domain")
+
+
+@rule(MAIL, Severity.HIGH,
+      "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none, a subdomain "
+      "policy below the domain's, an SPF include of an unknown sender): others may send mail as the domain.")
+def _unknown_senders(ri: ReviewInput) -> Iterator[Finding]:
+    yield from unknown_senders(ri, MAIL)
 
 
 def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:

@@ -68,7 +68,8 @@ CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
-            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output")
+            b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output",
+            b"relayhost", b"smarthost")
 
 
 def _inside(host: str) -> bool:

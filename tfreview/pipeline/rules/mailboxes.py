@@ -18,6 +18,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.lookalike import imitates
 from tfreview.pipeline.rules.receivers import key_words
 
 # Personal mailboxes: an alert or report sent there leaves the organisation with whoever holds the mailbox, and a
@@ -161,7 +162,7 @@ def _domain_lists(change: Change) -> Iterator[tuple[str, list[str]]]:
 # Words of a key that say mail is delivered to its address (`forward_to`, `blind_copy_to`, `reply_to_address`,
 # `journal_recipient`, `redirect_message_to`), and the verbs of an action block that does it (`type = "forward"`).
 DELIVERY_KEYS = frozenset({"forward", "forwarding", "forwards", "redirect", "copy", "copies", "cc", "bcc", "blind",
-                           "reply", "journal", "journaling", "rua", "ruf"})
+                           "reply", "journal", "journaling", "archive", "rua", "ruf"})
 DELIVERY_VERBS = frozenset({"forward", "redirect", "copy", "bcc", "blind_copy", "journal"})
 # A mailto: link inside any text (a DMARC record's `rua=mailto:…`): reports or mail are sent there.
 MAILTO = lazy_compile(r"mailto:([\w.+'-]+@([\w-]+(?:\.[\w-]+)+))", re.IGNORECASE)
@@ -171,18 +172,28 @@ DESCRIBING = frozenset({"description", "comment", "comments", "notes", "note", "
 
 
 def personal_deliveries(ri: ReviewInput) -> Iterator[Finding]:
-    """Mail (forwarded, copied, journaled, replies, DMARC reports) newly sent to a personal mailbox: whoever holds
-    it gets a silent copy of the organisation's mail, whatever the provider or resource calls the setting."""
+    """Mail (forwarded, copied, journaled, replies, DMARC reports) newly sent to a personal mailbox, or moved to a
+    domain that imitates the one it went to: whoever holds it gets a silent copy of the organisation's mail,
+    whatever the provider or resource calls the setting."""
     for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
         if not _mentions_mailbox(change.after):
             continue
         before, after = sides(change)
         held = set(string_leaves(before))
+        was = {path: domain for path, _, domain in _deliveries(before)}
         for path, mailbox, domain in _deliveries(after):
-            if mailbox not in held and not any(mailbox in text for text in held) and domain in PERSONAL_MAIL:
+            if mailbox in held or any(mailbox in text for text in held):
+                continue
+            if domain in PERSONAL_MAIL:
                 yield finding("foreign-data-share", change.address,
                               f"{change.address}: mail now goes to {mailbox} ({path}), a personal {domain} "
                               "mailbox: a copy of the organisation's mail leaves it with whoever holds that mailbox")
+                break
+            if path in was and was[path] != domain and imitates(was[path], domain):
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address}: mail now goes to {mailbox} ({path}), a domain that imitates "
+                              f"{was[path]} under another owner: a copy of the organisation's mail goes to whoever "
+                              "registered it")
                 break
 
 
