@@ -236,3 +236,20 @@ def test_an_import_that_tightens_dmarc_is_not_high(tmp_path: Path) -> None:
 def test_an_import_that_loosens_dmarc_stays_high(tmp_path: Path) -> None:
     label, worst = _verdict(tmp_path, _imported("v=DMARC1; p=reject", "v=DMARC1; p=quarantine"))
     assert worst.get("import-with-changes") is Severity.HIGH and label == "needs_close_review"
+
+
+# --- a domain-ownership token is published in DNS -----------------------------------------------------------------
+
+TOKEN = "Zr4kP8wN2vQ6tY1mB5cE9gH3jK7sD0fA4zU8iO2eT6x="
+
+
+@pytest.mark.parametrize(("kind", "attribute", "severity"), [
+    ("sendgrid_domain_authentication", "ownership_verification_token", Severity.LOW),
+    ("zoom_app", "verification_token", Severity.HIGH),
+    ("mailgun_domain", "smtp_api_token", Severity.HIGH),
+], ids=["domain-ownership-token", "app-request-token", "domain-object-api-token"])
+def test_only_a_domain_ownership_token_is_public_by_design(tmp_path: Path, kind: str, attribute: str,
+                                                           severity: Severity) -> None:
+    label, worst = _verdict(tmp_path, _change(kind, None, {"domain": "mail.example.org", attribute: TOKEN}))
+    assert worst.get("credential-in-plan") is severity
+    assert label == ("likely_safe" if severity is Severity.LOW else "needs_close_review")

@@ -471,7 +471,6 @@ KNOWN_MISSES = {
     "fresh/messaging-and-streaming/087-eventbridge-commerce-bus-permission.json",
     "fresh/messaging-and-streaming/092-datadog-main-index-kafka-filters.json",
     "fresh/messaging-and-streaming/094-lambda-refund-notifier-sns-invoke.json",
-    "fresh/email-and-communications/022-ses-notify-module-upgrade.json",
     "fresh/email-and-communications/054-mx-gateway-ingress.json",
     "fresh/email-and-communications/071-acs-email-domain-cutover.json",
     "fresh/email-and-communications/077-postfix-relay-values.json",
