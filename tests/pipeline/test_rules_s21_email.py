@@ -253,3 +253,35 @@ def test_only_a_domain_ownership_token_is_public_by_design(tmp_path: Path, kind:
     label, worst = _verdict(tmp_path, _change(kind, None, {"domain": "mail.example.org", attribute: TOKEN}))
     assert worst.get("credential-in-plan") is severity
     assert label == ("likely_safe" if severity is Severity.LOW else "needs_close_review")
+
+
+# --- a delivery re-made on the same parent with the same events ---------------------------------------------------
+
+def _delivery(name: str, parent: str, events: list[str], receiver: str) -> dict[str, Any]:
+    return {"configuration_set_name": parent, "name": name, "enabled": True, "event_types": events,
+            "destination_arn": receiver}
+
+
+def _swap(new_parent: str, new_events: list[str]) -> list[dict[str, Any]]:
+    """A delivery to a Firehose deleted, and one to an event bus created on NEW_PARENT with NEW_EVENTS."""
+    old = _change("sparkpost_event_destination", _delivery("to-siem", "transactional", ["send", "bounce"],
+                                                           "arn:aws:firehose:eu-west-1:111122223333:deliverystream/x"),
+                  None, "siem")
+    old["change"]["actions"] = ["delete"]
+    new = _change("sparkpost_event_destination", None,
+                  _delivery("to-bus", new_parent, new_events, "arn:aws:events:eu-west-1:111122223333:event-bus/b"),
+                  "bus")
+    return [old, new]
+
+
+def test_a_delivery_remade_with_the_same_events_goes_on(tmp_path: Path) -> None:
+    result = review_rules_alone(tmp_path, _swap("transactional", ["send", "bounce", "complaint"]))
+    assert worst_by_rule(result).get("resource-delete") is Severity.MEDIUM and result.label.value == "likely_safe"
+
+
+@pytest.mark.parametrize(("parent", "events"), [("marketing-mail", ["send", "bounce"]),
+                                                ("transactional", ["send"])], ids=["other-parent", "fewer-events"])
+def test_a_delivery_remade_elsewhere_or_with_fewer_events_is_lost(tmp_path: Path, parent: str,
+                                                                  events: list[str]) -> None:
+    result = review_rules_alone(tmp_path, _swap(parent, events))
+    assert worst_by_rule(result).get("resource-delete") is Severity.HIGH

@@ -474,7 +474,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/054-mx-gateway-ingress.json",
     "fresh/email-and-communications/071-acs-email-domain-cutover.json",
     "fresh/email-and-communications/077-postfix-relay-values.json",
-    "fresh/email-and-communications/078-ses-config-set-events.json",
     "fresh/email-and-communications/079-shipwell-domain-records.json",
     "fresh/data-sharing-and-transfer/010-sftpgo-northwind-pull-fingerprints.json",
     "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
