@@ -285,3 +285,9 @@ def test_a_delivery_remade_elsewhere_or_with_fewer_events_is_lost(tmp_path: Path
                                                                   events: list[str]) -> None:
     result = review_rules_alone(tmp_path, _swap(parent, events))
     assert worst_by_rule(result).get("resource-delete") is Severity.HIGH
+
+
+def test_a_new_domains_first_spf_record_sets_up_its_senders(tmp_path: Path) -> None:
+    change = _change("dnsimple_zone_record", None, _spf("_spf.mailrelay-hub.net"))
+    label, worst = _verdict(tmp_path, change)
+    assert "mail-policy-weakened" not in worst and label == "likely_safe"

@@ -1,10 +1,11 @@
 """Who an SPF record lets send as the domain (risk rules stage; reported by edge.py under `mail-policy-weakened`).
 
 Every `include:` of an SPF record hands the domain's name to whatever servers the included domain lists: mail they
-send passes SPF, and so DMARC, as the domain. An include a change adds is expected when it names a known mail
-service (Google, Microsoft, SES, SendGrid, Mailgun, a help desk or marketing sender) or a domain the rest of the
-plan shows (the domain itself, a sending domain another resource sets up), and a special-use name (`.example`)
-resolves nowhere; one that names none of these is an unknown relay passing as the domain, on any DNS provider.
+send passes SPF, and so DMARC, as the domain. An include a change adds to a record that already named its senders
+is expected when it names a known mail service (Google, Microsoft, SES, SendGrid, Mailgun, a help desk or marketing
+sender) or a domain the rest of the plan shows (the domain itself, a sending domain another resource sets up), and
+a special-use name (`.example`) resolves nowhere; one that names none of these is an unknown relay passing as the
+domain, on any DNS provider. A new domain's first record sets its senders up from nothing and is not judged here.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ MAIL_SERVICES = frozenset({
 
 def unknown_senders(ri: ReviewInput, rule_id: str) -> Iterator[Finding]:
     """SPF includes a change adds that name no known mail service and nothing else the plan shows."""
-    spf = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE) if _added_includes(c)]
+    spf = [c for c in managed(ri.changeset, Action.UPDATE, Action.REPLACE) if _added_includes(c)]
     if not spf:
         return
     shown = _shown(ri.changeset.changes)
@@ -57,8 +58,11 @@ def _includes(value: object) -> set[str]:
 
 
 def _added_includes(change: Change) -> set[str]:
+    """Includes an update adds to an SPF record that already named its senders: a record written for a new domain
+    sets up its senders from nothing, and names no relay slipped in beside the known ones."""
     before, after = sides(change)
-    return _includes(after) - _includes(before)
+    held = _includes(before)
+    return _includes(after) - held if held else set()
 
 
 def _shown(changes: list[Change]) -> set[str]:
