@@ -37,6 +37,19 @@ def _names_an_identifier(where: str, attribute: str, kind: str) -> bool:
     return kind in IDENTIFIER_KINDS and bool(found) and found[-1] == "id" and (len(found) > 1 or last == "id")
 
 
+# A token that proves a domain is the owner's (SES `verification_token`, a mail or site verification code on a
+# domain object): the owner publishes it in the domain's DNS, so anyone can read it; it signs nothing.
+PROVING = frozenset({"verification", "validation", "ownership"})
+DOMAIN_WORDS = frozenset({"domain", "domains", "dns", "txt"})
+
+
+def _proves_a_domain(resource_type: str | None, attribute: str) -> bool:
+    """Whether a hit is a domain-ownership token: a verification value of a domain object (not an app's
+    `verification_token`, which Slack-style platforms use to sign requests)."""
+    words = set(ordered_words(attribute or ""))
+    return bool(words & PROVING) and bool((words | set(ordered_words(resource_type or ""))) & DOMAIN_WORDS)
+
+
 @rule("credential-in-plan", Severity.HIGH,
       "An unmarked value has the shape of a credential (cloud key, private key, token, password), or a reference to "
       "a secret store is replaced by the secret itself; it is masked.")
@@ -46,6 +59,11 @@ def _credentials(ri: ReviewInput) -> Iterator[Finding]:
                 or _names_an_identifier(hit.where, hit.attribute, hit.kind):
             continue
         attribute = f" {hit.attribute}" if hit.attribute else ""
+        if _proves_a_domain(hit.resource_type, hit.attribute):
+            yield finding("credential-in-plan", hit.where if hit.addressed else None,
+                          f"{hit.where}:{attribute} looks like {hit.label}, but a domain-ownership token is published "
+                          "in the domain's DNS by design (masked)", Severity.LOW)
+            continue
         if hit.addressed and _now_marked(ri, hit.where, hit.attribute):
             yield finding("credential-in-plan", hit.where, f"{hit.where}:{attribute} held {hit.label} in the clear "
                           "before this change, which now marks it sensitive (rotate it if the state was shared)",

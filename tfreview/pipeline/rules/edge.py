@@ -32,12 +32,11 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
+from tfreview.pipeline.rules.senders import unknown_senders
 from tfreview.pipeline.rules.tautology import always_true, client_chosen
 from tfreview.pipeline.rules.values import world_sources
 
-MAIL = declare("mail-policy-weakened", Severity.HIGH,
-               "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none): "
-               "others may send mail as the domain.")
+MAIL = "mail-policy-weakened"
 BYPASS = declare("filter-bypass-all", Severity.HIGH,
                  "A WAF or firewall rule skips or bypasses protections for every request (match expression "
                  "always true).")
@@ -56,6 +55,8 @@ SPF_ALL = lazy_compile(r"(?:^|\s)([-~?+]?)all\b", re.IGNORECASE)
 SPF_STRENGTH = {"-": 3, "~": 2, "?": 1, "+": 0, "": 0}
 DMARC = lazy_compile(r"\bv=dmarc1\b", re.IGNORECASE)
 DMARC_POLICY = lazy_compile(r"(?:^|[;\s])p\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
+# The subdomain policy (`sp=`): absent, subdomains follow `p`; weaker, every subdomain can be forged.
+DMARC_SUBDOMAINS = lazy_compile(r"(?:^|[;\s])sp\s*=\s*(reject|quarantine|none)\b", re.IGNORECASE)
 DMARC_STRENGTH = {"reject": 2, "quarantine": 1, "none": 0}
 MAX_DEPTH = 8
 
@@ -84,7 +85,7 @@ def _strings(value: Any, depth: int = 0) -> Iterator[str]:
 
 
 def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
-    """{"SPF"|"DMARC": weakest strength} of the mail policies held in VALUES."""
+    """{"SPF"|"DMARC": weakest strength} of the mail policies held in VALUES (DMARC's weaker of `p` and `sp`)."""
     found: dict[str, int] = {}
     for text in _strings(values):
         if SPF.search(text):
@@ -94,9 +95,19 @@ def _mail_strength(values: dict[str, Any]) -> dict[str, int]:
         if DMARC.search(text):
             policy = DMARC_POLICY.search(text)
             strength = DMARC_STRENGTH[policy.group(1).lower()] if policy else 0
+            if subdomains := DMARC_SUBDOMAINS.search(text):
+                strength = min(strength, DMARC_STRENGTH[subdomains.group(1).lower()])
             found["DMARC"] = min(found.get("DMARC", strength), strength)
     return found
 
+
+
+def mail_tightened(before: Any, after: Any) -> bool:
+    """Whether the mail policies AFTER holds are each at least as strict as BEFORE's and one is stricter (DMARC
+    p=none → quarantine, SPF ~all → -all)."""
+    old, new = _mail_strength({"v": before}), _mail_strength({"v": after})
+    return bool(old) and old.keys() == new.keys() and all(new[k] >= old[k] for k in old) \
+        and any(new[k] > old[k] for k in old)
 
 
 @on_change(words=(b"v=spf1", b"v=dmarc1"))
@@ -109,6 +120,13 @@ def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
         if new[kind] < old[kind]:
             yield finding(MAIL, change.address, f"{change.address}: its {kind} policy is weakened — others may "
                           "send mail as the domain")
+
+
+@rule(MAIL, Severity.HIGH,
+      "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none, a subdomain "
+      "policy below the domain's, an SPF include of an unknown sender): others may send mail as the domain.")
+def _unknown_senders(ri: ReviewInput) -> Iterator[Finding]:
+    yield from unknown_senders(ri, MAIL)
 
 
 def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:

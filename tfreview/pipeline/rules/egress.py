@@ -75,7 +75,7 @@ ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
             b"target", b"recipient", b"addresses", b"sink", b"prefix", b"email", b"push", b"copy", b"output",
-            b"host")
+            b"host")  # host covers relayhost and smarthost
 
 
 def _inside(host: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, grader, rule
+from tfreview.pipeline.rules.common import string_leaves
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
@@ -21,6 +22,8 @@ METADATA_ROOTS = frozenset({"tags", "tags_all", "labels", "effective_labels", "t
 BOOKKEEPING = lazy_compile(r"^(?:latest|last)_\w+|\w+_(?:time|timestamp|at)$|^(?:etag|revision|generation|version_id"
                           r"|lock_token|fingerprint|change_token)$")
 MAX_LISTED_PATHS = 5
+# The account an AWS ARN names (`arn:aws:lambda:eu-west-1:209467831155:function:…`).
+ARN_ACCOUNT = lazy_compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):(?!layer:)")  # a layer is code pulled in
 _ROOT = lazy_compile(r"[^.\[]+")
 
 
@@ -127,9 +130,9 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
         if drift.action is Action.UPDATE and _keeps(drift, change):
             # What drifted stays as it drifted (an autoscaler's node_count, ignore_changes): nothing is undone; a
             # drift the rules flag is adopted, as drift-kept reports for a plan that leaves the resource alone.
-            if (flagged := _flagged(drift)) is not None:
+            if (flagged := _adopted(drift)) is not None:
                 yield finding("drift-kept", drift.address,
-                              f"{drift.address} changed outside Terraform in a way the rules flag ({flagged.message}); "
+                              f"{drift.address} changed outside Terraform in a way the rules flag ({flagged}); "
                               "the plan keeps it while it changes other settings")
             else:
                 yield finding("drift-on-changed", drift.address,
@@ -202,6 +205,8 @@ def _opened(drift: Change, change: Change) -> str | None:
     the plan reverts it; None otherwise. The direction decides: reverting a drift that closed something is not this."""
     if drift.action is not Action.UPDATE or not _reverts(drift, change):
         return None
+    if _foreign_account(drift) is not None:
+        return "a hand-off to another account"
     for hook in CHANGE_HOOKS:
         if hook.wants(drift.type, Action.UPDATE):
             for found in hook.check(drift):
@@ -239,9 +244,9 @@ def _drift_kept(ri: ReviewInput) -> Iterator[Finding]:
         change = planned.get(drift.address)
         if drift.action is not Action.UPDATE or (change is not None and change.action not in QUIET):
             continue  # a plan that changes the resource is drift-on-changed's to judge
-        if (flagged := _flagged(drift)) is not None:
+        if (flagged := _adopted(drift)) is not None:
             yield finding("drift-kept", drift.address,
-                          f"{drift.address} changed outside Terraform in a way the rules flag ({flagged.message}); "
+                          f"{drift.address} changed outside Terraform in a way the rules flag ({flagged}); "
                           "the plan keeps it rather than reverting it")
 
 
@@ -253,3 +258,23 @@ def _flagged(drift: Change) -> Finding | None:
                 if found.severity is Severity.HIGH:
                     return found
     return None
+
+
+def _adopted(drift: Change) -> str | None:
+    """Why a drift the plan keeps is one the rules flag: a high finding it trips read as an update, or a hand-off
+    to another account; None when it is neither."""
+    if (flagged := _flagged(drift)) is not None:
+        return flagged.message
+    account = _foreign_account(drift)
+    return None if account is None else (f"{drift.address} now hands its data to account {account}, which its own "
+                                         "ARNs never named")
+
+
+def _foreign_account(drift: Change) -> str | None:
+    """An AWS account the drift newly names (a function, topic or bucket it now sends to) that the resource's own
+    ARNs before the drift never named: a hand-off made outside review. None where the resource named no account."""
+    own = {m for text in string_leaves(drift.before) for m in ARN_ACCOUNT.findall(text)}
+    if not own:
+        return None
+    added = {m for text in string_leaves(drift.after) for m in ARN_ACCOUNT.findall(text)} - own
+    return min(added) if added else None

@@ -32,7 +32,8 @@ WEAK_KEY = declare("weak-key", Severity.HIGH,
 FLOOR = 112  # bits of security (NIST SP 800-57): RSA 2048, and the floor every other family is measured against
 ALGORITHM_KEY = lazy_compile(r"(?:^|_)(?:algorithm|algo|alg|key_type|kty|key_spec|key_algorithm|digest"
                              r"|digest_algorithm|hash_algorithm|signature_hash|master_key_spec)$")
-SIZED_KEY = lazy_compile(r"^(?:rsa|key|rsa_key|dsa|dsa_key|private_key|modulus)_?(?:bits|size|length)$|^modulus$")
+SIZED_KEY = lazy_compile(r"^(?:rsa|key|rsa_key|dsa|dsa_key|private_key|modulus)_?(?:bits|size|length)$|^modulus$"
+                         r"|(?:^|_)signing_key_(?:bits|size|length)$")
 BARE_SIZE = frozenset({"bits", "size", "length"})
 CURVE_KEY = lazy_compile(r"(?:^|_)curve(?:_name)?$")
 # Settings named for something else that happens to mention an algorithm (a fingerprint, a checksum, an OTP).
@@ -92,6 +93,7 @@ def read_key(node: dict[str, Any]) -> KeyStrength | None:
     sizes: list[float] = []
     bare: list[float] = []
     curves: list[str] = []
+    spelt: list[str] = []
     for key, value in node.items():
         name = str(key).lower()
         if NOT_KEYS.search(name) or not known(value) or isinstance(value, bool):
@@ -100,6 +102,8 @@ def read_key(node: dict[str, Any]) -> KeyStrength | None:
             words.append(value.lower())
         elif CURVE_KEY.search(name) and isinstance(value, str) and len(value) <= 32:
             curves.append(value.lower())
+        elif SIZED_KEY.search(name) and isinstance(value, str) and _RSA.search(value.lower()) and len(value) <= 32:
+            spelt.append(value.lower())  # a size spelt with its family (SES's `RSA_1024_BIT`), one key each
         elif (SIZED_KEY.search(name) or name in BARE_SIZE) and (size := number(value)) is not None and size > 0:
             (sizes if SIZED_KEY.search(name) else bare).append(size)
     text = " ".join(words)
@@ -108,6 +112,8 @@ def read_key(node: dict[str, Any]) -> KeyStrength | None:
     if family is None and not words:
         family = "rsa" if sizes and sizes[0] >= 512 else "ec" if curves and not sizes else None
     strength = _strength(family, text, sizes + (bare if family in ("rsa", "dsa") else []), curves)
+    strength = min([s for s in [strength, *(_strength("rsa", t, [], []) for t in spelt)] if s is not None],
+                   key=lambda s: s.level, default=None)
     if weak_digest:
         digest = "MD5" if "md" in _WEAK_DIGEST.findall(text)[0] else "SHA-1"
         level = 64 if digest == "MD5" else 80

@@ -12,11 +12,11 @@ after the service it mirrors), or a version bump finds nothing here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.imitation import host_of, imitates, registrable
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.values import pairs, plain
 
@@ -24,47 +24,15 @@ from tfreview.pipeline.rules.values import pairs, plain
 SOURCE_KEYS = lazy_compile(r"(?:^|[._])(?:repository|repo|repository_url|repo_url|registry|registry_url|registry_server"
                            r"|index_url|extra_index_url|source|source_url|mirror|mirrors|chart_repository|feed|feed_url"
                            r"|package_source|artifact_url|download_url|upstream|upstream_url)$")
-HOST = lazy_compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
-# Second-level suffixes under which the registrable domain is three labels (`acme.co.uk`).
-SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu"})
-
-
-def _host(value: object) -> str | None:
-    """The host a URL or a registry reference (`ghcr.io/acme`) names, lower case; None for anything else."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().lower()
-    host = urlsplit(text).hostname if "://" in text else text.split("/", 1)[0].split(":", 1)[0]
-    return host if host and HOST.match(host) else None
-
-
-def _registrable(host: str) -> str:
-    labels = host.split(".")
-    size = 3 if len(labels) >= 3 and labels[-2] in SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-size:])
-
-
-def imitates(old: str, new: str) -> bool:
-    """Whether host NEW passes for OLD under another registrable domain: that domain spells OLD's name
-    (`jetstack-io.com`, `githubb.com`), or NEW starts with OLD's whole domain (`registry.npmjs.org.evil.net`). A
-    subdomain of another organisation's domain named after the service (`quay-mirror.acme.io`, GitHub Enterprise at
-    `github.acme-corp.com`) is that organisation's own mirror, not an imitation."""
-    domain, theirs = _registrable(old), _registrable(new)
-    name = domain.split(".", 1)[0]
-    if theirs == domain or len(name) < 4:
-        return False
-    return name in theirs.replace("-", "") or name in theirs or f".{domain}." in f".{new}"
-
-
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"repo", b"registry", b"index_url", b"source", b"mirror",
                                                            b"feed", b"upstream", b"_url"))
 def _source_imitated(change: Change) -> Iterator[Finding]:
     for path, before, after in pairs(change):
         if not SOURCE_KEYS.search(plain(path).lower()):
             continue
-        old, new = _host(before), _host(after)
+        old, new = host_of(before), host_of(after)
         if old and new and old != new and imitates(old, new):
             yield finding(SUPPLY, change.address, f"{change.address}: {path} moves from {old} to {new}, a host that "
-                          f"imitates it under another domain ({_registrable(new)}): whoever registered it now ships "
+                          f"imitates it under another domain ({registrable(new)}): whoever registered it now ships "
                           "what is installed")
             return

@@ -2,12 +2,14 @@
 new principal is a personal mailbox (`user:someone@gmail.com`, an RBAC binding's `user`), or a service account of
 a project the plan never shows as its own (`sync@other-project.iam.gserviceaccount.com`): the access leaves the
 organisation with whoever holds that mailbox or project; and a consumer mail domain added to a list of allowed mail
-domains (sharing, invitations, sign-in). Only principals and domains the change adds are judged. Its list of
-consumer mail domains is also read by egress.py (reports sent there) and grants.py (a grant to a whole domain, where
-anyone may open an account)."""
+domains (sharing, invitations, sign-in); and mail newly forwarded, copied, journaled, replied to or reported
+(DMARC `rua=mailto:`) to a personal mailbox, whatever the setting is called. Only principals, domains and mailboxes
+the change adds are judged. Its list of consumer mail domains is also read by egress.py (reports sent there) and
+grants.py (a grant to a whole domain, where anyone may open an account)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -16,6 +18,8 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.imitation import imitates
+from tfreview.pipeline.rules.receivers import key_words
 
 # Personal mailboxes: an alert or report sent there leaves the organisation with whoever holds the mailbox, and a
 # grant to the whole domain (`domain:gmail.com`) reaches anyone who signs up.
@@ -153,3 +157,64 @@ def _domain_lists(change: Change) -> Iterator[tuple[str, list[str]]]:
                 if _domain_list(str(inner)):
                     old = set(string_leaves(inner_before.get(inner)))
                     yield f"{key}.{inner}", [d for d in string_leaves(found) if d not in old]
+
+
+# Words of a key that say mail is delivered to its address (`forward_to`, `blind_copy_to`, `reply_to_address`,
+# `journal_recipient`, `redirect_message_to`), and the verbs of an action block that does it (`type = "forward"`).
+DELIVERY_KEYS = frozenset({"forward", "forwarding", "forwards", "redirect", "copy", "copies", "cc", "bcc", "blind",
+                           "reply", "journal", "journaling", "archive", "rua", "ruf"})
+DELIVERY_VERBS = frozenset({"forward", "redirect", "copy", "bcc", "blind_copy", "journal"})
+# A mailto: link inside any text (a DMARC record's `rua=mailto:…`): reports or mail are sent there.
+MAILTO = lazy_compile(r"mailto:([\w.+'-]+@([\w-]+(?:\.[\w-]+)+))", re.IGNORECASE)
+ADDRESS = lazy_compile(r"^\s*[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)\s*$")
+# Keys that describe rather than configure: an address in a description is not where mail goes.
+DESCRIBING = frozenset({"description", "comment", "comments", "notes", "note", "title", "display"})
+
+
+def personal_deliveries(ri: ReviewInput) -> Iterator[Finding]:
+    """Mail (forwarded, copied, journaled, replies, DMARC reports) newly sent to a personal mailbox, or moved to a
+    domain that imitates the one it went to: whoever holds it gets a silent copy of the organisation's mail,
+    whatever the provider or resource calls the setting."""
+    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
+        if not _mentions_mailbox(change.after):
+            continue
+        before, after = sides(change)
+        held = set(string_leaves(before))
+        was = {path: domain for path, _, domain in _deliveries(before)}
+        for path, mailbox, domain in _deliveries(after):
+            if mailbox in held or any(mailbox in text for text in held):
+                continue
+            if domain in PERSONAL_MAIL:
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address}: mail now goes to {mailbox} ({path}), a personal {domain} "
+                              "mailbox: a copy of the organisation's mail leaves it with whoever holds that mailbox")
+                break
+            if path in was and was[path] != domain and imitates(was[path], domain):
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address}: mail now goes to {mailbox} ({path}), a domain that imitates "
+                              f"{was[path]} under another owner: a copy of the organisation's mail goes to whoever "
+                              "registered it")
+                break
+
+
+def _deliveries(value: Any, path: str = "", verb: bool = False, depth: int = 0) -> Iterator[tuple[str, str, str]]:
+    """(path, mailbox, its domain) of every address VALUE delivers mail to: under a delivery key, in a block whose
+    action is a delivery verb, or a mailto: link in any text."""
+    if depth > 10:
+        return
+    if isinstance(value, dict):
+        verbs = verb or any(isinstance(v, str) and v.strip().lower() in DELIVERY_VERBS for v in value.values())
+        for key, item in value.items():
+            words = key_words(str(key))
+            if not words & DESCRIBING:
+                yield from _deliveries(item, f"{path}.{key}" if path else str(key),
+                                       verbs or bool(words & DELIVERY_KEYS), depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _deliveries(item, path, verb, depth + 1)
+    elif isinstance(value, str):
+        for link in MAILTO.finditer(value):
+            yield path, link.group(1).lower(), link.group(2).lower()
+        address = ADDRESS.match(value) if verb else None
+        if address:
+            yield path, value.strip().lower(), address.group(1).lower()

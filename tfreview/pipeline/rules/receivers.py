@@ -21,7 +21,7 @@ from tfreview.pipeline.changes import Change
 # Words of an attribute that names where data is sent, and of a block whose every value is about the receiver.
 DEST_WORDS = frozenset({"url", "urls", "uri", "endpoint", "endpoints", "webhook", "webhooks", "destination",
                         "destinations", "server", "servers", "target", "targets", "recipient", "recipients",
-                        "addresses", "sink", "prefixes", "forward", "hook", "hooks"})
+                        "addresses", "sink", "prefixes", "forward", "hook", "hooks", "relayhost", "smarthost"})
 BLOCK_WORDS = frozenset({"destination", "destinations", "target", "targets", "webhook", "webhooks", "sink",
                          "recipient", "recipients", "email", "push", "copy", "outputs"})
 # A reference to the resource's own parent (a server_id, a target_name), not a receiver.
@@ -53,6 +53,9 @@ URL = lazy_compile(r"^([a-z][a-z0-9+.-]*)://(?:[^@/?#\s]*@)?([^:/?#\s]*)", re.IG
 HOST = lazy_compile(r"^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 # A bare IPv4 address with a port (`198.51.100.77:9000`): a service endpoint, as much a host as a name is.
 IP_PORT = lazy_compile(r"^((?:\d{1,3}\.){3}\d{1,3}):\d{1,5}(?:/\S*)?$")
+# An MTA's next hop in brackets (Postfix `relayhost = [smtp.example.net]:587`, `[203.0.113.5]:2525`): the host
+# named exactly, no MX lookup.
+BRACKETED = lazy_compile(r"^\[((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*|\d{1,3}(?:\.\d{1,3}){3})\](?::\d+)?$", re.IGNORECASE)
 EMAIL = lazy_compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 NAME = lazy_compile(r"[a-z0-9._\-\[\]]*")
 FORWARD_CALL = lazy_compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
@@ -117,8 +120,8 @@ def under_receiver(path: tuple[str, ...]) -> bool:
 
 
 def host_of(text: str) -> tuple[str, str] | None:
-    """(scheme, host) of a URL, a host[:port][/path], an IPv4 address with a port or a mailbox (scheme `mailto`);
-    None for anything else."""
+    """(scheme, host) of a URL, a host[:port][/path], an IPv4 address with a port, an MTA's `[host]:port` or a
+    mailbox (scheme `mailto`); None for anything else."""
     url = URL.match(text)
     if url:
         host = url.group(2).lower()
@@ -126,7 +129,7 @@ def host_of(text: str) -> tuple[str, str] | None:
     mail = EMAIL.match(text)
     if mail:
         return "mailto", mail.group(1).lower()
-    bare = HOST.match(text) or IP_PORT.match(text)
+    bare = HOST.match(text) or IP_PORT.match(text) or BRACKETED.match(text)
     return ("", bare.group(1).lower()) if bare else None
 
 

@@ -1,7 +1,8 @@
 """Risk rules, successors (risk rules stage, delete grading): a deleted object whose same-type create in the same plan
 names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4), or
 whose job a create of its kind takes over where it acted (a variable moved up to its group, a release replaced in
-its namespace, individuals' assignments to an app replaced by a group's, a cache that keeps no copies re-made), or
+its namespace, individuals' assignments to an app replaced by a group's, a cache that keeps no copies re-made, a
+delivery re-made on the same parent with the same events), or
 that a kept object of its type now switches on itself (a chart that ships what a separate release did).
 """
 
@@ -200,10 +201,29 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
                 and _same_target(before, after, identity and identity[0]) and not weaker_successor(change, other) \
                 and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan where it acted and takes over its job"
+        if other.type == change.type and _same_target(before, after, None) and _carries_events(before, after) \
+                and not weaker_successor(change, other) and _switches_kept(change.type, before, after):
+            return f"{other.address} is created in the same plan on the same parent and carries the same events on"
         if enforced and enforced <= held and SUCCEEDED.search(other.type) and _enforcing(after) \
                 and _no_weaker_by_name(change.type, before, after) and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
     return None
+
+
+# Lists of the events a delivery carries (`matching_event_types`, `events`, `event_categories`).
+EVENT_LIST = lazy_compile(r"(?:^|_)events?(?:_types?|_categories|_names)?$")
+
+
+def _carries_events(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a create of the deleted object's type carries every event list it had, each with every event: a
+    delivery re-made under a new name for a new kind of receiver (Firehose → EventBridge) goes on."""
+    old, new = _event_lists(before), _event_lists(after)
+    return bool(old) and all(items <= new.get(path, set()) for path, items in old.items())
+
+
+def _event_lists(values: dict[str, Any]) -> dict[str, set[str]]:
+    return {_LEAF.sub("", path): {str(i).lower() for i in value} for path, value in leaves(values)
+            if isinstance(value, list) and value and EVENT_LIST.search(_LEAF.sub("", path).rpartition(".")[2])}
 
 
 def _carries_on(change: Change, before: dict[str, Any], after: dict[str, Any]) -> bool:

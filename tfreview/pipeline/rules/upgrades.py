@@ -17,10 +17,12 @@ from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import known, show, sides
 from tfreview.pipeline.rules.controls import direction
+from tfreview.pipeline.rules.edge import mail_tightened
 from tfreview.pipeline.rules.policy import parse
 
 # Attributes that only label an object: an import's changes to them are set aside.
 TAG_ROOTS = ("tags", "tags_all", "labels", "effective_labels", "terraform_labels")
+STAMP = lazy_compile(r"^(?:\w+_(?:on|at|time|timestamp)|(?:latest|last)_\w+|etag|revision|version_id)$")
 IMPORT_CHANGE = declare("import-with-changes", Severity.HIGH,
                         "An import also changes (or replaces) the object it imports: applying alters live "
                         "infrastructure Terraform did not manage before.")
@@ -37,9 +39,11 @@ def _import_with_changes(change: Change) -> Iterator[Finding]:
         return
     real = [p for p in paths if not p.startswith(TAG_ROOTS)]
     # A change every control that names it reads as stricter (made private, protection on) weakens nothing.
-    stricter = bool(real) and all(direction(change.type, a.path, a.before, a.after) == 1
-                                  or only_denies_added(a.before, a.after)
-                                  for a in change.attributes if a.path in real)
+    # A timestamp the provider sets again on apply (`modified_on`, known after) is no change of the import's own.
+    judged = [a for a in change.attributes if a.path in real and not (a.after == UNKNOWN and STAMP.match(a.path))]
+    stricter = bool(judged) and all(direction(change.type, a.path, a.before, a.after) == 1
+                                    or only_denies_added(a.before, a.after) or mail_tightened(a.before, a.after)
+                                    for a in judged)
     if paths:
         shown = ", ".join((real or paths)[:5]) + (", …" if len(real or paths) > 5 else "")
         yield finding(IMPORT_CHANGE, change.address,

@@ -101,7 +101,8 @@ REQUIRED = frozenset({"required", "require", "mandatory", "enforce", "enforced",
 LAX = frozenset({"optional", "allow", "permissive", "skip", "prefer", "preferred", "audit", "warn", "warning",
                  "dryrun", "dry", "run", "monitor", "report", "only", "auto", "automatic", "open", "anyone",
                  "everyone", "never", "log", "advisory", "voluntary", "bypass", "bypassable", "unenforced",
-                 "unenforcing", "nonenforced", "unverified", "unrequired", "unapproved", "unreviewed"}) | NEGATIONS
+                 "unenforcing", "nonenforced", "unverified", "unrequired", "unapproved", "unreviewed",
+                 "testing"}) | NEGATIONS  # MTA-STS `mode` enforce → testing: failures are only reported
 requirement = kind(REQUIRED.__contains__, LAX)
 # Strictness: a strict or hardened posture → permissive, lax. Not → off: a strict cache or parser switched off is
 # not a security control, and "strict" alone does not say it is one.

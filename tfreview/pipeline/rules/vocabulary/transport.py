@@ -101,6 +101,13 @@ control(TLS, r"enable_legacy_\w*(?:endpoints?|metadata)\w*|\w*legacy_(?:metadata
         "metadata service v1 allowed (legacy endpoints on)")
 control(TLS, r"profile", ladder(("restricted",), ("modern",), ("compatible",)), "SSL policy profile weakened",
         types=r"ssl_policy")
+# A mail server's TLS level (Postfix `smtp_tls_security_level`, any MTA's `tls_level`): verified or mandatory TLS
+# (dane, verify, secure, encrypt) → opportunistic (may) → none: a STARTTLS-stripping hop reads the mail and the
+# SMTP login it carries.
+control(TLS, r"\w*tls_(?:security_)?level|\w*starttls(?:_\w+)?", ladder(
+        ("dane-only", "dane", "fingerprint", "verify", "secure", "encrypt", "require", "required", "mandatory"),
+        ("may", "opportunistic", "optional"), ("none", "disabled", "off")),
+        "mail TLS no longer mandatory (opportunistic or none: a STARTTLS-stripping hop reads the mail)")
 control(TLS, r"\w*security_level|\w*https_requirement|secure_(?:level|mode)", requirement,
         "HTTPS no longer required on the route")
 # What a serverless app does with plain HTTP (`http_option` redirected → enabled): served, not redirected.
