@@ -60,3 +60,7 @@ control(DETECTION, r"(?:\w+_)?(?:audit|siem)(?:_\w+)?_(?:stream|destination|sink
         r"|forwarding_profile|profile)"
         r"(?:_ids?|_arns?|_names?|_urls?)?", recorded, "its audit or log destination emptied: nothing is recorded",
         outside_production=Severity.MEDIUM)
+# The mode of a session recorder (a bastion's or access proxy's session recording config: `node`, `proxy`, `sync`):
+# off or none, sessions on every host it fronts are no longer recorded.
+control(DETECTION, r"mode|recording_mode|session_recording", off_word,
+        "session recording turned off (sessions are no longer kept)", types=r"session_record|recording")
