@@ -75,3 +75,88 @@ def test_a_sign_in_policy_that_requires_less_or_covers_less_fires(
         tmp_path: Path, old: dict[str, Any], new: dict[str, Any], fires: bool) -> None:
     found = _highs(tmp_path, "microsoft365wp_conditional_access_policy.admins", new, old)
     assert ("auth-weakened" in found) is fires
+
+
+# --- settings inside an MDM profile's property list ----------------------------------------------------------
+
+def _profile(assessment: bool, name: str = "Gatekeeper") -> str:
+    flag = "<true/>" if assessment else "<false/>"
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
+            '"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0"><dict>\n'
+            f'<key>PayloadContent</key><array><dict><key>EnableAssessment</key>{flag}\n'
+            f'<key>PayloadDisplayName</key><string>{name}</string></dict></array>\n'
+            '<key>PayloadType</key><string>Configuration</string></dict></plist>\n')
+
+
+@pytest.mark.parametrize(("old", "new", "fires"), [
+    (_profile(True), _profile(False), True),
+    (_profile(False), _profile(True), False),
+    (_profile(True), _profile(True, name="Gatekeeper (ring 2)"), False),
+])
+def test_gatekeeper_switched_off_inside_a_plist_profile_fires(tmp_path: Path, old: str, new: str, fires: bool) -> None:
+    before = {"name": "macos security", "profile_xml": old}
+    found = _highs(tmp_path, "kandji_custom_profile.gatekeeper", {**before, "profile_xml": new}, before)
+    assert ("detection-disabled" in found) is fires
+
+
+# --- membership rules and grants that reach everyone --------------------------------------------------------
+
+def _group_rule(condition: str, name: str) -> dict[str, Any]:
+    after = {"name": name, "status": "ACTIVE", "expression_type": "urn:okta:expression:1.0",
+             "expression_value": condition}
+    before = {**after, "expression_value": 'user.department == "SRE" AND user.title == "Lead"'}
+    return resource("okta_group_rule.r", after, before)
+
+
+@pytest.mark.parametrize(("condition", "name", "fires"), [
+    ('user.department == "SRE" OR String.stringContains(user.email, "@acme.io")', "prod-admins (auto)", True),
+    ('user.department == "SRE" || user.email.endsWith("@acme.io")', "break-glass-owners", True),
+    ('user.department == "SRE" AND String.stringContains(user.email, "@acme.io")', "prod-admins (auto)", False),
+    ('String.stringContains(user.email, "@agency.example")', "contractors (auto)", False),
+    ('(user.department == "SRE" OR user.department == "Ops") AND user.title == "Lead"', "prod-admins (auto)",
+     False),
+])
+def test_an_or_clause_every_workforce_account_meets_admits_everyone_to_admin(
+        tmp_path: Path, condition: str, name: str, fires: bool) -> None:
+    found = judge(tmp_path, [_group_rule(condition, name)])
+    assert (found.get("iam-privileged-role") is Severity.HIGH) is fires
+
+
+@pytest.mark.parametrize(("principal", "grants", "fires"), [
+    ("u_auth", ["ids=*;type=*;actions=*"], True),
+    ("u_anon", ["ids=*;type=target;actions=authorize-session"], True),
+    ("u_anon", ["ids=*;type=scope;actions=list,no-op", "ids=*;type=auth-method;actions=authenticate,list"], False),
+    ("u_1234567890", ["ids=*;type=*;actions=*"], False),
+])
+def test_a_role_granted_to_every_user_fires_unless_it_only_lets_them_sign_in(
+        tmp_path: Path, principal: str, grants: list[str], fires: bool) -> None:
+    before = {"name": "org", "scope_id": "o_1", "grant_strings": grants, "principal_ids": ["g_admins"]}
+    after = {**before, "principal_ids": ["g_admins", principal]}
+    assert ("iam-public-member" in _highs(tmp_path, "boundary_role.org", after, before)) is fires
+
+
+@pytest.mark.parametrize(("group", "fires"), [("CORP\\Domain Users", True), ("CORP\\VDI-Finance-Users", False)])
+def test_a_desktop_allow_list_opened_to_every_domain_account_fires(tmp_path: Path, group: str, fires: bool) -> None:
+    before = {"name": "finance", "restricted_access_users": [{"allow_list": ["CORP\\VDI-Payroll"]}]}
+    after = {"name": "finance", "restricted_access_users": [{"allow_list": [group]}]}
+    assert ("iam-public-member" in _highs(tmp_path, "horizon_desktop_pool.finance", after, before)) is fires
+
+
+def _k8s_everyone(resources: list[str], verbs: list[str]) -> list[dict[str, Any]]:
+    role = resource("kubernetes_cluster_role.picker", {
+        "metadata": [{"name": "picker"}], "rule": [{"api_groups": [""], "resources": resources, "verbs": verbs}]})
+    binding = resource("kubernetes_cluster_role_binding.picker", {
+        "metadata": [{"name": "picker"}], "role_ref": [{"kind": "ClusterRole", "name": "picker",
+                                                        "api_group": "rbac.authorization.k8s.io"}],
+        "subject": [{"kind": "Group", "name": "system:authenticated", "api_group": "rbac.authorization.k8s.io"}]})
+    return [role, binding]
+
+
+@pytest.mark.parametrize(("resources", "verbs", "level"), [
+    (["namespaces"], ["get", "list", "watch"], Severity.MEDIUM),
+    (["namespaces", "secrets"], ["get", "list"], Severity.HIGH),
+    (["namespaces"], ["get", "list", "delete"], Severity.HIGH),
+])
+def test_everyone_bound_to_a_role_that_only_lists_namespaces_is_shown_not_alarming(
+        tmp_path: Path, resources: list[str], verbs: list[str], level: Severity) -> None:
+    assert judge(tmp_path, _k8s_everyone(resources, verbs)).get("iam-public-member") is level
