@@ -160,3 +160,32 @@ def _k8s_everyone(resources: list[str], verbs: list[str]) -> list[dict[str, Any]
 def test_everyone_bound_to_a_role_that_only_lists_namespaces_is_shown_not_alarming(
         tmp_path: Path, resources: list[str], verbs: list[str], level: Severity) -> None:
     assert judge(tmp_path, _k8s_everyone(resources, verbs)).get("iam-public-member") is level
+
+
+# --- code a managed machine fetches and runs ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("shell", "url", "fires"), [
+    ("/bin/bash", "https://raw.githubusercontent.com/tools/bootstrap/main/install.sh", True),
+    ("/usr/bin/env python3", "https://gitlab.com/tools/bootstrap/-/raw/master/install.py", True),
+    ("/bin/bash", "https://raw.githubusercontent.com/tools/bootstrap/v2.3.0/install.sh", False),
+])
+def test_a_device_script_piping_a_moving_branch_into_a_shell_by_its_path_fires(
+        tmp_path: Path, shell: str, url: str, fires: bool) -> None:
+    before = {"name": "enrolment", "script_content": "#!/bin/sh\n/usr/sbin/installer -pkg /tmp/b.pkg -target /\n"}
+    after = {**before, "script_content": f"#!/bin/sh\ncurl -fsSL {url} | {shell}\n"}
+    assert ("boot-script-weakens" in _highs(tmp_path, "intune_macos_shell_script.enrolment", after, before)) is fires
+
+
+@pytest.mark.parametrize(("url", "fires"), [
+    ("https://raw.githubusercontent.com/community/dsc/main/Configuration.zip", True),
+    ("https://bitbucket.org/community/dsc/raw/master/setup.ps1", True),
+    ("https://raw.githubusercontent.com/community/dsc/3f9c2a1b7d/Configuration.zip", False),
+    ("https://artifacts.example.com/dsc/main/Configuration.zip", False),
+])
+def test_an_extension_fetching_its_code_from_a_moving_branch_fires(tmp_path: Path, url: str, fires: bool) -> None:
+    old = '{"fileUris": ["https://acmestore.blob.core.windows.net/scripts/setup-1.4.ps1"], "commandToExecute": "x"}'
+    before = {"name": "setup", "settings": old}
+    after = {"name": "setup", "settings": old.replace("https://acmestore.blob.core.windows.net/scripts/setup-1.4.ps1",
+                                                      url)}
+    found = _highs(tmp_path, "google_compute_instance_guest_policy.setup", after, before)
+    assert ("supply-chain-opened" in found) is fires
