@@ -189,3 +189,37 @@ def test_an_extension_fetching_its_code_from_a_moving_branch_fires(tmp_path: Pat
                                                       url)}
     found = _highs(tmp_path, "google_compute_instance_guest_policy.setup", after, before)
     assert ("supply-chain-opened" in found) is fires
+
+
+# --- a generated credential replaced by a literal ---------------------------------------------------------------
+
+GENERATED = "q7X(Lr#v2Nw=Gk8]Zt!dPs4{Mh9<Cy6b"
+TYPED = "Glacier-Ferry-7731-Kestrel!"
+
+
+def _account(before: str) -> dict[str, Any]:
+    marks = {"password": True}
+    return {"address": "keycloak_user.breakglass", "mode": "managed", "type": "keycloak_user", "name": "breakglass",
+            "change": {"actions": ["update"], "before": {"username": "breakglass", "password": before},
+                       "after": {"username": "breakglass", "password": TYPED}, "after_unknown": {},
+                       "before_sensitive": marks, "after_sensitive": marks}}
+
+
+def _generator(result: str) -> dict[str, Any]:
+    return {"address": "random_password.breakglass", "mode": "managed", "type": "random_password",
+            "name": "breakglass", "change": {"actions": ["delete"], "before": {"length": 32, "result": result},
+                                             "after": None, "after_unknown": {}, "before_sensitive": {"result": True},
+                                             "after_sensitive": False}}
+
+
+@pytest.mark.parametrize(("before", "generator", "level"), [
+    (GENERATED, GENERATED, Severity.HIGH),  # the generated password is now typed into the code
+    ("Old7secretValue99", "Unrelated9Result42", Severity.MEDIUM),  # one literal rotated for another
+])
+def test_a_literal_in_place_of_a_generated_password_is_a_credential_put_in_code(
+        tmp_path: Path, before: str, generator: str, level: Severity) -> None:
+    configuration = {"root_module": {"resources": [{
+        "address": "keycloak_user.breakglass", "mode": "managed", "type": "keycloak_user", "name": "breakglass",
+        "expressions": {"username": {"constant_value": "breakglass"}, "password": {"constant_value": TYPED}}}]}}
+    found = judge(tmp_path, [_account(before), _generator(generator)], configuration=configuration)
+    assert found.get("secret-in-code") is level

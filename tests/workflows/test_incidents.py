@@ -516,7 +516,6 @@ KNOWN_MISSES = {
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",
     "fresh/directories-and-end-user-compute/029-datadog-emergency-access-runbook.json",
     "fresh/directories-and-end-user-compute/033-identity-center-prod-assignments.json",
-    "fresh/directories-and-end-user-compute/049-entra-emergency-access-rotation.json",
     "fresh/directories-and-end-user-compute/071-identity-lab-module-removal.json",
     "fresh/gitops-and-developer-platforms/013-harbor-payments-quota.json",
     "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
