@@ -223,3 +223,17 @@ def test_a_literal_in_place_of_a_generated_password_is_a_credential_put_in_code(
         "expressions": {"username": {"constant_value": "breakglass"}, "password": {"constant_value": TYPED}}}]}}
     found = judge(tmp_path, [_account(before), _generator(generator)], configuration=configuration)
     assert found.get("secret-in-code") is level
+
+
+# --- an account and its password written side by side in prose -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("Break-glass: log in as admin@corp.example / Winter-Harbor-2291-Falcon? then page the SOC.", True),
+    ("Escalate to ops@corp.example / #platform-oncall (Slack) during business hours.", False),
+    ("Owner: identity@corp.example / Team Identity, runbook v2.1 in the wiki.", False),
+])
+def test_a_password_beside_its_account_in_a_runbook_text_is_a_credential(tmp_path: Path, text: str,
+                                                                           fires: bool) -> None:
+    before = {"name": "break glass used", "message": "Break-glass account used."}
+    found = _highs(tmp_path, "opsgenie_alert_policy.breakglass", {**before, "message": text}, before)
+    assert ("credential-in-plan" in found) is fires
