@@ -237,3 +237,32 @@ def test_a_password_beside_its_account_in_a_runbook_text_is_a_credential(tmp_pat
     before = {"name": "break glass used", "message": "Break-glass account used."}
     found = _highs(tmp_path, "opsgenie_alert_policy.breakglass", {**before, "message": text}, before)
     assert ("credential-in-plan" in found) is fires
+
+
+# --- a grant's principal re-pointed to an everyone group, named only by the configuration ----------------------
+
+def _repointed(group: str, role: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    before = {"principal_id": "7f1c-admins", "role_id": "r-1", "scope": "tenant/prod"}
+    change = resource("zitadel_project_grant_assignment.prod", {**before, "principal_id": "9a2e-new"}, before)
+    config = {"root_module": {"resources": [
+        {"address": f"data.zitadel_group.{group}", "mode": "data", "type": "zitadel_group", "name": group,
+         "expressions": {"display_name": {"constant_value": group.replace("_", "-")}}},
+        {"address": "data.zitadel_role.granted", "mode": "data", "type": "zitadel_role", "name": "granted",
+         "expressions": {"name": {"constant_value": role}}},
+        {"address": "zitadel_project_grant_assignment.prod", "mode": "managed",
+         "type": "zitadel_project_grant_assignment", "name": "prod", "expressions": {
+             "principal_id": {"references": [f"data.zitadel_group.{group}.id", f"data.zitadel_group.{group}"]},
+             "role_id": {"references": ["data.zitadel_role.granted.id", "data.zitadel_role.granted"]},
+             "scope": {"constant_value": "tenant/prod"}}}]}}
+    return [change], config
+
+
+@pytest.mark.parametrize(("group", "role", "fires"), [
+    ("all_staff", "ProjectOwner", True),
+    ("all_staff", "ProjectViewerReadOnly", False),
+    ("sre_oncall", "ProjectOwner", False),
+])
+def test_an_admin_grant_re_pointed_to_an_everyone_group_fires(tmp_path: Path, group: str, role: str,
+                                                                fires: bool) -> None:
+    changes, config = _repointed(group, role)
+    assert (judge(tmp_path, changes, configuration=config).get("workforce-access") is Severity.HIGH) is fires

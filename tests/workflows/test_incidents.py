@@ -514,7 +514,6 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/093-azure-vendor-upload-sas.json",
     "fresh/data-sharing-and-transfer/095-snowflake-partner-share-consumers.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",
-    "fresh/directories-and-end-user-compute/033-identity-center-prod-assignments.json",
     "fresh/directories-and-end-user-compute/071-identity-lab-module-removal.json",
     "fresh/gitops-and-developer-platforms/013-harbor-payments-quota.json",
     "fresh/gitops-and-developer-platforms/028-spacelift-login-northbeam.json",
