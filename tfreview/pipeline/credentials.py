@@ -127,6 +127,12 @@ SHAPES = (
         r"\.\s*(?:send_?keys|type|fill|set_?value)\s*\(\s*|\b(?:send_?keys|type|fill|set_?value)\s*\(\s*"
         r"['\"][#.]?[\w.\[\]=-]*(?:pass(?:word|wd|phrase)?|pwd)(?![a-z])[\w.\[\]=-]*['\"]\s*,\s*)"
         r"['\"](?P<secret>[^'\"\n]{4,})['\"]")),
+    # An account and its password side by side in prose (a runbook in an alert's message or a description: `sign in
+    # as bg-02@corp.example / Kestrel-Ferry-4410-Glacier!`): after an address and a slash, a password a person chose
+    # (PASSWORD_SHAPE's mix: upper and lower case, two digits, a mark).
+    Shape("password", lazy_compile(
+        r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]+/[ \t]+(?P<secret>(?=\S*[A-Z])(?=\S*[a-z])"
+        r"(?=(?:\S*?\d){2})(?=\S*[!%^&*?~])[A-Za-z0-9!#$%^&*?~@_.+=-]{10,64})(?![A-Za-z0-9!#$%^&*?~@_.+=-])")),
 )
 # A whole value shaped like a password a person chose, wherever it sits (an attribute no rule names, an invented
 # provider's): upper and lower case, two digits and a punctuation mark (not `#` before a number: `ticket#123`),
@@ -222,6 +228,8 @@ LOWER_PROBES = (
     # into a field: one literal each.
     lazy_compile(rb"p(?:ass|wd)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
     lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
+    # an account and its password in prose (`user@corp.example / P4ss-w0rd!`): the slash after an address
+    lazy_compile(rb"@[a-z0-9-]+(?:\.[a-z0-9-]+)+[ \t]+/[ \t]"),
     # a here-document into a file named for a secret (the `secret` heredoc shape): found from its `<<`, rare in
     # plans and a literal start (from the file's name, an alternation of five first letters, it scans ~30x slower)
     lazy_compile(rb"<<"),

@@ -69,6 +69,8 @@ def embedded(text: str) -> Any:
     value), percent-encoding undone; None for plain text, a bare scalar, or text that does not parse."""
     text = unpercent(text)
     stripped = text.strip()
+    if stripped.startswith(("<?xml", "<plist", "<!DOCTYPE plist")) and "<plist" in stripped[:400]:
+        return _plist(stripped) if len(stripped) <= MAX_EMBEDDED_CHARS else None
     if len(stripped) > MAX_EMBEDDED_CHARS or not (stripped[:1] in ("{", "[") or ("\n" in stripped and ":" in stripped)):
         return None
     try:
@@ -78,6 +80,27 @@ def embedded(text: str) -> Any:
         if document is None:
             return None
     return document if isinstance(document, (dict, list)) and within_nodes(document) else None
+
+
+def _plist(text: str) -> Any:
+    """An Apple property list's XML text (an MDM configuration profile's payload) as plain data, or None. plistlib
+    refuses entity declarations, so a plist cannot expand itself."""
+    import plistlib
+
+    try:
+        document = plistlib.loads(text.encode())
+    except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError):
+        return None
+    return _plain(document) if isinstance(document, (dict, list)) else None
+
+
+def _plain(value: Any) -> Any:
+    """A plist value with its dates and data as text, the way a JSON document would hold them."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
 def _yaml(text: str) -> Any:

@@ -40,13 +40,28 @@ def held_before(document: dict[str, Any]) -> set[tuple[str, str]]:
     credential-named key (a password, a token, a secret's `value`): a literal written there now replaces one (a
     rotation), where an empty or absent one, or a reference to a store (`key_vault_secret_id`), was none."""
     held: set[tuple[str, str]] = set()
+    generated = _generated(document)
     for entry in document.get("resource_changes") or []:
         change = _dict(_dict(entry).get("change"))
         address = _dict(entry).get("address")
         if isinstance(address, str) and not _dict(entry).get("deposed"):
             held |= {(address, attribute) for attribute, value in _dict(change.get("before")).items()
-                     if _holds(value, credential_key(str(attribute)), 0)}
+                     if _holds(value, credential_key(str(attribute)), 0)
+                     and not (isinstance(value, str) and value in generated)}
     return held
+
+
+# Resources that generate a secret in Terraform itself (`result`): a credential that held one was never a literal.
+GENERATORS = ("random_password", "random_string")
+
+
+def _generated(document: dict[str, Any]) -> set[str]:
+    """The secrets the plan's generators held before it: a literal written where one of them was is a credential
+    moved into the code, not a literal rotated (the emergency password once generated, now typed in)."""
+    return {result for entry in document.get("resource_changes") or []
+            if _dict(entry).get("type") in GENERATORS
+            and isinstance(result := _dict(_dict(_dict(entry).get("change")).get("before")).get("result"), str)
+            and result}
 
 
 def _holds(value: Any, named: bool, depth: int) -> bool:

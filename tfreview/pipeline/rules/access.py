@@ -279,7 +279,7 @@ def _unknown(change: Change, key: str) -> bool:
 
 
 @on_change(words=(b"all", b"*", b"everyone", b"public", b"anyone", b"anonymous", b"authenticated",
-                  b"users"))  # EVERYONE, WHOLE_POPULATION
+                  b"users", b"u_auth", b"u_anon"))  # EVERYONE, WHOLE_POPULATION
 def _everyone_member(change: Change) -> Iterator[Finding]:
     """A grant of any provider (one the rules above do not read) that newly names everyone as a member."""
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
@@ -289,9 +289,30 @@ def _everyone_member(change: Change) -> Iterator[Finding]:
     if not members or conditioned(after) or denies(after):  # most resources name no members: settle them first
         return
     added = sorted(m for m in members - named_members(before) if everyone_member(m))
-    if added:
+    if added and not _before_sign_in_only(after):
         role = after.get("role") or after.get("role_name") or after.get("permission") or "access"
         yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {added[0]} (everyone)")
+
+
+# What a grant lets its holder do, by the actions it lists (Boundary's `grant_strings` "ids=*;type=scope;actions=list",
+# an `actions` or `verbs` list): the steps every client needs before it signs in (list the ways in, authenticate).
+GRANTED_ACTIONS = lazy_compile(r"(?:\w+_)?(?:grant_strings?|actions?|verbs|operations)")
+_ACTIONS_PART = lazy_compile(r"(?:^|;)\s*actions\s*=\s*([^;]*)")
+SIGN_IN_STEPS = frozenset({"list", "no-op", "noop", "authenticate", "login", "discover"})
+
+
+def _before_sign_in_only(values: dict[str, Any]) -> bool:
+    """Whether everything a grant lists is a step before sign-in (a login role for anonymous clients): everyone
+    holding it reaches no target, session or setting."""
+    listed = [str(item) for key, value in values.items() if GRANTED_ACTIONS.fullmatch(key)
+              for item in as_list(value) if isinstance(item, str)]
+    actions = {a.strip().lower() for text in listed for a in _actions_of(text).split(",") if a.strip()}
+    return bool(actions) and actions <= SIGN_IN_STEPS
+
+
+def _actions_of(text: str) -> str:
+    found = _ACTIONS_PART.search(text)
+    return found.group(1) if found else text
 
 
 # Who a database or warehouse grant goes to (`account_role_name`, `grantee`, `role`, `to`): PUBLIC is the role every

@@ -32,6 +32,19 @@ EVERY_ACCOUNT = lazy_compile(
     r"|\.(?:contains|includes)\(\s*[\"']@[\"']\s*\))"
     r"|String\.len\(\s*user\.\w+\s*\)\s*>\s*0|user\.status\s*(?:==?|-eq)\s*[\"']active[\"']"
     r"|user\.accountEnabled\s*(?:==?|-eq)\s*true)\s*\)?", re.IGNORECASE)
+# An address in one domain (`String.stringContains(user.login, "@acme.io")`, `user.mail -like "*@acme.io"`): every
+# workforce account of the company meets it. Read only for a privileged group: a rule on a partner's domain into an
+# ordinary group is a choice of audience.
+IN_DOMAIN = lazy_compile(
+    r"\(?\s*(?:String\.string(?:Contains|EndsWith)\(\s*user\.(?P<a>\w+)\s*,\s*[\"']@[\w.-]+[\"']\s*\)"
+    r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"']@[\w.-]+[\"']|-endsWith\s*[\"']@[\w.-]+[\"']"
+    r"|-like\s*[\"']\*@[\w.-]+[\"']|\.(?:contains|includes|endsWith)\(\s*[\"']@[\w.-]+[\"']\s*\)))\s*\)?",
+    re.IGNORECASE)
+# A condition's top-level clauses: an OR of AND-chains (precedence of every directory's rule language). A grouping
+# parenthesis (not a call's) makes the text one clause: it is read whole, as before.
+DISJUNCTION = lazy_compile(r"\s+(?:or|-or)\s+|\s*\|\|\s*", re.IGNORECASE)
+CONJUNCTION = lazy_compile(r"\s+(?:and|-and)\s+|\s*&&\s*", re.IGNORECASE)
+GROUPING = lazy_compile(r"(?<![\w.])\(")
 ADDRESS_ATTRIBUTE = lazy_compile(r"e?mail|login|username|user_?principal_?name|upn", re.IGNORECASE)
 MEMBERSHIP_WORDS = ("group", "team", "membership", "role")
 PRIVILEGED_NAME = lazy_compile(r"admin|owner|super|root", re.IGNORECASE)
@@ -40,13 +53,24 @@ EVERYONE_AUDIENCE = lazy_compile(r"(?<![a-z])(?:all|every(?:one|body)?|staff|emp
                                  r"|default|members|users|people)(?![a-z])", re.IGNORECASE)
 
 
-def _always_true(value: Any) -> bool:
+def _always_true(value: Any, workforce: bool = False) -> bool:
+    """Whether every account meets condition VALUE: the whole text, or one of its OR-clauses whose every AND-part
+    is met by every account (with WORKFORCE, a test that the address is in one domain counts as such a part)."""
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if not text or ALWAYS_TRUE.fullmatch(text) is not None:
+    if not text or _every_account(text, workforce):
         return True
-    every = EVERY_ACCOUNT.fullmatch(text)
+    if GROUPING.search(text):
+        return False
+    return any(all(_every_account(part.strip(), workforce) for part in CONJUNCTION.split(clause))
+               for clause in DISJUNCTION.split(text) if clause.strip())
+
+
+def _every_account(text: str, workforce: bool) -> bool:
+    if ALWAYS_TRUE.fullmatch(text) is not None:
+        return True
+    every = EVERY_ACCOUNT.fullmatch(text) or (IN_DOMAIN.fullmatch(text) if workforce else None)
     attribute = every.group("a") or every.group("b") if every else None
     return every is not None and (attribute is None or ADDRESS_ATTRIBUTE.fullmatch(attribute) is not None)
 
@@ -60,13 +84,14 @@ def _match_all_membership(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     rules = dict(_conditions(after))
     old = dict(_conditions(before))
+    names = [v for key, v in _flat(after) if not CONDITION_KEY.search(key)]
+    target = [v for v in names if PRIVILEGED_NAME.search(v)]
     for where, condition in rules.items():
-        if not _always_true(condition) or (where in old and _always_true(old[where])):
+        workforce = bool(target)
+        if not _always_true(condition, workforce) or (where in old and _always_true(old[where], workforce)):
             continue
         if _no_narrowing(where, condition):
             continue
-        names = [v for key, v in _flat(after) if not CONDITION_KEY.search(key)]
-        target = [v for v in names if PRIVILEGED_NAME.search(v)]
         if target:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits everyone '
                           f'into "{target[0]}" (a privileged group)')

@@ -37,6 +37,10 @@ K8S_BUILTIN_GROUP = lazy_compile(r"|apps|batch|autoscaling|policy|[\w.-]*\.k8s\.
 CONTROL_NAMESPACES = frozenset({"kube-system"})
 # Kubernetes resources that only ever answer about the caller itself (the built-in system:basic-user role).
 SELF_ONLY = lazy_compile(r"self\w*reviews")
+# Built-in objects that name how the cluster is laid out and hold no workload, data or credential: reading them
+# tells a signed-in user which namespaces and classes exist (what `kubectl get ns` shows), nothing inside them.
+CLUSTER_METADATA = lazy_compile(r"namespaces|storageclasses|ingressclasses|priorityclasses|runtimeclasses")
+READ_VERBS = frozenset({"get", "list", "watch"})
 # Built-in ClusterRoles Kubernetes itself binds to everyone (its default `system:discovery`, `system:basic-user` and
 # `system:public-info-viewer` bindings), and the groups it binds each to: binding those groups again adds nothing.
 K8S_EVERYONE_DEFAULTS = {
@@ -88,6 +92,19 @@ def named_only(block: dict[str, Any]) -> bool:
     names = [str(n) for n in as_list(block.get("resource_names", block.get("resourceNames"))) if n]
     resources = [str(r) for r in as_list(block.get("resources"))]
     return bool(names) and "*" not in names and "*" not in resources and not any(n in K8S_ADMIN for n in names)
+
+
+def metadata_read_only(rules: list[Any]) -> bool:
+    """Whether every rule of a role only reads (get, list, watch) built-in objects that hold no data or power: the
+    namespace list a portal's picker shows, storage or ingress classes."""
+    found = [r for r in rules if isinstance(r, dict)]
+    return bool(found) and all(
+        as_list(r.get("resources")) and all(CLUSTER_METADATA.fullmatch(str(x).lower())
+                                            for x in as_list(r.get("resources")))
+        and {str(v).lower() for v in as_list(r.get("verbs"))} <= READ_VERBS
+        and all(K8S_BUILTIN_GROUP.fullmatch(str(g).lower()) for g in as_list(r.get("api_groups", r.get("apiGroups"))))
+        and not as_list(r.get("resource_names", r.get("resourceNames")))
+        and not as_list(r.get("non_resource_urls", r.get("nonResourceURLs"))) for r in found)
 
 
 def self_only(rules: list[Any]) -> bool:
@@ -241,26 +258,37 @@ def whole_pool(role: str, member: str) -> bool:
     return canonical_name(role) in IMPERSONATION_ROLES and bool(WHOLE_POOL.match(member))
 
 
-def _self_only_roles(review_input: ReviewInput) -> set[tuple[str, str]]:
-    """(kind, name) of the Kubernetes roles this plan writes whose every rule only answers about the caller."""
-    found: set[tuple[str, str]] = set()
+def _harmless_roles(review_input: ReviewInput) -> dict[tuple[str, str], tuple[Severity, str]]:
+    """(kind, name) of the Kubernetes roles this plan writes whose every rule only answers about the caller (low),
+    or only reads the cluster's layout (medium), with that severity and why."""
+    found: dict[tuple[str, str], tuple[Severity, str]] = {}
     for change in managed(review_input.changeset, *ALTERING):
         if change.type.startswith("kubernetes_") and re.search(r"_role(?:_v\d)?$", change.type):
             after = as_dict(change.after)
-            if self_only(as_list(after.get("rule"))):
-                kind = "ClusterRole" if "cluster" in change.type else "Role"
-                found.add((kind, str(dig(after, "metadata", 0, "name"))))
+            kind = "ClusterRole" if "cluster" in change.type else "Role"
+            rules = as_list(after.get("rule"))
+            if as_list(after.get("aggregation_rule")):  # its rules are gathered from other roles at run time
+                continue
+            if self_only(rules):
+                found[(kind, str(dig(after, "metadata", 0, "name")))] = (Severity.LOW, SELF_ONLY_WHY)
+            elif metadata_read_only(rules):
+                found[(kind, str(dig(after, "metadata", 0, "name")))] = (Severity.MEDIUM, METADATA_WHY)
     return found
+
+
+SELF_ONLY_WHY = " — the role it binds only lets each caller ask what it may itself do"
+METADATA_WHY = " — the role it binds only reads which namespaces or classes exist, nothing inside them"
 
 
 @grader
 def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Everyone bound to a role the plan defines that only creates self reviews (system:basic-user's rights), or to a
+    role it defines that only reads the cluster's layout (medium: shown, not alarming), or to a
     built-in role Kubernetes already binds to those same groups: low."""
     public = {id(f) for f in findings if f.rule == PUBLIC and f.severity is Severity.HIGH}
     if not public:
         return findings
-    roles = _self_only_roles(review_input)
+    roles = _harmless_roles(review_input)
     # A plan that writes a ClusterRole of a built-in name changes what that name grants: its defaults prove nothing.
     written = {str(dig(c.after, "metadata", 0, "name")) for c in managed(review_input.changeset, *ALTERING)
                if re.search(r"^kubernetes_cluster_role(?:_v\d)?$", c.type)}
@@ -270,8 +298,8 @@ def self_review_to_everyone(review_input: ReviewInput, findings: list[Finding]) 
         binding = bindings.get(found.address or "") if id(found) in public else None
         ref = dig(binding.after, "role_ref", 0) if binding is not None else None
         if isinstance(ref, dict) and (str(ref.get("kind")), str(ref.get("name"))) in roles:
-            found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — the role it "
-                                             "binds only lets each caller ask what it may itself do"})
+            severity, why = roles[(str(ref.get("kind")), str(ref.get("name")))]
+            found = found.model_copy(update={"severity": severity, "message": found.message + why})
         elif binding is not None and isinstance(ref, dict) and str(ref.get("name")) not in written \
                 and _already_everyones(ref, binding.after):
             found = found.model_copy(update={"severity": Severity.LOW, "message": found.message + " — Kubernetes "

@@ -177,8 +177,14 @@ MEMBER_KEYS = lazy_compile(r"(?:\w+_)?(?:members?|principals?|grantees?|grantee_
                            r"|identities|identity|subjects?|special_groups?|\w+_by_email")
 # Blocks that list who gets access (a BigQuery dataset's `access`, ACL grants): their members are read too.
 ACCESS_BLOCKS = lazy_compile(r"(?:\w+_)?(?:access|grants?|acls?|access_control|bindings?|permissions?)")
+# Blocks that say which users may use something (a delivery group's `restricted_access_users`, `user_access`): their
+# allow or include list names members too (read there only: a bare `allow_list` may hold addresses or origins).
+USER_BLOCKS = lazy_compile(r"(?:\w+_)?(?:users|user_access|user_filter|user_restrictions?)")
+USER_LISTS = lazy_compile(r"allow_?list|allowed|include|included|include_list|included_(?:users|groups)")
+# (Boundary's `u_auth` and `u_anon` are every authenticated user and anyone at all.)
 EVERYONE = {"allusers", "allauthenticatedusers", "system:anonymous", "system:unauthenticated", "system:authenticated",
-            "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users"}
+            "*", "everyone", "public", "anyone", "anonymous", "all", "authenticated", "all-users", "all_users",
+            "u_auth", "u_anon"}
 # Built-in groups every signed-in user of a workspace, account or domain is in (Databricks `users` and
 # `account users`, Windows `Domain Users`): matched as whole names only, so `admin users` is not one of them.
 WHOLE_POPULATION = {"users", "account users", "all users", "workspace users", "domain users", "authenticated users",
@@ -191,6 +197,10 @@ def named_members(values: dict[str, Any]) -> set[str]:
     """Every principal a grant of any provider names (member/members/principals/subjects… and their names)."""
     found: set[str] = set()
     for key, value in values.items():
+        if USER_BLOCKS.fullmatch(key):
+            found.update(m for item in as_list(value) if isinstance(item, dict) for inner, listed in item.items()
+                         if USER_LISTS.fullmatch(inner) for m in as_list(listed) if isinstance(m, str))
+            continue
         if ACCESS_BLOCKS.fullmatch(key):
             found.update(m for item in as_list(value) if isinstance(item, dict) and not conditioned(item)
                          for m in named_members(item))
@@ -209,8 +219,9 @@ def named_members(values: dict[str, Any]) -> set[str]:
 def everyone_member(member: str) -> bool:
     """Whether a principal of any provider means everyone: allUsers, system:anonymous, "*", everyone, public…"""
     text = member.strip().strip("\"'`[]").lower()  # a quoted identifier ("PUBLIC") names the same role
+    account = text.rpartition("\\")[2]  # a Windows group named with its domain (`CORP\\Domain Users`)
     return text in EVERYONE or text in WHOLE_POPULATION or text.rpartition(":")[2] in EVERYONE \
-        or text.rpartition(" ")[2] in EVERYONE
+        or text.rpartition(" ")[2] in EVERYONE or account in WHOLE_POPULATION
 
 
 # The effect of an entry that may allow or deny (`acl_permission_type = "Deny"`, `effect`, `action`): a deny entry

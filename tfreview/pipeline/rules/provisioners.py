@@ -25,7 +25,9 @@ EXEC_TYPES = ("local-exec", "remote-exec")
 MAX_COMMAND = 20_000
 
 _FETCH = r"(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod|http|https|aria2c)\b"
-_RUNNER = (r"(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+=\S*\s+)*(?:(?:ba|z|k|da|fi)?sh|python\d?(?:\.\d+)?|perl|ruby|node"
+# A shell named by its path (`| /bin/bash`, `| /usr/bin/env python3`) is the same shell.
+_RUNNER = (r"(?:sudo\s+(?:-\S+\s+)*)?(?:(?:/?[\w.-]+/)*env\s+)?(?:env\s+\S+=\S*\s+)*(?:/?[\w.-]+/)*"
+           r"(?:(?:ba|z|k|da|fi)?sh|python\d?(?:\.\d+)?|perl|ruby|node"
            r"|php|pwsh|powershell|iex|invoke-expression)\b")
 # `curl … | sudo bash`, `bash <(curl …)`, `sh -c "$(wget -qO- …)"`, `iwr … | iex`.
 PIPED = lazy_compile(rf"\b{_FETCH}[^|;&\n]*\|\s*{_RUNNER}"

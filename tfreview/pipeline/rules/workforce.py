@@ -126,15 +126,22 @@ def _everyone(change: Change, configured: Callable[[], Configuration]) -> Iterat
              and (EVERYONE.match(v.strip()) or _everyone_id(p, v))]
     created = not old or change.action is Action.CREATE
     fresh = {p for p, v in _leaves(after) if isinstance(v, str) and v not in old}
-    # A group held by id is named only by the configuration's reference: read it where an id may mean everyone.
-    if not added and not (any(EXCLUDE_KEY.search(p) for p in fresh) or (created and GRANTING.search(change.type))):
+    # A group held by id is named only by the configuration's reference: read it where an id may mean everyone (a
+    # grant created, or one whose principal id is re-pointed: only the id changes, the group it names is new).
+    repointed = any(ID_KEY.search(p) for p in fresh)
+    if not added and not (any(EXCLUDE_KEY.search(p) for p in fresh)
+                          or ((created or repointed) and GRANTING.search(change.type))):
         return
     config = configured()
-    added += [(p, r) for p, r in _references(config.expressions(change.address) or {})
+    references = list(_references(config.expressions(change.address) or {}))
+    added += [(p, r) for p, r in references
               if (created or p in fresh) and EVERYONE_IN.search(_ref_name(r, config).replace("_", " "))]
     if not added:
         return
-    others = " ".join([change.name, *(v for p, v in _leaves(after) if isinstance(v, str) and (p, v) not in added)])
+    # What the grant gives, also by the names its role references are configured with (a permission set's name).
+    roles = [_ref_name(r, config) for p, r in references if ROLE_KEY.search(p.rsplit(".", 1)[-1])]
+    others = " ".join([change.name, *roles,
+                       *(v for p, v in _leaves(after) if isinstance(v, str) and (p, v) not in added)])
     for path, value in added:
         if EXCLUDE_KEY.search(path):
             yield f'{path} adds "{value}": an everyone group exempt from the policy leaves it covering no one'

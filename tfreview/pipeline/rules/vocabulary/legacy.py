@@ -11,13 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.rules.controls import control
+from tfreview.pipeline.rules.protection import ENCRYPTION
 from tfreview.pipeline.rules.strengths import inverted
-from tfreview.pipeline.rules.vocabulary.terms import DETECTION, TLS
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, TLS
 
 # A switch named for a weak protocol version or cipher (`frontend_tls10_enabled`, `backend_ssl30_enabled`,
 # `triple_des_ciphers_enabled`, `enable_rc4`), or for a plaintext remote shell (`admin_telnet`): on, clients may use it.
-WEAK_MECHANISM = (r"(?:\w+_)?(?:tls_?1_?0|tls_?10|tls_?1_?1|tls_?11|tlsv1(?:_?[01])?|ssl_?30|ssl_?3|sslv_?[23]|ssl_?2"
-                  r"|triple_?des|3des|rc4|telnet|rsh|rlogin)(?:_\w+)?")
+# NTLMv1 and LAN Manager hashes (`ntlm_v1_enabled`) crack or relay in minutes. A version is read whole: `tls_v1_2` is
+# not TLS 1.0 followed by a qualifier.
+WEAK_MECHANISM = (r"(?:\w+_)?(?:tls_?1_?0|tls_?10|tls_?1_?1|tls_?11|tls_?v_?1(?:_?[01])?|ssl_?30|ssl_?3|sslv_?[23]"
+                  r"|ssl_?2|triple_?des|3des|rc4|telnet|rsh|rlogin|ntlm_?v_?1|ntlmv1|lanman|lm_hash\w*)(?![_.]?\d)"
+                  r"(?:_\w+)?")
 
 
 def never_weaker(value: Any) -> float | None:
@@ -27,6 +31,12 @@ def never_weaker(value: Any) -> float | None:
 
 control(TLS, WEAK_MECHANISM, inverted, "a weak protocol version or cipher is switched on")
 control(DETECTION, WEAK_MECHANISM, never_weaker, "a weak protocol version or cipher is switched on")
+# A weak cipher's encryption switch (`kerberos_rc4_encryption_enabled`): off is hardening, not encryption turned off.
+control(ENCRYPTION, r"(?=\w*encrypt)" + WEAK_MECHANISM, inverted, "a weak cipher is switched on")
+# Passwords stored so they can be turned back into cleartext (AD's `clear_text_password`, "store passwords using
+# reversible encryption", any `reversible_password*` switch): on, every password is recoverable from the directory.
+control(AUTH, r"\w*(?:clear_?text|reversibl[ey]|plain_?text)_?\w*passwords?\w*|\w*passwords?_\w*(?:clear_?text"
+        r"|reversibl[ey]|plain_?text)\w*", inverted, "passwords are stored reversibly (recoverable as cleartext)")
 
 # Application protocols and their encrypted twins: a list that held only encrypted ones gains a plaintext one.
 PLAIN_PROTOCOLS = frozenset({"http", "ftp", "telnet", "ldap", "ws", "smtp", "imap", "pop3", "mqtt", "amqp", "rtmp"})

@@ -21,7 +21,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.protection import ENCRYPTION
-from tfreview.pipeline.rules.strengths import flag, inverted, ladder
+from tfreview.pipeline.rules.strengths import everyone, flag, inverted, ladder
 from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, ON_OFF, PUBLIC, TLS
 
@@ -179,6 +179,10 @@ def granted(value: Any) -> float | None:
 
 
 control(WILDCARD, GRANT_LISTS, granted, "a grant list widened to everything (`*`)", generic=True)
+# Which accounts a credential may be issued for (an SSH CA role's `allowed_users`, `valid_principals`): from named
+# accounts to `*`, a certificate for root or any service account on every host that trusts it.
+control(WILDCARD, r"allowed_(?:users|usernames|principals|logins|accounts)|valid_principals", everyone,
+        "any account name may now be requested (`*`), root included")
 control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values replaced by everything (`*`)",
         generic=True)
 

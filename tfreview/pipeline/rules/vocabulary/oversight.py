@@ -15,7 +15,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.protection import PROTECTION
-from tfreview.pipeline.rules.strengths import count, inverted, off_word, present
+from tfreview.pipeline.rules.strengths import count, flag, inverted, off_word, present
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION
 
 # Who signs off, by any name: approvers, reviewers, signers, a quorum.
@@ -60,3 +60,11 @@ control(DETECTION, r"(?:\w+_)?(?:audit|siem)(?:_\w+)?_(?:stream|destination|sink
         r"|forwarding_profile|profile)"
         r"(?:_ids?|_arns?|_names?|_urls?)?", recorded, "its audit or log destination emptied: nothing is recorded",
         outside_production=Severity.MEDIUM)
+# The mode of a session recorder (a bastion's or access proxy's session recording config: `node`, `proxy`, `sync`):
+# off or none, sessions on every host it fronts are no longer recorded.
+control(DETECTION, r"mode|recording_mode|session_recording", off_word,
+        "session recording turned off (sessions are no longer kept)", types=r"session_record|recording")
+# macOS Gatekeeper's code assessment (`EnableAssessment` of a system-policy payload, whatever MDM ships the profile):
+# off, unsigned or unnotarized apps run without a prompt on every Mac the profile reaches.
+control(DETECTION, r"enable_assessment|assessment_enabled|enable_gatekeeper|gatekeeper_enabled", flag,
+        "Gatekeeper code assessment turned off (unsigned apps run without a prompt)")

@@ -6,7 +6,10 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
+from typing import Any
+
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.strengths import (
         allow_all,
@@ -19,7 +22,25 @@ from tfreview.pipeline.rules.strengths import (
         present,
         requirement,
 )
+from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, AVAILABILITY, ZERO
+
+ALL_WORDS = frozenset({"all", "allusers", "all_users", "everyone", "any", "*"})
+
+
+def lockout(value: Any) -> float | None:
+    """0 for a lockout threshold of 0 or less (no lockout), 1 for any positive threshold."""
+    amount = number(value)
+    return None if amount is None else float(amount > 0)
+
+
+def everything(value: Any) -> float | None:
+    """1 for a scope list holding All, 0 for one of only named members, None for anything else."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and known(item) for item in items):
+        return None
+    return 1.0 if any(item.strip().lower() in ALL_WORDS for item in items) else 0.0
+
 
 # --- sign-in ---------------------------------------------------------------------------------------
 # Basic-auth publishing credentials (FTP, WebDeploy, SCM of any app platform): a legacy deploy path, weaker when on
@@ -96,6 +117,24 @@ control(AUTH, r"state|status|enabled|mode", ladder(("enabled", "on", "active", "
                                                    "audit", "evaluate"),
                                                   ("disabled", "off", "inactive")),
         "an enforcing access policy switched to report-only or off", types=ENFORCING_POLICIES)
+# A lockout threshold (`password_max_lockout_attempts`, `lockout_threshold`, `max_failed_login_attempts`) of 0 means
+# no lockout: unlimited guessing. A lower positive threshold is stricter, not weaker (read before the lines below).
+LOCKOUT_LIMITS = (r"\w*lockout_(?:threshold|attempts|count)\w*|\w*max_lockout_attempts"
+                  r"|max_(?:failed_)?(?:login|sign_?in|password|logon)_attempts\w*")
+control(AUTH, LOCKOUT_LIMITS, lockout, "failed sign-ins no longer lock the account (a threshold of 0 is no lockout)")
+# A directory trust's selective authentication (AD forest trusts, AWS Managed AD, Entra Domain Services): off, every
+# account of the trusted forest may authenticate to every machine of ours, not only those granted to it.
+control(AUTH, r"selective_auth\w*", flag, "every account of the trusted forest may now authenticate here "
+        "(selective authentication off)")
+# How a sign-in policy combines the controls it requires (a conditional access policy's grant operator): AND → OR,
+# any one of them (a second factor, a compliant device) now suffices.
+control(AUTH, r"\w*grant_controls?\.operator|\w*(?:grant|requirement)s?_(?:controls?_)?operator", ladder(
+    ("and", "all", "require_all"), ("or", "any", "require_one")), "any one of the required controls now suffices")
+# What an enforcing sign-in policy applies to (`included_applications`, `included_users` of a conditional access
+# policy): from All to a named subset, every other app or user no longer gets its requirement.
+control(AUTH, r"includ(?:ed|e)_(?:applications|apps|users|groups|roles|platforms|locations|client_app_types)",
+        everything, "what the sign-in policy applies to is narrowed from all to a subset (the rest lose it)",
+        types=ENFORCING_POLICIES)
 # Sign-in protections of any provider (brute-force lockout, breached-password detection, captcha) switched off,
 # and password strength ladders (Auth0's excellent > good > fair > low > none) lowered.
 control(AUTH, r"(?!disable)\w*(?:brute_?force|lockout|breached_password|credential_stuffing|captcha|suspicious_ip)"

@@ -98,6 +98,12 @@ control(PROTECTION, r"enabled|is_enabled|enable", flag, "the review or merge pol
         types=r"branch_polic|ruleset|approval_rule|merge_request_approval|repository_polic|git_polic|branch_protection")
 
 # --- encryption ---------------------------------------------------------------------------------------
+# Full-disk encryption a device-compliance or endpoint profile requires (BitLocker, FileVault, any
+# `*_encryption_required` of a device, disk or volume): off, unencrypted laptops count as compliant and pass
+# "require a compliant device".
+control(ENCRYPTION, r"\w*(?:bitlocker|filevault|file_vault)\w*|(?:require|enforce)_\w*(?:disk|device|volume|storage)_"
+        r"?encryption|\w*(?:disk|device|volume|storage)_?encryption_(?:required|enforced)", flag,
+        "device disk encryption is no longer required")
 control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
         r"|ssl_enforcement(?:_enabled)?|require_secure_transport|\w*force_ssl|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
         flag, "encryption turned off", create=Severity.MEDIUM)
