@@ -346,3 +346,31 @@ def test_a_ci_definition_moved_to_a_url(tmp_path: Any, after: str, label: Any) -
                    {"name": "platform-live", "ci_config_path": ".gitlab-ci.yml"},
                    {"name": "platform-live", "ci_config_path": after})
     assert judged(tmp_path, change)[0] is label
+
+
+# --- a domain's inbound mail moved to a host nobody vouches for -------------------------------------------------------
+@pytest.mark.parametrize(("after", "label"), [
+    (["10 mx1.mailshield-relay.net."], RISKY),  # an unknown relay takes every message first
+    (["0 acme-io.mail.protection.outlook.com."], SAFE),  # moved to Microsoft 365
+    (["10 mx1.acme.io.", "20 mx2.acme.io."], SAFE),  # the domain's own mail hosts
+    (["1 aspmx.l.google.com.", "10 inbound-smtp.eu-west-1.amazonaws.com."], SAFE),  # SES inbound beside Google
+])
+def test_mx_records_moved(tmp_path: Any, after: list[str], label: Any) -> None:
+    def side(records: list[str]) -> dict[str, Any]:
+        return {"name": "acme.io", "type": "MX", "ttl": 300, "zone_id": "Z0719348", "records": records}
+    change = entry("aws_route53_record.mx", ["update"], side(["1 aspmx.l.google.com.", "5 alt1.aspmx.l.google.com."]),
+                   side(after))
+    assert judged(tmp_path, change)[0] is label
+
+
+def test_mx_records_replaced_record_by_record(tmp_path: Any) -> None:
+    def record(host: str) -> dict[str, Any]:
+        return {"name": "northwind.io", "type": "MX", "content": host, "priority": 1, "zone_id": "abc123"}
+    changes = (entry('cloudflare_record.mx["1"]', ["delete"], record("aspmx.l.google.com"), None),
+               entry("cloudflare_record.mx_relay", ["create"], None, record("mx.mailrelay-eu.net")))
+    assert judged(tmp_path, *changes)[0] is RISKY
+
+
+def test_a_new_domains_first_mx_records_set_mail_up(tmp_path: Any) -> None:
+    record = {"name": "launch.io", "type": "MX", "content": "mx.mailrelay-eu.net", "priority": 10, "zone_id": "z"}
+    assert judged(tmp_path, entry("cloudflare_record.mx", ["create"], None, record))[0] is SAFE

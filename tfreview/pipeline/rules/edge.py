@@ -32,7 +32,7 @@ from tfreview.pipeline.findings import (
     rule,
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
-from tfreview.pipeline.rules.senders import unknown_senders
+from tfreview.pipeline.rules.senders import unknown_receivers, unknown_senders
 from tfreview.pipeline.rules.tautology import always_true, client_chosen
 from tfreview.pipeline.rules.values import world_sources
 
@@ -124,9 +124,11 @@ def _mail_policy_weakened(change: Change) -> Iterator[Finding]:
 
 @rule(MAIL, Severity.HIGH,
       "An SPF or DMARC policy is weakened (SPF -all to ~all/?all/+all, DMARC reject to quarantine/none, a subdomain "
-      "policy below the domain's, an SPF include of an unknown sender): others may send mail as the domain.")
-def _unknown_senders(ri: ReviewInput) -> Iterator[Finding]:
+      "policy below the domain's, an SPF include of an unknown sender): others may send mail as the domain; or the "
+      "domain's MX records move its inbound mail to an unknown host.")
+def _unknown_mail_hosts(ri: ReviewInput) -> Iterator[Finding]:
     yield from unknown_senders(ri, MAIL)
+    yield from unknown_receivers(ri, MAIL)
 
 
 def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:

@@ -1,4 +1,5 @@
-"""Who an SPF record lets send as the domain (risk rules stage; reported by edge.py under `mail-policy-weakened`).
+"""Who may send as a domain and who receives its mail (risk rules stage; reported by edge.py under
+`mail-policy-weakened`).
 
 Every `include:` of an SPF record hands the domain's name to whatever servers the included domain lists: mail they
 send passes SPF, and so DMARC, as the domain. An include a change adds to a record that already named its senders
@@ -6,6 +7,10 @@ is expected when it names a known mail service (Google, Microsoft, SES, SendGrid
 sender) or a domain the rest of the plan shows (the domain itself, a sending domain another resource sets up), and
 a special-use name (`.example`) resolves nowhere; one that names none of these is an unknown relay passing as the
 domain, on any DNS provider. A new domain's first record sets its senders up from nothing and is not judged here.
+
+Its MX records say who receives the domain's mail: moved to a host that is no known mail service or filtering
+gateway, not the domain's own, and named by nothing outside the DNS records, every message sent to the domain
+reaches a stranger first (an SPF include of the same relay does not vouch for it).
 """
 
 from __future__ import annotations
@@ -76,3 +81,49 @@ def _shown(changes: list[Change]) -> set[str]:
 
 
 HOSTS = lazy_compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})\.?(?![\w-])")
+
+
+# Services that take a domain's inbound mail (its MX hosts), as registrable domains, beyond the senders above:
+# mail hosts, filtering gateways and forwarding services a domain points its MX records at.
+MAIL_RECEIVERS = MAIL_SERVICES | frozenset({
+    "barracudanetworks.com", "iphmx.com", "ppe-hosted.com", "mailcontrol.com", "trendmicro.com", "trendmicro.eu",
+    "sophos.com", "hornetsecurity.com", "antispamcloud.com", "spamexperts.com", "arsmtp.com", "cloudflare.net",
+    "improvmx.com", "forwardemail.net", "yandex.net", "mail.ru", "gmx.net", "ionos.com", "ovh.net", "one.com",
+    "mailbox.org", "registrar-servers.com", "hostinger.com", "mxrouting.net", "dmarcian.com", "proofpoint.com",
+    "forcepoint.com", "symantec.com", "cisco.com", "microsoftonline.com", "office.com", "googlemail.com",
+})
+MX_TYPE = lazy_compile(r"(?:^|_)mx(?:_record)?s?$")
+MX_HOST = lazy_compile(r"^(?:\d+\s+)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})\.?$")
+MX_FIELDS = ("content", "value", "records", "rrdatas", "data", "exchange", "mail_exchange", "server", "target")
+NAME_FIELDS = ("name", "zone_name", "domain", "zone", "fqdn", "hostname")
+DNS_OBJECTS = lazy_compile(r"record|dns|zone|domain")
+
+
+def unknown_receivers(ri: ReviewInput, rule_id: str) -> Iterator[Finding]:
+    """MX hosts the plan moves a domain's inbound mail to that are no known mail service, not the domain's own
+    and named by nothing else in the plan: every message sent to the domain reaches that host first. A domain's
+    first MX records set its mail up from nothing and are not judged here."""
+    changes = list(managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
+    held = {h for c in changes for h in _mx_hosts(c, sides(c)[0])}
+    if not held:
+        return
+    shown = _shown([c for c in ri.changeset.changes if not DNS_OBJECTS.search(c.type)])
+    for change in changes:
+        after = sides(change)[1]
+        own = {registrable(t) for key in NAME_FIELDS for t in string_leaves(after.get(key)) if "." in t}
+        for host in sorted(_mx_hosts(change, after) - held):
+            domain = registrable(host)
+            if domain not in MAIL_RECEIVERS | own | shown and not special_use(host):
+                yield finding(rule_id, change.address,
+                              f"{change.address}: the domain's mail now goes to {host}, which is no known mail "
+                              "service, not the domain's own host and named by nothing else in this plan: every "
+                              "message sent to the domain reaches it first")
+                break
+
+
+def _mx_hosts(change: Change, values: dict[str, object]) -> set[str]:
+    """The mail hosts an MX record's values name (`10 mx1.example.net.`, an exchange, a content host)."""
+    if str(values.get("type", "")).upper() != "MX" and not MX_TYPE.search(change.type):
+        return set()
+    return {m.group(1) for key in MX_FIELDS for text in string_leaves(values.get(key))
+            if (m := MX_HOST.match(text.strip().lower()))}
