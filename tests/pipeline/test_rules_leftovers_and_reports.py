@@ -374,3 +374,19 @@ def test_mx_records_replaced_record_by_record(tmp_path: Any) -> None:
 def test_a_new_domains_first_mx_records_set_mail_up(tmp_path: Any) -> None:
     record = {"name": "launch.io", "type": "MX", "content": "mx.mailrelay-eu.net", "priority": 10, "zone_id": "z"}
     assert judged(tmp_path, entry("cloudflare_record.mx", ["create"], None, record))[0] is SAFE
+
+
+# --- a privileged group's membership rule that tests a word, or leaves one kind out ----------------------------------
+@pytest.mark.parametrize(("expression", "label"), [
+    ('String.stringContains(user.email, "acme") AND user.department != "Contractor"', RISKY),
+    ('user.mail -like "*acme*" -and user.department -ne "Contractor"', RISKY),
+    ('String.stringEndsWith(user.email, "@acme.io") AND user.department == "Platform"', SAFE),
+    ('String.stringContains(user.email, "acme") AND user.department == "Platform"', SAFE),
+])
+def test_a_privileged_groups_rule_that_admits_almost_everyone(tmp_path: Any, expression: str, label: Any) -> None:
+    def side(value: str) -> dict[str, Any]:
+        return {"name": "aws-prod-admins-auto", "expression_type": "urn:okta:expression:1.0",
+                "expression_value": value, "group_assignments": ["00g1ab2cd3"], "status": "ACTIVE"}
+    old = 'String.stringEndsWith(user.email, "@acme.io") AND user.department == "SRE"'
+    change = entry("okta_group_rule.aws_prod_admins", ["update"], side(old), side(expression))
+    assert judged(tmp_path, change)[0] is label

@@ -40,6 +40,14 @@ IN_DOMAIN = lazy_compile(
     r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"']@[\w.-]+[\"']|-endsWith\s*[\"']@[\w.-]+[\"']"
     r"|-like\s*[\"']\*@[\w.-]+[\"']|\.(?:contains|includes|endsWith)\(\s*[\"']@[\w.-]+[\"']\s*\)))\s*\)?",
     re.IGNORECASE)
+# An address tested for a word anywhere in it, not for a domain (`String.stringContains(user.email, "acme")`,
+# `user.mail -like "*acme*"`): every workforce account meets it, and so does any outside address holding the word.
+ADDRESS_WORD = lazy_compile(
+    r"\(?\s*(?:String\.stringContains\(\s*user\.(?P<a>\w+)\s*,\s*[\"'][\w.-]+[\"']\s*\)"
+    r"|user\.(?P<b>\w+)\s*(?:-contains\s*[\"'][\w.-]+[\"']|-like\s*[\"']\*[\w.-]+\*[\"']))\s*\)?", re.IGNORECASE)
+# A test that leaves out one value (`user.department != "Contractor"`): every account but that one kind meets it.
+ALL_BUT_ONE = lazy_compile(r"\(?\s*user\.\w+\s*(?:!=|<>|-ne|-notcontains|-notlike)\s*[\"'][^\"']*[\"']\s*\)?",
+                           re.IGNORECASE)
 # A condition's top-level clauses: an OR of AND-chains (precedence of every directory's rule language). A grouping
 # parenthesis (not a call's) makes the text one clause: it is read whole, as before.
 DISJUNCTION = lazy_compile(r"\s+(?:or|-or)\s+|\s*\|\|\s*", re.IGNORECASE)
@@ -68,9 +76,12 @@ def _always_true(value: Any, workforce: bool = False) -> bool:
 
 
 def _every_account(text: str, workforce: bool) -> bool:
-    if ALWAYS_TRUE.fullmatch(text) is not None:
+    """Whether every account meets TEXT; with WORKFORCE (a privileged group's rule), an address in one domain or
+    holding one word, and a test that leaves out one kind of account, count as met by every account too."""
+    if ALWAYS_TRUE.fullmatch(text) is not None or (workforce and ALL_BUT_ONE.fullmatch(text) is not None):
         return True
-    every = EVERY_ACCOUNT.fullmatch(text) or (IN_DOMAIN.fullmatch(text) if workforce else None)
+    every = EVERY_ACCOUNT.fullmatch(text) or (IN_DOMAIN.fullmatch(text) or ADDRESS_WORD.fullmatch(text)
+                                              if workforce else None)
     attribute = every.group("a") or every.group("b") if every else None
     return every is not None and (attribute is None or ADDRESS_ATTRIBUTE.fullmatch(attribute) is not None)
 
