@@ -390,3 +390,23 @@ def test_a_privileged_groups_rule_that_admits_almost_everyone(tmp_path: Any, exp
     old = 'String.stringEndsWith(user.email, "@acme.io") AND user.department == "SRE"'
     change = entry("okta_group_rule.aws_prod_admins", ["update"], side(old), side(expression))
     assert judged(tmp_path, change)[0] is label
+
+
+# --- an event rule that suppresses what it matches --------------------------------------------------------------------
+def orchestration(*rules: tuple[str, bool]) -> dict[str, Any]:
+    return {"service": "PPAY01", "set": [{"id": "start", "rule": [
+        {"label": f"rule {i}", "disabled": False, "condition": [{"expression": expression}] if expression else [],
+         "actions": [{"suppress": suppress, "priority": None if suppress else "P1"}]}
+        for i, (expression, suppress) in enumerate(rules)]}]}
+
+
+@pytest.mark.parametrize(("added", "label"), [
+    ("event.source matches part 'prod'", RISKY),  # every production source
+    ("", RISKY),  # no condition: everything
+    ("event.summary matches 'disk /tmp 90% on batch-7'", SAFE),  # one flapping check
+])
+def test_an_event_rule_that_suppresses_broadly(tmp_path: Any, added: str, label: Any) -> None:
+    routed = ("event.severity matches 'critical'", False)
+    change = entry("pagerduty_event_orchestration_service.payments", ["update"], orchestration(routed),
+                   orchestration((added, True), routed))
+    assert judged(tmp_path, change)[0] is label

@@ -15,7 +15,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import as_list, show
+from tfreview.pipeline.rules.common import as_list, show, string_leaves
 from tfreview.pipeline.rules.units import duration, instant
 
 MUTED = declare("monitoring-muted", Severity.HIGH,
@@ -199,3 +199,44 @@ def _selectors(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _selectors(item)]
     return [] if value is None or value == "" else [str(value).strip()]
+
+
+# An event rule's own suppression (a PagerDuty orchestration rule's `actions.suppress`, any router's `drop`): what
+# its condition matches raises no incident. Broad when the condition is empty or always true, or matches events by
+# a fragment every production source holds (`event.source matches part 'prod'`) or by an empty pattern.
+SUPPRESS_KEYS = frozenset({"suppress", "suppressed", "drop", "drop_event", "discard"})
+CONDITION_KEYS = dict.fromkeys(("condition", "conditions", "expression", "expressions", "match", "filter"))
+BROAD_MATCH = lazy_compile(r"(?:matches(?:\s+part)?|contains|like|=~)\s*['\"]\*?(?:prod|production|live|prd|\*|\.\*)?"
+                           r"\*?['\"]|^\s*(?:true|always|\*)?\s*$", re.IGNORECASE)
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"suppress", b"drop", b"discard"))
+def _broad_suppression(change: Change) -> Iterator[Finding]:
+    old = {_condition_text(rule) for rule in _suppressing(change.before)}
+    for rule in _suppressing(change.after):
+        condition = _condition_text(rule)
+        if condition not in old and BROAD_MATCH.search(condition):
+            shown = condition.strip() or "no condition"
+            yield finding(MUTED, change.address, f"{change.address}: a rule now suppresses every event matching "
+                          f"{show(shown)}: what it matches raises no incident")
+            return
+
+
+def _suppressing(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """The rules (objects with a condition) at any depth whose own action suppresses or drops what they match."""
+    if depth > 12:
+        return
+    if isinstance(value, dict):
+        actions = [value, *[a for key in ("actions", "action") for a in as_list(value.get(key)) if isinstance(a, dict)]]
+        if CONDITION_KEYS.keys() & value.keys() and any(a.get(key) is True for a in actions for key in SUPPRESS_KEYS):
+            yield value
+        for item in value.values():
+            yield from _suppressing(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _suppressing(item, depth + 1)
+
+
+def _condition_text(rule: dict[str, Any]) -> str:
+    return " ".join(text for key in CONDITION_KEYS for text in string_leaves(rule.get(key)))
+

@@ -194,9 +194,11 @@ control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow|
         r"|_check)?"
         r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
         "approval, review or verification no longer asked for")
-# A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object.
+# A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object. An event
+# rule's own action (`actions.suppress`) mutes only what its condition matches: mutes.py reads how far that reaches.
 MUTING = r"(?:hush|hushed|mute|muted|silence|silenced|snooze|snoozed|squelch|squelched|suppress|suppressed)"
-control(DETECTION, rf"(?:is_)?{MUTING}(?:_(?:all|alerts?|notifications?|events?|audit|logs?|logging|output))?",
+control(DETECTION, rf"(?<!actions\.)(?<!action\.)(?:is_)?{MUTING}"
+        r"(?:_(?:all|alerts?|notifications?|events?|audit|logs?|logging|output))?",
         inverted, "its reports are muted")
 
 # --- roles by their rank -------------------------------------------------------------------------------
