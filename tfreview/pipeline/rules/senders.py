@@ -92,6 +92,8 @@ MAIL_RECEIVERS = MAIL_SERVICES | frozenset({
     "mailbox.org", "registrar-servers.com", "hostinger.com", "mxrouting.net", "dmarcian.com", "proofpoint.com",
     "forcepoint.com", "symantec.com", "cisco.com", "microsoftonline.com", "office.com", "googlemail.com",
 })
+# The domains reserved for documentation (RFC 2606): an MX host under them is a placeholder, no relay anyone runs.
+DOCUMENTATION_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
 MX_TYPE = lazy_compile(r"(?:^|_)mx(?:_record)?s?$")
 MX_HOST = lazy_compile(r"^(?:\d+\s+)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})\.?$")
 MX_FIELDS = ("content", "value", "records", "rrdatas", "data", "exchange", "mail_exchange", "server", "target")
@@ -113,7 +115,7 @@ def unknown_receivers(ri: ReviewInput, rule_id: str) -> Iterator[Finding]:
         own = {registrable(t) for key in NAME_FIELDS for t in string_leaves(after.get(key)) if "." in t}
         for host in sorted(_mx_hosts(change, after) - held):
             domain = registrable(host)
-            if domain not in MAIL_RECEIVERS | own | shown and not special_use(host):
+            if domain not in MAIL_RECEIVERS | own | shown | DOCUMENTATION_DOMAINS and not special_use(host):
                 yield finding(rule_id, change.address,
                               f"{change.address}: the domain's mail now goes to {host}, which is no known mail "
                               "service, not the domain's own host and named by nothing else in this plan: every "
