@@ -318,8 +318,10 @@ def static_site(website: bool = True, second_bucket: bool = False) -> list[dict[
     if website:
         changes.append(entry(f"{prefix}.aws_s3_bucket_website_configuration.this[0]", ["create"], None,
                              {"index_document": [{"suffix": "index.html"}]}, after_unknown={"bucket": True}))
-    if second_bucket:
-        changes.append(entry(f"{prefix}.aws_s3_bucket.logs[0]", ["create"], None, {"bucket": "acme-www-logs"}))
+    if second_bucket:  # another bucket of the same name: which one the settings are for cannot be told
+        changes.append(entry(f"{prefix}.aws_s3_bucket.this[1]", ["create"], None, {"bucket": "acme-www-logs"}))
+    for change in changes:  # as Terraform writes them: the name without the instance key
+        change["name"], change["index"] = change["name"].split("[")[0], int(change["address"][-2])
     return changes
 
 
@@ -381,7 +383,9 @@ def test_a_new_domains_first_mx_records_set_mail_up(tmp_path: Any) -> None:
     ('String.stringContains(user.email, "acme") AND user.department != "Contractor"', RISKY),
     ('user.mail -like "*acme*" -and user.department -ne "Contractor"', RISKY),
     ('String.stringEndsWith(user.email, "@acme.io") AND user.department == "Platform"', SAFE),
-    ('String.stringContains(user.email, "acme") AND user.department == "Platform"', SAFE),
+    # every account no longer, but the domain's anchor dropped: outsiders holding the word join (the next check)
+    ('String.stringContains(user.email, "acme") AND user.department == "Platform"', RISKY),
+    ('String.stringEndsWith(user.email, "@acme.io") AND user.department == "Platform"', SAFE),
 ])
 def test_a_privileged_groups_rule_that_admits_almost_everyone(tmp_path: Any, expression: str, label: Any) -> None:
     def side(value: str) -> dict[str, Any]:
@@ -410,3 +414,31 @@ def test_an_event_rule_that_suppresses_broadly(tmp_path: Any, added: str, label:
     change = entry("pagerduty_event_orchestration_service.payments", ["update"], orchestration(routed),
                    orchestration((added, True), routed))
     assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("after", "label"), [
+    ('String.stringContains(user.login, "larkspurpay") AND user.department == "Engineering"', RISKY),
+    ('String.stringSuffix(user.login, "@larkspurpay.com") AND user.department == "Platform"', SAFE),
+    ('String.stringContains(user.login, "@larkspurpay.com") AND user.department == "Engineering"', SAFE),
+])
+def test_a_membership_rule_that_stops_testing_the_domain(tmp_path: Any, after: str, label: Any) -> None:
+    def side(value: str) -> dict[str, Any]:
+        return {"name": "Prod engineers by domain", "status": "ACTIVE", "group_assignments": ["00g9x1k2"],
+                "expression_type": "urn:okta:expression:1.0", "expression_value": value}
+    before = 'String.stringSuffix(user.login, "@larkspurpay.com") AND user.department == "Engineering"'
+    change = entry("okta_group_rule.prod_engineers", ["update"], side(before), side(after))
+    assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("second_bucket", "label"), [(False, SAFE), (True, SAFE)])
+def test_a_website_bucket_known_by_its_settings_name(tmp_path: Any, second_bucket: bool, label: Any) -> None:
+    policy = ('{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Principal":"*",'
+              '"Resource":"arn:aws:s3:::nw-www-static-assets/*","Sid":"PublicReadAssets"}]}')
+    changes = [entry("aws_s3_bucket.www_assets", ["create"], None, {"bucket": "nw-www-static-assets"}),
+               entry("aws_s3_bucket_policy.www_assets", ["create"], None, {"policy": policy},
+                     after_unknown={"bucket": True}),
+               entry("aws_s3_bucket_website_configuration.www_assets", ["create"], None,
+                     {"index_document": [{"suffix": "index.html"}]}, after_unknown={"bucket": True})]
+    if second_bucket:  # the settings' own name still says which bucket they are for
+        changes.append(entry("aws_s3_bucket.exports", ["create"], None, {"bucket": "nw-exports"}))
+    assert judged(tmp_path, *changes)[0] is label

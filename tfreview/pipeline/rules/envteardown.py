@@ -1,10 +1,12 @@
 """Risk rules, lifecycle helper (delete grading): a non-production environment torn down as a unit. ladders.py
 grades deletes with `environment_teardown`.
 
-The unit is a module instance removed whole (every managed object under its top-level module goes) or the whole
+The unit is at least three objects, some of them what runs or connects the environment (a network, a machine, a
+role): a module instance removed whole (every managed object under its top-level module goes) or the whole
 plan (every managed object it holds goes, helpers aside). Its deletes are one teardown when every object of it that
 holds data or carries labels is labelled with a non-production environment (sandbox, dev, staging, preview…) and
-none says production, no store in it keeps a deletion protection switched on, and nothing the plan keeps names
+none says production, no store in it keeps a deletion protection switched on, copies of itself (a final
+snapshot, backups kept for days) or extra data disks, and nothing the plan keeps names
 any of them (an id, ARN or name): what goes was that environment's alone. A label alone never counts for a store
 (disposable.py); here the store's own protection being off and the whole unit going with it stand beside it.
 """
@@ -18,16 +20,25 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, is_helper_type
+from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS
 from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, module_words, non_production
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.wayback import kept_copy
 
 # The top-level module instance of an address (`module.sandbox_hx42`, `module.env["dev"]`).
 TOP_MODULE = lazy_compile(r'^module\.[^.\[]+(?:\["[^"]*"\]|\[\d+\])?')
 # Settings that protect an object from deletion while switched on.
 PROTECTION = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy"
                           r"|disable_api_termination|purge_protection\w*)$")
+BACKUPS_KEPT = lazy_compile(r"^(?:backup_retention\w*|\w*backup_retention_days|retention_period)$")
 IDENTIFIERS = ("id", "arn", "name", "bucket", "identifier")
+# An environment is more than a store: at least this many objects, some of them what runs or connects it (a network,
+# a machine, a role). A lone store, or a few stores, deleted are judged as stores.
+MIN_MEMBERS = 3
+INFRASTRUCTURE = lazy_compile(r"(?:^|_)(?:vpc|vnet|network|subnet|subnetwork|instance|vm|virtual_machine|server"
+                              r"|security_group|firewall|role|service_account|nat_gateway|cluster|node_pool"
+                              r"|resource_group|project|namespace)(?:_|$)")
 MIN_NAME = 6
 
 
@@ -66,14 +77,15 @@ def _teardowns(view: PlanView) -> list[_Unit]:
 
 
 def _torn_down(members: list[Change], kept_text: str) -> bool:
-    if not members or any(c.action is not Action.DELETE for c in members):
+    if len(members) < MIN_MEMBERS or any(c.action is not Action.DELETE for c in members) \
+            or not any(_infrastructure(c) for c in members):
         return False
     labelled = [c for c in members if label_pairs(_before(c)) or looks_stateful(c.type)]
     if not labelled or not all(non_production(c) for c in labelled):
         return False
     if any(module_words(c.module) & PRODUCTION_TOKENS for c in members):
         return False
-    if any(_protected(_before(c)) for c in members if looks_stateful(c.type)):
+    if any(_protected(_before(c)) or _keeps_copies(c) or _data_disks(c) for c in members if looks_stateful(c.type)):
         return False
     return not any(name in kept_text for c in members for name in _names(_before(c)))  # an ARN or path names it too
 
@@ -84,6 +96,24 @@ def _before(change: Change) -> dict[str, object]:
 
 def _protected(attrs: dict[str, object]) -> bool:
     return any(PROTECTION.match(key) and value is True for key, value in attrs.items())
+
+
+def _infrastructure(change: Change) -> bool:
+    return INFRASTRUCTURE.search(change.type) is not None and not DATA_ENGINES.search(change.type)
+
+
+def _data_disks(change: Change) -> bool:
+    """Whether a machine carries extra data disks: what they hold goes with it (disposable.EXTRA_DISKS)."""
+    return any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "") for key, value in _before(change).items())
+
+
+def _keeps_copies(change: Change) -> bool:
+    """Whether a store's own settings keep copies of it (a final snapshot, backups kept for days): someone meant its
+    data to outlive a delete, so the teardown is no reason to let it go unread."""
+    attrs = _before(change)
+    return kept_copy(change) is not None or any(
+        BACKUPS_KEPT.match(key) and isinstance(value, int) and not isinstance(value, bool) and value > 0
+        for key, value in attrs.items())
 
 
 def _names(attrs: dict[str, object]) -> list[str]:

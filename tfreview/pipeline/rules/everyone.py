@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import blocks, sides, string_leaves
 from tfreview.pipeline.rules.grants import PRIVILEGED, denies
@@ -112,6 +112,39 @@ def _match_all_membership(change: Change) -> Iterator[Finding]:
             yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" admits every '
                           "account, though nothing in its names says the group is meant for everyone: whatever the "
                           "group grants, every user now holds")
+
+
+# An address attribute tested against a domain (`String.stringSuffix(user.login, "@acme.com")`, `-like "*@acme.com"`),
+# and the same attribute tested for a bare word anywhere in it (ADDRESS_WORD).
+DOMAIN_ANCHORED = lazy_compile(
+    r"(?:String\.string(?:Suffix|EndsWith)\(\s*user\.(\w+)\s*,\s*[\"']@[\w.-]+[\"']"
+    r"|user\.(\w+)\s*(?:-endsWith\s*[\"']@[\w.-]+[\"']|-like\s*[\"']\*@[\w.-]+[\"']|\.endsWith\(\s*[\"']@))",
+    re.IGNORECASE)
+WORD_TESTED = lazy_compile(
+    r"(?:String\.stringContains\(\s*user\.(\w+)\s*,\s*[\"'][\w.-]+[\"']"
+    r"|user\.(\w+)\s*(?:-contains\s*[\"'][\w.-]+[\"']|-like\s*[\"']\*[\w.-]+\*[\"']))", re.IGNORECASE)
+
+
+@on_change(actions=(Action.UPDATE,), words=tuple(w.encode() for w in MEMBERSHIP_WORDS))
+def _domain_anchor_dropped(change: Change) -> Iterator[Finding]:
+    """A membership rule whose address test moves from the company's domain (`@acme.com` at its end) to a word
+    anywhere in the address: partners', contractors' and outsiders' addresses holding the word now qualify."""
+    if not any(word in change.type for word in MEMBERSHIP_WORDS):
+        return
+    before, after = sides(change)
+    old = dict(_conditions(before))
+    for where, condition in _conditions(after):
+        was = old.get(where)
+        if not isinstance(was, str) or not isinstance(condition, str):
+            continue
+        anchored = {a for m in DOMAIN_ANCHORED.finditer(was) for a in m.groups() if a}
+        loosened = {a for m in WORD_TESTED.finditer(condition) for a in m.groups() if a}
+        if anchored & loosened and not anchored & {a for m in DOMAIN_ANCHORED.finditer(condition)
+                                                   for a in m.groups() if a}:
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} = "{condition}" no longer tests '
+                          "the address's domain, only a word anywhere in it: accounts of other domains that hold "
+                          "the word (a partner's, a contractor's) now join")
+            return
 
 
 def _no_narrowing(where: str, condition: Any) -> bool:

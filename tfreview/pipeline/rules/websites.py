@@ -46,8 +46,11 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
 
     def keys_of(change: Change) -> set[str]:
         # A setting whose bucket the plan cannot show (known after apply, no reference in the configuration) is
-        # about the one bucket of its module instance, when that instance holds exactly one.
-        return _bucket_keys(change, config) or ({sole[change.module]} if change.module in sole else set())
+        # about the bucket of its module instance with its own resource name (`aws_s3_bucket_policy.www` of
+        # `aws_s3_bucket.www`), or the one bucket of that instance when it holds exactly one.
+        named = f"{change.module}/{change.name}"
+        return _bucket_keys(change, config) or ({sole[named]} if named in sole else
+                                                 {sole[change.module]} if change.module in sole else set())
 
     created = {key for c in changes.values() if c.type in BUCKETS and c.action is Action.CREATE
                for key in keys_of(c)}
@@ -72,12 +75,14 @@ def website_read(review_input: ReviewInput, findings: list[Finding]) -> list[Fin
 
 
 def _sole_buckets(changes: Iterable[Change], config: Configuration) -> dict[str | None, str]:
-    """The address key of the one bucket a module instance holds, by module instance (instances with one only)."""
+    """The address key of the one bucket a module instance holds (the root module too), by module instance, and of
+    each bucket by `module/name` where only one bucket of the instance has that name."""
     held: dict[str | None, list[Change]] = {}
     for change in changes:
-        if change.type in BUCKETS and change.action is not Action.DELETE and change.module is not None:
+        if change.type in BUCKETS and change.action is not Action.DELETE:
             held.setdefault(change.module, []).append(change)
-    return {module: "address:" + config_address(only[0].address) for module, only in held.items() if len(only) == 1}
+            held.setdefault(f"{change.module}/{change.name}", []).append(change)
+    return {key: "address:" + config_address(only[0].address) for key, only in held.items() if len(only) == 1}
 
 
 def _website(resource_type: str, values: dict[str, Any]) -> bool:

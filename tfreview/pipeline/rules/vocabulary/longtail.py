@@ -169,10 +169,11 @@ control(SUPPLY, r"allow_custom_(?:workflows?|pipelines?|commands?|steps?|scripts
 # Where a project's CI definition is read from (GitLab `ci_config_path`, a build's spec file): moved from a file of
 # the repository to a URL, the pipeline that holds the project's deploy credentials runs whatever that host serves.
 def repository_file(value: Any) -> float | None:
-    """1 for a path in the repository (`.gitlab-ci.yml`, `ci/build.yml`), 0 for a URL; None for anything else."""
+    """1 for a path in the repository (`.gitlab-ci.yml`, `ci/build.yml`), 0 for a URL; None for anything else (an
+    inline definition: its text is read by what it runs, bootscript.py)."""
     if value is None or value == "":
         return 1  # unset: the repository's own default file
-    if not isinstance(value, str) or not known(value):
+    if not isinstance(value, str) or not known(value) or any(c.isspace() for c in value.strip()):
         return None
     return 0 if "://" in value else 1
 
