@@ -442,3 +442,11 @@ def test_a_website_bucket_known_by_its_settings_name(tmp_path: Any, second_bucke
     if second_bucket:  # the settings' own name still says which bucket they are for
         changes.append(entry("aws_s3_bucket.exports", ["create"], None, {"bucket": "nw-exports"}))
     assert judged(tmp_path, *changes)[0] is label
+
+
+@pytest.mark.parametrize(("expiration", "label"), [(1764547200000, SAFE), (None, RISKY)])
+def test_a_table_whose_own_settings_give_it_an_expiry(tmp_path: Any, expiration: int | None, label: Any) -> None:
+    before = {"dataset_id": "scratch", "table_id": "tmp_backfill_2026_09", "project": "lkp-data-prod",
+              "deletion_protection": False, "expiration_time": expiration}
+    change = entry('module.bq.google_bigquery_table.tmp_backfill', ["delete"], before, None)
+    assert judged(tmp_path, change)[0] is label

@@ -140,6 +140,8 @@ def attributes_disposable(change: Change) -> str | None:
         return "it is non-durable or auto-deleted by design"
     if attrs.get("ephemeral") is True or attrs.get("temporary") is True:
         return "it is marked ephemeral"
+    if any(attrs.get(key) not in (None, "", 0, "0") for key in EXPIRY_SETTINGS):
+        return "its own settings give it an expiry time: it was made to be deleted"
     status = str(attrs.get("status") or attrs.get("state") or "").lower()
     if MONITORS.search(change.type) and (status in ("paused", "disabled") or attrs.get("enabled") is False
                                          or attrs.get("paused") is True):
@@ -170,6 +172,8 @@ def attributes_disposable(change: Change) -> str | None:
     return None
 
 
+# An object's own expiry time (a BigQuery table's `expiration_time`): set, it deletes itself.
+EXPIRY_SETTINGS = ("expiration_time", "expire_time", "expires_at_time")
 # Words of a container's own name that agree with a disposable label (`pr-412`, `preview-checkout`, `tmp-load`).
 DISPOSABLE_NAME_WORDS = NAMED_DISPOSABLE | NON_PRODUCTION_ENVS | {"tmp", "temp", "pr", "mr", "review", "feature",
                                                                  "ci", "scratch", "e2e", "demo", "poc", "spike",
