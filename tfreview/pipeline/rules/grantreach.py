@@ -147,7 +147,9 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
     if resource_type == "azurerm_role_assignment":
         level = azure_scope_severity(role, values.get("scope"))
         if level is None and azure_data_role(role) and above_groups(values.get("scope")):
-            return Severity.HIGH
+            # Every store of a management group's subscriptions: high. One subscription's stores: worth a look, not a
+            # floor (a reader for the subscription's own telemetry is the benign twin of fixtures/rules/identity).
+            return Severity.HIGH if "/managementgroups/" in str(values.get("scope")).lower() else Severity.MEDIUM
         if level is Severity.HIGH and azure_condition_limits(role, values.get("condition")):
             # What it may still hand out is fixed; Owner keeps every other right (Contributor at that scope).
             owner = canonical_name(role) == "owner"

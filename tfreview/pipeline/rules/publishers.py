@@ -85,7 +85,9 @@ def _source(value: object, image: bool) -> Source | None:
         return Source(text, host, frozenset(_words(host)), False, _account(host))
     name, _, digest = path[-1].partition("@")
     tag = name.partition(":")[2]
-    owner = path[0] if len(path) > 1 or host in SHARED_HOSTS else ""
+    # A one-segment name on a shared registry (`postgres:16`, `w:2`) is that registry's own official image: its
+    # owner is the registry's library, never the name with its tag.
+    owner = path[0] if len(path) > 1 else "library" if host in SHARED_HOSTS else ""
     words = _words(host) | _words(owner) or _words(name.partition(":")[0])
     return Source(text, host, frozenset(words), not digest and tag in MUTABLE_TAGS, owner=owner)
 
