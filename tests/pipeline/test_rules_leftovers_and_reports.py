@@ -450,3 +450,12 @@ def test_a_table_whose_own_settings_give_it_an_expiry(tmp_path: Any, expiration:
               "deletion_protection": False, "expiration_time": expiration}
     change = entry('module.bq.google_bigquery_table.tmp_backfill', ["delete"], before, None)
     assert judged(tmp_path, change)[0] is label
+
+
+@pytest.mark.parametrize(("suppress", "label"), [(True, RISKY), (False, SAFE)])
+def test_a_catch_all_that_suppresses_what_no_rule_matched(tmp_path: Any, suppress: bool, label: Any) -> None:
+    def side(value: bool) -> dict[str, Any]:
+        return {"service": "PSEC01", "set": [{"id": "start", "rule": []}],
+                "catch_all": [{"actions": [{"suppress": value, "severity": "info"}]}]}
+    change = entry("pagerduty_event_orchestration_service.secops", ["update"], side(False), side(suppress))
+    assert judged(tmp_path, change)[0] is label

@@ -205,6 +205,7 @@ def _selectors(value: Any) -> list[str]:
 # its condition matches raises no incident. Broad when the condition is empty or always true, or matches events by
 # a fragment every production source holds (`event.source matches part 'prod'`) or by an empty pattern.
 SUPPRESS_KEYS = frozenset({"suppress", "suppressed", "drop", "drop_event", "discard"})
+CATCH_ALL = lazy_compile(r"catch_?all|default_?rule|fallthrough|unrouted|unmatched")
 CONDITION_KEYS = dict.fromkeys(("condition", "conditions", "expression", "expressions", "match", "filter"))
 BROAD_MATCH = lazy_compile(r"(?:matches(?:\s+part)?|contains|like|=~)\s*['\"]\*?(?:prod|production|live|prd|\*|\.\*)?"
                            r"\*?['\"]|^\s*(?:true|always|\*)?\s*$", re.IGNORECASE)
@@ -216,25 +217,28 @@ def _broad_suppression(change: Change) -> Iterator[Finding]:
     for rule in _suppressing(change.after):
         condition = _condition_text(rule)
         if condition not in old and BROAD_MATCH.search(condition):
-            shown = condition.strip() or "no condition"
-            yield finding(MUTED, change.address, f"{change.address}: a rule now suppresses every event matching "
-                          f"{show(shown)}: what it matches raises no incident")
+            what = f"every event matching {show(condition.strip())}" if condition.strip() else \
+                "every event it meets (it has no condition, or is the catch-all)"
+            yield finding(MUTED, change.address, f"{change.address}: a rule now suppresses {what}: those events "
+                          "raise no incident")
             return
 
 
-def _suppressing(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """The rules (objects with a condition) at any depth whose own action suppresses or drops what they match."""
+def _suppressing(value: Any, depth: int = 0, catch_all: bool = False) -> Iterator[dict[str, Any]]:
+    """The rules (objects with a condition, or a catch-all's, which matches whatever no rule did) at any depth whose
+    own action suppresses or drops what they match."""
     if depth > 12:
         return
     if isinstance(value, dict):
         actions = [value, *[a for key in ("actions", "action") for a in as_list(value.get(key)) if isinstance(a, dict)]]
-        if CONDITION_KEYS.keys() & value.keys() and any(a.get(key) is True for a in actions for key in SUPPRESS_KEYS):
+        if (catch_all or CONDITION_KEYS.keys() & value.keys()) \
+                and any(a.get(key) is True for a in actions for key in SUPPRESS_KEYS):
             yield value
-        for item in value.values():
-            yield from _suppressing(item, depth + 1)
+        for key, item in value.items():
+            yield from _suppressing(item, depth + 1, CATCH_ALL.fullmatch(str(key)) is not None)
     elif isinstance(value, list):
         for item in value:
-            yield from _suppressing(item, depth + 1)
+            yield from _suppressing(item, depth + 1, catch_all)
 
 
 def _condition_text(rule: dict[str, Any]) -> str:
