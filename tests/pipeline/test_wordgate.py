@@ -18,6 +18,7 @@ from tfreview.pipeline.mask import mask_document
 from tfreview.pipeline.plan import parse_plan
 from tfreview.pipeline.resolved import resolve_unknowns
 from tfreview.pipeline.risk import _change_findings, evaluate
+from tfreview.pipeline.shape import check_shape
 
 
 def plan(*afters: Any) -> dict[str, Any]:
@@ -109,6 +110,7 @@ def test_no_gate_hides_a_finding_on_any_fixture_plan(monkeypatch: pytest.MonkeyP
     for path in sorted((ROOT / "fixtures").rglob("*.json")):
         try:
             document = orjson.loads(path.read_bytes())
+            check_shape(document)
             masking = mask_document(document)
             parsed = parse_plan(document)
             normalized = normalize(parsed)
