@@ -58,7 +58,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "private-connectivity", "observability-and-incident-response", "databases-and-data-stores",
                       "hidden-like-27", "hidden-like-28", "messaging-and-streaming", "email-and-communications",
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
-                      "gitops-and-developer-platforms")]
+                      "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
+                      "hidden-like-34", "hidden-like-35")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -458,6 +459,25 @@ KNOWN_MISSES = {
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",
     "fresh/directories-and-end-user-compute/071-identity-lab-module-removal.json",
+    "fresh/messaging-and-streaming/040-azure-anomaly-detector-receiver.json",
+    # session 21's held-out sets (fixtures/fresh/README.md). Left: a peering or transit attachment to an account the
+    # plan never shows as its own (nothing says it is the organisation's: 016 benign, 034 risky); a topic retired
+    # after its producer, scratch tables labelled ephemeral, a renamed Snowflake database and a future-grant read as
+    # a store's data, a monitor of a decommissioned service, a break-glass role whose strong conditions the rules
+    # do not weigh, a webhook to the organisation's own Atlantis, a token creator for a Dataflow job's own account
+    # and a tag change beside a group whose drifted capacity the plan resets; a CNAME to an outside auth host.
+    "fresh/hidden-like-31/016-vpc-peering-security-account.json",
+    "fresh/hidden-like-32/064-confluent-topic-retire-empty.json",
+    "fresh/hidden-like-32/100-bq-drop-scratch-tables.json",
+    "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
+    "fresh/hidden-like-33/094-break-glass-admin-strong-conditions.json",
+    "fresh/hidden-like-34/016-github-webhook-own-atlantis.json",
+    "fresh/hidden-like-34/018-snowflake-raw-db-drop-rename.json",
+    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
+    "fresh/hidden-like-34/029-snowflake-future-select-bi.json",
+    "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
+    "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
+    "fresh/hidden-like-35/085-everyday-cost-center-tags.json",
 }
 
 
