@@ -15,7 +15,7 @@ from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.strengths import count, inverted, ladder, switch, unswitch
+from tfreview.pipeline.rules.strengths import count, inverted, ladder, schedule, switch, unswitch
 from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, KEY, KEYS, PUBLIC, WATCHERS
 
 _FACTORS = lazy_compile(r"(\d+)\s*(?:fa|factors?|mfa)\b")
@@ -100,18 +100,6 @@ URGENCY = ladder(("critical", "sev1", "p1", "emergency", "page", "high", "urgent
                  ("low", "minor", "info", "informational", "sev3", "p3", "p4", "p5", "none", "suppress"))
 control(DETECTION, r"\w*urgency|\w*severity|\w*priority", URGENCY, "alerting downgraded: urgent alerts no longer page",
         types=WATCHERS)
-
-
-NEVER = {"never", "none", "off", "disabled", "disable", "false", "manual", "0", "no"}
-
-
-def schedule(value: Any) -> float | None:
-    """1 while a rotation schedule is set (`P90D`, `365d`, 90), 0 once it says never/none/0 or is removed."""
-    if isinstance(value, bool) or (value is not None and not known(value)):
-        return None
-    if value in (None, "", 0):
-        return 0
-    return 0 if str(value).strip().lower() in NEVER else 1
 
 
 # Keys: rotation turned off in enum spellings (`automatic_rotation` Enabled → Disabled), a rotation schedule to

@@ -279,3 +279,15 @@ def public_word(value: Any) -> float | None:
     return 0 if "public" in text or text in ("container", "blob", "authenticated-read", "authenticatedread",
                                              "allusers", "allauthenticatedusers") else 1
 
+
+# Words that say a schedule never runs.
+NEVER = {"never", "none", "off", "disabled", "disable", "false", "manual", "0", "no"}
+
+
+def schedule(value: Any) -> float | None:
+    """1 while a rotation schedule is set (`P90D`, `365d`, 90), 0 once it says never/none/0 or is removed."""
+    if isinstance(value, bool) or (value is not None and not known(value)):
+        return None
+    if value in (None, "", 0):
+        return 0
+    return 0 if str(value).strip().lower() in NEVER else 1

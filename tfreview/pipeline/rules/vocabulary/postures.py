@@ -22,7 +22,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
-from tfreview.pipeline.rules.strengths import flag, inverted, off_word, present
+from tfreview.pipeline.rules.strengths import flag, inverted, off_word, present, schedule
 from tfreview.pipeline.rules.units import duration
 from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, not_admin
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, KEY, ON_OFF, PUBLIC, TLS, WATCHERS
@@ -189,20 +189,9 @@ control(KEY, r"regenerate_\w*automatically"
         "automatic key regeneration or rotation turned off")
 
 # --- a credential's automatic rotation interval set to 0 or removed (`rotation_days`, `key_rotation_interval`) -------
-def interval_set(value: Any) -> float | None:
-    """1 while an interval is set (a positive number, a duration text), 0 once it is 0 or removed."""
-    if isinstance(value, bool):
-        return None
-    if value in (None, "", 0, "0"):
-        return 0
-    if isinstance(value, (int, float)):
-        return 1 if value > 0 else 0
-    return 1 if isinstance(value, str) and known(value) else None
-
-
 # (Secrets Manager's `automatically_after_days` is left out: it reads 0 when a `schedule_expression` takes over.)
 control(KEY, r"\w*rotation\w*_(?:days|interval|period)\w*|rotation_(?:days|interval)",
-        interval_set, "automatic rotation turned off (its interval set to 0 or removed)")
+        schedule, "automatic rotation turned off (its interval set to 0 or removed)")
 
 # --- an organisation's members allowed to publish on their own, or its data to replicate to other tenants --------
 control(PUBLIC, r"\w*can_create_public\w*|\w*allow\w*_create_public\w*|\w*can_make_public\w*", inverted,
