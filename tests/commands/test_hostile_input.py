@@ -145,7 +145,7 @@ def test_json_text_nested_past_every_parser_limit_exits_2(tmp_path: Path) -> Non
     document = json.loads(plan_path("create").read_text())
     inner = '{"Statement":' * 1000 + "1" + "}" * 1000
     change = document["resource_changes"][0]
-    change.update(type="aws_iam_policy")
+    change.update(type="aws_iam_policy", address=f"aws_iam_policy.{change['name']}")
     change["change"]["after"] = {"policy": inner, "name": "p"}
     result = run("review", write(tmp_path, document), "--backend", "none")
     assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
