@@ -9,11 +9,11 @@ follow Terraform's own encoder (internal/command/jsonplan, jsonstate, jsonconfig
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from tfreview.errors import PlanError
+from tfreview.lazyregex import lazy_compile
 
 # Deepest nesting of objects and lists accepted, counting the document itself as level 1. orjson writes
 # at most 255 levels (masking, caches and outputs serialise plan values inside their own wrappers), and
@@ -288,7 +288,7 @@ def _check_addressable(entry: dict[str, Any], path: str) -> None:
 
 
 # One module step of an address: `module.NAME` with an optional instance key (`["a.b"]`, `[0]`), then a dot.
-_MODULE_STEP = re.compile(r'module\.[^.\[]+(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.')
+_MODULE_STEP = lazy_compile(r'module\.[^.\[]+(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.')
 
 
 def address_type(address: str) -> str | None:
