@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import orjson
-
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, is_helper_type
 from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS
 from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, module_words, non_production
 from tfreview.pipeline.rules.kinds import looks_stateful
-from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_view
 from tfreview.pipeline.rules.wayback import kept_copy
 
 # The top-level module instance of an address (`module.sandbox_hx42`, `module.env["dev"]`).
@@ -70,8 +68,7 @@ def _teardowns(view: PlanView) -> list[_Unit]:
             groups.setdefault(top.group(0), []).append(change)
     candidates = [(f"the module instance {name}", members) for name, members in groups.items()]
     candidates.append(("the whole plan's infrastructure", managed))
-    kept = [c for c in view.changes if c.action is not Action.DELETE]
-    kept_text = orjson.dumps([[c.before, c.after] for c in kept], option=orjson.OPT_NON_STR_KEYS).decode()
+    kept_text = kept_values_text(view)
     return [_Unit(frozenset(c.address for c in members), called) for called, members in candidates
             if _torn_down(members, kept_text)]
 

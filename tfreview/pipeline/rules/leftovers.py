@@ -13,7 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.kinds import DATA_WORDS
-from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.planview import kept_values_text, plan_view
 
 # Reserved public addresses of any provider (an Elastic IP, a static or floating IP).
 ADDRESSES = lazy_compile(r"(?:^|_)(?:eip|address|public_ip|static_ip|floating_?ip|reserved_ip)(?:_v\d+)?$")
@@ -46,15 +46,10 @@ def unused_recipe(change: Change, ri: ReviewInput) -> str | None:
     names = [str(attrs[key]) for key in ("id", "name") if isinstance(attrs.get(key), str) and len(attrs[key]) >= 4]
     if not RECIPES.search(change.type) or not names:
         return None
-    kept = plan_view(ri).derived("kept values as json", _kept_text)
-    if any(orjson.dumps(name).decode() in text for name in names for text in kept):
+    kept = kept_values_text(plan_view(ri))
+    if any(orjson.dumps(name).decode() in kept for name in names):
         return None
     return "a machine recipe no kept object launches from: machines made from it keep running, it holds no data"
-
-
-def _kept_text(view: PlanView) -> list[str]:
-    return [orjson.dumps([c.before, c.after], option=orjson.OPT_NON_STR_KEYS).decode() for c in view.changes
-            if c.action is not Action.DELETE]
 
 
 def chart_still_running(change: Change, ri: ReviewInput) -> str | None:

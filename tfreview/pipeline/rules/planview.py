@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import orjson
+
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.lastbuilt import LastBuilt
@@ -51,6 +53,18 @@ class PlanView:
             self._derived[name] = compute(self)
         value: T = self._derived[name]
         return value
+
+
+def kept_values_text(view: PlanView) -> str:
+    """Every change the plan keeps (any action but delete), its values before and after as compact JSON, one change
+    per line, built once per plan: where a delete rule asks whether anything kept still names the object it deletes
+    (its quoted name, or its ARN or path inside a longer string)."""
+    return view.derived("kept values as text", _kept_values_text)
+
+
+def _kept_values_text(view: PlanView) -> str:
+    return "\n".join(orjson.dumps([c.before, c.after], option=orjson.OPT_NON_STR_KEYS).decode()
+                     for c in view.changes if c.action is not Action.DELETE)
 
 
 def provider_prefix(resource_type: str) -> str:

@@ -5,14 +5,15 @@ ladders.py grades deletes with it."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+
+import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.domains import is_apex
-from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_view
 from tfreview.pipeline.rules.records import DNS_RECORDS
 from tfreview.pipeline.rules.takeover import successor
 from tfreview.pipeline.rules.wayback import kept_copy
@@ -33,7 +34,7 @@ def _values(change: Change, after: bool = False) -> dict[str, object]:
 def _hosts(attrs: dict[str, object]) -> set[str]:
     """The host names the values hold, not a bare domain (`acme.com`, `acme.co.uk`) that a whole zone shares; a
     name on a platform's suffix (`app-1.onrender.com`) is one service's host."""
-    return {h for h in _HOST.findall(json.dumps(attrs).lower())
+    return {h for h in _HOST.findall(orjson.dumps(attrs, option=orjson.OPT_NON_STR_KEYS).decode().lower())
             if not is_apex(h) or (h.count(".") >= 2 and len(h.rsplit(".", 1)[-1]) > 2)}
 
 
@@ -200,14 +201,12 @@ def sandbox_only(change: Change, ri: ReviewInput) -> str | None:
     talks to is a provider's test endpoint, and nothing kept in the plan refers to its name."""
     attrs = _values(change)
     name = _object_name(attrs)
-    hosts = _URL.findall(json.dumps(attrs).lower())
+    hosts = _URL.findall(orjson.dumps(attrs, option=orjson.OPT_NON_STR_KEYS).decode().lower())
     if change.action is not Action.DELETE or not hosts or not TEST_WORDS & set(_TOKEN.findall(name.lower())):
         return None
     if any(not TEST_WORDS & set(_TOKEN.findall(host)) for host in hosts):
         return None
-    kept = plan_view(ri).derived("kept values as text", lambda v: [
-        json.dumps([c.before, c.after]) for c in v.changes if c.action is not Action.DELETE])
-    if any(json.dumps(name) in text for text in kept):
+    if orjson.dumps(name).decode() in kept_values_text(plan_view(ri)):
         return None
     return f"{name} only talks to a provider's test endpoint and nothing kept refers to it"
 
