@@ -145,7 +145,8 @@ def test_azure_peering_to_another_subscription_is_high_same_one_quiet(tmp_path: 
     def peering(sub: str) -> dict[str, Any]:
         remote = f"/subscriptions/{sub}/resourceGroups/x/providers/Microsoft.Network/virtualNetworks/b"
         return made("azurerm_virtual_network_peering.p", {"name": "p", "virtual_network_id": net,
-                                                          "remote_virtual_network_id": remote})
+                                                          "remote_virtual_network_id": remote,
+                                                          "allow_forwarded_traffic": True})
     assert worst(tmp_path, [peering(other)], "foreign-network-link") is Severity.HIGH
     assert worst(tmp_path, [peering(own)], "foreign-network-link") is None
 

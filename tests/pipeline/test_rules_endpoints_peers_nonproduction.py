@@ -57,10 +57,10 @@ def test_invoker_on_a_service_the_plan_does_not_show_stays_high(tmp_path: Path) 
     assert worst_by_rule(result).get("iam-public-member") == Severity.HIGH
 
 
-def _peering(peer_project: str) -> list[dict[str, Any]]:
+def _peering(peer_project: str, **extra: Any) -> list[dict[str, Any]]:
     return [entry("acme_network_peering.link", ["create"], None,
                   {"name": "link", "network": "projects/north-prod-314/global/networks/main",
-                   "peer_network": f"projects/{peer_project}/global/networks/shared"})]
+                   "peer_network": f"projects/{peer_project}/global/networks/shared", **extra})]
 
 
 def test_peer_project_named_like_the_plans_own_is_medium(tmp_path: Path) -> None:
@@ -78,8 +78,10 @@ def test_peer_project_the_plan_reads_as_a_data_source_is_quiet(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("peer", ["vendorbi-net-77", "northwind-shared-1"], ids=["other-org", "prefix-only-substring"])
-def test_peer_project_the_plan_never_mentions_stays_high(tmp_path: Path, peer: str) -> None:
-    result = review_rules_alone(tmp_path, _peering(peer))
+def test_peer_project_the_plan_never_mentions_is_reported_and_held_once_it_gets_our_routes(
+        tmp_path: Path, peer: str) -> None:
+    assert worst_by_rule(review_rules_alone(tmp_path, _peering(peer))).get("foreign-network-link") == Severity.MEDIUM
+    result = review_rules_alone(tmp_path, _peering(peer, export_custom_routes=True))
     assert worst_by_rule(result).get("foreign-network-link") == Severity.HIGH
 
 

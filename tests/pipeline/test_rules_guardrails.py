@@ -215,7 +215,11 @@ def test_reciprocal_peerings_between_own_networks_are_safe(tmp_path: Path) -> No
                                                                                      to_hub))
     assert label == "likely_safe"
     label, worst = judge(tmp_path, peering("a", "rg-hub", "vnet-hub", to_spoke))
-    assert label == "needs_close_review" and "foreign-network-link" in worst
+    assert worst.get("foreign-network-link") is Severity.MEDIUM  # one side alone: the spoke is not shown to be ours
+    forwarding = peering("a", "rg-hub", "vnet-hub", to_spoke)
+    forwarding["change"]["after"]["allow_forwarded_traffic"] = True
+    label, worst = judge(tmp_path, forwarding)
+    assert label == "needs_close_review" and worst.get("foreign-network-link") is Severity.HIGH
 
 
 def test_deny_all_moved_to_dry_run_is_high(tmp_path: Path) -> None:

@@ -45,9 +45,13 @@ def test_a_peering_whose_accepter_side_the_plan_manages_is_its_own(tmp_path: Pat
     assert "foreign-network-link" not in judge(tmp_path, [_peering(), accepter])
 
 
-def test_twin_a_peering_to_an_account_no_managed_object_shows_stays_high(tmp_path: Path) -> None:
-    assert judge(tmp_path, [_peering(auto_accept=False)]).get("foreign-network-link") == Severity.HIGH
-    assert judge(tmp_path, [_peering()]).get("foreign-network-link") == Severity.HIGH
+def test_twin_a_peering_to_an_account_no_managed_object_shows_is_reported(tmp_path: Path) -> None:
+    # reported at medium while it reaches only the peer (no route yet); held once a wide route goes through it
+    assert judge(tmp_path, [_peering(auto_accept=False)]).get("foreign-network-link") == Severity.MEDIUM
+    assert judge(tmp_path, [_peering()]).get("foreign-network-link") == Severity.MEDIUM
+    route = entry("aws_route.to_peer", {"route_table_id": "rtb-1", "destination_cidr_block": "10.0.0.0/8"},
+                  unknown=("vpc_peering_connection_id",))
+    assert judge(tmp_path, [_peering(), route]).get("foreign-network-link") == Severity.HIGH
 
 
 def test_a_provider_assuming_a_role_in_the_peer_account_makes_it_its_own(tmp_path: Path) -> None:

@@ -292,7 +292,7 @@ def test_a_peering_that_lives_in_the_plans_own_subscription(tmp_path: Path) -> N
     assert judged(tmp_path, kept, new)[0] is SAFE
     outside = entry("azurerm_virtual_network_peering.hub_to_ingest", ["create"], None, {
         "name": "peer-hub-to-ingest", "remote_virtual_network_id": "/subscriptions/9d4e2a7c-6b1f-4c83-a05e-3f8b1d7c2e96"
-        "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-ingest"})
+        "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-ingest", "allow_gateway_transit": True})
     assert judged(tmp_path, kept, outside)[0] is RISKY
 
 

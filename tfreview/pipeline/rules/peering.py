@@ -13,6 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.ownership import vouched
+from tfreview.pipeline.rules.peerreach import handed_over
 from tfreview.pipeline.rules.policytext import service_policy
 
 # An attribute naming who owns the other side of a link: peer_owner_id, peer_account_id, peer_subscription_id…
@@ -251,6 +252,14 @@ def _foreign_peering(ri: ReviewInput) -> Iterator[Finding]:
                               f"{change.address} links the network to {scope} ({key}), a project named like this "
                               f"plan's own {sibling}: confirm it is in your organisation", Severity.MEDIUM)
                 continue
+            handed = handed_over(change, ri)
+            if handed is None:
+                yield finding("foreign-network-link", change.address,
+                              f"{change.address} links the network to {scope} ({key}), which nothing else in this "
+                              "plan owns; its routes reach only the peer's own range and no transit is handed over: "
+                              "confirm the peer is yours or trusted", Severity.MEDIUM)
+                continue
             yield finding("foreign-network-link", change.address,
                           f"{change.address} links the network to {scope} ({key}), which nothing else in this plan "
-                          "owns: traffic and routes cross into another account; confirm the peer is yours or trusted")
+                          f"owns, and {handed}: traffic and routes cross into another account; confirm the peer is "
+                          "yours or trusted")
