@@ -59,7 +59,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-27", "hidden-like-28", "messaging-and-streaming", "email-and-communications",
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
-                      "hidden-like-34", "hidden-like-35")]
+                      "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-38")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -467,6 +467,21 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
     "fresh/hidden-like-35/085-everyday-cost-center-tags.json",
+    # hidden-like-36 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8% and 98.3% / 9.8%; what they
+    # still miss or hold is being fixed in this session (lines leave as the fixes land).
+    "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
+    "fresh/hidden-like-36/040-asg-scale-up-black-friday.json",
+    "fresh/hidden-like-36/072-codebuild-curl-pipe-bash.json",
+    "fresh/hidden-like-36/085-cloudtrail-add-s3-data-events.json",
+    "fresh/hidden-like-36/095-gitlab-variable-unmasked-pat.json",
+    "fresh/hidden-like-36/103-edge-proxy-ami-roll.json",
+    "fresh/hidden-like-38/015-sandbox-env-teardown.json",
+    "fresh/hidden-like-38/016-promo-bucket-and-record-removed.json",
+    "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",
+    "fresh/hidden-like-38/050-gitlab-ci-config-external.json",
+    "fresh/hidden-like-38/059-ami-launch-permission-org.json",
+    "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
+    "fresh/hidden-like-38/093-pagerduty-urgency-staging-low.json",
 }
 
 
