@@ -181,6 +181,7 @@ from tfreview.pipeline.rules import healthpaths as healthpaths
 from tfreview.pipeline.rules import tokenscope as tokenscope
 from tfreview.pipeline.rules import grantscope as grantscope
 from tfreview.pipeline.rules import authswap as authswap
+from tfreview.pipeline.rules import trailcoverage as trailcoverage
 from tfreview.pipeline.rules import timeboxed as timeboxed
 from tfreview.pipeline.rules import qualified as qualified
 # isort: on
@@ -292,6 +293,7 @@ THEMES = (
     "tokenscope",
     "grantscope",
     "authswap",
+    "trailcoverage",
     "timeboxed",
     "qualified",
 )
