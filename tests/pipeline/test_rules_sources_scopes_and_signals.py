@@ -256,15 +256,17 @@ def distribution(user_ids: list[str]) -> dict[str, Any]:
          "launch_permission": [{"user_ids": user_ids, "user_groups": [], "organization_arns": []}]}]}]}
 
 
-@pytest.mark.parametrize(("account", "label"), [("210987654321", RISKY), ("123456789012", SAFE)])
+@pytest.mark.parametrize(("account", "severity"), [("210987654321", Severity.MEDIUM), ("123456789012", None)])
 def test_an_image_launch_permission_for_an_account_the_plan_does_not_own(tmp_path: Path, account: str,
-                                                                         label: Label) -> None:
+                                                                         severity: Severity | None) -> None:
+    # an image holds software, not a store's data, and golden images go to workload accounts by design: an account
+    # the plan does not show is reported for the reviewer to confirm, not held (a public image is: see exposure)
     role = entry("aws_iam_role.builder", ["no-op"], {"arn": "arn:aws:iam::123456789012:role/imagebuilder"},
                  {"arn": "arn:aws:iam::123456789012:role/imagebuilder"})
     got, found = judged(tmp_path, role, entry("aws_imagebuilder_distribution_configuration.golden", ["create"], None,
                                               distribution([account])))
-    assert got is label
-    assert ("foreign-data-share" in found) is (label is RISKY)
+    assert got is SAFE
+    assert found.get("foreign-data-share") is severity
 
 
 # --- a plan that contradicts itself -----------------------------------------------------------------------------

@@ -193,8 +193,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-9/pd_security_escalation_swap.json",
     "fresh/unheard-providers-4/launchdarkly-maintenance-risky.json",
     "fresh/everyday-prs/role_trust_org.json",
-    "fresh/everyday-prs/ami_share_account.json",
-    "fresh/long-tail-real-4/p067_ami_launch_permission.json",
     "fresh/outage-twins/gcs-allusers-b.json",
     "fresh/outage-twins/gcp-run-public-b.json",
     # hidden-like-11 (kept from every lane): allUsers on a bucket only its name calls the public website; a token
@@ -396,7 +394,6 @@ KNOWN_MISSES = {
     # status page beside it has none either); an output of a whole SSM parameter (Terraform itself refuses a
     # non-sensitive output of a sensitive value, so the plan cannot be real).
     "fresh/compute-fleets-and-images/070-platform-images-ecr-storage-cost.json",
-    "fresh/compute-fleets-and-images/097-golden-ami-share-org.json",
     "fresh/edge-waf-and-api-gateways/031-sandbox-keys-retirement.json",
     "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
     "fresh/private-connectivity/020-cf-tunnel-grafana-route.json",
@@ -487,7 +484,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-38/016-promo-bucket-and-record-removed.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",
     "fresh/hidden-like-38/050-gitlab-ci-config-external.json",
-    "fresh/hidden-like-38/059-ami-launch-permission-org.json",
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
     "fresh/hidden-like-38/093-pagerduty-urgency-staging-low.json",
 }

@@ -48,6 +48,11 @@ GRANTING = lazy_compile(r"authoriz|share|grant|permission")
 SHARE = lazy_compile(r"(?:^|_)(?:share|data_share|datashare)(?:_|$)")
 LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
 OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
+# A machine image handed to another account to launch from (an AMI's launch permission, an image distribution):
+# golden images go to workload accounts by design and hold software, not a store's data; a public image is judged
+# by the exposure rules. Snapshots, volumes, disks and backups hold data and stay high.
+IMAGES = lazy_compile(r"(?:^|_)(?:ami|image|images|imagebuilder)(?:_|$)")
+STORES = lazy_compile(r"snapshot|volume|disk|backup")
 # Images, snapshots and backups handed to other accounts by nested blocks: the block that grants or distributes,
 # and the key that lists the accounts.
 NESTED_TYPES = lazy_compile(r"image|(?:^|_)ami(?:_|$)|snapshot|distribution|backup")
@@ -275,6 +280,9 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                     why = f"{why}, with writes allowed"
                 if admits and _kin(value, own | before):
                     why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
+                elif IMAGES.search(change.type) and not STORES.search(change.type):
+                    why, severity = f"{why}, an image to launch machines from (software, not a store's data)", \
+                        Severity.MEDIUM
                 yield finding("foreign-data-share", change.address,
                               f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
                               "owner; confirm the receiver is yours or trusted", severity)
