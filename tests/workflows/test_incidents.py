@@ -121,7 +121,6 @@ KNOWN_MISSES = {
     # and certificate re-issued that only names call a test CA; a key vault deleted while nothing shows its secrets
     # moved.
     "fresh/false-alarms-5/bq_open_data_public.json",
-    "fresh/false-alarms-5/cf_access_status_bypass.json",
     "fresh/false-alarms-5/sqs_retention_with_dlq.json",
     "fresh/regulated-month/b39_decommission_scratch.json",
     "fresh/teardown-context/b07_aws_rds_decom_final_snapshot.json",
@@ -469,7 +468,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/001-reporting-mysql-static-password.json",
     "fresh/hidden-like-37/010-billing-api-firelens-logging.json",
     "fresh/hidden-like-37/040-okta-sre-oncall-sync.json",
-    "fresh/hidden-like-37/043-cf-www-record-and-status-bypass.json",
     "fresh/hidden-like-37/047-claims-portal-docs-storage.json",
     "fresh/hidden-like-37/052-checkout-edge-web-vitals.json",
     "fresh/hidden-like-37/096-datadog-remove-legacy-checkout.json",

@@ -182,6 +182,7 @@ from tfreview.pipeline.rules import tokenscope as tokenscope
 from tfreview.pipeline.rules import grantscope as grantscope
 from tfreview.pipeline.rules import authswap as authswap
 from tfreview.pipeline.rules import trailcoverage as trailcoverage
+from tfreview.pipeline.rules import publicapps as publicapps
 from tfreview.pipeline.rules import timeboxed as timeboxed
 from tfreview.pipeline.rules import qualified as qualified
 # isort: on
@@ -294,6 +295,7 @@ THEMES = (
     "grantscope",
     "authswap",
     "trailcoverage",
+    "publicapps",
     "timeboxed",
     "qualified",
 )

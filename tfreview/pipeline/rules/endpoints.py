@@ -160,16 +160,16 @@ def _service(grant: Change, changes: Iterable[Change]) -> Change | None:
 
 def _says_private(change: Change) -> bool:
     """Whether a resource's own name, labels, tags or host name say internal or administrative."""
-    return bool(_words(change, "hostname") & PRIVATE_WORDS)
+    return bool(resource_words(change, "hostname") & PRIVATE_WORDS)
 
 
 def _says_public(service: Change) -> bool:
     """Whether the service's own name, labels and tags say public web and nothing says internal or admin."""
-    words = _words(service)
+    words = resource_words(service)
     return bool(words & PUBLIC_WORDS) and not words & PRIVATE_WORDS
 
 
-def _words(service: Change, *keys: str) -> set[str]:
+def resource_words(service: Change, *keys: str) -> set[str]:
     """The words of a resource's own name, function name, address name, labels, tags and annotations (and KEYS)."""
     _, after = sides(service)
     texts = [str(after.get(key, "")) for key in ("name", "function_name", *keys)] + [service.address.rsplit(".", 1)[-1]]
