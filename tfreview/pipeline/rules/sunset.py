@@ -11,7 +11,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.findings import ReviewInput, is_helper_type
 from tfreview.pipeline.rules.environments import label_pairs
 from tfreview.pipeline.rules.ephemeral import MESSAGE_STORES
 from tfreview.pipeline.rules.guarded import MIN_NAME, names_held_by_kept
@@ -35,7 +35,9 @@ def _retired_mark(attrs: dict[str, object]) -> str | None:
 
 
 def _names(attrs: dict[str, object]) -> set[str]:
-    return {v for k in NAME_KEYS if isinstance(v := attrs.get(k), str) and len(v) >= MIN_NAME}
+    """The names others would know the object by: its name (`name`, `function_name`, `queue_name`…), ARN, id, URL."""
+    return {v for k, v in attrs.items() if (k in NAME_KEYS or k.endswith("_name")) and isinstance(v, str)
+            and len(v) >= MIN_NAME}
 
 
 def _watches(alarm: Change, names: set[str]) -> bool:
@@ -64,13 +66,15 @@ def channel_sunset(change: Change, ri: ReviewInput) -> str | None:
 
 
 def watcher_sunset(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted alarm or monitor loses nothing, or None: what it watched is a queue or topic retired the same
-    way in this plan (channel_sunset)."""
+    """Why a deleted alarm or monitor loses nothing, or None: what it watched is deleted in this same plan (a queue
+    or topic retired the same way, channel_sunset; or any object it names, a service, a function, a target group).
+    That object's own delete is judged on its own."""
     if change.action is not Action.DELETE or not ALERTING.search(change.type):
         return None
-    retired = plan_view(ri).derived("retired channels", lambda view: [
-        c for c in view.of(Action.DELETE) if MESSAGE_STORES.search(c.type) and channel_sunset(c, ri) is not None])
-    for channel in retired:
-        if _watches(change, _names(channel.before if isinstance(channel.before, dict) else {})):
-            return f"it watched {channel.address}, which this plan retires with it: nothing is left to watch"
+    view = plan_view(ri)
+    gone = view.derived("deleted watchables", lambda v: [
+        c for c in v.of(Action.DELETE) if not ALERTING.search(c.type) and not is_helper_type(c.type)])
+    for watched in gone:
+        if _watches(change, _names(watched.before if isinstance(watched.before, dict) else {})):
+            return f"it watched {watched.address}, which this plan deletes with it: nothing is left to watch"
     return None

@@ -1,14 +1,18 @@
 """Risk rules, lifecycle helper (delete and replace grading): a table object that is a view — its own `type` says
 VIEW, or it carries a non-empty view query and no materialized one (BigQuery tables, Snowflake and Databricks views,
 any provider) — is a saved query over other tables: deleting or re-making it loses the definition the configuration
-still holds, and no data. ladders.py grades with it."""
+still holds, and no data. So is a dashboard: a saved layout of charts over data kept elsewhere, which pages nobody
+(the monitors beside it do, and are judged on their own). ladders.py grades with it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.rules.common import as_list
+
+DASHBOARDS = lazy_compile(r"(?:^|_)(?:dashboard|dashboards|workbook)(?:_|$)")
 
 
 def _query(block: Any) -> bool:
@@ -16,7 +20,9 @@ def _query(block: Any) -> bool:
 
 
 def saved_query(change: Change) -> str | None:
-    """Why this object holds no data, or None: it is a plain (not materialized) view."""
+    """Why this object holds no data, or None: it is a plain (not materialized) view, or a dashboard."""
+    if DASHBOARDS.search(change.type):
+        return "a dashboard: a saved layout of charts, it holds no data and pages nobody"
     before = change.before if isinstance(change.before, dict) else {}
     if _query(before.get("materialized_view")) or str(before.get("type", "")).upper() == "MATERIALIZED_VIEW":
         return None
