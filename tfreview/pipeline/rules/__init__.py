@@ -183,6 +183,7 @@ from tfreview.pipeline.rules import grantscope as grantscope
 from tfreview.pipeline.rules import authswap as authswap
 from tfreview.pipeline.rules import trailcoverage as trailcoverage
 from tfreview.pipeline.rules import publicapps as publicapps
+from tfreview.pipeline.rules import stagingpages as stagingpages
 from tfreview.pipeline.rules import timeboxed as timeboxed
 from tfreview.pipeline.rules import qualified as qualified
 # isort: on
@@ -296,6 +297,7 @@ THEMES = (
     "authswap",
     "trailcoverage",
     "publicapps",
+    "stagingpages",
     "timeboxed",
     "qualified",
 )
