@@ -81,3 +81,9 @@ def test_the_report_is_the_same_in_every_process() -> None:
 
     for plan in plans:
         assert report(plan, "1") == report(plan, "2") != ""
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    completed = subprocess.run([sys.executable, "-m", "tfreview", "--version"], capture_output=True, text=True,
+                               cwd=ROOT, check=False)
+    assert completed.returncode == 0 and completed.stdout.startswith("tfreview, version ")
