@@ -92,8 +92,6 @@ KNOWN_MISSES = {
     # world in a sandbox proven only by tags and names, a user given serviceAccountUser while an owner role goes
     # elsewhere, a fixed node pool cut to a quarter (the min_count of the note is not in the plan), a peering to a
     # tenant the plan shows nowhere
-    "fresh/false-alarms-3/b12_gcs_public_assets_bucket.json",
-    "fresh/false-alarms-2/b19_cloudrun_status_public.json",
     "fresh/false-alarms-3/b64_gitlab_oss_release_public.json",
     "fresh/benign-lookalikes/b48_aws_sandbox_demo_port_open.json",
     "fresh/benign-lookalikes/b12_gcp_owner_removed_viewer_added.json",
@@ -108,7 +106,6 @@ KNOWN_MISSES = {
     # not show (its bastion retired for Session Manager endpoints is now read as a way in handed over: waysin.py)
     "fresh/sre-incidents/b40_hcloud_firewall_https.json",
     "fresh/sre-incidents/b73_datadog_app_key_in_github_secret.json",
-    "fresh/issue-themes-5/b56_google_cloudrun_invoker_allusers_public_site.json",
     "fresh/false-alarms-4/b05_aws_iam_narrowed.json",
     "fresh/false-alarms-4/b30_helm_replace_pdb.json",
     "fresh/false-alarms-4/b32_gh_docs_public.json",
@@ -192,12 +189,9 @@ KNOWN_MISSES = {
     "fresh/hidden-like-9/pd_security_escalation_swap.json",
     "fresh/unheard-providers-4/launchdarkly-maintenance-risky.json",
     "fresh/everyday-prs/role_trust_org.json",
-    "fresh/outage-twins/gcs-allusers-b.json",
-    "fresh/outage-twins/gcp-run-public-b.json",
     # hidden-like-11 (kept from every lane): allUsers on a bucket only its name calls the public website; a token
     # creator role granted project-wide to a group and a service account, which the rules hold privileged whoever
     # receives it (the set's author calls it routine).
-    "fresh/hidden-like-11/gcp_bucket_allusers_site.json",
     "fresh/hidden-like-11/gcp_binding_var_member_ok.json",
     # session 10's sets. Judgment calls: allUsers or a public bucket policy, a repository made public, only their names
     # call a website or an open-source release; a tag-policy attachment whose type the plan does not show (a
@@ -210,7 +204,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-13/aws-scp-swap-tag-policy.json",
     "fresh/hidden-like-13/gh-sdk-repo-open-sourced.json",
     "fresh/hidden-like-14/gcp_audit_exempt_healthcheck_sa.json",
-    "fresh/hidden-like-14/gcs_website_allusers.json",
     "fresh/long-tail-real-6/lt6-aws-025.json",
     "fresh/out-of-sight/ddb_forced_replace_b.json",
     "fresh/out-of-sight/kms_delete_in_use_b.json",
@@ -470,7 +463,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/040-okta-sre-oncall-sync.json",
     "fresh/hidden-like-37/047-claims-portal-docs-storage.json",
     "fresh/hidden-like-37/052-checkout-edge-web-vitals.json",
-    "fresh/hidden-like-37/096-datadog-remove-legacy-checkout.json",
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
     "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
