@@ -35,3 +35,24 @@ def test_a_machine_rebuilt_with_a_data_volume_or_for_another_attribute_stays_hig
     with_volume = _rebuilt_vm({"volume": [{"volume_id": "vol-77"}]})
     assert judge(tmp_path, [with_volume]).get("resource-replace") is Severity.HIGH
     assert judge(tmp_path, [_rebuilt_vm(changed="flavor_name")]).get("resource-replace") is Severity.HIGH
+
+
+# --- a number that drifted, moved on by the plan the same way ---------------------------------------------------
+
+def _scaled(tmp_path: Path, drifted: int, planned: int) -> Severity | None:
+    """drift-on-changed for a managed instance group resized by hand from 3 to DRIFTED, that the plan sets to
+    PLANNED."""
+    group = {"name": "api", "target_size": 3, "base_instance_name": "api"}
+    drift = resource("google_compute_region_instance_group_manager.api", {**group, "target_size": drifted}, group)
+    change = resource("google_compute_region_instance_group_manager.api", {**group, "target_size": planned},
+                      {**group, "target_size": drifted})
+    return judge(tmp_path, [change], resource_drift=[drift]).get("drift-on-changed")
+
+
+def test_a_size_that_drifted_up_and_is_raised_further_is_medium(tmp_path: Path) -> None:
+    assert _scaled(tmp_path, 5, 8) is Severity.MEDIUM
+
+
+def test_a_size_that_drifted_and_is_set_back_stays_high(tmp_path: Path) -> None:
+    for planned in (3, 4):  # back to its configured value, or part of the way back
+        assert _scaled(tmp_path, 5, planned) is Severity.HIGH
