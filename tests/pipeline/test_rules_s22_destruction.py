@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.pipeline.test_rules_deletes_by_what_they_lose import gone, worst
 from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
 from tfreview.pipeline.findings import Severity
 
@@ -56,3 +57,26 @@ def test_a_size_that_drifted_up_and_is_raised_further_is_medium(tmp_path: Path) 
 def test_a_size_that_drifted_and_is_set_back_stays_high(tmp_path: Path) -> None:
     for planned in (3, 4):  # back to its configured value, or part of the way back
         assert _scaled(tmp_path, 5, planned) is Severity.HIGH
+
+
+# --- a non-production environment torn down whole, its store skipping its final copy ---------------------------
+
+def _review_app(**cluster: Any) -> list[dict[str, Any]]:
+    """A review app's module instance deleted whole: a document database, a function and its bucket, all staging."""
+    unit = 'module.review_app["pr-12"]'
+    tags = {"Environment": "staging"}
+    store = {"cluster_identifier": "ra-pr-12-docs", "backup_retention_period": 5, "skip_final_snapshot": True,
+             "deletion_protection": False, "tags": tags, **cluster}
+    return [gone(f"{unit}.aws_docdb_cluster.docs", store),
+            gone(f"{unit}.aws_lambda_function.api", {"function_name": "ra-pr-12-api", "tags": tags}),
+            gone(f"{unit}.aws_s3_bucket.assets", {"bucket": "ra-pr-12-assets", "tags": tags})]
+
+
+def test_a_staging_unit_whose_store_skips_its_final_copy_goes_whole_at_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _review_app()) is Severity.MEDIUM
+
+
+def test_a_store_that_takes_its_copies_or_keeps_its_backups_past_the_delete_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _review_app(skip_final_snapshot=False)) is Severity.HIGH
+    assert worst(tmp_path, _review_app(delete_automated_backups=False)) is Severity.HIGH
+    assert worst(tmp_path, _review_app(tags={"Environment": "production"})) is Severity.HIGH
