@@ -80,3 +80,30 @@ def test_a_store_that_takes_its_copies_or_keeps_its_backups_past_the_delete_stay
     assert worst(tmp_path, _review_app(skip_final_snapshot=False)) is Severity.HIGH
     assert worst(tmp_path, _review_app(delete_automated_backups=False)) is Severity.HIGH
     assert worst(tmp_path, _review_app(tags={"Environment": "production"})) is Severity.HIGH
+
+
+# --- a website bucket retired with its website front and the record that named it ------------------------------
+
+SITE = "launch.example.org"  # a website bucket behind a CNAME is named as the host
+ENDPOINT = f"{SITE}.s3-website.eu-west-2.amazonaws.com"
+
+
+def _site(record_action: str = "delete", front: bool = True) -> list[dict[str, Any]]:
+    """A bucket, its website configuration kept as an object of its own, and the Route 53 alias record naming it."""
+    record = {"name": SITE, "type": "CNAME", "zone_id": "Z1", "records": [ENDPOINT], "ttl": 60}
+    plan = [gone("aws_s3_bucket.launch", {"bucket": SITE, "force_destroy": True, "id": SITE})]
+    if front:
+        plan.append(gone("aws_s3_bucket_website_configuration.launch",
+                         {"bucket": SITE, "website_endpoint": ENDPOINT, "index_document": [{"suffix": "index.html"}]}))
+    plan.append(gone("aws_route53_record.launch", record) if record_action == "delete"
+                else resource("aws_route53_record.launch", record, record, actions=["no-op"]))
+    return plan
+
+
+def test_a_website_bucket_retired_with_its_front_and_record_is_medium(tmp_path: Path) -> None:
+    assert worst(tmp_path, _site()) is Severity.MEDIUM
+
+
+def test_a_website_bucket_whose_record_stays_or_that_serves_no_site_stays_high(tmp_path: Path) -> None:
+    assert worst(tmp_path, _site(record_action="keep")) is Severity.HIGH
+    assert worst(tmp_path, _site(front=False)) is Severity.HIGH
