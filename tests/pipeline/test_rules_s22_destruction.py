@@ -107,3 +107,38 @@ def test_a_website_bucket_retired_with_its_front_and_record_is_medium(tmp_path: 
 def test_a_website_bucket_whose_record_stays_or_that_serves_no_site_stays_high(tmp_path: Path) -> None:
     assert worst(tmp_path, _site(record_action="keep")) is Severity.HIGH
     assert worst(tmp_path, _site(front=False)) is Severity.HIGH
+
+
+# --- a backup plan retired while its protection is handed on ---------------------------------------------------
+
+TAGGED = [{"type": "STRINGEQUALS", "key": "backup", "value": "daily"}]
+
+
+def _backups(new_tags: Any = TAGGED, new_keep: int = 90, with_selection: bool = True) -> list[dict[str, Any]]:
+    """An old backup plan (30 days) and its tag selection deleted; a new plan keeping NEW_KEEP days, selecting
+    NEW_TAGS."""
+    old_plan = {"id": "bp-old", "name": "nightly-v1",
+                "rule": [{"rule_name": "nightly", "target_vault_name": "main", "lifecycle": [{"delete_after": 30}]}]}
+    old_selection = {"id": "sel-old", "plan_id": "bp-old", "name": "tagged", "selection_tag": TAGGED,
+                     "iam_role_arn": "arn:aws:iam::111122223333:role/backup"}
+    new_plan = {"name": "nightly-v2",
+                "rule": [{"rule_name": "nightly", "target_vault_name": "main",
+                          "lifecycle": [{"delete_after": new_keep}]}]}
+    plan = [gone("aws_backup_plan.v1", old_plan), gone("aws_backup_selection.v1", old_selection),
+            resource("aws_backup_plan.v2", new_plan, unknown={"id": True})]
+    if with_selection:
+        selection = {"name": "tagged", "selection_tag": new_tags, "iam_role_arn": old_selection["iam_role_arn"]}
+        plan.append(resource("aws_backup_selection.v2", selection, unknown={"id": True, "plan_id": True}))
+    return plan
+
+
+def test_a_backup_plan_whose_selection_is_taken_on_by_a_new_plan_is_medium(tmp_path: Path) -> None:
+    found = judge(tmp_path, _backups())
+    assert found.get("backup-reduced") is Severity.MEDIUM and found.get("resource-delete") is Severity.MEDIUM
+
+
+def test_a_backup_plan_retired_without_a_full_successor_stays_high(tmp_path: Path) -> None:
+    narrower = [{"type": "STRINGEQUALS", "key": "backup", "value": "weekly"}]
+    for plan in (_backups(with_selection=False), _backups(new_tags=narrower), _backups(new_keep=7)):
+        found = judge(tmp_path, plan)
+        assert found.get("backup-reduced") is Severity.HIGH and found.get("resource-delete") is Severity.HIGH
