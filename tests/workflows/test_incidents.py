@@ -321,7 +321,7 @@ KNOWN_MISSES = {
     # bucket named as a bare string, a transfer into a project nothing shows is ours, a look-alike provider namespace
     # (only a table of vendors' namespaces would know), a twin whose plan says it is not applyable; a partner key in a
     # worker's plain-text binding under a name that says only KEY, log filters that keep only allowed requests or
-    # match nothing (not read as predicates yet); and a false alarm for a bucket deleted with its website and record.
+    # match nothing (not read as predicates yet).
     "fresh/data-stores-and-analytics/rch_rds_export_to_foreign_bucket.json",
     "fresh/data-stores-and-analytics/rch_bq_copy_to_outside_project.json",
     "fresh/data-stores-and-analytics/sup_snowflake_provider_lookalike_namespace.json",
@@ -329,7 +329,6 @@ KNOWN_MISSES = {
     "fresh/edge-dns-and-certificates/cloudflare-worker-partner-key-risky.json",
     "fresh/edge-dns-and-certificates/wafv2-logging-filter-risky.json",
     "fresh/edge-dns-and-certificates/cloudflare-logpush-filter-risky.json",
-    "fresh/edge-dns-and-certificates/r53-cname-s3-website-bucket-deleted-benign.json",
     # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
     # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
     # an Event Grid webhook to a domain nothing shows is outside, and a root SAS key in app settings the provider
@@ -455,7 +454,7 @@ KNOWN_MISSES = {
     # after its producer, scratch tables labelled ephemeral, a renamed Snowflake database and a future-grant read as
     # a store's data, a monitor of a decommissioned service, a break-glass role whose strong conditions the rules
     # do not weigh, a webhook to the organisation's own Atlantis, a token creator for a Dataflow job's own account
-    # and a tag change beside a group whose drifted capacity the plan resets; a CNAME to an outside auth host.
+    # and a CNAME to an outside auth host.
     "fresh/hidden-like-32/064-confluent-topic-retire-empty.json",
     "fresh/hidden-like-32/100-bq-drop-scratch-tables.json",
     "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
@@ -466,7 +465,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/029-snowflake-future-select-bi.json",
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
-    "fresh/hidden-like-35/085-everyday-cost-center-tags.json",
     # hidden-like-36 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8% and 98.3% / 9.8%; what they
     # still miss or hold is being fixed in this session (lines leave as the fixes land).
     "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
