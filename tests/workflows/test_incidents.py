@@ -311,7 +311,7 @@ KNOWN_MISSES = {
     # bucket named as a bare string, a transfer into a project nothing shows is ours, a look-alike provider namespace
     # (only a table of vendors' namespaces would know), a twin whose plan says it is not applyable; a partner key in a
     # worker's plain-text binding under a name that says only KEY, log filters that keep only allowed requests or
-    # match nothing (not read as predicates yet); and a false alarm for a bucket deleted with its website and record.
+    # match nothing (not read as predicates yet).
     "fresh/data-stores-and-analytics/rch_rds_export_to_foreign_bucket.json",
     "fresh/data-stores-and-analytics/rch_bq_copy_to_outside_project.json",
     "fresh/data-stores-and-analytics/sup_snowflake_provider_lookalike_namespace.json",
@@ -319,7 +319,6 @@ KNOWN_MISSES = {
     "fresh/edge-dns-and-certificates/cloudflare-worker-partner-key-risky.json",
     "fresh/edge-dns-and-certificates/wafv2-logging-filter-risky.json",
     "fresh/edge-dns-and-certificates/cloudflare-logpush-filter-risky.json",
-    "fresh/edge-dns-and-certificates/r53-cname-s3-website-bucket-deleted-benign.json",
     # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
     # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
     # an Event Grid webhook to a domain nothing shows is outside, and a root SAS key in app settings the provider
@@ -444,7 +443,7 @@ KNOWN_MISSES = {
     # after its producer, scratch tables labelled ephemeral, a renamed Snowflake database and a future-grant read as
     # a store's data, a monitor of a decommissioned service, a break-glass role whose strong conditions the rules
     # do not weigh, a webhook to the organisation's own Atlantis, a token creator for a Dataflow job's own account
-    # and a tag change beside a group whose drifted capacity the plan resets; a CNAME to an outside auth host.
+    # and a CNAME to an outside auth host.
     "fresh/hidden-like-32/064-confluent-topic-retire-empty.json",
     "fresh/hidden-like-32/100-bq-drop-scratch-tables.json",
     "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
@@ -455,7 +454,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/029-snowflake-future-select-bi.json",
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
-    "fresh/hidden-like-35/085-everyday-cost-center-tags.json",
     # hidden-like-36, -37 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8%, 90.6% / 6.6% and
     # 98.3% / 9.8%; what they still miss or hold is being fixed in this session (lines leave as the fixes land).
     "fresh/hidden-like-37/001-reporting-mysql-static-password.json",
@@ -466,13 +464,9 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
     "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
-    "fresh/hidden-like-36/040-asg-scale-up-black-friday.json",
     "fresh/hidden-like-36/072-codebuild-curl-pipe-bash.json",
     "fresh/hidden-like-36/095-gitlab-variable-unmasked-pat.json",
-    "fresh/hidden-like-36/103-edge-proxy-ami-roll.json",
-    "fresh/hidden-like-38/015-sandbox-env-teardown.json",
-    "fresh/hidden-like-38/016-promo-bucket-and-record-removed.json",
-    "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",
+    "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
     "fresh/hidden-like-38/050-gitlab-ci-config-external.json",
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
 }

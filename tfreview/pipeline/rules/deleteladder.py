@@ -10,6 +10,7 @@ from tfreview.pipeline.rules.acltext import allow_only_policy_deleted
 from tfreview.pipeline.rules.aliases import alias_renamed
 from tfreview.pipeline.rules.allowall import allow_all_policy_deleted, allow_all_rule_deleted
 from tfreview.pipeline.rules.allowgone import allow_removed
+from tfreview.pipeline.rules.backupcover import backup_handed_on
 from tfreview.pipeline.rules.branches import feature_branch
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.crossings import segments_parted
@@ -192,7 +193,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)
                               or reattached_at_root(c, ri)
-                              or sink_succeeded(c, ri) or way_in_replaced(c, ri) or website_closed(c, ri)
+                              or sink_succeeded(c, ri) or backup_handed_on(c, ri)
+                              or way_in_replaced(c, ri) or website_closed(c, ri)
                               or site_moved(c, ri)
                               or credential_federated(c, ri)),
           Severity.MEDIUM),

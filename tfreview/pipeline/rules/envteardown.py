@@ -2,13 +2,14 @@
 grades deletes with `environment_teardown`.
 
 The unit is at least three objects, some of them what runs or connects the environment (a network, a machine, a
-role): a module instance removed whole (every managed object under its top-level module goes) or the whole
-plan (every managed object it holds goes, helpers aside). Its deletes are one teardown when every object of it that
-holds data or carries labels is labelled with a non-production environment (sandbox, dev, staging, preview…) and
-none says production, no store in it keeps a deletion protection switched on, copies of itself (a final
-snapshot, backups kept for days) or extra data disks, and nothing the plan keeps names
-any of them (an id, ARN or name): what goes was that environment's alone. A label alone never counts for a store
-(disposable.py); here the store's own protection being off and the whole unit going with it stand beside it.
+role, a service or function): a module instance removed whole (every managed object under its top-level module goes)
+or the whole plan (every managed object it holds goes, helpers aside). Its deletes are one teardown when every object
+of it that holds data or carries labels is labelled with a non-production environment (sandbox, dev, staging,
+preview…) and none says production, no store in it keeps a deletion protection switched on, copies of itself (a final
+snapshot, backups kept for days unless it skips its final snapshot and lets them go with it) or extra data disks, and
+nothing the plan keeps names any of them (an id, ARN or name): what goes was that environment's alone. A label alone
+never counts for a store (disposable.py); here the store's own protection being off and the whole unit going with it
+stand beside it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS
 from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, module_words, non_production
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_view
-from tfreview.pipeline.rules.wayback import kept_copy
+from tfreview.pipeline.rules.wayback import SKIP_FINAL, kept_copy
 
 # The top-level module instance of an address (`module.sandbox_hx42`, `module.env["dev"]`).
 TOP_MODULE = lazy_compile(r'^module\.[^.\[]+(?:\["[^"]*"\]|\[\d+\])?')
@@ -30,13 +31,15 @@ TOP_MODULE = lazy_compile(r'^module\.[^.\[]+(?:\["[^"]*"\]|\[\d+\])?')
 PROTECTION = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy"
                           r"|disable_api_termination|purge_protection\w*)$")
 BACKUPS_KEPT = lazy_compile(r"^(?:backup_retention\w*|\w*backup_retention_days|retention_period)$")
+# A switch that keeps a store's own backups after the store is deleted (`delete_automated_backups = false`).
+BACKUPS_OUTLIVE = lazy_compile(r"^delete_automated_backups$")
 IDENTIFIERS = ("id", "arn", "name", "bucket", "identifier")
 # An environment is more than a store: at least this many objects, some of them what runs or connects it (a network,
 # a machine, a role). A lone store, or a few stores, deleted are judged as stores.
 MIN_MEMBERS = 3
 INFRASTRUCTURE = lazy_compile(r"(?:^|_)(?:vpc|vnet|network|subnet|subnetwork|instance|vm|virtual_machine|server"
                               r"|security_group|firewall|role|service_account|nat_gateway|cluster|node_pool"
-                              r"|resource_group|project|namespace)(?:_|$)")
+                              r"|resource_group|project|namespace|service|function|container_app)(?:_|$)")
 MIN_NAME = 6
 
 
@@ -108,9 +111,17 @@ def _keeps_copies(change: Change) -> bool:
     """Whether a store's own settings keep copies of it (a final snapshot, backups kept for days): someone meant its
     data to outlive a delete, so the teardown is no reason to let it go unread."""
     attrs = _before(change)
-    return kept_copy(change) is not None or any(
+    return kept_copy(change) is not None or (not _declines_copies(attrs) and any(
         BACKUPS_KEPT.match(key) and isinstance(value, int) and not isinstance(value, bool) and value > 0
-        for key, value in attrs.items())
+        for key, value in attrs.items()))
+
+
+def _declines_copies(attrs: dict[str, object]) -> bool:
+    """Whether a store says its delete keeps no copy: its final snapshot skipped (`skip_final_snapshot = true`) and
+    nothing keeping its own backups after it. Backups kept for days then serve recovery while it lives, and go with
+    it (the providers' default), so they say nothing of its data being meant to outlive the delete."""
+    return any(SKIP_FINAL.match(key) and value is True for key, value in attrs.items()) \
+        and not any(BACKUPS_OUTLIVE.match(key) and value is False for key, value in attrs.items())
 
 
 def _names(attrs: dict[str, object]) -> list[str]:

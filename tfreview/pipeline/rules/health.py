@@ -4,6 +4,7 @@ touches."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
@@ -139,6 +140,11 @@ def _drift_on_changed(ri: ReviewInput) -> Iterator[Finding]:
                               f"{drift.address} drifted outside Terraform{what}; this plan keeps those values and "
                               f"{change.action.value}s other settings", Severity.MEDIUM)
             continue
+        if drift.action is Action.UPDATE and _carries_on(drift, change):
+            yield finding("drift-on-changed", drift.address,
+                          f"{drift.address} drifted outside Terraform{what}; this plan moves those values further the "
+                          "same way, undoing none of it", Severity.MEDIUM)
+            continue
         if not metadata_only and (opened := _opened(drift, change) or _revoked(drift, change)):
             yield finding("drift-on-changed", drift.address,
                           f"{drift.address} drifted outside Terraform{what} in a way the rules flag ({opened}); "
@@ -198,6 +204,24 @@ def _keeps(drift: Change, change: Change) -> bool:
         return False
     return bool(moved) and all(a.path not in planned and not BOOKKEEPING.match(a.path) for a in moved) \
         and any(not a.path.startswith(tuple(METADATA_ROOTS)) for a in moved)
+
+
+def _carries_on(drift: Change, change: Change) -> bool:
+    """Whether every number the drift changed (an autoscaler's desired_capacity raised from 6 to 9) is moved on by the
+    plan in the same direction or left where it drifted (to 12, to 9): what was done outside Terraform is built on, not
+    undone. A plan that sets a number back below its drifted value is a revert, and stays for a person to judge."""
+    before, drifted, after = drift.before, drift.after, change.after
+    if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
+        return False
+    keys = [k for k in drifted if drifted.get(k) != before.get(k) and not BOOKKEEPING.match(k)]
+    return bool(keys) and all(_onward(before.get(k), drifted[k], after.get(k)) for k in keys)
+
+
+def _onward(before: Any, drifted: Any, after: Any) -> bool:
+    """Whether AFTER is DRIFTED or lies beyond it, seen from BEFORE (all three plain numbers)."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (before, drifted, after)):
+        return False
+    return bool((drifted - before) * (after - drifted) >= 0)
 
 
 def _opened(drift: Change, change: Change) -> str | None:

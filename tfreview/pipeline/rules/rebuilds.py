@@ -14,6 +14,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.values import leaves, pairs
 
 # Virtual machines of any provider (aws_instance, google_compute_instance, azurerm_linux_virtual_machine,
@@ -52,9 +53,11 @@ def machine_rebuilt(change: Change) -> str | None:
             or DATA_TYPES.search(change.type.partition("_")[2]):
         return None
     # Without replace_paths (older plans, hand-made ones), what changed says what forced the replace; a move to
-    # another zone re-makes the boot disk the same way.
-    forced = change.replace_paths or [path for path, _old, _new in pairs(change)]
-    paths = [re.sub(r"\[[^]]*\]", "", p).lower() for p in forced]
+    # another zone re-makes the boot disk the same way. A value known only after apply that is no boot path (the
+    # id, the ARN, the addresses) is what any re-created machine is assigned anew: the replace's effect, not its cause.
+    forced = change.replace_paths or [path for path, _old, new in pairs(change)
+                                      if new is not UNKNOWN or BOOT_PATHS.search(_plain(path))]
+    paths = [_plain(p) for p in forced]
     if not any(BOOT_PATHS.search(p) for p in paths) \
             or not all(BOOT_PATHS.search(p) or PLACEMENT.search(p) for p in paths):
         return None
@@ -65,6 +68,11 @@ def machine_rebuilt(change: Change) -> str | None:
     if STATEFUL_ROLES.search(_role_text(change, before)):
         return None
     return "a machine rebuilt from a new boot image: no disk besides its boot disk, and nothing says it keeps state"
+
+
+def _plain(path: str) -> str:
+    """The path without its indexes, lower-cased (`disk[0].size` as `disk.size`)."""
+    return re.sub(r"\[[^]]*\]", "", path).lower()
 
 
 def _role_text(change: Change, values: dict[str, Any]) -> str:

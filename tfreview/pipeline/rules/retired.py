@@ -17,6 +17,7 @@ from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_vi
 from tfreview.pipeline.rules.records import DNS_RECORDS
 from tfreview.pipeline.rules.takeover import successor
 from tfreview.pipeline.rules.wayback import kept_copy
+from tfreview.pipeline.rules.websites import WEBSITE_TYPES
 
 _HOST = lazy_compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # Objects that define a name: a DNS record, or a hostname or custom domain bound to a service.
@@ -115,8 +116,8 @@ def retired_with_names(change: Change, ri: ReviewInput) -> str | None:
 
 
 # The settings that name a store (an RDS identifier, a cache's name): managed hosts start with them
-# (`<identifier>.c8x1.us-east-1.rds.amazonaws.com`, `<name>.redis.cache.windows.net`).
-STORE_NAMES = ("identifier", "cluster_identifier", "instance_name", "name")
+# (`<identifier>.c8x1.us-east-1.rds.amazonaws.com`, `<name>.redis.cache.windows.net`, `<bucket>.s3-website.…`).
+STORE_NAMES = ("identifier", "cluster_identifier", "instance_name", "name", "bucket")
 
 
 def _by_first_label(names: _Names) -> dict[str, set[str]]:
@@ -138,11 +139,37 @@ def served_site(change: Change) -> str | None:
     return None
 
 
+# How a store's website front kept apart from it names its store (`bucket`, `storage_account_id`).
+STORE_REFERENCES = ("bucket", "storage_account_id", "storage_account_name")
+
+
+def site_kept_apart(change: Change, ri: ReviewInput) -> str | None:
+    """Why a store only served a site, or None: its website settings live in an object of their own that names it
+    (`aws_s3_bucket_website_configuration`), and the plan deletes that object with it, as if they were its own."""
+    own = {v for key in ("bucket", "name", "id", "arn") if isinstance(v := _values(change).get(key), str) and v}
+    fronts = plan_view(ri).derived("website fronts deleted", _website_fronts)
+    found = sorted(address for value in own for address in fronts.get(value, ()))
+    return None if not found else (f"it served a static website ({found[0]} goes with it): a website endpoint only "
+                                   "serves what anyone may read")
+
+
+def _website_fronts(view: PlanView) -> dict[str, list[str]]:
+    """Per plan: the deleted website fronts, by the store they name."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for other in view.of(Action.DELETE):
+        if WEBSITE_TYPES.search(other.type):
+            for key in STORE_REFERENCES:
+                if isinstance(value := _values(other).get(key), str) and value:
+                    found[value].append(other.address)
+    return found
+
+
 def retired_store(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted store is retired whole with a way back, or None: it keeps a final copy (`kept_copy`) or only
-    served a site (`served_site`), the plan deletes the DNS record or hostname that named it (its host, or a host
-    named after it), and nothing kept names its host or holds its name."""
-    why = (kept_copy(change) or served_site(change)) if change.action is Action.DELETE else None
+    served a site (`served_site`, `site_kept_apart`), the plan deletes the DNS record or hostname that named it (its
+    host, or a host named after it), and nothing kept names its host or holds its name."""
+    why = (kept_copy(change) or served_site(change) or site_kept_apart(change, ri)) \
+        if change.action is Action.DELETE else None
     if why is None:
         return None
     attrs = _values(change)

@@ -1,0 +1,129 @@
+"""Risk rules, lifecycle helper and context grading (delete grading): a backup plan or selection retired while the
+same plan hands its protection on. Every selection of it that goes (what it backs up: resource ARNs or patterns,
+selection tags, a protected machine) is covered by a selection the plan keeps or creates, whose own backup plan stays
+or is new, and the plans that stay or are new keep their backups at least as long as the one that goes. What the old
+plan already stored stays in its vault. ladders.py grades the delete with `backup_handed_on`; the backup-reduced
+finding of the delete is graded here.
+
+A plan that drops a selection and creates only a backup plan (no selection naming what it backs up) protects nothing
+new: the delete stays high.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.rules.common import as_list
+from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.retention import BACKUP
+
+# What backs up (a plan, a policy) and what says which resources it backs up (a selection, a protected item).
+PLANS = lazy_compile(r"(?:^|_)backup_(?:plan|policy(?:_vm|_file_share|_vm_workload)?)$")
+SELECTIONS = lazy_compile(r"(?:^|_)(?:backup_selection|backup_plan_association|backup_protected_\w+)$")
+# How a selection names what it backs up, in any provider; each must be covered by the successor.
+COVERAGE = ("resources", "selection_tag", "condition", "source_vm_id", "resource", "source_file_share_name",
+            "source_storage_account_id")
+# How a selection names its backup plan.
+PLAN_REFERENCES = ("plan_id", "backup_policy_id", "backup_plan")
+# How long a plan's rules keep each backup (`lifecycle.delete_after` in days); none set keeps it for good.
+LIFETIMES = lazy_compile(r"^(?:delete_after|retention_days|count|days)$")
+FOREVER = float("inf")
+
+
+def backup_handed_on(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting a backup plan or selection leaves nothing unprotected, or None (the module docstring)."""
+    if change.action is not Action.DELETE or not (PLANS.search(change.type) or SELECTIONS.search(change.type)):
+        return None
+    view = plan_view(ri)
+    gone = _selections_of(change, view) if PLANS.search(change.type) else [change]
+    successors = view.derived("backup selections kept or new", _kept_selections)
+    dropped = {str(v) for c in view.of(Action.DELETE) if PLANS.search(c.type) for v in _ids(c.before)}
+    takers = [c for c in successors if not {str(v) for k in PLAN_REFERENCES for v in as_list(_side(c).get(k))}
+              & dropped]
+    if not gone or not all(any(_covers(taker, old) for taker in takers) for old in gone):
+        return None
+    lost = max((_lifetime(c.before) for c in view.of(Action.DELETE) if PLANS.search(c.type)), default=0.0)
+    kept = max((_lifetime(_side(c)) for c in view.changes if PLANS.search(c.type) and c.action is not Action.DELETE),
+               default=0.0)
+    if kept < lost:
+        return None
+    return ("what it backed up is selected again by a backup plan that stays or is new, keeping backups at least as "
+            "long; what it stored stays in its vault")
+
+
+def _side(change: Change) -> dict[str, Any]:
+    side = change.after if change.action is not Action.DELETE else change.before
+    return side if isinstance(side, dict) else {}
+
+
+def _ids(values: Any) -> list[Any]:
+    attrs = values if isinstance(values, dict) else {}
+    return [v for key in ("id", "arn", "name") if (v := attrs.get(key))]
+
+
+def _selections_of(plan: Change, view: PlanView) -> list[Change]:
+    """The deleted selections that name the deleted PLAN."""
+    own = {str(v) for v in _ids(plan.before)}
+    return [c for c in view.of(Action.DELETE) if SELECTIONS.search(c.type)
+            and {str(v) for k in PLAN_REFERENCES for v in as_list(_side(c).get(k))} & own]
+
+
+def _kept_selections(view: PlanView) -> list[Change]:
+    return [c for c in view.changes if c.mode == "managed" and SELECTIONS.search(c.type)
+            and c.action in (Action.CREATE, Action.UPDATE, Action.NO_OP)]
+
+
+def _covers(taker: Change, old: Change) -> bool:
+    """Whether TAKER selects everything OLD did (each of its coverage values, item by item) and excludes no more."""
+    new, was = _side(taker), _side(old)
+    named = [key for key in COVERAGE if as_list(was.get(key))]
+    return bool(named) and all(_items(was.get(key)) <= _items(new.get(key)) for key in named) \
+        and _items(new.get("not_resources")) <= _items(was.get("not_resources"))
+
+
+def _items(value: Any) -> set[bytes]:
+    return {orjson.dumps(item, option=orjson.OPT_SORT_KEYS) for item in as_list(value)}
+
+
+def _lifetime(values: Any) -> float:
+    """The longest a plan keeps a backup, in its own unit (days): the largest lifetime set in its rules, or forever
+    where a rule sets none."""
+    rules = as_list(values.get("rule") or values.get("rules")) if isinstance(values, dict) else []
+    return max((_rule_lifetime(rule) for rule in rules), default=0.0)
+
+
+def _rule_lifetime(rule: Any) -> float:
+    found = [v for k, v in _numbers(rule) if LIFETIMES.match(k)]
+    return max(found) if found else FOREVER
+
+
+def _numbers(value: Any) -> list[tuple[str, float]]:
+    """(key, number) of every positive number at any depth (0 means `not set` in these schemas)."""
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in (
+            [(str(k), float(v))] if isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+            else _numbers(v))]
+    if isinstance(value, list):
+        return [pair for item in value for pair in _numbers(item)]
+    return []
+
+
+@grader
+def backup_protection_handed_on(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A backup-reduced finding of a deleted backup plan or selection whose protection the plan hands on: medium."""
+    if not any(f.rule == BACKUP and f.severity is Severity.HIGH for f in findings):
+        return findings
+    deleted = {c.address: c for c in plan_view(review_input).of(Action.DELETE) if c.mode == "managed"}
+    graded: list[Finding] = []
+    for found in findings:
+        change = deleted.get(found.address or "")
+        if found.rule == BACKUP and found.severity is Severity.HIGH and change is not None \
+                and (why := backup_handed_on(change, review_input)):
+            found = graded_medium(found, why, in_parentheses=True)
+        graded.append(found)
+    return graded
