@@ -473,7 +473,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-36/040-asg-scale-up-black-friday.json",
     "fresh/hidden-like-36/072-codebuild-curl-pipe-bash.json",
     "fresh/hidden-like-36/085-cloudtrail-add-s3-data-events.json",
-    "fresh/hidden-like-36/095-gitlab-variable-unmasked-pat.json",
     "fresh/hidden-like-36/103-edge-proxy-ami-roll.json",
     "fresh/hidden-like-38/015-sandbox-env-teardown.json",
     "fresh/hidden-like-38/016-promo-bucket-and-record-removed.json",

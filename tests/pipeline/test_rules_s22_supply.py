@@ -1,0 +1,47 @@
+"""Session 22, supply and reach: each principle with a plan written unlike its fixture, and a benign look-alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import review_rules_alone, worst_by_rule
+from tests.pipeline.test_rules_detectors_through_configuration import resource
+from tfreview.labels import Label
+from tfreview.pipeline.findings import Severity
+
+
+def verdict(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> tuple[Label, dict[str, Severity]]:
+    """The label and the worst finding per rule of a plan of CHANGES, reviewed by the rules alone."""
+    result = review_rules_alone(tmp_path, changes, **sections)
+    return result.label, worst_by_rule(result)
+
+
+# --- a CI variable holding a token by its shape, or named a personal access token, left unmasked ---------------
+
+def _variable(name: str, value: str, masked: bool) -> dict[str, Any]:
+    return resource("acme_ci_variable.login", {"name": name, "value": value, "masked": masked, "protected": False},
+                    sensitive={"value": True})
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("REGISTRY_LOGIN", "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"),  # a GitHub token by its shape alone
+    ("DEPLOY_PAT", "some-opaque-value-1234"),  # a personal access token by its name
+])
+def test_unmasked_ci_variable_holding_a_token_is_held(tmp_path: Path, name: str, value: str) -> None:
+    label, worst = verdict(tmp_path, [_variable(name, value, masked=False)])
+    assert worst.get("secrets-shared") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("name", "value", "masked"), [
+    ("REGISTRY_LOGIN", "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", True),  # masked: kept out of job logs
+    ("PATH_PREFIX", "/opt/tools/bin", False),  # a PATH setting, not a token
+    ("IMAGE_PATTERN", "registry.example.com/app:*", False),
+])
+def test_masked_token_or_plain_setting_stays_quiet(tmp_path: Path, name: str, value: str, masked: bool) -> None:
+    label, worst = verdict(tmp_path, [_variable(name, value, masked)])
+    assert "secrets-shared" not in worst
+    assert label is Label.LIKELY_SAFE
