@@ -45,3 +45,34 @@ def test_masked_token_or_plain_setting_stays_quiet(tmp_path: Path, name: str, va
     label, worst = verdict(tmp_path, [_variable(name, value, masked)])
     assert "secrets-shared" not in worst
     assert label is Label.LIKELY_SAFE
+
+
+# --- a CI definition read from another namespace's project ------------------------------------------------------
+
+def _project(definition: str, own: dict[str, Any]) -> dict[str, Any]:
+    before = {"name": "billing", **own, "pipeline_config_path": ".ci/pipeline.yml"}
+    return resource("acme_vcs_project.billing", {**before, "pipeline_config_path": definition}, before)
+
+
+def test_ci_definition_from_another_namespace_is_held(tmp_path: Path) -> None:
+    own = {"web_url": "https://git.example.com/payments/billing"}
+    label, worst = verdict(tmp_path, [_project("ci/main.yml@someone-else/pipelines:main", own)])
+    assert worst.get("supply-chain-opened") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("definition", "own"), [
+    ("ci/main.yml@payments/shared/pipelines:v1.2.0", {"web_url": "https://git.example.com/payments/billing"}),
+    ("ci/main.yml@Payments/pipelines", {"path_with_namespace": "payments/billing"}),  # the group's own template
+    ("ci/other.yml", {"path_with_namespace": "payments/billing"}),  # another file of the repository
+])
+def test_ci_definition_from_own_group_stays_quiet(tmp_path: Path, definition: str, own: dict[str, Any]) -> None:
+    label, worst = verdict(tmp_path, [_project(definition, own)])
+    assert "supply-chain-opened" not in worst
+    assert label is Label.LIKELY_SAFE
+
+
+def test_ci_definition_from_a_project_whose_own_group_is_unknown_is_medium(tmp_path: Path) -> None:
+    label, worst = verdict(tmp_path, [_project("ci/main.yml@someone-else/pipelines", {})])
+    assert worst.get("supply-chain-opened") is Severity.MEDIUM
+    assert label is Label.LIKELY_SAFE

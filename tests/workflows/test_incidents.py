@@ -477,7 +477,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-38/015-sandbox-env-teardown.json",
     "fresh/hidden-like-38/016-promo-bucket-and-record-removed.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",
-    "fresh/hidden-like-38/050-gitlab-ci-config-external.json",
     "fresh/hidden-like-38/059-ami-launch-permission-org.json",
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
     "fresh/hidden-like-38/093-pagerduty-urgency-staging-low.json",
