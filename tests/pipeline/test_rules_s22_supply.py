@@ -76,3 +76,27 @@ def test_ci_definition_from_a_project_whose_own_group_is_unknown_is_medium(tmp_p
     label, worst = verdict(tmp_path, [_project("ci/main.yml@someone-else/pipelines", {})])
     assert worst.get("supply-chain-opened") is Severity.MEDIUM
     assert label is Label.LIKELY_SAFE
+
+
+# --- a tunnel publishing a database's port at a public name, its access check saying nobody is checked -------------
+
+def _tunnel(access: dict[str, Any], port: int = 6379) -> dict[str, Any]:
+    return resource("acme_edge_tunnel.cache", {
+        "domain": "cache-debug.edge.example.net", "origin": {"address": "10.2.3.4", "port": port}, **access})
+
+
+@pytest.mark.parametrize("access", [{"auth_policy": "none", "allowed_users": []}, {"access": "public"},
+                                    {"allowed_identities": ["*"]}, {}])
+def test_tunnel_publishing_a_database_port_unchecked_is_held(tmp_path: Path, access: dict[str, Any]) -> None:
+    label, worst = verdict(tmp_path, [_tunnel(access)])
+    assert worst.get("public-host") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize(("access", "port"), [({"auth_policy": "sso", "allowed_users": ["group:dba"]}, 6379),
+                                              ({"access_mode": "identity"}, 6379), ({"access": "public"}, 443)])
+def test_tunnel_behind_an_identity_check_or_to_a_web_port_stays_quiet(
+        tmp_path: Path, access: dict[str, Any], port: int) -> None:
+    label, worst = verdict(tmp_path, [_tunnel(access, port)])
+    assert "public-host" not in worst
+    assert label is Label.LIKELY_SAFE
