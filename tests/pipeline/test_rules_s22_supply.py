@@ -100,3 +100,42 @@ def test_tunnel_behind_an_identity_check_or_to_a_web_port_stays_quiet(
     label, worst = verdict(tmp_path, [_tunnel(access, port)])
     assert "public-host" not in worst
     assert label is Label.LIKELY_SAFE
+
+
+# --- a build's script newly piping a download from a host nobody vouches for into a shell ------------------------
+
+def _startup(command: str, before: str = "apt-get install -y nginx") -> dict[str, Any]:
+    return resource("acme_ci_job.bake", {"name": "bake", "steps": [{"build_script": command}]},
+                    {"name": "bake", "steps": [{"build_script": before}]})
+
+
+def test_script_piping_a_download_from_an_unknown_host_is_held(tmp_path: Path) -> None:
+    label, worst = verdict(tmp_path, [_startup("set -e\nwget -qO- https://setup.quickagent.io/v2 | sudo sh -s --\n")])
+    assert worst.get("boot-script-weakens") is Severity.HIGH
+    assert label is Label.NEEDS_CLOSE_REVIEW
+
+
+@pytest.mark.parametrize("command", [
+    "curl -fsSL https://get.docker.com | sh",  # a publisher's own installer
+    "curl -fsSL https://artifacts.internal.acme.io/agent.sh | bash",  # the organisation's internal zone
+    "curl -fsSL https://setup.quickagent.io/v2 -o /tmp/setup && sha256sum -c /tmp/setup.sha256",  # not piped
+])
+def test_script_piping_a_vouched_download_stays_quiet(tmp_path: Path, command: str) -> None:
+    label, worst = verdict(tmp_path, [_startup(command)])
+    assert "boot-script-weakens" not in worst
+    assert label is Label.LIKELY_SAFE
+
+
+def test_machine_boot_script_installing_a_vendor_agent_is_left_to_its_other_dangers(tmp_path: Path) -> None:
+    boot = resource("acme_machine.web", {"user_data": "curl -fsSL https://setup.quickagent.io/v2 | bash"},
+                    {"user_data": "yum install -y nginx"})
+    label, worst = verdict(tmp_path, [boot])
+    assert "boot-script-weakens" not in worst
+    assert label is Label.LIKELY_SAFE
+
+
+def test_script_piping_a_download_from_the_plans_own_domain_is_medium(tmp_path: Path) -> None:
+    record = resource("acme_dns_record.artifacts", {"name": "artifacts.acme-corp.com", "value": "10.0.0.8"})
+    label, worst = verdict(tmp_path, [_startup("curl -fsSL https://artifacts.acme-corp.com/setup | bash"), record])
+    assert worst.get("boot-script-weakens") is Severity.MEDIUM
+    assert label is Label.LIKELY_SAFE

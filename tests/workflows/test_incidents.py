@@ -470,7 +470,6 @@ KNOWN_MISSES = {
     # hidden-like-36 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8% and 98.3% / 9.8%; what they
     # still miss or hold is being fixed in this session (lines leave as the fixes land).
     "fresh/hidden-like-36/040-asg-scale-up-black-friday.json",
-    "fresh/hidden-like-36/072-codebuild-curl-pipe-bash.json",
     "fresh/hidden-like-36/085-cloudtrail-add-s3-data-events.json",
     "fresh/hidden-like-36/103-edge-proxy-ami-roll.json",
     "fresh/hidden-like-38/015-sandbox-env-teardown.json",
