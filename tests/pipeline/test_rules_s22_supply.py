@@ -126,6 +126,17 @@ def test_script_piping_a_vouched_download_stays_quiet(tmp_path: Path, command: s
     assert label is Label.LIKELY_SAFE
 
 
+WORKFLOW = "on: push\njobs:\n  build:\n    steps:\n      - run: curl -sSL https://tools.fastsetup.dev/i | bash\n"
+
+
+@pytest.mark.parametrize(("file", "held"), [(".github/workflows/release.yml", True), ("docs/setup.md", False)])
+def test_ci_definition_file_piping_an_unknown_download_is_held(tmp_path: Path, file: str, held: bool) -> None:
+    written = resource("github_repository_file.release", {"repository": "app", "file": file, "content": WORKFLOW})
+    label, worst = verdict(tmp_path, [written])
+    assert (worst.get("boot-script-weakens") is Severity.HIGH) is held
+    assert label is (Label.NEEDS_CLOSE_REVIEW if held else Label.LIKELY_SAFE)
+
+
 def test_machine_boot_script_installing_a_vendor_agent_is_left_to_its_other_dangers(tmp_path: Path) -> None:
     boot = resource("acme_machine.web", {"user_data": "curl -fsSL https://setup.quickagent.io/v2 | bash"},
                     {"user_data": "yum install -y nginx"})

@@ -45,6 +45,10 @@ BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]
                         r"\w*(?:$|[.\[\]])", re.IGNORECASE)
 # The build's and deploy's own scripts among them: what they bake or ship is the supply chain of every machine.
 BUILD_KEY = lazy_compile(r"build[_-]?spec|build[_-]?script|deploy[_-]?script", re.IGNORECASE)
+# A repository file that is a CI definition: its content is the build's script.
+CI_FILE = lazy_compile(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci|buildspec[\w.-]*|azure-pipelines"
+                       r"|\.circleci/config|bitbucket-pipelines|cloudbuild|\.buildkite/[\w.-]+)\.ya?ml$"
+                       r"|(?:^|/)Jenkinsfile$", re.IGNORECASE)
 # `sed 's/A/B/'` writes B: only the replacement side of a substitution says what the file becomes.
 SED_SUB = lazy_compile(r"\bs([/|#,@:])((?:(?!\1)[^\n])*)\1((?:(?!\1)[^\n])*)\1")
 ROOT_KEY = lazy_compile(r"(?:>>?|\btee\b[^\n|;&]*|\bcp\b[^\n|;&]*|\bpath:\s*)\s*['\"]?(?:/root|~root)/\.ssh/"
@@ -129,6 +133,16 @@ def _boot_path(path: str) -> bool:
 @lru_cache(maxsize=4096)
 def _build(path: str) -> bool:
     return BUILD_KEY.search(path) is not None
+
+
+def build_scripts(values: Any) -> Iterator[tuple[str, str]]:
+    """(path, text) of a build's own scripts in one side of a change: its build or deploy script, or the content of a
+    repository file that is a CI definition (`.github/workflows/*.yml`, `.gitlab-ci.yml`, a Jenkinsfile)."""
+    yield from ((path, text) for path, text in scripts(values) if _build(path))
+    if isinstance(values, dict) and any(isinstance(v, str) and CI_FILE.search(v.strip()) for v in values.values()):
+        for key in ("content", "contents", "body"):
+            if isinstance(values.get(key), str) and values[key].strip():
+                yield key, _readable(values[key][:MAX_SCRIPT])
 
 
 @lru_cache(maxsize=64)
@@ -219,7 +233,9 @@ def _public(ip: str) -> bool:
 
 @on_change(words=(b"user_data", b"userdata", b"custom_data", b"customdata", b"startup", b"cloud_init", b"cloud-init",
                   b"cloudinit", b"cloud_config", b"boot", b"init_script", b"init-script", b"buildspec", b"build_spec",
-                  b"build-spec", b"build_script", b"build-script", b"deploy_script", b"deploy-script"))
+                  b"build-spec", b"build_script", b"build-script", b"deploy_script", b"deploy-script",
+                  b"workflows/", b"gitlab-ci", b"azure-pipelines", b"circleci/", b"bitbucket-pipelines", b"cloudbuild",
+                  b"buildkite/", b"jenkinsfile"))
 def _boot_scripts(change: Change) -> Iterator[Finding]:
     """Boot scripts that newly weaken the host they start."""
     before = set().union(*(dangers(text) for _, text in scripts(change.before))) if change.before else set()
@@ -236,8 +252,8 @@ def _unvouched_download(change: Change) -> Iterator[Finding]:
     """A build's script that newly pipes an HTTPS download from a host nobody vouches for into a shell
     (installers.py): every image or artifact it bakes carries what that host served. A machine's own boot script
     installing a vendor's agent this way is left to its other dangers."""
-    before = set().union(*(unvouched_downloads(text) for path, text in scripts(change.before) if _build(path)))
-    for path, text in ((p, t) for p, t in scripts(change.after) if _build(p)):
+    before = set().union(*(unvouched_downloads(text) for _, text in build_scripts(change.before)))
+    for path, text in build_scripts(change.after):
         new = sorted(unvouched_downloads(text) - before)
         if new:
             yield finding(RULE, change.address, f"{change.address}: the script in {path} pipes a download from "
