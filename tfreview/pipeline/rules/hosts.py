@@ -3,8 +3,8 @@ compute instances) created with or switched to a public IP, a public address giv
 that serves ports beyond 80/443, a machine's service that publishes a database or admin port through its platform's
 proxy, and a tunnel or TCP proxy that publishes an admin API (Kubernetes, SSH, a database port…) with no access
 check (an origin URL, or an origin block's port behind a public name; a check whose value says open, public, none or
-`*` checks nobody). A private address, a web-only workload, a notebook without a public IP and a tunnel route behind an access
-policy pass."""
+`*` checks nobody). A private address, a web-only workload, a notebook without a public IP and a tunnel route behind
+an access policy pass."""
 
 from __future__ import annotations
 
