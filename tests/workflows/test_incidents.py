@@ -463,11 +463,7 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/052-checkout-edge-web-vitals.json",
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
-    "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
-    "fresh/hidden-like-36/072-codebuild-curl-pipe-bash.json",
-    "fresh/hidden-like-36/095-gitlab-variable-unmasked-pat.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
-    "fresh/hidden-like-38/050-gitlab-ci-config-external.json",
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
 }
 

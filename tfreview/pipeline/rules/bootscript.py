@@ -4,8 +4,9 @@ authorized_keys, turning on root or password SSH login, stopping or uninstalling
 log-shipping agent, switching off the host's own record (journald keeping nothing, `auditctl -e 0`, a Kubernetes audit
 policy whose first rule logs nothing), lowering the machine-wide crypto policy (`update-crypto-policies --set
 LEGACY`, OpenSSL `SECLEVEL=0`), binding the container engine's API to a TCP address without TLS, turning off the
-host firewall, piping a download from a bare public IP address, over plain HTTP or from a host where anyone can
-publish (a gist, a paste site, a shared-hosting subdomain) into a shell, or sending a
+host firewall, piping a download from a bare public IP address, over plain HTTP, from a host where anyone can
+publish (a gist, a paste site, a shared-hosting subdomain) or, in a build's script, from a host nobody vouches for
+(installers.py) into a shell, or sending a
 credential it creates or reads off the machine (minted.py) are high; a script only known after apply is not guessed
 at (runcommands.py reads command documents the same way)."""
 
@@ -21,6 +22,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.encoded import decoded_text
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.installers import UNVOUCHED, unvouched_downloads
 from tfreview.pipeline.rules.minted import sends_minted
 from tfreview.pipeline.rules.provisioners import PIPED
 from tfreview.pipeline.rules.signinhosts import anyone_publishes
@@ -31,7 +33,7 @@ RULE = declare("boot-script-weakens", Severity.HIGH,
                "root, enables root or password SSH login, stops or removes a management, security or logging agent, "
                "switches off the host's logs or audit record, lowers the machine-wide crypto policy, opens the "
                "container engine's API without TLS, turns off the host firewall, pipes a download from a bare public "
-               "IP or over plain HTTP into a shell, or creates or "
+               "IP, over plain HTTP or from a host of no known publisher into a shell, or creates or "
                "reads a credential and sends it off the machine; likewise a run-command document (SSM document, VM "
                "run command or extension, OS policy) run on machines.")
 
@@ -41,6 +43,12 @@ MAX_SCRIPT = 200_000
 BOOT_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:user_?data|custom_?data|startup[_-]?script|cloud[_-]?init|cloud[_-]?"
                         r"config|boot[_-]?script|init[_-]?script|build[_-]?spec|build[_-]?script|deploy[_-]?script)"
                         r"\w*(?:$|[.\[\]])", re.IGNORECASE)
+# The build's and deploy's own scripts among them: what they bake or ship is the supply chain of every machine.
+BUILD_KEY = lazy_compile(r"build[_-]?spec|build[_-]?script|deploy[_-]?script", re.IGNORECASE)
+# A repository file that is a CI definition: its content is the build's script.
+CI_FILE = lazy_compile(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci|buildspec[\w.-]*|azure-pipelines"
+                       r"|\.circleci/config|bitbucket-pipelines|cloudbuild|\.buildkite/[\w.-]+)\.ya?ml$"
+                       r"|(?:^|/)Jenkinsfile$", re.IGNORECASE)
 # `sed 's/A/B/'` writes B: only the replacement side of a substitution says what the file becomes.
 SED_SUB = lazy_compile(r"\bs([/|#,@:])((?:(?!\1)[^\n])*)\1((?:(?!\1)[^\n])*)\1")
 ROOT_KEY = lazy_compile(r"(?:>>?|\btee\b[^\n|;&]*|\bcp\b[^\n|;&]*|\bpath:\s*)\s*['\"]?(?:/root|~root)/\.ssh/"
@@ -120,6 +128,21 @@ def scripts(values: Any) -> Iterator[tuple[str, str]]:
 @lru_cache(maxsize=4096)
 def _boot_path(path: str) -> bool:
     return BOOT_KEY.search(path) is not None
+
+
+@lru_cache(maxsize=4096)
+def _build(path: str) -> bool:
+    return BUILD_KEY.search(path) is not None
+
+
+def build_scripts(values: Any) -> Iterator[tuple[str, str]]:
+    """(path, text) of a build's own scripts in one side of a change: its build or deploy script, or the content of a
+    repository file that is a CI definition (`.github/workflows/*.yml`, `.gitlab-ci.yml`, a Jenkinsfile)."""
+    yield from ((path, text) for path, text in scripts(values) if _build(path))
+    if isinstance(values, dict) and any(isinstance(v, str) and CI_FILE.search(v.strip()) for v in values.values()):
+        for key in ("content", "contents", "body"):
+            if isinstance(values.get(key), str) and values[key].strip():
+                yield key, _readable(values[key][:MAX_SCRIPT])
 
 
 @lru_cache(maxsize=64)
@@ -210,7 +233,9 @@ def _public(ip: str) -> bool:
 
 @on_change(words=(b"user_data", b"userdata", b"custom_data", b"customdata", b"startup", b"cloud_init", b"cloud-init",
                   b"cloudinit", b"cloud_config", b"boot", b"init_script", b"init-script", b"buildspec", b"build_spec",
-                  b"build-spec", b"build_script", b"build-script", b"deploy_script", b"deploy-script"))
+                  b"build-spec", b"build_script", b"build-script", b"deploy_script", b"deploy-script",
+                  b"workflows/", b"gitlab-ci", b"azure-pipelines", b"circleci/", b"bitbucket-pipelines", b"cloudbuild",
+                  b"buildkite/", b"jenkinsfile"))
 def _boot_scripts(change: Change) -> Iterator[Finding]:
     """Boot scripts that newly weaken the host they start."""
     before = set().union(*(dangers(text) for _, text in scripts(change.before))) if change.before else set()
@@ -219,4 +244,19 @@ def _boot_scripts(change: Change) -> Iterator[Finding]:
         if new:
             yield finding(RULE, change.address, f"{change.address}: the boot script in {path} {'; '.join(new)} "
                           "(the machine starts with its own defences weakened)")
+            return
+    yield from _unvouched_download(change)
+
+
+def _unvouched_download(change: Change) -> Iterator[Finding]:
+    """A build's script that newly pipes an HTTPS download from a host nobody vouches for into a shell
+    (installers.py): every image or artifact it bakes carries what that host served. A machine's own boot script
+    installing a vendor's agent this way is left to its other dangers."""
+    before = set().union(*(unvouched_downloads(text) for _, text in build_scripts(change.before)))
+    for path, text in build_scripts(change.after):
+        new = sorted(unvouched_downloads(text) - before)
+        if new:
+            yield finding(RULE, change.address, f"{change.address}: the script in {path} pipes a download from "
+                          f"{new[0]}, {UNVOUCHED}, into a shell: every image or artifact it builds carries "
+                          "whatever that host serves")
             return

@@ -10,6 +10,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.credentials import SHAPES
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides, string_leaves
 from tfreview.pipeline.rules.controls import control
@@ -113,12 +114,23 @@ def _passwordless_user(change: Change) -> Iterator[Finding]:
 # --- secrets in CI variables created or left unmasked ---------------------------------------------------------
 LOG_GUARDS = ("masked", "hidden", "sensitive", "is_secret", "secure", "is_sensitive")
 # A name that says the variable IS a secret: its last word is the secret (`DB_PASSWORD`, `DATABASE_URL`), not a
-# property of one (`password_min_length`, `api_token_ttl`).
-SECRET_TAIL = lazy_compile(r"(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?"
-                           r"|signing[_-]?key|client[_-]?key|(?:database|db|conn|connection|redis|mongo|mongodb"
+# property of one (`password_min_length`, `api_token_ttl`); a `PAT` is a personal access token.
+SECRET_TAIL = lazy_compile(r"(?:password|passwd|secret|token|(?:^|[_-])pat|api[_-]?key|access[_-]?key|private[_-]?key"
+                           r"|credentials?|signing[_-]?key|client[_-]?key|(?:database|db|conn|connection|redis|mongo|mongodb"
                            r"|postgres|postgresql|mysql|amqp|broker)[_-]?(?:url|uri|string|dsn)|(?:^|[_-])dsn)$",
                            re.IGNORECASE)
 URL_WITH_PASSWORD = lazy_compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+
+
+# Shapes that find a credential by its own format (a `glpat-` or `ghp_` token, a private key), not by what surrounds
+# it; an AWS access key id alone is an identifier, not its secret.
+TOKEN_FORMATS = tuple(shape.pattern for shape in SHAPES if shape.kind not in {"aws-access-key", "url-password",
+                                                                              "auth-header"})
+
+
+def credential_shaped(value: str) -> bool:
+    """Whether a variable's value is a credential by its shape: a password in a URL, or a known token format."""
+    return bool(URL_WITH_PASSWORD.search(value)) or any(pattern.search(value) for pattern in TOKEN_FORMATS)
 
 
 def _secret_unmasked(values: dict[str, Any]) -> str:
@@ -128,9 +140,9 @@ def _secret_unmasked(values: dict[str, Any]) -> str:
         return ""
     name = next((str(values[k]) for k in NAME_KEYS if isinstance(values.get(k), str)), "")
     value = values.get("value")
-    # Providers mark every variable's value sensitive (a region too), so the name or a visible password decides.
-    secret = SECRET_TAIL.search(name) or (
-        isinstance(value, str) and URL_WITH_PASSWORD.search(value))
+    # Providers mark every variable's value sensitive (a region too), so the name decides, or a value read in clear
+    # (behind its mark, risk._behind_marks) that has a credential's shape (a `glpat-` token, a URL with a password).
+    secret = SECRET_TAIL.search(name) or (isinstance(value, str) and credential_shaped(value))
     return name or "a variable" if secret and value not in (None, "") else ""
 
 

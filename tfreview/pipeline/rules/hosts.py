@@ -2,8 +2,9 @@
 compute instances) created with or switched to a public IP, a public address given to a workload in the plan
 that serves ports beyond 80/443, a machine's service that publishes a database or admin port through its platform's
 proxy, and a tunnel or TCP proxy that publishes an admin API (Kubernetes, SSH, a database port…) with no access
-check. A private address, a web-only workload, a notebook without a public IP and a tunnel route behind an access
-policy pass."""
+check (an origin URL, or an origin block's port behind a public name; a check whose value says open, public, none or
+`*` checks nobody). A private address, a web-only workload, a notebook without a public IP and a tunnel route behind
+an access policy pass."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity,
 from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.ports import ADMIN_PORTS
 from tfreview.pipeline.rules.values import leaves, plain
+from tfreview.pipeline.rules.vocabulary.meanings import EVERYONE, UNCHALLENGED, setting_words
 
 HOST = "public-host"
 # Compute where people run code against data: a public IP puts a shell on the internet.
@@ -254,9 +256,45 @@ def _admin_port(node: dict[str, Any]) -> str | None:
     return None
 
 
+# A public name a tunnel or proxy publishes its origin at (`hostname`, `public_hostname`, `domain`, `fqdn`).
+PUBLISHED_NAME = lazy_compile(r"\w*(?:hostname|host_name|domain|fqdn)\w*")
+# Words of a guard's value that say nobody is checked (`access_mode = "open"`, `auth = "none"`, `allowed = ["*"]`).
+UNCHECKED = UNCHALLENGED | EVERYONE | {"all", "any"}
+
+
+def _block_port(value: Any) -> str | None:
+    """What database or admin service an origin block (`target { host = …, port = 5432 }`) reaches, or None."""
+    for block in value if isinstance(value, list) else [value]:
+        port = block.get("port") if isinstance(block, dict) else None
+        if str(port).isdigit() and int(str(port)) in ADMIN_PORTS:
+            return f"port {port} ({ADMIN_PORTS[int(str(port))]})"
+    return None
+
+
+def _public_name(node: dict[str, Any]) -> str | None:
+    """The public name a node publishes (`hostname`, `public_hostname`), or None."""
+    return next((v for k, v in node.items() if PUBLISHED_NAME.fullmatch(str(k)) and isinstance(v, str) and "." in v),
+                None)
+
+
+def _published_block(node: dict[str, Any]) -> str | None:
+    """What admin service a node publishing a public name forwards to through an origin block, or None."""
+    if _public_name(node) is None:
+        return None
+    return next((a for k in ORIGIN_KEYS if (a := _block_port(node.get(k))) is not None), None)
+
+
 def _guarded(rule: dict[str, Any]) -> bool:
-    return any(GUARD_WORDS.search(plain(path)) and value not in (None, False, "", [], {})
-               for path, value in leaves(rule))
+    """Whether a rule holds an access check that restricts someone (not one whose value says open, public, none)."""
+    return any(GUARD_WORDS.search(plain(path)) and _restricts(value) for path, value in leaves(rule))
+
+
+def _restricts(value: Any) -> bool:
+    """Whether a guard's value checks anyone: set, and not only words that say nobody is checked (`open`, `*`)."""
+    if value in (None, False, "", [], {}):
+        return False
+    return not all(isinstance(v, str) and (v.strip() == "*" or (setting_words(v) or {"?"}) <= UNCHECKED)
+                   for v in (value if isinstance(value, list) else [value]))
 
 
 def _unguarded(values: Any) -> set[str]:
@@ -269,8 +307,8 @@ def _unguarded(values: Any) -> set[str]:
             stack.extend(node)
         elif isinstance(node, dict):
             api = next((a for k in ORIGIN_KEYS if (a := _admin_origin(node.get(k))) is not None), None) \
-                or _admin_port(node)
+                or _admin_port(node) or _published_block(node)
             if api is not None and not _guarded(node):
-                found.add(f"{node.get('hostname') or node.get('host') or 'a public name'} → {api}")
+                found.add(f"{_public_name(node) or node.get('host') or 'a public name'} → {api}")
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return found

@@ -1,6 +1,6 @@
 """Risk rules, CI/CD and secrets platforms (risk rules stage): which third-party code may run with a repository's
-secrets widened, deployment gates removed, build agents opened to untrusted code, and a set of secrets applied to
-everything.
+secrets widened, deployment gates removed, build agents opened to untrusted code, a set of secrets applied to
+everything, and a CI definition read from a project of another namespace (`ci_config_path = "x.yml@other/templates"`).
 
 Read by what attributes mean, not by provider: any CI system, runner pool or variable set with these shapes.
 """
@@ -15,6 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, finding, on_change, rule
 from tfreview.pipeline.rules.common import show, sides
+from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.values import leaves, pairs, plain
 
 CI_TRUST = declare("ci-trust-widened", Severity.HIGH,
@@ -212,3 +213,51 @@ def _pr_builds_opened(change: Change) -> Iterator[Finding]:
             yield finding(CI_TRUST, change.address, f"{change.address}: {path} {show(old)} → {show(new)} (pull "
                           "requests from anyone now build without a collaborator's go-ahead)")
             return
+
+
+# --- a CI definition read from another owner's project -------------------------------------------------------------
+# GitLab names a file of another project as `path@namespace/project[:ref]` (`ci_config_path`, any build's spec path):
+# the pipeline, with this project's variables and deploy credentials, runs whatever that project holds. Another
+# project under the project's own top-level group is the organisation's template; any other namespace is an outsider.
+CI_DEFINITION = lazy_compile(r"ci_config_path|\w*(?:pipeline|build|ci)_(?:config|definition|spec)_(?:path|file)"
+                             r"|buildspec")
+OTHER_PROJECT = lazy_compile(r"[^@\s]+@([\w.-]+)/[\w.-]+(?:/[\w.-]+)*(?::[\w./-]+)?")
+OWN_PATH = ("path_with_namespace", "full_path", "namespace_path", "web_url", "http_url_to_repo")
+_OWNER = lazy_compile(r"^(?:[a-z][a-z0-9+.-]*://[^/]+/)?([\w.-]+)/", re.IGNORECASE)
+
+
+def _own_group(values: dict[str, Any]) -> str | None:
+    """The top-level group a project lives in, by its path or URL (`acme/platform/deployer` → acme), or None."""
+    for key in OWN_PATH:
+        match = _OWNER.match(str(values.get(key) or ""))
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _definition_owner(values: dict[str, Any]) -> tuple[str, str] | None:
+    """(attribute, top-level namespace) of a CI definition read from a file of another project, or None."""
+    for key, value in values.items():
+        match = OTHER_PROJECT.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match and CI_DEFINITION.fullmatch(key):
+            return key, match.group(1).lower()
+    return None
+
+
+@on_change(words=(b"config_path", b"config_file", b"definition_path", b"definition_file", b"spec_path", b"spec_file",
+                  b"buildspec"))
+def _definition_from_outside(change: Change) -> Iterator[Finding]:
+    """A CI definition newly read from a project of another top-level namespace than the project's own: high; from
+    a project whose own group the plan does not show: medium."""
+    before, after = sides(change)
+    found = _definition_owner(after)
+    if found is None or found == _definition_owner(before):
+        return
+    key, owner = found
+    own = _own_group(after) or _own_group(before)
+    if own == owner:
+        return
+    where = f"another namespace's project ({owner}), not {own}'s" if own else f"the project of {owner}"
+    yield finding(SUPPLY, change.address, f"{change.address}: {key} now reads the CI definition from {where}: the "
+                  "pipeline runs, with this project's variables and deploy credentials, whatever that project holds",
+                  None if own else Severity.MEDIUM)
