@@ -59,6 +59,19 @@ def test_a_size_that_drifted_and_is_set_back_stays_high(tmp_path: Path) -> None:
         assert _scaled(tmp_path, 5, planned) is Severity.HIGH
 
 
+def test_a_nested_size_that_drifted_up_and_is_raised_further_is_medium(tmp_path: Path) -> None:
+    def pool(size: int) -> dict[str, Any]:
+        return {"name": "general", "autoscaling": [{"min_node_count": 2, "max_node_count": 12}],
+                "node_count": size}
+    def node_group(desired: int) -> dict[str, Any]:
+        return {"node_group_name": "general", "scaling_config": [{"desired_size": desired, "max_size": 15}]}
+    for kind, side in (("google_container_node_pool.general", pool), ("aws_eks_node_group.general", node_group)):
+        drift = resource(kind, side(9), side(6))
+        for planned, severity in ((12, Severity.MEDIUM), (6, Severity.HIGH)):
+            change = resource(kind, side(planned), side(9))
+            assert judge(tmp_path, [change], resource_drift=[drift]).get("drift-on-changed") is severity
+
+
 # --- a non-production environment torn down whole, its store skipping its final copy ---------------------------
 
 def _review_app(**cluster: Any) -> list[dict[str, Any]]:

@@ -48,6 +48,10 @@ GRANTING = lazy_compile(r"authoriz|share|grant|permission")
 SHARE = lazy_compile(r"(?:^|_)(?:share|data_share|datashare)(?:_|$)")
 LOCATOR = lazy_compile(r"^([A-Za-z][\w-]*)\.[A-Za-z][\w-]*$")
 OPAQUE = lazy_compile(r"^[\w.:-]{3,}$")
+# A permission that only invokes (lambda:InvokeFunction, lambda:InvokeFunctionUrl), and a principal that is one named
+# role or user rather than an account's root.
+INVOKE_ACTION = lazy_compile(r"^[\w-]+:Invoke\w*$")
+NAMED_PRINCIPAL = lazy_compile(r"^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(?:role|user|assumed-role)/")
 # A machine image handed to another account to launch from (an AMI's launch permission, an image distribution):
 # golden images go to workload accounts by design and hold software, not a store's data; a public image is judged
 # by the exposure rules. Snapshots, volumes, disks and backups hold data and stay high.
@@ -280,6 +284,9 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                     why = f"{why}, with writes allowed"
                 if admits and _kin(value, own | before):
                     why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
+                elif _invokes_only(change, value):
+                    why, severity = f"{why}, allowed only to invoke it (one named role: it may call the function, " \
+                                    "not read or change what it holds)", Severity.MEDIUM
                 elif IMAGES.search(change.type) and not STORES.search(change.type):
                     why, severity = f"{why}, an image to launch machines from (software, not a store's data)", \
                         Severity.MEDIUM
@@ -287,6 +294,14 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                               f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
                               "owner; confirm the receiver is yours or trusted", severity)
         yield from _authorized(change, own, orgs)
+
+
+def _invokes_only(change: Change, principal: str) -> bool:
+    """Whether a permission lets one named role or user (not a whole account) do nothing but invoke."""
+    after = change.after if isinstance(change.after, dict) else {}
+    action = after.get("action")
+    return isinstance(action, str) and INVOKE_ACTION.match(action.strip()) is not None \
+        and NAMED_PRINCIPAL.search(principal) is not None
 
 
 def _authorized(change: Change, own: set[str], orgs: set[str]) -> Iterator[Finding]:

@@ -26,6 +26,8 @@ from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
 LIFETIME = lazy_compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
                         r"|\w*_lifetime\w*|max_ttl|\w*session_max_age)")
 NOT_LIFETIME = lazy_compile(r"count|size|units?$|limit$|_enabled$")
+# How long content or an answer is cached (a CDN's cache behaviour `max_ttl`, a DNS record's ttl): no session.
+CACHING = lazy_compile(r"cache|cdn|cloudfront|dns|(?:^|_)records?(?:_|$)")
 _ISO = lazy_compile(r"p(?:(\d+)w)?(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?")
 _GO = lazy_compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _UNITS = {"seconds": 1, "secs": 1, "sec": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600,
@@ -51,9 +53,10 @@ def seconds(value: Any, name: str) -> tuple[float | None, bool]:
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"reauth", b"re_auth", b"session", b"inactivity", b"token_",
                                                         b"_lifetime", b"max_ttl"))
 def _lifetimes(change: Change) -> Iterator[Finding]:
+    caching = CACHING.search(change.type) is not None
     for path, before, after in pairs(change):
         name = plain(path).rpartition(".")[2]
-        if not LIFETIME.fullmatch(name) or NOT_LIFETIME.search(name):
+        if not LIFETIME.fullmatch(name) or NOT_LIFETIME.search(name) or caching or CACHING.search(plain(path)):
             continue
         (old, unit), (new, _) = seconds(before, name), seconds(after, name)
         if old is None or new is None or old <= 0:

@@ -10,6 +10,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, grader, rule
 from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.values import leaves
 
 # Actions that change nothing on apply.
 QUIET = (Action.NO_OP, Action.READ)
@@ -207,13 +208,14 @@ def _keeps(drift: Change, change: Change) -> bool:
 
 
 def _carries_on(drift: Change, change: Change) -> bool:
-    """Whether every number the drift changed (an autoscaler's desired_capacity raised from 6 to 9) is moved on by the
-    plan in the same direction or left where it drifted (to 12, to 9): what was done outside Terraform is built on, not
-    undone. A plan that sets a number back below its drifted value is a revert, and stays for a person to judge."""
-    before, drifted, after = drift.before, drift.after, change.after
-    if not isinstance(before, dict) or not isinstance(drifted, dict) or not isinstance(after, dict):
+    """Whether every number the drift changed (an autoscaler's desired_capacity raised from 6 to 9, a node group's
+    nested scaling_config[0].desired_size) is moved on by the plan in the same direction or left where it drifted (to
+    12, to 9): what was done outside Terraform is built on, not undone. A plan that sets a number back below its
+    drifted value is a revert, and stays for a person to judge."""
+    if not all(isinstance(side, dict) for side in (drift.before, drift.after, change.after)):
         return False
-    keys = [k for k in drifted if drifted.get(k) != before.get(k) and not BOOKKEEPING.match(k)]
+    before, drifted, after = (dict(leaves(side)) for side in (drift.before, drift.after, change.after))
+    keys = [k for k in drifted if drifted.get(k) != before.get(k) and not BOOKKEEPING.match(k.rpartition(".")[2])]
     return bool(keys) and all(_onward(before.get(k), drifted[k], after.get(k)) for k in keys)
 
 

@@ -1,0 +1,41 @@
+"""Readings corrected in session 22 from unseen plans: a cache's TTL is no session lifetime, and a permission that
+only lets one named role invoke a function hands over no data. Each has a twin that stays held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
+from tfreview.pipeline.findings import Severity
+
+
+def _behavior(ttl: int) -> dict[str, Any]:
+    return {"aliases": ["static.example-shop.com"], "default_cache_behavior": [
+        {"target_origin_id": "assets", "viewer_protocol_policy": "redirect-to-https", "min_ttl": 0,
+         "default_ttl": 3600, "max_ttl": ttl}]}
+
+
+def test_a_cache_ttl_raised_is_no_session_lifetime(tmp_path: Path) -> None:
+    change = resource("aws_cloudfront_distribution.assets", _behavior(31536000), _behavior(86400))
+    assert "auth-weakened" not in judge(tmp_path, [change])
+
+
+def test_a_token_max_ttl_raised_is_still_a_session_lifetime(tmp_path: Path) -> None:
+    role = {"name": "deploy", "token_policies": ["deploy"], "max_ttl": 3600}
+    change = resource("vault_jwt_auth_backend_role.deploy", {**role, "max_ttl": 2592000}, role)
+    assert judge(tmp_path, [change]).get("auth-weakened") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("action", "principal", "severity"), [
+    ("lambda:InvokeFunctionUrl", "arn:aws:iam::604118273395:role/apigw-relay", Severity.MEDIUM),
+    ("lambda:InvokeFunction", "arn:aws:iam::604118273395:root", Severity.HIGH),
+    ("lambda:*", "arn:aws:iam::604118273395:role/apigw-relay", Severity.HIGH),
+])
+def test_invoking_is_no_data_share_only_for_one_named_role(
+        tmp_path: Path, action: str, principal: str, severity: Severity) -> None:
+    permission = resource("aws_lambda_permission.relay", {"statement_id": "AllowRelay", "action": action,
+                                                          "function_name": "relay", "principal": principal})
+    assert judge(tmp_path, [permission]).get("foreign-data-share") is severity
