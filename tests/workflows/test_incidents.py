@@ -59,7 +59,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-27", "hidden-like-28", "messaging-and-streaming", "email-and-communications",
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
-                      "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38")]
+                      "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38", "hidden-like-39",
+                      "hidden-like-40")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -465,6 +466,17 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
+    # hidden-like-39 and -40 (session 22), scored unseen on a76dbaeb (98.4% / 6.8%, 100% / 8.3%) and on 0fd7bde7
+    # (98.4% / 5.1%, 100% / 8.3%): a production database retired with its final snapshot and a locked archive vault,
+    # a retired function with its role and rule, a per-PR CI clone database, a backup copy to a vault in an account
+    # the plan shows nowhere else, a status route to an internal health page (upstream internal: held, as
+    # test_rules_public_by_design decides), and a checkout Worker injecting a third-party script.
+    "fresh/hidden-like-39/027-billing-legacy-db-decommission.json",
+    "fresh/hidden-like-39/064-checkout-analytics-worker.json",
+    "fresh/hidden-like-39/116-decommission-feature-flag-lambda.json",
+    "fresh/hidden-like-40/020-snowflake-ci-clone-dropped.json",
+    "fresh/hidden-like-40/058-backup-retention-extended.json",
+    "fresh/hidden-like-40/061-tollgate-status-route-public.json",
 }
 
 
