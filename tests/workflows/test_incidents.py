@@ -59,8 +59,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-27", "hidden-like-28", "messaging-and-streaming", "email-and-communications",
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
-                      "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38", "hidden-like-39",
-                      "hidden-like-40")]
+                      "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
+                      "hidden-like-39", "hidden-like-40")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
