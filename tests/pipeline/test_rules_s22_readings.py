@@ -1,5 +1,6 @@
-"""Readings corrected in session 22 from unseen plans: a cache's TTL is no session lifetime, and a permission that
-only lets one named role invoke a function hands over no data. Each has a twin that stays held."""
+"""Readings corrected in session 22 from unseen plans: a cache's TTL is no session lifetime; a permission that
+only lets one named role invoke a function hands over no data, and a transient store named for CI is a copy. Each
+has a twin that stays held."""
 
 from __future__ import annotations
 
@@ -39,3 +40,15 @@ def test_invoking_is_no_data_share_only_for_one_named_role(
     permission = resource("aws_lambda_permission.relay", {"statement_id": "AllowRelay", "action": action,
                                                           "function_name": "relay", "principal": principal})
     assert judge(tmp_path, [permission]).get("foreign-data-share") is severity
+
+
+@pytest.mark.parametrize(("name", "transient", "severity"), [
+    ("PR_4821_DBT_CI", True, Severity.MEDIUM),   # a CI clone, transient by its own switch
+    ("ANALYTICS_PROD", True, Severity.HIGH),     # transient, but nothing says disposable
+    ("PR_4821_DBT_CI", False, Severity.HIGH),    # named for CI, but a permanent database
+])
+def test_a_transient_store_named_disposable_is_a_medium_delete(
+        tmp_path: Path, name: str, transient: bool, severity: Severity) -> None:
+    database = resource("snowflake_database.ci", None, {"name": name, "is_transient": transient,
+                                                        "data_retention_time_in_days": 0}, actions=["delete"])
+    assert judge(tmp_path, [database]).get("resource-delete") is severity

@@ -474,7 +474,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-39/027-billing-legacy-db-decommission.json",
     "fresh/hidden-like-39/064-checkout-analytics-worker.json",
     "fresh/hidden-like-39/116-decommission-feature-flag-lambda.json",
-    "fresh/hidden-like-40/020-snowflake-ci-clone-dropped.json",
     "fresh/hidden-like-40/058-backup-retention-extended.json",
     "fresh/hidden-like-40/061-tollgate-status-route-public.json",
 }

@@ -20,6 +20,7 @@ from tfreview.pipeline.rules.environments import (
 )
 from tfreview.pipeline.rules.planview import plan_view
 
+TRANSIENT = lazy_compile(r"(?:is_)?transient")  # a store its own switch makes transient (no fail-safe)
 _TOKEN = lazy_compile(r"[a-z0-9]+")
 NAME_KEYS = ("name", "bucket", "bucket_name", "container_name")
 # Destroy guards whose false makes the provider refuse to delete a store while it holds anything: a bucket's
@@ -140,10 +141,15 @@ def _named_by_stores(view_changes: list[Change], stateful: Callable[[str], bool]
 
 
 def disposable_store(change: Change) -> str | None:
-    """Why a deleted store tagged or named disposable (CI cache, PR preview) cannot lose data: the provider refuses
-    to delete it while it holds anything (a destroy guard off: `empty_only`), or None. The guard off alone is the
-    default."""
+    """Why a deleted store tagged or named disposable (CI cache, PR preview) cannot lose data, or None: the provider
+    refuses to delete it while it holds anything (a destroy guard off: `empty_only`), or its own switch makes it
+    transient (Snowflake's `is_transient`: no fail-safe, made for data that is rebuilt from its source, like a CI
+    clone). The guard off alone is the default, and a transient store without the disposable name is judged as any."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is Action.DELETE and empty_only(attrs) and disposable_by_name_or_labels(attrs, change.type):
+    if change.action is not Action.DELETE or not disposable_by_name_or_labels(attrs, change.type):
+        return None
+    if empty_only(attrs):
         return "tagged or named disposable, and with its destroy guard off the delete fails if it still holds anything"
+    if any(TRANSIENT.fullmatch(str(key)) and value is True for key, value in attrs.items()):
+        return "named disposable and transient by its own switch: a copy rebuilt from its source, kept for no recovery"
     return None
