@@ -13,7 +13,7 @@ from tfreview.pipeline.findings import Severity
 
 
 def high(found: dict[str, Severity]) -> bool:
-    return any(severity.rank >= Severity.HIGH.rank for severity in found.values())
+    return Severity.HIGH in found.values()
 
 
 # --- a membership rule's required parts made alternatives (AND → OR) --------------------------------------------
@@ -68,3 +68,38 @@ def test_a_managed_password_given_up_for_a_variable_shown_in_clear_is_held(tmp_p
 def test_a_sensitive_variable_or_a_kept_managed_password_is_not(tmp_path: Path, sensitive: bool,
                                                                 managed_after: bool) -> None:
     assert not high(_static_password(tmp_path, sensitive, managed_after))
+
+
+# --- a credential-shaped literal at a settings key that held nothing before -------------------------------------
+
+BUS = ("Endpoint=sb://orders-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;"
+       "SharedAccessKey=Zq3xT8vN1mK5pL9wR2yB6cH4jF7dS0aG3eU8iO1tY5w=")
+VAULT = "vault:secret/data/orders#bus"
+
+
+def _function_settings(tmp_path: Path, old: dict[str, str], new: dict[str, str]) -> dict[str, Severity]:
+    before = {"function_name": "orders", "environment": [{"variables": old}]}
+    after = {"function_name": "orders", "environment": [{"variables": new}]}
+    function = resource("aws_lambda_function.orders", after, before, sensitive={"environment": [{"variables": True}]})
+    function["change"]["before_sensitive"] = {"environment": [{"variables": True}]}
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_lambda_function.orders", "mode": "managed", "type": "aws_lambda_function", "name": "orders",
+        "expressions": {"environment": [{"variables": {"constant_value": new}}]}}]}}
+    return judge(tmp_path, [function], configuration=configuration)
+
+
+def test_a_credential_shaped_literal_at_a_new_settings_key_is_held(tmp_path: Path) -> None:
+    # the neighbour's credential name holds a store reference: the attribute held "a credential" before, this key none
+    found = _function_settings(tmp_path, {"DB_PASSWORD": VAULT}, {"DB_PASSWORD": VAULT, "ORDERS_BUS": BUS})
+    assert found.get("secret-in-code") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # the same key held a connection string before: a rotation (medium at most)
+    ({"ORDERS_BUS": BUS.replace("Zq3x", "Aa1b")}, {"ORDERS_BUS": BUS}),
+    # a new entry that only references a secret store
+    ({"DB_SECRET_REF": VAULT}, {"DB_SECRET_REF": VAULT, "BUS_SECRET_REF": "vault:secret/data/orders#busconn"}),
+])
+def test_a_rotated_entry_or_a_new_store_reference_is_not(tmp_path: Path, old: dict[str, str],
+                                                         new: dict[str, str]) -> None:
+    assert not high(_function_settings(tmp_path, old, new))

@@ -69,20 +69,59 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
     config = configuration(ri.plan)
     for change in managed(ri.changeset, *ALTERING):
         expressions = config.expressions(change.address) or {}
+        shaped = _shaped(ri, config_address(change.address))
         written = {attribute: "" for attribute in constants.get(config_address(change.address), ())
-                   if _holds_a_secret(change, attribute, expressions.get(attribute))}
+                   if attribute in shaped or _holds_a_secret(change, attribute, expressions.get(attribute))}
         if variables and module_of(change.address) == "":
             for attribute, expression in expressions.items():
                 for variable in sorted(variables & set(references_in(expression))):
                     written.setdefault(attribute, f" (the default of sensitive {variable})")
         for attribute, via in sorted(written.items()):
             if _written_now(change, attribute):
-                new = not via and _newly_in_code(change, attribute, (change.address, attribute) in ri.masking.held)
+                held = (change.address, attribute) in ri.masking.held
+                keys = shaped.get(attribute)  # credential-shaped entries are judged by their own keys
+                new = not via and (_new_entry(ri, change, attribute, keys) if keys
+                                   else _newly_in_code(change, attribute, held))
                 yield finding(SECRET_IN_CODE, change.address,
                               f"{change.address}: {attribute} is set from a secret written as a literal in the "
                               f"configuration{via}: it lives in the repository for anyone who can read the code"
                               f"{NEWLY if new else ''}; pass it from a secret store or a CI secret, and rotate it",
                               Severity.HIGH if new else None)
+
+
+def _shaped(ri: ReviewInput, address: str) -> dict[str, set[str]]:
+    """attribute → keys of its constant map whose literal has a credential's shape (mask stage: shaped_entries)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for where, attribute, key in ri.masking.shaped:
+        if where == address:
+            found[attribute].add(key)
+    return found
+
+
+def _new_entry(ri: ReviewInput, change: Change, attribute: str, keys: set[str]) -> bool:
+    """Whether a credential-shaped literal sits at a key of a service's settings map (KEYS) that held nothing
+    before: a credential newly put into the code, whatever its neighbours held (references to a secret store, or
+    another literal). The same key holding a value before is a rotation; a secret store is made to hold it."""
+    if _store(change):
+        return False
+    if change.action is Action.CREATE:
+        return True
+    before = ri.masking.hidden[change.address][0] if change.address in ri.masking.hidden else change.before
+    held = before.get(attribute) if isinstance(before, dict) else None
+    return held in (None, [], {}) or (isinstance(held, dict | list) and not keys <= _keys_held(held, keys, 0))
+
+
+def _keys_held(value: Any, keys: set[str], depth: int) -> set[str]:
+    """Which of KEYS hold a non-empty value anywhere in VALUE (a settings map, or one inside a block)."""
+    if depth > MAX_DEPTH:
+        return set()
+    if isinstance(value, list):
+        return set().union(*(_keys_held(item, keys, depth + 1) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    held = {key for key in keys if value.get(key) not in (None, "")}
+    inside = [inner for inner in value.values() if isinstance(inner, dict | list)]
+    return held.union(*(_keys_held(inner, keys, depth + 1) for inner in inside))
 
 
 def _shown_variables(ri: ReviewInput) -> set[str]:
