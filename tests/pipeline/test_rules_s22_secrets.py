@@ -103,3 +103,24 @@ def test_a_credential_shaped_literal_at_a_new_settings_key_is_held(tmp_path: Pat
 def test_a_rotated_entry_or_a_new_store_reference_is_not(tmp_path: Path, old: dict[str, str],
                                                          new: dict[str, str]) -> None:
     assert not high(_function_settings(tmp_path, old, new))
+
+
+# --- code loaded from a host that imitates a public code CDN ----------------------------------------------------
+
+def _edge_function(tmp_path: Path, src: str) -> dict[str, Severity]:
+    old = "function handler(event) { return event.response; }"
+    new = ("function handler(event) { var r = event.response; r.body = r.body.replace('</head>', "
+           f"'<script src=\"{src}\"></script></head>'); return r; }}")
+    return judge(tmp_path, [resource("aws_cloudfront_function.storefront", {"name": "storefront", "code": new},
+                                     {"name": "storefront", "code": old})])
+
+
+def test_a_script_from_a_host_imitating_a_code_cdn_is_held(tmp_path: Path) -> None:
+    found = _edge_function(tmp_path, "https://unpkg-cdn.com/web-vitals@4/dist/web-vitals.iife.js")
+    assert found.get("supply-chain-opened") is Severity.HIGH
+
+
+@pytest.mark.parametrize("src", ["https://unpkg.com/web-vitals@4/dist/web-vitals.iife.js",
+                                 "https://static.shop-acme.com/rum/web-vitals.js"])
+def test_the_cdn_itself_or_the_sites_own_host_is_not(tmp_path: Path, src: str) -> None:
+    assert "supply-chain-opened" not in _edge_function(tmp_path, src)

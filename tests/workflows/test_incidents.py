@@ -469,7 +469,6 @@ KNOWN_MISSES = {
     # 98.3% / 9.8%; what they still miss or hold is being fixed in this session (lines leave as the fixes land).
     "fresh/hidden-like-37/010-billing-api-firelens-logging.json",
     "fresh/hidden-like-37/043-cf-www-record-and-status-bypass.json",
-    "fresh/hidden-like-37/052-checkout-edge-web-vitals.json",
     "fresh/hidden-like-37/096-datadog-remove-legacy-checkout.json",
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
