@@ -124,3 +124,22 @@ def test_a_script_from_a_host_imitating_a_code_cdn_is_held(tmp_path: Path) -> No
                                  "https://static.shop-acme.com/rum/web-vitals.js"])
 def test_the_cdn_itself_or_the_sites_own_host_is_not(tmp_path: Path, src: str) -> None:
     assert "supply-chain-opened" not in _edge_function(tmp_path, src)
+
+
+# --- security logs sampled down to a tenth or less --------------------------------------------------------------
+
+def _pipeline(tmp_path: Path, kind: str, name: str, old: float, new: float) -> dict[str, Severity]:
+    before = {"name": name, "destination": "s3://archive/logs/", "sampling_percentage": old}
+    return judge(tmp_path, [resource(f"{kind}.main", {**before, "sampling_percentage": new}, before)])
+
+
+def test_a_security_log_pipeline_sampled_to_a_few_percent_is_held(tmp_path: Path) -> None:
+    found = _pipeline(tmp_path, "relaylog_pipeline", "cloudtrail-to-siem", 100, 5)
+    assert found.get("logging-disabled") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [("checkout-app-debug", 100, 5),  # an application's own logs
+                                                  ("cloudtrail-to-siem", 100, 50),  # half still kept
+                                                  ("cloudtrail-to-siem", 5, 100)])  # sampling lifted
+def test_app_logs_a_mild_cut_or_a_raise_is_not(tmp_path: Path, name: str, old: float, new: float) -> None:
+    assert "logging-disabled" not in _pipeline(tmp_path, "relaylog_pipeline", name, old, new)

@@ -471,7 +471,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-37/043-cf-www-record-and-status-bypass.json",
     "fresh/hidden-like-37/096-datadog-remove-legacy-checkout.json",
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
-    "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
     "fresh/hidden-like-37/113-cloudtrail-advanced-selectors.json",
     "fresh/hidden-like-36/018-relaybeam-tunnel-open-postgres.json",
     "fresh/hidden-like-36/040-asg-scale-up-black-friday.json",
