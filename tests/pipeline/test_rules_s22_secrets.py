@@ -143,3 +143,29 @@ def test_a_security_log_pipeline_sampled_to_a_few_percent_is_held(tmp_path: Path
                                                   ("cloudtrail-to-siem", 5, 100)])  # sampling lifted
 def test_app_logs_a_mild_cut_or_a_raise_is_not(tmp_path: Path, name: str, old: float, new: float) -> None:
     assert "logging-disabled" not in _pipeline(tmp_path, "relaylog_pipeline", name, old, new)
+
+
+# --- a sidecar by a movable tag of another publisher beside pinned images ---------------------------------------
+
+APP = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:" + "a1" * 32
+
+
+def _pod(tmp_path: Path, sidecar: str, app: str = APP) -> dict[str, Severity]:
+    def spec(*images: str) -> dict[str, Any]:
+        containers = [{"name": f"c{i}", "image": image} for i, image in enumerate(images)]
+        return {"metadata": [{"name": "orders"}], "spec": [{"template": [{"spec": [{"container": containers}]}]}]}
+    return judge(tmp_path, [resource("kubernetes_deployment_v1.orders", spec(app, sidecar), spec(app))])
+
+
+def test_a_sidecar_by_a_movable_tag_of_a_stranger_beside_pinned_images_is_held(tmp_path: Path) -> None:
+    assert _pod(tmp_path, "docker.io/metricsrelay/exporter:latest").get("supply-chain-opened") is Severity.HIGH
+
+
+@pytest.mark.parametrize(("sidecar", "app"), [
+    ("docker.io/metricsrelay/exporter:1.4.2", APP),  # pinned by version
+    ("public.ecr.aws/aws-observability/aws-for-fluent-bit:stable", APP),  # the platform's own agent
+    ("docker.io/metricsrelay/exporter:latest", "docker.io/acme/orders:latest"),  # the workload pins nothing
+])
+def test_a_pinned_sidecar_a_platform_agent_or_an_unpinned_workload_is_not(tmp_path: Path, sidecar: str,
+                                                                          app: str) -> None:
+    assert "supply-chain-opened" not in _pod(tmp_path, sidecar, app)
