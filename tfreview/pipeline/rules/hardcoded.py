@@ -15,7 +15,9 @@ rotated password, a secret stored in its store) was judged fine seven times out 
 model see it; the label stays with what the change does. High where what the change does is put a credential into
 the code: a service (not a secret store) created with a literal credential, or one whose credential was empty,
 absent or a reference to a store before (an app's secret block, a connector's OAuth tokens, an admin password). A
-credential nested in a block (`connector_profile_config.….access_token`) counts by its own name.
+credential nested in a block (`connector_profile_config.….access_token`) counts by its own name. A literal with a
+credential's own shape in a settings map (a connection string's `AccountKey=`) is judged by its own key: new there,
+it is high whatever its neighbours held (Key Vault references under credential names); the same key rotated is not.
 
 A credential the service generated and kept rotated in its own secret store (`manage_master_user_password`) given
 up for one from a root variable not declared sensitive is high too: the plan's `variables` block shows the new
