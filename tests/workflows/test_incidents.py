@@ -322,11 +322,9 @@ KNOWN_MISSES = {
     "fresh/edge-dns-and-certificates/cloudflare-logpush-filter-risky.json",
     # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
     # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
-    # an Event Grid webhook to a domain nothing shows is outside, and a root SAS key in app settings the provider
-    # marks sensitive (the plan cannot show it).
+    # and an Event Grid webhook to a domain nothing shows is outside.
     "fresh/serverless-and-events/des_lambda_async_drop.json",
     "fresh/serverless-and-events/reach_eventgrid_webhook_external.json",
-    "fresh/serverless-and-events/cred_azfunc_sas_setting.json",
     # hidden-like-21, -22 and -23 (kept unseen all of session 16), examined in session 17: the peering and
     # repository-policy look-alikes name another account the plan does not show as its own (held, as
     # foreign-network-link holds every link to such an account), a membership's destroy mode keeps an outside
@@ -457,13 +455,7 @@ KNOWN_MISSES = {
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
     # hidden-like-36, -37 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8%, 90.6% / 6.6% and
     # 98.3% / 9.8%; what they still miss or hold is being fixed in this session (lines leave as the fixes land).
-    "fresh/hidden-like-37/001-reporting-mysql-static-password.json",
-    "fresh/hidden-like-37/010-billing-api-firelens-logging.json",
-    "fresh/hidden-like-37/040-okta-sre-oncall-sync.json",
-    "fresh/hidden-like-37/047-claims-portal-docs-storage.json",
-    "fresh/hidden-like-37/052-checkout-edge-web-vitals.json",
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
-    "fresh/hidden-like-37/111-northbeam-pipeline-healthz-drop.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
     "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
     # hidden-like-39 and -40 (session 22), scored unseen on a76dbaeb (98.4% / 6.8%, 100% / 8.3%) and on 0fd7bde7

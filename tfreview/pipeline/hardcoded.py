@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.pipeline.credential_names import plausible
+from tfreview.pipeline.credentials import find_in_text
 from tfreview.pipeline.hidden import credential_key
 
 MAX_DEPTH = 8  # nested blocks of expressions deeper than this are not read
@@ -33,6 +34,38 @@ def hard_coded(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tup
     placeholder, an expression or a name)."""
     return sorted({(address, attribute) for address, attribute, value in found
                    if value in secrets and plausible(value, attribute)})
+
+
+def map_entries(document: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(config address, attribute, key, literal) for every string entry of a constant map in the configuration's
+    resource expressions (an app's settings, a function's environment), before masking hides them."""
+    root = _dict(_dict(document.get("configuration")).get("root_module"))
+    return [(address, attribute, key, value) for address, expressions in _resources(root, "")
+            for attribute, expression in expressions.items() for key, value in _map_strings(expression, 0)]
+
+
+def _map_strings(node: Any, depth: int) -> Iterator[tuple[str, str]]:
+    """(key, string) of each constant map's string entries under an expression, nested blocks included (a
+    function's `environment { variables = {…} }`)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _map_strings(item, depth + 1)
+    elif isinstance(node, dict):
+        if isinstance(node.get("constant_value"), dict):
+            yield from ((str(k), v) for k, v in node["constant_value"].items() if isinstance(v, str))
+        for key, value in node.items():
+            if key not in ("constant_value", "references"):
+                yield from _map_strings(value, depth + 1)
+
+
+def shaped_entries(entries: list[tuple[str, str, str, str]], secrets: set[str]) -> list[tuple[str, str, str]]:
+    """(config address, attribute, key) of each map entry that masking hid as a secret and whose literal has a
+    credential's own shape (a connection string's AccountKey=, a cloud or vendor key), whatever the key is called;
+    a value only shaped like a password (a long word with digits) is no such proof."""
+    return sorted({(address, attribute, key) for address, attribute, key, value in entries if value in secrets
+                   and any(kind != "password" or secret != value for kind, secret in find_in_text(value))})
 
 
 def held_before(document: dict[str, Any]) -> set[tuple[str, str]]:

@@ -24,7 +24,7 @@ import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
 from tfreview.pipeline.credential_names import names_a_resource
-from tfreview.pipeline.hardcoded import hard_coded, held_before, written_literals
+from tfreview.pipeline.hardcoded import hard_coded, held_before, map_entries, shaped_entries, written_literals
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
 
@@ -62,6 +62,8 @@ class MaskReport:
     inlined: list[tuple[str, str]] = field(default_factory=list)
     # (config address or `var.NAME`, attribute) where a marked secret is written as a literal (hardcoded.py).
     hardcoded: list[tuple[str, str]] = field(default_factory=list)
+    # (config address, attribute, key) of a map entry whose literal, hidden as a secret, has a credential's shape.
+    shaped: list[tuple[str, str, str]] = field(default_factory=list)
     # (change address, attribute) whose clear before already held a credential: a literal there is a rotation.
     held: set[tuple[str, str]] = field(default_factory=set)
     # The clear sides of changes with a sensitive mark, for the rules alone (hidden.py).
@@ -76,6 +78,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
     report = MaskReport()
     found_inlined = inlined(document)  # before masking hides both sides of a marked map
     found_literals = written_literals(document)  # before masking hides a secret written in the configuration
+    found_entries = map_entries(document)
     report.held = held_before(document)
     report.hidden = hidden_values(document, MASK)
     report.resource_names = _resource_named(document)
@@ -83,6 +86,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
     report.hardcoded = hard_coded(found_literals, report.secrets)
+    report.shaped = shaped_entries(found_entries, report.secrets)
     report.numbers = {float(s) for s in _copyable(report.secrets) if _is_number(s)}
     text = _mask_copies(document, report.secrets, report)
     report.credentials, found = mask_credentials(document, MASK, text)

@@ -23,6 +23,8 @@ AND = lazy_compile(r"\s*&&\s*|\s+-?and\s+", re.IGNORECASE)
 # An OR or a negation anywhere makes the AND-ed parts no longer each a requirement: such a condition is not read.
 NOT_ALL_AND = lazy_compile(r"\|\||\s-?or\s|!|\bnot\b|-not\b", re.IGNORECASE)
 SPACES = lazy_compile(r"\s+")
+# A condition's top-level OR (every directory's rule language: `||`, `or`, `-or`).
+OR = lazy_compile(r"\s*\|\|\s*|\s+-?or\s+", re.IGNORECASE)
 TARGET_KEY = lazy_compile(r"group|assign|target|role", re.IGNORECASE)
 EXCLUDE_KEY = lazy_compile(r"exclud|exempt|except|deny", re.IGNORECASE)
 INACTIVE = lazy_compile(r"^(?:inactive|disabled|off|false|paused|suspended)$", re.IGNORECASE)
@@ -93,3 +95,13 @@ def narrows_rule_in_force(change: Change, expression: str, ri: ReviewInput) -> b
     """Whether EXPRESSION only adds AND-ed parts to the condition of an active rule into the same groups (or more),
     leaving out everyone it left out."""
     return next(_narrowed(change, expression, ri), None) is not None
+
+
+def requirements_made_alternatives(old: str, new: str) -> bool:
+    """Whether NEW turns the AND-ed requirements of OLD into alternatives: an OR of clauses, each asking for some of
+    OLD's parts and one for fewer than all (`oncall && FTE` → `oncall || FTE`). Everyone OLD admitted still meets
+    it, and so does every account that meets one part alone, where each part was a requirement."""
+    required = conjuncts(old)
+    clauses = [conjuncts(clause) for clause in OR.split(new.strip()) if clause.strip()]
+    return len(required) >= 2 and len(clauses) >= 2 and all(clauses) \
+        and all(parts <= required for parts in clauses) and any(parts < required for parts in clauses)

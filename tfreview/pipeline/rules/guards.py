@@ -1,6 +1,6 @@
 """Risk rules, guards read across a resource (risk rules stage): sign-in lifetimes made much longer, security logs
-excluded from a log index or sink, secret-bearing variables losing their masking, endpoints created without auth,
-managed protection rule sets removed from a WAF or firewall.
+excluded from a log index or sink or sampled down to a tenth or less, secret-bearing variables losing their
+masking, endpoints created without auth, managed protection rule sets removed from a WAF or firewall.
 
 Each reads more than one attribute (a unit, a query and its drop rate, a variable's name and its flags), so they
 are hooks rather than vocabulary lines.
@@ -122,6 +122,35 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
                       f"{source!r} (security or audit logs no longer kept)",
                       None if share >= MOSTLY else Severity.MEDIUM)
         return
+
+
+# A sink's or pipeline's share of records it keeps (`sample_rate`, `sampling_percentage`); an exclusion's rate is
+# the share it drops, read above.
+KEPT_SHARE = lazy_compile(r"(?:^|_)(?:sample|sampling)_?(?:rate|ratio|percent|percentage)$")
+
+
+@on_change(actions=(Action.UPDATE,), type_pattern=LOG_TYPES)
+def _security_logs_sampled(change: Change) -> Iterator[Finding]:
+    """A sink, pipeline or archive whose type or names say audit or security, which kept half its records or more
+    and now keeps a tenth or fewer: most of the trail is never written, whatever its mode is called."""
+    before, after = sides(change)
+    names = " ".join([change.type, change.name, *(str(after.get(k)) for k in ("name", "display_name", "title"))])
+    if EXCLUDING.search(change.type) or not (source := SECURITY_SOURCE.search(names)):
+        return
+    for key, value in after.items():
+        old, new = _share(before.get(key)), _share(value)
+        if KEPT_SHARE.search(key.lower()) and old is not None and new is not None and old >= 0.5 \
+                and new <= 1 - MOSTLY:
+            yield finding(LOGGING, change.address, f"{change.address}: {key} {show(before.get(key))} → {show(value)} "
+                          f"keeps {new:.0%} of the {source.group(0)} records it kept {old:.0%} of (the rest are "
+                          "never written)")
+            return
+
+
+def _share(value: Any) -> float | None:
+    """A rate as a share of one (a percentage above 1 divided by 100); None for anything else."""
+    rate = number(value) if not isinstance(value, bool) else None
+    return None if rate is None or rate < 0 else rate / 100 if rate > 1 else rate
 
 
 # --- secret-bearing variables --------------------------------------------------------------------------

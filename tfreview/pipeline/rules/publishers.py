@@ -6,6 +6,12 @@ move into one's own registry (ECR, ACR, Artifact Registry, an internal host) and
 (`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported. A publisher or host
 that only looks like the old one (`acme-platform` → `acrne-platform`, `kubernetes.github.io` →
 `kubernetes-github.io`: a letter or two changed) is a typosquat, high whatever words the two names share.
+
+A container added beside a workload's own (a sidecar in a task definition or pod) is read against its siblings:
+where every image the workload ran came from its own registry or was pinned by digest, a new image of a publisher
+on a public host named by a tag that moves (`ghcr.io/someone/agent:latest`) runs inside the workload, with its role
+and its traffic, whatever that publisher pushes under the tag next. Pinned by digest or version, the workload's own
+registry, or a documented agent's publisher (the cloud's own, a major observability vendor), it is quiet.
 """
 
 from __future__ import annotations
@@ -264,3 +270,31 @@ def _registry_admitted(change: Change) -> Iterator[Finding]:
         yield finding(SUPPLY, change.address, f"{change.address}: the list of allowed image sources gains "
                       f"{show(added[0])} (every publisher of that public registry may now run here, not one "
                       "vetted namespace)")
+
+
+# Publishers of the agents and sidecars platforms document (the cloud's own, the major observability and mesh
+# vendors): their moving tags (`aws-for-fluent-bit:stable`, `datadog/agent:latest`) are how they ship, not a stranger.
+AGENT_PUBLISHERS = frozenset({"aws-observability", "aws-containers", "amazon", "amazonlinux", "ecs", "eks-distro",
+                              "aws-guardduty-agent", "cloudwatch-agent", "datadog", "datadoghq", "newrelic", "grafana",
+                              "fluent", "elastic", "splunk", "dynatrace", "otel", "open-telemetry", "envoyproxy",
+                              "istio", "hashicorp", "library"})
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"image",))
+def _unpinned_sibling(change: Change) -> Iterator[Finding]:
+    """A new image beside a workload's own, by a movable tag of another publisher on a public host, where every
+    image the workload ran was its own registry's or pinned by digest."""
+    before = {path: source for path, source in _references(change, False).items()
+              if IMAGE_KEY.fullmatch(path.rsplit(".", 1)[-1].lower())}
+    if not before or not all(_own(old.host) or "@" in old.text for old in before.values()):
+        return
+    held = {old.text for old in before.values()}
+    for path, new in _references(change, True).items():
+        if IMAGE_KEY.fullmatch(path.rsplit(".", 1)[-1].lower()) and path not in before and new.text not in held \
+                and new.mutable and new.owner not in AGENT_PUBLISHERS \
+                and not _own(new.host) and not any(_same_publisher(old, new) for old in before.values()):
+            yield finding(SUPPLY, change.address, f"{change.address}: {path} adds {show(new.text)} beside the "
+                          f"workload's pinned or own images (a tag anyone holding {new.host}/{new.owner or '…'} can "
+                          "move: whatever is pushed under it next runs inside the workload, with its role and data)",
+                          Severity.HIGH)
+            return

@@ -1,8 +1,8 @@
 """Risk rules, identity: workforce access in any identity provider or SaaS tenant — an admin flag or identity
 management turned on, an admin role assigned (named so by the role's own name or the configuration's reference),
 an everyone group (All Employees, all-staff) put into something privileged or excluded from a sign-in policy, a
-group rule keyed on an attribute users edit themselves, tenant-wide consent to mail or file scopes, and a group
-anyone may join."""
+group rule keyed on an attribute users edit themselves or whose required parts become alternatives (AND → OR),
+tenant-wide consent to mail or file scopes, and a group anyone may join."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions, sides
-from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force
+from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force, requirements_made_alternatives
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 RULE = "workforce-access"
@@ -181,6 +181,20 @@ def _self_edited(change: Change, ri: ReviewInput) -> Iterator[str]:
                 yield f"{key} keys on {edited.group(0)}, a profile attribute users edit themselves, into an admin group"
 
 
+def _alternatives(change: Change) -> Iterator[str]:
+    """A membership rule into an admin group whose AND-ed requirements become alternatives joined by OR: every
+    account meeting one part alone (every full-time employee, every member of one group) now gets admin."""
+    before, after = sides(change)
+    if change.action is not Action.UPDATE or not ADMIN_NAME.search(" ".join([change.name, *_strings(after)])):
+        return
+    for key, value in after.items():
+        old = before.get(key)
+        if CONDITION_KEY.search(key) and isinstance(value, str) and isinstance(old, str) \
+                and requirements_made_alternatives(old, value):
+            yield f"{key} turns its required parts into alternatives (AND → OR): meeting one part now admits into " \
+                  "an admin group"
+
+
 def _consent(change: Change) -> Iterator[str]:
     """Consent granted for every user of the tenant (no user named) to scopes that read or change data."""
     if change.action is not Action.CREATE or not re.search(r"delegated|consent|permission_grant", change.type):
@@ -232,7 +246,8 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
 
     for change in changes:
         reasons = [*_flags(change), *_everyone(change, configured), *_admin_role(change, configured),
-                   *_self_edited(change, ri), *_consent(change), *_scopes(change), *_joinable(change)]
+                   *_self_edited(change, ri), *_alternatives(change),
+                   *_consent(change), *_scopes(change), *_joinable(change)]
         if reasons:
             yield finding(RULE, change.address, f"{change.address}: {'; '.join(dict.fromkeys(reasons))[:500]} — "
                           "confirm who gains this access and why")
