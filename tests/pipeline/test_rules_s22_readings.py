@@ -52,3 +52,26 @@ def test_a_transient_store_named_disposable_is_a_medium_delete(
     database = resource("snowflake_database.ci", None, {"name": name, "is_transient": transient,
                                                         "data_retention_time_in_days": 0}, actions=["delete"])
     assert judge(tmp_path, [database]).get("resource-delete") is severity
+
+
+def _worker(src: str) -> dict[str, Any]:
+    code = ("export default { async fetch(req) { const res = await fetch(req); return new HTMLRewriter()"
+            f".on('head', {{ element(e) {{ e.append('<script src=\"{src}\" async></script>', {{ html: true }}); }} }})"
+            ".transform(res); } };")
+    return resource("cloudflare_workers_script.tags", {"name": "tags", "content": code})
+
+
+ROUTE = resource("cloudflare_workers_route.shop", {"pattern": "shop.example-retail.com/checkout*",
+                                                   "script_name": "tags"})
+
+
+@pytest.mark.parametrize(("src", "route", "severity"), [
+    ("https://cdn.metricsflow.io/v2/tag.js", ROUTE, Severity.HIGH),        # a third party's script on checkout pages
+    ("https://static.example-retail.com/tag.js", ROUTE, Severity.MEDIUM),  # the site's own domain
+    ("https://www.googletagmanager.com/gtm.js?id=GTM-1", ROUTE, None),     # a public code CDN
+    ("https://cdn.metricsflow.io/v2/tag.js", resource("cloudflare_workers_route.blog", {   # no payment page shown
+        "pattern": "blog.example-retail.com/*", "script_name": "tags"}), Severity.MEDIUM),
+])
+def test_a_script_written_into_served_pages_is_judged_by_its_host_and_pages(
+        tmp_path: Path, src: str, route: dict[str, Any], severity: Severity | None) -> None:
+    assert judge(tmp_path, [_worker(src), route]).get("supply-chain-opened") is severity

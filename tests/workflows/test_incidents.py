@@ -464,7 +464,6 @@ KNOWN_MISSES = {
     # the plan shows nowhere else, a status route to an internal health page (upstream internal: held, as
     # test_rules_public_by_design decides), and a checkout Worker injecting a third-party script.
     "fresh/hidden-like-39/027-billing-legacy-db-decommission.json",
-    "fresh/hidden-like-39/064-checkout-analytics-worker.json",
     "fresh/hidden-like-39/116-decommission-feature-flag-lambda.json",
     "fresh/hidden-like-40/058-backup-retention-extended.json",
     "fresh/hidden-like-40/061-tollgate-status-route-public.json",

@@ -67,7 +67,7 @@ def own_download_host(review_input: ReviewInput, findings: list[Finding]) -> lis
     graded: list[Finding] = []
     for found in findings:
         match = UNVOUCHED_FOUND.search(found.message) if found.rule == RULE else None
-        if match and found.severity is Severity.HIGH and registrable(match.group(1)) in _named_elsewhere(
+        if match and found.severity is Severity.HIGH and registrable(match.group(1)) in named_elsewhere(
                 changes, found.address):
             found = graded_medium(found, "the plan names that domain as its own elsewhere")
         graded.append(found)
@@ -79,7 +79,7 @@ def _hosts(text: str) -> list[str]:
     return [text.rstrip(".")] if BARE_HOST.fullmatch(text) else HOSTS.findall(text)
 
 
-def _named_elsewhere(changes: list[Change], address: str | None) -> set[str]:
+def named_elsewhere(changes: list[Change], address: str | None) -> set[str]:
     """The registrable domains the plan's changes name, but for what the change at ADDRESS newly writes."""
     found: set[str] = set()
     for change in changes:

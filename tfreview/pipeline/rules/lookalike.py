@@ -12,6 +12,12 @@ Code a page or a function loads by URL (a `<script src>` an edge worker injects,
 is read the same way against the public code CDNs every site loads from: a URL new to the change whose host passes
 for one of them under another domain (`cdn.jsdelivr-static.net`, `unpkg-cdn.com`) runs that domain's owner's
 script in every visitor's browser, card forms included. The CDNs themselves, and hosts that imitate none, are quiet.
+
+A `<script src>` newly written into the pages a worker or edge function serves, from a host that is none of those
+CDNs, puts a third party's code on every page it serves: medium, and high on pages the plan shows take payments (the
+script's own name, or a route that runs it, says checkout, pay, billing, cart or card: the Magecart pattern, which
+PCI DSS answers by authorising every payment-page script) unless the plan names that host's domain as its own
+elsewhere (a route, a zone, a record).
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, graded_high, grader, on_change
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.imitation import host_of, imitates, registrable
+from tfreview.pipeline.rules.installers import named_elsewhere
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.values import pairs, plain
 
@@ -80,3 +88,65 @@ def _code_cdn_imitated(change: Change) -> Iterator[Finding]:
                           f"imitates {cdn} under another domain ({registrable(host)}): whoever registered it runs "
                           "script in every visitor's browser")
             return
+
+
+SCRIPT_SRC = lazy_compile(r"<script\b[^>]*?\bsrc\s*=\s*\\?[\"']?(?:https?:)?//([a-z0-9][a-z0-9.-]*\.[a-z]{2,})",
+                          re.IGNORECASE)
+INJECTED = "into the pages it serves"
+PAYMENT_WORDS = frozenset({"checkout", "pay", "payment", "payments", "billing", "cart", "card", "cards"})
+WORD = lazy_compile(r"[a-z0-9]+")
+INJECTED_FROM = lazy_compile(r"writes a <script> from (\S+) " + INJECTED)
+
+
+def _script_hosts(values: object) -> set[str]:
+    return {host.lower() for text in string_leaves(values) if "<script" in text.lower()
+            for host in SCRIPT_SRC.findall(text)}
+
+
+@on_change(words=(b"<script",))
+def _third_party_script(change: Change) -> Iterator[Finding]:
+    """A `<script src>` new to the change from a host that is no public code CDN (a look-alike is reported above)."""
+    before, after = sides(change)
+    for host in sorted(_script_hosts(after) - _script_hosts(before)):
+        if registrable(host) in CDN_DOMAINS or any(imitates(cdn, host) for cdn in CODE_CDNS):
+            continue
+        yield finding(SUPPLY, change.address, f"{change.address}: now writes a <script> from {host} {INJECTED}: that "
+                      "host's owner runs code in every visitor's browser", Severity.MEDIUM)
+        return
+
+
+@grader
+def payment_page_script(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A third party's script injected into pages the plan shows take payments: high."""
+    if not any(f.rule == SUPPLY and INJECTED in f.message for f in findings):
+        return findings
+    changes = plan_view(review_input).changes
+    graded: list[Finding] = []
+    for found in findings:
+        match = INJECTED_FROM.search(found.message) if found.rule == SUPPLY else None
+        if match and found.severity is Severity.MEDIUM and (pages := _payment_pages(changes, found.address)) \
+                and registrable(match.group(1)) not in named_elsewhere(changes, found.address):
+            found = graded_high(found, f"it serves {pages}, where card details are typed")
+        graded.append(found)
+    return graded
+
+
+def _payment_pages(changes: list[Change], address: str | None) -> str | None:
+    """What says the script serves payment pages: its own address or name, or a route that runs it by name."""
+    script = next((c for c in changes if c.address == address), None)
+    if script is None:
+        return None
+    name = str(sides(script)[1].get("name") or "")
+    if _words(f"{script.address} {name}") & PAYMENT_WORDS:
+        return script.address
+    for change in changes:
+        after = sides(change)[1]
+        if change is not script and name and name in after.values():
+            texts = [text for text in string_leaves(after) if text != name]
+            if any(_words(text) & PAYMENT_WORDS for text in texts):
+                return f"{change.address} ({next(t for t in texts if _words(t) & PAYMENT_WORDS)})"
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
