@@ -95,6 +95,7 @@ SCRIPT_SRC = lazy_compile(r"<script\b[^>]*?\bsrc\s*=\s*\\?[\"']?(?:https?:)?//([
 INJECTED = "into the pages it serves"
 PAYMENT_WORDS = frozenset({"checkout", "pay", "payment", "payments", "billing", "cart", "card", "cards"})
 WORD = lazy_compile(r"[a-z0-9]+")
+ROUTE_HOST = lazy_compile(r"^\*?\.?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})(?:/|$)", re.IGNORECASE)  # a route's host
 INJECTED_FROM = lazy_compile(r"writes a <script> from (\S+) " + INJECTED)
 
 
@@ -125,7 +126,8 @@ def payment_page_script(review_input: ReviewInput, findings: list[Finding]) -> l
     for found in findings:
         match = INJECTED_FROM.search(found.message) if found.rule == SUPPLY else None
         if match and found.severity is Severity.MEDIUM and (pages := _payment_pages(changes, found.address)) \
-                and registrable(match.group(1)) not in named_elsewhere(changes, found.address):
+                and registrable(match.group(1)) not in named_elsewhere(changes, found.address) \
+                | {registrable(host) for host in _served_hosts(changes, found.address)}:
             found = graded_high(found, f"it serves {pages}, where card details are typed")
         graded.append(found)
     return graded
@@ -146,6 +148,15 @@ def _payment_pages(changes: list[Change], address: str | None) -> str | None:
             if any(_words(text) & PAYMENT_WORDS for text in texts):
                 return f"{change.address} ({next(t for t in texts if _words(t) & PAYMENT_WORDS)})"
     return None
+
+
+def _served_hosts(changes: list[Change], address: str | None) -> set[str]:
+    """The hosts of the routes that run the script at ADDRESS by name (`shop.example.com/checkout*`)."""
+    script = next((c for c in changes if c.address == address), None)
+    name = str(sides(script)[1].get("name") or "") if script is not None else ""
+    routes = [c for c in changes if name and c is not script and name in sides(c)[1].values()]
+    return {match.group(1).lower() for route in routes for text in string_leaves(sides(route)[1])
+            if (match := ROUTE_HOST.match(text)) is not None}
 
 
 def _words(text: str) -> set[str]:
