@@ -1,6 +1,7 @@
-"""Readings corrected in session 22 from unseen plans: a cache's TTL is no session lifetime; a permission that
-only lets one named role invoke a function hands over no data, and a transient store named for CI is a copy. Each
-has a twin that stays held."""
+"""Readings corrected in session 22 from unseen plans: a cache's TTL is no session lifetime; a permission that only
+lets one named role invoke a function hands over no data; a transient store named for CI is a copy; a script a
+worker writes into pages is judged by its host and the pages it serves; a cache that starts storing pages with
+nothing of the user in its key is held. Each has a twin on the other side."""
 
 from __future__ import annotations
 
@@ -75,3 +76,31 @@ ROUTE = resource("cloudflare_workers_route.shop", {"pattern": "shop.example-reta
 def test_a_script_written_into_served_pages_is_judged_by_its_host_and_pages(
         tmp_path: Path, src: str, route: dict[str, Any], severity: Severity | None) -> None:
     assert judge(tmp_path, [_worker(src), route]).get("supply-chain-opened") is severity
+
+
+def _cache_policy(name: str, ttl: int, cookies: list[str], headers: list[str]) -> dict[str, Any]:
+    return {"name": name, "default_ttl": ttl, "min_ttl": 0, "max_ttl": 31536000,
+            "parameters_in_cache_key_and_forwarded_to_origin": [{
+                "cookies_config": [{"cookie_behavior": "whitelist" if cookies else "none",
+                                    "cookies": [{"items": cookies}] if cookies else []}],
+                "headers_config": [{"header_behavior": "whitelist" if headers else "none",
+                                    "headers": [{"items": headers}] if headers else []}]}]}
+
+
+@pytest.mark.parametrize(("name", "before", "after", "severity"), [
+    # per-user pages: the session cookie and Authorization leave the key as caching starts
+    ("account-pages", _cache_policy("account-pages", 0, ["app_session"], ["Authorization"]),
+     _cache_policy("account-pages", 300, [], []), Severity.HIGH),
+    # the user stays in the key
+    ("account-pages", _cache_policy("account-pages", 0, ["app_session"], ["Authorization"]),
+     _cache_policy("account-pages", 300, ["app_session"], []), None),
+    # static files named so: the same bytes for everyone
+    ("static-assets", _cache_policy("static-assets", 0, ["app_session"], []),
+     _cache_policy("static-assets", 86400, [], []), None),
+    # a policy that already cached with no user in its key
+    ("catalog", _cache_policy("catalog", 60, [], []), _cache_policy("catalog", 600, [], []), None),
+])
+def test_a_cache_that_starts_sharing_one_users_page_is_held(
+        tmp_path: Path, name: str, before: dict[str, Any], after: dict[str, Any], severity: Severity | None) -> None:
+    change = resource(f"aws_cloudfront_cache_policy.{name.replace('-', '_')}", after, before)
+    assert judge(tmp_path, [change]).get("public-access") is severity

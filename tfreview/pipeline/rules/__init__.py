@@ -184,6 +184,7 @@ from tfreview.pipeline.rules import authswap as authswap
 from tfreview.pipeline.rules import trailcoverage as trailcoverage
 from tfreview.pipeline.rules import publicapps as publicapps
 from tfreview.pipeline.rules import stagingpages as stagingpages
+from tfreview.pipeline.rules import cachekeys as cachekeys
 from tfreview.pipeline.rules import timeboxed as timeboxed
 from tfreview.pipeline.rules import qualified as qualified
 # isort: on
@@ -298,6 +299,7 @@ THEMES = (
     "trailcoverage",
     "publicapps",
     "stagingpages",
+    "cachekeys",
     "timeboxed",
     "qualified",
 )
