@@ -84,6 +84,23 @@ def string_leaves(value: Any) -> Iterator[str]:
             yield from string_leaves(item)
 
 
+def keyed_leaves(value: Any, kinds: type | tuple[type, ...], key: str = "") -> Iterator[tuple[str, Any]]:
+    """(the name of the attribute holding it, the leaf) for every leaf of one of KINDS inside a nested value; a list's
+    items take the list's name. A bool is no int here unless KINDS names bool."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from keyed_leaves(item, kinds, str(name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from keyed_leaves(item, kinds, key)
+    elif isinstance(value, kinds) and (not isinstance(value, bool) or _names_bool(kinds)):
+        yield key, value
+
+
+def _names_bool(kinds: type | tuple[type, ...]) -> bool:
+    return bool in (kinds if isinstance(kinds, tuple) else (kinds,))
+
+
 def switched_objects(node: Any, path: str = "", off: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
     """Every object under NODE with its dotted path and whether it, or one around it, is switched off."""
     if isinstance(node, dict):

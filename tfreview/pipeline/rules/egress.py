@@ -20,7 +20,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.addressing import internal_address
-from tfreview.pipeline.rules.common import mentions
+from tfreview.pipeline.rules.common import keyed_leaves, mentions
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.foreign import EVERYTHING
 from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL as PERSONAL_MAIL
@@ -102,7 +102,7 @@ def _loose(after: Any) -> str | None:
             return f"every event ({key} {text.strip()})"
         if CATCH_ALL.match(text):
             return f"every message ({key} {text.strip()})"
-    for name, value in _flags(after):
+    for name, value in keyed_leaves(after, bool):
         key = name.lower()
         if ("insecure" in key or "verif" in key) and value == ("insecure" in key or "skip" in key):
             return f"TLS checks off ({name})"
@@ -121,17 +121,6 @@ def _admission(change: Change) -> str | None:
     """Why an admission webhook typed as such (`kubernetes_mutating_webhook_configuration_v1`) is loose."""
     named = ADMISSION_TYPE.search(change.type)
     return None if named is None else f"every object it admits passing through it (a {named.group(0)})"
-
-
-def _flags(value: Any, key: str = "") -> Iterator[tuple[str, bool]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _flags(v, str(k))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _flags(item, key)
-    elif isinstance(value, bool):
-        yield key, value
 
 
 def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | None,

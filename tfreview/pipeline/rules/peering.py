@@ -12,6 +12,7 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.rules.common import keyed_leaves
 from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peerreach import handed_over
 from tfreview.pipeline.rules.policytext import service_policy
@@ -42,16 +43,9 @@ def _may_link(change: Change) -> bool:
     return b"peer" in text or b"remote" in text
 
 
-def _pairs(value: object, key: str = "") -> Iterator[tuple[str, str]]:
-    """Every (attribute name, string value) inside a nested value."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _pairs(v, str(k))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _pairs(item, key)
-    elif isinstance(value, str | int) and not isinstance(value, bool):
-        yield key, str(value)
+def _pairs(value: object) -> Iterator[tuple[str, str]]:
+    """Every (attribute name, string or number as text) inside a nested value."""
+    return ((key, str(leaf)) for key, leaf in keyed_leaves(value, (str, int)))
 
 
 def _links(change: Change) -> bool:

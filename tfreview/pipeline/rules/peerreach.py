@@ -25,6 +25,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import keyed_leaves
 from tfreview.pipeline.rules.direction import faces_away, inactive, words
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.ports import ADMIN_PORTS, ALL_PORTS, block_ports
@@ -60,25 +61,13 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
                       and (value is True or (isinstance(value, str) and value.lower() in ("all", "true"))))
     if switches:
         return f"it hands over transit or our routes ({', '.join(switches)})"
-    if any(PEER_NETWORK.fullmatch(key) and DEFAULT_NETWORK.search(text) for key, text in _pairs(after)):
+    if any(PEER_NETWORK.fullmatch(key) and DEFAULT_NETWORK.search(text) for key, text in keyed_leaves(after, str)):
         return "its peer is a project's default network, which no planned network uses"
     named = _party_words(change, after)
     if named:
         return f"its own name calls the far side another party ({', '.join(sorted(named))})"
     reach = plan_view(ri).derived("routes through peerings", _PeerRoutes)
     return reach.handed
-
-
-def _pairs(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
-    """Every (attribute name, string value) inside a nested value."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _pairs(v, str(k))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _pairs(item, key)
-    elif isinstance(value, str):
-        yield key, value
 
 
 def _party_words(change: Change, after: dict[str, Any]) -> set[str]:
