@@ -1,6 +1,7 @@
 """An image shared with an account the plan does not show (session 22): a machine image holds software, and golden
 images go to workload accounts by design, so the share is reported at medium for the reviewer to confirm; a snapshot
-or a volume shared the same way holds a store's data and stays held."""
+or a volume shared the same way holds a store's data and stays held, unless the snapshot is encrypted (its key must
+be opened to that account too, which the plan does not show) and shared with named accounts, not all."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ OUTSIDE = "210987654321"
      Severity.HIGH),
     ("aws_db_snapshot.pre_upgrade", {"db_snapshot_identifier": "billing-pre-upgrade", "shared_accounts": [OUTSIDE]},
      Severity.HIGH),
+    # an encrypted snapshot shared with one account: restoring it needs the key too (medium); shared with all: public
+    ("aws_db_snapshot.pre_upgrade", {"db_snapshot_identifier": "billing-pre-upgrade", "encrypted": True,
+                                     "shared_accounts": [OUTSIDE]}, Severity.MEDIUM),
+    ("aws_db_snapshot.pre_upgrade", {"db_snapshot_identifier": "billing-pre-upgrade", "encrypted": True,
+                                     "shared_accounts": ["all"]}, Severity.HIGH),
 ])
 def test_an_image_is_reported_and_a_snapshot_is_held(tmp_path: Path, address: str, after: dict[str, object],
                                                      severity: Severity) -> None:

@@ -371,7 +371,6 @@ KNOWN_MISSES = {
     # secret, one interconnect attachment of a redundant pair re-made. (Session 19 grades a bypass for everyone on a
     # health path medium.)
     "fresh/backup-recovery-and-data-lifecycle/041-backup-storage-cmk.json",
-    "fresh/backup-recovery-and-data-lifecycle/063-billing-snapshot-sharing.json",
     "fresh/backup-recovery-and-data-lifecycle/073-sql-vm-legacy-02-removal.json",
     "fresh/backup-recovery-and-data-lifecycle/077-vault-lock-settings.json",
     "fresh/identity-providers-and-sso/077-authentik-vault-cli-callback.json",
@@ -457,7 +456,6 @@ KNOWN_MISSES = {
     # 98.3% / 9.8%; what they still miss or hold is being fixed in this session (lines leave as the fixes land).
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
-    "fresh/hidden-like-38/086-rds-snapshot-shared-dr-account.json",
     # hidden-like-39 and -40 (session 22), scored unseen on a76dbaeb (98.4% / 6.8%, 100% / 8.3%) and on 0fd7bde7
     # (98.4% / 5.1%, 100% / 8.3%): a production database retired with its final snapshot and a locked archive vault,
     # a retired function with its role and rule, a per-PR CI clone database, a backup copy to a vault in an account

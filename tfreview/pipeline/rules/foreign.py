@@ -284,6 +284,9 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                     why = f"{why}, with writes allowed"
                 if admits and _kin(value, own | before):
                     why, severity = f"{value}, named like the plan's own projects", Severity.MEDIUM
+                elif _encrypted_snapshot(change) and value.lower() != "all":
+                    why, severity = f"{why}, an encrypted snapshot (restoring it needs its key too, which the key's " \
+                                    "own policy must open to that account)", Severity.MEDIUM
                 elif _invokes_only(change, value):
                     why, severity = f"{why}, allowed only to invoke it (one named role: it may call the function, " \
                                     "not read or change what it holds)", Severity.MEDIUM
@@ -294,6 +297,12 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
                               f"{change.address} shares or grants data to {why} ({key}): it leaves for another "
                               "owner; confirm the receiver is yours or trusted", severity)
         yield from _authorized(change, own, orgs)
+
+
+def _encrypted_snapshot(change: Change) -> bool:
+    """Whether the change is itself a snapshot its own values say is encrypted (the share is written on it)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return "snapshot" in change.type and after.get("encrypted") is True
 
 
 def _invokes_only(change: Change, principal: str) -> bool:
