@@ -62,3 +62,35 @@ def test_everyone_reading_what_its_name_says_is_public_is_medium(
         tmp_path: Path, address: str, role: str, target: dict[str, str], severity: Severity) -> None:
     grant = resource(address, {"member": "allUsers", "role": role, **target})
     assert judge(tmp_path, [grant]).get("iam-public-member") is severity
+
+
+@pytest.mark.parametrize(("name", "access", "severity"), [
+    ("images", "blob", Severity.MEDIUM),          # anonymous reads of a container its name says holds web images
+    ("images", "container", Severity.HIGH),       # listing too
+    ("exports", "blob", Severity.HIGH),           # a name that says data
+])
+def test_a_store_opened_for_reads_of_public_assets_is_medium(
+        tmp_path: Path, name: str, access: str, severity: Severity) -> None:
+    container = resource(f"azurerm_storage_container.{name}", {"name": name, "storage_account_name": "shopmedia",
+                                                               "container_access_type": access})
+    assert judge(tmp_path, [container]).get("public-bucket") is severity
+
+
+def _service(name: str, port: int, scheme: str) -> dict[str, Any]:
+    return {"metadata": [{"name": name, "namespace": "web", "annotations": {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme}}],
+        "spec": [{"type": "LoadBalancer", "port": [{"port": port, "target_port": "8080"}]}]}
+
+
+@pytest.mark.parametrize(("name", "port", "severity"), [
+    ("storefront", 443, Severity.MEDIUM),   # the public web front on a web port
+    ("storefront", 8443, Severity.HIGH),    # another port
+    ("orders-api", 443, Severity.HIGH),     # nothing says public web
+])
+def test_a_public_web_front_made_internet_facing_on_web_ports_is_medium(
+        tmp_path: Path, name: str, port: int, severity: Severity) -> None:
+    service = resource(f"kubernetes_service_v1.{name.replace('-', '_')}", _service(name, port, "internet-facing"),
+                       _service(name, port, "internal"))
+    found = judge(tmp_path, [service])
+    exposure = {found.get("public-service"), found.get("public-access")} - {None}
+    assert exposure and (Severity.HIGH if Severity.HIGH in exposure else Severity.MEDIUM) is severity

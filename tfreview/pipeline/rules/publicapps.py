@@ -7,8 +7,13 @@
   another module, stays high.
 - A read-only grant to everyone (an object viewer, a data viewer, an invoker) on a bucket, dataset or service that
   the grant names public web assets (`www-static-assets`, `marketing-site`, `public-fonts`, `status-page`), with
-  nothing in the name saying internal, private or data of people or the business. Serving those to anyone is their
-  purpose; a write, an admin role, or any other name stays high.
+  nothing in the name saying internal, private or data of people or the business; and a store opened for anonymous
+  reads of its objects only (`container_access_type = "blob"`, a public-read ACL) whose own names say the same.
+  Serving those to anyone is their purpose; a write, listing, an admin role, or any other name stays high.
+
+- A Kubernetes Service or Helm release made to face the internet on web ports only (80/443, no console) whose own
+  names say it is the public web front (`storefront`, `frontend`, `www`): serving the web is its purpose. A service
+  with any other port, a console, or no such name stays high.
 
 Each is graded medium, naming why.
 """
@@ -20,10 +25,11 @@ import re
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
-from tfreview.pipeline.rules.common import as_list, sides
+from tfreview.pipeline.rules.common import as_dict, as_list, sides
 from tfreview.pipeline.rules.endpoints import PRIVATE_WORDS, PUBLIC_WORDS, resource_words
 from tfreview.pipeline.rules.guardrails import BYPASS
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.services import PUBLIC_SERVICE, web_ports_only
 
 APPLICATIONS = lazy_compile(r"access_application|(?:^|_)application$|_app$")
 POLICIES = lazy_compile(r"access_polic|access_rule")
@@ -41,7 +47,11 @@ KEPT_WORDS = PRIVATE_WORDS | {"backup", "backups", "export", "exports", "custome
 # A role that only reads objects or invokes (GCP `roles/storage.objectViewer`, `roles/run.invoker`, a data viewer).
 READ_ONLY_ROLE = lazy_compile(r"(?:^|[/.])(?:\w*viewer|\w*reader|\w*invoker)$", re.IGNORECASE)
 TARGETS = ("bucket", "name", "service", "dataset_id", "function", "cloud_function", "repository")
+READ_GRADED = ("iam-public-member", "public-bucket")
+READ_ONLY_MODES = frozenset({"blob", "public-read", "publicread"})  # anonymous reads of objects, no listing or writes
+WRITE_MODES = frozenset({"public-read-write", "publicreadwrite", "container"})
 NAME_WORD = lazy_compile(r"[a-z0-9]+")
+SERVICE_TYPES = frozenset({"kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest", "helm_release"})
 
 
 @grader
@@ -76,19 +86,34 @@ def _public_app(policy: Change, created: list[Change]) -> Change | None:
 
 @grader
 def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
-    """Everyone granted only reads on objects the grant names public web assets: medium."""
-    if not any(f.rule == "iam-public-member" and f.severity is Severity.HIGH for f in findings):
+    """Everyone granted only reads on objects the grant (or the store's own name) calls public web assets: medium."""
+    if not any(f.rule in READ_GRADED and f.severity is Severity.HIGH for f in findings):
         return findings
-    grants = {c.address: c for c in plan_view(review_input).changes if c.action is not Action.DELETE}
+    changes = {c.address: c for c in plan_view(review_input).changes if c.action is not Action.DELETE}
     graded = []
     for found in findings:
-        grant = grants.get(found.address or "")
-        target = _public_asset(grant) if grant is not None and found.rule == "iam-public-member" \
-            and found.severity is Severity.HIGH else None
+        change = changes.get(found.address or "")
+        target = None
+        if change is not None and found.severity is Severity.HIGH and found.rule == "iam-public-member":
+            target = _public_asset(change)
+        elif change is not None and found.severity is Severity.HIGH and found.rule == "public-bucket":
+            target = _public_asset_store(change)
         if target is not None:
             found = graded_medium(found, f"read-only, on {target}, which its name says is served to the public")
         graded.append(found)
     return graded
+
+
+def _public_asset_store(store: Change) -> str | None:
+    """A store opened for anonymous reads only (`container_access_type = "blob"`, a public-read ACL) whose own names
+    say public web assets and nothing says kept private."""
+    _, after = sides(store)
+    modes = {str(after.get(key, "")).lower() for key in ("container_access_type", "acl", "predefined_acl")}
+    if not modes & READ_ONLY_MODES or modes & WRITE_MODES:
+        return None
+    words = resource_words(store) | {w for key in ("metadata",) if isinstance(after.get(key), dict)
+                                     for text in after[key].values() for w in NAME_WORD.findall(str(text).lower())}
+    return store.address if words & ASSET_WORDS and not words & KEPT_WORDS else None
 
 
 def _public_asset(grant: Change) -> str | None:
@@ -104,3 +129,36 @@ def _public_asset(grant: Change) -> str | None:
             if words & ASSET_WORDS and not words & KEPT_WORDS:
                 return value.rsplit("/", 1)[-1]
     return None
+
+
+# What the public web front of a site is called, beside the web words endpoints.py reads.
+FRONT_WORDS = PUBLIC_WORDS | {"storefront", "shop", "frontend", "webapp", "marketing", "landing"}
+FRONT_GRADED = (PUBLIC_SERVICE, "public-access")
+
+
+@grader
+def public_web_front(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A service made internet-facing on web ports only, whose names say it is the public web front: medium."""
+    if not any(f.rule in FRONT_GRADED and f.severity is Severity.HIGH for f in findings):
+        return findings
+    services = {c.address: c for c in plan_view(review_input).changes
+                if c.type in SERVICE_TYPES and c.action is not Action.DELETE}
+    graded = []
+    for found in findings:
+        service = services.get(found.address or "")
+        if found.rule in FRONT_GRADED and found.severity is Severity.HIGH and service is not None \
+                and web_ports_only(service) and (words := _service_words(service)) & FRONT_WORDS \
+                and not words & PRIVATE_WORDS:
+            found = graded_medium(found, "on web ports only, for a service its names call the public web front")
+        graded.append(found)
+    return graded
+
+
+def _service_words(service: Change) -> set[str]:
+    """The words of a service's own names: the resource's, its metadata name and app labels, a release's chart."""
+    _, after = sides(service)
+    meta = as_dict(next(iter(as_list(after.get("metadata"))), None))
+    labels = as_dict(meta.get("labels"))
+    texts = [service.name, str(after.get("name") or ""), str(after.get("chart") or ""), str(meta.get("name") or ""),
+             *(str(v) for v in labels.values())]
+    return {w for text in texts for w in NAME_WORD.findall(text.lower())}

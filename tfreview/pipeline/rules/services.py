@@ -143,6 +143,14 @@ def _public_service(change: Change) -> Iterator[Finding]:
                   f"{change.address}: becomes a {kind} service open to the internet on {what}{served}", severity)
 
 
+def web_ports_only(change: Change) -> bool:
+    """Whether the service or release now serves web ports only (80/443) and no administration console."""
+    _, after = sides(change)
+    read = _helm if change.type == "helm_release" else _service
+    kind, _, ports = read(after)
+    return kind is not None and bool(ports) and all(p in WEB_PORTS for p in ports) and not _console(change, after)
+
+
 def _console(change: Change, values: dict[str, Any]) -> str | None:
     """The administration console a service serves, by its own name, its app labels and selector, or its chart."""
     meta = _object(next(iter(as_list(values.get("metadata"))), None))
