@@ -27,6 +27,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_dict, as_list, sides
 from tfreview.pipeline.rules.endpoints import PRIVATE_WORDS, PUBLIC_WORDS, resource_words
+from tfreview.pipeline.rules.environments import label_tokens
 from tfreview.pipeline.rules.guardrails import BYPASS
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.services import PUBLIC_SERVICE, web_ports_only
@@ -46,6 +47,7 @@ KEPT_WORDS = PRIVATE_WORDS | {"backup", "backups", "export", "exports", "custome
                               "secrets", "uploads", "raw", "data", "downloads"}
 # A role that only reads objects or invokes (GCP `roles/storage.objectViewer`, `roles/run.invoker`, a data viewer).
 READ_ONLY_ROLE = lazy_compile(r"(?:^|[/.])(?:\w*viewer|\w*reader|\w*invoker)$", re.IGNORECASE)
+LISTING_ROLE = lazy_compile(r"bucket|list", re.IGNORECASE)  # a bucket-level reader lists every object's name
 TARGETS = ("bucket", "name", "service", "dataset_id", "function", "cloud_function", "repository")
 READ_GRADED = ("iam-public-member", "public-bucket")
 READ_ONLY_MODES = frozenset({"blob", "public-read", "publicread"})  # anonymous reads of objects, no listing or writes
@@ -90,18 +92,28 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
     if not any(f.rule in READ_GRADED and f.severity is Severity.HIGH for f in findings):
         return findings
     changes = {c.address: c for c in plan_view(review_input).changes if c.action is not Action.DELETE}
+    shown = {str(sides(c)[1].get(key)): c for c in changes.values() if "_iam_" not in c.type
+             for key in ("name", "bucket") if sides(c)[1].get(key)}
     graded = []
     for found in findings:
         change = changes.get(found.address or "")
         target = None
         if change is not None and found.severity is Severity.HIGH and found.rule == "iam-public-member":
             target = _public_asset(change)
+            if target is not None and target in shown and not _labelled_public(shown[target]):
+                target = None  # the plan shows the store: its settings (websites.py) or its own labels decide
         elif change is not None and found.severity is Severity.HIGH and found.rule == "public-bucket":
             target = _public_asset_store(change)
         if target is not None:
             found = graded_medium(found, f"read-only, on {target}, which its name says is served to the public")
         graded.append(found)
     return graded
+
+
+def _labelled_public(store: Change) -> bool:
+    """Whether a store's own labels or tags (not only its name) say public web assets, and none says kept."""
+    words = label_tokens(sides(store)[1])
+    return bool(words & ASSET_WORDS) and not words & KEPT_WORDS
 
 
 def _public_asset_store(store: Change) -> str | None:
@@ -120,7 +132,8 @@ def _public_asset(grant: Change) -> str | None:
     """The target a read-only grant names, when its words say public web assets and nothing says kept private."""
     _, after = sides(grant)
     roles = [r for key in ("role", "roles") for r in as_list(after.get(key)) if r]
-    if not roles or not all(isinstance(r, str) and READ_ONLY_ROLE.search(r.strip()) for r in roles):
+    if not roles or not all(isinstance(r, str) and READ_ONLY_ROLE.search(r.strip()) and not LISTING_ROLE.search(r)
+                            for r in roles):
         return None
     for key in TARGETS:
         value = after.get(key)
