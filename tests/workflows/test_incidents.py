@@ -60,7 +60,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
                       "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
-                      "hidden-like-39", "hidden-like-40")]
+                      "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -465,6 +465,13 @@ KNOWN_MISSES = {
     "fresh/hidden-like-39/116-decommission-feature-flag-lambda.json",
     "fresh/hidden-like-40/058-backup-retention-extended.json",
     "fresh/hidden-like-40/061-tollgate-status-route-public.json",
+    # hidden-like-41 and -42 (session 22), scored unseen on a76dbaeb and on 69cc0215 alike (96.7% / 10.9%, 98.2% /
+    # 5.3%), then fixed from: scratch datasets and a sandbox account retired, a record moved to a new CDN, and a
+    # parameter re-made as SecureString while its value is rotated.
+    "fresh/hidden-like-41/028-bq-scratch-datasets-expire.json",
+    "fresh/hidden-like-41/081-docs-cname-to-new-cloudfront.json",
+    "fresh/hidden-like-42/002-ssm-string-to-securestring.json",
+    "fresh/hidden-like-42/085-sandbox-account-teardown.json",
 }
 
 

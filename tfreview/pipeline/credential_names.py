@@ -236,7 +236,13 @@ def names_a_resource(value: object) -> bool:
 
 
 def object_name(value: str) -> bool:
-    """Whether VALUE is shaped like an object's name (`redis-auth`), not a generated secret (`hunter2x9`)."""
+    """Whether VALUE is shaped like an object's name (`redis-auth`, or namespaced as Kubernetes writes a reference:
+    `cert-manager/webhook-ca`), not a generated secret (`hunter2x9`)."""
+    parts = value.split("/")
+    return len(parts) <= 2 and all(_one_name(part) for part in parts)
+
+
+def _one_name(value: str) -> bool:
     return (
         len(value) <= 63
         and OBJECT_NAME.fullmatch(value) is not None

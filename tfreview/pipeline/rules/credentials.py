@@ -272,10 +272,11 @@ def _says_secure(after: Any, key: str) -> bool:
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
 PLAIN_PLACES = {"variable", "variables", "var", "vars", "configmap", "map", "label", "labels", "tag", "tags"}
-# A store entry whose own kind says plain (an SSM parameter of type String, not SecureString) keeps no secret.
+# A store entry whose own kind says plain (an SSM parameter of type String, not SecureString) keeps no secret; a CI
+# variable masked from job logs (`masked = true`) is how a CI keeps one.
 KIND_KEYS = {"type", "value_type", "parameter_type", "data_type", "kind"}
 PLAIN_KINDS = {"string", "stringlist", "plain", "plaintext", "text"}
-SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive", "secret"}
+SECURE_FLAGS = {"secure", "encrypted", "encrypt", "sensitive", "is_secret", "is_sensitive", "secret", "masked"}
 SECURE_KIND = lazy_compile(r"secure|secret|sensitive|encrypt|protected|masked")
 
 

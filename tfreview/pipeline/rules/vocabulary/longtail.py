@@ -184,6 +184,12 @@ control(SUPPLY, r"ci_config_path|\w*(?:pipeline|build|ci)_(?:config|definition|s
 # `enforce_signed_commits`, `signatures_required`): off, unsigned images or code roll out.
 control(SUPPLY, r"require_(?:\w+_)?signatures?|require_signed_\w+|signatures?_required|signed_\w+_(?:only|required)"
         r"|enforce_(?:\w+_)?signatures?|enforce_signed_\w+", flag, "unsigned images or code are now accepted")
+# How far a source, deployer or admission point trusts what it is handed (`trust_mode`, `verification_mode`,
+# `signature_policy`): from verified or signed-only to any or none, unsigned artefacts from anywhere are admitted.
+control(SUPPLY, r"\w*(?:trust|verification|verify|signature|signing)_(?:mode|policy|level)",
+        ladder(("verified", "signed", "signed_only", "strict", "enforce", "enforced", "required"),
+               ("audit", "warn", "permissive", "optional"), ("any", "none", "off", "disabled", "unverified", "all")),
+        "what it admits no longer has to be signed or verified")
 # A registry's tags kept for good (`image_tag_mutability = "IMMUTABLE"`, any registry's tag immutability): made
 # mutable, whoever may push swaps what a released tag runs on its next pull (mutabletags.py also weighs who pushes).
 control(SUPPLY, r"\w*tag_mutability", ladder(("immutable",), ("immutable_with_exclusion",),
