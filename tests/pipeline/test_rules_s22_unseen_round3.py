@@ -71,3 +71,28 @@ def test_a_sensitive_variable_written_into_a_ci_variable_leaks_only_when_unmaske
         "variables": {"deploy_token": {"sensitive": True}}}}
     found = judge(tmp_path, [variable], configuration=configuration)
     assert (found.get("credential-leak") is Severity.HIGH) is held
+
+
+def _sandbox(kept_tags: dict[str, str] | None) -> list[dict[str, Any]]:
+    def gone(address: str, before: dict[str, Any]) -> dict[str, Any]:
+        return resource(address, None, before, actions=["delete"])
+    tags = {"env": "sandbox"}
+    changes = [gone("aws_vpc.lab", {"id": "vpc-0lab2026", "cidr_block": "10.250.0.0/16", "tags": tags}),
+               gone("aws_subnet.lab", {"id": "subnet-0lab1", "vpc_id": "vpc-0lab2026", "cidr_block": "10.250.1.0/24"}),
+               gone("aws_instance.lab", {"id": "i-0lab", "instance_type": "t3.medium", "tags": tags}),
+               gone("aws_db_instance.lab", {"identifier": "lab-db", "engine": "postgres", "skip_final_snapshot": False,
+                                            "final_snapshot_identifier": "lab-db-final", "tags": tags}),
+               gone("aws_s3_bucket.lab", {"bucket": "acme-lab-scratch-2026", "force_destroy": True, "tags": tags})]
+    if kept_tags is not None:
+        changes.append(resource("azurerm_resource_group.platform", {"name": "rg-platform", "tags": kept_tags},
+                                {"name": "rg-platform", "tags": {**kept_tags, "owner": "old"}}))
+    return changes
+
+
+@pytest.mark.parametrize(("kept_tags", "severity"), [
+    ({"env": "prod"}, Severity.MEDIUM),    # the same PR also touches production: the sandbox still goes whole
+    ({"team": "platform"}, Severity.HIGH),  # a kept object that says no environment may belong to the sandbox
+])
+def test_a_sandbox_torn_down_beside_production_changes_goes_as_a_unit(
+        tmp_path: Path, kept_tags: dict[str, str], severity: Severity) -> None:
+    assert judge(tmp_path, _sandbox(kept_tags)).get("resource-delete") is severity

@@ -471,7 +471,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-41/028-bq-scratch-datasets-expire.json",
     "fresh/hidden-like-41/081-docs-cname-to-new-cloudfront.json",
     "fresh/hidden-like-42/002-ssm-string-to-securestring.json",
-    "fresh/hidden-like-42/085-sandbox-account-teardown.json",
 }
 
 

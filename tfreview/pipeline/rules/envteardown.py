@@ -2,14 +2,16 @@
 grades deletes with `environment_teardown`.
 
 The unit is at least three objects, some of them what runs or connects the environment (a network, a machine, a
-role, a service or function): a module instance removed whole (every managed object under its top-level module goes)
-or the whole plan (every managed object it holds goes, helpers aside). Its deletes are one teardown when every object
-of it that holds data or carries labels is labelled with a non-production environment (sandbox, dev, staging,
-preview…) and none says production, no store in it keeps a deletion protection switched on, copies of itself (a final
-snapshot, backups kept for days unless it skips its final snapshot and lets them go with it) or extra data disks, and
-nothing the plan keeps names any of them (an id, ARN or name): what goes was that environment's alone. A label alone
-never counts for a store (disposable.py); here the store's own protection being off and the whole unit going with it
-stand beside it.
+role, a service or function): a module instance removed whole (every managed object under its top-level module goes),
+the whole plan (every managed object it holds goes, helpers aside), or everything the plan deletes when what it keeps
+in the same modules is labelled production (changes to other environments in the same PR). Its deletes are one
+teardown when every object of it that holds data or carries labels is labelled with a non-production environment
+(sandbox, dev, staging, preview…) and none says production, no store in it keeps a deletion protection switched on or
+extra data disks, and nothing the plan keeps names any of them (an id, ARN or name): what goes was that
+environment's alone. A store that keeps copies of itself (a final snapshot, backups kept for days unless it skips its
+final snapshot and lets them go with it) was meant to outlive the delete: it is judged by its own delete, not as a
+member. A label alone never counts for a store (disposable.py); here the store's own protection being off and the
+whole unit going with it stand beside it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, is_helper_type
 from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS
-from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_pairs, module_words, non_production
+from tfreview.pipeline.rules.environments import (
+    PRODUCTION_TOKENS,
+    label_pairs,
+    label_tokens,
+    module_words,
+    non_production,
+)
 from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_view
 from tfreview.pipeline.rules.wayback import SKIP_FINAL, kept_copy
@@ -71,9 +79,25 @@ def _teardowns(view: PlanView) -> list[_Unit]:
             groups.setdefault(top.group(0), []).append(change)
     candidates = [(f"the module instance {name}", members) for name, members in groups.items()]
     candidates.append(("the whole plan's infrastructure", managed))
+    deleted = [c for c in managed if c.action is Action.DELETE]
+    if _apart_from_kept(deleted, managed):
+        candidates.append(("everything this plan deletes", deleted))
     kept_text = kept_values_text(view)
-    return [_Unit(frozenset(c.address for c in members), called) for called, members in candidates
-            if _torn_down(members, kept_text)]
+    # a store that keeps copies of itself is judged by its own delete (its final snapshot), not as the unit's
+    return [_Unit(frozenset(c.address for c in members if not (looks_stateful(c.type) and _keeps_copies(c))), called)
+            for called, members in candidates if _torn_down(members, kept_text)]
+
+
+def _apart_from_kept(deleted: list[Change], managed: list[Change]) -> bool:
+    """Whether what the plan keeps in the deletes' modules says it belongs elsewhere: each kept object is labelled
+    production (a module that keeps an unlabelled or non-production object is torn down in part, not whole)."""
+    modules = {c.module for c in deleted}
+    kept = [c for c in managed if c.action is not Action.DELETE and c.module in modules]
+    return all(label_tokens(_after(c)) & PRODUCTION_TOKENS for c in kept)
+
+
+def _after(change: Change) -> dict[str, object]:
+    return change.after if isinstance(change.after, dict) else _before(change)
 
 
 def _torn_down(members: list[Change], kept_text: str) -> bool:
@@ -81,13 +105,23 @@ def _torn_down(members: list[Change], kept_text: str) -> bool:
             or not any(_infrastructure(c) for c in members):
         return False
     labelled = [c for c in members if label_pairs(_before(c)) or looks_stateful(c.type)]
-    if not labelled or not all(non_production(c) for c in labelled):
+    if not labelled or not all(non_production(c) or _inside_non_production(c, members) for c in labelled):
         return False
     if any(module_words(c.module) & PRODUCTION_TOKENS for c in members):
         return False
-    if any(_protected(_before(c)) or _keeps_copies(c) or _data_disks(c) for c in members if looks_stateful(c.type)):
+    if any(_protected(_before(c)) or _data_disks(c) for c in members if looks_stateful(c.type)):
         return False
     return not any(name in kept_text for c in members for name in _names(_before(c)))  # an ARN or path names it too
+
+
+def _inside_non_production(change: Change, members: list[Change]) -> bool:
+    """Whether an object with no labels of its own lives inside another member labelled non-production (a subnet
+    whose `vpc_id` is the deleted sandbox VPC's id)."""
+    if label_pairs(_before(change)):
+        return False
+    parents = {v for c in members if c is not change and label_pairs(_before(c)) and non_production(c)
+               for key in ("id", "arn", "name") if isinstance(v := _before(c).get(key), str) and len(v) >= MIN_NAME}
+    return any(isinstance(value, str) and value in parents for value in _before(change).values())
 
 
 def _before(change: Change) -> dict[str, object]:
