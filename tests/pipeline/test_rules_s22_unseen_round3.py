@@ -2,10 +2,13 @@
 to last a year is a session lifetime; a source's trust mode moved from verified to any admits unsigned artefacts; an
 existing function that starts running another account's layer is held even when the plan hides its own account, and a
 monitoring vendor's documented extension is shown; a sensitive value written into a CI variable masked from job logs
-is where a secret belongs; a namespaced reference to a Kubernetes secret is no secret."""
+is where a secret belongs; a namespaced reference to a Kubernetes secret is no secret; a sandbox torn down beside
+production changes goes as a unit; an `acl_mode` made public-read is a public ACL; a trust in an account the plan does
+not show is medium only for that account's single sign-on role."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +99,25 @@ def _sandbox(kept_tags: dict[str, str] | None) -> list[dict[str, Any]]:
 def test_a_sandbox_torn_down_beside_production_changes_goes_as_a_unit(
         tmp_path: Path, kept_tags: dict[str, str], severity: Severity) -> None:
     assert judge(tmp_path, _sandbox(kept_tags)).get("resource-delete") is severity
+
+
+@pytest.mark.parametrize(("old", "new", "severity"), [("private", "public-read", Severity.HIGH),
+                                                      ("public-read", "private", None)])
+def test_an_acl_mode_made_public_is_a_public_acl(tmp_path: Path, old: str, new: str, severity: Severity | None) -> None:
+    bucket = {"name": "invoices-prod", "region": "fra1"}
+    change = resource("quarry_bucket.invoices", {**bucket, "acl_mode": new}, {**bucket, "acl_mode": old})
+    assert judge(tmp_path, [change]).get("public-access") is severity
+
+
+@pytest.mark.parametrize(("principal", "severity"), [
+    ("arn:aws:iam::481516234200:role/sso-security", Severity.MEDIUM),
+    ("arn:aws:iam::481516234200:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Audit_1a2b3c", Severity.MEDIUM),
+    ("arn:aws:iam::481516234200:root", Severity.HIGH),
+    ("arn:aws:iam::481516234200:role/vendor-integration", Severity.HIGH),
+])
+def test_a_trust_in_an_unshown_account_is_medium_only_for_its_sign_on_role(
+        tmp_path: Path, principal: str, severity: Severity) -> None:
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": principal}}]})
+    role = resource("aws_iam_role.auditor", {"name": "security-auditor", "assume_role_policy": trust})
+    assert judge(tmp_path, [role]).get("iam-open-trust") is severity

@@ -48,6 +48,10 @@ ACCOUNT = lazy_compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::|$)")
 # An ARN pattern whose account field is a wildcard (or empty where the service has accounts): it names no owner.
 ANY_ACCOUNT_ARN = lazy_compile(r"^arn:[\w*?-]*:[\w*?-]*:[\w*?-]*:[^:]*[*?][^:]*:", re.IGNORECASE)
 
+# A role that single sign-on creates for people (IAM Identity Center's `AWSReservedSSO_*`, a role named for SSO):
+# whoever assumes it signed in through the organisation's own directory.
+SSO_ROLE = lazy_compile(r":role/(?:aws-reserved/sso\.amazonaws\.com/)?(?:AWSReservedSSO_|sso[-_])", re.IGNORECASE)
+
 
 class Accounts(Protocol):
     """Where the plan's own AWS accounts come from (computed only when a principal names an account)."""
@@ -142,10 +146,13 @@ def _who(statement: Statement, accounts: Accounts, trust: bool, skip_bare: bool,
             yield _shared(statement, match.group(1))
         else:
             person = _needs_mfa(statement)
-            yield Verdict(TRUST, Severity.MEDIUM if person else Severity.HIGH,
+            sso = SSO_ROLE.search(principal) is not None
+            yield Verdict(TRUST, Severity.MEDIUM if person or sso else Severity.HIGH,
                           f"{name} trusts account {match.group(1)} with no ExternalId or organisation condition (the "
                           "plan shows no account of its own to compare)"
-                          + ("; it requires MFA: people signing in, not a vendor's service" if person else ""))
+                          + ("; it requires MFA: people signing in, not a vendor's service" if person else "")
+                          + ("; only the account's single sign-on role, people of the organisation's own directory"
+                             if sso and not person else ""))
 
 
 def _fences(deny: Statement, allow: Statement) -> bool:

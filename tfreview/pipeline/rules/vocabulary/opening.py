@@ -34,7 +34,8 @@ control(PUBLIC, r"\w*visibility\w*|\w*privacy\w*", ladder(("private",), ("intern
         "visibility made public",
         create=Severity.MEDIUM, create_below=2, published=True)
 control(PUBLIC, r"acl|predefined_acl|canned_acl|default_acl|object_acl|container_access_type|predefined_default_"
-        r"object_acl", public_word, "public ACL", create=Severity.HIGH)
+        r"object_acl|acl_(?:mode|type|policy|setting)|access_control_mode", public_word, "public ACL",
+        create=Severity.HIGH)
 # How an object is shared, by mode (a dashboard's or report's `share = "public"`): anyone with the link sees it.
 control(PUBLIC, r"share|share_type|share_mode|sharing_mode|sharing_type",
         ladder(("none", "disabled", "private", "restricted", "email", "invite", "invited", "team", "internal",
