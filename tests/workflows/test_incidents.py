@@ -60,7 +60,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "data-sharing-and-transfer", "directories-and-end-user-compute",
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
                       "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
-                      "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42")]
+                      "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
+                      "hidden-like-44")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 KNOWN_MISSES = {
     # exposure
@@ -453,7 +454,8 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
     # hidden-like-36, -37 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8%, 90.6% / 6.6% and
-    # 98.3% / 9.8%; what they still miss or hold is being fixed in this session (lines leave as the fixes land).
+    # 98.3% / 9.8%, then fixed from: a log retention cut against a drift that raised it, a legacy backup plan whose
+    # successor selects nothing.
     "fresh/hidden-like-37/107-app-log-retention-1y-archived.json",
     "fresh/hidden-like-38/034-backup-legacy-plan-removed.json",  # its new plan selects nothing: volume/* goes unbacked
     # hidden-like-39 and -40 (session 22), scored unseen on a76dbaeb (98.4% / 6.8%, 100% / 8.3%) and on 0fd7bde7
@@ -471,6 +473,18 @@ KNOWN_MISSES = {
     "fresh/hidden-like-41/028-bq-scratch-datasets-expire.json",
     "fresh/hidden-like-41/081-docs-cname-to-new-cloudfront.json",
     "fresh/hidden-like-42/002-ssm-string-to-securestring.json",
+    # hidden-like-43 and -44 (session 22), written last and kept sealed until scored on the session's end rules
+    # d3c9f234 (100% / 7.0%, 93.5% / 1.8%; on a76dbaeb 100% / 7.0%, 91.9% / 7.1%): an auditor role and an observability
+    # account's viewer roles, a load balancer re-made internal, a CI key handed to two repositories, imports beside a
+    # restored drift; alerts routed to a null receiver in chart values, a CI definition from a group the plan does not
+    # show, and an event orchestration suppressing critical events.
+    "fresh/hidden-like-43/045-grafana-gcp-viewer.json",
+    "fresh/hidden-like-43/057-grafana-lb-internal.json",
+    "fresh/hidden-like-43/114-dd-ci-api-key.json",
+    "fresh/hidden-like-44/013-import-existing-records.json",
+    "fresh/hidden-like-44/023-kps-alertmanager-null.json",
+    "fresh/hidden-like-44/028-gitlab-ci-config-external.json",
+    "fresh/hidden-like-44/094-pagerduty-orchestration-suppress.json",
 }
 
 
