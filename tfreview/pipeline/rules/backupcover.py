@@ -17,10 +17,11 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import as_list
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.retention import BACKUP
+from tfreview.pipeline.rules.watchgrades import deletes_graded
 
 # What backs up (a plan, a policy) and what says which resources it backs up (a selection, a protected item).
 PLANS = lazy_compile(r"(?:^|_)backup_(?:plan|policy(?:_vm|_file_share|_vm_workload)?)$")
@@ -116,14 +117,4 @@ def _numbers(value: Any) -> list[tuple[str, float]]:
 @grader
 def backup_protection_handed_on(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A backup-reduced finding of a deleted backup plan or selection whose protection the plan hands on: medium."""
-    if not any(f.rule == BACKUP and f.severity is Severity.HIGH for f in findings):
-        return findings
-    deleted = {c.address: c for c in plan_view(review_input).of(Action.DELETE) if c.mode == "managed"}
-    graded: list[Finding] = []
-    for found in findings:
-        change = deleted.get(found.address or "")
-        if found.rule == BACKUP and found.severity is Severity.HIGH and change is not None \
-                and (why := backup_handed_on(change, review_input)):
-            found = graded_medium(found, why, in_parentheses=True)
-        graded.append(found)
-    return graded
+    return deletes_graded(review_input, findings, BACKUP, backup_handed_on)

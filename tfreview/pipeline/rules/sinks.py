@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
@@ -22,6 +22,7 @@ from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import ROUTES
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.units import words
+from tfreview.pipeline.rules.watchgrades import deletes_graded
 
 # Types that record or carry audit, access or flow logs, beyond sinks and routes: trails, log archives.
 STREAMS = lazy_compile(r"(?:^|_)(?:cloudtrail|trail|audit_trail|logs?_archive|logs?_?(?:export|push|forward(?:er|ing)?"
@@ -203,17 +204,6 @@ def sink_succeeded(change: Change, ri: ReviewInput) -> str | None:
 @grader
 def stream_handed_over(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A logging-disabled finding of a deleted stream whose successor the same plan creates: medium."""
-    if not any(f.rule == LOGGING and f.severity is Severity.HIGH for f in findings):
-        return findings
-    view = plan_view(review_input)
-    deleted = {c.address: c for c in view.of(Action.DELETE) if c.mode == "managed"}
-    graded: list[Finding] = []
-    for found in findings:
-        change = deleted.get(found.address or "")
-        if found.rule == LOGGING and found.severity is Severity.HIGH and change is not None \
-                and (why := sink_succeeded(change, review_input)):
-            found = graded_medium(found, why, in_parentheses=True)
-        graded.append(found)
-    return graded
+    return deletes_graded(review_input, findings, LOGGING, sink_succeeded)
 
 
