@@ -63,6 +63,10 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
                       "hidden-like-44")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
+# The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
+# never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
+# comments call judgment calls read likely safe and have left the list, as have the AMI and encrypted-snapshot shares
+# to a workload or DR account and the public web assets named by their grants.
 KNOWN_MISSES = {
     # exposure
     # identity

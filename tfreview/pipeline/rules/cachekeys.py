@@ -1,11 +1,10 @@
 """Risk rules, reach (reported under public-access): a cache that starts serving one user's responses to others. A
 CDN or cache policy keys what it stores by the request parts it names; a page rendered per user stays private while
 its key holds who asks (a cookie named for the session or the user, the Authorization header) or while it is not
-cached at all. A change that
-makes it cache (a default or minimum TTL above zero) with nothing of the user left in its key hands every later
-visitor the first one's page. A policy that already cached without a user in its key, or one whose key dropped
-cookies that name no session (all cookies of a static asset path), or one its own names say serves static files, is
-not this.
+cached at all. A change that makes it cache (a default or minimum TTL above zero) with nothing of the user left in
+its key hands every later visitor the first one's page. A policy that already cached without a user in its key, one
+whose key dropped cookies that name no session (all cookies of a static asset path), or one its own names say serves
+static files, is not this.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@
   nothing in the name saying internal, private or data of people or the business; and a store opened for anonymous
   reads of its objects only (`container_access_type = "blob"`, a public-read ACL) whose own names say the same.
   Serving those to anyone is their purpose; a write, listing, an admin role, or any other name stays high.
-
 - A Kubernetes Service or Helm release made to face the internet on web ports only (80/443, no console) whose own
   names say it is the public web front (`storefront`, `frontend`, `www`): serving the web is its purpose. A service
   with any other port, a console, or no such name stays high.
@@ -37,7 +36,7 @@ POLICIES = lazy_compile(r"access_polic|access_rule")
 # What a public page is for, beside the web words endpoints.py reads: an uptime status page, public docs.
 PUBLIC_PAGES = PUBLIC_WORDS | {"status", "statuspage", "docs", "documentation", "marketing", "blog", "careers"}
 GRADED = (BYPASS, "iam-public-member")
-# What public web assets are called, beside the page words: static files, images, fonts, downloads, open data.
+# What public web assets are called, beside the page words: static files, images, fonts, media, open data.
 ASSET_WORDS = PUBLIC_PAGES | {"static", "assets", "asset", "cdn", "fonts", "images", "img", "media", "opendata",
                               "open"}
 # Names that say the object holds what must not be public, whatever else they say.
