@@ -16,6 +16,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.direction import words
 from tfreview.pipeline.rules.values import leaves, number, plain
 
 PUBLIC = "public-access"
@@ -30,7 +31,6 @@ STORING_TTLS = frozenset({"default_ttl", "min_ttl"})  # max_ttl only caps what t
 # Names that say the same bytes for everyone: static files, fingerprinted assets, media.
 STATIC_WORDS = frozenset({"static", "assets", "asset", "images", "img", "fonts", "media", "css", "js", "downloads"})
 NAMING = frozenset({"name", "comment", "path_pattern", "aliases", "description"})
-WORD = lazy_compile(r"[a-z0-9]+")
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), type_pattern=CACHES, words=(b"ttl",))
@@ -47,7 +47,7 @@ def _static(address: str, values: dict[str, Any]) -> bool:
     """Whether the policy's own names (address, name, comment, path patterns, aliases) say static files."""
     texts = [address] + [str(v) for path, v in leaves(values)
                          if plain(path).rpartition(".")[2] in NAMING and isinstance(v, (str, list))]
-    return bool({w for text in texts for w in WORD.findall(text.lower())} & STATIC_WORDS)
+    return bool({w for text in texts for w in words(text)} & STATIC_WORDS)
 
 
 def _stores(values: dict[str, Any]) -> bool:

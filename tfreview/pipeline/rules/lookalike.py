@@ -29,6 +29,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, graded_high, grader, on_change
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.direction import words
 from tfreview.pipeline.rules.imitation import host_of, imitates, registrable
 from tfreview.pipeline.rules.installers import named_elsewhere
 from tfreview.pipeline.rules.planview import plan_view
@@ -94,7 +95,6 @@ SCRIPT_SRC = lazy_compile(r"<script\b[^>]*?\bsrc\s*=\s*\\?[\"']?(?:https?:)?//([
                           re.IGNORECASE)
 INJECTED = "into the pages it serves"
 PAYMENT_WORDS = frozenset({"checkout", "pay", "payment", "payments", "billing", "cart", "card", "cards"})
-WORD = lazy_compile(r"[a-z0-9]+")
 ROUTE_HOST = lazy_compile(r"^\*?\.?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})(?:/|$)", re.IGNORECASE)  # a route's host
 INJECTED_FROM = lazy_compile(r"writes a <script> from (\S+) " + INJECTED)
 
@@ -135,29 +135,27 @@ def payment_page_script(review_input: ReviewInput, findings: list[Finding]) -> l
 
 def _payment_pages(changes: list[Change], address: str | None) -> str | None:
     """What says the script serves payment pages: its own address or name, or a route that runs it by name."""
-    script = next((c for c in changes if c.address == address), None)
+    script, name, routes = _routes_running(changes, address)
     if script is None:
         return None
-    name = str(sides(script)[1].get("name") or "")
-    if _words(f"{script.address} {name}") & PAYMENT_WORDS:
+    if words(f"{script.address} {name}") & PAYMENT_WORDS:
         return script.address
-    for change in changes:
-        after = sides(change)[1]
-        if change is not script and name and name in after.values():
-            texts = [text for text in string_leaves(after) if text != name]
-            if any(_words(text) & PAYMENT_WORDS for text in texts):
-                return f"{change.address} ({next(t for t in texts if _words(t) & PAYMENT_WORDS)})"
+    for route in routes:
+        paying = [text for text in string_leaves(sides(route)[1]) if text != name and words(text) & PAYMENT_WORDS]
+        if paying:
+            return f"{route.address} ({paying[0]})"
     return None
 
 
 def _served_hosts(changes: list[Change], address: str | None) -> set[str]:
     """The hosts of the routes that run the script at ADDRESS by name (`shop.example.com/checkout*`)."""
-    script = next((c for c in changes if c.address == address), None)
-    name = str(sides(script)[1].get("name") or "") if script is not None else ""
-    routes = [c for c in changes if name and c is not script and name in sides(c)[1].values()]
+    _, _, routes = _routes_running(changes, address)
     return {match.group(1).lower() for route in routes for text in string_leaves(sides(route)[1])
             if (match := ROUTE_HOST.match(text)) is not None}
 
 
-def _words(text: str) -> set[str]:
-    return set(WORD.findall(text.lower()))
+def _routes_running(changes: list[Change], address: str | None) -> tuple[Change | None, str, list[Change]]:
+    """The script at ADDRESS, its name, and the other changes that name it (the routes that run it)."""
+    script = next((c for c in changes if c.address == address), None)
+    name = str(sides(script)[1].get("name") or "") if script is not None else ""
+    return script, name, [c for c in changes if name and c is not script and name in sides(c)[1].values()]

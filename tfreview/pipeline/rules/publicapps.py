@@ -25,6 +25,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
 from tfreview.pipeline.rules.common import as_dict, as_list, sides
+from tfreview.pipeline.rules.direction import words
 from tfreview.pipeline.rules.endpoints import PRIVATE_WORDS, PUBLIC_WORDS, resource_words
 from tfreview.pipeline.rules.environments import label_tokens
 from tfreview.pipeline.rules.guardrails import BYPASS
@@ -51,7 +52,6 @@ TARGETS = ("bucket", "name", "service", "dataset_id", "function", "cloud_functio
 READ_GRADED = ("iam-public-member", "public-bucket")
 READ_ONLY_MODES = frozenset({"blob", "public-read", "publicread"})  # anonymous reads of objects, no listing or writes
 WRITE_MODES = frozenset({"public-read-write", "publicreadwrite", "container"})
-NAME_WORD = lazy_compile(r"[a-z0-9]+")
 SERVICE_TYPES = frozenset({"kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest", "helm_release"})
 
 
@@ -81,8 +81,8 @@ def _public_app(policy: Change, created: list[Change]) -> Change | None:
     mine = [app for app in created if app.module == policy.module]
     if len(mine) != 1:
         return None
-    words = resource_words(mine[0], "domain", "hostname")
-    return mine[0] if words & PUBLIC_PAGES and not words & PRIVATE_WORDS else None
+    said = resource_words(mine[0], "domain", "hostname")
+    return mine[0] if said & PUBLIC_PAGES and not said & PRIVATE_WORDS else None
 
 
 @grader
@@ -111,8 +111,8 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
 
 def _labelled_public(store: Change) -> bool:
     """Whether a store's own labels or tags (not only its name) say public web assets, and none says kept."""
-    words = label_tokens(sides(store)[1])
-    return bool(words & ASSET_WORDS) and not words & KEPT_WORDS
+    said = label_tokens(sides(store)[1])
+    return bool(said & ASSET_WORDS) and not said & KEPT_WORDS
 
 
 def _public_asset_store(store: Change) -> str | None:
@@ -122,9 +122,10 @@ def _public_asset_store(store: Change) -> str | None:
     modes = {str(after.get(key, "")).lower() for key in ("container_access_type", "acl", "predefined_acl")}
     if not modes & READ_ONLY_MODES or modes & WRITE_MODES:
         return None
-    words = resource_words(store) | {w for key in ("metadata",) if isinstance(after.get(key), dict)
-                                     for text in after[key].values() for w in NAME_WORD.findall(str(text).lower())}
-    return store.address if words & ASSET_WORDS and not words & KEPT_WORDS else None
+    metadata = after.get("metadata")
+    said = resource_words(store) | {w for text in (metadata.values() if isinstance(metadata, dict) else ())
+                                    for w in words(str(text))}
+    return store.address if said & ASSET_WORDS and not said & KEPT_WORDS else None
 
 
 def _public_asset(grant: Change) -> str | None:
@@ -137,8 +138,8 @@ def _public_asset(grant: Change) -> str | None:
     for key in TARGETS:
         value = after.get(key)
         if isinstance(value, str) and value:
-            words = set(NAME_WORD.findall(value.rsplit("/", 1)[-1].lower()))
-            if words & ASSET_WORDS and not words & KEPT_WORDS:
+            said = words(value.rsplit("/", 1)[-1])
+            if said & ASSET_WORDS and not said & KEPT_WORDS:
                 return value.rsplit("/", 1)[-1]
     return None
 
@@ -159,8 +160,8 @@ def public_web_front(review_input: ReviewInput, findings: list[Finding]) -> list
     for found in findings:
         service = services.get(found.address or "")
         if found.rule in FRONT_GRADED and found.severity is Severity.HIGH and service is not None \
-                and web_ports_only(service) and (words := _service_words(service)) & FRONT_WORDS \
-                and not words & PRIVATE_WORDS:
+                and web_ports_only(service) and (said := _service_words(service)) & FRONT_WORDS \
+                and not said & PRIVATE_WORDS:
             found = graded_medium(found, "on web ports only, for a service its names call the public web front")
         graded.append(found)
     return graded
@@ -173,4 +174,4 @@ def _service_words(service: Change) -> set[str]:
     labels = as_dict(meta.get("labels"))
     texts = [service.name, str(after.get("name") or ""), str(after.get("chart") or ""), str(meta.get("name") or ""),
              *(str(v) for v in labels.values())]
-    return {w for text in texts for w in NAME_WORD.findall(text.lower())}
+    return {w for text in texts for w in words(text)}
