@@ -273,22 +273,27 @@ def test_a_website_bucket_known_only_after_apply_is_linked_by_reference() -> Non
     assert ("aws_s3_bucket_policy.www", Severity.MEDIUM) in public(run(document))
 
 
-def _gcs(role: str, website: bool) -> list[dict[str, Any]]:
+def _gcs(role: str, website: bool, new: bool = True) -> list[dict[str, Any]]:
+    """A bucket (created, or kept as it is) and a grant to allUsers on it."""
     site = {"name": "site-bucket", "website": [{"main_page_suffix": "index.html", "not_found_page": "404.html"}]
             if website else []}
-    return [resource("google_storage_bucket", None, site, ["create"], name="site"),
+    bucket = resource("google_storage_bucket", None, site, ["create"], name="site") if new \
+        else resource("google_storage_bucket", site, site, ["no-op"], name="site")
+    return [bucket,
             resource("google_storage_bucket_iam_member", None, {"bucket": "site-bucket", "role": role,
                                                                 "member": "allUsers"}, ["create"], name="site")]
 
 
-@pytest.mark.parametrize(("role", "website", "severity"), [
-    ("roles/storage.objectViewer", True, Severity.MEDIUM),
-    ("roles/storage.objectViewer", False, Severity.HIGH),
-    ("roles/storage.objectAdmin", True, Severity.HIGH),
-    ("roles/storage.legacyBucketReader", True, Severity.HIGH),  # lists the bucket
+@pytest.mark.parametrize(("role", "website", "new", "severity"), [
+    ("roles/storage.objectViewer", True, True, Severity.MEDIUM),
+    ("roles/storage.objectViewer", False, False, Severity.HIGH),  # an existing bucket the plan shows, no website
+    ("roles/storage.objectViewer", False, True, Severity.MEDIUM),  # created here: it holds nothing yet (s23)
+    ("roles/storage.objectAdmin", True, True, Severity.HIGH),
+    ("roles/storage.legacyBucketReader", True, True, Severity.HIGH),  # lists the bucket
 ])
-def test_gcs_public_viewer_is_medium_only_on_a_website_bucket(role: str, website: bool, severity: Severity) -> None:
-    found = run(plan(*_gcs(role, website)))
+def test_gcs_public_viewer_is_medium_only_on_a_website_or_new_bucket(role: str, website: bool, new: bool,
+                                                                     severity: Severity) -> None:
+    found = run(plan(*_gcs(role, website, new)))
     assert ("google_storage_bucket_iam_member.site", severity) in public(found)
 
 

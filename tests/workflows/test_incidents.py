@@ -61,7 +61,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "gitops-and-developer-platforms", "hidden-like-31", "hidden-like-32", "hidden-like-33",
                       "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
                       "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
-                      "hidden-like-44")]
+                      "hidden-like-44", "hidden-like-45", "hidden-like-46", "hidden-like-47")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -465,11 +465,11 @@ KNOWN_MISSES = {
     # hidden-like-39 and -40 (session 22), scored unseen on a76dbaeb (98.4% / 6.8%, 100% / 8.3%) and on 0fd7bde7
     # (98.4% / 5.1%, 100% / 8.3%): a production database retired with its final snapshot and a locked archive vault,
     # a retired function with its role and rule, a per-PR CI clone database, a backup copy to a vault in an account
-    # the plan shows nowhere else, a status route to an internal health page (upstream internal: held, as
-    # test_rules_public_by_design decides), and a checkout Worker injecting a third-party script.
+    # the plan shows nowhere else (medium since session 23: AWS Backup copies only within an organization), a status
+    # route to an internal health page (upstream internal: held, as test_rules_public_by_design decides), and a
+    # checkout Worker injecting a third-party script.
     "fresh/hidden-like-39/027-billing-legacy-db-decommission.json",
     "fresh/hidden-like-39/116-decommission-feature-flag-lambda.json",
-    "fresh/hidden-like-40/058-backup-retention-extended.json",
     "fresh/hidden-like-40/061-tollgate-status-route-public.json",
     # hidden-like-41 and -42 (session 22), scored unseen on a76dbaeb and on 69cc0215 alike (96.7% / 10.9%, 98.2% /
     # 5.3%), then fixed from: scratch datasets and a sandbox account retired, a record moved to a new CDN, and a
@@ -489,6 +489,13 @@ KNOWN_MISSES = {
     "fresh/hidden-like-44/023-kps-alertmanager-null.json",
     "fresh/hidden-like-44/028-gitlab-ci-config-external.json",
     "fresh/hidden-like-44/094-pagerduty-orchestration-suppress.json",
+    # hidden-like-45 to -47 (session 23), scored unseen on 396b09d6 (95.2% / 3.2%, 96.7% / 18.3%, 93.3% / 0.0%), then
+    # fixed from: a namespace of last season's event retired beside this season's (a namespace takes what the plan
+    # does not show with it), a season's module retired with its table (its data goes), and a CI secret created from
+    # a literal (secret-in-code is medium by design: a secret store's literal was judged fine by most writers).
+    "fresh/hidden-like-46/037-kubernetes-namespace-v1-x4.json",
+    "fresh/hidden-like-46/045-aws-sqs-queue-module-x13.json",
+    "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
 }
 
 

@@ -63,6 +63,7 @@ from tfreview.pipeline.rules import ai_safety as ai_safety
 from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
+from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import floors as floors
 from tfreview.pipeline.rules import reach as reach
@@ -214,6 +215,7 @@ THEMES = (
     "modes",
     "gates",
     "guards",
+    "shortkept",
     "blinding",
     "floors",
     "reach",

@@ -67,7 +67,7 @@ from tfreview.pipeline.rules.replicas import replica_with_primary
 from tfreview.pipeline.rules.reroutes import rerouted
 from tfreview.pipeline.rules.restored import restored_successor
 from tfreview.pipeline.rules.retired import already_off, retired_store, retired_with_names, sandbox_only, taken_over
-from tfreview.pipeline.rules.retiring import retired_version
+from tfreview.pipeline.rules.retiring import retired_version, retired_with_copy
 from tfreview.pipeline.rules.rotated import key_rotated
 from tfreview.pipeline.rules.rotations_kept import rotated_out
 from tfreview.pipeline.rules.rulesets import rule_moved
@@ -225,7 +225,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(replaced_alerting(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(replica_with_primary(c, ri) or reader_of_cluster(c, ri)
                               or member_trimmed(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(final_copy(c) or migrated_with_backup(c, ri) or restored_successor(c, ri)
+    Grade(lambda c, ri: paren(final_copy(c) or retired_with_copy(c, ri) or migrated_with_backup(c, ri)
+                              or restored_successor(c, ri)
                               or rebound(c, ri) or branch_of_parent(c, ri)
                               or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),

@@ -184,6 +184,17 @@ def _judge_bucket(bucket: str, own: Own) -> tuple[str, Severity] | None:
     return f"bucket {bucket}, which no resource of the plan creates, keeps or names", Severity.HIGH
 
 
+# Copies a service makes only to accounts of the same organization (AWS Backup's cross-account copy requires both
+# accounts in one AWS Organization): where the plan shows no account of its own, the receiver is as likely the
+# organization's DR or vault account as anyone's, and is medium. Beside accounts the plan shows, a new one stays high.
+ORGANIZATION_BOUND = (("aws_backup_plan", "copy_action"),)
+SAME_ORGANIZATION = " (AWS Backup copies only to accounts of the same organization)"
+
+
+def _organization_bound(change: Change, path: tuple[str, ...]) -> bool:
+    return any(change.type == kind and block in path for kind, block in ORGANIZATION_BOUND)
+
+
 def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: str | None,
            carried: bool, added: bool = False) -> tuple[str, Severity] | None:
     """Why one new destination value is outside the organisation, and how bad."""
@@ -208,6 +219,8 @@ def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: st
         sibling = kin(outside[0], own.scopes)
         if sibling is not None:
             return f"{outside[0]}, named like this plan's own {sibling}", Severity.MEDIUM
+        if _organization_bound(change, path) and not any(ACCOUNT.match(scope) for scope in own.scopes):
+            return f"{outside[0]}, an account the plan never shows as its own{SAME_ORGANIZATION}", Severity.MEDIUM
         # A new notice (a lifecycle hook's queue, an alarm's topic) in another account carries ids, not data.
         notice = change.action is Action.CREATE and not loose and not carried \
             and not (key_words(change.type) | {w for part in path for w in key_words(part)}) & BULK
@@ -238,6 +251,8 @@ def _egress(ri: ReviewInput) -> Iterator[Finding]:
                   for j in [_judge(change, p, t, own, loose, carried, p not in held)] if j is not None]
         if judged:
             (why, severity), path = max(judged, key=lambda item: item[0][1] == Severity.HIGH)
+            leaves_it = "it stays in the organisation" if why.endswith(SAME_ORGANIZATION) \
+                else "it leaves the organisation"
             yield finding(RULE, change.address,
-                          f"{change.address} now sends data to {why} ({'.'.join(path)}): it leaves the "
-                          "organisation; confirm the receiver is yours or trusted", severity)
+                          f"{change.address} now sends data to {why} ({'.'.join(path)}): {leaves_it}; confirm the "
+                          "receiver is yours or trusted", severity)

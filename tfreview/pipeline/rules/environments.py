@@ -75,13 +75,26 @@ MODULE_ENVS = frozenset({"staging", "dev", "development", "sandbox", "sbx", "pre
 
 
 def non_production(change: Change) -> bool:
-    """Whether the object's own environment tags say non-production (`env = dev`), or, where it has none, the module
-    it lives in is named for one (`module.staging`); and no label or module word says production."""
+    """Whether the object's own environment tags or bare tags say non-production (`env = dev`, `["sandbox"]`), or,
+    where it has none, the module it lives in is named for one (`module.staging`); and no label or module word says
+    production."""
     attrs = change.after if isinstance(change.after, dict) else change.before if isinstance(change.before, dict) else {}
     module = module_words(change.module)
-    if label_tokens(attrs) & PRODUCTION_TOKENS or module & PRODUCTION_TOKENS:
+    if _says_production(attrs) or module & PRODUCTION_TOKENS:
         return False
-    return bool(env_words(attrs) & NON_PRODUCTION_ENVS or (not env_words(attrs) and module & MODULE_ENVS))
+    return bool((env_words(attrs) | bare_tags(attrs)) & NON_PRODUCTION_ENVS
+                or (not env_words(attrs) and module & MODULE_ENVS))
+
+
+def _says_production(attrs: dict[str, object]) -> bool:
+    """Whether an object's labels say production. An environment tag that names a non-production environment
+    decides, unless the object's own name label says production: a team or owner called `live-ops` or
+    `prod-support` runs more than one environment."""
+    env = env_words(attrs)
+    if env & NON_PRODUCTION_ENVS and not env & PRODUCTION_TOKENS:
+        return any(word in PRODUCTION_TOKENS for key, val in label_pairs(attrs) if key.strip().lower() == "name"
+                   for word in TOKEN.findall(val.lower()))
+    return bool(label_tokens(attrs) & PRODUCTION_TOKENS)
 
 
 def module_words(module: str | None) -> frozenset[str]:
@@ -102,10 +115,15 @@ def labelled_disposable(attrs: dict[str, object]) -> bool:
     return bool(tokens & DISPOSABLE_TOKENS or env_words(attrs) & TEST_ENVS)
 
 
+def bare_tags(attrs: dict[str, object]) -> set[str]:
+    """The words of tags that are a word alone (DigitalOcean's and Google's tag lists: `["sandbox", "loadtest"]`)."""
+    return {word for key, val in label_pairs(attrs) if not val.strip() for word in TOKEN.findall(key.lower())}
+
+
 def non_production_env(attrs: dict[str, object]) -> str | None:
     """The non-production environment an object's own environment tag or bare tag names (`env: sandbox`, a tag
     `staging`), when nothing in its labels or name says production; else None."""
-    bare = {word for key, val in label_pairs(attrs) if not val.strip() for word in TOKEN.findall(key.lower())}
+    bare = bare_tags(attrs)
     words = (env_words(attrs) | bare) & NON_PRODUCTION_ENVS
     name = set(TOKEN.findall(str(attrs.get("name") or "").lower()))
     if not words or (label_tokens(attrs) | bare | name) & PRODUCTION_TOKENS:

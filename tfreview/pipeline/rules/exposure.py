@@ -42,7 +42,16 @@ from tfreview.pipeline.rules.direction import (
     inactive,
     words,
 )
-from tfreview.pipeline.rules.ports import ALL_PORTS, NO_PORT_PROTOCOLS, PORT_KEYS, WEB_PORTS, block_ports, port_text
+from tfreview.pipeline.rules.ports import (
+    ALL_PORTS,
+    NO_PORT_PROTOCOLS,
+    PORT_KEYS,
+    PUBLIC_UDP,
+    WEB_PORTS,
+    block_ports,
+    port_text,
+    public_udp_service,
+)
 from tfreview.pipeline.rules.values import document, whole_range, world_sources
 from tfreview.pipeline.rules.webswap import web_port_swapped
 
@@ -185,7 +194,10 @@ def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> l
     spans = [r for r in ranges if isinstance(r, tuple)]
     if spans and all(low == high and low in WEB_PORTS for low, high in spans):
         return []
-    return [(path, source, port_text(spans)) for source in sources]
+    protocol = next((a.get("protocol", a.get("ip_protocol")) for a in reversed(ancestors)
+                     if a.get("protocol", a.get("ip_protocol")) is not None), None)
+    text = port_text(spans) + (PUBLIC_UDP if public_udp_service(spans, protocol) else "")
+    return [(path, source, text) for source in sources]
 
 
 # What any internet-wide source looks like inside serialized values: a cheap test before the walk.
@@ -218,7 +230,8 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
         # on an ACL whose own default allows, the rule lets in nothing more.
         everything = acl and ports == EVERY_PORT and not _allows_by_default(after) \
             and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
-        default = (not before and API_ENDPOINT.search(path)) or (acl and not everything) or swapped is not None
+        default = (not before and API_ENDPOINT.search(path)) or (acl and not everything) or swapped is not None \
+            or ports.endswith(PUBLIC_UDP)
         note = " (a network ACL rule that lets everything in: every deny after it is overridden)" if everything \
             else " (a network ACL: security groups still filter)" if acl else f" ({swapped})" if swapped else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports

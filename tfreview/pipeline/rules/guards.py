@@ -76,7 +76,11 @@ SECURITY_SOURCE = lazy_compile(r"cloudtrail|audit|security|guardduty|vpc[ ._-]?f
                                # a code host's own stream is its org audit log (pushes, protections, tokens, keys)
                                r"|\bsource\s*:\s*\"?(?:github|gitlab|bitbucket|azure[ ._-]?devops)\b"
                                # an authorizer's decisions (Kafka's kafka.authorizer.logger): who was let in where
-                               r"|authori[sz]er|authz", re.IGNORECASE)
+                               r"|authori[sz]er|authz"
+                               # Google Cloud's audit entries (a protoPayload, an AuditLog) of a whole service
+                               r"|\bprotoPayload\.serviceName\b", re.IGNORECASE)
+# A filter that names the audit methods it drops (reads of one bucket) keeps the service's other audit entries.
+AUDIT_METHODS = lazy_compile(r"\bprotoPayload\.methodName\b", re.IGNORECASE)
 RATE = lazy_compile(r"sample|rate|percent")
 MOSTLY = 0.9  # sampling out nine security records in ten or more leaves no usable trail
 
@@ -112,7 +116,8 @@ def _security_logs_excluded(change: Change) -> Iterator[Finding]:
     for path, node, off in switched_objects(after):
         if off or not (excluding_type or EXCLUDING.search(path)) or repr(node) in old:
             continue
-        source = next((m.group(0) for t in _texts(node) if known(t) and (m := SECURITY_SOURCE.search(t))), None)
+        source = next((m.group(0) for t in _texts(node) if known(t) and (m := SECURITY_SOURCE.search(t))
+                       and not (m.group(0).lower().startswith("protopayload") and AUDIT_METHODS.search(t))), None)
         share = _drop_share(node)
         if source is None or share <= 0:
             continue

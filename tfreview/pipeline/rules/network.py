@@ -13,6 +13,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import any_unknown
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
+from tfreview.pipeline.rules.ports import PUBLIC_UDP, public_udp_service
 from tfreview.pipeline.rules.values import whole_range, world_sources
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 
@@ -127,7 +128,8 @@ def _port_text(ports: tuple[int, int], protocol: Any) -> str:
     if ports == ALL_PORTS:
         return f"all ports/{proto}"
     low, high = ports
-    return f"port {low}/{proto}" if low == high else f"ports {low}-{high}/{proto}"
+    text = f"port {low}/{proto}" if low == high else f"ports {low}-{high}/{proto}"
+    return text + PUBLIC_UDP if public_udp_service([ports], protocol) else text
 
 
 @on_change(types=("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
@@ -139,7 +141,8 @@ def _open_ingress(change: Change) -> Iterator[Finding]:
         after = {k: v for k, v in after.items() if k != "source_ranges"}  # known after apply is not "none given"
     for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
         where = f"{attribute} " if attribute else ""
-        yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}")
+        yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}",
+                      Severity.MEDIUM if ports.endswith(PUBLIC_UDP) else None)
 
 
 # --- databases ---------------------------------------------------------------------------------------

@@ -21,6 +21,14 @@ ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM
                1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB", 6379: "Redis", 9200: "Elasticsearch",
                11211: "memcached", 2375: "Docker", 2379: "etcd", 6443: "Kubernetes API", 10250: "kubelet",
                9092: "Kafka", 5601: "Kibana", 8500: "Consul", 5900: "VNC", 445: "SMB", 135: "RPC"}
+# Where a public service takes UDP (game servers, voice, QUIC, WireGuard): ports above 1023, in ranges no wider than
+# this, away from admin and data ports and from these: amplification and discovery services (SQL Browser, SSDP,
+# WS-Discovery, mDNS, CoAP, memcached, Ubiquiti, ARD, Plex) and overlay networks (VXLAN, Geneve) that must never face
+# the internet.
+UDP_ABUSED = (1434, 1900, 3283, 3702, 4789, 5353, 5683, 6081, 8472, 10001, 11211, 32414)
+PUBLIC_UDP_WIDTH = 1024
+# Said of an opening public_udp_service() finds (medium, not high).
+PUBLIC_UDP = " (UDP above 1023, no admin, data or amplification port: how games, voice and QUIC are reached)"
 PORT_KEYS = lazy_compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
                          r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
                          r"|^(?:min|max|start|end)_port$")
@@ -98,3 +106,11 @@ def port_text(spans: list[tuple[int, int]]) -> str:
         named = [f"{p} ({ADMIN_PORTS[p]})" for p in ADMIN_PORTS if low <= p <= high]
         parts += named if low == high and named else [str(low) if low == high else f"{low}-{high}"]
     return "port " + ", ".join(parts) if len(parts) == 1 else "ports " + ", ".join(parts)
+
+
+def public_udp_service(spans: list[tuple[int, int]], protocol: Any) -> bool:
+    """Whether an opening is UDP alone on ranges above 1023, none wider than PUBLIC_UDP_WIDTH and none holding an
+    admin, data, amplification or overlay port: how games, voice and QUIC are reached."""
+    return str(protocol).strip().lower() in ("udp", "17") and bool(spans) and all(
+        1024 <= low <= high < low + PUBLIC_UDP_WIDTH and not any(low <= p <= high for p in (*ADMIN_PORTS, *UDP_ABUSED))
+        for low, high in spans)

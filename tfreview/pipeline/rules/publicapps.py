@@ -38,8 +38,9 @@ POLICIES = lazy_compile(r"access_polic|access_rule")
 PUBLIC_PAGES = PUBLIC_WORDS | {"status", "statuspage", "docs", "documentation", "marketing", "blog", "careers"}
 GRADED = (BYPASS, "iam-public-member")
 # What public web assets are called, beside the page words: static files, images, fonts, media, open data.
+# Software handed to the public (a game client's patches, installers, release mirrors) is served the same way.
 ASSET_WORDS = PUBLIC_PAGES | {"static", "assets", "asset", "cdn", "fonts", "images", "img", "media", "opendata",
-                              "open"}
+                              "open", "patch", "patches", "installer", "installers", "mirror", "mirrors"}
 # Names that say the object holds what must not be public, whatever else they say.
 KEPT_WORDS = PRIVATE_WORDS | {"backup", "backups", "export", "exports", "customer", "customers", "user", "users", "pii",
                               "logs", "audit", "billing", "invoice", "invoices", "receipts", "statements", "reports",
@@ -99,7 +100,8 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
         target = None
         if change is not None and found.severity is Severity.HIGH and found.rule == "iam-public-member":
             target = _public_asset(change)
-            if target is not None and target in shown and not _labelled_public(shown[target]):
+            if target is not None and target in shown and not _labelled_public(shown[target]) \
+                    and not _new_and_unlabelled(shown[target]):
                 target = None  # the plan shows the store: its settings (websites.py) or its own labels decide
         elif change is not None and found.severity is Severity.HIGH and found.rule == "public-bucket":
             target = _public_asset_store(change)
@@ -107,6 +109,12 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
             found = graded_medium(found, f"read-only, on {target}, which its name says is served to the public")
         graded.append(found)
     return graded
+
+
+def _new_and_unlabelled(store: Change) -> bool:
+    """Whether a store is created in this plan (it holds nothing yet: what it will serve is what its name says) and
+    none of its labels says it keeps what must stay private."""
+    return store.action is Action.CREATE and not label_tokens(sides(store)[1]) & KEPT_WORDS
 
 
 def _labelled_public(store: Change) -> bool:

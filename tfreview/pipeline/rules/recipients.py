@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration, references_in
@@ -19,7 +21,8 @@ from tfreview.pipeline.findings import Finding, ReviewInput, Severity, declare, 
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import known, show, sides, string_leaves
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
-from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.planview import PlanView, kept_values_text, plan_view
+from tfreview.pipeline.rules.values import leaves
 
 NOBODY = declare("alerts-to-nobody", Severity.HIGH,
                  "An alert, monitor, escalation or route loses all its recipients (notification handles removed, "
@@ -48,6 +51,10 @@ PAGING = lazy_compile(r"^@(?:pagerduty|opsgenie|victorops|splunk-on-?call|xmatte
                       r"|incident-?io|firehydrant|rootly)", re.IGNORECASE)
 # Who is on call: member lists of a rotation, schedule layer or team.
 MEMBERS = lazy_compile(r"^(?:members?|users|user_ids|participants?|people)$")
+# Blocks that hold a schedule's member lists: a schedule with none of them has nobody on call.
+MEMBER_BLOCKS = lazy_compile(r"^(?:layers?|rotations?|shifts?)$")
+# Where an escalation's or route's rules name whom they reach.
+TARGET_ID = lazy_compile(r"(?:^|\.)targets?(?:\[\d+\])?\.id$")
 HOLDERS = lazy_compile(r"(?:^|_)(?:team|group|schedule|rotation|roster|on_?call|squad|layer)(?:_|$)")
 ONE_PERSON = 1
 MANY_PEOPLE = 3
@@ -127,11 +134,25 @@ def _empty_holders(ri: ReviewInput) -> dict[str, Change]:
         after = change.after if isinstance(change.after, dict) else {}
         if not HOLDERS.search(change.type) or after.get("ignore_members") is True:
             continue
-        lists = _members(after)
+        lists = _members(after) + [[] for k, v in after.items() if MEMBER_BLOCKS.match(k) and v == []]
         unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
-        if lists and all(not m for m in lists) and not any(MEMBERS.match(k) for k in unknown):
+        if lists and all(not m for m in lists) and not any(MEMBERS.match(k) or MEMBER_BLOCKS.match(k) for k in unknown):
             found[change.address] = change
     return found
+
+
+def _new_targets(change: Change, kept_text: str) -> list[str]:
+    """The ids a changed escalation or route newly names as its target that no kept object holds: what the plan is
+    about to create (a real plan shows them known after apply; references in the configuration say whose)."""
+    before, after = sides(change)
+    old, own = set(string_leaves(before)), orjson.dumps([change.before, change.after]).decode()
+    return [leaf for _path, leaf in _target_ids(after)
+            if leaf not in old and kept_text.count(f'"{leaf}"') <= own.count(f'"{leaf}"')]
+
+
+def _target_ids(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, id) of each target id an escalation's or route's rules name (`rule[0].target[0].id`)."""
+    return [(path, value) for path, value in leaves(values) if isinstance(value, str) and TARGET_ID.search(path)]
 
 
 # A receiver's destination that delivers nowhere: this machine (loopback, the unspecified address) or the discard
@@ -176,13 +197,16 @@ def _to_empty_team(ri: ReviewInput) -> Iterator[Finding]:
     names = {c.after["name"]: c for c in sinks.values()
              if isinstance(c.after, dict) and isinstance(c.after.get("name"), str)}
     config = configuration(ri.plan)
+    kept_text = kept_values_text(plan_view(ri))
     for change in plan_view(ri).of(Action.UPDATE, Action.CREATE, Action.REPLACE):
         if change.address in holders or change.address in sinks or not ALERTING.search(change.type) \
                 or HOLDERS.search(change.type):
             continue
         refs = set(references_in(config.expressions(change.address) or {}))
+        unseen = _new_targets(change, kept_text) if holders else []
         for address, holder in holders.items():
-            if any(r == address or r.startswith(address + ".") for r in refs):
+            if any(r == address or r.startswith(address + ".") for r in refs) \
+                    or (unseen and holder.provider == change.provider):
                 yield finding("alerts-to-empty-team", change.address,
                               f"{change.address}: escalates to {holder.address}, created in this plan with no "
                               "members (alerts reach nobody)")

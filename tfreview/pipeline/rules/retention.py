@@ -28,7 +28,8 @@ PERSISTENCE = declare("persistence-disabled", Severity.HIGH,
                       "volume): its data moves to ephemeral disk and is lost on the next restart.")
 LOGGING = declare("logging-disabled", Severity.HIGH,
                   "Audit, access or flow logging is switched off or removed (CloudTrail, flow logs, access logs), "
-                  "or principals are exempted from audit logs.")
+                  "principals are exempted from audit logs, or an audit log route is re-pointed at a store that "
+                  "keeps records for less than a month.")
 
 for _path in ("backup_retention_period", "backup_retention_days", "snapshot_retention_limit",
               "backup_retention_settings.retained_backups", "transaction_log_retention_days",

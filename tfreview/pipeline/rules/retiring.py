@@ -1,6 +1,12 @@
-"""Risk rules, lifecycle helper (delete grading): an older version (`<name>-v<N>`) retired while the plan keeps a
-newer one of its type that is no weaker, and what shares its identity and goes with it (the function's own role),
-when nothing kept refers to them; ladders.py grades deletes with it."""
+"""Risk rules, lifecycle helper (delete grading): an older generation retired while the plan keeps a newer one of its
+type that is no weaker, and what shares its identity and goes with it (the function's own role), when nothing kept
+refers to them; ladders.py grades deletes with it.
+
+A generation is a word of an object's name (its identity, or the name of its address) that counts releases: a
+version (`thumbnailer-v1`, `gen3`, `r5`), a season or wave (`s11`, `season11`, `wave2`) or a year (`archive-2025`).
+The newer one is the same name with a later count (`ranked-s11-eu` → `ranked-s12-eu`, `community_s11[0]` →
+`community_s12[0]`). Plain numbers are no generation: `node-00` beside `node-01` are two members of one fleet.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +19,48 @@ from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.successors import identity_of
 from tfreview.pipeline.rules.tightened import weaker_successor
+from tfreview.pipeline.rules.wayback import kept_copy
 
 _VERSIONED_NAME = lazy_compile(r"^(?P<base>.*?[a-z])[-_.]?v(?P<number>\d+)$", re.IGNORECASE)
+# One word of a name that counts generations: a marker and its number, or a year.
+GENERATION = lazy_compile(r"^(?:(?P<marker>v|s|season|gen|generation|r|rel|release|rev|revision|wave|phase|edition"
+                          r"|cohort)(?P<count>\d{1,4})|(?P<year>20\d\d))$")
+_WORD_SEPARATORS = lazy_compile(r"([^a-z0-9]+)")
 IDS = ("id", "arn")
+# Types that keep records (logs, trails, audit): a retired generation's own logs are judged by what they keep.
+RECORDS = lazy_compile(r"(?:^|_)(?:log|logs|logging|trail|audit)(?:_|$)")
+Generation = tuple[str, int, str]  # the name with its generation word blanked, the count, the word
 
 
-def _version_of(change: Change, after: bool) -> tuple[str, int] | None:
-    """(base, version) of an object's identity written `<base>-v<N>` (`thumbnailer-v1`), or None."""
+def _generations(name: str) -> list[Generation]:
+    """(the name with one generation word blanked, its count, the word) for each generation word in NAME."""
+    parts = _WORD_SEPARATORS.split(name.lower())
+    found = []
+    for i, part in enumerate(parts):
+        if (match := GENERATION.match(part)) is not None:
+            blank = "#" if match["year"] else f"{match['marker']}#"
+            found.append(("".join([*parts[:i], blank, *parts[i + 1:]]), int(match["count"] or match["year"]), part))
+    if (versioned := _VERSIONED_NAME.match(name)) is not None:
+        found.append((f"{versioned['base'].lower()} v#", int(versioned["number"]), f"v{versioned['number']}"))
+    return found
+
+
+def _counts(change: Change) -> set[str]:
+    """The generation words of a deleted object's names (`s11`, `v2`, `2025`)."""
+    return {word for _base, _count, word in _version_of(change, False)}
+
+
+def _version_of(change: Change, after: bool) -> list[Generation]:
+    """The generations of an object's identity and of its address's name (`module.x.fleet.s11_eu` → s#_eu, 11)."""
     values = change.after if after else change.before
     identity = identity_of(values, change.type) if isinstance(values, dict) else None
-    found = _VERSIONED_NAME.match(identity[1]) if identity else None
-    return None if found is None else (found["base"].lower(), int(found["number"]))
+    named = _generations(identity[1]) if identity else []
+    own = f"{change.module or ''}:{change.address.rsplit(f'{change.type}.', 1)[-1]}"
+    return [*named, *((f"@{base}", n, word) for base, n, word in _generations(own))]
 
 
 class _Kept:
-    """The plan's kept objects (not deleted): their versions by type and base, and their values as text."""
+    """The plan's kept objects (not deleted): their generations by type and name, and their values as text."""
 
     def __init__(self, view: PlanView) -> None:
         self.versions: dict[tuple[str, str], list[tuple[int, Change]]] = {}
@@ -35,8 +68,8 @@ class _Kept:
         for other in view.changes:
             if other.mode != "managed" or other.action in (Action.DELETE, Action.REPLACE, Action.FORGET):
                 continue
-            if (version := _version_of(other, True)) is not None:
-                self.versions.setdefault((other.type, version[0]), []).append((version[1], other))
+            for base, number, _word in _version_of(other, True):
+                self.versions.setdefault((other.type, base), []).append((number, other))
             texts.append(json.dumps([other.before, other.after]))
         self.text = "\n".join(texts)
 
@@ -50,26 +83,53 @@ def _unreferenced(change: Change, kept: _Kept) -> bool:
 
 
 def retired_version(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted object is an older version retired, or None: its identity is `<base>-v<N>`, the plan keeps an
-    object of its type at a newer version of the same base, and nothing kept refers to it; or it shares its
-    identity with such a retired object deleted with it (the function's own role), and nothing kept refers to it."""
+    """Why a deleted object is an older generation retired, or None: its name carries a generation, the plan keeps
+    an object of its type with the same name at a later one, no weaker, and nothing kept refers to it; or it shares
+    its identity with such a retired object deleted with it (the function's own role), and nothing kept refers to
+    it."""
     if change.action is not Action.DELETE:
         return None
     view = plan_view(ri)
     kept = view.derived("kept versions and values", _Kept)
-    version = _version_of(change, False)
-    if version is None or not _unreferenced(change, kept):
+    versions = _version_of(change, False)
+    if not versions or not _unreferenced(change, kept):
         return None
-    if _newer(change, version, kept):
-        return f"an older version retired: a newer {version[0]} version is kept in the plan and nothing refers to it"
-    for other in view.of(Action.DELETE):
-        if other is not change and other.type != change.type and _version_of(other, False) == version \
-                and _newer(other, version, kept):
-            return f"it goes with {other.address}, an older version retired, and nothing kept refers to it"
+    if (newer := _newer(change, versions, kept)) is not None:
+        return f"an older generation retired: a later one, {newer.address}, is kept and nothing refers to it"
+    if RECORDS.search(change.type):
+        return None  # logs and trails of a retired generation are judged as what they keep
+    retired = view.derived("retired generations by word", _Retired)
+    for word in sorted(_counts(change)):
+        for other in retired.by_word.get(word, []):
+            if other is not change and other.type != change.type:
+                return f"it goes with {other.address}, an older generation retired, and nothing kept refers to it"
     return None
 
 
-def _newer(change: Change, version: tuple[str, int], kept: _Kept) -> bool:
-    """Whether the plan keeps a newer version of CHANGE's object that holds none of its controls more weakly."""
-    return any(number > version[1] and not weaker_successor(change, other)
-               for number, other in kept.versions.get((change.type, version[0]), []))
+class _Retired:
+    """The plan's deletes that are an older generation retired (a later one kept), by each generation word of
+    their names: what a delete of another type with the same word (`s11`) goes with."""
+
+    def __init__(self, view: PlanView) -> None:
+        kept = view.derived("kept versions and values", _Kept)
+        self.by_word: dict[str, list[Change]] = {}
+        for change in view.of(Action.DELETE):
+            versions = _version_of(change, False)
+            if versions and _newer(change, versions, kept) is not None:
+                for word in {word for _base, _count, word in versions}:
+                    self.by_word.setdefault(word, []).append(change)
+
+
+def _newer(change: Change, versions: list[Generation], kept: _Kept) -> Change | None:
+    """The kept object of CHANGE's type at a later generation of its name that holds none of its controls more
+    weakly, or None."""
+    return next((other for base, old, _word in versions for number, other in kept.versions.get((change.type, base), [])
+                 if number > old and not weaker_successor(change, other)), None)
+
+
+def retired_with_copy(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store is an older generation retired with its data kept, or None: it takes a final copy of
+    itself on destroy and the plan keeps a later generation of it (retired_version) that nothing kept refers to."""
+    if (why := kept_copy(change)) is None or (retired := retired_version(change, ri)) is None:
+        return None
+    return f"{retired}; {why}"

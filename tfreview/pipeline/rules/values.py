@@ -136,7 +136,10 @@ _YAML_LINE = lazy_compile(r"^( *)([A-Za-z0-9_.\-/\"']+):[ \t]*(.*?)[ \t]*(?:#.*)
 
 
 def yaml_scalars(text: str) -> dict[str, str]:
-    """The `key: scalar` lines of a YAML document (Helm values) by dotted path; lists and anchors are skipped."""
+    """The `key: scalar` lines of a YAML document (Helm values) by dotted path; lists and anchors are skipped.
+    Values written as JSON (`values = [jsonencode({...})]`, YAML's flow style) give their scalars the same way."""
+    if text.lstrip().startswith("{"):
+        return _json_scalars(text)
     found: dict[str, str] = {}
     stack: list[tuple[int, str]] = []
     for line in text.splitlines():
@@ -151,6 +154,23 @@ def yaml_scalars(text: str) -> dict[str, str]:
             found[path] = value.strip("\"'")
         elif not value:
             stack.append((indent, key))
+    return found
+
+
+def _json_scalars(text: str) -> dict[str, str]:
+    """The scalars of a JSON object by dotted path, written as YAML writes them (`true`, `null`, `3`)."""
+    try:
+        parsed = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return {}
+    found: dict[str, str] = {}
+    pending: list[tuple[str, Any]] = [("", parsed)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            pending += [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
+        elif path and not isinstance(node, list):
+            found[path] = node if isinstance(node, str) else orjson.dumps(node).decode()
     return found
 
 

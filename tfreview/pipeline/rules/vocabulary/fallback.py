@@ -33,8 +33,12 @@ control(PUBLIC, r"\w*public_access\w*(?:\.\w+)?", on_word, "public access turned
 WEAK_WHEN_ON = (r"(?:privileged|allow\w*|\w*escalation\w*|run_as_root|host_\w*|insecure\w*|disable\w*|skip\w*"
                 r"|bypass\w*|\w*anonymous\w*|\w*unauthenticated\w*|\w*public\w*|guest\w*|permissive\w*"
                 rf"|{LEGACY})")
+# Runtime security agents by name (Falco and the sidekick that forwards its alerts, Wazuh, Tetragon, Tracee,
+# KubeArmor, NeuVector, osquery, OSSEC, auditd): their switches are detection's too.
+RUNTIME_SENSORS = r"falco|wazuh|tetragon|tracee|kubearmor|neuvector|osquery|ossec|auditd"
 control(DETECTION, r"\w*(?:security|waf|firewall|scan|scanning|audit|guard|shield|defender|threat|detect|detection"
-        rf"|inspection|malware|vulnerab)\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word, "a security setting turned off")
+        rf"|inspection|malware|vulnerab|{RUNTIME_SENSORS})\w*(?:\.(?!{WEAK_WHEN_ON}\Z)\w+)?", off_word,
+        "a security setting turned off")
 # A mesh that refuses permissive (plaintext-accepting) mTLS: allowing it lets peers in unauthenticated.
 control(TLS, r"\w*allow\w*permissive_?(?:mutual_?tls|mtls)\w*", inverted,
         "permissive (plaintext-accepting) mutual TLS may be enabled")

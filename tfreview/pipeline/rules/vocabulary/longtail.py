@@ -48,6 +48,24 @@ def delivers(value: Any) -> float | None:
     return 0 if all(w and w <= NOWHERE for w in words) else 1
 
 
+# Words of a value returned masked, and of one returned whole (`last4` → `full_pan`, `masked` → `clear`).
+MASKED_FORMS = frozenset({"last4", "lastfour", "last", "four", "first6", "masked", "mask", "partial", "partially",
+                          "redacted", "truncated", "tokenized", "tokenised", "token", "hashed", "hash", "obfuscated"})
+WHOLE_FORMS = frozenset({"full", "clear", "cleartext", "plain", "plaintext", "unmasked", "raw", "decrypted",
+                         "pan", "whole", "original", "none"})
+
+
+def reveals(value: Any) -> float | None:
+    """1 while a value names a masked form (`last4`, `REDACTED`), 0 once it names the whole value (`full_pan`,
+    `cleartext`); None for anything else."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    words = set(_SPLIT.split(value.strip().lower())) - {""}
+    if words and words <= MASKED_FORMS:
+        return 1
+    return 0 if words and words <= WHOLE_FORMS else None
+
+
 def idp_only(value: Any) -> float | None:
     """1 while every sign-in method of a list is an identity provider's, 0 once another (a certificate, RADIUS)
     sits beside it; None for anything else."""
@@ -290,6 +308,10 @@ control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|en
 control(OPENED, r"(?:enable_)?(?:data_masking|masking|redaction|pii_redaction|dlp|tokeni[sz]ation|log_redaction)"
         r"(?:_enabled|_enforced)?|mask_(?:secrets|pii|sensitive\w*)|redact_(?:secrets|pii|sensitive\w*)", flag,
         "sensitive data is no longer masked or redacted")
+# What a detokenization or lookup returns (a card vault's `return_format`, a masking mode): a masked form (last four,
+# redacted, a token) moved to the whole value hands cardholder data or PII to everyone the policy admits.
+control(OPENED, r"\w*(?:return|reveal|display|response|mask(?:ing)?|output|redaction)_(?:format|mode|style|level)",
+        reveals, "the value is now returned whole instead of masked")
 # A token's, key's or invitation's end date removed: the credential now works until someone revokes it.
 control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_date|expires|valid_until|not_after",
         present, "the credential no longer expires", types=r"token|api_key|access_key|_key$|credential|password"

@@ -188,6 +188,19 @@ control(KEY, r"regenerate_\w*automatically"
         r"|(?:enable_|\w*_)?auto(?:matic)?_?(?:key_)?(?:regeneration|rotation)(?:_enabled)?", flag,
         "automatic key regeneration or rotation turned off")
 
+# --- a detector's rule files emptied (Falco's `rules_files`, Prometheus' `rule_files`): it runs and sees nothing ---
+control(DETECTION, r"rules?_files?|rules?_paths?", present, "the detector's rule files are emptied (it runs and "
+        "matches nothing)")
+
+# --- a key's material let out of its store (Vault transit `exportable` and `allow_plaintext_backup`, an HSM's
+# `extractable`): once it leaves, everything sealed under it is as safe as wherever the copy went -----------------
+control(KEY, r"exportable|extractable|allow_plaintext_backup|allow_(?:key_)?export|key_export(?:_enabled)?",
+        inverted, "the key's material may now be exported out of its key store")
+
+# --- dual control (two people to use or change a key or a vault, a quorum) given up ---------------------------
+control(KEY, r"dual_control(?:_enabled|_required)?|(?:require_)?quorum(?:_required|_enabled)?|two_person_\w+"
+        r"|four_eyes\w*", flag, "one person alone may now use or change it (dual control off)")
+
 # --- a credential's automatic rotation interval set to 0 or removed (`rotation_days`, `key_rotation_interval`) -------
 # (Secrets Manager's `automatically_after_days` is left out: it reads 0 when a `schedule_expression` takes over.)
 control(KEY, r"\w*rotation\w*_(?:days|interval|period)\w*|rotation_(?:days|interval)",

@@ -165,7 +165,10 @@ control(ZERO, r"min_instance_count|min_instances|min_replicas|min_capacity|min_n
 control(ZERO, r"replicas|replica_?count|instances|desired_count|desired_capacity|desired_size|min_size|max_size"
         r"|min_capacity|max_capacity|\w*node_count|num_nodes|instance_count|min_instances|max_instances|\w*instance_count"
         r"|target_size|worker_count|min_replicas|max_replicas|num_instances|number_of_nodes|cluster_size"
-        r"|shard_count|num_cache_nodes|task_count|capacity", count, "scaled to zero",
+        r"|shard_count|num_cache_nodes|task_count|capacity"
+        # any provider's bounds on what it runs (`min_servers`, `max_hosts`, `desired_workers`)
+        r"|(?:min|max|desired|target)_(?:servers?|hosts?|machines?|vms?|nodes?|workers?|pods?|tasks?|containers?"
+        r"|units?|members?|game_?servers?)", count, "scaled to zero",
         outside_production=Severity.MEDIUM)  # a dev or staging pool stopped at night is routine
 control(ZERO, r"reserved_concurrent_executions|\w*concurrency\w*|throttling_(?:burst|rate)_limit|rate_limit"
         r"|burst_limit", capacity, "no request gets through")

@@ -1,0 +1,290 @@
+"""Session 23, what unseen sets 45-47 showed: each principle holds its risky case and lets its benign look-alike
+pass, in plans written differently from the held-out fixtures that showed the gap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.environments import non_production
+
+GONE = "delete_because_no_resource_config"
+
+
+def _deleted(address: str, before: dict[str, Any]) -> dict[str, Any]:
+    entry = resource(address, None, before, actions=["delete"])
+    entry["action_reason"] = GONE
+    return entry
+
+
+def _kept(address: str, values: dict[str, Any]) -> dict[str, Any]:
+    return resource(address, values, values, actions=["no-op"])
+
+
+# --- key material let out, dual control given up, values returned whole ------------------------------------------
+
+def test_a_key_made_exportable_or_single_handed_is_high(tmp_path: Path) -> None:
+    for attribute, old, new in (("exportable", False, True), ("allow_plaintext_backup", False, True),
+                                ("dual_control", True, False)):
+        key = resource("vault_transit_secret_backend_key.payments", {"name": "payments", attribute: new},
+                       {"name": "payments", attribute: old})
+        assert judge(tmp_path, [key]).get("key-disabled") is Severity.HIGH, attribute
+
+
+def test_a_key_locked_inside_its_store_says_nothing(tmp_path: Path) -> None:
+    key = resource("vault_transit_secret_backend_key.payments", {"name": "payments", "exportable": False,
+                                                                 "dual_control": True},
+                   {"name": "payments", "exportable": True, "dual_control": False})
+    assert "key-disabled" not in judge(tmp_path, [key])
+
+
+def test_a_lookup_that_returns_the_whole_value_instead_of_a_masked_one_is_high(tmp_path: Path) -> None:
+    policy = resource("vaultpay_reveal_policy.support", {"roles": ["support"], "return_format": "full_pan"},
+                      {"roles": ["support"], "return_format": "last4"})
+    assert judge(tmp_path, [policy]).get("data-policy-opened") is Severity.HIGH
+
+
+def test_a_lookup_masked_again_or_a_report_format_changed_says_nothing(tmp_path: Path) -> None:
+    masked = resource("vaultpay_reveal_policy.support", {"return_format": "masked"}, {"return_format": "full"})
+    report = resource("acme_report.daily", {"output_format": "raw"}, {"output_format": "json"})
+    found = judge(tmp_path, [masked, report])
+    assert "data-policy-opened" not in found
+
+
+# --- UDP where games and voice are reached -------------------------------------------------------------------------
+
+def _udp_rule(low: int, high: int, protocol: str = "udp") -> dict[str, Any]:
+    return resource("aws_security_group_rule.game", {
+        "type": "ingress", "protocol": protocol, "from_port": low, "to_port": high, "cidr_blocks": ["0.0.0.0/0"],
+        "security_group_id": "sg-0a41c93e7d2b5f810"})
+
+
+def test_a_game_servers_udp_range_open_to_everyone_is_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_udp_rule(7777, 7877)]).get("network-open-ingress") is Severity.MEDIUM
+    firewall = resource("hcloud_firewall.game", {"name": "game", "rule": [
+        {"direction": "in", "protocol": "udp", "port": "7777-7787", "source_ips": ["0.0.0.0/0", "::/0"]}]})
+    assert judge(tmp_path, [firewall]).get("network-open-ingress") is Severity.MEDIUM
+
+
+def test_udp_amplifiers_every_udp_port_or_the_same_range_over_tcp_stay_high(tmp_path: Path) -> None:
+    for rule in (_udp_rule(11211, 11211), _udp_rule(0, 65535), _udp_rule(1900, 1900), _udp_rule(4789, 4789),
+                 _udp_rule(7777, 7877, "tcp"), _udp_rule(53, 53)):
+        assert judge(tmp_path, [rule]).get("network-open-ingress") is Severity.HIGH, rule["change"]["after"]
+
+
+# --- an older generation retired beside its successor ----------------------------------------------------------------
+
+def _server(address: str, name: str, image: str, kept: bool) -> dict[str, Any]:
+    values = {"id": name[-5:], "name": name, "server_type": "ccx33", "image": image}
+    return _kept(address, values) if kept else _deleted(address, values)
+
+
+def test_servers_of_last_season_deleted_beside_this_seasons_are_medium(tmp_path: Path) -> None:
+    for old_name, new_name in (("community_s11", "community_s12"), ("relay_v2", "relay_v3"),
+                               ("archive_2025", "archive_2026")):
+        old = _server(f"hcloud_server.{old_name}", f"cgs-{old_name}", "gs-old", kept=False)
+        new = _server(f"hcloud_server.{new_name}", f"cgs-{new_name}", "gs-new", kept=True)
+        assert judge(tmp_path, [old, new]).get("resource-delete") is Severity.MEDIUM, old_name
+
+
+def test_a_fleet_member_or_a_newer_generation_deleted_stays_high(tmp_path: Path) -> None:
+    member = _server("hcloud_server.node_00", "node-00", "gs-old", kept=False)
+    other = _server("hcloud_server.node_01", "node-01", "gs-new", kept=True)
+    assert judge(tmp_path, [member, other]).get("resource-delete") is Severity.HIGH
+    newest = _server("hcloud_server.community_s12", "cgs-s12", "gs-new", kept=False)
+    older = _server("hcloud_server.community_s11", "cgs-s11", "gs-old", kept=True)
+    assert judge(tmp_path, [newest, older]).get("resource-delete") is Severity.HIGH
+
+
+def _ladder_db(skip_final: bool) -> list[dict[str, Any]]:
+    old = _deleted("aws_db_instance.ladder_s11", {
+        "identifier": "ladder-s11", "engine": "postgres", "deletion_protection": False,
+        "skip_final_snapshot": skip_final, "final_snapshot_identifier": None if skip_final else "ladder-s11-final",
+        "tags": {"Environment": "prod"}})
+    new = resource("aws_db_instance.ladder_s12", {"identifier": "ladder-s12", "engine": "postgres",
+                                                  "deletion_protection": True, "skip_final_snapshot": False,
+                                                  "tags": {"Environment": "prod"}})
+    return [old, new]
+
+
+def test_last_seasons_database_retired_with_a_final_snapshot_beside_its_successor_is_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, _ladder_db(skip_final=False)).get("resource-delete") is Severity.MEDIUM
+
+
+def test_last_seasons_database_retired_without_a_final_snapshot_stays_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _ladder_db(skip_final=True)).get("resource-delete") is Severity.HIGH
+
+
+# --- an environment's tags say which environment -------------------------------------------------------------------
+
+def _change(before: dict[str, Any]) -> Change:
+    return Change(address="aws_vpc.proto", type="aws_vpc", action=Action.DELETE, actions=["delete"], before=before)
+
+
+def test_an_environment_tag_decides_over_a_team_called_live_ops() -> None:
+    assert non_production(_change({"tags": {"Environment": "dev", "Team": "live-ops"}}))
+    assert non_production(_change({"tags": ["sandbox", "loadtest"]}))  # DigitalOcean's and Google's tag lists
+
+
+def test_a_production_name_or_tag_still_says_production() -> None:
+    assert not non_production(_change({"tags": {"Environment": "dev", "Name": "acme-prod-vpc"}}))
+    assert not non_production(_change({"tags": {"Team": "live-ops"}}))
+    assert not non_production(_change({"tags": ["sandbox", "prod"]}))
+
+
+def test_a_sandbox_tagged_by_a_tag_list_torn_down_whole_is_medium(tmp_path: Path) -> None:
+    droplets = [_deleted(f"digitalocean_droplet.loadgen_{i}", {"id": f"4188{i}", "name": f"loadgen-{i}",
+                                                               "size": "c-8", "tags": ["sandbox", "loadtest"]})
+                for i in range(3)]
+    firewall = _deleted("digitalocean_firewall.loadgen", {"id": "b3c4", "name": "loadgen-fw", "tags": ["sandbox"]})
+    assert judge(tmp_path, [*droplets, firewall]).get("resource-delete") is Severity.MEDIUM
+    production = [_deleted(f"digitalocean_droplet.api_{i}", {"id": f"4188{i}", "name": f"api-{i}", "size": "c-8",
+                                                              "tags": ["prod"]}) for i in range(3)]
+    assert judge(tmp_path, [*production, firewall]).get("resource-delete") is Severity.HIGH
+
+
+# --- an escalation pointed at a schedule created with nobody on it ---------------------------------------------------
+
+def _escalation(new_target: str) -> dict[str, Any]:
+    def rules(target: str) -> list[dict[str, Any]]:
+        return [{"escalation_delay_in_minutes": 10, "target": [{"type": "schedule_reference", "id": target}]}]
+    return resource("pagerduty_escalation_policy.secops", {"name": "SecOps", "num_loops": 2, "rule": rules(new_target)},
+                    {"name": "SecOps", "num_loops": 2, "rule": rules("PSEC01A")})
+
+
+def test_an_escalation_moved_to_a_schedule_created_without_layers_is_high(tmp_path: Path) -> None:
+    for layers in ([], [{"name": "layer-1", "users": []}]):
+        holding = resource("pagerduty_schedule.holding", {"name": "holding", "time_zone": "UTC", "layer": layers},
+                           unknown={"id": True})
+        assert judge(tmp_path, [_escalation("PHLD3X9"), holding]).get("alerts-to-empty-team") is Severity.HIGH
+
+
+def test_an_escalation_moved_to_a_schedule_the_plan_keeps_says_nothing(tmp_path: Path) -> None:
+    holding = resource("pagerduty_schedule.holding", {"name": "holding", "time_zone": "UTC", "layer": []},
+                       unknown={"id": True})
+    primary = _kept("pagerduty_schedule.primary", {"id": "PPRIM01", "name": "primary",
+                                                   "layer": [{"users": ["PU1", "PU2"]}]})
+    assert "alerts-to-empty-team" not in judge(tmp_path, [_escalation("PPRIM01"), holding, primary])
+
+
+# --- audit logs excluded by service, or sent where they expire -------------------------------------------------------
+
+def _exclusion(log_filter: str) -> dict[str, Any]:
+    return resource("google_logging_project_exclusion.noise", {"name": "noise", "filter": log_filter,
+                                                              "disabled": False, "project": "clin-prod"})
+
+
+def test_an_exclusion_of_a_whole_services_audit_entries_is_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_exclusion('protoPayload.serviceName="healthcare.googleapis.com"')])
+    assert found.get("logging-disabled") is Severity.HIGH
+
+
+def test_an_exclusion_of_one_read_method_on_one_bucket_says_nothing(tmp_path: Path) -> None:
+    narrow = 'protoPayload.serviceName="storage.googleapis.com" AND protoPayload.methodName="storage.objects.get"'
+    assert "logging-disabled" not in judge(tmp_path, [_exclusion(narrow)])
+
+
+def _audit_sink(retention_days: int) -> list[dict[str, Any]]:
+    path = "logging.googleapis.com/projects/sec-logs/locations/global/buckets/"
+    sink = resource("google_logging_organization_sink.audit", {"name": "audit", "destination": path + "audit"},
+                    {"name": "audit", "destination": path + "audit-7y"})
+    store = resource("google_logging_project_bucket_config.audit", {
+        "bucket_id": "audit", "project": "sec-logs", "location": "global", "retention_days": retention_days})
+    return [sink, store]
+
+
+def test_an_audit_sink_moved_to_a_store_keeping_a_week_is_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _audit_sink(7)).get("logging-disabled") is Severity.HIGH
+
+
+def test_an_audit_sink_moved_to_a_store_keeping_years_says_nothing(tmp_path: Path) -> None:
+    assert "logging-disabled" not in judge(tmp_path, _audit_sink(2555))
+
+
+# --- chart values written as JSON, a runtime sensor's alerts turned off -------------------------------------------
+
+def _falco(values: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    release = {"name": "falco", "chart": "falco", "namespace": "falco"}
+    return resource("helm_release.falco", {**release, "values": [json.dumps(values)]},
+                    {**release, "values": [json.dumps(old)]})
+
+
+def test_a_runtime_sensor_switched_off_in_json_values_is_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_falco({"falcosidekick": {"enabled": False}}, {"falcosidekick": {"enabled": True}})])
+    assert found.get("detection-disabled") is Severity.HIGH
+
+
+def test_a_runtime_sensor_tuned_in_json_values_says_nothing(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_falco({"falcosidekick": {"enabled": True, "replicaCount": 3}},
+                                    {"falcosidekick": {"enabled": True, "replicaCount": 2}})])
+    assert "detection-disabled" not in found
+
+
+def test_a_detectors_rule_files_emptied_is_high_and_one_added_says_nothing(tmp_path: Path) -> None:
+    files = ["/etc/falco/falco_rules.yaml", "/etc/falco/rules.d"]
+    emptied = resource("sensorgrid_agent.edge", {"name": "edge", "rules_files": []},
+                       {"name": "edge", "rules_files": files})
+    assert judge(tmp_path, [emptied]).get("detection-disabled") is Severity.HIGH
+    added = resource("sensorgrid_agent.edge", {"name": "edge", "rules_files": [*files, "/etc/x.yaml"]},
+                     {"name": "edge", "rules_files": files})
+    assert "detection-disabled" not in judge(tmp_path, [added])
+
+
+# --- AWS Backup copies stay in the organization -------------------------------------------------------------------
+
+def _backup_copy(own_key: bool) -> list[dict[str, Any]]:
+    def plan_rule(copy: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"rule_name": "daily", "target_vault_name": "prod", "copy_action": copy}]
+    copy = [{"destination_vault_arn": "arn:aws:backup:us-west-2:204517836290:backup-vault:dr"}]
+    changes = [resource("aws_backup_plan.prod", {"name": "prod", "rule": plan_rule(copy)},
+                        {"name": "prod", "rule": plan_rule([])})]
+    if own_key:
+        changes.append(resource("aws_kms_key.app", {"description": "app",
+                                                    "arn": "arn:aws:kms:us-east-1:412598736104:key/3f9a"}))
+    return changes
+
+
+def test_a_backup_copy_to_an_account_when_the_plan_shows_none_is_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, _backup_copy(own_key=False)).get("egress-outside") is Severity.MEDIUM
+
+
+def test_a_backup_copy_to_an_account_beside_the_plans_own_stays_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _backup_copy(own_key=True)).get("egress-outside") is Severity.HIGH
+
+
+# --- any provider's bounds on what it runs cut to zero -------------------------------------------------------------
+
+def test_a_fleets_server_bounds_cut_to_zero_is_high(tmp_path: Path) -> None:
+    fleet = resource("shardline_fleet.ranked_eu", {"name": "ranked-eu", "min_servers": 0, "max_servers": 0},
+                     {"name": "ranked-eu", "min_servers": 120, "max_servers": 900})
+    assert judge(tmp_path, [fleet]).get("scaled-to-zero") is Severity.HIGH
+
+
+def test_a_fleet_raised_or_retries_set_to_zero_says_nothing(tmp_path: Path) -> None:
+    fleet = resource("shardline_fleet.ranked_eu", {"name": "ranked-eu", "max_servers": 1200, "max_retries": 0},
+                     {"name": "ranked-eu", "max_servers": 900, "max_retries": 3})
+    assert "scaled-to-zero" not in judge(tmp_path, [fleet])
+
+
+# --- a new bucket made public for what its name says it serves -----------------------------------------------------
+
+def _public_bucket(name: str, labels: dict[str, str]) -> list[dict[str, Any]]:
+    bucket = resource("google_storage_bucket.drop", {"name": name, "location": "US", "labels": labels})
+    grant = resource("google_storage_bucket_iam_member.drop", {"bucket": name, "member": "allUsers",
+                                                               "role": "roles/storage.objectViewer"})
+    return [bucket, grant]
+
+
+def test_a_new_patch_bucket_opened_for_reads_is_medium(tmp_path: Path) -> None:
+    found = judge(tmp_path, _public_bucket("studio-client-patches-s12", {"season": "s12"}))
+    assert found.get("iam-public-member") is Severity.MEDIUM
+
+
+def test_a_new_bucket_whose_labels_say_customer_data_stays_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, _public_bucket("studio-client-patches-s12", {"content": "customer-exports"}))
+    assert found.get("iam-public-member") is Severity.HIGH
+    assert judge(tmp_path, _public_bucket("studio-payouts", {})).get("iam-public-member") is Severity.HIGH
