@@ -288,3 +288,24 @@ def test_a_new_bucket_whose_labels_say_customer_data_stays_high(tmp_path: Path) 
     found = judge(tmp_path, _public_bucket("studio-client-patches-s12", {"content": "customer-exports"}))
     assert found.get("iam-public-member") is Severity.HIGH
     assert judge(tmp_path, _public_bucket("studio-payouts", {})).get("iam-public-member") is Severity.HIGH
+
+
+# --- an event orchestration that suppresses what it should page on ---------------------------------------------------
+
+def _orchestration(expression: str) -> dict[str, Any]:
+    page = {"label": "page on critical", "condition": [{"expression": "event.severity matches 'critical'"}],
+            "actions": [{"severity": "critical", "priority": "P1"}]}
+    quiet = {"label": "noise reduction", "condition": [{"expression": expression}], "actions": [{"suppress": True}]}
+    return resource("pagerduty_event_orchestration_service.payments", {"set": [{"id": "start", "rule": [quiet, page]}]},
+                    {"set": [{"id": "start", "rule": [page]}]})
+
+
+def test_an_orchestration_rule_suppressing_every_critical_event_is_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_orchestration("event.severity matches 'critical'")])
+    assert found.get("detection-disabled") is Severity.HIGH
+
+
+def test_an_orchestration_rule_suppressing_info_or_one_sources_critical_events_says_nothing(tmp_path: Path) -> None:
+    for expression in ("event.severity matches 'info'",
+                       "event.severity matches 'critical' and event.summary matches part 'synthetic-check'"):
+        assert "detection-disabled" not in judge(tmp_path, [_orchestration(expression)]), expression

@@ -480,15 +480,14 @@ KNOWN_MISSES = {
     # hidden-like-43 and -44 (session 22), written last and kept sealed until scored on the session's end rules
     # d3c9f234 (100% / 7.0%, 93.5% / 1.8%; on a76dbaeb 100% / 7.0%, 91.9% / 7.1%): an auditor role and an observability
     # account's viewer roles, a load balancer re-made internal, a CI key handed to two repositories, imports beside a
-    # restored drift; alerts routed to a null receiver in chart values, a CI definition from a group the plan does not
-    # show, and an event orchestration suppressing critical events.
+    # restored drift; alerts routed to a null receiver in chart values, and a CI definition from a group the plan does
+    # not show (an event orchestration suppressing critical events is caught since session 23).
     "fresh/hidden-like-43/045-grafana-gcp-viewer.json",
     "fresh/hidden-like-43/057-grafana-lb-internal.json",
     "fresh/hidden-like-43/114-dd-ci-api-key.json",
     "fresh/hidden-like-44/013-import-existing-records.json",
     "fresh/hidden-like-44/023-kps-alertmanager-null.json",
     "fresh/hidden-like-44/028-gitlab-ci-config-external.json",
-    "fresh/hidden-like-44/094-pagerduty-orchestration-suppress.json",
     # hidden-like-45 to -47 (session 23), scored unseen on 396b09d6 (95.2% / 3.2%, 96.7% / 18.3%, 93.3% / 0.0%), then
     # fixed from: a namespace of last season's event retired beside this season's (a namespace takes what the plan
     # does not show with it), a season's module retired with its table (its data goes), and a CI secret created from

@@ -61,6 +61,9 @@ IDENTITY_EVENTS = lazy_compile(
     r"|StopLogging|DeleteTrail|PutBucketPolicy)\b|cloudaudit\.googleapis\.com(?:%2F|/)activity"
     r"|roleAssignments/write|Microsoft\.Authorization/")
 
+# Keys of the action blocks an object runs on what its predicate matches.
+ACTIONS = lazy_compile(r"actions?", re.IGNORECASE)
+
 NEGATED = lazy_compile(r"\bNOT\b|!=|(?:^|[\s(])-\s*\w", re.IGNORECASE)
 
 
@@ -72,10 +75,28 @@ def _identity_event(predicate: str) -> re.Match[str] | None:
 
 def excluding_object(resource_type: str, path: str, node: dict[str, Any]) -> bool:
     """Whether an object drops, archives or suppresses what its predicate matches (its path, type or actions say)."""
-    if EXCLUDING_PATH.search(path or resource_type):
+    if EXCLUDING_PATH.search(path or resource_type) or _switched_to_exclude(node):
         return True
     leaves = (leaf for key, value in node.items() if not PREDICATE.fullmatch(key) for leaf in string_leaves(value))
     return any(leaf.strip().lower() in EXCLUDING_WORDS for leaf in leaves)
+
+
+def _switched_to_exclude(node: dict[str, Any]) -> bool:
+    """Whether an action block beside the predicate switches on suppressing or dropping (PagerDuty's event
+    orchestration `actions { suppress = true }`)."""
+    actions = [a for key, value in node.items() if ACTIONS.fullmatch(key)
+               for a in (value if isinstance(value, list) else [value]) if isinstance(a, dict)]
+    return any(value is True and EXCLUDING_PATH.search(key) for action in actions for key, value in action.items())
+
+
+def _conditions(value: Any) -> Any:
+    """A list of condition blocks each holding one expression (`condition { expression = "…" }`), read as the OR
+    of their expressions as PagerDuty does; any other value as it is."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) and len(item) == 1 for item in value):
+        texts = [next(iter(item.values())) for item in value]
+        if all(isinstance(text, str) and text.strip() for text in texts):
+            return " OR ".join(f"({text})" for text in texts)
+    return value
 
 
 def _closes_class(resource_type: str, path: str, node: dict[str, Any], value: Any) -> bool:
@@ -105,6 +126,7 @@ def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tup
         if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
             continue
         where = f"{path}.{key}" if path else key
+        value = _conditions(value)
         if excluding and isinstance(value, str) and (event := _identity_event(value)):
             yield where, f"drops the audit records of identity and key changes ({event[0]})", _share(node)
             continue

@@ -22,7 +22,7 @@ Verdict = Literal["all", "none", "some"]
 Expr = tuple[Any, ...]  # ("and"|"or", [Expr]), ("not", Expr), ("const", bool), ("atom", field, op, value)
 
 _TOKEN = lazy_compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<and>&&|\bAND\b)|(?P<or>\|\||\bOR\b)
-    |(?P<not>!(?!=)|\bNOT\b|-(?=[A-Za-z_$@"']))|(?P<op>!=|==|>=|<=|=~|!~|[=:<>])
+    |(?P<not>!(?!=)|\bNOT\b|-(?=[A-Za-z_$@"']))|(?P<op>!=|==|>=|<=|=~|!~|[=:<>]|\bmatches(?:\s+part)?\b)
     |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<word>[^\s()"'=:<>!&|]+))""", re.IGNORECASE | re.VERBOSE)
 # Fields that cannot be negative by what they are: a status, code, count, size, duration, level or score.
 NON_NEGATIVE = lazy_compile(r"(?:status|code|count|bytes|size|severity|duration|latency|port|length|seconds|ms"
@@ -56,6 +56,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             raise Unreadable(text)
         kind = match.lastgroup or ""
         value = match.group(kind)
+        if kind == "op" and value.lower().startswith("matches"):  # PagerDuty's PCL: `matches` is equality,
+            value = ":" if value.lower().endswith("part") else "="  # `matches part` a substring
         out.append((kind, value[1:-1] if kind == "str" else value))
         pos = match.end()
     return out
