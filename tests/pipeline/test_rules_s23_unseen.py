@@ -309,3 +309,102 @@ def test_an_orchestration_rule_suppressing_info_or_one_sources_critical_events_s
     for expression in ("event.severity matches 'info'",
                        "event.severity matches 'critical' and event.summary matches part 'synthetic-check'"):
         assert "detection-disabled" not in judge(tmp_path, [_orchestration(expression)]), expression
+
+
+# --- sets 50 and 51: sessions unrecorded, detections that only watch, data that expires within days ---------------
+
+def test_privileged_sessions_no_longer_recorded_are_high_and_recording_on_says_nothing(tmp_path: Path) -> None:
+    off = resource("keystead_session_recording_policy.prod_db", {"enabled": False, "capture_keystrokes": False},
+                   {"enabled": True, "capture_keystrokes": True})
+    assert judge(tmp_path, [off]).get("logging-disabled") is Severity.HIGH
+    on = resource("keystead_session_recording_policy.prod_db", {"enabled": True, "capture_keystrokes": True},
+                  {"enabled": True, "capture_keystrokes": False})
+    assert "logging-disabled" not in judge(tmp_path, [on])
+
+
+def test_a_detection_rule_moved_to_monitor_is_high_and_one_moved_to_alert_says_nothing(tmp_path: Path) -> None:
+    watching = resource("driftnet_detection_rule.keys", {"name": "keys", "mode": "monitor"},
+                        {"name": "keys", "mode": "alert"})
+    assert judge(tmp_path, [watching]).get("detection-disabled") is Severity.HIGH
+    alerting = resource("driftnet_detection_rule.keys", {"name": "keys", "mode": "alert"},
+                        {"name": "keys", "mode": "monitor"})
+    assert "detection-disabled" not in judge(tmp_path, [alerting])
+
+
+def test_a_datasets_data_set_to_expire_within_days_is_high_and_within_a_year_says_nothing(tmp_path: Path) -> None:
+    day, year = 86_400_000, 365 * 86_400_000
+    for expiry, expected in ((day, Severity.HIGH), (year, None)):
+        dataset = resource("google_bigquery_dataset.events", {"dataset_id": "events",
+                                                              "default_partition_expiration_ms": expiry},
+                           {"dataset_id": "events", "default_partition_expiration_ms": None})
+        assert judge(tmp_path, [dataset]).get("lifecycle-expiration") is expected, expiry
+
+
+def _policy(action: str, resources: list[str]) -> dict[str, Any]:
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resources}]}
+    return resource("aws_iam_policy.data", {"name": "data", "policy": json.dumps(document)})
+
+
+def test_full_control_of_one_named_bucket_is_medium(tmp_path: Path) -> None:
+    bucket = _policy("s3:*", ["arn:aws:s3:::acme-scratch", "arn:aws:s3:::acme-scratch/*"])
+    assert judge(tmp_path, [bucket]).get("iam-wildcard") is Severity.MEDIUM
+
+
+def test_full_control_of_every_bucket_or_of_code_and_identity_stays_high(tmp_path: Path) -> None:
+    for action, resources in (("s3:*", ["*"]), ("s3:*", ["arn:aws:s3:::acme-*"]),
+                              ("lambda:*", ["arn:aws:lambda:us-east-1:111122223333:function:api"]),
+                              ("iam:*", ["arn:aws:iam::111122223333:role/app"])):
+        assert judge(tmp_path, [_policy(action, resources)]).get("iam-wildcard") is Severity.HIGH, (action, resources)
+
+
+def test_an_access_list_entry_replaced_with_a_new_office_range_is_medium(tmp_path: Path) -> None:
+    entry = resource("mongodbatlas_project_ip_access_list.office",
+                     {"project_id": "p1", "cidr_block": "203.0.113.64/28"},
+                     {"project_id": "p1", "cidr_block": "198.51.100.0/28", "id": "e1"}, actions=["delete", "create"])
+    entry["action_reason"] = "replace_because_cannot_update"
+    assert judge(tmp_path, [entry]).get("resource-replace") is Severity.MEDIUM
+
+
+def _findings_target(member: bool) -> list[dict[str, Any]]:
+    target = resource("aws_cloudwatch_event_target.findings", {
+        "rule": "guardduty", "target_id": "security",
+        "arn": "arn:aws:events:us-east-1:905412337710:event-bus/security-findings",
+        "role_arn": "arn:aws:iam::318826410273:role/events-forwarder"})
+    accounts = [{"id": "318826410273", "name": "management"}] + ([{"id": "905412337710", "name": "security"}]
+                                                                  if member else [])
+    organization = resource("data.aws_organizations_organization.this", {"id": "o-7hq2kx81vd", "accounts": accounts,
+                                                                         "master_account_id": "318826410273"},
+                            actions=["read"])
+    organization["mode"] = "data"
+    return [target, organization]
+
+
+def test_findings_sent_to_a_member_account_the_plan_reads_are_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, _findings_target(member=True)).get("foreign-data-share") is Severity.MEDIUM
+
+
+def test_findings_sent_to_an_account_outside_the_organisation_the_plan_reads_stay_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _findings_target(member=False)).get("foreign-data-share") is Severity.HIGH
+
+
+def _binding(expires_at: str | None) -> dict[str, Any]:
+    values = {"principal": "user:a.kim@acme.example", "role": "platform-superuser", "scope": "org/acme/prod"}
+    return resource("keystead_role_binding.incident", {**values, "expires_at": expires_at} if expires_at else values)
+
+
+def test_an_admin_binding_that_expires_within_hours_is_medium(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_binding("2026-11-09T18:00:00Z")], timestamp="2026-11-09T14:00:00Z")
+    assert found.get("iam-privileged-role") is Severity.MEDIUM
+
+
+def test_an_admin_binding_with_no_end_or_a_far_one_stays_high(tmp_path: Path) -> None:
+    for end in (None, "2099-01-01T00:00:00Z"):
+        found = judge(tmp_path, [_binding(end)], timestamp="2026-11-09T14:00:00Z")
+        assert found.get("iam-privileged-role") is Severity.HIGH, end
+
+
+def test_a_forwarder_to_a_host_named_for_the_flow_is_not_vouched_by_its_own_name(tmp_path: Path) -> None:
+    forwarder = resource("driftnet_log_forwarder.archive_sync", {
+        "name": "archive-sync", "streams": ["auth", "cloudtrail"],
+        "destination": [{"type": "syslog_tls", "endpoint": "logs.archive-relay.net:6514", "tls_verify": False}]})
+    assert judge(tmp_path, [forwarder]).get("egress-outside") is Severity.HIGH

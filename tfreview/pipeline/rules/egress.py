@@ -134,7 +134,8 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
     if scheme == "mailto" and domain in PERSONAL_MAIL:
         return f"a personal mailbox at {domain}", Severity.HIGH
     first = WORD.findall(domain)[0] if WORD.findall(domain) else ""
-    ours = domain in own.domains or (len(first) >= 4 and first not in GENERIC and first in own.words)
+    # a word for the flow itself (`archive-relay.net`, `backup-sync.io`) names no organisation
+    ours = domain in own.domains or (len(first) >= 4 and first not in GENERIC | BULK and first in own.words)
     if domain in TENANT_PLATFORMS:  # the customer is the host's first label, not the platform's domain
         tenant = host.split(".", 1)[0]
         ours = host in own.names or tenant in own.names or any(

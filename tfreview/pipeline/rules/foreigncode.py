@@ -15,8 +15,10 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, Severity, finding, on_change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, graded_medium, grader, on_change
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.ownership import organisation_members
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.policytext import ARN_ACCOUNT
 from tfreview.pipeline.rules.values import leaves
 
@@ -72,3 +74,23 @@ def _own_accounts(change: Change) -> set[str]:
     keys = IDENTITY_KEYS[1:] if LINKING.search(change.type) else IDENTITY_KEYS
     return {match.group(1) for side in sides(change) for key in keys
             if isinstance(value := side.get(key), str) and (match := ARN_ACCOUNT.match(value))}
+
+
+@grader
+def organisation_member_receives(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """A sink or function in an account the plan reads as a member of its own organisation (an organizations data
+    source's account list, an account it creates): medium, the data stays in the organisation."""
+    if not any(f.rule == SHARE and f.severity is Severity.HIGH for f in findings):
+        return findings
+    members = organisation_members(review_input.changeset.changes)
+    changes = {c.address: c for c in plan_view(review_input).changes}
+    graded = []
+    for found in findings:
+        change = changes.get(found.address or "")
+        if found.rule == SHARE and found.severity is Severity.HIGH and change is not None and members:
+            accounts = {account for _, _, account, _ in _new_receivers(change)} - _own_accounts(change)
+            if accounts and accounts <= members:
+                found = graded_medium(found, f"{', '.join(sorted(accounts))} is a member account of the "
+                                             "organisation this plan reads: the data stays in it")
+        graded.append(found)
+    return graded

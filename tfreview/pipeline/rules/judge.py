@@ -37,6 +37,20 @@ BROAD_ARN = lazy_compile(r"^(?:[A-Za-z0-9_-]+[/:])?\*(?:/\*)?$")
 ESCALATION_ACTIONS = frozenset(a.lower() for method in ESCALATION for a in method.actions)
 
 
+# Services whose every action stays within the stores a statement names: no code runs and no identity is passed.
+DATA_SERVICES = frozenset({"s3", "dynamodb", "sqs", "sns", "kinesis", "firehose", "logs", "glacier"})
+
+
+def _named_resources(statement: Statement) -> bool:
+    """Whether every resource is one named store (an S3 bucket and its objects, `bucket/*`, count as one)."""
+    def named(resource: str) -> bool:
+        parts = resource.split(":", 5)
+        tail = parts[5] if len(parts) == 6 else ""
+        head = tail.split("/", 1)[0] if parts[2:3] == ["s3"] else tail
+        return resource.startswith("arn:") and bool(head) and "*" not in head and "?" not in head
+    return bool(statement.resources) and all(named(r) for r in statement.resources)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One thing a document allows that a reviewer must see; TEXT names the statement but not the resource."""
@@ -112,6 +126,8 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         whole = [a for a in wild if verb(a) == "*"]
         sensitive = services & SENSITIVE_SERVICES
         high = bool(sensitive) or (everywhere and not services <= TELEMETRY_SERVICES)
+        if high and not everywhere and services <= DATA_SERVICES and _named_resources(statement):
+            high = False  # full control of named stores (`s3:*` on one bucket): shown, not held
         yield Verdict(WILDCARD, Severity.HIGH if high else Severity.MEDIUM,
                       f"{name} allows Action {', '.join(whole or wild)} {_scope(statement)}")
     elif risky:

@@ -1,7 +1,8 @@
 """Risk rules, context grading (identity): a privileged grant that ends on its own — an IAM condition `request.time
 < timestamp("…")` on the binding (GCP's time-boxed break-glass, any provider's expression of the same) — hands the
-role for a declared window, not for good: medium, with the end named, when it ends within a quarter of the plan. A
-condition on anything else (a resource name, a tag), with no end or a far one (2099) leaves the grant high.
+role for a declared window, not for good: medium, with the end named, when it ends within a quarter of the plan; so
+does a grant's own expiry setting (a PAM binding's `expires_at`). A condition on anything else (a resource name, a
+tag), with no end or a far one (2099) leaves the grant high.
 """
 
 from __future__ import annotations
@@ -16,25 +17,35 @@ from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.planview import plan_view
 
 ENDS = lazy_compile(r"request\.time\s*<=?\s*timestamp\(\s*['\"]([^'\"]+)['\"]\s*\)")
+# A grant's own end (a PAM binding's `expires_at`, an assignment's `end_date_time`).
+EXPIRY_KEYS = lazy_compile(r"expires_at|expires_on|expiry|expiration|expiration_date|end_time|end_date_time|valid_until"
+                           r"|not_after")
+GRADED = (PRIVILEGED, "workforce-access")
 
 
 @grader
 def time_boxed(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A privileged grant whose binding's condition ends it at a timestamp: medium."""
-    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
+    if not any(f.rule in GRADED and f.severity is Severity.HIGH for f in findings):
         return findings
     changes = {c.address: c for c in plan_view(review_input).changes}
     graded = []
     for found in findings:
         change = changes.get(found.address or "")
-        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None:
-            expressions = [str(as_dict(block).get("expression") or "")
-                           for block in as_list(as_dict(change.after).get("condition"))]
-            end = next((m[1] for text in expressions if (m := ENDS.search(text))), None)
+        if found.rule in GRADED and found.severity is Severity.HIGH and change is not None:
+            end = _end(as_dict(change.after))
             if end is not None and _soon(end, review_input):
-                found = graded_medium(found, f"its condition ends the grant at {end}: a time-boxed window")
+                found = graded_medium(found, f"the grant ends at {end}: a time-boxed window")
         graded.append(found)
     return graded
+
+
+def _end(after: dict[str, object]) -> str | None:
+    """When a grant ends: its binding condition's `request.time < timestamp(…)`, or its own expiry setting."""
+    expressions = [str(as_dict(block).get("expression") or "") for block in as_list(after.get("condition"))]
+    ended = next((m[1] for text in expressions if (m := ENDS.search(text))), None)
+    return ended or next((value for key, value in after.items() if EXPIRY_KEYS.fullmatch(key)
+                          and isinstance(value, str) and value.strip()), None)
 
 
 MAX_WINDOW = timedelta(days=92)  # longer than a quarter is a standing grant with a date on it (2099: none at all)

@@ -22,7 +22,7 @@ from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
-from tfreview.pipeline.rules.strengths import flag, inverted, off_word, present, schedule
+from tfreview.pipeline.rules.strengths import flag, inverted, ladder, off_word, present, schedule
 from tfreview.pipeline.rules.units import duration
 from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, not_admin
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, KEY, ON_OFF, PUBLIC, TLS, WATCHERS
@@ -187,6 +187,34 @@ control(AUTH, r"(?:basic_auth(?:entication)?|password_protection)(?:\.\w+)?", pr
 control(KEY, r"regenerate_\w*automatically"
         r"|(?:enable_|\w*_)?auto(?:matic)?_?(?:key_)?(?:regeneration|rotation)(?:_enabled)?", flag,
         "automatic key regeneration or rotation turned off")
+
+# --- privileged sessions no longer recorded (a PAM's session recording, keystroke capture) ----------------------
+control(LOGGING, r"\w*session_recording\w*|capture_keystrokes|record_(?:sessions?|keystrokes)|keystroke_\w*logging",
+        flag, "privileged sessions are no longer recorded")
+control(LOGGING, r"enabled|is_enabled", flag, "privileged sessions are no longer recorded",
+        types=r"(?:^|_)(?:session_)?recording(?:_|$)")
+
+# --- a detection rule moved from alerting to watching (`mode` alert → monitor): it fires for nobody -------------
+control(DETECTION, r"mode|action|enforcement_mode|severity_action", ladder(
+    ("block", "prevent", "deny", "enforce", "enforcing"), ("alert", "detect", "notify", "page"),
+    ("monitor", "monitor_only", "log", "log_only", "audit", "count", "dry_run", "silent", "off", "disabled")),
+    "the detection rule now only watches: nobody is alerted",
+    types=r"(?:^|_)(?:detection|detector|correlation|analytics|threat)(?:_|$)")
+
+SOON_DAYS = 30  # a default expiration shorter than a month deletes data a team still reads
+
+
+def _expires_soon(value: Any) -> float | None:
+    """1 while data does not expire (no default expiration) or keeps a month or more, 0 once it expires sooner."""
+    if value is None:
+        return 1
+    seconds = duration(value, "ms")
+    return None if seconds is None else (0 if seconds < SOON_DAYS * 86400 else 1)
+
+
+# --- a whole dataset's or table's data expiring within days (BigQuery's default partition expiration) --------
+control("lifecycle-expiration", r"default_(?:partition|table)_expiration_ms", _expires_soon,
+        "data in it now expires within days (partitions and tables older than that are deleted)")
 
 # --- a detector's rule files emptied (Falco's `rules_files`, Prometheus' `rule_files`): it runs and sees nothing ---
 control(DETECTION, r"rules?_files?|rules?_paths?", present, "the detector's rule files are emptied (it runs and "
