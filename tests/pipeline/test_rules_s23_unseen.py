@@ -331,38 +331,38 @@ def test_a_detection_rule_moved_to_monitor_is_high_and_one_moved_to_alert_says_n
     assert "detection-disabled" not in judge(tmp_path, [alerting])
 
 
-def test_a_datasets_data_set_to_expire_within_days_is_high_and_within_a_year_says_nothing(tmp_path: Path) -> None:
-    day, year = 86_400_000, 365 * 86_400_000
-    for expiry, expected in ((day, Severity.HIGH), (year, None)):
+def test_a_datasets_data_set_to_expire_within_days_is_high_and_after_a_week_says_nothing(tmp_path: Path) -> None:
+    day = 86_400_000
+    for expiry, expected in ((day, Severity.HIGH), (7 * day, None), (365 * day, None)):
         dataset = resource("google_bigquery_dataset.events", {"dataset_id": "events",
                                                               "default_partition_expiration_ms": expiry},
                            {"dataset_id": "events", "default_partition_expiration_ms": None})
         assert judge(tmp_path, [dataset]).get("lifecycle-expiration") is expected, expiry
 
 
-def _policy(action: str, resources: list[str]) -> dict[str, Any]:
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resources}]}
+ORG_ONLY = {"StringEquals": {"aws:PrincipalOrgID": "o-7hq2kx81vd"}}
+
+
+def _policy(action: str, resources: list[str], condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    statement = {"Effect": "Allow", "Action": action, "Resource": resources, **({"Condition": condition}
+                                                                                  if condition else {})}
+    document = {"Version": "2012-10-17", "Statement": [statement]}
     return resource("aws_iam_policy.data", {"name": "data", "policy": json.dumps(document)})
 
 
-def test_full_control_of_one_named_bucket_is_medium(tmp_path: Path) -> None:
-    bucket = _policy("s3:*", ["arn:aws:s3:::acme-scratch", "arn:aws:s3:::acme-scratch/*"])
+def test_full_control_of_one_named_bucket_for_the_organisations_callers_is_medium(tmp_path: Path) -> None:
+    bucket = _policy("s3:*", ["arn:aws:s3:::acme-scratch", "arn:aws:s3:::acme-scratch/*"], ORG_ONLY)
     assert judge(tmp_path, [bucket]).get("iam-wildcard") is Severity.MEDIUM
 
 
-def test_full_control_of_every_bucket_or_of_code_and_identity_stays_high(tmp_path: Path) -> None:
-    for action, resources in (("s3:*", ["*"]), ("s3:*", ["arn:aws:s3:::acme-*"]),
-                              ("lambda:*", ["arn:aws:lambda:us-east-1:111122223333:function:api"]),
-                              ("iam:*", ["arn:aws:iam::111122223333:role/app"])):
-        assert judge(tmp_path, [_policy(action, resources)]).get("iam-wildcard") is Severity.HIGH, (action, resources)
-
-
-def test_an_access_list_entry_replaced_with_a_new_office_range_is_medium(tmp_path: Path) -> None:
-    entry = resource("mongodbatlas_project_ip_access_list.office",
-                     {"project_id": "p1", "cidr_block": "203.0.113.64/28"},
-                     {"project_id": "p1", "cidr_block": "198.51.100.0/28", "id": "e1"}, actions=["delete", "create"])
-    entry["action_reason"] = "replace_because_cannot_update"
-    assert judge(tmp_path, [entry]).get("resource-replace") is Severity.MEDIUM
+def test_full_control_with_no_condition_of_every_bucket_or_of_code_and_identity_stays_high(tmp_path: Path) -> None:
+    one_bucket = ["arn:aws:s3:::acme-scratch", "arn:aws:s3:::acme-scratch/*"]
+    for action, resources, condition in (
+            ("s3:*", one_bucket, None), ("s3:*", ["*"], ORG_ONLY), ("s3:*", ["arn:aws:s3:::acme-*"], ORG_ONLY),
+            ("lambda:*", ["arn:aws:lambda:us-east-1:111122223333:function:api"], ORG_ONLY),
+            ("iam:*", ["arn:aws:iam::111122223333:role/app"], ORG_ONLY)):
+        found = judge(tmp_path, [_policy(action, resources, condition)])
+        assert found.get("iam-wildcard") is Severity.HIGH, (action, resources, condition)
 
 
 def _findings_target(member: bool) -> list[dict[str, Any]]:

@@ -126,8 +126,9 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         whole = [a for a in wild if verb(a) == "*"]
         sensitive = services & SENSITIVE_SERVICES
         high = bool(sensitive) or (everywhere and not services <= TELEMETRY_SERVICES)
-        if high and not everywhere and services <= DATA_SERVICES and _named_resources(statement):
-            high = False  # full control of named stores (`s3:*` on one bucket): shown, not held
+        if high and not everywhere and statement.conditions and services <= DATA_SERVICES \
+                and _named_resources(statement):
+            high = False  # full control of named stores, for callers a Condition scopes: shown, not held
         yield Verdict(WILDCARD, Severity.HIGH if high else Severity.MEDIUM,
                       f"{name} allows Action {', '.join(whole or wild)} {_scope(statement)}")
     elif risky:

@@ -55,8 +55,6 @@ from tfreview.pipeline.rules.views import saved_query
 
 # Streams that only carry records to a destination (Firehose, a log delivery stream): what they hold is a buffer.
 DELIVERY_STREAMS = lazy_compile(r"firehose|delivery_stream")
-# One entry of an access list kept as its own object (Atlas's project IP access list, an allow-list entry).
-LIST_ENTRIES = lazy_compile(r"(?:^|_)(?:ip_)?(?:access_list|allow_?list|whitelist|trusted_ips?)(?:_entry)?$")
 
 
 REPLACE_LADDER: tuple[Grade, ...] = (
@@ -78,9 +76,6 @@ REPLACE_LADDER: tuple[Grade, ...] = (
           Severity.MEDIUM),
     Grade(when(lambda c: bool(LINKS.search(c.type) or STORE_ITEMS.search(c.type)),
                "a link or an item in a store, re-made in the same apply"), Severity.MEDIUM),
-    Grade(when(lambda c: bool(LIST_ENTRIES.search(c.type)),
-               "an entry of an access list re-made with its new range: it holds no data, and what it now admits is "
-               "judged by the exposure rules"), Severity.MEDIUM),
     Grade(when(k8s_class, "a Kubernetes class (StorageClass, IngressClass…) re-made: it says how new objects are "
                "made, the volumes and objects made from it keep their own settings"), Severity.MEDIUM),
     Grade(when(k8s_stateless, "a stateless Kubernetes object: its pods are re-created, no data goes with them"),

@@ -201,11 +201,11 @@ control(DETECTION, r"mode|action|enforcement_mode|severity_action", ladder(
     "the detection rule now only watches: nobody is alerted",
     types=r"(?:^|_)(?:detection|detector|correlation|analytics|threat)(?:_|$)")
 
-SOON_DAYS = 30  # a default expiration shorter than a month deletes data a team still reads
+SOON_DAYS = 7  # a default expiration under a week deletes data before a weekly job or review reads it
 
 
 def _expires_soon(value: Any) -> float | None:
-    """1 while data does not expire (no default expiration) or keeps a month or more, 0 once it expires sooner."""
+    """1 while data does not expire (no default expiration) or keeps a week or more, 0 once it expires sooner."""
     if value is None:
         return 1
     seconds = duration(value, "ms")
