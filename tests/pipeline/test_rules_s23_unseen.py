@@ -408,3 +408,116 @@ def test_a_forwarder_to_a_host_named_for_the_flow_is_not_vouched_by_its_own_name
         "name": "archive-sync", "streams": ["auth", "cloudtrail"],
         "destination": [{"type": "syslog_tls", "endpoint": "logs.archive-relay.net:6514", "tls_verify": False}]})
     assert judge(tmp_path, [forwarder]).get("egress-outside") is Severity.HIGH
+
+
+# --- sets 52-54: quarantines lifted, links switched off, sign-up opened, endless mutes, non-production deletes ------
+
+def test_a_blackhole_route_deleted_is_high_and_an_ordinary_route_handed_over_is_not(tmp_path: Path) -> None:
+    def route(blackhole: bool) -> dict[str, Any]:
+        return _deleted("aws_ec2_transit_gateway_route.quarantine", {
+            "destination_cidr_block": "10.99.0.0/16", "blackhole": blackhole, "transit_gateway_attachment_id": "",
+            "transit_gateway_route_table_id": "tgw-rtb-0b7e", "id": "tgw-rtb-0b7e_10.99.0.0/16"})
+    propagation = resource("aws_ec2_transit_gateway_route_table_propagation.acquired", {
+        "transit_gateway_attachment_id": "tgw-attach-0f2c", "transit_gateway_route_table_id": "tgw-rtb-0b7e"})
+    assert judge(tmp_path, [route(True), propagation]).get("resource-delete") is Severity.HIGH
+    assert judge(tmp_path, [route(False), propagation]).get("resource-delete") is not Severity.HIGH
+
+
+def test_a_bgp_session_switched_off_is_high_and_one_switched_on_says_nothing(tmp_path: Path) -> None:
+    off = resource("google_compute_router_peer.to_aws", {"name": "to-aws", "enable": False},
+                   {"name": "to-aws", "enable": True})
+    assert judge(tmp_path, [off]).get("availability-reduced") is Severity.HIGH
+    on = resource("google_compute_router_peer.to_aws", {"name": "to-aws", "enable": True},
+                  {"name": "to-aws", "enable": False})
+    assert "availability-reduced" not in judge(tmp_path, [on])
+
+
+def test_sign_up_opened_is_high_and_closed_says_nothing(tmp_path: Path) -> None:
+    def connection(new: bool, old: bool) -> dict[str, Any]:
+        return resource("auth0_connection.partners", {"name": "partners", "options": [{"disable_signup": new}]},
+                        {"name": "partners", "options": [{"disable_signup": old}]})
+    assert judge(tmp_path, [connection(False, True)]).get("auth-weakened") is Severity.HIGH
+    assert "auth-weakened" not in judge(tmp_path, [connection(True, False)])
+
+
+def _muting_rule(schedule: list[dict[str, Any]], enabled: bool = True) -> dict[str, Any]:
+    condition = [{"operator": "AND", "conditions": [{"attribute": "policyName", "operator": "EQUALS",
+                                                     "values": ["Cross-cloud connectivity"]}]}]
+    return resource("newrelic_alert_muting_rule.netops", {"name": "netops maintenance", "enabled": enabled,
+                                                          "condition": condition, "schedule": schedule})
+
+
+def test_a_muting_rule_switched_on_with_no_schedule_is_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_muting_rule([])]).get("monitoring-muted") is Severity.HIGH
+
+
+def test_a_muting_rule_with_a_window_or_switched_off_says_nothing(tmp_path: Path) -> None:
+    window = [{"start_time": "2026-11-10T01:00:00", "end_time": "2026-11-10T03:00:00", "time_zone": "UTC"}]
+    for rule in (_muting_rule(window), _muting_rule([], enabled=False)):
+        assert "monitoring-muted" not in judge(tmp_path, [rule])
+
+
+def test_a_machine_tagged_staging_deleted_alone_is_medium(tmp_path: Path) -> None:
+    for address, before in (
+            ("digitalocean_droplet.legacy", {"id": "41", "name": "legacy-1", "tags": ["env:staging"]}),
+            ("hcloud_server.spike", {"id": "7", "name": "spike", "labels": {"environment": "sandbox"}})):
+        assert judge(tmp_path, [_deleted(address, before)]).get("resource-delete") is Severity.MEDIUM, address
+
+
+def test_a_store_tagged_staging_deleted_alone_stays_high(tmp_path: Path) -> None:
+    """A store is judged by what it keeps, whatever its tag (test_rules_databases and the teardown tests hold it)."""
+    database = _deleted("google_sql_database_instance.app", {"name": "app-stg", "deletion_protection": False,
+                                                             "labels": {"env": "staging"}})
+    assert judge(tmp_path, [database]).get("resource-delete") is Severity.HIGH
+
+
+def test_a_production_named_or_container_object_stays_high(tmp_path: Path) -> None:
+    for address, before in (
+            ("hcloud_server.app", {"name": "app-prod", "labels": {"env": "staging"}}),
+            ("google_project.spike", {"project_id": "acme-payments", "name": "payments",
+                                      "labels": {"env": "sandbox"}}),
+            ("digitalocean_droplet.api", {"id": "41", "name": "api-1", "tags": ["env:production"]})):
+        assert judge(tmp_path, [_deleted(address, before)]).get("resource-delete") is Severity.HIGH, before
+
+
+def _colours(green_desired: int) -> list[dict[str, Any]]:
+    blue = resource("aws_autoscaling_group.blue", {"name": "api-blue", "min_size": 0, "max_size": 0,
+                                                   "desired_capacity": 0},
+                    {"name": "api-blue", "min_size": 4, "max_size": 12, "desired_capacity": 6})
+    green = {"name": "api-green", "min_size": green_desired, "max_size": 12, "desired_capacity": green_desired}
+    return [blue, _kept("aws_autoscaling_group.green", green)]
+
+
+def test_the_idle_colour_scaled_to_zero_beside_its_running_twin_is_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, _colours(6)).get("scaled-to-zero") is Severity.MEDIUM
+
+
+def test_both_colours_at_zero_or_no_twin_stays_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _colours(0)).get("scaled-to-zero") is Severity.HIGH
+    assert judge(tmp_path, _colours(6)[:1]).get("scaled-to-zero") is Severity.HIGH
+
+
+def test_the_name_of_the_secret_holding_a_password_is_no_password(tmp_path: Path) -> None:
+    def config_map(data: dict[str, str]) -> dict[str, Any]:
+        return resource("kubernetes_config_map.ledger", {"metadata": [{"name": "ledger", "namespace": "ledger"}],
+                                                         "data": data})
+    named = config_map({"DB_HOST": "db.internal", "DB_PASSWORD_SECRET": "ledger-db", "DB_PASSWORD_KEY": "password"})
+    assert "credential-in-plan" not in judge(tmp_path, [named])
+    literal = config_map({"DB_HOST": "db.internal", "DB_PASSWORD": "Xk29!vQp7#Lr0mWz"})
+    assert judge(tmp_path, [literal]).get("credential-in-plan") is Severity.HIGH
+
+
+def _upstream(feed: str, priority: int, scope: list[str]) -> dict[str, Any]:
+    return resource("corvane_feed_upstream.npmjs", {"feed_id": feed, "name": "npmjs", "priority": priority,
+                                                    "scope_filter": scope, "url": "https://registry.npmjs.org"})
+
+
+def test_an_internal_feeds_public_upstream_asked_first_with_no_scope_filter_is_high(tmp_path: Path) -> None:
+    found = judge(tmp_path, [_upstream("cvf_npm_internal", 1, [])])
+    assert found.get("supply-chain-opened") is Severity.HIGH
+
+
+def test_a_public_upstream_asked_last_scoped_or_on_a_proxy_feed_says_nothing(tmp_path: Path) -> None:
+    for upstream in (_upstream("cvf_npm_internal", 10, []), _upstream("cvf_npm_internal", 1, ["!@acme/*"]),
+                     _upstream("cvf_npm_proxy", 1, [])):
+        assert "supply-chain-opened" not in judge(tmp_path, [upstream])

@@ -62,7 +62,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
                       "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
                       "hidden-like-44", "hidden-like-45", "hidden-like-46", "hidden-like-47",
-                      "hidden-like-50", "hidden-like-51")]
+                      "hidden-like-50", "hidden-like-51", "hidden-like-52", "hidden-like-53", "hidden-like-54")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -507,6 +507,29 @@ KNOWN_MISSES = {
     "fresh/hidden-like-51/005-digitalocean-database-cluster.json",
     "fresh/hidden-like-51/025-google-storage-bucket.json",
     "fresh/hidden-like-51/075-databricks-mws-workspaces.json",
+    # hidden-like-52 to -54 (session 23), written after the fixes from 50 and 51 and scored unseen on 45ddda29 (96.7% /
+    # 6.2%, 83.9% / 0.0%, 95.0% / 11.7%), then fixed from. Left: a WAF skip for one path prefix, a token widened by
+    # opaque permission-group ids, a cache bucket's whole-bucket expiry (held, as test_rules_scopes_and_windows
+    # decides), stores and a project torn down on their tags alone; identity federation moved (an AKS issuer, a SAML
+    # provider's metadata, a partner IdP linking by email, a realm-wide role mapping), a BGP import filter opened, a
+    # route-table association moved to production; a migration task purging its source, an SCP moved between OUs, a
+    # chart from a new repository, and a decommission whose kept bucket is forgotten.
+    "fresh/hidden-like-52/033-cloudflare-ruleset.json",
+    "fresh/hidden-like-52/087-cloudflare-api-token.json",
+    "fresh/hidden-like-52/089-google-storage-bucket.json",
+    "fresh/hidden-like-52/094-google-sql-database-instance.json",
+    "fresh/hidden-like-52/120-google-project.json",
+    "fresh/hidden-like-53/018-azurerm-federated-identity-credential.json",
+    "fresh/hidden-like-53/035-aws-iam-saml-provider.json",
+    "fresh/hidden-like-53/053-stratalink-route-filter.json",
+    "fresh/hidden-like-53/093-aws-ec2-transit-gateway-route-table-association.json",
+    "fresh/hidden-like-53/102-elasticstack-elasticsearch-security-role-mapping.json",
+    "fresh/hidden-like-53/122-okta-idp-saml.json",
+    "fresh/hidden-like-54/005-tidewater-replication-task.json",
+    "fresh/hidden-like-54/019-aws-organizations-policy-attachment.json",
+    "fresh/hidden-like-54/055-helm-release.json",
+    "fresh/hidden-like-54/092-aws-instance.json",
+    "fresh/hidden-like-54/097-google-bigquery-dataset.json",
 }
 
 

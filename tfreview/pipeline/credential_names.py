@@ -128,6 +128,8 @@ CHOSEN_NAME = lazy_compile(r"pass|secret|private|credential", re.IGNORECASE)
 # Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`, a build's
 # `pushSecret`, `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
 REFERRING = {"existing", "external", "from", "pull", "push", "tls", "ref", "use", "mount", "source"}
+# What a key names the Secret object of when it ends in `secret` (`PASSWORD_SECRET`): a password is no secret's name.
+HELD_IN_SECRET = {"password", "passwd", "pwd", "credentials", "creds"}
 _KEY_WORDS = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
 OBJECT_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
@@ -220,8 +222,11 @@ def plausible(value: str, name: str = "") -> bool:
 
 def names_object(key: str, value: str) -> bool:
     """Whether VALUE, under KEY, is the name of a secret kept elsewhere rather than the secret itself."""
-    words = {w.lower() for w in _KEY_WORDS.split(key) if w}
-    return bool(words & REFERRING) and object_name(value)
+    ordered = [w.lower() for w in _KEY_WORDS.split(key) if w]
+    words = set(ordered)
+    # `DB_PASSWORD_SECRET = "ledger-db"`: the Secret object that holds the password, named beside the key in it
+    holder = len(ordered) >= 2 and ordered[-1] == "secret" and ordered[-2] in HELD_IN_SECRET
+    return bool(words & REFERRING or holder) and object_name(value)
 
 
 # A resource's full name: a GCP full resource name (`//iam.googleapis.com/projects/…`) or relative one

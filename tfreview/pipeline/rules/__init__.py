@@ -187,6 +187,7 @@ from tfreview.pipeline.rules import publicapps as publicapps
 from tfreview.pipeline.rules import stagingpages as stagingpages
 from tfreview.pipeline.rules import cachekeys as cachekeys
 from tfreview.pipeline.rules import timeboxed as timeboxed
+from tfreview.pipeline.rules import bluegreen as bluegreen
 from tfreview.pipeline.rules import qualified as qualified
 # isort: on
 
@@ -303,5 +304,6 @@ THEMES = (
     "stagingpages",
     "cachekeys",
     "timeboxed",
+    "bluegreen",
     "qualified",
 )

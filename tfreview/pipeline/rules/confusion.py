@@ -100,3 +100,30 @@ def _public_upstream(change: Change) -> Iterator[Finding]:
                           "of internal packages (the public registry may now answer for internal names: dependency "
                           "confusion)")
             return
+
+
+# An upstream kept as its own object (a feed's upstream source): where it points, the order it is asked in, and
+# the package scopes it may answer for.
+UPSTREAM_TYPE = lazy_compile(r"(?:^|_)upstreams?(?:_|$)")
+PUBLIC_REGISTRIES = lazy_compile(r"(?:^|\.|//)(?:registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org"
+                                 r"|files\.pythonhosted\.org|repo1?\.maven\.org|repo\.maven\.apache\.org"
+                                 r"|api\.nuget\.org|rubygems\.org|crates\.io|proxy\.golang\.org)(?:[:/]|$)")
+ORDER_KEYS = ("priority", "order", "position", "rank")
+SCOPE_KEYS = lazy_compile(r"\w*scope\w*|\w*filter\w*|\w*pattern\w*|\w*include\w*|\w*exclu\w*")
+
+
+@on_change(actions=(Action.CREATE,), type_pattern=UPSTREAM_TYPE)
+def _public_upstream_first(change: Change) -> Iterator[Finding]:
+    """A new upstream of an internal feed (its own values say internal) to a public registry, asked first (priority
+    1 or 0) with no scope filter: a package published there under an internal name wins."""
+    _, after = sides(change)
+    if not _words(" ".join(string_leaves(after))) & INTERNAL_WORDS:
+        return
+    public = next((text for text in string_leaves(after) if PUBLIC_REGISTRIES.search(text.lower())), None)
+    order = next((after[k] for k in ORDER_KEYS if isinstance(after.get(k), int) and not isinstance(after[k], bool)),
+                 None)
+    scoped = any(SCOPE_KEYS.fullmatch(k) and v not in (None, "", [], {}) for k, v in after.items())
+    if public and order is not None and order <= 1 and not scoped:
+        yield finding(SUPPLY, change.address, f"{change.address}: a new upstream to {public} asked first ("
+                      f"priority {order}) with no scope filter: a package published there under an internal name is "
+                      "installed instead (dependency confusion)")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import dependents_kept, deposed_leftover, left_in_place
@@ -17,7 +18,7 @@ from tfreview.pipeline.rules.crossings import segments_parted
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
-from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_scope, teardown
+from tfreview.pipeline.rules.disposable import STORE_ITEMS, labelled_non_production, non_production_scope, teardown
 from tfreview.pipeline.rules.duplicates import kept_twin
 from tfreview.pipeline.rules.envteardown import environment_teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
@@ -97,6 +98,17 @@ from tfreview.pipeline.rules.websites import site_moved, website_closed
 from tfreview.pipeline.rules.wiring import unwired
 from tfreview.pipeline.rules.workloadid import credential_federated
 
+# Types that hold key material or secrets: a non-production tag on them says nothing of who still uses them.
+KEY_MATERIAL = lazy_compile(r"(?:^|_)(?:secret|secrets|key|keys|credential|credentials|certificate|password)(?:_|$)")
+
+
+def blackhole_removed(change: Change) -> bool:
+    """Whether a deleted route dropped what it matched (`blackhole = true`, a `blackhole` or `null` next hop): a
+    quarantine, not a path."""
+    before = change.before if isinstance(change.before, dict) else {}
+    return "route" in change.type and (before.get("blackhole") is True or str(
+        before.get("next_hop_type") or before.get("state") or "").strip().lower() in ("blackhole", "null", "none"))
+
 
 def _rename(change: Change, ri: ReviewInput) -> str | None:
     """' and re-created as …' when a stateless object is re-created with the same name, or None (not for containers:
@@ -158,6 +170,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(recoverable_secret(c) or disabled_recoverable(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
+    Grade(when(blackhole_removed, "a blackhole route: it dropped traffic to its range, which now flows wherever the "
+               "table's other routes send it"), Severity.HIGH),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),
     Grade(_fleet_renamed, Severity.HIGH, True),
     Grade(_claims_remade, Severity.HIGH, True),
@@ -211,6 +225,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
           else paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
           Severity.MEDIUM),
+    Grade(lambda c, _ri: None if looks_stateful(c.type) or KEY_MATERIAL.search(c.type)
+          else paren(labelled_non_production(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_store(c, ri) if looks_stateful(c.type) else retired_with_names(c, ri)),

@@ -72,6 +72,9 @@ def _muted(change: Change) -> Iterator[Finding]:
     elif _endless(after) and not (change.action is not Action.CREATE and _endless(before)):
         yield finding(MUTED, change.address, f"{change.address}: mutes {show(monitors or scopes)} from a start time "
                       "with no end and no recurrence (monitoring off until someone remembers)")
+    elif _unscheduled(after) and not (change.action is not Action.CREATE and _unscheduled(before)):
+        yield finding(MUTED, change.address, f"{change.address}: mutes {show(monitors or scopes)} switched on with "
+                      "an empty schedule: in force from now, with no end (monitoring off until someone remembers)")
 # A filter that selects by severity alone: `severity="CRITICAL" OR severity="HIGH"`, `priority:P1`.
 COMPARISON = lazy_compile(r"([\w.]+)\s*(?:=|:|==)\s*\"?([\w-]+)\"?")
 SEVERITY_KEYS = frozenset({"severity", "severity_level", "priority", "level", "finding_severity", "urgency"})
@@ -156,6 +159,17 @@ def _endless(values: dict[str, Any]) -> bool:
         return False
     return not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in values.items()) and \
         not any(BOUNDED.search(str(k)) and v not in (None, "", [], {}) for k, v in block.items())
+
+
+SCHEDULE_KEYS = ("schedule", "schedules", "window", "time_window")
+
+
+def _unscheduled(values: dict[str, Any]) -> bool:
+    """Whether a silencer is switched on with its schedule block empty and no start or end of its own: a muting rule
+    without a schedule is in force at once and for good (New Relic's `schedule = []`)."""
+    return values.get("enabled", True) is True and any(k in values and values[k] in (None, [], {}) for k in
+                                                        SCHEDULE_KEYS) \
+        and not any(values.get(k) not in (None, "") for k in (*START_KEYS, *END_KEYS))
 
 
 # How long one period of a recurrence rule is (RFC 5545 FREQ), in seconds; INTERVAL multiplies it.

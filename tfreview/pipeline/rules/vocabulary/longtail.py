@@ -144,6 +144,8 @@ control(AUTH, r"(?:allow|enable|open|public|self)_?(?:sign_?ups?|registrations?|
         r"(?:_enabled|_allowed)?|(?:sign_?up|registration)s?_(?:enabled|allowed|open)"
         r"|auto_(?:approve|accept)_\w*(?:members?|users?|joins?|requests?|invites?)", inverted,
         "anyone may now create an account or join")
+control(AUTH, r"disable_sign_?ups?|disable_self_?(?:service_)?(?:registration|sign_?up)", flag,
+        "anyone may now sign up for an account")
 control(AUTH, r"invite_only|invitation_only|(?:sign_?up|registration)s?_(?:require|requires)_\w*(?:approval|invite)",
         flag, "joining no longer needs an invitation or approval")
 # A receiver that checked each request's signature (a webhook's HMAC): off, anyone who finds the URL is believed.

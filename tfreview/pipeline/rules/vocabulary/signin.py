@@ -179,6 +179,12 @@ control(ZERO, r"enabled|is_enabled|active", flag, "the service is disabled",
         types=r"^(?!.*_keys?$)(?:.*_)?(?:distribution|cdn|frontdoor|front_door|lb|alb|elb|load_balancer|listener|api"
               r"|gateway|endpoint|service|function|app|web_app|site|event_source_mapping|trigger|stage)(?:_|$)")
 
+# A network link's own switch (a BGP session, a tunnel, a circuit): off, every route over it goes.
+control(AVAILABILITY, r"enable|enabled|is_enabled|admin_enabled|bgp_enabled", flag,
+        "a network link is switched off: every route over it goes",
+        types=r"(?:^|_)(?:router_peer|bgp_\w+|bgp|vpn_tunnel|tunnel|interconnect_attachment|virtual_circuit"
+              r"|vpn_connection|direct_connect\w*)(?:_|$)")
+
 # --- availability ------------------------------------------------------------------------------------
 control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
         r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")

@@ -1,0 +1,70 @@
+"""Risk rules, context grading (availability): the idle colour of a blue/green pair scaled to zero. A fleet, group or
+deployment named for one colour (`api-blue`, `kubernetes_deployment.blue`) cut to zero while the plan holds its twin
+of the other colour, of the same type and name but for the colour, running copies: the cutover has happened and the
+old colour stands by for rollback. Medium, naming the twin; a twin that runs nothing leaves the cut high.
+"""
+
+from __future__ import annotations
+
+from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.values import leaves, number
+from tfreview.pipeline.rules.vocabulary.terms import ZERO
+
+COLOURS = {"blue": "green", "green": "blue"}
+_WORDS = lazy_compile(r"([^a-z0-9]+)")
+# Settings that count the copies a fleet runs (desired_capacity, replicas, desired_count, min_size…).
+COPIES = lazy_compile(r"(?:^|[._\]])(?:desired_capacity|desired_count|desired_size|replicas|min_size|instance_count"
+                      r"|node_count|task_count)$")
+
+
+def _twin_names(change: Change) -> set[str]:
+    """The names this object's twin of the other colour would have (its address's name and its own `name`)."""
+    after = change.after if isinstance(change.after, dict) else {}
+    names = {change.address.rsplit(f"{change.type}.", 1)[-1], str(after.get("name") or "")}
+    twins = set()
+    for name in filter(None, names):
+        parts = _WORDS.split(name.lower())
+        twins |= {"".join([*parts[:i], COLOURS[part], *parts[i + 1:]]) for i, part in enumerate(parts)
+                  if part in COLOURS}
+    return twins
+
+
+def _running(change: Change) -> bool:
+    """Whether a kept object runs copies: a count setting above zero."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return any(COPIES.search(path) and (n := number(value)) is not None and n > 0 for path, value in leaves(after))
+
+
+def _twin(change: Change, review_input: ReviewInput) -> Change | None:
+    """The running twin of the other colour the plan keeps, or None."""
+    names = _twin_names(change)
+    if not names:
+        return None
+    for other in plan_view(review_input).changes:
+        if other is change or other.type != change.type or other.action in (Action.DELETE, Action.FORGET):
+            continue
+        after = other.after if isinstance(other.after, dict) else {}
+        own = {other.address.rsplit(f"{other.type}.", 1)[-1], str(after.get("name") or "").lower()}
+        if own & names and _running(other):
+            return other
+    return None
+
+
+@grader
+def idle_colour(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
+    """Scaled to zero, beside a running twin of the other colour: medium."""
+    if not any(f.rule == ZERO and f.severity is Severity.HIGH for f in findings):
+        return findings
+    changes = {c.address: c for c in plan_view(review_input).changes}
+    graded = []
+    for found in findings:
+        change = changes.get(found.address or "")
+        if found.rule == ZERO and found.severity is Severity.HIGH and change is not None \
+                and (twin := _twin(change, review_input)) is not None:
+            found = graded_medium(found, f"its twin of the other colour, {twin.address}, runs: a blue/green "
+                                         "cutover, the idle colour kept for rollback")
+        graded.append(found)
+    return graded
