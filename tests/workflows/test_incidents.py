@@ -62,6 +62,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-34", "hidden-like-35", "hidden-like-36", "hidden-like-37", "hidden-like-38",
                       "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
                       "hidden-like-44", "hidden-like-45", "hidden-like-46", "hidden-like-47",
+                      "hidden-like-48", "hidden-like-49",
                       "hidden-like-50", "hidden-like-51", "hidden-like-52", "hidden-like-53", "hidden-like-54")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
@@ -496,6 +497,15 @@ KNOWN_MISSES = {
     "fresh/hidden-like-46/037-kubernetes-namespace-v1-x4.json",
     "fresh/hidden-like-46/045-aws-sqs-queue-module-x13.json",
     "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
+    # hidden-like-48 and -49 (session 23), kept sealed while every fix of the session landed and scored on its end rules
+    # e190ac40 (96.8% / 1.6%, 100% / 3.2%; on 396b09d6 96.8% / 1.6%, 100% / 4.8%); not fixed from: sandbox stores torn
+    # down on their tags alone, a Worker on the login path cloning form bodies to a third party, and an Action that
+    # grants an admin claim to one outside address.
+    "fresh/hidden-like-48/054-digitalocean-delete-5.json",
+    "fresh/hidden-like-48/074-cloudflare-mixed-5.json",
+    "fresh/hidden-like-48/109-auth0-update-1.json",
+    "fresh/hidden-like-49/068-google-bigquery-dataset.json",
+    "fresh/hidden-like-49/073-aws-s3-bucket.json",
     # hidden-like-50 and -51 (session 23), written after the fixes from 45-47 and scored unseen on 328667a2 (93.3% /
     # 8.1%, 98.4% / 5.0%; the same on 396b09d6), then fixed from: a controller's ClusterRole with every verb on its
     # own CRDs (wildcards on custom groups stay high: their power varies), a Secret from a literal (medium by design),
