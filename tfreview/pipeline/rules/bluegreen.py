@@ -9,7 +9,7 @@ from __future__ import annotations
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.values import leaves, number
 from tfreview.pipeline.rules.vocabulary.terms import ZERO
 
@@ -38,19 +38,26 @@ def _running(change: Change) -> bool:
     return any(COPIES.search(path) and (n := number(value)) is not None and n > 0 for path, value in leaves(after))
 
 
+def _kept_by_name(view: PlanView) -> dict[tuple[str, str], list[Change]]:
+    """The plan's kept objects by (type, name): their address's name and their own `name`."""
+    index: dict[tuple[str, str], list[Change]] = {}
+    for other in view.changes:
+        if other.action in (Action.DELETE, Action.FORGET):
+            continue
+        after = other.after if isinstance(other.after, dict) else {}
+        for name in {other.address.rsplit(f"{other.type}.", 1)[-1], str(after.get("name") or "").lower()}:
+            index.setdefault((other.type, name), []).append(other)
+    return index
+
+
 def _twin(change: Change, review_input: ReviewInput) -> Change | None:
     """The running twin of the other colour the plan keeps, or None."""
     names = _twin_names(change)
     if not names:
         return None
-    for other in plan_view(review_input).changes:
-        if other is change or other.type != change.type or other.action in (Action.DELETE, Action.FORGET):
-            continue
-        after = other.after if isinstance(other.after, dict) else {}
-        own = {other.address.rsplit(f"{other.type}.", 1)[-1], str(after.get("name") or "").lower()}
-        if own & names and _running(other):
-            return other
-    return None
+    index = plan_view(review_input).derived("kept objects by type and name", _kept_by_name)
+    return next((other for name in sorted(names) for other in index.get((change.type, name), [])
+                 if other is not change and _running(other)), None)
 
 
 @grader
