@@ -521,3 +521,23 @@ def test_a_public_upstream_asked_last_scoped_or_on_a_proxy_feed_says_nothing(tmp
     for upstream in (_upstream("cvf_npm_internal", 10, []), _upstream("cvf_npm_internal", 1, ["!@acme/*"]),
                      _upstream("cvf_npm_proxy", 1, [])):
         assert "supply-chain-opened" not in judge(tmp_path, [upstream])
+
+
+def _saml(entity: str, certificate: str) -> str:
+    return (f'<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+            f'entityID="{entity}"><md:IDPSSODescriptor><md:KeyDescriptor use="signing"><ds:X509Certificate>'
+            f'{certificate}</ds:X509Certificate></md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor>')
+
+
+def test_a_saml_provider_moved_to_another_identity_providers_domain_is_high(tmp_path: Path) -> None:
+    provider = resource("aws_iam_saml_provider.corp", {
+        "name": "corp", "saml_metadata_document": _saml("https://sts.contractor-idp.example/adfs", "MIIC2")},
+        {"name": "corp", "saml_metadata_document": _saml("http://www.okta.com/exk4v1d9qzP0aB2c3697", "MIIC1")})
+    assert judge(tmp_path, [provider]).get("issuer-foreign") is Severity.HIGH
+
+
+def test_a_saml_providers_certificate_rotated_says_nothing(tmp_path: Path) -> None:
+    okta = "http://www.okta.com/exk4v1d9qzP0aB2c3697"
+    provider = resource("aws_iam_saml_provider.corp", {"name": "corp", "saml_metadata_document": _saml(okta, "MIIC2")},
+                        {"name": "corp", "saml_metadata_document": _saml(okta, "MIIC1")})
+    assert "issuer-foreign" not in judge(tmp_path, [provider])

@@ -123,6 +123,9 @@ def pulls_authenticated(values: dict[str, Any]) -> str | None:
 ISSUER = "issuer-foreign"
 ISSUER_KEY = lazy_compile(r"(?:^|\.)(?:\w*_)?issuers?(?:_url|_uri)?$")
 _HOST = lazy_compile(r"https?://([a-z0-9.-]+)", re.IGNORECASE)
+# A SAML metadata document held in an attribute, and the identity provider it names.
+METADATA_KEY = lazy_compile(r"(?:^|\.|_)metadata(?:_document|_xml|_file)?$")
+ENTITY_ID = lazy_compile(r"entityID\s*=\s*[\"']https?://([a-z0-9.-]+)", re.IGNORECASE)
 _BARE_HOST = lazy_compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
 
 
@@ -143,23 +146,27 @@ def _same_tenant(old: str, new: str) -> bool:
 
 
 def _issuers(values: dict[str, Any]) -> dict[str, str]:
-    """Issuer attribute path → the host of the issuer URL it holds."""
+    """Issuer attribute path → the host of the issuer URL it holds; a SAML metadata document's IdP entityID too
+    (`saml_metadata_document`: the identity provider every console role trusts)."""
     found = {}
     for path, value in leaves(values):
         for item in value if isinstance(value, list) else [value]:
             match = _HOST.match(item.strip()) if isinstance(item, str) else None
             if ISSUER_KEY.search(plain(path)) and match:
                 found[plain(path)] = match.group(1).lower()
+            elif isinstance(item, str) and METADATA_KEY.search(plain(path)) \
+                    and (entity := ENTITY_ID.search(item)) is not None:
+                found[f"{plain(path)}.entityID"] = entity.group(1).lower()
     return found
 
 
-@rule(ISSUER, Severity.HIGH, "A token issuer (JWT/OIDC authorizer) moves to a domain the plan does not show as the "
-      "organisation's: tokens minted there are now accepted.")
+@rule(ISSUER, Severity.HIGH, "A token issuer (JWT/OIDC authorizer, a SAML provider's IdP entityID) moves to a domain "
+      "the plan does not show as the organisation's: tokens or assertions minted there are now accepted.")
 def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
     moved = []
     for change in managed(ri.changeset, Action.UPDATE, Action.REPLACE):
         before, after = sides(change)
-        if not mentions(after, (b"issuer",)):
+        if not mentions(after, (b"issuer", b"entityid")):
             continue
         old, new = _issuers(before), _issuers(after)
         moved += [(change, path, host) for path, host in new.items()
