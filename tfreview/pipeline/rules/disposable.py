@@ -76,8 +76,9 @@ PROCESSING = lazy_compile(r"(?:^|_)(?:dataproc|emr|spark|hadoop|hdinsight|databr
                           r"_(?:cluster|pool)$")
 # Containers of other objects (a namespace, project, resource group): labelled disposable, they say what is
 # inside is (a preview environment's namespace); their contents are judged by teardown_member.
-# Switches that refuse a delete while on: an object they guard is not torn down by this plan.
-PROTECTED = lazy_compile(r"deletion_protection\w*|delete_protection|termination_protection|prevent_destroy")
+# Settings that protect an object from deletion while switched on: an object they guard is not torn down by a plan.
+PROTECTION = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy"
+                          r"|disable_api_termination|purge_protection\w*)$")
 CONTAINERS = lazy_compile(r"(?:^|_)(?:namespace|project|resource_group)(?:_v\d+)?$")
 DATA_ENGINES = lazy_compile(r"(?:^|_)(?:db|database|sql|mysql|postgres|postgresql|mongo|mongodb|redis|cache|memcached"
                             r"|elasticsearch|opensearch|search|kafka|broker|spanner|bigtable|filestore)(?:_|$)")
@@ -108,6 +109,11 @@ def non_production_scope(change: Change) -> str | None:
     return next((s for s in scopes if set(TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
 
 
+def protected(attrs: dict[str, object]) -> bool:
+    """Whether an object's own settings refuse its deletion (a PROTECTION switch on)."""
+    return any(PROTECTION.match(key) and value is True for key, value in attrs.items())
+
+
 def labelled_non_production(change: Change) -> str | None:
     """Why a deleted object only stops a non-production environment's service, or None: its own environment tag or
     bare tag names one (`env = staging`, `["sandbox"]`) and nothing in its labels or name says production; its
@@ -115,8 +121,7 @@ def labelled_non_production(change: Change) -> str | None:
     a store, a secret or a key is judged by what it keeps, whatever its tag. A namespace, project or resource group
     holds everything inside it: a label alone does not say what lives there (`_named_like_its_labels`)."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is not Action.DELETE or CONTAINERS.search(change.type) \
-            or any(value is True for key, value in attrs.items() if PROTECTED.fullmatch(key)):
+    if change.action is not Action.DELETE or CONTAINERS.search(change.type) or protected(attrs):
         return None
     env = non_production_env(attrs)
     return None if env is None else f"its own tag says {env}, and nothing in its name or labels says production"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput, is_helper_type
-from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS
+from tfreview.pipeline.rules.disposable import DATA_ENGINES, EXTRA_DISKS, protected
 from tfreview.pipeline.rules.environments import (
     PRODUCTION_TOKENS,
     label_pairs,
@@ -35,9 +35,6 @@ from tfreview.pipeline.rules.wayback import SKIP_FINAL, kept_copy
 
 # The top-level module instance of an address (`module.sandbox_hx42`, `module.env["dev"]`).
 TOP_MODULE = lazy_compile(r'^module\.[^.\[]+(?:\["[^"]*"\]|\[\d+\])?')
-# Settings that protect an object from deletion while switched on.
-PROTECTION = lazy_compile(r"^(?:deletion_protection\w*|delete_protection|termination_protection|prevent_destroy"
-                          r"|disable_api_termination|purge_protection\w*)$")
 BACKUPS_KEPT = lazy_compile(r"^(?:backup_retention\w*|\w*backup_retention_days|retention_period)$")
 # A switch that keeps a store's own backups after the store is deleted (`delete_automated_backups = false`).
 BACKUPS_OUTLIVE = lazy_compile(r"^delete_automated_backups$")
@@ -109,7 +106,7 @@ def _torn_down(members: list[Change], kept_text: str) -> bool:
         return False
     if any(module_words(c.module) & PRODUCTION_TOKENS for c in members):
         return False
-    if any(_protected(_before(c)) or _data_disks(c) for c in members if looks_stateful(c.type)):
+    if any(protected(_before(c)) or _data_disks(c) for c in members if looks_stateful(c.type)):
         return False
     return not any(name in kept_text for c in members for name in _names(_before(c)))  # an ARN or path names it too
 
@@ -126,10 +123,6 @@ def _inside_non_production(change: Change, members: list[Change]) -> bool:
 
 def _before(change: Change) -> dict[str, object]:
     return change.before if isinstance(change.before, dict) else {}
-
-
-def _protected(attrs: dict[str, object]) -> bool:
-    return any(PROTECTION.match(key) and value is True for key, value in attrs.items())
 
 
 def _infrastructure(change: Change) -> bool:

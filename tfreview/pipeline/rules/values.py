@@ -163,15 +163,9 @@ def _json_scalars(text: str) -> dict[str, str]:
         parsed = orjson.loads(text)
     except orjson.JSONDecodeError:
         return {}
-    found: dict[str, str] = {}
-    pending: list[tuple[str, Any]] = [("", parsed)]
-    while pending:
-        path, node = pending.pop()
-        if isinstance(node, dict):
-            pending += [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
-        elif path and not isinstance(node, list):
-            found[path] = node if isinstance(node, str) else orjson.dumps(node).decode()
-    return found
+    # lists are skipped, as the YAML reader skips them (leaves() writes their items' paths with `[i]`)
+    return {path: value if isinstance(value, str) else orjson.dumps(value).decode()
+            for path, value in leaves(parsed) if "[" not in path and not isinstance(value, list)}
 
 
 NAME_KEYS = ("setting_id", "setting", "name", "parameter_name", "key")
