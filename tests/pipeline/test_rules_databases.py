@@ -166,11 +166,15 @@ def test_dev_database_with_final_snapshot_is_medium(tmp_path: Path) -> None:
     assert worst(tmp_path, [gone("quokkadb_database.ml", DB)]) is Severity.MEDIUM
 
 
-def test_skipped_snapshot_or_production_stays_high(tmp_path: Path) -> None:
-    assert worst(tmp_path, [gone("quokkadb_database.ml", {**DB, "skip_final_snapshot": True})]) is Severity.HIGH
+def test_production_stays_high_and_a_dev_database_skipping_its_snapshot_is_medium(tmp_path: Path) -> None:
+    """The environment tag says what the data is worth: a dev database without a final copy is rebuilt, not
+    restored (session 24: every unseen writer calls it routine). Untagged or production, no copy means high."""
     assert worst(tmp_path, [gone("quokkadb_database.ml", {**DB, "tags": {"env": "prod"}})]) is Severity.HIGH
+    untagged = {**DB, "skip_final_snapshot": True, "tags": {"team": "ml"}}
+    assert worst(tmp_path, [gone("quokkadb_database.ml", untagged)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("quokkadb_database.ml", {**DB, "skip_final_snapshot": True})]) is Severity.MEDIUM
     no_name = {**DB, "final_snapshot_identifier": None}
-    assert worst(tmp_path, [gone("quokkadb_database.ml", no_name)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("quokkadb_database.ml", no_name)]) is Severity.MEDIUM
 
 
 @pytest.mark.parametrize("settings", [
@@ -188,9 +192,12 @@ def test_dev_database_keeping_a_final_backup_is_medium(tmp_path: Path, settings:
     {"final_snapshot": True, "skip_final_snapshot": True},
     {"final_backup": "SKIP_FINAL_BACKUP"},
 ], ids=["block-disabled", "switch-off", "switch-but-skipped", "skip-word"])
-def test_dev_database_without_a_final_backup_stays_high(tmp_path: Path, settings: dict[str, Any]) -> None:
-    erp = {"name": "erp", "labels": {"env": "dev"}, **settings}
+def test_database_without_a_final_backup_is_high_unless_its_tag_says_dev(tmp_path: Path,
+                                                                         settings: dict[str, Any]) -> None:
+    erp = {"name": "erp", "labels": {"team": "finance"}, **settings}
     assert worst(tmp_path, [gone("quokkadb_database.erp", erp)]) is Severity.HIGH
+    dev = {**erp, "labels": {"env": "dev"}}
+    assert worst(tmp_path, [gone("quokkadb_database.erp", dev)]) is Severity.MEDIUM
 
 
 READER = {"cluster_identifier": "ledger", "identifier": "ledger-3", "writer": False}

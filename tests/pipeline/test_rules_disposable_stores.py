@@ -50,9 +50,15 @@ def test_bucket_named_for_a_pull_request_but_labelled_production_stays_high(tmp_
     assert label is Label.NEEDS_CLOSE_REVIEW and worst[RULE] is Severity.HIGH
 
 
-def test_preview_labelled_bucket_with_no_pull_request_in_its_name_stays_high(tmp_path: Path) -> None:
+def test_preview_labelled_bucket_is_medium_unless_it_says_it_holds_customer_data(tmp_path: Path) -> None:
+    """Its own environment tag says preview (no pull request in its name needed); a data-classification label
+    naming customer data outweighs the tag."""
     bucket = {"bucket": "shopfront-preview-uploads", "tags": PREVIEW_TAGS}
     _label, worst = judged(tmp_path, deleted("module.site_preview.nimbus_bucket.site", bucket,
+                                             "delete_because_no_module"))
+    assert worst[RULE] is Severity.MEDIUM
+    customer = {**bucket, "tags": {**PREVIEW_TAGS, "data-classification": "customer"}}
+    _label, worst = judged(tmp_path, deleted("module.site_preview.nimbus_bucket.site", customer,
                                              "delete_because_no_module"))
     assert worst[RULE] is Severity.HIGH
 

@@ -246,8 +246,9 @@ def sandbox_module(db: dict[str, Any] | None = None, bucket_tags: dict[str, str]
         entry(f"{prefix}.aws_vpc.this", ["delete"], {"id": "vpc-0c9b8a7f6e", "cidr_block": "10.250.0.0/16",
                                                       "tags": SANDBOX}, None),
     ]
-    if kept_instance:
-        node = {"id": "i-0f7e6d5c4b3a", "instance_type": "t3.large", "tags": SANDBOX}
+    if kept_instance:  # a machine kept, still pointed at the database the plan deletes
+        node = {"id": "i-0f7e6d5c4b3a", "instance_type": "t3.large", "tags": SANDBOX,
+                "user_data": "DATABASE_HOST=sbx-jdoe-pg.c9x2.eu-west-1.rds.amazonaws.com"}
         changes.append(entry(f"{prefix}.aws_instance.dev", ["no-op"], node, node))
     monitor = {"name": "checkout latency", "query": "avg:trace.http.request.duration{service:checkout}"}
     return [*changes, entry("datadog_monitor.checkout", ["no-op"], monitor, monitor)]

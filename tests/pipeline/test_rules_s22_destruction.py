@@ -89,9 +89,10 @@ def test_a_staging_unit_whose_store_skips_its_final_copy_goes_whole_at_medium(tm
     assert worst(tmp_path, _review_app()) is Severity.MEDIUM
 
 
-def test_a_store_that_takes_its_copies_or_keeps_its_backups_past_the_delete_stays_high(tmp_path: Path) -> None:
-    assert worst(tmp_path, _review_app(skip_final_snapshot=False)) is Severity.HIGH
-    assert worst(tmp_path, _review_app(delete_automated_backups=False)) is Severity.HIGH
+def test_a_staging_store_is_medium_whatever_copies_it_keeps_and_a_production_one_stays_high(tmp_path: Path) -> None:
+    """Session 24: the staging tag says what the data is worth, whether or not a copy outlives the delete."""
+    assert worst(tmp_path, _review_app(skip_final_snapshot=False)) is Severity.MEDIUM
+    assert worst(tmp_path, _review_app(delete_automated_backups=False)) is Severity.MEDIUM
     assert worst(tmp_path, _review_app(tags={"Environment": "production"})) is Severity.HIGH
 
 

@@ -464,11 +464,11 @@ def test_a_machine_tagged_staging_deleted_alone_is_medium(tmp_path: Path) -> Non
         assert judge(tmp_path, [_deleted(address, before)]).get("resource-delete") is Severity.MEDIUM, address
 
 
-def test_a_store_tagged_staging_deleted_alone_stays_high(tmp_path: Path) -> None:
-    """A store is judged by what it keeps, whatever its tag (test_rules_databases and the teardown tests hold it)."""
+def test_a_store_tagged_staging_deleted_alone_is_medium(tmp_path: Path) -> None:
+    """Session 24 takes the lead session 23 left: its own environment tag says what its data is worth."""
     database = _deleted("google_sql_database_instance.app", {"name": "app-stg", "deletion_protection": False,
                                                              "labels": {"env": "staging"}})
-    assert judge(tmp_path, [database]).get("resource-delete") is Severity.HIGH
+    assert judge(tmp_path, [database]).get("resource-delete") is Severity.MEDIUM
 
 
 def test_a_production_named_or_container_object_stays_high(tmp_path: Path) -> None:

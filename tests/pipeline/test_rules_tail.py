@@ -109,10 +109,12 @@ def test_non_production_store_labelled_synthetic_data_is_not_high(tmp_path: Path
     assert worst(tmp_path, plan, "resource-delete") is not Severity.HIGH
 
 
-def test_store_deletes_without_synthetic_data_in_non_production_stay_high(tmp_path: Path) -> None:
-    for env, data in (("prod", "synthetic"), ("loadtest", "customer"), ("staging", "")):
+def test_production_stores_and_stores_of_customer_data_stay_high(tmp_path: Path) -> None:
+    for env, data in (("prod", "synthetic"), ("loadtest", "customer")):
         plan = [gone("aws_s3_bucket.results", store(env, data))]
         assert worst(tmp_path, plan, "resource-delete") is Severity.HIGH, (env, data)
+    plain_staging = [gone("aws_s3_bucket.results", store("staging", ""))]
+    assert worst(tmp_path, plain_staging, "resource-delete") is Severity.MEDIUM
 
 
 def test_roles_handed_to_one_principal_deleted_are_a_revocation(tmp_path: Path) -> None:

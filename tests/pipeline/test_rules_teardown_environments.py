@@ -47,9 +47,15 @@ def test_preview_database_with_final_snapshot_and_its_subnet_group_are_medium(tm
     assert worst(tmp_path, [gone("acme_db_instance.shop", PREVIEW_DB), group]) is Severity.MEDIUM
 
 
-def test_preview_database_without_final_snapshot_stays_high(tmp_path: Path) -> None:
+def test_preview_database_without_final_snapshot_is_medium_and_a_kept_referrer_holds_it(tmp_path: Path) -> None:
+    """A preview database is rebuilt, not restored; a kept app still pointed at it is a partial teardown."""
     db = {**PREVIEW_DB, "skip_final_snapshot": True}
-    assert worst(tmp_path, [gone("acme_db_instance.shop", db)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("acme_db_instance.shop", db)]) is Severity.MEDIUM
+    app = {"name": "shop-web", "env": {"DB_HOST": "shop-pr-77.cluster.acme.internal"}}
+    kept = {"address": "acme_app.web", "mode": "managed", "type": "acme_app", "name": "web",
+            "provider_name": "registry.terraform.io/acme/acme",
+            "change": {"actions": ["no-op"], "before": app, "after": app}}
+    assert worst(tmp_path, [gone("acme_db_instance.shop", db), kept]) is Severity.HIGH
 
 
 def test_subnet_group_whose_database_stays_is_high(tmp_path: Path) -> None:
@@ -84,8 +90,8 @@ def test_a_production_store_inside_a_preview_group_stays_high(tmp_path: Path) ->
     assert worst(tmp_path, changes) is Severity.HIGH
 
 
-def test_a_preview_store_whose_group_stays_stays_high(tmp_path: Path) -> None:
-    assert worst(tmp_path, [gone("acme_postgres_server.pr", _member("pg-pr-9", "preview"))]) is Severity.HIGH
+def test_a_preview_store_whose_group_stays_is_medium_by_its_own_tag(tmp_path: Path) -> None:
+    assert worst(tmp_path, [gone("acme_postgres_server.pr", _member("pg-pr-9", "preview"))]) is Severity.MEDIUM
 
 
 def test_a_protected_store_in_a_preview_group_stays_high(tmp_path: Path) -> None:
@@ -99,10 +105,10 @@ def test_dev_queue_keeping_an_hour_of_messages_is_medium(tmp_path: Path) -> None
     assert worst(tmp_path, [gone("wavely_queue.scratch", queue)]) is Severity.MEDIUM
 
 
-def test_dev_queue_keeping_a_week_and_prod_queue_keeping_an_hour_stay_high(tmp_path: Path) -> None:
+def test_dev_queue_keeping_a_week_is_medium_and_prod_queue_keeping_an_hour_stays_high(tmp_path: Path) -> None:
     week = {"name": "orders", "message_retention_seconds": 604800, "labels": {"env": "dev"}}
     prod = {"name": "orders", "retention_hours": 1, "labels": {"env": "prod"}}
-    assert worst(tmp_path, [gone("wavely_queue.week", week)]) is Severity.HIGH
+    assert worst(tmp_path, [gone("wavely_queue.week", week)]) is Severity.MEDIUM
     assert worst(tmp_path, [gone("wavely_queue.prod", prod)]) is Severity.HIGH
 
 

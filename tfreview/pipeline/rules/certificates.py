@@ -19,15 +19,26 @@ CERT_WORDS = frozenset({"cert", "certificate", "certificates", "csr"})
 STRENGTH = lazy_compile(r"(?:^|_)(?:bits|size|length)$")
 
 
+# What a provider sets when a certificate enters its renewal window (the tls provider's `ready_for_renewal`):
+# a replace forced by it alone is the scheduled renewal.
+RENEWAL_SIGNALS = frozenset({"ready_for_renewal", "renewal_due", "needs_renewal"})
+
+
 def certificate_rotated(change: Change) -> str | None:
     """Why this replace only rotates a certificate: create-before-destroy, and no key-strength setting shrinks."""
     words = set(ordered_words(change.type))
     request = "csr" in words or "request" in words
     issued = _issued_from_policy(change)
-    if not CERT_WORDS & words or (change.actions != ["create", "delete"] and not request and not issued):
+    renewal = bool(change.replace_paths) and all(path.split(".")[0].split("[")[0] in RENEWAL_SIGNALS
+                                                 for path in change.replace_paths)
+    if not CERT_WORDS & words or (change.actions != ["create", "delete"] and not request and not issued
+                                  and not renewal):
         return None
     if _weaker_key(change):
         return None
+    if renewal and change.actions != ["create", "delete"]:
+        return ("a certificate renewed on its own schedule (its provider marks it ready for renewal), with no weaker "
+                "key; check what trusts or serves it picks up the new one")
     if request:
         return ("a certificate signing request re-made with no weaker key: nothing serves a request, and the "
                 "certificate signed from it stays until a new one is set; check the new one is signed and set")

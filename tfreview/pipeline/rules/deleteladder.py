@@ -18,7 +18,13 @@ from tfreview.pipeline.rules.crossings import segments_parted
 from tfreview.pipeline.rules.cutoff import workload_cut_off
 from tfreview.pipeline.rules.cutover import cut_over
 from tfreview.pipeline.rules.decommission import service_retired
-from tfreview.pipeline.rules.disposable import STORE_ITEMS, labelled_non_production, non_production_scope, teardown
+from tfreview.pipeline.rules.disposable import (
+    STORE_ITEMS,
+    labelled_non_production,
+    non_production_scope,
+    non_production_store,
+    teardown,
+)
 from tfreview.pipeline.rules.duplicates import kept_twin
 from tfreview.pipeline.rules.envteardown import environment_teardown
 from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
@@ -50,7 +56,7 @@ from tfreview.pipeline.rules.narrowing import (
     narrowing,
     world_entry_removed,
 )
-from tfreview.pipeline.rules.parents import used_only_by_deleted, with_parent
+from tfreview.pipeline.rules.parents import authenticator_of_deleted, used_only_by_deleted, with_parent
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pools import node_pool_kept_cluster, serving_fleet
 from tfreview.pipeline.rules.pruned import copies_pruned
@@ -225,8 +231,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
           else paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
           Severity.MEDIUM),
-    Grade(lambda c, _ri: None if looks_stateful(c.type) or KEY_MATERIAL.search(c.type)
-          else paren(labelled_non_production(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: None if KEY_MATERIAL.search(c.type) else paren(
+        non_production_store(c, ri) if looks_stateful(c.type) else labelled_non_production(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_store(c, ri) if looks_stateful(c.type) else retired_with_names(c, ri)),
@@ -247,7 +253,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                               or preview_table(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(with_parent(c, ri, looks_stateful) or used_only_by_deleted(c, ri, looks_stateful)
+    Grade(lambda c, ri: paren(with_parent(c, ri, looks_stateful) or authenticator_of_deleted(c, ri)
+                              or used_only_by_deleted(c, ri, looks_stateful)
                               or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
     Grade(lambda c, ri: paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)
                               or rotated_out(c, ri)), Severity.MEDIUM),

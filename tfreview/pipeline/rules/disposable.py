@@ -23,10 +23,13 @@ from tfreview.pipeline.rules.environments import (
     labelled_disposable,
     non_production_env,
 )
+from tfreview.pipeline.rules.expired import mentioned_by_kept
 from tfreview.pipeline.rules.expiry import expired_on, plan_time
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
-from tfreview.pipeline.rules.synthetic import synthetic_data
+from tfreview.pipeline.rules.synthetic import real_data, synthetic_data
+from tfreview.pipeline.rules.teardowns import LIFETIME_KEYS
+from tfreview.pipeline.rules.units import instant
 
 # Words anywhere in a monitor's labels that say it watches nothing any more.
 RETIRED_TOKENS = frozenset({"retired", "deprecated", "decommissioned", "obsolete"})
@@ -125,6 +128,39 @@ def labelled_non_production(change: Change) -> str | None:
         return None
     env = non_production_env(attrs)
     return None if env is None else f"its own tag says {env}, and nothing in its name or labels says production"
+
+
+def non_production_store(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted store only held a non-production environment's data, or None. Its own environment tag says so
+    (`labelled_non_production`: no production word in its name or labels, deletion protection off), and nothing
+    beside the tag says otherwise: neither its own name nor the scope it lives in says production, no
+    data-classification label says customer or regulated data, no lifetime label still runs past the plan, and
+    nothing the plan keeps still names it (a kept policy, machine or record pointing at it is a partial teardown:
+    its user loses the data)."""
+    why = labelled_non_production(change)
+    attrs = change.before if isinstance(change.before, dict) else {}
+    if why is None or real_data(label_pairs(attrs)) or _scope_says_production(attrs) or _lives_on(attrs, ri) \
+            or mentioned_by_kept(attrs, ri) is not None:
+        return None
+    return f"{why}; nothing the plan keeps names it: the data of a non-production environment"
+
+
+# Settings that name a store (its bucket, instance or dataset) or the scope it lives in.
+STORE_NAMES = ("bucket", "identifier", "cluster_identifier", "dataset_id", "db_name", "display_name")
+
+
+def _scope_says_production(attrs: dict[str, object]) -> bool:
+    """Whether the store's own name or the scope it lives in (`acme-prod`) says production."""
+    return any(set(TOKEN.findall(str(attrs[key]).lower())) & PRODUCTION_TOKENS
+               for key in (*SCOPE_KEYS, *STORE_NAMES) if isinstance(attrs.get(key), str))
+
+
+def _lives_on(attrs: dict[str, object], ri: ReviewInput) -> bool:
+    """Whether the store's own lifetime label (`expires = 2031-01-01`) names a moment after the plan was made."""
+    planned = plan_time(ri)
+    return planned is not None and any(
+        LIFETIME_KEYS.match(key.strip().lower().replace("-", "_")) and (end := instant(value)) is not None
+        and end > planned for key, value in label_pairs(attrs))
 
 
 def _unattached_volume(resource_type: str, attrs: dict[str, object]) -> bool:

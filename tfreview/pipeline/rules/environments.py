@@ -30,7 +30,8 @@ NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test
                                  "preview", "ephemeral", "loadtest", "perf", "perftest", "benchmark"})
 TOKEN = lazy_compile(r"[a-z0-9]+")
 LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
-                "user_labels")  # Cloud SQL's labels, inside its one `settings` block
+                "user_labels",  # Cloud SQL's labels, inside its one `settings` block
+                "resource_labels", "freeform_tags")  # a GKE cluster's own labels; Oracle Cloud's tags
 # The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
 SETTINGS_BLOCKS = ("settings",)
 TRUE = ("true", "yes", "1")

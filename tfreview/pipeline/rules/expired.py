@@ -5,6 +5,7 @@ grades deletes with them."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,20 @@ def named_by_kept(attrs: dict[str, Any], ri: ReviewInput) -> bool:
     """Whether something the plan keeps names the deleted object by its id, ARN or name."""
     own = {v for key in IDENTIFIERS if isinstance(v := attrs.get(key), str) and len(v) >= MIN_ID}
     return bool(own & plan_view(ri).derived("strings of kept objects", _kept_strings))
+
+
+# Settings by which a store is named elsewhere (an ARN, a bucket or instance name, a connection string's host).
+NAMING_KEYS = ("id", "arn", "name", "identifier", "bucket", "cluster_identifier", "self_link", "connection_name",
+               "endpoint", "address")
+
+
+def mentioned_by_kept(attrs: dict[str, Any], ri: ReviewInput) -> str | None:
+    """The name by which something the plan keeps still refers to the deleted object, whole or inside a longer
+    string (`arn:aws:s3:::scratch-7/*` in a kept policy), or None."""
+    own = {v for key in NAMING_KEYS if isinstance(v := attrs.get(key), str) and len(v) >= MIN_ID}
+    text = plan_view(ri).derived("text of kept objects", lambda view: "\n".join(sorted(_kept_strings(view))))
+    return next((name for name in sorted(own)
+                 if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text)), None)
 
 
 def unused_since(change: Change, ri: ReviewInput) -> str | None:

@@ -100,9 +100,9 @@ DATA_WORDS = lazy_compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|p
 
 
 # Config objects named after what they configure (`aws_db_parameter_group`, `aws_elasticache_subnet_group`,
-# `*_cache_policy`): the data word names the thing configured, not data the object holds.
+# `*_cache_policy`, `aws_backup_selection`): the data word names the thing configured, not data the object holds.
 CONFIG_OBJECTS = lazy_compile(r"_(?:parameter_group|option_group|subnet_group|parameter|parameters|configuration"
-                              r"|config|policy|setting|settings|role)$")
+                              r"|config|policy|setting|settings|role|selection)$")
 
 
 @cache  # a plan holds a few hundred types at most; the ladders ask again for each of its changes

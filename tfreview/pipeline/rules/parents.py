@@ -6,6 +6,7 @@ ladders.py grades deletes with them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tfreview.lazyregex import lazy_compile
@@ -46,9 +47,12 @@ def _names_kind(key: str, parent_type: str) -> bool:
 
 
 def with_parent(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
-    """Why a deleted part loses nothing of its own, or None: neither it nor its parent holds data (a replica's
-    primary going too is no reason to let the replica go), and a reference to its parent names (whole, or as one
-    segment of an ARN) an object of its provider and of the kind the reference says that this plan deletes too."""
+    """Why a deleted part loses nothing of its own, or None: it holds no data (a replica's primary going too is no
+    reason to let the replica go), and a reference to its parent names (whole, or as one segment of an ARN) an
+    object of its provider and of the kind the reference says that this plan deletes too. The parent's delete is
+    judged on its own, whatever the parent holds (a node pool goes with its cluster). A helper it uses (its role,
+    policy, profile) is not what it belongs to: a replication rule is no part of the role it runs as; a link (a
+    policy attachment) is part of the role it is attached to."""
     before = change.before if isinstance(change.before, dict) and change.action is Action.DELETE else {}
     if stateful(change.type) or REPLICA_TYPES.search(change.type) or not before:
         return None
@@ -60,7 +64,8 @@ def with_parent(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]
         for part in (value, *_SEGMENTS.split(value)):
             for parent in deleted.get(part, []):
                 if parent is not change and parent.type.split("_", 1)[0] == provider \
-                        and not stateful(parent.type) and _names_kind(key, parent.type):
+                        and (LINKS.search(change.type) or not HELPER_KINDS.search(parent.type)) \
+                        and _names_kind(key, parent.type):
                     return (f"it belongs to {parent.address} ({key}), which this plan deletes too; that delete is "
                             "judged on its own")
     return None
@@ -109,3 +114,24 @@ def used_only_by_deleted(change: Change, ri: ReviewInput, stateful: Callable[[st
         return None
     key, user = found[0]
     return f"{user.address} uses it ({key}) and this plan deletes it too; nothing kept names it"
+
+
+# Second factors and sign-in records of one identity (an MFA device, an authenticator, a login profile): deleted
+# alone, a user loses a factor; deleted with the user, they go with the account they served.
+AUTHENTICATORS = lazy_compile(r"(?:^|_)(?:mfa_device|virtual_mfa_device|authenticator|webauthn\w*|totp\w*|factor"
+                              r"|login_profile)$")
+IDENTITIES = lazy_compile(r"(?:^|_)(?:user|users|account|member|identity)$")
+
+
+def authenticator_of_deleted(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted second factor loses nothing of its own, or None: the plan deletes the identity it served too,
+    named in the factor's own name, id or ARN (`mfa/j.okafor` for the user `j.okafor`)."""
+    if change.action is not Action.DELETE or not AUTHENTICATORS.search(change.type):
+        return None
+    own = " ".join(string_leaves(as_dict(change.before)))
+    for identity in plan_view(ri).of(Action.DELETE):
+        name = as_dict(identity.before).get("name")
+        if IDENTITIES.search(identity.type) and isinstance(name, str) and len(name) >= MIN_NAME \
+                and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", own):
+            return f"a second factor of {identity.address}, which this plan deletes too"
+    return None
