@@ -41,6 +41,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "iam-open-trust": ("aws_iam_role.gha_deploy", ("token.actions.githubusercontent.com", ":sub"), {}),
     "network-open-ingress": ("google_compute_firewall.admin", ("port 22/tcp", "0.0.0.0/0"), {}),
     "allowlist-emptied": ("azurerm_kubernetes_cluster.main", ("authorized_ip_ranges", "not private"), {}),
+    "metadata-reachable": ("kubernetes_manifest.platform_egress", ("instance metadata service", "169.254.169.254/32"),
+                           {}),
     "range-to-everyone": ("zerotrust_resource.office", ("172.16.0.0/12", "'All Employees'"), {}),
     "sensitive-copy": (None, ("output ingest_key", "copy of a value marked sensitive"), {}),
     "public-database": ("google_sql_database_instance.orders", ("authorized_networks", "0.0.0.0/0"), {}),

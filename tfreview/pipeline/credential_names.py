@@ -87,6 +87,8 @@ KEYWORDS = (
     r"|account[_.-]?key|shared[_.-]?access[_.-]?key|pre[_.-]?shared[_.-]?key"
     # keys named for what they unlock: a Log Analytics workspace's shared key, a master, admin or signing key
     r"|shared[_.-]?key|workspace[_.-]?key|master[_.-]?key|admin[_.-]?key|signing[_.-]?key"
+    # the seed of a one-time-password generator: whoever holds it makes every second factor
+    r"|t?otp[_.-]?seed|mfa[_.-]?seed"
 )
 # A flag whose next argument (or `=value`) is a credential: --db-password x, --token=x, -p x for these tools.
 FLAG = lazy_compile(rf"--?[a-z0-9_-]*(?:{KEYWORDS})", re.IGNORECASE)
@@ -107,8 +109,8 @@ TOOL_FLAGS = {
 NAME_LIKE = lazy_compile(r"[A-Z][A-Z0-9_]*")  # DB_PASSWORD: the name of a variable standing for the value
 KEY_NAME = lazy_compile(rf"(?:{KEYWORDS})$", re.IGNORECASE)
 # The short forms of a password's name, as a whole word of a key (`SMTP_PASS`, `MYSQL_PWD`, `admin-pass`,
-# `adminPass`): never inside a word (`bypass`, `compass`).
-SHORT_KEY = r"(?:[A-Za-z0-9]+[_-])*(?:pass|PASS|pwd|PWD)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Pass|Pwd)"
+# `adminPass`, a script's `const pw = '…'`): never inside a word (`bypass`, `compass`).
+SHORT_KEY = r"(?:[A-Za-z0-9]+[_-])*(?:pass|PASS|pwd|PWD|pw|PW)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Pass|Pwd|Pw)"
 SHORT_KEY_NAME = lazy_compile(rf"(?:^|(?<=[^A-Za-z0-9]))(?:{SHORT_KEY})$")
 AWS_SECRET = lazy_compile(r"[A-Za-z0-9/+]{40}")
 # A lower-case kebab or snake name ending in a credential word names a secret (`--secret=db-vault-token`,

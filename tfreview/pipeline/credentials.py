@@ -212,7 +212,8 @@ PROBES = (
 # separators follow KEYWORDS (credential_names.py), dotted property keys included.
 _KEYWORD_PROBES = (rb"pass(?:word|wd|phrase)", rb"private[_.-]?key", rb"secret", rb"token", rb"api[_.-]?key",
                    rb"access[_.-]?key", rb"credentials?", rb"account[_.-]?key", rb"shared[_.-]?key",
-                   rb"workspace[_.-]?key", rb"master[_.-]?key", rb"admin[_.-]?key", rb"signing[_.-]?key")
+                   rb"workspace[_.-]?key", rb"master[_.-]?key", rb"admin[_.-]?key", rb"signing[_.-]?key",
+                   rb"otp[_.-]?seed", rb"mfa[_.-]?seed")
 # A flag's value as the next list element ("--token","x") or after blanks in a command line (--token x).
 _NEXT_ARG = rb"(?:\\?\"" + _WS + rb"," + _WS + rb"\\?\"|(?:[ \t]|\\t)+)(?!-)"
 LOWER_PROBES = (
@@ -226,7 +227,7 @@ LOWER_PROBES = (
     lazy_compile(rb"authorization(?:\\?[\"'])?(?:[ \t]|\\t)*[:=]"),
     # SQL setting a password (IDENTIFIED BY '...'; `password '...'` meets the keyword probes) and a UI script typing
     # into a field: one literal each.
-    lazy_compile(rb"p(?:ass|wd)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
+    lazy_compile(rb"p(?:ass|wd?)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
     lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
     # an account and its password in prose (`user@corp.example / P4ss-w0rd!`): the slash after an address
     lazy_compile(rb"@[a-z0-9-]+(?:\.[a-z0-9-]+)+[ \t]+/[ \t]"),

@@ -64,6 +64,8 @@ from tfreview.pipeline.rules import modes as modes
 from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import shortkept as shortkept
+from tfreview.pipeline.rules import metadata as metadata
+from tfreview.pipeline.rules import redaction as redaction
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import floors as floors
 from tfreview.pipeline.rules import reach as reach
@@ -217,6 +219,8 @@ THEMES = (
     "gates",
     "guards",
     "shortkept",
+    "metadata",
+    "redaction",
     "blinding",
     "floors",
     "reach",

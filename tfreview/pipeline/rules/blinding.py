@@ -119,9 +119,17 @@ def _share(node: dict[str, Any]) -> float:
     return rate / 100 if rate > 1 else rate
 
 
+# An action that drops parts of each matching record (New Relic's `drop_attributes`, a processor's
+# `remove_fields`): the records themselves still arrive.
+PARTS_DROPPED = lazy_compile(r"^(?:drop|remove|strip|delete|exclude)_(?:attributes?|fields?|columns?|keys?|labels?)"
+                             r"(?:_\w+)?$")
+
+
 def _blinds(resource_type: str, path: str, node: dict[str, Any]) -> Iterator[tuple[str, str, float]]:
-    """(predicate path, what is lost, share) for each predicate of NODE that blinds detection."""
-    excluding = excluding_object(resource_type, path, node)
+    """(predicate path, what is lost, share) for each predicate of NODE that blinds detection; an object whose
+    action drops only attributes of each record blinds nothing."""
+    excluding = excluding_object(resource_type, path, node) and not any(
+        isinstance(value, str) and PARTS_DROPPED.match(value.strip().lower()) for value in node.values())
     for key, value in node.items():
         if not PREDICATE.fullmatch(key) or not known(value) or value in (None, [], {}):
             continue

@@ -48,15 +48,17 @@ ALERTING = frozenset({"pagerduty.com", "opsgenie.com", "victorops.com", "slack.c
 PLATFORMS = frozenset({"amazonaws.com", "amazonaws.com.cn", "googleapis.com", "gserviceaccount.com", "azure.com",
                        "windows.net", "azure.net", "microsoft.com", "google.com", "confluent.cloud",
                        "microsoftonline.com", "microsoftonline.us"})
-# Data platforms that give every customer a host of their own domain (`acme.snowflakecomputing.com`): the host's
-# first label names the customer's account, so another label is another customer's warehouse.
-TENANT_PLATFORMS = frozenset({"snowflakecomputing.com", "azuredatabricks.net", "databricks.com", "mongodb.net",
-                              "aivencloud.com", "clickhouse.cloud", "elastic-cloud.com", "supabase.co", "neon.tech",
-                              "singlestore.com", "cockroachlabs.cloud", "timescale.com", "firebolt.io"})
+# Data platforms that give every customer a host of their own domain (`acme.snowflakecomputing.com`, Splunk Cloud's
+# `http-inputs-acme.splunkcloud.com`): the host's first label names the customer's account, so another label is
+# another customer's warehouse.
+TENANT_PLATFORMS = frozenset({"splunkcloud.com", "grafana.net", "snowflakecomputing.com", "azuredatabricks.net",
+                              "databricks.com", "mongodb.net", "aivencloud.com", "clickhouse.cloud",
+                              "elastic-cloud.com", "supabase.co", "neon.tech", "singlestore.com",
+                              "cockroachlabs.cloud", "timescale.com", "firebolt.io"})
 # Generic first words of a host that say nothing of its owner (`webhook.site`, `hooks.example`).
 GENERIC = frozenset({"webhook", "webhooks", "hook", "hooks", "api", "app", "apps", "events", "event", "collect",
                      "ingest", "relay", "data", "log", "logs", "mail", "cloud", "dev", "test", "free", "www", "web",
-                     "site", "alerts", "notify", "hub", "my", "the"})
+                     "site", "alerts", "notify", "hub", "my", "the", "http", "https", "input", "inputs"})
 # Another attribute naming what the change delivers: a topic, queue, stream or log of the plan's own.
 # What copies data in bulk (records, logs, backups, objects, rows) rather than a notice that something happened.
 BULK = frozenset({"replication", "replica", "replicate", "copy", "copies", "backup", "backups", "snapshot", "export",
@@ -71,6 +73,8 @@ ADMISSION_TYPE = lazy_compile(r"(?:mutating|validating)_(?:admission_)?webhook(?
 # A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
 CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
 BUCKET_NAME = lazy_compile(r"[a-z0-9][a-z0-9._-]{2,62}")
+# A project named in a receiver (`projects/acme-secops/topics/siem`), not a number.
+NAMED_PROJECT = lazy_compile(r"projects/([a-z][a-z0-9-]{3,})/")
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
 # A C-speed first check: a change that mentions none of these cannot name a receiver.
 PRECHECK = (b"://", b"@", b"arn:", b"projects/", b"url", b'uri"', b"endpoint", b"webhook", b"destination", b"server",
@@ -155,16 +159,21 @@ def _judge_host(change: Change, scheme: str, host: str, own: Own, loose: str | N
     return f"{host}, a domain the plan does not show as its own", Severity.LOW
 
 
-def _moved_bucket(change: Change, path: tuple[str, ...], text: str, added: bool) -> str | None:
-    """The bucket an existing object's bucket receiver moves to (a storage URL, a `bucket_name` in a sink block);
-    None for a receiver that is or was no bucket, or one the object did not have before."""
+def _moved_bucket(change: Change, path: tuple[str, ...], text: str, added: bool) -> tuple[str, set[str]] | None:
+    """The bucket an existing object's bucket receiver moves to (a storage URL, a `bucket_name` in a sink block),
+    with the words of the project the old receiver named; None for a receiver that is or was no bucket, or one the
+    object did not have before. A receiver in a project named by its words (`projects/acme-secops/topics/siem`)
+    moved to a bucket counts too: the bucket must then be named like that project."""
     if added or change.action not in (Action.UPDATE, Action.REPLACE) or not path:
         return None
     kept = {t for p, t in leaves(change.after) if p == path}
     dropped = [t for p, t in leaves(change.before) if p == path and t not in kept]
-    if not any(_bucket(path, t) for t in dropped):
+    projects = {w for t in dropped for m in NAMED_PROJECT.finditer(t) for w in WORD.findall(m.group(1).lower())
+                if len(w) >= 4 and not w.isdigit()}
+    if not projects and not any(_bucket(path, t) for t in dropped):
         return None  # a bucket added beside one kept, or a log group turned into a bucket, is no bucket moved
-    return _bucket(path, text)
+    bucket = _bucket(path, text)
+    return None if bucket is None else (bucket, projects)
 
 
 def _bucket(path: tuple[str, ...], text: str) -> str | None:
@@ -175,12 +184,13 @@ def _bucket(path: tuple[str, ...], text: str) -> str | None:
     return named
 
 
-def _judge_bucket(bucket: str, own: Own) -> tuple[str, Severity] | None:
+def _judge_bucket(bucket: str, own: Own, projects: set[str]) -> tuple[str, Severity] | None:
     """Why a moved bucket receiver is outside what the plan shows: no other value of the plan (a bucket it
     creates or keeps, a grant, a policy, the old receiver) names it, and its name does not start with the words of
-    the plan's own buckets. Bucket names are global: one nobody here names can be anybody's."""
+    the plan's own buckets or share one with the project the old receiver lived in. Bucket names are global: one
+    nobody here names can be anybody's."""
     first = WORD.findall(bucket)[0]
-    if bucket in own.names or first in own.bucket_words:
+    if bucket in own.names or first in own.bucket_words or set(WORD.findall(bucket)) & projects:
         return None
     return f"bucket {bucket}, which no resource of the plan creates, keeps or names", Severity.HIGH
 
@@ -202,9 +212,9 @@ def _judge(change: Change, path: tuple[str, ...], text: str, own: Own, loose: st
     allowing = path and any(w.startswith("allow") for w in key_words(path[-1]))
     if allowing and text.strip() and ANY_PREFIX.match(text.strip()):
         return f"any destination ({text.strip()!r} allows every host)", Severity.HIGH
-    bucket = _moved_bucket(change, path, text, added)
-    if bucket is not None:
-        return _judge_bucket(bucket, own)
+    moved = _moved_bucket(change, path, text, added)
+    if moved is not None:
+        return _judge_bucket(moved[0], own, moved[1])
     parsed = host_of(text)
     if parsed is not None and not _platform(parsed[1]):
         if path and key_words(path[-1]) & NOT_DEST_WORDS:

@@ -40,6 +40,9 @@ AZURE_ADMIN = {
     "Role Based Access Control Administrator": "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
 }
 AZURE_ADMIN_IDS = {guid: name for name, guid in AZURE_ADMIN.items()}
+# Words of a narrower built-in or custom Azure role's name that make it an admin of its service ("Key Vault
+# Administrator", "Azure Kubernetes Service RBAC Cluster Admin", "Storage Blob Data Owner").
+AZURE_ADMIN_WORDS = frozenset({"admin", "administrator", "owner"})
 K8S_ADMIN = {"cluster-admin", "admin", "edit"}
 AWS_ADMIN = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess",
              "SystemAdministrator", "NetworkAdministrator", "DatabaseAdministrator"}
@@ -133,7 +136,7 @@ def privilege(resource_type: str, role: str) -> Severity | None:
     if resource_type == "azurerm_role_assignment":
         if name in _AZURE_ADMIN:
             return Severity.HIGH
-        return Severity.MEDIUM if name.endswith(("administrator", "owner")) else None
+        return Severity.MEDIUM if set(name.split()) & AZURE_ADMIN_WORDS else None
     if resource_type in K8S_BINDINGS:
         if name == "cluster-admin" or (name in K8S_ADMIN and "cluster_role_binding" in resource_type):
             return Severity.HIGH
@@ -147,9 +150,13 @@ def privilege(resource_type: str, role: str) -> Severity | None:
 
 
 def azure_scope_severity(role: str, scope: Any) -> Severity | None:
-    """An Azure role graded by scope: admin roles HIGH at subscription or management group; below that only
-    roles that hand out access stay HIGH on a resource group, and a single resource is MEDIUM."""
+    """An Azure role graded by scope: admin roles HIGH at subscription or management group, and so is a narrower
+    service's admin role there (it is admin of every cluster or vault in the subscription); below that only roles
+    that hand out access stay HIGH on a resource group, and a single resource is MEDIUM."""
     level = privilege("azurerm_role_assignment", role)
+    if level is Severity.MEDIUM and isinstance(scope, str) and scope.lower().startswith(AZURE_WIDE_SCOPE) \
+            and "/resourcegroups/" not in scope.lower():
+        return Severity.HIGH
     if level is not Severity.HIGH:
         return level
     if not isinstance(scope, str) or not scope or scope == "(known after apply)":

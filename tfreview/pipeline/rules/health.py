@@ -238,7 +238,20 @@ def _opened(drift: Change, change: Change) -> str | None:
             for found in hook.check(drift):
                 if found.severity is Severity.HIGH:
                     return found.rule
-    return None
+    return _internet_added(drift)
+
+
+# Sources that cover the whole internet, in the spellings firewalls and security groups take.
+INTERNET = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "*", "internet", "any"})
+
+
+def _internet_added(drift: Change) -> str | None:
+    """Why a drift opened something to the whole internet (a source range added by hand to any port, web ports
+    included), which a plan that reverts it closes; None otherwise."""
+    had = {text.strip().lower() for text in string_leaves(drift.before)}
+    added = sorted({text.strip() for text in string_leaves(drift.after)
+                    if text.strip().lower() in INTERNET and text.strip().lower() not in had})
+    return f"it added {added[0]} as a source" if added else None
 
 
 # Who an object's data or access goes to: a share's `shared_accounts`, `allowed_principals`, `members`, `readers`.

@@ -3,7 +3,8 @@ trusted, permitted or approved (`patterns_allowed`, `allowed_principals`, `trust
 `scope_whitelist`) that gains `*`, `*/*`, `**` or `*@*` no longer restricts anything, whatever else it still names
 (an Actions allow-list still "selected" but with `*/*` in it runs every third party's action), on any provider and
 any resource type: allowlist-emptied, high. So does a deployment gate's ref pattern set to `*` (every branch may
-deploy to the environment).
+deploy to the environment), and what a verification or admission rule matches (a keyless signer's `subject_regex`,
+the image a Kyverno `validate` pattern admits) set to `*` or `.*`: every signer, every image.
 
 A list that already held such an entry, one that names what is allowed more narrowly (`acme/*`, `*.acme.io`), and
 lists of what a browser may send (CORS origins, headers, methods) or of what is denied or blocked find nothing."""
@@ -33,14 +34,26 @@ DEPLOY_GATES = lazy_compile(r"deploy|environment|release")
 REF_PATTERN = lazy_compile(r"(?:^|_)(?:branch|ref|tag)_?(?:pattern|name|filter|policy)s?$")
 
 
+# What a verification or admission rule matches (a signer's subject or identity, the image or registry it admits):
+# inside a rule that trusts, verifies, validates or attests, `*` or `.*` there admits every signer or image.
+MATCHED = lazy_compile(r"(?:^|[._])(?:subject|subject_regex|subject_pattern|sub|identity|identity_regex|image|images"
+                       r"|repository|repositories|registry|registries)$")
+VERIFYING = lazy_compile(r"trust|verif|attest|signature|signer|admission|validat|constraint|keyless")
+
+
 def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, str]:
     """Allow-lists in VALUES (path, indices dropped) that hold an entry matching everything, with that entry; on a
-    deployment gate, a ref pattern that matches every ref too."""
+    deployment gate, a ref pattern that matches every ref too; in a verification rule, what it matches."""
     found: dict[str, str] = {}
     gate = bool(DEPLOY_GATES.search(resource_type))
+    verifying = bool(VERIFYING.search(resource_type))
     for path, value in leaves(values):
         where = plain(path).lower()
         if gate and isinstance(value, str) and value.strip() in EVERYTHING and REF_PATTERN.search(where):
+            found[where] = value.strip()
+            continue
+        if isinstance(value, str) and value.strip() in EVERYTHING and MATCHED.search(where) \
+                and (verifying or VERIFYING.search(where)) and not NOT_A_GATE.search(where):
             found[where] = value.strip()
             continue
         if isinstance(value, str) and ALLOWING.search(where) and not NOT_A_GATE.search(where) \

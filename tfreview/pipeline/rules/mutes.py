@@ -115,9 +115,30 @@ INTERVAL_BOUNDS = ("times", "weekdays", "days_of_month", "months", "years")
 
 def _bounded_intervals(values: dict[str, Any]) -> bool:
     """Whether a timed silencer's every interval (Grafana's mute timing `intervals`) names when it applies (times,
-    weekdays, days, months): a bounded window. An interval with none of them matches all the time."""
+    weekdays, days, months): a bounded window. An interval with none of them, or whose bounds cover every day of
+    the week from 00:00 to 24:00, matches all the time."""
     intervals = [i for i in as_list(values.get("intervals") or values.get("time_intervals")) if isinstance(i, dict)]
-    return bool(intervals) and all(any(i.get(key) for key in INTERVAL_BOUNDS) for i in intervals)
+    return bool(intervals) and all(any(i.get(key) for key in INTERVAL_BOUNDS) and not _all_the_time(i)
+                                   for i in intervals)
+
+
+WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _all_the_time(interval: dict[str, Any]) -> bool:
+    """Whether an interval's bounds still cover every moment: each time range the whole day (00:00 to 24:00), the
+    weekdays every day of the week (`monday:sunday`), and no day of the month, month or year named."""
+    if any(interval.get(key) for key in ("days_of_month", "months", "years")):
+        return False
+    times = [t for t in as_list(interval.get("times")) if isinstance(t, dict)]
+    whole_days = all(str(t.get("start") or t.get("start_time") or "") in ("00:00", "0:00")
+                     and str(t.get("end") or t.get("end_time") or "") in ("24:00", "23:59") for t in times)
+    days: set[str] = set()
+    for item in as_list(interval.get("weekdays")):
+        first, _, last = str(item).strip().lower().partition(":")
+        if first in WEEK and (last or first) in WEEK:
+            days |= set(WEEK[WEEK.index(first):WEEK.index(last or first) + 1])
+    return whole_days and (not interval.get("weekdays") or days == set(WEEK))
 
 
 def _narrowed_window(values: dict[str, Any]) -> bool:

@@ -1,8 +1,9 @@
 """Risk rules, context grading (security controls stage): a fixed capacity count set to zero on a resource whose own
 mode setting says the provider sizes it on demand (on-demand, pay per request, serverless) is the count becoming
 irrelevant under the new mode, not a scale to zero: low. Read by what the mode's value means, on any provider. A
-count set to zero under a provisioned or unchanged fixed mode, and request limits (concurrency, rate) set to zero,
-stay as their rules graded them."""
+count set to zero under a provisioned or unchanged mode (an EKS node group's `capacity_type = ON_DEMAND` is how its
+machines are bought, before and after), and request limits (concurrency, rate) set to zero, stay as their rules
+graded them."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def sized_on_demand(review_input: ReviewInput, findings: list[Finding]) -> list[
         if found.rule == ZERO and found.severity is Severity.HIGH and change is not None:
             size = found.message.removeprefix(f"{change.address}: ").partition(" ")[0]
             names = words(plain(size).rpartition(".")[2])
-            mode = on_demand_mode(sides(change)[1])
-            if names & SIZES and not names & LIMITS and mode:
+            before, after = sides(change)
+            mode = on_demand_mode(after)
+            if names & SIZES and not names & LIMITS and mode and not on_demand_mode(before):
                 found = found.model_copy(update={"severity": Severity.LOW, "message": f"{found.message} — {mode}: "
                                                  "the provider sizes it on demand, the fixed count no longer applies"})
         graded.append(found)

@@ -25,7 +25,9 @@ from tfreview.pipeline.rules.receivers import WORD, forwarder, is_destination, l
 
 CARRIED = lazy_compile(r"topic|queue|stream|log_group|bucket|table|subscription")
 # A bucket named in a value: a storage URL's host (`s3://logs/x`, `gs://logs`) or an S3 ARN (`arn:aws:s3:::logs/*`).
-BUCKET_IN_TEXT = lazy_compile(r"^(?:(?:s3a?|gs|gcs|r2|b2|oss|cos)://|arn:aws[\w-]*:s3:::)([a-z0-9][a-z0-9._-]*)",
+# (a Cloud Logging sink names its bucket `storage.googleapis.com/<bucket>`, no scheme)
+BUCKET_IN_TEXT = lazy_compile(r"^(?:(?:s3a?|gs|gcs|r2|b2|oss|cos)://|arn:aws[\w-]*:s3:::|(?:https://)?storage\.googleapis"
+                              r"\.com/)([a-z0-9][a-z0-9._-]*)",
                               re.IGNORECASE)
 HOSTS_IN_TEXT = lazy_compile(r"(?:://|@)((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)", re.IGNORECASE)
 

@@ -3,7 +3,9 @@ image or chart reference (a container definition's JSON text, a pod spec, a serv
 repository or `set` value, any provider) that leaves its publisher for one on a public host sharing no name with
 the old one: whoever publishes there now decides what runs with the workload's rights. A tag or version bump, a
 move into one's own registry (ECR, ACR, Artifact Registry, an internal host) and a publisher's new home
-(`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported. A publisher or host
+(`k8s.gcr.io` → `registry.k8s.io`, `quay.io/prometheus` → `docker.io/prom`) are not reported; a namespace on a
+shared registry that adds a word of its own to the old publisher's name (`docker.io/fluentbitio-dist` for
+`cr.fluentbit.io/fluent`) is someone else's. A publisher or host
 that only looks like the old one (`acme-platform` → `acrne-platform`, `kubernetes.github.io` →
 `kubernetes-github.io`: a letter or two changed) is a typosquat, high whatever words the two names share.
 
@@ -119,8 +121,16 @@ def _same_publisher(old: Source, new: Source) -> bool:
         # Onto a platform where anyone registers any subdomain, a shared word proves nothing (`falco-charts.pages.dev`
         # for falcosecurity.github.io): only the old publisher's exact name there is its new home.
         return new.account in old.publisher or new.account == old.account
-    return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
-               for a in old.publisher for b in new.publisher)
+    if new.host in SHARED_HOSTS and new.host != old.host and (words := _words(new.owner)):
+        # Onto a registry where anyone names their own namespace, every word of the new owner must be the old
+        # publisher's (`prom` for prometheus): `fluentbitio-dist` for cr.fluentbit.io adds a word of its own.
+        return all(any(_shares(a, b) for a in old.publisher) for b in words)
+    return any(_shares(a, b) for a in old.publisher for b in new.publisher)
+
+
+def _shares(a: str, b: str) -> bool:
+    """Whether two publisher words are one name, whole or one the other's start (`prom`, `prometheus`)."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
 def look_alike(old: str, new: str) -> bool:

@@ -1,6 +1,7 @@
 """Risk rules, identity (policy judging): a role trust policy's federated subject condition widened — an OIDC
 `:sub` pinned to one branch or environment (`repo:o/r:ref:refs/heads/main`) turned into a pattern that admits more
-(`repo:o/r:*`: every branch and pull request), or cut short. `judge` reads a trust on its own (no subject, a
+(`repo:o/r:*`: every branch and pull request), or cut short, or rewritten to owner claims alone
+(`repository_owner:o`: every repository of the owner). `judge` reads a trust on its own (no subject, a
 wildcard owner); this compares it with what it was."""
 
 from __future__ import annotations
@@ -67,7 +68,27 @@ def _wider(value: str, like: bool, was: set[Subject]) -> bool:
         prefix = _prefix(value)
         return not any(old_like and _prefix(old) != old and prefix.startswith(_prefix(old)) for old, old_like in was)
     return any(not old_like and old.startswith(value) and old[len(value):len(value) + 1] in (":", "/")
-               for old, old_like in was)
+               for old, old_like in was) or _owner_only(value, was)
+
+
+# Claims of a CI token's subject that name one repository, project, branch, environment or workflow; a subject
+# made of owner or organization claims alone (`repository_owner:acme`, GitHub's customized subject) is every
+# repository of that owner.
+ONE_PROJECT = frozenset({"repo", "repository", "repository_id", "ref", "ref_type", "environment", "job_workflow_ref",
+                         "workflow", "workflow_ref", "project_path", "project_id", "pipeline_source", "context",
+                         "branch", "project", "pipeline", "deployment"})
+
+
+def _claims(subject: str) -> set[str]:
+    """The claim names of a `claim:value:claim:value` subject (GitHub's and GitLab's formats)."""
+    return {part.strip().lower() for part in subject.split(":")[0::2]}
+
+
+def _owner_only(value: str, was: set[Subject]) -> bool:
+    """Whether VALUE names no repository-level claim where an old exact subject did: the trust moved from one
+    repository's identities to every repository of the owner."""
+    return not _claims(value) & ONE_PROJECT and value.count(":") % 2 == 1 and any(
+        not old_like and _claims(old) & ONE_PROJECT for old, old_like in was)
 
 
 def _prefix(value: str) -> str:

@@ -193,3 +193,11 @@ control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones
 control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
         ladder(("regional", "zoneredundant", "zone_redundant"), ("zonal", "samezone", "same_zone", "disabled")),
         "high availability turned off")
+# Where stored data is copied (Azure's `account_replication_type`, a backup vault's or SQL backup's redundancy):
+# fewer places means a region or a datacentre lost takes the only copy with it.
+control(AVAILABILITY, r"account_replication_type|replication_type|\w*redundancy|storage_mode_type"
+        r"|backup_storage_redundancy|storage_account_type",
+        ladder(("gzrs", "ragzrs", "ra_gzrs", "geozone", "geozoneredundant"),
+               ("grs", "ragrs", "ra_grs", "geo", "georedundant"), ("zrs", "zone", "zoneredundant"),
+               ("lrs", "local", "locallyredundant")),
+        "stored data kept in fewer places", outside_production=Severity.MEDIUM)  # a dev account's copies cut for cost

@@ -30,7 +30,7 @@ ZERO = declare("scaled-to-zero", Severity.HIGH,
                "serving resource (distribution, app, endpoint, event source) is disabled or archived: it stops.")
 AVAILABILITY = declare("availability-reduced", Severity.HIGH,
                        "High availability is turned off: Multi-AZ, automatic failover, zone redundancy, "
-                       "regional to zonal.")
+                       "regional to zonal; stored data copied to fewer places (GZRS to LRS).")
 
 WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|inspector|macie|\w*trail"
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
