@@ -166,7 +166,9 @@ ALSO_HIGH = {"scale-deletes": {"resource-delete"},
              # the generic reading of values (vocabulary/meanings.py) sees Enforce → Audit as a relaxed requirement
              "admission-fail-open": {"auth-weakened"},
              # tag mutability is also a control of the vocabulary (IMMUTABLE → MUTABLE on any registry)
-             "mutable-shared-tags": {"supply-chain-opened"}}
+             "mutable-shared-tags": {"supply-chain-opened"},
+             # a bypass for everyone also lets everyone through the proxy (its include is `everyone = {}`)
+             "bypass-for-everyone": {"iam-public-member"}}
 
 
 def findings_for(path: Path, config: dict[str, Any] | None = None) -> list[Finding]:

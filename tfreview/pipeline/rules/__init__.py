@@ -66,6 +66,8 @@ from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import metadata as metadata
 from tfreview.pipeline.rules import redaction as redaction
+from tfreview.pipeline.rules import splitout as splitout
+from tfreview.pipeline.rules import locks as locks
 from tfreview.pipeline.rules import blinding as blinding
 from tfreview.pipeline.rules import floors as floors
 from tfreview.pipeline.rules import reach as reach
@@ -221,6 +223,8 @@ THEMES = (
     "shortkept",
     "metadata",
     "redaction",
+    "splitout",
+    "locks",
     "blinding",
     "floors",
     "reach",

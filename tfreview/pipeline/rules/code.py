@@ -144,11 +144,22 @@ def _logged(change: Change) -> Iterator[Finding]:
                 return
 
 
+# A role every session holds (Snowflake's PUBLIC): a check for it is true for everyone.
+EVERYONE_ROLE = lazy_compile(r"IS_(?:DATABASE_)?ROLE_IN_SESSION\s*\(\s*'PUBLIC'\s*\)")
+FIRST_WHEN = lazy_compile(r"^CASE\s+WHEN\s+(.+?)\s+THEN\s+", re.DOTALL)
+_ALWAYS = lazy_compile(rf"^\(?\s*{ALWAYS}\s*\)?$")
+
+
 def open_body(text: str) -> bool:
-    """Whether a policy body restricts nothing: always true, or the raw value returned unconditionally."""
+    """Whether a policy body restricts nothing: always true, or the raw value returned unconditionally (a first
+    CASE branch whose condition holds for everyone, one of its OR terms included)."""
     body = " ".join(text.split()).rstrip(";").strip().upper()
     while body.startswith("(") and body.endswith(")"):
         body = body[1:-1].strip()
+    body = EVERYONE_ROLE.sub("TRUE", body)
+    first = FIRST_WHEN.match(body)
+    if first is not None and any(_ALWAYS.match(term.strip()) for term in first.group(1).split(" OR ")):
+        body = f"CASE WHEN TRUE THEN {body[first.end():]}"
     return bool(OPEN_BODY.match(body))
 
 
@@ -162,8 +173,9 @@ def _policy_opened(change: Change) -> Iterator[Finding]:
     for path, text in texts(after):
         prior = old.get(path)
         if BODY_KEYS.search(path) and prior is not None and open_body(text) and not open_body(prior):
-            yield finding(OPENED, change.address, f'{change.address}: {path} "{text[:80]}" restricts nothing '
-                          f'(was "{prior[:80]}")')
+            now, was = " ".join(text.split()), " ".join(prior.split())
+            yield finding(OPENED, change.address, f'{change.address}: {path} "{now[:80]}" restricts nothing '
+                          f'(was "{was[:80]}")')
             return
 
 

@@ -3,7 +3,8 @@ provider): a transit gateway propagation or association, a peering, an attachmen
 it joins prod to dev, test or staging (`prod_to_dev`, `dev-prod-peering`). Every host of the weaker environment
 learns a path to production, so whatever runs there (anyone's test code) reaches it. Read from the link's own
 resource name, for_each key, `name` and name tag only; a link between shared services and dev, or prod and prod,
-stays quiet."""
+stays quiet. So is a link whose own name says one environment newly pointed (by id) at an object of the plan named
+for the other: a sandbox attachment's association moved to the production route table."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import show, sides
-from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
+from tfreview.pipeline.findings import RULES, Finding, ReviewInput, Severity, declare, finding, on_change, rule
+from tfreview.pipeline.rules.common import as_dict, show, sides
+from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS, module_words
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 
 CROSSED = declare("prod-linked-nonprod", Severity.HIGH,
                   "A network link (a transit gateway propagation or association, a peering, an attachment, a route) "
@@ -33,6 +35,7 @@ _TOKEN = lazy_compile(r"[a-z0-9]+")
 _KEY = lazy_compile(r'\["([^"\]]*)"\]$')
 # Non-production words of a link's name; `stage` alone is also a pipeline's, and `perf` a tuning word: not read.
 NON_PRODUCTION = NON_PRODUCTION_ENVS - {"stage", "perf", "benchmark"} | {"nonprod", "npe", "uat", "sbx"}
+MIN_ID = 6  # a shorter id would be found among unrelated values
 
 
 def _name_words(change: Change, before: bool = False) -> set[str]:
@@ -41,7 +44,8 @@ def _name_words(change: Change, before: bool = False) -> set[str]:
     # the for_each key too: `propagation.this["prod/sandbox"]` is named for the two segments it joins
     key = _KEY.search(change.address)
     names = [change.name, str(after.get("name") or ""), str((tags or {}).get("Name") or ""), key[1] if key else ""]
-    return {w for text in names for w in _TOKEN.findall(text.lower())}
+    # and its module instance's key: `module.spoke["sbx-data-science"]` is a sandbox spoke
+    return {w for text in names for w in _TOKEN.findall(text.lower())} | set(module_words(change.module)) - {"this"}
 
 
 @on_change(actions=(Action.CREATE, Action.REPLACE))
@@ -93,3 +97,36 @@ def _routes_exported(change: Change) -> Iterator[Finding]:
                           "learns this network's routes (and reaches what lies behind them: on-premises, other "
                           "peerings)")
             return
+
+
+def _ids(view: PlanView) -> dict[str, Change]:
+    """The plan's objects that stay (any action but a delete) by their id (once per plan)."""
+    return {value: c for c in view.changes if c.action is not Action.DELETE
+            for value in [as_dict(c.after).get("id") or as_dict(c.before).get("id")]
+            if isinstance(value, str) and len(value) >= MIN_ID}
+
+
+@rule(CROSSED, Severity.HIGH, RULES[CROSSED].description)
+def _pointed_across(ri: ReviewInput) -> Iterator[Finding]:
+    """A link whose own name says one environment, newly pointed at an object (by its id) named for the other: a
+    sandbox attachment associated with the production route table."""
+    for change in plan_view(ri).of(Action.CREATE, Action.REPLACE, Action.UPDATE):
+        if not LINKS.search(change.type) or not NETWORKS.search(change.type):
+            continue
+        own = _name_words(change)
+        before, after = sides(change)
+        for key, value in after.items():
+            if not isinstance(value, str) or before.get(key) == value:
+                continue
+            target = plan_view(ri).derived("stays by id", _ids).get(value)
+            if target is None or target is change:
+                continue
+            theirs = _name_words(target)
+            crossed = (own & NON_PRODUCTION and theirs & PRODUCTION_TOKENS and not own & PRODUCTION_TOKENS) or \
+                (own & PRODUCTION_TOKENS and theirs & NON_PRODUCTION and not own & NON_PRODUCTION)
+            if crossed:
+                yield finding(CROSSED, change.address, f"{change.address}: a link named for "
+                              f"{sorted(own & (NON_PRODUCTION | PRODUCTION_TOKENS))[0]} now points {key} at "
+                              f"{target.address}, named for {sorted(theirs & (NON_PRODUCTION | PRODUCTION_TOKENS))[0]}:"
+                              " one environment's hosts learn a path into the other's")
+                break

@@ -27,7 +27,7 @@ from tfreview.pipeline.rules.disposable import (
 )
 from tfreview.pipeline.rules.duplicates import kept_twin
 from tfreview.pipeline.rules.envteardown import environment_teardown
-from tfreview.pipeline.rules.ephemeral import brief_messages, preview_instance, with_container
+from tfreview.pipeline.rules.ephemeral import brief_messages, made_for_container, preview_instance, with_container
 from tfreview.pipeline.rules.expiration import transient_store
 from tfreview.pipeline.rules.expired import expired, stale_test_run, unused_since
 from tfreview.pipeline.rules.fleet import scaled_in
@@ -208,7 +208,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(environment_teardown(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(None if (why := teardown(c, ri, looks_stateful)) is None
                               else f"a disposable object: {why}") or paren(nothing_lasting(c, ri)), Severity.MEDIUM),
-    Grade(lambda c, ri: paren(brief_messages(c) or with_container(c, ri, looks_stateful) or preview_instance(c, ri)
+    Grade(lambda c, ri: paren(brief_messages(c) or with_container(c, ri, looks_stateful)
+                              or made_for_container(c, ri, looks_stateful) or preview_instance(c, ri)
                               or feature_branch(c)),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(key_rotated(c, ri) or granted_again(c, ri) or mapping_regranted(c, ri)

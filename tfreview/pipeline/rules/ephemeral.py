@@ -81,6 +81,27 @@ def with_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bo
     return None
 
 
+CONTAINER_IDS = ("project_id", "name", "id")
+MIN_NAME = 6  # a shorter name would be met among unrelated values
+
+
+def made_for_container(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why an object that holds no data goes with a container (project, namespace, resource group) the plan deletes:
+    the two live in the same module instance and the object's own name is the container's (a project's budget,
+    named for the project). The container's delete is judged on its own."""
+    attrs = _before(change)
+    if not attrs or stateful(change.type) or CONTAINERS.search(change.type):
+        return None
+    own = {v for key in ("name", "display_name") if isinstance(v := attrs.get(key), str) and len(v) >= MIN_NAME}
+    for other in plan_view(ri).of(Action.DELETE):
+        if other.module != change.module or other is change or not CONTAINERS.search(other.type):
+            continue
+        names = {v for key in CONTAINER_IDS if isinstance(v := _before(other).get(key), str)}
+        if own & names:
+            return f"it was made for {other.address}, which this plan deletes too (judged on its own)"
+    return None
+
+
 def preview_instance(change: Change, ri: ReviewInput) -> str | None:
     """Why a delete goes with a preview environment: its module instance's key (or, unkeyed, its call name) names a
     preview or PR environment, every change of that instance is a delete, no delete of the plan lies outside it, the

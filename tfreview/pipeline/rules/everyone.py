@@ -244,7 +244,8 @@ def _open(values: dict[str, Any]) -> Iterator[str]:
     for key in ("require",) if required else ("include", "require"):
         for block in blocks(values, key):
             for flag in OPEN_FLAGS:
-                if block.get(flag) is True:
+                # Cloudflare's provider 5 writes a selector it sets as an empty object (`everyone = {}`)
+                if block.get(flag) is True or block.get(flag) == {}:
                     yield f"{key} {flag} = true" + (f' with decision "{decision}"' if decision else "")
             if key == "include" and (how := _how_only(block)):
                 yield f"include names only {how}, not who: anyone with an account there gets in"

@@ -4,7 +4,9 @@ An enabled expiration or deletion rule with no prefix, tag or other filter delet
 bucket, on any storage provider (S3 lifecycle configuration, Azure management policy, MinIO ILM); one on a bucket
 the same plan creates empties nothing yet. A new whole-bucket rule whose every age is half a year or more, replacing
 no shorter-lived rule of its own, is a retention policy: it deletes what outlived the horizon the team chose, not the
-bucket's recent data, so it is shown (medium) rather than held; an existing rule cut short stays high.
+bucket's recent data, so it is shown (medium) rather than held; an existing rule cut short stays high. An existing
+store given a time at which it deletes itself (`expiration_time` newly set, or brought forward) is high too, and
+medium where its own tags say non-production.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from tfreview.pipeline.findings import (
     on_change,
 )
 from tfreview.pipeline.rules.common import as_dict, as_list, known, new_items, show, sides
+from tfreview.pipeline.rules.environments import non_production
+from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.lengthened import ages_of, lengthened
 from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.units import moment_of
 
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
                  "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
@@ -306,3 +311,25 @@ def short_lived_stores(review_input: ReviewInput, findings: list[Finding]) -> li
                                   "nothing in it is kept long enough to need a recovery window")
         graded.append(found)
     return graded
+
+
+# A store's own time of self-deletion (a BigQuery table's `expiration_time`, any provider's `expire_time`): the
+# service deletes the whole store, data and all, when it comes.
+SELF_EXPIRY = ("expiration_time", "expire_time", "expires_at_time", "expiration_timestamp", "delete_at")
+
+
+@on_change(actions=(Action.UPDATE,), words=tuple(key.encode() for key in SELF_EXPIRY))
+def _store_set_to_expire(change: Change) -> Iterator[Finding]:
+    """An existing store given a time at which it deletes itself, or one brought forward."""
+    if not looks_stateful(change.type):
+        return
+    before, after = sides(change)
+    for key in SELF_EXPIRY:
+        old, new = moment_of(before.get(key)), moment_of(after.get(key))
+        if new is not None and (old is None or new < old):
+            when = "now deletes itself" if old is None else "deletes itself sooner"
+            # a dev or staging store cleaning itself up is how scratch data is kept (as its delete would be)
+            yield finding(EXPIRY, change.address, f"{change.address}: {key} set to {show(after.get(key))}: the whole "
+                          f"store {when}, everything in it included",
+                          Severity.MEDIUM if non_production(change) else None)
+            return

@@ -42,14 +42,23 @@ def ages_of(rule: dict[str, Any]) -> dict[str, float]:
     return _split(rule)[1]
 
 
+# Blocks that move objects to a colder tier, never delete them: one added or changed beside an expiry that only
+# grew keeps objects longer all the same.
+TIERING = lazy_compile(r"^(?:noncurrent_version_)?transitions?$|^tiering$|^storage_class_transition$")
+
+
+def _deleting(rule: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in rule.items() if not TIERING.match(str(key))}
+
+
 def lengthened(rule: dict[str, Any], before: list[dict[str, Any]]) -> bool:
-    """Whether RULE is a rule of BEFORE (the same shape once ages are blanked) whose every age is as long or
-    longer and positive: objects are kept longer than they were."""
-    shape, ages = _split(rule)
+    """Whether RULE is a rule of BEFORE (the same shape once ages are blanked and tiering blocks set aside) whose
+    every age is as long or longer and positive: objects are kept longer than they were."""
+    shape, ages = _split(_deleting(rule))
     if not ages:
         return False
     for old in before:
-        old_shape, old_ages = _split(old)
+        old_shape, old_ages = _split(_deleting(old))
         if old_shape == shape and old_ages.keys() == ages.keys() and all(
                 old_ages[path] > 0 and ages[path] >= old_ages[path] for path in ages):
             return True

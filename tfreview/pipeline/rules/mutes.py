@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, string_leaves
-from tfreview.pipeline.rules.units import duration, instant
+from tfreview.pipeline.rules.units import duration, moment_of
 
 MUTED = declare("monitoring-muted", Severity.HIGH,
                 "Monitoring is muted: a downtime, mute, silence or maintenance window whose scope is `*` or empty, "
@@ -32,7 +31,6 @@ SILENCES = frozenset({*SCOPE_KEYS, "monitor_id", "monitor_ids", "monitor_identif
 WILDCARDS = ("*", "*:*")
 # A silencer longer than a few days, or over many services at once, is monitoring switched off, not a window.
 LONG_MUTE_DAYS = 3
-EPOCH_MILLIS = 100_000_000_000  # a number above this is milliseconds since 1970 (seconds would be year 5138)
 MANY_MUTED = 5
 START_KEYS = ("start_time", "start", "starts_at", "start_date", "begin", "begins_at", "window_start")
 END_KEYS = ("end_time", "end", "ends_at", "end_date", "until", "expires_at", "window_end")
@@ -159,8 +157,8 @@ def _muted_days(values: dict[str, Any]) -> float | None:
               if isinstance(item, dict) and any(k in item for k in (*START_KEYS, *END_KEYS))]
     if not any(k in values for k in (*START_KEYS, *END_KEYS)) and len(nested) == 1:
         values = nested[0]
-    start = next((_moment(values.get(k)) for k in START_KEYS if _moment(values.get(k))), None)
-    end = next((_moment(values.get(k)) for k in END_KEYS if _moment(values.get(k))), None)
+    start = next((moment_of(values.get(k)) for k in START_KEYS if moment_of(values.get(k))), None)
+    end = next((moment_of(values.get(k)) for k in END_KEYS if moment_of(values.get(k))), None)
     return (end - start).total_seconds() / 86400 if start and end else None
 
 
@@ -173,7 +171,7 @@ def _endless(values: dict[str, Any]) -> bool:
     nested = [item for value in values.values() for item in (value if isinstance(value, list) else [value])
               if isinstance(item, dict) and any(k in item for k in START_KEYS)]
     block = values if any(k in values for k in START_KEYS) else nested[0] if len(nested) == 1 else None
-    if block is None or not any(_moment(block.get(k)) for k in START_KEYS):
+    if block is None or not any(moment_of(block.get(k)) for k in START_KEYS):
         return False
     if any(block.get(k) not in (None, "") for k in END_KEYS if k in block) or \
             any(values.get(k) not in (None, "") for k in END_KEYS if k in values):
@@ -215,16 +213,6 @@ def _continuous(values: Any, depth: int = 0) -> str | None:
         return None
     return next(filter(None, (_continuous(v, depth + 1) for v in values.values() if isinstance(v, (dict, list)))),
                 None)
-
-
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        seconds = value / 1000 if value > EPOCH_MILLIS else value  # epoch seconds, or milliseconds
-        try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    return instant(value)
 
 
 def _selectors(value: Any) -> list[str]:

@@ -121,6 +121,10 @@ def _same_publisher(old: Source, new: Source) -> bool:
         # Onto a platform where anyone registers any subdomain, a shared word proves nothing (`falco-charts.pages.dev`
         # for falcosecurity.github.io): only the old publisher's exact name there is its new home.
         return new.account in old.publisher or new.account == old.account
+    if old.account and not new.account and new.host not in SHARED_HOSTS and _domain(new.host) != _domain(old.host):
+        # From a subdomain on a shared platform (`kubernetes.github.io`) to a domain someone registered: only the old
+        # account's own word, whole, names the publisher there (`kube-mirror.io` only starts like it).
+        return bool(_words(old.account) & _words(_domain(new.host)))
     if new.host in SHARED_HOSTS and new.host != old.host and (words := _words(new.owner)):
         # Onto a registry where anyone names their own namespace, every word of the new owner must be the old
         # publisher's (`prom` for prometheus): `fluentbitio-dist` for cr.fluentbit.io adds a word of its own.

@@ -170,6 +170,20 @@ def renamed_twin(old: dict[str, Any], new: dict[str, Any], leaf: str, before: An
         for key, value in new.items())
 
 
+EPOCH_MILLIS = 100_000_000_000  # a number above this is milliseconds since 1970 (seconds would be year 5138)
+
+
+def moment_of(value: Any) -> datetime | None:
+    """A moment written as epoch seconds or milliseconds (BigQuery's `expiration_time`) or as ISO 8601 text."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        seconds = value / 1000 if value > EPOCH_MILLIS else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return instant(value)
+
+
 def instant(value: Any) -> datetime | None:
     """An ISO 8601 date or time (`2025-06-30`, `2025-06-30T23:59:59Z`) as an aware datetime, UTC when it names no
     zone; None for anything else (unknown values, numbers, other text)."""

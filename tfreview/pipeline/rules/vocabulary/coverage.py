@@ -19,7 +19,7 @@ from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.retention import LOGGING
-from tfreview.pipeline.rules.strengths import inverted
+from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION
 
 EVERYTHING = frozenset({"all", "any", "every", "everything", "both", "full"})
@@ -45,6 +45,12 @@ LOG_TYPES = (r"flow_?log|traffic_mirror|packet_capture|(?:^|_)(?:logs?|logging|t
 control(LOGGING, r"(?:traffic|log|capture|record(?:ing)?|filter|event|packet)_(?:type|filter|scope|kind|selection)",
         coverage, "what it logs is narrowed from everything to a subset (the rest is no longer recorded)",
         types=LOG_TYPES)
+
+# A log route of an organization or folder that also takes its children's logs (Cloud Logging's
+# `include_children`, an organization trail's member accounts): turned off, every project or account below is no
+# longer collected, only the node itself.
+control(LOGGING, r"include_children|include_child_projects|include_member_accounts|is_organization_trail", flag,
+        "the logs of every project or account below it are no longer collected", types=LOG_TYPES + r"|sink")
 
 # A shared-access (SAS) key rule or policy of any provider (Event Hubs, Service Bus, Relay, IoT Hub, notification
 # hubs) that gains manage or admin rights: whoever holds its key or connection string now administers the entity

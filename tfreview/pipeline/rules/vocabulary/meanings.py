@@ -122,10 +122,12 @@ control(AUTH, ANY_SETTING, requirement, "a requirement or enforcement relaxed (t
 
 control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", generic=True)
 # A protection's mode moved from stopping what it matches to only reporting it (a WAF agent's `block` → `log`, any
-# product's enforce → monitor): every attack it would have stopped now goes through, written down.
+# product's enforce → monitor, a DDoS policy's always-on mitigation → monitor): every attack it would have stopped
+# now goes through, written down.
 # (Enforce → audit is the requirement reading's, just above.)
 control(DETECTION, ANY_SETTING, ladder(("block", "blocking", "deny", "prevent", "prevention", "protect", "protection",
-                                         "reject"),
+                                         "reject", "mitigate", "mitigating", "always_on", "alwayson", "scrub",
+                                         "scrubbing"),
                                         ("log", "logging", "count", "monitor", "monitoring", "alert", "detect",
                                          "detection", "report", "report_only", "reportonly", "dry_run", "dryrun",
                                          "preview", "learning", "observe", "simulate", "passive")),
