@@ -5,10 +5,10 @@ anyone's endpoint is accepted, and the finding stays high."""
 
 from __future__ import annotations
 
-from tfreview.pipeline.changes import Action
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import as_dict, as_list
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.vocabulary.terms import AUTH
 
 PRINCIPAL_LISTS = ("allowed_principals", "allowed_principal_arns", "auto_accept_subscriptions",
@@ -24,15 +24,10 @@ def _named_only(values: dict[str, object]) -> list[str] | None:
 @grader
 def named_acceptors(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Approval turned off on a service that admits only named principals: medium."""
-    targets = [f for f in findings if f.rule == AUTH and f.severity is Severity.HIGH and "acceptance_required" in
-               f.message]
-    if not targets:
-        return findings
-    changes = {c.address: c for c in plan_view(review_input).of(Action.UPDATE, Action.CREATE)}
-    graded: dict[int, Finding] = {}
-    for found in targets:
-        change = changes.get(found.address or "")
-        named = _named_only(as_dict(change.after)) if change else None
-        if named:
-            graded[id(found)] = graded_medium(found, f"only the principals it names may connect ({len(named)})")
-    return [graded.get(id(f), f) for f in findings]
+    return high_graded_medium(review_input, findings, AUTH, _named_acceptors, (Action.UPDATE, Action.CREATE))
+
+
+def _named_acceptors(found: Finding, change: Change) -> str | None:
+    """Why approval turned off (`acceptance_required`) is medium: the service names each principal it admits."""
+    named = _named_only(as_dict(change.after)) if "acceptance_required" in found.message else None
+    return f"only the principals it names may connect ({len(named)})" if named else None

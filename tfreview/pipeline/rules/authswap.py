@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.vocabulary.terms import AUTH
 
@@ -23,18 +25,13 @@ POLICY_TEXT_KEYS = ("xml_content", "policy", "content", "body")
 @grader
 def replaced_sign_in(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """auth-weakened on an API whose policy in this plan newly requires a token: medium, with the policy named."""
-    if not any(f.rule == AUTH and f.severity is Severity.HIGH for f in findings):
-        return findings
-    view = plan_view(review_input)
-    changes = {c.address: c for c in view.changes}
-    graded = []
-    for found in findings:
-        api = changes.get(found.address or "")
-        if found.rule == AUTH and found.severity is Severity.HIGH and api is not None \
-                and (policy := _token_policy(as_dict(api.after), view.changes)):
-            found = graded_medium(found, f"{policy} now checks a token on every request instead")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, AUTH, lambda found, api: _token_checked(api, review_input))
+
+
+def _token_checked(api: Change, review_input: ReviewInput) -> str | None:
+    """Why sign-in dropped on API is medium: a policy change of this plan newly checks a token on it."""
+    policy = _token_policy(as_dict(api.after), plan_view(review_input).changes)
+    return f"{policy} now checks a token on every request instead" if policy else None
 
 
 def _token_policy(api: dict[str, Any], changes: list[Any]) -> str | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.values import leaves, number
 from tfreview.pipeline.rules.vocabulary.terms import ZERO
@@ -63,15 +64,11 @@ def _twin(change: Change, review_input: ReviewInput) -> Change | None:
 @grader
 def idle_colour(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Scaled to zero, beside a running twin of the other colour: medium."""
-    if not any(f.rule == ZERO and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in plan_view(review_input).changes}
-    graded = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.rule == ZERO and found.severity is Severity.HIGH and change is not None \
-                and (twin := _twin(change, review_input)) is not None:
-            found = graded_medium(found, f"its twin of the other colour, {twin.address}, runs: a blue/green "
-                                         "cutover, the idle colour kept for rollback")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, ZERO, lambda found, change: _idle(change, review_input))
+
+
+def _idle(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a colour cut to zero is medium: its twin of the other colour runs."""
+    twin = _twin(change, review_input)
+    return None if twin is None else (f"its twin of the other colour, {twin.address}, runs: a blue/green cutover, "
+                                      "the idle colour kept for rollback")

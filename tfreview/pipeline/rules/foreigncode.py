@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, graded_medium, grader, on_change
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, grader, on_change
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.ownership import organisation_members
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.policytext import ARN_ACCOUNT
@@ -80,17 +81,16 @@ def _own_accounts(change: Change) -> set[str]:
 def organisation_member_receives(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A sink or function in an account the plan reads as a member of its own organisation (an organizations data
     source's account list, an account it creates): medium, the data stays in the organisation."""
-    if not any(f.rule == SHARE and f.severity is Severity.HIGH for f in findings):
-        return findings
-    members = organisation_members(review_input.changeset.changes)
-    changes = {c.address: c for c in plan_view(review_input).changes}
-    graded = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.rule == SHARE and found.severity is Severity.HIGH and change is not None and members:
-            accounts = {account for _, _, account, _ in _new_receivers(change)} - _own_accounts(change)
-            if accounts and accounts <= members:
-                found = graded_medium(found, f"{', '.join(sorted(accounts))} is a member account of the "
-                                             "organisation this plan reads: the data stays in it")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, SHARE, lambda found, change: _members(change, review_input))
+
+
+def _members(change: Change, review_input: ReviewInput) -> str | None:
+    """Why data handed to another account is medium: every account newly receiving it is the organisation's."""
+    members = plan_view(review_input).derived("organisation members", lambda view: organisation_members(view.changes))
+    if not members:
+        return None
+    accounts = {account for _, _, account, _ in _new_receivers(change)} - _own_accounts(change)
+    if not accounts or not accounts <= members:
+        return None
+    return f"{', '.join(sorted(accounts))} is a member account of the organisation this plan reads: the data stays " \
+        "in it"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.grading import EVERY_ACTION, high_graded_medium
 from tfreview.pipeline.rules.grants import GRANT_PREFIXES, GRANT_TYPES, PRIVILEGED, grants
 from tfreview.pipeline.rules.planview import plan_view
 
@@ -30,20 +31,18 @@ Held = tuple[str, tuple[tuple[str, str], ...], str]  # (type, resource it is on,
 @grader
 def handed_to_group(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A privileged grant to a group that takes over the same role on the same resource from a removed person."""
-    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    view = plan_view(review_input)
-    changes = {c.address: c for c in view.changes if c.mode == "managed"}
-    removed: dict[Held, set[str]] = view.derived("grants removed", lambda v: _removed(v.changes))
-    graded: list[Finding] = []
-    for found in findings:
-        grant = changes.get(found.address or "")
-        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and grant is not None \
-                and grant.action in (Action.CREATE, Action.UPDATE) and (who := _handed(grant, removed)):
-            found = graded_medium(found, f"handed over from {who}, whose grant of the same role on the "
-                                  "same resource this plan removes")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, PRIVILEGED,
+                              lambda found, grant: _handed_over(grant, review_input), EVERY_ACTION)
+
+
+def _handed_over(grant: Change, review_input: ReviewInput) -> str | None:
+    """Why a grant created or updated is medium: a person's removed grants of its role on its resource go to it."""
+    if grant.action not in (Action.CREATE, Action.UPDATE):
+        return None
+    removed: dict[Held, set[str]] = plan_view(review_input).derived("grants removed", lambda v: _removed(v.changes))
+    who = _handed(grant, removed)
+    return f"handed over from {who}, whose grant of the same role on the same resource this plan removes" if who \
+        else None
 
 
 def _granting(change: Change) -> bool:

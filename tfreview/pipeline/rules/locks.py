@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.planview import plan_view
 
 LOCKS = lazy_compile(r"(?:^|_)(?:management_lock|resource_lock|lock|lien)$")
@@ -50,14 +51,14 @@ def _covering(change: Change, ri: ReviewInput) -> Change | None:
 @grader
 def covered_locks(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """High findings on a deleted lock that a new or kept lock on a containing scope covers: medium."""
-    if not any(f.rule in RULES and f.severity is Severity.HIGH for f in findings):
-        return findings
-    deleted = {c.address: c for c in plan_view(review_input).of(Action.DELETE) if LOCKS.search(c.type)}
-    graded: list[Finding] = []
-    for found in findings:
-        change = deleted.get(found.address or "") if found.rule in RULES and found.severity is Severity.HIGH else None
-        if change is not None and (cover := _covering(change, review_input)) is not None:
-            where = next((v for k in SCOPE_KEYS if isinstance(v := as_dict(cover.after).get(k), str) and v), "")
-            found = graded_medium(found, f"{cover.address} locks {where}, which contains it, at least as strictly")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, RULES, lambda found, change: _covered(change, review_input),
+                              (Action.DELETE,))
+
+
+def _covered(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted lock's findings are medium: a lock of the plan covers its scope at least as strictly."""
+    cover = _covering(change, ri) if LOCKS.search(change.type) else None
+    if cover is None:
+        return None
+    where = next((v for k in SCOPE_KEYS if isinstance(v := as_dict(cover.after).get(k), str) and v), "")
+    return f"{cover.address} locks {where}, which contains it, at least as strictly"

@@ -12,9 +12,11 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.grading import EVERY_ACTION, high_graded_medium
 from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.tenants import LEVEL_KEY, WHOLE_TENANT, admin_value
 
 # A role that manages who may do what: its holder can grant itself any role, so it is never narrower.
@@ -57,22 +59,21 @@ def _removed_tenant_wide(changes: list[Change]) -> dict[str, tuple[set[str], set
 @grader
 def narrowed_roles(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A non-tenant-wide admin grant in a plan that removes a tenant-wide admin role of the same provider: medium."""
-    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in review_input.changeset.changes if c.mode == "managed"}
-    removed: dict[str, tuple[set[str], set[str]]] | None = None
-    graded: list[Finding] = []
-    for found in findings:
-        grant = changes.get(found.address or "")
-        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and grant is not None \
-                and grant.action in (Action.CREATE, Action.UPDATE):
-            removed = _removed_tenant_wide(review_input.changeset.changes) if removed is None else removed
-            before, after = sides(grant)
-            new = _admin_roles(after) - _admin_roles(before)
-            wider, levels = removed.get(_provider(grant), (set(), set()))
-            if new and wider and _levels(grant.type) <= levels \
-                    and not any(WHOLE_TENANT.search(r) or GRANTS_ROLES.search(r) for r in new):
-                found = graded_medium(found, f"narrower than {', '.join(sorted(wider)[:3])}, which this "
-                                      "plan removes")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, PRIVILEGED,
+                              lambda found, grant: _narrower(grant, review_input), EVERY_ACTION)
+
+
+def _narrower(grant: Change, review_input: ReviewInput) -> str | None:
+    """Why an admin role created or updated is medium: it is narrower than tenant-wide ones of its provider that the
+    plan removes."""
+    if grant.action not in (Action.CREATE, Action.UPDATE):
+        return None
+    removed = plan_view(review_input).derived("tenant-wide admin roles removed",
+                                              lambda view: _removed_tenant_wide(view.changes))
+    before, after = sides(grant)
+    new = _admin_roles(after) - _admin_roles(before)
+    wider, levels = removed.get(_provider(grant), (set(), set()))
+    if new and wider and _levels(grant.type) <= levels \
+            and not any(WHOLE_TENANT.search(r) or GRANTS_ROLES.search(r) for r in new):
+        return f"narrower than {', '.join(sorted(wider)[:3])}, which this plan removes"
+    return None

@@ -11,8 +11,10 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration, module_of
 from tfreview.pipeline.diff import UNKNOWN
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.policy import Statement, parse
 
 TRUST_KEY = "assume_role_policy"
@@ -67,16 +69,15 @@ def _holder(change: Change) -> str | None:
 @grader
 def admin_for_pinned_pipeline(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """An administrator grant to a role only one pinned pipeline identity can assume: medium."""
-    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    roles = pinned_deploy_roles(review_input)
-    changes = {c.address: c for c in review_input.changeset.changes}
-    graded: list[Finding] = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None \
-                and (holder := _holder(change)) is not None and holder in roles:
-            found = graded_medium(found, "the role only trusts one pinned pipeline identity (a repository's "
-                                  "branch or environment, with an audience): a deploy role", in_parentheses=True)
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, PRIVILEGED,
+                              lambda found, change: _pinned_holder(change, review_input), in_parentheses=True)
+
+
+def _pinned_holder(change: Change, review_input: ReviewInput) -> str | None:
+    """Why an administrator grant is medium: the role it goes to trusts one pinned pipeline identity only."""
+    holder = _holder(change)
+    if holder is None or holder not in plan_view(review_input).derived(
+            "pinned deploy roles", lambda _: pinned_deploy_roles(review_input)):
+        return None
+    return "the role only trusts one pinned pipeline identity (a repository's branch or environment, with an " \
+        "audience): a deploy role"

@@ -28,8 +28,9 @@ from tfreview.pipeline.rules.common import as_dict, as_list, sides
 from tfreview.pipeline.rules.direction import words
 from tfreview.pipeline.rules.endpoints import PRIVATE_WORDS, PUBLIC_WORDS, resource_words
 from tfreview.pipeline.rules.environments import label_tokens
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.guardrails import BYPASS
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.services import PUBLIC_SERVICE, web_ports_only
 
 APPLICATIONS = lazy_compile(r"access_application|(?:^|_)application$|_app$")
@@ -59,22 +60,21 @@ SERVICE_TYPES = frozenset({"kubernetes_service", "kubernetes_service_v1", "kuber
 @grader
 def public_page_bypassed(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Bypass-for-everyone findings on a policy whose module creates a public-named application: medium."""
-    if not any(f.rule in GRADED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    view = plan_view(review_input)
-    created = [c for c in view.of(Action.CREATE) if APPLICATIONS.search(c.type)]
-    if not created:
-        return findings
-    policies = {c.address: c for c in view.of(Action.CREATE) if POLICIES.search(c.type)}
-    graded = []
-    for found in findings:
-        policy = policies.get(found.address or "")
-        app = _public_app(policy, created) if policy is not None else None
-        if found.rule in GRADED and found.severity is Severity.HIGH and app is not None:
-            found = graded_medium(found, f"{app.address} is created in this plan for a public page: nothing that "
-                                         "asked for a sign-in before stops asking")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, GRADED,
+                              lambda found, policy: _for_public_page(policy, review_input), (Action.CREATE,))
+
+
+def _for_public_page(policy: Change, review_input: ReviewInput) -> str | None:
+    """Why a bypass on a created access policy is medium: its module creates one application, for a public page."""
+    if not POLICIES.search(policy.type):
+        return None
+    app = _public_app(policy, plan_view(review_input).derived("applications created", _applications_created))
+    return None if app is None else (f"{app.address} is created in this plan for a public page: nothing that asked "
+                                     "for a sign-in before stops asking")
+
+
+def _applications_created(view: PlanView) -> list[Change]:
+    return [c for c in view.of(Action.CREATE) if APPLICATIONS.search(c.type)]
 
 
 def _public_app(policy: Change, created: list[Change]) -> Change | None:

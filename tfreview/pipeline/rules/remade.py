@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import known, sides
 from tfreview.pipeline.rules.delegations import DATA_KEYS
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.reach import DELEGATION, RECORD_TYPES
 
@@ -47,17 +48,11 @@ def record_remade(change: Change, ri: ReviewInput) -> str | None:
 def remade(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Apex record deletes that the plan makes again: medium, with the successor named (a stream's successor is
     sinks.py's)."""
-    if not any(f.rule == DELEGATION and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in plan_view(review_input).of(Action.DELETE)}
-    graded: list[Finding] = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.severity is Severity.HIGH and change is not None:
-            why = None
-            if found.rule == DELEGATION and (new := record_remade(change, review_input)):
-                why = f"{new} is created for the same name and type: the record set is replaced, not lost"
-            if why is not None:
-                found = graded_medium(found, why)
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, DELEGATION,
+                              lambda found, change: _replaced(change, review_input), (Action.DELETE,))
+
+
+def _replaced(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a deleted record set is medium: the plan creates a record of its type for its name."""
+    new = record_remade(change, review_input)
+    return f"{new} is created for the same name and type: the record set is replaced, not lost" if new else None

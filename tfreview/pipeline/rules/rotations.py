@@ -6,8 +6,9 @@ stays as `tenants` graded it."""
 from __future__ import annotations
 
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import sides, string_leaves
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.tenants import KIND_KEYS, SCOPE_KEYS
 
@@ -32,16 +33,12 @@ def _predecessor(change: Change, review_input: ReviewInput) -> Change | None:
 @grader
 def rotated_keys(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A new wide key whose predecessor (same type and module, no narrower scope) is deleted here: medium."""
-    if not any(f.rule == PRIVILEGED and NEW_KEY in f.message and f.severity is Severity.HIGH for f in findings):
-        return findings
-    created = {c.address: c for c in review_input.changeset.changes
-               if c.mode == "managed" and c.action is Action.CREATE}
-    graded: list[Finding] = []
-    for found in findings:
-        change = created.get(found.address or "")
-        if found.rule == PRIVILEGED and NEW_KEY in found.message and found.severity is Severity.HIGH \
-                and change is not None and (old := _predecessor(change, review_input)) is not None:
-            found = graded_medium(found, f"a rotation: {old.address}, of the same type and scope, is deleted "
-                                  "in this plan; check its users move to the new key")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, PRIVILEGED,
+                              lambda found, change: _rotation(found, change, review_input), (Action.CREATE,))
+
+
+def _rotation(found: Finding, change: Change, review_input: ReviewInput) -> str | None:
+    """Why a new wide key is medium: its predecessor is deleted in this plan."""
+    old = _predecessor(change, review_input) if NEW_KEY in found.message else None
+    return None if old is None else (f"a rotation: {old.address}, of the same type and scope, is deleted in this "
+                                     "plan; check its users move to the new key")

@@ -11,8 +11,9 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, grader
 from tfreview.pipeline.rules.common import as_dict, string_leaves
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.grants import PRIVILEGED, grants, named_members, privilege
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 
@@ -113,15 +114,12 @@ def mapping_regranted(change: Change, ri: ReviewInput) -> str | None:
 @grader
 def privilege_moved(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A new high grant whose principal's high grant is removed in the same plan: medium."""
-    if not any(f.rule == PRIVILEGED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    created = {c.address: c for c in plan_view(review_input).of(Action.CREATE)}
-    graded: list[Finding] = []
-    for found in findings:
-        change = created.get(found.address or "")
-        if found.rule == PRIVILEGED and found.severity is Severity.HIGH and change is not None \
-                and (old := moved_from(change, review_input)) is not None:
-            found = graded_medium(found, f"the same principal's admin grant in {old.address} is removed in this plan: "
-                                  "the access moves, it does not grow")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, PRIVILEGED,
+                              lambda found, change: _moved(change, review_input), (Action.CREATE,))
+
+
+def _moved(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a new high grant is medium: its principal's high grant at the same scope is deleted in this plan."""
+    old = moved_from(change, review_input)
+    return None if old is None else (f"the same principal's admin grant in {old.address} is removed in this plan: "
+                                     "the access moves, it does not grow")

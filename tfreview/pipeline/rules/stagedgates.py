@@ -13,9 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS, TOKEN
+from tfreview.pipeline.rules.grading import EVERY_ACTION, high_graded_medium
 
 GATE_RULES = frozenset({"auth-weakened", "ci-trust-widened"})
 DEPLOY_TARGETS = lazy_compile(r"(?:deploy|delivery|deployment|release)\w*_(?:target|environment|stage)s?$")
@@ -29,21 +31,14 @@ MAX_DEPTH = 4
 @grader
 def staged_gate(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Approval gates dropped on a deploy target that deploys outside production: medium."""
-    if not any(f.rule in GATE_RULES and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in review_input.changeset.changes if c.mode == "managed"}
-    graded: list[Finding] = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        stage = None
-        if found.rule in GATE_RULES and found.severity is Severity.HIGH and change is not None \
-                and DEPLOY_TARGETS.search(change.type) \
-                and GATE_PATHS.search(found.message.removeprefix(found.address or "")):
-            stage = _stage(sides(change)[1])
-        if stage is not None:
-            found = graded_medium(found, f"the target deploys to {stage}, not production")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, GATE_RULES, _outside_production, EVERY_ACTION)
+
+
+def _outside_production(found: Finding, change: Change) -> str | None:
+    """Why an approval gate dropped on a deploy target is medium: the target deploys to a non-production stage."""
+    stage = _stage(sides(change)[1]) if DEPLOY_TARGETS.search(change.type) \
+        and GATE_PATHS.search(found.message.removeprefix(found.address or "")) else None
+    return None if stage is None else f"the target deploys to {stage}, not production"
 
 
 def _stage(values: dict[str, Any]) -> str | None:

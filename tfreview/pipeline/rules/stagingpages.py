@@ -8,7 +8,7 @@ the same object (a detector switched off, logs dropped) keep their grade.
 from __future__ import annotations
 
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.environments import (
     NON_PRODUCTION_ENVS,
@@ -17,7 +17,7 @@ from tfreview.pipeline.rules.environments import (
     label_tokens,
     non_production,
 )
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.vocabulary import DETECTION
 
 PAGING = "urgent alerts no longer page"  # how modes.py names an urgency or priority lowered
@@ -26,17 +26,13 @@ PAGING = "urgent alerts no longer page"  # how modes.py names an urgency or prio
 @grader
 def staging_pages_less(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """An urgency lowered on a non-production object: medium."""
-    if not any(f.rule == DETECTION and PAGING in f.message and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in plan_view(review_input).changes}
-    graded = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.rule == DETECTION and PAGING in found.message and found.severity is Severity.HIGH \
-                and change is not None and (env := _non_production(change)) is not None:
-            found = graded_medium(found, f"it pages for a {env} copy, named so; production's alerting is its own")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, DETECTION, _pages_for_a_copy)
+
+
+def _pages_for_a_copy(found: Finding, change: Change) -> str | None:
+    """Why a paging urgency lowered is medium: the object is a non-production copy."""
+    env = _non_production(change) if PAGING in found.message else None
+    return None if env is None else f"it pages for a {env} copy, named so; production's alerting is its own"
 
 
 def _non_production(change: Change) -> str | None:

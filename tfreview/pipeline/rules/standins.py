@@ -12,7 +12,8 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION
@@ -53,15 +54,11 @@ def _stand_in(change: Change, creates: list[Change]) -> Change | None:
 @grader
 def stood_in(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """Detection or logging switched off where the plan creates a running stand-in of the same type: medium."""
-    watched = [f for f in findings if f.rule in (DETECTION, LOGGING) and f.severity is Severity.HIGH and f.address]
-    if not watched:
-        return findings
-    view = plan_view(review_input)
-    switched = {c.address: c for c in view.of(Action.UPDATE)}
-    graded: dict[int, Finding] = {}
-    for found in watched:
-        change = switched.get(found.address or "")
-        stand_in = _stand_in(change, view.creates_by_type.get(change.type, [])) if change else None
-        if stand_in is not None:
-            graded[id(found)] = graded_medium(found, f"{stand_in.address}, created in this plan, runs in its place")
-    return [graded.get(id(f), f) for f in findings]
+    return high_graded_medium(review_input, findings, (DETECTION, LOGGING),
+                              lambda found, change: _stood_in_by(change, review_input), (Action.UPDATE,))
+
+
+def _stood_in_by(change: Change, review_input: ReviewInput) -> str | None:
+    """Why watching switched off is medium: a running stand-in of the same type is created in this plan."""
+    stand_in = _stand_in(change, plan_view(review_input).creates_by_type.get(change.type, []))
+    return None if stand_in is None else f"{stand_in.address}, created in this plan, runs in its place"

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
+from tfreview.pipeline.changes import Change
+from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import as_dict, as_list
 from tfreview.pipeline.rules.expiry import moment, plan_time
+from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.grants import PRIVILEGED
-from tfreview.pipeline.rules.planview import plan_view
 
 ENDS = lazy_compile(r"request\.time\s*<=?\s*timestamp\(\s*['\"]([^'\"]+)['\"]\s*\)")
 # A grant's own end (a PAM binding's `expires_at`, an assignment's `end_date_time`).
@@ -26,18 +27,13 @@ GRADED = (PRIVILEGED, "workforce-access")
 @grader
 def time_boxed(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A privileged grant whose binding's condition ends it at a timestamp: medium."""
-    if not any(f.rule in GRADED and f.severity is Severity.HIGH for f in findings):
-        return findings
-    changes = {c.address: c for c in plan_view(review_input).changes}
-    graded = []
-    for found in findings:
-        change = changes.get(found.address or "")
-        if found.rule in GRADED and found.severity is Severity.HIGH and change is not None:
-            end = _end(as_dict(change.after))
-            if end is not None and _soon(end, review_input):
-                found = graded_medium(found, f"the grant ends at {end}: a time-boxed window")
-        graded.append(found)
-    return graded
+    return high_graded_medium(review_input, findings, GRADED, lambda found, change: _window(change, review_input))
+
+
+def _window(change: Change, review_input: ReviewInput) -> str | None:
+    """Why a privileged grant is medium: it ends soon after the plan is written."""
+    end = _end(as_dict(change.after))
+    return f"the grant ends at {end}: a time-boxed window" if end is not None and _soon(end, review_input) else None
 
 
 def _end(after: dict[str, object]) -> str | None:
