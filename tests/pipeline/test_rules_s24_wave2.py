@@ -3,6 +3,7 @@ each principle holds its risky case and lets its benign look-alike pass."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,7 @@ def test_a_sandbox_association_moved_to_another_sandbox_table_says_nothing(tmp_p
     assert "prod-linked-nonprod" not in judge(tmp_path, [moved, *tables])
 
 
-# --- made for a project the plan deletes -------------------------------------------------------------------------------
+# --- made for a project the plan deletes ------------------------------------------------------------------------------
 
 def _in(module: str, entry: dict[str, Any]) -> dict[str, Any]:
     entry["address"] = f"{module}.{entry['address']}"
@@ -220,3 +221,57 @@ def test_a_dev_scratch_table_set_to_clean_itself_up_is_medium(tmp_path: Path) ->
                                                      "labels": {"env": "dev"}},
                      {"table_id": "dedupe_stage", "expiration_time": 0, "labels": {"env": "dev"}})
     assert judge(tmp_path, [table]).get("lifecycle-expiration") is Severity.MEDIUM
+
+
+# --- wave 3 (sets 64-66) ----------------------------------------------------------------------------------------------
+
+def _broker(anonymous: str, key: str = "EMQX_ALLOW_ANONYMOUS") -> dict[str, Any]:
+    return {"name": "emqx", "chart": "emqx", "values": [f'emqxConfig:\n  {key}: "{anonymous}"\n']}
+
+
+def test_an_environment_setting_named_with_its_products_prefix_is_read(tmp_path: Path) -> None:
+    opened = resource("helm_release.emqx", _broker("true"), _broker("false"))
+    assert judge(tmp_path, [opened]).get("public-access") is Severity.HIGH
+    closed = resource("helm_release.emqx", _broker("false"), _broker("true"))
+    assert "public-access" not in judge(tmp_path, [closed])
+    unrelated = resource("helm_release.emqx", _broker("true", "EMQX_LOG_TO_CONSOLE"),
+                         _broker("false", "EMQX_LOG_TO_CONSOLE"))
+    assert judge(tmp_path, [unrelated]) == {}
+
+
+def _topic_rule(sql: str) -> dict[str, Any]:
+    return {"name": "bridge", "enabled": True, "sql": sql, "sql_version": "2016-03-23",
+            "http": [{"url": "https://ingest.perfmetrics-sync.io/v2/collect"}]}
+
+
+def test_a_new_rule_forwarding_every_device_message_outside_is_high_and_one_topic_low(tmp_path: Path) -> None:
+    every = resource("aws_iot_topic_rule.bridge", _topic_rule("SELECT * FROM '#'"))
+    assert judge(tmp_path, [every]).get("egress-outside") is Severity.HIGH
+    one = resource("aws_iot_topic_rule.bridge", _topic_rule("SELECT temp FROM 'plant/line1/metrics'"))
+    assert judge(tmp_path, [one]).get("egress-outside") is Severity.LOW
+
+
+def _bucket_policy(actions: list[str]) -> dict[str, Any]:
+    statement = {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::905418226731:root"},
+                 "Action": actions, "Resource": "arn:aws:s3:::acme-firmware/releases/*"}
+    return {"bucket": "acme-firmware", "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+
+
+def test_another_account_allowed_to_delete_objects_is_high_and_to_write_logs_medium(tmp_path: Path) -> None:
+    deletes = resource("aws_s3_bucket_policy.fw", _bucket_policy(["s3:PutObject", "s3:DeleteObject"]))
+    assert judge(tmp_path, [deletes]).get("iam-public-member") is Severity.HIGH
+    writes = resource("aws_s3_bucket_policy.fw", _bucket_policy(["s3:PutObject"]))
+    assert judge(tmp_path, [writes]).get("iam-public-member") is Severity.MEDIUM
+
+
+def test_a_dev_key_goes_with_the_sandbox_store_it_encrypted_and_alone_stays_high(tmp_path: Path) -> None:
+    """test_rules_waved_through holds a dev key deleted alone high: copies it encrypted may be kept elsewhere."""
+    arn = "arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
+    key = _deleted("aws_kms_key.sbx", {"arn": arn, "key_id": arn.rsplit("/", 1)[1], "tags": {"Environment": "dev"}})
+    database = _deleted("aws_timestreamwrite_database.sbx", {"database_name": "dev_fw_1187", "kms_key_id": arn,
+                                                             "tags": {"Environment": "dev"}})
+    assert judge(tmp_path, [key, database]).get("resource-delete") is Severity.MEDIUM
+    assert judge(tmp_path, [key]).get("resource-delete") is Severity.HIGH
+    store = {"bucket": "acme-prod-data", "kms_master_key_id": arn}
+    kept = resource("aws_s3_bucket_server_side_encryption_configuration.prod", store, store, actions=["no-op"])
+    assert judge(tmp_path, [key, database, kept]).get("resource-delete") is Severity.HIGH

@@ -152,6 +152,7 @@ def _matching(resource_type: str, path: str) -> tuple[Control, ...]:
     snake = _ACRONYM.sub("_", path).lower()
     if snake != lowered:
         names += _names(snake)
+    names += _unprefixed(path)
     hits = sorted(set().union(*map(_named, names)))
     return tuple(c for c in map(CONTROLS.__getitem__, hits) if not c.types or _of_type(c.types, resource_type))
 
@@ -166,6 +167,21 @@ def _named(name: str) -> frozenset[int]:
 @cache
 def _of_type(types: str, resource_type: str) -> bool:
     return _type_pattern(types).search(resource_type) is not None
+
+
+# An environment variable's name (`EMQX_ALLOW_ANONYMOUS`, `GF_AUTH_ANONYMOUS_ENABLED`): a product's prefix, then the
+# setting's own words.
+ENV_NAME = lazy_compile(r"[A-Z][A-Z0-9]*(?:__?[A-Z0-9]+){2,}")
+
+
+def _unprefixed(path: str) -> list[str]:
+    """An environment variable's name at the end of PATH read without its leading words, two words at least
+    (`allow_anonymous` of `EMQX_ALLOW_ANONYMOUS`): products prefix their settings with their own name."""
+    leaf = path.rsplit(".", 1)[-1]
+    if not ENV_NAME.fullmatch(leaf):
+        return []
+    head, words = path[:len(path) - len(leaf)].lower(), [w for w in leaf.lower().split("_") if w]
+    return [head + "_".join(words[start:]) for start in range(1, len(words) - 1)]
 
 
 def matching_controls(resource_type: str, path: str) -> tuple[Control, ...]:

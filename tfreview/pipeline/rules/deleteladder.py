@@ -21,6 +21,7 @@ from tfreview.pipeline.rules.decommission import service_retired
 from tfreview.pipeline.rules.disposable import (
     STORE_ITEMS,
     labelled_non_production,
+    non_production_key,
     non_production_scope,
     non_production_store,
     teardown,
@@ -232,8 +233,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
           else paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
           Severity.MEDIUM),
-    Grade(lambda c, ri: None if KEY_MATERIAL.search(c.type) else paren(
-        non_production_store(c, ri) if looks_stateful(c.type) else labelled_non_production(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(non_production_key(c, ri, looks_stateful) if KEY_MATERIAL.search(c.type)
+                              else non_production_store(c, ri) if looks_stateful(c.type)
+                              else labelled_non_production(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_store(c, ri) if looks_stateful(c.type) else retired_with_names(c, ri)),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.environments import (
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,
@@ -147,6 +148,21 @@ def non_production_store(change: Change, ri: ReviewInput) -> str | None:
 
 # Settings that name a store (its bucket, instance or dataset) or the scope it lives in.
 STORE_NAMES = ("bucket", "identifier", "cluster_identifier", "dataset_id", "db_name", "display_name")
+
+
+def non_production_key(change: Change, ri: ReviewInput, stateful: Callable[[str], bool]) -> str | None:
+    """Why a deleted key or secret only served a non-production environment's data, or None: it is judged like a
+    store by its own tag (`non_production_store`), and the data it encrypted goes in the same plan: a store the plan
+    deletes names it (a sandbox's database with its `kms_key_id`). A key deleted alone may still be the only way to
+    read copies kept elsewhere."""
+    why = non_production_store(change, ri)
+    attrs = change.before if isinstance(change.before, dict) else {}
+    own = {v for key in ("id", "arn", "key_id", "name") if isinstance(v := attrs.get(key), str) and len(v) >= 6}
+    if why is None or not own:
+        return None
+    store = next((other for other in plan_view(ri).of(Action.DELETE) if other is not change
+                  and stateful(other.type) and own & set(string_leaves(other.before))), None)
+    return None if store is None else f"{why}; what it encrypted, {store.address}, goes in this plan too"
 
 
 def _scope_says_production(attrs: dict[str, object]) -> bool:

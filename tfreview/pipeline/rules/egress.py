@@ -73,6 +73,9 @@ ADMISSION_TYPE = lazy_compile(r"(?:mutating|validating)_(?:admission_)?webhook(?
 # A match expression that takes every message (a mail route's `catch_all()`, a recipient pattern `.*`).
 CATCH_ALL = lazy_compile(r"^\s*(?:catch_all\s*\(\s*\)|match_\w+\s*\(\s*[\"']\.\*[\"']\s*\))\s*$", re.IGNORECASE)
 BUCKET_NAME = lazy_compile(r"[a-z0-9][a-z0-9._-]{2,62}")
+# MQTT's multi-level wildcard as the whole topic a rule reads (`SELECT * FROM '#'`, a topic filter `#`): every
+# message of every device.
+EVERY_TOPIC = lazy_compile(r"^\s*#\s*$|\bFROM\s+'#'", re.IGNORECASE)
 # A project named in a receiver (`projects/acme-secops/topics/siem`), not a number.
 NAMED_PROJECT = lazy_compile(r"projects/([a-z][a-z0-9-]{3,})/")
 ANY_PREFIX = lazy_compile(r"^(?:[a-z]+://)?\*?/?$", re.IGNORECASE)
@@ -104,7 +107,7 @@ def _loose(after: Any) -> str | None:
             return f"every object it admits passing through it (a {text.strip()})"
         if text.strip() in EVERYTHING and ("event" in key or "filter" in key or "categor" in key):
             return f"every event ({key} {text.strip()})"
-        if CATCH_ALL.match(text):
+        if CATCH_ALL.match(text) or (key in ("sql", "query", "topic", "topic_filter") and EVERY_TOPIC.search(text)):
             return f"every message ({key} {text.strip()})"
     for name, value in keyed_leaves(after, bool):
         key = name.lower()

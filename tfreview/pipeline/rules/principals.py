@@ -170,6 +170,10 @@ def _fences(deny: Statement, allow: Statement) -> bool:
                for operator, keys in deny.conditions.items() for key, values in keys.items())
 
 
+# Actions that delete what a resource holds (`s3:DeleteObject`, `DeleteObjectVersion`, `RemoveObject`).
+DELETES = lazy_compile(r"(?:Delete|Remove|Purge)\w*", re.IGNORECASE)
+
+
 def _shares(statement: Statement, principal: str) -> bool:
     """Whether a resource policy shares with a whole account (its root): its own account needs no resource policy for
     that, except a KMS key's, whose policy must name its own root to let IAM policies in."""
@@ -178,9 +182,10 @@ def _shares(statement: Statement, principal: str) -> bool:
 
 
 def _shared(statement: Statement, account: str) -> Verdict:
-    """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read."""
+    """A resource policy shares with a whole account the plan does not show as its own: high when it lets it read or
+    delete (writing alone is how a central log bucket receives its members' logs)."""
     reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}
-             or publishes_code(a)]
+             or publishes_code(a) or DELETES.match(a.partition(":")[2])]
     severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
     return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
                    f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
