@@ -63,7 +63,10 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-39", "hidden-like-40", "hidden-like-41", "hidden-like-42", "hidden-like-43",
                       "hidden-like-44", "hidden-like-45", "hidden-like-46", "hidden-like-47",
                       "hidden-like-48", "hidden-like-49",
-                      "hidden-like-50", "hidden-like-51", "hidden-like-52", "hidden-like-53", "hidden-like-54")]
+                      "hidden-like-50", "hidden-like-51", "hidden-like-52", "hidden-like-53", "hidden-like-54",
+                      "hidden-like-55", "hidden-like-56", "hidden-like-57", "hidden-like-58", "hidden-like-59",
+                      "hidden-like-60", "hidden-like-61", "hidden-like-62", "hidden-like-63", "hidden-like-64",
+                      "hidden-like-65", "hidden-like-66")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -501,10 +504,8 @@ KNOWN_MISSES = {
     # e190ac40 (96.8% / 1.6%, 100% / 3.2%; on 396b09d6 96.8% / 1.6%, 100% / 4.8%); not fixed from: sandbox stores torn
     # down on their tags alone, a Worker on the login path cloning form bodies to a third party, and an Action that
     # grants an admin claim to one outside address.
-    "fresh/hidden-like-48/054-digitalocean-delete-5.json",
     "fresh/hidden-like-48/074-cloudflare-mixed-5.json",
     "fresh/hidden-like-48/109-auth0-update-1.json",
-    "fresh/hidden-like-49/068-google-bigquery-dataset.json",
     "fresh/hidden-like-49/073-aws-s3-bucket.json",
     # hidden-like-50 and -51 (session 23), written after the fixes from 45-47 and scored unseen on 328667a2 (93.3% /
     # 8.1%, 98.4% / 5.0%; the same on 396b09d6), then fixed from: a controller's ClusterRole with every verb on its
@@ -528,18 +529,65 @@ KNOWN_MISSES = {
     "fresh/hidden-like-52/033-cloudflare-ruleset.json",
     "fresh/hidden-like-52/087-cloudflare-api-token.json",
     "fresh/hidden-like-52/089-google-storage-bucket.json",
-    "fresh/hidden-like-52/094-google-sql-database-instance.json",
     "fresh/hidden-like-52/120-google-project.json",
     "fresh/hidden-like-53/018-azurerm-federated-identity-credential.json",
     "fresh/hidden-like-53/053-stratalink-route-filter.json",
-    "fresh/hidden-like-53/093-aws-ec2-transit-gateway-route-table-association.json",
     "fresh/hidden-like-53/102-elasticstack-elasticsearch-security-role-mapping.json",
     "fresh/hidden-like-53/122-okta-idp-saml.json",
     "fresh/hidden-like-54/005-tidewater-replication-task.json",
     "fresh/hidden-like-54/019-aws-organizations-policy-attachment.json",
-    "fresh/hidden-like-54/055-helm-release.json",
     "fresh/hidden-like-54/092-aws-instance.json",
-    "fresh/hidden-like-54/097-google-bigquery-dataset.json",
+    # Session 24 (sets 55-66). Wave 1 (55-57, 59) left a fluent-bit grep filter that drops the audit stream by its
+    # record kind, a sandbox bucket the plan names only by an abbreviation (no tag), a sandbox module's untagged
+    # alarms, and a signing key re-made under a new name. Waves 2 and 3 (61-66), read after their first run: a VCL snippet enforcing tokens removed
+    # and a CloudFront function's debug bypass (code read as text), a transient sandbox database known only by its
+    # comment, an organisation's security services delegated to a workload account, budget actions that stop
+    # production, a share of a whole dataset to another organisation, a group rule by an opaque group id, a record
+    # re-pointed at an unrelated bucket website, an OT route propagation and conduit, an OTA campaign created
+    # without signature checks, an SES identity retired whole, chart values opening sign-up, a moderation flag off.
+    # Sets 58 and 60 were kept sealed and scored on the end rules, not fixed from: CI debug tracing, feed
+    # resolution preferring upstream, a classic-to-ruleset migration, a public distribution repository, a tailnet
+    # ACL, a namespace label that opted out of signature enforcement; and set 60's tenant isolation and data
+    # residency (a path, a prefix or a CIDR widened from one tenant to all, a grant or peering across tenants, a
+    # region moved out of the EU, MACsec off, a WAF skip for /api/).
+    "fresh/hidden-like-56/020-kubernetes-config-map-v1.json",
+    "fresh/hidden-like-56/085-aws-s3-bucket.json",
+    "fresh/hidden-like-57/089-ledgerlock-signing-key.json",
+    "fresh/hidden-like-58/014-gitlab-project-variable.json",
+    "fresh/hidden-like-58/028-parcelhub-feed.json",
+    "fresh/hidden-like-58/052-azuredevops-serviceendpoint-azurerm.json",
+    "fresh/hidden-like-58/057-github-organization-ruleset.json",
+    "fresh/hidden-like-58/080-github-branch-protection.json",
+    "fresh/hidden-like-58/082-google-artifact-registry-repository-iam-member.json",
+    "fresh/hidden-like-58/116-tailscale-acl.json",
+    "fresh/hidden-like-58/121-cinderci-context.json",
+    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
+    "fresh/hidden-like-59/058-aws-s3-bucket.json",
+    "fresh/hidden-like-60/001-linkmesh-interconnect.json",
+    "fresh/hidden-like-60/015-mongodbatlas-advanced-cluster.json",
+    "fresh/hidden-like-60/022-google-compute-firewall.json",
+    "fresh/hidden-like-60/037-cloudflare-ruleset.json",
+    "fresh/hidden-like-60/045-aws-s3-bucket-replication-configuration.json",
+    "fresh/hidden-like-60/058-linkmesh-tenant-link.json",
+    "fresh/hidden-like-60/075-vault-policy.json",
+    "fresh/hidden-like-60/093-keyhaven-key-grant.json",
+    "fresh/hidden-like-60/116-aws-vpc-peering-connection.json",
+    "fresh/hidden-like-61/061-fastly-service-vcl.json",
+    "fresh/hidden-like-61/092-aws-cloudfront-function.json",
+    "fresh/hidden-like-62/040-snowflake-database.json",
+    "fresh/hidden-like-62/072-aws-organizations-delegated-administrator.json",
+    "fresh/hidden-like-62/093-aws-iam-policy.json",
+    "fresh/hidden-like-62/096-tollgate-budget-policy.json",
+    "fresh/hidden-like-62/115-aws-budgets-budget-action.json",
+    "fresh/hidden-like-63/024-quarry-dataset-share.json",
+    "fresh/hidden-like-63/077-okta-group-rule.json",
+    "fresh/hidden-like-64/059-cloudflare-record.json",
+    "fresh/hidden-like-64/103-aws-ec2-transit-gateway-route-table-propagation.json",
+    "fresh/hidden-like-64/106-plantgrid-conduit.json",
+    "fresh/hidden-like-64/111-fleetwise-ota-campaign.json",
+    "fresh/hidden-like-65/069-aws-ses-domain-identity.json",
+    "fresh/hidden-like-66/087-helm-release.json",
+    "fresh/hidden-like-66/094-launchdarkly-feature-flag-environment.json",
 }
 
 
