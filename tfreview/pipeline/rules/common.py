@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -82,6 +83,12 @@ def string_leaves(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from string_leaves(item)
+
+
+def names_in(name: str, text: str) -> bool:
+    """Whether TEXT names NAME whole: not as part of a longer name (`scratch-7` in `arn:aws:s3:::scratch-7/*`, not in
+    `scratch-70` or `x.scratch-7`)."""
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def keyed_leaves(value: Any, kinds: type | tuple[type, ...], key: str = "") -> Iterator[tuple[str, Any]]:

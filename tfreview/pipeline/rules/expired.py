@@ -5,14 +5,13 @@ grades deletes with them."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import as_dict, string_leaves
+from tfreview.pipeline.rules.common import as_dict, names_in, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.units import instant
 from tfreview.pipeline.rules.values import leaves, plain
@@ -81,8 +80,7 @@ def mentioned_by_kept(attrs: dict[str, Any], ri: ReviewInput) -> str | None:
     string (`arn:aws:s3:::scratch-7/*` in a kept policy), or None."""
     own = {v for key in NAMING_KEYS if isinstance(v := attrs.get(key), str) and len(v) >= MIN_ID}
     text = plan_view(ri).derived("text of kept objects", lambda view: "\n".join(sorted(_kept_strings(view))))
-    return next((name for name in sorted(own)
-                 if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text)), None)
+    return next((name for name in sorted(own) if names_in(name, text)), None)
 
 
 def unused_since(change: Change, ri: ReviewInput) -> str | None:

@@ -10,6 +10,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, grader, rule
 from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.controlplane import WORLD
 from tfreview.pipeline.rules.values import leaves
 
 # Actions that change nothing on apply.
@@ -241,16 +242,12 @@ def _opened(drift: Change, change: Change) -> str | None:
     return _internet_added(drift)
 
 
-# Sources that cover the whole internet, in the spellings firewalls and security groups take.
-INTERNET = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "*", "internet", "any"})
-
-
 def _internet_added(drift: Change) -> str | None:
     """Why a drift opened something to the whole internet (a source range added by hand to any port, web ports
     included), which a plan that reverts it closes; None otherwise."""
     had = {text.strip().lower() for text in string_leaves(drift.before)}
     added = sorted({text.strip() for text in string_leaves(drift.after)
-                    if text.strip().lower() in INTERNET and text.strip().lower() not in had})
+                    if text.strip().lower() in WORLD and text.strip().lower() not in had})
     return f"it added {added[0]} as a source" if added else None
 
 

@@ -6,13 +6,12 @@ ladders.py grades deletes with them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import as_dict, string_leaves
+from tfreview.pipeline.rules.common import as_dict, names_in, string_leaves
 from tfreview.pipeline.rules.kinds import LINKS
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
@@ -132,6 +131,6 @@ def authenticator_of_deleted(change: Change, ri: ReviewInput) -> str | None:
     for identity in plan_view(ri).of(Action.DELETE):
         name = as_dict(identity.before).get("name")
         if IDENTITIES.search(identity.type) and isinstance(name, str) and len(name) >= MIN_NAME \
-                and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", own):
+                and names_in(name, own):
             return f"a second factor of {identity.address}, which this plan deletes too"
     return None
