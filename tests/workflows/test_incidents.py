@@ -538,18 +538,18 @@ KNOWN_MISSES = {
     "fresh/hidden-like-54/019-aws-organizations-policy-attachment.json",
     "fresh/hidden-like-54/092-aws-instance.json",
     # Session 24 (sets 55-66). Wave 1 (55-57, 59) left a fluent-bit grep filter that drops the audit stream by its
-    # record kind, a sandbox bucket the plan names only by an abbreviation (no tag), a sandbox module's untagged
-    # alarms, and a signing key re-made under a new name. Waves 2 and 3 (61-66), read after their first run: a VCL snippet enforcing tokens removed
-    # and a CloudFront function's debug bypass (code read as text), a transient sandbox database known only by its
-    # comment, an organisation's security services delegated to a workload account, budget actions that stop
-    # production, a share of a whole dataset to another organisation, a group rule by an opaque group id, a record
-    # re-pointed at an unrelated bucket website, an OT route propagation and conduit, an OTA campaign created
-    # without signature checks, an SES identity retired whole, chart values opening sign-up, a moderation flag off.
-    # Sets 58 and 60 were kept sealed and scored on the end rules, not fixed from: CI debug tracing, feed
-    # resolution preferring upstream, a classic-to-ruleset migration, a public distribution repository, a tailnet
-    # ACL, a namespace label that opted out of signature enforcement; and set 60's tenant isolation and data
-    # residency (a path, a prefix or a CIDR widened from one tenant to all, a grant or peering across tenants, a
-    # region moved out of the EU, MACsec off, a WAF skip for /api/).
+    # record kind, a sandbox bucket the plan names only by an abbreviation (no tag), a sandbox module's untagged alarms,
+    # and a signing key re-made under a new name. Waves 2 and 3 (61-66), read after their first run: a VCL snippet
+    # enforcing tokens removed and a CloudFront function's debug bypass (code read as text), a transient sandbox
+    # database known only by its comment, an organisation's security services delegated to a workload account, budget
+    # actions that stop production, a share of a whole dataset to another organisation, a group rule by an opaque group
+    # id, a record re-pointed at an unrelated bucket website, an OT route propagation and conduit, an OTA campaign
+    # created without signature checks, an SES identity retired whole, chart values opening sign-up, a moderation flag
+    # off. Sets 58 and 60 were kept sealed and scored on the end rules, not fixed from: CI debug tracing, feed
+    # resolution preferring upstream, a classic-to-ruleset migration, a public distribution repository, a tailnet ACL, a
+    # namespace label that opted out of signature enforcement; and set 60's tenant isolation and data residency (a path,
+    # a prefix or a CIDR widened from one tenant to all, a grant or peering across tenants, a region moved out of the
+    # EU, MACsec off, a WAF skip for /api/).
     "fresh/hidden-like-56/020-kubernetes-config-map-v1.json",
     "fresh/hidden-like-56/085-aws-s3-bucket.json",
     "fresh/hidden-like-57/089-ledgerlock-signing-key.json",
