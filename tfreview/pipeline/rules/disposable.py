@@ -29,7 +29,7 @@ from tfreview.pipeline.rules.expiry import expired_on, plan_time
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
 from tfreview.pipeline.rules.synthetic import real_data, synthetic_data
-from tfreview.pipeline.rules.teardowns import LIFETIME_KEYS
+from tfreview.pipeline.rules.teardowns import lifetime_labels
 from tfreview.pipeline.rules.units import instant
 
 # Words anywhere in a monitor's labels that say it watches nothing any more.
@@ -174,9 +174,8 @@ def _scope_says_production(attrs: dict[str, object]) -> bool:
 def _lives_on(attrs: dict[str, object], ri: ReviewInput) -> bool:
     """Whether the store's own lifetime label (`expires = 2031-01-01`) names a moment after the plan was made."""
     planned = plan_time(ri)
-    return planned is not None and any(
-        LIFETIME_KEYS.match(key.strip().lower().replace("-", "_")) and (end := instant(value)) is not None
-        and end > planned for key, value in label_pairs(attrs))
+    return planned is not None and any((end := instant(value)) is not None and end > planned
+                                       for _, value in lifetime_labels(attrs))
 
 
 def _unattached_volume(resource_type: str, attrs: dict[str, object]) -> bool:

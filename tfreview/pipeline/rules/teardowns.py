@@ -116,16 +116,24 @@ def _blank_scratch_disk(change: Change, attrs: dict[str, Any], ri: ReviewInput) 
             "is attached to it")
 
 
+def _label_pairs(attrs: dict[str, Any]) -> list[tuple[str, str]]:
+    """An object's labels, keys in snake_case lower case (`Delete-After` → `delete_after`), values stripped."""
+    return [(key.strip().lower().replace("-", "_"), value.strip()) for key, value in label_pairs(attrs)]
+
+
+def lifetime_labels(attrs: dict[str, Any]) -> list[tuple[str, str]]:
+    """The labels that give an object's lifetime (`ttl = expired`, `expires = 2031-01-01`), as (key, value)."""
+    return [(key, value) for key, value in _label_pairs(attrs) if LIFETIME_KEYS.match(key)]
+
+
 def _lapsed_copy(change: Change, attrs: dict[str, Any], ri: ReviewInput) -> str | None:
     """A non-production store past its labelled lifetime, or one pull request's store that keeps no backups."""
     env = non_production_env(attrs)
     if env is None or _own_words(attrs) & PRODUCTION_TOKENS or _protected(attrs):
         return None
-    pairs = [(key.strip().lower().replace("-", "_"), value.strip()) for key, value in label_pairs(attrs)]
+    pairs = _label_pairs(attrs)
     planned = instant(ri.plan.timestamp)
-    for key, value in pairs:
-        if not LIFETIME_KEYS.match(key):
-            continue
+    for key, value in lifetime_labels(attrs):
         moment = instant(value)
         if value.lower() in LAPSED_VALUES or (moment is not None and planned is not None and moment < planned):
             return f"a {env} store whose own label {key}={value} says its lifetime is over"
