@@ -43,6 +43,8 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "allowlist-emptied": ("azurerm_kubernetes_cluster.main", ("authorized_ip_ranges", "not private"), {}),
     "metadata-reachable": ("kubernetes_manifest.platform_egress", ("instance metadata service", "169.254.169.254/32"),
                            {}),
+    "tenant-crossed": ('module.tenant_vault["acme"].vault_policy.app', ("tenant acme", "secret/data/tenants/*"), {}),
+    "residency-left": ("module.atlas_eu.mongodbatlas_advanced_cluster.tenants", ("EU_CENTRAL_1", "US_EAST_1"), {}),
     "range-to-everyone": ("zerotrust_resource.office", ("172.16.0.0/12", "'All Employees'"), {}),
     "sensitive-copy": (None, ("output ingest_key", "copy of a value marked sensitive"), {}),
     "public-database": ("google_sql_database_instance.orders", ("authorized_networks", "0.0.0.0/0"), {}),

@@ -65,6 +65,8 @@ from tfreview.pipeline.rules import gates as gates
 from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import metadata as metadata
+from tfreview.pipeline.rules import tenancy as tenancy
+from tfreview.pipeline.rules import residency as residency
 from tfreview.pipeline.rules import redaction as redaction
 from tfreview.pipeline.rules import splitout as splitout
 from tfreview.pipeline.rules import locks as locks
@@ -222,6 +224,8 @@ THEMES = (
     "guards",
     "shortkept",
     "metadata",
+    "tenancy",
+    "residency",
     "redaction",
     "splitout",
     "locks",
