@@ -118,3 +118,42 @@ def test_a_store_moved_within_europe_into_europe_or_within_the_us_says_nothing(t
                       "storage_class": "NEARLINE"}, {"name": "reports", "location": "EUROPE-WEST4",
                                                      "storage_class": "STANDARD"})
     assert "residency-left" not in judge(tmp_path, [bucket])
+
+
+# --- link-layer encryption ------------------------------------------------------------------------------------------
+
+def test_macsec_of_a_circuit_switched_off_is_high_and_switched_on_says_nothing(tmp_path: Path) -> None:
+    off = resource("linkmesh_interconnect.fra1", {"name": "fra1", "macsec_mode": "off"},
+                   {"name": "fra1", "macsec_mode": "must_secure", "macsec_cipher": "GCM_AES_XPN_256"})
+    assert judge(tmp_path, [off]).get("tls-downgrade") is Severity.HIGH
+    on = resource("linkmesh_interconnect.fra1", {"name": "fra1", "macsec_mode": "must_secure"},
+                  {"name": "fra1", "macsec_mode": "should_secure"})
+    assert "tls-downgrade" not in judge(tmp_path, [on])
+    flag = resource("aws_dx_connection.fra1", {"name": "fra1", "request_macsec": False},
+                    {"name": "fra1", "request_macsec": True})
+    assert judge(tmp_path, [flag]).get("tls-downgrade") is Severity.HIGH
+
+
+# --- a WAF skipped for a whole section of the application ------------------------------------------------------------
+
+def _ruleset(expression: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    managed = {"action": "execute", "expression": "true", "enabled": True,
+               "action_parameters": [{"id": "efb7b8c949ac4650a09736fc376e9aee"}]}
+    skip = {"action": "skip", "expression": expression, "enabled": True, "action_parameters": [parameters]}
+    return resource("cloudflare_ruleset.waf", {"phase": "http_request_firewall_managed", "rules": [skip, managed]},
+                    {"phase": "http_request_firewall_managed", "rules": [managed]})
+
+
+def test_a_whole_ruleset_skipped_for_the_api_section_is_high(tmp_path: Path) -> None:
+    for expression in ('(starts_with(http.request.uri.path, "/api/"))', 'http.request.uri.path contains "/v1/"'):
+        found = judge(tmp_path, [_ruleset(expression, {"ruleset": "current"})])
+        assert found.get("filter-bypass-all") is Severity.HIGH, expression
+
+
+def test_a_skip_of_named_rules_of_static_files_or_of_one_endpoint_says_nothing(tmp_path: Path) -> None:
+    for expression, parameters in (
+            ('(starts_with(http.request.uri.path, "/api/"))', {"rules": {"efb7b8c9": "100015,100016"}}),
+            ('(starts_with(http.request.uri.path, "/static/"))', {"ruleset": "current"}),
+            ('(http.request.uri.path eq "/webhooks/stripe" and ip.src in $stripe)', {"ruleset": "current"}),
+            ('(starts_with(http.request.uri.path, "/api/") and ip.src in {192.0.2.0/24})', {"ruleset": "current"})):
+        assert "filter-bypass-all" not in judge(tmp_path, [_ruleset(expression, parameters)]), expression

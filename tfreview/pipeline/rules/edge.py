@@ -33,13 +33,13 @@ from tfreview.pipeline.findings import (
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
 from tfreview.pipeline.rules.senders import unknown_receivers, unknown_senders
-from tfreview.pipeline.rules.tautology import always_true, client_chosen
+from tfreview.pipeline.rules.tautology import always_true, client_chosen, whole_section
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = "mail-policy-weakened"
 BYPASS = declare("filter-bypass-all", Severity.HIGH,
                  "A WAF or firewall rule skips or bypasses protections for every request (match expression "
-                 "always true).")
+                 "always true), or skips the whole filter for a whole section of the application (`/api/`).")
 WIDENED = declare("ingress-widened", Severity.HIGH,
                   "An ingress rule that admitted one named source (a CDN prefix list, a security group, a private "
                   "range) now admits the whole internet, even on 80/443.")
@@ -141,12 +141,32 @@ def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
         expressions = [v for k, v in values.items() if EXPRESSION_KEYS.search(k.lower()) and isinstance(v, str)]
         if expressions and action in SKIP_ACTIONS and all(always_true(e) for e in expressions):
             yield f"action {action} on expression {expressions[0].strip()!r} skips the filter for all traffic"
+        elif expressions and action in SKIP_ACTIONS and _skips_whole_filter(values) and \
+                all(sections := [whole_section(e) for e in expressions]):
+            yield (f"action {action} on expression {expressions[0].strip()!r} skips the whole filter for every "
+                   f"request under /{sections[0]}/, the application itself")
         elif expressions and all(client_chosen(e) for e in expressions):
             yield (f"action {action} on expression {expressions[0].strip()!r} skips the filter for any client that "
                    "writes that header (user agent, referer and forwarding headers are the client's to choose)")
     for value in values.values():
         for child in (v for v in as_list(value) if isinstance(v, dict)):
             yield from _bypasses(child, depth + 1)
+
+
+# What a skip leaves out: named rules of a ruleset (`rules = {ruleset: "id1,id2"}`) tune false positives; a
+# whole ruleset (`ruleset = "current"`), phase or product turns the filter off.
+SKIPS_NAMED_RULES = lazy_compile(r"^(?:rules|rule_ids?|excluded_rules?)$")
+SKIPS_WHOLE = lazy_compile(r"^(?:ruleset|rulesets|phases|products|ruleset_ids?)$")
+
+
+def _skips_whole_filter(values: dict[str, Any]) -> bool:
+    """Whether a skip rule's parameters leave out a whole ruleset, phase or product (or name nothing narrower)."""
+    parameters = [p for key in ("action_parameters", "parameters", "skip") for p in as_list(values.get(key))
+                  if isinstance(p, dict)]
+    if any(SKIPS_NAMED_RULES.match(k) and v not in (None, "", [], {}) for p in parameters for k, v in p.items()):
+        return False
+    return not parameters or any(SKIPS_WHOLE.match(k) and v not in (None, "", [], {}) for p in parameters
+                                 for k, v in p.items())
 
 
 @on_change(type_pattern=FILTER_TYPES)

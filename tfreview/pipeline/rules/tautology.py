@@ -158,3 +158,39 @@ def client_chosen(expression: str, depth: int = 0) -> bool:
             return check(client_chosen(side, depth + 1) for side in sides)
     fields = COMPARED_TEXT.sub(r"\1 ''", text)  # what is matched against says nothing of who wrote it
     return bool(FORGEABLE.search(fields)) and not ESTABLISHED.search(fields)
+
+
+# A match on the URI path alone, by one top-level section: `starts_with(http.request.uri.path, "/api/")`,
+# `uri.path contains "/api/"`, `path matches "^/admin"`, `path wildcard "/v1/*"`.
+PATH_FIELD = r"(?:lower\()?[\w.\[\]\"']*(?:uri|path)[\w.\[\]\"']*\)?"
+SECTION = r"[\"']\^?/([\w-]+)/?\*?[\"']"
+PATH_SECTION = lazy_compile(
+    rf"^starts_with\(\s*{PATH_FIELD}\s*,\s*{SECTION}\s*\)$"
+    rf"|^{PATH_FIELD}\s+(?:contains|matches|~|wildcard|strict wildcard)\s+{SECTION}$",
+    re.IGNORECASE,
+)
+# Sections that serve files or health answers, not the application: skipping a filter there is routine.
+CONTENT_SECTIONS = frozenset({"static", "assets", "asset", "images", "img", "media", "css", "js", "fonts",
+                              "favicon", "public", "health", "healthz", "healthcheck", "livez", "readyz", "ping",
+                              "status", "robots", "cdn", "dist", "downloads", "docs"})
+
+
+def whole_section(expression: str, depth: int = 0) -> str | None:
+    """The top-level path section (`api`) EXPRESSION selects every request of, when the path is all it reads and
+    the section serves the application (not static files or health answers); None otherwise. An `or` of such
+    matches names its first section; an `and` with any other condition narrows it and is not this."""
+    text = " ".join(expression.strip().lower().split())
+    if depth > MAX_DEPTH or not text:
+        return None
+    inner = _unwrapped(text)
+    if inner != text:
+        return whole_section(inner, depth + 1)
+    sides = _split(text, OR)
+    if len(sides) > 1:
+        found = [whole_section(side, depth + 1) for side in sides]
+        return found[0] if all(found) else None
+    match = PATH_SECTION.match(text)
+    if match is None:
+        return None
+    section = next(g for g in match.groups() if g)
+    return None if section in CONTENT_SECTIONS else section

@@ -126,3 +126,13 @@ control(TLS, r"signing_status|dnssec\w*\.state|dnssec(?:_state|_status|_mode)?",
 control(TLS, r"dnssec\w*\.enabled|dnssec_enabled|enable_dnssec|dnssec", flag, DNSSEC_OFF)
 control(TLS, r"status|state", ladder(("active", "enabled", "on"), ("disabled", "off", "inactive")), DNSSEC_OFF,
         types=r"dnssec")
+# Link-layer encryption of a private circuit (MACsec on a Direct Connect, an ExpressRoute port or any interconnect):
+# required (`must_secure`) → best effort (`should_secure`) → off. Off, every tenant and service carried on the
+# circuit crosses the colocation's cross-connects in clear text.
+control(TLS, r"\w*(?:macsec|link_encryption|line_encryption|wire_encryption)\w*", ladder(
+        ("must_secure", "must-secure", "mustsecure", "required", "require", "enforced", "strict", "on", "enabled"),
+        ("should_secure", "should-secure", "shouldsecure", "preferred", "optional", "best_effort", "permissive"),
+        ("off", "none", "disabled", "no_encrypt", "unencrypted", "plaintext")),
+        "link-layer encryption (MACsec) of the circuit no longer required")
+control(TLS, r"\w*macsec_(?:enabled|required|enforced)|(?:enable|require|enforce|request)_macsec", flag,
+        "link-layer encryption (MACsec) of the circuit switched off")
