@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
                            {}),
     "tenant-crossed": ('module.tenant_vault["acme"].vault_policy.app', ("tenant acme", "secret/data/tenants/*"), {}),
     "residency-left": ("module.atlas_eu.mongodbatlas_advanced_cluster.tenants", ("EU_CENTRAL_1", "US_EAST_1"), {}),
+    "route-filter-removed": ("iosxr_route_policy.cust_as64811_in", ("passes every route outside any if",), {}),
     "range-to-everyone": ("zerotrust_resource.office", ("172.16.0.0/12", "'All Employees'"), {}),
     "sensitive-copy": (None, ("output ingest_key", "copy of a value marked sensitive"), {}),
     "public-database": ("google_sql_database_instance.orders", ("authorized_networks", "0.0.0.0/0"), {}),

@@ -67,6 +67,8 @@ from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import metadata as metadata
 from tfreview.pipeline.rules import tenancy as tenancy
 from tfreview.pipeline.rules import residency as residency
+from tfreview.pipeline.rules import nameservers as nameservers
+from tfreview.pipeline.rules import routing as routing
 from tfreview.pipeline.rules import redaction as redaction
 from tfreview.pipeline.rules import splitout as splitout
 from tfreview.pipeline.rules import locks as locks
@@ -226,6 +228,8 @@ THEMES = (
     "metadata",
     "tenancy",
     "residency",
+    "nameservers",
+    "routing",
     "redaction",
     "splitout",
     "locks",
