@@ -157,3 +157,317 @@ def test_a_skip_of_named_rules_of_static_files_or_of_one_endpoint_says_nothing(t
             ('(http.request.uri.path eq "/webhooks/stripe" and ip.src in $stripe)', {"ruleset": "current"}),
             ('(starts_with(http.request.uri.path, "/api/") and ip.src in {192.0.2.0/24})', {"ruleset": "current"})):
         assert "filter-bypass-all" not in judge(tmp_path, [_ruleset(expression, parameters)]), expression
+
+
+# --- routing integrity -----------------------------------------------------------------------------------------------
+
+def _group(imports: list[str], limit: int | None) -> dict[str, Any]:
+    family = [{"nlri_type": "unicast", "prefix_limit": [{"maximum": limit, "teardown": 80}] if limit else []}]
+    return {"name": "customers-v4", "type": "external", "import": imports, "family_inet": family}
+
+
+def test_a_bgp_group_losing_its_import_policy_or_prefix_limit_is_high(tmp_path: Path) -> None:
+    for after in (_group([], 500), _group(["CUST-IN-FILTER"], None)):
+        group = resource("junos_bgp_group.customers_v4", after, _group(["CUST-IN-FILTER"], 500))
+        assert judge(tmp_path, [group]).get("route-filter-removed") is Severity.HIGH
+
+
+def test_a_bgp_group_whose_limit_rises_or_policy_is_swapped_says_nothing(tmp_path: Path) -> None:
+    for after in (_group(["CUST-IN-FILTER"], 2000), _group(["CUST-IN-FILTER-V2", "RPKI-REJECT-INVALID"], 500)):
+        group = resource("junos_bgp_group.customers_v4", after, _group(["CUST-IN-FILTER"], 500))
+        assert "route-filter-removed" not in judge(tmp_path, [group])
+
+
+RPL_FILTERED = ("route-policy CUST-IN\n  if destination in PS-CUST and validation-state is not invalid then\n"
+                "    pass\n  else\n    drop\n  endif\nend-policy\n")
+
+
+def test_a_route_policy_rewritten_to_pass_everything_is_high(tmp_path: Path) -> None:
+    bare = "route-policy CUST-IN\n  set local-preference 200\n  pass\nend-policy\n"
+    policy = resource("iosxr_route_policy.cust_in", {"name": "CUST-IN", "rpl": bare}, {"name": "CUST-IN",
+                      "rpl": RPL_FILTERED})
+    assert judge(tmp_path, [policy]).get("route-filter-removed") is Severity.HIGH
+
+
+def test_a_route_policy_that_keeps_its_conditions_says_nothing(tmp_path: Path) -> None:
+    tuned = RPL_FILTERED.replace("    pass\n", "    set local-preference 200\n    pass\n")
+    policy = resource("iosxr_route_policy.cust_in", {"name": "CUST-IN", "rpl": tuned}, {"name": "CUST-IN",
+                      "rpl": RPL_FILTERED})
+    assert "route-filter-removed" not in judge(tmp_path, [policy])
+
+
+def _statement(terms: list[dict[str, Any]], default: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": "EXPORT-TRANSIT", "term": terms, "then": default}
+
+
+OWN = {"name": "own", "from": [{"prefix_list": ["PL-AGG"]}], "then": [{"action": "accept"}]}
+REJECT = {"name": "reject-rest", "from": [], "then": [{"action": "reject"}]}
+
+
+def test_an_export_policy_given_a_default_accept_is_high_and_a_new_conditioned_term_is_not(tmp_path: Path) -> None:
+    before = _statement([OWN, REJECT], [])
+    leak = resource("junos_policyoptions_policy_statement.export", _statement([OWN], [{"action": "accept"}]), before)
+    assert judge(tmp_path, [leak]).get("route-filter-removed") is Severity.HIGH
+    customers = {"name": "customers", "from": [{"community": ["CUST-ROUTES"]}], "then": [{"action": "accept"}]}
+    grown = resource("junos_policyoptions_policy_statement.export", _statement([OWN, customers, REJECT], []), before)
+    assert "route-filter-removed" not in judge(tmp_path, [grown])
+
+
+def test_a_session_created_with_every_filter_off_is_high_and_with_them_on_says_nothing(tmp_path: Path) -> None:
+    values = {"neighbor_ip": "185.1.166.94", "peer_asn": 213871}
+    off = {**values, "irr_filtering": "off", "rpki_validation": "disabled", "max_prefix_v4": 0}
+    on = {**values, "irr_filtering": "strict", "rpki_validation": "reject-invalid", "max_prefix_v4": 200}
+    assert judge(tmp_path, [resource("peerlane_route_server_session.member", off)]).get("route-filter-removed") \
+        is Severity.HIGH
+    assert "route-filter-removed" not in judge(tmp_path, [resource("peerlane_route_server_session.member", on)])
+
+
+# --- context: authoritative DNS, shared-volume cluster members, allow-list entries, newer kinds -----------------------
+
+def _dns_firewall(name: str, tags: list[str]) -> dict[str, Any]:
+    return resource(f"google_compute_firewall.{name}", {
+        "name": name, "direction": "INGRESS", "source_ranges": ["0.0.0.0/0"], "target_tags": tags,
+        "allow": [{"protocol": "udp", "ports": ["53"]}]})
+
+
+def test_port_53_open_for_an_authoritative_server_is_medium_and_for_a_resolver_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_dns_firewall("allow-dns-authoritative", ["authoritative-ns"])]).get(
+        "network-open-ingress") is Severity.MEDIUM
+    assert judge(tmp_path, [_dns_firewall("allow-dns", ["recursive-resolver"])]).get(
+        "network-open-ingress") is Severity.HIGH
+
+
+def test_an_aurora_member_replaced_by_a_new_member_of_the_same_cluster_is_medium(tmp_path: Path) -> None:
+    old = {"identifier": "portal-reader-1", "cluster_identifier": "portal-db", "instance_class": "db.r6g.large"}
+    new = {"identifier": "portal-reader-g1", "cluster_identifier": "portal-db", "instance_class": "db.r7g.large"}
+    gone = resource("aws_rds_cluster_instance.reader", None, old, actions=["delete"])
+    assert judge(tmp_path, [gone, resource("aws_rds_cluster_instance.reader_g", new)]).get("resource-delete") \
+        is Severity.MEDIUM
+    other = {**new, "cluster_identifier": "reports-db"}
+    assert judge(tmp_path, [gone, resource("aws_rds_cluster_instance.reader_g", other)]).get("resource-delete") \
+        is Severity.HIGH
+
+
+def test_an_origin_access_identity_handed_to_its_newer_kind_is_medium_and_alone_high(tmp_path: Path) -> None:
+    oai = {"id": "E2Q7HX0LBM4K1Z", "iam_arn": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity "
+           "E2Q7HX0LBM4K1Z", "comment": "media"}
+    old_policy = ('{"Statement":[{"Effect":"Allow","Principal":{"AWS":"' + oai["iam_arn"]
+                  + '"},"Action":"s3:GetObject"}]}')
+    new_policy = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"}}]}'
+    deleted = resource("aws_cloudfront_origin_access_identity.media", None, oai, actions=["delete"])
+    policy = resource("aws_s3_bucket_policy.media", {"bucket": "media", "policy": new_policy},
+                      {"bucket": "media", "policy": old_policy})
+    control = resource("aws_cloudfront_origin_access_control.media", {"name": "media", "signing_behavior": "always"})
+    assert judge(tmp_path, [deleted, policy, control]).get("resource-delete") is Severity.MEDIUM
+    assert judge(tmp_path, [deleted, control]).get("resource-delete") is Severity.HIGH
+
+
+def test_a_database_subnet_group_deleted_is_medium(tmp_path: Path) -> None:
+    group = resource("aws_db_subnet_group.sandbox", None, {"name": "sbx-mkhan", "subnet_ids": ["subnet-0a12"]},
+                     actions=["delete"])
+    assert judge(tmp_path, [group]).get("resource-delete") is Severity.MEDIUM
+
+
+def _namespace(name: str, env: str) -> dict[str, Any]:
+    return resource("kubernetes_namespace_v1.app", None, {"id": name, "metadata": [{"name": name,
+                    "labels": {"env": env}}]}, actions=["delete"])
+
+
+def test_a_namespace_whose_name_and_label_say_staging_is_medium_and_a_label_alone_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_namespace("countdown-staging", "staging")]).get("resource-delete") is Severity.MEDIUM
+    assert judge(tmp_path, [_namespace("payments", "staging")]).get("resource-delete") is Severity.HIGH
+
+
+def test_a_kept_object_with_the_deleted_ones_own_id_is_no_twin(tmp_path: Path) -> None:
+    values = {"id": "BPR_kwDOKKEST", "repository_id": "R_kgDOKkest", "pattern": "main", "enforce_admins": True}
+    gone = resource('module.repo["kestrel"].github_branch_protection.main', None, values, actions=["delete"])
+    same = resource('module.repo["kestrel-cli"].github_branch_protection.main', values, values, actions=["no-op"])
+    assert judge(tmp_path, [gone, same]).get("resource-delete") is Severity.HIGH
+
+
+def _sip_rule(sources: list[str]) -> dict[str, Any]:
+    return {"name": "sip-in", "direction": "Inbound", "access": "Allow", "protocol": "Udp",
+            "destination_port_range": "5060-5080", "source_address_prefix": None if sources else "Internet",
+            "source_address_prefixes": sources}
+
+
+def test_a_voice_port_that_had_an_allow_list_opened_to_all_is_high_and_a_new_one_medium(tmp_path: Path) -> None:
+    opened = resource("azurerm_network_security_rule.sip_in", _sip_rule([]), _sip_rule(["194.60.112.0/24"]))
+    assert judge(tmp_path, [opened]).get("network-open-ingress") is Severity.HIGH
+    new = resource("azurerm_network_security_rule.sip_in", _sip_rule([]))
+    assert judge(tmp_path, [new]).get("network-open-ingress") is Severity.MEDIUM
+
+
+# --- set 67-70 principles: read-only policies, admin levels, enforcement lists, holds, isolation ----------------------
+
+def _policy(name: str, paths: dict[str, str]) -> str:
+    return "".join(f'path "{p}" {{\n  capabilities = {caps}\n}}\n' for p, caps in paths.items())
+
+
+def test_a_read_only_named_policy_that_gains_writes_is_high_and_an_app_policy_is_not(tmp_path: Path) -> None:
+    reads = {"kv/data/noc/*": '["read", "list"]'}
+    writes = {**reads, "kv/data/li/*": '["create", "update"]'}
+    ro = resource("vault_policy.noc_readonly", {"name": "noc-readonly", "policy": _policy("", writes)},
+                  {"name": "noc-readonly", "policy": _policy("", reads)})
+    assert judge(tmp_path, [ro]).get("iam-privileged-role") is Severity.HIGH
+    app = resource("vault_policy.billing", {"name": "billing-app", "policy": _policy("", writes)},
+                   {"name": "billing-app", "policy": _policy("", reads)})
+    assert "iam-privileged-role" not in judge(tmp_path, [app])
+    renew = {**reads, "auth/token/renew-self": '["update"]', "transit/decrypt/reports": '["update"]'}
+    self_service = resource("vault_policy.noc_readonly", {"name": "noc-readonly", "policy": _policy("", renew)},
+                            {"name": "noc-readonly", "policy": _policy("", reads)})
+    assert "iam-privileged-role" not in judge(tmp_path, [self_service])
+
+
+def test_an_association_raised_to_administrator_is_high_and_to_operator_says_nothing(tmp_path: Path) -> None:
+    for level, expected in (("Administrator", Severity.HIGH), ("Operator", None)):
+        association = resource('hpcsched_association.user["gst-1"]', {"user": "gst-1", "admin_level": level},
+                               {"user": "gst-1", "admin_level": "None"})
+        assert judge(tmp_path, [association]).get("iam-privileged-role") is expected, level
+
+
+def test_a_list_of_what_is_enforced_emptied_is_high_and_trimmed_says_nothing(tmp_path: Path) -> None:
+    before = {"cluster_name": "raven", "accounting_storage_enforce": ["associations", "limits", "qos", "safe"]}
+    emptied = resource("hpcsched_cluster_config.raven", {**before, "accounting_storage_enforce": []}, before)
+    assert judge(tmp_path, [emptied]).get("protection-disabled") is Severity.HIGH
+    grown = resource("hpcsched_cluster_config.raven", {**before, "accounting_storage_enforce": [
+        "associations", "limits", "qos", "safe", "nojobs"]}, before)
+    assert "protection-disabled" not in judge(tmp_path, [grown])
+
+
+def test_a_legal_hold_released_is_high_and_placed_says_nothing(tmp_path: Path) -> None:
+    released = resource("rdmhub_dataset.trial", {"name": "trial", "legal_hold": False},
+                        {"name": "trial", "legal_hold": True})
+    assert judge(tmp_path, [released]).get("protection-disabled") is Severity.HIGH
+    placed = resource("rdmhub_dataset.trial", {"name": "trial", "legal_hold": True},
+                      {"name": "trial", "legal_hold": False})
+    assert "protection-disabled" not in judge(tmp_path, [placed])
+
+
+def test_point_to_point_encryption_off_is_high(tmp_path: Path) -> None:
+    profile = resource("tillwave_payment_profile.franchise", {"name": "franchise", "p2pe_enabled": False},
+                       {"name": "franchise", "p2pe_enabled": True})
+    assert judge(tmp_path, [profile]).get("encryption-disabled") is Severity.HIGH
+
+
+def test_client_isolation_switched_off_is_high_and_on_says_nothing(tmp_path: Path) -> None:
+    off = resource("storemesh_site_template.standard", {"name": "std", "guest_wifi_isolated": False},
+                   {"name": "std", "guest_wifi_isolated": True})
+    assert judge(tmp_path, [off]).get("segments-joined") is Severity.HIGH
+    on = resource("storemesh_site_template.standard", {"name": "std", "guest_wifi_isolated": True},
+                  {"name": "std", "guest_wifi_isolated": False})
+    assert "segments-joined" not in judge(tmp_path, [on])
+
+
+def _netpol(name: str, ingress: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"metadata": [{"name": name, "namespace": "payments"}],
+            "spec": [{"pod_selector": [{}], "policy_types": ["Ingress"], "ingress": ingress}]}
+
+
+def test_a_default_deny_handed_to_a_policy_admitting_the_whole_cluster_stays_high(tmp_path: Path) -> None:
+    deny = resource("kubernetes_network_policy_v1.default_deny", None, _netpol("default-deny", []),
+                    actions=["delete"])
+    everyone = resource("kubernetes_network_policy_v1.allow",
+                        _netpol("allow", [{"from": [{"namespace_selector": [{}]}]}]))
+    assert judge(tmp_path, [deny, everyone]).get("resource-delete") is Severity.HIGH
+
+
+def test_a_secret_named_entry_of_a_plain_kind_with_a_literal_is_high_and_a_plain_setting_is_not(tmp_path: Path) -> None:
+    key = resource("aws_ssm_parameter.gateway_key", {"name": "/pos/payments/gateway_merchant_key", "type": "String",
+                                                     "value": "mk_live_FAKE_51Hx9QeT2vN8bR4cY7"})
+    assert judge(tmp_path, [key]).get("variable-unmasked") is Severity.HIGH
+    footer = resource("aws_ssm_parameter.footer", {"name": "/pos/receipt/footer_text", "type": "String",
+                                                   "value": "Thank you for shopping with us"})
+    assert "variable-unmasked" not in judge(tmp_path, [footer])
+
+
+def _tag_ruleset(rules: dict[str, Any], actors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": "release-tags", "target": "tag", "enforcement": "active", "rules": [rules],
+            "bypass_actors": actors}
+
+
+def test_a_bypass_added_to_a_ruleset_that_requires_signed_tags_is_high(tmp_path: Path) -> None:
+    admin = {"actor_id": 2, "actor_type": "RepositoryRole", "bypass_mode": "pull_request"}
+    app = {"actor_id": 912847, "actor_type": "Integration", "bypass_mode": "always"}
+    guarded = {"deletion": True, "update": True, "non_fast_forward": True, "required_signatures": True}
+    ruleset = resource("github_repository_ruleset.tags", _tag_ruleset(guarded, [admin, app]),
+                       _tag_ruleset(guarded, [admin]))
+    assert judge(tmp_path, [ruleset]).get("protection-disabled") is Severity.HIGH
+    deletion_only = {"creation": True, "deletion": True, "update": True, "required_signatures": False}
+    quiet = resource("github_repository_ruleset.tags", _tag_ruleset(deletion_only, [admin, app]),
+                     _tag_ruleset(deletion_only, [admin]))
+    assert "protection-disabled" not in judge(tmp_path, [quiet])
+
+
+def _tailnet(dst_vendor: list[str], admins_dst: list[str]) -> str:
+    import json
+    return json.dumps({"tagOwners": {"tag:vendor-hvac": ["group:facilities"]},
+                       "acls": [{"action": "accept", "src": ["group:admins"], "dst": admins_dst},
+                                {"action": "accept", "src": ["tag:vendor-hvac"], "dst": dst_vendor}]})
+
+
+def test_a_tag_newly_reaching_every_machine_is_high_and_an_admin_group_is_not(tmp_path: Path) -> None:
+    before = {"acl": _tailnet(["tag:bms:47808"], ["tag:pos:22"])}
+    tag = resource("tailscale_acl.tailnet", {"acl": _tailnet(["*:*"], ["tag:pos:22"])}, before)
+    assert judge(tmp_path, [tag]).get("iam-privileged-role") is Severity.HIGH
+    admins = resource("tailscale_acl.tailnet", {"acl": _tailnet(["tag:bms:47808"], ["*:*"])}, before)
+    assert "iam-privileged-role" not in judge(tmp_path, [admins])
+
+
+def test_a_nat_address_swapped_in_an_entry_whose_unset_alternative_stays_unset_is_medium(tmp_path: Path) -> None:
+    old = {"project_id": "p1", "cidr_block": "34.202.118.17/32", "ip_address": "", "id": "ZW50cnk9"}
+    for new_cidr, expected in (("44.219.37.206/32", Severity.MEDIUM), ("44.219.0.0/16", Severity.HIGH)):
+        entry = resource("mongodbatlas_project_ip_access_list.nat_a",
+                         {"project_id": "p1", "cidr_block": new_cidr, "ip_address": None, "id": None}, old,
+                         unknown={"ip_address": True, "id": True}, actions=["delete", "create"])
+        assert judge(tmp_path, [entry]).get("resource-replace") is expected, new_cidr
+
+
+# --- an object joining two tenants' own identifiers -------------------------------------------------------------------
+
+def _vlans() -> list[dict[str, Any]]:
+    return [resource(f'module.ix_customers.peerlane_vlan.private["{t}"]', v, v, actions=["no-op"])
+            for t, v in (("brightwave", {"name": "pvlan-brightwave", "id": "vl_8Kx2"}),
+                         ("orbit", {"name": "pvlan-orbit", "id": "vl_5Tz1"}))]
+
+
+def test_a_tenant_port_moved_onto_another_tenants_private_vlan_is_high(tmp_path: Path) -> None:
+    port = resource('module.ix_customers.peerlane_vlan_attachment.port["orbit"]',
+                    {"port_id": "pt_C07", "vlan_id": "vl_8Kx2"}, {"port_id": "pt_C07", "vlan_id": "vl_5Tz1"})
+    assert judge(tmp_path, [*_vlans(), port]).get("tenant-crossed") is Severity.HIGH
+
+
+def test_a_tenant_port_moved_to_a_new_vlan_of_its_own_says_nothing(tmp_path: Path) -> None:
+    port = resource('module.ix_customers.peerlane_vlan_attachment.port["orbit"]',
+                    {"port_id": "pt_C07", "vlan_id": "vl_9Zz9"}, {"port_id": "pt_C07", "vlan_id": "vl_5Tz1"})
+    assert "tenant-crossed" not in judge(tmp_path, [*_vlans(), port])
+
+
+def _tgw_routes() -> list[dict[str, Any]]:
+    return [resource(f'aws_ec2_transit_gateway_route.tenant_local["{t}"]', v, v, actions=["no-op"])
+            for t, v in (("brightwave", {"destination_cidr_block": "10.88.0.0/16",
+                                         "transit_gateway_attachment_id": "tgw-attach-0b8e1c2d",
+                                         "transit_gateway_route_table_id": "tgw-rtb-0a1b2c3d"}),
+                         ("kelpie", {"destination_cidr_block": "10.91.0.0/16",
+                                     "transit_gateway_attachment_id": "tgw-attach-0d3f1a2b",
+                                     "transit_gateway_route_table_id": "tgw-rtb-0c2d3e4f"}))]
+
+
+def test_a_route_from_one_tenants_table_to_anothers_network_is_high(tmp_path: Path) -> None:
+    route = resource("aws_ec2_transit_gateway_route.shared_svc", {
+        "destination_cidr_block": "10.88.0.0/16", "transit_gateway_attachment_id": "tgw-attach-0b8e1c2d",
+        "transit_gateway_route_table_id": "tgw-rtb-0c2d3e4f"})
+    assert judge(tmp_path, [*_tgw_routes(), route]).get("tenant-crossed") is Severity.HIGH
+
+
+def test_a_route_from_the_shared_table_to_one_tenant_says_nothing(tmp_path: Path) -> None:
+    route = resource("aws_ec2_transit_gateway_route.shared_to_brightwave", {
+        "destination_cidr_block": "10.88.0.0/16", "transit_gateway_attachment_id": "tgw-attach-0b8e1c2d",
+        "transit_gateway_route_table_id": "tgw-rtb-0f0f0f0f"})
+    assert "tenant-crossed" not in judge(tmp_path, [*_tgw_routes(), route])
+
+
+def test_two_tenants_newly_pointing_at_one_shared_object_say_nothing(tmp_path: Path) -> None:
+    members = [resource(f'module.tenant_stack["{t}"].github_team_membership.oncall["kmurata"]',
+                        {"team_id": "4410271", "username": "kmurata", "role": "member"}) for t in ("eu2", "us1")]
+    assert "tenant-crossed" not in judge(tmp_path, members)

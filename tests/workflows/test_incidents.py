@@ -514,7 +514,6 @@ KNOWN_MISSES = {
     # or sandbox stores torn down alone (a label alone never clears a store).
     "fresh/hidden-like-50/028-kubernetes-cluster-role-v1.json",
     "fresh/hidden-like-50/078-kubernetes-secret-v1.json",
-    "fresh/hidden-like-50/099-mongodbatlas-project-ip-access-list.json",  # an entry re-made for an unrelated range
     "fresh/hidden-like-51/005-digitalocean-database-cluster.json",
     "fresh/hidden-like-51/025-google-storage-bucket.json",
     "fresh/hidden-like-51/075-databricks-mws-workspaces.json",
@@ -526,7 +525,6 @@ KNOWN_MISSES = {
     # commit), a BGP import filter opened, a route-table association moved to production; a migration task purging its
     # source, an SCP moved between OUs, a chart from a new repository, and a decommission whose kept bucket is
     # forgotten.
-    "fresh/hidden-like-52/033-cloudflare-ruleset.json",
     "fresh/hidden-like-52/087-cloudflare-api-token.json",
     "fresh/hidden-like-52/089-google-storage-bucket.json",
     "fresh/hidden-like-52/120-google-project.json",
@@ -559,18 +557,10 @@ KNOWN_MISSES = {
     "fresh/hidden-like-58/057-github-organization-ruleset.json",
     "fresh/hidden-like-58/080-github-branch-protection.json",
     "fresh/hidden-like-58/082-google-artifact-registry-repository-iam-member.json",
-    "fresh/hidden-like-58/116-tailscale-acl.json",
     "fresh/hidden-like-58/121-cinderci-context.json",
     "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
     "fresh/hidden-like-59/058-aws-s3-bucket.json",
-    "fresh/hidden-like-60/001-linkmesh-interconnect.json",
-    "fresh/hidden-like-60/015-mongodbatlas-advanced-cluster.json",
-    "fresh/hidden-like-60/022-google-compute-firewall.json",
-    "fresh/hidden-like-60/037-cloudflare-ruleset.json",
     "fresh/hidden-like-60/045-aws-s3-bucket-replication-configuration.json",
-    "fresh/hidden-like-60/058-linkmesh-tenant-link.json",
-    "fresh/hidden-like-60/075-vault-policy.json",
-    "fresh/hidden-like-60/093-keyhaven-key-grant.json",
     "fresh/hidden-like-60/116-aws-vpc-peering-connection.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
     "fresh/hidden-like-61/092-aws-cloudfront-function.json",
@@ -588,6 +578,12 @@ KNOWN_MISSES = {
     "fresh/hidden-like-65/069-aws-ses-domain-identity.json",
     "fresh/hidden-like-66/087-helm-release.json",
     "fresh/hidden-like-66/094-launchdarkly-feature-flag-environment.json",
+    # session 25's first wave (67-70, scored unseen on the start rules), after its principles: a namespace and chart
+    # of a dated event only a label names (no environment, no lifetime label); guests added to an admin group whose
+    # members the plan shows only as opaque ids; a secret written as a literal stays medium (secret-in-code, above).
+    "fresh/hidden-like-68/081-helm-release.json",
+    "fresh/hidden-like-68/097-okta-group-memberships.json",
+    "fresh/hidden-like-70/060-github-actions-secret.json",
 }
 
 

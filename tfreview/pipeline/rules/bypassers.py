@@ -2,9 +2,10 @@
 `pull_request_bypassers`, a ruleset's `bypass_actors`, a bypass allowance's users or teams, an invented gate's
 `merge_bypassers` — gains members on an object that requires a review: the new holders merge or push without it.
 An allowance emptied or shortened tightens the gate, as does a holder kept with a narrower mode (always → through a
-pull request only), and one on an object that requires no review (a tag ruleset
-that only blocks deletion) bypasses no review. Updates only: a new gate's allowances are a choice the plan shows
-whole."""
+pull request only), and one on an object that requires no review and no check (a tag ruleset that only blocks
+creating, moving or deleting tags: a release bot's bypass) bypasses nothing that matters; one that requires signed
+commits or status checks is bypassed by the new holder. Updates only: a new gate's allowances are a choice the plan
+shows whole."""
 
 from __future__ import annotations
 
@@ -83,6 +84,26 @@ def _requires_review(value: Any, under_review: bool = False) -> bool:
     return under_review and value not in (None, False, 0, "", "0")
 
 
+# Rules that check what a ref may point at: signed commits only, status checks, deployments first. Whoever bypasses
+# them points a release at a commit nobody checked or signed. (Blocking a tag's creation or update is how a release
+# bot comes to need a bypass at all: skipping those alone is its job.)
+HISTORY_GUARDS = lazy_compile(r"^(?:required_signatures|required_status_checks|required_deployments"
+                              r"|required_code_scanning)$")
+
+
+def _guards_history(value: Any, depth: int = 0) -> bool:
+    """Whether an object holds a rule that checks what its refs point at (signatures, status checks)."""
+    if depth > 6:
+        return False
+    if isinstance(value, dict):
+        return any((HISTORY_GUARDS.match(str(key)) and item not in (None, False, [], {}, "", 0))
+                   or _guards_history(item, depth + 1) for key, item in value.items()
+                   if not BYPASS.search(str(key).lower()))
+    if isinstance(value, list):
+        return any(_guards_history(item, depth + 1) for item in value)
+    return False
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"bypass",))
 def bypass_gained(change: Change) -> Iterator[Finding]:
     """A bypass allowance on an object that requires a review gains members."""
@@ -91,7 +112,8 @@ def bypass_gained(change: Change) -> Iterator[Finding]:
     for path, items in _allowances(after):
         kept = _members(old.get(path, []))
         gained = _widened(sorted(_members(items) - kept), kept)
-        if gained and (REVIEW.search(path.lower()) or _requires_review(after)):
+        if gained and (REVIEW.search(path.lower()) or _requires_review(after) or _guards_history(after)):
             yield finding(PROTECTION, change.address,
                           f"{change.address}: {path} gains {', '.join(gained[:3])}"
-                          f"{' and more' if len(gained) > 3 else ''} (more holders may now bypass the review)")
+                          f"{' and more' if len(gained) > 3 else ''} (more holders may now bypass its review or the "
+                          "rules it enforces)")

@@ -51,11 +51,47 @@ def changed(change: Change) -> Iterator[Finding]:
                 yield finding(verdict.rule, change.address, f"{change.address}: {where} {verdict.text}",
                               verdict.severity)
     yield from _root(change)
+    yield from _read_only_writes(change)
     unread = set(unreadable(change.before))
     for where in unreadable(change.after):
         if where not in unread:
             yield finding(UNRESOLVED, change.address, f"{change.address}: {where} declares path blocks that cannot be "
                           "read (an unclosed block?), so what it grants could not be checked", Severity.HIGH)
+
+
+# A policy's own name that says its holders only read: `noc-readonly`, `auditor`, `ro`.
+READ_ONLY_NAME = lazy_compile(r"(?:^|[^a-z])(?:read_?only|read-only|ro|readers?|viewers?|auditors?|observers?)"
+                              r"(?:$|[^a-z])", re.IGNORECASE)
+READS = frozenset({"read", "list", "deny"})
+# Endpoints Vault asks `update` (a POST) of for what only reads or uses: a token's own lookup, renewal and
+# capabilities, a lease renewal, unwrapping, encrypting or decrypting with a transit key, a login.
+READ_BY_UPDATE = lazy_compile(r"-self$|^sys/(?:capabilities(?:-accessor)?|leases/(?:renew|lookup)|renew|wrapping/)"
+                              r"|^transit/(?:encrypt|decrypt|sign|verify|hmac|rewrap|datakey|random)/|^auth/[^/]+/login")
+
+
+def _writes(path: str, caps: frozenset[str]) -> set[str]:
+    """The capabilities that write on PATH (update on an endpoint that only reads by POST does not)."""
+    writes = set(caps - READS)
+    return writes - {"update"} if READ_BY_UPDATE.search(path) else writes
+
+
+def _read_only_writes(change: Change) -> Iterator[Finding]:
+    """A policy whose name says read-only, which read only before, newly writes: whoever holds it for reading writes."""
+    before = change.before if isinstance(change.before, dict) else {}
+    name = f"{before.get('name') or ''} {change.name}"
+    if not before or not READ_ONLY_NAME.search(name):
+        return
+    old = [rules for _, rules in policies(before)]
+    if not old or any(_writes(path, caps) for rules in old for path, caps in rules):
+        return
+    for where, rules in policies(change.after):
+        writes = [(path, sorted(_writes(path, caps))) for path, caps in rules if _writes(path, caps)]
+        if writes:
+            path, caps = writes[0]
+            yield finding(PRIVILEGED, change.address, f"{change.address}: {where} of a policy named read-only, which "
+                          f"only read before, now grants {', '.join(caps)} on {path}: every holder given it to read "
+                          "now writes")
+            return
 
 
 def _root(change: Change) -> Iterator[Finding]:

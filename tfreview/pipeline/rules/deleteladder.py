@@ -48,6 +48,7 @@ from tfreview.pipeline.rules.narrowed import (
     private_acl_removed,
     public_acl_removed,
     secret_synced,
+    successor_kind,
     type_migrated,
 )
 from tfreview.pipeline.rules.narrowing import (
@@ -57,7 +58,12 @@ from tfreview.pipeline.rules.narrowing import (
     narrowing,
     world_entry_removed,
 )
-from tfreview.pipeline.rules.parents import authenticator_of_deleted, used_only_by_deleted, with_parent
+from tfreview.pipeline.rules.parents import (
+    authenticator_of_deleted,
+    database_group,
+    used_only_by_deleted,
+    with_parent,
+)
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.pools import node_pool_kept_cluster, serving_fleet
 from tfreview.pipeline.rules.pruned import copies_pruned
@@ -257,12 +263,14 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(with_parent(c, ri, looks_stateful) or authenticator_of_deleted(c, ri)
+                              or database_group(c)
                               or used_only_by_deleted(c, ri, looks_stateful)
                               or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
     Grade(lambda c, ri: paren(goes_with_store(c, ri, looks_stateful) or copies_pruned(c, ri)
                               or rotated_out(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(unwired(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(listener_kept(c, ri) or consumers_moved(c, ri) or secret_synced(c, ri)
+                              or successor_kind(c, ri)
                               or (None if looks_stateful(c.type) else type_migrated(c, ri))), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rerouted(c, ri)), Severity.MEDIUM),

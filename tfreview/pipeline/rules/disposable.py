@@ -123,12 +123,23 @@ def labelled_non_production(change: Change) -> str | None:
     bare tag names one (`env = staging`, `["sandbox"]`) and nothing in its labels or name says production; its
     deletion protection is not on. deleteladder.py asks it of what holds no data (machines, networks, services):
     a store, a secret or a key is judged by what it keeps, whatever its tag. A namespace, project or resource group
-    holds everything inside it: a label alone does not say what lives there (`_named_like_its_labels`)."""
+    holds everything inside it: a label alone does not say what lives there, so its own name must say the same
+    environment too (`countdown-staging` labelled `env = staging`)."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is not Action.DELETE or CONTAINERS.search(change.type) or protected(attrs):
+    if change.action is not Action.DELETE or protected(attrs):
         return None
     env = non_production_env(attrs)
+    if env is not None and CONTAINERS.search(change.type):
+        return None if env not in _container_name_words(attrs) else \
+            f"its own label says {env}, as its name does, and nothing in its name or labels says production"
     return None if env is None else f"its own tag says {env}, and nothing in its name or labels says production"
+
+
+def _container_name_words(attrs: dict[str, object]) -> set[str]:
+    """The words of a namespace's, project's or resource group's own name."""
+    metadata = attrs.get("metadata")
+    first = metadata[0] if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict) else {}
+    return set(TOKEN.findall(str(attrs.get("name") or attrs.get("project_id") or first.get("name") or "").lower()))
 
 
 def non_production_store(change: Change, ri: ReviewInput) -> str | None:
@@ -257,10 +268,7 @@ def _named_like_its_labels(attrs: dict[str, object]) -> bool:
     """Whether a container's own name agrees with its disposable label: a disposable or non-production word, or a
     number. A namespace, project or resource group holds everything inside it: a label alone (`lifecycle = tmp` on
     the `payments` namespace) is one line anyone can set, and a name that only says what lives there outweighs it."""
-    metadata = attrs.get("metadata")
-    first = metadata[0] if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict) else {}
-    name = str(attrs.get("name") or attrs.get("project_id") or first.get("name") or "").lower()
-    words = set(TOKEN.findall(name))
+    words = _container_name_words(attrs)
     # a dated or numbered instance (`hackweek-2026`, `load-7`) is one of a series made for a while
     return bool(words & DISPOSABLE_NAME_WORDS) or any(word.isdigit() for word in words)
 

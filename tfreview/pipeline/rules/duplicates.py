@@ -5,7 +5,8 @@ at the twin plan), where the glob it applies to may cover the deleted one's (a r
 `release/2024`). What the deleted one did, the twin still does: a backup plan that duplicated another, a rule
 listed twice. A twin that differs in anything it does (a schedule, a tag it selects, a retention) is no twin, and a
 store's twin holds other data, and an object updated to look like the deleted one (an index shift) is another
-object that now says the same, not a twin that was already doing it."""
+object that now says the same, not a twin that was already doing it. A kept object with the deleted one's own id
+or ARN is that object under a second address: destroying it destroys what the "twin" manages."""
 
 from __future__ import annotations
 
@@ -61,6 +62,12 @@ def _same(old: dict[str, Any], new: dict[str, Any], pairs: Pairs) -> bool:
     return True
 
 
+def _one_object(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a kept object is the deleted one under a second address (the same id or ARN): destroying it
+    removes the object the "twin" manages too, so it covers nothing."""
+    return any(isinstance(old.get(key), str) and old[key] and old.get(key) == new.get(key) for key in ("id", "arn"))
+
+
 def _covers(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether a created twin applies to a wider glob than the deleted one (`release/*` for `release/2024`): one
     that is the same object again is a re-create, which loses what the old one held."""
@@ -85,7 +92,8 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
             if change.address in found:
                 continue
             old = _values(change, True)
-            twin = next((k for k in kept.get(change.type, []) if _same(old, _values(k, False), pairs)
+            twin = next((k for k in kept.get(change.type, []) if not _one_object(old, _values(k, False))
+                         and _same(old, _values(k, False), pairs)
                          and (k.action is not Action.CREATE or _covers(old, _values(k, False)))
                          and (k.action is not Action.UPDATE or _same(old, _values(k, True), pairs))), None)
             if twin is not None:

@@ -173,7 +173,8 @@ LOWER = frozenset({"none", "no_access", "guest", "read", "reader", "readonly", "
                    "reporter", "observer", "triage", "write", "writer", "push", "developer", "contributor", "edit",
                    "editor", "member", "user", "maintain", "maintainer", "manage", "manager", "operator"})
 LEVEL_KEY = lazy_compile(r"(?:^|_)(?:permission|permissions|role|roles|access|access_level|level|privilege)$")
-GRANT_TYPES = lazy_compile(r"member|team|collaborator|permission|access|grant|user|role|account|principal|identity")
+GRANT_TYPES = lazy_compile(r"member|team|collaborator|permission|access|grant|user|role|account|principal|identity"
+                          r"|association|assignment|binding|entitlement")
 # A principal's tags that are its roles (a message broker user's `tags = ["administrator"]`): a list of words,
 # unlike the key/value map of labels most resources carry.
 ROLE_TAGS = lazy_compile(r"^(?:tags|user_tags)$")

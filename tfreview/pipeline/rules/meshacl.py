@@ -2,11 +2,13 @@
 `acls`, `grants` and `ssh` rules, any attribute) read for whom it admits: a new rule that lets every member (`*`,
 `autogroup:member`, or a group made of them) reach SSH, RDP or database ports (or every port), or SSH in as root
 without check mode, or a tag that carries access (a rule's source) whose owners come to include every member: any
-member may tag a machine with it and take that access. Rules from a tag or a named group, and everyone reaching a
-web port, are not this rule."""
+member may tag a machine with it and take that access; a tag, or a group named for outsiders (a vendor's, a
+contractor's), newly reaching every machine on every port (`*:*`). A named group of the company's own reaching
+everything, a tag reaching named ports, and everyone reaching a web port are not this rule."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +48,10 @@ def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
             ports = [p for dst in _strings(rule.get("dst")) if (p := _admin_port(dst))]
             if ports:
                 yield "acls", f"every member reaches {', '.join(sorted(set(ports))[:4])}"
+        elif str(rule.get("action", "accept")).lower() == "accept" and "*:*" in _strings(rule.get("dst")):
+            machines = [src for src in _strings(rule.get("src")) if _machine_or_outsider(src)]
+            if machines:
+                yield "acls", f"{machines[0]} reaches every machine on every port"
     for rule in _rules(value.get("grants")):  # the newer form: `ip` lists the ports, `dst` the hosts
         if _everyone(rule.get("src"), groups):
             ports = [p for host in _strings(rule.get("dst")) for ip in _strings(rule.get("ip"))
@@ -64,6 +70,16 @@ def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
     for tag, who in sorted(owners.items()):
         if tag in sources and _everyone(who, groups):
             yield "tagOwners", f"every member may tag a machine {tag} and take the access its rules give"
+
+
+# Sources whose reach everywhere is a way in: a tag (machines, whose compromise carries the tag's access), or a group
+# named for people from outside (vendors, contractors, guests). An admins group reaching everything is a choice.
+OUTSIDERS = lazy_compile(r"vendor|contractor|guest|partner|external|third|supplier|temp|intern", re.IGNORECASE)
+
+
+def _machine_or_outsider(source: str) -> bool:
+    name = source.strip().lower()
+    return name.startswith("tag:") or (name.startswith("group:") and bool(OUTSIDERS.search(name)))
 
 
 # Destinations that are each member's own devices: every member reaching them reaches only what they own.
@@ -124,6 +140,5 @@ def _members_opened(change: Change) -> Iterator[Finding]:
     for key, value in _policies(after):
         for kind, text in open_rules(value):
             if (kind, text) not in old:
-                yield finding(PRIVILEGED, change.address, f"{change.address}: {key} {kind} rule: {text} (the whole "
-                              "network's members, not a tag or a named group)", Severity.HIGH)
+                yield finding(PRIVILEGED, change.address, f"{change.address}: {key} {kind} rule: {text}", Severity.HIGH)
 

@@ -169,6 +169,36 @@ def type_migrated(change: Change, ri: ReviewInput) -> str | None:
     return None
 
 
+def successor_kind(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted object hands its work to its provider's newer kind, or None: the plan creates an object of a
+    sibling type (the same type but its last word: `…_origin_access_identity` → `…_origin_access_control`) under the
+    same resource name, something in the plan held the deleted one's id or ARN (in any text, a policy's JSON too)
+    before, and nothing holds it after. Keys and stores keep what they encrypted or held, and are not this."""
+    if change.action is not Action.DELETE or KEY_STORES.search(change.type) or not isinstance(change.before, dict):
+        return None
+    stem = change.type.rsplit("_", 1)[0]
+    sibling = next((other for resource_type, creates in plan_view(ri).creates_by_type.items()
+                    if resource_type != change.type and resource_type.rsplit("_", 1)[0] == stem
+                    for other in creates if other.name == change.name), None)
+    ids = {v for k, v in change.before.items() if isinstance(v, str) and len(v) >= 10
+           and (k in IDENTITY_KEYS or k.endswith("_arn"))}
+    if sibling is None or not ids:
+        return None
+    held_before = False
+    for other in ri.changeset.changes:
+        if other is change or other.mode != "managed":
+            continue
+        held_before = held_before or _holds(other.before, ids)
+        if _holds(other.after, ids):
+            return None
+    return None if not held_before else (f"{sibling.address}, its newer kind, is created under the same name, and "
+                                         "what referenced it moves off it in this plan")
+
+
+def _holds(values: Any, ids: set[str]) -> bool:
+    return any(i in text for text in string_leaves(values) for i in ids)
+
+
 # Keys that name the object itself: what its consumers reference it by.
 IDENTITY_KEYS = ("name", "id", "key_id", "arn", "secret_name", "secret_id")
 MIN_IDENTIFIER = 6  # shorter values ("prod", "db") are words, not references

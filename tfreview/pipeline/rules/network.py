@@ -139,10 +139,29 @@ def _open_ingress(change: Change) -> Iterator[Finding]:
     unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
     if not as_list(after.get("source_ranges")) and any(any_unknown(unknown.get(k)) for k in GOOGLE_SOURCES):
         after = {k: v for k, v in after.items() if k != "source_ranges"}  # known after apply is not "none given"
+    listed = allow_listed(before)
     for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
         where = f"{attribute} " if attribute else ""
-        yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}",
-                      Severity.MEDIUM if ports.endswith(PUBLIC_UDP) else None)
+        public = ports.endswith(PUBLIC_UDP) and not listed
+        note = f" (it admitted only {listed} before)" if listed else ""
+        ports = ports if public else ports.removesuffix(PUBLIC_UDP)
+        yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}{note}",
+                      Severity.MEDIUM if public else None)
+
+
+# A rule's own list of the sources it admits: its named addresses before the plan.
+SOURCE_LISTS = ("source_address_prefixes", "source_address_prefix", "source_ranges", "cidr_blocks", "cidr_ipv4",
+                "ipv6_cidr_blocks", "source_addresses", "source_cidrs")
+
+
+def allow_listed(before: dict[str, Any]) -> str | None:
+    """The named sources an existing rule admitted (`194.60.112.0/24 and 2 more`), None when it admitted the world
+    or named none: a UDP service port that had an allow-list (a carrier's SIP trunk) loses it when opened to all."""
+    named = [str(v) for key in SOURCE_LISTS for v in as_list(before.get(key))
+             if isinstance(v, str) and v.strip() and v.strip() != "*"]
+    if not named or world_sources(named, words=True):
+        return None
+    return named[0] + (f" and {len(named) - 1} more" if len(named) > 1 else "")
 
 
 # --- databases ---------------------------------------------------------------------------------------

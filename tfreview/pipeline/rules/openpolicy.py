@@ -80,6 +80,13 @@ def _open_rules(values: dict[str, Any]) -> set[str]:
     return {how for rule in as_list(spec.get("ingress")) if (how := _opens(rule))}
 
 
+def admits_every_source(before: Any, after: Any) -> bool:
+    """Whether a network policy AFTER (a successor, or the same policy) admits every source where BEFORE did not:
+    a default-deny handed over to a policy that lets the whole cluster in is no successor."""
+    return bool(_open_rules(after if isinstance(after, dict) else {})
+                - _open_rules(before if isinstance(before, dict) else {}))
+
+
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"ingress",))
 def _opened(change: Change) -> Iterator[Finding]:
     before, after = sides(change)

@@ -134,3 +134,18 @@ def authenticator_of_deleted(change: Change, ri: ReviewInput) -> str | None:
                 and names_in(name, own):
             return f"a second factor of {identity.address}, which this plan deletes too"
     return None
+
+
+# A database's placement and settings groups (AWS: DB, cluster, cache, warehouse and replication subnet, parameter
+# and option groups): they hold no data, and the API refuses to delete one while a database still uses it
+# (InvalidDBSubnetGroupStateFault, InvalidDBParameterGroupState, InvalidCacheSubnetGroupState).
+DATABASE_GROUPS = lazy_compile(r"^aws_(?:db|rds_cluster|docdb|docdb_cluster|neptune|neptune_cluster|elasticache"
+                               r"|redshift|memorydb|dax|dms_replication)_(?:subnet|parameter|option)_group$")
+
+
+def database_group(change: Change) -> str | None:
+    """Why a deleted database subnet, parameter or option group loses nothing, or None."""
+    if change.action is not Action.DELETE or not DATABASE_GROUPS.search(change.type):
+        return None
+    return "a database's subnet, parameter or option group holds no data, and AWS refuses to delete one a " \
+        "database still uses"

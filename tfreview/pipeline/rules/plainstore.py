@@ -26,7 +26,8 @@ ENTRY_TYPES = lazy_compile(r"(?:^|_)(?:parameter|parameters|variable|variables|v
 # The name's last part ends in what it holds (`secret_key`, `DB_PASSWORD`, `api-token`), not in what a setting is
 # about (`password_policy`, `token_ttl`: configuration).
 SECRET_NAME = lazy_compile(r"(?:^|[^a-z])(?:secret|secrets|password|passwd|pwd|token|api_?key|private_?key|credential"
-                           r"|credentials|signing_key|access_key|secret_key|(?:func|function|host|master|shared)_?key)"
+                           r"|credentials|signing_key|access_key|secret_key|(?:func|function|host|master|shared"
+                           r"|merchant|gateway|client|consumer|webhook|hmac|encryption|license|partner|vendor)_?key)"
                            r"\d*$")
 NAME_KEYS = ("name", "key", "parameter_name", "variable_name")
 
@@ -43,7 +44,7 @@ def _secret_in_plain_entry(change: Change) -> Iterator[Finding]:
     values = [after.get("value"), after.get("secure_value")]
     names = [str(after.get(key) or "") for key in NAME_KEYS]
     named = next((n for n in names if SECRET_NAME.search(re.split(r"[/.:]", n.lower().replace("-", "_"))[-1])), None)
-    if MASK in values and named is not None:
+    if named is not None and (MASK in values or any(_literal(v) for v in values)):
         held = f"{named!r} holds a secret"
     elif any(_holds_credential(v) for v in values):
         # whatever the entry is called (`/orders/database_url`), its value carries a credential
@@ -52,6 +53,11 @@ def _secret_in_plain_entry(change: Change) -> Iterator[Finding]:
         return
     yield finding(UNMASKED, change.address, f"{change.address}: {held} in an entry of a plain kind (not a secure "
                   "or encrypted one): it is stored unencrypted and readable by anyone who may read the store")
+
+
+def _literal(value: object) -> bool:
+    """Whether a value is written out (a key's characters), not left empty or to be set elsewhere."""
+    return isinstance(value, str) and len(value.strip()) >= 12 and " " not in value.strip()
 
 
 def _holds_credential(value: object) -> bool:

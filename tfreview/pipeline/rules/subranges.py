@@ -74,33 +74,37 @@ def range_narrowed(change: Change) -> str | None:
         return None
     # Without replace paths in the plan, every changed top-level value but a recomputed id counts as forcing it.
     tops = {re.split(r"[.\[]", path, maxsplit=1)[0] for path in change.replace_paths} or {
-        key for key in before.keys() | after.keys() if before.get(key) != after.get(key) and key not in COMPUTED}
+        key for key in before.keys() | after.keys() if before.get(key) != after.get(key) and key not in COMPUTED
+        and not (before.get(key) in (None, "") and after.get(key) in (None, ""))}
     if not tops or not all(SOURCE_KEYS.search(top) for top in tops):
         return None
-    swapped = False  # one host swapped for another (a NAT's new address): as narrow, admitting someone else
+    swapped = False  # one range swapped for one of its size (a NAT's new address): as narrow, admitting others
     for top in tops:
         old, new = _items(before.get(top)), _items(after.get(top))
         if not old or not new:
             return None
         if not all(any(covers(o, n) for o in old) for n in new):
-            if not (_one_host(old) and _one_host(new)):
+            if not _as_narrow(old, new):
                 return None
             swapped = True
     for path, _old, value in pairs(change):
         top = re.split(r"[.\[]", path, maxsplit=1)[0]
         if top in tops or DESCRIBING.match(top) or (top in COMPUTED and (value is None or value is UNKNOWN)):
             continue
+        if _old in (None, "") and (value in (None, "") or value is UNKNOWN):
+            continue  # an unset alternative (Atlas's `ip_address` beside `cidr_block`) stays unset
         return None
     if swapped:
         hosts = ", ".join(dict.fromkeys(str(_network(n).network_address) for top in sorted(tops)  # type: ignore[union-attr]
                                         for n in _items(after.get(top)) or []))
-        return (f"forced only by {', '.join(sorted(tops))}: one host swapped for another ({hosts}), as narrow as "
+        return (f"forced only by {', '.join(sorted(tops))}: one range swapped for another ({hosts}), as narrow as "
                 "before; confirm the new address is yours")
     return (f"forced only by {', '.join(sorted(tops))} narrowing: every new source lies inside an old one, so the "
             "re-made entry admits less")
 
 
-def _one_host(items: list[str]) -> bool:
-    """Whether the sources are a single address (a bare IP, a /32 or a /128)."""
-    networks = [_network(i) for i in items]
-    return len(networks) == 1 and networks[0] is not None and networks[0].num_addresses == 1
+def _as_narrow(old: list[str], new: list[str]) -> bool:
+    """Whether one range is swapped for another of the same size (a NAT's new address, an office's new /28)."""
+    was, now = [_network(i) for i in old], [_network(i) for i in new]
+    return len(was) == len(now) == 1 and was[0] is not None and now[0] is not None \
+        and was[0].version == now[0].version and now[0].num_addresses == was[0].num_addresses

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -32,10 +32,13 @@ from tfreview.pipeline.rules.values import leaves, plain
 RULE = "tenant-crossed"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# The for_each key of a per-tenant family in an address: `module.tenant_net["acme"]`, `customer["acme"]`.
+# The for_each key of a per-tenant family in an address: `module.tenant_net["acme"]`, `customer["acme"]`, or a
+# keyed resource inside a module named for tenants (`module.ix_customers.x.port["orbit"]`).
 FAMILY_KEY = lazy_compile(r'(?:^|\.)[a-z0-9_]*(?:tenant|customer)[a-z0-9_]*\["([^"\]]+)"\]', re.IGNORECASE)
-# A tag or label naming an object's tenant.
-TAG_KEY = lazy_compile(r"^(?:tenant|customer)(?:[_-]?(?:id|name|slug|key))?$", re.IGNORECASE)
+MODULE_FAMILY = lazy_compile(r'^(?:module\.[a-z0-9_-]+(?:\["[^"]*"\])?\.)*module\.[a-z0-9_]*(?:tenant|customer)'
+                             r'[a-z0-9_]*\.(?:[a-z0-9_-]+\.)+[a-z0-9_-]+\["([^"\]]+)"\]$', re.IGNORECASE)
+# A tag or label naming an object's tenant, or its own attribute that does (`tenant = "acme"`, `customer_ref`).
+TAG_KEY = lazy_compile(r"^(?:tenant|customer)(?:[_-]?(?:id|name|slug|key|ref))?$", re.IGNORECASE)
 TAG_HOLDERS = frozenset({"tags", "labels", "tags_all", "freeform_tags", "resource_labels", "user_labels"})
 # An identity or path under one tenant: `wid://…/tenants/globex/worker`, `customers/initech/…`.
 TENANT_PATH = lazy_compile(r"(?:^|[/:])(?:tenants?|customers?)/([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
@@ -56,13 +59,18 @@ def _crossed(review_input: ReviewInput) -> Iterator[Finding]:
     if not tenants:
         return
     by_id = _tenants_by_id(changes, tenants)
+    by_type: dict[str, list[Change]] = {}
+    for change in changes:
+        if change.address in tenants:
+            by_type.setdefault(change.type, []).append(change)
+    owners: dict[str, dict[str, str]] | None = None
     for change in changes:
         if change.action is Action.NO_OP:
             continue
         own = tenants.get(change.address)
         if own is not None and change.action in (Action.UPDATE, Action.REPLACE):
-            why = _widened(change, own, [c for c in changes if c.type == change.type and
-                                         tenants.get(c.address) not in (None, own)])
+            why = _widened(change, own, lambda kind, mine: [c for c in by_type.get(kind, [])
+                                                            if tenants[c.address] != mine])
             if why:
                 yield finding(RULE, change.address, f"{change.address}: tenant {own}'s {why}: one tenant's object "
                               "now reaches its sibling tenants")
@@ -74,17 +82,23 @@ def _crossed(review_input: ReviewInput) -> Iterator[Finding]:
                 yield finding(RULE, change.address, f"{change.address}: a grant on tenant {owner}'s object newly "
                               f"names {other[1]}, an identity of tenant {other[0]}: one customer's object is opened to "
                               "another customer")
+                continue
+        joined = _joined(change, own, owners if owners is not None else (owners := _owners(changes, tenants)))
+        if joined:
+            yield finding(RULE, change.address, f"{change.address}: {joined}: it joins two tenants' own objects "
+                          "(one tenant now reaches the other)")
 
 
 def tenant_of(change: Change) -> str | None:
     """The tenant an object belongs to: its per-tenant family key, or its own tenant tag or label."""
-    match = FAMILY_KEY.search(change.address)
+    match = FAMILY_KEY.search(change.address) or MODULE_FAMILY.match(change.address)
     if match:
         return _named(match.group(1))
     for side in (change.after, change.before):
         for path, value in leaves(side) if isinstance(side, dict) else ():
             steps = plain(path).split(".")
-            if len(steps) >= 2 and steps[-2] in TAG_HOLDERS and TAG_KEY.match(steps[-1]) and isinstance(value, str):
+            if TAG_KEY.match(steps[-1]) and isinstance(value, str) and (
+                    len(steps) == 1 or (len(steps) >= 2 and steps[-2] in TAG_HOLDERS)):
                 return _named(value)
     return None
 
@@ -129,16 +143,60 @@ def _same(one: str, other: str) -> bool:
         or one.startswith(other + "_") or other.startswith(one + "_")
 
 
+# --- an object that joins two tenants' own identifiers -------------------------------------------------------------
+
+IDENTIFIER = lazy_compile(r"^(?=.*[0-9_:/.-])[A-Za-z0-9][A-Za-z0-9_:/.-]{5,200}$")
+
+
+def _identifiers(values: Any) -> set[str]:
+    """The identifier-like strings of VALUES (ids, ARNs, CIDRs, handles: no prose, no bare words)."""
+    return {text for text in string_leaves(values) if IDENTIFIER.match(text)}
+
+
+def _owners(changes: list[Change], tenants: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each identifier a tenant's existing objects held before the plan, to {tenant: an address that held it}: what
+    the plan itself creates on both sides (the same team id in two tenants' new memberships) is no tenant's own."""
+    found: dict[str, dict[str, str]] = {}
+    for change in changes:
+        tenant = tenants.get(change.address)
+        if tenant is None:
+            continue
+        for text in _identifiers(change.before):
+            found.setdefault(text, {}).setdefault(tenant, change.address)
+    return found
+
+
+def _joined(change: Change, own: str | None, owners: dict[str, dict[str, str]]) -> str | None:
+    """How a created or updated object newly holds one tenant's own identifier beside another tenant's (its own
+    tenant, or a second tenant's own identifier it holds): a route from one tenant's table to another's network, a
+    port attached to another tenant's private VLAN. An identifier two tenants both hold belongs to neither."""
+    new = _identifiers(change.after) - _identifiers(change.before)
+    held: dict[str, str] = {}
+    for text in sorted(_identifiers(change.after)):
+        holders = owners.get(text, {})
+        if len(holders) == 1 and (own is None or not any(_same(t, own) for t in holders)):
+            held.setdefault(next(iter(holders)), text)
+    for tenant, text in held.items():
+        if text not in new:
+            continue
+        others = [t for t in ([own] if own else []) + list(held) if t and not _same(t, tenant)]
+        if others:
+            return f"{text}, tenant {tenant}'s own, now sits beside tenant {others[0]}'s"
+    return None
+
+
 # --- a scope widened over sibling tenants ---------------------------------------------------------------------
 
 
-def _widened(change: Change, own: str, siblings: list[Change]) -> str | None:
+def _widened(change: Change, own: str, siblings_of: Callable[[str, str], list[Change]]) -> str | None:
+    """How a tenant's scope widens over its siblings (asked for only once a scope has grown), or None."""
     before, after = _scopes(change.before), _scopes(change.after)
     for path, new in after.items():
         old = before.get(path)
         if not old or new == old:
             continue
-        why = _ranges_widened(path, old, new, siblings) or _path_lifted(path, old, new, own)
+        why = _ranges_widened(path, old, new, lambda: siblings_of(change.type, own)) \
+            or _path_lifted(path, old, new, own)
         if why:
             return why
     return None
@@ -174,13 +232,14 @@ def _covers(nets: list[Network], net: Network) -> bool:
     return any(n.version == net.version and net.subnet_of(n) for n in nets)  # type: ignore[arg-type]
 
 
-def _ranges_widened(path: str, old: list[str], new: list[str], siblings: list[Change]) -> str | None:
+def _ranges_widened(path: str, old: list[str], new: list[str], siblings_of: Callable[[], list[Change]]) -> str | None:
     before, after = _networks(old), _networks(new)
     if not before or not after or len(after) != len(new):
         return None
     gained = [n for n in after if not _covers(before, n)]
     if not gained:
         return None
+    siblings = siblings_of()
     for sibling in siblings:
         for side in (sibling.before, sibling.after):
             theirs = _networks(_scopes(side).get(path, []))

@@ -15,6 +15,7 @@ from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.carried import gap
 from tfreview.pipeline.rules.common import as_dict
 from tfreview.pipeline.rules.controls import direction
+from tfreview.pipeline.rules.openpolicy import admits_every_source
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.strengths import off_word
 from tfreview.pipeline.rules.values import document, leaves, pairs
@@ -56,7 +57,7 @@ def weaker_successor(old: Change, new: Change) -> bool:
     """Whether the object that takes over holds any control of the deleted one more weakly (or drops it)."""
     before, after = _flat(old.before), _flat(new.after)
     return any(direction(old.type, path, value, after.get(path)) == -1 for path, value in before.items()) \
-        or gap(old.type, old.before, new.after) is not None
+        or gap(old.type, old.before, new.after) is not None or admits_every_source(old.before, new.after)
 
 
 # Attributes of a backup selection that leave things out: growing them selects less.

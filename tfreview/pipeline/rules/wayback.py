@@ -94,10 +94,25 @@ def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
     cluster = next((v for k, v in attrs.items() if CLUSTER_REF.match(k) and isinstance(v, str) and v), None)
     reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or str(
         attrs.get("role") or attrs.get("instance_role") or "").lower() in READER_ROLES
-    if cluster is None or not reader or any(attrs.get(k) is True for k in WRITER_FLAGS) \
-            or not stays(cluster, change, ri):
+    if cluster is None or any(attrs.get(k) is True for k in WRITER_FLAGS) or not stays(cluster, change, ri):
         return None
-    return f"a reader of cluster {cluster}, which stays with its writer and data"
+    if reader:
+        return f"a reader of cluster {cluster}, which stays with its writer and data"
+    successor = _member_made(change, cluster, ri) if SHARED_VOLUME.search(change.type) else None
+    return None if successor is None else f"a member of cluster {cluster}, whose data lives in the cluster's " \
+        f"shared volume; the cluster stays, and {successor.address} joins it in this plan"
+
+
+# Cluster members that hold no data of their own: every member reads and writes the cluster's shared volume
+# (Aurora, DocumentDB, Neptune), so a member going loses service for a failover at most, never data.
+SHARED_VOLUME = lazy_compile(r"^aws_(?:rds|docdb|neptune)_cluster_instance$")
+
+
+def _member_made(change: Change, cluster: str, ri: ReviewInput) -> Change | None:
+    """A member of the same type this plan creates in CLUSTER (a reader re-made on a new instance class)."""
+    return next((other for other in ri.changeset.changes if other is not change and other.type == change.type
+                 and other.action in (Action.CREATE, Action.REPLACE) and isinstance(other.after, dict)
+                 and any(CLUSTER_REF.match(k) and v == cluster for k, v in other.after.items())), None)
 
 
 def branch_of_parent(change: Change, ri: ReviewInput) -> str | None:

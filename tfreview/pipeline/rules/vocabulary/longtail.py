@@ -329,3 +329,29 @@ control(PROTECTION, r"\w*compatibility(?:_level|_mode|_type)?",
         ladder(("backward", "backward_all", "backward_transitive", "forward", "forward_all", "forward_transitive",
                 "full", "full_all", "full_transitive"), ("none", "disabled")),
         "schema compatibility checks turned off: breaking schema versions are accepted")
+
+
+def listed(value: Any) -> float | None:
+    """1 for a non-empty list, 0 for an empty one or none; None for anything else (flags and modes are read
+    elsewhere)."""
+    if isinstance(value, list):
+        return 1 if [v for v in value if v not in (None, "")] else 0
+    return 0 if value is None else None
+
+
+# The list of what a system enforces (a scheduler's `accounting_storage_enforce = [associations, limits, qos]`, any
+# provider's `enforced_checks`): emptied, nothing is checked any more — jobs run beyond every limit, requests pass
+# every check that list named.
+control(PROTECTION, r"\w*enforce(?:d|ment|ments)?(?:_\w+)?|\w+_enforce(?:d|ment|ments)?", listed,
+        "nothing is enforced any more (the list of what is enforced is emptied)")
+# A legal or litigation hold on data (a dataset, a mailbox, an object): released, the data it kept past every
+# retention rule may be purged.
+control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state)?", flag,
+        "the legal hold is released: what it kept may now be purged")
+# Isolation between the clients or tenants of one network (Wi-Fi client isolation, a guest VLAN kept apart, any
+# provider's `tenant_isolation`, `client_isolation_enabled`): off, guests or tenants reach each other and whatever
+# shares their segment (the point-of-sale on a store's LAN). Also the negated spelling.
+control(JOINED, r"\w*isolat(?:ed|ion|e)(?:_enabled|_mode|_enforced)?|enable_\w*isolation|isolate_\w+", flag,
+        "isolation between the clients or tenants of the network is switched off: they reach each other")
+control(JOINED, r"disable_\w*isolation|\w*isolation_disabled", inverted,
+        "isolation between the clients or tenants of the network is switched off: they reach each other")

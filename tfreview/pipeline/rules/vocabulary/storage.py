@@ -105,7 +105,8 @@ control(ENCRYPTION, r"\w*(?:bitlocker|filevault|file_vault)\w*|(?:require|enforc
         r"?encryption|\w*(?:disk|device|volume|storage)_?encryption_(?:required|enforced)", flag,
         "device disk encryption is no longer required")
 control(ENCRYPTION, r"\w*encrypt\w*(?:\.enabled)?|https_only|\w*https_traffic_only\w*|require_ssl|enforce_ssl"
-        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|\w*force_ssl|sse_enabled|enable_ssl|\w*sse\w*\.enabled",
+        r"|ssl_enforcement(?:_enabled)?|require_secure_transport|\w*force_ssl|sse_enabled|enable_ssl|\w*sse\w*\.enabled"
+        r"|\w*(?:p2pe|e2ee|e2e_encryption|end_to_end_encryption)\w*",
         flag, "encryption turned off", create=Severity.MEDIUM)
 control(ENCRYPTION, r"enabled|enable", flag, "encryption by default turned off", types=r"encrypt")
 control(ENCRYPTION, r"\w*kms_key\w*|\w*key_vault_key_id|\w*encryption_key\w*|disk_encryption_set_id"
@@ -147,7 +148,8 @@ control(BACKUP, r"\w*(?:backup|snapshot)\w*\.\w*(?:keep|retain|retention|copies|
 control(BACKUP, r"\w*keep\w*", count, "backups or retention cut", types=r"backup|snapshot", above_zero=Severity.MEDIUM)
 control(BACKUP, r"(?:\w*retention\w*|\w*backup\w*|\w*soft_delete\w*|\w*point_in_time\w*)\.\w+", present,
         "backup or retention configuration removed")
-control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration)"
+control(BACKUP, r"\w*(?:retention|retained)\w*(?:\.\w+)?(?:days|period|count|hours|limit|backups|seconds|duration"
+        r"|weeks|months|years)"
         r"|\w*backup\w*(?:days|period|count|hours|limit)|snapshot_retention_limit|\w*retention\w*\.days"
         r"|retention_days", count, "backups or retention cut", above_zero=Severity.MEDIUM,
         collapsed=Severity.HIGH)
