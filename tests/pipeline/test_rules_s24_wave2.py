@@ -251,17 +251,21 @@ def test_a_new_rule_forwarding_every_device_message_outside_is_high_and_one_topi
     assert judge(tmp_path, [one]).get("egress-outside") is Severity.LOW
 
 
-def _bucket_policy(actions: list[str]) -> dict[str, Any]:
+def _bucket_policy(actions: list[str], bucket: str = "acme-firmware/releases") -> dict[str, Any]:
     statement = {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::905418226731:root"},
-                 "Action": actions, "Resource": "arn:aws:s3:::acme-firmware/releases/*"}
-    return {"bucket": "acme-firmware", "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+                 "Action": actions, "Resource": f"arn:aws:s3:::{bucket}/*"}
+    return {"bucket": bucket.split("/")[0],
+            "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
 
 
 def test_another_account_allowed_to_delete_objects_is_high_and_to_write_logs_medium(tmp_path: Path) -> None:
     deletes = resource("aws_s3_bucket_policy.fw", _bucket_policy(["s3:PutObject", "s3:DeleteObject"]))
     assert judge(tmp_path, [deletes]).get("iam-public-member") is Severity.HIGH
-    writes = resource("aws_s3_bucket_policy.fw", _bucket_policy(["s3:PutObject"]))
-    assert judge(tmp_path, [writes]).get("iam-public-member") is Severity.MEDIUM
+    logs = resource("aws_s3_bucket_policy.logs", _bucket_policy(["s3:PutObject"], "org-central-logs/AWSLogs"))
+    assert judge(tmp_path, [logs]).get("iam-public-member") is Severity.MEDIUM
+    # session 25: writing into a store that devices or builds install from ships code (set 73's firmware bucket)
+    firmware = resource("aws_s3_bucket_policy.fw", _bucket_policy(["s3:PutObject"]))
+    assert judge(tmp_path, [firmware]).get("iam-public-member") is Severity.HIGH
 
 
 def test_a_dev_key_goes_with_the_sandbox_store_it_encrypted_and_alone_stays_high(tmp_path: Path) -> None:

@@ -471,3 +471,238 @@ def test_two_tenants_newly_pointing_at_one_shared_object_say_nothing(tmp_path: P
     members = [resource(f'module.tenant_stack["{t}"].github_team_membership.oncall["kmurata"]',
                         {"team_id": "4410271", "username": "kmurata", "role": "member"}) for t in ("eu2", "us1")]
     assert "tenant-crossed" not in judge(tmp_path, members)
+
+
+def test_a_global_table_homed_outside_europe_given_another_replica_is_not_residency(tmp_path: Path) -> None:
+    def table(regions: list[str]) -> dict[str, Any]:
+        return {"name": "itineraries", "arn": "arn:aws:dynamodb:us-east-1:318826410273:table/itineraries",
+                "replica": [{"region_name": r} for r in regions]}
+    grown = resource("aws_dynamodb_table.itineraries", table(["eu-west-1", "ap-southeast-1"]), table(["eu-west-1"]))
+    assert "residency-left" not in judge(tmp_path, [grown])
+    european = {**table(["eu-central-1"]), "arn": "arn:aws:dynamodb:eu-west-1:318826410273:table/itineraries"}
+    moved = resource("aws_dynamodb_table.itineraries", {**european, "replica": [{"region_name": "us-east-1"}]},
+                     european)
+    assert judge(tmp_path, [moved]).get("residency-left") is Severity.HIGH
+
+
+# --- an AWS key pair under names that do not say secret ------------------------------------------------------------
+
+def _lambda_env(variables: dict[str, str]) -> dict[str, Any]:
+    return resource("aws_lambda_function.notifier", {"function_name": "notifier",
+                    "environment": [{"variables": variables}]}, {"function_name": "notifier", "environment": []})
+
+
+def test_the_secret_beside_an_access_key_id_is_masked_and_reported(tmp_path: Path) -> None:
+    from tfreview.pipeline.mask import mask_document
+    secret = "r8Vw2kQz+Lm4Tn7Yp1Xb9Hd3Fg6Js0Ka5Ce8Uq2W"
+    change = _lambda_env({"UPLOAD_KEY_ID": "AKIAQ7HBX2LABN0V3FZE", "UPLOAD_KEY": secret})
+    document = {"format_version": "1.2", "resource_changes": [change]}
+    mask_document(document)
+    assert secret not in str(document)
+    assert judge(tmp_path, [_lambda_env({"UPLOAD_KEY_ID": "AKIAQ7HBX2LABN0V3FZE", "UPLOAD_KEY": secret})]).get(
+        "credential-in-plan") is Severity.HIGH
+
+
+def test_a_commit_digest_beside_an_access_key_id_is_no_secret(tmp_path: Path) -> None:
+    from tfreview.pipeline.mask import mask_document
+    digest = "9fceb02d0ae598e95dc970b74767f19372d61af8"
+    change = _lambda_env({"BUILD_COMMIT": digest, "UPLOAD_KEY_ID": "AKIAQ7HBX2LABN0V3FZE"})
+    document = {"format_version": "1.2", "resource_changes": [change]}
+    mask_document(document)
+    assert digest in str(document)
+
+
+# --- second wave (73-75) principles ---------------------------------------------------------------------------------
+
+def test_an_auto_scaling_group_tagged_dev_by_its_tag_blocks_is_non_production(tmp_path: Path) -> None:
+    def group(env: str) -> dict[str, Any]:
+        return resource("aws_autoscaling_group.qc", None, {"name": "qc-proto", "max_size": 2, "tag": [
+            {"key": "Environment", "value": env, "propagate_at_launch": True}]}, actions=["delete"])
+    assert judge(tmp_path, [group("dev")]).get("resource-delete") is Severity.MEDIUM
+    assert judge(tmp_path, [group("prod")]).get("resource-delete") is Severity.HIGH
+
+
+def test_an_import_that_only_shortens_reauthentication_is_medium(tmp_path: Path) -> None:
+    def rule(frequency: str) -> dict[str, Any]:
+        return {"name": "eln", "re_authentication_frequency": frequency, "factor_mode": "2FA"}
+    for after, expected in (("PT2H", Severity.MEDIUM), ("PT72H", Severity.HIGH)):
+        imported = resource("okta_app_signon_policy_rule.eln", rule(after), rule("PT12H"))
+        imported["change"]["importing"] = {"id": "rst9/0pr4"}
+        assert judge(tmp_path, [imported]).get("import-with-changes") is expected, after
+
+
+def _bucket_policy(resource_arn: str) -> dict[str, Any]:
+    import json
+    statement = {"Sid": "VendorDrop", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::492837165034:root"},
+                 "Action": ["s3:PutObject"], "Resource": resource_arn}
+    return resource("aws_s3_bucket_policy.b", {"bucket": "b", "policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]})})
+
+
+def test_another_account_writing_what_devices_install_is_high_and_logs_medium(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_bucket_policy("arn:aws:s3:::nvp-rtu-firmware/releases/*")]).get(
+        "iam-public-member") is Severity.HIGH
+    assert judge(tmp_path, [_bucket_policy("arn:aws:s3:::org-central-logs/AWSLogs/*")]).get(
+        "iam-public-member") is Severity.MEDIUM
+
+
+def _ilm(age: str) -> dict[str, Any]:
+    return {"name": "cip-security", "delete": [{"min_age": age, "delete": [{}]}]}
+
+
+def test_an_index_lifecycle_deleting_after_a_week_instead_of_years_is_high(tmp_path: Path) -> None:
+    cut = resource("elasticstack_elasticsearch_index_lifecycle.cip", _ilm("7d"), _ilm("2557d"))
+    assert judge(tmp_path, [cut]).get("backup-reduced") is Severity.HIGH
+    tuned = resource("elasticstack_elasticsearch_index_lifecycle.cip", _ilm("60d"), _ilm("90d"))
+    assert "backup-reduced" not in judge(tmp_path, [tuned])
+
+
+def _selection(resources: list[str]) -> dict[str, Any]:
+    return {"name": "gxp", "plan_id": "p1", "iam_role_arn": "arn:aws:iam::1:role/backup", "resources": resources}
+
+
+LIMS = "arn:aws:rds:us-east-1:318826410273:db:lims-prod"
+ELN = "arn:aws:rds:us-east-1:318826410273:db:eln-prod"
+
+
+def test_a_backup_selection_dropping_databases_nothing_else_selects_is_high(tmp_path: Path) -> None:
+    narrowed = resource("aws_backup_selection.gxp", _selection([ELN]), _selection([LIMS, ELN]))
+    assert judge(tmp_path, [narrowed]).get("backup-reduced") is Severity.HIGH
+
+
+def test_a_backup_selection_dropping_one_another_selection_takes_or_the_plan_deletes_says_nothing(
+        tmp_path: Path) -> None:
+    narrowed = resource("aws_backup_selection.gxp", _selection([ELN]), _selection([LIMS, ELN]))
+    other = resource("aws_backup_selection.lims", _selection([LIMS]))
+    assert "backup-reduced" not in judge(tmp_path, [narrowed, other])
+    gone = resource("aws_db_instance.lims", None, {"identifier": "lims-prod", "arn": LIMS, "skip_final_snapshot": False,
+                                                   "final_snapshot_identifier": "lims-final"}, actions=["delete"])
+    assert "backup-reduced" not in judge(tmp_path, [narrowed, gone])
+
+
+def _link(access: str, expires: str) -> dict[str, Any]:
+    return resource("cryostore_share_link.ucsd", {"vault_id": "vlt-7c21", "access": access, "expires_in": expires,
+                                                  "permissions": ["read"], "prefix": "/manifests"})
+
+
+def test_a_share_link_for_anyone_that_never_expires_is_high_a_weeks_medium_a_named_ones_quiet(
+        tmp_path: Path) -> None:
+    assert judge(tmp_path, [_link("anonymous", "0")]).get("public-access") is Severity.HIGH
+    assert judge(tmp_path, [_link("anonymous", "7d")]).get("public-access") is Severity.MEDIUM
+    assert "public-access" not in judge(tmp_path, [_link("named_users", "0")])
+
+
+def _trail(kinds: list[str], signatures: bool) -> dict[str, Any]:
+    return {"workspace": "qc", "entity_types": kinds, "esignature_required": signatures}
+
+
+def test_an_audit_trail_cut_to_logins_without_signatures_is_high_and_one_more_kind_quiet(tmp_path: Path) -> None:
+    every = ["sample", "batch_record", "result", "specimen", "user_session"]
+    cut = resource("helixlims_audit_trail.qc", _trail(["user_session"], False), _trail(every, True))
+    assert judge(tmp_path, [cut]).get("logging-disabled") is Severity.HIGH
+    grown = resource("helixlims_audit_trail.qc", _trail([*every, "instrument"], True), _trail(every, True))
+    assert "logging-disabled" not in judge(tmp_path, [grown])
+
+
+def _mapping(rules: str, roles: list[str]) -> dict[str, Any]:
+    return {"name": "sre-admins", "enabled": True, "roles": roles, "rules": rules}
+
+
+ANY_USER = '{"any":[{"field":{"username":"*"}},{"field":{"groups":"sre-admins"}}]}'
+SSO_GROUP = '{"all":[{"field":{"realm.name":"okta-saml"}},{"field":{"groups":"sre-admins"}}]}'
+
+
+def test_a_role_mapping_that_matches_every_user_is_high_for_superuser_and_medium_otherwise(tmp_path: Path) -> None:
+    admin = resource("elasticstack_elasticsearch_security_role_mapping.sre", _mapping(ANY_USER, ["superuser"]),
+                     _mapping(SSO_GROUP, ["superuser"]))
+    assert judge(tmp_path, [admin]).get("iam-privileged-role") is Severity.HIGH
+    viewer = resource("elasticstack_elasticsearch_security_role_mapping.sre", _mapping(ANY_USER, ["viewer"]),
+                      _mapping(SSO_GROUP, ["viewer"]))
+    assert judge(tmp_path, [viewer]).get("iam-privileged-role") is Severity.MEDIUM
+    narrow = '{"all":[{"field":{"username":"*"}},{"field":{"groups":"sre-admins"}}]}'
+    scoped = resource("elasticstack_elasticsearch_security_role_mapping.sre", _mapping(narrow, ["superuser"]),
+                      _mapping(SSO_GROUP, ["superuser"]))
+    assert "iam-privileged-role" not in judge(tmp_path, [scoped])
+
+
+def _default_route(table_reference: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    route = resource("aws_route.ot_default", {"route_table_id": "rtb-0f3e2d1c", "destination_cidr_block": "0.0.0.0/0",
+                                              "gateway_id": "igw-0a1b2c3d"})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_route.ot_default", "mode": "managed", "type": "aws_route", "name": "ot_default",
+        "expressions": {"route_table_id": {"references": [f"{table_reference}.id", table_reference]},
+                        "destination_cidr_block": {"constant_value": "0.0.0.0/0"},
+                        "gateway_id": {"references": ["aws_internet_gateway.edge.id", "aws_internet_gateway.edge"]}}}]}}
+    return route, configuration
+
+
+def test_a_default_route_to_the_internet_on_an_existing_private_table_is_high(tmp_path: Path) -> None:
+    route, configuration = _default_route("aws_route_table.ot_control")
+    assert judge(tmp_path, [route], configuration=configuration).get("segments-joined") is Severity.HIGH
+
+
+def test_a_default_route_on_a_new_public_or_generically_named_table_says_nothing(tmp_path: Path) -> None:
+    for name in ("aws_route_table.public", "aws_route_table.this"):
+        route, configuration = _default_route(name)
+        assert "segments-joined" not in judge(tmp_path, [route], configuration=configuration), name
+    route, configuration = _default_route("aws_route_table.lab")
+    table = resource("aws_route_table.lab", {"vpc_id": "vpc-1"})
+    assert "segments-joined" not in judge(tmp_path, [route, table], configuration=configuration)
+
+
+def _https_rule(variable: str, value: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    rule = resource("aws_security_group_rule.dashboards", {"type": "ingress", "from_port": 443, "to_port": 443,
+                                                            "protocol": "tcp", "security_group_id": "sg-07f3"},
+                    unknown={"cidr_blocks": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_security_group_rule.dashboards", "mode": "managed", "type": "aws_security_group_rule",
+        "name": "dashboards", "expressions": {"cidr_blocks": {"references": [f"var.{variable}"]},
+                                              "from_port": {"constant_value": 443}}}],
+        "variables": {variable: {}}}}
+    return rule, configuration, {variable: {"value": value}}
+
+
+def test_an_admin_allow_list_given_the_whole_internet_is_high_even_on_443(tmp_path: Path) -> None:
+    rule, configuration, variables = _https_rule("admin_cidrs", ["0.0.0.0/0"])
+    assert judge(tmp_path, [rule], configuration=configuration, variables=variables).get(
+        "network-open-ingress") is Severity.HIGH
+
+
+def test_a_generic_allowed_list_or_an_admin_list_of_offices_on_443_says_nothing(tmp_path: Path) -> None:
+    for variable, value in (("allowed_cidrs", ["0.0.0.0/0"]), ("admin_cidrs", ["203.0.113.0/24"])):
+        rule, configuration, variables = _https_rule(variable, value)
+        assert "network-open-ingress" not in judge(tmp_path, [rule], configuration=configuration,
+                                                   variables=variables), variable
+
+
+def _schedule(name: str, state: str, env: str = "prod") -> dict[str, Any]:
+    return {"name": name, "schedule_expression": "cron(15 2 * * ? *)", "state": state, "tags": {"Environment": env}}
+
+
+def test_an_erasure_schedule_switched_off_is_high_and_a_digest_or_a_dev_one_quiet(tmp_path: Path) -> None:
+    erasure = resource("aws_cloudwatch_event_rule.dsr", _schedule("prod-dsr-erasure-nightly", "DISABLED"),
+                       _schedule("prod-dsr-erasure-nightly", "ENABLED"))
+    assert judge(tmp_path, [erasure]).get("protection-disabled") is Severity.HIGH
+    digest = resource("aws_cloudwatch_event_rule.digest", _schedule("prod-weekly-digest", "DISABLED"),
+                      _schedule("prod-weekly-digest", "ENABLED"))
+    dev = resource("aws_cloudwatch_event_rule.dsr", _schedule("dev-dsr-erasure", "DISABLED", "dev"),
+                   _schedule("dev-dsr-erasure", "ENABLED", "dev"))
+    for change in (digest, dev):
+        assert "protection-disabled" not in judge(tmp_path, [change])
+
+
+def _purge_job(args: list[str]) -> dict[str, Any]:
+    container = {"name": "purge", "args": args}
+    template = [{"spec": [{"template": [{"spec": [{"container": [container]}]}]}]}]
+    return {"metadata": [{"name": "pii-purge", "namespace": "privacy"}],
+            "spec": [{"schedule": "0 3 * * *", "job_template": template}]}
+
+
+def test_a_command_lines_retention_flag_cut_to_zero_is_high_and_a_batch_size_says_nothing(tmp_path: Path) -> None:
+    before = _purge_job(["purge", "--table=travellers", "--retention-days=1095", "--batch", "5000"])
+    cut = resource("kubernetes_cron_job_v1.pii_purge", _purge_job(["purge", "--table=travellers",
+                                                                   "--retention-days=0", "--batch", "5000"]), before)
+    assert judge(tmp_path, [cut]).get("backup-reduced") is Severity.HIGH
+    smaller = _purge_job(["purge", "--table=travellers", "--retention-days=1095", "--batch", "500"])
+    batch = resource("kubernetes_cron_job_v1.pii_purge", smaller, before)
+    assert "backup-reduced" not in judge(tmp_path, [batch])

@@ -66,7 +66,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-50", "hidden-like-51", "hidden-like-52", "hidden-like-53", "hidden-like-54",
                       "hidden-like-55", "hidden-like-56", "hidden-like-57", "hidden-like-58", "hidden-like-59",
                       "hidden-like-60", "hidden-like-61", "hidden-like-62", "hidden-like-63", "hidden-like-64",
-                      "hidden-like-65", "hidden-like-66")]
+                      "hidden-like-65", "hidden-like-66", "hidden-like-67", "hidden-like-68", "hidden-like-69",
+                      "hidden-like-70", "hidden-like-73", "hidden-like-74", "hidden-like-75")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -136,7 +137,6 @@ KNOWN_MISSES = {
     "fresh/teardown-context/b37_gcp_sql_decom_final_backup.json",
     "fresh/teardown-context/b41_az_keyvault_purge_protected_migrated.json",
     # a database cluster deleted with no backups: only its dev tags and project call it scratch; its data is gone
-    "fresh/saas-fortnight/b23_atlas_dev_scratch_delete.json",
     # issue-themes-6, false-alarms-6 and good-work, fixed from after their first runs; left where the plan does not
     # prove the writer's label: replication created in the same plan copies only new objects, so audit logs between
     # the old and new expiry go uncopied; PowerUserAccess to a pinned CI role (the issue names PowerUserAccess); a
@@ -584,6 +584,19 @@ KNOWN_MISSES = {
     "fresh/hidden-like-68/081-helm-release.json",
     "fresh/hidden-like-68/097-okta-group-memberships.json",
     "fresh/hidden-like-70/060-github-actions-secret.json",
+    # session 25's second wave (73-75, scored unseen on 3d9063ac), after its principles: a callback on a domain one
+    # word away from the app's own (look-alike domains are how tokens are taken: held); a sandbox database and a
+    # load-test volume that only names call disposable (no tag says so); an AWS Backup copy to an account the plan does
+    # not show beside its own (the session 23 stance: two older writers call such copies risky); a KMS key scheduled
+    # for deletion while objects it encrypted stay (moving the bucket's default key re-encrypts nothing); an
+    # attachment whose policy comes from a variable its module does not declare; an import that changes a tier.
+    "fresh/hidden-like-73/028-auth0-client.json",
+    "fresh/hidden-like-73/062-aws-db-instance.json",
+    "fresh/hidden-like-73/102-digitalocean-droplet.json",
+    "fresh/hidden-like-74/118-aws-backup-plan.json",
+    "fresh/hidden-like-75/001-aws-kms-key.json",
+    "fresh/hidden-like-75/006-aws-iam-role-policy-attachment.json",
+    "fresh/hidden-like-75/073-cryostore-vault.json",
 }
 
 

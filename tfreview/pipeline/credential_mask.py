@@ -182,6 +182,7 @@ def _walk(node: Any, unit: _Unit, path: str, mask: str, found: _Found, top: bool
 
 
 def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _Found, top: bool) -> Any:
+    key_id = _holds_key_id(node)
     for key in list(node):
         if top and key in unit.skip:
             continue
@@ -189,7 +190,8 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         value = node[key]
         # {"name"|"variable_name"|"env_key": "DB_PASSWORD", "value"|"plaintext_value": "…"}: env entries, CI/CD
         # and workspace variables hold the name and the value in sibling attributes
-        kind = _keyed(key, value) or (_paired(node, value) if _holds_value(key) else None)
+        kind = _keyed(key, value) or (_paired(node, value) if _holds_value(key) else None) \
+            or (_secret_of_key_id(value) if key_id else None)
         if kind is None and _parameter(value):  # {"workspaceKey": {"value": "…"}}: judged by the parameter's name
             inner = _keyed(key, value["value"])
             if inner and not find_in_text(value["value"]):
@@ -211,6 +213,21 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
         if masked_key != key:
             node[masked_key] = node.pop(key)
     return node
+
+
+# An AWS access key id, and the shape of the secret that goes with it: 40 characters of base64 mixing cases and digits
+# (not a 40-character hex digest). Side by side in one object (`UPLOAD_KEY_ID` and `UPLOAD_KEY`, whatever the
+# names), the second is the key's secret.
+_AWS_KEY_ID = lazy_compile(r"(?:AKIA|ASIA)[A-Z0-9]{16}")
+_AWS_SECRET_SHAPE = lazy_compile(r"(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*\d)[A-Za-z0-9/+]{40}")
+
+
+def _holds_key_id(node: dict[str, Any]) -> bool:
+    return any(isinstance(value, str) and _AWS_KEY_ID.fullmatch(value) for value in node.values())
+
+
+def _secret_of_key_id(value: Any) -> str | None:
+    return "aws-secret-key" if isinstance(value, str) and _AWS_SECRET_SHAPE.fullmatch(value) else None
 
 
 # A secret store's reference: the secret's name beside the version to read (`secret = "stripe-whsec"`,

@@ -69,6 +69,10 @@ from tfreview.pipeline.rules import tenancy as tenancy
 from tfreview.pipeline.rules import residency as residency
 from tfreview.pipeline.rules import nameservers as nameservers
 from tfreview.pipeline.rules import routing as routing
+from tfreview.pipeline.rules import sharelinks as sharelinks
+from tfreview.pipeline.rules import rolemapping as rolemapping
+from tfreview.pipeline.rules import internetroutes as internetroutes
+from tfreview.pipeline.rules import obligations as obligations
 from tfreview.pipeline.rules import redaction as redaction
 from tfreview.pipeline.rules import splitout as splitout
 from tfreview.pipeline.rules import locks as locks
@@ -230,6 +234,10 @@ THEMES = (
     "residency",
     "nameservers",
     "routing",
+    "sharelinks",
+    "rolemapping",
+    "internetroutes",
+    "obligations",
     "redaction",
     "splitout",
     "locks",

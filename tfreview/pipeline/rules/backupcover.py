@@ -6,19 +6,22 @@ plan already stored stays in its vault. ladders.py grades the delete with `backu
 finding of the delete is graded here.
 
 A plan that drops a selection and creates only a backup plan (no selection naming what it backs up) protects nothing
-new: the delete stays high.
+new: the delete stays high. A selection updated to name fewer resources, where no selection of the plan names the
+dropped ones and the plan does not delete them, stops their backups (backup-reduced, high).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import Any
 
 import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, grader
-from tfreview.pipeline.rules.common import as_list
+from tfreview.pipeline.findings import RULES, Finding, ReviewInput, Severity, finding, grader, managed, rule
+from tfreview.pipeline.rules.common import as_list, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.watchgrades import deletes_graded
@@ -118,3 +121,37 @@ def _numbers(value: Any) -> list[tuple[str, float]]:
 def backup_protection_handed_on(review_input: ReviewInput, findings: list[Finding]) -> list[Finding]:
     """A backup-reduced finding of a deleted backup plan or selection whose protection the plan hands on: medium."""
     return deletes_graded(review_input, findings, BACKUP, backup_handed_on)
+
+
+
+@rule(BACKUP, Severity.HIGH, RULES[BACKUP].description)
+def _selection_narrowed(review_input: ReviewInput) -> Iterator[Finding]:
+    """A selection updated to back up fewer resources (ARNs or patterns it named dropped) while no selection the plan
+    keeps or creates names them and the plan does not delete them: their backups stop, silently."""
+    narrowed = [c for c in managed(review_input.changeset, Action.UPDATE) if SELECTIONS.search(c.type)]
+    if not narrowed:
+        return
+    view = plan_view(review_input)
+    gone = {text for c in view.of(Action.DELETE, Action.REPLACE) for text in string_leaves(c.before)}
+    for change in narrowed:
+        before, after = _side_before(change), _side(change)
+        dropped = [r for r in _named_resources(before) if r not in _named_resources(after) and r not in gone]
+        others = b"".join(orjson.dumps(_side(c)) for c in _kept_selections(view) if c is not change)
+        uncovered = [r for r in dropped if r.encode() not in others and not _wildcard_covers(after, r)]
+        if uncovered:
+            yield finding(BACKUP, change.address, f"{change.address}: stops backing up {', '.join(uncovered[:3])}"
+                          f"{' and more' if len(uncovered) > 3 else ''}, which no selection of the plan names and the "
+                          "plan does not delete: their backups stop")
+
+
+def _side_before(change: Change) -> dict[str, Any]:
+    return change.before if isinstance(change.before, dict) else {}
+
+
+def _named_resources(values: dict[str, Any]) -> list[str]:
+    return [str(r) for r in as_list(values.get("resources")) if isinstance(r, str) and r and "*" not in r]
+
+
+def _wildcard_covers(values: dict[str, Any], resource: str) -> bool:
+    return any(fnmatchcase(resource, str(p)) for p in as_list(values.get("resources")) if isinstance(p, str)
+               and "*" in p)

@@ -31,7 +31,8 @@ NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test
 TOKEN = lazy_compile(r"[a-z0-9]+")
 LABEL_FIELDS = ("labels", "tags", "tags_all", "metadata", "annotations", "meta",  # meta: Nomad/Consul labels
                 "user_labels",  # Cloud SQL's labels, inside its one `settings` block
-                "resource_labels", "freeform_tags")  # a GKE cluster's own labels; Oracle Cloud's tags
+                "resource_labels", "freeform_tags",  # a GKE cluster's own labels; Oracle Cloud's tags
+                "tag")  # an auto scaling group's `tag` blocks: {key, value, propagate_at_launch}
 # The one settings block some types keep their own labels in (Cloud SQL's `settings[0].user_labels`).
 SETTINGS_BLOCKS = ("settings",)
 TRUE = ("true", "yes", "1")
@@ -48,7 +49,8 @@ def label_pairs(attrs: dict[str, object]) -> list[tuple[str, str]]:
         if isinstance(value, dict):
             pairs += [(str(k), str(v)) for k, v in value.items()]
         elif isinstance(value, list):
-            pairs += [tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
+            pairs += [(str(item["key"]), str(item.get("value", ""))) if isinstance(item, dict) and "key" in item
+                      else tuple(str(item).partition(":")[::2]) for item in value]  # type: ignore[misc]
     return pairs
 
 

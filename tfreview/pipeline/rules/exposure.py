@@ -309,6 +309,48 @@ def _configured_exposure(ri: ReviewInput) -> Iterator[Finding]:
                 if where == key or where.startswith(key + ".") or where.endswith(key):
                     yield finding(OPEN, change.address, f"{change.address}: {where} (known after apply) is "
                                   f"{how} that opens {ports} to {source} (the whole internet)")
+    yield from _allow_lists_of_everyone(ri)
+
+
+def _allow_lists_of_everyone(ri: ReviewInput) -> Iterator[Finding]:
+    """A source (resolved from the configuration, or known) that reads a variable or local named as an allow-list
+    holding the whole internet, on a rule whose ports alone raise nothing (80/443): the allow-list is defeated."""
+    config: Configuration | None = None
+    for change in managed(ri.changeset, *ALTERING):
+        after = change.after if isinstance(change.after, dict) else {}
+        keys = [k for k, v in after.items() if SOURCE_KEY.search(k.lower()) and not words(k) & AWAY
+                and world_sources([t for t in as_list(v) if isinstance(t, str)], words=False)]
+        if not keys:
+            continue
+        if openings(change.type, after):
+            continue  # its ports already make the opening high
+        config = config or configuration(ri.plan)
+        for key in keys:
+            listed = _allow_list_of_everyone(config, change.address, (key,), [after[key]])
+            if listed:
+                yield finding(OPEN, change.address, f"{change.address}: {key} reads {listed}, named as an "
+                              "allow-list, which holds the whole internet: what it was to limit admits everyone, "
+                              "even on the web's ports")
+                break
+
+
+# A variable or local named for the few people or places it admits (`admin_cidrs`, `office_ranges`,
+# `trusted_networks`, `vpn_cidrs`): given the whole internet, what it was to limit is open, even on 443. A generic
+# `allowed_cidrs` is not one: public load balancers take ["0.0.0.0/0"] through it by design.
+ALLOW_LIST_NAME = lazy_compile(r"(?:^|_)(?:admin|admins|trusted|office|vpn|mgmt|management|bastion|operator"
+                               r"|operators|internal|corp|corporate|staff|employee|employees)(?:_|$)")
+
+
+def _allow_list_of_everyone(config: Configuration, address: str, path: tuple[str | int, ...],
+                            values: list[Any]) -> str | None:
+    """The reference (`var.admin_cidrs`) a source reads when its name says allow-list and its values hold the whole
+    internet; None otherwise."""
+    expression = config.expression(address, path)
+    references = expression.get("references") if isinstance(expression, dict) else None
+    named = next((r for r in references or [] if isinstance(r, str) and r.startswith(("var.", "local."))
+                  and ALLOW_LIST_NAME.search(r.split(".", 1)[1].lower())), None)
+    texts = [v for value in values for v in as_list(value) if isinstance(v, str)]
+    return named if named and world_sources(texts, words=False) else None
 
 
 def _local_inputs(config: Configuration, address: str, path: tuple[str | int, ...],

@@ -186,10 +186,20 @@ def _shared(statement: Statement, account: str) -> Verdict:
     delete (writing alone is how a central log bucket receives its members' logs)."""
     reads = [a for a in statement.actions if is_read(a) or "*" in a or a.lower() in {u.lower() for u in KEY_USE}
              or publishes_code(a) or DELETES.match(a.partition(":")[2])]
-    severity = Severity.HIGH if reads or statement.not_actions is not None else Severity.MEDIUM
+    shipped = next((r for r in statement.resources if SHIPPED.search(r)), None)
+    writes = [a for a in statement.actions if WRITES_OBJECTS.search(a.partition(":")[2])] if shipped else []
+    severity = Severity.HIGH if reads or writes or statement.not_actions is not None else Severity.MEDIUM
+    into = f" to write {shipped}, which devices or builds install from" if writes and not reads else ""
     return Verdict(PUBLIC, severity, f"{statement.name} lets in the whole account {account}"
-                   f"{' to ' + ', '.join(reads[:3]) if reads else ''} (the plan shows no account of its own; a "
+                   f"{' to ' + ', '.join(reads[:3]) if reads else ''}{into} (the plan shows no account of its own; a "
                    "resource policy names an account only to share with another)")
+
+
+# Stores whose objects others install or run (firmware, releases, packages, installers, update images): another
+# account writing there ships code to whatever installs from it, unlike a log bucket receiving members' logs.
+SHIPPED = lazy_compile(r"firmware|releases?\b|artifacts?|packages?|installers?|binaries|builds?\b|updates?\b"
+                       r"|\bota\b|-ota-|dist\b|downloads?|images?\b|plugins?|charts?\b", re.IGNORECASE)
+WRITES_OBJECTS = lazy_compile(r"^(?:Put|Upload|Replicate|Restore|Copy)\w*$", re.IGNORECASE)
 
 
 def _needs_mfa(statement: Statement) -> bool:

@@ -2,7 +2,8 @@
 of it, outside Europe — its region moved in place (`EU_CENTRAL_1` → `US_EAST_1`), or a replica, read location or
 geo-replica added in a region outside Europe. Data under GDPR, or a customer's contracted residency, leaves the
 jurisdiction it was promised to. A new store created outside Europe, a move between two European regions, a replica
-added in another European region, and a move into Europe say nothing.
+added in another European region, a move into Europe, and a store whose own home (its ARN's region) is outside
+Europe already (a global table with one European replica) say nothing.
 
 Regions are read in every provider's spelling: AWS and its look-alikes (`eu-central-1`, `US_EAST_1`), Google
 (`europe-west3`, the `EU` and `EUR4` multi-regions), Azure (`westeurope`, `germanywestcentral`, `eastus2`),
@@ -65,9 +66,17 @@ def jurisdiction(value: Any) -> str | None:
     return None
 
 
+# The region an ARN names (`arn:aws:dynamodb:us-east-1:…`): the store's home, whatever its replicas say.
+ARN_REGION = lazy_compile(r"^arn:[\w-]+:[\w-]+:([a-z]{2}(?:-[a-z]+)+-\d):")
+
+
 def _locations(values: Any) -> dict[str, str]:
-    """Each location a store's values name, with its jurisdiction."""
+    """Each location a store's values name, with its jurisdiction; its own ARN's region among them."""
     found = {}
+    arn = values.get("arn") if isinstance(values, dict) else None
+    home = ARN_REGION.match(arn) if isinstance(arn, str) else None
+    if home and (where := jurisdiction(home.group(1))):
+        found[home.group(1)] = where
     for path, value in leaves(values) if isinstance(values, dict) else ():
         if not LOCATION_KEY.search(plain(path).rsplit(".", 1)[-1]):
             continue

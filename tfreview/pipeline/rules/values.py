@@ -213,14 +213,39 @@ def _pairs(change: Change) -> Pairs:
     # Only the top-level attributes that change are flattened: most updates touch a few of them.
     keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k) or unknown.get(k)]
     lined = {k: align(old.get(k), new.get(k)) for k in keys}
-    before = {p: v for k in keys for p, v in leaves(_as_pairs(lined[k][0]), k)}
-    after = {p: v for k in keys for p, v in leaves(_as_pairs(lined[k][1]), k)}
+    before = _with_flags({p: v for k in keys for p, v in leaves(_as_pairs(lined[k][0]), k)})
+    after = _with_flags({p: v for k in keys for p, v in leaves(_as_pairs(lined[k][1]), k)})
     for path in unknown_paths({k: unknown[k] for k in keys if k in unknown}):
         after[path] = UNKNOWN
         for inner in [p for p in before if p.startswith(path + ".") or p.startswith(path + "[")]:
             after.setdefault(inner, UNKNOWN)
     return tuple((p, before.get(p), after.get(p)) for p in sorted(before.keys() | after.keys())
                  if before.get(p) != after.get(p))
+
+
+# A command line's own flags (`--retention-days=1095`, `--batch 5000`) in a container's or job's argument list: each
+# is a setting of what the command does, read as `<args path>.retention_days`.
+ARGUMENT_LISTS = lazy_compile(r"(?:^|\.)(?:args|arguments|command|cmd|entrypoint)$")
+_FLAG = lazy_compile(r"^--([a-z][a-z0-9-]{1,40})(?:=(.*))?$")
+
+
+def _with_flags(found: dict[str, Any]) -> dict[str, Any]:
+    """FOUND plus a leaf per `--name=value` (or `--name value`) flag of every argument list in it."""
+    extra: dict[str, Any] = {}
+    for path, value in found.items():
+        if not isinstance(value, list) or not ARGUMENT_LISTS.search(plain(path)):
+            continue
+        items = [v for v in value if isinstance(v, str)]
+        for index, item in enumerate(items):
+            match = _FLAG.match(item.strip())
+            if match is None:
+                continue
+            given = match.group(2)
+            if given is None:
+                following = items[index + 1] if index + 1 < len(items) else None
+                given = following if following is not None and not following.startswith("-") else "true"
+            extra[f"{path}.{match.group(1).replace('-', '_')}"] = given
+    return {**found, **extra} if extra else found
 
 
 # --- internet-wide sources -----------------------------------------------------------------------------

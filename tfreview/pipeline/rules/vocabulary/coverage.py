@@ -81,3 +81,23 @@ def enrolment(value: Any) -> float | None:
 control(DETECTION, r"auto_?enable\w*", enrolment,
         "the organisation's security service stops enrolling its member accounts (new or unenrolled accounts go "
         "unwatched)", types=SECURITY_SERVICES)
+
+
+def kinds_recorded(value: Any) -> float | None:
+    """How many kinds a list of what an audit trail records names (entity or event types, categories); None for
+    anything but a list of words."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return float(len({v.strip().lower() for v in value if v.strip()}))
+
+
+# What an audit trail records, listed (an electronic-records system's `entity_types`, any audit object's
+# `event_types` or `categories`): cut to half or less of what it named, the changes it stops recording go
+# unattributed (sample, batch-record and result edits no longer audited, only logins).
+control(LOGGING, r"\w*(?:entity|entities|event|events|object|record|resource)_types|audited_\w+|\w*categories",
+        kinds_recorded, "the audit trail records far fewer kinds of change", drop_factor=2,
+        types=r"(?:^|_)(?:audit|auditing|trail|audit_trail|audit_log|audit_config)(?:_|$)")
+# Electronic signatures on records (21 CFR Part 11 style approvals): no longer required, a record changes with no
+# attributable approval.
+control(LOGGING, r"\w*e_?signatures?_(?:required|enforced|enabled)|require_e_?signatures?", flag,
+        "electronic signatures are no longer required: records change with no attributable approval")

@@ -19,11 +19,12 @@ from tfreview.pipeline.rules.crossings import JOINED
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.recipients import NOBODY
-from tfreview.pipeline.rules.retention import LOGGING
+from tfreview.pipeline.rules.retention import BACKUP, LOGGING
 from tfreview.pipeline.rules.strengths import absent, count, flag, inverted, ladder, present
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.traffic import MTLS
+from tfreview.pipeline.rules.units import duration
 from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
 from tfreview.pipeline.rules.workloads import WIDE
@@ -355,3 +356,29 @@ control(JOINED, r"\w*isolat(?:ed|ion|e)(?:_enabled|_mode|_enforced)?|enable_\w*i
         "isolation between the clients or tenants of the network is switched off: they reach each other")
 control(JOINED, r"disable_\w*isolation|\w*isolation_disabled", inverted,
         "isolation between the clients or tenants of the network is switched off: they reach each other")
+
+
+def reauthenticated_within(value: Any) -> float | None:
+    """How soon a sign-in must be made again, as a strength (a shorter window is stronger): minus the seconds of a
+    duration text (`PT12H`, `12h`); None for bare numbers, whose unit the key alone may not say."""
+    seconds = duration(value) if isinstance(value, str) else None
+    return None if seconds is None or seconds <= 0 else -seconds
+
+
+# How often a sign-in is asked for again (an Okta sign-on rule's `re_authentication_frequency`, any provider's
+# re-authentication interval): shortened is stricter; lengthened keeps a stolen session alive longer, shown as
+# medium (how long is too long is a policy call the plan cannot settle).
+control(AUTH, r"re_?auth\w*_(?:frequency|interval|period|after)|reauthenticat\w*_(?:frequency|interval|every)",
+        reauthenticated_within, "a sign-in is asked for again less often", severity=Severity.MEDIUM)
+
+
+def kept_for(value: Any) -> float | None:
+    """Seconds a duration text keeps data (`2557d`, `P7D`, `720h`); None for bare numbers and anything else."""
+    seconds = duration(value) if isinstance(value, str) else None
+    return None if seconds is None or seconds <= 0 else seconds
+
+
+# The age at which an index lifecycle deletes its data (Elasticsearch/OpenSearch ILM/ISM `delete.min_age`, any
+# provider's delete phase): cut to a fiftieth or less (seven years to a week), the history it kept is gone.
+control(BACKUP, r"delete(?:\[\d+\])?\.min_age|delete_phase\.\w*age|(?:delete|expire)_after_age", kept_for,
+        "the age at which its data is deleted is cut to a fiftieth or less", drop_factor=50)
