@@ -706,3 +706,99 @@ def test_a_command_lines_retention_flag_cut_to_zero_is_high_and_a_batch_size_say
     smaller = _purge_job(["purge", "--table=travellers", "--retention-days=1095", "--batch", "500"])
     batch = resource("kubernetes_cron_job_v1.pii_purge", smaller, before)
     assert "backup-reduced" not in judge(tmp_path, [batch])
+
+
+# --- third wave (76-78) principles ----------------------------------------------------------------------------------
+
+def test_an_isolation_policy_moved_from_apply_to_monitor_is_high_and_back_quiet(tmp_path: Path) -> None:
+    moved = resource("nutanix_network_security_rule.meddev", {"name": "meddev", "isolation_rule_action": "MONITOR"},
+                     {"name": "meddev", "isolation_rule_action": "APPLY"})
+    assert judge(tmp_path, [moved]).get("detection-disabled") is Severity.HIGH
+    back = resource("nutanix_network_security_rule.meddev", {"name": "meddev", "isolation_rule_action": "APPLY"},
+                    {"name": "meddev", "isolation_rule_action": "MONITOR"})
+    assert "detection-disabled" not in judge(tmp_path, [back])
+
+
+def test_cluster_ha_switched_off_is_high(tmp_path: Path) -> None:
+    cluster = resource("vsphere_compute_cluster.clinical", {"name": "clinical", "ha_enabled": False},
+                       {"name": "clinical", "ha_enabled": True})
+    assert judge(tmp_path, [cluster]).get("availability-reduced") is Severity.HIGH
+
+
+def _web_acl(kind: str) -> dict[str, Any]:
+    return {"name": "api", "rule": [{"name": "AWSManagedRulesCommonRuleSet", "priority": 1,
+                                     "override_action": [{kind: [{}]}], "action": []}]}
+
+
+def test_a_managed_rule_group_moved_to_count_is_high_and_to_none_quiet(tmp_path: Path) -> None:
+    counted = resource("aws_wafv2_web_acl.api", _web_acl("count"), _web_acl("none"))
+    assert judge(tmp_path, [counted]).get("detection-disabled") is Severity.HIGH
+    enforced = resource("aws_wafv2_web_acl.api", _web_acl("none"), _web_acl("count"))
+    assert "detection-disabled" not in judge(tmp_path, [enforced])
+
+
+def test_a_dataset_that_never_expired_set_to_expire_in_a_day_is_high(tmp_path: Path) -> None:
+    day = {"dataset_id": "export", "default_table_expiration_ms": 86400000}
+    never = {"dataset_id": "export", "default_table_expiration_ms": 0}
+    dataset = resource("google_bigquery_dataset.export", day, never)
+    assert judge(tmp_path, [dataset]).get("lifecycle-expiration") is Severity.HIGH
+    longer = resource("google_bigquery_dataset.export", {"dataset_id": "export", "default_table_expiration_ms": 0},
+                      {"dataset_id": "export", "default_table_expiration_ms": 86400000})
+    assert "lifecycle-expiration" not in judge(tmp_path, [longer])
+
+
+def _api_key(targets: list[str]) -> dict[str, Any]:
+    return {"name": "android", "restrictions": [{"api_targets": [{"service": t} for t in targets]}] if targets else []}
+
+
+def test_an_api_key_losing_its_restrictions_is_high_and_one_gaining_a_target_quiet(tmp_path: Path) -> None:
+    opened = resource("google_apikeys_key.android", _api_key([]), _api_key(["fcmregistrations.googleapis.com"]))
+    assert judge(tmp_path, [opened]).get("auth-weakened") is Severity.HIGH
+    two = _api_key(["fcmregistrations.googleapis.com", "places.googleapis.com"])
+    grown = resource("google_apikeys_key.android", two, _api_key(["fcmregistrations.googleapis.com"]))
+    assert "auth-weakened" not in judge(tmp_path, [grown])
+
+
+def _tailnet_rules(source: str) -> str:
+    import json
+    return json.dumps({"acls": [{"action": "accept", "src": [source], "dst": ["tag:prod-db:5432"]}]})
+
+
+def test_a_test_device_reaching_a_production_database_is_high_and_an_sre_group_quiet(tmp_path: Path) -> None:
+    before = {"acl": '{"acls": []}'}
+    device = resource("tailscale_acl.main", {"acl": _tailnet_rules("tag:test-device")}, before)
+    assert judge(tmp_path, [device]).get("iam-privileged-role") is Severity.HIGH
+    sre = resource("tailscale_acl.main", {"acl": _tailnet_rules("group:sre")}, before)
+    assert "iam-privileged-role" not in judge(tmp_path, [sre])
+
+
+def _access_block(policy: bool, restrict: bool) -> dict[str, Any]:
+    return resource("aws_s3_bucket_public_access_block.templates", {
+        "bucket": "templates", "block_public_acls": True, "ignore_public_acls": True,
+        "block_public_policy": policy, "restrict_public_buckets": restrict})
+
+
+def test_block_public_policy_off_with_restrict_on_is_medium_and_both_off_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_access_block(False, True)]).get("public-bucket") is Severity.MEDIUM
+    assert judge(tmp_path, [_access_block(False, False)]).get("public-bucket") is Severity.HIGH
+
+
+def test_restrict_public_buckets_off_lets_old_public_policies_through_whatever_the_block_says(tmp_path: Path) -> None:
+    assert judge(tmp_path, [_access_block(True, False)]).get("public-bucket") is Severity.HIGH
+
+
+def _storage_rules(write_condition: str) -> dict[str, Any]:
+    text = ("rules_version = '2';\nservice firebase.storage {\n  match /b/{bucket}/o {\n"
+            "    match /users/{uid}/{allPaths=**} {\n      allow read: if request.auth != null;\n"
+            f"      allow write: if {write_condition};\n    }}\n  }}\n}}\n")
+    return {"project": "app-prod", "source": [{"files": [{"name": "storage.rules", "content": text}]}]}
+
+
+def test_firebase_rules_whose_write_stops_asking_who_is_high_and_a_size_limit_quiet(tmp_path: Path) -> None:
+    owner = "request.auth != null && request.auth.uid == uid"
+    opened = resource("google_firebaserules_ruleset.storage", _storage_rules("request.resource.size < 10485760"),
+                      _storage_rules(owner), actions=["create", "delete"])
+    assert judge(tmp_path, [opened]).get("public-access") is Severity.HIGH
+    limited = resource("google_firebaserules_ruleset.storage", _storage_rules(owner + " && request.resource.size < 1"),
+                       _storage_rules(owner), actions=["create", "delete"])
+    assert "public-access" not in judge(tmp_path, [limited])

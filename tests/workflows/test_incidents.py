@@ -67,7 +67,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-55", "hidden-like-56", "hidden-like-57", "hidden-like-58", "hidden-like-59",
                       "hidden-like-60", "hidden-like-61", "hidden-like-62", "hidden-like-63", "hidden-like-64",
                       "hidden-like-65", "hidden-like-66", "hidden-like-67", "hidden-like-68", "hidden-like-69",
-                      "hidden-like-70", "hidden-like-73", "hidden-like-74", "hidden-like-75")]
+                      "hidden-like-70", "hidden-like-73", "hidden-like-74", "hidden-like-75", "hidden-like-76",
+                      "hidden-like-77", "hidden-like-78", "hidden-like-71", "hidden-like-72")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -597,6 +598,40 @@ KNOWN_MISSES = {
     "fresh/hidden-like-75/001-aws-kms-key.json",
     "fresh/hidden-like-75/006-aws-iam-role-policy-attachment.json",
     "fresh/hidden-like-75/073-cryostore-vault.json",
+    # session 25's third wave (76-78, scored unseen on 1658f05a), after its principles: a database only its project's
+    # name calls a sandbox; a CDN origin moved to an outside host (whether it ships code the plan does not say); a
+    # website bucket deleted as its name moves to a new distribution (the bucket's content is not shown copied); a
+    # share of a device-lab project made public by a new object (creates with a weak value stay medium); allUsers on
+    # a service whose content the plan does not show (as above); a backup selector moved from a tag query to a list
+    # (which machines the tag selected the plan does not show).
+    "fresh/hidden-like-77/029-google-firestore-database.json",
+    "fresh/hidden-like-77/033-aws-cloudfront-distribution.json",
+    "fresh/hidden-like-77/054-aws-route53-record.json",
+    "fresh/hidden-like-77/093-devicelab-project-share.json",
+    "fresh/hidden-like-77/097-google-cloud-run-v2-service-iam-member.json",
+    "fresh/hidden-like-78/118-immuvault-protection-group.json",
+    # session 25's sealed sets (71, 72), scored on the end rules and not fixed from: the session's unseen estimate.
+    # Misses: a tenant's subscription filter dropped, a carrier's SFTP home at the shared bucket's root, a bucket's
+    # key moved to an outside account, a topic's retention cut to a minute, Everyone assigned to an admin app, an AMI
+    # from an unknown owner, a CMS update source moved to a mirror. False alarms: a reverted drift, a pull-only ECR
+    # grant, a tag-scoped s3:*, a new client's exact callback, a record replaced by an alias, a masked variable
+    # rotated, a sandbox bucket, a client's zone forgotten at offboarding, a carrier's publish grant.
+    "fresh/hidden-like-71/010-aws-vpc-security-group-ingress-rule.json",
+    "fresh/hidden-like-71/021-aws-s3-bucket-server-side-encryption-configuration.json",
+    "fresh/hidden-like-71/030-signalpost-subscription.json",
+    "fresh/hidden-like-71/074-confluent-kafka-topic.json",
+    "fresh/hidden-like-71/076-google-pubsub-topic-iam-member.json",
+    "fresh/hidden-like-71/086-okta-app-group-assignment.json",
+    "fresh/hidden-like-71/088-aws-transfer-user.json",
+    "fresh/hidden-like-72/001-aws-route53-zone.json",
+    "fresh/hidden-like-72/010-aws-launch-template.json",
+    "fresh/hidden-like-72/027-aws-s3-bucket.json",
+    "fresh/hidden-like-72/029-aws-ecr-repository-policy.json",
+    "fresh/hidden-like-72/067-auth0-client.json",
+    "fresh/hidden-like-72/084-aws-iam-policy.json",
+    "fresh/hidden-like-72/089-kestrelwp-site.json",
+    "fresh/hidden-like-72/098-aws-route53-record.json",
+    "fresh/hidden-like-72/099-gitlab-project-variable.json",
 }
 
 

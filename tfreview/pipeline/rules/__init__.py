@@ -73,6 +73,7 @@ from tfreview.pipeline.rules import sharelinks as sharelinks
 from tfreview.pipeline.rules import rolemapping as rolemapping
 from tfreview.pipeline.rules import internetroutes as internetroutes
 from tfreview.pipeline.rules import obligations as obligations
+from tfreview.pipeline.rules import firebaserules as firebaserules
 from tfreview.pipeline.rules import redaction as redaction
 from tfreview.pipeline.rules import splitout as splitout
 from tfreview.pipeline.rules import locks as locks
@@ -238,6 +239,7 @@ THEMES = (
     "rolemapping",
     "internetroutes",
     "obligations",
+    "firebaserules",
     "redaction",
     "splitout",
     "locks",

@@ -3,8 +3,10 @@
 `autogroup:member`, or a group made of them) reach SSH, RDP or database ports (or every port), or SSH in as root
 without check mode, or a tag that carries access (a rule's source) whose owners come to include every member: any
 member may tag a machine with it and take that access; a tag, or a group named for outsiders (a vendor's, a
-contractor's), newly reaching every machine on every port (`*:*`). A named group of the company's own reaching
-everything, a tag reaching named ports, and everyone reaching a web port are not this rule."""
+contractor's), newly reaching every machine on every port (`*:*`); a test, dev or QA source (`tag:test-device`) newly
+reaching an admin or data port of a production destination (`tag:prod-db:5432`). A named group of the company's own
+reaching everything, a tag reaching named ports of its own environment, and everyone reaching a web port are not
+this rule."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.capabilities import strip_comments
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.ports import ADMIN_PORTS
 
@@ -52,6 +55,10 @@ def open_rules(value: dict[str, Any]) -> Iterator[Rule]:
             machines = [src for src in _strings(rule.get("src")) if _machine_or_outsider(src)]
             if machines:
                 yield "acls", f"{machines[0]} reaches every machine on every port"
+        elif str(rule.get("action", "accept")).lower() == "accept":
+            crossing = _test_to_production(rule)
+            if crossing:
+                yield "acls", crossing
     for rule in _rules(value.get("grants")):  # the newer form: `ip` lists the ports, `dst` the hosts
         if _everyone(rule.get("src"), groups):
             ports = [p for host in _strings(rule.get("dst")) for ip in _strings(rule.get("ip"))
@@ -80,6 +87,23 @@ OUTSIDERS = lazy_compile(r"vendor|contractor|guest|partner|external|third|suppli
 def _machine_or_outsider(source: str) -> bool:
     name = source.strip().lower()
     return name.startswith("tag:") or (name.startswith("group:") and bool(OUTSIDERS.search(name)))
+
+
+def _test_to_production(rule: dict[str, Any]) -> str | None:
+    """How a rule lets a test, dev or QA source reach a production destination's admin or data port, or None."""
+    tests = [src for src in _strings(rule.get("src"))
+             if (words := set(_TOKEN.findall(src.lower()))) & NON_PRODUCTION_ENVS and not words & PRODUCTION_TOKENS]
+    if not tests:
+        return None
+    for dst in _strings(rule.get("dst")):
+        host = dst.rsplit(":", 1)[0].lower()
+        port = _admin_port(dst)
+        if port and set(_TOKEN.findall(host)) & PRODUCTION_TOKENS:
+            return f"{tests[0]}, a test or development source, reaches {port} of production"
+    return None
+
+
+_TOKEN = lazy_compile(r"[a-z0-9]+")
 
 
 # Destinations that are each member's own devices: every member reaching them reaches only what they own.

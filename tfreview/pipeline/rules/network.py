@@ -220,7 +220,17 @@ def _public_access_block(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     off = [f for f in PUBLIC_ACCESS_FLAGS if is_off(after.get(f)) and (not before or is_on(before.get(f)))]
     if off:
-        yield finding(BUCKET, change.address, f"{change.address}: {', '.join(off)} = false (public access allowed)")
+        # block_public_policy and block_public_acls only refuse new public grants; restrict_public_buckets and
+        # ignore_public_acls make every public grant, old or new, reach nobody outside. A block flag off beside its
+        # neutralising partner opens nothing (an organisation-scoped policy needs it off); a neutralising flag off
+        # lets the public grants already there through, whatever the block flags say.
+        held = all(f in PAIRED and is_on(after.get(PAIRED[f])) for f in off)
+        yield finding(BUCKET, change.address, f"{change.address}: {', '.join(off)} = false (public access allowed)"
+                      + (f" — {', '.join(PAIRED[f] for f in off)} stays on, so nothing public gets through" if held
+                         else ""), Severity.MEDIUM if held else None)
+
+
+PAIRED = {"block_public_policy": "restrict_public_buckets", "block_public_acls": "ignore_public_acls"}
 
 
 @on_change(types=("aws_s3_bucket_acl", "aws_s3_bucket", "google_storage_bucket_acl", "azurerm_storage_container"))

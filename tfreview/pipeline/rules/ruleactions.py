@@ -79,12 +79,14 @@ def _matched(before: list[Any], after: list[Any]) -> Iterator[tuple[str, Any, An
 
 
 def _kind(value: Any) -> str:
-    """The one kind an action block chooses (its one non-empty key), or empty when it is not one."""
+    """The one kind an action block chooses (its one non-empty key; where none is, the one key given as an empty
+    block `[]` beside keys that are null), or empty when it is not one."""
     if isinstance(value, list):
         value = value[0] if len(value) == 1 else None
     if not isinstance(value, dict):
         return ""
-    chosen = [str(k) for k, v in value.items() if v not in (None, [], False, "")]
+    chosen = [str(k) for k, v in value.items() if v not in (None, [], False, "")] \
+        or [str(k) for k, v in value.items() if v == []]
     return chosen[0] if len(chosen) == 1 else ""
 
 

@@ -382,3 +382,8 @@ def kept_for(value: Any) -> float | None:
 # provider's delete phase): cut to a fiftieth or less (seven years to a week), the history it kept is gone.
 control(BACKUP, r"delete(?:\[\d+\])?\.min_age|delete_phase\.\w*age|(?:delete|expire)_after_age", kept_for,
         "the age at which its data is deleted is cut to a fiftieth or less", drop_factor=50)
+# An API key's restrictions (Google's `restrictions` block: the apps, referrers, addresses and APIs it may be used
+# from) removed: the key, shipped inside an app or a web page, is usable by anyone, against any API it reaches.
+control(AUTH, r"restrictions(?:\.[\w.]+)?|allowed_(?:applications|referrers|ips|bundle_ids)(?:\.[\w.]+)?",
+        present, "the key's restrictions are removed: anyone holding it may use it from anywhere",
+        types=r"(?:^|_)(?:apikeys?_key|api_key|apikey)$")

@@ -127,7 +127,7 @@ control(AUTH, ANY_SETTING, strictness, "a strict posture made permissive", gener
 # (Enforce → audit is the requirement reading's, just above.)
 control(DETECTION, ANY_SETTING, ladder(("block", "blocking", "deny", "prevent", "prevention", "protect", "protection",
                                          "reject", "mitigate", "mitigating", "always_on", "alwayson", "scrub",
-                                         "scrubbing"),
+                                         "scrubbing", "apply", "applied", "enforce", "enforced", "enforcing"),
                                         ("log", "logging", "count", "monitor", "monitoring", "alert", "detect",
                                          "detection", "report", "report_only", "reportonly", "dry_run", "dryrun",
                                          "preview", "learning", "observe", "simulate", "passive")),

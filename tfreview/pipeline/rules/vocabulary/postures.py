@@ -205,10 +205,13 @@ SOON_DAYS = 7  # a default expiration under a week deletes data before a weekly 
 
 
 def _expires_soon(value: Any) -> float | None:
-    """1 while data does not expire (no default expiration) or keeps a week or more, 0 once it expires sooner."""
+    """1 while data does not expire (no default expiration: null or 0) or keeps a week or more, 0 once it expires
+    sooner."""
     if value is None:
         return 1
     seconds = duration(value, "ms")
+    if seconds == 0:
+        return 1  # BigQuery reads 0 as "never expires"
     return None if seconds is None else (0 if seconds < SOON_DAYS * 86400 else 1)
 
 

@@ -187,7 +187,8 @@ control(AVAILABILITY, r"enable|enabled|is_enabled|admin_enabled|bgp_enabled", fl
 
 # --- availability ------------------------------------------------------------------------------------
 control(AVAILABILITY, r"multi_az|automatic_failover_enabled|zone_redundan\w*|\w*high_availability\w*(?:\.enabled)?"
-        r"|cross_zone_load_balancing|enable_cross_zone_load_balancing", flag, "high availability turned off")
+        r"|cross_zone_load_balancing|enable_cross_zone_load_balancing|ha_enabled|enable_ha|\w*_ha_enabled"
+        r"|(?:auto_)?failover_enabled|enable_(?:auto_)?failover", flag, "high availability turned off")
 control(AVAILABILITY, r"high_availability\.\w+|\w*zone_redundan\w*|replica_zones?", present,
         "high availability turned off")
 control(AVAILABILITY, r"availability_type|high_availability\.mode|ha_mode",
