@@ -10,6 +10,9 @@ A multi-tenant estate is partitioned by tenant: per-tenant instances (`module.te
   (`tenants/acme/*` → `tenants/*`, Vault ACL paths read for real) or grown 256-fold or more.
 - **A grant across tenants.** A grant, share or binding on one tenant's object (its own tenant, or the tenant of the
   object it grants on, found by id) newly names an identity under another tenant's path (`tenants/globex/…`).
+- **Two tenants joined.** An object newly holds an identifier that one tenant's objects held before the plan (and no
+  other tenant's) beside another tenant's: a port moved onto another customer's private VLAN, a route from one
+  tenant's table to another's network.
 
 A tenant's range grown a little without reaching a sibling, a grant to the tenant's own identities, and a shared or
 platform object serving every tenant say nothing.
@@ -52,7 +55,8 @@ SIBLING_REACH = 256  # how many times more addresses a range without a sibling i
 
 
 @rule(RULE, Severity.HIGH, "One tenant's object is made to reach another tenant: a path, prefix or address range "
-      "widened over sibling tenants, or a grant on one tenant's object to another tenant's identity.")
+      "widened over sibling tenants, a grant on one tenant's object to another tenant's identity, or an object that "
+      "joins two tenants' own identifiers.")
 def _crossed(review_input: ReviewInput) -> Iterator[Finding]:
     changes = list(managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE, Action.NO_OP))
     tenants = {change.address: tenant for change in changes if (tenant := tenant_of(change)) is not None}
