@@ -21,7 +21,7 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import RULES, Finding, ReviewInput, Severity, finding, grader, managed, rule
-from tfreview.pipeline.rules.common import as_list, string_leaves
+from tfreview.pipeline.rules.common import as_list, sides, string_leaves
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.watchgrades import deletes_graded
@@ -134,7 +134,7 @@ def _selection_narrowed(review_input: ReviewInput) -> Iterator[Finding]:
     view = plan_view(review_input)
     gone = {text for c in view.of(Action.DELETE, Action.REPLACE) for text in string_leaves(c.before)}
     for change in narrowed:
-        before, after = _side_before(change), _side(change)
+        before, after = sides(change)
         dropped = [r for r in _named_resources(before) if r not in _named_resources(after) and r not in gone]
         others = b"".join(orjson.dumps(_side(c)) for c in _kept_selections(view) if c is not change)
         uncovered = [r for r in dropped if r.encode() not in others and not _wildcard_covers(after, r)]
@@ -142,10 +142,6 @@ def _selection_narrowed(review_input: ReviewInput) -> Iterator[Finding]:
             yield finding(BACKUP, change.address, f"{change.address}: stops backing up {', '.join(uncovered[:3])}"
                           f"{' and more' if len(uncovered) > 3 else ''}, which no selection of the plan names and the "
                           "plan does not delete: their backups stop")
-
-
-def _side_before(change: Change) -> dict[str, Any]:
-    return change.before if isinstance(change.before, dict) else {}
 
 
 def _named_resources(values: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import config_address
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import RULES, Finding, ReviewInput, Severity, finding, managed, rule
@@ -25,7 +26,6 @@ from tfreview.pipeline.rules.crossings import JOINED
 
 ROUTE_TYPES = frozenset({"aws_route", "azurerm_route"})
 DEFAULT = frozenset({"0.0.0.0/0", "::/0"})
-_KEYS = lazy_compile(r"\[[^\]]*\]")
 # A module's generic names for its one table: they say nothing of what the table serves.
 GENERIC = frozenset({"this", "main", "default", "rt", "route_table", "table", "routes", "vpc", "primary", "shared"})
 TABLE_KEYS = ("route_table_id", "route_table_name")
@@ -48,7 +48,7 @@ def _table(change: Change, ri: ReviewInput) -> tuple[str, bool]:
         references = [r for r in as_list((expressions.get(key) or {}).get("references")) if isinstance(r, str)]
         if references:
             table = references[-1]
-            created = any(_KEYS.sub("", c.address).endswith(_KEYS.sub("", table))
+            created = any(config_address(c.address).endswith(config_address(table))
                           for c in managed(ri.changeset, Action.CREATE))
             return table, created
     return "", False
@@ -79,7 +79,7 @@ def _internet_route(ri: ReviewInput) -> Iterator[Finding]:
         return
     for change in made:
         table, created = _table(change, ri)
-        name = _KEYS.sub("", table).rsplit(".", 1)[-1].lower()
+        name = config_address(table).rsplit(".", 1)[-1].lower()
         if created or not name or name in GENERIC or PUBLIC_NAMES.search(name) \
                 or PUBLIC_NAMES.search(change.address.rsplit(".", 1)[-1]):
             continue

@@ -21,7 +21,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.capabilities import strip_comments
 from tfreview.pipeline.rules.common import sides
-from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS
+from tfreview.pipeline.rules.environments import NON_PRODUCTION_ENVS, PRODUCTION_TOKENS, TOKEN
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.ports import ADMIN_PORTS
 
@@ -92,18 +92,15 @@ def _machine_or_outsider(source: str) -> bool:
 def _test_to_production(rule: dict[str, Any]) -> str | None:
     """How a rule lets a test, dev or QA source reach a production destination's admin or data port, or None."""
     tests = [src for src in _strings(rule.get("src"))
-             if (words := set(_TOKEN.findall(src.lower()))) & NON_PRODUCTION_ENVS and not words & PRODUCTION_TOKENS]
+             if (words := set(TOKEN.findall(src.lower()))) & NON_PRODUCTION_ENVS and not words & PRODUCTION_TOKENS]
     if not tests:
         return None
     for dst in _strings(rule.get("dst")):
         host = dst.rsplit(":", 1)[0].lower()
         port = _admin_port(dst)
-        if port and set(_TOKEN.findall(host)) & PRODUCTION_TOKENS:
+        if port and set(TOKEN.findall(host)) & PRODUCTION_TOKENS:
             return f"{tests[0]}, a test or development source, reaches {port} of production"
     return None
-
-
-_TOKEN = lazy_compile(r"[a-z0-9]+")
 
 
 # Destinations that are each member's own devices: every member reaching them reaches only what they own.

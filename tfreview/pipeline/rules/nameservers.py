@@ -11,13 +11,13 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.rules.common import string_leaves
+from tfreview.pipeline.rules.environments import TOKEN
 from tfreview.pipeline.rules.grading import high_graded_medium
 from tfreview.pipeline.rules.network import INGRESS
 from tfreview.pipeline.rules.services import PUBLIC_SERVICE
 
 DNS_ONLY = lazy_compile(r"\bport 53(?:/(?:tcp|udp))?\b")
 OTHER_PORTS = lazy_compile(r"\bports\b|\ball ports\b")
-_TOKEN = lazy_compile(r"[a-z0-9]+")
 DNS_WORDS = frozenset({"dns", "ns", "knot", "pdns", "powerdns", "nsd", "bind", "coredns", "nameserver", "zone"})
 RESOLVER_WORDS = frozenset({"recursive", "recursion", "resolver", "resolvers", "recursor", "unbound", "forwarder",
                             "forwarding", "caching", "cache", "dnsmasq", "resolve"})
@@ -26,16 +26,11 @@ PROSE = frozenset({"description", "comment", "comments", "notes"})
 
 
 def _words(values: object) -> set[str]:
-    found: set[str] = set()
-    if isinstance(values, dict):
-        for key, value in values.items():
-            if str(key).lower() not in PROSE:
-                found |= {w for text in string_leaves(value) if len(text) <= 200
-                          for w in _TOKEN.findall(text.lower())} | _words(value)
-    elif isinstance(values, list):
-        for item in values:
-            found |= _words(item)
-    return found
+    """The words of an object's short strings, its top-level prose (a description) aside."""
+    if not isinstance(values, dict):
+        return set()
+    return {word for key, value in values.items() if str(key).lower() not in PROSE
+            for text in string_leaves(value) if len(text) <= 200 for word in TOKEN.findall(text.lower())}
 
 
 def _authoritative(found: Finding, change: Change) -> str | None:
