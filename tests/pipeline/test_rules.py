@@ -1,5 +1,6 @@
 """One plan fixture per rule (fixtures/rules/<rule-id>.json): the rule fires, at its severity, naming the
-address and attribute, and nothing else rises to high."""
+address and attribute, and nothing else rises to high
+but the learned `resembles-risky`."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "allowlist-emptied": ("azurerm_kubernetes_cluster.main", ("authorized_ip_ranges", "not private"), {}),
     "metadata-reachable": ("kubernetes_manifest.platform_egress", ("instance metadata service", "169.254.169.254/32"),
                            {}),
+    "resembles-risky": ("ledgerlink_webhook.acme", ("reads like the risky plans", "a value becomes `*`"), {}),
     "tenant-crossed": ('module.tenant_vault["acme"].vault_policy.app', ("tenant acme", "secret/data/tenants/*"), {}),
     "residency-left": ("module.atlas_eu.mongodbatlas_advanced_cluster.tenants", ("EU_CENTRAL_1", "US_EAST_1"), {}),
     "route-filter-removed": ("iosxr_route_policy.cust_as64811_in", ("passes every route outside any if",), {}),
@@ -159,6 +161,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "source-unpinned": ("module.dns.aws_route53_record.api", ("module.dns", "no ref on github.com"), {}),
     "secret-store-rights": ("stashco_vault_access_policy.helpdesk", ("nothing in the plan knows", "purge"), {}),
 }
+# The learned rule (resemblance.py) reads many risky fixtures as it reads the risky plans it learned from: a second
+# opinion beside any rule, never a conflict.
+LEARNED = "resembles-risky"
 # High findings a fixture legitimately carries besides its own rule.
 ALSO_HIGH = {"scale-deletes": {"resource-delete"},
              # a JSON template's trust policy is also read as an embedded document (decoding.py), and its role's
@@ -205,7 +210,7 @@ def test_rule_fires_on_its_fixture(rule_id: str) -> None:
         assert fragment in first.message
     if address:
         assert first.message.startswith(address)
-    others = {f.rule for f in found if f.severity is Severity.HIGH} - {rule_id}
+    others = {f.rule for f in found if f.severity is Severity.HIGH} - {rule_id, LEARNED}
     assert others <= ALSO_HIGH.get(rule_id, set())
 
 

@@ -68,7 +68,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-60", "hidden-like-61", "hidden-like-62", "hidden-like-63", "hidden-like-64",
                       "hidden-like-65", "hidden-like-66", "hidden-like-67", "hidden-like-68", "hidden-like-69",
                       "hidden-like-70", "hidden-like-73", "hidden-like-74", "hidden-like-75", "hidden-like-76",
-                      "hidden-like-77", "hidden-like-78", "hidden-like-71", "hidden-like-72")]
+                      "hidden-like-77", "hidden-like-78", "hidden-like-71", "hidden-like-72", "hidden-like-79",
+                      "hidden-like-80", "hidden-like-81", "hidden-like-82")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -186,7 +187,6 @@ KNOWN_MISSES = {
     # resolver, common and often benign; a content-filter policy swapped by name, whose filters the plan does not
     # show; and a rules document replaced (it cannot change in place) whose new text is stricter, which needs its
     # language read.
-    "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
     "fresh/long-tail-real-2/gcp_dns_policy_alt_nameserver.json",
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
     "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
@@ -197,7 +197,6 @@ KNOWN_MISSES = {
     # the plan never shows as its own; allUsers on a bucket and a service that only their names call the public
     # website (no website configuration in the plan).
     "fresh/hidden-like-9/gcp_sa_user_single_sa.json",
-    "fresh/hidden-like-9/gcp_sa_key_to_shared_bucket.json",
     "fresh/hidden-like-9/pd_security_escalation_swap.json",
     "fresh/unheard-providers-4/launchdarkly-maintenance-risky.json",
     "fresh/everyday-prs/role_trust_org.json",
@@ -239,10 +238,7 @@ KNOWN_MISSES = {
     "fresh/detection-response/az_defender_servers_scan_exclusion_tag.json",
     "fresh/long-tail-real-8/apigw-route-auth-b.json",
     "fresh/long-tail-real-8/datasync-destination-b.json",
-    "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/real-world-mix-3/aws-alb-http-forward.json",
-    "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
-    "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     "fresh/unheard-providers-6/054-boundary-target-address-risky.json",
     # session 12's sets, after one round of lanes. hidden-like-16 was kept from every lane (its first run on the start
     # rules and again on the merged ones, 67/72 and 3/78 both times, is its honest score; session 13 fixed a firewall
@@ -275,9 +271,6 @@ KNOWN_MISSES = {
     # its for_each key, an Application Insights connection string, an unused variable holding a password.
     # identity-long-tail: a vendor's multi-tenant app from a tenant the plan never shows.
     "fresh/config-only-values-2/aws-cloudfront-viewer-each-risky.json",
-    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
-    "fresh/config-only-values-2/aws-policy-arn-module-output-risky.json",
-    "fresh/config-only-values-2/aws-sg-default-not-overridden-risky.json",
     "fresh/config-only-values-2/aws-trust-principal-var-benign.json",
     "fresh/config-only-values-2/azure-mgmt-policy-delete-days-risky.json",
     "fresh/config-only-values-2/github-branch-protection-reviews-var-risky.json",
@@ -289,7 +282,6 @@ KNOWN_MISSES = {
     "fresh/config-only-values/009-alb-internal-flag-two-levels-risky.json",
     "fresh/config-only-values/012-iam-trust-any-aws-principal-benign.json",
     "fresh/config-only-values/022-azure-lock-for-each-key-dropped-benign.json",
-    "fresh/config-only-values/029-cloudfront-viewer-protocol-dynamic-risky.json",
     "fresh/config-only-values/033-azure-nsr-outbound-destination-risky.json",
     "fresh/config-only-values/034-k8s-netpol-empty-namespace-selector-risky.json",
     "fresh/config-only-values/041-azure-webapp-connection-string-benign.json",
@@ -299,7 +291,6 @@ KNOWN_MISSES = {
     "fresh/config-only-values/056-module-missing-from-configuration-risky.json",
     "fresh/config-only-values/057-undeclared-variable-reference-risky.json",
     "fresh/hidden-like-17/hl17-076.json",
-    "fresh/hidden-like-18/reach-nsg-out-internet.json",
     "fresh/hidden-like-18/reach-peer-outside-account-twin.json",
     "fresh/identity-long-tail/aad-b67883e7.json",
     # Session 15's themed sets after their principles: an import adopting a bucket policy that already grants
@@ -334,7 +325,6 @@ KNOWN_MISSES = {
     # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
     # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
     # and an Event Grid webhook to a domain nothing shows is outside.
-    "fresh/serverless-and-events/des_lambda_async_drop.json",
     "fresh/serverless-and-events/reach_eventgrid_webhook_external.json",
     # hidden-like-21, -22 and -23 (kept unseen all of session 16), examined in session 17: the peering and
     # repository-policy look-alikes name another account the plan does not show as its own (held, as
@@ -349,7 +339,6 @@ KNOWN_MISSES = {
     "fresh/public-modules-3/cloudflare_dns_dmarc_waf_rule.json",
     # kubernetes-and-clusters (session 17, first run unseen on the start rules): a registry password inline in a
     # Secret's stringData behind the kubectl provider's sensitive mark (secret-in-code stays medium, as below).
-    "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
     # federation-and-workload-identity (session 17, first run unseen on the start rules) after its principles:
     # an admin permission set assigned to a group named for everyone (the group's members are not in the plan), an
     # admin session lengthened (session lengths are not read as controls), a role pinned to one workspace given a
@@ -393,9 +382,7 @@ KNOWN_MISSES = {
     # header unset (VCL is not read line by line); a tunnel hostname published with no Access application (a public
     # status page beside it has none either); an output of a whole SSM parameter (Terraform itself refuses a
     # non-sensitive output of a sensitive value, so the plan cannot be real).
-    "fresh/compute-fleets-and-images/070-platform-images-ecr-storage-cost.json",
     "fresh/edge-waf-and-api-gateways/031-sandbox-keys-retirement.json",
-    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
     "fresh/private-connectivity/020-cf-tunnel-grafana-route.json",
     "fresh/private-connectivity/042-vpn-dc2-key-rollover.json",
     # Session 19's second round (written mid-session, first run unseen on the start and mid rules), after its
@@ -416,7 +403,6 @@ KNOWN_MISSES = {
     "fresh/observability-and-incident-response/062-preview-env-workspace-cleanup.json",
     "fresh/observability-and-incident-response/072-fluent-bit-image-patch.json",
     "fresh/observability-and-incident-response/078-orders-anomaly-band-tuning.json",
-    "fresh/observability-and-incident-response/079-pd-payments-escalation-simplify.json",
     "fresh/databases-and-data-stores/028-catalog-table-policy.json",
     "fresh/databases-and-data-stores/031-checkout-pg-replica-naming.json",
     "fresh/databases-and-data-stores/076-orders-nightly-snapshot-step.json",
@@ -455,11 +441,8 @@ KNOWN_MISSES = {
     # and a CNAME to an outside auth host.
     "fresh/hidden-like-32/064-confluent-topic-retire-empty.json",
     "fresh/hidden-like-32/100-bq-drop-scratch-tables.json",
-    "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
     "fresh/hidden-like-33/094-break-glass-admin-strong-conditions.json",
     "fresh/hidden-like-34/016-github-webhook-own-atlantis.json",
-    "fresh/hidden-like-34/018-snowflake-raw-db-drop-rename.json",
-    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
     "fresh/hidden-like-34/029-snowflake-future-select-bi.json",
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
@@ -500,7 +483,6 @@ KNOWN_MISSES = {
     # a literal (secret-in-code is medium by design: a secret store's literal was judged fine by most writers).
     "fresh/hidden-like-46/037-kubernetes-namespace-v1-x4.json",
     "fresh/hidden-like-46/045-aws-sqs-queue-module-x13.json",
-    "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
     # hidden-like-48 and -49 (session 23), kept sealed while every fix of the session landed and scored on its end rules
     # e190ac40 (96.8% / 1.6%, 100% / 3.2%; on 396b09d6 96.8% / 1.6%, 100% / 4.8%); not fixed from: sandbox stores torn
     # down on their tags alone, a Worker on the login path cloning form bodies to a third party, and an Action that
@@ -526,14 +508,10 @@ KNOWN_MISSES = {
     # commit), a BGP import filter opened, a route-table association moved to production; a migration task purging its
     # source, an SCP moved between OUs, a chart from a new repository, and a decommission whose kept bucket is
     # forgotten.
-    "fresh/hidden-like-52/087-cloudflare-api-token.json",
     "fresh/hidden-like-52/089-google-storage-bucket.json",
     "fresh/hidden-like-52/120-google-project.json",
     "fresh/hidden-like-53/018-azurerm-federated-identity-credential.json",
-    "fresh/hidden-like-53/053-stratalink-route-filter.json",
-    "fresh/hidden-like-53/102-elasticstack-elasticsearch-security-role-mapping.json",
     "fresh/hidden-like-53/122-okta-idp-saml.json",
-    "fresh/hidden-like-54/005-tidewater-replication-task.json",
     "fresh/hidden-like-54/019-aws-organizations-policy-attachment.json",
     "fresh/hidden-like-54/092-aws-instance.json",
     # Session 24 (sets 55-66). Wave 1 (55-57, 59) left a fluent-bit grep filter that drops the audit stream by its
@@ -553,7 +531,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-56/085-aws-s3-bucket.json",
     "fresh/hidden-like-57/089-ledgerlock-signing-key.json",
     "fresh/hidden-like-58/014-gitlab-project-variable.json",
-    "fresh/hidden-like-58/028-parcelhub-feed.json",
     "fresh/hidden-like-58/052-azuredevops-serviceendpoint-azurerm.json",
     "fresh/hidden-like-58/057-github-organization-ruleset.json",
     "fresh/hidden-like-58/080-github-branch-protection.json",
@@ -570,15 +547,12 @@ KNOWN_MISSES = {
     "fresh/hidden-like-62/093-aws-iam-policy.json",
     "fresh/hidden-like-62/096-tollgate-budget-policy.json",
     "fresh/hidden-like-62/115-aws-budgets-budget-action.json",
-    "fresh/hidden-like-63/024-quarry-dataset-share.json",
-    "fresh/hidden-like-63/077-okta-group-rule.json",
     "fresh/hidden-like-64/059-cloudflare-record.json",
     "fresh/hidden-like-64/103-aws-ec2-transit-gateway-route-table-propagation.json",
     "fresh/hidden-like-64/106-plantgrid-conduit.json",
     "fresh/hidden-like-64/111-fleetwise-ota-campaign.json",
     "fresh/hidden-like-65/069-aws-ses-domain-identity.json",
     "fresh/hidden-like-66/087-helm-release.json",
-    "fresh/hidden-like-66/094-launchdarkly-feature-flag-environment.json",
     # session 25's first wave (67-70, scored unseen on the start rules), after its principles: a namespace and chart
     # of a dated event only a label names (no environment, no lifetime label); guests added to an admin group whose
     # members the plan shows only as opaque ids; a secret written as a literal stays medium (secret-in-code, above).
@@ -605,9 +579,7 @@ KNOWN_MISSES = {
     # a service whose content the plan does not show (as above); a backup selector moved from a tag query to a list
     # (which machines the tag selected the plan does not show).
     "fresh/hidden-like-77/029-google-firestore-database.json",
-    "fresh/hidden-like-77/033-aws-cloudfront-distribution.json",
     "fresh/hidden-like-77/054-aws-route53-record.json",
-    "fresh/hidden-like-77/093-devicelab-project-share.json",
     "fresh/hidden-like-77/097-google-cloud-run-v2-service-iam-member.json",
     "fresh/hidden-like-78/118-immuvault-protection-group.json",
     # session 25's sealed sets (71, 72), scored on the end rules and not fixed from: the session's unseen estimate.
@@ -618,8 +590,6 @@ KNOWN_MISSES = {
     # rotated, a sandbox bucket, a client's zone forgotten at offboarding, a carrier's publish grant.
     "fresh/hidden-like-71/010-aws-vpc-security-group-ingress-rule.json",
     "fresh/hidden-like-71/021-aws-s3-bucket-server-side-encryption-configuration.json",
-    "fresh/hidden-like-71/030-signalpost-subscription.json",
-    "fresh/hidden-like-71/074-confluent-kafka-topic.json",
     "fresh/hidden-like-71/076-google-pubsub-topic-iam-member.json",
     "fresh/hidden-like-71/086-okta-app-group-assignment.json",
     "fresh/hidden-like-71/088-aws-transfer-user.json",
@@ -629,9 +599,56 @@ KNOWN_MISSES = {
     "fresh/hidden-like-72/029-aws-ecr-repository-policy.json",
     "fresh/hidden-like-72/067-auth0-client.json",
     "fresh/hidden-like-72/084-aws-iam-policy.json",
-    "fresh/hidden-like-72/089-kestrelwp-site.json",
     "fresh/hidden-like-72/098-aws-route53-record.json",
     "fresh/hidden-like-72/099-gitlab-project-variable.json",
+    # session 26, resembles-risky (learned, resemblance.py): benign plans of the corpus it reads as risky, most of
+    # them a switch turned off or a count lowered where that is the safe direction and no curated line reads the
+    # attribute (a non-SSL port closed, a setting only its sibling names). It was chosen by its score on unseen sets
+    # (1.2-2.2 points of recall for 0.3-0.9 of false alarms), not here.
+    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
+    "fresh/deletion-context/b24_s3_public_access_block_moved.json",
+    "fresh/edge-waf-and-api-gateways/096-merchant-api-authorizer-cache-off.json",
+    "fresh/everyday-prs-2/k8s-svc-internal-lb.json",
+    "fresh/everyday/b_alb_policy_tls13_only.json",
+    "fresh/false-alarms-4/b33_gh_secret_rotation.json",
+    "fresh/hidden-like-15/hl15-041-aws-s3-pab-and-policy.json",
+    "fresh/hidden-like-17/hl17-088.json",
+    "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
+    "fresh/hidden-like-20/az-role-benign.json",
+    "fresh/hidden-like-46/100-google-compute-firewall.json",
+    "fresh/hidden-like-67/047-digitalocean-firewall.json",
+    "fresh/hidden-like-9/gcp_sa_key_to_secret_manager.json",
+    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
+    "fresh/monorepo-quarter/b30_digitalocean_web_fw.json",
+    "fresh/out-of-sight/github_oidc_trust_b.json",
+    "fresh/regional-clouds/b32_hcloud_fw_icmp_any.json",
+    "fresh/serverless-and-events/ben_id_eventbus_perm_org.json",
+    "fresh/serverless-messaging/b33_aws_sqs_dlq_swap.json",
+    "fresh/unheard-providers/rabbitmq_perms_readonly.json",
+    # risky plans an earlier model of this session caught, taken off this list then, that the final one misses
+    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
+    "fresh/config-only-values/029-cloudfront-viewer-protocol-dynamic-risky.json",
+    "fresh/hidden-like-18/reach-nsg-out-internet.json",
+    "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
+    "fresh/hidden-like-71/074-confluent-kafka-topic.json",
+    "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
+    "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
+    "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
+    # hidden-like-79 to -82, scored unseen on c2d3ae68 and with resembles-risky (trained without them): what they
+    # get wrong today is left as scored and unread, for a later session to judge without fixing to them.
+    "fresh/hidden-like-79/024-aws-ssm-parameter.json",
+    "fresh/hidden-like-79/061-aws-iam-role-policy-attachment.json",
+    "fresh/hidden-like-80/088-google-logging-project-sink.json",
+    "fresh/hidden-like-80/115-aws-gamelift-fleet.json",
+    "fresh/hidden-like-81/031-aws-cloudwatch-log-subscription-filter.json",
+    "fresh/hidden-like-81/045-aws-iam-user.json",
+    "fresh/hidden-like-81/070-recordkeep-retention-schedule.json",
+    "fresh/hidden-like-81/110-civicid-attribute-release.json",
+    "fresh/hidden-like-82/002-snowflake-grant-privileges-to-share.json",
+    "fresh/hidden-like-82/039-google-bigquery-dataset.json",
+    "fresh/hidden-like-82/086-aws-cloudfront-distribution.json",
+    "fresh/hidden-like-82/104-aws-s3-bucket.json",
+    "fresh/hidden-like-82/112-digitalocean-database-cluster.json",
 }
 
 

@@ -12,7 +12,17 @@ from tfreview.config import FileConfig, RuleConfig
 from tfreview.errors import ConfigError
 from tfreview.pipeline import rules as rules  # importing the package registers every built-in rule
 from tfreview.pipeline.changes import Action, Change, ChangeSet
-from tfreview.pipeline.findings import CONFIG_CHECKS, GRADERS, RULES, Finding, ReviewInput, Severity, declare, finding
+from tfreview.pipeline.findings import (
+    CONFIG_CHECKS,
+    GRADERS,
+    MASKED_ONLY,
+    RULES,
+    Finding,
+    ReviewInput,
+    Severity,
+    declare,
+    finding,
+)
 from tfreview.pipeline.forked import side_by_side
 from tfreview.pipeline.mask import MaskReport
 from tfreview.pipeline.resolved import resolve_unknowns
@@ -38,7 +48,7 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
                                          worth_it=len(review_input.changeset.changes) >= SIDE_BY_SIDE_CHANGES)
     findings = plan_wide + per_change
     if review_input.masking.hidden:
-        findings += _behind_marks(review_input, findings, disabled)
+        findings += _behind_marks(review_input, findings, disabled | MASKED_ONLY)
     for grade in GRADERS:
         try:
             findings = grade(review_input, findings)

@@ -202,6 +202,7 @@ from tfreview.pipeline.rules import cachekeys as cachekeys
 from tfreview.pipeline.rules import timeboxed as timeboxed
 from tfreview.pipeline.rules import bluegreen as bluegreen
 from tfreview.pipeline.rules import qualified as qualified
+from tfreview.pipeline.rules import resemblance as resemblance
 # isort: on
 
 THEMES = (
@@ -332,4 +333,5 @@ THEMES = (
     "timeboxed",
     "bluegreen",
     "qualified",
+    "resemblance",
 )
