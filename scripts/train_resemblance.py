@@ -3,7 +3,8 @@
     python scripts/train_resemblance.py            # rewrite tfreview/pipeline/rules/resemblance.json
     python scripts/train_resemblance.py --check    # exit 1 when the shipped weights are not what the corpus trains
 
-Every labelled plan in fixtures/ (fresh/*/labels.json, manifest.json, incidents/manifest.json) is read, masked and
+Every labelled plan in fixtures/ (fresh/*/labels.json, manifest.json, incidents/manifest.json, and the probes of
+fixtures/rules/probes/probes.json) is read, masked and
 normalized as a review reads it, and each change through `change_tokens`, the function the rule scores with (a plan
 the reader refuses teaches nothing). A logistic model is trained on whole plans first
 (the union of their changes' tokens); then each risky plan is stood for by its change that model scores highest and
@@ -30,10 +31,13 @@ sys.path.insert(0, str(ROOT))
 from tfreview.errors import TfreviewError  # noqa: E402
 from tfreview.pipeline.changes import normalize  # noqa: E402
 from tfreview.pipeline.mask import mask_document  # noqa: E402
-from tfreview.pipeline.plan import parse_plan, read_plan_document  # noqa: E402
+from tfreview.pipeline.plan import add_addresses, parse_plan, read_plan_document  # noqa: E402
 from tfreview.pipeline.rules.resemblance import WEIGHTS, change_tokens  # noqa: E402
+from tfreview.pipeline.shape import check_shape  # noqa: E402
 
 OUT = ROOT / "tfreview" / "pipeline" / "rules" / WEIGHTS
+PROBES = ROOT / "fixtures" / "rules" / "probes" / "probes.json"
+PROBE = "probe:"
 EPOCHS, RATE, DECAY, L2, MIN_COUNT, SEED = 12, 0.1, 0.8, 1e-4, 3, 7
 Example = tuple[int, list[str]]
 
@@ -44,14 +48,36 @@ def labelled() -> list[tuple[str, int]]:
     files += [ROOT / "fixtures" / "manifest.json", ROOT / "fixtures" / "incidents" / "manifest.json"]
     plans = {e["path"]: int(e["expected"] == "needs_close_review")
              for f in files for e in json.loads(f.read_text())["plans"]}
+    plans |= {f"{PROBE}{p['name']}": int(p["expected"] == "needs_close_review") for p in probes().values()}
     return sorted(plans.items())
+
+
+def probes() -> dict[str, dict[str, object]]:
+    """The labelled probes (fixtures/rules/probes/probes.json) by name: scenarios of a few changes each."""
+    return {p["name"]: p for p in json.loads(PROBES.read_text())["probes"]}
+
+
+def probe_document(name: str) -> dict[str, object]:
+    """A probe as the plan document tests/pipeline/test_rules_probes.py reviews."""
+    probe = probes()[name]
+    document = {"format_version": "1.2", "terraform_version": "1.9.5", "applyable": True, "complete": True,
+                "errored": False, "planned_values": {"root_module": {}}, "configuration": {"root_module": {}},
+                "resource_changes": probe["resource_changes"]}
+    if "resource_drift" in probe:
+        document["resource_drift"] = probe["resource_drift"]
+    return document
 
 
 def plan_changes(path: str) -> list[set[str]] | None:
     """The tokens of each managed change of a plan, read through the stages a review runs before the rules (read,
     mask, parse, normalize), so the model learns from what it will see; None when the plan is refused."""
     try:
-        document = read_plan_document(ROOT / path)
+        if path.startswith(PROBE):
+            document = probe_document(path.removeprefix(PROBE))
+            check_shape(document)
+            add_addresses(document)
+        else:
+            document = read_plan_document(ROOT / path)
         mask_document(document)
         changeset = normalize(parse_plan(document))
     except TfreviewError:

@@ -13,7 +13,7 @@ import pytest
 
 from tfreview.pipeline.rules import resemblance
 
-KEEPS_THE_LEARNED_RULE = {"test_resemblance.py", "test_rules.py"}
+KEEPS_THE_LEARNED_RULE = {"test_resemblance.py", "test_rules.py", "test_rules_probes.py"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

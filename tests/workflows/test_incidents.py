@@ -198,7 +198,6 @@ KNOWN_MISSES = {
     # website (no website configuration in the plan).
     "fresh/hidden-like-9/gcp_sa_user_single_sa.json",
     "fresh/hidden-like-9/pd_security_escalation_swap.json",
-    "fresh/unheard-providers-4/launchdarkly-maintenance-risky.json",
     "fresh/everyday-prs/role_trust_org.json",
     # hidden-like-11 (kept from every lane): allUsers on a bucket only its name calls the public website; a token
     # creator role granted project-wide to a group and a service account, which the rules hold privileged whoever
@@ -552,7 +551,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-64/106-plantgrid-conduit.json",
     "fresh/hidden-like-64/111-fleetwise-ota-campaign.json",
     "fresh/hidden-like-65/069-aws-ses-domain-identity.json",
-    "fresh/hidden-like-66/087-helm-release.json",
     # session 25's first wave (67-70, scored unseen on the start rules), after its principles: a namespace and chart
     # of a dated event only a label names (no environment, no lifetime label); guests added to an admin group whose
     # members the plan shows only as opaque ids; a secret written as a literal stays medium (secret-in-code, above).
@@ -604,36 +602,39 @@ KNOWN_MISSES = {
     # session 26, resembles-risky (learned, resemblance.py): benign plans of the corpus it reads as risky, most of
     # them a switch turned off or a count lowered where that is the safe direction and no curated line reads the
     # attribute (a non-SSL port closed, a setting only its sibling names). It was chosen by its score on unseen sets
-    # (1.2-2.2 points of recall for 0.3-0.9 of false alarms), not here.
-    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
-    "fresh/deletion-context/b24_s3_public_access_block_moved.json",
+    # (1.2-1.5 points of recall for 0.3-0.5 of false alarms), not here.
+    "fresh/detection-response/gcp_scc_mute_sandbox_category.json",
     "fresh/edge-waf-and-api-gateways/096-merchant-api-authorizer-cache-off.json",
     "fresh/everyday-prs-2/k8s-svc-internal-lb.json",
     "fresh/everyday/b_alb_policy_tls13_only.json",
     "fresh/false-alarms-4/b33_gh_secret_rotation.json",
-    "fresh/hidden-like-15/hl15-041-aws-s3-pab-and-policy.json",
-    "fresh/hidden-like-17/hl17-088.json",
     "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
     "fresh/hidden-like-20/az-role-benign.json",
-    "fresh/hidden-like-46/100-google-compute-firewall.json",
     "fresh/hidden-like-67/047-digitalocean-firewall.json",
-    "fresh/hidden-like-9/gcp_sa_key_to_secret_manager.json",
     "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
     "fresh/monorepo-quarter/b30_digitalocean_web_fw.json",
-    "fresh/out-of-sight/github_oidc_trust_b.json",
     "fresh/regional-clouds/b32_hcloud_fw_icmp_any.json",
-    "fresh/serverless-and-events/ben_id_eventbus_perm_org.json",
     "fresh/serverless-messaging/b33_aws_sqs_dlq_swap.json",
-    "fresh/unheard-providers/rabbitmq_perms_readonly.json",
-    # risky plans an earlier model of this session caught, taken off this list then, that the final one misses
+    "fresh/supply-chain/b01_gh_ruleset_broadened_to_release.json",
+    "fresh/unheard-providers-4/launchdarkly-maintenance-benign.json",
+    # risky plans earlier models of this session caught (taken off this list then) that the final one misses;
+    # each was on the list before this session
     "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
+    "fresh/config-only-values-2/aws-policy-arn-module-output-risky.json",
     "fresh/config-only-values/029-cloudfront-viewer-protocol-dynamic-risky.json",
     "fresh/hidden-like-18/reach-nsg-out-internet.json",
+    "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
+    "fresh/hidden-like-34/018-snowflake-raw-db-drop-rename.json",
     "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
+    "fresh/hidden-like-63/024-quarry-dataset-share.json",
     "fresh/hidden-like-71/074-confluent-kafka-topic.json",
+    "fresh/hidden-like-77/093-devicelab-project-share.json",
+    "fresh/hidden-like-9/gcp_sa_key_to_shared_bucket.json",
     "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
     "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
+    "fresh/long-tail-real-8/mwaa-startup-script-a.json",
     "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
+    "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     # hidden-like-79 to -82, scored unseen on c2d3ae68 and with resembles-risky (trained without them): what they
     # get wrong today is left as scored and unread, for a later session to judge without fixing to them.
     "fresh/hidden-like-79/024-aws-ssm-parameter.json",

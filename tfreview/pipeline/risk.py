@@ -15,7 +15,7 @@ from tfreview.pipeline.changes import Action, Change, ChangeSet
 from tfreview.pipeline.findings import (
     CONFIG_CHECKS,
     GRADERS,
-    MASKED_ONLY,
+    PLANNED_ONLY,
     RULES,
     Finding,
     ReviewInput,
@@ -48,7 +48,7 @@ def evaluate(review_input: ReviewInput) -> list[Finding]:
                                          worth_it=len(review_input.changeset.changes) >= SIDE_BY_SIDE_CHANGES)
     findings = plan_wide + per_change
     if review_input.masking.hidden:
-        findings += _behind_marks(review_input, findings, disabled | MASKED_ONLY)
+        findings += _behind_marks(review_input, findings, disabled | PLANNED_ONLY)
     for grade in GRADERS:
         try:
             findings = grade(review_input, findings)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
-from tfreview.pipeline.findings import CHANGE_HOOKS, Finding, ReviewInput, Severity, finding, grader, rule
+from tfreview.pipeline.findings import CHANGE_HOOKS, PLANNED_ONLY, Finding, ReviewInput, Severity, finding, grader, rule
 from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.controlplane import WORLD
 from tfreview.pipeline.rules.values import leaves
@@ -237,7 +237,7 @@ def _opened(drift: Change, change: Change) -> str | None:
     for hook in CHANGE_HOOKS:
         if hook.wants(drift.type, Action.UPDATE):
             for found in hook.check(drift):
-                if found.severity is Severity.HIGH:
+                if found.severity is Severity.HIGH and found.rule not in PLANNED_ONLY:
                     return found.rule
     return _internet_added(drift)
 
@@ -291,7 +291,7 @@ def _flagged(drift: Change) -> Finding | None:
     for hook in CHANGE_HOOKS:
         if hook.wants(drift.type, Action.UPDATE):
             for found in hook.check(drift):
-                if found.severity is Severity.HIGH:
+                if found.severity is Severity.HIGH and found.rule not in PLANNED_ONLY:
                     return found
     return None
 

@@ -20,6 +20,7 @@ from tfreview.pipeline.changes import Action, Change, normalize
 from tfreview.pipeline.decoding import within_nodes
 from tfreview.pipeline.findings import (
     CHANGE_HOOKS,
+    PLANNED_ONLY,
     RULES,
     Finding,
     ReviewInput,
@@ -84,7 +85,8 @@ def _embedded(ri: ReviewInput) -> Iterator[Finding]:
     finally:
         _state.inside = False
     for item in found:
-        if item.severity in (Severity.HIGH, Severity.MEDIUM) and item.address in owners:
+        if item.severity in (Severity.HIGH, Severity.MEDIUM) and item.address in owners \
+                and item.rule not in PLANNED_ONLY:
             stack, what = owners[item.address]
             text = item.message.removeprefix(f"{item.address}:").strip()
             yield finding(RULE, stack, f"{stack}: its template's {what}: {text} ({item.rule})", item.severity)
