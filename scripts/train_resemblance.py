@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -32,7 +31,7 @@ from tfreview.errors import TfreviewError  # noqa: E402
 from tfreview.pipeline.changes import normalize  # noqa: E402
 from tfreview.pipeline.mask import mask_document  # noqa: E402
 from tfreview.pipeline.plan import add_addresses, parse_plan, read_plan_document  # noqa: E402
-from tfreview.pipeline.rules.resemblance import WEIGHTS, change_tokens  # noqa: E402
+from tfreview.pipeline.rules.resemblance import WEIGHTS, change_tokens, logit, probability  # noqa: E402
 from tfreview.pipeline.shape import check_shape  # noqa: E402
 
 OUT = ROOT / "tfreview" / "pipeline" / "rules" / WEIGHTS
@@ -86,10 +85,6 @@ def plan_changes(path: str) -> list[set[str]] | None:
             if c.mode == "managed"]
 
 
-def sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
-
-
 def train(examples: list[Example]) -> tuple[float, dict[str, float]]:
     counts = Counter(t for _, tokens in examples for t in tokens)
     data = [(y, [t for t in tokens if counts[t] >= MIN_COUNT]) for y, tokens in examples]
@@ -99,7 +94,7 @@ def train(examples: list[Example]) -> tuple[float, dict[str, float]]:
     for _ in range(EPOCHS):
         rng.shuffle(data)
         for y, tokens in data:
-            gradient = sigmoid(bias + sum(weights.get(t, 0.0) for t in tokens)) - y
+            gradient = probability(logit(tokens, bias, weights)) - y
             bias -= rate * gradient
             for t in tokens:
                 w = weights.get(t, 0.0)
@@ -114,15 +109,11 @@ def model() -> dict[str, object]:
         read = pool.map(plan_changes, [path for path, _ in every], chunksize=64)
     plans = [(y, changes) for (_, y), changes in zip(every, read, strict=True) if changes is not None]
     bias, weights = train([(y, sorted(set().union(*changes))) for y, changes in plans])
-
-    def likeness(tokens: set[str]) -> float:
-        return bias + sum(weights.get(t, 0.0) for t in tokens)
-
     instances: list[Example] = []
     for y, changes in plans:
         changes = [c for c in changes if c] or [set()]
         if y:
-            instances.append((1, sorted(max(changes, key=lambda c: (likeness(c), sorted(c))))))
+            instances.append((1, sorted(max(changes, key=lambda c: (logit(c, bias, weights), sorted(c))))))
         else:
             instances += [(0, sorted(c)) for c in changes]
     bias, weights = train(instances)

@@ -113,8 +113,9 @@ CHANGE_HOOKS: list[ChangeHook] = []
 # Plan-wide checks whose findings carry ids chosen in .tfreview.hcl (custom rules).
 CONFIG_CHECKS: list[RuleCheck] = []
 GRADERS: list[Grader] = []
-# Rules that read only the plan's own changes as masked: not run again on the clear values behind sensitive marks
-# nor on drift read as an update (a learned rule knows masked planned changes only, and misreads anything else).
+# Rules that read only the plan's own changes as masked: not run again on the clear values behind sensitive marks,
+# on drift read as an update, or on the resources of an embedded template (a learned rule knows masked planned
+# changes only, and misreads anything else).
 PLANNED_ONLY: set[str] = set()
 ALTERING = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 EVERY_ACTION = frozenset(Action)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -130,9 +130,9 @@ def _moved_tokens(path: tuple[str, ...], before: list[Any] | None, after: list[A
     tokens |= {f"v+:{t}" for t in now - was} | {f"v-:{t}" for t in was - now}
     old, new = _number(before or []), _number(after or [])
     if old is not None and new is not None and old != new:
-        direction = "zero" if new == 0 else ("down" if new < old else "up")
+        way = "zero" if new == 0 else ("down" if new < old else "up")
         tenfold = abs(math.log10(max(abs(new), 1e-9) / max(abs(old), 1e-9))) >= 1
-        tokens |= {f"n:{w}:{direction}{fold}" for w in words for fold in (("", "10") if tenfold else ("",))}
+        tokens |= {f"n:{w}:{way}{fold}" for w in words for fold in (("", "10") if tenfold else ("",))}
     if before and after and len(before) != len(after):
         tokens |= {f"l:{w}:{'grew' if len(after) > len(before) else 'shrank'}" for w in words}
     return tokens
@@ -167,11 +167,19 @@ def _model() -> tuple[float, dict[str, float]]:
     return float(document["bias"]), {str(k): float(v) for k, v in document["weights"].items()}
 
 
+def logit(tokens: Iterable[str], bias: float, weights: Mapping[str, float]) -> float:
+    """A logistic model's log-odds for TOKENS (the rule's model, or one being trained)."""
+    return bias + sum(weights.get(token, 0.0) for token in tokens)
+
+
+def probability(log_odds: float) -> float:
+    """LOG_ODDS as a probability (clamped, so no overflow)."""
+    return 1 / (1 + math.exp(-max(min(log_odds, 30.0), -30.0)))
+
+
 def score(tokens: set[str]) -> float:
     """The model's probability that a change with these tokens belongs to a risky plan."""
-    bias, weights = _model()
-    logit = bias + sum(weights.get(token, 0.0) for token in tokens)
-    return 1 / (1 + math.exp(-max(min(logit, 30.0), -30.0)))
+    return probability(logit(tokens, *_model()))
 
 
 def _said(token: str) -> str:
@@ -188,12 +196,12 @@ def _said(token: str) -> str:
     if kind == "v-":
         return f"a value is no longer {said}"
     if kind == "n":
-        word, _, direction = rest.partition(":")
+        word, _, way = rest.partition(":")
         return {"down": f"`{word}` lowered", "down10": f"`{word}` cut tenfold or more", "zero": f"`{word}` set to 0",
-                "up": f"`{word}` raised", "up10": f"`{word}` raised tenfold or more"}[direction]
+                "up": f"`{word}` raised", "up10": f"`{word}` raised tenfold or more"}[way]
     if kind == "l":
-        word, _, direction = rest.partition(":")
-        return f"`{word}` lists {'more' if direction == 'grew' else 'fewer'} entries"
+        word, _, way = rest.partition(":")
+        return f"`{word}` lists {'more' if way == 'grew' else 'fewer'} entries"
     return {"add": f"`{rest}` added", "rm": f"`{rest}` removed", "k": f"`{rest}` changes",
             "a": "imported with changes"}.get(kind, token)
 
