@@ -160,6 +160,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], dict[str, Any]]] = {
     "code-sends-user-data": ("idco_action.claims", ("insight-vendor.example.net", "user data"), {}),
     "source-unpinned": ("module.dns.aws_route53_record.api", ("module.dns", "no ref on github.com"), {}),
     "secret-store-rights": ("stashco_vault_access_policy.helpdesk", ("nothing in the plan knows", "purge"), {}),
+    "spend-guard-removed": ("snowflake_warehouse.bi", ("`auto_suspend` 60 → 0", "never stops", "warehouse_size"), {}),
 }
 # The learned rule (resemblance.py) reads many risky fixtures as it reads the risky plans it learned from: a second
 # opinion beside any rule, never a conflict.

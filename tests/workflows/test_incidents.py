@@ -69,7 +69,10 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-65", "hidden-like-66", "hidden-like-67", "hidden-like-68", "hidden-like-69",
                       "hidden-like-70", "hidden-like-73", "hidden-like-74", "hidden-like-75", "hidden-like-76",
                       "hidden-like-77", "hidden-like-78", "hidden-like-71", "hidden-like-72", "hidden-like-79",
-                      "hidden-like-80", "hidden-like-81", "hidden-like-82")]
+                      "hidden-like-80", "hidden-like-81", "hidden-like-82", "hidden-like-83", "hidden-like-84",
+                      "hidden-like-85", "hidden-like-86", "hidden-like-87", "hidden-like-88", "hidden-like-89",
+                      "hidden-like-90", "hidden-like-91", "hidden-like-92", "hidden-like-93", "hidden-like-94",
+                      "hidden-like-95", "hidden-like-96", "hidden-like-97", "hidden-like-98")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -188,7 +191,6 @@ KNOWN_MISSES = {
     # show; and a rules document replaced (it cannot change in place) whose new text is stricter, which needs its
     # language read.
     "fresh/long-tail-real-2/gcp_dns_policy_alt_nameserver.json",
-    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
     "fresh/long-tail-real-2/gcp_firebase_rules_tighten.json",
     # session 9, after the first round of four lanes: serviceAccountUser granted to a service account of a project the
     # plan never shows as its own (foreign-data-share asks to confirm the receiver); a key written to a bucket object
@@ -320,7 +322,6 @@ KNOWN_MISSES = {
     "fresh/data-stores-and-analytics/crd_output_nonsensitive_password_twin.json",
     "fresh/edge-dns-and-certificates/cloudflare-worker-partner-key-risky.json",
     "fresh/edge-dns-and-certificates/wafv2-logging-filter-risky.json",
-    "fresh/edge-dns-and-certificates/cloudflare-logpush-filter-risky.json",
     # serverless-and-events (written mid-session, first run unseen on the start and mid rules) after its
     # principles: async retries cut to none with no failure destination (retry counts are not read as capacity),
     # and an Event Grid webhook to a domain nothing shows is outside.
@@ -400,7 +401,6 @@ KNOWN_MISSES = {
     "fresh/observability-and-incident-response/044-project-logging-sandbox-retire.json",
     "fresh/observability-and-incident-response/059-fluent-bit-buffer-tuning.json",
     "fresh/observability-and-incident-response/062-preview-env-workspace-cleanup.json",
-    "fresh/observability-and-incident-response/072-fluent-bit-image-patch.json",
     "fresh/observability-and-incident-response/078-orders-anomaly-band-tuning.json",
     "fresh/databases-and-data-stores/028-catalog-table-policy.json",
     "fresh/databases-and-data-stores/031-checkout-pg-replica-naming.json",
@@ -427,7 +427,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/071-acs-email-domain-cutover.json",
     "fresh/email-and-communications/077-postfix-relay-values.json",
     "fresh/email-and-communications/079-shipwell-domain-records.json",
-    "fresh/data-sharing-and-transfer/011-databricks-partner-share-objects.json",
     "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",
     "fresh/directories-and-end-user-compute/071-identity-lab-module-removal.json",
@@ -442,7 +441,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-32/100-bq-drop-scratch-tables.json",
     "fresh/hidden-like-33/094-break-glass-admin-strong-conditions.json",
     "fresh/hidden-like-34/016-github-webhook-own-atlantis.json",
-    "fresh/hidden-like-34/029-snowflake-future-select-bi.json",
     "fresh/hidden-like-34/049-monitor-decommissioned-service.json",
     "fresh/hidden-like-35/021-gcp-dataflow-token-creator-on-sa.json",
     # hidden-like-36, -37 and -38 (session 22), scored unseen on a76dbaeb: 95.2% / 6.8%, 90.6% / 6.6% and
@@ -539,7 +537,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-59/058-aws-s3-bucket.json",
     "fresh/hidden-like-60/045-aws-s3-bucket-replication-configuration.json",
     "fresh/hidden-like-60/116-aws-vpc-peering-connection.json",
-    "fresh/hidden-like-61/061-fastly-service-vcl.json",
     "fresh/hidden-like-61/092-aws-cloudfront-function.json",
     "fresh/hidden-like-62/040-snowflake-database.json",
     "fresh/hidden-like-62/072-aws-organizations-delegated-administrator.json",
@@ -579,7 +576,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-77/029-google-firestore-database.json",
     "fresh/hidden-like-77/054-aws-route53-record.json",
     "fresh/hidden-like-77/097-google-cloud-run-v2-service-iam-member.json",
-    "fresh/hidden-like-78/118-immuvault-protection-group.json",
     # session 25's sealed sets (71, 72), scored on the end rules and not fixed from: the session's unseen estimate.
     # Misses: a tenant's subscription filter dropped, a carrier's SFTP home at the shared bucket's root, a bucket's
     # key moved to an outside account, a topic's retention cut to a minute, Everyone assigned to an admin app, an AMI
@@ -603,23 +599,12 @@ KNOWN_MISSES = {
     # them a switch turned off or a count lowered where that is the safe direction and no curated line reads the
     # attribute (a non-SSL port closed, a setting only its sibling names). It was chosen by its score on unseen sets
     # (1.2-1.5 points of recall for 0.3-0.5 of false alarms), not here.
-    "fresh/detection-response/gcp_scc_mute_sandbox_category.json",
     "fresh/edge-waf-and-api-gateways/096-merchant-api-authorizer-cache-off.json",
-    "fresh/everyday-prs-2/k8s-svc-internal-lb.json",
     "fresh/everyday/b_alb_policy_tls13_only.json",
     "fresh/false-alarms-4/b33_gh_secret_rotation.json",
     "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
-    "fresh/hidden-like-20/az-role-benign.json",
-    "fresh/hidden-like-67/047-digitalocean-firewall.json",
-    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
-    "fresh/monorepo-quarter/b30_digitalocean_web_fw.json",
-    "fresh/regional-clouds/b32_hcloud_fw_icmp_any.json",
-    "fresh/serverless-messaging/b33_aws_sqs_dlq_swap.json",
-    "fresh/supply-chain/b01_gh_ruleset_broadened_to_release.json",
-    "fresh/unheard-providers-4/launchdarkly-maintenance-benign.json",
     # risky plans earlier models of this session caught (taken off this list then) that the final one misses;
     # each was on the list before this session
-    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
     "fresh/config-only-values-2/aws-policy-arn-module-output-risky.json",
     "fresh/config-only-values/029-cloudfront-viewer-protocol-dynamic-risky.json",
     "fresh/hidden-like-18/reach-nsg-out-internet.json",
@@ -645,11 +630,101 @@ KNOWN_MISSES = {
     "fresh/hidden-like-81/045-aws-iam-user.json",
     "fresh/hidden-like-81/070-recordkeep-retention-schedule.json",
     "fresh/hidden-like-81/110-civicid-attribute-release.json",
-    "fresh/hidden-like-82/002-snowflake-grant-privileges-to-share.json",
     "fresh/hidden-like-82/039-google-bigquery-dataset.json",
-    "fresh/hidden-like-82/086-aws-cloudfront-distribution.json",
     "fresh/hidden-like-82/104-aws-s3-bucket.json",
     "fresh/hidden-like-82/112-digitalocean-database-cluster.json",
+    # session 27: resembles-risky retrained with hidden-like-83 to -90, reading a name/value pair's value under its
+    # name, and no longer reading computed ids or the whole internet as a source (the exposure rules read that with
+    # its ports); these moved with the new weights
+    "fresh/everyday-prs-2/k8s-svc-internal-lb.json",
+    "fresh/hidden-like-82/086-aws-cloudfront-distribution.json",
+    "fresh/serverless-messaging/b33_aws_sqs_dlq_swap.json",
+    "fresh/unheard-providers-5/sumologic-monitor-benign.json",
+    "fresh/config-only-values-2/aws-sg-default-not-overridden-risky.json",
+    "fresh/hidden-like-66/087-helm-release.json",
+    "fresh/unheard-providers-3/gitlab_deploy_key_read_only.json",
+    # hidden-like-83 to -90, scored unseen on 6f4f19a8 (83-86: 86.6% / 5.3%; 87-90: 96.4% / 1.2%) and fixed from
+    # where a principle carried (spend guards, shares, row policies, zone firewalls…): what they still get wrong.
+    # device trust and fleet plumbing (a CA set to auto-register, a verified vendor root, a topic rule to a partner)
+    "fresh/hidden-like-84/036-cloudflare-record.json",
+    "fresh/hidden-like-84/070-aws-iot-ca-certificate.json",
+    "fresh/hidden-like-84/073-aws-iot-policy.json",
+    "fresh/hidden-like-84/079-buildkite-cluster-agent-token.json",
+    "fresh/hidden-like-84/087-azurerm-iothub-dps-certificate.json",
+    "fresh/hidden-like-84/097-azurerm-key-vault-access-policy.json",
+    "fresh/hidden-like-84/105-aws-iot-topic-rule.json",
+    "fresh/hidden-like-85/007-null-resource.json",  # a provisioner written outside `provisioners`
+    "fresh/hidden-like-85/105-fedgate-attribute-release-policy.json",
+    "fresh/hidden-like-86/009-databricks-library.json",
+    "fresh/hidden-like-86/051-databricks-job.json",
+    "fresh/hidden-like-86/052-okta-app-group-assignments.json",
+    "fresh/hidden-like-86/075-snowflake-task.json",
+    "fresh/hidden-like-86/076-google-bigquery-data-transfer-config.json",
+    "fresh/hidden-like-86/125-databricks-global-init-script.json",
+    "fresh/hidden-like-88/006-histora-replication-target.json",
+    # their look-alikes read as risky: a broker's public web listener, a sandbox's key, MQTT over TLS open to the
+    # world, a signer profile shared within the organisation, grants and deletes in dev, drift on a warehouse size
+    "fresh/hidden-like-84/032-brokerly-listener.json",
+    "fresh/hidden-like-84/035-aws-kms-key.json",
+    "fresh/hidden-like-84/039-digitalocean-firewall.json",
+    "fresh/hidden-like-84/074-aws-signer-signing-profile-permission.json",
+    "fresh/hidden-like-84/116-aws-security-group-rule.json",
+    "fresh/hidden-like-86/010-databricks-grants.json",
+    "fresh/hidden-like-86/063-hcloud-server.json",
+    "fresh/hidden-like-86/082-snowflake-warehouse.json",
+    "fresh/hidden-like-86/122-databricks-catalog.json",
+    "fresh/hidden-like-89/059-tollgate-data-export.json",
+    "fresh/hidden-like-90/096-google-storage-bucket.json",
+    # hidden-like-91 to -94, sealed until the fixes from 83-90, then scored on them (95.1% / 3.3%; on 6f4f19a8
+    # 94.7% / 3.7%) and fixed from: a GitOps platform's quieter moves (a DNS rewrite into a tenant's namespace, a
+    # provider package from a personal registry, a role annotation borrowed, a prune path repointed), a CI variable
+    # holding a vendor's key under a short name, a HA pair replaced at once, a partner's route-table association
+    "fresh/hidden-like-92/001-kubernetes-config-map.json",
+    "fresh/hidden-like-92/032-kubernetes-manifest.json",
+    "fresh/hidden-like-92/103-kubernetes-service-account.json",
+    "fresh/hidden-like-92/125-kubernetes-manifest.json",
+    "fresh/hidden-like-94/035-gitlab-project-variable.json",
+    "fresh/hidden-like-94/077-hcloud-server.json",
+    "fresh/hidden-like-94/095-aws-ec2-transit-gateway-route-table-association.json",
+    # and their look-alikes read as risky: a segment and a dataset retired, keys rotated by replace, a namespace gone
+    "fresh/hidden-like-91/025-gatewise-segment.json",
+    "fresh/hidden-like-93/035-google-bigquery-dataset.json",
+    "fresh/hidden-like-93/089-tls-private-key.json",
+    "fresh/hidden-like-93/093-tailscale-tailnet-key.json",
+    "fresh/hidden-like-94/058-kubernetes-namespace.json",
+    # the last retraining, with hidden-like-95 to -98, moved these
+    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
+    "fresh/supply-chain/b01_gh_ruleset_broadened_to_release.json",
+    "fresh/unheard-providers-4/launchdarkly-maintenance-benign.json",
+    # hidden-like-95 to -98, sealed until every fix of this session had landed and scored then (95.2% / 4.9%; on
+    # 6f4f19a8 95.6% / 4.9%); fixed from only for a recorder narrowed to a list and a break-glass trust that stops
+    # asking for MFA. Misses: an unblinding role on a trial, an IAM document written in a shape Terraform never
+    # writes, a security team's own detectors quietly narrowed (a Falco driver off, a DaemonSet moved off every
+    # node, a Sentinel rule excluding one account, a sensor exclusion for /tmp/**, a search dropping 10/8, a drop
+    # rule for a gateway's logs) and a secret literal in configuration (medium there)
+    "fresh/hidden-like-95/094-trialgrid-study-role-assignment.json",
+    "fresh/hidden-like-96/041-aws-iam-role-policy.json",
+    "fresh/hidden-like-96/078-helm-release.json",
+    "fresh/hidden-like-96/094-kubernetes-daemon-set-v1.json",
+    "fresh/hidden-like-96/099-azurerm-sentinel-alert-rule-scheduled.json",
+    "fresh/hidden-like-96/104-hexwarden-sensor-visibility-exclusion.json",
+    "fresh/hidden-like-96/119-splunk-saved-searches.json",
+    "fresh/hidden-like-97/103-github-actions-secret.json",
+    "fresh/hidden-like-98/121-newrelic-nrql-drop-rule.json",
+    # their look-alikes read as risky: drift removed, scratch expiry, an SCP that denies more, dev and sandbox
+    # teardowns, honeypots open by design, a narrowed exclusion, a key rotated, a new environment, a tag trust
+    "fresh/hidden-like-95/103-aws-security-group-rule.json",
+    "fresh/hidden-like-95/123-aws-s3-bucket-lifecycle-configuration.json",
+    "fresh/hidden-like-96/012-aws-organizations-policy.json",
+    "fresh/hidden-like-96/017-helm-release.json",
+    "fresh/hidden-like-96/037-hexwarden-ml-exclusion.json",
+    "fresh/hidden-like-96/060-aws-security-group-rule.json",
+    "fresh/hidden-like-96/090-google-compute-firewall.json",
+    "fresh/hidden-like-96/100-digitalocean-droplet.json",
+    "fresh/hidden-like-96/112-tls-private-key.json",
+    "fresh/hidden-like-98/022-aws-security-group-rule.json",
+    "fresh/hidden-like-98/025-aws-iam-role.json",
+    "fresh/hidden-like-98/079-kubernetes-namespace.json",
 }
 
 

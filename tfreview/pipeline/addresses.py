@@ -131,6 +131,22 @@ def _key(text: str) -> Any:
 _INSTANCE_KEY = lazy_compile(r'\[(\d+|"(?:[^"\\]|\\.)*")\]$')
 
 
+_MODULE_STEP = lazy_compile(r'module\.([^.\[]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?\.')
+
+
+def module_keys(address: str) -> dict[str, Any]:
+    """The key of each keyed module instance on ADDRESS's path, by config module path:
+    `module.a["x"].module.b[0].t.n` → {"module.a": "x", "module.a.module.b": 0}."""
+    keys: dict[str, Any] = {}
+    path, position = "", 0
+    while (step := _MODULE_STEP.match(address, position)) is not None:
+        path = f"{path}.module.{step[1]}".lstrip(".")
+        if step[2] is not None:
+            keys[path] = _key(step[2])
+        position = step.end()
+    return keys
+
+
 def instance_key(address: str) -> str | int | None:
     """An instance address's own key (`[0]` → 0, `["eu"]` → "eu"); None for a resource without count or for_each."""
     match = _INSTANCE_KEY.search(address)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfreview.pipeline.addresses import call_of, dig, most_specific, reference_steps
+from tfreview.pipeline.addresses import call_of, dig, module_keys, most_specific, reference_steps
 from tfreview.pipeline.addresses import config_address as config_address
 from tfreview.pipeline.addresses import module_of as module_of
 from tfreview.pipeline.addresses import references_in as references_in
@@ -50,6 +50,7 @@ class Module:
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative address -> expressions
     provisioners: dict[str, list[Any]] = field(default_factory=dict)  # relative address -> provisioner blocks
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)  # call name -> input expressions
+    call_for_each: dict[str, Any] = field(default_factory=dict)  # call name -> its for_each expression
     outputs: dict[str, Any] = field(default_factory=dict)  # output name -> expression
     defaults: dict[str, Any] = field(default_factory=dict)  # variable name -> default value
     for_each: dict[str, Any] = field(default_factory=dict)  # relative address -> for_each expression
@@ -93,6 +94,8 @@ class Configuration:
         for name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 entry.calls[name] = _dict(call.get("expressions"))
+                if "for_each_expression" in call:
+                    entry.call_for_each[name] = call["for_each_expression"]
                 self._index(call.get("module"), f"{path}.module.{name}".lstrip("."))
 
     @property
@@ -149,18 +152,21 @@ class Configuration:
     def instance_candidates(self, address: str, expression: Any, key: str | int | None) -> list[Any]:
         """candidates() of one instance's expression, with `each.key`, `each.value…` and `count.index` read from
         the instance's own KEY (`["vendor"]`, `[0]`) and the resource's `for_each` map."""
-        if key is None or not isinstance(expression, dict) or "constant_value" in expression:
+        instances = module_keys(address)
+        if (key is None and not instances) or not isinstance(expression, dict) or "constant_value" in expression:
             return self.candidates(expression, module_of(address))
         references = most_specific([r for r in _list(expression.get("references")) if isinstance(r, str)])
         if not references:
             return [UNKNOWN]
-        return [self._instance_value(address, reference, key) for reference in references]
+        return [self._instance_value(address, reference, key, instances) for reference in references]
 
-    def _instance_value(self, address: str, reference: str, key: str | int) -> Any:
+    def _instance_value(self, address: str, reference: str, key: str | int | None, instances: dict[str, Any]) -> Any:
         if reference in ("each.key", "count.index"):
-            return key
+            return UNKNOWN if key is None else key
         if reference != "each.value" and not reference.startswith("each.value."):
-            return self.resolve(reference, module_of(address))
+            return self.resolve(reference, module_of(address), instances=instances)
+        if key is None:
+            return UNKNOWN
         module = module_of(address)
         found = self.modules.get(module)
         expression = found.for_each.get(config_address(address)[len(module):].lstrip(".")) if found else None
@@ -169,16 +175,17 @@ class Configuration:
             str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
         return dig(value, reference.split(".")[2:])
 
-    def resolve(self, reference: str, module: str, depth: int = 0) -> Any:
-        """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE."""
+    def resolve(self, reference: str, module: str, depth: int = 0, instances: dict[str, Any] | None = None) -> Any:
+        """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE; INSTANCES
+        gives the key of each keyed module instance the reference is read in (`module_keys`)."""
         if depth > MAX_DEPTH:
             return UNKNOWN
         parts, keys = reference_steps(reference)
         if keys:  # `x.app_role_ids["User.Read.All"]`, `var.roles[0]`: the whole value, then its item
-            found = self.resolve(".".join(parts), module, depth + 1)
+            found = self.resolve(".".join(parts), module, depth + 1, instances)
             return UNKNOWN if found == UNKNOWN else dig(found, keys)
         if parts[0] == "var" and len(parts) >= 2:
-            return dig(self._variable(parts[1], module, depth), parts[2:])
+            return dig(self._variable(parts[1], module, depth, instances or {}), parts[2:])
         if parts[0] == "module" and len(parts) >= 3:
             child = f"{module}.module.{parts[1]}".lstrip(".")
             found = self.modules.get(child)
@@ -191,11 +198,11 @@ class Configuration:
             return UNKNOWN
         return self._attribute(".".join(parts[:2]), parts[2:], module, depth)
 
-    def _single(self, expression: Any, module: str, depth: int) -> Any:
+    def _single(self, expression: Any, module: str, depth: int, instances: dict[str, Any] | None = None) -> Any:
         if isinstance(expression, dict) and "constant_value" in expression:
             return expression["constant_value"]
         references = most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
-        return self.resolve(references[0], module, depth + 1) if len(references) == 1 else UNKNOWN
+        return self.resolve(references[0], module, depth + 1, instances) if len(references) == 1 else UNKNOWN
 
     def inputs(self, module: str) -> dict[str, Any]:
         """Every input variable of MODULE that the plan shows a value for (its call's argument or its default),
@@ -215,19 +222,38 @@ class Configuration:
         parent, call = call_of(module)
         return self.modules.get(parent, Module(parent)).calls.get(call, {}).get(name), parent
 
-    def _variable(self, name: str, module: str, depth: int) -> Any:
+    def _variable(self, name: str, module: str, depth: int, instances: dict[str, Any] | None = None) -> Any:
         if not module:
             return self.variables.get(name, UNKNOWN)
         parent, call = call_of(module)
         inputs = self.modules.get(parent, Module(parent)).calls.get(call, {})
         if name in inputs:
-            return self._single(inputs[name], parent, depth)
+            each = self._each_of_call(inputs[name], module, depth, instances or {})
+            return each if each is not None else self._single(inputs[name], parent, depth, instances)
         defaults = self.modules.get(module, Module(module)).defaults
         if name not in defaults and not inputs:
             # A call whose arguments the plan leaves out passes root variables through under their own names,
             # the common shape; a value read this way only ever adds a finding.
             return self.variables.get(name, UNKNOWN)
         return defaults.get(name, UNKNOWN)
+
+    def _each_of_call(self, expression: Any, module: str, depth: int, instances: dict[str, Any]) -> Any:
+        """A call input that reads `each.key` or `each.value…` of a module called with for_each, for the instance of
+        MODULE that INSTANCES names (`module.tenant["tyrell"]`); None when the input reads no such thing."""
+        references = most_specific([r for r in _list(_dict(expression).get("references")) if isinstance(r, str)])
+        if len(references) != 1 or not (references[0] == "each.key" or references[0].split(".")[:2] == ["each",
+                                                                                                         "value"]):
+            return None
+        if module not in instances:
+            return UNKNOWN
+        key, (parent, call) = instances[module], call_of(module)
+        if references[0] == "each.key":
+            return key
+        for_each = self.modules.get(parent, Module(parent)).call_for_each.get(call)
+        items = self._single(for_each, parent, depth + 1, instances) if for_each is not None else UNKNOWN
+        value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
+            str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
+        return dig(value, references[0].split(".")[2:])
 
     def _attribute(self, resource: str, rest: list[str], module: str, depth: int) -> Any:
         address = f"{module}.{resource}".lstrip(".")

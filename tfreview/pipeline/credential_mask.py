@@ -257,7 +257,8 @@ _VALUE_KEY = lazy_compile(r"(?:^|[_-])value$", re.IGNORECASE)
 _NOT_PLAIN = lazy_compile(r"encrypted|hash|digest|sha|default", re.IGNORECASE)
 # Its name sits under `name`, `key`, `variable_name`, `secret_name`, `env_key`, `envKey`…
 _NAME_KEY = lazy_compile(r"(?:^|[_-]|(?<=[a-z]))(?:name|key)$", re.IGNORECASE)
-_NAME_SHAPE = lazy_compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+# (or a store path: an SSM parameter's `/app/prod/db-password`)
+_NAME_SHAPE = lazy_compile(r"[A-Za-z_/][A-Za-z0-9_./-]{0,127}")
 
 
 def _holds_value(key: Any) -> bool:

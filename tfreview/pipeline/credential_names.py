@@ -169,8 +169,41 @@ def find_in_arguments(items: list[object]) -> list[tuple[int, str]]:
     return found
 
 
+# A dotted property name (Spark, Hadoop) may name its credential before the host it is for:
+# `fs.azure.account.key.<account>.dfs.core.windows.net`. The host says nothing about the value.
+PROPERTY_CREDENTIAL_WORDS = frozenset({"key", "secret", "password", "passwd", "token", "credential", "credentials"})
+HOST_END = lazy_compile(r"[a-z]{2,6}")
+
+
+def without_host(key: str) -> str:
+    """KEY without the host a dotted property names after its last credential word (`…account.key.<host>`)."""
+    parts = key.split(".")
+    words = [i for i, part in enumerate(parts) if part.lower() in PROPERTY_CREDENTIAL_WORDS]
+    if words and len(parts) - words[-1] > 2 and HOST_END.fullmatch(parts[-1]):
+        return ".".join(parts[:words[-1] + 1])
+    return key
+
+
+# A wallet's recovery phrase (BIP-39: 12 to 24 lower-case words) under a name that says so: whoever reads it holds
+# every key the wallet derives.
+SEED_NAME = lazy_compile(r"(?:^|[^a-z])(?:seed|mnemonic|seed[_.-]?phrase|recovery[_.-]?(?:phrase|words))s?$",
+                         re.IGNORECASE)
+MNEMONIC = lazy_compile(r"[a-z]{3,8}(?: [a-z]{3,8}){11,23}")
+MNEMONIC_LENGTHS = frozenset({12, 15, 18, 21, 24})
+
+
+def seed_phrase(key: str, value: str) -> bool:
+    """Whether VALUE is a wallet's recovery phrase under a key or name that says it is one."""
+    words = " ".join(value.split())
+    return bool(SEED_NAME.search(key)) and MNEMONIC.fullmatch(words) is not None \
+        and len(words.split()) in MNEMONIC_LENGTHS
+
+
 def find_by_key(key: str, value: str) -> str | None:
     """The kind of credential VALUE is when it sits under a key like `db_password`, or None."""
+    if seed_phrase(key, value):
+        return "seed-phrase"
+    key = without_host(key) if "." in key else key
     short = not KEY_NAME.search(key) and SHORT_KEY_NAME.search(key) is not None
     if REQUEST_TOKEN.search(_KEY_WORDS.sub("_", key)):
         return None

@@ -29,6 +29,7 @@ from tfreview.pipeline.credential_names import (
 
 LABELS = {
     "aws-access-key": "an AWS access key", "aws-secret-key": "an AWS secret access key",
+    "seed-phrase": "a wallet's recovery (seed) phrase",
     "private-key": "a private key", "github-token": "a GitHub token", "gitlab-token": "a GitLab token",
     "slack-token": "a Slack token", "slack-webhook": "a Slack webhook URL", "jwt": "a JSON web token",
     "url-password": "a password in a connection string", "password": "a password", "secret": "a secret",
@@ -229,6 +230,8 @@ LOWER_PROBES = (
     # into a field: one literal each.
     lazy_compile(rb"p(?:ass|wd?)" + _KEY_END + _VALUE_START),  # SHORT_KEY: a password's short names
     lazy_compile(rb"identified(?:[ \t]|\\t)"), lazy_compile(rb"send_?keys"), lazy_compile(rb"fill(?:[ \t]|\\t)*\("),
+    # a wallet's recovery phrase, under a key or beside a name ending in seed or mnemonic (seed-phrase): one each
+    lazy_compile(rb"seed(?:[_.-]?phrase)?s?\\?\""), lazy_compile(rb"mnemonics?\\?\""),
     # an account and its password in prose (`user@corp.example / P4ss-w0rd!`): the slash after an address
     lazy_compile(rb"@[a-z0-9-]+(?:\.[a-z0-9-]+)+[ \t]+/[ \t]"),
     # a here-document into a file named for a secret (the `secret` heredoc shape): found from its `<<`, rare in

@@ -70,6 +70,11 @@ from tfreview.pipeline.rules import residency as residency
 from tfreview.pipeline.rules import nameservers as nameservers
 from tfreview.pipeline.rules import routing as routing
 from tfreview.pipeline.rules import sharelinks as sharelinks
+from tfreview.pipeline.rules import spend as spend
+from tfreview.pipeline.rules import policydefs as policydefs
+from tfreview.pipeline.rules import sharecontents as sharecontents
+from tfreview.pipeline.rules import zonepolicy as zonepolicy
+from tfreview.pipeline.rules import selfscoped as selfscoped
 from tfreview.pipeline.rules import rolemapping as rolemapping
 from tfreview.pipeline.rules import internetroutes as internetroutes
 from tfreview.pipeline.rules import obligations as obligations
@@ -237,6 +242,11 @@ THEMES = (
     "nameservers",
     "routing",
     "sharelinks",
+    "spend",
+    "policydefs",
+    "sharecontents",
+    "zonepolicy",
+    "selfscoped",
     "rolemapping",
     "internetroutes",
     "obligations",

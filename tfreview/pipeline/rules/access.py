@@ -320,20 +320,38 @@ def _actions_of(text: str) -> str:
 GRANTEE_KEYS = lazy_compile(r"(?:\w+_)?(?:role|roles|grantee|grantees|to|principal)(?:_names?)?")
 
 
+# Privileges that read or change a database's data (not USAGE, MONITOR or CONNECT, which only let a role see the
+# object is there): given to PUBLIC, every user reads or changes the tables they name.
+DATA_PRIVILEGES = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "READ", "WRITE", "MODIFY",
+                             "READ_FILES", "WRITE_FILES", "OWNERSHIP", "REFERENCES"})
+
+
 def _all_privileges(values: dict[str, Any]) -> bool:
     if values.get("all_privileges") is True:
         return True
     return any(str(p).strip().upper() in ("ALL", "ALL PRIVILEGES") for p in as_list(values.get("privileges")))
 
 
+def _data_privileges(values: dict[str, Any]) -> list[str]:
+    return sorted({str(p).strip().upper() for p in as_list(values.get("privileges"))} & DATA_PRIVILEGES)
+
+
 @on_change(actions=(Action.CREATE, Action.UPDATE, Action.REPLACE), words=(b"grant",))  # in its type
 def _all_to_public(change: Change) -> Iterator[Finding]:
-    """A grant of every privilege to the role everyone holds (PUBLIC), in any database or warehouse provider."""
+    """A grant of every privilege, or of one that reads or changes data, to the role everyone holds (PUBLIC), in any
+    database or warehouse provider."""
     if "grant" not in change.type:
         return
     before, after = sides(change)
     to = sorted(k for k, v in after.items() if GRANTEE_KEYS.fullmatch(k) and any(
         isinstance(i, str) and everyone_member(i) for i in as_list(v)))
-    if to and _all_privileges(after) and not (_all_privileges(before) and all(before.get(k) == after[k] for k in to)):
+    unchanged = all(before.get(k) == after[k] for k in to) and before.get("privileges") == after.get("privileges") \
+        and _all_privileges(before) == _all_privileges(after)
+    if not to or unchanged:
+        return
+    if _all_privileges(after):
         yield finding(PUBLIC, change.address, f"{change.address}: grants ALL privileges to {after[to[0]]} (every "
                       "user holds this role)")
+    elif data := _data_privileges(after):
+        yield finding(PUBLIC, change.address, f"{change.address}: grants {', '.join(data[:3])} to {after[to[0]]} "
+                      "(every user holds this role: every user reads or changes that data)")

@@ -12,6 +12,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.capabilities import braced_block, strip_comments
+from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.judge import ESCALATES, WILDCARD
 
 ADMIN = ESCALATES  # what lets its holder grant itself everything
@@ -188,11 +189,13 @@ FALLBACK_OPEN = lazy_compile(r"(?im)^\s*([\w.\-]*allow[\w.\-]*(?:everyone|anyone
 
 
 def _open_fallbacks(values: dict[str, Any]) -> set[str]:
-    """The settings in VALUES' texts (or its own switches) that let everyone in where no ACL matches."""
+    """The settings in VALUES' texts, top-level or inside a map of files (a config map's `data`), or its own
+    switches, that let everyone in where no ACL matches."""
     found: set[str] = set()
     for key, value in values.items():
-        if isinstance(value, str):
-            found |= {m.group(1).lower() for m in FALLBACK_OPEN.finditer(value[:MAX_TEXT])}
+        if isinstance(value, (str, dict, list)):
+            found |= {m.group(1).lower() for text in string_leaves(value) if "\n" in text or text is value
+                      for m in FALLBACK_OPEN.finditer(text[:MAX_TEXT])}
         elif value is True and "anonymous" not in key.lower() and FALLBACK_OPEN.match(f"{key}=true"):
             found.add(key.lower())  # an `allow_anonymous` switch is the vocabulary's (opening.py)
     return found

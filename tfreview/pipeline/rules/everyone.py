@@ -384,3 +384,60 @@ def _every_topic_acl(change: Change) -> Iterator[Finding]:
         yield finding(WILDCARD, change.address, f'{change.address}: {key} = "{after[key]}" allows '
                       f"{after.get('operation') or after.get('acl_operation') or after.get('permission')} on every "
                       "topic of the cluster: the grantee reads or writes all its data, not one feed", Severity.HIGH)
+
+
+# The body of a row-access, masking or row-level-security policy, or any predicate that decides who sees what (a
+# view's filter, a policy's `using`/`with_check`): a clause OR'ed into it that every session meets lets every
+# session through, whatever the rest tests (`… OR 1 = 1`, `OR TRUE`, `OR CURRENT_ROLE() IS NOT NULL`).
+PREDICATE_KEY = lazy_compile(r"(?:^|_)(?:body|expression|condition|predicate|filter|using|with_check|check"
+                             r"|definition|statement|qual)$")
+SESSION = r"(?:CURRENT_(?:ROLE|USER|ACCOUNT|SESSION)\s*\(\s*\)|CURRENT_(?:ROLE|USER)|SESSION_USER|USER|auth\.uid\(\))"
+OR_ALWAYS_TRUE = lazy_compile(rf"\bOR\s+\(?\s*(?:TRUE|(\d+|'[^'\n]*')\s*=\s*\1|{SESSION}\s+IS\s+NOT\s+NULL)\s*\)?"
+                              r"(?=\s*(?:\)|$|THEN\b|OR\b|;))", re.IGNORECASE)
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b" or ",))
+def _predicate_always_true(change: Change) -> Iterator[Finding]:
+    """A predicate that decides who sees which rows or values newly OR'ed with a clause every session meets."""
+    before, after = sides(change)
+    for key, value in after.items():
+        if not (PREDICATE_KEY.search(key) and isinstance(value, str)):
+            continue
+        old = before.get(key)
+        added = len(OR_ALWAYS_TRUE.findall(value)) - len(OR_ALWAYS_TRUE.findall(old if isinstance(old, str) else ""))
+        if added > 0:
+            clause = OR_ALWAYS_TRUE.search(value)
+            said = clause.group(0).strip()[:60] if clause else "OR TRUE"
+            yield finding(PUBLIC, change.address, f"{change.address}: {key} is now OR'ed with a clause every session "
+                          f"meets ({said!r}): the policy lets everyone through")
+
+
+# A membership rule that names its members one by one (`user.login == "a@x.edu" OR user.login == "b@x.edu"`).
+NAMED_PERSON = lazy_compile(r"\(?\s*user\.(?:login|email|id|username|userName|mail|upn|userPrincipalName|objectId)"
+                            r"\s*(?:==|-eq|eq)\s*[\"'][^\"']+[\"']\s*\)?", re.IGNORECASE)
+
+
+def _names_people(condition: Any) -> bool:
+    """Whether every OR-clause of CONDITION names one account."""
+    if not isinstance(condition, str) or not condition.strip():
+        return False
+    return all(NAMED_PERSON.fullmatch(clause.strip()) for clause in DISJUNCTION.split(condition) if clause.strip())
+
+
+@on_change(actions=(Action.UPDATE,), words=tuple(w.encode() for w in MEMBERSHIP_WORDS))
+def _named_members_to_population(change: Change) -> Iterator[Finding]:
+    """A rule into a privileged group that named its members one by one now admits a whole population by an
+    attribute (`user.employeeType == "Staff"`): everyone with that attribute holds the group's rights."""
+    if not any(word in change.type for word in MEMBERSHIP_WORDS):
+        return
+    before, after = sides(change)
+    target = [v for key, v in _flat(after) if not CONDITION_KEY.search(key) and PRIVILEGED_NAME.search(v)]
+    if not target:
+        return
+    old = dict(_conditions(before))
+    for where, condition in _conditions(after):
+        if _names_people(old.get(where)) and isinstance(condition, str) and condition.strip() \
+                and not _names_people(condition):
+            yield finding(PRIVILEGED, change.address, f'{change.address}: {where} named its members one by one and '
+                          f'now admits everyone who meets "{condition[:120]}" into "{target[0]}" (a privileged group)')
+            return

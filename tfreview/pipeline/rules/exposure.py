@@ -44,13 +44,13 @@ from tfreview.pipeline.rules.direction import (
 )
 from tfreview.pipeline.rules.ports import (
     ALL_PORTS,
+    BY_DESIGN,
     NO_PORT_PROTOCOLS,
     PORT_KEYS,
-    PUBLIC_UDP,
     WEB_PORTS,
     block_ports,
     port_text,
-    public_udp_service,
+    served_by_design,
 )
 from tfreview.pipeline.rules.values import document, whole_range, world_sources
 from tfreview.pipeline.rules.webswap import web_port_swapped
@@ -196,7 +196,7 @@ def _judged(path: str, sources: list[str], ancestors: list[dict[str, Any]]) -> l
         return []
     protocol = next((a.get("protocol", a.get("ip_protocol")) for a in reversed(ancestors)
                      if a.get("protocol", a.get("ip_protocol")) is not None), None)
-    text = port_text(spans) + (PUBLIC_UDP if public_udp_service(spans, protocol) else "")
+    text = port_text(spans) + (BY_DESIGN if served_by_design(spans, protocol) else "")
     return [(path, source, text) for source in sources]
 
 
@@ -231,7 +231,7 @@ def _internet_exposure(change: Change) -> Iterator[Finding]:
         everything = acl and ports == EVERY_PORT and not _allows_by_default(after) \
             and (bool(before) or any(ORDERED.fullmatch(k) for k in after))
         default = (not before and API_ENDPOINT.search(path)) or (acl and not everything) or swapped is not None \
-            or ports.endswith(PUBLIC_UDP)
+            or ports.endswith(BY_DESIGN)
         note = " (a network ACL rule that lets everything in: every deny after it is overridden)" if everything \
             else " (a network ACL: security groups still filter)" if acl else f" ({swapped})" if swapped else ""
         ports = "its API endpoint" if API_ENDPOINT.search(path) else ports

@@ -200,6 +200,11 @@ WHOLE_POPULATION = {"users", "account users", "all users", "workspace users", "d
 CONDITION_KEYS = lazy_compile(r"source_\w+|condition\w*|\w*org\w*_id|\w*organization\w*")
 
 
+# Keys that name who receives a grant, never what is granted: Snowflake grants a role TO `parent_role_name` (a custom
+# role granted to SYSADMIN rolls the hierarchy up; SYSADMIN gains, nobody gains SYSADMIN).
+GRANTEE_KEY = lazy_compile(r"(?:^|_)(?:parent_role\w*|grantee\w*|to_roles?|(?:account|database)_role_name)$")
+
+
 def named_members(values: dict[str, Any]) -> set[str]:
     """Every principal a grant of any provider names (member/members/principals/subjects… and their names)."""
     found: set[str] = set()

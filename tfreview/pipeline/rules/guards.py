@@ -24,7 +24,9 @@ from tfreview.pipeline.rules.vocabulary import AUTH, DETECTION, PUBLIC, WATCHERS
 
 # --- sign-in and session lifetimes ---------------------------------------------------------------------
 LIFETIME = lazy_compile(r"(?:re_?auth\w*|\w*session\w*|\w*inactivity\w*|\w*token_(?:lifetime|validity|ttl)\w*"
-                        r"|\w*_lifetime\w*|max_ttl|\w*session_max_age|\w*lease_ttl|token_max_ttl)")
+                        r"|\w*_lifetime\w*|max_ttl|\w*session_max_age|\w*lease_ttl|token_max_ttl"
+                        # how long credentials minted for a device or workload stay valid (an IoT role alias)
+                        r"|\w*credentials?_(?:duration|validity|ttl)\w*)")
 NOT_LIFETIME = lazy_compile(r"count|size|units?$|limit$|_enabled$")
 # How long content or an answer is cached (a CDN's cache behaviour `max_ttl`, a DNS record's ttl): no session.
 CACHING = lazy_compile(r"cache|cdn|cloudfront|dns|(?:^|_)records?(?:_|$)")
@@ -51,7 +53,7 @@ def seconds(value: Any, name: str) -> tuple[float | None, bool]:
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"reauth", b"re_auth", b"session", b"inactivity", b"token_",
-                                                        b"_lifetime", b"max_ttl", b"lease_ttl"))
+                                                        b"_lifetime", b"max_ttl", b"lease_ttl", b"credential"))
 def _lifetimes(change: Change) -> Iterator[Finding]:
     caching = CACHING.search(change.type) is not None
     for path, before, after in pairs(change):

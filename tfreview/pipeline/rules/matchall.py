@@ -4,13 +4,15 @@ trusted, permitted or approved (`patterns_allowed`, `allowed_principals`, `trust
 (an Actions allow-list still "selected" but with `*/*` in it runs every third party's action), on any provider and
 any resource type: allowlist-emptied, high. So does a deployment gate's ref pattern set to `*` (every branch may
 deploy to the environment), and what a verification or admission rule matches (a keyless signer's `subject_regex`,
-the image a Kyverno `validate` pattern admits) set to `*` or `.*`: every signer, every image.
+the image a Kyverno `validate` pattern admits) set to `*` or `.*`, or to a whole shared host (`https://github.com/*`:
+every workflow of every organisation there): every signer, every image.
 
 A list that already held such an entry, one that names what is allowed more narrowly (`acme/*`, `*.acme.io`), and
 lists of what a browser may send (CORS origins, headers, methods) or of what is denied or blocked find nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
@@ -23,6 +25,7 @@ from tfreview.pipeline.rules.publishers import SHARED_HOSTS
 from tfreview.pipeline.rules.values import leaves, plain
 
 EVERYTHING = frozenset({"*", "**", "*/*", "*@*", "*/*@*", "*:*", ".*"})
+SCHEME = lazy_compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 ALLOWING = lazy_compile(r"allow|trusted|whitelist|permitted|approved")
 NOT_A_GATE = lazy_compile(r"origin|header|method|expose|cors|deny|denied|block|exclu")
 
@@ -52,8 +55,8 @@ def _match_all(values: dict[str, object], resource_type: str = "") -> dict[str, 
         if gate and isinstance(value, str) and value.strip() in EVERYTHING and REF_PATTERN.search(where):
             found[where] = value.strip()
             continue
-        if isinstance(value, str) and value.strip() in EVERYTHING and MATCHED.search(where) \
-                and (verifying or VERIFYING.search(where)) and not NOT_A_GATE.search(where):
+        if isinstance(value, str) and (value.strip() in EVERYTHING or whole_registry(SCHEME.sub("", value))) \
+                and MATCHED.search(where) and (verifying or VERIFYING.search(where)) and not NOT_A_GATE.search(where):
             found[where] = value.strip()
             continue
         if isinstance(value, str) and ALLOWING.search(where) and not NOT_A_GATE.search(where) \

@@ -4,7 +4,9 @@ provisioners.py for exec provisioners and bootscript.py for boot scripts, any cl
 Creating an access key, a service-account key, a token or a client secret, or reading a secret's value, is routine
 where the result stays on the machine; the same output piped to an upload (`| curl -X POST …`), written to a file
 that a later line uploads (`gsutil cp /tmp/k.json gs://…`), or kept in a variable that a later upload carries, is a
-credential leaving for wherever that upload points. A download over https, or an upload of something else, is not.
+credential leaving for wherever that upload points, and so is an upload of the whole environment (`--data "$(env)"`,
+`printenv | nc …`), every credential the job or host holds at once. A download over https, or an upload of something
+else, is not.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ MINT = lazy_compile(
     r"|\bapi-keys\s+create\b|\bcreate-service-specific-credential\b|\bget-parameters?\b[^\n]*--with-decryption"
     r"|\bsas\s+create\b|\bgenerate-sas\b|\bkeys\s+list\b[^\n]*(?:--account-name|storage)",
     re.IGNORECASE)
+# The whole environment of the process, read as text (`$(env)`, `printenv |`, /proc/self/environ): in a CI job or on
+# a host it holds every token and key the job was given.
+ENVIRONMENT = lazy_compile(r"\$\(\s*(?:env|printenv|set)\s*\)|`(?:env|printenv)`|(?:^|[;&|(]\s*)(?:env|printenv)\s*\|"
+                           r"|/proc/(?:self|\d+)/environ|\bGet-ChildItem\s+env:", re.IGNORECASE)
 PATH = lazy_compile(r"(?:~|\.{0,2})/[\w.$(){}/-]+|[\w-]+\.(?:json|pem|key|p12|txt|env|csv)\b")
 ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=\$\(")
 MAX_LINES = 2_000
@@ -34,6 +40,8 @@ def sends_minted(script: str) -> bool:
     """Whether SCRIPT sends a credential it creates or reads over the network."""
     carriers: set[str] = set()
     for line in script.splitlines()[:MAX_LINES]:
+        if ENVIRONMENT.search(line) and UPLOAD.search(line):
+            return True  # every variable of the environment sent in one upload
         if (carriers and UPLOAD.search(line) and any(c in line for c in carriers)):
             return True
         mint = MINT.search(line)

@@ -13,7 +13,7 @@ from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import any_unknown
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, dig, new_items, sides
-from tfreview.pipeline.rules.ports import PUBLIC_UDP, public_udp_service
+from tfreview.pipeline.rules.ports import BY_DESIGN, served_by_design
 from tfreview.pipeline.rules.values import whole_range, world_sources
 from tfreview.pipeline.rules.watch import is_off, is_on, watch_delete
 
@@ -129,7 +129,7 @@ def _port_text(ports: tuple[int, int], protocol: Any) -> str:
         return f"all ports/{proto}"
     low, high = ports
     text = f"port {low}/{proto}" if low == high else f"ports {low}-{high}/{proto}"
-    return text + PUBLIC_UDP if public_udp_service([ports], protocol) else text
+    return text + BY_DESIGN if served_by_design([ports], protocol) else text
 
 
 @on_change(types=("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
@@ -142,9 +142,9 @@ def _open_ingress(change: Change) -> Iterator[Finding]:
     listed = allow_listed(before)
     for attribute, source, ports in new_items(_openings(change.type, before), _openings(change.type, after)):
         where = f"{attribute} " if attribute else ""
-        public = ports.endswith(PUBLIC_UDP) and not listed
+        public = ports.endswith(BY_DESIGN) and not listed
         note = f" (it admitted only {listed} before)" if listed else ""
-        ports = ports if public else ports.removesuffix(PUBLIC_UDP)
+        ports = ports if public else ports.removesuffix(BY_DESIGN)
         yield finding(INGRESS, change.address, f"{change.address}: {where}opens {ports} to {source}{note}",
                       Severity.MEDIUM if public else None)
 

@@ -3,7 +3,9 @@ monitor's JSON, a log shipper's config file) overrides to stop a control from se
 provider's resource, inside documents held in text at any depth:
 
 - an exemption list (`excludedNamespaces`, `exclude`, `exemptions`, `skip…`, `ignore…`) that comes to hold `*`: the
-  policy or detector now exempts everything (adding a named namespace is an exemption, not this);
+  policy or detector now exempts everything (adding a named namespace is an exemption, not this); or a pattern that
+  exempts a whole family (`team-*`: every tenant's namespace), unless it names the platform's own system components
+  (`kube-*`, `istio-*`);
 - a named detection rule switched off by an override (`- rule: Terminal shell in container` / `enabled: false`; a
   rule added, or one only re-tuned, is not);
 - a log route that now sends records to a discarding output (`Name null`, `@type null`, `blackhole`, `discard`):
@@ -48,6 +50,31 @@ class _Side:
     @classmethod
     def of(cls, values: Any) -> _Side:
         return cls(values, list(objects(values)), list(_texts(values)))
+
+
+# System components a pattern may exempt without exempting anyone's workloads.
+SYSTEM_FAMILIES = lazy_compile(r"^(?:kube|gatekeeper|kyverno|istio|linkerd|calico|tigera|cilium|cert-manager|openshift"
+                               r"|flux|argocd|monitoring|prometheus|vault|aws|gke|azure|eks|amazon|cattle)[-_]?\*$")
+
+
+# Exemption lists of whole scopes (namespaces, projects, accounts, tenants), and a name pattern in one (`team-*`).
+SCOPES = lazy_compile(r"namespaces?|projects?|accounts?|subscriptions?|tenants?|teams?|clusters?|workspaces?",
+                      re.IGNORECASE)
+NAME_PATTERN = lazy_compile(r"[A-Za-z0-9][\w.-]*\*|\*[\w.-]*[A-Za-z0-9]")
+
+
+def _families(side: _Side) -> set[tuple[str, str]]:
+    """(path, pattern) of exemption lists of whole scopes in a SIDE that hold a pattern for a family (`team-*`)."""
+    found = set()
+    for path, value in leaves(side.values):
+        plain = _INDEX.sub("", path)
+        if not (EXEMPTING.search(plain) and SCOPES.search(plain.rpartition(".")[2] or plain)):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            text = item.strip() if isinstance(item, str) else ""
+            if NAME_PATTERN.fullmatch(text) and not SYSTEM_FAMILIES.match(text):
+                found.add((plain, text))
+    return found
 
 
 def _exempted(side: _Side) -> set[str]:
@@ -164,6 +191,9 @@ def _exemptions(change: Change) -> Iterator[Finding]:
     for path in sorted(_exempted(after) - _exempted(before)):
         yield finding(DETECTION, change.address, f"{change.address}: {path} now holds * (the policy or detector "
                       "exempts everything: it no longer applies anywhere)")
+    for path, pattern in sorted(_families(after) - _families(before))[:3]:
+        yield finding(DETECTION, change.address, f"{change.address}: {path} now holds {pattern!r} (the policy or "
+                      "detector exempts every name of that family, present and future)")
 
 
 @on_change(actions=ALTERED, words=RULE_WORDS)

@@ -27,8 +27,14 @@ ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM
 # the internet.
 UDP_ABUSED = (1434, 1900, 3283, 3702, 4789, 5353, 5683, 6081, 8472, 10001, 11211, 32414)
 PUBLIC_UDP_WIDTH = 1024
-# Said of an opening public_udp_service() finds (medium, not high).
-PUBLIC_UDP = " (UDP above 1023, no admin, data or amplification port: how games, voice and QUIC are reached)"
+# Said of an opening served_by_design() finds (medium, not high).
+# Ports that exist to face the internet whatever the protocol: peer-to-peer networks whose nodes must be reachable
+# by strangers (Ethereum's devp2p, Bitcoin, Lightning, Tendermint, Monero), VPN and NAT-traversal endpoints.
+PEER_PORTS = {30303: "Ethereum devp2p", 8333: "Bitcoin", 9735: "Lightning", 26656: "Tendermint P2P",
+              18080: "Monero P2P", 51820: "WireGuard", 1194: "OpenVPN", 500: "IKE", 4500: "IPsec NAT-T",
+              3478: "STUN/TURN", 5349: "TURN over TLS"}
+BY_DESIGN = (" (a port served to strangers by design: UDP above 1023 with no admin, data or amplification port,"
+                  " or a peer-to-peer or VPN endpoint)")
 PORT_KEYS = lazy_compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
                          r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
                          r"|^(?:min|max|start|end)_port$")
@@ -108,9 +114,12 @@ def port_text(spans: list[tuple[int, int]]) -> str:
     return "port " + ", ".join(parts) if len(parts) == 1 else "ports " + ", ".join(parts)
 
 
-def public_udp_service(spans: list[tuple[int, int]], protocol: Any) -> bool:
-    """Whether an opening is UDP alone on ranges above 1023, none wider than PUBLIC_UDP_WIDTH and none holding an
-    admin, data, amplification or overlay port: how games, voice and QUIC are reached."""
+def served_by_design(spans: list[tuple[int, int]], protocol: Any) -> bool:
+    """Whether an opening serves strangers by design: single PEER_PORTS on any protocol, or UDP alone on ranges above
+    1023, none wider than PUBLIC_UDP_WIDTH and none holding an admin, data, amplification or overlay port (how
+    games, voice and QUIC are reached)."""
+    if spans and all(low == high and low in PEER_PORTS for low, high in spans):
+        return True
     return str(protocol).strip().lower() in ("udp", "17") and bool(spans) and all(
         1024 <= low <= high < low + PUBLIC_UDP_WIDTH and not any(low <= p <= high for p in (*ADMIN_PORTS, *UDP_ABUSED))
         for low, high in spans)

@@ -35,7 +35,9 @@ WORLD = {"0.0.0.0/0", "::/0", "*"}
 # What a key's owner shares with a named partner on purpose (use it to read), as against handing it on
 # (CreateGrant lets the partner grant anyone) or re-wrapping data under other keys.
 SHARED_USE = frozenset({"kms:decrypt", "secretsmanager:getsecretvalue"})
-KEY_USE = ("kms:Decrypt", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo", "secretsmanager:GetSecretValue")
+# (kms:Sign included: whoever signs with a key speaks as its owner — a release, a token, a wallet transaction.)
+KEY_USE = ("kms:Decrypt", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:Sign",
+           "secretsmanager:GetSecretValue")
 OIDC_SUBJECTS = (":sub", ":job_workflow_ref", ":repository", ":repository_id", ":workflow_ref")
 SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "organization:", "project_path:", "project:",
                     "workspace:", "group:", "pipeline:")

@@ -160,3 +160,25 @@ def _compaction_dropped(change: Change) -> Iterator[Finding]:
         if was and now.get(path) is False:
             yield finding(BACKUP, change.address, f"{change.address}: {path} no longer compacts: the latest record "
                           "of every key was kept for good; now keys not written within the retention are dropped")
+
+
+# AWS Config's recorder narrowed from every resource type to a list it includes: IAM, S3 and network changes stop
+# entering the configuration history. Recording every type but a few it excludes (noisy interfaces) is not this.
+@on_change(actions=(Action.UPDATE, Action.REPLACE), types=("aws_config_configuration_recorder",))
+def _recorder_narrowed(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    old, new = _recording_group(before), _recording_group(after)
+    excluding = bool(new.get("exclusion_by_resource_types")) or any(
+        isinstance(s, dict) and s.get("use_only") == "EXCLUSION_BY_RESOURCE_TYPES"
+        for s in new.get("recording_strategy") or [])
+    if old.get("all_supported") is True and new.get("all_supported") is False and not excluding:
+        only = [t for t in new.get("resource_types") or [] if isinstance(t, str)]
+        yield finding(LOGGING, change.address, f"{change.address}: recording_group.all_supported true → false, "
+                      f"recording only {', '.join(only[:3]) or 'the types it lists'}: changes to every other "
+                      "resource type leave the configuration history")
+
+
+def _recording_group(values: dict[str, Any]) -> dict[str, Any]:
+    group = values.get("recording_group")
+    first = group[0] if isinstance(group, list) and group else group
+    return first if isinstance(first, dict) else {}

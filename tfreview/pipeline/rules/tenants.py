@@ -16,7 +16,7 @@ from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, blocks, new_items, sides, string_leaves
 from tfreview.pipeline.rules.credentials import secret_attribute
 from tfreview.pipeline.rules.datakeys import erases_everywhere
-from tfreview.pipeline.rules.grants import PRIVILEGED
+from tfreview.pipeline.rules.grants import GRANTEE_KEY, PRIVILEGED
 from tfreview.pipeline.rules.mapscope import scope_strings
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
@@ -247,7 +247,7 @@ def _any_provider_admin(change: Change) -> Iterator[Finding]:
     for key, value, previous, holder in settings(before, after, grant_type):
         # A principal's tags that are its roles (`tags = ["administrator"]` on a broker user), unlike label maps.
         role_tags = key.lower() in ("tags", "user_tags") and isinstance(value, list)
-        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == previous:
+        if not (LEVEL_KEY.search(key.lower()) or role_tags) or value == previous or GRANTEE_KEY.search(key):
             continue
         old = set(string_leaves(previous))
         admin = [v for v in string_leaves(value) if v not in old and admin_value(v)

@@ -268,12 +268,18 @@ def _unmapped(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ipaddre
     return network
 
 
+# An address and its netmask, as firewalls write them (`0.0.0.0 0.0.0.0`, `192.0.2.0 255.255.255.0`): one network.
+NETMASK_PAIR = lazy_compile(r"\b(\d{1,3}(?:\.\d{1,3}){3})\s+((?:255\.){0,3}(?:255|254|252|248|240|224|192|128|0)"
+                            r"(?:\.0){0,3})\b(?![./])")
+
+
 def world_sources(value: Any, words: bool) -> list[str]:
     """The items of VALUE that open to the whole internet: 0.0.0.0/0, ::/0, 0/0, and CIDR lists whose union
     covers at least half of an address space (0.0.0.0/1 + 128.0.0.0/1) or spans more of the public internet than
     any allow-list names (publicspan.py: 1.0.0.0/8 + 2.0.0.0/7 + 4.0.0.0/6, 2000::/3); a `START-END` item counts
     as the ranges it spans. With WORDS, also `*`, `Internet`, `any`."""
-    texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and known(v)]
+    texts = [NETMASK_PAIR.sub(r"\1/\2", v) for v in (value if isinstance(value, list) else [value])
+             if isinstance(v, str) and known(v)]
     items = [part for text in texts for part in _LIST_SEPARATORS.split(text.strip()) if part]
     found = [i for i in items if i.strip().lower() in WORLD_WORDS and (words or "/" in i)]
     if found:

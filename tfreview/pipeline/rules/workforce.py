@@ -16,6 +16,7 @@ from tfreview.pipeline.configuration import Configuration, config_address, confi
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.common import mentions, sides
 from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force, requirements_made_alternatives
+from tfreview.pipeline.rules.grants import GRANTEE_KEY
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
 
 RULE = "workforce-access"
@@ -158,13 +159,16 @@ def _admin_role(change: Change, configured: Callable[[], Configuration]) -> Iter
     # Cloud IAM roles of the known providers are graded by meaning in `grants` (storage.objectAdmin is scoped).
     literal = [] if change.type.startswith(KNOWN_PROVIDERS) else list(_leaves(change.after))
     for path, value in literal:
-        if ROLE_KEY.search(path.rsplit(".", 1)[-1]) and isinstance(value, str) and ADMIN_NAME.search(value) \
-                and not READ_ONLY.search(value):
+        key = path.rsplit(".", 1)[-1]
+        if ROLE_KEY.search(key) and not GRANTEE_KEY.search(key) and isinstance(value, str) \
+                and ADMIN_NAME.search(value) and not READ_ONLY.search(value):
             yield f'{path} = "{value}" (an admin role)'
     config = configured()
     for path, reference in _references(config.expressions(change.address) or {}):
         name = _ref_name(reference, config)
-        if ROLE_KEY.search(path.rsplit(".", 1)[-1]) and ADMIN_NAME.search(name) and not READ_ONLY.search(name):
+        key = path.rsplit(".", 1)[-1]
+        if ROLE_KEY.search(key) and not GRANTEE_KEY.search(key) and ADMIN_NAME.search(name) \
+                and not READ_ONLY.search(name):
             yield f"{path} from {config_address(reference)} (an admin role)"
 
 

@@ -63,7 +63,8 @@ control(AUTH, r"root_access|allow_root\w*|\w*root_login\w*|permit_root_login", i
 control(AUTH, r"(?:deny|reject|refuse|forbid|disallow|prevent)_\w+", flag,
         "a guard that refused something is switched off (what it refused gets in)", generic=True)
 # Settings that let tenants inject configuration or code into a shared component (ingress snippets, unsafe sysctls).
-control(AUTH, r"\w*allow_?snippet\w*|\w*snippet_?annotations?|\w*allow_?unsafe\w*|\w*unsafe_?(?:sysctls?|snippets?)",
+control(AUTH, r"[\w-]*allow[_-]?snippet[\w-]*|[\w-]*snippet[_-]?annotations?|\w*allow_?unsafe\w*"
+        r"|\w*unsafe_?(?:sysctls?|snippets?)",
         inverted, "tenants may inject configuration or code (snippets, unsafe settings)")
 control(AUTH, r"\w*annotations[-_]?risk[-_]?level", ladder(("low",), ("medium",), ("high",), ("critical",)),
         "riskier annotations accepted from tenants")

@@ -345,6 +345,11 @@ def listed(value: Any) -> float | None:
 # every check that list named.
 control(PROTECTION, r"\w*enforce(?:d|ment|ments)?(?:_\w+)?|\w+_enforce(?:d|ment|ments)?", listed,
         "nothing is enforced any more (the list of what is enforced is emptied)")
+# The list of policy types a catalog or taxonomy activates (Data Catalog's `activated_policy_types =
+# [FINE_GRAINED_ACCESS_CONTROL]`, any provider's active or enabled policies): emptied, the column-level access
+# control its tags carried stops, and every reader of the tables sees the tagged columns.
+control(PROTECTION, r"(?:activated|active|enabled|enforced)_polic(?:y|ies)(?:_types?)?", listed,
+        "no policy is activated any more (the list of activated policy types is emptied)")
 # A legal or litigation hold on data (a dataset, a mailbox, an object): released, the data it kept past every
 # retention rule may be purged.
 control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state)?", flag,
@@ -382,6 +387,11 @@ def kept_for(value: Any) -> float | None:
 # provider's delete phase): cut to a fiftieth or less (seven years to a week), the history it kept is gone.
 control(BACKUP, r"delete(?:\[\d+\])?\.min_age|delete_phase\.\w*age|(?:delete|expire)_after_age", kept_for,
         "the age at which its data is deleted is cut to a fiftieth or less", drop_factor=50)
+# The age past which a garbage-collection policy deletes stored versions (Bigtable's `max_age`, any store's GC rule):
+# cut to a fiftieth or less (five years to a day), the history it kept is collected.
+control(BACKUP, r"max_age(?:\[\d+\])?\.duration|max_age|gc_\w*max_age\w*", kept_for,
+        "the age past which its data is garbage-collected is cut to a fiftieth or less", drop_factor=50,
+        types=r"(?:^|_)gc_polic(?:y|ies)$|garbage_collection")
 # An API key's restrictions (Google's `restrictions` block: the apps, referrers, addresses and APIs it may be used
 # from) removed: the key, shipped inside an app or a web page, is usable by anyone, against any API it reaches.
 control(AUTH, r"restrictions(?:\.[\w.]+)?|allowed_(?:applications|referrers|ips|bundle_ids)(?:\.[\w.]+)?",

@@ -49,7 +49,8 @@ control(LOGGING, _negated(r"audit_logs?|audit_logging|logging|logs|access_logs?|
 control(DETECTION, _negated(r"audit|monitoring|alerts?|alerting|scanning|scan|threat_detection|detection|guard"),
         inverted, "a detector or audit turned off (a switch named for disabling it turned on)")
 control(TLS, _negated(_TLS), inverted, "TLS or certificate checks turned off (a switch named for disabling them)")
-control(AUTH, _negated(r"mfa|2fa|two_factor|multi_factor|auth|authentication|authorization|sso|signature_check", False),
+control(AUTH, _negated(r"mfa|2fa|two_factor|multi_factor|auth|authentication|authorization|sso|signature_check"
+                              r"|signing|signature|signature_verification|token_signing", False),
         inverted, "sign-in or access checks turned off (a switch named for disabling them turned on)")
 control(PROTECTION, _negated(r"deletion_protection|delete_protection|backups?|versioning|snapshots?|final_snapshot"),
         inverted, "a protection against loss turned off (a switch named for disabling it turned on)")

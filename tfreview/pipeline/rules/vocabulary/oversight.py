@@ -23,8 +23,12 @@ SIGNERS = r"(?:approvers?|approvals?|reviewers?|signers?|signatures?|sign_?offs?
 control(PROTECTION, rf"(?:\w+_)?{SIGNERS}_(?:required|needed|count|min|minimum)|(?:required|min|minimum|min_required)"
         rf"_{SIGNERS}(?:_count)?|(?:\w+_)?quorum(?:_size|_count)?", count, "fewer approvers required",
         above_zero=Severity.MEDIUM, outside_production=Severity.MEDIUM)
-control(PROTECTION, r"(?:\w+_)?(?:auto_?approv\w*|self_?approv\w*|skip_approv\w*|approval_bypass\w*)", inverted,
-        "requests are now approved without a person", outside_production=Severity.MEDIUM)
+# A step that approves by itself, or skips the approval, review, time lock or quorum that holds a change, a withdrawal
+# or a new allow-list entry (`auto_approve`, `skip_timelock`): on, it takes effect the moment it is written, and a new
+# one created that way is as weak as one switched later.
+control(PROTECTION, r"(?:\w+_)?(?:auto_?approv\w*|self_?approv\w*|skip_approv\w*|approval_bypass\w*"
+        r"|(?:skip|bypass)_(?:timelock|time_lock|cooldown|quorum|review|second_signer|cosign\w*))", inverted,
+        "requests are now approved without a person", outside_production=Severity.MEDIUM, create=Severity.HIGH)
 
 # Verification as a mode: a value that says it is skipped (`verification = "skip"`); booleans are the flag lines'.
 SKIPPED = frozenset({"skip", "skipped", "none", "off", "disabled", "bypass", "bypassed", "unverified", "not_required",
