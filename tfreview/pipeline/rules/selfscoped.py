@@ -69,8 +69,8 @@ def _caller_scope_dropped(change: Change) -> Iterator[Finding]:
             resource = _unconfined(new, old) if old else None
             if old and resource:
                 yield finding("tenant-crossed", change.address, f"{change.address}: {path} {new.name} confined "
-                              f"each caller to its own objects ({old.resources[0][:100]}) and now allows "
-                              f"{resource[:100]}: every caller holding it reaches every other's")
+                              f"each caller to its own objects ({old.resources[0][:100]!r}) and now allows "
+                              f"{resource[:100]!r}: every caller holding it reaches every other's")
                 return
 
 

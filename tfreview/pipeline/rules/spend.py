@@ -35,12 +35,14 @@ SUSPEND_AT_LIMIT = lazy_compile(r"^(?:suspend\w*_triggers?|suspend_immediate\w*|
 CEILING = lazy_compile(r"^(?:max_\w*(?:count|clusters|nodes|workers|instances|replicas|size)|\w*_max(?:imum)?"
                        r"|(?:warehouse|cluster|node)_size)$", re.IGNORECASE)
 NEVER = frozenset({"never", "off", "disabled", "none", "false"})
-# T-shirt sizes in order, each about double the one before (Snowflake's XSMALL … X6LARGE, Databricks' 2X-Small …
-# 4X-Large); spelled without separators or case.
-SIZES = ("2xsmall", "xxsmall", "xsmall", "small", "medium", "large", "xlarge", "2xlarge", "3xlarge", "4xlarge",
-         "5xlarge", "6xlarge")
-SIZE_RANK = {"xxsmall": 0, "2xsmall": 0, "x2small": 0, **{s: i for i, s in enumerate(SIZES) if i >= 2},
-             **{f"x{s[0]}large": i for i, s in enumerate(SIZES) if s[0].isdigit() and s.endswith("xlarge")}}
+# T-shirt sizes in order, each about double the one before, spelled without separators or case: Databricks'
+# `2X-Small` … `4X-Large`, Snowflake's `XSMALL` … `X6LARGE` (its `XXLARGE` is `2X-Large`).
+SIZES = ("2xsmall", "xsmall", "small", "medium", "large", "xlarge", "2xlarge", "3xlarge", "4xlarge", "5xlarge",
+         "6xlarge")
+ALIASES = {"xxsmall": "2xsmall", "x2small": "2xsmall", "xxlarge": "2xlarge", "x2large": "2xlarge",
+           "x3large": "3xlarge", "x4large": "4xlarge", "x5large": "5xlarge", "x6large": "6xlarge"}
+SIZE_RANK = {size: rank for rank, size in enumerate(SIZES)} | {alias: SIZES.index(size)
+                                                                for alias, size in ALIASES.items()}
 TENFOLD = 10.0
 SIXTEENFOLD = 16.0
 
