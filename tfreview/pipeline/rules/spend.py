@@ -104,7 +104,11 @@ def _moves(change: Change) -> Iterator[tuple[str, str]]:
             yield "ceiling", f"`{path}` {old!r} → {new!r}"
 
 
-@on_change(actions=(Action.UPDATE, Action.REPLACE))
+# Every guard's name holds one of these (a ceiling alone is never a finding): changes without them are not read.
+GUARD_WORDS = (b"auto", b"suspend", b"idle", b"scale_to_zero", b"quota", b"budget", b"limit", b"spend", b"credit")
+
+
+@on_change(actions=(Action.UPDATE, Action.REPLACE), words=GUARD_WORDS)
 def _guard_removed(change: Change) -> Iterator[Finding]:
     moves = list(_moves(change))
     guards = [what for kind, what in moves if kind == "guard"]
