@@ -171,9 +171,7 @@ class Configuration:
         found = self.modules.get(module)
         expression = found.for_each.get(config_address(address)[len(module):].lstrip(".")) if found else None
         items = self._single(expression, module, 1) if expression is not None else UNKNOWN
-        value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
-            str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
-        return dig(value, reference.split(".")[2:])
+        return _each_value(items, key, reference)
 
     def resolve(self, reference: str, module: str, depth: int = 0, instances: dict[str, Any] | None = None) -> Any:
         """The value of one reference (`var.x`, `data.t.n.attr`, `t.n.attr`, `module.m.out`) in MODULE; INSTANCES
@@ -251,9 +249,7 @@ class Configuration:
             return key
         for_each = self.modules.get(parent, Module(parent)).call_for_each.get(call)
         items = self._single(for_each, parent, depth + 1, instances) if for_each is not None else UNKNOWN
-        value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
-            str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
-        return dig(value, references[0].split(".")[2:])
+        return _each_value(items, key, references[0])
 
     def _attribute(self, resource: str, rest: list[str], module: str, depth: int) -> Any:
         address = f"{module}.{resource}".lstrip(".")
@@ -351,6 +347,13 @@ def _read_data(module: Any) -> list[tuple[str, Any]]:
     found = [(config_address(r["address"]), r.get("values")) for r in _list(node.get("resources"))
              if isinstance(r, dict) and r.get("mode") == "data" and isinstance(r.get("address"), str)]
     return found + [item for child in _list(node.get("child_modules")) for item in _read_data(child)]
+
+
+def _each_value(items: Any, key: str | int, reference: str) -> Any:
+    """`each.value…` (REFERENCE) of the instance KEY of a for_each over ITEMS (a map, or a set of strings)."""
+    value = items.get(str(key), UNKNOWN) if isinstance(items, dict) else (
+        str(key) if isinstance(items, list) and str(key) in items else UNKNOWN)
+    return dig(value, reference.split(".")[2:])
 
 
 def _dict(value: Any) -> dict[str, Any]:

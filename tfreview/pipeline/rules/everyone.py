@@ -404,10 +404,9 @@ def _predicate_always_true(change: Change) -> Iterator[Finding]:
         if not (PREDICATE_KEY.search(key) and isinstance(value, str)):
             continue
         old = before.get(key)
-        added = len(OR_ALWAYS_TRUE.findall(value)) - len(OR_ALWAYS_TRUE.findall(old if isinstance(old, str) else ""))
-        if added > 0:
-            clause = OR_ALWAYS_TRUE.search(value)
-            said = clause.group(0).strip()[:60] if clause else "OR TRUE"
+        clauses = list(OR_ALWAYS_TRUE.finditer(value))
+        if len(clauses) > len(OR_ALWAYS_TRUE.findall(old if isinstance(old, str) else "")):
+            said = clauses[0].group(0).strip()[:60]
             yield finding(PUBLIC, change.address, f"{change.address}: {key} is now OR'ed with a clause every session "
                           f"meets ({said!r}): the policy lets everyone through")
 

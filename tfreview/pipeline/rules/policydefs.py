@@ -18,9 +18,7 @@ from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.controls import matching_controls
 from tfreview.pipeline.rules.values import document, leaves
 
-ANY = "any value"
-# What a definition's entry may say about one setting; a range or a pattern is not read.
-LIMITS = ("fixed", "allowlist", "unlimited", "forbidden")
+ANY = "any value"  # what an `unlimited` entry allows (a `range` or `regex` entry is not read)
 BOOLEANS = (True, False)
 
 

@@ -27,14 +27,14 @@ ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM
 # the internet.
 UDP_ABUSED = (1434, 1900, 3283, 3702, 4789, 5353, 5683, 6081, 8472, 10001, 11211, 32414)
 PUBLIC_UDP_WIDTH = 1024
-# Said of an opening served_by_design() finds (medium, not high).
 # Ports that exist to face the internet whatever the protocol: peer-to-peer networks whose nodes must be reachable
 # by strangers (Ethereum's devp2p, Bitcoin, Lightning, Tendermint, Monero), VPN and NAT-traversal endpoints.
 PEER_PORTS = {30303: "Ethereum devp2p", 8333: "Bitcoin", 9735: "Lightning", 26656: "Tendermint P2P",
               18080: "Monero P2P", 51820: "WireGuard", 1194: "OpenVPN", 500: "IKE", 4500: "IPsec NAT-T",
               3478: "STUN/TURN", 5349: "TURN over TLS"}
+# Said of an opening served_by_design() finds (medium, not high).
 BY_DESIGN = (" (a port served to strangers by design: UDP above 1023 with no admin, data or amplification port,"
-                  " or a peer-to-peer or VPN endpoint)")
+             " or a peer-to-peer or VPN endpoint)")
 PORT_KEYS = lazy_compile(r"(?:^|_)ports?(?:_ranges?)?$|^port_range|^(?:from|to)_port$|^destination_port_ranges?$"
                          r"|^dst_ports?$|^port_specification$|^target_port$|(?:^|_)port_(?:min|max|from|to|start|end)$"
                          r"|^(?:min|max|start|end)_port$")

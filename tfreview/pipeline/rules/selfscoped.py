@@ -33,12 +33,11 @@ CALLER = lazy_compile(r"\$\{(?:aws:(?:PrincipalTag/[^}]+|username|userid|Princip
 OTHER = "zz-another-caller"
 
 
-def _documents(values: Any, variables: bool) -> dict[str, list[Statement]]:
-    """Path → the statements of each policy document held as text in VALUES (with VARIABLES, only those that
-    hold a policy variable)."""
+def _documents(values: Any, holding: str = "") -> dict[str, list[Statement]]:
+    """Path → the statements of each policy document held as text in VALUES (only those whose text holds HOLDING)."""
     found: dict[str, list[Statement]] = {}
     for path, value in leaves(values):
-        if isinstance(value, str) and "Statement" in value and ("${" in value or not variables):
+        if isinstance(value, str) and "Statement" in value and holding in value:
             statements = parse(value)
             if statements:
                 found[path] = statements
@@ -62,8 +61,8 @@ def _unconfined(new: Statement, old: Statement) -> str | None:
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"${",))
 def _caller_scope_dropped(change: Change) -> Iterator[Finding]:
-    before = _documents(change.before, variables=True)
-    for path, statements in _documents(change.after, variables=False).items() if before else ():
+    before = _documents(change.before, holding="${")
+    for path, statements in _documents(change.after).items() if before else ():
         for new in statements:
             old = _counterpart(new, before.get(path, [])) if new.allows else None
             resource = _unconfined(new, old) if old else None
@@ -81,14 +80,9 @@ ASSUMING = lazy_compile(r"^sts:(?:AssumeRole\w*|\*)$|^\*$", re.IGNORECASE)
 
 def _trusts(values: Any) -> dict[str, list[Statement]]:
     """Path → the Allow statements of each trust policy (statements that let a principal assume) in VALUES."""
-    found: dict[str, list[Statement]] = {}
-    for path, value in leaves(values):
-        if isinstance(value, str) and "Statement" in value and "sts:" in value:
-            trusts = [s for s in parse(value) if s.allows and s.has_principal
-                      and any(ASSUMING.match(a) for a in s.actions)]
-            if trusts:
-                found[path] = trusts
-    return found
+    found = {path: [s for s in statements if s.allows and s.has_principal and any(ASSUMING.match(a) for a in s.actions)]
+             for path, statements in _documents(values, holding="sts:").items()}
+    return {path: trusts for path, trusts in found.items() if trusts}
 
 
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"condition",))

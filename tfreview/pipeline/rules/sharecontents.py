@@ -10,13 +10,12 @@ not a finding; who the share goes to is judged where the share is (foreign.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
-from tfreview.pipeline.rules.values import leaves
+from tfreview.pipeline.rules.values import leaves, plain
 
 SHARE_CONTENT = lazy_compile(r"grant\w*_to_share|(?:^|_)(?:share|datashare|data_share)(?:_objects?|_tables?)?$"
                              r"|datashare\w*|listing")
@@ -34,10 +33,10 @@ def _objects(values: object) -> set[tuple[str, str]]:
     """(key, name) of what a share grant or share object names; a top-level `name` is the share's own."""
     found = set()
     for path, value in leaves(values):
-        keys = [k for k in re.split(r"[.\[\]]", path) if k and not k.isdigit()]
-        if isinstance(value, str) and value.strip() and keys and OBJECT_KEY.match(keys[-1]) \
-                and keys != ["name"]:
-            found.add((keys[-1], value))
+        named = plain(path)
+        key = named.rpartition(".")[2]
+        if isinstance(value, str) and value.strip() and OBJECT_KEY.match(key) and named != "name":
+            found.add((key, value))
     return found
 
 

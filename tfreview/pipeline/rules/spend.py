@@ -18,7 +18,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.values import leaves, number
+from tfreview.pipeline.rules.values import leaves, number, plain
 
 RULE = declare("spend-guard-removed", Severity.HIGH,
                "what stops a resource's cost running away taken off: auto-suspend/stop set to never, a spending "
@@ -45,10 +45,6 @@ SIZE_RANK = {size: rank for rank, size in enumerate(SIZES)} | {alias: SIZES.inde
                                                                 for alias, size in ALIASES.items()}
 TENFOLD = 10.0
 SIXTEENFOLD = 16.0
-
-
-def _last_key(path: str) -> str:
-    return re.split(r"[.\[]", path.rstrip("]"))[-1] if path else ""
 
 
 def _stops_never(before: Any, after: Any) -> bool:
@@ -93,7 +89,7 @@ def _moves(change: Change) -> Iterator[tuple[str, str]]:
         new = after.get(path)
         if new == old:
             continue
-        key = _last_key(path)
+        key = plain(path).rpartition(".")[2]
         if AUTO_STOP.match(key) and _stops_never(old, new):
             yield "guard", f"`{path}` {old!r} → {new!r} (never stops)"
         elif LIMIT.match(key) and _raised(old, new, TENFOLD):

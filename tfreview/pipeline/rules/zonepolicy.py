@@ -74,13 +74,12 @@ def _open_rules(node: Any, depth: int = 0) -> Iterator[str]:
     web_only = bool(services - {"application-default"}) and services <= WEB
     every_source = bool(EVERY_ADDRESS & set(sources)) or not any(SOURCE_ADDRESS.match(k) for k in node)
     allowing = bool(action) and action[0] in ALLOWING
-    name = node.get("name") if isinstance(node.get("name"), str) else ""
+    rule = repr(node["name"]) if isinstance(node.get("name"), str) and node["name"] else "a rule"
     if allowing and outside and EVERY_ADDRESS & set(sources) and not web_only:
-        yield f"{name!r} allows every source address from {outside[0]!r} (the internet side)" if name else \
-            f"a rule allows every source address from {outside[0]!r} (the internet side)"
+        yield f"{rule} allows every source address from {outside[0]!r} (the internet side)"
     elif allowing and guests and every_source and services & EVERY_SERVICE and targets \
             and not any(OUTSIDE.match(t) for t in targets):
-        yield f"{name or 'a rule'!r} allows every service from the guest segment {guests[0]!r} into {targets[0]!r}"
+        yield f"{rule} allows every service from the guest segment {guests[0]!r} into {targets[0]!r}"
     for value in node.values():
         if isinstance(value, (list, dict)):
             yield from _open_rules(value, depth + 1)
