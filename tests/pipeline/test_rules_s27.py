@@ -164,6 +164,15 @@ def test_a_cluster_policy_allowing_a_weaker_value_is_high(tmp_path: Path, after:
     assert bool(_high(tmp_path, [change])) is fires
 
 
+def test_a_cluster_policy_adding_a_value_no_weaker_than_one_it_allowed_is_quiet(tmp_path: Path) -> None:
+    """Isolation weaker than single-user but stronger than NONE, which the policy already allowed: nothing new."""
+    before = _policy({"type": "allowlist", "values": ["SINGLE_USER", "NONE"]})
+    after = _policy({"type": "allowlist", "values": ["SINGLE_USER", "NONE", "USER_ISOLATION"]})
+    change = resource("databricks_cluster_policy.jobs", {"name": "jobs", "definition": after},
+                      {"name": "jobs", "definition": before})
+    assert not _high(tmp_path, [change])
+
+
 # --- smaller readings ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("after", "fires"), [("1h", True), ("26280h", False)])

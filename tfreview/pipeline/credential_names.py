@@ -130,8 +130,9 @@ CHOSEN_NAME = lazy_compile(r"pass|secret|private|credential", re.IGNORECASE)
 # Words of a key that make it name a secret object kept elsewhere (`existingSecret`, `imagePullSecret`, a build's
 # `pushSecret`, `tlsSecret`, `fromSecret`): under it, a name-shaped value (`redis-auth`) is that object's name.
 REFERRING = {"existing", "external", "from", "pull", "push", "tls", "ref", "use", "mount", "source"}
-# What a key names the Secret object of when it ends in `secret` (`PASSWORD_SECRET`): a password is no secret's name.
-HELD_IN_SECRET = {"password", "passwd", "pwd", "credentials", "creds"}
+# What a key names the Secret object of when it ends in `secret` (`PASSWORD_SECRET`, a connection string's
+# `SFTP_CONN_SECRET`): a password or a connection string is no secret's name.
+HELD_IN_SECRET = {"password", "passwd", "pwd", "credentials", "creds", "conn", "connection", "dsn"}
 _KEY_WORDS = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[^A-Za-z0-9]+")
 # A Kubernetes-style object name: lower-case segments; a long segment mixing letters and digits is generated.
 OBJECT_NAME = lazy_compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")

@@ -75,6 +75,8 @@ from tfreview.pipeline.rules import policydefs as policydefs
 from tfreview.pipeline.rules import sharecontents as sharecontents
 from tfreview.pipeline.rules import zonepolicy as zonepolicy
 from tfreview.pipeline.rules import selfscoped as selfscoped
+from tfreview.pipeline.rules import exclusions as exclusions
+from tfreview.pipeline.rules import unsecured as unsecured
 from tfreview.pipeline.rules import rolemapping as rolemapping
 from tfreview.pipeline.rules import internetroutes as internetroutes
 from tfreview.pipeline.rules import obligations as obligations
@@ -247,6 +249,8 @@ THEMES = (
     "sharecontents",
     "zonepolicy",
     "selfscoped",
+    "exclusions",
+    "unsecured",
     "rolemapping",
     "internetroutes",
     "obligations",

@@ -7,6 +7,7 @@ Only what a change adds is reported: a grant that was already there is not news.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +39,8 @@ from tfreview.pipeline.rules.grants import (
 from tfreview.pipeline.rules.judge import ESCALATES, PUBLIC, WILDCARD
 from tfreview.pipeline.rules.peers import peer_of_holder
 
+# Roles that read only what is published by nature: a key's public half (a signature's verifier reads it).
+PUBLISHED_ROLES = lazy_compile(r"(?:^|[/.])publicKeyViewer$", re.IGNORECASE)
 K8S_ROLES = ("kubernetes_cluster_role", "kubernetes_cluster_role_v1", "kubernetes_role", "kubernetes_role_v1")
 K8S_ESCALATING_VERBS = {"escalate", "bind", "impersonate"}
 AZURE_ESCALATING = ("microsoft.authorization/*", "microsoft.authorization/roleassignments/write",
@@ -66,7 +69,7 @@ def _grants(change: Change) -> Iterator[Finding]:
             why = f" (the role was held by {everyone}: access narrows to named members)" if everyone else ""
             yield finding(PRIVILEGED, change.address, f"{change.address}: grants {role} to {member}{scope}{why}",
                           Severity.MEDIUM if everyone else level)
-        if public_member(member):
+        if public_member(member) and not PUBLISHED_ROLES.search(role):
             yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {member} (everyone"
                           f"{' signed in' if 'uthenticated' in member else ''})")
 

@@ -51,6 +51,16 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def state_resources(prior_state: Any) -> Iterator[dict[str, Any]]:
+    """Every resource and data source of a plan's prior state, in every module."""
+    modules = [dig(prior_state, "values", "root_module")]
+    while modules:
+        module = modules.pop()
+        if isinstance(module, dict):
+            modules += as_list(module.get("child_modules"))
+            yield from (r for r in as_list(module.get("resources")) if isinstance(r, dict))
+
+
 def blocks(value: Any, key: str) -> list[dict[str, Any]]:
     """The nested blocks under KEY (a list of objects in plan JSON), skipping anything else."""
     return [b for b in as_list(dig(value, key)) if isinstance(b, dict)]

@@ -23,7 +23,7 @@ from tfreview.pipeline.findings import RULES, Finding, Severity, declare, findin
 from tfreview.pipeline.rules.aligned import exemption_dropped
 from tfreview.pipeline.rules.allowgone import allow_switched_off
 from tfreview.pipeline.rules.common import show
-from tfreview.pipeline.rules.elided import left_out
+from tfreview.pipeline.rules.elided import entry_gone, left_out
 from tfreview.pipeline.rules.environments import non_production
 from tfreview.pipeline.rules.frontdoor import https_front_door
 from tfreview.pipeline.rules.keyswap import customer_key_instead
@@ -92,6 +92,9 @@ class Control:
     # A weak value that is also a legitimate way to publish (a public repository, a public-read data set): a new
     # resource written with it stays at its create severity (deliberate.py does not raise it).
     published: bool = False
+    # A setting that only qualifies the list entry holding it (a mount's or a grant's `read_only`): when the entry is
+    # removed whole, what it qualified is gone too, and its null is no weakening.
+    qualifies_entry: bool = False
 
     def weakened(self, before: Any, after: Any) -> Severity | None:
         """The severity at which BEFORE → AFTER weakens this control; None when it does not."""
@@ -295,7 +298,8 @@ def _weakened(change: Change) -> Iterator[Finding]:
                     and not shifted(change, path, item.generic) and not merged_through_review(change, path) \
                     and not (after is None and exemption_dropped(with_settings(change.before),
                                                                  with_settings(change.after), path)) \
-                    and not (after is None and left_out(change.before, change.after, path)):
+                    and not (after is None and left_out(change.before, change.after, path)) \
+                    and not (after is None and item.qualifies_entry and entry_gone(change.before, change.after, path)):
                 seen.add((item.rule, path))
                 yield finding(item.rule, change.address,
                               f"{change.address}: {path} {show(before)} → {show(after)} ({item.what})", severity)

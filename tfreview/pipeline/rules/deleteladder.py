@@ -42,6 +42,7 @@ from tfreview.pipeline.rules.kinds import (
 )
 from tfreview.pipeline.rules.kubernetes import k8s_app_config, k8s_class, k8s_stateless_workload
 from tfreview.pipeline.rules.leftovers import chart_still_running, idle_address, unused_recipe
+from tfreview.pipeline.rules.migrated import sign_in_moved
 from tfreview.pipeline.rules.narrowed import (
     consumers_moved,
     listener_kept,
@@ -183,6 +184,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(recoverable_secret(c) or disabled_recoverable(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_unreferenced(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(kept_twin(c, ri)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(sign_in_moved(c, ri)), Severity.MEDIUM),
     Grade(when(blackhole_removed, "a blackhole route: it dropped traffic to its range, which now flows wherever the "
                "table's other routes send it"), Severity.HIGH),
     Grade(lambda c, ri: paren(workload_cut_off(c, ri)), Severity.HIGH, True),

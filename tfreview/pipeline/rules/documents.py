@@ -13,7 +13,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
-from tfreview.pipeline.rules.common import as_list, dig
+from tfreview.pipeline.rules.common import as_list, dig, state_resources
 from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
 
 MAX_DEPTH = 24
@@ -206,18 +206,9 @@ def state_accounts(prior_state: dict[str, Any]) -> frozenset[str]:
     """AWS accounts the prior state proves are the plan's own: where its managed objects live, and the caller's
     own account read at plan time (`data.aws_caller_identity`); no other data source (it may read anyone's)."""
     found: set[str] = set()
-    modules = [dig(prior_state, "values", "root_module")]
-    while modules:
-        module = modules.pop()
-        if not isinstance(module, dict):
-            continue
-        modules += as_list(module.get("child_modules"))
-        for resource in as_list(module.get("resources")):
-            if not isinstance(resource, dict):
-                continue
-            kind = str(resource.get("type", ""))
-            if resource.get("mode") == "managed" or kind.endswith("_caller_identity"):
-                found |= _accounts_in(resource.get("values"))
+    for resource in state_resources(prior_state):
+        if resource.get("mode") == "managed" or str(resource.get("type", "")).endswith("_caller_identity"):
+            found |= _accounts_in(resource.get("values"))
     return frozenset(found)
 
 

@@ -34,3 +34,11 @@ def left_out(before: Any, after: Any, path: str) -> bool:
     key = segments[-1]
     return isinstance(old, dict) and isinstance(new, dict) and bool(new) and key in old and key not in new
 
+
+def entry_gone(before: Any, after: Any, path: str) -> bool:
+    """Whether the list entry that holds the setting at PATH (a volume mount, a grant) is gone from AFTER whole: a
+    setting that only qualifies its entry (`read_only`) goes with it, and nothing it qualified is left."""
+    segments = _segments(path)
+    if len(segments) < 3 or not isinstance(segments[-2], int):
+        return False
+    return isinstance(_parent(before, segments), dict) and _parent(after, segments) is None

@@ -14,7 +14,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.bearerlinks import long_lived_links
 from tfreview.pipeline.rules.documents import provider_organisations
-from tfreview.pipeline.rules.mailboxes import consumer_domains, personal_deliveries, personal_grantees
+from tfreview.pipeline.rules.mailboxes import consumer_domains, covert_copies, personal_deliveries, personal_grantees
 from tfreview.pipeline.rules.outsiders import foreign_tenants
 from tfreview.pipeline.rules.peering import RECEIVER_KEY as CONSUMER
 from tfreview.pipeline.rules.peering import authorized_scopes, own_scopes
@@ -252,7 +252,7 @@ def _judge(value: str, own: set[str], orgs: set[str], wide: bool, share: bool = 
       "Data is shared, replicated or granted to an account, organisation or tenant the plan does not show as its "
       "own (a private connection's accept list included, a function of another account handed a resource's data), "
       "or a consumer mail domain joins a list of allowed domains, or mail is newly forwarded or copied to a "
-      "personal mailbox.")
+      "personal mailbox or blind-copied to a domain the plan does not show as its own.")
 def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from foreign_tenants(ri)
     yield from _bearer_recipients(ri)
@@ -260,6 +260,7 @@ def _foreign_share(ri: ReviewInput) -> Iterator[Finding]:
     yield from personal_grantees(ri)
     yield from consumer_domains(ri)
     yield from personal_deliveries(ri)
+    yield from covert_copies(ri)
     changes = [c for c in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE)
                if any(True for _ in _targets(c)) or next(authorized_scopes(c, c.after), None) is not None]
     if not changes:

@@ -144,7 +144,7 @@ def grant_level(resource_type: str, role: str, member: str, values: dict[str, An
     """How privileged one (role, member) grant is, read with its scope and condition (None: not privileged)."""
     if whole_pool(role, member) or (whole_domain(member) and writes(role)):
         return Severity.HIGH
-    if resource_type == "azurerm_role_assignment":
+    if resource_type in ("azurerm_role_assignment", "azurerm_lighthouse_definition"):  # a role at a scope
         level = azure_scope_severity(role, values.get("scope"))
         if level is None and azure_data_role(role) and above_groups(values.get("scope")):
             # Every store of a management group's subscriptions: high. One subscription's stores: worth a look, not a
@@ -249,10 +249,16 @@ def whole_domain(member: str) -> bool:
     return member.rpartition(" ")[2].lower().startswith("domain:")
 
 
+# Roles that use a key or read a secret (`roles/cloudkms.cryptoKeyDecrypter`, `secretAccessor`): whatever the key
+# protects or the secret holds, read by its holder; for a whole domain, by every account in it.
+KEY_USE_ROLE = lazy_compile(r"decrypter|encrypterdecrypter|secretaccessor|signer", re.IGNORECASE)
+
+
 def writes(role: str) -> bool:
-    """Whether a role's own name says it writes or administers (`roles/x.repoWriter`), not only reads."""
+    """Whether a role's own name says it writes or administers (`roles/x.repoWriter`), or uses a key or reads a
+    secret (`cryptoKeyDecrypter`), not only reads what is listed."""
     name = role.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
-    return bool(WRITE_ROLE.search(name)) and not READ_ROLE.search(name)
+    return bool(WRITE_ROLE.search(name) or KEY_USE_ROLE.search(name)) and not READ_ROLE.search(name)
 
 
 def whole_pool(role: str, member: str) -> bool:

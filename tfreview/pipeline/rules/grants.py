@@ -22,7 +22,8 @@ AWS_ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attach
                    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
                    "aws_ssoadmin_managed_policy_attachment", "aws_iam_role_policy_attachments_exclusive",
                    "aws_iam_user_policy_attachments_exclusive", "aws_iam_group_policy_attachments_exclusive")
-GRANT_TYPES = (*K8S_BINDINGS, *AWS_ATTACHMENTS, "azurerm_role_assignment", "aws_iam_role")
+GRANT_TYPES = (*K8S_BINDINGS, *AWS_ATTACHMENTS, "azurerm_role_assignment", "azurerm_lighthouse_definition",
+               "aws_iam_role")
 
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers", "system:anonymous", "system:unauthenticated",
                   "system:authenticated"}
@@ -65,6 +66,10 @@ def grants(resource_type: str, values: dict[str, Any]) -> set[Grant]:
     if resource_type == "azurerm_role_assignment":
         role = values.get("role_definition_name") or _azure_name(values.get("role_definition_id"))
         return {(str(role), str(values.get("principal_id") or "a principal"))} if role else set()
+    if resource_type == "azurerm_lighthouse_definition":  # a managing tenant's groups, each with a role here
+        return {(str(_azure_name(a.get("role_definition_id"))),
+                 str(a.get("principal_display_name") or a.get("principal_id") or "a principal"))
+                for a in blocks(values, "authorization") if a.get("role_definition_id")}
     if resource_type in K8S_BINDINGS:
         return _kubernetes(values)
     return _aws_attachment(values)
@@ -77,7 +82,11 @@ def _google(resource_type: str, values: dict[str, Any]) -> set[Grant]:
         return {(str(values.get("role")), str(m)) for m in as_list(values.get("members"))}
     if resource_type.endswith("_iam_policy"):
         return _policy_data(values.get("policy_data"))
-    return access_blocks(values)
+    # one access entry as a resource of its own (`google_bigquery_dataset_access`: role and special_group at the top)
+    role = values.get("role")
+    own = {(role, member) for member in named_members(values)} if isinstance(role, str) and role \
+        and not conditioned(values) else set()
+    return access_blocks(values) | own
 
 
 def access_blocks(values: dict[str, Any]) -> set[Grant]:

@@ -19,7 +19,8 @@ from tfreview.pipeline.findings import ALTERING, Finding, ReviewInput, Severity,
 from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.ports import ADMIN_PORTS
 from tfreview.pipeline.rules.values import leaves, plain
-from tfreview.pipeline.rules.vocabulary.meanings import EVERYONE, UNCHALLENGED, setting_words
+from tfreview.pipeline.rules.vocabulary.meanings import EVERYONE, UNCHALLENGED
+from tfreview.pipeline.rules.vocabulary.terms import setting_words
 
 HOST = "public-host"
 # Compute where people run code against data: a public IP puts a shell on the internet.

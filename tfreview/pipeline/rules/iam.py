@@ -35,6 +35,7 @@ from tfreview.pipeline.rules.health import TAKEN_OUT
 from tfreview.pipeline.rules.policy import (
     Statement,
     denies_at_least,
+    erasing_actions,
     exempted,
     grants_action,
     named_as_before,
@@ -213,11 +214,14 @@ def _removed_denies(change: Change, before: list[Document], after: list[Document
                                   "guardrail stands for everything else)", Severity.MEDIUM)
                     continue
                 fenced = statement.has_principal and _open_allow(after)
+                # a Deny on erasing (recovery points, versions, the policy itself) holds even against an admin
+                erasing = [a for a in erasing_actions(statement) if not any(grants_action(d, a) for d in denies)]
                 yield finding(judge.WILDCARD, change.address, f"{change.address}: {where} loses Deny "
                               f"{statement.name} ({', '.join((statement.actions or statement.not_actions or ())[:3])}"
                               f"){' in every account it is attached to' if guardrail else ''}: what it blocked is "
-                              "allowed again" + (f"; it fenced {fenced}, now open to anyone" if fenced else ""),
-                              Severity.HIGH if guardrail or fenced else Severity.MEDIUM)
+                              "allowed again" + (f"; it fenced {fenced}, now open to anyone" if fenced else "")
+                              + ("; whoever may act on the resource may now erase or unguard it" if erasing else ""),
+                              Severity.HIGH if guardrail or fenced or erasing else Severity.MEDIUM)
 
 
 def _open_allow(documents: list[Document]) -> str | None:

@@ -42,13 +42,14 @@ def ages_of(rule: dict[str, Any]) -> dict[str, float]:
     return _split(rule)[1]
 
 
-# Blocks that move objects to a colder tier, never delete them: one added or changed beside an expiry that only
-# grew keeps objects longer all the same.
-TIERING = lazy_compile(r"^(?:noncurrent_version_)?transitions?$|^tiering$|^storage_class_transition$")
+# Blocks that delete no object: a move to a colder tier, and the cleanup of uploads never assembled into one. One
+# added or changed beside an expiry that only grew keeps objects longer all the same.
+KEEPING_BLOCKS = lazy_compile(r"^(?:noncurrent_version_)?transitions?$|^tiering$|^storage_class_transition$"
+                              r"|^abort_incomplete_multipart_uploads?$")
 
 
 def _deleting(rule: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in rule.items() if not TIERING.match(str(key))}
+    return {key: value for key, value in rule.items() if not KEEPING_BLOCKS.match(str(key))}
 
 
 def lengthened(rule: dict[str, Any], before: list[dict[str, Any]]) -> bool:

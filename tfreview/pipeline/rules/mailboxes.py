@@ -19,6 +19,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.imitation import imitates
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.receivers import key_words
 
 # Personal mailboxes: an alert or report sent there leaves the organisation with whoever holds the mailbox, and a
@@ -175,15 +176,9 @@ def personal_deliveries(ri: ReviewInput) -> Iterator[Finding]:
     """Mail (forwarded, copied, journaled, replies, DMARC reports) newly sent to a personal mailbox, or moved to a
     domain that imitates the one it went to: whoever holds it gets a silent copy of the organisation's mail,
     whatever the provider or resource calls the setting."""
-    for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
-        if not _mentions_mailbox(change.after):
-            continue
-        before, after = sides(change)
-        held = set(string_leaves(before))
-        was = {path: domain for path, _, domain in _deliveries(before)}
-        for path, mailbox, domain in _deliveries(after):
-            if mailbox in held or any(mailbox in text for text in held):
-                continue
+    for change, delivered in _new_mail(ri):
+        was = {path: domain for path, _, domain in _deliveries(change.before)}
+        for path, mailbox, domain in delivered:
             if domain in PERSONAL_MAIL:
                 yield finding("foreign-data-share", change.address,
                               f"{change.address}: mail now goes to {mailbox} ({path}), a personal {domain} "
@@ -195,6 +190,62 @@ def personal_deliveries(ri: ReviewInput) -> Iterator[Finding]:
                               f"{was[path]} under another owner: a copy of the organisation's mail goes to whoever "
                               "registered it")
                 break
+
+
+# Keys whose words say the mail goes on without its sender or recipients seeing it: a blind copy or a redirect.
+COVERT_KEYS = frozenset({"bcc", "blind", "redirect"})
+
+
+def covert_copies(ri: ReviewInput) -> Iterator[Finding]:
+    """Mail newly blind-copied or redirected to a domain the plan never shows as the organisation's own: a mail-flow
+    rule that does it sends a silent copy of the organisation's mail to whoever runs that domain. The organisation's
+    own domains are those of every other address in the plan (its senders, groups, accepted domains); a plan that
+    names none is not judged."""
+    found = [(c, path, mailbox, domain) for c, delivered in _new_mail(ri)
+             for path, mailbox, domain in delivered if key_words(path.rsplit(".", 1)[-1]) & COVERT_KEYS]
+    if not found:
+        return
+    own = _own_domains(ri, {mailbox for _, _, mailbox, _ in found})
+    reported = set()
+    for change, path, mailbox, domain in found:
+        if own and change.address not in reported and domain not in PERSONAL_MAIL \
+                and not any(domain == d or domain.endswith("." + d) for d in own):
+            reported.add(change.address)
+            yield finding("foreign-data-share", change.address,
+                          f"{change.address}: mail is now sent on to {mailbox} ({path}), at {domain}, a domain "
+                          f"this plan never shows as the organisation's own ({', '.join(sorted(own)[:3])}): a silent "
+                          "copy of its mail goes to whoever runs that domain")
+
+
+def _new_mail(ri: ReviewInput) -> list[tuple[Change, list[tuple[str, str, str]]]]:
+    return plan_view(ri).derived("new mail deliveries", _new_deliveries)
+
+
+def _new_deliveries(view: PlanView) -> list[tuple[Change, list[tuple[str, str, str]]]]:
+    """Each created or updated change that newly delivers mail, with (path, mailbox, domain) of each new delivery."""
+    found = []
+    for change in view.of(Action.CREATE, Action.UPDATE, Action.REPLACE):
+        if not _mentions_mailbox(change.after):
+            continue
+        before, after = sides(change)
+        held = set(string_leaves(before))
+        delivered = [(path, mailbox, domain) for path, mailbox, domain in _deliveries(after)
+                     if mailbox not in held and not any(mailbox in text for text in held)]
+        if delivered:
+            found.append((change, delivered))
+    return found
+
+
+def _own_domains(ri: ReviewInput, delivered: set[str]) -> set[str]:
+    """The domains of every address in the plan's changes other than those mail is delivered to."""
+    own: set[str] = set()
+    for change in ri.changeset.changes:
+        for text in string_leaves(change.after) if _mentions_mailbox(change.after) else ():
+            for match in MAILBOX.finditer(text):
+                address = match.group(0).strip(" \t\n;,<").lower()
+                if address not in delivered and match.group(1).lower() not in PERSONAL_MAIL:
+                    own.add(match.group(1).lower())
+    return own
 
 
 def _deliveries(value: Any, path: str = "", verb: bool = False, depth: int = 0) -> Iterator[tuple[str, str, str]]:

@@ -70,9 +70,10 @@ control(LOGGING, r"\w*(?:audit|log|logs|logging|trail)\w*_(?:mode|level|policy|d
         r"|\w*(?:audit|log|logging)\w*\.(?:mode|level|delivery_mode)", AUDIT_MODES, "audit logging weakened")
 control(LOGGING, r"mode|\w*_mode|delivery|integrity|level", AUDIT_MODES, "audit logging weakened",
         types=r"(?:^|_)(?:audit|auditing|log|logs|logging|trail|cloudtrail)(?:_|$)")
-# Visibility and access enums: from a private value to anything else.
-control(PUBLIC, r"\w*visibility\w*|\w*access_type|\w*public_access\w*|\w*sharing\w*|\w*share_mode|\w*exposure\w*"
-        r"|\w*access_mode|\w*access_level", private_word, "no longer private")
+# Visibility and access enums: from a private value to anything else. A sharing restriction's mode says how far
+# sharing is fenced, where `none` is no fence at all (not nothing shared).
+control(PUBLIC, r"\w*visibility\w*|\w*access_type|\w*public_access\w*|(?!\w*restrict)\w*sharing\w*|\w*share_mode"
+        r"|\w*exposure\w*|\w*access_mode|\w*access_level", private_word, "no longer private")
 # Sharing widened to everyone in the organisation or account (remote state readable by every workspace).
 control(PUBLIC, r"global_remote_state|\w*share_with_(?:all|org\w*|everyone)\w*|\w*shared_with_all\w*"
         r"|\w*organi[sz]ation_wide\w*|\w*org_wide\w*|all_workspaces|\w*visible_to_all\w*", inverted,

@@ -21,6 +21,8 @@ from tfreview.pipeline.rules.values import world_sources
 CREDENTIAL_TYPES = lazy_compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
                                 r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
                                 r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
+# A signing key of any provider, not DNSSEC's key-signing key (whose DS record in the parent zone names it).
+SIGNING_KEY = lazy_compile(r"(?<!key_)signing_key(?:_v\d+)?$")
 KEY_STORES = lazy_compile(r"kms|crypto_key|key_vault|key_ring|keyring")
 # A secret pushed into a CI/CD or app platform whose value Terraform itself supplies (`plaintext_value`,
 # `encrypted_value`): the source of truth lives elsewhere, so deleting the copy revokes it and loses nothing.
@@ -113,6 +115,9 @@ def rotation(change: Change) -> str | None:
         return None
     if CREDENTIAL_TYPES.search(change.type):
         return "a credential rotated: a new one is issued and the old one revoked; check what used it is updated"
+    if SIGNING_KEY.search(change.type) and change.actions[:1] == ["create"]:
+        return ("a signing key rotated, the new one made before the old one goes; check verifiers still trust what "
+                "the old one signed")
     paths = change.replace_paths
     # a pushed copy (a CI secret) holds only the value Terraform supplies: its name says secret, yet it keeps no data
     if paths and all(_sensitive(change, path) for path in paths) \

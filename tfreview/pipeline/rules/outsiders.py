@@ -13,6 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
+from tfreview.pipeline.rules.common import state_resources
 
 TENANT_KEYS = frozenset({"tenant_id", "tenant", "tenantId", "directory_id"})
 GUID = lazy_compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -68,24 +69,10 @@ PLATFORM_TENANTS = frozenset({"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-
 PRINCIPAL_KEYS = frozenset({"principal_id", "object_id", "member_id", "member_object_id", "principal_object_id"})
 
 
-def _objects(value: Any) -> Iterator[dict[str, Any]]:
-    """Every resource's or data source's values in a state (`values.root_module`, child modules included)."""
-    module = value.get("root_module") if isinstance(value, dict) else None
-    stack = [module]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        for resource in node.get("resources") or []:
-            if isinstance(resource, dict) and isinstance(resource.get("values"), dict):
-                yield resource["values"]
-        stack.extend(node.get("child_modules") or [])
-
-
 def _owners(ri: ReviewInput) -> dict[str, str]:
     """Each principal object id the plan reads or manages, to the organisation that publishes its application."""
     prior = ri.plan.prior_state if isinstance(ri.plan.prior_state, dict) else {}
-    objects = [*_objects(prior.get("values")),
+    objects = [*(r["values"] for r in state_resources(prior) if isinstance(r.get("values"), dict)),
                *(side for c in ri.changeset.changes for side in (c.before, c.after) if isinstance(side, dict))]
     found: dict[str, str] = {}
     for values in objects:

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.rules.common import as_list, known
 
@@ -107,6 +108,18 @@ def _reaches(new: Statement, old: Statement) -> bool:
 def _resource_pattern(wildcard: str) -> re.Pattern[str]:
     """A resource wildcard (`*`, `?`) as a pattern; unlike actions, resource names keep their case."""
     return re.compile(re.escape(wildcard).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
+
+
+# Verbs of actions that erase, shorten or unguard what a resource keeps (`backup:DeleteRecoveryPoint`,
+# `s3:PutLifecycleConfiguration`, `kms:ScheduleKeyDeletion`, `cloudtrail:StopLogging`, `s3:PutBucketPolicy`).
+ERASING = lazy_compile(r"^(?:[\w-]+:)?(?:\*|delete|remove|purge|destroy|schedule\w*deletion|update\w*lifecycle"
+                       r"|put\w*lifecycle|put\w*retention|bypass\w*retention|put\w*policy|stop\w*logging"
+                       r"|disable|detach|deactivate|leave)", re.IGNORECASE)
+
+
+def erasing_actions(statement: Statement) -> list[str]:
+    """The actions a statement names that erase, shorten or unguard what a resource keeps."""
+    return [a for a in statement.actions if ERASING.match(a)]
 
 
 def exempted(new: Statement, old: Statement) -> tuple[str, ...] | None:

@@ -49,9 +49,10 @@ def _weaker(resource_type: str, setting: str, old: tuple[Any, ...], new: Any) ->
     for value in candidates:
         if value in old:
             continue
-        rules = [c.rule for u in old for c in controls if c.weakened(u, value)]
-        if len(rules) >= len(old):  # each value allowed before is read stronger than this one
-            return rules[0], value
+        # each value allowed before is read stronger than this one, by one control or another
+        rules = [next((c.rule for c in controls if c.weakened(u, value)), None) for u in old]
+        if all(rules):
+            return str(rules[0]), value
     return None
 
 

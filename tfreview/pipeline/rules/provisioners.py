@@ -29,9 +29,14 @@ _FETCH = r"(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod|http|h
 _RUNNER = (r"(?:sudo\s+(?:-\S+\s+)*)?(?:(?:/?[\w.-]+/)*env\s+)?(?:env\s+\S+=\S*\s+)*(?:/?[\w.-]+/)*"
            r"(?:(?:ba|z|k|da|fi)?sh|python\d?(?:\.\d+)?|perl|ruby|node"
            r"|php|pwsh|powershell|iex|invoke-expression)\b")
-# `curl … | sudo bash`, `bash <(curl …)`, `sh -c "$(wget -qO- …)"`, `iwr … | iex`.
+# PowerShell's own download into a string, run by Invoke-Expression:
+# `iex ((New-Object Net.WebClient).DownloadString(u))`.
+_PS_DOWNLOAD = (r"\(*\s*(?:new-object\s+(?:system\.)?net\.webclient\s*\)?\s*\.\s*downloadstring|iwr|irm"
+                r"|invoke-webrequest|invoke-restmethod)\b")
+# `curl … | sudo bash`, `bash <(curl …)`, `sh -c "$(wget -qO- …)"`, `iwr … | iex`, `iex (… DownloadString …)`.
 PIPED = lazy_compile(rf"\b{_FETCH}[^|;&\n]*\|\s*{_RUNNER}"
-                     rf"|\b{_RUNNER}\s+(?:-\S+\s+)*(?:<\(|[\"']?\$\()\s*{_FETCH}", re.IGNORECASE)
+                     rf"|\b{_RUNNER}\s+(?:-\S+\s+)*(?:<\(|[\"']?\$\()\s*{_FETCH}"
+                     rf"|\b(?:iex|invoke-expression)\s*{_PS_DOWNLOAD}", re.IGNORECASE)
 # One command of a shell line: what `&&`, `||`, `;`, `|` and line breaks separate.
 _SEGMENT = lazy_compile(r"&&|\|\||[;|\n]")
 _DELETE_VERB = lazy_compile(r"\b(?:rm|rb|rmdir|del|delete[\w-]*|remove[\w-]*|purge|wipe|destroy|empty)\b",

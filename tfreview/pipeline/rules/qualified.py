@@ -18,8 +18,8 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import show
 from tfreview.pipeline.rules.values import pairs, plain
-from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, setting_words
-from tfreview.pipeline.rules.vocabulary.terms import AUTH
+from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, setting_words
 
 # Words that, added to a mechanism's name, say it is no longer required of whoever comes.
 DECISIVE = frozenset({"optional", "optionally", "permissive", "preferred", "prefer", "relaxed", "lax", "lenient",

@@ -51,7 +51,7 @@ from tfreview.pipeline.rules.subranges import range_narrowed
 from tfreview.pipeline.rules.takeover import rebuilt, repointed
 from tfreview.pipeline.rules.tightened import selection_followed, selection_kept, tightened
 from tfreview.pipeline.rules.trimmed import member_replaced
-from tfreview.pipeline.rules.views import saved_query
+from tfreview.pipeline.rules.views import derived_rows, saved_query
 
 # Streams that only carry records to a destination (Firehose, a log delivery stream): what they hold is a buffer.
 DELIVERY_STREAMS = lazy_compile(r"firehose|delivery_stream")
@@ -60,7 +60,7 @@ DELIVERY_STREAMS = lazy_compile(r"firehose|delivery_stream")
 REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(lambda c: is_helper_type(c.type), "helper type, holds no infrastructure"), Severity.LOW),
     Grade(when(lambda c: is_immutable_type(c.type), "immutable by design, replaced on deploys"), Severity.LOW),
-    Grade(lambda c, _ri: paren(saved_query(c)), Severity.MEDIUM),
+    Grade(lambda c, _ri: paren(saved_query(c) or derived_rows(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(redundant_leg(c, ri) or inspected_hop(c, ri)), Severity.MEDIUM),
     Grade(lambda c, _ri: paren(rotation(c) or certificate_rotated(c)), Severity.MEDIUM),
     # A replace whose destroy half leaves the old object in place (`skip_destroy = true`, an abandon policy) loses

@@ -20,7 +20,7 @@ from tfreview.pipeline.rules.values import leaves
 RUN_TYPES = lazy_compile(r"ssm_document|ssm_association|run_command|runcommand|os_policy|os_config|patch_deployment"
                          r"|machine_extension|vm_extension|virtual_machine_extension|automation_runbook|script")
 # Keys that hold the commands such a document runs.
-COMMAND_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:content|commands?|run_?command|command_to_execute|script|inline"
+COMMAND_KEY = lazy_compile(r"(?:^|[._\-\[\]])(?:content|body|commands?|run_?command|command_to_execute|script|inline"
                            r"|settings|protected_settings|source|script_text|exec|interpreter_script)\w*(?:$|[.\[\]])",
                            re.IGNORECASE)
 

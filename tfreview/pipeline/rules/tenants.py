@@ -33,7 +33,8 @@ SCOPE_KEYS = ("role", "roles", "role_names", "scope", "scopes", "permissions", "
 KIND_KEYS = ("type", "kind", "token_type", "key_kind", "privilege", "level")
 ADMIN_KIND = lazy_compile(r"(?:^|[^a-z])(?:management|root|superuser|super_?admin|admin|administrator|owner"
                           r"|full(?:_access)?)(?:[^a-z]|$)")
-# Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant.
+# Azure AD directory role templates and Microsoft Graph app roles that hand out the whole tenant, or every mailbox,
+# file or site in it (an application permission reaches all users' data, with no one signed in).
 AZUREAD_ADMIN = {
     "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
     "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
@@ -44,6 +45,14 @@ AZUREAD_ADMIN = {
     "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
     "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
     "19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+    "741f803b-c850-494e-b5df-cde7c675a1ca": "User.ReadWrite.All",
+    "62a82d76-70ea-41e2-9197-370581804d09": "Group.ReadWrite.All",
+    "810c84a8-4a9e-49e6-bf7d-12d183f40d01": "Mail.Read",
+    "e2a3a72e-5f79-4c64-b1b1-878b674786c9": "Mail.ReadWrite",
+    "01d4889c-1287-42c6-ac1f-5d1e02578ef6": "Files.Read.All",
+    "75359482-378d-4052-8f01-80520e7db3cd": "Files.ReadWrite.All",
+    "9492366f-7969-46a4-8d15-ed1a20078fff": "Sites.ReadWrite.All",
+    "a82116e5-55eb-4c41-a434-62fe8a61c773": "Sites.FullControl.All",
 }
 AZUREAD_ADMIN_NAMES = {name.lower(): name for name in AZUREAD_ADMIN.values()}
 

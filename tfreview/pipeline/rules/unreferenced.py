@@ -6,14 +6,11 @@ it leaves the delete graded as before; so does a key, whose ciphertexts may live
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.lastbuilt import LastBuilt
-from tfreview.pipeline.rules.common import as_list, dig, sides, string_leaves
+from tfreview.pipeline.rules.common import sides, state_resources, string_leaves
 from tfreview.pipeline.rules.narrowing import KEY_STORES
 
 WINDOW = lazy_compile(r"(?:recovery|deletion|pending)_window\w*|soft_delete\w*days|\w*recovery_period\w*(?:days)?")
@@ -21,22 +18,12 @@ IDENTIFYING = ("id", "arn", "key_id", "name", "secret_id", "self_link")
 MIN_IDENTIFIER = 8
 
 
-def _state_resources(prior_state: Any) -> Iterator[dict[str, Any]]:
-    """Every resource of the prior state, in every module."""
-    modules = [dig(prior_state, "values", "root_module")]
-    while modules:
-        module = modules.pop()
-        if isinstance(module, dict):
-            modules += as_list(module.get("child_modules"))
-            yield from (r for r in as_list(module.get("resources")) if isinstance(r, dict))
-
-
 def _kept(ri: ReviewInput) -> dict[str, str]:
     """Address → every string its values hold (joined), for what the prior state and the plan keep."""
     changes = ri.changeset.changes
     deleted = {c.address for c in changes if c.action is Action.DELETE}
     texts: dict[str, str] = {}
-    for resource in _state_resources(ri.plan.prior_state):
+    for resource in state_resources(ri.plan.prior_state):
         address = str(resource.get("address"))
         if address not in deleted:
             texts[address] = "\n".join(string_leaves(resource.get("values")))
@@ -60,7 +47,7 @@ def retired_unreferenced(change: Change, ri: ReviewInput) -> str | None:
         return None
     names = _names(change)
     others = [text for address, text in _kept_texts(ri).items() if address != change.address]
-    if not names or not others or not any(True for _ in _state_resources(ri.plan.prior_state)):
+    if not names or not others or not any(True for _ in state_resources(ri.plan.prior_state)):
         return None
     if any(name in text for name in names for text in others):
         return None

@@ -38,7 +38,6 @@ DESTINATION_SIDE = lazy_compile(r"^(?:dst_?intf|destination_?(?:zones?|interface
 GUEST = lazy_compile(r"^(?:guest[\w-]*|[\w-]*wi-?fi[\w-]*|pax[\w-]*|passenger[\w-]*|visitors?[\w-]*|byod[\w-]*)$")
 EVERY_SERVICE = frozenset({"any", "all", "*", "0-65535", "1-65535"})
 SOURCE_ADDRESS = lazy_compile(r"^(?:src_?addr\w*|source_?(?:addresses|address|addrs?|networks?|ips?))$")
-EVERY_ADDRESS = frozenset({"all", "any", "0.0.0.0/0", "0.0.0.0 0.0.0.0", "::/0", "internet"})
 # Interface and zone names that face the internet in every vendor's defaults and common use.
 OUTSIDE = lazy_compile(r"^(?:wan\d*|untrust\w*|outside\w*|internet\w*|external\w*|public\w*|isp\d*|inet)$")
 SERVICES = lazy_compile(r"^(?:services?|applications?|apps?|ports?|dst_?ports?|destination_?ports?)$")
@@ -72,10 +71,11 @@ def _open_rules(node: Any, depth: int = 0) -> Iterator[str]:
     targets = [n for k, v in node.items() if DESTINATION_SIDE.match(k) for n in _names(v)]
     services = {n for k, v in node.items() if SERVICES.match(k) for n in _names(v)}
     web_only = bool(services - {"application-default"}) and services <= WEB
-    every_source = bool(EVERY_ADDRESS & set(sources)) or not any(SOURCE_ADDRESS.match(k) for k in node)
+    world = bool(world_sources(sources, words=True))  # `all`, `any`, 0.0.0.0/0, `0.0.0.0 0.0.0.0`
+    every_source = world or not any(SOURCE_ADDRESS.match(k) for k in node)
     allowing = bool(action) and action[0] in ALLOWING
     rule = repr(node["name"]) if isinstance(node.get("name"), str) and node["name"] else "a rule"
-    if allowing and outside and EVERY_ADDRESS & set(sources) and not web_only:
+    if allowing and outside and world and not web_only:
         yield f"{rule} allows every source address from {outside[0]!r} (the internet side)"
     elif allowing and guests and every_source and services & EVERY_SERVICE and targets \
             and not any(OUTSIDE.match(t) for t in targets):

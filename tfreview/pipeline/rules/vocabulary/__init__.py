@@ -6,8 +6,10 @@ Paths are regexes over an attribute's dotted path without indices, matched at it
 
 The lines live by theme in this package's modules and register when imported, in the order below: for one
 attribute the first line that reads both values decides, so a catch-all comes after the lines it backs up
-(legacy.py first: a switch named for a weak protocol decides before the `*_enabled` lines; the lines read by value
-meanings, meanings.py and nouns.py, last; modes.py and gates.py add theirs after this package).
+(workplace.py early: another tenant's claims accepted, `is_mfa_accepted`, decide before a factor's own switch
+reads them as MFA turned on; legacy.py before the `*_enabled` lines: a switch named for a weak protocol decides;
+the lines read by value meanings, meanings.py and nouns.py, last; modes.py and gates.py add theirs after this
+package).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 # Each import registers its lines, in this order.
 # isort: off
 from tfreview.pipeline.rules.vocabulary import negated as negated
+from tfreview.pipeline.rules.vocabulary import workplace as workplace
 from tfreview.pipeline.rules.vocabulary import windows as windows
 from tfreview.pipeline.rules.vocabulary import legacy as legacy
 from tfreview.pipeline.rules.vocabulary import storage as storage

@@ -26,7 +26,7 @@ from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.traffic import MTLS
 from tfreview.pipeline.rules.units import duration
 from tfreview.pipeline.rules.values import number
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, PUBLIC, TLS
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
 from tfreview.pipeline.rules.workloads import WIDE
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
@@ -397,3 +397,20 @@ control(BACKUP, r"max_age(?:\[\d+\])?\.duration|max_age|gc_\w*max_age\w*", kept_
 control(AUTH, r"restrictions(?:\.[\w.]+)?|allowed_(?:applications|referrers|ips|bundle_ids)(?:\.[\w.]+)?",
         present, "the key's restrictions are removed: anyone holding it may use it from anywhere",
         types=r"(?:^|_)(?:apikeys?_key|api_key|apikey)$")
+# A CI runner pool's one-job machines (`ephemeral`) given up: a machine keeps what one job left (a poisoned cache, a
+# planted binary, a token) for the next, which may be a trusted release build.
+control(SUPPLY, r"ephemeral|single_use|one_job_per_runner|\w*ephemeral_runners?", flag,
+        "runners are now reused across jobs: what one job leaves behind, the next one runs with",
+        types=r"runner|build_agent|agent_pool|worker_pool|(?:^|_)ci_|build_pool")
+# A data-loss scanner's or detector's minimum likelihood raised two steps or more (POSSIBLE → VERY_LIKELY): what it is
+# less sure of (most card numbers in free text) goes unreported. One step is tuning.
+LIKELIHOOD = {"very_unlikely": 16, "unlikely": 8, "possible": 4, "likely": 2, "very_likely": 1}
+
+
+def likelihood_floor(value: Any) -> float | None:
+    """How much a minimum likelihood lets through, halving with each step up; None for another value."""
+    return LIKELIHOOD.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+control(DETECTION, r"min_likelihood|minimum_likelihood", likelihood_floor,
+        "the scanner now reports only what it is surest of: likely findings go unreported", drop_factor=3)

@@ -23,9 +23,8 @@ from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.protection import ENCRYPTION
 from tfreview.pipeline.rules.strengths import everyone, flag, inverted, ladder
 from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
-from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, ON_OFF, PUBLIC, TLS
+from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, ON_OFF, PUBLIC, TLS, setting_words
 
-_WORDS = lazy_compile(r"[^a-z0-9]+")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Words that negate whatever mechanism a value names (`no_tls`, `not_required`, `without-mfa`).
 NEGATIONS = frozenset({"no", "not", "non", "without", "none", "off", "disabled", "disable", "false"})
@@ -37,18 +36,6 @@ ANY_SETTING = NAMING + r"[a-z0-9_]+"
 
 
 MEMO_SIZE = 4096  # distinct setting values remembered per kind of mechanism
-
-
-def setting_words(value: Any) -> frozenset[str] | None:
-    """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
-    return _text_words(value) if isinstance(value, str) else None
-
-
-@lru_cache(maxsize=MEMO_SIZE)  # every kind of mechanism reads the words of the same values
-def _text_words(value: str) -> frozenset[str] | None:
-    if not known(value) or not 0 < len(value.strip()) <= 40:
-        return None
-    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
 
 
 def kind(strong: Callable[[str], bool], weak: frozenset[str], core: frozenset[str] | None = None
@@ -194,7 +181,7 @@ control(WILDCARD, NOT_GRANTS + ANY_SETTING, granted_verb, "specific values repla
 control(AUTH, r"(?!auto|can_|\w*(?:skip|bypass|disable|review_app|preview|allow|ssl|tls|cert|peer))\w*(?:approval"
         r"|approvals|review|reviews|verification|verify|vetting|moderation)(?:_on|_enabled|_required|_enforced|_enabled_on|_gate|_step"
         r"|_check)?"
-        r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)", flag,
+        r"|require[sd]?_\w*(?:approval|review|verification|vetting|moderation)(?:_hold|_step|_check|_gate)?", flag,
         "approval, review or verification no longer asked for")
 # A switch that mutes what an object reports (an audit ledger hushed, alerts silenced), whatever the object. An event
 # rule's own action (`actions.suppress`) mutes only what its condition matches: mutes.py reads how far that reaches.

@@ -60,7 +60,8 @@ control(AUTH, r"\w*(?:mfa|two_factor|2fa|multi_factor|saml|sso)\w*\.(?:state|sta
         "a sign-in requirement turned off")
 control(AUTH, r"read_only|readonly|read_only_access|is_read_only", flag,
         "a read-only credential, grant or storage location can now write",
-        types=r"key|token|credential|deploy|access|grant|user|location|mount|share|volume|export|connection")
+        types=r"key|token|credential|deploy|access|grant|user|location|mount|share|volume|export|connection",
+        qualifies_entry=True)
 control(AUTH, r"\w*rbac\w*|role_based_access_control\w*|local_account_disabled|\w*authori[sz]ation_enabled", flag,
         "access control turned off")
 control(AUTH, r"\w*authori[sz](?:ation|er)_?modes?|\w*authori[sz]ers?|authz_modes?", allow_all,

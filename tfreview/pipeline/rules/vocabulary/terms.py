@@ -1,13 +1,36 @@
 """The security-controls vocabulary's terms (risk rules stage): the rule ids its lines report under, the type
-patterns several lines share, and the attributes network.py reads itself (COVERED)."""
+patterns several lines share, the words of a setting's value, and the attributes network.py reads itself (COVERED).
+Importing this module registers no line: any module of the package may read it without moving its own lines."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 import tfreview.pipeline.rules.network as network
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity, declare
+from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import COVERED
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.strengths import ladder
+
+_WORDS = lazy_compile(r"[^a-z0-9]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+WORDS_MEMO = 4096  # distinct setting values whose words are remembered
+
+
+def setting_words(value: Any) -> frozenset[str] | None:
+    """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
+    return _text_words(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=WORDS_MEMO)  # every kind of mechanism reads the words of the same values
+def _text_words(value: str) -> frozenset[str] | None:
+    if not known(value) or not 0 < len(value.strip()) <= 40:
+        return None
+    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+
 
 DETECTION = declare("detection-disabled", Severity.HIGH,
                     "A detector, trail, recorder, alarm, monitor or security scanner is switched off, an alarm "
@@ -36,7 +59,7 @@ WATCHERS = (r"(?:^|_)(?:guardduty|detector|securityhub|security_center|defender|
             r"|recorder|config_rule|alarm|alert|monitor|monitoring|notification|waf|wafv2|shield|scc|scanner"
             r"|access_analyzer|accessanalyzer|audit|sentinel|log|logs|logging|logpush|drain|siem|sink|flow_log|health_check"
             r"|uptime_check|synthetics|canary|auditing|alerting|heartbeat|healthcheck|incident|escalation|firewall"
-            r"|ruleset|web_acl|security_policy|armor|guard|rule_group)(?:_|\d|s?$)"
+            r"|ruleset|web_acl|security_policy|armor|guard|rule_group|data_loss_prevention|dlp)(?:_|\d|s?$)"
             # providers whose every resource is monitoring or alerting
             "|" + MONITORING_PROVIDERS)
 # Encryption and signing keys; access keys and API keys are credentials, and disabling them is hardening.
@@ -44,7 +67,7 @@ KEYS = r"kms|crypto_key|key_vault_key|encryption_key|signing_key|certificate_aut
 # Status enums in their usual spellings (`Enable`, `ENABLED`, `true`). Not open/closed: on an incident or alert,
 # closed means resolved.
 ON_OFF = ladder(("enabled", "enable", "active", "on", "true", "enabled_and_running", "running", "live", "streaming",
-                 "recording", "collecting", "exporting", "delivering", "forwarding", "logging"),
+                 "recording", "collecting", "exporting", "delivering", "forwarding", "logging", "healthy"),
                 ("disabled", "disable", "inactive", "off", "false", "paused", "suspended", "stopped"))
 
 # network.py reads these attributes of these types itself (as public-database / public-bucket).
