@@ -72,7 +72,10 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-80", "hidden-like-81", "hidden-like-82", "hidden-like-83", "hidden-like-84",
                       "hidden-like-85", "hidden-like-86", "hidden-like-87", "hidden-like-88", "hidden-like-89",
                       "hidden-like-90", "hidden-like-91", "hidden-like-92", "hidden-like-93", "hidden-like-94",
-                      "hidden-like-95", "hidden-like-96", "hidden-like-97", "hidden-like-98")]
+                      "hidden-like-95", "hidden-like-96", "hidden-like-97", "hidden-like-98", "hidden-like-99",
+                      "hidden-like-100", "hidden-like-101", "hidden-like-102", "hidden-like-103", "hidden-like-104",
+                      "hidden-like-105", "hidden-like-106", "hidden-like-107", "hidden-like-108", "hidden-like-109",
+                      "hidden-like-110", "hidden-like-111", "hidden-like-112", "hidden-like-113", "hidden-like-114")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -350,7 +353,6 @@ KNOWN_MISSES = {
     "fresh/federation-and-workload-identity/crd05_keycloak_client_secret_hardcoded.json",
     "fresh/federation-and-workload-identity/exp04b_tfc_trust_single_workspace.json",
     "fresh/federation-and-workload-identity/exp08b_sa_token_creator_named_accounts.json",
-    "fresh/federation-and-workload-identity/rch01b_irsa_single_service_account.json",
     # org-governance-and-guardrails (session 17, first run unseen on the start rules) after its principles: a
     # policy definition's deny given a tag exception, Identity Center administration delegated to a workload
     # account, a StackSet template moved to another bucket, and a log sink excluding debug logs read as an exclusion
@@ -526,7 +528,6 @@ KNOWN_MISSES = {
     # EU, MACsec off, a WAF skip for /api/).
     "fresh/hidden-like-56/020-kubernetes-config-map-v1.json",
     "fresh/hidden-like-56/085-aws-s3-bucket.json",
-    "fresh/hidden-like-57/089-ledgerlock-signing-key.json",
     "fresh/hidden-like-58/014-gitlab-project-variable.json",
     "fresh/hidden-like-58/052-azuredevops-serviceendpoint-azurerm.json",
     "fresh/hidden-like-58/057-github-organization-ruleset.json",
@@ -540,7 +541,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-61/092-aws-cloudfront-function.json",
     "fresh/hidden-like-62/040-snowflake-database.json",
     "fresh/hidden-like-62/072-aws-organizations-delegated-administrator.json",
-    "fresh/hidden-like-62/093-aws-iam-policy.json",
     "fresh/hidden-like-62/096-tollgate-budget-policy.json",
     "fresh/hidden-like-62/115-aws-budgets-budget-action.json",
     "fresh/hidden-like-64/059-cloudflare-record.json",
@@ -612,7 +612,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/018-snowflake-raw-db-drop-rename.json",
     "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
     "fresh/hidden-like-63/024-quarry-dataset-share.json",
-    "fresh/hidden-like-71/074-confluent-kafka-topic.json",
     "fresh/hidden-like-77/093-devicelab-project-share.json",
     "fresh/hidden-like-9/gcp_sa_key_to_shared_bucket.json",
     "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
@@ -639,7 +638,6 @@ KNOWN_MISSES = {
     "fresh/everyday-prs-2/k8s-svc-internal-lb.json",
     "fresh/hidden-like-82/086-aws-cloudfront-distribution.json",
     "fresh/serverless-messaging/b33_aws_sqs_dlq_swap.json",
-    "fresh/unheard-providers-5/sumologic-monitor-benign.json",
     "fresh/config-only-values-2/aws-sg-default-not-overridden-risky.json",
     "fresh/hidden-like-66/087-helm-release.json",
     "fresh/unheard-providers-3/gitlab_deploy_key_read_only.json",
@@ -693,7 +691,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-93/093-tailscale-tailnet-key.json",
     "fresh/hidden-like-94/058-kubernetes-namespace.json",
     # the last retraining, with hidden-like-95 to -98, moved these
-    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
     "fresh/supply-chain/b01_gh_ruleset_broadened_to_release.json",
     "fresh/unheard-providers-4/launchdarkly-maintenance-benign.json",
     # hidden-like-95 to -98, sealed until every fix of this session had landed and scored then (95.2% / 4.9%; on
@@ -725,6 +722,69 @@ KNOWN_MISSES = {
     "fresh/hidden-like-98/022-aws-security-group-rule.json",
     "fresh/hidden-like-98/025-aws-iam-role.json",
     "fresh/hidden-like-98/079-kubernetes-namespace.json",
+    # Session 28, hidden-like-99 to -110 in three waves, each scored before anyone read it (see fixtures/fresh/README):
+    # misses: location data posted to an outside analytics host, a partner domain on a raw table, a partner grant on
+    # a stream pattern without masking, a scheduled query copying card numbers to a partner dataset, a DR
+    # subscription given an idle expiry, a route sending an enclave's range through a shared attachment, a Helm
+    # release running Argo's server auth mode, an ECR policy keeping one release, a literal AWS key pair in an
+    # Actions secret (medium there), a boot script piping a download from an unvouched host into bash
+    "fresh/hidden-like-100/123-aws-iot-topic-rule.json",
+    "fresh/hidden-like-104/054-google-bigquery-table-iam-member.json",
+    "fresh/hidden-like-104/058-kestrel-access-grant.json",
+    "fresh/hidden-like-104/066-google-bigquery-data-transfer-config.json",
+    "fresh/hidden-like-104/094-google-pubsub-subscription.json",
+    "fresh/hidden-like-105/037-aws-ec2-transit-gateway-route.json",
+    "fresh/hidden-like-106/082-helm-release.json",
+    "fresh/hidden-like-106/114-aws-ecr-lifecycle-policy.json",
+    "fresh/hidden-like-106/074-github-actions-secret.json",
+    "fresh/hidden-like-109/036-aws-instance.json",
+    # their look-alikes read as risky: a staging table dropped beside its successor, a help-desk role scoped to one
+    # org unit, a backup copy to the MSP's DR account, a partner's service account on its export view, a guardrail
+    # that denies more but exempts break-glass, a sandbox teardown, a stateless agent re-made, a public OSS image
+    # repository, a drift revert; and the learned rule's retraining moves four older plans
+    "fresh/hidden-like-100/125-google-bigquery-table.json",
+    "fresh/hidden-like-102/006-googleworkspace-role-assignment.json",
+    "fresh/hidden-like-103/021-aws-backup-plan.json",
+    "fresh/hidden-like-104/108-google-bigquery-table-iam-member.json",
+    "fresh/hidden-like-105/099-aws-organizations-policy.json",
+    "fresh/hidden-like-106/072-helm-release.json",
+    "fresh/hidden-like-106/099-aws-instance.json",
+    "fresh/hidden-like-106/112-google-artifact-registry-repository-iam-member.json",
+    "fresh/hidden-like-109/018-aws-security-group.json",
+    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
+    "fresh/hidden-like-20/az-role-benign.json",
+    "fresh/hidden-like-84/071-aws-iot-certificate.json",
+    "fresh/public-modules-2/b29_vault_policy_narrow.json",
+    # `s3:*` on one named bucket stays high, as the brief asks of wildcard actions on a sensitive service (the
+    # writers read a service's own bucket as fine); an import that also sets a description stays high too
+    "fresh/federation-and-workload-identity/rch01b_irsa_single_service_account.json",
+    "fresh/hidden-like-62/093-aws-iam-policy.json",
+    "fresh/hidden-like-102/011-aws-iam-policy.json",
+    "fresh/hidden-like-110/076-aws-iam-role-policy.json",
+    "fresh/hidden-like-108/022-ledgerlock-vault.json",
+    # hidden-like-111 to -114, sealed until every fix of this session had landed and scored then, not fixed from
+    # (98.4% / 4.5%, the same on 8e326dff). Misses: an OTA partner given full guest profiles, lock keys valid for a
+    # year offline, a card program's stand-in approving without a cap, a node pool removed under pinned pods
+    "fresh/hidden-like-111/082-bookwire-channel-partner.json",
+    "fresh/hidden-like-111/119-keystay-lock-profile.json",
+    "fresh/hidden-like-113/030-issuewire-card-program.json",
+    "fresh/hidden-like-113/058-google-container-node-pool.json",
+    # their look-alikes read as risky: replication to the group's DR account, a second OIDC subject of the same
+    # repository, a vendor's role scoped by a condition, a CA certificate renewed, `s3:*` on one sandbox bucket, a
+    # public service behind its load balancer, a public bucket's new prefix, grant-funded compute and workshops torn
+    # down; and the learned rule's retraining moves one older plan
+    "fresh/hidden-like-111/026-aws-s3-bucket-replication-configuration.json",
+    "fresh/hidden-like-111/080-aws-iam-role.json",
+    "fresh/hidden-like-112/010-google-project-iam-member.json",
+    "fresh/hidden-like-112/122-tls-self-signed-cert.json",
+    "fresh/hidden-like-113/007-aws-iam-policy.json",
+    "fresh/hidden-like-113/044-google-cloud-run-v2-service-iam-member.json",
+    "fresh/hidden-like-114/030-aws-s3-bucket-policy.json",
+    "fresh/hidden-like-114/038-helm-release.json",
+    "fresh/hidden-like-114/064-google-compute-instance.json",
+    "fresh/hidden-like-114/065-digitalocean-droplet.json",
+    "fresh/hidden-like-114/102-gridmesh-allocation.json",
+    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
 }
 
 
