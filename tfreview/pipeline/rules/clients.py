@@ -13,7 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.common import mentions
+from tfreview.pipeline.rules.common import mentions, snake_case
 from tfreview.pipeline.rules.domains import public, registrable, special_use
 from tfreview.pipeline.rules.mailboxes import PERSONAL_MAIL
 from tfreview.pipeline.rules.owned import Own
@@ -37,12 +37,11 @@ HOSTS = lazy_compile(r"(?:://|@)((?:[a-z0-9*-]+\.)+[a-z][a-z0-9-]*)", re.IGNOREC
 BARE_HOST = lazy_compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 NAMING_WORDS = frozenset({"domain", "domains", "hostname", "hostnames", "fqdn"})
 _WORD = lazy_compile(r"[a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 Leaf = tuple[tuple[str, ...], Any]
 
 
 def _words(key: str) -> set[str]:
-    return set(_WORD.findall(_CAMEL.sub("_", key).lower()))
+    return set(_WORD.findall(snake_case(key)))
 
 
 def _leaves(value: Any, path: tuple[str, ...] = ()) -> Iterator[Leaf]:

@@ -10,11 +10,19 @@ from typing import Any
 import ahocorasick
 import orjson
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.mask import MASK, MASK_CHANGED
 
 _OPAQUE = (UNKNOWN, MASK, MASK_CHANGED)
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """`requireTls` as `require_tls`: a camelCase name (Graph, Helm and Kubernetes bodies) in the lower-case,
+    underscore-joined form every vocabulary reads."""
+    return _CAMEL.sub("_", name).lower()
 
 
 def known(value: Any) -> bool:

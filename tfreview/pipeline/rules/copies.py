@@ -19,6 +19,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, rule
 from tfreview.pipeline.hidden import CREDENTIAL_KEY, Hidden
+from tfreview.pipeline.rules.common import snake_case
 
 COPY = "sensitive-copy"
 
@@ -26,12 +27,11 @@ WRITING = {"create", "update"}
 # Last words of a key that say its value names or identifies an object.
 NAMING = frozenset({"name", "names", "id", "ids", "arn", "arns"})
 _WORD = lazy_compile(r"[a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def names_something(key: str | int) -> bool:
     """Whether a key's last word says it holds a name or an id (`accountName`, `vault_id`)."""
-    found = _WORD.findall(_CAMEL.sub("_", str(key)).lower())
+    found = _WORD.findall(snake_case(str(key)))
     return bool(found) and found[-1] in NAMING
 
 

@@ -15,6 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import objects
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.common import snake_case
 from tfreview.pipeline.rules.values import with_settings
 
 ANY_ORIGIN_WITH_CREDENTIALS = declare(
@@ -22,16 +23,11 @@ ANY_ORIGIN_WITH_CREDENTIALS = declare(
     "A CORS policy lets any origin (`*`) make credentialed requests (credentials allowed): any web page a signed-in "
     "user visits can call the API as that user and read the answer (any provider).")
 
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 ORIGINS = lazy_compile(r"(?:\w+_)?origins?(?:_list)?")
 CREDENTIALS = lazy_compile(r"(?:\w+_)?(?:allow|allows|allowed|support|supports|with)_credentials|credentials_allowed"
                            r"|credentials(?:_enabled|_supported)?")
 ANY_ORIGIN = lazy_compile(r"\*|\.\*|null|https?://\*")
 MAX_DEPTH = 12
-
-
-def _key(name: str) -> str:
-    return _CAMEL.sub("_", name).lower()
 
 
 def _strings(value: Any, depth: int = 0) -> Iterator[str]:
@@ -50,7 +46,7 @@ def _on(value: Any) -> bool:
 def open_with_credentials(value: Any) -> Iterator[str]:
     """The origins keys of every block in VALUE (JSON text included) that admits any origin and allows credentials."""
     for node in objects(value):
-        keys = {_key(str(k)): v for k, v in node.items()}
+        keys = {snake_case(str(k)): v for k, v in node.items()}
         if any(CREDENTIALS.fullmatch(k) and _on(v) for k, v in keys.items()):
             yield from (name for name, item in keys.items()
                         if ORIGINS.fullmatch(name) and any(ANY_ORIGIN.fullmatch(s) for s in _strings(item)))

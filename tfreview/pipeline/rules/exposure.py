@@ -30,7 +30,7 @@ from tfreview.pipeline.findings import (
     managed,
     on_change,
 )
-from tfreview.pipeline.rules.common import as_list, new_items, sides
+from tfreview.pipeline.rules.common import as_list, new_items, sides, snake_case
 from tfreview.pipeline.rules.direction import (
     AWAY,
     AWAY_TYPES,
@@ -90,7 +90,6 @@ IDENTITY_KEYS = {"name", "id", "service", "principal", "identity", "peer"}
 # Free text (names, descriptions, titles, alert messages, queries) describes; it never opens anything.
 FREE_TEXT = lazy_compile(r"(?:\w+_)?(?:name|description|desc|title|message|msg|query|comment|notes?|summary|label)")
 ALLOW_WORDS = {"allowed", "allow", "authorized", "authorised", "permitted", "trusted"}
-CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OPEN = network.INGRESS
 
 Opening = tuple[str, str, str]
@@ -131,7 +130,7 @@ def _walk(node: dict[str, Any], path: str, ancestors: list[dict[str, Any]], foun
         # `*`/`any`/`Internet` count only under a key that names network sources: `allowed_origins = ["*"]`
         # (CORS), `allowed_policies = ["*"]` or `allowed_headers` open no port to anyone.
         # camelCase keys count by their words too (Cilium's `fromEntities = ["world"]`: from + entities)
-        network_words = bool(SOURCE_KEY.search(lowered)) and bool(words(CAMEL.sub("_", key)) & NETWORK_NOUNS)
+        network_words = bool(SOURCE_KEY.search(lowered)) and bool(words(snake_case(key)) & NETWORK_NOUNS)
         sources = world_sources(value, words=network_words)
         if sources:
             found += _judged(where, sources, ancestors)

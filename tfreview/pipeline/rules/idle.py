@@ -14,11 +14,10 @@ import orjson
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded
-from tfreview.pipeline.rules.common import as_dict
+from tfreview.pipeline.rules.common import as_dict, snake_case
 from tfreview.pipeline.rules.values import number
 
 _WORD = lazy_compile(r"[a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Words of a setting that counts a workload's copies (`replicaCount`, `desired_count`, `min_size`, `maxReplicas`).
 REPLICAS = frozenset({"replica", "replicas"})
 BOUNDS = frozenset({"min", "max"})
@@ -42,7 +41,7 @@ MAX_DEPTH = 12
 
 def _words(key: str) -> list[str]:
     """A key's words, camelCase split (`replicaCount` → replica, count; `maxmemory-policy` → maxmemory, policy)."""
-    return _WORD.findall(_CAMEL.sub("_", key).lower())
+    return _WORD.findall(snake_case(key))
 
 
 def _settings(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator[tuple[tuple[str, ...], Any]]:

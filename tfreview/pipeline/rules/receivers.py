@@ -17,6 +17,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.rules.common import snake_case
 
 # Words of an attribute that names where data is sent, and of a block whose every value is about the receiver.
 DEST_WORDS = frozenset({"url", "urls", "uri", "endpoint", "endpoints", "webhook", "webhooks", "destination",
@@ -60,13 +61,12 @@ EMAIL = lazy_compile(r"^[^@\s/:]+@((?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
 NAME = lazy_compile(r"[a-z0-9._\-\[\]]*")
 FORWARD_CALL = lazy_compile(r"^\s*forward\s*\(\s*[\"']([^\"']+)[\"']\s*\)\s*$", re.IGNORECASE)
 WORD = lazy_compile(r"[a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_DEPTH = 12
 
 
 def key_words(key: str) -> set[str]:
     """The lower-case words of a key or type name (camelCase split too)."""
-    return set(WORD.findall(_CAMEL.sub("_", key).lower()))
+    return set(WORD.findall(snake_case(key)))
 
 
 def leaves(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator[tuple[tuple[str, ...], str]]:

@@ -17,6 +17,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.common import snake_case
 from tfreview.pipeline.rules.environments import PRODUCTION_TOKENS, label_tokens, non_production
 from tfreview.pipeline.rules.values import pairs, plain
 
@@ -30,7 +31,6 @@ REPO_KEYS = frozenset({"identifier", "repo", "repository", "full_name", "repo_ur
                        "location", "clone_url", "git_url", "source_url", "uri", "repo_identifier", "repository_id",
                        "full_repository_id", "full_repository_name", "repository_full_name"})
 # An API's CamelCase keys (a pipeline action's `FullRepositoryId`) read as snake_case.
-CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OWNER_KEYS = frozenset({"owner", "organization", "organisation", "org"})
 # owner/name, optionally after a scheme, user and host: `acme/infra`, `https://github.com/acme/infra.git`.
 SLUG = lazy_compile(r"(?P<owner>[a-z0-9][a-z0-9_.-]*)/(?P<name>[a-z0-9][a-z0-9_.-]*?)(?:\.git)?/?")
@@ -55,7 +55,7 @@ def _repository(value: Any) -> tuple[str, str] | None:
 
 def _moved(path: str, before: Any, after: Any) -> str | None:
     """'from → to' when the repository at PATH changes owner or host, else None."""
-    where, _, key = CAMEL.sub("_", plain(path)).lower().rpartition(".")
+    where, _, key = snake_case(plain(path)).rpartition(".")
     if not REPO_PLACE.search(f"{where}.{key}" if where else key) or ARTEFACTS.search(where):
         return None
     if key in OWNER_KEYS and where and isinstance(before, str) and isinstance(after, str) \
@@ -93,7 +93,7 @@ def _automatic(value: Any, path: str = "") -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for key, inner in value.items():
-            name = CAMEL.sub("_", str(key)).lower()
+            name = snake_case(str(key))
             if (name in AUTO_SWITCHES and inner is True) or (name in AUTO_BLOCKS and inner not in (None, [], {})):
                 found.add(f"{path}{key}")
             found |= _automatic(inner, f"{path}{key}.")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.domains import public
 from tfreview.pipeline.rules.values import number, tls_version
 
@@ -80,7 +80,6 @@ def present(value: Any) -> float | None:
 
 
 _WORDS = lazy_compile(r"[^a-z]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 OFF_TOKENS = {"off", "disabled", "disable", "none", "false", "no", "paused", "suspended", "inactive", "unencrypted",
               "plaintext"}
 
@@ -106,7 +105,7 @@ def authenticated(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, str) or not known(value) or not value.strip():
         return None
     text = value.strip().lower()
-    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    words = set(_WORDS.split(snake_case(value.strip())))
     return 0 if text in NO_AUTH_TEXT or words & NO_AUTH_WORDS else 1
 
 
@@ -119,7 +118,7 @@ def requirement(value: Any) -> float | None:
     optional/never/none (`LOGIN_OPTIONAL`, `SECURE_NEVER`); None for anything else (`SECURE_DEFAULT`)."""
     if not isinstance(value, str) or not known(value):
         return None
-    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    words = set(_WORDS.split(snake_case(value.strip())))
     if words & OPTIONAL_WORDS:
         return 0
     return 1 if words & REQUIRED_WORDS else None
@@ -136,7 +135,7 @@ def access_word(value: Any) -> float | None:
     if not isinstance(value, str) or not known(value) or not re.fullmatch(r"[\w.:-]{1,40}", value.strip()) \
             or value.strip().lower() in ON | OFF:
         return None
-    words = set(_WORDS.split(_CAMEL.sub("_", value.strip()).lower()))
+    words = set(_WORDS.split(snake_case(value.strip())))
     return 0 if words & OPEN_ACCESS_WORDS else 1
 
 
@@ -162,7 +161,7 @@ def exposure_word(value: Any) -> float | None:
     """0 when the words of a value (or any item of a list) say public/internet/external, 1 when they say
     private/vpc/internal, None otherwise; camelCase words count apart (`PublicInternetOnly`, `VpcOnly`)."""
     items = value if isinstance(value, list) else [value]
-    words = [set(_WORDS.split(_CAMEL.sub("_", v).lower())) for v in items if isinstance(v, str) and known(v)]
+    words = [set(_WORDS.split(snake_case(v))) for v in items if isinstance(v, str) and known(v)]
     if any(w & EXPOSED_WORDS for w in words):
         return 0
     return 1 if words and all(w & CLOSED_WORDS for w in words) else None

@@ -13,7 +13,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
-from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.common import sides, snake_case
 from tfreview.pipeline.rules.values import leaves
 
 SWEEP = declare("delete-scope-removed", Severity.HIGH,
@@ -21,7 +21,6 @@ SWEEP = declare("delete-scope-removed", Severity.HIGH,
                 "scoped it to some domains, zones or namespaces: it can now delete across every one it can see.")
 
 _SPLIT = lazy_compile(r"[^a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 SCOPE_WORDS = {"domain", "domains", "zone", "zones", "namespace", "namespaces", "project", "projects"}
 FILTER_WORDS = {"filter", "filters", "include", "includes", "only", "watch", "scope"}
 MODE_WORDS = {"policy", "mode"}
@@ -32,7 +31,7 @@ _ITEM = lazy_compile(r"^(?P<indent> *)- +(?P<value>\S.*?)\s*$")
 
 
 def _words(key: str) -> set[str]:
-    return {w for w in _SPLIT.split(_CAMEL.sub("_", key).lower()) if w}
+    return {w for w in _SPLIT.split(snake_case(key)) if w}
 
 
 def _filter_key(key: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.values import number
 
 # Seconds in each unit a duration's attributes are named by (`days`, `retention_years`, `ttl_hours`).
@@ -25,7 +25,6 @@ _GO = lazy_compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
 _ISO = lazy_compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _ISO_SECONDS = (31536000, 2592000, 604800, 86400, 3600, 60, 1)
 _WORD = lazy_compile(r"[a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _UNIT_WORD = lazy_compile(r"(?:^|(?<=_))(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$")
 # A count that names a fixed size (`fixed_node_count`, `node_count`, `replicas`) and the minimum of autoscaling.
 FIXED = lazy_compile(r"(?:^|_)(?:count|replicas|size|capacity|nodes|instances)$")
@@ -37,7 +36,7 @@ SWITCH_WORDS = frozenset({"enable", "enabled", "is"})
 
 def ordered_words(text: str) -> list[str]:
     """The lower-case words of a name or path in order (`snapshotVolumes` → snapshot, volumes)."""
-    return _WORD.findall(_CAMEL.sub("_", text).lower())
+    return _WORD.findall(snake_case(text))
 
 
 def words(text: str) -> set[str]:

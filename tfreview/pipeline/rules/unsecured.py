@@ -16,12 +16,11 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
-from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.common import sides, snake_case
 from tfreview.pipeline.rules.values import leaves, plain, with_settings
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, setting_words
 
 STRATEGY = lazy_compile(r"^(?:\w+_)?(?:authori[sz]ation|authentication|auth)_?(?:strategy|mode|type|scheme)$")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOTHING_CHECKED = frozenset({"unsecured", "unsecure", "insecure", "none", "anonymous", "anon", "off", "disabled",
                              "noauth", "no", "auth", "unauthenticated", "allow", "all", "open"})
 
@@ -31,7 +30,7 @@ def _strategies(values: Any) -> dict[str, Any]:
     found = {}
     for path, value in leaves(with_settings(values)):
         last = plain(path).rsplit(".", 1)[-1]
-        if isinstance(value, str) and "uth" in last and STRATEGY.match(_CAMEL.sub("_", last).lower()):
+        if isinstance(value, str) and "uth" in last and STRATEGY.match(snake_case(last)):
             found[path] = value
     return found
 

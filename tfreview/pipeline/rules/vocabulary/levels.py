@@ -16,14 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.vocabulary.terms import PUBLIC
 
 _TOKEN = lazy_compile(r"[A-Za-z][\w.-]{0,39}")  # one short word: never an id, a path or a document
 _SPLIT = lazy_compile(r"[^a-z0-9]+|(?<=[a-z])(?=[0-9])")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 FILLER = frozenset({"only", "level", "and", "above", "mode", "access", "network", "facing", "wide", "events",
                     "event"})
 
@@ -31,7 +30,7 @@ FILLER = frozenset({"only", "level", "and", "above", "mode", "access", "network"
 def _words(value: Any) -> frozenset[str] | None:
     if not isinstance(value, str) or not known(value) or not _TOKEN.fullmatch(value.strip()):
         return None
-    words = frozenset(w for w in _SPLIT.split(_CAMEL.sub("_", value.strip()).lower()) if w) - FILLER
+    words = frozenset(w for w in _SPLIT.split(snake_case(value.strip())) if w) - FILLER
     return words or None
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.judge import WILDCARD
@@ -25,7 +25,6 @@ from tfreview.pipeline.rules.strengths import everyone, flag, inverted, ladder
 from tfreview.pipeline.rules.tenants import GRANT_WORDS, KNOWN_PROVIDERS, admin_value
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, ON_OFF, PUBLIC, TLS, setting_words
 
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Words that negate whatever mechanism a value names (`no_tls`, `not_required`, `without-mfa`).
 NEGATIONS = frozenset({"no", "not", "non", "without", "none", "off", "disabled", "disable", "false"})
 # Leaf names that identify or describe an object: their values are names, not settings (a subnet named "private").
@@ -201,7 +200,7 @@ def not_admin(value: Any) -> float | None:
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(item, str) and known(item) and item.strip() for item in items):
         return None
-    return 0 if any(admin_value(_CAMEL.sub("_", item.strip()).lower()) for item in items) else 1
+    return 0 if any(admin_value(snake_case(item.strip())) for item in items) else 1
 
 
 # A level that says WHO MAY do something (`unprotect_access_level`, `required_role`, `min_approver_role`) is a

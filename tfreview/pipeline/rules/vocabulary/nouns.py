@@ -17,7 +17,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import ENCRYPTION
@@ -27,7 +27,6 @@ from tfreview.pipeline.rules.strengths import flag, inverted
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
 
 _WORDS = lazy_compile(r"[^a-z0-9.]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 # The value scale. Null words: the control is not there at all; a control set to one of them is gone.
 NULL = frozenset({"off", "none", "disabled", "disable", "bypass", "bypassed", "disarmed", "false", "no", "never",
@@ -51,7 +50,7 @@ def _words(value: str) -> frozenset[str] | None:
     """The lower-case words of a short one-value setting (camelCase split), or None for anything else."""
     if not known(value) or not 0 < len(value.strip()) <= 40:
         return None
-    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+    return frozenset(w for w in _WORDS.split(snake_case(value.strip())) if w)
 
 
 @lru_cache(maxsize=4096)

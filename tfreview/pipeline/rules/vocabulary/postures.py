@@ -17,7 +17,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
 from tfreview.pipeline.rules.allowlist import EMPTIED
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
@@ -28,7 +28,6 @@ from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING, not_admin
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, KEY, ON_OFF, PUBLIC, TLS, WATCHERS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MEMO_SIZE = 4096
 DAY = 86400.0
 YEAR = 365 * DAY
@@ -36,7 +35,7 @@ YEAR = 365 * DAY
 
 @lru_cache(maxsize=MEMO_SIZE)
 def _words(value: str) -> frozenset[str]:
-    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+    return frozenset(w for w in _WORDS.split(snake_case(value.strip())) if w)
 
 
 def _short_words(value: Any) -> frozenset[str] | None:

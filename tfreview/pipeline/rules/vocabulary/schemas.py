@@ -16,7 +16,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.retention import LOGGING
 from tfreview.pipeline.rules.safeguards import DELETES, KEEPS, RECLAIM
@@ -26,7 +26,6 @@ from tfreview.pipeline.rules.vocabulary.meanings import ANY_SETTING
 from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC, TLS
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _items(value: Any) -> list[str] | None:
@@ -34,7 +33,7 @@ def _items(value: Any) -> list[str] | None:
     items = value if isinstance(value, list) else [value]
     if not all(isinstance(item, str) and known(item) for item in items):
         return None
-    return [_CAMEL.sub("_", item.strip()).lower() for item in items]
+    return [snake_case(item.strip()) for item in items]
 
 
 # --- legacy protocols and weak ciphers switched on (APIM's `frontend_tls10_enabled`, `triple_des_ciphers_enabled`) --

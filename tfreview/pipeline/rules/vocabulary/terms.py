@@ -10,13 +10,12 @@ from typing import Any
 import tfreview.pipeline.rules.network as network
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity, declare
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import COVERED
 from tfreview.pipeline.rules.disposable import MONITORING_PROVIDERS
 from tfreview.pipeline.rules.strengths import ladder
 
 _WORDS = lazy_compile(r"[^a-z0-9]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 WORDS_MEMO = 4096  # distinct setting values whose words are remembered
 
 
@@ -29,7 +28,7 @@ def setting_words(value: Any) -> frozenset[str] | None:
 def _text_words(value: str) -> frozenset[str] | None:
     if not known(value) or not 0 < len(value.strip()) <= 40:
         return None
-    return frozenset(w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w)
+    return frozenset(w for w in _WORDS.split(snake_case(value.strip())) if w)
 
 
 DETECTION = declare("detection-disabled", Severity.HIGH,

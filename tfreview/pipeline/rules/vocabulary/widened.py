@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.rules.common import known
+from tfreview.pipeline.rules.common import known, snake_case
 from tfreview.pipeline.rules.controls import control
 from tfreview.pipeline.rules.judge import WILDCARD
 from tfreview.pipeline.rules.retention import LOGGING
@@ -22,14 +22,13 @@ from tfreview.pipeline.rules.vocabulary.terms import AUTH, DETECTION, PUBLIC
 from tfreview.pipeline.rules.watch import watch
 
 _WORDS = lazy_compile(r"[^a-z]+")
-_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _words(value: Any) -> set[str] | None:
     """The lower-case words of a short known string (camelCase split), or None."""
     if not isinstance(value, str) or not known(value) or not 0 < len(value.strip()) <= 60:
         return None
-    return {w for w in _WORDS.split(_CAMEL.sub("_", value.strip()).lower()) if w}
+    return {w for w in _WORDS.split(snake_case(value.strip())) if w}
 
 
 # --- a state that blocks public sharing, unblocked ---------------------------------------------------
