@@ -198,7 +198,7 @@ def _walk_dict(node: dict[str, Any], unit: _Unit, path: str, mask: str, found: _
                 _record(found, unit, f"{child}.value", inner, value["value"])
                 value["value"] = mask
                 continue
-        if kind and _versioned_name(node, value):
+        if kind and (_versioned_name(node, value) or _own_id(node, key, value)):
             kind = None
         if kind and isinstance(value, str) and not find_in_text(value):
             _record(found, unit, child, kind, value)
@@ -246,6 +246,12 @@ def _versioned_name(node: dict[str, Any], value: Any) -> bool:
     version = next((node[k] for k in _VERSION_KEYS if k in node), None)
     return isinstance(value, str) and isinstance(version, str | int) and not isinstance(version, bool) \
         and _VERSION.fullmatch(str(version)) is not None and object_name(value)
+
+
+def _own_id(node: dict[str, Any], key: Any, value: Any) -> bool:
+    """Whether VALUE is the object's own `id` as well (a Scaleway API key's `access_key`, its public identifier):
+    the id is shown in clear wherever the object is named, so the same text under a credential's name is no secret."""
+    return key != "id" and isinstance(value, str) and node.get("id") == value
 
 
 def _keyed(key: Any, value: Any) -> str | None:

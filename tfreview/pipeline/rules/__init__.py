@@ -77,6 +77,7 @@ from tfreview.pipeline.rules import zonepolicy as zonepolicy
 from tfreview.pipeline.rules import selfscoped as selfscoped
 from tfreview.pipeline.rules import exclusions as exclusions
 from tfreview.pipeline.rules import unsecured as unsecured
+from tfreview.pipeline.rules import jobspecs as jobspecs
 from tfreview.pipeline.rules import rolemapping as rolemapping
 from tfreview.pipeline.rules import internetroutes as internetroutes
 from tfreview.pipeline.rules import obligations as obligations
@@ -251,6 +252,7 @@ THEMES = (
     "selfscoped",
     "exclusions",
     "unsecured",
+    "jobspecs",
     "rolemapping",
     "internetroutes",
     "obligations",

@@ -18,7 +18,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
-from tfreview.pipeline.rules.common import mentions, show, sides
+from tfreview.pipeline.rules.common import as_list, mentions, show, sides
 from tfreview.pipeline.rules.strengths import authenticated, off_word
 from tfreview.pipeline.rules.values import document, leaves, plain
 
@@ -182,6 +182,34 @@ def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
                           "nothing else in this plan shows as the organisation's; confirm the issuer is yours")
 
 
+def _anonymous_policies(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The policies newly held by the anonymous token: an attachment to it, or its own policy list grown."""
+    if not any(str(after.get(key, "")).strip().lower() in ANONYMOUS_TOKENS for key in TOKEN_KEYS):
+        return []
+    return sorted(_policy_names(after) - _policy_names(before))
+
+
+# A Consul ACL rule: `key_prefix "" { policy = "read" }`, or a one-line `operator = "read"`.
+CONSUL_RULE = lazy_compile(r'(\w+)\s+"[^"]*"\s*\{\s*policy\s*=\s*"(\w+)"|^\s*(\w+)\s*=\s*"(\w+)"', re.MULTILINE)
+DISCOVERY = frozenset({"service", "service_prefix", "node", "node_prefix", "query", "query_prefix"})
+
+
+def _consul_rules(ri: ReviewInput, name: str) -> str | None:
+    """The rules text of the Consul ACL policy NAME this plan shows, or None."""
+    return next((rules for c in ri.changeset.changes if c.type == "consul_acl_policy"
+                 and sides(c)[1].get("name") == name and isinstance(rules := sides(c)[1].get("rules"), str)), None)
+
+
+def _discovery_only(rules: str) -> bool:
+    """Whether every rule only reads services, nodes or prepared queries (what DNS lookups need)."""
+    found = [(m[1] or m[3], (m[2] or m[4]).lower()) for m in CONSUL_RULE.finditer(rules)]
+    return bool(found) and all(kind in DISCOVERY and access in ("read", "deny") for kind, access in found)
+
+
+def _policy_names(values: dict[str, Any]) -> set[str]:
+    return {str(item) for key in POLICY_KEYS for item in as_list(values.get(key)) if item not in (None, "")}
+
+
 # --- policies every token holds ----------------------------------------------------------------------------------
 BASELINE = "everyone-policy"
 # Policies attached to every token or identity by the system itself (Vault's built-in `default`).
@@ -192,11 +220,25 @@ OWN_PATHS = lazy_compile(r"^/?(?:auth/token/\w+-self|sys/(?:capabilities-self|in
 USING = frozenset({"read", "list", "create", "update", "patch", "delete", "sudo", "root", "write", "*"})
 
 
+# The token every request without one is served as (Consul's anonymous token, by its fixed accessor id).
+ANONYMOUS_TOKENS = frozenset({"00000000-0000-0000-0000-000000000002", "anonymous"})
+TOKEN_KEYS = ("token_id", "accessor_id", "token_accessor", "token")
+POLICY_KEYS = ("policy", "policies", "policy_name", "policy_names")
+
+
 @rule(BASELINE, Severity.HIGH, "A policy that every token or identity holds (Vault's `default`) newly grants access to "
-      "secrets or data: everyone who can sign in gets it.")
+      "secrets or data, or a policy is attached to the anonymous token (Consul's): everyone who can sign in, or "
+      "anyone who can reach the server, gets it.")
 def _baseline_widened(ri: ReviewInput) -> Iterator[Finding]:
     for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
         before, after = sides(change)
+        if added := _anonymous_policies(before, after):
+            texts = [_consul_rules(ri, name) for name in added]
+            if all(text is not None and _discovery_only(text) for text in texts):
+                continue  # service and node reads only: the DNS interface Consul's docs give the anonymous token
+            yield finding(BASELINE, change.address, f"{change.address}: attaches "
+                          f"{', '.join(f'policy {show(name)}' for name in added[:3])} to the anonymous token: every "
+                          "request without a token now holds it")
         if str(after.get("name", "")).strip().lower() not in EVERYONE_POLICIES:
             continue
         old = {(path, caps) for _, rules in policies(before) for path, caps in rules}

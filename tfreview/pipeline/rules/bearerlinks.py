@@ -1,10 +1,11 @@
 """Risk rules, reach (foreign.py reports these under foreign-data-share): a bearer link minted for years — a shared
 access signature, a presigned or pre-authenticated URL, any provider's signed link, read by a data source or made
-by a resource — whose rights write or delete, or that travels over plain HTTP. Whoever holds the URL acts with
-those rights until it expires, with no identity to revoke short of rotating the key that signed it.
+by a resource — whose rights write or delete, read or list every object of a store, or that travels over plain
+HTTP. Whoever holds the URL acts with those rights until it expires, with no identity to revoke short of rotating
+the key that signed it.
 
-A link valid for at most a year, read-only over HTTPS only, is a hand-off; so is one whose expiry is known only
-after apply (a rotating anchor), which the plan cannot date.
+A link valid for at most a year, or one that reads named objects over HTTPS only, is a hand-off; so is one whose
+expiry is known only after apply (a rotating anchor), which the plan cannot date.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ START = lazy_compile(r"(?:^|\.)(?:start|start_time|valid_from|not_before)$")
 # Rights that change or remove what the link reaches (a permission flag set, or a letter of an Azure string).
 WRITES = lazy_compile(r"(?:^|\.)(?:write|delete|create|add|update|permanent_delete|set_immutability_policy)$")
 PLAIN_ALLOWED = lazy_compile(r"(?:^|\.)https_only$")
+# Rights over a whole store rather than one object: any object of the bucket, or a listing of its names (Oracle
+# Cloud's `access_type = "AnyObjectRead"`, `bucket_listing_action = "ListObjects"`).
+WHOLE_STORE = lazy_compile(r"^anyobject\w*$|^list_?objects$", re.IGNORECASE)
 LONG = timedelta(days=366)
 LIVE = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.READ)
 
@@ -43,9 +47,11 @@ def _why(change: Change, now: datetime | None) -> str | None:
     values = list(leaves(change.after))
     writes = sorted({plain(p).rsplit(".", 1)[-1] for p, v in values if v is True and WRITES.search(plain(p))})
     plain_http = any(v is False and PLAIN_ALLOWED.search(plain(p)) for p, v in values)
-    if not writes and not plain_http:
+    whole = sorted({v for _, v in values if isinstance(v, str) and WHOLE_STORE.match(v.strip())})
+    if not writes and not plain_http and not whole:
         return None
-    rights = f"with {', '.join(writes[:4])} rights" if writes else "read-only"
+    rights = f"with {', '.join(writes[:4])} rights" if writes \
+        else f"reading every object of the store ({', '.join(whole[:2])})" if whole else "read-only"
     return (f"a bearer link valid until {end.date()} ({(end - start).days // 365} years), {rights}"
             + (", usable over plain HTTP" if plain_http else ""))
 

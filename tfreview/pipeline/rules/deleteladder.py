@@ -91,7 +91,7 @@ from tfreview.pipeline.rules.samegrant import mapping_regranted
 from tfreview.pipeline.rules.shifts import container_renamed, holds_content, renamed, shifted_definition
 from tfreview.pipeline.rules.sinks import sink_succeeded
 from tfreview.pipeline.rules.stores import disposable_store, goes_with_store
-from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, successor
+from tfreview.pipeline.rules.successors import cache_handed_over, folded_into, handed_over, selected_instead, successor
 from tfreview.pipeline.rules.sunset import channel_sunset, watcher_sunset
 from tfreview.pipeline.rules.superseded import own_logs_retired, superseded
 from tfreview.pipeline.rules.takeover import rebuilt
@@ -239,7 +239,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(_rename, Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(shifted_definition(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cache_handed_over(c, ri)) if looks_stateful(c.type)
-          else paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)),
+          else paren(successor(c, ri) or handed_over(c, ri) or retired_version(c, ri) or folded_into(c, ri)
+                     or selected_instead(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(non_production_key(c, ri, looks_stateful) if KEY_MATERIAL.search(c.type)
                               else non_production_store(c, ri) if looks_stateful(c.type)

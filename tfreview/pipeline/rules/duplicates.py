@@ -3,9 +3,10 @@ object of its type that the plan keeps (or creates) holds the same settings, its
 version) and its references to other objects aside where those point at twins too (a backup selection's `plan_id`
 at the twin plan), where the glob it applies to may cover the deleted one's (a rule for `release/*` for one for
 `release/2024`). What the deleted one did, the twin still does: a backup plan that duplicated another, a rule
-listed twice. A twin that differs in anything it does (a schedule, a tag it selects, a retention) is no twin, and a
-store's twin holds other data, and an object updated to look like the deleted one (an index shift) is another
-object that now says the same, not a twin that was already doing it. A kept object with the deleted one's own id
+listed twice. A twin that differs in anything it does (a schedule, a tag it selects, a retention) is no twin, a
+store's twin holds other data and a scope's (an org, a project, a namespace) other objects, and an object updated
+to look like the deleted one (an index shift) is another object that now says the same, not a twin that was
+already doing it. A kept object with the deleted one's own id
 or ARN is that object under a second address: destroying it destroys what the "twin" manages."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, grader
 from tfreview.pipeline.lastbuilt import LastBuilt
-from tfreview.pipeline.rules.kinds import STATEFUL, looks_stateful
+from tfreview.pipeline.rules.kinds import SCOPES, STATEFUL, looks_stateful
 from tfreview.pipeline.rules.watchgrades import watched_deletes_graded
 
 # Who the object is, and metadata that describes it: two objects differing only here do the same thing.
@@ -107,8 +108,8 @@ _last_twins: LastBuilt[ReviewInput, dict[str, Change]] = LastBuilt(_twins)
 
 def kept_twin(change: Change, ri: ReviewInput) -> str | None:
     """Why deleting this object takes nothing away, or None: a twin with the same settings stays."""
-    if change.action is not Action.DELETE or _holds_data(change.type):
-        return None  # a store's twin holds other data
+    if change.action is not Action.DELETE or _holds_data(change.type) or SCOPES.search(change.type):
+        return None  # a store's twin holds other data, a scope's twin other objects
     twin = _last_twins(ri).get(change.address)
     return None if twin is None else f"{twin.address} stays with the same settings and covers it: what it did goes on"
 

@@ -1,6 +1,8 @@
 """Risk rules, retention of evidence and copies (risk rules stage): how long logs, audit trails, backups,
 snapshots and locked archives are kept, cut sharply on any provider — to a day or less or by an order of magnitude
-on what holds evidence, or below a week and to a quarter or less on what keeps copies to restore from.
+on what holds evidence, to a quarter or less under a year on an audit trail, or below a week and to a quarter or
+less on what keeps copies to restore from. A HashiCorp Vault object's TTLs are lifetimes of what it issues, not
+retention.
 
 Read by what attributes mean (retention, ttl, keep, expire, delete_after, min_age of a delete phase, lock days…),
 as a duration in any spelling (units.duration), and by what the resource holds (audit, backup, log, snapshot words
@@ -25,7 +27,14 @@ from tfreview.pipeline.rules.retention import BACKUP
 from tfreview.pipeline.rules.tiers import longer_tier_kept
 from tfreview.pipeline.rules.units import duration, parent, unit_of, words
 from tfreview.pipeline.rules.values import leaves, pairs, plain
-from tfreview.pipeline.rules.watch import kept_long_enough, scratch_scoped
+from tfreview.pipeline.rules.watch import (
+    BUSINESS_DOMAINS,
+    EVIDENCE_DAYS,
+    TRAIL_WORDS,
+    kept_long_enough,
+    named_trail,
+    scratch_scoped,
+)
 
 # Words of an attribute path that say it bounds how long something is kept before it goes.
 KEEPING = frozenset({"retention", "retain", "retained", "ttl", "keep", "expire", "expires", "expiration", "expiry",
@@ -68,6 +77,13 @@ def sharp(before: float | None, after: float | None, ratio_only: bool = False) -
     return after * SHARP_RATIO <= before or (not ratio_only and after <= DAY and before >= 2 * DAY)
 
 
+def _trail_slashed(change: Change, before: float | None, after: float | None) -> bool:
+    """Whether an audit trail's retention is cut to a quarter or less, under a year (a tenancy's audit log 365 days
+    → 90): most evidence regimes ask for a year of who did what."""
+    return before is not None and after is not None and 0 < after < EVIDENCE_DAYS * DAY \
+        and after * SLASHED <= before and named_trail(change, TRAIL_WORDS - BUSINESS_DOMAINS)
+
+
 def _keeping(path: str) -> bool:
     names = words(plain(path))
     return bool(names & KEEPING) and not names & NOT_KEEPING
@@ -86,6 +102,8 @@ def holds_evidence(change: Change, values: dict[str, Any]) -> bool:
     if isinstance(manifest, dict):
         names |= {w for path, _ in leaves(manifest) for w in words(path)}
         names |= words(str(manifest.get("apiVersion") or "")) | words(str(manifest.get("kind") or ""))
+    if change.type.startswith("vault_"):  # HashiCorp Vault's own objects: a secrets engine's TTLs keep no copies
+        names -= {"vault"}
     return bool(names & EVIDENCE)
 
 
@@ -143,7 +161,7 @@ def _retention_cut(change: Change) -> Iterator[Finding]:
         elif old is None and isinstance(was, (int, float)) and isinstance(now, (int, float)):
             cut = sharp(float(was), float(now), ratio_only=True)  # no unit: only the ratio can be judged
         else:
-            cut = sharp(old, new)
+            cut = sharp(old, new) or _trail_slashed(change, old, new)
         if not (cut or slashed):
             continue
         severity = Severity.MEDIUM if not slashed and non_production(change) else Severity.HIGH

@@ -4,7 +4,9 @@ An enabled expiration or deletion rule with no prefix, tag or other filter delet
 bucket, on any storage provider (S3 lifecycle configuration, Azure management policy, MinIO ILM); one on a bucket
 the same plan creates empties nothing yet. A new whole-bucket rule whose every age is half a year or more, replacing
 no shorter-lived rule of its own, is a retention policy: it deletes what outlived the horizon the team chose, not the
-bucket's recent data, so it is shown (medium) rather than held; an existing rule cut short stays high. An existing
+bucket's recent data, so it is shown (medium) rather than held; an existing rule cut short stays high, and so does
+one limited to a prefix whose expiry is cut to a tenth or less, under half a year (2555 days → 30: years of objects
+under that prefix go on the next run; low for scratch prefixes, medium in non-production). An existing
 store given a time at which it deletes itself (`expiration_time` newly set, or brought forward) is high too, and
 medium where its own tags say non-production.
 """
@@ -33,9 +35,11 @@ from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.lengthened import ages_of, lengthened
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.units import moment_of
+from tfreview.pipeline.rules.watch import scratch_scoped
 
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
-                 "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter).")
+                 "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter), "
+                 "or an existing rule's expiry is cut to a tenth or less.")
 # Lifecycle policies kept apart from their bucket (S3 lifecycle configuration, Azure management policy, MinIO ILM).
 LIFECYCLE_TYPES = lazy_compile(r"lifecycle|management_policy|(?:^|_)ilm(?:_|$)")
 # Half a year: the shortest horizon a whole-bucket deletion rule reads as a retention policy (access and event logs
@@ -44,12 +48,15 @@ RETENTION_HORIZON_DAYS = 180
 # Ages at which a lifecycle rule keeps the object: a transition to a colder storage class or tier, and the abort of
 # incomplete multipart uploads (parts never assembled into an object).
 KEEPING_AGES = lazy_compile(r"transition|tier_to|(?:^|[._])tier|abort|incomplete|multipart|storage_class")
+# A cut this sharp (a tenth or less of before) to an age under the retention horizon empties what the team kept.
+SHARP_CUT = 10
+RULE_KEYS = ("rule", "lifecycle_rule", "rules")  # where providers keep a store's lifecycle rules
 
 
 def _expiring_rules(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Lifecycle rules (any provider) that delete current objects and have no prefix, tag or suffix filter."""
     found = []
-    for key in ("rule", "lifecycle_rule", "rules"):
+    for key in RULE_KEYS:
         for rule in (r for r in as_list(values.get(key)) if isinstance(r, dict)):
             if _enabled(rule) and _deletes(rule) and not _filtered(rule) and not _noncurrent_only(rule):
                 found.append(rule)
@@ -165,6 +172,46 @@ def _whole_bucket_expiry(change: Change) -> Iterator[Finding]:
             yield finding(EXPIRY, change.address,
                           f"{change.address}: lifecycle rule {show(name)} deletes objects with no prefix or filter, or "
                           "only the prefix its log delivery writes everything under (the whole bucket expires)")
+
+
+@on_change(actions=(Action.UPDATE,), words=(b"expir", b"delete"))
+def _prefix_expiry_cut(change: Change) -> Iterator[Finding]:
+    """An existing lifecycle rule limited to a prefix or tag (the whole-bucket ones are `_whole_bucket_expiry`'s)
+    whose expiry of current objects is cut to a tenth or less, under half a year: 2555 days → 30 deletes six and
+    more years of objects under that prefix on the next run. Medium where the store says non-production, low where
+    every prefix it names is scratch or debug data."""
+    if not LIFECYCLE_TYPES.search(change.type) and "bucket" not in change.type:
+        return
+    before, after = sides(change)
+    for key, index, rule, old in _same_rules(before, after):
+        was, now = _current_age(old), _current_age(rule)
+        if not (_enabled(rule) and _deletes(rule) and _filtered(rule)) or not (
+                0 < now < RETENTION_HORIZON_DAYS and now * SHARP_CUT <= was):
+            continue
+        severity = Severity.LOW if scratch_scoped(change, f"{key}[{index}].") \
+            else Severity.MEDIUM if non_production(change) else Severity.HIGH
+        name = rule.get("id") or rule.get("name") or "(unnamed)"
+        yield finding(EXPIRY, change.address,
+                      f"{change.address}: lifecycle rule {show(name)} now deletes objects after {_days(now)} instead "
+                      f"of {_days(was)}: what it kept longer is deleted on the next run", severity)
+
+
+def _same_rules(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any],
+                                                                                     dict[str, Any]]]:
+    """(key, index, rule after, the same rule before) for every lifecycle rule kept by id or name (or by its place
+    when the list holds one rule on both sides)."""
+    for key in RULE_KEYS:
+        olds = [r for r in as_list(before.get(key)) if isinstance(r, dict)]
+        news = as_list(after.get(key))
+        named = {r.get("id") or r.get("name"): r for r in olds if r.get("id") or r.get("name")}
+        for index, rule in enumerate(news):
+            if not isinstance(rule, dict):
+                continue
+            old = named.get(rule.get("id") or rule.get("name")) if (rule.get("id") or rule.get("name")) else None
+            if old is None and len(olds) == len(news) == 1:
+                old = olds[0]
+            if old is not None:
+                yield key, index, rule, old
 
 
 def _shortest_age(rule: dict[str, Any]) -> float:

@@ -142,7 +142,7 @@ def azure_condition_limits(role: str, condition: Any) -> bool:
 
 def grant_level(resource_type: str, role: str, member: str, values: dict[str, Any]) -> Severity | None:
     """How privileged one (role, member) grant is, read with its scope and condition (None: not privileged)."""
-    if whole_pool(role, member) or (whole_domain(member) and writes(role)):
+    if whole_pool(role, member) or ((whole_domain(member) or DEFAULT_IDENTITY.search(member.strip())) and writes(role)):
         return Severity.HIGH
     if resource_type in ("azurerm_role_assignment", "azurerm_lighthouse_definition"):  # a role at a scope
         level = azure_scope_severity(role, values.get("scope"))
@@ -242,6 +242,11 @@ def google_condition_narrows(role: str, values: dict[str, Any]) -> bool:
 WRITE_ROLE = lazy_compile(r"writer|editor|admin|owner|creator|developer|publisher|contributor|updater|deployer"
                           r"|pusher|committer|maintainer|manager|write|modify|delete", re.IGNORECASE)
 READ_ROLE = lazy_compile(r"viewer|reader|browser|auditor|read(?:only)?|lister|getter", re.IGNORECASE)
+
+
+# The platform's default identities (Google's default Compute Engine and App Engine service accounts): every
+# workload that names no identity of its own runs as one, so what it is granted, all of them hold.
+DEFAULT_IDENTITY = lazy_compile(r"(?:^|/|:)(?:\d+-compute@developer|[a-z][a-z0-9-]*@appspot)\.gserviceaccount\.com$")
 
 
 def whole_domain(member: str) -> bool:

@@ -230,8 +230,10 @@ def _onward(before: Any, drifted: Any, after: Any) -> bool:
 def _opened(drift: Change, change: Change) -> str | None:
     """The high-severity rule the drift itself trips when read as an update (it opened or weakened something) and
     the plan reverts it; None otherwise. The direction decides: reverting a drift that closed something is not this."""
-    if drift.action is not Action.UPDATE or not _reverts(drift, change):
+    if drift.action is not Action.UPDATE:
         return None
+    if not _reverts(drift, change):
+        return _internet_closed(drift, change)
     if _foreign_account(drift) is not None:
         return "a hand-off to another account"
     for hook in CHANGE_HOOKS:
@@ -240,6 +242,37 @@ def _opened(drift: Change, change: Change) -> str | None:
                 if found.severity is Severity.HIGH and found.rule not in PLANNED_ONLY:
                     return found.rule
     return _internet_added(drift)
+
+
+def _world_sources(value: Any) -> int:
+    """How many of a value's strings name the whole internet as a source (`0.0.0.0/0`, `::/0`, `*`)."""
+    return sum(text.strip().lower() in WORLD for text in string_leaves(value))
+
+
+def _open_entries(value: Any) -> Iterator[dict[str, Any]]:
+    """Every block (a firewall rule, an ingress entry) that names the whole internet among its own values."""
+    if isinstance(value, dict):
+        if any(_world_sources(v) for v in value.values()
+               if isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))):
+            yield value
+        for v in value.values():
+            yield from _open_entries(v)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _open_entries(item)
+
+
+def _internet_closed(drift: Change, change: Change) -> str | None:
+    """Why a drift opened more to the whole internet (SSH's source set to `0.0.0.0/0` by hand beside a web port
+    already open) that a plan which also changes other rules closes again: every block the plan leaves open to
+    the internet was open, as it is, before the drift. None otherwise."""
+    opened = _world_sources(drift.after) - _world_sources(drift.before)
+    if opened <= 0:
+        return None
+    was_open = list(_open_entries(drift.before))
+    if any(entry not in was_open for entry in _open_entries(change.after)):
+        return None
+    return f"it added {opened} internet source{'s' if opened > 1 else ''}"
 
 
 def _internet_added(drift: Change) -> str | None:

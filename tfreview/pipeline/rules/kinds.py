@@ -100,9 +100,10 @@ DATA_WORDS = lazy_compile(r"(?:^|_)(?:db|database|databases|sql|mysql|postgres|p
 
 
 # Config objects named after what they configure (`aws_db_parameter_group`, `aws_elasticache_subnet_group`,
-# `*_cache_policy`, `aws_backup_selection`): the data word names the thing configured, not data the object holds.
+# `*_cache_policy`, `aws_backup_selection`), and links (`digitalocean_volume_attachment`): the data word names the
+# thing configured or attached, not data the object holds.
 CONFIG_OBJECTS = lazy_compile(r"_(?:parameter_group|option_group|subnet_group|parameter|parameters|configuration"
-                              r"|config|policy|setting|settings|role|selection)$")
+                              r"|config|policy|setting|settings|role|selection|attachment|association)$")
 
 
 @cache  # a plan holds a few hundred types at most; the ladders ask again for each of its changes
@@ -111,6 +112,12 @@ def looks_stateful(resource_type: str) -> bool:
     if resource_type in STATEFUL:
         return True
     return not CONFIG_OBJECTS.search(resource_type) and bool(DATA_WORDS.search(resource_type))
+
+
+# Types that hold other objects (an org or project scope, a namespace, a folder, a resource group, a compartment):
+# deleting one deletes what is inside, so another of its type with the same settings holds other things.
+SCOPES = lazy_compile(r"(?:^|_)(?:scope|org|organization|organisation|project|namespace|folder|resource_group"
+                      r"|compartment|workspace|tenant|space)(?:_v\d+)?$")
 
 
 # Types that only link two resources or add one rule to another (policy attachments, associations, memberships,

@@ -98,7 +98,7 @@ control(DETECTION, r"\w*paranoia\w*|protection_level|\w*strictness\w*|\w*sensiti
 # notifications nobody is woken by). Words only: numeric priorities run both ways between providers.
 URGENCY = ladder(("critical", "sev1", "p1", "emergency", "page", "high", "urgent", "error"),
                  ("medium", "moderate", "normal", "sev2", "p2", "warning", "warn", "major"),
-                 ("low", "minor", "info", "informational", "sev3", "p3", "p4", "p5", "none", "suppress"))
+                 ("low", "minor", "info", "informational", "sev3", "p3", "p4", "p5", "none", "suppress", "suppressed"))
 control(DETECTION, r"\w*urgency|\w*severity|\w*priority", URGENCY, "alerting downgraded: urgent alerts no longer page",
         types=WATCHERS)
 

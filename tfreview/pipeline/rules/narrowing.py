@@ -20,7 +20,7 @@ from tfreview.pipeline.rules.values import world_sources
 # A credential type; `api_…_keys` names an account's API keys in the plural (`x_api_accounts_keys`).
 CREDENTIAL_TYPES = lazy_compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
                                 r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
-                                r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys)(?:_v\d+)?$")
+                                r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys|secret_key|auth_token)(?:_v\d+)?$")
 # A signing key of any provider, not DNSSEC's key-signing key (whose DS record in the parent zone names it).
 SIGNING_KEY = lazy_compile(r"(?<!key_)signing_key(?:_v\d+)?$")
 KEY_STORES = lazy_compile(r"kms|crypto_key|key_vault|key_ring|keyring")
@@ -91,7 +91,7 @@ SHARE_LINKS = lazy_compile(r"(?:^|_)(?:preauth\w*|pre_authenticated\w*|presigned
                            r"|signed_url|shared_access_signature)(?:_|$)")
 # A person's account in an identity directory: deleting one removes a principal and everything granted to it.
 # Not a role or service account (running services assume those) and not a database login (applications use those).
-USERS = lazy_compile(r"(?:^|_)users?$")
+USERS = lazy_compile(r"(?:^|_)(?:users?|teammates?|seats?|collaborators?)$")
 NOT_PEOPLE = lazy_compile(r"(?:^|_)(?:service|robot|bot|machine|app|application|db|database|sql|mysql|postgres\w*"
                           r"|mongo\w*|redis|pool|data|role|account)(?:_|$)")
 # What a deleted link must not be: a policy or guardrail assignment (Azure Policy, SCPs, boundaries), or a

@@ -1,6 +1,7 @@
 """Risk rules, context (reported under `protection-disabled`): a scheduled job that carries out an obligation — data
 subject erasure, a retention purge, a backup or snapshot, a key or credential rotation, a vulnerability scan —
-switched off (its schedule's state or enabled flag off). Nothing fails: the erasures the law requires, the
+switched off (its schedule's state or enabled flag off), or a storage lifecycle rule that erases data (its id or
+prefix says purge, erasure, GDPR) disabled. Nothing fails: the erasures the law requires, the
 rotations a policy promises, simply stop happening. The job is known by the words of its own name, id and
 description; a job of a non-production environment, or one whose words name no obligation (a digest, a report),
 says nothing.
@@ -9,10 +10,12 @@ says nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
+from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.environments import non_production_env
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.strengths import flag
@@ -36,6 +39,39 @@ def _on(values: dict[str, object]) -> float | None:
                 continue
             return 1 - strength if key in ("paused", "suspend", "disabled") else strength
     return None
+
+
+# A store's lifecycle rules, and the words of one that carries out an erasure duty (not a retention: a log
+# expiry switched off keeps logs longer).
+LIFECYCLES = lazy_compile(r"lifecycle|management_policy")
+ERASURE = frozenset({"erasure", "erase", "gdpr", "dsr", "dsar", "ccpa", "forget", "purge", "anonymize", "anonymise"})
+
+
+@on_change(actions=(Action.UPDATE,), type_pattern=LIFECYCLES)
+def _erasure_rule_stopped(change: Change) -> Iterator[Finding]:
+    before, after = sides(change)
+    if non_production_env(after) is not None:
+        return
+    was = {str(r.get("id") or r.get("name")): r for r in _rules(before)}
+    for rule in _rules(after):
+        old = was.get(str(rule.get("id") or rule.get("name")))
+        if old is None or _on(old) != 1 or _on(rule) != 0:
+            continue
+        words = set(_WORD.findall(" ".join(str(v) for v in _names(rule)).lower()))
+        if duty := sorted(words & ERASURE):
+            yield finding(PROTECTION, change.address, f"{change.address}: lifecycle rule {rule.get('id') or ''} "
+                          f"that carries out an erasure ({', '.join(duty[:2])}) is disabled: the data it was to "
+                          "remove stays")
+
+
+def _rules(values: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for key in ("rule", "rules", "lifecycle_rule") for r in as_list(values.get(key)) if isinstance(r, dict)]
+
+
+def _names(rule: dict[str, Any]) -> list[Any]:
+    """A rule's id or name, and the prefixes it selects (`closed/`, `gdpr-erasure/`)."""
+    filters = [f for f in as_list(rule.get("filter")) if isinstance(f, dict)]
+    return [rule.get("id"), rule.get("name"), rule.get("prefix"), *(f.get("prefix") for f in filters)]
 
 
 @on_change(actions=(Action.UPDATE,), type_pattern=SCHEDULES)

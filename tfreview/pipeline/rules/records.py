@@ -47,14 +47,29 @@ ZONE_KEYS = ("zone_id", "zone", "zone_name", "managed_zone", "hosted_zone_id", "
 
 def record_kept(change: Change) -> str | None:
     """Why replacing a DNS record keeps its name resolving, or None: it is re-created under the same name in the
-    same zone (a type change, A → CNAME), and it does not route the domain's apex. What the new record points at
+    same zone (a type change, A → CNAME), and it does not route the domain's apex; or it moves from one DKIM
+    selector to the next. What the new record points at
     is judged by the record and takeover rules."""
     before = change.before if isinstance(change.before, dict) else {}
     after = change.after if isinstance(change.after, dict) else {}
     if not before or not after or record_name(change) is None:
         return None
-    if str(before.get("name") or "").rstrip(".").lower() != str(after.get("name") or "").rstrip(".").lower():
-        return None
+    old_name, new_name = (str(side.get("name") or "").rstrip(".").lower() for side in (before, after))
+    if old_name != new_name:
+        return _selector_rotated(old_name, new_name)
     if any(before.get(key) != after.get(key) for key in ZONE_KEYS if key in before or key in after):
         return None
     return f"DNS record {record_name(change)} is re-created under the same name in the same apply"
+
+
+# A DKIM key's record, named for its selector (`<token>._domainkey.example.com`).
+DKIM_SELECTOR = lazy_compile(r"^[^.]+\._domainkey\.(.+)$")
+
+
+def _selector_rotated(old: str, new: str) -> str | None:
+    """Why a record renamed from one DKIM selector to another of the same domain is a key rotation: the provider
+    issued new keys, their records are published in the same apply, and mail is signed with them from then on."""
+    was, now = DKIM_SELECTOR.match(old), DKIM_SELECTOR.match(new)
+    if was is None or now is None or was[1] != now[1]:
+        return None
+    return f"DKIM selector of {was[1]} rotated: the new key's record is published in the same apply"

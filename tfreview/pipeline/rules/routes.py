@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
+from tfreview.pipeline.addresses import module_of
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import configuration
 from tfreview.pipeline.findings import (
@@ -248,9 +249,11 @@ def _private_to_new_gateway(ri: ReviewInput) -> Iterator[Finding]:
     """A private route table's broad route to an internet gateway created in the same plan: the plan shows the hop
     only as `(known after apply)`, the configuration says which resource it is."""
     config = configuration(ri.plan)
+    first = _first_gateways(ri)
     for change in managed(ri.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE):
         after = change.after if isinstance(change.after, dict) else {}
-        if not ROUTE_TYPES.search(change.type) or not after or not _private(change, after):
+        isolated = first.get(module_of(change.address))
+        if not ROUTE_TYPES.search(change.type) or not after or not (_private(change, after) or isolated):
             continue
         unknown = change.after_unknown if isinstance(change.after_unknown, dict) else {}
         # the route itself (aws_route), then a route table's inline route blocks beside their configured ones
@@ -261,11 +264,23 @@ def _private_to_new_gateway(ri: ReviewInput) -> Iterator[Finding]:
             hop = _new_gateway(block, expressions, unseen)
             broad = _broad_destinations(_object(block))
             if hop and broad and not _internet_hop(_object(block)):
+                which = "a private route table" if _private(change, after) else \
+                    f"a route table of {isolated}, which had no internet gateway until this plan,"
                 yield finding(PRIVATE_OPENED, change.address,
-                              f"{change.address}: a private route table sends {show(broad[0])} to an internet gateway "
+                              f"{change.address}: {which} sends {show(broad[0])} to an internet gateway "
                               f"created in this plan ({hop}): its subnets become directly reachable from and to the "
                               "internet")
                 break
+
+
+def _first_gateways(ri: ReviewInput) -> dict[str, str]:
+    """Module path → the existing VPC an internet gateway is created for in that module. AWS attaches at most one
+    internet gateway to a VPC, so one created for a VPC the plan does not create is its first: until now the
+    network had no way to or from the internet (an isolated or air-gapped VPC). A VPC created in the same plan has
+    no id yet, so its gateway names none."""
+    return {module_of(c.address): vpc for c in managed(ri.changeset, Action.CREATE)
+            if c.type == "aws_internet_gateway" and isinstance(vpc := as_dict(c.after).get("vpc_id"), str)
+            and vpc.startswith("vpc-")}
 
 
 def _new_gateway(block: Any, expressions: Any, unknown: dict[str, Any]) -> str | None:

@@ -11,11 +11,11 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import sides
+from tfreview.pipeline.rules.grantreach import DEFAULT_IDENTITY
 from tfreview.pipeline.rules.grants import PRIVILEGED
 
 IDENTITY_KEY = lazy_compile(r"(?:\w+_)?service_?account(?:_(?:email|name|id))?s?")
 MAX_DEPTH = 4  # single blocks nested deeper than this are not read
-DEFAULT_IDENTITY = lazy_compile(r"(?:^|/|:)(?:\d+-compute@developer|[a-z][a-z0-9-]*@appspot)\.gserviceaccount\.com$")
 
 
 @on_change(actions=(Action.UPDATE,), words=(b"gserviceaccount.com",))

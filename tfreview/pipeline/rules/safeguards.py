@@ -1,5 +1,6 @@
 """Risk rules, safeguards weakened by update: a reclaim or deletion policy moved from keeping data to deleting it,
-and the copies of a stateful service cut to one. Read by key name, across providers."""
+and the copies of a stateful service (a data engine's nodes, a StatefulSet's replicas) cut to one. Read by key
+name, across providers."""
 
 from __future__ import annotations
 
@@ -63,9 +64,24 @@ def _reclaim(change: Change) -> Iterator[Finding]:
                           "it is released or destroyed, no longer kept)")
 
 
+# A Kubernetes StatefulSet: its replicas are members of one stateful service (a consensus or database cluster).
+STATEFUL_SETS = lazy_compile(r"(?:^|_)stateful_set(?:_v\d+)?$")
+
+
 def _stateful_service(resource_type: str) -> bool:
-    """Whether a type is a data service (a database, cache, search or queue cluster), not a stateless pool."""
-    return bool(DATA_ENGINES.search(resource_type)) or STATEFUL.get(resource_type) == "database"
+    """Whether a type is a data service (a database, cache, search or queue cluster, a StatefulSet), not a
+    stateless pool."""
+    return bool(DATA_ENGINES.search(resource_type) or STATEFUL_SETS.search(resource_type)) \
+        or STATEFUL.get(resource_type) == "database"
+
+
+def _count(value: object) -> int | None:
+    """A count given as a number or as its digits (the Kubernetes provider writes `replicas = "3"`)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 @on_change(actions=(Action.UPDATE,))
@@ -73,8 +89,7 @@ def _redundancy(change: Change) -> Iterator[Finding]:
     if not _stateful_service(change.type) or not _may_touch(change, COPIES):
         return
     for attr in change.attributes:
-        old, new = attr.before, attr.after
-        if (COPIES.match(_leaf(attr.path)) and isinstance(old, int) and isinstance(new, int)
-                and not isinstance(old, bool) and not isinstance(new, bool) and old >= 2 and new == 1):
+        old, new = _count(attr.before), _count(attr.after)
+        if COPIES.match(_leaf(attr.path)) and old is not None and old >= 2 and new == 1:
             yield finding(REDUNDANCY, change.address,
                           f"{change.address}: {attr.path} {old} → 1 (one copy left: no standby or failover)")

@@ -191,7 +191,9 @@ def tls(value: Any) -> float | None:
     return tls_version(value)
 
 
-WEAK_CIPHERS = {"all", "default", "low", "export", "null", "enull", "anull", "rc4", "des", "3des", "md5", "exp"}
+# (and a named set whose word says weak: a load balancer's `cipher_suite` recommended → legacy, Mozilla's `old`)
+WEAK_CIPHERS = {"all", "default", "low", "export", "null", "enull", "anull", "rc4", "des", "3des", "md5", "exp",
+                "legacy", "insecure", "weak", "old"}
 
 
 # Words of an IANA suite name (`TLS_RSA_WITH_3DES_EDE_CBC_SHA`) that make it weak: broken ciphers, no cipher,

@@ -2,8 +2,9 @@
 names the same thing at a newer version (a compliance standard, ruleset or policy upgraded: CIS 1.2 → 1.4), or
 whose job a create of its kind takes over where it acted (a variable moved up to its group, a release replaced in
 its namespace, individuals' assignments to an app replaced by a group's, a cache that keeps no copies re-made, a
-delivery re-made on the same parent with the same events), or
-that a kept object of its type now switches on itself (a chart that ships what a separate release did).
+delivery re-made on the same parent with the same events, a member named by its id where one that selects it by
+label joins the same parent), or that a kept object of its type now switches on itself (a chart that ships what a
+separate release did).
 """
 
 from __future__ import annotations
@@ -331,4 +332,31 @@ def folded_into(change: Change, ri: ReviewInput) -> str | None:
         if _same_target(before, after, identity and identity[0]) \
                 and name in _switched_on(after) - _switched_on(other.before):
             return f"{other.address}, kept where it acted, now switches on {identity and identity[1]} itself"
+    return None
+
+
+# A member named one by one (a server by its id) beside one that selects members by label on the same parent (a load
+# balancer's `label_selector` target): where the named member carries every label the selector asks for, it stays.
+SELECTOR_KEYS = ("label_selector", "selector", "tag_selector")
+MEMBER_KEYS = ("server_id", "instance_id", "droplet_id", "node_id", "vm_id")
+PARENT_KEY = lazy_compile(r"(?:load_balancer|target_group|pool|backend|group)_(?:id|arn|name)$")
+
+
+def selected_instead(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted member loses nothing, or None: a member of its type created on the same parent selects by
+    label, and the object the deleted one named (shown in the plan) carries every label it asks for."""
+    before = change.before if isinstance(change.before, dict) else {}
+    member = next((str(before[k]) for k in MEMBER_KEYS if before.get(k) not in (None, "", 0)), None)
+    parents = {(k, v) for k, v in before.items() if PARENT_KEY.search(k) and v not in (None, "")}
+    if change.action is not Action.DELETE or member is None or not parents:
+        return None
+    labels = next((c.before.get("labels") for c in ri.changeset.changes if isinstance(c.before, dict)
+                   and str(c.before.get("id")) == member and isinstance(c.before.get("labels"), dict)), None)
+    for other in plan_view(ri).creates_by_type.get(change.type, []):
+        after = other.after if isinstance(other.after, dict) else {}
+        selector = next((after[k] for k in SELECTOR_KEYS if isinstance(after.get(k), str) and after[k].strip()), "")
+        wanted = dict(pair.split("=", 1) for pair in selector.split(",") if pair.count("=") == 1)
+        if labels and wanted and any(after.get(k) == v for k, v in parents) \
+                and all(str(labels.get(k.strip())) == v.strip() for k, v in wanted.items()):
+            return f"{other.address} is created on the same parent and selects it by label ({selector})"
     return None

@@ -2,7 +2,8 @@
 
 A multi-tenant estate is partitioned by tenant: per-tenant instances (`module.tenant_net["acme"]`,
 `aws_dynamodb_table.customer["acme"]`), objects tagged or labelled `tenant = acme`, identities and paths under
-`tenants/acme/`. A plan breaks the partition two ways:
+`tenants/acme/` (or `customers/`, `clients/`); an object whose every such path named one tenant before the plan
+belongs to it. A plan breaks the partition these ways:
 
 - **A tenant's scope widened over its siblings.** A path, prefix or address range of one tenant's object lifted so
   it covers what a sibling tenant's own object holds (`10.64.12.0/24` → `10.0.0.0/8` beside a sibling's
@@ -29,7 +30,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
 from tfreview.pipeline.rules.capabilities import policies
-from tfreview.pipeline.rules.common import known, string_leaves
+from tfreview.pipeline.rules.common import known, mentions, string_leaves
 from tfreview.pipeline.rules.values import leaves, plain
 
 RULE = "tenant-crossed"
@@ -44,7 +45,7 @@ MODULE_FAMILY = lazy_compile(r'^(?:module\.[a-z0-9_-]+(?:\["[^"]*"\])?\.)*module
 TAG_KEY = lazy_compile(r"^(?:tenant|customer)(?:[_-]?(?:id|name|slug|key|ref))?$", re.IGNORECASE)
 TAG_HOLDERS = frozenset({"tags", "labels", "tags_all", "freeform_tags", "resource_labels", "user_labels"})
 # An identity or path under one tenant: `wid://…/tenants/globex/worker`, `customers/initech/…`.
-TENANT_PATH = lazy_compile(r"(?:^|[/:])(?:tenants?|customers?)/([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
+TENANT_PATH = lazy_compile(r"(?:^|[/:])(?:tenants?|customers?|clients)/([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
 # Tenant values that name no tenant but every one of them.
 SHARED = frozenset({"shared", "platform", "common", "all", "any", "global", "multi", "multitenant", "internal",
                     "none", "default", "*", "core", "hub"})
@@ -60,7 +61,9 @@ SIBLING_REACH = 256  # how many times more addresses a range without a sibling i
 def _crossed(review_input: ReviewInput) -> Iterator[Finding]:
     changes = list(managed(review_input.changeset, Action.CREATE, Action.UPDATE, Action.REPLACE, Action.NO_OP))
     tenants = {change.address: tenant for change in changes if (tenant := tenant_of(change)) is not None}
-    if not tenants:
+    scoped = {change.address: tenant for change in changes if change.address not in tenants
+              and change.action in (Action.UPDATE, Action.REPLACE) and (tenant := _path_tenant(change)) is not None}
+    if not tenants and not scoped:
         return
     by_id = _tenants_by_id(changes, tenants)
     by_type: dict[str, list[Change]] = {}
@@ -72,12 +75,13 @@ def _crossed(review_input: ReviewInput) -> Iterator[Finding]:
         if change.action is Action.NO_OP:
             continue
         own = tenants.get(change.address)
-        if own is not None and change.action in (Action.UPDATE, Action.REPLACE):
-            why = _widened(change, own, lambda kind, mine: [c for c in by_type.get(kind, [])
-                                                            if tenants[c.address] != mine])
+        if (scope_owner := own or scoped.get(change.address)) is not None \
+                and change.action in (Action.UPDATE, Action.REPLACE):
+            why = _widened(change, scope_owner, lambda kind, mine: [c for c in by_type.get(kind, [])
+                                                                    if tenants[c.address] != mine])
             if why:
-                yield finding(RULE, change.address, f"{change.address}: tenant {own}'s {why}: one tenant's object "
-                              "now reaches its sibling tenants")
+                yield finding(RULE, change.address, f"{change.address}: tenant {scope_owner}'s {why}: one tenant's "
+                              "object now reaches its sibling tenants")
                 continue
         if CONNECTIVE.search(change.type):
             owner = own or _target_tenant(change, by_id)
@@ -105,6 +109,16 @@ def tenant_of(change: Change) -> str | None:
                     len(steps) == 1 or (len(steps) >= 2 and steps[-2] in TAG_HOLDERS)):
                 return _named(value)
     return None
+
+
+def _path_tenant(change: Change) -> str | None:
+    """The one tenant every tenant path of an object's scopes named before the plan (`secret/data/clients/acme/*`
+    in a Vault policy), or None: an object with no family key or tag is still scoped to one tenant by its paths."""
+    if not mentions(change.before, (b"tenant", b"customer", b"clients/")):
+        return None
+    named = {_named(m[1]) for texts in _scopes(change.before).values() for text in texts
+             for m in TENANT_PATH.finditer(text)}
+    return named.pop() if len(named) == 1 and None not in named else None
 
 
 def _named(value: str) -> str | None:

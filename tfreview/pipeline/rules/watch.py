@@ -293,10 +293,10 @@ def kept_long_enough(change: Change, days: float, was: float | None = None) -> S
         return None
     if days >= DIAGNOSTIC_DAYS and (diagnostic_data(change) or runtime_output(change)):
         return Severity.LOW
-    if days >= EVIDENCE_DAYS or (was is not None and days > 0 and was < DIAGNOSTIC_DAYS and not _named_trail(change)):
+    if days >= EVIDENCE_DAYS or (was is not None and days > 0 and was < DIAGNOSTIC_DAYS and not named_trail(change)):
         return Severity.MEDIUM
     if was is not None and any(was <= kept and days >= still for kept, still in ROUTINE_WINDOWS) \
-            and not _named_trail(change, TRAIL_WORDS - BUSINESS_DOMAINS):
+            and not named_trail(change, TRAIL_WORDS - BUSINESS_DOMAINS):
         return Severity.MEDIUM
     return None
 
@@ -304,7 +304,7 @@ def kept_long_enough(change: Change, days: float, was: float | None = None) -> S
 TRAIL_WORDS = KEPT_AS_EVIDENCE | {"trail", "cloudtrail", "activity", "flow", "waf", "firewall", "guardduty"}
 
 
-def _named_trail(change: Change, trail_words: frozenset[str] | None = None) -> bool:
+def named_trail(change: Change, trail_words: frozenset[str] | None = None) -> bool:
     """Whether the object's type or names say it keeps a trail of who did what (audit, flow, firewall logs…)."""
     values = change.after if isinstance(change.after, dict) else {}
     names = [change.type, change.address, *(str(v) for k, v in values.items() if isinstance(v, str) and k in NAME_KEYS)]

@@ -1,8 +1,9 @@
 """Risk rules, identity: workforce access in any identity provider or SaaS tenant — an admin flag or identity
-management turned on, an admin role assigned (named so by the role's own name or the configuration's reference),
-an everyone group (All Employees, all-staff) put into something privileged or excluded from a sign-in policy, a
-group rule keyed on an attribute users edit themselves or whose required parts become alternatives (AND → OR),
-tenant-wide consent to mail or file scopes, and a group anyone may join."""
+management turned on or added to an existing role's permission list (`Users.Edit`, `manage_users`), an admin role
+assigned (named so by the role's own name or the configuration's reference), an everyone group (All Employees,
+all-staff) put into something privileged (an alias that brings it into an admin group too) or excluded from a
+sign-in policy, a group rule keyed on an attribute users edit themselves or whose required parts become
+alternatives (AND → OR), tenant-wide consent to mail or file scopes, and a group anyone may join."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import Configuration, config_address, configuration
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
-from tfreview.pipeline.rules.common import mentions, sides
+from tfreview.pipeline.rules.common import as_list, mentions, sides, snake_case
 from tfreview.pipeline.rules.conjuncts import narrows_rule_in_force, requirements_made_alternatives
 from tfreview.pipeline.rules.grants import GRANTEE_KEY
 from tfreview.pipeline.rules.tenants import KNOWN_PROVIDERS
@@ -39,6 +40,9 @@ EVERYONE_ID = lazy_compile(r"(?:^|[^a-z])(?:everyone|all[ _-]?(?:users|members|e
                            re.IGNORECASE)
 # A resource's own labels name it, they grant nothing: a policy named "everyone" includes whom its rules say.
 OWN_LABELS = frozenset({"name", "display_name", "title", "description", "comment", "notes"})
+# Except where the name is whom it maps: an alias or mapping's `name` is the outside group it brings in (Vault's
+# `vault_identity_group_alias.name` = the Okta group whose members join the Vault group).
+ALIASES = lazy_compile(r"(?:^|_)(?:alias|aliases|group_mapping|group_link|group_sync|claim_mapping)$")
 ADMIN_NAME = lazy_compile(r"admin|owner|superuser|super_user|\broot\b|(?:^|[^a-z])root(?:[^a-z]|$)|break[-_ ]?glass",
                           re.IGNORECASE)
 READ_ONLY = lazy_compile(r"read[_ -]?only|view[_ -]?only|viewer|auditor|reader", re.IGNORECASE)
@@ -59,6 +63,18 @@ JOIN_KEY = lazy_compile(r"join", re.IGNORECASE)
 USER_ADMIN_SCOPE = lazy_compile(r"^(?:create|delete|update|write|manage)[:._-](?:users?|groups?|roles?|members?)"
                                 r"(?:[:._-]|$)|^(?:users?|groups?|roles?|members?)[:._-](?:create|delete|update|write|manage)$",
                                 re.IGNORECASE)
+
+
+# A permission list of any product (a contact centre's security profile `permissions`, a cloud user's `acl`, a role's
+# `permission_policies[].action_set`) and the words of an entry that manages who has access: users, roles, grants
+# or security profiles edited, created or assigned.
+PERMISSION_LIST = lazy_compile(r"^(?:permissions?|permission_policies|acls?|action_set|privileges|rights"
+                               r"|capabilities|allowed_actions)$")
+IDENTITY_NOUNS = frozenset({"user", "users", "role", "roles", "permission", "permissions", "grant", "grants", "acl",
+                            "acls", "member", "members", "membership", "memberships", "securityprofile",
+                            "securityprofiles"})
+MANAGING_VERBS = frozenset({"edit", "manage", "write", "create", "update", "add", "assign", "modify", "admin"})
+_ENTRY_WORD = lazy_compile(r"[a-z]+")
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -114,6 +130,26 @@ def _flags(change: Change) -> Iterator[str]:
             yield f"{path} = true (manages who has access: its holder can grant itself anything)"
 
 
+def _managing(change: Change) -> Iterator[str]:
+    """Entries newly added to an existing role's or user's permission list that manage who has access (`Users.Edit`,
+    `SecurityProfiles.Edit`, `manage_users`, an action set `add` on `authorization`/`grant`): its holders can
+    grant themselves anything."""
+    if change.action is not Action.UPDATE:
+        return
+    before, after = sides(change)
+    for key, items in after.items():
+        if not PERMISSION_LIST.match(str(key)) or not isinstance(items, list):
+            continue
+        old = as_list(before.get(key))
+        for item in (i for i in items if i not in old):
+            text = " ".join(str(v) for _, v in _leaves(item) if isinstance(v, str)) if isinstance(item, dict) \
+                else str(item)
+            words = set(_ENTRY_WORD.findall(snake_case(text).replace("security_profile", "securityprofile")))
+            if words & IDENTITY_NOUNS and words & MANAGING_VERBS:
+                yield f"{key} gains {text[:60]!r} (manages who has access: its holders can grant themselves anything)"
+                break
+
+
 def _everyone_id(path: str, value: str) -> bool:
     """Whether an identifier setting holds an id whose readable end names the everyone group (`00gEveryone`)."""
     return bool(ID_KEY.search(path)) and bool(EVERYONE_ID.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", value)))
@@ -123,7 +159,8 @@ def _everyone(change: Change, configured: Callable[[], Configuration]) -> Iterat
     """An everyone group newly put into something privileged or secret, or excluded from a policy."""
     before, after = sides(change)
     old = _strings(before)
-    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and p not in OWN_LABELS
+    labels = OWN_LABELS - {"name"} if ALIASES.search(change.type) else OWN_LABELS
+    added = [(p, v) for p, v in _leaves(after) if isinstance(v, str) and v not in old and p not in labels
              and (EVERYONE.match(v.strip()) or _everyone_id(p, v))]
     created = not old or change.action is Action.CREATE
     fresh = {p for p, v in _leaves(after) if isinstance(v, str) and v not in old}
@@ -249,8 +286,8 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
         return known[0]
 
     for change in changes:
-        reasons = [*_flags(change), *_everyone(change, configured), *_admin_role(change, configured),
-                   *_self_edited(change, ri), *_alternatives(change),
+        reasons = [*_flags(change), *_managing(change), *_everyone(change, configured),
+                   *_admin_role(change, configured), *_self_edited(change, ri), *_alternatives(change),
                    *_consent(change), *_scopes(change), *_joinable(change)]
         if reasons:
             yield finding(RULE, change.address, f"{change.address}: {'; '.join(dict.fromkeys(reasons))[:500]} — "

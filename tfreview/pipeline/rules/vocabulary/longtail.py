@@ -8,6 +8,7 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
@@ -20,7 +21,7 @@ from tfreview.pipeline.rules.grants import PRIVILEGED
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.recipients import NOBODY
 from tfreview.pipeline.rules.retention import BACKUP, LOGGING
-from tfreview.pipeline.rules.strengths import absent, count, flag, inverted, ladder, present
+from tfreview.pipeline.rules.strengths import absent, count, flag, inverted, ladder, off_word, present
 from tfreview.pipeline.rules.supplychain import SUPPLY
 from tfreview.pipeline.rules.tenants import admin_value
 from tfreview.pipeline.rules.traffic import MTLS
@@ -182,6 +183,13 @@ def exact_version(value: Any) -> float | None:
 control(SUPPLY, r"\w*dependenc(?:y|ies)\.version|packages?\.version|requirements?\.version|libraries\.version"
         r"|plugins?\.version", exact_version,
         "a dependency of code that runs now floats (latest or a range): whatever is published next runs")
+# Which kind of registry a service pulls its image from, where the platform names it (DigitalOcean App Platform's
+# `image.registry_type` DOCR → DOCKER_HUB): from the account's own registry to a public one, whoever publishes under
+# that namespace decides what runs (publishers.py reads image references written out in full).
+control(SUPPLY, r"\w*registry_type",
+        ladder(("docr", "ecr", "acr", "gcr", "gar", "artifact_registry", "private", "internal", "own"),
+               ("docker_hub", "dockerhub", "docker", "ghcr", "github", "quay", "public")),
+        "the image now comes from a public registry: whoever publishes there decides what runs")
 # A CI or deploy server that ran only the pipelines its admins wrote now lets each repository bring its own
 # (Atlantis `allow_custom_workflows`, any runner's `allow_custom_pipelines`): whoever can open a pull request runs
 # any command with the server's credentials.
@@ -311,6 +319,10 @@ control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|en
 control(OPENED, r"(?:enable_)?(?:data_masking|masking|redaction|pii_redaction|dlp|tokeni[sz]ation|log_redaction)"
         r"(?:_enabled|_enforced)?|mask_(?:secrets|pii|sensitive\w*)|redact_(?:secrets|pii|sensitive\w*)", flag,
         "sensitive data is no longer masked or redacted")
+# How a service redacts or de-identifies what it stores (a virtual agent's `redaction_strategy`, its DLP inspect and
+# de-identify templates) removed: conversations and card numbers are stored as they were said.
+control(OPENED, r"\w*redaction_(?:strategy|scope|policy|rules?|config\w*)|\w*de_?identify_(?:template|config\w*)",
+        present, "sensitive data is no longer masked or redacted")
 # What a detokenization or lookup returns (a card vault's `return_format`, a masking mode): a masked form (last four,
 # redacted, a token) moved to the whole value hands cardholder data or PII to everyone the policy admits.
 control(OPENED, r"\w*(?:return|reveal|display|response|mask(?:ing)?|output|redaction)_(?:format|mode|style|level)",
@@ -319,6 +331,10 @@ control(OPENED, r"\w*(?:return|reveal|display|response|mask(?:ing)?|output|redac
 control(AUTH, r"expires_at|expires_on|expiry|expiry_date|expiration|expiration_date|expires|valid_until|not_after",
         present, "the credential no longer expires", types=r"token|api_key|access_key|_key$|credential|password"
         r"|secret|invitation|invite|share_link|service_account_key")
+# A mail sender's suppression of bounces and complaints (SES `suppressed_reasons`, any provider's suppression list)
+# emptied: mail keeps going to addresses that bounce or complain, and the provider pauses the sender it rates.
+control(PROTECTION, r"\w*suppressed_reasons|\w*suppression_(?:list|reasons)(?:_enabled)?", present,
+        "bounces and complaints are no longer suppressed (the sender's reputation and sending are at stake)")
 # Data held write-once (object lock, immutability, WORM): off, it can be altered or deleted again.
 control(PROTECTION, r"\w*object_lock_enabled|\w*object_lock\.enabled|immutab\w*_enabled|is_immutable|\w*worm_enabled",
         flag, "write-once protection turned off")
@@ -414,3 +430,50 @@ def likelihood_floor(value: Any) -> float | None:
 
 control(DETECTION, r"min_likelihood|minimum_likelihood", likelihood_floor,
         "the scanner now reports only what it is surest of: likely findings go unreported", drop_factor=3)
+# A one-way transfer (a cross-domain guard's or data diode's `direction` low_to_high) made two-way: the high side
+# gains a path out.
+control(JOINED, r"\w*direction|\w*flow_mode|\w*transfer_mode",
+        ladder(("low_to_high", "high_to_low", "one_way", "oneway", "unidirectional", "simplex", "inbound_only",
+                "outbound_only"), ("bidirectional", "two_way", "twoway", "duplex", "both")),
+        "a one-way transfer made two-way: the protected side gains a path out")
+# A screening of what leaves or arrives (export control, sanctions, malware) switched off, or a route made without it.
+control(DETECTION, r"\w*screening(?:_enabled|_mode|_status|_state)?", off_word,
+        "screening turned off: what it checked passes unchecked", create=Severity.HIGH)
+
+
+def private_address(value: Any) -> float | None:
+    """1 for a private (RFC 1918, unique-local) address, 0 for one the internet routes; None for anything else."""
+    try:
+        address = ipaddress.ip_address(str(value).strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return None if address is None else 1 if address.is_private else 0 if address.is_global else None
+
+
+# Where a data stream is delivered, moved from a private address to one on the internet (a ground station's
+# demodulator endpoint, a forwarder's destination): the stream now leaves the network.
+control(JOINED, r"\w*(?:end_?point|destination|target|sink|receiver)\w*\.ip_address|\w*(?:destination|target)_ip",
+        private_address, "the stream's destination moves from a private address to one on the internet")
+# A role's row or document filter (Elasticsearch's document-level security `indices.query`, a grant's row filter)
+# removed: whoever holds the role reads every document of its indices, other customers' included.
+control(OPENED, r"indices\.query|\w*row_(?:filter|level_security)\w*|\w*document_level_security\w*|dls_query",
+        present, "the role's row filter is removed: every document it reaches is readable",
+        types=r"role|grant|permission|polic")
+# A role's own name that says it only reads.
+READ_ONLY_ROLE = lazy_compile(r"read[_-]?only|readonly|reader|viewer|(?:^|[_-])ro$")
+
+
+def role_level(value: Any) -> float | None:
+    """1 for a role path or name whose last segment says read-only (`database/creds/warehouse-readonly`), 0 for one
+    that says admin or owner; None for anything else."""
+    if not isinstance(value, str) or not known(value) or not value.strip():
+        return None
+    last = value.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    return 1 if READ_ONLY_ROLE.search(last) else 0 if admin_value(last) else None
+
+
+# Which role a broker hands out credentials of (Boundary's credential library `path`, a Vault database role, a
+# brokered session's role): moved from a read-only role to an admin one, everyone who uses the broker holds admin.
+control(PRIVILEGED, r"path|credential_path|role|role_name|db_role|\w*_role_name",
+        role_level, "credentials are now brokered from an admin role instead of a read-only one",
+        types=r"credential_(?:library|source|store)|secret_backend_role|brokered|dynamic_secret")

@@ -23,7 +23,7 @@ control(PUBLIC, r"public(?:ly)?_(?:write|writes|writable|writeable|upload|upload
 control(PUBLIC, r"public(?:ly)?_(?:read|reads|readable|list|download|downloads|view|source|access)",
         inverted, "anyone may read", create=Severity.MEDIUM, published=True)
 control(PUBLIC, r"public_network_access(?:_enabled)?|map_public_ip_on_launch|associate_public_ip_address"
-        r"|\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
+        r"|(?!block_)\w*public_access(?:_enabled)?|allow_\w*public\w*|endpoint_public_access|enable_public\w*"
         r"|public_ip_enabled|\w*anonymous\w*(?:enabled|access|allowed)|allow_anonymous\w*"
         r"|public_\w*(?:_enabled|_allowed)|\w*link_sharing\w*", inverted,
         "public access allowed")

@@ -124,8 +124,9 @@ control(TLS, r"signing_status|dnssec\w*\.state|dnssec(?:_state|_status|_mode)?",
         ladder(("signing", "on", "enabled", "active", "signed"),
                ("not_signing", "off", "disabled", "inactive", "unsigned")), DNSSEC_OFF)
 control(TLS, r"dnssec\w*\.enabled|dnssec_enabled|enable_dnssec|dnssec", flag, DNSSEC_OFF)
-control(TLS, r"status|state", ladder(("active", "enabled", "on"), ("disabled", "off", "inactive")), DNSSEC_OFF,
-        types=r"dnssec")
+control(TLS, r"status|state", ladder(("active", "enabled", "on"), ("disabling", "disabled", "off", "inactive")),
+        DNSSEC_OFF, types=r"dnssec")
+control(TLS, r"enabled|enable|is_enabled", flag, DNSSEC_OFF, types=r"dnssec")  # a DNSSEC object's own switch
 # Link-layer encryption of a private circuit (MACsec on a Direct Connect, an ExpressRoute port or any interconnect):
 # required (`must_secure`) → best effort (`should_secure`) → off. Off, every tenant and service carried on the
 # circuit crosses the colocation's cross-connects in clear text.

@@ -60,6 +60,13 @@ control(AUTH, r"(?:authori[sz]e|allow|grant|admit|permit)_all_(?:groups|users|me
         r"|all_(?:groups|users|members)_(?:allowed|authori[sz]ed)", inverted,
         "access granted to every group or user instead of the named ones")
 
+# A binding rule's selector removed (Consul's `consul_acl_binding_rule.selector`, any auth method's claim filter on
+# a binding or mapping): the rule now binds its role to every identity the auth method accepts, every service
+# account token of the cluster included.
+control(AUTH, r"selector|bind_selector|claim_selector|\w*match_(?:expression|selector)",
+        present, "the binding now applies to every identity the auth method accepts",
+        types=r"binding_rule|role_binding_rule|claim_rule|group_rule|mapping_rule|auth_binding")
+
 # --- which namespaces may attach routes to a gateway's listener -------------------------------------------------
 # Kubernetes Gateway API `allowedRoutes.namespaces.from`: Same (the gateway's own namespace), Selector (labelled
 # ones, as narrow as their labels), All (every namespace: any team or tenant can publish a route, and take a
