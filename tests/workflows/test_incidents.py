@@ -75,7 +75,9 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-95", "hidden-like-96", "hidden-like-97", "hidden-like-98", "hidden-like-99",
                       "hidden-like-100", "hidden-like-101", "hidden-like-102", "hidden-like-103", "hidden-like-104",
                       "hidden-like-105", "hidden-like-106", "hidden-like-107", "hidden-like-108", "hidden-like-109",
-                      "hidden-like-110", "hidden-like-111", "hidden-like-112", "hidden-like-113", "hidden-like-114")]
+                      "hidden-like-110", "hidden-like-111", "hidden-like-112", "hidden-like-113", "hidden-like-114",
+                      "hidden-like-115", "hidden-like-116", "hidden-like-117", "hidden-like-118", "hidden-like-119",
+                      "hidden-like-120", "hidden-like-121", "hidden-like-122")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -178,7 +180,6 @@ KNOWN_MISSES = {
     # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced.
     "fresh/teardown-context-2/aws_trail_log_group_rename_same_retention.json",
     "fresh/teardown-context-2/aws_kms_disabled_key_retired_30d.json",
-    "fresh/teardown-context-2/az_ephemeral_loadtest_rg_teardown.json",
     "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
     "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
     "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
@@ -534,7 +535,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-58/080-github-branch-protection.json",
     "fresh/hidden-like-58/082-google-artifact-registry-repository-iam-member.json",
     "fresh/hidden-like-58/121-cinderci-context.json",
-    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
     "fresh/hidden-like-59/058-aws-s3-bucket.json",
     "fresh/hidden-like-60/045-aws-s3-bucket-replication-configuration.json",
     "fresh/hidden-like-60/116-aws-vpc-peering-connection.json",
@@ -750,8 +750,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-106/072-helm-release.json",
     "fresh/hidden-like-106/099-aws-instance.json",
     "fresh/hidden-like-106/112-google-artifact-registry-repository-iam-member.json",
-    "fresh/hidden-like-109/018-aws-security-group.json",
-    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
     "fresh/hidden-like-20/az-role-benign.json",
     "fresh/hidden-like-84/071-aws-iot-certificate.json",
     "fresh/public-modules-2/b29_vault_policy_narrow.json",
@@ -784,7 +782,52 @@ KNOWN_MISSES = {
     "fresh/hidden-like-114/064-google-compute-instance.json",
     "fresh/hidden-like-114/065-digitalocean-droplet.json",
     "fresh/hidden-like-114/102-gridmesh-allocation.json",
-    "fresh/config-only-values-2/aws-ecs-image-var-risky.json",
+    # session 29, hidden-like-115 to -118 (ad tech, a contact centre, a HashiCorp estate, second-tier clouds), fixed
+    # from. Misses: consent pre-granted by default, a clean room handed the raw identity graph, a vendor reading every
+    # client's recordings, a PCI desktop redirecting drives and clipboard, a SIP trunk to UDP without SRTP, a card
+    # flow that no longer pauses recording, one client's queues given to another, a literal password in a KV secret,
+    # a signing key swapped for a personal one, a CA's private key written inline (secret-in-code stays medium)
+    "fresh/hidden-like-115/002-consentry-purpose-config.json",
+    "fresh/hidden-like-115/027-snowflake-grant-privileges-to-share.json",
+    "fresh/hidden-like-116/009-aws-s3-bucket-policy.json",
+    "fresh/hidden-like-116/032-azurerm-virtual-desktop-host-pool.json",
+    "fresh/hidden-like-116/051-genesyscloud-telephony-providers-edges-trunkbasesettings.json",
+    "fresh/hidden-like-116/072-aws-connect-contact-flow-module.json",
+    "fresh/hidden-like-116/119-aws-connect-routing-profile.json",
+    "fresh/hidden-like-117/056-vault-kv-secret-v2.json",
+    "fresh/hidden-like-117/087-runwarden-admission-policy.json",
+    "fresh/hidden-like-117/104-vault-pki-secret-backend-config-ca.json",
+    # their look-alikes read as risky: an export to an account the plan never shows as its own, a client's portal
+    # role trusting such an account, a plan that writes one resource twice (exit 2: fail closed), a sandbox scope,
+    # Boundary's worker port open to the world by design, a secret reader conditioned to its prefix from another
+    # project
+    "fresh/hidden-like-115/119-bidgrid-log-export.json",
+    "fresh/hidden-like-116/099-aws-iam-role-policy.json",
+    "fresh/hidden-like-117/004-consul-acl-policy.json",
+    "fresh/hidden-like-117/014-boundary-scope.json",
+    "fresh/hidden-like-117/027-aws-security-group-rule.json",
+    "fresh/hidden-like-117/101-google-project-iam-member.json",
+    # hidden-like-119 to -122 (an email sender, a defence contractor, a dating app, a satellite operator), sealed
+    # until the 115-118 fixes had landed (94.0% / 2.4%, the same on the session's first rules), then fixed from.
+    # Misses: a literal SMTP password, a key policy opened to an unrelated account or the CI role, downlink ports
+    # open to the world (UDP above 1023 reads as served by design)
+    "fresh/hidden-like-119/062-mailgun-domain-credential.json",
+    "fresh/hidden-like-122/057-aws-kms-key.json",
+    "fresh/hidden-like-122/112-aws-kms-key.json",
+    "fresh/hidden-like-122/117-awscc-groundstation-dataflow-endpoint-group.json",
+    # their look-alikes read as risky: replication and backup copies to the group's own DR account (not shown as
+    # its own), a table dropped after its backfill to a successor; and the learned rule's retraining moves seven
+    # older plans
+    "fresh/hidden-like-120/034-aws-s3-bucket-replication-configuration.json",
+    "fresh/hidden-like-120/122-aws-backup-plan.json",
+    "fresh/hidden-like-121/060-aws-dynamodb-table.json",
+    "fresh/data-perimeter/snowflake-share-accounts-1.json",
+    "fresh/deletion-context/b03_aurora_reader_instance_replace.json",
+    "fresh/hidden-like-25/036-orders-db-instance-class.json",
+    "fresh/hidden-like-61/061-fastly-service-vcl.json",
+    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
+    "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
+    "fresh/unheard-providers-5/sumologic-monitor-benign.json",
 }
 
 
