@@ -364,13 +364,6 @@ def test_a_roles_document_filter_removed_is_high(tmp_path: Path, query: str | No
     assert ("data-policy-opened" in _high(tmp_path, [change])) is fires
 
 
-@pytest.mark.parametrize(("purpose", "severity"), [("loadtest", Severity.MEDIUM), ("payments", Severity.HIGH)])
-def test_a_namespace_whose_purpose_label_says_load_test_is_disposable(tmp_path: Path, purpose: str,
-                                                                      severity: Severity) -> None:
-    change = resource("kubernetes_namespace.ns", None, {"id": f"{purpose}-nov", "metadata": [{
-        "name": f"{purpose}-nov", "labels": {"owner": "perf", "purpose": purpose}}]}, actions=["delete"])
-    assert judge(tmp_path, [change]).get("resource-delete") is severity
-
 
 @pytest.mark.parametrize(("after", "fires"), [("database/creds/warehouse-admin", True),
                                               ("database/creds/warehouse-reader", False)])
@@ -394,3 +387,11 @@ def test_targets_named_by_id_replaced_by_a_label_selector_that_covers_them(tmp_p
                    actions=["delete"])
     new = resource("hcloud_load_balancer_target.web_selector", _target(type="label_selector", label_selector=selector))
     assert judge(tmp_path, [server, old, new]).get("resource-delete") is severity
+
+
+@pytest.mark.parametrize(("after", "fires"), [("granted", True), ("opt_in", False), ("denied", False)])
+def test_consent_assumed_before_anyone_answers_is_high(tmp_path: Path, after: str, fires: bool) -> None:
+    def config(state: str) -> dict[str, Any]:
+        return {"region": "eu", "purposes": [{"id": "ads", "default_state": state, "legal_basis": "consent"}]}
+    change = resource("consentry_purpose_config.eu", config(after), config("opt_in"))
+    assert ("data-policy-opened" in _high(tmp_path, [change])) is fires

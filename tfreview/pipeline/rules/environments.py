@@ -22,9 +22,8 @@ DISPOSABLE_WORDS = lazy_compile(r"^(?:ephemeral|temporary|temp|tmp|preview|ci|ci
 DISPOSABLE_TOKENS = frozenset({"ephemeral", "temporary", "temp", "tmp", "preview", "ci", "fixture", "fixtures",
                                "disposable", "throwaway"})
 PRODUCTION_TOKENS = frozenset({"prod", "production", "prd", "live"})
-# Environment words, read only from an environment or purpose key's value (`env:staging`, `purpose:loadtest`, not
-# `owner:qa`).
-ENV_KEYS = frozenset({"env", "environment", "stage", "tier", "purpose"})
+# Environment words, read only from an environment key's value (`env:staging`, not `owner:qa`).
+ENV_KEYS = frozenset({"env", "environment", "stage", "tier"})
 TEST_ENVS = frozenset({"test", "testing", "ci"})
 # A preview (pull-request) or ephemeral environment is non-production too: it is made to be torn down.
 NON_PRODUCTION_ENVS = frozenset({"staging", "stage", "dev", "development", "test", "testing", "qa", "sandbox",

@@ -16,7 +16,7 @@ from tfreview.pipeline.rules.common import sides
 from tfreview.pipeline.rules.vocabulary import ZERO
 
 # Attributes that hold a whole job file.
-JOB_TEXT = lazy_compile(r"^(?:jobspec|job_spec|job_file|job_hcl|hcl|spec)$")
+JOB_TEXT = ("jobspec", "job_spec", "job_file", "job_hcl", "hcl", "spec")
 GROUP = lazy_compile(r'\bgroup\s+"([^"]+)"\s*\{')
 # A group's own count, on a line of its own (a nested block's `count` would sit deeper in braces).
 COUNT = lazy_compile(r"^\s*count\s*=\s*(\d+)\s*$", re.MULTILINE)
@@ -25,9 +25,9 @@ COUNT = lazy_compile(r"^\s*count\s*=\s*(\d+)\s*$", re.MULTILINE)
 @on_change(actions=(Action.UPDATE,), words=(b"group", b"count"))
 def _groups_stopped(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
-    for key, text in after.items():
-        old = before.get(key)
-        if not JOB_TEXT.match(str(key)) or not isinstance(text, str) or not isinstance(old, str) or old == text:
+    for key in JOB_TEXT:
+        text, old = after.get(key), before.get(key)
+        if not isinstance(text, str) or not isinstance(old, str) or old == text:
             continue
         was, now = group_counts(old), group_counts(text)
         for group, count in now.items():

@@ -477,3 +477,12 @@ def role_level(value: Any) -> float | None:
 control(PRIVILEGED, r"path|credential_path|role|role_name|db_role|\w*_role_name",
         role_level, "credentials are now brokered from an admin role instead of a read-only one",
         types=r"credential_(?:library|source|store)|secret_backend_role|brokered|dynamic_secret")
+# What a consent platform assumes before a person answers (a purpose's `default_state` opt_in → granted), and the
+# legal basis it records (consent → legitimate interest): personal data is processed without anyone being asked.
+control(OPENED, r"\w*default_(?:state|consent|status|choice)",
+        ladder(("opt_in", "optin", "denied", "not_granted", "ask", "prompt", "required", "off"),
+               ("granted", "opt_out", "optout", "implied", "accepted", "on")),
+        "personal data is now processed before anyone consents", types=r"consent|purpose|privacy|cookie|cmp")
+control(OPENED, r"\w*legal_basis",
+        ladder(("consent", "explicit_consent"), ("legitimate_interest", "legitimate_interests")),
+        "personal data is now processed without asking consent", types=r"consent|purpose|privacy|cookie|cmp")
