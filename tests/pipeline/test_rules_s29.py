@@ -395,3 +395,24 @@ def test_consent_assumed_before_anyone_answers_is_high(tmp_path: Path, after: st
         return {"region": "eu", "purposes": [{"id": "ads", "default_state": state, "legal_basis": "consent"}]}
     change = resource("consentry_purpose_config.eu", config(after), config("opt_in"))
     assert ("data-policy-opened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("record_id", "fires"), [("Z05523412HLAPPS_*.hostloom.app_CNAME", False),
+                                                  ("Tr0ub4dor*3xYq", True)])
+def test_a_record_id_holding_a_wildcard_name_is_no_password(tmp_path: Path, record_id: str, fires: bool) -> None:
+    before = {"zone_id": "Z05523412HLAPPS", "name": "*.hostloom.app", "type": "CNAME", "ttl": 300, "id": record_id}
+    change = resource("aws_route53_record.wildcard", {**before, "ttl": 60}, before)
+    assert ("credential-in-plan" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("reference", "fires"), [("random_password.admin.result", True),
+                                                  ("random_string.suffix.result", False),
+                                                  ("random_password.admin.length", False)])
+def test_an_unmarked_output_of_a_generated_password_leaks_it(tmp_path: Path, reference: str, fires: bool) -> None:
+    made = resource(reference.rsplit(".", 1)[0], {"length": 24, "special": True}, unknown={"result": True})
+    outputs = {"admin_password": {"actions": ["create"], "before": None, "after": None, "after_unknown": True,
+                                  "before_sensitive": False, "after_sensitive": False}}
+    configuration = {"root_module": {"outputs": {"admin_password": {"expression": {
+        "references": [reference, reference.rsplit(".", 1)[0]]}}}}}
+    found = _high(tmp_path, [made], output_changes=outputs, configuration=configuration)
+    assert ("credential-leak" in found) is fires

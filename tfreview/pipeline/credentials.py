@@ -144,6 +144,8 @@ _PASSWORD_CHARS = r"[A-Za-z0-9!#$%^&*?~@_.+=-]"
 PASSWORD_SHAPE = lazy_compile(rf"(?=.*[A-Z])(?=.*[a-z])(?=(?:.*\d){{2}})(?=.*[\w.+=@$-](?:[!%^&*?~]|#(?!\d)))"
                               rf"{_PASSWORD_CHARS}{{10,64}}")
 EMAIL = lazy_compile(r"[^@]+@[\w-]+(?:\.[\w-]+)+")
+# A wildcard DNS name as one segment of an id (Route 53's `ZONEID_*.example.app_CNAME`): its `*` is a label.
+WILDCARD_NAME = lazy_compile(r"(?:^|[_:/])\*\.(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[_:/]|$)")
 _FLAG_VALUE = rf"(?P<secret>[^\s\"'`;|&<>]{{{MIN_LENGTH},}})"
 _TOOLS = "|".join(re.escape(t) for t in TOOL_FLAGS)
 FLAG_IN_TEXT = lazy_compile(rf"(?<![\w-])(?P<flag>--?[a-z0-9_-]*(?:{KEYWORDS}))[ \t]+(?!-){_FLAG_VALUE}",
@@ -286,7 +288,8 @@ def find_in_text(text: str) -> list[tuple[str, str]]:
         secret = match.group("secret")
         if plausible(secret, match.group("key")) and not any(secret in s or s in secret for _, s in found):
             found.append((keyed_kind(match.group("key"), secret), secret))
-    if not found and PASSWORD_SHAPE.fullmatch(text) and not EMAIL.fullmatch(text) and plausible(text):
+    if not found and PASSWORD_SHAPE.fullmatch(text) and not EMAIL.fullmatch(text) and not WILDCARD_NAME.search(text) \
+            and plausible(text):
         found.append(("password", text))
     for pattern in (FLAG_IN_TEXT, TOOL_IN_TEXT):
         for match in pattern.finditer(text):

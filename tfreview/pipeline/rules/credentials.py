@@ -225,14 +225,18 @@ def _leaking(ri: ReviewInput, sensitive: dict[str, Any], config: Configuration, 
         # A secret nested in a block is read by its leaf (`master_auth[0].client_key`, `kube_config[0].password`).
         if rest and CIPHERTEXT.search(rest[-1].lower()):
             continue  # `aws_iam_access_key.k.encrypted_secret`: what the PGP key encrypted, not the key
+        kind = parts[1] if parts[0] == "data" else parts[0]
         if rest and (secret_attribute(rest[0]) or secret_attribute(rest[-1]) or _marked(as_dict(flags).get(rest[0]))
-                     or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])):
+                     or _generated_key(config, f"{module}.{resource}".lstrip("."), rest[0])
+                     or (rest[0] in GENERATED_VALUES and secret_attribute(kind))):
             return reference
         if not rest and _marked(flags):
             return reference
     return None
 
 
+# What a generator of secrets hands out, named by the generator's type (`random_password.x.result`).
+GENERATED_VALUES = frozenset({"result", "value"})
 # A key the provider generates (`integration_key`, `routing_key`, an API key's `key`): a key chosen in the
 # configuration is a name or a lookup key (an object's `key`, a table's `hash_key`), one the provider issues is a
 # credential. Read only where the plan shows the resource and its configuration.
