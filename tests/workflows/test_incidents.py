@@ -77,7 +77,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-105", "hidden-like-106", "hidden-like-107", "hidden-like-108", "hidden-like-109",
                       "hidden-like-110", "hidden-like-111", "hidden-like-112", "hidden-like-113", "hidden-like-114",
                       "hidden-like-115", "hidden-like-116", "hidden-like-117", "hidden-like-118", "hidden-like-119",
-                      "hidden-like-120", "hidden-like-121", "hidden-like-122")]
+                      "hidden-like-120", "hidden-like-121", "hidden-like-122", "hidden-like-123", "hidden-like-124",
+                      "hidden-like-125", "hidden-like-126")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -823,14 +824,30 @@ KNOWN_MISSES = {
     "fresh/hidden-like-120/122-aws-backup-plan.json",
     "fresh/hidden-like-121/060-aws-dynamodb-table.json",
     "fresh/hidden-like-121/096-kubernetes-namespace.json",
-    "fresh/data-perimeter/snowflake-share-accounts-1.json",
-    "fresh/hidden-like-25/036-orders-db-instance-class.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
-    "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
     "fresh/unheard-providers-5/sumologic-monitor-benign.json",
-    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
-    "fresh/hidden-like-58/028-parcelhub-feed.json",
     "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
+    # hidden-like-123 to -126 (ticketing, a PaaS host, a humanitarian NGO, a tax authority), sealed until every fix of
+    # session 29 had landed and scored then (97.6% / 2.9%, the same on the session's first rules); after that only a
+    # wildcard record id read as a password and a generated password in an unmarked output were fixed from them.
+    # Misses: a literal API key in a Kubernetes secret (secret-in-code stays medium), a paying tenant removed with
+    # its apps (each delete reads as retired with the others), unredacted biometrics exported to a third-party
+    # SFTP host, a root CA from an unknown issuer added to a trust bundle
+    "fresh/hidden-like-123/002-kubernetes-secret.json",
+    "fresh/hidden-like-124/109-tenantry-tenant.json",
+    "fresh/hidden-like-125/089-fieldvault-form-export.json",
+    "fresh/hidden-like-126/043-meridianpki-trust-anchor.json",
+    # their look-alikes read as risky: a captive-portal node replaced by its successor, an expired trial tenant
+    # removed, a cluster re-made from a snapshot taken first, an expiring CA removed after its successor took over,
+    # replication to the authority's own DR account; and the learned rule's retraining moves three older plans
+    "fresh/hidden-like-123/083-hcloud-server.json",
+    "fresh/hidden-like-124/050-tenantry-tenant.json",
+    "fresh/hidden-like-125/111-aws-rds-cluster.json",
+    "fresh/hidden-like-126/031-meridianpki-trust-anchor.json",
+    "fresh/hidden-like-126/107-aws-s3-bucket-replication-configuration.json",
+    "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
+    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
+    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
 }
 
 
