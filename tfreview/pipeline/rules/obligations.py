@@ -15,7 +15,7 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
-from tfreview.pipeline.rules.common import as_list, sides
+from tfreview.pipeline.rules.common import as_list, show, sides
 from tfreview.pipeline.rules.environments import non_production_env
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.strengths import flag
@@ -59,9 +59,9 @@ def _erasure_rule_stopped(change: Change) -> Iterator[Finding]:
             continue
         words = set(_WORD.findall(" ".join(str(v) for v in _names(rule)).lower()))
         if duty := sorted(words & ERASURE):
-            yield finding(PROTECTION, change.address, f"{change.address}: lifecycle rule {rule.get('id') or ''} "
-                          f"that carries out an erasure ({', '.join(duty[:2])}) is disabled: the data it was to "
-                          "remove stays")
+            name = show(rule.get("id") or rule.get("name"))
+            yield finding(PROTECTION, change.address, f"{change.address}: lifecycle rule {name} that carries out an "
+                          f"erasure ({', '.join(duty[:2])}) is disabled: the data it was to remove stays")
 
 
 def _rules(values: dict[str, Any]) -> list[dict[str, Any]]:
