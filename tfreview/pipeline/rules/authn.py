@@ -182,34 +182,6 @@ def _foreign_issuer(ri: ReviewInput) -> Iterator[Finding]:
                           "nothing else in this plan shows as the organisation's; confirm the issuer is yours")
 
 
-def _anonymous_policies(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The policies newly held by the anonymous token: an attachment to it, or its own policy list grown."""
-    if not any(str(after.get(key, "")).strip().lower() in ANONYMOUS_TOKENS for key in TOKEN_KEYS):
-        return []
-    return sorted(_policy_names(after) - _policy_names(before))
-
-
-# A Consul ACL rule: `key_prefix "" { policy = "read" }`, or a one-line `operator = "read"`.
-CONSUL_RULE = lazy_compile(r'(\w+)\s+"[^"]*"\s*\{\s*policy\s*=\s*"(\w+)"|^\s*(\w+)\s*=\s*"(\w+)"', re.MULTILINE)
-DISCOVERY = frozenset({"service", "service_prefix", "node", "node_prefix", "query", "query_prefix"})
-
-
-def _consul_rules(ri: ReviewInput, name: str) -> str | None:
-    """The rules text of the Consul ACL policy NAME this plan shows, or None."""
-    return next((rules for c in ri.changeset.changes if c.type == "consul_acl_policy"
-                 and sides(c)[1].get("name") == name and isinstance(rules := sides(c)[1].get("rules"), str)), None)
-
-
-def _discovery_only(rules: str) -> bool:
-    """Whether every rule only reads services, nodes or prepared queries (what DNS lookups need)."""
-    found = [(m[1] or m[3], (m[2] or m[4]).lower()) for m in CONSUL_RULE.finditer(rules)]
-    return bool(found) and all(kind in DISCOVERY and access in ("read", "deny") for kind, access in found)
-
-
-def _policy_names(values: dict[str, Any]) -> set[str]:
-    return {str(item) for key in POLICY_KEYS for item in as_list(values.get(key)) if item not in (None, "")}
-
-
 # --- policies every token holds ----------------------------------------------------------------------------------
 BASELINE = "everyone-policy"
 # Policies attached to every token or identity by the system itself (Vault's built-in `default`).
@@ -248,3 +220,31 @@ def _baseline_widened(ri: ReviewInput) -> Iterator[Finding]:
                     yield finding(BASELINE, change.address, f"{change.address}: {where} grants path \"{path[:120]}\" "
                                   f"[{', '.join(sorted(caps)[:6])}] in the {after['name']} policy, which every "
                                   "token holds: everyone who can sign in gets it")
+
+
+def _anonymous_policies(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The policies newly held by the anonymous token: an attachment to it, or its own policy list grown."""
+    if not any(str(after.get(key, "")).strip().lower() in ANONYMOUS_TOKENS for key in TOKEN_KEYS):
+        return []
+    return sorted(_policy_names(after) - _policy_names(before))
+
+
+# A Consul ACL rule: `key_prefix "" { policy = "read" }`, or a one-line `operator = "read"`.
+CONSUL_RULE = lazy_compile(r'(\w+)\s+"[^"]*"\s*\{\s*policy\s*=\s*"(\w+)"|^\s*(\w+)\s*=\s*"(\w+)"', re.MULTILINE)
+DISCOVERY = frozenset({"service", "service_prefix", "node", "node_prefix", "query", "query_prefix"})
+
+
+def _consul_rules(ri: ReviewInput, name: str) -> str | None:
+    """The rules text of the Consul ACL policy NAME this plan shows, or None."""
+    return next((rules for c in ri.changeset.changes if c.type == "consul_acl_policy"
+                 and sides(c)[1].get("name") == name and isinstance(rules := sides(c)[1].get("rules"), str)), None)
+
+
+def _discovery_only(rules: str) -> bool:
+    """Whether every rule only reads services, nodes or prepared queries (what DNS lookups need)."""
+    found = [(m[1] or m[3], (m[2] or m[4]).lower()) for m in CONSUL_RULE.finditer(rules)]
+    return bool(found) and all(kind in DISCOVERY and access in ("read", "deny") for kind, access in found)
+
+
+def _policy_names(values: dict[str, Any]) -> set[str]:
+    return {str(item) for key in POLICY_KEYS for item in as_list(values.get(key)) if item not in (None, "")}

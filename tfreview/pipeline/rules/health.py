@@ -8,6 +8,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change, ChangeSet
+from tfreview.pipeline.decoding import objects
 from tfreview.pipeline.findings import CHANGE_HOOKS, PLANNED_ONLY, Finding, ReviewInput, Severity, finding, grader, rule
 from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.controlplane import WORLD
@@ -249,17 +250,11 @@ def _world_sources(value: Any) -> int:
     return sum(text.strip().lower() in WORLD for text in string_leaves(value))
 
 
-def _open_entries(value: Any) -> Iterator[dict[str, Any]]:
+def _open_entries(value: Any) -> list[dict[str, Any]]:
     """Every block (a firewall rule, an ingress entry) that names the whole internet among its own values."""
-    if isinstance(value, dict):
-        if any(_world_sources(v) for v in value.values()
-               if isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))):
-            yield value
-        for v in value.values():
-            yield from _open_entries(v)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _open_entries(item)
+    return [block for block in objects(value) if any(
+        _world_sources(v) for v in block.values()
+        if isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)))]
 
 
 def _internet_closed(drift: Change, change: Change) -> str | None:
@@ -269,7 +264,7 @@ def _internet_closed(drift: Change, change: Change) -> str | None:
     opened = _world_sources(drift.after) - _world_sources(drift.before)
     if opened <= 0:
         return None
-    was_open = list(_open_entries(drift.before))
+    was_open = _open_entries(drift.before)
     if any(entry not in was_open for entry in _open_entries(change.after)):
         return None
     return f"it added {opened} internet source{'s' if opened > 1 else ''}"
