@@ -350,9 +350,9 @@ def selected_instead(change: Change, ri: ReviewInput) -> str | None:
     parents = {(k, v) for k, v in before.items() if PARENT_KEY.search(k) and v not in (None, "")}
     if change.action is not Action.DELETE or member is None or not parents:
         return None
-    labels = next((c.before.get("labels") for c in ri.changeset.changes if isinstance(c.before, dict)
-                   and str(c.before.get("id")) == member and isinstance(c.before.get("labels"), dict)), None)
-    for other in plan_view(ri).creates_by_type.get(change.type, []):
+    view = plan_view(ri)
+    labels = view.derived("labels by id", _labels_by_id).get(member)
+    for other in view.creates_by_type.get(change.type, []):
         after = other.after if isinstance(other.after, dict) else {}
         selector = next((after[k] for k in SELECTOR_KEYS if isinstance(after.get(k), str) and after[k].strip()), "")
         wanted = dict(pair.split("=", 1) for pair in selector.split(",") if pair.count("=") == 1)
@@ -360,3 +360,9 @@ def selected_instead(change: Change, ri: ReviewInput) -> str | None:
                 and all(str(labels.get(k.strip())) == v.strip() for k, v in wanted.items()):
             return f"{other.address} is created on the same parent and selects it by label ({selector})"
     return None
+
+
+def _labels_by_id(view: PlanView) -> dict[str, dict[str, Any]]:
+    """Each object's labels before the plan, by its id: built once per plan."""
+    return {str(c.before["id"]): c.before["labels"] for c in view.changes if isinstance(c.before, dict)
+            and c.before.get("id") is not None and isinstance(c.before.get("labels"), dict)}
