@@ -17,6 +17,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, finding, on_change
 from tfreview.pipeline.rules.common import as_list, show, sides
 from tfreview.pipeline.rules.environments import non_production_env
+from tfreview.pipeline.rules.expiration import LIFECYCLE_TYPES, RULE_KEYS
 from tfreview.pipeline.rules.protection import PROTECTION
 from tfreview.pipeline.rules.strengths import flag
 
@@ -41,13 +42,12 @@ def _on(values: dict[str, object]) -> float | None:
     return None
 
 
-# A store's lifecycle rules, and the words of one that carries out an erasure duty (not a retention: a log
-# expiry switched off keeps logs longer).
-LIFECYCLES = lazy_compile(r"lifecycle|management_policy")
+# The words of a store's lifecycle rule that carries out an erasure duty (not a retention: a log expiry switched
+# off keeps logs longer).
 ERASURE = frozenset({"erasure", "erase", "gdpr", "dsr", "dsar", "ccpa", "forget", "purge", "anonymize", "anonymise"})
 
 
-@on_change(actions=(Action.UPDATE,), type_pattern=LIFECYCLES)
+@on_change(actions=(Action.UPDATE,), type_pattern=LIFECYCLE_TYPES)
 def _erasure_rule_stopped(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     if non_production_env(after) is not None:
@@ -65,7 +65,7 @@ def _erasure_rule_stopped(change: Change) -> Iterator[Finding]:
 
 
 def _rules(values: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for key in ("rule", "rules", "lifecycle_rule") for r in as_list(values.get(key)) if isinstance(r, dict)]
+    return [r for key in RULE_KEYS for r in as_list(values.get(key)) if isinstance(r, dict)]
 
 
 def _names(rule: dict[str, Any]) -> list[Any]:

@@ -12,6 +12,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.disposable import DATA_ENGINES
 from tfreview.pipeline.rules.kinds import STATEFUL
+from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.watch import UNWATCHED_BLOCKS
 
 RECLAIM = declare("reclaim-to-delete", Severity.HIGH,
@@ -75,21 +76,13 @@ def _stateful_service(resource_type: str) -> bool:
         or STATEFUL.get(resource_type) == "database"
 
 
-def _count(value: object) -> int | None:
-    """A count given as a number or as its digits (the Kubernetes provider writes `replicas = "3"`)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
 @on_change(actions=(Action.UPDATE,))
 def _redundancy(change: Change) -> Iterator[Finding]:
     if not _stateful_service(change.type) or not _may_touch(change, COPIES):
         return
     for attr in change.attributes:
-        old, new = _count(attr.before), _count(attr.after)
+        # a count as a number or its digits (the Kubernetes provider writes `replicas = "3"`)
+        old, new = number(attr.before), number(attr.after)
         if COPIES.match(_leaf(attr.path)) and old is not None and old >= 2 and new == 1:
             yield finding(REDUNDANCY, change.address,
-                          f"{change.address}: {attr.path} {old} → 1 (one copy left: no standby or failover)")
+                          f"{change.address}: {attr.path} {old:g} → 1 (one copy left: no standby or failover)")

@@ -8,11 +8,11 @@ this package's modules: for one attribute, the first line that reads both values
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.findings import Severity
+from tfreview.pipeline.rules.addressing import internal_address
 from tfreview.pipeline.rules.code import OPENED
 from tfreview.pipeline.rules.common import known
 from tfreview.pipeline.rules.controls import control
@@ -442,12 +442,10 @@ control(DETECTION, r"\w*screening(?:_enabled|_mode|_status|_state)?", off_word,
 
 
 def private_address(value: Any) -> float | None:
-    """1 for a private (RFC 1918, unique-local) address, 0 for one the internet routes; None for anything else."""
-    try:
-        address = ipaddress.ip_address(str(value).strip()) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return None if address is None else 1 if address.is_private else 0 if address.is_global else None
+    """1 for an address in the organisation's own ranges (addressing.internal_address), 0 for any other address;
+    None for anything that is no IP address."""
+    internal = internal_address(value) if isinstance(value, str) else None
+    return None if internal is None else float(internal)
 
 
 # Where a data stream is delivered, moved from a private address to one on the internet (a ground station's
