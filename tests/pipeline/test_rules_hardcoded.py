@@ -43,10 +43,18 @@ def created(value: str) -> dict[str, Any]:
     return entry(["create"], None, {"path": "billing/api", "data": value})
 
 
-def test_a_secret_created_from_a_literal_is_reported_and_never_printed(tmp_path: Path) -> None:
+def test_a_secret_store_created_from_a_key_like_literal_is_high_and_never_printed(tmp_path: Path) -> None:
     result = judged(tmp_path, [created(LITERAL)], configured({"constant_value": LITERAL}))
-    assert worst_by_rule(result).get(RULE) is Severity.MEDIUM
+    assert worst_by_rule(result).get(RULE) is Severity.HIGH
+    assert "this change puts it there" in next(f.message for f in result.findings if f.rule == RULE)
     assert LITERAL not in json.dumps(result.model_dump(mode="json"))
+
+
+def test_a_secret_store_created_from_a_literal_that_reads_as_words_stays_medium(tmp_path: Path) -> None:
+    for words in ("smtp.eu.example-mail.com", "rotated-by-lambda-nightly"):
+        result = judged(tmp_path, [created(words)], configured({"constant_value": words}))
+        assert worst_by_rule(result).get(RULE) is Severity.MEDIUM, words
+        assert result.label is Label.LIKELY_SAFE
 
 
 def test_a_placeholder_literal_stays_quiet(tmp_path: Path) -> None:

@@ -263,8 +263,14 @@ def test_a_literal_password_rotated_to_another_stays_medium(tmp_path: Path) -> N
     assert label is Label.LIKELY_SAFE and worst.get("secret-in-code") is Severity.MEDIUM
 
 
-def test_a_literal_written_into_a_secret_store_stays_medium(tmp_path: Path) -> None:
+def test_a_literal_password_written_into_a_new_secret_store_is_high(tmp_path: Path) -> None:
     label, worst = literal_secret(tmp_path, "nimbus_vault_secret.db", "value", None, PASSWORD,
+                                  {"constant_value": PASSWORD})
+    assert label is Label.NEEDS_CLOSE_REVIEW and worst.get("secret-in-code") is Severity.HIGH
+
+
+def test_a_literal_password_rotated_in_a_secret_store_stays_medium(tmp_path: Path) -> None:
+    label, worst = literal_secret(tmp_path, "nimbus_vault_secret.db", "value", "Old7#mZ2!pLx9vR4t", PASSWORD,
                                   {"constant_value": PASSWORD})
     assert label is Label.LIKELY_SAFE and worst.get("secret-in-code") is Severity.MEDIUM
 

@@ -419,11 +419,6 @@ KNOWN_MISSES = {
     # these authors label it risky, while others (full-schema, issue-themes-5 and -7, two unseen hidden-like sets of
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
     # measured three new false alarms in two unseen sets and no recall there, and took it back.
-    "fresh/hidden-like-3/github_actions_secret_plaintext_from_config.json",
-    "fresh/hidden-like-15/hl15-141-azure-kv-secret-literal.json",
-    "fresh/unheard-providers-6/030-boundary-cred-literal-risky.json",
-    "fresh/workloads-and-saas/cred_k8s_secret_literal.json",
-    "fresh/workloads-and-saas/cred_gh_actions_secret_literal.json",
     "fresh/secrets-and-key-management/008-flux-bootstrap-sops-age.json",
     "fresh/secrets-and-key-management/017-reporting-db-credentials.json",
     # Session 20's themed sets (first run unseen on session 20's start rules): leftovers not fixed yet.
@@ -498,7 +493,6 @@ KNOWN_MISSES = {
     # an allow-list entry replaced by an unrelated range (held, as test_rules_longtail_controls decides), and three dev
     # or sandbox stores torn down alone (a label alone never clears a store).
     "fresh/hidden-like-50/028-kubernetes-cluster-role-v1.json",
-    "fresh/hidden-like-50/078-kubernetes-secret-v1.json",
     "fresh/hidden-like-51/005-digitalocean-database-cluster.json",
     "fresh/hidden-like-51/025-google-storage-bucket.json",
     "fresh/hidden-like-51/075-databricks-mws-workspaces.json",
@@ -555,7 +549,6 @@ KNOWN_MISSES = {
     # members the plan shows only as opaque ids; a secret written as a literal stays medium (secret-in-code, above).
     "fresh/hidden-like-68/081-helm-release.json",
     "fresh/hidden-like-68/097-okta-group-memberships.json",
-    "fresh/hidden-like-70/060-github-actions-secret.json",
     # session 25's second wave (73-75, scored unseen on 3d9063ac), after its principles: a callback on a domain one
     # word away from the app's own (look-alike domains are how tokens are taken: held); a sandbox database and a
     # load-test volume that only names call disposable (no tag says so); an AWS Backup copy to an account the plan does
@@ -611,7 +604,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-18/reach-nsg-out-internet.json",
     "fresh/hidden-like-33/034-tgw-vendor-vpc-full-propagation.json",
     "fresh/hidden-like-34/018-snowflake-raw-db-drop-rename.json",
-    "fresh/hidden-like-47/112-gh-actions-secret-plain.json",
     "fresh/hidden-like-63/024-quarry-dataset-share.json",
     "fresh/hidden-like-77/093-devicelab-project-share.json",
     "fresh/hidden-like-9/gcp_sa_key_to_shared_bucket.json",
@@ -707,7 +699,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-96/099-azurerm-sentinel-alert-rule-scheduled.json",
     "fresh/hidden-like-96/104-hexwarden-sensor-visibility-exclusion.json",
     "fresh/hidden-like-96/119-splunk-saved-searches.json",
-    "fresh/hidden-like-97/103-github-actions-secret.json",
     "fresh/hidden-like-98/121-newrelic-nrql-drop-rule.json",
     # their look-alikes read as risky: drift removed, scratch expiry, an SCP that denies more, dev and sandbox
     # teardowns, honeypots open by design, a narrowed exclusion, a key rotated, a new environment, a tag trust
@@ -737,7 +728,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-105/037-aws-ec2-transit-gateway-route.json",
     "fresh/hidden-like-106/082-helm-release.json",
     "fresh/hidden-like-106/114-aws-ecr-lifecycle-policy.json",
-    "fresh/hidden-like-106/074-github-actions-secret.json",
     "fresh/hidden-like-109/036-aws-instance.json",
     # their look-alikes read as risky: a staging table dropped beside its successor, a help-desk role scoped to one
     # org unit, a backup copy to the MSP's DR account, a partner's service account on its export view, a guardrail
@@ -796,7 +786,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-116/119-aws-connect-routing-profile.json",
     "fresh/hidden-like-117/056-vault-kv-secret-v2.json",
     "fresh/hidden-like-117/087-runwarden-admission-policy.json",
-    "fresh/hidden-like-117/104-vault-pki-secret-backend-config-ca.json",
     # their look-alikes read as risky: an export to an account the plan never shows as its own, a client's portal
     # role trusting such an account, a plan that writes one resource twice (exit 2: fail closed), a sandbox scope,
     # Boundary's worker port open to the world by design, a secret reader conditioned to its prefix from another
@@ -811,7 +800,6 @@ KNOWN_MISSES = {
     # until the 115-118 fixes had landed (94.0% / 2.4%, the same on the session's first rules), then fixed from.
     # Misses: a literal SMTP password, a key policy opened to an unrelated account or the CI role, downlink ports
     # open to the world (UDP above 1023 reads as served by design)
-    "fresh/hidden-like-119/062-mailgun-domain-credential.json",
     "fresh/hidden-like-122/057-aws-kms-key.json",
     "fresh/hidden-like-122/112-aws-kms-key.json",
     "fresh/hidden-like-122/117-awscc-groundstation-dataflow-endpoint-group.json",
@@ -830,10 +818,8 @@ KNOWN_MISSES = {
     # hidden-like-123 to -126 (ticketing, a PaaS host, a humanitarian NGO, a tax authority), sealed until every fix of
     # session 29 had landed and scored then (97.6% / 2.9%, the same on the session's first rules); after that only a
     # wildcard record id read as a password and a generated password in an unmarked output were fixed from them.
-    # Misses: a literal API key in a Kubernetes secret (secret-in-code stays medium), a paying tenant removed with
-    # its apps (each delete reads as retired with the others), unredacted biometrics exported to a third-party
-    # SFTP host, a root CA from an unknown issuer added to a trust bundle
-    "fresh/hidden-like-123/002-kubernetes-secret.json",
+    # Misses: a paying tenant removed with its apps (each delete reads as retired with the others), unredacted
+    # biometrics exported to a third-party SFTP host, a root CA from an unknown issuer added to a trust bundle
     "fresh/hidden-like-124/109-tenantry-tenant.json",
     "fresh/hidden-like-125/089-fieldvault-form-export.json",
     "fresh/hidden-like-126/043-meridianpki-trust-anchor.json",
@@ -848,6 +834,15 @@ KNOWN_MISSES = {
     "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
     "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
+    # session 30: a secret store created holding a literal that reads as a key is secret-in-code high (eleven of
+    # thirteen such plans in the unseen sets were labelled risky). Five plans call the literal fine because the store
+    # encrypts it (an Actions secret's plaintext_value, a Kubernetes Secret, a SecureString parameter): the code
+    # still holds it
+    "fresh/full-schema/b22_github_actions_secret.json",
+    "fresh/hidden-like-19/048-k8s-configmap-key-a.json",
+    "fresh/hidden-like-19/049-gh-actions-variable-b.json",
+    "fresh/issue-themes-5/b54_aws_ssm_securestring.json",
+    "fresh/issue-themes-7/github_actions_secret_sensitive.json",
 }
 
 

@@ -6,9 +6,11 @@ literal was written, so a rule can say so (rules/hardcoded.py) without ever hold
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.credential_names import plausible
 from tfreview.pipeline.credentials import find_in_text
 from tfreview.pipeline.hidden import credential_key
@@ -34,6 +36,31 @@ def hard_coded(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tup
     placeholder, an expression or a name)."""
     return sorted({(address, attribute) for address, attribute, value in found
                    if value in secrets and plausible(value, attribute)})
+
+
+def key_like(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tuple[str, str]]:
+    """(address, attribute) of each hard-coded literal that reads as a key or token, not as a word, a host or a
+    placeholder: a credential's own shape or one carried in an assignment (_credential_shaped), or a string without
+    spaces that mixes three kinds of character (`u8Qp2Lx7…+Ga7Ee2Ti`, `S3cr3t!pass`) or letters and digits at a
+    key's length. `placeholder-rotated-by-lambda` and `smtp.eu.example.com` read as words."""
+    return sorted({(address, attribute) for address, attribute, value in found
+                   if value in secrets and plausible(value, attribute) and _reads_as_key(value)})
+
+
+HOST_LIKE = lazy_compile(r"[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/\S*)?|[\w.+-]+@[\w.-]+", re.IGNORECASE)
+KEY_LENGTH = 20  # letters and digits alone read as a key from here (a hex or base32 secret)
+MIN_CHOSEN = 8  # three kinds of character from here (a chosen password)
+
+
+def _reads_as_key(value: str) -> bool:
+    if _credential_shaped(value):
+        return True
+    if any(c.isspace() for c in value) or HOST_LIKE.fullmatch(value):
+        return False
+    kinds = sum((any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value),
+                 any(not c.isalnum() for c in value)))
+    letters_and_digits = any(c.isalpha() for c in value) and any(c.isdigit() for c in value)
+    return (len(value) >= MIN_CHOSEN and kinds >= 3) or (len(value) >= KEY_LENGTH and letters_and_digits)
 
 
 def map_entries(document: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -64,8 +91,14 @@ def shaped_entries(entries: list[tuple[str, str, str, str]], secrets: set[str]) 
     """(config address, attribute, key) of each map entry that masking hid as a secret and whose literal has a
     credential's own shape (a connection string's AccountKey=, a cloud or vendor key), whatever the key is called;
     a value only shaped like a password (a long word with digits) is no such proof."""
-    return sorted({(address, attribute, key) for address, attribute, key, value in entries if value in secrets
-                   and any(kind != "password" or secret != value for kind, secret in find_in_text(value))})
+    return sorted({(address, attribute, key) for address, attribute, key, value in entries
+                   if value in secrets and _credential_shaped(value)})
+
+
+def _credential_shaped(value: str) -> bool:
+    """Whether VALUE holds a credential by its own shape (a cloud or vendor key, a private key) or carries one in an
+    assignment (a connection string's `Password=`); a whole value shaped only like a password is no such proof."""
+    return any(kind != "password" or secret != value for kind, secret in find_in_text(value))
 
 
 def held_before(document: dict[str, Any]) -> set[tuple[str, str]]:

@@ -24,7 +24,14 @@ import orjson
 
 from tfreview.pipeline.credential_mask import CredentialHit, mask_credentials, written_forms
 from tfreview.pipeline.credential_names import names_a_resource
-from tfreview.pipeline.hardcoded import hard_coded, held_before, map_entries, shaped_entries, written_literals
+from tfreview.pipeline.hardcoded import (
+    hard_coded,
+    held_before,
+    key_like,
+    map_entries,
+    shaped_entries,
+    written_literals,
+)
 from tfreview.pipeline.hidden import Hidden, hidden_values
 from tfreview.pipeline.references import inlined
 
@@ -62,6 +69,8 @@ class MaskReport:
     inlined: list[tuple[str, str]] = field(default_factory=list)
     # (config address or `var.NAME`, attribute) where a marked secret is written as a literal (hardcoded.py).
     hardcoded: list[tuple[str, str]] = field(default_factory=list)
+    # Those of them whose literal reads as a key or token, not a word, a host or a placeholder (hardcoded.py).
+    key_like: list[tuple[str, str]] = field(default_factory=list)
     # (config address, attribute, key) of a map entry whose literal, hidden as a secret, has a credential's shape.
     shaped: list[tuple[str, str, str]] = field(default_factory=list)
     # (change address, attribute) whose clear before already held a credential: a literal there is a rotation.
@@ -86,6 +95,7 @@ def mask_document(document: dict[str, Any]) -> MaskReport:
         previous = holder.get("before", _ABSENT) if key == "after" else _ABSENT
         holder[key] = _mask_marked(holder[key], mark, report, previous)
     report.hardcoded = hard_coded(found_literals, report.secrets)
+    report.key_like = key_like(found_literals, report.secrets)
     report.shaped = shaped_entries(found_entries, report.secrets)
     report.numbers = {float(s) for s in _copyable(report.secrets) if _is_number(s)}
     text = _mask_copies(document, report.secrets, report)

@@ -10,11 +10,12 @@ expressions, names) are not secrets, and a value from a variable without a defau
 password is not a literal.
 
 Medium, not high: the plan cannot tell a literal committed to the code from one a wrapper writes into a generated
-configuration, and in the labelled sets written by independent authors a literal behind a sensitive mark (a
-rotated password, a secret stored in its store) was judged fine seven times out of eight. The reviewer and the
-model see it; the label stays with what the change does. High where what the change does is put a credential into
-the code: a service (not a secret store) created with a literal credential, or one whose credential was empty,
-absent or a reference to a store before (an app's secret block, a connector's OAuth tokens, an admin password). A
+configuration, and in the labelled sets written by independent authors a literal rotated behind a sensitive mark
+was judged fine. The reviewer and the model see it; the label stays with what the change does. High where what
+the change does is put a credential into the code: a service (not a secret store) created with a literal
+credential, or one whose credential was empty, absent or a reference to a store before (an app's secret block, a
+connector's OAuth tokens, an admin password); a secret store created holding a literal that reads as a key or
+token (not a host name or a placeholder). A
 credential nested in a block (`connector_profile_config.….access_token`) counts by its own name. A literal with a
 credential's own shape in a settings map (a connection string's `AccountKey=`) is judged by its own key: new there,
 it is high whatever its neighbours held (Key Vault references under credential names); the same key rotated is not.
@@ -82,8 +83,9 @@ def _secrets_in_code(ri: ReviewInput) -> Iterator[Finding]:
             if _written_now(change, attribute):
                 held = (change.address, attribute) in ri.masking.held
                 keys = shaped.get(attribute)  # credential-shaped entries are judged by their own keys
+                key_like = (config_address(change.address), attribute) in ri.masking.key_like
                 new = not via and (_new_entry(ri, change, attribute, keys) if keys
-                                   else _newly_in_code(change, attribute, held))
+                                   else _newly_in_code(change, held, key_like))
                 yield finding(SECRET_IN_CODE, change.address,
                               f"{change.address}: {attribute} is set from a secret written as a literal in the "
                               f"configuration{via}: it lives in the repository for anyone who can read the code"
@@ -103,10 +105,12 @@ def _shaped(ri: ReviewInput, address: str) -> dict[str, set[str]]:
 def _new_entry(ri: ReviewInput, change: Change, attribute: str, keys: set[str]) -> bool:
     """Whether a credential-shaped literal sits at a key of a service's settings map (KEYS) that held nothing
     before: a credential newly put into the code, whatever its neighbours held (references to a secret store, or
-    another literal). The same key holding a value before is a rotation; a secret store is made to hold it."""
+    another literal). The same key holding a value before is a rotation; a secret store is made to hold it, and
+    only one created holding it has it put into the code (as _newly_in_code)."""
+    if change.action is Action.CREATE:
+        return True
     if _store(change):
         return False
-    if change.action is Action.CREATE:
         return True
     before = ri.masking.hidden[change.address][0] if change.address in ri.masking.hidden else change.before
     held = before.get(attribute) if isinstance(before, dict) else None
@@ -198,14 +202,17 @@ def _literals(node: Any, key: str, depth: int) -> Iterator[tuple[str, str]]:
                 yield from _literals(value, str(inner), depth + 1)
 
 
-def _newly_in_code(change: Change, attribute: str, held: bool) -> bool:
+def _newly_in_code(change: Change, held: bool, key_like: bool) -> bool:
     """Whether this change puts a credential into the code that the service did not hold: a service, not a secret
-    store, created with it, or whose credential at ATTRIBUTE was empty, absent or a reference before (HELD: a
-    literal replaced by another is a rotation and stays medium). A literal written into a secret store stays medium:
-    writers of the unseen sets label it the benign twin of the same literal in a plain place (session 15 raised it
-    and measured three new false alarms in two unseen sets, no recall gained there, and took it back)."""
+    store, created with it, or whose credential at the attribute was empty, absent or a reference before (HELD: a
+    literal replaced by another is a rotation and stays medium). A secret store created holding a literal that
+    reads as a key or token (KEY_LIKE: a vendor key, a long random string, a chosen password) has it committed to
+    the repository from its first day: an Actions secret's `plaintext_value`, a Kubernetes Secret's `data`. Eleven
+    of thirteen such plans in the unseen sets were labelled risky by their writers (session 15 had raised every
+    literal in a store and taken it back: a host name and a placeholder in a store are no keys). A store's literal
+    rotated to another, or one that reads as a word, stays medium."""
     if _store(change):
-        return False
+        return change.action is Action.CREATE and key_like
     return change.action is Action.CREATE or not held
 
 
