@@ -66,6 +66,7 @@ from tfreview.pipeline.rules import guards as guards
 from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import metadata as metadata
 from tfreview.pipeline.rules import tenancy as tenancy
+from tfreview.pipeline.rules import instances as instances
 from tfreview.pipeline.rules import residency as residency
 from tfreview.pipeline.rules import nameservers as nameservers
 from tfreview.pipeline.rules import routing as routing
@@ -241,6 +242,7 @@ THEMES = (
     "shortkept",
     "metadata",
     "tenancy",
+    "instances",
     "residency",
     "nameservers",
     "routing",

@@ -272,6 +272,8 @@ def _says_secure(after: Any, key: str) -> bool:
     the value hidden."""
     return any(as_dict(after).get(flag) is True for flag in SECURE_FLAGS) \
         or bool(_words(key) & SECURE_WORDS)
+
+
 # Words of a type that say it keeps secrets (a secret store, a sensitive variable): writing one there is its job.
 SECRET_STORE_WORDS = {"secret", "secrets", "sensitive", "vault", "credential", "credentials", "password", "key",
                       "keys", "token", "kms", "ssm", "parameter"}
@@ -317,8 +319,9 @@ def _plain_writes(ri: ReviewInput, made: Any, config: Configuration, sensitive: 
     store_plain = store_says_plain(made.after)
     if words & SECRET_STORE_WORDS and not store_plain:
         return
-    # a plain variable, config map or plain-typed store entry shows every reader, whatever the plan masks
-    plain = bool(words & PLAIN_PLACES) or store_plain
+    # a plain variable, config map or plain-typed store entry shows every reader, whatever the plan masks; a CI
+    # variable its own flag masks (`masked = true`) is how a CI keeps a secret
+    plain = (bool(words & PLAIN_PLACES) and not _says_secure(made.after, "")) or store_plain
     marks = as_dict(sensitive.get(config_address(made.address)))
     for key in sorted(as_dict(config.expressions(made.address))):
         if secret_attribute(key) or PUBLIC_MATERIAL.search(key) or (_marked(marks.get(key)) and not plain):

@@ -123,15 +123,16 @@ def labelled_non_production(change: Change) -> str | None:
     bare tag names one (`env = staging`, `["sandbox"]`) and nothing in its labels or name says production; its
     deletion protection is not on. deleteladder.py asks it of what holds no data (machines, networks, services):
     a store, a secret or a key is judged by what it keeps, whatever its tag. A namespace, project or resource group
-    holds everything inside it: a label alone does not say what lives there, so its own name must say the same
-    environment too (`countdown-staging` labelled `env = staging`)."""
+    holds everything inside it: a label alone does not say what lives there, so its own name must say a
+    non-production environment too (`countdown-staging` labelled `env = staging`, `sandbox-jlee` labelled `dev`)."""
     attrs = change.before if isinstance(change.before, dict) else {}
     if change.action is not Action.DELETE or protected(attrs):
         return None
     env = non_production_env(attrs)
     if env is not None and CONTAINERS.search(change.type):
-        return None if env not in _container_name_words(attrs) else \
-            f"its own label says {env}, as its name does, and nothing in its name or labels says production"
+        named = sorted(_container_name_words(attrs) & NON_PRODUCTION_ENVS)
+        return None if not named else f"its own label says {env}, its name says {named[0]}, and nothing in its " \
+            "name or labels says production"
     return None if env is None else f"its own tag says {env}, and nothing in its name or labels says production"
 
 

@@ -67,8 +67,9 @@ def label_tokens(attrs: dict[str, object]) -> set[str]:
 
 
 def env_words(attrs: dict[str, object]) -> set[str]:
-    """The words of the values of environment keys (env, environment, stage, tier) in labels or tags."""
-    return {word for key, val in label_pairs(attrs) if key.strip().lower() in ENV_KEYS
+    """The words of the values of environment keys (env, environment, stage, tier) in labels or tags, a key under
+    a domain prefix included (Kubernetes' `acme.io/env`)."""
+    return {word for key, val in label_pairs(attrs) if key.strip().lower().rpartition("/")[2] in ENV_KEYS
             for word in TOKEN.findall(val.lower())}
 
 

@@ -196,6 +196,49 @@ def _prefix_expiry_cut(change: Change) -> Iterator[Finding]:
                       f"of {_days(was)}: what it kept longer is deleted on the next run", severity)
 
 
+# A prefix or container named for data kept by law or for a case: a legal or litigation hold, preserved evidence.
+HELD_DATA = lazy_compile(r"(?:legal|litigation)[-_ ]?holds?|litigation|e-?discovery|preserv(?:ed|ation)",
+                         re.IGNORECASE)
+HELD_PLACE_KEYS = lazy_compile(r"prefix|container|path|filter")
+
+
+@on_change(actions=(Action.CREATE, Action.UPDATE), words=(b"hold", b"litigation", b"discovery", b"preserv"))
+def _held_data_expiry(change: Change) -> Iterator[Finding]:
+    """A new or changed lifecycle rule that deletes, within a year, what sits under a prefix named for data kept by
+    law or for a case (`legal-holds/` → delete after 30 days): the hold says keep it until released, the rule
+    deletes it on a timer."""
+    if not LIFECYCLE_TYPES.search(change.type) and "bucket" not in change.type:
+        return
+    before, after = sides(change)
+    for key in RULE_KEYS:
+        kept = [r for r in as_list(before.get(key)) if isinstance(r, dict)]
+        for rule in (r for r in as_list(after.get(key)) if isinstance(r, dict) and r not in kept):
+            held = next(iter(_held_places(rule)), None)
+            if held and _enabled(rule) and _deletes(rule) and 0 < _current_age(rule) < HELD_HORIZON_DAYS:
+                name = rule.get("id") or rule.get("name") or "(unnamed)"
+                yield finding(EXPIRY, change.address,
+                              f"{change.address}: lifecycle rule {show(name)} deletes what is under {held!r} after "
+                              f"{_days(_current_age(rule))}: data kept for a legal hold or a case goes on a timer")
+                return
+
+
+HELD_HORIZON_DAYS = 365
+
+
+def _held_places(value: Any, key: str = "", depth: int = 0) -> Iterator[str]:
+    """The strings under a rule's prefix, container, path or filter keys that name held data."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        for inner, item in value.items():
+            yield from _held_places(item, str(inner), depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _held_places(item, key, depth + 1)
+    elif isinstance(value, str) and HELD_PLACE_KEYS.search(key) and HELD_DATA.search(value):
+        yield value
+
+
 def _same_rules(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any],
                                                                                      dict[str, Any]]]:
     """(key, index, rule after, the same rule before) for every lifecycle rule kept by id or name (or by its place

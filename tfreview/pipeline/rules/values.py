@@ -92,11 +92,14 @@ def with_settings(values: Any) -> dict[str, Any]:
         return {}
     extra: dict[str, Any] = {}
     texts = values.get("values")
+    pairs = [i for key in ("set", "set_string") for i in _list(values.get(key)) if _pair(i)]
     if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts):
         extra["values"] = {k: v for text in texts for k, v in yaml_scalars(text).items()}
+        # Helm applies `set` over the values documents: what the chart runs with is the set value
+        # (`replicaCount: 3` in values, `set { replicaCount = 0 }` added: it runs none).
+        extra["values"].update({_setting_name(i): i["value"] for i in pairs if not _DOCUMENT.search(str(i["value"]))})
     # A Helm `set` whose value is itself a YAML document (a config file such as `kibana.yml`) sets its keys.
-    documents = [i for key in ("set", "set_string") for i in _list(values.get(key))
-                 if _pair(i) and _DOCUMENT.search(str(i["value"]))]
+    documents = [i for i in pairs if _DOCUMENT.search(str(i["value"]))]
     nested = {f"{_setting_name(i)}.{k}": v for i in documents for k, v in yaml_scalars(str(i["value"])).items()}
     if nested:
         extra["values"] = {**extra.get("values", {}), **nested}

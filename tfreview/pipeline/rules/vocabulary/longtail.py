@@ -52,9 +52,13 @@ def delivers(value: Any) -> float | None:
 
 # Words of a value returned masked, and of one returned whole (`last4` → `full_pan`, `masked` → `clear`).
 MASKED_FORMS = frozenset({"last4", "lastfour", "last", "four", "first6", "masked", "mask", "partial", "partially",
-                          "redacted", "truncated", "tokenized", "tokenised", "token", "hashed", "hash", "obfuscated"})
+                          "redacted", "truncated", "tokenized", "tokenised", "token", "hashed", "hash", "obfuscated",
+                          # a redaction burned into the image or flattened: the text under it is gone
+                          "burned", "burnt", "burn", "in", "flattened", "flatten", "permanent"})
 WHOLE_FORMS = frozenset({"full", "clear", "cleartext", "plain", "plaintext", "unmasked", "raw", "decrypted",
-                         "pan", "whole", "original", "none"})
+                         "pan", "whole", "original", "none",
+                         # a redaction laid over the text as a removable layer: the text is still under it
+                         "overlay", "annotation", "annotated", "highlight", "removable", "reversible"})
 
 
 def reveals(value: Any) -> float | None:
@@ -368,7 +372,7 @@ control(PROTECTION, r"(?:activated|active|enabled|enforced)_polic(?:y|ies)(?:_ty
         "no policy is activated any more (the list of activated policy types is emptied)")
 # A legal or litigation hold on data (a dataset, a mailbox, an object): released, the data it kept past every
 # retention rule may be purged.
-control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state)?", flag,
+control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state|\.enabled|\.status|\.state)?", flag,
         "the legal hold is released: what it kept may now be purged")
 # Isolation between the clients or tenants of one network (Wi-Fi client isolation, a guest VLAN kept apart, any
 # provider's `tenant_isolation`, `client_isolation_enabled`): off, guests or tenants reach each other and whatever

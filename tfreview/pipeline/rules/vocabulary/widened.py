@@ -60,6 +60,28 @@ control(AUTH, r"(?:authori[sz]e|allow|grant|admit|permit)_all_(?:groups|users|me
         r"|all_(?:groups|users|members)_(?:allowed|authori[sz]ed)", inverted,
         "access granted to every group or user instead of the named ones")
 
+# The scope of a grant or share moved from named objects to all of them (an outsourced administrator's access grant
+# `scope = "funds"` with its fund ids → `"all_funds"`, a share's `scope = "project"` → `"organization"`): whoever
+# holds it now reads every client's or tenant's objects, not the ones it was given.
+SCOPE_ALL = frozenset({"all", "every", "everything", "any", "global", "organization", "organisation", "org",
+                       "account", "tenant", "wide"})
+
+
+def named_scope(value: Any) -> float | None:
+    """1 for a scope that names a kind of object (`funds`, `project`, `selected`), 0 for one that says all of them
+    (`all_funds`, `*`, `organization`, `org_wide`); None for anything else."""
+    if value == "*":
+        return 0
+    words = _words(value)
+    if not words or len(words) > 3:
+        return None
+    return 0 if words & SCOPE_ALL else 1
+
+
+control(WILDCARD, r"scope|access_scope|grant_scope|data_scope|share_scope|visibility_scope", named_scope,
+        "the grant now reaches all objects of its kind instead of the ones named",
+        types=r"grant|share|entitlement|delegation|access_(?:policy|assignment|rule)|permission_(?:set|grant)")
+
 # A binding rule's selector removed (Consul's `consul_acl_binding_rule.selector`, any auth method's claim filter on
 # a binding or mapping): the rule now binds its role to every identity the auth method accepts, every service
 # account token of the cluster included.

@@ -1,0 +1,147 @@
+"""Session 30: what a pension fund, a container port, an agritech company and an e-discovery vendor showed nothing
+here modelled, and the false alarms they raised. Each principle holds its risky case and lets its benign look-alike
+pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
+from tfreview.pipeline.findings import Severity
+
+
+def _high(tmp_path: Path, changes: list[dict[str, Any]], **sections: Any) -> set[str]:
+    return {rule for rule, severity in judge(tmp_path, changes, **sections).items() if severity is Severity.HIGH}
+
+
+# --- credentials ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("masked", "leaks"), [(True, False), (False, True)])
+def test_a_ci_variable_its_own_flag_masks_keeps_a_secret(tmp_path: Path, masked: bool, leaks: bool) -> None:
+    """A GitLab variable that reads a Vault secret is how a CI keeps one when it is masked; unmasked, every job log
+    can print it."""
+    variable = resource("gitlab_project_variable.registry_token",
+                        {"project": "4812", "key": "REGISTRY_TOKEN", "masked": masked, "protected": True},
+                        unknown={"value": True}, sensitive={"value": True})
+    read = resource("data.vault_kv_secret_v2.ci", {"mount": "kv", "name": "ci/registry"}, unknown={"data": True},
+                    sensitive={"data": True}, actions=["read"])
+    read["mode"] = "data"
+    configuration = {"root_module": {"resources": [
+        {"address": "data.vault_kv_secret_v2.ci", "mode": "data", "type": "vault_kv_secret_v2", "name": "ci",
+         "expressions": {"mount": {"constant_value": "kv"}, "name": {"constant_value": "ci/registry"}}},
+        {"address": "gitlab_project_variable.registry_token", "mode": "managed", "type": "gitlab_project_variable",
+         "name": "registry_token", "expressions": {"value": {"references": [
+             'data.vault_kv_secret_v2.ci.data["registry_token"]', "data.vault_kv_secret_v2.ci"]}}}]}}
+    assert ("credential-leak" in _high(tmp_path, [read, variable], configuration=configuration)) is leaks
+
+
+# --- retention and erasure -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("was", "now", "fires"), [(True, False, True), (False, True, False)])
+def test_a_legal_hold_block_released_is_high(tmp_path: Path, was: bool, now: bool, fires: bool) -> None:
+    before = {"name": "m2024-0981", "legal_hold": [{"enabled": was, "issued_at": "2024-08-19"}]}
+    change = resource("lexbase_matter.m2024", {**before, "legal_hold": [{"enabled": now, "issued_at": "2024-08-19"}]},
+                      before)
+    assert ("protection-disabled" in _high(tmp_path, [change])) is fires
+
+
+def _management_policy(prefix: str, action: dict[str, Any]) -> dict[str, Any]:
+    return resource("azurerm_storage_management_policy.holds", {
+        "storage_account_id": "/subscriptions/5f2c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/rev",
+        "rule": [{"name": "trim", "enabled": True, "filters": [{"blob_types": ["blockBlob"], "prefix_match": [prefix]}],
+                  "actions": [{"base_blob": [action]}]}]})
+
+
+@pytest.mark.parametrize(("prefix", "action", "fires"), [
+    ("legal-holds/", {"delete_after_days_since_modification_greater_than": 30}, True),
+    ("litigation/2025/", {"delete_after_days_since_modification_greater_than": 90}, True),
+    ("scratch/", {"delete_after_days_since_modification_greater_than": 30}, False),       # nothing held there
+    ("legal-holds/", {"tier_to_archive_after_days_since_modification_greater_than": 30}, False),  # moved, kept
+])
+def test_a_lifecycle_rule_deleting_held_data_on_a_timer_is_high(tmp_path: Path, prefix: str, action: dict[str, Any],
+                                                                fires: bool) -> None:
+    assert ("lifecycle-expiration" in _high(tmp_path, [_management_policy(prefix, action)])) is fires
+
+
+# --- exposure ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("was", "now", "fires"), [("burned_in", "overlay", True), ("overlay", "burned_in", False)])
+def test_a_redaction_moved_from_burned_in_to_an_overlay_is_high(tmp_path: Path, was: str, now: str,
+                                                               fires: bool) -> None:
+    before = {"name": "PROD007", "redaction_mode": was, "image_format": "tiff"}
+    change = resource("lexbase_production_set.prod007", {**before, "redaction_mode": now}, before)
+    assert ("data-policy-opened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("address", "was", "now", "fires"), [
+    ("navpoint_access_grant.northlight", "funds", "all_funds", True),
+    ("acme_data_share.partner", "project", "organization", True),
+    ("navpoint_access_grant.northlight", "all_funds", "funds", False),    # narrowed
+    ("navpoint_access_grant.northlight", "funds", "share_classes", False),  # another kind of named object
+])
+def test_a_grant_scope_moved_to_all_objects_is_high(tmp_path: Path, address: str, was: str, now: str,
+                                                   fires: bool) -> None:
+    before = {"grantee": "northlight-fa", "scope": was}
+    change = resource(address, {**before, "scope": now}, before)
+    assert ("iam-wildcard" in _high(tmp_path, [change])) is fires
+
+
+# --- one instance of a per-instance module reaching its siblings ---------------------------------------------------
+
+def _reviewer_policy(address: str, resources: list[str], before: list[str] | None = None) -> dict[str, Any]:
+    def document(arns: list[str]) -> dict[str, Any]:
+        return {"policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": arns}]})}
+    return resource(address, document(resources), document(before) if before is not None else None)
+
+
+OWN = ["arn:aws:s3:::hlx-prod-m2024-0981-docs", "arn:aws:s3:::hlx-prod-m2024-0981-docs/*"]
+
+
+@pytest.mark.parametrize(("resources", "fires"), [
+    (["arn:aws:s3:::hlx-prod-m*-docs", "arn:aws:s3:::hlx-prod-m*-docs/*"], True),    # every matter's bucket
+    ([*OWN, "arn:aws:s3:::hlx-prod-m2025-0388-docs"], True),                          # a sibling matter's bucket
+    ([*OWN, "arn:aws:s3:::hlx-prod-m2024-0981-docs/exports/*"], False),               # its own bucket still
+    ([*OWN, "arn:aws:s3:::hlx-prod-shared-templates"], False),                        # shared, no matter's code
+])
+def test_a_matter_module_grant_reaching_its_siblings_is_high(tmp_path: Path, resources: list[str],
+                                                            fires: bool) -> None:
+    change = _reviewer_policy("module.matter_m2024_0981.aws_iam_role_policy.reviewers", resources, OWN)
+    assert ("tenant-crossed" in _high(tmp_path, [change])) is fires
+
+
+def test_a_module_without_an_instance_code_is_not_read_for_siblings(tmp_path: Path) -> None:
+    change = _reviewer_policy("module.reviewers_v2.aws_iam_role_policy.reviewers",
+                              [*OWN, "arn:aws:s3:::hlx-prod-m2025-0388-docs"], OWN)
+    assert "tenant-crossed" not in _high(tmp_path, [change])
+
+
+# --- availability --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("count", "fires"), [("0", True), ("5", False)])
+def test_a_helm_set_overriding_the_values_replica_count_is_read(tmp_path: Path, count: str, fires: bool) -> None:
+    before = {"name": "yard-planner", "chart": "yard-planner", "values": ["replicaCount: 3\n"], "set": []}
+    change = resource("helm_release.yard_planner",
+                      {**before, "set": [{"name": "replicaCount", "value": count, "type": ""}]}, before)
+    assert ("scaled-to-zero" in _high(tmp_path, [change])) is fires
+
+
+# --- false alarms --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "fires"), [("sandbox-jlee", False), ("ledger", True)])
+def test_a_namespace_labelled_dev_under_a_domain_prefix_is_read(tmp_path: Path, name: str, fires: bool) -> None:
+    """`hlx.io/env: dev` is an environment label; the namespace's own name must say non-production too."""
+    before = {"metadata": [{"name": name, "labels": {"hlx.io/env": "dev", "hlx.io/owner": "jlee"}}], "id": name}
+    change = resource("kubernetes_namespace.sandbox", None, before, actions=["delete"])
+    assert ("resource-delete" in _high(tmp_path, [change])) is fires
+
+
+def test_an_instance_code_in_a_for_each_key_is_read(tmp_path: Path) -> None:
+    own = ["arn:aws:s3:::pos-s-0412-journal"]
+    change = _reviewer_policy('module.store["s-0412"].aws_iam_role_policy.till',
+                              [*own, "arn:aws:s3:::pos-s-0388-journal"], own)
+    assert "tenant-crossed" in _high(tmp_path, [change])
