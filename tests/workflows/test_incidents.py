@@ -78,7 +78,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-110", "hidden-like-111", "hidden-like-112", "hidden-like-113", "hidden-like-114",
                       "hidden-like-115", "hidden-like-116", "hidden-like-117", "hidden-like-118", "hidden-like-119",
                       "hidden-like-120", "hidden-like-121", "hidden-like-122", "hidden-like-123", "hidden-like-124",
-                      "hidden-like-125", "hidden-like-126")]
+                      "hidden-like-125", "hidden-like-126", "hidden-like-127", "hidden-like-128", "hidden-like-129",
+                      "hidden-like-130")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -589,7 +590,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-72/067-auth0-client.json",
     "fresh/hidden-like-72/084-aws-iam-policy.json",
     "fresh/hidden-like-72/098-aws-route53-record.json",
-    "fresh/hidden-like-72/099-gitlab-project-variable.json",
     # session 26, resembles-risky (learned, resemblance.py): benign plans of the corpus it reads as risky, most of
     # them a switch turned off or a count lowered where that is the safe direction and no curated line reads the
     # attribute (a non-SSL port closed, a setting only its sibling names). It was chosen by its score on unseen sets
@@ -814,7 +814,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-121/096-kubernetes-namespace.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
     "fresh/unheard-providers-5/sumologic-monitor-benign.json",
-    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
     # hidden-like-123 to -126 (ticketing, a PaaS host, a humanitarian NGO, a tax authority), sealed until every fix of
     # session 29 had landed and scored then (97.6% / 2.9%, the same on the session's first rules); after that only a
     # wildcard record id read as a password and a generated password in an unmarked output were fixed from them.
@@ -831,9 +830,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-125/111-aws-rds-cluster.json",
     "fresh/hidden-like-126/031-meridianpki-trust-anchor.json",
     "fresh/hidden-like-126/107-aws-s3-bucket-replication-configuration.json",
-    "fresh/hidden-like-18/log-dd-root-login-threshold-twin.json",
-    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
-    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
     # session 30: a secret store created holding a literal that reads as a key is secret-in-code high (eleven of
     # thirteen such plans in the unseen sets were labelled risky). Five plans call the literal fine because the store
     # encrypts it (an Actions secret's plaintext_value, a Kubernetes Secret, a SecureString parameter): the code
@@ -843,6 +839,17 @@ KNOWN_MISSES = {
     "fresh/hidden-like-19/049-gh-actions-variable-b.json",
     "fresh/issue-themes-5/b54_aws_ssm_securestring.json",
     "fresh/issue-themes-7/github_actions_secret_sensitive.json",
+    # hidden-like-127 to -130 (a pension fund, a container port, an agritech company, an e-discovery vendor), scored
+    # unread on session 30's first rules (96.3% / 0.8%) and fixed from. Misses: privileged view of one matter given
+    # to the whole reviewer pool (the pool's name is all the plan says), a log index exclusion dropping every record
+    # of one prod service (exclusions of noisy services are everyday)
+    "fresh/hidden-like-130/111-lexbase-workspace-permission.json",
+    "fresh/hidden-like-130/112-datadog-logs-index.json",
+    # the learned rule's retraining with them moves four older plans
+    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
+    "fresh/data-perimeter/snowflake-share-accounts-1.json",
+    "fresh/hidden-like-58/028-parcelhub-feed.json",
+    "fresh/long-tail-real-8/oci-seclist-var-b.json",
 }
 
 
