@@ -145,3 +145,45 @@ def test_an_instance_code_in_a_for_each_key_is_read(tmp_path: Path) -> None:
     change = _reviewer_policy('module.store["s-0412"].aws_iam_role_policy.till',
                               [*own, "arn:aws:s3:::pos-s-0388-journal"], own)
     assert "tenant-crossed" in _high(tmp_path, [change])
+
+
+# --- from hidden-like-131 to -134 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("held", "added", "fires"), [
+    (["route:view_assigned", "delivery:update_status"], "route:view_all", True),
+    (["read:credit_file:permissible_purpose", "read:score"], "read:credit_file:any", True),
+    (["User.Read", "Mail.Send"], "User.Read.All", True),
+    (["route:view_assigned", "delivery:update_status"], "invoices:view_all", False),   # nothing narrower held on it
+    (["route:view_assigned", "delivery:update_status"], "route:view_history", False),  # another narrow entry
+])
+def test_a_role_gaining_every_record_where_it_held_its_own_is_high(tmp_path: Path, held: list[str], added: str,
+                                                                  fires: bool) -> None:
+    before = {"name": "contract_driver", "permissions": held}
+    change = resource("fleetroute_driver_role.contract_driver", {**before, "permissions": [*held, added]}, before)
+    assert ("workforce-access" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("was", "now", "fires"), [
+    ("manual_review", "approve", True), ("reject", "manual_review", False), ("approve", "reject", False)])
+def test_a_verification_that_lets_failures_through_is_high(tmp_path: Path, was: str, now: str, fires: bool) -> None:
+    before = {"name": "consumer-onboarding", "on_fail": was}
+    change = resource("veriform_workflow.onboarding", {**before, "on_fail": now}, before)
+    assert ("auth-weakened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("key", "fires"), [("checks", True), ("health_checks", False)])
+def test_one_verification_check_switched_off_is_high(tmp_path: Path, key: str, fires: bool) -> None:
+    def checks(liveness: bool) -> list[dict[str, Any]]:
+        return [{"type": "document", "enabled": True}, {"type": "liveness", "enabled": liveness}]
+    before = {"name": "consumer-onboarding", key: checks(True)}
+    change = resource("veriform_workflow.onboarding", {**before, key: checks(False)}, before)
+    assert ("auth-weakened" in _high(tmp_path, [change])) is fires
+
+
+def test_an_enrolment_key_re_issued_by_its_trigger_is_a_rotation(tmp_path: Path) -> None:
+    settings = {"reusable": False, "ephemeral": True, "preauthorized": True, "tags": ["tag:station-gw"]}
+    change = resource("tailscale_tailnet_key.station_enrol", settings,
+                      {**settings, "id": "kX7pQ2CNTRL", "expires_at": "2026-08-02T10:00:00Z"},
+                      unknown={"id": True, "key": True}, actions=["delete", "create"])
+    change["action_reason"] = "replace_by_triggers"
+    assert "resource-replace" not in _high(tmp_path, [change])

@@ -20,7 +20,10 @@ from tfreview.pipeline.rules.values import world_sources
 # A credential type; `api_…_keys` names an account's API keys in the plural (`x_api_accounts_keys`).
 CREDENTIAL_TYPES = lazy_compile(r"(?:^|_)(?:access_key|api_key|key_pair|ssh_key|token|personal_access_token"
                                 r"|deploy_key|service_account_key|app_password|client_secret|password|secret_id|private_key"
-                                r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys|secret_key|auth_token)(?:_v\d+)?$")
+                                r"|application_key|app_key|credential|credentials|api(?:_\w+)?_keys|secret_key|auth_token"
+                                # a key a device or node joins a network with (Tailscale's tailnet key, NetBird's
+                                # setup key): an enrolment credential, re-issued on rotation
+                                r"|(?:auth|tailnet|enrol{1,2}ment|registration|join|preauth|setup)_key)(?:_v\d+)?$")
 # A signing key of any provider, not DNSSEC's key-signing key (whose DS record in the parent zone names it).
 SIGNING_KEY = lazy_compile(r"(?<!key_)signing_key(?:_v\d+)?$")
 KEY_STORES = lazy_compile(r"kms|crypto_key|key_vault|key_ring|keyring")

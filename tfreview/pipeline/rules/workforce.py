@@ -150,6 +150,32 @@ def _managing(change: Change) -> Iterator[str]:
                 break
 
 
+# The last segment of a permission or scope that reaches every record of its kind (`route:view_all`,
+# `read:credit_file:any`, `User.Read.All`).
+ALL_SEGMENT = lazy_compile(r"^(?:all|any|\*|everyone|global|\w+_all|all_\w+|\w+_any)$", re.IGNORECASE)
+_SEGMENT_SEPARATOR = lazy_compile(r"[:./]")
+SCOPE_LIST = lazy_compile(r"^(?:scopes?|oauth_scopes|granted_scopes)$")
+
+
+def _reach_all(change: Change) -> Iterator[str]:
+    """Entries newly added to an existing role's permission or scope list that reach every record of what the role
+    held a narrower entry on (`route:view_assigned` held, `route:view_all` added; `User.Read` held, `User.Read.All`
+    added): its holders now read or act on everyone's records, not their own or their assigned ones."""
+    if change.action is not Action.UPDATE:
+        return
+    before, after = sides(change)
+    for key, items in after.items():
+        if not (PERMISSION_LIST.match(str(key)) or SCOPE_LIST.match(str(key))) or not isinstance(items, list):
+            continue
+        old = [tuple(_SEGMENT_SEPARATOR.split(i.lower())) for i in as_list(before.get(key)) if isinstance(i, str)]
+        held = set(old) | {entry[:-1] for entry in old if len(entry) >= 2}
+        for item in (i for i in items if isinstance(i, str) and i not in as_list(before.get(key))):
+            segments = tuple(_SEGMENT_SEPARATOR.split(item.lower()))
+            if len(segments) >= 2 and ALL_SEGMENT.match(segments[-1]) and segments[:-1] in held:
+                yield f"{key} gains {item[:60]!r} (every record, where the role held a narrower entry on it)"
+                return
+
+
 def _everyone_id(path: str, value: str) -> bool:
     """Whether an identifier setting holds an id whose readable end names the everyone group (`00gEveryone`)."""
     return bool(ID_KEY.search(path)) and bool(EVERYONE_ID.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", value)))
@@ -288,7 +314,7 @@ def _workforce(ri: ReviewInput) -> Iterator[Finding]:
     for change in changes:
         reasons = [*_flags(change), *_managing(change), *_everyone(change, configured),
                    *_admin_role(change, configured), *_self_edited(change, ri), *_alternatives(change),
-                   *_consent(change), *_scopes(change), *_joinable(change)]
+                   *_consent(change), *_scopes(change), *_joinable(change), *_reach_all(change)]
         if reasons:
             yield finding(RULE, change.address, f"{change.address}: {'; '.join(dict.fromkeys(reasons))[:500]} — "
                           "confirm who gains this access and why")

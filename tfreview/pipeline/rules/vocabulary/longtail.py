@@ -374,6 +374,17 @@ control(PROTECTION, r"(?:activated|active|enabled|enforced)_polic(?:y|ies)(?:_ty
 # retention rule may be purged.
 control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state|\.enabled|\.status|\.state)?", flag,
         "the legal hold is released: what it kept may now be purged")
+# What a verification does with what fails it (an identity check's `on_fail`, any provider's failure action):
+# rejected, held or sent to a person before → approved or let through now: everything that fails it passes.
+control(AUTH, r"on_fail(?:ure|ed)?(?:_action)?|fail(?:ure)?_action|when_failed|fallback_action",
+        ladder(("deny", "reject", "block", "decline", "fail", "refuse", "stop", "quarantine", "manual_review", "review",
+                "hold", "escalate"),
+               ("approve", "allow", "accept", "pass", "permit", "continue", "ignore", "skip", "proceed")),
+        "what fails the check is now let through")
+# One check of a verification's list of checks (`checks = [{type = "liveness", enabled = true}, …]`) switched off:
+# what it caught (a photo held to the camera, a synthetic identity) now passes. Not a health check's switch.
+control(AUTH, r"(?:checks|verifications|validations|screenings)\.(?:enabled|is_enabled|active)", flag,
+        "a verification check is switched off: what it caught now passes")
 # Isolation between the clients or tenants of one network (Wi-Fi client isolation, a guest VLAN kept apart, any
 # provider's `tenant_isolation`, `client_isolation_enabled`): off, guests or tenants reach each other and whatever
 # shares their segment (the point-of-sale on a store's LAN). Also the negated spelling.
