@@ -79,7 +79,7 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-115", "hidden-like-116", "hidden-like-117", "hidden-like-118", "hidden-like-119",
                       "hidden-like-120", "hidden-like-121", "hidden-like-122", "hidden-like-123", "hidden-like-124",
                       "hidden-like-125", "hidden-like-126", "hidden-like-127", "hidden-like-128", "hidden-like-129",
-                      "hidden-like-130")]
+                      "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -540,7 +540,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-62/072-aws-organizations-delegated-administrator.json",
     "fresh/hidden-like-62/096-tollgate-budget-policy.json",
     "fresh/hidden-like-62/115-aws-budgets-budget-action.json",
-    "fresh/hidden-like-64/059-cloudflare-record.json",
     "fresh/hidden-like-64/103-aws-ec2-transit-gateway-route-table-propagation.json",
     "fresh/hidden-like-64/106-plantgrid-conduit.json",
     "fresh/hidden-like-64/111-fleetwise-ota-campaign.json",
@@ -681,7 +680,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-91/025-gatewise-segment.json",
     "fresh/hidden-like-93/035-google-bigquery-dataset.json",
     "fresh/hidden-like-93/089-tls-private-key.json",
-    "fresh/hidden-like-93/093-tailscale-tailnet-key.json",
     "fresh/hidden-like-94/058-kubernetes-namespace.json",
     # the last retraining, with hidden-like-95 to -98, moved these
     "fresh/supply-chain/b01_gh_ruleset_broadened_to_release.json",
@@ -742,7 +740,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-106/099-aws-instance.json",
     "fresh/hidden-like-106/112-google-artifact-registry-repository-iam-member.json",
     "fresh/hidden-like-20/az-role-benign.json",
-    "fresh/hidden-like-84/071-aws-iot-certificate.json",
     "fresh/public-modules-2/b29_vault_policy_narrow.json",
     # `s3:*` on one named bucket stays high, as the brief asks of wildcard actions on a sensitive service (the
     # writers read a service's own bucket as fine); an import that also sets a description stays high too
@@ -812,7 +809,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-120/122-aws-backup-plan.json",
     "fresh/hidden-like-121/060-aws-dynamodb-table.json",
     "fresh/hidden-like-121/096-kubernetes-namespace.json",
-    "fresh/hidden-like-61/061-fastly-service-vcl.json",
     "fresh/unheard-providers-5/sumologic-monitor-benign.json",
     # hidden-like-123 to -126 (ticketing, a PaaS host, a humanitarian NGO, a tax authority), sealed until every fix of
     # session 29 had landed and scored then (97.6% / 2.9%, the same on the session's first rules); after that only a
@@ -845,11 +841,19 @@ KNOWN_MISSES = {
     # of one prod service (exclusions of noisy services are everyday)
     "fresh/hidden-like-130/111-lexbase-workspace-permission.json",
     "fresh/hidden-like-130/112-datadog-logs-index.json",
-    # the learned rule's retraining with them moves four older plans
+    # hidden-like-131 to -134 (a pharmacy chain, a credit bureau, a weather service, a wearables company), sealed until
+    # the fixes from 127–130 had landed and scored then (98.8% / 1.6%, the same on the session's first rules). Their
+    # look-alikes read as risky: a snapshot copy shared with what the writer calls the organisation's own DR account,
+    # a research partner's service account reading aggregates (a plan cannot tell either from another owner)
+    "fresh/hidden-like-134/025-aws-db-snapshot-copy.json",
+    "fresh/hidden-like-134/118-google-bigquery-dataset-access.json",
+    # the learned rule's retraining with 127–134 moves older plans
+    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
+    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
+    "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
     "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
     "fresh/data-perimeter/snowflake-share-accounts-1.json",
     "fresh/hidden-like-58/028-parcelhub-feed.json",
-    "fresh/long-tail-real-8/oci-seclist-var-b.json",
 }
 
 
