@@ -187,3 +187,48 @@ def test_an_enrolment_key_re_issued_by_its_trigger_is_a_rotation(tmp_path: Path)
                       unknown={"id": True, "key": True}, actions=["delete", "create"])
     change["action_reason"] = "replace_by_triggers"
     assert "resource-replace" not in _high(tmp_path, [change])
+
+
+# --- from hidden-like-135 to -138 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("address", "key", "was", "now", "fires"), [
+    ("fleetkey_unlock_policy.p2p", "require_owner_confirmation", True, False, True),
+    ("fleetkey_unlock_policy.p2p", "enforce_booking_window", True, False, True),
+    ("fleetkey_unlock_policy.p2p", "require_owner_confirmation", False, True, False),   # tightened
+    ("acme_report_export.weekly", "require_header_row", True, False, False),           # no access policy
+])
+def test_a_requirement_of_an_access_policy_switched_off_is_high(tmp_path: Path, address: str, key: str, was: bool,
+                                                                now: bool, fires: bool) -> None:
+    before = {"name": "p2p-eu", key: was}
+    change = resource(address, {**before, key: now}, before)
+    assert ("auth-weakened" in _high(tmp_path, [change])) is fires
+
+
+def _behaviour(origin: str) -> dict[str, Any]:
+    return {"path_pattern": "/results/*.json", "target_origin_id": origin, "min_ttl": 0, "default_ttl": 5,
+            "max_ttl": 10, "allowed_methods": ["GET", "HEAD"]}
+
+
+@pytest.mark.parametrize(("origin", "fires"), [("results-s3", False), ("results-app", True)])
+def test_a_cache_behaviour_serving_a_bucket_is_the_same_for_every_reader(tmp_path: Path, origin: str,
+                                                                       fires: bool) -> None:
+    before = {"comment": "results", "default_cache_behavior": [{"target_origin_id": origin, "default_ttl": 0,
+                                                                "min_ttl": 0}], "ordered_cache_behavior": []}
+    change = resource("aws_cloudfront_distribution.results", {**before, "ordered_cache_behavior": [
+        _behaviour(origin)]}, before)
+    assert ("public-access" in _high(tmp_path, [change])) is fires
+
+
+def test_a_sandbox_stream_goes_with_its_environment(tmp_path: Path) -> None:
+    """A stream's `retention_period` is how long its own records live, not backups meant to outlive it. Its `ttl`
+    label still runs past the plan, so only the environment going whole says it was disposable."""
+    tags = {"Environment": "sandbox", "Owner": "mkovacs", "ttl": "2026-11-10"}
+    deleted = [
+        resource("aws_kinesis_stream.scratch", None, {"name": "sbx-mkovacs-telemetry", "shard_count": 1,
+                                                      "retention_period": 24, "tags": tags}, actions=["delete"]),
+        resource("aws_instance.scratch", None, {"id": "i-0abc", "instance_type": "t3.small", "tags": tags},
+                 actions=["delete"]),
+        resource("aws_security_group.scratch", None, {"id": "sg-0abc", "name": "sbx-mkovacs", "tags": tags},
+                 actions=["delete"]),
+    ]
+    assert "resource-delete" not in _high(tmp_path, deleted, timestamp="2026-11-02T09:00:00Z")

@@ -44,10 +44,19 @@ def _shared_across_users(change: Change) -> Iterator[Finding]:
 
 
 def _static(address: str, values: dict[str, Any]) -> bool:
-    """Whether the policy's own names (address, name, comment, path patterns, aliases) say static files."""
+    """Whether the policy's own names (address, name, comment, path patterns, aliases) say static files, or every
+    origin its behaviours send to names an object store (`target_origin_id = "results-s3"`): a bucket's files are
+    the same bytes for every reader."""
     texts = [address] + [str(v) for path, v in leaves(values)
                          if plain(path).rpartition(".")[2] in NAMING and isinstance(v, (str, list))]
-    return bool({w for text in texts for w in words(text)} & STATIC_WORDS)
+    targets = [str(v) for path, v in leaves(values) if plain(path).rpartition(".")[2] in TARGETS]
+    return bool({w for text in texts for w in words(text)} & STATIC_WORDS) \
+        or (bool(targets) and all(words(target) & OBJECT_STORES for target in targets))
+
+
+# Where a behaviour sends its requests, and the words of an origin that is an object store.
+TARGETS = frozenset({"target_origin_id", "origin_id"})
+OBJECT_STORES = frozenset({"s3", "gcs", "bucket", "blob", "storage"})
 
 
 def _stores(values: dict[str, Any]) -> bool:

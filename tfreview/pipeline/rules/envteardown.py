@@ -35,7 +35,9 @@ from tfreview.pipeline.rules.wayback import SKIP_FINAL, kept_copy
 
 # The top-level module instance of an address (`module.sandbox_hx42`, `module.env["dev"]`).
 TOP_MODULE = lazy_compile(r'^module\.[^.\[]+(?:\["[^"]*"\]|\[\d+\])?')
-BACKUPS_KEPT = lazy_compile(r"^(?:backup_retention\w*|\w*backup_retention_days|retention_period)$")
+# Backups a store keeps (days of them); not a stream's or event store's `retention_period`, how long its own records
+# live, which go with it.
+BACKUPS_KEPT = lazy_compile(r"^(?:backup_retention\w*|\w*backup_retention_days)$")
 # A switch that keeps a store's own backups after the store is deleted (`delete_automated_backups = false`).
 BACKUPS_OUTLIVE = lazy_compile(r"^delete_automated_backups$")
 IDENTIFIERS = ("id", "arn", "name", "bucket", "identifier")

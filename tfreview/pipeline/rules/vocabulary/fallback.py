@@ -81,3 +81,9 @@ control(ZERO, r"(?:task_groups?|groups?|node_pools?|pools?|workers?|replica\w*|d
 control(DETECTION, r"desync_mitigation_mode", ladder(("strictest",), ("defensive",), ("monitor",)),
         "HTTP desync protection relaxed")
 control(DETECTION, r"drop_invalid_header_fields|\w*header\w*validation\w*", flag, "invalid HTTP headers pass through")
+# A requirement of an access or verification policy switched off (`require_owner_confirmation`,
+# `require_verified_licence`, `enforce_booking_window` on an unlock policy; any policy's `require_…`): what it asked
+# of every request before access is no longer asked. Names the lines above read (MFA, signatures, approvals) decide
+# first.
+control(AUTH, r"require_\w+|requires_\w+|enforce_\w+", flag, "a requirement of the access policy is switched off",
+        types=r"(?:^|_)(?:polic(?:y|ies)|access|unlock|auth\w*|sign_?in|login|verification|verify|admission)(?:_|$)")
