@@ -79,7 +79,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-115", "hidden-like-116", "hidden-like-117", "hidden-like-118", "hidden-like-119",
                       "hidden-like-120", "hidden-like-121", "hidden-like-122", "hidden-like-123", "hidden-like-124",
                       "hidden-like-125", "hidden-like-126", "hidden-like-127", "hidden-like-128", "hidden-like-129",
-                      "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134")]
+                      "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134",
+                      "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -836,11 +837,9 @@ KNOWN_MISSES = {
     "fresh/issue-themes-5/b54_aws_ssm_securestring.json",
     "fresh/issue-themes-7/github_actions_secret_sensitive.json",
     # hidden-like-127 to -130 (a pension fund, a container port, an agritech company, an e-discovery vendor), scored
-    # unread on session 30's first rules (96.3% / 0.8%) and fixed from. Misses: privileged view of one matter given
-    # to the whole reviewer pool (the pool's name is all the plan says), a log index exclusion dropping every record
-    # of one prod service (exclusions of noisy services are everyday)
+    # unread on session 30's first rules (96.3% / 0.8%) and fixed from. Miss: privileged view of one matter given to
+    # the whole reviewer pool (the pool's name is all the plan says)
     "fresh/hidden-like-130/111-lexbase-workspace-permission.json",
-    "fresh/hidden-like-130/112-datadog-logs-index.json",
     # hidden-like-131 to -134 (a pharmacy chain, a credit bureau, a weather service, a wearables company), sealed until
     # the fixes from 127–130 had landed and scored then (98.8% / 1.6%, the same on the session's first rules). Their
     # look-alikes read as risky: a snapshot copy shared with what the writer calls the organisation's own DR account,
@@ -851,9 +850,23 @@ KNOWN_MISSES = {
     "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
     "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
     "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
-    "fresh/ci-cd-and-delivery/kyverno_verify_more_refs.json",
     "fresh/data-perimeter/snowflake-share-accounts-1.json",
     "fresh/hidden-like-58/028-parcelhub-feed.json",
+    # hidden-like-135 to -138 (car sharing, a security vendor's SaaS, a broadcaster, dental clinics), sealed until the
+    # fixes from 127–134 had landed and scored then (98.8% / 1.6%; 98.4% / 1.6% on the session's first rules). Misses:
+    # everyone reading a bucket whose name says media (check-in damage photos), a maintenance window over election
+    # night. Look-alikes read as risky: a lab's firewall deleted with the droplets it guards (tagged `lab`, not a
+    # non-production word), an acquired clinic's domain added to the portal's callbacks
+    "fresh/hidden-like-135/061-google-storage-bucket-iam-member.json",
+    "fresh/hidden-like-137/058-pagerduty-maintenance-window.json",
+    "fresh/hidden-like-136/082-digitalocean-droplet.json",
+    "fresh/hidden-like-138/087-auth0-client.json",
+    # the learned rule's retraining with 135–138 moves older plans
+    "fresh/data-sharing-and-transfer/051-downloads-alb-https.json",
+    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
+    "fresh/hidden-like-25/036-orders-db-instance-class.json",
+    "fresh/hidden-like-61/061-fastly-service-vcl.json",
+    "fresh/workloads-and-saas/exp_snowflake_netpol_vendor_ip.json",
 }
 
 
