@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from tests.helpers import review_rules_alone, worst_by_rule
-from tfreview.labels import Label
 from tfreview.pipeline.findings import Severity
 
 
@@ -122,12 +121,21 @@ def _monitor(env: str) -> dict[str, Any]:
     return {"name": f"[{env}] search latency", "query": "avg(last_5m):p99:latency{service:search} > 2"}
 
 
-def test_a_module_holding_only_monitoring_retired_is_not_close_review(tmp_path: Path) -> None:
-    changes = [resource(f'module.search_obs.acmewatch_monitor.latency["{k}"]', None, before=_monitor("prod"),
-                        reason="delete_because_no_module") for k in ("p99", "errors")]
-    result = review_rules_alone(tmp_path, changes)
-    assert result.label is Label.LIKELY_SAFE
-    assert worst_by_rule(result).get("resource-delete") is Severity.MEDIUM
+def _search_monitors() -> list[dict[str, Any]]:
+    return [resource(f'module.search_obs.acmewatch_monitor.latency["{k}"]', None, before=_monitor("prod"),
+                     reason="delete_because_no_module") for k in ("p99", "errors")]
+
+
+def test_a_module_holding_only_monitoring_retired_with_its_service_is_not_close_review(tmp_path: Path) -> None:
+    service = resource("acme_search_service.search", None, before={"name": "search", "replicas": 3},
+                       reason="delete_because_no_resource_config")
+    result = review_rules_alone(tmp_path, [*_search_monitors(), service])
+    assert all(f.severity is Severity.MEDIUM for f in result.findings if "acmewatch_monitor" in (f.address or ""))
+
+
+def test_a_module_holding_only_monitoring_removed_while_its_service_runs_stays_high(tmp_path: Path) -> None:
+    """Session 30: nothing left watches the service (an unseen writer's plan; the earlier stance read it medium)."""
+    assert worst_by_rule(review_rules_alone(tmp_path, _search_monitors())).get("resource-delete") is Severity.HIGH
 
 
 def test_a_prod_monitor_deleted_alone_stays_high(tmp_path: Path) -> None:

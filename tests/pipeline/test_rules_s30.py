@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import review_rules_alone
 from tests.pipeline.test_rules_detectors_through_configuration import judge, resource
 from tfreview.pipeline.findings import Severity
 
@@ -232,3 +233,150 @@ def test_a_sandbox_stream_goes_with_its_environment(tmp_path: Path) -> None:
                  actions=["delete"]),
     ]
     assert "resource-delete" not in _high(tmp_path, deleted, timestamp="2026-11-02T09:00:00Z")
+
+
+# --- from hidden-like-139 to -142 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("address", "key", "was", "now", "rule", "fires"), [
+    ("haulnet_fleet_policy.east", "lidar_fault_action", "safe_stop", "continue", "auth-weakened", True),
+    ("haulnet_fleet_policy.east", "obstacle_response", "stop", "advisory", "auth-weakened", True),
+    ("haulnet_fleet_policy.east", "obstacle_response", "advisory", "stop", "auth-weakened", False),
+    ("veriguard_screening_package.tutors", "adjudication_mode", "manual_review", "auto_clear", "auth-weakened", True),
+    ("veriguard_screening_package.tutors", "adjudication_mode", "auto_clear", "manual_review", "auth-weakened", False),
+    ("custodyline_ledger.bodycam", "immutability", "write_once", "append_update", "protection-disabled", True),
+    ("custodyline_ledger.bodycam", "immutability", "append_update", "write_once", "protection-disabled", False),
+])
+def test_safety_and_integrity_modes_moved_to_their_weak_side(tmp_path: Path, address: str, key: str, was: str,
+                                                              now: str, rule: str, fires: bool) -> None:
+    before = {"name": "east", key: was}
+    change = resource(address, {**before, key: now}, before)
+    assert (rule in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("was", "now", "fires"), [(True, False, True), (False, True, False)])
+def test_a_ledgers_hash_chain_switched_off_is_high(tmp_path: Path, was: bool, now: bool, fires: bool) -> None:
+    before = {"name": "bodycam", "hash_chain": [{"enabled": was, "algorithm": "sha256"}]}
+    change = resource("custodyline_ledger.bodycam", {**before, "hash_chain": [{"enabled": now, "algorithm": "sha256"}]},
+                      before)
+    assert ("protection-disabled" in _high(tmp_path, [change])) is fires
+
+
+def _detectors(*kinds: str) -> list[dict[str, Any]]:
+    return [{"type": kind, "min_confidence": 0.35, "action": "blur"} for kind in kinds]
+
+
+@pytest.mark.parametrize(("address", "now", "fires"), [
+    ("redactr_pipeline.public_video", _detectors("screen_text", "tattoo"), True),
+    ("redactr_pipeline.public_video", _detectors("face", "license_plate", "screen_text", "tattoo", "logo"), False),
+    ("acme_camera.lobby", _detectors("screen_text", "tattoo"), False),        # no redaction: what a camera tags
+])
+def test_a_redaction_that_finds_less_is_high(tmp_path: Path, address: str, now: list[dict[str, Any]],
+                                            fires: bool) -> None:
+    before = {"name": "public-video", "detector": _detectors("face", "license_plate", "screen_text", "tattoo")}
+    change = resource(address, {**before, "detector": now}, before)
+    assert ("data-policy-opened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("query", "rate", "fires"), [
+    ("service:custody-api", 1.0, True),
+    ("service:custody-ledger env:prod", 1.0, True),
+    ("service:custody-api status:debug", 1.0, False),     # its debug lines, not the service
+    ("service:custody-api", 0.5, False),                  # sampled: half of it is still kept
+])
+def test_an_exclusion_dropping_every_record_of_a_service_is_high(tmp_path: Path, query: str, rate: float,
+                                                                fires: bool) -> None:
+    health = {"name": "health-checks", "is_enabled": True,
+              "filter": [{"query": "@http.url_details.path:/healthz", "sample_rate": 1.0}]}
+    added = {"name": "reduce-volume", "is_enabled": True, "filter": [{"query": query, "sample_rate": rate}]}
+    change = resource("datadog_logs_index.main", {"name": "main", "exclusion_filter": [health, added]},
+                      {"name": "main", "exclusion_filter": [health]})
+    assert ("detection-disabled" in _high(tmp_path, [change])) is fires
+
+
+def test_a_dynamic_ingress_block_built_from_a_world_open_variable_is_exposure(tmp_path: Path) -> None:
+    before = {"name": "prod-session-cache", "ingress": [{"from_port": 6379, "to_port": 6379, "protocol": "tcp",
+                                                          "cidr_blocks": ["10.40.0.0/16"], "ipv6_cidr_blocks": []}]}
+    group = resource("aws_security_group.session_cache", {"name": "prod-session-cache"}, before,
+                     unknown={"ingress": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_security_group.session_cache", "mode": "managed", "type": "aws_security_group",
+        "name": "session_cache", "expressions": {"ingress": {"references": ["var.partner_cidrs"]}}}],
+        "variables": {"partner_cidrs": {}}}}
+    for cidrs, fires in ((["0.0.0.0/0"], True), (["10.40.0.0/16", "10.41.0.0/16"], False)):
+        found = _high(tmp_path, [group], configuration=configuration, variables={"partner_cidrs": {"value": cidrs}})
+        assert ("network-open-ingress" in found) is fires, cidrs
+
+
+# --- deletes judged with their context -----------------------------------------------------------------------------
+
+def _droplet(index: int, actions: list[str]) -> dict[str, Any]:
+    return resource(f"digitalocean_droplet.lab_{index}", None if actions == ["delete"] else {"name": f"lab-{index}"},
+                    {"id": f"4388172{index}0", "name": f"lab-{index}", "tags": ["team:geology"]}, actions=actions)
+
+
+@pytest.mark.parametrize(("kept", "fires"), [(False, False), (True, True)])
+def test_a_firewall_deleted_with_every_droplet_it_guards(tmp_path: Path, kept: bool, fires: bool) -> None:
+    firewall = resource("digitalocean_firewall.lab", None,
+                        {"id": "b7c8d9e0-f1a2", "name": "lab", "droplet_ids": [438817210, 438817220]},
+                        actions=["delete"])
+    droplets = [_droplet(1, ["delete"]), _droplet(2, ["no-op"] if kept else ["delete"])]
+    found = review_rules_alone(tmp_path, [firewall, *droplets]).findings
+    assert any(f.address == "digitalocean_firewall.lab" and f.severity is Severity.HIGH for f in found) is fires
+
+
+def _oai_plan(policy_principal: str) -> list[dict[str, Any]]:
+    def policy(principal: str) -> dict[str, Any]:
+        return {"bucket": "recordings", "policy": json.dumps({"Statement": [{"Effect": "Allow", "Principal": {
+            "AWS": principal}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::recordings/*"}]})}
+    legacy = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1K7F0A2B3C4D5"
+    return [resource("aws_cloudfront_origin_access_identity.legacy", None, {"id": "E1K7F0A2B3C4D5"},
+                     actions=["delete"]),
+            resource("aws_s3_bucket_policy.recordings", policy(policy_principal), policy(legacy))]
+
+
+@pytest.mark.parametrize(("principal", "fires"), [
+    ("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E9NEWIDENTITY1", False),   # moved off it
+    ("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1K7F0A2B3C4D5", True),    # still trusted
+])
+def test_an_identity_deleted_once_nothing_kept_names_it(tmp_path: Path, principal: str, fires: bool) -> None:
+    assert (judge(tmp_path, _oai_plan(principal)).get("resource-delete") is Severity.HIGH) is fires
+
+
+@pytest.mark.parametrize(("module", "fires"), [("dev_addons", False), ("platform_addons", True)])
+def test_a_release_in_a_module_named_for_dev_is_a_teardown(tmp_path: Path, module: str, fires: bool) -> None:
+    release = resource(f"module.{module}.helm_release.downscaler", None, {
+        "name": "kube-downscaler", "namespace": "kube-system", "chart": "kube-downscaler"}, actions=["delete"])
+    release["module_address"] = f"module.{module}"
+    assert (judge(tmp_path, [release]).get("resource-delete") is Severity.HIGH) is fires
+
+
+def test_an_allow_list_entry_swapped_for_the_nat_gateways_new_address(tmp_path: Path) -> None:
+    """Atlas computes `ip_address` from `cidr_block`: unknown after, it is the same entry, not a new setting."""
+    entry = resource("mongodbatlas_project_ip_access_list.nat",
+                     {"project_id": "64f1a2b3", "cidr_block": "54.21.88.140/32", "comment": "prod NAT"},
+                     {"id": "ZW50", "project_id": "64f1a2b3", "cidr_block": "54.21.10.11/32",
+                      "ip_address": "54.21.10.11", "comment": "prod NAT"},
+                     unknown={"id": True, "ip_address": True}, actions=["delete", "create"])
+    entry["change"]["replace_paths"] = [["cidr_block"]]
+    assert "resource-replace" not in _high(tmp_path, [entry])
+
+
+def _monitors_module(service_deleted: bool) -> list[dict[str, Any]]:
+    monitors = []
+    for name in ("heartbeat", "message_loss"):
+        monitor = resource(f"module.ptc_monitors.datadog_monitor.{name}", None,
+                           {"id": f"1234{len(name)}", "name": name, "type": "metric alert"}, actions=["delete"])
+        monitor["module_address"] = "module.ptc_monitors"
+        monitor["action_reason"] = "delete_because_no_module"
+        monitors.append(monitor)
+    service = resource("aws_ecs_service.ptc_backoffice", None if service_deleted else {"name": "ptc-backoffice"},
+                       {"id": "ptc-backoffice", "name": "ptc-backoffice", "desired_count": 2},
+                       actions=["delete"] if service_deleted else ["no-op"])
+    return [*monitors, service]
+
+
+def test_a_monitoring_module_removed_while_its_service_stays_is_high(tmp_path: Path) -> None:
+    assert judge(tmp_path, _monitors_module(service_deleted=False)).get("resource-delete") is Severity.HIGH
+    monitors = [f for f in review_rules_alone(tmp_path, _monitors_module(service_deleted=True)).findings
+                if f.address and "datadog_monitor" in f.address]
+    assert monitors and all(f.severity is not Severity.HIGH for f in monitors)

@@ -9,7 +9,8 @@ at least. Any other expression built from several references reads as its leadin
 in every common shape (`var.flags.public && …`, `var.roles[count.index]`, `each.value.role`): indexed by the
 instance's own key where it uses `count.index` or `each.key`, and only where that value is known, of the type the
 attribute held before, and not a control's strong setting: a guess may raise an alarm, never quiet one. Nested
-blocks the plan leaves unknown are built from their configured arguments, laid over the same blocks before. A
+blocks the plan leaves unknown are built from their configured arguments, laid over the same blocks before; blocks a
+`dynamic` block builds from a list of addresses are the blocks before with those sources. A
 grant's role that stays unknown is read as the name of the role it references, where that role is known by its
 name alone (namedroles.py).
 """
@@ -72,7 +73,7 @@ def _resolve_change(change: Change, config: Configuration) -> Change:
     unknown: Any = _copy(change.after_unknown)
     settled = 0
     for path in list(_unknown_paths(unknown, ())):
-        value = _configured(config, change, path, _at(change.before, path))
+        value = _as_blocks(_configured(config, change, path, _at(change.before, path)), _at(change.before, path))
         if value == UNKNOWN and grants_a_role(change.type, path):
             value = named_role(config, config.expression(change.address, path), change.address, path)
         if value is not UNKNOWN and _put(after, path, value):
@@ -83,6 +84,26 @@ def _resolve_change(change: Change, config: Configuration) -> Change:
     copy = change.model_copy(update={"after": after, "after_unknown": unknown})
     copy.__dict__.pop("attributes", None)  # a cached diff of the unresolved values
     return copy
+
+
+# The arguments of a rule block that hold its sources (`cidr_blocks`, `source_ranges`, `source_addresses`).
+SOURCE_LISTS = lazy_compile(r"^(?!ipv6)\w*(?:cidr|cidrs|cidr_blocks|source_ranges|source_addresses|ip_ranges)$")
+_ADDRESS = lazy_compile(r"^[0-9a-fA-F:.]+(?:/\d{1,3})?$")
+
+
+def _as_blocks(value: Any, before: Any) -> Any:
+    """VALUE for an attribute that held nested blocks before: blocks stay blocks. A list of addresses where blocks
+    were (a `dynamic "ingress"` block over `var.partner_cidrs`, which `show -json` writes as the reference alone) is
+    the blocks before with their sources made those addresses, ports and protocols as they were (the configuration
+    does not show them); any other list of plain values stays unknown."""
+    if not (isinstance(before, list) and before and all(isinstance(b, dict) for b in before)) \
+            or not isinstance(value, list) or all(isinstance(item, dict) for item in value):
+        return value
+    if not value or not all(isinstance(item, str) and _ADDRESS.match(item.strip()) for item in value):
+        return UNKNOWN
+    blocks = [{k: list(value) if SOURCE_LISTS.match(k) and isinstance(v, list) else v for k, v in block.items()}
+              for block in before]
+    return blocks if blocks != before else UNKNOWN
 
 
 def _unknown_paths(unknown: Any, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:

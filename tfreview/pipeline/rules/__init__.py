@@ -67,6 +67,7 @@ from tfreview.pipeline.rules import shortkept as shortkept
 from tfreview.pipeline.rules import metadata as metadata
 from tfreview.pipeline.rules import tenancy as tenancy
 from tfreview.pipeline.rules import instances as instances
+from tfreview.pipeline.rules import redactions as redactions
 from tfreview.pipeline.rules import residency as residency
 from tfreview.pipeline.rules import nameservers as nameservers
 from tfreview.pipeline.rules import routing as routing
@@ -243,6 +244,7 @@ THEMES = (
     "metadata",
     "tenancy",
     "instances",
+    "redactions",
     "residency",
     "nameservers",
     "routing",

@@ -22,6 +22,7 @@ from tfreview.pipeline.rules.disposable import (
     STORE_ITEMS,
     labelled_non_production,
     non_production_key,
+    non_production_module,
     non_production_scope,
     non_production_store,
     teardown,
@@ -62,6 +63,7 @@ from tfreview.pipeline.rules.narrowing import (
 from tfreview.pipeline.rules.parents import (
     authenticator_of_deleted,
     database_group,
+    guard_of_deleted,
     used_only_by_deleted,
     with_parent,
 )
@@ -75,7 +77,7 @@ from tfreview.pipeline.rules.rebuilds import alerting_retired
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.recoverable import disabled_recoverable, recoverable_secret
-from tfreview.pipeline.rules.referrers import referrers_moved
+from tfreview.pipeline.rules.referrers import referrers_dropped, referrers_moved
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.relinked import remade_live
 from tfreview.pipeline.rules.replicas import replica_with_primary
@@ -247,6 +249,8 @@ DELETE_LADDER: tuple[Grade, ...] = (
                               else labelled_non_production(c)), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) or (scope := non_production_scope(c)) is None
           else f" (it lived in non-production scope {scope})", Severity.MEDIUM),
+    Grade(lambda c, ri: None if looks_stateful(c.type) or (module := non_production_module(c, ri)) is None
+          else f" (it lived in {module}, named for a non-production environment)", Severity.MEDIUM),
     Grade(lambda c, ri: paren(retired_store(c, ri) if looks_stateful(c.type) else retired_with_names(c, ri)),
           Severity.MEDIUM, True),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(taken_over(c, ri)), Severity.MEDIUM),
@@ -266,6 +270,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(with_parent(c, ri, looks_stateful) or authenticator_of_deleted(c, ri)
+                              or guard_of_deleted(c, ri)
                               or database_group(c)
                               or used_only_by_deleted(c, ri, looks_stateful)
                               or (None if looks_stateful(c.type) else purpose_gone(c, ri))), Severity.MEDIUM),
@@ -278,7 +283,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rerouted(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(referrers_moved(c, ri) or superseded(c, ri)
-                                                                  or rule_moved(c, ri)),
+                                                                  or rule_moved(c, ri) or referrers_dropped(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(own_logs_retired(c, ri)), Severity.MEDIUM, True),
 )

@@ -15,6 +15,7 @@ from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
 from tfreview.pipeline.rules.common import string_leaves
 from tfreview.pipeline.rules.environments import (
+    MODULE_ENVS,
     NON_PRODUCTION_ENVS,
     PRODUCTION_TOKENS,
     TOKEN,
@@ -22,6 +23,7 @@ from tfreview.pipeline.rules.environments import (
     label_pairs,
     label_tokens,
     labelled_disposable,
+    module_words,
     non_production_env,
 )
 from tfreview.pipeline.rules.expired import mentioned_by_kept
@@ -111,6 +113,26 @@ def non_production_scope(change: Change) -> str | None:
     if (every | name | label_tokens(attrs)) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
         return None
     return next((s for s in scopes if set(TOKEN.findall(s.lower())) & NON_PRODUCTION_ENVS), None)
+
+
+def non_production_module(change: Change, ri: ReviewInput) -> str | None:
+    """The module a deleted object that holds no data lived in, when the module's own name says non-production
+    (`module.dev_addons`, `module.sandbox_tools`), neither its labels, its own name nor any module name says
+    production, and the plan keeps nothing in that module (what stays may still use what goes); an object with its
+    own environment label is judged by that label instead."""
+    attrs = change.before if isinstance(change.before, dict) else {}
+    words = module_words(change.module)
+    named = {w for key in ("name", "display_name", "identifier", "namespace") if isinstance(attrs.get(key), str)
+             for w in TOKEN.findall(str(attrs[key]).lower())}
+    if not words & MODULE_ENVS or words & PRODUCTION_TOKENS or env_words(attrs) \
+            or (label_tokens(attrs) | named) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
+        return None
+    kept = plan_view(ri).derived("modules keeping something", _keeping_modules)
+    return None if change.module in kept else change.module
+
+
+def _keeping_modules(view: PlanView) -> set[str | None]:
+    return {c.module for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE}
 
 
 def protected(attrs: dict[str, object]) -> bool:

@@ -35,7 +35,7 @@ from tfreview.pipeline.rules.kinds import looks_stateful
 from tfreview.pipeline.rules.lengthened import ages_of, lengthened
 from tfreview.pipeline.rules.planview import plan_view
 from tfreview.pipeline.rules.units import moment_of
-from tfreview.pipeline.rules.watch import scratch_scoped
+from tfreview.pipeline.rules.watch import keyed_strings, scratch_scoped
 
 EXPIRY = declare("lifecycle-expiration", Severity.HIGH,
                  "A lifecycle rule deletes objects across a whole bucket (expiration with an empty prefix/filter), "
@@ -225,18 +225,9 @@ def _held_data_expiry(change: Change) -> Iterator[Finding]:
 HELD_HORIZON_DAYS = 365
 
 
-def _held_places(value: Any, key: str = "", depth: int = 0) -> Iterator[str]:
+def _held_places(rule: dict[str, Any]) -> Iterator[str]:
     """The strings under a rule's prefix, container, path or filter keys that name held data."""
-    if depth > 6:
-        return
-    if isinstance(value, dict):
-        for inner, item in value.items():
-            yield from _held_places(item, str(inner), depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _held_places(item, key, depth + 1)
-    elif isinstance(value, str) and HELD_PLACE_KEYS.search(key) and HELD_DATA.search(value):
-        yield value
+    return (text for key, text in keyed_strings(rule) if HELD_PLACE_KEYS.search(key) and HELD_DATA.search(text))
 
 
 def _same_rules(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any],

@@ -7,6 +7,7 @@ ERROR are not reported; blinding.py judges filters that take everything or nothi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from tfreview.pipeline.rules.blinding import PREDICATE, PREDICATE_BYTES, excludi
 from tfreview.pipeline.rules.common import sides, switched_objects
 from tfreview.pipeline.rules.guards import SECURITY_SOURCE
 from tfreview.pipeline.rules.predicates import judge_value
+from tfreview.pipeline.rules.values import number
 from tfreview.pipeline.rules.vocabulary import DETECTION
 
 # Objects that carry log records somewhere or keep them (a sink, export, router, subscription, forwarder, a log
@@ -123,3 +125,31 @@ def _narrowed_export(change: Change) -> Iterator[Finding]:
                 and (old_floor is None or old_floor < ERROR) and path in old:
             yield finding(DETECTION, change.address, f"{change.address}: {path} now keeps only records of severity "
                           f"ERROR or above ({text:.120}): audit, access and warning records stop being exported")
+
+
+# A query that selects one whole service or source and nothing narrower (`service:custody-api`, `source:nginx
+# env:prod`): no level, status, path or message term that would pick its noise out.
+WHOLE_SERVICE = lazy_compile(r"^\s*(?:service|source|app|application|container_name|kube_deployment)\s*:\s*[\w.-]+"
+                             r"(?:\s+(?:AND\s+)?(?:env|environment)\s*:\s*[\w.-]+)?\s*$", re.IGNORECASE)
+SAMPLE_RATE = lazy_compile(r"(?:\w+_)?sample_rate|sampling_rate")
+
+
+@on_change(actions=(Action.UPDATE,), words=(b"exclu",))
+def _service_dropped(change: Change) -> Iterator[Finding]:
+    """A new exclusion on a log index or pipeline that drops every record of one service (its query names the
+    service alone, at a full sample rate): that service's records, its access and audit trail included, stop being
+    kept. An exclusion of its debug lines or health checks names more than the service."""
+    if not CARRIERS.search(change.type):
+        return
+    before, after = sides(change)
+    old = {(path, json.dumps(node, sort_keys=True)) for path, node, _ in switched_objects(before)}
+    for path, node, off in switched_objects(after):
+        query = next((v for k, v in node.items() if PREDICATE.fullmatch(k) and isinstance(v, str)), None)
+        if off or query is None or not WHOLE_SERVICE.match(query) or (path, json.dumps(node, sort_keys=True)) in old \
+                or not excluding_object(change.type, path, node):
+            continue
+        rates = [number(v) for k, v in node.items() if SAMPLE_RATE.fullmatch(k)]
+        if all(rate is not None and rate >= 1 for rate in rates):
+            yield finding(DETECTION, change.address, f"{change.address}: {path} now drops every record of "
+                          f"{query.strip()!r}: that service's logs, its access records included, stop being kept")
+            return

@@ -149,3 +149,23 @@ def database_group(change: Change) -> str | None:
         return None
     return "a database's subnet, parameter or option group holds no data, and AWS refuses to delete one a " \
         "database still uses"
+
+
+# A guard of machines or services (a firewall, security group, network ACL) and the settings that list by id the
+# objects it applies to (`droplet_ids`, `instance_ids`, `server_ids`).
+GUARDS = lazy_compile(r"(?:^|_)(?:firewall|firewalls|security_group|network_security_group|acl|network_acl)$")
+TARGET_IDS = lazy_compile(r"^(?:droplet|instance|server|vm|machine|target|linode)_ids$")
+
+
+def guard_of_deleted(change: Change, ri: ReviewInput) -> str | None:
+    """Why a deleted guard loses nothing, or None: it lists by id the objects it applies to, and this plan deletes
+    every one of them (a firewall deleted with the droplets it guarded): it guards nothing after apply."""
+    before = as_dict(change.before) if change.action is Action.DELETE else {}
+    if not GUARDS.search(change.type):
+        return None
+    targets = {str(i) for key, value in before.items() if TARGET_IDS.match(key) and isinstance(value, list)
+               for i in value if isinstance(i, str | int) and not isinstance(i, bool)}
+    deleted = plan_view(ri).derived("deleted by id, ARN or name", _deleted)
+    if not targets or not all(target in deleted for target in targets):
+        return None
+    return f"every object it guards ({', '.join(sorted(targets)[:3])}) is deleted by this plan too"

@@ -1,12 +1,18 @@
 """Risk rules, lifecycle helper: a deleted object whose referrers move to its successor — the plan creates an object
 of the same type, and each reference that held the old one's id (or, where the plan omits that id, a reference
 that says it names that kind of object) becomes the new one's id, known after apply; nothing kept still holds the
-old id. Lifecycle.py grades deletes with it."""
+old id. And one whose referrers only drop it: what the plan keeps named it before and names it no more. Lifecycle.py
+grades deletes with them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
+import ahocorasick
+import orjson
+
+from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.findings import ReviewInput
@@ -63,3 +69,47 @@ def referrers_moved(change: Change, ri: ReviewInput) -> str | None:
     referrers = ", ".join(sorted({c.address for c, _ in moved}))
     return (f"{successors[0].address} is created in the same plan and {referrers} now refers to the new one "
             "instead; nothing kept still holds the old one")
+
+
+# Identities another object trusts by id (a CloudFront origin access identity, a workload identity, a principal):
+# once nothing kept names one, nothing acts as it. Not a guard, a store or capacity: what names those dropping one is
+# the referrer's loss (a listener moved to an empty group), judged on the referrer.
+IDENTITY_KINDS = lazy_compile(r"(?:^|_)(?:origin_access_identity|identity|identities|principal|workload_identity\w*)$")
+MIN_ID = 8  # a shorter id would be found inside unrelated strings
+
+
+def referrers_dropped(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting an identity strands nothing, or None: what the plan keeps named it before (its id inside a
+    bucket policy's principal, a setting) and this plan moves every one of them off it: nothing kept names it after
+    (a CloudFront origin access identity deleted once the bucket policy trusts the new access control)."""
+    if change.action is not Action.DELETE or not IDENTITY_KINDS.search(change.type):
+        return None
+    ids = set(_own_ids(change))
+    named_before, named_after = plan_view(ri).derived("deleted ids named by kept objects", _named_by_kept)
+    named = sorted(ids & named_before)
+    if not named or ids & named_after:
+        return None
+    return f"what this plan keeps named it ({named[0]}) and stops naming it here: nothing kept uses it after"
+
+
+def _own_ids(change: Change) -> Iterator[str]:
+    before = change.before if isinstance(change.before, dict) else {}
+    return (v for key in IDENTIFIERS if isinstance(v := before.get(key), str) and len(v) >= MIN_ID)
+
+
+def _named_by_kept(view: PlanView) -> tuple[set[str], set[str]]:
+    """The deleted objects' ids that the values of kept changes hold, anywhere inside a string, before and after
+    (one pass of an automaton over each side, once per plan)."""
+    automaton = ahocorasick.Automaton()
+    for ident in {i for change in view.of(Action.DELETE) for i in _own_ids(change)}:
+        automaton.add_word(ident, ident)
+    if not len(automaton):
+        return set(), set()
+    automaton.make_automaton()
+    kept = [c for c in view.changes if c.action is not Action.DELETE]
+    found: tuple[set[str], set[str]] = (set(), set())
+    for side, names in zip(("before", "after"), found, strict=True):
+        for change in kept:
+            text = orjson.dumps(getattr(change, side), option=orjson.OPT_NON_STR_KEYS).decode()
+            names.update(ident for _, ident in automaton.iter(text))
+    return found

@@ -93,6 +93,8 @@ def range_narrowed(change: Change) -> str | None:
             continue
         if _old in (None, "") and (value in (None, "") or value is UNKNOWN):
             continue  # an unset alternative (Atlas's `ip_address` beside `cidr_block`) stays unset
+        if value is UNKNOWN and SOURCE_KEYS.search(top):
+            continue  # an alternative the provider computes from the forcing source (Atlas's `ip_address`)
         return None
     if swapped:
         hosts = ", ".join(dict.fromkeys(str(_network(n).network_address) for top in sorted(tops)  # type: ignore[union-attr]

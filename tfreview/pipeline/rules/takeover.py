@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.configuration import config_address, configuration, module_of
-from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.findings import ReviewInput, is_helper_type
 from tfreview.pipeline.rules.disposable import COMPUTE, CONTAINERS, DATA_ENGINES, self_disposable
 from tfreview.pipeline.rules.environments import LABEL_FIELDS, labelled_disposable
 from tfreview.pipeline.rules.planview import PlanView, plan_view
@@ -295,10 +295,16 @@ def _address(module: str, reference: str) -> str:
 
 def observability_retired(change: Change, ri: ReviewInput) -> str | None:
     """Why a deleted monitor goes with the service's observability: its whole module instance goes and held only
-    monitoring (a monitor deleted alone is judged as usual), or None."""
+    monitoring, and the plan deletes a service too (what it watched goes with it); or None. A monitoring module
+    removed while everything it watched stays leaves that service unwatched, and is judged as usual."""
     if change.action_reason != "delete_because_no_module" or change.module is None:
         return None
-    group = plan_view(ri).deletes_by_module.get(change.module, [])
+    view = plan_view(ri)
+    group = view.deletes_by_module.get(change.module, [])
     if not group or any(not OBSERVING.search(c.type) or "security" in c.type for c in group):
         return None
-    return "its whole module instance goes and held only monitoring: the service's observability is retired"
+    if not any(c.module != change.module and not OBSERVING.search(c.type) and not is_helper_type(c.type)
+               for c in view.of(Action.DELETE)):
+        return None
+    return "its whole module instance goes and held only monitoring, beside the service this plan deletes: the " \
+        "service's observability is retired"

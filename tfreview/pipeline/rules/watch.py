@@ -225,21 +225,21 @@ def scratch_scoped(change: Change, path: str) -> bool:
     items = values.get(match[1]) if match else None
     if not isinstance(items, list) or int(match[2]) >= len(items):  # type: ignore[index]
         return False
-    prefixes = [text for key, text in _prefixes(items[int(match[2])]) if _PREFIX_KEY.search(key) and text.strip()]  # type: ignore[index]
+    prefixes = [text for key, text in keyed_strings(items[int(match[2])]) if _PREFIX_KEY.search(key) and text.strip()]  # type: ignore[index]
     words = [set(_WORD.findall(text.lower())) for text in prefixes]
     return bool(words) and all(w and w & DIAGNOSTIC and not w & KEPT_AS_EVIDENCE for w in words)
 
 
-def _prefixes(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+def keyed_strings(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """(key, text) for every string under VALUE (lists of strings included), by its own key."""
     if depth > 6:
         return
     if isinstance(value, dict):
         for k, item in value.items():
-            yield from _prefixes(item, str(k), depth + 1)
+            yield from keyed_strings(item, str(k), depth + 1)
     elif isinstance(value, list):
         for item in value:
-            yield from _prefixes(item, key, depth + 1)
+            yield from keyed_strings(item, key, depth + 1)
     elif isinstance(value, str) and key:
         yield key, value
 

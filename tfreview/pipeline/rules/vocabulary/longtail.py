@@ -374,13 +374,33 @@ control(PROTECTION, r"(?:activated|active|enabled|enforced)_polic(?:y|ies)(?:_ty
 # retention rule may be purged.
 control(PROTECTION, r"\w*(?:legal|litigation)_holds?(?:_enabled|_status|_state|\.enabled|\.status|\.state)?", flag,
         "the legal hold is released: what it kept may now be purged")
-# What a verification does with what fails it (an identity check's `on_fail`, any provider's failure action):
-# rejected, held or sent to a person before → approved or let through now: everything that fails it passes.
-control(AUTH, r"on_fail(?:ure|ed)?(?:_action)?|fail(?:ure)?_action|when_failed|fallback_action",
+# What a verification, a safety system or a guard does when a check fails or a fault is found (an identity check's
+# `on_fail`, an autonomous vehicle's `lidar_fault_action`, `obstacle_response`): stopped, rejected or sent to a person
+# before → let through, carried on or only noted now: everything that fails it passes.
+control(AUTH, r"on_fail(?:ure|ed)?(?:_action)?|fail(?:ure)?_action|when_failed|fallback_action"
+        r"|\w*(?:fault|failure|obstacle|violation|anomaly|tamper)_(?:action|response|behaviou?r)",
         ladder(("deny", "reject", "block", "decline", "fail", "refuse", "stop", "quarantine", "manual_review", "review",
-                "hold", "escalate"),
-               ("approve", "allow", "accept", "pass", "permit", "continue", "ignore", "skip", "proceed")),
+                "hold", "escalate", "safe_stop", "halt", "brake", "shutdown", "pause", "lockout"),
+               ("approve", "allow", "accept", "pass", "permit", "continue", "ignore", "skip", "proceed", "advisory",
+                "warn", "log", "log_only", "monitor", "notify")),
         "what fails the check is now let through")
+# How a case or a screening is decided (`adjudication_mode`, any provider's review mode): by a person before, cleared
+# automatically now: what a reviewer would have stopped passes.
+control(AUTH, r"\w*adjudication(?:_mode|_method|_policy)?|\w*review_mode|\w*decision_mode",
+        ladder(("manual", "manual_review", "human", "human_review", "review", "two_person"),
+               ("auto", "automatic", "auto_clear", "auto_approve", "auto_accept", "none", "skip")),
+        "what a person decided is now cleared automatically")
+# A record kept write-once (a ledger's `immutability`, any store's WORM mode): made updatable, what was written can be
+# changed after the fact.
+control(PROTECTION, r"immutability(?:_mode|_policy)?|\w*ledger_mode|\w*write_mode",
+        ladder(("write_once", "worm", "immutable", "locked", "append_only", "read_only"),
+               ("append_update", "mutable", "updatable", "update", "editable", "read_write", "none", "disabled")),
+        "records kept write-once can now be changed")
+# The hash chain or tamper evidence over a log or ledger (`hash_chain.enabled`, `tamper_evidence`, log file
+# validation): off, an edited record is no longer detected.
+control(PROTECTION, r"\w*hash_chain(?:ing)?(?:_enabled|\.enabled)?|\w*tamper_(?:evidence|detection|proof)\w*"
+        r"|\w*integrity_(?:check|checks|verification|validation)(?:_enabled|\.enabled)?", flag,
+        "tampering with the records is no longer detected")
 # One check of a verification's list of checks (`checks = [{type = "liveness", enabled = true}, …]`) switched off:
 # what it caught (a photo held to the camera, a synthetic identity) now passes. Not a health check's switch.
 control(AUTH, r"(?:checks|verifications|validations|screenings)\.(?:enabled|is_enabled|active)", flag,
