@@ -80,7 +80,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-120", "hidden-like-121", "hidden-like-122", "hidden-like-123", "hidden-like-124",
                       "hidden-like-125", "hidden-like-126", "hidden-like-127", "hidden-like-128", "hidden-like-129",
                       "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134",
-                      "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138")]
+                      "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138",
+                      "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -663,7 +664,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-86/010-databricks-grants.json",
     "fresh/hidden-like-86/063-hcloud-server.json",
     "fresh/hidden-like-86/082-snowflake-warehouse.json",
-    "fresh/hidden-like-86/122-databricks-catalog.json",
     "fresh/hidden-like-89/059-tollgate-data-export.json",
     "fresh/hidden-like-90/096-google-storage-bucket.json",
     # hidden-like-91 to -94, sealed until the fixes from 83-90, then scored on them (95.1% / 3.3%; on 6f4f19a8
@@ -847,9 +847,7 @@ KNOWN_MISSES = {
     "fresh/hidden-like-134/025-aws-db-snapshot-copy.json",
     "fresh/hidden-like-134/118-google-bigquery-dataset-access.json",
     # the learned rule's retraining with 127–134 moves older plans
-    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
     "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
-    "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
     "fresh/data-perimeter/snowflake-share-accounts-1.json",
     "fresh/hidden-like-58/028-parcelhub-feed.json",
     # hidden-like-135 to -138 (car sharing, a security vendor's SaaS, a broadcaster, dental clinics), sealed until the
@@ -863,10 +861,19 @@ KNOWN_MISSES = {
     "fresh/hidden-like-138/087-auth0-client.json",
     # the learned rule's retraining with 135–138 moves older plans
     "fresh/data-sharing-and-transfer/051-downloads-alb-https.json",
-    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
     "fresh/hidden-like-25/036-orders-db-instance-class.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
-    "fresh/workloads-and-saas/exp_snowflake_netpol_vendor_ip.json",
+    # hidden-like-139 to -142 (a mining company, an evidence-records vendor, a tutoring marketplace, a freight
+    # railway), sealed until the fixes from 127–138 had landed and scored then (96.8% / 3.3%; 96.8% / 3.7% on the
+    # session's first rules). Miss: a public CDN's origin moved from the redacted release bucket to the raw evidence
+    # bucket (a bucket's name is all that tells them apart). Look-alikes read as risky: s3:* on one sandbox bucket,
+    # a log agent uninstalled as another chart takes over, a dev table deleted before its own expiry label
+    "fresh/hidden-like-140/117-aws-cloudfront-distribution.json",
+    "fresh/hidden-like-139/109-aws-iam-policy.json",
+    "fresh/hidden-like-140/025-helm-release.json",
+    "fresh/hidden-like-141/113-aws-dynamodb-table.json",
+    # the learned rule's retraining with 139–142 moves an older plan
+    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
 }
 
 
