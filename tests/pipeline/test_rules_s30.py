@@ -380,3 +380,77 @@ def test_a_monitoring_module_removed_while_its_service_stays_is_high(tmp_path: P
     monitors = [f for f in review_rules_alone(tmp_path, _monitors_module(service_deleted=True)).findings
                 if f.address and "datadog_monitor" in f.address]
     assert monitors and all(f.severity is not Severity.HIGH for f in monitors)
+
+
+# --- from hidden-like-143 to -146 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("address", "was", "now", "fires"), [
+    ("accessgrid_access_level.owner_0142", ["sg-franchise-0142"], ["*"], True),
+    ("accessgrid_access_level.owner_0142", ["*"], ["sg-franchise-0142"], False),                 # narrowed
+    ("accessgrid_access_level.owner_0142", ["sg-franchise-0142"], ["sg-franchise-0142", "sg-franchise-0199"], False),
+    ("accessgrid_door.lobby", ["sg-franchise-0142"], ["*"], False),                              # no grant: a door
+])
+def test_an_access_level_moved_to_every_site_is_high(tmp_path: Path, address: str, was: list[str], now: list[str],
+                                                    fires: bool) -> None:
+    before = {"name": "owner-0142", "site_group_ids": was}
+    change = resource(address, {**before, "site_group_ids": now}, before)
+    assert ("iam-wildcard" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("address", "login", "fires"), [
+    ("camlane_share_link.front_desk", False, True),
+    ("camlane_share_link.front_desk", True, False),
+    ("acme_site.brochure", False, False),                # a public site made public: the page-and-site line's switch
+])
+def test_a_share_link_created_without_sign_in_is_high(tmp_path: Path, address: str, login: bool, fires: bool) -> None:
+    change = resource(address, {"camera_group_id": "cg-club-0088", "mode": "live", "require_login": login})
+    assert ("auth-weakened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("key", "was", "now", "fires"), [
+    ("blind_mode", "double", "open", True),
+    ("blind_mode", "single", "double", False),
+    ("reveal_reviewer_identity", "never", "on_report_submission", True),
+    ("reveal_reviewer_identity", "on_report_submission", "never", False),
+])
+def test_a_review_made_less_anonymous_is_high(tmp_path: Path, key: str, was: str, now: str, fires: bool) -> None:
+    before = {"name": "journal", key: was}
+    change = resource("peerline_review_policy.journal", {**before, key: now}, before)
+    assert ("public-access" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("name", "fires"), [("excursion_alerts", True), ("nightly_export", False)])
+def test_an_iot_rule_that_raises_alerts_switched_off_is_high(tmp_path: Path, name: str, fires: bool) -> None:
+    before = {"name": name, "sql": "SELECT * FROM 'coldchain/+/telemetry' WHERE temp_c > 8", "enabled": True}
+    change = resource("aws_iot_topic_rule.excursions", {**before, "enabled": False}, before)
+    assert ("detection-disabled" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("ipv4", "fires"), [(False, False), (True, True)])
+def test_a_private_cloud_sql_dropping_its_authorized_networks(tmp_path: Path, ipv4: bool, fires: bool) -> None:
+    def settings(networks: list[dict[str, str]]) -> dict[str, Any]:
+        return {"name": "submissions", "settings": [{"ip_configuration": [{
+            "ipv4_enabled": ipv4, "authorized_networks": networks,
+            "private_network": "projects/p/global/networks/core"}]}]}
+    change = resource("google_sql_database_instance.submissions", settings([]),
+                      settings([{"name": "old-office", "value": "203.0.113.32/28"}]))
+    assert ("allowlist-emptied" in _high(tmp_path, [change])) is fires
+
+
+def _vcl(*snippets: str) -> dict[str, Any]:
+    return {"name": "articles", "snippet": [{"name": f"s{i}", "type": "recv", "content": text}
+                                            for i, text in enumerate(snippets)]}
+
+
+EMBARGO = 'if (req.url ~ "^/embargoed/" && std.atoi(req.http.X-Release-Epoch) > std.atoi(now.sec)) { error 403; }'
+NORMALIZE = "unset req.http.Accept-Language;"
+
+
+@pytest.mark.parametrize(("after", "fires"), [
+    (_vcl(NORMALIZE), True),                                                         # the gate is gone
+    (_vcl(NORMALIZE, EMBARGO.replace("^/embargoed/", "^/(embargoed|drafts)/")), False),  # reworded, still refuses
+    (_vcl(EMBARGO), False),                                                           # only the other snippet goes
+])
+def test_an_edge_programs_denial_removed_is_high(tmp_path: Path, after: dict[str, Any], fires: bool) -> None:
+    change = resource("fastly_service_vcl.articles", after, _vcl(EMBARGO, NORMALIZE))
+    assert ("auth-weakened" in _high(tmp_path, [change])) is fires

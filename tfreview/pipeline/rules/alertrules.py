@@ -1,8 +1,8 @@
 """Risk rules, detection (feeds `detection-disabled`): an event rule that raises an alert, switched off.
 
-An event rule (EventBridge, Event Grid, an event subscription of any provider) is plumbing until its own words say
-what it is for: one whose name or description says it pages, alerts or notifies security about an event (a
-console sign-in without MFA, a root login, a GuardDuty finding) is detection, and turning it off (`is_enabled`
+An event rule (EventBridge, Event Grid, an IoT topic rule, an event subscription of any provider) is plumbing until
+its own words say what it is for: one whose name or description says it pages, alerts or notifies security about an
+event (a console sign-in without MFA, a root login, a GuardDuty finding) is detection, and turning it off (`is_enabled`
 true → false, `state` ENABLED → DISABLED) silences that alert for as long as it stays off, whatever the new
 description says about a mute. An event rule whose words say nothing about alerting (a nightly export, a cache
 warm-up) finds nothing, and neither does one switched on.
@@ -21,7 +21,7 @@ from tfreview.pipeline.rules.common import show, sides
 from tfreview.pipeline.rules.vocabulary.terms import DETECTION
 
 EVENT_RULES = lazy_compile(r"(?:^|_)(?:event_rule|eventbridge_rule|event_subscription|eventgrid_\w*subscription"
-                           r"|eventarc_trigger|event_trigger)$")
+                           r"|eventarc_trigger|event_trigger|topic_rule|message_routing_rule|notification_rule)$")
 ALERTING = lazy_compile(r"(?:^|[^a-z])(?:alert\w*|pag(?:e|es|ing|er)|pagerduty|notify\w*|alarm\w*|security|incident\w*"
                         r"|detect\w*|guardduty|intrusion|unauthori[sz]ed|no[ _-]?mfa|without mfa|root (?:login|sign))"
                         r"(?:[^a-z]|$)", re.IGNORECASE)

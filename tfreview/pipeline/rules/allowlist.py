@@ -204,6 +204,8 @@ def private(values: Any, depth: int = 0) -> bool:
             return True
         if PUBLIC_FLAG.search(lowered) and (value is False or str(value).lower() in OFF_WORDS):
             return True
+        if lowered == "ipv4_enabled" and value is False:  # Cloud SQL without a public IPv4 address
+            return True
         if _words(key) & INSIDE_KEYS and isinstance(value, str) and _words(value) & INSIDE_WORDS:
             return True
         if isinstance(value, (dict, list)) and private(value, depth + 1):

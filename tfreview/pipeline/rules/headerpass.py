@@ -9,8 +9,11 @@ everyone through who learns the word — any provider, block or document form.
   client sends (`… && !req.http.X-Debug-Bypass`): the access check it made is skipped by anyone who sends it —
   auth-weakened, high. Headers the edge itself sets (`Fastly-SSL`, `CF-…`, `CloudFront-…`) are not the client's.
 
+* An edge program's denial removed from every snippet and program of the service (the 403 that kept embargoed
+  paths unreachable until their release): what it refused is served — auth-weakened, high.
+
 An allow that also names an address set (monitoring probes) or a path alone, and a denial whose condition only
-gains paths, find nothing; neither does a rule already there before."""
+gains paths, find nothing; neither does a rule already there before, or a denial moved to another snippet."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfreview.lazyregex import lazy_compile
-from tfreview.pipeline.changes import Change
+from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.decoding import embedded, snake_keys
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import string_leaves
@@ -181,3 +184,28 @@ def _skipping_headers(values: Any) -> tuple[int, set[str]]:
             found |= {name.lower() for pair in CLIENT_HEADER.findall(condition) for name in pair
                       if name and not EDGE_SET.match(name) and not CREDENTIAL_HEADER.search(name)}
     return count, found
+
+
+# Objects that run an edge program (a CDN service's VCL or snippets, an edge function, a proxy's configuration).
+EDGE_PROGRAMS = lazy_compile(r"fastly|cloudflare|cdn|akamai|edge|varnish|nginx|ingress|proxy|worker|gateway")
+_SPACES = lazy_compile(r"\s+")
+
+
+@on_change(actions=(Action.UPDATE,), type_pattern=EDGE_PROGRAMS, words=(b"403", b"401", b"deny"))
+def _denial_removed(change: Change) -> Iterator[Finding]:
+    """An edge program's denial (`if (req.url ~ "^/embargoed/" && …) { error 403 }`) gone from every one of its
+    snippets and programs: what it refused (embargoed articles, an admin path) is served to whoever asks. A denial
+    moved to another snippet, or whose condition is reworded (a path added), is kept: the program refuses as many
+    kinds of request as before."""
+    kept = _denial_conditions(change.after)
+    was = _denial_conditions(change.before)
+    gone = sorted(was - kept)
+    if gone and len(kept) < len(was):
+        yield finding(AUTH, change.address, f"{change.address}: its edge program no longer refuses requests where "
+                      f"{gone[0][:120]}: what it refused is served to whoever asks", Severity.HIGH)
+
+
+def _denial_conditions(values: Any) -> set[str]:
+    """The conditions of every denial in VALUES' programs, whitespace made single."""
+    return {_SPACES.sub(" ", match[1]).strip() for text in string_leaves(values) if "40" in text or "deny" in text
+            for match in DENIAL.finditer(text)}

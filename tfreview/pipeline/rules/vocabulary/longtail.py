@@ -141,6 +141,23 @@ control(AUTH, r"\w*bypass_(?:type|mode|policy)",
         ladder(("never", "none", "off", "disabled", "on_net", "on_network", "trusted_network", "conditional"),
                ("always", "all", "any", "everyone")),
         "traffic now bypasses the access check", create=Severity.HIGH, create_below=2)
+# A share link of any product (a camera's live stream, a folder, a dashboard) that asks no sign-in: created so or
+# switched so, whoever holds the URL reads what it shares. Read before the page-and-site line below, which judges
+# a switch only.
+control(AUTH, r"require_(?:login|sign_?in|password|auth\w*)|(?:login|sign_?in|password|auth)_required", flag,
+        "anyone holding the link reads what it shares, without signing in",
+        types=r"share_link|shared_link|guest_link|public_link|share_url|(?:^|_)share$", create=Severity.HIGH)
+# Who may read a review or submission's authors or reviewers (a journal's `blind_mode`, any anonymity setting):
+# double-blind → single → open, or identities never revealed → revealed.
+control(PUBLIC, r"\w*blind(?:_mode|_review|ing)?|\w*anonymi[sz](?:ation|ity)_(?:mode|level)",
+        ladder(("double", "double_blind", "triple", "triple_blind"), ("single", "single_blind"),
+               ("open", "none", "off", "disabled")),
+        "who wrote or reviewed is no longer kept from the other side")
+control(PUBLIC, r"reveal_\w*identit(?:y|ies)|\w*identit(?:y|ies)_disclosure|disclose_\w*identit(?:y|ies)",
+        ladder(("never", "none", "off", "disabled", "false", "hidden"),
+               ("on_report_submission", "on_decision", "on_acceptance", "on_publication", "always", "immediately",
+                "on_request")),
+        "identities kept hidden are now revealed")
 # A page, site or share that asked for a sign-in or a password before showing anything (`require_login`,
 # `password_protected`): off, anyone who finds it reads it.
 control(AUTH, r"require_(?:login|sign_?in|password)|(?:login|sign_?in|password)_required"

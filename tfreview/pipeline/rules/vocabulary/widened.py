@@ -82,6 +82,21 @@ control(WILDCARD, r"scope|access_scope|grant_scope|data_scope|share_scope|visibi
         "the grant now reaches all objects of its kind instead of the ones named",
         types=r"grant|share|entitlement|delegation|access_(?:policy|assignment|rule)|permission_(?:set|grant)")
 
+
+def named_ids(value: Any) -> float | None:
+    """1 for a list of named ids (`["sg-franchise-0142"]`), 0 once it holds the wildcard (`["*"]`, `"*"`)."""
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else None
+    if not items or not all(isinstance(i, str) and known(i) for i in items):
+        return None
+    return 0 if any(i.strip() in ("*", "all", "ALL") for i in items) else 1
+
+
+# The ids an access level, grant or role applies to (a badge level's `site_group_ids`, a role's `project_ids`): from
+# named sites or projects to `*`, every one of them, the other franchisees' and tenants' included.
+control(WILDCARD, r"\w+_ids|\w+_groups", named_ids,
+        "it now applies to every one of them (`*`) instead of the named ones",
+        types=r"(?:^|_)(?:access_level|access|grant|permission|role|entitlement|delegation|share)(?:_|$)")
+
 # A binding rule's selector removed (Consul's `consul_acl_binding_rule.selector`, any auth method's claim filter on
 # a binding or mapping): the rule now binds its role to every identity the auth method accepts, every service
 # account token of the cluster included.
