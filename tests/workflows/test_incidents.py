@@ -81,7 +81,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-125", "hidden-like-126", "hidden-like-127", "hidden-like-128", "hidden-like-129",
                       "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134",
                       "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138",
-                      "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142")]
+                      "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142",
+                      "hidden-like-143", "hidden-like-144", "hidden-like-145", "hidden-like-146")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -874,6 +875,14 @@ KNOWN_MISSES = {
     "fresh/hidden-like-141/113-aws-dynamodb-table.json",
     # the learned rule's retraining with 139–142 moves an older plan
     "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
+    # hidden-like-143 to -146 (gyms and spas, a scientific publisher, a cold-chain distributor, an elections office),
+    # sealed until the fixes from 127–142 had landed and scored then (97.2% / 0.4%; 96.8% / 0.8% on the session's
+    # first rules). Misses: a fridge monitor's critical threshold moved from 8 to 25 °C (threefold, within tuning's
+    # range for most metrics), an import that codifies an admin grant made out of band (the grant already exists)
+    "fresh/hidden-like-145/048-datadog-monitor.json",
+    "fresh/hidden-like-146/097-aws-iam-user-policy-attachment.json",
+    # the learned rule's retraining with 143–146 moves an older plan
+    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
 }
 
 
