@@ -454,3 +454,71 @@ NORMALIZE = "unset req.http.Accept-Language;"
 def test_an_edge_programs_denial_removed_is_high(tmp_path: Path, after: dict[str, Any], fires: bool) -> None:
     change = resource("fastly_service_vcl.articles", after, _vcl(EMBARGO, NORMALIZE))
     assert ("auth-weakened" in _high(tmp_path, [change])) is fires
+
+
+# --- from hidden-like-147 to -150 ----------------------------------------------------------------------------------
+
+PINNED = "registry.codelance.io/payments/payout-worker@sha256:" + "3e2d1c0b" * 8
+
+
+@pytest.mark.parametrize(("now", "fires"), [
+    ("codelance-registry.io/payments/payout-worker:2.8", True),          # another host, by tag
+    ("482917305561.dkr.ecr.us-east-1.amazonaws.com/tools/worker:latest", True),
+    ("registry.codelance.io/payments/payout-worker:2.8", False),         # same registry: a tag, judged elsewhere
+    ("registry.codelance.io/payments/payout-worker@sha256:" + "9f8e7d6c" * 8, False),   # a new digest
+])
+def test_a_pinned_image_moved_to_another_registry_by_tag_is_high(tmp_path: Path, now: str, fires: bool) -> None:
+    change = resource("aws_lambda_function.worker", {"function_name": "worker", "image_uri": now},
+                      {"function_name": "worker", "image_uri": PINNED})
+    assert ("supply-chain-opened" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("content", "fires"), [
+    ("//registry.npmjs.org/:_authToken=Q7kQ2xLm9Vb4Tz8Rw1Hn6Jp3Cs0Ye5Ud\n", True),
+    ("//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}\n", False),      # read from the environment
+])
+def test_an_npmrc_written_with_a_registry_token_leaks_it(tmp_path: Path, content: str, fires: bool) -> None:
+    change = resource("github_repository_file.npmrc", {"repository": "starter", "file": ".npmrc", "content": content})
+    result = review_rules_alone(tmp_path, [change])
+    assert ("credential-in-plan" in {f.rule for f in result.findings}) is fires
+    assert "Q7kQ2xLm9Vb4Tz8Rw1Hn6Jp3Cs0Ye5Ud" not in json.dumps(result.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(("secret", "fires"), [("rl_live_7Hq2Vx9Kp4Zt1Wm8Bn3Cf6", True), ("changeme", False)])
+def test_a_kv_secret_created_from_a_literal_json_document(tmp_path: Path, secret: str, fires: bool) -> None:
+    document = json.dumps({"client_id": "stlukes-lis", "client_secret": secret})
+    change = resource("vault_kv_secret_v2.reflab", {"mount": "secret", "name": "lis/reflab", "data_json": document},
+                      sensitive={"data_json": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "vault_kv_secret_v2.reflab", "mode": "managed", "type": "vault_kv_secret_v2", "name": "reflab",
+        "expressions": {"data_json": {"constant_value": document}}}]}}
+    assert ("secret-in-code" in _high(tmp_path, [change], configuration=configuration)) is fires
+
+
+@pytest.mark.parametrize(("tags", "fires"), [({"Environment": "dev"}, False), ({"Environment": "prod"}, True)])
+def test_a_dev_database_re_made_for_an_upgrade(tmp_path: Path, tags: dict[str, str], fires: bool) -> None:
+    before = {"identifier": "lis-sandbox", "engine": "postgres", "engine_version": "14.11", "tags": tags,
+              "deletion_protection": False, "id": "db-S7KQ2NWX4EJ3D"}
+    change = resource("aws_db_instance.sandbox", {**before, "engine_version": "16.3", "id": None}, before,
+                      unknown={"id": True}, actions=["delete", "create"])
+    change["change"]["replace_paths"] = [["engine_version"]]
+    assert ("resource-replace" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("resource_arn", "fires"), [
+    ("arn:aws:s3:::lmr-previews-prod/renders/*", False),    # objects under one prefix: no bucket-level action
+    ("arn:aws:s3:::lmr-previews-prod", True),               # the bucket itself: its policy, ACL and deletion
+])
+def test_s3_everything_on_a_prefix_of_objects_is_medium(tmp_path: Path, resource_arn: str, fires: bool) -> None:
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": [resource_arn]}]})
+    change = resource("aws_iam_role_policy.renderer", {"name": "renderer", "role": "renderer", "policy": policy})
+    assert ("iam-wildcard" in _high(tmp_path, [change])) is fires
+
+
+@pytest.mark.parametrize(("address", "fires"), [("framestock_watermark_profile.preview", True),
+                                                ("framestock_collection.featured", False)])
+def test_a_watermark_switched_off_is_high(tmp_path: Path, address: str, fires: bool) -> None:
+    before = {"name": "public-preview", "enabled": True, "max_edge_px": 1000}
+    change = resource(address, {**before, "enabled": False}, before)
+    assert ("data-policy-opened" in _high(tmp_path, [change])) is fires

@@ -98,6 +98,10 @@ SHAPES = (
         r"|glc_[A-Za-z0-9+/]{32,}={0,2}|dapi[a-f0-9]{32}(?:-\d)?|dp\.(?:st|pt|sa|ct|scim|audit)\.[A-Za-z0-9_.-]{40,}"
         r"|tskey-(?:auth|api|client|webhook|scim)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,})"
         r"(?![A-Za-z0-9_-])")),
+    # An npm or Yarn registry login written into an .npmrc (`//registry.npmjs.org/:_authToken=…`, `:_auth=`,
+    # `:_password=`): the registry's key sits after a colon, where ASSIGNMENT reads a path and no key.
+    Shape("service-token", lazy_compile(
+        r"//[^\s:]+/:_(?:authToken|auth|password)[ \t]*=[ \t]*(?P<secret>[^\s\"'$]{8,})")),
     # An HTTP Authorization header's credential written out (webhook and check headers, any provider): after the
     # Basic or Bearer scheme anywhere, or after an `Authorization:` key with any scheme word. A reference
     # (`Bearer ${var.token}`) or a masked value stops at its first character and is left alone.

@@ -6,6 +6,7 @@ literal was written, so a rule can say so (rules/hardcoded.py) without ever hold
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -33,9 +34,22 @@ def written_literals(document: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def hard_coded(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tuple[str, str]]:
     """(address, attribute) of each literal that masking hid as a secret and that could be a real one (not a
-    placeholder, an expression or a name)."""
+    placeholder, an expression or a name), or a JSON document holding one under a credential's name (a KV secret's
+    `data_json = jsonencode({client_secret = "…"})`, written as its text)."""
     return sorted({(address, attribute) for address, attribute, value in found
-                   if value in secrets and plausible(value, attribute)})
+                   if value in secrets and (plausible(value, attribute) or _inner_credentials(value))})
+
+
+def _inner_credentials(value: str) -> list[str]:
+    """The values a JSON object written as a literal holds under credential names (`client_secret`, `password`)."""
+    if not value.lstrip().startswith("{"):
+        return []
+    try:
+        document = json.loads(value)
+    except ValueError:
+        return []
+    return [v for k, v in document.items() if isinstance(v, str) and credential_key(str(k)) and plausible(v, str(k))] \
+        if isinstance(document, dict) else []
 
 
 def key_like(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tuple[str, str]]:
@@ -44,7 +58,8 @@ def key_like(found: list[tuple[str, str, str]], secrets: set[str]) -> list[tuple
     spaces that mixes three kinds of character (`u8Qp2Lx7…+Ga7Ee2Ti`, `S3cr3t!pass`) or letters and digits at a
     key's length. `placeholder-rotated-by-lambda` and `smtp.eu.example.com` read as words."""
     return sorted({(address, attribute) for address, attribute, value in found
-                   if value in secrets and plausible(value, attribute) and _reads_as_key(value)})
+                   if value in secrets and ((plausible(value, attribute) and _reads_as_key(value))
+                                            or any(_reads_as_key(inner) for inner in _inner_credentials(value)))})
 
 
 HOST_LIKE = lazy_compile(r"[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/\S*)?|[\w.+-]+@[\w.-]+", re.IGNORECASE)

@@ -148,7 +148,7 @@ def labelled_non_production(change: Change) -> str | None:
     holds everything inside it: a label alone does not say what lives there, so its own name must say a
     non-production environment too (`countdown-staging` labelled `env = staging`, `sandbox-jlee` labelled `dev`)."""
     attrs = change.before if isinstance(change.before, dict) else {}
-    if change.action is not Action.DELETE or protected(attrs):
+    if change.action not in (Action.DELETE, Action.REPLACE) or protected(attrs):
         return None
     env = non_production_env(attrs)
     if env is not None and CONTAINERS.search(change.type):
@@ -174,8 +174,11 @@ def non_production_store(change: Change, ri: ReviewInput) -> str | None:
     its user loses the data)."""
     why = labelled_non_production(change)
     attrs = change.before if isinstance(change.before, dict) else {}
-    if why is None or real_data(label_pairs(attrs)) or _scope_says_production(attrs) or _lives_on(attrs, ri) \
-            or mentioned_by_kept(attrs, ri) is not None:
+    if why is None or real_data(label_pairs(attrs)) or _scope_says_production(attrs) or _lives_on(attrs, ri):
+        return None
+    if change.action is Action.REPLACE:  # re-made under the same name: what names it finds the new one
+        return f"{why}: the data of a non-production environment, re-made"
+    if mentioned_by_kept(attrs, ri) is not None:
         return None
     return f"{why}; nothing the plan keeps names it: the data of a non-production environment"
 

@@ -51,6 +51,19 @@ def _named_resources(statement: Statement) -> bool:
     return bool(statement.resources) and all(named(r) for r in statement.resources)
 
 
+def _object_paths_only(statement: Statement) -> bool:
+    """Whether every resource is a path of objects under a prefix inside one named bucket (`bucket/renders/*`): S3
+    applies only object actions there, never the bucket's own policy, ACL, lifecycle or deletion. The bucket's whole
+    contents (`bucket/*`) or the bucket itself are more than a prefix."""
+    def under_prefix(resource: str) -> bool:
+        parts = resource.split(":", 5)
+        tail = parts[5] if len(parts) == 6 and parts[2] == "s3" else ""
+        bucket, _, path = tail.partition("/")
+        prefix = path.split("*", 1)[0]
+        return bool(bucket) and not any(c in bucket for c in "*?") and len(prefix.strip("/")) >= 1
+    return bool(statement.resources) and all(under_prefix(r) for r in statement.resources)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One thing a document allows that a reviewer must see; TEXT names the statement but not the resource."""
@@ -129,6 +142,8 @@ def _identity_statement(statement: Statement) -> Iterator[Verdict]:
         if high and not everywhere and statement.conditions and services <= DATA_SERVICES \
                 and _named_resources(statement):
             high = False  # full control of named stores, for callers a Condition scopes: shown, not held
+        if high and services == {"s3"} and _object_paths_only(statement):
+            high = False  # every object action under a named prefix: no bucket policy, ACL of the bucket or delete
         yield Verdict(WILDCARD, Severity.HIGH if high else Severity.MEDIUM,
                       f"{name} allows Action {', '.join(whole or wild)} {_scope(statement)}")
     elif risky:

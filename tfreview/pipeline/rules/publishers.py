@@ -7,7 +7,11 @@ move into one's own registry (ECR, ACR, Artifact Registry, an internal host) and
 shared registry that adds a word of its own to the old publisher's name (`docker.io/fluentbitio-dist` for
 `cr.fluentbit.io/fluent`) is someone else's. A publisher or host
 that only looks like the old one (`acme-platform` → `acrne-platform`, `kubernetes.github.io` →
-`kubernetes-github.io`: a letter or two changed) is a typosquat, high whatever words the two names share.
+`kubernetes-github.io`: a letter or two changed) is a typosquat, high whatever words the two names share. An image
+pinned by digest that moves to another registry host, named by a tag alone on a host that is no known public
+registry or by a tag that moves (`registry.acme.io/…@sha256:…` → `acme-registry.io/…:2.8`, another account's ECR
+`:latest`), is high whatever the names share: the digest was the pin, and whoever pushes the tag there decides what
+runs.
 
 A container added beside a workload's own (a sidecar in a task definition or pod) is read against its siblings:
 where every image the workload ran came from its own registry or was pinned by digest, a new image of a publisher
@@ -177,6 +181,13 @@ def _unpinned_elsewhere(old: Source, new: Source) -> bool:
     return new.mutable and not old.mutable and (old.host, old.owner) != (new.host, new.owner)
 
 
+def _digest_dropped(old: Source, new: Source) -> bool:
+    """Whether an image pinned by digest is now named by a tag alone, on a host that is no known public registry or
+    by a tag that moves (`latest`, none): a versioned tag of the same publisher on a known registry is judged as a
+    publisher move."""
+    return "@sha256:" in old.text and "@" not in new.text and (new.host not in SHARED_HOSTS or new.mutable)
+
+
 def _own(host: str) -> bool:
     """Whether HOST is a registry the account owns or a private name the internet cannot resolve."""
     try:
@@ -226,8 +237,15 @@ def _publisher_moved(change: Change) -> Iterator[Finding]:
     before = _references(change, False)
     for path, new in _references(change, True).items():
         old = before.get(path)
-        if old is None or (old.host == new.host and old.publisher == new.publisher and old.owner == new.owner) \
-                or _own(new.host):
+        if old is None or (old.host == new.host and old.publisher == new.publisher and old.owner == new.owner):
+            continue
+        if _digest_dropped(old, new) and old.host != new.host \
+                and IMAGE_KEY.fullmatch(path.rsplit(".", 1)[-1].lower()):
+            yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (an "
+                          f"image pinned by digest now comes by tag from another registry, {new.host}: whoever "
+                          "pushes that tag there decides what runs, whatever the names share)", Severity.HIGH)
+            return
+        if _own(new.host):
             continue
         if _typosquat(old, new):
             yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(old.text)} → {show(new.text)} (a "

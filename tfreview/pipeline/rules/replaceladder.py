@@ -8,7 +8,7 @@ from tfreview.pipeline.findings import Severity, is_helper_type
 from tfreview.pipeline.rules.abandoned import left_in_place
 from tfreview.pipeline.rules.carried import discards, lesser_destination
 from tfreview.pipeline.rules.certificates import certificate_rotated
-from tfreview.pipeline.rules.disposable import STORE_ITEMS
+from tfreview.pipeline.rules.disposable import STORE_ITEMS, non_production_store
 from tfreview.pipeline.rules.grantswap import grant_handed_on
 from tfreview.pipeline.rules.idle import short_lived
 from tfreview.pipeline.rules.jobs import runs_to_completion
@@ -114,4 +114,6 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(replica_with_primary(c, ri) or member_replaced(c, ri) or listener_remade(c, ri)),
           Severity.MEDIUM),
     Grade(lambda c, _ri: paren(short_lived(c)), Severity.MEDIUM),
+    # A store its own tag says non-production, re-made (an engine's major upgrade): judged as its delete would be.
+    Grade(lambda c, ri: paren(non_production_store(c, ri)) if looks_stateful(c.type) else None, Severity.MEDIUM),
 )

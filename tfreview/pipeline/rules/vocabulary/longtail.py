@@ -340,6 +340,10 @@ control("iam-privileged-role", r"allow_\w*impersonat\w*|impersonation_enabled|en
 control(OPENED, r"(?:enable_)?(?:data_masking|masking|redaction|pii_redaction|dlp|tokeni[sz]ation|log_redaction)"
         r"(?:_enabled|_enforced)?|mask_(?:secrets|pii|sensitive\w*)|redact_(?:secrets|pii|sensitive\w*)", flag,
         "sensitive data is no longer masked or redacted")
+# A watermark stamped on what a service hands out (a stock-photo preview, a document viewer): off, the files it
+# serves are the clean originals anyone may take.
+control(OPENED, r"enabled|is_enabled|\w*watermark\w*_enabled|watermark(?:ing)?|apply_watermark", flag,
+        "what it serves is no longer watermarked", types=r"watermark")
 # How a service redacts or de-identifies what it stores (a virtual agent's `redaction_strategy`, its DLP inspect and
 # de-identify templates) removed: conversations and card numbers are stored as they were said.
 control(OPENED, r"\w*redaction_(?:strategy|scope|policy|rules?|config\w*)|\w*de_?identify_(?:template|config\w*)",
