@@ -82,7 +82,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-130", "hidden-like-131", "hidden-like-132", "hidden-like-133", "hidden-like-134",
                       "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138",
                       "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142",
-                      "hidden-like-143", "hidden-like-144", "hidden-like-145", "hidden-like-146")]
+                      "hidden-like-143", "hidden-like-144", "hidden-like-145", "hidden-like-146",
+                      "hidden-like-147", "hidden-like-148", "hidden-like-149", "hidden-like-150")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -424,7 +425,6 @@ KNOWN_MISSES = {
     # session 15) label the same shape the benign twin of a literal in a plain place. Session 15 raised it to high,
     # measured three new false alarms in two unseen sets and no recall there, and took it back.
     "fresh/secrets-and-key-management/008-flux-bootstrap-sops-age.json",
-    "fresh/secrets-and-key-management/017-reporting-db-credentials.json",
     # Session 20's themed sets (first run unseen on session 20's start rules): leftovers not fixed yet.
     "fresh/messaging-and-streaming/085-sqs-service-queues-costcenter.json",
     "fresh/email-and-communications/054-mx-gateway-ingress.json",
@@ -498,7 +498,6 @@ KNOWN_MISSES = {
     # or sandbox stores torn down alone (a label alone never clears a store).
     "fresh/hidden-like-50/028-kubernetes-cluster-role-v1.json",
     "fresh/hidden-like-51/005-digitalocean-database-cluster.json",
-    "fresh/hidden-like-51/025-google-storage-bucket.json",
     "fresh/hidden-like-51/075-databricks-mws-workspaces.json",
     # hidden-like-52 to -54 (session 23), written after the fixes from 50 and 51 and scored unseen on 45ddda29 (96.7% /
     # 6.2%, 83.9% / 0.0%, 95.0% / 11.7%), then fixed from. Left: a WAF skip for one path prefix, a token widened by
@@ -746,7 +745,6 @@ KNOWN_MISSES = {
     # `s3:*` on one named bucket stays high, as the brief asks of wildcard actions on a sensitive service (the
     # writers read a service's own bucket as fine); an import that also sets a description stays high too
     "fresh/federation-and-workload-identity/rch01b_irsa_single_service_account.json",
-    "fresh/hidden-like-62/093-aws-iam-policy.json",
     "fresh/hidden-like-102/011-aws-iam-policy.json",
     "fresh/hidden-like-110/076-aws-iam-role-policy.json",
     "fresh/hidden-like-108/022-ledgerlock-vault.json",
@@ -783,7 +781,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-116/051-genesyscloud-telephony-providers-edges-trunkbasesettings.json",
     "fresh/hidden-like-116/072-aws-connect-contact-flow-module.json",
     "fresh/hidden-like-116/119-aws-connect-routing-profile.json",
-    "fresh/hidden-like-117/056-vault-kv-secret-v2.json",
     "fresh/hidden-like-117/087-runwarden-admission-policy.json",
     # their look-alikes read as risky: an export to an account the plan never shows as its own, a client's portal
     # role trusting such an account, a plan that writes one resource twice (exit 2: fail closed), a sandbox scope,
@@ -825,7 +822,6 @@ KNOWN_MISSES = {
     # replication to the authority's own DR account; and the learned rule's retraining moves three older plans
     "fresh/hidden-like-123/083-hcloud-server.json",
     "fresh/hidden-like-124/050-tenantry-tenant.json",
-    "fresh/hidden-like-125/111-aws-rds-cluster.json",
     "fresh/hidden-like-126/031-meridianpki-trust-anchor.json",
     "fresh/hidden-like-126/107-aws-s3-bucket-replication-configuration.json",
     # session 30: a secret store created holding a literal that reads as a key is secret-in-code high (eleven of
@@ -848,9 +844,7 @@ KNOWN_MISSES = {
     "fresh/hidden-like-134/025-aws-db-snapshot-copy.json",
     "fresh/hidden-like-134/118-google-bigquery-dataset-access.json",
     # the learned rule's retraining with 127–134 moves older plans
-    "fresh/hidden-like-58/122-kubernetes-namespace-v1.json",
     "fresh/data-perimeter/snowflake-share-accounts-1.json",
-    "fresh/hidden-like-58/028-parcelhub-feed.json",
     # hidden-like-135 to -138 (car sharing, a security vendor's SaaS, a broadcaster, dental clinics), sealed until the
     # fixes from 127–134 had landed and scored then (98.8% / 1.6%; 98.4% / 1.6% on the session's first rules). Misses:
     # everyone reading a bucket whose name says media (check-in damage photos), a maintenance window over election
@@ -861,9 +855,7 @@ KNOWN_MISSES = {
     "fresh/hidden-like-136/082-digitalocean-droplet.json",
     "fresh/hidden-like-138/087-auth0-client.json",
     # the learned rule's retraining with 135–138 moves older plans
-    "fresh/data-sharing-and-transfer/051-downloads-alb-https.json",
     "fresh/hidden-like-25/036-orders-db-instance-class.json",
-    "fresh/hidden-like-61/061-fastly-service-vcl.json",
     # hidden-like-139 to -142 (a mining company, an evidence-records vendor, a tutoring marketplace, a freight
     # railway), sealed until the fixes from 127–138 had landed and scored then (96.8% / 3.3%; 96.8% / 3.7% on the
     # session's first rules). Miss: a public CDN's origin moved from the redacted release bucket to the raw evidence
@@ -881,8 +873,10 @@ KNOWN_MISSES = {
     # range for most metrics), an import that codifies an admin grant made out of band (the grant already exists)
     "fresh/hidden-like-145/048-datadog-monitor.json",
     "fresh/hidden-like-146/097-aws-iam-user-policy-attachment.json",
-    # the learned rule's retraining with 143–146 moves an older plan
-    "fresh/edge-waf-and-api-gateways/095-shop-edge-vcl-refactor.json",
+    # hidden-like-147 to -150 (a freelance marketplace, a hospital laboratory, a stock-photo platform, container
+    # leasing), sealed until every fix of session 30 had landed and scored then: 98.0% / 0.8%, the same on the
+    # session's first rules; fixed from afterwards (every plan right). The retraining with them moves an older plan
+    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
 }
 
 
