@@ -143,10 +143,11 @@ def protected(attrs: dict[str, object]) -> bool:
 def labelled_non_production(change: Change) -> str | None:
     """Why a deleted object only stops a non-production environment's service, or None: its own environment tag or
     bare tag names one (`env = staging`, `["sandbox"]`) and nothing in its labels or name says production; its
-    deletion protection is not on. deleteladder.py asks it of what holds no data (machines, networks, services):
-    a store, a secret or a key is judged by what it keeps, whatever its tag. A namespace, project or resource group
-    holds everything inside it: a label alone does not say what lives there, so its own name must say a
-    non-production environment too (`countdown-staging` labelled `env = staging`, `sandbox-jlee` labelled `dev`)."""
+    deletion protection is not on (a replaced store is asked the same, through non_production_store). deleteladder.py
+    asks it of what holds no data (machines, networks, services): a store, a secret or a key is judged by what it
+    keeps, whatever its tag. A namespace, project or resource group holds everything inside it: a label alone does
+    not say what lives there, so its own name must say a non-production environment too (`countdown-staging`
+    labelled `env = staging`, `sandbox-jlee` labelled `dev`)."""
     attrs = change.before if isinstance(change.before, dict) else {}
     if change.action not in (Action.DELETE, Action.REPLACE) or protected(attrs):
         return None

@@ -15,10 +15,10 @@ was judged fine. The reviewer and the model see it; the label stays with what th
 the change does is put a credential into the code: a service (not a secret store) created with a literal
 credential, or one whose credential was empty, absent or a reference to a store before (an app's secret block, a
 connector's OAuth tokens, an admin password); a secret store created holding a literal that reads as a key or
-token (not a host name or a placeholder). A
-credential nested in a block (`connector_profile_config.….access_token`) counts by its own name. A literal with a
-credential's own shape in a settings map (a connection string's `AccountKey=`) is judged by its own key: new there,
-it is high whatever its neighbours held (Key Vault references under credential names); the same key rotated is not.
+token (not a host name or a placeholder). A credential nested in a block (`connector_profile_config.….access_token`)
+counts by its own name. A literal with a credential's own shape in a settings map (a connection string's
+`AccountKey=`) is judged by its own key: new there, it is high whatever its neighbours held (Key Vault references
+under credential names); the same key rotated is not.
 
 A credential the service generated and kept rotated in its own secret store (`manage_master_user_password`) given
 up for one from a root variable not declared sensitive is high too: the plan's `variables` block shows the new
@@ -111,7 +111,6 @@ def _new_entry(ri: ReviewInput, change: Change, attribute: str, keys: set[str]) 
         return True
     if _store(change):
         return False
-        return True
     before = ri.masking.hidden[change.address][0] if change.address in ri.masking.hidden else change.before
     held = before.get(attribute) if isinstance(before, dict) else None
     return held in (None, [], {}) or (isinstance(held, dict | list) and not keys <= _keys_held(held, keys, 0))

@@ -99,7 +99,7 @@ def _own_ids(change: Change) -> Iterator[str]:
 
 def _named_by_kept(view: PlanView) -> tuple[set[str], set[str]]:
     """The deleted objects' ids that the values of kept changes hold, anywhere inside a string, before and after
-    (one pass of an automaton over each side, once per plan)."""
+    (one automaton of every deleted id, run once over each kept change's sides; once per plan)."""
     automaton = ahocorasick.Automaton()
     for ident in {i for change in view.of(Action.DELETE) for i in _own_ids(change)}:
         automaton.add_word(ident, ident)
