@@ -83,7 +83,8 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-135", "hidden-like-136", "hidden-like-137", "hidden-like-138",
                       "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142",
                       "hidden-like-143", "hidden-like-144", "hidden-like-145", "hidden-like-146",
-                      "hidden-like-147", "hidden-like-148", "hidden-like-149", "hidden-like-150")]
+                      "hidden-like-147", "hidden-like-148", "hidden-like-149", "hidden-like-150",
+                      "hidden-like-151", "hidden-like-152", "hidden-like-153", "hidden-like-154")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -866,7 +867,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-140/025-helm-release.json",
     "fresh/hidden-like-141/113-aws-dynamodb-table.json",
     # the learned rule's retraining with 139–142 moves an older plan
-    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
     # hidden-like-143 to -146 (gyms and spas, a scientific publisher, a cold-chain distributor, an elections office),
     # sealed until the fixes from 127–142 had landed and scored then (97.2% / 0.4%; 96.8% / 0.8% on the session's
     # first rules). Misses: a fridge monitor's critical threshold moved from 8 to 25 °C (threefold, within tuning's
@@ -875,8 +875,34 @@ KNOWN_MISSES = {
     "fresh/hidden-like-146/097-aws-iam-user-policy-attachment.json",
     # hidden-like-147 to -150 (a freelance marketplace, a hospital laboratory, a stock-photo platform, container
     # leasing), sealed until every fix of session 30 had landed and scored then: 98.0% / 0.8%, the same on the
-    # session's first rules; fixed from afterwards (every plan right). The retraining with them moves an older plan
-    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
+    # session's first rules; fixed from afterwards (every plan right).
+    # hidden-like-151 to -154 (a ski resort, building management, consumer DNA testing, a transit ticketing authority),
+    # written after every fix of session 30 had landed and scored on its end rules before anyone read them: 97.6% /
+    # 4.1%, the same on its first rules. Not fixed from. Misses: an avalanche alert route deleted for a weaker one,
+    # BACnet (UDP 47808) opened to the world (UDP above 1023 is medium by design), an anonymous open-data API client
+    # gaining refund and fare-write scopes, a detokenise grant returning full card numbers to a contractor.
+    # Look-alikes read as risky: 443 opened on a public booking site (the learned rule), a network policy renamed
+    # (delete and identical create), a drift-only plan putting an alarm's description back, a cache group replaced
+    # create-before-destroy, s3:* on one dev scratch bucket, a disclosure sent sooner (the learned rule), an open-data
+    # feed served without sign-in, bucket or IAM (three plans), a dev Aurora teardown
+    "fresh/hidden-like-151/024-alpenwx-alert-route.json",
+    "fresh/hidden-like-152/020-aws-security-group-rule.json",
+    "fresh/hidden-like-154/035-ticketflow-api-client.json",
+    "fresh/hidden-like-154/060-cardvault-detokenize-grant.json",
+    "fresh/hidden-like-151/001-digitalocean-firewall.json",
+    "fresh/hidden-like-151/022-kubernetes-network-policy.json",
+    "fresh/hidden-like-151/107-aws-cloudwatch-metric-alarm.json",
+    "fresh/hidden-like-153/011-aws-elasticache-replication-group.json",
+    "fresh/hidden-like-153/117-aws-iam-role-policy.json",
+    "fresh/hidden-like-153/123-consentry-disclosure-policy.json",
+    "fresh/hidden-like-154/007-aws-api-gateway-method.json",
+    "fresh/hidden-like-154/056-google-storage-bucket-iam-member.json",
+    "fresh/hidden-like-154/114-aws-s3-bucket-policy.json",
+    "fresh/hidden-like-154/031-aws-rds-cluster.json",
+    # the learned rule's retraining with 147–154 moves older plans
+    "fresh/data-sharing-and-transfer/051-downloads-alb-https.json",
+    "fresh/hidden-like-58/028-parcelhub-feed.json",
+    "fresh/hidden-like-61/061-fastly-service-vcl.json",
 }
 
 
