@@ -28,7 +28,7 @@ from tfreview.pipeline.rules.environments import (
 )
 from tfreview.pipeline.rules.expired import mentioned_by_kept
 from tfreview.pipeline.rules.expiry import expired_on, plan_time
-from tfreview.pipeline.rules.planview import PlanView, plan_view
+from tfreview.pipeline.rules.planview import PlanView, kept_modules, plan_view
 from tfreview.pipeline.rules.previews import KEYED, preview_key, preview_namespace
 from tfreview.pipeline.rules.synthetic import real_data, synthetic_data
 from tfreview.pipeline.rules.teardowns import lifetime_labels
@@ -127,12 +127,7 @@ def non_production_module(change: Change, ri: ReviewInput) -> str | None:
     if not words & MODULE_ENVS or words & PRODUCTION_TOKENS or env_words(attrs) \
             or (label_tokens(attrs) | named) & PRODUCTION_TOKENS or _runs_data_engine(attrs):
         return None
-    kept = plan_view(ri).derived("modules keeping something", _keeping_modules)
-    return None if change.module in kept else change.module
-
-
-def _keeping_modules(view: PlanView) -> set[str | None]:
-    return {c.module for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE}
+    return None if change.module in kept_modules(plan_view(ri)) else change.module
 
 
 def protected(attrs: dict[str, object]) -> bool:

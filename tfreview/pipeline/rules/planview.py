@@ -67,6 +67,16 @@ def _kept_values_text(view: PlanView) -> str:
                      for c in view.changes if c.action is not Action.DELETE)
 
 
+def kept_modules(view: PlanView) -> set[str | None]:
+    """The modules in which this plan keeps, changes or creates any managed object, built once per plan: a module
+    absent from it is one the plan removes whole."""
+    return view.derived("modules kept", _kept_modules)
+
+
+def _kept_modules(view: PlanView) -> set[str | None]:
+    return {c.module for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE}
+
+
 def provider_prefix(resource_type: str) -> str:
     """The provider part of a resource type (`aws` of `aws_s3_bucket`)."""
     return resource_type.split("_", 1)[0]

@@ -24,7 +24,7 @@ from tfreview.pipeline.rules.environments import (
     labelled_disposable,
 )
 from tfreview.pipeline.rules.kinds import looks_stateful
-from tfreview.pipeline.rules.planview import PlanView, plan_view, provider_prefix
+from tfreview.pipeline.rules.planview import PlanView, kept_modules, plan_view, provider_prefix
 from tfreview.pipeline.rules.units import ordered_words, words
 from tfreview.pipeline.rules.values import leaves, plain
 from tfreview.pipeline.rules.wayback import kept_copy
@@ -170,11 +170,6 @@ def purpose_gone(change: Change, ri: ReviewInput) -> str | None:
         or scope_torn_down(change, ri)
 
 
-def _kept_modules(view: PlanView) -> set[str | None]:
-    """The modules in which this plan keeps, changes or creates anything."""
-    return {c.module for c in view.changes if c.mode == "managed" and c.action is not Action.DELETE}
-
-
 def _scope_word(change: Change) -> str | None:
     """What a member's own labels say of its scope: 'production', a disposable or non-production word, or None
     when it has no labels."""
@@ -193,7 +188,7 @@ def scope_torn_down(change: Change, ri: ReviewInput) -> str | None:
     nothing in it), every labelled member says disposable or non-production and none production, every data store
     in it is disposable or keeps a final copy, and the member itself says no other scope."""
     view = plan_view(ri)
-    if change.module is None or change.module in view.derived("modules kept", _kept_modules):
+    if change.module is None or change.module in kept_modules(view):
         return None
     module = change.module
     words = view.derived(f"scope torn down:{module}", lambda v: _torn_down_scopes(v.deletes_by_module.get(module, [])))

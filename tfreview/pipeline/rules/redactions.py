@@ -26,12 +26,14 @@ NAME_KEYS = ("type", "name", "info_type", "entity_type", "id")
 @on_change(actions=(Action.UPDATE,), type_pattern=REDACTING)
 def _finds_less(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
+    lists_after = dict(_lists(after))
     for key, was in _lists(before):
-        now = dict(_lists(after)).get(key)
+        now = lists_after.get(key)
         if now is None:
             continue
-        lost = [name for name in _names(was) if name not in set(_names(now))]
-        if lost and _names(now):
+        kept = set(_names(now))
+        lost = [name for name in _names(was) if name not in kept]
+        if lost and kept:
             yield finding(OPENED, change.address, f"{change.address}: {key} no longer finds {', '.join(lost[:4])}: "
                           "what it found passes through unredacted")
             return
@@ -61,7 +63,7 @@ def _names(items: list[Any]) -> list[str]:
             name = next((item[k] for k in NAME_KEYS if isinstance(item.get(k), str)), None)
             if name is None:
                 inner = next((v for k, v in item.items() if k in NAME_KEYS and isinstance(v, list) and v), None)
-                name = _names(inner)[0] if inner and _names(inner) else None
+                name = next(iter(_names(inner)), None) if inner else None
             if name is not None:
                 names.append(name)
     return names

@@ -167,9 +167,10 @@ def _reach_all(change: Change) -> Iterator[str]:
     for key, items in after.items():
         if not (PERMISSION_LIST.match(str(key)) or SCOPE_LIST.match(str(key))) or not isinstance(items, list):
             continue
-        old = [tuple(_SEGMENT_SEPARATOR.split(i.lower())) for i in as_list(before.get(key)) if isinstance(i, str)]
+        was = as_list(before.get(key))
+        old = [tuple(_SEGMENT_SEPARATOR.split(i.lower())) for i in was if isinstance(i, str)]
         held = set(old) | {entry[:-1] for entry in old if len(entry) >= 2}
-        for item in (i for i in items if isinstance(i, str) and i not in as_list(before.get(key))):
+        for item in (i for i in items if isinstance(i, str) and i not in was):
             segments = tuple(_SEGMENT_SEPARATOR.split(item.lower()))
             if len(segments) >= 2 and ALL_SEGMENT.match(segments[-1]) and segments[:-1] in held:
                 yield f"{key} gains {item[:60]!r} (every record, where the role held a narrower entry on it)"
