@@ -251,9 +251,17 @@ def plausible(value: str, name: str = "") -> bool:
         return False
     if names_object(name, value):
         return False
-    if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES) or STORE_URI.fullmatch(value):
+    if value.isdigit() or value.lower().startswith(REFERENCE_PREFIXES) or STORE_URI.fullmatch(value) \
+            or STAMP.fullmatch(value):
         return False
     return "${" not in value and "{{" not in value and "(" not in value
+
+
+# A date, time or version written as one (`2026-11`, `2026-11-30T00:00:00Z`, `v1.4.2`): a rotation marker or a
+# version, never a secret.
+STAMP = lazy_compile(r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+                     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+                     r"|v?\d+(?:\.\d+){1,3}")
 
 
 def names_object(key: str, value: str) -> bool:

@@ -182,6 +182,11 @@ def yaml_document(text: Any) -> Any:
     return found[0] if len(found) == 1 and len(parts) == 1 else found or None
 
 
+def text_document(text: str) -> Any:
+    """The JSON or YAML document TEXT holds (parsed once however many rules ask), or None for plain text."""
+    return _text_document(text)
+
+
 @lru_cache(maxsize=256)
 def _text_document(text: str) -> Any:
     """The document TEXT holds, parsed once however many rules ask (callers copy it: unfolded builds new containers)."""

@@ -106,7 +106,9 @@ from tfreview.pipeline.rules import foreign as foreign
 from tfreview.pipeline.rules import egress as egress
 from tfreview.pipeline.rules import exfil as exfil
 from tfreview.pipeline.rules import clients as clients
+from tfreview.pipeline.rules import openscopes as openscopes
 from tfreview.pipeline.rules import workforce as workforce
+from tfreview.pipeline.rules import rolemaps as rolemaps
 from tfreview.pipeline.rules import text as text
 from tfreview.pipeline.rules import credentials as credentials
 from tfreview.pipeline.rules import hardcoded as hardcoded

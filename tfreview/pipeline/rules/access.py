@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.decoding import embedded_objects
+from tfreview.pipeline.decoding import embedded_objects, text_document
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
 from tfreview.pipeline.rules.common import as_list, blocks, dig, known, new_items, sides
@@ -256,6 +256,19 @@ def _custom_role(change: Change) -> Iterator[Finding]:
     if found:
         yield finding(ESCALATES, change.address, f"{change.address}: permissions {', '.join(found[:4])} "
                       "(can grant itself more)")
+    reads = sorted(str(p) for p in as_list(after.get("permissions"))
+                   if str(p).lower() not in old and str(p).lower() in GCP_CONTENT_READS)
+    if reads and change.type == "google_organization_iam_custom_role":
+        yield finding(PRIVILEGED, change.address, f"{change.address}: permissions {', '.join(reads[:3])} on an "
+                      "organisation role: whoever holds it reads every secret, object or table of every project")
+
+
+# Permissions that read what a store holds (a secret's value, an object, a table's rows, a key's plaintext), not
+# only that it exists: in a role defined for the whole organisation, every project's content.
+GCP_CONTENT_READS = frozenset({"secretmanager.versions.access", "storage.objects.get", "bigquery.tables.getdata",
+                               "cloudkms.cryptokeyversions.usetodecrypt", "spanner.databases.read",
+                               "datastore.entities.get", "firestore.documents.get", "iam.serviceaccountkeys.create",
+                               "iam.serviceaccounts.getaccesstoken"})
 
 
 @on_change(types=("aws_iam_role", "aws_iam_user"))
@@ -288,13 +301,29 @@ def _everyone_member(change: Change) -> Iterator[Finding]:
     if change.type in GRANT_TYPES or change.type.startswith(GRANT_PREFIXES) or change.type in PUBLIC_READ_TYPES:
         return
     before, after = sides(change)
-    members = named_members(after)
+    members = named_members(after) | _document_members(after)
     if not members or conditioned(after) or denies(after):  # most resources name no members: settle them first
         return
-    added = sorted(m for m in members - named_members(before) if everyone_member(m))
+    added = sorted(m for m in members - named_members(before) - _document_members(before) if everyone_member(m))
     if added and not _before_sign_in_only(after):
         role = after.get("role") or after.get("role_name") or after.get("permission") or "access"
         yield finding(PUBLIC, change.address, f"{change.address}: grants {role} to {added[0]} (everyone)")
+
+
+# A setting that holds a grant document as JSON text (a share link's `grantee_policy`, an `acl_json`).
+GRANT_DOCUMENT = lazy_compile(r"(?:^|_)(?:polic(?:y|ies)|grants?|acls?|access|permissions?|sharing)(?:_json)?$")
+
+
+def _document_members(values: dict[str, Any]) -> set[str]:
+    """The principals the grant documents held as JSON text name (not AWS policies: their `Principal` is judged
+    by the policy rules), each document without a condition or deny of its own."""
+    found: set[str] = set()
+    for key, value in values.items():
+        if isinstance(value, str) and value.lstrip()[:1] == "{" and GRANT_DOCUMENT.search(key) \
+                and isinstance(document := text_document(value), dict) and not conditioned(document) \
+                and not denies(document):
+            found |= named_members(document)
+    return found
 
 
 # What a grant lets its holder do, by the actions it lists (Boundary's `grant_strings` "ids=*;type=scope;actions=list",

@@ -49,6 +49,8 @@ def backup_handed_on(change: Change, ri: ReviewInput) -> str | None:
     dropped = {str(v) for c in view.of(Action.DELETE) if PLANS.search(c.type) for v in _ids(c.before)}
     takers = [c for c in successors if not {str(v) for k in PLAN_REFERENCES for v in as_list(_side(c).get(k))}
               & dropped]
+    if gone and all(_protects_only_deleted(old, view) for old in gone):
+        return "everything it backed up is deleted in this plan too; those deletes are judged on their own"
     if not gone or not all(any(_covers(taker, old) for taker in takers) for old in gone):
         return None
     lost = max((_lifetime(c.before) for c in view.of(Action.DELETE) if PLANS.search(c.type)), default=0.0)
@@ -58,6 +60,26 @@ def backup_handed_on(change: Change, ri: ReviewInput) -> str | None:
         return None
     return ("what it backed up is selected again by a backup plan that stays or is new, keeping backups at least as "
             "long; what it stored stays in its vault")
+
+
+# The last part of an ARN or resource path (`…:db:orders-stg`, `…/instances/vm-1`): the name of what it names.
+_LAST_PART = lazy_compile(r"[^:/]+$")
+
+
+def _protects_only_deleted(selection: Change, view: PlanView) -> bool:
+    """Whether a selection names its resources one by one (ARNs or ids, no tags or patterns) and the plan deletes
+    every one of them."""
+    named = [str(v) for v in as_list(_side(selection).get("resources"))]
+    if not named or any("*" in v for v in named) or any(as_list(_side(selection).get(k)) for k in COVERAGE[1:4]):
+        return False
+    deleted = view.derived("deleted ids and names", _deleted_names)
+    return all(v in deleted or ((last := _LAST_PART.search(v)) is not None and last.group(0) in deleted)
+               for v in named)
+
+
+def _deleted_names(view: PlanView) -> set[str]:
+    return {str(v) for c in view.of(Action.DELETE) if isinstance(c.before, dict)
+            for k, v in c.before.items() if k in ("id", "arn", "name", "identifier") and isinstance(v, str) and v}
 
 
 def _side(change: Change) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
 from tfreview.pipeline.encoded import decoded_text
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
+from tfreview.pipeline.rules.credentials import LEAK
 from tfreview.pipeline.rules.installers import UNVOUCHED, unvouched_downloads
 from tfreview.pipeline.rules.minted import sends_minted
 from tfreview.pipeline.rules.provisioners import PIPED
@@ -253,7 +254,13 @@ def _unvouched_download(change: Change) -> Iterator[Finding]:
     (installers.py): every image or artifact it bakes carries what that host served. A machine's own boot script
     installing a vendor's agent this way is left to its other dangers."""
     before = set().union(*(unvouched_downloads(text) for _, text in build_scripts(change.before)))
+    sent_before = any(sends_minted(text) for _, text in build_scripts(change.before))
     for path, text in build_scripts(change.after):
+        if not sent_before and sends_minted(text):
+            yield finding(LEAK, change.address, f"{change.address}: the script in {path} sends a credential the job "
+                          "holds (its token, a secret variable) or mints over the network: whoever receives it acts "
+                          "as the pipeline")
+            return
         new = sorted(unvouched_downloads(text) - before)
         if new:
             yield finding(RULE, change.address, f"{change.address}: the script in {path} pipes a download from "

@@ -1,7 +1,8 @@
 """Risk rules, successor gaps (delete grading): what a successor must carry for the deleted or re-made object's job
 to go on — it does not throw its records away (a `discard` or `/dev/null` destination), does not send them where
 its name says non-production (a sandbox workspace) when the old destination's did not, adds no setting at its weak
-end (an urgency of `low` where none was set), still sends to every recipient, switches no notice off, and, for a
+end (an urgency of `low` where none was set), still sends to every recipient, still pages someone when the old one
+did (a pager or a text message, not only mail), switches no notice off, and, for a
 release that kept data on its own volumes (persistence on), takes that data over (names an existing claim) instead
 of starting on new, empty ones; nor can any successor take over what a destroy with `force_destroy` empties.
 successors.py, tightened.py, recipients.py, purposes.py, sinks.py and ladders.py ask it."""
@@ -26,6 +27,7 @@ DESTINATION = lazy_compile(r"destination|sink|target|workspace|storage|bucket|pa
 # Words of a name that say non-production or disposable.
 NON_PRODUCTION = NON_PRODUCTION_ENVS | DISPOSABLE_TOKENS
 _WORDS = lazy_compile(r"[a-z0-9]+")
+_SPACE = lazy_compile(r"\s")
 # Who a record or alert is sent to: an @-handle of a paging or chat integration, an e-mail address.
 RECIPIENTS = lazy_compile(r"(?<![\w.])@[a-z0-9][\w.-]*[a-z0-9]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # Settings that say where a message or alert goes (its text with @-handles, its recipients and channels).
@@ -114,6 +116,31 @@ def dropped_recipient(before: Any, after: Any) -> str | None:
     return next((match for match in _recipients(before) if match.lower() not in new), None)
 
 
+# A recipient that wakes a person (an on-call service, a text message, a phone call), named as a channel's scheme or
+# service (`pagerduty:P7QX2LA`, `sms:+43…`, `@opsgenie-ops`, an SNS topic `…-pagerduty`): not mail or chat read later.
+PAGES = lazy_compile(r"(?<![a-z0-9])(?:pagerduty|opsgenie|victorops|splunk-on-?call|xmatters|ilert|zenduty|squadcast"
+                     r"|sms|tel|phone|voice|call|pager)(?![a-z0-9])", re.IGNORECASE)
+
+
+# Settings that name whom a message reaches (not its text, where "call" is a word).
+ROUTED_TO = lazy_compile(r"notif|recipient|channel|contact|escalat|pag(?:e|er|ing)|subscri|endpoint|target|action"
+                         r"|receiver|destination|integration|^to$")
+
+
+def _paged(values: Any) -> list[str]:
+    """The recipients (single tokens, no text) of the settings that say whom a message reaches which page a person."""
+    return [text for path, value in leaves(values) if ROUTED_TO.search(plain(path).rpartition(".")[2])
+            for text in (value if isinstance(value, list) else [value])
+            if isinstance(text, str) and len(text) < 300 and not _SPACE.search(text) and PAGES.search(text)]
+
+
+def dropped_paging(before: Any, after: Any) -> str | None:
+    """What the old object paged (`pagerduty:P7QX2LA`) when nothing the successor says names a pager at all (not
+    even an `@pagerduty-…` handle in its message): it still notifies, but only where someone reads later."""
+    paged = _paged(before)
+    return None if not paged or any(PAGES.search(text) for text in string_leaves(after)) else f"{paged[0]} went"
+
+
 def switched_off(resource_type: str, before: Any, after: Any) -> str | None:
     """A switch the old object had on that the successor has off, where no control says that is stronger
     (`notify_no_data` true → false), or None."""
@@ -134,6 +161,7 @@ def gap(resource_type: str, before: Any, after: Any) -> str | None:
         return f"it sends to a destination named {word}, where the old one did not"
     for why, found in (("adds", weak_addition(resource_type, before, after)),
                        ("no longer sends to", dropped_recipient(before, after)),
+                       ("no longer pages anyone:", dropped_paging(before, after)),
                        ("switches off", switched_off(resource_type, before, after))):
         if found is not None:
             return f"it {why} {found}"

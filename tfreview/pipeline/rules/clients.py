@@ -6,6 +6,7 @@ personal mail domains. Judged by what attributes mean, never by provider."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -94,6 +95,10 @@ def _redirect(text: str, own: Own, created: bool) -> tuple[str, Severity] | None
     scheme, host = url.group(1).lower(), url.group(2).lower()
     if "*" in host:
         return f'"{text[:80]}" (a wildcard host)', Severity.HIGH
+    address = _address(host)
+    if address is not None:  # a bare address: no domain says whose it is
+        return (f'"{text[:80]}" (a bare public IP address, {scheme})', Severity.HIGH) if address.is_global \
+            and scheme in ("http", "https") else None
     if not host or "." not in host or special_use(host) or not public(host) or scheme not in ("http", "https"):
         return None  # localhost, an internal name, or an app's own scheme (com.acme.app://)
     if scheme == "http":
@@ -103,6 +108,13 @@ def _redirect(text: str, own: Own, created: bool) -> tuple[str, Severity] | None
         return None
     return (f'"{text[:80]}" ({domain}, a domain the plan does not show as its own)',
             Severity.MEDIUM if created else Severity.HIGH)
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
 
 
 def _flag(path: tuple[str, ...], old: set[str], new: set[str]) -> str | None:

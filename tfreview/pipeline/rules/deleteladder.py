@@ -64,6 +64,7 @@ from tfreview.pipeline.rules.parents import (
     authenticator_of_deleted,
     database_group,
     guard_of_deleted,
+    login_role_retired,
     used_only_by_deleted,
     with_parent,
 )
@@ -77,7 +78,7 @@ from tfreview.pipeline.rules.rebuilds import alerting_retired
 from tfreview.pipeline.rules.recipients import replaced_alerting
 from tfreview.pipeline.rules.records import mail_policy, record_name
 from tfreview.pipeline.rules.recoverable import disabled_recoverable, recoverable_secret
-from tfreview.pipeline.rules.referrers import referrers_dropped, referrers_moved
+from tfreview.pipeline.rules.referrers import referrers_dropped, referrers_moved, referrers_renamed
 from tfreview.pipeline.rules.regrant import granted_again
 from tfreview.pipeline.rules.relinked import remade_live
 from tfreview.pipeline.rules.replicas import replica_with_primary
@@ -270,6 +271,7 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, ri: paren(guarded_delete(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(cut_over(c, ri, looks_stateful(c.type)) or preview_member(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(with_parent(c, ri, looks_stateful) or authenticator_of_deleted(c, ri)
+                              or login_role_retired(c, ri)
                               or guard_of_deleted(c, ri)
                               or database_group(c)
                               or used_only_by_deleted(c, ri, looks_stateful)
@@ -283,7 +285,9 @@ DELETE_LADDER: tuple[Grade, ...] = (
     Grade(lambda c, _ri: paren(allow_all_policy_deleted(c) or allow_all_rule_deleted(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(rerouted(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: None if looks_stateful(c.type) else paren(referrers_moved(c, ri) or superseded(c, ri)
-                                                                  or rule_moved(c, ri) or referrers_dropped(c, ri)),
+                                                                  or rule_moved(c, ri) or referrers_dropped(c, ri)
+                                                                  or (None if holds_content(c.type)
+                                                                      else referrers_renamed(c, ri))),
           Severity.MEDIUM),
     Grade(lambda c, ri: paren(own_logs_retired(c, ri)), Severity.MEDIUM, True),
 )

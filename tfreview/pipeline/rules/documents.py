@@ -14,7 +14,7 @@ from tfreview.pipeline.decoding import unpercent
 from tfreview.pipeline.diff import UNKNOWN
 from tfreview.pipeline.rules.actions import PRIVILEGED_POLICY
 from tfreview.pipeline.rules.common import as_list, dig, state_resources
-from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, is_document, parse
+from tfreview.pipeline.rules.policy import MAX_DOCUMENT_CHARS, Statement, from_block, is_document, parse
 
 MAX_DEPTH = 24
 UNRESOLVED = "unresolved-value"
@@ -34,7 +34,7 @@ def find(values: Any) -> Iterator[tuple[str, list[Statement]]]:
         text = orjson.dumps(values)
     except TypeError:  # not plain JSON (never from a plan): walk it anyway
         text = b"Statement"
-    if b"Statement" in text:  # one C-speed scan spares the walk for the many resources without a policy
+    if b"Statement" in text or b'"statement"' in text:  # one C-speed scan spares the walk for most resources
         yield from _walk(values, "", 0)
 
 
@@ -54,6 +54,9 @@ def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statem
         if is_document(value):
             yield where or "policy", parse(value)
             return
+        if (blocks := _statement_blocks(value)) is not None:
+            yield where or "policy", [from_block(block) for block in blocks]
+            return
         for key, item in value.items():
             yield from _walk(item, _join(where, str(key)), depth + 1)
     elif isinstance(value, list):
@@ -61,6 +64,18 @@ def _walk(value: Any, where: str, depth: int) -> Iterator[tuple[str, list[Statem
             name = item.get("name") if isinstance(item, dict) else None
             step = f'{where} "{name}"' if isinstance(name, str) and name else f"{where}[{index}]"
             yield from _walk(item, step, depth + 1)
+
+
+def _statement_blocks(value: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """A provider's policy written as `statement` blocks of IAM grammar (effect, actions or not_actions, resources),
+    whatever the resource type: the same document as JSON policy text, read the same way."""
+    blocks = value.get("statement")
+    if not isinstance(blocks, list) or not blocks or not all(isinstance(b, dict) for b in blocks):
+        return None
+    if all(str(b.get("effect", "")).lower() in ("allow", "deny") and ("actions" in b or "not_actions" in b)
+           for b in blocks):
+        return blocks
+    return None
 
 
 def unreadable(values: Any, where: str = "", depth: int = 0) -> Iterator[str]:

@@ -7,7 +7,10 @@ listed twice. A twin that differs in anything it does (a schedule, a tag it sele
 store's twin holds other data and a scope's (an org, a project, a namespace) other objects, and an object updated
 to look like the deleted one (an index shift) is another object that now says the same, not a twin that was
 already doing it. A kept object with the deleted one's own id
-or ARN is that object under a second address: destroying it destroys what the "twin" manages."""
+or ARN is that object under a second address: destroying it destroys what the "twin" manages. A Kubernetes object's
+name and labels are identity too (its namespace is not), and an object that acts on what its selector matches (a
+network policy, a disruption budget), reached by nobody through its name, is covered by a twin created under a new
+name; a Service, ingress or route is reached by its name and is not."""
 
 from __future__ import annotations
 
@@ -57,10 +60,37 @@ def _same(old: dict[str, Any], new: dict[str, Any], pairs: Pairs) -> bool:
         was, now = old.get(key), new.get(key)
         if was == now or (REFERENCE.search(key) and isinstance(was, str) and pairs.get(was) == now):
             continue
+        if key == "metadata" and _placed(was) == _placed(now):
+            continue  # a Kubernetes object's metadata: its name and labels are identity, its namespace is not
         if PATTERN.search(key) and isinstance(was, str) and isinstance(now, str) and fnmatchcase(was, now):
             continue  # the twin's pattern (`release/*`) covers the deleted one's (`release/2024`)
         return False
     return True
+
+
+# A Kubernetes object's metadata that says who it is, not where it lives or what it does.
+K8S_IDENTITY = frozenset({"name", "generate_name", "labels", "annotations", "uid", "resource_version", "generation"})
+# Objects whose name is an address others reach them by (a Service's DNS name, a route's host): a twin under another
+# name is not reached where the deleted one was.
+ADDRESSED = lazy_compile(r"service|ingress|route|gateway|endpoint")
+SELECTOR = lazy_compile(r"(?:^|_)selector$")
+
+
+def _placed(metadata: Any) -> Any:
+    """A metadata block (or its one-item list) without what says who the object is."""
+    items = metadata if isinstance(metadata, list) else [metadata]
+    return [{k: v for k, v in item.items() if k not in K8S_IDENTITY} if isinstance(item, dict) else item
+            for item in items]
+
+
+def _acts_by_selector(change: Change, old: dict[str, Any]) -> bool:
+    """Whether a deleted object acts on what its selector matches (a network policy, a disruption budget), never
+    reached by its own name: a twin created under another name with the same selector does all it did."""
+    if ADDRESSED.search(change.type):
+        return False
+    spec = old.get("spec")
+    blocks = spec if isinstance(spec, list) else [spec]
+    return any(isinstance(b, dict) and any(SELECTOR.search(k) for k in b) for b in blocks)
 
 
 def _one_object(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -95,7 +125,8 @@ def _twins(ri: ReviewInput) -> dict[str, Change]:
             old = _values(change, True)
             twin = next((k for k in kept.get(change.type, []) if not _one_object(old, _values(k, False))
                          and _same(old, _values(k, False), pairs)
-                         and (k.action is not Action.CREATE or _covers(old, _values(k, False)))
+                         and (k.action is not Action.CREATE or _covers(old, _values(k, False))
+                              or _acts_by_selector(change, old))
                          and (k.action is not Action.UPDATE or _same(old, _values(k, True), pairs))), None)
             if twin is not None:
                 found[change.address] = twin

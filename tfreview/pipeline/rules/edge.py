@@ -33,13 +33,14 @@ from tfreview.pipeline.findings import (
 )
 from tfreview.pipeline.rules.common import as_list, known, sides
 from tfreview.pipeline.rules.senders import unknown_receivers, unknown_senders
-from tfreview.pipeline.rules.tautology import always_true, client_chosen, whole_section
+from tfreview.pipeline.rules.tautology import always_true, client_chosen, whole_host, whole_section
 from tfreview.pipeline.rules.values import world_sources
 
 MAIL = "mail-policy-weakened"
 BYPASS = declare("filter-bypass-all", Severity.HIGH,
                  "A WAF or firewall rule skips or bypasses protections for every request (match expression "
-                 "always true), or skips the whole filter for a whole section of the application (`/api/`).")
+                 "always true), or skips the whole filter for a whole section of the application (`/api/`) or a "
+                 "whole host.")
 WIDENED = declare("ingress-widened", Severity.HIGH,
                   "An ingress rule that admitted one named source (a CDN prefix list, a security group, a private "
                   "range) now admits the whole internet, even on 80/443.")
@@ -145,6 +146,10 @@ def _bypasses(values: dict[str, Any], depth: int = 0) -> Iterator[str]:
                 all(sections := [whole_section(e) for e in expressions]):
             yield (f"action {action} on expression {expressions[0].strip()!r} skips the whole filter for every "
                    f"request under /{sections[0]}/, the application itself")
+        elif expressions and action in SKIP_ACTIONS and _skips_whole_filter(values) and \
+                all(hosts := [whole_host(e) for e in expressions]):
+            yield (f"action {action} on expression {expressions[0].strip()!r} skips the whole filter for every "
+                   f"request to {hosts[0]}, a whole site")
         elif expressions and all(client_chosen(e) for e in expressions):
             yield (f"action {action} on expression {expressions[0].strip()!r} skips the filter for any client that "
                    "writes that header (user agent, referer and forwarding headers are the client's to choose)")

@@ -1,5 +1,6 @@
 """Risk rules, lifecycle helper (delete grading): a fleet scaled in. Machines deleted because their `count` index is
-now out of range, while at least as many members below them stay in the plan, are a fleet made smaller: a machine
+now out of range, while at least as many members below them stay (in the plan, or below the lowest index cut,
+which a plan that leaves its no-ops out does not list), are a fleet made smaller: a machine
 that keeps no disk beyond its root disk (deleted with it) holds nothing the kept members do not, and its
 load-balancer attachment goes with it. A data volume of its own (an `ebs_block_device`, a separate volume the plan
 deletes too) is judged on its own and stays high; a fleet cut by more than half (8 → 2) is a capacity cut and stays
@@ -28,16 +29,28 @@ def _kept_members(view: PlanView) -> set[str]:
     lose: a fleet made smaller, not cut down (8 → 2 is a capacity cut, and stays high)."""
     kept: dict[str, int] = {}
     lost: dict[str, int] = {}
+    lowest: dict[str, int] = {}
     for change in view.changes:
         if (base := _base(change.address)) is not None:
             side = lost if change.action is Action.DELETE else kept
             side[base[0]] = side.get(base[0], 0) + 1
-    return {name for name, count in kept.items() if count >= lost.get(name, 0)}
+            if change.action is Action.DELETE:
+                lowest[base[0]] = min(lowest.get(base[0], base[1]), base[1])
+    # Members below the lowest index a count cut deletes stay, listed or not: `[6]` out of range means count is
+    # now 6 or less, and none of `[0]`–`[5]` is deleted (a plan that leaves its no-ops out does not list them).
+    for name, index in lowest.items():
+        kept[name] = max(kept.get(name, 0), index)
+    return {name for name, count in kept.items() if count and count >= lost.get(name, 0)}
+
+
+# A member instance of a managed database cluster: trimmed.py judges it (the writer, index 0, the cluster staying).
+CLUSTER_MEMBERS = lazy_compile(r"_cluster_instance$|(?:^|_)(?:rds|docdb|neptune|aurora|alloydb)(?:_|$)")
 
 
 def _lean_machine(change: Change) -> bool:
     attrs = change.before if isinstance(change.before, dict) else {}
-    return bool(COMPUTE.search(change.type)) and not DATA_ENGINES.search(change.type) and not disks_kept(attrs) \
+    return bool(COMPUTE.search(change.type)) and not DATA_ENGINES.search(change.type) \
+        and not CLUSTER_MEMBERS.search(change.type) and not disks_kept(attrs) \
         and not any(EXTRA_DISKS.search(key) and value not in (None, [], {}, "") for key, value in attrs.items())
 
 

@@ -74,11 +74,19 @@ def k8s_wildcard_level(block: dict[str, Any], cluster: bool) -> Severity:
     hold no power (configmaps, leases, events): MEDIUM."""
     resources = [str(r).lower() for r in as_list(block.get("resources"))]
     groups = [str(g).lower() for g in as_list(block.get("api_groups", block.get("apiGroups")))]
+    verbs = {str(v).lower() for v in as_list(block.get("verbs"))}
+    if verbs and verbs <= READ_VERBS and groups and all(g not in ("", "*") and not HOLDS_SECRETS.search(g)
+                                                        for g in groups):
+        return Severity.MEDIUM  # reads one named API group's objects (metrics, policies), not the core's secrets
     if cluster or not resources or not groups:
         return Severity.HIGH
     if any(K8S_POWERFUL.fullmatch(r) for r in resources) or not all(K8S_BUILTIN_GROUP.fullmatch(g) for g in groups):
         return Severity.HIGH
     return Severity.MEDIUM
+
+
+# API groups whose objects hold credentials or keys (external-secrets, sealed-secrets, Vault operators, cert-manager).
+HOLDS_SECRETS = lazy_compile(r"secret|vault|credential|key|token|cert|password")
 
 
 def control_namespace(values: Any) -> bool:

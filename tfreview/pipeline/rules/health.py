@@ -37,8 +37,12 @@ _ROOT = lazy_compile(r"[^.\[]+")
 ASSIGNED_STAMP = lazy_compile(r"\w*(?:version|revision)$")
 
 
+# Free text that describes an object to people (`alarm_description`, `rule_comment`): it changes what nobody acts on.
+DESCRIBES = lazy_compile(r"_(?:description|comments?|notes)$")
+
+
 def _descriptive(root: str, change: Change | None = None) -> bool:
-    if root in METADATA_ROOTS or BOOKKEEPING.match(root):
+    if root in METADATA_ROOTS or BOOKKEEPING.match(root) or DESCRIBES.search(root):
         return True
     unknown = change.after_unknown if change is not None and isinstance(change.after_unknown, dict) else {}
     return unknown.get(root) is True and bool(ASSIGNED_STAMP.fullmatch(root))

@@ -180,10 +180,21 @@ def _escalation(grants: list[Statement], flagged: list[Statement], privileged_ro
             where = "" if wide else " (on named resources only)"
             yield Verdict(ESCALATES, Severity.HIGH if wide else Severity.MEDIUM,
                           f"grants a privilege-escalation path: {method.name}{where}")
+    every_account = sorted({r for s in grants if s not in flagged and grants_action(s, "sts:AssumeRole")
+                            for r in s.resources if _every_account(r) and privileged_role(r, privileged_roles)})
+    if every_account:
+        yield Verdict(ESCALATES, Severity.HIGH, f"allows sts:AssumeRole into {every_account[0]}: a privileged role "
+                      "in every account (`*` in the account field), the organisation's members included")
     if any(grants_action(s, "iam:PassRole") and broad(s) and not _passed_to_service(s) and s not in flagged
            for s in grants):
         yield Verdict(ESCALATES, Severity.MEDIUM,
                       'allows iam:PassRole on any role with no iam:PassedToService condition')
+
+
+def _every_account(resource: str) -> bool:
+    """Whether an ARN's account field is a wildcard (`arn:aws:iam::*:role/…`): the same name in every account."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and ("*" in parts[4] or "?" in parts[4])
 
 
 def _passed_to_service(statement: Statement) -> bool:

@@ -16,9 +16,10 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, finding, managed
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed
 from tfreview.pipeline.rules.common import sides, string_leaves
 from tfreview.pipeline.rules.imitation import imitates
+from tfreview.pipeline.rules.peering import kin
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.receivers import key_words
 
@@ -111,7 +112,12 @@ def personal_grantees(ri: ReviewInput) -> Iterator[Finding]:
                                   "the access leaves the organisation with whoever holds it")
                 continue
             own = _own_projects(ri.changeset.changes) if own is None else own
-            if own and project not in own:
+            if own and project not in own and (sibling := kin(project, own)) is not None:
+                yield finding("foreign-data-share", change.address,
+                              f"{change.address} grants access to {text}, a service account of project {project}, "
+                              f"named like this plan's own {sibling}: confirm it is in your organisation",
+                              Severity.MEDIUM)
+            elif own and project not in own:
                 yield finding("foreign-data-share", change.address,
                               f"{change.address} grants access to {text}, a service account of project {project}, "
                               "which nothing else in this plan owns: confirm that project is yours or trusted")

@@ -5,8 +5,9 @@ Creating an access key, a service-account key, a token or a client secret, or re
 where the result stays on the machine; the same output piped to an upload (`| curl -X POST …`), written to a file
 that a later line uploads (`gsutil cp /tmp/k.json gs://…`), or kept in a variable that a later upload carries, is a
 credential leaving for wherever that upload points, and so is an upload of the whole environment (`--data "$(env)"`,
-`printenv | nc …`), every credential the job or host holds at once. A download over https, or an upload of something
-else, is not.
+`printenv | nc …`), every credential the job or host holds at once, or of a variable named for one (`-d
+"t=$CI_JOB_TOKEN"`). A download over https, a token in the header that authenticates a request, or an upload of
+something else, is not.
 """
 
 from __future__ import annotations
@@ -36,12 +37,30 @@ ASSIGNED = lazy_compile(r"\b([A-Za-z_]\w*)=\$\(")
 MAX_LINES = 2_000
 
 
+# A variable that holds a credential by its name (`$CI_JOB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`, `$DB_PASSWORD`), and
+# the data an upload sends (`-d "…"`, `--data-binary`, `--form`, `--post-data`): a header that authenticates the
+# request to its own API (`-H "Authorization: Bearer $TOKEN"`) is how tokens are used, not sent away.
+SECRET_VARIABLE = lazy_compile(r"\$\{?(?:CI_JOB_TOKEN|CI_REGISTRY_PASSWORD|GITHUB_TOKEN|ACTIONS_\w*TOKEN"
+                               r"|[A-Z][A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY)"
+                               r"[A-Z0-9_]*)\b")
+DATA_ARGUMENT = lazy_compile(r"(?:\s-[dF]|\s--data(?:-[\w-]+)?|\s--form|\s--json|\s--post-data|\s--body-data)"
+                             r"[=\s]+(\"[^\"]*\"|'[^']*'|\S+)")
+
+
+def sends_secret_variable(line: str) -> bool:
+    """Whether a command LINE uploads data that carries a variable named for a credential."""
+    return UPLOAD.search(line) is not None and any(SECRET_VARIABLE.search(data) for data in DATA_ARGUMENT.findall(line))
+
+
 def sends_minted(script: str) -> bool:
-    """Whether SCRIPT sends a credential it creates or reads over the network."""
+    """Whether SCRIPT sends a credential it creates or reads (one the job holds in a variable too) over the
+    network."""
     carriers: set[str] = set()
     for line in script.splitlines()[:MAX_LINES]:
         if ENVIRONMENT.search(line) and UPLOAD.search(line):
             return True  # every variable of the environment sent in one upload
+        if sends_secret_variable(line):
+            return True
         if (carriers and UPLOAD.search(line) and any(c in line for c in carriers)):
             return True
         mint = MINT.search(line)

@@ -279,6 +279,11 @@ def _tightens(key: str, before: Any, after: Any) -> bool:
         and after.lower() not in WILDCARDS and "*" not in after
 
 
+# What a rule asks before it allows (a second factor, a phishing-resistant authenticator, a sign-on's constraints):
+# an allow rule that carries one is a requirement, and removing it leaves a rule that asks less to decide.
+REQUIREMENT = lazy_compile(r"requir|mfa|factor|constraint|step_?up|assurance|authenticator|sign_?on")
+
+
 # A type that is one entry of a source allow-list (an IP access list, authorized network, trusted range).
 ALLOW_ENTRY = lazy_compile(r"access_list|allow_?list|whitelist|ip_list|authori[sz]ed_network|trusted_(?:ip|range)"
                            r"|ip_access|ip_allow|firewall_rule|security_group\w*_rule|secgroup\w*_rule")
@@ -299,6 +304,8 @@ def world_entry_removed(change: Change) -> str | None:
     strings = list(string_leaves(before))
     if any(RESTRICTING.search(text) or text.strip().lower() in DROP_WORDS for text in strings):
         return None
+    if REQUIREMENT.search(change.type) or any(REQUIREMENT.search(key) for key in before):
+        return None  # it allowed only on a requirement (a second factor): without it a rule that asks less decides
     if FIREWALL_RULE.search(change.type) or allow_only_rule(before):
         return "a firewall allow rule removed: the firewall denies what no rule allows, so access narrows"
     if not world_sources(strings, words=False):

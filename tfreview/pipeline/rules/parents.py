@@ -11,7 +11,7 @@ from collections.abc import Callable
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import ReviewInput
-from tfreview.pipeline.rules.common import as_dict, names_in, string_leaves
+from tfreview.pipeline.rules.common import as_dict, as_list, names_in, string_leaves
 from tfreview.pipeline.rules.kinds import LINKS
 from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.replicas import REPLICA_TYPES
@@ -169,3 +169,25 @@ def guard_of_deleted(change: Change, ri: ReviewInput) -> str | None:
     if not targets or not all(target in deleted for target in targets):
         return None
     return f"every object it guards ({', '.join(sorted(targets)[:3])}) is deleted by this plan too"
+
+
+# The role an application signs in to an auth method as (Vault's AppRole, a Kubernetes, JWT or token auth backend's
+# role), and the settings that list the policies its tokens carry.
+LOGIN_ROLES = lazy_compile(r"auth_backend_role$|(?:^|_)approle_role$|_login_role$")
+ROLE_POLICIES = ("token_policies", "policies", "token_bound_policies", "allowed_policies")
+
+
+def login_role_retired(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting a login role loses nothing, or None: every policy its tokens carried is deleted in this plan
+    too, so the way in goes with everything it let in to (a retired job's role and its only policy)."""
+    before = change.before if isinstance(change.before, dict) and change.action is Action.DELETE else {}
+    named = {str(p) for key in ROLE_POLICIES for p in as_list(before.get(key)) if p}
+    if not LOGIN_ROLES.search(change.type) or not named:
+        return None
+    gone = plan_view(ri).derived("deleted policies by name", lambda view: {
+        str(c.before.get("name")) for c in view.of(Action.DELETE)
+        if isinstance(c.before, dict) and "polic" in c.type and c.before.get("name")})
+    if not named <= gone:
+        return None
+    return (f"a login role whose every policy ({', '.join(sorted(named)[:3])}) this plan deletes too: the way in "
+            "goes with all it let in to")

@@ -11,7 +11,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
-from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, rule
+from tfreview.pipeline.findings import Finding, ReviewInput, Severity, finding, managed, on_change, rule
 from tfreview.pipeline.rules.common import keyed_leaves
 from tfreview.pipeline.rules.ownership import vouched
 from tfreview.pipeline.rules.peerreach import handed_over
@@ -220,6 +220,25 @@ def foreign(change: Change, own: set[str], side: Any = None) -> Iterator[tuple[s
         for scope in sorted(scopes - own):
             if scope:
                 yield key, scope
+
+
+# The other side of a link named as anyone: a wildcard or a word for every owner.
+ANY_PEER = frozenset({"*", "any", "all", "anyone", "everyone", "0.0.0.0/0"})
+# Who the other side is (an organisation, an owner, a tenant) or which network: `peer_org`, `remote_network`.
+PEER_ANY_KEY = lazy_compile(r"(?:peer|remote|partner)\w*_(?:org|orgs|organization|organisation|owner|account"
+                            r"|accounts|tenant|tenants|project|subscription|network|networks|vpc|vpcs)(?:_ids?)?")
+
+
+@on_change(words=(b"peer", b"remote", b"partner"))
+def _linked_to_anyone(change: Change) -> Iterator[Finding]:
+    """A link whose other side (its organisation, owner or network) is newly a wildcard: any tenant may connect."""
+    before, after = (side if isinstance(side, dict) else {} for side in (change.before, change.after))
+    for key, value in after.items():
+        values = [str(v).strip().lower() for v in (value if isinstance(value, list) else [value])]
+        if PEER_ANY_KEY.fullmatch(key) and set(values) & ANY_PEER and before.get(key) != value:
+            yield finding("foreign-network-link", change.address, f"{change.address}: {key} = {value!r}: the link "
+                          "accepts any organisation's network as its peer, other tenants and customers included")
+            return
 
 
 @rule("foreign-network-link", Severity.HIGH,

@@ -297,6 +297,11 @@ def label(statement: dict[str, Any]) -> str:
     return from_json(statement).name
 
 
+def actions(statement: dict[str, Any]) -> tuple[str, ...]:
+    """The actions a raw statement lists."""
+    return _strings(statement.get("Action"))
+
+
 def wildcard_actions(statement: dict[str, Any]) -> list[str]:
     """Actions that grant a whole service or everything: "*", "*:*", "s3:*"."""
     return [a for a in _strings(statement.get("Action")) if a == "*" or a.endswith(":*")]
@@ -319,9 +324,11 @@ def principals(statement: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def public_principal(statement: dict[str, Any]) -> bool:
-    """Whether anyone at all is the principal: "*" or {"AWS": "*"}."""
+    """Whether anyone at all is the principal: "*", {"AWS": "*"}, or an allow to everyone but those a NotPrincipal
+    names (every other principal of every account)."""
     found = principals(statement)
-    return "*" in found.get("*", []) or "*" in found.get("AWS", [])
+    return "*" in found.get("*", []) or "*" in found.get("AWS", []) \
+        or (statement.get("NotPrincipal") is not None and str(statement.get("Effect", "")).lower() == "allow")
 
 
 def conditions(statement: dict[str, Any]) -> list[str]:

@@ -20,7 +20,12 @@ WEB_PORTS = {80, 443}
 ADMIN_PORTS = {22: "SSH", 23: "telnet", 3389: "RDP", 5985: "WinRM", 5986: "WinRM", 3306: "MySQL", 5432: "PostgreSQL",
                1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB", 6379: "Redis", 9200: "Elasticsearch",
                11211: "memcached", 2375: "Docker", 2379: "etcd", 6443: "Kubernetes API", 10250: "kubelet",
-               9092: "Kafka", 5601: "Kibana", 8500: "Consul", 5900: "VNC", 445: "SMB", 135: "RPC"}
+               9092: "Kafka", 5601: "Kibana", 8500: "Consul", 5900: "VNC", 445: "SMB", 135: "RPC",
+               # industrial and building control protocols: no authentication of their own, whoever reaches the
+               # port drives the pumps, valves, air handlers or door controllers behind it
+               502: "Modbus", 102: "Siemens S7", 44818: "EtherNet/IP", 47808: "BACnet", 4840: "OPC UA",
+               2404: "IEC 60870-5-104", 1911: "Niagara Fox", 4911: "Niagara Fox TLS", 34962: "PROFINET",
+               34963: "PROFINET", 34964: "PROFINET"}
 # Where a public service takes UDP (game servers, voice, QUIC, WireGuard): ports above 1023, in ranges no wider than
 # this, away from admin and data ports and from these: amplification and discovery services (SQL Browser, SSDP,
 # WS-Discovery, mDNS, CoAP, memcached, Ubiquiti, ARD, Plex) and overlay networks (VXLAN, Geneve) that must never face

@@ -100,6 +100,7 @@ def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
     yield from _data_programs(ri)
     changes = [c for c in ri.changeset.changes if c.mode == "managed"
                and c.action in (Action.CREATE, Action.REPLACE, Action.DELETE)]
+    yield from _commands_as_expressions(ri, changes)
     if not changes or not _has_provisioners(ri.plan.configuration):
         return
     config = configuration(ri.plan)
@@ -113,6 +114,27 @@ def _provisioner_commands(ri: ReviewInput) -> Iterable[Finding]:
                     yield finding(RULE, change.address, f'{change.address}: its {provisioner["type"]} provisioner '
                                   f'{what}: "{" ".join(command.split())[:160]}"')
                     break
+
+
+# Resources that only run their provisioners (they manage nothing else), and the expressions a hand-written plan
+# puts a provisioner's command under when it writes the block as an attribute (`provisioner`, `provisioner_cmd`).
+RUNNERS = frozenset({"null_resource", "terraform_data"})
+AS_EXPRESSION = lazy_compile(r"^(?:provisioners?|provisioner_\w+|local_exec|remote_exec|commands?|inline|script)$")
+
+
+def _commands_as_expressions(ri: ReviewInput, changes: list[Change]) -> Iterator[Finding]:
+    """A runner created or replaced whose configuration holds a dangerous command as an expression (Terraform
+    writes provisioners apart; a plan written by hand may not): read as the provisioner it stands for."""
+    config = configuration(ri.plan) if any(c.type in RUNNERS for c in changes) else None
+    for change in changes:
+        if config is None or change.type not in RUNNERS or change.action is Action.DELETE:
+            continue
+        for key, expression in (config.expressions(change.address) or {}).items():
+            command = _line(_constant(expression)) if AS_EXPRESSION.match(key) else ""
+            if command and (what := danger(command)) is not None:
+                yield finding(RULE, change.address, f'{change.address}: its {key} {what}: '
+                              f'"{" ".join(command.split())[:160]}"')
+                break
 
 
 def _has_provisioners(node: Any) -> bool:

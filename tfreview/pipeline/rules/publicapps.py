@@ -7,8 +7,11 @@
   another module, stays high.
 - A read-only grant to everyone (an object viewer, a data viewer, an invoker) on a bucket, dataset or service that
   the grant names public web assets (`www-static-assets`, `marketing-site`, `public-fonts`, `status-page`), with
-  nothing in the name saying internal, private or data of people or the business; and a store opened for anonymous
-  reads of its objects only (`container_access_type = "blob"`, a public-read ACL) whose own names say the same.
+  nothing in the name saying internal, private or data of people or the business; a store opened for anonymous
+  reads of its objects only (`container_access_type = "blob"`, a public-read ACL) whose own names say the same; and a
+  bucket policy that lets anyone get objects by name (no listing, no writes) on a bucket whose name says published
+  content only (`static`, `assets`, `opendata`: not `docs`, `images` or `media`, which private stores are called
+  too). A store's labels read "open data" as one term.
   Serving those to anyone is their purpose; a write, listing, an admin role, or any other name stays high.
 - A Kubernetes Service or Helm release made to face the internet on web ports only (80/443, no console) whose own
   names say it is the public web front (`storefront`, `frontend`, `www`): serving the web is its purpose. A service
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+import tfreview.pipeline.rules.policy as policy
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.findings import Finding, ReviewInput, Severity, graded_medium, grader
@@ -92,7 +96,8 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
     if not any(f.rule in READ_GRADED and f.severity is Severity.HIGH for f in findings):
         return findings
     changes = {c.address: c for c in plan_view(review_input).changes if c.action is not Action.DELETE}
-    shown = {str(sides(c)[1].get(key)): c for c in changes.values() if "_iam_" not in c.type
+    shown = {str(sides(c)[1].get(key)): c for c in changes.values()
+             if "_iam_" not in c.type and not c.type.endswith("_policy")  # the stores, not what grants on them
              for key in ("name", "bucket") if sides(c)[1].get(key)}
     graded = []
     for found in findings:
@@ -104,7 +109,10 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
                     and not _new_and_unlabelled(shown[target]):
                 target = None  # the plan shows the store: its settings (websites.py) or its own labels decide
         elif change is not None and found.severity is Severity.HIGH and found.rule == "public-bucket":
-            target = _public_asset_store(change)
+            target = _public_asset_store(change) or _public_asset_policy(change)
+            store = shown.get(target or "")
+            if store is not None and not _labelled_public(store):
+                target = None  # the plan shows the bucket: its website settings (websites.py) or its labels decide
         if target is not None:
             found = graded_medium(found, f"read-only, on {target}, which its name says is served to the public")
         graded.append(found)
@@ -114,13 +122,43 @@ def public_assets_read(review_input: ReviewInput, findings: list[Finding]) -> li
 def _new_and_unlabelled(store: Change) -> bool:
     """Whether a store is created in this plan (it holds nothing yet: what it will serve is what its name says) and
     none of its labels says it keeps what must stay private."""
-    return store.action is Action.CREATE and not label_tokens(sides(store)[1]) & KEPT_WORDS
+    return store.action is Action.CREATE and not _label_words(store) & KEPT_WORDS
 
 
 def _labelled_public(store: Change) -> bool:
     """Whether a store's own labels or tags (not only its name) say public web assets, and none says kept."""
-    said = label_tokens(sides(store)[1])
+    said = _label_words(store)
     return bool(said & ASSET_WORDS) and not said & KEPT_WORDS
+
+
+def _label_words(store: Change) -> set[str]:
+    """The words of a store's labels, "open data" read as one word (data published for anyone, not data kept)."""
+    said = label_tokens(sides(store)[1])
+    return said - {"open", "data"} | {"opendata"} if {"open", "data"} <= said else said
+
+
+# What anyone may do to a store of public assets by its purpose: read an object (or a version of it) by its name.
+OBJECT_READS = frozenset({"s3:getobject", "s3:getobjectversion"})
+# The asset words that name only published content: not those a private store is also called by (`docs` for
+# documents, a `landing` zone for ingest, `media` uploads, `images` of deliveries or scans, a `site`'s records).
+PUBLISHED_ONLY = ASSET_WORDS - {"docs", "documentation", "landing", "open", "site", "web", "media", "images", "img",
+                                "frontend", "status", "careers", "blog"}
+
+
+def _public_asset_policy(store: Change) -> str | None:
+    """The bucket a policy opens to anyone for object reads only (no listing, no writes), when its name says public
+    assets and nothing says kept private."""
+    before, after = sides(store)
+    opened = [s for s in policy.new_statements(before.get("policy"), after.get("policy"))
+              if policy.public_principal(s) and not policy.conditions(s)]
+    if not opened or not all(policy.actions(s) and {a.lower() for a in policy.actions(s)} <= OBJECT_READS
+                             for s in opened):
+        return None
+    bucket = after.get("bucket") or after.get("id")
+    if not isinstance(bucket, str) or not bucket:
+        return None
+    said = words(bucket)
+    return bucket if said & PUBLISHED_ONLY and not said & KEPT_WORDS else None
 
 
 def _public_asset_store(store: Change) -> str | None:

@@ -232,8 +232,28 @@ def _weight(old: Source, new: Source, image: bool) -> Severity:
     return Severity.HIGH if image and "@" not in new.text else Severity.MEDIUM
 
 
+def _other_script(change: Change) -> Iterator[Finding]:
+    """An image or repository reference newly spelt with a letter outside ASCII or an invisible character
+    (`charts.bitnаmi.com` with a Cyrillic `а`): a host that only looks like the one it names, whoever registered it."""
+    old = dict(with_texts(side_leaves(change, False)))
+    for path, value in with_texts(side_leaves(change, True)):
+        last = path.rsplit(".", 1)[-1].lower()
+        if isinstance(value, str) and not value.isascii() and len(value) < 2048 \
+                and (IMAGE_KEY.fullmatch(last) or REPOSITORY_KEY.fullmatch(last)) \
+                and isinstance(was := old.get(path), str) and was.isascii() and was != value:
+            odd = next(c for c in value if not c.isascii())
+            yield finding(SUPPLY, change.address, f"{change.address}: {path} {show(was)} → {show(value)} (spelt "
+                          f"with {odd!a}, a character that only looks like a letter of the old name: a "
+                          "look-alike host decides what runs with this workload's rights)", Severity.HIGH)
+            return
+
+
 @on_change(actions=(Action.UPDATE, Action.REPLACE), words=(b"image", b"repo", b"chart", b"registry"))
 def _publisher_moved(change: Change) -> Iterator[Finding]:
+    found = list(_other_script(change))
+    if found:
+        yield from found
+        return
     before = _references(change, False)
     for path, new in _references(change, True).items():
         old = before.get(path)

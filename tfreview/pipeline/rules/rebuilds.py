@@ -15,6 +15,8 @@ from typing import Any
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
 from tfreview.pipeline.diff import UNKNOWN
+from tfreview.pipeline.findings import ReviewInput
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.values import leaves, pairs
 
 # Virtual machines of any provider (aws_instance, google_compute_instance, azurerm_linux_virtual_machine,
@@ -55,11 +57,7 @@ def machine_rebuilt(change: Change) -> str | None:
     # Without replace_paths (older plans, hand-made ones), what changed says what forced the replace; a move to
     # another zone re-makes the boot disk the same way. A value known only after apply that is no boot path (the
     # id, the ARN, the addresses) is what any re-created machine is assigned anew: the replace's effect, not its cause.
-    forced = change.replace_paths or [path for path, _old, new in pairs(change)
-                                      if new is not UNKNOWN or BOOT_PATHS.search(_plain(path))]
-    paths = [_plain(p) for p in forced]
-    if not any(BOOT_PATHS.search(p) for p in paths) \
-            or not all(BOOT_PATHS.search(p) or PLACEMENT.search(p) for p in paths):
+    if not _boot_forced(change):
         return None
     before = change.before if isinstance(change.before, dict) else {}
     if any(DATA_DISKS.search(path.lower()) and value not in (None, "", [], {}, False, 0)
@@ -68,6 +66,59 @@ def machine_rebuilt(change: Change) -> str | None:
     if STATEFUL_ROLES.search(_role_text(change, before)):
         return None
     return "a machine rebuilt from a new boot image: no disk besides its boot disk, and nothing says it keeps state"
+
+
+def _boot_forced(change: Change) -> bool:
+    """Whether only a machine's boot image or boot script (or its placement) forces its replace."""
+    # Without replace_paths (older plans, hand-made ones), what changed says what forced the replace; a move to
+    # another zone re-makes the boot disk the same way. A value known only after apply that is no boot path (the
+    # id, the ARN, the addresses) is what any re-created machine is assigned anew: the replace's effect, not its cause.
+    forced = change.replace_paths or [path for path, _old, new in pairs(change)
+                                      if new is not UNKNOWN or BOOT_PATHS.search(_plain(path))]
+    paths = [_plain(p) for p in forced]
+    return any(BOOT_PATHS.search(p) for p in paths) and all(BOOT_PATHS.search(p) or PLACEMENT.search(p) for p in paths)
+
+
+# An attachment of a separate volume or disk to a machine (`hcloud_volume_attachment`, `aws_volume_attachment`).
+VOLUME_ATTACHMENTS = lazy_compile(r"(?:volume|disk)_attachment")
+VOLUME_REF = lazy_compile(r"^(?:volume_id|volume|disk_id|disk|managed_disk_id)$")
+MACHINE_REF = lazy_compile(r"^(?:server_id|instance_id|server|instance|virtual_machine_id|droplet_id|machine_id)$")
+
+
+def rebuilt_keeping_volume(change: Change, ri: ReviewInput) -> str | None:
+    """Why replacing a machine whose name says it keeps state loses nothing, or None: only its boot image forces
+    the replace, it has no disk of its own but its boot disk, and its data lives on a separate volume that the plan
+    keeps and attaches to the new machine (the attachment re-made, the volume neither deleted nor replaced)."""
+    if change.action is not Action.REPLACE or not MACHINES.search(change.type) or not _boot_forced(change):
+        return None
+    before = change.before if isinstance(change.before, dict) else {}
+    if any(DATA_DISKS.search(path.lower()) and value not in (None, "", [], {}, False, 0)
+           for path, value in leaves(before)):
+        return None
+    reattached = plan_view(ri).derived("volumes re-attached, by machine", _reattached)
+    for key in ("id", "name"):
+        if (value := before.get(key)) not in (None, "") and (found := reattached.get(str(value))) is not None:
+            volume, attachment = found
+            return (f"a machine rebuilt from a new boot image: its data lives on volume {volume}, which this plan "
+                    f"keeps and attaches to the new machine ({attachment.address})")
+    return None
+
+
+def _reattached(view: PlanView) -> dict[str, tuple[str, Change]]:
+    """Machine id → (volume, attachment) for each volume attachment the plan re-makes whose volume it neither
+    deletes nor replaces (once per plan)."""
+    gone = {str(v) for c in view.of(Action.DELETE, Action.REPLACE)
+            if isinstance(c.before, dict) and not VOLUME_ATTACHMENTS.search(c.type)
+            for k, v in c.before.items() if k in ("id", "name")}
+    found: dict[str, tuple[str, Change]] = {}
+    for attachment in view.of(Action.REPLACE):
+        old = attachment.before if isinstance(attachment.before, dict) else {}
+        if not VOLUME_ATTACHMENTS.search(attachment.type):
+            continue
+        volume = next((str(v) for k, v in old.items() if VOLUME_REF.match(k) and v not in (None, "")), None)
+        if volume is not None and volume not in gone:
+            found.update((str(v), (volume, attachment)) for k, v in old.items() if MACHINE_REF.match(k))
+    return found
 
 
 def _plain(path: str) -> str:

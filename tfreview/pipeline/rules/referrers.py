@@ -71,6 +71,61 @@ def referrers_moved(change: Change, ri: ReviewInput) -> str | None:
             "instead; nothing kept still holds the old one")
 
 
+# The shortest name a reference by name is looked for by (a shorter one is found inside unrelated text).
+MIN_NAME = 6
+
+
+def referrers_renamed(change: Change, ri: ReviewInput) -> str | None:
+    """Why deleting an object strands nothing, or None: a create of its type takes over under a new name, and what
+    the plan keeps that named the old one (inside a message's `@pagerduty-<name>` handle, a setting) names the new
+    one instead, while nothing kept names the old one after."""
+    before = change.before if isinstance(change.before, dict) else {}
+    old = before.get("name")
+    view = plan_view(ri)
+    successors = view.creates_by_type.get(change.type, [])
+    if change.action is not Action.DELETE or not successors or not isinstance(old, str) or len(old) < MIN_NAME:
+        return None
+    index = view.derived("deleted names named by kept objects", _Renamed)
+    referrers = index.named_before.get(old.lower())
+    if not referrers or old.lower() in index.still_named:
+        return None
+    for other in successors:
+        new = other.after.get("name") if isinstance(other.after, dict) else None
+        if not isinstance(new, str) or len(new) < MIN_NAME:
+            continue
+        moved = sorted(c.address for c, text in referrers if new.lower() in text)
+        if moved and not weaker_successor(change, other):
+            return (f"{other.address} is created in the same plan and {', '.join(moved[:3])} now names it instead; "
+                    "nothing kept still names the old one")
+    return None
+
+
+class _Renamed:
+    """The names of deleted objects that a create of their type may succeed, found anywhere inside the strings of
+    kept objects: those still named after the plan, and for each, the updates that named it before (with their
+    after, as text). One automaton of every such name, run once over each kept change's sides; once per plan."""
+
+    def __init__(self, view: PlanView) -> None:
+        self.still_named: set[str] = set()
+        self.named_before: dict[str, list[tuple[Change, str]]] = defaultdict(list)
+        automaton = ahocorasick.Automaton()
+        for change in view.of(Action.DELETE):
+            name = change.before.get("name") if isinstance(change.before, dict) else None
+            if isinstance(name, str) and len(name) >= MIN_NAME and change.type in view.creates_by_type:
+                automaton.add_word(name.lower(), name.lower())
+        if not len(automaton):
+            return
+        automaton.make_automaton()
+        for change in view.changes:
+            if change.mode != "managed" or change.action is Action.DELETE:
+                continue
+            after = " ".join(string_leaves(change.after)).lower()
+            self.still_named.update(name for _, name in automaton.iter(after))
+            if change.action is Action.UPDATE:
+                for name in {name for _, name in automaton.iter(" ".join(string_leaves(change.before)).lower())}:
+                    self.named_before[name].append((change, after))
+
+
 # Identities another object trusts by id (a CloudFront origin access identity, a workload identity, a principal):
 # once nothing kept names one, nothing acts as it. Not a guard, a store or capacity: what names those dropping one is
 # the referrer's loss (a listener moved to an empty group), judged on the referrer.

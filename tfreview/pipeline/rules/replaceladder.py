@@ -30,7 +30,7 @@ from tfreview.pipeline.rules.narrowing import (
 from tfreview.pipeline.rules.observers import observer_kept
 from tfreview.pipeline.rules.pools import image_redeploy, reclaimable_pool_replaced
 from tfreview.pipeline.rules.portsets import sources_narrowed
-from tfreview.pipeline.rules.rebuilds import machine_rebuilt
+from tfreview.pipeline.rules.rebuilds import machine_rebuilt, rebuilt_keeping_volume
 from tfreview.pipeline.rules.records import record_kept
 from tfreview.pipeline.rules.recreated import (
     compute_recreated,
@@ -83,7 +83,7 @@ REPLACE_LADDER: tuple[Grade, ...] = (
     Grade(when(push_subscription, "a push subscription re-made: it forwards each message as it is published and "
                "holds none"), Severity.MEDIUM),
     Grade(lambda c, _ri: None if looks_stateful(c.type) else paren(image_redeploy(c)), Severity.MEDIUM),
-    Grade(lambda c, _ri: paren(machine_rebuilt(c)), Severity.MEDIUM),
+    Grade(lambda c, ri: paren(machine_rebuilt(c) or rebuilt_keeping_volume(c, ri)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(compute_recreated(c) or self_stopping(c) or secondary_pool(c, ri)
                               or written_in_full(c, ri) or values_rotated(c)), Severity.MEDIUM),
     Grade(lambda c, ri: paren(reclaimable_pool_replaced(c, ri)), Severity.MEDIUM),

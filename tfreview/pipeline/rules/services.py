@@ -13,6 +13,7 @@ from typing import Any
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Action, Change
+from tfreview.pipeline.decoding import text_document
 from tfreview.pipeline.findings import Finding, Severity, declare, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.ports import WEB_PORTS, port_text
@@ -68,10 +69,29 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _service(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
-    """(service type, annotation facing, ports) of a kubernetes_service(_v1) or kubernetes_manifest Service."""
+# Types that apply a Kubernetes manifest written as text (kubectl's `kubectl_manifest`, any provider's).
+MANIFEST_TYPES = lazy_compile(r"(?<!kubernetes)_manifest$")
+# Settings that hold a whole Kubernetes manifest as YAML or JSON text (kubectl's `yaml_body`, any provider's).
+MANIFEST_TEXT = ("yaml_body", "manifest", "body", "content", "yaml", "json_body")
+
+
+def _manifest(values: dict[str, Any]) -> dict[str, Any] | None:
+    """The Kubernetes object a resource holds: its `manifest` object, or one held as YAML or JSON text."""
     manifest = values.get("manifest")
     if isinstance(manifest, dict):
+        return manifest
+    for key in MANIFEST_TEXT:
+        text = values.get(key)
+        document = text_document(text) if isinstance(text, str) and len(text) >= 8 else None
+        if isinstance(document, dict) and document.get("kind"):
+            return document
+    return None
+
+
+def _service(values: dict[str, Any]) -> tuple[str | None, str | None, list[int]]:
+    """(service type, annotation facing, ports) of a kubernetes_service(_v1) or a Service held as a manifest."""
+    manifest = _manifest(values)
+    if manifest is not None:
         spec, meta = _object(manifest.get("spec")), _object(manifest.get("metadata"))
         ports = [p.get("port") for p in as_list(spec.get("ports")) if isinstance(p, dict)]
         ranges = spec.get("loadBalancerSourceRanges")
@@ -120,6 +140,7 @@ def _front_door(change: Change, values: dict[str, Any]) -> bool:
 
 
 @on_change(types=("kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest", "helm_release"))
+@on_change(type_pattern=MANIFEST_TYPES, words=(b"loadbalancer", b"nodeport"))
 def _public_service(change: Change) -> Iterator[Finding]:
     before, after = sides(change)
     read = _helm if change.type == "helm_release" else _service

@@ -141,9 +141,13 @@ def _same_target(before: dict[str, Any], after: dict[str, Any], identity: str | 
             continue
         if after.get(key) == value or any(scope.lower() in held for scope in _scopes(value)[1:]):
             return True
-    return False
+    # what it applies to, written as a block (an issues filter, a selector, a match condition), the same in both
+    return any(SELECTS.search(key) and isinstance(value, (list, dict)) and value and after.get(key) == value
+               for key, value in before.items())
 
 
+# Blocks that say what an object applies to (`issues_filter`, `selector`, `match`, `conditions`).
+SELECTS = lazy_compile(r"filter|selector|match|condition|query|predicate")
 # Settings that list what an object grants (policies, roles, scopes).
 GRANTS = lazy_compile(r"polic|(?:^|_)roles?(?:_|$)|scopes?$|permissions?$")
 
@@ -165,8 +169,17 @@ def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[s
     if identity is None:
         return True
     value = identity[1].lower()
-    words = set(_TOKENS.findall(value))
-    return value in held or (bool(words) and words <= held_words)
+    words = _stems(set(_TOKENS.findall(value)) - GENERATION_WORDS)
+    return value in held or (bool(words) and words <= _stems(held_words))
+
+
+# Words of a name that only say which generation an object is (`… (legacy)`, `-v1`): a successor drops them.
+GENERATION_WORDS = frozenset({"legacy", "old", "deprecated", "classic", "v1", "v2", "v3", "new", "next"})
+
+
+def _stems(words: set[str]) -> set[str]:
+    """Words without a plural's final s (`alarms` and `alarm` are one word)."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
 def _enforced(before: dict[str, Any]) -> set[str]:
@@ -205,7 +218,9 @@ def handed_over(change: Change, ri: ReviewInput) -> str | None:
         if other.type == change.type and _same_target(before, after, None) and _carries_events(before, after) \
                 and not weaker_successor(change, other) and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan on the same parent and carries the same events on"
-        if enforced and enforced <= held and SUCCEEDED.search(other.type) and _enforcing(after) \
+        # what it enforced, named item by item (checks, contexts), or with nothing listed, each setting both name
+        if (enforced <= held if enforced else _guards(change.type)) and SUCCEEDED.search(other.type) \
+                and _enforcing(after) and _same_effect(before, after) \
                 and _no_weaker_by_name(change.type, before, after) and _switches_kept(change.type, before, after):
             return f"{other.address} is created in the same plan and enforces everything it did, no weaker"
     return None
@@ -240,6 +255,25 @@ ENFORCEMENT = lazy_compile(r"(?:^|_)(?:enforcement|enforcement_action|enforcemen
 NOT_ENFORCED = frozenset({"disabled", "off", "inactive", "evaluate", "audit", "dryrun", "dry_run", "report",
                           "warn", "log_only", "detect", "false"})
 EXEMPT = lazy_compile(r"bypass|exempt")
+
+
+# Types that guard something by the settings they enforce (a branch protection, a ruleset, a policy).
+GUARDS = lazy_compile(r"(?:^|_)(?:protection|protections|ruleset|rulesets|rule|rules|policy|policies|restriction"
+                      r"|restrictions)(?:_v\d+)?$")
+
+
+def _guards(resource_type: str) -> bool:
+    return bool(GUARDS.search(resource_type))
+
+
+# What an entry does to what it matches (`access = "Deny"`, `effect`, `action = "block"`).
+EFFECT = ("access", "effect", "action", "decision", "permission", "rule_action")
+
+
+def _same_effect(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the successor does the same to what it matches: a deny is not taken over by an allow."""
+    return all(str(before[key]).strip().lower() == str(after[key]).strip().lower() for key in EFFECT
+               if isinstance(before.get(key), str) and isinstance(after.get(key), str))
 
 
 def _enforcing(after: dict[str, Any]) -> bool:

@@ -194,3 +194,28 @@ def whole_section(expression: str, depth: int = 0) -> str | None:
         return None
     section = next(g for g in match.groups() if g)
     return None if section in CONTENT_SECTIONS else section
+
+
+# A match on the request's host alone: `http.host eq "pay.acme.example"`, `http.host == "…"`.
+HOST_MATCH = lazy_compile(r"^(?:lower\()?[\w.]*\bhost\)?\s+(?:eq|==)\s+[\"']([\w.-]+)[\"']$", re.IGNORECASE)
+
+
+def whole_host(expression: str, depth: int = 0) -> str | None:
+    """The host EXPRESSION selects every request of, when the host is all it reads and its first label does not
+    say it serves files or health answers (`static.`, `cdn.`, `status.`); None otherwise. An `or` of such matches
+    names its first host; an `and` with any other condition narrows it and is not this."""
+    text = " ".join(expression.strip().lower().split())
+    if depth > MAX_DEPTH or not text:
+        return None
+    inner = _unwrapped(text)
+    if inner != text:
+        return whole_host(inner, depth + 1)
+    sides = _split(text, OR)
+    if len(sides) > 1:
+        found = [whole_host(side, depth + 1) for side in sides]
+        return found[0] if all(found) else None
+    match = HOST_MATCH.match(text)
+    if match is None:
+        return None
+    first = re.split(r"[.-]", match.group(1))[0]
+    return None if first in CONTENT_SECTIONS else match.group(1)

@@ -19,7 +19,7 @@ from tfreview.pipeline.rules.environments import (
     label_tokens,
     non_production,
 )
-from tfreview.pipeline.rules.planview import plan_view
+from tfreview.pipeline.rules.planview import PlanView, plan_view
 from tfreview.pipeline.rules.previews import preview_key, preview_named
 from tfreview.pipeline.rules.replicas import destroyed_by_name
 
@@ -94,6 +94,10 @@ def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
     cluster = next((v for k, v in attrs.items() if CLUSTER_REF.match(k) and isinstance(v, str) and v), None)
     reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or str(
         attrs.get("role") or attrs.get("instance_role") or "").lower() in READER_ROLES
+    if cluster is not None and SHARED_VOLUME.search(change.type) \
+            and (gone := _cluster_deleted(change, cluster, ri)) is not None:
+        return f"a member of cluster {cluster}, whose data lives in the cluster's shared volume; {gone.address} " \
+            "is deleted in this plan too, and that delete is judged on its own"
     if cluster is None or any(attrs.get(k) is True for k in WRITER_FLAGS) or not stays(cluster, change, ri):
         return None
     if reader:
@@ -106,6 +110,18 @@ def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
 # Cluster members that hold no data of their own: every member reads and writes the cluster's shared volume
 # (Aurora, DocumentDB, Neptune), so a member going loses service for a failover at most, never data.
 SHARED_VOLUME = lazy_compile(r"^aws_(?:rds|docdb|neptune)_cluster_instance$")
+
+
+def _cluster_deleted(change: Change, cluster: str, ri: ReviewInput) -> Change | None:
+    """The cluster a member belongs to (`aws_rds_cluster` for `aws_rds_cluster_instance`) when this plan deletes it."""
+    return plan_view(ri).derived("deleted clusters by type and id", _deleted_clusters).get(
+        (change.type.removesuffix("_instance"), cluster))
+
+
+def _deleted_clusters(view: PlanView) -> dict[tuple[str, str], Change]:
+    return {(other.type, str(other.before[key])): other for other in view.of(Action.DELETE)
+            if isinstance(other.before, dict) and SHARED_VOLUME.search(f"{other.type}_instance")
+            for key in ("cluster_identifier", "id") if other.before.get(key)}
 
 
 def _member_made(change: Change, cluster: str, ri: ReviewInput) -> Change | None:

@@ -37,6 +37,7 @@ from tfreview.pipeline.rules.vocabulary import fallback as fallback
 from tfreview.pipeline.rules.vocabulary import levels as levels
 from tfreview.pipeline.rules.vocabulary import meanings as meanings
 from tfreview.pipeline.rules.vocabulary import nouns as nouns
+from tfreview.pipeline.rules.vocabulary import measures as measures
 # isort: on
 from tfreview.pipeline.rules.vocabulary.terms import (
     AUTH,

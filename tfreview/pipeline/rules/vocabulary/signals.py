@@ -68,6 +68,12 @@ control(DETECTION, r"\w*(?:secure_boot|vtpm|integrity_monitoring|measured_boot)\
 control(DETECTION, r"scan_type|scanning_type", ladder(("enhanced",), ("basic",)), "image scanning reduced")
 control(DETECTION, r"alarm_actions|notification_channels|alert_actions|action_group_id|notify_list",
         present, "the alarm no longer notifies anyone")
+# What an alarm does when its data stops (CloudWatch's `treat_missing_data`, Grafana's `no_data_state`): set to fire,
+# silence is the signal (a heartbeat, a job that must report). Moved to ignore or OK, a source that stops goes unseen.
+control(DETECTION, r"treat_missing_data|\w*missing_data_(?:treatment|policy|state)|no_?data_state",
+        ladder(("breaching", "alerting", "alert"),
+               ("missing", "nodata", "keeplast", "keep_last", "insufficient_data", "notbreaching", "ignore", "ok")),
+        "missing data no longer fires the alarm: a source that stops reporting goes unseen")
 # Where alerts go (a route's receiver, a policy's contact point, a routing rule's notify type) set to a receiver that
 # delivers nowhere; and the switch that sends a workflow's or route's alerts to its destinations turned off.
 control(DETECTION, r"receiver|default_receiver|receiver_name|contact_point|default_contact_point|notify_type"
