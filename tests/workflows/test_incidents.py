@@ -84,7 +84,10 @@ FRESH = [ROOT / "fixtures" / "fresh" / name / "labels.json"
                       "hidden-like-139", "hidden-like-140", "hidden-like-141", "hidden-like-142",
                       "hidden-like-143", "hidden-like-144", "hidden-like-145", "hidden-like-146",
                       "hidden-like-147", "hidden-like-148", "hidden-like-149", "hidden-like-150",
-                      "hidden-like-151", "hidden-like-152", "hidden-like-153", "hidden-like-154")]
+                      "hidden-like-151", "hidden-like-152", "hidden-like-153", "hidden-like-154",
+                      "hidden-like-155", "hidden-like-156", "hidden-like-157", "hidden-like-158",
+                      "hidden-like-163", "hidden-like-164", "hidden-like-165", "hidden-like-166",
+                      "hidden-like-167", "hidden-like-168", "hidden-like-169", "hidden-like-170")]
 LABELLED = ENTRIES + [e for path in FRESH for e in json.loads(path.read_text())["plans"]]
 # The comments below were written when each set's lines were added. Since session 22 a link to an account the plan
 # never shows is held only when it hands over more than the peer (peerreach.py): the peering look-alikes those
@@ -210,7 +213,6 @@ KNOWN_MISSES = {
     # on-call; a maintenance flag turned on whose effect only its name tells; trust and an AMI shared with an account
     # the plan never shows as its own; allUsers on a bucket and a service that only their names call the public
     # website (no website configuration in the plan).
-    "fresh/hidden-like-9/gcp_sa_user_single_sa.json",
     "fresh/hidden-like-9/pd_security_escalation_swap.json",
     "fresh/everyday-prs/role_trust_org.json",
     # hidden-like-11 (kept from every lane): allUsers on a bucket only its name calls the public website; a token
@@ -432,7 +434,6 @@ KNOWN_MISSES = {
     "fresh/email-and-communications/071-acs-email-domain-cutover.json",
     "fresh/email-and-communications/077-postfix-relay-values.json",
     "fresh/email-and-communications/079-shipwell-domain-records.json",
-    "fresh/data-sharing-and-transfer/069-backup-preview-vault-sweep.json",
     "fresh/directories-and-end-user-compute/009-avd-pooled-scale-in.json",
     "fresh/directories-and-end-user-compute/071-identity-lab-module-removal.json",
     "fresh/messaging-and-streaming/040-azure-anomaly-detector-receiver.json",
@@ -473,7 +474,6 @@ KNOWN_MISSES = {
     # account's viewer roles, a load balancer re-made internal, a CI key handed to two repositories, imports beside a
     # restored drift; alerts routed to a null receiver in chart values, and a CI definition from a group the plan does
     # not show (an event orchestration suppressing critical events is caught since session 23).
-    "fresh/hidden-like-43/045-grafana-gcp-viewer.json",
     "fresh/hidden-like-43/057-grafana-lb-internal.json",
     "fresh/hidden-like-43/114-dd-ci-api-key.json",
     "fresh/hidden-like-44/013-import-existing-records.json",
@@ -612,7 +612,6 @@ KNOWN_MISSES = {
     "fresh/kubernetes-and-clusters/registry-pull-secret-b.json",
     "fresh/long-tail-real-2/aws_wafv2_allow_by_xff.json",
     "fresh/long-tail-real-8/mwaa-startup-script-a.json",
-    "fresh/unheard-providers-6/042-akamai-hsts-rules-risky.json",
     "fresh/unheard-providers-6/052-meshwarden-peering-export-risky.json",
     # hidden-like-79 to -82, scored unseen on c2d3ae68 and with resembles-risky (trained without them): what they
     # get wrong today is left as scored and unread, for a later session to judge without fixing to them.
@@ -646,7 +645,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-84/087-azurerm-iothub-dps-certificate.json",
     "fresh/hidden-like-84/097-azurerm-key-vault-access-policy.json",
     "fresh/hidden-like-84/105-aws-iot-topic-rule.json",
-    "fresh/hidden-like-85/007-null-resource.json",  # a provisioner written outside `provisioners`
     "fresh/hidden-like-85/105-fedgate-attribute-release-policy.json",
     "fresh/hidden-like-86/009-databricks-library.json",
     "fresh/hidden-like-86/051-databricks-job.json",
@@ -753,7 +751,6 @@ KNOWN_MISSES = {
     # (98.4% / 4.5%, the same on 8e326dff). Misses: an OTA partner given full guest profiles, lock keys valid for a
     # year offline, a card program's stand-in approving without a cap, a node pool removed under pinned pods
     "fresh/hidden-like-111/082-bookwire-channel-partner.json",
-    "fresh/hidden-like-111/119-keystay-lock-profile.json",
     "fresh/hidden-like-113/030-issuewire-card-program.json",
     "fresh/hidden-like-113/058-google-container-node-pool.json",
     # their look-alikes read as risky: replication to the group's DR account, a second OIDC subject of the same
@@ -792,7 +789,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-117/004-consul-acl-policy.json",
     "fresh/hidden-like-117/014-boundary-scope.json",
     "fresh/hidden-like-117/027-aws-security-group-rule.json",
-    "fresh/hidden-like-117/101-google-project-iam-member.json",
     # hidden-like-119 to -122 (an email sender, a defence contractor, a dating app, a satellite operator), sealed
     # until the 115-118 fixes had landed (94.0% / 2.4%, the same on the session's first rules), then fixed from.
     # Misses: a literal SMTP password, a key policy opened to an unrelated account or the CI role, downlink ports
@@ -855,8 +851,6 @@ KNOWN_MISSES = {
     "fresh/hidden-like-137/058-pagerduty-maintenance-window.json",
     "fresh/hidden-like-136/082-digitalocean-droplet.json",
     "fresh/hidden-like-138/087-auth0-client.json",
-    # the learned rule's retraining with 135–138 moves older plans
-    "fresh/hidden-like-25/036-orders-db-instance-class.json",
     # hidden-like-139 to -142 (a mining company, an evidence-records vendor, a tutoring marketplace, a freight
     # railway), sealed until the fixes from 127–138 had landed and scored then (96.8% / 3.3%; 96.8% / 3.7% on the
     # session's first rules). Miss: a public CDN's origin moved from the redacted release bucket to the raw evidence
@@ -884,25 +878,64 @@ KNOWN_MISSES = {
     # Look-alikes read as risky: 443 opened on a public booking site (the learned rule), a network policy renamed
     # (delete and identical create), a drift-only plan putting an alarm's description back, a cache group replaced
     # create-before-destroy, s3:* on one dev scratch bucket, a disclosure sent sooner (the learned rule), an open-data
-    # feed served without sign-in, bucket or IAM (three plans), a dev Aurora teardown
-    "fresh/hidden-like-151/024-alpenwx-alert-route.json",
-    "fresh/hidden-like-152/020-aws-security-group-rule.json",
-    "fresh/hidden-like-154/035-ticketflow-api-client.json",
+    # feed served without sign-in, bucket or IAM (three plans), a dev Aurora teardown. Session 31 fixed eight of them
+    # (the alert route, BACnet, the anonymous client, the renamed policy, the drift-only plan, two open-data feeds,
+    # the dev Aurora teardown); the rest stay below.
     "fresh/hidden-like-154/060-cardvault-detokenize-grant.json",
     "fresh/hidden-like-151/001-digitalocean-firewall.json",
-    "fresh/hidden-like-151/022-kubernetes-network-policy.json",
-    "fresh/hidden-like-151/107-aws-cloudwatch-metric-alarm.json",
     "fresh/hidden-like-153/011-aws-elasticache-replication-group.json",
     "fresh/hidden-like-153/117-aws-iam-role-policy.json",
     "fresh/hidden-like-153/123-consentry-disclosure-policy.json",
     "fresh/hidden-like-154/007-aws-api-gateway-method.json",
-    "fresh/hidden-like-154/056-google-storage-bucket-iam-member.json",
-    "fresh/hidden-like-154/114-aws-s3-bucket-policy.json",
-    "fresh/hidden-like-154/031-aws-rds-cluster.json",
     # the learned rule's retraining with 147–154 moves older plans
     "fresh/data-sharing-and-transfer/051-downloads-alb-https.json",
-    "fresh/hidden-like-58/028-parcelhub-feed.json",
     "fresh/hidden-like-61/061-fastly-service-vcl.json",
+    # Session 31. hidden-like-155 to -158 (a water utility, veterinary hospitals, parcel lockers, a national library),
+    # scored on the session's first rules before anyone read them (99.2% / 0.8%) and after the fixes from 151–154
+    # (98.8% / 0.8%), then fixed from. Miss: proof-of-delivery photos opened to everyone on a bucket its name calls
+    # `images` (the word public product images are served under too).
+    "fresh/hidden-like-157/110-google-storage-bucket-iam-member.json",
+    # hidden-like-163 to -166, adversarial (an insider hiding the deciding value behind variables and modules, policies
+    # and scripts held as encoded text, risk that shows only in context, hostile plan text): 95.9% / 4.5% on the
+    # session's first rules and when opened; fixed from. Misses: a post-login action's code granting admin by e-mail
+    # domain. Look-alikes read as risky: an OIDC trust moved from main to release tags (tags may be pushed by anyone who
+    # can write), a legacy module's queue and function torn down together, a CDN moved to a new bucket while the old
+    # one is force-destroyed (its objects are not shown copied).
+    "fresh/hidden-like-164/068-auth0-action.json",
+    "fresh/hidden-like-164/001-aws-iam-role.json",
+    "fresh/hidden-like-165/041-aws-iam-role.json",
+    "fresh/hidden-like-165/065-fastly-service-vcl.json",
+    # hidden-like-167 to -170, adversarial (one change inside plans of 40–150, less common providers, strength written
+    # as numbers and names, policy grammar): 91.4% / 2.4% on the session's first rules, 91.8% / 2.4% when opened;
+    # fixed from. Misses: an edge zone's settings whose before the plan leaves null, a directory federation moved to
+    # plain LDAP on an internal host (plain traffic inside the network is egress.py's), a role given by an opaque
+    # id, a bucket policy's TLS floor lowered inside a Deny condition, an SSL policy chosen by a conditional over
+    # variables (the plan lists only its references), an MFA deny moved from BoolIfExists to Bool, an ABAC condition
+    # whose only clause matches `*`. Look-alikes read as risky: port 80 opened beside 443 (the learned rule), a volume
+    # re-made from a snapshot the plan does not show taken, a droplet replaced by a sibling under a new name, an SCP
+    # attachment moved to a successor OU.
+    "fresh/hidden-like-167/026-cloudflare-zone-settings-override.json",
+    "fresh/hidden-like-168/072-keycloak-ldap-user-federation.json",
+    "fresh/hidden-like-168/079-openstack-identity-role-assignment-v3.json",
+    "fresh/hidden-like-169/035-aws-s3-bucket-policy.json",
+    "fresh/hidden-like-169/116-aws-lb-listener.json",
+    "fresh/hidden-like-170/040-aws-iam-policy.json",
+    "fresh/hidden-like-170/077-azurerm-role-assignment.json",
+    "fresh/hidden-like-167/071-digitalocean-firewall.json",
+    "fresh/hidden-like-168/070-openstack-blockstorage-volume-v3.json",
+    "fresh/hidden-like-169/008-digitalocean-droplet.json",
+    "fresh/hidden-like-170/120-aws-organizations-policy-attachment.json",
+    # the learned rule's retraining with 155–170 moves older plans: two new risky launch templates that turn IMDSv2
+    # off and raise the hop limit teach it the hop limit, and five benign hop-limit raises read as risky
+    "fresh/compute-fleets-and-images/084-api-fleet-imdsv2-rollout.json",
+    "fresh/hidden-like-11/aws_imds_hop.json",
+    "fresh/hidden-like-13/aws-ec2-imds-hoplimit.json",
+    "fresh/hidden-like-16/g07-imdsv1-twin.json",
+    "fresh/hidden-like-9/aws_imds_hop_limit_2.json",
+    "fresh/hidden-like-34/020-cloudflare-auth-cname-external.json",
+    "fresh/kubernetes-platform/b33_helm_argocd_internal_lb.json",
+    "fresh/long-tail-real-2/az_cognitive_rai_policy_off.json",
+    "fresh/org-governance-and-guardrails/exp04b_vpcsc_access_level_narrowed.json",
 }
 
 
