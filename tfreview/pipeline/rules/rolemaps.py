@@ -16,6 +16,7 @@ import orjson
 
 from tfreview.lazyregex import lazy_compile
 from tfreview.pipeline.changes import Change
+from tfreview.pipeline.decoding import objects
 from tfreview.pipeline.findings import Finding, Severity, finding, on_change
 from tfreview.pipeline.rules.common import as_list, sides
 from tfreview.pipeline.rules.workforce import RULE
@@ -25,21 +26,12 @@ MATCHES = frozenset({"team", "teams", "group", "groups", "claim_value", "value",
                      "match", "org_team"})
 GIVES = frozenset({"roles", "role", "logins", "role_names", "permissions", "groups_to_add"})
 POWERFUL = lazy_compile(r"admin|editor|owner|root|superuser|maintainer|operator")
-MAX_DEPTH = 6
 
 
-def _mappings(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """Every block, at any depth, that matches some identities and gives them roles."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(value, dict):
-        if value.keys() & MATCHES and any(as_list(value.get(k)) for k in GIVES):
-            yield value
-        for item in value.values():
-            yield from _mappings(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _mappings(item, depth + 1)
+def _mappings(value: Any) -> Iterator[dict[str, Any]]:
+    """Every block, at any depth (in JSON text too), that matches some identities and gives them roles."""
+    return (block for block in objects(value)
+            if block.keys() & MATCHES and any(as_list(block.get(k)) for k in GIVES))
 
 
 def _everyone(mapping: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ Read for any provider's expression language that spells these with `or`/`||`, `a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tfreview.lazyregex import lazy_compile
 
@@ -175,20 +176,14 @@ CONTENT_SECTIONS = frozenset({"static", "assets", "asset", "images", "img", "med
                               "status", "robots", "cdn", "dist", "downloads", "docs"})
 
 
-def whole_section(expression: str, depth: int = 0) -> str | None:
+def whole_section(expression: str) -> str | None:
     """The top-level path section (`api`) EXPRESSION selects every request of, when the path is all it reads and
     the section serves the application (not static files or health answers); None otherwise. An `or` of such
     matches names its first section; an `and` with any other condition narrows it and is not this."""
-    text = " ".join(expression.strip().lower().split())
-    if depth > MAX_DEPTH or not text:
-        return None
-    inner = _unwrapped(text)
-    if inner != text:
-        return whole_section(inner, depth + 1)
-    sides = _split(text, OR)
-    if len(sides) > 1:
-        found = [whole_section(side, depth + 1) for side in sides]
-        return found[0] if all(found) else None
+    return _each_side(expression, _section)
+
+
+def _section(text: str) -> str | None:
     match = PATH_SECTION.match(text)
     if match is None:
         return None
@@ -196,24 +191,33 @@ def whole_section(expression: str, depth: int = 0) -> str | None:
     return None if section in CONTENT_SECTIONS else section
 
 
-# A match on the request's host alone: `http.host eq "pay.acme.example"`, `http.host == "…"`.
-HOST_MATCH = lazy_compile(r"^(?:lower\()?[\w.]*\bhost\)?\s+(?:eq|==)\s+[\"']([\w.-]+)[\"']$", re.IGNORECASE)
-
-
-def whole_host(expression: str, depth: int = 0) -> str | None:
-    """The host EXPRESSION selects every request of, when the host is all it reads and its first label does not
-    say it serves files or health answers (`static.`, `cdn.`, `status.`); None otherwise. An `or` of such matches
-    names its first host; an `and` with any other condition narrows it and is not this."""
+def _each_side(expression: str, match: Callable[[str], str | None], depth: int = 0) -> str | None:
+    """What MATCH finds in EXPRESSION, or in every side of an `or` (the first side's), parentheses unwrapped."""
     text = " ".join(expression.strip().lower().split())
     if depth > MAX_DEPTH or not text:
         return None
     inner = _unwrapped(text)
     if inner != text:
-        return whole_host(inner, depth + 1)
+        return _each_side(inner, match, depth + 1)
     sides = _split(text, OR)
     if len(sides) > 1:
-        found = [whole_host(side, depth + 1) for side in sides]
+        found = [_each_side(side, match, depth + 1) for side in sides]
         return found[0] if all(found) else None
+    return match(text)
+
+
+# A match on the request's host alone: `http.host eq "pay.acme.example"`, `http.host == "…"`.
+HOST_MATCH = lazy_compile(r"^(?:lower\()?[\w.]*\bhost\)?\s+(?:eq|==)\s+[\"']([\w.-]+)[\"']$", re.IGNORECASE)
+
+
+def whole_host(expression: str) -> str | None:
+    """The host EXPRESSION selects every request of, when the host is all it reads and its first label does not
+    say it serves files or health answers (`static.`, `cdn.`, `status.`); None otherwise. An `or` of such matches
+    names its first host; an `and` with any other condition narrows it and is not this."""
+    return _each_side(expression, _host)
+
+
+def _host(text: str) -> str | None:
     match = HOST_MATCH.match(text)
     if match is None:
         return None
