@@ -11,7 +11,8 @@
   reads of its objects only (`container_access_type = "blob"`, a public-read ACL) whose own names say the same; and a
   bucket policy that lets anyone get objects by name (no listing, no writes) on a bucket whose name says published
   content only (`static`, `assets`, `opendata`: not `docs`, `images` or `media`, which private stores are called
-  too). A store's labels read "open data" as one term.
+  too); where the plan shows that bucket, its own labels must say public too (its website settings are
+  websites.py's). A store's labels read "open data" as one term.
   Serving those to anyone is their purpose; a write, listing, an admin role, or any other name stays high.
 - A Kubernetes Service or Helm release made to face the internet on web ports only (80/443, no console) whose own
   names say it is the public web front (`storefront`, `frontend`, `www`): serving the web is its purpose. A service
@@ -146,8 +147,8 @@ PUBLISHED_ONLY = ASSET_WORDS - {"docs", "documentation", "landing", "open", "sit
 
 
 def _public_asset_policy(store: Change) -> str | None:
-    """The bucket a policy opens to anyone for object reads only (no listing, no writes), when its name says public
-    assets and nothing says kept private."""
+    """The bucket a policy opens to anyone for object reads only (no listing, no writes), when its name says
+    published content only and nothing says kept private."""
     before, after = sides(store)
     opened = [s for s in policy.new_statements(before.get("policy"), after.get("policy"))
               if policy.public_principal(s) and not policy.conditions(s)]

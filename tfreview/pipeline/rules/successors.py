@@ -98,8 +98,8 @@ def _scopes(value: str) -> list[str]:
 
 
 class _Held:
-    """The plan's creates by every string value they hold (lower-cased), and each one's strings and their words,
-    built once per plan."""
+    """The plan's creates by every string value they hold (lower-cased), and each one's strings and their words
+    (plurals folded: `alarms` is `alarm`), built once per plan."""
 
     def __init__(self, view: PlanView) -> None:
         self.by_value: dict[str, list[Change]] = {}
@@ -107,7 +107,7 @@ class _Held:
         self.words: dict[int, set[str]] = {}
         for other in view.of(Action.CREATE):
             self.strings[id(other)] = found = _strings(other.after)
-            self.words[id(other)] = {w for text in found for w in _TOKENS.findall(text)}
+            self.words[id(other)] = _stems({w for text in found for w in _TOKENS.findall(text)})
             for value in found:
                 self.by_value.setdefault(value, []).append(other)
 
@@ -165,12 +165,13 @@ def _same_grants(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 def _carried(identity: tuple[str, str] | None, held: set[str], held_words: set[str]) -> bool:
-    """Whether the create carries the deleted object's identity: its value, or every word of it."""
+    """Whether the create carries the deleted object's identity: its value, or every word of it but those that only
+    say its generation (`legacy`, `v1`), plurals folded; HELD_WORDS are the create's words, folded the same way."""
     if identity is None:
         return True
     value = identity[1].lower()
     words = _stems(set(_TOKENS.findall(value)) - GENERATION_WORDS)
-    return value in held or (bool(words) and words <= _stems(held_words))
+    return value in held or (bool(words) and words <= held_words)
 
 
 # Words of a name that only say which generation an object is (`… (legacy)`, `-v1`): a successor drops them.

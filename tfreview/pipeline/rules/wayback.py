@@ -89,7 +89,8 @@ def stays(name: str, change: Change, ri: ReviewInput) -> bool:
 
 
 def reader_of_cluster(change: Change, ri: ReviewInput) -> str | None:
-    """Why a deleted cluster member loses no data: it is a reader (not the writer) of a cluster that stays."""
+    """Why a deleted cluster member loses no data: it is a reader (not the writer) of a cluster that stays, or a
+    member of a shared-volume cluster (Aurora) that this plan deletes too, whose own delete is judged on its own."""
     attrs = _before(change)
     cluster = next((v for k, v in attrs.items() if CLUSTER_REF.match(k) and isinstance(v, str) and v), None)
     reader = any(attrs.get(k) is False for k in WRITER_FLAGS) or str(
